@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Hot loops (row statistics, hashing, dtype decoding) are 40-175x slower without
+// optimization; tests run in debug, so the kernel-carrying targets are always built with -O.
+let optimizedInDebug: [SwiftSetting] = [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "tensoraudit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
+        .library(name: "TensorViews", targets: ["TensorViews"]),
+        .executable(name: "tensoraudit", targets: ["tensoraudit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "SafetensorsFormat"),
+        .target(name: "TensorViews", dependencies: ["SafetensorsFormat"], swiftSettings: optimizedInDebug),
+        .executableTarget(
+            name: "tensoraudit",
+            dependencies: [
+                "SafetensorsFormat", "TensorViews",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["SafetensorsFormat"], path: "Tests/TestSupport"),
+        .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
+        .testTarget(name: "TensorViewsTests", dependencies: ["TensorViews", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
+    ]
+)

@@ -1,0 +1,194 @@
+/// A tensor entry as written in the JSON, before layout validation.
+struct RawEntry {
+    let name: String
+    let dtype: DType
+    let shape: [UInt64]
+    let begin: UInt64
+    let end: UInt64
+    /// Position of the entry in the JSON object, to keep sorting deterministic.
+    let ordinal: Int
+}
+
+/// Turns the header JSON into entries and metadata, rejecting what 0.8 rejects plus
+/// duplicate keys. It reads the known structure directly instead of building a JSON tree,
+/// which keeps a 50,000-tensor header parse to one pass with one allocation per name.
+struct HeaderParser {
+    var scanner: JSONScanner
+
+    struct Result {
+        var entries: [RawEntry]
+        var metadata: [String: String]?
+        var leadingWhitespace: Int
+        var trailingPadding: Int
+    }
+
+    mutating func parse() throws(FormatError) -> Result {
+        if scanner.bytes.isEmpty { throw scanner.syntaxError("empty header") }
+        scanner.skipWhitespace()
+        let leading = scanner.index
+        try scanner.expect(UInt8(ascii: "{"), "'{' to open the header object")
+        var entries: [RawEntry] = []
+        var metadata: [String: String]? = nil
+        var keyOffsets: [String: Int] = [:]
+        var metadataOffset: Int? = nil
+        scanner.skipWhitespace()
+        if scanner.peek() == UInt8(ascii: "}") {
+            scanner.index += 1
+        } else {
+            while true {
+                scanner.skipWhitespace()
+                let keyOffset = scanner.fileOffset
+                let key = try scanner.parseString()
+                scanner.skipWhitespace()
+                try scanner.expect(UInt8(ascii: ":"), "':' after a key")
+                scanner.skipWhitespace()
+                if key == "__metadata__" {
+                    if let first = metadataOffset {
+                        throw .duplicateKey(key: key, firstOffset: first, secondOffset: keyOffset)
+                    }
+                    metadataOffset = keyOffset
+                    metadata = try parseMetadata()
+                } else {
+                    if let first = keyOffsets.updateValue(keyOffset, forKey: key) {
+                        throw .duplicateKey(key: key, firstOffset: first, secondOffset: keyOffset)
+                    }
+                    guard entries.count < scanner.limits.maxTensors else {
+                        throw .limitExceeded(what: "tensor count", limit: scanner.limits.maxTensors, offset: keyOffset)
+                    }
+                    entries.append(try parseEntry(name: key, ordinal: entries.count))
+                }
+                scanner.skipWhitespace()
+                if try scanner.endOfCollection(close: UInt8(ascii: "}"), what: "',' or '}' after a header entry") { break }
+            }
+        }
+        let end = scanner.index
+        scanner.skipWhitespace()
+        guard scanner.isAtEnd else {
+            throw scanner.syntaxError("unexpected \(scanner.describe(scanner.bytes[scanner.index])) after the header object")
+        }
+        return Result(entries: entries, metadata: metadata, leadingWhitespace: leading,
+                      trailingPadding: scanner.bytes.count - end)
+    }
+
+    private mutating func parseMetadata() throws(FormatError) -> [String: String]? {
+        let start = scanner.fileOffset
+        if try scanner.consumeNull() { return nil }
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            throw .invalidMetadata(offset: start, reason: "must be an object of strings or null")
+        }
+        scanner.index += 1
+        var result: [String: String] = [:]
+        var offsets: [String: Int] = [:]
+        scanner.skipWhitespace()
+        if scanner.peek() == UInt8(ascii: "}") { scanner.index += 1; return result }
+        while true {
+            scanner.skipWhitespace()
+            let keyOffset = scanner.fileOffset
+            let key = try scanner.parseString()
+            if let first = offsets.updateValue(keyOffset, forKey: key) {
+                throw .duplicateKey(key: "__metadata__." + key, firstOffset: first, secondOffset: keyOffset)
+            }
+            guard offsets.count <= scanner.limits.maxMetadataEntries else {
+                throw .limitExceeded(what: "metadata entry count", limit: scanner.limits.maxMetadataEntries, offset: keyOffset)
+            }
+            scanner.skipWhitespace()
+            try scanner.expect(UInt8(ascii: ":"), "':' after a metadata key")
+            scanner.skipWhitespace()
+            guard scanner.peek() == UInt8(ascii: "\"") else {
+                let valueOffset = scanner.fileOffset
+                try scanner.skipValue()
+                throw .invalidMetadata(offset: valueOffset, reason: "value of \(quoted(key)) is not a string")
+            }
+            result[key] = try scanner.parseString()
+            scanner.skipWhitespace()
+            if try scanner.endOfCollection(close: UInt8(ascii: "}"), what: "',' or '}' in __metadata__") { return result }
+        }
+    }
+
+    private mutating func parseEntry(name: String, ordinal: Int) throws(FormatError) -> RawEntry {
+        let entryOffset = scanner.fileOffset
+        func entryError(_ reason: String) -> FormatError {
+            .invalidEntry(tensor: name, offset: entryOffset, reason: reason)
+        }
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            throw entryError("entry must be an object with dtype, shape and data_offsets")
+        }
+        scanner.index += 1
+        var dtype: DType? = nil
+        var shape: [UInt64]? = nil
+        var offsets: [UInt64]? = nil
+        var fieldOffsets: [String: Int] = [:]
+        scanner.skipWhitespace()
+        if scanner.peek() == UInt8(ascii: "}") {
+            scanner.index += 1
+        } else {
+            while true {
+                scanner.skipWhitespace()
+                let fieldOffset = scanner.fileOffset
+                let field = try scanner.parseString()
+                if let first = fieldOffsets.updateValue(fieldOffset, forKey: field) {
+                    throw .duplicateKey(key: name + "." + field, firstOffset: first, secondOffset: fieldOffset)
+                }
+                scanner.skipWhitespace()
+                try scanner.expect(UInt8(ascii: ":"), "':' after a field name")
+                scanner.skipWhitespace()
+                switch field {
+                case "dtype":
+                    guard scanner.peek() == UInt8(ascii: "\"") else { throw entryError("dtype must be a string") }
+                    let text = try scanner.parseString()
+                    guard let parsed = DType(rawValue: text) else { throw .unknownDType(tensor: name, dtype: text) }
+                    dtype = parsed
+                case "shape":
+                    shape = try parseUnsignedArray(name: name, field: "shape", entryOffset: entryOffset)
+                    if let s = shape, s.count > scanner.limits.maxRank {
+                        throw .limitExceeded(what: "shape rank", limit: scanner.limits.maxRank, offset: fieldOffset)
+                    }
+                case "data_offsets":
+                    let values = try parseUnsignedArray(name: name, field: "data_offsets", entryOffset: entryOffset)
+                    guard values.count == 2 else {
+                        throw entryError("data_offsets must hold exactly 2 integers, found \(values.count)")
+                    }
+                    offsets = values
+                default:
+                    // 0.8 ignores unknown fields; so do we, after checking they are valid JSON.
+                    try scanner.skipValue(depth: 1)
+                }
+                scanner.skipWhitespace()
+                if try scanner.endOfCollection(close: UInt8(ascii: "}"), what: "',' or '}' in tensor entry") { break }
+            }
+        }
+        guard let dtype else { throw entryError("missing field `dtype`") }
+        guard let shape else { throw entryError("missing field `shape`") }
+        guard let offsets else { throw entryError("missing field `data_offsets`") }
+        return RawEntry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1], ordinal: ordinal)
+    }
+
+    /// An array of non-negative integers ≤ 2^64−1, written without sign, fraction or exponent
+    /// (0.8 rejects `-1`, `1.0`, `1e0`, `-0` and `2^64`, and so do we).
+    private mutating func parseUnsignedArray(name: String, field: String, entryOffset: Int) throws(FormatError) -> [UInt64] {
+        guard scanner.peek() == UInt8(ascii: "[") else {
+            throw .invalidEntry(tensor: name, offset: entryOffset, reason: "\(field) must be an array of non-negative integers")
+        }
+        scanner.index += 1
+        var values: [UInt64] = []
+        scanner.skipWhitespace()
+        if scanner.peek() == UInt8(ascii: "]") { scanner.index += 1; return values }
+        while true {
+            scanner.skipWhitespace()
+            guard let b = scanner.peek(), b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else {
+                throw .invalidEntry(tensor: name, offset: scanner.fileOffset, reason: "\(field) must contain only non-negative integers")
+            }
+            let token = try scanner.scanNumber()
+            guard let value = token.unsignedValue else {
+                throw .invalidEntry(tensor: name, offset: scanner.fileOffset - token.text.utf8.count,
+                                    reason: "\(field) value \(token.text) is not an integer in 0...18446744073709551615")
+            }
+            guard values.count < scanner.limits.maxRank else {
+                throw .limitExceeded(what: "\(field) length", limit: scanner.limits.maxRank, offset: scanner.fileOffset)
+            }
+            values.append(value)
+            scanner.skipWhitespace()
+            if try scanner.endOfCollection(close: UInt8(ascii: "]"), what: "',' or ']' in \(field)") { return values }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import SafetensorsFormat
+
+/// One safetensors file: its mapping and its validated header.
+///
+/// Opening touches only the header pages; tensor bytes are read when a view is used.
+public struct SafetensorsFile: Sendable {
+    public let path: String
+    public let header: SafetensorsHeader
+    let mapping: MappedFile
+
+    /// Maps and validates the file at `path`.
+    public init(path: String, limits: HeaderLimits = .default) throws(CheckpointError) {
+        try self.init(mapping: MappedFile(path: path), limits: limits)
+    }
+
+    /// Validates an existing mapping (a file, or decompressed bytes in anonymous memory).
+    public init(mapping: MappedFile, limits: HeaderLimits = .default) throws(CheckpointError) {
+        self.path = mapping.path
+        self.mapping = mapping
+        do {
+            header = try mapping.withBytes { (bytes) throws(FormatError) in
+                try SafetensorsHeader.parse(prefix: bytes, fileSize: mapping.size, limits: limits)
+            }
+        } catch {
+            throw .format(path: mapping.path, error)
+        }
+    }
+
+    /// Size of the file in bytes.
+    public var fileSize: UInt64 { mapping.size }
+
+    /// Views of every tensor, in file order.
+    public var tensors: [TensorView] {
+        header.tensors.map { TensorView(info: $0, file: self) }
+    }
+
+    /// The view of the tensor called `name`.
+    public func tensor(named name: String) throws(CheckpointError) -> TensorView {
+        guard let info = header.tensor(named: name) else { throw .tensorNotFound(path: path, name: name) }
+        return TensorView(info: info, file: self)
+    }
+
+    /// Hints that the whole data section is about to be read once.
+    public func adviseSequentialScan() {
+        mapping.advise(.sequential, offset: header.dataStart)
+        mapping.advise(.willNeed, offset: header.dataStart)
+    }
+
+    /// Fails when the file on disk no longer has the size it had when mapped; a shrunk
+    /// file would fault on access, so analyses call this before and after reading.
+    public func checkUnchanged() throws(CheckpointError) {
+        if let current = mapping.currentSizeOnDisk(), current != mapping.size, mapping.path == path,
+           !path.hasPrefix("<") {
+            throw .fileChanged(path: path, mappedSize: mapping.size, currentSize: current)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import SafetensorsFormat
+
+/// A zero-copy view of one tensor's bytes inside a mapped file.
+///
+/// Rows follow one convention everywhere: dimension 0 indexes rows and the remaining
+/// dimensions are flattened into a row; a 1-D tensor is a single row, and a 0-d tensor is one
+/// row of one element. An empty tensor (any zero dimension) has no rows.
+public struct TensorView: Sendable {
+    public let info: TensorInfo
+    let file: SafetensorsFile
+
+    init(info: TensorInfo, file: SafetensorsFile) {
+        self.info = info
+        self.file = file
+    }
+
+    public var name: String { info.name }
+    public var dtype: DType { info.dtype }
+    public var shape: [UInt64] { info.shape }
+    /// The file this tensor lives in.
+    public var path: String { file.path }
+
+    /// Number of logical elements. Validation guarantees it fits in `Int` when non-zero,
+    /// because the elements occupy bytes of a mapped file.
+    public var elementCount: Int { Int(truncatingIfNeeded: info.elementCount) }
+
+    public var rowCount: Int {
+        guard info.elementCount > 0 else { return 0 }
+        return info.shape.count <= 1 ? 1 : Int(info.shape[0])
+    }
+
+    /// Elements per row.
+    public var rowLength: Int {
+        let rows = rowCount
+        return rows == 0 ? 0 : elementCount / rows
+    }
+
+    /// The tensor's bytes. Internal: unsafe access stays in this module.
+    var bytes: UnsafeRawBufferPointer {
+        let all = file.mapping.bytes
+        let start = Int(file.header.dataStart + info.begin)
+        return UnsafeRawBufferPointer(rebasing: all[start..<(start + Int(info.byteCount))])
+    }
+
+    /// Element `index` (row-major) decoded to `Double`; C64 yields the real part.
+    public func value(at index: Int) -> Double {
+        precondition(index >= 0 && index < elementCount, "element index out of range")
+        return decodeElement(dtype, bytes, index)
+    }
+
+    /// Both parts of a C64 element.
+    public func complexValue(at index: Int) -> (real: Float, imaginary: Float) {
+        precondition(dtype == .c64 && index >= 0 && index < elementCount, "complex element index out of range")
+        let b = bytes
+        return (b.loadUnaligned(fromByteOffset: index * 8, as: Float.self),
+                b.loadUnaligned(fromByteOffset: index * 8 + 4, as: Float.self))
+    }
+
+    /// All elements decoded to `Double`. Meant for small tensors and tests.
+    public func decodedValues() -> [Double] {
+        let b = bytes
+        return (0..<elementCount).map { decodeElement(dtype, b, $0) }
+    }
+
+    /// Row `index` decoded to `Double`.
+    public func decodedRow(_ index: Int) -> [Double] {
+        precondition(index >= 0 && index < rowCount, "row index out of range")
+        let b = bytes
+        let start = index * rowLength
+        return (start..<(start + rowLength)).map { decodeElement(dtype, b, $0) }
+    }
+
+    /// A copy of the raw bytes (little-endian, as stored).
+    public func copyBytes() -> [UInt8] { Array(bytes) }
+
+    /// True when both tensors hold exactly the same bytes (dtype and shape not compared).
+    public func hasSameBytes(as other: TensorView) -> Bool {
+        let a = bytes, b = other.bytes
+        guard a.count == b.count else { return false }
+        guard a.count > 0 else { return true }
+        return memcmpEqual(a, b)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    guard let pa = a.baseAddress, let pb = b.baseAddress else { return a.count == b.count }
+    return memcmp(pa, pb, a.count) == 0
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import TensorViews
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Documented exit statuses.
+enum ExitStatus {
+    static let findings: Int32 = 1
+    static let invalidInput: Int32 = 2
+}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    let text = Array((line + "\n").utf8)
+    text.withUnsafeBytes { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}
+
+/// Runs a command body, turning checkpoint errors into the documented one-line message on
+/// stderr and exit status 2. The library never exits; only this function decides.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as CheckpointError {
+        printError("tensoraudit: error: \(error)")
+        throw ExitCode(ExitStatus.invalidInput)
+    }
+}

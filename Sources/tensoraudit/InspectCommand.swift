@@ -1,0 +1,24 @@
+import ArgumentParser
+import SafetensorsFormat
+import TensorViews
+
+/// `tensoraudit inspect`: what is in a checkpoint, read from its header only.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "List the tensors, metadata and layout of a checkpoint (reads only headers)."
+    )
+
+    @Argument(help: "A .safetensors file.")
+    var path: String
+
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let checkpoint = try Checkpoint.open(path: path)
+            let summary = InspectSummary(checkpoint)
+            print(report.json ? summary.json().rendered() : summary.text())
+        }
+    }
+}
