@@ -1,3 +1,4 @@
+import Foundation
 import SafetensorsFormat
 
 /// What the user pointed at, opened: one or more safetensors files forming one namespace of
@@ -10,11 +11,14 @@ public struct Checkpoint: Sendable {
     public let files: [SafetensorsFile]
     /// Every tensor in file order, shard after shard.
     public let tensors: [TensorView]
+    /// `config.json` beside the checkpoint, when there is one.
+    public let config: ModelConfig?
     private let indexByName: [String: Int]
 
-    public init(path: String, files: [SafetensorsFile]) {
+    public init(path: String, files: [SafetensorsFile], config: ModelConfig? = nil) {
         self.path = path
         self.files = files
+        self.config = config
         let views = files.flatMap(\.tensors)
         self.tensors = views
         var index: [String: Int] = [:]
@@ -22,9 +26,13 @@ public struct Checkpoint: Sendable {
         self.indexByName = index
     }
 
-    /// Opens a single safetensors file.
+    /// Opens a single safetensors file, with the `config.json` of its folder when present.
     public static func open(path: String) throws(CheckpointError) -> Checkpoint {
-        Checkpoint(path: path, files: [try SafetensorsFile(path: path)])
+        let file = try SafetensorsFile(path: path)
+        let folder = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
+        let configPath = folder + "/config.json"
+        let config = FileManager.default.fileExists(atPath: configPath) ? try ModelConfig.load(path: configPath) : nil
+        return Checkpoint(path: path, files: [file], config: config)
     }
 
     /// The tensor called `name`, or `nil`.
