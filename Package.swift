@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
         .library(name: "TensorViews", targets: ["TensorViews"]),
+        .library(name: "TensorAnalysis", targets: ["TensorAnalysis"]),
         .executable(name: "tensoraudit", targets: ["tensoraudit"]),
     ],
     dependencies: [
@@ -21,10 +22,12 @@ let package = Package(
     targets: [
         .target(name: "SafetensorsFormat"),
         .target(name: "TensorViews", dependencies: ["SafetensorsFormat"], swiftSettings: optimizedInDebug),
+        .target(name: "TensorAnalysis", dependencies: ["SafetensorsFormat", "TensorViews"],
+                swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "tensoraudit",
             dependencies: [
-                "SafetensorsFormat", "TensorViews",
+                "SafetensorsFormat", "TensorViews", "TensorAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
