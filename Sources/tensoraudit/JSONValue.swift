@@ -28,6 +28,11 @@ enum JSONValue {
         case .string(let value): out += Self.quote(value)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
+            if items.allSatisfy(\.isScalar) {
+                // Short scalar lists (shapes, offsets) stay on one line for people.
+                out += "[" + items.map { $0.rendered(pretty: false) }.joined(separator: indent == nil ? "," : ", ") + "]"
+                return
+            }
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
@@ -48,6 +53,13 @@ enum JSONValue {
             }
             newline(&out, indent)
             out += "}"
+        }
+    }
+
+    var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        default: true
         }
     }
 

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Severities, switches and thresholds per rule, from a JSON policy file and `--fail-on`.
+///
+/// Format (documented in the README):
+/// ```json
+/// {"rules": {"outlier-rows": {"severity": "warning", "threshold": 8},
+///            "duplicate-tensors": {"enabled": false}},
+///  "fail_on": ["padding-row-nonzero"]}
+/// ```
+/// A finding fails the audit when its (possibly overridden) severity is `error`, or when its
+/// rule is listed in `fail_on` (file) or `--fail-on` (command line).
+public struct AuditPolicy: Sendable, Equatable {
+    public struct RuleSetting: Sendable, Equatable {
+        public var enabled: Bool = true
+        public var severity: Severity?
+        public var thresholds: [String: Double] = [:]
+        public init() {}
+    }
+
+    public var rules: [String: RuleSetting] = [:]
+    public var failOn: Set<String> = []
+
+    public init() {}
+
+    public enum PolicyError: Error, Equatable, CustomStringConvertible {
+        case unreadable(path: String, reason: String)
+        case invalid(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let path, let reason): "\(path): cannot read policy: \(reason)"
+            case .invalid(let path, let reason): "\(path): invalid policy: \(reason)"
+            }
+        }
+    }
+
+    /// Parses a policy file; unknown rule ids and wrong types are errors, so a typo in a CI
+    /// policy cannot silently disable a check.
+    public static func load(path: String) throws(PolicyError) -> AuditPolicy {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(path: path, reason: error.localizedDescription)
+        }
+        return try parse(data, path: path)
+    }
+
+    public static func parse(_ data: Data, path: String) throws(PolicyError) -> AuditPolicy {
+        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw .invalid(path: path, reason: "not a JSON object")
+        }
+        var policy = AuditPolicy()
+        for key in root.keys where !["rules", "fail_on", "schema_version", "$schema"].contains(key) {
+            throw .invalid(path: path, reason: "unknown key \"\(key)\"")
+        }
+        if let failOn = root["fail_on"] {
+            guard let list = failOn as? [String] else { throw .invalid(path: path, reason: "fail_on must be an array of rule ids") }
+            for id in list {
+                guard RuleCatalog.rule(id) != nil else { throw .invalid(path: path, reason: "unknown rule \"\(id)\" in fail_on") }
+            }
+            policy.failOn = Set(list)
+        }
+        if let rules = root["rules"] {
+            guard let map = rules as? [String: Any] else { throw .invalid(path: path, reason: "rules must be an object") }
+            for (id, value) in map {
+                guard RuleCatalog.rule(id) != nil else { throw .invalid(path: path, reason: "unknown rule \"\(id)\"") }
+                guard let fields = value as? [String: Any] else { throw .invalid(path: path, reason: "rule \"\(id)\" must be an object") }
+                var setting = RuleSetting()
+                for (field, v) in fields {
+                    switch field {
+                    case "enabled":
+                        guard let b = v as? Bool else { throw .invalid(path: path, reason: "\(id).enabled must be true or false") }
+                        setting.enabled = b
+                    case "severity":
+                        guard let s = v as? String else { throw .invalid(path: path, reason: "\(id).severity must be a string") }
+                        if s == "off" {
+                            setting.enabled = false
+                        } else if let severity = Severity(rawValue: s) {
+                            setting.severity = severity
+                        } else {
+                            throw .invalid(path: path, reason: "\(id).severity must be info, warning, error or off")
+                        }
+                    case "threshold":
+                        guard let n = v as? NSNumber, !(v is Bool) else { throw .invalid(path: path, reason: "\(id).threshold must be a number") }
+                        setting.thresholds["threshold"] = n.doubleValue
+                    case "thresholds":
+                        guard let t = v as? [String: NSNumber] else { throw .invalid(path: path, reason: "\(id).thresholds must map names to numbers") }
+                        for (name, n) in t { setting.thresholds[name] = n.doubleValue }
+                    default:
+                        throw .invalid(path: path, reason: "unknown field \"\(field)\" in rule \"\(id)\"")
+                    }
+                }
+                policy.rules[id] = setting
+            }
+        }
+        return policy
+    }
+
+    public func isEnabled(_ rule: String) -> Bool { rules[rule]?.enabled ?? true }
+
+    public func severity(of rule: String) -> Severity {
+        rules[rule]?.severity ?? RuleCatalog.rule(rule)?.defaultSeverity ?? .warning
+    }
+
+    /// A rule's threshold called `name` (`"threshold"` for the single-valued form).
+    public func threshold(_ rule: String, _ name: String = "threshold", default value: Double) -> Double {
+        rules[rule]?.thresholds[name] ?? value
+    }
+
+    /// Applies the policy: drops disabled rules and sets each finding's severity.
+    public func apply(to findings: [Finding]) -> [Finding] {
+        findings.filter { isEnabled($0.rule) }.map { finding in
+            var f = finding
+            if let override = rules[f.rule]?.severity { f.severity = override }
+            return f
+        }
+    }
+
+    public func fails(_ finding: Finding) -> Bool {
+        finding.severity == .error || failOn.contains(finding.rule)
+    }
+}

@@ -1,0 +1,46 @@
+import SafetensorsFormat
+import TensorViews
+
+/// Findings that need only the headers: suspicious names, mixed float dtypes, README
+/// deviations the reference accepts.
+public enum HeaderLint {
+    public static func findings(_ checkpoint: Checkpoint) -> [Finding] {
+        var findings: [Finding] = []
+        for tensor in checkpoint.tensors {
+            if let problem = nameProblem(tensor.name) {
+                findings.append(Finding(rule: "suspicious-name", severity: .warning, tensors: [tensor.name],
+                                        message: "tensor name \(quoted(tensor.name)) \(problem)", file: tensor.path))
+            }
+        }
+        var floatBytes: [DType: UInt64] = [:]
+        for tensor in checkpoint.tensors where tensor.dtype.isFloatingPoint && tensor.dtype != .f8E8M0 {
+            floatBytes[tensor.dtype, default: 0] += tensor.info.byteCount
+        }
+        if floatBytes.count > 1 {
+            let parts = floatBytes.keys.sorted().map { "\($0.rawValue) \(floatBytes[$0] ?? 0) bytes" }
+            var evidence: [String: Evidence] = [:]
+            for (dtype, bytes) in floatBytes { evidence["bytes_\(dtype.rawValue)"] = .int(Int64(bytes)) }
+            findings.append(Finding(rule: "dtype-mixed", severity: .info,
+                                    message: "floating-point tensors use \(floatBytes.count) dtypes: " + parts.joined(separator: ", "),
+                                    evidence: evidence))
+        }
+        for file in checkpoint.files where file.header.leadingWhitespace > 0 {
+            findings.append(Finding(rule: "header-deviation", severity: .info,
+                                    message: "header starts with \(file.header.leadingWhitespace) whitespace bytes before '{' (accepted by safetensors ≥ 0.6, not by the format README)",
+                                    evidence: ["leading_whitespace": .int(Int64(file.header.leadingWhitespace))], file: file.path))
+        }
+        return findings
+    }
+
+    /// Why a name is risky, or `nil`.
+    static func nameProblem(_ name: String) -> String? {
+        if name.unicodeScalars.contains(where: { $0.value == 0 }) { return "contains a NUL character" }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            return "contains control characters"
+        }
+        let segments = name.split(separator: "/", omittingEmptySubsequences: false)
+        if name.hasPrefix("/") || segments.contains("..") { return "looks like a file path" }
+        if name.isEmpty { return "is empty" }
+        return nil
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import TensorAnalysis
+import TensorViews
+
+/// `tensoraudit audit`: every check in one run, a policy, an exit status for CI.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Run every check on a checkpoint and exit 1 when a finding fails the policy.",
+        discussion: "Rules: " + RuleCatalog.all.map(\.id).joined(separator: ", ") + "."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, junit, sarif
+    }
+
+    @Argument(help: "A .safetensors file, a *.safetensors.index.json, a model directory or a .safetensors.zst file.")
+    var path: String
+
+    @Option(help: "A JSON policy file setting severities, switches and thresholds per rule.")
+    var policy: String?
+
+    @Option(name: .customLong("fail-on"), help: "Fail (exit 1) on any finding of this rule, whatever its severity. Repeatable.")
+    var failOn: [String] = []
+
+    @Option(help: "Output format: text, json, junit or sarif.")
+    var format: Format = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        for rule in failOn where RuleCatalog.rule(rule) == nil {
+            throw ValidationError("unknown rule '\(rule)' for --fail-on; known rules: "
+                + RuleCatalog.all.map(\.id).joined(separator: ", "))
+        }
+    }
+
+    func run() throws {
+        var settings = AuditPolicy()
+        if let policy {
+            do {
+                settings = try AuditPolicy.load(path: policy)
+            } catch {
+                printError("tensoraudit: error: \(error)")
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+        }
+        settings.failOn.formUnion(failOn)
+        var report: AuditReport?
+        try runReportingErrors {
+            let checkpoint = try Checkpoint.open(path: path)
+            report = AuditRunner.run(checkpoint, policy: settings)
+        }
+        guard let report else { return }
+        let rendered: String
+        switch format {
+        case .text: rendered = AuditRendering.text(report, color: output == nil && Terminal.colorEnabled)
+        case .json: rendered = AuditRendering.json(report).rendered()
+        case .junit: rendered = AuditRendering.junit(report)
+        case .sarif: rendered = AuditRendering.sarif(report).rendered()
+        }
+        if let output {
+            do {
+                try (rendered + "\n").write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                printError("tensoraudit: error: \(output): cannot write report: \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+        } else {
+            print(rendered)
+        }
+        if !report.passed { throw ExitCode(ExitStatus.findings) }
+    }
+}

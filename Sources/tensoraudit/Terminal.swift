@@ -1,0 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Whether to decorate output: colour only on a terminal, never when NO_COLOR is set
+/// (https://no-color.org), so logs and pipes get plain text.
+enum Terminal {
+    static var colorEnabled: Bool {
+        ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(1) == 1
+    }
+
+    /// Progress goes to stderr only when a person is watching it.
+    static var progressEnabled: Bool { isatty(2) == 1 }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// `audit` as CI uses it: exit codes, policy, and the four output formats.
+@Suite struct AuditCLITests {
+    static let oddNames = Fixtures.path("edge/odd-names.safetensors")
+    static let schema = Fixtures.root.deletingLastPathComponent().appendingPathComponent("schemas/audit-report.schema.json")
+
+    static func jsonReport(_ arguments: [String]) throws -> (CLIResult, [String: Any]) {
+        let result = try CLI.run(["audit"] + arguments + ["--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return (result, object)
+    }
+
+    @Test("odd tensor names are warnings: reported, exit 0; the JSON matches the committed schema")
+    func warningsPass() throws {
+        let (result, report) = try Self.jsonReport([Self.oddNames])
+        #expect(result.status == 0)
+        #expect(try JSONSchemaCheck(schemaFile: Self.schema).violations(of: report) == [])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let suspicious = findings.filter { $0["rule"] as? String == "suspicious-name" }
+        // The fixture holds three hostile names: NUL, an escape sequence, and a path.
+        #expect(suspicious.count == 3)
+        #expect(Set(suspicious.compactMap { ($0["tensors"] as? [String])?.first }) ==
+                ["a\u{0}b", "\u{1B}[31mred\u{1B}[0m", "../../etc/passwd"])
+        #expect((report["summary"] as? [String: Any])?["passed"] as? Bool == true)
+    }
+
+    @Test("--fail-on turns a rule's findings into exit 1")
+    func failOn() throws {
+        let result = try CLI.run(["audit", Self.oddNames, "--fail-on", "suspicious-name"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAILED"))
+        #expect(try CLI.run(["audit", Self.oddNames, "--fail-on", "no-such-rule"]).status == 64)
+    }
+
+    @Test("a policy sets severities, switches rules off, and is checked for typos")
+    func policy() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let strict = dir.appendingPathComponent("strict.json")
+        try Data(#"{"rules": {"suspicious-name": {"severity": "error"}}}"#.utf8).write(to: strict)
+        #expect(try CLI.run(["audit", Self.oddNames, "--policy", strict.path]).status == 1)
+
+        let off = dir.appendingPathComponent("off.json")
+        try Data(#"{"rules": {"suspicious-name": {"severity": "off"}}, "fail_on": ["suspicious-name"]}"#.utf8).write(to: off)
+        let (result, report) = try Self.jsonReport([Self.oddNames, "--policy", off.path])
+        #expect(result.status == 0)
+        #expect((report["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "suspicious-name" } == false)
+
+        let typo = dir.appendingPathComponent("typo.json")
+        try Data(#"{"rules": {"suspicous-name": {"severity": "error"}}}"#.utf8).write(to: typo)
+        let bad = try CLI.run(["audit", Self.oddNames, "--policy", typo.path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("unknown rule \"suspicous-name\""))
+    }
+
+    @Test("JUnit XML: well-formed, one test case per rule, failures for failing rules")
+    func junit() throws {
+        let result = try CLI.run(["audit", Self.oddNames, "--format", "junit", "--fail-on", "suspicious-name"])
+        #expect(result.status == 1)
+        let collector = XMLCollector()
+        let parser = XMLParser(data: Data(result.stdout.utf8))
+        parser.delegate = collector
+        #expect(parser.parse(), "XML must be well-formed: \(String(describing: parser.parserError))")
+        let ruleCount = try #require((try Self.jsonReport([Self.oddNames]).1["rules"] as? [Any])?.count)
+        #expect(collector.counts["testcase"] == ruleCount)
+        #expect(collector.counts["failure"] == 1)
+        #expect(collector.failedCases == ["suspicious-name"])
+    }
+
+    @Test("SARIF 2.1.0: one result per finding, each pointing at a declared rule")
+    func sarif() throws {
+        let result = try CLI.run(["audit", Self.oddNames, "--format", "sarif"])
+        let sarif = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(sarif["version"] as? String == "2.1.0")
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        let ruleIDs = try #require((driver["rules"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == 3)
+        for r in results {
+            let id = try #require(r["ruleId"] as? String)
+            let index = try #require(r["ruleIndex"] as? Int)
+            #expect(ruleIDs[index] == id)
+            #expect(["error", "warning", "note"].contains(r["level"] as? String ?? ""))
+            #expect((r["message"] as? [String: Any])?["text"] is String)
+        }
+    }
+
+    @Test("text output has no colour when not on a terminal, and --output writes the file")
+    func textAndOutput() throws {
+        let plain = try CLI.run(["audit", Self.oddNames])
+        #expect(!plain.stdout.contains("\u{1B}["))
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("report.json")
+        let result = try CLI.run(["audit", Self.oddNames, "--format", "json", "--output", file.path])
+        #expect(result.status == 0 && result.stdout.isEmpty)
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+        #expect(written?["schema_version"] as? Int == 1)
+    }
+
+    @Test("invalid input exits 2 from audit too")
+    func invalidInput() throws {
+        let result = try CLI.run(["audit", Fixtures.path("bad/invalid-offset--overlap.safetensors")])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("tensoraudit: error: "))
+    }
+}
+
+/// Counts elements and records which test cases hold a failure.
+final class XMLCollector: NSObject, XMLParserDelegate {
+    var counts: [String: Int] = [:]
+    var failedCases: [String] = []
+    private var currentCase = ""
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        counts[name, default: 0] += 1
+        if name == "testcase" { currentCase = attributes["name"] ?? "" }
+        if name == "failure" { failedCases.append(currentCase) }
+    }
+}
