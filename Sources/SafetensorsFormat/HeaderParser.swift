@@ -117,7 +117,11 @@ struct HeaderParser {
         var dtype: DType? = nil
         var shape: [UInt64]? = nil
         var offsets: [UInt64]? = nil
-        var fieldOffsets: [String: Int] = [:]
+        // Offsets of the fields seen so far, to reject duplicates. The three known fields use
+        // plain variables; a dictionary is only built when a file has unknown fields, which
+        // keeps a 50,000-entry header free of per-entry hashing allocations.
+        var knownFieldOffsets: (dtype: Int?, shape: Int?, dataOffsets: Int?) = (nil, nil, nil)
+        var otherFieldOffsets: [String: Int] = [:]
         scanner.skipWhitespace()
         if scanner.peek() == UInt8(ascii: "}") {
             scanner.index += 1
@@ -126,7 +130,14 @@ struct HeaderParser {
                 scanner.skipWhitespace()
                 let fieldOffset = scanner.fileOffset
                 let field = try scanner.parseString()
-                if let first = fieldOffsets.updateValue(fieldOffset, forKey: field) {
+                let previous: Int?
+                switch field {
+                case "dtype": previous = knownFieldOffsets.dtype; knownFieldOffsets.dtype = fieldOffset
+                case "shape": previous = knownFieldOffsets.shape; knownFieldOffsets.shape = fieldOffset
+                case "data_offsets": previous = knownFieldOffsets.dataOffsets; knownFieldOffsets.dataOffsets = fieldOffset
+                default: previous = otherFieldOffsets.updateValue(fieldOffset, forKey: field)
+                }
+                if let first = previous {
                     throw .duplicateKey(key: name + "." + field, firstOffset: first, secondOffset: fieldOffset)
                 }
                 scanner.skipWhitespace()

@@ -84,7 +84,7 @@ struct InspectSummary {
         var lines: [String] = []
         for file in checkpoint.files {
             lines.append("\(TextFormatting.safeName(file.path)): \(TextFormatting.bytes(file.fileSize)), "
-                + "\(file.header.tensors.count) tensors")
+                + "\(file.header.tensors.count) tensor\(file.header.tensors.count == 1 ? "" : "s")")
             lines.append("  header: \(TextFormatting.grouped(file.header.headerLength)) bytes; data starts at byte "
                 + "\(TextFormatting.grouped(file.header.dataStart)), tensors aligned to \(Self.dataAlignment(file)) bytes")
         }

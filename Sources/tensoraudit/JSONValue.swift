@@ -78,6 +78,10 @@ enum JSONValue {
     }
 
     static func quote(_ text: String) -> String {
+        // Fast path: most names need no escaping at all.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
