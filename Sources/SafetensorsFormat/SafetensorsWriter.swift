@@ -68,25 +68,6 @@ public struct SafetensorsWriter: Sendable {
         return out
     }
 
-    /// A JSON string literal for `text`, escaping quotes, backslashes and control characters.
-    public static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal for `text`.
+    public static func jsonString(_ text: String) -> String { TextEscaping.jsonLiteral(text) }
 }

@@ -1,3 +1,5 @@
+import SafetensorsFormat
+
 /// A JSON document with the guarantees our reports promise: keys sorted, numbers printed the
 /// same way on every run, and non-finite numbers written as the strings "NaN", "Infinity"
 /// and "-Infinity" (JSON has no NaN).
@@ -77,30 +79,7 @@ enum JSONValue {
         return "\(value)"
     }
 
-    static func quote(_ text: String) -> String {
-        // Fast path: most names need no escaping at all.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }) {
-            return "\"" + text + "\""
-        }
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ text: String) -> String { TextEscaping.jsonLiteral(text) }
 }
 
 extension JSONValue {

@@ -1,3 +1,5 @@
+import SafetensorsFormat
+
 /// Helpers for the human-readable renderings.
 enum TextFormatting {
     /// 1536 → "1.5 KiB": binary units, as file managers on Linux show.
@@ -59,17 +61,7 @@ enum TextFormatting {
     }
 
     /// Escapes control characters so a tensor name cannot drive the terminal.
-    static func safeName(_ name: String) -> String {
-        var out = ""
-        for scalar in name.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func safeName(_ name: String) -> String { TextEscaping.display(name) }
 
     /// Renders rows as left-aligned columns separated by two spaces; `rightAligned` columns
     /// (numbers) are padded on the left.
