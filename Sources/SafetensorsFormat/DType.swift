@@ -61,6 +61,35 @@ public enum DType: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
+    /// The header spelling as a static string, so the parser can match bytes without
+    /// building a `String` per tensor.
+    var staticName: StaticString {
+        switch self {
+        case .bool: "BOOL"
+        case .f4: "F4"
+        case .f6E2M3: "F6_E2M3"
+        case .f6E3M2: "F6_E3M2"
+        case .u8: "U8"
+        case .i8: "I8"
+        case .f8E5M2: "F8_E5M2"
+        case .f8E4M3: "F8_E4M3"
+        case .f8E8M0: "F8_E8M0"
+        case .f8E4M3FNUZ: "F8_E4M3FNUZ"
+        case .f8E5M2FNUZ: "F8_E5M2FNUZ"
+        case .i16: "I16"
+        case .u16: "U16"
+        case .f16: "F16"
+        case .bf16: "BF16"
+        case .i32: "I32"
+        case .u32: "U32"
+        case .f32: "F32"
+        case .c64: "C64"
+        case .f64: "F64"
+        case .i64: "I64"
+        case .u64: "U64"
+        }
+    }
+
     public static func < (lhs: DType, rhs: DType) -> Bool {
         (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }

@@ -20,6 +20,8 @@ struct HeaderParser {
         var metadata: [String: String]?
         var leadingWhitespace: Int
         var trailingPadding: Int
+        /// Every tensor name, mapped to its key offset (rewritten to its file-order position later).
+        var positions: [String: Int]
     }
 
     mutating func parse() throws(FormatError) -> Result {
@@ -29,7 +31,11 @@ struct HeaderParser {
         try scanner.expect(UInt8(ascii: "{"), "'{' to open the header object")
         var entries: [RawEntry] = []
         var metadata: [String: String]? = nil
+        // One dictionary serves duplicate detection here and name lookup afterwards (its values
+        // are rewritten to positions by `validateLayout`); sized from the header so that a
+        // 50,000-tensor header does not rehash a dozen times.
         var keyOffsets: [String: Int] = [:]
+        keyOffsets.reserveCapacity(min(scanner.bytes.count / 64, scanner.limits.maxTensors))
         var metadataOffset: Int? = nil
         scanner.skipWhitespace()
         if scanner.peek() == UInt8(ascii: "}") {
@@ -67,7 +73,7 @@ struct HeaderParser {
             throw scanner.syntaxError("unexpected \(scanner.describe(scanner.bytes[scanner.index])) after the header object")
         }
         return Result(entries: entries, metadata: metadata, leadingWhitespace: leading,
-                      trailingPadding: scanner.bytes.count - end)
+                      trailingPadding: scanner.bytes.count - end, positions: keyOffsets)
     }
 
     private mutating func parseMetadata() throws(FormatError) -> [String: String]? {
@@ -116,7 +122,7 @@ struct HeaderParser {
         scanner.index += 1
         var dtype: DType? = nil
         var shape: [UInt64]? = nil
-        var offsets: [UInt64]? = nil
+        var offsets: (begin: UInt64, end: UInt64)? = nil
         // Offsets of the fields seen so far, to reject duplicates. The three known fields use
         // plain variables; a dictionary is only built when a file has unknown fields, which
         // keeps a 50,000-entry header free of per-entry hashing allocations.
@@ -129,13 +135,23 @@ struct HeaderParser {
             while true {
                 scanner.skipWhitespace()
                 let fieldOffset = scanner.fileOffset
-                let field = try scanner.parseString()
+                let field: String
                 let previous: Int?
-                switch field {
-                case "dtype": previous = knownFieldOffsets.dtype; knownFieldOffsets.dtype = fieldOffset
-                case "shape": previous = knownFieldOffsets.shape; knownFieldOffsets.shape = fieldOffset
-                case "data_offsets": previous = knownFieldOffsets.dataOffsets; knownFieldOffsets.dataOffsets = fieldOffset
-                default: previous = otherFieldOffsets.updateValue(fieldOffset, forKey: field)
+                if scanner.consumeKeyword("dtype") {
+                    field = "dtype"; previous = knownFieldOffsets.dtype; knownFieldOffsets.dtype = fieldOffset
+                } else if scanner.consumeKeyword("shape") {
+                    field = "shape"; previous = knownFieldOffsets.shape; knownFieldOffsets.shape = fieldOffset
+                } else if scanner.consumeKeyword("data_offsets") {
+                    field = "data_offsets"; previous = knownFieldOffsets.dataOffsets; knownFieldOffsets.dataOffsets = fieldOffset
+                } else {
+                    // Escaped spellings of known names ("d\u0074ype") land here too and still count.
+                    field = try scanner.parseString()
+                    switch field {
+                    case "dtype": previous = knownFieldOffsets.dtype; knownFieldOffsets.dtype = fieldOffset
+                    case "shape": previous = knownFieldOffsets.shape; knownFieldOffsets.shape = fieldOffset
+                    case "data_offsets": previous = knownFieldOffsets.dataOffsets; knownFieldOffsets.dataOffsets = fieldOffset
+                    default: previous = otherFieldOffsets.updateValue(fieldOffset, forKey: field)
+                    }
                 }
                 if let first = previous {
                     throw .duplicateKey(key: name + "." + field, firstOffset: first, secondOffset: fieldOffset)
@@ -146,20 +162,29 @@ struct HeaderParser {
                 switch field {
                 case "dtype":
                     guard scanner.peek() == UInt8(ascii: "\"") else { throw entryError("dtype must be a string") }
-                    let text = try scanner.parseString()
-                    guard let parsed = DType(rawValue: text) else { throw .unknownDType(tensor: name, dtype: text) }
-                    dtype = parsed
+                    if let known = DType.allCases.first(where: { scanner.consumeKeyword($0.staticName) }) {
+                        dtype = known
+                    } else {
+                        let text = try scanner.parseString()
+                        guard let parsed = DType(rawValue: text) else { throw .unknownDType(tensor: name, dtype: text) }
+                        dtype = parsed
+                    }
                 case "shape":
-                    shape = try parseUnsignedArray(name: name, field: "shape", entryOffset: entryOffset)
-                    if let s = shape, s.count > scanner.limits.maxRank {
-                        throw .limitExceeded(what: "shape rank", limit: scanner.limits.maxRank, offset: fieldOffset)
+                    var dims: [UInt64] = []
+                    dims.reserveCapacity(4)
+                    _ = try parseUnsignedArray(name: name, field: "shape", entryOffset: entryOffset) { _, value in
+                        dims.append(value)
                     }
+                    shape = dims
                 case "data_offsets":
-                    let values = try parseUnsignedArray(name: name, field: "data_offsets", entryOffset: entryOffset)
-                    guard values.count == 2 else {
-                        throw entryError("data_offsets must hold exactly 2 integers, found \(values.count)")
+                    var pair: (UInt64, UInt64) = (0, 0)
+                    let count = try parseUnsignedArray(name: name, field: "data_offsets", entryOffset: entryOffset) { i, value in
+                        if i == 0 { pair.0 = value } else if i == 1 { pair.1 = value }
                     }
-                    offsets = values
+                    guard count == 2 else {
+                        throw entryError("data_offsets must hold exactly 2 integers, found \(count)")
+                    }
+                    offsets = (pair.0, pair.1)
                 default:
                     // 0.8 ignores unknown fields; so do we, after checking they are valid JSON.
                     try scanner.skipValue(depth: 1)
@@ -171,19 +196,21 @@ struct HeaderParser {
         guard let dtype else { throw entryError("missing field `dtype`") }
         guard let shape else { throw entryError("missing field `shape`") }
         guard let offsets else { throw entryError("missing field `data_offsets`") }
-        return RawEntry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1], ordinal: ordinal)
+        return RawEntry(name: name, dtype: dtype, shape: shape, begin: offsets.begin, end: offsets.end, ordinal: ordinal)
     }
 
     /// An array of non-negative integers ≤ 2^64−1, written without sign, fraction or exponent
-    /// (0.8 rejects `-1`, `1.0`, `1e0`, `-0` and `2^64`, and so do we).
-    private mutating func parseUnsignedArray(name: String, field: String, entryOffset: Int) throws(FormatError) -> [UInt64] {
+    /// (0.8 rejects `-1`, `1.0`, `1e0`, `-0` and `2^64`, and so do we). Values go to `element`
+    /// as they are read, so offsets need no array; at most `maxRank` values are accepted.
+    private mutating func parseUnsignedArray(name: String, field: String, entryOffset: Int,
+                                             _ element: (Int, UInt64) -> Void) throws(FormatError) -> Int {
         guard scanner.peek() == UInt8(ascii: "[") else {
             throw .invalidEntry(tensor: name, offset: entryOffset, reason: "\(field) must be an array of non-negative integers")
         }
         scanner.index += 1
-        var values: [UInt64] = []
+        var count = 0
         scanner.skipWhitespace()
-        if scanner.peek() == UInt8(ascii: "]") { scanner.index += 1; return values }
+        if scanner.peek() == UInt8(ascii: "]") { scanner.index += 1; return count }
         while true {
             scanner.skipWhitespace()
             guard let b = scanner.peek(), b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else {
@@ -191,15 +218,17 @@ struct HeaderParser {
             }
             let token = try scanner.scanNumber()
             guard let value = token.unsignedValue else {
-                throw .invalidEntry(tensor: name, offset: scanner.fileOffset - token.text.utf8.count,
-                                    reason: "\(field) value \(token.text) is not an integer in 0...18446744073709551615")
+                throw .invalidEntry(tensor: name, offset: scanner.baseOffset + token.range.lowerBound,
+                                    reason: "\(field) value \(scanner.text(of: token.range)) is not an integer in 0...18446744073709551615")
             }
-            guard values.count < scanner.limits.maxRank else {
-                throw .limitExceeded(what: "\(field) length", limit: scanner.limits.maxRank, offset: scanner.fileOffset)
+            guard count < scanner.limits.maxRank else {
+                throw .limitExceeded(what: field == "shape" ? "shape rank" : "\(field) length", limit: scanner.limits.maxRank,
+                                     offset: scanner.fileOffset)
             }
-            values.append(value)
+            element(count, value)
+            count += 1
             scanner.skipWhitespace()
-            if try scanner.endOfCollection(close: UInt8(ascii: "]"), what: "',' or ']' in \(field)") { return values }
+            if try scanner.endOfCollection(close: UInt8(ascii: "]"), what: "',' or ']' in \(field)") { return count }
         }
     }
 }

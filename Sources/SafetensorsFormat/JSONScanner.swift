@@ -50,6 +50,20 @@ struct JSONScanner {
         }
     }
 
+    /// If the next token is the string literal `word` with no escapes, consumes it and returns
+    /// true. Lets the parser recognise field names without building a `String` per entry.
+    mutating func consumeKeyword(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\""),
+              bytes[index + count + 1] == UInt8(ascii: "\"") else { return false }
+        let matches = word.withUTF8Buffer { expected in
+            for i in 0..<count where bytes[index + 1 + i] != expected[i] { return false }
+            return true
+        }
+        if matches { index += count + 2 }
+        return matches
+    }
+
     /// Parses a JSON string starting at the opening quote.
     mutating func parseString() throws(FormatError) -> String {
         try expect(UInt8(ascii: "\""), "'\"' to start a string")
@@ -159,9 +173,15 @@ struct JSONScanner {
 
     /// A JSON number as written, validated against the JSON grammar.
     struct NumberToken {
-        let text: Substring
+        /// Byte range of the token in the header, for error messages.
+        let range: Range<Int>
         /// The value when the token is a plain non-negative integer that fits in 64 bits.
         let unsignedValue: UInt64?
+    }
+
+    /// The source text of a scanned token (only built for error messages).
+    func text(of range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
     /// Scans one JSON number (RFC 8259 grammar: no leading zeros, no '+', no bare '.').
@@ -189,7 +209,6 @@ struct JSONScanner {
             guard let d = peek(), isDigit(d) else { throw syntaxError("digit expected in exponent", at: start) }
             while let d = peek(), isDigit(d) { index += 1 }
         }
-        let text = Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
         var value: UInt64? = nil
         if isPlainInteger {
             var v: UInt64 = 0
@@ -202,7 +221,7 @@ struct JSONScanner {
             }
             value = fits ? v : nil
         }
-        return NumberToken(text: text, unsignedValue: value)
+        return NumberToken(range: start..<index, unsignedValue: value)
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

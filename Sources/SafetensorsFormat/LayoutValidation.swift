@@ -2,10 +2,15 @@
 /// sorted by `(begin, end)`, each must start where the previous ended, its span must equal
 /// shape × dtype size, and the last must end at the end of the file. Every product and sum is
 /// overflow-checked, so a lying header cannot wrap around.
-func validateLayout(_ entries: [RawEntry], dataLength: UInt64) throws(FormatError) -> [TensorInfo] {
-    let sorted = entries.sorted {
-        ($0.begin, $0.end, $0.ordinal) < ($1.begin, $1.end, $1.ordinal)
+///
+/// On success `positions` maps each name to its index in the returned file-order array.
+func validateLayout(_ entries: [RawEntry], dataLength: UInt64,
+                    positions: inout [String: Int]) throws(FormatError) -> [TensorInfo] {
+    // Sort indices, not entries: moving entries would retain and release their strings.
+    let order = entries.indices.sorted {
+        (entries[$0].begin, entries[$0].end, entries[$0].ordinal) < (entries[$1].begin, entries[$1].end, entries[$1].ordinal)
     }
+    let sorted = order.lazy.map { entries[$0] }
     var expected: UInt64 = 0
     var tensors: [TensorInfo] = []
     tensors.reserveCapacity(sorted.count)
@@ -30,6 +35,7 @@ func validateLayout(_ entries: [RawEntry], dataLength: UInt64) throws(FormatErro
         }
         tensors.append(TensorInfo(name: entry.name, dtype: entry.dtype, shape: entry.shape,
                                   begin: entry.begin, end: entry.end, elementCount: elements))
+        positions[entry.name] = tensors.count - 1
         expected = entry.end
     }
     guard expected == dataLength else {

@@ -30,17 +30,14 @@ public struct SafetensorsHeader: Sendable, Equatable {
     }
 
     init(headerLength: UInt64, metadata: [String: String]?, tensors: [TensorInfo], dataLength: UInt64,
-         leadingWhitespace: Int, trailingPadding: Int) {
+         leadingWhitespace: Int, trailingPadding: Int, indexByName: [String: Int]) {
         self.headerLength = headerLength
         self.metadata = metadata
         self.tensors = tensors
         self.dataLength = dataLength
         self.leadingWhitespace = leadingWhitespace
         self.trailingPadding = trailingPadding
-        var index: [String: Int] = [:]
-        index.reserveCapacity(tensors.count)
-        for (i, t) in tensors.enumerated() { index[t.name] = i }
-        self.indexByName = index
+        self.indexByName = indexByName
     }
 
     public static func == (a: SafetensorsHeader, b: SafetensorsHeader) -> Bool {
@@ -75,11 +72,11 @@ extension SafetensorsHeader {
         let json = UnsafeRawBufferPointer(rebasing: prefix[8..<(8 + Int(n))])
         if let bad = firstInvalidUTF8Index(json) { throw .invalidUTF8(offset: 8 + bad) }
         var parser = HeaderParser(scanner: JSONScanner(bytes: json, baseOffset: 8, limits: limits))
-        let raw = try parser.parse()
-        let tensors = try validateLayout(raw.entries, dataLength: fileSize - 8 - n)
+        var raw = try parser.parse()
+        let tensors = try validateLayout(raw.entries, dataLength: fileSize - 8 - n, positions: &raw.positions)
         return SafetensorsHeader(headerLength: n, metadata: raw.metadata, tensors: tensors,
                                  dataLength: fileSize - 8 - n, leadingWhitespace: raw.leadingWhitespace,
-                                 trailingPadding: raw.trailingPadding)
+                                 trailingPadding: raw.trailingPadding, indexByName: raw.positions)
     }
 
     /// Convenience for tests and small in-memory files.

@@ -34,12 +34,12 @@ public enum HeaderLint {
 
     /// Why a name is risky, or `nil`.
     static func nameProblem(_ name: String) -> String? {
-        if name.unicodeScalars.contains(where: { $0.value == 0 }) { return "contains a NUL character" }
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
-            return "contains control characters"
+        if name.utf8.contains(0) { return "contains a NUL character" }
+        if name.unicodeScalars.contains(where: TextEscaping.isControl) { return "contains control characters" }
+        if name.utf8.first == UInt8(ascii: "/") || name.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .contains(where: { $0.elementsEqual("..".utf8) }) {
+            return "looks like a file path"
         }
-        let segments = name.split(separator: "/", omittingEmptySubsequences: false)
-        if name.hasPrefix("/") || segments.contains("..") { return "looks like a file path" }
         if name.isEmpty { return "is empty" }
         return nil
     }
