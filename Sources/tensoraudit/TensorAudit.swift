@@ -11,6 +11,10 @@ struct TensorAudit: ParsableCommand {
         64 usage error.
         """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, AuditCommand.self]
+        subcommands: [
+            InspectCommand.self,
+            RowsCommand.self,
+            AuditCommand.self,
+        ]
     )
 }

@@ -1,0 +1,58 @@
+/// Findings drawn from row statistics (rules `nan-values`, `inf-values`, `all-zero-rows`,
+/// `duplicate-rows`, `outlier-rows`).
+extension RowSummary {
+    /// At most this many row indices are listed in a message.
+    static let listed = 5
+
+    public func findings() -> [Finding] {
+        var out: [Finding] = []
+        let total = rows.count
+        let nanValues = rows.reduce(0) { $0 + $1.nanCount }
+        if nanValues > 0 {
+            out.append(Finding(rule: "nan-values", severity: .error, tensors: [tensor],
+                               message: "\(tensor): \(nanValues) NaN values in \(nanRows.count) of \(total) rows (first rows: \(Self.list(nanRows)))",
+                               evidence: ["nan_values": .int(Int64(nanValues)), "rows": .int(Int64(nanRows.count)),
+                                          "first_row": .int(Int64(nanRows[0]))]))
+        }
+        let infValues = rows.reduce(0) { $0 + $1.positiveInfinityCount + $1.negativeInfinityCount }
+        if infValues > 0 {
+            out.append(Finding(rule: "inf-values", severity: .error, tensors: [tensor],
+                               message: "\(tensor): \(infValues) infinite values in \(infRows.count) of \(total) rows (first rows: \(Self.list(infRows)))",
+                               evidence: ["inf_values": .int(Int64(infValues)), "rows": .int(Int64(infRows.count)),
+                                          "first_row": .int(Int64(infRows[0]))]))
+        }
+        if !zeroRows.isEmpty && rows.count > 1 {
+            out.append(Finding(rule: "all-zero-rows", severity: zeroRows.count == total ? .warning : .info, tensors: [tensor],
+                               message: "\(tensor): \(zeroRows.count) of \(total) rows are all zero (rows \(Self.list(zeroRows)))",
+                               evidence: ["rows": .int(Int64(zeroRows.count)), "first_row": .int(Int64(zeroRows[0]))]))
+        }
+        if !duplicateGroups.isEmpty {
+            let largest = duplicateGroups.max { $0.count < $1.count } ?? []
+            out.append(Finding(rule: "duplicate-rows", severity: .warning, tensors: [tensor],
+                               message: "\(tensor): \(duplicateGroups.count) groups of identical rows, \(redundantRowCount) redundant rows; largest group has \(largest.count) rows (\(Self.list(largest))), a sign of rows that never trained",
+                               evidence: ["groups": .int(Int64(duplicateGroups.count)),
+                                          "redundant_rows": .int(Int64(redundantRowCount)),
+                                          "largest_group": .int(Int64(largest.count))]))
+        }
+        if let first = outliers.first, let norms {
+            out.append(Finding(rule: "outlier-rows", severity: .info, tensors: [tensor],
+                               message: "\(tensor): \(outliers.count) rows with outlying norms (robust z > \(Self.outlierThreshold)); row \(first.row) has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
+                               evidence: ["rows": .int(Int64(outliers.count)), "top_row": .int(Int64(first.row)),
+                                          "top_norm": .double(first.norm), "top_score": .double(first.score),
+                                          "median_norm": .double(norms.median)]))
+        }
+        return out
+    }
+
+    static func list(_ rows: [Int]) -> String {
+        let head = rows.prefix(listed).map(String.init).joined(separator: ", ")
+        return rows.count > listed ? head + ", …" : head
+    }
+
+    static func short(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        let magnitude = abs(value)
+        if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6) { return "\(value)" }
+        return "\((value * 1e4).rounded() / 1e4)"
+    }
+}

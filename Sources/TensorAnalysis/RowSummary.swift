@@ -1,0 +1,116 @@
+import SafetensorsFormat
+import TensorViews
+
+/// Everything `rows` says about one tensor: each row's statistics and what the rows look like
+/// together (norm distribution, zero rows, NaN/Inf rows, outliers, duplicate rows).
+public struct RowSummary: Sendable {
+    /// A row whose norm is far from the others by the robust score below.
+    public struct Outlier: Sendable, Equatable {
+        public var row: Int
+        public var norm: Double
+        /// 0.6745 × (norm − median) / MAD (Iglewicz & Hoaglin's modified z-score).
+        public var score: Double
+    }
+
+    /// Modified z-score above which a row is an outlier (Iglewicz & Hoaglin's 3.5).
+    public static let outlierThreshold = 3.5
+
+    public let tensor: String
+    public let dtype: DType
+    public let shape: [UInt64]
+    public let rowLength: Int
+    /// Statistics of every row, in row order.
+    public let rows: [RowMoments]
+    /// Distribution of the finite row norms (`nil` when no row has one).
+    public let norms: Distribution?
+    /// Median absolute deviation of the finite row norms from their median.
+    public let normMAD: Double?
+    /// Rows whose elements all equal zero by value (−0.0 included).
+    public let zeroRows: [Int]
+    public let nanRows: [Int]
+    /// Rows holding +Inf or −Inf.
+    public let infRows: [Int]
+    /// Sorted by decreasing |score|.
+    public let outliers: [Outlier]
+    /// Groups (≥ 2 rows, ascending) of rows with identical bytes, excluding all-zero rows,
+    /// which `zeroRows` already lists.
+    public let duplicateGroups: [[Int]]
+
+    /// Reads every row of `view` once; `nil` for dtypes without statistics (C64).
+    public init?(view: TensorView) {
+        guard let moments = view.rowMoments() else { return nil }
+        self.init(view: view, moments: moments)
+    }
+
+    init(view: TensorView, moments: [RowMoments]) {
+        tensor = view.name
+        dtype = view.dtype
+        shape = view.shape
+        rowLength = view.rowLength
+        rows = moments
+        var finite: [Double] = [], positions: [Int] = []
+        var zero: [Int] = [], nan: [Int] = [], inf: [Int] = []
+        for (i, m) in moments.enumerated() {
+            let norm = m.l2Norm
+            if norm.isFinite {
+                finite.append(norm)
+                positions.append(i)
+            }
+            if m.allValuesZero { zero.append(i) }
+            if m.nanCount > 0 { nan.append(i) }
+            if m.positiveInfinityCount + m.negativeInfinityCount > 0 { inf.append(i) }
+        }
+        zeroRows = zero
+        nanRows = nan
+        infRows = inf
+        norms = Distribution(values: finite, positions: positions)
+        if let median = norms?.median {
+            let mad = Distribution.median(finite.map { abs($0 - median) })
+            normMAD = mad
+            var found: [Outlier] = []
+            if mad > 0 {
+                for (k, norm) in finite.enumerated() {
+                    let score = 0.6745 * (norm - median) / mad
+                    if abs(score) > Self.outlierThreshold { found.append(Outlier(row: positions[k], norm: norm, score: score)) }
+                }
+            }
+            outliers = found.sorted { abs($0.score) != abs($1.score) ? abs($0.score) > abs($1.score) : $0.row < $1.row }
+        } else {
+            normMAD = nil
+            outliers = []
+        }
+        duplicateGroups = Self.duplicateRows(view, moments)
+    }
+
+    /// Identical rows have bit-identical statistics (every row is cut into the same chunks),
+    /// so rows are bucketed by their statistics' bits and confirmed with a byte comparison:
+    /// no extra pass over the data and no all-pairs comparison.
+    static func duplicateRows(_ view: TensorView, _ moments: [RowMoments]) -> [[Int]] {
+        struct Key: Hashable {
+            var sum, squares, centered, minimum, maximum: UInt64
+        }
+        var buckets: [Key: [Int]] = [:]
+        for (i, m) in moments.enumerated() where !m.allBitsZero {
+            let key = Key(sum: m.sum.bitPattern, squares: m.sumOfSquares.bitPattern,
+                          centered: m.centeredSquares.bitPattern, minimum: m.minimum.bitPattern,
+                          maximum: m.maximum.bitPattern)
+            buckets[key, default: []].append(i)
+        }
+        var groups: [[Int]] = []
+        for candidates in buckets.values where candidates.count > 1 {
+            var partition: [[Int]] = []
+            for row in candidates {
+                if let g = partition.firstIndex(where: { view.rowHasSameBytes($0[0], as: row) }) {
+                    partition[g].append(row)
+                } else {
+                    partition.append([row])
+                }
+            }
+            groups += partition.filter { $0.count > 1 }
+        }
+        return groups.sorted { $0[0] < $1[0] }
+    }
+
+    /// Rows in duplicate groups beyond the first of each group.
+    public var redundantRowCount: Int { duplicateGroups.reduce(0) { $0 + $1.count - 1 } }
+}

@@ -1,0 +1,94 @@
+import SafetensorsFormat
+
+extension TensorView {
+    /// Whether `rowMoments` can describe this dtype. C64 cannot: a complex number has no
+    /// order and its "norm" would mix two parts; the commands say so instead of guessing.
+    public var hasStatistics: Bool { dtype != .c64 }
+
+    /// Statistics of each row in `rows` (all rows when `nil`; the range is clamped to the
+    /// tensor), or `nil` for dtypes without statistics (C64).
+    ///
+    /// One read of the bytes: every row is cut into 2048-element chunks (the same cut for
+    /// every row, so identical rows give bit-identical results), long rows into 1M-element
+    /// pieces, and pieces run on all cores.
+    public func rowMoments(in rows: Range<Int>? = nil) -> [RowMoments]? {
+        guard hasStatistics else { return nil }
+        let all = 0..<rowCount
+        let wanted = (rows ?? all).clamped(to: all)
+        let length = rowLength
+        guard !wanted.isEmpty, length > 0 else { return [] }
+        let pieceElements = MomentKernels.chunkElements * 512
+        let piecesPerRow = (length + pieceElements - 1) / pieceElements
+        let pieceCount = wanted.count * piecesPerRow
+        var partial = [RowMoments](repeating: .empty, count: pieceCount)
+        let source = UncheckedSendable(bytes)
+        let kind = self.dtype
+        let first = wanted.lowerBound
+        partial.withUnsafeMutableBufferPointer { out in
+            let target = UncheckedSendable(out)
+            ParallelWork.forEachSlice(count: pieceCount, workBytes: wanted.count * length * max(1, kind.bitWidth / 8)) { slice in
+                let scratch = UnsafeMutableRawPointer.allocate(byteCount: MomentKernels.chunkElements * 8, alignment: 64)
+                defer { scratch.deallocate() }
+                for piece in slice {
+                    let row = first + piece / piecesPerRow
+                    let offset = (piece % piecesPerRow) * pieceElements
+                    let start = row * length + offset
+                    let count = min(pieceElements, length - offset)
+                    target.value[piece] = Self.moments(kind, source.value, start: start, count: count, scratch: scratch)
+                }
+            }
+        }
+        guard piecesPerRow > 1 else { return partial }
+        return (0..<wanted.count).map { r in
+            partial[(r * piecesPerRow)..<((r + 1) * piecesPerRow)].reduce(RowMoments.empty) { $0.merged(with: $1) }
+        }
+    }
+
+    /// Statistics of all elements together (a 0-d or empty tensor included), or `nil` for C64.
+    public func moments() -> RowMoments? {
+        guard hasStatistics else { return nil }
+        guard elementCount > 0 else { return .empty }
+        if rowCount == 1 { return rowMoments()?.first }
+        return rowMoments()?.reduce(RowMoments.empty) { $0.merged(with: $1) }
+    }
+
+    /// Elements `start ..< start + count` of `bytes`, chunk by chunk.
+    static func moments(_ dtype: DType, _ bytes: UnsafeRawBufferPointer, start: Int, count: Int,
+                        scratch: UnsafeMutableRawPointer) -> RowMoments {
+        guard let base = bytes.baseAddress else { return .empty }
+        var total = RowMoments.empty
+        var offset = 0
+        while offset < count {
+            let n = min(MomentKernels.chunkElements, count - offset)
+            let index = start + offset
+            let chunk: RowMoments
+            switch dtype {
+            case .f32:
+                chunk = MomentKernels.floatChunk(base + index * 4, n)
+            case .f64:
+                chunk = MomentKernels.doubleChunk(base + index * 8, n)
+            case .bf16:
+                MomentKernels.decodeBF16(base + index * 2, n, into: scratch)
+                chunk = MomentKernels.floatChunk(UnsafeRawPointer(scratch), n)
+            case .f16:
+                MomentKernels.decodeF16(base + index * 2, n, into: scratch)
+                chunk = MomentKernels.floatChunk(UnsafeRawPointer(scratch), n)
+            case .f8E4M3, .f8E5M2, .f8E4M3FNUZ, .f8E5M2FNUZ, .f8E8M0, .f4, .f6E2M3, .f6E3M2:
+                for k in 0..<n {
+                    scratch.storeBytes(of: Float(decodeElement(dtype, bytes, index + k)), toByteOffset: k * 4, as: Float.self)
+                }
+                chunk = MomentKernels.floatChunk(UnsafeRawPointer(scratch), n)
+            case .bool, .u8, .i8, .u16, .i16, .u32, .i32, .u64, .i64, .c64:
+                // Integers are statistics of their raw values; through Double, which is exact
+                // up to 2^53 (beyond that the nearest double, as numpy's float64 does).
+                for k in 0..<n {
+                    scratch.storeBytes(of: decodeElement(dtype, bytes, index + k), toByteOffset: k * 8, as: Double.self)
+                }
+                chunk = MomentKernels.doubleChunk(UnsafeRawPointer(scratch), n)
+            }
+            total = total.merged(with: chunk)
+            offset += n
+        }
+        return total
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import TensorAnalysis
+import TensorViews
+
+/// `tensoraudit rows`: per-row statistics of one tensor, or a summary line per 2-D tensor.
+struct RowsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rows",
+        abstract: "Per-row statistics (norm, mean, std, min, max, NaN/Inf counts) of a tensor, or a summary of every 2-D tensor.",
+        discussion: """
+        Dimension 0 indexes rows; the other dimensions are flattened into a row. Statistics are \
+        accumulated in Double. Without --tensor, prints one summary per 2-D tensor: row-norm \
+        distribution, all-zero rows, NaN/Inf rows, outlier rows (median/MAD) and duplicate rows.
+        """
+    )
+
+    @Argument(help: "A .safetensors file.")
+    var path: String
+
+    @Option(name: .long, help: "The tensor whose rows to list.")
+    var tensor: String?
+
+    @Option(name: .long, help: "Rows to list, half-open: A..B, A.., ..B, or a single row N.")
+    var rows: RowRange?
+
+    @OptionGroup var report: ReportOptions
+
+    @Flag(name: .long, help: "Write one JSON object per line (a row, or a tensor summary).")
+    var ndjson = false
+
+    @Flag(name: .long, help: "Write CSV with a header line.")
+    var csv = false
+
+    func validate() throws {
+        if [report.json, ndjson, csv].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --json, --ndjson, --csv")
+        }
+        if rows != nil && tensor == nil {
+            throw ValidationError("--rows needs --tensor")
+        }
+    }
+
+    var format: RowsRendering.Format {
+        report.json ? .json : ndjson ? .ndjson : csv ? .csv : .text
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let checkpoint = try Checkpoint.open(path: path)
+            for file in checkpoint.files { file.adviseSequentialScan() }
+            if let tensor {
+                guard let view = checkpoint.tensor(named: tensor) else {
+                    throw CheckpointError.tensorNotFound(path: checkpoint.path, name: tensor)
+                }
+                let range: Range<Int>
+                if let rows {
+                    guard let resolved = rows.resolved(rowCount: view.rowCount) else {
+                        throw ValidationError("--rows starts at row \(rows.lower) but \(tensor) has \(view.rowCount) rows")
+                    }
+                    range = resolved
+                } else {
+                    range = 0..<view.rowCount
+                }
+                print(RowsRendering.tensor(view, range: range, format: format), terminator: "")
+            } else {
+                print(RowsRendering.checkpoint(checkpoint, format: format), terminator: "")
+            }
+            for file in checkpoint.files { try file.checkUnchanged() }
+        }
+    }
+}
