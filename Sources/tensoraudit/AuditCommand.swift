@@ -51,7 +51,12 @@ struct AuditCommand: ParsableCommand {
         var report: AuditReport?
         try runReportingErrors {
             let checkpoint = try Checkpoint.open(path: path)
-            report = AuditRunner.run(checkpoint, policy: settings)
+            let total = checkpoint.tensors.reduce(0) { $0 + $1.info.byteCount }
+            let reporter = ProgressReporter.ifInteractive(label: "audit", total: total)
+            var progress: AuditRunner.Progress?
+            if let reporter { progress = { bytes in reporter.advance(by: bytes) } }
+            report = AuditRunner.run(checkpoint, policy: settings, progress: progress)
+            reporter?.finish()
         }
         guard let report else { return }
         let rendered: String

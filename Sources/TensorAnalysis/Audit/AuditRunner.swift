@@ -2,9 +2,22 @@ import TensorViews
 
 /// Runs every analysis `audit` knows on one checkpoint and applies the policy.
 public enum AuditRunner {
-    public static func run(_ checkpoint: Checkpoint, policy: AuditPolicy = AuditPolicy()) -> AuditReport {
+    /// Called with the number of tensor bytes just finished, from any thread.
+    public typealias Progress = @Sendable (UInt64) -> Void
+
+    public static func run(_ checkpoint: Checkpoint, policy: AuditPolicy = AuditPolicy(),
+                           progress: Progress? = nil) -> AuditReport {
         var findings = HeaderLint.findings(checkpoint)
-        findings += []
+        for file in checkpoint.files { file.adviseSequentialScan() }
+        for view in checkpoint.tensors {
+            if let summary = RowSummary(view: view) {
+                findings += summary.findings().filter { finding in
+                    // Row-shape rules only make sense for matrices; value rules apply to all.
+                    view.shape.count >= 2 || finding.rule == "nan-values" || finding.rule == "inf-values"
+                }
+            }
+            progress?(view.info.byteCount)
+        }
         return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy)
     }
 }
