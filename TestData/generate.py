@@ -26,7 +26,7 @@ from safetensors import TensorSpec, safe_open
 assert sys.byteorder == "little", "generator assumes a little-endian host"
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-OUT_DIRS = ["reference", "written", "expected", "toy-bert", "dtype-tables", "bad", "edge"]
+OUT_DIRS = ["reference", "written", "expected", "toy-bert", "dtype-tables", "bad", "edge", "analysis"]
 
 # numpy has no float8 attributes; the reference "np" reader looks them up on the
 # numpy module (getattr(np, "float8_e4m3fn")), so lend it the ml_dtypes types.
@@ -794,6 +794,309 @@ def gen_edge():
     return sorted(cases)
 
 
+
+# ============================================================= 6. analysis
+
+def values64(dtype, shape, raw):
+    """Raw bytes -> float64 numpy array of the logical values (row-major)."""
+    count = int(np.prod(shape, dtype=object)) if shape else 1
+    t, _ = DTYPES[dtype]
+    if dtype == "F4":
+        arr = unpack_f4(raw, count).view(t)
+    elif dtype in ("F6_E2M3", "F6_E3M2"):
+        arr = unpack_f6(raw, count).view(t)
+    elif dtype == "BOOL":
+        arr = np.frombuffer(raw, dtype=np.uint8)
+    else:
+        arr = np.frombuffer(raw, dtype=np.dtype(t))
+    with np.errstate(invalid="ignore", over="ignore"):
+        return arr.astype(np.float64)
+
+
+def rows_of(shape, arr):
+    if arr.size == 0:
+        return []
+    if len(shape) <= 1:
+        return [arr.reshape(-1)]
+    return list(arr.reshape(shape[0], -1))
+
+
+def row_stats(x):
+    with np.errstate(invalid="ignore", over="ignore"):
+        finite = x[~np.isnan(x)]
+        return {
+            "l2_norm": jfloat(np.sqrt(np.sum(x * x))),
+            "mean": jfloat(np.mean(x)),
+            "std": jfloat(np.std(x)),
+            "min": jfloat(np.min(finite)) if finite.size else "NaN",
+            "max": jfloat(np.max(finite)) if finite.size else "NaN",
+            "nan": int(np.isnan(x).sum()),
+            "pos_inf": int((x == np.inf).sum()),
+            "neg_inf": int((x == -np.inf).sum()),
+            "zero": bool((x == 0).all()),
+        }
+
+
+def row_summary(rows, raw_rows):
+    """Summary of a tensor's rows, by the definitions in the README, with numpy."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        norms = np.array([np.sqrt(np.sum(x * x)) for x in rows])
+    fin = np.where(np.isfinite(norms))[0]
+    out = {"zero_rows": [i for i, x in enumerate(rows) if (x == 0).all()],
+           "nan_rows": [i for i, x in enumerate(rows) if np.isnan(x).any()],
+           "inf_rows": [i for i, x in enumerate(rows) if np.isinf(x).any()]}
+    if fin.size:
+        v = norms[fin]
+        med = float(np.median(v))
+        mad = float(np.median(np.abs(v - med)))
+        out["norm"] = {"count": int(v.size), "mean": float(np.mean(v)), "std": float(np.std(v)), "median": med,
+                       "min": float(v.min()), "argmin": int(fin[int(np.argmin(v))]),
+                       "max": float(v.max()), "argmax": int(fin[int(np.argmax(v))]),
+                       "quantiles": {"p%02d" % round(q * 100): float(np.quantile(v, q))
+                                     for q in (0.01, 0.05, 0.25, 0.75, 0.95, 0.99)}}
+        out["norm_mad"] = mad
+        out["outliers"] = sorted(int(fin[k]) for k in range(v.size)
+                                 if mad > 0 and abs(0.6745 * (v[k] - med) / mad) > 3.5)
+    else:
+        out["norm"] = None
+        out["outliers"] = []
+    groups = {}
+    for i, r in enumerate(raw_rows):
+        if any(r):  # all-zero-bit rows are listed as zero rows, not duplicates
+            groups.setdefault(r, []).append(i)
+    out["duplicate_groups"] = sorted(g for g in groups.values() if len(g) > 1)
+    return out
+
+
+def raw_rows_of(dtype, shape, raw):
+    """Each row's element codes as a hashable tuple (bytes for whole-byte dtypes)."""
+    count = int(np.prod(shape, dtype=object)) if shape else 1
+    if count == 0:
+        return []
+    nrows = 1 if len(shape) <= 1 else shape[0]
+    if dtype == "F4":
+        codes = unpack_f4(raw, count)
+    elif dtype in ("F6_E2M3", "F6_E3M2"):
+        codes = unpack_f6(raw, count)
+    else:
+        codes = np.frombuffer(raw, dtype=np.uint8).reshape(count, -1)
+    codes = np.asarray(codes).reshape(nrows, -1)
+    return [tuple(int(c) for c in r) for r in codes]
+
+
+def stats_tensors():
+    rng = np.random.default_rng(7)
+    out = []
+    float_types = ["F64", "F32", "F16", "BF16", "F8_E4M3", "F8_E5M2", "F8_E4M3FNUZ", "F8_E5M2FNUZ",
+                   "F8_E8M0"]
+    L = 37
+    for dtype in float_types:
+        t = DTYPES[dtype][0]
+        has = lambda v: bool(np.isnan(v)) == bool(np.isnan(np.array([v]).astype(t).astype(np.float64)[0])) and (  # noqa: E731
+            np.isnan(v) or np.array([v]).astype(t).astype(np.float64)[0] == v)
+        base = rng.standard_normal(L) * 0.5
+        if dtype == "F8_E8M0":
+            base = 2.0 ** rng.integers(-4, 4, L)
+        rows = [base, np.full(L, 2.0), np.zeros(L)]
+        rows.append(np.full(L, -0.0) if dtype not in ("F8_E4M3FNUZ", "F8_E5M2FNUZ", "F8_E8M0") else np.full(L, 4.0))
+        r = rng.standard_normal(L) if dtype != "F8_E8M0" else 2.0 ** rng.integers(-4, 4, L)
+        if has(float("nan")):
+            r[5] = float("nan")
+        rows.append(r)
+        r = rng.standard_normal(L) * 2 if dtype != "F8_E8M0" else 2.0 ** rng.integers(-4, 4, L)
+        if has(float("inf")):
+            r[3] = float("inf")
+            r[10] = float("-inf")
+        rows.append(r)
+        rows.append(base.copy())
+        big = rng.standard_normal(L) * 8 if dtype != "F8_E8M0" else np.full(L, 64.0)
+        rows.append(big)
+        with np.errstate(invalid="ignore", over="ignore"):
+            arr = np.array(rows).astype(t)
+        out.append(("rows_" + dtype.lower(), dtype, arr.shape, arr.tobytes()))
+    # packed formats: codes chosen directly (F4 code 8 is -0.0)
+    f4 = rng.integers(0, 16, (4, 36)).astype(np.uint8)
+    f4[1] = 0
+    f4[2] = 8
+    f4[3] = f4[0]
+    out.append(("rows_f4", "F4", (4, 36), pack_f4(f4.reshape(-1))))
+    odd = rng.integers(1, 8, (4, 5)).astype(np.uint8)
+    odd[3] = odd[1]  # rows 1 and 3 start in the middle of a byte
+    out.append(("rows_f4_odd", "F4", (4, 5), pack_f4(odd.reshape(-1))))
+    for dtype in ("F6_E2M3", "F6_E3M2"):
+        c = rng.integers(0, 64, (4, 36)).astype(np.uint8)
+        c[1] = 0
+        c[2] = 32
+        c[3] = c[0]
+        out.append(("rows_" + dtype.lower(), dtype, (4, 36), pack_f6(c.reshape(-1))))
+    for dtype in sorted(INT_DTYPES):
+        t = DTYPES[dtype][0]
+        info = np.iinfo(t)
+        lo, hi = max(int(info.min), -1000), min(int(info.max), 1000)
+        a = rng.integers(lo, hi, (4, L)).astype(t)
+        a[1] = 0
+        a[3] = a[0]
+        a[2, 0] = info.max
+        a[2, 1] = info.min
+        out.append(("rows_" + dtype.lower(), dtype, (4, L), a.tobytes()))
+    out.append(("rows_bool", "BOOL", (3, 8), np.array([[1, 0] * 4, [0] * 8, [1, 0] * 4], dtype=np.uint8).tobytes()))
+    # long rows: several 2048-element chunks and a tail; numerically hard rows
+    long = rng.standard_normal((6, 5000)).astype(np.float32)
+    long[1] = 1000.0                                   # constant: std exactly 0
+    long[2] = (1e4 + rng.standard_normal(5000) * 1e-2).astype(np.float32)  # large mean, small spread
+    long[3, 4321] = np.nan
+    long[4] = 0.0
+    long[5, 17] = np.inf
+    out.append(("long_f32", "F32", (6, 5000), long.tobytes()))
+    d = rng.standard_normal((3, 3000))
+    d[0] = 1e6 + d[0] * 1e-3
+    d[1] = 1000.0
+    out.append(("long_f64", "F64", (3, 3000), d.tobytes()))
+    out.append(("vec_bf16", "BF16", (100,), (rng.standard_normal(100)).astype(md.bfloat16).tobytes()))
+    out.append(("scalar_f64", "F64", (), np.array(-2.5).tobytes()))
+    out.append(("empty_f32", "F32", (0, 4), b""))
+    out.append(("complex", "C64", (2, 2), np.arange(4, dtype=np.complex64).tobytes()))
+    return out
+
+
+def gen_analysis():
+    d = p("analysis")
+    # 1. row statistics for every dtype
+    tensors = stats_tensors()
+    path = os.path.join(d, "stats.safetensors")
+    write_raw_tensors(path, tensors, metadata={"format": "np"})
+    must_accept(path)
+    expected = {}
+    for name, dtype, shape, raw in tensors:
+        if dtype == "C64":
+            continue
+        shape = list(shape)
+        arr = values64(dtype, shape, raw)
+        rows = rows_of(shape, arr)
+        raws = raw_rows_of(dtype, shape, raw)
+        entry = {"dtype": dtype, "shape": shape, "rows": []}
+        for i, x in enumerate(rows):
+            st = row_stats(x)
+            st["row"] = i
+            st["zero_bits"] = not any(raws[i])
+            entry["rows"].append(st)
+        entry["summary"] = row_summary(rows, raws)
+        expected[name] = entry
+    dump_json(p("expected", "analysis-stats.json"), {"file": "analysis/stats.safetensors", "tensors": expected})
+
+    # 2. a GPT-2-like toy: causal-mask buffers in every layer, no pad token, no lm_head
+    rng = np.random.default_rng(11)
+    V, H, P, N = 50, 8, 16, 3
+    mask = np.tril(np.ones((P, P), dtype=np.float32)).reshape(1, 1, P, P)
+    g = {"wte.weight": rng.standard_normal((V, H)).astype(np.float32),
+         "wpe.weight": rng.standard_normal((P, H)).astype(np.float32)}
+    for i in range(N):
+        g["h.%d.attn.bias" % i] = mask.copy()
+        g["h.%d.attn.c_attn.weight" % i] = rng.standard_normal((H, 3 * H)).astype(np.float32)
+        g["h.%d.ln_1.bias" % i] = np.zeros(H, dtype=np.float32)
+    gd = os.path.join(d, "gpt2-toy")
+    os.makedirs(gd, exist_ok=True)
+    gpath = os.path.join(gd, "model.safetensors")
+    reference_write(lambda: safetensors.numpy.save_file(g, gpath, metadata={"format": "pt"}), gpath, {"format": "pt"})
+    must_accept(gpath)
+    dump_json(os.path.join(gd, "config.json"), {"model_type": "gpt2", "vocab_size": V, "n_embd": H,
+                                                "pad_token_id": None, "bos_token_id": 0})
+
+    # 3. ties: alias metadata, identical layers, a single-bit difference, same bytes under another
+    #    shape/dtype, repeated buffers, constant and empty tensors
+    rng = np.random.default_rng(12)
+    emb = rng.standard_normal((32, 8)).astype(np.float32)
+    mlp = rng.standard_normal((8, 8)).astype(np.float32)
+    attn = rng.standard_normal((8, 8)).astype(np.float32)
+    attn_bit = attn.copy().view(np.uint32)
+    attn_bit[3, 5] ^= 1  # one bit of one element
+    inv = (1.0 / 10000 ** (np.arange(0, 8, 2) / 8)).astype(np.float32)
+    view = rng.standard_normal((4, 8)).astype(np.float32)
+    tt = [("model.embed_tokens.weight", "F32", (32, 8), emb.tobytes()),
+          ("lm_head.weight", "F32", (32, 8), emb.tobytes()),
+          ("model.layers.0.mlp.weight", "F32", (8, 8), mlp.tobytes()),
+          ("model.layers.1.mlp.weight", "F32", (8, 8), mlp.tobytes()),
+          ("model.layers.0.attn.weight", "F32", (8, 8), attn.tobytes()),
+          ("model.layers.1.attn.weight", "F32", (8, 8), attn_bit.tobytes()),
+          ("model.layers.0.norm.bias", "F32", (8,), np.zeros(8, np.float32).tobytes()),
+          ("model.layers.1.norm.bias", "F32", (8,), np.zeros(8, np.float32).tobytes()),
+          ("model.layers.0.rotary.inv_freq", "F32", (4,), inv.tobytes()),
+          ("model.layers.1.rotary.inv_freq", "F32", (4,), inv.tobytes()),
+          ("extra.a", "F32", (4, 8), view.tobytes()),
+          ("extra.b", "F32", (8, 4), view.tobytes()),
+          ("extra.c", "I32", (32,), view.tobytes()),
+          ("empty.a", "F32", (0,), b""),
+          ("empty.b", "F32", (0,), b""),
+          ("empty.c", "BF16", (0, 3), b"")]
+    meta = {"format": "pt", "model.decoder.embed_tokens.weight": "model.embed_tokens.weight",
+            "note": "not an alias: no tensor has this name"}
+    tpath = os.path.join(d, "ties.safetensors")
+    write_raw_tensors(tpath, tt, metadata=meta)
+    must_accept(tpath)
+    by = {}
+    for name, dtype, shape, raw in tt:
+        if raw:
+            by.setdefault(raw, []).append((name, dtype, list(shape)))
+    groups, same = [], []
+    for raw, members in by.items():
+        layouts = {}
+        for name, dtype, shape in members:
+            layouts.setdefault((dtype, tuple(shape)), []).append(name)
+        for (dtype, shape), names in layouts.items():
+            if len(names) > 1:
+                groups.append({"tensors": sorted(names), "dtype": dtype, "shape": list(shape), "nbytes": len(raw)})
+        if len(layouts) > 1:
+            same.append({"tensors": sorted(m[0] for m in members), "nbytes": len(raw)})
+    empties = {}
+    for name, dtype, shape, raw in tt:
+        if not raw:
+            empties.setdefault((dtype, tuple(shape)), []).append(name)
+    for (dtype, shape), names in empties.items():
+        if len(names) > 1:
+            groups.append({"tensors": sorted(names), "dtype": dtype, "shape": list(shape), "nbytes": 0})
+    groups.sort(key=lambda g: g["tensors"][0])
+    wasted = sum(g["nbytes"] * (len(g["tensors"]) - 1) for g in groups)
+    dump_json(p("expected", "analysis-ties.json"), {
+        "file": "analysis/ties.safetensors", "groups": groups, "same_bytes": same,
+        "aliases": {"model.decoder.embed_tokens.weight": "model.embed_tokens.weight"}, "wasted_bytes": wasted})
+
+    # 4. padding: BF16 embedding whose pad row (1) is -0.0, untied; an untied lm_head
+    rng = np.random.default_rng(13)
+    V, H = 64, 16
+    e = rng.standard_normal((V, H)).astype(md.bfloat16)
+    e[1] = -0.0
+    head = rng.standard_normal((V, H)).astype(md.bfloat16)
+    pd = os.path.join(d, "pad-bf16")
+    os.makedirs(pd, exist_ok=True)
+    ppath = os.path.join(pd, "model.safetensors")
+    pt = {"model.embed_tokens.weight": e, "lm_head.weight": head}
+    reference_write(lambda: safetensors.numpy.save_file(pt, ppath, metadata={"format": "pt"}), ppath, {"format": "pt"})
+    must_accept(ppath)
+    dump_json(os.path.join(pd, "config.json"), {"model_type": "llama", "vocab_size": V, "hidden_size": H,
+                                                "pad_token_id": 1, "tie_word_embeddings": False})
+    pads = {}
+    for label, fpath, name, pad in [("pad-bf16", ppath, "model.embed_tokens.weight", 1),
+                                    ("pad-bf16-lm_head", ppath, "lm_head.weight", 1),
+                                    ("gpt2-toy-wte-pad-3", gpath, "wte.weight", 3),
+                                    ("ties-embed-assumed-0", tpath, "model.embed_tokens.weight", 0)]:
+        buf, n, header = read_header(fpath)
+        ent = header[name]
+        b, end = ent["data_offsets"]
+        w = values64(ent["dtype"], ent["shape"], buf[8 + n + b:8 + n + end]).reshape(ent["shape"])
+        norms = np.sqrt(np.sum(w * w, axis=1))
+        pn = norms[pad]
+        pads[label] = {"tensor": name, "pad_id": pad, "row_norm": float(pn), "rows": int(w.shape[0]),
+                       "rank": 1 + int(np.sum(norms < pn)) + int(np.sum(norms[:pad] == pn)),
+                       "is_zero": bool((w[pad] == 0).all()),
+                       "is_zero_bits": not any(buf[8 + n + b:8 + n + end][pad * len(w[0]) * (2 if ent["dtype"] == "BF16" else 4):
+                                                                         (pad + 1) * len(w[0]) * (2 if ent["dtype"] == "BF16" else 4)]),
+                       "norm_mean": float(np.mean(norms)), "norm_median": float(np.median(norms)),
+                       "norm_min": float(np.min(norms)), "norm_max": float(np.max(norms)),
+                       "norm_std": float(np.std(norms))}
+    dump_json(p("expected", "analysis-padding.json"), pads)
+    return len(tensors)
+
+
 # ================================================================= main
 
 def main():
@@ -806,6 +1109,7 @@ def main():
     gen_tables()
     surprises, nbad = gen_bad()
     edge = gen_edge()
+    nstats = gen_analysis()
     print("safetensors %s, ml_dtypes %s, numpy %s"
           % (safetensors.__version__, md.__version__, np.__version__))
     for n in notes:
@@ -813,6 +1117,7 @@ def main():
     print("toy-bert identical groups:", groups, "pad_rank:", pad_rank)
     print("bad files: %d; accepted by the reference: %s" % (nbad, ", ".join(surprises) or "none"))
     print("edge files:", ", ".join(edge))
+    print("analysis: %d tensors in stats.safetensors" % nstats)
 
 
 if __name__ == "__main__":

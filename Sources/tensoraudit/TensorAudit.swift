@@ -13,6 +13,8 @@ struct TensorAudit: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InspectCommand.self,
+            PaddingCommand.self,
+            TiesCommand.self,
             RowsCommand.self,
             AuditCommand.self,
         ]

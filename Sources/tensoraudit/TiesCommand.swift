@@ -1,0 +1,33 @@
+import ArgumentParser
+import TensorAnalysis
+import TensorViews
+
+/// `tensoraudit ties`: tensors stored more than once (exact byte equality).
+struct TiesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ties",
+        abstract: "Find tensors with identical bytes: tied weights saved twice, repeated buffers, identical layers.",
+        discussion: """
+        Groups tensors with the same dtype, shape and bytes (bucketed by size, fingerprinted with \
+        a fast 64-bit hash, every group confirmed byte by byte) and classifies each group. \
+        Identical bytes under a different dtype or shape are listed separately as same_bytes. \
+        Resolves __metadata__ aliases (removed name -> kept name).
+        """
+    )
+
+    @Argument(help: "A .safetensors file.")
+    var path: String
+
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let checkpoint = try Checkpoint.open(path: path)
+            for file in checkpoint.files { file.adviseSequentialScan() }
+            let analysis = TieAnalysis.analyze(checkpoint)
+            let findings = TieAnalysis.findings(analysis)
+            print(report.json ? TiesRendering.json(analysis, findings).rendered() : TiesRendering.text(analysis, findings))
+            for file in checkpoint.files { try file.checkUnchanged() }
+        }
+    }
+}
