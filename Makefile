@@ -30,6 +30,20 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+## bench: release build, then time tensoraudit against a plain read of the same bytes, the
+## Python reference and zstd on generated checkpoints (≈2.5 GB in $(BENCH_DATA), removed after;
+## KEEP=1 keeps and reuses them). Prints a stable table; see README "Performance".
+BENCH_DATA ?= /tmp/tensoraudit-bench
+BENCH_ARGS ?=
+bench: setup
+	$(SWIFT) build -c release --product tensoraudit
+	$(SWIFT) build -c release --product tensoraudit-bench
+	@command -v zstd >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq zstd
+	pip install -q safetensors numpy ml_dtypes
+	mkdir -p .build/bench && cc -O3 -pthread -o .build/bench/readbaseline Benchmarks/readbaseline.c
+	python3 Benchmarks/bench.py --bin $(BIN_DIR)/tensoraudit --bench-bin $(BIN_DIR)/tensoraudit-bench \
+		--baseline .build/bench/readbaseline --data $(BENCH_DATA) $(if $(KEEP),--keep) $(BENCH_ARGS)
+
 ## fixtures: regenerate TestData with the reference Python safetensors package.
 fixtures:
 	pip install -q safetensors ml_dtypes numpy

@@ -31,6 +31,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Micro-benchmarks for `make bench` (release build); not a product users install.
+        .executableTarget(name: "tensoraudit-bench", dependencies: ["SafetensorsFormat"]),
         .target(name: "TestSupport", dependencies: ["SafetensorsFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
         .testTarget(name: "TensorViewsTests", dependencies: ["TensorViews", "TestSupport"]),
