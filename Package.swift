@@ -39,3 +39,11 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
 )
+
+// `make fuzz`: a libFuzzer target over the header parser and the open → views path. It has no
+// `main` (libFuzzer supplies one under -sanitize=fuzzer), so it is declared only when the
+// Makefile sets TENSORAUDIT_FUZZ; plain `swift build` / `swift test` never see it.
+if Context.environment["TENSORAUDIT_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "TensorViews"],
+                                             path: "Fuzz/FuzzSafetensors"))
+}

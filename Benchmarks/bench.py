@@ -152,41 +152,19 @@ class Run:
         self.stdout, self.stderr = stdout, stderr
 
 
-def rss_anon_kb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+MEASURE = None  # path of the compiled Benchmarks/measure.c
 
 
 def run_once(argv, stdout_to_null=True):
-    """Spawns argv with posix_spawn (vfork semantics: the child's peak RSS is its own, not
-    inherited from this Python process), polls RssAnon, and reaps it with wait4."""
-    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
-        actions = [(os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
-        if stdout_to_null:
-            actions.append((os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0))
-        else:
-            actions.append((os.POSIX_SPAWN_DUP2, out.fileno(), 1))
-        executable = shutil.which(argv[0]) or argv[0]
-        started = time.perf_counter()
-        pid = os.posix_spawn(executable, argv, os.environ, file_actions=actions)
-        peak_anon = 0
-        while True:
-            done, status, usage = os.wait4(pid, os.WNOHANG)
-            if done != 0:
-                break
-            peak_anon = max(peak_anon, rss_anon_kb(pid))
-            time.sleep(0.002)
-        seconds = time.perf_counter() - started
-        err.seek(0)
-        out.seek(0)
-        return Run(os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss, usage.ru_minflt, peak_anon,
-                   out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+    """Runs argv under the `measure` launcher (see measure.c for why) and returns its report."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = os.path.join(folder, "report")
+        out = subprocess.DEVNULL if stdout_to_null else subprocess.PIPE
+        done = subprocess.run([MEASURE, report] + argv, stdout=out, stderr=subprocess.PIPE)
+        fields = dict(item.split("=") for item in open(report).read().split())
+    return Run(int(fields["status"]), float(fields["seconds"]), int(fields["maxrss_kb"]), int(fields["minflt"]),
+               int(fields["peak_anon_kb"]), (done.stdout or b"").decode(errors="replace"),
+               done.stderr.decode(errors="replace"))
 
 
 def best_of(argv, repeat, ok=(0,), stdout_to_null=True):
@@ -232,6 +210,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", help="release tensoraudit binary")
     parser.add_argument("--bench-bin", help="release tensoraudit-bench binary")
+    parser.add_argument("--measure", help="compiled measure (process launcher)")
     parser.add_argument("--baseline", help="compiled readbaseline")
     parser.add_argument("--data", required=True, help="folder for generated checkpoints")
     parser.add_argument("--scale", type=float, default=1.0, help="model size factor (1 ≈ 1 GB F32)")
@@ -243,6 +222,8 @@ def main():
     if args.generate:
         generate(args.data, args.scale)
         return 0
+    global MEASURE
+    MEASURE = args.measure
 
     cpu = "unknown CPU"
     with open("/proc/cpuinfo") as f:
@@ -283,17 +264,18 @@ def main():
     table = Table()
     summary = {}
 
-    def tensoraudit(case, command, path, nbytes):
+    def tensoraudit(case, command, path, nbytes, label=None):
+        label = label or f"tensoraudit {command}"
         if not commands[command]:
-            table.row(case, f"tensoraudit {command}", note="n/a: command not available")
+            table.row(case, label, note="n/a: command not available")
             return None
         argv = [args.bin, command, path]
         run = best_of(argv, args.repeat, ok=(0, 1))
         if run.status not in (0, 1):
             first = (run.stderr.strip().splitlines() or [""])[0][:60]
-            table.row(case, f"tensoraudit {command}", note=f"failed (exit {run.status}): {first}")
+            table.row(case, label, note=f"failed (exit {run.status}): {first}")
             return None
-        table.row(case, f"tensoraudit {command}", run, nbytes)
+        table.row(case, label, run, nbytes)
         return run
 
     def reference(case, mode, path, nbytes):
@@ -353,15 +335,16 @@ def main():
     path = d("sparse8g.safetensors")
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
-    twin = tensoraudit("sparse 8GB", "inspect", d("sparse-twin.safetensors"), None)
+    table.row("sparse 8GB", "/bin/true", run_once(["/bin/true"]), note="process floor")
+    twin = tensoraudit("sparse 8GB", "inspect", d("sparse-twin.safetensors"), None,
+                       label="inspect, same header, 128 B")
     if twin:
-        table.row("sparse 8GB", "  (same header, 128 B of data)", note="the floor: runtime start-up + header")
-        run = tensoraudit("sparse 8GB", "inspect", path, None)
+        run = tensoraudit("sparse 8GB", "inspect", path, None, label="inspect, 8.6 GB sparse file")
         if run:
             table.row("sparse 8GB", "header-only check",
                       note=f"file {size('sparse8g.safetensors') / 1e9:.1f} GB, header {(8 + n) / 1024:.1f} KiB: "
-                           f"+{(run.max_rss_kb - twin.max_rss_kb) / 1024:.2f} MB RSS, "
-                           f"+{run.minor_faults - twin.minor_faults} minor faults over the twin")
+                           f"{(run.max_rss_kb - twin.max_rss_kb) / 1024:+.2f} MB RSS, "
+                           f"{run.minor_faults - twin.minor_faults:+d} minor faults over the twin")
 
     if not args.keep:
         shutil.rmtree(args.data, ignore_errors=True)
