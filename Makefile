@@ -30,6 +30,41 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+## bench: release build, then time tensoraudit against a plain read of the same bytes, the
+## Python reference and zstd on generated checkpoints (≈2.5 GB in $(BENCH_DATA), removed after;
+## KEEP=1 keeps and reuses them). Prints a stable table; see README "Performance".
+BENCH_DATA ?= /tmp/tensoraudit-bench
+BENCH_ARGS ?=
+bench: setup
+	$(SWIFT) build -c release --product tensoraudit
+	$(SWIFT) build -c release --product tensoraudit-bench
+	@command -v zstd >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq zstd
+	pip install -q safetensors numpy ml_dtypes
+	mkdir -p .build/bench && cc -O3 -pthread -o .build/bench/readbaseline Benchmarks/readbaseline.c
+	cc -O2 -o .build/bench/measure Benchmarks/measure.c
+	python3 Benchmarks/bench.py --bin $(BIN_DIR)/tensoraudit --bench-bin $(BIN_DIR)/tensoraudit-bench \
+		--measure .build/bench/measure --baseline .build/bench/readbaseline --data $(BENCH_DATA) $(if $(KEEP),--keep) $(BENCH_ARGS)
+
+## fuzz: libFuzzer over the header parser and the open → views path for SECONDS seconds, seeded
+## with every TestData fixture. Crashes land in .build-fuzz/findings/; commit each one to
+## TestData/fuzz-regressions/ (HardeningTests runs the CLI on every file there).
+SECONDS    ?= 60
+FUZZ_DIR   := .build-fuzz
+fuzz: setup
+	TENSORAUDIT_FUZZ=1 $(SWIFT) build -c release --product FuzzSafetensors --scratch-path $(FUZZ_DIR) \
+		-Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address
+	rm -rf $(FUZZ_DIR)/corpus && mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/findings
+	find TestData -name '*.safetensors' -exec cp {} $(FUZZ_DIR)/corpus/ \;
+	cp TestData/fuzz-regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
+	$(FUZZ_DIR)/release/FuzzSafetensors $(FUZZ_DIR)/corpus -dict=Fuzz/safetensors.dict \
+		-max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_DIR)/findings/
+
+## sanitize: the whole test suite under AddressSanitizer, in its own build folder.
+sanitize: setup
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
 ## fixtures: regenerate TestData with the reference Python safetensors package.
 fixtures:
 	pip install -q safetensors ml_dtypes numpy

@@ -31,9 +31,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Micro-benchmarks for `make bench` (release build); not a product users install.
+        .executableTarget(name: "tensoraudit-bench", dependencies: ["SafetensorsFormat"]),
         .target(name: "TestSupport", dependencies: ["SafetensorsFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
         .testTarget(name: "TensorViewsTests", dependencies: ["TensorViews", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
 )
+
+// `make fuzz`: a libFuzzer target over the header parser and the open → views path. It has no
+// `main` (libFuzzer supplies one under -sanitize=fuzzer), so it is declared only when the
+// Makefile sets TENSORAUDIT_FUZZ; plain `swift build` / `swift test` never see it.
+if Context.environment["TENSORAUDIT_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "TensorViews"],
+                                             path: "Fuzz/FuzzSafetensors"))
+}

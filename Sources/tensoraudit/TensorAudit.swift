@@ -1,4 +1,5 @@
 import ArgumentParser
+import TensorViews
 
 /// The `tensoraudit` command: audits model checkpoints straight from memory-mapped files.
 @main
@@ -19,4 +20,11 @@ struct TensorAudit: ParsableCommand {
             AuditCommand.self,
         ]
     )
+
+    /// Installs the SIGBUS guard (a file truncated while mapped exits 2 with a message
+    /// instead of crashing), then runs the parsed command.
+    static func main() {
+        FaultGuard.installBusErrorHandler()
+        main(nil)
+    }
 }

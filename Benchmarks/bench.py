@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""`make bench`: generate deterministic checkpoints, then time tensoraudit against a plain
+memory-read baseline, the Python reference and `zstd -d`, side by side.
+
+Everything is timed as a child process (except the header parse, which tensoraudit-bench
+times in-process) with wall time, peak RSS (getrusage of the child), minor page faults and
+peak anonymous memory (RssAnon of /proc/PID/status, polled). Timings are best of --repeat
+runs on a warm page cache: the point is CPU and memory throughput, not disk speed.
+
+The output format is kept stable (fixed columns, fixed row order) so runs can be diffed.
+A tensoraudit command whose `--help` fails is reported as "n/a: command not available".
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GENERATOR_VERSION = "2"
+MB = 1_000_000
+
+
+# ----------------------------------------------------------------------------- generation
+
+def write_safetensors(path, tensors, metadata=None):
+    """tensors: list of (name, dtype string, shape, numpy array or bytes-like). Data in list
+    order, header keys sorted, header padded with spaces to 8 bytes (like the reference)."""
+    header = {}
+    offset = 0
+    for name, dtype, shape, data in tensors:
+        size = memoryview(data).nbytes
+        header[name] = {"dtype": dtype, "shape": list(shape), "data_offsets": [offset, offset + size]}
+        offset += size
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    text = json.dumps(dict(sorted(header.items())), separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for _, _, _, data in tensors:
+            f.write(memoryview(data).cast("B"))
+
+
+def bf16(array32):
+    return (array32.view(np.uint32) >> 16).astype(np.uint16)
+
+
+def model_tensors(rng, hidden, layers, vocab):
+    """A LLaMA-shaped F32 model: embedding, attention and MLP matrices, norms."""
+    out = [("model.embed_tokens.weight", (vocab, hidden))]
+    for i in range(layers):
+        p = f"model.layers.{i}."
+        out += [(p + "self_attn.q_proj.weight", (hidden, hidden)),
+                (p + "self_attn.k_proj.weight", (hidden, hidden)),
+                (p + "self_attn.v_proj.weight", (hidden, hidden)),
+                (p + "self_attn.o_proj.weight", (hidden, hidden)),
+                (p + "mlp.gate_proj.weight", (4 * hidden, hidden)),
+                (p + "mlp.up_proj.weight", (4 * hidden, hidden)),
+                (p + "mlp.down_proj.weight", (hidden, 4 * hidden)),
+                (p + "input_layernorm.weight", (hidden,)),
+                (p + "post_attention_layernorm.weight", (hidden,))]
+    out.append(("model.norm.weight", (hidden,)))
+    tensors = []
+    for name, shape in out:
+        if len(shape) == 1:
+            array = np.ones(shape, dtype=np.float32)
+        else:
+            array = rng.standard_normal(shape, dtype=np.float32) * np.float32(0.02)
+        tensors.append((name, shape, array))
+    return tensors
+
+
+def generate(data, scale):
+    stamp = os.path.join(data, "stamp")
+    wanted = f"{GENERATOR_VERSION} {scale}"
+    if os.path.exists(stamp) and open(stamp).read() == wanted:
+        print(f"reusing checkpoints in {data}")
+        return
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(data)
+    started = time.time()
+    rng = np.random.default_rng(20240601)
+    # ≈1 GB F32 at scale 1: 128 MB embedding + 14 layers of 64 MB.
+    hidden, vocab, layers = 1024, 32768, max(1, round(14 * scale))
+    model = model_tensors(rng, hidden, layers, vocab)
+    write_safetensors(os.path.join(data, "f32.safetensors"),
+                      [(n, "F32", s, a) for n, s, a in model], {"format": "pt"})
+    write_safetensors(os.path.join(data, "bf16.safetensors"),
+                      [(n, "BF16", s, bf16(a)) for n, s, a in model], {"format": "pt"})
+
+    # 50,000 small tensors: a header of several MB, a small data section.
+    count = 50_000
+    blob = rng.standard_normal(count * 64, dtype=np.float32)
+    write_safetensors(os.path.join(data, "header50k.safetensors"),
+                      [(f"model.layers.{i // 10}.block.{i % 10}.weight", "F32", (4, 16), blob[i * 64:(i + 1) * 64])
+                       for i in range(count)], {"format": "pt"})
+
+    # 4 shards of a quarter-size model, with the embedding tied to lm_head across shards
+    # and a norm tied across shards, plus the index file.
+    small = model_tensors(rng, 512, 4, 16384)
+    embed = small[0]
+    shards = [[embed], [], [], []]
+    for i, t in enumerate(small[1:]):
+        shards[min(3, 1 + i * 3 // len(small[1:]))].append(t)
+    shards[3].append(("lm_head.weight", embed[1], embed[2].copy()))
+    shards[2].append(("model.final_norm_copy.weight", small[-1][1], small[-1][2].copy()))
+    weight_map = {}
+    for k, shard in enumerate(shards):
+        name = f"model-{k + 1:05d}-of-00004.safetensors"
+        write_safetensors(os.path.join(data, name), [(n, "F32", s, a) for n, s, a in shard], {"format": "pt"})
+        weight_map.update({n: name for n, _, _ in shard})
+    with open(os.path.join(data, "model.safetensors.index.json"), "w") as f:
+        json.dump({"metadata": {"total_size": 0}, "weight_map": weight_map}, f, indent=1, sort_keys=True)
+
+    # The BF16 model compressed (level 3, 2 threads).
+    subprocess.run(["zstd", "-q", "-f", "-T2", "-3", os.path.join(data, "bf16.safetensors"),
+                    "-o", os.path.join(data, "bf16.safetensors.zst")], check=True)
+
+    # A sparse 8 GB file: real header, data section never written (holes read as zeros).
+    sparse = [(f"layer.{i}.weight", "F32", (8192, 8192), b"") for i in range(32)]
+    header = {n: {"dtype": d, "shape": list(s), "data_offsets": [i * 8192 * 8192 * 4, (i + 1) * 8192 * 8192 * 4]}
+              for i, (n, d, s, _) in enumerate(sparse)}
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    path = os.path.join(data, "sparse8g.safetensors")
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        f.truncate(8 + len(text) + 32 * 8192 * 8192 * 4)
+    # Its twin with the same names and one element per tensor: the "header only" floor.
+    write_safetensors(os.path.join(data, "sparse-twin.safetensors"),
+                      [(n, "F32", (1,), np.zeros(1, dtype=np.float32)) for n, _, _, _ in sparse])
+    with open(stamp, "w") as f:
+        f.write(wanted)
+    print(f"generated checkpoints in {data} in {time.time() - started:.1f} s")
+
+
+# ----------------------------------------------------------------------------- measuring
+
+class Run:
+    def __init__(self, status, seconds, max_rss_kb, minor_faults, peak_anon_kb, stdout, stderr):
+        self.status, self.seconds, self.max_rss_kb = status, seconds, max_rss_kb
+        self.minor_faults, self.peak_anon_kb = minor_faults, peak_anon_kb
+        self.stdout, self.stderr = stdout, stderr
+
+
+MEASURE = None  # path of the compiled Benchmarks/measure.c
+
+
+def run_once(argv, stdout_to_null=True):
+    """Runs argv under the `measure` launcher (see measure.c for why) and returns its report."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = os.path.join(folder, "report")
+        out = subprocess.DEVNULL if stdout_to_null else subprocess.PIPE
+        done = subprocess.run([MEASURE, report] + argv, stdout=out, stderr=subprocess.PIPE)
+        fields = dict(item.split("=") for item in open(report).read().split())
+    return Run(int(fields["status"]), float(fields["seconds"]), int(fields["maxrss_kb"]), int(fields["minflt"]),
+               int(fields["peak_anon_kb"]), (done.stdout or b"").decode(errors="replace"),
+               done.stderr.decode(errors="replace"))
+
+
+def best_of(argv, repeat, ok=(0,), stdout_to_null=True):
+    runs = []
+    for _ in range(repeat):
+        r = run_once(argv, stdout_to_null)
+        if r.status not in ok:
+            return r
+        runs.append(r)
+    best = min(runs, key=lambda r: r.seconds)
+    best.peak_anon_kb = max(r.peak_anon_kb for r in runs)
+    best.max_rss_kb = max(r.max_rss_kb for r in runs)
+    return best
+
+
+class Table:
+    HEADER = f"{'case':<14} {'tool':<30} {'wall s':>8} {'GB/s':>7} {'peak RSS MB':>11} {'anon MB':>8} {'minflt':>8}  note"
+
+    def __init__(self):
+        print(self.HEADER)
+        print("-" * len(self.HEADER))
+
+    def row(self, case, tool, run=None, nbytes=None, note=""):
+        if run is None:
+            print(f"{case:<14} {tool:<30} {'-':>8} {'-':>7} {'-':>11} {'-':>8} {'-':>8}  {note}")
+            return
+        gbps = f"{nbytes / run.seconds / 1e9:.2f}" if nbytes else "-"
+        print(f"{case:<14} {tool:<30} {run.seconds:>8.3f} {gbps:>7} {run.max_rss_kb / 1024:>11.1f} "
+              f"{run.peak_anon_kb / 1024:>8.1f} {run.minor_faults:>8}  {note}".rstrip())
+        sys.stdout.flush()
+
+
+def available(binary, command):
+    try:
+        # The root command answers `X --help` for an unknown X too, so look for X's own usage.
+        help = subprocess.run([binary, command, "--help"], capture_output=True, text=True, timeout=30)
+        return help.returncode == 0 and f"USAGE: tensoraudit {command}" in help.stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", help="release tensoraudit binary")
+    parser.add_argument("--bench-bin", help="release tensoraudit-bench binary")
+    parser.add_argument("--measure", help="compiled measure (process launcher)")
+    parser.add_argument("--baseline", help="compiled readbaseline")
+    parser.add_argument("--data", required=True, help="folder for generated checkpoints")
+    parser.add_argument("--scale", type=float, default=1.0, help="model size factor (1 ≈ 1 GB F32)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the generated checkpoints")
+    parser.add_argument("--no-python", action="store_true", help="skip the Python reference")
+    parser.add_argument("--generate", action="store_true", help="only generate the checkpoints")
+    args = parser.parse_args()
+    if args.generate:
+        generate(args.data, args.scale)
+        return 0
+    global MEASURE
+    MEASURE = args.measure
+
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
+    print(f"machine: {cpu}, {os.cpu_count()} CPUs, {memory:.0f} GiB RAM, Linux {platform.release()}")
+    print(f"toolchain: {swift[0] if swift else 'swift ?'}; python {platform.python_version()}, numpy {np.__version__}")
+    print(f"timing: best of {args.repeat} runs, warm page cache; Python reference and zstd: 1 run")
+    print()
+
+    # In a child process, so the gigabyte of arrays never inflates this process.
+    subprocess.run([sys.executable, __file__, "--generate", "--data", args.data, "--scale", str(args.scale)],
+                   check=True)
+    d = lambda name: os.path.join(args.data, name)
+    size = lambda name: os.path.getsize(d(name))
+    commands = {c: available(args.bin, c) for c in ("inspect", "audit", "rows", "ties")}
+    python = [sys.executable, os.path.join(HERE, "reference.py")]
+    print()
+
+    # Header parse, in-process.
+    header = subprocess.run([args.bench_bin, "50000", "20"], capture_output=True, text=True)
+    print(header.stdout.strip() or f"header-parse failed: {header.stderr.strip()}")
+    with open(d("header50k.safetensors"), "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        text = f.read(n)
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        json.loads(text)
+        times.append(time.perf_counter() - t)
+    print(f"python json.loads of the 50,000-tensor header file ({n / MB:.1f} MB): best {min(times) * 1000:.1f} ms")
+    print()
+
+    table = Table()
+    summary = {}
+
+    def tensoraudit(case, command, path, nbytes, label=None):
+        label = label or f"tensoraudit {command}"
+        if not commands[command]:
+            table.row(case, label, note="n/a: command not available")
+            return None
+        argv = [args.bin, command, path]
+        run = best_of(argv, args.repeat, ok=(0, 1))
+        if run.status not in (0, 1):
+            first = (run.stderr.strip().splitlines() or [""])[0][:60]
+            table.row(case, label, note=f"failed (exit {run.status}): {first}")
+            return None
+        table.row(case, label, run, nbytes)
+        return run
+
+    def reference(case, mode, path, nbytes):
+        if args.no_python:
+            table.row(case, f"python reference {mode}", note="skipped (--no-python)")
+            return None
+        run = run_once(python + [mode, path])
+        if run.status != 0:
+            table.row(case, f"python reference {mode}", note=f"failed (exit {run.status})")
+            return None
+        table.row(case, f"python reference {mode}", run, nbytes)
+        return run
+
+    for case, name in (("F32 1GB", "f32.safetensors"), ("BF16 0.5GB", "bf16.safetensors")):
+        nbytes = size(name)
+        run_once([args.baseline, d(name)])  # warm the page cache
+        base = best_of([args.baseline, d(name)], args.repeat)
+        table.row(case, "read baseline (C, 2 threads)", base, nbytes)
+        base1 = best_of([args.baseline, d(name), "1"], args.repeat)
+        table.row(case, "read baseline (C, 1 thread)", base1, nbytes)
+        runs = {c: tensoraudit(case, c, d(name), nbytes) for c in ("audit", "rows", "ties", "inspect")}
+        ref = reference(case, "audit", d(name), nbytes)
+        full = runs["audit"] or runs["rows"]
+        if full:
+            label = "audit" if runs["audit"] else "rows"
+            note = f"tensoraudit {label} at {base.seconds / full.seconds:.2f}x the read baseline"
+            if ref:
+                note += f"; python/tensoraudit = {ref.seconds / full.seconds:.1f}x"
+            table.row(case, "ratios", note=note)
+        summary[case] = (base, runs, ref)
+
+    # Many tensors: the header dominates.
+    nbytes = size("header50k.safetensors")
+    tensoraudit("50k tensors", "inspect", d("header50k.safetensors"), None)
+    reference("50k tensors", "inspect", d("header50k.safetensors"), None)
+    tensoraudit("50k tensors", "audit", d("header50k.safetensors"), nbytes)
+
+    # Sharded set through its index.
+    index = d("model.safetensors.index.json")
+    nbytes = sum(size(f"model-{k:05d}-of-00004.safetensors") for k in range(1, 5))
+    run = tensoraudit("sharded 4x", "inspect", index, None)
+    if run:
+        table.row("sharded 4x", "goal", note=f"inspect {run.seconds * 1000:.1f} ms (goal < 20 ms)")
+    tensoraudit("sharded 4x", "audit", index, nbytes)
+    tensoraudit("sharded 4x", "ties", index, nbytes)
+    reference("sharded 4x", "audit", index, nbytes)
+
+    # Compressed: decompression alone vs a full audit of the .zst.
+    zst = d("bf16.safetensors.zst")
+    nbytes = size("bf16.safetensors")
+    zrun = run_once(["zstd", "-q", "-d", "-c", zst])
+    table.row("BF16 .zst", "zstd -d > /dev/null", zrun, nbytes)
+    tensoraudit("BF16 .zst", "audit", zst, nbytes)
+    tensoraudit("BF16 .zst", "inspect", zst, None)
+
+    # inspect touches only header pages of a sparse 8 GB file.
+    path = d("sparse8g.safetensors")
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+    table.row("sparse 8GB", "/bin/true", run_once(["/bin/true"]), note="process floor")
+    twin = tensoraudit("sparse 8GB", "inspect", d("sparse-twin.safetensors"), None,
+                       label="inspect, same header, 128 B")
+    if twin:
+        run = tensoraudit("sparse 8GB", "inspect", path, None, label="inspect, 8.6 GB sparse file")
+        if run:
+            table.row("sparse 8GB", "header-only check",
+                      note=f"file {size('sparse8g.safetensors') / 1e9:.1f} GB, header {(8 + n) / 1024:.1f} KiB: "
+                           f"{(run.max_rss_kb - twin.max_rss_kb) / 1024:+.2f} MB RSS, "
+                           f"{run.minor_faults - twin.minor_faults:+d} minor faults over the twin")
+
+    if not args.keep:
+        shutil.rmtree(args.data, ignore_errors=True)
+        print(f"\nremoved {args.data} (pass --keep / KEEP=1 to reuse it)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
