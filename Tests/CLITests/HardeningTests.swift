@@ -123,7 +123,7 @@ import TestSupport
     func rank() throws {
         let ones = { (n: Int) in Array(repeating: "1", count: n).joined(separator: ",") }
         try Self.expectLimit(Self.header(#"{"w":{"dtype":"U8","shape":[\#(ones(65))],"data_offsets":[0,1]}}"#)
-                             + [7], naming: "shape length", limit: 64)
+                             + [7], naming: "shape rank", limit: 64)
         let path = try Fixtures.temporaryFile(
             Self.header(#"{"w":{"dtype":"U8","shape":[\#(ones(64))],"data_offsets":[0,1]}}"#) + [7])
         #expect(try CLI.run(["inspect", path]).status == 0)
