@@ -189,7 +189,7 @@ public enum TieAnalysis {
             let list = g.tensors.joined(separator: ", ")
             switch g.kind {
             case .tiedWeights:
-                out.append(Finding(rule: "tied-weights-duplicated", severity: .info, tensors: g.tensors,
+                out.append(Finding(rule: "tied-weights-duplicated", severity: .warning, tensors: g.tensors,
                                    message: "\(list) hold identical bytes: tied weights saved \(g.tensors.count) times, \(g.wastedBytes) bytes wasted",
                                    evidence: evidence))
             case .identicalLayers:

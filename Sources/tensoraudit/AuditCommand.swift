@@ -55,7 +55,7 @@ struct AuditCommand: ParsableCommand {
             let reporter = ProgressReporter.ifInteractive(label: "audit", total: total)
             var progress: AuditRunner.Progress?
             if let reporter { progress = { bytes in reporter.advance(by: bytes) } }
-            report = AuditRunner.run(checkpoint, policy: settings, progress: progress)
+            report = try AuditRunner.run(checkpoint, policy: settings, progress: progress)
             reporter?.finish()
         }
         guard let report else { return }

@@ -123,3 +123,36 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         if name == "failure" { failedCases.append(currentCase) }
     }
 }
+
+/// The seed case end to end: the toy BERT's pad row is non-zero and the tied decoder copy is
+/// found; numbers compared with what numpy computed when the fixture was generated.
+@Suite struct AuditSeedCaseTests {
+    @Test("toy BERT: tied weights saved twice, pad row explained by the tie")
+    func seedCase() throws {
+        let result = try CLI.run(["audit", Fixtures.path("toy-bert/model.safetensors"), "--format", "json"])
+        #expect(result.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let schema = Fixtures.root.deletingLastPathComponent().appendingPathComponent("schemas/audit-report.schema.json")
+        #expect(try JSONSchemaCheck(schemaFile: schema).violations(of: report) == [])
+        let expected = try #require(try Fixtures.json("expected/toy-bert.json") as? [String: Any])
+        let embedding = try #require(expected["word_embeddings"] as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+
+        let tied = findings.filter { $0["rule"] as? String == "tied-weights-duplicated" }
+        #expect(tied.count == 1)
+        #expect(tied.first?["tensors"] as? [String] == ["bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight"])
+        #expect(tied.first?["severity"] as? String == "warning")
+
+        let padding = try #require(findings.first { $0["rule"] as? String == "padding-row-nonzero" })
+        let evidence = try #require(padding["evidence"] as? [String: Any])
+        let norm = try #require(Fixtures.number(evidence["row_norm"] as Any))
+        let expectedNorm = try #require(Fixtures.number(embedding["pad_row_norm"] as Any))
+        #expect(closeEnough(norm, expectedNorm, relative: 1e-9))
+        #expect((evidence["rank"] as? Int) == (embedding["pad_rank"] as? Int))
+        #expect(padding["severity"] as? String == "info")
+        #expect((padding["message"] as? String)?.contains("explained by tied weights") == true)
+
+        // --fail-on makes the duplicated tie fail a CI job.
+        #expect(try CLI.run(["audit", Fixtures.path("toy-bert/model.safetensors"), "--fail-on", "tied-weights-duplicated"]).status == 1)
+    }
+}

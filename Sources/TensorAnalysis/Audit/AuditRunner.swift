@@ -6,8 +6,10 @@ public enum AuditRunner {
     public typealias Progress = @Sendable (UInt64) -> Void
 
     public static func run(_ checkpoint: Checkpoint, policy: AuditPolicy = AuditPolicy(),
-                           progress: Progress? = nil) -> AuditReport {
+                           progress: Progress? = nil) throws(CheckpointError) -> AuditReport {
         var findings = HeaderLint.findings(checkpoint)
+        findings += PaddingAnalysis.findings(try PaddingAnalysis.analyze(checkpoint))
+        findings += TieAnalysis.findings(TieAnalysis.analyze(checkpoint))
         for file in checkpoint.files { file.adviseSequentialScan() }
         for view in checkpoint.tensors {
             if let summary = RowSummary(view: view) {
