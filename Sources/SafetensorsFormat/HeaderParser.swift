@@ -7,6 +7,8 @@ struct RawEntry {
     let end: UInt64
     /// Position of the entry in the JSON object, to keep sorting deterministic.
     let ordinal: Int
+    /// File offset of the entry's key, for duplicate-key messages.
+    let keyOffset: Int
 }
 
 /// Turns the header JSON into entries and metadata, rejecting what 0.8 rejects plus
@@ -20,8 +22,8 @@ struct HeaderParser {
         var metadata: [String: String]?
         var leadingWhitespace: Int
         var trailingPadding: Int
-        /// Every tensor name, mapped to its key offset (rewritten to its file-order position later).
-        var positions: [String: Int]
+        /// Every tensor name, mapped to its entry's index in `entries`.
+        var ordinals: [String: Int]
     }
 
     mutating func parse() throws(FormatError) -> Result {
@@ -31,11 +33,11 @@ struct HeaderParser {
         try scanner.expect(UInt8(ascii: "{"), "'{' to open the header object")
         var entries: [RawEntry] = []
         var metadata: [String: String]? = nil
-        // One dictionary serves duplicate detection here and name lookup afterwards (its values
-        // are rewritten to positions by `validateLayout`); sized from the header so that a
+        // One dictionary (name → JSON ordinal) serves duplicate detection here and name lookup
+        // afterwards, so each name is hashed once; sized from the header so that a
         // 50,000-tensor header does not rehash a dozen times.
-        var keyOffsets: [String: Int] = [:]
-        keyOffsets.reserveCapacity(min(scanner.bytes.count / 64, scanner.limits.maxTensors))
+        var ordinals: [String: Int] = [:]
+        ordinals.reserveCapacity(min(scanner.bytes.count / 64, scanner.limits.maxTensors))
         var metadataOffset: Int? = nil
         scanner.skipWhitespace()
         if scanner.peek() == UInt8(ascii: "}") {
@@ -55,13 +57,13 @@ struct HeaderParser {
                     metadataOffset = keyOffset
                     metadata = try parseMetadata()
                 } else {
-                    if let first = keyOffsets.updateValue(keyOffset, forKey: key) {
-                        throw .duplicateKey(key: key, firstOffset: first, secondOffset: keyOffset)
+                    if let first = ordinals.updateValue(entries.count, forKey: key) {
+                        throw .duplicateKey(key: key, firstOffset: entries[first].keyOffset, secondOffset: keyOffset)
                     }
                     guard entries.count < scanner.limits.maxTensors else {
                         throw .limitExceeded(what: "tensor count", limit: scanner.limits.maxTensors, offset: keyOffset)
                     }
-                    entries.append(try parseEntry(name: key, ordinal: entries.count))
+                    entries.append(try parseEntry(name: key, ordinal: entries.count, keyOffset: keyOffset))
                 }
                 scanner.skipWhitespace()
                 if try scanner.endOfCollection(close: UInt8(ascii: "}"), what: "',' or '}' after a header entry") { break }
@@ -73,7 +75,7 @@ struct HeaderParser {
             throw scanner.syntaxError("unexpected \(scanner.describe(scanner.bytes[scanner.index])) after the header object")
         }
         return Result(entries: entries, metadata: metadata, leadingWhitespace: leading,
-                      trailingPadding: scanner.bytes.count - end, positions: keyOffsets)
+                      trailingPadding: scanner.bytes.count - end, ordinals: ordinals)
     }
 
     private mutating func parseMetadata() throws(FormatError) -> [String: String]? {
@@ -111,7 +113,7 @@ struct HeaderParser {
         }
     }
 
-    private mutating func parseEntry(name: String, ordinal: Int) throws(FormatError) -> RawEntry {
+    private mutating func parseEntry(name: String, ordinal: Int, keyOffset: Int) throws(FormatError) -> RawEntry {
         let entryOffset = scanner.fileOffset
         func entryError(_ reason: String) -> FormatError {
             .invalidEntry(tensor: name, offset: entryOffset, reason: reason)
@@ -196,7 +198,8 @@ struct HeaderParser {
         guard let dtype else { throw entryError("missing field `dtype`") }
         guard let shape else { throw entryError("missing field `shape`") }
         guard let offsets else { throw entryError("missing field `data_offsets`") }
-        return RawEntry(name: name, dtype: dtype, shape: shape, begin: offsets.begin, end: offsets.end, ordinal: ordinal)
+        return RawEntry(name: name, dtype: dtype, shape: shape, begin: offsets.begin, end: offsets.end, ordinal: ordinal,
+                        keyOffset: keyOffset)
     }
 
     /// An array of non-negative integers ≤ 2^64−1, written without sign, fraction or exponent

@@ -3,9 +3,8 @@
 /// shape × dtype size, and the last must end at the end of the file. Every product and sum is
 /// overflow-checked, so a lying header cannot wrap around.
 ///
-/// On success `positions` maps each name to its index in the returned file-order array.
-func validateLayout(_ entries: [RawEntry], dataLength: UInt64,
-                    positions: inout [String: Int]) throws(FormatError) -> [TensorInfo] {
+/// Returns the tensors in file order and, for each JSON ordinal, its file-order position.
+func validateLayout(_ entries: [RawEntry], dataLength: UInt64) throws(FormatError) -> (tensors: [TensorInfo], positionOfOrdinal: [Int]) {
     // Sort indices, not entries: moving entries would retain and release their strings.
     let order = entries.indices.sorted {
         (entries[$0].begin, entries[$0].end, entries[$0].ordinal) < (entries[$1].begin, entries[$1].end, entries[$1].ordinal)
@@ -14,6 +13,7 @@ func validateLayout(_ entries: [RawEntry], dataLength: UInt64,
     var expected: UInt64 = 0
     var tensors: [TensorInfo] = []
     tensors.reserveCapacity(sorted.count)
+    var positionOfOrdinal = [Int](repeating: 0, count: entries.count)
     for entry in sorted {
         guard entry.begin == expected, entry.end >= entry.begin else {
             throw .invalidOffset(tensor: entry.name, begin: entry.begin, end: entry.end, expectedBegin: expected)
@@ -35,11 +35,11 @@ func validateLayout(_ entries: [RawEntry], dataLength: UInt64,
         }
         tensors.append(TensorInfo(name: entry.name, dtype: entry.dtype, shape: entry.shape,
                                   begin: entry.begin, end: entry.end, elementCount: elements))
-        positions[entry.name] = tensors.count - 1
+        positionOfOrdinal[entry.ordinal] = tensors.count - 1
         expected = entry.end
     }
     guard expected == dataLength else {
         throw .incompleteBuffer(dataEnd: expected, dataLength: dataLength)
     }
-    return tensors
+    return (tensors, positionOfOrdinal)
 }

@@ -22,22 +22,29 @@ public struct SafetensorsHeader: Sendable, Equatable {
     /// Total file size implied by the header.
     public var fileSize: UInt64 { dataStart + dataLength }
 
-    private let indexByName: [String: Int]
+    private let ordinalByName: [String: Int]
+    private let positionOfOrdinal: [Int]
 
     /// The tensor called `name`, or `nil`.
     public func tensor(named name: String) -> TensorInfo? {
-        indexByName[name].map { tensors[$0] }
+        position(of: name).map { tensors[$0] }
+    }
+
+    /// Index in `tensors` of the tensor called `name`.
+    public func position(of name: String) -> Int? {
+        ordinalByName[name].map { positionOfOrdinal[$0] }
     }
 
     init(headerLength: UInt64, metadata: [String: String]?, tensors: [TensorInfo], dataLength: UInt64,
-         leadingWhitespace: Int, trailingPadding: Int, indexByName: [String: Int]) {
+         leadingWhitespace: Int, trailingPadding: Int, ordinalByName: [String: Int], positionOfOrdinal: [Int]) {
         self.headerLength = headerLength
         self.metadata = metadata
         self.tensors = tensors
         self.dataLength = dataLength
         self.leadingWhitespace = leadingWhitespace
         self.trailingPadding = trailingPadding
-        self.indexByName = indexByName
+        self.ordinalByName = ordinalByName
+        self.positionOfOrdinal = positionOfOrdinal
     }
 
     public static func == (a: SafetensorsHeader, b: SafetensorsHeader) -> Bool {
@@ -72,11 +79,12 @@ extension SafetensorsHeader {
         let json = UnsafeRawBufferPointer(rebasing: prefix[8..<(8 + Int(n))])
         if let bad = firstInvalidUTF8Index(json) { throw .invalidUTF8(offset: 8 + bad) }
         var parser = HeaderParser(scanner: JSONScanner(bytes: json, baseOffset: 8, limits: limits))
-        var raw = try parser.parse()
-        let tensors = try validateLayout(raw.entries, dataLength: fileSize - 8 - n, positions: &raw.positions)
-        return SafetensorsHeader(headerLength: n, metadata: raw.metadata, tensors: tensors,
+        let raw = try parser.parse()
+        let layout = try validateLayout(raw.entries, dataLength: fileSize - 8 - n)
+        return SafetensorsHeader(headerLength: n, metadata: raw.metadata, tensors: layout.tensors,
                                  dataLength: fileSize - 8 - n, leadingWhitespace: raw.leadingWhitespace,
-                                 trailingPadding: raw.trailingPadding, indexByName: raw.positions)
+                                 trailingPadding: raw.trailingPadding, ordinalByName: raw.ordinals,
+                                 positionOfOrdinal: layout.positionOfOrdinal)
     }
 
     /// Convenience for tests and small in-memory files.
