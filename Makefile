@@ -21,9 +21,14 @@ setup:
 build: setup
 	$(SWIFT) build -c release --product tensoraudit
 
-## run: build, then show what tensoraudit finds in the bundled toy BERT checkpoint.
+## run: build, then show what tensoraudit finds in the bundled toy BERT checkpoint:
+## its tensors, the non-zero padding row (explained by the tied decoder copy), and the ties.
 run: build
 	$(BIN_DIR)/tensoraudit inspect $(CHECKPOINT)
+	@echo
+	$(BIN_DIR)/tensoraudit padding $(CHECKPOINT)
+	@echo
+	$(BIN_DIR)/tensoraudit ties $(CHECKPOINT)
 
 ## test: build and run every test (Swift Testing; prints the test count).
 test: setup

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `rows`, `padding` and `ties` as a user runs them: exit codes and the JSON contract.
+@Suite struct AnalysisCLITests {
+    func json(_ arguments: [String]) throws -> [String: Any] {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        #expect(!result.crashed)
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test("rows --tensor --json: the toy BERT rows numpy computed")
+    func rowsJSON() throws {
+        let report = try json(["rows", Fixtures.path("toy-bert/model.safetensors"), "--tensor",
+                               "bert.embeddings.word_embeddings.weight", "--rows", "0..5", "--json"])
+        #expect((report["schema_version"] as? Int) == 1)
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        let expected = try #require(((try Fixtures.json("expected/toy-bert.json") as? [String: Any])?["row_stats"]
+            as? [String: Any])?["bert.embeddings.word_embeddings.weight"] as? [[String: Any]])
+        #expect(rows.count == 5)
+        for (ours, theirs) in zip(rows, expected) {
+            for key in ["l2_norm", "mean", "std", "min", "max"] {
+                #expect(closeEnough((ours[key] as? NSNumber)?.doubleValue ?? .nan, (theirs[key] as? NSNumber)?.doubleValue ?? 1),
+                        "\(key)")
+            }
+        }
+        let summary = try #require(report["summary"] as? [String: Any])
+        #expect((summary["rows"] as? Int) == 1000)
+    }
+
+    @Test("rows writes non-finite numbers as strings, and NDJSON/CSV one line per row")
+    func rowsFormats() throws {
+        let path = Fixtures.path("analysis/stats.safetensors")
+        let report = try json(["rows", path, "--tensor", "rows_f32", "--json"])
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        #expect(rows[4]["l2_norm"] as? String == "NaN")
+        #expect(rows[5]["std"] as? String == "NaN")
+        #expect(rows[5]["nan"] as? Int == 0 && rows[5]["pos_inf"] as? Int == 1 && rows[5]["neg_inf"] as? Int == 1)
+        let ndjson = try CLI.run(["rows", path, "--tensor", "rows_f32", "--ndjson"])
+        #expect(ndjson.status == 0)
+        let lines = ndjson.stdout.split(separator: "\n")
+        #expect(lines.count == 8)
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+        let csv = try CLI.run(["rows", path, "--tensor", "rows_f32", "--csv", "--rows", "3.."])
+        #expect(csv.status == 0)
+        let csvLines = csv.stdout.split(separator: "\n")
+        #expect(csvLines.first == "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero")
+        #expect(csvLines.count == 6)
+        #expect(csvLines[1].hasPrefix("3,0.0,"))
+    }
+
+    @Test("rows without --tensor: one summary per 2-D tensor; C64 skipped with a reason")
+    func rowsSummary() throws {
+        let report = try json(["rows", Fixtures.path("analysis/stats.safetensors"), "--json"])
+        let stats = try #require(try Fixtures.json("expected/analysis-stats.json") as? [String: Any])
+        let twoD = (stats["tensors"] as? [String: [String: Any]] ?? [:]).filter { ($0.value["shape"] as? [Any])?.count == 2 }
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        #expect(Set(tensors.compactMap { $0["tensor"] as? String }) == Set(twoD.keys))
+        let skipped = try #require(report["skipped"] as? [[String: Any]])
+        #expect(skipped.first?["tensor"] as? String == "complex")
+        let text = try CLI.run(["rows", Fixtures.path("analysis/stats.safetensors")])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("nan-values"))
+    }
+
+    @Test("rows: unknown tensor exits 2, bad --rows exits 64")
+    func rowsErrors() throws {
+        let path = Fixtures.path("toy-bert/model.safetensors")
+        let missing = try CLI.run(["rows", path, "--tensor", "nope"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.hasPrefix("tensoraudit: error: \(path): "))
+        #expect(try CLI.run(["rows", path, "--tensor", "cls.predictions.bias", "--rows", "5..2"]).status == 64)
+        #expect(try CLI.run(["rows", path, "--tensor", "cls.predictions.bias", "--rows", "7.."]).status == 64)
+        #expect(try CLI.run(["rows", path, "--json", "--csv"]).status == 64)
+    }
+
+    @Test("padding --json: the seed story, pad row non-zero and explained by the tied decoder")
+    func padding() throws {
+        let report = try json(["padding", Fixtures.path("toy-bert/model.safetensors"), "--json"])
+        let embeddings = try #require(report["embeddings"] as? [[String: Any]])
+        let word = try #require(embeddings.first { $0["tensor"] as? String == "bert.embeddings.word_embeddings.weight" })
+        let expected = try #require((try Fixtures.json("expected/toy-bert.json") as? [String: Any])?["word_embeddings"] as? [String: Any])
+        #expect(word["is_zero"] as? Bool == false)
+        #expect(word["rank"] as? Int == (expected["pad_rank"] as? NSNumber)?.intValue)
+        #expect(word["pad_id_source"] as? String == "config.json")
+        #expect(closeEnough((word["row_norm"] as? NSNumber)?.doubleValue ?? 0, (expected["pad_row_norm"] as? NSNumber)?.doubleValue ?? 1))
+        #expect(closeEnough((word["norm_std"] as? NSNumber)?.doubleValue ?? 0, (expected["norm_std"] as? NSNumber)?.doubleValue ?? 1))
+        #expect(word["tied_with"] as? [String] == ["cls.predictions.decoder.weight"])
+        #expect((word["explanation"] as? String)?.contains("tied") == true)
+        let none = try json(["padding", Fixtures.path("analysis/gpt2-toy/model.safetensors"), "--json"])
+        #expect((none["embeddings"] as? [Any])?.isEmpty == true)
+        #expect((none["notes"] as? [String])?.first?.contains("null") == true)
+        let chosen = try json(["padding", Fixtures.path("analysis/gpt2-toy/model.safetensors"), "--pad-id", "3", "--json"])
+        #expect(((chosen["embeddings"] as? [[String: Any]])?.first?["pad_id_source"] as? String) == "--pad-id")
+    }
+
+    @Test("ties --json: groups, kinds, aliases and wasted bytes")
+    func ties() throws {
+        let report = try json(["ties", Fixtures.path("analysis/ties.safetensors"), "--json"])
+        let expected = try #require(try Fixtures.json("expected/analysis-ties.json") as? [String: Any])
+        let groups = try #require(report["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["tensors"] as? [String] ?? [] }
+            == (expected["groups"] as? [[String: Any]] ?? []).map { $0["tensors"] as? [String] ?? [] })
+        #expect(groups.first { ($0["tensors"] as? [String])?.contains("lm_head.weight") == true }?["kind"] as? String == "tied-weights")
+        #expect((report["wasted_bytes"] as? NSNumber) == (expected["wasted_bytes"] as? NSNumber))
+        #expect(report["aliases"] as? [String: String] == expected["aliases"] as? [String: String])
+        #expect((report["same_bytes"] as? [[String: Any]])?.first?["tensors"] as? [String] == ["extra.a", "extra.b", "extra.c"])
+        let text = try CLI.run(["ties", Fixtures.path("toy-bert/model.safetensors")])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("tied-weights"))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TensorAnalysis
+import TensorViews
+import TestSupport
+
+@Suite struct PaddingAnalysisTests {
+    static func reference(_ key: String) throws -> [String: Any] {
+        let all = try #require(try Fixtures.json("expected/analysis-padding.json") as? [String: [String: Any]])
+        return try #require(all[key])
+    }
+
+    func check(_ r: PaddingAnalysis.Result, _ e: [String: Any]) {
+        #expect(r.tensor == e["tensor"] as? String)
+        #expect(r.padID == (e["pad_id"] as? NSNumber)?.intValue)
+        #expect(r.rank == (e["rank"] as? NSNumber)?.intValue)
+        #expect(r.rows == (e["rows"] as? NSNumber)?.intValue)
+        #expect(r.isZero == e["is_zero"] as? Bool)
+        #expect(r.isZeroBits == e["is_zero_bits"] as? Bool)
+        #expect(closeEnough(r.rowNorm, (e["row_norm"] as? NSNumber)?.doubleValue ?? .nan))
+        #expect(closeEnough(r.norms?.mean ?? .nan, (e["norm_mean"] as? NSNumber)?.doubleValue ?? .nan))
+        #expect(closeEnough(r.norms?.median ?? .nan, (e["norm_median"] as? NSNumber)?.doubleValue ?? .nan))
+        #expect(closeEnough(r.norms?.std ?? .nan, (e["norm_std"] as? NSNumber)?.doubleValue ?? .nan))
+        #expect(closeEnough(r.norms?.maximum ?? .nan, (e["norm_max"] as? NSNumber)?.doubleValue ?? .nan))
+    }
+
+    @Test("toy BERT: pad row non-zero, rank 1, explained by the tied decoder copy")
+    func toyBert() throws {
+        let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: Fixtures.path("toy-bert/model.safetensors")))
+        let expected = try #require((try Fixtures.json("expected/toy-bert.json") as? [String: Any])?["word_embeddings"] as? [String: Any])
+        let r = try #require(report.results.first { $0.role == .embedding })
+        #expect(r.tensor == expected["name"] as? String)
+        #expect(r.padIDSource == .config)
+        #expect(r.rank == (expected["pad_rank"] as? NSNumber)?.intValue)
+        #expect(closeEnough(r.rowNorm, (expected["pad_row_norm"] as? NSNumber)?.doubleValue ?? .nan))
+        #expect(closeEnough(r.norms?.median ?? .nan, (expected["norm_median"] as? NSNumber)?.doubleValue ?? .nan))
+        #expect(r.tiedWith == ["cls.predictions.decoder.weight"])
+        #expect(r.explanation.contains("cls.predictions.decoder.weight"))
+        #expect(report.results.contains { $0.tensor == "cls.predictions.decoder.weight" && $0.role == .outputProjection })
+        let findings = PaddingAnalysis.findings(report)
+        #expect(findings.count == 1)
+        #expect(findings.first?.rule == "padding-row-nonzero")
+        #expect(findings.first?.severity == .info)
+    }
+
+    @Test("BF16 pad row of -0.0 is zero by value, not by bits; untied lm_head reported")
+    func negativeZero() throws {
+        let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: Fixtures.path("analysis/pad-bf16/model.safetensors")))
+        let embedding = try #require(report.results.first { $0.tensor == "model.embed_tokens.weight" })
+        check(embedding, try Self.reference("pad-bf16"))
+        #expect(embedding.configDeclaresTied == false)
+        check(try #require(report.results.first { $0.tensor == "lm_head.weight" }), try Self.reference("pad-bf16-lm_head"))
+        #expect(PaddingAnalysis.findings(report).isEmpty)
+    }
+
+    @Test("pad_token_id null: nothing analysed unless --pad-id")
+    func noPadToken() throws {
+        let checkpoint = try Checkpoint.open(path: Fixtures.path("analysis/gpt2-toy/model.safetensors"))
+        let none = try PaddingAnalysis.analyze(checkpoint)
+        #expect(none.results.isEmpty)
+        #expect(none.notes.contains { $0.contains("null") })
+        let chosen = try PaddingAnalysis.analyze(checkpoint, padID: 3)
+        let r = try #require(chosen.results.first)
+        #expect(r.padIDSource == .option)
+        check(r, try Self.reference("gpt2-toy-wte-pad-3"))
+        // GPT-2's config has no tie_word_embeddings: transformers' default (true) ties wte to the head.
+        #expect(r.configDeclaresTied == true)
+        #expect(PaddingAnalysis.findings(chosen).first?.severity == .info)
+        #expect(r.explanation.contains("defaults to true"))
+    }
+
+    @Test("no config.json: pad id 0 assumed with a note; alias metadata counts as a tie")
+    func assumed() throws {
+        let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: Fixtures.path("analysis/ties.safetensors")))
+        #expect(report.notes.contains { $0.contains("assumed pad id 0") })
+        let r = try #require(report.results.first { $0.tensor == "model.embed_tokens.weight" })
+        #expect(r.padIDSource == .assumed)
+        check(r, try Self.reference("ties-embed-assumed-0"))
+        #expect(r.tiedWith == ["lm_head.weight", "model.decoder.embed_tokens.weight"])
+    }
+
+    @Test("out-of-range pad id and unknown tensors are reported, not trapped")
+    func badInput() throws {
+        let checkpoint = try Checkpoint.open(path: Fixtures.path("toy-bert/model.safetensors"))
+        let report = try PaddingAnalysis.analyze(checkpoint, padID: 5000)
+        #expect(report.results.isEmpty)
+        #expect(report.notes.contains { $0.contains("out of range") })
+        #expect(throws: CheckpointError.self) { try PaddingAnalysis.analyze(checkpoint, tensors: ["nope"]) }
+    }
+}

@@ -1,0 +1,42 @@
+import Testing
+import TensorAnalysis
+import TensorViews
+import TestSupport
+
+@Suite struct RowSummaryFindingTests {
+    func summary(_ name: String) throws -> RowSummary {
+        let checkpoint = try Checkpoint.open(path: Fixtures.path("analysis/stats.safetensors"))
+        let view = try #require(checkpoint.tensor(named: name))
+        return try #require(RowSummary(view: view))
+    }
+
+    @Test("NaN, Inf, zero and duplicate rows become findings with their evidence")
+    func findings() throws {
+        let f = try summary("rows_f32").findings()
+        let rules = Set(f.map(\.rule))
+        #expect(rules.isSuperset(of: ["nan-values", "inf-values", "all-zero-rows", "duplicate-rows"]))
+        let nan = try #require(f.first { $0.rule == "nan-values" })
+        #expect(nan.evidence["nan_values"] == .int(1))
+        #expect(nan.evidence["first_row"] == .int(4))
+        #expect(nan.tensors == ["rows_f32"])
+        let inf = try #require(f.first { $0.rule == "inf-values" })
+        #expect(inf.evidence["inf_values"] == .int(2))
+        let dup = try #require(f.first { $0.rule == "duplicate-rows" })
+        #expect(dup.evidence["groups"] == .int(1))
+        #expect(!dup.message.contains("\n"))
+    }
+
+    @Test("integer tensors: raw values, zero rows, duplicates")
+    func integers() throws {
+        let s = try summary("rows_i64")
+        #expect(s.zeroRows == [1])
+        #expect(s.duplicateGroups == [[0, 3]])
+        #expect(s.findings().allSatisfy { $0.rule != "nan-values" })
+    }
+
+    @Test("packed F4 rows that start mid-byte are compared by code")
+    func packedDuplicates() throws {
+        #expect(try summary("rows_f4_odd").duplicateGroups == [[1, 3]])
+        #expect(try summary("rows_f4").zeroRows == [1, 2])
+    }
+}
