@@ -3,6 +3,7 @@
 #define TENSORAUDIT_CZSTD_SHIM_H
 
 #include <zstd.h>
+#include <zstd_errors.h>
 
 // Swift does not import the arithmetic macros of zstd.h; these constants mirror them.
 static const unsigned long long czstd_contentsize_unknown = ZSTD_CONTENTSIZE_UNKNOWN;

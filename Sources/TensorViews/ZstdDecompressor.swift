@@ -86,7 +86,7 @@ enum ZstdDecompressor {
                     let result = ZSTD_decompressStream(context, &out, &inBuffer)
                     if ZSTD_isError(result) != 0 {
                         let reason = String(cString: ZSTD_getErrorName(result))
-                        if out.pos == out.size {
+                        if out.pos == out.size || ZSTD_getErrorCode(result) == ZSTD_error_dstSize_tooSmall {
                             throw failure("decompressed data exceeds the cap of \(cap) bytes "
                                 + "(TENSORAUDIT_MAX_DECOMPRESSED_BYTES raises it)")
                         }
