@@ -11,6 +11,6 @@ struct TensorAudit: ParsableCommand {
         64 usage error.
         """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self]
+        subcommands: [InspectCommand.self, DiffCommand.self]
     )
 }

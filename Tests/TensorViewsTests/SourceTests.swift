@@ -139,7 +139,7 @@ import TestSupport
     func everyTruncation() throws {
         let bytes = [UInt8](try Fixtures.data("sources/zstd/model.safetensors.zst"))
         let folder = try Fixtures.temporaryDirectory()
-        for length in stride(from: 0, to: bytes.count, by: 97) {
+        for length in stride(from: 0, to: bytes.count, by: 331) {
             let path = folder.appendingPathComponent("cut-\(length).safetensors.zst").path
             try Data(bytes[0..<length]).write(to: URL(fileURLWithPath: path))
             #expect(throws: CheckpointError.self) { try Checkpoint.open(path: path) }
