@@ -206,11 +206,13 @@ def gen_diff(g):
     mod["extra.weight"] = np.zeros(4, dtype=np.float32)
     _save(g, paths["modified"], mod, {"format": "pt"})
 
-    def compare(a, b):
+    def compare(a, b, b_values=None):
+        """b: tensors as stored (dtype, bytes); b_values: the same as numbers numpy can subtract."""
+        b_values = b_values or b
         out = {}
         for name in sorted(set(a) & set(b)):
-            x, y = a[name], b[name]
-            entry = {"dtype_a": str(x.dtype), "dtype_b": str(y.dtype),
+            x, y, stored = a[name], b_values[name], b[name]
+            entry = {"dtype_a": str(x.dtype), "dtype_b": str(stored.dtype),
                      "shape_a": list(x.shape), "shape_b": list(y.shape)}
             if x.shape == y.shape:
                 xa = x.astype(np.float64).reshape(-1)
@@ -218,7 +220,7 @@ def gen_diff(g):
                 diff = xa - ya
                 ref = float(np.sqrt(np.sum(xa * xa)))
                 err = float(np.sqrt(np.sum(diff * diff)))
-                entry["identical_bytes"] = bool(x.dtype == y.dtype and x.tobytes() == y.tobytes())
+                entry["identical_bytes"] = bool(x.dtype == stored.dtype and x.tobytes() == stored.tobytes())
                 entry["max_abs_diff"] = float(np.max(np.abs(diff))) if diff.size else 0.0
                 entry["relative_l2"] = (err / ref) if ref > 0 else (0.0 if err == 0 else "Infinity")
                 entry["differing_elements"] = int(np.sum(diff != 0))
@@ -233,7 +235,7 @@ def gen_diff(g):
 
     bf16_as_f32 = {k: (v.astype(np.float32) if v.dtype == md.bfloat16 else v) for k, v in bf16.items()}
     expected = {
-        "source_vs_bf16": compare(src, bf16_as_f32),
+        "source_vs_bf16": compare(src, bf16, bf16_as_f32),
         "source_vs_modified": compare(src, mod),
         "bf16_unit_roundoff": 2.0 ** -8,
     }
