@@ -72,6 +72,9 @@ public final class MappedFile: @unchecked Sendable {
             pointer = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
         }
         guard let pointer, pointer != MAP_FAILED else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
+        // Transparent huge pages where the system allows them (madvise mode): one fault per
+        // 2 MiB instead of per 4 KiB while the decoder fills the range.
+        _ = madvise(pointer, length, Int32(MADV_HUGEPAGE))
         let used: Int
         do {
             used = try fill(UnsafeMutableRawBufferPointer(start: pointer, count: length))
