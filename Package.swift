@@ -21,7 +21,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "SafetensorsFormat"),
-        .target(name: "TensorViews", dependencies: ["SafetensorsFormat"], swiftSettings: optimizedInDebug),
+        // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .target(name: "TensorViews", dependencies: ["SafetensorsFormat", "CZstd"], swiftSettings: optimizedInDebug),
         .target(name: "TensorAnalysis", dependencies: ["SafetensorsFormat", "TensorViews"],
                 swiftSettings: optimizedInDebug),
         .executableTarget(

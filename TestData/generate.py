@@ -431,6 +431,8 @@ def gen_written():
 
 # ================================================================ 2. toy BERT
 
+TOY_BERT_TENSORS = {}  # filled by gen_toy_bert, split into shards by generate_sources
+
 def gen_toy_bert():
     rng = np.random.default_rng(20240501)
     H, V, P = 64, 1000, 128
@@ -459,6 +461,7 @@ def gen_toy_bert():
                 t[pre + part + ".bias"] = normal((H,), 0.02)
     t["cls.predictions.bias"] = np.zeros(V, dtype=np.float32)
     t["cls.predictions.decoder.weight"] = word.copy()  # tied weight saved twice
+    TOY_BERT_TENSORS.update(t)
 
     d = p("toy-bert")
     os.makedirs(d, exist_ok=True)
@@ -1100,7 +1103,8 @@ def gen_analysis():
 # ================================================================= main
 
 def main():
-    for sub in OUT_DIRS:
+    import generate_sources
+    for sub in OUT_DIRS + generate_sources.OUT_DIRS:
         shutil.rmtree(p(sub), ignore_errors=True)
         os.makedirs(p(sub))
     notes = gen_reference()
@@ -1110,6 +1114,7 @@ def main():
     surprises, nbad = gen_bad()
     edge = gen_edge()
     nstats = gen_analysis()
+    generate_sources.generate(sys.modules[__name__], TOY_BERT_TENSORS)
     print("safetensors %s, ml_dtypes %s, numpy %s"
           % (safetensors.__version__, md.__version__, np.__version__))
     for n in notes:

@@ -1,9 +1,8 @@
-import Foundation
 import SafetensorsFormat
 
 /// What the user pointed at, opened: one or more safetensors files forming one namespace of
-/// tensors. Every command works on a `Checkpoint`, so single files, sharded directories and
-/// compressed files behave the same downstream.
+/// tensors. Every command works on a `Checkpoint`, so single files, model folders, sharded
+/// checkpoints and compressed files behave the same downstream.
 public struct Checkpoint: Sendable {
     /// The path as given on the command line.
     public let path: String
@@ -13,12 +12,20 @@ public struct Checkpoint: Sendable {
     public let tensors: [TensorView]
     /// `config.json` beside the checkpoint, when there is one.
     public let config: ModelConfig?
+    /// Where the tensors came from (file, folder, index and shards, zstd).
+    public let source: CheckpointSource
+    /// Problems with the index, shards or folder that did not stop the checkpoint from
+    /// opening (see `SourceIssue` for the rules); empty for a sound checkpoint.
+    public let sourceIssues: [SourceIssue]
     private let indexByName: [String: Int]
 
-    public init(path: String, files: [SafetensorsFile], config: ModelConfig? = nil) {
+    public init(path: String, files: [SafetensorsFile], config: ModelConfig? = nil,
+                source: CheckpointSource = CheckpointSource(kind: .file), sourceIssues: [SourceIssue] = []) {
         self.path = path
         self.files = files
         self.config = config
+        self.source = source
+        self.sourceIssues = sourceIssues
         let views = files.flatMap(\.tensors)
         self.tensors = views
         var index: [String: Int] = [:]
@@ -26,16 +33,20 @@ public struct Checkpoint: Sendable {
         self.indexByName = index
     }
 
-    /// Opens a single safetensors file, with the `config.json` of its folder when present.
+    /// Opens whatever `path` names: a `.safetensors` file, a `.safetensors.zst` file, a
+    /// `*.safetensors.index.json` with its shards, or a model folder. `config.json` beside
+    /// it is read when present. Throws only when nothing sensible can be analysed; shard and
+    /// index inconsistencies are returned in `sourceIssues` instead.
     public static func open(path: String) throws(CheckpointError) -> Checkpoint {
-        let file = try SafetensorsFile(path: path)
-        let folder = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
-        let configPath = folder + "/config.json"
-        let config = FileManager.default.fileExists(atPath: configPath) ? try ModelConfig.load(path: configPath) : nil
-        return Checkpoint(path: path, files: [file], config: config)
+        try open(path: path, limits: .default)
     }
 
-    /// The tensor called `name`, or `nil`.
+    /// `open(path:)` with explicit limits (decompression cap, index size).
+    public static func open(path: String, limits: SourceLimits) throws(CheckpointError) -> Checkpoint {
+        try CheckpointLoader(limits: limits).open(path)
+    }
+
+    /// The tensor called `name`, or `nil`. With a name in two shards, the first shard's copy.
     public func tensor(named name: String) -> TensorView? {
         indexByName[name].map { tensors[$0] }
     }

@@ -16,12 +16,15 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     /// File size in bytes at the time of mapping.
     public let size: UInt64
+    /// True for anonymous memory (decompressed bytes): there is no file on disk to re-check.
+    public let isAnonymous: Bool
     private let base: UnsafeMutableRawPointer?
     private let mappedLength: Int
 
     /// Opens and maps `path` read-only.
     public init(path: String) throws(CheckpointError) {
         self.path = path
+        isAnonymous = false
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -44,29 +47,48 @@ public final class MappedFile: @unchecked Sendable {
         mappedLength = Int(size)
     }
 
-    /// Creates a private anonymous mapping of `capacity` bytes that `fill` writes once; used to
-    /// hold decompressed checkpoints without a growing Swift array (pages are committed only
-    /// as they are written, and freed with the mapping).
-    public init(anonymousCapacity capacity: Int, label: String,
+    /// Creates a private anonymous mapping that `fill` writes once, and returns its used prefix;
+    /// used to hold decompressed checkpoints without a growing Swift array.
+    ///
+    /// Why a reservation: `capacity` is address space, not memory. The range is mapped with
+    /// `MAP_NORESERVE`, pages are committed only when `fill` writes them, and the unused tail
+    /// is unmapped afterwards, so reserving a large cap for a stream of unknown length costs
+    /// nothing. When the kernel refuses the reservation (strict overcommit), `fallbackCapacity`
+    /// is tried instead. `fill` returns the number of bytes it wrote.
+    public init(anonymousCapacity capacity: Int, fallbackCapacity: Int? = nil, label: String,
                 fill: (UnsafeMutableRawBufferPointer) throws(CheckpointError) -> Int) throws(CheckpointError) {
         path = label
+        isAnonymous = true
         guard capacity > 0 else {
             base = nil
             mappedLength = 0
             size = UInt64(try fill(UnsafeMutableRawBufferPointer(start: nil, count: 0)))
             return
         }
-        let pointer = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let pointer, pointer != MAP_FAILED else { throw .io(path: label, operation: "mmap", errno: errno) }
+        var length = capacity
+        var pointer = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        if pointer == MAP_FAILED, let fallback = fallbackCapacity, fallback > 0, fallback < capacity {
+            length = fallback
+            pointer = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        }
+        guard let pointer, pointer != MAP_FAILED else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
+        // Transparent huge pages where the system allows them (madvise mode): one fault per
+        // 2 MiB instead of per 4 KiB while the decoder fills the range.
+        _ = madvise(pointer, length, Int32(MADV_HUGEPAGE))
+        let used: Int
         do {
-            let used = try fill(UnsafeMutableRawBufferPointer(start: pointer, count: capacity))
-            size = UInt64(used)
+            used = try fill(UnsafeMutableRawBufferPointer(start: pointer, count: length))
         } catch {
-            munmap(pointer, capacity)
+            munmap(pointer, length)
             throw error
         }
+        // Give back the address space past the last written page.
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let kept = max(page, (min(used, length) + page - 1) / page * page)
+        if kept < length { munmap(pointer + kept, length - kept) }
         base = pointer
-        mappedLength = capacity
+        mappedLength = min(kept, length)
+        size = UInt64(min(used, length))
     }
 
     deinit {
@@ -108,8 +130,41 @@ public final class MappedFile: @unchecked Sendable {
         _ = madvise(base + Int(alignedStart), Int(end - alignedStart), advice)
     }
 
+    /// Drops the pages of a byte range from this process's memory (they are re-read from the
+    /// file if touched again). The zstd decoder calls it on input it has consumed, so peak
+    /// memory holds the decompressed bytes, not the compressed file as well.
+    public func discard(offset: UInt64, length: UInt64) {
+        guard let base, !isAnonymous, offset < size else { return }
+        let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+        let start = offset / pageSize * pageSize
+        let end = min(size, offset + length) / pageSize * pageSize
+        guard end > start else { return }
+        _ = madvise(base + Int(start), Int(end - start), Int32(MADV_DONTNEED))
+    }
+
+    /// Physical memory of the machine in bytes, or `nil` when the system does not say.
+    public static var physicalMemory: UInt64? {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return nil }
+        return UInt64(pages).multipliedReportingOverflow(by: UInt64(pageSize)).overflow
+            ? nil : UInt64(pages) * UInt64(pageSize)
+    }
+
+    /// Whether `path` names an existing directory.
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether anything exists at `path` (without following a failure into an error).
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
     /// The current size on disk, to detect a file that changed while mapped.
     public func currentSizeOnDisk() -> UInt64? {
+        guard !isAnonymous else { return nil }
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return UInt64(max(0, info.st_size))

@@ -9,7 +9,7 @@ struct InspectCommand: ParsableCommand {
         abstract: "List the tensors, metadata and layout of a checkpoint (reads only headers)."
     )
 
-    @Argument(help: "A .safetensors file.")
+    @Argument(help: "A .safetensors or .safetensors.zst file, a *.safetensors.index.json, or a model folder.")
     var path: String
 
     @OptionGroup var report: ReportOptions

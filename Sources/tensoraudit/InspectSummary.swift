@@ -70,6 +70,8 @@ struct InspectSummary {
             "schema_version": .int(1),
             "files": .array(files),
             "metadata": .object(checkpoint.metadata.mapValues(JSONValue.string)),
+            "source": SourceRendering.json(checkpoint.source),
+            "source_issues": .array(checkpoint.sourceIssues.map(SourceRendering.json)),
             "tensors": .array(tensors),
             "totals": .object([
                 "tensors": .int(Int64(checkpoint.tensors.count)),
@@ -81,7 +83,7 @@ struct InspectSummary {
     }
 
     func text() -> String {
-        var lines: [String] = []
+        var lines: [String] = SourceRendering.text(checkpoint)
         for file in checkpoint.files {
             lines.append("\(TextFormatting.safeName(file.path)): \(TextFormatting.bytes(file.fileSize)), "
                 + "\(file.header.tensors.count) tensor\(file.header.tensors.count == 1 ? "" : "s")")

@@ -17,6 +17,7 @@ struct TensorAudit: ParsableCommand {
             PaddingCommand.self,
             TiesCommand.self,
             RowsCommand.self,
+            DiffCommand.self,
             AuditCommand.self,
         ]
     )

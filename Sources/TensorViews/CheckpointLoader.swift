@@ -1,0 +1,110 @@
+import Foundation
+import SafetensorsFormat
+
+/// Decides what a path is and opens it; `Checkpoint.open` is its public face.
+///
+/// Folder rules, in order (the first three follow transformers' own loading order):
+/// 1. `model.safetensors` → that file (an index beside it is ignored, with an `ignored-index`
+///    warning);
+/// 2. `model.safetensors.index.json`, else the only `*.safetensors.index*.json` → sharded;
+///    several candidate indexes → error listing them;
+/// 3. the only `*.safetensors` → that file; several without an index → error listing them
+///    (without an index, shards cannot be told from alternative copies such as fp16/fp32
+///    variants, and guessing would report spurious duplicate tensors);
+/// 4. the only `*.safetensors.zst` → decompressed;
+/// 5. otherwise → error.
+struct CheckpointLoader {
+    let limits: SourceLimits
+
+    func open(_ path: String) throws(CheckpointError) -> Checkpoint {
+        if MappedFile.isDirectory(path) { return try openDirectory(path) }
+        if path.hasSuffix(".json") {
+            return try ShardedLoader(limits: limits, indexPath: path, folder: Self.folder(of: path)).load(displayPath: path)
+        }
+        return try openFile(path, displayPath: path, kind: .file, issues: [])
+    }
+
+    /// A single file, compressed or not; zstd is recognised by its magic number (which no
+    /// valid safetensors file can start with) or by a `.zst` name.
+    func openFile(_ path: String, displayPath: String, kind: CheckpointSource.Kind,
+                  issues: [SourceIssue]) throws(CheckpointError) -> Checkpoint {
+        let mapping = try MappedFile(path: path)
+        var source = CheckpointSource(kind: kind)
+        let file: SafetensorsFile
+        if path.hasSuffix(".zst") || ZstdDecompressor.looksCompressed(mapping) {
+            let decoded = try ZstdDecompressor.decompress(mapping, limits: limits)
+            source = CheckpointSource(kind: .zstd, compressedBytes: mapping.size, decompressedBytes: decoded.size)
+            file = try SafetensorsFile(mapping: decoded)
+        } else {
+            file = try SafetensorsFile(mapping: mapping)
+        }
+        let (config, configPath) = try Self.config(in: Self.folder(of: path))
+        source.configPath = configPath
+        return Checkpoint(path: displayPath, files: [file], config: config, source: source, sourceIssues: issues)
+    }
+
+    func openDirectory(_ folder: String) throws(CheckpointError) -> Checkpoint {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        } catch {
+            throw .source(path: folder, kind: "io", message: "cannot list the folder")
+        }
+        let present = Set(names)
+        let indexes = names.filter(Self.isIndexName)
+        if present.contains("model.safetensors") {
+            var issues: [SourceIssue] = []
+            if let index = indexes.first {
+                issues.append(SourceIssue(
+                    rule: "ignored-index", level: .warning,
+                    message: "the folder holds both model.safetensors and \(index); model.safetensors is used, as transformers does",
+                    evidence: ["indexes": .strings(indexes)], file: Self.join(folder, index)))
+            }
+            return try openFile(Self.join(folder, "model.safetensors"), displayPath: folder, kind: .directory, issues: issues)
+        }
+        if present.contains("model.safetensors.index.json") || indexes.count == 1 {
+            let index = present.contains("model.safetensors.index.json") ? "model.safetensors.index.json" : indexes[0]
+            return try ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder).load(displayPath: folder)
+        }
+        if indexes.count > 1 {
+            throw .source(path: folder, kind: "ambiguous-directory",
+                          message: "the folder holds \(indexes.count) shard indexes (\(indexes.joined(separator: ", "))); name the one to use")
+        }
+        for suffix in [".safetensors", ".safetensors.zst"] {
+            let candidates = names.filter { $0.hasSuffix(suffix) && !MappedFile.isDirectory(Self.join(folder, $0)) }
+            if candidates.count == 1 {
+                return try openFile(Self.join(folder, candidates[0]), displayPath: folder, kind: .directory, issues: [])
+            }
+            if candidates.count > 1 {
+                throw .source(path: folder, kind: "ambiguous-directory",
+                              message: "the folder holds \(candidates.count) \(suffix) files and no index "
+                                + "(\(candidates.joined(separator: ", "))); name one file, or add a *.safetensors.index.json")
+            }
+        }
+        throw .source(path: folder, kind: "no-checkpoint",
+                      message: "the folder holds no model.safetensors, *.safetensors.index.json, *.safetensors or *.safetensors.zst file")
+    }
+
+    /// `model.safetensors.index.json`, `model.safetensors.index.fp16.json`,
+    /// `diffusion_pytorch_model.safetensors.index.json`, ...
+    static func isIndexName(_ name: String) -> Bool {
+        name.hasSuffix(".json") && name.contains(".safetensors.index.")
+    }
+
+    /// `config.json` in `folder`, parsed, with its path; `(nil, nil)` when there is none.
+    static func config(in folder: String) throws(CheckpointError) -> (ModelConfig?, String?) {
+        let path = join(folder, "config.json")
+        guard MappedFile.exists(path), !MappedFile.isDirectory(path) else { return (nil, nil) }
+        return (try ModelConfig.load(path: path), path)
+    }
+
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
+    }
+
+    static func join(_ folder: String, _ name: String) -> String {
+        folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+}

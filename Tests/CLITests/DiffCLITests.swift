@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `tensoraudit diff` as a user runs it: verdicts, exit codes and the JSON contract.
+@Suite struct DiffCLITests {
+    let source = Fixtures.path("diff/source-f32.safetensors")
+
+    func run(_ arguments: [String]) throws -> (CLIResult, [String: Any]) {
+        let result = try CLI.run(arguments)
+        let object = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
+        return (result, object)
+    }
+
+    @Test("a BF16 export passes the default tolerance, and fails a tighter one")
+    func bf16Export() throws {
+        let (ok, json) = try run(["diff", source, Fixtures.path("diff/export-bf16.safetensors"), "--json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(json["schema_version"] as? Int == 1)
+        #expect(json["exceeds_tolerance"] as? Bool == false)
+        #expect((json["tolerance"] as? NSNumber)?.doubleValue == 0.01)
+        let tensors = try #require(json["tensors"] as? [[String: Any]])
+        let expected = try #require(try Fixtures.json("expected/diff.json") as? [String: Any])
+        let pair = try #require((expected["source_vs_bf16"] as? [String: Any])?["tensors"] as? [String: [String: Any]])
+        #expect(tensors.map { $0["name"] as? String ?? "" } == pair.keys.sorted())
+        for tensor in tensors {
+            let name = tensor["name"] as? String ?? ""
+            let want = try #require(pair[name])
+            #expect((tensor["max_abs_diff"] as? NSNumber)?.doubleValue == (want["max_abs_diff"] as? NSNumber)?.doubleValue, "\(name)")
+            let rel = (tensor["relative_l2"] as? NSNumber)?.doubleValue ?? .nan
+            #expect(closeEnough(rel, (want["relative_l2"] as? NSNumber)?.doubleValue ?? .nan, relative: 1e-9), "\(name)")
+            #expect(tensor["identical_bytes"] as? Bool == want["identical_bytes"] as? Bool, "\(name)")
+        }
+        let tight = try CLI.run(["diff", source, Fixtures.path("diff/export-bf16.safetensors"), "--tolerance", "1e-4"])
+        #expect(tight.status == 1)
+        #expect(tight.stdout.contains("EXCEEDS"))
+    }
+
+    @Test("a modified export exits 1 and names what changed")
+    func modified() throws {
+        let (result, json) = try run(["diff", source, Fixtures.path("diff/export-modified.safetensors"), "--json"])
+        #expect(result.status == 1)
+        #expect(json["only_in_a"] as? [String] == ["norm.weight"])
+        #expect(json["only_in_b"] as? [String] == ["extra.weight"])
+        let tensors = try #require(json["tensors"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: tensors.map { ($0["name"] as? String ?? "", $0) })
+        #expect(byName["layer.0.bias"]?["exceeds_tolerance"] as? Bool == true)
+        #expect(byName["layer.0.bias"]?["shape_b"] as? [Int] == [1, 32])
+        #expect(byName["embed.weight"]?["identical_bytes"] as? Bool == true)
+        #expect(byName["step"]?["dtype_b"] as? String == "I32")
+        #expect(byName["step"]?["exceeds_tolerance"] as? Bool == false)
+        let rows = try #require(byName["layer.0.weight"]?["top_rows"] as? [[String: Any]])
+        #expect(rows.map { $0["row"] as? Int } == [3, 17, 30])  // set by generate.py: +0.5, x1.1, -0.01
+        #expect((byName["layer.0.weight"]?["max_abs_diff"] as? NSNumber)?.doubleValue ?? 0 > 0.49)
+    }
+
+    @Test("a checkpoint equals itself, compressed or sharded")
+    func sameCheckpoint() throws {
+        let zst = try CLI.run(["diff", source, Fixtures.path("sources/zstd/model.safetensors.zst")])
+        #expect(zst.status == 0)
+        #expect(zst.stdout.contains("5 byte-identical"))
+        let (sharded, json) = try run(["diff", Fixtures.path("toy-bert/model.safetensors"), Fixtures.path("toy-bert-sharded"), "--json"])
+        #expect(sharded.status == 0)
+        #expect((json["summary"] as? [String: Any])?["identical"] as? Int == 24)
+    }
+
+    @Test("bad input exits 2, bad usage 64")
+    func errors() throws {
+        let bad = try CLI.run(["diff", source, Fixtures.path("sources/zstd/truncated.safetensors.zst")])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("tensoraudit: error: \(Fixtures.path("sources/zstd/truncated.safetensors.zst")): "))
+        #expect(try CLI.run(["diff", source]).status == 64)
+        #expect(try CLI.run(["diff", source, source, "--tolerance=-1"]).status == 64)
+        #expect(try CLI.run(["diff", source, source, "--tolerance", "abc"]).status == 64)
+    }
+}

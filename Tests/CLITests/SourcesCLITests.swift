@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every command input kind through the CLI: exit codes and the JSON `source` keys.
+@Suite struct SourcesCLITests {
+    func report(_ arguments: [String]) throws -> (CLIResult, [String: Any]) {
+        let result = try CLI.run(arguments)
+        let object = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
+        return (result, object)
+    }
+
+    @Test("inspect reports the source kind", arguments: [
+        ("toy-bert/model.safetensors", "file"), ("toy-bert", "directory"), ("toy-bert-sharded", "sharded"),
+        ("toy-bert-sharded/model.safetensors.index.json", "sharded"), ("sources/zstd/long31.safetensors.zst", "zstd"),
+        ("sources/dir-single", "directory"),
+    ])
+    func kinds(relative: String, kind: String) throws {
+        let (result, json) = try report(["inspect", Fixtures.path(relative), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect((json["source"] as? [String: Any])?["kind"] as? String == kind)
+        #expect((json["source_issues"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test("source issues appear in inspect JSON with rule, level and tensors")
+    func issues() throws {
+        let (result, json) = try report(["inspect", Fixtures.path("sources/missing-shard"), "--json"])
+        #expect(result.status == 0)
+        let issues = try #require(json["source_issues"] as? [[String: Any]])
+        #expect(issues.count == 1)
+        #expect(issues.first?["rule"] as? String == "missing-shard")
+        #expect(issues.first?["level"] as? String == "error")
+        #expect(issues.first?["tensors"] as? [String] == ["c"])
+        let text = try CLI.run(["inspect", Fixtures.path("sources/missing-shard")])
+        #expect(text.stdout.contains("error [missing-shard]"))
+    }
+
+    @Test("unusable sources exit 2 with one line naming the path", arguments: [
+        "sources/invalid-json", "sources/not-an-index", "sources/dir-ambiguous", "sources/dir-empty",
+        "sources/zstd/truncated.safetensors.zst", "sources/zstd/not-zstd.safetensors.zst", "sources/no-such-folder",
+    ])
+    func unusable(relative: String) throws {
+        let result = try CLI.run(["inspect", Fixtures.path(relative)])
+        #expect(!result.crashed)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("tensoraudit: error: \(Fixtures.path(relative))"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("the environment variable lowers the decompression cap")
+    func capFromEnvironment() throws {
+        let path = Fixtures.path("sources/zstd/bomb.safetensors.zst")
+        let capped = try CLI.run(["inspect", path], environment: ["TENSORAUDIT_MAX_DECOMPRESSED_BYTES": "65536"])
+        #expect(capped.status == 2)
+        #expect(capped.stderr.contains("cap of 65536 bytes"))
+    }
+}
