@@ -123,7 +123,7 @@ def gen_index_cases(g):
     case("metadata-alias", [{"rule": "metadata-alias", "level": "info", "tensors": ["a", "tied.a"]}],
          ["a", "b", "c"], shard1=["a", "b"], shard2=["c"], weight_map=dict(std, **{"tied.a": S2}),
          meta2={"tied.a": "a"})
-    case("duplicate-tensor", [{"rule": "duplicate-tensor", "level": "error", "tensors": ["b"]}],
+    case("duplicate-tensor", [{"rule": "tensor-in-two-shards", "level": "error", "tensors": ["b"]}],
          ["a", "b", "b", "c"], shard1=["a", "b"], shard2=["b", "c"], weight_map=std, total=None)
     case("unindexed-tensor", [{"rule": "unindexed-tensor", "level": "warning", "tensors": ["e"]}],
          ["a", "b", "c", "e"], shard1=["a", "b"], shard2=["c", "e"], weight_map=std)

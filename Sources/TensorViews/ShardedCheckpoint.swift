@@ -102,7 +102,7 @@ struct ShardedLoader {
         for shards in duplicatesBySet.keys.sorted(by: { $0.joined(separator: "\n") < $1.joined(separator: "\n") }) {
             let names = duplicatesBySet[shards] ?? []
             issues.append(SourceIssue(
-                rule: "duplicate-tensor", level: .error, tensors: names,
+                rule: "tensor-in-two-shards", level: .error, tensors: names,
                 message: "\(names.count) tensor(s) present in \(shards.count) shards (\(shards.joined(separator: ", "))); "
                     + "which copy a loader uses depends on the loader",
                 evidence: ["shards": .strings(shards)]))

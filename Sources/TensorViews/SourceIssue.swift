@@ -11,7 +11,7 @@
 /// | `missing-shard` | error | a shard named by the index is not on disk |
 /// | `index-mismatch` | error | the index maps a tensor to a shard whose header lacks it |
 /// | `metadata-alias` | info | such a tensor is explained by a `__metadata__` alias |
-/// | `duplicate-tensor` | error | a tensor name is present in two shards |
+/// | `tensor-in-two-shards` | error | a tensor name is present in two shards |
 /// | `unindexed-tensor` | warning | a shard holds a tensor the index does not list |
 /// | `stray-shard` | warning | a `.safetensors` file in the folder that the index does not name |
 /// | `index-duplicate-key` | error | a tensor key twice in `weight_map` (the last one is used) |

@@ -156,3 +156,36 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         #expect(try CLI.run(["audit", Fixtures.path("toy-bert/model.safetensors"), "--fail-on", "tied-weights-duplicated"]).status == 1)
     }
 }
+
+/// Every source consistency case of TestData/sources: `audit` reports the issues the generator
+/// expects (by rule, severity and tensors) and fails exactly when one of them is an error.
+@Suite struct AuditSourceTests {
+    static let cases: [String] = {
+        let expected = (try? Fixtures.json("expected/sources.json") as? [String: Any]) ?? [:]
+        return expected.compactMap { name, value in
+            ((value as? [String: Any])?["fatal"] is NSNull) ? name : nil
+        }.sorted()
+    }()
+
+    @Test("source issues become findings", arguments: cases)
+    func sourceCase(name: String) throws {
+        let expected = try #require((try Fixtures.json("expected/sources.json") as? [String: Any])?[name] as? [String: Any])
+        let issues = try #require(expected["issues"] as? [[String: Any]])
+        let result = try CLI.run(["audit", Fixtures.path("sources/" + name), "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+        let schema = Fixtures.root.deletingLastPathComponent().appendingPathComponent("schemas/audit-report.schema.json")
+        #expect(try JSONSchemaCheck(schemaFile: schema).violations(of: report) == [])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        for issue in issues {
+            let rule = try #require(issue["rule"] as? String)
+            let match = findings.first {
+                $0["rule"] as? String == rule && $0["tensors"] as? [String] == issue["tensors"] as? [String]
+            }
+            #expect(match != nil, "\(name): expected \(rule) on \(issue["tensors"] ?? [])")
+            #expect(match?["severity"] as? String == issue["level"] as? String)
+        }
+        let anyError = issues.contains { $0["level"] as? String == "error" }
+        // Other analyses could add errors (NaN etc.) but these fixtures hold plain values.
+        #expect(result.status == (anyError ? 1 : 0), "\(name): \(result.stdout)")
+    }
+}

@@ -7,7 +7,7 @@ public enum AuditRunner {
 
     public static func run(_ checkpoint: Checkpoint, policy: AuditPolicy = AuditPolicy(),
                            progress: Progress? = nil) throws(CheckpointError) -> AuditReport {
-        var findings = HeaderLint.findings(checkpoint)
+        var findings = HeaderLint.findings(checkpoint) + sourceFindings(checkpoint)
         findings += PaddingAnalysis.findings(try PaddingAnalysis.analyze(checkpoint))
         findings += TieAnalysis.findings(TieAnalysis.analyze(checkpoint))
         for file in checkpoint.files { file.adviseSequentialScan() }
@@ -21,5 +21,24 @@ public enum AuditRunner {
             progress?(view.info.byteCount)
         }
         return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy)
+    }
+
+    /// Index and shard problems found while opening, as findings.
+    static func sourceFindings(_ checkpoint: Checkpoint) -> [Finding] {
+        checkpoint.sourceIssues.map { issue in
+            let severity: Severity = switch issue.level {
+            case .info: .info
+            case .warning: .warning
+            case .error: .error
+            }
+            return Finding(rule: issue.rule, severity: severity, tensors: issue.tensors, message: issue.message,
+                           evidence: issue.evidence.mapValues { value in
+                               switch value {
+                               case .int(let n): .int(n)
+                               case .string(let s): .string(s)
+                               case .strings(let list): .strings(list)
+                               }
+                           }, file: issue.file)
+        }
     }
 }
