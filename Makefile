@@ -22,13 +22,17 @@ build: setup
 	$(SWIFT) build -c release --product tensoraudit
 
 ## run: build, then show what tensoraudit finds in the bundled toy BERT checkpoint:
-## its tensors, the non-zero padding row (explained by the tied decoder copy), and the ties.
+## its tensors, the non-zero padding row (explained by the tied decoder copy), the ties, and
+## the CI audit of the same model saved as a sharded directory with config.json.
+MODEL_DIR ?= TestData/toy-bert-sharded
 run: build
 	$(BIN_DIR)/tensoraudit inspect $(CHECKPOINT)
 	@echo
 	$(BIN_DIR)/tensoraudit padding $(CHECKPOINT)
 	@echo
 	$(BIN_DIR)/tensoraudit ties $(CHECKPOINT)
+	@echo
+	$(BIN_DIR)/tensoraudit audit $(MODEL_DIR)
 
 ## test: build and run every test (Swift Testing; prints the test count).
 test: setup
