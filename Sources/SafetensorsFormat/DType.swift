@@ -61,6 +61,12 @@ public enum DType: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
+    /// Every dtype, most common first: the order in which the parser tries spellings.
+    /// A stored array, because `allCases` builds a new array on every access.
+    static let parseOrder: [DType] = [.f32, .bf16, .f16, .i64, .f64, .i32, .u8, .bool, .i8, .f8E4M3, .f8E5M2,
+                                      .u16, .i16, .u32, .u64, .f8E8M0, .f8E4M3FNUZ, .f8E5M2FNUZ, .f4,
+                                      .f6E2M3, .f6E3M2, .c64]
+
     /// The header spelling as a static string, so the parser can match bytes without
     /// building a `String` per tensor.
     var staticName: StaticString {

@@ -164,7 +164,7 @@ struct HeaderParser {
                 switch field {
                 case "dtype":
                     guard scanner.peek() == UInt8(ascii: "\"") else { throw entryError("dtype must be a string") }
-                    if let known = DType.allCases.first(where: { scanner.consumeKeyword($0.staticName) }) {
+                    if let known = DType.parseOrder.first(where: { scanner.consumeKeyword($0.staticName) }) {
                         dtype = known
                     } else {
                         let text = try scanner.parseString()
