@@ -52,7 +52,7 @@ SECONDS    ?= 60
 FUZZ_DIR   := .build-fuzz
 fuzz: setup
 	TENSORAUDIT_FUZZ=1 $(SWIFT) build -c release --product FuzzSafetensors --scratch-path $(FUZZ_DIR) \
-		-Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address
+		-Xswiftc -sanitize=fuzzer,address
 	rm -rf $(FUZZ_DIR)/corpus && mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/findings
 	find TestData -name '*.safetensors' -exec cp {} $(FUZZ_DIR)/corpus/ \;
 	cp TestData/fuzz-regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
