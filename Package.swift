@@ -45,7 +45,7 @@ let package = Package(
 )
 
 // `make fuzz`: a libFuzzer target over the header parser and the open → views path. It has no
-// `main` (libFuzzer supplies one under -sanitize=fuzzer), so it is declared only when the
+// usable `main` outside -sanitize=fuzzer (it starts libFuzzer's driver), so it is declared only when the
 // Makefile sets TENSORAUDIT_FUZZ; plain `swift build` / `swift test` never see it.
 if Context.environment["TENSORAUDIT_FUZZ"] != nil {
     package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "TensorViews"],

@@ -1,7 +1,8 @@
 // libFuzzer entry point for the header parser and the open → validate → views path.
 //
 // Built only by `make fuzz` (the target exists in Package.swift only when TENSORAUDIT_FUZZ is
-// set, because it has no `main`: libFuzzer supplies it). Every input is used twice:
+// set, because its `main` hands control to libFuzzer's driver, which exists only under
+// -sanitize=fuzzer). Every input is used twice:
 //  1. `SafetensorsHeader.parse` straight on the bytes, as an in-memory reader would;
 //  2. the bytes copied into an anonymous mapping, opened as a `SafetensorsFile`, and every
 //     tensor touched through its view (first and last element, first row, byte equality
@@ -9,6 +10,9 @@
 //     out-of-bounds read that the fuzzer's sanitizers catch.
 // A thrown error is the expected outcome for most inputs; only a trap or a sanitizer report
 // is a finding.
+#if canImport(Glibc)
+import Glibc
+#endif
 import SafetensorsFormat
 import TensorViews
 
@@ -38,3 +42,16 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if sink.isNaN { return 0 }  // keeps the reads alive
     return 0
 }
+
+// SwiftPM gives an executable its own `main` (it renames and re-exports the symbol), so
+// libFuzzer's `main` is not the entry point; start its driver explicitly instead.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runFuzzerDriver(&argc, &argv, fuzzOneInput))
