@@ -32,12 +32,13 @@ struct HeaderParser {
         let leading = scanner.index
         try scanner.expect(UInt8(ascii: "{"), "'{' to open the header object")
         var entries: [RawEntry] = []
+        entries.reserveCapacity(min(scanner.bytes.count / 64, 1 << 16))
         var metadata: [String: String]? = nil
         // One dictionary (name → JSON ordinal) serves duplicate detection here and name lookup
         // afterwards, so each name is hashed once; sized from the header so that a
         // 50,000-tensor header does not rehash a dozen times.
         var ordinals: [String: Int] = [:]
-        ordinals.reserveCapacity(min(scanner.bytes.count / 64, scanner.limits.maxTensors))
+        ordinals.reserveCapacity(min(scanner.bytes.count / 64, 1 << 16))
         var metadataOffset: Int? = nil
         scanner.skipWhitespace()
         if scanner.peek() == UInt8(ascii: "}") {

@@ -58,12 +58,10 @@ struct JSONScanner {
         let count = word.utf8CodeUnitCount
         guard index + count + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\""),
               bytes[index + count + 1] == UInt8(ascii: "\"") else { return false }
-        let matches = word.withUTF8Buffer { expected in
-            for i in 0..<count where bytes[index + 1 + i] != expected[i] { return false }
-            return true
-        }
-        if matches { index += count + 2 }
-        return matches
+        let expected = word.utf8Start
+        for i in 0..<count where bytes[index + 1 + i] != expected[i] { return false }
+        index += count + 2
+        return true
     }
 
     /// Parses a JSON string starting at the opening quote.
@@ -189,8 +187,36 @@ struct JSONScanner {
     /// Scans one JSON number (RFC 8259 grammar: no leading zeros, no '+', no bare '.').
     mutating func scanNumber() throws(FormatError) -> NumberToken {
         let start = index
-        var isPlainInteger = true
-        if peek() == UInt8(ascii: "-") { index += 1; isPlainInteger = false }
+        // Fast path for what headers hold: a plain non-negative integer, value computed while
+        // the digits are scanned.
+        var value: UInt64 = 0
+        var fits = true
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(digit))
+            fits = fits && !o1 && !o2
+            value = a
+            index += 1
+        }
+        let digits = index - start
+        let next = index < bytes.count ? bytes[index] : 0
+        if digits > 0, next != UInt8(ascii: "."), next != UInt8(ascii: "e"), next != UInt8(ascii: "E") {
+            guard digits == 1 || bytes[start] != UInt8(ascii: "0") else {
+                throw syntaxError("number with a leading zero", at: start)
+            }
+            return NumberToken(range: start..<index, unsignedValue: fits ? value : nil)
+        }
+        index = start
+        return try scanGeneralNumber()
+    }
+
+    /// The full number grammar (sign, fraction, exponent); such numbers are never a valid
+    /// shape or offset, so no value is computed.
+    private mutating func scanGeneralNumber() throws(FormatError) -> NumberToken {
+        let start = index
+        if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), isDigit(first) else { throw syntaxError("invalid number", at: start) }
         if first == UInt8(ascii: "0") {
             index += 1
@@ -199,31 +225,17 @@ struct JSONScanner {
             while let d = peek(), isDigit(d) { index += 1 }
         }
         if peek() == UInt8(ascii: ".") {
-            isPlainInteger = false
             index += 1
             guard let d = peek(), isDigit(d) else { throw syntaxError("digit expected after '.'", at: start) }
             while let d = peek(), isDigit(d) { index += 1 }
         }
         if let e = peek(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
-            isPlainInteger = false
             index += 1
             if let s = peek(), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { index += 1 }
             guard let d = peek(), isDigit(d) else { throw syntaxError("digit expected in exponent", at: start) }
             while let d = peek(), isDigit(d) { index += 1 }
         }
-        var value: UInt64? = nil
-        if isPlainInteger {
-            var v: UInt64 = 0
-            var fits = true
-            for i in start..<index {
-                let (m, o1) = v.multipliedReportingOverflow(by: 10)
-                let (a, o2) = m.addingReportingOverflow(UInt64(bytes[i] - UInt8(ascii: "0")))
-                if o1 || o2 { fits = false; break }
-                v = a
-            }
-            value = fits ? v : nil
-        }
-        return NumberToken(range: start..<index, unsignedValue: value)
+        return NumberToken(range: start..<index, unsignedValue: nil)
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
