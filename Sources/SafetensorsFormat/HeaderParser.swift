@@ -14,9 +14,7 @@ struct RawEntry {
 /// Turns the header JSON into entries and metadata, rejecting what 0.8 rejects plus
 /// duplicate keys. It reads the known structure directly instead of building a JSON tree,
 /// which keeps a 50,000-tensor header parse to one pass with one allocation per name.
-struct HeaderParser {
-    var scanner: JSONScanner
-
+enum HeaderParser {
     struct Result {
         var entries: [RawEntry]
         var metadata: [String: String]?
@@ -26,49 +24,36 @@ struct HeaderParser {
         var ordinals: [String: Int]
     }
 
-    mutating func parse() throws(FormatError) -> Result {
+    static func parse(_ scanner: inout JSONScanner) throws(FormatError) -> Result {
         if scanner.bytes.isEmpty { throw scanner.syntaxError("empty header") }
         scanner.skipWhitespace()
         let leading = scanner.index
-        try scanner.expect(UInt8(ascii: "{"), "'{' to open the header object")
         var entries: [RawEntry] = []
         entries.reserveCapacity(min(scanner.bytes.count / 64, 1 << 16))
-        var metadata: [String: String]? = nil
         // One dictionary (name → JSON ordinal) serves duplicate detection here and name lookup
-        // afterwards, so each name is hashed once; sized from the header so that a
-        // 50,000-tensor header does not rehash a dozen times.
+        // afterwards, so each name is hashed once; sized from the header (within a bound) so
+        // that a 50,000-tensor header does not rehash a dozen times.
         var ordinals: [String: Int] = [:]
         ordinals.reserveCapacity(min(scanner.bytes.count / 64, 1 << 16))
+        var metadata: [String: String]? = nil
         var metadataOffset: Int? = nil
-        scanner.skipWhitespace()
-        if scanner.peek() == UInt8(ascii: "}") {
-            scanner.index += 1
-        } else {
-            while true {
-                scanner.skipWhitespace()
-                let keyOffset = scanner.fileOffset
-                let key = try scanner.parseString()
-                scanner.skipWhitespace()
-                try scanner.expect(UInt8(ascii: ":"), "':' after a key")
-                scanner.skipWhitespace()
-                if key == "__metadata__" {
-                    if let first = metadataOffset {
-                        throw .duplicateKey(key: key, firstOffset: first, secondOffset: keyOffset)
-                    }
-                    metadataOffset = keyOffset
-                    metadata = try parseMetadata()
-                } else {
-                    if let first = ordinals.updateValue(entries.count, forKey: key) {
-                        throw .duplicateKey(key: key, firstOffset: entries[first].keyOffset, secondOffset: keyOffset)
-                    }
-                    guard entries.count < scanner.limits.maxTensors else {
-                        throw .limitExceeded(what: "tensor count", limit: scanner.limits.maxTensors, offset: keyOffset)
-                    }
-                    entries.append(try parseEntry(name: key, ordinal: entries.count, keyOffset: keyOffset))
+        try scanner.forEachMember(in: "the header object") { (scanner: inout JSONScanner) throws(FormatError) in
+            let (key, keyOffset) = try scanner.memberKey()
+            if key == "__metadata__" {
+                if let first = metadataOffset {
+                    throw .duplicateKey(key: key, firstOffset: first, secondOffset: keyOffset)
                 }
-                scanner.skipWhitespace()
-                if try scanner.endOfCollection(close: UInt8(ascii: "}"), what: "',' or '}' after a header entry") { break }
+                metadataOffset = keyOffset
+                metadata = try parseMetadata(&scanner)
+                return
             }
+            if let first = ordinals.updateValue(entries.count, forKey: key) {
+                throw .duplicateKey(key: key, firstOffset: entries[first].keyOffset, secondOffset: keyOffset)
+            }
+            guard entries.count < scanner.limits.maxTensors else {
+                throw .limitExceeded(what: "tensor count", limit: scanner.limits.maxTensors, offset: keyOffset)
+            }
+            entries.append(try parseEntry(&scanner, name: key, ordinal: entries.count, keyOffset: keyOffset))
         }
         let end = scanner.index
         scanner.skipWhitespace()
@@ -79,42 +64,34 @@ struct HeaderParser {
                       trailingPadding: scanner.bytes.count - end, ordinals: ordinals)
     }
 
-    private mutating func parseMetadata() throws(FormatError) -> [String: String]? {
+    private static func parseMetadata(_ scanner: inout JSONScanner) throws(FormatError) -> [String: String]? {
         let start = scanner.fileOffset
         if try scanner.consumeNull() { return nil }
         guard scanner.peek() == UInt8(ascii: "{") else {
             throw .invalidMetadata(offset: start, reason: "must be an object of strings or null")
         }
-        scanner.index += 1
         var result: [String: String] = [:]
         var offsets: [String: Int] = [:]
-        scanner.skipWhitespace()
-        if scanner.peek() == UInt8(ascii: "}") { scanner.index += 1; return result }
-        while true {
-            scanner.skipWhitespace()
-            let keyOffset = scanner.fileOffset
-            let key = try scanner.parseString()
+        try scanner.forEachMember(in: "__metadata__") { (scanner: inout JSONScanner) throws(FormatError) in
+            let (key, keyOffset) = try scanner.memberKey()
             if let first = offsets.updateValue(keyOffset, forKey: key) {
                 throw .duplicateKey(key: "__metadata__." + key, firstOffset: first, secondOffset: keyOffset)
             }
             guard offsets.count <= scanner.limits.maxMetadataEntries else {
                 throw .limitExceeded(what: "metadata entry count", limit: scanner.limits.maxMetadataEntries, offset: keyOffset)
             }
-            scanner.skipWhitespace()
-            try scanner.expect(UInt8(ascii: ":"), "':' after a metadata key")
-            scanner.skipWhitespace()
             guard scanner.peek() == UInt8(ascii: "\"") else {
                 let valueOffset = scanner.fileOffset
                 try scanner.skipValue()
                 throw .invalidMetadata(offset: valueOffset, reason: "value of \(quoted(key)) is not a string")
             }
             result[key] = try scanner.parseString()
-            scanner.skipWhitespace()
-            if try scanner.endOfCollection(close: UInt8(ascii: "}"), what: "',' or '}' in __metadata__") { return result }
         }
+        return result
     }
 
-    private mutating func parseEntry(name: String, ordinal: Int, keyOffset: Int) throws(FormatError) -> RawEntry {
+    private static func parseEntry(_ scanner: inout JSONScanner, name: String, ordinal: Int,
+                                   keyOffset: Int) throws(FormatError) -> RawEntry {
         let entryOffset = scanner.fileOffset
         func entryError(_ reason: String) -> FormatError {
             .invalidEntry(tensor: name, offset: entryOffset, reason: reason)
@@ -122,7 +99,6 @@ struct HeaderParser {
         guard scanner.peek() == UInt8(ascii: "{") else {
             throw entryError("entry must be an object with dtype, shape and data_offsets")
         }
-        scanner.index += 1
         var dtype: DType? = nil
         var shape: [UInt64]? = nil
         var offsets: (begin: UInt64, end: UInt64)? = nil
@@ -131,69 +107,59 @@ struct HeaderParser {
         // keeps a 50,000-entry header free of per-entry hashing allocations.
         var knownFieldOffsets: (dtype: Int?, shape: Int?, dataOffsets: Int?) = (nil, nil, nil)
         var otherFieldOffsets: [String: Int] = [:]
-        scanner.skipWhitespace()
-        if scanner.peek() == UInt8(ascii: "}") {
-            scanner.index += 1
-        } else {
-            while true {
-                scanner.skipWhitespace()
-                let fieldOffset = scanner.fileOffset
-                let field: String
-                let previous: Int?
-                if scanner.consumeKeyword("dtype") {
-                    field = "dtype"; previous = knownFieldOffsets.dtype; knownFieldOffsets.dtype = fieldOffset
-                } else if scanner.consumeKeyword("shape") {
-                    field = "shape"; previous = knownFieldOffsets.shape; knownFieldOffsets.shape = fieldOffset
-                } else if scanner.consumeKeyword("data_offsets") {
-                    field = "data_offsets"; previous = knownFieldOffsets.dataOffsets; knownFieldOffsets.dataOffsets = fieldOffset
-                } else {
-                    // Escaped spellings of known names ("d\u0074ype") land here too and still count.
-                    field = try scanner.parseString()
-                    switch field {
-                    case "dtype": previous = knownFieldOffsets.dtype; knownFieldOffsets.dtype = fieldOffset
-                    case "shape": previous = knownFieldOffsets.shape; knownFieldOffsets.shape = fieldOffset
-                    case "data_offsets": previous = knownFieldOffsets.dataOffsets; knownFieldOffsets.dataOffsets = fieldOffset
-                    default: previous = otherFieldOffsets.updateValue(fieldOffset, forKey: field)
-                    }
-                }
-                if let first = previous {
-                    throw .duplicateKey(key: name + "." + field, firstOffset: first, secondOffset: fieldOffset)
-                }
-                scanner.skipWhitespace()
-                try scanner.expect(UInt8(ascii: ":"), "':' after a field name")
-                scanner.skipWhitespace()
+        try scanner.forEachMember(in: "tensor entry") { (scanner: inout JSONScanner) throws(FormatError) in
+            let fieldOffset = scanner.fileOffset
+            let field: String
+            let previous: Int?
+            if scanner.consumeKeyword("dtype") {
+                field = "dtype"; previous = knownFieldOffsets.dtype; knownFieldOffsets.dtype = fieldOffset
+            } else if scanner.consumeKeyword("shape") {
+                field = "shape"; previous = knownFieldOffsets.shape; knownFieldOffsets.shape = fieldOffset
+            } else if scanner.consumeKeyword("data_offsets") {
+                field = "data_offsets"; previous = knownFieldOffsets.dataOffsets; knownFieldOffsets.dataOffsets = fieldOffset
+            } else {
+                // Escaped spellings of known names ("d\\u0074ype") land here too and still count.
+                field = try scanner.parseString()
                 switch field {
-                case "dtype":
-                    guard scanner.peek() == UInt8(ascii: "\"") else { throw entryError("dtype must be a string") }
-                    if let known = DType.parseOrder.first(where: { scanner.consumeKeyword($0.staticName) }) {
-                        dtype = known
-                    } else {
-                        let text = try scanner.parseString()
-                        guard let parsed = DType(rawValue: text) else { throw .unknownDType(tensor: name, dtype: text) }
-                        dtype = parsed
-                    }
-                case "shape":
-                    var dims: [UInt64] = []
-                    dims.reserveCapacity(4)
-                    _ = try parseUnsignedArray(name: name, field: "shape", entryOffset: entryOffset) { _, value in
-                        dims.append(value)
-                    }
-                    shape = dims
-                case "data_offsets":
-                    var pair: (UInt64, UInt64) = (0, 0)
-                    let count = try parseUnsignedArray(name: name, field: "data_offsets", entryOffset: entryOffset) { i, value in
-                        if i == 0 { pair.0 = value } else if i == 1 { pair.1 = value }
-                    }
-                    guard count == 2 else {
-                        throw entryError("data_offsets must hold exactly 2 integers, found \(count)")
-                    }
-                    offsets = (pair.0, pair.1)
-                default:
-                    // 0.8 ignores unknown fields; so do we, after checking they are valid JSON.
-                    try scanner.skipValue(depth: 1)
+                case "dtype": previous = knownFieldOffsets.dtype; knownFieldOffsets.dtype = fieldOffset
+                case "shape": previous = knownFieldOffsets.shape; knownFieldOffsets.shape = fieldOffset
+                case "data_offsets": previous = knownFieldOffsets.dataOffsets; knownFieldOffsets.dataOffsets = fieldOffset
+                default: previous = otherFieldOffsets.updateValue(fieldOffset, forKey: field)
                 }
-                scanner.skipWhitespace()
-                if try scanner.endOfCollection(close: UInt8(ascii: "}"), what: "',' or '}' in tensor entry") { break }
+            }
+            if let first = previous {
+                throw .duplicateKey(key: name + "." + field, firstOffset: first, secondOffset: fieldOffset)
+            }
+            try scanner.expectColon()
+            switch field {
+            case "dtype":
+                guard scanner.peek() == UInt8(ascii: "\"") else { throw entryError("dtype must be a string") }
+                if let known = DType.parseOrder.first(where: { scanner.consumeKeyword($0.staticName) }) {
+                    dtype = known
+                } else {
+                    let text = try scanner.parseString()
+                    guard let parsed = DType(rawValue: text) else { throw .unknownDType(tensor: name, dtype: text) }
+                    dtype = parsed
+                }
+            case "shape":
+                var dims: [UInt64] = []
+                dims.reserveCapacity(4)
+                _ = try parseUnsignedArray(&scanner, name: name, field: "shape", entryOffset: entryOffset) { _, value in
+                    dims.append(value)
+                }
+                shape = dims
+            case "data_offsets":
+                var pair: (UInt64, UInt64) = (0, 0)
+                let count = try parseUnsignedArray(&scanner, name: name, field: "data_offsets", entryOffset: entryOffset) { i, value in
+                    if i == 0 { pair.0 = value } else if i == 1 { pair.1 = value }
+                }
+                guard count == 2 else {
+                    throw entryError("data_offsets must hold exactly 2 integers, found \(count)")
+                }
+                offsets = (pair.0, pair.1)
+            default:
+                // 0.8 ignores unknown fields; so do we, after checking they are valid JSON.
+                try scanner.skipValue(depth: 1)
             }
         }
         guard let dtype else { throw entryError("missing field `dtype`") }
@@ -206,17 +172,13 @@ struct HeaderParser {
     /// An array of non-negative integers ≤ 2^64−1, written without sign, fraction or exponent
     /// (0.8 rejects `-1`, `1.0`, `1e0`, `-0` and `2^64`, and so do we). Values go to `element`
     /// as they are read, so offsets need no array; at most `maxRank` values are accepted.
-    private mutating func parseUnsignedArray(name: String, field: String, entryOffset: Int,
-                                             _ element: (Int, UInt64) -> Void) throws(FormatError) -> Int {
+    private static func parseUnsignedArray(_ scanner: inout JSONScanner, name: String, field: String, entryOffset: Int,
+                                           _ element: (Int, UInt64) -> Void) throws(FormatError) -> Int {
         guard scanner.peek() == UInt8(ascii: "[") else {
             throw .invalidEntry(tensor: name, offset: entryOffset, reason: "\(field) must be an array of non-negative integers")
         }
-        scanner.index += 1
         var count = 0
-        scanner.skipWhitespace()
-        if scanner.peek() == UInt8(ascii: "]") { scanner.index += 1; return count }
-        while true {
-            scanner.skipWhitespace()
+        try scanner.forEachElement(in: field) { (scanner: inout JSONScanner) throws(FormatError) in
             guard let b = scanner.peek(), b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else {
                 throw .invalidEntry(tensor: name, offset: scanner.fileOffset, reason: "\(field) must contain only non-negative integers")
             }
@@ -231,8 +193,7 @@ struct HeaderParser {
             }
             element(count, value)
             count += 1
-            scanner.skipWhitespace()
-            if try scanner.endOfCollection(close: UInt8(ascii: "]"), what: "',' or ']' in \(field)") { return count }
         }
+        return count
     }
 }

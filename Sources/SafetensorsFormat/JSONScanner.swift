@@ -251,28 +251,13 @@ struct JSONScanner {
         case UInt8(ascii: "\""):
             _ = try parseString()
         case UInt8(ascii: "{"):
-            index += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "}") { index += 1; return }
-            while true {
-                skipWhitespace()
-                _ = try parseString()
-                skipWhitespace()
-                try expect(UInt8(ascii: ":"), "':' after an object key")
-                skipWhitespace()
-                try skipValue(depth: depth + 1)
-                skipWhitespace()
-                if try endOfCollection(close: UInt8(ascii: "}"), what: "',' or '}' in object") { return }
+            try forEachMember(in: "object") { (scanner: inout JSONScanner) throws(FormatError) in
+                _ = try scanner.memberKey()
+                try scanner.skipValue(depth: depth + 1)
             }
         case UInt8(ascii: "["):
-            index += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "]") { index += 1; return }
-            while true {
-                skipWhitespace()
-                try skipValue(depth: depth + 1)
-                skipWhitespace()
-                if try endOfCollection(close: UInt8(ascii: "]"), what: "',' or ']' in array") { return }
+            try forEachElement(in: "array") { (scanner: inout JSONScanner) throws(FormatError) in
+                try scanner.skipValue(depth: depth + 1)
             }
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
