@@ -68,11 +68,9 @@ extension TensorView {
             case .f64:
                 chunk = MomentKernels.doubleChunk(base + index * 8, n)
             case .bf16:
-                MomentKernels.decodeBF16(base + index * 2, n, into: scratch)
-                chunk = MomentKernels.floatChunk(UnsafeRawPointer(scratch), n)
+                chunk = MomentKernels.bf16Chunk(base + index * 2, n)
             case .f16:
-                MomentKernels.decodeF16(base + index * 2, n, into: scratch)
-                chunk = MomentKernels.floatChunk(UnsafeRawPointer(scratch), n)
+                chunk = MomentKernels.f16Chunk(base + index * 2, n)
             case .f8E4M3, .f8E5M2, .f8E4M3FNUZ, .f8E5M2FNUZ, .f8E8M0, .f4, .f6E2M3, .f6E3M2:
                 for k in 0..<n {
                     scratch.storeBytes(of: Float(decodeElement(dtype, bytes, index + k)), toByteOffset: k * 4, as: Float.self)
