@@ -83,36 +83,18 @@ public enum JSONDocument {
         case UInt8(ascii: "\""):
             return .string(try scanner.parseString())
         case UInt8(ascii: "{"):
-            scanner.index += 1
-            scanner.skipWhitespace()
             var members: [JSONMember] = []
-            if scanner.peek() == UInt8(ascii: "}") { scanner.index += 1; return .object(members) }
-            while true {
-                scanner.skipWhitespace()
-                let offset = scanner.fileOffset
-                let key = try scanner.parseString()
-                scanner.skipWhitespace()
-                try scanner.expect(UInt8(ascii: ":"), "':' after an object key")
-                scanner.skipWhitespace()
+            try scanner.forEachMember(in: "object") { (scanner: inout JSONScanner) throws(FormatError) in
+                let (key, offset) = try scanner.memberKey()
                 members.append(JSONMember(key: key, keyOffset: offset, value: try parseValue(&scanner, depth: depth + 1)))
-                scanner.skipWhitespace()
-                if try scanner.endOfCollection(close: UInt8(ascii: "}"), what: "',' or '}' in object") {
-                    return .object(members)
-                }
             }
+            return .object(members)
         case UInt8(ascii: "["):
-            scanner.index += 1
-            scanner.skipWhitespace()
             var items: [JSONNode] = []
-            if scanner.peek() == UInt8(ascii: "]") { scanner.index += 1; return .array(items) }
-            while true {
-                scanner.skipWhitespace()
+            try scanner.forEachElement(in: "array") { (scanner: inout JSONScanner) throws(FormatError) in
                 items.append(try parseValue(&scanner, depth: depth + 1))
-                scanner.skipWhitespace()
-                if try scanner.endOfCollection(close: UInt8(ascii: "]"), what: "',' or ']' in array") {
-                    return .array(items)
-                }
             }
+            return .array(items)
         case UInt8(ascii: "t"): try scanner.literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try scanner.literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try scanner.literal("null"); return .null
