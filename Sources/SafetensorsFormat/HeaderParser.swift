@@ -20,6 +20,8 @@ enum HeaderParser {
         var metadata: [String: String]?
         var leadingWhitespace: Int
         var trailingPadding: Int
+        /// The padding after the object holds bytes other than spaces (tabs, newlines).
+        var nonSpacePadding: Bool
         /// Every tensor name, mapped to its entry's index in `entries`.
         var ordinals: [String: Int]
     }
@@ -61,7 +63,8 @@ enum HeaderParser {
             throw scanner.syntaxError("unexpected \(scanner.describe(scanner.bytes[scanner.index])) after the header object")
         }
         return Result(entries: entries, metadata: metadata, leadingWhitespace: leading,
-                      trailingPadding: scanner.bytes.count - end, ordinals: ordinals)
+                      trailingPadding: scanner.bytes.count - end,
+                      nonSpacePadding: scanner.bytes[end...].contains { $0 != 0x20 }, ordinals: ordinals)
     }
 
     private static func parseMetadata(_ scanner: inout JSONScanner) throws(FormatError) -> [String: String]? {

@@ -16,6 +16,9 @@ public struct SafetensorsHeader: Sendable, Equatable {
     public let leadingWhitespace: Int
     /// Bytes after the closing `}` (the reference writer pads with spaces to 8-byte alignment).
     public let trailingPadding: Int
+    /// The padding holds whitespace other than spaces (accepted by 0.8; the README pads with
+    /// spaces only).
+    public let nonSpacePadding: Bool
 
     /// Byte offset of the data section in the file.
     public var dataStart: UInt64 { 8 + headerLength }
@@ -36,13 +39,15 @@ public struct SafetensorsHeader: Sendable, Equatable {
     }
 
     init(headerLength: UInt64, metadata: [String: String]?, tensors: [TensorInfo], dataLength: UInt64,
-         leadingWhitespace: Int, trailingPadding: Int, ordinalByName: [String: Int], positionOfOrdinal: [Int]) {
+         leadingWhitespace: Int, trailingPadding: Int, nonSpacePadding: Bool, ordinalByName: [String: Int],
+         positionOfOrdinal: [Int]) {
         self.headerLength = headerLength
         self.metadata = metadata
         self.tensors = tensors
         self.dataLength = dataLength
         self.leadingWhitespace = leadingWhitespace
         self.trailingPadding = trailingPadding
+        self.nonSpacePadding = nonSpacePadding
         self.ordinalByName = ordinalByName
         self.positionOfOrdinal = positionOfOrdinal
     }
@@ -83,7 +88,8 @@ extension SafetensorsHeader {
         let layout = try validateLayout(raw.entries, dataLength: fileSize - 8 - n)
         return SafetensorsHeader(headerLength: n, metadata: raw.metadata, tensors: layout.tensors,
                                  dataLength: fileSize - 8 - n, leadingWhitespace: raw.leadingWhitespace,
-                                 trailingPadding: raw.trailingPadding, ordinalByName: raw.ordinals,
+                                 trailingPadding: raw.trailingPadding, nonSpacePadding: raw.nonSpacePadding,
+                                 ordinalByName: raw.ordinals,
                                  positionOfOrdinal: layout.positionOfOrdinal)
     }
 

@@ -189,3 +189,24 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         #expect(result.status == (anyError ? 1 : 0), "\(name): \(result.stdout)")
     }
 }
+
+/// README deviations the reference accepts are reported as info, never as failures.
+@Suite struct HeaderDeviationTests {
+    @Test("leading whitespace and non-space padding fire header-deviation; a reference-written file does not",
+          arguments: [("edge/leading-whitespace.safetensors", "leading_whitespace"),
+                      ("edge/whitespace-padding.safetensors", "trailing_padding"),
+                      ("toy-bert/model.safetensors", nil)])
+    func deviation(file: String, evidenceKey: String?) throws {
+        let result = try CLI.run(["audit", Fixtures.path(file), "--format", "json"])
+        #expect(result.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "header-deviation" }
+        if let evidenceKey {
+            #expect(findings.count == 1)
+            #expect(findings.first?["severity"] as? String == "info")
+            #expect((findings.first?["evidence"] as? [String: Any])?[evidenceKey] != nil)
+        } else {
+            #expect(findings.isEmpty)
+        }
+    }
+}

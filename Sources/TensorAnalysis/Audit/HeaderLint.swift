@@ -26,8 +26,13 @@ public enum HeaderLint {
         }
         for file in checkpoint.files where file.header.leadingWhitespace > 0 {
             findings.append(Finding(rule: "header-deviation", severity: .info,
-                                    message: "header starts with \(file.header.leadingWhitespace) whitespace bytes before '{' (accepted by safetensors ≥ 0.6, not by the format README)",
+                                    message: "header starts with \(file.header.leadingWhitespace) whitespace bytes before '{' (accepted by safetensors 0.8, not by the format README)",
                                     evidence: ["leading_whitespace": .int(Int64(file.header.leadingWhitespace))], file: file.path))
+        }
+        for file in checkpoint.files where file.header.nonSpacePadding {
+            findings.append(Finding(rule: "header-deviation", severity: .info,
+                                    message: "header is padded with whitespace other than spaces (accepted by safetensors 0.8, the format README pads with spaces)",
+                                    evidence: ["trailing_padding": .int(Int64(file.header.trailingPadding))], file: file.path))
         }
         return findings
     }
