@@ -58,9 +58,12 @@ public enum TieAnalysis {
         public var wastedBytes: UInt64 { groups.reduce(0) { $0 + $1.wastedBytes } }
     }
 
-    public static func analyze(_ checkpoint: Checkpoint) -> Report {
+    /// Groups the identical tensors of `checkpoint`. `fingerprints` (by index into
+    /// `checkpoint.tensors`, each `TensorView.fingerprint()`'s value) spares re-reading the
+    /// tensors another pass already hashed; missing ones are computed here.
+    public static func analyze(_ checkpoint: Checkpoint, fingerprints: [Int: UInt64] = [:]) -> Report {
         let views = checkpoint.tensors
-        let sets = identicalSets(views)
+        let sets = identicalSets(views, fingerprints: fingerprints)
         var groups: [Group] = []
         var same: [SameBytes] = []
         for members in sets {
@@ -90,19 +93,32 @@ public enum TieAnalysis {
         view.dtype.rawValue + "|" + view.shape.map(String.init).joined(separator: ",")
     }
 
-    /// Sets (≥ 2, indices into `views`) of non-empty tensors with identical bytes.
-    static func identicalSets(_ views: [TensorView]) -> [[Int]] {
+    /// Indices into `views` of the tensors `analyze` fingerprints: non-empty ones in a
+    /// byte-size bucket of three or more (a pair is settled by one `memcmp`).
+    public static func tensorsNeedingFingerprints(_ views: [TensorView]) -> Set<Int> {
+        Set(sizeBuckets(views).filter { $0.count > 2 }.joined())
+    }
+
+    /// Indices of non-empty tensors bucketed by byte size, buckets of ≥ 2 only.
+    static func sizeBuckets(_ views: [TensorView]) -> [[Int]] {
         var bySize: [UInt64: [Int]] = [:]
         for (i, view) in views.enumerated() where view.info.byteCount > 0 { bySize[view.info.byteCount, default: []].append(i) }
+        return bySize.values.filter { $0.count > 1 }
+    }
+
+    /// Sets (≥ 2, indices into `views`) of non-empty tensors with identical bytes.
+    static func identicalSets(_ views: [TensorView], fingerprints known: [Int: UInt64] = [:]) -> [[Int]] {
         var candidates: [[Int]] = []
         var toHash: [Int] = []
-        for bucket in bySize.values where bucket.count > 1 {
+        for bucket in sizeBuckets(views) {
             if bucket.count == 2 { candidates.append(bucket) } else { toHash += bucket }
         }
         if !toHash.isEmpty {
-            let hashes = TensorView.fingerprints(of: toHash.map { views[$0] })
+            let missing = toHash.filter { known[$0] == nil }
+            var hashes = known
+            for (k, h) in TensorView.fingerprints(of: missing.map { views[$0] }).enumerated() { hashes[missing[k]] = h }
             var byHash: [UInt64: [Int]] = [:]
-            for (k, i) in toHash.enumerated() { byHash[hashes[k] ^ views[i].info.byteCount, default: []].append(i) }
+            for i in toHash { byHash[(hashes[i] ?? 0) ^ views[i].info.byteCount, default: []].append(i) }
             candidates += byHash.values.filter { $0.count > 1 }
         }
         // Confirm every member against its candidate group's first tensor, in parallel.
