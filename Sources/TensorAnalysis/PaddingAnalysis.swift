@@ -52,8 +52,10 @@ public enum PaddingAnalysis {
     }
 
     /// Analyses the embedding matrices (or `tensors`, when given) of `checkpoint`.
-    public static func analyze(_ checkpoint: Checkpoint, padID option: Int? = nil,
-                               tensors requested: [String] = []) throws(CheckpointError) -> Report {
+    /// `rowMoments` (by tensor name, each `rowMoments()`'s value) spares re-reading matrices
+    /// another pass already reduced; missing ones are read here.
+    public static func analyze(_ checkpoint: Checkpoint, padID option: Int? = nil, tensors requested: [String] = [],
+                               rowMoments known: [String: [RowMoments]] = [:]) throws(CheckpointError) -> Report {
         var notes: [String] = []
         let padID: Int
         let source: PadIDSource
@@ -99,7 +101,7 @@ public enum PaddingAnalysis {
                 notes.append("\(view.name) has \(view.rowCount) rows: pad id \(padID) is out of range, skipped")
                 continue
             }
-            guard let moments = view.rowMoments() else {
+            guard let moments = known[view.name] ?? view.rowMoments() else {
                 notes.append("\(view.name) is \(view.dtype.rawValue): statistics are not computed for complex tensors, skipped")
                 continue
             }
@@ -107,6 +109,12 @@ public enum PaddingAnalysis {
                                   checkpoint: checkpoint, aliases: aliases))
         }
         return Report(results: results, notes: notes)
+    }
+
+    /// Names of the matrices `analyze` reads without `tensors`: their row moments are what a
+    /// caller may pass in.
+    public static func candidateNames(_ checkpoint: Checkpoint) -> Set<String> {
+        Set(matrices(checkpoint).map { $0.0.name })
     }
 
     /// Embedding matrices by name, 2-D tensors of shape [vocab_size, hidden_size] by config,

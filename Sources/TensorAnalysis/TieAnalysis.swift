@@ -58,9 +58,14 @@ public enum TieAnalysis {
         public var wastedBytes: UInt64 { groups.reduce(0) { $0 + $1.wastedBytes } }
     }
 
-    public static func analyze(_ checkpoint: Checkpoint) -> Report {
+    /// Groups the identical tensors of `checkpoint`. `fingerprints` (by index into
+    /// `checkpoint.tensors`, each `TensorView.fingerprint()`'s value) and `rowDigests` (each
+    /// `rowDigest(of:)` of the tensor's `rowMoments()`) spare re-reading tensors another pass
+    /// already read; what is missing is computed here.
+    public static func analyze(_ checkpoint: Checkpoint, fingerprints: [Int: UInt64] = [:],
+                               rowDigests: [Int: UInt64] = [:]) -> Report {
         let views = checkpoint.tensors
-        let sets = identicalSets(views)
+        let sets = identicalSets(views, fingerprints: fingerprints, rowDigests: rowDigests)
         var groups: [Group] = []
         var same: [SameBytes] = []
         for members in sets {
@@ -90,21 +95,79 @@ public enum TieAnalysis {
         view.dtype.rawValue + "|" + view.shape.map(String.init).joined(separator: ",")
     }
 
-    /// Sets (≥ 2, indices into `views`) of non-empty tensors with identical bytes.
-    static func identicalSets(_ views: [TensorView]) -> [[Int]] {
+    /// Indices into `views` of the tensors `analyze` needs byte fingerprints of, when the
+    /// tensors in `digested` come with row digests: the non-empty ones in a byte-size bucket of
+    /// three or more (a pair is settled by one `memcmp`), unless the whole bucket has one dtype
+    /// and shape and row digests.
+    public static func tensorsNeedingFingerprints(_ views: [TensorView], digested: Set<Int> = []) -> Set<Int> {
+        Set(sizeBuckets(views).filter { $0.count > 2 && !digestsSuffice($0, views, digested) }.joined())
+    }
+
+    /// A digest of row statistics, standing in for a fingerprint among tensors of one dtype and
+    /// shape: identical bytes give bit-identical row statistics (every row is cut into the same
+    /// chunks and pieces), so equal bytes always give equal digests — and the statistics come
+    /// from the row pass, so no second read is needed. A collision costs a `memcmp`, as with
+    /// fingerprints. Not a substitute across layouts (same bytes read as another dtype differ).
+    public static func rowDigest(of rows: [RowMoments]) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(rows.count)
+        for m in rows {
+            hasher.combine(m.sum.bitPattern)
+            hasher.combine(m.sumOfSquares.bitPattern)
+            hasher.combine(m.centeredSquares.bitPattern)
+            hasher.combine(m.minimum.bitPattern)
+            hasher.combine(m.maximum.bitPattern)
+            hasher.combine(m.nanCount)
+            hasher.combine(m.positiveInfinityCount)
+            hasher.combine(m.negativeInfinityCount)
+            hasher.combine(m.allBitsZero)
+        }
+        return UInt64(truncatingIfNeeded: hasher.finalize())
+    }
+
+    /// Whether a size bucket is one layout whose every member has a row digest: then the
+    /// digests bucket it exactly as well as fingerprints, and no same-bytes set can span layouts.
+    static func digestsSuffice(_ bucket: [Int], _ views: [TensorView], _ digested: Set<Int>) -> Bool {
+        guard let first = bucket.first else { return true }
+        let layout = layoutKey(views[first])
+        return bucket.allSatisfy { digested.contains($0) && layoutKey(views[$0]) == layout }
+    }
+
+    /// Indices of non-empty tensors bucketed by byte size, buckets of ≥ 2 only.
+    static func sizeBuckets(_ views: [TensorView]) -> [[Int]] {
         var bySize: [UInt64: [Int]] = [:]
         for (i, view) in views.enumerated() where view.info.byteCount > 0 { bySize[view.info.byteCount, default: []].append(i) }
+        return bySize.values.filter { $0.count > 1 }
+    }
+
+    /// Sets (≥ 2, indices into `views`) of non-empty tensors with identical bytes.
+    static func identicalSets(_ views: [TensorView], fingerprints known: [Int: UInt64] = [:],
+                              rowDigests: [Int: UInt64] = [:]) -> [[Int]] {
+        struct Key: Hashable {
+            var size: UInt64
+            var hash: UInt64
+        }
         var candidates: [[Int]] = []
         var toHash: [Int] = []
-        for bucket in bySize.values where bucket.count > 1 {
-            if bucket.count == 2 { candidates.append(bucket) } else { toHash += bucket }
+        var byKey: [Key: [Int]] = [:]
+        let digested = Set(rowDigests.keys)
+        for bucket in sizeBuckets(views) {
+            if bucket.count == 2 {
+                candidates.append(bucket)
+            } else if digestsSuffice(bucket, views, digested) {
+                for i in bucket { byKey[Key(size: views[i].info.byteCount, hash: rowDigests[i] ?? 0), default: []].append(i) }
+            } else {
+                toHash += bucket
+            }
         }
         if !toHash.isEmpty {
-            let hashes = TensorView.fingerprints(of: toHash.map { views[$0] })
-            var byHash: [UInt64: [Int]] = [:]
-            for (k, i) in toHash.enumerated() { byHash[hashes[k] ^ views[i].info.byteCount, default: []].append(i) }
-            candidates += byHash.values.filter { $0.count > 1 }
+            let missing = toHash.filter { known[$0] == nil }
+            var hashes = known
+            for (k, h) in TensorView.fingerprints(of: missing.map { views[$0] }).enumerated() { hashes[missing[k]] = h }
+            // A size bucket is keyed by digests or by fingerprints, never both.
+            for i in toHash { byKey[Key(size: views[i].info.byteCount, hash: hashes[i] ?? 0), default: []].append(i) }
         }
+        candidates += byKey.values.filter { $0.count > 1 }
         // Confirm every member against its candidate group's first tensor, in parallel.
         let pairs = candidates.flatMap { c in c.dropFirst().map { (c[0], $0) } }
         let equal = compareInParallel(pairs, views)

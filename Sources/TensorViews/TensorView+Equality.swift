@@ -6,8 +6,16 @@ import SafetensorsFormat
 /// Why not SHA-256: it runs at ~2 GB/s here; equality needs a hash only to avoid comparing all
 /// pairs, and every group is confirmed with `memcmp`, so a collision costs a comparison, never
 /// a wrong answer. The hash below runs four independent multiply-rotate lanes (memory-bound on
-/// this machine) and large tensors are hashed in 4 MiB pieces on all cores.
+/// this machine).
+///
+/// Why blockwise: the fingerprint hashes fixed 64 KiB blocks and folds the block hashes in
+/// order, so it can be computed standalone (blocks in parallel on all cores) or alongside the
+/// row statistics (`rowMomentsAndFingerprint`), each block hashed right after its rows were
+/// reduced, while it is still in cache — one read of the bytes for both, with equal results.
 extension TensorView {
+    /// Bytes per fingerprint block.
+    static let fingerprintBlockBytes = 64 << 10
+
     /// A 64-bit fingerprint of the bytes (not of dtype or shape).
     public func fingerprint() -> UInt64 {
         Self.fingerprints(of: [self])[0]
@@ -15,43 +23,54 @@ extension TensorView {
 
     /// Fingerprints of many tensors in one parallel pass over their bytes.
     public static func fingerprints(of views: [TensorView]) -> [UInt64] {
-        let pieceBytes = 4 << 20
-        var pieces: [(view: Int, start: Int, count: Int)] = []
-        var firstPiece: [Int] = []
+        let blocksPerPiece = 64  // 4 MiB of work per item
+        var pieces: [(view: Int, blocks: Range<Int>)] = []
+        var firstBlock: [Int] = []
+        var totalBlocks = 0
         var totalBytes = 0
         for (v, view) in views.enumerated() {
-            firstPiece.append(pieces.count)
+            firstBlock.append(totalBlocks)
             let n = view.bytes.count
+            let blocks = fingerprintBlockCount(n)
             totalBytes += n
-            var start = 0
-            repeat {
-                pieces.append((v, start, min(pieceBytes, n - start)))
-                start += pieceBytes
-            } while start < n
+            var b = 0
+            while b < blocks {
+                pieces.append((v, b..<min(blocks, b + blocksPerPiece)))
+                b += blocksPerPiece
+            }
+            totalBlocks += blocks
         }
-        var hashes = [UInt64](repeating: 0, count: pieces.count)
+        var hashes = [UInt64](repeating: 0, count: totalBlocks)
         let buffers = UncheckedSendable(views.map(\.bytes))
         let work = UncheckedSendable(pieces)
+        let offsets = firstBlock
         hashes.withUnsafeMutableBufferPointer { out in
             let target = UncheckedSendable(out)
             ParallelWork.forEachSlice(count: work.value.count, workBytes: totalBytes) { slice in
                 for p in slice {
                     let piece = work.value[p]
-                    let bytes = buffers.value[piece.view]
-                    guard let base = bytes.baseAddress else {
-                        target.value[p] = ByteHash.hash(nil, 0)
-                        continue
-                    }
-                    target.value[p] = ByteHash.hash(UnsafeRawPointer(base + piece.start), piece.count)
+                    guard let all = target.value.baseAddress else { continue }
+                    var hasher = BlockHasher(bytes: buffers.value[piece.view], into: all + offsets[piece.view],
+                                             blocks: piece.blocks)
+                    hasher.finish()
                 }
             }
         }
         return views.indices.map { v in
-            let end = v + 1 < firstPiece.count ? firstPiece[v + 1] : pieces.count
-            var h = ByteHash.mix(UInt64(truncatingIfNeeded: views[v].bytes.count))
-            for p in firstPiece[v]..<end { h = ByteHash.mix(h ^ hashes[p]) }
-            return h
+            let end = v + 1 < firstBlock.count ? firstBlock[v + 1] : totalBlocks
+            return combinedFingerprint(byteCount: views[v].bytes.count, hashes[firstBlock[v]..<end])
         }
+    }
+
+    static func fingerprintBlockCount(_ byteCount: Int) -> Int {
+        (byteCount + fingerprintBlockBytes - 1) / fingerprintBlockBytes
+    }
+
+    /// The fingerprint from the length and the block hashes, in block order.
+    static func combinedFingerprint(byteCount: Int, _ blockHashes: some Sequence<UInt64>) -> UInt64 {
+        var h = ByteHash.mix(UInt64(truncatingIfNeeded: byteCount))
+        for block in blockHashes { h = ByteHash.mix(h ^ block) }
+        return h
     }
 
     /// True when every element has the same bit pattern (also for 0 or 1 element).
@@ -102,6 +121,41 @@ extension TensorView {
             return false
         }
         return true
+    }
+}
+
+/// Hashes the fingerprint blocks `blocks` of `bytes` into `out[block]`, in order, either all at
+/// once (`finish`) or as a scan reaches the end of each block (`advance`).
+struct BlockHasher {
+    let bytes: UnsafeRawBufferPointer
+    let out: UnsafeMutablePointer<UInt64>
+    private(set) var next: Int
+    let end: Int
+
+    init(bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt64>, blocks: Range<Int>) {
+        self.bytes = bytes
+        self.out = out
+        next = blocks.lowerBound
+        end = blocks.upperBound
+    }
+
+    /// Hashes every remaining block that ends at or before byte `position`.
+    @inline(__always)
+    mutating func advance(to position: Int) {
+        let size = TensorView.fingerprintBlockBytes
+        while next < end && Swift.min((next &+ 1) &* size, bytes.count) <= position { hashNext() }
+    }
+
+    /// Hashes every remaining block.
+    mutating func finish() {
+        while next < end { hashNext() }
+    }
+
+    private mutating func hashNext() {
+        let start = next * TensorView.fingerprintBlockBytes
+        let count = Swift.min(TensorView.fingerprintBlockBytes, bytes.count - start)
+        out[next] = ByteHash.hash(bytes.baseAddress.map { UnsafeRawPointer($0 + start) }, count)
+        next += 1
     }
 }
 

@@ -14,7 +14,25 @@ extension TensorView {
     public func rowMoments(in rows: Range<Int>? = nil) -> [RowMoments]? {
         guard hasStatistics else { return nil }
         let all = 0..<rowCount
-        let wanted = (rows ?? all).clamped(to: all)
+        return rowMoments(in: (rows ?? all).clamped(to: all), blockHashes: nil)
+    }
+
+    /// Statistics of every row and the fingerprint of the bytes (`fingerprint()`'s value), from
+    /// one read: each fingerprint block is hashed right after the rows covering it were
+    /// reduced, while it is still in cache. `rows` is `nil` for dtypes without statistics (C64).
+    public func rowMomentsAndFingerprint() -> (rows: [RowMoments]?, fingerprint: UInt64) {
+        guard hasStatistics, rowCount > 0, rowLength > 0 else { return (rowMoments(), fingerprint()) }
+        var hashes = [UInt64](repeating: 0, count: Self.fingerprintBlockCount(bytes.count))
+        let moments = hashes.withUnsafeMutableBufferPointer { out in
+            rowMoments(in: 0..<rowCount, blockHashes: out.baseAddress)
+        }
+        return (moments, Self.combinedFingerprint(byteCount: bytes.count, hashes))
+    }
+
+    /// `rowMoments` for a clamped range of rows. With `blockHashes` (only for all rows), also
+    /// fills in the hash of every fingerprint block: each slice of pieces hashes the blocks
+    /// that start inside its bytes, as its scan passes their ends.
+    func rowMoments(in wanted: Range<Int>, blockHashes: UnsafeMutablePointer<UInt64>?) -> [RowMoments] {
         let length = rowLength
         guard !wanted.isEmpty, length > 0 else { return [] }
         let pieceElements = MomentKernels.chunkElements * 512
@@ -22,20 +40,34 @@ extension TensorView {
         let pieceCount = wanted.count * piecesPerRow
         var partial = [RowMoments](repeating: .empty, count: pieceCount)
         let source = UncheckedSendable(bytes)
+        let hashTarget = UncheckedSendable(blockHashes)
         let kind = self.dtype
+        let bits = kind.bitWidth
         let first = wanted.lowerBound
+        let blockBytes = Self.fingerprintBlockBytes
         partial.withUnsafeMutableBufferPointer { out in
             let target = UncheckedSendable(out)
-            ParallelWork.forEachSlice(count: pieceCount, workBytes: wanted.count * length * max(1, kind.bitWidth / 8)) { slice in
+            ParallelWork.forEachSlice(count: pieceCount, workBytes: wanted.count * length * max(1, bits / 8)) { slice in
                 let scratch = UnsafeMutableRawPointer.allocate(byteCount: MomentKernels.chunkElements * 8, alignment: 64)
                 defer { scratch.deallocate() }
-                for piece in slice {
-                    let row = first + piece / piecesPerRow
-                    let offset = (piece % piecesPerRow) * pieceElements
-                    let start = row * length + offset
-                    let count = min(pieceElements, length - offset)
-                    target.value[piece] = Self.moments(kind, source.value, start: start, count: count, scratch: scratch)
+                func startElement(_ piece: Int) -> Int {
+                    (first + piece / piecesPerRow) * length + (piece % piecesPerRow) * pieceElements
                 }
+                var hasher: BlockHasher?
+                if let hashes = hashTarget.value {
+                    let total = source.value.count
+                    let low = startElement(slice.lowerBound) * bits / 8
+                    let high = slice.upperBound == pieceCount ? total : startElement(slice.upperBound) * bits / 8
+                    hasher = BlockHasher(bytes: source.value, into: hashes,
+                                         blocks: ((low + blockBytes - 1) / blockBytes)..<((high + blockBytes - 1) / blockBytes))
+                }
+                for piece in slice {
+                    let offset = (piece % piecesPerRow) * pieceElements
+                    let count = min(pieceElements, length - offset)
+                    target.value[piece] = Self.moments(kind, source.value, start: startElement(piece), count: count,
+                                                       scratch: scratch, hasher: &hasher)
+                }
+                hasher?.finish()
             }
         }
         guard piecesPerRow > 1 else { return partial }
@@ -54,7 +86,7 @@ extension TensorView {
 
     /// Elements `start ..< start + count` of `bytes`, chunk by chunk.
     static func moments(_ dtype: DType, _ bytes: UnsafeRawBufferPointer, start: Int, count: Int,
-                        scratch: UnsafeMutableRawPointer) -> RowMoments {
+                        scratch: UnsafeMutableRawPointer, hasher: inout BlockHasher?) -> RowMoments {
         guard let base = bytes.baseAddress else { return .empty }
         var total = RowMoments.empty
         var offset = 0
@@ -86,6 +118,7 @@ extension TensorView {
             }
             total = total.merged(with: chunk)
             offset += n
+            hasher?.advance(to: (index + n) * dtype.bitWidth / 8)
         }
         return total
     }

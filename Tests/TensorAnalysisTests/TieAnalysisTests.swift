@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TensorAnalysis
 import TensorViews
+import SafetensorsFormat
 import TestSupport
 
 /// Equality groups against the groups Python found by comparing bytes.
@@ -67,5 +68,62 @@ import TestSupport
         #expect(TensorView.fingerprints(of: [a, b, c, d]) == [a, b, c, d].map { $0.fingerprint() })
         #expect(try #require(checkpoint.tensor(named: "model.layers.0.norm.bias")).isConstant())
         #expect(!a.isConstant())
+    }
+}
+
+/// What `audit` passes in from its single row pass: digests and fingerprints change no group.
+@Suite struct TieAnalysisPrecomputedTests {
+    static func f32(_ values: [Float]) -> [UInt8] {
+        values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+    }
+
+    static func checkpoint() throws -> Checkpoint {
+        let six = Self.f32([1, 2, 3, 4, 5, 6]), other = Self.f32([1, 2, 3, 4, 5, 7])
+        let four = Self.f32([1, 2, 3, 4])
+        let ten = Self.f32((0..<10).map(Float.init)), tenOther = Self.f32((0..<10).map { Float($0) + 1 })
+        let entries: [SafetensorsWriter.Entry] = [
+            .init(name: "a", dtype: .f32, shape: [2, 3], bytes: six),
+            .init(name: "b", dtype: .f32, shape: [2, 3], bytes: other),
+            .init(name: "c", dtype: .f32, shape: [2, 3], bytes: six),
+            .init(name: "x", dtype: .f32, shape: [4], bytes: four),
+            .init(name: "y", dtype: .i32, shape: [4], bytes: four),
+            .init(name: "z", dtype: .f32, shape: [2, 2], bytes: Self.f32([9, 9, 9, 8])),
+            .init(name: "q1", dtype: .c64, shape: [5], bytes: ten),
+            .init(name: "q2", dtype: .c64, shape: [5], bytes: tenOther),
+            .init(name: "q3", dtype: .c64, shape: [5], bytes: ten),
+        ]
+        return try Checkpoint.open(path: Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize()))
+    }
+
+    @Test("fingerprints are needed only for mixed-layout or undigested size buckets of three or more")
+    func needed() throws {
+        let views = try Self.checkpoint().tensors
+        let index = Dictionary(uniqueKeysWithValues: views.enumerated().map { ($1.name, $0) })
+        let names = { (set: Set<Int>) in Set(set.map { views[$0].name }) }
+        #expect(names(TieAnalysis.tensorsNeedingFingerprints(views)) == ["a", "b", "c", "x", "y", "z", "q1", "q2", "q3"])
+        let digested = Set(["a", "b", "c", "x", "y", "z"].compactMap { index[$0] })
+        #expect(names(TieAnalysis.tensorsNeedingFingerprints(views, digested: digested)) == ["x", "y", "z", "q1", "q2", "q3"])
+    }
+
+    @Test("groups and same-bytes sets are the same with row digests, fingerprints, or colliding digests")
+    func precomputed() throws {
+        let checkpoint = try Self.checkpoint()
+        let views = checkpoint.tensors
+        var digests: [Int: UInt64] = [:], colliding: [Int: UInt64] = [:], fingerprints: [Int: UInt64] = [:]
+        for (i, view) in views.enumerated() {
+            let both = view.rowMomentsAndFingerprint()
+            fingerprints[i] = both.fingerprint
+            if let rows = both.rows {
+                digests[i] = TieAnalysis.rowDigest(of: rows)
+                colliding[i] = 0
+            }
+        }
+        for report in [TieAnalysis.analyze(checkpoint),
+                       TieAnalysis.analyze(checkpoint, rowDigests: digests),
+                       TieAnalysis.analyze(checkpoint, fingerprints: fingerprints, rowDigests: digests),
+                       TieAnalysis.analyze(checkpoint, rowDigests: colliding)] {
+            #expect(report.groups.map(\.tensors) == [["a", "c"], ["q1", "q3"]])
+            #expect(report.sameBytes.map { $0.members.map(\.tensor) } == [["x", "y"]])
+        }
     }
 }
