@@ -210,3 +210,47 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         }
     }
 }
+
+/// Policy thresholds drop findings whose measured evidence stays below them.
+@Suite struct AuditThresholdTests {
+    static func outlierFindings(threshold: Double?) throws -> [String: Double] {
+        var arguments = ["audit", Fixtures.path("toy-bert/model.safetensors"), "--format", "json"]
+        if let threshold {
+            let policy = try Fixtures.temporaryDirectory().appendingPathComponent("policy.json")
+            try Data(#"{"rules": {"outlier-rows": {"threshold": \#(threshold)}}}"#.utf8).write(to: policy)
+            arguments += ["--policy", policy.path]
+        }
+        let result = try CLI.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        var scores: [String: Double] = [:]
+        for finding in report["findings"] as? [[String: Any]] ?? [] where finding["rule"] as? String == "outlier-rows" {
+            let tensor = (finding["tensors"] as? [String])?.first ?? ""
+            scores[tensor] = Fixtures.number((finding["evidence"] as? [String: Any])?["top_score"] as Any)
+        }
+        return scores
+    }
+
+    @Test("outlier-rows threshold keeps exactly the findings whose |top_score| reaches it")
+    func outlierThreshold() throws {
+        let unfiltered = try Self.outlierFindings(threshold: nil)
+        #expect(unfiltered.count >= 2)
+        // Put the threshold between the two smallest distinct scores: every finding at or above
+        // it stays, the rest go; then above the largest: nothing stays.
+        let magnitudes = Set(unfiltered.values.map(abs)).sorted()
+        let cut = magnitudes.count > 1 ? (magnitudes[0] + magnitudes[1]) / 2 : magnitudes[0] / 2
+        let expected = Set(unfiltered.filter { abs($0.value) >= cut }.keys)
+        #expect(Set(try Self.outlierFindings(threshold: cut).keys) == expected)
+        #expect(expected.count < unfiltered.count || magnitudes.count == 1)
+        #expect(try Self.outlierFindings(threshold: (magnitudes.last ?? 0) + 1).isEmpty)
+    }
+
+    @Test("a threshold on a rule that measures nothing is a policy error")
+    func thresholdWithoutMeasure() throws {
+        let policy = try Fixtures.temporaryDirectory().appendingPathComponent("policy.json")
+        try Data(#"{"rules": {"nan-values": {"threshold": 2}}}"#.utf8).write(to: policy)
+        let result = try CLI.run(["audit", Fixtures.path("toy-bert/model.safetensors"), "--policy", policy.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("has no threshold"))
+    }
+}

@@ -82,10 +82,11 @@ public struct AuditPolicy: Sendable, Equatable {
                         }
                     case "threshold":
                         guard let n = v as? NSNumber, !(v is Bool) else { throw .invalid(path: path, reason: "\(id).threshold must be a number") }
+                        guard thresholdEvidence[id] != nil else {
+                            throw .invalid(path: path, reason: "rule \"\(id)\" has no threshold; rules with one: "
+                                + thresholdEvidence.keys.sorted().joined(separator: ", "))
+                        }
                         setting.thresholds["threshold"] = n.doubleValue
-                    case "thresholds":
-                        guard let t = v as? [String: NSNumber] else { throw .invalid(path: path, reason: "\(id).thresholds must map names to numbers") }
-                        for (name, n) in t { setting.thresholds[name] = n.doubleValue }
                     default:
                         throw .invalid(path: path, reason: "unknown field \"\(field)\" in rule \"\(id)\"")
                     }
@@ -107,9 +108,37 @@ public struct AuditPolicy: Sendable, Equatable {
         rules[rule]?.thresholds[name] ?? value
     }
 
-    /// Applies the policy: drops disabled rules and sets each finding's severity.
+    /// Rules whose `threshold` is a lower bound on one measured value: a finding is kept only
+    /// when its evidence reaches the threshold. (Documented in the README's rule table.)
+    public static let thresholdEvidence: [String: (key: String, magnitude: Bool)] = [
+        "outlier-rows": ("top_score", true),
+        "all-zero-rows": ("rows", false),
+        "duplicate-rows": ("redundant_rows", false),
+        "padding-row-nonzero": ("row_norm", false),
+        "tied-weights-duplicated": ("wasted_bytes", false),
+        "duplicate-tensors": ("wasted_bytes", false),
+        "identical-layers": ("nbytes", false),
+    ]
+
+    /// True when `finding` clears its rule's threshold (or the rule has none set).
+    func meetsThreshold(_ finding: Finding) -> Bool {
+        guard let limit = rules[finding.rule]?.thresholds["threshold"],
+              let (key, magnitude) = Self.thresholdEvidence[finding.rule] else { return true }
+        let measured: Double
+        switch finding.evidence[key] {
+        case .int(let n): measured = Double(n)
+        case .double(let d): measured = d
+        default: return true
+        }
+        // NaN never hides a finding.
+        guard !measured.isNaN else { return true }
+        return (magnitude ? abs(measured) : measured) >= limit
+    }
+
+    /// Applies the policy: drops disabled rules and findings under their threshold, and sets
+    /// each finding's severity.
     public func apply(to findings: [Finding]) -> [Finding] {
-        findings.filter { isEnabled($0.rule) }.map { finding in
+        findings.filter { isEnabled($0.rule) && meetsThreshold($0) }.map { finding in
             var f = finding
             if let override = rules[f.rule]?.severity { f.severity = override }
             return f
