@@ -77,22 +77,12 @@ enum AnalysisJSON {
     }
 
     static func finding(_ f: Finding) -> JSONValue {
-        var evidence: [String: JSONValue] = [:]
-        for (key, value) in f.evidence {
-            switch value {
-            case .int(let v): evidence[key] = .int(v)
-            case .double(let v): evidence[key] = .double(v)
-            case .string(let v): evidence[key] = .string(v)
-            case .bool(let v): evidence[key] = .bool(v)
-            case .strings(let v): evidence[key] = .strings(v)
-            }
-        }
-        return .object([
+        .object([
             "rule": .string(f.rule),
             "severity": .string(f.severity.rawValue),
             "tensors": .strings(f.tensors),
             "message": .string(f.message),
-            "evidence": .object(evidence),
+            "evidence": AuditRendering.evidenceJSON(f.evidence),
         ])
     }
 }
