@@ -35,25 +35,43 @@ public struct Distribution: Sendable, Equatable {
         argmin = positions[low]
         maximum = values[high]
         argmax = positions[high]
-        let sorted = values.sorted()
-        median = Self.quantile(sorted, 0.5)
-        quantiles = Self.levels.map { Self.quantile(sorted, $0) }
+        let size = values.count
+        let wanted = ([0.5] + Self.levels).flatMap { Self.ranks(count: size, q: $0) }
+        let picked = OrderStatistics.values(atSortedRanks: wanted, of: values)
+        func at(_ rank: Int) -> Double { picked[wanted.firstIndex(of: rank) ?? 0] }
+        median = Self.interpolate(count: size, q: 0.5, at: at)
+        quantiles = Self.levels.map { Self.interpolate(count: size, q: $0, at: at) }
     }
 
     /// numpy's default ("linear") quantile of sorted values.
     public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
-        guard let first = sorted.first else { return .nan }
-        let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        guard lower + 1 < sorted.count else { return sorted[sorted.count - 1] }
-        let fraction = position - Double(lower)
-        let a = sorted[lower], b = sorted[lower + 1]
-        _ = first
-        return fraction == 0 ? a : a + (b - a) * fraction
+        interpolate(count: sorted.count, q: q) { sorted[$0] }
     }
 
-    /// The median of unsorted values (NaN when empty).
+    /// The median of unsorted values (NaN when empty). Selects the middle order statistics
+    /// instead of sorting (same value as sorting, see `OrderStatistics`).
     public static func median(_ values: [Double]) -> Double {
-        quantile(values.sorted(), 0.5)
+        let wanted = ranks(count: values.count, q: 0.5)
+        let picked = OrderStatistics.values(atSortedRanks: wanted, of: values)
+        return interpolate(count: values.count, q: 0.5) { picked[wanted.firstIndex(of: $0) ?? 0] }
+    }
+
+    /// The sorted ranks `interpolate` reads for level `q`.
+    static func ranks(count: Int, q: Double) -> [Int] {
+        guard count > 0 else { return [] }
+        let lower = Int((q * Double(count - 1)).rounded(.down))
+        return lower + 1 < count ? [lower, lower + 1] : [count - 1]
+    }
+
+    /// The linear quantile at level `q` of `count` values whose sorted rank `k` is `at(k)`;
+    /// reads only the ranks `ranks(count:q:)` names.
+    static func interpolate(count: Int, q: Double, at: (Int) -> Double) -> Double {
+        guard count > 0 else { return .nan }
+        let position = q * Double(count - 1)
+        let lower = Int(position.rounded(.down))
+        guard lower + 1 < count else { return at(count - 1) }
+        let fraction = position - Double(lower)
+        let a = at(lower), b = at(lower + 1)
+        return fraction == 0 ? a : a + (b - a) * fraction
     }
 }

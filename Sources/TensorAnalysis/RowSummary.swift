@@ -84,27 +84,57 @@ public struct RowSummary: Sendable {
 
     /// Identical rows have bit-identical statistics (every row is cut into the same chunks),
     /// so rows are bucketed by their statistics' bits and confirmed with a byte comparison:
-    /// no extra pass over the data and no all-pairs comparison.
+    /// no extra pass over the data and no all-pairs comparison. The buckets are chains in a
+    /// flat open-addressing table keyed by a mix of the five bit patterns: a `Dictionary` keyed
+    /// by a five-field struct, grown row by row, was ~12% of a 1 GiB audit's samples.
     static func duplicateRows(_ view: TensorView, _ moments: [RowMoments]) -> [[Int]] {
-        struct Key: Hashable {
-            var sum, squares, centered, minimum, maximum: UInt64
+        func bits(_ m: RowMoments) -> (UInt64, UInt64, UInt64, UInt64, UInt64) {
+            (m.sum.bitPattern, m.sumOfSquares.bitPattern, m.centeredSquares.bitPattern,
+             m.minimum.bitPattern, m.maximum.bitPattern)
         }
-        var buckets: [Key: [Int]] = [:]
+        var shift = 1
+        while shift < 62 && (1 << shift) < 2 * moments.count { shift += 1 }
+        let mask = (1 << shift) - 1
+        var slots = [Int](repeating: -1, count: 1 << shift)   // first row of each bucket
+        var next = [Int](repeating: -1, count: moments.count)  // next row of the same bucket
+        var last = [Int](repeating: -1, count: moments.count)  // a bucket's last row, at its first
+        var isFirst = [Bool](repeating: false, count: moments.count)
         for (i, m) in moments.enumerated() where !m.allBitsZero {
-            let key = Key(sum: m.sum.bitPattern, squares: m.sumOfSquares.bitPattern,
-                          centered: m.centeredSquares.bitPattern, minimum: m.minimum.bitPattern,
-                          maximum: m.maximum.bitPattern)
-            buckets[key, default: []].append(i)
+            let key = bits(m)
+            let odd: UInt64 = 0x9E37_79B9_7F4A_7C15
+            var h = key.0 &* odd
+            h = (h ^ key.1) &* odd
+            h = (h ^ key.2) &* odd
+            h = (h ^ key.3) &* odd
+            h = (h ^ key.4) &* odd
+            var slot = Int(truncatingIfNeeded: h >> 32 ^ h) & mask
+            while true {
+                let first = slots[slot]
+                if first < 0 {
+                    slots[slot] = i
+                    last[i] = i
+                    isFirst[i] = true
+                    break
+                }
+                if bits(moments[first]) == key {
+                    next[last[first]] = i
+                    last[first] = i
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
         }
         var groups: [[Int]] = []
-        for candidates in buckets.values where candidates.count > 1 {
+        for head in moments.indices where isFirst[head] && next[head] >= 0 {
             var partition: [[Int]] = []
-            for row in candidates {
+            var row = head
+            while row >= 0 {
                 if let g = partition.firstIndex(where: { view.rowHasSameBytes($0[0], as: row) }) {
                     partition[g].append(row)
                 } else {
                     partition.append([row])
                 }
+                row = next[row]
             }
             groups += partition.filter { $0.count > 1 }
         }
