@@ -73,7 +73,8 @@ fuzz: setup
 ## SIGBUS handler is turned off so the SIGBUS tests see the default action and our FaultGuard.
 sanitize: setup
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	ASAN_OPTIONS=handle_sigbus=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=handle_sigbus=0 LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 ## fixtures: regenerate TestData with the reference Python safetensors package.
 fixtures:
