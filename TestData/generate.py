@@ -142,8 +142,8 @@ def pack_f6(codes):
     return out.astype(np.uint8).tobytes()
 
 
-def decode_values(dtype, shape, raw):
-    """Raw little-endian tensor bytes -> list of JSON values (row-major)."""
+def unpack(dtype, shape, raw):
+    """Raw little-endian tensor bytes -> numpy array of the logical elements (row-major)."""
     count = int(np.prod(shape, dtype=object)) if shape else 1
     t, _ = DTYPES[dtype]
     if dtype == "F4":
@@ -153,6 +153,12 @@ def decode_values(dtype, shape, raw):
     else:
         arr = np.frombuffer(raw, dtype=np.dtype(t))
     assert arr.size == count, (dtype, shape, arr.size)
+    return arr
+
+
+def decode_values(dtype, shape, raw):
+    """Raw little-endian tensor bytes -> list of JSON values (row-major)."""
+    arr = unpack(dtype, shape, raw)
     if dtype == "BOOL":
         return [int(v) for v in arr.view(np.uint8)]
     if dtype in INT_DTYPES:
@@ -802,16 +808,9 @@ def gen_edge():
 
 def values64(dtype, shape, raw):
     """Raw bytes -> float64 numpy array of the logical values (row-major)."""
-    count = int(np.prod(shape, dtype=object)) if shape else 1
-    t, _ = DTYPES[dtype]
-    if dtype == "F4":
-        arr = unpack_f4(raw, count).view(t)
-    elif dtype in ("F6_E2M3", "F6_E3M2"):
-        arr = unpack_f6(raw, count).view(t)
-    elif dtype == "BOOL":
-        arr = np.frombuffer(raw, dtype=np.uint8)
-    else:
-        arr = np.frombuffer(raw, dtype=np.dtype(t))
+    arr = unpack(dtype, shape, raw)
+    if dtype == "BOOL":
+        arr = arr.view(np.uint8)
     with np.errstate(invalid="ignore", over="ignore"):
         return arr.astype(np.float64)
 
