@@ -36,13 +36,16 @@ extension RowSummary {
         }
         if let first = outliers.first, let norms {
             out.append(Finding(rule: "outlier-rows", severity: .info, tensors: [tensor],
-                               message: "\(tensor): \(outliers.count) rows with outlying norms (robust z > \(Self.outlierThreshold)); row \(first.row) has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
+                               message: "\(tensor): \(Self.count(outliers.count, "row")) with outlying norms (robust z > \(Self.outlierThreshold)); row \(first.row) has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
                                evidence: ["rows": .int(Int64(outliers.count)), "top_row": .int(Int64(first.row)),
                                           "top_norm": .double(first.norm), "top_score": .double(first.score),
                                           "median_norm": .double(norms.median)]))
         }
         return out
     }
+
+    /// "1 row", "3 rows".
+    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
     static func list(_ rows: [Int]) -> String {
         let head = rows.prefix(listed).map(String.init).joined(separator: ", ")
