@@ -24,7 +24,10 @@ let package = Package(
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
-        .target(name: "TensorViews", dependencies: ["SafetensorsFormat", "CZstd"], swiftSettings: optimizedInDebug),
+        // AVX2 + FMA row-statistics loops, chosen at run time (the binary targets baseline x86-64).
+        .target(name: "CMomentKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        .target(name: "TensorViews", dependencies: ["SafetensorsFormat", "CZstd", "CMomentKernels"],
+                swiftSettings: optimizedInDebug),
         .target(name: "TensorAnalysis", dependencies: ["SafetensorsFormat", "TensorViews"],
                 swiftSettings: optimizedInDebug),
         .executableTarget(

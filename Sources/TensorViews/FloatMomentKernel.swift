@@ -1,3 +1,5 @@
+import CMomentKernels
+
 /// The one-pass moment kernel for every dtype that widens to `Float` in registers (F32, BF16,
 /// F16): eight values per step, read straight from the mapped bytes (no scratch copy).
 ///
@@ -31,6 +33,9 @@ protocol FloatLanes {
     static var scale: Double { get }
     /// Whether lanes with these extremes are all finite values (when the sums are finite).
     static func finite(lowest: Float, highest: Float) -> Bool
+    /// The AVX2 version of `chunk`'s eight-wide loop: its raw sums over the leading
+    /// `count & ~7` elements (call only when `MomentKernels.hasAVX2`).
+    func wideSums(_ count: Int) -> cmk_lane_sums
 }
 
 extension FloatLanes {
@@ -56,6 +61,9 @@ struct F32Lanes: FloatLanes {
 
     @inline(__always)
     func one(_ i: Int) -> Float { base.loadUnaligned(fromByteOffset: i &* 4, as: Float.self) }
+
+    @inline(__always)
+    func wideSums(_ count: Int) -> cmk_lane_sums { cmk_f32_sums_avx2(base, count) }
 }
 
 /// bfloat16 is the top half of a binary32: a `UInt32` holding two of them (little-endian) gives
@@ -75,6 +83,9 @@ struct BF16Lanes: FloatLanes {
     func one(_ i: Int) -> Float {
         Float(bitPattern: UInt32(base.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)) << 16)
     }
+
+    @inline(__always)
+    func wideSums(_ count: Int) -> cmk_lane_sums { cmk_bf16_sums_avx2(base, count) }
 }
 
 /// binary16 from `UInt32` pairs, placed in a binary32 without rescaling: sign to bit 31,
@@ -114,6 +125,9 @@ struct F16Lanes: FloatLanes {
     static func finite(lowest: Float, highest: Float) -> Bool {
         highest < infinityLane && lowest > -infinityLane
     }
+
+    @inline(__always)
+    func wideSums(_ count: Int) -> cmk_lane_sums { cmk_f16_lane_sums_avx2(base, count) }
 }
 
 extension MomentKernels {
@@ -121,16 +135,22 @@ extension MomentKernels {
     /// Σ(x − mean)² by at most 2^10 before the chunk is re-read with the exact second pass.
     static let cancellationLimit = 1024.0
 
-    static func floatChunk(_ base: UnsafeRawPointer, _ count: Int) -> RowMoments {
-        chunk(F32Lanes(base: base), count)
+    /// Whether this CPU runs the AVX2 + FMA loops of CMomentKernels (checked once). The binary
+    /// targets baseline x86-64, where the Swift loop converts and sums two doubles per
+    /// instruction; the AVX2 loop does four and fuses the square-and-add.
+    static let hasAVX2 = cmk_has_avx2() != 0
+
+    /// `portable` forces the Swift loop (tests compare the two paths on the same machine).
+    static func floatChunk(_ base: UnsafeRawPointer, _ count: Int, portable: Bool = false) -> RowMoments {
+        chunk(F32Lanes(base: base), count, wide: hasAVX2 && !portable)
     }
 
-    static func bf16Chunk(_ base: UnsafeRawPointer, _ count: Int) -> RowMoments {
-        chunk(BF16Lanes(base: base), count)
+    static func bf16Chunk(_ base: UnsafeRawPointer, _ count: Int, portable: Bool = false) -> RowMoments {
+        chunk(BF16Lanes(base: base), count, wide: hasAVX2 && !portable)
     }
 
-    static func f16Chunk(_ base: UnsafeRawPointer, _ count: Int) -> RowMoments {
-        chunk(F16Lanes(base: base), count)
+    static func f16Chunk(_ base: UnsafeRawPointer, _ count: Int, portable: Bool = false) -> RowMoments {
+        chunk(F16Lanes(base: base), count, wide: hasAVX2 && !portable)
     }
 
     /// binary16 → binary32 bits without branches: exponent and mantissa placed in a float's
@@ -186,8 +206,10 @@ extension MomentKernels {
         return rest == 0
     }
 
+    /// The portable eight-wide loop: raw sums and lane extremes of the leading `count & ~7`
+    /// elements, in the 16 SSE registers.
     @inline(__always)
-    static func chunk<Lanes: FloatLanes>(_ lanes: Lanes, _ count: Int) -> RowMoments {
+    static func eightWide<Lanes: FloatLanes>(_ lanes: Lanes, _ count: Int) -> (Double, Double, Float, Float) {
         var s0 = SIMD2<Double>(), s1 = SIMD2<Double>(), s2 = SIMD2<Double>(), s3 = SIMD2<Double>()
         var q0 = SIMD2<Double>(), q1 = SIMD2<Double>(), q2 = SIMD2<Double>(), q3 = SIMD2<Double>()
         var mn = SIMD4<Float>(repeating: .infinity), mx = SIMD4<Float>(repeating: -.infinity)
@@ -208,9 +230,23 @@ extension MomentKernels {
             i &+= 8
         }
         let sums = (s0 + s1) + (s2 + s3), quads = (q0 + q1) + (q2 + q3)
-        var sum = sums[0] + sums[1], squares = quads[0] + quads[1]
-        var lowest = Swift.min(Swift.min(mn[0], mn[1]), Swift.min(mn[2], mn[3]))
-        var highest = Swift.max(Swift.max(mx[0], mx[1]), Swift.max(mx[2], mx[3]))
+        return (sums[0] + sums[1], quads[0] + quads[1],
+                Swift.min(Swift.min(mn[0], mn[1]), Swift.min(mn[2], mn[3])),
+                Swift.max(Swift.max(mx[0], mx[1]), Swift.max(mx[2], mx[3])))
+    }
+
+    /// The eight-wide loop (`wide`: in AVX2) gives the raw sums and lane extremes of the leading
+    /// `count & ~7` elements; the tail and every decision below are shared by both loops.
+    @inline(__always)
+    static func chunk<Lanes: FloatLanes>(_ lanes: Lanes, _ count: Int, wide: Bool) -> RowMoments {
+        var sum: Double, squares: Double, lowest: Float, highest: Float
+        if wide {
+            let sums = lanes.wideSums(count)
+            (sum, squares, lowest, highest) = (sums.sum, sums.squares, sums.lowest, sums.highest)
+        } else {
+            (sum, squares, lowest, highest) = eightWide(lanes, count)
+        }
+        var i = count & ~7
         while i < count {
             let x = lanes.one(i)
             let d = Double(x)

@@ -1,0 +1,127 @@
+// AVX2 + FMA versions of the fast loop in Sources/TensorViews/FloatMomentKernel.swift.
+//
+// The package targets baseline x86-64 (SSE2), where the Swift kernel converts four floats to
+// doubles per instruction pair; here one ymm holds four doubles and the square-and-add is one
+// FMA (exact: a float's square is exact in a double, so fma(x, x, q) rounds once, like the
+// separate multiply and add). The functions carry `target("avx2,fma")` so the rest of the
+// binary stays baseline; Swift calls them only after `cmk_has_avx2()`.
+#include "CMomentKernels.h"
+
+#include <immintrin.h>
+#include <stdint.h>
+
+#define CMK_AVX2 __attribute__((target("avx2,fma")))
+
+int cmk_has_avx2(void) {
+    static int cached = -1;
+    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (value < 0) {
+        __builtin_cpu_init();
+        value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+    }
+    return value;
+}
+
+// Eight lanes from eight elements starting at element `i`.
+CMK_AVX2 static inline __m256 f32_lanes(const unsigned char *p, size_t i) {
+    return _mm256_loadu_ps((const float *)(p + i * 4));
+}
+
+CMK_AVX2 static inline __m256 bf16_lanes(const unsigned char *p, size_t i) {
+    __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p + i * 2)));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+}
+
+CMK_AVX2 static inline __m256 f16_lanes(const unsigned char *p, size_t i) {
+    __m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p + i * 2)));
+    __m256i sign = _mm256_slli_epi32(_mm256_and_si256(h, _mm256_set1_epi32(0x8000)), 16);
+    __m256i rest = _mm256_slli_epi32(_mm256_and_si256(h, _mm256_set1_epi32(0x7FFF)), 13);
+    return _mm256_castsi256_ps(_mm256_or_si256(sign, rest));
+}
+
+// Sixteen elements as two vectors of eight lanes, in any fixed order (the reductions do not
+// care): for 16-bit codes, one 32-byte load split into even and odd codes, as the Swift lanes do.
+CMK_AVX2 static inline void f32_pair(const unsigned char *p, size_t i, __m256 *a, __m256 *b) {
+    *a = f32_lanes(p, i);
+    *b = f32_lanes(p, i + 8);
+}
+
+CMK_AVX2 static inline void bf16_pair(const unsigned char *p, size_t i, __m256 *a, __m256 *b) {
+    __m256i w = _mm256_loadu_si256((const __m256i *)(p + i * 2));
+    *a = _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+    *b = _mm256_castsi256_ps(_mm256_and_si256(w, _mm256_set1_epi32((int)0xFFFF0000u)));
+}
+
+CMK_AVX2 static inline void f16_pair(const unsigned char *p, size_t i, __m256 *a, __m256 *b) {
+    __m256i w = _mm256_loadu_si256((const __m256i *)(p + i * 2));
+    __m256i even = _mm256_or_si256(_mm256_and_si256(_mm256_slli_epi32(w, 16), _mm256_set1_epi32((int)0x80000000u)),
+                                   _mm256_and_si256(_mm256_slli_epi32(w, 13), _mm256_set1_epi32(0x0FFFE000)));
+    __m256i odd = _mm256_or_si256(_mm256_and_si256(w, _mm256_set1_epi32((int)0x80000000u)),
+                                  _mm256_and_si256(_mm256_srli_epi32(w, 3), _mm256_set1_epi32(0x0FFFE000)));
+    *a = _mm256_castsi256_ps(even);
+    *b = _mm256_castsi256_ps(odd);
+}
+
+CMK_AVX2 static inline double hsum(__m256d v) {
+    __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(s) + _mm_cvtsd_f64(_mm_unpackhi_pd(s, s));
+}
+
+// Two eight-lane steps per iteration with four independent double accumulators each for Σx and
+// Σx², so the add latency is hidden; min/max use `minps`/`maxps` (a < b ? a : b), like the
+// Swift lanes (NaN never matters: such a chunk's sums are non-finite and it is re-run).
+#define CMK_SUMS(NAME, PAIR, LANES)                                                                    \
+    CMK_AVX2 cmk_lane_sums NAME(const void *base, size_t count) {                               \
+        const unsigned char *p = (const unsigned char *)base;                                    \
+        __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;                             \
+        __m256d q0 = s0, q1 = s0, q2 = s0, q3 = s0;                                              \
+        __m256 mn = _mm256_set1_ps(__builtin_inff()), mx = _mm256_set1_ps(-__builtin_inff());    \
+        size_t i = 0;                                                                            \
+        for (; i + 16 <= count; i += 16) {                                                       \
+            __m256 a, b;                                                                         \
+            PAIR(p, i, &a, &b);                                                                  \
+            __m256d a0 = _mm256_cvtps_pd(_mm256_castps256_ps128(a));                             \
+            __m256d a1 = _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1));                           \
+            __m256d b0 = _mm256_cvtps_pd(_mm256_castps256_ps128(b));                             \
+            __m256d b1 = _mm256_cvtps_pd(_mm256_extractf128_ps(b, 1));                           \
+            s0 = _mm256_add_pd(s0, a0);                                                          \
+            s1 = _mm256_add_pd(s1, a1);                                                          \
+            s2 = _mm256_add_pd(s2, b0);                                                          \
+            s3 = _mm256_add_pd(s3, b1);                                                          \
+            q0 = _mm256_fmadd_pd(a0, a0, q0);                                                    \
+            q1 = _mm256_fmadd_pd(a1, a1, q1);                                                    \
+            q2 = _mm256_fmadd_pd(b0, b0, q2);                                                    \
+            q3 = _mm256_fmadd_pd(b1, b1, q3);                                                    \
+            mn = _mm256_min_ps(_mm256_min_ps(a, b), mn);                                         \
+            mx = _mm256_max_ps(_mm256_max_ps(a, b), mx);                                         \
+        }                                                                                        \
+        if (i + 8 <= count) {                                                                    \
+            __m256 a = LANES(p, i);                                                              \
+            __m256d a0 = _mm256_cvtps_pd(_mm256_castps256_ps128(a));                             \
+            __m256d a1 = _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1));                           \
+            s0 = _mm256_add_pd(s0, a0);                                                          \
+            s1 = _mm256_add_pd(s1, a1);                                                          \
+            q0 = _mm256_fmadd_pd(a0, a0, q0);                                                    \
+            q1 = _mm256_fmadd_pd(a1, a1, q1);                                                    \
+            mn = _mm256_min_ps(a, mn);                                                           \
+            mx = _mm256_max_ps(a, mx);                                                           \
+        }                                                                                        \
+        float lo[8], hi[8];                                                                      \
+        _mm256_storeu_ps(lo, mn);                                                                \
+        _mm256_storeu_ps(hi, mx);                                                                \
+        cmk_lane_sums r;                                                                         \
+        r.sum = hsum(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));               \
+        r.squares = hsum(_mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3)));           \
+        r.lowest = lo[0];                                                                        \
+        r.highest = hi[0];                                                                       \
+        for (int k = 1; k < 8; k++) {                                                            \
+            r.lowest = lo[k] < r.lowest ? lo[k] : r.lowest;                                      \
+            r.highest = hi[k] > r.highest ? hi[k] : r.highest;                                   \
+        }                                                                                        \
+        return r;                                                                                \
+    }
+
+CMK_SUMS(cmk_f32_sums_avx2, f32_pair, f32_lanes)
+CMK_SUMS(cmk_bf16_sums_avx2, bf16_pair, bf16_lanes)
+CMK_SUMS(cmk_f16_lane_sums_avx2, f16_pair, f16_lanes)
