@@ -15,8 +15,7 @@ struct AuditCommand: ParsableCommand {
         case text, json, junit, sarif
     }
 
-    @Argument(help: "A .safetensors file, a *.safetensors.index.json, a model directory or a .safetensors.zst file.")
-    var path: String
+    @OptionGroup var checkpointArgument: CheckpointArgument
 
     @Option(help: "A JSON policy file setting severities, switches and thresholds per rule.")
     var policy: String?
@@ -50,7 +49,7 @@ struct AuditCommand: ParsableCommand {
         settings.failOn.formUnion(failOn)
         var report: AuditReport?
         try runReportingErrors {
-            let checkpoint = try Checkpoint.open(path: path)
+            let checkpoint = try checkpointArgument.open()
             let total = checkpoint.tensors.reduce(0) { $0 + $1.info.byteCount }
             let reporter = ProgressReporter.ifInteractive(label: "audit", total: total)
             var progress: AuditRunner.Progress?

@@ -9,14 +9,13 @@ struct InspectCommand: ParsableCommand {
         abstract: "List the tensors, metadata and layout of a checkpoint (reads only headers)."
     )
 
-    @Argument(help: "A .safetensors or .safetensors.zst file, a *.safetensors.index.json, or a model folder.")
-    var path: String
+    @OptionGroup var checkpointArgument: CheckpointArgument
 
     @OptionGroup var report: ReportOptions
 
     func run() throws {
         try runReportingErrors {
-            let checkpoint = try Checkpoint.open(path: path)
+            let checkpoint = try checkpointArgument.open()
             let summary = InspectSummary(checkpoint)
             print(report.json ? summary.json().rendered() : summary.text())
         }

@@ -15,8 +15,7 @@ struct PaddingCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "A .safetensors file (config.json beside it is read when present).")
-    var path: String
+    @OptionGroup var checkpointArgument: CheckpointArgument
 
     @Option(name: .long, help: "Row of the padding token (overrides config.json).")
     var padId: Int?
@@ -28,7 +27,7 @@ struct PaddingCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let checkpoint = try Checkpoint.open(path: path)
+            let checkpoint = try checkpointArgument.open()
             let analysis = try PaddingAnalysis.analyze(checkpoint, padID: padId, tensors: tensor)
             let findings = PaddingAnalysis.findings(analysis)
             print(report.json ? Self.json(analysis, findings).rendered() : Self.text(analysis, findings))

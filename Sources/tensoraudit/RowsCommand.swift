@@ -14,8 +14,7 @@ struct RowsCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "A .safetensors file.")
-    var path: String
+    @OptionGroup var checkpointArgument: CheckpointArgument
 
     @Option(name: .long, help: "The tensor whose rows to list.")
     var tensor: String?
@@ -46,7 +45,7 @@ struct RowsCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let checkpoint = try Checkpoint.open(path: path)
+            let checkpoint = try checkpointArgument.open()
             for file in checkpoint.files { file.adviseSequentialScan() }
             if let tensor {
                 guard let view = checkpoint.tensor(named: tensor) else {

@@ -15,14 +15,13 @@ struct TiesCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "A .safetensors file.")
-    var path: String
+    @OptionGroup var checkpointArgument: CheckpointArgument
 
     @OptionGroup var report: ReportOptions
 
     func run() throws {
         try runReportingErrors {
-            let checkpoint = try Checkpoint.open(path: path)
+            let checkpoint = try checkpointArgument.open()
             for file in checkpoint.files { file.adviseSequentialScan() }
             let analysis = TieAnalysis.analyze(checkpoint)
             let findings = TieAnalysis.findings(analysis)
