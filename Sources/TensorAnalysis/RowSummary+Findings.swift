@@ -1,3 +1,4 @@
+import TensorViews
 /// Findings drawn from row statistics (rules `nan-values`, `inf-values`, `all-zero-rows`,
 /// `duplicate-rows`, `outlier-rows`).
 extension RowSummary {

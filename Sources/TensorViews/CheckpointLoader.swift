@@ -56,7 +56,7 @@ struct CheckpointLoader {
             var issues: [SourceIssue] = []
             if let index = indexes.first {
                 issues.append(SourceIssue(
-                    rule: "ignored-index", level: .warning,
+                    rule: "ignored-index", severity: .warning,
                     message: "the folder holds both model.safetensors and \(index); model.safetensors is used, as transformers does",
                     evidence: ["indexes": .strings(indexes)], file: Self.join(folder, index)))
             }

@@ -21,7 +21,8 @@ public enum Evidence: Sendable, Equatable {
 }
 
 /// One thing an analysis noticed: a value, never an exit or a print. The CLI renders findings
-/// and turns them into an exit status.
+/// and turns them into an exit status. It lives in this module so that problems found while
+/// opening a checkpoint (index and shard consistency) are findings too, not a parallel type.
 public struct Finding: Sendable, Equatable {
     /// Stable, documented rule identifier, e.g. `padding-row-nonzero`.
     public var rule: String
@@ -39,7 +40,7 @@ public struct Finding: Sendable, Equatable {
                 evidence: [String: Evidence] = [:], file: String? = nil) {
         self.rule = rule
         self.severity = severity
-        self.tensors = tensors
+        self.tensors = tensors.sorted()
         self.message = message
         self.evidence = evidence
         self.file = file

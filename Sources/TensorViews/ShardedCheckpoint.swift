@@ -18,7 +18,7 @@ struct ShardedLoader {
         var issues: [SourceIssue] = []
         for (first, duplicate) in index.duplicateEntries {
             issues.append(SourceIssue(
-                rule: "index-duplicate-key", level: .error, tensors: [duplicate.tensor],
+                rule: "index-duplicate-key", severity: .error, tensors: [duplicate.tensor],
                 message: "weight_map lists \(quotedName(duplicate.tensor)) twice (bytes \(first.offset) and \(duplicate.offset)); "
                     + "JSON readers keep the last value, \(quotedName(duplicate.shard))",
                 evidence: ["offsets": .strings(["\(first.offset)", "\(duplicate.offset)"]),
@@ -37,7 +37,7 @@ struct ShardedLoader {
             if let problem = ShardIndex.problem(withShardName: shard) {
                 unopened += 1
                 issues.append(SourceIssue(
-                    rule: "index-invalid-path", level: .error, tensors: listed,
+                    rule: "index-invalid-path", severity: .error, tensors: listed,
                     message: "weight_map shard name \(quotedName(shard)) \(problem); it is not opened",
                     evidence: ["shard": .string(shard), "tensors": .int(Int64(listed.count))], file: indexPath))
                 continue
@@ -46,7 +46,7 @@ struct ShardedLoader {
             guard MappedFile.exists(path) else {
                 unopened += 1
                 issues.append(SourceIssue(
-                    rule: "missing-shard", level: .error, tensors: listed,
+                    rule: "missing-shard", severity: .error, tensors: listed,
                     message: "shard \(quotedName(shard)) named by the index is missing; its \(listed.count) tensors cannot be checked",
                     evidence: ["shard": .string(shard), "tensors": .int(Int64(listed.count))], file: path))
                 continue
@@ -61,7 +61,7 @@ struct ShardedLoader {
         if unopened == 0, let issue = totalSizeIssue(index.totalSize, files: files) { issues.append(issue) }
         if case .invalid(let text) = index.totalSize {
             issues.append(SourceIssue(
-                rule: "index-total-size", level: .error,
+                rule: "index-total-size", severity: .error,
                 message: "metadata.total_size is \(text), not a non-negative integer byte count",
                 evidence: ["total_size": .string(text)], file: indexPath))
         }
@@ -102,7 +102,7 @@ struct ShardedLoader {
         for shards in duplicatesBySet.keys.sorted(by: { $0.joined(separator: "\n") < $1.joined(separator: "\n") }) {
             let names = duplicatesBySet[shards] ?? []
             issues.append(SourceIssue(
-                rule: "tensor-in-two-shards", level: .error, tensors: names,
+                rule: "tensor-in-two-shards", severity: .error, tensors: names,
                 message: "\(names.count) tensor(s) present in \(shards.count) shards (\(shards.joined(separator: ", "))); "
                     + "which copy a loader uses depends on the loader",
                 evidence: ["shards": .strings(shards)]))
@@ -120,7 +120,7 @@ struct ShardedLoader {
             guard let file = fileOfShard[entry.shard], file.header.tensor(named: entry.tensor) == nil else { continue }
             if let kept = aliases[entry.tensor] {
                 issues.append(SourceIssue(
-                    rule: "metadata-alias", level: .info, tensors: [entry.tensor, kept],
+                    rule: "metadata-alias", severity: .info, tensors: [entry.tensor, kept],
                     message: "\(quotedName(entry.tensor)) is indexed but not stored; __metadata__ records it as an alias of \(quotedName(kept))",
                     evidence: ["alias_of": .string(kept), "shard": .string(entry.shard)], file: file.path))
             } else {
@@ -133,7 +133,7 @@ struct ShardedLoader {
             var message = "\(names.count) tensor(s) the index maps to \(quotedName(shard)) are not in its header"
             if !elsewhere.isEmpty { message += " (\(elsewhere.count) found in another shard)" }
             issues.append(SourceIssue(
-                rule: "index-mismatch", level: .error, tensors: names, message: message,
+                rule: "index-mismatch", severity: .error, tensors: names, message: message,
                 evidence: ["shard": .string(shard), "found_elsewhere": .strings(elsewhere.sorted())],
                 file: fileOfShard[shard]?.path))
         }
@@ -142,7 +142,7 @@ struct ShardedLoader {
             let unlisted = file.header.tensors.map(\.name).filter { shardOf[$0] == nil }
             guard !unlisted.isEmpty else { continue }
             issues.append(SourceIssue(
-                rule: "unindexed-tensor", level: .warning, tensors: unlisted,
+                rule: "unindexed-tensor", severity: .warning, tensors: unlisted,
                 message: "\(unlisted.count) tensor(s) in \(quotedName(shard)) are not listed in the index "
                     + "(a stale index, or an overlay shard); transformers would not load them",
                 evidence: ["shard": .string(shard)], file: file.path))
@@ -155,7 +155,7 @@ struct ShardedLoader {
         let named = Set(index.shardNames)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.sorted().filter { $0.hasSuffix(".safetensors") && !named.contains($0) }.map { name in
-            SourceIssue(rule: "stray-shard", level: .warning,
+            SourceIssue(rule: "stray-shard", severity: .warning,
                         message: "\(quotedName(name)) sits beside the index but is not named by it; it is not loaded",
                         evidence: ["shard": .string(name)], file: CheckpointLoader.join(folder, name))
         }
@@ -167,17 +167,17 @@ struct ShardedLoader {
         guard case .bytes(let declared) = total else { return nil }
         let capacity = files.reduce(UInt64(0)) { $0 + ($1.fileSize - 8) }
         let data = files.reduce(UInt64(0)) { $0 + $1.header.dataLength }
-        let evidence: [String: SourceIssue.Value] = [
+        let evidence: [String: Evidence] = [
             "total_size": .int(Int64(clamping: declared)), "data_bytes": .int(Int64(clamping: data)),
             "capacity_bytes": .int(Int64(clamping: capacity)),
         ]
         if declared > capacity {
-            return SourceIssue(rule: "index-total-size", level: .error,
+            return SourceIssue(rule: "index-total-size", severity: .error,
                                message: "metadata.total_size \(declared) exceeds the \(capacity) bytes the shards can hold",
                                evidence: evidence, file: indexPath)
         }
         if declared != data {
-            return SourceIssue(rule: "index-total-size", level: .warning,
+            return SourceIssue(rule: "index-total-size", severity: .warning,
                                message: "metadata.total_size \(declared) differs from the \(data) data bytes in the shards",
                                evidence: evidence, file: indexPath)
         }

@@ -2,8 +2,7 @@
 /// does not stop the tensors from being read: the checkpoint still opens and the issue is
 /// reported next to the analysis findings.
 ///
-/// A value and not a `Finding` because findings live in TensorAnalysis, above this module;
-/// the audit maps `level` to its severity. Rules (stable identifiers, documented in the
+/// Reported as `Finding`s with these rules (stable identifiers, documented in the
 /// README under "Checkpoint sources"):
 ///
 /// | rule | level | when |
@@ -18,43 +17,7 @@
 /// | `index-invalid-path` | error | a shard name that is absolute, has `..`, a drive, or is not `.safetensors` |
 /// | `index-total-size` | error / warning | `total_size` not an integer or larger than the shards (error), or ≠ their data bytes (warning) |
 /// | `ignored-index` | warning | a folder holds both `model.safetensors` and an index; the single file is used |
-public struct SourceIssue: Sendable, Equatable {
-    public enum Level: String, Sendable, Equatable, Comparable, CaseIterable {
-        case info
-        case warning
-        case error
-
-        public static func < (a: Level, b: Level) -> Bool {
-            (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
-        }
-    }
-
-    /// A typed measurement, mirroring TensorAnalysis's `Evidence`.
-    public enum Value: Sendable, Equatable {
-        case int(Int64)
-        case string(String)
-        case strings([String])
-    }
-
-    public var rule: String
-    public var level: Level
-    /// The tensors involved, sorted.
-    public var tensors: [String]
-    public var message: String
-    public var evidence: [String: Value]
-    /// The file (shard or index) the issue is about.
-    public var file: String?
-
-    public init(rule: String, level: Level, tensors: [String] = [], message: String,
-                evidence: [String: Value] = [:], file: String? = nil) {
-        self.rule = rule
-        self.level = level
-        self.tensors = tensors.sorted()
-        self.message = message
-        self.evidence = evidence
-        self.file = file
-    }
-}
+public typealias SourceIssue = Finding
 
 /// What kind of source a checkpoint was opened from, and the files behind it.
 public struct CheckpointSource: Sendable, Equatable {

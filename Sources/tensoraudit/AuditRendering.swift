@@ -1,5 +1,6 @@
 import SafetensorsFormat
 import TensorAnalysis
+import TensorViews
 
 /// Renders an audit report in the four formats `audit` offers.
 enum AuditRendering {

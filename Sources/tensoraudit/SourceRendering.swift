@@ -13,20 +13,12 @@ enum SourceRendering {
     }
 
     static func json(_ issue: SourceIssue) -> JSONValue {
-        var evidence: [String: JSONValue] = [:]
-        for (key, value) in issue.evidence {
-            switch value {
-            case .int(let n): evidence[key] = .int(n)
-            case .string(let s): evidence[key] = .string(s)
-            case .strings(let list): evidence[key] = .strings(list)
-            }
-        }
         var object: [String: JSONValue] = [
             "rule": .string(issue.rule),
-            "level": .string(issue.level.rawValue),
+            "level": .string(issue.severity.rawValue),
             "tensors": .strings(issue.tensors),
             "message": .string(issue.message),
-            "evidence": .object(evidence),
+            "evidence": AuditRendering.evidenceJSON(issue.evidence),
         ]
         if let file = issue.file { object["file"] = .string(file) }
         return .object(object)
@@ -51,7 +43,7 @@ enum SourceRendering {
         if !checkpoint.sourceIssues.isEmpty {
             lines.append("source issues:")
             for issue in checkpoint.sourceIssues {
-                lines.append("  \(issue.level.rawValue) [\(issue.rule)] \(TextFormatting.safeName(issue.message))")
+                lines.append("  \(issue.severity.rawValue) [\(issue.rule)] \(TextFormatting.safeName(issue.message))")
             }
         }
         return lines

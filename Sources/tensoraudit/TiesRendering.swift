@@ -1,4 +1,5 @@
 import TensorAnalysis
+import TensorViews
 
 /// Text and JSON renderings of `ties`.
 enum TiesRendering {

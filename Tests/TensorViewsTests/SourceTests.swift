@@ -29,7 +29,7 @@ import TestSupport
         let checkpoint = try Checkpoint.open(path: path)
         #expect(checkpoint.tensors.map(\.name).sorted() == (expected["tensors"] as? [String]), "\(name)")
         let issues = try #require(expected["issues"] as? [[String: Any]])
-        let got = checkpoint.sourceIssues.map { "\($0.rule)|\($0.level.rawValue)|\($0.tensors.joined(separator: ","))" }
+        let got = checkpoint.sourceIssues.map { "\($0.rule)|\($0.severity.rawValue)|\($0.tensors.joined(separator: ","))" }
         let want = issues.map { issue -> String in
             let tensors = (issue["tensors"] as? [String]) ?? []
             return "\(issue["rule"] as? String ?? "")|\(issue["level"] as? String ?? "")|\(tensors.joined(separator: ","))"

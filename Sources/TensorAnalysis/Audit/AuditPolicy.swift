@@ -1,3 +1,4 @@
+import TensorViews
 import Foundation
 
 /// Severities, switches and thresholds per rule, from a JSON policy file and `--fail-on`.

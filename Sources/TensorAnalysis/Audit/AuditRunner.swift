@@ -40,29 +40,10 @@ public enum AuditRunner {
             }
             progress?(view.info.byteCount)
         }
-        var findings = HeaderLint.findings(checkpoint) + sourceFindings(checkpoint)
+        var findings = HeaderLint.findings(checkpoint) + checkpoint.sourceIssues
         findings += PaddingAnalysis.findings(try PaddingAnalysis.analyze(checkpoint, rowMoments: paddingMoments))
         findings += TieAnalysis.findings(TieAnalysis.analyze(checkpoint, fingerprints: fingerprints, rowDigests: rowDigests))
         findings += rowFindings
         return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy)
-    }
-
-    /// Index and shard problems found while opening, as findings.
-    static func sourceFindings(_ checkpoint: Checkpoint) -> [Finding] {
-        checkpoint.sourceIssues.map { issue in
-            let severity: Severity = switch issue.level {
-            case .info: .info
-            case .warning: .warning
-            case .error: .error
-            }
-            return Finding(rule: issue.rule, severity: severity, tensors: issue.tensors, message: issue.message,
-                           evidence: issue.evidence.mapValues { value in
-                               switch value {
-                               case .int(let n): .int(n)
-                               case .string(let s): .string(s)
-                               case .strings(let list): .strings(list)
-                               }
-                           }, file: issue.file)
-        }
     }
 }

@@ -1,3 +1,4 @@
+import TensorViews
 /// Every rule `audit` can report: its stable identifier, default severity and what it means.
 ///
 /// The identifiers are an API (policies, `--fail-on`, SARIF rule ids, JUnit test names refer to
