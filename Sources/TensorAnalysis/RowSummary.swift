@@ -42,6 +42,14 @@ public struct RowSummary: Sendable {
         self.init(view: view, moments: moments)
     }
 
+    /// Summaries of many tensors from one scan on all cores (each summary is built on the core
+    /// that finished its tensor); `nil` entries for dtypes without statistics (C64).
+    public static func summaries(of views: [TensorView]) -> [RowSummary?] {
+        RowScan.run(views.map { .statistics(of: $0) }) { i, output in
+            output.rows.map { RowSummary(view: views[i], moments: $0) }
+        }
+    }
+
     init(view: TensorView, moments: [RowMoments]) {
         tensor = view.name
         dtype = view.dtype

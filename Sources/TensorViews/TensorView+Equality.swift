@@ -23,43 +23,7 @@ extension TensorView {
 
     /// Fingerprints of many tensors in one parallel pass over their bytes.
     public static func fingerprints(of views: [TensorView]) -> [UInt64] {
-        let blocksPerPiece = 64  // 4 MiB of work per item
-        var pieces: [(view: Int, blocks: Range<Int>)] = []
-        var firstBlock: [Int] = []
-        var totalBlocks = 0
-        var totalBytes = 0
-        for (v, view) in views.enumerated() {
-            firstBlock.append(totalBlocks)
-            let n = view.bytes.count
-            let blocks = fingerprintBlockCount(n)
-            totalBytes += n
-            var b = 0
-            while b < blocks {
-                pieces.append((v, b..<min(blocks, b + blocksPerPiece)))
-                b += blocksPerPiece
-            }
-            totalBlocks += blocks
-        }
-        var hashes = [UInt64](repeating: 0, count: totalBlocks)
-        let buffers = UncheckedSendable(views.map(\.bytes))
-        let work = UncheckedSendable(pieces)
-        let offsets = firstBlock
-        hashes.withUnsafeMutableBufferPointer { out in
-            let target = UncheckedSendable(out)
-            ParallelWork.forEachSlice(count: work.value.count, workBytes: totalBytes) { slice in
-                for p in slice {
-                    let piece = work.value[p]
-                    guard let all = target.value.baseAddress else { continue }
-                    var hasher = BlockHasher(bytes: buffers.value[piece.view], into: all + offsets[piece.view],
-                                             blocks: piece.blocks)
-                    hasher.finish()
-                }
-            }
-        }
-        return views.indices.map { v in
-            let end = v + 1 < firstBlock.count ? firstBlock[v + 1] : totalBlocks
-            return combinedFingerprint(byteCount: views[v].bytes.count, hashes[firstBlock[v]..<end])
-        }
+        RowScan.run(views.map { .fingerprint(of: $0) }) { $1.fingerprint ?? 0 }
     }
 
     static func fingerprintBlockCount(_ byteCount: Int) -> Int {

@@ -8,72 +8,18 @@ extension TensorView {
     /// Statistics of each row in `rows` (all rows when `nil`; the range is clamped to the
     /// tensor), or `nil` for dtypes without statistics (C64).
     ///
-    /// One read of the bytes: every row is cut into 2048-element chunks (the same cut for
-    /// every row, so identical rows give bit-identical results), long rows into 1M-element
-    /// pieces, and pieces run on all cores.
+    /// One read of the bytes on all cores (`RowScan`): every row is cut into 2048-element
+    /// chunks (the same cut for every row, so identical rows give bit-identical results), long
+    /// rows into 1M-element pieces.
     public func rowMoments(in rows: Range<Int>? = nil) -> [RowMoments]? {
-        guard hasStatistics else { return nil }
-        let all = 0..<rowCount
-        return rowMoments(in: (rows ?? all).clamped(to: all), blockHashes: nil)
+        RowScan.run([.statistics(of: self, rows: rows)]) { $1.rows }[0]
     }
 
     /// Statistics of every row and the fingerprint of the bytes (`fingerprint()`'s value), from
     /// one read: each fingerprint block is hashed right after the rows covering it were
     /// reduced, while it is still in cache. `rows` is `nil` for dtypes without statistics (C64).
     public func rowMomentsAndFingerprint() -> (rows: [RowMoments]?, fingerprint: UInt64) {
-        guard hasStatistics, rowCount > 0, rowLength > 0 else { return (rowMoments(), fingerprint()) }
-        var hashes = [UInt64](repeating: 0, count: Self.fingerprintBlockCount(bytes.count))
-        let moments = hashes.withUnsafeMutableBufferPointer { out in
-            rowMoments(in: 0..<rowCount, blockHashes: out.baseAddress)
-        }
-        return (moments, Self.combinedFingerprint(byteCount: bytes.count, hashes))
-    }
-
-    /// `rowMoments` for a clamped range of rows. With `blockHashes` (only for all rows), also
-    /// fills in the hash of every fingerprint block: each slice of pieces hashes the blocks
-    /// that start inside its bytes, as its scan passes their ends.
-    func rowMoments(in wanted: Range<Int>, blockHashes: UnsafeMutablePointer<UInt64>?) -> [RowMoments] {
-        let length = rowLength
-        guard !wanted.isEmpty, length > 0 else { return [] }
-        let pieceElements = MomentKernels.chunkElements * 512
-        let piecesPerRow = (length + pieceElements - 1) / pieceElements
-        let pieceCount = wanted.count * piecesPerRow
-        var partial = [RowMoments](repeating: .empty, count: pieceCount)
-        let source = UncheckedSendable(bytes)
-        let hashTarget = UncheckedSendable(blockHashes)
-        let kind = self.dtype
-        let bits = kind.bitWidth
-        let first = wanted.lowerBound
-        let blockBytes = Self.fingerprintBlockBytes
-        partial.withUnsafeMutableBufferPointer { out in
-            let target = UncheckedSendable(out)
-            ParallelWork.forEachSlice(count: pieceCount, workBytes: wanted.count * length * max(1, bits / 8)) { slice in
-                let scratch = UnsafeMutableRawPointer.allocate(byteCount: MomentKernels.chunkElements * 8, alignment: 64)
-                defer { scratch.deallocate() }
-                func startElement(_ piece: Int) -> Int {
-                    (first + piece / piecesPerRow) * length + (piece % piecesPerRow) * pieceElements
-                }
-                var hasher: BlockHasher?
-                if let hashes = hashTarget.value {
-                    let total = source.value.count
-                    let low = startElement(slice.lowerBound) * bits / 8
-                    let high = slice.upperBound == pieceCount ? total : startElement(slice.upperBound) * bits / 8
-                    hasher = BlockHasher(bytes: source.value, into: hashes,
-                                         blocks: ((low + blockBytes - 1) / blockBytes)..<((high + blockBytes - 1) / blockBytes))
-                }
-                for piece in slice {
-                    let offset = (piece % piecesPerRow) * pieceElements
-                    let count = min(pieceElements, length - offset)
-                    target.value[piece] = Self.moments(kind, source.value, start: startElement(piece), count: count,
-                                                       scratch: scratch, hasher: &hasher)
-                }
-                hasher?.finish()
-            }
-        }
-        guard piecesPerRow > 1 else { return partial }
-        return (0..<wanted.count).map { r in
-            partial[(r * piecesPerRow)..<((r + 1) * piecesPerRow)].reduce(RowMoments.empty) { $0.merged(with: $1) }
-        }
+        RowScan.run([.statisticsAndFingerprint(of: self)]) { ($1.rows, $1.fingerprint ?? 0) }[0]
     }
 
     /// Statistics of all elements together (a 0-d or empty tensor included), or `nil` for C64.

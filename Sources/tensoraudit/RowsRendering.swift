@@ -102,8 +102,9 @@ enum RowsRendering {
     static func checkpoint(_ checkpoint: Checkpoint, format: Format) -> String {
         var summaries: [RowSummary] = []
         var skipped: [(String, String)] = []
-        for view in checkpoint.tensors where view.shape.count == 2 {
-            if let summary = RowSummary(view: view) { summaries.append(summary) } else { skipped.append((view.name, noStatistics)) }
+        let matrices = checkpoint.tensors.filter { $0.shape.count == 2 }
+        for (view, summary) in zip(matrices, RowSummary.summaries(of: matrices)) {
+            if let summary { summaries.append(summary) } else { skipped.append((view.name, noStatistics)) }
         }
         switch format {
         case .json:
