@@ -130,13 +130,14 @@ public final class MappedFile: @unchecked Sendable {
         _ = madvise(base + Int(alignedStart), Int(end - alignedStart), advice)
     }
 
-    /// Drops the pages of a byte range from this process's memory (they are re-read from the
-    /// file if touched again). The zstd decoder calls it on input it has consumed, so peak
-    /// memory holds the decompressed bytes, not the compressed file as well.
+    /// Drops the pages that lie wholly inside a byte range from this process's memory (they
+    /// are re-read from the file if touched again; pages shared with neighbouring bytes stay).
+    /// The zstd decoder calls it on input it has consumed, so peak memory holds the
+    /// decompressed bytes, not the compressed file as well; scans call it behind them.
     public func discard(offset: UInt64, length: UInt64) {
         guard let base, !isAnonymous, offset < size else { return }
         let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
-        let start = offset / pageSize * pageSize
+        let start = (offset + pageSize - 1) / pageSize * pageSize
         let end = min(size, offset + length) / pageSize * pageSize
         guard end > start else { return }
         _ = madvise(base + Int(start), Int(end - start), Int32(MADV_DONTNEED))

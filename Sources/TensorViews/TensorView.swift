@@ -42,6 +42,15 @@ public struct TensorView: Sendable {
         return UnsafeRawBufferPointer(rebasing: all[start..<(start + Int(info.byteCount))])
     }
 
+    /// Drops the mapped pages that lie wholly inside `range` (byte offsets into `bytes`) from
+    /// this process; reading them again maps them again from the page cache. A no-op for
+    /// decompressed (anonymous) bytes, which have no file to come back from.
+    func discardPages(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        file.mapping.discard(offset: file.header.dataStart + info.begin + UInt64(range.lowerBound),
+                             length: UInt64(range.count))
+    }
+
     /// Element `index` (row-major) decoded to `Double`; C64 yields the real part.
     public func value(at index: Int) -> Double {
         precondition(index >= 0 && index < elementCount, "element index out of range")
