@@ -24,7 +24,7 @@ let package = Package(
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
-        // AVX2 + FMA row-statistics loops, chosen at run time (the binary targets baseline x86-64).
+        // AVX2 + FMA row-statistics loops and the AVX2 hash loop, chosen at run time (the binary targets baseline x86-64).
         .target(name: "CMomentKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(name: "TensorViews", dependencies: ["SafetensorsFormat", "CZstd", "CMomentKernels"],
                 swiftSettings: optimizedInDebug),

@@ -1,4 +1,5 @@
-// AVX2 + FMA versions of the fast loop in Sources/TensorViews/FloatMomentKernel.swift.
+// AVX2 + FMA versions of the fast loop in Sources/TensorViews/FloatMomentKernel.swift, and the
+// AVX2 stripe loop of `ByteHash` (Sources/TensorViews/TensorView+Equality.swift).
 //
 // The package targets baseline x86-64 (SSE2), where the Swift kernel converts four floats to
 // doubles per instruction pair; here one ymm holds four doubles and the square-and-add is one
@@ -125,3 +126,38 @@ CMK_AVX2 static inline double hsum(__m256d v) {
 CMK_SUMS(cmk_f32_sums_avx2, f32_pair, f32_lanes)
 CMK_SUMS(cmk_bf16_sums_avx2, bf16_pair, bf16_lanes)
 CMK_SUMS(cmk_f16_lane_sums_avx2, f16_pair, f16_lanes)
+
+// The `ByteHash` stripe loop, four 64-bit lanes per ymm: `mul_epu32` multiplies the low 32 bits
+// of each lane, so `dk` times `dk >> 32` is lo32·hi32, and the `(1,0,3,2)` dword shuffle swaps
+// the two words of each 128-bit half, which is w[j ^ 1]. Wrapping addition is associative, so
+// the two interleaved stripe streams (a, b) are summed at the end with the same result as one
+// stream; they only let two stripes' loads and multiplies overlap.
+CMK_AVX2 static inline void hash_stripe(const unsigned char *p, __m256i k0, __m256i k1, __m256i *a0, __m256i *a1) {
+    __m256i w0 = _mm256_loadu_si256((const __m256i *)p);
+    __m256i w1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+    __m256i d0 = _mm256_xor_si256(w0, k0);
+    __m256i d1 = _mm256_xor_si256(w1, k1);
+    __m256i m0 = _mm256_mul_epu32(d0, _mm256_srli_epi64(d0, 32));
+    __m256i m1 = _mm256_mul_epu32(d1, _mm256_srli_epi64(d1, 32));
+    __m256i s0 = _mm256_shuffle_epi32(w0, _MM_SHUFFLE(1, 0, 3, 2));
+    __m256i s1 = _mm256_shuffle_epi32(w1, _MM_SHUFFLE(1, 0, 3, 2));
+    *a0 = _mm256_add_epi64(*a0, _mm256_add_epi64(s0, m0));
+    *a1 = _mm256_add_epi64(*a1, _mm256_add_epi64(s1, m1));
+}
+
+CMK_AVX2 void cmk_hash_stripes_avx2(const void *base, size_t stripes, uint64_t acc[8], const uint64_t keys[8]) {
+    const unsigned char *p = (const unsigned char *)base;
+    __m256i k0 = _mm256_loadu_si256((const __m256i *)keys);
+    __m256i k1 = _mm256_loadu_si256((const __m256i *)(keys + 4));
+    __m256i a0 = _mm256_loadu_si256((const __m256i *)acc);
+    __m256i a1 = _mm256_loadu_si256((const __m256i *)(acc + 4));
+    __m256i b0 = _mm256_setzero_si256(), b1 = b0;
+    size_t s = 0;
+    for (; s + 2 <= stripes; s += 2) {
+        hash_stripe(p + s * 64, k0, k1, &a0, &a1);
+        hash_stripe(p + s * 64 + 64, k0, k1, &b0, &b1);
+    }
+    if (s < stripes) hash_stripe(p + s * 64, k0, k1, &a0, &a1);
+    _mm256_storeu_si256((__m256i *)acc, _mm256_add_epi64(a0, b0));
+    _mm256_storeu_si256((__m256i *)(acc + 4), _mm256_add_epi64(a1, b1));
+}
