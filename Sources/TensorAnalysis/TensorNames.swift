@@ -12,16 +12,17 @@ public enum TensorNames {
     /// True for names of input token embeddings, e.g. `bert.embeddings.word_embeddings.weight`,
     /// `model.embed_tokens.weight`, `wte.weight`, `shared.weight`.
     public static func isEmbedding(_ name: String) -> Bool {
-        let parts = name.split(separator: ".").map(String.init)
+        let parts = components(name)
         if parts.contains("shared") { return true }
-        return parts.contains { part in embeddingFragments.contains { part.hasPrefix($0) } }
+        // Byte-wise prefix test: `Substring.hasPrefix` compares Characters (~10x slower).
+        return parts.contains { part in embeddingFragments.contains { part.utf8.starts(with: $0.utf8) } }
     }
 
     /// True for output projections that may share the embedding: `lm_head.weight`,
     /// `cls.predictions.decoder.weight`, `lm_head.decoder.weight`, `embed_out.weight`,
     /// the original LLaMA `output.weight`.
     public static func isOutputProjection(_ name: String) -> Bool {
-        let parts = name.split(separator: ".").map(String.init)
+        let parts = components(name)
         guard parts.last == "weight" else { return false }
         if parts.contains("lm_head") || parts.contains("embed_out") { return true }
         if parts.count >= 2 && parts[parts.count - 2] == "decoder" && (parts.contains("predictions") || parts.contains("lm_head") || parts.count == 2) {
@@ -33,7 +34,7 @@ public enum TensorNames {
     /// True for registered buffers that models store once per layer by design: GPT-2's
     /// causal mask `attn.bias` / `attn.masked_bias`, `position_ids`, rotary `inv_freq`, masks.
     public static func isBuffer(_ name: String) -> Bool {
-        let parts = name.split(separator: ".").map(String.init)
+        let parts = components(name)
         guard let last = parts.last else { return false }
         if ["position_ids", "token_type_ids", "inv_freq", "masked_bias", "causal_mask", "mask", "attention_mask"].contains(last) {
             return true
@@ -45,14 +46,21 @@ public enum TensorNames {
     /// or `nil` when the name has no numeric component.
     public static func layerPattern(_ name: String) -> String? {
         var found = false
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map { part -> String in
+        let parts = components(name, keepingEmpty: true).map { part -> Substring in
             if !part.isEmpty && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) {
                 found = true
                 return "#"
             }
-            return String(part)
+            return part
         }
         return found ? parts.joined(separator: ".") : nil
+    }
+
+    /// The dot-separated parts of a name. Split on UTF-8 bytes (a `.` byte is always a dot in
+    /// UTF-8) and kept as substrings: splitting by `Character` and copying each part cost 3 µs
+    /// per name, a third of an audit of a 50,000-tensor checkpoint.
+    static func components(_ name: String, keepingEmpty: Bool = false) -> [Substring] {
+        name.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: !keepingEmpty).map { Substring($0) }
     }
 
     /// The `__metadata__` alias convention of safetensors' `save_model` and the Hub convert
