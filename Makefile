@@ -73,12 +73,15 @@ fuzz: setup
 		-max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix=$(FUZZ_DIR)/findings/
 
-## sanitize: the whole test suite under AddressSanitizer, in its own build folder. ASan's own
-## SIGBUS handler is turned off so the SIGBUS tests see the default action and our FaultGuard.
+## sanitize: the whole test suite under AddressSanitizer, then under ThreadSanitizer (the
+## scans share work between cores), each in its own build folder. The sanitizers' own SIGBUS
+## handlers are turned off so the SIGBUS tests see the default action and our FaultGuard.
 sanitize: setup
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	ASAN_OPTIONS=handle_sigbus=0 LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp \
 		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=handle_sigbus=0 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 ## fixtures: regenerate TestData with the reference Python safetensors package.
 fixtures:
