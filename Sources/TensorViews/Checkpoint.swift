@@ -47,8 +47,27 @@ public struct Checkpoint: Sendable {
     }
 
     /// `open(path:)` with explicit limits (decompression cap, index size).
+    ///
+    /// With `overlappingDecompression`, a single-frame `.zst` file whose frame declares its
+    /// size is decoded on a thread of its own and `open` returns as soon as the header is
+    /// decoded: reading a tensor's bytes waits for them, so a scan in file order runs alongside
+    /// the decoder instead of after it. Call `waitUntilLoaded()` before trusting results: it
+    /// throws when the rest of the file failed to decode (the bytes past the failure read as
+    /// zeros).
+    public static func open(path: String, limits: SourceLimits = .default,
+                            overlappingDecompression: Bool) throws(CheckpointError) -> Checkpoint {
+        try CheckpointLoader(limits: limits, overlapDecompression: overlappingDecompression).open(path)
+    }
+
+    /// `open(path:)` with explicit limits (decompression cap, index size).
     public static func open(path: String, limits: SourceLimits) throws(CheckpointError) -> Checkpoint {
         try CheckpointLoader(limits: limits).open(path)
+    }
+
+    /// Waits until every byte of the checkpoint is available and throws when decoding a
+    /// compressed file failed; immediate for files on disk and fully decoded inputs.
+    public func waitUntilLoaded() throws(CheckpointError) {
+        for file in files { try file.mapping.waitUntilComplete() }
     }
 
     /// The tensor called `name`, or `nil`. With a name in two shards, the first shard's copy.

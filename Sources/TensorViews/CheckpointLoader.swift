@@ -15,6 +15,9 @@ import SafetensorsFormat
 /// 5. otherwise → error.
 struct CheckpointLoader {
     let limits: SourceLimits
+    /// Decode a single-frame `.zst` on its own thread while the caller reads (see
+    /// `Checkpoint.open(path:limits:overlappingDecompression:)`).
+    var overlapDecompression = false
 
     func open(_ path: String) throws(CheckpointError) -> Checkpoint {
         if MappedFile.isDirectory(path) { return try openDirectory(path) }
@@ -32,15 +35,38 @@ struct CheckpointLoader {
         var source = CheckpointSource(kind: kind)
         let file: SafetensorsFile
         if path.hasSuffix(".zst") || ZstdDecompressor.looksCompressed(mapping) {
-            let decoded = try ZstdDecompressor.decompress(mapping, limits: limits)
+            let decoded: MappedFile
+            if overlapDecompression, let streaming = try ZstdDecompressor.decompressInBackground(mapping, limits: limits) {
+                decoded = streaming
+                try Self.waitForHeader(decoded)
+            } else {
+                decoded = try ZstdDecompressor.decompress(mapping, limits: limits)
+            }
             source = CheckpointSource(kind: .zstd, compressedBytes: mapping.size, decompressedBytes: decoded.size)
-            file = try SafetensorsFile(mapping: decoded)
+            do {
+                file = try SafetensorsFile(mapping: decoded)
+            } catch {
+                // Bytes still being decoded may be corrupt: the decoder's verdict comes first.
+                try decoded.waitUntilComplete()
+                throw error
+            }
         } else {
             file = try SafetensorsFile(mapping: mapping)
         }
         let (config, configPath) = try Self.config(in: Self.folder(of: path))
         source.configPath = configPath
         return Checkpoint(path: displayPath, files: [file], config: config, source: source, sourceIssues: issues)
+    }
+
+    /// Waits until a mapping being decoded holds its whole safetensors header (or the decoder
+    /// stopped, rethrowing its failure), so the header can be parsed.
+    static func waitForHeader(_ mapping: MappedFile) throws(CheckpointError) {
+        let size = Int(clamping: mapping.size)
+        guard mapping.waitUntilFilled(through: min(8, size)) else { return try mapping.waitUntilComplete() }
+        guard size >= 8 else { return }
+        let length = mapping.withBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        let end = min(UInt64(size), 8 + min(length, HeaderLimits.maxHeaderLength))
+        if !mapping.waitUntilFilled(through: Int(end)) { try mapping.waitUntilComplete() }
     }
 
     func openDirectory(_ folder: String) throws(CheckpointError) -> Checkpoint {

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -20,11 +21,14 @@ public final class MappedFile: @unchecked Sendable {
     public let isAnonymous: Bool
     private let base: UnsafeMutableRawPointer?
     private let mappedLength: Int
+    /// Set while another thread may still be writing the bytes (`init(streamingLength:)`).
+    private let progress: FillProgress?
 
     /// Opens and maps `path` read-only.
     public init(path: String) throws(CheckpointError) {
         self.path = path
         isAnonymous = false
+        progress = nil
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -59,6 +63,7 @@ public final class MappedFile: @unchecked Sendable {
                 fill: (UnsafeMutableRawBufferPointer) throws(CheckpointError) -> Int) throws(CheckpointError) {
         path = label
         isAnonymous = true
+        progress = nil
         guard capacity > 0 else {
             base = nil
             mappedLength = 0
@@ -89,6 +94,59 @@ public final class MappedFile: @unchecked Sendable {
         base = pointer
         mappedLength = min(kept, length)
         size = UInt64(min(used, length))
+    }
+
+    /// Reserves `length` bytes of anonymous memory and starts `fill` on a thread of its own; the
+    /// mapping is usable at once, `size` is `length`, and readers wait for the bytes they need
+    /// (`waitUntilFilled(through:)`, `waitUntilComplete()`). `fill` reports its progress and
+    /// returns the number of bytes it wrote, which must be exactly `length`.
+    ///
+    /// The thread keeps the mapping alive until `fill` returns, so the bytes are never unmapped
+    /// under the writer.
+    init(streamingLength length: Int, label: String,
+         fill: @escaping @Sendable (UnsafeMutableRawBufferPointer, FillProgress) throws(CheckpointError) -> Int)
+        throws(CheckpointError) {
+        path = label
+        isAnonymous = true
+        let fillProgress = FillProgress()
+        progress = fillProgress
+        guard length > 0 else { throw .io(path: label, operation: "reserve memory for", errno: EINVAL) }
+        let pointer = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let pointer, pointer != MAP_FAILED else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
+        _ = madvise(pointer, length, Int32(MADV_HUGEPAGE))
+        base = pointer
+        mappedLength = length
+        size = UInt64(length)
+        let buffer = UncheckedSendable(UnsafeMutableRawBufferPointer(start: pointer, count: length))
+        let writer = Thread { [self] in
+            let outcome = Result { () throws(CheckpointError) -> Int in try fill(buffer.value, fillProgress) }
+            switch outcome {
+            case .success(let used):
+                fillProgress.advance(to: used)
+                fillProgress.finish(used == length ? nil : .source(
+                    path: path, kind: "decompression",
+                    message: "decoded \(used) bytes, but the zstd frame declares \(length)"))
+            case .failure(let error):
+                fillProgress.finish(error)
+            }
+            _ = self.mappedLength  // keeps `self` (and the mapping) alive until here
+        }
+        writer.start()
+    }
+
+    /// Waits until the first `count` bytes are final (at once for files and finished fills);
+    /// false when the fill failed first (`waitUntilComplete()` then throws the failure).
+    @discardableResult
+    func waitUntilFilled(through count: Int) -> Bool {
+        progress?.wait(through: count) ?? true
+    }
+
+    /// True for mappings filled by another thread (`init(streamingLength:)`).
+    var isFilledInBackground: Bool { progress != nil }
+
+    /// Waits until every byte is written and throws when writing them failed.
+    public func waitUntilComplete() throws(CheckpointError) {
+        try progress?.waitUntilFinished()
     }
 
     deinit {
@@ -141,6 +199,16 @@ public final class MappedFile: @unchecked Sendable {
         let end = min(size, offset + length) / pageSize * pageSize
         guard end > start else { return }
         _ = madvise(base + Int(start), Int(end - start), Int32(MADV_DONTNEED))
+    }
+
+    /// Faults in `length` bytes at `pointer` (inside an anonymous mapping made by this type)
+    /// as writable without writing them (`MADV_POPULATE_WRITE`, Linux 5.14+); false when the
+    /// kernel refuses, e.g. an older kernel or no memory left to commit.
+    static func populateWritable(_ pointer: UnsafeMutableRawPointer, length: Int) -> Bool {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let address = Int(bitPattern: pointer)
+        let start = address / page * page
+        return madvise(UnsafeMutableRawPointer(bitPattern: start), length + (address - start), 23 /* MADV_POPULATE_WRITE */) == 0
     }
 
     /// Physical memory of the machine in bytes, or `nil` when the system does not say.

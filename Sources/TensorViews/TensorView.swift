@@ -36,10 +36,15 @@ public struct TensorView: Sendable {
     }
 
     /// The tensor's bytes. Internal: unsafe access stays in this module.
+    ///
+    /// When the checkpoint is still being decompressed (`overlappingDecompression`), this waits
+    /// until the tensor's last byte is decoded, so every reader sees final bytes.
     var bytes: UnsafeRawBufferPointer {
         let all = file.mapping.bytes
         let start = Int(file.header.dataStart + info.begin)
-        return UnsafeRawBufferPointer(rebasing: all[start..<(start + Int(info.byteCount))])
+        let end = start + Int(info.byteCount)
+        file.mapping.waitUntilFilled(through: end)
+        return UnsafeRawBufferPointer(rebasing: all[start..<end])
     }
 
     /// Drops the mapped pages that lie wholly inside `range` (byte offsets into `bytes`) from

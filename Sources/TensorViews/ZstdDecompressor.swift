@@ -13,8 +13,9 @@ import CZstd
 ///   `zstd --long=31` decode without the decoder allocating a 2 GiB window.
 /// - The compressed input is read through its mapping in 8 MiB chunks; consumed chunks are
 ///   dropped from memory (`MADV_DONTNEED`).
-/// - The declared content size is only used to fail fast: a frame declaring more than the cap
-///   is rejected before any decoding. The cap itself is enforced on the bytes produced.
+/// - The declared content size is used to fail fast (a frame declaring more than the cap is
+///   rejected before any decoding; the cap itself is enforced on the bytes produced) and to
+///   commit the output pages on the other core ahead of the decoder (`BackgroundPrefault`).
 enum ZstdDecompressor {
     /// The 4-byte little-endian magic of a zstd frame, and the mask/value of skippable frames.
     static let frameMagic: UInt32 = 0xFD2F_B528
@@ -32,40 +33,90 @@ enum ZstdDecompressor {
         }
     }
 
-    /// Decodes every frame of `input` into a new anonymous mapping labelled with its path.
-    static func decompress(_ input: MappedFile, limits: SourceLimits) throws(CheckpointError) -> MappedFile {
+    static func failure(_ path: String, _ message: String) -> CheckpointError {
+        .source(path: path, kind: "decompression", message: message)
+    }
+
+    /// Checks the magic number and returns the first frame's declared content size (`nil` when
+    /// absent), failing fast when it is over the cap.
+    private static func declaredSize(_ input: MappedFile, cap: UInt64) throws(CheckpointError) -> UInt64? {
         let path = input.path
-        func failure(_ message: String) -> CheckpointError {
-            .source(path: path, kind: "decompression", message: message)
-        }
         let declared: UInt64? = try input.withBytes { (bytes) throws(CheckpointError) -> UInt64? in
-            guard bytes.count >= 4 else { throw failure("not a zstd file (\(bytes.count) bytes, no zstd magic number)") }
+            guard bytes.count >= 4 else { throw failure(path, "not a zstd file (\(bytes.count) bytes, no zstd magic number)") }
             let magic = UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self))
             guard magic == frameMagic || magic & skippableMagicMask == skippableMagic else {
-                throw failure("not a zstd file (no zstd magic number at byte 0)")
+                throw failure(path, "not a zstd file (no zstd magic number at byte 0)")
             }
             guard let base = bytes.baseAddress else { return nil }
             let size = ZSTD_getFrameContentSize(base, min(bytes.count, 32))
-            if size == czstd_contentsize_error { throw failure("truncated or invalid zstd frame header") }
+            if size == czstd_contentsize_error { throw failure(path, "truncated or invalid zstd frame header") }
             return size == czstd_contentsize_unknown ? nil : size
         }
-        let cap = limits.maxDecompressedBytes
         if let declared, declared > cap {
-            throw failure("zstd frame declares \(declared) decompressed bytes, over the cap of \(cap) bytes "
+            throw failure(path, "zstd frame declares \(declared) decompressed bytes, over the cap of \(cap) bytes "
                 + "(TENSORAUDIT_MAX_DECOMPRESSED_BYTES raises it)")
         }
-        guard cap <= UInt64(Int.max) else { throw failure("decompression cap \(cap) does not fit in memory") }
+        return declared
+    }
+
+    /// Decodes every frame of `input` into a new anonymous mapping labelled with its path.
+    static func decompress(_ input: MappedFile, limits: SourceLimits) throws(CheckpointError) -> MappedFile {
+        let path = input.path
+        let cap = limits.maxDecompressedBytes
+        let declared = try declaredSize(input, cap: cap)
+        guard cap <= UInt64(Int.max) else { throw failure(path, "decompression cap \(cap) does not fit in memory") }
         // Reserve the whole cap (address space only); if the kernel refuses, the declared size
         // is a sufficient reservation for the common single-frame file.
         let fallback = declared.map { Int(clamping: $0) }
         return try MappedFile(anonymousCapacity: Int(cap), fallbackCapacity: fallback, label: path) {
             (output) throws(CheckpointError) -> Int in
-            try decode(input, into: output, cap: cap, failure: failure)
+            // The declared size says how far the output will go: commit it on the other core.
+            let prefault = BackgroundPrefault(output, length: declared.map { Int(clamping: $0) } ?? 0)
+            defer { prefault.stop() }
+            return try decode(input, into: output, overflow: capMessage(cap)) { prefault.writerReached($0) }
         }
     }
 
-    private static func decode(_ input: MappedFile, into output: UnsafeMutableRawBufferPointer, cap: UInt64,
-                               failure: (String) -> CheckpointError) throws(CheckpointError) -> Int {
+    /// Starts decoding `input` on a thread of its own into a mapping that can be read while it
+    /// is written (`MappedFile(streamingLength:)`): readers wait for the bytes they need.
+    /// Returns `nil` when the output size is not known up front — no declared content size, or
+    /// more than one frame (the first frame's size is then not the file's) — and the caller
+    /// decodes the whole file first (`decompress`).
+    static func decompressInBackground(_ input: MappedFile, limits: SourceLimits) throws(CheckpointError) -> MappedFile? {
+        let path = input.path
+        guard let declared = try declaredSize(input, cap: limits.maxDecompressedBytes), declared > 0,
+              declared <= UInt64(Int.max), isSingleFrame(input) else { return nil }
+        let length = Int(declared)
+        return try MappedFile(streamingLength: length, label: path) { (output, progress) throws(CheckpointError) -> Int in
+            let prefault = BackgroundPrefault(output, length: length)
+            defer { prefault.stop() }
+            return try decode(input, into: output,
+                              overflow: "the zstd frame decodes to more than the \(length) bytes it declares") { written in
+                progress.advance(to: written)
+                prefault.writerReached(written)
+            }
+        }
+    }
+
+    /// True when `input` is exactly one zstd frame (no skippable or further frames).
+    private static func isSingleFrame(_ input: MappedFile) -> Bool {
+        input.withBytes { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            let first = ZSTD_findFrameCompressedSize(base, bytes.count)
+            return ZSTD_isError(first) == 0 && first == bytes.count
+        }
+    }
+
+    private static func capMessage(_ cap: UInt64) -> String {
+        "decompressed data exceeds the cap of \(cap) bytes (TENSORAUDIT_MAX_DECOMPRESSED_BYTES raises it)"
+    }
+
+    /// Decodes `input` into `output`, reporting the bytes written so far after each step;
+    /// `overflow` is the message when the output is too small.
+    private static func decode(_ input: MappedFile, into output: UnsafeMutableRawBufferPointer, overflow: String,
+                               progress: (Int) -> Void) throws(CheckpointError) -> Int {
+        let path = input.path
+        func failure(_ message: String) -> CheckpointError { Self.failure(path, message) }
         guard let context = ZSTD_createDCtx() else { throw failure("cannot create a zstd decoder") }
         defer { ZSTD_freeDCtx(context) }
         try check(ZSTD_DCtx_setParameter(context, ZSTD_d_windowLogMax, 31), failure)
@@ -87,16 +138,15 @@ enum ZstdDecompressor {
                     if ZSTD_isError(result) != 0 {
                         let reason = String(cString: ZSTD_getErrorName(result))
                         if out.pos == out.size || ZSTD_getErrorCode(result) == ZSTD_error_dstSize_tooSmall {
-                            throw failure("decompressed data exceeds the cap of \(cap) bytes "
-                                + "(TENSORAUDIT_MAX_DECOMPRESSED_BYTES raises it)")
+                            throw failure(overflow)
                         }
                         throw failure("zstd error at compressed byte \(consumed + inBuffer.pos): \(reason)")
                     }
                     remaining = result
+                    progress(out.pos)
                     if (inBuffer.pos, out.pos) == before {
                         // No progress: the output is full (stable output cannot grow).
-                        throw failure("decompressed data exceeds the cap of \(cap) bytes "
-                            + "(TENSORAUDIT_MAX_DECOMPRESSED_BYTES raises it)")
+                        throw failure(overflow)
                     }
                 }
                 input.discard(offset: UInt64(consumed), length: UInt64(chunk))
@@ -112,10 +162,10 @@ enum ZstdDecompressor {
                 throw failure("zstd error at end of input: \(String(cString: ZSTD_getErrorName(result)))")
             }
             remaining = result
+            progress(out.pos)
             if out.pos == before, remaining != 0 {
                 if out.pos == out.size {
-                    throw failure("decompressed data exceeds the cap of \(cap) bytes "
-                        + "(TENSORAUDIT_MAX_DECOMPRESSED_BYTES raises it)")
+                    throw failure(overflow)
                 }
                 throw failure("truncated zstd frame: the input ends after \(total) bytes, "
                     + "\(out.pos) bytes decoded, the frame is incomplete")

@@ -49,7 +49,7 @@ struct AuditCommand: ParsableCommand {
         settings.failOn.formUnion(failOn)
         var report: AuditReport?
         try runReportingErrors {
-            let checkpoint = try checkpointArgument.open()
+            let checkpoint = try checkpointArgument.open(overlappingDecompression: true)
             let total = checkpoint.tensors.reduce(0) { $0 + $1.info.byteCount }
             let reporter = ProgressReporter.ifInteractive(label: "audit", total: total)
             var progress: AuditRunner.Progress?

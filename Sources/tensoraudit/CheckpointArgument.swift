@@ -9,8 +9,9 @@ struct CheckpointArgument: ParsableArguments {
         discussion: "config.json beside the checkpoint is read when present."))
     var path: String
 
-    /// Opens what `path` names.
-    func open() throws(CheckpointError) -> Checkpoint {
-        try Checkpoint.open(path: path)
+    /// Opens what `path` names; with `overlappingDecompression` (audit), a `.zst` file is
+    /// analysed while it is decoded (the caller must `waitUntilLoaded()`).
+    func open(overlappingDecompression: Bool = false) throws(CheckpointError) -> Checkpoint {
+        try Checkpoint.open(path: path, overlappingDecompression: overlappingDecompression)
     }
 }

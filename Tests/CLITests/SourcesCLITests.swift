@@ -47,6 +47,21 @@ import TestSupport
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test("a corrupt .zst fails audit (decoded alongside the scan) exactly as it fails inspect (decoded first)")
+    func corruptZstdAudit() throws {
+        var bytes = [UInt8](try Fixtures.data("sources/zstd/model.safetensors.zst"))
+        bytes[bytes.count * 2 / 3] ^= 0xFF  // inside a compressed block; the frame checksum catches it
+        let path = try Fixtures.temporaryFile(bytes, name: "corrupt.safetensors.zst")
+        let audit = try CLI.run(["audit", path, "--format", "json"])
+        let inspect = try CLI.run(["inspect", path])
+        #expect(!audit.crashed)
+        #expect(audit.status == 2)
+        #expect(audit.stdout.isEmpty, "no report for an input that did not decode")
+        #expect(audit.stderr.hasPrefix("tensoraudit: error: \(path): "), "\(audit.stderr)")
+        #expect(audit.stderr.split(separator: "\n").count == 1)
+        #expect(audit.stderr == inspect.stderr)
+    }
+
     @Test("the environment variable lowers the decompression cap")
     func capFromEnvironment() throws {
         let path = Fixtures.path("sources/zstd/bomb.safetensors.zst")

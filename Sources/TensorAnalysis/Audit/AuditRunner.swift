@@ -35,6 +35,9 @@ public enum AuditRunner {
             progress?(view.info.byteCount)
             return result
         }
+        // A `.zst` opened with overlapping decompression may still be decoding: the scan above
+        // waited tensor by tensor; this surfaces a decoding failure before anything is reported.
+        try checkpoint.waitUntilLoaded()
         var fingerprints: [Int: UInt64] = [:]
         var rowDigests: [Int: UInt64] = [:]
         var paddingMoments: [String: [RowMoments]] = [:]

@@ -1,0 +1,52 @@
+import Foundation
+
+/// How far another thread has written a mapping, and how the writing ended.
+///
+/// Why: `audit` of a `.zst` checkpoint reads each tensor as soon as its bytes are decoded
+/// (`Checkpoint.open(path:limits:overlappingDecompression:)`), so the analysis runs on the
+/// second core while the first one decompresses, instead of after it. Readers wait here for the
+/// bytes they need; the writer reports progress and, once, its outcome.
+final class FillProgress: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var filled = 0
+    private var finished = false
+    private var failure: CheckpointError?
+
+    /// The writer has produced the first `count` bytes.
+    func advance(to count: Int) {
+        condition.lock()
+        if count > filled {
+            filled = count
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    /// The writer stopped, with `error` when it failed; every waiter is released.
+    func finish(_ error: CheckpointError?) {
+        condition.lock()
+        finished = true
+        failure = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until the first `count` bytes are written or the writer stopped; true when they
+    /// are written. After a failure, the bytes past what was written read as zeros.
+    @discardableResult
+    func wait(through count: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while filled < count && !finished { condition.wait() }
+        return filled >= count
+    }
+
+    /// Waits for the writer to stop and rethrows its failure.
+    func waitUntilFinished() throws(CheckpointError) {
+        condition.lock()
+        while !finished { condition.wait() }
+        let error = failure
+        condition.unlock()
+        if let error { throw error }
+    }
+}
