@@ -774,6 +774,7 @@ def gen_edge():
             f + struct.pack("<i", -7) + b"\x01\xff"),
         "empty-tensors": None,
         "odd-names": None,
+        "equivalent-names": None,
     }
     # names with escapes (\u00e9, surrogate pair, \u0041, \" \\ \/) and one raw UTF-8 name
     uni_names = ['caf\\u00e9', '\\ud83d\\ude00', '\\u0041BC', 'q\\"b\\\\s\\/', 'na\u00efve']
@@ -792,6 +793,12 @@ def gen_edge():
     hdr = "{" + ",".join('"%s":%s' % (nm, ent("U8", "[1]", "[%d,%d]" % (i, i + 1)))
                          for i, nm in enumerate(odd)) + "}"
     cases["odd-names"] = st_bytes(hdr, b"\x01\x02\x03\x04")
+    # canonically equivalent but different bytes: precomposed (escaped) and decomposed (raw
+    # UTF-8) "cafe" with an acute accent; names are byte strings, so these are two tensors
+    equivalent = ['caf\\u00e9', 'cafe\u0301']
+    hdr = "{" + ",".join('"%s":%s' % (nm, ent("U8", "[1]", "[%d,%d]" % (i, i + 1)))
+                         for i, nm in enumerate(equivalent)) + "}"
+    cases["equivalent-names"] = st_bytes(hdr, b"\x07\x09")
 
     d = p("edge")
     os.makedirs(d, exist_ok=True)

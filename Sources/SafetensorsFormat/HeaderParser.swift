@@ -23,7 +23,7 @@ enum HeaderParser {
         /// The padding after the object holds bytes other than spaces (tabs, newlines).
         var nonSpacePadding: Bool
         /// Every tensor name, mapped to its entry's index in `entries`.
-        var ordinals: [String: Int]
+        var names: NameIndex
     }
 
     static func parse(_ scanner: inout JSONScanner) throws(FormatError) -> Result {
@@ -32,11 +32,10 @@ enum HeaderParser {
         let leading = scanner.index
         var entries: [RawEntry] = []
         entries.reserveCapacity(min(scanner.bytes.count / 64, 1 << 16))
-        // One dictionary (name → JSON ordinal) serves duplicate detection here and name lookup
+        // One index (name bytes → JSON ordinal) serves duplicate detection here and name lookup
         // afterwards, so each name is hashed once; sized from the header (within a bound) so
-        // that a 50,000-tensor header does not rehash a dozen times.
-        var ordinals: [String: Int] = [:]
-        ordinals.reserveCapacity(min(scanner.bytes.count / 64, 1 << 16))
+        // that a 50,000-tensor header does not grow it a dozen times.
+        var names = NameIndex(expectedCount: min(scanner.bytes.count / 64, 1 << 16))
         var metadata: [String: String]? = nil
         var metadataOffset: Int? = nil
         try scanner.forEachMember(in: "the header object") { (scanner: inout JSONScanner) throws(FormatError) in
@@ -49,7 +48,7 @@ enum HeaderParser {
                 metadata = try parseMetadata(&scanner)
                 return
             }
-            if let first = ordinals.updateValue(entries.count, forKey: key) {
+            if let first = names.insert(key, ordinal: entries.count, nameOf: { entries[$0].name }) {
                 throw .duplicateKey(key: key, firstOffset: entries[first].keyOffset, secondOffset: keyOffset)
             }
             guard entries.count < scanner.limits.maxTensors else {
@@ -64,7 +63,7 @@ enum HeaderParser {
         }
         return Result(entries: entries, metadata: metadata, leadingWhitespace: leading,
                       trailingPadding: scanner.bytes.count - end,
-                      nonSpacePadding: scanner.bytes[end...].contains { $0 != 0x20 }, ordinals: ordinals)
+                      nonSpacePadding: scanner.bytes[end...].contains { $0 != 0x20 }, names: names)
     }
 
     private static func parseMetadata(_ scanner: inout JSONScanner) throws(FormatError) -> [String: String]? {

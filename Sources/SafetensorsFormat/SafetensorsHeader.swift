@@ -25,7 +25,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
     /// Total file size implied by the header.
     public var fileSize: UInt64 { dataStart + dataLength }
 
-    private let ordinalByName: [String: Int]
+    private let names: NameIndex
     private let positionOfOrdinal: [Int]
 
     /// The tensor called `name`, or `nil`.
@@ -33,13 +33,14 @@ public struct SafetensorsHeader: Sendable, Equatable {
         position(of: name).map { tensors[$0] }
     }
 
-    /// Index in `tensors` of the tensor called `name`.
+    /// Index in `tensors` of the tensor called `name` (the same bytes: names are not
+    /// Unicode-normalised, as in the reference implementation).
     public func position(of name: String) -> Int? {
-        ordinalByName[name].map { positionOfOrdinal[$0] }
+        names.find(name) { tensors[positionOfOrdinal[$0]].name }.map { positionOfOrdinal[$0] }
     }
 
     init(headerLength: UInt64, metadata: [String: String]?, tensors: [TensorInfo], dataLength: UInt64,
-         leadingWhitespace: Int, trailingPadding: Int, nonSpacePadding: Bool, ordinalByName: [String: Int],
+         leadingWhitespace: Int, trailingPadding: Int, nonSpacePadding: Bool, names: NameIndex,
          positionOfOrdinal: [Int]) {
         self.headerLength = headerLength
         self.metadata = metadata
@@ -48,7 +49,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
         self.leadingWhitespace = leadingWhitespace
         self.trailingPadding = trailingPadding
         self.nonSpacePadding = nonSpacePadding
-        self.ordinalByName = ordinalByName
+        self.names = names
         self.positionOfOrdinal = positionOfOrdinal
     }
 
@@ -89,7 +90,7 @@ extension SafetensorsHeader {
         return SafetensorsHeader(headerLength: n, metadata: raw.metadata, tensors: layout.tensors,
                                  dataLength: fileSize - 8 - n, leadingWhitespace: raw.leadingWhitespace,
                                  trailingPadding: raw.trailingPadding, nonSpacePadding: raw.nonSpacePadding,
-                                 ordinalByName: raw.ordinals,
+                                 names: raw.names,
                                  positionOfOrdinal: layout.positionOfOrdinal)
     }
 
