@@ -102,7 +102,7 @@ public enum PaddingAnalysis {
                 continue
             }
             guard let moments = known[view.name] ?? view.rowMoments() else {
-                notes.append("\(view.name) is \(view.dtype.rawValue): statistics are not computed for complex tensors, skipped")
+                notes.append("\(view.name): \(view.statisticsUnavailableReason ?? "no statistics"), skipped")
                 continue
             }
             results.append(result(view, role: role, moments: moments, padID: padID, source: source,

@@ -38,6 +38,9 @@ public struct DifferenceStatistics: Sendable, Equatable {
 }
 
 extension TensorView {
+    /// Elements decoded at a time by `differenceStatistics` (two 512 KiB buffers).
+    static let differenceChunk = 1 << 16
+
     /// Compares the values of `self` (the reference) and `other`, row by row; `nil` when the
     /// two cannot be compared element-wise (different element counts or row layouts, or a
     /// complex tensor facing a real one). C64 compares real and imaginary parts as two floats.
@@ -47,39 +50,58 @@ extension TensorView {
         let complexFactor = dtype == .c64 ? 2 : 1
         let rows = rowCount, length = rowLength * complexFactor
         let a = bytes, b = other.bytes
-        var bufferA = [Double](repeating: 0, count: length), bufferB = [Double](repeating: 0, count: length)
+        // Rows are decoded in chunks and only the worst rows are kept, so memory stays bounded
+        // whatever the shape (a whole-row buffer of a 1-D U8 tensor was 16 bytes per element).
+        let chunk = min(length, Self.differenceChunk)
+        var bufferA = [Double](repeating: 0, count: chunk), bufferB = [Double](repeating: 0, count: chunk)
         var maxAbs = 0.0, sumDiff = 0.0, sumRef = 0.0
         var differing = 0, nanMismatches = 0
         var rowStats: [DifferenceStatistics.Row] = []
+        let keep = max(0, topRows)
+        let worstFirst: (DifferenceStatistics.Row, DifferenceStatistics.Row) -> Bool = {
+            $0.l2 != $1.l2 ? $0.l2 > $1.l2 : $0.row < $1.row
+        }
         for row in 0..<rows {
-            decodeRow(dtype, a, start: row * length, into: &bufferA)
-            decodeRow(other.dtype, b, start: row * length, into: &bufferB)
             var rowSum = 0.0, rowMax = 0.0
-            for i in 0..<length {
-                let x = bufferA[i], y = bufferB[i]
-                if x.isFinite { sumRef += x * x }
-                if x == y || (x.isNaN && y.isNaN) { continue }
-                differing += 1
-                if x.isNaN || y.isNaN { nanMismatches += 1; continue }
-                let d = abs(x - y)
-                if d > rowMax { rowMax = d }
-                rowSum += d.isFinite ? d * d : .infinity
+            var offset = 0
+            while offset < length {
+                let n = min(chunk, length - offset)
+                decodeRow(dtype, a, start: row * length + offset, count: n, into: &bufferA)
+                decodeRow(other.dtype, b, start: row * length + offset, count: n, into: &bufferB)
+                for i in 0..<n {
+                    let x = bufferA[i], y = bufferB[i]
+                    if x.isFinite { sumRef += x * x }
+                    if x == y || (x.isNaN && y.isNaN) { continue }
+                    differing += 1
+                    if x.isNaN || y.isNaN { nanMismatches += 1; continue }
+                    let d = abs(x - y)
+                    if d > rowMax { rowMax = d }
+                    rowSum += d.isFinite ? d * d : .infinity
+                }
+                offset += n
             }
             if rowMax > maxAbs { maxAbs = rowMax }
             sumDiff += rowSum
-            if rowSum > 0 { rowStats.append(.init(row: row, l2: rowSum.squareRoot(), maxAbs: rowMax)) }
+            if rowSum > 0 {
+                rowStats.append(.init(row: row, l2: rowSum.squareRoot(), maxAbs: rowMax))
+                if rowStats.count > keep + 4096 {
+                    rowStats.sort(by: worstFirst)
+                    rowStats.removeLast(rowStats.count - keep)
+                }
+            }
         }
-        rowStats.sort { $0.l2 != $1.l2 ? $0.l2 > $1.l2 : $0.row < $1.row }
+        rowStats.sort(by: worstFirst)
         return DifferenceStatistics(elementCount: elementCount, maxAbsDifference: maxAbs,
                                     differenceL2: sumDiff.squareRoot(), referenceL2: sumRef.squareRoot(),
                                     differingElements: differing, nanMismatches: nanMismatches,
-                                    topRows: Array(rowStats.prefix(max(0, topRows))))
+                                    topRows: Array(rowStats.prefix(keep)))
     }
 }
 
-/// Decodes `buffer.count` consecutive values starting at element `start` (C64: float parts).
-private func decodeRow(_ dtype: DType, _ bytes: UnsafeRawBufferPointer, start: Int, into buffer: inout [Double]) {
-    let count = buffer.count
+/// Decodes `count` (≤ `buffer.count`) consecutive values starting at element `start` (C64:
+/// float parts).
+private func decodeRow(_ dtype: DType, _ bytes: UnsafeRawBufferPointer, start: Int, count: Int,
+                       into buffer: inout [Double]) {
     buffer.withUnsafeMutableBufferPointer { out in
         switch dtype {
         case .f32, .c64:

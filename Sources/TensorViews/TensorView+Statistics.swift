@@ -1,12 +1,33 @@
 import SafetensorsFormat
 
 extension TensorView {
-    /// Whether `rowMoments` can describe this dtype. C64 cannot: a complex number has no
-    /// order and its "norm" would mix two parts; the commands say so instead of guessing.
-    public var hasStatistics: Bool { dtype != .c64 }
+    /// Most rows a tensor may have for per-row statistics.
+    ///
+    /// Why: every row's statistics take `MemoryLayout<RowMoments>.stride` (80) bytes, so a
+    /// hostile `[N, 1]` U8 tensor would need 80 times the file's size in memory (a 10 MB file
+    /// took 1.6 GB before this limit). Real first dimensions are far below it: vocabularies
+    /// reach ~262k rows, other matrices tens of thousands. At the limit a tensor's statistics
+    /// take 160 MiB.
+    public static let maxStatisticsRows = 1 << 21
+
+    /// Why `rowMoments` returns `nil` for this tensor, or `nil` when it has statistics.
+    public var statisticsUnavailableReason: String? {
+        if dtype == .c64 { return "statistics are not computed for C64 (complex) tensors" }
+        if rowCount > Self.maxStatisticsRows {
+            return "statistics are not computed for tensors of more than \(Self.maxStatisticsRows) rows "
+                + "(this one has \(rowCount); each row's statistics take \(MemoryLayout<RowMoments>.stride) bytes of memory)"
+        }
+        return nil
+    }
+
+    /// Whether `rowMoments` can describe this tensor. C64 cannot: a complex number has no
+    /// order and its "norm" would mix two parts; neither can a tensor over
+    /// `maxStatisticsRows`. The commands say why (`statisticsUnavailableReason`) instead of
+    /// guessing.
+    public var hasStatistics: Bool { statisticsUnavailableReason == nil }
 
     /// Statistics of each row in `rows` (all rows when `nil`; the range is clamped to the
-    /// tensor), or `nil` for dtypes without statistics (C64).
+    /// tensor), or `nil` for tensors without statistics (`statisticsUnavailableReason`).
     ///
     /// One read of the bytes on all cores (`RowScan`): every row is cut into 2048-element
     /// chunks (the same cut for every row, so identical rows give bit-identical results), long

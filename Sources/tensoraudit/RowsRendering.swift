@@ -5,7 +5,6 @@ import TensorViews
 enum RowsRendering {
     enum Format { case text, json, ndjson, csv }
 
-    static let noStatistics = "statistics are not computed for C64 (complex) tensors"
 
     static func shapeText(_ shape: [UInt64]) -> String {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"
@@ -27,13 +26,14 @@ enum RowsRendering {
 
     static func tensor(_ view: TensorView, range: Range<Int>, format: Format) -> String {
         guard let summary = RowSummary(view: view) else {
+            let reason = view.statisticsUnavailableReason ?? "no statistics"
             switch format {
             case .json, .ndjson:
                 return JSONValue.object(["schema_version": .int(1), "tensor": .string(view.name),
                                          "dtype": .string(view.dtype.rawValue), "shape": .uints(view.shape),
-                                         "note": .string(noStatistics)]).rendered(pretty: format == .json) + "\n"
+                                         "note": .string(reason)]).rendered(pretty: format == .json) + "\n"
             case .csv, .text:
-                return "\(TextFormatting.safeName(view.name)): \(noStatistics)\n"
+                return "\(TextFormatting.safeName(view.name)): \(reason)\n"
             }
         }
         let selected = range.map { ($0, summary.rows[$0]) }
@@ -104,7 +104,11 @@ enum RowsRendering {
         var skipped: [(String, String)] = []
         let matrices = checkpoint.tensors.filter { $0.shape.count == 2 }
         for (view, summary) in zip(matrices, RowSummary.summaries(of: matrices)) {
-            if let summary { summaries.append(summary) } else { skipped.append((view.name, noStatistics)) }
+            if let summary {
+                summaries.append(summary)
+            } else {
+                skipped.append((view.name, view.statisticsUnavailableReason ?? "no statistics"))
+            }
         }
         switch format {
         case .json:

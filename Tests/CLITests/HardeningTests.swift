@@ -144,4 +144,28 @@ import TestSupport
         json += "}}"
         try Self.expectLimit(Self.header(json), naming: "metadata entry count", limit: 1_000_000)
     }
+
+    @Test("a tensor with more rows than the statistics limit is skipped with the reason, in bounded memory; its copy is still found")
+    func tooManyRows() throws {
+        // Two byte-identical U8 [limit + 1, 1] tensors: 2 MB of data whose per-row statistics
+        // would take 160 MiB each (80 bytes per row); a 10 MB file of this shape used 1.6 GB.
+        let rows = (1 << 21) + 1
+        var data = [UInt8](repeating: 0, count: rows)
+        for i in stride(from: 0, to: rows, by: 4096) { data[i] = UInt8(truncatingIfNeeded: i >> 12) }
+        let file = SafetensorsWriter(entries: [
+            .init(name: "tall", dtype: .u8, shape: [UInt64(rows), 1], bytes: data),
+            .init(name: "tall_copy", dtype: .u8, shape: [UInt64(rows), 1], bytes: data),
+        ]).serialize()
+        let path = try Fixtures.temporaryFile(file, name: "tall.safetensors")
+        let rowsOutput = try CLI.run(["rows", path, "--tensor", "tall"])
+        #expect(rowsOutput.status == 0)
+        #expect(rowsOutput.stdout.contains("statistics are not computed for tensors of more than 2097152 rows (this one has 2097153"),
+                "\(rowsOutput.stdout)")
+        let audit = try CLI.run(["audit", path, "--format", "json"])
+        #expect(audit.status == 0 || audit.status == 1, "\(audit.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let tied = findings.filter { ($0["tensors"] as? [String]) == ["tall", "tall_copy"] }
+        #expect(!tied.isEmpty, "the identical copy is found through fingerprints: \(findings.map { $0["rule"] ?? "" })")
+    }
 }

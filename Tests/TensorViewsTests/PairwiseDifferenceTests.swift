@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SafetensorsFormat
 import TensorViews
 import TestSupport
 
@@ -67,5 +68,44 @@ import TestSupport
         #expect(zeroRef.relativeL2 == .infinity)
         #expect(zeroRef.maxAbsDifference == 3)
         #expect(zeroRef.topRows.map(\.row) == [0])
+    }
+
+    /// Two F32 tensors written to one file, `b` = `a` with row-dependent changes.
+    static func pair(shape: [UInt64], change: (Int) -> Float) throws -> (TensorView, TensorView, [Float], [Float]) {
+        let count = Int(shape.reduce(1, *))
+        let a = (0..<count).map { Float($0 % 1000) / 7 }
+        let b = a.indices.map { a[$0] + change($0) }
+        let bytes = { (values: [Float]) in values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) } }
+        let file = SafetensorsWriter(entries: [.init(name: "a", dtype: .f32, shape: shape, bytes: bytes(a)),
+                                               .init(name: "b", dtype: .f32, shape: shape, bytes: bytes(b))]).serialize()
+        let checkpoint = try Checkpoint.open(path: Fixtures.temporaryFile(file))
+        return (try #require(checkpoint.tensor(named: "a")), try #require(checkpoint.tensor(named: "b")), a, b)
+    }
+
+    @Test("a row longer than the decode chunk, and more differing rows than are kept, give the plain loop's numbers")
+    func chunkedAndBounded() throws {
+        // One 1-D row of 200,000 values: three chunk boundaries inside the row.
+        let (a, b, va, vb) = try Self.pair(shape: [200_000]) { $0 % 3 == 0 ? 0.5 : 0 }
+        let stats = try #require(a.differenceStatistics(from: b))
+        var sum = 0.0, ref = 0.0, differing = 0
+        for i in va.indices {
+            let x = Double(va[i]), y = Double(vb[i])
+            ref += x * x
+            if x != y { differing += 1; sum += (x - y) * (x - y) }
+        }
+        #expect(stats.differingElements == differing)
+        #expect(stats.differenceL2 == sum.squareRoot())
+        #expect(stats.referenceL2 == ref.squareRoot())
+        #expect(stats.topRows.map(\.row) == [0])
+
+        // 10,000 rows of 3, every row changed by a different amount: the kept top rows are
+        // the largest changes, found by sorting all rows here.
+        let (c, d, _, _) = try Self.pair(shape: [10_000, 3]) { Float(($0 / 3 * 7919) % 10_000) / 1000 + 0.001 }
+        let top = try #require(c.differenceStatistics(from: d, topRows: 5))
+        let expected = (0..<10_000).sorted { r, s in
+            let x = (r * 7919) % 10_000, y = (s * 7919) % 10_000
+            return x != y ? x > y : r < s
+        }
+        #expect(top.topRows.map(\.row) == Array(expected.prefix(5)))
     }
 }
