@@ -7,22 +7,22 @@ extension RowSummary {
 
     public func findings() -> [Finding] {
         var out: [Finding] = []
-        let total = rows.count
-        let nanValues = rows.reduce(0) { $0 + $1.nanCount }
+        let total = rowCount
+        let nanValues = nanValueCount
         if nanValues > 0 {
             out.append(Finding(rule: "nan-values", severity: .error, tensors: [tensor],
                                message: "\(tensor): \(nanValues) NaN values in \(nanRows.count) of \(total) rows (first rows: \(Self.list(nanRows)))",
                                evidence: ["nan_values": .int(Int64(nanValues)), "rows": .int(Int64(nanRows.count)),
                                           "first_row": .int(Int64(nanRows[0]))]))
         }
-        let infValues = rows.reduce(0) { $0 + $1.positiveInfinityCount + $1.negativeInfinityCount }
+        let infValues = infiniteValueCount
         if infValues > 0 {
             out.append(Finding(rule: "inf-values", severity: .error, tensors: [tensor],
                                message: "\(tensor): \(infValues) infinite values in \(infRows.count) of \(total) rows (first rows: \(Self.list(infRows)))",
                                evidence: ["inf_values": .int(Int64(infValues)), "rows": .int(Int64(infRows.count)),
                                           "first_row": .int(Int64(infRows[0]))]))
         }
-        if !zeroRows.isEmpty && rows.count > 1 {
+        if !zeroRows.isEmpty && rowCount > 1 {
             out.append(Finding(rule: "all-zero-rows", severity: zeroRows.count == total ? .warning : .info, tensors: [tensor],
                                message: "\(tensor): \(zeroRows.count) of \(total) rows are all zero (rows \(Self.list(zeroRows)))",
                                evidence: ["rows": .int(Int64(zeroRows.count)), "first_row": .int(Int64(zeroRows[0]))]))

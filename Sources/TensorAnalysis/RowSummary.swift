@@ -19,7 +19,14 @@ public struct RowSummary: Sendable {
     public let dtype: DType
     public let shape: [UInt64]
     public let rowLength: Int
-    /// Statistics of every row, in row order.
+    /// Rows of the tensor (also when `rows` is not kept).
+    public let rowCount: Int
+    /// NaN values in the whole tensor.
+    public let nanValueCount: Int
+    /// +Inf and −Inf values in the whole tensor.
+    public let infiniteValueCount: Int
+    /// Statistics of every row, in row order; empty in `summaries(of:)`, which keeps only
+    /// what describes the rows together.
     public let rows: [RowMoments]
     /// Distribution of the finite row norms (`nil` when no row has one).
     public let norms: Distribution?
@@ -43,19 +50,24 @@ public struct RowSummary: Sendable {
     }
 
     /// Summaries of many tensors from one scan on all cores (each summary is built on the core
-    /// that finished its tensor); `nil` entries for dtypes without statistics (C64).
+    /// that finished its tensor); `nil` entries for tensors without statistics. The per-row
+    /// statistics are not kept (`rows` is empty): for a whole checkpoint they would take 80
+    /// bytes per row of every tensor at once.
     public static func summaries(of views: [TensorView]) -> [RowSummary?] {
         RowScan.run(views.map { .statistics(of: $0) }) { i, output in
-            output.rows.map { RowSummary(view: views[i], moments: $0) }
+            output.rows.map { RowSummary(view: views[i], moments: $0, keepingRows: false) }
         }
     }
 
-    init(view: TensorView, moments: [RowMoments]) {
+    init(view: TensorView, moments: [RowMoments], keepingRows: Bool = true) {
         tensor = view.name
         dtype = view.dtype
         shape = view.shape
         rowLength = view.rowLength
-        rows = moments
+        rows = keepingRows ? moments : []
+        rowCount = moments.count
+        nanValueCount = moments.reduce(0) { $0 + $1.nanCount }
+        infiniteValueCount = moments.reduce(0) { $0 + $1.positiveInfinityCount + $1.negativeInfinityCount }
         var finite: [Double] = [], positions: [Int] = []
         var zero: [Int] = [], nan: [Int] = [], inf: [Int] = []
         for (i, m) in moments.enumerated() {

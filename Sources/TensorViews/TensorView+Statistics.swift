@@ -7,8 +7,8 @@ extension TensorView {
     /// hostile `[N, 1]` U8 tensor would need 80 times the file's size in memory (a 10 MB file
     /// took 1.6 GB before this limit). Real first dimensions are far below it: vocabularies
     /// reach ~262k rows, other matrices tens of thousands. At the limit a tensor's statistics
-    /// take 160 MiB.
-    public static let maxStatisticsRows = 1 << 21
+    /// take 80 MiB.
+    public static let maxStatisticsRows = 1 << 20
 
     /// Why `rowMoments` returns `nil` for this tensor, or `nil` when it has statistics.
     public var statisticsUnavailableReason: String? {

@@ -56,7 +56,7 @@ enum AnalysisJSON {
             "tensor": .string(s.tensor),
             "dtype": .string(s.dtype.rawValue),
             "shape": .uints(s.shape),
-            "rows": .int(Int64(s.rows.count)),
+            "rows": .int(Int64(s.rowCount)),
             "row_length": .int(Int64(s.rowLength)),
             "norm": distribution(s.norms),
             "norm_mad": .optional(s.normMAD),

@@ -125,7 +125,7 @@ enum RowsRendering {
                 + "zero_rows,nan_rows,inf_rows,outlier_rows,duplicate_groups\n"
             for s in summaries {
                 let d = s.norms
-                let head: [String] = [csvField(s.tensor), s.dtype.rawValue, String(s.rows.count), String(s.rowLength)]
+                let head: [String] = [csvField(s.tensor), s.dtype.rawValue, String(s.rowCount), String(s.rowLength)]
                 let mean = d.map { csvNumber($0.mean) } ?? "", median = d.map { csvNumber($0.median) } ?? ""
                 let low = d.map { csvNumber($0.minimum) } ?? "", lowRow = d.map { String($0.argmin) } ?? ""
                 let high = d.map { csvNumber($0.maximum) } ?? "", highRow = d.map { String($0.argmax) } ?? ""

@@ -147,9 +147,10 @@ import TestSupport
 
     @Test("a tensor with more rows than the statistics limit is skipped with the reason, in bounded memory; its copy is still found")
     func tooManyRows() throws {
-        // Two byte-identical U8 [limit + 1, 1] tensors: 2 MB of data whose per-row statistics
-        // would take 160 MiB each (80 bytes per row); a 10 MB file of this shape used 1.6 GB.
-        let rows = (1 << 21) + 1
+        // Two byte-identical U8 [limit + 1, 1] tensors: 1 MB of data each, whose per-row
+        // statistics would take 80 MiB each (80 bytes per row); a 10 MB file of this shape used
+        // 1.6 GB.
+        let rows = (1 << 20) + 1
         var data = [UInt8](repeating: 0, count: rows)
         for i in stride(from: 0, to: rows, by: 4096) { data[i] = UInt8(truncatingIfNeeded: i >> 12) }
         let file = SafetensorsWriter(entries: [
@@ -159,7 +160,7 @@ import TestSupport
         let path = try Fixtures.temporaryFile(file, name: "tall.safetensors")
         let rowsOutput = try CLI.run(["rows", path, "--tensor", "tall"])
         #expect(rowsOutput.status == 0)
-        #expect(rowsOutput.stdout.contains("statistics are not computed for tensors of more than 2097152 rows (this one has 2097153"),
+        #expect(rowsOutput.stdout.contains("statistics are not computed for tensors of more than 1048576 rows (this one has 1048577"),
                 "\(rowsOutput.stdout)")
         let audit = try CLI.run(["audit", path, "--format", "json"])
         #expect(audit.status == 0 || audit.status == 1, "\(audit.stderr)")
