@@ -56,6 +56,14 @@ public enum PaddingAnalysis {
     /// another pass already reduced; missing ones are read here.
     public static func analyze(_ checkpoint: Checkpoint, padID option: Int? = nil, tensors requested: [String] = [],
                                rowMoments known: [String: [RowMoments]] = [:]) throws(CheckpointError) -> Report {
+        try analyze(checkpoint, padID: option, tensors: requested, rowMoments: known, matrices: nil)
+    }
+
+    /// `analyze` with the name- and config-matched `matrices(checkpoint)` already found (the
+    /// audit finds them once, before its scan, to keep their row moments).
+    static func analyze(_ checkpoint: Checkpoint, padID option: Int?, tensors requested: [String],
+                        rowMoments known: [String: [RowMoments]],
+                        matrices found: [(TensorView, Role)]?) throws(CheckpointError) -> Report {
         var notes: [String] = []
         let padID: Int
         let source: PadIDSource
@@ -80,7 +88,7 @@ public enum PaddingAnalysis {
         }
         var candidates: [(TensorView, Role)] = []
         if requested.isEmpty {
-            candidates = matrices(checkpoint)
+            candidates = found ?? matrices(checkpoint)
             if candidates.isEmpty { notes.append("no embedding matrix found by name or by config.json shape (use --tensor)") }
         } else {
             for name in requested {

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 
 /// Commits the pages of a buffer that is being written, on another core, a bounded distance
 /// ahead of the writer.
@@ -17,9 +16,8 @@ final class BackgroundPrefault: @unchecked Sendable {
     /// Most bytes committed beyond what the writer has written.
     static let window = 64 << 20
 
-    private let condition = NSCondition()
-    private var written = 0
-    private var stopped = false
+    /// The writer's progress; finishing it stops the prefault.
+    private let writer = FillProgress()
     private let done = DispatchGroup()
 
     /// Starts committing `buffer[0..<length]` (clamped) when there is a second core; otherwise
@@ -28,9 +26,10 @@ final class BackgroundPrefault: @unchecked Sendable {
         let count = min(max(0, length), buffer.count)
         guard count > 0, ParallelWork.cores > 1, let base = buffer.baseAddress else { return }
         let target = UncheckedSendable(base)
-        DispatchQueue.global().async(group: done) { [self] in
+        DispatchQueue.global().async(group: done) { [writer] in
             var offset = 0
-            while offset < count, waitForRoom(before: offset) {
+            // Stay within `window` of the writer; stop once `stop()` finished the progress.
+            while offset < count, writer.wait(through: offset + 1 - Self.window), !writer.isFinished {
                 let n = min(Self.step, count - offset)
                 guard MappedFile.populateWritable(target.value + offset, length: n) else { return }
                 offset += n
@@ -38,30 +37,14 @@ final class BackgroundPrefault: @unchecked Sendable {
         }
     }
 
-    /// Waits until committing at `offset` stays within the window; false once stopped.
-    private func waitForRoom(before offset: Int) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while !stopped && offset >= written + Self.window { condition.wait() }
-        return !stopped
-    }
-
     /// The writer has written the first `count` bytes.
     func writerReached(_ count: Int) {
-        condition.lock()
-        if count > written {
-            written = count
-            condition.broadcast()
-        }
-        condition.unlock()
+        writer.advance(to: count)
     }
 
     /// Stops and waits for the background work; call before the buffer can be unmapped.
     func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
+        writer.finish(nil)
         done.wait()
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// Why: `audit` of a `.zst` checkpoint reads each tensor as soon as its bytes are decoded
 /// (`Checkpoint.open(path:limits:overlappingDecompression:)`), so the analysis runs on the
 /// second core while the first one decompresses, instead of after it. Readers wait here for the
-/// bytes they need; the writer reports progress and, once, its outcome.
+/// bytes they need; the writer reports progress and, once, its outcome. `BackgroundPrefault`
+/// follows the writer the same way.
 final class FillProgress: @unchecked Sendable {
     private let condition = NSCondition()
     private var filled = 0
@@ -29,6 +30,13 @@ final class FillProgress: @unchecked Sendable {
         failure = error
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Whether the writer stopped.
+    var isFinished: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return finished
     }
 
     /// Waits until the first `count` bytes are written or the writer stopped; true when they

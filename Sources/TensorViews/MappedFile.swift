@@ -71,15 +71,12 @@ public final class MappedFile: @unchecked Sendable {
             return
         }
         var length = capacity
-        var pointer = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-        if pointer == MAP_FAILED, let fallback = fallbackCapacity, fallback > 0, fallback < capacity {
+        var reserved = Self.reserve(length)
+        if reserved == nil, let fallback = fallbackCapacity, fallback > 0, fallback < capacity {
             length = fallback
-            pointer = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            reserved = Self.reserve(length)
         }
-        guard let pointer, pointer != MAP_FAILED else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
-        // Transparent huge pages where the system allows them (madvise mode): one fault per
-        // 2 MiB instead of per 4 KiB while the decoder fills the range.
-        _ = madvise(pointer, length, Int32(MADV_HUGEPAGE))
+        guard let pointer = reserved else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
         let used: Int
         do {
             used = try fill(UnsafeMutableRawBufferPointer(start: pointer, count: length))
@@ -98,8 +95,8 @@ public final class MappedFile: @unchecked Sendable {
 
     /// Reserves `length` bytes of anonymous memory and starts `fill` on a thread of its own; the
     /// mapping is usable at once, `size` is `length`, and readers wait for the bytes they need
-    /// (`waitUntilFilled(through:)`, `waitUntilComplete()`). `fill` reports its progress and
-    /// returns the number of bytes it wrote, which must be exactly `length`.
+    /// (`waitUntilFilled(through:)`, `waitUntilComplete()`). `fill` reports its progress, and
+    /// throws when it cannot write all `length` bytes.
     ///
     /// The thread keeps the mapping alive until `fill` returns, so the bytes are never unmapped
     /// under the writer.
@@ -111,9 +108,7 @@ public final class MappedFile: @unchecked Sendable {
         let fillProgress = FillProgress()
         progress = fillProgress
         guard length > 0 else { throw .io(path: label, operation: "reserve memory for", errno: EINVAL) }
-        let pointer = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-        guard let pointer, pointer != MAP_FAILED else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
-        _ = madvise(pointer, length, Int32(MADV_HUGEPAGE))
+        guard let pointer = Self.reserve(length) else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
         base = pointer
         mappedLength = length
         size = UInt64(length)
@@ -123,15 +118,24 @@ public final class MappedFile: @unchecked Sendable {
             switch outcome {
             case .success(let used):
                 fillProgress.advance(to: used)
-                fillProgress.finish(used == length ? nil : .source(
-                    path: path, kind: "decompression",
-                    message: "decoded \(used) bytes, but the zstd frame declares \(length)"))
+                fillProgress.finish(nil)
             case .failure(let error):
                 fillProgress.finish(error)
             }
             _ = self.mappedLength  // keeps `self` (and the mapping) alive until here
         }
         writer.start()
+    }
+
+    /// Reserves `length` bytes of private anonymous address space (`MAP_NORESERVE`: pages are
+    /// committed as they are written), or `nil` when the kernel refuses (`errno` says why).
+    private static func reserve(_ length: Int) -> UnsafeMutableRawPointer? {
+        let pointer = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let pointer, pointer != MAP_FAILED else { return nil }
+        // Transparent huge pages where the system allows them (madvise mode): one fault per
+        // 2 MiB instead of per 4 KiB while a writer fills the range.
+        _ = madvise(pointer, length, Int32(MADV_HUGEPAGE))
+        return pointer
     }
 
     /// Waits until the first `count` bytes are final (at once for files and finished fills);

@@ -78,10 +78,9 @@ public enum RowScan {
                 plan.drain { j, output in target.value[j] = finish(j, output) }
             }
         }
-        return results.map { result in
-            guard let result else { preconditionFailure("RowScan: a job did not finish") }
-            return result
-        }
+        // Every item is taken once, so every job's count reaches zero and `finish` ran; should
+        // one not have, it is computed again here, alone, rather than trapping.
+        return jobs.indices.map { j in target.value[j] ?? finish(j, plan.outputAlone(j)) }
     }
 }
 
@@ -151,14 +150,15 @@ private final class Plan: @unchecked Sendable {
                 total += rows.count * length * bytesPerElement
                 layout = found
             } else if job.fingerprint {
-                let blocks = TensorView.fingerprintBlockCount(view.bytes.count)
+                let byteCount = Int(view.info.byteCount)
+                let blocks = TensorView.fingerprintBlockCount(byteCount)
                 let perItem = Self.itemBytes / TensorView.fingerprintBlockBytes
                 var b = 0
                 while b < blocks {
                     items.append(Item(job: j, units: b..<min(blocks, b + perItem)))
                     b += perItem
                 }
-                total += view.bytes.count
+                total += byteCount
             }
             layouts.append(layout)
             counts.append(items.count - before)
@@ -191,7 +191,8 @@ private final class Plan: @unchecked Sendable {
         let item = items[next]
         next += 1
         let j = item.job
-        if remaining[j] == itemCount[j] && moments[j] == nil && hashes[j] == nil {
+        // Items are taken in order, so a job's first item (unit 0) is taken first.
+        if item.units.lowerBound == 0 {
             if let layout = layouts[j] {
                 let buffer = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: layout.pieceCount)
                 buffer.initialize(repeating: .empty)
@@ -199,7 +200,7 @@ private final class Plan: @unchecked Sendable {
             }
             if jobs[j].fingerprint {
                 let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(
-                    capacity: TensorView.fingerprintBlockCount(jobs[j].view.bytes.count))
+                    capacity: TensorView.fingerprintBlockCount(Int(jobs[j].view.info.byteCount)))
                 buffer.initialize(repeating: 0)
                 hashes[j] = buffer
             }
@@ -226,6 +227,14 @@ private final class Plan: @unchecked Sendable {
         return output(j, moments: rows, hashes: blocks)
     }
 
+    /// Job `j` computed alone, on this thread.
+    func outputAlone(_ j: Int) -> RowScan.Output {
+        let alone = Plan([jobs[j]])
+        var result = alone.output(0, moments: nil, hashes: nil)  // what a job without items gives
+        alone.drain { _, output in result = output }
+        return result
+    }
+
     /// A job's result from its piece statistics and block hashes.
     func output(_ j: Int, moments pieces: UnsafeMutableBufferPointer<RowMoments>?,
                 hashes blocks: UnsafeMutableBufferPointer<UInt64>?) -> RowScan.Output {
@@ -240,8 +249,8 @@ private final class Plan: @unchecked Sendable {
         }
         var fingerprint: UInt64?
         if job.fingerprint {
-            let count = job.view.bytes.count
-            fingerprint = TensorView.combinedFingerprint(byteCount: count, blocks.map { Array($0) } ?? [])
+            fingerprint = TensorView.combinedFingerprint(byteCount: Int(job.view.info.byteCount),
+                                                         blocks ?? UnsafeMutableBufferPointer(start: nil, count: 0))
         }
         return RowScan.Output(rows: rows, fingerprint: fingerprint)
     }

@@ -90,11 +90,13 @@ enum ZstdDecompressor {
         return try MappedFile(streamingLength: length, label: path) { (output, progress) throws(CheckpointError) -> Int in
             let prefault = BackgroundPrefault(output, length: length)
             defer { prefault.stop() }
-            return try decode(input, into: output,
-                              overflow: "the zstd frame decodes to more than the \(length) bytes it declares") { written in
+            let used = try decode(input, into: output,
+                                  overflow: "the zstd frame decodes to more than the \(length) bytes it declares") { written in
                 progress.advance(to: written)
                 prefault.writerReached(written)
             }
+            guard used == length else { throw failure(path, "decoded \(used) bytes, but the zstd frame declares \(length)") }
+            return used
         }
     }
 

@@ -31,6 +31,22 @@ import TestSupport
         return bytes
     }
 
+    /// A file holding one tensor per spec, filled with `randomBytes` (seeds `firstSeed`,
+    /// `firstSeed + 1`, …), and each tensor's bytes by name.
+    static func randomFile(_ specs: [(String, DType, [UInt64])], firstSeed: UInt64) throws
+        -> (SafetensorsFile, [String: [UInt8]]) {
+        var entries: [SafetensorsWriter.Entry] = []
+        var contents: [String: [UInt8]] = [:]
+        for (k, (name, dtype, shape)) in specs.enumerated() {
+            let count = Int((shape.reduce(1, *) * UInt64(dtype.bitWidth) + 7) / 8)
+            let bytes = randomBytes(count, seed: firstSeed + UInt64(k))
+            contents[name] = bytes
+            entries.append(.init(name: name, dtype: dtype, shape: shape, bytes: bytes))
+        }
+        let file = try SafetensorsFile(path: Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize()))
+        return (file, contents)
+    }
+
     @Test("fingerprint() = fingerprints(of:) = rowMomentsAndFingerprint() = the naive fold, for sizes around blocks and pieces")
     func incrementalEqualsStandalone() throws {
         // Rows that straddle 64 KiB blocks, sizes that are not multiples of a block, a tensor
@@ -49,16 +65,7 @@ import TestSupport
             ("scalar", .f32, []),
             ("empty", .f32, [0, 4]),
         ]
-        var entries: [SafetensorsWriter.Entry] = []
-        var contents: [String: [UInt8]] = [:]
-        for (k, (name, dtype, shape)) in specs.enumerated() {
-            let elements = shape.reduce(1, *)
-            let count = Int((elements * UInt64(dtype.bitWidth) + 7) / 8)
-            let bytes = Self.randomBytes(count, seed: UInt64(k + 1))
-            contents[name] = bytes
-            entries.append(.init(name: name, dtype: dtype, shape: shape, bytes: bytes))
-        }
-        let file = try SafetensorsFile(path: Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize()))
+        let (file, contents) = try Self.randomFile(specs, firstSeed: 1)
         var views: [TensorView] = []
         for (name, _, _) in specs {
             let view = try file.tensor(named: name)

@@ -42,15 +42,7 @@ import TestSupport
             ("fingerprint-only", .f32, [64, 64]),
             ("partial", .f32, [40, 300]),
         ]
-        var entries: [SafetensorsWriter.Entry] = []
-        var contents: [String: [UInt8]] = [:]
-        for (k, (name, dtype, shape)) in specs.enumerated() {
-            let count = Int((shape.reduce(1, *) * UInt64(dtype.bitWidth) + 7) / 8)
-            let bytes = FingerprintTests.randomBytes(count, seed: UInt64(100 + k))
-            contents[name] = bytes
-            entries.append(.init(name: name, dtype: dtype, shape: shape, bytes: bytes))
-        }
-        let file = try SafetensorsFile(path: Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize()))
+        let (file, contents) = try FingerprintTests.randomFile(specs, firstSeed: 100)
         let views = try specs.map { try file.tensor(named: $0.0) }
         let jobs: [RowScan.Job] = views.map { view in
             switch view.name {

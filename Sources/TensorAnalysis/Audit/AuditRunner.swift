@@ -16,7 +16,8 @@ public enum AuditRunner {
         let views = checkpoint.tensors
         let digested = Set(views.indices.filter { views[$0].hasStatistics })
         let needsFingerprint = TieAnalysis.tensorsNeedingFingerprints(views, digested: digested)
-        let paddingMatrices = PaddingAnalysis.candidateNames(checkpoint)
+        let matrices = PaddingAnalysis.matrices(checkpoint)
+        let paddingMatrices = Set(matrices.map { $0.0.name })
         for file in checkpoint.files { file.adviseSequentialScan() }
         let jobs = views.indices.map { i in
             needsFingerprint.contains(i) ? RowScan.Job.statisticsAndFingerprint(of: views[i]) : .statistics(of: views[i])
@@ -49,7 +50,8 @@ public enum AuditRunner {
             rowFindings += result.findings
         }
         var findings = HeaderLint.findings(checkpoint) + checkpoint.sourceIssues
-        findings += PaddingAnalysis.findings(try PaddingAnalysis.analyze(checkpoint, rowMoments: paddingMoments))
+        findings += PaddingAnalysis.findings(try PaddingAnalysis.analyze(checkpoint, padID: nil, tensors: [], rowMoments: paddingMoments,
+                                                                      matrices: matrices))
         findings += TieAnalysis.findings(TieAnalysis.analyze(checkpoint, fingerprints: fingerprints, rowDigests: rowDigests))
         findings += rowFindings
         return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy)
