@@ -82,16 +82,17 @@ struct JSONScanner {
             index += 1
         }
         guard index < bytes.count else { throw syntaxError("unterminated string", at: start - 1) }
-        var scalars = String.UnicodeScalarView()
+        // Slow path: the decoded text is built as UTF-8 bytes, escapes encoded in place, and
+        // its length is the array's count. Why not a `String.UnicodeScalarView` with a length
+        // check after each escape: its `count` walks the whole view, so a name of N `\u00e9`
+        // escapes took O(N²) (80,000 escapes: 11 s).
         var utf8 = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 index += 1
-                scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars)
-                let text = String(scalars)
-                try checkLength(text.utf8.count, at: start)
-                return text
+                try checkLength(utf8.count, at: start)
+                return String(decoding: utf8, as: UTF8.self)
             }
             if b < 0x20 { throw syntaxError("unescaped control character \(describe(b)) in string") }
             if b != UInt8(ascii: "\\") {
@@ -99,11 +100,8 @@ struct JSONScanner {
                 index += 1
                 continue
             }
-            // Flush raw bytes before an escape so scalars stay in order.
-            scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars)
-            utf8.removeAll(keepingCapacity: true)
-            scalars.append(try parseEscape())
-            try checkLength(scalars.count, at: start)
+            utf8.append(contentsOf: try parseEscape().utf8)
+            try checkLength(utf8.count, at: start)
         }
         throw syntaxError("unterminated string", at: start - 1)
     }
@@ -206,6 +204,7 @@ struct JSONScanner {
             guard digits == 1 || bytes[start] != UInt8(ascii: "0") else {
                 throw syntaxError("number with a leading zero", at: start)
             }
+            if !fits { try checkRange(start..<index) }
             return NumberToken(range: start..<index, unsignedValue: fits ? value : nil)
         }
         index = start
@@ -235,7 +234,18 @@ struct JSONScanner {
             guard let d = peek(), isDigit(d) else { throw syntaxError("digit expected in exponent", at: start) }
             while let d = peek(), isDigit(d) { index += 1 }
         }
+        try checkRange(start..<index)
         return NumberToken(range: start..<index, unsignedValue: nil)
+    }
+
+    /// Rejects a number whose magnitude rounds past the largest double (`1e400`,
+    /// `1.7976931348623159e308`, a 400-digit integer), as serde_json and so safetensors 0.8
+    /// do ("number out of range"); underflow (`1e-400`) rounds to zero and is accepted, as
+    /// there. Only numbers that are not small integers get here, so the conversion is rare.
+    private func checkRange(_ range: Range<Int>) throws(FormatError) {
+        guard let value = Double(text(of: range)), value.isFinite else {
+            throw syntaxError("number out of range (beyond the largest double)", at: range.lowerBound)
+        }
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

@@ -57,7 +57,10 @@ public struct ShardIndex: Sendable, Equatable {
 
     /// Parses index bytes. Throws for invalid JSON, a duplicate top-level or `metadata` key,
     /// and a wrong structure (no `weight_map` object, a shard name that is not a string).
-    public static func parse(_ bytes: [UInt8], limits: HeaderLimits = .default) throws(ShardIndexError) -> ShardIndex {
+    /// More than `maxEntries` `weight_map` members is an error (the documented bound keeps
+    /// the checks that follow, which touch every entry, proportional to a real index).
+    public static func parse(_ bytes: [UInt8], limits: HeaderLimits = .default,
+                             maxEntries: Int = .max) throws(ShardIndexError) -> ShardIndex {
         let root: JSONNode
         do {
             root = try JSONDocument.parse(bytes, limits: limits)
@@ -71,6 +74,9 @@ public struct ShardIndex: Sendable, Equatable {
         guard let weightMap = root["weight_map"] else { throw ShardIndexError(offset: nil, reason: "no \"weight_map\" object") }
         guard case .object(let mapMembers) = weightMap else {
             throw ShardIndexError(offset: nil, reason: "\"weight_map\" must be an object, found \(weightMap.typeName)")
+        }
+        guard mapMembers.count <= maxEntries else {
+            throw ShardIndexError(offset: nil, reason: "weight_map has \(mapMembers.count) entries, over the limit of \(maxEntries)")
         }
         var entries: [Entry] = []
         entries.reserveCapacity(mapMembers.count)

@@ -78,6 +78,10 @@ public enum PaddingAnalysis {
             case .none:
                 notes.append("config.json sets pad_token_id to null: the model has no padding token; nothing to analyse (use --pad-id to choose a row)")
                 return Report(results: [], notes: notes)
+            case .invalid(let text):
+                notes.append("config.json sets pad_token_id to \(text), which is not a token id (a non-negative JSON integer): "
+                    + "it is not used and nothing is analysed (use --pad-id to choose a row)")
+                return Report(results: [], notes: notes)
             case .absent:
                 padID = 0
                 source = .assumed
@@ -106,7 +110,7 @@ public enum PaddingAnalysis {
                 continue
             }
             guard padID >= 0 && padID < view.rowCount else {
-                notes.append("\(view.name) has \(view.rowCount) rows: pad id \(padID) is out of range, skipped")
+                notes.append("\(view.name) has \(view.rowCount) rows: pad id \(padID) is out of range (0..<\(view.rowCount)), skipped")
                 continue
             }
             guard let moments = known[view.name] ?? view.rowMoments() else {
@@ -133,8 +137,8 @@ public enum PaddingAnalysis {
             guard view.shape.count == 2 else { return nil }
             if TensorNames.isOutputProjection(view.name) { return (view, .outputProjection) }
             if TensorNames.isEmbedding(view.name) { return (view, .embedding) }
-            if let vocab = config?.vocabSize, let hidden = config?.hiddenSize,
-               view.shape == [UInt64(vocab), UInt64(hidden)] {
+            if let vocab = config?.vocabSize.flatMap(UInt64.init(exactly:)),
+               let hidden = config?.hiddenSize.flatMap(UInt64.init(exactly:)), view.shape == [vocab, hidden] {
                 return (view, .embedding)
             }
             return nil

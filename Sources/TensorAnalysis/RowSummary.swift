@@ -53,8 +53,11 @@ public struct RowSummary: Sendable {
     /// that finished its tensor); `nil` entries for tensors without statistics. The per-row
     /// statistics are not kept (`rows` is empty): for a whole checkpoint they would take 80
     /// bytes per row of every tensor at once.
+    /// Tensors over the scan's row budget (`TensorView.statisticsSkipReasons`) get `nil`.
     public static func summaries(of views: [TensorView]) -> [RowSummary?] {
-        RowScan.run(views.map { .statistics(of: $0) }) { i, output in
+        let skipped = TensorView.statisticsSkipReasons(views)
+        let jobs = views.indices.map { i in skipped[i] == nil ? RowScan.Job.statistics(of: views[i]) : .nothing(for: views[i]) }
+        return RowScan.run(jobs) { i, output in
             output.rows.map { RowSummary(view: views[i], moments: $0, keepingRows: false) }
         }
     }
@@ -146,17 +149,22 @@ public struct RowSummary: Sendable {
         }
         var groups: [[Int]] = []
         for head in moments.indices where isFirst[head] && next[head] >= 0 {
-            var partition: [[Int]] = []
+            var bucket: [Int] = []
             var row = head
             while row >= 0 {
-                if let g = partition.firstIndex(where: { view.rowHasSameBytes($0[0], as: row) }) {
-                    partition[g].append(row)
-                } else {
-                    partition.append([row])
-                }
+                bucket.append(row)
                 row = next[row]
             }
-            groups += partition.filter { $0.count > 1 }
+            // Rows with equal statistics almost always hold equal bytes; when they do not (rows
+            // permuting the same values), sorting by bytes splits them in O(k log k).
+            if !bucket.allSatisfy({ view.rowHasSameBytes(bucket[0], as: $0) }) {
+                bucket.sort { view.rowBytesPrecede($0, $1) || (!view.rowBytesPrecede($1, $0) && $0 < $1) }
+            }
+            var start = 0
+            for k in 1...bucket.count where k == bucket.count || !view.rowHasSameBytes(bucket[start], as: bucket[k]) {
+                if k - start > 1 { groups.append(bucket[start..<k].sorted()) }
+                start = k
+            }
         }
         return groups.sorted { $0[0] < $1[0] }
     }

@@ -27,7 +27,8 @@ public struct Checkpoint: Sendable {
         self.files = files
         self.config = config
         self.source = source
-        self.sourceIssues = sourceIssues
+        // Unusable config.json values are reported with the source problems.
+        self.sourceIssues = sourceIssues + (config?.sourceIssues ?? [])
         self.tensors = files.flatMap(\.tensors)
         var starts: [Int] = []
         var count = 0
@@ -42,8 +43,10 @@ public struct Checkpoint: Sendable {
     /// `*.safetensors.index.json` with its shards, or a model folder. `config.json` beside
     /// it is read when present. Throws only when nothing sensible can be analysed; shard and
     /// index inconsistencies are returned in `sourceIssues` instead.
+    /// Limits come from `SourceLimits.fromEnvironment()`: an invalid
+    /// `TENSORAUDIT_MAX_DECOMPRESSED_BYTES` is an error.
     public static func open(path: String) throws(CheckpointError) -> Checkpoint {
-        try open(path: path, limits: .default)
+        try open(path: path, limits: SourceLimits.fromEnvironment())
     }
 
     /// `open(path:)` with explicit limits (decompression cap, index size).
@@ -54,14 +57,23 @@ public struct Checkpoint: Sendable {
     /// the decoder instead of after it. Call `waitUntilLoaded()` before trusting results: it
     /// throws when the rest of the file failed to decode (the bytes past the failure read as
     /// zeros).
-    public static func open(path: String, limits: SourceLimits = .default,
+    /// `limits` defaults to `SourceLimits.fromEnvironment()`.
+    public static func open(path: String, limits: SourceLimits? = nil,
                             overlappingDecompression: Bool) throws(CheckpointError) -> Checkpoint {
-        try CheckpointLoader(limits: limits, overlapDecompression: overlappingDecompression).open(path)
+        let chosen: SourceLimits
+        if let limits { chosen = limits } else { chosen = try SourceLimits.fromEnvironment() }
+        return try CheckpointLoader(limits: chosen, overlapDecompression: overlappingDecompression).open(path)
     }
 
     /// `open(path:)` with explicit limits (decompression cap, index size).
     public static func open(path: String, limits: SourceLimits) throws(CheckpointError) -> Checkpoint {
         try CheckpointLoader(limits: limits).open(path)
+    }
+
+    /// Every file this checkpoint was read from: the safetensors files (or the `.zst` file),
+    /// the index and config.json. The CLI refuses to write a report over any of them.
+    public var inputPaths: [String] {
+        files.map(\.path) + [source.indexPath, source.configPath].compactMap { $0 }
     }
 
     /// Waits until every byte of the checkpoint is available and throws when decoding a

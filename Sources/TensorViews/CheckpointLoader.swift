@@ -53,7 +53,7 @@ struct CheckpointLoader {
         } else {
             file = try SafetensorsFile(mapping: mapping)
         }
-        let (config, configPath) = try Self.config(in: Self.folder(of: path))
+        let (config, configPath) = try Self.config(in: Self.folder(of: path), limits: limits)
         source.configPath = configPath
         return Checkpoint(path: displayPath, files: [file], config: config, source: source, sourceIssues: issues)
     }
@@ -70,6 +70,7 @@ struct CheckpointLoader {
     }
 
     func openDirectory(_ folder: String) throws(CheckpointError) -> Checkpoint {
+        let boundary = try Self.boundary(of: folder)
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
@@ -86,10 +87,13 @@ struct CheckpointLoader {
                     message: "the folder holds both model.safetensors and \(index); model.safetensors is used, as transformers does",
                     evidence: ["indexes": .strings(indexes)], file: Self.join(folder, index)))
             }
-            return try openFile(Self.join(folder, "model.safetensors"), displayPath: folder, kind: .directory, issues: issues)
+            let path = Self.join(folder, "model.safetensors")
+            try Self.confine(path, to: boundary)
+            return try openFile(path, displayPath: folder, kind: .directory, issues: issues)
         }
         if present.contains("model.safetensors.index.json") || indexes.count == 1 {
             let index = present.contains("model.safetensors.index.json") ? "model.safetensors.index.json" : indexes[0]
+            try Self.confine(Self.join(folder, index), to: boundary)
             return try ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder).load(displayPath: folder)
         }
         if indexes.count > 1 {
@@ -99,7 +103,9 @@ struct CheckpointLoader {
         for suffix in [".safetensors", ".safetensors.zst"] {
             let candidates = names.filter { $0.hasSuffix(suffix) && !MappedFile.isDirectory(Self.join(folder, $0)) }
             if candidates.count == 1 {
-                return try openFile(Self.join(folder, candidates[0]), displayPath: folder, kind: .directory, issues: [])
+                let path = Self.join(folder, candidates[0])
+                try Self.confine(path, to: boundary)
+                return try openFile(path, displayPath: folder, kind: .directory, issues: [])
             }
             if candidates.count > 1 {
                 throw .source(path: folder, kind: "ambiguous-directory",
@@ -118,10 +124,27 @@ struct CheckpointLoader {
     }
 
     /// `config.json` in `folder`, parsed, with its path; `(nil, nil)` when there is none.
-    static func config(in folder: String) throws(CheckpointError) -> (ModelConfig?, String?) {
+    /// A config.json that links out of the folder, or is not a regular file, is refused.
+    static func config(in folder: String, limits: SourceLimits) throws(CheckpointError) -> (ModelConfig?, String?) {
         let path = join(folder, "config.json")
-        guard MappedFile.exists(path), !MappedFile.isDirectory(path) else { return (nil, nil) }
-        return (try ModelConfig.load(path: path), path)
+        guard FileIdentity.of(path) != nil, !MappedFile.isDirectory(path) else { return (nil, nil) }
+        try confine(path, to: try boundary(of: folder))
+        return (try ModelConfig.load(path: path, limit: limits.maxConfigBytes), path)
+    }
+
+    /// The folder boundary of `folder` (see `FolderBoundary`).
+    static func boundary(of folder: String) throws(CheckpointError) -> FolderBoundary {
+        guard let boundary = FolderBoundary(folder: folder) else {
+            throw .io(path: folder, operation: "resolve the real path of", errno: errno)
+        }
+        return boundary
+    }
+
+    /// Throws when `path` resolves outside `boundary`.
+    static func confine(_ path: String, to boundary: FolderBoundary) throws(CheckpointError) {
+        if let problem = boundary.problem(with: path) {
+            throw .source(path: path, kind: "outside-folder", message: problem)
+        }
     }
 
     static func folder(of path: String) -> String {

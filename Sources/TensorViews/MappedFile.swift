@@ -19,6 +19,9 @@ public final class MappedFile: @unchecked Sendable {
     public let size: UInt64
     /// True for anonymous memory (decompressed bytes): there is no file on disk to re-check.
     public let isAnonymous: Bool
+    /// Device and inode of the mapped file (`nil` for anonymous memory): lets the CLI refuse
+    /// an `--output` that is an input under another name (a hard link, a symbolic link).
+    public let identity: FileIdentity?
     private let base: UnsafeMutableRawPointer?
     private let mappedLength: Int
     /// Set while another thread may still be writing the bytes (`init(streamingLength:)`).
@@ -29,13 +32,20 @@ public final class MappedFile: @unchecked Sendable {
         self.path = path
         isAnonymous = false
         progress = nil
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // The type is checked before `open` (a FIFO would block it) and again on the
+        // descriptor, opened non-blocking, in case the path changed in between.
+        var before = stat()
+        guard stat(path, &before) == 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        let kind = FileIdentity(before).kind
+        guard kind == .regular else { throw .notARegularFile(path: path, what: kind.phrase) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(path: path, operation: "stat", errno: errno) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .notARegularFile(path: path, what: "a directory") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notARegularFile(path: path, what: "not a regular file") }
+        let opened = FileIdentity(info)
+        guard opened.kind == .regular else { throw .notARegularFile(path: path, what: opened.kind.phrase) }
+        identity = opened
         let size = UInt64(max(0, info.st_size))
         self.size = size
         guard size > 0 else {
@@ -63,6 +73,7 @@ public final class MappedFile: @unchecked Sendable {
                 fill: (UnsafeMutableRawBufferPointer) throws(CheckpointError) -> Int) throws(CheckpointError) {
         path = label
         isAnonymous = true
+        identity = nil
         progress = nil
         guard capacity > 0 else {
             base = nil
@@ -105,6 +116,7 @@ public final class MappedFile: @unchecked Sendable {
         throws(CheckpointError) {
         path = label
         isAnonymous = true
+        identity = nil
         let fillProgress = FillProgress()
         progress = fillProgress
         guard length > 0 else { throw .io(path: label, operation: "reserve memory for", errno: EINVAL) }

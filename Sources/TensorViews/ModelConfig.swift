@@ -1,7 +1,12 @@
-import Foundation
+import SafetensorsFormat
 
 /// The Hugging Face `config.json` facts an audit needs, read when the file sits beside the
 /// checkpoint. Only these fields are read; everything else in the file is ignored.
+///
+/// Read with the strict JSON parser, not Foundation's: `JSONSerialization` hands numbers over as
+/// `NSNumber`, which cannot tell `1` from `1.0` or `true`, and whose `intValue` turns
+/// `18446744073709551617` into some other row. An id is used only when it is written as a JSON
+/// integer that fits; anything else is kept as an `InvalidValue` and reported, never guessed.
 public struct ModelConfig: Sendable, Equatable {
     /// What the config says about the padding token.
     public enum PadToken: Sendable, Equatable {
@@ -10,6 +15,19 @@ public struct ModelConfig: Sendable, Equatable {
         /// `"pad_token_id": null`: the model has no padding token (GPT-2).
         case none
         case id(Int)
+        /// Present but not a non-negative JSON integer that fits in `Int` (`1.5`, `true`, `"3"`,
+        /// `-1`, `18446744073709551617`); `text` is the value as written.
+        case invalid(text: String)
+    }
+
+    /// A value the audit would use that is not what the key requires; the value is not used.
+    public struct InvalidValue: Sendable, Equatable {
+        /// The key, e.g. `pad_token_id`.
+        public let key: String
+        /// The value as written in the file (strings quoted), shortened for messages.
+        public let text: String
+        /// What it should have been.
+        public let expected: String
     }
 
     public var path: String
@@ -19,6 +37,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var hiddenSize: Int?
     /// `tie_word_embeddings` as written; `nil` when absent.
     public var tieWordEmbeddings: Bool?
+    /// Values present but unusable, in the order they are read.
+    public var invalidValues: [InvalidValue] = []
 
     public init(path: String, modelType: String? = nil, padToken: PadToken = .absent, vocabSize: Int? = nil,
                 hiddenSize: Int? = nil, tieWordEmbeddings: Bool? = nil) {
@@ -34,56 +54,98 @@ public struct ModelConfig: Sendable, Equatable {
     /// `tie_word_embeddings` to true when the key is absent.
     public var embeddingsTied: Bool { tieWordEmbeddings ?? true }
 
-    /// Reads `config.json`. Fields may sit in a nested `text_config` (multimodal models);
-    /// top-level values win.
-    public static func load(path: String) throws(CheckpointError) -> ModelConfig {
-        let data: Data
+    /// Reads `config.json` (at most `limit` bytes). Fields may sit in a nested `text_config`
+    /// (multimodal models); top-level values win. A key written twice takes its last value,
+    /// as Python's `json` (and so transformers) does.
+    public static func load(path: String, limit: UInt64 = 16 << 20) throws(CheckpointError) -> ModelConfig {
+        let bytes = try MappedFile.contents(of: path, limit: limit, what: "config.json")
+        let root: JSONNode
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            root = try JSONDocument.parse(bytes)
         } catch {
-            throw .source(path: path, kind: "config", message: "cannot read config.json: \(error.localizedDescription)")
+            throw .source(path: path, kind: "config", message: "config.json is not valid JSON: \(error)")
         }
-        let object: [String: Any]
-        do {
-            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw CheckpointError.source(path: path, kind: "config", message: "config.json is not a JSON object")
-            }
-            object = parsed
-        } catch let error as CheckpointError {
-            throw error
-        } catch {
-            throw .source(path: path, kind: "config", message: "config.json is not valid JSON")
+        guard case .object = root else {
+            throw .source(path: path, kind: "config", message: "config.json is not a JSON object")
         }
-        let nested = object["text_config"] as? [String: Any] ?? [:]
-        func value(_ keys: String...) -> Any? {
+        return parse(root, path: path)
+    }
+
+    /// The fields of an already parsed config object.
+    static func parse(_ root: JSONNode, path: String) -> ModelConfig {
+        let nested = root.lastValue(for: "text_config")
+        func value(_ keys: String...) -> (key: String, value: JSONNode)? {
             for key in keys {
-                if let v = object[key] { return v }
-                if let v = nested[key] { return v }
-            }
-            return nil
-        }
-        func int(_ keys: String...) -> Int? {
-            for key in keys {
-                if let n = (object[key] ?? nested[key]) as? NSNumber, n.doubleValue == n.doubleValue.rounded() {
-                    return n.intValue
-                }
+                if let v = root.lastValue(for: key) { return (key, v) }
+                if let v = nested?.lastValue(for: key) { return (key, v) }
             }
             return nil
         }
         var config = ModelConfig(path: path)
-        config.modelType = value("model_type") as? String
-        if let raw = value("pad_token_id") {
-            if raw is NSNull {
+        if case .string(let type)? = value("model_type")?.value { config.modelType = type }
+        if let (key, raw) = value("pad_token_id") {
+            switch raw {
+            case .null:
                 config.padToken = .none
-            } else if let n = raw as? NSNumber {
-                config.padToken = .id(n.intValue)
-            } else if let list = raw as? [NSNumber], let first = list.first {
-                config.padToken = .id(first.intValue)
+            case .array(let list) where list.first.flatMap(Self.index) != nil:
+                config.padToken = .id(list.first.flatMap(Self.index) ?? 0)
+            default:
+                if let id = Self.index(raw) {
+                    config.padToken = .id(id)
+                } else {
+                    config.padToken = .invalid(text: Self.text(raw))
+                    config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw),
+                                                             expected: "a non-negative integer token id, or null"))
+                }
             }
         }
-        config.vocabSize = int("vocab_size")
-        config.hiddenSize = int("hidden_size", "n_embd", "d_model", "dim")
-        config.tieWordEmbeddings = (value("tie_word_embeddings") as? NSNumber)?.boolValue
+        func size(_ keys: String...) -> Int? {
+            for key in keys {
+                guard let raw = root.lastValue(for: key) ?? nested?.lastValue(for: key) else { continue }
+                if let n = Self.index(raw) { return n }
+                config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "a non-negative integer"))
+                return nil
+            }
+            return nil
+        }
+        config.vocabSize = size("vocab_size")
+        config.hiddenSize = size("hidden_size", "n_embd", "d_model", "dim")
+        if case .bool(let tied)? = value("tie_word_embeddings")?.value { config.tieWordEmbeddings = tied }
         return config
+    }
+
+    /// A non-negative JSON integer that fits in `Int` (no fraction, exponent, sign or quotes).
+    static func index(_ node: JSONNode) -> Int? {
+        guard case .number(let number) = node, let value = number.unsignedValue else { return nil }
+        return Int(exactly: value)
+    }
+
+    /// A value as written, for messages: numbers verbatim, strings quoted, others by type.
+    static func text(_ node: JSONNode) -> String {
+        switch node {
+        case .number(let n): n.text.count <= 40 ? n.text : String(n.text.prefix(40)) + "…"
+        case .string(let s): quoted(s.count <= 40 ? s : String(s.prefix(40)) + "…")
+        case .bool(let b): b ? "true" : "false"
+        case .null: "null"
+        default: node.typeName
+        }
+    }
+
+    /// Each invalid value as an audit finding (`config-invalid-value`, warning).
+    public var sourceIssues: [SourceIssue] {
+        invalidValues.map { invalid in
+            SourceIssue(rule: "config-invalid-value", severity: .warning,
+                        message: "config.json \(invalid.key) is \(invalid.text), not \(invalid.expected); it is not used",
+                        evidence: ["key": .string(invalid.key), "value": .string(invalid.text)], file: path)
+        }
+    }
+}
+
+extension JSONNode {
+    /// The value of the last member called `key` when this is an object (Python's `json`
+    /// keeps the last of duplicate keys).
+    func lastValue(for key: String) -> JSONNode? {
+        guard case .object(let members) = self else { return nil }
+        return members.last { $0.key == key }?.value
     }
 }

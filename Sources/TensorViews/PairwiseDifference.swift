@@ -48,7 +48,7 @@ extension TensorView {
         guard elementCount == other.elementCount, rowCount == other.rowCount else { return nil }
         guard (dtype == .c64) == (other.dtype == .c64) else { return nil }
         let complexFactor = dtype == .c64 ? 2 : 1
-        let rows = rowCount, length = rowLength * complexFactor
+        let rows = rowCount, length = rows == 0 ? 0 : rowLength * complexFactor
         let a = bytes, b = other.bytes
         // Rows are decoded in chunks and only the worst rows are kept, so memory stays bounded
         // whatever the shape (a whole-row buffer of a 1-D U8 tensor was 16 bytes per element).
@@ -57,7 +57,9 @@ extension TensorView {
         var maxAbs = 0.0, sumDiff = 0.0, sumRef = 0.0
         var differing = 0, nanMismatches = 0
         var rowStats: [DifferenceStatistics.Row] = []
-        let keep = max(0, topRows)
+        // At most one kept row per row: a user's `--top-rows Int.max` must not overflow the
+        // pruning bound below, nor reserve more than the tensor has.
+        let keep = min(max(0, topRows), rows)
         let worstFirst: (DifferenceStatistics.Row, DifferenceStatistics.Row) -> Bool = {
             $0.l2 != $1.l2 ? $0.l2 > $1.l2 : $0.row < $1.row
         }

@@ -39,6 +39,11 @@ public enum RowScan {
             Job(view: view, rows: view.hasStatistics ? 0..<view.rowCount : nil, fingerprint: true)
         }
 
+        /// Nothing: the job finishes at once with an empty output (a tensor a scan skips).
+        public static func nothing(for view: TensorView) -> Job {
+            Job(view: view, rows: nil, fingerprint: false)
+        }
+
         /// Only the fingerprint of the bytes.
         public static func fingerprint(of view: TensorView) -> Job {
             Job(view: view, rows: nil, fingerprint: true)

@@ -15,7 +15,14 @@ struct ShardedLoader {
 
     func load(displayPath: String) throws(CheckpointError) -> Checkpoint {
         let index = try readIndex()
+        let boundary = try CheckpointLoader.boundary(of: folder)
         var issues: [SourceIssue] = []
+        if index.entries.isEmpty {
+            issues.append(SourceIssue(
+                rule: "index-empty", severity: .warning,
+                message: "weight_map is empty: the index names no tensor, so nothing was checked",
+                evidence: ["entries": .int(0)], file: indexPath))
+        }
         for (first, duplicate) in index.duplicateEntries {
             issues.append(SourceIssue(
                 rule: "index-duplicate-key", severity: .error, tensors: [duplicate.tensor],
@@ -43,7 +50,15 @@ struct ShardedLoader {
                 continue
             }
             let path = CheckpointLoader.join(folder, shard)
-            guard MappedFile.exists(path) else {
+            if let problem = boundary.problem(with: path) {
+                unopened += 1
+                issues.append(SourceIssue(
+                    rule: "index-invalid-path", severity: .error, tensors: listed,
+                    message: "weight_map shard name \(quotedName(shard)) \(problem); it is not opened",
+                    evidence: ["shard": .string(shard), "tensors": .int(Int64(listed.count))], file: indexPath))
+                continue
+            }
+            guard FileIdentity.of(path) != nil else {
                 unopened += 1
                 issues.append(SourceIssue(
                     rule: "missing-shard", severity: .error, tensors: listed,
@@ -65,7 +80,7 @@ struct ShardedLoader {
                 message: "metadata.total_size is \(text), not a non-negative integer byte count",
                 evidence: ["total_size": .string(text)], file: indexPath))
         }
-        let (config, configPath) = try CheckpointLoader.config(in: folder)
+        let (config, configPath) = try CheckpointLoader.config(in: folder, limits: limits)
         return Checkpoint(path: displayPath, files: files, config: config,
                           source: CheckpointSource(kind: .sharded, indexPath: indexPath, configPath: configPath),
                           sourceIssues: issues)
@@ -79,7 +94,7 @@ struct ShardedLoader {
         }
         let bytes = mapping.withBytes { Array($0) }
         do {
-            return try ShardIndex.parse(bytes)
+            return try ShardIndex.parse(bytes, maxEntries: limits.maxIndexEntries)
         } catch {
             throw .source(path: indexPath, kind: "invalid-index", message: error.description)
         }

@@ -16,6 +16,8 @@
 /// | `index-duplicate-key` | error | a tensor key twice in `weight_map` (the last one is used) |
 /// | `index-invalid-path` | error | a shard name that is absolute, has `..`, a drive, or is not `.safetensors` |
 /// | `index-total-size` | error / warning | `total_size` not an integer or larger than the shards (error), or ≠ their data bytes (warning) |
+/// | `index-empty` | warning | `weight_map` is empty: nothing was checked |
+/// | `config-invalid-value` | warning | a config.json value the audit uses is not an integer in range |
 /// | `ignored-index` | warning | a folder holds both `model.safetensors` and an index; the single file is used |
 public typealias SourceIssue = Finding
 

@@ -89,6 +89,31 @@ extension TensorView {
     }
 }
 
+extension TensorView {
+    /// A total order on rows by their element bit patterns (byte order for whole-byte rows,
+    /// decoded codes for packed ones): rows that compare equal both ways hold the same bytes.
+    /// Lets a group of rows with equal statistics be split by sorting, O(k log k) comparisons,
+    /// where comparing each row with every distinct one was O(k²) on rows that permute the same
+    /// values. Out-of-range rows order by index.
+    public func rowBytesPrecede(_ a: Int, _ b: Int) -> Bool {
+        guard (0..<rowCount).contains(a), (0..<rowCount).contains(b), a != b else { return a < b }
+        let bits = rowLength * dtype.bitWidth
+        let all = bytes
+        if bits % 8 == 0 {
+            let n = bits / 8
+            guard n > 0, let base = all.baseAddress else { return false }
+            return memcmpLess(base + a * n, base + b * n, n)
+        }
+        let length = rowLength
+        for k in 0..<length {
+            let x = decodeElement(dtype, all, a * length + k).bitPattern
+            let y = decodeElement(dtype, all, b * length + k).bitPattern
+            if x != y { return x < y }
+        }
+        return false
+    }
+}
+
 /// Hashes the fingerprint blocks `blocks` of `bytes` into `out[block]`, in order, either all at
 /// once (`finish`) or as a scan reaches the end of each block (`advance`).
 struct BlockHasher {

@@ -30,9 +30,21 @@ public struct TensorView: Sendable {
     }
 
     /// Elements per row.
+    /// The product of the dimensions after the first, even when the first is 0: a `[0, 4]`
+    /// tensor has rows of 4 elements and none of them. Saturates at `Int.max` for an empty
+    /// tensor whose later dimensions overflow (no element exists to read, so it is never used
+    /// as an offset).
     public var rowLength: Int {
         let rows = rowCount
-        return rows == 0 ? 0 : elementCount / rows
+        if rows > 0 { return elementCount / rows }
+        var length = 1
+        for dimension in info.shape.dropFirst() {
+            guard let d = Int(exactly: dimension) else { return .max }
+            let (product, overflow) = length.multipliedReportingOverflow(by: d)
+            if overflow { return .max }
+            length = product
+        }
+        return length
     }
 
     /// The tensor's bytes. Internal: unsafe access stays in this module.
@@ -105,4 +117,9 @@ import Darwin
 func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     guard let pa = a.baseAddress, let pb = b.baseAddress else { return a.count == b.count }
     return memcmp(pa, pb, a.count) == 0
+}
+
+/// `memcmp(a, b, count) < 0`.
+func memcmpLess(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    memcmp(a, b, count) < 0
 }

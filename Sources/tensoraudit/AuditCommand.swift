@@ -48,8 +48,12 @@ struct AuditCommand: ParsableCommand {
         }
         settings.failOn.formUnion(failOn)
         var report: AuditReport?
+        var inputs: [String] = []
         try runReportingErrors {
             let checkpoint = try checkpointArgument.open(overlappingDecompression: true)
+            // Refused before the analysis, and checked again when writing.
+            inputs = checkpoint.inputPaths + [checkpointArgument.path] + (policy.map { [$0] } ?? [])
+            if let output { try ReportWriter.checkOutput(output, inputs: inputs) }
             let total = checkpoint.tensors.reduce(0) { $0 + $1.info.byteCount }
             let reporter = ProgressReporter.ifInteractive(label: "audit", total: total)
             var progress: AuditRunner.Progress?
@@ -65,15 +69,12 @@ struct AuditCommand: ParsableCommand {
         case .junit: rendered = AuditRendering.junit(report)
         case .sarif: rendered = AuditRendering.sarif(report).rendered()
         }
-        if let output {
-            do {
-                try (rendered + "\n").write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                printError("tensoraudit: error: \(output): cannot write report: \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.invalidInput)
+        try runReportingErrors {
+            if let output {
+                try ReportWriter.file(rendered + "\n", to: output, inputs: inputs)
+            } else {
+                try ReportWriter.standardOutput(rendered + "\n")
             }
-        } else {
-            print(rendered)
         }
         if !report.passed { throw ExitCode(ExitStatus.findings) }
     }

@@ -42,7 +42,7 @@ struct DiffCommand: ParsableCommand {
             let first = try Checkpoint.open(path: a)
             let second = try Checkpoint.open(path: b)
             let diff = CheckpointDiff(a: first, b: second, tolerance: tolerance, topRows: topRows)
-            print(report.json ? DiffRendering.json(diff, a: a, b: b).rendered() : DiffRendering.text(diff, a: a, b: b))
+            try ReportWriter.standardOutput((report.json ? DiffRendering.json(diff, a: a, b: b).rendered() : DiffRendering.text(diff, a: a, b: b)) + "\n")
             failed = diff.exceedsTolerance
         }
         if failed { throw ExitCode(ExitStatus.findings) }

@@ -17,7 +17,7 @@ struct InspectCommand: ParsableCommand {
         try runReportingErrors {
             let checkpoint = try checkpointArgument.open()
             let summary = InspectSummary(checkpoint)
-            print(report.json ? summary.json().rendered() : summary.text())
+            try ReportWriter.standardOutput((report.json ? summary.json().rendered() : summary.text()) + "\n")
         }
     }
 }

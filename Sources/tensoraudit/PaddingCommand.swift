@@ -30,7 +30,7 @@ struct PaddingCommand: ParsableCommand {
             let checkpoint = try checkpointArgument.open()
             let analysis = try PaddingAnalysis.analyze(checkpoint, padID: padId, tensors: tensor)
             let findings = PaddingAnalysis.findings(analysis)
-            print(report.json ? Self.json(analysis, findings).rendered() : Self.text(analysis, findings))
+            try ReportWriter.standardOutput((report.json ? Self.json(analysis, findings).rendered() : Self.text(analysis, findings)) + "\n")
             for file in checkpoint.files { try file.checkUnchanged() }
         }
     }

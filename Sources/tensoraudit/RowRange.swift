@@ -9,7 +9,9 @@ struct RowRange: ExpressibleByArgument, Equatable {
     init?(argument: String) {
         if let n = Int(argument), n >= 0 {
             lower = n
-            upper = n + 1
+            // Row Int.max cannot exist (a tensor's rows are fewer), so its range saturates
+            // to the empty Int.max..<Int.max instead of overflowing.
+            upper = n == .max ? n : n + 1
             return
         }
         let parts = argument.components(separatedBy: "..")

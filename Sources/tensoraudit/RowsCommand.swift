@@ -60,9 +60,9 @@ struct RowsCommand: ParsableCommand {
                 } else {
                     range = 0..<view.rowCount
                 }
-                print(RowsRendering.tensor(view, range: range, format: format), terminator: "")
+                try ReportWriter.standardOutput(RowsRendering.tensor(view, range: range, format: format))
             } else {
-                print(RowsRendering.checkpoint(checkpoint, format: format), terminator: "")
+                try ReportWriter.standardOutput(RowsRendering.checkpoint(checkpoint, format: format))
             }
             for file in checkpoint.files { try file.checkUnchanged() }
         }

@@ -103,11 +103,12 @@ enum RowsRendering {
         var summaries: [RowSummary] = []
         var skipped: [(String, String)] = []
         let matrices = checkpoint.tensors.filter { $0.shape.count == 2 }
-        for (view, summary) in zip(matrices, RowSummary.summaries(of: matrices)) {
+        let reasons = TensorView.statisticsSkipReasons(matrices)
+        for (i, summary) in RowSummary.summaries(of: matrices).enumerated() {
             if let summary {
                 summaries.append(summary)
             } else {
-                skipped.append((view.name, view.statisticsUnavailableReason ?? "no statistics"))
+                skipped.append((matrices[i].name, reasons[i] ?? "no statistics"))
             }
         }
         switch format {

@@ -25,6 +25,7 @@ struct TensorAudit: ParsableCommand {
     /// Installs the SIGBUS guard (a file truncated while mapped exits 2 with a message
     /// instead of crashing), then runs the parsed command.
     static func main() {
+        ReportWriter.guardStandardDescriptors()
         FaultGuard.installBusErrorHandler()
         main(nil)
     }

@@ -25,7 +25,7 @@ struct TiesCommand: ParsableCommand {
             for file in checkpoint.files { file.adviseSequentialScan() }
             let analysis = TieAnalysis.analyze(checkpoint)
             let findings = TieAnalysis.findings(analysis)
-            print(report.json ? TiesRendering.json(analysis, findings).rendered() : TiesRendering.text(analysis, findings))
+            try ReportWriter.standardOutput((report.json ? TiesRendering.json(analysis, findings).rendered() : TiesRendering.text(analysis, findings)) + "\n")
             for file in checkpoint.files { try file.checkUnchanged() }
         }
     }

@@ -39,11 +39,13 @@ public struct AuditPolicy: Sendable, Equatable {
     /// Parses a policy file; unknown rule ids and wrong types are errors, so a typo in a CI
     /// policy cannot silently disable a check.
     public static func load(path: String) throws(PolicyError) -> AuditPolicy {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+        // Through MappedFile: a FIFO or device named as the policy is refused, not read forever.
+        let bytes: [UInt8]
+        do { bytes = try MappedFile.contents(of: path, limit: 16 << 20, what: "the policy") } catch {
+            throw .unreadable(path: path, reason: error.description.hasPrefix(path + ": ")
+                ? String(error.description.dropFirst(path.count + 2)) : error.description)
         }
-        return try parse(data, path: path)
+        return try parse(Data(bytes), path: path)
     }
 
     public static func parse(_ data: Data, path: String) throws(PolicyError) -> AuditPolicy {

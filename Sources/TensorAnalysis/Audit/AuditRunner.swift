@@ -14,13 +14,19 @@ public enum AuditRunner {
     public static func run(_ checkpoint: Checkpoint, policy: AuditPolicy = AuditPolicy(),
                            progress: Progress? = nil) throws(CheckpointError) -> AuditReport {
         let views = checkpoint.tensors
-        let digested = Set(views.indices.filter { views[$0].hasStatistics })
+        let skipped = TensorView.statisticsSkipReasons(views)
+        let digested = Set(views.indices.filter { skipped[$0] == nil })
         let needsFingerprint = TieAnalysis.tensorsNeedingFingerprints(views, digested: digested)
         let matrices = PaddingAnalysis.matrices(checkpoint)
         let paddingMatrices = Set(matrices.map { $0.0.name })
         for file in checkpoint.files { file.adviseSequentialScan() }
         let jobs = views.indices.map { i in
-            needsFingerprint.contains(i) ? RowScan.Job.statisticsAndFingerprint(of: views[i]) : .statistics(of: views[i])
+            switch (digested.contains(i), needsFingerprint.contains(i)) {
+            case (true, true): RowScan.Job.statisticsAndFingerprint(of: views[i])
+            case (true, false): RowScan.Job.statistics(of: views[i])
+            case (false, true): RowScan.Job.fingerprint(of: views[i])
+            case (false, false): RowScan.Job.nothing(for: views[i])
+            }
         }
         let scanned = RowScan.run(jobs) { i, output in
             let view = views[i]

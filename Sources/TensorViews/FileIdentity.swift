@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a path names on disk, learned with `stat`/`lstat` before anything is opened.
+///
+/// Why before `open`: opening a FIFO for reading blocks until a writer appears, so a FIFO named
+/// `model.safetensors` hung the process forever when the type was checked after `open`.
+/// Every source (file, folder entry, shard, index, config.json, .zst, policy) is checked here
+/// first, and then opened with `O_NONBLOCK` so a file swapped for a FIFO in between cannot
+/// block either.
+public struct FileIdentity: Sendable, Equatable, Hashable {
+    public enum Kind: Sendable, Equatable {
+        case regular, directory, fifo, characterDevice, blockDevice, socket, symbolicLink, other
+
+        /// "a FIFO", "a character device", ... for messages.
+        public var phrase: String {
+            switch self {
+            case .regular: "a regular file"
+            case .directory: "a directory"
+            case .fifo: "a FIFO (named pipe)"
+            case .characterDevice: "a character device"
+            case .blockDevice: "a block device"
+            case .socket: "a socket"
+            case .symbolicLink: "a symbolic link"
+            case .other: "a special file"
+            }
+        }
+    }
+
+    public let kind: Kind
+    public let device: UInt64
+    public let inode: UInt64
+
+    init(_ info: stat) {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: kind = .regular
+        case S_IFDIR: kind = .directory
+        case S_IFIFO: kind = .fifo
+        case S_IFCHR: kind = .characterDevice
+        case S_IFBLK: kind = .blockDevice
+        case S_IFSOCK: kind = .socket
+        case S_IFLNK: kind = .symbolicLink
+        default: kind = .other
+        }
+        device = UInt64(truncatingIfNeeded: info.st_dev)
+        inode = UInt64(truncatingIfNeeded: info.st_ino)
+    }
+
+    /// The identity of what `path` finally names (symbolic links followed), or `nil` when
+    /// nothing is there (or it cannot be reached).
+    public static func of(_ path: String) -> FileIdentity? {
+        var info = stat()
+        return stat(path, &info) == 0 ? FileIdentity(info) : nil
+    }
+
+    /// The identity of `path` itself (a symbolic link is reported as one).
+    public static func ofLink(_ path: String) -> FileIdentity? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? FileIdentity(info) : nil
+    }
+
+    /// The same file: device and inode match (hard links and symbolic links included).
+    public func isSameFile(as other: FileIdentity) -> Bool {
+        device == other.device && inode == other.inode
+    }
+}
+
+/// Real paths and the folder boundary.
+///
+/// A checkpoint folder is untrusted: a shard name, an index or config.json may be a symbolic
+/// link (or pass through a linked subfolder, `sub -> /`) to a file anywhere. tensoraudit opens
+/// only files whose real path lies inside the real path of the folder asked for. One exception,
+/// because refusing it would refuse every model downloaded with `huggingface_hub`: in its cache,
+/// `models--org--name/snapshots/<revision>/` holds links into `models--org--name/blobs/`, so for
+/// a folder whose real path is `<repo>/snapshots/<revision>`, `<repo>/blobs` is inside too.
+public struct FolderBoundary: Sendable, Equatable {
+    /// The folder as given, for messages.
+    public let folder: String
+    /// Real paths of the allowed roots (the folder, and a Hugging Face cache's blobs folder).
+    public let roots: [String]
+
+    /// The boundary of `folder`; `nil` when its real path cannot be resolved.
+    public init?(folder: String) {
+        guard let real = realPath(folder) else { return nil }
+        self.folder = folder
+        var roots = [real]
+        let parts = real.split(separator: "/", omittingEmptySubsequences: true)
+        if parts.count >= 3, parts[parts.count - 2] == "snapshots" {
+            let repo = "/" + parts.dropLast(2).joined(separator: "/")
+            if let blobs = realPath(repo + "/blobs"), FileIdentity.of(blobs)?.kind == .directory {
+                roots.append(blobs)
+            }
+        }
+        self.roots = roots
+    }
+
+    /// Why `path` may not be opened, or `nil` when its real path lies inside the boundary (a
+    /// path that does not resolve is left to the caller's "missing" handling).
+    public func problem(with path: String) -> String? {
+        guard let real = realPath(path) else { return nil }
+        if roots.contains(where: { Self.isInside(real, $0) }) { return nil }
+        return "resolves to \(real), outside the folder \(folder) (links out of a checkpoint folder are not followed)"
+    }
+
+    static func isInside(_ path: String, _ root: String) -> Bool {
+        root == "/" || path == root || path.hasPrefix(root + "/")
+    }
+}
+
+/// The canonical absolute path of `path` (every link resolved), or `nil` when it does not exist.
+public func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+}

@@ -1,0 +1,13 @@
+extension MappedFile {
+    /// The bytes of a small file read whole (an index, config.json, a policy), refusing
+    /// anything that is not a regular file before opening it (see `FileIdentity`), and files
+    /// over `limit` bytes before reading them.
+    public static func contents(of path: String, limit: UInt64, what: String) throws(CheckpointError) -> [UInt8] {
+        let mapping = try MappedFile(path: path)
+        guard mapping.size <= limit else {
+            throw .source(path: path, kind: "limit-exceeded",
+                          message: "\(what) is \(mapping.size) bytes, over the limit of \(limit) bytes")
+        }
+        return mapping.withBytes { Array($0) }
+    }
+}

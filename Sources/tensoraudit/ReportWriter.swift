@@ -1,0 +1,115 @@
+import ArgumentParser
+import TensorViews
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where reports go, and the promise that a lost report is never a success: every write is
+/// checked (`> /dev/full`, a closed stdout, a full disk give exit 2 and a message), and
+/// `--output` never replaces an input or anything that is not a regular file.
+enum ReportWriter {
+    /// Whether standard output was closed when the process started (`>&-`).
+    nonisolated(unsafe) private static var standardOutputWasClosed = false
+
+    /// Occupies closed standard descriptors with /dev/null before anything is opened. Why: a
+    /// closed fd 1 would be reused by the next `open` (a checkpoint, a temporary report file),
+    /// and writing "standard output" would then write into that file. Standard output stays
+    /// unwritable (opened read-only), so the report's write fails and is reported.
+    static func guardStandardDescriptors() {
+        for fd in Int32(0)...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            let replacement = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY)
+            if fd == 1 { standardOutputWasClosed = true }
+            if replacement >= 0, replacement != fd {
+                dup2(replacement, fd)
+                close(replacement)
+            }
+        }
+    }
+
+    /// Writes `text` to standard output, all of it, or throws (exit 2 through
+    /// `runReportingErrors`).
+    static func standardOutput(_ text: String) throws(CheckpointError) {
+        if standardOutputWasClosed {
+            throw .source(path: "standard output", kind: "io", message: "cannot write the report: standard output is closed")
+        }
+        try writeAll(Array(text.utf8), to: 1, path: "standard output")
+    }
+
+    /// Why the report may not be written to `path`, or `nil`: it is (or links to) one of
+    /// `inputs` — same device and inode, so hard links count — or an existing non-regular
+    /// file (directory, FIFO, device, socket, or a link to one).
+    static func outputProblem(_ path: String, inputs: [String]) -> String? {
+        guard let link = FileIdentity.ofLink(path) else { return nil }  // nothing there yet
+        guard let target = FileIdentity.of(path) else {
+            return link.kind == .symbolicLink ? nil : "cannot be examined"  // a dangling link: created anew
+        }
+        if target.kind != .regular {
+            let what = link.kind == .symbolicLink ? "a symbolic link to \(target.kind.phrase)" : target.kind.phrase
+            return "is \(what); --output writes only to a new or regular file"
+        }
+        for input in inputs {
+            if let identity = FileIdentity.of(input), identity.isSameFile(as: target) {
+                return "is the input \(input) (same file); --output never replaces an input"
+            }
+        }
+        return nil
+    }
+
+    /// Throws when `outputProblem` finds one.
+    static func checkOutput(_ path: String, inputs: [String]) throws(CheckpointError) {
+        if let problem = outputProblem(path, inputs: inputs) {
+            throw .source(path: path, kind: "output", message: "refusing to write the report: \(problem)")
+        }
+    }
+
+    /// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
+    /// reader never sees half a report; checks `outputProblem` first and again just before the
+    /// rename. A symbolic link to a regular file is written through (the link stays).
+    static func file(_ text: String, to path: String, inputs: [String]) throws(CheckpointError) {
+        try checkOutput(path, inputs: inputs)
+        let target = realPath(path) ?? path
+        let folder = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
+        var template = Array(((folder.isEmpty ? "" : folder) + "/.tensoraudit-report-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard fd >= 0 else { throw .io(path: path, operation: "create a temporary file beside", errno: errno) }
+        let temporary = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
+        var committed = false
+        defer { if !committed { unlink(temporary) } }
+        let mask = umask(0)
+        umask(mask)
+        fchmod(fd, 0o666 & ~mask)
+        do {
+            try writeAll(Array(text.utf8), to: fd, path: path)
+        } catch {
+            close(fd)
+            throw error
+        }
+        guard close(fd) == 0 else { throw .io(path: path, operation: "write", errno: errno) }
+        try checkOutput(target, inputs: inputs)
+        guard rename(temporary, target) == 0 else { throw .io(path: path, operation: "replace", errno: errno) }
+        committed = true
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(CheckpointError) {
+        let failure: Int32? = bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                guard let base = raw.baseAddress else { return nil }
+                let written = write(fd, base + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                if written == 0 { return EIO }
+                offset += written
+            }
+            return nil
+        }
+        if let failure { throw .io(path: path, operation: "write", errno: failure) }
+    }
+}
