@@ -10,6 +10,7 @@ computed with numpy (diff statistics), never by the Swift code under test.
 import json
 import os
 import shutil
+import struct
 import subprocess
 
 import ml_dtypes as md
@@ -294,7 +295,43 @@ def gen_zstd(g, source):
         "decompressed_size": len(raw),
         "source": g.rel(source),
         "bomb_decompressed_size": len(bomb),
+        "trailing_bomb_declared_size": gen_zstd_bombs(d),
     })
+
+
+def gen_zstd_bombs(d):
+    """Bombs without a declared content size (compressed from a pipe) whose decoded header
+    shows the lie early: 1 GiB of output each, ~32-40 KiB compressed. Tests decode them under a
+    512 MiB cap: stopping at the header gives a header error, not the cap error."""
+    gib = 1 << 30
+    def stream(prefix):
+        # zstd reads from a pipe, so the frame cannot record the content size
+        p = subprocess.Popen(["zstd", "-q", "--no-progress", "-3", "-c", "-"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
+        import threading
+        out = []
+        t = threading.Thread(target=lambda: out.append(p.stdout.read()))
+        t.start()
+        p.stdin.write(prefix)
+        zeros = bytes(1 << 20)
+        for _ in range((gib - len(prefix)) >> 20):
+            p.stdin.write(zeros)
+        p.stdin.write(bytes((gib - len(prefix)) & ((1 << 20) - 1)))
+        p.stdin.close()
+        t.join()
+        assert p.wait() == 0
+        return out[0]
+    # the first 8 decoded bytes claim a 2^64 - 1 byte header
+    bad = stream(b"\xff" * 8)
+    # a valid 8-byte U8 tensor, then 1 GiB of bytes nobody declared
+    header = b'{"w":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}}'
+    header += b" " * ((8 - len(header) % 8) % 8)
+    valid = struct.pack("<Q", len(header)) + header + bytes(range(8))
+    trailing = stream(valid)
+    for name, content in (("bomb-bad-header.safetensors.zst", bad), ("bomb-trailing.safetensors.zst", trailing)):
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(content)
+    return len(valid)
 
 
 def generate(g, toy_bert_tensors):

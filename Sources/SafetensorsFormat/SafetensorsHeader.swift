@@ -94,6 +94,27 @@ extension SafetensorsHeader {
                                  positionOfOrdinal: layout.positionOfOrdinal)
     }
 
+    /// The size of the file the header at the start of `prefix` describes (8 + N + the end of
+    /// its last tensor), validating everything `parse` does except the check against the real
+    /// file size. `prefix` must hold at least 8 + N bytes.
+    ///
+    /// Why: a decoder of compressed bytes learns the header before the rest; with this it stops
+    /// a stream whose header is impossible, or that runs past what its header declares, at
+    /// once, instead of decoding gigabytes first.
+    public static func impliedFileSize(prefix: UnsafeRawBufferPointer,
+                                       limits: HeaderLimits = .default) throws(FormatError) -> UInt64 {
+        let n = try headerLength(prefix: prefix, fileSize: UInt64(prefix.count))
+        let json = UnsafeRawBufferPointer(rebasing: prefix[8..<(8 + Int(n))])
+        if let bad = firstInvalidUTF8Index(json) { throw .invalidUTF8(offset: 8 + bad) }
+        var scanner = JSONScanner(bytes: json, baseOffset: 8, limits: limits)
+        let raw = try HeaderParser.parse(&scanner)
+        let dataLength = raw.entries.reduce(UInt64(0)) { max($0, $1.end) }
+        _ = try validateLayout(raw.entries, dataLength: dataLength)
+        let (size, overflow) = (8 + n).addingReportingOverflow(dataLength)
+        guard !overflow else { throw .incompleteBuffer(dataEnd: dataLength, dataLength: .max) }
+        return size
+    }
+
     /// Convenience for tests and small in-memory files.
     public static func parse(_ file: [UInt8], limits: HeaderLimits = .default) throws(FormatError) -> SafetensorsHeader {
         do {

@@ -22,6 +22,16 @@ public struct SafetensorsFile: Sendable {
                 try SafetensorsHeader.parse(prefix: bytes, fileSize: mapping.size, limits: limits)
             }
         } catch {
+            // A length that cannot be a header: say what the file looks like instead of
+            // quoting its first 8 bytes as a number (zip, GGUF, pickle, text, empty, ...).
+            switch error {
+            case .headerTooSmall, .headerTooLarge, .invalidHeaderLength:
+                if let what = mapping.withBytes({ FileSignature.describe($0, fileSize: mapping.size) }) {
+                    throw .source(path: mapping.path, kind: "not-safetensors",
+                                  message: "not a safetensors file: it looks like \(what)")
+                }
+            default: break
+            }
             throw .format(path: mapping.path, error)
         }
     }

@@ -1,4 +1,5 @@
 import CZstd
+import SafetensorsFormat
 
 /// Decodes a `*.safetensors.zst` file (zstd frames around a whole safetensors file) into
 /// anonymous memory, once, so the checkpoint is then analysed from memory like any file.
@@ -119,6 +120,11 @@ enum ZstdDecompressor {
                                progress: (Int) -> Void) throws(CheckpointError) -> Int {
         let path = input.path
         func failure(_ message: String) -> CheckpointError { Self.failure(path, message) }
+        var watch = HeaderWatch(path: path, output: UnsafeRawBufferPointer(output))
+        func advance(_ written: Int) throws(CheckpointError) {
+            try watch.check(written: written)
+            progress(written)
+        }
         guard let context = ZSTD_createDCtx() else { throw failure("cannot create a zstd decoder") }
         defer { ZSTD_freeDCtx(context) }
         try check(ZSTD_DCtx_setParameter(context, ZSTD_d_windowLogMax, 31), failure)
@@ -134,7 +140,11 @@ enum ZstdDecompressor {
             while consumed < total {
                 let chunk = min(inputChunk, total - consumed)
                 var inBuffer = ZSTD_inBuffer(src: base + consumed, size: chunk, pos: 0)
-                while inBuffer.pos < inBuffer.size {
+                while inBuffer.pos < chunk {
+                    // Until the header is known to be sound, the decoder gets 1 KiB of input per
+                    // call: with a stable output buffer one call decodes all it is given, and
+                    // 1 KiB of zstd can expand to ~25 MiB, 8 MiB to gigabytes.
+                    inBuffer.size = watch.isSettled ? chunk : min(chunk, inBuffer.pos + HeaderWatch.inputStep)
                     let before = (inBuffer.pos, out.pos)
                     let result = ZSTD_decompressStream(context, &out, &inBuffer)
                     if ZSTD_isError(result) != 0 {
@@ -145,7 +155,7 @@ enum ZstdDecompressor {
                         throw failure("zstd error at compressed byte \(consumed + inBuffer.pos): \(reason)")
                     }
                     remaining = result
-                    progress(out.pos)
+                    try advance(out.pos)
                     if (inBuffer.pos, out.pos) == before {
                         // No progress: the output is full (stable output cannot grow).
                         throw failure(overflow)
@@ -164,7 +174,7 @@ enum ZstdDecompressor {
                 throw failure("zstd error at end of input: \(String(cString: ZSTD_getErrorName(result)))")
             }
             remaining = result
-            progress(out.pos)
+            try advance(out.pos)
             if out.pos == before, remaining != 0 {
                 if out.pos == out.size {
                     throw failure(overflow)
@@ -178,5 +188,55 @@ enum ZstdDecompressor {
 
     private static func check(_ code: Int, _ failure: (String) -> CheckpointError) throws(CheckpointError) {
         if ZSTD_isError(code) != 0 { throw failure("zstd: \(String(cString: ZSTD_getErrorName(code)))") }
+    }
+}
+
+/// Checks decoded bytes as they arrive: the 8-byte header length as soon as it is decoded, the
+/// whole header (JSON and layout) as soon as it is complete, and from then on that the stream
+/// does not run past the file size the header implies.
+///
+/// Why: a 64 KiB zstd bomb without a declared size reached 2 GB of memory before the cap
+/// stopped it, although its first 8 decoded bytes already showed an impossible header; now it
+/// fails within the first decoded block, and a valid header bounds the output to its own size.
+struct HeaderWatch {
+    let path: String
+    let output: UnsafeRawBufferPointer
+    /// 8 + N once the length is known.
+    private var headerEnd: Int?
+    /// The file size the header implies, once the header is decoded and valid.
+    private var impliedSize: UInt64?
+    /// Compressed bytes per decoder call until the header is checked.
+    static let inputStep = 1024
+
+    /// True once the header is decoded and valid: from then on only the size is watched.
+    var isSettled: Bool { impliedSize != nil }
+
+    init(path: String, output: UnsafeRawBufferPointer) {
+        self.path = path
+        self.output = output
+    }
+
+    mutating func check(written: Int) throws(CheckpointError) {
+        if let impliedSize {
+            if UInt64(written) > impliedSize {
+                throw ZstdDecompressor.failure(path, "the decoded data runs past the \(impliedSize) bytes its safetensors header declares")
+            }
+            return
+        }
+        guard written >= 8, let base = output.baseAddress else { return }
+        if headerEnd == nil {
+            let n = UInt64(littleEndian: UnsafeRawBufferPointer(start: base, count: 8).loadUnaligned(as: UInt64.self))
+            guard n <= HeaderLimits.maxHeaderLength else { throw .format(path: path, .headerTooLarge(length: n)) }
+            headerEnd = 8 + Int(n)
+        }
+        guard let end = headerEnd, written >= end else { return }
+        do {
+            impliedSize = try SafetensorsHeader.impliedFileSize(prefix: UnsafeRawBufferPointer(start: base, count: end))
+        } catch {
+            throw .format(path: path, error)
+        }
+        if let impliedSize, UInt64(written) > impliedSize {
+            throw ZstdDecompressor.failure(path, "the decoded data runs past the \(impliedSize) bytes its safetensors header declares")
+        }
     }
 }

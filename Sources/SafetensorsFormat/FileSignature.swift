@@ -1,0 +1,30 @@
+/// What a file that is not safetensors looks like, from its first bytes, for error messages.
+///
+/// Why: a safetensors file starts with its header length, so any other file's first 8 bytes
+/// read as an absurd length ("header length 8319099226263930448 exceeds the limit"), which
+/// says nothing useful. A few well-known signatures are recognised instead; anything else
+/// keeps the format error. Deliberately small and generic: a hint, not a file(1).
+public enum FileSignature {
+    /// "a zip archive (a PyTorch .bin/.pt file?)", "JSON text", ... or `nil` when nothing is
+    /// known. An empty or tiny file is `nil`: "file is 0 bytes, too small for the 8-byte
+    /// header length" already says what it is.
+    public static func describe(_ prefix: UnsafeRawBufferPointer, fileSize: UInt64) -> String? {
+        guard fileSize >= 8 else { return nil }
+        let bytes = Array(prefix.prefix(16))
+        func starts(_ signature: [UInt8]) -> Bool { bytes.starts(with: signature) }
+        if starts([0x50, 0x4B, 0x03, 0x04]) { return "a zip archive (a PyTorch .bin/.pt checkpoint?)" }
+        if starts(Array("GGUF".utf8)) { return "a GGUF file" }
+        if starts([0x28, 0xB5, 0x2F, 0xFD]) { return "zstd-compressed data" }
+        if starts([0x1F, 0x8B]) { return "gzip-compressed data" }
+        if starts([0x89, 0x48, 0x44, 0x46]) { return "an HDF5 file (a Keras .h5?)" }
+        if starts([0x93] + Array("NUMPY".utf8)) { return "a NumPy .npy file" }
+        if bytes.count >= 2, bytes[0] == 0x80, (2...5).contains(bytes[1]) { return "a Python pickle (a PyTorch .bin?)" }
+        if starts(Array("version https://git-lfs".utf8)) { return "a Git LFS pointer (the weights were not downloaded)" }
+        let text = bytes.prefix(8)
+        if !text.isEmpty, text.allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20...0x7E).contains($0) }) {
+            let first = text.first { ![0x09, 0x0A, 0x0D, 0x20].contains($0) }
+            return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? "JSON text" : "text"
+        }
+        return nil
+    }
+}
