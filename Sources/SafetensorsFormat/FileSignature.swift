@@ -10,7 +10,7 @@ public enum FileSignature {
     /// header length" already says what it is.
     public static func describe(_ prefix: UnsafeRawBufferPointer, fileSize: UInt64) -> String? {
         guard fileSize >= 8 else { return nil }
-        let bytes = Array(prefix.prefix(16))
+        let bytes = Array(prefix.prefix(32))
         func starts(_ signature: [UInt8]) -> Bool { bytes.starts(with: signature) }
         if starts([0x50, 0x4B, 0x03, 0x04]) { return "a zip archive (a PyTorch .bin/.pt checkpoint?)" }
         if starts(Array("GGUF".utf8)) { return "a GGUF file" }

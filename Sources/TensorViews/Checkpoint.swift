@@ -20,6 +20,10 @@ public struct Checkpoint: Sendable {
     /// Index in `tensors` of each file's first tensor. Name lookups go through the headers'
     /// own indexes, so opening a 50,000-tensor checkpoint hashes every name once, not twice.
     private let firstTensorOfFile: [Int]
+    /// For several files: each name's position in `tensors` (the first file's copy). Asking
+    /// each header in turn cost O(files) per lookup, so a diff or alias pass over a
+    /// 30,000-shard checkpoint was quadratic.
+    private let positionOfName: [String: Int]?
 
     public init(path: String, files: [SafetensorsFile], config: ModelConfig? = nil,
                 source: CheckpointSource = CheckpointSource(kind: .file), sourceIssues: [SourceIssue] = []) {
@@ -37,6 +41,14 @@ public struct Checkpoint: Sendable {
             count += file.header.tensors.count
         }
         self.firstTensorOfFile = starts
+        if files.count > 1 {
+            var positions: [String: Int] = [:]
+            positions.reserveCapacity(tensors.count)
+            for (i, view) in tensors.enumerated() where positions[view.name] == nil { positions[view.name] = i }
+            positionOfName = positions
+        } else {
+            positionOfName = nil
+        }
     }
 
     /// Opens whatever `path` names: a `.safetensors` file, a `.safetensors.zst` file, a
@@ -84,6 +96,7 @@ public struct Checkpoint: Sendable {
 
     /// The tensor called `name`, or `nil`. With a name in two shards, the first shard's copy.
     public func tensor(named name: String) -> TensorView? {
+        if let positionOfName { return positionOfName[name].map { tensors[$0] } }
         for (i, file) in files.enumerated() {
             if let position = file.header.position(of: name) { return tensors[firstTensorOfFile[i] + position] }
         }

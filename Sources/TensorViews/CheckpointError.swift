@@ -43,7 +43,7 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .io(let path, let operation, let code):
             "\(path): cannot \(operation): \(errnoDescription(code))"
         case .notARegularFile(let path, let what):
-            "\(path): is \(what), not a safetensors file"
+            "\(path): is \(what), not a regular file"
         case .format(let path, let error):
             "\(path): \(error)"
         case .tensorNotFound(let path, let name):

@@ -7,6 +7,8 @@ public struct CLIResult: Sendable {
     public let crashed: Bool
     public let stdout: String
     public let stderr: String
+    /// True when `CLI.run(timeout:)` had to kill the process (a hang guard, not a timing check).
+    public var timedOut: Bool = false
 }
 
 public enum CLI {
@@ -22,17 +24,37 @@ public enum CLI {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[candidates.count - 1]
     }
 
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+    /// Runs the binary with `arguments`; with `timeout`, a process still running after that
+    /// many seconds is killed and the result says so (`timedOut`), so a hang fails a test
+    /// instead of stalling the suite. `shell` runs `/bin/sh -c shell` instead, with the
+    /// binary's path in `$TENSORAUDIT` (for redirections such as `> /dev/full`).
+    public static func run(_ arguments: [String], environment: [String: String] = [:],
+                           timeout: Double? = nil, shell: String? = nil) throws -> CLIResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binaryPath)
-        process.arguments = arguments
+        if let shell {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", shell, "sh"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binaryPath)
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
+        env["TENSORAUDIT"] = binaryPath
         process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        nonisolated(unsafe) var killed = false
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning {
+                    killed = true
+                    kill(process.processIdentifier, SIGKILL)
+                }
+            }
+        }
         // Read both pipes concurrently so a large report cannot deadlock on a full pipe.
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
@@ -47,6 +69,6 @@ public enum CLI {
         return CLIResult(status: process.terminationStatus,
                          crashed: process.terminationReason == .uncaughtSignal,
                          stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stderr: String(decoding: errData, as: UTF8.self), timedOut: killed)
     }
 }

@@ -1,0 +1,379 @@
+import Foundation
+import SafetensorsFormat
+import Testing
+import TestSupport
+
+/// Issue 13, one test per class of attack, each over every member of the class (every integer
+/// option, every source kind, every output hazard), run on the real binary. A test never
+/// waits on a hang: `CLI.run(timeout:)` kills a process that is still running after 60 s and
+/// the test fails on `timedOut` (a guard, not a timing assertion).
+@Suite struct HardeningClassTests {
+    /// A valid file: `emb` F32 [4, 2] (row 0 zero) and `b` U8 [3].
+    static let valid: [UInt8] = SafetensorsWriter(entries: [
+        .init(name: "emb", dtype: .f32, shape: [4, 2],
+              bytes: [Float](arrayLiteral: 0, 0, 1, 2, 3, 4, 5, 6).flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }),
+        .init(name: "b", dtype: .u8, shape: [3], bytes: [1, 2, 3]),
+    ]).serialize()
+
+    static func folder(_ files: [String: [UInt8]]) throws -> String {
+        let url = try Fixtures.temporaryDirectory()
+        for (name, bytes) in files {
+            let file = url.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: file)
+        }
+        return url.path
+    }
+
+    static func index(_ map: [String: String]) -> [UInt8] {
+        let members = map.keys.sorted().map { "\"\($0)\": \"\(map[$0] ?? "")\"" }.joined(separator: ", ")
+        return Array("{\"metadata\": {}, \"weight_map\": {\(members)}}".utf8)
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:], shell: String? = nil) throws -> CLIResult {
+        let result = try CLI.run(arguments, environment: environment, timeout: 60, shell: shell)
+        #expect(!result.timedOut, "\(arguments) hung (killed after 60 s)")
+        #expect(!result.crashed, "\(arguments) died by a signal: \(result.stderr)")
+        return result
+    }
+
+    // MARK: 1. integers from the user
+
+    static let extremes = ["0", "-1", "9223372036854775807", "9223372036854771712", "18446744073709551615",
+                           "99999999999999999999999", "-9223372036854775808"]
+
+    @Test("every integer option at its extremes: exit 0, 2 or 64 with a message, never a signal",
+          arguments: extremes)
+    func integerOptions(value: String) throws {
+        let file = try Fixtures.temporaryFile(Self.valid)
+        let b = try Fixtures.temporaryFile(Self.valid)
+        let runs: [[String]] = [
+            ["rows", file, "--tensor", "emb", "--rows=\(value)"],
+            ["rows", file, "--tensor", "emb", "--rows=\(value).."],
+            ["rows", file, "--tensor", "emb", "--rows=..\(value)"],
+            ["diff", file, b, "--top-rows=\(value)"],
+            ["padding", file, "--tensor", "emb", "--pad-id=\(value)"],
+        ]
+        for arguments in runs {
+            let result = try Self.run(arguments)
+            #expect([0, 2, 64].contains(result.status), "\(arguments): exit \(result.status)")
+            if result.status != 0 { #expect(!result.stderr.isEmpty, "\(arguments): no message") }
+        }
+    }
+
+    @Test("policy thresholds and config.json sizes at their extremes never trap", arguments: extremes + ["1e308", "-1e308", "1.5"])
+    func integerValuesInFiles(value: String) throws {
+        let config = "{\"vocab_size\": \(value), \"hidden_size\": \(value), \"pad_token_id\": \(value)}"
+        let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array(config.utf8)])
+        let policy = try Fixtures.temporaryFile(Array("{\"rules\": {\"outlier-rows\": {\"threshold\": \(value)}}}".utf8), name: "p.json")
+        for arguments in [["audit", dir, "--policy", policy], ["padding", dir], ["rows", dir, "--json"]] {
+            let result = try Self.run(arguments)
+            #expect([0, 1, 2].contains(result.status), "\(arguments): exit \(result.status) \(result.stderr)")
+        }
+    }
+
+    // MARK: 2. an output path that destroys data
+
+    /// Each hazard: the folder's files, the --output path, and the input to audit.
+    @Test("--output that is an input (itself, a shard, the index, config, a hard or symbolic link) or not a regular file is refused; the input is untouched")
+    func outputHazards() throws {
+        let shardA = SafetensorsWriter(entries: [.init(name: "a", dtype: .u8, shape: [2], bytes: [1, 2])]).serialize()
+        let shardB = SafetensorsWriter(entries: [.init(name: "b", dtype: .u8, shape: [2], bytes: [3, 4])]).serialize()
+        let dir = try Self.folder([
+            "model-00001-of-00002.safetensors": shardA, "model-00002-of-00002.safetensors": shardB,
+            "model.safetensors.index.json": Self.index(["a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"]),
+            "config.json": Array("{\"model_type\": \"bert\"}".utf8),
+        ])
+        let single = try Fixtures.temporaryFile(Self.valid, name: "v.safetensors")
+        let hardLink = single + ".hard"
+        try FileManager.default.linkItem(atPath: single, toPath: hardLink)
+        let symbolic = single + ".link"
+        try FileManager.default.createSymbolicLink(atPath: symbolic, withDestinationPath: single)
+        let fifo = try Fixtures.temporaryDirectory().appendingPathComponent("report.fifo").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let policy = try Fixtures.temporaryFile(Array("{}".utf8), name: "policy.json")
+        let cases: [(input: String, output: String, extra: [String])] = [
+            (single, single, []),
+            (single, hardLink, []),
+            (single, symbolic, []),
+            (dir, dir + "/model-00001-of-00002.safetensors", []),
+            (dir, dir + "/model-00002-of-00002.safetensors", []),
+            (dir, dir + "/model.safetensors.index.json", []),
+            (dir, dir + "/config.json", []),
+            (single, policy, ["--policy", policy]),
+            (single, "/dev/null", []),
+            (single, fifo, []),
+            (single, dir, []),
+        ]
+        for (input, output, extra) in cases {
+            let before = FileManager.default.contents(atPath: output)
+            let result = try Self.run(["audit", input, "--output", output] + extra)
+            #expect(result.status == 2, "--output \(output): exit \(result.status)")
+            #expect(result.stderr.contains(output) && result.stderr.contains("refusing"), "\(result.stderr)")
+            if !output.hasPrefix("/dev/"), !output.hasSuffix(".fifo") {
+                #expect(FileManager.default.contents(atPath: output) == before, "\(output) was changed")
+            }
+        }
+        #expect(FileManager.default.contents(atPath: single) == Data(Self.valid))
+        // The control: a new file and an existing unrelated regular file are written.
+        let fresh = try Fixtures.temporaryDirectory().appendingPathComponent("report.json").path
+        for output in [fresh, fresh] {
+            let result = try Self.run(["audit", single, "--format", "json", "--output", output])
+            #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+            let written = try #require(FileManager.default.contents(atPath: output))
+            #expect((try JSONSerialization.jsonObject(with: written) as? [String: Any])?["schema_version"] as? Int == 1)
+        }
+    }
+
+    // MARK: 3. sources that would block: every kind as a FIFO
+
+    /// Builds a checkpoint in which the file at `role` is a FIFO; returns the path to audit.
+    static func withFIFO(as role: String) throws -> (arguments: [String], fifo: String) {
+        let shard = SafetensorsWriter(entries: [.init(name: "a", dtype: .u8, shape: [2], bytes: [1, 2])]).serialize()
+        let dir = try Fixtures.temporaryDirectory().path
+        func fifo(_ name: String) -> String {
+            let path = dir + "/" + name
+            mkfifo(path, 0o644)
+            return path
+        }
+        func write(_ name: String, _ bytes: [UInt8]) throws { try Data(bytes).write(to: URL(fileURLWithPath: dir + "/" + name)) }
+        switch role {
+        case "file":
+            return (["inspect", fifo("model.safetensors")], dir + "/model.safetensors")
+        case "folder model.safetensors":
+            return (["inspect", dir], fifo("model.safetensors"))
+        case "folder only *.safetensors":
+            return (["inspect", dir], fifo("weights.safetensors"))
+        case "folder .zst":
+            return (["inspect", dir], fifo("model.safetensors.zst"))
+        case "zst":
+            return (["inspect", fifo("m.safetensors.zst")], dir + "/m.safetensors.zst")
+        case "index":
+            return (["inspect", dir], fifo("model.safetensors.index.json"))
+        case "shard":
+            try write("model.safetensors.index.json", index(["a": "s1.safetensors"]))
+            return (["audit", dir], fifo("s1.safetensors"))
+        case "config.json":
+            try write("model.safetensors", shard)
+            return (["audit", dir], fifo("config.json"))
+        default:  // policy
+            try write("model.safetensors", shard)
+            return (["audit", dir, "--policy", fifo("policy.json")], dir + "/policy.json")
+        }
+    }
+
+    @Test("every source kind as a FIFO exits 2 naming it, without blocking",
+          arguments: ["file", "folder model.safetensors", "folder only *.safetensors", "folder .zst", "zst",
+                      "index", "shard", "config.json", "policy"])
+    func fifoSources(role: String) throws {
+        let (arguments, fifo) = try Self.withFIFO(as: role)
+        let result = try Self.run(arguments)
+        if role == "shard" {
+            // A shard that cannot be opened stops the audit like any unreadable shard.
+            #expect(result.status == 2, "\(result.stderr)")
+        } else {
+            #expect(result.status == 2, "\(role): exit \(result.status)")
+        }
+        #expect(result.stderr.contains(fifo) && result.stderr.contains("FIFO"), "\(role): \(result.stderr)")
+    }
+
+    @Test("a character device as a file, a folder entry and a config is refused (device nodes need root)")
+    func devices() throws {
+        let dir = try Fixtures.temporaryDirectory().path
+        let device = dir + "/model.safetensors"
+        // /dev/zero is character device 1:5 on Linux: (major << 8) | minor for small numbers.
+        guard mknod(device, S_IFCHR | 0o644, dev_t(1 << 8 | 5)) == 0 else { return }
+        for arguments in [["inspect", device], ["inspect", dir]] {
+            let result = try Self.run(arguments)
+            #expect(result.status == 2 && result.stderr.contains("character device"), "\(result.stderr)")
+        }
+        let linked = try Fixtures.temporaryDirectory().path
+        try FileManager.default.createSymbolicLink(atPath: linked + "/direct.safetensors", withDestinationPath: "/dev/zero")
+        let result = try Self.run(["inspect", linked + "/direct.safetensors"])
+        #expect(result.status == 2 && result.stderr.contains("character device"), "\(result.stderr)")
+    }
+
+    // MARK: 4. links out of the folder
+
+    @Test("a shard, index, config or folder entry that resolves outside the folder is not opened")
+    func linksOut() throws {
+        let outside = SafetensorsWriter(entries: [.init(name: "outside", dtype: .u8, shape: [1], bytes: [9])]).serialize()
+        let elsewhere = try Fixtures.temporaryDirectory().path
+        try Data(outside).write(to: URL(fileURLWithPath: elsewhere + "/x.safetensors"))
+        try Data("{\"pad_token_id\": 1}".utf8).write(to: URL(fileURLWithPath: elsewhere + "/config.json"))
+        try Data(Self.index(["outside": "x.safetensors"])).write(to: URL(fileURLWithPath: elsewhere + "/model.safetensors.index.json"))
+        let link = { (dir: String, name: String, target: String) in
+            try FileManager.default.createSymbolicLink(atPath: dir + "/" + name, withDestinationPath: target)
+        }
+        // Shards: a link to a file outside, and a name through a linked subfolder `sub -> /`.
+        let shardLinked = try Self.folder(["model.safetensors.index.json": Self.index(["outside": "x.safetensors"])])
+        try link(shardLinked, "x.safetensors", elsewhere + "/x.safetensors")
+        let throughSub = try Self.folder(["model.safetensors.index.json": Self.index(["outside": "sub" + elsewhere + "/x.safetensors"])])
+        try link(throughSub, "sub", "/")
+        for dir in [shardLinked, throughSub] {
+            let result = try Self.run(["audit", dir, "--format", "json"])
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stdout.contains("index-invalid-path") && result.stdout.contains("outside the folder"), "\(result.stdout)")
+            let inspect = try Self.run(["inspect", dir, "--json"])
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+            #expect((report["tensors"] as? [Any])?.isEmpty == true, "the outside shard was opened: \(inspect.stdout)")
+        }
+        // Folder entries and config.json: fatal, naming the file.
+        for (name, target) in [("model.safetensors", "/x.safetensors"), ("weights.safetensors", "/x.safetensors"),
+                               ("model.safetensors.index.json", "/model.safetensors.index.json"), ("config.json", "/config.json")] {
+            let dir = try Self.folder(name == "config.json" ? ["model.safetensors": Self.valid] : [:])
+            try link(dir, name, elsewhere + target)
+            let result = try Self.run(["inspect", dir])
+            #expect(result.status == 2, "\(name): exit \(result.status)")
+            #expect(result.stderr.contains(name) && result.stderr.contains("outside the folder"), "\(name): \(result.stderr)")
+        }
+        // Links that stay inside the folder are followed.
+        let inside = try Self.folder(["real/model.bin": Self.valid])
+        try link(inside, "model.safetensors", "real/model.bin")
+        #expect(try Self.run(["inspect", inside]).status == 0)
+    }
+
+    @Test("a Hugging Face cache snapshot (links into ../../blobs) is read")
+    func huggingFaceCache() throws {
+        let repo = try Fixtures.temporaryDirectory().appendingPathComponent("models--org--name").path
+        try FileManager.default.createDirectory(atPath: repo + "/blobs", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: repo + "/snapshots/abc123", withIntermediateDirectories: true)
+        try Data(Self.valid).write(to: URL(fileURLWithPath: repo + "/blobs/0f1e"))
+        try Data("{\"pad_token_id\": 0}".utf8).write(to: URL(fileURLWithPath: repo + "/blobs/9a8b"))
+        try FileManager.default.createSymbolicLink(atPath: repo + "/snapshots/abc123/model.safetensors", withDestinationPath: "../../blobs/0f1e")
+        try FileManager.default.createSymbolicLink(atPath: repo + "/snapshots/abc123/config.json", withDestinationPath: "../../blobs/9a8b")
+        let result = try Self.run(["padding", repo + "/snapshots/abc123", "--tensor", "emb", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"pad_id_source\": \"config.json\""), "\(result.stdout)")
+    }
+
+    @Test("a file that is not safetensors is named for what it looks like, not by a header length",
+          arguments: [("PK\u{3}\u{4}rest-of-zip", "zip archive"), ("GGUF\u{3}\u{0}\u{0}\u{0}xxxxxxxx", "GGUF"),
+                      ("{\"a\": 1, \"b\": 2}\n", "JSON text"), ("hello world, plain text\n", "text"),
+                      ("version https://git-lfs.github.com/spec/v1\n", "Git LFS pointer")])
+    func notSafetensors(content: String, what: String) throws {
+        let path = try Fixtures.temporaryFile(Array(content.utf8))
+        let result = try Self.run(["inspect", path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("not a safetensors file") && result.stderr.contains(what), "\(result.stderr)")
+        #expect(!result.stderr.contains("header length"), "\(result.stderr)")
+    }
+
+    // MARK: 5. lost output
+
+    @Test("a report that cannot be written (stdout on /dev/full, stdout closed) exits 2 with a message",
+          arguments: ["> /dev/full", ">&-"])
+    func lostOutput(redirection: String) throws {
+        let path = try Fixtures.temporaryFile(Self.valid)
+        for command in ["inspect", "audit", "ties", "rows"] {
+            let result = try Self.run([command, path], shell: "exec \"$TENSORAUDIT\" \"$@\" \(redirection)")
+            #expect(result.status == 2, "\(command) \(redirection): exit \(result.status)")
+            #expect(result.stderr.contains("standard output"), "\(command): \(result.stderr)")
+        }
+    }
+
+    // MARK: 6. config ids
+
+    @Test("pad_token_id that is not a JSON integer in range is a note and a finding, never a row",
+          arguments: ["18446744073709551617", "1.5", "true", "\"3\"", "-1", "1e0", "[1.5]", "{}"])
+    func looseIDs(value: String) throws {
+        let dir = try Self.folder(["model.safetensors": Self.valid,
+                                   "config.json": Array("{\"pad_token_id\": \(value)}".utf8)])
+        let padding = try Self.run(["padding", dir, "--tensor", "emb", "--json"])
+        #expect(padding.status == 0, "\(padding.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(padding.stdout.utf8)) as? [String: Any])
+        #expect((report["embeddings"] as? [Any])?.isEmpty == true, "\(value) was taken as a row: \(padding.stdout)")
+        #expect((report["notes"] as? [String])?.contains { $0.contains("not a token id") } == true, "\(report)")
+        let audit = try Self.run(["audit", dir, "--format", "json"])
+        #expect(audit.stdout.contains("config-invalid-value"), "\(audit.stdout)")
+        // A policy can make it fail.
+        let policy = try Fixtures.temporaryFile(Array("{\"rules\": {\"config-invalid-value\": {\"severity\": \"error\"}}}".utf8), name: "p.json")
+        #expect(try Self.run(["audit", dir, "--policy", policy]).status == 1)
+    }
+
+    @Test("pad_token_id 3 in a 4-row matrix is row 3, from config.json (the control)")
+    func validID() throws {
+        let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": 3}".utf8)])
+        let result = try Self.run(["padding", dir, "--tensor", "emb", "--json"])
+        #expect(result.stdout.contains("\"pad_id\": 3,") && result.stdout.contains("\"pad_id_source\": \"config.json\""), "\(result.stdout)")
+    }
+
+    // MARK: 7. cost proportional to the input
+
+    @Test("six U8 [1048576, 1] tensors: statistics for the first only (budget max(1048576, 6 MiB / 16)), the rest skipped with the reason")
+    func rowBudget() throws {
+        let rows = 1 << 20
+        var random = SeededRandom(seed: 13)
+        let entries = (0..<6).map { i in
+            SafetensorsWriter.Entry(name: "t\(i)", dtype: .u8, shape: [UInt64(rows), 1],
+                                    bytes: (0..<rows).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+        }
+        let path = try Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize())
+        let result = try Self.run(["rows", path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let analysed = (report["tensors"] as? [[String: Any]])?.compactMap { $0["tensor"] as? String }
+        let skipped = (report["skipped"] as? [[String: Any]])?.compactMap { $0["tensor"] as? String }
+        #expect(analysed == ["t0"])
+        #expect(skipped == ["t1", "t2", "t3", "t4", "t5"])
+        #expect(result.stdout.contains("budget of 1048576 rows"), "\(result.stdout.prefix(2000))")
+        // The audit still finds ties among the skipped tensors through fingerprints.
+        #expect([0, 1].contains(try Self.run(["audit", path]).status))
+    }
+
+    @Test("zstd bombs without a declared size stop at their header, before a 512 MiB cap",
+          arguments: [("bomb-bad-header", "header length 18446744073709551615 exceeds the limit"),
+                      ("bomb-trailing", "runs past the 72 bytes its safetensors header declares")])
+    func zstdBombs(name: String, message: String) throws {
+        let path = Fixtures.path("sources/zstd/\(name).safetensors.zst")
+        for command in ["inspect", "audit"] {
+            let result = try Self.run([command, path], environment: ["TENSORAUDIT_MAX_DECOMPRESSED_BYTES": "536870912"])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains(message), "\(command): \(result.stderr)")
+            #expect(!result.stderr.contains("cap"), "decoded up to the cap: \(result.stderr)")
+        }
+    }
+
+    @Test("an invalid TENSORAUDIT_MAX_DECOMPRESSED_BYTES is an error, not the default",
+          arguments: ["abc", "-1", "", "0", "68719476737", "1e9", " 5"])
+    func invalidCap(value: String) throws {
+        let result = try Self.run(["inspect", Fixtures.path("toy-bert/model.safetensors")],
+                                  environment: ["TENSORAUDIT_MAX_DECOMPRESSED_BYTES": value])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("TENSORAUDIT_MAX_DECOMPRESSED_BYTES"), "\(result.stderr)")
+    }
+
+    // MARK: 8. deviations
+
+    @Test("numbers in unknown fields: the same verdict as safetensors 0.8, file by file")
+    func numbersLikeReference() throws {
+        let rows = try Fixtures.tsv("hardening/reference.tsv")
+        #expect(rows.count == 10)
+        for row in rows where row[0].hasPrefix("number-") {
+            let result = try Self.run(["inspect", Fixtures.path("hardening/\(row[0])")])
+            #expect(result.status == (row[1] == "ok" ? 0 : 2), "\(row[0]): \(result.stderr) (reference: \(row[2]))")
+            if row[1] == "error" { #expect(result.stderr.contains("number out of range"), "\(result.stderr)") }
+        }
+    }
+
+    @Test("row_length of a [0, 4] tensor is 4, as numpy's shape[1:] says")
+    func zeroRowLength() throws {
+        let rows = try Fixtures.tsv("hardening/reference.tsv")
+        let expected = try #require(rows.first { $0[0] == "zero-rows.safetensors" }?[3])
+        let result = try Self.run(["rows", Fixtures.path("hardening/zero-rows.safetensors"), "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let tensor = try #require((report["tensors"] as? [[String: Any]])?.first)
+        #expect((tensor["row_length"] as? Int).map(String.init) == expected)
+        #expect(tensor["rows"] as? Int == 0)
+    }
+
+    @Test("an index with an empty weight_map is a warning that nothing was checked; a policy makes it fail")
+    func emptyIndex() throws {
+        let dir = try Self.folder(["model.safetensors.index.json": Array("{\"metadata\": {}, \"weight_map\": {}}".utf8)])
+        let result = try Self.run(["audit", dir, "--format", "json"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("index-empty") && result.stdout.contains("nothing was checked"), "\(result.stdout)")
+        let policy = try Fixtures.temporaryFile(Array("{\"rules\": {\"index-empty\": {\"severity\": \"error\"}}}".utf8), name: "p.json")
+        #expect(try Self.run(["audit", dir, "--policy", policy]).status == 1)
+    }
+}
