@@ -10,7 +10,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # the time of `inspect` and of an audit of a small checkpoint in CI. Tests stay dynamic.
 RELEASE    := -c release --static-swift-stdlib
 
-.PHONY: all setup build run test bench fixtures fuzz sanitize clean
+.PHONY: all setup build run test bench fixtures fuzz fuzz-build fuzz-commands fuzz-commands-run sanitize clean
 
 all: build
 
@@ -58,20 +58,44 @@ bench: setup
 	python3 Benchmarks/bench.py --bin $(BIN_DIR)/tensoraudit --bench-bin $(BIN_DIR)/tensoraudit-bench \
 		--measure .build/bench/measure --baseline .build/bench/readbaseline --data $(BENCH_DATA) $(if $(KEEP),--keep) $(BENCH_ARGS)
 
-## fuzz: libFuzzer over the header parser and the open → views path for SECONDS seconds, seeded
-## with every TestData fixture. Crashes land in .build-fuzz/findings/; commit each one to
-## TestData/fuzz-regressions/ (HardeningTests runs the CLI on every file there).
+## fuzz: two libFuzzer targets, SECONDS seconds each, seeded with every TestData fixture:
+## FuzzSafetensors (the header parser and the open → views path) and FuzzCommands (audit, rows,
+## ties, padding and diff run in-process on a checkpoint folder one of whose files — the model,
+## a shard, the index or config.json, picked by the first input byte — is the mutated input).
+## Crashes land in .build-fuzz/findings/; commit each one to TestData/fuzz-regressions/
+## (HardeningTests runs the CLI on every file there). `make fuzz-commands` runs the second alone.
 SECONDS    ?= 60
 FUZZ_DIR   := .build-fuzz
-fuzz: setup
-	TENSORAUDIT_FUZZ=1 $(SWIFT) build -c release --product FuzzSafetensors --scratch-path $(FUZZ_DIR) \
-		-Xswiftc -sanitize=fuzzer,address
+FUZZ_FLAGS  = -max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 \
+	-artifact_prefix=$(FUZZ_DIR)/findings/
+fuzz: fuzz-build
 	rm -rf $(FUZZ_DIR)/corpus && mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/findings
 	find TestData -name '*.safetensors' -exec cp {} $(FUZZ_DIR)/corpus/ \;
-	cp TestData/fuzz-regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
-	$(FUZZ_DIR)/release/FuzzSafetensors $(FUZZ_DIR)/corpus -dict=Fuzz/safetensors.dict \
-		-max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix=$(FUZZ_DIR)/findings/
+	cp TestData/fuzz-regressions/*.safetensors $(FUZZ_DIR)/corpus/ 2>/dev/null || true
+	$(FUZZ_DIR)/release/FuzzSafetensors $(FUZZ_DIR)/corpus -dict=Fuzz/safetensors.dict $(FUZZ_FLAGS)
+	$(MAKE) fuzz-commands-run
+
+fuzz-build: setup
+	TENSORAUDIT_FUZZ=1 $(SWIFT) build -c release --product FuzzSafetensors --scratch-path $(FUZZ_DIR) \
+		-Xswiftc -sanitize=fuzzer,address
+	TENSORAUDIT_FUZZ=1 $(SWIFT) build -c release --product FuzzCommands --scratch-path $(FUZZ_DIR) \
+		-Xswiftc -sanitize=fuzzer,address
+
+fuzz-commands: fuzz-build fuzz-commands-run
+
+# Seeds: each fixture file behind each mode byte (0 model, 1 shard, 2 index, 3 config.json).
+fuzz-commands-run:
+	rm -rf $(FUZZ_DIR)/corpus-commands && mkdir -p $(FUZZ_DIR)/corpus-commands $(FUZZ_DIR)/findings
+	for f in $$(find TestData -name '*.safetensors' -size -64k) TestData/fuzz-regressions/command-*; do \
+		[ -f "$$f" ] || continue; n=$$(basename $$f); \
+		case "$$n" in command-*) cp "$$f" $(FUZZ_DIR)/corpus-commands/$$n; continue;; esac; \
+		{ printf '\000'; cat $$f; } > $(FUZZ_DIR)/corpus-commands/0-$$n; \
+		{ printf '\001'; cat $$f; } > $(FUZZ_DIR)/corpus-commands/1-$$n; done
+	for f in $$(find TestData -name '*.index*.json') ; do \
+		{ printf '\002'; cat $$f; } > $(FUZZ_DIR)/corpus-commands/2-$$(echo $$f | tr / _); done
+	for f in $$(find TestData -name 'config.json') ; do \
+		{ printf '\003'; cat $$f; } > $(FUZZ_DIR)/corpus-commands/3-$$(echo $$f | tr / _); done
+	$(FUZZ_DIR)/release/FuzzCommands $(FUZZ_DIR)/corpus-commands -dict=Fuzz/safetensors.dict $(FUZZ_FLAGS)
 
 ## sanitize: the whole test suite under AddressSanitizer, then under ThreadSanitizer (the
 ## scans share work between cores), each in its own build folder. The sanitizers' own SIGBUS

@@ -47,10 +47,15 @@ let package = Package(
     ]
 )
 
-// `make fuzz`: a libFuzzer target over the header parser and the open → views path. It has no
+// `make fuzz`: libFuzzer targets over the header parser and the open → views path
+// (FuzzSafetensors), and over whole commands on mutated checkpoint folders (FuzzCommands). It has no
 // usable `main` outside -sanitize=fuzzer (it starts libFuzzer's driver), so it is declared only when the
 // Makefile sets TENSORAUDIT_FUZZ; plain `swift build` / `swift test` never see it.
 if Context.environment["TENSORAUDIT_FUZZ"] != nil {
     package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "TensorViews"],
                                              path: "Fuzz/FuzzSafetensors"))
+    // Whole commands (audit, rows, ties, padding, diff) on a mutated file of a checkpoint folder.
+    package.targets.append(.executableTarget(name: "FuzzCommands",
+                                             dependencies: ["SafetensorsFormat", "TensorViews", "TensorAnalysis"],
+                                             path: "Fuzz/FuzzCommands"))
 }
