@@ -18,6 +18,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Tests only: property-based checks of the hardening classes (issue 13).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(name: "SafetensorsFormat"),
@@ -41,7 +43,9 @@ let package = Package(
         .executableTarget(name: "tensoraudit-bench", dependencies: ["SafetensorsFormat"]),
         .target(name: "TestSupport", dependencies: ["SafetensorsFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
-        .testTarget(name: "TensorViewsTests", dependencies: ["TensorViews", "TestSupport"]),
+        .testTarget(name: "TensorViewsTests", dependencies: [
+            "TensorViews", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "TensorViews", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
