@@ -12,7 +12,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
-        .library(name: "TensorViews", targets: ["TensorViews"]),
+        .library(name: "CheckpointIO", targets: ["CheckpointIO"]),
+        .library(name: "TensorScan", targets: ["TensorScan"]),
         .library(name: "TensorAnalysis", targets: ["TensorAnalysis"]),
         .executable(name: "tensoraudit", targets: ["tensoraudit"]),
     ],
@@ -26,14 +27,20 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         // AVX2 + FMA row-statistics loops and the AVX2 hash loop, chosen at run time (the binary targets baseline x86-64).
         .target(name: "CMomentKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
-        .target(name: "TensorViews", dependencies: ["SafetensorsFormat", "CZstd", "CMomentKernels"],
+        // Opens a path (file, folder, index, .zst) into one format-neutral `Checkpoint`: mapping,
+        // syscalls, sources; source problems are plain values.
+        .target(name: "CheckpointIO", dependencies: ["SafetensorsFormat", "CZstd"],
                 swiftSettings: optimizedInDebug),
-        .target(name: "TensorAnalysis", dependencies: ["SafetensorsFormat", "TensorViews"],
+        // Reads tensor bytes: decoding, the scan plan, the moment kernels, fingerprints, differences.
+        .target(name: "TensorScan", dependencies: ["SafetensorsFormat", "CheckpointIO", "CMomentKernels"],
+                swiftSettings: optimizedInDebug),
+        // Findings, the rule catalog, the analyses and the one audit pipeline.
+        .target(name: "TensorAnalysis", dependencies: ["SafetensorsFormat", "CheckpointIO", "TensorScan"],
                 swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "tensoraudit",
             dependencies: [
-                "SafetensorsFormat", "TensorViews", "TensorAnalysis",
+                "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,8 +48,9 @@ let package = Package(
         .executableTarget(name: "tensoraudit-bench", dependencies: ["SafetensorsFormat"]),
         .target(name: "TestSupport", dependencies: ["SafetensorsFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
-        .testTarget(name: "TensorViewsTests", dependencies: ["TensorViews", "TestSupport"]),
-        .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "TensorViews", "TestSupport"]),
+        .testTarget(name: "CheckpointIOTests", dependencies: ["CheckpointIO", "TensorScan", "TensorAnalysis", "TestSupport"]),
+        .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "TensorScan", "TestSupport"]),
+        .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
 )
@@ -51,6 +59,6 @@ let package = Package(
 // usable `main` outside -sanitize=fuzzer (it starts libFuzzer's driver), so it is declared only when the
 // Makefile sets TENSORAUDIT_FUZZ; plain `swift build` / `swift test` never see it.
 if Context.environment["TENSORAUDIT_FUZZ"] != nil {
-    package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "TensorViews"],
+    package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "CheckpointIO", "TensorScan"],
                                              path: "Fuzz/FuzzSafetensors"))
 }

@@ -1,7 +1,8 @@
 import Foundation
 import SafetensorsFormat
 import Testing
-import TensorViews
+import CheckpointIO
+import TensorScan
 import TestSupport
 #if canImport(Glibc)
 import Glibc

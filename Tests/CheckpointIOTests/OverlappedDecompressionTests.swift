@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import SafetensorsFormat
-@testable import TensorViews
+@testable import CheckpointIO
+@testable import TensorScan
 import TestSupport
 
 /// `.zst` checkpoints opened with overlapping decompression: decoded on their own thread while

@@ -1,7 +1,9 @@
 import Foundation
 import SafetensorsFormat
 import Testing
-import TensorViews
+import CheckpointIO
+import TensorScan
+import TensorAnalysis
 import TestSupport
 
 /// Every kind of source opens to the same namespace of tensors, and every index pitfall
@@ -29,12 +31,12 @@ import TestSupport
         let checkpoint = try Checkpoint.open(path: path)
         #expect(checkpoint.tensors.map(\.name).sorted() == (expected["tensors"] as? [String]), "\(name)")
         let issues = try #require(expected["issues"] as? [[String: Any]])
-        let got = checkpoint.sourceIssues.map { "\($0.rule)|\($0.severity.rawValue)|\($0.tensors.joined(separator: ","))" }
+        let got = SourceRules.findings(checkpoint).map { "\($0.rule.id)|\($0.severity.rawValue)|\($0.tensors.joined(separator: ","))" }
         let want = issues.map { issue -> String in
             let tensors = (issue["tensors"] as? [String]) ?? []
             return "\(issue["rule"] as? String ?? "")|\(issue["level"] as? String ?? "")|\(tensors.joined(separator: ","))"
         }
-        #expect(got.sorted() == want.sorted(), "\(name): \(checkpoint.sourceIssues.map(\.message))")
+        #expect(got.sorted() == want.sorted(), "\(name): \(SourceRules.findings(checkpoint).map(\.message))")
     }
 
     @Test("the sharded toy BERT is one namespace across three lazily mapped shards")

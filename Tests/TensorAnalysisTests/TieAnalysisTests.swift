@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 import SafetensorsFormat
 import TestSupport
 
@@ -33,7 +34,7 @@ import TestSupport
         #expect(kind("empty.a") == .empty)
         #expect(kind("empty.c") == nil)
         #expect(kind("model.layers.0.attn.weight") == nil)
-        let rules = TieAnalysis.findings(report).map(\.rule)
+        let rules = TieAnalysis.findings(report).map(\.rule.id)
         #expect(rules.sorted() == ["identical-layers", "metadata-alias", "tied-weights-duplicated"])
     }
 

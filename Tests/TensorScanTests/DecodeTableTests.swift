@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import SafetensorsFormat
-@testable import TensorViews
+@testable import CheckpointIO
+@testable import TensorScan
 import TestSupport
 
 /// Every code of every small float format decodes to the value ml_dtypes gives

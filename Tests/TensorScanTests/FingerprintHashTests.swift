@@ -1,5 +1,6 @@
 import Testing
-@testable import TensorViews
+@testable import CheckpointIO
+@testable import TensorScan
 import TestSupport
 
 /// The block hash under the fingerprint (`ByteHash`): the AVX2 and portable stripe loops give

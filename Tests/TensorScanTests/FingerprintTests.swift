@@ -1,6 +1,7 @@
 import Testing
 import SafetensorsFormat
-@testable import TensorViews
+@testable import CheckpointIO
+@testable import TensorScan
 import TestSupport
 
 /// The blockwise fingerprint: standalone, batched and computed during the row pass agree with

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 import TestSupport
 
 /// Values read through views equal what numpy/ml_dtypes wrote, for every dtype, including

@@ -1,5 +1,6 @@
 import Testing
-@testable import TensorViews
+@testable import CheckpointIO
+@testable import TensorScan
 import TestSupport
 
 /// The SIMD kernels against naive scalar versions of the same definitions.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 import TestSupport
 
 /// The difference kernel against numpy (expected/diff.json, float64 arithmetic in numpy).

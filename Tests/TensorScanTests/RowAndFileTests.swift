@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 import TestSupport
 
 /// The row convention, unaligned reads, and mapping errors.

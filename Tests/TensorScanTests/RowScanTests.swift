@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import SafetensorsFormat
-@testable import TensorViews
+@testable import CheckpointIO
+@testable import TensorScan
 import TestSupport
 
 /// One scan over many tensors: every job gets what it asked for, computed as a plain loop

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import TensorViews
+@testable import CheckpointIO
+@testable import TensorScan
 import TestSupport
 
 /// The AVX2 loops (CMomentKernels) against the portable Swift loop on the same chunks: they sum

@@ -1,3 +1,5 @@
+import SafetensorsFormat
+
 /// Serializes tensors into safetensors bytes the way the reference writer lays them out:
 /// data in entry order, header keys sorted, header padded with spaces to a multiple of 8.
 ///

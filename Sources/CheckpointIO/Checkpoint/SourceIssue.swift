@@ -2,22 +2,47 @@
 /// does not stop the tensors from being read: the checkpoint still opens and the issue is
 /// reported next to the analysis findings.
 ///
-/// Reported as `Finding`s with these rules (stable identifiers, documented in the
-/// README under "Checkpoint sources"):
-///
-/// | rule | level | when |
-/// |---|---|---|
-/// | `missing-shard` | error | a shard named by the index is not on disk |
-/// | `index-mismatch` | error | the index maps a tensor to a shard whose header lacks it |
-/// | `metadata-alias` | info | such a tensor is explained by a `__metadata__` alias |
-/// | `tensor-in-two-shards` | error | a tensor name is present in two shards |
-/// | `unindexed-tensor` | warning | a shard holds a tensor the index does not list |
-/// | `stray-shard` | warning | a `.safetensors` file in the folder that the index does not name |
-/// | `index-duplicate-key` | error | a tensor key twice in `weight_map` (the last one is used) |
-/// | `index-invalid-path` | error | a shard name that is absolute, has `..`, a drive, or is not `.safetensors` |
-/// | `index-total-size` | error / warning | `total_size` not an integer or larger than the shards (error), or ≠ their data bytes (warning) |
-/// | `ignored-index` | warning | a folder holds both `model.safetensors` and an index; the single file is used |
-public typealias SourceIssue = Finding
+/// A plain value: what was found, with the names and numbers behind it. This layer knows no
+/// rule ids or severities; `TensorAnalysis.SourceRules` maps each kind to its rule (documented
+/// in the README under "Checkpoint sources"), its message and its evidence.
+public struct SourceIssue: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A folder holds both `model.safetensors` and shard indexes; the single file is used.
+        case ignoredIndex(indexes: [String])
+        /// A tensor key twice in `weight_map` (JSON readers keep the last value).
+        case indexDuplicateKey(tensor: String, offsets: [Int], shards: [String])
+        /// A shard name that is absolute, has `..`, a drive, or is not `.safetensors`.
+        case indexInvalidPath(shard: String, problem: String, tensors: [String])
+        /// A shard named by the index is not on disk.
+        case missingShard(shard: String, tensors: [String])
+        /// `metadata.total_size` is not a non-negative integer.
+        case totalSizeInvalid(text: String)
+        /// `metadata.total_size` is larger than the shards can hold.
+        case totalSizeExceedsShards(declared: UInt64, dataBytes: UInt64, capacityBytes: UInt64)
+        /// `metadata.total_size` differs from the shards' data bytes.
+        case totalSizeDiffers(declared: UInt64, dataBytes: UInt64, capacityBytes: UInt64)
+        /// Tensor names present in every one of `shards`.
+        case tensorInTwoShards(tensors: [String], shards: [String])
+        /// An indexed tensor that is not stored, explained by a `__metadata__` alias.
+        case metadataAlias(removed: String, kept: String, shard: String)
+        /// Tensors the index maps to `shard` that its header lacks (`foundElsewhere` of them
+        /// are in another shard).
+        case indexMismatch(shard: String, tensors: [String], foundElsewhere: [String])
+        /// Tensors in `shard` that the index does not list.
+        case unindexedTensor(shard: String, tensors: [String])
+        /// A `.safetensors` file beside the index that the index does not name.
+        case strayShard(name: String)
+    }
+
+    public var kind: Kind
+    /// The file the issue is about, when it concerns one file of several.
+    public var file: String?
+
+    public init(_ kind: Kind, file: String? = nil) {
+        self.kind = kind
+        self.file = file
+    }
+}
 
 /// What kind of source a checkpoint was opened from, and the files behind it.
 public struct CheckpointSource: Sendable, Equatable {

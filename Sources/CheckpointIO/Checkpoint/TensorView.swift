@@ -7,9 +7,9 @@ import SafetensorsFormat
 /// row of one element. An empty tensor (any zero dimension) has no rows.
 public struct TensorView: Sendable {
     public let info: TensorInfo
-    let file: SafetensorsFile
+    package let file: SafetensorsFile
 
-    init(info: TensorInfo, file: SafetensorsFile) {
+    package init(info: TensorInfo, file: SafetensorsFile) {
         self.info = info
         self.file = file
     }
@@ -35,11 +35,12 @@ public struct TensorView: Sendable {
         return rows == 0 ? 0 : elementCount / rows
     }
 
-    /// The tensor's bytes. Internal: unsafe access stays in this module.
+    /// The tensor's bytes. `package`: unsafe access stays in this package's byte-reading
+    /// layers (CheckpointIO, TensorScan), never in the public API.
     ///
     /// When the checkpoint is still being decompressed (`overlappingDecompression`), this waits
     /// until the tensor's last byte is decoded, so every reader sees final bytes.
-    var bytes: UnsafeRawBufferPointer {
+    package var bytes: UnsafeRawBufferPointer {
         let all = file.mapping.bytes
         let start = Int(file.header.dataStart + info.begin)
         let end = start + Int(info.byteCount)
@@ -50,38 +51,10 @@ public struct TensorView: Sendable {
     /// Drops the mapped pages that lie wholly inside `range` (byte offsets into `bytes`) from
     /// this process; reading them again maps them again from the page cache. A no-op for
     /// decompressed (anonymous) bytes, which have no file to come back from.
-    func discardPages(_ range: Range<Int>) {
+    package func discardPages(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
         file.mapping.discard(offset: file.header.dataStart + info.begin + UInt64(range.lowerBound),
                              length: UInt64(range.count))
-    }
-
-    /// Element `index` (row-major) decoded to `Double`; C64 yields the real part.
-    public func value(at index: Int) -> Double {
-        precondition(index >= 0 && index < elementCount, "element index out of range")
-        return decodeElement(dtype, bytes, index)
-    }
-
-    /// Both parts of a C64 element.
-    public func complexValue(at index: Int) -> (real: Float, imaginary: Float) {
-        precondition(dtype == .c64 && index >= 0 && index < elementCount, "complex element index out of range")
-        let b = bytes
-        return (b.loadUnaligned(fromByteOffset: index * 8, as: Float.self),
-                b.loadUnaligned(fromByteOffset: index * 8 + 4, as: Float.self))
-    }
-
-    /// All elements decoded to `Double`. Meant for small tensors and tests.
-    public func decodedValues() -> [Double] {
-        let b = bytes
-        return (0..<elementCount).map { decodeElement(dtype, b, $0) }
-    }
-
-    /// Row `index` decoded to `Double`.
-    public func decodedRow(_ index: Int) -> [Double] {
-        precondition(index >= 0 && index < rowCount, "row index out of range")
-        let b = bytes
-        let start = index * rowLength
-        return (start..<(start + rowLength)).map { decodeElement(dtype, b, $0) }
     }
 
     /// A copy of the raw bytes (little-endian, as stored).
@@ -102,7 +75,7 @@ import Glibc
 import Darwin
 #endif
 
-func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+package func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     guard let pa = a.baseAddress, let pb = b.baseAddress else { return a.count == b.count }
     return memcmp(pa, pb, a.count) == 0
 }

@@ -81,10 +81,7 @@ struct CheckpointLoader {
         if present.contains("model.safetensors") {
             var issues: [SourceIssue] = []
             if let index = indexes.first {
-                issues.append(SourceIssue(
-                    rule: "ignored-index", severity: .warning,
-                    message: "the folder holds both model.safetensors and \(index); model.safetensors is used, as transformers does",
-                    evidence: ["indexes": .strings(indexes)], file: Self.join(folder, index)))
+                issues.append(SourceIssue(.ignoredIndex(indexes: indexes), file: Self.join(folder, index)))
             }
             return try openFile(Self.join(folder, "model.safetensors"), displayPath: folder, kind: .directory, issues: issues)
         }

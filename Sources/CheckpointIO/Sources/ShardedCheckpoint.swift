@@ -18,11 +18,8 @@ struct ShardedLoader {
         var issues: [SourceIssue] = []
         for (first, duplicate) in index.duplicateEntries {
             issues.append(SourceIssue(
-                rule: "index-duplicate-key", severity: .error, tensors: [duplicate.tensor],
-                message: "weight_map lists \(quotedName(duplicate.tensor)) twice (bytes \(first.offset) and \(duplicate.offset)); "
-                    + "JSON readers keep the last value, \(quotedName(duplicate.shard))",
-                evidence: ["offsets": .strings(["\(first.offset)", "\(duplicate.offset)"]),
-                           "shards": .strings([first.shard, duplicate.shard])],
+                .indexDuplicateKey(tensor: duplicate.tensor, offsets: [first.offset, duplicate.offset],
+                                   shards: [first.shard, duplicate.shard]),
                 file: indexPath))
         }
         let shardOf = index.shardByTensor
@@ -36,19 +33,13 @@ struct ShardedLoader {
             let listed = tensorsOfShard[shard] ?? []
             if let problem = ShardIndex.problem(withShardName: shard) {
                 unopened += 1
-                issues.append(SourceIssue(
-                    rule: "index-invalid-path", severity: .error, tensors: listed,
-                    message: "weight_map shard name \(quotedName(shard)) \(problem); it is not opened",
-                    evidence: ["shard": .string(shard), "tensors": .int(Int64(listed.count))], file: indexPath))
+                issues.append(SourceIssue(.indexInvalidPath(shard: shard, problem: problem, tensors: listed), file: indexPath))
                 continue
             }
             let path = CheckpointLoader.join(folder, shard)
             guard MappedFile.exists(path) else {
                 unopened += 1
-                issues.append(SourceIssue(
-                    rule: "missing-shard", severity: .error, tensors: listed,
-                    message: "shard \(quotedName(shard)) named by the index is missing; its \(listed.count) tensors cannot be checked",
-                    evidence: ["shard": .string(shard), "tensors": .int(Int64(listed.count))], file: path))
+                issues.append(SourceIssue(.missingShard(shard: shard, tensors: listed), file: path))
                 continue
             }
             let file = try SafetensorsFile(path: path)
@@ -60,10 +51,7 @@ struct ShardedLoader {
         issues += strayShards(index: index)
         if unopened == 0, let issue = totalSizeIssue(index.totalSize, files: files) { issues.append(issue) }
         if case .invalid(let text) = index.totalSize {
-            issues.append(SourceIssue(
-                rule: "index-total-size", severity: .error,
-                message: "metadata.total_size is \(text), not a non-negative integer byte count",
-                evidence: ["total_size": .string(text)], file: indexPath))
+            issues.append(SourceIssue(.totalSizeInvalid(text: text), file: indexPath))
         }
         let (config, configPath) = try CheckpointLoader.config(in: folder)
         return Checkpoint(path: displayPath, files: files, config: config,
@@ -101,11 +89,7 @@ struct ShardedLoader {
         for (name, shards) in locations where shards.count > 1 { duplicatesBySet[shards, default: []].append(name) }
         for shards in duplicatesBySet.keys.sorted(by: { $0.joined(separator: "\n") < $1.joined(separator: "\n") }) {
             let names = duplicatesBySet[shards] ?? []
-            issues.append(SourceIssue(
-                rule: "tensor-in-two-shards", severity: .error, tensors: names,
-                message: "\(names.count) tensor(s) present in \(shards.count) shards (\(shards.joined(separator: ", "))); "
-                    + "which copy a loader uses depends on the loader",
-                evidence: ["shards": .strings(shards)]))
+            issues.append(SourceIssue(.tensorInTwoShards(tensors: names, shards: shards)))
         }
         // Alias convention (FORMAT.md §4): metadata[removed] = kept, where kept is a tensor.
         var aliases: [String: String] = [:]
@@ -119,10 +103,7 @@ struct ShardedLoader {
         for entry in index.entries where shardOf[entry.tensor] == entry.shard && checked.insert(entry.tensor).inserted {
             guard let file = fileOfShard[entry.shard], file.header.tensor(named: entry.tensor) == nil else { continue }
             if let kept = aliases[entry.tensor] {
-                issues.append(SourceIssue(
-                    rule: "metadata-alias", severity: .info, tensors: [entry.tensor, kept],
-                    message: "\(quotedName(entry.tensor)) is indexed but not stored; __metadata__ records it as an alias of \(quotedName(kept))",
-                    evidence: ["alias_of": .string(kept), "shard": .string(entry.shard)], file: file.path))
+                issues.append(SourceIssue(.metadataAlias(removed: entry.tensor, kept: kept, shard: entry.shard), file: file.path))
             } else {
                 mismatchByShard[entry.shard, default: []].append(entry.tensor)
             }
@@ -130,22 +111,14 @@ struct ShardedLoader {
         for shard in mismatchByShard.keys.sorted() {
             let names = mismatchByShard[shard] ?? []
             let elsewhere = names.filter { locations[$0] != nil }
-            var message = "\(names.count) tensor(s) the index maps to \(quotedName(shard)) are not in its header"
-            if !elsewhere.isEmpty { message += " (\(elsewhere.count) found in another shard)" }
-            issues.append(SourceIssue(
-                rule: "index-mismatch", severity: .error, tensors: names, message: message,
-                evidence: ["shard": .string(shard), "found_elsewhere": .strings(elsewhere.sorted())],
-                file: fileOfShard[shard]?.path))
+            issues.append(SourceIssue(.indexMismatch(shard: shard, tensors: names, foundElsewhere: elsewhere.sorted()),
+                                      file: fileOfShard[shard]?.path))
         }
         // Tensors present in a shard but not listed in weight_map.
         for (shard, file) in opened {
             let unlisted = file.header.tensors.map(\.name).filter { shardOf[$0] == nil }
             guard !unlisted.isEmpty else { continue }
-            issues.append(SourceIssue(
-                rule: "unindexed-tensor", severity: .warning, tensors: unlisted,
-                message: "\(unlisted.count) tensor(s) in \(quotedName(shard)) are not listed in the index "
-                    + "(a stale index, or an overlay shard); transformers would not load them",
-                evidence: ["shard": .string(shard)], file: file.path))
+            issues.append(SourceIssue(.unindexedTensor(shard: shard, tensors: unlisted), file: file.path))
         }
         return issues
     }
@@ -155,9 +128,7 @@ struct ShardedLoader {
         let named = Set(index.shardNames)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.sorted().filter { $0.hasSuffix(".safetensors") && !named.contains($0) }.map { name in
-            SourceIssue(rule: "stray-shard", severity: .warning,
-                        message: "\(quotedName(name)) sits beside the index but is not named by it; it is not loaded",
-                        evidence: ["shard": .string(name)], file: CheckpointLoader.join(folder, name))
+            SourceIssue(.strayShard(name: name), file: CheckpointLoader.join(folder, name))
         }
     }
 
@@ -167,26 +138,18 @@ struct ShardedLoader {
         guard case .bytes(let declared) = total else { return nil }
         let capacity = files.reduce(UInt64(0)) { $0 + ($1.fileSize - 8) }
         let data = files.reduce(UInt64(0)) { $0 + $1.header.dataLength }
-        let evidence: [String: Evidence] = [
-            "total_size": .int(Int64(clamping: declared)), "data_bytes": .int(Int64(clamping: data)),
-            "capacity_bytes": .int(Int64(clamping: capacity)),
-        ]
         if declared > capacity {
-            return SourceIssue(rule: "index-total-size", severity: .error,
-                               message: "metadata.total_size \(declared) exceeds the \(capacity) bytes the shards can hold",
-                               evidence: evidence, file: indexPath)
+            return SourceIssue(.totalSizeExceedsShards(declared: declared, dataBytes: data, capacityBytes: capacity), file: indexPath)
         }
         if declared != data {
-            return SourceIssue(rule: "index-total-size", severity: .warning,
-                               message: "metadata.total_size \(declared) differs from the \(data) data bytes in the shards",
-                               evidence: evidence, file: indexPath)
+            return SourceIssue(.totalSizeDiffers(declared: declared, dataBytes: data, capacityBytes: capacity), file: indexPath)
         }
         return nil
     }
 }
 
 /// A name in double quotes with control characters escaped, for messages.
-func quotedName(_ name: String) -> String {
+package func quotedName(_ name: String) -> String {
     var out = "\""
     for scalar in name.unicodeScalars {
         if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {

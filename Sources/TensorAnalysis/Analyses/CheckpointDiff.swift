@@ -1,5 +1,6 @@
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// Export fidelity: how checkpoint B (an export, a conversion) differs from checkpoint A
 /// (the reference). A value; the CLI renders it and picks the exit status.

@@ -1,5 +1,6 @@
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// Findings that need only the headers: suspicious names, mixed float dtypes, README
 /// deviations the reference accepts.
@@ -8,7 +9,7 @@ public enum HeaderLint {
         var findings: [Finding] = []
         for tensor in checkpoint.tensors {
             if let problem = nameProblem(tensor.name) {
-                findings.append(Finding(rule: "suspicious-name", severity: .warning, tensors: [tensor.name],
+                findings.append(Finding(.suspiciousName, tensors: [tensor.name],
                                         message: "tensor name \(quoted(tensor.name)) \(problem)", file: tensor.path))
             }
         }
@@ -20,17 +21,17 @@ public enum HeaderLint {
             let parts = floatBytes.keys.sorted().map { "\($0.rawValue) \(floatBytes[$0] ?? 0) bytes" }
             var evidence: [String: Evidence] = [:]
             for (dtype, bytes) in floatBytes { evidence["bytes_\(dtype.rawValue)"] = .int(Int64(bytes)) }
-            findings.append(Finding(rule: "dtype-mixed", severity: .info,
+            findings.append(Finding(.dtypeMixed,
                                     message: "floating-point tensors use \(floatBytes.count) dtypes: " + parts.joined(separator: ", "),
                                     evidence: evidence))
         }
         for file in checkpoint.files where file.header.leadingWhitespace > 0 {
-            findings.append(Finding(rule: "header-deviation", severity: .info,
+            findings.append(Finding(.headerDeviation,
                                     message: "header starts with \(file.header.leadingWhitespace) whitespace bytes before '{' (accepted by safetensors 0.8, not by the format README)",
                                     evidence: ["leading_whitespace": .int(Int64(file.header.leadingWhitespace))], file: file.path))
         }
         for file in checkpoint.files where file.header.nonSpacePadding {
-            findings.append(Finding(rule: "header-deviation", severity: .info,
+            findings.append(Finding(.headerDeviation,
                                     message: "header is padded with whitespace other than spaces (accepted by safetensors 0.8, the format README pads with spaces)",
                                     evidence: ["trailing_padding": .int(Int64(file.header.trailingPadding))], file: file.path))
         }

@@ -1,5 +1,6 @@
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// The padding-row audit: does the embedding row of the padding token hold zeros, and if not,
 /// is there a reason (the matrix is shared with the output projection, whose softmax gradient
@@ -216,7 +217,7 @@ public enum PaddingAnalysis {
             ]
             if let rank = r.rank { evidence["rank"] = .int(Int64(rank)) }
             if let d = r.norms { evidence["norm_median"] = .double(d.median) }
-            return Finding(rule: "padding-row-nonzero", severity: explained ? .info : .warning, tensors: [r.tensor],
+            return Finding(.paddingRowNonzero, severity: explained ? .info : nil, tensors: [r.tensor],
                            message: "\(r.tensor): pad row \(r.padID) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); "
                                + (explained ? "explained by tied weights" : "not explained by tying"),
                            evidence: evidence)

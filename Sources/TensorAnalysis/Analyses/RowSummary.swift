@@ -1,5 +1,6 @@
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// Everything `rows` says about one tensor: each row's statistics and what the rows look like
 /// together (norm distribution, zero rows, NaN/Inf rows, outliers, duplicate rows).

@@ -1,6 +1,7 @@
 import Dispatch
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// Exact equality across the tensors of a checkpoint: which tensors are stored twice, and why.
 ///
@@ -252,15 +253,15 @@ public enum TieAnalysis {
             let list = g.tensors.joined(separator: ", ")
             switch g.kind {
             case .tiedWeights:
-                out.append(Finding(rule: "tied-weights-duplicated", severity: .warning, tensors: g.tensors,
+                out.append(Finding(.tiedWeightsDuplicated, tensors: g.tensors,
                                    message: "\(list) hold identical bytes: tied weights saved \(g.tensors.count) times, \(g.wastedBytes) bytes wasted",
                                    evidence: evidence))
             case .identicalLayers:
-                out.append(Finding(rule: "identical-layers", severity: .warning, tensors: g.tensors,
+                out.append(Finding(.identicalLayers, tensors: g.tensors,
                                    message: "\(list) are identical across layers (\(g.nbytes) bytes each): a suspicious copy",
                                    evidence: evidence))
             case .duplicate:
-                out.append(Finding(rule: "duplicate-tensors", severity: .warning, tensors: g.tensors,
+                out.append(Finding(.duplicateTensors, tensors: g.tensors,
                                    message: "\(list) hold identical bytes (\(g.nbytes) bytes each) with no known reason",
                                    evidence: evidence))
             case .repeatedBuffer, .constant, .empty:
@@ -268,7 +269,7 @@ public enum TieAnalysis {
             }
         }
         for (removed, kept) in report.aliases.sorted(by: { $0.key < $1.key }) {
-            out.append(Finding(rule: "metadata-alias", severity: .info, tensors: [kept, removed].sorted(),
+            out.append(Finding(.metadataAlias, tensors: [kept, removed].sorted(),
                                message: "__metadata__ records \(removed) as an alias of \(kept): the two shared storage and \(removed) was dropped when saving",
                                evidence: ["removed": .string(removed), "kept": .string(kept)]))
         }

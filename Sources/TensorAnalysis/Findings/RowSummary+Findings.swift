@@ -1,4 +1,5 @@
-import TensorViews
+import CheckpointIO
+import TensorScan
 /// Findings drawn from row statistics (rules `nan-values`, `inf-values`, `all-zero-rows`,
 /// `duplicate-rows`, `outlier-rows`).
 extension RowSummary {
@@ -10,33 +11,34 @@ extension RowSummary {
         let total = rowCount
         let nanValues = nanValueCount
         if nanValues > 0 {
-            out.append(Finding(rule: "nan-values", severity: .error, tensors: [tensor],
+            out.append(Finding(.nanValues, tensors: [tensor],
                                message: "\(tensor): \(nanValues) NaN values in \(nanRows.count) of \(total) rows (first rows: \(Self.list(nanRows)))",
                                evidence: ["nan_values": .int(Int64(nanValues)), "rows": .int(Int64(nanRows.count)),
                                           "first_row": .int(Int64(nanRows[0]))]))
         }
         let infValues = infiniteValueCount
         if infValues > 0 {
-            out.append(Finding(rule: "inf-values", severity: .error, tensors: [tensor],
+            out.append(Finding(.infValues, tensors: [tensor],
                                message: "\(tensor): \(infValues) infinite values in \(infRows.count) of \(total) rows (first rows: \(Self.list(infRows)))",
                                evidence: ["inf_values": .int(Int64(infValues)), "rows": .int(Int64(infRows.count)),
                                           "first_row": .int(Int64(infRows[0]))]))
         }
         if !zeroRows.isEmpty && rowCount > 1 {
-            out.append(Finding(rule: "all-zero-rows", severity: zeroRows.count == total ? .warning : .info, tensors: [tensor],
+            // Every row zero is the catalog's warning; some rows only is info.
+            out.append(Finding(.allZeroRows, severity: zeroRows.count == total ? nil : .info, tensors: [tensor],
                                message: "\(tensor): \(zeroRows.count) of \(total) rows are all zero (rows \(Self.list(zeroRows)))",
                                evidence: ["rows": .int(Int64(zeroRows.count)), "first_row": .int(Int64(zeroRows[0]))]))
         }
         if !duplicateGroups.isEmpty {
             let largest = duplicateGroups.max { $0.count < $1.count } ?? []
-            out.append(Finding(rule: "duplicate-rows", severity: .warning, tensors: [tensor],
+            out.append(Finding(.duplicateRows, tensors: [tensor],
                                message: "\(tensor): \(duplicateGroups.count) groups of identical rows, \(redundantRowCount) redundant rows; largest group has \(largest.count) rows (\(Self.list(largest))), a sign of rows that never trained",
                                evidence: ["groups": .int(Int64(duplicateGroups.count)),
                                           "redundant_rows": .int(Int64(redundantRowCount)),
                                           "largest_group": .int(Int64(largest.count))]))
         }
         if let first = outliers.first, let norms {
-            out.append(Finding(rule: "outlier-rows", severity: .info, tensors: [tensor],
+            out.append(Finding(.outlierRows, tensors: [tensor],
                                message: "\(tensor): \(Self.count(outliers.count, "row")) with outlying norms (robust z > \(Self.outlierThreshold)); row \(first.row) has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
                                evidence: ["rows": .int(Int64(outliers.count)), "top_row": .int(Int64(first.row)),
                                           "top_norm": .double(first.norm), "top_score": .double(first.score),

@@ -1,67 +1,73 @@
-import TensorViews
+import CheckpointIO
+import TensorScan
 
-/// Runs every analysis `audit` knows on one checkpoint and applies the policy.
-public enum AuditRunner {
+/// The audit: every analysis on one checkpoint, in one read of its bytes, then the policy.
+///
+/// plan → scan → summaries → findings → policy → report:
+/// - **plan**: each `AuditStage` (padding, ties, rows) says what the scan must compute for each
+///   tensor; the requests are merged into one `RowScan` job per tensor;
+/// - **scan**: one read of each tensor's bytes on all cores (`RowScan`); the pipeline advises
+///   the kernel first, waits for a streamed `.zst` to finish decoding and checks that no file
+///   changed before anything is reported;
+/// - **summaries**: each stage reduces a tensor's output on the core that finished it, while
+///   the other core reads on;
+/// - **findings**: header lint and source issues (no bytes needed), then each stage's findings;
+/// - **policy**: severities, switches and thresholds, then the sorted report.
+///
+/// Why one read: the row pass also gives the tie analysis a digest of each tensor's row
+/// statistics (or, where digests cannot decide — C64, or a size shared across layouts — a
+/// fingerprint hashed during the same pass) and keeps the row moments of the padding analysis'
+/// matrices, so neither re-reads them (the second pass cost ~40% more time on a 1 GiB
+/// checkpoint).
+public enum AuditPipeline {
     /// Called with the number of tensor bytes just finished, from any thread.
     public typealias Progress = @Sendable (UInt64) -> Void
 
-    /// One read of each tensor's bytes: the row pass also gives the tie analysis a digest of
-    /// each tensor's row statistics (or, where digests cannot decide — C64, or a size shared
-    /// across layouts — a fingerprint hashed during the same pass) and keeps the row moments of
-    /// the padding analysis' matrices, so neither re-reads them (the second pass cost ~40% more
-    /// time on a 1 GiB checkpoint). The per-tensor summaries run inside the scan (`RowScan`), on
-    /// the core that finished the tensor, while the other core reads on.
     public static func run(_ checkpoint: Checkpoint, policy: AuditPolicy = AuditPolicy(),
                            progress: Progress? = nil) throws(CheckpointError) -> AuditReport {
+        // Plan.
         let views = checkpoint.tensors
-        let digested = Set(views.indices.filter { views[$0].hasStatistics })
-        let needsFingerprint = TieAnalysis.tensorsNeedingFingerprints(views, digested: digested)
-        let matrices = PaddingAnalysis.matrices(checkpoint)
-        let paddingMatrices = Set(matrices.map { $0.0.name })
-        for file in checkpoint.files { file.adviseSequentialScan() }
-        let jobs = views.indices.map { i in
-            needsFingerprint.contains(i) ? RowScan.Job.statisticsAndFingerprint(of: views[i]) : .statistics(of: views[i])
+        let rows = RowSummary.AuditStage(views: views)
+        let ties = TieAnalysis.AuditStage(checkpoint: checkpoint)
+        let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint)
+        let jobs = views.indices.map { i -> RowScan.Job in
+            let request = rows.request(for: i).merged(with: ties.request(for: i)).merged(with: padding.request(for: i))
+            return RowScan.Job(of: views[i], request)
         }
-        let scanned = RowScan.run(jobs) { i, output in
-            let view = views[i]
-            var result = TensorResult(fingerprint: output.fingerprint)
-            if let moments = output.rows {
-                result.rowDigest = TieAnalysis.rowDigest(of: moments)
-                if paddingMatrices.contains(view.name) { result.paddingMoments = moments }
-                result.findings = RowSummary(view: view, moments: moments).findings().filter { finding in
-                    // Row-shape rules only make sense for matrices; value rules apply to all.
-                    view.shape.count >= 2 || finding.rule == "nan-values" || finding.rule == "inf-values"
-                }
+        // Scan and summaries.
+        let summaries = try checkpoint.read(advisingSequentialScan: true) { () throws(CheckpointError) in
+            RowScan.run(jobs) { i, output in
+                let summary = Summaries(rows: rows.summary(of: i, output), ties: ties.summary(of: i, output),
+                                        padding: padding.summary(of: i, output))
+                progress?(views[i].info.byteCount)
+                return summary
             }
-            progress?(view.info.byteCount)
-            return result
         }
-        // A `.zst` opened with overlapping decompression may still be decoding: the scan above
-        // waited tensor by tensor; this surfaces a decoding failure before anything is reported.
-        try checkpoint.waitUntilLoaded()
-        var fingerprints: [Int: UInt64] = [:]
-        var rowDigests: [Int: UInt64] = [:]
-        var paddingMoments: [String: [RowMoments]] = [:]
-        var rowFindings: [Finding] = []
-        for (i, result) in scanned.enumerated() {
-            fingerprints[i] = result.fingerprint
-            rowDigests[i] = result.rowDigest
-            if let moments = result.paddingMoments { paddingMoments[views[i].name] = moments }
-            rowFindings += result.findings
-        }
-        var findings = HeaderLint.findings(checkpoint) + checkpoint.sourceIssues
-        findings += PaddingAnalysis.findings(try PaddingAnalysis.analyze(checkpoint, padID: nil, tensors: [], rowMoments: paddingMoments,
-                                                                      matrices: matrices))
-        findings += TieAnalysis.findings(TieAnalysis.analyze(checkpoint, fingerprints: fingerprints, rowDigests: rowDigests))
-        findings += rowFindings
+        // Findings (the concatenation order is the report's order among equal sort keys).
+        var findings = HeaderLint.findings(checkpoint) + SourceRules.findings(checkpoint)
+        findings += try padding.findings(summaries.map(\.padding))
+        findings += try ties.findings(summaries.map(\.ties))
+        findings += try rows.findings(summaries.map(\.rows))
+        // Policy and report.
         return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy)
     }
 
-    /// What the scan keeps of one tensor.
-    private struct TensorResult: Sendable {
-        var fingerprint: UInt64?
-        var rowDigest: UInt64?
-        var paddingMoments: [RowMoments]?
-        var findings: [Finding] = []
+    /// What the stages keep of one tensor.
+    private struct Summaries: Sendable {
+        var rows: RowSummary.AuditStage.Summary?
+        var ties: TieAnalysis.AuditStage.Summary?
+        var padding: PaddingAnalysis.AuditStage.Summary?
+    }
+}
+
+extension RowScan.Job {
+    /// The job computing what `request` asks for.
+    init(of view: TensorView, _ request: ScanRequest) {
+        switch (request.statistics, request.fingerprint) {
+        case (true, true): self = .statisticsAndFingerprint(of: view)
+        case (true, false): self = .statistics(of: view)
+        case (false, true): self = .fingerprint(of: view)
+        case (false, false): self = .nothing(of: view)
+        }
     }
 }

@@ -1,4 +1,5 @@
-import TensorViews
+import CheckpointIO
+import TensorScan
 import Foundation
 
 /// Severities, switches and thresholds per rule, from a JSON policy file and `--fail-on`.
@@ -123,8 +124,8 @@ public struct AuditPolicy: Sendable, Equatable {
 
     /// True when `finding` clears its rule's threshold (or the rule has none set).
     func meetsThreshold(_ finding: Finding) -> Bool {
-        guard let limit = rules[finding.rule]?.thresholds["threshold"],
-              let (key, magnitude) = Self.thresholdEvidence[finding.rule] else { return true }
+        guard let limit = rules[finding.rule.id]?.thresholds["threshold"],
+              let (key, magnitude) = Self.thresholdEvidence[finding.rule.id] else { return true }
         let measured: Double
         switch finding.evidence[key] {
         case .int(let n): measured = Double(n)
@@ -139,14 +140,14 @@ public struct AuditPolicy: Sendable, Equatable {
     /// Applies the policy: drops disabled rules and findings under their threshold, and sets
     /// each finding's severity.
     public func apply(to findings: [Finding]) -> [Finding] {
-        findings.filter { isEnabled($0.rule) && meetsThreshold($0) }.map { finding in
+        findings.filter { isEnabled($0.rule.id) && meetsThreshold($0) }.map { finding in
             var f = finding
-            if let override = rules[f.rule]?.severity { f.severity = override }
+            if let override = rules[f.rule.id]?.severity { f.severity = override }
             return f
         }
     }
 
     public func fails(_ finding: Finding) -> Bool {
-        finding.severity == .error || failOn.contains(finding.rule)
+        finding.severity == .error || failOn.contains(finding.rule.id)
     }
 }

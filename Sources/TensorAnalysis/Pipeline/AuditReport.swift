@@ -1,4 +1,5 @@
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// The result of `audit`: findings after the policy, and what was audited.
 public struct AuditReport: Sendable {
@@ -19,7 +20,7 @@ public struct AuditReport: Sendable {
         parameterCount = checkpoint.tensors.reduce(0) { $0 + $1.info.elementCount }
         self.policy = policy
         func key(_ f: Finding) -> (Int, String, String, String) {
-            (-(Severity.allCases.firstIndex(of: f.severity) ?? 0), f.rule, f.tensors.joined(separator: "\u{0}"), f.message)
+            (-(Severity.allCases.firstIndex(of: f.severity) ?? 0), f.rule.id, f.tensors.joined(separator: "\u{0}"), f.message)
         }
         self.findings = policy.apply(to: findings).sorted { key($0) < key($1) }
     }

@@ -1,4 +1,5 @@
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// What a tensor's name says about its role. Checkpoints carry no role information, so these
 /// rules follow the naming conventions of the Hugging Face model zoo (documented in the

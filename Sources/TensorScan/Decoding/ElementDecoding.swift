@@ -1,3 +1,4 @@
+import CheckpointIO
 import SafetensorsFormat
 
 /// Reads logical element `index` of a tensor of `dtype` stored in `bytes`, as a `Double`.

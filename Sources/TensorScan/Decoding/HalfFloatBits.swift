@@ -1,3 +1,4 @@
+import CheckpointIO
 /// Bit-level conversions from 16-bit floats to `Float`.
 ///
 /// Why not `Float(Float16)`: at the baseline x86-64 target it is a libcall per value

@@ -1,3 +1,4 @@
+import CheckpointIO
 import SafetensorsFormat
 
 /// Decode tables for the 8-, 6- and 4-bit float formats, built once from their definitions.

@@ -1,3 +1,4 @@
+import CheckpointIO
 import SafetensorsFormat
 
 /// How two tensors of the same shape differ, element by element, measured in `Double`.

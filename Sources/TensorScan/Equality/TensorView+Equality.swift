@@ -1,3 +1,4 @@
+import CheckpointIO
 import CMomentKernels
 import SafetensorsFormat
 

@@ -1,3 +1,4 @@
+import CheckpointIO
 import CMomentKernels
 
 /// The one-pass moment kernel for every dtype that widens to `Float` in registers (F32, BF16,

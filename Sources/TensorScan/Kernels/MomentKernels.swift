@@ -1,3 +1,4 @@
+import CheckpointIO
 /// SIMD loops behind `RowMoments`: one chunk (≤ `chunkElements` values) at a time.
 ///
 /// Measured on this machine (2 vCPU, baseline x86-64): `SIMD16<Float>` loads with `*`/`+` run

@@ -1,3 +1,4 @@
+import CheckpointIO
 /// The one-pass statistics of a run of elements (a row, or part of one), accumulated in
 /// `Double` so they agree with a float64 reference to ~1e-12 relative.
 ///

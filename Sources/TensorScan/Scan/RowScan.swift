@@ -1,3 +1,4 @@
+import CheckpointIO
 import Foundation
 import SafetensorsFormat
 
@@ -37,6 +38,11 @@ public enum RowScan {
         /// Statistics of every row (when the dtype has them) and the fingerprint of the bytes.
         public static func statisticsAndFingerprint(of view: TensorView) -> Job {
             Job(view: view, rows: view.hasStatistics ? 0..<view.rowCount : nil, fingerprint: true)
+        }
+
+        /// Nothing: the tensor's bytes are not read.
+        public static func nothing(of view: TensorView) -> Job {
+            Job(view: view, rows: nil, fingerprint: false)
         }
 
         /// Only the fingerprint of the bytes.

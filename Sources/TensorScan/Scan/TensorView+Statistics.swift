@@ -1,3 +1,4 @@
+import CheckpointIO
 import SafetensorsFormat
 
 extension TensorView {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// `tensoraudit audit`: every check in one run, a policy, an exit status for CI.
 struct AuditCommand: ParsableCommand {
@@ -52,9 +53,9 @@ struct AuditCommand: ParsableCommand {
             let checkpoint = try checkpointArgument.open(overlappingDecompression: true)
             let total = checkpoint.tensors.reduce(0) { $0 + $1.info.byteCount }
             let reporter = ProgressReporter.ifInteractive(label: "audit", total: total)
-            var progress: AuditRunner.Progress?
+            var progress: AuditPipeline.Progress?
             if let reporter { progress = { bytes in reporter.advance(by: bytes) } }
-            report = try AuditRunner.run(checkpoint, policy: settings, progress: progress)
+            report = try AuditPipeline.run(checkpoint, policy: settings, progress: progress)
             reporter?.finish()
         }
         guard let report else { return }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import SafetensorsFormat
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// `tensoraudit diff A B`: is B (an export or conversion) a faithful copy of A?
 struct DiffCommand: ParsableCommand {

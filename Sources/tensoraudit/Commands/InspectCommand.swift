@@ -1,6 +1,7 @@
 import ArgumentParser
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// `tensoraudit inspect`: what is in a checkpoint, read from its header only.
 struct InspectCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// `tensoraudit padding`: the embedding row of the padding token, against all other rows.
 struct PaddingCommand: ParsableCommand {

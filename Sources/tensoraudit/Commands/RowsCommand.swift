@@ -1,6 +1,7 @@
 import ArgumentParser
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// `tensoraudit rows`: per-row statistics of one tensor, or a summary line per 2-D tensor.
 struct RowsCommand: ParsableCommand {

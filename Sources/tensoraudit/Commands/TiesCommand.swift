@@ -1,6 +1,7 @@
 import ArgumentParser
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// `tensoraudit ties`: tensors stored more than once (exact byte equality).
 struct TiesCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// The checkpoint argument every analysing command takes: one definition, so every command
 /// documents (and accepts) the same sources.

@@ -1,5 +1,6 @@
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// JSON renderings of the analysis values, shared by `rows`, `padding` and `ties`.
 enum AnalysisJSON {
@@ -78,7 +79,7 @@ enum AnalysisJSON {
 
     static func finding(_ f: Finding) -> JSONValue {
         .object([
-            "rule": .string(f.rule),
+            "rule": .string(f.rule.id),
             "severity": .string(f.severity.rawValue),
             "tensors": .strings(f.tensors),
             "message": .string(f.message),

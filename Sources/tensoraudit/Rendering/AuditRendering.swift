@@ -1,6 +1,7 @@
 import SafetensorsFormat
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// Renders an audit report in the four formats `audit` offers.
 enum AuditRendering {
@@ -38,11 +39,11 @@ enum AuditRendering {
         }
         var byRule: [String: JSONValue] = [:]
         for finding in report.findings {
-            if case .int(let n) = byRule[finding.rule] ?? .int(0) { byRule[finding.rule] = .int(n + 1) }
+            if case .int(let n) = byRule[finding.rule.id] ?? .int(0) { byRule[finding.rule.id] = .int(n + 1) }
         }
         let findings: [JSONValue] = report.findings.map { f in
             var object: [String: JSONValue] = [
-                "rule": .string(f.rule),
+                "rule": .string(f.rule.id),
                 "severity": .string(f.severity.rawValue),
                 "tensors": .strings(f.tensors),
                 "message": .string(f.message),
@@ -97,9 +98,9 @@ enum AuditRendering {
         }
         var currentRule = ""
         for finding in report.findings {
-            if finding.rule != currentRule {
-                currentRule = finding.rule
-                let count = report.findings.filter { $0.rule == currentRule }.count
+            if finding.rule.id != currentRule {
+                currentRule = finding.rule.id
+                let count = report.findings.filter { $0.rule.id == currentRule }.count
                 lines.append("")
                 lines.append("\(label(finding.severity)) \(paint(currentRule, "1")) (\(count)): "
                     + (RuleCatalog.rule(currentRule)?.summary ?? ""))
@@ -124,12 +125,12 @@ enum AuditRendering {
     /// One test case per enabled rule: CI systems show each rule as a test that passed or failed.
     static func junit(_ report: AuditReport) -> String {
         let rules = report.enabledRules
-        let failures = rules.filter { rule in report.failing.contains { $0.rule == rule.id } }.count
+        let failures = rules.filter { rule in report.failing.contains { $0.rule == rule } }.count
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"tensoraudit\" tests=\"\(rules.count)\" failures=\"\(failures)\" errors=\"0\">\n"
         xml += "  <testsuite name=\"\(xmlEscape("tensoraudit audit " + report.checkpointPath))\" tests=\"\(rules.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
         for rule in rules {
-            let findings = report.findings.filter { $0.rule == rule.id }
+            let findings = report.findings.filter { $0.rule == rule }
             let failing = findings.filter(report.policy.fails)
             xml += "    <testcase classname=\"tensoraudit.\(rule.id)\" name=\"\(rule.id)\">"
             if !failing.isEmpty {
@@ -177,7 +178,7 @@ enum AuditRendering {
     static func sarif(_ report: AuditReport) -> JSONValue {
         let rules = report.enabledRules
         let results: [JSONValue] = report.findings.map { f in
-            let index = rules.firstIndex { $0.id == f.rule } ?? 0
+            let index = rules.firstIndex { $0 == f.rule } ?? 0
             var location: [String: JSONValue] = [
                 "physicalLocation": .object(["artifactLocation": .object(["uri": .string(f.file ?? report.checkpointPath)])]),
             ]
@@ -185,7 +186,7 @@ enum AuditRendering {
                 location["logicalLocations"] = .array(f.tensors.map { .object(["name": .string($0), "kind": .string("member")]) })
             }
             return .object([
-                "ruleId": .string(f.rule),
+                "ruleId": .string(f.rule.id),
                 "ruleIndex": .int(Int64(index)),
                 "level": .string(sarifLevel(f.severity)),
                 "message": .object(["text": .string(f.message)]),

@@ -1,5 +1,6 @@
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// The facts `inspect` reports, gathered once and rendered as text or JSON.
 struct InspectSummary {

@@ -1,5 +1,6 @@
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// Text, JSON, NDJSON and CSV renderings of `rows`.
 enum RowsRendering {

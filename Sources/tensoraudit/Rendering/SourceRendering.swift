@@ -1,4 +1,6 @@
-import TensorViews
+import CheckpointIO
+import TensorScan
+import TensorAnalysis
 
 /// How `inspect` (and later `audit`) shows where a checkpoint came from and what is wrong with
 /// its index or shards.
@@ -13,8 +15,9 @@ enum SourceRendering {
     }
 
     static func json(_ issue: SourceIssue) -> JSONValue {
+        let issue = SourceRules.finding(issue)
         var object: [String: JSONValue] = [
-            "rule": .string(issue.rule),
+            "rule": .string(issue.rule.id),
             "level": .string(issue.severity.rawValue),
             "tensors": .strings(issue.tensors),
             "message": .string(issue.message),
@@ -42,7 +45,7 @@ enum SourceRendering {
         }
         if !checkpoint.sourceIssues.isEmpty {
             lines.append("source issues:")
-            for issue in checkpoint.sourceIssues {
+            for issue in SourceRules.findings(checkpoint) {
                 lines.append("  \(issue.severity.rawValue) [\(issue.rule)] \(TextFormatting.safeName(issue.message))")
             }
         }

@@ -1,5 +1,6 @@
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// Text and JSON renderings of `ties`.
 enum TiesRendering {

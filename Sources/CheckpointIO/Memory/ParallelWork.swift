@@ -5,12 +5,12 @@ import Dispatch
 /// Why: one core reads a mapped file at ~10 GB/s warm; the statistics and hashing loops are
 /// cheap enough that using both vCPUs nearly doubles throughput on large tensors. Small jobs
 /// run inline, where a dispatch would cost more than the work.
-enum ParallelWork {
-    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+package enum ParallelWork {
+    package static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Calls `body(range)` for contiguous slices of `0..<count`, in parallel when `workBytes`
     /// is large enough to pay for it.
-    static func forEachSlice(count: Int, workBytes: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    package static func forEachSlice(count: Int, workBytes: Int, _ body: @Sendable (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let slices = workBytes < 1 << 20 ? 1 : min(count, cores * 4)
         if slices == 1 {
@@ -24,9 +24,9 @@ enum ParallelWork {
 }
 
 /// Carries a raw pointer into a `@Sendable` closure; callers guarantee disjoint writes.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+    package let value: Value
+    package init(_ value: Value) { self.value = value }
 }
 
 import Foundation
