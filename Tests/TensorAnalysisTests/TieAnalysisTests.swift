@@ -128,3 +128,17 @@ import TestSupport
         }
     }
 }
+
+/// One `__metadata__` alias in a sharded checkpoint is reported once by an audit: the source
+/// layer and the tie analysis both see it, the pipeline keeps one finding.
+@Suite struct AliasFindingTests {
+    @Test("sources/metadata-alias: exactly one metadata-alias finding, naming tied.a and a")
+    func oneAliasOneFinding() throws {
+        // generate_sources.py writes one alias: tied.a is indexed, stored as __metadata__ {"tied.a": "a"}.
+        let checkpoint = try Checkpoint.open(path: Fixtures.path("sources/metadata-alias"))
+        let report = try AuditPipeline.run(checkpoint)
+        let aliases = report.findings.filter { $0.rule.id == "metadata-alias" }
+        #expect(aliases.count == 1)
+        #expect(aliases.first?.tensors == ["a", "tied.a"])
+    }
+}

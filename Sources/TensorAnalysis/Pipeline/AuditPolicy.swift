@@ -1,6 +1,7 @@
 import CheckpointIO
 import TensorScan
 import Foundation
+import SafetensorsFormat
 
 /// Severities, switches and thresholds per rule, from a JSON policy file and `--fail-on`.
 ///
@@ -47,34 +48,48 @@ public struct AuditPolicy: Sendable, Equatable {
         return try parse(data, path: path)
     }
 
+    /// Parses a policy with the strict JSON reader (the one that reads safetensors headers):
+    /// a duplicate key or a trailing comma is an error, not a silent last-one-wins — a second
+    /// `"severity"` must not be able to switch a rule off unnoticed.
     public static func parse(_ data: Data, path: String) throws(PolicyError) -> AuditPolicy {
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw .invalid(path: path, reason: "not a JSON object")
+        let root: JSONNode
+        do {
+            root = try JSONDocument.parse(Array(data))
+        } catch {
+            throw .invalid(path: path, reason: "not valid JSON: \(error)")
         }
+        guard case .object(let members) = root else { throw .invalid(path: path, reason: "not a JSON object") }
+        try rejectDuplicateKeys(root, path: path)
         var policy = AuditPolicy()
-        for key in root.keys where !["rules", "fail_on", "schema_version", "$schema"].contains(key) {
-            throw .invalid(path: path, reason: "unknown key \"\(key)\"")
+        for member in members where !["rules", "fail_on", "schema_version", "$schema"].contains(member.key) {
+            throw .invalid(path: path, reason: "unknown key \"\(member.key)\"")
         }
         if let failOn = root["fail_on"] {
-            guard let list = failOn as? [String] else { throw .invalid(path: path, reason: "fail_on must be an array of rule ids") }
+            guard case .array(let items) = failOn else { throw .invalid(path: path, reason: "fail_on must be an array of rule ids") }
+            var list: [String] = []
+            for item in items {
+                guard case .string(let id) = item else { throw .invalid(path: path, reason: "fail_on must be an array of rule ids") }
+                list.append(id)
+            }
             for id in list {
                 guard RuleCatalog.rule(id) != nil else { throw .invalid(path: path, reason: "unknown rule \"\(id)\" in fail_on") }
             }
             policy.failOn = Set(list)
         }
         if let rules = root["rules"] {
-            guard let map = rules as? [String: Any] else { throw .invalid(path: path, reason: "rules must be an object") }
-            for (id, value) in map {
+            guard case .object(let map) = rules else { throw .invalid(path: path, reason: "rules must be an object") }
+            for member in map {
+                let id = member.key
                 guard RuleCatalog.rule(id) != nil else { throw .invalid(path: path, reason: "unknown rule \"\(id)\"") }
-                guard let fields = value as? [String: Any] else { throw .invalid(path: path, reason: "rule \"\(id)\" must be an object") }
+                guard case .object(let fields) = member.value else { throw .invalid(path: path, reason: "rule \"\(id)\" must be an object") }
                 var setting = RuleSetting()
-                for (field, v) in fields {
-                    switch field {
+                for field in fields {
+                    switch field.key {
                     case "enabled":
-                        guard let b = v as? Bool else { throw .invalid(path: path, reason: "\(id).enabled must be true or false") }
+                        guard case .bool(let b) = field.value else { throw .invalid(path: path, reason: "\(id).enabled must be true or false") }
                         setting.enabled = b
                     case "severity":
-                        guard let s = v as? String else { throw .invalid(path: path, reason: "\(id).severity must be a string") }
+                        guard case .string(let s) = field.value else { throw .invalid(path: path, reason: "\(id).severity must be a string") }
                         if s == "off" {
                             setting.enabled = false
                         } else if let severity = Severity(rawValue: s) {
@@ -83,20 +98,41 @@ public struct AuditPolicy: Sendable, Equatable {
                             throw .invalid(path: path, reason: "\(id).severity must be info, warning, error or off")
                         }
                     case "threshold":
-                        guard let n = v as? NSNumber, !(v is Bool) else { throw .invalid(path: path, reason: "\(id).threshold must be a number") }
+                        guard case .number(let n) = field.value, let value = Double(n.text), value.isFinite else {
+                            throw .invalid(path: path, reason: "\(id).threshold must be a number")
+                        }
                         guard thresholdEvidence[id] != nil else {
                             throw .invalid(path: path, reason: "rule \"\(id)\" has no threshold; rules with one: "
                                 + thresholdEvidence.keys.sorted().joined(separator: ", "))
                         }
-                        setting.thresholds["threshold"] = n.doubleValue
+                        setting.thresholds["threshold"] = value
                     default:
-                        throw .invalid(path: path, reason: "unknown field \"\(field)\" in rule \"\(id)\"")
+                        throw .invalid(path: path, reason: "unknown field \"\(field.key)\" in rule \"\(id)\"")
                     }
                 }
                 policy.rules[id] = setting
             }
         }
         return policy
+    }
+
+    /// A key twice in one object, anywhere in the policy, is an error naming both positions.
+    private static func rejectDuplicateKeys(_ node: JSONNode, path: String) throws(PolicyError) {
+        switch node {
+        case .object(let members):
+            var seen: [String: Int] = [:]
+            for member in members {
+                if let first = seen[member.key] {
+                    throw .invalid(path: path, reason: "duplicate key \(quoted(member.key)) at bytes \(first) and \(member.keyOffset)")
+                }
+                seen[member.key] = member.keyOffset
+                try rejectDuplicateKeys(member.value, path: path)
+            }
+        case .array(let items):
+            for item in items { try rejectDuplicateKeys(item, path: path) }
+        default:
+            break
+        }
     }
 
     public func isEnabled(_ rule: String) -> Bool { rules[rule]?.enabled ?? true }
