@@ -11,6 +11,7 @@ let package = Package(
     name: "tensoraudit",
     platforms: [.macOS(.v13)],
     products: [
+        .library(name: "StrictJSON", targets: ["StrictJSON"]),
         .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
         .library(name: "CheckpointIO", targets: ["CheckpointIO"]),
         .library(name: "TensorScan", targets: ["TensorScan"]),
@@ -21,7 +22,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "SafetensorsFormat"),
+        // RFC 8259 JSON, strictly: duplicate keys kept (to be reported), no trailing commas,
+        // byte offsets in every error. Pure: bytes in, values out.
+        .target(name: "StrictJSON"),
+        // Pure: safetensors bytes in, a validated tensor table out; no I/O.
+        .target(name: "SafetensorsFormat", dependencies: ["StrictJSON"]),
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
@@ -29,25 +34,26 @@ let package = Package(
         .target(name: "CMomentKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // Opens a path (file, folder, index, .zst) into one format-neutral `Checkpoint`: mapping,
         // syscalls, sources; source problems are plain values.
-        .target(name: "CheckpointIO", dependencies: ["SafetensorsFormat", "CZstd"],
+        .target(name: "CheckpointIO", dependencies: ["StrictJSON", "SafetensorsFormat", "CZstd"],
                 swiftSettings: optimizedInDebug),
         // Reads tensor bytes: decoding, the scan plan, the moment kernels, fingerprints, differences.
         .target(name: "TensorScan", dependencies: ["SafetensorsFormat", "CheckpointIO", "CMomentKernels"],
                 swiftSettings: optimizedInDebug),
         // Findings, the rule catalog, the analyses and the one audit pipeline.
-        .target(name: "TensorAnalysis", dependencies: ["SafetensorsFormat", "CheckpointIO", "TensorScan"],
+        .target(name: "TensorAnalysis", dependencies: ["StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan"],
                 swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "tensoraudit",
             dependencies: [
-                "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis",
+                "StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Micro-benchmarks for `make bench` (release build); not a product users install.
         .executableTarget(name: "tensoraudit-bench", dependencies: ["SafetensorsFormat"]),
-        .target(name: "TestSupport", dependencies: ["SafetensorsFormat"], path: "Tests/TestSupport"),
-        .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["StrictJSON", "SafetensorsFormat"], path: "Tests/TestSupport"),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "SafetensorsFormat", "TestSupport"]),
+        .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "StrictJSON", "TestSupport"]),
         .testTarget(name: "CheckpointIOTests", dependencies: ["CheckpointIO", "TensorScan", "TensorAnalysis", "TestSupport"]),
         .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "TensorScan", "TestSupport"]),
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "TestSupport"]),

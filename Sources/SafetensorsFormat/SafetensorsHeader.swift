@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A parsed and validated safetensors header.
 ///
 /// Constructing one enforces every rule of the reference implementation (see FORMAT.md) and
@@ -84,8 +86,8 @@ extension SafetensorsHeader {
         guard UInt64(prefix.count) >= 8 + n else { throw .invalidHeaderLength(length: n, fileSize: fileSize) }
         let json = UnsafeRawBufferPointer(rebasing: prefix[8..<(8 + Int(n))])
         if let bad = firstInvalidUTF8Index(json) { throw .invalidUTF8(offset: 8 + bad) }
-        var scanner = JSONScanner(bytes: json, baseOffset: 8, limits: limits)
-        let raw = try HeaderParser.parse(&scanner)
+        var scanner = HeaderScanner(bytes: json, baseOffset: 8, limits: limits.json)
+        let raw = try HeaderParser.parse(&scanner, limits: limits)
         let layout = try validateLayout(raw.entries, dataLength: fileSize - 8 - n)
         return SafetensorsHeader(headerLength: n, metadata: raw.metadata, tensors: layout.tensors,
                                  dataLength: fileSize - 8 - n, leadingWhitespace: raw.leadingWhitespace,

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A sharded checkpoint's `*.safetensors.index.json`: which shard file holds each tensor.
 ///
 /// Not part of the safetensors format but a Hugging Face convention (FORMAT.md §8):
@@ -60,7 +62,7 @@ public struct ShardIndex: Sendable, Equatable {
     public static func parse(_ bytes: [UInt8], limits: HeaderLimits = .default) throws(ShardIndexError) -> ShardIndex {
         let root: JSONNode
         do {
-            root = try JSONDocument.parse(bytes, limits: limits)
+            root = try JSONDocument.parse(bytes, limits: limits.json)
         } catch {
             throw ShardIndexError(error)
         }
@@ -144,6 +146,15 @@ public struct ShardIndexError: Error, Equatable, Sendable, CustomStringConvertib
     public init(offset: Int?, reason: String) {
         self.offset = offset
         self.reason = reason
+    }
+
+    init(_ error: JSONError) {
+        switch error {
+        case .invalidJSON(let offset, let reason): self.init(offset: offset, reason: "invalid JSON: \(reason)")
+        case .invalidUTF8(let offset): self.init(offset: offset, reason: "not valid UTF-8")
+        case .limitExceeded(let what, let limit, let offset):
+            self.init(offset: offset, reason: "\(what) exceeds the limit of \(limit)")
+        }
     }
 
     init(_ error: FormatError) {

@@ -1,4 +1,5 @@
-/// A JSON value as written, for the small JSON files around a checkpoint (`*.index.json`).
+/// A JSON value as written, for the small JSON files around a checkpoint (`*.index.json`,
+/// `config.json`, a policy, tokenizer files).
 ///
 /// Why not Foundation: its parser accepts trailing commas and keeps the last of duplicate keys
 /// without a word, while a duplicate key in a `weight_map` is a pitfall the audit must report.
@@ -53,17 +54,17 @@ public enum JSONDocument {
     /// Parses strict RFC 8259 JSON (the same scanner as safetensors headers: no trailing
     /// commas, comments, NaN, BOM or lone surrogates; UTF-8 checked first), with the nesting
     /// and string limits of `limits`. Errors carry byte offsets in `bytes`.
-    public static func parse(_ bytes: [UInt8], limits: HeaderLimits = .default) throws(FormatError) -> JSONNode {
+    public static func parse(_ bytes: [UInt8], limits: JSONLimits = .default) throws(JSONError) -> JSONNode {
         // Array.withUnsafeBytes is untyped-rethrowing; carry the typed error out in a Result.
         let result = bytes.withUnsafeBytes { raw in
-            Result { () throws(FormatError) -> JSONNode in try parse(raw, limits: limits) }
+            Result { () throws(JSONError) -> JSONNode in try parse(raw, limits: limits) }
         }
         return try result.get()
     }
 
-    private static func parse(_ raw: UnsafeRawBufferPointer, limits: HeaderLimits) throws(FormatError) -> JSONNode {
+    private static func parse(_ raw: UnsafeRawBufferPointer, limits: JSONLimits) throws(JSONError) -> JSONNode {
         if let bad = firstInvalidUTF8Index(raw) { throw .invalidUTF8(offset: bad) }
-        var scanner = JSONScanner(bytes: raw, baseOffset: 0, limits: limits)
+        var scanner = JSONScanner<JSONError>(bytes: raw, baseOffset: 0, limits: limits)
         scanner.skipWhitespace()
         if scanner.isAtEnd { throw scanner.syntaxError("empty document") }
         let root = try parseValue(&scanner, depth: 0)
@@ -74,7 +75,7 @@ public enum JSONDocument {
         return root
     }
 
-    private static func parseValue(_ scanner: inout JSONScanner, depth: Int) throws(FormatError) -> JSONNode {
+    private static func parseValue(_ scanner: inout JSONScanner<JSONError>, depth: Int) throws(JSONError) -> JSONNode {
         guard depth <= scanner.limits.maxDepth else {
             throw .limitExceeded(what: "JSON nesting depth", limit: scanner.limits.maxDepth, offset: scanner.fileOffset)
         }
@@ -84,14 +85,14 @@ public enum JSONDocument {
             return .string(try scanner.parseString())
         case UInt8(ascii: "{"):
             var members: [JSONMember] = []
-            try scanner.forEachMember(in: "object") { (scanner: inout JSONScanner) throws(FormatError) in
+            try scanner.forEachMember(in: "object") { (scanner: inout JSONScanner<JSONError>) throws(JSONError) in
                 let (key, offset) = try scanner.memberKey()
                 members.append(JSONMember(key: key, keyOffset: offset, value: try parseValue(&scanner, depth: depth + 1)))
             }
             return .object(members)
         case UInt8(ascii: "["):
             var items: [JSONNode] = []
-            try scanner.forEachElement(in: "array") { (scanner: inout JSONScanner) throws(FormatError) in
+            try scanner.forEachElement(in: "array") { (scanner: inout JSONScanner<JSONError>) throws(JSONError) in
                 items.append(try parseValue(&scanner, depth: depth + 1))
             }
             return .array(items)

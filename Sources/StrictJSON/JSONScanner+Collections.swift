@@ -4,8 +4,9 @@ extension JSONScanner {
     /// Walks an object from its `{` to its `}`. `member` is called once per member with the
     /// scanner at the member's key and must consume the key, the `:` and the value
     /// (`memberKey()` reads the first two). `what` names the object in error messages.
-    mutating func forEachMember(in what: @autoclosure () -> String,
-                                _ member: (inout JSONScanner) throws(FormatError) -> Void) throws(FormatError) {
+    @inlinable
+    public mutating func forEachMember(in what: @autoclosure () -> String,
+                                _ member: (inout JSONScanner) throws(Failure) -> Void) throws(Failure) {
         try expect(UInt8(ascii: "{"), "'{' to open \(what())")
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
@@ -21,8 +22,9 @@ extension JSONScanner {
     }
 
     /// Walks an array from its `[` to its `]`; `element` must consume one value.
-    mutating func forEachElement(in what: @autoclosure () -> String,
-                                 _ element: (inout JSONScanner) throws(FormatError) -> Void) throws(FormatError) {
+    @inlinable
+    public mutating func forEachElement(in what: @autoclosure () -> String,
+                                 _ element: (inout JSONScanner) throws(Failure) -> Void) throws(Failure) {
         try expect(UInt8(ascii: "["), "'[' to open \(what())")
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
@@ -38,7 +40,8 @@ extension JSONScanner {
     }
 
     /// Reads a member's key and the `:` after it, leaving the scanner at the value.
-    mutating func memberKey() throws(FormatError) -> (key: String, offset: Int) {
+    @inlinable
+    public mutating func memberKey() throws(Failure) -> (key: String, offset: Int) {
         let offset = fileOffset
         let key = try parseString()
         try expectColon()
@@ -46,7 +49,8 @@ extension JSONScanner {
     }
 
     /// Consumes the `:` between a key and its value, with the whitespace around it.
-    mutating func expectColon() throws(FormatError) {
+    @inlinable
+    public mutating func expectColon() throws(Failure) {
         skipWhitespace()
         try expect(UInt8(ascii: ":"), "':' after a key")
         skipWhitespace()

@@ -3,7 +3,7 @@
 /// The reference rejects a non-UTF-8 header before parsing JSON (`InvalidHeader`), and we want
 /// the byte offset in the message, which `String(validating:)` cannot give. Overlong forms,
 /// surrogates and code points above U+10FFFF are invalid, as in the standard.
-func firstInvalidUTF8Index(_ bytes: UnsafeRawBufferPointer) -> Int? {
+package func firstInvalidUTF8Index(_ bytes: UnsafeRawBufferPointer) -> Int? {
     let count = bytes.count
     var i = 0
     while i < count {

@@ -1,3 +1,4 @@
+import StrictJSON
 import SafetensorsFormat
 
 /// Serializes tensors into safetensors bytes the way the reference writer lays them out:

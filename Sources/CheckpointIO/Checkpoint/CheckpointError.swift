@@ -1,3 +1,4 @@
+import StrictJSON
 import SafetensorsFormat
 
 /// Why a checkpoint could not be opened or read; every case names the file.

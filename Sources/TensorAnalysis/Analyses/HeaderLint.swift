@@ -1,3 +1,4 @@
+import StrictJSON
 import SafetensorsFormat
 import CheckpointIO
 import TensorScan

@@ -1,3 +1,4 @@
+import StrictJSON
 import CheckpointIO
 import TensorScan
 import Foundation

@@ -1,3 +1,4 @@
+import StrictJSON
 import SafetensorsFormat
 import TensorAnalysis
 import CheckpointIO

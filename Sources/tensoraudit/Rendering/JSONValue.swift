@@ -1,3 +1,4 @@
+import StrictJSON
 import SafetensorsFormat
 
 /// A JSON document with the guarantees our reports promise: keys sorted, numbers printed the

@@ -1,3 +1,4 @@
+import StrictJSON
 import SafetensorsFormat
 
 /// Helpers for the human-readable renderings.
