@@ -12,10 +12,6 @@ struct AuditCommand: ParsableCommand {
         discussion: "Rules: " + RuleCatalog.all.map(\.id).joined(separator: ", ") + "."
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, junit, sarif
-    }
-
     @OptionGroup var checkpointArgument: CheckpointArgument
 
     @Option(help: "A JSON policy file setting severities, switches and thresholds per rule.")
@@ -24,20 +20,20 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Fail (exit 1) on any finding of this rule, whatever its severity. Repeatable.")
     var failOn: [String] = []
 
-    @Option(help: "Output format: text, json, junit or sarif.")
-    var format: Format = .text
+    @OptionGroup var output: OutputOptions
 
-    @Option(help: "Write the report to this file instead of standard output.")
-    var output: String?
+    static let formats: [OutputFormat] = [.text, .json, .junit, .sarif]
 
     func validate() throws {
         for rule in failOn where RuleCatalog.rule(rule) == nil {
             throw ValidationError("unknown rule '\(rule)' for --fail-on; known rules: "
                 + RuleCatalog.all.map(\.id).joined(separator: ", "))
         }
+        _ = try output.resolved(supported: Self.formats)
     }
 
     func run() throws {
+        let format = try output.resolved(supported: Self.formats)
         var settings = AuditPolicy()
         if let policy {
             do {
@@ -61,21 +57,12 @@ struct AuditCommand: ParsableCommand {
         guard let report else { return }
         let rendered: String
         switch format {
-        case .text: rendered = AuditRendering.text(report, color: output == nil && Terminal.colorEnabled)
         case .json: rendered = AuditRendering.json(report).rendered()
         case .junit: rendered = AuditRendering.junit(report)
         case .sarif: rendered = AuditRendering.sarif(report).rendered()
+        default: rendered = AuditRendering.text(report, color: output.colorEnabled)
         }
-        if let output {
-            do {
-                try (rendered + "\n").write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                printError("tensoraudit: error: \(output): cannot write report: \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.invalidInput)
-            }
-        } else {
-            print(rendered)
-        }
+        try output.write(rendered + "\n")
         if !report.passed { throw ExitCode(ExitStatus.findings) }
     }
 }

@@ -12,13 +12,19 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var checkpointArgument: CheckpointArgument
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var output: OutputOptions
+
+    static let formats: [OutputFormat] = [.text, .json]
+
+    func validate() throws { _ = try output.resolved(supported: Self.formats) }
 
     func run() throws {
+        let format = try output.resolved(supported: Self.formats)
+        var rendered = ""
         try runReportingErrors {
-            let checkpoint = try checkpointArgument.open()
-            let summary = InspectSummary(checkpoint)
-            print(report.json ? summary.json().rendered() : summary.text())
+            let summary = InspectSummary(try checkpointArgument.open())
+            rendered = format == .json ? summary.json().rendered() : summary.text()
         }
+        try output.write(rendered + "\n")
     }
 }

@@ -23,31 +23,37 @@ struct RowsCommand: ParsableCommand {
     @Option(name: .long, help: "Rows to list, half-open: A..B, A.., ..B, or a single row N.")
     var rows: RowRange?
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var output: OutputOptions
 
-    @Flag(name: .long, help: "Write one JSON object per line (a row, or a tensor summary).")
+    @Flag(name: .long, help: "Short for --format ndjson: one JSON object per line (a row, or a tensor summary).")
     var ndjson = false
 
-    @Flag(name: .long, help: "Write CSV with a header line.")
+    @Flag(name: .long, help: "Short for --format csv: CSV with a header line.")
     var csv = false
 
-    func validate() throws {
-        if [report.json, ndjson, csv].filter({ $0 }).count > 1 {
-            throw ValidationError("choose one of --json, --ndjson, --csv")
+    static let formats: [OutputFormat] = [.text, .json, .ndjson, .csv]
+
+    func format() throws -> RowsRendering.Format {
+        switch try output.resolved(supported: Self.formats, aliases: [("--ndjson", ndjson, .ndjson), ("--csv", csv, .csv)]) {
+        case .json: .json
+        case .ndjson: .ndjson
+        case .csv: .csv
+        default: .text
         }
+    }
+
+    func validate() throws {
+        _ = try format()
         if rows != nil && tensor == nil {
             throw ValidationError("--rows needs --tensor")
         }
     }
 
-    var format: RowsRendering.Format {
-        report.json ? .json : ndjson ? .ndjson : csv ? .csv : .text
-    }
-
     func run() throws {
+        let format = try format()
+        var rendered = ""
         try runReportingErrors {
             let checkpoint = try checkpointArgument.open()
-            for file in checkpoint.files { file.adviseSequentialScan() }
             if let tensor {
                 guard let view = checkpoint.tensor(named: tensor) else {
                     throw CheckpointError.tensorNotFound(path: checkpoint.path, name: tensor)
@@ -61,11 +67,15 @@ struct RowsCommand: ParsableCommand {
                 } else {
                     range = 0..<view.rowCount
                 }
-                print(RowsRendering.tensor(view, range: range, format: format), terminator: "")
+                rendered = try checkpoint.read(advisingSequentialScan: true) {
+                    RowsRendering.tensor(view, range: range, format: format)
+                }
             } else {
-                print(RowsRendering.checkpoint(checkpoint, format: format), terminator: "")
+                rendered = try checkpoint.read(advisingSequentialScan: true) {
+                    RowsRendering.checkpoint(checkpoint, format: format)
+                }
             }
-            for file in checkpoint.files { try file.checkUnchanged() }
         }
+        try output.write(rendered)
     }
 }

@@ -18,16 +18,21 @@ struct TiesCommand: ParsableCommand {
 
     @OptionGroup var checkpointArgument: CheckpointArgument
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var output: OutputOptions
+
+    static let formats: [OutputFormat] = [.text, .json]
+
+    func validate() throws { _ = try output.resolved(supported: Self.formats) }
 
     func run() throws {
+        let format = try output.resolved(supported: Self.formats)
+        var rendered = ""
         try runReportingErrors {
             let checkpoint = try checkpointArgument.open()
-            for file in checkpoint.files { file.adviseSequentialScan() }
-            let analysis = TieAnalysis.analyze(checkpoint)
+            let analysis = try checkpoint.read(advisingSequentialScan: true) { TieAnalysis.analyze(checkpoint) }
             let findings = TieAnalysis.findings(analysis)
-            print(report.json ? TiesRendering.json(analysis, findings).rendered() : TiesRendering.text(analysis, findings))
-            for file in checkpoint.files { try file.checkUnchanged() }
+            rendered = format == .json ? TiesRendering.json(analysis, findings).rendered() : TiesRendering.text(analysis, findings)
         }
+        try output.write(rendered + "\n")
     }
 }
