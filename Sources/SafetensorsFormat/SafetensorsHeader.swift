@@ -2,7 +2,7 @@ import StrictJSON
 
 /// A parsed and validated safetensors header.
 ///
-/// Constructing one enforces every rule of the reference implementation (see FORMAT.md) and
+/// Constructing one enforces every rule of the reference implementation (see docs/FORMAT.md) and
 /// a few of our own (duplicate keys, limits), so any value of this type describes a file
 /// whose tensors can be read without further bounds checks against the data section.
 public struct SafetensorsHeader: Sendable, Equatable {

@@ -2,7 +2,7 @@ import StrictJSON
 
 /// A sharded checkpoint's `*.safetensors.index.json`: which shard file holds each tensor.
 ///
-/// Not part of the safetensors format but a Hugging Face convention (FORMAT.md §8):
+/// Not part of the safetensors format but a Hugging Face convention (docs/FORMAT.md §8):
 /// `{"metadata": {"total_size": INT, ...}, "weight_map": {"tensor": "shard file", ...}}`.
 /// Parsing is strict about the JSON and the structure; problems with the *content* (a
 /// duplicate tensor key, a shard path that leaves the folder, an impossible `total_size`)

@@ -2,7 +2,7 @@ import Foundation
 import SafetensorsFormat
 
 /// Opens a `*.safetensors.index.json` and its shards as one checkpoint, and checks that the
-/// index and the shards agree (FORMAT.md §8).
+/// index and the shards agree (docs/FORMAT.md §8).
 ///
 /// Each shard is mapped and only its header is parsed: data pages are touched by analyses,
 /// not here. Fatal: an unreadable or non-JSON index, a shard that exists but is not valid
@@ -91,7 +91,7 @@ struct ShardedLoader {
             let names = duplicatesBySet[shards] ?? []
             issues.append(SourceIssue(.tensorInTwoShards(tensors: names, shards: shards)))
         }
-        // Alias convention (FORMAT.md §4): metadata[removed] = kept, where kept is a tensor.
+        // Alias convention (docs/FORMAT.md §4): metadata[removed] = kept, where kept is a tensor.
         var aliases: [String: String] = [:]
         for (_, file) in opened {
             for (key, value) in file.header.metadata ?? [:] where locations[key] == nil && locations[value] != nil {
