@@ -2,23 +2,30 @@ import SafetensorsFormat
 
 /// A zero-copy view of one tensor's bytes inside a mapped file.
 ///
+/// Format-neutral: a view is a `TensorInfo` (name, dtype, shape, byte range relative to the
+/// data section) over a mapping and the offset where that file's data section starts, so any
+/// format reader that yields a tensor table can hand out views.
+///
 /// Rows follow one convention everywhere: dimension 0 indexes rows and the remaining
 /// dimensions are flattened into a row; a 1-D tensor is a single row, and a 0-d tensor is one
 /// row of one element. An empty tensor (any zero dimension) has no rows.
 public struct TensorView: Sendable {
     public let info: TensorInfo
-    package let file: SafetensorsFile
+    package let mapping: MappedFile
+    /// Offset of the data section in the mapping (`info`'s offsets are relative to it).
+    package let dataStart: UInt64
 
-    package init(info: TensorInfo, file: SafetensorsFile) {
+    package init(info: TensorInfo, mapping: MappedFile, dataStart: UInt64) {
         self.info = info
-        self.file = file
+        self.mapping = mapping
+        self.dataStart = dataStart
     }
 
     public var name: String { info.name }
     public var dtype: DType { info.dtype }
     public var shape: [UInt64] { info.shape }
     /// The file this tensor lives in.
-    public var path: String { file.path }
+    public var path: String { mapping.path }
 
     /// Number of logical elements. Validation guarantees it fits in `Int` when non-zero,
     /// because the elements occupy bytes of a mapped file.
@@ -41,10 +48,10 @@ public struct TensorView: Sendable {
     /// When the checkpoint is still being decompressed (`overlappingDecompression`), this waits
     /// until the tensor's last byte is decoded, so every reader sees final bytes.
     package var bytes: UnsafeRawBufferPointer {
-        let all = file.mapping.bytes
-        let start = Int(file.header.dataStart + info.begin)
+        let all = mapping.bytes
+        let start = Int(dataStart + info.begin)
         let end = start + Int(info.byteCount)
-        file.mapping.waitUntilFilled(through: end)
+        mapping.waitUntilFilled(through: end)
         return UnsafeRawBufferPointer(rebasing: all[start..<end])
     }
 
@@ -53,7 +60,7 @@ public struct TensorView: Sendable {
     /// decompressed (anonymous) bytes, which have no file to come back from.
     package func discardPages(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
-        file.mapping.discard(offset: file.header.dataStart + info.begin + UInt64(range.lowerBound),
+        mapping.discard(offset: dataStart + info.begin + UInt64(range.lowerBound),
                              length: UInt64(range.count))
     }
 

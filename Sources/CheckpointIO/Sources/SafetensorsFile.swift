@@ -31,13 +31,13 @@ public struct SafetensorsFile: Sendable {
 
     /// Views of every tensor, in file order.
     public var tensors: [TensorView] {
-        header.tensors.map { TensorView(info: $0, file: self) }
+        header.tensors.map { TensorView(info: $0, mapping: mapping, dataStart: header.dataStart) }
     }
 
     /// The view of the tensor called `name`.
     public func tensor(named name: String) throws(CheckpointError) -> TensorView {
         guard let info = header.tensor(named: name) else { throw .tensorNotFound(path: path, name: name) }
-        return TensorView(info: info, file: self)
+        return TensorView(info: info, mapping: mapping, dataStart: header.dataStart)
     }
 
     /// Hints that the whole data section is about to be read once.
