@@ -202,3 +202,31 @@ import TestSupport
         #expect((ShardIndex.problem(withShardName: name) == nil) == acceptable, "\(name)")
     }
 }
+
+/// Tokenizer files beside a checkpoint are recorded by path, whatever the source kind.
+@Suite struct TokenizerFilesTests {
+    @Test("a folder with tokenizer.json and vocab.txt records both, and only those")
+    func recorded() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Fixtures.path("toy-bert/model.safetensors"),
+                                         toPath: dir.appendingPathComponent("model.safetensors").path)
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("tokenizer.json"))
+        try Data("[PAD]\n".utf8).write(to: dir.appendingPathComponent("vocab.txt"))
+        // A folder with a tokenizer file's name is not a tokenizer file.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("special_tokens_map.json"),
+                                                withIntermediateDirectories: false)
+        for path in [dir.path, dir.appendingPathComponent("model.safetensors").path] {
+            let files = try Checkpoint.open(path: path).tokenizerFiles
+            #expect(files.tokenizer == dir.appendingPathComponent("tokenizer.json").path)
+            #expect(files.vocabulary == dir.appendingPathComponent("vocab.txt").path)
+            #expect(files.tokenizerConfig == nil)
+            #expect(files.specialTokensMap == nil)
+        }
+    }
+
+    @Test("the fixtures ship no tokenizer: nothing is recorded")
+    func none() throws {
+        #expect(try Checkpoint.open(path: Fixtures.path("toy-bert-sharded")).tokenizerFiles.isEmpty)
+        #expect(try Checkpoint.open(path: Fixtures.path("toy-bert/model.safetensors")).tokenizerFiles.isEmpty)
+    }
+}

@@ -12,6 +12,8 @@ public struct Checkpoint: Sendable {
     public let tensors: [TensorView]
     /// `config.json` beside the checkpoint, when there is one.
     public let config: ModelConfig?
+    /// Tokenizer files beside the checkpoint, by path (not read).
+    public let tokenizerFiles: TokenizerFiles
     /// Where the tensors came from (file, folder, index and shards, zstd).
     public let source: CheckpointSource
     /// Problems with the index, shards or folder that did not stop the checkpoint from
@@ -22,10 +24,12 @@ public struct Checkpoint: Sendable {
     private let firstTensorOfFile: [Int]
 
     public init(path: String, files: [SafetensorsFile], config: ModelConfig? = nil,
+                tokenizerFiles: TokenizerFiles = TokenizerFiles(),
                 source: CheckpointSource = CheckpointSource(kind: .file), sourceIssues: [SourceIssue] = []) {
         self.path = path
         self.files = files
         self.config = config
+        self.tokenizerFiles = tokenizerFiles
         self.source = source
         self.sourceIssues = sourceIssues
         self.tensors = files.flatMap(\.tensors)
@@ -40,7 +44,7 @@ public struct Checkpoint: Sendable {
 
     /// Opens whatever `path` names: a `.safetensors` file, a `.safetensors.zst` file, a
     /// `*.safetensors.index.json` with its shards, or a model folder. `config.json` beside
-    /// it is read when present. Throws only when nothing sensible can be analysed; shard and
+    /// it is read when present; tokenizer files beside it are recorded (`tokenizerFiles`). Throws only when nothing sensible can be analysed; shard and
     /// index inconsistencies are returned in `sourceIssues` instead.
     public static func open(path: String) throws(CheckpointError) -> Checkpoint {
         try open(path: path, limits: .default)

@@ -53,9 +53,11 @@ struct CheckpointLoader {
         } else {
             file = try SafetensorsFile(mapping: mapping)
         }
-        let (config, configPath) = try Self.config(in: Self.folder(of: path))
+        let folder = Self.folder(of: path)
+        let (config, configPath) = try Self.config(in: folder)
         source.configPath = configPath
-        return Checkpoint(path: displayPath, files: [file], config: config, source: source, sourceIssues: issues)
+        return Checkpoint(path: displayPath, files: [file], config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
+                          source: source, sourceIssues: issues)
     }
 
     /// Waits until a mapping being decoded holds its whole safetensors header (or the decoder

@@ -54,7 +54,7 @@ struct ShardedLoader {
             issues.append(SourceIssue(.totalSizeInvalid(text: text), file: indexPath))
         }
         let (config, configPath) = try CheckpointLoader.config(in: folder)
-        return Checkpoint(path: displayPath, files: files, config: config,
+        return Checkpoint(path: displayPath, files: files, config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
                           source: CheckpointSource(kind: .sharded, indexPath: indexPath, configPath: configPath),
                           sourceIssues: issues)
     }
