@@ -11,8 +11,10 @@ let package = Package(
     name: "tensoraudit",
     platforms: [.macOS(.v13)],
     products: [
+        .library(name: "StrictJSON", targets: ["StrictJSON"]),
         .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
-        .library(name: "TensorViews", targets: ["TensorViews"]),
+        .library(name: "CheckpointIO", targets: ["CheckpointIO"]),
+        .library(name: "TensorScan", targets: ["TensorScan"]),
         .library(name: "TensorAnalysis", targets: ["TensorAnalysis"]),
         .executable(name: "tensoraudit", targets: ["tensoraudit"]),
     ],
@@ -22,31 +24,44 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        .target(name: "SafetensorsFormat"),
+        // RFC 8259 JSON, strictly: duplicate keys kept (to be reported), no trailing commas,
+        // byte offsets in every error. Pure: bytes in, values out.
+        .target(name: "StrictJSON"),
+        // Pure: safetensors bytes in, a validated tensor table out; no I/O.
+        .target(name: "SafetensorsFormat", dependencies: ["StrictJSON"]),
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
         // AVX2 + FMA row-statistics loops and the AVX2 hash loop, chosen at run time (the binary targets baseline x86-64).
         .target(name: "CMomentKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
-        .target(name: "TensorViews", dependencies: ["SafetensorsFormat", "CZstd", "CMomentKernels"],
+        // Opens a path (file, folder, index, .zst) into one format-neutral `Checkpoint`: mapping,
+        // syscalls, sources; source problems are plain values.
+        .target(name: "CheckpointIO", dependencies: ["StrictJSON", "SafetensorsFormat", "CZstd"],
                 swiftSettings: optimizedInDebug),
-        .target(name: "TensorAnalysis", dependencies: ["SafetensorsFormat", "TensorViews"],
+        // Reads tensor bytes: decoding, the scan plan, the moment kernels, fingerprints, differences.
+        .target(name: "TensorScan", dependencies: ["SafetensorsFormat", "CheckpointIO", "CMomentKernels"],
+                swiftSettings: optimizedInDebug),
+        // Findings, the rule catalog, the analyses and the one audit pipeline.
+        .target(name: "TensorAnalysis", dependencies: ["StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan"],
                 swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "tensoraudit",
             dependencies: [
-                "SafetensorsFormat", "TensorViews", "TensorAnalysis",
+                "StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Micro-benchmarks for `make bench` (release build); not a product users install.
         .executableTarget(name: "tensoraudit-bench", dependencies: ["SafetensorsFormat"]),
-        .target(name: "TestSupport", dependencies: ["SafetensorsFormat"], path: "Tests/TestSupport"),
-        .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
-        .testTarget(name: "TensorViewsTests", dependencies: [
-            "TensorViews", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        .target(name: "TestSupport", dependencies: ["StrictJSON", "SafetensorsFormat"], path: "Tests/TestSupport"),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "SafetensorsFormat", "TestSupport"]),
+        .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "StrictJSON", "TestSupport"]),
+        .testTarget(name: "CheckpointIOTests", dependencies: [
+            "CheckpointIO", "TensorScan", "TensorAnalysis", "TestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "TensorViews", "TestSupport"]),
+        .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "TensorScan", "TestSupport"]),
+        .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
 )
@@ -56,10 +71,10 @@ let package = Package(
 // usable `main` outside -sanitize=fuzzer (it starts libFuzzer's driver), so it is declared only when the
 // Makefile sets TENSORAUDIT_FUZZ; plain `swift build` / `swift test` never see it.
 if Context.environment["TENSORAUDIT_FUZZ"] != nil {
-    package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "TensorViews"],
+    package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "CheckpointIO", "TensorScan"],
                                              path: "Fuzz/FuzzSafetensors"))
     // Whole commands (audit, rows, ties, padding, diff) on a mutated file of a checkpoint folder.
     package.targets.append(.executableTarget(name: "FuzzCommands",
-                                             dependencies: ["SafetensorsFormat", "TensorViews", "TensorAnalysis"],
+                                             dependencies: ["SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis"],
                                              path: "Fuzz/FuzzCommands"))
 }

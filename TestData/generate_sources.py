@@ -108,7 +108,7 @@ def _sharded_case(g, name, shard1, shard2, weight_map, total="auto", raw_index=N
 
 def gen_index_cases(g):
     """One folder per consistency finding, plus a sound one. The expected issues are
-    written here by hand from FORMAT.md §8."""
+    written here by hand from docs/FORMAT.md §8."""
     cases = {}
     std = {"a": S1, "b": S1, "c": S2}
 

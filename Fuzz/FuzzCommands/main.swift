@@ -19,7 +19,8 @@ import Glibc
 import Foundation
 import SafetensorsFormat
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// A 4x2 F32 embedding (row 1 zero) and a U8 vector: every analysis has something to do.
 let model: [UInt8] = SafetensorsWriter(entries: [

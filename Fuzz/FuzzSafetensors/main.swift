@@ -14,7 +14,8 @@
 import Glibc
 #endif
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Everything that can be wrong with the bytes of a safetensors file.
 ///
 /// Each case names the offending tensor or the byte offset so that a person can find the
@@ -118,3 +120,6 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// The scanner reports its syntax, UTF-8 and limit failures as these same cases.
+extension FormatError: JSONFailure {}

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Bounds that keep a hostile header finite in time and memory.
 ///
 /// The header itself is capped at 100,000,000 bytes (the reference's cap), which already
@@ -21,4 +23,9 @@ public struct HeaderLimits: Sendable, Equatable {
     public init() {}
 
     public static let `default` = HeaderLimits()
+}
+
+extension HeaderLimits {
+    /// The limits the JSON scanner enforces itself (strings, nesting).
+    public var json: JSONLimits { JSONLimits(maxStringBytes: maxStringBytes, maxDepth: maxDepth) }
 }

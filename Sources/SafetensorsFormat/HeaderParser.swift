@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A tensor entry as written in the JSON, before layout validation.
 struct RawEntry {
     let name: String
@@ -14,6 +16,9 @@ struct RawEntry {
 /// Turns the header JSON into entries and metadata, rejecting what 0.8 rejects plus
 /// duplicate keys. It reads the known structure directly instead of building a JSON tree,
 /// which keeps a 50,000-tensor header parse to one pass with one allocation per name.
+/// The scanner over a safetensors header: its failures are `FormatError`s.
+typealias HeaderScanner = JSONScanner<FormatError>
+
 enum HeaderParser {
     struct Result {
         var entries: [RawEntry]
@@ -26,7 +31,7 @@ enum HeaderParser {
         var names: NameIndex
     }
 
-    static func parse(_ scanner: inout JSONScanner) throws(FormatError) -> Result {
+    static func parse(_ scanner: inout HeaderScanner, limits: HeaderLimits) throws(FormatError) -> Result {
         if scanner.bytes.isEmpty { throw scanner.syntaxError("empty header") }
         scanner.skipWhitespace()
         let leading = scanner.index
@@ -38,23 +43,23 @@ enum HeaderParser {
         var names = NameIndex(expectedCount: min(scanner.bytes.count / 64, 1 << 16))
         var metadata: [String: String]? = nil
         var metadataOffset: Int? = nil
-        try scanner.forEachMember(in: "the header object") { (scanner: inout JSONScanner) throws(FormatError) in
+        try scanner.forEachMember(in: "the header object") { (scanner: inout HeaderScanner) throws(FormatError) in
             let (key, keyOffset) = try scanner.memberKey()
             if key == "__metadata__" {
                 if let first = metadataOffset {
                     throw .duplicateKey(key: key, firstOffset: first, secondOffset: keyOffset)
                 }
                 metadataOffset = keyOffset
-                metadata = try parseMetadata(&scanner)
+                metadata = try parseMetadata(&scanner, limits: limits)
                 return
             }
             if let first = names.insert(key, ordinal: entries.count, nameOf: { entries[$0].name }) {
                 throw .duplicateKey(key: key, firstOffset: entries[first].keyOffset, secondOffset: keyOffset)
             }
-            guard entries.count < scanner.limits.maxTensors else {
-                throw .limitExceeded(what: "tensor count", limit: scanner.limits.maxTensors, offset: keyOffset)
+            guard entries.count < limits.maxTensors else {
+                throw .limitExceeded(what: "tensor count", limit: limits.maxTensors, offset: keyOffset)
             }
-            entries.append(try parseEntry(&scanner, name: key, ordinal: entries.count, keyOffset: keyOffset))
+            entries.append(try parseEntry(&scanner, name: key, ordinal: entries.count, keyOffset: keyOffset, limits: limits))
         }
         let end = scanner.index
         scanner.skipWhitespace()
@@ -66,7 +71,7 @@ enum HeaderParser {
                       nonSpacePadding: scanner.bytes[end...].contains { $0 != 0x20 }, names: names)
     }
 
-    private static func parseMetadata(_ scanner: inout JSONScanner) throws(FormatError) -> [String: String]? {
+    private static func parseMetadata(_ scanner: inout HeaderScanner, limits: HeaderLimits) throws(FormatError) -> [String: String]? {
         let start = scanner.fileOffset
         if try scanner.consumeNull() { return nil }
         guard scanner.peek() == UInt8(ascii: "{") else {
@@ -74,13 +79,13 @@ enum HeaderParser {
         }
         var result: [String: String] = [:]
         var offsets: [String: Int] = [:]
-        try scanner.forEachMember(in: "__metadata__") { (scanner: inout JSONScanner) throws(FormatError) in
+        try scanner.forEachMember(in: "__metadata__") { (scanner: inout HeaderScanner) throws(FormatError) in
             let (key, keyOffset) = try scanner.memberKey()
             if let first = offsets.updateValue(keyOffset, forKey: key) {
                 throw .duplicateKey(key: "__metadata__." + key, firstOffset: first, secondOffset: keyOffset)
             }
-            guard offsets.count <= scanner.limits.maxMetadataEntries else {
-                throw .limitExceeded(what: "metadata entry count", limit: scanner.limits.maxMetadataEntries, offset: keyOffset)
+            guard offsets.count <= limits.maxMetadataEntries else {
+                throw .limitExceeded(what: "metadata entry count", limit: limits.maxMetadataEntries, offset: keyOffset)
             }
             guard scanner.peek() == UInt8(ascii: "\"") else {
                 let valueOffset = scanner.fileOffset
@@ -92,8 +97,8 @@ enum HeaderParser {
         return result
     }
 
-    private static func parseEntry(_ scanner: inout JSONScanner, name: String, ordinal: Int,
-                                   keyOffset: Int) throws(FormatError) -> RawEntry {
+    private static func parseEntry(_ scanner: inout HeaderScanner, name: String, ordinal: Int,
+                                   keyOffset: Int, limits: HeaderLimits) throws(FormatError) -> RawEntry {
         let entryOffset = scanner.fileOffset
         func entryError(_ reason: String) -> FormatError {
             .invalidEntry(tensor: name, offset: entryOffset, reason: reason)
@@ -109,7 +114,7 @@ enum HeaderParser {
         // keeps a 50,000-entry header free of per-entry hashing allocations.
         var knownFieldOffsets: (dtype: Int?, shape: Int?, dataOffsets: Int?) = (nil, nil, nil)
         var otherFieldOffsets: [String: Int] = [:]
-        try scanner.forEachMember(in: "tensor entry") { (scanner: inout JSONScanner) throws(FormatError) in
+        try scanner.forEachMember(in: "tensor entry") { (scanner: inout HeaderScanner) throws(FormatError) in
             let fieldOffset = scanner.fileOffset
             let field: String
             let previous: Int?
@@ -146,13 +151,13 @@ enum HeaderParser {
             case "shape":
                 var dims: [UInt64] = []
                 dims.reserveCapacity(4)
-                _ = try parseUnsignedArray(&scanner, name: name, field: "shape", entryOffset: entryOffset) { _, value in
+                _ = try parseUnsignedArray(&scanner, name: name, field: "shape", entryOffset: entryOffset, limits: limits) { _, value in
                     dims.append(value)
                 }
                 shape = dims
             case "data_offsets":
                 var pair: (UInt64, UInt64) = (0, 0)
-                let count = try parseUnsignedArray(&scanner, name: name, field: "data_offsets", entryOffset: entryOffset) { i, value in
+                let count = try parseUnsignedArray(&scanner, name: name, field: "data_offsets", entryOffset: entryOffset, limits: limits) { i, value in
                     if i == 0 { pair.0 = value } else if i == 1 { pair.1 = value }
                 }
                 guard count == 2 else {
@@ -174,13 +179,14 @@ enum HeaderParser {
     /// An array of non-negative integers ≤ 2^64−1, written without sign, fraction or exponent
     /// (0.8 rejects `-1`, `1.0`, `1e0`, `-0` and `2^64`, and so do we). Values go to `element`
     /// as they are read, so offsets need no array; at most `maxRank` values are accepted.
-    private static func parseUnsignedArray(_ scanner: inout JSONScanner, name: String, field: String, entryOffset: Int,
+    private static func parseUnsignedArray(_ scanner: inout HeaderScanner, name: String, field: String, entryOffset: Int,
+                                           limits: HeaderLimits,
                                            _ element: (Int, UInt64) -> Void) throws(FormatError) -> Int {
         guard scanner.peek() == UInt8(ascii: "[") else {
             throw .invalidEntry(tensor: name, offset: entryOffset, reason: "\(field) must be an array of non-negative integers")
         }
         var count = 0
-        try scanner.forEachElement(in: field) { (scanner: inout JSONScanner) throws(FormatError) in
+        try scanner.forEachElement(in: field) { (scanner: inout HeaderScanner) throws(FormatError) in
             guard let b = scanner.peek(), b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else {
                 throw .invalidEntry(tensor: name, offset: scanner.fileOffset, reason: "\(field) must contain only non-negative integers")
             }
@@ -189,8 +195,8 @@ enum HeaderParser {
                 throw .invalidEntry(tensor: name, offset: scanner.baseOffset + token.range.lowerBound,
                                     reason: "\(field) value \(scanner.text(of: token.range)) is not an integer in 0...18446744073709551615")
             }
-            guard count < scanner.limits.maxRank else {
-                throw .limitExceeded(what: field == "shape" ? "shape rank" : "\(field) length", limit: scanner.limits.maxRank,
+            guard count < limits.maxRank else {
+                throw .limitExceeded(what: field == "shape" ? "shape rank" : "\(field) length", limit: limits.maxRank,
                                      offset: scanner.fileOffset)
             }
             element(count, value)

@@ -1,6 +1,8 @@
+import StrictJSON
+
 /// A parsed and validated safetensors header.
 ///
-/// Constructing one enforces every rule of the reference implementation (see FORMAT.md) and
+/// Constructing one enforces every rule of the reference implementation (see docs/FORMAT.md) and
 /// a few of our own (duplicate keys, limits), so any value of this type describes a file
 /// whose tensors can be read without further bounds checks against the data section.
 public struct SafetensorsHeader: Sendable, Equatable {
@@ -84,8 +86,8 @@ extension SafetensorsHeader {
         guard UInt64(prefix.count) >= 8 + n else { throw .invalidHeaderLength(length: n, fileSize: fileSize) }
         let json = UnsafeRawBufferPointer(rebasing: prefix[8..<(8 + Int(n))])
         if let bad = firstInvalidUTF8Index(json) { throw .invalidUTF8(offset: 8 + bad) }
-        var scanner = JSONScanner(bytes: json, baseOffset: 8, limits: limits)
-        let raw = try HeaderParser.parse(&scanner)
+        var scanner = HeaderScanner(bytes: json, baseOffset: 8, limits: limits.json)
+        let raw = try HeaderParser.parse(&scanner, limits: limits)
         let layout = try validateLayout(raw.entries, dataLength: fileSize - 8 - n)
         return SafetensorsHeader(headerLength: n, metadata: raw.metadata, tensors: layout.tensors,
                                  dataLength: fileSize - 8 - n, leadingWhitespace: raw.leadingWhitespace,
@@ -106,8 +108,8 @@ extension SafetensorsHeader {
         let n = try headerLength(prefix: prefix, fileSize: UInt64(prefix.count))
         let json = UnsafeRawBufferPointer(rebasing: prefix[8..<(8 + Int(n))])
         if let bad = firstInvalidUTF8Index(json) { throw .invalidUTF8(offset: 8 + bad) }
-        var scanner = JSONScanner(bytes: json, baseOffset: 8, limits: limits)
-        let raw = try HeaderParser.parse(&scanner)
+        var scanner = HeaderScanner(bytes: json, baseOffset: 8, limits: limits.json)
+        let raw = try HeaderParser.parse(&scanner, limits: limits)
         let dataLength = raw.entries.reduce(UInt64(0)) { max($0, $1.end) }
         _ = try validateLayout(raw.entries, dataLength: dataLength)
         let (size, overflow) = (8 + n).addingReportingOverflow(dataLength)

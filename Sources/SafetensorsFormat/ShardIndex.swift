@@ -1,6 +1,8 @@
+import StrictJSON
+
 /// A sharded checkpoint's `*.safetensors.index.json`: which shard file holds each tensor.
 ///
-/// Not part of the safetensors format but a Hugging Face convention (FORMAT.md §8):
+/// Not part of the safetensors format but a Hugging Face convention (docs/FORMAT.md §8):
 /// `{"metadata": {"total_size": INT, ...}, "weight_map": {"tensor": "shard file", ...}}`.
 /// Parsing is strict about the JSON and the structure; problems with the *content* (a
 /// duplicate tensor key, a shard path that leaves the folder, an impossible `total_size`)
@@ -63,7 +65,7 @@ public struct ShardIndex: Sendable, Equatable {
                              maxEntries: Int = .max) throws(ShardIndexError) -> ShardIndex {
         let root: JSONNode
         do {
-            root = try JSONDocument.parse(bytes, limits: limits)
+            root = try JSONDocument.parse(bytes, limits: limits.json)
         } catch {
             throw ShardIndexError(error)
         }
@@ -150,6 +152,15 @@ public struct ShardIndexError: Error, Equatable, Sendable, CustomStringConvertib
     public init(offset: Int?, reason: String) {
         self.offset = offset
         self.reason = reason
+    }
+
+    init(_ error: JSONError) {
+        switch error {
+        case .invalidJSON(let offset, let reason): self.init(offset: offset, reason: "invalid JSON: \(reason)")
+        case .invalidUTF8(let offset): self.init(offset: offset, reason: "not valid UTF-8")
+        case .limitExceeded(let what, let limit, let offset):
+            self.init(offset: offset, reason: "\(what) exceeds the limit of \(limit)")
+        }
     }
 
     init(_ error: FormatError) {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import TensorViews
+import CheckpointIO
+import TensorScan
 #if canImport(Glibc)
 import Glibc
 #endif

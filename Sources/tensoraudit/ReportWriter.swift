@@ -1,5 +1,5 @@
 import ArgumentParser
-import TensorViews
+import CheckpointIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

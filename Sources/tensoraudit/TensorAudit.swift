@@ -1,5 +1,6 @@
 import ArgumentParser
-import TensorViews
+import CheckpointIO
+import TensorScan
 
 /// The `tensoraudit` command: audits model checkpoints straight from memory-mapped files.
 @main

@@ -125,6 +125,23 @@ import TestSupport
         }
     }
 
+    @Test("every command's --output refuses its input and a device, and leaves the input untouched",
+          arguments: ["inspect", "rows", "ties", "padding", "diff"])
+    func outputOfEveryCommand(command: String) throws {
+        let input = try Fixtures.temporaryFile(Self.valid, name: "m.safetensors")
+        let other = try Fixtures.temporaryFile(Self.valid, name: "n.safetensors")
+        let head = command == "diff" ? [command, other, input] : [command, input]
+        for output in [input, "/dev/null"] {
+            let result = try Self.run(head + ["--output", output])
+            #expect(result.status == 2, "\(command) --output \(output): exit \(result.status)")
+            #expect(result.stderr.contains("refusing"), "\(result.stderr)")
+        }
+        #expect(FileManager.default.contents(atPath: input) == Data(Self.valid))
+        let fresh = try Fixtures.temporaryDirectory().appendingPathComponent("out.txt").path
+        #expect([0, 1].contains(try Self.run(head + ["--output", fresh]).status))
+        #expect(FileManager.default.fileExists(atPath: fresh))
+    }
+
     // MARK: 3. sources that would block: every kind as a FIFO
 
     /// Builds a checkpoint in which the file at `role` is a FIFO; returns the path to audit.

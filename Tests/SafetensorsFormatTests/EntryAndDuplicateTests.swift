@@ -2,7 +2,7 @@ import Testing
 import SafetensorsFormat
 import TestSupport
 
-/// Tensor entries, metadata and duplicate keys (FORMAT.md §4, §5, §7).
+/// Tensor entries, metadata and duplicate keys (docs/FORMAT.md §4, §5, §7).
 @Suite struct EntryAndDuplicateTests {
     static func parse(_ header: String, data: [UInt8] = []) throws(FormatError) -> SafetensorsHeader {
         try SafetensorsHeader.parse(SafetensorsWriter.file(header: header, data: data))

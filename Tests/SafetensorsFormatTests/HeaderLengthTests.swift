@@ -2,7 +2,7 @@ import Testing
 import SafetensorsFormat
 import TestSupport
 
-/// The 8-byte length prefix: every rule of FORMAT.md §2.
+/// The 8-byte length prefix: every rule of docs/FORMAT.md §2.
 @Suite struct HeaderLengthTests {
     @Test("files shorter than 8 bytes are too small", arguments: 0..<8)
     func tooSmall(length: Int) throws {

@@ -2,7 +2,7 @@ import Testing
 import SafetensorsFormat
 import TestSupport
 
-/// Offsets and sizes (FORMAT.md §6): the data section must be tiled exactly.
+/// Offsets and sizes (docs/FORMAT.md §6): the data section must be tiled exactly.
 @Suite struct LayoutTests {
     static func header(_ entries: [(String, String, [UInt64], UInt64, UInt64)]) -> String {
         "{" + entries.map { name, dtype, shape, b, e in

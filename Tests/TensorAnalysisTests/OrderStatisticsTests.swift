@@ -1,7 +1,8 @@
 import Testing
 @testable import TensorAnalysis
 import SafetensorsFormat
-import TensorViews
+import CheckpointIO
+import TensorScan
 import TestSupport
 
 /// Selection must give exactly what sorting gives: each case is checked against a naive

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 import TestSupport
 
 @Suite struct PaddingAnalysisTests {
@@ -39,7 +40,7 @@ import TestSupport
         #expect(report.results.contains { $0.tensor == "cls.predictions.decoder.weight" && $0.role == .outputProjection })
         let findings = PaddingAnalysis.findings(report)
         #expect(findings.count == 1)
-        #expect(findings.first?.rule == "padding-row-nonzero")
+        #expect(findings.first?.rule.id == "padding-row-nonzero")
         #expect(findings.first?.severity == .info)
     }
 

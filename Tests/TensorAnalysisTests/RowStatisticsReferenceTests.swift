@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 import TestSupport
 
 /// Row statistics of every dtype against numpy float64 (TestData/expected/analysis-stats.json).

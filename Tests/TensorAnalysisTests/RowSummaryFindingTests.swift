@@ -1,6 +1,7 @@
 import Testing
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 import TestSupport
 
 @Suite struct RowSummaryFindingTests {
@@ -13,15 +14,15 @@ import TestSupport
     @Test("NaN, Inf, zero and duplicate rows become findings with their evidence")
     func findings() throws {
         let f = try summary("rows_f32").findings()
-        let rules = Set(f.map(\.rule))
+        let rules = Set(f.map(\.rule.id))
         #expect(rules.isSuperset(of: ["nan-values", "inf-values", "all-zero-rows", "duplicate-rows"]))
-        let nan = try #require(f.first { $0.rule == "nan-values" })
+        let nan = try #require(f.first { $0.rule.id == "nan-values" })
         #expect(nan.evidence["nan_values"] == .int(1))
         #expect(nan.evidence["first_row"] == .int(4))
         #expect(nan.tensors == ["rows_f32"])
-        let inf = try #require(f.first { $0.rule == "inf-values" })
+        let inf = try #require(f.first { $0.rule.id == "inf-values" })
         #expect(inf.evidence["inf_values"] == .int(2))
-        let dup = try #require(f.first { $0.rule == "duplicate-rows" })
+        let dup = try #require(f.first { $0.rule.id == "duplicate-rows" })
         #expect(dup.evidence["groups"] == .int(1))
         #expect(!dup.message.contains("\n"))
     }
@@ -31,7 +32,7 @@ import TestSupport
         let s = try summary("rows_i64")
         #expect(s.zeroRows == [1])
         #expect(s.duplicateGroups == [[0, 3]])
-        #expect(s.findings().allSatisfy { $0.rule != "nan-values" })
+        #expect(s.findings().allSatisfy { $0.rule.id != "nan-values" })
     }
 
     @Test("packed F4 rows that start mid-byte are compared by code")

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TensorAnalysis
-import TensorViews
+import CheckpointIO
+import TensorScan
 import SafetensorsFormat
 import TestSupport
 
@@ -33,7 +34,7 @@ import TestSupport
         #expect(kind("empty.a") == .empty)
         #expect(kind("empty.c") == nil)
         #expect(kind("model.layers.0.attn.weight") == nil)
-        let rules = TieAnalysis.findings(report).map(\.rule)
+        let rules = TieAnalysis.findings(report).map(\.rule.id)
         #expect(rules.sorted() == ["identical-layers", "metadata-alias", "tied-weights-duplicated"])
     }
 
@@ -125,5 +126,19 @@ import TestSupport
             #expect(report.groups.map(\.tensors) == [["a", "c"], ["q1", "q3"]])
             #expect(report.sameBytes.map { $0.members.map(\.tensor) } == [["x", "y"]])
         }
+    }
+}
+
+/// One `__metadata__` alias in a sharded checkpoint is reported once by an audit: the source
+/// layer and the tie analysis both see it, the pipeline keeps one finding.
+@Suite struct AliasFindingTests {
+    @Test("sources/metadata-alias: exactly one metadata-alias finding, naming tied.a and a")
+    func oneAliasOneFinding() throws {
+        // generate_sources.py writes one alias: tied.a is indexed, stored as __metadata__ {"tied.a": "a"}.
+        let checkpoint = try Checkpoint.open(path: Fixtures.path("sources/metadata-alias"))
+        let report = try AuditPipeline.run(checkpoint)
+        let aliases = report.findings.filter { $0.rule.id == "metadata-alias" }
+        #expect(aliases.count == 1)
+        #expect(aliases.first?.tensors == ["a", "tied.a"])
     }
 }

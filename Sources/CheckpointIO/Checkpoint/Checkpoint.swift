@@ -1,0 +1,118 @@
+import SafetensorsFormat
+
+/// What the user pointed at, opened: one or more safetensors files forming one namespace of
+/// tensors. Every command works on a `Checkpoint`, so single files, model folders, sharded
+/// checkpoints and compressed files behave the same downstream.
+public struct Checkpoint: Sendable {
+    /// The path as given on the command line.
+    public let path: String
+    /// The safetensors files, in the order they were opened (index order for shards).
+    public let files: [SafetensorsFile]
+    /// Every tensor in file order, shard after shard.
+    public let tensors: [TensorView]
+    /// `config.json` beside the checkpoint, when there is one.
+    public let config: ModelConfig?
+    /// Tokenizer files beside the checkpoint, by path (not read).
+    public let tokenizerFiles: TokenizerFiles
+    /// Where the tensors came from (file, folder, index and shards, zstd).
+    public let source: CheckpointSource
+    /// Problems with the index, shards or folder that did not stop the checkpoint from
+    /// opening (see `SourceIssue` for the rules); empty for a sound checkpoint.
+    public let sourceIssues: [SourceIssue]
+    /// Index in `tensors` of each file's first tensor. Name lookups go through the headers'
+    /// own indexes, so opening a 50,000-tensor checkpoint hashes every name once, not twice.
+    private let firstTensorOfFile: [Int]
+    /// For several files: each name's position in `tensors` (the first file's copy). Asking
+    /// each header in turn cost O(files) per lookup, so a diff or alias pass over a
+    /// 30,000-shard checkpoint was quadratic.
+    private let positionOfName: [String: Int]?
+
+    public init(path: String, files: [SafetensorsFile], config: ModelConfig? = nil,
+                tokenizerFiles: TokenizerFiles = TokenizerFiles(),
+                source: CheckpointSource = CheckpointSource(kind: .file), sourceIssues: [SourceIssue] = []) {
+        self.path = path
+        self.files = files
+        self.config = config
+        self.tokenizerFiles = tokenizerFiles
+        self.source = source
+        // Unusable config.json values are reported with the source problems.
+        self.sourceIssues = sourceIssues + (config?.sourceIssues ?? [])
+        self.tensors = files.flatMap(\.tensors)
+        var starts: [Int] = []
+        var count = 0
+        for file in files {
+            starts.append(count)
+            count += file.header.tensors.count
+        }
+        self.firstTensorOfFile = starts
+        if files.count > 1 {
+            var positions: [String: Int] = [:]
+            positions.reserveCapacity(tensors.count)
+            for (i, view) in tensors.enumerated() where positions[view.name] == nil { positions[view.name] = i }
+            positionOfName = positions
+        } else {
+            positionOfName = nil
+        }
+    }
+
+    /// Opens whatever `path` names: a `.safetensors` file, a `.safetensors.zst` file, a
+    /// `*.safetensors.index.json` with its shards, or a model folder. `config.json` beside
+    /// it is read when present; tokenizer files beside it are recorded (`tokenizerFiles`). Throws only when nothing sensible can be analysed; shard and
+    /// index inconsistencies are returned in `sourceIssues` instead.
+    /// Limits come from `SourceLimits.fromEnvironment()`: an invalid
+    /// `TENSORAUDIT_MAX_DECOMPRESSED_BYTES` is an error.
+    public static func open(path: String) throws(CheckpointError) -> Checkpoint {
+        try open(path: path, limits: SourceLimits.fromEnvironment())
+    }
+
+    /// `open(path:)` with explicit limits (decompression cap, index size).
+    ///
+    /// With `overlappingDecompression`, a single-frame `.zst` file whose frame declares its
+    /// size is decoded on a thread of its own and `open` returns as soon as the header is
+    /// decoded: reading a tensor's bytes waits for them, so a scan in file order runs alongside
+    /// the decoder instead of after it. Call `waitUntilLoaded()` before trusting results: it
+    /// throws when the rest of the file failed to decode (the bytes past the failure read as
+    /// zeros).
+    /// `limits` defaults to `SourceLimits.fromEnvironment()`.
+    public static func open(path: String, limits: SourceLimits? = nil,
+                            overlappingDecompression: Bool) throws(CheckpointError) -> Checkpoint {
+        let chosen: SourceLimits
+        if let limits { chosen = limits } else { chosen = try SourceLimits.fromEnvironment() }
+        return try CheckpointLoader(limits: chosen, overlapDecompression: overlappingDecompression).open(path)
+    }
+
+    /// `open(path:)` with explicit limits (decompression cap, index size).
+    public static func open(path: String, limits: SourceLimits) throws(CheckpointError) -> Checkpoint {
+        try CheckpointLoader(limits: limits).open(path)
+    }
+
+    /// Every file this checkpoint was read from: the safetensors files (or the `.zst` file),
+    /// the index and config.json. The CLI refuses to write a report over any of them.
+    public var inputPaths: [String] {
+        files.map(\.path) + [source.indexPath, source.configPath].compactMap { $0 }
+    }
+
+    /// Waits until every byte of the checkpoint is available and throws when decoding a
+    /// compressed file failed; immediate for files on disk and fully decoded inputs.
+    public func waitUntilLoaded() throws(CheckpointError) {
+        for file in files { try file.mapping.waitUntilComplete() }
+    }
+
+    /// The tensor called `name`, or `nil`. With a name in two shards, the first shard's copy.
+    public func tensor(named name: String) -> TensorView? {
+        if let positionOfName { return positionOfName[name].map { tensors[$0] } }
+        for (i, file) in files.enumerated() {
+            if let position = file.header.position(of: name) { return tensors[firstTensorOfFile[i] + position] }
+        }
+        return nil
+    }
+
+    /// Merged `__metadata__` of all files (first file wins on conflicting keys).
+    public var metadata: [String: String] {
+        var merged: [String: String] = [:]
+        for file in files {
+            for (key, value) in file.header.metadata ?? [:] where merged[key] == nil { merged[key] = value }
+        }
+        return merged
+    }
+}

@@ -1,0 +1,105 @@
+import SafetensorsFormat
+
+/// A zero-copy view of one tensor's bytes inside a mapped file.
+///
+/// Format-neutral: a view is a `TensorInfo` (name, dtype, shape, byte range relative to the
+/// data section) over a mapping and the offset where that file's data section starts, so any
+/// format reader that yields a tensor table can hand out views.
+///
+/// Rows follow one convention everywhere: dimension 0 indexes rows and the remaining
+/// dimensions are flattened into a row; a 1-D tensor is a single row, and a 0-d tensor is one
+/// row of one element. An empty tensor (any zero dimension) has no rows.
+public struct TensorView: Sendable {
+    public let info: TensorInfo
+    package let mapping: MappedFile
+    /// Offset of the data section in the mapping (`info`'s offsets are relative to it).
+    package let dataStart: UInt64
+
+    package init(info: TensorInfo, mapping: MappedFile, dataStart: UInt64) {
+        self.info = info
+        self.mapping = mapping
+        self.dataStart = dataStart
+    }
+
+    public var name: String { info.name }
+    public var dtype: DType { info.dtype }
+    public var shape: [UInt64] { info.shape }
+    /// The file this tensor lives in.
+    public var path: String { mapping.path }
+
+    /// Number of logical elements. Validation guarantees it fits in `Int` when non-zero,
+    /// because the elements occupy bytes of a mapped file.
+    public var elementCount: Int { Int(truncatingIfNeeded: info.elementCount) }
+
+    public var rowCount: Int {
+        guard info.elementCount > 0 else { return 0 }
+        return info.shape.count <= 1 ? 1 : Int(info.shape[0])
+    }
+
+    /// Elements per row.
+    /// The product of the dimensions after the first, even when the first is 0: a `[0, 4]`
+    /// tensor has rows of 4 elements and none of them. Saturates at `Int.max` for an empty
+    /// tensor whose later dimensions overflow (no element exists to read, so it is never used
+    /// as an offset).
+    public var rowLength: Int {
+        let rows = rowCount
+        if rows > 0 { return elementCount / rows }
+        var length = 1
+        for dimension in info.shape.dropFirst() {
+            guard let d = Int(exactly: dimension) else { return .max }
+            let (product, overflow) = length.multipliedReportingOverflow(by: d)
+            if overflow { return .max }
+            length = product
+        }
+        return length
+    }
+
+    /// The tensor's bytes. `package`: unsafe access stays in this package's byte-reading
+    /// layers (CheckpointIO, TensorScan), never in the public API.
+    ///
+    /// When the checkpoint is still being decompressed (`overlappingDecompression`), this waits
+    /// until the tensor's last byte is decoded, so every reader sees final bytes.
+    package var bytes: UnsafeRawBufferPointer {
+        let all = mapping.bytes
+        let start = Int(dataStart + info.begin)
+        let end = start + Int(info.byteCount)
+        mapping.waitUntilFilled(through: end)
+        return UnsafeRawBufferPointer(rebasing: all[start..<end])
+    }
+
+    /// Drops the mapped pages that lie wholly inside `range` (byte offsets into `bytes`) from
+    /// this process; reading them again maps them again from the page cache. A no-op for
+    /// decompressed (anonymous) bytes, which have no file to come back from.
+    package func discardPages(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        mapping.discard(offset: dataStart + info.begin + UInt64(range.lowerBound),
+                             length: UInt64(range.count))
+    }
+
+    /// A copy of the raw bytes (little-endian, as stored).
+    public func copyBytes() -> [UInt8] { Array(bytes) }
+
+    /// True when both tensors hold exactly the same bytes (dtype and shape not compared).
+    public func hasSameBytes(as other: TensorView) -> Bool {
+        let a = bytes, b = other.bytes
+        guard a.count == b.count else { return false }
+        guard a.count > 0 else { return true }
+        return memcmpEqual(a, b)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+package func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    guard let pa = a.baseAddress, let pb = b.baseAddress else { return a.count == b.count }
+    return memcmp(pa, pb, a.count) == 0
+}
+
+/// `memcmp(a, b, count) < 0`.
+package func memcmpLess(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    memcmp(a, b, count) < 0
+}

@@ -1,0 +1,158 @@
+import Foundation
+import SafetensorsFormat
+
+/// Decides what a path is and opens it; `Checkpoint.open` is its public face.
+///
+/// Folder rules, in order (the first three follow transformers' own loading order):
+/// 1. `model.safetensors` → that file (an index beside it is ignored, with an `ignored-index`
+///    warning);
+/// 2. `model.safetensors.index.json`, else the only `*.safetensors.index*.json` → sharded;
+///    several candidate indexes → error listing them;
+/// 3. the only `*.safetensors` → that file; several without an index → error listing them
+///    (without an index, shards cannot be told from alternative copies such as fp16/fp32
+///    variants, and guessing would report spurious duplicate tensors);
+/// 4. the only `*.safetensors.zst` → decompressed;
+/// 5. otherwise → error.
+struct CheckpointLoader {
+    let limits: SourceLimits
+    /// Decode a single-frame `.zst` on its own thread while the caller reads (see
+    /// `Checkpoint.open(path:limits:overlappingDecompression:)`).
+    var overlapDecompression = false
+
+    func open(_ path: String) throws(CheckpointError) -> Checkpoint {
+        if MappedFile.isDirectory(path) { return try openDirectory(path) }
+        if path.hasSuffix(".json") {
+            return try ShardedLoader(limits: limits, indexPath: path, folder: Self.folder(of: path)).load(displayPath: path)
+        }
+        return try openFile(path, displayPath: path, kind: .file, issues: [])
+    }
+
+    /// A single file, compressed or not; zstd is recognised by its magic number (which no
+    /// valid safetensors file can start with) or by a `.zst` name.
+    func openFile(_ path: String, displayPath: String, kind: CheckpointSource.Kind,
+                  issues: [SourceIssue]) throws(CheckpointError) -> Checkpoint {
+        let mapping = try MappedFile(path: path)
+        var source = CheckpointSource(kind: kind)
+        let file: SafetensorsFile
+        if path.hasSuffix(".zst") || ZstdDecompressor.looksCompressed(mapping) {
+            let decoded: MappedFile
+            if overlapDecompression, let streaming = try ZstdDecompressor.decompressInBackground(mapping, limits: limits) {
+                decoded = streaming
+                try Self.waitForHeader(decoded)
+            } else {
+                decoded = try ZstdDecompressor.decompress(mapping, limits: limits)
+            }
+            source = CheckpointSource(kind: .zstd, compressedBytes: mapping.size, decompressedBytes: decoded.size)
+            do {
+                file = try SafetensorsFile(mapping: decoded)
+            } catch {
+                // Bytes still being decoded may be corrupt: the decoder's verdict comes first.
+                try decoded.waitUntilComplete()
+                throw error
+            }
+        } else {
+            file = try SafetensorsFile(mapping: mapping)
+        }
+        let folder = Self.folder(of: path)
+        let (config, configPath) = try Self.config(in: folder, limits: limits)
+        source.configPath = configPath
+        return Checkpoint(path: displayPath, files: [file], config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
+                          source: source, sourceIssues: issues)
+    }
+
+    /// Waits until a mapping being decoded holds its whole safetensors header (or the decoder
+    /// stopped, rethrowing its failure), so the header can be parsed.
+    static func waitForHeader(_ mapping: MappedFile) throws(CheckpointError) {
+        let size = Int(clamping: mapping.size)
+        guard mapping.waitUntilFilled(through: min(8, size)) else { return try mapping.waitUntilComplete() }
+        guard size >= 8 else { return }
+        let length = mapping.withBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        let end = min(UInt64(size), 8 + min(length, HeaderLimits.maxHeaderLength))
+        if !mapping.waitUntilFilled(through: Int(end)) { try mapping.waitUntilComplete() }
+    }
+
+    func openDirectory(_ folder: String) throws(CheckpointError) -> Checkpoint {
+        let boundary = try Self.boundary(of: folder)
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        } catch {
+            throw .source(path: folder, kind: "io", message: "cannot list the folder")
+        }
+        let present = Set(names)
+        let indexes = names.filter(Self.isIndexName)
+        if present.contains("model.safetensors") {
+            var issues: [SourceIssue] = []
+            if let index = indexes.first {
+                issues.append(SourceIssue(.ignoredIndex(indexes: indexes), file: Self.join(folder, index)))
+            }
+            let path = Self.join(folder, "model.safetensors")
+            try Self.confine(path, to: boundary)
+            return try openFile(path, displayPath: folder, kind: .directory, issues: issues)
+        }
+        if present.contains("model.safetensors.index.json") || indexes.count == 1 {
+            let index = present.contains("model.safetensors.index.json") ? "model.safetensors.index.json" : indexes[0]
+            try Self.confine(Self.join(folder, index), to: boundary)
+            return try ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder).load(displayPath: folder)
+        }
+        if indexes.count > 1 {
+            throw .source(path: folder, kind: "ambiguous-directory",
+                          message: "the folder holds \(indexes.count) shard indexes (\(indexes.joined(separator: ", "))); name the one to use")
+        }
+        for suffix in [".safetensors", ".safetensors.zst"] {
+            let candidates = names.filter { $0.hasSuffix(suffix) && !MappedFile.isDirectory(Self.join(folder, $0)) }
+            if candidates.count == 1 {
+                let path = Self.join(folder, candidates[0])
+                try Self.confine(path, to: boundary)
+                return try openFile(path, displayPath: folder, kind: .directory, issues: [])
+            }
+            if candidates.count > 1 {
+                throw .source(path: folder, kind: "ambiguous-directory",
+                              message: "the folder holds \(candidates.count) \(suffix) files and no index "
+                                + "(\(candidates.joined(separator: ", "))); name one file, or add a *.safetensors.index.json")
+            }
+        }
+        throw .source(path: folder, kind: "no-checkpoint",
+                      message: "the folder holds no model.safetensors, *.safetensors.index.json, *.safetensors or *.safetensors.zst file")
+    }
+
+    /// `model.safetensors.index.json`, `model.safetensors.index.fp16.json`,
+    /// `diffusion_pytorch_model.safetensors.index.json`, ...
+    static func isIndexName(_ name: String) -> Bool {
+        name.hasSuffix(".json") && name.contains(".safetensors.index.")
+    }
+
+    /// `config.json` in `folder`, parsed, with its path; `(nil, nil)` when there is none.
+    /// A config.json that links out of the folder, or is not a regular file, is refused.
+    static func config(in folder: String, limits: SourceLimits) throws(CheckpointError) -> (ModelConfig?, String?) {
+        let path = join(folder, "config.json")
+        guard FileIdentity.of(path) != nil, !MappedFile.isDirectory(path) else { return (nil, nil) }
+        try confine(path, to: try boundary(of: folder))
+        return (try ModelConfig.load(path: path, limit: limits.maxConfigBytes), path)
+    }
+
+    /// The folder boundary of `folder` (see `FolderBoundary`).
+    static func boundary(of folder: String) throws(CheckpointError) -> FolderBoundary {
+        guard let boundary = FolderBoundary(folder: folder) else {
+            throw .io(path: folder, operation: "resolve the real path of", errno: errno)
+        }
+        return boundary
+    }
+
+    /// Throws when `path` resolves outside `boundary`.
+    static func confine(_ path: String, to boundary: FolderBoundary) throws(CheckpointError) {
+        if let problem = boundary.problem(with: path) {
+            throw .source(path: path, kind: "outside-folder", message: problem)
+        }
+    }
+
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
+    }
+
+    static func join(_ folder: String, _ name: String) -> String {
+        folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+}

@@ -1,0 +1,172 @@
+import StrictJSON
+import SafetensorsFormat
+
+/// The Hugging Face `config.json` facts an audit needs, read when the file sits beside the
+/// checkpoint. Only these fields are read; everything else in the file is ignored.
+///
+/// Read with the strict JSON parser, not Foundation's: `JSONSerialization` hands numbers over as
+/// `NSNumber`, which cannot tell `1` from `1.0` or `true`, and whose `intValue` turns
+/// `18446744073709551617` into some other row. An id is used only when it is written as a JSON
+/// integer that fits; anything else is kept as an `InvalidValue` and reported, never guessed.
+public struct ModelConfig: Sendable, Equatable {
+    /// What the config says about the padding token.
+    public enum PadToken: Sendable, Equatable {
+        /// No `pad_token_id` key.
+        case absent
+        /// `"pad_token_id": null`: the model has no padding token (GPT-2).
+        case none
+        case id(Int)
+        /// Present but not a non-negative JSON integer that fits in `Int` (`1.5`, `true`, `"3"`,
+        /// `-1`, `18446744073709551617`); `text` is the value as written.
+        case invalid(text: String)
+    }
+
+    /// A value the audit would use that is not what the key requires; the value is not used.
+    public struct InvalidValue: Sendable, Equatable {
+        /// The key, e.g. `pad_token_id`.
+        public let key: String
+        /// The value as written in the file (strings quoted), shortened for messages.
+        public let text: String
+        /// What it should have been.
+        public let expected: String
+    }
+
+    public var path: String
+    public var modelType: String?
+    public var padToken: PadToken
+    public var vocabSize: Int?
+    public var hiddenSize: Int?
+    /// `tie_word_embeddings` as written; `nil` when absent.
+    public var tieWordEmbeddings: Bool?
+    /// Values present but unusable, in the order they are read.
+    public var invalidValues: [InvalidValue] = []
+
+    public init(path: String, modelType: String? = nil, padToken: PadToken = .absent, vocabSize: Int? = nil,
+                hiddenSize: Int? = nil, tieWordEmbeddings: Bool? = nil) {
+        self.path = path
+        self.modelType = modelType
+        self.padToken = padToken
+        self.vocabSize = vocabSize
+        self.hiddenSize = hiddenSize
+        self.tieWordEmbeddings = tieWordEmbeddings
+    }
+
+    /// Whether the output head shares the input embedding. transformers defaults
+    /// `tie_word_embeddings` to true when the key is absent.
+    public var embeddingsTied: Bool { tieWordEmbeddings ?? true }
+
+    /// Reads `config.json` (at most `limit` bytes) with the strict JSON reader. Fields may sit
+    /// in a nested `text_config` (multimodal models); top-level values win. A key twice in the
+    /// same object is an error: Python's `json` keeps the last one, so which value transformers
+    /// sees is not what a first-wins reader would report.
+    public static func load(path: String, limit: UInt64 = 16 << 20) throws(CheckpointError) -> ModelConfig {
+        let bytes = try MappedFile.contents(of: path, limit: limit, what: "config.json")
+        let root: JSONNode
+        do {
+            root = try JSONDocument.parse(bytes)
+        } catch {
+            throw .source(path: path, kind: "config", message: "config.json is not valid JSON: \(error)")
+        }
+        guard case .object(let members) = root else {
+            throw .source(path: path, kind: "config", message: "config.json is not a JSON object")
+        }
+        var nestedMembers: [JSONMember] = []
+        if case .object(let inner)? = root["text_config"] { nestedMembers = inner }
+        for object in [members, nestedMembers] {
+            var seen: [String: Int] = [:]
+            for member in object {
+                if let first = seen[member.key] {
+                    throw .source(path: path, kind: "config",
+                                  message: "config.json has the key \(quotedName(member.key)) twice (bytes \(first) and \(member.keyOffset))")
+                }
+                seen[member.key] = member.keyOffset
+            }
+        }
+        return parse(root, path: path)
+    }
+
+    /// The fields of an already parsed config object.
+    static func parse(_ root: JSONNode, path: String) -> ModelConfig {
+        let nested = root.lastValue(for: "text_config")
+        func value(_ keys: String...) -> (key: String, value: JSONNode)? {
+            for key in keys {
+                if let v = root.lastValue(for: key) { return (key, v) }
+                if let v = nested?.lastValue(for: key) { return (key, v) }
+            }
+            return nil
+        }
+        var config = ModelConfig(path: path)
+        if case .string(let type)? = value("model_type")?.value { config.modelType = type }
+        if let (key, raw) = value("pad_token_id") {
+            switch raw {
+            case .null:
+                config.padToken = .none
+            case .array(let list) where list.first.flatMap(Self.index) != nil:
+                config.padToken = .id(list.first.flatMap(Self.index) ?? 0)
+            default:
+                if let id = Self.index(raw) {
+                    config.padToken = .id(id)
+                } else {
+                    config.padToken = .invalid(text: Self.text(raw))
+                    config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw),
+                                                             expected: "a non-negative integer token id, or null"))
+                }
+            }
+        }
+        func size(_ keys: String...) -> Int? {
+            for key in keys {
+                guard let raw = root.lastValue(for: key) ?? nested?.lastValue(for: key) else { continue }
+                if let n = Self.index(raw) ?? Self.integerValued(raw) { return n }
+                config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "a non-negative integer"))
+                return nil
+            }
+            return nil
+        }
+        config.vocabSize = size("vocab_size")
+        config.hiddenSize = size("hidden_size", "n_embd", "d_model", "dim")
+        switch value("tie_word_embeddings")?.value {
+        case .bool(let tied)?: config.tieWordEmbeddings = tied
+        case .number(let n)?: config.tieWordEmbeddings = Double(n.text).map { $0 != 0 }
+        default: break
+        }
+        return config
+    }
+
+    /// A non-negative JSON integer that fits in `Int` (no fraction, exponent, sign or quotes).
+    static func index(_ node: JSONNode) -> Int? {
+        guard case .number(let number) = node, let value = number.unsignedValue else { return nil }
+        return Int(exactly: value)
+    }
+
+    /// A non-negative integer-valued number written with a fraction or exponent (`768.0`,
+    /// `7.68e2`): accepted for sizes, as transformers' Python would use it, never for ids.
+    static func integerValued(_ node: JSONNode) -> Int? {
+        guard case .number(let number) = node, let d = Double(number.text), d >= 0, d == d.rounded() else { return nil }
+        return Int(exactly: d)
+    }
+
+    /// A value as written, for messages: numbers verbatim, strings quoted, others by type.
+    static func text(_ node: JSONNode) -> String {
+        switch node {
+        case .number(let n): n.text.count <= 40 ? n.text : String(n.text.prefix(40)) + "…"
+        case .string(let s): quoted(s.count <= 40 ? s : String(s.prefix(40)) + "…")
+        case .bool(let b): b ? "true" : "false"
+        case .null: "null"
+        default: node.typeName
+        }
+    }
+
+    /// Each invalid value as a source issue (`config-invalid-value`).
+    public var sourceIssues: [SourceIssue] {
+        invalidValues.map { SourceIssue(.configInvalidValue(key: $0.key, text: $0.text, expected: $0.expected), file: path) }
+    }
+}
+
+extension JSONNode {
+    /// The value of the last member called `key` when this is an object (Python's `json`
+    /// keeps the last of duplicate keys).
+    func lastValue(for key: String) -> JSONNode? {
+        guard case .object(let members) = self else { return nil }
+        return members.last { $0.key == key }?.value
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import SafetensorsFormat
+
+/// Opens a `*.safetensors.index.json` and its shards as one checkpoint, and checks that the
+/// index and the shards agree (docs/FORMAT.md §8).
+///
+/// Each shard is mapped and only its header is parsed: data pages are touched by analyses,
+/// not here. Fatal: an unreadable or non-JSON index, a shard that exists but is not valid
+/// safetensors (as for a single file). Everything else is a `SourceIssue`, and the tensors
+/// that could be found are analysed: a missing shard should not hide the other 99.
+struct ShardedLoader {
+    let limits: SourceLimits
+    let indexPath: String
+    let folder: String
+
+    func load(displayPath: String) throws(CheckpointError) -> Checkpoint {
+        let index = try readIndex()
+        let boundary = try CheckpointLoader.boundary(of: folder)
+        var issues: [SourceIssue] = []
+        if index.entries.isEmpty {
+            issues.append(SourceIssue(.indexEmpty, file: indexPath))
+        }
+        for (first, duplicate) in index.duplicateEntries {
+            issues.append(SourceIssue(
+                .indexDuplicateKey(tensor: duplicate.tensor, offsets: [first.offset, duplicate.offset],
+                                   shards: [first.shard, duplicate.shard]),
+                file: indexPath))
+        }
+        let shardOf = index.shardByTensor
+        var tensorsOfShard: [String: [String]] = [:]
+        for (tensor, shard) in shardOf { tensorsOfShard[shard, default: []].append(tensor) }
+
+        var files: [SafetensorsFile] = []
+        var opened: [(shard: String, file: SafetensorsFile)] = []
+        var unopened = 0
+        for shard in index.shardNames {
+            let listed = tensorsOfShard[shard] ?? []
+            if let problem = ShardIndex.problem(withShardName: shard) {
+                unopened += 1
+                issues.append(SourceIssue(.indexInvalidPath(shard: shard, problem: problem, tensors: listed), file: indexPath))
+                continue
+            }
+            let path = CheckpointLoader.join(folder, shard)
+            if let problem = boundary.problem(with: path) {
+                unopened += 1
+                issues.append(SourceIssue(.indexInvalidPath(shard: shard, problem: problem, tensors: listed), file: indexPath))
+                continue
+            }
+            guard FileIdentity.of(path) != nil else {
+                unopened += 1
+                issues.append(SourceIssue(.missingShard(shard: shard, tensors: listed), file: path))
+                continue
+            }
+            let file = try SafetensorsFile(path: path)
+            files.append(file)
+            opened.append((shard, file))
+        }
+
+        issues += consistencyIssues(index: index, shardOf: shardOf, opened: opened)
+        issues += strayShards(index: index)
+        if unopened == 0, let issue = totalSizeIssue(index.totalSize, files: files) { issues.append(issue) }
+        if case .invalid(let text) = index.totalSize {
+            issues.append(SourceIssue(.totalSizeInvalid(text: text), file: indexPath))
+        }
+        let (config, configPath) = try CheckpointLoader.config(in: folder, limits: limits)
+        return Checkpoint(path: displayPath, files: files, config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
+                          source: CheckpointSource(kind: .sharded, indexPath: indexPath, configPath: configPath),
+                          sourceIssues: issues)
+    }
+
+    private func readIndex() throws(CheckpointError) -> ShardIndex {
+        let mapping = try MappedFile(path: indexPath)
+        guard mapping.size <= limits.maxIndexBytes else {
+            throw .source(path: indexPath, kind: "invalid-index",
+                          message: "index is \(mapping.size) bytes, over the limit of \(limits.maxIndexBytes)")
+        }
+        let bytes = mapping.withBytes { Array($0) }
+        do {
+            return try ShardIndex.parse(bytes, maxEntries: limits.maxIndexEntries)
+        } catch {
+            throw .source(path: indexPath, kind: "invalid-index", message: error.description)
+        }
+    }
+
+    /// Index entries against shard headers: tensors absent from their shard (unless a
+    /// `__metadata__` alias explains them), tensors in two shards, tensors nobody indexed.
+    private func consistencyIssues(index: ShardIndex, shardOf: [String: String],
+                                   opened: [(shard: String, file: SafetensorsFile)]) -> [SourceIssue] {
+        var issues: [SourceIssue] = []
+        var locations: [String: [String]] = [:]
+        var fileOfShard: [String: SafetensorsFile] = [:]
+        for (shard, file) in opened {
+            fileOfShard[shard] = file
+            for tensor in file.header.tensors { locations[tensor.name, default: []].append(shard) }
+        }
+        // Tensors in more than one shard, grouped by the set of shards.
+        var duplicatesBySet: [[String]: [String]] = [:]
+        for (name, shards) in locations where shards.count > 1 { duplicatesBySet[shards, default: []].append(name) }
+        for shards in duplicatesBySet.keys.sorted(by: { $0.joined(separator: "\n") < $1.joined(separator: "\n") }) {
+            let names = duplicatesBySet[shards] ?? []
+            issues.append(SourceIssue(.tensorInTwoShards(tensors: names, shards: shards)))
+        }
+        // Alias convention (docs/FORMAT.md §4): metadata[removed] = kept, where kept is a tensor.
+        var aliases: [String: String] = [:]
+        for (_, file) in opened {
+            for (key, value) in file.header.metadata ?? [:] where locations[key] == nil && locations[value] != nil {
+                aliases[key] = aliases[key] ?? value
+            }
+        }
+        var mismatchByShard: [String: [String]] = [:]
+        var checked = Set<String>()
+        for entry in index.entries where shardOf[entry.tensor] == entry.shard && checked.insert(entry.tensor).inserted {
+            guard let file = fileOfShard[entry.shard], file.header.tensor(named: entry.tensor) == nil else { continue }
+            if let kept = aliases[entry.tensor] {
+                issues.append(SourceIssue(.metadataAlias(removed: entry.tensor, kept: kept, shard: entry.shard), file: file.path))
+            } else {
+                mismatchByShard[entry.shard, default: []].append(entry.tensor)
+            }
+        }
+        for shard in mismatchByShard.keys.sorted() {
+            let names = mismatchByShard[shard] ?? []
+            let elsewhere = names.filter { locations[$0] != nil }
+            issues.append(SourceIssue(.indexMismatch(shard: shard, tensors: names, foundElsewhere: elsewhere.sorted()),
+                                      file: fileOfShard[shard]?.path))
+        }
+        // Tensors present in a shard but not listed in weight_map.
+        for (shard, file) in opened {
+            let unlisted = file.header.tensors.map(\.name).filter { shardOf[$0] == nil }
+            guard !unlisted.isEmpty else { continue }
+            issues.append(SourceIssue(.unindexedTensor(shard: shard, tensors: unlisted), file: file.path))
+        }
+        return issues
+    }
+
+    /// `.safetensors` files in the folder that the index does not name.
+    private func strayShards(index: ShardIndex) -> [SourceIssue] {
+        let named = Set(index.shardNames)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.sorted().filter { $0.hasSuffix(".safetensors") && !named.contains($0) }.map { name in
+            SourceIssue(.strayShard(name: name), file: CheckpointLoader.join(folder, name))
+        }
+    }
+
+    /// `total_size` against the shards (huggingface_hub counts shared storage once, so it can
+    /// legitimately differ from the data bytes, but it cannot exceed what the shards hold).
+    private func totalSizeIssue(_ total: ShardIndex.TotalSize, files: [SafetensorsFile]) -> SourceIssue? {
+        guard case .bytes(let declared) = total else { return nil }
+        let capacity = files.reduce(UInt64(0)) { $0 + ($1.fileSize - 8) }
+        let data = files.reduce(UInt64(0)) { $0 + $1.header.dataLength }
+        if declared > capacity {
+            return SourceIssue(.totalSizeExceedsShards(declared: declared, dataBytes: data, capacityBytes: capacity), file: indexPath)
+        }
+        if declared != data {
+            return SourceIssue(.totalSizeDiffers(declared: declared, dataBytes: data, capacityBytes: capacity), file: indexPath)
+        }
+        return nil
+    }
+}
+
+/// A name in double quotes with control characters escaped, for messages.
+package func quotedName(_ name: String) -> String {
+    var out = "\""
+    for scalar in name.unicodeScalars {
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            out += "\\u{" + String(scalar.value, radix: 16) + "}"
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,37 @@
+/// The tokenizer files found beside a checkpoint, by path; none is read here.
+///
+/// Recorded when the checkpoint is opened so that a tokenizer reader (and the analyses that
+/// compare a vocabulary with an embedding matrix) find them without looking at the folder
+/// again. Only these names, only in the checkpoint's own folder: nothing outside the folder
+/// asked for is looked at.
+public struct TokenizerFiles: Sendable, Equatable {
+    /// `tokenizer.json` (the `tokenizers` library's single-file format).
+    public var tokenizer: String?
+    /// `tokenizer_config.json` (transformers: special tokens, padding side, model max length).
+    public var tokenizerConfig: String?
+    /// `special_tokens_map.json`.
+    public var specialTokensMap: String?
+    /// `vocab.txt` (WordPiece vocabularies, one token per line).
+    public var vocabulary: String?
+
+    public init(tokenizer: String? = nil, tokenizerConfig: String? = nil, specialTokensMap: String? = nil,
+                vocabulary: String? = nil) {
+        self.tokenizer = tokenizer
+        self.tokenizerConfig = tokenizerConfig
+        self.specialTokensMap = specialTokensMap
+        self.vocabulary = vocabulary
+    }
+
+    /// True when the folder held none of the files.
+    public var isEmpty: Bool { self == TokenizerFiles() }
+
+    /// The files of this kind in `folder` (regular files only).
+    static func find(in folder: String) -> TokenizerFiles {
+        func path(_ name: String) -> String? {
+            let path = CheckpointLoader.join(folder, name)
+            return MappedFile.exists(path) && !MappedFile.isDirectory(path) ? path : nil
+        }
+        return TokenizerFiles(tokenizer: path("tokenizer.json"), tokenizerConfig: path("tokenizer_config.json"),
+                              specialTokensMap: path("special_tokens_map.json"), vocabulary: path("vocab.txt"))
+    }
+}

@@ -1,0 +1,109 @@
+/// A JSON value as written, for the small JSON files around a checkpoint (`*.index.json`,
+/// `config.json`, a policy, tokenizer files).
+///
+/// Why not Foundation: its parser accepts trailing commas and keeps the last of duplicate keys
+/// without a word, while a duplicate key in a `weight_map` is a pitfall the audit must report.
+/// Objects therefore keep every member, in order, with the byte offset of its key.
+/// Named `JSONNode` so it does not clash with the CLI's output `JSONValue`.
+public indirect enum JSONNode: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// A number as written (JSON numbers have no fixed precision), validated against the grammar.
+    case number(JSONNumber)
+    case string(String)
+    case array([JSONNode])
+    /// Members in document order, duplicates included.
+    case object([JSONMember])
+
+    /// The value of the first member called `key`, when this is an object.
+    public subscript(key: String) -> JSONNode? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    /// A short name of the value's type, for messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+/// A JSON number token.
+public struct JSONNumber: Sendable, Equatable {
+    /// The token exactly as written, e.g. `-1.5e3`.
+    public let text: String
+    /// The value when the token is a plain non-negative integer that fits in 64 bits.
+    public let unsignedValue: UInt64?
+}
+
+/// One `"key": value` pair of an object.
+public struct JSONMember: Sendable, Equatable {
+    public let key: String
+    /// Byte offset of the key's opening quote in the document.
+    public let keyOffset: Int
+    public let value: JSONNode
+}
+
+public enum JSONDocument {
+    /// Parses strict RFC 8259 JSON (the same scanner as safetensors headers: no trailing
+    /// commas, comments, NaN, BOM or lone surrogates; UTF-8 checked first), with the nesting
+    /// and string limits of `limits`. Errors carry byte offsets in `bytes`.
+    public static func parse(_ bytes: [UInt8], limits: JSONLimits = .default) throws(JSONError) -> JSONNode {
+        // Array.withUnsafeBytes is untyped-rethrowing; carry the typed error out in a Result.
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(JSONError) -> JSONNode in try parse(raw, limits: limits) }
+        }
+        return try result.get()
+    }
+
+    private static func parse(_ raw: UnsafeRawBufferPointer, limits: JSONLimits) throws(JSONError) -> JSONNode {
+        if let bad = firstInvalidUTF8Index(raw) { throw .invalidUTF8(offset: bad) }
+        var scanner = JSONScanner<JSONError>(bytes: raw, baseOffset: 0, limits: limits)
+        scanner.skipWhitespace()
+        if scanner.isAtEnd { throw scanner.syntaxError("empty document") }
+        let root = try parseValue(&scanner, depth: 0)
+        scanner.skipWhitespace()
+        if let extra = scanner.peek() {
+            throw scanner.syntaxError("unexpected \(scanner.describe(extra)) after the JSON value")
+        }
+        return root
+    }
+
+    private static func parseValue(_ scanner: inout JSONScanner<JSONError>, depth: Int) throws(JSONError) -> JSONNode {
+        guard depth <= scanner.limits.maxDepth else {
+            throw .limitExceeded(what: "JSON nesting depth", limit: scanner.limits.maxDepth, offset: scanner.fileOffset)
+        }
+        guard let b = scanner.peek() else { throw scanner.syntaxError("expected a value, found end of document") }
+        switch b {
+        case UInt8(ascii: "\""):
+            return .string(try scanner.parseString())
+        case UInt8(ascii: "{"):
+            var members: [JSONMember] = []
+            try scanner.forEachMember(in: "object") { (scanner: inout JSONScanner<JSONError>) throws(JSONError) in
+                let (key, offset) = try scanner.memberKey()
+                members.append(JSONMember(key: key, keyOffset: offset, value: try parseValue(&scanner, depth: depth + 1)))
+            }
+            return .object(members)
+        case UInt8(ascii: "["):
+            var items: [JSONNode] = []
+            try scanner.forEachElement(in: "array") { (scanner: inout JSONScanner<JSONError>) throws(JSONError) in
+                items.append(try parseValue(&scanner, depth: depth + 1))
+            }
+            return .array(items)
+        case UInt8(ascii: "t"): try scanner.literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try scanner.literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try scanner.literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let token = try scanner.scanNumber()
+            return .number(JSONNumber(text: scanner.text(of: token.range), unsignedValue: token.unsignedValue))
+        default:
+            throw scanner.syntaxError("expected a value, found \(scanner.describe(b))")
+        }
+    }
+}

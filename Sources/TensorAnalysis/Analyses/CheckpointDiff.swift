@@ -1,0 +1,70 @@
+import SafetensorsFormat
+import CheckpointIO
+import TensorScan
+
+/// Export fidelity: how checkpoint B (an export, a conversion) differs from checkpoint A
+/// (the reference). A value; the CLI renders it and picks the exit status.
+///
+/// Default tolerance, and why: a tensor fails when ‖a − b‖₂ / ‖a‖₂ > 1e-2. Rounding to BF16
+/// (8 significant bits, round-to-nearest-even) moves each element by at most the unit
+/// roundoff u = 2^-8 ≈ 0.0039 of its value, so the relative L2 of a faithful BF16 export is
+/// ≤ 0.0039 (≈ 0.0016 on the fixture); F16 gives ≤ 2^-11. 1e-2 leaves 2.5x headroom over
+/// BF16 and still catches a wrong, transposed, re-initialised or scaled tensor (relative L2
+/// near 1 or more). FP8 exports (E4M3: u = 2^-4) need an explicit `--tolerance`.
+public struct CheckpointDiff: Sendable {
+    public static let defaultTolerance = 1e-2
+
+    /// One tensor present in both checkpoints.
+    public struct Comparison: Sendable {
+        public let name: String
+        public let dtypeA: DType
+        public let dtypeB: DType
+        public let shapeA: [UInt64]
+        public let shapeB: [UInt64]
+        /// Same dtype, same shape, same bytes: nothing else to measure.
+        public let identicalBytes: Bool
+        /// Value differences; `nil` for identical bytes or incomparable tensors.
+        public let statistics: DifferenceStatistics?
+
+        public var shapeChanged: Bool { shapeA != shapeB }
+        public var dtypeChanged: Bool { dtypeA != dtypeB }
+        /// Shapes agree but the values cannot be compared element-wise (complex vs real).
+        public var incomparable: Bool { !shapeChanged && !identicalBytes && statistics == nil }
+
+        /// Whether this tensor fails the fidelity check at `tolerance`: shape change,
+        /// incomparable values, a NaN facing a number, or relative L2 above the tolerance.
+        public func exceeds(_ tolerance: Double) -> Bool {
+            if shapeChanged || incomparable { return true }
+            guard let statistics else { return false }
+            return statistics.nanMismatches > 0 || !(statistics.relativeL2 <= tolerance)
+        }
+    }
+
+    public let tolerance: Double
+    /// Names only in A, or only in B, sorted.
+    public let onlyInA: [String]
+    public let onlyInB: [String]
+    /// Tensors in both, sorted by name.
+    public let comparisons: [Comparison]
+
+    /// True when B is not a faithful copy of A: a tensor missing on either side, or a
+    /// comparison exceeding the tolerance.
+    public var exceedsTolerance: Bool {
+        !onlyInA.isEmpty || !onlyInB.isEmpty || comparisons.contains { $0.exceeds(tolerance) }
+    }
+
+    /// Compares every tensor name of `a` with the same name in `b`.
+    public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5) {
+        self.tolerance = tolerance
+        let namesA = Set(a.tensors.map(\.name)), namesB = Set(b.tensors.map(\.name))
+        onlyInA = namesA.subtracting(namesB).sorted()
+        onlyInB = namesB.subtracting(namesA).sorted()
+        comparisons = namesA.intersection(namesB).sorted().compactMap { name in
+            guard let x = a.tensor(named: name), let y = b.tensor(named: name) else { return nil }
+            let identical = x.dtype == y.dtype && x.shape == y.shape && x.hasSameBytes(as: y)
+            let statistics = identical || x.shape != y.shape ? nil : x.differenceStatistics(from: y, topRows: topRows)
+            return Comparison(name: name, dtypeA: x.dtype, dtypeB: y.dtype, shapeA: x.shape, shapeB: y.shape,
+                              identicalBytes: identical, statistics: statistics)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import CheckpointIO
+import TensorScan
+
+extension PaddingAnalysis {
+    /// The padding row in an audit: the embedding and output matrices (found once, by name and
+    /// config shape) keep their row moments from the scan, so they are not read again.
+    struct AuditStage: TensorAnalysis.AuditStage {
+        let checkpoint: Checkpoint
+        let views: [TensorView]
+        let matrices: [(TensorView, Role)]
+        let matrixNames: Set<String>
+
+        init(checkpoint: Checkpoint) {
+            self.checkpoint = checkpoint
+            views = checkpoint.tensors
+            matrices = PaddingAnalysis.matrices(checkpoint)
+            matrixNames = Set(matrices.map { $0.0.name })
+        }
+
+        func request(for index: Int) -> ScanRequest {
+            ScanRequest(statistics: matrixNames.contains(views[index].name))
+        }
+
+        func summary(of index: Int, _ output: RowScan.Output) -> [RowMoments]? {
+            matrixNames.contains(views[index].name) ? output.rows : nil
+        }
+
+        func findings(_ summaries: [[RowMoments]?]) throws(CheckpointError) -> [Finding] {
+            var moments: [String: [RowMoments]] = [:]
+            for (i, summary) in summaries.enumerated() {
+                if let summary { moments[views[i].name] = summary }
+            }
+            let report = try PaddingAnalysis.analyze(checkpoint, padID: nil, tensors: [], rowMoments: moments,
+                                                     matrices: matrices)
+            return PaddingAnalysis.findings(report)
+        }
+    }
+}

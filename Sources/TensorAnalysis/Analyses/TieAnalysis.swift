@@ -1,0 +1,278 @@
+import Dispatch
+import SafetensorsFormat
+import CheckpointIO
+import TensorScan
+
+/// Exact equality across the tensors of a checkpoint: which tensors are stored twice, and why.
+///
+/// Scales with the file, not with pairs: tensors are bucketed by byte length (a tensor can only
+/// equal one of the same size); a bucket of two is settled by one `memcmp`, larger buckets are
+/// fingerprinted with a fast 64-bit hash in one parallel pass and every candidate group is
+/// confirmed byte by byte, so a hash collision can cost time but never a wrong group.
+public enum TieAnalysis {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Embedding ↔ output projection (or shared encoder/decoder embeddings) saved twice.
+        case tiedWeights = "tied-weights"
+        /// Registered buffers repeated by design (GPT-2's causal masks, position_ids, inv_freq).
+        case repeatedBuffer = "repeated-buffer"
+        /// Every element equal (e.g. zero biases): equal by construction, not a copy.
+        case constant
+        /// The same parameter of different layers: a suspicious copy.
+        case identicalLayers = "identical-layers"
+        /// Zero-size tensors are trivially equal.
+        case empty
+        /// Identical, and nothing above explains it.
+        case duplicate
+    }
+
+    public struct Group: Sendable, Equatable {
+        /// Sorted names.
+        public var tensors: [String]
+        public var dtype: DType
+        public var shape: [UInt64]
+        public var nbytes: UInt64
+        public var kind: Kind
+        public var note: String
+        /// Bytes that storing the tensor once would save.
+        public var wastedBytes: UInt64 { kind == .empty ? 0 : nbytes * UInt64(tensors.count - 1) }
+    }
+
+    /// Identical bytes under different dtypes or shapes: reported, not called tied.
+    public struct SameBytes: Sendable, Equatable {
+        public struct Member: Sendable, Equatable {
+            public var tensor: String
+            public var dtype: DType
+            public var shape: [UInt64]
+        }
+        /// Sorted by name.
+        public var members: [Member]
+        public var nbytes: UInt64
+    }
+
+    public struct Report: Sendable {
+        /// Sorted by first tensor name.
+        public var groups: [Group]
+        public var sameBytes: [SameBytes]
+        /// `__metadata__` aliases, removed name → kept name.
+        public var aliases: [String: String]
+        /// Σ over non-empty groups of (copies − 1) × bytes.
+        public var wastedBytes: UInt64 { groups.reduce(0) { $0 + $1.wastedBytes } }
+    }
+
+    /// Groups the identical tensors of `checkpoint`. `fingerprints` (by index into
+    /// `checkpoint.tensors`, each `TensorView.fingerprint()`'s value) and `rowDigests` (each
+    /// `rowDigest(of:)` of the tensor's `rowMoments()`) spare re-reading tensors another pass
+    /// already read; what is missing is computed here.
+    public static func analyze(_ checkpoint: Checkpoint, fingerprints: [Int: UInt64] = [:],
+                               rowDigests: [Int: UInt64] = [:]) -> Report {
+        let views = checkpoint.tensors
+        let sets = identicalSets(views, fingerprints: fingerprints, rowDigests: rowDigests)
+        var groups: [Group] = []
+        var same: [SameBytes] = []
+        for members in sets {
+            var byLayout: [String: [Int]] = [:]
+            for i in members { byLayout[layoutKey(views[i]), default: []].append(i) }
+            for indices in byLayout.values where indices.count > 1 {
+                groups.append(group(indices.map { views[$0] }, checkpoint: checkpoint))
+            }
+            if byLayout.count > 1 {
+                let list = members.map { SameBytes.Member(tensor: views[$0].name, dtype: views[$0].dtype, shape: views[$0].shape) }
+                same.append(SameBytes(members: list.sorted { $0.tensor < $1.tensor }, nbytes: views[members[0]].info.byteCount))
+            }
+        }
+        // Zero-size tensors: equal when dtype and shape agree.
+        var empties: [String: [TensorView]] = [:]
+        for view in views where view.info.byteCount == 0 { empties[layoutKey(view), default: []].append(view) }
+        for list in empties.values where list.count > 1 {
+            groups.append(Group(tensors: list.map(\.name).sorted(), dtype: list[0].dtype, shape: list[0].shape, nbytes: 0,
+                                kind: .empty, note: "zero-size tensors hold no bytes and are trivially equal"))
+        }
+        groups.sort { $0.tensors[0] < $1.tensors[0] }
+        same.sort { $0.members[0].tensor < $1.members[0].tensor }
+        return Report(groups: groups, sameBytes: same, aliases: TensorNames.aliases(in: checkpoint))
+    }
+
+    static func layoutKey(_ view: TensorView) -> String {
+        view.dtype.rawValue + "|" + view.shape.map(String.init).joined(separator: ",")
+    }
+
+    /// Indices into `views` of the tensors `analyze` needs byte fingerprints of, when the
+    /// tensors in `digested` come with row digests: the non-empty ones in a byte-size bucket of
+    /// three or more (a pair is settled by one `memcmp`), unless the whole bucket has one dtype
+    /// and shape and row digests.
+    public static func tensorsNeedingFingerprints(_ views: [TensorView], digested: Set<Int> = []) -> Set<Int> {
+        Set(sizeBuckets(views).filter { $0.count > 2 && !digestsSuffice($0, views, digested) }.joined())
+    }
+
+    /// A digest of row statistics, standing in for a fingerprint among tensors of one dtype and
+    /// shape: identical bytes give bit-identical row statistics (every row is cut into the same
+    /// chunks and pieces), so equal bytes always give equal digests — and the statistics come
+    /// from the row pass, so no second read is needed. A collision costs a `memcmp`, as with
+    /// fingerprints. Not a substitute across layouts (same bytes read as another dtype differ).
+    public static func rowDigest(of rows: [RowMoments]) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(rows.count)
+        for m in rows {
+            hasher.combine(m.sum.bitPattern)
+            hasher.combine(m.sumOfSquares.bitPattern)
+            hasher.combine(m.centeredSquares.bitPattern)
+            hasher.combine(m.minimum.bitPattern)
+            hasher.combine(m.maximum.bitPattern)
+            hasher.combine(m.nanCount)
+            hasher.combine(m.positiveInfinityCount)
+            hasher.combine(m.negativeInfinityCount)
+            hasher.combine(m.allBitsZero)
+        }
+        return UInt64(truncatingIfNeeded: hasher.finalize())
+    }
+
+    /// Whether a size bucket is one layout whose every member has a row digest: then the
+    /// digests bucket it exactly as well as fingerprints, and no same-bytes set can span layouts.
+    static func digestsSuffice(_ bucket: [Int], _ views: [TensorView], _ digested: Set<Int>) -> Bool {
+        guard let first = bucket.first else { return true }
+        let layout = layoutKey(views[first])
+        return bucket.allSatisfy { digested.contains($0) && layoutKey(views[$0]) == layout }
+    }
+
+    /// Indices of non-empty tensors bucketed by byte size, buckets of ≥ 2 only.
+    static func sizeBuckets(_ views: [TensorView]) -> [[Int]] {
+        var bySize: [UInt64: [Int]] = [:]
+        for (i, view) in views.enumerated() where view.info.byteCount > 0 { bySize[view.info.byteCount, default: []].append(i) }
+        return bySize.values.filter { $0.count > 1 }
+    }
+
+    /// Sets (≥ 2, indices into `views`) of non-empty tensors with identical bytes.
+    static func identicalSets(_ views: [TensorView], fingerprints known: [Int: UInt64] = [:],
+                              rowDigests: [Int: UInt64] = [:]) -> [[Int]] {
+        struct Key: Hashable {
+            var size: UInt64
+            var hash: UInt64
+        }
+        var candidates: [[Int]] = []
+        var toHash: [Int] = []
+        var byKey: [Key: [Int]] = [:]
+        let digested = Set(rowDigests.keys)
+        for bucket in sizeBuckets(views) {
+            if bucket.count == 2 {
+                candidates.append(bucket)
+            } else if digestsSuffice(bucket, views, digested) {
+                for i in bucket { byKey[Key(size: views[i].info.byteCount, hash: rowDigests[i] ?? 0), default: []].append(i) }
+            } else {
+                toHash += bucket
+            }
+        }
+        if !toHash.isEmpty {
+            let missing = toHash.filter { known[$0] == nil }
+            var hashes = known
+            for (k, h) in TensorView.fingerprints(of: missing.map { views[$0] }).enumerated() { hashes[missing[k]] = h }
+            // A size bucket is keyed by digests or by fingerprints, never both.
+            for i in toHash { byKey[Key(size: views[i].info.byteCount, hash: hashes[i] ?? 0), default: []].append(i) }
+        }
+        candidates += byKey.values.filter { $0.count > 1 }
+        // Confirm every member against its candidate group's first tensor, in parallel.
+        let pairs = candidates.flatMap { c in c.dropFirst().map { (c[0], $0) } }
+        let equal = compareInParallel(pairs, views)
+        var verdict: [Int: Bool] = [:]
+        for (k, pair) in pairs.enumerated() { verdict[pair.1] = equal[k] }
+        var sets: [[Int]] = []
+        for candidate in candidates {
+            let confirmed = [candidate[0]] + candidate.dropFirst().filter { verdict[$0] == true }
+            if confirmed.count > 1 { sets.append(confirmed) }
+            // A collision (rare): partition the rest the slow way.
+            var rest = candidate.dropFirst().filter { verdict[$0] != true }
+            while rest.count > 1 {
+                let head = rest[0]
+                let matches = rest.dropFirst().filter { views[head].hasSameBytes(as: views[$0]) }
+                if !matches.isEmpty { sets.append([head] + matches) }
+                rest = rest.dropFirst().filter { !matches.contains($0) }
+            }
+        }
+        return sets.map { $0.sorted() }
+    }
+
+    static func compareInParallel(_ pairs: [(Int, Int)], _ views: [TensorView]) -> [Bool] {
+        final class Results: @unchecked Sendable {
+            var values: [Bool]
+            init(_ n: Int) { values = Array(repeating: false, count: n) }
+        }
+        let results = Results(pairs.count)
+        let bytes = pairs.reduce(0) { $0 + Int(views[$1.0].info.byteCount) }
+        if pairs.count < 2 || bytes < 1 << 20 {
+            for (k, p) in pairs.enumerated() { results.values[k] = views[p.0].hasSameBytes(as: views[p.1]) }
+            return results.values
+        }
+        results.values.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let target = out
+            DispatchQueue.concurrentPerform(iterations: pairs.count) { k in
+                target[k] = views[pairs[k].0].hasSameBytes(as: views[pairs[k].1])
+            }
+        }
+        return results.values
+    }
+
+    static func group(_ members: [TensorView], checkpoint: Checkpoint) -> Group {
+        let names = members.map(\.name).sorted()
+        let first = members[0]
+        var group = Group(tensors: names, dtype: first.dtype, shape: first.shape, nbytes: first.info.byteCount,
+                          kind: .duplicate, note: "")
+        let roles = names.filter { TensorNames.isEmbedding($0) || TensorNames.isOutputProjection($0) }
+        let patterns = Set(names.map { TensorNames.layerPattern($0) ?? $0 })
+        if roles.count >= 2 {
+            group.kind = .tiedWeights
+            let declared: String
+            switch checkpoint.config?.tieWordEmbeddings {
+            case true?: declared = "config.json sets tie_word_embeddings: true"
+            case false?: declared = "config.json sets tie_word_embeddings: false, yet the bytes are identical"
+            case nil: declared = checkpoint.config == nil ? "no config.json" : "config.json ties them by default"
+            }
+            group.note = "embedding and output projection saved twice (\(declared))"
+        } else if names.allSatisfy(TensorNames.isBuffer) {
+            group.kind = .repeatedBuffer
+            group.note = "a buffer the model stores in every layer by design"
+        } else if first.isConstant() {
+            group.kind = .constant
+            group.note = first.elementCount > 0
+                ? "every element equals \(first.value(at: 0)): equal by construction"
+                : "equal by construction"
+        } else if patterns.count == 1 && names.allSatisfy({ TensorNames.layerPattern($0) != nil }) {
+            group.kind = .identicalLayers
+            group.note = "the same parameter in different layers holds identical values: a suspicious copy"
+        } else {
+            group.note = "identical bytes with no known reason"
+        }
+        return group
+    }
+
+    /// Rules `tied-weights-duplicated`, `identical-layers`, `duplicate-tensors` and
+    /// `metadata-alias`; repeated buffers, constant and empty tensors are not findings.
+    public static func findings(_ report: Report) -> [Finding] {
+        var out: [Finding] = []
+        for g in report.groups {
+            let evidence: [String: Evidence] = ["nbytes": .int(Int64(g.nbytes)), "copies": .int(Int64(g.tensors.count)),
+                                                "wasted_bytes": .int(Int64(g.wastedBytes)), "dtype": .string(g.dtype.rawValue)]
+            let list = g.tensors.joined(separator: ", ")
+            switch g.kind {
+            case .tiedWeights:
+                out.append(Finding(.tiedWeightsDuplicated, tensors: g.tensors,
+                                   message: "\(list) hold identical bytes: tied weights saved \(g.tensors.count) times, \(g.wastedBytes) bytes wasted",
+                                   evidence: evidence))
+            case .identicalLayers:
+                out.append(Finding(.identicalLayers, tensors: g.tensors,
+                                   message: "\(list) are identical across layers (\(g.nbytes) bytes each): a suspicious copy",
+                                   evidence: evidence))
+            case .duplicate:
+                out.append(Finding(.duplicateTensors, tensors: g.tensors,
+                                   message: "\(list) hold identical bytes (\(g.nbytes) bytes each) with no known reason",
+                                   evidence: evidence))
+            case .repeatedBuffer, .constant, .empty:
+                break
+            }
+        }
+        for (removed, kept) in report.aliases.sorted(by: { $0.key < $1.key }) {
+            out.append(Finding(.metadataAlias, tensors: [kept, removed].sorted(),
+                               message: "__metadata__ records \(removed) as an alias of \(kept): the two shared storage and \(removed) was dropped when saving",
+                               evidence: ["removed": .string(removed), "kept": .string(kept)]))
+        }
+        return out
+    }
+}

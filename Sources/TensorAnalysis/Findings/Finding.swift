@@ -1,0 +1,28 @@
+/// One thing an analysis noticed: a value, never an exit or a print. The CLI renders findings
+/// and turns them into an exit status. Problems found while opening a checkpoint arrive as
+/// `SourceIssue` values and become findings through `SourceRules`.
+public struct Finding: Sendable, Equatable {
+    /// The rule, e.g. `Rule.paddingRowNonzero`; `rule.id` is the stable identifier reports print.
+    public var rule: Rule
+    public var severity: Severity
+    /// The tensors involved, sorted.
+    public var tensors: [String]
+    /// One line a person understands without reading the code.
+    public var message: String
+    /// The numbers behind the message.
+    public var evidence: [String: Evidence]
+    /// The file the finding is about, when it concerns one file of several.
+    public var file: String?
+
+    /// A finding of `rule` at the rule's catalog severity, or at `severity` for the rules whose
+    /// level depends on the evidence (e.g. `padding-row-nonzero` is info when tying explains it).
+    public init(_ rule: Rule, severity: Severity? = nil, tensors: [String] = [], message: String,
+                evidence: [String: Evidence] = [:], file: String? = nil) {
+        self.rule = rule
+        self.severity = severity ?? rule.defaultSeverity
+        self.tensors = tensors.sorted()
+        self.message = message
+        self.evidence = evidence
+        self.file = file
+    }
+}

@@ -1,0 +1,64 @@
+import CheckpointIO
+import TensorScan
+/// Findings drawn from row statistics (rules `nan-values`, `inf-values`, `all-zero-rows`,
+/// `duplicate-rows`, `outlier-rows`).
+extension RowSummary {
+    /// At most this many row indices are listed in a message.
+    static let listed = 5
+
+    public func findings() -> [Finding] {
+        var out: [Finding] = []
+        let total = rowCount
+        let nanValues = nanValueCount
+        if nanValues > 0 {
+            out.append(Finding(.nanValues, tensors: [tensor],
+                               message: "\(tensor): \(nanValues) NaN values in \(nanRows.count) of \(total) rows (first rows: \(Self.list(nanRows)))",
+                               evidence: ["nan_values": .int(Int64(nanValues)), "rows": .int(Int64(nanRows.count)),
+                                          "first_row": .int(Int64(nanRows[0]))]))
+        }
+        let infValues = infiniteValueCount
+        if infValues > 0 {
+            out.append(Finding(.infValues, tensors: [tensor],
+                               message: "\(tensor): \(infValues) infinite values in \(infRows.count) of \(total) rows (first rows: \(Self.list(infRows)))",
+                               evidence: ["inf_values": .int(Int64(infValues)), "rows": .int(Int64(infRows.count)),
+                                          "first_row": .int(Int64(infRows[0]))]))
+        }
+        if !zeroRows.isEmpty && rowCount > 1 {
+            // Every row zero is the catalog's warning; some rows only is info.
+            out.append(Finding(.allZeroRows, severity: zeroRows.count == total ? nil : .info, tensors: [tensor],
+                               message: "\(tensor): \(zeroRows.count) of \(total) rows are all zero (rows \(Self.list(zeroRows)))",
+                               evidence: ["rows": .int(Int64(zeroRows.count)), "first_row": .int(Int64(zeroRows[0]))]))
+        }
+        if !duplicateGroups.isEmpty {
+            let largest = duplicateGroups.max { $0.count < $1.count } ?? []
+            out.append(Finding(.duplicateRows, tensors: [tensor],
+                               message: "\(tensor): \(duplicateGroups.count) groups of identical rows, \(redundantRowCount) redundant rows; largest group has \(largest.count) rows (\(Self.list(largest))), a sign of rows that never trained",
+                               evidence: ["groups": .int(Int64(duplicateGroups.count)),
+                                          "redundant_rows": .int(Int64(redundantRowCount)),
+                                          "largest_group": .int(Int64(largest.count))]))
+        }
+        if let first = outliers.first, let norms {
+            out.append(Finding(.outlierRows, tensors: [tensor],
+                               message: "\(tensor): \(Self.count(outliers.count, "row")) with outlying norms (robust z > \(Self.outlierThreshold)); row \(first.row) has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
+                               evidence: ["rows": .int(Int64(outliers.count)), "top_row": .int(Int64(first.row)),
+                                          "top_norm": .double(first.norm), "top_score": .double(first.score),
+                                          "median_norm": .double(norms.median)]))
+        }
+        return out
+    }
+
+    /// "1 row", "3 rows".
+    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+
+    static func list(_ rows: [Int]) -> String {
+        let head = rows.prefix(listed).map(String.init).joined(separator: ", ")
+        return rows.count > listed ? head + ", …" : head
+    }
+
+    static func short(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        let magnitude = abs(value)
+        if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6) { return "\(value)" }
+        return "\((value * 1e4).rounded() / 1e4)"
+    }
+}

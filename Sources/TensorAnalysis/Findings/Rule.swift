@@ -1,0 +1,121 @@
+/// One check `audit` can report: its stable identifier, default severity and what it means.
+///
+/// Every rule is a static member (`Rule.nanValues`), so an analysis names its rule as a symbol
+/// the compiler checks and a reader can grep; `RuleCatalog.all` lists them in report order. The
+/// identifiers are an API (policies, `--fail-on`, SARIF rule ids, JUnit test names and JSON
+/// reports refer to them); a rule may be added, never renamed.
+public struct Rule: Sendable, Hashable, CustomStringConvertible {
+    public let id: String
+    /// The severity a finding of this rule has unless the analysis grades it (a few rules
+    /// state a lower level when the evidence explains the finding) or a policy overrides it.
+    public let defaultSeverity: Severity
+    /// One sentence for people: what the rule checks.
+    public let summary: String
+    /// Why it matters and what to do.
+    public let help: String
+
+    /// The identifier, so text reports print rules as they always did.
+    public var description: String { id }
+
+    public static func == (a: Rule, b: Rule) -> Bool { a.id == b.id }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+}
+
+extension Rule {
+    public static let paddingRowNonzero = Rule(
+        id: "padding-row-nonzero", defaultSeverity: .warning,
+        summary: "The padding token's embedding row is not zero (info when tied weights explain it).",
+        help: "padding_idx only zero-initializes at construction; a tied output head or a conversion can move the row. Check whether the model relies on a zero pad row.")
+    public static let tiedWeightsDuplicated = Rule(
+        id: "tied-weights-duplicated", defaultSeverity: .warning,
+        summary: "A tied weight (input embedding and output projection) is saved twice.",
+        help: "The copy wastes space and can silently untie the weights when loaded; save one and record the alias in __metadata__.")
+    public static let identicalLayers = Rule(
+        id: "identical-layers", defaultSeverity: .warning,
+        summary: "Two layers hold byte-identical weights.",
+        help: "Distinct trained layers are never bit-identical; this usually means a merge or export copied one layer over another.")
+    public static let duplicateTensors = Rule(
+        id: "duplicate-tensors", defaultSeverity: .warning,
+        summary: "Tensors with identical bytes and no known reason (repeated buffers, constant and empty tensors are not reported).",
+        help: "Repeated buffers such as causal masks and position ids are expected; other copies waste space.")
+    public static let nanValues = Rule(
+        id: "nan-values", defaultSeverity: .error,
+        summary: "A tensor contains NaN values.",
+        help: "NaN weights poison every output they touch; find the step of training or conversion that produced them.")
+    public static let infValues = Rule(
+        id: "inf-values", defaultSeverity: .error,
+        summary: "A tensor contains infinite values.",
+        help: "Infinities usually come from an overflow in a lower-precision conversion.")
+    public static let allZeroRows = Rule(
+        id: "all-zero-rows", defaultSeverity: .warning,
+        summary: "A matrix has rows that are entirely zero.",
+        help: "Zero rows in embeddings are tokens that never trained or were reset; elsewhere they may be pruned units.")
+    public static let duplicateRows = Rule(
+        id: "duplicate-rows", defaultSeverity: .warning,
+        summary: "A matrix has identical rows.",
+        help: "Identical embedding rows are typically tokens that never received a gradient since initialization.")
+    public static let outlierRows = Rule(
+        id: "outlier-rows", defaultSeverity: .info,
+        summary: "Rows whose norm is far from the median (robust z-score on median/MAD).",
+        help: "Outlier rows are worth a look: special tokens, reset rows, or corrupted data.")
+    public static let indexMismatch = Rule(
+        id: "index-mismatch", defaultSeverity: .error,
+        summary: "The sharded index disagrees with the shard files.",
+        help: "A tensor is missing from its shard, present in two shards, not indexed, or total_size is inconsistent; loaders may fail or pick a stale copy.")
+    public static let missingShard = Rule(
+        id: "missing-shard", defaultSeverity: .error,
+        summary: "A shard named by the index is missing.",
+        help: "The checkpoint cannot be loaded completely.")
+    public static let tensorInTwoShards = Rule(
+        id: "tensor-in-two-shards", defaultSeverity: .error,
+        summary: "A tensor name is present in two shards.",
+        help: "Loaders keep one of the copies, which one depends on the loader; remove the stale copy.")
+    public static let unindexedTensor = Rule(
+        id: "unindexed-tensor", defaultSeverity: .warning,
+        summary: "A shard holds a tensor that the index does not list.",
+        help: "Usually a stale index or an overlay shard; index-driven loaders never see the tensor.")
+    public static let strayShard = Rule(
+        id: "stray-shard", defaultSeverity: .warning,
+        summary: "A .safetensors file in the folder is not named by the index.",
+        help: "Leftover from another export, or a shard the index forgot.")
+    public static let indexDuplicateKey = Rule(
+        id: "index-duplicate-key", defaultSeverity: .error,
+        summary: "A tensor key appears twice in the index's weight_map.",
+        help: "JSON parsers disagree on duplicate keys; most keep the last one silently.")
+    public static let indexInvalidPath = Rule(
+        id: "index-invalid-path", defaultSeverity: .error,
+        summary: "The index names a shard by an absolute path, a path with '..', or a non-.safetensors file.",
+        help: "Such names are never followed; a loader that follows them reads outside the model folder.")
+    public static let indexTotalSize = Rule(
+        id: "index-total-size", defaultSeverity: .error,
+        summary: "The index's metadata.total_size is not an integer, is impossible, or differs from the shards' data bytes.",
+        help: "An impossible value is an error; a difference from the data bytes is a warning (shared storage is counted once).")
+    public static let indexEmpty = Rule(
+        id: "index-empty", defaultSeverity: .warning,
+        summary: "The index's weight_map is empty: no tensor was checked.",
+        help: "An audit of an empty index checks nothing; a policy can make this fail (severity error).")
+    public static let configInvalidValue = Rule(
+        id: "config-invalid-value", defaultSeverity: .warning,
+        summary: "A config.json value the audit uses (pad_token_id, vocab_size, hidden_size) is not an integer in range.",
+        help: "The value is not used: 1.5, true, \"3\", a negative number or one beyond 64 bits is no row index.")
+    public static let ignoredIndex = Rule(
+        id: "ignored-index", defaultSeverity: .warning,
+        summary: "A folder holds both model.safetensors and an index; the single file is used.",
+        help: "transformers prefers model.safetensors too; the index and its shards are probably stale.")
+    public static let metadataAlias = Rule(
+        id: "metadata-alias", defaultSeverity: .info,
+        summary: "__metadata__ records an alias: a tensor removed because it shared storage with a kept one.",
+        help: "Written by safetensors' save_model and the Hub convert bot; loaders must restore the alias.")
+    public static let dtypeMixed = Rule(
+        id: "dtype-mixed", defaultSeverity: .info,
+        summary: "Floating-point weights are stored in more than one dtype.",
+        help: "Mixed precision is sometimes intended (e.g. F32 norms with BF16 matrices), sometimes an export mistake.")
+    public static let suspiciousName = Rule(
+        id: "suspicious-name", defaultSeverity: .warning,
+        summary: "A tensor name contains NUL or control characters, or path segments.",
+        help: "Such names break tools that print or use names as paths; safetensors 0.8 loads them anyway.")
+    public static let headerDeviation = Rule(
+        id: "header-deviation", defaultSeverity: .info,
+        summary: "The header deviates from the format README while the reference still accepts it.",
+        help: "Leading whitespace or non-space padding is accepted by safetensors 0.8 (PR #686) but not by older readers.")
+}

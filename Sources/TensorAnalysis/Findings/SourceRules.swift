@@ -1,0 +1,99 @@
+import CheckpointIO
+
+/// Turns the source problems `CheckpointIO` reports as plain values into findings: the rule,
+/// its severity, the message and the evidence are decided here, next to the catalog, so the
+/// loader never writes a rule id.
+///
+/// | issue | rule | level |
+/// |---|---|---|
+/// | `missingShard` | `missing-shard` | error |
+/// | `indexMismatch` | `index-mismatch` | error |
+/// | `metadataAlias` | `metadata-alias` | info |
+/// | `tensorInTwoShards` | `tensor-in-two-shards` | error |
+/// | `unindexedTensor` | `unindexed-tensor` | warning |
+/// | `strayShard` | `stray-shard` | warning |
+/// | `indexDuplicateKey` | `index-duplicate-key` | error |
+/// | `indexInvalidPath` | `index-invalid-path` | error |
+/// | `totalSizeInvalid`, `totalSizeExceedsShards` / `totalSizeDiffers` | `index-total-size` | error / warning |
+/// | `indexEmpty` | `index-empty` | warning |
+/// | `configInvalidValue` | `config-invalid-value` | warning |
+/// | `ignoredIndex` | `ignored-index` | warning |
+public enum SourceRules {
+    /// The findings of every source issue of `checkpoint`, in the order they were found.
+    public static func findings(_ checkpoint: Checkpoint) -> [Finding] {
+        checkpoint.sourceIssues.map(finding)
+    }
+
+    public static func finding(_ issue: SourceIssue) -> Finding {
+        let file = issue.file
+        switch issue.kind {
+        case .ignoredIndex(let indexes):
+            return Finding(.ignoredIndex,
+                           message: "the folder holds both model.safetensors and \(indexes.first ?? ""); model.safetensors is used, as transformers does",
+                           evidence: ["indexes": .strings(indexes)], file: file)
+        case .indexDuplicateKey(let tensor, let offsets, let shards):
+            let first = offsets.first ?? 0, second = offsets.last ?? 0
+            return Finding(.indexDuplicateKey, tensors: [tensor],
+                           message: "weight_map lists \(quotedName(tensor)) twice (bytes \(first) and \(second)); "
+                               + "JSON readers keep the last value, \(quotedName(shards.last ?? ""))",
+                           evidence: ["offsets": .strings(offsets.map(String.init)), "shards": .strings(shards)],
+                           file: file)
+        case .indexInvalidPath(let shard, let problem, let tensors):
+            return Finding(.indexInvalidPath, tensors: tensors,
+                           message: "weight_map shard name \(quotedName(shard)) \(problem); it is not opened",
+                           evidence: ["shard": .string(shard), "tensors": .int(Int64(tensors.count))], file: file)
+        case .missingShard(let shard, let tensors):
+            return Finding(.missingShard, tensors: tensors,
+                           message: "shard \(quotedName(shard)) named by the index is missing; its \(tensors.count) tensors cannot be checked",
+                           evidence: ["shard": .string(shard), "tensors": .int(Int64(tensors.count))], file: file)
+        case .totalSizeInvalid(let text):
+            return Finding(.indexTotalSize,
+                           message: "metadata.total_size is \(text), not a non-negative integer byte count",
+                           evidence: ["total_size": .string(text)], file: file)
+        case .totalSizeExceedsShards(let declared, let data, let capacity):
+            return Finding(.indexTotalSize,
+                           message: "metadata.total_size \(declared) exceeds the \(capacity) bytes the shards can hold",
+                           evidence: totalSizeEvidence(declared, data, capacity), file: file)
+        case .totalSizeDiffers(let declared, let data, let capacity):
+            // Shared storage is counted once by huggingface_hub: a difference is only a warning.
+            return Finding(.indexTotalSize, severity: .warning,
+                           message: "metadata.total_size \(declared) differs from the \(data) data bytes in the shards",
+                           evidence: totalSizeEvidence(declared, data, capacity), file: file)
+        case .tensorInTwoShards(let tensors, let shards):
+            return Finding(.tensorInTwoShards, tensors: tensors,
+                           message: "\(tensors.count) tensor(s) present in \(shards.count) shards (\(shards.joined(separator: ", "))); "
+                               + "which copy a loader uses depends on the loader",
+                           evidence: ["shards": .strings(shards)], file: file)
+        case .metadataAlias(let removed, let kept, let shard):
+            return Finding(.metadataAlias, tensors: [removed, kept],
+                           message: "\(quotedName(removed)) is indexed but not stored; __metadata__ records it as an alias of \(quotedName(kept))",
+                           evidence: ["alias_of": .string(kept), "shard": .string(shard)], file: file)
+        case .indexMismatch(let shard, let tensors, let elsewhere):
+            var message = "\(tensors.count) tensor(s) the index maps to \(quotedName(shard)) are not in its header"
+            if !elsewhere.isEmpty { message += " (\(elsewhere.count) found in another shard)" }
+            return Finding(.indexMismatch, tensors: tensors, message: message,
+                           evidence: ["shard": .string(shard), "found_elsewhere": .strings(elsewhere)], file: file)
+        case .unindexedTensor(let shard, let tensors):
+            return Finding(.unindexedTensor, tensors: tensors,
+                           message: "\(tensors.count) tensor(s) in \(quotedName(shard)) are not listed in the index "
+                               + "(a stale index, or an overlay shard); transformers would not load them",
+                           evidence: ["shard": .string(shard)], file: file)
+        case .indexEmpty:
+            return Finding(.indexEmpty, message: "weight_map is empty: the index names no tensor, so nothing was checked",
+                           evidence: ["entries": .int(0)], file: file)
+        case .configInvalidValue(let key, let text, let expected):
+            return Finding(.configInvalidValue,
+                           message: "config.json \(key) is \(text), not \(expected); it is not used",
+                           evidence: ["key": .string(key), "value": .string(text)], file: file)
+        case .strayShard(let name):
+            return Finding(.strayShard,
+                           message: "\(quotedName(name)) sits beside the index but is not named by it; it is not loaded",
+                           evidence: ["shard": .string(name)], file: file)
+        }
+    }
+
+    private static func totalSizeEvidence(_ declared: UInt64, _ data: UInt64, _ capacity: UInt64) -> [String: Evidence] {
+        ["total_size": .int(Int64(clamping: declared)), "data_bytes": .int(Int64(clamping: data)),
+         "capacity_bytes": .int(Int64(clamping: capacity))]
+    }
+}

@@ -1,0 +1,73 @@
+import CheckpointIO
+import TensorScan
+
+/// What a tensor's name says about its role. Checkpoints carry no role information, so these
+/// rules follow the naming conventions of the Hugging Face model zoo (documented in the
+/// README); `--tensor` overrides them where a command accepts it.
+public enum TensorNames {
+    /// Name fragments of input token embeddings (BERT, Llama, GPT-2, T5/BART, LLaMA originals,
+    /// GPT-NeoX, CLIP).
+    static let embeddingFragments = ["word_embeddings", "embed_tokens", "tok_embeddings", "token_embedding",
+                                     "embed_in", "wte"]
+
+    /// True for names of input token embeddings, e.g. `bert.embeddings.word_embeddings.weight`,
+    /// `model.embed_tokens.weight`, `wte.weight`, `shared.weight`.
+    public static func isEmbedding(_ name: String) -> Bool {
+        let parts = NameParts(name)
+        return parts.contains("shared") || parts.containsPart(startingWithOneOf: embeddingFragments)
+    }
+
+    /// True for output projections that may share the embedding: `lm_head.weight`,
+    /// `cls.predictions.decoder.weight`, `lm_head.decoder.weight`, `embed_out.weight`,
+    /// the original LLaMA `output.weight`.
+    public static func isOutputProjection(_ name: String) -> Bool {
+        let parts = NameParts(name)
+        guard parts.part(-1, is: "weight") else { return false }
+        if parts.contains("lm_head") || parts.contains("embed_out") { return true }
+        if parts.part(-2, is: "decoder") && (parts.contains("predictions") || parts.contains("lm_head") || parts.count == 2) {
+            return true
+        }
+        return parts.equals(["output", "weight"])
+    }
+
+    /// Last name parts of registered buffers that models store once per layer by design.
+    static let bufferNames = ["position_ids", "token_type_ids", "inv_freq", "masked_bias", "causal_mask", "mask",
+                              "attention_mask"]
+
+    /// True for registered buffers that models store once per layer by design: GPT-2's
+    /// causal mask `attn.bias` / `attn.masked_bias`, `position_ids`, rotary `inv_freq`, masks.
+    public static func isBuffer(_ name: String) -> Bool {
+        let parts = NameParts(name)
+        return parts.last(isOneOf: bufferNames) || (parts.part(-1, is: "bias") && parts.part(-2, is: "attn"))
+    }
+
+    /// The name with its layer numbers replaced by `#` (`h.3.mlp.weight` → `h.#.mlp.weight`),
+    /// or `nil` when the name has no numeric component.
+    public static func layerPattern(_ name: String) -> String? {
+        var found = false
+        let parts = components(name, keepingEmpty: true).map { part -> Substring in
+            if !part.isEmpty && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) {
+                found = true
+                return "#"
+            }
+            return part
+        }
+        return found ? parts.joined(separator: ".") : nil
+    }
+
+    /// The dot-separated parts of a name as substrings, split on UTF-8 bytes (see `NameParts`).
+    static func components(_ name: String, keepingEmpty: Bool = false) -> [Substring] {
+        name.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: !keepingEmpty).map { Substring($0) }
+    }
+
+    /// The `__metadata__` alias convention of safetensors' `save_model` and the Hub convert
+    /// bot: a key that is not a tensor, whose value is a tensor, names a removed tensor that
+    /// shared storage with the kept one. Returns removed name → kept name.
+    public static func aliases(in checkpoint: Checkpoint) -> [String: String] {
+        var out: [String: String] = [:]
+        for (key, value) in checkpoint.metadata where checkpoint.tensor(named: key) == nil && key != value {
+            if checkpoint.tensor(named: value) != nil { out[key] = value }
+        }
+        return out
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import SafetensorsFormat
+import TensorAnalysis
+import CheckpointIO
+import TensorScan
+
+/// `tensoraudit diff A B`: is B (an export or conversion) a faithful copy of A?
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two checkpoints tensor by tensor (export fidelity).",
+        discussion: """
+        A is the reference. Reports tensors only in A or only in B, dtype and shape changes, \
+        byte-identical tensors, and for the rest the max absolute difference, the relative L2 \
+        difference ‖a − b‖ / ‖a‖ (values are compared across dtypes, in double precision) and \
+        the rows that differ most. Exit 1 when a tensor is missing on one side, changes shape, \
+        or differs by more than the tolerance.
+        """
+    )
+
+    @Argument(help: "The reference checkpoint (file, folder, index or .zst).")
+    var a: String
+
+    @Argument(help: "The checkpoint to compare with it.")
+    var b: String
+
+    @Option(help: "Largest relative L2 difference a tensor may have (default 0.01: BF16 rounding stays below 0.0039).")
+    var tolerance: Double = CheckpointDiff.defaultTolerance
+
+    @Option(name: .customLong("top-rows"), help: "How many most-different rows to list per tensor.")
+    var topRows: Int = 5
+
+    @OptionGroup var output: OutputOptions
+
+    static let formats: [OutputFormat] = [.text, .json]
+
+    func validate() throws {
+        guard tolerance.isFinite, tolerance >= 0 else { throw ValidationError("--tolerance must be a non-negative number") }
+        guard topRows >= 0 else { throw ValidationError("--top-rows must be 0 or more") }
+        _ = try output.resolved(supported: Self.formats)
+    }
+
+    func run() throws {
+        let format = try output.resolved(supported: Self.formats)
+        var rendered = ""
+        var failed = false
+        var inputs: [String] = []
+        try runReportingErrors {
+            let first = try Checkpoint.open(path: a)
+            let second = try Checkpoint.open(path: b)
+            inputs = first.inputPaths + second.inputPaths + [a, b]
+            try output.check(inputs: inputs)
+            let diff = try first.read { () throws(CheckpointError) in
+                try second.read { CheckpointDiff(a: first, b: second, tolerance: tolerance, topRows: topRows) }
+            }
+            rendered = format == .json ? DiffRendering.json(diff, a: a, b: b).rendered() : DiffRendering.text(diff, a: a, b: b)
+            failed = diff.exceedsTolerance
+        }
+        try output.write(rendered + "\n", inputs: inputs)
+        if failed { throw ExitCode(ExitStatus.findings) }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import TensorAnalysis
+import CheckpointIO
+import TensorScan
+
+/// `tensoraudit padding`: the embedding row of the padding token, against all other rows.
+struct PaddingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "padding",
+        abstract: "Check the padding token's embedding row: its norm, whether it is zero, and why not.",
+        discussion: """
+        Embedding matrices are found by name (word_embeddings, embed_tokens, wte, shared, ...) and by \
+        the [vocab_size, hidden_size] shape from config.json; output projections (lm_head, decoder) \
+        are reported too. The pad id comes from --pad-id, else config.json pad_token_id, else 0 \
+        (assumed, with a note).
+        """
+    )
+
+    @OptionGroup var checkpointArgument: CheckpointArgument
+
+    @Option(name: .long, help: "Row of the padding token (overrides config.json).")
+    var padId: Int?
+
+    @Option(name: .long, help: "Analyse this tensor instead of the detected ones (repeatable).")
+    var tensor: [String] = []
+
+    @OptionGroup var output: OutputOptions
+
+    static let formats: [OutputFormat] = [.text, .json]
+
+    func validate() throws { _ = try output.resolved(supported: Self.formats) }
+
+    func run() throws {
+        let format = try output.resolved(supported: Self.formats)
+        var rendered = ""
+        var inputs: [String] = []
+        try runReportingErrors {
+            let checkpoint = try checkpointArgument.open()
+            inputs = checkpoint.inputPaths + [checkpointArgument.path]
+            try output.check(inputs: inputs)
+            let analysis = try checkpoint.read { () throws(CheckpointError) in
+                try PaddingAnalysis.analyze(checkpoint, padID: padId, tensors: tensor)
+            }
+            let findings = PaddingAnalysis.findings(analysis)
+            rendered = format == .json ? PaddingRendering.json(analysis, findings).rendered()
+                : PaddingRendering.text(analysis, findings)
+        }
+        try output.write(rendered + "\n", inputs: inputs)
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import TensorAnalysis
+import CheckpointIO
+import TensorScan
+
+/// `tensoraudit rows`: per-row statistics of one tensor, or a summary line per 2-D tensor.
+struct RowsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rows",
+        abstract: "Per-row statistics (norm, mean, std, min, max, NaN/Inf counts) of a tensor, or a summary of every 2-D tensor.",
+        discussion: """
+        Dimension 0 indexes rows; the other dimensions are flattened into a row. Statistics are \
+        accumulated in Double. Without --tensor, prints one summary per 2-D tensor: row-norm \
+        distribution, all-zero rows, NaN/Inf rows, outlier rows (median/MAD) and duplicate rows.
+        """
+    )
+
+    @OptionGroup var checkpointArgument: CheckpointArgument
+
+    @Option(name: .long, help: "The tensor whose rows to list.")
+    var tensor: String?
+
+    @Option(name: .long, help: "Rows to list, half-open: A..B, A.., ..B, or a single row N.")
+    var rows: RowRange?
+
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Short for --format ndjson: one JSON object per line (a row, or a tensor summary).")
+    var ndjson = false
+
+    @Flag(name: .long, help: "Short for --format csv: CSV with a header line.")
+    var csv = false
+
+    static let formats: [OutputFormat] = [.text, .json, .ndjson, .csv]
+
+    func format() throws -> RowsRendering.Format {
+        switch try output.resolved(supported: Self.formats, aliases: [("--ndjson", ndjson, .ndjson), ("--csv", csv, .csv)]) {
+        case .json: .json
+        case .ndjson: .ndjson
+        case .csv: .csv
+        default: .text
+        }
+    }
+
+    func validate() throws {
+        _ = try format()
+        if rows != nil && tensor == nil {
+            throw ValidationError("--rows needs --tensor")
+        }
+    }
+
+    func run() throws {
+        let format = try format()
+        var rendered = ""
+        var inputs: [String] = []
+        try runReportingErrors {
+            let checkpoint = try checkpointArgument.open()
+            inputs = checkpoint.inputPaths + [checkpointArgument.path]
+            try output.check(inputs: inputs)
+            if let tensor {
+                guard let view = checkpoint.tensor(named: tensor) else {
+                    throw CheckpointError.tensorNotFound(path: checkpoint.path, name: tensor)
+                }
+                let range: Range<Int>
+                if let rows {
+                    guard let resolved = rows.resolved(rowCount: view.rowCount) else {
+                        throw ValidationError("--rows starts at row \(rows.lower) but \(tensor) has \(view.rowCount) rows")
+                    }
+                    range = resolved
+                } else {
+                    range = 0..<view.rowCount
+                }
+                rendered = try checkpoint.read(advisingSequentialScan: true) {
+                    RowsRendering.tensor(view, range: range, format: format)
+                }
+            } else {
+                rendered = try checkpoint.read(advisingSequentialScan: true) {
+                    RowsRendering.checkpoint(checkpoint, format: format)
+                }
+            }
+        }
+        try output.write(rendered, inputs: inputs)
+    }
+}

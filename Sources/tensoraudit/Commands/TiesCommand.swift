@@ -1,0 +1,41 @@
+import ArgumentParser
+import TensorAnalysis
+import CheckpointIO
+import TensorScan
+
+/// `tensoraudit ties`: tensors stored more than once (exact byte equality).
+struct TiesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ties",
+        abstract: "Find tensors with identical bytes: tied weights saved twice, repeated buffers, identical layers.",
+        discussion: """
+        Groups tensors with the same dtype, shape and bytes (bucketed by size, fingerprinted with \
+        a fast 64-bit hash, every group confirmed byte by byte) and classifies each group. \
+        Identical bytes under a different dtype or shape are listed separately as same_bytes. \
+        Resolves __metadata__ aliases (removed name -> kept name).
+        """
+    )
+
+    @OptionGroup var checkpointArgument: CheckpointArgument
+
+    @OptionGroup var output: OutputOptions
+
+    static let formats: [OutputFormat] = [.text, .json]
+
+    func validate() throws { _ = try output.resolved(supported: Self.formats) }
+
+    func run() throws {
+        let format = try output.resolved(supported: Self.formats)
+        var rendered = ""
+        var inputs: [String] = []
+        try runReportingErrors {
+            let checkpoint = try checkpointArgument.open()
+            inputs = checkpoint.inputPaths + [checkpointArgument.path]
+            try output.check(inputs: inputs)
+            let analysis = try checkpoint.read(advisingSequentialScan: true) { TieAnalysis.analyze(checkpoint) }
+            let findings = TieAnalysis.findings(analysis)
+            rendered = format == .json ? TiesRendering.json(analysis, findings).rendered() : TiesRendering.text(analysis, findings)
+        }
+        try output.write(rendered + "\n", inputs: inputs)
+    }
+}

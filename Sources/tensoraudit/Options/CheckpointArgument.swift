@@ -1,0 +1,18 @@
+import ArgumentParser
+import CheckpointIO
+import TensorScan
+
+/// The checkpoint argument every analysing command takes: one definition, so every command
+/// documents (and accepts) the same sources.
+struct CheckpointArgument: ParsableArguments {
+    @Argument(help: ArgumentHelp(
+        "A .safetensors file, a .safetensors.zst file, a *.safetensors.index.json, or a model folder.",
+        discussion: "config.json beside the checkpoint is read when present."))
+    var path: String
+
+    /// Opens what `path` names; with `overlappingDecompression` (audit), a `.zst` file is
+    /// analysed while it is decoded (the caller must `waitUntilLoaded()`).
+    func open(overlappingDecompression: Bool = false) throws(CheckpointError) -> Checkpoint {
+        try Checkpoint.open(path: path, overlappingDecompression: overlappingDecompression)
+    }
+}

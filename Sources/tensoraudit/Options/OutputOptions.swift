@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import CheckpointIO
+
+/// Every report format of every command; each command says which it writes.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, ndjson, csv, junit, sarif
+}
+
+/// The output options every command shares: one spelling everywhere.
+///
+/// `--format` picks the report (`text` by default), `--json` is short for `--format json`, and
+/// `--output FILE` writes the report to a file instead of standard output. A command lists the
+/// formats it supports; asking another is a usage error (exit 64) naming them.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Report format: text or json; rows also writes ndjson and csv, audit junit and sarif.")
+    var format: OutputFormat?
+
+    @Flag(help: "Short for --format json (a machine-readable report, schema_version 1).")
+    var json = false
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    /// The format asked for by `--format`, `--json` or a command's own alias flags
+    /// (`aliases`, e.g. `rows --csv`), checked against `supported`.
+    func resolved(supported: [OutputFormat], aliases: [(flag: String, isSet: Bool, format: OutputFormat)] = [])
+        throws -> OutputFormat {
+        var chosen: [(String, OutputFormat)] = []
+        if let format { chosen.append(("--format \(format.rawValue)", format)) }
+        if json { chosen.append(("--json", .json)) }
+        for alias in aliases where alias.isSet { chosen.append((alias.flag, alias.format)) }
+        if Set(chosen.map(\.1)).count > 1 {
+            throw ValidationError("choose one of " + chosen.map(\.0).joined(separator: ", "))
+        }
+        let format = chosen.first?.1 ?? .text
+        guard supported.contains(format) else {
+            throw ValidationError("this command writes " + supported.map(\.rawValue).joined(separator: ", ")
+                + ", not \(format.rawValue)")
+        }
+        return format
+    }
+
+    /// Whether text may be coloured: only on a terminal, never into a file.
+    var colorEnabled: Bool { output == nil && Terminal.colorEnabled }
+
+    /// Refuses, before any analysis, an `--output` that is one of `inputs` (by real path or
+    /// device and inode) or an existing non-regular file (see `ReportWriter`).
+    func check(inputs: [String]) throws(CheckpointError) {
+        if let output { try ReportWriter.checkOutput(output, inputs: inputs) }
+    }
+
+    /// Writes `report` (its final newline included) to `--output`, or to standard output; a
+    /// write that fails, or an `--output` that is an input or not a regular file, is exit 2
+    /// with a message (`ReportWriter`).
+    func write(_ report: String, inputs: [String]) throws {
+        try runReportingErrors {
+            if let output {
+                try ReportWriter.file(report, to: output, inputs: inputs)
+            } else {
+                try ReportWriter.standardOutput(report)
+            }
+        }
+    }
+}

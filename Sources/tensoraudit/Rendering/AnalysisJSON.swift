@@ -1,0 +1,89 @@
+import TensorAnalysis
+import CheckpointIO
+import TensorScan
+
+/// JSON renderings of the analysis values, shared by `rows`, `padding` and `ties`.
+enum AnalysisJSON {
+    /// Longest index list written in a report; the counts beside each list are always complete.
+    static let listLimit = 100
+
+    static func row(_ index: Int, _ m: RowMoments) -> JSONValue {
+        .object([
+            "row": .int(Int64(index)),
+            "l2_norm": .double(m.l2Norm),
+            "mean": .double(m.mean),
+            "std": .double(m.standardDeviation),
+            "min": .double(m.minimum),
+            "max": .double(m.maximum),
+            "nan": .int(Int64(m.nanCount)),
+            "pos_inf": .int(Int64(m.positiveInfinityCount)),
+            "neg_inf": .int(Int64(m.negativeInfinityCount)),
+            "zero": .bool(m.allValuesZero),
+            "zero_bits": .bool(m.allBitsZero),
+        ])
+    }
+
+    static func distribution(_ d: Distribution?) -> JSONValue {
+        guard let d else { return .null }
+        var quantiles: [String: JSONValue] = [:]
+        for (level, value) in zip(Distribution.levels, d.quantiles) {
+            quantiles[quantileKey(level)] = .double(value)
+        }
+        return .object([
+            "count": .int(Int64(d.count)),
+            "mean": .double(d.mean),
+            "std": .double(d.std),
+            "median": .double(d.median),
+            "min": .double(d.minimum),
+            "argmin": .int(Int64(d.argmin)),
+            "max": .double(d.maximum),
+            "argmax": .int(Int64(d.argmax)),
+            "quantiles": .object(quantiles),
+        ])
+    }
+
+    /// 0.05 → "p05", 0.99 → "p99".
+    static func quantileKey(_ level: Double) -> String {
+        let percent = Int((level * 100).rounded())
+        return percent < 10 ? "p0\(percent)" : "p\(percent)"
+    }
+
+    static func indices(_ rows: [Int]) -> JSONValue {
+        .array(rows.prefix(listLimit).map { .int(Int64($0)) })
+    }
+
+    static func summary(_ s: RowSummary) -> JSONValue {
+        .object([
+            "tensor": .string(s.tensor),
+            "dtype": .string(s.dtype.rawValue),
+            "shape": .uints(s.shape),
+            "rows": .int(Int64(s.rowCount)),
+            "row_length": .int(Int64(s.rowLength)),
+            "norm": distribution(s.norms),
+            "norm_mad": .optional(s.normMAD),
+            "zero_rows": .int(Int64(s.zeroRows.count)),
+            "zero_row_indices": indices(s.zeroRows),
+            "nan_rows": .int(Int64(s.nanRows.count)),
+            "nan_row_indices": indices(s.nanRows),
+            "inf_rows": .int(Int64(s.infRows.count)),
+            "inf_row_indices": indices(s.infRows),
+            "outlier_count": .int(Int64(s.outliers.count)),
+            "outliers": .array(s.outliers.prefix(listLimit).map {
+                .object(["row": .int(Int64($0.row)), "norm": .double($0.norm), "score": .double($0.score)])
+            }),
+            "duplicate_group_count": .int(Int64(s.duplicateGroups.count)),
+            "duplicate_groups": .array(s.duplicateGroups.prefix(listLimit).map(indices)),
+            "redundant_rows": .int(Int64(s.redundantRowCount)),
+        ])
+    }
+
+    static func finding(_ f: Finding) -> JSONValue {
+        .object([
+            "rule": .string(f.rule.id),
+            "severity": .string(f.severity.rawValue),
+            "tensors": .strings(f.tensors),
+            "message": .string(f.message),
+            "evidence": AuditRendering.evidenceJSON(f.evidence),
+        ])
+    }
+}

@@ -1,0 +1,92 @@
+import SafetensorsFormat
+import TensorAnalysis
+import CheckpointIO
+import TensorScan
+
+/// Text and JSON renderings of a `CheckpointDiff`.
+enum DiffRendering {
+    static func json(_ diff: CheckpointDiff, a: String, b: String) -> JSONValue {
+        let tensors: [JSONValue] = diff.comparisons.map { c in
+            var object: [String: JSONValue] = [
+                "name": .string(c.name),
+                "dtype_a": .string(c.dtypeA.rawValue), "dtype_b": .string(c.dtypeB.rawValue),
+                "shape_a": .uints(c.shapeA), "shape_b": .uints(c.shapeB),
+                "identical_bytes": .bool(c.identicalBytes),
+                "exceeds_tolerance": .bool(c.exceeds(diff.tolerance)),
+                "comparable": .bool(!c.shapeChanged && !c.incomparable),
+            ]
+            if c.identicalBytes {
+                object["max_abs_diff"] = .double(0)
+                object["relative_l2"] = .double(0)
+                object["differing_elements"] = .int(0)
+            }
+            if let s = c.statistics {
+                object["max_abs_diff"] = .double(s.maxAbsDifference)
+                object["relative_l2"] = .double(s.relativeL2)
+                object["differing_elements"] = .int(Int64(s.differingElements))
+                object["nan_mismatches"] = .int(Int64(s.nanMismatches))
+                object["top_rows"] = .array(s.topRows.map { row in
+                    .object(["row": .int(Int64(row.row)), "l2": .double(row.l2), "max_abs": .double(row.maxAbs)])
+                })
+            }
+            return .object(object)
+        }
+        let exceeding = diff.comparisons.filter { $0.exceeds(diff.tolerance) }.count
+        return .object([
+            "schema_version": .int(1),
+            "a": .string(a), "b": .string(b),
+            "tolerance": .double(diff.tolerance),
+            "exceeds_tolerance": .bool(diff.exceedsTolerance),
+            "only_in_a": .strings(diff.onlyInA), "only_in_b": .strings(diff.onlyInB),
+            "summary": .object([
+                "compared": .int(Int64(diff.comparisons.count)),
+                "identical": .int(Int64(diff.comparisons.filter(\.identicalBytes).count)),
+                "exceeding": .int(Int64(exceeding)),
+                "shape_changes": .int(Int64(diff.comparisons.filter(\.shapeChanged).count)),
+                "dtype_changes": .int(Int64(diff.comparisons.filter(\.dtypeChanged).count)),
+                "only_in_a": .int(Int64(diff.onlyInA.count)),
+                "only_in_b": .int(Int64(diff.onlyInB.count)),
+            ]),
+            "tensors": .array(tensors),
+        ])
+    }
+
+    static func text(_ diff: CheckpointDiff, a: String, b: String) -> String {
+        var lines = ["A: \(TextFormatting.safeName(a))", "B: \(TextFormatting.safeName(b))", ""]
+        let rows = diff.comparisons.map { c -> [String] in
+            let dtype = c.dtypeChanged ? "\(c.dtypeA.rawValue) -> \(c.dtypeB.rawValue)" : c.dtypeA.rawValue
+            let shape = shapeText(c.shapeA) + (c.shapeChanged ? " -> " + shapeText(c.shapeB) : "")
+            let status: String
+            if c.shapeChanged { status = "SHAPE CHANGED" }
+            else if c.incomparable { status = "NOT COMPARABLE" }
+            else if c.identicalBytes { status = "identical" }
+            else if c.exceeds(diff.tolerance) { status = "EXCEEDS" }
+            else { status = "ok" }
+            let maxAbs = c.identicalBytes ? "0" : c.statistics.map { TextFormatting.compact($0.maxAbsDifference) } ?? "-"
+            let rel = c.identicalBytes ? "0" : c.statistics.map { TextFormatting.compact($0.relativeL2) } ?? "-"
+            return [TextFormatting.safeName(c.name), dtype, shape, maxAbs, rel, status]
+        }
+        lines.append(TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "MAX ABS", "REL L2", "STATUS"],
+                                          rows: rows, rightAligned: [3, 4]))
+        for c in diff.comparisons where c.exceeds(diff.tolerance) {
+            guard let s = c.statistics, !s.topRows.isEmpty else { continue }
+            let top = s.topRows.map { "row \($0.row) (L2 \(TextFormatting.compact($0.l2)))" }.joined(separator: ", ")
+            lines.append("  \(TextFormatting.safeName(c.name)): most different rows: \(top)")
+            if s.nanMismatches > 0 { lines.append("  \(TextFormatting.safeName(c.name)): \(s.nanMismatches) NaN mismatches") }
+        }
+        if !diff.onlyInA.isEmpty {
+            lines.append("only in A: " + diff.onlyInA.map(TextFormatting.safeName).joined(separator: ", "))
+        }
+        if !diff.onlyInB.isEmpty {
+            lines.append("only in B: " + diff.onlyInB.map(TextFormatting.safeName).joined(separator: ", "))
+        }
+        let identical = diff.comparisons.filter(\.identicalBytes).count
+        lines.append("")
+        lines.append("\(diff.comparisons.count) tensors compared, \(identical) byte-identical; "
+            + "tolerance: relative L2 <= \(diff.tolerance); "
+            + (diff.exceedsTolerance ? "B DIFFERS from A" : "B matches A within tolerance"))
+        return lines.joined(separator: "\n")
+    }
+
+    static func shapeText(_ shape: [UInt64]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+}

@@ -1,0 +1,125 @@
+import SafetensorsFormat
+import CheckpointIO
+import TensorScan
+
+/// The facts `inspect` reports, gathered once and rendered as text or JSON.
+struct InspectSummary {
+    struct DTypeTotal {
+        var tensors = 0
+        var parameters: UInt64 = 0
+        var bytes: UInt64 = 0
+    }
+
+    let checkpoint: Checkpoint
+    let totals: [DType: DTypeTotal]
+
+    init(_ checkpoint: Checkpoint) {
+        self.checkpoint = checkpoint
+        var totals: [DType: DTypeTotal] = [:]
+        for tensor in checkpoint.tensors {
+            totals[tensor.dtype, default: DTypeTotal()].tensors += 1
+            totals[tensor.dtype, default: DTypeTotal()].parameters += tensor.info.elementCount
+            totals[tensor.dtype, default: DTypeTotal()].bytes += tensor.info.byteCount
+        }
+        self.totals = totals
+    }
+
+    /// The largest power of two dividing the absolute file offset of every non-empty tensor:
+    /// what a reader can assume when it wants aligned loads.
+    static func dataAlignment(_ file: SafetensorsFile) -> UInt64 {
+        var bits: UInt64 = file.header.dataStart
+        for tensor in file.header.tensors where tensor.byteCount > 0 {
+            bits |= file.header.dataStart + tensor.begin
+        }
+        return bits == 0 ? 1 : 1 << UInt64(bits.trailingZeroBitCount)
+    }
+
+    var parameterCount: UInt64 { totals.values.reduce(0) { $0 + $1.parameters } }
+    var byteCount: UInt64 { totals.values.reduce(0) { $0 + $1.bytes } }
+
+    func json() -> JSONValue {
+        let files: [JSONValue] = checkpoint.files.map { file in
+            .object([
+                "path": .string(file.path),
+                "file_size": .uint(file.fileSize),
+                "header_length": .uint(file.header.headerLength),
+                "data_start": .uint(file.header.dataStart),
+                "data_alignment": .uint(Self.dataAlignment(file)),
+                "tensor_count": .int(Int64(file.header.tensors.count)),
+            ])
+        }
+        let tensors: [JSONValue] = checkpoint.tensors.map { tensor in
+            .object([
+                "name": .string(tensor.name),
+                "dtype": .string(tensor.dtype.rawValue),
+                "shape": .uints(tensor.shape),
+                "data_offsets": .uints([tensor.info.begin, tensor.info.end]),
+                "nbytes": .uint(tensor.info.byteCount),
+                "parameters": .uint(tensor.info.elementCount),
+                "file": .string(tensor.path),
+            ])
+        }
+        var byDType: [String: JSONValue] = [:]
+        for (dtype, total) in totals {
+            byDType[dtype.rawValue] = .object([
+                "tensors": .int(Int64(total.tensors)),
+                "parameters": .uint(total.parameters),
+                "nbytes": .uint(total.bytes),
+            ])
+        }
+        return .object([
+            "schema_version": .int(1),
+            "files": .array(files),
+            "metadata": .object(checkpoint.metadata.mapValues(JSONValue.string)),
+            "source": SourceRendering.json(checkpoint.source),
+            "source_issues": .array(checkpoint.sourceIssues.map(SourceRendering.json)),
+            "tensors": .array(tensors),
+            "totals": .object([
+                "tensors": .int(Int64(checkpoint.tensors.count)),
+                "parameters": .uint(parameterCount),
+                "nbytes": .uint(byteCount),
+                "by_dtype": .object(byDType),
+            ]),
+        ])
+    }
+
+    func text() -> String {
+        var lines: [String] = SourceRendering.text(checkpoint)
+        for file in checkpoint.files {
+            lines.append("\(TextFormatting.safeName(file.path)): \(TextFormatting.bytes(file.fileSize)), "
+                + "\(file.header.tensors.count) tensor\(file.header.tensors.count == 1 ? "" : "s")")
+            lines.append("  header: \(TextFormatting.grouped(file.header.headerLength)) bytes; data starts at byte "
+                + "\(TextFormatting.grouped(file.header.dataStart)), tensors aligned to \(Self.dataAlignment(file)) bytes")
+        }
+        let metadata = checkpoint.metadata
+        if !metadata.isEmpty {
+            lines.append("metadata:")
+            for key in metadata.keys.sorted() {
+                lines.append("  \(TextFormatting.safeName(key)) = \(TextFormatting.safeName(metadata[key] ?? ""))")
+            }
+        }
+        lines.append("")
+        let rows = checkpoint.tensors.map { t -> [String] in
+            [TextFormatting.safeName(t.name), t.dtype.rawValue,
+             "[" + t.shape.map(String.init).joined(separator: ", ") + "]",
+             "\(t.info.begin)..<\(t.info.end)",
+             TextFormatting.bytes(t.info.byteCount),
+             TextFormatting.grouped(t.info.elementCount)]
+        }
+        lines.append(TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "BYTES", "SIZE", "PARAMETERS"],
+                                          rows: rows, rightAligned: [4, 5]))
+        lines.append("")
+        lines.append("totals by dtype:")
+        let totalRows = totals.keys.sorted().map { dtype -> [String] in
+            let t = totals[dtype] ?? DTypeTotal()
+            return [dtype.rawValue, "\(t.tensors) tensors", TextFormatting.grouped(t.parameters) + " parameters",
+                    TextFormatting.bytes(t.bytes)]
+        }
+        lines.append(TextFormatting.table(header: ["DTYPE", "TENSORS", "PARAMETERS", "SIZE"], rows: totalRows,
+                                          rightAligned: [1, 2, 3]).split(separator: "\n").map { "  " + $0 }
+            .joined(separator: "\n"))
+        lines.append("total: \(checkpoint.tensors.count) tensors, \(TextFormatting.grouped(parameterCount)) parameters, "
+            + TextFormatting.bytes(byteCount))
+        return lines.joined(separator: "\n")
+    }
+}

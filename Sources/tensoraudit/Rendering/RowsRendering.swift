@@ -1,0 +1,166 @@
+import TensorAnalysis
+import CheckpointIO
+import TensorScan
+
+/// Text, JSON, NDJSON and CSV renderings of `rows`.
+enum RowsRendering {
+    enum Format { case text, json, ndjson, csv }
+
+
+    static func shapeText(_ shape: [UInt64]) -> String {
+        "[" + shape.map(String.init).joined(separator: ", ") + "]"
+    }
+
+    /// CSV numbers: Python's `float()` and numpy read `nan`, `inf`, `-inf`.
+    static func csvNumber(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        return "\(value)"
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: One tensor
+
+    static func tensor(_ view: TensorView, range: Range<Int>, format: Format) -> String {
+        guard let summary = RowSummary(view: view) else {
+            let reason = view.statisticsUnavailableReason ?? "no statistics"
+            switch format {
+            case .json, .ndjson:
+                return JSONValue.object(["schema_version": .int(1), "tensor": .string(view.name),
+                                         "dtype": .string(view.dtype.rawValue), "shape": .uints(view.shape),
+                                         "note": .string(reason)]).rendered(pretty: format == .json) + "\n"
+            case .csv, .text:
+                return "\(TextFormatting.safeName(view.name)): \(reason)\n"
+            }
+        }
+        let selected = range.map { ($0, summary.rows[$0]) }
+        switch format {
+        case .json:
+            return JSONValue.object([
+                "schema_version": .int(1),
+                "tensor": .string(view.name),
+                "dtype": .string(view.dtype.rawValue),
+                "shape": .uints(view.shape),
+                "row_range": .array([.int(Int64(range.lowerBound)), .int(Int64(range.upperBound))]),
+                "rows": .array(selected.map { AnalysisJSON.row($0.0, $0.1) }),
+                "summary": AnalysisJSON.summary(summary),
+                "findings": .array(summary.findings().map(AnalysisJSON.finding)),
+            ]).rendered() + "\n"
+        case .ndjson:
+            return selected.map { AnalysisJSON.row($0.0, $0.1).rendered(pretty: false) + "\n" }.joined()
+        case .csv:
+            var out = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero\n"
+            for (i, m) in selected {
+                out += "\(i),\(csvNumber(m.l2Norm)),\(csvNumber(m.mean)),\(csvNumber(m.standardDeviation)),"
+                    + "\(csvNumber(m.minimum)),\(csvNumber(m.maximum)),\(m.nanCount),\(m.positiveInfinityCount),"
+                    + "\(m.negativeInfinityCount),\(m.allValuesZero)\n"
+            }
+            return out
+        case .text:
+            var lines = ["\(TextFormatting.safeName(view.name))  \(view.dtype.rawValue) \(shapeText(view.shape)): "
+                + "rows \(range.lowerBound)..<\(range.upperBound) of \(view.rowCount), \(view.rowLength) values per row"]
+            let table = selected.map { i, m -> [String] in
+                [String(i), TextFormatting.compact(m.l2Norm), TextFormatting.compact(m.mean),
+                 TextFormatting.compact(m.standardDeviation), TextFormatting.compact(m.minimum),
+                 TextFormatting.compact(m.maximum), String(m.nanCount), String(m.positiveInfinityCount),
+                 String(m.negativeInfinityCount), m.allValuesZero ? "yes" : "-"]
+            }
+            if !table.isEmpty {
+                lines.append(TextFormatting.table(header: ["ROW", "L2 NORM", "MEAN", "STD", "MIN", "MAX", "NAN", "+INF", "-INF", "ZERO"],
+                                                  rows: table, rightAligned: Set(0...8)))
+            }
+            lines.append("")
+            lines += summaryText(summary)
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+
+    static func summaryText(_ s: RowSummary) -> [String] {
+        var lines: [String] = []
+        if let d = s.norms {
+            lines.append("row norms (\(d.count) finite): mean \(TextFormatting.compact(d.mean)), median \(TextFormatting.compact(d.median)), "
+                + "std \(TextFormatting.compact(d.std)), min \(TextFormatting.compact(d.minimum)) (row \(d.argmin)), "
+                + "max \(TextFormatting.compact(d.maximum)) (row \(d.argmax))")
+            let q = zip(Distribution.levels, d.quantiles).map { "\(AnalysisJSON.quantileKey($0)) \(TextFormatting.compact($1))" }
+            lines.append("quantiles: " + q.joined(separator: ", "))
+        } else {
+            lines.append("row norms: no row has a finite norm")
+        }
+        lines.append("all-zero rows: \(s.zeroRows.count); rows with NaN: \(s.nanRows.count); rows with Inf: \(s.infRows.count); "
+            + "outlier rows: \(s.outliers.count); duplicate-row groups: \(s.duplicateGroups.count) (\(s.redundantRowCount) redundant rows)")
+        for finding in s.findings() {
+            lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeName(finding.message))")
+        }
+        return lines
+    }
+
+    // MARK: Every 2-D tensor
+
+    static func checkpoint(_ checkpoint: Checkpoint, format: Format) -> String {
+        var summaries: [RowSummary] = []
+        var skipped: [(String, String)] = []
+        let matrices = checkpoint.tensors.filter { $0.shape.count == 2 }
+        let reasons = TensorView.statisticsSkipReasons(matrices)
+        for (i, summary) in RowSummary.summaries(of: matrices).enumerated() {
+            if let summary {
+                summaries.append(summary)
+            } else {
+                skipped.append((matrices[i].name, reasons[i] ?? "no statistics"))
+            }
+        }
+        switch format {
+        case .json:
+            return JSONValue.object([
+                "schema_version": .int(1),
+                "tensors": .array(summaries.map(AnalysisJSON.summary)),
+                "skipped": .array(skipped.map { .object(["tensor": .string($0.0), "reason": .string($0.1)]) }),
+                "findings": .array(summaries.flatMap { $0.findings() }.map(AnalysisJSON.finding)),
+            ]).rendered() + "\n"
+        case .ndjson:
+            return summaries.map { AnalysisJSON.summary($0).rendered(pretty: false) + "\n" }.joined()
+        case .csv:
+            var out = "tensor,dtype,rows,row_length,norm_mean,norm_median,norm_min,norm_argmin,norm_max,norm_argmax,"
+                + "zero_rows,nan_rows,inf_rows,outlier_rows,duplicate_groups\n"
+            for s in summaries {
+                let d = s.norms
+                let head: [String] = [csvField(s.tensor), s.dtype.rawValue, String(s.rowCount), String(s.rowLength)]
+                let mean = d.map { csvNumber($0.mean) } ?? "", median = d.map { csvNumber($0.median) } ?? ""
+                let low = d.map { csvNumber($0.minimum) } ?? "", lowRow = d.map { String($0.argmin) } ?? ""
+                let high = d.map { csvNumber($0.maximum) } ?? "", highRow = d.map { String($0.argmax) } ?? ""
+                let norm: [String] = [mean, median, low, lowRow, high, highRow]
+                let counts: [String] = [String(s.zeroRows.count), String(s.nanRows.count), String(s.infRows.count),
+                                        String(s.outliers.count), String(s.duplicateGroups.count)]
+                out += (head + norm + counts).joined(separator: ",") + "\n"
+            }
+            return out
+        case .text:
+            let table = summaries.map { s -> [String] in
+                let d = s.norms
+                let mean = d.map { TextFormatting.compact($0.mean) } ?? "-"
+                let median = d.map { TextFormatting.compact($0.median) } ?? "-"
+                let low = d.map { "\(TextFormatting.compact($0.minimum)) @\($0.argmin)" } ?? "-"
+                let high = d.map { "\(TextFormatting.compact($0.maximum)) @\($0.argmax)" } ?? "-"
+                let head: [String] = [TextFormatting.safeName(s.tensor), s.dtype.rawValue, shapeText(s.shape)]
+                let counts: [String] = [String(s.zeroRows.count), String(s.nanRows.count), String(s.infRows.count),
+                                        String(s.outliers.count), String(s.redundantRowCount)]
+                return head + [mean, median, low, high] + counts
+            }
+            var lines = [TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "NORM MEAN", "NORM MEDIAN", "NORM MIN @ROW",
+                                                       "NORM MAX @ROW", "ZERO", "NAN", "INF", "OUTLIERS", "DUP ROWS"],
+                                              rows: table, rightAligned: Set(3...11))]
+            for (name, reason) in skipped { lines.append("skipped \(TextFormatting.safeName(name)): \(reason)") }
+            let findings = summaries.flatMap { $0.findings() }
+            if !findings.isEmpty { lines.append("") }
+            for finding in findings {
+                lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeName(finding.message))")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}
+
+import Foundation

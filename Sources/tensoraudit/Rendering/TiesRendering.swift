@@ -1,0 +1,53 @@
+import TensorAnalysis
+import CheckpointIO
+import TensorScan
+
+/// Text and JSON renderings of `ties`.
+enum TiesRendering {
+    static func json(_ report: TieAnalysis.Report, _ findings: [Finding]) -> JSONValue {
+        .object([
+            "schema_version": .int(1),
+            "groups": .array(report.groups.map { g in
+                .object(["tensors": .strings(g.tensors), "dtype": .string(g.dtype.rawValue), "shape": .uints(g.shape),
+                         "nbytes": .uint(g.nbytes), "kind": .string(g.kind.rawValue), "note": .string(g.note),
+                         "wasted_bytes": .uint(g.wastedBytes)])
+            }),
+            "same_bytes": .array(report.sameBytes.map { s in
+                .object(["tensors": .strings(s.members.map(\.tensor)), "nbytes": .uint(s.nbytes),
+                         "members": .array(s.members.map { m in
+                             .object(["tensor": .string(m.tensor), "dtype": .string(m.dtype.rawValue), "shape": .uints(m.shape)])
+                         })])
+            }),
+            "aliases": .object(report.aliases.mapValues(JSONValue.string)),
+            "wasted_bytes": .uint(report.wastedBytes),
+            "findings": .array(findings.map(AnalysisJSON.finding)),
+        ])
+    }
+
+    static func text(_ report: TieAnalysis.Report, _ findings: [Finding]) -> String {
+        var lines: [String] = []
+        if report.groups.isEmpty { lines.append("no two tensors hold identical bytes") }
+        for g in report.groups {
+            lines.append("\(g.kind.rawValue): \(g.dtype.rawValue) \(RowsRendering.shapeText(g.shape)), "
+                + "\(TextFormatting.bytes(g.nbytes)) each, \(g.tensors.count) copies")
+            for name in g.tensors { lines.append("  " + TextFormatting.safeName(name)) }
+            lines.append("  (" + TextFormatting.safeName(g.note) + ")")
+        }
+        for s in report.sameBytes {
+            lines.append("same bytes, different dtype or shape (not tied), \(TextFormatting.bytes(s.nbytes)):")
+            for m in s.members {
+                lines.append("  \(TextFormatting.safeName(m.tensor)) \(m.dtype.rawValue) \(RowsRendering.shapeText(m.shape))")
+            }
+        }
+        if !report.aliases.isEmpty {
+            lines.append("__metadata__ aliases (removed -> kept):")
+            for (removed, kept) in report.aliases.sorted(by: { $0.key < $1.key }) {
+                lines.append("  \(TextFormatting.safeName(removed)) -> \(TextFormatting.safeName(kept))")
+            }
+        }
+        lines.append("bytes wasted by duplicates: \(TextFormatting.grouped(report.wastedBytes)) (\(TextFormatting.bytes(report.wastedBytes)))")
+        if !findings.isEmpty { lines.append("") }
+        for f in findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeName(f.message))") }
+        return lines.joined(separator: "\n")
+    }
+}

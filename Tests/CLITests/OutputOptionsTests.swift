@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// One output-options group for every command: `--format`, `--json` as its short form, and
+/// `--output FILE`, with the old spellings still accepted.
+@Suite struct OutputOptionsTests {
+    static let model = Fixtures.path("toy-bert/model.safetensors")
+
+    static let commands: [[String]] = [
+        ["inspect", model], ["padding", model], ["ties", model], ["rows", model], ["audit", model],
+        ["diff", model, Fixtures.path("toy-bert-sharded")],
+    ]
+
+    @Test("--json and --format json write the same report, and it is JSON", arguments: commands)
+    func jsonSpellings(command: [String]) throws {
+        let short = try CLI.run(command + ["--json"])
+        let long = try CLI.run(command + ["--format", "json"])
+        #expect(short.status == long.status)
+        #expect(short.stdout == long.stdout)
+        #expect((try? JSONSerialization.jsonObject(with: Data(short.stdout.utf8))) is [String: Any])
+    }
+
+    @Test("--output FILE writes exactly what standard output would show", arguments: commands)
+    func outputFile(command: [String]) throws {
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("report.txt")
+        let printed = try CLI.run(command)
+        let written = try CLI.run(command + ["--output", file.path])
+        #expect(written.status == printed.status)
+        #expect(written.stdout.isEmpty)
+        #expect(try String(contentsOf: file, encoding: .utf8) == printed.stdout)
+    }
+
+    @Test("a format the command does not write is a usage error (64)", arguments: [
+        ["inspect", model, "--format", "csv"], ["ties", model, "--format", "sarif"],
+        ["rows", model, "--format", "junit"], ["audit", model, "--format", "ndjson"],
+        ["audit", model, "--json", "--format", "sarif"],
+    ])
+    func unsupportedFormat(arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 64)
+    }
+
+    @Test("rows --csv is --format csv")
+    func rowsAliases() throws {
+        let alias = try CLI.run(["rows", Self.model, "--csv"])
+        let long = try CLI.run(["rows", Self.model, "--format", "csv"])
+        #expect(alias.status == 0)
+        #expect(alias.stdout == long.stdout)
+        #expect(alias.stdout.hasPrefix("tensor,"))
+    }
+}

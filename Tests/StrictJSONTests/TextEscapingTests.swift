@@ -1,0 +1,29 @@
+import StrictJSON
+import Foundation
+import Testing
+import SafetensorsFormat
+import TestSupport
+
+/// Hostile names survive every output: JSON literals round-trip through Foundation's parser,
+/// and display text carries no control character.
+@Suite struct TextEscapingTests {
+    @Test("JSON literals round-trip every scalar class", arguments: 0..<10)
+    func jsonRoundTrip(seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        let pool: [Unicode.Scalar] = ["\"", "\\", "\n", "\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "a", "é", "😀", "/", "\u{2028}"]
+        let text = String(String.UnicodeScalarView((0..<24).map { _ in pool.randomElement(using: &rng) ?? "a" }))
+        let literal = TextEscaping.jsonLiteral(text)
+        let decoded = try JSONSerialization.jsonObject(with: Data("[\(literal)]".utf8)) as? [String]
+        #expect(decoded == [text])
+    }
+
+    @Test("display and quoted text hold no control characters")
+    func noControls() {
+        let hostile = "\u{1B}[31mred\u{0}\u{9B}x\n"
+        for rendered in [TextEscaping.display(hostile), quoted(hostile)] {
+            #expect(!rendered.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        }
+        #expect(TextEscaping.display("plain.name") == "plain.name")
+        #expect(quoted("a\"b") == #""a\"b""#)
+    }
+}
