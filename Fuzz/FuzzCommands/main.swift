@@ -22,17 +22,31 @@ import TensorAnalysis
 import CheckpointIO
 import TensorScan
 
-/// A 4x2 F32 embedding (row 1 zero) and a U8 vector: every analysis has something to do.
-let model: [UInt8] = SafetensorsWriter(entries: [
-    .init(name: "embed_tokens.weight", dtype: .f32, shape: [4, 2],
-          bytes: [Float](arrayLiteral: 1, 2, 0, 0, 3, 4, 1, 2).flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }),
-    .init(name: "lm_head.weight", dtype: .f32, shape: [4, 2],
-          bytes: [Float](arrayLiteral: 1, 2, 0, 0, 3, 4, 1, 2).flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }),
-    .init(name: "bias", dtype: .u8, shape: [3], bytes: [1, 2, 3]),
-]).serialize()
-let shard1: [UInt8] = SafetensorsWriter(entries: [
-    .init(name: "a", dtype: .bf16, shape: [2, 2], bytes: [0, 0x3F, 0, 0x40, 0, 0, 0, 0]),
-]).serialize()
+/// A safetensors file from its header JSON and data (header padded with spaces to 8 bytes).
+func safetensors(_ header: String, _ data: [UInt8]) -> [UInt8] {
+    var json = Array(header.utf8)
+    while json.count % 8 != 0 { json.append(0x20) }
+    let length = UInt64(json.count)
+    return (0..<8).map { UInt8(truncatingIfNeeded: length >> (8 * UInt64($0))) } + json + data
+}
+
+func float32(_ values: [Float]) -> [UInt8] {
+    values.flatMap { value -> [UInt8] in
+        let bits = value.bitPattern
+        return (0..<4).map { UInt8(truncatingIfNeeded: bits >> (8 * UInt32($0))) }
+    }
+}
+
+/// A 4x2 F32 embedding (row 1 zero), its tied copy as lm_head, and a U8 vector: every analysis
+/// has something to do.
+let embedding = float32([1, 2, 0, 0, 3, 4, 1, 2])
+let model: [UInt8] = safetensors(
+    #"{"embed_tokens.weight":{"dtype":"F32","shape":[4,2],"data_offsets":[0,32]},"#
+        + #""lm_head.weight":{"dtype":"F32","shape":[4,2],"data_offsets":[32,64]},"#
+        + #""bias":{"dtype":"U8","shape":[3],"data_offsets":[64,67]}}"#,
+    embedding + embedding + [1, 2, 3])
+let shard1: [UInt8] = safetensors(#"{"a":{"dtype":"BF16","shape":[2,2],"data_offsets":[0,8]}}"#,
+                                  [0, 0x3F, 0, 0x40, 0, 0, 0, 0])
 let index = Array(#"{"metadata": {"total_size": 16}, "weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}"#.utf8)
 let config = Array(#"{"model_type": "bert", "pad_token_id": 1, "vocab_size": 4, "hidden_size": 2}"#.utf8)
 
