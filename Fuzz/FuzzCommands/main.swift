@@ -8,7 +8,7 @@
 //   1: the second shard of a two-shard folder with a fixed index
 //   2: the index of that folder
 //   3: config.json beside a fixed model.safetensors
-// Then every analysis runs on what opened: `AuditRunner.run` (all rules and the policy),
+// Then every analysis runs on what opened: `AuditPipeline.run` (all rules and the policy),
 // `RowSummary.summaries` (rows), `TieAnalysis` (ties), `PaddingAnalysis` (padding) and
 // `CheckpointDiff` against the fixed model (diff). A thrown error is the expected outcome
 // for most inputs; only a trap, a hang (libFuzzer's -timeout) or a sanitizer report is a
@@ -77,7 +77,7 @@ func prepare() {
 /// Every command's library path on the checkpoint at `path`.
 func runCommands(_ path: String, against other: Checkpoint?) {
     guard let checkpoint = try? Checkpoint.open(path: path, limits: SourceLimits(maxDecompressedBytes: 64 << 20)) else { return }
-    _ = try? AuditRunner.run(checkpoint)
+    _ = try? AuditPipeline.run(checkpoint)
     let matrices = checkpoint.tensors.filter { $0.shape.count == 2 }
     _ = RowSummary.summaries(of: matrices).map { $0?.findings() }
     if let first = matrices.first, first.rowCount > 0 {

@@ -32,6 +32,7 @@ public struct ShardIndex: Sendable, Equatable {
     /// transformers) does: the last occurrence wins.
     public var shardByTensor: [String: String] {
         var map: [String: String] = [:]
+        map.reserveCapacity(entries.count)
         for entry in entries { map[entry.tensor] = entry.shard }
         return map
     }
@@ -39,6 +40,7 @@ public struct ShardIndex: Sendable, Equatable {
     /// Keys that appear more than once in `weight_map`: every occurrence after the first.
     public var duplicateEntries: [(first: Entry, duplicate: Entry)] {
         var first: [String: Entry] = [:]
+        first.reserveCapacity(entries.count)
         var result: [(Entry, Entry)] = []
         for entry in entries {
             if let earlier = first[entry.tensor] { result.append((earlier, entry)) } else { first[entry.tensor] = entry }

@@ -262,6 +262,13 @@ import TestSupport
         let result = try Self.run(["padding", repo + "/snapshots/abc123", "--tensor", "emb", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"pad_id_source\": \"config.json\""), "\(result.stdout)")
+        // A `blobs` that is itself a link does not widen the boundary.
+        let fake = try Fixtures.temporaryDirectory().appendingPathComponent("models--evil--x").path
+        try FileManager.default.createDirectory(atPath: fake + "/snapshots/r", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: fake + "/blobs", withDestinationPath: repo + "/blobs")
+        try FileManager.default.createSymbolicLink(atPath: fake + "/snapshots/r/model.safetensors", withDestinationPath: "../../blobs/0f1e")
+        let refused = try Self.run(["inspect", fake + "/snapshots/r"])
+        #expect(refused.status == 2 && refused.stderr.contains("outside the folder"), "\(refused.stderr)")
     }
 
     @Test("a file that is not safetensors is named for what it looks like, not by a header length",

@@ -90,10 +90,12 @@ public struct FolderBoundary: Sendable, Equatable {
         self.folder = folder
         var roots = [real]
         let parts = real.split(separator: "/", omittingEmptySubsequences: true)
+        // Only a real `blobs` directory of the repo itself: a `blobs` that is a link (to `/`,
+        // say) would widen the boundary to wherever it points.
         if parts.count >= 3, parts[parts.count - 2] == "snapshots" {
             let repo = "/" + parts.dropLast(2).joined(separator: "/")
-            if let blobs = realPath(repo + "/blobs"), FileIdentity.of(blobs)?.kind == .directory {
-                roots.append(blobs)
+            if FileIdentity.ofLink(repo + "/blobs")?.kind == .directory, realPath(repo + "/blobs") == repo + "/blobs" {
+                roots.append(repo + "/blobs")
             }
         }
         self.roots = roots
