@@ -1,5 +1,5 @@
-// AVX2 + FMA versions of the fast loop in Sources/TensorViews/FloatMomentKernel.swift, and the
-// AVX2 stripe loop of `ByteHash` (Sources/TensorViews/TensorView+Equality.swift).
+// AVX2 + FMA versions of the fast loop in Sources/TensorScan/Kernels/FloatMomentKernel.swift, and the
+// AVX2 stripe loop of `ByteHash` (Sources/TensorScan/Equality/TensorView+Equality.swift).
 //
 // The package targets baseline x86-64 (SSE2), where the Swift kernel converts four floats to
 // doubles per instruction pair; here one ymm holds four doubles and the square-and-add is one
