@@ -72,6 +72,20 @@ import TestSupport
         }
     }
 
+    @Test("header dimensions at their extremes (empty tensors whose other dimensions overflow) never trap",
+          arguments: ["[0,18446744073709551615]", "[0,9223372036854775807,2]", "[0,4294967296,4294967296]",
+                      "[18446744073709551615,0]", "[0,1,18446744073709551615]"])
+    func headerExtremes(shape: String) throws {
+        let header = #"{"w":{"dtype":"C64","shape":\#(shape),"data_offsets":[0,0]},"#
+            + #""v":{"dtype":"F4","shape":\#(shape),"data_offsets":[0,0]},"u":{"dtype":"U8","shape":\#(shape),"data_offsets":[0,0]}}"#
+        let path = try Fixtures.temporaryFile(SafetensorsWriter.file(header: header, data: [], padTo: 8))
+        for arguments in [["inspect", path], ["rows", path, "--json"], ["audit", path], ["ties", path],
+                          ["padding", path, "--tensor", "u"], ["rows", path, "--tensor", "v", "--rows=0.."], ["diff", path, path]] {
+            let result = try Self.run(arguments)
+            #expect([0, 1, 2].contains(result.status), "\(arguments): exit \(result.status) \(result.stderr)")
+        }
+    }
+
     // MARK: 2. an output path that destroys data
 
     /// Each hazard: the folder's files, the --output path, and the input to audit.
