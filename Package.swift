@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
         .library(name: "TensorViews", targets: ["TensorViews"]),
         .library(name: "TensorAnalysis", targets: ["TensorAnalysis"]),
+        .library(name: "ModelKnowledge", targets: ["ModelKnowledge"]),
         .executable(name: "tensoraudit", targets: ["tensoraudit"]),
     ],
     dependencies: [
@@ -30,6 +31,9 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         .target(name: "TensorAnalysis", dependencies: ["SafetensorsFormat", "TensorViews"],
                 swiftSettings: optimizedInDebug),
+        // Tokenizers, config facts, model-type defaults and untrained-token indicators: pure
+        // functions over bytes the caller read. Its JSON comes from the strict reader (SafetensorsFormat today).
+        .target(name: "ModelKnowledge", dependencies: ["SafetensorsFormat"]),
         .executableTarget(
             name: "tensoraudit",
             dependencies: [
@@ -43,6 +47,7 @@ let package = Package(
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
         .testTarget(name: "TensorViewsTests", dependencies: ["TensorViews", "TestSupport"]),
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "TensorViews", "TestSupport"]),
+        .testTarget(name: "ModelKnowledgeTests", dependencies: ["ModelKnowledge", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
 )
