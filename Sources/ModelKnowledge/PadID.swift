@@ -50,6 +50,11 @@ public struct PadIDResolution: Sendable, Equatable {
     public var padID: PadID?
     /// Sources that were skipped or disagree with the chosen one, one sentence each.
     public var notes: [String]
+
+    public init(padID: PadID?, notes: [String]) {
+        self.padID = padID
+        self.notes = notes
+    }
 }
 
 public enum PadIDResolver {

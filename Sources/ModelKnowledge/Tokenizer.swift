@@ -35,6 +35,12 @@ public struct Tokenizer: Sendable, Equatable {
         public var id: Int
         public var content: String
         public var roles: [String]
+
+        public init(id: Int, content: String, roles: [String]) {
+            self.id = id
+            self.content = content
+            self.roles = roles
+        }
     }
 
     /// The pad token a tokenizer file declares, and where.

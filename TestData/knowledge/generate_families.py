@@ -9,6 +9,7 @@ libraries' answers (never tensoraudit's):
 - llama-bytefallback/: Llama-style BPE with `byte_fallback` and `<0x00>`..`<0xFF>` tokens, a
   config.json without `tie_word_embeddings` (LlamaConfig defaults it to false) and a
   tokenizer_config.json whose `pad_token` is an AddedToken object.
+- ../byte-level-alphabet.json: transformers' bytes_to_unicode (byte -> code point).
 - model2vec-static/: a model2vec-style static embedding folder: model.safetensors with
   `embeddings` [rows, dim], `mapping` [vocab] (token id -> row) and `weights` [vocab], a
   WordPiece tokenizer.json with a padding section, and model2vec's config.json (`normalize`).
@@ -189,7 +190,15 @@ def model2vec_static() -> None:
     })
 
 
+def byte_level_alphabet() -> None:
+    """transformers' own bytes_to_unicode map, byte (decimal string) -> code point."""
+    write_json(HERE.parent / "byte-level-alphabet.json", versions() | {
+        "code_points": {str(b): ord(c) for b, c in sorted(bytes_to_unicode().items())},
+    })
+
+
 if __name__ == "__main__":
+    byte_level_alphabet()
     gpt2_bytelevel()
     llama_bytefallback()
     model2vec_static()
