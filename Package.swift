@@ -32,8 +32,9 @@ let package = Package(
         .target(name: "TensorAnalysis", dependencies: ["SafetensorsFormat", "TensorViews"],
                 swiftSettings: optimizedInDebug),
         // Tokenizers, config facts, model-type defaults and untrained-token indicators: pure
-        // functions over bytes the caller read. Its JSON comes from the strict reader (SafetensorsFormat today).
-        .target(name: "ModelKnowledge", dependencies: ["SafetensorsFormat"]),
+        // functions over bytes the caller read. Its JSON comes from the strict reader (SafetensorsFormat today);
+        // -O in debug because the indicators pass over whole token matrices.
+        .target(name: "ModelKnowledge", dependencies: ["SafetensorsFormat"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "tensoraudit",
             dependencies: [

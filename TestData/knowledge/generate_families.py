@@ -187,7 +187,20 @@ def model2vec_static() -> None:
         "pad_weight": float(weights[pad_id]),
         "pad_row_norm": float(np.linalg.norm(embeddings[pad_row].astype(np.float64))),
         "embeddings_shape": [rows, dim],
+        "tensors": tensor_list(folder / "model.safetensors"),
     })
+
+
+def tensor_list(path: pathlib.Path) -> list:
+    """Name, shape and dtype of every tensor, as the reference safetensors reader reports them."""
+    from safetensors import safe_open
+
+    out = []
+    with safe_open(str(path), framework="numpy") as f:
+        for name in sorted(f.keys()):
+            view = f.get_slice(name)
+            out.append({"name": name, "shape": list(view.get_shape()), "dtype": view.get_dtype()})
+    return out
 
 
 def byte_level_alphabet() -> None:
