@@ -45,6 +45,13 @@ public struct TyingJudgement: Sendable, Equatable {
     /// in, not a tensor of this file.
     public var outputProjectionPresent: Bool
 
+    public init(tied: Bool?, evidence: TyingEvidence, detail: String, outputProjectionPresent: Bool) {
+        self.tied = tied
+        self.evidence = evidence
+        self.detail = detail
+        self.outputProjectionPresent = outputProjectionPresent
+    }
+
     /// Whether a finding may lower its severity because the matrix is tied: only when the
     /// bytes, an alias, an explicit config value or the model type's default say so.
     public var justifiesTiedExplanation: Bool {

@@ -69,3 +69,16 @@ import Testing
                 ["identical-bytes", "metadata-alias", "config", "model-type-default", "none", "unknown"])
     }
 }
+
+@Suite struct IndicatorChoiceTests {
+    func judgement(_ tied: Bool?) -> TyingJudgement {
+        TyingJudgement(tied: tied, evidence: tied == nil ? .unknown : .config, detail: "", outputProjectionPresent: true)
+    }
+
+    @Test func followsTheTie() {
+        #expect(UndertrainedIndicator.choose(for: judgement(false), knownUnusedCount: 0) == .inputRowNorm)
+        #expect(UndertrainedIndicator.choose(for: judgement(true), knownUnusedCount: 994) == .unusedSimilarity)
+        #expect(UndertrainedIndicator.choose(for: judgement(true), knownUnusedCount: 0) == nil)
+        #expect(UndertrainedIndicator.choose(for: judgement(nil), knownUnusedCount: 5) == .inputRowNorm)
+    }
+}
