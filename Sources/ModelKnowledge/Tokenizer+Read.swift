@@ -2,11 +2,13 @@ extension Tokenizer {
     /// Reads a tokenizer from the files found beside a checkpoint.
     ///
     /// The vocabulary comes from tokenizer.json when present (what the fast tokenizers use),
-    /// else from vocab.txt; returns nil when neither is given. tokenizer_config.json and then
-    /// special_tokens_map.json add their `added_tokens_decoder` entries and special-token roles.
-    /// The pad token is taken, in order, from tokenizer_config.json's `pad_token`,
-    /// special_tokens_map.json's `pad_token` (what transformers uses), then tokenizer.json's
-    /// `padding` section; a disagreement between them is recorded in `notes`.
+    /// else from vocab.txt; returns nil when neither is given. tokenizer_config.json adds its
+    /// `added_tokens_decoder` entries and special-token roles. special_tokens_map.json is
+    /// applied as transformers 5 applies it: only when tokenizer_config.json has no
+    /// `added_tokens_decoder`, and then its roles override the config's key by key. The pad
+    /// token is that `pad_token` role, else tokenizer.json's `padding` section (checked against
+    /// transformers' AutoTokenizer in TestData/knowledge/families/pad-precedence); every
+    /// disagreement between files is recorded in `notes`.
     public static func read(_ files: TokenizerFiles, limits: KnowledgeLimits = .default) throws(KnowledgeError) -> Tokenizer? {
         var table = VocabularyTable(limit: limits.maxVocabularySize)
         var sources: [String] = []
@@ -26,13 +28,26 @@ extension Tokenizer {
         } else {
             return nil
         }
-        var settings: [TokenizerSettings] = []
-        for file in [files.tokenizerConfig, files.specialTokensMap].compactMap({ $0 }) {
-            let read = try TokenizerSettingsReader.read(file, limits: limits)
-            for token in read.addedTokens { table.addAdded(token, from: file.path) }
-            settings.append(read)
+        var config: TokenizerSettings?
+        var specialMap: TokenizerSettings?
+        if let file = files.tokenizerConfig {
+            config = try TokenizerSettingsReader.read(file, limits: limits)
             sources.append(file.path)
         }
+        if let file = files.specialTokensMap {
+            let read = try TokenizerSettingsReader.read(file, limits: limits)
+            if config?.hasAddedTokensDecoder == true {
+                // transformers 5 reads special_tokens_map.json only for configs without added_tokens_decoder.
+                if let ignoredPad = read.roles["pad_token"], ignoredPad != config?.roles["pad_token"] {
+                    notes.append("\(file.path) names another pad token, but transformers ignores it because \(config?.path ?? "tokenizer_config.json") has added_tokens_decoder")
+                }
+            } else {
+                specialMap = read
+                sources.append(file.path)
+            }
+        }
+        for token in config?.addedTokens ?? [] { table.addAdded(token, from: config?.path ?? "") }
+        let roles = RoleAssignment(config: config, specialMap: specialMap)
         let modelCount = table.modelEntries.count
         let built = table.build()
         notes += built.notes
@@ -41,37 +56,28 @@ extension Tokenizer {
             byteFallback: jsonContents?.byteFallback ?? false, addedTokens: table.added.sorted { $0.id < $1.id },
             specialTokens: [], padToken: nil, shadowedIDs: built.shadowed, notes: notes,
             tokensByID: built.tokens, idsByToken: built.ids, modelVocabularyCount: modelCount)
-        tokenizer.assignSpecialTokens(settings)
-        tokenizer.assignPadToken(settings, json: jsonContents, jsonPath: files.tokenizerJSON?.path)
+        tokenizer.notes += roles.notes
+        tokenizer.assignSpecialTokens(roles)
+        tokenizer.assignPadToken(roles, json: jsonContents, jsonPath: files.tokenizerJSON?.path)
         return tokenizer
     }
 
-    private mutating func assignSpecialTokens(_ settings: [TokenizerSettings]) {
+    private mutating func assignSpecialTokens(_ assignment: RoleAssignment) {
         var roles: [Int: [String]] = [:]
         for token in addedTokens where token.special { roles[token.id, default: []] += [] }
-        var roleText: [String: (text: String, file: String)] = [:]
-        for file in settings {
-            for role in TokenizerSettingsReader.roleKeys {
-                guard case .token(let text)? = file.roles[role] else { continue }
-                if let earlier = roleText[role] {
-                    if earlier.text != text {
-                        notes.append("\(file.path) sets \(role) to \(quoted(text)), but \(earlier.file) sets \(quoted(earlier.text)); kept \(quoted(earlier.text))")
-                    }
-                    continue
-                }
-                roleText[role] = (text, file.path)
-                guard let id = id(for: text) else {
-                    notes.append("\(file.path): \(role) \(quoted(text)) is not a token of this vocabulary")
-                    continue
-                }
-                roles[id, default: []].append(role)
+        for role in TokenizerSettingsReader.roleKeys {
+            guard let (value, file) = assignment.roles[role], case .token(let text) = value else { continue }
+            guard let id = id(for: text) else {
+                notes.append("\(file): \(role) \(quoted(text)) is not a token of this vocabulary")
+                continue
             }
-            for text in file.additional {
-                if let id = id(for: text) {
-                    roles[id, default: []] += []
-                } else {
-                    notes.append("\(file.path): additional special token \(quoted(text)) is not a token of this vocabulary")
-                }
+            roles[id, default: []].append(role)
+        }
+        for (text, file) in assignment.additional {
+            if let id = id(for: text) {
+                roles[id, default: []] += []
+            } else {
+                notes.append("\(file): additional special token \(quoted(text)) is not a token of this vocabulary")
             }
         }
         specialTokens = roles.keys.sorted().compactMap { id in
@@ -79,14 +85,12 @@ extension Tokenizer {
         }
     }
 
-    private mutating func assignPadToken(_ settings: [TokenizerSettings], json: TokenizerJSONContents?, jsonPath: String?) {
+    private mutating func assignPadToken(_ assignment: RoleAssignment, json: TokenizerJSONContents?, jsonPath: String?) {
         var candidates: [PadToken] = []
-        for file in settings {
-            switch file.roles["pad_token"] {
-            case .token(let text)?: candidates.append(PadToken(content: text, id: id(for: text), declaredIn: file.path))
-            case .none?: notes.append("\(file.path) sets pad_token to null")
-            case nil: break
-            }
+        switch assignment.roles["pad_token"] {
+        case (.token(let text), let file)?: candidates.append(PadToken(content: text, id: id(for: text), declaredIn: file))
+        case (.none, let file)?: notes.append("\(file) sets pad_token to null")
+        case nil: break
         }
         if let json, let jsonPath, json.padToken != nil || json.padID != nil {
             let declared = "\(jsonPath) (padding)"
@@ -110,6 +114,35 @@ extension Tokenizer {
         } else {
             specialTokens.append(SpecialToken(id: padID, content: content, roles: ["pad_token"]))
             specialTokens.sort { $0.id < $1.id }
+        }
+    }
+}
+
+/// The special-token roles transformers ends up with: tokenizer_config.json's, overridden key by
+/// key by special_tokens_map.json's when that file is read at all (only for a config without
+/// `added_tokens_decoder`, as in transformers 5's `from_pretrained`).
+struct RoleAssignment {
+    var roles: [String: (value: TokenizerSettings.RoleValue, file: String)] = [:]
+    var additional: [(text: String, file: String)] = []
+    var notes: [String] = []
+
+    init(config: TokenizerSettings?, specialMap: TokenizerSettings?) {
+        for settings in [config, specialMap].compactMap({ $0 }) {
+            for role in TokenizerSettingsReader.roleKeys {
+                guard let value = settings.roles[role] else { continue }
+                if let earlier = roles[role], earlier.value != value {
+                    notes.append("\(settings.path) sets \(role) to \(Self.describe(value)), overriding \(Self.describe(earlier.value)) from \(earlier.file), as transformers does")
+                }
+                roles[role] = (value, settings.path)
+            }
+            additional += settings.additional.map { ($0, settings.path) }
+        }
+    }
+
+    static func describe(_ value: TokenizerSettings.RoleValue) -> String {
+        switch value {
+        case .none: "null"
+        case .token(let text): quoted(text)
         }
     }
 }

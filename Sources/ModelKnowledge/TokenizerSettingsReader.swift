@@ -14,6 +14,9 @@ struct TokenizerSettings {
     var additional: [String] = []
     /// `added_tokens_decoder` of tokenizer_config.json.
     var addedTokens: [Tokenizer.AddedToken] = []
+    /// Whether the file has an `added_tokens_decoder` key (even empty): transformers then
+    /// ignores special_tokens_map.json.
+    var hasAddedTokensDecoder = false
 }
 
 /// Reads `tokenizer_config.json` and `special_tokens_map.json`. A token value is a string or an
@@ -49,6 +52,7 @@ enum TokenizerSettingsReader {
                 throw .invalidField(file: path, field: key, reason: "is \(value.typeName), not an array or object")
             }
         }
+        settings.hasAddedTokensDecoder = root["added_tokens_decoder"] != nil
         if let decoder = root["added_tokens_decoder"], decoder != .null {
             guard let members = decoder.objectMembers else {
                 throw .invalidField(file: path, field: "added_tokens_decoder", reason: "is \(decoder.typeName), not an object")

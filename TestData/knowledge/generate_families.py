@@ -9,6 +9,8 @@ libraries' answers (never tensoraudit's):
 - llama-bytefallback/: Llama-style BPE with `byte_fallback` and `<0x00>`..`<0xFF>` tokens, a
   config.json without `tie_word_embeddings` (LlamaConfig defaults it to false) and a
   tokenizer_config.json whose `pad_token` is an AddedToken object.
+- pad-precedence/: the same vocabulary with pad tokens named in different files, and the one
+  transformers' AutoTokenizer picks.
 - ../byte-level-alphabet.json: transformers' bytes_to_unicode (byte -> code point).
 - model2vec-static/: a model2vec-style static embedding folder: model.safetensors with
   `embeddings` [rows, dim], `mapping` [vocab] (token id -> row) and `weights` [vocab], a
@@ -210,9 +212,36 @@ def byte_level_alphabet() -> None:
     })
 
 
+def pad_precedence() -> None:
+    """Three folders where tokenizer_config.json, special_tokens_map.json and the tokenizer.json
+    padding section name different pad tokens; expected.json records which one transformers uses."""
+    source = json.loads((HERE / "llama-bytefallback" / "tokenizer.json").read_text())
+    cases = {
+        "config-vs-map": ({"pad_token": "<s>"}, {"pad_token": "</s>"}, None),
+        "padding-only": ({}, None, ("</s>", 2)),
+        "config-vs-padding": ({"pad_token": "<s>"}, None, ("</s>", 2)),
+    }
+    answers = {}
+    for name, (config, special_map, padding) in cases.items():
+        folder = HERE / "pad-precedence" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        document = dict(source)
+        if padding:
+            document["padding"] = {"strategy": "BatchLongest", "direction": "Right", "pad_to_multiple_of": None,
+                                   "pad_id": padding[1], "pad_type_id": 0, "pad_token": padding[0]}
+        (folder / "tokenizer.json").write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        write_json(folder / "tokenizer_config.json", {"tokenizer_class": "LlamaTokenizerFast"} | config)
+        if special_map is not None:
+            write_json(folder / "special_tokens_map.json", special_map)
+        auto = AutoTokenizer.from_pretrained(str(folder))
+        answers[name] = {"pad_token": auto.pad_token, "pad_token_id": auto.pad_token_id}
+    write_json(HERE / "pad-precedence" / "expected.json", versions() | {"cases": answers})
+
+
 if __name__ == "__main__":
     byte_level_alphabet()
     gpt2_bytelevel()
     llama_bytefallback()
     model2vec_static()
+    pad_precedence()
     print("wrote", HERE)

@@ -100,3 +100,17 @@ import Testing
         }
     }
 }
+
+/// Pad tokens named differently in tokenizer_config.json, special_tokens_map.json and the
+/// tokenizer.json padding section: the one transformers' AutoTokenizer uses must win.
+@Suite struct PadPrecedenceTests {
+    @Test(arguments: ["config-vs-map", "padding-only", "config-vs-padding"])
+    func padTokenIsTheOneTransformersUses(_ name: String) throws {
+        let root = "knowledge/families/pad-precedence"
+        let expected = try KnowledgeFixtures.expected(root).object("cases").object(name)
+        let tokenizer = try #require(try Tokenizer.read(KnowledgeFixtures.tokenizerFiles(root + "/" + name)))
+        #expect(tokenizer.padToken?.content == expected.string("pad_token"))
+        #expect(tokenizer.padToken?.id == expected.int("pad_token_id"))
+        if name != "padding-only" { #expect(tokenizer.notes.count == 1, "the disagreement is noted: \(tokenizer.notes)") }
+    }
+}
