@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "CheckpointIO", targets: ["CheckpointIO"]),
         .library(name: "TensorScan", targets: ["TensorScan"]),
         .library(name: "TensorAnalysis", targets: ["TensorAnalysis"]),
+        .library(name: "ModelKnowledge", targets: ["ModelKnowledge"]),
         .executable(name: "tensoraudit", targets: ["tensoraudit"]),
     ],
     dependencies: [
@@ -44,6 +45,10 @@ let package = Package(
         // Findings, the rule catalog, the analyses and the one audit pipeline.
         .target(name: "TensorAnalysis", dependencies: ["StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan"],
                 swiftSettings: optimizedInDebug),
+        // Tokenizers, config facts, model-type defaults and untrained-token indicators: pure
+        // functions over bytes the caller read. Its JSON comes from the strict reader (StrictJSON);
+        // -O in debug because the indicators pass over whole token matrices.
+        .target(name: "ModelKnowledge", dependencies: ["StrictJSON"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "tensoraudit",
             dependencies: [
@@ -62,6 +67,7 @@ let package = Package(
         ]),
         .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "TensorScan", "TestSupport"]),
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "TestSupport"]),
+        .testTarget(name: "ModelKnowledgeTests", dependencies: ["ModelKnowledge", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
 )

@@ -1,0 +1,95 @@
+/// The facts of a Hugging Face `config.json` that conclusions rest on, read strictly: a value
+/// of the wrong type is recorded as such, never coerced (`"pad_token_id": 1.0` or `"0"` is not
+/// an id; `"tie_word_embeddings": "true"` is not a boolean).
+///
+/// Multimodal configs keep the text model's fields in `text_config`; a key missing at the top
+/// level is looked up there, and `fieldsFromTextConfig` says which ones came from it.
+public struct ModelConfigFacts: Sendable, Equatable {
+    /// A config value as found.
+    public enum Value<Wrapped: Sendable & Equatable>: Sendable, Equatable {
+        case absent
+        /// The key holds JSON `null`.
+        case null
+        case value(Wrapped)
+        /// The key holds something else; the text describes it (`1.5`, `"0"`, an array).
+        case unusable(String)
+
+        public var value: Wrapped? {
+            if case .value(let wrapped) = self { return wrapped }
+            return nil
+        }
+    }
+
+    public var path: String
+    /// `model_type`; nil when absent or not a string. A config without it is not a
+    /// transformers config (sentence-transformers, model2vec and others write their own).
+    public var modelType: String?
+    public var tieWordEmbeddings: Value<Bool>
+    public var padTokenID: Value<Int>
+    public var vocabSize: Value<Int>
+    /// Top-level keys, in file order.
+    public var keys: [String]
+    /// Keys read from `text_config` because the top level lacks them.
+    public var fieldsFromTextConfig: [String]
+
+    /// Whether this is a transformers model config: it names a `model_type`.
+    public var isTransformersConfig: Bool { modelType != nil }
+
+    public init(path: String, modelType: String? = nil, tieWordEmbeddings: Value<Bool> = .absent,
+                padTokenID: Value<Int> = .absent, vocabSize: Value<Int> = .absent, keys: [String] = [],
+                fieldsFromTextConfig: [String] = []) {
+        self.path = path
+        self.modelType = modelType
+        self.tieWordEmbeddings = tieWordEmbeddings
+        self.padTokenID = padTokenID
+        self.vocabSize = vocabSize
+        self.keys = keys
+        self.fieldsFromTextConfig = fieldsFromTextConfig
+    }
+
+    /// Reads config.json bytes. Throws only when the file is not strict JSON or not an object,
+    /// or when a key this reader uses appears twice (which value a loader keeps is not a fact).
+    public static func read(_ file: NamedBytes, limits: KnowledgeLimits = .default) throws(KnowledgeError) -> ModelConfigFacts {
+        let path = file.path
+        let root = try StrictJSONInput.parse(file.bytes, file: path, limit: limits.maxSmallJSONBytes)
+        guard let members = root.objectMembers else {
+            throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object")
+        }
+        let used = ["model_type", "tie_word_embeddings", "pad_token_id", "vocab_size", "text_config"]
+        if let key = root.duplicateKeys.first(where: used.contains) {
+            throw .conflict(file: path, reason: "key \(quoted(key)) appears twice")
+        }
+        let text = root["text_config"].flatMap { $0.objectMembers != nil ? $0 : nil }
+        var facts = ModelConfigFacts(path: path, keys: members.map(\.key))
+        func lookup(_ key: String) -> JSON? {
+            if let value = root[key] { return value }
+            if let value = text?[key] {
+                facts.fieldsFromTextConfig.append(key)
+                return value
+            }
+            return nil
+        }
+        facts.modelType = root["model_type"]?.stringValue
+        facts.tieWordEmbeddings = boolValue(lookup("tie_word_embeddings"))
+        facts.padTokenID = intValue(lookup("pad_token_id"))
+        facts.vocabSize = intValue(lookup("vocab_size"))
+        return facts
+    }
+
+    private static func boolValue(_ node: JSON?) -> Value<Bool> {
+        switch node {
+        case nil: .absent
+        case .null?: .null
+        case .bool(let flag)?: .value(flag)
+        case let other?: .unusable(other.shortDescription)
+        }
+    }
+
+    private static func intValue(_ node: JSON?) -> Value<Int> {
+        switch node {
+        case nil: .absent
+        case .null?: .null
+        case let other?: other.integerValue.map { .value($0) } ?? .unusable(other.shortDescription)
+        }
+    }
+}

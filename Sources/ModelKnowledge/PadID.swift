@@ -1,0 +1,106 @@
+/// The padding token id an analysis uses, with where it came from.
+///
+/// For the integrator: a finding that rests on an `.assumed` id must never be raised above
+/// info, and its message must say the id was assumed. Nothing in the checkpoint said that row
+/// is the padding row, so a non-zero or unusual row there proves nothing.
+public struct PadID: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        /// `--pad-id` (or a policy key) given by the user.
+        case flag
+        /// `pad_token_id` of config.json at this path.
+        case config(String)
+        /// The tokenizer's pad token, declared in this file.
+        case tokenizer(String)
+        /// No source gave an id; the caller chose one (say so).
+        case assumed
+    }
+
+    public var id: Int
+    public var source: Source
+    /// One sentence on how the id was found, for text output.
+    public var note: String
+
+    public init(id: Int, source: Source, note: String) {
+        self.id = id
+        self.source = source
+        self.note = note
+    }
+
+    /// An id no file stated, e.g. row 0 by convention; `reason` says why it was chosen.
+    public static func assumed(_ id: Int, reason: String) -> PadID {
+        PadID(id: id, source: .assumed, note: "pad id \(id) is assumed: \(reason)")
+    }
+
+    public var isAssumed: Bool { source == .assumed }
+
+    /// A stable name of the source for JSON: `flag`, `config`, `tokenizer`, `assumed`.
+    public var sourceName: String {
+        switch source {
+        case .flag: "flag"
+        case .config: "config"
+        case .tokenizer: "tokenizer"
+        case .assumed: "assumed"
+        }
+    }
+}
+
+/// The outcome of looking for a pad id: the id (or none) and what the other sources said.
+public struct PadIDResolution: Sendable, Equatable {
+    /// nil when no source gives a usable id: report "no pad token found", do not assume 0.
+    public var padID: PadID?
+    /// Sources that were skipped or disagree with the chosen one, one sentence each.
+    public var notes: [String]
+
+    public init(padID: PadID?, notes: [String]) {
+        self.padID = padID
+        self.notes = notes
+    }
+}
+
+public enum PadIDResolver {
+    /// Resolves the pad id in order: `flag` (explicit), config.json `pad_token_id` (only a JSON
+    /// integer in `0..<rowCount`; anything else is a note), the tokenizer's pad token, else none.
+    ///
+    /// `rowCount` is the number of rows of the matrix the id will index; when nil, the
+    /// tokenizer's vocabulary size bounds config ids instead. The flag is returned as given:
+    /// the caller validates it against the matrix and rejects it with a usage error.
+    public static func resolve(flag: Int?, config: ModelConfigFacts?, tokenizer: Tokenizer?, rowCount: Int?) -> PadIDResolution {
+        var notes: [String] = []
+        var found: [PadID] = []
+        let bound = rowCount ?? tokenizer?.vocabularySize
+        func inRange(_ id: Int) -> Bool { id >= 0 && (bound.map { id < $0 } ?? true) }
+        if let flag {
+            found.append(PadID(id: flag, source: .flag, note: "pad id \(flag) given with --pad-id"))
+        }
+        if let config {
+            let file = config.path
+            switch config.padTokenID {
+            case .absent:
+                break
+            case .null:
+                notes.append("\(file) sets pad_token_id to null: the config declares no pad token")
+            case .unusable(let text):
+                notes.append("\(file): pad_token_id is \(text), not an integer id; ignored")
+            case .value(let id) where !inRange(id):
+                notes.append("\(file): pad_token_id \(id) is outside the \(bound.map(String.init) ?? "?") rows; ignored")
+            case .value(let id):
+                found.append(PadID(id: id, source: .config(file), note: "pad id \(id) from pad_token_id in \(file)"))
+            }
+        }
+        if let pad = tokenizer?.padToken {
+            if let id = pad.id, inRange(id) {
+                found.append(PadID(id: id, source: .tokenizer(pad.declaredIn),
+                                   note: "pad id \(id) from the pad token \(quoted(pad.content)) in \(pad.declaredIn)"))
+            } else if let id = pad.id {
+                notes.append("\(pad.declaredIn): pad token \(quoted(pad.content)) has id \(id), outside the \(bound.map(String.init) ?? "?") rows; ignored")
+            } else {
+                notes.append("\(pad.declaredIn): pad token \(quoted(pad.content)) is not in the vocabulary; ignored")
+            }
+        }
+        guard let chosen = found.first else { return PadIDResolution(padID: nil, notes: notes) }
+        for other in found.dropFirst() where other.id != chosen.id {
+            notes.append("\(other.note), but \(chosen.note) is used")
+        }
+        return PadIDResolution(padID: chosen, notes: notes)
+    }
+}

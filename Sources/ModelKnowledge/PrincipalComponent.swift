@@ -1,0 +1,85 @@
+/// The first principal component of a matrix's rows, by power iteration.
+///
+/// Why power iteration: it needs one pass over the rows per step and memory for two vectors,
+/// where a covariance matrix costs dimension² (128 MB at 4096) and rows × dimension² work.
+/// Each step computes w = Σᵢ (xᵢ − μ) ((xᵢ − μ) · v) and normalises it; the start vector comes
+/// from a fixed seed, so results are repeatable. It stops when 1 − |v·v′| falls below
+/// `tolerance` or after `maxIterations` steps (`converged` says which). Convergence speed is
+/// the ratio of the second to the first eigenvalue: token embeddings have one dominant
+/// direction, so a few dozen steps suffice; when the two are close the direction found is a
+/// mix of both and `converged` is false. The sign is fixed so the largest component is positive.
+public struct PrincipalComponent: Sendable, Equatable {
+    /// Unit vector.
+    public var direction: [Double]
+    /// Mean row (the data are centred before the component is found).
+    public var mean: [Double]
+    /// Variance along `direction` (the eigenvalue divided by the row count).
+    public var variance: Double
+    public var iterations: Int
+    public var converged: Bool
+
+    public static let defaultSeed: UInt64 = 0x5EED_2405_0541_7000
+    public static let defaultMaxIterations = 200
+    public static let defaultTolerance = 1e-13
+
+    /// nil when there are fewer than two rows, no columns, or the centred rows are all zero.
+    public static func first(of rows: some EmbeddingRowSource, maxIterations: Int = defaultMaxIterations,
+                             tolerance: Double = defaultTolerance, seed: UInt64 = defaultSeed) -> PrincipalComponent? {
+        let n = rows.rowCount, d = rows.dimension
+        guard n >= 2, d >= 1 else { return nil }
+        var mean = [Double](repeating: 0, count: d)
+        for i in 0..<n {
+            let row = rows.row(i)
+            for j in 0..<d { mean[j] += row[j] }
+        }
+        for j in 0..<d { mean[j] /= Double(n) }
+
+        var state = seed
+        var v = (0..<d).map { _ in Double(splitMix64(&state) >> 11) / Double(1 << 53) * 2 - 1 }
+        guard normalize(&v) > 0 else { return nil }
+        var iterations = 0, converged = false, eigenvalue = 0.0
+        while iterations < maxIterations {
+            iterations += 1
+            var w = [Double](repeating: 0, count: d)
+            for i in 0..<n {
+                let row = rows.row(i)
+                var dot = 0.0
+                for j in 0..<d { dot += (row[j] - mean[j]) * v[j] }
+                for j in 0..<d { w[j] += (row[j] - mean[j]) * dot }
+            }
+            eigenvalue = normalize(&w)
+            guard eigenvalue > 0, eigenvalue.isFinite else { return nil }
+            var agreement = 0.0
+            for j in 0..<d { agreement += w[j] * v[j] }
+            v = w
+            if 1 - abs(agreement) < tolerance {
+                converged = true
+                break
+            }
+        }
+        if let largest = v.indices.max(by: { abs(v[$0]) < abs(v[$1]) }), v[largest] < 0 {
+            for j in 0..<d { v[j] = -v[j] }
+        }
+        return PrincipalComponent(direction: v, mean: mean, variance: eigenvalue / Double(n),
+                                  iterations: iterations, converged: converged)
+    }
+
+    /// Scales `v` to unit length; returns its former length.
+    @discardableResult
+    static func normalize(_ v: inout [Double]) -> Double {
+        var sum = 0.0
+        for x in v { sum += x * x }
+        let length = sum.squareRoot()
+        if length > 0 { for j in v.indices { v[j] /= length } }
+        return length
+    }
+
+    /// SplitMix64: a small, fixed generator so the start vector is the same on every platform.
+    static func splitMix64(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

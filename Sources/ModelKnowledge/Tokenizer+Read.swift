@@ -1,0 +1,148 @@
+extension Tokenizer {
+    /// Reads a tokenizer from the files found beside a checkpoint.
+    ///
+    /// The vocabulary comes from tokenizer.json when present (what the fast tokenizers use),
+    /// else from vocab.txt; returns nil when neither is given. tokenizer_config.json adds its
+    /// `added_tokens_decoder` entries and special-token roles. special_tokens_map.json is
+    /// applied as transformers 5 applies it: only when tokenizer_config.json has no
+    /// `added_tokens_decoder`, and then its roles override the config's key by key. The pad
+    /// token is that `pad_token` role, else tokenizer.json's `padding` section (checked against
+    /// transformers' AutoTokenizer in TestData/knowledge/families/pad-precedence); every
+    /// disagreement between files is recorded in `notes`.
+    public static func read(_ files: TokenizerFiles, limits: KnowledgeLimits = .default) throws(KnowledgeError) -> Tokenizer? {
+        var table = VocabularyTable(limit: limits.maxVocabularySize)
+        var sources: [String] = []
+        var notes: [String] = []
+        let kind: Kind
+        var jsonContents: TokenizerJSONContents?
+        if let json = files.tokenizerJSON {
+            let contents = try TokenizerJSONReader.read(json, into: &table, limits: limits)
+            jsonContents = contents
+            kind = contents.kind
+            notes += contents.notes
+            sources.append(json.path)
+        } else if let text = files.vocabText {
+            try VocabTextReader.read(text, into: &table, limits: limits)
+            kind = .vocabList
+            sources.append(text.path)
+        } else {
+            return nil
+        }
+        var config: TokenizerSettings?
+        var specialMap: TokenizerSettings?
+        if let file = files.tokenizerConfig {
+            config = try TokenizerSettingsReader.read(file, limits: limits)
+            sources.append(file.path)
+        }
+        if let file = files.specialTokensMap {
+            let read = try TokenizerSettingsReader.read(file, limits: limits)
+            if config?.hasAddedTokensDecoder == true {
+                // transformers 5 reads special_tokens_map.json only for configs without added_tokens_decoder.
+                if let ignoredPad = read.roles["pad_token"], ignoredPad != config?.roles["pad_token"] {
+                    notes.append("\(file.path) names another pad token, but transformers ignores it because \(config?.path ?? "tokenizer_config.json") has added_tokens_decoder")
+                }
+            } else {
+                specialMap = read
+                sources.append(file.path)
+            }
+        }
+        for token in config?.addedTokens ?? [] { table.addAdded(token, from: config?.path ?? "") }
+        let roles = RoleAssignment(config: config, specialMap: specialMap)
+        let modelCount = table.modelEntries.count
+        let built = table.build()
+        notes += built.notes
+        var tokenizer = Tokenizer(
+            kind: kind, sources: sources, byteLevel: jsonContents?.byteLevel ?? false,
+            byteFallback: jsonContents?.byteFallback ?? false, addedTokens: table.added.sorted { $0.id < $1.id },
+            specialTokens: [], padToken: nil, shadowedIDs: built.shadowed, notes: notes,
+            tokensByID: built.tokens, idsByToken: built.ids, modelVocabularyCount: modelCount)
+        tokenizer.notes += roles.notes
+        tokenizer.assignSpecialTokens(roles)
+        tokenizer.assignPadToken(roles, json: jsonContents, jsonPath: files.tokenizerJSON?.path)
+        return tokenizer
+    }
+
+    private mutating func assignSpecialTokens(_ assignment: RoleAssignment) {
+        var roles: [Int: [String]] = [:]
+        for token in addedTokens where token.special { roles[token.id, default: []] += [] }
+        for role in TokenizerSettingsReader.roleKeys {
+            guard let (value, file) = assignment.roles[role], case .token(let text) = value else { continue }
+            guard let id = id(for: text) else {
+                notes.append("\(file): \(role) \(quoted(text)) is not a token of this vocabulary")
+                continue
+            }
+            roles[id, default: []].append(role)
+        }
+        for (text, file) in assignment.additional {
+            if let id = id(for: text) {
+                roles[id, default: []] += []
+            } else {
+                notes.append("\(file): additional special token \(quoted(text)) is not a token of this vocabulary")
+            }
+        }
+        specialTokens = roles.keys.sorted().compactMap { id in
+            token(for: id).map { SpecialToken(id: id, content: $0, roles: roles[id] ?? []) }
+        }
+    }
+
+    private mutating func assignPadToken(_ assignment: RoleAssignment, json: TokenizerJSONContents?, jsonPath: String?) {
+        var candidates: [PadToken] = []
+        switch assignment.roles["pad_token"] {
+        case (.token(let text), let file)?: candidates.append(PadToken(content: text, id: id(for: text), declaredIn: file))
+        case (.none, let file)?: notes.append("\(file) sets pad_token to null")
+        case nil: break
+        }
+        if let json, let jsonPath, json.padToken != nil || json.padID != nil {
+            let declared = "\(jsonPath) (padding)"
+            let byText = json.padToken.flatMap { id(for: $0) }
+            if let padID = json.padID, let text = json.padToken, byText != padID {
+                notes.append("\(declared): pad_id \(padID) but pad_token \(quoted(text)) has id \(byText.map(String.init) ?? "none"); used pad_id")
+            }
+            let padID = json.padID ?? byText
+            if let content = json.padToken ?? padID.flatMap({ token(for: $0) }) {
+                candidates.append(PadToken(content: content, id: padID.flatMap { token(for: $0) == nil ? nil : $0 }, declaredIn: declared))
+            }
+        }
+        guard let chosen = candidates.first else { return }
+        for other in candidates.dropFirst() where other.content != chosen.content || other.id != chosen.id {
+            notes.append("\(other.declaredIn) declares pad token \(quoted(other.content)), but \(chosen.declaredIn) declares \(quoted(chosen.content)); used the latter")
+        }
+        padToken = chosen
+        guard let padID = chosen.id, let content = token(for: padID) else { return }
+        if let index = specialTokens.firstIndex(where: { $0.id == padID }) {
+            if !specialTokens[index].roles.contains("pad_token") { specialTokens[index].roles.append("pad_token") }
+        } else {
+            specialTokens.append(SpecialToken(id: padID, content: content, roles: ["pad_token"]))
+            specialTokens.sort { $0.id < $1.id }
+        }
+    }
+}
+
+/// The special-token roles transformers ends up with: tokenizer_config.json's, overridden key by
+/// key by special_tokens_map.json's when that file is read at all (only for a config without
+/// `added_tokens_decoder`, as in transformers 5's `from_pretrained`).
+struct RoleAssignment {
+    var roles: [String: (value: TokenizerSettings.RoleValue, file: String)] = [:]
+    var additional: [(text: String, file: String)] = []
+    var notes: [String] = []
+
+    init(config: TokenizerSettings?, specialMap: TokenizerSettings?) {
+        for settings in [config, specialMap].compactMap({ $0 }) {
+            for role in TokenizerSettingsReader.roleKeys {
+                guard let value = settings.roles[role] else { continue }
+                if let earlier = roles[role], earlier.value != value {
+                    notes.append("\(settings.path) sets \(role) to \(Self.describe(value)), overriding \(Self.describe(earlier.value)) from \(earlier.file), as transformers does")
+                }
+                roles[role] = (value, settings.path)
+            }
+            additional += settings.additional.map { ($0, settings.path) }
+        }
+    }
+
+    static func describe(_ value: TokenizerSettings.RoleValue) -> String {
+        switch value {
+        case .none: "null"
+        case .token(let text): quoted(text)
+        }
+    }
+}

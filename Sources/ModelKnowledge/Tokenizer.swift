@@ -1,0 +1,92 @@
+/// A tokenizer's vocabulary as read from its files: id ↔ token text, added and special tokens,
+/// the pad token it declares, and which files said what.
+///
+/// `vocabularySize` is the largest id + 1 over the model vocabulary and the added tokens (the
+/// rows an embedding needs so that every id has one), not the number of entries: an id that no
+/// token uses is a hole, and `token(for:)` returns nil for it. This matches `len(tokenizer)` in
+/// transformers and `get_vocab_size(with_added_tokens=True)` in tokenizers when ids are dense.
+public struct Tokenizer: Sendable, Equatable {
+    /// The tokenizer model of tokenizer.json (`model.type`), or a plain vocab.txt list.
+    public enum Kind: String, Sendable, Equatable {
+        case wordPiece = "WordPiece"
+        case bpe = "BPE"
+        case unigram = "Unigram"
+        case wordLevel = "WordLevel"
+        /// vocab.txt: line number = id (BERT's slow tokenizer).
+        case vocabList = "vocab.txt"
+    }
+
+    /// A token listed in `added_tokens` (tokenizer.json) or `added_tokens_decoder` (tokenizer_config.json).
+    public struct AddedToken: Sendable, Equatable {
+        public var id: Int
+        public var content: String
+        public var special: Bool
+
+        public init(id: Int, content: String, special: Bool) {
+            self.id = id
+            self.content = content
+            self.special = special
+        }
+    }
+
+    /// A special token with the roles the config files give it (`pad_token`, `mask_token`, …);
+    /// roles are empty for a token that is only flagged `special` in the added tokens.
+    public struct SpecialToken: Sendable, Equatable {
+        public var id: Int
+        public var content: String
+        public var roles: [String]
+
+        public init(id: Int, content: String, roles: [String]) {
+            self.id = id
+            self.content = content
+            self.roles = roles
+        }
+    }
+
+    /// The pad token a tokenizer file declares, and where.
+    public struct PadToken: Sendable, Equatable {
+        public var content: String
+        /// nil when the text is not a token of this vocabulary.
+        public var id: Int?
+        /// The file (and section) that declares it, e.g. `tokenizer_config.json`.
+        public var declaredIn: String
+    }
+
+    public var kind: Kind
+    /// The files read, in the order they were applied.
+    public var sources: [String]
+    /// The pre-tokenizer or decoder is ByteLevel: tokens are spelled in GPT-2's byte alphabet.
+    public var byteLevel: Bool
+    /// `model.byte_fallback`: unknown characters become `<0xNN>` byte tokens (Llama, Mistral).
+    public var byteFallback: Bool
+    public var addedTokens: [AddedToken]
+    /// Special tokens sorted by id.
+    public var specialTokens: [SpecialToken]
+    public var padToken: PadToken?
+    /// Model-vocabulary ids that no input can produce because another entry claims their text
+    /// (an added token with another id, or a later duplicate line of vocab.txt), with the id that wins.
+    public var shadowedIDs: [Int: Int]
+    /// Things noticed while reading that are not errors (disagreeing files, unknown pad text).
+    public var notes: [String]
+
+    /// Model-vocabulary tokens by id (nil for holes); added tokens override their id's entry.
+    var tokensByID: [String?]
+    var idsByToken: [String: Int]
+    /// Number of entries in the model vocabulary (before added tokens).
+    public internal(set) var modelVocabularyCount: Int
+
+    /// Largest id + 1 over the model vocabulary and added tokens (see the type's comment).
+    public var vocabularySize: Int { tokensByID.count }
+
+    /// The token text of `id`, or nil for an id out of range or a hole.
+    public func token(for id: Int) -> String? {
+        id >= 0 && id < tokensByID.count ? tokensByID[id] : nil
+    }
+
+    /// The id the tokenizer uses for `token`: an added token wins over the model vocabulary, as
+    /// in tokenizers (added tokens are matched before the model runs).
+    public func id(for token: String) -> Int? { idsByToken[token] }
+
+    /// Whether `id` is one of `specialTokens`.
+    public func isSpecial(_ id: Int) -> Bool { specialTokens.contains { $0.id == id } }
+}

@@ -1,0 +1,166 @@
+/// Reads the parts of a Hugging Face `tokenizer.json` that say which token has which id:
+/// `model.type` and `model.vocab`, `added_tokens`, `padding`, and whether the pre-tokenizer or
+/// decoder is ByteLevel / the model uses byte fallback. Normalizers, merges and the rest are
+/// parsed (the whole file must be strict JSON) but not interpreted.
+struct TokenizerJSONContents {
+    var kind: Tokenizer.Kind
+    var byteLevel: Bool
+    var byteFallback: Bool
+    /// `padding.pad_token` / `padding.pad_id` when the file enables padding.
+    var padToken: String?
+    var padID: Int?
+    var notes: [String] = []
+}
+
+enum TokenizerJSONReader {
+    static func read(_ file: NamedBytes, into table: inout VocabularyTable,
+                     limits: KnowledgeLimits) throws(KnowledgeError) -> TokenizerJSONContents {
+        let path = file.path
+        let root = try StrictJSONInput.parse(file.bytes, file: path, limit: limits.maxTokenizerJSONBytes)
+        guard root.objectMembers != nil else { throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object") }
+        guard let model = root["model"], model.objectMembers != nil else {
+            throw .invalidField(file: path, field: "model", reason: root["model"].map { "is \($0.typeName), not an object" } ?? "is missing")
+        }
+        var notes: [String] = []
+        let kind = try modelKind(model, path: path, notes: &notes)
+        try readVocabulary(model, kind: kind, path: path, into: &table, limits: limits)
+        try readAddedTokens(root["added_tokens"], path: path, into: &table, limits: limits)
+
+        var contents = TokenizerJSONContents(kind: kind, byteLevel: false, byteFallback: false, notes: notes)
+        contents.byteFallback = model["byte_fallback"]?.boolValue ?? false
+        contents.byteLevel = containsType("ByteLevel", root["pre_tokenizer"], listKey: "pretokenizers")
+            || containsType("ByteLevel", root["decoder"], listKey: "decoders")
+        if let padding = root["padding"], padding != .null {
+            guard padding.objectMembers != nil else {
+                throw .invalidField(file: path, field: "padding", reason: "is \(padding.typeName), not an object or null")
+            }
+            if let value = padding["pad_token"] {
+                guard let text = value.stringValue else {
+                    throw .invalidField(file: path, field: "padding.pad_token", reason: "is \(value.typeName), not a string")
+                }
+                contents.padToken = text
+            }
+            if let value = padding["pad_id"] {
+                guard let id = value.integerValue else {
+                    throw .invalidField(file: path, field: "padding.pad_id", reason: "is \(value.shortDescription), not an integer")
+                }
+                contents.padID = try table.checkedID(id, file: path, field: "padding.pad_id")
+            }
+        }
+        return contents
+    }
+
+    /// `model.type`; files written before tokenizers put `type` in every model are recognised by
+    /// their fields, with a note.
+    private static func modelKind(_ model: JSON, path: String, notes: inout [String]) throws(KnowledgeError) -> Tokenizer.Kind {
+        if let value = model["type"] {
+            switch value.stringValue {
+            case "WordPiece": return .wordPiece
+            case "BPE": return .bpe
+            case "Unigram": return .unigram
+            case "WordLevel": return .wordLevel
+            default:
+                throw .invalidField(file: path, field: "model.type",
+                                    reason: "is \(value.shortDescription); expected \"WordPiece\", \"BPE\", \"Unigram\" or \"WordLevel\"")
+            }
+        }
+        let inferred: Tokenizer.Kind
+        if model["vocab"]?.arrayElements != nil {
+            inferred = .unigram
+        } else if model["merges"] != nil {
+            inferred = .bpe
+        } else if model["continuing_subword_prefix"] != nil || model["max_input_chars_per_word"] != nil {
+            inferred = .wordPiece
+        } else if model["vocab"]?.objectMembers != nil {
+            inferred = .wordLevel
+        } else {
+            throw .invalidField(file: path, field: "model.type", reason: "is missing and the model's fields do not say which model it is")
+        }
+        notes.append("\(path): model.type is missing; read as \(inferred.rawValue) from its fields")
+        return inferred
+    }
+
+    private static func readVocabulary(_ model: JSON, kind: Tokenizer.Kind, path: String, into table: inout VocabularyTable,
+                                       limits: KnowledgeLimits) throws(KnowledgeError) {
+        guard let vocab = model["vocab"] else { throw .invalidField(file: path, field: "model.vocab", reason: "is missing") }
+        if kind == .unigram {
+            // [[piece, score], ...]: the id is the position.
+            guard let pieces = vocab.arrayElements else {
+                throw .invalidField(file: path, field: "model.vocab", reason: "is \(vocab.typeName); a Unigram vocab is an array of [piece, score]")
+            }
+            guard pieces.count <= limits.maxVocabularySize else {
+                throw .limitExceeded(file: path, what: "number of tokens (\(pieces.count))", limit: limits.maxVocabularySize)
+            }
+            var seen: [String: Int] = [:]
+            for (id, piece) in pieces.enumerated() {
+                guard let pair = piece.arrayElements, pair.count == 2, let text = pair[0].stringValue, case .number = pair[1] else {
+                    throw .invalidField(file: path, field: "model.vocab[\(id)]", reason: "is \(piece.shortDescription), not [piece, score]")
+                }
+                if let first = seen.updateValue(id, forKey: text) {
+                    throw .conflict(file: path, reason: "model.vocab lists \(quoted(text)) twice, at ids \(first) and \(id)")
+                }
+                table.addModelEntry(text, id: id)
+            }
+            return
+        }
+        guard let members = vocab.objectMembers else {
+            throw .invalidField(file: path, field: "model.vocab", reason: "is \(vocab.typeName); a \(kind.rawValue) vocab is an object of token: id")
+        }
+        guard members.count <= limits.maxVocabularySize else {
+            throw .limitExceeded(file: path, what: "number of tokens (\(members.count))", limit: limits.maxVocabularySize)
+        }
+        var tokenByID: [Int: String] = [:]
+        var seen = Set<String>()
+        seen.reserveCapacity(members.count)
+        for (token, value) in members {
+            guard seen.insert(token).inserted else {
+                throw .conflict(file: path, reason: "model.vocab lists \(quoted(token)) twice")
+            }
+            guard let raw = value.integerValue else {
+                throw .invalidField(file: path, field: "model.vocab[\(quoted(token))]", reason: "is \(value.shortDescription), not an integer id")
+            }
+            let id = try table.checkedID(raw, file: path, field: "model.vocab[\(quoted(token))]")
+            if let other = tokenByID.updateValue(token, forKey: id) {
+                throw .conflict(file: path, reason: "model.vocab gives id \(id) to both \(quoted(other)) and \(quoted(token))")
+            }
+            table.addModelEntry(token, id: id)
+        }
+    }
+
+    private static func readAddedTokens(_ node: JSON?, path: String, into table: inout VocabularyTable,
+                                        limits: KnowledgeLimits) throws(KnowledgeError) {
+        guard let node, node != .null else { return }
+        guard let items = node.arrayElements else {
+            throw .invalidField(file: path, field: "added_tokens", reason: "is \(node.typeName), not an array")
+        }
+        guard items.count <= limits.maxVocabularySize else {
+            throw .limitExceeded(file: path, what: "number of added tokens (\(items.count))", limit: limits.maxVocabularySize)
+        }
+        for (index, item) in items.enumerated() {
+            let field = "added_tokens[\(index)]"
+            guard item.objectMembers != nil else { throw .invalidField(file: path, field: field, reason: "is \(item.typeName), not an object") }
+            guard let rawID = item["id"]?.integerValue else {
+                throw .invalidField(file: path, field: field + ".id", reason: item["id"].map { "is \($0.shortDescription), not an integer" } ?? "is missing")
+            }
+            guard let content = item["content"]?.stringValue else {
+                throw .invalidField(file: path, field: field + ".content", reason: item["content"].map { "is \($0.typeName), not a string" } ?? "is missing")
+            }
+            let special: Bool
+            switch item["special"] {
+            case nil: special = false
+            case .bool(let flag)?: special = flag
+            case let other?: throw .invalidField(file: path, field: field + ".special", reason: "is \(other.shortDescription), not a boolean")
+            }
+            let id = try table.checkedID(rawID, file: path, field: field + ".id")
+            table.addAdded(.init(id: id, content: content, special: special), from: path)
+        }
+    }
+
+    /// Whether `node` is `{"type": name}` or a Sequence whose `listKey` array holds one.
+    private static func containsType(_ name: String, _ node: JSON?, listKey: String) -> Bool {
+        guard let node, let type = node["type"]?.stringValue else { return false }
+        if type == name { return true }
+        guard type == "Sequence", let list = node[listKey]?.arrayElements else { return false }
+        return list.contains { $0["type"]?.stringValue == name }
+    }
+}

@@ -1,0 +1,91 @@
+/// What `tokenizer_config.json` or `special_tokens_map.json` says about special tokens.
+struct TokenizerSettings {
+    /// What a role key (`pad_token`, …) holds.
+    enum RoleValue: Equatable {
+        /// `"pad_token": null`: the file states there is none.
+        case none
+        case token(String)
+    }
+
+    var path: String
+    /// Role name (`pad_token`, `mask_token`, …) → value, for the role keys present.
+    var roles: [String: RoleValue] = [:]
+    /// `additional_special_tokens` / `extra_special_tokens` entries.
+    var additional: [String] = []
+    /// `added_tokens_decoder` of tokenizer_config.json.
+    var addedTokens: [Tokenizer.AddedToken] = []
+    /// Whether the file has an `added_tokens_decoder` key (even empty): transformers then
+    /// ignores special_tokens_map.json.
+    var hasAddedTokensDecoder = false
+}
+
+/// Reads `tokenizer_config.json` and `special_tokens_map.json`. A token value is a string or an
+/// AddedToken object (`{"content": …, "__type": "AddedToken", …}`), as transformers writes both.
+enum TokenizerSettingsReader {
+    /// The role keys transformers gives special meaning, in its order.
+    static let roleKeys = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"]
+
+    static func read(_ file: NamedBytes, limits: KnowledgeLimits) throws(KnowledgeError) -> TokenizerSettings {
+        let path = file.path
+        let root = try StrictJSONInput.parse(file.bytes, file: path, limit: limits.maxSmallJSONBytes)
+        guard root.objectMembers != nil else { throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object") }
+        if let key = root.duplicateKeys.first(where: { roleKeys.contains($0) || $0 == "added_tokens_decoder" }) {
+            throw .conflict(file: path, reason: "key \(quoted(key)) appears twice")
+        }
+        var settings = TokenizerSettings(path: path)
+        for key in roleKeys {
+            guard let value = root[key] else { continue }
+            settings.roles[key] = value == .null ? TokenizerSettings.RoleValue.none : .token(try tokenText(value, path: path, field: key))
+        }
+        for key in ["additional_special_tokens", "extra_special_tokens"] {
+            guard let value = root[key], value != .null else { continue }
+            if let items = value.arrayElements {
+                for (index, item) in items.enumerated() {
+                    settings.additional.append(try tokenText(item, path: path, field: "\(key)[\(index)]"))
+                }
+            } else if let members = value.objectMembers {
+                // transformers 5 writes named extra tokens as {"image_token": "<image>", …}.
+                for (name, item) in members {
+                    settings.additional.append(try tokenText(item, path: path, field: "\(key).\(name)"))
+                }
+            } else {
+                throw .invalidField(file: path, field: key, reason: "is \(value.typeName), not an array or object")
+            }
+        }
+        settings.hasAddedTokensDecoder = root["added_tokens_decoder"] != nil
+        if let decoder = root["added_tokens_decoder"], decoder != .null {
+            guard let members = decoder.objectMembers else {
+                throw .invalidField(file: path, field: "added_tokens_decoder", reason: "is \(decoder.typeName), not an object")
+            }
+            guard members.count <= limits.maxVocabularySize else {
+                throw .limitExceeded(file: path, what: "number of added tokens (\(members.count))", limit: limits.maxVocabularySize)
+            }
+            for (key, entry) in members {
+                let field = "added_tokens_decoder[\(quoted(key))]"
+                guard !key.isEmpty, key.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int(key) else {
+                    throw .invalidField(file: path, field: field, reason: "the key is not a decimal token id")
+                }
+                guard id < limits.maxVocabularySize else {
+                    throw .limitExceeded(file: path, what: "token id \(id)", limit: limits.maxVocabularySize - 1)
+                }
+                guard entry.objectMembers != nil, let content = entry["content"]?.stringValue else {
+                    throw .invalidField(file: path, field: field, reason: "is not an object with a string \"content\"")
+                }
+                let special: Bool
+                switch entry["special"] {
+                case nil: special = false
+                case .bool(let flag)?: special = flag
+                case let other?: throw .invalidField(file: path, field: field + ".special", reason: "is \(other.shortDescription), not a boolean")
+                }
+                settings.addedTokens.append(.init(id: id, content: content, special: special))
+            }
+        }
+        return settings
+    }
+
+    private static func tokenText(_ value: JSON, path: String, field: String) throws(KnowledgeError) -> String {
+        if let text = value.stringValue { return text }
+        if value.objectMembers != nil, let content = value["content"]?.stringValue { return content }
+        throw .invalidField(file: path, field: field, reason: "is \(value.shortDescription); expected a string or an object with a string \"content\"")
+    }
+}

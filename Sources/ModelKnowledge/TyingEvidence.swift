@@ -1,0 +1,113 @@
+/// What a conclusion about tied input/output embeddings rests on, strongest first.
+public enum TyingEvidence: String, Sendable, Equatable, CaseIterable {
+    /// The output projection's bytes were compared with the input embedding's.
+    case identicalBytes = "identical-bytes"
+    /// The checkpoint's metadata names one tensor as an alias of the other.
+    case metadataAlias = "metadata-alias"
+    /// config.json sets `tie_word_embeddings` explicitly.
+    case config
+    /// config.json leaves the key out and the model type's transformers class has a known default.
+    case modelTypeDefault = "model-type-default"
+    /// Nothing to go on: no output projection to compare and no config.
+    case none
+    /// There is a source, but it does not settle the question (a config without `model_type`,
+    /// a model type outside the table, an unusable value).
+    case unknown
+}
+
+/// The inputs of a tying judgement: what the checkpoint and config hold.
+public struct TyingQuestion: Sendable, Equatable {
+    /// config.json beside the checkpoint, if any.
+    public var config: ModelConfigFacts?
+    /// Whether the checkpoint holds an output projection (`lm_head.weight`, …) of the same shape.
+    public var hasOutputProjection: Bool
+    /// Result of comparing its bytes with the input embedding's: nil when not compared.
+    public var bytesIdentical: Bool?
+    /// Whether the checkpoint's metadata aliases one tensor to the other.
+    public var aliasExists: Bool
+
+    public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, aliasExists: Bool = false) {
+        self.config = config
+        self.hasOutputProjection = hasOutputProjection
+        self.bytesIdentical = bytesIdentical
+        self.aliasExists = aliasExists
+    }
+}
+
+/// A graded answer: `tied` is nil when the evidence does not say.
+public struct TyingJudgement: Sendable, Equatable {
+    public var tied: Bool?
+    public var evidence: TyingEvidence
+    /// One or two sentences naming the source, for text output and the JSON `detail`.
+    public var detail: String
+    /// Whether the checkpoint holds an output projection; when false, a `tied` answer comes
+    /// from the config or model type and describes the architecture the matrix was trained
+    /// in, not a tensor of this file.
+    public var outputProjectionPresent: Bool
+
+    public init(tied: Bool?, evidence: TyingEvidence, detail: String, outputProjectionPresent: Bool) {
+        self.tied = tied
+        self.evidence = evidence
+        self.detail = detail
+        self.outputProjectionPresent = outputProjectionPresent
+    }
+
+    /// Whether a finding may lower its severity because the matrix is tied: only when the
+    /// bytes, an alias, an explicit config value or the model type's default say so.
+    public var justifiesTiedExplanation: Bool {
+        tied == true && [.identicalBytes, .metadataAlias, .config, .modelTypeDefault].contains(evidence)
+    }
+}
+
+public enum TyingJudge {
+    /// Grades whether the input embedding is tied to the output projection.
+    ///
+    /// Order: an alias, then the bytes (identical → tied, different → not tied, whatever the
+    /// config says), then an explicit `tie_word_embeddings` in a transformers config, then the
+    /// model type's default from `ModelTypeFacts`. A config without `model_type` is not a
+    /// transformers config, so neither its keys nor any default apply: `unknown`, never
+    /// "defaults to true".
+    public static func judge(_ question: TyingQuestion) -> TyingJudgement {
+        let present = question.hasOutputProjection
+        let noHead = present ? "" : " This checkpoint holds no output projection."
+        func result(_ tied: Bool?, _ evidence: TyingEvidence, _ detail: String) -> TyingJudgement {
+            TyingJudgement(tied: tied, evidence: evidence, detail: detail, outputProjectionPresent: present)
+        }
+        if question.aliasExists {
+            return result(true, .metadataAlias, "The checkpoint's metadata stores the output projection as an alias of the input embedding.")
+        }
+        if present, let identical = question.bytesIdentical {
+            return identical
+                ? result(true, .identicalBytes, "The output projection's bytes are identical to the input embedding's.")
+                : result(false, .identicalBytes, "The output projection's bytes differ from the input embedding's: the two are stored untied."
+                    + configContrast(question.config))
+        }
+        guard let config = question.config else {
+            return present
+                ? result(nil, .none, "No config.json, and the output projection's bytes were not compared.")
+                : result(nil, .none, "No config.json and no output projection: nothing says whether the embedding is tied.")
+        }
+        guard let modelType = config.modelType else {
+            return result(nil, .unknown, "\(config.path) has no model_type, so it is not a transformers config and no tie default applies." + noHead)
+        }
+        switch config.tieWordEmbeddings {
+        case .value(let tied):
+            return result(tied, .config, "\(config.path) sets tie_word_embeddings to \(tied)." + noHead)
+        case .unusable(let text):
+            return result(nil, .unknown, "\(config.path): tie_word_embeddings is \(text), not a boolean." + noHead)
+        case .null:
+            return result(nil, .unknown, "\(config.path) sets tie_word_embeddings to null, which transformers reads as false-y; not a stated value." + noHead)
+        case .absent:
+            guard let fact = ModelTypeFacts.fact(for: modelType) else {
+                return result(nil, .unknown, "\(config.path) leaves tie_word_embeddings out, and model_type \(quoted(modelType)) is not in the table of known defaults." + noHead)
+            }
+            return result(fact.tiesWordEmbeddings, .modelTypeDefault,
+                          "\(config.path) leaves tie_word_embeddings out; \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)." + noHead)
+        }
+    }
+
+    private static func configContrast(_ config: ModelConfigFacts?) -> String {
+        guard let config, config.isTransformersConfig, case .value(true) = config.tieWordEmbeddings else { return "" }
+        return " (\(config.path) sets tie_word_embeddings to true; the file does not follow it.)"
+    }
+}

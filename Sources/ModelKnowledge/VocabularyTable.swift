@@ -1,0 +1,90 @@
+/// Builds the id ↔ token tables of a `Tokenizer` from model-vocabulary entries and added
+/// tokens, applying the precedence of the reference libraries and recording what it overrides.
+struct VocabularyTable {
+    private(set) var modelEntries: [(token: String, id: Int)] = []
+    private(set) var added: [Tokenizer.AddedToken] = []
+    private(set) var notes: [String] = []
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Checks an id read from `file` at `field` against the vocabulary-size limit.
+    func checkedID(_ id: Int, file: String, field: String) throws(KnowledgeError) -> Int {
+        guard id >= 0 else { throw .invalidField(file: file, field: field, reason: "id \(id) is negative") }
+        guard id < limit else { throw .limitExceeded(file: file, what: "token id \(id)", limit: limit - 1) }
+        return id
+    }
+
+    mutating func addModelEntry(_ token: String, id: Int) { modelEntries.append((token, id)) }
+
+    /// Adds an added token unless an identical one is known; a different token on a known id
+    /// or a known text on a different id keeps the first and notes the disagreement.
+    mutating func addAdded(_ token: Tokenizer.AddedToken, from file: String) {
+        if let existing = added.first(where: { $0.id == token.id }) {
+            if existing.content != token.content {
+                notes.append("\(file) gives id \(token.id) to \(quoted(token.content)), but it is already \(quoted(existing.content)); kept the first")
+            }
+            return
+        }
+        if let existing = added.first(where: { $0.content == token.content }) {
+            notes.append("\(file) gives \(quoted(token.content)) id \(token.id), but it already has id \(existing.id); kept the first")
+            return
+        }
+        added.append(token)
+    }
+
+    /// Marks an added token special when a config file names it in a role.
+    mutating func markSpecial(id: Int) {
+        if let index = added.firstIndex(where: { $0.id == id }) { added[index].special = true }
+    }
+
+    /// The finished tables. Model entries are applied in order (a later duplicate text wins, as
+    /// a Python dict built from vocab.txt does), then added tokens override both directions.
+    func build() -> (tokens: [String?], ids: [String: Int], shadowed: [Int: Int], notes: [String]) {
+        var maxID = -1
+        for entry in modelEntries { maxID = max(maxID, entry.id) }
+        for token in added { maxID = max(maxID, token.id) }
+        var tokens = [String?](repeating: nil, count: maxID + 1)
+        var ids: [String: Int] = [:]
+        ids.reserveCapacity(modelEntries.count + added.count)
+        var shadowed: [Int: Int] = [:]
+        var notes = self.notes
+        for entry in modelEntries {
+            tokens[entry.id] = entry.token
+            if let earlier = ids.updateValue(entry.id, forKey: entry.token), earlier != entry.id {
+                shadowed[earlier] = entry.id
+            }
+        }
+        for token in added {
+            if let modelToken = tokens[token.id], modelToken != token.content {
+                notes.append("added token \(quoted(token.content)) takes id \(token.id), which the model vocabulary gives to \(quoted(modelToken))")
+            }
+            tokens[token.id] = token.content
+            if let modelID = ids.updateValue(token.id, forKey: token.content), modelID != token.id {
+                shadowed[modelID] = token.id
+            }
+        }
+        return (tokens, ids, shadowed, notes)
+    }
+}
+
+/// `"text"` with control characters escaped, for messages.
+func quoted(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}

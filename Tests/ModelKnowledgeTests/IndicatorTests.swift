@@ -1,0 +1,87 @@
+import Foundation
+import ModelKnowledge
+import TestSupport
+import Testing
+
+/// The indicators against numpy (TestData/knowledge/indicators.json, generate_indicators.py):
+/// norms, the first principal component by SVD, cosine distances, percentile candidates.
+@Suite struct IndicatorTests {
+    struct Reference {
+        let document: [String: Any]
+        let rows: MatrixRows
+
+        init() throws {
+            document = try Fixtures.json("knowledge/indicators.json") as? [String: Any] ?? [:]
+            let values = (document["values"] as? [[NSNumber]] ?? []).flatMap { $0.map(\.doubleValue) }
+            rows = try #require(MatrixRows(rowCount: document.int("rows") ?? 0, dimension: document.int("dim") ?? 0, values: values))
+        }
+
+        func doubles(_ key: String) -> [Double] { (document[key] as? [NSNumber] ?? []).map(\.doubleValue) }
+        func selection(_ key: String) -> (threshold: Double, rows: [Int]) {
+            let object = document.object(key)
+            return ((object["threshold"] as? NSNumber)?.doubleValue ?? .nan, object.ints("rows"))
+        }
+    }
+
+    func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
+
+    @Test func rowNormsMatchNumpy() throws {
+        let r = try Reference()
+        let norms = UndertrainedIndicators.rowNorms(r.rows)
+        let expected = r.doubles("norms")
+        #expect(norms.count == expected.count && norms.count == 48)
+        for (a, b) in zip(norms, expected) { #expect(close(a, b, 1e-12)) }
+    }
+
+    @Test func powerIterationFindsTheSVDComponent() throws {
+        let r = try Reference()
+        let pc = try #require(PrincipalComponent.first(of: r.rows))
+        #expect(pc.converged)
+        #expect(pc.iterations < PrincipalComponent.defaultMaxIterations)
+        for (a, b) in zip(pc.direction, r.doubles("first_pc")) { #expect(close(a, b, 1e-7), "\(a) vs \(b)") }
+        for (a, b) in zip(pc.mean, r.doubles("mean")) { #expect(close(a, b, 1e-12)) }
+        #expect(close(pc.variance, (r.document["first_pc_variance"] as? NSNumber)?.doubleValue ?? .nan, 1e-9))
+        // Same seed, same answer.
+        #expect(PrincipalComponent.first(of: r.rows) == pc)
+    }
+
+    @Test func cosineDistancesMatchNumpy() throws {
+        let r = try Reference()
+        let result = try #require(UndertrainedIndicators.unusedSimilarity(r.rows, knownUnused: r.document.ints("unused")))
+        #expect(result.referenceRows == r.document.ints("unused"))
+        let expected = r.doubles("distances")
+        #expect(result.distances.count == expected.count)
+        for (i, (a, b)) in zip(result.distances, expected).enumerated() { #expect(abs(a - b) < 1e-7, "row \(i): \(a) vs \(b)") }
+    }
+
+    @Test func candidatesMatchNumpyPercentile() throws {
+        let r = try Reference()
+        let eligible = r.document.ints("eligible")
+        let percentile = (r.document["percentile"] as? NSNumber)?.doubleValue ?? .nan
+        let byNorm = UndertrainedIndicators.candidates(scores: UndertrainedIndicators.rowNorms(r.rows), eligible: eligible, percentile: percentile)
+        let expectedNorm = r.selection("norm_candidates")
+        #expect(close(byNorm.threshold ?? .nan, expectedNorm.threshold, 1e-12))
+        #expect(byNorm.candidates.map(\.row) == expectedNorm.rows)
+
+        let distances = try #require(UndertrainedIndicators.unusedSimilarity(r.rows, knownUnused: r.document.ints("unused"))).distances
+        let byDistance = UndertrainedIndicators.candidates(scores: distances, eligible: eligible, percentile: percentile)
+        let expectedDistance = r.selection("distance_candidates")
+        #expect(close(byDistance.threshold ?? .nan, expectedDistance.threshold, 1e-7))
+        #expect(byDistance.candidates.map(\.row) == expectedDistance.rows)
+        // The planted look-alikes come first under both indicators.
+        #expect(Set(byDistance.candidates.prefix(2).map(\.row)) == [5, 17])
+    }
+
+    @Test func limitsAndEdgeCases() {
+        let scores = [3.0, 1.0, .nan, 2.0, 0.5]
+        let capped = UndertrainedIndicators.candidates(scores: scores, eligible: [0, 1, 2, 3, 4, 99, -1], percentile: 100, limit: 2)
+        #expect(capped.candidates.map(\.row) == [4, 1])  // NaN and out-of-range rows left out
+        #expect(capped.totalBelowThreshold == 4)
+        #expect(UndertrainedIndicators.candidates(scores: scores, eligible: [2]).threshold == nil)
+        let tiny = MatrixRows(rowCount: 1, dimension: 2, values: [1.0, 2.0])
+        #expect(tiny.flatMap { PrincipalComponent.first(of: $0) } == nil)
+        #expect(MatrixRows(rowCount: 2, dimension: 2, values: [1.0]) == nil)
+        let zeros = MatrixRows(rowCount: 3, dimension: 2, values: [Double](repeating: 0, count: 6))
+        #expect(zeros.flatMap { UndertrainedIndicators.unusedSimilarity($0, knownUnused: [0]) } == nil)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import ModelKnowledge
+import TestSupport
+import Testing
+
+/// The Swift table against what transformers' config classes default to
+/// (TestData/knowledge/model-type-defaults.json, written by generate_model_types.py).
+@Suite struct ModelTypeFactsTests {
+    struct Reference: Sendable, CustomTestStringConvertible {
+        let modelType: String
+        let configClass: String
+        let ties: Bool
+        let padTokenID: Int?
+        var testDescription: String { modelType }
+    }
+
+    static var document: [String: Any] {
+        (try? Fixtures.json("knowledge/model-type-defaults.json")) as? [String: Any] ?? [:]
+    }
+
+    static let references: [Reference] = {
+        let types = document["model_types"] as? [String: [String: Any]] ?? [:]
+        return types.keys.sorted().compactMap { key in
+            guard let entry = types[key], let ties = entry["tie_word_embeddings"] as? Bool,
+                  let configClass = entry["config_class"] as? String else { return nil }
+            return Reference(modelType: key, configClass: configClass, ties: ties,
+                             padTokenID: (entry["pad_token_id"] as? NSNumber)?.intValue)
+        }
+    }()
+
+    @Test(arguments: references)
+    func tableMatchesTransformers(_ reference: Reference) throws {
+        let fact = try #require(ModelTypeFacts.fact(for: reference.modelType), "\(reference.modelType) missing from the table")
+        #expect(fact.tiesWordEmbeddings == reference.ties)
+        #expect(fact.configClass == reference.configClass)
+        #expect(fact.padTokenID == reference.padTokenID)
+    }
+
+    @Test func tableAndReferenceCoverTheSameFamilies() {
+        #expect(Self.references.count >= 40)
+        #expect(Set(ModelTypeFacts.table.keys) == Set(Self.references.map(\.modelType)))
+        #expect(ModelTypeFacts.transformersVersion == Self.document["transformers_version"] as? String)
+    }
+
+    @Test func familiesTheIssueNamesHaveTheStatedDefaults() throws {
+        // From the issue, checked by hand against transformers' config classes.
+        for untied in ["llama", "mistral", "mixtral", "qwen2", "qwen3", "phi3", "olmo", "gpt_neox"] {
+            #expect(ModelTypeFacts.fact(for: untied)?.tiesWordEmbeddings == false, "\(untied)")
+        }
+        for tied in ["bert", "gpt2", "t5", "roberta", "gemma", "bart"] {
+            #expect(ModelTypeFacts.fact(for: tied)?.tiesWordEmbeddings == true, "\(tied)")
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import ModelKnowledge
+import Testing
+
+/// Reader behaviour on small hand-written inputs: precedence, vocab.txt lines, and the typed
+/// error for each malformed or oversized input.
+@Suite struct TokenizerReaderTests {
+    func read(json: String? = nil, vocab: String? = nil, config: String? = nil, map: String? = nil,
+              limits: KnowledgeLimits = .default) throws(KnowledgeError) -> Tokenizer? {
+        try Tokenizer.read(TokenizerFiles(tokenizerJSON: json.map { KnowledgeFixtures.json("f/tokenizer.json", $0) },
+                                          vocabText: vocab.map { KnowledgeFixtures.json("f/vocab.txt", $0) },
+                                          specialTokensMap: map.map { KnowledgeFixtures.json("f/special_tokens_map.json", $0) },
+                                          tokenizerConfig: config.map { KnowledgeFixtures.json("f/tokenizer_config.json", $0) }),
+                           limits: limits)
+    }
+
+    @Test func vocabTextLinesFollowPythonUniversalNewlines() throws {
+        let t = try #require(try read(vocab: "[PAD]\r\na\rb\n\nc\n"))
+        // Lines: "[PAD]", "a", "b", "", "c"; the final newline starts no token.
+        #expect(t.vocabularySize == 5)
+        #expect(t.token(for: 3) == "")
+        #expect(t.id(for: "c") == 4)
+        #expect(t.token(for: 5) == nil)
+    }
+
+    @Test func vocabTextDuplicateLineShadowsTheEarlierID() throws {
+        let t = try #require(try read(vocab: "x\ny\nx\n"))
+        #expect(t.id(for: "x") == 2)
+        #expect(t.shadowedIDs == [0: 2])
+        #expect(UnusedTokens.find(in: t).map(\.id) == [0])
+    }
+
+    @Test func vocabTextInvalidUTF8NamesTheLine() {
+        let file = NamedBytes(path: "f/vocab.txt", bytes: Array("a\nb\n".utf8) + [0xFF, 0x0A])
+        #expect(throws: KnowledgeError.invalidText(file: "f/vocab.txt", line: 3, reason: "not valid UTF-8")) {
+            try Tokenizer.read(TokenizerFiles(vocabText: file))
+        }
+    }
+
+    @Test func unigramVocabIsPositional() throws {
+        let t = try #require(try read(json: #"{"model":{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0.0],["▁a",-1.5],["b",-2]]}}"#))
+        #expect(t.kind == .unigram && t.vocabularySize == 3 && t.id(for: "b") == 2)
+    }
+
+    @Test func addedTokenShadowsModelEntryAndExtendsVocabulary() throws {
+        let json = #"{"model":{"type":"BPE","vocab":{"a":0,"<s>":1},"merges":[]},"added_tokens":[{"id":5,"content":"<s>","special":true}]}"#
+        let t = try #require(try read(json: json))
+        #expect(t.vocabularySize == 6)  // max id 5 + 1
+        #expect(t.token(for: 3) == nil)  // a hole
+        #expect(t.id(for: "<s>") == 5)
+        #expect(t.shadowedIDs == [1: 5])
+        #expect(t.specialTokens.map(\.id) == [5])
+    }
+
+    @Test func padTokenPrecedenceAndDisagreementNote() throws {
+        let json = #"{"model":{"type":"WordLevel","vocab":{"[PAD]":0,"<pad>":1}},"padding":{"pad_id":0,"pad_token":"[PAD]"}}"#
+        let t = try #require(try read(json: json, config: #"{"pad_token":{"__type":"AddedToken","content":"<pad>"}}"#))
+        #expect(t.padToken?.content == "<pad>" && t.padToken?.id == 1)
+        #expect(t.padToken?.declaredIn == "f/tokenizer_config.json")
+        #expect(t.notes.count == 1)
+    }
+
+    @Test func addedTokensDecoderAddsTokens() throws {
+        let t = try #require(try read(json: #"{"model":{"type":"WordLevel","vocab":{"a":0}}}"#,
+                                      config: #"{"added_tokens_decoder":{"7":{"content":"<|im_end|>","special":true}},"eos_token":"<|im_end|>"}"#))
+        #expect(t.vocabularySize == 8)
+        #expect(t.specialTokens == [Tokenizer.SpecialToken(id: 7, content: "<|im_end|>", roles: ["eos_token"])])
+    }
+
+    @Test func noVocabularySourceIsNil() throws {
+        #expect(try read(config: #"{"pad_token":"x"}"#) == nil)
+    }
+
+    static let malformed: [(String, String)] = [
+        (#"[1]"#, "invalid-field"),
+        (#"{"model":{"type":"BPE","vocab":{"a":0,"a":1}}}"#, "conflict"),
+        (#"{"model":{"type":"BPE","vocab":{"a":0,"b":0}}}"#, "conflict"),
+        (#"{"model":{"type":"BPE","vocab":{"a":-1}}}"#, "invalid-field"),
+        (#"{"model":{"type":"BPE","vocab":{"a":1.5}}}"#, "invalid-field"),
+        (#"{"model":{"type":"BPE","vocab":{"a":99999999999}}}"#, "limit-exceeded"),
+        (#"{"model":{"type":"Magic","vocab":{}}}"#, "invalid-field"),
+        (#"{"model":{"type":"Unigram","vocab":[["a"]]}}"#, "invalid-field"),
+        (#"{"model":{"type":"BPE","vocab":{}},"added_tokens":[{"id":"1","content":"x"}]}"#, "invalid-field"),
+        (#"{"model":{"type":"BPE","vocab":{}},"padding":{"pad_id":-3}}"#, "invalid-field"),
+        (#"{"model":{"type":"BPE","vocab":{},}}"#, "invalid-json"),
+        (#"{"model":{"type":"BPE","vocab":{"a":NaN}}}"#, "invalid-json"),
+    ]
+
+    @Test(arguments: malformed)
+    func malformedTokenizerJSONThrowsTheNamedError(_ input: (String, String)) {
+        do {
+            _ = try read(json: input.0)
+            Issue.record("accepted \(input.0)")
+        } catch {
+            #expect(error.kind == input.1, "\(error)")
+            #expect(error.file == "f/tokenizer.json")
+        }
+    }
+
+    @Test func limitsAreEnforcedBeforeParsing() {
+        var limits = KnowledgeLimits()
+        limits.maxTokenizerJSONBytes = 10
+        #expect(throws: KnowledgeError.fileTooLarge(file: "f/tokenizer.json", bytes: 40, limit: 10)) {
+            try read(json: #"{"model":{"type":"BPE","vocab":{"a":0}}}"#, limits: limits)
+        }
+        limits = KnowledgeLimits()
+        limits.maxVocabularySize = 2
+        #expect(throws: KnowledgeError.limitExceeded(file: "f/vocab.txt", what: "number of lines", limit: 2)) {
+            try read(vocab: "a\nb\nc\n", limits: limits)
+        }
+    }
+
+    @Test func settingsValueOfWrongTypeIsAnError() {
+        #expect(throws: KnowledgeError.self) {
+            try read(json: #"{"model":{"type":"WordLevel","vocab":{"a":0}}}"#, map: #"{"pad_token":0}"#)
+        }
+    }
+
+    @Test func configFactsAreStrict() throws {
+        let facts = try ModelConfigFacts.read(KnowledgeFixtures.json("c.json",
+            #"{"model_type":"gemma3","text_config":{"tie_word_embeddings":false,"vocab_size":262208,"pad_token_id":0},"pad_token_id":"0"}"#))
+        #expect(facts.modelType == "gemma3")
+        #expect(facts.tieWordEmbeddings == .value(false))
+        #expect(facts.padTokenID == .unusable("\"0\""))
+        #expect(facts.vocabSize == .value(262208))
+        #expect(facts.fieldsFromTextConfig == ["tie_word_embeddings", "vocab_size"])
+        #expect(throws: KnowledgeError.conflict(file: "d.json", reason: "key \"model_type\" appears twice")) {
+            try ModelConfigFacts.read(KnowledgeFixtures.json("d.json", #"{"model_type":"a","model_type":"b"}"#))
+        }
+    }
+}
+
+/// Every truncation of a real-convention tokenizer.json is rejected with a typed error, never
+/// a trap; every prefix of a vocab.txt is read.
+@Suite struct TruncationTests {
+    @Test func everyTruncatedTokenizerJSONThrows() throws {
+        let full = try #require(KnowledgeFixtures.file("knowledge/families/llama-bytefallback/tokenizer.json"))
+        #expect(try Tokenizer.read(TokenizerFiles(tokenizerJSON: full)) != nil)
+        for length in 0..<full.bytes.count {
+            let cut = NamedBytes(path: full.path, bytes: Array(full.bytes[0..<length]))
+            do {
+                _ = try Tokenizer.read(TokenizerFiles(tokenizerJSON: cut))
+                // Only a cut inside trailing whitespace can still be a whole document.
+                #expect(full.bytes[length...].allSatisfy { $0 == 0x0A || $0 == 0x20 }, "accepted a \(length)-byte prefix")
+            } catch {
+                #expect(error.kind == "invalid-json" && error.file == full.path)
+            }
+        }
+    }
+
+    @Test func everyVocabTextPrefixReadsItsWholeLines() throws {
+        let text = "[PAD]\n[unused0]\nthe\r\n##s\n"
+        let bytes = Array(text.utf8)
+        for length in 0...bytes.count {
+            let t = try Tokenizer.read(TokenizerFiles(vocabText: NamedBytes(path: "v.txt", bytes: Array(bytes[0..<length]))))
+            // Independent count: Python's universal newlines split of the prefix.
+            let prefix = String(decoding: bytes[0..<length], as: UTF8.self)
+            let lines = prefix.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+            let expected = lines.last == "" ? lines.count - 1 : lines.count
+            #expect(t?.vocabularySize == expected, "prefix \(length)")
+        }
+    }
+}

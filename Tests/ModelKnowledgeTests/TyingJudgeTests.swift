@@ -1,0 +1,84 @@
+import ModelKnowledge
+import Testing
+
+/// Each evidence grade, with inputs written by hand.
+@Suite struct TyingJudgeTests {
+    func config(_ modelType: String?, tie: ModelConfigFacts.Value<Bool> = .absent) -> ModelConfigFacts {
+        ModelConfigFacts(path: "m/config.json", modelType: modelType, tieWordEmbeddings: tie)
+    }
+
+    @Test func aliasWinsOverEverything() {
+        let j = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true,
+                                               bytesIdentical: false, aliasExists: true))
+        #expect(j.tied == true && j.evidence == .metadataAlias && j.justifiesTiedExplanation)
+    }
+
+    @Test func bytesDecideWhenCompared() {
+        let same = TyingJudge.judge(TyingQuestion(config: nil, hasOutputProjection: true, bytesIdentical: true))
+        #expect(same.tied == true && same.evidence == .identicalBytes)
+        let differ = TyingJudge.judge(TyingQuestion(config: config("bert", tie: .value(true)), hasOutputProjection: true, bytesIdentical: false))
+        #expect(differ.tied == false && differ.evidence == .identicalBytes)
+        #expect(differ.detail.contains("does not follow"))
+        #expect(!differ.justifiesTiedExplanation)
+    }
+
+    @Test func explicitConfigValue() {
+        let j = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(true)), hasOutputProjection: true))
+        #expect(j.tied == true && j.evidence == .config && j.justifiesTiedExplanation)
+    }
+
+    @Test func modelTypeDefaultBothWays() {
+        let llama = TyingJudge.judge(TyingQuestion(config: config("llama"), hasOutputProjection: true))
+        #expect(llama.tied == false && llama.evidence == .modelTypeDefault && !llama.justifiesTiedExplanation)
+        let gemma = TyingJudge.judge(TyingQuestion(config: config("gemma"), hasOutputProjection: true))
+        #expect(gemma.tied == true && gemma.evidence == .modelTypeDefault && gemma.justifiesTiedExplanation)
+    }
+
+    @Test func configWithoutModelTypeIsUnknownEvenWithATieKey() {
+        for tie in [ModelConfigFacts.Value<Bool>.absent, .value(true)] {
+            let j = TyingJudge.judge(TyingQuestion(config: config(nil, tie: tie), hasOutputProjection: true))
+            #expect(j.tied == nil && j.evidence == .unknown)
+            #expect(j.detail.contains("not a transformers config"))
+        }
+    }
+
+    @Test func unknownModelTypeAndUnusableValues() {
+        let other = TyingJudge.judge(TyingQuestion(config: config("my_custom_arch"), hasOutputProjection: true))
+        #expect(other.tied == nil && other.evidence == .unknown)
+        let text = TyingJudge.judge(TyingQuestion(config: config("bert", tie: .unusable("\"true\"")), hasOutputProjection: true))
+        #expect(text.tied == nil && text.evidence == .unknown)
+        let null = TyingJudge.judge(TyingQuestion(config: config("bert", tie: .null), hasOutputProjection: true))
+        #expect(null.tied == nil && null.evidence == .unknown)
+    }
+
+    @Test func noConfigIsNone() {
+        let j = TyingJudge.judge(TyingQuestion(config: nil, hasOutputProjection: false))
+        #expect(j.tied == nil && j.evidence == .none && !j.outputProjectionPresent)
+        #expect(j.detail.contains("no output projection"))
+    }
+
+    @Test func bytesNotComparableWithoutAnOutputProjection() {
+        // bytesIdentical is ignored when there is no output projection to compare.
+        let j = TyingJudge.judge(TyingQuestion(config: config("llama"), hasOutputProjection: false, bytesIdentical: true))
+        #expect(j.evidence == .modelTypeDefault && j.tied == false)
+        #expect(j.detail.contains("holds no output projection"))
+    }
+
+    @Test func evidenceNamesAreTheJSONStrings() {
+        #expect(TyingEvidence.allCases.map(\.rawValue) ==
+                ["identical-bytes", "metadata-alias", "config", "model-type-default", "none", "unknown"])
+    }
+}
+
+@Suite struct IndicatorChoiceTests {
+    func judgement(_ tied: Bool?) -> TyingJudgement {
+        TyingJudgement(tied: tied, evidence: tied == nil ? .unknown : .config, detail: "", outputProjectionPresent: true)
+    }
+
+    @Test func followsTheTie() {
+        #expect(UndertrainedIndicator.choose(for: judgement(false), knownUnusedCount: 0) == .inputRowNorm)
+        #expect(UndertrainedIndicator.choose(for: judgement(true), knownUnusedCount: 994) == .unusedSimilarity)
+        #expect(UndertrainedIndicator.choose(for: judgement(true), knownUnusedCount: 0) == nil)
+        #expect(UndertrainedIndicator.choose(for: judgement(nil), knownUnusedCount: 5) == .inputRowNorm)
+    }
+}
