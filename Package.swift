@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
+        .library(name: "PyTorchFormat", targets: ["PyTorchFormat"]),
         .library(name: "TensorViews", targets: ["TensorViews"]),
         .library(name: "TensorAnalysis", targets: ["TensorAnalysis"]),
         .executable(name: "tensoraudit", targets: ["tensoraudit"]),
@@ -21,6 +22,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "SafetensorsFormat"),
+        // torch.save checkpoints: a strict zip reader and a symbolic unpickler (never calls anything).
+        .target(name: "PyTorchFormat"),
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
@@ -43,6 +46,7 @@ let package = Package(
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
         .testTarget(name: "TensorViewsTests", dependencies: ["TensorViews", "TestSupport"]),
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "TensorViews", "TestSupport"]),
+        .testTarget(name: "PyTorchFormatTests", dependencies: ["PyTorchFormat"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
 )
