@@ -28,48 +28,69 @@ struct TensorCollector {
     let limits: PickleLimits
     var steps = 0
     var tensors: [TensorDeclaration] = []
+    /// The key path to the value being visited; joined into a name only when a tensor is found,
+    /// so a walk over millions of non-tensor values builds no strings.
+    var path: [PathComponent] = []
+
+    enum PathComponent {
+        case key(PickleValue)
+        case index(Int)
+
+        var text: String {
+            switch self {
+            case .key(let key): TensorCollector.keyText(key)
+            case .index(let index): String(index)
+            }
+        }
+    }
+
+    var currentName: String { path.map(\.text).joined(separator: ".") }
+
+    private mutating func visit(_ value: PickleValue, at component: PathComponent, depth: Int) throws(TorchFormatError) {
+        path.append(component)
+        defer { path.removeLast() }
+        try walk(value, depth: depth)
+    }
 
     static let maxRank = 64
 
-    mutating func walk(_ value: PickleValue, path: String, depth: Int) throws(TorchFormatError) {
+    mutating func walk(_ value: PickleValue, depth: Int) throws(TorchFormatError) {
         steps += 1
         guard steps <= limits.maxWalkSteps else { throw .limitExceeded(what: "objects visited", limit: limits.maxWalkSteps) }
         guard depth <= limits.maxNestingDepth else { throw .limitExceeded(what: "nesting depth", limit: limits.maxNestingDepth) }
         guard let node = program.node(value) else { return }
         switch node.kind {
         case .dict:
-            try walkEntries(node.entries, path: path, depth: depth)
+            try walkEntries(node.entries, depth: depth)
         case .list, .tuple, .set:
             for (index, element) in node.elements.enumerated() {
-                try walk(element, path: Self.join(path, String(index)), depth: depth + 1)
+                try visit(element, at: .index(index), depth: depth + 1)
             }
         case .persistentID:
             return
         case .call(let callee, let arguments, _):
             if let rebuilder = RecognisedGlobals.rebuilder(callee) {
-                tensors.append(try tensor(rebuilder, arguments: arguments, name: path))
+                tensors.append(try tensor(rebuilder, arguments: arguments, name: currentName))
             } else if RecognisedGlobals.isOrderedDict(callee) {
-                try walkEntries(node.entries, path: path, depth: depth)
+                try walkEntries(node.entries, depth: depth)
             } else {
-                try walk(arguments, path: path, depth: depth + 1)
+                try walk(arguments, depth: depth + 1)
                 for (index, element) in node.elements.enumerated() {
-                    try walk(element, path: Self.join(path, String(index)), depth: depth + 1)
+                    try visit(element, at: .index(index), depth: depth + 1)
                 }
-                try walkEntries(node.entries, path: path, depth: depth)
-                if let state = node.state { try walk(state, path: path, depth: depth + 1) }
+                try walkEntries(node.entries, depth: depth)
+                if let state = node.state { try walk(state, depth: depth + 1) }
             }
         }
     }
 
-    private mutating func walkEntries(_ entries: [PickleValue], path: String, depth: Int) throws(TorchFormatError) {
+    private mutating func walkEntries(_ entries: [PickleValue], depth: Int) throws(TorchFormatError) {
         var index = 0
         while index + 1 < entries.count {
-            try walk(entries[index + 1], path: Self.join(path, Self.keyText(entries[index])), depth: depth + 1)
+            try visit(entries[index + 1], at: .key(entries[index]), depth: depth + 1)
             index += 2
         }
     }
-
-    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     static func keyText(_ key: PickleValue) -> String {
         switch key {

@@ -46,7 +46,7 @@ public enum TorchCheckpointReader {
             throw .pickle(error, entry: pickleName, unsafeGlobalsSeen: seen.filter { !RecognisedGlobals.isRecognised($0) })
         }
         var collector = TensorCollector(program: program, limits: limits)
-        try collector.walk(program.root, path: "", depth: 0)
+        try collector.walk(program.root, depth: 0)
 
         let (storages, starts) = try placeStorages(collector.tensors, archive: archive, root: root)
         var tensors: [TorchTensor] = []
