@@ -23,7 +23,8 @@ let package = Package(
     targets: [
         .target(name: "SafetensorsFormat"),
         // torch.save checkpoints: a strict zip reader and a symbolic unpickler (never calls anything).
-        .target(name: "PyTorchFormat"),
+        // -O in debug: the memo-bomb test walks 1M objects (6.7 s unoptimized).
+        .target(name: "PyTorchFormat", swiftSettings: optimizedInDebug),
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),

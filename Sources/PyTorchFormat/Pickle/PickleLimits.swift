@@ -17,8 +17,9 @@ public struct PickleLimits: Sendable, Equatable {
     /// Deepest nesting followed when walking the result (cycles end here too).
     public var maxNestingDepth: Int = 1_000
     /// Most values visited when walking the result: a "billion laughs" (a list of ten references
-    /// to a list of ten references …) is small to unpickle but exponential to walk.
-    public var maxWalkSteps: Int = 1 << 22
+    /// to a list of ten references …) is small to unpickle but exponential to walk. A state dict
+    /// takes about one step per tensor or scalar value, so 1,048,576 is far above any real model.
+    public var maxWalkSteps: Int = 1 << 20
 
     public init() {}
 
