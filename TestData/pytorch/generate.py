@@ -215,6 +215,15 @@ def write_good():
     torch.save(views, path("views.pt"))
     expected["views.pt"] = expect_good("views.pt")
 
+    # A training checkpoint: model state dict, AdamW state (integer keys, 0-d `step` tensors), epoch.
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.LayerNorm(2))
+    optimizer = torch.optim.AdamW(model.parameters())
+    model(torch.ones(1, 3)).sum().backward()
+    optimizer.step()
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 3},
+               path("training.ckpt"))
+    expected["training.ckpt"] = expect_good("training.ckpt")
+
     # A bare tensor as the whole file (the name is empty).
     torch.save(torch.tensor([1.0, 2.0, 3.0]), path("bare-tensor.pt"))
     expected["bare-tensor.pt"] = expect_good("bare-tensor.pt")
@@ -354,6 +363,14 @@ def write_hostile(expected):
     # `eval` here becomes `__builtin__.eval`; protocol 4 keeps the Python 3 names.
     unsafe("unsafe-eval-protocol2.pt", Evil(eval, ("1+1",)))
     unsafe("unsafe-popen-protocol4.pt", Evil(subprocess.Popen, (["echo", "pwned"],)), protocol=4)
+
+    # A whole nn.Module pickled (torch.save(model)): its classes are globals a loader must import.
+    module = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.LayerNorm(2))
+    torch.save(module, path("whole-module.pt"))
+    with zipfile.ZipFile(path("whole-module.pt")) as archive:
+        globals_ = pickle_globals(archive.read("whole-module/data.pkl"))
+    hostile["whole-module.pt"] = {"kind": "unsafe", "globals": globals_,
+                                  "tensor_shapes": [list(t.shape) for t in module.state_dict().values()]}
 
     # Exponential sharing ("billion laughs"): level k is a list of 10 references to level k-1.
     p = P().op(b"]").op(b"q\x00")

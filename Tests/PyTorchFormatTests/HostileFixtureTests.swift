@@ -10,7 +10,7 @@ import Testing
     @Test("hostile fixtures are present")
     func present() {
         #expect(Self.errorFiles.count >= 9)
-        #expect(Self.unsafeFiles.count >= 5)
+        #expect(Self.unsafeFiles.count >= 6)
     }
 
     @Test("each hostile file fails with its documented error kind", arguments: errorFiles)
@@ -29,7 +29,8 @@ import Testing
         #expect(checkpoint.globals.map(\.description) == all)
         #expect(checkpoint.unsafeGlobals.map(\.description) == all.filter { !TorchFixtures.allowed.contains($0) })
         #expect(!checkpoint.unsafeGlobals.isEmpty)
-        #expect(checkpoint.tensors.map(\.name) == (expected["tensor_names"] as? [String]))
+        if let names = expected["tensor_names"] as? [String] { #expect(checkpoint.tensors.map(\.name) == names) }
+        if let shapes = expected["tensor_shapes"] as? [[UInt64]] { #expect(checkpoint.tensors.map(\.shape) == shapes) }
     }
 
     @Test("the named payloads", arguments: [
@@ -40,6 +41,13 @@ import Testing
     func payloads(file: String, global: String) throws {
         let checkpoint = try TorchFixtures.read(try TorchFixtures.bytes(file)).get()
         #expect(checkpoint.unsafeGlobals.map(\.description) == [global])
+    }
+
+    @Test("a whole pickled nn.Module is read (its parameters found through the objects' state) and its classes are unsafe")
+    func wholeModule() throws {
+        let checkpoint = try TorchFixtures.read(try TorchFixtures.bytes("whole-module.pt")).get()
+        #expect(checkpoint.unsafeGlobals.map(\.description).contains("torch.nn.modules.linear.Linear"))
+        #expect(checkpoint.tensors.filter(\.isParameter).count == 4)
     }
 
     @Test("specific hostile errors carry their evidence")

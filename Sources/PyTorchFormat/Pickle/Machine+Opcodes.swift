@@ -40,7 +40,7 @@ extension Machine {
         case 0x8E, 0x96: try push(.bytes(try take(try length(UInt64.self))))  // BINBYTES8, BYTEARRAY8
         case 0x71: try memoize(UInt32(try u8()))                // BINPUT
         case 0x72: try memoize(try integer(UInt32.self))       // LONG_BINPUT
-        case 0x94: try memoize(UInt32(truncatingIfNeeded: memo.count))  // MEMOIZE
+        case 0x94: try memoize(UInt32(truncatingIfNeeded: memoCount))  // MEMOIZE
         case 0x68: try recall(UInt32(try u8()))                 // BINGET
         case 0x6A: try recall(try integer(UInt32.self))        // LONG_BINGET
         case 0x63:  // GLOBAL

@@ -32,7 +32,13 @@ struct Machine {
     var opcodeOffset = 0
     var stack: [PickleValue] = []
     var marks: [Int] = []
-    var memo: [UInt32: PickleValue] = [:]
+    /// Memo keys are dense in practice (`BINPUT 0, 1, 2, …`; `MEMOIZE` is dense by definition), so
+    /// they live in an array; a key beyond its end goes to a dictionary, so a hostile
+    /// `LONG_BINPUT 0xFFFFFFFF` costs one entry, not four billion slots. (Dictionary-only: the
+    /// memo was ~15% of the time of a 50,000-tensor pickle.)
+    var denseMemo: [PickleValue?] = []
+    var sparseMemo: [UInt32: PickleValue] = [:]
+    var memoCount = 0
     var nodes: [PickleNode] = []
     var globals: [PickleGlobal] = []
     var globalSet: Set<PickleGlobal> = []
@@ -151,13 +157,29 @@ struct Machine {
         guard let top = stack.last, stack.count > (marks.last ?? 0) else {
             throw .malformed(offset: opcodeOffset, reason: "memoizing with an empty stack")
         }
-        guard memo.updateValue(top, forKey: key) != nil || memo.count <= limits.maxMemoEntries else {
+        let index = Int(key)
+        if index < denseMemo.count {
+            if denseMemo[index] == nil { memoCount += 1 }
+            denseMemo[index] = top
+            return
+        }
+        let isNew = sparseMemo[key] == nil
+        guard !isNew || memoCount < limits.maxMemoEntries else {
             throw .limitExceeded(what: "memo size", limit: limits.maxMemoEntries, offset: opcodeOffset)
+        }
+        if isNew { memoCount += 1 }
+        if index == denseMemo.count, isNew {
+            denseMemo.append(top)
+        } else {
+            sparseMemo[key] = top
         }
     }
 
     mutating func recall(_ key: UInt32) throws(PickleError) {
-        guard let value = memo[key] else { throw .malformed(offset: opcodeOffset, reason: "memo key \(key) was never stored") }
+        let index = Int(key)
+        guard let value = index < denseMemo.count ? denseMemo[index] : sparseMemo[key] else {
+            throw .malformed(offset: opcodeOffset, reason: "memo key \(key) was never stored")
+        }
         try push(value)
     }
 
