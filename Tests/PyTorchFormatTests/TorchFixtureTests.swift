@@ -26,6 +26,8 @@ import Testing
             #expect(ours.isParameter == theirs["is_parameter"] as? Bool, "\(ours.name)")
             #expect(ours.isContiguous == theirs["is_contiguous"] as? Bool, "\(ours.name)")
             #expect(ours.dtype.byteWidth == theirs["element_size"] as? Int, "\(ours.name)")
+            let storageBytes = theirs["storage_nbytes"] as? UInt64 ?? 0
+            #expect(ours.storageElementCount == storageBytes / UInt64(ours.dtype.byteWidth), "\(ours.name)")
             #expect((ours.contiguousByteRange != nil) == ours.isContiguous)
         }
     }

@@ -64,6 +64,21 @@ import Testing
         #expect(Self.archive(commented).success != nil)
     }
 
+    @Test("a checkpoint whose entry names escape the folder is read, and the names are reported")
+    func escapingNameInCheckpoint() throws {
+        var (bytes, _) = try Self.tied()
+        // Rename `tied/version` to `tied/../sion` in the local header and the central directory.
+        let from = Array("tied/version".utf8), to = Array("tied/../sion".utf8)
+        var replaced = 0
+        for i in 0 ... bytes.count - from.count where Array(bytes[i ..< i + from.count]) == from {
+            bytes.replaceSubrange(i ..< i + from.count, with: to)
+            replaced += 1
+        }
+        #expect(replaced == 2)
+        let checkpoint = try TorchFixtures.read(bytes).get()
+        #expect(checkpoint.suspiciousEntryNames == ["tied/../sion"])
+    }
+
     @Test("names that would escape a folder are flagged")
     func unsafeNames() {
         func entry(_ name: String) -> ZipEntry {

@@ -102,7 +102,7 @@ struct Machine {
     /// A `GLOBAL` operand line, up to and excluding `\n`.
     mutating func line() throws(PickleError) -> String {
         let start = position
-        let end = min(bytes.count, start + limits.maxStringBytes)
+        let end = bytes.count - start > limits.maxStringBytes ? start + limits.maxStringBytes : bytes.count
         var cursor = start
         while cursor < end, bytes[cursor] != 0x0A { cursor += 1 }
         guard cursor < bytes.count else { throw .truncated(offset: bytes.count) }

@@ -74,6 +74,7 @@ struct TensorCollector {
             } else if RecognisedGlobals.isOrderedDict(callee) {
                 try walkEntries(node.entries, depth: depth)
             } else {
+                try walk(callee, depth: depth + 1)  // a callee built by another call (getattr chains)
                 try walk(arguments, depth: depth + 1)
                 for (index, element) in node.elements.enumerated() {
                     try visit(element, at: .index(index), depth: depth + 1)

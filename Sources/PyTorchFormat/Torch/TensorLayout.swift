@@ -49,7 +49,7 @@ enum TensorLayout {
         let span = storageStart + firstByte ..< storageStart + endByte  // ≤ entry end, which is inside the file
         // For a contiguous view the span is exactly count × width bytes (count == end - first).
         return TorchTensor(name: d.name, dtype: d.dtype, shape: d.shape, stride: d.stride, storageKey: d.storage.key,
-                           storageOffset: d.storageOffset, requiresGrad: d.requiresGrad, isParameter: d.isParameter,
+                           storageOffset: d.storageOffset, storageElementCount: storageBytes / width, requiresGrad: d.requiresGrad, isParameter: d.isParameter,
                            elementCount: count, isContiguous: contiguous,
                            contiguousByteRange: contiguous ? span : nil, spanByteRange: span)
     }

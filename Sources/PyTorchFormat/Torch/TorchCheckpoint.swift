@@ -9,6 +9,8 @@ public struct TorchTensor: Sendable, Equatable {
     public let storageKey: String
     /// Offset into the storage, in elements of `dtype`.
     public let storageOffset: UInt64
+    /// The storage's size in elements of `dtype` (its bytes divided by the element size).
+    public let storageElementCount: UInt64
     public let requiresGrad: Bool
     /// Rebuilt through `_rebuild_parameter` (an `nn.Parameter`).
     public let isParameter: Bool
