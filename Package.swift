@@ -58,4 +58,6 @@ let package = Package(
 if Context.environment["TENSORAUDIT_FUZZ"] != nil {
     package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "TensorViews"],
                                              path: "Fuzz/FuzzSafetensors"))
+    // The same for the torch checkpoint reader (zip layer, symbolic unpickler, state-dict walk).
+    package.targets.append(.executableTarget(name: "FuzzPyTorch", dependencies: ["PyTorchFormat"], path: "Fuzz/FuzzPyTorch"))
 }

@@ -5,7 +5,7 @@
 /// refuse (duplicate names, local headers that disagree with the central directory), and it
 /// brings Foundation and a dependency into a module that is otherwise pure. What torch.save
 /// writes is a small subset — stored entries, one disk, ZIP64 end records — which fits in
-/// ~250 lines where every offset and size is bounds- and overflow-checked.
+/// ~400 lines (this folder) where every offset and size is bounds- and overflow-checked.
 ///
 /// Zip bombs: nothing is ever decompressed (a compressed entry is refused when its bytes are
 /// asked for), so memory and time are bounded by the central directory's size, itself bounded
@@ -169,54 +169,6 @@ public struct ZipArchive: Sendable {
         let ordered = entries.sorted { $0.localHeaderOffset < $1.localHeaderOffset }
         for (previous, next) in zip(ordered, ordered.dropFirst()) where next.localHeaderOffset < previous.dataRange.upperBound {
             throw .overlappingEntries(first: previous.name, second: next.name)
-        }
-    }
-}
-
-/// The 64-bit values a ZIP64 extra field (id 0x0001) supplies, in the order APPNOTE 4.5.3 fixes:
-/// only the fields whose classic value is saturated are present.
-struct Zip64Fields {
-    var uncompressed: UInt64
-    var compressed: UInt64
-    var offset: UInt64
-    var disk: UInt32
-
-    mutating func read(extraAt start: UInt64, length: UInt64, reader: ByteReader,
-                       wants: (Bool, Bool, Bool, Bool)) throws(ZipError) {
-        var position = start
-        let end = start + length  // both come from 16-bit fields inside a bounds-checked header
-        var found = false
-        while position < end {
-            guard end - position >= 4, let id = reader.u16(at: position), let size = reader.u16(at: position + 2),
-                  end - position - 4 >= UInt64(size) else {
-                throw .malformed(offset: position, reason: "extra field runs past its header")
-            }
-            if id == 1 {
-                guard !found else { throw .malformed(offset: position, reason: "two ZIP64 extra fields") }
-                found = true
-                var field = position + 4
-                let fieldEnd = field + UInt64(size)
-                func next64() throws(ZipError) -> UInt64 {
-                    guard fieldEnd - field >= 8, let value = reader.u64(at: field) else {
-                        throw .malformed(offset: field, reason: "ZIP64 extra field is too short")
-                    }
-                    field += 8
-                    return value
-                }
-                if wants.0 { uncompressed = try next64() }
-                if wants.1 { compressed = try next64() }
-                if wants.2 { offset = try next64() }
-                if wants.3 {
-                    guard fieldEnd - field >= 4, let value = reader.u32(at: field) else {
-                        throw .malformed(offset: field, reason: "ZIP64 extra field is too short")
-                    }
-                    disk = value
-                }
-            }
-            position += 4 + UInt64(size)
-        }
-        guard found || !(wants.0 || wants.1 || wants.2 || wants.3) else {
-            throw .malformed(offset: start, reason: "saturated size or offset without a ZIP64 extra field")
         }
     }
 }
