@@ -9,6 +9,9 @@
 //     `archive/data/0` … `data/3`, so random pickles reach the walk and the storage checks.
 // On success every reported byte range is touched (first and last byte): the input is a
 // malloc'd copy of exactly its size, so a range that escapes it is an AddressSanitizer report.
+#if canImport(Glibc)
+import Glibc
+#endif
 import PyTorchFormat
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -64,3 +67,16 @@ func crc32(_ data: [UInt8]) -> UInt32 {
     }
     return crc ^ 0xFFFF_FFFF
 }
+
+// SwiftPM gives an executable its own `main`, so libFuzzer's is not the entry point: start its
+// driver explicitly (as FuzzSafetensors does).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runFuzzerDriver(&argc, &argv, fuzzOneInput))
