@@ -364,6 +364,18 @@ def write_hostile(expected):
     unsafe("unsafe-eval-protocol2.pt", Evil(eval, ("1+1",)))
     unsafe("unsafe-popen-protocol4.pt", Evil(subprocess.Popen, (["echo", "pwned"],)), protocol=4)
 
+    # A legacy (pre-1.6) file with a payload: five pickles in a row, then raw storage bytes.
+    torch.save({"w": torch.tensor([1.0, 2.0]), "payload": Evil(os.system, ("echo pwned",))},
+               path("unsafe-legacy.pt"), _use_new_zipfile_serialization=False)
+    stream = io.BytesIO(open(path("unsafe-legacy.pt"), "rb").read())
+    legacy_globals = []
+    for _ in range(5):  # magic, protocol, sys_info, the object, the storage keys
+        reader = RecordingUnpickler(b"")
+        pickle.Unpickler.__init__(reader, stream)
+        reader.load()
+        legacy_globals += [g for g in reader.globals if g not in legacy_globals]
+    hostile["unsafe-legacy.pt"] = {"kind": "legacy", "globals": legacy_globals}
+
     # A whole nn.Module pickled (torch.save(model)): its classes are globals a loader must import.
     module = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.LayerNorm(2))
     torch.save(module, path("whole-module.pt"))

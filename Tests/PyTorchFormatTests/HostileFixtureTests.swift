@@ -50,6 +50,18 @@ import Testing
         #expect(checkpoint.tensors.filter(\.isParameter).count == 4)
     }
 
+    @Test("a legacy file is not read, but the unsafe globals in its pickles are reported")
+    func legacyPayload() throws {
+        let expected = try #require(TorchFixtures.hostileFiles["unsafe-legacy.pt"]?["globals"] as? [String])
+        let unsafe = expected.filter { !TorchFixtures.allowed.contains($0) }.map { name -> PickleGlobal in
+            let dot = name.lastIndex(of: ".") ?? name.endIndex
+            return PickleGlobal(module: String(name[..<dot]), name: String(name[name.index(after: dot)...]))
+        }
+        #expect(unsafe.map(\.description) == ["posix.system"])
+        #expect(TorchFixtures.read(try TorchFixtures.bytes("unsafe-legacy.pt")).failure
+            == .legacyFormat(hasTorchMagic: true, unsafeGlobals: unsafe))
+    }
+
     @Test("specific hostile errors carry their evidence")
     func evidence() throws {
         #expect(TorchFixtures.read(try TorchFixtures.bytes("lying-storage-size.pt")).failure

@@ -22,7 +22,10 @@ public enum TorchCheckpointReader {
     }
 
     public static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default) throws(TorchFormatError) -> TorchCheckpoint {
-        if case .rawPickle(let magic) = kind(of: bytes) { throw .legacyFormat(hasTorchMagic: magic) }
+        if case .rawPickle(let magic) = kind(of: bytes) {
+            throw .legacyFormat(hasTorchMagic: magic, unsafeGlobals: legacyGlobals(bytes, pickles: magic ? 5 : 1, limits: limits)
+                .filter { !RecognisedGlobals.isRecognised($0) })
+        }
         let archive: ZipArchive
         do { archive = try ZipArchive(bytes) } catch { throw .zip(error) }
         let root = try checkpointRoot(archive)
@@ -62,6 +65,22 @@ public enum TorchCheckpointReader {
                                globals: program.globals,
                                suspiciousEntryNames: archive.entries.filter(\.hasUnsafePath).map(\.name),
                                pickleProtocol: program.proto, isZip64: archive.isZip64)
+    }
+
+    /// The globals named by the leading pickles of a raw stream. A legacy torch.save file is five
+    /// pickles in a row (magic number, protocol version, system info, the object, the storage
+    /// keys) followed by raw storage bytes; each is interpreted symbolically until one fails.
+    static func legacyGlobals(_ bytes: UnsafeRawBufferPointer, pickles: Int, limits: PickleLimits) -> [PickleGlobal] {
+        var globals: [PickleGlobal] = []
+        var offset = 0
+        for _ in 0 ..< pickles where offset < bytes.count {
+            var seen: [PickleGlobal] = []
+            let program = try? SymbolicUnpickler.run(UnsafeRawBufferPointer(rebasing: bytes[offset...]), limits: limits, globalsSeen: &seen)
+            globals += seen.filter { !globals.contains($0) }
+            guard let program else { break }
+            offset += program.endOffset
+        }
+        return globals
     }
 
     /// The one top folder holding `data.pkl`; TorchScript archives are recognised first (they hold

@@ -6,7 +6,9 @@ public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertibl
     /// named before the failure, so a scanner can still report them.
     case pickle(PickleError, entry: String, unsafeGlobalsSeen: [PickleGlobal])
     /// A raw pickle stream: the pre-1.6 torch.save format (`_use_new_zipfile_serialization=False`) or a plain pickle.
-    case legacyFormat(hasTorchMagic: Bool)
+    /// Its pickles are still interpreted symbolically: `unsafeGlobals` lists what they name outside
+    /// `RecognisedGlobals`, so a scanner can report a payload in a file we do not read.
+    case legacyFormat(hasTorchMagic: Bool, unsafeGlobals: [PickleGlobal])
     /// A TorchScript archive (`torch.jit.save`: `code/`, `constants.pkl`), which holds code, not a state dict.
     case torchScriptArchive(root: String)
     /// A zip archive that is not a torch checkpoint (no `<folder>/data.pkl`, or several).
@@ -49,9 +51,10 @@ public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertibl
         case .pickle(let error, let entry, let unsafe):
             "\(entry): \(error)" + (unsafe.isEmpty ? "" : "; unsafe globals named before the error: "
                 + unsafe.map(\.description).joined(separator: ", "))
-        case .legacyFormat(let magic):
-            magic ? "this is a legacy (pre-1.6) torch.save file, a raw pickle stream; not supported (yet): re-save it with torch ≥ 1.6"
-                : "this is a raw pickle stream, not a zip torch checkpoint; not supported"
+        case .legacyFormat(let magic, let unsafe):
+            (magic ? "this is a legacy (pre-1.6) torch.save file, a raw pickle stream; not supported (yet): re-save it with torch ≥ 1.6"
+                : "this is a raw pickle stream, not a zip torch checkpoint; not supported")
+                + (unsafe.isEmpty ? "" : "; it names unsafe globals: " + unsafe.map(\.description).joined(separator: ", "))
         case .torchScriptArchive(let root):
             "this is a TorchScript archive ('\(root)/code/', constants.pkl), which holds code; not supported"
         case .notACheckpoint(let reason): "not a torch checkpoint: \(reason)"
