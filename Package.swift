@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "StrictJSON", targets: ["StrictJSON"]),
         .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
+        .library(name: "PyTorchFormat", targets: ["PyTorchFormat"]),
         .library(name: "CheckpointIO", targets: ["CheckpointIO"]),
         .library(name: "TensorScan", targets: ["TensorScan"]),
         .library(name: "TensorAnalysis", targets: ["TensorAnalysis"]),
@@ -30,6 +31,9 @@ let package = Package(
         .target(name: "StrictJSON"),
         // Pure: safetensors bytes in, a validated tensor table out; no I/O.
         .target(name: "SafetensorsFormat", dependencies: ["StrictJSON"]),
+        // torch.save checkpoints: a strict zip reader and a symbolic unpickler (never calls anything).
+        // -O in debug: the memo-bomb test walks 1M objects (6.7 s unoptimized).
+        .target(name: "PyTorchFormat", swiftSettings: optimizedInDebug),
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
@@ -68,6 +72,7 @@ let package = Package(
         .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "TensorScan", "TestSupport"]),
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "TestSupport"]),
         .testTarget(name: "ModelKnowledgeTests", dependencies: ["ModelKnowledge", "TestSupport"]),
+        .testTarget(name: "PyTorchFormatTests", dependencies: ["PyTorchFormat"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
 )
@@ -83,4 +88,6 @@ if Context.environment["TENSORAUDIT_FUZZ"] != nil {
     package.targets.append(.executableTarget(name: "FuzzCommands",
                                              dependencies: ["SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis"],
                                              path: "Fuzz/FuzzCommands"))
+    // The same for the torch checkpoint reader (zip layer, symbolic unpickler, state-dict walk).
+    package.targets.append(.executableTarget(name: "FuzzPyTorch", dependencies: ["PyTorchFormat"], path: "Fuzz/FuzzPyTorch"))
 }

@@ -1,0 +1,146 @@
+extension Machine {
+    /// Executes one opcode (other than `STOP`). Opcode values and semantics: CPython `Lib/pickle.py`
+    /// and `pickletools.py`.
+    mutating func execute(_ opcode: UInt8) throws(PickleError) {
+        switch opcode {
+        case 0x80:  // PROTO
+            let version = Int(try u8())
+            guard version <= 5 else { throw .malformed(offset: opcodeOffset, reason: "unsupported protocol \(version)") }
+            proto = max(proto, version)
+        case 0x95:  // FRAME: a length hint for buffered readers; the whole stream is in memory.
+            let length = try integer(UInt64.self)
+            guard length <= UInt64(bytes.count - position) else { throw .truncated(offset: bytes.count) }
+        case 0x28:  // MARK
+            guard marks.count < limits.maxMarkDepth else {
+                throw .limitExceeded(what: "MARK depth", limit: limits.maxMarkDepth, offset: opcodeOffset)
+            }
+            marks.append(stack.count)
+        case 0x7D: try pushNode(.dict)   // EMPTY_DICT
+        case 0x5D: try pushNode(.list)   // EMPTY_LIST
+        case 0x29: try pushNode(.tuple)  // EMPTY_TUPLE
+        case 0x8F: try pushNode(.set)    // EMPTY_SET
+        case 0x4E: try push(.none)       // NONE
+        case 0x88: try push(.bool(true))   // NEWTRUE
+        case 0x89: try push(.bool(false))  // NEWFALSE
+        case 0x4B: try push(.int(Int64(try u8())))                    // BININT1
+        case 0x4D: try push(.int(Int64(try integer(UInt16.self))))   // BININT2
+        case 0x4A: try push(.int(Int64(try integer(Int32.self))))    // BININT
+        case 0x8A: try pushLong(count: Int(try u8()))                 // LONG1
+        case 0x8B: try pushLong(count: try length(Int32.self))        // LONG4
+        case 0x47:  // BINFLOAT: big-endian IEEE 754 double
+            let bits = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: try take(8).lowerBound, as: UInt64.self))
+            try push(.float(Double(bitPattern: bits)))
+        case 0x58: try push(.string(try text(try length(UInt32.self))))  // BINUNICODE
+        case 0x8C: try push(.string(try text(Int(try u8()))))            // SHORT_BINUNICODE
+        case 0x8D: try push(.string(try text(try length(UInt64.self))))  // BINUNICODE8
+        case 0x54: try pushLegacyString(count: try length(Int32.self))   // BINSTRING
+        case 0x55: try pushLegacyString(count: Int(try u8()))            // SHORT_BINSTRING
+        case 0x42: try push(.bytes(try take(try length(UInt32.self))))  // BINBYTES
+        case 0x43: try push(.bytes(try take(Int(try u8()))))            // SHORT_BINBYTES
+        case 0x8E, 0x96: try push(.bytes(try take(try length(UInt64.self))))  // BINBYTES8, BYTEARRAY8
+        case 0x71: try memoize(UInt32(try u8()))                // BINPUT
+        case 0x72: try memoize(try integer(UInt32.self))       // LONG_BINPUT
+        case 0x94: try memoize(UInt32(truncatingIfNeeded: memoCount))  // MEMOIZE
+        case 0x68: try recall(UInt32(try u8()))                 // BINGET
+        case 0x6A: try recall(try integer(UInt32.self))        // LONG_BINGET
+        case 0x63:  // GLOBAL
+            let module = try line()
+            try record(PickleGlobal(module: module, name: try line()))
+        case 0x93:  // STACK_GLOBAL
+            guard case .string(let name) = try pop(), case .string(let module) = try pop() else {
+                throw .malformed(offset: opcodeOffset, reason: "STACK_GLOBAL needs two strings")
+            }
+            try record(PickleGlobal(module: module, name: name))
+        case 0x74: try pushNode(.tuple, elements: try popMark())                     // TUPLE
+        case 0x85: let a = try pop(); try pushNode(.tuple, elements: [a])            // TUPLE1
+        case 0x86: let b = try pop(), a = try pop(); try pushNode(.tuple, elements: [a, b])  // TUPLE2
+        case 0x87:  // TUPLE3
+            let c = try pop(), b = try pop(), a = try pop()
+            try pushNode(.tuple, elements: [a, b, c])
+        case 0x6C: try pushNode(.list, elements: try popMark())       // LIST
+        case 0x91: try pushNode(.set, elements: try popMark())        // FROZENSET
+        case 0x64:  // DICT
+            let items = try popMark()
+            guard items.count % 2 == 0 else { throw .malformed(offset: opcodeOffset, reason: "DICT with an odd item count") }
+            var node = PickleNode(kind: .dict)
+            node.entries = items
+            try push(try newNode(node))
+        case 0x61:  // APPEND
+            let value = try pop()
+            nodes[try target("APPEND", allowing: Self.appendable)].elements.append(value)
+        case 0x65:  // APPENDS
+            let items = try popMark()
+            nodes[try target("APPENDS", allowing: Self.appendable)].elements.append(contentsOf: items)
+        case 0x90:  // ADDITEMS
+            let items = try popMark()
+            nodes[try target("ADDITEMS", allowing: { $0 == .set })].elements.append(contentsOf: items)
+        case 0x73:  // SETITEM
+            let value = try pop(), key = try pop()
+            nodes[try target("SETITEM", allowing: Self.subscriptable)].entries.append(contentsOf: [key, value])
+        case 0x75:  // SETITEMS
+            let items = try popMark()
+            guard items.count % 2 == 0 else { throw .malformed(offset: opcodeOffset, reason: "SETITEMS with an odd item count") }
+            nodes[try target("SETITEMS", allowing: Self.subscriptable)].entries.append(contentsOf: items)
+        case 0x51:  // BINPERSID
+            let id = try pop()
+            try pushNode(.persistentID, elements: [id])
+        case 0x52, 0x81:  // REDUCE, NEWOBJ: recorded, never called
+            let arguments = try pop(), callee = try pop()
+            try push(try newNode(PickleNode(kind: .call(callee: callee, arguments: arguments, isNewObject: opcode == 0x81))))
+        case 0x62:  // BUILD
+            let state = try pop()
+            nodes[try target("BUILD", allowing: { _ in true })].state = state
+        case 0x30:  // POP
+            if stack.count > (marks.last ?? 0) { _ = try pop() } else { _ = try popMark() }
+        case 0x31: _ = try popMark()  // POP_MARK
+        case 0x32:  // DUP
+            guard stack.count > (marks.last ?? 0), let top = stack.last else {
+                throw .malformed(offset: opcodeOffset, reason: "DUP with an empty stack")
+            }
+            try push(top)
+        case 0x69:  // INST: names a class inline; record it so scanners see it, then refuse.
+            let module = try line()
+            try record(PickleGlobal(module: module, name: try line()))
+            throw .unsupportedOpcode(name: "INST (protocol 0)", offset: opcodeOffset)
+        default:
+            if let name = Self.unsupported[opcode] { throw .unsupportedOpcode(name: name, offset: opcodeOffset) }
+            throw .unknownOpcode(byte: opcode, offset: opcodeOffset)
+        }
+    }
+
+    static func appendable(_ kind: PickleNode.Kind) -> Bool {
+        switch kind { case .list, .call: true; default: false }
+    }
+
+    static func subscriptable(_ kind: PickleNode.Kind) -> Bool {
+        switch kind { case .dict, .call: true; default: false }
+    }
+
+    /// Real opcodes outside the binary subset: refused by name rather than as unknown bytes.
+    static let unsupported: [UInt8: String] = [
+        0x49: "INT (protocol 0)", 0x4C: "LONG (protocol 0)", 0x53: "STRING (protocol 0)",
+        0x56: "UNICODE (protocol 0)", 0x46: "FLOAT (protocol 0)", 0x70: "PUT (protocol 0)",
+        0x67: "GET (protocol 0)", 0x6F: "OBJ (protocol 1)", 0x50: "PERSID (protocol 0)",
+        0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4", 0x92: "NEWOBJ_EX", 0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER",
+    ]
+
+    /// `LONG1`/`LONG4`: little-endian two's complement; up to 8 bytes become an `Int64`.
+    mutating func pushLong(count: Int) throws(PickleError) {
+        let r = try take(count)
+        guard count <= 8 else { return try push(.bigInt(byteCount: count)) }
+        var value: UInt64 = 0
+        for (shift, index) in r.enumerated() { value |= UInt64(bytes[index]) << (8 * UInt64(shift)) }
+        if count > 0, count < 8, bytes[r.upperBound - 1] & 0x80 != 0 { value |= ~0 << (8 * UInt64(count)) }
+        try push(.int(Int64(bitPattern: value)))
+    }
+
+    /// `BINSTRING`/`SHORT_BINSTRING` (a Python 2 `str`): text when it is UTF-8, bytes otherwise.
+    mutating func pushLegacyString(count: Int) throws(PickleError) {
+        let r = try take(count)
+        if let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[r]), as: UTF8.self) {
+            try push(.string(s))
+        } else {
+            try push(.bytes(r))
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// A global a pickle names (`GLOBAL` / `STACK_GLOBAL`): a module and a qualified name, never
+/// imported or resolved.
+public struct PickleGlobal: Sendable, Hashable, CustomStringConvertible {
+    public let module: String
+    public let name: String
+
+    public init(module: String, name: String) {
+        self.module = module
+        self.name = name
+    }
+
+    /// `module.name`, the spelling scanners and Python use (`posix.system`).
+    public var description: String { "\(module).\(name)" }
+}
+
+/// A value the symbolic unpickler built. Containers and call results live in the
+/// `PickleProgram`'s node table and are referenced by index, so memo sharing (`BINGET`) costs
+/// nothing and a cycle cannot leak.
+public enum PickleValue: Sendable, Equatable {
+    case none
+    case bool(Bool)
+    case int(Int64)
+    /// An integer wider than 64 bits (`LONG1`/`LONG4`): only its byte count is kept.
+    case bigInt(byteCount: Int)
+    case float(Double)
+    case string(String)
+    /// Bytes (`BINBYTES`, or a `BINSTRING` that is not UTF-8): their range inside the pickle.
+    case bytes(Range<Int>)
+    case global(PickleGlobal)
+    /// A list, tuple, dict, set, persistent id or call result in `PickleProgram.nodes`.
+    case node(Int)
+}
+
+/// A container or a call the pickle asked for, recorded instead of performed.
+public struct PickleNode: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case list, tuple, dict, set
+        /// `BINPERSID`: `elements[0]` is the id (torch: `('storage', type, key, location, numel)`).
+        case persistentID
+        /// `REDUCE` (`callee(*arguments)`) or `NEWOBJ` (`callee.__new__(callee, *arguments)`): never performed.
+        case call(callee: PickleValue, arguments: PickleValue, isNewObject: Bool)
+    }
+
+    public var kind: Kind
+    /// List/tuple/set elements, values `APPEND`ed to a call result, or the persistent id.
+    public var elements: [PickleValue] = []
+    /// Dict entries, or `SETITEM`s on a call result, as key, value, key, value, …
+    public var entries: [PickleValue] = []
+    /// The argument of `BUILD` (`__setstate__` or attribute update), if any.
+    public var state: PickleValue?
+
+    public init(kind: Kind) { self.kind = kind }
+}
+
+/// The result of a symbolic unpickling: the root value, the node table, and every global named.
+public struct PickleProgram: Sendable {
+    public let root: PickleValue
+    public let nodes: [PickleNode]
+    /// Every global the stream names, in first-seen order, without duplicates.
+    public let globals: [PickleGlobal]
+    /// Highest `PROTO` seen (0 when the stream has none).
+    public let proto: Int
+    /// Offset just after `STOP`.
+    public let endOffset: Int
+
+    public func node(_ value: PickleValue) -> PickleNode? {
+        guard case .node(let index) = value, nodes.indices.contains(index) else { return nil }
+        return nodes[index]
+    }
+}

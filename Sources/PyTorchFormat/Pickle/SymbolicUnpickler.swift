@@ -1,0 +1,198 @@
+/// Interprets a pickle stream (protocols 2–5, the binary opcodes) without calling anything.
+///
+/// A pickle is a program for a stack machine whose `GLOBAL` imports any module attribute and
+/// whose `REDUCE` calls it: loading an untrusted checkpoint with `pickle`/`torch.load` runs
+/// whatever it names. Here every opcode builds a *description* instead: `GLOBAL` yields a
+/// `PickleGlobal` (module and name as text, never looked up), `REDUCE`/`NEWOBJ` yield a `.call`
+/// node recording callee and arguments, `BUILD` records the state. The torch layer recognises
+/// the few callees torch.save uses by name; no code path evaluates anything.
+///
+/// Work is linear in the stream (each opcode does O(1) work plus the items it pops), and every
+/// structure that could grow is capped by `PickleLimits`.
+public enum SymbolicUnpickler {
+    public static func run(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default) throws(PickleError) -> PickleProgram {
+        var seen: [PickleGlobal] = []
+        return try run(bytes, limits: limits, globalsSeen: &seen)
+    }
+
+    /// Like `run`, and on failure `globalsSeen` still lists the globals named before the error, so
+    /// a scanner can report `os.system` in a stream it cannot fully interpret (e.g. protocol 0).
+    public static func run(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits,
+                           globalsSeen: inout [PickleGlobal]) throws(PickleError) -> PickleProgram {
+        var machine = Machine(bytes: bytes, limits: limits)
+        defer { globalsSeen = machine.globals }
+        return try machine.run()
+    }
+}
+
+struct Machine {
+    let bytes: UnsafeRawBufferPointer
+    let limits: PickleLimits
+    var position = 0
+    var opcodeOffset = 0
+    var stack: [PickleValue] = []
+    var marks: [Int] = []
+    /// Memo keys are dense in practice (`BINPUT 0, 1, 2, …`; `MEMOIZE` is dense by definition), so
+    /// they live in an array; a key beyond its end goes to a dictionary, so a hostile
+    /// `LONG_BINPUT 0xFFFFFFFF` costs one entry, not four billion slots. (Dictionary-only: the
+    /// memo was ~15% of the time of a 50,000-tensor pickle.)
+    var denseMemo: [PickleValue?] = []
+    var sparseMemo: [UInt32: PickleValue] = [:]
+    var memoCount = 0
+    var nodes: [PickleNode] = []
+    var globals: [PickleGlobal] = []
+    var globalSet: Set<PickleGlobal> = []
+    var proto = 0
+
+    init(bytes: UnsafeRawBufferPointer, limits: PickleLimits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
+
+    mutating func run() throws(PickleError) -> PickleProgram {
+        var executed = 0
+        while true {
+            opcodeOffset = position
+            executed += 1
+            guard executed <= limits.maxOpcodes else {
+                throw .limitExceeded(what: "opcode count", limit: limits.maxOpcodes, offset: opcodeOffset)
+            }
+            let opcode = try u8()
+            if opcode == 0x2E {  // STOP
+                let root = try pop()
+                return PickleProgram(root: root, nodes: nodes, globals: globals, proto: proto, endOffset: position)
+            }
+            try execute(opcode)
+        }
+    }
+
+    // MARK: - Reading operands
+
+    mutating func take(_ count: Int) throws(PickleError) -> Range<Int> {
+        guard count >= 0, bytes.count - position >= count else { throw .truncated(offset: bytes.count) }
+        defer { position += count }
+        return position ..< position + count
+    }
+
+    mutating func u8() throws(PickleError) -> UInt8 { bytes[try take(1).lowerBound] }
+
+    mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws(PickleError) -> T {
+        let r = try take(MemoryLayout<T>.size)
+        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: r.lowerBound, as: T.self))
+    }
+
+    /// A length operand, checked against the string limit before anything is read.
+    mutating func length<T: FixedWidthInteger>(_ type: T.Type) throws(PickleError) -> Int {
+        let raw = try integer(T.self)
+        guard raw >= 0 else { throw .malformed(offset: opcodeOffset, reason: "negative length \(raw)") }
+        guard let count = Int(exactly: raw), count <= limits.maxStringBytes else {
+            throw .limitExceeded(what: "string or bytes length \(raw)", limit: limits.maxStringBytes, offset: opcodeOffset)
+        }
+        return count
+    }
+
+    mutating func text(_ count: Int) throws(PickleError) -> String {
+        let r = try take(count)
+        guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[r]), as: UTF8.self) else {
+            throw .malformed(offset: opcodeOffset, reason: "string is not valid UTF-8")
+        }
+        return s
+    }
+
+    /// A `GLOBAL` operand line, up to and excluding `\n`.
+    mutating func line() throws(PickleError) -> String {
+        let start = position
+        let end = bytes.count - start > limits.maxStringBytes ? start + limits.maxStringBytes : bytes.count
+        var cursor = start
+        while cursor < end, bytes[cursor] != 0x0A { cursor += 1 }
+        guard cursor < bytes.count else { throw .truncated(offset: bytes.count) }
+        guard bytes[cursor] == 0x0A else {
+            throw .limitExceeded(what: "GLOBAL line length", limit: limits.maxStringBytes, offset: opcodeOffset)
+        }
+        position = cursor + 1
+        guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start ..< cursor]), as: UTF8.self) else {
+            throw .malformed(offset: opcodeOffset, reason: "GLOBAL operand is not valid UTF-8")
+        }
+        return s
+    }
+
+    // MARK: - Stack, marks, memo, nodes
+
+    mutating func push(_ value: PickleValue) throws(PickleError) {
+        guard stack.count < limits.maxStackDepth else {
+            throw .limitExceeded(what: "stack depth", limit: limits.maxStackDepth, offset: opcodeOffset)
+        }
+        stack.append(value)
+    }
+
+    mutating func pop() throws(PickleError) -> PickleValue {
+        guard stack.count > (marks.last ?? 0), let value = stack.popLast() else {
+            throw .malformed(offset: opcodeOffset, reason: "stack underflow")
+        }
+        return value
+    }
+
+    mutating func popMark() throws(PickleError) -> [PickleValue] {
+        guard let mark = marks.popLast() else { throw .malformed(offset: opcodeOffset, reason: "no MARK to pop to") }
+        let items = Array(stack[mark...])
+        stack.removeSubrange(mark...)
+        return items
+    }
+
+    mutating func newNode(_ node: PickleNode) throws(PickleError) -> PickleValue {
+        guard nodes.count < limits.maxNodes else {
+            throw .limitExceeded(what: "object count", limit: limits.maxNodes, offset: opcodeOffset)
+        }
+        nodes.append(node)
+        return .node(nodes.count - 1)
+    }
+
+    mutating func pushNode(_ kind: PickleNode.Kind, elements: [PickleValue] = []) throws(PickleError) {
+        var node = PickleNode(kind: kind)
+        node.elements = elements
+        try push(try newNode(node))
+    }
+
+    mutating func memoize(_ key: UInt32) throws(PickleError) {
+        guard let top = stack.last, stack.count > (marks.last ?? 0) else {
+            throw .malformed(offset: opcodeOffset, reason: "memoizing with an empty stack")
+        }
+        let index = Int(key)
+        if index < denseMemo.count {
+            if denseMemo[index] == nil { memoCount += 1 }
+            denseMemo[index] = top
+            return
+        }
+        let isNew = sparseMemo[key] == nil
+        guard !isNew || memoCount < limits.maxMemoEntries else {
+            throw .limitExceeded(what: "memo size", limit: limits.maxMemoEntries, offset: opcodeOffset)
+        }
+        if isNew { memoCount += 1 }
+        if index == denseMemo.count, isNew {
+            denseMemo.append(top)
+        } else {
+            sparseMemo[key] = top
+        }
+    }
+
+    mutating func recall(_ key: UInt32) throws(PickleError) {
+        let index = Int(key)
+        guard let value = index < denseMemo.count ? denseMemo[index] : sparseMemo[key] else {
+            throw .malformed(offset: opcodeOffset, reason: "memo key \(key) was never stored")
+        }
+        try push(value)
+    }
+
+    mutating func record(_ global: PickleGlobal) throws(PickleError) {
+        if globalSet.insert(global).inserted { globals.append(global) }
+        try push(.global(global))
+    }
+
+    /// The index of the node on top of the stack that `opcode` mutates, if its kind is allowed.
+    func target(_ opcode: String, allowing allowed: (PickleNode.Kind) -> Bool) throws(PickleError) -> Int {
+        guard stack.count > (marks.last ?? 0), case .node(let index)? = stack.last, allowed(nodes[index].kind) else {
+            throw .malformed(offset: opcodeOffset, reason: "\(opcode) needs a matching container on the stack")
+        }
+        return index
+    }
+}

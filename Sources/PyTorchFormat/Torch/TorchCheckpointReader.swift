@@ -1,0 +1,148 @@
+/// Reads a zip torch checkpoint (`torch.save`, torch ≥ 1.6) from bytes already in memory,
+/// without executing its pickle: bytes in, tensor table out. No I/O; the caller maps the file.
+public enum TorchCheckpointReader {
+    /// What a file is, from its first bytes and (for a zip) its entry names. Never throws: a
+    /// damaged zip is `.zip`, and `read` then says what is wrong.
+    public enum Kind: Sendable, Equatable {
+        case zip
+        /// A raw pickle stream; `hasTorchMagic` when it starts like a legacy torch.save file.
+        case rawPickle(hasTorchMagic: Bool)
+        case other
+    }
+
+    /// The legacy torch.save magic number, pickled first as a `LONG1` of 10 bytes (0x1950a86a20f9469cfc6c).
+    static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
+
+    public static func kind(of bytes: UnsafeRawBufferPointer) -> Kind {
+        if ZipArchive.hasZipMagic(bytes) { return .zip }
+        if bytes.count >= 2, bytes[0] == 0x80, (2 ... 5).contains(bytes[1]) {
+            return .rawPickle(hasTorchMagic: bytes.count >= legacyMagic.count && bytes.prefix(legacyMagic.count).elementsEqual(legacyMagic))
+        }
+        return .other
+    }
+
+    public static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default) throws(TorchFormatError) -> TorchCheckpoint {
+        if case .rawPickle(let magic) = kind(of: bytes) {
+            throw .legacyFormat(hasTorchMagic: magic, unsafeGlobals: legacyGlobals(bytes, pickles: magic ? 5 : 1, limits: limits)
+                .filter { !RecognisedGlobals.isRecognised($0) })
+        }
+        let archive: ZipArchive
+        do { archive = try ZipArchive(bytes) } catch { throw .zip(error) }
+        let root = try checkpointRoot(archive)
+        if let order = archive.entry(named: root + "/byteorder") {
+            let data: UnsafeRawBufferPointer
+            do { data = try archive.storedData(of: order, in: bytes) } catch { throw .zip(error) }
+            guard data.elementsEqual("little".utf8) else {
+                throw .notACheckpoint(reason: "byteorder is '\(String(decoding: data, as: UTF8.self))'; only little-endian checkpoints are read")
+            }
+        }
+        let pickleName = root + "/data.pkl"
+        guard let pickleEntry = archive.entry(named: pickleName) else { throw .notACheckpoint(reason: "no \(pickleName)") }
+        let pickleBytes: UnsafeRawBufferPointer
+        do { pickleBytes = try archive.verifiedData(of: pickleEntry, in: bytes) } catch { throw .zip(error) }
+
+        var seen: [PickleGlobal] = []
+        let program: PickleProgram
+        do {
+            program = try SymbolicUnpickler.run(pickleBytes, limits: limits, globalsSeen: &seen)
+        } catch {
+            throw .pickle(error, entry: pickleName, unsafeGlobalsSeen: seen.filter { !RecognisedGlobals.isRecognised($0) })
+        }
+        var collector = TensorCollector(program: program, limits: limits)
+        try collector.walk(program.root, depth: 0)
+
+        let (storages, starts) = try placeStorages(collector.tensors, archive: archive, root: root)
+        var tensors: [TorchTensor] = []
+        tensors.reserveCapacity(collector.tensors.count)
+        for declaration in collector.tensors {
+            // Every key has a storage: placeStorages built one per key it saw in these declarations.
+            guard let (start, size) = starts[declaration.storage.key] else { continue }
+            tensors.append(try TensorLayout.place(declaration, storageStart: start, storageBytes: size))
+        }
+        return TorchCheckpoint(root: root, tensors: tensors, storages: storages,
+                               sharedStorageGroups: sharedGroups(tensors),
+                               unsafeGlobals: program.globals.filter { !RecognisedGlobals.isRecognised($0) },
+                               globals: program.globals,
+                               suspiciousEntryNames: archive.entries.filter(\.hasUnsafePath).map(\.name),
+                               pickleProtocol: program.proto, isZip64: archive.isZip64)
+    }
+
+    /// The globals named by the leading pickles of a raw stream. A legacy torch.save file is five
+    /// pickles in a row (magic number, protocol version, system info, the object, the storage
+    /// keys) followed by raw storage bytes; each is interpreted symbolically until one fails.
+    static func legacyGlobals(_ bytes: UnsafeRawBufferPointer, pickles: Int, limits: PickleLimits) -> [PickleGlobal] {
+        var globals: [PickleGlobal] = []
+        var offset = 0
+        for _ in 0 ..< pickles where offset < bytes.count {
+            var seen: [PickleGlobal] = []
+            let program = try? SymbolicUnpickler.run(UnsafeRawBufferPointer(rebasing: bytes[offset...]), limits: limits, globalsSeen: &seen)
+            globals += seen.filter { !globals.contains($0) }
+            guard let program else { break }
+            offset += program.endOffset
+        }
+        return globals
+    }
+
+    /// The one top folder holding `data.pkl`; TorchScript archives are recognised first (they hold
+    /// a `data.pkl` too, next to `code/` and `constants.pkl`).
+    static func checkpointRoot(_ archive: ZipArchive) throws(TorchFormatError) -> String {
+        var roots: [String] = []
+        for entry in archive.entries {
+            let parts = entry.name.split(separator: "/", omittingEmptySubsequences: false)
+            if parts.count == 2, parts[1] == "data.pkl" { roots.append(String(parts[0])) }
+        }
+        for entry in archive.entries {
+            let parts = entry.name.split(separator: "/", omittingEmptySubsequences: false)
+            if parts.count >= 2, parts[1] == "constants.pkl" || (parts.count >= 3 && parts[1] == "code") {
+                throw .torchScriptArchive(root: String(parts[0]))
+            }
+        }
+        guard roots.count == 1, let root = roots.first else {
+            throw .notACheckpoint(reason: roots.isEmpty ? "the zip has no <folder>/data.pkl entry"
+                : "the zip has \(roots.count) data.pkl entries (\(roots.joined(separator: ", ")))")
+        }
+        return root
+    }
+
+    /// One storage per key, in order of first use; each must be a stored entry of exactly the
+    /// declared size, and every reference to a key must agree on type and count.
+    static func placeStorages(_ tensors: [TensorDeclaration], archive: ZipArchive,
+                              root: String) throws(TorchFormatError) -> ([TorchStorage], [String: (UInt64, UInt64)]) {
+        var storages: [TorchStorage] = []
+        var declared: [String: StorageDeclaration] = [:]
+        var placed: [String: (UInt64, UInt64)] = [:]
+        for tensor in tensors {
+            let s = tensor.storage
+            if let previous = declared[s.key] {
+                guard previous == s else {
+                    throw .storageInconsistent(key: s.key, reason: "declared as \(previous.dtype?.rawValue ?? "untyped") × \(previous.count) and as \(s.dtype?.rawValue ?? "untyped") × \(s.count)")
+                }
+                continue
+            }
+            declared[s.key] = s
+            let name = root + "/data/" + s.key
+            guard let entry = archive.entry(named: name) else { throw .storageMissing(key: s.key, entry: name) }
+            guard entry.flags & 1 == 0 else { throw .zip(.encryptedEntry(name: name)) }
+            guard entry.isStored else { throw .zip(.compressedEntry(name: name, method: entry.method)) }
+            let width = s.dtype?.byteWidth ?? 1
+            let (bytes, overflow) = s.count.multipliedReportingOverflow(by: UInt64(width))
+            guard !overflow, bytes == entry.uncompressedSize else {
+                throw .storageSizeMismatch(key: s.key, declared: s.count, elementBytes: width, entryBytes: entry.uncompressedSize)
+            }
+            storages.append(TorchStorage(key: s.key, dtype: s.dtype, declaredCount: s.count, byteCount: bytes,
+                                         location: s.location, entryName: name, byteRange: entry.dataRange))
+            placed[s.key] = (entry.dataOffset, bytes)
+        }
+        return (storages, placed)
+    }
+
+    static func sharedGroups(_ tensors: [TorchTensor]) -> [[String]] {
+        var order: [String] = []
+        var groups: [String: [String]] = [:]
+        for tensor in tensors {
+            if groups[tensor.storageKey] == nil { order.append(tensor.storageKey) }
+            groups[tensor.storageKey, default: []].append(tensor.name)
+        }
+        return order.compactMap { key in groups[key].flatMap { $0.count > 1 ? $0 : nil } }
+    }
+}

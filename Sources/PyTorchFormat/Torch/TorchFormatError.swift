@@ -1,0 +1,71 @@
+/// Everything that stops a torch checkpoint from being read. `kind` is a stable identifier for
+/// scripts and tests; `description` is one line a person can act on.
+public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertible {
+    case zip(ZipError)
+    /// The pickle could not be interpreted; `unsafeGlobalsSeen` lists the unrecognised globals it
+    /// named before the failure, so a scanner can still report them.
+    case pickle(PickleError, entry: String, unsafeGlobalsSeen: [PickleGlobal])
+    /// A raw pickle stream: the pre-1.6 torch.save format (`_use_new_zipfile_serialization=False`) or a plain pickle.
+    /// Its pickles are still interpreted symbolically: `unsafeGlobals` lists what they name outside
+    /// `RecognisedGlobals`, so a scanner can report a payload in a file we do not read.
+    case legacyFormat(hasTorchMagic: Bool, unsafeGlobals: [PickleGlobal])
+    /// A TorchScript archive (`torch.jit.save`: `code/`, `constants.pkl`), which holds code, not a state dict.
+    case torchScriptArchive(root: String)
+    /// A zip archive that is not a torch checkpoint (no `<folder>/data.pkl`, or several).
+    case notACheckpoint(reason: String)
+    /// A `_rebuild_tensor` call whose arguments are not what torch.save writes.
+    case invalidTensor(name: String, reason: String)
+    /// A dtype this reader does not know (quantized, packed 4-bit, …).
+    case unsupportedDType(name: String, dtype: String)
+    /// The storage's zip entry `data/<key>` is absent.
+    case storageMissing(key: String, entry: String)
+    /// The pickle's element count × element size disagrees with the entry's size.
+    case storageSizeMismatch(key: String, declared: UInt64, elementBytes: Int, entryBytes: UInt64)
+    /// Two references to one storage key disagree on its type or size.
+    case storageInconsistent(key: String, reason: String)
+    /// A tensor whose offset, shape and strides reach outside its storage (or overflow 64 bits).
+    case tensorOutOfStorage(name: String, reason: String)
+    /// A bound on the walk over the unpickled objects was exceeded.
+    case limitExceeded(what: String, limit: Int)
+
+    public var kind: String {
+        switch self {
+        case .zip(let error): error.kind
+        case .pickle(let error, _, _): error.kind
+        case .legacyFormat: "torch-legacy-format"
+        case .torchScriptArchive: "torchscript-archive"
+        case .notACheckpoint: "not-a-torch-checkpoint"
+        case .invalidTensor: "invalid-tensor"
+        case .unsupportedDType: "unsupported-dtype"
+        case .storageMissing: "storage-missing"
+        case .storageSizeMismatch: "storage-size-mismatch"
+        case .storageInconsistent: "storage-inconsistent"
+        case .tensorOutOfStorage: "tensor-out-of-storage"
+        case .limitExceeded: "limit-exceeded"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .zip(let error): error.description
+        case .pickle(let error, let entry, let unsafe):
+            "\(entry): \(error)" + (unsafe.isEmpty ? "" : "; unsafe globals named before the error: "
+                + unsafe.map(\.description).joined(separator: ", "))
+        case .legacyFormat(let magic, let unsafe):
+            (magic ? "this is a legacy (pre-1.6) torch.save file, a raw pickle stream; not supported (yet): re-save it with torch ≥ 1.6"
+                : "this is a raw pickle stream, not a zip torch checkpoint; not supported")
+                + (unsafe.isEmpty ? "" : "; it names unsafe globals: " + unsafe.map(\.description).joined(separator: ", "))
+        case .torchScriptArchive(let root):
+            "this is a TorchScript archive ('\(root)/code/', constants.pkl), which holds code; not supported"
+        case .notACheckpoint(let reason): "not a torch checkpoint: \(reason)"
+        case .invalidTensor(let name, let reason): "tensor '\(name)': \(reason)"
+        case .unsupportedDType(let name, let dtype): "tensor '\(name)': dtype \(dtype) is not supported"
+        case .storageMissing(let key, let entry): "storage '\(key)': zip entry '\(entry)' is missing"
+        case .storageSizeMismatch(let key, let declared, let width, let entryBytes):
+            "storage '\(key)': the pickle declares \(declared) elements of \(width) bytes, the zip entry holds \(entryBytes) bytes"
+        case .storageInconsistent(let key, let reason): "storage '\(key)': \(reason)"
+        case .tensorOutOfStorage(let name, let reason): "tensor '\(name)': \(reason)"
+        case .limitExceeded(let what, let limit): "\(what) exceeds the limit of \(limit)"
+        }
+    }
+}

@@ -1,0 +1,467 @@
+#!/usr/bin/env python3
+"""Writes the PyTorch checkpoint fixtures and `expected.json` (torch's own view of each file).
+
+Run from the repository root: `python3 TestData/pytorch/generate.py` (needs torch, numpy).
+Good files are written by the real `torch.save`; hostile files are built by hand (a small pickle
+opcode writer, Python's `zipfile`, and a minimal ZIP64 writer below), never loaded with pickle.
+Expected values come from torch (`torch.load(weights_only=True)` or `mmap=True`), numpy, Python's
+`zipfile`, and a stub unpickler whose `find_class` records globals without importing anything:
+never from tensoraudit's own output.
+"""
+import collections
+import io
+import json
+import os
+import pickle
+import struct
+import subprocess
+import zipfile
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+torch.manual_seed(0)
+
+
+def path(name):
+    return os.path.join(HERE, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Independent views of a file.
+
+class _Stub:
+    """Anything a hostile pickle names: accepts every call, never runs code."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        return _Stub()
+
+    def __setstate__(self, state):
+        pass
+
+    def __setitem__(self, key, value):
+        pass
+
+    def append(self, value):
+        pass
+
+    def extend(self, values):
+        pass
+
+
+class RecordingUnpickler(pickle.Unpickler):
+    """Python's own unpickler with every global replaced by a stub: lists the globals a pickle names."""
+
+    def __init__(self, data):
+        super().__init__(io.BytesIO(data))
+        self.globals = []
+
+    def find_class(self, module, name):
+        full = f"{module}.{name}"
+        if full not in self.globals:
+            self.globals.append(full)
+        return _Stub
+
+    def persistent_load(self, pid):
+        return _Stub()
+
+
+def pickle_globals(data):
+    unpickler = RecordingUnpickler(data)
+    unpickler.load()
+    return unpickler.globals
+
+
+def zip_entries(file):
+    """Every entry's data range in the file, from Python's zipfile and the local header."""
+    out = []
+    with open(file, "rb") as raw, zipfile.ZipFile(file) as archive:
+        blob = raw.read()
+        for info in archive.infolist():
+            local = info.header_offset
+            name_len, extra_len = struct.unpack_from("<HH", blob, local + 26)
+            start = local + 30 + name_len + extra_len
+            out.append({"name": info.filename, "data_offset": start, "size": info.file_size,
+                        "method": info.compress_type})
+    return out
+
+
+def tensor_bytes_hex(t):
+    flat = t.detach().contiguous().reshape(-1)
+    if flat.dtype == torch.bool:
+        flat = flat.to(torch.uint8)
+    return flat.view(torch.uint8).numpy().tobytes().hex()
+
+
+def describe(sd):
+    """torch's view of every tensor in a (nested) state dict, names joined with '.'."""
+    tensors = []
+
+    def walk(prefix, obj):
+        if isinstance(obj, torch.Tensor):
+            t = obj
+            entry = {
+                "name": prefix,
+                "torch_dtype": str(t.dtype),
+                "shape": list(t.shape),
+                "stride": list(t.stride()),
+                "storage_offset": t.storage_offset(),
+                "requires_grad": bool(t.requires_grad),
+                "is_parameter": isinstance(t, torch.nn.Parameter),
+                "is_contiguous": t.is_contiguous(),
+                "element_size": t.element_size(),
+                "storage_nbytes": t.untyped_storage().nbytes(),
+                "data_ptr_group": t.untyped_storage().data_ptr(),
+                "bytes_hex": tensor_bytes_hex(t),
+            }
+            if t.dtype in (torch.float32, torch.float64, torch.float16, torch.int64, torch.int32):
+                values = t.detach().to(torch.float64).numpy()
+                entry["sum"] = float(np.sum(values))
+                entry["sum_squares"] = float(np.sum(values * values))
+            tensors.append(entry)
+        elif isinstance(obj, dict):
+            for key, value in obj.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        elif isinstance(obj, (list, tuple)):
+            for index, value in enumerate(obj):
+                walk(f"{prefix}.{index}" if prefix else str(index), value)
+
+    walk("", sd)
+    groups = collections.OrderedDict()
+    for entry in tensors:
+        groups.setdefault(entry["data_ptr_group"], []).append(entry["name"])
+    shared = [names for names in groups.values() if len(names) > 1]
+    for entry in tensors:
+        del entry["data_ptr_group"]
+    return tensors, shared
+
+
+def expect_good(name):
+    file = path(name)
+    # weights_only=True refuses protocol 4's FRAME opcode; these files were written just above
+    # from plain tensors and dicts, so the full unpickler is safe on them.
+    loaded = torch.load(file, weights_only=False, map_location="cpu")
+    tensors, shared = describe(loaded)
+    with zipfile.ZipFile(file) as archive:
+        pkl = next(n for n in archive.namelist() if n.endswith("/data.pkl"))
+        globals_ = pickle_globals(archive.read(pkl))
+    return {"kind": "state_dict", "tensors": tensors, "shared_storage_groups": shared,
+            "zip_entries": zip_entries(file), "globals": globals_}
+
+
+# ---------------------------------------------------------------------------------------------
+# Good files, written by torch.save.
+
+def write_good():
+    expected = {}
+
+    dtypes = [torch.float32, torch.float16, torch.bfloat16, torch.float64, torch.int64, torch.int32,
+              torch.int16, torch.int8, torch.uint8, torch.bool, torch.complex64,
+              torch.uint16, torch.uint32, torch.uint64]
+    for extra in ("float8_e4m3fn", "float8_e5m2"):
+        if hasattr(torch, extra):
+            dtypes.append(getattr(torch, extra))
+    sd = collections.OrderedDict()
+    base = torch.tensor([[1.5, -2.0, 0.25], [3.0, 0.0, -0.5]])
+    for dt in dtypes:
+        name = str(dt).replace("torch.", "")
+        if dt == torch.bool:
+            sd[name] = base > 0
+        elif dt.is_floating_point or dt.is_complex:
+            sd[name] = base.to(dt)
+        else:
+            sd[name] = base.abs().to(torch.int64).to(dt)
+    sd["scalar"] = torch.tensor(7.25)
+    sd["empty"] = torch.zeros(0, 3)
+    torch.save(sd, path("dtypes.pt"))
+    expected["dtypes.pt"] = expect_good("dtypes.pt")
+
+    # Same dtypes, pickle protocol 4: FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL.
+    torch.save(sd, path("dtypes-protocol4.pt"), pickle_protocol=4)
+    expected["dtypes-protocol4.pt"] = expect_good("dtypes-protocol4.pt")
+
+    # A module with tied embedding/decoder weights: the state dict saves the matrix once.
+    class Tied(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = torch.nn.Embedding(5, 3)
+            self.decoder = torch.nn.Linear(3, 5)
+            self.decoder.weight = self.embed.weight
+            self.norm = torch.nn.LayerNorm(3)
+
+    torch.save(Tied().state_dict(), path("tied.bin"))
+    expected["tied.bin"] = expect_good("tied.bin")
+
+    # Views over shared storages, a Parameter, nested dicts, non-tensor values.
+    t = torch.arange(12, dtype=torch.float32).reshape(3, 4)
+    views = {
+        "model": {
+            "t": t,
+            "t_transposed": t.t(),
+            "rows_from_1": t[1:],
+            "column_2": t[:, 2],
+            "every_other": torch.arange(10, dtype=torch.int64)[::2],
+            "param": torch.nn.Parameter(torch.tensor([0.5, -1.5])),
+            "frozen": torch.nn.Parameter(torch.tensor([2.0]), requires_grad=False),
+        },
+        "optimizer": {"step": 10, "lr": 0.001, "betas": (0.9, 0.999), "name": "adamw",
+                      "flag": True, "none": None, "big": 2 ** 70, "neg": -123456789012,
+                      "state": [torch.ones(2, 2)]},
+    }
+    torch.save(views, path("views.pt"))
+    expected["views.pt"] = expect_good("views.pt")
+
+    # A training checkpoint: model state dict, AdamW state (integer keys, 0-d `step` tensors), epoch.
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.LayerNorm(2))
+    optimizer = torch.optim.AdamW(model.parameters())
+    model(torch.ones(1, 3)).sum().backward()
+    optimizer.step()
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 3},
+               path("training.ckpt"))
+    expected["training.ckpt"] = expect_good("training.ckpt")
+
+    # A bare tensor as the whole file (the name is empty).
+    torch.save(torch.tensor([1.0, 2.0, 3.0]), path("bare-tensor.pt"))
+    expected["bare-tensor.pt"] = expect_good("bare-tensor.pt")
+
+    # Legacy (pre-1.6) raw pickle stream.
+    torch.save({"w": torch.ones(3)}, path("legacy.pt"), _use_new_zipfile_serialization=False)
+    expected["legacy.pt"] = {"kind": "legacy"}
+
+    # TorchScript archive (a script module saved with torch.jit.save).
+    scripted = torch.jit.script(ScriptedLinear())
+    torch.jit.save(scripted, path("torchscript.pt"))
+    expected["torchscript.pt"] = {"kind": "torchscript",
+                                 "entry_names": sorted(zipfile.ZipFile(path("torchscript.pt")).namelist())}
+    return expected
+
+
+class ScriptedLinear(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = torch.nn.Linear(2, 2)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile files.
+
+class Evil:
+    """Pickled with a chosen global; the file is written, never loaded."""
+
+    def __init__(self, func, args):
+        self.func, self.args = func, args
+
+    def __reduce__(self):
+        return (self.func, self.args)
+
+
+class P:
+    """A tiny protocol-2 pickle opcode writer for hand-built hostile streams."""
+
+    def __init__(self):
+        self.out = bytearray(b"\x80\x02")
+
+    def op(self, raw):
+        self.out += raw
+        return self
+
+    def uni(self, text):
+        data = text.encode()
+        return self.op(b"X" + struct.pack("<I", len(data)) + data)
+
+    def int1(self, v):
+        return self.op(b"K" + bytes([v]))
+
+    def int4(self, v):
+        return self.op(b"J" + struct.pack("<i", v))
+
+    def glob(self, module, name):
+        return self.op(b"c" + module.encode() + b"\n" + name.encode() + b"\n")
+
+    def done(self):
+        return bytes(self.out + b".")
+
+
+def tensor_pickle(numel, shape, stride, offset=0, storage="FloatStorage"):
+    """{'w': _rebuild_tensor_v2(storage('0', numel), offset, shape, stride, False, OrderedDict())}."""
+    p = P().op(b"}").op(b"(").uni("w").glob("torch._utils", "_rebuild_tensor_v2").op(b"(")
+    p.op(b"(").uni("storage").glob("torch", storage).uni("0").uni("cpu")
+    p.op(b"\x8a" + bytes([8]) + struct.pack("<q", numel)).op(b"t").op(b"Q")
+    p.op(b"\x8a" + bytes([8]) + struct.pack("<q", offset))
+    p.op(b"(")
+    for d in shape:
+        p.op(b"\x8a" + bytes([8]) + struct.pack("<q", d))
+    p.op(b"t").op(b"(")
+    for s in stride:
+        p.op(b"\x8a" + bytes([8]) + struct.pack("<q", s))
+    p.op(b"t").op(b"\x89").glob("collections", "OrderedDict").op(b")").op(b"R").op(b"t").op(b"R")
+    p.op(b"u")
+    return p.done()
+
+
+def torch_like_zip(file, pickle_bytes, storages, top="archive", compress=()):
+    """A zip with torch's entry names, written by Python's zipfile (no 64-byte alignment)."""
+    with zipfile.ZipFile(file, "w") as archive:
+        def put(name, data):
+            method = zipfile.ZIP_DEFLATED if name in compress else zipfile.ZIP_STORED
+            archive.writestr(zipfile.ZipInfo(f"{top}/{name}"), data, compress_type=method)
+        put("data.pkl", pickle_bytes)
+        put("byteorder", b"little")
+        for key, data in storages.items():
+            put(f"data/{key}", data)
+        put("version", b"3\n")
+
+
+def write_zip64(file, entries):
+    """A minimal ZIP64 writer: every local and central header carries a ZIP64 extra field, and the
+    end of central directory has a ZIP64 record and locator with the 32-bit fields saturated."""
+    import zlib
+    out = bytearray()
+    central = bytearray()
+    for name, data in entries:
+        encoded = name.encode()
+        crc = zlib.crc32(data)
+        offset = len(out)
+        extra = struct.pack("<HHQQ", 1, 16, len(data), len(data))
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, 0, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+                           len(encoded), len(extra)) + encoded + extra + data
+        cextra = struct.pack("<HHQQQ", 1, 24, len(data), len(data), offset)
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, 0, 0, 0, crc, 0xFFFFFFFF,
+                               0xFFFFFFFF, len(encoded), len(cextra), 0, 0, 0, 0, 0xFFFFFFFF) + encoded + cextra
+    cd_offset = len(out)
+    out += central
+    eocd64_offset = len(out)
+    out += struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, len(entries), len(entries),
+                       len(central), cd_offset)
+    out += struct.pack("<IIQI", 0x07064B50, 0, eocd64_offset, 1)
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    with open(file, "wb") as f:
+        f.write(out)
+
+
+def write_hostile(expected):
+    hostile = {}
+
+    def unsafe(name, payload, protocol=2):
+        torch.save({"w": torch.tensor([1.0, 2.0]), "payload": payload}, path(name), pickle_protocol=protocol)
+        with zipfile.ZipFile(path(name)) as archive:
+            pkl = next(n for n in archive.namelist() if n.endswith("/data.pkl"))
+            globals_ = pickle_globals(archive.read(pkl))
+        hostile[name] = {"kind": "unsafe", "globals": globals_, "tensor_names": ["w"]}
+
+    unsafe("unsafe-os-system.pt", Evil(os.system, ("echo pwned",)))
+    unsafe("unsafe-eval-protocol4.pt", Evil(eval, ("1+1",)), protocol=4)
+    unsafe("unsafe-popen.pt", Evil(subprocess.Popen, (["echo", "pwned"],)))
+    # Protocol 2 writes Python 2 names: `subprocess.Popen` above becomes `commands.Popen`, and
+    # `eval` here becomes `__builtin__.eval`; protocol 4 keeps the Python 3 names.
+    unsafe("unsafe-eval-protocol2.pt", Evil(eval, ("1+1",)))
+    unsafe("unsafe-popen-protocol4.pt", Evil(subprocess.Popen, (["echo", "pwned"],)), protocol=4)
+
+    # A legacy (pre-1.6) file with a payload: five pickles in a row, then raw storage bytes.
+    torch.save({"w": torch.tensor([1.0, 2.0]), "payload": Evil(os.system, ("echo pwned",))},
+               path("unsafe-legacy.pt"), _use_new_zipfile_serialization=False)
+    stream = io.BytesIO(open(path("unsafe-legacy.pt"), "rb").read())
+    legacy_globals = []
+    for _ in range(5):  # magic, protocol, sys_info, the object, the storage keys
+        reader = RecordingUnpickler(b"")
+        pickle.Unpickler.__init__(reader, stream)
+        reader.load()
+        legacy_globals += [g for g in reader.globals if g not in legacy_globals]
+    hostile["unsafe-legacy.pt"] = {"kind": "legacy", "globals": legacy_globals}
+
+    # A whole nn.Module pickled (torch.save(model)): its classes are globals a loader must import.
+    module = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.LayerNorm(2))
+    torch.save(module, path("whole-module.pt"))
+    with zipfile.ZipFile(path("whole-module.pt")) as archive:
+        globals_ = pickle_globals(archive.read("whole-module/data.pkl"))
+    hostile["whole-module.pt"] = {"kind": "unsafe", "globals": globals_,
+                                  "tensor_shapes": [list(t.shape) for t in module.state_dict().values()]}
+
+    # Exponential sharing ("billion laughs"): level k is a list of 10 references to level k-1.
+    p = P().op(b"]").op(b"q\x00")
+    for level in range(1, 30):
+        p.op(b"(")
+        for _ in range(10):
+            p.op(b"h" + bytes([level - 1]))
+        p.op(b"l").op(b"q" + bytes([level]))
+    with zipfile.ZipFile(path("memo-bomb.pt"), "w") as archive:
+        archive.writestr("archive/data.pkl", p.done())
+    hostile["memo-bomb.pt"] = {"kind": "error", "error": "limit-exceeded"}
+
+    # Deep nesting: 5,000 lists each appended into the one before.
+    depth = 5000
+    body = b"]" * depth + b"a" * (depth - 1)
+    with zipfile.ZipFile(path("nesting-bomb.pt"), "w") as archive:
+        archive.writestr("archive/data.pkl", b"\x80\x02" + body + b".")
+    hostile["nesting-bomb.pt"] = {"kind": "error", "error": "limit-exceeded"}
+
+    # Stack bomb: more values pushed than the stack limit (100,000) without ever popping.
+    with zipfile.ZipFile(path("stack-bomb.pt"), "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("archive/data.pkl", b"\x80\x02" + b"N" * 100_001 + b".")
+    hostile["stack-bomb.pt"] = {"kind": "error", "error": "limit-exceeded"}
+
+    # A truncated torch.save file (the central directory is gone).
+    data = open(path("tied.bin"), "rb").read()
+    with open(path("truncated.pt"), "wb") as f:
+        f.write(data[: len(data) // 2])
+    hostile["truncated.pt"] = {"kind": "error", "error": "zip-end-not-found"}
+
+    # Lying sizes: the pickle claims a 100-element storage, the entry holds 4 floats.
+    floats = struct.pack("<4f", 1, 2, 3, 4)
+    torch_like_zip(path("lying-storage-size.pt"), tensor_pickle(100, [4], [1]), {"0": floats})
+    hostile["lying-storage-size.pt"] = {"kind": "error", "error": "storage-size-mismatch"}
+    # The tensor reaches past its (honest) storage.
+    torch_like_zip(path("tensor-past-storage.pt"), tensor_pickle(4, [2, 3], [3, 1]), {"0": floats})
+    hostile["tensor-past-storage.pt"] = {"kind": "error", "error": "tensor-out-of-storage"}
+    # A storage offset whose byte count overflows 64 bits.
+    torch_like_zip(path("offset-overflow.pt"), tensor_pickle(4, [1], [1], offset=2 ** 62), {"0": floats})
+    hostile["offset-overflow.pt"] = {"kind": "error", "error": "tensor-out-of-storage"}
+
+    # A compressed (deflated) storage entry: refused, not decoded.
+    torch_like_zip(path("compressed-entry.pt"), tensor_pickle(4, [4], [1]), {"0": floats * 64}, compress={"data/0"})
+    hostile["compressed-entry.pt"] = {"kind": "error", "error": "zip-compressed-entry"}
+
+    # A zip that holds the same name twice.
+    with zipfile.ZipFile(path("duplicate-entry.pt"), "w") as archive:
+        archive.writestr("archive/data.pkl", tensor_pickle(4, [4], [1]))
+        archive.writestr("archive/data/0", floats)
+        with_warning = archive.writestr  # zipfile warns on duplicates but writes them
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with_warning("archive/data/0", floats)
+    hostile["duplicate-entry.pt"] = {"kind": "error", "error": "zip-duplicate-entry"}
+
+    # ZIP64 everywhere (records, locator, extra fields): a good file, torch must load it.
+    with zipfile.ZipFile(path("tied.bin")) as archive:
+        entries = [(info.filename, archive.read(info.filename)) for info in archive.infolist()]
+    write_zip64(path("zip64.pt"), entries)
+    with zipfile.ZipFile(path("zip64.pt")) as check:
+        assert check.testzip() is None
+    expected["zip64.pt"] = expect_good("zip64.pt")
+    expected["zip64.pt"]["source"] = "tied.bin rewritten by write_zip64"
+
+    return hostile
+
+
+def main():
+    expected = write_good()
+    hostile = write_hostile(expected)
+    document = {"torch_version": torch.__version__, "numpy_version": np.__version__,
+                "files": expected, "hostile": hostile}
+    with open(path("expected.json"), "w") as f:
+        json.dump(document, f, indent=1, sort_keys=True)
+        f.write("\n")
+    total = sum(os.path.getsize(path(n)) for n in os.listdir(HERE))
+    print(f"wrote {len(expected) + len(hostile)} fixtures, {total} bytes in {HERE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import PyTorchFormat
+
+/// Hand-built hostile files give the documented error or the exact unsafe-global list.
+@Suite struct HostileFixtureTests {
+    static var errorFiles: [String] { TorchFixtures.hostileFiles.filter { $0.value["kind"] as? String == "error" }.keys.sorted() }
+    static var unsafeFiles: [String] { TorchFixtures.hostileFiles.filter { $0.value["kind"] as? String == "unsafe" }.keys.sorted() }
+
+    @Test("hostile fixtures are present")
+    func present() {
+        #expect(Self.errorFiles.count >= 9)
+        #expect(Self.unsafeFiles.count >= 6)
+    }
+
+    @Test("each hostile file fails with its documented error kind", arguments: errorFiles)
+    func documentedError(file: String) throws {
+        let expectedKind = try #require(TorchFixtures.hostileFiles[file]?["error"] as? String)
+        let error = try #require(TorchFixtures.read(try TorchFixtures.bytes(file)).failure, "\(file) was accepted")
+        #expect(error.kind == expectedKind, "\(file): \(error)")
+        #expect(!error.description.isEmpty)
+    }
+
+    @Test("unsafe globals are listed exactly (module.name as written), and the tensors are still read", arguments: unsafeFiles)
+    func unsafeGlobals(file: String) throws {
+        let expected = try #require(TorchFixtures.hostileFiles[file])
+        let all = try #require(expected["globals"] as? [String])
+        let checkpoint = try TorchFixtures.read(try TorchFixtures.bytes(file)).get()
+        #expect(checkpoint.globals.map(\.description) == all)
+        #expect(checkpoint.unsafeGlobals.map(\.description) == all.filter { !TorchFixtures.allowed.contains($0) })
+        #expect(!checkpoint.unsafeGlobals.isEmpty)
+        if let names = expected["tensor_names"] as? [String] { #expect(checkpoint.tensors.map(\.name) == names) }
+        if let shapes = expected["tensor_shapes"] as? [[UInt64]] { #expect(checkpoint.tensors.map(\.shape) == shapes) }
+    }
+
+    @Test("the named payloads", arguments: [
+        ("unsafe-os-system.pt", "posix.system"), ("unsafe-eval-protocol2.pt", "__builtin__.eval"),
+        ("unsafe-eval-protocol4.pt", "builtins.eval"), ("unsafe-popen.pt", "commands.Popen"),
+        ("unsafe-popen-protocol4.pt", "subprocess.Popen"),
+    ])
+    func payloads(file: String, global: String) throws {
+        let checkpoint = try TorchFixtures.read(try TorchFixtures.bytes(file)).get()
+        #expect(checkpoint.unsafeGlobals.map(\.description) == [global])
+    }
+
+    @Test("a whole pickled nn.Module is read (its parameters found through the objects' state) and its classes are unsafe")
+    func wholeModule() throws {
+        let checkpoint = try TorchFixtures.read(try TorchFixtures.bytes("whole-module.pt")).get()
+        #expect(checkpoint.unsafeGlobals.map(\.description).contains("torch.nn.modules.linear.Linear"))
+        #expect(checkpoint.tensors.filter(\.isParameter).count == 4)
+    }
+
+    @Test("a legacy file is not read, but the unsafe globals in its pickles are reported")
+    func legacyPayload() throws {
+        let expected = try #require(TorchFixtures.hostileFiles["unsafe-legacy.pt"]?["globals"] as? [String])
+        let unsafe = expected.filter { !TorchFixtures.allowed.contains($0) }.map { name -> PickleGlobal in
+            let dot = name.lastIndex(of: ".") ?? name.endIndex
+            return PickleGlobal(module: String(name[..<dot]), name: String(name[name.index(after: dot)...]))
+        }
+        #expect(unsafe.map(\.description) == ["posix.system"])
+        #expect(TorchFixtures.read(try TorchFixtures.bytes("unsafe-legacy.pt")).failure
+            == .legacyFormat(hasTorchMagic: true, unsafeGlobals: unsafe))
+    }
+
+    @Test("specific hostile errors carry their evidence")
+    func evidence() throws {
+        #expect(TorchFixtures.read(try TorchFixtures.bytes("lying-storage-size.pt")).failure
+            == .storageSizeMismatch(key: "0", declared: 100, elementBytes: 4, entryBytes: 16))
+        #expect(TorchFixtures.read(try TorchFixtures.bytes("compressed-entry.pt")).failure
+            == .zip(.compressedEntry(name: "archive/data/0", method: 8)))
+        #expect(TorchFixtures.read(try TorchFixtures.bytes("duplicate-entry.pt")).failure
+            == .zip(.duplicateEntry(name: "archive/data/0")))
+        let bytes = try TorchFixtures.bytes("truncated.pt")
+        #expect(TorchFixtures.read(bytes).failure == .zip(.endNotFound(fileSize: UInt64(bytes.count))))
+        if case .tensorOutOfStorage(let name, _)? = TorchFixtures.read(try TorchFixtures.bytes("tensor-past-storage.pt")).failure {
+            #expect(name == "w")
+        } else { Issue.record("tensor-past-storage.pt not refused as out of storage") }
+    }
+
+    @Test("the memo bomb stops at the walk limit, the nesting bomb at the depth limit, the stack bomb at the stack limit")
+    func bombLimits() throws {
+        #expect(TorchFixtures.read(try TorchFixtures.bytes("memo-bomb.pt")).failure
+            == .limitExceeded(what: "objects visited", limit: PickleLimits.default.maxWalkSteps))
+        #expect(TorchFixtures.read(try TorchFixtures.bytes("nesting-bomb.pt")).failure
+            == .limitExceeded(what: "nesting depth", limit: PickleLimits.default.maxNestingDepth))
+        guard case .pickle(.limitExceeded(let what, let limit, _), _, _)? = TorchFixtures.read(try TorchFixtures.bytes("stack-bomb.pt")).failure else {
+            Issue.record("stack bomb not refused by a pickle limit"); return
+        }
+        #expect(what == "stack depth")
+        #expect(limit == 100_000)
+    }
+}

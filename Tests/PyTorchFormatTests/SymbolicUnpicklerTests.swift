@@ -1,0 +1,154 @@
+import Testing
+@testable import PyTorchFormat
+
+/// Opcode-level behaviour on hand-assembled streams; expected values are worked out by hand from
+/// CPython's pickle documentation (pickletools), not from our output.
+@Suite struct SymbolicUnpicklerTests {
+    static func run(_ body: [UInt8], limits: PickleLimits = .default) -> Result<PickleProgram, PickleError> {
+        TorchFixtures.unpickle([0x80, 0x02] + body + [0x2E], limits: limits)
+    }
+
+    @Test("scalars: BININT1/2, BININT, LONG1 (sign-extended), BINFLOAT (big-endian), bools, None")
+    func scalars() throws {
+        let cases: [([UInt8], PickleValue)] = [
+            ([0x4B, 0xFF], .int(255)),
+            ([0x4D, 0x34, 0x12], .int(0x1234)),
+            ([0x4A, 0xFE, 0xFF, 0xFF, 0xFF], .int(-2)),
+            ([0x8A, 0x01, 0xFF], .int(-1)),
+            ([0x8A, 0x02, 0x00, 0x80], .int(-32768)),
+            ([0x8A, 0x00], .int(0)),
+            ([0x8A, 0x08, 0, 0, 0, 0, 0, 0, 0, 0x80], .int(Int64.min)),
+            ([0x8A, 0x09, 0, 0, 0, 0, 0, 0, 0, 0, 1], .bigInt(byteCount: 9)),
+            ([0x47, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0], .float(1.5)),
+            ([0x47, 0xC0, 0x09, 0x21, 0xFB, 0x54, 0x44, 0x2D, 0x18], .float(-3.141592653589793)),
+            ([0x88], .bool(true)), ([0x89], .bool(false)), ([0x4E], .none),
+            ([0x58, 2, 0, 0, 0, 0xC3, 0xA9], .string("é")),
+            ([0x8C, 1, 0x61], .string("a")),
+            ([0x55, 1, 0xFF], .bytes(4 ..< 5)),
+            ([0x43, 2, 1, 2], .bytes(4 ..< 6)),
+        ]
+        for (body, value) in cases {
+            #expect(try Self.run(body).get().root == value, "\(body)")
+        }
+    }
+
+    @Test("containers, memo and marks build the structure Python would")
+    func containers() throws {
+        // {'a': [1, 2], 'b': (1, 2) memoized then fetched}: EMPTY_DICT MARK 'a' EMPTY_LIST MARK 1 2 APPENDS
+        // 'b' 1 2 TUPLE2 BINPUT 0 SETITEMS 'c' BINGET 0 SETITEM
+        let body: [UInt8] = [0x7D, 0x28, 0x8C, 1, 0x61, 0x5D, 0x28, 0x4B, 1, 0x4B, 2, 0x65,
+                             0x8C, 1, 0x62, 0x4B, 1, 0x4B, 2, 0x86, 0x71, 0, 0x75,
+                             0x8C, 1, 0x63, 0x68, 0, 0x73]
+        let program = try Self.run(body).get()
+        let root = try #require(program.node(program.root))
+        #expect(root.kind == .dict)
+        #expect(root.entries.count == 6)
+        #expect(root.entries[0] == .string("a"))
+        #expect(program.node(root.entries[1])?.elements == [.int(1), .int(2)])
+        #expect(root.entries[3] == root.entries[5], "BINGET returns the memoized object itself")
+        #expect(program.node(root.entries[3])?.kind == .tuple)
+    }
+
+    @Test("GLOBAL and STACK_GLOBAL record names; REDUCE records a call and calls nothing")
+    func globalsAndCalls() throws {
+        let os: [UInt8] = [0x63] + Array("os\nsystem\n".utf8) + [0x8C, 2, 0x6C, 0x73, 0x85, 0x52]
+        let program = try Self.run(os).get()
+        #expect(program.globals == [PickleGlobal(module: "os", name: "system")])
+        guard case .call(let callee, let arguments, false)? = program.node(program.root)?.kind else {
+            Issue.record("no call node"); return
+        }
+        #expect(callee == .global(PickleGlobal(module: "os", name: "system")))
+        #expect(program.node(arguments)?.elements == [.string("ls")])
+        let stacked: [UInt8] = [0x8C, 8] + Array("builtins".utf8) + [0x8C, 4] + Array("eval".utf8) + [0x93]
+        #expect(try Self.run(stacked).get().globals.map(\.description) == ["builtins.eval"])
+    }
+
+    @Test("an unknown opcode is reported with its byte offset")
+    func unknownOpcode() {
+        #expect(Self.run([0x4E, 0x4E, 0xFF]).failure == .unknownOpcode(byte: 0xFF, offset: 4))
+    }
+
+    @Test("protocol 0 text opcodes are refused by name, keeping the globals named before")
+    func protocolZero() throws {
+        // cos\nsystem\n(S'ls'\ntR.  — the classic protocol-0 payload
+        let bytes = [UInt8]("cos\nsystem\n(S'ls'\ntR.".utf8)
+        var seen: [PickleGlobal] = []
+        let result = bytes.withUnsafeBytes { raw in
+            do throws(PickleError) { return Result<PickleProgram, PickleError>.success(try SymbolicUnpickler.run(raw, limits: .default, globalsSeen: &seen)) }
+            catch { return .failure(error) }
+        }
+        #expect(result.failure == .unsupportedOpcode(name: "STRING (protocol 0)", offset: 12))
+        #expect(seen == [PickleGlobal(module: "os", name: "system")])
+    }
+
+    @Test("structural errors", arguments: [
+        ([0x30] as [UInt8], "no MARK"),             // POP on an empty stack (Python: pop_mark fails)
+        ([0x74], "no MARK"),                         // TUPLE without MARK
+        ([0x68, 7], "memo key 7"),                   // BINGET of a missing key
+        ([0x4E, 0x61], "APPEND"),                    // APPEND onto None
+        ([0x28, 0x4E, 0x64], "odd item count"),      // DICT with one item
+        ([0x4E, 0x4E, 0x93], "STACK_GLOBAL"),        // STACK_GLOBAL of non-strings
+        ([0x58, 1, 0, 0, 0, 0xFF], "UTF-8"),          // BINUNICODE of invalid UTF-8
+        ([0x80, 6], "protocol 6"),
+    ])
+    func structuralErrors(body: [UInt8], fragment: String) throws {
+        let error = try #require(Self.run(body).failure, "\(body) accepted")
+        #expect(error.description.contains(fragment), "\(error)")
+    }
+
+    static let limitCases: [(String, [UInt8])] = [
+        ("stack depth", [UInt8](repeating: 0x4E, count: 11)),
+        ("MARK depth", [UInt8](repeating: 0x28, count: 11)),
+        ("memo size", [0x4E] + (0 ..< 11).flatMap { (i: Int) -> [UInt8] in [0x71, UInt8(i)] }),
+        ("string or bytes length", [0x58, 11, 0, 0, 0] + [UInt8](repeating: 0x61, count: 11)),
+        ("object count", [UInt8](repeating: 0x5D, count: 11)),
+        ("opcode count", [UInt8](repeating: 0x4E, count: 5) + [UInt8](repeating: 0x30, count: 5)),
+    ]
+
+    @Test("every limit is enforced", arguments: limitCases)
+    func limits(what: String, body: [UInt8]) throws {
+        var limits = PickleLimits()
+        switch what {
+        case "stack depth": limits.maxStackDepth = 10
+        case "MARK depth": limits.maxMarkDepth = 10
+        case "memo size": limits.maxMemoEntries = 10
+        case "string or bytes length": limits.maxStringBytes = 10
+        case "object count": limits.maxNodes = 10
+        default: limits.maxOpcodes = 11  // PROTO + 10 opcodes; STOP would be the 12th
+        }
+        guard case .limitExceeded(let reported, _, _)? = Self.run(body, limits: limits).failure else {
+            Issue.record("\(what): not refused"); return
+        }
+        #expect(reported.hasPrefix(what), "\(reported)")
+        // The same stream under the default limits is fine (or fails for another reason, never a limit).
+        if case .limitExceeded? = Self.run(body).failure { Issue.record("\(what): default limits too tight") }
+    }
+
+    @Test("every truncation of a torch data.pkl is an error, never a crash")
+    func truncations() throws {
+        #expect(Self.run([]).failure != nil)  // "\x80\x02." has an empty stack at STOP
+        let pickle = try Array(tiedPickle())
+        #expect(TorchFixtures.unpickle(pickle).success != nil)
+        for length in 0 ..< pickle.count {
+            #expect(TorchFixtures.unpickle(Array(pickle[..<length])).failure != nil, "prefix \(length)")
+        }
+    }
+
+    @Test("a cyclic list (appended to itself) unpickles and the walk stops at the depth limit")
+    func cycle() throws {
+        // EMPTY_LIST BINPUT 0 BINGET 0 APPEND  → l = []; l.append(l)
+        let program = try Self.run([0x5D, 0x71, 0, 0x68, 0, 0x61]).get()
+        #expect(program.node(program.root)?.elements == [program.root])
+        var collector = TensorCollector(program: program, limits: .default)
+        #expect(throws: TorchFormatError.limitExceeded(what: "nesting depth", limit: 1_000)) { try collector.walk(program.root, depth: 0) }
+    }
+
+    /// The data.pkl of the tied-weights fixture, found through Python's zipfile offsets.
+    func tiedPickle() throws -> ArraySlice<UInt8> {
+        let bytes = try TorchFixtures.bytes("tied.bin")
+        let entries = try #require(TorchFixtures.goodFiles["tied.bin"]?["zip_entries"] as? [[String: Any]])
+        let entry = try #require(entries.first { ($0["name"] as? String)?.hasSuffix("/data.pkl") == true })
+        let start = try #require(entry["data_offset"] as? Int), size = try #require(entry["size"] as? Int)
+        return bytes[start ..< start + size]
+    }
+}

@@ -1,0 +1,101 @@
+import Testing
+@testable import PyTorchFormat
+
+/// The strict zip reader: damaged and lying archives, built by mutating a torch.save file at
+/// offsets Python's zipfile reported (`expected.json`).
+@Suite struct ZipArchiveTests {
+    static func archive(_ bytes: [UInt8]) -> Result<ZipArchive, ZipError> {
+        bytes.withUnsafeBytes { raw in
+            do throws(ZipError) { return .success(try ZipArchive(raw)) } catch { return .failure(error) }
+        }
+    }
+
+    static func tied() throws -> ([UInt8], [[String: Any]]) {
+        (try TorchFixtures.bytes("tied.bin"), try #require(TorchFixtures.goodFiles["tied.bin"]?["zip_entries"] as? [[String: Any]]))
+    }
+
+    /// Offset of the classic end record (torch writes no comment, so it is the last 22 bytes).
+    static func eocd(_ bytes: [UInt8]) -> Int { bytes.count - 22 }
+
+    @Test("entries and data offsets agree with Python's zipfile")
+    func entriesMatchZipfile() throws {
+        let (bytes, expected) = try Self.tied()
+        let archive = try Self.archive(bytes).get()
+        #expect(archive.entries.map(\.name) == expected.map { $0["name"] as? String ?? "" })
+        #expect(archive.entries.map(\.dataOffset) == expected.map { $0["data_offset"] as? UInt64 ?? 0 })
+        #expect(archive.entries.map(\.uncompressedSize) == expected.map { $0["size"] as? UInt64 ?? 0 })
+        #expect(archive.entries.allSatisfy { $0.isStored })
+    }
+
+    @Test("a local header whose method differs from the central directory is refused")
+    func localMethodMismatch() throws {
+        var (bytes, _) = try Self.tied()
+        bytes[8] = 8  // first local header's method field (offset 8), the entry is stored
+        guard case .headerMismatch(_, "method", 0, 8)? = Self.archive(bytes).failure else {
+            Issue.record("\(String(describing: Self.archive(bytes).failure))"); return
+        }
+    }
+
+    @Test("a local header naming another file is refused")
+    func localNameMismatch() throws {
+        var (bytes, _) = try Self.tied()
+        bytes[30] ^= 0x20  // first byte of the first local name
+        #expect(Self.archive(bytes).failure?.kind == "zip-malformed")
+    }
+
+    @Test("an entry count the central directory cannot hold, or disagreeing with ZIP64, is refused")
+    func lyingCounts() throws {
+        var (bytes, _) = try Self.tied()
+        let end = Self.eocd(bytes)
+        bytes[end + 10] &+= 1  // classic total-entries field ≠ ZIP64 value
+        #expect(Self.archive(bytes).failure?.description.contains("disagrees with the ZIP64") == true)
+    }
+
+    @Test("the end record is searched only in the last 65,557 bytes")
+    func boundedSearch() throws {
+        let (bytes, _) = try Self.tied()
+        // A valid archive followed by 70,000 bytes: its end record is now out of reach.
+        let padded = bytes + [UInt8](repeating: 0, count: 70_000)
+        #expect(Self.archive(padded).failure == .endNotFound(fileSize: UInt64(padded.count)))
+        // A comment of exactly the declared length is accepted.
+        var commented = bytes
+        commented[Self.eocd(bytes) + 20] = 3
+        commented += [0x61, 0x62, 0x63]
+        #expect(Self.archive(commented).success != nil)
+    }
+
+    @Test("a checkpoint whose entry names escape the folder is read, and the names are reported")
+    func escapingNameInCheckpoint() throws {
+        var (bytes, _) = try Self.tied()
+        // Rename `tied/version` to `tied/../sion` in the local header and the central directory.
+        let from = Array("tied/version".utf8), to = Array("tied/../sion".utf8)
+        var replaced = 0
+        for i in 0 ... bytes.count - from.count where Array(bytes[i ..< i + from.count]) == from {
+            bytes.replaceSubrange(i ..< i + from.count, with: to)
+            replaced += 1
+        }
+        #expect(replaced == 2)
+        let checkpoint = try TorchFixtures.read(bytes).get()
+        #expect(checkpoint.suspiciousEntryNames == ["tied/../sion"])
+    }
+
+    @Test("names that would escape a folder are flagged")
+    func unsafeNames() {
+        func entry(_ name: String) -> ZipEntry {
+            ZipEntry(name: name, method: 0, flags: 0, crc32: 0, compressedSize: 0, uncompressedSize: 0, localHeaderOffset: 0, dataOffset: 0)
+        }
+        #expect(entry("/etc/passwd").hasUnsafePath)
+        #expect(entry("archive/../../x").hasUnsafePath)
+        #expect(entry("C:/x").hasUnsafePath)
+        #expect(entry("a\\b").hasUnsafePath)
+        #expect(!entry("archive/data/0").hasUnsafePath)
+        #expect(!entry("archive/..data").hasUnsafePath)
+    }
+
+    @Test("CRC-32 of known strings")
+    func crc() {
+        // Check values from the zlib documentation / RFC 1952 test vectors.
+        #expect(Array("123456789".utf8).withUnsafeBytes { CRC32.checksum($0) } == 0xCBF4_3926)
+        #expect([UInt8]().withUnsafeBytes { CRC32.checksum($0) } == 0)
+    }
+}
