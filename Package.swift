@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
+        .library(name: "GGUFFormat", targets: ["GGUFFormat"]),
         .library(name: "TensorViews", targets: ["TensorViews"]),
         .library(name: "TensorAnalysis", targets: ["TensorAnalysis"]),
         .executable(name: "tensoraudit", targets: ["tensoraudit"]),
@@ -21,6 +22,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "SafetensorsFormat"),
+        // GGUF: header reader, ggml type table, quantized row kernels (pure: bytes in, values out).
+        .target(name: "GGUFFormat", swiftSettings: optimizedInDebug),
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
@@ -41,6 +44,7 @@ let package = Package(
         .executableTarget(name: "tensoraudit-bench", dependencies: ["SafetensorsFormat"]),
         .target(name: "TestSupport", dependencies: ["SafetensorsFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
+        .testTarget(name: "GGUFFormatTests", dependencies: ["GGUFFormat", "TestSupport"]),
         .testTarget(name: "TensorViewsTests", dependencies: ["TensorViews", "TestSupport"]),
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "TensorViews", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
