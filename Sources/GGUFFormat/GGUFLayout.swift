@@ -31,13 +31,21 @@ enum GGUFLayout {
         return placed
     }
 
-    /// Sorted by start, each non-empty range must begin at or after the previous one's end.
+    /// Sorted by start (ties in file order), each non-empty range must begin at or after the
+    /// previous one's end.
     static func checkNoOverlap(_ tensors: [GGUFTensorInfo]) throws(GGUFError) {
-        let ordered = tensors.filter { !$0.byteRange.isEmpty }
-            .sorted { ($0.byteRange.lowerBound, $0.byteRange.upperBound) < ($1.byteRange.lowerBound, $1.byteRange.upperBound) }
-        for (previous, next) in zip(ordered, ordered.dropFirst())
-        where next.byteRange.lowerBound < previous.byteRange.upperBound {
-            throw .overlappingTensors(first: previous.name, second: next.name)
+        let ordered = tensors.enumerated().filter { !$0.element.byteRange.isEmpty }.sorted {
+            ($0.element.byteRange.lowerBound, $0.offset) < ($1.element.byteRange.lowerBound, $1.offset)
+        }.map(\.element)
+        var previous: GGUFTensorInfo?
+        for next in ordered {
+            // Compare with the furthest-reaching range so far, not just the last one started.
+            if let previous, next.byteRange.lowerBound < previous.byteRange.upperBound {
+                throw .overlappingTensors(first: previous.name, second: next.name)
+            }
+            if previous == nil || next.byteRange.upperBound > (previous?.byteRange.upperBound ?? 0) {
+                previous = next
+            }
         }
     }
 }

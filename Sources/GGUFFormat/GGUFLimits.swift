@@ -11,7 +11,7 @@ public struct GGUFLimits: Sendable, Equatable {
     /// Array elements across the whole metadata section.
     public var maximumArrayElements: Int
 
-    public init(maximumArrayDepth: Int, maximumArrayElements: Int) {
+    public init(maximumArrayDepth: Int = 4, maximumArrayElements: Int = 16_777_216) {
         self.maximumArrayDepth = maximumArrayDepth
         self.maximumArrayElements = maximumArrayElements
     }

@@ -35,6 +35,7 @@ public enum GGUFRowDecoding {
 
     /// The statistics of one row (any whole number of blocks).
     public static func moments(ofRow row: UnsafeRawBufferPointer, type: GGMLType) throws(GGUFDecodingError) -> GGUFRowMoments {
+        guard isDecodable(type) else { throw notDecodable(type) }
         let blocks = try blockCount(row, type)
         let count = blocks * type.blockSize
         guard let base = row.baseAddress, count > 0 else { return .empty }
@@ -54,6 +55,7 @@ public enum GGUFRowDecoding {
 
     /// The row's values as float32, equal to gguf-py's `dequantize`.
     public static func dequantize(row: UnsafeRawBufferPointer, type: GGMLType) throws(GGUFDecodingError) -> [Float] {
+        guard isDecodable(type) else { throw notDecodable(type) }
         let blocks = try blockCount(row, type)
         let count = blocks * type.blockSize
         guard let base = row.baseAddress, count > 0 else { return [] }
