@@ -42,6 +42,8 @@ let package = Package(
         ),
         // Micro-benchmarks for `make bench` (release build); not a product users install.
         .executableTarget(name: "tensoraudit-bench", dependencies: ["SafetensorsFormat"]),
+        // GB/s of the GGUF row kernels per ggml type (release build; not part of `make bench`).
+        .executableTarget(name: "gguf-kernel-bench", dependencies: ["GGUFFormat"]),
         .target(name: "TestSupport", dependencies: ["SafetensorsFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "TestSupport"]),
         .testTarget(name: "GGUFFormatTests", dependencies: ["GGUFFormat", "TestSupport"]),

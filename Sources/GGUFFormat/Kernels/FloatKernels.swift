@@ -10,17 +10,24 @@ enum FloatRowKernels {
         return accumulator.moments(count: count)
     }
 
-    @inline(__always)
-    static func widenedMoments(_ row: UnsafeRawPointer, count: Int,
-                               widen: (UInt16) -> Float) -> GGUFRowMoments? {
+    /// 16-bit floats widened a chunk at a time; `brain` selects bfloat16 (a shift) over
+    /// binary16 (`HalfFloat.float`). Written as two plain loops so each one vectorizes.
+    static func widenedMoments(_ row: UnsafeRawPointer, count: Int, brain: Bool) -> GGUFRowMoments? {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { scratch in
             guard let out = scratch.baseAddress else { return nil }
             var accumulator = DoubleAccumulator()
             var start = 0
             while start < count {
                 let n = min(chunk, count &- start)
-                for i in 0 ..< n {
-                    out[i] = widen(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: (start &+ i) &* 2, as: UInt16.self)))
+                let source = row + start &* 2
+                if brain {
+                    for i in 0 ..< n {
+                        out[i] = Float(bitPattern: UInt32(source.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)) << 16)
+                    }
+                } else {
+                    for i in 0 ..< n {
+                        out[i] = HalfFloat.float(source.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self))
+                    }
                 }
                 accumulator.add(UnsafeRawPointer(out), count: n)
                 start &+= n
@@ -30,12 +37,11 @@ enum FloatRowKernels {
     }
 
     static func f16Moments(_ row: UnsafeRawPointer, count: Int) -> GGUFRowMoments? {
-        widenedMoments(row, count: count, widen: HalfFloat.float)
+        widenedMoments(row, count: count, brain: false)
     }
 
-    /// bfloat16 is the top half of a binary32.
     static func bf16Moments(_ row: UnsafeRawPointer, count: Int) -> GGUFRowMoments? {
-        widenedMoments(row, count: count) { Float(bitPattern: UInt32($0) << 16) }
+        widenedMoments(row, count: count, brain: true)
     }
 
     static func decode(_ row: UnsafeRawPointer, count: Int, type: GGMLType, into out: UnsafeMutablePointer<Float>) {
