@@ -1,5 +1,6 @@
-/// Tensor names llama.cpp's converters write (gguf-py `constants.py` `TENSOR_NAMES`), as facts
-/// the audit can rely on.
+/// Tensor names llama.cpp's converters write (gguf-py 0.19.0 `constants.py` `TENSOR_NAMES`;
+/// the tying rule is recorded in /work/shared/FORMATS-NEXT.md and issue 12), as facts the
+/// audit can rely on.
 ///
 /// - `token_embd.weight`: the input embedding, shape `[vocabulary, hidden]` row-major (one row
 ///   per token, like a Hub `embed_tokens.weight`).
