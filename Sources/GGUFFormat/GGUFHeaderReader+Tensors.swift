@@ -50,22 +50,30 @@ extension GGUFHeaderReader {
     }
 
     /// Elements × type size / block size, every step overflow-checked, the row whole blocks.
-    /// Sizes are also kept below `Int.max` so shapes and ranges are plain `Int`s afterwards.
+    /// Sizes are kept below `Int.max` so shapes and ranges are plain `Int`s afterwards. The
+    /// dimensions' product is also checked with zeros counted as ones: an empty tensor cannot
+    /// carry dimensions whose row count (`[0, 2^40, 2^40]`) or row size overflows later.
     static func byteCount(name: String, type: GGMLType, dimensions: [UInt64]) throws(GGUFError) -> UInt64 {
         var elements: UInt64 = 1
+        var nonZeroProduct: UInt64 = 1
         for dimension in dimensions {
             let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= UInt64(Int.max) else {
+            let (bound, boundOverflow) = nonZeroProduct.multipliedReportingOverflow(by: max(dimension, 1))
+            guard !overflow, !boundOverflow, bound <= UInt64(Int.max) else {
                 throw .sizeOverflow(tensor: name, dimensions: dimensions)
             }
             elements = product
+            nonZeroProduct = bound
         }
         let rowLength = dimensions.first ?? 1
         guard rowLength % UInt64(type.blockSize) == 0 else {
             throw .rowNotWholeBlocks(tensor: name, rowLength: rowLength, type: type.name, blockSize: type.blockSize)
         }
+        let (rowBytes, rowOverflow) = (rowLength / UInt64(type.blockSize)).multipliedReportingOverflow(by: UInt64(type.typeSize))
         let (bytes, overflow) = (elements / UInt64(type.blockSize)).multipliedReportingOverflow(by: UInt64(type.typeSize))
-        guard !overflow, bytes <= UInt64(Int.max) else { throw .sizeOverflow(tensor: name, dimensions: dimensions) }
+        guard !overflow, !rowOverflow, bytes <= UInt64(Int.max), rowBytes <= UInt64(Int.max) else {
+            throw .sizeOverflow(tensor: name, dimensions: dimensions)
+        }
         return bytes
     }
 }

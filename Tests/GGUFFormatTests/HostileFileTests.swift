@@ -33,6 +33,9 @@ import Testing
         ("retired-type.gguf", .unknownTensorType(tensor: "t", id: 4)),
         ("dims-overflow.gguf", .sizeOverflow(tensor: "t", dimensions: [1 << 32, 1 << 32, 1 << 32])),
         ("bytes-overflow.gguf", .sizeOverflow(tensor: "t", dimensions: [1 << 62])),
+        // Found by MutationTests: zero elements, but the row count (2^80) or row size overflows.
+        ("zero-dim-overflow.gguf", .sizeOverflow(tensor: "t", dimensions: [0, 1 << 40, 1 << 40])),
+        ("zero-rows-huge-row.gguf", .sizeOverflow(tensor: "t", dimensions: [1 << 62, 0])),
         // 8 × 2^40 float32 = 2^45 bytes claimed; the data section holds 32.
         ("lying-dims.gguf", .dataPastEnd(tensor: "t", offset: 0, byteCount: 1 << 45, dataSectionBytes: 32)),
         ("partial-block.gguf", .rowNotWholeBlocks(tensor: "t", rowLength: 33, type: "Q8_0", blockSize: 32)),
