@@ -97,34 +97,43 @@ enum Q6_KKernel: BlockKernel {
     }
 
     /// Per 16-value sub-block: Σq, Σq², extremes of the codes, then `ScaledIntegerSums`.
+    ///
+    /// The 16 codes of a sub-block are built as one `SIMD16<UInt8>` (shifts and masks on bytes),
+    /// split into even and odd bytes as two `SIMD8<UInt16>` by reinterpreting the bits (the
+    /// generic SIMD conversions are out-of-line calls at the baseline CPU), squared in 16-bit
+    /// lanes (16 × 63² = 63,504 fits), and reduced once per sub-block. Codes are unsigned here;
+    /// the −32 offset is applied to the sums: Σ(q − 32) = Σq − 512, Σ(q − 32)² = Σq² − 64Σq + 16,384.
     static func fastMoments(_ row: UnsafeRawPointer, blocks: Int) -> GGUFRowMoments? {
         var sums = ScaledIntegerSums()
+        let lowMask = SIMD16<UInt8>(repeating: 0x0F), pairMask = SIMD16<UInt8>(repeating: 3)
         for b in 0 ..< blocks {
             let block = row + b &* 210
             let d = HalfFloat.load(block, 208)
             for h in 0 ..< 2 {
                 let ql = block + 64 &* h, qh = block + (128 &+ 32 &* h)
                 for g in 0 ..< 2 {
-                    // Four sub-blocks (k = 0…3): values 32k + 16g ..< 32k + 16g + 16 of this half.
-                    var s = SIMD4<Int32>(), s2 = SIMD4<Int32>()
-                    var lo = SIMD4<Int32>(repeating: 31), hi = SIMD4<Int32>(repeating: -32)
-                    for l in 16 &* g ..< 16 &* g &+ 16 {
-                        let a = ql.load(fromByteOffset: l, as: UInt8.self), bb = ql.load(fromByteOffset: l &+ 32, as: UInt8.self)
-                        let c = qh.load(fromByteOffset: l, as: UInt8.self)
-                        let q = SIMD4<Int32>(code(a & 0x0F, c & 3), code(bb & 0x0F, (c >> 2) & 3),
-                                             code(a >> 4, (c >> 4) & 3), code(bb >> 4, (c >> 6) & 3))
-                        s &+= q
-                        s2 &+= q &* q
-                        lo = SIMD4(q[0] < lo[0] ? q[0] : lo[0], q[1] < lo[1] ? q[1] : lo[1],
-                                   q[2] < lo[2] ? q[2] : lo[2], q[3] < lo[3] ? q[3] : lo[3])
-                        hi = SIMD4(q[0] > hi[0] ? q[0] : hi[0], q[1] > hi[1] ? q[1] : hi[1],
-                                   q[2] > hi[2] ? q[2] : hi[2], q[3] > hi[3] ? q[3] : hi[3])
-                    }
-                    for k in 0 ..< 4 {
+                    let a = ql.loadUnaligned(fromByteOffset: 16 &* g, as: SIMD16<UInt8>.self)
+                    let bb = ql.loadUnaligned(fromByteOffset: 32 &+ 16 &* g, as: SIMD16<UInt8>.self)
+                    let c = qh.loadUnaligned(fromByteOffset: 16 &* g, as: SIMD16<UInt8>.self)
+                    @inline(__always) func add(_ q: SIMD16<UInt8>, _ k: Int) {
+                        let words = unsafeBitCast(q, to: SIMD8<UInt16>.self)
+                        let even = words & 0x00FF, odd = words &>> 8
+                        let s = Int32((even &+ odd).wrappedSum())
+                        let s2 = Int32((even &* even &+ odd &* odd).wrappedSum())
+                        var lo = q[0], hi = q[0]
+                        for i in 1 ..< 16 {
+                            lo = q[i] < lo ? q[i] : lo
+                            hi = q[i] > hi ? q[i] : hi
+                        }
                         let sub = 8 &* h &+ 2 &* k &+ g
                         let scale = d * Float(block.load(fromByteOffset: 192 &+ sub, as: Int8.self))
-                        sums.add(scale: scale, sum: s[k], squares: s2[k], lowest: lo[k], highest: hi[k])
+                        sums.add(scale: scale, sum: s &- 512, squares: s2 &- 64 &* s &+ 16_384,
+                                 lowest: Int32(lo) &- 32, highest: Int32(hi) &- 32)
                     }
+                    add((a & lowMask) | ((c & pairMask) &<< 4), 0)
+                    add((bb & lowMask) | (((c &>> 2) & pairMask) &<< 4), 1)
+                    add((a &>> 4) | (((c &>> 4) & pairMask) &<< 4), 2)
+                    add((bb &>> 4) | ((c &>> 6) &<< 4), 3)
                 }
             }
         }
