@@ -37,6 +37,25 @@ import TestSupport
         #expect(sawNonFinite, "random bytes should produce some NaN or Inf for \(typeName)")
     }
 
+    /// Extreme codes, by hand: the 16-bit lanes of the Q8_0 and Q6_K kernels at their limits.
+    @Test func extremeCodesByHand() throws {
+        // Q8_0, d = 1.0 (f16 0x3C00), all 32 codes −128: Σ = −4096, Σx² = 32 × 16384.
+        let q8 = ([0x00, 0x3C] + [UInt8](repeating: 0x80, count: 32))
+        let m8 = try q8.withUnsafeBytes { try GGUFRowDecoding.moments(ofRow: $0, type: .q8_0) }
+        #expect(m8 == GGUFRowMoments(count: 32, sum: -4096, sumOfSquares: 524_288, minimum: -128, maximum: -128))
+        // Q6_K, d = 0.5 (f16 0x3800), every scale −128, every code 63 (all ql and qh bits set):
+        // each value is (0.5 × −128) × (63 − 32) = −1984.
+        let q6 = [UInt8](repeating: 0xFF, count: 192) + [UInt8](repeating: 0x80, count: 16) + [0x00, 0x38]
+        let m6 = try q6.withUnsafeBytes { try GGUFRowDecoding.moments(ofRow: $0, type: .q6_K) }
+        #expect(m6 == GGUFRowMoments(count: 256, sum: -1984 * 256, sumOfSquares: 1984 * 1984 * 256,
+                                     minimum: -1984, maximum: -1984))
+        // Q6_K, all codes 0 (value −32 × 0.5 × 127 = −2032 with scale 127).
+        let q6zero = [UInt8](repeating: 0, count: 192) + [UInt8](repeating: 127, count: 16) + [0x00, 0x38]
+        let z6 = try q6zero.withUnsafeBytes { try GGUFRowDecoding.moments(ofRow: $0, type: .q6_K) }
+        #expect(z6 == GGUFRowMoments(count: 256, sum: -2032 * 256, sumOfSquares: 2032 * 2032 * 256,
+                                     minimum: -2032, maximum: -2032))
+    }
+
     @Test func partialBlocksAndUndecodableTypesAreErrors() throws {
         let bytes = [UInt8](repeating: 0, count: 35)
         try bytes.withUnsafeBytes { raw in
