@@ -64,16 +64,8 @@ enum Q4_0Kernel: BlockKernel {
         var sums = ScaledIntegerSums()
         for b in 0 ..< blocks {
             let block = row + b &* 18
-            var s: Int32 = 0, s2: Int32 = 0, lo: Int32 = 15, hi: Int32 = 0
-            for j in 0 ..< 16 {
-                let byte = block.load(fromByteOffset: 2 &+ j, as: UInt8.self)
-                let a = Int32(byte & 0x0F), c = Int32(byte >> 4)
-                s &+= a &+ c
-                s2 &+= a &* a &+ c &* c
-                let l = a < c ? a : c, h = a < c ? c : a
-                lo = l < lo ? l : lo
-                hi = h > hi ? h : hi
-            }
+            let v = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self)
+            let (s, s2, lo, hi) = UnsignedCodeSums.of(v & 0x0F, v &>> 4)
             // Σ(q − 8) = Σq − 256, Σ(q − 8)² = Σq² − 16Σq + 2048 over 32 codes.
             sums.add(scale: HalfFloat.load(block, 0), sum: s &- 256, squares: s2 &- 16 &* s &+ 2048,
                      lowest: lo &- 8, highest: hi &- 8)
@@ -104,22 +96,46 @@ enum Q5_0Kernel: BlockKernel {
         var sums = ScaledIntegerSums()
         for b in 0 ..< blocks {
             let block = row + b &* 22
-            let high = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-            var s: Int32 = 0, s2: Int32 = 0, lo: Int32 = 31, hi: Int32 = 0
-            for j in 0 ..< 16 {
-                let byte = UInt32(block.load(fromByteOffset: 6 &+ j, as: UInt8.self))
-                let a = Int32((byte & 0x0F) | ((high >> UInt32(j)) & 1) << 4)
-                let c = Int32((byte >> 4) | ((high >> UInt32(j &+ 16)) & 1) << 4)
-                s &+= a &+ c
-                s2 &+= a &* a &+ c &* c
-                let l = a < c ? a : c, h = a < c ? c : a
-                lo = l < lo ? l : lo
-                hi = h > hi ? h : hi
-            }
+            let v = block.loadUnaligned(fromByteOffset: 6, as: SIMD16<UInt8>.self)
+            let (s, s2, lo, hi) = UnsignedCodeSums.of((v & 0x0F) | UnsignedCodeSums.fifthBits(block, 2),
+                                                      (v &>> 4) | UnsignedCodeSums.fifthBits(block, 4))
             // Σ(q − 16) = Σq − 512, Σ(q − 16)² = Σq² − 32Σq + 8192 over 32 codes.
             sums.add(scale: HalfFloat.load(block, 0), sum: s &- 512, squares: s2 &- 32 &* s &+ 8192,
                      lowest: lo &- 16, highest: hi &- 16)
         }
         return sums.moments(count: blocks &* 32)
+    }
+}
+
+/// Σq, Σq² and the extremes of 32 unsigned codes (at most 5 bits) held as two `SIMD16<UInt8>`.
+/// Even and odd bytes are separated by reinterpreting the bits as `SIMD8<UInt16>` (the generic
+/// SIMD conversions are out-of-line calls at the baseline CPU); 16-bit lanes hold the sums
+/// (a lane's Σq² is at most 4 × 31² = 3,844).
+enum UnsignedCodeSums {
+    @inline(__always)
+    static func of(_ a: SIMD16<UInt8>, _ b: SIMD16<UInt8>) -> (Int32, Int32, Int32, Int32) {
+        let wa = unsafeBitCast(a, to: SIMD8<UInt16>.self), wb = unsafeBitCast(b, to: SIMD8<UInt16>.self)
+        let ea = wa & 0x00FF, oa = wa &>> 8, eb = wb & 0x00FF, ob = wb &>> 8
+        let s = Int32((ea &+ oa &+ eb &+ ob).wrappedSum())
+        let s2 = Int32((ea &* ea &+ oa &* oa &+ eb &* eb &+ ob &* ob).wrappedSum())
+        var lo = a[0], hi = a[0]
+        for i in 0 ..< 16 {
+            let m = b[i] < a[i] ? b[i] : a[i], x = b[i] > a[i] ? b[i] : a[i]
+            lo = m < lo ? m : lo
+            hi = x > hi ? x : hi
+        }
+        return (s, s2, Int32(lo), Int32(hi))
+    }
+
+    /// The fifth bits of 16 consecutive elements as lanes of 0 or 16: bytes `offset` and
+    /// `offset + 1` of the block's `qh` field spread one bit per lane (x & bit is 0 or a power
+    /// of two ≤ 128, and (x + 127) & 128 is 128 exactly when x ≠ 0).
+    @inline(__always)
+    static func fifthBits(_ block: UnsafeRawPointer, _ offset: Int) -> SIMD16<UInt8> {
+        let b0 = block.load(fromByteOffset: offset, as: UInt8.self)
+        let b1 = block.load(fromByteOffset: offset &+ 1, as: UInt8.self)
+        let spread = SIMD16<UInt8>(b0, b0, b0, b0, b0, b0, b0, b0, b1, b1, b1, b1, b1, b1, b1, b1)
+        let bits = spread & SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
+        return ((bits &+ 0x7F) & 0x80) &>> 3
     }
 }
