@@ -63,6 +63,14 @@ struct DoubleAccumulator {
         }
     }
 
+    /// Σx, Σx² and the extremes as accumulated (for callers whose lanes are scaled values).
+    func totals() -> (sum: Double, squares: Double, lowest: Float, highest: Float) {
+        let sums = (s0 + s1) + (s2 + s3), squares = (q0 + q1) + (q2 + q3)
+        return (sums[0] + sums[1] + tailSum, squares[0] + squares[1] + tailSquares,
+                min(min(lowest[0], lowest[1]), min(lowest[2], lowest[3])),
+                max(max(highest[0], highest[1]), max(highest[2], highest[3])))
+    }
+
     /// The finished statistics, or nil when a sum is not finite (the row holds NaN or ±Inf
     /// and must be recounted by the caller).
     func moments(count: Int) -> GGUFRowMoments? {

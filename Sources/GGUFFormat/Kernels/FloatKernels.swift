@@ -10,8 +10,12 @@ enum FloatRowKernels {
         return accumulator.moments(count: count)
     }
 
-    /// 16-bit floats widened a chunk at a time; `brain` selects bfloat16 (a shift) over
-    /// binary16 (`HalfFloat.float`). Written as two plain loops so each one vectorizes.
+    /// 16-bit floats widened a chunk at a time into an L1 scratch buffer, as plain loops that
+    /// vectorize. bfloat16 is the top half of a binary32 (a shift). binary16 is placed in a
+    /// binary32 without rescaling (sign to bit 31, exponent and mantissa shifted left by 13):
+    /// the lane then holds x · 2^-112 exactly for normals and subnormals alike, so the sums and
+    /// extremes are rescaled once per row (the house's F16Lanes trick; 2–3x over converting
+    /// each value). Inf/NaN codes become large finite lanes and are caught by the extremes.
     static func widenedMoments(_ row: UnsafeRawPointer, count: Int, brain: Bool) -> GGUFRowMoments? {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { scratch in
             guard let out = scratch.baseAddress else { return nil }
@@ -26,13 +30,20 @@ enum FloatRowKernels {
                     }
                 } else {
                     for i in 0 ..< n {
-                        out[i] = HalfFloat.float(source.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self))
+                        let h = UInt32(source.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self))
+                        out[i] = Float(bitPattern: ((h & 0x8000) << 16) | ((h & 0x7FFF) << 13))
                     }
                 }
                 accumulator.add(UnsafeRawPointer(out), count: n)
                 start &+= n
             }
-            return accumulator.moments(count: count)
+            if brain { return accumulator.moments(count: count) }
+            let (sum, squares, lowest, highest) = accumulator.totals()
+            // Every code at or above 0x7C00 (±Inf, NaN) has a lane at or above this one.
+            let infinityLane = Float(bitPattern: 0x7C00 << 13)
+            guard highest < infinityLane, lowest > -infinityLane else { return nil }
+            return GGUFRowMoments(count: count, sum: sum * 0x1p112, sumOfSquares: squares * 0x1p224,
+                                  minimum: Double(lowest) * 0x1p112, maximum: Double(highest) * 0x1p112)
         }
     }
 
