@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "StrictJSON", targets: ["StrictJSON"]),
         .library(name: "SafetensorsFormat", targets: ["SafetensorsFormat"]),
         .library(name: "PyTorchFormat", targets: ["PyTorchFormat"]),
+        .library(name: "GGUFFormat", targets: ["GGUFFormat"]),
         .library(name: "CheckpointIO", targets: ["CheckpointIO"]),
         .library(name: "TensorScan", targets: ["TensorScan"]),
         .library(name: "TensorAnalysis", targets: ["TensorAnalysis"]),
@@ -34,6 +35,8 @@ let package = Package(
         // torch.save checkpoints: a strict zip reader and a symbolic unpickler (never calls anything).
         // -O in debug: the memo-bomb test walks 1M objects (6.7 s unoptimized).
         .target(name: "PyTorchFormat", swiftSettings: optimizedInDebug),
+        // GGUF: header reader, ggml type table, quantized row kernels (pure: bytes in, values out).
+        .target(name: "GGUFFormat", swiftSettings: optimizedInDebug),
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
@@ -62,6 +65,8 @@ let package = Package(
         ),
         // Micro-benchmarks for `make bench` (release build); not a product users install.
         .executableTarget(name: "tensoraudit-bench", dependencies: ["SafetensorsFormat"]),
+        // GB/s of the GGUF row kernels per ggml type (release build; not part of `make bench`).
+        .executableTarget(name: "gguf-kernel-bench", dependencies: ["GGUFFormat"]),
         .target(name: "TestSupport", dependencies: ["StrictJSON", "SafetensorsFormat"], path: "Tests/TestSupport"),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "SafetensorsFormat", "TestSupport"]),
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "StrictJSON", "TestSupport"]),
@@ -73,6 +78,7 @@ let package = Package(
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "TestSupport"]),
         .testTarget(name: "ModelKnowledgeTests", dependencies: ["ModelKnowledge", "TestSupport"]),
         .testTarget(name: "PyTorchFormatTests", dependencies: ["PyTorchFormat"]),
+        .testTarget(name: "GGUFFormatTests", dependencies: ["GGUFFormat", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]
 )

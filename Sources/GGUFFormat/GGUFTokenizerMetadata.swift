@@ -1,0 +1,60 @@
+/// The tokenizer llama.cpp's converters store in GGUF metadata (`tokenizer.ggml.*`).
+///
+/// Facts (gguf-py 0.19.0 `constants.py`, `Keys.Tokenizer` and `TokenType`): `tokens` is an
+/// array of strings indexed by token id; `token_type` an array of i32, one per token; the
+/// special ids are u32 scalars written by `add_bos_token_id` etc.
+public struct GGUFTokenizerMetadata: Sendable, Equatable {
+    /// `tokenizer.ggml.token_type` values.
+    public enum TokenType: Int32, Sendable, CaseIterable {
+        case normal = 1, unknown = 2, control = 3, userDefined = 4, unused = 5, byte = 6
+    }
+
+    public static let modelKey = "tokenizer.ggml.model"
+    public static let tokensKey = "tokenizer.ggml.tokens"
+    public static let tokenTypeKey = "tokenizer.ggml.token_type"
+    public static let bosKey = "tokenizer.ggml.bos_token_id"
+    public static let eosKey = "tokenizer.ggml.eos_token_id"
+    public static let paddingKey = "tokenizer.ggml.padding_token_id"
+    public static let unknownKey = "tokenizer.ggml.unknown_token_id"
+
+    /// e.g. `llama` (SentencePiece), `gpt2` (byte-level BPE), `bert` (WordPiece).
+    public let model: String?
+    /// Token strings by id.
+    public let tokens: [String]
+    /// Raw `token_type` values by id (nil when absent or not one per token); values outside
+    /// 1…6 are kept as they are so the audit can report them.
+    public let tokenTypes: [Int32]?
+    public let bosTokenID: Int?
+    public let eosTokenID: Int?
+    public let paddingTokenID: Int?
+    public let unknownTokenID: Int?
+
+    /// The tokenizer section of these metadata, or nil when there is no `tokenizer.ggml.tokens`
+    /// string array.
+    public init?(_ metadata: GGUFMetadata) {
+        guard case let .string(tokens)? = metadata[Self.tokensKey]?.array else { return nil }
+        self.tokens = tokens
+        model = metadata[Self.modelKey]?.string
+        if case let .int32(types)? = metadata[Self.tokenTypeKey]?.array, types.count == tokens.count {
+            tokenTypes = types
+        } else {
+            tokenTypes = nil
+        }
+        bosTokenID = metadata[Self.bosKey]?.integer
+        eosTokenID = metadata[Self.eosKey]?.integer
+        paddingTokenID = metadata[Self.paddingKey]?.integer
+        unknownTokenID = metadata[Self.unknownKey]?.integer
+    }
+
+    /// The type of token `id`, when `token_type` is present and holds a known value.
+    public func tokenType(of id: Int) -> TokenType? {
+        guard let tokenTypes, tokenTypes.indices.contains(id) else { return nil }
+        return TokenType(rawValue: tokenTypes[id])
+    }
+
+    /// Ids whose `token_type` is `type`, ascending.
+    public func tokenIDs(ofType type: TokenType) -> [Int] {
+        guard let tokenTypes else { return [] }
+        return tokenTypes.indices.filter { tokenTypes[$0] == type.rawValue }
+    }
+}

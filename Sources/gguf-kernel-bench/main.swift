@@ -1,0 +1,64 @@
+// GB/s of the GGUF row kernels (moments per row) per ggml type, release build:
+//   swift build -c release --product gguf-kernel-bench && .build/release/gguf-kernel-bench
+// Input: 64 MiB of random blocks per type (finite scales), rows of 4096 values, so the data
+// comes from memory, not cache; plus a 256 KiB working set (in L2) to show the kernel's own
+// speed. Best of 5 passes (the machine is shared); GB/s counts the bytes read, not the values.
+import Foundation
+import GGUFFormat
+
+func randomRow(_ type: GGMLType, bytes count: Int, seed: UInt64) -> [UInt8] {
+    var state = seed
+    var out = [UInt8](repeating: 0, count: count)
+    for i in 0 ..< count {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        out[i] = UInt8(truncatingIfNeeded: state >> 33)
+    }
+    // Keep every f16 scale field and float value finite (the fast path), as real files are.
+    let fields: [Int]
+    switch type.name {
+    case "Q8_0", "Q4_0", "Q5_0": fields = [0]
+    case "Q4_1", "Q5_1", "Q4_K", "Q5_K": fields = [0, 2]
+    case "Q6_K": fields = [208]
+    case "F16": fields = Array(stride(from: 0, to: type.typeSize, by: 2))
+    default: fields = []
+    }
+    for block in stride(from: 0, to: count, by: type.typeSize) {
+        for field in fields { out[block + field + 1] &= 0x3B }
+    }
+    if type.name == "F32" || type.name == "BF16" {
+        for i in stride(from: type.typeSize - 1, to: count, by: type.typeSize) { out[i] &= 0x3F }
+    }
+    return out
+}
+
+func measure(_ type: GGMLType, totalBytes: Int, passes: Int) -> (best: Double, sink: Double) {
+    let rowValues = 4096
+    let rowBytes = rowValues / type.blockSize * type.typeSize
+    let rows = max(1, totalBytes / rowBytes)
+    let data = randomRow(type, bytes: rows * rowBytes, seed: UInt64(type.id) + 1)
+    var best = 0.0, sink = 0.0
+    data.withUnsafeBytes { raw in
+        for _ in 0 ..< passes {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for r in 0 ..< rows {
+                let row = UnsafeRawBufferPointer(rebasing: raw[r * rowBytes ..< (r + 1) * rowBytes])
+                sink += (try? GGUFRowDecoding.moments(ofRow: row, type: type).sumOfSquares) ?? 0
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            best = max(best, Double(rows * rowBytes) / seconds / 1e9)
+        }
+    }
+    return (best, sink)
+}
+
+print("type    GB/s(64MiB)  Gvalues/s  GB/s(256KiB)")
+var sink = 0.0
+for type in GGMLType.all where GGUFRowDecoding.isDecodable(type) {
+    let memory = measure(type, totalBytes: 64 << 20, passes: 5)
+    let cache = measure(type, totalBytes: 256 << 10, passes: 50)
+    sink += memory.sink + cache.sink
+    let valuesPerByte = Double(type.blockSize) / Double(type.typeSize)
+    print(type.name.padding(toLength: 8, withPad: " ", startingAt: 0),
+          String(format: "%8.2f     %6.2f     %8.2f", memory.best, memory.best * valuesPerByte, cache.best))
+}
+if sink == 42 { print(sink) }
