@@ -63,7 +63,8 @@ bench: setup
 ## ties, padding and diff run in-process on a checkpoint folder one of whose files — the model,
 ## a shard, the index or config.json, picked by the first input byte — is the mutated input).
 ## Crashes land in .build-fuzz/findings/; commit each one to TestData/fuzz-regressions/
-## (HardeningTests runs the CLI on every file there). `make fuzz-commands` runs the second alone.
+## (FuzzRegressionTests runs every command on every file there; re-run
+## TestData/generate_fuzz_regressions.py to record the reference verdict). `make fuzz-commands` runs the second alone.
 SECONDS    ?= 60
 FUZZ_DIR   := .build-fuzz
 FUZZ_FLAGS  = -max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 \
