@@ -10,7 +10,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # the time of `inspect` and of an audit of a small checkpoint in CI. Tests stay dynamic.
 RELEASE    := -c release --static-swift-stdlib
 
-.PHONY: all setup build run test bench fixtures fuzz fuzz-build fuzz-commands fuzz-commands-run sanitize clean
+.PHONY: all setup build run test bench fixtures fuzz fuzz-build fuzz-commands fuzz-commands-run fuzz-pytorch sanitize clean
 
 all: build
 
@@ -81,8 +81,17 @@ fuzz-build: setup
 		-Xswiftc -sanitize=fuzzer,address
 	TENSORAUDIT_FUZZ=1 $(SWIFT) build -c release --product FuzzCommands --scratch-path $(FUZZ_DIR) \
 		-Xswiftc -sanitize=fuzzer,address
+	TENSORAUDIT_FUZZ=1 $(SWIFT) build -c release --product FuzzPyTorch --scratch-path $(FUZZ_DIR) \
+		-Xswiftc -sanitize=fuzzer,address
 
 fuzz-commands: fuzz-build fuzz-commands-run
+
+## fuzz-pytorch: the torch checkpoint reader (zip layer, symbolic unpickler, state-dict walk),
+## seeded with the torch.save fixtures, SECONDS seconds.
+fuzz-pytorch: fuzz-build
+	rm -rf $(FUZZ_DIR)/corpus-pytorch && mkdir -p $(FUZZ_DIR)/corpus-pytorch $(FUZZ_DIR)/findings
+	cp TestData/pytorch/*.pt TestData/pytorch/*.bin TestData/pytorch/*.ckpt $(FUZZ_DIR)/corpus-pytorch/ 2>/dev/null || true
+	$(FUZZ_DIR)/release/FuzzPyTorch $(FUZZ_DIR)/corpus-pytorch $(if $(wildcard Fuzz/pytorch.dict),-dict=Fuzz/pytorch.dict) $(FUZZ_FLAGS)
 
 # Seeds: each fixture file behind each mode byte (0 model, 1 shard, 2 index, 3 config.json).
 fuzz-commands-run:

@@ -88,12 +88,14 @@ let package = Package(
 // usable `main` outside -sanitize=fuzzer (it starts libFuzzer's driver), so it is declared only when the
 // Makefile sets TENSORAUDIT_FUZZ; plain `swift build` / `swift test` never see it.
 if Context.environment["TENSORAUDIT_FUZZ"] != nil {
-    package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["SafetensorsFormat", "CheckpointIO", "TensorScan"],
+    // Starts libFuzzer's driver (SwiftPM owns `main`); shared by every target below.
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
+    package.targets.append(.executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzDriver", "SafetensorsFormat", "CheckpointIO", "TensorScan"],
                                              path: "Fuzz/FuzzSafetensors"))
     // Whole commands (audit, rows, ties, padding, diff) on a mutated file of a checkpoint folder.
     package.targets.append(.executableTarget(name: "FuzzCommands",
-                                             dependencies: ["SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis"],
+                                             dependencies: ["FuzzDriver", "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis"],
                                              path: "Fuzz/FuzzCommands"))
     // The same for the torch checkpoint reader (zip layer, symbolic unpickler, state-dict walk).
-    package.targets.append(.executableTarget(name: "FuzzPyTorch", dependencies: ["PyTorchFormat"], path: "Fuzz/FuzzPyTorch"))
+    package.targets.append(.executableTarget(name: "FuzzPyTorch", dependencies: ["FuzzDriver", "PyTorchFormat"], path: "Fuzz/FuzzPyTorch"))
 }

@@ -21,6 +21,7 @@ import SafetensorsFormat
 import TensorAnalysis
 import CheckpointIO
 import TensorScan
+import FuzzDriver
 
 /// A safetensors file from its header JSON and data (header padded with spaces to 8 bytes).
 func safetensors(_ header: String, _ data: [UInt8]) -> [UInt8] {
@@ -125,14 +126,4 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM gives an executable its own `main`; start libFuzzer's driver explicitly.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argc, &argv, fuzzOneInput))
+runLibFuzzer(fuzzOneInput)

@@ -13,6 +13,7 @@
 import Glibc
 #endif
 import PyTorchFormat
+import FuzzDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -68,15 +69,4 @@ func crc32(_ data: [UInt8]) -> UInt32 {
     return crc ^ 0xFFFF_FFFF
 }
 
-// SwiftPM gives an executable its own `main`, so libFuzzer's is not the entry point: start its
-// driver explicitly (as FuzzSafetensors does).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argc, &argv, fuzzOneInput))
+runLibFuzzer(fuzzOneInput)
