@@ -42,12 +42,12 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         // AVX2 + FMA row-statistics loops and the AVX2 hash loop, chosen at run time (the binary targets baseline x86-64).
         .target(name: "CMomentKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
-        // Opens a path (file, folder, index, .zst) into one format-neutral `Checkpoint`: mapping,
-        // syscalls, sources; source problems are plain values.
-        .target(name: "CheckpointIO", dependencies: ["StrictJSON", "SafetensorsFormat", "CZstd"],
+        // Opens a path (file, folder, index, .zst; safetensors, torch, GGUF) into one format-neutral
+        // `Checkpoint`: mapping, syscalls, sources; source problems are plain values.
+        .target(name: "CheckpointIO", dependencies: ["StrictJSON", "SafetensorsFormat", "PyTorchFormat", "GGUFFormat", "CZstd"],
                 swiftSettings: optimizedInDebug),
         // Reads tensor bytes: decoding, the scan plan, the moment kernels, fingerprints, differences.
-        .target(name: "TensorScan", dependencies: ["SafetensorsFormat", "CheckpointIO", "CMomentKernels"],
+        .target(name: "TensorScan", dependencies: ["SafetensorsFormat", "GGUFFormat", "CheckpointIO", "CMomentKernels"],
                 swiftSettings: optimizedInDebug),
         // Findings, the rule catalog, the analyses and the one audit pipeline.
         .target(name: "TensorAnalysis", dependencies: ["StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan"],
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON", "SafetensorsFormat", "TestSupport"]),
         .testTarget(name: "SafetensorsFormatTests", dependencies: ["SafetensorsFormat", "StrictJSON", "TestSupport"]),
         .testTarget(name: "CheckpointIOTests", dependencies: [
-            "CheckpointIO", "TensorScan", "TensorAnalysis", "TestSupport",
+            "CheckpointIO", "GGUFFormat", "TensorScan", "TensorAnalysis", "TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "TensorScan", "TestSupport"]),

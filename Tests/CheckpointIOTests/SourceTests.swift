@@ -48,7 +48,7 @@ import TestSupport
         let shards = try #require(expected["shards"] as? [[String: Any]])
         #expect(checkpoint.files.map { URL(fileURLWithPath: $0.path).lastPathComponent } == shards.map { $0["file"] as? String ?? "" })
         for (file, shard) in zip(checkpoint.files, shards) {
-            #expect(file.header.tensors.map(\.name).sorted() == (shard["tensors"] as? [String]))
+            #expect(file.tensors.map(\.name).sorted() == (shard["tensors"] as? [String]))
         }
         #expect(checkpoint.tensors.count == (expected["tensor_count"] as? Int))
         #expect(checkpoint.config?.padToken == .id(0))

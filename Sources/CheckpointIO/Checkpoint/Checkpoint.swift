@@ -1,13 +1,13 @@
 import SafetensorsFormat
 
-/// What the user pointed at, opened: one or more safetensors files forming one namespace of
+/// What the user pointed at, opened: one or more checkpoint files forming one namespace of
 /// tensors. Every command works on a `Checkpoint`, so single files, model folders, sharded
-/// checkpoints and compressed files behave the same downstream.
+/// checkpoints and compressed files, in every format read, behave the same downstream.
 public struct Checkpoint: Sendable {
     /// The path as given on the command line.
     public let path: String
-    /// The safetensors files, in the order they were opened (index order for shards).
-    public let files: [SafetensorsFile]
+    /// The files, in the order they were opened (index order for shards).
+    public let files: [CheckpointFile]
     /// Every tensor in file order, shard after shard.
     public let tensors: [TensorView]
     /// `config.json` beside the checkpoint, when there is one.
@@ -30,6 +30,13 @@ public struct Checkpoint: Sendable {
     public init(path: String, files: [SafetensorsFile], config: ModelConfig? = nil,
                 tokenizerFiles: TokenizerFiles = TokenizerFiles(),
                 source: CheckpointSource = CheckpointSource(kind: .file), sourceIssues: [SourceIssue] = []) {
+        self.init(path: path, files: files.map(CheckpointFile.init), config: config, tokenizerFiles: tokenizerFiles,
+                  source: source, sourceIssues: sourceIssues)
+    }
+
+    public init(path: String, files: [CheckpointFile], config: ModelConfig? = nil,
+                tokenizerFiles: TokenizerFiles = TokenizerFiles(),
+                source: CheckpointSource = CheckpointSource(kind: .file), sourceIssues: [SourceIssue] = []) {
         self.path = path
         self.files = files
         self.config = config
@@ -42,7 +49,7 @@ public struct Checkpoint: Sendable {
         var count = 0
         for file in files {
             starts.append(count)
-            count += file.header.tensors.count
+            count += file.tensors.count
         }
         self.firstTensorOfFile = starts
         if files.count > 1 {
@@ -86,7 +93,7 @@ public struct Checkpoint: Sendable {
         try CheckpointLoader(limits: limits).open(path)
     }
 
-    /// Every file this checkpoint was read from: the safetensors files (or the `.zst` file),
+    /// Every file this checkpoint was read from: the checkpoint files (or the `.zst` file),
     /// the index and config.json. The CLI refuses to write a report over any of them.
     public var inputPaths: [String] {
         files.map(\.path) + [source.indexPath, source.configPath].compactMap { $0 }
@@ -102,7 +109,7 @@ public struct Checkpoint: Sendable {
     public func tensor(named name: String) -> TensorView? {
         if let positionOfName { return positionOfName[name].map { tensors[$0] } }
         for (i, file) in files.enumerated() {
-            if let position = file.header.position(of: name) { return tensors[firstTensorOfFile[i] + position] }
+            if let position = file.position(of: name) { return tensors[firstTensorOfFile[i] + position] }
         }
         return nil
     }
@@ -111,7 +118,7 @@ public struct Checkpoint: Sendable {
     public var metadata: [String: String] {
         var merged: [String: String] = [:]
         for file in files {
-            for (key, value) in file.header.metadata ?? [:] where merged[key] == nil { merged[key] = value }
+            for (key, value) in file.metadata ?? [:] where merged[key] == nil { merged[key] = value }
         }
         return merged
     }

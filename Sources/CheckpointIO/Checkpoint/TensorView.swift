@@ -2,27 +2,38 @@ import SafetensorsFormat
 
 /// A zero-copy view of one tensor's bytes inside a mapped file.
 ///
-/// Format-neutral: a view is a `TensorInfo` (name, dtype, shape, byte range relative to the
-/// data section) over a mapping and the offset where that file's data section starts, so any
-/// format reader that yields a tensor table can hand out views.
+/// Format-neutral: a view is a `TensorEntry` (name, element type, shape, byte range relative to
+/// the file's data start) over a mapping and the offset where that data starts, so every format
+/// reader (safetensors, torch, GGUF) hands out the same views.
 ///
 /// Rows follow one convention everywhere: dimension 0 indexes rows and the remaining
 /// dimensions are flattened into a row; a 1-D tensor is a single row, and a 0-d tensor is one
 /// row of one element. An empty tensor (any zero dimension) has no rows.
 public struct TensorView: Sendable {
-    public let info: TensorInfo
+    public let info: TensorEntry
     package let mapping: MappedFile
     /// Offset of the data section in the mapping (`info`'s offsets are relative to it).
     package let dataStart: UInt64
 
-    package init(info: TensorInfo, mapping: MappedFile, dataStart: UInt64) {
+    package init(info: TensorEntry, mapping: MappedFile, dataStart: UInt64) {
         self.info = info
         self.mapping = mapping
         self.dataStart = dataStart
     }
 
+    package init(info: TensorInfo, mapping: MappedFile, dataStart: UInt64) {
+        self.init(info: TensorEntry(info), mapping: mapping, dataStart: dataStart)
+    }
+
     public var name: String { info.name }
-    public var dtype: DType { info.dtype }
+    /// What the elements are: a scalar dtype, or ggml quantized blocks. Reports name a tensor's
+    /// type with this (`elementType.rawValue`).
+    public var elementType: ElementType { info.dtype }
+    /// The scalar the bytes are read as by byte- and element-level code (decoding, equality,
+    /// constant checks): the element dtype, or `U8` for block-quantized data, whose bytes are
+    /// compared as bytes and whose values are decoded only by the block kernels
+    /// (`elementType`). Never used to name a tensor's type.
+    public var dtype: DType { info.dtype.scalar ?? .u8 }
     public var shape: [UInt64] { info.shape }
     /// The file this tensor lives in.
     public var path: String { mapping.path }
@@ -52,6 +63,27 @@ public struct TensorView: Sendable {
             length = product
         }
         return length
+    }
+
+    /// Bits one row occupies: whole ggml blocks for quantized data, elements × bit width
+    /// otherwise (a multiple of 8 except for packed F4/F6 rows). Saturates at `Int.max` for
+    /// the empty tensors whose `rowLength` does (no row exists to read).
+    public var rowBits: Int {
+        let (units, perUnit): (Int, Int)
+        if case .blocks(let type) = info.dtype {
+            (units, perUnit) = (rowLength / type.blockSize, type.typeSize * 8)
+        } else {
+            (units, perUnit) = (rowLength, dtype.bitWidth)
+        }
+        let (bits, overflow) = units.multipliedReportingOverflow(by: perUnit)
+        return overflow ? .max : bits
+    }
+
+    /// Bytes of the smallest repeating unit: one element, or one ggml block (a constant
+    /// quantized tensor repeats its block).
+    public var unitBytes: Int {
+        if case .blocks(let type) = info.dtype { return type.typeSize }
+        return max(1, dtype.bitWidth / 8)
     }
 
     /// The tensor's bytes. `package`: unsafe access stays in this package's byte-reading

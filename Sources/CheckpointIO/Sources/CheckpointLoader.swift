@@ -56,7 +56,7 @@ struct CheckpointLoader {
         let folder = Self.folder(of: path)
         let (config, configPath) = try Self.config(in: folder, limits: limits)
         source.configPath = configPath
-        return Checkpoint(path: displayPath, files: [file], config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
+        return Checkpoint(path: displayPath, files: [CheckpointFile(file)], config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
                           source: source, sourceIssues: issues)
     }
 

@@ -1,6 +1,7 @@
 import SafetensorsFormat
 
-/// One safetensors file: its mapping and its validated header.
+/// One safetensors file: its mapping and its validated header. A checkpoint holds it as a
+/// format-neutral `CheckpointFile`.
 ///
 /// Opening touches only the header pages; tensor bytes are read when a view is used.
 public struct SafetensorsFile: Sendable {
@@ -50,18 +51,9 @@ public struct SafetensorsFile: Sendable {
         return TensorView(info: info, mapping: mapping, dataStart: header.dataStart)
     }
 
-    /// Hints that the whole data section is about to be read once.
-    public func adviseSequentialScan() {
-        mapping.advise(.sequential, offset: header.dataStart)
-        mapping.advise(.willNeed, offset: header.dataStart)
-    }
-
-    /// Fails when the file on disk no longer has the size it had when mapped; a shrunk
-    /// file would fault on access, so analyses call this before and after reading.
+    /// Fails when the file on disk no longer has the size it had when mapped
+    /// (`CheckpointFile.checkUnchanged`).
     public func checkUnchanged() throws(CheckpointError) {
-        if let current = mapping.currentSizeOnDisk(), current != mapping.size, mapping.path == path,
-           !path.hasPrefix("<") {
-            throw .fileChanged(path: path, mappedSize: mapping.size, currentSize: current)
-        }
+        try CheckpointFile(self).checkUnchanged()
     }
 }

@@ -30,8 +30,8 @@ struct ShardedLoader {
         var tensorsOfShard: [String: [String]] = [:]
         for (tensor, shard) in shardOf { tensorsOfShard[shard, default: []].append(tensor) }
 
-        var files: [SafetensorsFile] = []
-        var opened: [(shard: String, file: SafetensorsFile)] = []
+        var files: [CheckpointFile] = []
+        var opened: [(shard: String, file: CheckpointFile)] = []
         var unopened = 0
         for shard in index.shardNames {
             let listed = tensorsOfShard[shard] ?? []
@@ -51,7 +51,7 @@ struct ShardedLoader {
                 issues.append(SourceIssue(.missingShard(shard: shard, tensors: listed), file: path))
                 continue
             }
-            let file = try SafetensorsFile(path: path)
+            let file = CheckpointFile(try SafetensorsFile(path: path))
             files.append(file)
             opened.append((shard, file))
         }
@@ -85,13 +85,13 @@ struct ShardedLoader {
     /// Index entries against shard headers: tensors absent from their shard (unless a
     /// `__metadata__` alias explains them), tensors in two shards, tensors nobody indexed.
     private func consistencyIssues(index: ShardIndex, shardOf: [String: String],
-                                   opened: [(shard: String, file: SafetensorsFile)]) -> [SourceIssue] {
+                                   opened: [(shard: String, file: CheckpointFile)]) -> [SourceIssue] {
         var issues: [SourceIssue] = []
         var locations: [String: [String]] = [:]
-        var fileOfShard: [String: SafetensorsFile] = [:]
+        var fileOfShard: [String: CheckpointFile] = [:]
         for (shard, file) in opened {
             fileOfShard[shard] = file
-            for tensor in file.header.tensors { locations[tensor.name, default: []].append(shard) }
+            for tensor in file.tensors { locations[tensor.name, default: []].append(shard) }
         }
         // Tensors in more than one shard, grouped by the set of shards.
         var duplicatesBySet: [[String]: [String]] = [:]
@@ -103,14 +103,14 @@ struct ShardedLoader {
         // Alias convention (docs/FORMAT.md §4): metadata[removed] = kept, where kept is a tensor.
         var aliases: [String: String] = [:]
         for (_, file) in opened {
-            for (key, value) in file.header.metadata ?? [:] where locations[key] == nil && locations[value] != nil {
+            for (key, value) in file.metadata ?? [:] where locations[key] == nil && locations[value] != nil {
                 aliases[key] = aliases[key] ?? value
             }
         }
         var mismatchByShard: [String: [String]] = [:]
         var checked = Set<String>()
         for entry in index.entries where shardOf[entry.tensor] == entry.shard && checked.insert(entry.tensor).inserted {
-            guard let file = fileOfShard[entry.shard], file.header.tensor(named: entry.tensor) == nil else { continue }
+            guard let file = fileOfShard[entry.shard], file.position(of: entry.tensor) == nil else { continue }
             if let kept = aliases[entry.tensor] {
                 issues.append(SourceIssue(.metadataAlias(removed: entry.tensor, kept: kept, shard: entry.shard), file: file.path))
             } else {
@@ -125,7 +125,7 @@ struct ShardedLoader {
         }
         // Tensors present in a shard but not listed in weight_map.
         for (shard, file) in opened {
-            let unlisted = file.header.tensors.map(\.name).filter { shardOf[$0] == nil }
+            let unlisted = file.tensors.map(\.name).filter { shardOf[$0] == nil }
             guard !unlisted.isEmpty else { continue }
             issues.append(SourceIssue(.unindexedTensor(shard: shard, tensors: unlisted), file: file.path))
         }
@@ -143,10 +143,10 @@ struct ShardedLoader {
 
     /// `total_size` against the shards (huggingface_hub counts shared storage once, so it can
     /// legitimately differ from the data bytes, but it cannot exceed what the shards hold).
-    private func totalSizeIssue(_ total: ShardIndex.TotalSize, files: [SafetensorsFile]) -> SourceIssue? {
+    private func totalSizeIssue(_ total: ShardIndex.TotalSize, files: [CheckpointFile]) -> SourceIssue? {
         guard case .bytes(let declared) = total else { return nil }
-        let capacity = files.reduce(UInt64(0)) { $0 + ($1.fileSize - 8) }
-        let data = files.reduce(UInt64(0)) { $0 + $1.header.dataLength }
+        let capacity = files.reduce(UInt64(0)) { $0 + $1.dataCapacity }
+        let data = files.reduce(UInt64(0)) { $0 + $1.dataLength }
         if declared > capacity {
             return SourceIssue(.totalSizeExceedsShards(declared: declared, dataBytes: data, capacityBytes: capacity), file: indexPath)
         }

@@ -17,8 +17,8 @@ public struct CheckpointDiff: Sendable {
     /// One tensor present in both checkpoints.
     public struct Comparison: Sendable {
         public let name: String
-        public let dtypeA: DType
-        public let dtypeB: DType
+        public let dtypeA: ElementType
+        public let dtypeB: ElementType
         public let shapeA: [UInt64]
         public let shapeB: [UInt64]
         /// Same dtype, same shape, same bytes: nothing else to measure.
@@ -61,9 +61,9 @@ public struct CheckpointDiff: Sendable {
         onlyInB = namesB.subtracting(namesA).sorted()
         comparisons = namesA.intersection(namesB).sorted().compactMap { name in
             guard let x = a.tensor(named: name), let y = b.tensor(named: name) else { return nil }
-            let identical = x.dtype == y.dtype && x.shape == y.shape && x.hasSameBytes(as: y)
+            let identical = x.elementType == y.elementType && x.shape == y.shape && x.hasSameBytes(as: y)
             let statistics = identical || x.shape != y.shape ? nil : x.differenceStatistics(from: y, topRows: topRows)
-            return Comparison(name: name, dtypeA: x.dtype, dtypeB: y.dtype, shapeA: x.shape, shapeB: y.shape,
+            return Comparison(name: name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
                               identicalBytes: identical, statistics: statistics)
         }
     }

@@ -14,9 +14,9 @@ public enum HeaderLint {
                                         message: "tensor name \(quoted(tensor.name)) \(problem)", file: tensor.path))
             }
         }
-        var floatBytes: [DType: UInt64] = [:]
-        for tensor in checkpoint.tensors where tensor.dtype.isFloatingPoint && tensor.dtype != .f8E8M0 {
-            floatBytes[tensor.dtype, default: 0] += tensor.info.byteCount
+        var floatBytes: [ElementType: UInt64] = [:]
+        for tensor in checkpoint.tensors where tensor.elementType.isFloatingPoint && tensor.elementType != .scalar(.f8E8M0) {
+            floatBytes[tensor.elementType, default: 0] += tensor.info.byteCount
         }
         if floatBytes.count > 1 {
             let parts = floatBytes.keys.sorted().map { "\($0.rawValue) \(floatBytes[$0] ?? 0) bytes" }
@@ -26,15 +26,17 @@ public enum HeaderLint {
                                     message: "floating-point tensors use \(floatBytes.count) dtypes: " + parts.joined(separator: ", "),
                                     evidence: evidence))
         }
-        for file in checkpoint.files where file.header.leadingWhitespace > 0 {
+        for file in checkpoint.files {
+            guard let header = file.safetensorsHeader, header.leadingWhitespace > 0 else { continue }
             findings.append(Finding(.headerDeviation,
-                                    message: "header starts with \(file.header.leadingWhitespace) whitespace bytes before '{' (accepted by safetensors 0.8, not by the format README)",
-                                    evidence: ["leading_whitespace": .int(Int64(file.header.leadingWhitespace))], file: file.path))
+                                    message: "header starts with \(header.leadingWhitespace) whitespace bytes before '{' (accepted by safetensors 0.8, not by the format README)",
+                                    evidence: ["leading_whitespace": .int(Int64(header.leadingWhitespace))], file: file.path))
         }
-        for file in checkpoint.files where file.header.nonSpacePadding {
+        for file in checkpoint.files {
+            guard let header = file.safetensorsHeader, header.nonSpacePadding else { continue }
             findings.append(Finding(.headerDeviation,
                                     message: "header is padded with whitespace other than spaces (accepted by safetensors 0.8, the format README pads with spaces)",
-                                    evidence: ["trailing_padding": .int(Int64(file.header.trailingPadding))], file: file.path))
+                                    evidence: ["trailing_padding": .int(Int64(header.trailingPadding))], file: file.path))
         }
         return findings
     }

@@ -160,7 +160,7 @@ public enum PaddingAnalysis {
         let distribution = Distribution(values: finite.map { norms[$0] }, positions: finite)
         // Same dtype, shape and bytes: candidates are only tensors of the same shape.
         var tied = checkpoint.tensors.filter {
-            $0.name != view.name && $0.dtype == view.dtype && $0.shape == view.shape && $0.hasSameBytes(as: view)
+            $0.name != view.name && $0.elementType == view.elementType && $0.shape == view.shape && $0.hasSameBytes(as: view)
         }.map(\.name)
         tied += aliases.filter { $0.value == view.name || $0.key == view.name }.map { $0.key == view.name ? $0.value : $0.key }
         tied = Array(Set(tied)).sorted()

@@ -17,7 +17,7 @@ public struct RowSummary: Sendable {
     public static let outlierThreshold = 3.5
 
     public let tensor: String
-    public let dtype: DType
+    public let dtype: ElementType
     public let shape: [UInt64]
     public let rowLength: Int
     /// Rows of the tensor (also when `rows` is not kept).
@@ -65,7 +65,7 @@ public struct RowSummary: Sendable {
 
     init(view: TensorView, moments: [RowMoments], keepingRows: Bool = true) {
         tensor = view.name
-        dtype = view.dtype
+        dtype = view.elementType
         shape = view.shape
         rowLength = view.rowLength
         rows = keepingRows ? moments : []

@@ -28,7 +28,7 @@ public enum TieAnalysis {
     public struct Group: Sendable, Equatable {
         /// Sorted names.
         public var tensors: [String]
-        public var dtype: DType
+        public var dtype: ElementType
         public var shape: [UInt64]
         public var nbytes: UInt64
         public var kind: Kind
@@ -41,7 +41,7 @@ public enum TieAnalysis {
     public struct SameBytes: Sendable, Equatable {
         public struct Member: Sendable, Equatable {
             public var tensor: String
-            public var dtype: DType
+            public var dtype: ElementType
             public var shape: [UInt64]
         }
         /// Sorted by name.
@@ -76,7 +76,7 @@ public enum TieAnalysis {
                 groups.append(group(indices.map { views[$0] }, checkpoint: checkpoint))
             }
             if byLayout.count > 1 {
-                let list = members.map { SameBytes.Member(tensor: views[$0].name, dtype: views[$0].dtype, shape: views[$0].shape) }
+                let list = members.map { SameBytes.Member(tensor: views[$0].name, dtype: views[$0].elementType, shape: views[$0].shape) }
                 same.append(SameBytes(members: list.sorted { $0.tensor < $1.tensor }, nbytes: views[members[0]].info.byteCount))
             }
         }
@@ -84,7 +84,7 @@ public enum TieAnalysis {
         var empties: [String: [TensorView]] = [:]
         for view in views where view.info.byteCount == 0 { empties[layoutKey(view), default: []].append(view) }
         for list in empties.values where list.count > 1 {
-            groups.append(Group(tensors: list.map(\.name).sorted(), dtype: list[0].dtype, shape: list[0].shape, nbytes: 0,
+            groups.append(Group(tensors: list.map(\.name).sorted(), dtype: list[0].elementType, shape: list[0].shape, nbytes: 0,
                                 kind: .empty, note: "zero-size tensors hold no bytes and are trivially equal"))
         }
         groups.sort { $0.tensors[0] < $1.tensors[0] }
@@ -93,7 +93,7 @@ public enum TieAnalysis {
     }
 
     static func layoutKey(_ view: TensorView) -> String {
-        view.dtype.rawValue + "|" + view.shape.map(String.init).joined(separator: ",")
+        view.elementType.rawValue + "|" + view.shape.map(String.init).joined(separator: ",")
     }
 
     /// Indices into `views` of the tensors `analyze` needs byte fingerprints of, when the
@@ -213,7 +213,7 @@ public enum TieAnalysis {
     static func group(_ members: [TensorView], checkpoint: Checkpoint) -> Group {
         let names = members.map(\.name).sorted()
         let first = members[0]
-        var group = Group(tensors: names, dtype: first.dtype, shape: first.shape, nbytes: first.info.byteCount,
+        var group = Group(tensors: names, dtype: first.elementType, shape: first.shape, nbytes: first.info.byteCount,
                           kind: .duplicate, note: "")
         let roles = names.filter { TensorNames.isEmbedding($0) || TensorNames.isOutputProjection($0) }
         let patterns = Set(names.map { TensorNames.layerPattern($0) ?? $0 })

@@ -57,7 +57,7 @@ extension TensorView {
             guard (0..<4).allSatisfy({ (group >> (6 * UInt32($0))) & 0x3F == code }) else { return false }
             return Self.periodic(b, period: 3)
         default:
-            return Self.periodic(b, period: dtype.bitWidth / 8)
+            return Self.periodic(b, period: unitBytes)
         }
     }
 
@@ -72,7 +72,7 @@ extension TensorView {
     public func rowHasSameBytes(_ a: Int, as b: Int) -> Bool {
         guard (0..<rowCount).contains(a), (0..<rowCount).contains(b) else { return false }
         if a == b { return true }
-        let bits = rowLength * dtype.bitWidth
+        let bits = rowBits
         let all = bytes
         if bits % 8 == 0 {
             let n = bits / 8
@@ -98,7 +98,7 @@ extension TensorView {
     /// values. Out-of-range rows order by index.
     public func rowBytesPrecede(_ a: Int, _ b: Int) -> Bool {
         guard (0..<rowCount).contains(a), (0..<rowCount).contains(b), a != b else { return a < b }
-        let bits = rowLength * dtype.bitWidth
+        let bits = rowBits
         let all = bytes
         if bits % 8 == 0 {
             let n = bits / 8

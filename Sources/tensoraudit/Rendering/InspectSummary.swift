@@ -11,27 +11,17 @@ struct InspectSummary {
     }
 
     let checkpoint: Checkpoint
-    let totals: [DType: DTypeTotal]
+    let totals: [ElementType: DTypeTotal]
 
     init(_ checkpoint: Checkpoint) {
         self.checkpoint = checkpoint
-        var totals: [DType: DTypeTotal] = [:]
+        var totals: [ElementType: DTypeTotal] = [:]
         for tensor in checkpoint.tensors {
-            totals[tensor.dtype, default: DTypeTotal()].tensors += 1
-            totals[tensor.dtype, default: DTypeTotal()].parameters += tensor.info.elementCount
-            totals[tensor.dtype, default: DTypeTotal()].bytes += tensor.info.byteCount
+            totals[tensor.elementType, default: DTypeTotal()].tensors += 1
+            totals[tensor.elementType, default: DTypeTotal()].parameters += tensor.info.elementCount
+            totals[tensor.elementType, default: DTypeTotal()].bytes += tensor.info.byteCount
         }
         self.totals = totals
-    }
-
-    /// The largest power of two dividing the absolute file offset of every non-empty tensor:
-    /// what a reader can assume when it wants aligned loads.
-    static func dataAlignment(_ file: SafetensorsFile) -> UInt64 {
-        var bits: UInt64 = file.header.dataStart
-        for tensor in file.header.tensors where tensor.byteCount > 0 {
-            bits |= file.header.dataStart + tensor.begin
-        }
-        return bits == 0 ? 1 : 1 << UInt64(bits.trailingZeroBitCount)
     }
 
     var parameterCount: UInt64 { totals.values.reduce(0) { $0 + $1.parameters } }
@@ -41,17 +31,18 @@ struct InspectSummary {
         let files: [JSONValue] = checkpoint.files.map { file in
             .object([
                 "path": .string(file.path),
+                "format": .string(file.formatName),
                 "file_size": .uint(file.fileSize),
-                "header_length": .uint(file.header.headerLength),
-                "data_start": .uint(file.header.dataStart),
-                "data_alignment": .uint(Self.dataAlignment(file)),
-                "tensor_count": .int(Int64(file.header.tensors.count)),
+                "header_length": file.headerLength.map(JSONValue.uint) ?? .null,
+                "data_start": file.dataStart.map(JSONValue.uint) ?? .null,
+                "data_alignment": .uint(file.dataAlignment),
+                "tensor_count": .int(Int64(file.tensors.count)),
             ])
         }
         let tensors: [JSONValue] = checkpoint.tensors.map { tensor in
             .object([
                 "name": .string(tensor.name),
-                "dtype": .string(tensor.dtype.rawValue),
+                "dtype": .string(tensor.elementType.rawValue),
                 "shape": .uints(tensor.shape),
                 "data_offsets": .uints([tensor.info.begin, tensor.info.end]),
                 "nbytes": .uint(tensor.info.byteCount),
@@ -87,9 +78,13 @@ struct InspectSummary {
         var lines: [String] = SourceRendering.text(checkpoint)
         for file in checkpoint.files {
             lines.append("\(TextFormatting.safeName(file.path)): \(TextFormatting.bytes(file.fileSize)), "
-                + "\(file.header.tensors.count) tensor\(file.header.tensors.count == 1 ? "" : "s")")
-            lines.append("  header: \(TextFormatting.grouped(file.header.headerLength)) bytes; data starts at byte "
-                + "\(TextFormatting.grouped(file.header.dataStart)), tensors aligned to \(Self.dataAlignment(file)) bytes")
+                + "\(file.tensors.count) tensor\(file.tensors.count == 1 ? "" : "s")")
+            if let headerLength = file.headerLength, let dataStart = file.dataStart {
+                lines.append("  header: \(TextFormatting.grouped(headerLength)) bytes; data starts at byte "
+                    + "\(TextFormatting.grouped(dataStart)), tensors aligned to \(file.dataAlignment) bytes")
+            } else {
+                lines.append("  \(file.formatName); tensors aligned to \(file.dataAlignment) bytes")
+            }
         }
         let metadata = checkpoint.metadata
         if !metadata.isEmpty {
@@ -100,7 +95,7 @@ struct InspectSummary {
         }
         lines.append("")
         let rows = checkpoint.tensors.map { t -> [String] in
-            [TextFormatting.safeName(t.name), t.dtype.rawValue,
+            [TextFormatting.safeName(t.name), t.elementType.rawValue,
              "[" + t.shape.map(String.init).joined(separator: ", ") + "]",
              "\(t.info.begin)..<\(t.info.end)",
              TextFormatting.bytes(t.info.byteCount),

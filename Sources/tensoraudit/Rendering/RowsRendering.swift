@@ -31,7 +31,7 @@ enum RowsRendering {
             switch format {
             case .json, .ndjson:
                 return JSONValue.object(["schema_version": .int(1), "tensor": .string(view.name),
-                                         "dtype": .string(view.dtype.rawValue), "shape": .uints(view.shape),
+                                         "dtype": .string(view.elementType.rawValue), "shape": .uints(view.shape),
                                          "note": .string(reason)]).rendered(pretty: format == .json) + "\n"
             case .csv, .text:
                 return "\(TextFormatting.safeName(view.name)): \(reason)\n"
@@ -43,7 +43,7 @@ enum RowsRendering {
             return JSONValue.object([
                 "schema_version": .int(1),
                 "tensor": .string(view.name),
-                "dtype": .string(view.dtype.rawValue),
+                "dtype": .string(view.elementType.rawValue),
                 "shape": .uints(view.shape),
                 "row_range": .array([.int(Int64(range.lowerBound)), .int(Int64(range.upperBound))]),
                 "rows": .array(selected.map { AnalysisJSON.row($0.0, $0.1) }),
@@ -61,7 +61,7 @@ enum RowsRendering {
             }
             return out
         case .text:
-            var lines = ["\(TextFormatting.safeName(view.name))  \(view.dtype.rawValue) \(shapeText(view.shape)): "
+            var lines = ["\(TextFormatting.safeName(view.name))  \(view.elementType.rawValue) \(shapeText(view.shape)): "
                 + "rows \(range.lowerBound)..<\(range.upperBound) of \(view.rowCount), \(view.rowLength) values per row"]
             let table = selected.map { i, m -> [String] in
                 [String(i), TextFormatting.compact(m.l2Norm), TextFormatting.compact(m.mean),

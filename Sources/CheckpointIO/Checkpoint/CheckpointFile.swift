@@ -1,0 +1,120 @@
+import SafetensorsFormat
+
+/// One file of a checkpoint, opened and validated, in whichever format it is: its mapping, the
+/// format's own description (header, pickle facts, GGUF metadata) and the format-neutral tensor
+/// table every analysis reads.
+public struct CheckpointFile: Sendable {
+    /// What the file is, with what its format says beyond the tensor table.
+    public enum Format: Sendable {
+        case safetensors(SafetensorsHeader)
+    }
+
+    public let path: String
+    public let format: Format
+    /// Views of every tensor, in file order.
+    public let tensors: [TensorView]
+    package let mapping: MappedFile
+    /// Each name's position in `tensors`, for formats without a name index of their own.
+    private let positions: [String: Int]?
+
+    /// A validated safetensors file.
+    public init(_ file: SafetensorsFile) {
+        path = file.path
+        format = .safetensors(file.header)
+        mapping = file.mapping
+        tensors = file.tensors
+        positions = nil
+    }
+
+    /// The format's name as reports give it: `safetensors`.
+    public var formatName: String {
+        switch format {
+        case .safetensors: "safetensors"
+        }
+    }
+
+    /// The safetensors header, for a safetensors file.
+    public var safetensorsHeader: SafetensorsHeader? {
+        if case .safetensors(let header) = format { return header }
+        return nil
+    }
+
+    /// Size of the file in bytes.
+    public var fileSize: UInt64 { mapping.size }
+
+    /// Bytes before the tensor data that describe it: the safetensors JSON header's length.
+    public var headerLength: UInt64? {
+        switch format {
+        case .safetensors(let header): header.headerLength
+        }
+    }
+
+    /// Where the tensor data section starts in the file.
+    public var dataStart: UInt64? {
+        switch format {
+        case .safetensors(let header): header.dataStart
+        }
+    }
+
+    /// The largest power of two dividing the file offset of every non-empty tensor (and of the
+    /// data section's start): what a reader can assume when it wants aligned loads.
+    public var dataAlignment: UInt64 {
+        var bits: UInt64 = dataStart ?? 0
+        for tensor in tensors where tensor.info.byteCount > 0 { bits |= tensor.dataStart + tensor.info.begin }
+        return bits == 0 ? 1 : 1 << UInt64(bits.trailingZeroBitCount)
+    }
+
+    /// Bytes of tensor data the file holds: a safetensors data section (8 + header before it).
+    public var dataLength: UInt64 {
+        switch format {
+        case .safetensors(let header): header.dataLength
+        }
+    }
+
+    /// The most tensor data the file could hold (what a sharded index's `total_size` can be
+    /// checked against): a safetensors file's size less its length prefix.
+    public var dataCapacity: UInt64 {
+        switch format {
+        case .safetensors: fileSize - 8
+        }
+    }
+
+    /// String metadata of the file: safetensors' `__metadata__` (`nil` when absent).
+    public var metadata: [String: String]? {
+        switch format {
+        case .safetensors(let header): header.metadata
+        }
+    }
+
+    /// Position in `tensors` of the tensor called `name`.
+    public func position(of name: String) -> Int? {
+        if let positions { return positions[name] }
+        if case .safetensors(let header) = format { return header.position(of: name) }
+        return nil
+    }
+
+    /// The view of the tensor called `name`.
+    public func tensor(named name: String) throws(CheckpointError) -> TensorView {
+        guard let position = position(of: name) else { throw .tensorNotFound(path: path, name: name) }
+        return tensors[position]
+    }
+
+    /// Hints that the whole data section is about to be read once.
+    public func adviseSequentialScan() {
+        let start: UInt64
+        switch format {
+        case .safetensors(let header): start = header.dataStart
+        }
+        mapping.advise(.sequential, offset: start)
+        mapping.advise(.willNeed, offset: start)
+    }
+
+    /// Fails when the file on disk no longer has the size it had when mapped; a shrunk
+    /// file would fault on access, so analyses call this before and after reading.
+    public func checkUnchanged() throws(CheckpointError) {
+        if let current = mapping.currentSizeOnDisk(), current != mapping.size, mapping.path == path,
+           !path.hasPrefix("<") {
+            throw .fileChanged(path: path, mappedSize: mapping.size, currentSize: current)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import SafetensorsFormat
+
+/// One tensor of a checkpoint file, whatever its format: name, element type, row-major shape and
+/// where its bytes are. Safetensors headers, torch state dicts and GGUF tensor infos all fill
+/// this one table, so every analysis reads every format the same way.
+public struct TensorEntry: Sendable, Hashable {
+    public let name: String
+    public let dtype: ElementType
+    /// Dimensions, row-major (rows first). `[]` is a scalar (one element); a zero dimension
+    /// makes the tensor empty. `UInt64` because an empty safetensors tensor may legally declare
+    /// a dimension larger than `Int.max`.
+    public let shape: [UInt64]
+    /// Half-open byte range relative to the file's data start (`TensorView.dataStart`): the
+    /// data section for safetensors and GGUF, the file start for torch.
+    public let begin: UInt64
+    public let end: UInt64
+    /// The product of `shape`, known not to overflow.
+    public let elementCount: UInt64
+
+    public init(name: String, dtype: ElementType, shape: [UInt64], begin: UInt64, end: UInt64, elementCount: UInt64) {
+        self.name = name
+        self.dtype = dtype
+        self.shape = shape
+        self.begin = begin
+        self.end = end
+        self.elementCount = elementCount
+    }
+
+    /// A validated safetensors header entry.
+    public init(_ info: TensorInfo) {
+        self.init(name: info.name, dtype: .scalar(info.dtype), shape: info.shape, begin: info.begin, end: info.end,
+                  elementCount: info.elementCount)
+    }
+
+    public var byteCount: UInt64 { end - begin }
+}
