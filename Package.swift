@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "TensorScan", dependencies: ["SafetensorsFormat", "GGUFFormat", "CheckpointIO", "CMomentKernels"],
                 swiftSettings: optimizedInDebug),
         // Findings, the rule catalog, the analyses and the one audit pipeline.
-        .target(name: "TensorAnalysis", dependencies: ["StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan"],
+        .target(name: "TensorAnalysis", dependencies: ["StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan", "ModelKnowledge"],
                 swiftSettings: optimizedInDebug),
         // Tokenizers, config facts, model-type defaults and untrained-token indicators: pure
         // functions over bytes the caller read. Its JSON comes from the strict reader (StrictJSON);
@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "tensoraudit",
             dependencies: [
-                "StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis",
+                "StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis", "ModelKnowledge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,7 +75,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "TensorScan", "TestSupport"]),
-        .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "TestSupport"]),
+        .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "ModelKnowledge", "TestSupport"]),
         .testTarget(name: "ModelKnowledgeTests", dependencies: ["ModelKnowledge", "TestSupport"]),
         .testTarget(name: "PyTorchFormatTests", dependencies: ["PyTorchFormat"]),
         .testTarget(name: "GGUFFormatTests", dependencies: ["GGUFFormat", "TestSupport"]),

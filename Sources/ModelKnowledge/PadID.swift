@@ -80,7 +80,7 @@ public enum PadIDResolver {
             case .null:
                 notes.append("\(file) sets pad_token_id to null: the config declares no pad token")
             case .unusable(let text):
-                notes.append("\(file): pad_token_id is \(text), not an integer id; ignored")
+                notes.append("\(file): pad_token_id is \(text), not a token id (a non-negative JSON integer); ignored")
             case .value(let id) where !inRange(id):
                 notes.append("\(file): pad_token_id \(id) is outside the \(bound.map(String.init) ?? "?") rows; ignored")
             case .value(let id):

@@ -150,7 +150,8 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         #expect(closeEnough(norm, expectedNorm, relative: 1e-9))
         #expect((evidence["rank"] as? Int) == (embedding["pad_rank"] as? Int))
         #expect(padding["severity"] as? String == "info")
-        #expect((padding["message"] as? String)?.contains("explained by tied weights") == true)
+        #expect((padding["message"] as? String)?.contains("the matrix is tied (evidence: identical-bytes)") == true)
+        #expect(evidence["tying_evidence"] as? String == "identical-bytes")
 
         // --fail-on makes the duplicated tie fail a CI job.
         #expect(try CLI.run(["audit", Fixtures.path("toy-bert/model.safetensors"), "--fail-on", "tied-weights-duplicated"]).status == 1)

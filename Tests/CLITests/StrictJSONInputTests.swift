@@ -80,6 +80,6 @@ import TestSupport
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let first = try #require((report["embeddings"] as? [[String: Any]])?.first)
         #expect(first["pad_id"] as? Int == 3)
-        #expect(first["pad_id_source"] as? String == "config.json")
+        #expect(first["pad_id_source"] as? String == "config")
     }
 }

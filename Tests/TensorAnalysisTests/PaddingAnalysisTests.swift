@@ -3,6 +3,7 @@ import Testing
 import TensorAnalysis
 import CheckpointIO
 import TensorScan
+import ModelKnowledge
 import TestSupport
 
 @Suite struct PaddingAnalysisTests {
@@ -13,7 +14,7 @@ import TestSupport
 
     func check(_ r: PaddingAnalysis.Result, _ e: [String: Any]) {
         #expect(r.tensor == e["tensor"] as? String)
-        #expect(r.padID == (e["pad_id"] as? NSNumber)?.intValue)
+        #expect(r.padID.id == (e["pad_id"] as? NSNumber)?.intValue)
         #expect(r.rank == (e["rank"] as? NSNumber)?.intValue)
         #expect(r.rows == (e["rows"] as? NSNumber)?.intValue)
         #expect(r.isZero == e["is_zero"] as? Bool)
@@ -31,12 +32,13 @@ import TestSupport
         let expected = try #require((try Fixtures.json("expected/toy-bert.json") as? [String: Any])?["word_embeddings"] as? [String: Any])
         let r = try #require(report.results.first { $0.role == .embedding })
         #expect(r.tensor == expected["name"] as? String)
-        #expect(r.padIDSource == .config)
+        #expect(r.padID.sourceName == "config")
         #expect(r.rank == (expected["pad_rank"] as? NSNumber)?.intValue)
         #expect(closeEnough(r.rowNorm, (expected["pad_row_norm"] as? NSNumber)?.doubleValue ?? .nan))
         #expect(closeEnough(r.norms?.median ?? .nan, (expected["norm_median"] as? NSNumber)?.doubleValue ?? .nan))
         #expect(r.tiedWith == ["cls.predictions.decoder.weight"])
-        #expect(r.explanation.contains("cls.predictions.decoder.weight"))
+        #expect(r.tying.tied == true && r.tying.evidence == .identicalBytes)
+        #expect(r.padToken == nil, "toy-bert has no tokenizer files")
         #expect(report.results.contains { $0.tensor == "cls.predictions.decoder.weight" && $0.role == .outputProjection })
         let findings = PaddingAnalysis.findings(report)
         #expect(findings.count == 1)
@@ -49,7 +51,9 @@ import TestSupport
         let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: Fixtures.path("analysis/pad-bf16/model.safetensors")))
         let embedding = try #require(report.results.first { $0.tensor == "model.embed_tokens.weight" })
         check(embedding, try Self.reference("pad-bf16"))
-        #expect(embedding.configDeclaresTied == false)
+        // lm_head is stored with other bytes: untied by the bytes, as config.json also says.
+        #expect(embedding.tying.tied == false && embedding.tying.evidence == .identicalBytes)
+        #expect(embedding.explanation == "the pad row is zero by value (it holds -0.0)")
         check(try #require(report.results.first { $0.tensor == "lm_head.weight" }), try Self.reference("pad-bf16-lm_head"))
         #expect(PaddingAnalysis.findings(report).isEmpty)
     }
@@ -62,21 +66,27 @@ import TestSupport
         #expect(none.notes.contains { $0.contains("null") })
         let chosen = try PaddingAnalysis.analyze(checkpoint, padID: 3)
         let r = try #require(chosen.results.first)
-        #expect(r.padIDSource == .option)
+        #expect(r.padID.source == .flag)
         check(r, try Self.reference("gpt2-toy-wte-pad-3"))
-        // GPT-2's config has no tie_word_embeddings: transformers' default (true) ties wte to the head.
-        #expect(r.configDeclaresTied == true)
+        // GPT-2's config has no tie_word_embeddings: GPT2Config's default (true) implies the tie,
+        // and the file holds no head to compare.
+        #expect(r.tying.tied == true && r.tying.evidence == .modelTypeDefault)
+        #expect(!r.tying.outputProjectionPresent)
         #expect(PaddingAnalysis.findings(chosen).first?.severity == .info)
-        #expect(r.explanation.contains("defaults to true"))
+        #expect(r.explanation.contains("defaults it to true"))
     }
 
-    @Test("no config.json: pad id 0 assumed with a note; alias metadata counts as a tie")
-    func assumed() throws {
-        let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: Fixtures.path("analysis/ties.safetensors")))
-        #expect(report.notes.contains { $0.contains("assumed pad id 0") })
+    @Test("no config.json and no tokenizer: no pad id is assumed; with --pad-id, identical bytes tie the matrix")
+    func noSource() throws {
+        let checkpoint = try Checkpoint.open(path: Fixtures.path("analysis/ties.safetensors"))
+        let none = try PaddingAnalysis.analyze(checkpoint)
+        #expect(none.results.isEmpty)
+        #expect(none.notes.contains { $0.hasPrefix("no pad token found (no config.json, no tokenizer files)") })
+        let report = try PaddingAnalysis.analyze(checkpoint, padID: 0)
         let r = try #require(report.results.first { $0.tensor == "model.embed_tokens.weight" })
-        #expect(r.padIDSource == .assumed)
+        #expect(r.padID.source == .flag)
         check(r, try Self.reference("ties-embed-assumed-0"))
+        #expect(r.tying.tied == true && r.tying.evidence == .identicalBytes)
         #expect(r.tiedWith == ["lm_head.weight", "model.decoder.embed_tokens.weight"])
     }
 

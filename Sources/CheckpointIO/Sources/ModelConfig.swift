@@ -36,7 +36,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var padToken: PadToken
     public var vocabSize: Int?
     public var hiddenSize: Int?
-    /// `tie_word_embeddings` as written; `nil` when absent.
+    /// `tie_word_embeddings` when written as a JSON boolean; `nil` when absent or unusable
+    /// (an unusable value is in `invalidValues`). No default is filled in: transformers'
+    /// default depends on the model class (see ModelKnowledge's `ModelTypeFacts`).
     public var tieWordEmbeddings: Bool?
     /// Values present but unusable, in the order they are read.
     public var invalidValues: [InvalidValue] = []
@@ -50,10 +52,6 @@ public struct ModelConfig: Sendable, Equatable {
         self.hiddenSize = hiddenSize
         self.tieWordEmbeddings = tieWordEmbeddings
     }
-
-    /// Whether the output head shares the input embedding. transformers defaults
-    /// `tie_word_embeddings` to true when the key is absent.
-    public var embeddingsTied: Bool { tieWordEmbeddings ?? true }
 
     /// Reads `config.json` (at most `limit` bytes) with the strict JSON reader. Fields may sit
     /// in a nested `text_config` (multimodal models); top-level values win. A key twice in the
@@ -124,10 +122,11 @@ public struct ModelConfig: Sendable, Equatable {
         }
         config.vocabSize = size("vocab_size")
         config.hiddenSize = size("hidden_size", "n_embd", "d_model", "dim")
-        switch value("tie_word_embeddings")?.value {
-        case .bool(let tied)?: config.tieWordEmbeddings = tied
-        case .number(let n)?: config.tieWordEmbeddings = Double(n.text).map { $0 != 0 }
-        default: break
+        // Only a JSON boolean: `1` or `"true"` is reported, not read as a tie.
+        switch value("tie_word_embeddings") {
+        case (_, .bool(let tied))?: config.tieWordEmbeddings = tied
+        case let (key, raw)?: config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "true or false"))
+        case nil: break
         }
         return config
     }

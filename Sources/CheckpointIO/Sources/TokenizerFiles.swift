@@ -34,4 +34,15 @@ public struct TokenizerFiles: Sendable, Equatable {
         return TokenizerFiles(tokenizer: path("tokenizer.json"), tokenizerConfig: path("tokenizer_config.json"),
                               specialTokensMap: path("special_tokens_map.json"), vocabulary: path("vocab.txt"))
     }
+
+    /// Every recorded path, in the order of the properties.
+    public var paths: [String] { [tokenizer, tokenizerConfig, specialTokensMap, vocabulary].compactMap { $0 } }
+
+    /// The bytes of one of these files (at most `limit` bytes), refusing a path whose real
+    /// path lies outside its folder, as config.json is refused: a tokenizer file is read only
+    /// from the folder the user named (or its Hugging Face cache blobs).
+    public static func contents(of path: String, limit: UInt64) throws(CheckpointError) -> [UInt8] {
+        try CheckpointLoader.confine(path, to: try CheckpointLoader.boundary(of: CheckpointLoader.folder(of: path)))
+        return try MappedFile.contents(of: path, limit: limit, what: "the tokenizer file")
+    }
 }

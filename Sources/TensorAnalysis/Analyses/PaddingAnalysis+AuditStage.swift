@@ -9,9 +9,11 @@ extension PaddingAnalysis {
         let views: [TensorView]
         let matrices: [(TensorView, Role)]
         let matrixNames: Set<String>
+        let knowledge: CheckpointKnowledge
 
-        init(checkpoint: Checkpoint) {
+        init(checkpoint: Checkpoint, knowledge: CheckpointKnowledge) {
             self.checkpoint = checkpoint
+            self.knowledge = knowledge
             views = checkpoint.tensors
             matrices = PaddingAnalysis.matrices(checkpoint)
             matrixNames = Set(matrices.map { $0.0.name })
@@ -31,7 +33,7 @@ extension PaddingAnalysis {
                 if let summary { moments[views[i].name] = summary }
             }
             let report = try PaddingAnalysis.analyze(checkpoint, padID: nil, tensors: [], rowMoments: moments,
-                                                     matrices: matrices)
+                                                     matrices: matrices, knowledge: knowledge)
             return PaddingAnalysis.findings(report)
         }
     }

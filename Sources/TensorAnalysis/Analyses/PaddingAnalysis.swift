@@ -1,19 +1,18 @@
 import SafetensorsFormat
 import CheckpointIO
 import TensorScan
+import ModelKnowledge
 
 /// The padding-row audit: does the embedding row of the padding token hold zeros, and if not,
-/// is there a reason (the matrix is shared with the output projection, whose softmax gradient
-/// reaches every row)?
+/// what does the evidence say about the matrix (is it tied to the output projection, whose
+/// softmax gradient reaches every row)?
+///
+/// Every conclusion is graded by its evidence: the pad id by where it was found
+/// (`PadIDResolver`: `--pad-id`, config.json, the tokenizer, else none — no id is assumed),
+/// tying by `TyingJudge` (the bytes, a metadata alias, an explicit config value, the model
+/// type's documented default, or unknown). Causes the file cannot show (how a zero row came to
+/// be zero) are not stated.
 public enum PaddingAnalysis {
-    /// Where the pad id came from.
-    public enum PadIDSource: String, Sendable {
-        case option = "--pad-id"
-        case config = "config.json"
-        /// No `pad_token_id` key anywhere: 0 was assumed.
-        case assumed
-    }
-
     /// The role a matrix plays, as its name (or shape) says.
     public enum Role: String, Sendable {
         case embedding
@@ -25,8 +24,12 @@ public enum PaddingAnalysis {
     public struct Result: Sendable {
         public var tensor: String
         public var role: Role
-        public var padID: Int
-        public var padIDSource: PadIDSource
+        /// The pad token id and where it came from.
+        public var padID: PadID
+        /// The tokenizer's text of the pad id; nil without a tokenizer.
+        public var padToken: String?
+        /// The stored row analysed: the pad id itself unless a layout maps token ids to rows.
+        public var rowIndex: Int
         public var rows: Int
         /// Statistics of the pad row.
         public var padRow: RowMoments
@@ -36,8 +39,11 @@ public enum PaddingAnalysis {
         public var norms: Distribution?
         /// Tensors with the same dtype, shape and bytes, plus metadata aliases of this one.
         public var tiedWith: [String]
-        /// `config.json` declares input and output embeddings tied.
-        public var configDeclaresTied: Bool?
+        /// Whether the matrix is tied to the output projection, and on what evidence.
+        public var tying: TyingJudgement
+        /// Rows of tokens the tokenizer marks as never used (`[unused12]`, reserved slots):
+        /// the pad row compared with rows that received no training signal as tokens.
+        public var unusedRows: UnusedRowNorms?
         public var explanation: String
 
         public var rowNorm: Double { padRow.l2Norm }
@@ -46,50 +52,45 @@ public enum PaddingAnalysis {
         public var isZeroBits: Bool { padRow.allBitsZero }
     }
 
+    /// Norms of the known-unused tokens' rows of a matrix.
+    public struct UnusedRowNorms: Sendable, Equatable {
+        /// How many known-unused tokens have a row with a finite norm.
+        public var count: Int
+        public var median: Double
+        public var minimum: Double
+        public var maximum: Double
+        /// Two example tokens, for text.
+        public var sample: [String]
+    }
+
     public struct Report: Sendable {
         public var results: [Result]
-        /// Things a reader must know: an assumed pad id, no padding token, skipped tensors.
+        /// Things a reader must know: no padding token, disagreeing sources, skipped tensors.
         public var notes: [String]
     }
 
     /// Analyses the embedding matrices (or `tensors`, when given) of `checkpoint`.
     /// `rowMoments` (by tensor name, each `rowMoments()`'s value) spares re-reading matrices
-    /// another pass already reduced; missing ones are read here.
+    /// another pass already reduced; missing ones are read here. `knowledge` is read from the
+    /// files beside the checkpoint when not given.
     public static func analyze(_ checkpoint: Checkpoint, padID option: Int? = nil, tensors requested: [String] = [],
-                               rowMoments known: [String: [RowMoments]] = [:]) throws(CheckpointError) -> Report {
-        try analyze(checkpoint, padID: option, tensors: requested, rowMoments: known, matrices: nil)
+                               rowMoments known: [String: [RowMoments]] = [:],
+                               knowledge: CheckpointKnowledge? = nil) throws(CheckpointError) -> Report {
+        try analyze(checkpoint, padID: option, tensors: requested, rowMoments: known, matrices: nil,
+                    knowledge: knowledge ?? CheckpointKnowledge.read(checkpoint))
     }
 
     /// `analyze` with the name- and config-matched `matrices(checkpoint)` already found (the
     /// audit finds them once, before its scan, to keep their row moments).
     static func analyze(_ checkpoint: Checkpoint, padID option: Int?, tensors requested: [String],
                         rowMoments known: [String: [RowMoments]],
-                        matrices found: [(TensorView, Role)]?) throws(CheckpointError) -> Report {
-        var notes: [String] = []
-        let padID: Int
-        let source: PadIDSource
-        if let option {
-            padID = option
-            source = .option
-        } else {
-            switch checkpoint.config?.padToken ?? .absent {
-            case .id(let id):
-                padID = id
-                source = .config
-            case .none:
-                notes.append("config.json sets pad_token_id to null: the model has no padding token; nothing to analyse (use --pad-id to choose a row)")
-                return Report(results: [], notes: notes)
-            case .invalid(let text):
-                notes.append("config.json sets pad_token_id to \(text), which is not a token id (a non-negative JSON integer): "
-                    + "it is not used and nothing is analysed (use --pad-id to choose a row)")
-                return Report(results: [], notes: notes)
-            case .absent:
-                padID = 0
-                source = .assumed
-                notes.append(checkpoint.config == nil
-                             ? "no config.json beside the checkpoint: assumed pad id 0 (use --pad-id)"
-                             : "config.json has no pad_token_id: assumed pad id 0 (use --pad-id)")
-            }
+                        matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge) throws(CheckpointError) -> Report {
+        var notes = knowledge.notes
+        let resolution = PadIDResolver.resolve(flag: option, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
+        notes += resolution.notes
+        guard let padID = resolution.padID else {
+            notes.append("no pad token found (" + searchedSources(checkpoint, knowledge) + "): nothing analysed; use --pad-id to choose a row")
+            return Report(results: [], notes: notes)
         }
         var candidates: [(TensorView, Role)] = []
         if requested.isEmpty {
@@ -104,24 +105,41 @@ public enum PaddingAnalysis {
             }
         }
         let aliases = TensorNames.aliases(in: checkpoint)
+        let unused = knowledge.tokenizer.map(UnusedTokens.find) ?? []
         var results: [Result] = []
         for (view, role) in candidates {
             guard view.shape.count == 2 else {
                 notes.append("\(view.name) is not a matrix (shape \(view.shape)): skipped")
                 continue
             }
-            guard padID >= 0 && padID < view.rowCount else {
-                notes.append("\(view.name) has \(view.rowCount) rows: pad id \(padID) is out of range (0..<\(view.rowCount)), skipped")
+            guard padID.id >= 0 && padID.id < view.rowCount else {
+                notes.append("\(view.name) has \(view.rowCount) rows: pad id \(padID.id) is out of range (0..<\(view.rowCount)), skipped")
                 continue
             }
             guard let moments = known[view.name] ?? view.rowMoments() else {
                 notes.append("\(view.name): \(view.statisticsUnavailableReason ?? "no statistics"), skipped")
                 continue
             }
-            results.append(result(view, role: role, moments: moments, padID: padID, source: source,
-                                  checkpoint: checkpoint, aliases: aliases))
+            var result = measure(view, role: role, moments: moments, padID: padID, checkpoint: checkpoint, aliases: aliases)
+            result.padToken = knowledge.tokenizer?.token(for: padID.id)
+            result.tying = TyingJudge.judge(tyingQuestion(for: view, role: role, tiedWith: result.tiedWith,
+                                                          checkpoint: checkpoint, aliases: aliases, config: knowledge.config))
+            result.unusedRows = unusedRowNorms(moments, unused: unused)
+            result.explanation = explanation(result)
+            results.append(result)
         }
         return Report(results: results, notes: notes)
+    }
+
+    /// What was looked at for a pad id, for the "no pad token found" note.
+    static func searchedSources(_ checkpoint: Checkpoint, _ knowledge: CheckpointKnowledge) -> String {
+        var searched = [checkpoint.config == nil ? "no config.json" : "config.json has no usable pad_token_id"]
+        if knowledge.tokenizer != nil {
+            searched.append("the tokenizer declares no pad token")
+        } else {
+            searched.append(checkpoint.tokenizerFiles.isEmpty ? "no tokenizer files" : "the tokenizer files were not usable")
+        }
+        return searched.joined(separator: ", ")
     }
 
     /// Names of the matrices `analyze` reads without `tensors`: their row moments are what a
@@ -146,14 +164,16 @@ public enum PaddingAnalysis {
         }
     }
 
-    static func result(_ view: TensorView, role: Role, moments: [RowMoments], padID: Int, source: PadIDSource,
-                       checkpoint: Checkpoint, aliases: [String: String]) -> Result {
+    /// The pad row's statistics, rank and the norm distribution (no judgement yet).
+    static func measure(_ view: TensorView, role: Role, moments: [RowMoments], padID: PadID,
+                        checkpoint: Checkpoint, aliases: [String: String]) -> Result {
+        let row = padID.id
         let norms = moments.map(\.l2Norm)
-        let padNorm = norms[padID]
+        let padNorm = norms[row]
         var rank: Int?
         if !padNorm.isNaN {
             var smaller = 0
-            for (i, n) in norms.enumerated() where n < padNorm || (n == padNorm && i < padID) { smaller += 1 }
+            for (i, n) in norms.enumerated() where n < padNorm || (n == padNorm && i < row) { smaller += 1 }
             rank = smaller + 1
         }
         let finite = norms.indices.filter { norms[$0].isFinite }
@@ -164,67 +184,19 @@ public enum PaddingAnalysis {
         }.map(\.name)
         tied += aliases.filter { $0.value == view.name || $0.key == view.name }.map { $0.key == view.name ? $0.value : $0.key }
         tied = Array(Set(tied)).sorted()
-        let declared = checkpoint.config.map(\.embeddingsTied)
-        var result = Result(tensor: view.name, role: role, padID: padID, padIDSource: source, rows: view.rowCount,
-                            padRow: moments[padID], rank: rank, norms: distribution, tiedWith: tied,
-                            configDeclaresTied: declared, explanation: "")
-        result.explanation = explanation(result, checkpoint: checkpoint, aliases: aliases)
-        return result
+        let unknown = TyingJudgement(tied: nil, evidence: .none, detail: "", outputProjectionPresent: false)
+        return Result(tensor: view.name, role: role, padID: padID, padToken: nil, rowIndex: row, rows: view.rowCount,
+                      padRow: moments[row], rank: rank, norms: distribution, tiedWith: tied, tying: unknown,
+                      unusedRows: nil, explanation: "")
     }
 
-    static func explanation(_ r: Result, checkpoint: Checkpoint, aliases: [String: String]) -> String {
-        if r.isZeroBits { return "the pad row is all zeros, as padding_idx initialisation leaves it" }
-        if r.isZero { return "the pad row is zero by value (it holds -0.0), as padding_idx initialisation leaves it" }
-        let copies = r.tiedWith.filter { checkpoint.tensor(named: $0) != nil }
-        let aliased = r.tiedWith.filter { checkpoint.tensor(named: $0) == nil || aliases[$0] != nil }
-        let configText: String
-        switch (r.configDeclaresTied, checkpoint.config?.tieWordEmbeddings) {
-        case (true?, nil): configText = "config.json ties input and output embeddings (tie_word_embeddings defaults to true)"
-        case (true?, _): configText = "config.json sets tie_word_embeddings: true"
-        case (false?, _): configText = "config.json sets tie_word_embeddings: false"
-        case (nil, _): configText = "there is no config.json"
-        }
-        var reasons: [String] = []
-        let outputCopies = copies.filter(TensorNames.isOutputProjection)
-        let otherCopies = copies.filter { !TensorNames.isOutputProjection($0) }
-        if !outputCopies.isEmpty {
-            reasons.append("the matrix is byte-identical to the output projection \(outputCopies.joined(separator: ", ")) (tied weights saved twice)")
-        }
-        if !otherCopies.isEmpty {
-            reasons.append("the matrix is byte-identical to \(otherCopies.joined(separator: ", "))")
-        }
-        if !aliased.isEmpty {
-            reasons.append("__metadata__ names \(aliased.joined(separator: ", ")) as an alias of the same storage")
-        }
-        if r.role == .outputProjection {
-            return "the pad row is non-zero: this is an output projection, whose every row is trained by the softmax; " + configText
-        }
-        if !reasons.isEmpty || r.configDeclaresTied == true {
-            let why = reasons.isEmpty ? configText : reasons.joined(separator: "; ") + "; " + configText
-            return "the pad row is non-zero, explained by tying: " + why
-                + ". The output layer's gradient reaches every row, the padding row included"
-        }
-        return "the pad row is non-zero and nothing ties this matrix to an output projection (" + configText
-            + "): the model was trained without padding_idx, or the row was changed after training"
-    }
-
-    /// Rule `padding-row-nonzero`: a warning when unexplained, info when tying explains it.
-    public static func findings(_ report: Report) -> [Finding] {
-        report.results.compactMap { r -> Finding? in
-            guard !r.isZero, r.role != .outputProjection else { return nil }
-            let explained = !r.tiedWith.isEmpty || r.configDeclaresTied == true
-            let rankText = r.rank.map { "rank \($0) of \(r.rows) by norm" } ?? "norm is NaN"
-            let median = r.norms.map { RowSummary.short($0.median) } ?? "n/a"
-            var evidence: [String: Evidence] = [
-                "pad_id": .int(Int64(r.padID)), "row_norm": .double(r.rowNorm), "rows": .int(Int64(r.rows)),
-                "tied_with": .strings(r.tiedWith), "pad_id_source": .string(r.padIDSource.rawValue),
-            ]
-            if let rank = r.rank { evidence["rank"] = .int(Int64(rank)) }
-            if let d = r.norms { evidence["norm_median"] = .double(d.median) }
-            return Finding(.paddingRowNonzero, severity: explained ? .info : nil, tensors: [r.tensor],
-                           message: "\(r.tensor): pad row \(r.padID) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); "
-                               + (explained ? "explained by tied weights" : "not explained by tying"),
-                           evidence: evidence)
-        }
+    /// The norms of the rows of `unused` tokens inside the matrix; nil when there are none.
+    static func unusedRowNorms(_ moments: [RowMoments], unused: [UnusedToken]) -> UnusedRowNorms? {
+        let inside = unused.filter { $0.id < moments.count && moments[$0.id].l2Norm.isFinite }
+        guard !inside.isEmpty else { return nil }
+        let norms = inside.map { moments[$0.id].l2Norm }
+        guard let d = Distribution(values: norms, positions: inside.map(\.id)) else { return nil }
+        return UnusedRowNorms(count: d.count, median: d.median, minimum: d.minimum, maximum: d.maximum,
+                              sample: inside.prefix(2).map(\.token))
     }
 }

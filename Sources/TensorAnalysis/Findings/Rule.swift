@@ -24,7 +24,7 @@ public struct Rule: Sendable, Hashable, CustomStringConvertible {
 extension Rule {
     public static let paddingRowNonzero = Rule(
         id: "padding-row-nonzero", defaultSeverity: .warning,
-        summary: "The padding token's embedding row is not zero (info when tied weights explain it).",
+        summary: "The padding token's embedding row is not zero (info when the evidence says the matrix is tied).",
         help: "padding_idx only zero-initializes at construction; a tied output head or a conversion can move the row. Check whether the model relies on a zero pad row.")
     public static let tiedWeightsDuplicated = Rule(
         id: "tied-weights-duplicated", defaultSeverity: .warning,

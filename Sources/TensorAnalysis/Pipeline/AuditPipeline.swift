@@ -29,7 +29,7 @@ public enum AuditPipeline {
         let views = checkpoint.tensors
         let rows = RowSummary.AuditStage(views: views)
         let ties = TieAnalysis.AuditStage(checkpoint: checkpoint)
-        let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint)
+        let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint, knowledge: CheckpointKnowledge.read(checkpoint))
         let jobs = views.indices.map { i -> RowScan.Job in
             let request = rows.request(for: i).merged(with: ties.request(for: i)).merged(with: padding.request(for: i))
             return RowScan.Job(of: views[i], request)

@@ -7,12 +7,15 @@ import TensorScan
 struct PaddingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "padding",
-        abstract: "Check the padding token's embedding row: its norm, whether it is zero, and why not.",
+        abstract: "Check the padding token's embedding row: its norm, whether it is zero, and what the evidence says.",
         discussion: """
         Embedding matrices are found by name (word_embeddings, embed_tokens, wte, shared, ...) and by \
         the [vocab_size, hidden_size] shape from config.json; output projections (lm_head, decoder) \
-        are reported too. The pad id comes from --pad-id, else config.json pad_token_id, else 0 \
-        (assumed, with a note).
+        are reported too. The pad id comes from --pad-id, else config.json pad_token_id, else the \
+        tokenizer's pad token (tokenizer.json, tokenizer_config.json, special_tokens_map.json beside \
+        the checkpoint); with none, nothing is analysed. Whether the matrix is tied to the output \
+        projection is stated with its evidence: the bytes, a metadata alias, config.json, the model \
+        type's documented default, or unknown.
         """
     )
 

@@ -1,16 +1,25 @@
 import CheckpointIO
 import TensorAnalysis
 import TensorScan
+import ModelKnowledge
 
 /// Text and JSON renderings of the padding report.
 enum PaddingRendering {
+    /// Version 2: `pad_id_source` names the source kind (`flag`, `config`, `tokenizer`), no id
+    /// is assumed, `config_tied` gave way to `tying`, and `pad_token`, `pad_id_file`,
+    /// `row_index` and `unused_rows` were added.
+    static let schemaVersion = 2
+
     static func json(_ analysis: PaddingAnalysis.Report, _ findings: [Finding]) -> JSONValue {
         let embeddings: [JSONValue] = analysis.results.map { r in
             .object([
                 "tensor": .string(r.tensor),
                 "role": .string(r.role.rawValue),
-                "pad_id": .int(Int64(r.padID)),
-                "pad_id_source": .string(r.padIDSource.rawValue),
+                "pad_id": .int(Int64(r.padID.id)),
+                "pad_id_source": .string(r.padID.sourceName),
+                "pad_id_file": sourceFile(r.padID).map(JSONValue.string) ?? .null,
+                "pad_token": r.padToken.map(JSONValue.string) ?? .null,
+                "row_index": .int(Int64(r.rowIndex)),
                 "row_norm": .double(r.rowNorm),
                 "is_zero": .bool(r.isZero),
                 "is_zero_bits": .bool(r.isZeroBits),
@@ -21,18 +30,46 @@ enum PaddingRendering {
                 "norm_min": .optional(r.norms?.minimum),
                 "norm_max": .optional(r.norms?.maximum),
                 "norm_std": .optional(r.norms?.std),
-                "pad_row": AnalysisJSON.row(r.padID, r.padRow),
+                "pad_row": AnalysisJSON.row(r.rowIndex, r.padRow),
                 "tied_with": .strings(r.tiedWith),
-                "config_tied": r.configDeclaresTied.map(JSONValue.bool) ?? .null,
+                "tying": tying(r.tying),
+                "unused_rows": unusedRows(r.unusedRows),
                 "explanation": .string(r.explanation),
             ])
         }
         return .object([
-            "schema_version": .int(1),
+            "schema_version": .int(Int64(schemaVersion)),
             "embeddings": .array(embeddings),
             "notes": .strings(analysis.notes),
             "findings": .array(findings.map(AnalysisJSON.finding)),
         ])
+    }
+
+    static func tying(_ t: TyingJudgement) -> JSONValue {
+        .object([
+            "tied": t.tied.map(JSONValue.bool) ?? .null,
+            "evidence": .string(t.evidence.rawValue),
+            "detail": .string(t.detail),
+            "output_projection_present": .bool(t.outputProjectionPresent),
+        ])
+    }
+
+    static func unusedRows(_ u: PaddingAnalysis.UnusedRowNorms?) -> JSONValue {
+        guard let u else { return .null }
+        return .object([
+            "count": .int(Int64(u.count)),
+            "norm_median": .double(u.median),
+            "norm_min": .double(u.minimum),
+            "norm_max": .double(u.maximum),
+        ])
+    }
+
+    /// The file that gave the pad id (nil for `--pad-id`).
+    static func sourceFile(_ padID: PadID) -> String? {
+        switch padID.source {
+        case .config(let file), .tokenizer(let file): file
+        case .flag, .assumed: nil
+        }
     }
 
     static func text(_ analysis: PaddingAnalysis.Report, _ findings: [Finding]) -> String {
@@ -41,12 +78,22 @@ enum PaddingRendering {
             lines.append("\(TextFormatting.safeName(r.tensor)) (\(r.role.rawValue), \(r.rows) rows)")
             let zero = r.isZeroBits ? "all zero" : r.isZero ? "zero by value (-0.0)" : "NOT zero"
             let rank = r.rank.map { "rank \($0) of \(r.rows), 1 = smallest" } ?? "rank n/a (NaN norm)"
-            lines.append("  pad row \(r.padID) (from \(r.padIDSource.rawValue)): norm \(TextFormatting.compact(r.rowNorm)), \(zero), \(rank)")
+            let token = r.padToken.map { " " + TextFormatting.safeName(quotedToken($0)) } ?? ""
+            let row = r.rowIndex == r.padID.id ? "" : " (stored row \(r.rowIndex))"
+            lines.append("  pad row \(r.padID.id)\(token)\(row): norm \(TextFormatting.compact(r.rowNorm)), \(zero), \(rank)")
+            lines.append("  " + TextFormatting.safeName(r.padID.note))
             if let d = r.norms {
                 lines.append("  row norms: mean \(TextFormatting.compact(d.mean)), median \(TextFormatting.compact(d.median)), "
                     + "min \(TextFormatting.compact(d.minimum)), max \(TextFormatting.compact(d.maximum)), std \(TextFormatting.compact(d.std))")
             }
+            if let u = r.unusedRows {
+                let sample = u.sample.map { TextFormatting.safeName(quotedToken($0)) }.joined(separator: ", ")
+                lines.append("  rows of \(u.count) tokens named unused (\(sample), …): median norm \(TextFormatting.compact(u.median)), "
+                    + "min \(TextFormatting.compact(u.minimum)), max \(TextFormatting.compact(u.maximum))")
+            }
             if !r.tiedWith.isEmpty { lines.append("  tied with: " + r.tiedWith.map(TextFormatting.safeName).joined(separator: ", ")) }
+            let tied = r.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
+            lines.append("  tying: \(tied) (evidence: \(r.tying.evidence.rawValue))")
             lines.append("  " + TextFormatting.safeName(r.explanation))
         }
         for note in analysis.notes { lines.append("note: " + TextFormatting.safeName(note)) }
@@ -54,4 +101,7 @@ enum PaddingRendering {
         for f in findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeName(f.message))") }
         return lines.joined(separator: "\n")
     }
+
+    /// A token in double quotes, so a space token or `##s` reads unambiguously.
+    static func quotedToken(_ token: String) -> String { "\"" + token + "\"" }
 }

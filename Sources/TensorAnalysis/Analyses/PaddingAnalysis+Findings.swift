@@ -1,0 +1,68 @@
+import StrictJSON
+import TensorScan
+import ModelKnowledge
+
+extension PaddingAnalysis {
+    /// One paragraph saying what the pad row is and what the evidence says about it. It names
+    /// no cause the file cannot show: an all-zero row may come from `padding_idx` or from a
+    /// later edit, and the bytes cannot tell which.
+    static func explanation(_ r: Result) -> String {
+        if r.isZeroBits { return "the pad row is all zeros" }
+        if r.isZero { return "the pad row is zero by value (it holds -0.0)" }
+        let tying = r.tying
+        if r.role == .outputProjection {
+            return "the pad row is non-zero: this is an output projection, whose every row receives gradient through the softmax. " + tying.detail
+        }
+        if tying.justifiesTiedExplanation {
+            return "the pad row is non-zero; the matrix is tied to an output projection by \(evidenceWords(tying.evidence)). "
+                + tying.detail + " A tied matrix gets the output layer's gradient in every row, the padding row included."
+        }
+        if tying.tied == false {
+            return "the pad row is non-zero and the matrix is not tied to an output projection. " + tying.detail
+                + " Nothing in the checkpoint or its config accounts for the non-zero row."
+        }
+        return "the pad row is non-zero; whether the matrix is tied to an output projection is not known. " + tying.detail
+    }
+
+    /// How a tie is known, for sentences.
+    static func evidenceWords(_ evidence: TyingEvidence) -> String {
+        switch evidence {
+        case .identicalBytes: "its bytes"
+        case .metadataAlias: "a metadata alias"
+        case .config: "what config.json states"
+        case .modelTypeDefault: "the model type's documented default (implied, not stated)"
+        case .none, .unknown: "no evidence"
+        }
+    }
+
+    /// Rule `padding-row-nonzero` on input embeddings (an output projection's rows are all
+    /// trained): info when the bytes, an alias, an explicit config value or the model type's
+    /// default say the matrix is tied; the rule's default (warning) when the evidence says it is
+    /// not tied or does not say.
+    public static func findings(_ report: Report) -> [Finding] {
+        report.results.compactMap { r -> Finding? in
+            guard !r.isZero, r.role != .outputProjection else { return nil }
+            let tied = r.tying.justifiesTiedExplanation
+            let rankText = r.rank.map { "rank \($0) of \(r.rows) by norm" } ?? "norm is NaN"
+            let median = r.norms.map { RowSummary.short($0.median) } ?? "n/a"
+            let token = r.padToken.map { " " + quoted($0) } ?? ""
+            var evidence: [String: Evidence] = [
+                "pad_id": .int(Int64(r.padID.id)), "row_norm": .double(r.rowNorm), "rows": .int(Int64(r.rows)),
+                "tied_with": .strings(r.tiedWith), "pad_id_source": .string(r.padID.sourceName),
+                "tying_evidence": .string(r.tying.evidence.rawValue), "row_index": .int(Int64(r.rowIndex)),
+            ]
+            if let tiedValue = r.tying.tied { evidence["tied"] = .bool(tiedValue) }
+            if let padToken = r.padToken { evidence["pad_token"] = .string(padToken) }
+            if let rank = r.rank { evidence["rank"] = .int(Int64(rank)) }
+            if let d = r.norms { evidence["norm_median"] = .double(d.median) }
+            let verdict = switch (tied, r.tying.tied) {
+            case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
+            case (false, false?): "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)), so nothing accounts for it"
+            default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
+            }
+            return Finding(.paddingRowNonzero, severity: tied ? .info : nil, tensors: [r.tensor],
+                           message: "\(r.tensor): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
+                           evidence: evidence)
+        }
+    }
+}

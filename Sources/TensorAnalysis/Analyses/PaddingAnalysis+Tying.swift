@@ -1,0 +1,25 @@
+import CheckpointIO
+import TensorScan
+import ModelKnowledge
+
+extension PaddingAnalysis {
+    /// The tying question for one matrix: is there a counterpart (an output projection for an
+    /// input embedding, an input embedding for an output projection), does the checkpoint's
+    /// metadata alias the two, and are their bytes identical?
+    ///
+    /// An output projection of another shape (a vocabulary padded differently) is a separate
+    /// matrix, so its bytes count as different; with no counterpart in the file the bytes are
+    /// not compared and the config (or the model type's default) is all there is.
+    static func tyingQuestion(for view: TensorView, role: Role, tiedWith: [String], checkpoint: Checkpoint,
+                              aliases: [String: String], config: ModelConfigFacts?) -> TyingQuestion {
+        let isOutput = role == .outputProjection || (role == .requested && TensorNames.isOutputProjection(view.name))
+        func isCounterpart(_ name: String) -> Bool {
+            name != view.name && (isOutput ? TensorNames.isEmbedding(name) : TensorNames.isOutputProjection(name))
+        }
+        let aliased = aliases.contains { ($0.key == view.name && isCounterpart($0.value)) || ($0.value == view.name && isCounterpart($0.key)) }
+        let counterparts = checkpoint.tensors.filter { $0.shape.count == 2 && isCounterpart($0.name) }
+        let identical = counterparts.isEmpty ? nil : tiedWith.contains { name in counterparts.contains { $0.name == name } }
+        return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
+                             bytesIdentical: identical, aliasExists: aliased)
+    }
+}

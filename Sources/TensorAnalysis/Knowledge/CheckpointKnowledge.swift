@@ -1,0 +1,73 @@
+import CheckpointIO
+import ModelKnowledge
+
+/// What the files beside a checkpoint say about the model: the config.json facts conclusions
+/// rest on, and the tokenizer (its vocabulary, special tokens and pad token).
+///
+/// Why a tokenizer that cannot be read is a note and not an error: the weights can still be
+/// audited, and every conclusion that needed the tokenizer says it had none. A half-read
+/// tokenizer is never used (one unreadable file drops them all): special_tokens_map.json
+/// overrides tokenizer_config.json, so a subset of the files can name a different pad token.
+public struct CheckpointKnowledge: Sendable {
+    public var config: ModelConfigFacts?
+    public var tokenizer: Tokenizer?
+    /// Files that could not be read or parsed, one sentence each naming the file.
+    public var notes: [String]
+
+    public init(config: ModelConfigFacts? = nil, tokenizer: Tokenizer? = nil, notes: [String] = []) {
+        self.config = config
+        self.tokenizer = tokenizer
+        self.notes = notes
+    }
+
+    /// Reads the tokenizer files the checkpoint recorded (bounded by `limits`, confined to its
+    /// folder) and takes the config facts from the config.json the checkpoint already read.
+    public static func read(_ checkpoint: Checkpoint, limits: KnowledgeLimits = .default) -> CheckpointKnowledge {
+        var knowledge = CheckpointKnowledge(config: checkpoint.config.map(ModelConfigFacts.init))
+        let recorded = checkpoint.tokenizerFiles
+        guard !recorded.isEmpty else { return knowledge }
+        func bytes(_ path: String?, limit: Int) throws(CheckpointError) -> NamedBytes? {
+            guard let path else { return nil }
+            return NamedBytes(path: path, bytes: try CheckpointIO.TokenizerFiles.contents(of: path, limit: UInt64(max(0, limit))))
+        }
+        let files: ModelKnowledge.TokenizerFiles
+        do {
+            files = ModelKnowledge.TokenizerFiles(
+                tokenizerJSON: try bytes(recorded.tokenizer, limit: limits.maxTokenizerJSONBytes),
+                vocabText: try bytes(recorded.vocabulary, limit: limits.maxVocabTextBytes),
+                specialTokensMap: try bytes(recorded.specialTokensMap, limit: limits.maxSmallJSONBytes),
+                tokenizerConfig: try bytes(recorded.tokenizerConfig, limit: limits.maxSmallJSONBytes))
+        } catch {
+            knowledge.notes.append("\(error.description); the tokenizer files are not used")
+            return knowledge
+        }
+        do {
+            knowledge.tokenizer = try Tokenizer.read(files, limits: limits)
+        } catch {
+            knowledge.notes.append("\(error.description); the tokenizer files are not used")
+        }
+        return knowledge
+    }
+}
+
+extension ModelConfigFacts {
+    /// The facts of a config.json the checkpoint source already read, so both layers agree on
+    /// every value (ids only as JSON integers; an unusable value stays unusable).
+    init(_ config: ModelConfig) {
+        func invalid(_ key: String) -> String? { config.invalidValues.first { $0.key == key }?.text }
+        let padTokenID: Value<Int> = switch config.padToken {
+        case .absent: .absent
+        case .none: .null
+        case .id(let id): .value(id)
+        case .invalid(let text): .unusable(text)
+        }
+        let tie: Value<Bool> = if let tied = config.tieWordEmbeddings { .value(tied) }
+            else if let text = invalid("tie_word_embeddings") { text == "null" ? .null : .unusable(text) }
+            else { .absent }
+        let vocab: Value<Int> = if let size = config.vocabSize { .value(size) }
+            else if let text = invalid("vocab_size") { .unusable(text) }
+            else { .absent }
+        self.init(path: config.path, modelType: config.modelType, tieWordEmbeddings: tie,
+                  padTokenID: padTokenID, vocabSize: vocab)
+    }
+}
