@@ -57,6 +57,25 @@ enum ReportWriter {
         return nil
     }
 
+    /// Why the report of an audit whose checkpoint could not be opened may not be written to
+    /// `path`, or `nil`. The files that checkpoint would have read are unknown (the index
+    /// named shards that were never reached), so on top of `outputProblem` an existing file
+    /// in the checkpoint's folder (or below it) is never replaced: it may be a shard, the index or
+    /// config.json. A new file there, or any file elsewhere, is fine.
+    static func errorReportProblem(_ path: String, checkpointPath: String) -> String? {
+        if let problem = outputProblem(path, inputs: [checkpointPath]) { return problem }
+        guard FileIdentity.of(path) != nil, let target = realPath(path) else { return nil }
+        let checkpoint = realPath(checkpointPath) ?? checkpointPath
+        let folder = FileIdentity.of(checkpoint)?.kind == .directory ? checkpoint : parentFolder(checkpoint)
+        guard target.hasPrefix(folder == "/" ? "/" : folder + "/") else { return nil }
+        return "it exists in the folder of a checkpoint that could not be read and may be one of its files"
+    }
+
+    private static func parentFolder(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// Throws when `outputProblem` finds one.
     static func checkOutput(_ path: String, inputs: [String]) throws(CheckpointError) {
         if let problem = outputProblem(path, inputs: inputs) {

@@ -24,14 +24,14 @@ import TestSupport
         #expect(try CLI.run(["inspect", "--bogus", "x"]).status == 64)
     }
 
-    @Test("inspect --json follows schema 1 and the header as Python read it")
+    @Test("inspect --json follows schema 2 and the header as Python read it")
     func inspectJSON() throws {
         let path = Fixtures.path("toy-bert/model.safetensors")
         let result = try CLI.run(["inspect", path, "--json"])
         #expect(result.status == 0)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let expected = try #require(try Fixtures.json("expected/toy-bert.json") as? [String: Any])
-        #expect((report["schema_version"] as? Int) == 1)
+        #expect((report["schema_version"] as? Int) == 2)
         #expect(report["metadata"] as? [String: String] == ["format": "pt"])
         let files = try #require(report["files"] as? [[String: Any]])
         #expect((files.first?["header_length"] as? NSNumber) == (expected["header_length"] as? NSNumber))

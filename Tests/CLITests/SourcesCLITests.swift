@@ -22,14 +22,15 @@ import TestSupport
         #expect((json["source_issues"] as? [Any])?.isEmpty == true)
     }
 
-    @Test("source issues appear in inspect JSON with rule, level and tensors")
+    @Test("source issues appear in inspect JSON with rule, severity and tensors (no `level`)")
     func issues() throws {
         let (result, json) = try report(["inspect", Fixtures.path("sources/missing-shard"), "--json"])
         #expect(result.status == 0)
         let issues = try #require(json["source_issues"] as? [[String: Any]])
         #expect(issues.count == 1)
         #expect(issues.first?["rule"] as? String == "missing-shard")
-        #expect(issues.first?["level"] as? String == "error")
+        #expect(issues.first?["severity"] as? String == "error")
+        #expect(issues.first?["level"] == nil)
         #expect(issues.first?["tensors"] as? [String] == ["c"])
         let text = try CLI.run(["inspect", Fixtures.path("sources/missing-shard")])
         #expect(text.stdout.contains("error [missing-shard]"))
@@ -56,7 +57,10 @@ import TestSupport
         let inspect = try CLI.run(["inspect", path])
         #expect(!audit.crashed)
         #expect(audit.status == 2)
-        #expect(audit.stdout.isEmpty, "no report for an input that did not decode")
+        // No report computed from partial data: the report written is the error report.
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        #expect((report["error"] as? [String: Any])?["kind"] as? String == "decompression")
+        #expect((report["findings"] as? [Any])?.isEmpty == true)
         #expect(audit.stderr.hasPrefix("tensoraudit: error: \(path): "), "\(audit.stderr)")
         #expect(audit.stderr.split(separator: "\n").count == 1)
         #expect(audit.stderr == inspect.stderr)

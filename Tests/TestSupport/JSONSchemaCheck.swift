@@ -1,13 +1,21 @@
 import Foundation
 
-/// A small JSON Schema (draft 2020-12) checker for the keywords our committed schemas use:
-/// type, const, enum, required, properties, additionalProperties, items, minimum, $ref to
-/// `#/$defs/...`. It exists so tests validate reports against the schema file itself rather
-/// than against expectations restated in Swift; an unknown keyword is reported, not ignored.
+/// A small JSON Schema checker for the keywords our committed schemas use: our own report
+/// schema (draft 2020-12: type, const, enum, required, properties, additionalProperties,
+/// items, minimum, `$ref` to `#/$defs/...`) and the official SARIF 2.1.0 schema (draft-04:
+/// `$ref` to `#/definitions/...`, anyOf, oneOf, minItems, uniqueItems, maximum, pattern,
+/// format). It exists so tests validate reports against the schema file itself rather than
+/// against expectations restated in Swift; an unknown keyword is reported, not ignored.
+///
+/// `format` is checked for `uri` and `uri-reference` only (RFC 3986 characters, and a scheme
+/// for `uri`): enough to catch an unencoded space or `#` in a path. Annotations (`title`,
+/// `description`, `default`, `id`) are ignored, as validators do.
 public struct JSONSchemaCheck {
     let root: [String: Any]
-    static let known: Set = ["$schema", "$id", "title", "description", "type", "const", "enum", "required",
-                             "properties", "additionalProperties", "items", "minimum", "$ref", "$defs"]
+    static let known: Set = ["$schema", "$id", "id", "title", "description", "default", "type", "const", "enum",
+                             "required", "properties", "additionalProperties", "items", "minimum", "maximum",
+                             "minItems", "uniqueItems", "pattern", "format", "anyOf", "oneOf", "$ref", "$defs",
+                             "definitions"]
 
     public init(schemaFile: URL) throws {
         guard let root = try JSONSerialization.jsonObject(with: Data(contentsOf: schemaFile)) as? [String: Any] else {
@@ -24,10 +32,15 @@ public struct JSONSchemaCheck {
     }
 
     private func resolve(_ schema: [String: Any]) -> [String: Any] {
-        guard let ref = schema["$ref"] as? String, ref.hasPrefix("#/$defs/"),
-              let defs = root["$defs"] as? [String: Any],
-              let target = defs[String(ref.dropFirst("#/$defs/".count))] as? [String: Any] else { return schema }
-        return target
+        var schema = schema
+        for _ in 0..<16 {  // a chain of references, never a loop
+            guard let ref = schema["$ref"] as? String else { return schema }
+            let parts = ref.split(separator: "/").map(String.init)
+            guard parts.count == 3, parts[0] == "#", let defs = root[parts[1]] as? [String: Any],
+                  let target = defs[parts[2]] as? [String: Any] else { return schema }
+            schema = target
+        }
+        return schema
     }
 
     private func typeName(_ value: Any) -> String {
@@ -59,6 +72,29 @@ public struct JSONSchemaCheck {
         if let minimum = schema["minimum"] as? NSNumber, let n = value as? NSNumber, n.doubleValue < minimum.doubleValue {
             problems.append("\(path): \(n) < minimum \(minimum)")
         }
+        if let maximum = schema["maximum"] as? NSNumber, let n = value as? NSNumber, n.doubleValue > maximum.doubleValue {
+            problems.append("\(path): \(n) > maximum \(maximum)")
+        }
+        if let text = value as? String {
+            if let pattern = schema["pattern"] as? String {
+                let regex = try? NSRegularExpression(pattern: pattern)
+                if regex?.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+                    problems.append("\(path): \(text) does not match \(pattern)")
+                }
+            }
+            if let format = schema["format"] as? String, !Self.matches(format: format, text) {
+                problems.append("\(path): \(text) is not a valid \(format)")
+            }
+        }
+        for (keyword, wanted) in [("anyOf", 1...Int.max), ("oneOf", 1...1)] {
+            guard let options = schema[keyword] as? [[String: Any]] else { continue }
+            let passing = options.filter { option in
+                var found: [String] = []
+                check(value, against: option, at: path, into: &found)
+                return found.isEmpty
+            }.count
+            if !wanted.contains(passing) { problems.append("\(path): \(passing) of the \(keyword) schemas match") }
+        }
         if let object = value as? [String: Any] {
             let properties = schema["properties"] as? [String: Any] ?? [:]
             for name in schema["required"] as? [String] ?? [] where object[name] == nil {
@@ -76,9 +112,37 @@ public struct JSONSchemaCheck {
                 }
             }
         }
-        if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
-            for (i, item) in array.enumerated() { check(item, against: items, at: "\(path)[\(i)]", into: &problems) }
+        if let array = value as? [Any] {
+            if let items = schema["items"] as? [String: Any] {
+                for (i, item) in array.enumerated() { check(item, against: items, at: "\(path)[\(i)]", into: &problems) }
+            }
+            if let minimum = schema["minItems"] as? Int, array.count < minimum {
+                problems.append("\(path): \(array.count) items, fewer than \(minimum)")
+            }
+            if schema["uniqueItems"] as? Bool == true {
+                let canonical = array.map { item -> String in
+                    let data = try? JSONSerialization.data(withJSONObject: [item], options: [.sortedKeys])
+                    return data.map { String(decoding: $0, as: UTF8.self) } ?? "\(item)"
+                }
+                if Set(canonical).count != canonical.count { problems.append("\(path): items are not unique") }
+            }
         }
+    }
+
+    /// RFC 3986: a URI reference holds only unreserved and reserved characters and `%HH`
+    /// escapes; a URI also starts with a scheme. Other formats are not checked.
+    static func matches(format: String, _ text: String) -> Bool {
+        guard format == "uri" || format == "uri-reference" else { return true }
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%")
+        guard text.allSatisfy(allowed.contains) else { return false }
+        let bytes = Array(text.utf8)
+        for (i, byte) in bytes.enumerated() where byte == UInt8(ascii: "%") {
+            guard i + 2 < bytes.count, bytes[i + 1].isHexDigit, bytes[i + 2].isHexDigit else { return false }
+        }
+        if format == "uri" {
+            return text.range(of: "^[A-Za-z][A-Za-z0-9+.-]*:", options: .regularExpression) != nil
+        }
+        return true
     }
 
     private func isEqual(_ a: Any, _ b: Any) -> Bool {
@@ -87,5 +151,12 @@ public struct JSONSchemaCheck {
         case let (x as NSNumber, y as NSNumber): x == y
         default: false
         }
+    }
+}
+
+private extension UInt8 {
+    var isHexDigit: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
     }
 }

@@ -11,6 +11,8 @@ public struct AuditReport: Sendable {
     /// Sorted: most severe first, then by rule, tensors and message.
     public var findings: [Finding]
     public var policy: AuditPolicy
+    /// The file and byte range of every tensor the findings name (SARIF locations).
+    public var tensorLocations: [String: TensorLocation]
 
     public init(checkpoint: Checkpoint, findings: [Finding], policy: AuditPolicy) {
         checkpointPath = checkpoint.path
@@ -25,6 +27,7 @@ public struct AuditReport: Sendable {
         // Keys computed once per finding: built inside the comparison, a finding naming every
         // tensor of a 30,000-shard checkpoint was joined O(n log n) times.
         self.findings = policy.apply(to: findings).map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        tensorLocations = TensorLocation.of(tensorsIn: self.findings, in: checkpoint)
     }
 
     /// Findings that make the audit fail.

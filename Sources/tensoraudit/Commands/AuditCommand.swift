@@ -35,38 +35,82 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let format = try output.resolved(supported: Self.formats)
         var settings = AuditPolicy()
+        settings.failOn.formUnion(failOn)
+        var inputs = [checkpointArgument.path] + (policy.map { [$0] } ?? [])
+        var opened = false
+        let report: AuditReport
+        do {
+            report = try audit(settings: &settings, inputs: &inputs, opened: &opened)
+        } catch {
+            printError("tensoraudit: error: \(error.message)")
+            try writeReport(of: error, format: format, policy: settings, inputs: inputs, opened: opened)
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let rendered: String
+        switch format {
+        case .json: rendered = AuditRendering.json(report).rendered()
+        case .junit: rendered = AuditRendering.junit(report)
+        case .sarif: rendered = AuditRendering.sarif(report, arguments: arguments).rendered()
+        default: rendered = AuditRendering.text(report, color: output.colorEnabled)
+        }
+        try output.write(rendered + "\n", inputs: inputs, summary: AuditRendering.summaryLine(report))
+        if !report.passed { throw ExitCode(ExitStatus.findings) }
+    }
+
+    /// Loads the policy, opens the checkpoint and runs the pipeline. `inputs` grows to every
+    /// file the checkpoint was read from (an `--output` naming one is refused before the
+    /// analysis and again when writing); `opened` says whether that list is complete.
+    private func audit(settings: inout AuditPolicy, inputs: inout [String], opened: inout Bool) throws(AuditFailure) -> AuditReport {
         if let policy {
             do {
                 settings = try AuditPolicy.load(path: policy)
             } catch {
-                printError("tensoraudit: error: \(error)")
-                throw ExitCode(ExitStatus.invalidInput)
+                throw AuditFailure(error)
             }
+            settings.failOn.formUnion(failOn)
         }
-        settings.failOn.formUnion(failOn)
-        var report: AuditReport?
-        var inputs: [String] = []
-        try runReportingErrors {
+        do {
             let checkpoint = try checkpointArgument.open(overlappingDecompression: true)
-            // Refused before the analysis, and checked again when writing.
-            inputs = checkpoint.inputPaths + [checkpointArgument.path] + (policy.map { [$0] } ?? [])
+            inputs = checkpoint.inputPaths + inputs
+            opened = true
             try output.check(inputs: inputs)
             let total = checkpoint.tensors.reduce(0) { $0 + $1.info.byteCount }
             let reporter = ProgressReporter.ifInteractive(label: "audit", total: total)
             var progress: AuditPipeline.Progress?
             if let reporter { progress = { bytes in reporter.advance(by: bytes) } }
-            report = try AuditPipeline.run(checkpoint, policy: settings, progress: progress)
-            reporter?.finish()
+            defer { reporter?.finish() }
+            return try AuditPipeline.run(checkpoint, policy: settings, progress: progress)
+        } catch {
+            throw AuditFailure(error)
         }
-        guard let report else { return }
+    }
+
+    /// Writes the report of an audit that could not run, in the format asked for, wherever
+    /// the report goes (text only with `--output`: on a terminal the error line says it all).
+    /// Not written when the problem is the `--output` path itself, nor — when the checkpoint
+    /// could not be opened, so the files it would have read are unknown — over an existing
+    /// file in the checkpoint's folder (`ReportWriter.errorReportProblem`).
+    private func writeReport(of failure: AuditFailure, format: OutputFormat, policy settings: AuditPolicy,
+                             inputs: [String], opened: Bool) throws {
+        guard !failure.concernsOutput, format != .text || output.output != nil else { return }
+        if let path = output.output, !opened,
+           let problem = ReportWriter.errorReportProblem(path, checkpointPath: checkpointArgument.path) {
+            printError("tensoraudit: error: \(path): the error report was not written: \(problem)")
+            return
+        }
+        let rules = RuleCatalog.all.filter { settings.isEnabled($0.id) }
+        let path = checkpointArgument.path
         let rendered: String
         switch format {
-        case .json: rendered = AuditRendering.json(report).rendered()
-        case .junit: rendered = AuditRendering.junit(report)
-        case .sarif: rendered = AuditRendering.sarif(report).rendered()
-        default: rendered = AuditRendering.text(report, color: output.colorEnabled)
+        case .json: rendered = AuditRendering.json(failure: failure, checkpointPath: path, rules: rules, policy: settings).rendered()
+        case .junit: rendered = AuditRendering.junit(failure: failure, checkpointPath: path, rules: rules)
+        case .sarif:
+            rendered = AuditRendering.sarif(failure: failure, rules: rules, policy: settings,
+                                            arguments: Array(CommandLine.arguments.dropFirst())).rendered()
+        default: rendered = AuditRendering.text(failure: failure, checkpointPath: path)
         }
-        try output.write(rendered + "\n", inputs: inputs)
-        if !report.passed { throw ExitCode(ExitStatus.findings) }
+        try output.write(rendered + "\n", inputs: inputs,
+                         summary: "tensoraudit: audit ERROR: the input could not be read (exit 2)")
     }
 }

@@ -52,11 +52,16 @@ struct OutputOptions: ParsableArguments {
 
     /// Writes `report` (its final newline included) to `--output`, or to standard output; a
     /// write that fails, or an `--output` that is an input or not a regular file, is exit 2
-    /// with a message (`ReportWriter`).
-    func write(_ report: String, inputs: [String]) throws {
+    /// with a message (`ReportWriter`). With `--output`, one line on stderr then says where
+    /// the report went (`summary` first, when the command has one), so a run in a terminal or
+    /// a CI log never ends in silence.
+    func write(_ report: String, inputs: [String], summary: String? = nil) throws {
         try runReportingErrors {
             if let output {
                 try ReportWriter.file(report, to: output, inputs: inputs)
+                let format = self.format?.rawValue ?? (json ? "json" : nil)
+                let written = (format.map { "\($0) report" } ?? "report") + " written to \(TextFormatting.safeName(output))"
+                printError(summary.map { "\($0); \(written)" } ?? "tensoraudit: \(written)")
             } else {
                 try ReportWriter.standardOutput(report)
             }

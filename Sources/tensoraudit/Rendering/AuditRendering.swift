@@ -7,7 +7,6 @@ import TensorScan
 /// Renders an audit report in the four formats `audit` offers.
 enum AuditRendering {
     static let toolVersion = "0.1.0"
-    static let informationURI = "https://github.com/tensoraudit/tensoraudit"
 
     static func evidenceJSON(_ evidence: [String: Evidence]) -> JSONValue {
         .object(evidence.mapValues { value in
@@ -57,6 +56,7 @@ enum AuditRendering {
         return .object([
             "schema_version": .int(1),
             "tool": .object(["name": .string("tensoraudit"), "version": .string(toolVersion)]),
+            "error": .null,
             "checkpoint": .object([
                 "path": .string(report.checkpointPath),
                 "files": .strings(report.files),
@@ -65,10 +65,7 @@ enum AuditRendering {
                 "parameters": .uint(report.parameterCount),
             ]),
             "findings": .array(findings),
-            "rules": .array(report.enabledRules.map { rule in
-                .object(["id": .string(rule.id), "severity": .string(report.policy.severity(of: rule.id).rawValue),
-                         "summary": .string(rule.summary)])
-            }),
+            "rules": rulesJSON(report.enabledRules, policy: report.policy),
             "summary": .object([
                 "by_severity": .object(bySeverity),
                 "by_rule": .object(byRule),
@@ -77,6 +74,35 @@ enum AuditRendering {
                 "passed": .bool(report.passed),
             ]),
         ])
+    }
+
+    /// The report of an audit that could not run: the same keys, `error` set (`kind`, `path`,
+    /// `message`), `checkpoint` reduced to its `path` (nothing was read), no findings, and
+    /// `summary.passed` false.
+    static func json(failure: AuditFailure, checkpointPath: String, rules: [Rule], policy: AuditPolicy) -> JSONValue {
+        .object([
+            "schema_version": .int(1),
+            "tool": .object(["name": .string("tensoraudit"), "version": .string(toolVersion)]),
+            "error": .object(["kind": .string(failure.kind), "path": .string(failure.path),
+                              "message": .string(failure.message)]),
+            "checkpoint": .object(["path": .string(checkpointPath)]),
+            "findings": .array([]),
+            "rules": rulesJSON(rules, policy: policy),
+            "summary": .object([
+                "by_severity": .object(Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, JSONValue.int(0)) })),
+                "by_rule": .object([:]),
+                "findings": .int(0),
+                "failing": .int(0),
+                "passed": .bool(false),
+            ]),
+        ])
+    }
+
+    private static func rulesJSON(_ rules: [Rule], policy: AuditPolicy) -> JSONValue {
+        .array(rules.map { rule in
+            .object(["id": .string(rule.id), "severity": .string(policy.severity(of: rule.id).rawValue),
+                     "summary": .string(rule.summary)])
+        })
     }
 
     // MARK: Text
@@ -121,100 +147,20 @@ enum AuditRendering {
         return lines.joined(separator: "\n")
     }
 
-    // MARK: JUnit XML
-
-    /// One test case per enabled rule: CI systems show each rule as a test that passed or failed.
-    static func junit(_ report: AuditReport) -> String {
-        let rules = report.enabledRules
-        let failures = rules.filter { rule in report.failing.contains { $0.rule == rule } }.count
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"tensoraudit\" tests=\"\(rules.count)\" failures=\"\(failures)\" errors=\"0\">\n"
-        xml += "  <testsuite name=\"\(xmlEscape("tensoraudit audit " + report.checkpointPath))\" tests=\"\(rules.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
-        for rule in rules {
-            let findings = report.findings.filter { $0.rule == rule }
-            let failing = findings.filter(report.policy.fails)
-            xml += "    <testcase classname=\"tensoraudit.\(rule.id)\" name=\"\(rule.id)\">"
-            if !failing.isEmpty {
-                xml += "\n      <failure message=\"\(xmlEscape("\(failing.count) finding(s): " + (failing.first?.message ?? "")))\" type=\"\(failing.first?.severity.rawValue ?? "error")\">"
-                xml += xmlEscape(failing.map { "[\($0.severity.rawValue)] \($0.message)" }.joined(separator: "\n"))
-                xml += "</failure>\n    "
-            } else if !findings.isEmpty {
-                xml += "\n      <system-out>" + xmlEscape(findings.map { "[\($0.severity.rawValue)] \($0.message)" }.joined(separator: "\n"))
-                xml += "</system-out>\n    "
-            }
-            xml += "</testcase>\n"
-        }
-        xml += "  </testsuite>\n</testsuites>"
-        return xml
+    /// The text report of an audit that could not run (written with `--output`; on a
+    /// terminal the error line on stderr says it all).
+    static func text(failure: AuditFailure, checkpointPath: String) -> String {
+        ["audit of \(TextFormatting.safeName(checkpointPath)): not audited",
+         "error (\(failure.kind)): \(TextFormatting.safeName(failure.message))",
+         "",
+         "ERROR: the input could not be read; no rule was checked (exit 2)"].joined(separator: "\n")
     }
 
-    /// Escapes text for XML attributes and content; characters XML 1.0 cannot carry at all
-    /// (most C0 controls) become a visible `\u{..}` form.
-    static func xmlEscape(_ text: String) -> String {
-        TextEscaping.escape(text) { scalar in
-            switch scalar {
-            case "&": "&amp;"
-            case "<": "&lt;"
-            case ">": "&gt;"
-            case "\"": "&quot;"
-            case "'": "&apos;"
-            case "\n", "\t", "\r": nil
-            default: scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? TextEscaping.visible(scalar) : nil
-            }
-        }
-    }
-
-    // MARK: SARIF 2.1.0
-
-    static func sarifLevel(_ severity: Severity) -> String {
-        switch severity {
-        case .error: "error"
-        case .warning: "warning"
-        case .info: "note"
-        }
-    }
-
-    /// SARIF 2.1.0 for code-scanning dashboards: one run, rules from the catalog, one result
-    /// per finding located at the checkpoint file, with the tensors as logical locations.
-    static func sarif(_ report: AuditReport) -> JSONValue {
-        let rules = report.enabledRules
-        let results: [JSONValue] = report.findings.map { f in
-            let index = rules.firstIndex { $0 == f.rule } ?? 0
-            var location: [String: JSONValue] = [
-                "physicalLocation": .object(["artifactLocation": .object(["uri": .string(f.file ?? report.checkpointPath)])]),
-            ]
-            if !f.tensors.isEmpty {
-                location["logicalLocations"] = .array(f.tensors.map { .object(["name": .string($0), "kind": .string("member")]) })
-            }
-            return .object([
-                "ruleId": .string(f.rule.id),
-                "ruleIndex": .int(Int64(index)),
-                "level": .string(sarifLevel(f.severity)),
-                "message": .object(["text": .string(f.message)]),
-                "locations": .array([.object(location)]),
-                "properties": .object(["evidence": evidenceJSON(f.evidence), "failing": .bool(report.policy.fails(f))]),
-            ])
-        }
-        return .object([
-            "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
-            "version": .string("2.1.0"),
-            "runs": .array([.object([
-                "tool": .object(["driver": .object([
-                    "name": .string("tensoraudit"),
-                    "version": .string(toolVersion),
-                    "informationUri": .string(informationURI),
-                    "rules": .array(rules.map { rule in
-                        .object([
-                            "id": .string(rule.id),
-                            "shortDescription": .object(["text": .string(rule.summary)]),
-                            "fullDescription": .object(["text": .string(rule.help)]),
-                            "defaultConfiguration": .object(["level": .string(sarifLevel(report.policy.severity(of: rule.id)))]),
-                        ])
-                    }),
-                ])]),
-                "artifacts": .array(report.files.map { .object(["location": .object(["uri": .string($0)])]) }),
-                "results": .array(results),
-            ])]),
-        ])
+    /// The one line `audit --output` prints on stderr, so a run in a terminal or a CI log
+    /// says how it ended and where the report went.
+    static func summaryLine(_ report: AuditReport) -> String {
+        let counts = Severity.allCases.reversed().map { s in "\(report.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
+        return "tensoraudit: audit \(report.passed ? "PASSED" : "FAILED"): \(report.findings.count) findings ("
+            + counts.joined(separator: ", ") + "), \(report.failing.count) failing"
     }
 }

@@ -59,7 +59,8 @@ struct InspectSummary {
             ])
         }
         return .object([
-            "schema_version": .int(1),
+            // 2: `source_issues[].level` became `severity`, the word findings use everywhere.
+            "schema_version": .int(2),
             "files": .array(files),
             "metadata": .object(checkpoint.metadata.mapValues(JSONValue.string)),
             "source": SourceRendering.json(checkpoint.source),

@@ -18,7 +18,7 @@ enum SourceRendering {
         let issue = SourceRules.finding(issue)
         var object: [String: JSONValue] = [
             "rule": .string(issue.rule.id),
-            "level": .string(issue.severity.rawValue),
+            "severity": .string(issue.severity.rawValue),
             "tensors": .strings(issue.tensors),
             "message": .string(issue.message),
             "evidence": AuditRendering.evidenceJSON(issue.evidence),

@@ -1,0 +1,67 @@
+import StrictJSON
+import TensorAnalysis
+
+/// JUnit XML for CI test reporters.
+extension AuditRendering {
+    /// One test case per enabled rule: CI systems show each rule as a test that passed or failed.
+    static func junit(_ report: AuditReport) -> String {
+        let rules = report.enabledRules
+        let failures = rules.filter { rule in report.failing.contains { $0.rule == rule } }.count
+        var xml = junitHeader(path: report.checkpointPath, tests: rules.count, failures: failures, errors: 0, skipped: 0)
+        for rule in rules {
+            let findings = report.findings.filter { $0.rule == rule }
+            let failing = findings.filter(report.policy.fails)
+            xml += "    <testcase classname=\"tensoraudit.\(rule.id)\" name=\"\(rule.id)\">"
+            if !failing.isEmpty {
+                xml += "\n      <failure message=\"\(xmlEscape("\(failing.count) finding(s): " + (failing.first?.message ?? "")))\" type=\"\(failing.first?.severity.rawValue ?? "error")\">"
+                xml += xmlEscape(failing.map { "[\($0.severity.rawValue)] \($0.message)" }.joined(separator: "\n"))
+                xml += "</failure>\n    "
+            } else if !findings.isEmpty {
+                xml += "\n      <system-out>" + xmlEscape(findings.map { "[\($0.severity.rawValue)] \($0.message)" }.joined(separator: "\n"))
+                xml += "</system-out>\n    "
+            }
+            xml += "</testcase>\n"
+        }
+        return xml + junitFooter
+    }
+
+    /// The report of an audit that could not run: one errored test case that reads the input
+    /// (the error's kind as its type, the message as its text), and every enabled rule as a
+    /// skipped test, so a CI test view shows the error instead of a missing report.
+    static func junit(failure: AuditFailure, checkpointPath: String, rules: [Rule]) -> String {
+        var xml = junitHeader(path: checkpointPath, tests: rules.count + 1, failures: 0, errors: 1, skipped: rules.count)
+        xml += "    <testcase classname=\"tensoraudit\" name=\"read checkpoint\">\n"
+        xml += "      <error message=\"\(xmlEscape(failure.message))\" type=\"\(xmlEscape(failure.kind))\">"
+        xml += xmlEscape("tensoraudit: error: " + failure.message) + "</error>\n    </testcase>\n"
+        for rule in rules {
+            xml += "    <testcase classname=\"tensoraudit.\(rule.id)\" name=\"\(rule.id)\">"
+            xml += "<skipped message=\"not run: the input could not be read\"/></testcase>\n"
+        }
+        return xml + junitFooter
+    }
+
+    private static func junitHeader(path: String, tests: Int, failures: Int, errors: Int, skipped: Int) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites name=\"tensoraudit\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        xml += "  <testsuite name=\"\(xmlEscape("tensoraudit audit " + path))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
+        return xml
+    }
+
+    private static let junitFooter = "  </testsuite>\n</testsuites>"
+
+    /// Escapes text for XML attributes and content; characters XML 1.0 cannot carry at all
+    /// (most C0 controls) become a visible `\u{..}` form.
+    static func xmlEscape(_ text: String) -> String {
+        TextEscaping.escape(text) { scalar in
+            switch scalar {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&apos;"
+            case "\n", "\t", "\r": nil
+            default: scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? TextEscaping.visible(scalar) : nil
+            }
+        }
+    }
+}
