@@ -1,6 +1,10 @@
 import ArgumentParser
 import CheckpointIO
 import TensorScan
+import StrictJSON
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `tensoraudit` command: audits model checkpoints straight from memory-mapped files.
 @main
@@ -28,6 +32,20 @@ struct TensorAudit: ParsableCommand {
     static func main() {
         ReportWriter.guardStandardDescriptors()
         FaultGuard.installBusErrorHandler()
+        if let message = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
+            printError(message)
+            Glibc.exit(64)
+        }
         main(nil)
+    }
+
+    /// The message for a first argument that is no command (`inspct`), naming the closest
+    /// commands; swift-argument-parser alone says "2 unexpected arguments", which hides the typo.
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !names.contains(first) else { return nil }
+        return "tensoraudit: error: unknown command \(quoted(first))\(DidYouMean.phrase(for: first, among: names))\n"
+            + "Commands: \(names.dropLast().joined(separator: ", ")); see 'tensoraudit --help'."
     }
 }

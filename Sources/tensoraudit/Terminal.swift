@@ -3,11 +3,12 @@ import Glibc
 #endif
 import Foundation
 
-/// Whether to decorate output: colour only on a terminal, never when NO_COLOR is set
-/// (https://no-color.org), so logs and pipes get plain text.
+/// Whether to decorate output: colour only on a terminal, never when NO_COLOR is set to a
+/// non-empty value (https://no-color.org: "when present and not an empty string"; `NO_COLOR=`
+/// leaves colour on), so logs and pipes get plain text.
 enum Terminal {
     static var colorEnabled: Bool {
-        ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(1) == 1
+        (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty && isatty(1) == 1
     }
 
     /// Progress goes to stderr only when a person is watching it.

@@ -1,4 +1,5 @@
 import Foundation
+import SafetensorsFormat
 import Testing
 import TestSupport
 
@@ -51,7 +52,7 @@ import TestSupport
         #expect(csvLines[1].hasPrefix("3,0.0,"))
     }
 
-    @Test("rows without --tensor: one summary per 2-D tensor; C64 skipped with a reason")
+    @Test("rows without --tensor: one summary per matrix; C64, 1-D and 0-d tensors listed as skipped with a reason")
     func rowsSummary() throws {
         let report = try json(["rows", Fixtures.path("analysis/stats.safetensors"), "--json"])
         let stats = try #require(try Fixtures.json("expected/analysis-stats.json") as? [String: Any])
@@ -59,10 +60,34 @@ import TestSupport
         let tensors = try #require(report["tensors"] as? [[String: Any]])
         #expect(Set(tensors.compactMap { $0["tensor"] as? String }) == Set(twoD.keys))
         let skipped = try #require(report["skipped"] as? [[String: Any]])
-        #expect(skipped.first?["tensor"] as? String == "complex")
+        let lowRank = (stats["tensors"] as? [String: [String: Any]] ?? [:]).filter { ($0.value["shape"] as? [Any] ?? []).count < 2 }
+        let reasons = Dictionary(uniqueKeysWithValues: skipped.compactMap { s in (s["tensor"] as? String).map { ($0, s["reason"] as? String ?? "") } })
+        #expect(Set(reasons.keys) == Set(lowRank.keys).union(["complex"]))
+        #expect(reasons["complex"]?.contains("C64") == true)
+        #expect(reasons["vec_bf16"]?.contains("fewer than two dimensions") == true)
         let text = try CLI.run(["rows", Fixtures.path("analysis/stats.safetensors")])
         #expect(text.status == 0)
         #expect(text.stdout.contains("nan-values"))
+        #expect(text.stdout.contains("skipped 2 tensor(s), fewer than two dimensions"))
+    }
+
+    @Test("rows without --tensor reports a NaN in a 1-D tensor, as audit does")
+    func nanInBias() throws {
+        let weight = SafetensorsWriter.Entry(name: "layer.weight", dtype: .f32, shape: [2, 2],
+                                             bytes: [Float](repeating: 1, count: 4).flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+        let bias = SafetensorsWriter.Entry(name: "layer.bias", dtype: .f32, shape: [2],
+                                           bytes: [Float(1), .nan].flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+        let path = try Fixtures.temporaryFile(SafetensorsWriter(entries: [weight, bias]).serialize())
+        let report = try json(["rows", path, "--json"])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let nan = findings.filter { $0["rule"] as? String == "nan-values" }
+        #expect(nan.compactMap { $0["tensors"] as? [String] } == [["layer.bias"]])
+        let skipped = (report["skipped"] as? [[String: Any]])?.compactMap { $0["tensor"] as? String }
+        #expect(skipped == ["layer.bias"])
+        let audit = try CLI.run(["audit", path, "--format", "json"])
+        let auditReport = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let auditNaN = (auditReport["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "nan-values" }
+        #expect(auditNaN.compactMap { $0["tensors"] as? [String] } == [["layer.bias"]])
     }
 
     @Test("rows: unknown tensor exits 2, bad --rows exits 64")

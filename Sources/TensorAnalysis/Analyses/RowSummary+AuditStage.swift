@@ -19,11 +19,7 @@ extension RowSummary {
 
         func summary(of index: Int, _ output: RowScan.Output) -> [Finding]? {
             guard budgeted.contains(index), let moments = output.rows else { return nil }
-            let view = views[index]
-            return RowSummary(view: view, moments: moments).findings().filter { finding in
-                // Row-shape rules only make sense for matrices; value rules apply to all.
-                view.shape.count >= 2 || finding.rule == .nanValues || finding.rule == .infValues
-            }
+            return RowSummary(view: views[index], moments: moments).applicableFindings()
         }
 
         func findings(_ summaries: [[Finding]?]) -> [Finding] {

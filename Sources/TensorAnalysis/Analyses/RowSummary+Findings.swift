@@ -6,6 +6,17 @@ extension RowSummary {
     /// At most this many row indices are listed in a message.
     static let listed = 5
 
+    /// Whether the row-shape rules (all-zero, duplicate and outlier rows) mean anything here:
+    /// only for tensors of two or more dimensions; a bias is one row.
+    public var hasRowStructure: Bool { shape.count >= 2 }
+
+    /// `findings()` limited to the rules that fit the tensor's shape: every rule for a matrix,
+    /// the value rules (`nan-values`, `inf-values`) for every tensor. `audit` and `rows` both
+    /// report these, so a NaN in a bias shows in both.
+    public func applicableFindings() -> [Finding] {
+        findings().filter { hasRowStructure || $0.rule == .nanValues || $0.rule == .infValues }
+    }
+
     public func findings() -> [Finding] {
         var out: [Finding] = []
         let total = rowCount

@@ -14,10 +14,12 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var checkpointArgument: CheckpointArgument
 
-    @Option(help: "A JSON policy file setting severities, switches and thresholds per rule.")
+    @Option(help: "A JSON policy file setting severities, switches and thresholds per rule.",
+            completion: .file(extensions: ["json"]))
     var policy: String?
 
-    @Option(name: .customLong("fail-on"), help: "Fail (exit 1) on any finding of this rule, whatever its severity. Repeatable.")
+    @Option(name: .customLong("fail-on"), help: "Fail (exit 1) on any finding of this rule, whatever its severity. Repeatable.",
+            completion: .list(RuleCatalog.all.map(\.id)))
     var failOn: [String] = []
 
     @OptionGroup var output: OutputOptions

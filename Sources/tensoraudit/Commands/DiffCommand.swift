@@ -18,10 +18,10 @@ struct DiffCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The reference checkpoint (file, folder, index or .zst).")
+    @Argument(help: "The reference checkpoint (file, folder, index or .zst).", completion: .file())
     var a: String
 
-    @Argument(help: "The checkpoint to compare with it.")
+    @Argument(help: "The checkpoint to compare with it.", completion: .file())
     var b: String
 
     @Option(help: "Largest relative L2 difference a tensor may have (default 0.01: BF16 rounding stays below 0.0039).")

@@ -24,7 +24,8 @@ struct PaddingCommand: ParsableCommand {
     @Option(name: .long, help: "Row of the padding token (overrides config.json).")
     var padId: Int?
 
-    @Option(name: .long, help: "Analyse this tensor instead of the detected ones (repeatable).")
+    @Option(name: .long, help: "Analyse this tensor instead of the detected ones (repeatable).",
+            completion: TensorNameCompletion.kind)
     var tensor: [String] = []
 
     @OptionGroup var output: OutputOptions
@@ -41,6 +42,7 @@ struct PaddingCommand: ParsableCommand {
             let checkpoint = try checkpointArgument.open()
             inputs = checkpoint.inputPaths + [checkpointArgument.path]
             try output.check(inputs: inputs)
+            for name in tensor { _ = try checkpoint.requireTensor(named: name) }
             let analysis = try checkpoint.read { () throws(CheckpointError) in
                 try PaddingAnalysis.analyze(checkpoint, padID: padId, tensors: tensor)
             }

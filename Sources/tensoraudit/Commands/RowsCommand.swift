@@ -3,21 +3,22 @@ import TensorAnalysis
 import CheckpointIO
 import TensorScan
 
-/// `tensoraudit rows`: per-row statistics of one tensor, or a summary line per 2-D tensor.
+/// `tensoraudit rows`: per-row statistics of one tensor, or a summary line per matrix.
 struct RowsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rows",
-        abstract: "Per-row statistics (norm, mean, std, min, max, NaN/Inf counts) of a tensor, or a summary of every 2-D tensor.",
+        abstract: "Per-row statistics (norm, mean, std, min, max, NaN/Inf counts) of a tensor, or a summary of every matrix.",
         discussion: """
         Dimension 0 indexes rows; the other dimensions are flattened into a row. Statistics are \
-        accumulated in Double. Without --tensor, prints one summary per 2-D tensor: row-norm \
-        distribution, all-zero rows, NaN/Inf rows, outlier rows (median/MAD) and duplicate rows.
+        accumulated in Double. Without --tensor, prints one summary per tensor of two or more \
+        dimensions: row-norm distribution, all-zero rows, NaN/Inf rows, outlier rows (median/MAD) \
+        and duplicate rows; every other tensor is listed as skipped, and NaN/Inf in it is reported.
         """
     )
 
     @OptionGroup var checkpointArgument: CheckpointArgument
 
-    @Option(name: .long, help: "The tensor whose rows to list.")
+    @Option(name: .long, help: "The tensor whose rows to list.", completion: TensorNameCompletion.kind)
     var tensor: String?
 
     @Option(name: .long, help: "Rows to list, half-open: A..B, A.., ..B, or a single row N.")
@@ -58,9 +59,7 @@ struct RowsCommand: ParsableCommand {
             inputs = checkpoint.inputPaths + [checkpointArgument.path]
             try output.check(inputs: inputs)
             if let tensor {
-                guard let view = checkpoint.tensor(named: tensor) else {
-                    throw CheckpointError.tensorNotFound(path: checkpoint.path, name: tensor)
-                }
+                let view = try checkpoint.requireTensor(named: tensor)
                 let range: Range<Int>
                 if let rows {
                     guard let resolved = rows.resolved(rowCount: view.rowCount) else {

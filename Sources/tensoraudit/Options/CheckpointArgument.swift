@@ -7,7 +7,8 @@ import TensorScan
 struct CheckpointArgument: ParsableArguments {
     @Argument(help: ArgumentHelp(
         "A .safetensors file, a .safetensors.zst file, a *.safetensors.index.json, or a model folder.",
-        discussion: "config.json beside the checkpoint is read when present."))
+        discussion: "config.json beside the checkpoint is read when present."),
+              completion: .file())
     var path: String
 
     /// Opens what `path` names; with `overlappingDecompression` (audit), a `.zst` file is

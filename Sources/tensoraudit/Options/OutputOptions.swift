@@ -19,7 +19,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Short for --format json (a machine-readable report, schema_version 1).")
     var json = false
 
-    @Option(help: "Write the report to this file instead of standard output.")
+    @Option(help: "Write the report to this file instead of standard output.", completion: .file())
     var output: String?
 
     /// The format asked for by `--format`, `--json` or a command's own alias flags

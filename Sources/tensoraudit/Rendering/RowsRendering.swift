@@ -98,18 +98,26 @@ enum RowsRendering {
         return lines
     }
 
-    // MARK: Every 2-D tensor
+    // MARK: Every tensor
 
+    /// Why a tensor of fewer than two dimensions has no summary line (its values are still
+    /// read, and a NaN or Inf in it is a finding).
+    static let notAMatrix = "fewer than two dimensions: no row summary; its values are checked for NaN and Inf"
+
+    /// A summary per tensor of two or more dimensions; every other tensor is listed as
+    /// skipped with the reason, and the value rules (NaN, Inf) cover all of them, as in `audit`.
     static func checkpoint(_ checkpoint: Checkpoint, format: Format) -> String {
         var summaries: [RowSummary] = []
         var skipped: [(String, String)] = []
-        let matrices = checkpoint.tensors.filter { $0.shape.count == 2 }
-        let reasons = TensorView.statisticsSkipReasons(matrices)
-        for (i, summary) in RowSummary.summaries(of: matrices).enumerated() {
+        var findings: [Finding] = []
+        let views = checkpoint.tensors
+        let reasons = TensorView.statisticsSkipReasons(views)
+        for (i, summary) in RowSummary.summaries(of: views).enumerated() {
             if let summary {
-                summaries.append(summary)
+                findings += summary.applicableFindings()
+                if summary.hasRowStructure { summaries.append(summary) } else { skipped.append((views[i].name, notAMatrix)) }
             } else {
-                skipped.append((matrices[i].name, reasons[i] ?? "no statistics"))
+                skipped.append((views[i].name, reasons[i] ?? "no statistics"))
             }
         }
         switch format {
@@ -118,7 +126,7 @@ enum RowsRendering {
                 "schema_version": .int(1),
                 "tensors": .array(summaries.map(AnalysisJSON.summary)),
                 "skipped": .array(skipped.map { .object(["tensor": .string($0.0), "reason": .string($0.1)]) }),
-                "findings": .array(summaries.flatMap { $0.findings() }.map(AnalysisJSON.finding)),
+                "findings": .array(findings.map(AnalysisJSON.finding)),
             ]).rendered() + "\n"
         case .ndjson:
             return summaries.map { AnalysisJSON.summary($0).rendered(pretty: false) + "\n" }.joined()
@@ -152,13 +160,27 @@ enum RowsRendering {
             var lines = [TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "NORM MEAN", "NORM MEDIAN", "NORM MIN @ROW",
                                                        "NORM MAX @ROW", "ZERO", "NAN", "INF", "OUTLIERS", "DUP ROWS"],
                                               rows: table, rightAligned: Set(3...11))]
-            for (name, reason) in skipped { lines.append("skipped \(TextFormatting.safeName(name)): \(reason)") }
-            let findings = summaries.flatMap { $0.findings() }
+            lines += skippedText(skipped)
             if !findings.isEmpty { lines.append("") }
             for finding in findings {
                 lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeName(finding.message))")
             }
             return lines.joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// Skipped tensors grouped by reason, one line per reason with every name (a checkpoint
+    /// has dozens of biases and norms; a line each would bury the table).
+    static func skippedText(_ skipped: [(String, String)]) -> [String] {
+        var order: [String] = []
+        var names: [String: [String]] = [:]
+        for (name, reason) in skipped {
+            if names[reason] == nil { order.append(reason) }
+            names[reason, default: []].append(TextFormatting.safeName(name))
+        }
+        return order.map { reason in
+            let list = names[reason] ?? []
+            return "skipped \(list.count) tensor(s), \(reason): " + list.joined(separator: ", ")
         }
     }
 }

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// What a new user trips over: a misspelt command or tensor name, colour, shell completion.
+@Suite struct UsabilityTests {
+    static let model = Fixtures.path("toy-bert/model.safetensors")
+
+    @Test("a misspelt command names the closest command; exit 64 (usage)")
+    func misspeltCommand() throws {
+        let result = try CLI.run(["inspct", Self.model])
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("tensoraudit: error: unknown command \"inspct\"; did you mean \"inspect\"?"))
+        let far = try CLI.run(["frobnicate", Self.model])
+        #expect(far.status == 64)
+        #expect(!far.stderr.contains("did you mean"))
+        #expect(try CLI.run(["help", "audit"]).status == 0)
+    }
+
+    @Test("a misspelt --tensor names the closest tensor; exit 2", arguments: [
+        ["rows", model, "--tensor", "bert.embeddings.word_embedding.weight"],
+        ["padding", model, "--tensor", "bert.embeddings.word_embedding.weight"],
+    ])
+    func misspeltTensor(_ arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr == "tensoraudit: error: \(Self.model): no tensor named \"bert.embeddings.word_embedding.weight\"; "
+            + "did you mean \"bert.embeddings.word_embeddings.weight\"?\n")
+    }
+
+    /// `script` gives the binary a terminal, the only place it colours.
+    static let hasScript = FileManager.default.isExecutableFile(atPath: "/usr/bin/script")
+
+    @Test("NO_COLOR per no-color.org: a non-empty value turns colour off, an empty one does not",
+          .enabled(if: hasScript, "needs script(1) from util-linux for a terminal"))
+    func noColor() throws {
+        let path = Fixtures.path("edge/odd-names.safetensors")
+        func colored(_ value: String?) throws -> Bool {
+            let assignment = value.map { "NO_COLOR='\($0)' " } ?? "unset NO_COLOR; "
+            let result = try CLI.run([], shell: "\(assignment)script -qec \"\\\"$TENSORAUDIT\\\" audit '\(path)' 2>/dev/null\" /dev/null")
+            return result.stdout.contains("\u{1B}[33mwarning")
+        }
+        #expect(try colored(nil))
+        #expect(try colored(""))
+        #expect(try !colored("1"))
+        #expect(try !colored("false"))  // any non-empty value, whatever it says
+    }
+
+    /// Completes `line` with the bash script `--generate-completion-script bash` prints, as
+    /// bash would on Tab: the words so far, the cursor at the end.
+    static func complete(_ line: String) throws -> [String] {
+        let harness = #"""
+        PATH="$(dirname "$TENSORAUDIT"):$PATH"
+        source <("$TENSORAUDIT" --generate-completion-script bash)
+        COMP_LINE="$1"; COMP_POINT=${#COMP_LINE}
+        read -ra COMP_WORDS <<< "$COMP_LINE"
+        [[ "$COMP_LINE" == *" " ]] && COMP_WORDS+=("")
+        COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+        COMPREPLY=()
+        _tensoraudit tensoraudit "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        printf '%s\n' "${COMPREPLY[@]}"
+        """#
+        let result = try CLI.run([line], shell: "exec bash -c '\(harness.replacingOccurrences(of: "'", with: "'\\''"))' bash \"$1\"")
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    static let hasBash = FileManager.default.isExecutableFile(atPath: "/bin/bash")
+
+    @Test("bash completion: commands, file paths, rule names and the checkpoint's tensor names",
+          .enabled(if: hasBash, "needs bash"))
+    func completion() throws {
+        #expect(try Self.complete("tensoraudit insp") == ["inspect"])
+        #expect(try Self.complete("tensoraudit audit --fail-on nan") == ["nan-values"])
+        let folder = Fixtures.path("toy-bert")
+        #expect(try Self.complete("tensoraudit inspect \(folder)/model.safe") == ["\(folder)/model.safetensors"])
+        #expect(try Self.complete("tensoraudit rows \(Self.model) --tensor bert.embeddings.w")
+                == ["bert.embeddings.word_embeddings.weight"])
+        #expect(try Self.complete("tensoraudit padding \(Self.model) --tensor cls.")
+                == ["cls.predictions.bias", "cls.predictions.decoder.weight"])
+    }
+}
+
+/// `| head` ends a long report with SIGPIPE (exit 141), as the README says: the Unix convention.
+@Suite struct PipeTests {
+    @Test("a reader that stops early: exit 141 (SIGPIPE), like any Unix tool", .enabled(if: UsabilityTests.hasBash, "needs bash"))
+    func closedPipe() throws {
+        // ~100 KB of CSV, more than a pipe buffer holds, so the write meets the closed pipe.
+        let result = try CLI.run([Fixtures.path("toy-bert/model.safetensors")], shell: #"""
+            exec bash -c '"$TENSORAUDIT" rows "$1" --tensor bert.embeddings.word_embeddings.weight --csv | head -1 > /dev/null; exit ${PIPESTATUS[0]}' bash "$1"
+            """#)
+        #expect(result.status == 141)
+    }
+}
