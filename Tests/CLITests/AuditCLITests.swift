@@ -215,7 +215,8 @@ final class XMLCollector: NSObject, XMLParserDelegate {
 /// Policy thresholds drop findings whose measured evidence stays below them.
 @Suite struct AuditThresholdTests {
     static func outlierFindings(threshold: Double?) throws -> [String: Double] {
-        var arguments = ["audit", Fixtures.path("toy-bert/model.safetensors"), "--format", "json"]
+        // Two token matrices with an outlying row each (outlier-rows checks token matrices only).
+        var arguments = ["audit", Fixtures.path("analysis/ties.safetensors"), "--format", "json"]
         if let threshold {
             let policy = try Fixtures.temporaryDirectory().appendingPathComponent("policy.json")
             try Data(#"{"rules": {"outlier-rows": {"threshold": \#(threshold)}}}"#.utf8).write(to: policy)

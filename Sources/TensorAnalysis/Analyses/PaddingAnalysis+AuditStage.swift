@@ -11,11 +11,14 @@ extension PaddingAnalysis {
         let matrixNames: Set<String>
         let knowledge: CheckpointKnowledge
 
-        init(checkpoint: Checkpoint, knowledge: CheckpointKnowledge) {
+        let padID: Int?
+
+        init(checkpoint: Checkpoint, tokenMatrices: TokenMatrices, padID: Int?, knowledge: CheckpointKnowledge) {
             self.checkpoint = checkpoint
             self.knowledge = knowledge
+            self.padID = padID
             views = checkpoint.tensors
-            matrices = PaddingAnalysis.matrices(checkpoint)
+            matrices = tokenMatrices.matrices
             matrixNames = Set(matrices.map { $0.0.name })
         }
 
@@ -32,7 +35,7 @@ extension PaddingAnalysis {
             for (i, summary) in summaries.enumerated() {
                 if let summary { moments[views[i].name] = summary }
             }
-            let report = try PaddingAnalysis.analyze(checkpoint, padID: nil, tensors: [], rowMoments: moments,
+            let report = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,
                                                      matrices: matrices, knowledge: knowledge)
             return PaddingAnalysis.findings(report)
         }

@@ -41,7 +41,7 @@ extension PaddingAnalysis {
     /// not tied or does not say.
     public static func findings(_ report: Report) -> [Finding] {
         report.results.compactMap { r -> Finding? in
-            guard !r.isZero, r.role != .outputProjection else { return nil }
+            guard !r.isZero, r.role != .outputProjection, !TensorNames.isOutputProjection(r.tensor) else { return nil }
             let tied = r.tying.justifiesTiedExplanation
             let rankText = r.rank.map { "rank \($0) of \(r.rows) by norm" } ?? "norm is NaN"
             let median = r.norms.map { RowSummary.short($0.median) } ?? "n/a"

@@ -1,3 +1,4 @@
+import StrictJSON
 import CheckpointIO
 import TensorScan
 /// Findings drawn from row statistics (rules `nan-values`, `inf-values`, `all-zero-rows`,
@@ -13,11 +14,16 @@ extension RowSummary {
     /// `findings()` limited to the rules that fit the tensor's shape: every rule for a matrix,
     /// the value rules (`nan-values`, `inf-values`) for every tensor. `audit` and `rows` both
     /// report these, so a NaN in a bias shows in both.
-    public func applicableFindings() -> [Finding] {
-        findings().filter { hasRowStructure || $0.rule == .nanValues || $0.rule == .infValues }
+    public func applicableFindings(keepingOutlier keep: (Outlier) -> Bool = { _ in true },
+                                   token: (Int) -> String? = { _ in nil }) -> [Finding] {
+        findings(keepingOutlier: keep, token: token).filter { hasRowStructure || $0.rule == .nanValues || $0.rule == .infValues }
     }
 
-    public func findings() -> [Finding] {
+    /// The rules' findings. `keepingOutlier` chooses the outliers `outlier-rows` reports (the
+    /// audit leaves the low rows of an input embedding to `untrained-tokens`); `token` names a
+    /// row's token where the tensor is a token matrix.
+    public func findings(keepingOutlier keep: (Outlier) -> Bool = { _ in true },
+                         token: (Int) -> String? = { _ in nil }) -> [Finding] {
         var out: [Finding] = []
         let total = rowCount
         let nanValues = nanValueCount
@@ -48,12 +54,17 @@ extension RowSummary {
                                           "redundant_rows": .int(Int64(redundantRowCount)),
                                           "largest_group": .int(Int64(largest.count))]))
         }
-        if let first = outliers.first, let norms {
+        let kept = outliers.filter(keep)
+        if let first = kept.first, let norms {
+            let name = token(first.row)
+            var evidence: [String: Evidence] = [
+                "rows": .int(Int64(kept.count)), "top_row": .int(Int64(first.row)),
+                "top_norm": .double(first.norm), "top_score": .double(first.score),
+                "median_norm": .double(norms.median)]
+            if let name { evidence["top_token"] = .string(name) }
             out.append(Finding(.outlierRows, tensors: [tensor],
-                               message: "\(tensor): \(Self.count(outliers.count, "row")) with outlying norms (robust z > \(Self.outlierThreshold)); row \(first.row) has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
-                               evidence: ["rows": .int(Int64(outliers.count)), "top_row": .int(Int64(first.row)),
-                                          "top_norm": .double(first.norm), "top_score": .double(first.score),
-                                          "median_norm": .double(norms.median)]))
+                               message: "\(tensor): \(Self.count(kept.count, "row")) with outlying norms (robust z > \(Self.outlierThreshold)); row \(first.row)\(name.map { " " + quoted($0) } ?? "") has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
+                               evidence: evidence))
         }
         return out
     }

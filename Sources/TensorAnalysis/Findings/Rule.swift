@@ -56,8 +56,12 @@ extension Rule {
         help: "Identical embedding rows are typically tokens that never received a gradient since initialization.")
     public static let outlierRows = Rule(
         id: "outlier-rows", defaultSeverity: .info,
-        summary: "Rows whose norm is far from the median (robust z-score on median/MAD).",
-        help: "Outlier rows are worth a look: special tokens, reset rows, or corrupted data.")
+        summary: "Rows of a token matrix (embedding, output projection) whose norm is far from the median (robust z-score on median/MAD).",
+        help: "Outlier rows are worth a look: special tokens, reset rows, or corrupted data. Other matrices are not checked: their rows are not tokens, and outlying rows are normal there.")
+    public static let untrainedTokens = Rule(
+        id: "untrained-tokens", defaultSeverity: .info,
+        summary: "Input-embedding rows with norms far below the median: tokens that likely barely trained (an indicator, not proof).",
+        help: "A token that never occurs in training gets no gradient through an untied input embedding, so its row keeps a small norm (Land & Bartolo 2024). Prompts that contain such tokens can make a model misbehave; `tensoraudit padding` compares the pad row with them.")
     public static let indexMismatch = Rule(
         id: "index-mismatch", defaultSeverity: .error,
         summary: "The sharded index disagrees with the shard files.",

@@ -10,6 +10,7 @@ public enum RuleCatalog {
         .allZeroRows,
         .duplicateRows,
         .outlierRows,
+        .untrainedTokens,
         .indexMismatch,
         .missingShard,
         .tensorInTwoShards,

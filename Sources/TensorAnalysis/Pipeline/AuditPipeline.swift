@@ -4,7 +4,9 @@ import TensorScan
 /// The audit: every analysis on one checkpoint, in one read of its bytes, then the policy.
 ///
 /// plan → scan → summaries → findings → policy → report:
-/// - **plan**: each `AuditStage` (padding, ties, rows) says what the scan must compute for each
+/// - **plan**: the files beside the checkpoint are read (config facts, tokenizer) and the token
+///   matrices chosen (by name and shape, or `tensors` of the policy); each `AuditStage`
+///   (padding, ties, rows, tokens) says what the scan must compute for each
 ///   tensor; the requests are merged into one `RowScan` job per tensor;
 /// - **scan**: one read of each tensor's bytes on all cores (`RowScan`); the pipeline advises
 ///   the kernel first, waits for a streamed `.zst` to finish decoding and checks that no file
@@ -27,18 +29,23 @@ public enum AuditPipeline {
                            progress: Progress? = nil) throws(CheckpointError) -> AuditReport {
         // Plan.
         let views = checkpoint.tensors
-        let rows = RowSummary.AuditStage(views: views)
+        let knowledge = CheckpointKnowledge.read(checkpoint)
+        let tokenMatrices = try TokenMatrices(checkpoint, requested: policy.tensors)
+        let rows = RowSummary.AuditStage(views: views, tokenMatrices: tokenMatrices, tokenizer: knowledge.tokenizer)
         let ties = TieAnalysis.AuditStage(checkpoint: checkpoint)
-        let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint, knowledge: CheckpointKnowledge.read(checkpoint))
+        let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: tokenMatrices, padID: policy.padID,
+                                                 knowledge: knowledge)
+        let tokens = TokenAnalysis.AuditStage(views: views, tokenMatrices: tokenMatrices, knowledge: knowledge)
         let jobs = views.indices.map { i -> RowScan.Job in
             let request = rows.request(for: i).merged(with: ties.request(for: i)).merged(with: padding.request(for: i))
+                .merged(with: tokens.request(for: i))
             return RowScan.Job(of: views[i], request)
         }
         // Scan and summaries.
         let summaries = try checkpoint.read(advisingSequentialScan: true) { () throws(CheckpointError) in
             RowScan.run(jobs) { i, output in
                 let summary = Summaries(rows: rows.summary(of: i, output), ties: ties.summary(of: i, output),
-                                        padding: padding.summary(of: i, output))
+                                        padding: padding.summary(of: i, output), tokens: tokens.summary(of: i, output))
                 progress?(views[i].info.byteCount)
                 return summary
             }
@@ -48,8 +55,11 @@ public enum AuditPipeline {
         findings += try padding.findings(summaries.map(\.padding))
         findings += try ties.findings(summaries.map(\.ties))
         findings += try rows.findings(summaries.map(\.rows))
+        let tokenResults = summaries.compactMap(\.tokens)
+        findings += TokenAnalysis.findings(tokenResults)
         // Policy and report.
-        return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy)
+        return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy,
+                           untrainedRows: tokenResults.map(\.untrainedRows))
     }
 
     /// What the stages keep of one tensor.
@@ -57,6 +67,7 @@ public enum AuditPipeline {
         var rows: RowSummary.AuditStage.Summary?
         var ties: TieAnalysis.AuditStage.Summary?
         var padding: PaddingAnalysis.AuditStage.Summary?
+        var tokens: TokenAnalysis.AuditStage.Summary?
     }
 }
 

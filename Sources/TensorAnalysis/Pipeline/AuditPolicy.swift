@@ -12,6 +12,8 @@ import SafetensorsFormat
 ///            "duplicate-tensors": {"enabled": false}},
 ///  "fail_on": ["padding-row-nonzero"]}
 /// ```
+/// `"pad_id": 0` and `"tensor": "name"` (or a list of names) pin what `--pad-id` and
+/// `--tensor` pin on the command line, so a CI job does not depend on detection.
 /// A finding fails the audit when its (possibly overridden) severity is `error`, or when its
 /// rule is listed in `fail_on` (file) or `--fail-on` (command line).
 public struct AuditPolicy: Sendable, Equatable {
@@ -24,6 +26,10 @@ public struct AuditPolicy: Sendable, Equatable {
 
     public var rules: [String: RuleSetting] = [:]
     public var failOn: Set<String> = []
+    /// The padding token's id (`pad_id`, `--pad-id`): replaces config.json and the tokenizer.
+    public var padID: Int?
+    /// The token matrices to analyse (`tensor`, `--tensor`): replace the detection by name.
+    public var tensors: [String] = []
 
     public init() {}
 
@@ -64,8 +70,24 @@ public struct AuditPolicy: Sendable, Equatable {
         guard case .object(let members) = root else { throw .invalid(path: path, reason: "not a JSON object") }
         try rejectDuplicateKeys(root, path: path)
         var policy = AuditPolicy()
-        for member in members where !["rules", "fail_on", "schema_version", "$schema"].contains(member.key) {
+        for member in members where !["rules", "fail_on", "schema_version", "$schema", "pad_id", "tensor"].contains(member.key) {
             throw .invalid(path: path, reason: "unknown key \"\(member.key)\"")
+        }
+        if let padID = root["pad_id"] {
+            guard case .number(let number) = padID, let value = number.unsignedValue, let id = Int(exactly: value) else {
+                throw .invalid(path: path, reason: "pad_id must be a non-negative integer")
+            }
+            policy.padID = id
+        }
+        switch root["tensor"] {
+        case nil: break
+        case .string(let name)?: policy.tensors = [name]
+        case .array(let items)?:
+            for item in items {
+                guard case .string(let name) = item else { throw .invalid(path: path, reason: "tensor must be a name or an array of names") }
+                policy.tensors.append(name)
+            }
+        default: throw .invalid(path: path, reason: "tensor must be a name or an array of names")
         }
         if let failOn = root["fail_on"] {
             guard case .array(let items) = failOn else { throw .invalid(path: path, reason: "fail_on must be an array of rule ids") }
@@ -153,6 +175,7 @@ public struct AuditPolicy: Sendable, Equatable {
     /// when its evidence reaches the threshold. (Documented in the README's rule table.)
     public static let thresholdEvidence: [String: (key: String, magnitude: Bool)] = [
         "outlier-rows": ("top_score", true),
+        "untrained-tokens": ("rows", false),
         "all-zero-rows": ("rows", false),
         "duplicate-rows": ("redundant_rows", false),
         "padding-row-nonzero": ("row_norm", false),

@@ -13,8 +13,13 @@ public struct AuditReport: Sendable {
     public var policy: AuditPolicy
     /// The file and byte range of every tensor the findings name (SARIF locations).
     public var tensorLocations: [String: TensorLocation]
+    /// Per input embedding, the rows `untrained-tokens` flags (before the policy: a renderer
+    /// may mark them even when the rule is switched off). Empty when none was flagged.
+    public var untrainedRows: [TokenAnalysis.UntrainedRows]
 
-    public init(checkpoint: Checkpoint, findings: [Finding], policy: AuditPolicy) {
+    public init(checkpoint: Checkpoint, findings: [Finding], policy: AuditPolicy,
+                untrainedRows: [TokenAnalysis.UntrainedRows] = []) {
+        self.untrainedRows = untrainedRows
         checkpointPath = checkpoint.path
         files = checkpoint.files.map(\.path)
         tensorCount = checkpoint.tensors.count

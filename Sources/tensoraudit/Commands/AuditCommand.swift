@@ -22,6 +22,12 @@ struct AuditCommand: ParsableCommand {
             completion: .list(RuleCatalog.all.map(\.id)))
     var failOn: [String] = []
 
+    @Option(name: .long, help: "Row of the padding token (overrides the policy's pad_id, config.json and the tokenizer).")
+    var padId: Int?
+
+    @Option(name: .long, help: "Treat this tensor as the token matrix instead of the detected ones (repeatable; overrides the policy's tensor).")
+    var tensor: [String] = []
+
     @OptionGroup var output: OutputOptions
 
     static let formats: [OutputFormat] = [.text, .json, .junit, .sarif]
@@ -72,6 +78,9 @@ struct AuditCommand: ParsableCommand {
             }
             settings.failOn.formUnion(failOn)
         }
+        // The flags win over the policy's pad_id and tensor.
+        if let padId { settings.padID = padId }
+        if !tensor.isEmpty { settings.tensors = tensor }
         do {
             let checkpoint = try checkpointArgument.open(overlappingDecompression: true)
             inputs = checkpoint.inputPaths + inputs

@@ -1,0 +1,36 @@
+import CheckpointIO
+import TensorScan
+import ModelKnowledge
+
+extension TokenAnalysis {
+    /// `untrained-tokens` in an audit: the input embeddings' row norms come from the one scan,
+    /// and each is reduced to its low-norm rows on the core that finished it.
+    struct AuditStage: TensorAnalysis.AuditStage {
+        let views: [TensorView]
+        let inputEmbeddings: Set<Int>
+        let tokenizer: Tokenizer?
+        let unused: Set<Int>
+
+        init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: CheckpointKnowledge) {
+            self.views = views
+            let budget = TensorView.statisticsSkipReasons(views)
+            inputEmbeddings = Set(views.indices.filter {
+                views[$0].shape.count == 2 && budget[$0] == nil && tokenMatrices.isInputEmbedding(views[$0].name)
+            })
+            tokenizer = knowledge.tokenizer
+            unused = Set((knowledge.tokenizer.map(UnusedTokens.find) ?? []).map(\.id))
+        }
+
+        func request(for index: Int) -> ScanRequest { ScanRequest(statistics: inputEmbeddings.contains(index)) }
+
+        func summary(of index: Int, _ output: RowScan.Output) -> Result? {
+            guard inputEmbeddings.contains(index), let moments = output.rows else { return nil }
+            let summary = RowSummary(view: views[index], moments: moments, keepingRows: false)
+            return TokenAnalysis.analyze(summary, tokenizer: tokenizer, unused: unused)
+        }
+
+        func findings(_ summaries: [Result?]) -> [Finding] {
+            TokenAnalysis.findings(summaries.compactMap { $0 })
+        }
+    }
+}

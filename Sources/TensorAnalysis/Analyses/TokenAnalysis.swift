@@ -1,0 +1,123 @@
+import StrictJSON
+import CheckpointIO
+import TensorScan
+import ModelKnowledge
+
+/// Tokens that likely barely trained, read from the weights and the tokenizer alone.
+///
+/// The indicator is the one "Fishing for Magikarp" (Land & Bartolo, EMNLP 2024, arXiv
+/// 2405.05417) uses for input embeddings: a token that never occurs in training gets no
+/// gradient through the input embedding, so its row keeps a small norm (or shrinks under weight
+/// decay). Rows are flagged by the same robust score `outlier-rows` uses (modified z below
+/// −3.5 on median/MAD), and each flagged row is named by its token and sorted by what the
+/// tokenizer says about it: unused by name or construction (`UnusedTokens`), special, beyond
+/// the vocabulary, or an ordinary token. Only the ordinary ones are news; the paper verified
+/// its candidates by prompting the model, which a file audit cannot do, so the finding is an
+/// indicator and says so.
+public enum TokenAnalysis {
+    /// Row indices an indicator marks as possibly untrained, lowest norm first: a plain value
+    /// for renderers (histogram markers, lists) that need no token text.
+    public struct UntrainedRows: Sendable, Equatable {
+        public var tensor: String
+        /// Rows of the matrix, lowest score first.
+        public var rows: [Int]
+        /// `input-row-norm`: the rows' L2 norms are far below the median.
+        public var indicator: String
+
+        public init(tensor: String, rows: [Int], indicator: String) {
+            self.tensor = tensor
+            self.rows = rows
+            self.indicator = indicator
+        }
+    }
+
+    /// What the low-norm rows of one input embedding are, by the tokenizer.
+    public struct Result: Sendable {
+        public var tensor: String
+        public var rowCount: Int
+        public var medianNorm: Double
+        /// The flagged rows with norm and robust score, lowest score first.
+        public var rows: [RowSummary.Outlier]
+        /// Token text by row; empty without a tokenizer.
+        public var tokens: [Int: String]
+        /// Flagged rows of tokens known unused by name or construction.
+        public var knownUnused: [Int]
+        /// Flagged rows of special tokens (`[MASK]`, `<s>`, …).
+        public var special: [Int]
+        /// Flagged rows past the tokenizer's vocabulary (no token addresses them).
+        public var beyondVocabulary: [Int]
+        /// Flagged rows of ordinary tokens: the candidates worth a look.
+        public var ordinary: [Int]
+        /// The tokenizer's vocabulary size; nil without a tokenizer.
+        public var vocabularySize: Int?
+
+        public var untrainedRows: UntrainedRows {
+            UntrainedRows(tensor: tensor, rows: rows.map(\.row), indicator: UndertrainedIndicator.inputRowNorm.rawValue)
+        }
+    }
+
+    /// The low-norm rows of `summary` sorted by what `tokenizer` says of them; nil when none.
+    public static func analyze(_ summary: RowSummary, tokenizer: Tokenizer?, unused: Set<Int>) -> Result? {
+        let low = summary.outliers.filter { $0.score < 0 }.sorted { ($0.score, $0.row) < ($1.score, $1.row) }
+        guard !low.isEmpty, let median = summary.norms?.median else { return nil }
+        var result = Result(tensor: summary.tensor, rowCount: summary.rowCount, medianNorm: median, rows: low, tokens: [:],
+                            knownUnused: [], special: [], beyondVocabulary: [], ordinary: [],
+                            vocabularySize: tokenizer?.vocabularySize)
+        for outlier in low {
+            let row = outlier.row
+            if let tokenizer {
+                if let text = tokenizer.token(for: row) { result.tokens[row] = text }
+                if row >= tokenizer.vocabularySize {
+                    result.beyondVocabulary.append(row)
+                } else if unused.contains(row) {
+                    result.knownUnused.append(row)
+                } else if tokenizer.isSpecial(row) {
+                    result.special.append(row)
+                } else {
+                    result.ordinary.append(row)
+                }
+            } else {
+                result.ordinary.append(row)
+            }
+        }
+        return result
+    }
+
+    /// Rule `untrained-tokens`, one finding per matrix.
+    public static func findings(_ results: [Result]) -> [Finding] {
+        results.map { r in
+            let lowest = r.rows[0]
+            func named(_ rows: [Int], _ limit: Int = 3) -> String {
+                let names = rows.prefix(limit).map { row in r.tokens[row].map(quoted) ?? "row \(row)" }
+                return names.joined(separator: ", ") + (rows.count > limit ? ", …" : "")
+            }
+            var parts: [String] = []
+            if r.vocabularySize == nil {
+                parts.append("no tokenizer beside the checkpoint, so the rows are not named (\(named(r.ordinary)))")
+            } else {
+                if !r.knownUnused.isEmpty { parts.append("\(r.knownUnused.count) named unused (\(named(r.knownUnused)))") }
+                if !r.special.isEmpty { parts.append("\(r.special.count) special (\(named(r.special)))") }
+                if !r.beyondVocabulary.isEmpty {
+                    parts.append("\(r.beyondVocabulary.count) beyond the tokenizer's \(r.vocabularySize ?? 0) tokens (rows \(named(r.beyondVocabulary)))")
+                }
+                if !r.ordinary.isEmpty { parts.append("\(r.ordinary.count) ordinary tokens (\(named(r.ordinary)))") }
+            }
+            let lowestName = r.tokens[lowest.row].map { " " + quoted($0) } ?? ""
+            var evidence: [String: Evidence] = [
+                "rows": .int(Int64(r.rows.count)), "known_unused": .int(Int64(r.knownUnused.count)),
+                "special": .int(Int64(r.special.count)), "beyond_vocabulary": .int(Int64(r.beyondVocabulary.count)),
+                "ordinary": .int(Int64(r.ordinary.count)), "lowest_row": .int(Int64(lowest.row)),
+                "lowest_norm": .double(lowest.norm), "median_norm": .double(r.medianNorm),
+                "indicator": .string(UndertrainedIndicator.inputRowNorm.rawValue),
+            ]
+            if let text = r.tokens[lowest.row] { evidence["lowest_token"] = .string(text) }
+            if let size = r.vocabularySize { evidence["vocab_size"] = .int(Int64(size)) }
+            return Finding(.untrainedTokens, tensors: [r.tensor],
+                           message: "\(r.tensor): \(r.rows.count) of \(r.rowCount) rows have norms far below the median "
+                               + "(robust z < -\(RowSummary.outlierThreshold); lowest row \(lowest.row)\(lowestName) \(RowSummary.short(lowest.norm)) vs median \(RowSummary.short(r.medianNorm))): "
+                               + parts.joined(separator: "; ")
+                               + ". A low input-embedding norm marks a token that rarely or never received gradient: an indicator, not proof",
+                           evidence: evidence)
+        }
+    }
+}

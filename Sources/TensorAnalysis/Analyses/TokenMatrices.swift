@@ -1,0 +1,36 @@
+import CheckpointIO
+import TensorScan
+
+/// The matrices whose rows are tokens: input embeddings and output projections, found by name
+/// and config.json shape (`PaddingAnalysis.matrices`), or the tensors the user named
+/// (`--tensor`, the policy's `tensor`). Row rules that only make sense per token
+/// (`outlier-rows`, `untrained-tokens`) run on these alone.
+struct TokenMatrices: Sendable {
+    let matrices: [(TensorView, PaddingAnalysis.Role)]
+    let roles: [String: PaddingAnalysis.Role]
+
+    init(_ checkpoint: Checkpoint, requested: [String]) throws(CheckpointError) {
+        if requested.isEmpty {
+            matrices = PaddingAnalysis.matrices(checkpoint)
+        } else {
+            var chosen: [(TensorView, PaddingAnalysis.Role)] = []
+            for name in requested {
+                guard let view = checkpoint.tensor(named: name) else { throw .tensorNotFound(path: checkpoint.path, name: name) }
+                chosen.append((view, .requested))
+            }
+            matrices = chosen
+        }
+        roles = Dictionary(matrices.map { ($0.0.name, $0.1) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func contains(_ name: String) -> Bool { roles[name] != nil }
+
+    /// An input embedding: found as one, or named by the user and not an output projection by name.
+    func isInputEmbedding(_ name: String) -> Bool {
+        switch roles[name] {
+        case .embedding?: true
+        case .requested?: !TensorNames.isOutputProjection(name)
+        default: false
+        }
+    }
+}

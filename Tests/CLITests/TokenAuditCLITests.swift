@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `audit` on the real all-MiniLM-L6-v2 row norms (TestData/knowledge/minilm-norms) beside its
+/// real tokenizer and config: the findings a user acts on, checked against numpy and tokenizers
+/// (expected.json), never against our own output.
+@Suite struct TokenAuditCLITests {
+    /// A model folder: the norms checkpoint plus the real config and tokenizer files.
+    static func miniLMFolder() throws -> String {
+        let dir = try Fixtures.temporaryDirectory()
+        try Fixtures.data("knowledge/minilm-norms/model.safetensors").write(to: dir.appendingPathComponent("model.safetensors"))
+        for name in ["config.json", "tokenizer.json", "vocab.txt", "special_tokens_map.json", "tokenizer_config.json"] {
+            try Fixtures.data("real/all-minilm-l6-v2/" + name).write(to: dir.appendingPathComponent(name))
+        }
+        return dir.path
+    }
+
+    static func expected() throws -> [String: Any] {
+        try #require((try Fixtures.json("knowledge/minilm-norms/expected.json") as? [String: Any])?["embedding"] as? [String: Any])
+    }
+
+    static func audit(_ arguments: [String]) throws -> [[String: Any]] {
+        let result = try CLI.run(["audit"] + arguments + ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return try #require(report["findings"] as? [[String: Any]])
+    }
+
+    @Test("real MiniLM norms: two findings (pad row, untrained tokens); attention outliers are not reported")
+    func miniLMAudit() throws {
+        let e = try Self.expected()
+        let attention = try #require((try Fixtures.json("knowledge/minilm-norms/expected.json") as? [String: Any])?["attention"] as? [String: Any])
+        // The attention matrix does have outlying rows by the robust score: the rule skips it on purpose.
+        #expect((attention["outlier_rows"] as? Int ?? 0) > 0)
+        // duplicate-rows is left out: storing each row as its norm makes rows of equal norm identical
+        // (the real matrix has no duplicate rows).
+        let findings = try Self.audit([try Self.miniLMFolder()]).filter { $0["rule"] as? String != "duplicate-rows" }
+        #expect(findings.map { $0["rule"] as? String ?? "" }.sorted() == ["padding-row-nonzero", "untrained-tokens"])
+        let untrained = try #require(findings.first { $0["rule"] as? String == "untrained-tokens" })
+        let evidence = try #require(untrained["evidence"] as? [String: Any])
+        #expect(evidence["rows"] as? Int == e["low_rows"] as? Int)
+        #expect(evidence["known_unused"] as? Int == e["known_unused"] as? Int)
+        #expect(evidence["special"] as? Int == e["special"] as? Int)
+        #expect(evidence["ordinary"] as? Int == e["ordinary"] as? Int)
+        #expect(evidence["lowest_row"] as? Int == e["lowest_row"] as? Int)
+        #expect(evidence["lowest_token"] as? String == e["lowest_token"] as? String)
+        #expect(closeEnough(Fixtures.number(evidence["median_norm"] as Any) ?? 0, Fixtures.number(e["median_norm"] as Any) ?? 1))
+        #expect(untrained["severity"] as? String == "info")
+        for token in e["special_tokens"] as? [String] ?? [] {
+            #expect((untrained["message"] as? String)?.contains("\"\(token)\"") == true)
+        }
+        let padding = try #require(findings.first { $0["rule"] as? String == "padding-row-nonzero" })
+        let padEvidence = try #require(padding["evidence"] as? [String: Any])
+        #expect(padEvidence["pad_token"] as? String == e["pad_token"] as? String)
+        #expect(padEvidence["rank"] as? Int == e["pad_rank"] as? Int)
+        #expect(padEvidence["tying_evidence"] as? String == "model-type-default")
+    }
+
+    @Test("audit --pad-id and --tensor pin the pad row and the token matrix; the policy keys do the same")
+    func pinned() throws {
+        let dir = try Self.miniLMFolder()
+        let e = try Self.expected()
+        let pinned = try Self.audit([dir, "--pad-id", "5"])
+        let padding = try #require(pinned.first { $0["rule"] as? String == "padding-row-nonzero" })
+        let evidence = try #require(padding["evidence"] as? [String: Any])
+        #expect(evidence["pad_id"] as? Int == 5 && evidence["pad_id_source"] as? String == "flag")
+        #expect(evidence["pad_token"] as? String == "[unused4]")
+        // Naming the attention matrix makes it the token matrix: its outliers are reported, the embedding's are not.
+        let attention = "encoder.layer.0.attention.self.query.weight"
+        let named = try Self.audit([dir, "--tensor", attention, "--pad-id", "0"])
+        #expect(!named.contains { $0["rule"] as? String != "duplicate-rows" && ($0["tensors"] as? [String])?.contains(e["tensor"] as? String ?? "") == true })
+        #expect(named.contains { $0["rule"] as? String == "untrained-tokens" || $0["rule"] as? String == "outlier-rows" })
+        let policy = try Fixtures.temporaryFile(Array(#"{"pad_id": 5, "tensor": ["embeddings.word_embeddings.weight"]}"#.utf8), name: "policy.json")
+        let fromPolicy = try Self.audit([dir, "--policy", policy])
+        #expect(fromPolicy.contains { ($0["evidence"] as? [String: Any])?["pad_id"] as? Int == 5 })
+        // The flag wins over the policy.
+        let both = try Self.audit([dir, "--policy", policy, "--pad-id", "0"])
+        #expect(both.contains { ($0["evidence"] as? [String: Any])?["pad_id"] as? Int == 0 })
+    }
+
+    @Test("bad pins: an unknown --tensor is exit 2 naming it; a policy pad_id that is not an id is exit 2",
+          arguments: [#"{"pad_id": -1}"#, #"{"pad_id": 1.5}"#, #"{"pad_id": "0"}"#, #"{"tensor": 3}"#, #"{"tensor": [1]}"#])
+    func badPins(policyText: String) throws {
+        let dir = try Self.miniLMFolder()
+        let missing = try CLI.run(["audit", dir, "--tensor", "nope"])
+        #expect(missing.status == 2 && missing.stderr.contains("nope"), "\(missing.stderr)")
+        let policy = try Fixtures.temporaryFile(Array(policyText.utf8), name: "policy.json")
+        let result = try CLI.run(["audit", dir, "--policy", policy])
+        #expect(result.status == 2, "\(policyText): \(result.stdout)")
+        #expect(result.stderr.contains("pad_id") || result.stderr.contains("tensor"), "\(result.stderr)")
+    }
+}
