@@ -48,7 +48,7 @@ extension Rule {
         help: "Infinities usually come from an overflow in a lower-precision conversion.")
     public static let allZeroRows = Rule(
         id: "all-zero-rows", defaultSeverity: .warning,
-        summary: "A matrix has rows that are entirely zero.",
+        summary: "A matrix has rows that are entirely zero (info when only some rows are: padding and reserved rows often are).",
         help: "Zero rows in embeddings are tokens that never trained or were reset; elsewhere they may be pruned units.")
     public static let duplicateRows = Rule(
         id: "duplicate-rows", defaultSeverity: .warning,
