@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 MB = 1_000_000
 
 
@@ -89,9 +89,11 @@ def generate(data, scale):
     os.makedirs(data)
     started = time.time()
     rng = np.random.default_rng(20240601)
-    # ≈1 GB F32 at scale 1: 128 MB embedding + 14 layers of 64 MB.
+    # ≈1 GB F32 at scale 1: 128 MB embedding + 14 layers of 64 MB, plus the embedding saved a
+    # second time as lm_head (a tied copy, as many real checkpoints hold one).
     hidden, vocab, layers = 1024, 32768, max(1, round(14 * scale))
     model = model_tensors(rng, hidden, layers, vocab)
+    model.append(("lm_head.weight", model[0][1], model[0][2].copy()))
     write_safetensors(os.path.join(data, "f32.safetensors"),
                       [(n, "F32", s, a) for n, s, a in model], {"format": "pt"})
     write_safetensors(os.path.join(data, "bf16.safetensors"),

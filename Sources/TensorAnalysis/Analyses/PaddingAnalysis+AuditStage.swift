@@ -31,12 +31,18 @@ extension PaddingAnalysis {
         }
 
         func findings(_ summaries: [[RowMoments]?]) throws(CheckpointError) -> [Finding] {
+            try findings(summaries, copies: nil)
+        }
+
+        /// The findings, with each tensor's copies (by name) when the tie analysis found them
+        /// (`TieAnalysis.Report.copies`), so the matrices are not compared again.
+        func findings(_ summaries: [[RowMoments]?], copies: [String: [String]]?) throws(CheckpointError) -> [Finding] {
             var moments: [String: [RowMoments]] = [:]
             for (i, summary) in summaries.enumerated() {
                 if let summary { moments[views[i].name] = summary }
             }
             let report = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,
-                                                     matrices: matrices, knowledge: knowledge)
+                                                     matrices: matrices, knowledge: knowledge, copies: copies)
             return PaddingAnalysis.findings(report)
         }
     }

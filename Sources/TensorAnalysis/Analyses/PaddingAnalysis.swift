@@ -81,10 +81,14 @@ public enum PaddingAnalysis {
     }
 
     /// `analyze` with the name- and config-matched `matrices(checkpoint)` already found (the
-    /// audit finds them once, before its scan, to keep their row moments).
+    /// audit finds them once, before its scan, to keep their row moments), and optionally each
+    /// tensor's copies (same dtype, shape and bytes, by name) from the tie analysis, which the
+    /// audit confirmed during its scan: comparing the matrices here again read both copies a
+    /// second time.
     static func analyze(_ checkpoint: Checkpoint, padID option: Int?, tensors requested: [String],
                         rowMoments known: [String: [RowMoments]],
-                        matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge) throws(CheckpointError) -> Report {
+                        matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
+                        copies: [String: [String]]? = nil) throws(CheckpointError) -> Report {
         var notes = knowledge.notes
         let resolution = PadIDResolver.resolve(flag: option, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
         notes += resolution.notes
@@ -120,7 +124,8 @@ public enum PaddingAnalysis {
                 notes.append("\(view.name): \(view.statisticsUnavailableReason ?? "no statistics"), skipped")
                 continue
             }
-            var result = measure(view, role: role, moments: moments, padID: padID, checkpoint: checkpoint, aliases: aliases)
+            var result = measure(view, role: role, moments: moments, padID: padID, checkpoint: checkpoint, aliases: aliases,
+                                 copies: copies.map { $0[view.name] ?? [] })
             result.padToken = knowledge.tokenizer?.token(for: padID.id)
             result.tying = TyingJudge.judge(tyingQuestion(for: view, role: role, tiedWith: result.tiedWith,
                                                           checkpoint: checkpoint, aliases: aliases, config: knowledge.config))
@@ -166,7 +171,7 @@ public enum PaddingAnalysis {
 
     /// The pad row's statistics, rank and the norm distribution (no judgement yet).
     static func measure(_ view: TensorView, role: Role, moments: [RowMoments], padID: PadID,
-                        checkpoint: Checkpoint, aliases: [String: String]) -> Result {
+                        checkpoint: Checkpoint, aliases: [String: String], copies: [String]? = nil) -> Result {
         let row = padID.id
         let norms = moments.map(\.l2Norm)
         let padNorm = norms[row]
@@ -179,7 +184,7 @@ public enum PaddingAnalysis {
         let finite = norms.indices.filter { norms[$0].isFinite }
         let distribution = Distribution(values: finite.map { norms[$0] }, positions: finite)
         // Same dtype, shape and bytes: candidates are only tensors of the same shape.
-        var tied = checkpoint.tensors.filter {
+        var tied = copies ?? checkpoint.tensors.filter {
             $0.name != view.name && $0.elementType == view.elementType && $0.shape == view.shape && $0.hasSameBytes(as: view)
         }.map(\.name)
         tied += aliases.filter { $0.value == view.name || $0.key == view.name }.map { $0.key == view.name ? $0.value : $0.key }

@@ -6,9 +6,11 @@ import TensorScan
 /// Exact equality across the tensors of a checkpoint: which tensors are stored twice, and why.
 ///
 /// Scales with the file, not with pairs: tensors are bucketed by byte length (a tensor can only
-/// equal one of the same size); a bucket of two is settled by one `memcmp`, larger buckets are
-/// fingerprinted with a fast 64-bit hash in one parallel pass and every candidate group is
-/// confirmed byte by byte, so a hash collision can cost time but never a wrong group.
+/// equal one of the same size) and sieved by their first bytes (`Twins`); the candidates left
+/// are compared with their class's first tensor in one parallel pass. Where that leaves members
+/// that may equal each other, a bucket of two is settled by one `memcmp`, larger buckets are
+/// keyed by a fast 64-bit hash (or row digests) and every candidate group is confirmed byte by
+/// byte, so a hash collision can cost time but never a wrong group.
 public enum TieAnalysis {
     public enum Kind: String, Sendable, CaseIterable {
         /// Embedding ↔ output projection (or shared encoder/decoder embeddings) saved twice.
@@ -55,18 +57,52 @@ public enum TieAnalysis {
         public var sameBytes: [SameBytes]
         /// `__metadata__` aliases, removed name → kept name.
         public var aliases: [String: String]
+        /// Every grouped tensor's copies: the other tensors of its group (same dtype, shape
+        /// and bytes), by name.
+        public var copies: [String: [String]] {
+            var out: [String: [String]] = [:]
+            for g in groups {
+                for name in g.tensors { out[name] = g.tensors.filter { $0 != name } }
+            }
+            return out
+        }
         /// Σ over non-empty groups of (copies − 1) × bytes.
         public var wastedBytes: UInt64 { groups.reduce(0) { $0 + $1.wastedBytes } }
+    }
+
+    /// Groups the identical tensors of `checkpoint` in one read of the candidates' bytes: the
+    /// prefix sieve (`Twins`) leaves only tensors that share a size and their first 4 KiB, and
+    /// one scan compares each with its class's first tensor while fingerprinting them (for the
+    /// rare class whose members differ from the first but maybe not from each other).
+    public static func analyze(_ checkpoint: Checkpoint) -> Report {
+        let views = checkpoint.tensors
+        let twins = Twins(views)
+        let jobs = views.indices.map { i -> RowScan.Job in
+            guard twins.candidates.contains(i) else { return .nothing(of: views[i]) }
+            let job = RowScan.Job.fingerprint(of: views[i])
+            return twins.leaders[i].map { job.comparingBytes(withJob: $0) } ?? job
+        }
+        let outputs = RowScan.run(jobs) { _, output in output }
+        var fingerprints: [Int: UInt64] = [:], verdicts: [Int: Bool] = [:]
+        for (i, output) in outputs.enumerated() {
+            fingerprints[i] = output.fingerprint
+            verdicts[i] = output.sameBytesAsTwin
+        }
+        return analyze(checkpoint, fingerprints: fingerprints, twins: twins, twinVerdicts: verdicts)
     }
 
     /// Groups the identical tensors of `checkpoint`. `fingerprints` (by index into
     /// `checkpoint.tensors`, each `TensorView.fingerprint()`'s value) and `rowDigests` (each
     /// `rowDigest(of:)` of the tensor's `rowMoments()`) spare re-reading tensors another pass
-    /// already read; what is missing is computed here.
+    /// already read; what is missing is computed here. With `twins` (the prefix sieve), only
+    /// its classes are candidates, and `twinVerdicts` (a scan's `sameBytesAsTwin`, by index)
+    /// spare comparing a follower with its leader again.
     public static func analyze(_ checkpoint: Checkpoint, fingerprints: [Int: UInt64] = [:],
-                               rowDigests: [Int: UInt64] = [:]) -> Report {
+                               rowDigests: [Int: UInt64] = [:], twins: Twins? = nil,
+                               twinVerdicts: [Int: Bool] = [:]) -> Report {
         let views = checkpoint.tensors
-        let sets = identicalSets(views, fingerprints: fingerprints, rowDigests: rowDigests)
+        let sets = identicalSets(views, fingerprints: fingerprints, rowDigests: rowDigests,
+                                 twins: twins, twinVerdicts: twinVerdicts)
         var groups: [Group] = []
         var same: [SameBytes] = []
         for members in sets {
@@ -143,7 +179,36 @@ public enum TieAnalysis {
 
     /// Sets (≥ 2, indices into `views`) of non-empty tensors with identical bytes.
     static func identicalSets(_ views: [TensorView], fingerprints known: [Int: UInt64] = [:],
-                              rowDigests: [Int: UInt64] = [:]) -> [[Int]] {
+                              rowDigests: [Int: UInt64] = [:], twins: Twins? = nil,
+                              twinVerdicts: [Int: Bool] = [:]) -> [[Int]] {
+        guard let twins else {
+            return identicalSets(views, buckets: sizeBuckets(views), fingerprints: known, rowDigests: rowDigests)
+        }
+        // The sieve's classes: each member against its class's first, from the scan's verdict,
+        // from the sieve itself (a tensor no longer than the prefix), or compared here.
+        let prefix = UInt64(TensorView.sievePrefixBytes)
+        let pairs = twins.classes.flatMap { c in
+            c.dropFirst().filter { views[c[0]].info.byteCount > prefix && twinVerdicts[$0] == nil }.map { (c[0], $0) }
+        }
+        var verdict = twinVerdicts
+        for (k, equal) in compareInParallel(pairs, views).enumerated() { verdict[pairs[k].1] = equal }
+        var sets: [[Int]] = []
+        var rest: [[Int]] = []
+        for c in twins.classes {
+            let short = views[c[0]].info.byteCount <= prefix
+            let equal = c.dropFirst().filter { short || verdict[$0] == true }
+            if !equal.isEmpty { sets.append([c[0]] + equal) }
+            // Members that differ from the first may still equal each other (rare): the buckets way.
+            let others = c.dropFirst().filter { !short && verdict[$0] != true }
+            if others.count > 1 { rest.append(Array(others)) }
+        }
+        return sets + identicalSets(views, buckets: rest, fingerprints: known, rowDigests: rowDigests)
+    }
+
+    /// Sets of identical tensors within `buckets` (each of one byte size): a pair is compared,
+    /// larger buckets are keyed by row digests or fingerprints first and confirmed byte by byte.
+    static func identicalSets(_ views: [TensorView], buckets: [[Int]], fingerprints known: [Int: UInt64],
+                              rowDigests: [Int: UInt64]) -> [[Int]] {
         struct Key: Hashable {
             var size: UInt64
             var hash: UInt64
@@ -152,7 +217,7 @@ public enum TieAnalysis {
         var toHash: [Int] = []
         var byKey: [Key: [Int]] = [:]
         let digested = Set(rowDigests.keys)
-        for bucket in sizeBuckets(views) {
+        for bucket in buckets {
             if bucket.count == 2 {
                 candidates.append(bucket)
             } else if digestsSuffice(bucket, views, digested) {

@@ -52,9 +52,11 @@ public enum AuditPipeline {
         }
         // Findings (the concatenation order is the report's order among equal sort keys).
         var findings = HeaderLint.findings(checkpoint) + SourceRules.findings(checkpoint)
-        findings += try padding.findings(summaries.map(\.padding))
-        findings += try ties.findings(summaries.map(\.ties))
-        findings += try rows.findings(summaries.map(\.rows))
+        // The tie report first: padding takes each matrix's copies from it.
+        let tieReport = ties.report(summaries.map(\.ties))
+        findings += try padding.findings(summaries.map(\.padding), copies: tieReport.copies)
+        findings += TieAnalysis.findings(tieReport)
+        findings += rows.findings(summaries.map(\.rows))
         let tokenResults = summaries.compactMap(\.tokens)
         findings += TokenAnalysis.findings(tokenResults)
         // Policy and report.
@@ -80,5 +82,6 @@ extension RowScan.Job {
         case (false, true): self = .fingerprint(of: view)
         case (false, false): self = .nothing(of: view)
         }
+        if let leader = request.sameBytesAs { self = comparingBytes(withJob: leader) }
     }
 }

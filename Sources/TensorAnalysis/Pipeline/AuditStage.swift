@@ -7,15 +7,19 @@ public struct ScanRequest: Sendable, Equatable {
     public var statistics = false
     /// The fingerprint of the tensor's bytes.
     public var fingerprint = false
+    /// Compare the bytes with those of this tensor (an index) in passing (`RowScan.Job.comparingBytes`).
+    public var sameBytesAs: Int?
 
-    public init(statistics: Bool = false, fingerprint: Bool = false) {
+    public init(statistics: Bool = false, fingerprint: Bool = false, sameBytesAs: Int? = nil) {
         self.statistics = statistics
         self.fingerprint = fingerprint
+        self.sameBytesAs = sameBytesAs
     }
 
     /// Both requests together: the scan reads a tensor once for every analysis.
     func merged(with other: ScanRequest) -> ScanRequest {
-        ScanRequest(statistics: statistics || other.statistics, fingerprint: fingerprint || other.fingerprint)
+        ScanRequest(statistics: statistics || other.statistics, fingerprint: fingerprint || other.fingerprint,
+                    sameBytesAs: sameBytesAs ?? other.sameBytesAs)
     }
 }
 
@@ -29,7 +33,8 @@ public struct ScanRequest: Sendable, Equatable {
 /// 3. **findings**: once, with every tensor's summary (`findings(_:)`).
 ///
 /// Nothing calls back into an analysis outside these three steps, and no analysis reads bytes
-/// on its own during an audit (a tie group is still confirmed byte by byte in step 3).
+/// on its own during an audit (a tie candidate the scan could not compare in passing — another
+/// dtype, say — is still confirmed byte by byte in step 3).
 protocol AuditStage {
     associatedtype Summary: Sendable
     /// What the scan computes for tensor `index` of the checkpoint.

@@ -269,3 +269,38 @@ enum ByteHash {
         return z ^ (z >> 31)
     }
 }
+
+extension TensorView {
+    /// Bytes at the start of a tensor that `samePrefixClasses` compares.
+    public static let sievePrefixBytes = 4096
+
+    /// Positions in `views` grouped by equal leading bytes (the first `sievePrefixBytes`, or the
+    /// whole tensor when shorter): classes of two or more, each in input order, ordered by
+    /// their first member. Meant for tensors of one byte size, as a sieve before comparing
+    /// whole tensors: tensors with different prefixes cannot be equal, and tensors no longer
+    /// than the prefix are equal exactly when they share a class.
+    ///
+    /// Touches one page of each tensor; linear in the count (prefixes are hashed, and a
+    /// prefix is compared only with the first member of each class of the same hash).
+    public static func samePrefixClasses(_ views: [TensorView]) -> [[Int]] {
+        var classes: [[Int]] = []
+        var byHash: [UInt64: [Int]] = [:]  // hash → indices into `classes`
+        for (i, view) in views.enumerated() {
+            let all = view.bytes
+            let prefix = UnsafeRawBufferPointer(rebasing: all[0..<min(all.count, sievePrefixBytes)])
+            let key = ByteHash.hash(prefix.baseAddress, prefix.count)
+            let candidates = byHash[key, default: []]
+            if let found = candidates.first(where: { c in
+                let other = views[classes[c][0]].bytes
+                return min(other.count, sievePrefixBytes) == prefix.count
+                    && memcmpEqual(prefix, UnsafeRawBufferPointer(rebasing: other[0..<prefix.count]))
+            }) {
+                classes[found].append(i)
+            } else {
+                byHash[key, default: []].append(classes.count)
+                classes.append([i])
+            }
+        }
+        return classes.filter { $0.count > 1 }
+    }
+}

@@ -6,22 +6,34 @@ import SafetensorsFormat
 ///
 /// Built once from the jobs (how each tensor's rows are cut into pieces, pieces grouped into
 /// ~4 MiB items in file order); the cores then `drain` it. The lock guards only the next-item
-/// counter and the per-job result buffers; the items themselves are read-only.
+/// counter, the per-job result buffers and the twin verdicts; the items themselves are read-only.
+///
+/// Twins (`RowScan.Job.comparingBytes(withJob:)`): a job merged into its leader has no items
+/// of its own; each leader item also reads the same units of every merged follower, piece by
+/// piece (or fingerprint block by block), and compares each follower piece with the leader's
+/// right after both were reduced, while they are in cache.
 final class ScanPlan: @unchecked Sendable {
     /// Pieces (rows or parts of rows) of a statistics job, or fingerprint blocks of a
-    /// fingerprint-only job, `units` of job `job`.
+    /// fingerprint-only job, `units` of job `job` (and of the jobs merged into it).
     struct Item {
         var job: Int
         var units: Range<Int>
     }
 
     /// How a job's rows are cut.
-    struct Layout {
+    struct Layout: Equatable {
         var firstRow: Int
         var rowCount: Int
         var rowLength: Int
         var piecesPerRow: Int
         var pieceCount: Int { rowCount * piecesPerRow }
+    }
+
+    /// One job of an item, with its result buffers.
+    struct Target {
+        var job: Int
+        var moments: UnsafeMutableBufferPointer<RowMoments>?
+        var hashes: UnsafeMutablePointer<UInt64>?
     }
 
     /// Bytes per work item: large enough that taking one costs nothing, small enough that the
@@ -31,8 +43,13 @@ final class ScanPlan: @unchecked Sendable {
     let jobs: [Job]
     let layouts: [Layout?]
     let items: [Item]
+    /// Items that finish each job (a merged twin counts its leader's).
     let itemCount: [Int]
     let totalBytes: Int
+    /// Jobs merged into each job (its twins read with it).
+    let followers: [[Int]]
+    /// The leader each merged job is read with.
+    let mergedInto: [Int?]
 
     typealias Job = RowScan.Job
 
@@ -41,15 +58,16 @@ final class ScanPlan: @unchecked Sendable {
     private var remaining: [Int]
     private var moments: [UnsafeMutableBufferPointer<RowMoments>?]
     private var hashes: [UnsafeMutableBufferPointer<UInt64>?]
+    /// A merged job whose bytes differed from its leader's in some item.
+    private var differs: [Bool]
 
     init(_ jobs: [Job]) {
         self.jobs = jobs
         var layouts: [Layout?] = []
-        var items: [Item] = []
-        var counts: [Int] = []
+        var units: [[Range<Int>]] = []
         var total = 0
-        for (j, job) in jobs.enumerated() {
-            let before = items.count
+        for job in jobs {
+            var ranges: [Range<Int>] = []
             let view = job.view
             let bytesPerElement = max(1, view.dtype.bitWidth / 8)
             var layout: Layout?
@@ -61,7 +79,7 @@ final class ScanPlan: @unchecked Sendable {
                 let perItem = max(1, Self.itemBytes / pieceBytes)
                 var p = 0
                 while p < found.pieceCount {
-                    items.append(Item(job: j, units: p..<min(found.pieceCount, p + perItem)))
+                    ranges.append(p..<min(found.pieceCount, p + perItem))
                     p += perItem
                 }
                 total += rows.count * length * bytesPerElement
@@ -72,21 +90,45 @@ final class ScanPlan: @unchecked Sendable {
                 let perItem = Self.itemBytes / TensorView.fingerprintBlockBytes
                 var b = 0
                 while b < blocks {
-                    items.append(Item(job: j, units: b..<min(blocks, b + perItem)))
+                    ranges.append(b..<min(blocks, b + perItem))
                     b += perItem
                 }
                 total += byteCount
             }
             layouts.append(layout)
-            counts.append(items.count - before)
+            units.append(ranges)
         }
+        // Twins read together: same dtype and size, every byte covered, the same cut.
+        var followers = Array(repeating: [Int](), count: jobs.count)
+        var mergedInto = [Int?](repeating: nil, count: jobs.count)
+        func coversAll(_ j: Int) -> Bool {
+            guard let layout = layouts[j] else { return jobs[j].fingerprint }
+            return layout.firstRow == 0 && layout.rowCount == jobs[j].view.rowCount
+        }
+        for (j, job) in jobs.enumerated() {
+            guard let l = job.twin, l != j, jobs.indices.contains(l), jobs[l].twin == nil else { continue }
+            let a = jobs[l].view, b = job.view
+            guard a.dtype == b.dtype, a.info.byteCount == b.info.byteCount, !units[j].isEmpty,
+                  units[j] == units[l], layouts[j] == layouts[l], coversAll(j), coversAll(l) else { continue }
+            followers[l].append(j)
+            mergedInto[j] = l
+        }
+        var items: [Item] = []
+        var counts = units.map(\.count)
+        for j in jobs.indices where mergedInto[j] == nil {
+            items += units[j].map { Item(job: j, units: $0) }
+        }
+        for j in jobs.indices { if let l = mergedInto[j] { counts[j] = units[l].count } }
         self.layouts = layouts
         self.items = items
+        self.followers = followers
+        self.mergedInto = mergedInto
         itemCount = counts
         totalBytes = total
         remaining = counts
         moments = Array(repeating: nil, count: jobs.count)
         hashes = Array(repeating: nil, count: jobs.count)
+        differs = Array(repeating: false, count: jobs.count)
     }
 
     /// Takes items until none is left, calling `done` for every job whose last item this
@@ -94,59 +136,69 @@ final class ScanPlan: @unchecked Sendable {
     func drain(_ done: (Int, RowScan.Output) -> Void) {
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: MomentKernels.chunkElements * 8, alignment: 64)
         defer { scratch.deallocate() }
-        while case let (item, rows, blocks)? = take() {
-            process(item, moments: rows, hashes: blocks, scratch: scratch)
-            if let finished = complete(item.job) { done(item.job, finished) }
+        while case let (item, targets)? = take() {
+            let same = process(item, targets, scratch: scratch)
+            for (j, output) in complete(item.job, same: same) { done(j, output) }
         }
     }
 
-    /// The next item and its job's result buffers (allocated by the first taker).
-    private func take() -> (Item, UnsafeMutableBufferPointer<RowMoments>?, UnsafeMutablePointer<UInt64>?)? {
+    /// The next item and its jobs' result buffers (allocated by the first taker), leader first.
+    private func take() -> (Item, [Target])? {
         lock.lock()
         defer { lock.unlock() }
         guard next < items.count else { return nil }
         let item = items[next]
         next += 1
-        let j = item.job
+        let group = [item.job] + followers[item.job]
         // Items are taken in order, so a job's first item (unit 0) is taken first.
         if item.units.lowerBound == 0 {
-            if let layout = layouts[j] {
-                let buffer = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: layout.pieceCount)
-                buffer.initialize(repeating: .empty)
-                moments[j] = buffer
-            }
-            if jobs[j].fingerprint {
-                let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(
-                    capacity: TensorView.fingerprintBlockCount(Int(jobs[j].view.info.byteCount)))
-                buffer.initialize(repeating: 0)
-                hashes[j] = buffer
+            for j in group {
+                if let layout = layouts[j] {
+                    let buffer = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: layout.pieceCount)
+                    buffer.initialize(repeating: .empty)
+                    moments[j] = buffer
+                }
+                if jobs[j].fingerprint {
+                    let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(
+                        capacity: TensorView.fingerprintBlockCount(Int(jobs[j].view.info.byteCount)))
+                    buffer.initialize(repeating: 0)
+                    hashes[j] = buffer
+                }
             }
         }
-        return (item, moments[j], hashes[j]?.baseAddress)
+        return (item, group.map { Target(job: $0, moments: moments[$0], hashes: hashes[$0]?.baseAddress) })
     }
 
-    /// Counts one finished item; after a job's last one, the job's output (buffers released).
-    private func complete(_ j: Int) -> RowScan.Output? {
+    /// Counts one finished item of `leader` (and of its followers, with whether each one's
+    /// bytes equalled the leader's in it); the output of every job whose last item it was
+    /// (buffers released).
+    private func complete(_ leader: Int, same: [Bool]) -> [(Int, RowScan.Output)] {
+        var finished: [(Int, UnsafeMutableBufferPointer<RowMoments>?, UnsafeMutableBufferPointer<UInt64>?)] = []
         lock.lock()
-        remaining[j] -= 1
-        guard remaining[j] == 0 else {
-            lock.unlock()
-            return nil
+        for (k, j) in ([leader] + followers[leader]).enumerated() {
+            if k > 0 && !same[k] { differs[j] = true }
+            remaining[j] -= 1
+            if remaining[j] == 0 {
+                finished.append((j, moments[j], hashes[j]))
+                moments[j] = nil
+                hashes[j] = nil
+            }
         }
-        let rows = moments[j], blocks = hashes[j]
-        moments[j] = nil
-        hashes[j] = nil
         lock.unlock()
-        defer {
-            rows?.deallocate()
-            blocks?.deallocate()
+        return finished.map { j, rows, blocks in
+            defer {
+                rows?.deallocate()
+                blocks?.deallocate()
+            }
+            return (j, output(j, moments: rows, hashes: blocks))
         }
-        return output(j, moments: rows, hashes: blocks)
     }
 
-    /// Job `j` computed alone, on this thread.
+    /// Job `j` computed alone, on this thread (without its twin: no comparison).
     func outputAlone(_ j: Int) -> RowScan.Output {
-        let alone = ScanPlan([jobs[j]])
+        var job = jobs[j]
+        job.twin = nil
+        let alone = ScanPlan([job])
         var result = alone.output(0, moments: nil, hashes: nil)  // what a job without items gives
         alone.drain { _, output in result = output }
         return result
@@ -169,47 +221,78 @@ final class ScanPlan: @unchecked Sendable {
             fingerprint = TensorView.combinedFingerprint(byteCount: Int(job.view.info.byteCount),
                                                          blocks ?? UnsafeMutableBufferPointer(start: nil, count: 0))
         }
-        return RowScan.Output(rows: rows, fingerprint: fingerprint)
+        // Read under the lock by the thread that finished the job's last item, or after the scan.
+        let same: Bool? = mergedInto[j] == nil ? nil : lock.withLock { !differs[j] }
+        return RowScan.Output(rows: rows, fingerprint: fingerprint, sameBytesAsTwin: same)
     }
 
     /// Reduces an item's pieces (hashing the fingerprint blocks that start inside them as the
-    /// scan passes their ends) or hashes its blocks.
-    private func process(_ item: Item, moments out: UnsafeMutableBufferPointer<RowMoments>?,
-                         hashes: UnsafeMutablePointer<UInt64>?, scratch: UnsafeMutableRawPointer) {
-        let view = jobs[item.job].view
-        let bytes = view.bytes
-        guard let layout = layouts[item.job], let out else {
-            guard let hashes else { return }
-            var hasher = BlockHasher(bytes: bytes, into: hashes, blocks: item.units)
-            hasher.finish()
-            let size = TensorView.fingerprintBlockBytes
-            view.discardPages(item.units.lowerBound * size..<min(bytes.count, item.units.upperBound * size))
-            return
+    /// scan passes their ends) or hashes its blocks, for the leader and each follower in turn;
+    /// returns, per target, whether its bytes in the item equal the leader's (the leader: true).
+    private func process(_ item: Item, _ targets: [Target], scratch: UnsafeMutableRawPointer) -> [Bool] {
+        var same = Array(repeating: true, count: targets.count)
+        let views = targets.map { jobs[$0.job].view }
+        let allBytes = views.map(\.bytes)
+        let leaderBytes = allBytes[0]
+        /// Compares bytes `range` of follower `k` with the leader's, unless it already differed.
+        func compare(_ k: Int, _ range: Range<Int>) {
+            guard k > 0, same[k], !range.isEmpty else { return }
+            same[k] = memcmpEqual(UnsafeRawBufferPointer(rebasing: leaderBytes[range]),
+                                  UnsafeRawBufferPointer(rebasing: allBytes[k][range]))
         }
-        let dtype = view.dtype
+        guard let layout = layouts[item.job] else {
+            // Fingerprint blocks only.
+            let size = TensorView.fingerprintBlockBytes
+            var hashers = targets.indices.map { k in
+                targets[k].hashes.map { BlockHasher(bytes: allBytes[k], into: $0, blocks: item.units) }
+            }
+            for block in item.units {
+                let range = block * size..<min(leaderBytes.count, (block + 1) * size)
+                for k in targets.indices {
+                    hashers[k]?.advance(to: range.upperBound)
+                    compare(k, range)
+                }
+            }
+            for k in targets.indices {
+                hashers[k]?.finish()
+                views[k].discardPages(item.units.lowerBound * size..<min(allBytes[k].count, item.units.upperBound * size))
+            }
+            return same
+        }
+        let dtype = views[0].dtype
         let bits = dtype.bitWidth
         let pieceElements = TensorView.rowPieceElements
         func startElement(_ piece: Int) -> Int {
             (layout.firstRow + piece / layout.piecesPerRow) * layout.rowLength + (piece % layout.piecesPerRow) * pieceElements
         }
-        var hasher: BlockHasher?
+        let isLast = item.units.upperBound == layout.pieceCount
         let low = startElement(item.units.lowerBound) * bits / 8
-        let high = item.units.upperBound == layout.pieceCount
-            ? (layout.firstRow + layout.rowCount) * layout.rowLength * bits / 8 : startElement(item.units.upperBound) * bits / 8
-        if let hashes {
-            // Fingerprint jobs cover every row, so the last item hashes through the last byte.
+        let high = isLast ? (layout.firstRow + layout.rowCount) * layout.rowLength * bits / 8 : startElement(item.units.upperBound) * bits / 8
+        // Fingerprint jobs cover every row, so the last item hashes through the last byte;
+        // twins cover every row too, and the last item compares through the last byte.
+        let end = isLast ? leaderBytes.count : high
+        var hashers: [BlockHasher?] = targets.indices.map { k in
+            guard let hashes = targets[k].hashes else { return nil }
             let blockBytes = TensorView.fingerprintBlockBytes
-            let end = item.units.upperBound == layout.pieceCount ? bytes.count : high
-            hasher = BlockHasher(bytes: bytes, into: hashes,
-                                 blocks: ((low + blockBytes - 1) / blockBytes)..<((end + blockBytes - 1) / blockBytes))
+            return BlockHasher(bytes: allBytes[k], into: hashes,
+                               blocks: ((low + blockBytes - 1) / blockBytes)..<((end + blockBytes - 1) / blockBytes))
         }
         for piece in item.units {
             let offset = (piece % layout.piecesPerRow) * pieceElements
             let count = min(pieceElements, layout.rowLength - offset)
-            out[piece] = TensorView.moments(dtype, bytes, start: startElement(piece), count: count,
-                                            scratch: scratch, hasher: &hasher)
+            let first = startElement(piece)
+            let pieceEnd = piece + 1 == item.units.upperBound ? end : startElement(piece + 1) * bits / 8
+            for k in targets.indices {
+                guard let out = targets[k].moments else { continue }
+                out[piece] = TensorView.moments(dtype, allBytes[k], start: first, count: count,
+                                                scratch: scratch, hasher: &hashers[k])
+                compare(k, (first * bits / 8)..<max(first * bits / 8, pieceEnd))
+            }
         }
-        hasher?.finish()
-        view.discardPages(low..<max(low, high))
+        for k in targets.indices {
+            hashers[k]?.finish()
+            views[k].discardPages(low..<max(low, end))
+        }
+        return same
     }
 }
