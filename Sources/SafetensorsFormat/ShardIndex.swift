@@ -127,7 +127,8 @@ public struct ShardIndex: Sendable, Equatable {
     /// the name must be relative, stay inside the folder (no `..` segment), contain no NUL,
     /// backslash or drive letter, and end in `.safetensors`. A weight map is untrusted input:
     /// a name is never followed outside the checkpoint's folder.
-    public static func problem(withShardName shard: String) -> String? {
+    /// `suffix` is what a shard's name must end in (`.bin` for a torch index).
+    public static func problem(withShardName shard: String, suffix: String = ".safetensors") -> String? {
         if shard.isEmpty { return "is empty" }
         if shard.utf8.contains(0) { return "contains a NUL character" }
         if shard.hasPrefix("/") { return "is an absolute path" }
@@ -140,7 +141,7 @@ public struct ShardIndex: Sendable, Equatable {
         if shard.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." }) {
             return "leaves the checkpoint folder (\"..\")"
         }
-        if !shard.hasSuffix(".safetensors") { return "does not end in .safetensors" }
+        if !shard.hasSuffix(suffix) { return "does not end in \(suffix)" }
         return nil
     }
 }

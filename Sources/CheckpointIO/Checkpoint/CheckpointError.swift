@@ -15,14 +15,21 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case tensorNotFound(path: String, name: String)
     /// The file changed size while it was mapped (reading it could fault).
     case fileChanged(path: String, mappedSize: UInt64, currentSize: UInt64)
-    /// A checkpoint source problem (sharded index, decompression, directory layout).
+    /// A checkpoint source problem (sharded index, decompression, directory layout, a format
+    /// that is not read, a torch checkpoint that cannot be read as it is).
     case source(path: String, kind: String, message: String)
+    /// A pickle that names globals outside what a torch state dict needs (`module.name`, in
+    /// first-seen order): loading it with `torch.load(weights_only=False)` or `pickle` could run
+    /// them. Nothing was executed; the file is not analysed further. `detail` is why the pickle
+    /// could not be read, when it also could not.
+    case unsafePickle(path: String, globals: [String], detail: String?)
 
     /// The file the error is about.
     public var path: String {
         switch self {
         case .io(let path, _, _), .notARegularFile(let path, _), .format(let path, _),
-             .tensorNotFound(let path, _), .fileChanged(let path, _, _), .source(let path, _, _):
+             .tensorNotFound(let path, _), .fileChanged(let path, _, _), .source(let path, _, _),
+             .unsafePickle(let path, _, _):
             path
         }
     }
@@ -36,6 +43,7 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .tensorNotFound: "tensor-not-found"
         case .fileChanged: "file-changed"
         case .source(_, let kind, _): kind
+        case .unsafePickle: "pickle-unsafe-global"
         }
     }
 
@@ -53,6 +61,10 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
             "\(path): file changed while being read (was \(mapped) bytes, now \(current))"
         case .source(let path, _, let message):
             "\(path): \(message)"
+        case .unsafePickle(let path, let globals, let detail):
+            "\(path): the pickle names unsafe globals (\(globals.joined(separator: ", "))): loading it with torch.load(weights_only=False) "
+                + "or pickle could run them; nothing was executed and the file is not analysed"
+                + (detail.map { " (the pickle is also unreadable: \($0))" } ?? "")
         }
     }
 }

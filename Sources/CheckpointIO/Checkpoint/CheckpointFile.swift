@@ -1,3 +1,4 @@
+import PyTorchFormat
 import SafetensorsFormat
 
 /// One file of a checkpoint, opened and validated, in whichever format it is: its mapping, the
@@ -7,6 +8,8 @@ public struct CheckpointFile: Sendable {
     /// What the file is, with what its format says beyond the tensor table.
     public enum Format: Sendable {
         case safetensors(SafetensorsHeader)
+        /// A torch.save zip checkpoint, read without executing its pickle.
+        case pytorch(TorchCheckpoint)
     }
 
     public let path: String
@@ -26,10 +29,32 @@ public struct CheckpointFile: Sendable {
         positions = nil
     }
 
-    /// The format's name as reports give it: `safetensors`.
+    /// A file whose format reader made the views (`tensors` in file order, names unique).
+    init(path: String, format: Format, mapping: MappedFile, tensors: [TensorView]) {
+        self.path = path
+        self.format = format
+        self.mapping = mapping
+        self.tensors = tensors
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(tensors.count)
+        for (i, view) in tensors.enumerated() where positions[view.name] == nil { positions[view.name] = i }
+        self.positions = positions
+    }
+
+    /// The format's name as reports give it: `safetensors`, `pytorch`.
     public var formatName: String {
         switch format {
         case .safetensors: "safetensors"
+        case .pytorch: "pytorch"
+        }
+    }
+
+    /// Names of tensors that are views of one stored buffer, one group per buffer with two or
+    /// more tensors (how torch saves tied weights: once). Safetensors forbids it: always empty.
+    public var sharedStorageGroups: [[String]] {
+        switch format {
+        case .safetensors: []
+        case .pytorch(let checkpoint): checkpoint.sharedStorageGroups
         }
     }
 
@@ -42,17 +67,20 @@ public struct CheckpointFile: Sendable {
     /// Size of the file in bytes.
     public var fileSize: UInt64 { mapping.size }
 
-    /// Bytes before the tensor data that describe it: the safetensors JSON header's length.
+    /// Bytes before the tensor data that describe it: the safetensors JSON header's length
+    /// (`nil` for a torch zip, whose storages are entries anywhere in the archive).
     public var headerLength: UInt64? {
         switch format {
         case .safetensors(let header): header.headerLength
+        case .pytorch: nil
         }
     }
 
-    /// Where the tensor data section starts in the file.
+    /// Where the tensor data section starts in the file (`nil` for a torch zip).
     public var dataStart: UInt64? {
         switch format {
         case .safetensors(let header): header.dataStart
+        case .pytorch: nil
         }
     }
 
@@ -64,18 +92,21 @@ public struct CheckpointFile: Sendable {
         return bits == 0 ? 1 : 1 << UInt64(bits.trailingZeroBitCount)
     }
 
-    /// Bytes of tensor data the file holds: a safetensors data section (8 + header before it).
+    /// Bytes of tensor data the file holds: a safetensors data section, or a torch file's
+    /// storages (each counted once, however many tensors view it).
     public var dataLength: UInt64 {
         switch format {
         case .safetensors(let header): header.dataLength
+        case .pytorch(let checkpoint): checkpoint.storages.reduce(0) { $0 + $1.byteCount }
         }
     }
 
     /// The most tensor data the file could hold (what a sharded index's `total_size` can be
-    /// checked against): a safetensors file's size less its length prefix.
+    /// checked against): a safetensors file's size less its length prefix, a torch file's size.
     public var dataCapacity: UInt64 {
         switch format {
         case .safetensors: fileSize - 8
+        case .pytorch: fileSize
         }
     }
 
@@ -83,6 +114,7 @@ public struct CheckpointFile: Sendable {
     public var metadata: [String: String]? {
         switch format {
         case .safetensors(let header): header.metadata
+        case .pytorch: nil
         }
     }
 
@@ -104,6 +136,7 @@ public struct CheckpointFile: Sendable {
         let start: UInt64
         switch format {
         case .safetensors(let header): start = header.dataStart
+        case .pytorch(let checkpoint): start = checkpoint.storages.map(\.byteRange.lowerBound).min() ?? 0
         }
         mapping.advise(.sequential, offset: start)
         mapping.advise(.willNeed, offset: start)

@@ -37,6 +37,14 @@ public struct TensorView: Sendable {
     public var shape: [UInt64] { info.shape }
     /// The file this tensor lives in.
     public var path: String { mapping.path }
+    /// Where the tensor's bytes are in its file. Two views with the same `path` and range are
+    /// one stored buffer (torch's shared storages), not two copies.
+    public var fileRange: Range<UInt64> { dataStart + info.begin ..< dataStart + info.end }
+
+    /// True when both views read the very same bytes of the same file.
+    public func sharesBytes(with other: TensorView) -> Bool {
+        path == other.path && fileRange == other.fileRange
+    }
 
     /// Number of logical elements. Validation guarantees it fits in `Int` when non-zero,
     /// because the elements occupy bytes of a mapped file.

@@ -1,4 +1,5 @@
 import Foundation
+import PyTorchFormat
 import SafetensorsFormat
 
 /// Decides what a path is and opens it; `Checkpoint.open` is its public face.
@@ -12,7 +13,14 @@ import SafetensorsFormat
 ///    (without an index, shards cannot be told from alternative copies such as fp16/fp32
 ///    variants, and guessing would report spurious duplicate tensors);
 /// 4. the only `*.safetensors.zst` → decompressed;
-/// 5. otherwise → error.
+/// 5. `pytorch_model.bin` → that file; `pytorch_model.bin.index.json`, else the only
+///    `*.bin.index*.json` → sharded torch files (transformers' order: safetensors first);
+/// 6. the only `*.bin`, `*.pt`, `*.pth` or `*.ckpt` → that file; several → error listing them;
+/// 7. otherwise → error.
+///
+/// A file's format is decided by its content, never its name: a zip is a torch checkpoint
+/// (`<root>/data.pkl`), anything else is read as safetensors, and a raw pickle stream (legacy
+/// torch.save) is recognised only once the bytes cannot be a safetensors header.
 struct CheckpointLoader {
     let limits: SourceLimits
     /// Decode a single-frame `.zst` on its own thread while the caller reads (see
@@ -33,7 +41,7 @@ struct CheckpointLoader {
                   issues: [SourceIssue]) throws(CheckpointError) -> Checkpoint {
         let mapping = try MappedFile(path: path)
         var source = CheckpointSource(kind: kind)
-        let file: SafetensorsFile
+        let file: CheckpointFile
         if path.hasSuffix(".zst") || ZstdDecompressor.looksCompressed(mapping) {
             let decoded: MappedFile
             if overlapDecompression, let streaming = try ZstdDecompressor.decompressInBackground(mapping, limits: limits) {
@@ -44,20 +52,41 @@ struct CheckpointLoader {
             }
             source = CheckpointSource(kind: .zstd, compressedBytes: mapping.size, decompressedBytes: decoded.size)
             do {
-                file = try SafetensorsFile(mapping: decoded)
+                file = CheckpointFile(try SafetensorsFile(mapping: decoded))
             } catch {
                 // Bytes still being decoded may be corrupt: the decoder's verdict comes first.
                 try decoded.waitUntilComplete()
                 throw error
             }
         } else {
-            file = try SafetensorsFile(mapping: mapping)
+            file = try Self.openMapped(mapping)
         }
         let folder = Self.folder(of: path)
         let (config, configPath) = try Self.config(in: folder, limits: limits)
         source.configPath = configPath
-        return Checkpoint(path: displayPath, files: [CheckpointFile(file)], config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
+        return Checkpoint(path: displayPath, files: [file], config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
                           source: source, sourceIssues: issues)
+    }
+
+    /// A mapped file of any format read, decided by its content (see the type's comment).
+    static func openMapped(_ mapping: MappedFile) throws(CheckpointError) -> CheckpointFile {
+        let kind = mapping.withBytes { TorchCheckpointReader.kind(of: $0) }
+        if kind == .zip { return try CheckpointFile(torch: mapping) }
+        do {
+            return CheckpointFile(try SafetensorsFile(mapping: mapping))
+        } catch {
+            if mapping.path.hasSuffix(".onnx") {
+                throw .source(path: mapping.path, kind: "unsupported-format",
+                              message: "this is an ONNX model (by its name), not a checkpoint tensoraudit reads; not supported")
+            }
+            guard case .source(_, "not-safetensors", _) = error else { throw error }
+            if case .rawPickle = kind { return try CheckpointFile(torch: mapping) }
+            if mapping.withBytes({ $0.starts(with: [0x89, 0x48, 0x44, 0x46]) }) {
+                throw .source(path: mapping.path, kind: "unsupported-format",
+                              message: "this is an HDF5 file (Keras .h5 weights?); not supported")
+            }
+            throw error
+        }
     }
 
     /// Waits until a mapping being decoded holds its whole safetensors header (or the decoder
@@ -90,14 +119,15 @@ struct CheckpointLoader {
             try Self.confine(path, to: boundary)
             return try openFile(path, displayPath: folder, kind: .directory, issues: issues)
         }
-        if present.contains("model.safetensors.index.json") || indexes.count == 1 {
-            let index = present.contains("model.safetensors.index.json") ? "model.safetensors.index.json" : indexes[0]
+        let safetensorsIndexes = indexes.filter { $0.contains(".safetensors.index.") }
+        if present.contains("model.safetensors.index.json") || safetensorsIndexes.count == 1 {
+            let index = present.contains("model.safetensors.index.json") ? "model.safetensors.index.json" : safetensorsIndexes[0]
             try Self.confine(Self.join(folder, index), to: boundary)
             return try ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder).load(displayPath: folder)
         }
-        if indexes.count > 1 {
+        if safetensorsIndexes.count > 1 {
             throw .source(path: folder, kind: "ambiguous-directory",
-                          message: "the folder holds \(indexes.count) shard indexes (\(indexes.joined(separator: ", "))); name the one to use")
+                          message: "the folder holds \(safetensorsIndexes.count) shard indexes (\(safetensorsIndexes.joined(separator: ", "))); name the one to use")
         }
         for suffix in [".safetensors", ".safetensors.zst"] {
             let candidates = names.filter { $0.hasSuffix(suffix) && !MappedFile.isDirectory(Self.join(folder, $0)) }
@@ -112,14 +142,56 @@ struct CheckpointLoader {
                                 + "(\(candidates.joined(separator: ", "))); name one file, or add a *.safetensors.index.json")
             }
         }
-        throw .source(path: folder, kind: "no-checkpoint",
-                      message: "the folder holds no model.safetensors, *.safetensors.index.json, *.safetensors or *.safetensors.zst file")
+        return try openTorchDirectory(folder, names: names, indexes: indexes.filter { !safetensorsIndexes.contains($0) },
+                                      boundary: boundary)
     }
 
+    /// Rules 5 and 6: torch files in a folder without safetensors.
+    func openTorchDirectory(_ folder: String, names: [String], indexes: [String],
+                            boundary: FolderBoundary) throws(CheckpointError) -> Checkpoint {
+        if names.contains("pytorch_model.bin") {
+            let path = Self.join(folder, "pytorch_model.bin")
+            try Self.confine(path, to: boundary)
+            return try openFile(path, displayPath: folder, kind: .directory, issues: [])
+        }
+        if names.contains("pytorch_model.bin.index.json") || indexes.count == 1 {
+            let index = names.contains("pytorch_model.bin.index.json") ? "pytorch_model.bin.index.json" : indexes[0]
+            try Self.confine(Self.join(folder, index), to: boundary)
+            return try ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder).load(displayPath: folder)
+        }
+        if indexes.count > 1 {
+            throw .source(path: folder, kind: "ambiguous-directory",
+                          message: "the folder holds \(indexes.count) shard indexes (\(indexes.joined(separator: ", "))); name the one to use")
+        }
+        let torch = names.filter { name in
+            Self.torchSuffixes.contains { name.hasSuffix($0) } && !MappedFile.isDirectory(Self.join(folder, name))
+        }
+        if torch.count == 1 {
+            let path = Self.join(folder, torch[0])
+            try Self.confine(path, to: boundary)
+            return try openFile(path, displayPath: folder, kind: .directory, issues: [])
+        }
+        if torch.count > 1 {
+            throw .source(path: folder, kind: "ambiguous-directory",
+                          message: "the folder holds \(torch.count) torch files and no index (\(torch.joined(separator: ", "))); name one file")
+        }
+        throw .source(path: folder, kind: "no-checkpoint",
+                      message: "the folder holds no model.safetensors, *.safetensors.index.json, *.safetensors, *.safetensors.zst, "
+                          + "pytorch_model.bin, *.bin.index.json or *.bin/*.pt/*.pth/*.ckpt file")
+    }
+
+    /// Names of torch checkpoint files in a folder (the content decides the format).
+    static let torchSuffixes = [".bin", ".pt", ".pth", ".ckpt"]
+
     /// `model.safetensors.index.json`, `model.safetensors.index.fp16.json`,
-    /// `diffusion_pytorch_model.safetensors.index.json`, ...
+    /// `diffusion_pytorch_model.safetensors.index.json`, `pytorch_model.bin.index.json`, ...
     static func isIndexName(_ name: String) -> Bool {
-        name.hasSuffix(".json") && name.contains(".safetensors.index.")
+        name.hasSuffix(".json") && (name.contains(".safetensors.index.") || name.contains(".bin.index."))
+    }
+
+    /// The file suffix the shards of the index `path` must have: `.bin` for a torch index.
+    static func shardSuffix(ofIndex path: String) -> String {
+        path.split(separator: "/").last.map { $0.contains(".bin.index.") } == true ? ".bin" : ".safetensors"
     }
 
     /// `config.json` in `folder`, parsed, with its path; `(nil, nil)` when there is none.

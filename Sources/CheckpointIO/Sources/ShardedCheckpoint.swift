@@ -1,7 +1,7 @@
 import Foundation
 import SafetensorsFormat
 
-/// Opens a `*.safetensors.index.json` and its shards as one checkpoint, and checks that the
+/// Opens a `*.safetensors.index.json` (or a torch `*.bin.index.json`) and its shards as one checkpoint, and checks that the
 /// index and the shards agree (docs/FORMAT.md §8).
 ///
 /// Each shard is mapped and only its header is parsed: data pages are touched by analyses,
@@ -35,7 +35,7 @@ struct ShardedLoader {
         var unopened = 0
         for shard in index.shardNames {
             let listed = tensorsOfShard[shard] ?? []
-            if let problem = ShardIndex.problem(withShardName: shard) {
+            if let problem = ShardIndex.problem(withShardName: shard, suffix: CheckpointLoader.shardSuffix(ofIndex: indexPath)) {
                 unopened += 1
                 issues.append(SourceIssue(.indexInvalidPath(shard: shard, problem: problem, tensors: listed), file: indexPath))
                 continue
@@ -51,7 +51,7 @@ struct ShardedLoader {
                 issues.append(SourceIssue(.missingShard(shard: shard, tensors: listed), file: path))
                 continue
             }
-            let file = CheckpointFile(try SafetensorsFile(path: path))
+            let file = try CheckpointLoader.openMapped(MappedFile(path: path))
             files.append(file)
             opened.append((shard, file))
         }
@@ -132,11 +132,13 @@ struct ShardedLoader {
         return issues
     }
 
-    /// `.safetensors` files in the folder that the index does not name.
+    /// Shard files (`.safetensors`, or `.bin` beside a torch index) in the folder that the index
+    /// does not name.
     private func strayShards(index: ShardIndex) -> [SourceIssue] {
         let named = Set(index.shardNames)
+        let suffix = CheckpointLoader.shardSuffix(ofIndex: indexPath)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.sorted().filter { $0.hasSuffix(".safetensors") && !named.contains($0) }.map { name in
+        return names.sorted().filter { $0.hasSuffix(suffix) && !named.contains($0) && $0 != "training_args.bin" }.map { name in
             SourceIssue(.strayShard(name: name), file: CheckpointLoader.join(folder, name))
         }
     }

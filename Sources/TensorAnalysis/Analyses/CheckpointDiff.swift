@@ -41,8 +41,13 @@ public struct CheckpointDiff: Sendable {
     }
 
     public let tolerance: Double
-    /// Names only in A, or only in B, sorted.
+    /// Names only in A, or only in B, sorted (`onlyInA` without `droppedSharedStorage`).
     public let onlyInA: [String]
+    /// Tensors of A that B omits and that in A are views of the very same bytes as a tensor B
+    /// has (a torch file's shared storage, e.g. tied weights): dropped name → the kept name. How
+    /// the Hub's convert bot writes safetensors; not a failure, but a loader must restore them
+    /// (transformers re-ties them from config.json).
+    public let droppedSharedStorage: [String: String]
     public let onlyInB: [String]
     /// Tensors in both, sorted by name.
     public let comparisons: [Comparison]
@@ -57,7 +62,20 @@ public struct CheckpointDiff: Sendable {
     public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5) {
         self.tolerance = tolerance
         let namesA = Set(a.tensors.map(\.name)), namesB = Set(b.tensors.map(\.name))
-        onlyInA = namesA.subtracting(namesB).sorted()
+        var dropped: [String: String] = [:]
+        let missing = namesA.subtracting(namesB)
+        if !missing.isEmpty {
+            // Who in A, present in B, holds each byte range: one pass, not a search per name.
+            var holder: [String: String] = [:]
+            for view in a.tensors where namesB.contains(view.name) {
+                holder["\(view.path)|\(view.fileRange)"] = holder["\(view.path)|\(view.fileRange)"] ?? view.name
+            }
+            for view in a.tensors where missing.contains(view.name) && view.info.byteCount > 0 {
+                if let kept = holder["\(view.path)|\(view.fileRange)"] { dropped[view.name] = kept }
+            }
+        }
+        droppedSharedStorage = dropped
+        onlyInA = missing.filter { dropped[$0] == nil }.sorted()
         onlyInB = namesB.subtracting(namesA).sorted()
         comparisons = namesA.intersection(namesB).sorted().compactMap { name in
             guard let x = a.tensor(named: name), let y = b.tensor(named: name) else { return nil }

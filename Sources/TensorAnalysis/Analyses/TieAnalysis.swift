@@ -51,9 +51,19 @@ public enum TieAnalysis {
         public var nbytes: UInt64
     }
 
+    /// Tensors that are views of one stored buffer (torch saves tied weights this way: once).
+    /// Not copies: no bytes are wasted, and views of the same bytes are never a `Group`.
+    public struct SharedStorage: Sendable, Equatable {
+        /// Sorted names.
+        public var tensors: [String]
+        public var file: String
+    }
+
     public struct Report: Sendable {
         /// Sorted by first tensor name.
         public var groups: [Group]
+        /// Sorted by first tensor name.
+        public var sharedStorage: [SharedStorage] = []
         public var sameBytes: [SameBytes]
         /// `__metadata__` aliases, removed name → kept name.
         public var aliases: [String: String]
@@ -105,7 +115,11 @@ public enum TieAnalysis {
                                  twins: twins, twinVerdicts: twinVerdicts)
         var groups: [Group] = []
         var same: [SameBytes] = []
-        for members in sets {
+        for found in sets {
+            // Views of the very same file bytes count once: they are one buffer, not copies.
+            var members: [Int] = []
+            for i in found where !members.contains(where: { views[$0].sharesBytes(with: views[i]) }) { members.append(i) }
+            guard members.count > 1 else { continue }
             var byLayout: [String: [Int]] = [:]
             for i in members { byLayout[layoutKey(views[i]), default: []].append(i) }
             for indices in byLayout.values where indices.count > 1 {
@@ -125,7 +139,11 @@ public enum TieAnalysis {
         }
         groups.sort { $0.tensors[0] < $1.tensors[0] }
         same.sort { $0.members[0].tensor < $1.members[0].tensor }
-        return Report(groups: groups, sameBytes: same, aliases: TensorNames.aliases(in: checkpoint))
+        var shared = checkpoint.files.flatMap { file in
+            file.sharedStorageGroups.map { SharedStorage(tensors: $0.sorted(), file: file.path) }
+        }
+        shared.sort { $0.tensors[0] < $1.tensors[0] }
+        return Report(groups: groups, sharedStorage: shared, sameBytes: same, aliases: TensorNames.aliases(in: checkpoint))
     }
 
     static func layoutKey(_ view: TensorView) -> String {

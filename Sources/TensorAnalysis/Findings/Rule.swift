@@ -118,6 +118,10 @@ extension Rule {
         id: "suspicious-name", defaultSeverity: .warning,
         summary: "A tensor name contains NUL or control characters, or path segments.",
         help: "Such names break tools that print or use names as paths; safetensors 0.8 loads them anyway.")
+    public static let pickleUnsafeGlobal = Rule(
+        id: "pickle-unsafe-global", defaultSeverity: .error,
+        summary: "A torch file's pickle names a global a state dict does not need (e.g. os.system, builtins.eval); it is not analysed.",
+        help: "torch.load(weights_only=False) or pickle.load would import and may call it. tensoraudit never executes it; only load such a file if you trust its source.")
     public static let headerDeviation = Rule(
         id: "header-deviation", defaultSeverity: .info,
         summary: "The header deviates from the format README while the reference still accepts it.",

@@ -26,6 +26,7 @@ public enum RuleCatalog {
         .dtypeMixed,
         .suspiciousName,
         .headerDeviation,
+        .pickleUnsafeGlobal,
     ]
 
     /// The rule called `id`, for policies and `--fail-on`.

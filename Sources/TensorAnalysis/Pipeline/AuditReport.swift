@@ -35,6 +35,26 @@ public struct AuditReport: Sendable {
         tensorLocations = TensorLocation.of(tensorsIn: self.findings, in: checkpoint)
     }
 
+    /// The report on a torch file whose pickle names unsafe globals (`CheckpointError.unsafePickle`):
+    /// one `pickle-unsafe-global` finding, nothing else analysed (no tensor was read).
+    public init(unsafePickleAt checkpointPath: String, file: String, globals: [String], detail: String?, policy: AuditPolicy) {
+        self.checkpointPath = checkpointPath
+        files = [file]
+        tensorCount = 0
+        byteCount = 0
+        parameterCount = 0
+        self.policy = policy
+        var message = "the pickle names \(globals.count) global(s) a state dict does not need: \(globals.joined(separator: ", ")); "
+            + "torch.load(weights_only=False) or pickle would import them and may call them. Nothing was executed; the file is not analysed"
+        if let detail { message += " (the pickle is also unreadable: \(detail))" }
+        var evidence: [String: Evidence] = ["globals": .strings(globals)]
+        if let detail { evidence["read_error"] = .string(detail) }
+        let finding = Finding(.pickleUnsafeGlobal, message: message, evidence: evidence, file: file)
+        findings = policy.apply(to: [finding])
+        tensorLocations = [:]
+        untrainedRows = []
+    }
+
     /// Findings that make the audit fail.
     public var failing: [Finding] { findings.filter(policy.fails) }
     public var passed: Bool { failing.isEmpty }

@@ -81,8 +81,22 @@ struct AuditCommand: ParsableCommand {
         // The flags win over the policy's pad_id and tensor.
         if let padId { settings.padID = padId }
         if !tensor.isEmpty { settings.tensors = tensor }
-        do {
-            let checkpoint = try checkpointArgument.open(overlappingDecompression: true)
+        do throws(CheckpointError) {
+            let checkpoint: Checkpoint
+            do throws(CheckpointError) {
+                checkpoint = try checkpointArgument.open(overlappingDecompression: true)
+            } catch {
+                // A pickle naming unsafe globals is a finding (exit 1), not only unreadable input;
+                // a policy that lets it pass cannot make the file readable (exit 2).
+                guard case .unsafePickle(let file, let globals, let detail) = error else { throw error }
+                let unsafe = AuditReport(unsafePickleAt: checkpointArgument.path, file: file, globals: globals,
+                                         detail: detail, policy: settings)
+                guard !unsafe.passed else { throw error }
+                inputs = [file] + inputs
+                opened = true
+                try output.check(inputs: inputs)
+                return unsafe
+            }
             inputs = checkpoint.inputPaths + inputs
             opened = true
             try output.check(inputs: inputs)

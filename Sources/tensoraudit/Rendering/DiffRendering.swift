@@ -38,6 +38,7 @@ enum DiffRendering {
             "tolerance": .double(diff.tolerance),
             "exceeds_tolerance": .bool(diff.exceedsTolerance),
             "only_in_a": .strings(diff.onlyInA), "only_in_b": .strings(diff.onlyInB),
+            "dropped_shared_storage": .object(diff.droppedSharedStorage.mapValues(JSONValue.string)),
             "summary": .object([
                 "compared": .int(Int64(diff.comparisons.count)),
                 "identical": .int(Int64(diff.comparisons.filter(\.identicalBytes).count)),
@@ -76,6 +77,10 @@ enum DiffRendering {
         }
         if !diff.onlyInA.isEmpty {
             lines.append("only in A: " + diff.onlyInA.map(TextFormatting.safeName).joined(separator: ", "))
+        }
+        for (name, kept) in diff.droppedSharedStorage.sorted(by: { $0.key < $1.key }) {
+            lines.append("omitted by B: \(TextFormatting.safeName(name)), which in A shares its storage with \(TextFormatting.safeName(kept)) "
+                + "(tied; a loader must restore it)")
         }
         if !diff.onlyInB.isEmpty {
             lines.append("only in B: " + diff.onlyInB.map(TextFormatting.safeName).joined(separator: ", "))

@@ -18,6 +18,9 @@ enum TiesRendering {
                              .object(["tensor": .string(m.tensor), "dtype": .string(m.dtype.rawValue), "shape": .uints(m.shape)])
                          })])
             }),
+            "shared_storage": .array(report.sharedStorage.map { s in
+                .object(["tensors": .strings(s.tensors), "file": .string(s.file)])
+            }),
             "aliases": .object(report.aliases.mapValues(JSONValue.string)),
             "wasted_bytes": .uint(report.wastedBytes),
             "findings": .array(findings.map(AnalysisJSON.finding)),
@@ -38,6 +41,10 @@ enum TiesRendering {
             for m in s.members {
                 lines.append("  \(TextFormatting.safeName(m.tensor)) \(m.dtype.rawValue) \(RowsRendering.shapeText(m.shape))")
             }
+        }
+        for s in report.sharedStorage {
+            lines.append("shared storage (one buffer saved once, not a copy): "
+                + s.tensors.map(TextFormatting.safeName).joined(separator: ", "))
         }
         if !report.aliases.isEmpty {
             lines.append("__metadata__ aliases (removed -> kept):")

@@ -1,0 +1,86 @@
+import PyTorchFormat
+import SafetensorsFormat
+
+/// A torch checkpoint (`torch.save`'s zip: `<root>/data.pkl` and raw storages) as a checkpoint
+/// file: its pickle interpreted symbolically (never executed), every tensor a zero-copy view of
+/// its storage entry.
+///
+/// Refused, each with one line naming the file and the reason: a pickle naming any global a state
+/// dict does not need (`unsafePickle`), legacy pre-1.6 files and TorchScript archives, dtypes
+/// without a safetensors name (complex128, complex32), two tensors under one name, and strided
+/// (non-contiguous) views: their elements are not consecutive bytes, and reading them as if they
+/// were would report wrong rows, so they are refused rather than misread.
+extension CheckpointFile {
+    init(torch mapping: MappedFile) throws(CheckpointError) {
+        let path = mapping.path
+        let checkpoint: TorchCheckpoint
+        do {
+            checkpoint = try mapping.withBytes { (bytes) throws(TorchFormatError) in try TorchCheckpointReader.read(bytes) }
+        } catch {
+            throw Self.torchError(error, path: path, mapping: mapping)
+        }
+        if !checkpoint.unsafeGlobals.isEmpty {
+            throw .unsafePickle(path: path, globals: checkpoint.unsafeGlobals.map(\.description), detail: nil)
+        }
+        var entries: [TensorEntry] = []
+        entries.reserveCapacity(checkpoint.tensors.count)
+        var seen = Set<String>()
+        for tensor in checkpoint.tensors {
+            guard seen.insert(tensor.name).inserted else {
+                throw .source(path: path, kind: "duplicate-tensor-name",
+                              message: "two tensors of the state dict are both named \(quotedName(tensor.name))")
+            }
+            guard let name = tensor.dtype.safetensorsName, let dtype = DType(rawValue: name) else {
+                throw .source(path: path, kind: "unsupported-dtype",
+                              message: "tensor \(quotedName(tensor.name)) is torch.\(tensor.dtype.rawValue), which has no safetensors dtype; not read")
+            }
+            guard let range = tensor.contiguousByteRange else {
+                throw .source(path: path, kind: "strided-tensor",
+                              message: "tensor \(quotedName(tensor.name)) is a strided view (shape \(tensor.shape), stride \(tensor.stride)) "
+                                  + "of storage '\(tensor.storageKey)'; only contiguous tensors are read (never a strided view as if it were "
+                                  + "contiguous): save it with .contiguous()")
+            }
+            entries.append(TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape,
+                                       begin: range.lowerBound, end: range.upperBound, elementCount: tensor.elementCount))
+        }
+        // File order: the order of the bytes (state-dict order among views of one storage).
+        let ordered = entries.enumerated().sorted { ($0.element.begin, $0.offset) < ($1.element.begin, $1.offset) }.map(\.element)
+        self.init(path: path, format: .pytorch(checkpoint), mapping: mapping,
+                  tensors: ordered.map { TensorView(info: $0, mapping: mapping, dataStart: 0) })
+    }
+
+    /// The one-line error for a torch file that cannot be read.
+    static func torchError(_ error: TorchFormatError, path: String, mapping: MappedFile) -> CheckpointError {
+        switch error {
+        case .pickle(let inner, let entry, let unsafe) where !unsafe.isEmpty:
+            return .unsafePickle(path: path, globals: unsafe.map(\.description), detail: "\(entry): \(inner)")
+        case .legacyFormat(let magic, let unsafe) where !unsafe.isEmpty:
+            return .unsafePickle(path: path, globals: unsafe.map(\.description),
+                                 detail: magic ? "a legacy (pre-1.6) torch.save file, not read" : "a raw pickle stream, not read")
+        case .legacyFormat, .torchScriptArchive:
+            return .source(path: path, kind: "unsupported-format", message: error.description)
+        case .notACheckpoint:
+            if let what = mapping.withBytes({ ZipContents.describe($0) }) {
+                return .source(path: path, kind: "unsupported-format", message: "this is \(what), not a torch checkpoint; not supported")
+            }
+            return .source(path: path, kind: error.kind, message: error.description)
+        default:
+            return .source(path: path, kind: error.kind, message: error.description)
+        }
+    }
+}
+
+/// What a zip that is not a torch checkpoint holds, from its entry names: a NumPy `.npz`
+/// (`*.npy` entries), a Keras 3 `.keras` archive (`config.json` + `model.weights.h5`). A hint for
+/// the message, never a reader.
+enum ZipContents {
+    static func describe(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let archive = try? ZipArchive(bytes), !archive.entries.isEmpty else { return nil }
+        let names = archive.entries.map(\.name)
+        if names.allSatisfy({ $0.hasSuffix(".npy") }) { return "a NumPy .npz archive" }
+        if names.contains("config.json"), names.contains(where: { $0.hasSuffix(".weights.h5") }) {
+            return "a Keras .keras archive (HDF5 weights)"
+        }
+        return nil
+    }
+}

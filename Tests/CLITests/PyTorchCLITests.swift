@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every command on torch checkpoints written by `torch.save` (TestData/pytorch-cli, expected
+/// values from torch itself) and on hostile ones (TestData/pytorch).
+@Suite struct PyTorchCLITests {
+    static let tied = Fixtures.path("pytorch-cli/tied-bert")
+
+    static func object(_ result: CLIResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    static func expected(_ key: String) throws -> [String: Any] {
+        let all = try #require(try Fixtures.json("pytorch-cli/expected.json") as? [String: Any])
+        return try #require(all[key] as? [String: Any])
+    }
+
+    @Test("inspect lists torch's names, dtypes (safetensors spelling) and shapes; the file's format is pytorch")
+    func inspect() throws {
+        let result = try CLI.run(["inspect", Self.tied, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Self.object(result)
+        let files = try #require(report["files"] as? [[String: Any]])
+        #expect(files.map { $0["format"] as? String } == ["pytorch"])
+        let expected = try #require(try Self.expected("tied-bert")["tensors"] as? [String: [String: Any]])
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        #expect(Set(tensors.compactMap { $0["name"] as? String }) == Set(expected.keys))
+        for tensor in tensors {
+            let name = try #require(tensor["name"] as? String)
+            #expect(tensor["dtype"] as? String == expected[name]?["dtype"] as? String, "\(name)")
+            #expect((tensor["shape"] as? [Int]) == (expected[name]?["shape"] as? [Int]), "\(name)")
+        }
+        let totals = try #require(report["totals"] as? [String: Any])
+        #expect(totals["parameters"] as? Int == (try Self.expected("tied-bert")["parameters"] as? Int))
+    }
+
+    @Test("ties reports a shared storage as its own group, never as wasted bytes")
+    func sharedStorage() throws {
+        let result = try CLI.run(["ties", Self.tied, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Self.object(result)
+        let shared = try #require(report["shared_storage"] as? [[String: Any]])
+        let expected = try #require(try Self.expected("tied-bert")["shared_storage"] as? [[String]])
+        #expect(shared.compactMap { $0["tensors"] as? [String] } == expected)
+        let groups = try #require(report["groups"] as? [[String: Any]])
+        for pair in expected {
+            #expect(!groups.contains { ($0["tensors"] as? [String] ?? []).contains(pair[0]) }, "a shared storage is not a copy")
+        }
+        // The same weights cloned into two shards are a real copy.
+        let sharded = try Self.object(try CLI.run(["ties", Fixtures.path("pytorch-cli/sharded"), "--json"]))
+        let kinds = (sharded["groups"] as? [[String: Any]] ?? []).filter { ($0["tensors"] as? [String]) == expected[0] }
+        #expect(kinds.map { $0["kind"] as? String } == ["tied-weights"])
+    }
+
+    @Test("padding reads the pad row of a torch embedding (norm and rank from torch); one shared storage is tied by its bytes")
+    func padding() throws {
+        let result = try CLI.run(["padding", Self.tied, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let embeddings = try #require(try Self.object(result)["embeddings"] as? [[String: Any]])
+        let embedding = try #require(embeddings.first { $0["role"] as? String == "embedding" })
+        let expected = try Self.expected("tied-bert")
+        let norm = try #require(embedding["row_norm"] as? Double)
+        let reference = try #require(expected["pad_row_norm"] as? Double)
+        #expect(abs(norm - reference) <= 1e-9 * reference)
+        #expect(embedding["rank"] as? Int == expected["pad_row_rank"] as? Int)
+        let tying = try #require(embedding["tying"] as? [String: Any])
+        #expect(tying["tied"] as? Bool == true && tying["evidence"] as? String == "identical-bytes")
+    }
+
+    @Test("rows and audit work on a torch file and on torch shards with their index")
+    func rowsAndAudit() throws {
+        #expect(try CLI.run(["rows", Self.tied, "--json"]).status == 0)
+        let audit = try CLI.run(["audit", Self.tied, "--format", "json"])
+        #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+        let sharded = try CLI.run(["inspect", Fixtures.path("pytorch-cli/sharded"), "--json"])
+        #expect(sharded.status == 0, "\(sharded.stderr)")
+        let report = try Self.object(sharded)
+        let expected = try Self.expected("sharded")
+        #expect((report["source"] as? [String: Any])?["kind"] as? String == "sharded")
+        #expect((report["source_issues"] as? [Any])?.isEmpty == true, "total_size matches torch's storage bytes")
+        #expect((report["tensors"] as? [Any])?.count == expected["tensors"] as? Int)
+        #expect(try CLI.run(["audit", Fixtures.path("pytorch-cli/sharded")]).status == 0)
+    }
+
+    @Test("diff of a .bin and its convert-bot safetensors is faithful; the dropped tied copy is named")
+    func conversion() throws {
+        let result = try CLI.run(["diff", Self.tied + "/pytorch_model.bin",
+                                  Fixtures.path("pytorch-cli/tied-bert-converted/model.safetensors"), "--json"])
+        #expect(result.status == 0, "\(result.stdout)")
+        let report = try Self.object(result)
+        let dropped = try #require(report["dropped_shared_storage"] as? [String: String])
+        #expect(Array(dropped.keys).sorted() == (try Self.expected("tied-bert-converted")["dropped"] as? [String]))
+        #expect((report["only_in_a"] as? [String])?.isEmpty == true)
+    }
+
+    @Test("a pickle naming an unsafe global: audit exits 1 with pickle-unsafe-global, every other command exits 2",
+          arguments: ["unsafe-os-system.pt", "unsafe-eval-protocol4.pt", "unsafe-popen-protocol4.pt", "unsafe-legacy.pt"])
+    func unsafeGlobals(file: String) throws {
+        let hostile = try #require(try Fixtures.json("pytorch/expected.json") as? [String: Any])
+        let facts = try #require((hostile["hostile"] as? [String: Any])?[file] as? [String: Any])
+        // What Python's own unpickler (globals stubbed) saw, less what a torch state dict needs.
+        let unsafe = (facts["globals"] as? [String] ?? []).filter { !$0.hasPrefix("torch.") && $0 != "collections.OrderedDict" }
+        #expect(!unsafe.isEmpty)
+        let path = Fixtures.path("pytorch/" + file)
+        let audit = try CLI.run(["audit", path, "--format", "json"])
+        #expect(audit.status == 1, "\(audit.stderr)")
+        let findings = try #require(try Self.object(audit)["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["rule"] as? String } == ["pickle-unsafe-global"])
+        #expect((findings.first?["evidence"] as? [String: Any])?["globals"] as? [String] == unsafe)
+        for command in [["inspect"], ["rows"], ["ties"], ["padding"], ["diff", Self.tied]] {
+            let other = try CLI.run(command + [path])
+            #expect(other.status == 2, "\(command)")
+            #expect(other.stderr.contains(unsafe[0]), "\(command): \(other.stderr)")
+        }
+    }
+
+    @Test("other formats and strided views are refused with one line saying what they are",
+          arguments: [("pytorch-cli/other/arrays.npz", "NumPy .npz"), ("pytorch-cli/other/model.keras", "Keras"),
+                      ("pytorch-cli/other/model.onnx", "ONNX"), ("pytorch/torchscript.pt", "TorchScript"),
+                      ("pytorch/legacy.pt", "legacy"), ("pytorch/views.pt", "strided view")])
+    func refused(file: String, what: String) throws {
+        let result = try CLI.run(["inspect", Fixtures.path(file)])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(what), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}
