@@ -22,6 +22,7 @@ struct TensorAudit: ParsableCommand {
             PaddingCommand.self,
             TiesCommand.self,
             RowsCommand.self,
+            TokensCommand.self,
             DiffCommand.self,
             AuditCommand.self,
         ]

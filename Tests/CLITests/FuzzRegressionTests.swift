@@ -23,7 +23,7 @@ struct FuzzRegressionTests {
         #expect(rows.count >= 5)
         for row in rows {
             let path = Fixtures.path("\(Self.folder)/\(row[0])")
-            for command in [["inspect"], ["audit"], ["rows"], ["ties"], ["padding"], ["diff", path]] {
+            for command in [["inspect"], ["audit"], ["rows"], ["ties"], ["padding"], ["tokens"], ["diff", path]] {
                 let result = try CLI.run(command + [path], timeout: 60)
                 let what = "\(command[0]) \(row[0])"
                 #expect(!result.crashed && !result.timedOut, "\(what): \(result.stderr)")

@@ -183,16 +183,23 @@ public enum PaddingAnalysis {
         }
         let finite = norms.indices.filter { norms[$0].isFinite }
         let distribution = Distribution(values: finite.map { norms[$0] }, positions: finite)
-        // Same dtype, shape and bytes: candidates are only tensors of the same shape.
-        var tied = copies ?? checkpoint.tensors.filter {
-            $0.name != view.name && $0.elementType == view.elementType && $0.shape == view.shape && $0.hasSameBytes(as: view)
-        }.map(\.name)
-        tied += aliases.filter { $0.value == view.name || $0.key == view.name }.map { $0.key == view.name ? $0.value : $0.key }
-        tied = Array(Set(tied)).sorted()
+        let tied = tiedWith(view, checkpoint: checkpoint, aliases: aliases, copies: copies)
         let unknown = TyingJudgement(tied: nil, evidence: .none, detail: "", outputProjectionPresent: false)
         return Result(tensor: view.name, role: role, padID: padID, padToken: nil, rowIndex: row, rows: view.rowCount,
                       padRow: moments[row], rank: rank, norms: distribution, tiedWith: tied, tying: unknown,
                       unusedRows: nil, explanation: "")
+    }
+
+    /// Tensors with the same element type, shape and bytes as `view`, and its metadata aliases, sorted.
+    /// `copies`, when given, are the byte-identical tensors another pass already found.
+    static func tiedWith(_ view: TensorView, checkpoint: Checkpoint, aliases: [String: String],
+                         copies: [String]? = nil) -> [String] {
+        // Same element type, shape and bytes: candidates are only tensors of the same shape.
+        var tied = copies ?? checkpoint.tensors.filter {
+            $0.name != view.name && $0.elementType == view.elementType && $0.shape == view.shape && $0.hasSameBytes(as: view)
+        }.map(\.name)
+        tied += aliases.filter { $0.value == view.name || $0.key == view.name }.map { $0.key == view.name ? $0.value : $0.key }
+        return Array(Set(tied)).sorted()
     }
 
     /// The norms of the rows of `unused` tokens inside the matrix; nil when there are none.

@@ -25,7 +25,8 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: "Row of the padding token (overrides the policy's pad_id, config.json and the tokenizer).")
     var padId: Int?
 
-    @Option(name: .long, help: "Treat this tensor as the token matrix instead of the detected ones (repeatable; overrides the policy's tensor).")
+    @Option(name: .long, help: "Treat this tensor as the token matrix instead of the detected ones (repeatable; overrides the policy's tensor).",
+            completion: TensorNameCompletion.kind)
     var tensor: [String] = []
 
     @OptionGroup var output: OutputOptions

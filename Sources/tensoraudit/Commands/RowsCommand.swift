@@ -69,8 +69,12 @@ struct RowsCommand: ParsableCommand {
                 } else {
                     range = 0..<view.rowCount
                 }
+                // Rows of a token matrix are tokens: name them when a tokenizer sits beside it.
+                let tokenizer = PaddingAnalysis.candidateNames(checkpoint).contains(view.name)
+                    ? CheckpointKnowledge.read(checkpoint).tokenizer : nil
+                let token: ((Int) -> String?)? = tokenizer.map { t in { t.token(for: $0) } }
                 rendered = try checkpoint.read(advisingSequentialScan: true) {
-                    RowsRendering.tensor(view, range: range, format: format)
+                    RowsRendering.tensor(view, range: range, format: format, token: token)
                 }
             } else {
                 rendered = try checkpoint.read(advisingSequentialScan: true) {

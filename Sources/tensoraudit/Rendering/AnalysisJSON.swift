@@ -7,6 +7,14 @@ enum AnalysisJSON {
     /// Longest index list written in a report; the counts beside each list are always complete.
     static let listLimit = 100
 
+    /// A row's statistics; with `token` (the row of a token matrix, a tokenizer beside the
+    /// checkpoint) also its `token`: the text, or null for an id the vocabulary does not hold.
+    static func row(_ index: Int, _ m: RowMoments, token: ((Int) -> String?)? = nil) -> JSONValue {
+        guard let token, case .object(var members) = row(index, m) else { return row(index, m) }
+        members["token"] = token(index).map(JSONValue.string) ?? .null
+        return .object(members)
+    }
+
     static func row(_ index: Int, _ m: RowMoments) -> JSONValue {
         .object([
             "row": .int(Int64(index)),

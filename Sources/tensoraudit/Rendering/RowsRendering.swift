@@ -25,7 +25,8 @@ enum RowsRendering {
 
     // MARK: One tensor
 
-    static func tensor(_ view: TensorView, range: Range<Int>, format: Format) -> String {
+    /// `token` names the rows of a token matrix (nil for any other tensor, or without a tokenizer).
+    static func tensor(_ view: TensorView, range: Range<Int>, format: Format, token: ((Int) -> String?)? = nil) -> String {
         guard let summary = RowSummary(view: view) else {
             let reason = view.statisticsUnavailableReason ?? "no statistics"
             switch format {
@@ -46,12 +47,12 @@ enum RowsRendering {
                 "dtype": .string(view.elementType.rawValue),
                 "shape": .uints(view.shape),
                 "row_range": .array([.int(Int64(range.lowerBound)), .int(Int64(range.upperBound))]),
-                "rows": .array(selected.map { AnalysisJSON.row($0.0, $0.1) }),
+                "rows": .array(selected.map { AnalysisJSON.row($0.0, $0.1, token: token) }),
                 "summary": AnalysisJSON.summary(summary),
-                "findings": .array(summary.findings().map(AnalysisJSON.finding)),
+                "findings": .array(summary.findings(token: token ?? { _ in nil }).map(AnalysisJSON.finding)),
             ]).rendered() + "\n"
         case .ndjson:
-            return selected.map { AnalysisJSON.row($0.0, $0.1).rendered(pretty: false) + "\n" }.joined()
+            return selected.map { AnalysisJSON.row($0.0, $0.1, token: token).rendered(pretty: false) + "\n" }.joined()
         case .csv:
             var out = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero\n"
             for (i, m) in selected {
@@ -68,9 +69,11 @@ enum RowsRendering {
                  TextFormatting.compact(m.standardDeviation), TextFormatting.compact(m.minimum),
                  TextFormatting.compact(m.maximum), String(m.nanCount), String(m.positiveInfinityCount),
                  String(m.negativeInfinityCount), m.allValuesZero ? "yes" : "-"]
+                    + (token.map { [$0(i).map { TextFormatting.safeName(PaddingRendering.quotedToken($0)) } ?? "-"] } ?? [])
             }
             if !table.isEmpty {
-                lines.append(TextFormatting.table(header: ["ROW", "L2 NORM", "MEAN", "STD", "MIN", "MAX", "NAN", "+INF", "-INF", "ZERO"],
+                lines.append(TextFormatting.table(header: ["ROW", "L2 NORM", "MEAN", "STD", "MIN", "MAX", "NAN", "+INF", "-INF", "ZERO"]
+                                                      + (token == nil ? [] : ["TOKEN"]),
                                                   rows: table, rightAligned: Set(0...8)))
             }
             lines.append("")

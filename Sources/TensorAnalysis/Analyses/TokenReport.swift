@@ -1,0 +1,125 @@
+import CheckpointIO
+import TensorScan
+import ModelKnowledge
+
+/// What `tensoraudit tokens` reports: per token matrix, how its rows line up with the
+/// tokenizer (rows beyond the vocabulary, tokens known unused) and the under-trained candidates
+/// among ordinary tokens by the indicator "Fishing for Magikarp" (Land & Bartolo 2024) chooses
+/// for the matrix's tying: the input row norm for an untied (or unknown) matrix, the cosine
+/// distance to the known-unused rows after removing the first principal component for a tied
+/// or output matrix (`UndertrainedIndicator.choose`).
+public struct TokenReport: Sendable {
+    public struct Matrix: Sendable {
+        public var tensor: String
+        public var role: PaddingAnalysis.Role
+        public var rows: Int
+        /// The tokenizer's vocabulary size (not config.json's); nil without a tokenizer.
+        public var vocabularySize: Int?
+        /// Rows no token addresses: `[vocabularySize, rows)`.
+        public var rowsBeyondVocabulary: Range<Int>?
+        /// Tokens known unused by name or construction, with a row in this matrix.
+        public var unusedTokens: [UnusedToken]
+        public var tying: TyingJudgement
+        /// nil when no indicator applies (a tied matrix with no known-unused token to compare with).
+        public var indicator: UndertrainedIndicator?
+        public var selection: CandidateSelection?
+        /// Token text of each candidate row.
+        public var candidateTokens: [Int: String]
+        /// Why the indicator differs from the paper's choice, or could not run.
+        public var notes: [String]
+
+        public var untrainedRows: TokenAnalysis.UntrainedRows? {
+            guard let selection, let indicator, !selection.candidates.isEmpty else { return nil }
+            return TokenAnalysis.UntrainedRows(tensor: tensor, rows: selection.candidates.map(\.row), indicator: indicator.rawValue)
+        }
+    }
+
+    public var tokenizer: Tokenizer?
+    /// The tokenizer files read, in the order applied.
+    public var tokenizerSources: [String]
+    public var padID: PadID?
+    public var matrices: [Matrix]
+    public var notes: [String]
+    /// `untrained-tokens` on the input embeddings, as `audit` reports it.
+    public var findings: [Finding]
+
+    /// Largest matrix (rows × columns) the unused-similarity indicator decodes into memory:
+    /// power iteration passes over the matrix up to `PrincipalComponent.defaultMaxIterations`
+    /// times, so it runs on decoded rows (8 bytes a value: 256 MiB at this bound, a 64k × 4096
+    /// matrix). Larger matrices fall back to the row norm, with a note.
+    public static let similarityValueBudget = 1 << 25
+
+    /// Builds the report for the detected token matrices (or `tensors`).
+    public static func make(_ checkpoint: Checkpoint, tensors requested: [String] = [], percentile: Double = 2,
+                            limit: Int = 100, knowledge given: CheckpointKnowledge? = nil) throws(CheckpointError) -> TokenReport {
+        let knowledge = given ?? CheckpointKnowledge.read(checkpoint)
+        let matrices = try TokenMatrices(checkpoint, requested: requested)
+        let tokenizer = knowledge.tokenizer
+        var notes = knowledge.notes
+        if tokenizer == nil && knowledge.notes.isEmpty { notes.append("no tokenizer files beside the checkpoint: rows are not named") }
+        if matrices.matrices.isEmpty { notes.append("no token matrix found by name or by config.json shape (use --tensor)") }
+        let unused = tokenizer.map(UnusedTokens.find) ?? []
+        let unusedIDs = Set(unused.map(\.id))
+        let aliases = TensorNames.aliases(in: checkpoint)
+        var report = TokenReport(tokenizer: tokenizer, tokenizerSources: tokenizer?.sources ?? [],
+                                 padID: PadIDResolver.resolve(flag: nil, config: knowledge.config, tokenizer: tokenizer, rowCount: nil).padID,
+                                 matrices: [], notes: notes, findings: [])
+        var lowNorm: [TokenAnalysis.Result] = []
+        for (view, role) in matrices.matrices {
+            guard view.shape.count == 2, let moments = view.rowMoments() else {
+                report.notes.append("\(view.name): \(view.statisticsUnavailableReason ?? "not a matrix"), skipped")
+                continue
+            }
+            let tied = PaddingAnalysis.tiedWith(view, checkpoint: checkpoint, aliases: aliases)
+            let tying = TyingJudge.judge(PaddingAnalysis.tyingQuestion(for: view, role: role, tiedWith: tied, checkpoint: checkpoint,
+                                                                      aliases: aliases, config: knowledge.config))
+            var matrix = Matrix(tensor: view.name, role: role, rows: view.rowCount, vocabularySize: tokenizer?.vocabularySize,
+                                rowsBeyondVocabulary: tokenizer.flatMap { rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: $0.vocabularySize) },
+                                unusedTokens: unused.filter { $0.id < view.rowCount }, tying: tying, indicator: nil,
+                                selection: nil, candidateTokens: [:], notes: [])
+            let isOutput = role == .outputProjection || TensorNames.isOutputProjection(view.name)
+            // An output matrix's rows all receive gradient through the softmax, like a tied one's.
+            let judged = isOutput ? TyingJudgement(tied: true, evidence: tying.evidence, detail: tying.detail,
+                                                   outputProjectionPresent: true) : tying
+            matrix.indicator = UndertrainedIndicator.choose(for: judged, knownUnusedCount: matrix.unusedTokens.count)
+            let eligible = (0..<min(view.rowCount, tokenizer?.vocabularySize ?? view.rowCount)).filter { row in
+                guard let tokenizer else { return true }
+                return tokenizer.token(for: row) != nil && !tokenizer.isSpecial(row) && !unusedIDs.contains(row)
+            }
+            var scores: [Double]?
+            switch matrix.indicator {
+            case .inputRowNorm?:
+                scores = moments.map(\.l2Norm)
+            case .unusedSimilarity?:
+                if view.elementCount <= similarityValueBudget {
+                    let values = view.decodedValues()
+                    if let rows = MatrixRows(rowCount: view.rowCount, dimension: view.rowLength, values: values),
+                       let similarity = UndertrainedIndicators.unusedSimilarity(rows, knownUnused: matrix.unusedTokens.map(\.id)) {
+                        scores = similarity.distances
+                        if !similarity.component.converged {
+                            matrix.notes.append("the first principal component did not converge in \(similarity.component.iterations) steps: the direction removed mixes the top two")
+                        }
+                    }
+                } else {
+                    matrix.notes.append("\(view.elementCount) values is over the \(similarityValueBudget)-value budget of the unused-similarity indicator: candidates by input row norm instead, a weaker indicator for a tied or output matrix")
+                    matrix.indicator = .inputRowNorm
+                    scores = moments.map(\.l2Norm)
+                }
+            case nil:
+                matrix.notes.append("the matrix is tied but the tokenizer names no unused token to compare rows with: no indicator applies")
+            }
+            if let scores {
+                let selection = UndertrainedIndicators.candidates(scores: scores, eligible: eligible, percentile: percentile, limit: limit)
+                matrix.selection = selection
+                for candidate in selection.candidates { matrix.candidateTokens[candidate.row] = tokenizer?.token(for: candidate.row) }
+            }
+            if matrices.isInputEmbedding(view.name),
+               let result = TokenAnalysis.analyze(RowSummary(view: view, moments: moments, keepingRows: false), tokenizer: tokenizer, unused: unusedIDs) {
+                lowNorm.append(result)
+            }
+            report.matrices.append(matrix)
+        }
+        report.findings = TokenAnalysis.findings(lowNorm)
+        return report
+    }
+}

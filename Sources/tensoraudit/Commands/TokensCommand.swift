@@ -1,0 +1,59 @@
+import ArgumentParser
+import TensorAnalysis
+import CheckpointIO
+import TensorScan
+
+/// `tensoraudit tokens`: the token matrices against the tokenizer, and tokens that likely
+/// barely trained.
+struct TokensCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokens",
+        abstract: "Compare token matrices with the tokenizer and list tokens that likely barely trained.",
+        discussion: """
+        Per token matrix (input embeddings and output projections, by name and config.json shape, or \
+        --tensor): the tokenizer's vocabulary size, rows beyond it, tokens known unused by name or \
+        construction ([unusedN], reserved slots, byte tokens that cannot occur in UTF-8), and the \
+        under-trained candidates among ordinary tokens: the lowest --percentile of the indicator \
+        "Fishing for Magikarp" (Land & Bartolo 2024) chooses for the matrix (input row norm when \
+        untied or unknown; cosine distance to the known-unused rows after removing the first \
+        principal component when tied or an output projection). Indicators, not proof.
+        """
+    )
+
+    @OptionGroup var checkpointArgument: CheckpointArgument
+
+    @Option(name: .long, help: "Analyse this tensor instead of the detected ones (repeatable).", completion: TensorNameCompletion.kind)
+    var tensor: [String] = []
+
+    @Option(name: .long, help: "Candidates are the ordinary tokens at or below this percentile of the indicator (0-100).")
+    var percentile: Double = 2
+
+    @Option(name: .long, help: "Most candidates listed per matrix (the count is always complete).")
+    var limit: Int = 100
+
+    @OptionGroup var output: OutputOptions
+
+    static let formats: [OutputFormat] = [.text, .json]
+
+    func validate() throws {
+        _ = try output.resolved(supported: Self.formats)
+        guard percentile.isFinite, (0...100).contains(percentile) else { throw ValidationError("--percentile must be between 0 and 100") }
+        guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
+    }
+
+    func run() throws {
+        let format = try output.resolved(supported: Self.formats)
+        var rendered = ""
+        var inputs: [String] = []
+        try runReportingErrors {
+            let checkpoint = try checkpointArgument.open()
+            inputs = checkpoint.inputPaths + [checkpointArgument.path]
+            try output.check(inputs: inputs)
+            let report = try checkpoint.read { () throws(CheckpointError) in
+                try TokenReport.make(checkpoint, tensors: tensor, percentile: percentile, limit: limit)
+            }
+            rendered = format == .json ? TokensRendering.json(report).rendered() : TokensRendering.text(report)
+        }
+        try output.write(rendered + "\n", inputs: inputs)
+    }
+}

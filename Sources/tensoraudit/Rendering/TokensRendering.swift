@@ -1,0 +1,96 @@
+import CheckpointIO
+import TensorAnalysis
+import ModelKnowledge
+
+/// Text and JSON renderings of the `tokens` report.
+enum TokensRendering {
+    /// Known-unused tokens listed per matrix (the count is complete).
+    static let unusedSampleLimit = 10
+
+    static func json(_ report: TokenReport) -> JSONValue {
+        .object([
+            "schema_version": .int(1),
+            "tokenizer": tokenizer(report.tokenizer),
+            "embeddings": .array(report.matrices.map(matrix)),
+            "notes": .strings(report.notes),
+            "findings": .array(report.findings.map(AnalysisJSON.finding)),
+        ])
+    }
+
+    static func tokenizer(_ t: Tokenizer?) -> JSONValue {
+        guard let t else { return .null }
+        return .object([
+            "path": t.sources.first.map(JSONValue.string) ?? .null,
+            "sources": .strings(t.sources),
+            "kind": .string(t.kind.rawValue),
+            "vocab_size": .int(Int64(t.vocabularySize)),
+            "pad_token": t.padToken.map { .string($0.content) } ?? .null,
+            "pad_id": t.padToken?.id.map { .int(Int64($0)) } ?? .null,
+            "special_tokens": .array(t.specialTokens.map { token in
+                .object(["id": .int(Int64(token.id)), "token": .string(token.content), "roles": .strings(token.roles)])
+            }),
+        ])
+    }
+
+    static func matrix(_ m: TokenReport.Matrix) -> JSONValue {
+        .object([
+            "tensor": .string(m.tensor),
+            "role": .string(m.role.rawValue),
+            "rows": .int(Int64(m.rows)),
+            "vocab_size": m.vocabularySize.map { .int(Int64($0)) } ?? .null,
+            "rows_beyond_vocab": m.rowsBeyondVocabulary.map { .array([.int(Int64($0.lowerBound)), .int(Int64($0.upperBound))]) } ?? .null,
+            "unused_tokens": .int(Int64(m.unusedTokens.count)),
+            "unused_sample": .array(m.unusedTokens.prefix(unusedSampleLimit).map { token in
+                .object(["id": .int(Int64(token.id)), "token": .string(token.token), "reason": .string(token.reason.name)])
+            }),
+            "tying": PaddingRendering.tying(m.tying),
+            "indicator": m.indicator.map { .string($0.rawValue) } ?? .null,
+            "percentile": m.selection.map { .double($0.percentile) } ?? .null,
+            "threshold": .optional(m.selection?.threshold),
+            "candidates_total": .int(Int64(m.selection?.totalBelowThreshold ?? 0)),
+            "candidates": .array((m.selection?.candidates ?? []).map { c in
+                .object(["row": .int(Int64(c.row)), "token": m.candidateTokens[c.row].map(JSONValue.string) ?? .null,
+                         "score": .double(c.score), "indicator": m.indicator.map { .string($0.rawValue) } ?? .null])
+            }),
+            "notes": .strings(m.notes),
+        ])
+    }
+
+    static func text(_ report: TokenReport) -> String {
+        var lines: [String] = []
+        if let t = report.tokenizer {
+            let pad = t.padToken.map { "pad token \(PaddingRendering.quotedToken($0.content))" + ($0.id.map { " (id \($0))" } ?? "") } ?? "no pad token"
+            lines.append("tokenizer: \(t.kind.rawValue), \(t.vocabularySize) tokens, \(t.specialTokens.count) special, \(pad)")
+            lines.append("  from " + t.sources.map(TextFormatting.safeName).joined(separator: ", "))
+        }
+        for m in report.matrices {
+            lines.append("\(TextFormatting.safeName(m.tensor)) (\(m.role.rawValue), \(m.rows) rows)")
+            if let vocab = m.vocabularySize {
+                let beyond = m.rowsBeyondVocabulary.map { ": rows \($0.lowerBound)..<\($0.upperBound) (\($0.count)) have no token" } ?? ""
+                lines.append("  tokenizer vocabulary: \(vocab) tokens\(beyond)")
+            }
+            if !m.unusedTokens.isEmpty {
+                let sample = m.unusedTokens.prefix(3).map { TextFormatting.safeName(PaddingRendering.quotedToken($0.token)) }.joined(separator: ", ")
+                lines.append("  known unused: \(m.unusedTokens.count) tokens (\(sample), …)")
+            }
+            let tied = m.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
+            lines.append("  tying: \(tied) (evidence: \(m.tying.evidence.rawValue))")
+            if let indicator = m.indicator, let selection = m.selection {
+                let threshold = selection.threshold.map(TextFormatting.compact) ?? "n/a"
+                let percent = selection.percentile == selection.percentile.rounded() ? String(Int(selection.percentile)) : TextFormatting.compact(selection.percentile)
+                lines.append("  candidates by \(indicator.rawValue): \(selection.totalBelowThreshold) ordinary tokens in the lowest "
+                    + "\(percent)% (score at most \(threshold)); lowest first:")
+                for c in selection.candidates.prefix(20) {
+                    let token = m.candidateTokens[c.row].map { TextFormatting.safeName(PaddingRendering.quotedToken($0)) } ?? "-"
+                    lines.append("    row \(c.row)  \(token)  \(TextFormatting.compact(c.score))")
+                }
+                if selection.candidates.count > 20 { lines.append("    … (--json lists \(selection.candidates.count))") }
+            }
+            for note in m.notes { lines.append("  note: " + TextFormatting.safeName(note)) }
+        }
+        for note in report.notes { lines.append("note: " + TextFormatting.safeName(note)) }
+        if !report.findings.isEmpty { lines.append("") }
+        for f in report.findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeName(f.message))") }
+        return lines.joined(separator: "\n")
+    }
+}

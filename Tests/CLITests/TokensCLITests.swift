@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import SafetensorsFormat
+import TestSupport
+
+/// `tokens` and the `token` key of `rows`, on the 48 × 6 matrix of TestData/knowledge/indicators.json
+/// (numpy's row norms, first principal component, cosine distances and percentile candidates)
+/// beside a vocab.txt naming rows 40-47 `[unusedN]` and rows 0-1 special.
+@Suite struct TokensCLITests {
+    static func reference() throws -> [String: Any] {
+        try #require(try Fixtures.json("knowledge/indicators.json") as? [String: Any])
+    }
+
+    /// A folder: the matrix as `model.embed_tokens.weight`, a vocab.txt, special tokens, `config`.
+    static func folder(config: String) throws -> String {
+        let reference = try reference()
+        let values = try #require(reference["values"] as? [[Double]])
+        var bytes: [UInt8] = []
+        for row in values { for x in row { withUnsafeBytes(of: Float(x).bitPattern.littleEndian) { bytes += $0 } } }
+        let entry = SafetensorsWriter.Entry(name: "model.embed_tokens.weight", dtype: .f32,
+                                            shape: [UInt64(values.count), UInt64(values[0].count)], bytes: bytes)
+        let unused = try #require(reference["unused"] as? [Int])
+        let special = try #require(reference["special"] as? [Int])
+        #expect(special == [0, 1])
+        let vocab = (0..<values.count).map { id -> String in
+            if id == 0 { return "[PAD]" }
+            if id == 1 { return "[CLS]" }
+            if let k = unused.firstIndex(of: id) { return "[unused\(k)]" }
+            return "tok\(id)"
+        }
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: [entry]).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        try Data((vocab.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("vocab.txt"))
+        try Data(#"{"pad_token": "[PAD]", "cls_token": "[CLS]"}"#.utf8).write(to: dir.appendingPathComponent("special_tokens_map.json"))
+        try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
+        return dir.path
+    }
+
+    static func tokens(_ dir: String, _ extra: [String] = []) throws -> [String: Any] {
+        let result = try CLI.run(["tokens", dir, "--json"] + extra)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test("an untied model (LlamaConfig default): candidates by input row norm are numpy's")
+    func untied() throws {
+        let reference = try Self.reference()
+        let expected = try #require(reference["norm_candidates"] as? [String: Any])
+        let percentile = try #require((reference["percentile"] as? NSNumber)?.doubleValue)
+        let report = try Self.tokens(try Self.folder(config: #"{"model_type": "llama"}"#), ["--percentile", "\(percentile)"])
+        #expect(report["schema_version"] as? Int == 1)
+        let tokenizer = try #require(report["tokenizer"] as? [String: Any])
+        #expect(tokenizer["vocab_size"] as? Int == 48 && tokenizer["pad_token"] as? String == "[PAD]")
+        let matrix = try #require((report["embeddings"] as? [[String: Any]])?.first)
+        #expect(matrix["indicator"] as? String == "input-row-norm")
+        #expect((matrix["tying"] as? [String: Any])?["evidence"] as? String == "model-type-default")
+        #expect(matrix["unused_tokens"] as? Int == (reference["unused"] as? [Int])?.count)
+        #expect(matrix["rows_beyond_vocab"] is NSNull)
+        let candidates = try #require(matrix["candidates"] as? [[String: Any]])
+        #expect(candidates.map { $0["row"] as? Int ?? -1 } == expected["rows"] as? [Int])
+        #expect(candidates.first?["token"] as? String == "tok\((expected["rows"] as? [Int])?.first ?? -1)")
+        #expect(closeEnough(Fixtures.number(matrix["threshold"] as Any) ?? 0, Fixtures.number(expected["threshold"] as Any) ?? 1))
+    }
+
+    @Test("a tied model: candidates by cosine distance to the unused rows after removing the first component are numpy's")
+    func tied() throws {
+        let reference = try Self.reference()
+        let expected = try #require(reference["distance_candidates"] as? [String: Any])
+        let percentile = try #require((reference["percentile"] as? NSNumber)?.doubleValue)
+        let dir = try Self.folder(config: #"{"model_type": "llama", "tie_word_embeddings": true}"#)
+        let matrix = try #require((try Self.tokens(dir, ["--percentile", "\(percentile)"])["embeddings"] as? [[String: Any]])?.first)
+        #expect(matrix["indicator"] as? String == "unused-similarity")
+        let candidates = try #require(matrix["candidates"] as? [[String: Any]])
+        #expect(candidates.map { $0["row"] as? Int ?? -1 } == expected["rows"] as? [Int])
+        #expect(closeEnough(Fixtures.number(matrix["threshold"] as Any) ?? 0, Fixtures.number(expected["threshold"] as Any) ?? 1, relative: 1e-6))
+        let distances = try #require(reference["distances"] as? [Double])
+        for c in candidates {
+            let row = try #require(c["row"] as? Int)
+            #expect(closeEnough(Fixtures.number(c["score"] as Any) ?? 0, distances[row], relative: 1e-6))
+        }
+    }
+
+    @Test("rows beyond the vocabulary are reported; rows --json names each row's token")
+    func beyondVocabularyAndRowTokens() throws {
+        let dir = try Self.folder(config: #"{"model_type": "llama"}"#)
+        // Drop the last 8 lines of vocab.txt: rows 40-47 have no token.
+        let vocabPath = dir + "/vocab.txt"
+        let lines = try String(contentsOfFile: vocabPath, encoding: .utf8).split(separator: "\n").prefix(40)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: vocabPath))
+        let matrix = try #require((try Self.tokens(dir)["embeddings"] as? [[String: Any]])?.first)
+        #expect(matrix["vocab_size"] as? Int == 40)
+        #expect(matrix["rows_beyond_vocab"] as? [Int] == [40, 48])
+        let result = try CLI.run(["rows", dir, "--tensor", "model.embed_tokens.weight", "--rows", "0..3", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["token"] as? String } == ["[PAD]", "[CLS]", "tok2"])
+    }
+
+    @Test("usage errors: a percentile outside 0-100 or a negative limit is exit 64; an unknown --tensor exit 2")
+    func usage() throws {
+        let dir = try Self.folder(config: #"{"model_type": "llama"}"#)
+        #expect(try CLI.run(["tokens", dir, "--percentile", "101"]).status == 64)
+        #expect(try CLI.run(["tokens", dir, "--limit=-1"]).status == 64)
+        #expect(try CLI.run(["tokens", dir, "--tensor", "nope"]).status == 2)
+        // Without a tokenizer: rows are not named, and the report says so.
+        let bare = try Fixtures.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: dir + "/model.safetensors", toPath: bare.path + "/model.safetensors")
+        let report = try Self.tokens(bare.path)
+        #expect(report["tokenizer"] is NSNull)
+        #expect((report["notes"] as? [String])?.contains { $0.contains("no tokenizer") } == true)
+    }
+}
