@@ -13,6 +13,11 @@ extension PaddingAnalysis {
         if r.role == .outputProjection {
             return "the pad row is non-zero: this is an output projection, whose every row receives gradient through the softmax. " + tying.detail
         }
+        if let layout = r.staticLayout {
+            let weight = r.tokenWeight.map { " The pad token's weight is \(RowSummary.short($0)) (\(layout.weights ?? "weights") scales its row)." } ?? ""
+            let mapped = r.rowIndex == r.padID.id ? "" : " The pad token \(r.padID.id) uses row \(r.rowIndex) (\(layout.mapping ?? "mapping"))."
+            return "the pad row is non-zero. " + tying.detail + mapped + weight + " Nothing in the file accounts for the non-zero row."
+        }
         if tying.justifiesTiedExplanation {
             return "the pad row is non-zero; the matrix is tied to an output projection by \(evidenceWords(tying.evidence)). "
                 + tying.detail + " A tied matrix gets the output layer's gradient in every row, the padding row included."
@@ -55,7 +60,11 @@ extension PaddingAnalysis {
             if let padToken = r.padToken { evidence["pad_token"] = .string(padToken) }
             if let rank = r.rank { evidence["rank"] = .int(Int64(rank)) }
             if let d = r.norms { evidence["norm_median"] = .double(d.median) }
+            if let layout = r.staticLayout { evidence["static_layout"] = .string(layout.kind.rawValue) }
+            if let weight = r.tokenWeight { evidence["token_weight"] = .double(weight) }
             let verdict = switch (tied, r.tying.tied) {
+            case (false, _) where r.staticLayout != nil:
+                "a static embedding model has no output projection, so no tie accounts for it"
             case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
             case (false, false?): "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)), so nothing accounts for it"
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"

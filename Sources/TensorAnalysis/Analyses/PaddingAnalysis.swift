@@ -41,6 +41,11 @@ public enum PaddingAnalysis {
         public var tiedWith: [String]
         /// Whether the matrix is tied to the output projection, and on what evidence.
         public var tying: TyingJudgement
+        /// The static embedding layout the matrix belongs to (model2vec, sentence-transformers
+        /// static), when it does.
+        public var staticLayout: StaticEmbeddingLayout?
+        /// model2vec's per-token weight of the pad token (`weights[pad_id]`), which scales its row.
+        public var tokenWeight: Double?
         /// Rows of tokens the tokenizer marks as never used (`[unused12]`, reserved slots):
         /// the pad row compared with rows that received no training signal as tokens.
         public var unusedRows: UnusedRowNorms?
@@ -110,13 +115,27 @@ public enum PaddingAnalysis {
         }
         let aliases = TensorNames.aliases(in: checkpoint)
         let unused = knowledge.tokenizer.map(UnusedTokens.find) ?? []
+        let staticLayout = staticLayout(checkpoint)
         var results: [Result] = []
         for (view, role) in candidates {
             guard view.shape.count == 2 else {
                 notes.append("\(view.name) is not a matrix (shape \(view.shape)): skipped")
                 continue
             }
-            guard padID.id >= 0 && padID.id < view.rowCount else {
+            // A static model's pad token may live in another row (model2vec's mapping).
+            let layout = staticLayout.flatMap { $0.embeddings == view.name ? $0 : nil }
+            var row = padID.id
+            var weight: Double?
+            if let layout {
+                let found = staticRow(of: padID.id, in: layout, checkpoint: checkpoint)
+                guard let mapped = found.row else {
+                    notes.append("\(view.name): \(found.problem ?? "no row for pad id \(padID.id)"), skipped")
+                    continue
+                }
+                row = mapped
+                weight = found.weight
+            }
+            guard row >= 0 && row < view.rowCount else {
                 notes.append("\(view.name) has \(view.rowCount) rows: pad id \(padID.id) is out of range (0..<\(view.rowCount)), skipped")
                 continue
             }
@@ -124,12 +143,15 @@ public enum PaddingAnalysis {
                 notes.append("\(view.name): \(view.statisticsUnavailableReason ?? "no statistics"), skipped")
                 continue
             }
-            var result = measure(view, role: role, moments: moments, padID: padID, checkpoint: checkpoint, aliases: aliases,
-                                 copies: copies.map { $0[view.name] ?? [] })
+            var result = measure(view, role: role, moments: moments, padID: padID, row: row, checkpoint: checkpoint,
+                                 aliases: aliases, copies: copies.map { $0[view.name] ?? [] })
             result.padToken = knowledge.tokenizer?.token(for: padID.id)
-            result.tying = TyingJudge.judge(tyingQuestion(for: view, role: role, tiedWith: result.tiedWith,
+            result.staticLayout = layout
+            result.tokenWeight = weight
+            result.tying = layout.map(staticTying) ?? TyingJudge.judge(tyingQuestion(for: view, role: role, tiedWith: result.tiedWith,
                                                           checkpoint: checkpoint, aliases: aliases, config: knowledge.config))
-            result.unusedRows = unusedRowNorms(moments, unused: unused)
+            // Known-unused tokens are token ids: their rows are ids only when nothing maps them.
+            result.unusedRows = layout?.mapping == nil ? unusedRowNorms(moments, unused: unused) : nil
             result.explanation = explanation(result)
             results.append(result)
         }
@@ -153,9 +175,20 @@ public enum PaddingAnalysis {
         Set(matrices(checkpoint).map { $0.0.name })
     }
 
+    /// Whether row i of tensor `name` is token i: a token matrix found by name, shape or static
+    /// layout, and not a model2vec matrix whose rows tokens share through `mapping`.
+    public static func rowsAreTokens(_ name: String, in checkpoint: Checkpoint) -> Bool {
+        candidateNames(checkpoint).contains(name) && staticLayout(checkpoint).map { $0.mapping == nil || $0.embeddings != name } ?? true
+    }
+
     /// Embedding matrices by name, 2-D tensors of shape [vocab_size, hidden_size] by config,
     /// and output projections by name, each once, in file order.
+    /// A static embedding model's matrix (`embedding.weight`, model2vec's `embeddings`) is its
+    /// only token matrix.
     static func matrices(_ checkpoint: Checkpoint) -> [(TensorView, Role)] {
+        if let layout = staticLayout(checkpoint), let view = checkpoint.tensor(named: layout.embeddings) {
+            return [(view, .embedding)]
+        }
         let config = checkpoint.config
         return checkpoint.tensors.compactMap { view -> (TensorView, Role)? in
             guard view.shape.count == 2 else { return nil }
@@ -170,9 +203,8 @@ public enum PaddingAnalysis {
     }
 
     /// The pad row's statistics, rank and the norm distribution (no judgement yet).
-    static func measure(_ view: TensorView, role: Role, moments: [RowMoments], padID: PadID,
+    static func measure(_ view: TensorView, role: Role, moments: [RowMoments], padID: PadID, row: Int,
                         checkpoint: Checkpoint, aliases: [String: String], copies: [String]? = nil) -> Result {
-        let row = padID.id
         let norms = moments.map(\.l2Norm)
         let padNorm = norms[row]
         var rank: Int?
@@ -187,7 +219,7 @@ public enum PaddingAnalysis {
         let unknown = TyingJudgement(tied: nil, evidence: .none, detail: "", outputProjectionPresent: false)
         return Result(tensor: view.name, role: role, padID: padID, padToken: nil, rowIndex: row, rows: view.rowCount,
                       padRow: moments[row], rank: rank, norms: distribution, tiedWith: tied, tying: unknown,
-                      unusedRows: nil, explanation: "")
+                      staticLayout: nil, tokenWeight: nil, unusedRows: nil, explanation: "")
     }
 
     /// Tensors with the same element type, shape and bytes as `view`, and its metadata aliases, sorted.

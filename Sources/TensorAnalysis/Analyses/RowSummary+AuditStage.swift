@@ -30,7 +30,7 @@ extension RowSummary {
             // An input embedding's low rows are `untrained-tokens`' (TokenAnalysis).
             let isToken = tokenMatrices.contains(view.name)
             let isInput = tokenMatrices.isInputEmbedding(view.name)
-            let names = isToken ? tokenizer : nil
+            let names = isToken && tokenMatrices.rowsAreTokenIDs(view.name) ? tokenizer : nil
             return RowSummary(view: view, moments: moments).applicableFindings(
                 keepingOutlier: { isToken && (!isInput || $0.score > 0) },
                 token: { names?.token(for: $0) })

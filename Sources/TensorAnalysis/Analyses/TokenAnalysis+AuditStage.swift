@@ -10,6 +10,7 @@ extension TokenAnalysis {
         let inputEmbeddings: Set<Int>
         let tokenizer: Tokenizer?
         let unused: Set<Int>
+        let tokenMatrices: TokenMatrices
 
         init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: CheckpointKnowledge) {
             self.views = views
@@ -18,6 +19,7 @@ extension TokenAnalysis {
                 views[$0].shape.count == 2 && budget[$0] == nil && tokenMatrices.isInputEmbedding(views[$0].name)
             })
             tokenizer = knowledge.tokenizer
+            self.tokenMatrices = tokenMatrices
             unused = Set((knowledge.tokenizer.map(UnusedTokens.find) ?? []).map(\.id))
         }
 
@@ -26,7 +28,8 @@ extension TokenAnalysis {
         func summary(of index: Int, _ output: RowScan.Output) -> Result? {
             guard inputEmbeddings.contains(index), let moments = output.rows else { return nil }
             let summary = RowSummary(view: views[index], moments: moments, keepingRows: false)
-            return TokenAnalysis.analyze(summary, tokenizer: tokenizer, unused: unused)
+            let byID = tokenMatrices.rowsAreTokenIDs(views[index].name)
+            return TokenAnalysis.analyze(summary, tokenizer: byID ? tokenizer : nil, unused: byID ? unused : [])
         }
 
         func findings(_ summaries: [Result?]) -> [Finding] {

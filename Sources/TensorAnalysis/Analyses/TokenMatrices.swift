@@ -8,6 +8,8 @@ import TensorScan
 struct TokenMatrices: Sendable {
     let matrices: [(TensorView, PaddingAnalysis.Role)]
     let roles: [String: PaddingAnalysis.Role]
+    /// A model2vec matrix whose rows tokens share through `mapping`: its rows are not token ids.
+    let mappedMatrix: String?
 
     init(_ checkpoint: Checkpoint, requested: [String]) throws(CheckpointError) {
         if requested.isEmpty {
@@ -21,7 +23,11 @@ struct TokenMatrices: Sendable {
             matrices = chosen
         }
         roles = Dictionary(matrices.map { ($0.0.name, $0.1) }, uniquingKeysWith: { first, _ in first })
+        mappedMatrix = PaddingAnalysis.staticLayout(checkpoint).flatMap { $0.mapping == nil ? nil : $0.embeddings }
     }
+
+    /// Whether row i of `name` is token i (false for a model2vec matrix with a mapping).
+    func rowsAreTokenIDs(_ name: String) -> Bool { name != mappedMatrix }
 
     func contains(_ name: String) -> Bool { roles[name] != nil }
 

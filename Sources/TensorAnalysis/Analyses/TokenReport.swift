@@ -66,17 +66,28 @@ public struct TokenReport: Sendable {
                                  matrices: [], notes: notes, findings: [])
         var lowNorm: [TokenAnalysis.Result] = []
         for (view, role) in matrices.matrices {
+            // A model2vec matrix with a mapping: rows are shared by tokens, so no row is one token.
+            let byID = matrices.rowsAreTokenIDs(view.name)
+            let tokenizer = byID ? tokenizer : nil
+            let unused = byID ? unused : []
+            let unusedIDs = byID ? unusedIDs : []
             guard view.shape.count == 2, let moments = view.rowMoments() else {
                 report.notes.append("\(view.name): \(view.statisticsUnavailableReason ?? "not a matrix"), skipped")
                 continue
             }
             let tied = PaddingAnalysis.tiedWith(view, checkpoint: checkpoint, aliases: aliases)
-            let tying = TyingJudge.judge(PaddingAnalysis.tyingQuestion(for: view, role: role, tiedWith: tied, checkpoint: checkpoint,
-                                                                      aliases: aliases, config: knowledge.config))
+            let layout = PaddingAnalysis.staticLayout(checkpoint).flatMap { $0.embeddings == view.name ? $0 : nil }
+            let tying = layout.map(PaddingAnalysis.staticTying)
+                ?? TyingJudge.judge(PaddingAnalysis.tyingQuestion(for: view, role: role, tiedWith: tied, checkpoint: checkpoint,
+                                                                  aliases: aliases, config: knowledge.config))
             var matrix = Matrix(tensor: view.name, role: role, rows: view.rowCount, vocabularySize: tokenizer?.vocabularySize,
                                 rowsBeyondVocabulary: tokenizer.flatMap { rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: $0.vocabularySize) },
                                 unusedTokens: unused.filter { $0.id < view.rowCount }, tying: tying, indicator: nil,
                                 selection: nil, candidateTokens: [:], notes: [])
+            if !byID {
+                matrix.vocabularySize = knowledge.tokenizer?.vocabularySize
+                matrix.notes.append("tokens reach rows through \(PaddingAnalysis.staticLayout(checkpoint)?.mapping ?? "a mapping"): a row is not one token, so rows are not named")
+            }
             let isOutput = role == .outputProjection || TensorNames.isOutputProjection(view.name)
             // An output matrix's rows all receive gradient through the softmax, like a tied one's.
             let judged = isOutput ? TyingJudgement(tied: true, evidence: tying.evidence, detail: tying.detail,

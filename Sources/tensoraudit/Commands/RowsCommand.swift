@@ -70,7 +70,7 @@ struct RowsCommand: ParsableCommand {
                     range = 0..<view.rowCount
                 }
                 // Rows of a token matrix are tokens: name them when a tokenizer sits beside it.
-                let tokenizer = PaddingAnalysis.candidateNames(checkpoint).contains(view.name)
+                let tokenizer = PaddingAnalysis.rowsAreTokens(view.name, in: checkpoint)
                     ? CheckpointKnowledge.read(checkpoint).tokenizer : nil
                 let token: ((Int) -> String?)? = tokenizer.map { t in { t.token(for: $0) } }
                 rendered = try checkpoint.read(advisingSequentialScan: true) {

@@ -7,7 +7,7 @@ import ModelKnowledge
 enum PaddingRendering {
     /// Version 2: `pad_id_source` names the source kind (`flag`, `config`, `tokenizer`), no id
     /// is assumed, `config_tied` gave way to `tying`, and `pad_token`, `pad_id_file`,
-    /// `row_index` and `unused_rows` were added.
+    /// `row_index`, `unused_rows`, `static_layout` and `token_weight` were added.
     static let schemaVersion = 2
 
     static func json(_ analysis: PaddingAnalysis.Report, _ findings: [Finding]) -> JSONValue {
@@ -34,6 +34,8 @@ enum PaddingRendering {
                 "tied_with": .strings(r.tiedWith),
                 "tying": tying(r.tying),
                 "unused_rows": unusedRows(r.unusedRows),
+                "static_layout": staticLayout(r.staticLayout),
+                "token_weight": .optional(r.tokenWeight),
                 "explanation": .string(r.explanation),
             ])
         }
@@ -51,6 +53,16 @@ enum PaddingRendering {
             "evidence": .string(t.evidence.rawValue),
             "detail": .string(t.detail),
             "output_projection_present": .bool(t.outputProjectionPresent),
+        ])
+    }
+
+    static func staticLayout(_ layout: StaticEmbeddingLayout?) -> JSONValue {
+        guard let layout else { return .null }
+        return .object([
+            "kind": .string(layout.kind.rawValue),
+            "embeddings": .string(layout.embeddings),
+            "mapping": layout.mapping.map(JSONValue.string) ?? .null,
+            "weights": layout.weights.map(JSONValue.string) ?? .null,
         ])
     }
 
@@ -90,6 +102,11 @@ enum PaddingRendering {
                 let sample = u.sample.map { TextFormatting.safeName(quotedToken($0)) }.joined(separator: ", ")
                 lines.append("  rows of \(u.count) tokens named unused (\(sample), …): median norm \(TextFormatting.compact(u.median)), "
                     + "min \(TextFormatting.compact(u.minimum)), max \(TextFormatting.compact(u.maximum))")
+            }
+            if let layout = r.staticLayout {
+                let parts = [layout.embeddings, layout.mapping, layout.weights].compactMap { $0 }.map(TextFormatting.safeName)
+                let weight = r.tokenWeight.map { "; pad token weight \(TextFormatting.compact($0))" } ?? ""
+                lines.append("  static embedding model: \(layout.kind.rawValue) (\(parts.joined(separator: ", ")))\(weight)")
             }
             if !r.tiedWith.isEmpty { lines.append("  tied with: " + r.tiedWith.map(TextFormatting.safeName).joined(separator: ", ")) }
             let tied = r.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"

@@ -1,0 +1,51 @@
+import CheckpointIO
+import TensorScan
+import ModelKnowledge
+
+extension PaddingAnalysis {
+    /// The static embedding layout of `checkpoint` (sentence-transformers `embedding.weight`,
+    /// model2vec `embeddings`/`mapping`/`weights`), or nil.
+    static func staticLayout(_ checkpoint: Checkpoint) -> StaticEmbeddingLayout? {
+        StaticEmbeddingLayout.detect(checkpoint.tensors.map {
+            TensorShape(name: $0.name, shape: $0.shape.map { Int(clamping: $0) }, dtype: $0.elementType.rawValue)
+        })
+    }
+
+    /// Where token `id` lives in a static layout's matrix, and the token's weight.
+    struct StaticRow: Sendable, Equatable {
+        var row: Int?
+        var weight: Double?
+        /// Why `row` is nil.
+        var problem: String?
+    }
+
+    /// Reads `mapping[id]` and `weights[id]` of a model2vec layout (a [vocab] integer and a
+    /// [vocab] float vector: small, read whole). A mapped row outside the matrix, or a mapping
+    /// value that is not an integer, is a problem, not a guess.
+    static func staticRow(of id: Int, in layout: StaticEmbeddingLayout, checkpoint: Checkpoint) -> StaticRow {
+        guard id >= 0, id < layout.tokenCount else {
+            return StaticRow(row: nil, weight: nil, problem: "pad id \(id) is outside the \(layout.tokenCount) tokens the layout addresses")
+        }
+        var weight: Double?
+        if let name = layout.weights, let view = checkpoint.tensor(named: name), id < view.elementCount {
+            weight = view.value(at: id)
+        }
+        guard let mappingName = layout.mapping else { return StaticRow(row: id, weight: weight, problem: nil) }
+        guard let view = checkpoint.tensor(named: mappingName), id < view.elementCount else {
+            return StaticRow(row: nil, weight: weight, problem: "\(mappingName) has no entry \(id)")
+        }
+        let value = view.value(at: id)
+        guard let row = Int(exactly: value), row >= 0, row < layout.rows else {
+            return StaticRow(row: nil, weight: weight,
+                             problem: "\(mappingName)[\(id)] is \(value), not a row of \(layout.embeddings) (0..<\(layout.rows))")
+        }
+        return StaticRow(row: row, weight: weight, problem: nil)
+    }
+
+    /// A static model has nothing to tie to: no output projection, so tying does not apply.
+    static func staticTying(_ layout: StaticEmbeddingLayout) -> TyingJudgement {
+        TyingJudgement(tied: nil, evidence: .none,
+                       detail: "A static embedding model (\(layout.kind.rawValue)) has no output projection: tying does not apply.",
+                       outputProjectionPresent: false)
+    }
+}

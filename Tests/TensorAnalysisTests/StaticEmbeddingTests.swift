@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import TensorAnalysis
+import CheckpointIO
+import SafetensorsFormat
+import TestSupport
+
+/// Static embedding models: the pad row is the row the pad token really uses, and no tie is
+/// claimed for a model without an output layer. The model2vec answers come from numpy and
+/// tokenizers (TestData/knowledge/families/model2vec-static/expected.json).
+@Suite struct StaticEmbeddingTests {
+    static let model2vec = "knowledge/families/model2vec-static"
+
+    @Test("model2vec: the pad token's row is mapping[pad_id], its weight is reported, no tie is claimed")
+    func model2vecPadRow() throws {
+        let expected = try #require(try Fixtures.json(Self.model2vec + "/expected.json") as? [String: Any])
+        let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: Fixtures.path(Self.model2vec)))
+        let r = try #require(report.results.first)
+        #expect(report.results.count == 1)
+        #expect(r.tensor == "embeddings")
+        #expect(r.padID.id == expected["pad_id"] as? Int)
+        #expect(r.padToken == expected["pad_token"] as? String)
+        #expect(r.rowIndex == expected["pad_row_index"] as? Int)
+        #expect(r.rowIndex != r.padID.id, "the fixture maps the pad token to another row")
+        #expect(closeEnough(r.rowNorm, Fixtures.number(expected["pad_row_norm"] as Any) ?? 0))
+        #expect(closeEnough(r.tokenWeight ?? 0, Fixtures.number(expected["pad_weight"] as Any) ?? 1))
+        #expect(r.staticLayout?.kind == .model2vec)
+        #expect(r.tying.tied == nil && !r.tying.outputProjectionPresent)
+        #expect(!r.explanation.contains("tied to"))
+        #expect(r.unusedRows == nil, "rows are not token ids under a mapping")
+        let finding = try #require(PaddingAnalysis.findings(report).first)
+        #expect(finding.evidence["row_index"] == .int(Int64(r.rowIndex)))
+        #expect(finding.message.contains("static embedding model"))
+    }
+
+    static func write(_ entries: [SafetensorsWriter.Entry]) throws -> String {
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: entries).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        return dir.path
+    }
+
+    static func floats(_ values: [Float]) -> [UInt8] {
+        values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+    }
+
+    @Test("sentence-transformers static: a lone embedding.weight is the token matrix; its row is the pad id")
+    func sentenceTransformersStatic() throws {
+        let values: [Float] = [3, 4, 0, 0, 1, 0, 0, 2, 2, 1, 0, 0]
+        let dir = try Self.write([.init(name: "embedding.weight", dtype: .f32, shape: [4, 3], bytes: Self.floats(values))])
+        let r = try #require(try PaddingAnalysis.analyze(try Checkpoint.open(path: dir), padID: 0).results.first)
+        #expect(r.tensor == "embedding.weight" && r.role == .embedding)
+        #expect(r.staticLayout?.kind == .sentenceTransformers)
+        #expect(r.rowIndex == 0)
+        #expect(closeEnough(r.rowNorm, 5))  // row 0 is (3, 4, 0)
+        #expect(r.tying.tied == nil)
+    }
+
+    @Test("a mapping entry outside the matrix is a note, never a row")
+    func badMapping() throws {
+        let mapping: [Int64] = [99, 0, 1]
+        let bytes = mapping.flatMap { v in withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        let dir = try Self.write([
+            .init(name: "embeddings", dtype: .f32, shape: [2, 2], bytes: Self.floats([1, 0, 0, 1])),
+            .init(name: "mapping", dtype: .i64, shape: [3], bytes: bytes),
+        ])
+        let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: dir), padID: 0)
+        #expect(report.results.isEmpty)
+        #expect(report.notes.contains { $0.contains("mapping[0] is 99") }, "\(report.notes)")
+    }
+}
