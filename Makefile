@@ -10,7 +10,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # the time of `inspect` and of an audit of a small checkpoint in CI. Tests stay dynamic.
 RELEASE    := -c release --static-swift-stdlib
 
-.PHONY: all setup build run test bench fixtures fuzz fuzz-build fuzz-commands fuzz-commands-run fuzz-pytorch sanitize clean
+.PHONY: all setup build run report test bench fixtures fuzz fuzz-build fuzz-commands fuzz-commands-run fuzz-pytorch sanitize clean
 
 all: build
 
@@ -37,6 +37,18 @@ run: build
 	$(BIN_DIR)/tensoraudit ties $(CHECKPOINT)
 	@echo
 	$(BIN_DIR)/tensoraudit audit $(MODEL_DIR)
+
+## report: the toy BERT's audit as one HTML page (.build/report/toy-bert.html) and a screenshot
+## of it taken by headless Chromium (.build/report/toy-bert.png), installing Chromium when missing.
+## `make test` does not install it (CI stays lean): its browser test skips, saying so, without it.
+REPORT_DIR ?= .build/report
+report: build
+	mkdir -p $(REPORT_DIR)
+	$(BIN_DIR)/tensoraudit audit TestData/toy-bert --format html --output $(REPORT_DIR)/toy-bert.html
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,1600 \
+		--screenshot=$(REPORT_DIR)/toy-bert.png file://$(CURDIR)/$(REPORT_DIR)/toy-bert.html 2>/dev/null
+	@echo "open $(REPORT_DIR)/toy-bert.html (screenshot: $(REPORT_DIR)/toy-bert.png)"
 
 ## test: build and run every test (Swift Testing; prints the test count).
 test: setup

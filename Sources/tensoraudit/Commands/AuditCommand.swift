@@ -31,7 +31,7 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    static let formats: [OutputFormat] = [.text, .json, .junit, .sarif]
+    static let formats: [OutputFormat] = [.text, .json, .junit, .sarif, .html]
 
     func validate() throws {
         for rule in failOn where RuleCatalog.rule(rule) == nil {
@@ -48,8 +48,9 @@ struct AuditCommand: ParsableCommand {
         var inputs = [checkpointArgument.path] + (policy.map { [$0] } ?? [])
         var opened = false
         let report: AuditReport
+        var picture: AuditPicture?
         do {
-            report = try audit(settings: &settings, inputs: &inputs, opened: &opened)
+            (report, picture) = try audit(settings: &settings, inputs: &inputs, opened: &opened, picturing: format == .html)
         } catch {
             printError("tensoraudit: error: \(error.message)")
             try writeReport(of: error, format: format, policy: settings, inputs: inputs, opened: opened)
@@ -61,6 +62,7 @@ struct AuditCommand: ParsableCommand {
         case .json: rendered = AuditRendering.json(report).rendered()
         case .junit: rendered = AuditRendering.junit(report)
         case .sarif: rendered = AuditRendering.sarif(report, arguments: arguments).rendered()
+        case .html: rendered = picture.map { AuditHTML.page(report, $0) } ?? ""
         default: rendered = AuditRendering.text(report, color: output.colorEnabled)
         }
         try output.write(rendered + "\n", inputs: inputs, summary: AuditRendering.summaryLine(report))
@@ -69,8 +71,10 @@ struct AuditCommand: ParsableCommand {
 
     /// Loads the policy, opens the checkpoint and runs the pipeline. `inputs` grows to every
     /// file the checkpoint was read from (an `--output` naming one is refused before the
-    /// analysis and again when writing); `opened` says whether that list is complete.
-    private func audit(settings: inout AuditPolicy, inputs: inout [String], opened: inout Bool) throws(AuditFailure) -> AuditReport {
+    /// analysis and again when writing); `opened` says whether that list is complete. With
+    /// `picturing` (HTML), the token matrices' row norms and the shard map are gathered too.
+    private func audit(settings: inout AuditPolicy, inputs: inout [String], opened: inout Bool,
+                       picturing: Bool) throws(AuditFailure) -> (AuditReport, AuditPicture?) {
         if let policy {
             do {
                 settings = try AuditPolicy.load(path: policy)
@@ -106,20 +110,21 @@ struct AuditCommand: ParsableCommand {
             var progress: AuditPipeline.Progress?
             if let reporter { progress = { bytes in reporter.advance(by: bytes) } }
             defer { reporter?.finish() }
-            return try AuditPipeline.run(checkpoint, policy: settings, progress: progress)
+            let report = try AuditPipeline.run(checkpoint, policy: settings, progress: progress)
+            return (report, picturing ? try AuditPicture(checkpoint: checkpoint, report: report) : nil)
         } catch {
             throw AuditFailure(error)
         }
     }
 
     /// Writes the report of an audit that could not run, in the format asked for, wherever
-    /// the report goes (text only with `--output`: on a terminal the error line says it all).
+    /// the report goes (text and html only with `--output`: on a terminal the error line says it all).
     /// Not written when the problem is the `--output` path itself, nor — when the checkpoint
     /// could not be opened, so the files it would have read are unknown — over an existing
     /// file in the checkpoint's folder (`ReportWriter.errorReportProblem`).
     private func writeReport(of failure: AuditFailure, format: OutputFormat, policy settings: AuditPolicy,
                              inputs: [String], opened: Bool) throws {
-        guard !failure.concernsOutput, format != .text || output.output != nil else { return }
+        guard !failure.concernsOutput, (format != .text && format != .html) || output.output != nil else { return }
         if let path = output.output, !opened,
            let problem = ReportWriter.errorReportProblem(path, checkpointPath: checkpointArgument.path) {
             printError("tensoraudit: error: \(path): the error report was not written: \(problem)")
@@ -134,6 +139,7 @@ struct AuditCommand: ParsableCommand {
         case .sarif:
             rendered = AuditRendering.sarif(failure: failure, rules: rules, policy: settings,
                                             arguments: Array(CommandLine.arguments.dropFirst())).rendered()
+        case .html: rendered = AuditHTML.errorPage(failure, checkpointPath: path)
         default: rendered = AuditRendering.text(failure: failure, checkpointPath: path)
         }
         try output.write(rendered + "\n", inputs: inputs,

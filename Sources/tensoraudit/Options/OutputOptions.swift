@@ -4,7 +4,7 @@ import CheckpointIO
 
 /// Every report format of every command; each command says which it writes.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, ndjson, csv, junit, sarif
+    case text, json, ndjson, csv, junit, sarif, html
 }
 
 /// The output options every command shares: one spelling everywhere.
@@ -13,7 +13,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// `--output FILE` writes the report to a file instead of standard output. A command lists the
 /// formats it supports; asking another is a usage error (exit 64) naming them.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Report format: text or json; rows also writes ndjson and csv, audit junit and sarif.")
+    @Option(help: "Report format: text or json; rows also writes ndjson and csv, audit junit, sarif and html.")
     var format: OutputFormat?
 
     @Flag(help: "Short for --format json (a machine-readable report, schema_version 1).")

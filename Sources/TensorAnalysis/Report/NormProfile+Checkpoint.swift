@@ -1,0 +1,46 @@
+import CheckpointIO
+import TensorScan
+
+extension NormProfile {
+    /// The profiles of `checkpoint`'s token matrices (the ones `audit` chose: embeddings and
+    /// output projections by name and shape, or the policy's `tensor`), each marked with its pad
+    /// row (`padding`'s evidence), the `untrained` rows the audit flagged, and the rows beyond
+    /// the tokenizer's vocabulary.
+    ///
+    /// A read of its own, of the token matrices only (one pass each; the padding analysis
+    /// reuses it): the audit pipeline keeps no per-row norms, and only an HTML report needs them.
+    public static func profiles(_ checkpoint: Checkpoint, policy: AuditPolicy,
+                                untrained: [TokenAnalysis.UntrainedRows]) throws(CheckpointError) -> [NormProfile] {
+        let matrices = try TokenMatrices(checkpoint, requested: policy.tensors).matrices
+        let knowledge = CheckpointKnowledge.read(checkpoint)
+        return try checkpoint.read { () throws(CheckpointError) in
+            var moments: [String: [RowMoments]] = [:]
+            for (view, _) in matrices where moments[view.name] == nil {
+                if let rows = view.rowMoments() { moments[view.name] = rows }
+            }
+            let padding = try PaddingAnalysis.analyze(checkpoint, padID: policy.padID, tensors: policy.tensors,
+                                                      rowMoments: moments, knowledge: knowledge)
+            return matrices.compactMap { view, role in
+                guard let rows = moments[view.name] else { return nil }
+                let norms = rows.map(\.l2Norm)
+                func token(_ row: Int) -> String? { knowledge.tokenizer?.token(for: row) }
+                var marks: [Mark] = []
+                for result in padding.results where result.tensor == view.name {
+                    marks.append(Mark(kind: .pad, row: result.rowIndex, norm: result.rowNorm,
+                                      token: result.padToken ?? token(result.rowIndex)))
+                }
+                for flagged in untrained where flagged.tensor == view.name {
+                    for row in flagged.rows where row < norms.count {
+                        marks.append(Mark(kind: .untrained, row: row, norm: norms[row], token: token(row)))
+                    }
+                }
+                if let size = knowledge.tokenizer?.vocabularySize, size < norms.count {
+                    for row in size..<norms.count {
+                        marks.append(Mark(kind: .beyondVocabulary, row: row, norm: norms[row], token: nil))
+                    }
+                }
+                return NormProfile(tensor: view.name, role: role.rawValue, norms: norms, marks: marks)
+            }
+        }
+    }
+}

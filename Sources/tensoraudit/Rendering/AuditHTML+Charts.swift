@@ -1,0 +1,151 @@
+import Foundation
+import TensorAnalysis
+
+/// The plot area every chart shares: a 640 × 250 view box with room for axis labels.
+struct ChartFrame {
+    static let width = 640.0, height = 250.0
+    static let left = 60.0, right = 20.0, top = 34.0, bottom = 40.0
+    static var plotWidth: Double { width - left - right }
+    static var plotHeight: Double { height - top - bottom }
+    static var baseline: Double { height - bottom }
+
+    /// Coordinates are written with one decimal: enough for a screen, and the same text on
+    /// every run.
+    static func number(_ value: Double) -> String { String(format: "%.1f", value.isFinite ? value : 0) }
+
+    /// Opens the `<svg>` with its accessible title (`role="img"`, `aria-labelledby`).
+    static func open(titleID: String, title: String, _ html: inout HTMLWriter) {
+        html.open("svg", ["xmlns": "http://www.w3.org/2000/svg", "viewBox": "0 0 \(Int(width)) \(Int(height))",
+                          "width": "\(Int(width))", "height": "\(Int(height))", "role": "img", "aria-labelledby": titleID])
+        html.element("title", ["id": titleID], text: title)
+    }
+
+    static func axes(xLabel: String, yLabel: String, _ html: inout HTMLWriter) {
+        html.empty("line", ["class": "axis", "x1": number(left), "y1": number(baseline), "x2": number(width - right),
+                            "y2": number(baseline)], selfClosing: true)
+        html.empty("line", ["class": "axis", "x1": number(left), "y1": number(top), "x2": number(left),
+                            "y2": number(baseline)], selfClosing: true)
+        html.element("text", ["x": number(left + plotWidth / 2), "y": number(height - 6), "text-anchor": "middle"], text: xLabel)
+        html.element("text", ["x": "12", "y": number(top + plotHeight / 2), "text-anchor": "middle",
+                              "transform": "rotate(-90 12 \(number(top + plotHeight / 2)))"], text: yLabel)
+    }
+
+    static func tick(x: Double, label: String, _ html: inout HTMLWriter) {
+        html.empty("line", ["class": "axis", "x1": number(x), "y1": number(baseline), "x2": number(x),
+                            "y2": number(baseline + 4)], selfClosing: true)
+        html.element("text", ["x": number(x), "y": number(baseline + 16), "text-anchor": "middle"], text: label)
+    }
+
+    static func tick(y: Double, label: String, _ html: inout HTMLWriter) {
+        html.empty("line", ["class": "axis", "x1": number(left - 4), "y1": number(y), "x2": number(left),
+                            "y2": number(y)], selfClosing: true)
+        html.element("text", ["x": number(left - 6), "y": number(y + 4), "text-anchor": "end"], text: label)
+    }
+}
+
+/// The row-norm histogram: bars of log(1 + count), marks as patterned vertical lines.
+enum Histogram {
+    static func letter(_ kind: NormProfile.Mark.Kind) -> String {
+        switch kind {
+        case .pad: "P"
+        case .untrained: "U"
+        case .beyondVocabulary: "V"
+        }
+    }
+
+    static func cssClass(_ kind: NormProfile.Mark.Kind) -> String {
+        switch kind {
+        case .pad: "mark pad"
+        case .untrained: "mark untrained"
+        case .beyondVocabulary: "mark beyond"
+        }
+    }
+
+    /// Marks labelled with their row and token above the plot (the others carry only their
+    /// letter and a tooltip), so labels do not pile up.
+    static let labelledPerKind = 3
+
+    static func svg(_ profile: NormProfile, titleID: String, summary: String, _ html: inout HTMLWriter) {
+        typealias F = ChartFrame
+        F.open(titleID: titleID, title: summary, &html)
+        F.axes(xLabel: "row L2 norm", yLabel: "rows (log scale)", &html)
+        guard let low = profile.bins.first?.lower, let high = profile.bins.last?.upper else {
+            html.element("text", ["x": F.number(F.left + 10), "y": F.number(F.top + 20)], text: "no row has a finite norm")
+            html.close("svg")
+            return
+        }
+        let span = high > low ? high - low : 1
+        func x(_ norm: Double) -> Double { high > low ? F.left + (norm - low) / span * F.plotWidth : F.left + F.plotWidth / 2 }
+        let most = profile.bins.map(\.count).max() ?? 1
+        let scale = log1p(Double(most))
+        func barHeight(_ count: Int) -> Double { count == 0 ? 0 : log1p(Double(count)) / scale * F.plotHeight }
+        for bin in profile.bins {
+            let left = high > low ? x(bin.lower) : F.left + F.plotWidth / 2 - 4
+            let width = high > low ? max(0.5, x(bin.upper) - x(bin.lower)) : 8
+            let h = barHeight(bin.count)
+            html.element("rect", ["class": "bar", "x": F.number(left), "y": F.number(F.baseline - h),
+                                  "width": F.number(width), "height": F.number(h)]) { html in
+                html.element("title", text: "\(TextFormatting.compact(bin.lower)) – \(TextFormatting.compact(bin.upper)): \(bin.count) rows")
+            }
+        }
+        F.tick(x: x(low), label: TextFormatting.compact(low), &html)
+        F.tick(x: x(high), label: TextFormatting.compact(high), &html)
+        if let median = profile.median { F.tick(x: x(median), label: "median " + TextFormatting.compact(median), &html) }
+        var power = 1
+        while power <= most {
+            F.tick(y: F.baseline - barHeight(power), label: String(power), &html)
+            power *= 10
+        }
+        var labelled: [NormProfile.Mark.Kind: Int] = [:]
+        var labelRow = 0
+        for mark in profile.marks where mark.norm.isFinite {
+            let position = x(min(max(mark.norm, low), high))
+            let name = AuditHTML.markName(mark)
+            html.element("line", ["class": cssClass(mark.kind), "x1": F.number(position), "y1": F.number(F.top - 4),
+                                  "x2": F.number(position), "y2": F.number(F.baseline),
+                                  "data-mark": mark.kind.rawValue, "data-row": String(mark.row)]) { html in
+                html.element("title", text: "\(mark.kind.rawValue): \(name)")
+            }
+            let count = labelled[mark.kind, default: 0]
+            labelled[mark.kind] = count + 1
+            if count < labelledPerKind {
+                html.element("text", ["x": F.number(position + 3), "y": F.number(10 + Double(labelRow % 3) * 11)],
+                             text: "\(letter(mark.kind)) \(name)")
+                labelRow += 1
+            }
+        }
+        html.close("svg")
+    }
+}
+
+/// The sorted-norm curve: every row's norm in increasing order (sampled), with the pad row's
+/// norm as a patterned horizontal line.
+enum SortedCurve {
+    static func svg(_ profile: NormProfile, titleID: String, _ html: inout HTMLWriter) {
+        typealias F = ChartFrame
+        let title = "Row norms of \(profile.tensor) sorted in increasing order, \(profile.sortedCurve.count) points along the sorted rows"
+        F.open(titleID: titleID, title: title, &html)
+        F.axes(xLabel: "rows sorted by norm (0 = smallest, 1 = largest)", yLabel: "row L2 norm", &html)
+        guard let low = profile.sortedCurve.first?.norm, let high = profile.sortedCurve.last?.norm else {
+            html.close("svg")
+            return
+        }
+        let span = high > low ? high - low : 1
+        func y(_ norm: Double) -> Double { high > low ? F.baseline - (norm - low) / span * F.plotHeight : F.top + F.plotHeight / 2 }
+        let points = profile.sortedCurve.map { "\(F.number(F.left + $0.position * F.plotWidth)),\(F.number(y($0.norm)))" }
+        html.empty("polyline", ["class": "curve", "points": points.joined(separator: " ")], selfClosing: true)
+        F.tick(y: y(low), label: TextFormatting.compact(low), &html)
+        F.tick(y: y(high), label: TextFormatting.compact(high), &html)
+        F.tick(x: F.left, label: "0", &html)
+        F.tick(x: F.left + F.plotWidth, label: "1", &html)
+        for mark in profile.marks where mark.kind == .pad && mark.norm.isFinite {
+            let level = y(min(max(mark.norm, low), high))
+            html.element("line", ["class": Histogram.cssClass(.pad), "x1": F.number(F.left), "y1": F.number(level),
+                                  "x2": F.number(F.left + F.plotWidth), "y2": F.number(level), "data-mark": mark.kind.rawValue]) { html in
+                html.element("title", text: "pad row: \(AuditHTML.markName(mark))")
+            }
+            html.element("text", ["x": F.number(F.left + 4), "y": F.number(level - 3)], text: "P \(AuditHTML.markName(mark))")
+        }
+        html.close("svg")
+    }
+}

@@ -1,0 +1,81 @@
+import StrictJSON
+
+/// Builds an HTML (and inline SVG) document in which text from a checkpoint can only ever be
+/// text: escaping by construction.
+///
+/// - Tag and attribute names are `StaticString`: only the program's own literals, never a value.
+/// - Every value, as text or as an attribute value (always double-quoted), goes through
+///   `escape`: `& < > " '` become entities; control characters, bidirectional controls (which
+///   could make a name read backwards) and line/paragraph separators become a visible
+///   `\u{..}`. Nothing is ever written into a URL, a style or a script context: links are
+///   `#t12`-style anchors the writer numbers itself, and the page has no script at all.
+/// - The only unescaped text is `trusted(_:)`, which takes a `StaticString` (the stylesheet).
+///
+/// Why not a library such as JohnSundell/Plot (in the local package mirror): it escapes text
+/// and attributes too, but it is a DSL of a few thousand lines and a dependency to build on a
+/// 2-core machine, it has no SVG vocabulary we could use without falling back to raw strings,
+/// and it would not make control or bidi characters visible; this writer is 80 lines whose
+/// every escape is tested with hostile names (`HTMLReportTests`).
+struct HTMLWriter {
+    private(set) var output = ""
+
+    typealias Attributes = KeyValuePairs<StaticString, String>
+
+    mutating func open(_ tag: StaticString, _ attributes: Attributes = [:]) {
+        output += "<\(tag)"
+        for (name, value) in attributes { output += " \(name)=\"\(Self.escape(value))\"" }
+        output += ">"
+    }
+
+    mutating func close(_ tag: StaticString) { output += "</\(tag)>" }
+
+    /// `<tag …>text</tag>`, the text escaped.
+    mutating func element(_ tag: StaticString, _ attributes: Attributes = [:], text: String) {
+        open(tag, attributes)
+        self.text(text)
+        close(tag)
+    }
+
+    /// `<tag …>…</tag>` with `body` writing the content.
+    mutating func element(_ tag: StaticString, _ attributes: Attributes = [:], _ body: (inout HTMLWriter) -> Void) {
+        open(tag, attributes)
+        body(&self)
+        close(tag)
+    }
+
+    /// A void element (`<meta>`, `<br>`) or a self-closed SVG element.
+    mutating func empty(_ tag: StaticString, _ attributes: Attributes = [:], selfClosing: Bool = false) {
+        open(tag, attributes)
+        if selfClosing { output.removeLast(); output += "/>" }
+    }
+
+    mutating func text(_ text: String) { output += Self.escape(text) }
+
+    /// Program text written as is: only compile-time literals can be trusted so.
+    mutating func trusted(_ literal: StaticString) { output += "\(literal)" }
+
+    /// Escapes `text` for HTML text and for a double-quoted attribute value.
+    static func escape(_ text: String) -> String {
+        TextEscaping.escape(text) { scalar in
+            switch scalar {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            case "\n", "\t": nil
+            default: isInvisibleControl(scalar) ? TextEscaping.visible(scalar) : nil
+            }
+        }
+    }
+
+    /// Controls that would hide or reorder text: C0/C1 controls, DEL, the bidirectional marks,
+    /// embeddings, overrides and isolates, line and paragraph separators, BOM and
+    /// noncharacters U+FFFE/U+FFFF.
+    static func isInvisibleControl(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return TextEscaping.isControl(scalar) || v == 0x061C || v == 0x200E || v == 0x200F
+            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x2028 || v == 0x2029
+            || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import SafetensorsFormat
+import Testing
+import TestSupport
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// `audit --format html`: a self-contained page built from untrusted names. The page is
+/// written as well-formed XHTML-compatible markup, so an XML parser can check its structure:
+/// which elements and attributes exist, and that hostile names arrive as text only.
+@Suite struct HTMLReportTests {
+    /// Every element the writer emits; anything else means a name became markup.
+    static let allowedElements: Set = ["html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "code",
+                                       "section", "figure", "figcaption", "svg", "line", "text", "rect", "polyline",
+                                       "table", "caption", "tr", "th", "td", "a"]
+
+    static let hostile = [
+        "<script>document.title='pwned'</script>",
+        "\"><img src=x onerror=alert(1)>.weight",
+        "emb\u{202E}thgiew.sdrawkcab",
+        "nul\u{0}and\u{1B}[31mescape",
+        "amp&lt;not-an-entity'quote",
+    ]
+
+    /// A checkpoint whose tensor names are `hostile`; the first is an embedding-sized matrix.
+    static func hostileCheckpoint() throws -> String {
+        var random = SeededRandom(seed: 15)
+        let entries = hostile.enumerated().map { i, name in
+            let rows = i == 0 ? 64 : 2
+            return SafetensorsWriter.Entry(name: name, dtype: .f32, shape: [UInt64(rows), 8],
+                                           bytes: (0..<(rows * 8)).flatMap { _ in
+                                               withUnsafeBytes(of: Float(Double(random.next() % 1000) / 1000).bitPattern.littleEndian, Array.init)
+                                           })
+        }
+        return try Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize(), name: "hostile <b>&.safetensors")
+    }
+
+    final class Collector: NSObject, XMLParserDelegate {
+        var elements: [String: Int] = [:]
+        var attributes: Set<String> = []
+        var attributeValues: [String] = []
+        var text = ""
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            elements[name, default: 0] += 1
+            self.attributes.formUnion(attributes.keys)
+            attributeValues += attributes.values
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+    }
+
+    static func parse(_ html: String) throws -> Collector {
+        let collector = Collector()
+        // XMLParser wants no HTML doctype with a missing system id; the rest is XML as written.
+        let body = html.replacingOccurrences(of: "<!DOCTYPE html>\n", with: "")
+        let parser = XMLParser(data: Data(body.utf8))
+        parser.delegate = collector
+        #expect(parser.parse(), "the page must be well-formed: \(String(describing: parser.parserError))")
+        return collector
+    }
+
+    @Test("hostile tensor names and paths stay text: no element or attribute they could add, shown escaped and visible")
+    func hostileNames() throws {
+        let path = try Self.hostileCheckpoint()
+        let result = try CLI.run(["audit", path, "--format", "html", "--tensor", Self.hostile[0]])
+        #expect([0, 1].contains(result.status), "\(result.stderr)")
+        let page = try Self.parse(result.stdout)
+        #expect(Set(page.elements.keys).isSubset(of: Self.allowedElements), "\(page.elements.keys.sorted())")
+        #expect(page.elements["script"] == nil && page.elements["img"] == nil)
+        #expect(!page.attributes.contains { $0.lowercased().hasPrefix("on") })
+        #expect(page.attributes.isSubset(of: ["lang", "charset", "http-equiv", "content", "name", "class", "id", "href",
+                                             "xmlns", "viewBox", "width", "height", "role", "aria-labelledby", "x", "y",
+                                             "x1", "y1", "x2", "y2", "text-anchor", "transform", "points", "data-mark",
+                                             "data-row"]), "\(page.attributes.sorted())")
+        // Links only to the page's own anchors; nothing fetched.
+        #expect(Set(page.attributeValues.filter { $0.contains("://") }) == ["http://www.w3.org/2000/svg"])
+        #expect(result.stdout.contains("Content-Security-Policy"))
+        // The names are there as text: markup characters literally, controls made visible.
+        #expect(page.text.contains(Self.hostile[0]))
+        #expect(page.text.contains(Self.hostile[1]))
+        #expect(page.text.contains("emb\\u{202e}thgiew"))
+        #expect(page.text.contains("nul\\u{0}and\\u{1b}[31mescape"))
+        #expect(page.text.contains(Self.hostile[4]))
+        #expect(!result.stdout.contains("\u{202E}") && !result.stdout.contains("\u{1B}"))
+        // The hostile matrix was pictured: a histogram and a curve.
+        #expect((page.elements["svg"] ?? 0) >= 2)
+    }
+
+    @Test("the toy report: one page with the histogram, the pad-row marker, the findings and the shard map")
+    func toyReport() throws {
+        let result = try CLI.run(["audit", Fixtures.path("toy-bert-sharded"), "--format", "html"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try Self.parse(result.stdout)
+        #expect((page.elements["svg"] ?? 0) == 4, "two token matrices, two charts each")
+        #expect((page.elements["rect"] ?? 0) > 20)
+        #expect(result.stdout.contains("data-mark=\"pad row\" data-row=\"0\""))
+        #expect(page.text.contains("model-00003-of-00003.safetensors"))
+        #expect(page.text.contains("tied-weights-duplicated"))
+        // Every link points at an anchor the page defines.
+        let ids = Set(result.stdout.matches(of: /id="(t[0-9]+)"/).map { String($0.1) })
+        let links = Set(result.stdout.matches(of: /href="#(t[0-9]+)"/).map { String($0.1) })
+        #expect(!links.isEmpty && links.isSubset(of: ids))
+    }
+
+    @Test("an unreadable checkpoint with --output still gets a page, saying so; exit 2")
+    func errorPage() throws {
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("report.html")
+        let result = try CLI.run(["audit", Fixtures.path("bad/invalid-offset--overlap.safetensors"), "--format", "html",
+                                  "--output", file.path])
+        #expect(result.status == 2)
+        let page = try Self.parse(try String(contentsOf: file, encoding: .utf8))
+        #expect(page.text.contains("invalid-offset"))
+    }
+
+    // MARK: A real browser
+
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Runs headless Chromium on `file` with `arguments`; stdout is what it prints.
+    static func browser(_ arguments: [String], file: String) throws -> CLIResult {
+        let command = ([chromium ?? "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+            + arguments + ["file://" + file]).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        return try CLI.run([], timeout: 120, shell: command.joined(separator: " ") + " 2>/dev/null")
+    }
+
+    @Test("in headless Chromium: the DOM has the plot, the pad-row marker and the names; a screenshot lands in .build/",
+          .enabled(if: chromium != nil, "no Chromium installed (apt-get install chromium; `make report` does)"))
+    func inBrowser() throws {
+        let folder = Fixtures.root.deletingLastPathComponent().appendingPathComponent(".build/report")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let page = folder.appendingPathComponent("toy-bert.html").path
+        #expect(try CLI.run(["audit", Fixtures.path("toy-bert"), "--format", "html", "--output", page]).status == 0)
+        let dom = try Self.browser(["--dump-dom"], file: page)
+        #expect(dom.stdout.contains("<svg"))
+        #expect(dom.stdout.contains("data-mark=\"pad row\""))
+        #expect(dom.stdout.contains("bert.embeddings.word_embeddings.weight"))
+        let screenshot = folder.appendingPathComponent("toy-bert.png").path
+        _ = try Self.browser(["--window-size=1100,1600", "--screenshot=\(screenshot)"], file: page)
+        let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")
+
+        // The hostile page: after the browser loaded it, no script ran and no element was injected.
+        let path = try Self.hostileCheckpoint()
+        let hostile = folder.appendingPathComponent("hostile.html").path
+        _ = try CLI.run(["audit", path, "--format", "html", "--tensor", Self.hostile[0], "--output", hostile])
+        let hostileDOM = try Self.browser(["--dump-dom"], file: hostile).stdout
+        #expect(hostileDOM.contains("<svg"))
+        #expect(!hostileDOM.contains("<script") && !hostileDOM.contains("<img"))
+        #expect(!hostileDOM.contains("<title>pwned"))
+    }
+}
