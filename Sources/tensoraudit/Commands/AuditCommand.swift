@@ -100,7 +100,7 @@ struct AuditCommand: ParsableCommand {
                 inputs = [file] + inputs
                 opened = true
                 try output.check(inputs: inputs)
-                return unsafe
+                return (unsafe, picturing ? AuditPicture.empty : nil)
             }
             inputs = checkpoint.inputPaths + inputs
             opened = true

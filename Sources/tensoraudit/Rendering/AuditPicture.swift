@@ -29,6 +29,15 @@ struct AuditPicture {
 
     static let tensorListLimit = 2000
 
+    /// Nothing to draw: a checkpoint refused before its tensors were read (an unsafe pickle).
+    static let empty = AuditPicture(profiles: [], files: [], listedAll: true)
+
+    private init(profiles: [NormProfile], files: [File], listedAll: Bool) {
+        self.profiles = profiles
+        self.files = files
+        self.listedAll = listedAll
+    }
+
     init(checkpoint: Checkpoint, report: AuditReport) throws(CheckpointError) {
         profiles = try NormProfile.profiles(checkpoint, policy: report.policy, untrained: report.untrainedRows)
         listedAll = checkpoint.tensors.count <= Self.tensorListLimit
