@@ -52,3 +52,28 @@ import Testing
         }
     }
 }
+
+/// The README's "Tying defaults by model type" table against transformers' answers: the table
+/// a reader trusts must say what transformers does.
+@Suite struct ReadmeTyingTableTests {
+    @Test("every model type of the README table has transformers' class, tie default and pad id")
+    func readmeTable() throws {
+        let readme = try String(contentsOf: Fixtures.root.deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "| `model_type` | transformers class |").dropFirst().first)
+        let rows = section.components(separatedBy: "\n").dropFirst(2).prefix { $0.hasPrefix("| `") }
+        let types = try #require(ModelTypeFactsTests.document["model_types"] as? [String: [String: Any]])
+        var seen: Set<String> = []
+        for row in rows {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "") }
+            try #require(cells.count == 4, "\(row)")
+            let reference = try #require(types[cells[0]], "\(cells[0]) is not in model-type-defaults.json")
+            #expect(cells[1] == reference["config_class"] as? String, "\(cells[0])")
+            #expect(cells[2] == ((reference["tie_word_embeddings"] as? Bool) == true ? "true" : "false"), "\(cells[0])")
+            #expect(cells[3] == ((reference["pad_token_id"] as? NSNumber).map { "\($0.intValue)" } ?? "null"), "\(cells[0])")
+            #expect(ModelTypeFacts.fact(for: cells[0])?.tiesWordEmbeddings == (reference["tie_word_embeddings"] as? Bool))
+            seen.insert(cells[0])
+        }
+        #expect(seen == Set(types.keys), "the README lists every model type of the table")
+        #expect(seen == Set(ModelTypeFacts.table.keys))
+    }
+}
