@@ -95,8 +95,9 @@ import TestSupport
             if x != y { differing += 1; sum += (x - y) * (x - y) }
         }
         #expect(stats.differingElements == differing)
-        #expect(stats.differenceL2 == sum.squareRoot())
-        #expect(stats.referenceL2 == ref.squareRoot())
+        // Within rounding of the sequential sums: the kernel sums in four lanes per chunk.
+        #expect(abs(stats.differenceL2 - sum.squareRoot()) <= 1e-12 * sum.squareRoot())
+        #expect(abs(stats.referenceL2 - ref.squareRoot()) <= 1e-12 * ref.squareRoot())
         #expect(stats.topRows.map(\.row) == [0])
 
         // 10,000 rows of 3, every row changed by a different amount: the kept top rows are

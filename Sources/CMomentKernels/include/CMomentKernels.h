@@ -32,4 +32,28 @@ cmk_lane_sums cmk_f16_lane_sums_avx2(const void *base, size_t count);
 /// finish. AVX2 only.
 void cmk_hash_stripes_avx2(const void *base, size_t stripes, uint64_t acc[8], const uint64_t keys[8]);
 
+/// Sums of an element-wise comparison of two runs of values (DifferenceKernel.swift): Σx² over
+/// finite x of A, Σ|x − y|² and max |x − y| over pairs that differ as numbers, pairs that differ
+/// (NaN facing NaN is equal), and pairs where exactly one side is NaN.
+typedef struct {
+    double reference_squares;
+    double difference_squares;
+    double max_abs;
+    uint64_t differing;
+    uint64_t nan_mismatches;
+} cmk_difference_sums;
+
+/// Value kinds the difference kernel reads directly.
+enum { CMK_KIND_F64 = 0, CMK_KIND_F32 = 1, CMK_KIND_BF16 = 2, CMK_KIND_F16 = 3 };
+
+/// Whether the CPU converts binary16 (F16C; evaluated once, then cached).
+int cmk_has_f16c(void);
+
+/// `count` values of kind `kind_a` at `a` against as many of kind `kind_b` at `b` (unaligned,
+/// little-endian). Lanes: element i in lane i % 4, lane sums combined as (l0 + l1) + (l2 + l3),
+/// then the remaining `count % 4` elements in order; no fused multiply-add. AVX2 (and F16C
+/// for CMK_KIND_F16) only.
+void cmk_difference_avx2(const void *a, int kind_a, const void *b, int kind_b, size_t count,
+                         cmk_difference_sums *sums);
+
 #endif

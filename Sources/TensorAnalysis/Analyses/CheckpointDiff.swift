@@ -77,12 +77,18 @@ public struct CheckpointDiff: Sendable {
         droppedSharedStorage = dropped
         onlyInA = missing.filter { dropped[$0] == nil }.sorted()
         onlyInB = namesB.subtracting(namesA).sorted()
-        comparisons = namesA.intersection(namesB).sorted().compactMap { name in
+        // One read of both sides on all cores (`DifferenceScan`): same-shape pairs only; a shape
+        // change needs no bytes.
+        let pairs = namesA.intersection(namesB).sorted().compactMap { name -> (TensorView, TensorView)? in
             guard let x = a.tensor(named: name), let y = b.tensor(named: name) else { return nil }
-            let identical = x.elementType == y.elementType && x.shape == y.shape && x.hasSameBytes(as: y)
-            let statistics = identical || x.shape != y.shape ? nil : x.differenceStatistics(from: y, topRows: topRows)
-            return Comparison(name: name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
-                              identicalBytes: identical, statistics: statistics)
+            return (x, y)
+        }
+        let compared = pairs.filter { $0.0.shape == $0.1.shape }
+        var results = DifferenceScan.run(compared, topRows: topRows).makeIterator()
+        comparisons = pairs.map { x, y in
+            let result = x.shape == y.shape ? results.next() : nil
+            return Comparison(name: x.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
+                              identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics)
         }
     }
 }

@@ -1,0 +1,139 @@
+// The AVX2 loop of `DifferenceKernel` (Sources/TensorScan/Difference/DifferenceKernel.swift):
+// element-wise differences of two tensors' values, read straight from the mapped bytes of each
+// side in its own dtype (F64, F32, BF16, F16), widened to double.
+//
+// Why in C: the Swift loop at baseline x86-64 decodes one element at a time into a double
+// buffer and branches per element (NaN, equality); here four doubles per side per step, the
+// branches as lane masks. Lane order is fixed (element i in lane i % 4, lanes summed as
+// (l0 + l1) + (l2 + l3), then the tail in order) and there is no FMA (this file is compiled
+// without the feature and with contraction off), so the portable Swift loop, which does the
+// same in the same order, gives bit-identical sums.
+#include "CMomentKernels.h"
+
+#include <immintrin.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#pragma clang fp contract(off)
+
+#define CMK_DIFF __attribute__((target("avx2,f16c")))
+
+int cmk_has_f16c(void) {
+    static int cached = -1;
+    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (value < 0) {
+        __builtin_cpu_init();
+        value = __builtin_cpu_supports("f16c");
+        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+    }
+    return value;
+}
+
+// Four values from element i as doubles (exact for every kind).
+CMK_DIFF static inline __m256d load_f64(const unsigned char *p, size_t i) {
+    return _mm256_loadu_pd((const double *)(p + i * 8));
+}
+CMK_DIFF static inline __m256d load_f32(const unsigned char *p, size_t i) {
+    return _mm256_cvtps_pd(_mm_loadu_ps((const float *)(p + i * 4)));
+}
+CMK_DIFF static inline __m256d load_bf16(const unsigned char *p, size_t i) {
+    __m128i h = _mm_loadl_epi64((const __m128i *)(p + i * 2));
+    __m128i w = _mm_slli_epi32(_mm_cvtepu16_epi32(h), 16);
+    return _mm256_cvtps_pd(_mm_castsi128_ps(w));
+}
+CMK_DIFF static inline __m256d load_f16(const unsigned char *p, size_t i) {
+    __m128i h = _mm_loadl_epi64((const __m128i *)(p + i * 2));
+    return _mm256_cvtps_pd(_mm_cvtph_ps(h));
+}
+
+// One scalar element of the tail, the same way.
+CMK_DIFF static inline double scalar_value(const unsigned char *p, size_t i, int kind) {
+    switch (kind) {
+    case CMK_KIND_F64: { double v; memcpy(&v, p + i * 8, 8); return v; }
+    case CMK_KIND_F32: { float v; memcpy(&v, p + i * 4, 4); return (double)v; }
+    case CMK_KIND_BF16: {
+        uint16_t h; memcpy(&h, p + i * 2, 2);
+        uint32_t bits = (uint32_t)h << 16; float v; memcpy(&v, &bits, 4); return (double)v;
+    }
+    default: {
+        uint16_t h; memcpy(&h, p + i * 2, 2);
+        return (double)_cvtsh_ss(h);
+    }
+    }
+}
+
+CMK_DIFF static inline void tail(const unsigned char *a, int ka, const unsigned char *b, int kb, size_t i,
+                                 size_t count, cmk_difference_sums *s) {
+    for (; i < count; i++) {
+        double x = scalar_value(a, i, ka), y = scalar_value(b, i, kb);
+        if (isfinite(x)) s->reference_squares += x * x;
+        if (x == y || (isnan(x) && isnan(y))) continue;
+        s->differing += 1;
+        if (isnan(x) || isnan(y)) { s->nan_mismatches += 1; continue; }
+        double d = fabs(x - y);
+        if (d > s->max_abs) s->max_abs = d;
+        s->difference_squares += d * d;
+    }
+}
+
+#define DEFINE_DIFFERENCE(NAME, LOAD_A, LOAD_B)                                                          \
+    CMK_DIFF static void NAME(const unsigned char *a, int ka, const unsigned char *b, int kb, size_t count, \
+                              cmk_difference_sums *s) {                                                 \
+        __m256d ref = _mm256_setzero_pd(), dif = _mm256_setzero_pd(), mx = _mm256_setzero_pd();        \
+        const __m256d sign = _mm256_set1_pd(-0.0), inf = _mm256_set1_pd(INFINITY);                      \
+        uint64_t differing = 0, nans = 0;                                                              \
+        size_t i = 0;                                                                                  \
+        for (; i + 4 <= count; i += 4) {                                                               \
+            __m256d x = LOAD_A(a, i), y = LOAD_B(b, i);                                                \
+            __m256d finite = _mm256_cmp_pd(_mm256_andnot_pd(sign, x), inf, _CMP_LT_OQ);                \
+            ref = _mm256_add_pd(ref, _mm256_and_pd(finite, _mm256_mul_pd(x, x)));                      \
+            __m256d numeric = _mm256_cmp_pd(x, y, _CMP_NEQ_OQ);                                        \
+            __m256d nan_x = _mm256_cmp_pd(x, x, _CMP_UNORD_Q), nan_y = _mm256_cmp_pd(y, y, _CMP_UNORD_Q); \
+            __m256d one_nan = _mm256_xor_pd(nan_x, nan_y);                                             \
+            __m256d d = _mm256_and_pd(numeric, _mm256_andnot_pd(sign, _mm256_sub_pd(x, y)));            \
+            dif = _mm256_add_pd(dif, _mm256_mul_pd(d, d));                                             \
+            mx = _mm256_max_pd(mx, d);                                                                 \
+            differing += (uint64_t)__builtin_popcount(_mm256_movemask_pd(_mm256_or_pd(numeric, one_nan))); \
+            nans += (uint64_t)__builtin_popcount(_mm256_movemask_pd(one_nan));                         \
+        }                                                                                              \
+        double r[4], q[4], m[4];                                                                       \
+        _mm256_storeu_pd(r, ref);                                                                      \
+        _mm256_storeu_pd(q, dif);                                                                      \
+        _mm256_storeu_pd(m, mx);                                                                       \
+        s->reference_squares = (r[0] + r[1]) + (r[2] + r[3]);                                          \
+        s->difference_squares = (q[0] + q[1]) + (q[2] + q[3]);                                         \
+        double top = m[0];                                                                             \
+        for (int k = 1; k < 4; k++) if (m[k] > top) top = m[k];                                        \
+        s->max_abs = top;                                                                              \
+        s->differing = differing;                                                                      \
+        s->nan_mismatches = nans;                                                                      \
+        tail(a, ka, b, kb, i, count, s);                                                               \
+    }
+
+#define DEFINE_ROW(KA, LA)                                    \
+    DEFINE_DIFFERENCE(diff_##KA##_f64, LA, load_f64)         \
+    DEFINE_DIFFERENCE(diff_##KA##_f32, LA, load_f32)         \
+    DEFINE_DIFFERENCE(diff_##KA##_bf16, LA, load_bf16)       \
+    DEFINE_DIFFERENCE(diff_##KA##_f16, LA, load_f16)
+
+DEFINE_ROW(f64, load_f64)
+DEFINE_ROW(f32, load_f32)
+DEFINE_ROW(bf16, load_bf16)
+DEFINE_ROW(f16, load_f16)
+
+typedef void (*difference_function)(const unsigned char *, int, const unsigned char *, int, size_t,
+                                    cmk_difference_sums *);
+
+void cmk_difference_avx2(const void *a, int kind_a, const void *b, int kind_b, size_t count,
+                         cmk_difference_sums *sums) {
+    static const difference_function table[4][4] = {
+        {diff_f64_f64, diff_f64_f32, diff_f64_bf16, diff_f64_f16},
+        {diff_f32_f64, diff_f32_f32, diff_f32_bf16, diff_f32_f16},
+        {diff_bf16_f64, diff_bf16_f32, diff_bf16_bf16, diff_bf16_f16},
+        {diff_f16_f64, diff_f16_f32, diff_f16_bf16, diff_f16_f16},
+    };
+    memset(sums, 0, sizeof *sums);
+    if (kind_a < 0 || kind_a > 3 || kind_b < 0 || kind_b > 3) return;
+    table[kind_a][kind_b]((const unsigned char *)a, kind_a, (const unsigned char *)b, kind_b, count, sums);
+}

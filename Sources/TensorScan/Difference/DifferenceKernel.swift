@@ -1,0 +1,116 @@
+import CMomentKernels
+import SafetensorsFormat
+
+/// One chunk of an element-wise comparison: A's values against B's, each read in its own dtype
+/// and widened to `Double` (exact for every dtype we decode).
+///
+/// Why two paths with one answer: the AVX2 loop (`cmk_difference_avx2`, DifferenceKernelAVX2.c)
+/// reads F64/F32/BF16/F16 straight from the mapped bytes, four doubles per side per step; other
+/// dtypes (integers, FP8, packed F4/F6) and CPUs without AVX2 decode into `Double` buffers
+/// first. Both sum in four lanes (element i in lane i % 4, lanes combined as
+/// (l0 + l1) + (l2 + l3), then the tail in order) without fused multiply-add, so the portable
+/// loop below gives the same bits (tests compare them).
+enum DifferenceKernel {
+    /// Elements per chunk: two 64 KiB double buffers when a side must be decoded.
+    static let chunkElements = 8192
+
+    static let hasAVX2 = cmk_has_avx2() != 0
+    static let hasF16C = cmk_has_f16c() != 0
+
+    /// The kernel's direct kind for `dtype` (C64 is read as its float parts), or `nil`.
+    static func kind(_ dtype: DType) -> Int32? {
+        switch dtype {
+        case .f64: return Int32(CMK_KIND_F64)
+        case .f32, .c64: return Int32(CMK_KIND_F32)
+        case .bf16: return Int32(CMK_KIND_BF16)
+        case .f16: return hasF16C ? Int32(CMK_KIND_F16) : nil
+        default: return nil
+        }
+    }
+
+    /// Compares `count` (≤ `chunkElements`) values from value index `start` of `a` and of `b`
+    /// (C64: float parts). `scratchA`/`scratchB` hold `chunkElements` doubles each.
+    static func sums(_ a: UnsafeRawBufferPointer, _ dtypeA: DType, _ b: UnsafeRawBufferPointer, _ dtypeB: DType,
+                     start: Int, count: Int, scratchA: UnsafeMutablePointer<Double>, scratchB: UnsafeMutablePointer<Double>,
+                     portable: Bool = false) -> cmk_difference_sums {
+        var sums = cmk_difference_sums()
+        guard count > 0, let baseA = a.baseAddress, let baseB = b.baseAddress else { return sums }
+        if hasAVX2 && !portable {
+            let (pa, ka) = direct(a, baseA, dtypeA, start: start, count: count, scratch: scratchA)
+            let (pb, kb) = direct(b, baseB, dtypeB, start: start, count: count, scratch: scratchB)
+            cmk_difference_avx2(pa, ka, pb, kb, count, &sums)
+            return sums
+        }
+        decode(a, dtypeA, start: start, count: count, into: scratchA)
+        decode(b, dtypeB, start: start, count: count, into: scratchB)
+        return portableSums(scratchA, scratchB, count)
+    }
+
+    /// The pointer and kind the AVX2 loop reads for one side: the mapped bytes when it reads
+    /// the dtype itself, else `scratch` filled with decoded doubles.
+    private static func direct(_ bytes: UnsafeRawBufferPointer, _ base: UnsafeRawPointer, _ dtype: DType, start: Int, count: Int,
+                               scratch: UnsafeMutablePointer<Double>) -> (UnsafeRawPointer, Int32) {
+        if let kind = kind(dtype) {
+            let width = kind == Int32(CMK_KIND_F64) ? 8 : kind == Int32(CMK_KIND_F32) ? 4 : 2
+            return (base + start * width, kind)
+        }
+        decode(bytes, dtype, start: start, count: count, into: scratch)
+        return (UnsafeRawPointer(scratch), Int32(CMK_KIND_F64))
+    }
+
+    /// Values `start ..< start + count` as doubles (C64: float parts).
+    static func decode(_ bytes: UnsafeRawBufferPointer, _ dtype: DType, start: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
+        switch dtype {
+        case .f32, .c64:
+            for i in 0..<count {
+                out[i] = Double(Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: (start + i) * 4, as: UInt32.self))))
+            }
+        case .bf16:
+            for i in 0..<count {
+                let bits = UInt32(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: (start + i) * 2, as: UInt16.self))) << 16
+                out[i] = Double(Float(bitPattern: bits))
+            }
+        case .f64:
+            for i in 0..<count {
+                out[i] = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: (start + i) * 8, as: UInt64.self)))
+            }
+        default:
+            for i in 0..<count { out[i] = decodeElement(dtype, bytes, start + i) }
+        }
+    }
+
+    /// The AVX2 loop's arithmetic, lane for lane, on decoded values.
+    static func portableSums(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> cmk_difference_sums {
+        var reference = (0.0, 0.0, 0.0, 0.0), difference = (0.0, 0.0, 0.0, 0.0)
+        var sums = cmk_difference_sums()
+        func step(_ x: Double, _ y: Double, _ ref: inout Double, _ dif: inout Double) {
+            if x.isFinite { ref += x * x }
+            if x == y || (x.isNaN && y.isNaN) { return }
+            sums.differing += 1
+            if x.isNaN || y.isNaN {
+                sums.nan_mismatches += 1
+                return
+            }
+            let d = abs(x - y)
+            if d > sums.max_abs { sums.max_abs = d }
+            dif += d * d
+        }
+        var i = 0
+        while i + 4 <= count {
+            step(a[i], b[i], &reference.0, &difference.0)
+            step(a[i + 1], b[i + 1], &reference.1, &difference.1)
+            step(a[i + 2], b[i + 2], &reference.2, &difference.2)
+            step(a[i + 3], b[i + 3], &reference.3, &difference.3)
+            i += 4
+        }
+        var ref = (reference.0 + reference.1) + (reference.2 + reference.3)
+        var dif = (difference.0 + difference.1) + (difference.2 + difference.3)
+        while i < count {
+            step(a[i], b[i], &ref, &dif)
+            i += 1
+        }
+        sums.reference_squares = ref
+        sums.difference_squares = dif
+        return sums
+    }
+}
