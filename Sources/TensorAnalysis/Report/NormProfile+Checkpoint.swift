@@ -11,16 +11,24 @@ extension NormProfile {
     /// reuses it): the audit pipeline keeps no per-row norms, and only an HTML report needs them.
     public static func profiles(_ checkpoint: Checkpoint, policy: AuditPolicy,
                                 untrained: [TokenAnalysis.UntrainedRows]) throws(CheckpointError) -> [NormProfile] {
-        let matrices = try TokenMatrices(checkpoint, requested: policy.tensors).matrices
+        try withPadding(checkpoint, padID: policy.padID, tensors: policy.tensors, untrained: untrained).profiles
+    }
+
+    /// The padding analysis and the profiles of the same matrices from one read of them
+    /// (`padding` prints both: its text report draws each matrix's histogram).
+    public static func withPadding(_ checkpoint: Checkpoint, padID: Int?, tensors: [String],
+                                   untrained: [TokenAnalysis.UntrainedRows] = [])
+        throws(CheckpointError) -> (padding: PaddingAnalysis.Report, profiles: [NormProfile]) {
+        let matrices = try TokenMatrices(checkpoint, requested: tensors).matrices
         let knowledge = CheckpointKnowledge.read(checkpoint)
         return try checkpoint.read { () throws(CheckpointError) in
             var moments: [String: [RowMoments]] = [:]
             for (view, _) in matrices where moments[view.name] == nil {
                 if let rows = view.rowMoments() { moments[view.name] = rows }
             }
-            let padding = try PaddingAnalysis.analyze(checkpoint, padID: policy.padID, tensors: policy.tensors,
+            let padding = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: tensors,
                                                       rowMoments: moments, knowledge: knowledge)
-            return matrices.compactMap { view, role in
+            let profiles: [NormProfile] = matrices.compactMap { view, role in
                 guard let rows = moments[view.name] else { return nil }
                 let norms = rows.map(\.l2Norm)
                 func token(_ row: Int) -> String? { knowledge.tokenizer?.token(for: row) }
@@ -41,6 +49,7 @@ extension NormProfile {
                 }
                 return NormProfile(tensor: view.name, role: role.rawValue, norms: norms, marks: marks)
             }
+            return (padding, profiles)
         }
     }
 }

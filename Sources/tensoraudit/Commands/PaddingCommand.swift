@@ -43,12 +43,10 @@ struct PaddingCommand: ParsableCommand {
             inputs = checkpoint.inputPaths + [checkpointArgument.path]
             try output.check(inputs: inputs)
             for name in tensor { _ = try checkpoint.requireTensor(named: name) }
-            let analysis = try checkpoint.read { () throws(CheckpointError) in
-                try PaddingAnalysis.analyze(checkpoint, padID: padId, tensors: tensor)
-            }
+            let (analysis, profiles) = try NormProfile.withPadding(checkpoint, padID: padId, tensors: tensor)
             let findings = PaddingAnalysis.findings(analysis)
             rendered = format == .json ? PaddingRendering.json(analysis, findings).rendered()
-                : PaddingRendering.text(analysis, findings)
+                : PaddingRendering.text(analysis, findings, profiles: profiles)
         }
         try output.write(rendered + "\n", inputs: inputs)
     }

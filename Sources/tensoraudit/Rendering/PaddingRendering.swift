@@ -84,7 +84,7 @@ enum PaddingRendering {
         }
     }
 
-    static func text(_ analysis: PaddingAnalysis.Report, _ findings: [Finding]) -> String {
+    static func text(_ analysis: PaddingAnalysis.Report, _ findings: [Finding], profiles: [NormProfile] = []) -> String {
         var lines: [String] = []
         for r in analysis.results {
             lines.append("\(TextFormatting.safeName(r.tensor)) (\(r.role.rawValue), \(r.rows) rows)")
@@ -97,6 +97,9 @@ enum PaddingRendering {
             if let d = r.norms {
                 lines.append("  row norms: mean \(TextFormatting.compact(d.mean)), median \(TextFormatting.compact(d.median)), "
                     + "min \(TextFormatting.compact(d.minimum)), max \(TextFormatting.compact(d.maximum)), std \(TextFormatting.compact(d.std))")
+            }
+            if let profile = profiles.first(where: { $0.tensor == r.tensor }) {
+                lines += TextHistogram.lines(profile.bins, marks: [("pad row \(r.padID.id)", r.rowNorm)]).map { "  " + $0 }
             }
             if let u = r.unusedRows {
                 let sample = u.sample.map { TextFormatting.safeName(quotedToken($0)) }.joined(separator: ", ")

@@ -90,6 +90,11 @@ enum RowsRendering {
                 + "max \(TextFormatting.compact(d.maximum)) (row \(d.argmax))")
             let q = zip(Distribution.levels, d.quantiles).map { "\(AnalysisJSON.quantileKey($0)) \(TextFormatting.compact($1))" }
             lines.append("quantiles: " + q.joined(separator: ", "))
+            // The picture of the same norms (only with the rows kept: `rows --tensor`).
+            let finite = s.rows.map(\.l2Norm).filter(\.isFinite)
+            if !finite.isEmpty {
+                lines += TextHistogram.lines(NormProfile.histogram(finite, binCount: min(40, finite.count)))
+            }
         } else {
             lines.append("row norms: no row has a finite norm")
         }
