@@ -96,6 +96,27 @@ import TestSupport
         #expect(rows.map { $0["token"] as? String } == ["[PAD]", "[CLS]", "tok2"])
     }
 
+    @Test("rows --json without --tensor: a token matrix's outliers are named by token (real MiniLM norms)")
+    func summaryTokens() throws {
+        let dir = try TokenAuditCLITests.miniLMFolder()
+        let expected = try TokenAuditCLITests.expected()
+        let result = try CLI.run(["rows", dir, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        let summary = try #require(tensors.first { $0["tensor"] as? String == expected["tensor"] as? String })
+        let outliers = try #require(summary["outliers"] as? [[String: Any]])
+        // Sorted by |score|: the lowest row numpy found comes first.
+        #expect(outliers.first?["row"] as? Int == expected["lowest_row"] as? Int)
+        #expect(outliers.first?["token"] as? String == expected["lowest_token"] as? String)
+        #expect(outliers.allSatisfy { $0["token"] is String })
+        #expect(summary["zero_row_tokens"] as? [Any] != nil)
+        // Not a token matrix: no token keys.
+        let attention = try #require(tensors.first { $0["tensor"] as? String == "encoder.layer.0.attention.self.query.weight" })
+        #expect(attention["zero_row_tokens"] == nil)
+        #expect((attention["outliers"] as? [[String: Any]])?.allSatisfy { $0["token"] == nil } == true)
+    }
+
     @Test("usage errors: a percentile outside 0-100 or a negative limit is exit 64; an unknown --tensor exit 2")
     func usage() throws {
         let dir = try Self.folder(config: #"{"model_type": "llama"}"#)

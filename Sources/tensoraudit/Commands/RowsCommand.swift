@@ -77,8 +77,14 @@ struct RowsCommand: ParsableCommand {
                     RowsRendering.tensor(view, range: range, format: format, token: token)
                 }
             } else {
+                let tokenMatrices = PaddingAnalysis.candidateNames(checkpoint).filter { PaddingAnalysis.rowsAreTokens($0, in: checkpoint) }
+                let tokenizer = tokenMatrices.isEmpty ? nil : CheckpointKnowledge.read(checkpoint).tokenizer
+                let token: (String) -> ((Int) -> String?)? = { name in
+                    guard let tokenizer, tokenMatrices.contains(name) else { return nil }
+                    return { tokenizer.token(for: $0) }
+                }
                 rendered = try checkpoint.read(advisingSequentialScan: true) {
-                    RowsRendering.checkpoint(checkpoint, format: format)
+                    RowsRendering.checkpoint(checkpoint, format: format, token: token)
                 }
             }
         }

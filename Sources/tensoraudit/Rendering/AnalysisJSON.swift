@@ -60,6 +60,20 @@ enum AnalysisJSON {
         .array(rows.prefix(listLimit).map { .int(Int64($0)) })
     }
 
+    /// A tensor's summary; with `token` (a token matrix, a tokenizer beside the checkpoint) each
+    /// outlier gets its `token`, and `zero_row_tokens` / `duplicate_group_tokens` name the rows
+    /// the index lists hold (same order and length; null for an id the vocabulary lacks).
+    static func summary(_ s: RowSummary, token: ((Int) -> String?)?) -> JSONValue {
+        guard let token, case .object(var members) = summary(s) else { return summary(s) }
+        func name(_ row: Int) -> JSONValue { token(row).map(JSONValue.string) ?? .null }
+        members["outliers"] = .array(s.outliers.prefix(listLimit).map {
+            .object(["row": .int(Int64($0.row)), "norm": .double($0.norm), "score": .double($0.score), "token": name($0.row)])
+        })
+        members["zero_row_tokens"] = .array(s.zeroRows.prefix(listLimit).map(name))
+        members["duplicate_group_tokens"] = .array(s.duplicateGroups.prefix(listLimit).map { .array($0.prefix(listLimit).map(name)) })
+        return .object(members)
+    }
+
     static func summary(_ s: RowSummary) -> JSONValue {
         .object([
             "tensor": .string(s.tensor),

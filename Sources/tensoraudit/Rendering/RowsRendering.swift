@@ -48,7 +48,7 @@ enum RowsRendering {
                 "shape": .uints(view.shape),
                 "row_range": .array([.int(Int64(range.lowerBound)), .int(Int64(range.upperBound))]),
                 "rows": .array(selected.map { AnalysisJSON.row($0.0, $0.1, token: token) }),
-                "summary": AnalysisJSON.summary(summary),
+                "summary": AnalysisJSON.summary(summary, token: token),
                 "findings": .array(summary.findings(token: token ?? { _ in nil }).map(AnalysisJSON.finding)),
             ]).rendered() + "\n"
         case .ndjson:
@@ -114,7 +114,9 @@ enum RowsRendering {
 
     /// A summary per tensor of two or more dimensions; every other tensor is listed as
     /// skipped with the reason, and the value rules (NaN, Inf) cover all of them, as in `audit`.
-    static func checkpoint(_ checkpoint: Checkpoint, format: Format) -> String {
+    /// `token(name)` names the rows of tensor `name` when they are tokens (nil otherwise).
+    static func checkpoint(_ checkpoint: Checkpoint, format: Format,
+                           token: (String) -> ((Int) -> String?)? = { _ in nil }) -> String {
         var summaries: [RowSummary] = []
         var skipped: [(String, String)] = []
         var findings: [Finding] = []
@@ -122,7 +124,7 @@ enum RowsRendering {
         let reasons = TensorView.statisticsSkipReasons(views)
         for (i, summary) in RowSummary.summaries(of: views).enumerated() {
             if let summary {
-                findings += summary.applicableFindings()
+                findings += summary.applicableFindings(token: token(summary.tensor) ?? { _ in nil })
                 if summary.hasRowStructure { summaries.append(summary) } else { skipped.append((views[i].name, notAMatrix)) }
             } else {
                 skipped.append((views[i].name, reasons[i] ?? "no statistics"))
@@ -132,12 +134,12 @@ enum RowsRendering {
         case .json:
             return JSONValue.object([
                 "schema_version": .int(1),
-                "tensors": .array(summaries.map(AnalysisJSON.summary)),
+                "tensors": .array(summaries.map { AnalysisJSON.summary($0, token: token($0.tensor)) }),
                 "skipped": .array(skipped.map { .object(["tensor": .string($0.0), "reason": .string($0.1)]) }),
                 "findings": .array(findings.map(AnalysisJSON.finding)),
             ]).rendered() + "\n"
         case .ndjson:
-            return summaries.map { AnalysisJSON.summary($0).rendered(pretty: false) + "\n" }.joined()
+            return summaries.map { AnalysisJSON.summary($0, token: token($0.tensor)).rendered(pretty: false) + "\n" }.joined()
         case .csv:
             var out = "tensor,dtype,rows,row_length,norm_mean,norm_median,norm_min,norm_argmin,norm_max,norm_argmax,"
                 + "zero_rows,nan_rows,inf_rows,outlier_rows,duplicate_groups\n"
