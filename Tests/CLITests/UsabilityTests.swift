@@ -28,6 +28,15 @@ import TestSupport
             + "did you mean \"bert.embeddings.word_embeddings.weight\"?\n")
     }
 
+    @Test("--output on any command: one line on stderr says where the report went", arguments: ["inspect", "ties", "rows"])
+    func outputSummary(_ command: String) throws {
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("report.json").path
+        let result = try CLI.run([command, Self.model, "--json", "--output", file])
+        #expect(result.status == 0 && result.stdout.isEmpty)
+        #expect(result.stderr == "tensoraudit: json report written to \(file)\n")
+        #expect(FileManager.default.fileExists(atPath: file))
+    }
+
     /// `script` gives the binary a terminal, the only place it colours.
     static let hasScript = FileManager.default.isExecutableFile(atPath: "/usr/bin/script")
 

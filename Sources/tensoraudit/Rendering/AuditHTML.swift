@@ -11,68 +11,59 @@ import TensorAnalysis
 /// checkpoint goes through `HTMLWriter`, which escapes it for its context.
 enum AuditHTML {
     static func page(_ report: AuditReport, _ picture: AuditPicture) -> String {
-        var html = HTMLWriter()
         var anchors: [String: String] = [:]
         for file in picture.files {
             for tensor in file.tensors where anchors[tensor.name] == nil { anchors[tensor.name] = "t\(anchors.count)" }
         }
+        return document(title: "tensoraudit audit: \(report.checkpointPath)") { html in
+            header(report, &html)
+            html.element("h2", text: "Token matrices: row norms")
+            if picture.profiles.isEmpty {
+                html.element("p", text: "No token matrix (input embedding or output projection) was found by name or config.json shape; name one with --tensor.")
+            }
+            for (i, profile) in picture.profiles.enumerated() {
+                tokenMatrix(profile, index: i, anchor: anchors[profile.tensor], &html)
+            }
+            findings(report, anchors: anchors, &html)
+            ties(report, anchors: anchors, &html)
+            shardMap(picture, anchors: anchors, &html)
+        }
+    }
+
+    /// The page around `body`: the head with the stylesheet and a Content-Security-Policy that
+    /// allows no script and no fetch, so even markup that slipped through could run nothing.
+    static func document(title: String, _ body: (inout HTMLWriter) -> Void) -> String {
+        var html = HTMLWriter()
         html.trusted("<!DOCTYPE html>\n")
         html.element("html", ["lang": "en"]) { html in
             html.element("head") { html in
                 html.empty("meta", ["charset": "utf-8"], selfClosing: true)
-                // No script, no fetch: even markup that slipped through could run nothing.
                 html.empty("meta", ["http-equiv": "Content-Security-Policy",
                                     "content": "default-src 'none'; style-src 'unsafe-inline'; img-src data:"], selfClosing: true)
                 html.empty("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"], selfClosing: true)
-                html.element("title", text: "tensoraudit audit: \(report.checkpointPath)")
+                html.element("title", text: title)
                 html.open("style")
                 html.trusted(stylesheet)
                 html.close("style")
             }
-            html.element("body") { html in
-                header(report, &html)
-                html.element("h2", text: "Token matrices: row norms")
-                if picture.profiles.isEmpty {
-                    html.element("p", text: "No token matrix (input embedding or output projection) was found by name or config.json shape; name one with --tensor.")
-                }
-                for (i, profile) in picture.profiles.enumerated() {
-                    tokenMatrix(profile, index: i, anchor: anchors[profile.tensor], &html)
-                }
-                findings(report, anchors: anchors, &html)
-                ties(report, anchors: anchors, &html)
-                shardMap(picture, anchors: anchors, &html)
-            }
+            html.element("body", [:], body)
         }
         return html.output
     }
 
     /// The page of an audit that could not run: the error, and nothing else to look at.
     static func errorPage(_ failure: AuditFailure, checkpointPath: String) -> String {
-        var html = HTMLWriter()
-        html.trusted("<!DOCTYPE html>\n")
-        html.element("html", ["lang": "en"]) { html in
-            html.element("head") { html in
-                html.empty("meta", ["charset": "utf-8"], selfClosing: true)
-                html.empty("meta", ["http-equiv": "Content-Security-Policy",
-                                    "content": "default-src 'none'; style-src 'unsafe-inline'"], selfClosing: true)
-                html.element("title", text: "tensoraudit audit: not audited")
-                html.open("style")
-                html.trusted(stylesheet)
-                html.close("style")
+        document(title: "tensoraudit audit: not audited") { html in
+            html.element("h1") { html in
+                html.text("tensoraudit audit of ")
+                html.element("code", text: checkpointPath)
             }
-            html.element("body") { html in
-                html.element("h1") { html in
-                    html.text("tensoraudit audit of ")
-                    html.element("code", text: checkpointPath)
-                }
-                html.element("p", ["class": "verdict failed"], text: "ERROR: the input could not be read; no rule was checked (exit 2)")
-                html.element("p") { html in
-                    html.element("code", text: failure.kind)
-                    html.text(": " + failure.message)
-                }
+            html.element("p", ["class": "verdict failed"], text: "ERROR: the input could not be read; no rule was checked (exit 2)")
+            html.element("p") { html in
+                html.element("code", text: failure.kind)
+                html.text(": " + failure.message)
             }
         }
-        return html.output
     }
 
     // MARK: Sections

@@ -52,16 +52,9 @@ extension AuditRendering {
     /// Escapes text for XML attributes and content; characters XML 1.0 cannot carry at all
     /// (most C0 controls) become a visible `\u{..}` form.
     static func xmlEscape(_ text: String) -> String {
-        TextEscaping.escape(text) { scalar in
-            switch scalar {
-            case "&": "&amp;"
-            case "<": "&lt;"
-            case ">": "&gt;"
-            case "\"": "&quot;"
-            case "'": "&apos;"
-            case "\n", "\t", "\r": nil
-            default: scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? TextEscaping.visible(scalar) : nil
-            }
+        MarkupEscaping.escape(text) { scalar in
+            scalar != "\n" && scalar != "\t" && scalar != "\r"
+                && (scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF)
         }
     }
 }

@@ -56,17 +56,7 @@ struct HTMLWriter {
 
     /// Escapes `text` for HTML text and for a double-quoted attribute value.
     static func escape(_ text: String) -> String {
-        TextEscaping.escape(text) { scalar in
-            switch scalar {
-            case "&": "&amp;"
-            case "<": "&lt;"
-            case ">": "&gt;"
-            case "\"": "&quot;"
-            case "'": "&#39;"
-            case "\n", "\t": nil
-            default: isInvisibleControl(scalar) ? TextEscaping.visible(scalar) : nil
-            }
-        }
+        MarkupEscaping.escape(text) { scalar in scalar != "\n" && scalar != "\t" && isInvisibleControl(scalar) }
     }
 
     /// Controls that would hide or reorder text: C0/C1 controls, DEL, the bidirectional marks,
