@@ -27,18 +27,23 @@ struct InspectSummary {
     var parameterCount: UInt64 { totals.values.reduce(0) { $0 + $1.parameters } }
     var byteCount: UInt64 { totals.values.reduce(0) { $0 + $1.bytes } }
 
+    /// One file's entry. Not optimized: with the checkpoint file's format switches inlined into
+    /// it, the Swift 6.3.1 release optimizer crashed ("Found ownership error" in CopyPropagation).
+    @_optimize(none)
+    static func json(of file: CheckpointFile) -> JSONValue {
+        .object([
+            "path": .string(file.path),
+            "format": .string(file.formatName),
+            "file_size": .uint(file.fileSize),
+            "header_length": file.headerLength.map(JSONValue.uint) ?? .null,
+            "data_start": file.dataStart.map(JSONValue.uint) ?? .null,
+            "data_alignment": .uint(file.dataAlignment),
+            "tensor_count": .int(Int64(file.tensors.count)),
+        ])
+    }
+
     func json() -> JSONValue {
-        let files: [JSONValue] = checkpoint.files.map { file in
-            .object([
-                "path": .string(file.path),
-                "format": .string(file.formatName),
-                "file_size": .uint(file.fileSize),
-                "header_length": file.headerLength.map(JSONValue.uint) ?? .null,
-                "data_start": file.dataStart.map(JSONValue.uint) ?? .null,
-                "data_alignment": .uint(file.dataAlignment),
-                "tensor_count": .int(Int64(file.tensors.count)),
-            ])
-        }
+        let files: [JSONValue] = checkpoint.files.map(Self.json(of:))
         let tensors: [JSONValue] = checkpoint.tensors.map { tensor in
             .object([
                 "name": .string(tensor.name),
