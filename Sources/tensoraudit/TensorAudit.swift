@@ -11,7 +11,7 @@ import Glibc
 struct TensorAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tensoraudit",
-        abstract: "Audit model checkpoints (safetensors, PyTorch .bin/.pt without running pickle) straight from memory-mapped files.",
+        abstract: "Audit model checkpoints (safetensors, PyTorch .bin/.pt without running pickle, GGUF) straight from memory-mapped files.",
         discussion: """
         Exit codes: 0 success, 1 audit found failing findings, 2 invalid or unreadable input, \
         64 usage error.

@@ -293,8 +293,8 @@ import TestSupport
         let path = try Fixtures.temporaryFile(Array(content.utf8))
         let result = try Self.run(["inspect", path])
         #expect(result.status == 2)
-        // A zip is read as a torch checkpoint (by content), so its error is the zip layer's.
-        let named = what == "zip archive" || result.stderr.contains("not a safetensors file")
+        // A zip is read as a torch checkpoint and GGUF as GGUF (by content): their readers' errors.
+        let named = what == "zip archive" || what == "GGUF" || result.stderr.contains("not a safetensors file")
         #expect(named && result.stderr.contains(what), "\(result.stderr)")
         #expect(!result.stderr.contains("header length"), "\(result.stderr)")
     }

@@ -43,7 +43,7 @@ public struct Checkpoint: Sendable {
         self.tokenizerFiles = tokenizerFiles
         self.source = source
         // Unusable config.json values are reported with the source problems.
-        self.sourceIssues = sourceIssues + (config?.sourceIssues ?? [])
+        self.sourceIssues = sourceIssues + (config?.sourceIssues ?? []) + files.flatMap(\.formatIssues)
         self.tensors = files.flatMap(\.tensors)
         var starts: [Int] = []
         var count = 0

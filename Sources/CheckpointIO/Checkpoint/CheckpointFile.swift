@@ -1,3 +1,4 @@
+import GGUFFormat
 import PyTorchFormat
 import SafetensorsFormat
 
@@ -10,6 +11,8 @@ public struct CheckpointFile: Sendable {
         case safetensors(SafetensorsHeader)
         /// A torch.save zip checkpoint, read without executing its pickle.
         case pytorch(TorchCheckpoint)
+        /// A GGUF file (llama.cpp), header read strictly; quantized tensors are ggml blocks.
+        case gguf(GGUFFile)
     }
 
     public let path: String
@@ -46,6 +49,7 @@ public struct CheckpointFile: Sendable {
         switch format {
         case .safetensors: "safetensors"
         case .pytorch: "pytorch"
+        case .gguf: "gguf"
         }
     }
 
@@ -53,9 +57,16 @@ public struct CheckpointFile: Sendable {
     /// more tensors (how torch saves tied weights: once). Safetensors forbids it: always empty.
     public var sharedStorageGroups: [[String]] {
         switch format {
-        case .safetensors: []
+        case .safetensors, .gguf: []
         case .pytorch(let checkpoint): checkpoint.sharedStorageGroups
         }
+    }
+
+    /// Problems of the file's own format that did not stop it being read (GGUF reader problems,
+    /// GGUF metadata contradicting the tensors); the checkpoint reports them with its sources'.
+    public var formatIssues: [SourceIssue] {
+        if case .gguf(let file) = format { return Self.ggufIssues(file, path: path) }
+        return []
     }
 
     /// The safetensors header, for a safetensors file.
@@ -73,6 +84,7 @@ public struct CheckpointFile: Sendable {
         switch format {
         case .safetensors(let header): header.headerLength
         case .pytorch: nil
+        case .gguf(let file): UInt64(file.dataOffset)
         }
     }
 
@@ -81,6 +93,7 @@ public struct CheckpointFile: Sendable {
         switch format {
         case .safetensors(let header): header.dataStart
         case .pytorch: nil
+        case .gguf(let file): UInt64(file.dataOffset)
         }
     }
 
@@ -98,6 +111,7 @@ public struct CheckpointFile: Sendable {
         switch format {
         case .safetensors(let header): header.dataLength
         case .pytorch(let checkpoint): checkpoint.storages.reduce(0) { $0 + $1.byteCount }
+        case .gguf: tensors.reduce(0) { $0 + $1.info.byteCount }
         }
     }
 
@@ -107,6 +121,7 @@ public struct CheckpointFile: Sendable {
         switch format {
         case .safetensors: fileSize - 8
         case .pytorch: fileSize
+        case .gguf(let file): UInt64(file.fileSize - file.dataOffset)
         }
     }
 
@@ -115,6 +130,7 @@ public struct CheckpointFile: Sendable {
         switch format {
         case .safetensors(let header): header.metadata
         case .pytorch: nil
+        case .gguf(let file): Dictionary(file.metadata.entries.map { ($0.key, $0.value.summary) }, uniquingKeysWith: { a, _ in a })
         }
     }
 
@@ -137,6 +153,7 @@ public struct CheckpointFile: Sendable {
         switch format {
         case .safetensors(let header): start = header.dataStart
         case .pytorch(let checkpoint): start = checkpoint.storages.map(\.byteRange.lowerBound).min() ?? 0
+        case .gguf(let file): start = UInt64(file.dataOffset)
         }
         mapping.advise(.sequential, offset: start)
         mapping.advise(.willNeed, offset: start)

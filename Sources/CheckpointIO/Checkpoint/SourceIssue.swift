@@ -35,6 +35,13 @@ public struct SourceIssue: Sendable, Equatable {
         case strayShard(name: String)
         /// The index's `weight_map` is empty: nothing was checked.
         case indexEmpty
+        /// A GGUF file that reads, with a problem the reader noted (`GGUFProblem`: a tensor name
+        /// over 64 bytes, a bool byte other than 0/1, a string value that is not UTF-8).
+        case ggufProblem(description: String, tensor: String?)
+        /// The GGUF tokenizer's vocabulary (`tokenizer.ggml.tokens`) and the rows of the token
+        /// embedding disagree (llama.cpp refuses such a file: the tensor's shape is checked
+        /// against the vocabulary).
+        case ggufVocabularyMismatch(tokens: Int, tensor: String, rows: Int)
         /// A config.json value the audit would use is not what `expected` says; it is not used.
         case configInvalidValue(key: String, text: String, expected: String)
     }

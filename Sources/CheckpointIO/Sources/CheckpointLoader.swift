@@ -1,4 +1,5 @@
 import Foundation
+import GGUFFormat
 import PyTorchFormat
 import SafetensorsFormat
 
@@ -15,7 +16,7 @@ import SafetensorsFormat
 /// 4. the only `*.safetensors.zst` → decompressed;
 /// 5. `pytorch_model.bin` → that file; `pytorch_model.bin.index.json`, else the only
 ///    `*.bin.index*.json` → sharded torch files (transformers' order: safetensors first);
-/// 6. the only `*.bin`, `*.pt`, `*.pth` or `*.ckpt` → that file; several → error listing them;
+/// 6. the only `*.bin`, `*.pt`, `*.pth`, `*.ckpt` or `*.gguf` → that file; several → error listing them;
 /// 7. otherwise → error.
 ///
 /// A file's format is decided by its content, never its name: a zip is a torch checkpoint
@@ -70,6 +71,9 @@ struct CheckpointLoader {
 
     /// A mapped file of any format read, decided by its content (see the type's comment).
     static func openMapped(_ mapping: MappedFile) throws(CheckpointError) -> CheckpointFile {
+        // GGUF's and zip's magic numbers read as header lengths far past any limit: no
+        // safetensors file starts with them.
+        if mapping.withBytes({ GGUFFile.hasMagic($0) }) { return try CheckpointFile(gguf: mapping) }
         let kind = mapping.withBytes { TorchCheckpointReader.kind(of: $0) }
         if kind == .zip { return try CheckpointFile(torch: mapping) }
         do {
@@ -173,15 +177,15 @@ struct CheckpointLoader {
         }
         if torch.count > 1 {
             throw .source(path: folder, kind: "ambiguous-directory",
-                          message: "the folder holds \(torch.count) torch files and no index (\(torch.joined(separator: ", "))); name one file")
+                          message: "the folder holds \(torch.count) torch or GGUF files and no index (\(torch.joined(separator: ", "))); name one file")
         }
         throw .source(path: folder, kind: "no-checkpoint",
                       message: "the folder holds no model.safetensors, *.safetensors.index.json, *.safetensors, *.safetensors.zst, "
-                          + "pytorch_model.bin, *.bin.index.json or *.bin/*.pt/*.pth/*.ckpt file")
+                          + "pytorch_model.bin, *.bin.index.json or *.bin/*.pt/*.pth/*.ckpt/*.gguf file")
     }
 
     /// Names of torch checkpoint files in a folder (the content decides the format).
-    static let torchSuffixes = [".bin", ".pt", ".pth", ".ckpt"]
+    static let torchSuffixes = [".bin", ".pt", ".pth", ".ckpt", ".gguf"]
 
     /// `model.safetensors.index.json`, `model.safetensors.index.fp16.json`,
     /// `diffusion_pytorch_model.safetensors.index.json`, `pytorch_model.bin.index.json`, ...

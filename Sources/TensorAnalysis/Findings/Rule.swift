@@ -122,6 +122,14 @@ extension Rule {
         id: "pickle-unsafe-global", defaultSeverity: .error,
         summary: "A torch file's pickle names a global a state dict does not need (e.g. os.system, builtins.eval); it is not analysed.",
         help: "torch.load(weights_only=False) or pickle.load would import and may call it. tensoraudit never executes it; only load such a file if you trust its source.")
+    public static let ggufProblem = Rule(
+        id: "gguf-problem", defaultSeverity: .warning,
+        summary: "A GGUF file reads, with a problem: a tensor name over 64 bytes, a bool byte other than 0 or 1, a string that is not UTF-8.",
+        help: "gguf-py reads such a file; llama.cpp refuses names of 64 bytes or more. Rewrite the file with a conforming writer.")
+    public static let ggufVocabularyMismatch = Rule(
+        id: "gguf-vocabulary-mismatch", defaultSeverity: .error,
+        summary: "The GGUF tokenizer's vocabulary size differs from the rows of token_embd.weight.",
+        help: "llama.cpp checks the embedding's shape against the vocabulary and refuses the file; the tokenizer or the tensor is from another model.")
     public static let headerDeviation = Rule(
         id: "header-deviation", defaultSeverity: .info,
         summary: "The header deviates from the format README while the reference still accepts it.",

@@ -27,6 +27,8 @@ public enum RuleCatalog {
         .suspiciousName,
         .headerDeviation,
         .pickleUnsafeGlobal,
+        .ggufProblem,
+        .ggufVocabularyMismatch,
     ]
 
     /// The rule called `id`, for policies and `--fail-on`.

@@ -85,6 +85,13 @@ public enum SourceRules {
             return Finding(.configInvalidValue,
                            message: "config.json \(key) is \(text), not \(expected); it is not used",
                            evidence: ["key": .string(key), "value": .string(text)], file: file)
+        case .ggufProblem(let description, let tensor):
+            return Finding(.ggufProblem, tensors: tensor.map { [$0] } ?? [], message: description,
+                           evidence: ["problem": .string(description)], file: file)
+        case .ggufVocabularyMismatch(let tokens, let tensor, let rows):
+            return Finding(.ggufVocabularyMismatch, tensors: [tensor],
+                           message: "tokenizer.ggml.tokens holds \(tokens) tokens but \(quotedName(tensor)) has \(rows) rows; llama.cpp refuses the file",
+                           evidence: ["tokens": .int(Int64(tokens)), "rows": .int(Int64(rows))], file: file)
         case .strayShard(let name):
             return Finding(.strayShard,
                            message: "\(quotedName(name)) sits beside the index but is not named by it; it is not loaded",

@@ -8,7 +8,7 @@ public enum TensorNames {
     /// Name fragments of input token embeddings (BERT, Llama, GPT-2, T5/BART, LLaMA originals,
     /// GPT-NeoX, CLIP).
     static let embeddingFragments = ["word_embeddings", "embed_tokens", "tok_embeddings", "token_embedding",
-                                     "embed_in", "wte"]
+                                     "embed_in", "wte", "token_embd"]
 
     /// True for names of input token embeddings, e.g. `bert.embeddings.word_embeddings.weight`,
     /// `model.embed_tokens.weight`, `wte.weight`, `shared.weight`.

@@ -21,7 +21,7 @@ public enum DifferenceScan {
         /// Same dtype, same shape, same bytes.
         public var identicalBytes: Bool
         /// Value differences; `nil` when the values cannot be compared element-wise (complex
-        /// facing real, quantized blocks, different layouts).
+        /// facing real, quantized blocks without a decoder, different layouts).
         public var statistics: DifferenceStatistics?
     }
 
@@ -30,6 +30,25 @@ public enum DifferenceScan {
     /// `statisticsOfIdentical`: measure pairs with identical bytes too (else their
     /// `statistics` is `nil`: nothing moved).
     public static func run(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool = false) -> [Result] {
+        // Pairs with a quantized side are compared by value row by row (QuantizedDifference).
+        let quantized = pairs.indices.filter { QuantizedDifference.applies(pairs[$0].0, pairs[$0].1) }
+        guard quantized.isEmpty else {
+            let others = pairs.indices.filter { !quantized.contains($0) }
+            var results = [Result?](repeating: nil, count: pairs.count)
+            for (k, result) in runPlan(others.map { pairs[$0] }, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical).enumerated() {
+                results[others[k]] = result
+            }
+            for k in quantized {
+                results[k] = QuantizedDifference.compare(pairs[k].0, pairs[k].1, topRows: topRows,
+                                                         statisticsOfIdentical: statisticsOfIdentical)
+            }
+            return results.map { $0 ?? Result(identicalBytes: false, statistics: nil) }
+        }
+        return runPlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical)
+    }
+
+    /// `run` over pairs the plan compares (scalars by value, anything else by bytes).
+    static func runPlan(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool) -> [Result] {
         let plan = DifferencePlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical)
         let cores = plan.totalBytes < 1 << 20 ? 1 : ParallelWork.cores
         if cores == 1 {
@@ -44,7 +63,8 @@ public enum DifferenceScan {
 extension TensorView {
     /// Compares the values of `self` (the reference) and `other`, row by row; `nil` when the
     /// two cannot be compared element-wise (different element counts or row layouts, a
-    /// complex tensor facing a real one, or quantized blocks). C64 compares real and imaginary
+    /// complex tensor facing a real one, or quantized blocks without a decoder; decoded ones go
+    /// through `QuantizedDifference`). C64 compares real and imaginary
     /// parts as two floats.
     public func differenceStatistics(from other: TensorView, topRows: Int = 5) -> DifferenceStatistics? {
         DifferenceScan.run([(self, other)], topRows: topRows, statisticsOfIdentical: true)[0].statistics

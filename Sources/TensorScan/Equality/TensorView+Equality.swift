@@ -47,6 +47,12 @@ extension TensorView {
     public func isConstant() -> Bool {
         guard elementCount > 1 else { return true }
         let b = bytes
+        if case .blocks = elementType {
+            // Identical blocks whose one block decodes to one value (by bits).
+            guard Self.periodic(b, period: unitBytes), rowLength > 0 else { return false }
+            let first = decodedRow(0)
+            return first.allSatisfy { $0.bitPattern == first[0].bitPattern }
+        }
         switch dtype {
         case .f4:
             guard b[0] & 0x0F == b[0] >> 4 else { return false }

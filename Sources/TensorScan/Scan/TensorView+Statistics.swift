@@ -1,4 +1,5 @@
 import CheckpointIO
+import GGUFFormat
 import SafetensorsFormat
 
 extension TensorView {
@@ -13,7 +14,10 @@ extension TensorView {
 
     /// Why `rowMoments` returns `nil` for this tensor, or `nil` when it has statistics.
     public var statisticsUnavailableReason: String? {
-        if dtype == .c64 { return "statistics are not computed for C64 (complex) tensors" }
+        if case .blocks(let type) = elementType, let reason = GGUFRowDecoding.skipReason(for: type) {
+            return reason
+        }
+        if elementType == .scalar(.c64) { return "statistics are not computed for C64 (complex) tensors" }
         if rowCount > Self.maxStatisticsRows {
             return "statistics are not computed for tensors of more than \(Self.maxStatisticsRows) rows "
                 + "(this one has \(rowCount); each row's statistics take \(MemoryLayout<RowMoments>.stride) bytes of memory)"

@@ -6,7 +6,7 @@ import TensorScan
 /// documents (and accepts) the same sources.
 struct CheckpointArgument: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "A .safetensors file, a .safetensors.zst file, a *.safetensors.index.json, a torch .bin/.pt/.pth/.ckpt file, a pytorch_model.bin.index.json, or a model folder.",
+        "A .safetensors file, a .safetensors.zst file, a *.safetensors.index.json, a torch .bin/.pt/.pth/.ckpt file, a pytorch_model.bin.index.json, a .gguf file, or a model folder.",
         discussion: "The format is decided by the content, not the name; a torch pickle is never executed. config.json beside the checkpoint is read when present."),
               completion: .file())
     var path: String

@@ -1,0 +1,68 @@
+import GGUFFormat
+
+/// A GGUF file (llama.cpp's format) as a checkpoint file: its strict header read
+/// (`GGUFFile.parse`), every tensor a zero-copy view of its bytes in the data section, typed by
+/// ggml (`ElementType(GGMLType)`: plain types as scalars, quantized ones as blocks) with its
+/// row-major shape. A file the reader refuses is one line naming what it lies about.
+extension CheckpointFile {
+    init(gguf mapping: MappedFile) throws(CheckpointError) {
+        let path = mapping.path
+        let file: GGUFFile
+        do {
+            file = try mapping.withBytes { (bytes) throws(GGUFError) in try GGUFFile.parse(bytes) }
+        } catch {
+            if case .bigEndian = error { throw .source(path: path, kind: "unsupported-format", message: error.description) }
+            throw .source(path: path, kind: "invalid-gguf", message: "invalid GGUF file: " + error.description)
+        }
+        let entries = file.tensors.map { tensor in
+            // The reader checked every product and range against the file: no overflow here.
+            TensorEntry(name: tensor.name, dtype: ElementType(tensor.type), shape: tensor.shape.map { UInt64($0) },
+                        begin: tensor.relativeOffset, end: tensor.relativeOffset + UInt64(tensor.byteCount),
+                        elementCount: UInt64(tensor.elementCount))
+        }
+        let ordered = entries.enumerated().sorted { ($0.element.begin, $0.offset) < ($1.element.begin, $1.offset) }.map(\.element)
+        self.init(path: path, format: .gguf(file), mapping: mapping,
+                  tensors: ordered.map { TensorView(info: $0, mapping: mapping, dataStart: UInt64(file.dataOffset)) })
+    }
+}
+
+extension CheckpointFile {
+    /// Problems a GGUF file's reader noted, and metadata that contradicts the tensors.
+    static func ggufIssues(_ file: GGUFFile, path: String) -> [SourceIssue] {
+        var issues = file.problems.map { problem -> SourceIssue in
+            if case .tensorNameTooLong(let name, _) = problem {
+                return SourceIssue(.ggufProblem(description: problem.description, tensor: name), file: path)
+            }
+            return SourceIssue(.ggufProblem(description: problem.description, tensor: nil), file: path)
+        }
+        if let tokenizer = GGUFTokenizerMetadata(file.metadata),
+           let embedding = file.tensor(named: LlamaCppTensorNames.tokenEmbedding), embedding.shape.count == 2,
+           embedding.shape[0] != tokenizer.tokens.count {
+            issues.append(SourceIssue(.ggufVocabularyMismatch(tokens: tokenizer.tokens.count, tensor: embedding.name,
+                                                              rows: embedding.shape[0]), file: path))
+        }
+        return issues
+    }
+}
+
+extension GGUFValue {
+    /// One line for reports: scalars as written, arrays as their element type and count (a
+    /// vocabulary of 150,000 tokens is not printed).
+    var summary: String {
+        switch self {
+        case let .uint8(v): String(v)
+        case let .int8(v): String(v)
+        case let .uint16(v): String(v)
+        case let .int16(v): String(v)
+        case let .uint32(v): String(v)
+        case let .int32(v): String(v)
+        case let .uint64(v): String(v)
+        case let .int64(v): String(v)
+        case let .float32(v): String(v)
+        case let .float64(v): String(v)
+        case let .bool(v): String(v)
+        case let .string(v): v
+        case let .array(a): "[\(a.count) × \(a.elementType)]"
+        }
+    }
+}

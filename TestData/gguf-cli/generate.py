@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Writes the GGUF files the CLI tests run every command on, and `expected.json`.
+
+Run from the repository root: `python3 TestData/gguf-cli/generate.py` (needs gguf 0.19.0, numpy).
+Files are written by gguf-py's GGUFWriter; quantized tensors by `gguf.quants.quantize`; every
+expected number comes from `gguf.quants.dequantize` and numpy in float64, never from tensoraudit.
+
+- `llama-f32.gguf`: a tiny llama-style model: `token_embd.weight` [64, 64] (pad row 3 non-zero),
+  `blk.0.attn_q.weight`, `blk.1.attn_q.weight` (a byte copy of layer 0), `output_norm.weight`, no
+  `output.weight` (llama.cpp then uses the embedding: tied), and a tokenizer in the metadata
+  (`tokenizer.ggml.tokens`, `token_type` with ids 60–63 UNUSED, `padding_token_id` 3).
+- `llama-q8_0.gguf`: the same with every matrix quantized to Q8_0.
+- `llama-q4_0.gguf`: the same with every matrix quantized to Q4_0.
+- `vocab-mismatch.gguf`: 60 tokens for a 64-row `token_embd.weight`.
+"""
+import json
+import os
+
+import numpy as np
+from gguf import GGMLQuantizationType as T, GGUFWriter
+from gguf.quants import dequantize, quantize
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RNG = np.random.default_rng(12)
+VOCAB, HIDDEN, PAD = 64, 64, 3
+
+TENSORS = {
+    "token_embd.weight": (RNG.standard_normal((VOCAB, HIDDEN)) * 0.05).astype(np.float32),
+    "blk.0.attn_q.weight": (RNG.standard_normal((HIDDEN, HIDDEN)) * 0.1).astype(np.float32),
+    "output_norm.weight": np.ones(HIDDEN, dtype=np.float32),
+}
+TENSORS["blk.1.attn_q.weight"] = TENSORS["blk.0.attn_q.weight"].copy()
+
+
+def write(name, qtype, tokens=VOCAB):
+    path = os.path.join(HERE, name)
+    w = GGUFWriter(path, "llama")
+    w.add_tokenizer_model("llama")
+    w.add_token_list([f"tok{i}" for i in range(tokens)])
+    w.add_token_types([5 if i >= 60 else 1 for i in range(tokens)])
+    w.add_pad_token_id(PAD)
+    stored = {}
+    for tname, x in TENSORS.items():
+        if qtype is not None and x.ndim == 2:
+            q = quantize(x, qtype)
+            w.add_tensor(tname, q, raw_dtype=qtype)
+            stored[tname] = dequantize(q, qtype).astype(np.float64)
+        else:
+            w.add_tensor(tname, x)
+            stored[tname] = x.astype(np.float64)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return stored
+
+
+def main():
+    reference = write("llama-f32.gguf", None)
+    expected = {"pad_id": PAD, "unused_ids": [60, 61, 62, 63]}
+    emb = reference["token_embd.weight"]
+    norms = np.linalg.norm(emb, axis=1)
+    expected["pad_row_norm"] = float(norms[PAD])
+    for name, qtype in [("llama-q8_0.gguf", T.Q8_0), ("llama-q4_0.gguf", T.Q4_0)]:
+        stored = write(name, qtype)
+        diffs = {}
+        for tname, a in reference.items():
+            b = stored[tname]
+            d = a - b
+            diffs[tname] = {"relative_l2": float(np.linalg.norm(d) / np.linalg.norm(a)),
+                            "max_abs": float(np.abs(d).max())}
+        row_norms = np.linalg.norm(stored["token_embd.weight"], axis=1)
+        expected[name] = {"diff_from_f32": diffs, "embedding_row_norms": [float(v) for v in row_norms]}
+    write("vocab-mismatch.gguf", None, tokens=60)
+    with open(os.path.join(HERE, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

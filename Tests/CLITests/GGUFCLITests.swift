@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every command on GGUF files written by gguf-py (TestData/gguf-cli, TestData/gguf): expected
+/// values from `gguf.quants.dequantize` and numpy in float64.
+@Suite struct GGUFCLITests {
+    static func object(_ result: CLIResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    static func expected() throws -> [String: Any] {
+        try #require(try Fixtures.json("gguf-cli/expected.json") as? [String: Any])
+    }
+
+    static func close(_ a: Double, _ b: Double, _ relative: Double = 1e-9) -> Bool {
+        abs(a - b) <= relative * max(abs(a), abs(b))
+    }
+
+    @Test("inspect: format gguf, ggml type names, row-major shapes")
+    func inspect() throws {
+        let result = try CLI.run(["inspect", Fixtures.path("gguf-cli/llama-q8_0.gguf"), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Self.object(result)
+        #expect((report["files"] as? [[String: Any]])?.map { $0["format"] as? String } == ["gguf"])
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        var types: [String: String] = [:]
+        for t in tensors { types[t["name"] as? String ?? ""] = t["dtype"] as? String }
+        #expect(types == ["token_embd.weight": "Q8_0", "blk.0.attn_q.weight": "Q8_0", "blk.1.attn_q.weight": "Q8_0",
+                          "output_norm.weight": "F32"])
+        #expect(tensors.first { $0["name"] as? String == "token_embd.weight" }?["shape"] as? [Int] == [64, 64])
+    }
+
+    @Test("rows decodes every decodable ggml type to gguf-py's values (row norms, relative 1e-9) and skips the others with a reason")
+    func rows() throws {
+        let file = try #require((try Fixtures.json("gguf/expected.json") as? [String: Any])?["files"] as? [String: Any])
+        let tensors = try #require((file["types.gguf"] as? [String: Any])?["tensors"] as? [[String: Any]])
+        let result = try CLI.run(["rows", Fixtures.path("gguf/valid/types.gguf"), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Self.object(result)
+        let decodable: Set = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"]
+        var checked = Set<String>()
+        for tensor in tensors {
+            let name = try #require(tensor["name"] as? String), type = try #require(tensor["type"] as? String)
+            guard decodable.contains(type), (tensor["shape"] as? [Int])?.count == 2 else { continue }
+            let rowsResult = try CLI.run(["rows", Fixtures.path("gguf/valid/types.gguf"), "--tensor", name, "--json"])
+            let rows = try #require(try Self.object(rowsResult)["rows"] as? [[String: Any]], "\(name)")
+            let reference = try #require(tensor["rows"] as? [[String: Any]])
+            #expect(rows.count == reference.count)
+            for (row, ref) in zip(rows, reference) {
+                let norm = try #require(row["l2_norm"] as? Double)
+                let sumSquares = try #require(ref["sum_squares"] as? Double)
+                #expect(Self.close(norm, sumSquares.squareRoot()), "\(name) row \(row["row"] ?? "?")")
+            }
+            checked.insert(type)
+        }
+        #expect(checked.isSuperset(of: ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"]))
+        let skipped = try #require(report["skipped"] as? [[String: Any]])
+        #expect(skipped.contains { $0["tensor"] as? String == "skipped.q2_k" && ($0["reason"] as? String ?? "").contains("Q2_K") })
+    }
+
+    @Test("diff measures quantization error: relative L2 and max |a − b| as numpy computes them from dequantize")
+    func quantizationError() throws {
+        let expected = try Self.expected()
+        for (file, tolerance, status) in [("llama-q4_0.gguf", "0.01", Int32(1)), ("llama-q8_0.gguf", "0.01", Int32(0))] {
+            let result = try CLI.run(["diff", Fixtures.path("gguf-cli/llama-f32.gguf"), Fixtures.path("gguf-cli/" + file),
+                                      "--json", "--tolerance", tolerance])
+            #expect(result.status == status, "\(file): \(result.stderr)")
+            let reference = try #require((expected[file] as? [String: Any])?["diff_from_f32"] as? [String: [String: Double]])
+            let tensors = try #require(try Self.object(result)["tensors"] as? [[String: Any]])
+            #expect(tensors.count == reference.count)
+            for tensor in tensors {
+                let name = try #require(tensor["name"] as? String)
+                let ref = try #require(reference[name])
+                #expect(Self.close(tensor["relative_l2"] as? Double ?? -1, ref["relative_l2"] ?? -2) || ref["relative_l2"] == 0, "\(file) \(name)")
+                #expect(Self.close(tensor["max_abs_diff"] as? Double ?? -1, ref["max_abs"] ?? -2) || ref["max_abs"] == 0, "\(file) \(name)")
+            }
+        }
+    }
+
+    @Test("padding reads a quantized embedding's pad row; ties groups quantized layer copies")
+    func paddingAndTies() throws {
+        let result = try CLI.run(["padding", Fixtures.path("gguf-cli/llama-q8_0.gguf"), "--pad-id", "3", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let embedding = try #require((try Self.object(result)["embeddings"] as? [[String: Any]])?.first)
+        #expect(embedding["tensor"] as? String == "token_embd.weight")
+        let norms = try #require((try Self.expected()["llama-q8_0.gguf"] as? [String: Any])?["embedding_row_norms"] as? [Double])
+        #expect(Self.close(embedding["row_norm"] as? Double ?? -1, norms[3]))
+        let ties = try Self.object(try CLI.run(["ties", Fixtures.path("gguf-cli/llama-q8_0.gguf"), "--json"]))
+        let groups = try #require(ties["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["tensors"] as? [String] } == [["blk.0.attn_q.weight", "blk.1.attn_q.weight"]])
+        #expect(groups.first?["dtype"] as? String == "Q8_0")
+    }
+
+    @Test("audit: gguf-vocabulary-mismatch (error) and gguf-problem (warning)")
+    func rules() throws {
+        let mismatch = try CLI.run(["audit", Fixtures.path("gguf-cli/vocab-mismatch.gguf"), "--format", "json"])
+        #expect(mismatch.status == 1)
+        let findings = try #require(try Self.object(mismatch)["findings"] as? [[String: Any]])
+        let vocabulary = try #require(findings.first { $0["rule"] as? String == "gguf-vocabulary-mismatch" })
+        let evidence = try #require(vocabulary["evidence"] as? [String: Any])
+        #expect(evidence["tokens"] as? Int == 60 && evidence["rows"] as? Int == 64)
+        let long = try CLI.run(["audit", Fixtures.path("gguf/problem/long-name.gguf"), "--format", "json"])
+        let problems = (try Self.object(long)["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "gguf-problem" }
+        #expect(problems.count == 1 && problems.first?["severity"] as? String == "warning")
+        #expect(try CLI.run(["audit", Fixtures.path("gguf-cli/llama-q8_0.gguf")]).status == 0)
+    }
+
+    @Test("every hostile GGUF file: exit 2 with one line naming the file, for every command")
+    func hostile() throws {
+        let folder = Fixtures.path("gguf/hostile")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".gguf") }.sorted()
+        #expect(names.count > 20)
+        for name in names {
+            for command in ["inspect", "rows", "ties", "padding", "audit"] {
+                let result = try CLI.run([command, folder + "/" + name], timeout: 30)
+                #expect(result.status == 2 && !result.crashed, "\(command) \(name)")
+                #expect(result.stderr.hasPrefix("tensoraudit: error: " + folder + "/" + name), "\(command) \(name): \(result.stderr)")
+            }
+        }
+    }
+}
