@@ -61,9 +61,16 @@ enum Histogram {
         }
     }
 
-    /// Marks labelled with their row and token above the plot (the others carry only their
-    /// letter and a tooltip), so labels do not pile up.
-    static let labelledPerKind = 3
+    /// The label line above the plot for each kind of mark: one label per kind (the first
+    /// mark's row and token, and how many there are), so labels never pile up; every line
+    /// still has its tooltip and the table below lists the rows.
+    static func labelLine(_ kind: NormProfile.Mark.Kind) -> Int {
+        switch kind {
+        case .pad: 0
+        case .untrained: 1
+        case .beyondVocabulary: 2
+        }
+    }
 
     static func svg(_ profile: NormProfile, titleID: String, summary: String, _ html: inout HTMLWriter) {
         typealias F = ChartFrame
@@ -96,8 +103,7 @@ enum Histogram {
             F.tick(y: F.baseline - barHeight(power), label: String(power), &html)
             power *= 10
         }
-        var labelled: [NormProfile.Mark.Kind: Int] = [:]
-        var labelRow = 0
+        var labelled: Set<NormProfile.Mark.Kind> = []
         for mark in profile.marks where mark.norm.isFinite {
             let position = x(min(max(mark.norm, low), high))
             let name = AuditHTML.markName(mark)
@@ -106,12 +112,14 @@ enum Histogram {
                                   "data-mark": mark.kind.rawValue, "data-row": String(mark.row)]) { html in
                 html.element("title", text: "\(mark.kind.rawValue): \(name)")
             }
-            let count = labelled[mark.kind, default: 0]
-            labelled[mark.kind] = count + 1
-            if count < labelledPerKind {
-                html.element("text", ["x": F.number(position + 3), "y": F.number(10 + Double(labelRow % 3) * 11)],
-                             text: "\(letter(mark.kind)) \(name)")
-                labelRow += 1
+            if labelled.insert(mark.kind).inserted {
+                let total = profile.markCounts[mark.kind] ?? 1
+                let label = "\(letter(mark.kind)) " + (total == 1 ? name : "\(total) \(mark.kind.rawValue)s, e.g. \(name)")
+                // Right of the line in the left half of the plot, left of it in the right half.
+                let anchor = position > F.left + F.plotWidth / 2 ? "end" : "start"
+                html.element("text", ["x": F.number(anchor == "end" ? position - 3 : position + 3),
+                                      "y": F.number(10 + Double(labelLine(mark.kind)) * 11), "text-anchor": anchor],
+                             text: label)
             }
         }
         html.close("svg")
