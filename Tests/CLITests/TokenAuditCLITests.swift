@@ -79,6 +79,21 @@ import TestSupport
         #expect(both.contains { ($0["evidence"] as? [String: Any])?["pad_id"] as? Int == 0 })
     }
 
+    @Test("a broken tokenizer.json is a tokenizer-unreadable warning naming it; the pad id still comes from config.json")
+    func unreadableTokenizer() throws {
+        let dir = try Self.miniLMFolder()
+        try Data(#"{"model": {"type": "WordPiece", "vocab": {"a": 0, "a": 1}}}"#.utf8).write(to: URL(fileURLWithPath: dir + "/tokenizer.json"))
+        let findings = try Self.audit([dir])
+        let unreadable = try #require(findings.first { $0["rule"] as? String == "tokenizer-unreadable" })
+        #expect(unreadable["severity"] as? String == "warning")
+        #expect((unreadable["evidence"] as? [String: Any])?["file"] as? String == dir + "/tokenizer.json")
+        let padding = try #require(findings.first { $0["rule"] as? String == "padding-row-nonzero" })
+        let evidence = try #require(padding["evidence"] as? [String: Any])
+        #expect(evidence["pad_id_source"] as? String == "config" && evidence["pad_token"] == nil)
+        // The intact folder has no such finding.
+        #expect(!(try Self.audit([try Self.miniLMFolder()])).contains { $0["rule"] as? String == "tokenizer-unreadable" })
+    }
+
     @Test("bad pins: an unknown --tensor is exit 2 naming it; a policy pad_id that is not an id is exit 2",
           arguments: [#"{"pad_id": -1}"#, #"{"pad_id": 1.5}"#, #"{"pad_id": "0"}"#, #"{"tensor": 3}"#, #"{"tensor": [1]}"#])
     func badPins(policyText: String) throws {

@@ -100,8 +100,12 @@ extension Rule {
         help: "An audit of an empty index checks nothing; a policy can make this fail (severity error).")
     public static let configInvalidValue = Rule(
         id: "config-invalid-value", defaultSeverity: .warning,
-        summary: "A config.json value the audit uses (pad_token_id, vocab_size, hidden_size) is not an integer in range.",
-        help: "The value is not used: 1.5, true, \"3\", a negative number or one beyond 64 bits is no row index.")
+        summary: "A config.json value the audit uses (pad_token_id, vocab_size, hidden_size, tie_word_embeddings) does not have the type it needs.",
+        help: "The value is not used: 1.5, true, \"3\", a negative number or one beyond 64 bits is no row index, and 1 or \"true\" is no boolean.")
+    public static let tokenizerUnreadable = Rule(
+        id: "tokenizer-unreadable", defaultSeverity: .warning,
+        summary: "A tokenizer file beside the checkpoint cannot be read: the pad token, token names and unused tokens are concluded without the tokenizer.",
+        help: "Fix or remove the file named. Until then the pad id comes only from --pad-id or config.json, and rows are not named by token.")
     public static let ignoredIndex = Rule(
         id: "ignored-index", defaultSeverity: .warning,
         summary: "A folder holds both model.safetensors and an index; the single file is used.",

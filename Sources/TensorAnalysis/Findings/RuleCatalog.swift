@@ -21,6 +21,7 @@ public enum RuleCatalog {
         .indexTotalSize,
         .indexEmpty,
         .configInvalidValue,
+        .tokenizerUnreadable,
         .ignoredIndex,
         .metadataAlias,
         .dtypeMixed,

@@ -13,11 +13,21 @@ public struct CheckpointKnowledge: Sendable {
     public var tokenizer: Tokenizer?
     /// Files that could not be read or parsed, one sentence each naming the file.
     public var notes: [String]
+    /// The tokenizer file that could not be read, and why (the error, naming the file).
+    public var unreadable: (file: String, problem: String)?
 
     public init(config: ModelConfigFacts? = nil, tokenizer: Tokenizer? = nil, notes: [String] = []) {
         self.config = config
         self.tokenizer = tokenizer
         self.notes = notes
+    }
+
+    /// Rule `tokenizer-unreadable`: the audit's word that its token conclusions lack the tokenizer.
+    public var findings: [Finding] {
+        guard let unreadable else { return [] }
+        return [Finding(.tokenizerUnreadable, tensors: [],
+                        message: "\(unreadable.problem); the tokenizer files are not used: no pad token from the tokenizer, rows not named by token",
+                        evidence: ["file": .string(unreadable.file)])]
     }
 
     /// Reads the tokenizer files the checkpoint recorded (bounded by `limits`, confined to its
@@ -39,12 +49,14 @@ public struct CheckpointKnowledge: Sendable {
                 tokenizerConfig: try bytes(recorded.tokenizerConfig, limit: limits.maxSmallJSONBytes))
         } catch {
             knowledge.notes.append("\(error.description); the tokenizer files are not used")
+            knowledge.unreadable = (error.path, error.description)
             return knowledge
         }
         do {
             knowledge.tokenizer = try Tokenizer.read(files, limits: limits)
         } catch {
             knowledge.notes.append("\(error.description); the tokenizer files are not used")
+            knowledge.unreadable = (error.file, error.description)
         }
         return knowledge
     }

@@ -51,7 +51,7 @@ public enum AuditPipeline {
             }
         }
         // Findings (the concatenation order is the report's order among equal sort keys).
-        var findings = HeaderLint.findings(checkpoint) + SourceRules.findings(checkpoint)
+        var findings = HeaderLint.findings(checkpoint) + SourceRules.findings(checkpoint) + knowledge.findings
         // The tie report first: padding takes each matrix's copies from it.
         let tieReport = ties.report(summaries.map(\.ties))
         findings += try padding.findings(summaries.map(\.padding), copies: tieReport.copies)
