@@ -103,6 +103,17 @@ import FoundationXML
         #expect(!links.isEmpty && links.isSubset(of: ids))
     }
 
+    @Test("padding --format html: the pad-row facts above the same charts")
+    func paddingPage() throws {
+        let result = try CLI.run(["padding", Fixtures.path("toy-bert/model.safetensors"), "--format", "html"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try Self.parse(result.stdout)
+        #expect(Set(page.elements.keys).isSubset(of: Self.allowedElements))
+        #expect(page.elements["svg"] == 4)
+        #expect(page.text.contains("bert.embeddings.word_embeddings.weight: pad row 0 has norm 0.083409, NOT zero, rank 1 of 1000"))
+        #expect(result.stdout.contains("data-mark=\"pad row\" data-row=\"0\""))
+    }
+
     @Test("an unreadable checkpoint with --output still gets a page, saying so; exit 2")
     func errorPage() throws {
         let file = try Fixtures.temporaryDirectory().appendingPathComponent("report.html")

@@ -30,7 +30,7 @@ struct PaddingCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    static let formats: [OutputFormat] = [.text, .json]
+    static let formats: [OutputFormat] = [.text, .json, .html]
 
     func validate() throws { _ = try output.resolved(supported: Self.formats) }
 
@@ -45,8 +45,11 @@ struct PaddingCommand: ParsableCommand {
             for name in tensor { _ = try checkpoint.requireTensor(named: name) }
             let (analysis, profiles) = try NormProfile.withPadding(checkpoint, padID: padId, tensors: tensor)
             let findings = PaddingAnalysis.findings(analysis)
-            rendered = format == .json ? PaddingRendering.json(analysis, findings).rendered()
-                : PaddingRendering.text(analysis, findings, profiles: profiles)
+            switch format {
+            case .json: rendered = PaddingRendering.json(analysis, findings).rendered()
+            case .html: rendered = PaddingHTML.page(checkpointArgument.path, analysis, findings, profiles: profiles)
+            default: rendered = PaddingRendering.text(analysis, findings, profiles: profiles)
+            }
         }
         try output.write(rendered + "\n", inputs: inputs)
     }
