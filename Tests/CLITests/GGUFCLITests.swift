@@ -106,6 +106,31 @@ import TestSupport
         #expect(try CLI.run(["audit", Fixtures.path("gguf-cli/llama-q8_0.gguf")]).status == 0)
     }
 
+    @Test("diff of a Hub safetensors file and its GGUF pairs names by the llama map (or --map) and measures Q8_0 error")
+    func acrossFormats() throws {
+        let expected = try #require(try Self.expected()["hub-llama"] as? [String: [String: Any]])
+        let a = Fixtures.path("gguf-cli/hub-llama.safetensors"), b = Fixtures.path("gguf-cli/hub-llama-q8_0.gguf")
+        let result = try CLI.run(["diff", a, b, "--json"])
+        #expect(result.status == 0, "\(result.stdout)")
+        let report = try Self.object(result)
+        #expect((report["only_in_a"] as? [String]) == [] && (report["only_in_b"] as? [String]) == [])
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        #expect(tensors.count == expected.count)
+        for tensor in tensors {
+            let name = try #require(tensor["name"] as? String)
+            let ref = try #require(expected[name])
+            #expect(tensor["name_b"] as? String == ref["gguf_name"] as? String)
+            let rel = try #require(ref["relative_l2"] as? Double)
+            #expect(Self.close(tensor["relative_l2"] as? Double ?? -1, rel) || rel == 0, "\(name)")
+        }
+        // An explicit map without lm_head: that pair is no longer made.
+        let mapped = try Self.object(try CLI.run(["diff", a, b, "--map", Fixtures.path("gguf-cli/hub-map.json"), "--json"]))
+        #expect(mapped["only_in_a"] as? [String] == ["lm_head.weight"] && mapped["only_in_b"] as? [String] == ["output.weight"])
+        let bad = try Fixtures.temporaryFile(Array(#"{"a": "x", "a": "y"}"#.utf8), name: "map.json")
+        let refused = try CLI.run(["diff", a, b, "--map", bad])
+        #expect(refused.status == 2 && refused.stderr.contains("appears twice"), "\(refused.stderr)")
+    }
+
     @Test("every hostile GGUF file: exit 2 with one line naming the file, for every command")
     func hostile() throws {
         let folder = Fixtures.path("gguf/hostile")

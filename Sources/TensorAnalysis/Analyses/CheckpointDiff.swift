@@ -16,7 +16,10 @@ public struct CheckpointDiff: Sendable {
 
     /// One tensor present in both checkpoints.
     public struct Comparison: Sendable {
+        /// A's name.
         public let name: String
+        /// B's name for it (the same unless a name map pairs them).
+        public let nameB: String
         public let dtypeA: ElementType
         public let dtypeB: ElementType
         public let shapeA: [UInt64]
@@ -58,16 +61,20 @@ public struct CheckpointDiff: Sendable {
         !onlyInA.isEmpty || !onlyInB.isEmpty || comparisons.contains { $0.exceeds(tolerance) }
     }
 
-    /// Compares every tensor name of `a` with the same name in `b`.
-    public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5) {
+    /// Compares every tensor name of `a` with the same name in `b`, or with `nameMap[name]`
+    /// when the map names it (A's name → B's name: Hub names against a GGUF file's).
+    public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5,
+                nameMap: [String: String] = [:]) {
         self.tolerance = tolerance
-        let namesA = Set(a.tensors.map(\.name)), namesB = Set(b.tensors.map(\.name))
+        let namesB = Set(b.tensors.map(\.name))
+        let inB = { (name: String) in namesB.contains(nameMap[name] ?? name) }
+        let namesA = Set(a.tensors.map(\.name))
         var dropped: [String: String] = [:]
-        let missing = namesA.subtracting(namesB)
+        let missing = namesA.filter { !inB($0) }
         if !missing.isEmpty {
             // Who in A, present in B, holds each byte range: one pass, not a search per name.
             var holder: [String: String] = [:]
-            for view in a.tensors where namesB.contains(view.name) {
+            for view in a.tensors where inB(view.name) {
                 holder["\(view.path)|\(view.fileRange)"] = holder["\(view.path)|\(view.fileRange)"] ?? view.name
             }
             for view in a.tensors where missing.contains(view.name) && view.info.byteCount > 0 {
@@ -76,18 +83,18 @@ public struct CheckpointDiff: Sendable {
         }
         droppedSharedStorage = dropped
         onlyInA = missing.filter { dropped[$0] == nil }.sorted()
-        onlyInB = namesB.subtracting(namesA).sorted()
+        onlyInB = namesB.subtracting(namesA.map { nameMap[$0] ?? $0 }).sorted()
         // One read of both sides on all cores (`DifferenceScan`): same-shape pairs only; a shape
         // change needs no bytes.
-        let pairs = namesA.intersection(namesB).sorted().compactMap { name -> (TensorView, TensorView)? in
-            guard let x = a.tensor(named: name), let y = b.tensor(named: name) else { return nil }
+        let pairs = namesA.filter(inB).sorted().compactMap { name -> (TensorView, TensorView)? in
+            guard let x = a.tensor(named: name), let y = b.tensor(named: nameMap[name] ?? name) else { return nil }
             return (x, y)
         }
         let compared = pairs.filter { $0.0.shape == $0.1.shape }
         var results = DifferenceScan.run(compared, topRows: topRows).makeIterator()
         comparisons = pairs.map { x, y in
             let result = x.shape == y.shape ? results.next() : nil
-            return Comparison(name: x.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
+            return Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
                               identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics)
         }
     }

@@ -30,6 +30,11 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("top-rows"), help: "How many most-different rows to list per tensor.")
     var topRows: Int = 5
 
+    @Option(help: ArgumentHelp("A JSON object pairing A's tensor names with B's ({\"A name\": \"B name\"}).",
+                               discussion: "Without it, a Hub checkpoint against a GGUF file is paired by the built-in llama/bert name map."),
+            completion: .file())
+    var map: String?
+
     @OptionGroup var output: OutputOptions
 
     static let formats: [OutputFormat] = [.text, .json]
@@ -48,10 +53,12 @@ struct DiffCommand: ParsableCommand {
         try runReportingErrors {
             let first = try Checkpoint.open(path: a)
             let second = try Checkpoint.open(path: b)
-            inputs = first.inputPaths + second.inputPaths + [a, b]
+            let names = try map.map { (path) throws(CheckpointError) in try DiffNameMap.load(path: path) }
+                ?? DiffNameMap.automatic(a: first, b: second)
+            inputs = first.inputPaths + second.inputPaths + [a, b] + (map.map { [$0] } ?? [])
             try output.check(inputs: inputs)
             let diff = try first.read { () throws(CheckpointError) in
-                try second.read { CheckpointDiff(a: first, b: second, tolerance: tolerance, topRows: topRows) }
+                try second.read { CheckpointDiff(a: first, b: second, tolerance: tolerance, topRows: topRows, nameMap: names) }
             }
             rendered = format == .json ? DiffRendering.json(diff, a: a, b: b).rendered() : DiffRendering.text(diff, a: a, b: b)
             failed = diff.exceedsTolerance

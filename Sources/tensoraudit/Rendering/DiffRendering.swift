@@ -8,7 +8,7 @@ enum DiffRendering {
     static func json(_ diff: CheckpointDiff, a: String, b: String) -> JSONValue {
         let tensors: [JSONValue] = diff.comparisons.map { c in
             var object: [String: JSONValue] = [
-                "name": .string(c.name),
+                "name": .string(c.name), "name_b": .string(c.nameB),
                 "dtype_a": .string(c.dtypeA.rawValue), "dtype_b": .string(c.dtypeB.rawValue),
                 "shape_a": .uints(c.shapeA), "shape_b": .uints(c.shapeB),
                 "identical_bytes": .bool(c.identicalBytes),
@@ -65,7 +65,8 @@ enum DiffRendering {
             else { status = "ok" }
             let maxAbs = c.identicalBytes ? "0" : c.statistics.map { TextFormatting.compact($0.maxAbsDifference) } ?? "-"
             let rel = c.identicalBytes ? "0" : c.statistics.map { TextFormatting.compact($0.relativeL2) } ?? "-"
-            return [TextFormatting.safeName(c.name), dtype, shape, maxAbs, rel, status]
+            let name = TextFormatting.safeName(c.name) + (c.nameB == c.name ? "" : " -> " + TextFormatting.safeName(c.nameB))
+            return [name, dtype, shape, maxAbs, rel, status]
         }
         lines.append(TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "MAX ABS", "REL L2", "STATUS"],
                                           rows: rows, rightAligned: [3, 4]))

@@ -1,0 +1,113 @@
+import CheckpointIO
+import Foundation
+import StrictJSON
+
+/// Hugging Face tensor names → the names llama.cpp's converter writes in GGUF files, for the
+/// llama and bert families, so `diff model.safetensors model.gguf` pairs the same weights.
+///
+/// The table is gguf-py 0.19.0's `get_tensor_name_map(MODEL_ARCH.LLAMA / BERT, …)` for the
+/// tensors those converters keep (checked by hand against it; see README "diff across formats").
+/// BERT's converter drops a leading `bert.` first, as here. `.weight`/`.bias` suffixes carry
+/// over. What the converter changes beyond names is not undone: llama.cpp permutes the rows of
+/// llama's `q_proj`/`k_proj` (rotary layout), so those two compare as different values.
+public enum LlamaCppNameMap {
+    /// (Hub pattern, GGUF pattern); `{N}` is a layer number.
+    static let rules: [(hub: String, gguf: String)] = [
+        // llama (also mistral, qwen2 and the other llama-shaped families)
+        ("model.embed_tokens", "token_embd"),
+        ("model.norm", "output_norm"),
+        ("lm_head", "output"),
+        ("model.layers.{N}.self_attn.q_proj", "blk.{N}.attn_q"),
+        ("model.layers.{N}.self_attn.k_proj", "blk.{N}.attn_k"),
+        ("model.layers.{N}.self_attn.v_proj", "blk.{N}.attn_v"),
+        ("model.layers.{N}.self_attn.o_proj", "blk.{N}.attn_output"),
+        ("model.layers.{N}.mlp.gate_proj", "blk.{N}.ffn_gate"),
+        ("model.layers.{N}.mlp.up_proj", "blk.{N}.ffn_up"),
+        ("model.layers.{N}.mlp.down_proj", "blk.{N}.ffn_down"),
+        ("model.layers.{N}.input_layernorm", "blk.{N}.attn_norm"),
+        ("model.layers.{N}.post_attention_layernorm", "blk.{N}.ffn_norm"),
+        // bert
+        ("embeddings.word_embeddings", "token_embd"),
+        ("embeddings.position_embeddings", "position_embd"),
+        ("embeddings.token_type_embeddings", "token_types"),
+        ("embeddings.LayerNorm", "token_embd_norm"),
+        ("encoder.layer.{N}.attention.self.query", "blk.{N}.attn_q"),
+        ("encoder.layer.{N}.attention.self.key", "blk.{N}.attn_k"),
+        ("encoder.layer.{N}.attention.self.value", "blk.{N}.attn_v"),
+        ("encoder.layer.{N}.attention.output.dense", "blk.{N}.attn_output"),
+        ("encoder.layer.{N}.attention.output.LayerNorm", "blk.{N}.attn_output_norm"),
+        ("encoder.layer.{N}.intermediate.dense", "blk.{N}.ffn_up"),
+        ("encoder.layer.{N}.output.dense", "blk.{N}.ffn_down"),
+        ("encoder.layer.{N}.output.LayerNorm", "blk.{N}.layer_output_norm"),
+    ]
+
+    /// The GGUF name of the Hub tensor `name`, or nil when no rule covers it.
+    public static func ggufName(forHubName name: String) -> String? {
+        var base = name
+        if base.hasPrefix("bert.") { base.removeFirst(5) }
+        var suffix = ""
+        for ending in [".weight", ".bias"] where base.hasSuffix(ending) {
+            base.removeLast(ending.count)
+            suffix = ending
+        }
+        for rule in rules {
+            if let layer = match(base, rule.hub) {
+                return rule.gguf.replacingOccurrences(of: "{N}", with: layer ?? "") + suffix
+            }
+        }
+        return nil
+    }
+
+    /// `.some(nil)` when `name` equals a pattern without `{N}`, `.some(layer)` when it matches
+    /// one with `{N}`, nil otherwise.
+    static func match(_ name: String, _ pattern: String) -> String?? {
+        let parts = pattern.components(separatedBy: "{N}")
+        guard parts.count == 2 else { return name == pattern ? .some(nil) : nil }
+        guard name.hasPrefix(parts[0]), name.hasSuffix(parts[1]), name.count > parts[0].count + parts[1].count else { return nil }
+        let layer = name.dropFirst(parts[0].count).dropLast(parts[1].count)
+        guard layer.allSatisfy(\.isASCII), layer.allSatisfy(\.isNumber) else { return nil }
+        return .some(String(layer))
+    }
+}
+
+
+/// The name map `diff` uses: `--map FILE.json` (an object, A's name → B's name), else — when
+/// exactly one side is a GGUF file — `LlamaCppNameMap` from the Hub side's names to the GGUF
+/// side's, else none.
+public enum DiffNameMap {
+    /// Reads a `--map` file: a strict JSON object of strings (a key given twice is an error).
+    public static func load(path: String) throws(CheckpointError) -> [String: String] {
+        let bytes = try MappedFile.contents(of: path, limit: 64 << 20, what: "the name map")
+        let root: JSONNode
+        do { root = try JSONDocument.parse(bytes) } catch {
+            throw .source(path: path, kind: "invalid-map", message: "not strict JSON: \(error)")
+        }
+        guard case .object(let members) = root else {
+            throw .source(path: path, kind: "invalid-map", message: "a name map is a JSON object of A name → B name")
+        }
+        var map: [String: String] = [:]
+        for member in members {
+            guard case .string(let target) = member.value else {
+                throw .source(path: path, kind: "invalid-map", message: "the value of \(quotedName(member.key)) is not a string")
+            }
+            guard map.updateValue(target, forKey: member.key) == nil else {
+                throw .source(path: path, kind: "invalid-map", message: "\(quotedName(member.key)) appears twice")
+            }
+        }
+        return map
+    }
+
+    /// The built-in map when A is a Hub checkpoint and B a GGUF file (or the reverse).
+    public static func automatic(a: Checkpoint, b: Checkpoint) -> [String: String] {
+        let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
+        guard ggufA != ggufB else { return [:] }
+        var map: [String: String] = [:]
+        if ggufB {
+            for view in a.tensors { if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[view.name] = name } }
+        } else {
+            // A is the GGUF file: pair its names with B's Hub names.
+            for view in b.tensors { if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[name] = view.name } }
+        }
+        return map
+    }
+}
