@@ -69,16 +69,31 @@ public final class MappedFile: @unchecked Sendable {
     /// is unmapped afterwards, so reserving a large cap for a stream of unknown length costs
     /// nothing. When the kernel refuses the reservation (strict overcommit), `fallbackCapacity`
     /// is tried instead. `fill` returns the number of bytes it wrote.
-    public init(anonymousCapacity capacity: Int, fallbackCapacity: Int? = nil, label: String,
-                fill: (UnsafeMutableRawBufferPointer) throws(CheckpointError) -> Int) throws(CheckpointError) {
+    public convenience init(anonymousCapacity capacity: Int, fallbackCapacity: Int? = nil, label: String,
+                            fill: (UnsafeMutableRawBufferPointer) throws(CheckpointError) -> Int) throws(CheckpointError) {
+        try self.init(anonymousCapacity: capacity, fallbackCapacity: fallbackCapacity, label: label, incomplete: nil) {
+            (buffer) throws(CheckpointError) -> (written: Int, size: Int) in
+            let used = try fill(buffer)
+            return (used, used)
+        }
+    }
+
+    /// `init(anonymousCapacity:fallbackCapacity:label:fill:)` for a fill that may write only the
+    /// first `written` bytes of content `size` bytes long (a `.zst` decoded through its header
+    /// only): the mapping is `size` bytes, the rest reads as zeros, and when `written < size`,
+    /// readers are told the rest never comes (`waitUntilFilled` is false past `written`,
+    /// `waitUntilComplete` throws `incomplete`).
+    init(anonymousCapacity capacity: Int, fallbackCapacity: Int? = nil, label: String, incomplete: CheckpointError?,
+         fill: (UnsafeMutableRawBufferPointer) throws(CheckpointError) -> (written: Int, size: Int)) throws(CheckpointError) {
         path = label
         isAnonymous = true
         identity = nil
-        progress = nil
         guard capacity > 0 else {
             base = nil
             mappedLength = 0
-            size = UInt64(try fill(UnsafeMutableRawBufferPointer(start: nil, count: 0)))
+            let result = try fill(UnsafeMutableRawBufferPointer(start: nil, count: 0))
+            size = UInt64(result.written)
+            progress = nil
             return
         }
         var length = capacity
@@ -88,12 +103,20 @@ public final class MappedFile: @unchecked Sendable {
             reserved = Self.reserve(length)
         }
         guard let pointer = reserved else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
-        let used: Int
+        let written: Int, used: Int
         do {
-            used = try fill(UnsafeMutableRawBufferPointer(start: pointer, count: length))
+            (written, used) = try fill(UnsafeMutableRawBufferPointer(start: pointer, count: length))
         } catch {
             munmap(pointer, length)
             throw error
+        }
+        if let incomplete, written < min(used, length) {
+            let partial = FillProgress()
+            partial.advance(to: written)
+            partial.finish(incomplete)
+            progress = partial
+        } else {
+            progress = nil
         }
         // Give back the address space past the last written page.
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))

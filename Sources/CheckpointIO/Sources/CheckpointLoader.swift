@@ -27,6 +27,8 @@ struct CheckpointLoader {
     /// Decode a single-frame `.zst` on its own thread while the caller reads (see
     /// `Checkpoint.open(path:limits:overlappingDecompression:)`).
     var overlapDecompression = false
+    /// Decode only the header of a single-frame `.zst` (`Checkpoint.openHeaderOnly`).
+    var headerOnly = false
 
     func open(_ path: String) throws(CheckpointError) -> Checkpoint {
         if MappedFile.isDirectory(path) { return try openDirectory(path) }
@@ -45,7 +47,9 @@ struct CheckpointLoader {
         let file: CheckpointFile
         if path.hasSuffix(".zst") || ZstdDecompressor.looksCompressed(mapping) {
             let decoded: MappedFile
-            if overlapDecompression, let streaming = try ZstdDecompressor.decompressInBackground(mapping, limits: limits) {
+            if headerOnly {
+                decoded = try ZstdDecompressor.decompressHeaderOnly(mapping, limits: limits)
+            } else if overlapDecompression, let streaming = try ZstdDecompressor.decompressInBackground(mapping, limits: limits) {
                 decoded = streaming
                 try Self.waitForHeader(decoded)
             } else {

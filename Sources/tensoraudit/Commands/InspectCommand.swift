@@ -23,7 +23,7 @@ struct InspectCommand: ParsableCommand {
         var rendered = ""
         var inputs: [String] = []
         try runReportingErrors {
-            let checkpoint = try checkpointArgument.open()
+            let checkpoint = try checkpointArgument.openHeaderOnly()
             inputs = checkpoint.inputPaths + [checkpointArgument.path]
             try output.check(inputs: inputs)
             let summary = InspectSummary(checkpoint)

@@ -16,4 +16,10 @@ struct CheckpointArgument: ParsableArguments {
     func open(overlappingDecompression: Bool = false) throws(CheckpointError) -> Checkpoint {
         try Checkpoint.open(path: path, overlappingDecompression: overlappingDecompression)
     }
+
+    /// Opens what `path` names for reading headers only (`inspect`): a `.zst` file is decoded
+    /// only through its header (`Checkpoint.openHeaderOnly`).
+    func openHeaderOnly() throws(CheckpointError) -> Checkpoint {
+        try Checkpoint.openHeaderOnly(path: path)
+    }
 }
