@@ -71,6 +71,20 @@ import TestSupport
         }
     }
 
+    @Test("a tensor of a torch.save zip is located at its storage's bytes inside the zip")
+    func torchRegion() throws {
+        let (_, log) = try Self.sarif([Fixtures.path("pytorch/bare-tensor.pt")])
+        #expect(try JSONSchemaCheck(schemaFile: Self.schema).violations(of: log) == [])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let result = try #require((run["results"] as? [[String: Any]])?.first)
+        let location = try #require((result["locations"] as? [[String: Any]])?.first)
+        let region = try #require((location["physicalLocation"] as? [String: Any])?["region"] as? [String: Any])
+        // Python's zipfile: entry bare-tensor/data/0 has header_offset + 30 + name + extra = 704,
+        // file_size 12 (three float32 values).
+        #expect(region["byteOffset"] as? Int == 704)
+        #expect(region["byteLength"] as? Int == 12)
+    }
+
     @Test("a path with a space, '#' and '%' is percent-encoded into a valid URI reference")
     func encodedURI() throws {
         let dir = try Fixtures.temporaryDirectory()
