@@ -61,7 +61,12 @@ public struct Tokenizer: Sendable, Equatable {
     public var byteFallback: Bool
     public var addedTokens: [AddedToken]
     /// Special tokens sorted by id.
-    public var specialTokens: [SpecialToken]
+    public var specialTokens: [SpecialToken] {
+        didSet { specialIDs = Set(specialTokens.map(\.id)) }
+    }
+    /// The ids of `specialTokens`, so `isSpecial` is O(1): callers ask it for every row of a
+    /// matrix, and a vocabulary can hold thousands of special tokens.
+    var specialIDs: Set<Int> = []
     public var padToken: PadToken?
     /// Model-vocabulary ids that no input can produce because another entry claims their text
     /// (an added token with another id, or a later duplicate line of vocab.txt), with the id that wins.
@@ -88,5 +93,5 @@ public struct Tokenizer: Sendable, Equatable {
     public func id(for token: String) -> Int? { idsByToken[token] }
 
     /// Whether `id` is one of `specialTokens`.
-    public func isSpecial(_ id: Int) -> Bool { specialTokens.contains { $0.id == id } }
+    public func isSpecial(_ id: Int) -> Bool { specialIDs.contains(id) }
 }

@@ -3,6 +3,10 @@
 struct VocabularyTable {
     private(set) var modelEntries: [(token: String, id: Int)] = []
     private(set) var added: [Tokenizer.AddedToken] = []
+    /// Positions in `added` by id and by text: a search of the list per token was quadratic
+    /// (16,000 added tokens took 1 s to read; tokenizers with 250,000 exist).
+    private var addedByID: [Int: Int] = [:]
+    private var addedByContent: [String: Int] = [:]
     private(set) var notes: [String] = []
     let limit: Int
 
@@ -20,22 +24,24 @@ struct VocabularyTable {
     /// Adds an added token unless an identical one is known; a different token on a known id
     /// or a known text on a different id keeps the first and notes the disagreement.
     mutating func addAdded(_ token: Tokenizer.AddedToken, from file: String) {
-        if let existing = added.first(where: { $0.id == token.id }) {
+        if let existing = addedByID[token.id].map({ added[$0] }) {
             if existing.content != token.content {
                 notes.append("\(file) gives id \(token.id) to \(quoted(token.content)), but it is already \(quoted(existing.content)); kept the first")
             }
             return
         }
-        if let existing = added.first(where: { $0.content == token.content }) {
+        if let existing = addedByContent[token.content].map({ added[$0] }) {
             notes.append("\(file) gives \(quoted(token.content)) id \(token.id), but it already has id \(existing.id); kept the first")
             return
         }
+        addedByID[token.id] = added.count
+        addedByContent[token.content] = added.count
         added.append(token)
     }
 
     /// Marks an added token special when a config file names it in a role.
     mutating func markSpecial(id: Int) {
-        if let index = added.firstIndex(where: { $0.id == id }) { added[index].special = true }
+        if let index = addedByID[id] { added[index].special = true }
     }
 
     /// The finished tables. Model entries are applied in order (a later duplicate text wins, as
