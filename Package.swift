@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "TensorScan", dependencies: ["SafetensorsFormat", "GGUFFormat", "CheckpointIO", "CMomentKernels"],
                 swiftSettings: optimizedInDebug),
         // Findings, the rule catalog, the analyses and the one audit pipeline.
-        .target(name: "TensorAnalysis", dependencies: ["StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan", "ModelKnowledge"],
+        .target(name: "TensorAnalysis", dependencies: ["StrictJSON", "SafetensorsFormat", "GGUFFormat", "CheckpointIO", "TensorScan", "ModelKnowledge"],
                 swiftSettings: optimizedInDebug),
         // Tokenizers, config facts, model-type defaults and untrained-token indicators: pure
         // functions over bytes the caller read. Its JSON comes from the strict reader (StrictJSON);

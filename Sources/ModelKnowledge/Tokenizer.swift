@@ -73,6 +73,8 @@ public struct Tokenizer: Sendable, Equatable {
     public var shadowedIDs: [Int: Int]
     /// Things noticed while reading that are not errors (disagreeing files, unknown pad text).
     public var notes: [String]
+    /// Ids the tokenizer's own file marks unused (a GGUF `token_type` of UNUSED).
+    public var markedUnusedIDs: Set<Int> = []
 
     /// Model-vocabulary tokens by id (nil for holes); added tokens override their id's entry.
     var tokensByID: [String?]

@@ -4,6 +4,9 @@ public enum TyingEvidence: String, Sendable, Equatable, CaseIterable {
     case identicalBytes = "identical-bytes"
     /// The checkpoint's metadata names one tensor as an alias of the other.
     case metadataAlias = "metadata-alias"
+    /// The file format defines it: a GGUF file without `output.weight` makes llama.cpp use
+    /// `token_embd.weight` as the output projection (tied by construction).
+    case formatConvention = "format-convention"
     /// config.json sets `tie_word_embeddings` explicitly.
     case config
     /// config.json leaves the key out and the model type's transformers class has a known default.
@@ -25,12 +28,17 @@ public struct TyingQuestion: Sendable, Equatable {
     public var bytesIdentical: Bool?
     /// Whether the checkpoint's metadata aliases one tensor to the other.
     public var aliasExists: Bool
+    /// The sentence of a file-format rule that ties the embedding (llama.cpp's: no
+    /// `output.weight` in a GGUF file), when one applies.
+    public var formatConvention: String?
 
-    public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, aliasExists: Bool = false) {
+    public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, aliasExists: Bool = false,
+                formatConvention: String? = nil) {
         self.config = config
         self.hasOutputProjection = hasOutputProjection
         self.bytesIdentical = bytesIdentical
         self.aliasExists = aliasExists
+        self.formatConvention = formatConvention
     }
 }
 
@@ -55,7 +63,7 @@ public struct TyingJudgement: Sendable, Equatable {
     /// Whether a finding may lower its severity because the matrix is tied: only when the
     /// bytes, an alias, an explicit config value or the model type's default say so.
     public var justifiesTiedExplanation: Bool {
-        tied == true && [.identicalBytes, .metadataAlias, .config, .modelTypeDefault].contains(evidence)
+        tied == true && [.identicalBytes, .metadataAlias, .formatConvention, .config, .modelTypeDefault].contains(evidence)
     }
 }
 
@@ -81,6 +89,9 @@ public enum TyingJudge {
                 ? result(true, .identicalBytes, "The output projection's bytes are identical to the input embedding's.")
                 : result(false, .identicalBytes, "The output projection's bytes differ from the input embedding's: the two are stored untied."
                     + configContrast(question.config))
+        }
+        if !present, let convention = question.formatConvention {
+            return result(true, .formatConvention, convention)
         }
         guard let config = question.config else {
             return present

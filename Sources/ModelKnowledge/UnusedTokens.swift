@@ -15,6 +15,8 @@ public enum UnusedTokenReason: Sendable, Equatable {
     case byteFallbackDuplicate(UInt8)
     /// Another id claims the same text (an added token, or a later duplicate in vocab.txt).
     case shadowed(by: Int)
+    /// The file marks it unused: a GGUF `tokenizer.ggml.token_type` of 5 (UNUSED).
+    case markedUnused
 
     /// A stable identifier for JSON.
     public var name: String {
@@ -26,6 +28,7 @@ public enum UnusedTokenReason: Sendable, Equatable {
         case .byteFallbackNeverInUTF8: "byte-fallback-never-in-utf8"
         case .byteFallbackDuplicate: "byte-fallback-duplicate"
         case .shadowed: "shadowed"
+        case .markedUnused: "marked-unused"
         }
     }
 
@@ -39,6 +42,7 @@ public enum UnusedTokenReason: Sendable, Equatable {
         case .byteFallbackNeverInUTF8(let byte): "byte-fallback token for 0x\(hex(byte)), which never occurs in UTF-8 text"
         case .byteFallbackDuplicate(let byte): "byte-fallback token for 0x\(hex(byte)), a character the vocabulary holds as its own token"
         case .shadowed(let id): "its text is claimed by id \(id), so the tokenizer never produces this id"
+        case .markedUnused: "marked UNUSED by the GGUF file's tokenizer.ggml.token_type"
         }
     }
 }
@@ -68,6 +72,7 @@ public enum UnusedTokens {
 
     static func reason(for token: String, id: Int, isAdded: Bool, in tokenizer: Tokenizer) -> UnusedTokenReason? {
         if let winner = tokenizer.shadowedIDs[id] { return .shadowed(by: winner) }
+        if tokenizer.markedUnusedIDs.contains(id) { return .markedUnused }
         if let named = namedPlaceholder(token) { return named }
         if !isAdded, tokenizer.byteLevel, let bytes = ByteLevelAlphabet.bytes(of: token),
            let bad = bytes.first(where: ByteLevelAlphabet.neverInUTF8) {

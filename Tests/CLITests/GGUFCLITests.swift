@@ -131,6 +131,25 @@ import TestSupport
         #expect(refused.status == 2 && refused.stderr.contains("appears twice"), "\(refused.stderr)")
     }
 
+    @Test("padding takes the pad id and token names from the GGUF tokenizer metadata, UNUSED token types, and llama.cpp's tying convention")
+    func ggufTokenizer() throws {
+        let result = try CLI.run(["padding", Fixtures.path("gguf-cli/llama-q8_0.gguf"), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let embedding = try #require((try Self.object(result)["embeddings"] as? [[String: Any]])?.first)
+        let expected = try Self.expected()
+        // generate.py wrote padding_token_id 3, token "tok3", token_type 5 for ids 60-63, no output.weight.
+        #expect(embedding["pad_id"] as? Int == expected["pad_id"] as? Int)
+        #expect(embedding["pad_id_source"] as? String == "tokenizer")
+        #expect(embedding["pad_token"] as? String == "tok3")
+        #expect((embedding["unused_rows"] as? [String: Any])?["count"] as? Int == (expected["unused_ids"] as? [Int])?.count)
+        let tying = try #require(embedding["tying"] as? [String: Any])
+        #expect(tying["evidence"] as? String == "format-convention" && tying["tied"] as? Bool == true)
+        // With output.weight present the convention does not apply.
+        let hub = try Self.object(try CLI.run(["padding", Fixtures.path("gguf-cli/hub-llama-q8_0.gguf"), "--pad-id", "0", "--json"]))
+        let first = try #require((hub["embeddings"] as? [[String: Any]])?.first { $0["tensor"] as? String == "token_embd.weight" })
+        #expect((first["tying"] as? [String: Any])?["evidence"] as? String != "format-convention")
+    }
+
     @Test("every hostile GGUF file: exit 2 with one line naming the file, for every command")
     func hostile() throws {
         let folder = Fixtures.path("gguf/hostile")

@@ -66,7 +66,7 @@ import Testing
 
     @Test func evidenceNamesAreTheJSONStrings() {
         #expect(TyingEvidence.allCases.map(\.rawValue) ==
-                ["identical-bytes", "metadata-alias", "config", "model-type-default", "none", "unknown"])
+                ["identical-bytes", "metadata-alias", "format-convention", "config", "model-type-default", "none", "unknown"])
     }
 }
 

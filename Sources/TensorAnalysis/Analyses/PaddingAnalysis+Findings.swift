@@ -34,6 +34,7 @@ extension PaddingAnalysis {
         switch evidence {
         case .identicalBytes: "its bytes"
         case .metadataAlias: "a metadata alias"
+        case .formatConvention: "the file format's convention"
         case .config: "what config.json states"
         case .modelTypeDefault: "the model type's documented default (implied, not stated)"
         case .none, .unknown: "no evidence"

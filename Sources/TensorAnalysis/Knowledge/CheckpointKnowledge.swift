@@ -1,4 +1,5 @@
 import CheckpointIO
+import GGUFFormat
 import ModelKnowledge
 
 /// What the files beside a checkpoint say about the model: the config.json facts conclusions
@@ -35,7 +36,10 @@ public struct CheckpointKnowledge: Sendable {
     public static func read(_ checkpoint: Checkpoint, limits: KnowledgeLimits = .default) -> CheckpointKnowledge {
         var knowledge = CheckpointKnowledge(config: checkpoint.config.map(ModelConfigFacts.init))
         let recorded = checkpoint.tokenizerFiles
-        guard !recorded.isEmpty else { return knowledge }
+        guard !recorded.isEmpty else {
+            knowledge.tokenizer = ggufTokenizer(checkpoint)
+            return knowledge
+        }
         func bytes(_ path: String?, limit: Int) throws(CheckpointError) -> NamedBytes? {
             guard let path else { return nil }
             return NamedBytes(path: path, bytes: try CheckpointIO.TokenizerFiles.contents(of: path, limit: UInt64(max(0, limit))))
@@ -59,6 +63,19 @@ public struct CheckpointKnowledge: Sendable {
             knowledge.unreadable = (error.file, error.description)
         }
         return knowledge
+    }
+}
+
+extension CheckpointKnowledge {
+    /// The tokenizer a GGUF file carries in its metadata (`tokenizer.ggml.*`), used when no
+    /// tokenizer files sit beside it.
+    static func ggufTokenizer(_ checkpoint: Checkpoint) -> Tokenizer? {
+        for file in checkpoint.files {
+            guard case .gguf(let gguf) = file.format, let metadata = GGUFTokenizerMetadata(gguf.metadata) else { continue }
+            return Tokenizer.fromGGUFMetadata(tokens: metadata.tokens, tokenTypes: metadata.tokenTypes,
+                                              padTokenID: metadata.paddingTokenID, model: metadata.model, source: file.path)
+        }
+        return nil
     }
 }
 
