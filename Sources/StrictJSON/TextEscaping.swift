@@ -19,6 +19,14 @@ public enum TextEscaping {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
+    /// True for the bidirectional controls (Unicode's Bidi_Control: ALM, LRM, RLM, the
+    /// embeddings, overrides and isolates U+202A–U+202E, U+2066–U+2069): invisible characters
+    /// that make text display in another order than it reads ("Trojan Source").
+    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+    }
+
     /// `\u{1b}`-style rendering of a scalar, readable in messages and terminals.
     public static func visible(_ scalar: Unicode.Scalar) -> String {
         "\\u{" + String(scalar.value, radix: 16) + "}"

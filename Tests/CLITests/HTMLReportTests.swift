@@ -83,6 +83,11 @@ import FoundationXML
         #expect(page.text.contains("nul\\u{0}and\\u{1b}[31mescape"))
         #expect(page.text.contains(Self.hostile[4]))
         #expect(!result.stdout.contains("\u{202E}") && !result.stdout.contains("\u{1B}"))
+        // The right-to-left override is a suspicious name, like NUL and the escape sequence.
+        let audit = try CLI.run(["audit", path, "--format", "json"])
+        let findings = (try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]]
+        let suspicious = Set((findings ?? []).filter { $0["rule"] as? String == "suspicious-name" }.compactMap { ($0["tensors"] as? [String])?.first })
+        #expect(suspicious.isSuperset(of: [Self.hostile[2], Self.hostile[3]]))
         // The hostile matrix was pictured: a histogram and a curve.
         #expect((page.elements["svg"] ?? 0) >= 2)
     }

@@ -45,6 +45,9 @@ public enum HeaderLint {
     static func nameProblem(_ name: String) -> String? {
         if name.utf8.contains(0) { return "contains a NUL character" }
         if name.unicodeScalars.contains(where: TextEscaping.isControl) { return "contains control characters" }
+        if name.unicodeScalars.contains(where: TextEscaping.isBidiControl) {
+            return "contains bidirectional control characters (it can display in another order than it reads)"
+        }
         if name.utf8.first == UInt8(ascii: "/") || name.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .contains(where: { $0.elementsEqual("..".utf8) }) {
             return "looks like a file path"

@@ -64,8 +64,7 @@ struct HTMLWriter {
     /// noncharacters U+FFFE/U+FFFF.
     static func isInvisibleControl(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
-        return TextEscaping.isControl(scalar) || v == 0x061C || v == 0x200E || v == 0x200F
-            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x2028 || v == 0x2029
+        return TextEscaping.isControl(scalar) || TextEscaping.isBidiControl(scalar) || v == 0x2028 || v == 0x2029
             || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF
     }
 }
