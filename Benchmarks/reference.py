@@ -2,11 +2,13 @@
 """The Python reference for `make bench`: the same analyses as tensoraudit, done the way a
 user would with the `safetensors` package and numpy.
 
-Usage: reference.py {inspect|rows|ties|audit} PATH
+Usage: reference.py {inspect|listing|rows|ties|audit} PATH
 PATH is a .safetensors file or a sharded `*.safetensors.index.json`.
 
 What each mode computes (and what tensoraudit is compared against):
 - inspect: names, dtypes, shapes and metadata of every tensor (header only).
+- listing: the header read with `json.loads` and every tensor written back as JSON (name,
+  dtype, shape, offsets, bytes): the plain-Python floor `inspect --json` is compared with.
 - rows:    for every 2-D tensor, per-row min, max, mean, L2 norm (float64 accumulation),
            non-finite count and all-zero rows.
 - ties:    groups of tensors with byte-identical contents (bucket by dtype and shape, then
@@ -15,12 +17,14 @@ What each mode computes (and what tensoraudit is compared against):
 Prints one summary line so the work cannot be skipped; the numbers are not compared.
 """
 import json
+import struct
 import os
 import sys
 
-import ml_dtypes  # noqa: F401  (registers bfloat16 with numpy, as safetensors needs)
-import numpy as np
-from safetensors import safe_open
+if sys.argv[1:2] != ["listing"]:  # the listing needs only the standard library
+    import ml_dtypes  # noqa: F401  (registers bfloat16 with numpy, as safetensors needs)
+    import numpy as np
+    from safetensors import safe_open
 
 
 def shard_paths(path):
@@ -52,6 +56,21 @@ def inspect(paths):
                 count += 1
                 params += int(np.prod(shape))
     return f"{count} tensors, {params} parameters"
+
+
+def listing(paths):
+    out = []
+    for path in paths:
+        with open(path, "rb") as f:
+            n = struct.unpack("<Q", f.read(8))[0]
+            header = json.loads(f.read(n))
+        metadata = header.pop("__metadata__", {})
+        for name, entry in header.items():
+            begin, end = entry["data_offsets"]
+            out.append({"name": name, "dtype": entry["dtype"], "shape": entry["shape"],
+                        "data_offsets": [begin, end], "nbytes": end - begin, "file": path})
+        out.append({"metadata": metadata})
+    return json.dumps(out)  # the C encoder (indent= would switch to the pure-Python one)
 
 
 def row_stats(array):
@@ -99,13 +118,15 @@ def ties(paths):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("inspect", "rows", "ties", "audit"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("inspect", "listing", "rows", "ties", "audit"):
         print(__doc__, file=sys.stderr)
         return 64
     mode, path = sys.argv[1], sys.argv[2]
     paths = shard_paths(path)
     if mode == "inspect":
         print(inspect(paths))
+    elif mode == "listing":
+        print(listing(paths))
     if mode in ("rows", "audit"):
         print(rows(paths))
     if mode in ("ties", "audit"):

@@ -27,7 +27,7 @@ struct InspectCommand: ParsableCommand {
             inputs = checkpoint.inputPaths + [checkpointArgument.path]
             try output.check(inputs: inputs)
             let summary = InspectSummary(checkpoint)
-            rendered = format == .json ? summary.json().rendered() : summary.text()
+            rendered = format == .json ? summary.jsonText() : summary.text()
         }
         try output.write(rendered + "\n", inputs: inputs)
     }

@@ -42,9 +42,11 @@ struct InspectSummary {
         ])
     }
 
-    func json() -> JSONValue {
+    /// The report; without `includingTensors`, the `tensors` member is left out (`jsonText`
+    /// streams it).
+    func json(includingTensors: Bool = true) -> JSONValue {
         let files: [JSONValue] = checkpoint.files.map(Self.json(of:))
-        let tensors: [JSONValue] = checkpoint.tensors.map { tensor in
+        let tensors: [JSONValue] = !includingTensors ? [] : checkpoint.tensors.map { tensor in
             .object([
                 "name": .string(tensor.name),
                 "dtype": .string(tensor.elementType.rawValue),
@@ -78,6 +80,70 @@ struct InspectSummary {
                 "by_dtype": .object(byDType),
             ]),
         ])
+    }
+
+    /// `json().rendered()`, written straight into bytes: the tensor list (most of the output)
+    /// is streamed without building a tree of its values.
+    func jsonText() -> String {
+        let tensors = checkpoint.tensors
+        var out = JSONWriter(reservingCapacity: 256 * tensors.count + 4096)
+        guard case .object(var members) = json(includingTensors: false) else { return json().rendered() }
+        members["tensors"] = nil
+        out.raw("{")
+        for (i, name) in (Array(members.keys) + ["tensors"]).sorted().enumerated() {
+            if i > 0 { out.raw(",") }
+            out.key(name, indent: 1)
+            guard name == "tensors" else {
+                if let member = members[name] { out.value(member, indent: 1) }
+                continue
+            }
+            if tensors.isEmpty {
+                out.raw("[]")
+                continue
+            }
+            out.raw("[")
+            // Tensors of one file share its path: escaped once.
+            var lastPath: (String, [UInt8])?
+            for (k, tensor) in tensors.enumerated() {
+                if k > 0 { out.raw(",") }
+                out.newline(2)
+                // Keys in sorted order, as `json()` renders them.
+                out.raw("{")
+                out.key("data_offsets", indent: 3)
+                out.uints([tensor.info.begin, tensor.info.end], pretty: true)
+                out.raw(",")
+                out.key("dtype", indent: 3)
+                out.string(tensor.elementType.rawValue)
+                out.raw(",")
+                out.key("file", indent: 3)
+                let path = tensor.path
+                if lastPath?.0 != path {
+                    var quoted = JSONWriter()
+                    quoted.string(path)
+                    lastPath = (path, quoted.bytes)
+                }
+                out.append(lastPath?.1 ?? [])
+                out.raw(",")
+                out.key("name", indent: 3)
+                out.string(tensor.name)
+                out.raw(",")
+                out.key("nbytes", indent: 3)
+                out.uint(tensor.info.byteCount)
+                out.raw(",")
+                out.key("parameters", indent: 3)
+                out.uint(tensor.info.elementCount)
+                out.raw(",")
+                out.key("shape", indent: 3)
+                if tensor.shape.isEmpty { out.raw("[]") } else { out.uints(tensor.shape, pretty: true) }
+                out.newline(2)
+                out.raw("}")
+            }
+            out.newline(1)
+            out.raw("]")
+        }
+        out.newline(0)
+        out.raw("}")
+        return out.text
     }
 
     func text() -> String {

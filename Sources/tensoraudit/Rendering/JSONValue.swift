@@ -14,49 +14,11 @@ enum JSONValue {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Serializes with 2-space indentation and sorted keys.
+    /// Serializes with 2-space indentation and sorted keys (`JSONWriter`).
     func rendered(pretty: Bool = true) -> String {
-        var out = ""
-        write(into: &out, indent: pretty ? 0 : nil)
-        return out
-    }
-
-    private func write(into out: inout String, indent: Int?) {
-        switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
-        case .uint(let value): out += String(value)
-        case .double(let value): out += Self.number(value)
-        case .string(let value): out += Self.quote(value)
-        case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            if items.allSatisfy(\.isScalar) {
-                // Short scalar lists (shapes, offsets) stay on one line for people.
-                out += "[" + items.map { $0.rendered(pretty: false) }.joined(separator: indent == nil ? "," : ", ") + "]"
-                return
-            }
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                newline(&out, indent.map { $0 + 1 })
-                item.write(into: &out, indent: indent.map { $0 + 1 })
-            }
-            newline(&out, indent)
-            out += "]"
-        case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{"
-            for (i, key) in members.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
-                newline(&out, indent.map { $0 + 1 })
-                out += Self.quote(key)
-                out += indent == nil ? ":" : ": "
-                members[key]?.write(into: &out, indent: indent.map { $0 + 1 })
-            }
-            newline(&out, indent)
-            out += "}"
-        }
+        var writer = JSONWriter()
+        writer.value(self, indent: pretty ? 0 : nil)
+        return writer.text
     }
 
     var isScalar: Bool {
@@ -64,11 +26,6 @@ enum JSONValue {
         case .array, .object: false
         default: true
         }
-    }
-
-    private func newline(_ out: inout String, _ indent: Int?) {
-        guard let indent else { return }
-        out += "\n" + String(repeating: "  ", count: indent)
     }
 
     /// Shortest round-trip decimal for finite values (Swift's description), explicit strings
