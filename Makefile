@@ -64,7 +64,7 @@ bench: setup
 	$(SWIFT) build $(RELEASE) --product tensoraudit
 	$(SWIFT) build $(RELEASE) --product tensoraudit-bench
 	@command -v zstd >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq zstd
-	pip install -q safetensors numpy ml_dtypes
+	pip install -q safetensors numpy ml_dtypes gguf
 	mkdir -p .build/bench && cc -O3 -pthread -o .build/bench/readbaseline Benchmarks/readbaseline.c
 	cc -O2 -o .build/bench/measure Benchmarks/measure.c
 	python3 Benchmarks/bench.py --bin $(BIN_DIR)/tensoraudit --bench-bin $(BIN_DIR)/tensoraudit-bench \

@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 MB = 1_000_000
 
 
@@ -79,6 +79,24 @@ def model_tensors(rng, hidden, layers, vocab):
     return tensors
 
 
+def write_quantized(data, tensors):
+    import gguf
+    from gguf.quants import quantize
+    names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, 64)
+    for qtype, file in ((gguf.GGMLQuantizationType.Q8_0, "q8_0.gguf"), (gguf.GGMLQuantizationType.Q4_0, "q4_0.gguf")):
+        w = gguf.GGUFWriter(os.path.join(data, file), "llama")
+        for name, shape, array in tensors:
+            target = names.get_name(name, try_suffixes=(".weight",)) or name
+            if len(shape) == 2:
+                w.add_tensor(target, quantize(array, qtype), raw_dtype=qtype)
+            else:
+                w.add_tensor(target, array)
+        w.write_header_to_file()
+        w.write_kv_data_to_file()
+        w.write_tensors_to_file()
+        w.close()
+
+
 def generate(data, scale):
     stamp = os.path.join(data, "stamp")
     wanted = f"{GENERATOR_VERSION} {scale}"
@@ -126,6 +144,10 @@ def generate(data, scale):
     # The BF16 model compressed (level 3, 2 threads).
     subprocess.run(["zstd", "-q", "-f", "-T2", "-3", os.path.join(data, "bf16.safetensors"),
                     "-o", os.path.join(data, "bf16.safetensors.zst")], check=True)
+
+    # Quantized GGUF (llama.cpp names via gguf-py's map): a ≈340 MB F32 model as Q8_0 and Q4_0,
+    # for the block kernels' speed against the read baseline on the same file.
+    write_quantized(data, model_tensors(rng, 1024, max(1, round(4 * scale)), 16384))
 
     # A sparse 8 GB file: real header, data section never written (holes read as zeros).
     sparse = [(f"layer.{i}.weight", "F32", (8192, 8192), b"") for i in range(32)]
@@ -308,6 +330,16 @@ def main():
                 note += f"; python/tensoraudit = {ref.seconds / full.seconds:.1f}x"
             table.row(case, "ratios", note=note)
         summary[case] = (base, runs, ref)
+
+    # Quantized GGUF: rows decoded by the block kernels.
+    for case, name in (("Q8_0 GGUF", "q8_0.gguf"), ("Q4_0 GGUF", "q4_0.gguf")):
+        nbytes = size(name)
+        run_once([args.baseline, d(name)])
+        base = best_of([args.baseline, d(name)], args.repeat)
+        table.row(case, "read baseline (C, 2 threads)", base, nbytes)
+        runs = {c: tensoraudit(case, c, d(name), nbytes) for c in ("audit", "rows")}
+        if runs["audit"]:
+            table.row(case, "ratios", note=f"tensoraudit audit at {base.seconds / runs['audit'].seconds:.2f}x the read baseline")
 
     # Many tensors: the header dominates.
     nbytes = size("header50k.safetensors")

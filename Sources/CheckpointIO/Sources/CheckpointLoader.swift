@@ -123,26 +123,17 @@ struct CheckpointLoader {
             if let index = indexes.first {
                 issues.append(SourceIssue(.ignoredIndex(indexes: indexes), file: Self.join(folder, index)))
             }
-            let path = Self.join(folder, "model.safetensors")
-            try Self.confine(path, to: boundary)
-            return try openFile(path, displayPath: folder, kind: .directory, issues: issues)
+            return try openMember("model.safetensors", of: folder, boundary: boundary, issues: issues)
         }
         let safetensorsIndexes = indexes.filter { $0.contains(".safetensors.index.") }
-        if present.contains("model.safetensors.index.json") || safetensorsIndexes.count == 1 {
-            let index = present.contains("model.safetensors.index.json") ? "model.safetensors.index.json" : safetensorsIndexes[0]
-            try Self.confine(Self.join(folder, index), to: boundary)
-            return try ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder).load(displayPath: folder)
-        }
-        if safetensorsIndexes.count > 1 {
-            throw .source(path: folder, kind: "ambiguous-directory",
-                          message: "the folder holds \(safetensorsIndexes.count) shard indexes (\(safetensorsIndexes.joined(separator: ", "))); name the one to use")
+        if let sharded = try openIndex(preferred: "model.safetensors.index.json", candidates: safetensorsIndexes,
+                                       present: present, folder: folder, boundary: boundary) {
+            return sharded
         }
         for suffix in [".safetensors", ".safetensors.zst"] {
             let candidates = names.filter { $0.hasSuffix(suffix) && !MappedFile.isDirectory(Self.join(folder, $0)) }
             if candidates.count == 1 {
-                let path = Self.join(folder, candidates[0])
-                try Self.confine(path, to: boundary)
-                return try openFile(path, displayPath: folder, kind: .directory, issues: [])
+                return try openMember(candidates[0], of: folder, boundary: boundary)
             }
             if candidates.count > 1 {
                 throw .source(path: folder, kind: "ambiguous-directory",
@@ -154,30 +145,21 @@ struct CheckpointLoader {
                                       boundary: boundary)
     }
 
-    /// Rules 5 and 6: torch files in a folder without safetensors.
+    /// Rules 5 and 6: torch and GGUF files in a folder without safetensors.
     func openTorchDirectory(_ folder: String, names: [String], indexes: [String],
                             boundary: FolderBoundary) throws(CheckpointError) -> Checkpoint {
         if names.contains("pytorch_model.bin") {
-            let path = Self.join(folder, "pytorch_model.bin")
-            try Self.confine(path, to: boundary)
-            return try openFile(path, displayPath: folder, kind: .directory, issues: [])
+            return try openMember("pytorch_model.bin", of: folder, boundary: boundary)
         }
-        if names.contains("pytorch_model.bin.index.json") || indexes.count == 1 {
-            let index = names.contains("pytorch_model.bin.index.json") ? "pytorch_model.bin.index.json" : indexes[0]
-            try Self.confine(Self.join(folder, index), to: boundary)
-            return try ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder).load(displayPath: folder)
-        }
-        if indexes.count > 1 {
-            throw .source(path: folder, kind: "ambiguous-directory",
-                          message: "the folder holds \(indexes.count) shard indexes (\(indexes.joined(separator: ", "))); name the one to use")
+        if let sharded = try openIndex(preferred: "pytorch_model.bin.index.json", candidates: indexes,
+                                       present: Set(names), folder: folder, boundary: boundary) {
+            return sharded
         }
         let torch = names.filter { name in
             Self.torchSuffixes.contains { name.hasSuffix($0) } && !MappedFile.isDirectory(Self.join(folder, name))
         }
         if torch.count == 1 {
-            let path = Self.join(folder, torch[0])
-            try Self.confine(path, to: boundary)
-            return try openFile(path, displayPath: folder, kind: .directory, issues: [])
+            return try openMember(torch[0], of: folder, boundary: boundary)
         }
         if torch.count > 1 {
             throw .source(path: folder, kind: "ambiguous-directory",
@@ -186,6 +168,28 @@ struct CheckpointLoader {
         throw .source(path: folder, kind: "no-checkpoint",
                       message: "the folder holds no model.safetensors, *.safetensors.index.json, *.safetensors, *.safetensors.zst, "
                           + "pytorch_model.bin, *.bin.index.json or *.bin/*.pt/*.pth/*.ckpt/*.gguf file")
+    }
+
+    /// The file `name` of `folder`, confined to the folder, opened as the folder's checkpoint.
+    func openMember(_ name: String, of folder: String, boundary: FolderBoundary,
+                    issues: [SourceIssue] = []) throws(CheckpointError) -> Checkpoint {
+        let path = Self.join(folder, name)
+        try Self.confine(path, to: boundary)
+        return try openFile(path, displayPath: folder, kind: .directory, issues: issues)
+    }
+
+    /// The `preferred` index, else the only one of `candidates`, opened with its shards; nil
+    /// when there is none. Several candidates and no preferred one: an error listing them.
+    func openIndex(preferred: String, candidates: [String], present: Set<String>, folder: String,
+                   boundary: FolderBoundary) throws(CheckpointError) -> Checkpoint? {
+        guard present.contains(preferred) || candidates.count == 1 else {
+            guard candidates.count > 1 else { return nil }
+            throw .source(path: folder, kind: "ambiguous-directory",
+                          message: "the folder holds \(candidates.count) shard indexes (\(candidates.joined(separator: ", "))); name the one to use")
+        }
+        let index = present.contains(preferred) ? preferred : candidates[0]
+        try Self.confine(Self.join(folder, index), to: boundary)
+        return try ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder).load(displayPath: folder)
     }
 
     /// Names of torch checkpoint files in a folder (the content decides the format).
