@@ -1,6 +1,6 @@
 extension Tokenizer {
     /// A tokenizer from the `tokenizer.ggml.*` metadata llama.cpp's converters store in a GGUF
-    /// file: the token list indexed by id, `token_type` (3 CONTROL → special, 5 UNUSED → unused),
+    /// file: the token list indexed by id, `token_type` (3 CONTROL and 2 UNKNOWN → special, 5 UNUSED → unused),
     /// and `padding_token_id`. Plain values in, so this module needs no GGUF reader.
     ///
     /// `model` is `tokenizer.ggml.model`: `bert` reads as WordPiece, `gpt2`/`llama` and the
@@ -21,7 +21,9 @@ extension Tokenizer {
         var special: [SpecialToken] = []
         var unused = Set<Int>()
         for (id, type) in (tokenTypes ?? []).enumerated() where id < tokens.count {
+            // CONTROL and UNKNOWN tokens are special: neither is an ordinary token that text maps to.
             if type == 3 { special.append(SpecialToken(id: id, content: tokens[id], roles: ["control"])) }
+            if type == 2 { special.append(SpecialToken(id: id, content: tokens[id], roles: ["unk_token"])) }
             if type == 5 { unused.insert(id) }
         }
         let section = "\(source) (tokenizer.ggml.padding_token_id)"

@@ -96,4 +96,25 @@ public struct Tokenizer: Sendable, Equatable {
 
     /// Whether `id` is one of `specialTokens`.
     public func isSpecial(_ id: Int) -> Bool { specialIDs.contains(id) }
+
+    /// Every stored property, and `specialIDs` from `specialTokens`: an explicit init because a
+    /// property observer does not run in the memberwise one, so a tokenizer built with its
+    /// special tokens in hand (GGUF) answered `isSpecial` false for all of them.
+    init(kind: Kind, sources: [String], byteLevel: Bool, byteFallback: Bool, addedTokens: [AddedToken],
+         specialTokens: [SpecialToken], padToken: PadToken?, shadowedIDs: [Int: Int], notes: [String],
+         tokensByID: [String?], idsByToken: [String: Int], modelVocabularyCount: Int) {
+        self.kind = kind
+        self.sources = sources
+        self.byteLevel = byteLevel
+        self.byteFallback = byteFallback
+        self.addedTokens = addedTokens
+        self.specialTokens = specialTokens
+        self.specialIDs = Set(specialTokens.map(\.id))
+        self.padToken = padToken
+        self.shadowedIDs = shadowedIDs
+        self.notes = notes
+        self.tokensByID = tokensByID
+        self.idsByToken = idsByToken
+        self.modelVocabularyCount = modelVocabularyCount
+    }
 }

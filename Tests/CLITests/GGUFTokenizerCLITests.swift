@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A GGUF file carries its vocabulary (`tokenizer.ggml.*`): `padding` and `tokens` use it when no
+/// tokenizer files sit beside the file. TestData/gguf/valid/metadata.gguf is written by gguf-py;
+/// its tokens, token types and pad id are in TestData/gguf/expected.json.
+@Suite struct GGUFTokenizerCLITests {
+    static let file = "gguf/valid/metadata.gguf"
+
+    static func expected() throws -> [String: Any] {
+        try #require((try Fixtures.json("gguf/expected.json") as? [String: Any])?["metadata"] as? [String: Any])
+    }
+
+    static func json(_ arguments: [String]) throws -> [String: Any] {
+        let result = try CLI.run(arguments + ["--json"])
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test("padding: the pad id is tokenizer.ggml.padding_token_id, named by its token")
+    func padding() throws {
+        let expected = try Self.expected()
+        let tokens = try #require(expected["tokens"] as? [String])
+        let pad = try #require(expected["pad"] as? Int)
+        let report = try Self.json(["padding", Fixtures.path(Self.file)])
+        let r = try #require((report["embeddings"] as? [[String: Any]])?.first)
+        #expect(r["tensor"] as? String == "token_embd.weight")
+        #expect(r["pad_id"] as? Int == pad && r["pad_token"] as? String == tokens[pad])
+        #expect(r["pad_id_source"] as? String == "tokenizer")
+        #expect((r["pad_id_file"] as? String)?.hasSuffix("(tokenizer.ggml.padding_token_id)") == true)
+    }
+
+    @Test("tokens: token_type 5 is known unused, control and unknown tokens are special")
+    func tokens() throws {
+        let expected = try Self.expected()
+        let types = try #require(expected["token_types"] as? [Int])
+        let report = try Self.json(["tokens", Fixtures.path(Self.file)])
+        let tokenizer = try #require(report["tokenizer"] as? [String: Any])
+        #expect(tokenizer["vocab_size"] as? Int == types.count)
+        let special = Set((tokenizer["special_tokens"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int })
+        #expect(special == Set(types.indices.filter { types[$0] == 2 || types[$0] == 3 }))
+        let matrix = try #require((report["embeddings"] as? [[String: Any]])?.first)
+        let unused = (matrix["unused_sample"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+        #expect(unused == types.indices.filter { types[$0] == 5 })
+        let candidates = (matrix["candidates"] as? [[String: Any]] ?? []).compactMap { $0["row"] as? Int }
+        #expect(candidates.allSatisfy { !special.contains($0) && !unused.contains($0) })
+    }
+}
