@@ -66,6 +66,8 @@ extension PaddingAnalysis {
             let verdict = switch (tied, r.tying.tied) {
             case (false, _) where r.staticLayout != nil:
                 "a static embedding model has no output projection, so no tie accounts for it"
+            case (true, _) where r.tying.evidence == .modelTypeDefault:
+                "the model type's default ties the matrix (evidence: model-type-default: implied, not stated), which would account for it"
             case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
             case (false, false?): "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)), so nothing accounts for it"
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
