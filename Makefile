@@ -95,6 +95,8 @@ fuzz-build: setup
 		-Xswiftc -sanitize=fuzzer,address
 	TENSORAUDIT_FUZZ=1 $(SWIFT) build -c release --product FuzzPyTorch --scratch-path $(FUZZ_DIR) \
 		-Xswiftc -sanitize=fuzzer,address
+	TENSORAUDIT_FUZZ=1 $(SWIFT) build -c release --product FuzzGGUF --scratch-path $(FUZZ_DIR) \
+		-Xswiftc -sanitize=fuzzer,address
 
 fuzz-commands: fuzz-build fuzz-commands-run
 
@@ -104,6 +106,12 @@ fuzz-pytorch: fuzz-build
 	rm -rf $(FUZZ_DIR)/corpus-pytorch && mkdir -p $(FUZZ_DIR)/corpus-pytorch $(FUZZ_DIR)/findings
 	cp TestData/pytorch/*.pt TestData/pytorch/*.bin TestData/pytorch/*.ckpt $(FUZZ_DIR)/corpus-pytorch/ 2>/dev/null || true
 	$(FUZZ_DIR)/release/FuzzPyTorch $(FUZZ_DIR)/corpus-pytorch $(if $(wildcard Fuzz/pytorch.dict),-dict=Fuzz/pytorch.dict) $(FUZZ_FLAGS)
+
+## fuzz-gguf: the GGUF reader and its row kernels, seeded with the gguf-py fixtures, SECONDS seconds.
+fuzz-gguf: fuzz-build
+	rm -rf $(FUZZ_DIR)/corpus-gguf && mkdir -p $(FUZZ_DIR)/corpus-gguf $(FUZZ_DIR)/findings
+	cp TestData/gguf/*/*.gguf TestData/gguf-cli/*.gguf $(FUZZ_DIR)/corpus-gguf/ 2>/dev/null || true
+	$(FUZZ_DIR)/release/FuzzGGUF $(FUZZ_DIR)/corpus-gguf $(FUZZ_FLAGS)
 
 # Seeds: each fixture file behind each mode byte (0 model, 1 shard, 2 index, 3 config.json).
 fuzz-commands-run:

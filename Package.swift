@@ -97,5 +97,7 @@ if Context.environment["TENSORAUDIT_FUZZ"] != nil {
                                              dependencies: ["FuzzDriver", "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis"],
                                              path: "Fuzz/FuzzCommands"))
     // The same for the torch checkpoint reader (zip layer, symbolic unpickler, state-dict walk).
+    // The GGUF reader, its tokenizer section and the row kernels on every decodable row.
+    package.targets.append(.executableTarget(name: "FuzzGGUF", dependencies: ["FuzzDriver", "GGUFFormat"], path: "Fuzz/FuzzGGUF"))
     package.targets.append(.executableTarget(name: "FuzzPyTorch", dependencies: ["FuzzDriver", "PyTorchFormat"], path: "Fuzz/FuzzPyTorch"))
 }
