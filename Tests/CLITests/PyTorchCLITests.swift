@@ -115,6 +115,22 @@ import TestSupport
         }
     }
 
+    @Test("every hostile torch file (bombs, lying sizes, truncated, compressed, duplicate entries): every command exits 2 with one line naming it")
+    func hostile() throws {
+        let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])
+        let names = hostile.keys.filter { !$0.hasPrefix("unsafe") && $0 != "whole-module.pt" }.sorted()
+        #expect(names.count >= 8)
+        for name in names {
+            let path = Fixtures.path("pytorch/" + name)
+            for command in ["inspect", "rows", "ties", "padding", "audit"] {
+                let result = try CLI.run([command, path], timeout: 60)
+                #expect(result.status == 2 && !result.crashed, "\(command) \(name)")
+                #expect(result.stderr.hasPrefix("tensoraudit: error: " + path) && result.stderr.split(separator: "\n").count == 1,
+                        "\(command) \(name): \(result.stderr)")
+            }
+        }
+    }
+
     @Test("other formats and strided views are refused with one line saying what they are",
           arguments: [("pytorch-cli/other/arrays.npz", "NumPy .npz"), ("pytorch-cli/other/model.keras", "Keras"),
                       ("pytorch-cli/other/model.onnx", "ONNX"), ("pytorch/torchscript.pt", "TorchScript"),
