@@ -116,7 +116,7 @@ fuzz-gguf: fuzz-build
 # Seeds: each fixture file behind each mode byte (0 model, 1 shard, 2 index, 3 config.json).
 fuzz-commands-run:
 	rm -rf $(FUZZ_DIR)/corpus-commands && mkdir -p $(FUZZ_DIR)/corpus-commands $(FUZZ_DIR)/findings
-	for f in $$(find TestData -name '*.safetensors' -size -64k) TestData/fuzz-regressions/command-*; do \
+	for f in $$(find TestData \( -name '*.safetensors' -o -name '*.gguf' -o -name '*.pt' -o -name '*.bin' \) -size -64k) TestData/fuzz-regressions/command-*; do \
 		[ -f "$$f" ] || continue; n=$$(basename $$f); \
 		case "$$n" in command-*) cp "$$f" $(FUZZ_DIR)/corpus-commands/$$n; continue;; esac; \
 		{ printf '\000'; cat $$f; } > $(FUZZ_DIR)/corpus-commands/0-$$n; \
