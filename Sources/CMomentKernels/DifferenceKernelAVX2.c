@@ -19,17 +19,6 @@
 
 #define CMK_DIFF __attribute__((target("avx2,f16c")))
 
-int cmk_has_f16c(void) {
-    static int cached = -1;
-    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (value < 0) {
-        __builtin_cpu_init();
-        value = __builtin_cpu_supports("f16c");
-        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
-    }
-    return value;
-}
-
 // Four values from element i as doubles (exact for every kind).
 CMK_DIFF static inline __m256d load_f64(const unsigned char *p, size_t i) {
     return _mm256_loadu_pd((const double *)(p + i * 8));

@@ -13,15 +13,28 @@
 
 #define CMK_AVX2 __attribute__((target("avx2,fma")))
 
-int cmk_has_avx2(void) {
-    static int cached = -1;
-    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+// A CPU feature test evaluated once, then cached (`probe` runs after __builtin_cpu_init).
+static int cached_feature(int *cached, int (*probe)(void)) {
+    int value = __atomic_load_n(cached, __ATOMIC_RELAXED);
     if (value < 0) {
         __builtin_cpu_init();
-        value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+        value = probe();
+        __atomic_store_n(cached, value, __ATOMIC_RELAXED);
     }
     return value;
+}
+
+static int probe_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+static int probe_f16c(void) { return __builtin_cpu_supports("f16c"); }
+
+int cmk_has_avx2(void) {
+    static int cached = -1;
+    return cached_feature(&cached, probe_avx2);
+}
+
+int cmk_has_f16c(void) {
+    static int cached = -1;
+    return cached_feature(&cached, probe_f16c);
 }
 
 // Eight lanes from eight elements starting at element `i`.
