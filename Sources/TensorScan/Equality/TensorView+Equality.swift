@@ -293,18 +293,22 @@ extension TensorView {
         var byHash: [UInt64: [Int]] = [:]  // hash → indices into `classes`
         // Touching a prefix can map a whole large folio (2 MiB when the file was read into the
         // page cache by `cat`): 128 tensors' prefixes held 230 MB of a 1.2 GB file mapped until
-        // the scan reached them. Each prefix of a large tensor is unmapped again right after use
-        // (the page cache keeps it).
+        // the scan reached them. A prefix is unmapped again (the page cache keeps it) once the
+        // sieve moves on to another 2 MiB window of the file, so tensors packed into one window
+        // (50,000 small ones) do not fault it in again and again.
+        let window = UInt64(2 << 20)
+        func start(_ view: TensorView) -> UInt64 { view.dataStart + view.info.begin }
         func release(_ view: TensorView) {
-            // Small tensors share pages with their neighbours, which the scan reads next anyway
-            // (unmapping them cost 50,000 extra faults on a 50,000-tensor file).
-            let reach = UInt64(2 << 20)
-            guard view.info.byteCount >= reach / 2 else { return }
-            let start = view.dataStart + view.info.begin
-            let low = start > reach ? start - reach : 0
-            view.mapping.discard(offset: low, length: start - low + reach)
+            let first = start(view)
+            let low = first > window ? first - window : 0
+            view.mapping.discard(offset: low, length: first - low + window)
         }
+        var pending: TensorView?
         for (i, view) in views.enumerated() {
+            if let last = pending, start(last) / window != start(view) / window || last.mapping !== view.mapping {
+                release(last)
+            }
+            pending = view
             let all = view.bytes
             let prefix = UnsafeRawBufferPointer(rebasing: all[0..<min(all.count, sievePrefixBytes)])
             let key = ByteHash.hash(prefix.baseAddress, prefix.count)
@@ -312,7 +316,9 @@ extension TensorView {
             if let found = candidates.first(where: { c in
                 let leader = views[classes[c][0]]
                 let other = leader.bytes
-                defer { release(leader) }
+                defer {
+                    if start(leader) / window != start(view) / window || leader.mapping !== view.mapping { release(leader) }
+                }
                 return min(other.count, sievePrefixBytes) == prefix.count
                     && memcmpEqual(prefix, UnsafeRawBufferPointer(rebasing: other[0..<prefix.count]))
             }) {
@@ -321,8 +327,8 @@ extension TensorView {
                 byHash[key, default: []].append(classes.count)
                 classes.append([i])
             }
-            release(view)
         }
+        if let last = pending { release(last) }
         return classes.filter { $0.count > 1 }
     }
 }
