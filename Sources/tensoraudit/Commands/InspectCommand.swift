@@ -20,15 +20,10 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: Self.formats)
-        var rendered = ""
-        var inputs: [String] = []
-        try runReportingErrors {
-            let checkpoint = try checkpointArgument.openHeaderOnly()
-            inputs = checkpoint.inputPaths + [checkpointArgument.path]
-            try output.check(inputs: inputs)
+        // Header only: inspect never needs tensor bytes (a `.zst` decodes just its header).
+        try output.writeReport(on: checkpointArgument, opening: { argument throws(CheckpointError) in try argument.openHeaderOnly() }) { checkpoint in
             let summary = InspectSummary(checkpoint)
-            rendered = format == .json ? summary.jsonText() : summary.text()
+            return (format == .json ? summary.jsonText() : summary.text()) + "\n"
         }
-        try output.write(rendered + "\n", inputs: inputs)
     }
 }

@@ -36,21 +36,15 @@ struct PaddingCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: Self.formats)
-        var rendered = ""
-        var inputs: [String] = []
-        try runReportingErrors {
-            let checkpoint = try checkpointArgument.open()
-            inputs = checkpoint.inputPaths + [checkpointArgument.path]
-            try output.check(inputs: inputs)
+        try output.writeReport(on: checkpointArgument) { checkpoint in
             for name in tensor { _ = try checkpoint.requireTensor(named: name) }
             let (analysis, profiles) = try NormProfile.withPadding(checkpoint, padID: padId, tensors: tensor)
             let findings = PaddingAnalysis.findings(analysis)
             switch format {
-            case .json: rendered = PaddingRendering.json(analysis, findings).rendered()
-            case .html: rendered = PaddingHTML.page(checkpointArgument.path, analysis, findings, profiles: profiles)
-            default: rendered = PaddingRendering.text(analysis, findings, profiles: profiles)
+            case .json: return PaddingRendering.json(analysis, findings).rendered() + "\n"
+            case .html: return PaddingHTML.page(checkpointArgument.path, analysis, findings, profiles: profiles) + "\n"
+            default: return PaddingRendering.text(analysis, findings, profiles: profiles) + "\n"
             }
         }
-        try output.write(rendered + "\n", inputs: inputs)
     }
 }

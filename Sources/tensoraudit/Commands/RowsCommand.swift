@@ -52,12 +52,7 @@ struct RowsCommand: ParsableCommand {
 
     func run() throws {
         let format = try format()
-        var rendered = ""
-        var inputs: [String] = []
-        try runReportingErrors {
-            let checkpoint = try checkpointArgument.open()
-            inputs = checkpoint.inputPaths + [checkpointArgument.path]
-            try output.check(inputs: inputs)
+        try output.writeReport(on: checkpointArgument) { checkpoint in
             if let tensor {
                 let view = try checkpoint.requireTensor(named: tensor)
                 let range: Range<Int>
@@ -73,7 +68,7 @@ struct RowsCommand: ParsableCommand {
                 let tokenizer = PaddingAnalysis.rowsAreTokens(view.name, in: checkpoint)
                     ? CheckpointKnowledge.read(checkpoint).tokenizer : nil
                 let token: ((Int) -> String?)? = tokenizer.map { t in { t.token(for: $0) } }
-                rendered = try checkpoint.read(advisingSequentialScan: true) {
+                return try checkpoint.read(advisingSequentialScan: true) {
                     RowsRendering.tensor(view, range: range, format: format, token: token)
                 }
             } else {
@@ -83,11 +78,10 @@ struct RowsCommand: ParsableCommand {
                     guard let tokenizer, tokenMatrices.contains(name) else { return nil }
                     return { tokenizer.token(for: $0) }
                 }
-                rendered = try checkpoint.read(advisingSequentialScan: true) {
+                return try checkpoint.read(advisingSequentialScan: true) {
                     RowsRendering.checkpoint(checkpoint, format: format, token: token)
                 }
             }
         }
-        try output.write(rendered, inputs: inputs)
     }
 }

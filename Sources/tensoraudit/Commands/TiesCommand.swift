@@ -26,16 +26,10 @@ struct TiesCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: Self.formats)
-        var rendered = ""
-        var inputs: [String] = []
-        try runReportingErrors {
-            let checkpoint = try checkpointArgument.open()
-            inputs = checkpoint.inputPaths + [checkpointArgument.path]
-            try output.check(inputs: inputs)
+        try output.writeReport(on: checkpointArgument) { checkpoint in
             let analysis = try checkpoint.read(advisingSequentialScan: true) { TieAnalysis.analyze(checkpoint) }
             let findings = TieAnalysis.findings(analysis)
-            rendered = format == .json ? TiesRendering.json(analysis, findings).rendered() : TiesRendering.text(analysis, findings)
+            return (format == .json ? TiesRendering.json(analysis, findings).rendered() : TiesRendering.text(analysis, findings)) + "\n"
         }
-        try output.write(rendered + "\n", inputs: inputs)
     }
 }

@@ -43,17 +43,11 @@ struct TokensCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: Self.formats)
-        var rendered = ""
-        var inputs: [String] = []
-        try runReportingErrors {
-            let checkpoint = try checkpointArgument.open()
-            inputs = checkpoint.inputPaths + [checkpointArgument.path]
-            try output.check(inputs: inputs)
+        try output.writeReport(on: checkpointArgument) { checkpoint in
             let report = try checkpoint.read { () throws(CheckpointError) in
                 try TokenReport.make(checkpoint, tensors: tensor, percentile: percentile, limit: limit)
             }
-            rendered = format == .json ? TokensRendering.json(report).rendered() : TokensRendering.text(report)
+            return (format == .json ? TokensRendering.json(report).rendered() : TokensRendering.text(report)) + "\n"
         }
-        try output.write(rendered + "\n", inputs: inputs)
     }
 }

@@ -68,3 +68,25 @@ struct OutputOptions: ParsableArguments {
         }
     }
 }
+
+extension OutputOptions {
+    /// The one shape of every single-checkpoint report command: open the checkpoint, refuse an
+    /// `--output` that names any file it reads *before* any work (so a report can never replace
+    /// its own input), render, then write. `render` returns the whole report, final newline
+    /// included. A `CheckpointError` anywhere is the one-line message and exit 2.
+    func writeReport(
+        on argument: CheckpointArgument,
+        opening open: (CheckpointArgument) throws(CheckpointError) -> Checkpoint = { argument throws(CheckpointError) in try argument.open() },
+        render: (Checkpoint) throws -> String
+    ) throws {
+        var rendered = ""
+        var inputs: [String] = []
+        try runReportingErrors {
+            let checkpoint = try open(argument)
+            inputs = checkpoint.inputPaths + [argument.path]
+            try check(inputs: inputs)
+            rendered = try render(checkpoint)
+        }
+        try write(rendered, inputs: inputs)
+    }
+}
