@@ -14,8 +14,9 @@ expected number comes from `gguf.quants.dequantize` and numpy in float64, never 
 - `vocab-mismatch.gguf`: 60 tokens for a 64-row `token_embd.weight`.
 - `hub-llama.safetensors` (safetensors' numpy writer): a one-layer llama with Hugging Face names;
   `hub-llama-q8_0.gguf`: the same weights under the names gguf-py's own tensor map
-  (`get_tensor_name_map(LLAMA)`) gives them, matrices in Q8_0 (rows not permuted: the fixture
-  checks the name map, not the converter); `hub-map.json`: an explicit map for `diff --map`.
+  (`get_tensor_name_map(LLAMA)`) gives them, matrices in Q8_0 (rows not permuted and no head
+  counts, so `diff` compares them in file order: the fixture checks the name map; TestData/gguf-rope
+  checks the converter's q/k permutation); `hub-map.json`: an explicit map for `diff --map`.
 """
 import json
 import os

@@ -40,6 +40,11 @@ public struct ModelConfig: Sendable, Equatable {
     /// (an unusable value is in `invalidValues`). No default is filled in: transformers'
     /// default depends on the model class (see ModelKnowledge's `ModelTypeFacts`).
     public var tieWordEmbeddings: Bool?
+    /// `num_attention_heads` and `num_key_value_heads` (nil when absent or not a non-negative
+    /// integer). Only `diff` uses them (to undo llama.cpp's q/k row permutation), so an
+    /// unusable value means "unknown" there and is not a `config-invalid-value` finding.
+    public var attentionHeads: Int?
+    public var keyValueHeads: Int?
     /// Values present but unusable, in the order they are read.
     public var invalidValues: [InvalidValue] = []
 
@@ -122,6 +127,11 @@ public struct ModelConfig: Sendable, Equatable {
         }
         config.vocabSize = size("vocab_size")
         config.hiddenSize = size("hidden_size", "n_embd", "d_model", "dim")
+        func quietSize(_ key: String) -> Int? {
+            (root.lastValue(for: key) ?? nested?.lastValue(for: key)).flatMap { Self.index($0) ?? Self.integerValued($0) }
+        }
+        config.attentionHeads = quietSize("num_attention_heads")
+        config.keyValueHeads = quietSize("num_key_value_heads")
         // Only a JSON boolean: `1` or `"true"` is reported, not read as a tie.
         switch value("tie_word_embeddings") {
         case (_, .bool(let tied))?: config.tieWordEmbeddings = tied

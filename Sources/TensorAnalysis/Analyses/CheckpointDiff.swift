@@ -28,6 +28,9 @@ public struct CheckpointDiff: Sendable {
         public let identicalBytes: Bool
         /// Value differences; `nil` for identical bytes or incomparable tensors.
         public let statistics: DifferenceStatistics?
+        /// How the rows were paired when a converter is known to reorder them (llama's q/k
+        /// in a GGUF file): permuted back, or why not; nil for every other tensor.
+        public let rowOrder: LlamaCppRotaryOrder.Decision?
 
         public var shapeChanged: Bool { shapeA != shapeB }
         public var dtypeChanged: Bool { dtypeA != dtypeB }
@@ -63,8 +66,10 @@ public struct CheckpointDiff: Sendable {
 
     /// Compares every tensor name of `a` with the same name in `b`, or with `nameMap[name]`
     /// when the map names it (A's name → B's name: Hub names against a GGUF file's).
+    /// `rowOrders` (by A's name): rows a converter permuted, paired back
+    /// (`LlamaCppRotaryOrder.decisions`); top rows are then A's row numbers.
     public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5,
-                nameMap: [String: String] = [:]) {
+                nameMap: [String: String] = [:], rowOrders: [String: LlamaCppRotaryOrder.Decision] = [:]) {
         self.tolerance = tolerance
         let namesB = Set(b.tensors.map(\.name))
         let inB = { (name: String) in namesB.contains(nameMap[name] ?? name) }
@@ -91,11 +96,13 @@ public struct CheckpointDiff: Sendable {
             return (x, y)
         }
         let compared = pairs.filter { $0.0.shape == $0.1.shape }
-        var results = DifferenceScan.run(compared, topRows: topRows).makeIterator()
+        var results = DifferenceScan.run(compared, topRows: topRows, rowOrders: compared.map { rowOrders[$0.0.name]?.order })
+            .makeIterator()
         comparisons = pairs.map { x, y in
             let result = x.shape == y.shape ? results.next() : nil
             return Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
-                              identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics)
+                              identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics,
+                              rowOrder: rowOrders[x.name])
         }
     }
 }

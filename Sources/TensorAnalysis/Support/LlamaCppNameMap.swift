@@ -8,8 +8,8 @@ import StrictJSON
 /// The table is gguf-py 0.19.0's `get_tensor_name_map(MODEL_ARCH.LLAMA / BERT, …)` for the
 /// tensors those converters keep (checked by hand against it; see README "diff across formats").
 /// BERT's converter drops a leading `bert.` first, as here. `.weight`/`.bias` suffixes carry
-/// over. What the converter changes beyond names is not undone: llama.cpp permutes the rows of
-/// llama's `q_proj`/`k_proj` (rotary layout), so those two compare as different values.
+/// over. What the converter changes beyond names — llama's `q_proj`/`k_proj` rows, permuted
+/// for the rotary layout — is `LlamaCppRotaryOrder`'s.
 public enum LlamaCppNameMap {
     /// (Hub pattern, GGUF pattern); `{N}` is a layer number.
     static let rules: [(hub: String, gguf: String)] = [

@@ -30,20 +30,37 @@ enum DifferenceKernel {
 
     /// Compares `count` (≤ `chunkElements`) values from value index `start` of `a` and of `b`
     /// (C64: float parts). `scratchA`/`scratchB` hold `chunkElements` doubles each.
+    /// `startB`: B's first value index when it differs from A's (rows a converter permuted).
     static func sums(_ a: UnsafeRawBufferPointer, _ dtypeA: DType, _ b: UnsafeRawBufferPointer, _ dtypeB: DType,
-                     start: Int, count: Int, scratchA: UnsafeMutablePointer<Double>, scratchB: UnsafeMutablePointer<Double>,
-                     portable: Bool = false) -> cmk_difference_sums {
+                     start: Int, count: Int, startB: Int? = nil, scratchA: UnsafeMutablePointer<Double>,
+                     scratchB: UnsafeMutablePointer<Double>, portable: Bool = false) -> cmk_difference_sums {
         var sums = cmk_difference_sums()
         guard count > 0, let baseA = a.baseAddress, let baseB = b.baseAddress else { return sums }
+        let startB = startB ?? start
         if hasAVX2 && !portable {
             let (pa, ka) = direct(a, baseA, dtypeA, start: start, count: count, scratch: scratchA)
-            let (pb, kb) = direct(b, baseB, dtypeB, start: start, count: count, scratch: scratchB)
+            let (pb, kb) = direct(b, baseB, dtypeB, start: startB, count: count, scratch: scratchB)
             cmk_difference_avx2(pa, ka, pb, kb, count, &sums)
             return sums
         }
         decode(a, dtypeA, start: start, count: count, into: scratchA)
-        decode(b, dtypeB, start: start, count: count, into: scratchB)
+        decode(b, dtypeB, start: startB, count: count, into: scratchB)
         return portableSums(scratchA, scratchB, count)
+    }
+
+    /// `sums` against B's values already decoded into `decodedB` (`count` doubles; a permuted
+    /// vector gathered into A's order).
+    static func sums(_ a: UnsafeRawBufferPointer, _ dtypeA: DType, start: Int, count: Int, decodedB: UnsafePointer<Double>,
+                     scratchA: UnsafeMutablePointer<Double>, portable: Bool = false) -> cmk_difference_sums {
+        var sums = cmk_difference_sums()
+        guard count > 0, let baseA = a.baseAddress else { return sums }
+        if hasAVX2 && !portable {
+            let (pa, ka) = direct(a, baseA, dtypeA, start: start, count: count, scratch: scratchA)
+            cmk_difference_avx2(pa, ka, UnsafeRawPointer(decodedB), Int32(CMK_KIND_F64), count, &sums)
+            return sums
+        }
+        decode(a, dtypeA, start: start, count: count, into: scratchA)
+        return portableSums(scratchA, decodedB, count)
     }
 
     /// The pointer and kind the AVX2 loop reads for one side: the mapped bytes when it reads

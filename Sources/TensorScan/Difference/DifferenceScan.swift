@@ -29,27 +29,39 @@ public enum DifferenceScan {
     /// different rows of each.
     /// `statisticsOfIdentical`: measure pairs with identical bytes too (else their
     /// `statistics` is `nil`: nothing moved).
-    public static func run(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool = false) -> [Result] {
+    /// `rowOrders[k]`, when given and not nil, pairs row `i` of `pairs[k].0` with row
+    /// `indexInB(i)` of `pairs[k].1` (elements, for a vector): a converter's head permutation
+    /// undone. Such a pair is compared by value only (its bytes differ by construction), and
+    /// its `topRows` are numbered as A's rows. An order that does not fit the tensor's rows
+    /// (`RowInterleave.applies`) is ignored; callers check it first and say so.
+    public static func run(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool = false,
+                           rowOrders: [RowInterleave?] = []) -> [Result] {
+        let orders = pairs.indices.map { k -> RowInterleave? in
+            guard k < rowOrders.count, let order = rowOrders[k] else { return nil }
+            return order.applies(toCount: pairs[k].0.permutedCount) && pairs[k].0.shape == pairs[k].1.shape ? order : nil
+        }
         // Pairs with a quantized side are compared by value row by row (QuantizedDifference).
         let quantized = pairs.indices.filter { QuantizedDifference.applies(pairs[$0].0, pairs[$0].1) }
         guard quantized.isEmpty else {
             let others = pairs.indices.filter { !quantized.contains($0) }
             var results = [Result?](repeating: nil, count: pairs.count)
-            for (k, result) in runPlan(others.map { pairs[$0] }, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical).enumerated() {
+            for (k, result) in runPlan(others.map { pairs[$0] }, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical,
+                                       rowOrders: others.map { orders[$0] }).enumerated() {
                 results[others[k]] = result
             }
             for k in quantized {
                 results[k] = QuantizedDifference.compare(pairs[k].0, pairs[k].1, topRows: topRows,
-                                                         statisticsOfIdentical: statisticsOfIdentical)
+                                                         statisticsOfIdentical: statisticsOfIdentical, order: orders[k])
             }
             return results.map { $0 ?? Result(identicalBytes: false, statistics: nil) }
         }
-        return runPlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical)
+        return runPlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical, rowOrders: orders)
     }
 
     /// `run` over pairs the plan compares (scalars by value, anything else by bytes).
-    static func runPlan(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool) -> [Result] {
-        let plan = DifferencePlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical)
+    static func runPlan(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool,
+                        rowOrders: [RowInterleave?]) -> [Result] {
+        let plan = DifferencePlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical, rowOrders: rowOrders)
         let cores = plan.totalBytes < 1 << 20 ? 1 : ParallelWork.cores
         if cores == 1 {
             plan.drain()
@@ -80,6 +92,9 @@ final class DifferencePlan: @unchecked Sendable {
         var values: Bool
         /// Compare bytes (same dtype and shape).
         var bytes: Bool
+        /// B's row (2-D and up) or element (a vector) for each of A's, when a converter
+        /// permuted them; `nil` for the same order.
+        var order: RowInterleave?
         /// Values per row (C64: float parts) and chunks per row.
         var rowLength: Int
         var chunksPerRow: Int
@@ -126,27 +141,36 @@ final class DifferencePlan: @unchecked Sendable {
     private var next = 0
     private var parts: [Part?]
 
-    init(_ input: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool) {
+    init(_ input: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool, rowOrders: [RowInterleave?] = []) {
         self.statisticsOfIdentical = statisticsOfIdentical
         var pairs: [Pair] = []
         var items: [Item] = []
         var total = 0
         keep = max(0, topRows)
         for (a, b) in input {
+            let order = pairs.count < rowOrders.count ? rowOrders[pairs.count] : nil
             let scalar = a.info.dtype.scalar != nil && b.info.dtype.scalar != nil
             let values = scalar && a.elementCount == b.elementCount && a.rowCount == b.rowCount
-                && (a.dtype == .c64) == (b.dtype == .c64)
-            let bytes = a.elementType == b.elementType && a.shape == b.shape
+                && (a.dtype == .c64) == (b.dtype == .c64) && (order == nil || a.dtype != .c64)
+            // Permuted rows differ in bytes by construction: values only.
+            let bytes = a.elementType == b.elementType && a.shape == b.shape && order == nil
             let factor = a.dtype == .c64 ? 2 : 1
             let rows = a.rowCount
             let length = rows == 0 ? 0 : a.rowLength * factor
             let chunk = DifferenceKernel.chunkElements
-            var pair = Pair(a: a, b: b, values: values, bytes: bytes, rowLength: length,
+            var pair = Pair(a: a, b: b, values: values, bytes: bytes, order: order, rowLength: length,
                             chunksPerRow: length == 0 ? 0 : (length + chunk - 1) / chunk, rows: rows)
             let index = pairs.count
             if values && pair.chunkCount > 0 {
                 let width = max(1, max(a.dtype.bitWidth, b.dtype.bitWidth) / 8 / factor)
-                let perItem = max(1, Self.itemBytes / (min(length, chunk) * width))
+                var perItem = max(1, Self.itemBytes / (min(length, chunk) * width))
+                if let order {
+                    // Items hold whole heads, so B's rows of an item are A's rows of it (each head
+                    // maps onto itself) and the pages released behind it are done with; a
+                    // permuted vector is one item.
+                    let unit = a.info.shape.count <= 1 ? pair.chunkCount : pair.chunksPerRow * order.groupSize(rows)
+                    perItem = max(unit, perItem / unit * unit)
+                }
                 var c = 0
                 while c < pair.chunkCount {
                     items.append(Item(pair: index, chunks: c..<min(pair.chunkCount, c + perItem)))
@@ -229,12 +253,21 @@ final class DifferencePlan: @unchecked Sendable {
             }
         }
         let startValue = { (c: Int) in (c / pair.chunksPerRow) * length + (c % pair.chunksPerRow) * chunk }
+        let vector = pair.a.info.shape.count <= 1
         for c in item.chunks {
             let row = c / pair.chunksPerRow
             let offset = (c % pair.chunksPerRow) * chunk
             let count = min(chunk, length - offset)
-            let sums = DifferenceKernel.sums(a, pair.a.dtype, b, pair.b.dtype, start: row * length + offset, count: count,
-                                             scratchA: scratchA, scratchB: scratchB)
+            let sums: cmk_difference_sums
+            if let order = pair.order, vector {
+                // A vector's elements are permuted: gather B's into A's order.
+                for i in 0 ..< count { scratchB[i] = decodeElement(pair.b.dtype, b, order.indexInB(offset + i, count: length)) }
+                sums = DifferenceKernel.sums(a, pair.a.dtype, start: offset, count: count, decodedB: scratchB, scratchA: scratchA)
+            } else {
+                let rowB = pair.order.map { $0.indexInB(row, count: pair.rows) } ?? row
+                sums = DifferenceKernel.sums(a, pair.a.dtype, b, pair.b.dtype, start: row * length + offset, count: count,
+                                             startB: rowB * length + offset, scratchA: scratchA, scratchB: scratchB)
+            }
             part.reference += sums.reference_squares
             part.differing += Int(sums.differing)
             part.nanMismatches += Int(sums.nan_mismatches)

@@ -22,8 +22,10 @@ enum QuantizedDifference {
         return decodable(a) && decodable(b) && a.elementCount == b.elementCount && a.rowCount == b.rowCount
     }
 
-    static func compare(_ a: TensorView, _ b: TensorView, topRows: Int, statisticsOfIdentical: Bool) -> DifferenceScan.Result {
-        let identical = a.elementType == b.elementType && a.shape == b.shape && a.hasSameBytes(as: b)
+    /// `order`: B's rows (a vector's elements) permuted by a converter, paired back with A's.
+    static func compare(_ a: TensorView, _ b: TensorView, topRows: Int, statisticsOfIdentical: Bool,
+                        order: RowInterleave? = nil) -> DifferenceScan.Result {
+        let identical = order == nil && a.elementType == b.elementType && a.shape == b.shape && a.hasSameBytes(as: b)
         guard !identical || statisticsOfIdentical else { return DifferenceScan.Result(identicalBytes: true, statistics: nil) }
         let rows = a.rowCount
         let keep = min(max(0, topRows), rows)
@@ -34,7 +36,14 @@ enum QuantizedDifference {
             $0.l2 != $1.l2 ? $0.l2 > $1.l2 : $0.row < $1.row
         }
         for row in 0 ..< rows {
-            let x = a.decodedRow(row), y = b.decodedRow(row)
+            let x = a.decodedRow(row)
+            var y: [Double]
+            if let order, a.info.shape.count <= 1 {
+                let stored = b.decodedRow(row)
+                y = stored.indices.map { stored[order.indexInB($0, count: stored.count)] }
+            } else {
+                y = b.decodedRow(order.map { $0.indexInB(row, count: rows) } ?? row)
+            }
             var rowSquares = 0.0, rowMax = 0.0
             for i in 0 ..< min(x.count, y.count) {
                 if x[i].isFinite { reference += x[i] * x[i] }

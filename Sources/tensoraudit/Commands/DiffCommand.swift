@@ -58,7 +58,10 @@ struct DiffCommand: ParsableCommand {
             inputs = first.inputPaths + second.inputPaths + [a, b] + (map.map { [$0] } ?? [])
             try output.check(inputs: inputs)
             let diff = try first.read { () throws(CheckpointError) in
-                try second.read { CheckpointDiff(a: first, b: second, tolerance: tolerance, topRows: topRows, nameMap: names) }
+                try second.read {
+                    CheckpointDiff(a: first, b: second, tolerance: tolerance, topRows: topRows, nameMap: names,
+                                   rowOrders: LlamaCppRotaryOrder.decisions(a: first, b: second, nameMap: names))
+                }
             }
             rendered = format == .json ? DiffRendering.json(diff, a: a, b: b).rendered() : DiffRendering.text(diff, a: a, b: b)
             failed = diff.exceedsTolerance

@@ -15,6 +15,10 @@ enum DiffRendering {
                 "exceeds_tolerance": .bool(c.exceeds(diff.tolerance)),
                 "comparable": .bool(!c.shapeChanged && !c.incomparable),
             ]
+            object["row_order"] = c.rowOrder.map { order in
+                .object(["permuted": .bool(order.order != nil), "heads": order.heads.map { .int(Int64($0)) } ?? .null,
+                         "evidence": .string(order.evidence)])
+            } ?? .null
             if c.identicalBytes {
                 object["max_abs_diff"] = .double(0)
                 object["relative_l2"] = .double(0)
@@ -75,6 +79,20 @@ enum DiffRendering {
             let top = s.topRows.map { "row \($0.row) (L2 \(TextFormatting.compact($0.l2)))" }.joined(separator: ", ")
             lines.append("  \(TextFormatting.safeName(c.name)): most different rows: \(top)")
             if s.nanMismatches > 0 { lines.append("  \(TextFormatting.safeName(c.name)): \(s.nanMismatches) NaN mismatches") }
+        }
+        // One line per distinct row-order statement (a 32-layer model has 64 q/k tensors).
+        var byEvidence: [(evidence: String, names: [String])] = []
+        for c in diff.comparisons {
+            guard let order = c.rowOrder else { continue }
+            if let k = byEvidence.firstIndex(where: { $0.evidence == order.evidence }) {
+                byEvidence[k].names.append(c.name)
+            } else {
+                byEvidence.append((order.evidence, [c.name]))
+            }
+        }
+        for (evidence, names) in byEvidence {
+            let shown = names.prefix(3).map(TextFormatting.safeName).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+            lines.append("row order: \(names.count) tensor\(names.count == 1 ? "" : "s") (\(shown)): \(TextFormatting.safeName(evidence))")
         }
         if !diff.onlyInA.isEmpty {
             lines.append("only in A: " + diff.onlyInA.map(TextFormatting.safeName).joined(separator: ", "))

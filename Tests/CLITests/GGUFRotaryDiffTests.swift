@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `diff` of a Hub llama checkpoint against its GGUF conversion, whose q/k rows llama.cpp's
+/// converter permutes (TestData/gguf-rope, written by its generate.py: the permutation and every
+/// expected number are numpy's).
+@Suite struct GGUFRotaryDiffTests {
+    static func expected(_ file: String) throws -> [String: [String: Any]] {
+        try #require((try Fixtures.json("gguf-rope/expected.json") as? [String: Any])?[file] as? [String: [String: Any]])
+    }
+
+    static func diff(_ a: String, _ b: String) throws -> (status: Int32, tensors: [String: [String: Any]]) {
+        let result = try CLI.run(["diff", Fixtures.path(a), Fixtures.path(b), "--json"])
+        let report = try GGUFCLITests.object(result)
+        var byName: [String: [String: Any]] = [:]
+        for tensor in report["tensors"] as? [[String: Any]] ?? [] { byName[tensor["name"] as? String ?? ""] = tensor }
+        return (result.status, byName)
+    }
+
+    static func isQK(_ name: String) -> Bool { name.contains("q_proj") || name.contains("k_proj") }
+
+    /// Compares a diff's tensors with numpy's numbers: relative L2 (1e-9), max |a − b|, worst row.
+    static func check(_ tensors: [String: [String: Any]], against expected: [String: [String: Any]]) throws {
+        #expect(tensors.count == expected.count)
+        for (name, ref) in expected {
+            let tensor = try #require(tensors[name], "\(name)")
+            #expect(tensor["name_b"] as? String == ref["gguf_name"] as? String)
+            let rel = try #require(ref["relative_l2"] as? Double), maxAbs = try #require(ref["max_abs"] as? Double)
+            #expect(GGUFCLITests.close(tensor["relative_l2"] as? Double ?? -1, rel) || rel == 0 && tensor["relative_l2"] as? Double == 0,
+                    "\(name): \(tensor["relative_l2"] ?? "-") vs \(rel)")
+            #expect(GGUFCLITests.close(tensor["max_abs_diff"] as? Double ?? -1, maxAbs, 1e-12) || maxAbs == 0, "\(name)")
+            if let worst = ref["worst_row"] as? Int, let top = (tensor["top_rows"] as? [[String: Any]])?.first {
+                #expect(top["row"] as? Int == worst, "\(name)")
+            }
+        }
+    }
+
+    @Test("a Q8_0 conversion: q/k rows paired back with the heads in the GGUF metadata; quantization error as numpy measures it")
+    func quantized() throws {
+        let (status, tensors) = try Self.diff("gguf-rope/hub/model.safetensors", "gguf-rope/llama-q8_0.gguf")
+        #expect(status == 0)
+        try Self.check(tensors, against: Self.expected("llama-q8_0.gguf"))
+        for (name, tensor) in tensors {
+            let order = tensor["row_order"] as? [String: Any]
+            guard Self.isQK(name) else {
+                #expect(tensor["row_order"] is NSNull, "\(name)")
+                continue
+            }
+            #expect(order?["permuted"] as? Bool == true, "\(name)")
+            #expect(order?["heads"] as? Int == (name.contains("q_proj") ? 4 : 2), "\(name)")
+            let key = name.contains("q_proj") ? "llama.attention.head_count" : "llama.attention.head_count_kv"
+            #expect((order?["evidence"] as? String)?.hasSuffix("from GGUF metadata " + key) == true, "\(name)")
+        }
+    }
+
+    @Test("either direction: the GGUF file as A pairs its rows back with the Hub's")
+    func reversed() throws {
+        let (status, tensors) = try Self.diff("gguf-rope/llama-f32.gguf", "gguf-rope/hub")
+        #expect(status == 0)
+        #expect(tensors.count == 18 && tensors.values.allSatisfy { $0["relative_l2"] as? Double == 0 })
+        #expect(tensors.filter { ($0.value["row_order"] as? [String: Any])?["permuted"] as? Bool == true }.count == 6)
+    }
+
+    @Test("no head counts in the GGUF: config.json beside A gives them; with neither, rows stay in file order and the report says so")
+    func headCounts() throws {
+        let fromConfig = try Self.diff("gguf-rope/hub", "gguf-rope/llama-noheads-f32.gguf")
+        #expect(fromConfig.status == 0)
+        try Self.check(fromConfig.tensors, against: #require(Self.expected("llama-noheads-f32.gguf")["undone"] as? [String: [String: Any]]))
+        let k = try #require(fromConfig.tensors["model.layers.0.self_attn.k_proj.weight"]?["row_order"] as? [String: Any])
+        #expect((k["evidence"] as? String)?.hasSuffix("from config.json num_key_value_heads") == true)
+
+        let unknown = try Self.diff("gguf-rope/hub-bare.safetensors", "gguf-rope/llama-noheads-f32.gguf")
+        #expect(unknown.status == 1)
+        try Self.check(unknown.tensors, against: #require(Self.expected("llama-noheads-f32.gguf")["file_order"] as? [String: [String: Any]]))
+        for (name, tensor) in unknown.tensors where Self.isQK(name) {
+            let order = try #require(tensor["row_order"] as? [String: Any])
+            #expect(order["permuted"] as? Bool == false && order["heads"] is NSNull)
+            #expect((order["evidence"] as? String)?.hasPrefix("head counts unknown") == true)
+        }
+        let text = try CLI.run(["diff", Fixtures.path("gguf-rope/hub-bare.safetensors"), Fixtures.path("gguf-rope/llama-noheads-f32.gguf")])
+        #expect(text.stdout.contains("row order: 6 tensors (") && text.stdout.contains("head counts unknown"), "\(text.stdout)")
+    }
+
+    @Test("another architecture (qwen2, whose converter does not permute): rows in file order, said so")
+    func otherArchitecture() throws {
+        let (status, tensors) = try Self.diff("gguf-rope/hub", "gguf-rope/qwen2-f32.gguf")
+        #expect(status == 0)
+        try Self.check(tensors, against: Self.expected("qwen2-f32.gguf"))
+        let order = try #require(tensors["model.layers.1.self_attn.q_proj.bias"]?["row_order"] as? [String: Any])
+        #expect(order["permuted"] as? Bool == false)
+        #expect((order["evidence"] as? String)?.hasPrefix("general.architecture is 'qwen2'") == true)
+    }
+}
