@@ -74,7 +74,7 @@ let package = Package(
             "CheckpointIO", "GGUFFormat", "TensorScan", "TensorAnalysis", "TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "TensorScan", "TestSupport"]),
+        .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "GGUFFormat", "TensorScan", "TestSupport"]),
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "ModelKnowledge", "TestSupport"]),
         .testTarget(name: "ModelKnowledgeTests", dependencies: ["ModelKnowledge", "TestSupport"]),
         .testTarget(name: "PyTorchFormatTests", dependencies: ["PyTorchFormat"]),

@@ -5,39 +5,17 @@ import GGUFFormat
 /// module's block kernels (`GGUFRowDecoding`), whose values are bit-identical to gguf-py's
 /// `dequantize`.
 ///
-/// Why a pass of its own rather than items of `ScanPlan`: the plan cuts rows into element
-/// pieces and chunks for the scalar kernels; a quantized row decodes whole blocks with their
-/// scales, so it is one piece here. `RowScan.run` computes these rows first (rows in parallel
-/// on all cores) and the plan still fingerprints and compares the bytes of the same tensors;
-/// quantized tensors are therefore read twice in an audit (the second time from the page cache).
+/// Called by the scan plan (`ScanPlan`), whose pieces for these tensors are whole rows: a
+/// quantized tensor is read once, on the same work queue and cores as every other tensor, and
+/// its fingerprint and twin comparison are done on the same bytes while they are in cache.
+/// (Before, these rows were computed in a pass of their own ahead of the scan, so every
+/// quantized tensor was read twice.)
 enum BlockRowScan {
-    /// For each job over a decodable block tensor that asks for rows: the statistics of those rows.
-    static func rows(of jobs: [RowScan.Job]) -> [Int: [RowMoments]] {
-        var out: [Int: [RowMoments]] = [:]
-        for (j, job) in jobs.enumerated() {
-            guard case .blocks(let type) = job.view.elementType, let rows = job.rows else { continue }
-            out[j] = moments(of: job.view, type: type, rows: rows)
-        }
-        return out
-    }
-
-    /// The statistics of `rows` of `view` (rows of whole blocks, checked by the GGUF reader).
-    static func moments(of view: TensorView, type: GGMLType, rows: Range<Int>) -> [RowMoments] {
-        guard !rows.isEmpty, view.rowBits > 0, view.rowBits % 8 == 0 else { return rows.map { _ in .empty } }
-        let rowBytes = view.rowBits / 8
-        let bytes = UncheckedSendable(view.bytes)
-        var result = [RowMoments](repeating: .empty, count: rows.count)
-        result.withUnsafeMutableBufferPointer { out in
-            let target = UncheckedSendable(out)
-            ParallelWork.forEachSlice(count: rows.count, workBytes: rows.count * rowBytes) { slice in
-                for k in slice {
-                    let start = (rows.lowerBound + k) * rowBytes
-                    let row = UnsafeRawBufferPointer(rebasing: bytes.value[start ..< start + rowBytes])
-                    target.value[k] = (try? GGUFRowDecoding.moments(ofRow: row, type: type)).map { RowMoments($0, row: row) } ?? .empty
-                }
-            }
-        }
-        return result
+    /// The statistics of one row of whole blocks of `type`; `.empty` for a row that is not
+    /// whole blocks (the GGUF reader rejects such tensors, so this is only a guard).
+    static func moments(ofRow row: UnsafeRawBufferPointer, type: GGMLType) -> RowMoments {
+        guard let m = try? GGUFRowDecoding.moments(ofRow: row, type: type) else { return .empty }
+        return RowMoments(m, row: row)
     }
 }
 
@@ -50,9 +28,11 @@ extension RowMoments {
         let n = Double(m.count)
         let centred = m.count == 0 ? 0 : max(0, m.sumOfSquares - m.sum * m.sum / n)
         let valuesZero = m.count == 0 || (m.nanCount == 0 && m.minimum == 0 && m.maximum == 0)
+        // Bytes that are all zero decode to zeros in every type, so only a row whose values are
+        // all zero can have all bytes zero: the bytes are looked at only then.
         self.init(count: m.count, sum: m.sum, sumOfSquares: m.sumOfSquares, centeredSquares: centred.isNaN ? .nan : centred,
                   minimum: m.minimum, maximum: m.maximum, nanCount: m.nanCount,
                   positiveInfinityCount: m.positiveInfinityCount, negativeInfinityCount: m.negativeInfinityCount,
-                  allBitsZero: !row.contains { $0 != 0 }, allValuesZero: valuesZero)
+                  allBitsZero: valuesZero && !row.contains { $0 != 0 }, allValuesZero: valuesZero)
     }
 }

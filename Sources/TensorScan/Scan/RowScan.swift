@@ -86,24 +86,6 @@ public enum RowScan {
     /// runs once per job, on any thread, possibly while other jobs are still being read.
     public static func run<Result: Sendable>(_ jobs: [Job],
                                              finish: @Sendable (Int, Output) -> Result) -> [Result] {
-        // Quantized (ggml block) rows are decoded by the block kernels first (BlockRowScan);
-        // the plan still fingerprints and compares those tensors' bytes.
-        let blockRows = BlockRowScan.rows(of: jobs)
-        guard !blockRows.isEmpty else { return runPlan(jobs, finish: finish) }
-        let planJobs = jobs.indices.map { j in
-            blockRows[j] == nil ? jobs[j] : Job(view: jobs[j].view, rows: nil, fingerprint: jobs[j].fingerprint, twin: jobs[j].twin)
-        }
-        return withoutActuallyEscaping(finish) { finish in
-            runPlan(planJobs) { j, output in
-                var output = output
-                if let rows = blockRows[j] { output.rows = rows }
-                return finish(j, output)
-            }
-        }
-    }
-
-    /// `run` over jobs whose rows the plan reduces itself.
-    static func runPlan<Result: Sendable>(_ jobs: [Job], finish: @Sendable (Int, Output) -> Result) -> [Result] {
         let plan = ScanPlan(jobs)
         let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: jobs.count)
         results.initialize(repeating: nil)

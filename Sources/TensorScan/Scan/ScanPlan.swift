@@ -1,5 +1,6 @@
 import CheckpointIO
 import Foundation
+import GGUFFormat
 import SafetensorsFormat
 
 /// The work items of a scan and the shared state the cores take them from.
@@ -21,11 +22,17 @@ final class ScanPlan: @unchecked Sendable {
     }
 
     /// How a job's rows are cut.
+    ///
+    /// Rows of ggml block-quantized tensors (`blockType`) are one piece each, `rowBytes` long:
+    /// a quantized row decodes only as whole blocks with their scales, and the block kernels'
+    /// sums run through the row in one order, so a row is never split between cores.
     struct Layout: Equatable {
         var firstRow: Int
         var rowCount: Int
         var rowLength: Int
         var piecesPerRow: Int
+        var blockType: GGMLType? = nil
+        var rowBytes = 0
         var pieceCount: Int { rowCount * piecesPerRow }
     }
 
@@ -71,7 +78,19 @@ final class ScanPlan: @unchecked Sendable {
             let view = job.view
             let bytesPerElement = max(1, view.dtype.bitWidth / 8)
             var layout: Layout?
-            if let rows = job.rows, !rows.isEmpty, view.rowLength > 0 {
+            if let rows = job.rows, !rows.isEmpty, view.rowLength > 0, case .blocks(let type) = view.elementType {
+                // Whole quantized rows (the GGUF reader checked that rows are whole blocks).
+                let rowBytes = view.rowBits / 8
+                let perItem = max(1, Self.itemBytes / max(1, rowBytes))
+                var r = 0
+                while r < rows.count {
+                    ranges.append(r..<min(rows.count, r + perItem))
+                    r += perItem
+                }
+                total += rows.count * rowBytes
+                layout = Layout(firstRow: rows.lowerBound, rowCount: rows.count, rowLength: view.rowLength,
+                                piecesPerRow: 1, blockType: type, rowBytes: rowBytes)
+            } else if let rows = job.rows, !rows.isEmpty, view.rowLength > 0 {
                 let length = view.rowLength
                 let pieces = (length + TensorView.rowPieceElements - 1) / TensorView.rowPieceElements
                 let found = Layout(firstRow: rows.lowerBound, rowCount: rows.count, rowLength: length, piecesPerRow: pieces)
@@ -108,7 +127,7 @@ final class ScanPlan: @unchecked Sendable {
         for (j, job) in jobs.enumerated() {
             guard let l = job.twin, l != j, jobs.indices.contains(l), jobs[l].twin == nil else { continue }
             let a = jobs[l].view, b = job.view
-            guard a.dtype == b.dtype, a.info.byteCount == b.info.byteCount, !units[j].isEmpty,
+            guard a.elementType == b.elementType, a.info.byteCount == b.info.byteCount, !units[j].isEmpty,
                   units[j] == units[l], layouts[j] == layouts[l], coversAll(j), coversAll(l) else { continue }
             followers[l].append(j)
             mergedInto[j] = l
@@ -259,6 +278,10 @@ final class ScanPlan: @unchecked Sendable {
             }
             return same
         }
+        if let type = layout.blockType {
+            processRows(item, targets, views: views, bytes: allBytes, layout: layout, type: type, compare: compare)
+            return same
+        }
         let dtype = views[0].dtype
         let bits = dtype.bitWidth
         let pieceElements = TensorView.rowPieceElements
@@ -294,5 +317,37 @@ final class ScanPlan: @unchecked Sendable {
             views[k].discardPages(low..<max(low, end))
         }
         return same
+    }
+
+    /// `process` for whole quantized rows: each row of each target decoded by the block kernels
+    /// (`BlockRowScan.moments(ofRow:type:)`), the fingerprint blocks it completes hashed and the
+    /// row compared with the leader's right after, while it is in cache.
+    private func processRows(_ item: Item, _ targets: [Target], views: [TensorView], bytes allBytes: [UnsafeRawBufferPointer],
+                             layout: Layout, type: GGMLType, compare: (Int, Range<Int>) -> Void) {
+        let rowBytes = layout.rowBytes
+        let low = (layout.firstRow + item.units.lowerBound) * rowBytes
+        let high = (layout.firstRow + item.units.upperBound) * rowBytes
+        // As for element pieces: the last item hashes and compares through the last byte.
+        let end = item.units.upperBound == layout.pieceCount ? allBytes[0].count : high
+        var hashers: [BlockHasher?] = targets.indices.map { k in
+            guard let hashes = targets[k].hashes else { return nil }
+            let blockBytes = TensorView.fingerprintBlockBytes
+            return BlockHasher(bytes: allBytes[k], into: hashes,
+                               blocks: ((low + blockBytes - 1) / blockBytes)..<((end + blockBytes - 1) / blockBytes))
+        }
+        for piece in item.units {
+            let start = (layout.firstRow + piece) * rowBytes
+            let rowEnd = piece + 1 == item.units.upperBound ? end : start + rowBytes
+            for k in targets.indices {
+                guard let out = targets[k].moments else { continue }
+                out[piece] = BlockRowScan.moments(ofRow: UnsafeRawBufferPointer(rebasing: allBytes[k][start..<start + rowBytes]), type: type)
+                hashers[k]?.advance(to: start + rowBytes)
+                compare(k, start..<max(start, rowEnd))
+            }
+        }
+        for k in targets.indices {
+            hashers[k]?.finish()
+            views[k].discardPages(low..<max(low, end))
+        }
     }
 }
