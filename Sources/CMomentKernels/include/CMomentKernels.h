@@ -25,6 +25,15 @@ cmk_lane_sums cmk_bf16_sums_avx2(const void *base, size_t count);
 /// AVX2 + FMA only.
 cmk_lane_sums cmk_f16_lane_sums_avx2(const void *base, size_t count);
 
+/// Whether the CPU runs the AVX-512 (F, DQ, VL) kernels below, which also need AVX2 + FMA.
+int cmk_has_avx512(void);
+
+/// The three kernels above with 512-bit double accumulators: bit-identical results (the same
+/// additions per double lane, in the same order), fewer instructions. AVX-512 only.
+cmk_lane_sums cmk_f32_sums_avx512(const void *base, size_t count);
+cmk_lane_sums cmk_bf16_sums_avx512(const void *base, size_t count);
+cmk_lane_sums cmk_f16_lane_sums_avx512(const void *base, size_t count);
+
 /// The stripe loop of `ByteHash` (TensorView+Equality.swift): for each of `stripes` 64-byte
 /// stripes at an unaligned pointer, words w[0..7] (little-endian), lanes j = 0..7:
 /// `dk = w[j] ^ keys[j]; acc[j] += w[j ^ 1] + (dk & 0xFFFFFFFF) * (dk >> 32)` (mod 2^64).
