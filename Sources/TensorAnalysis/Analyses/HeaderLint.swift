@@ -14,18 +14,7 @@ public enum HeaderLint {
                                         message: "tensor name \(quoted(tensor.name)) \(problem)", file: tensor.path))
             }
         }
-        var floatBytes: [ElementType: UInt64] = [:]
-        for tensor in checkpoint.tensors where tensor.elementType.isFloatingPoint && tensor.elementType != .scalar(.f8E8M0) {
-            floatBytes[tensor.elementType, default: 0] += tensor.info.byteCount
-        }
-        if floatBytes.count > 1 {
-            let parts = floatBytes.keys.sorted().map { "\($0.rawValue) \(floatBytes[$0] ?? 0) bytes" }
-            var evidence: [String: Evidence] = [:]
-            for (dtype, bytes) in floatBytes { evidence["bytes_\(dtype.rawValue)"] = .int(Int64(bytes)) }
-            findings.append(Finding(.dtypeMixed,
-                                    message: "floating-point tensors use \(floatBytes.count) dtypes: " + parts.joined(separator: ", "),
-                                    evidence: evidence))
-        }
+        findings += dtypeMixFindings(checkpoint)
         for file in checkpoint.files {
             guard let header = file.safetensorsHeader, header.leadingWhitespace > 0 else { continue }
             findings.append(Finding(.headerDeviation,

@@ -116,8 +116,8 @@ extension Rule {
         help: "Written by safetensors' save_model and the Hub convert bot; loaders must restore the alias.")
     public static let dtypeMixed = Rule(
         id: "dtype-mixed", defaultSeverity: .info,
-        summary: "Floating-point weights are stored in more than one dtype.",
-        help: "Mixed precision is sometimes intended (e.g. F32 norms with BF16 matrices), sometimes an export mistake.")
+        summary: "Floating-point weights are stored in more than one dtype; in a GGUF file, a mix its general.file_type does not explain (F32 norms beside quantized matrices are by design).",
+        help: "Mixed precision is sometimes intended (e.g. F32 norms with BF16 matrices), sometimes an export mistake; the finding names the GGUF tensors stored in an unexpected type.")
     public static let suspiciousName = Rule(
         id: "suspicious-name", defaultSeverity: .warning,
         summary: "A tensor name contains NUL, control or bidirectional-control characters, or path segments.",

@@ -1,0 +1,81 @@
+import CheckpointIO
+import GGUFFormat
+import SafetensorsFormat
+
+/// `dtype-mixed`: floating-point tensors in more than one dtype, judged against what the file
+/// says it is.
+///
+/// Why GGUF files are judged differently: a quantized GGUF holds F32 norms and biases beside its
+/// quantized matrices by design (llama.cpp's converter keeps every 1-D tensor and every norm in
+/// F32, and `llama-quantize` mixes quantized types on purpose), so "more than one dtype" fired on
+/// every quantized file and said nothing. There F32 tensors are left out, and the other types are
+/// held against `general.file_type` (`GGUFFileType`): a float file type allows its own type; a
+/// quantized one allows any quantized types plus one 16-bit source type; with no file type, one
+/// type besides F32. Other formats: any two floating-point dtypes (F32 norms with BF16 matrices
+/// included; whether that was intended is for the reader to say).
+extension HeaderLint {
+    static func dtypeMixFindings(_ checkpoint: Checkpoint) -> [Finding] {
+        var findings: [Finding] = []
+        var otherBytes: [ElementType: UInt64] = [:]
+        for file in checkpoint.files {
+            if case .gguf(let gguf) = file.format {
+                if let finding = ggufMix(file, GGUFFileType(gguf.metadata)) { findings.append(finding) }
+                continue
+            }
+            for (type, bytes) in floatBytes(file.tensors) { otherBytes[type, default: 0] += bytes }
+        }
+        if otherBytes.count > 1 {
+            let parts = otherBytes.keys.sorted().map { "\($0.rawValue) \(otherBytes[$0] ?? 0) bytes" }
+            findings.insert(Finding(.dtypeMixed, message: "floating-point tensors use \(otherBytes.count) dtypes: " + parts.joined(separator: ", "),
+                                    evidence: bytesEvidence(otherBytes)), at: 0)
+        }
+        return findings
+    }
+
+    static func floatBytes(_ tensors: [TensorView]) -> [ElementType: UInt64] {
+        var bytes: [ElementType: UInt64] = [:]
+        for tensor in tensors where tensor.elementType.isFloatingPoint && tensor.elementType != .scalar(.f8E8M0) {
+            bytes[tensor.elementType, default: 0] += tensor.info.byteCount
+        }
+        return bytes
+    }
+
+    static func bytesEvidence(_ bytes: [ElementType: UInt64]) -> [String: Evidence] {
+        var evidence: [String: Evidence] = [:]
+        for (dtype, count) in bytes { evidence["bytes_\(dtype.rawValue)"] = .int(Int64(count)) }
+        return evidence
+    }
+
+    /// A GGUF file's finding, or nil when its types are the mix its file type implies.
+    static func ggufMix(_ file: CheckpointFile, _ fileType: GGUFFileType?) -> Finding? {
+        let bytes = floatBytes(file.tensors)
+        let beyondF32 = bytes.keys.filter { $0 != .scalar(.f32) }.sorted()
+        let label = fileType.map { "general.file_type \($0.name ?? String($0.id))" } ?? "no general.file_type"
+        let unexpected: [ElementType]
+        let reason: String
+        switch fileType?.kind {
+        case .float(let type)?:
+            unexpected = beyondF32.filter { $0 != ElementType(type) }
+            reason = "\(label) stores matrices in \(type.name) beside F32 ones, yet tensors are also stored as"
+        case .quantized?:
+            // Quantized types mix by design; unquantized matrices come from one source type.
+            let plain = beyondF32.filter { $0.blockType == nil }
+            unexpected = plain.count > 1 ? plain : []
+            reason = "\(label) is a quantized mix (several quantized types and F32 by design), yet its unquantized tensors use"
+        case .unknown?, nil:
+            // No stated mix: every type beyond F32 but the largest is unexpected.
+            let main = beyondF32.max { (bytes[$0] ?? 0, $1) < (bytes[$1] ?? 0, $0) }
+            unexpected = beyondF32.count > 1 ? beyondF32.filter { $0 != main } : []
+            reason = (fileType == nil ? "no general.file_type says which mix was intended" : "\(label) is not a type gguf-py names")
+                + ", and tensors besides F32 use \(beyondF32.count) types: "
+                + (main.map { "mostly \($0.rawValue), also" } ?? "")
+        }
+        guard !unexpected.isEmpty else { return nil }
+        let parts = unexpected.map { "\($0.rawValue) (\(bytes[$0] ?? 0) bytes)" }
+        var evidence = bytesEvidence(bytes)
+        if let fileType { evidence["file_type"] = .string(fileType.name ?? String(fileType.id)) }
+        evidence["unexpected"] = .strings(unexpected.map(\.rawValue))
+        let names = file.tensors.filter { unexpected.contains($0.elementType) }.map(\.name)
+        return Finding(.dtypeMixed, tensors: names, message: reason + " " + parts.joined(separator: ", "), evidence: evidence, file: file.path)
+    }
+}
