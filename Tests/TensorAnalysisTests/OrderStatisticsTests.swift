@@ -27,6 +27,10 @@ import TestSupport
             out.append((0..<count).map { _ in Double.random(in: -3...3, using: &rng) })
             out.append((0..<count).map { _ in Double(Int.random(in: 0...4, using: &rng)) * 0.25 })
             out.append((0..<count).map { _ in Double(Int.random(in: 0...1, using: &rng)) })
+            // Both signs over 120 binades: negative keys, and several digit rounds.
+            out.append((0..<count).map { _ in
+                Double.random(in: -1...1, using: &rng) * Double(sign: .plus, exponent: Int.random(in: -60...60, using: &rng), significand: 1)
+            })
         }
         for count in [50, 51, 2048, 2049] {
             out.append((0..<count).map(Double.init))
