@@ -1,12 +1,17 @@
 extension Tokenizer {
     /// A tokenizer from the `tokenizer.ggml.*` metadata llama.cpp's converters store in a GGUF
     /// file: the token list indexed by id, `token_type` (3 CONTROL and 2 UNKNOWN → special, 5 UNUSED → unused),
-    /// and `padding_token_id`. Plain values in, so this module needs no GGUF reader.
+    /// `padding_token_id`, and the ids `bos_token_id`, `eos_token_id` and `unknown_token_id`, which
+    /// make their tokens special with the roles tokenizer_config.json would give them
+    /// (`bos_token`, `eos_token`, `unk_token`) — as the Hub path names them, whatever their
+    /// `token_type` says (converters write NORMAL for some, or no `token_type` at all). An id past
+    /// the token list is noted, not used. Plain values in, so this module needs no GGUF reader.
     ///
     /// `model` is `tokenizer.ggml.model`: `bert` reads as WordPiece, `gpt2`/`llama` and the
     /// others as BPE (`llama` is SentencePiece BPE with byte fallback), `t5` as Unigram.
     public static func fromGGUFMetadata(tokens: [String], tokenTypes: [Int32]?, padTokenID: Int?, model: String?,
-                                        source: String) -> Tokenizer {
+                                        source: String, bosTokenID: Int? = nil, eosTokenID: Int? = nil,
+                                        unknownTokenID: Int? = nil) -> Tokenizer {
         let kind: Kind = switch model {
         case "bert": .wordPiece
         case "t5": .unigram
@@ -18,14 +23,25 @@ extension Tokenizer {
         for (id, token) in tokens.enumerated() {
             if let first = ids[token] { shadowed[id] = first } else { ids[token] = id }
         }
-        var special: [SpecialToken] = []
+        var roles: [Int: [String]] = [:]
         var unused = Set<Int>()
         for (id, type) in (tokenTypes ?? []).enumerated() where id < tokens.count {
             // CONTROL and UNKNOWN tokens are special: neither is an ordinary token that text maps to.
-            if type == 3 { special.append(SpecialToken(id: id, content: tokens[id], roles: ["control"])) }
-            if type == 2 { special.append(SpecialToken(id: id, content: tokens[id], roles: ["unk_token"])) }
+            if type == 3 { roles[id, default: []].append("control") }
+            if type == 2 { roles[id, default: []].append("unk_token") }
             if type == 5 { unused.insert(id) }
         }
+        var notes: [String] = []
+        for (key, role, id) in [("bos_token_id", "bos_token", bosTokenID), ("eos_token_id", "eos_token", eosTokenID),
+                                ("unknown_token_id", "unk_token", unknownTokenID)] {
+            guard let id else { continue }
+            guard tokens.indices.contains(id) else {
+                notes.append("\(source): tokenizer.ggml.\(key) \(id) is not a token id (\(tokens.count) tokens); not used")
+                continue
+            }
+            if !(roles[id] ?? []).contains(role) { roles[id, default: []].append(role) }
+        }
+        let special = roles.keys.sorted().map { SpecialToken(id: $0, content: tokens[$0], roles: roles[$0] ?? []) }
         let section = "\(source) (tokenizer.ggml.padding_token_id)"
         var pad: PadToken?
         if let padTokenID {
@@ -33,7 +49,7 @@ extension Tokenizer {
                            id: padTokenID, declaredIn: section)
         }
         var tokenizer = Tokenizer(kind: kind, sources: [source], byteLevel: model == "gpt2", byteFallback: model == "llama",
-                                  addedTokens: [], specialTokens: special, padToken: pad, shadowedIDs: shadowed, notes: [],
+                                  addedTokens: [], specialTokens: special, padToken: pad, shadowedIDs: shadowed, notes: notes,
                                   tokensByID: tokens, idsByToken: ids, modelVocabularyCount: tokens.count)
         tokenizer.markedUnusedIDs = unused
         return tokenizer

@@ -47,3 +47,37 @@ import TestSupport
         #expect(candidates.allSatisfy { !special.contains($0) && !unused.contains($0) })
     }
 }
+
+/// `tokenizer.ggml.bos_token_id` / `eos_token_id` / `unknown_token_id` make their tokens special,
+/// as tokenizer_config.json's roles do on the Hub path (TestData/gguf-tokens: no token_type array,
+/// so these ids are the only thing that marks the tokens).
+@Suite struct GGUFSpecialTokenIDTests {
+    static func expected(_ file: String) throws -> [String: Any] {
+        try #require((try Fixtures.json("gguf-tokens/expected.json") as? [String: Any])?[file] as? [String: Any])
+    }
+
+    @Test("tokens names bos, eos and unk by their roles; an id past the vocabulary is noted and not used", arguments: ["bos-eos.gguf", "bos-beyond.gguf"])
+    func roles(file: String) throws {
+        let expected = try Self.expected(file)
+        let report = try GGUFTokenizerCLITests.json(["tokens", Fixtures.path("gguf-tokens/" + file)])
+        let special = (report["tokenizer"] as? [String: Any])?["special_tokens"] as? [[String: Any]] ?? []
+        var roles: [String: [String]] = [:]
+        for token in special { roles[String(token["id"] as? Int ?? -1)] = token["roles"] as? [String] }
+        #expect(roles == expected["special"] as? [String: [String]])
+        let notes = report["notes"] as? [String] ?? []
+        #expect(notes.contains { $0.contains("bos_token_id 99 is not a token id") } == (file == "bos-beyond.gguf"), "\(notes)")
+    }
+
+    @Test("untrained-tokens sorts low bos/eos rows as special, not ordinary", arguments: ["bos-eos.gguf", "bos-beyond.gguf"])
+    func untrained(file: String) throws {
+        let expected = try Self.expected(file)
+        let result = try CLI.run(["audit", Fixtures.path("gguf-tokens/" + file), "--format", "json"])
+        let findings = try GGUFCLITests.object(result)["findings"] as? [[String: Any]] ?? []
+        let finding = try #require(findings.first { $0["rule"] as? String == "untrained-tokens" })
+        let evidence = try #require(finding["evidence"] as? [String: Any])
+        let special = try #require(expected["low_special"] as? [Int]), ordinary = try #require(expected["low_ordinary"] as? [Int])
+        #expect(evidence["special"] as? Int == special.count && evidence["ordinary"] as? Int == ordinary.count, "\(evidence)")
+        let message = try #require(finding["message"] as? String)
+        #expect(message.contains("\(special.count) special (" + special.map { "\"tok\($0)\"" }.joined(separator: ", ") + ")"), "\(message)")
+    }
+}

@@ -38,6 +38,7 @@ public struct CheckpointKnowledge: Sendable {
         let recorded = checkpoint.tokenizerFiles
         guard !recorded.isEmpty else {
             knowledge.tokenizer = ggufTokenizer(checkpoint)
+            knowledge.notes += knowledge.tokenizer?.notes ?? []
             return knowledge
         }
         func bytes(_ path: String?, limit: Int) throws(CheckpointError) -> NamedBytes? {
@@ -73,7 +74,9 @@ extension CheckpointKnowledge {
         for file in checkpoint.files {
             guard case .gguf(let gguf) = file.format, let metadata = GGUFTokenizerMetadata(gguf.metadata) else { continue }
             return Tokenizer.fromGGUFMetadata(tokens: metadata.tokens, tokenTypes: metadata.tokenTypes,
-                                              padTokenID: metadata.paddingTokenID, model: metadata.model, source: file.path)
+                                              padTokenID: metadata.paddingTokenID, model: metadata.model, source: file.path,
+                                              bosTokenID: metadata.bosTokenID, eosTokenID: metadata.eosTokenID,
+                                              unknownTokenID: metadata.unknownTokenID)
         }
         return nil
     }

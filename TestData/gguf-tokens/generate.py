@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Writes GGUF files whose special tokens are known only by `tokenizer.ggml.bos_token_id`,
+`eos_token_id` and `unknown_token_id` (no `token_type` array, as some converters write), and
+`expected.json`.
+
+Run from the repository root: `python3 TestData/gguf-tokens/generate.py` (gguf 0.19.0, numpy).
+Fixed seed: a rerun gives the same bytes.
+
+- `bos-eos.gguf`: 64 tokens `tok0`…`tok63`, unk 0, bos 1, eos 2, pad 3, no token_type;
+  `token_embd.weight` [64, 32] whose rows 1, 2, 10 and 11 are scaled by 0.01 (norms far below
+  the median: untrained-token candidates). Expected by construction: rows 1 and 2 are special
+  (bos, eos), 10 and 11 ordinary; numpy gives the row norms.
+- `bos-beyond.gguf`: the same with bos_token_id 99 (past the 64 tokens): not a token, noted.
+"""
+import json
+import os
+
+import numpy as np
+from gguf import GGUFWriter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VOCAB, HIDDEN = 64, 32
+LOW = [1, 2, 10, 11]
+
+
+def write(name, bos):
+    rng = np.random.default_rng(31)
+    emb = (rng.standard_normal((VOCAB, HIDDEN)) * 0.05).astype(np.float32)
+    emb[LOW] *= 0.01
+    w = GGUFWriter(os.path.join(HERE, name), "llama")
+    w.add_tokenizer_model("llama")
+    w.add_token_list([f"tok{i}" for i in range(VOCAB)])
+    w.add_unk_token_id(0)
+    w.add_bos_token_id(bos)
+    w.add_eos_token_id(2)
+    w.add_pad_token_id(3)
+    w.add_tensor("token_embd.weight", emb)
+    w.add_tensor("output.weight", (rng.standard_normal((VOCAB, HIDDEN)) * 0.05).astype(np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return emb
+
+
+def main():
+    emb = write("bos-eos.gguf", 1)
+    write("bos-beyond.gguf", 99)
+    norms = np.linalg.norm(emb.astype(np.float64), axis=1)
+    expected = {
+        "bos-eos.gguf": {"special": {"0": ["unk_token"], "1": ["bos_token"], "2": ["eos_token"]},
+                         "low_rows": LOW, "low_special": [1, 2], "low_ordinary": [10, 11],
+                         "row_norms": [float(v) for v in norms]},
+        "bos-beyond.gguf": {"special": {"0": ["unk_token"], "2": ["eos_token"]}, "low_special": [2], "low_ordinary": [1, 10, 11]},
+    }
+    with open(os.path.join(HERE, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
