@@ -36,7 +36,8 @@ let package = Package(
         // -O in debug: the memo-bomb test walks 1M objects (6.7 s unoptimized).
         .target(name: "PyTorchFormat", swiftSettings: optimizedInDebug),
         // GGUF: header reader, ggml type table, quantized row kernels (pure: bytes in, values out).
-        .target(name: "GGUFFormat", swiftSettings: optimizedInDebug),
+        // Its row kernels have AVX2 versions in CMomentKernels (chosen at run time, bit-identical).
+        .target(name: "GGUFFormat", dependencies: ["CMomentKernels"], swiftSettings: optimizedInDebug),
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),

@@ -20,13 +20,14 @@ public enum GGUFDecodingError: Error, Equatable, Sendable, CustomStringConvertib
 /// order; the tests compare against its output), and the statistics are those of those values
 /// summed in `Double`. Other known types are listed by the reader and skipped here with a reason.
 ///
-/// Speed (`gguf-kernel-bench`, release, one core of the shared 2-vCPU EPYC at load ~4, best of
-/// three, 64 MiB of rows, GB/s of file bytes): F32 12.9, BF16 5.3, F16 4.5, Q8_0 2.1, Q4_0 1.9,
-/// Q6_K 1.2, Q4_K 1.1, Q4_1 1.0, Q5_K 0.8, Q5_0 0.7, Q5_1 0.7. The symmetric types (Q8_0, Q4_0,
-/// Q5_0, Q6_K) sum integer codes per block; the affine ones (Q4_1, Q5_1, Q4_K, Q5_K) must
-/// reproduce float32's rounding of `d·q + m` value by value, so they pay a `Double` widening per
-/// value (~2 G values/s at the baseline CPU). None of them reaches memory speed yet; an AVX2
-/// path like the house's `CMomentKernels` is the next step.
+/// Speed (`gguf-kernel-bench`, release, one core of the shared 2-vCPU EPYC at load ~3.5, best
+/// of five, 64 MiB of rows, GB/s of file bytes; AVX2 kernel / portable Swift kernel): Q8_0
+/// 7.0 / 2.2, Q6_K 4.0 / 1.3, Q5_0 3.6 / 0.8, Q4_0 3.4 / 1.9, Q5_K 1.9 / 0.8, Q4_K 1.7 / 1.1;
+/// Q4_1 1.0 and Q5_1 0.7 (no AVX2 kernel); F32 12.9, BF16 5.3, F16 3.9. The symmetric types
+/// (Q8_0, Q4_0, Q5_0, Q6_K) sum integer codes per block; the affine ones (Q4_1, Q5_1, Q4_K,
+/// Q5_K) must reproduce float32's rounding of `d·q + m` value by value and add every value to
+/// `Double` lanes in a fixed order (`DoubleAccumulator`), a chain of one add per 8 values.
+/// The AVX2 kernels (`VectorBlockKernels`) give the same bits as the Swift ones.
 public enum GGUFRowDecoding {
     /// Nil when rows of this type are decoded, else the reason they are skipped.
     public static func skipReason(for type: GGMLType) -> String? {
@@ -41,8 +42,11 @@ public enum GGUFRowDecoding {
 
     public static func isDecodable(_ type: GGMLType) -> Bool { skipReason(for: type) == nil }
 
-    /// The statistics of one row (any whole number of blocks).
-    public static func moments(ofRow row: UnsafeRawBufferPointer, type: GGMLType) throws(GGUFDecodingError) -> GGUFRowMoments {
+    /// The statistics of one row (any whole number of blocks). `portable: true` uses the Swift
+    /// kernels even where an AVX2 one runs (`VectorBlockKernels`; the results are the same bits):
+    /// for tests and benchmarks that compare the two.
+    public static func moments(ofRow row: UnsafeRawBufferPointer, type: GGMLType,
+                               portable: Bool = false) throws(GGUFDecodingError) -> GGUFRowMoments {
         guard isDecodable(type) else { throw notDecodable(type) }
         let blocks = try blockCount(row, type)
         let count = blocks * type.blockSize
@@ -54,7 +58,11 @@ public enum GGUFRowDecoding {
         case GGMLType.bf16.id: fast = FloatRowKernels.bf16Moments(base, count: count)
         default:
             guard let kernel = kernel(for: type) else { throw notDecodable(type) }
-            fast = kernel.fastMoments(base, blocks: blocks)
+            if !portable, let vector = VectorBlockKernels.moments(base, blocks: blocks, type: type) {
+                fast = vector
+            } else {
+                fast = kernel.fastMoments(base, blocks: blocks)
+            }
         }
         if let fast { return fast }
         // The row holds NaN or ±Inf: count them one value at a time.

@@ -31,7 +31,7 @@ func randomRow(_ type: GGMLType, bytes count: Int, seed: UInt64) -> [UInt8] {
     return out
 }
 
-func measure(_ type: GGMLType, totalBytes: Int, passes: Int) -> (best: Double, sink: Double) {
+func measure(_ type: GGMLType, totalBytes: Int, passes: Int, portable: Bool = false) -> (best: Double, sink: Double) {
     let rowValues = 4096
     let rowBytes = rowValues / type.blockSize * type.typeSize
     let rows = max(1, totalBytes / rowBytes)
@@ -42,7 +42,7 @@ func measure(_ type: GGMLType, totalBytes: Int, passes: Int) -> (best: Double, s
             let start = DispatchTime.now().uptimeNanoseconds
             for r in 0 ..< rows {
                 let row = UnsafeRawBufferPointer(rebasing: raw[r * rowBytes ..< (r + 1) * rowBytes])
-                sink += (try? GGUFRowDecoding.moments(ofRow: row, type: type).sumOfSquares) ?? 0
+                sink += (try? GGUFRowDecoding.moments(ofRow: row, type: type, portable: portable).sumOfSquares) ?? 0
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             best = max(best, Double(rows * rowBytes) / seconds / 1e9)
@@ -51,14 +51,16 @@ func measure(_ type: GGMLType, totalBytes: Int, passes: Int) -> (best: Double, s
     return (best, sink)
 }
 
-print("type    GB/s(64MiB)  Gvalues/s  GB/s(256KiB)")
+// Default path (AVX2 kernels where the CPU and type have one) and the portable Swift kernels.
+print("type    GB/s(64MiB)  Gvalues/s  GB/s(256KiB)  portable GB/s(64MiB)")
 var sink = 0.0
 for type in GGMLType.all where GGUFRowDecoding.isDecodable(type) {
     let memory = measure(type, totalBytes: 64 << 20, passes: 5)
     let cache = measure(type, totalBytes: 256 << 10, passes: 50)
-    sink += memory.sink + cache.sink
+    let portable = measure(type, totalBytes: 64 << 20, passes: 5, portable: true)
+    sink += memory.sink + cache.sink + portable.sink
     let valuesPerByte = Double(type.blockSize) / Double(type.typeSize)
     print(type.name.padding(toLength: 8, withPad: " ", startingAt: 0),
-          String(format: "%8.2f     %6.2f     %8.2f", memory.best, memory.best * valuesPerByte, cache.best))
+          String(format: "%8.2f     %6.2f     %8.2f      %8.2f", memory.best, memory.best * valuesPerByte, cache.best, portable.best))
 }
 if sink == 42 { print(sink) }

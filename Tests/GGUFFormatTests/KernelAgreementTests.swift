@@ -1,4 +1,4 @@
-import GGUFFormat
+@testable import GGUFFormat
 import Testing
 import TestSupport
 
@@ -35,6 +35,60 @@ import TestSupport
             }
         }
         #expect(sawNonFinite, "random bytes should produce some NaN or Inf for \(typeName)")
+    }
+
+    /// The AVX2 kernels (`VectorBlockKernels`, used by default where the CPU has AVX2) against the
+    /// portable Swift kernels on the same rows: the same bits for Σx, Σx², min and max, including
+    /// rows of ±0 scales and all-zero rows (whose extremes are ±0, the AVX2 kernels' slow path),
+    /// rows whose block count is not a multiple of the AVX2 kernels' batch of 8, and rows with
+    /// NaN or ±Inf (both fall back to the same value-by-value count).
+    @Test(.enabled(if: VectorBlockKernels.available, "this CPU has no AVX2: only the portable kernels run"),
+          arguments: types.filter { $0.isQuantized }.map(\.name))
+    func vectorKernelsEqualThePortableOnesBitForBit(typeName: String) throws {
+        let type = try #require(GGMLType(name: typeName))
+        var random = SeededRandom(seed: UInt64(type.id) &+ 0xA1F2)
+        var vectorRows = 0
+        for rowIndex in 0 ..< 400 {
+            let blocks = type.blockSize == 256 ? 1 + rowIndex % 5 : 1 + rowIndex % 37
+            var bytes = (0 ..< blocks * type.typeSize).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
+            switch rowIndex % 5 {
+            case 0, 1, 2: Self.tameScales(&bytes, type)
+            case 3: Self.setScales(&bytes, type, low: 0x00, high: rowIndex % 2 == 0 ? 0x80 : 0x00)  // ±0 scales
+            default: break  // raw random scales: some NaN and ±Inf
+            }
+            if rowIndex % 23 == 0 { bytes = [UInt8](repeating: 0, count: bytes.count) }
+            try bytes.withUnsafeBytes { raw in
+                let base = try #require(raw.baseAddress)
+                if case .some(.some) = VectorBlockKernels.moments(base, blocks: blocks, type: type) { vectorRows += 1 }
+                let vector = try GGUFRowDecoding.moments(ofRow: raw, type: type)
+                let portable = try GGUFRowDecoding.moments(ofRow: raw, type: type, portable: true)
+                #expect(vector.sum.bitPattern == portable.sum.bitPattern, "\(typeName) row \(rowIndex): Σ \(vector.sum) vs \(portable.sum)")
+                #expect(vector.sumOfSquares.bitPattern == portable.sumOfSquares.bitPattern, "\(typeName) row \(rowIndex): Σx²")
+                #expect(vector.minimum.bitPattern == portable.minimum.bitPattern && vector.maximum.bitPattern == portable.maximum.bitPattern,
+                        "\(typeName) row \(rowIndex): \(vector.minimum)…\(vector.maximum) vs \(portable.minimum)…\(portable.maximum)")
+                #expect(vector.count == portable.count && vector.nanCount == portable.nanCount
+                        && vector.positiveInfinityCount == portable.positiveInfinityCount
+                        && vector.negativeInfinityCount == portable.negativeInfinityCount, "\(typeName) row \(rowIndex)")
+            }
+        }
+        // Types without an AVX2 kernel (Q4_1, Q5_1) compare the portable path with itself.
+        let hasVectorKernel = ["Q8_0", "Q4_0", "Q5_0", "Q6_K", "Q4_K", "Q5_K"].contains(typeName)
+        #expect(hasVectorKernel ? vectorRows > 200 : vectorRows == 0, "\(typeName): \(vectorRows) rows through the AVX2 kernel")
+    }
+
+    /// Sets the bytes of every f16 scale field of every block (`d`, and `dmin`/`m` where the type has one).
+    static func setScales(_ bytes: inout [UInt8], _ type: GGMLType, low: UInt8, high: UInt8) {
+        let fields: [Int] = switch type.name {
+        case "Q4_1", "Q5_1", "Q4_K", "Q5_K": [0, 2]
+        case "Q6_K": [208]
+        default: [0]
+        }
+        for block in stride(from: 0, to: bytes.count, by: type.typeSize) {
+            for field in fields {
+                bytes[block + field] = low
+                bytes[block + field + 1] = high
+            }
+        }
     }
 
     /// Extreme codes, by hand: the 16-bit lanes of the Q8_0 and Q6_K kernels at their limits.

@@ -65,4 +65,15 @@ int cmk_has_f16c(void);
 void cmk_difference_avx2(const void *a, int kind_a, const void *b, int kind_b, size_t count,
                          cmk_difference_sums *sums);
 
+/// Sums of one GGUF row of `blocks` whole blocks (GGUFBlockKernelsAVX2.c): Σx and Σx² in double and
+/// the extremes as float, bit-identical to the portable Swift kernels of the same type
+/// (Sources/GGUFFormat/Kernels), NaN/Inf included in the sums (the caller recounts such rows).
+/// AVX2 only.
+cmk_lane_sums cmk_q8_0_sums_avx2(const void *row, size_t blocks);
+cmk_lane_sums cmk_q4_0_sums_avx2(const void *row, size_t blocks);
+cmk_lane_sums cmk_q5_0_sums_avx2(const void *row, size_t blocks);
+cmk_lane_sums cmk_q6_k_sums_avx2(const void *row, size_t blocks);
+cmk_lane_sums cmk_q4_k_sums_avx2(const void *row, size_t blocks);
+cmk_lane_sums cmk_q5_k_sums_avx2(const void *row, size_t blocks);
+
 #endif

@@ -1,0 +1,469 @@
+// AVX2 versions of the GGUF row kernels in Sources/GGUFFormat/Kernels (Q8_0, Q4_0, Q5_0, Q6_K,
+// Q4_K, Q5_K): the same sums, formed in the same order, so every result is bit-identical to the
+// portable Swift path (the tests run both on the same rows and compare bit patterns).
+//
+// Why exact and not merely close: reports print these sums with every digit, and a report must
+// not change with the CPU it ran on. Two shapes of kernel, as in the Swift code:
+//
+// - Symmetric types (value = scale × q): a block's Σq, Σq² and extreme codes are integers,
+//   computed here with byte and 16-bit SIMD; then, block after block in row order, the scalar
+//   `ScaledIntegerSums.add` (Σ += scale·Σq, Σ² += scale²·Σq² in double, extremes scale × code
+//   in float). That order is a dependency chain of one double add per block, which is what
+//   bounds these kernels, so it is kept short: all integer work of a block is independent of it.
+// - Affine types (value = d·q − m, rounded in float32): each block is decoded to 8-wide float
+//   vectors, and the values are accumulated exactly as `DoubleAccumulator` does: element 8j + i
+//   goes to double lane i (lanes 0–3 and 4–7 are its two SIMD4 halves), squares are added
+//   unfused, extremes are per-lane `minps`/`maxps` of the two halves, then the same final fold.
+//
+// Floating-point contraction is off: `d·q − m` must round twice in float32, as gguf-py does.
+#include "CMomentKernels.h"
+
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#pragma clang fp contract(off)
+
+#define CMK_AVX2 __attribute__((target("avx2")))
+
+// binary16 → binary32 as `HalfFloat.float` does it (exponent and mantissa placed, rescaled by
+// 2^112; Inf/NaN get the all-ones exponent), exact for every one of the 65,536 codes.
+static inline float half_float(const unsigned char *p) {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    uint32_t magnitude = h & 0x7FFFu;
+    uint32_t bits = magnitude << 13;
+    float scaled;
+    memcpy(&scaled, &bits, 4);
+    scaled = scaled * 0x1p112f;
+    memcpy(&bits, &scaled, 4);
+    uint32_t special = (0u - ((magnitude + 0x0400u) >> 15)) & 0x7F800000u;
+    bits |= special | ((uint32_t)(h & 0x8000u) << 16);
+    float out;
+    memcpy(&out, &bits, 4);
+    return out;
+}
+
+// `ScaledIntegerSums` (SymmetricKernels.swift … BlockKernel.swift), operation for operation.
+typedef struct {
+    double sum;
+    double squares;
+    float lowest;
+    float highest;
+} scaled_sums;
+
+static inline scaled_sums scaled_start(void) {
+    scaled_sums s = {0.0, 0.0, __builtin_inff(), -__builtin_inff()};
+    return s;
+}
+
+static inline void scaled_add(scaled_sums *s, float scale, int32_t q, int32_t q2, int32_t q_min, int32_t q_max) {
+    double d = (double)scale;
+    s->sum += d * (double)q;
+    s->squares += d * d * (double)q2;
+    float a = scale * (float)q_min, b = scale * (float)q_max;
+    float low = a < b ? a : b, high = a < b ? b : a;
+    s->lowest = low < s->lowest ? low : s->lowest;
+    s->highest = high > s->highest ? high : s->highest;
+}
+
+static inline cmk_lane_sums scaled_result(scaled_sums s) {
+    cmk_lane_sums r = {s.sum, s.squares, s.lowest, s.highest};
+    return r;
+}
+
+// Σ of the eight 32-bit lanes of `a` and of `b`, as (Σa, Σb).
+CMK_AVX2 static inline void hsum2_epi32(__m256i a, __m256i b, int32_t *sa, int32_t *sb) {
+    __m256i t = _mm256_hadd_epi32(a, b);  // a01 a23 b01 b23 | a45 a67 b45 b67
+    __m128i u = _mm_add_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
+    u = _mm_hadd_epi32(u, u);  // Σa Σb Σa Σb
+    *sa = _mm_cvtsi128_si32(u);
+    *sb = _mm_extract_epi32(u, 1);
+}
+
+// Smallest and largest of eight signed 16-bit lanes (`phminposuw` on order-preserving flips).
+CMK_AVX2 static inline void extremes_epi16(__m128i low, __m128i high, int32_t *q_min, int32_t *q_max) {
+    __m128i m = _mm_minpos_epu16(_mm_xor_si128(low, _mm_set1_epi16((short)0x8000)));
+    __m128i x = _mm_minpos_epu16(_mm_xor_si128(high, _mm_set1_epi16(0x7FFF)));
+    *q_min = (int16_t)(_mm_cvtsi128_si32(m) ^ 0x8000);
+    *q_max = (int16_t)(_mm_cvtsi128_si32(x) ^ 0x7FFF);
+}
+
+// Nibbles of 16 bytes: elements 0–15 the low nibbles, 16–31 the high ones.
+CMK_AVX2 static inline __m256i nibbles(const unsigned char *p) {
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i mask = _mm_set1_epi8(0x0F);
+    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(v, 4), mask), _mm_and_si128(v, mask));
+}
+
+// The fifth bits of Q5_0: bit j of the 32-bit field for element j, as 0 or 16 per byte lane.
+CMK_AVX2 static inline __m256i fifth_bits(const unsigned char *p) {
+    uint32_t high;
+    memcpy(&high, p, 4);
+    __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)high),
+                                         _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                          2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+    __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ull);
+    __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
+    return _mm256_and_si256(set, _mm256_set1_epi8(16));
+}
+
+// ---- Symmetric types, eight units (blocks or sub-blocks) at a time ----
+//
+// A unit's integer sums need horizontal reductions, the expensive part when done one unit at a
+// time; eight units are reduced together (hadd and unpack trees), their scale products formed
+// as vectors, and only the ordered double additions run one by one. The products are the same
+// IEEE operations as the scalar ones, so the sums are bit-identical. Extremes: per-lane chains
+// of `minps`/`maxps` over eight units' (scale × low code, scale × high code) visit the same
+// candidates as the scalar chain, only in another order, which can only matter between +0 and
+// −0; a row whose extreme is zero is therefore recomputed by the one-unit-at-a-time loop.
+
+// Per unit: lane partial sums of codes (8 × i32), of squares (8 × i32), and the lane minimums
+// and maximums of the codes (8 × i16).
+typedef struct {
+    __m256i sums, squares;
+    __m128i low, high;
+} unit_lanes;
+
+// A unit of 32 signed 16-bit codes (two vectors).
+CMK_AVX2 static inline unit_lanes unit32(__m256i x0, __m256i x1) {
+    __m256i ones = _mm256_set1_epi16(1);
+    unit_lanes u;
+    u.sums = _mm256_madd_epi16(_mm256_add_epi16(x0, x1), ones);
+    u.squares = _mm256_add_epi32(_mm256_madd_epi16(x0, x0), _mm256_madd_epi16(x1, x1));
+    __m256i mn = _mm256_min_epi16(x0, x1), mx = _mm256_max_epi16(x0, x1);
+    u.low = _mm_min_epi16(_mm256_castsi256_si128(mn), _mm256_extracti128_si256(mn, 1));
+    u.high = _mm_max_epi16(_mm256_castsi256_si128(mx), _mm256_extracti128_si256(mx, 1));
+    return u;
+}
+
+// A unit of 16 signed 16-bit codes.
+CMK_AVX2 static inline unit_lanes unit16(__m256i x) {
+    unit_lanes u;
+    u.sums = _mm256_madd_epi16(x, _mm256_set1_epi16(1));
+    u.squares = _mm256_madd_epi16(x, x);
+    u.low = _mm_min_epi16(_mm256_castsi256_si128(x), _mm256_extracti128_si256(x, 1));
+    u.high = _mm_max_epi16(_mm256_castsi256_si128(x), _mm256_extracti128_si256(x, 1));
+    return u;
+}
+
+// Eight vectors of eight i32 lanes → the eight totals, unit k in lane k.
+CMK_AVX2 static inline __m256i totals8(__m256i v0, __m256i v1, __m256i v2, __m256i v3,
+                                       __m256i v4, __m256i v5, __m256i v6, __m256i v7) {
+    __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v3));  // 0 1 2 3 | 0 1 2 3
+    __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(v4, v5), _mm256_hadd_epi32(v6, v7));  // 4 5 6 7 | 4 5 6 7
+    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+#define CMK_MERGE(OP, UNPACK, a, b) OP(_mm_unpacklo_##UNPACK(a, b), _mm_unpackhi_##UNPACK(a, b))
+
+// Eight vectors of eight i16 lanes → each one's minimum (`OP` = min) or maximum, unit k in lane k.
+#define CMK_EXTREMES8(OP, v)                                                                     \
+    CMK_MERGE(OP, epi64, CMK_MERGE(OP, epi32, CMK_MERGE(OP, epi16, v[0], v[1]), CMK_MERGE(OP, epi16, v[2], v[3])), \
+              CMK_MERGE(OP, epi32, CMK_MERGE(OP, epi16, v[4], v[5]), CMK_MERGE(OP, epi16, v[6], v[7])))
+
+// The running sums of a row: ordered double sums, per-lane float extremes.
+typedef struct {
+    double sum, squares;
+    __m256 lowest, highest;
+} row_sums;
+
+CMK_AVX2 static inline row_sums row_start(void) {
+    row_sums r;
+    r.sum = 0.0;
+    r.squares = 0.0;
+    r.lowest = _mm256_set1_ps(__builtin_inff());
+    r.highest = _mm256_set1_ps(-__builtin_inff());
+    return r;
+}
+
+// Adds eight units in order: unit k has scale lane k of `scales` and `u[k]`'s codes.
+CMK_AVX2 static inline void add8(row_sums *r, __m256 scales, const unit_lanes u[8]) {
+    __m256i sums = totals8(u[0].sums, u[1].sums, u[2].sums, u[3].sums, u[4].sums, u[5].sums, u[6].sums, u[7].sums);
+    __m256i squares = totals8(u[0].squares, u[1].squares, u[2].squares, u[3].squares,
+                              u[4].squares, u[5].squares, u[6].squares, u[7].squares);
+    __m128i lows[8], highs[8];
+    for (int k = 0; k < 8; k++) {
+        lows[k] = u[k].low;
+        highs[k] = u[k].high;
+    }
+    __m256i low_codes = _mm256_cvtepi16_epi32(CMK_EXTREMES8(_mm_min_epi16, lows));
+    __m256i high_codes = _mm256_cvtepi16_epi32(CMK_EXTREMES8(_mm_max_epi16, highs));
+    __m256d d0 = _mm256_cvtps_pd(_mm256_castps256_ps128(scales)), d1 = _mm256_cvtps_pd(_mm256_extractf128_ps(scales, 1));
+    double terms[8], square_terms[8];
+    _mm256_storeu_pd(terms, _mm256_mul_pd(d0, _mm256_cvtepi32_pd(_mm256_castsi256_si128(sums))));
+    _mm256_storeu_pd(terms + 4, _mm256_mul_pd(d1, _mm256_cvtepi32_pd(_mm256_extracti128_si256(sums, 1))));
+    _mm256_storeu_pd(square_terms, _mm256_mul_pd(_mm256_mul_pd(d0, d0), _mm256_cvtepi32_pd(_mm256_castsi256_si128(squares))));
+    _mm256_storeu_pd(square_terms + 4,
+                     _mm256_mul_pd(_mm256_mul_pd(d1, d1), _mm256_cvtepi32_pd(_mm256_extracti128_si256(squares, 1))));
+    for (int k = 0; k < 8; k++) {
+        r->sum += terms[k];
+        r->squares += square_terms[k];
+    }
+    __m256 a = _mm256_mul_ps(scales, _mm256_cvtepi32_ps(low_codes));
+    __m256 b = _mm256_mul_ps(scales, _mm256_cvtepi32_ps(high_codes));
+    __m256 a_first = _mm256_cmp_ps(a, b, _CMP_LT_OQ);
+    r->lowest = _mm256_min_ps(_mm256_blendv_ps(b, a, a_first), r->lowest);    // (a < b ? a : b) < lowest ? … : lowest
+    r->highest = _mm256_max_ps(_mm256_blendv_ps(a, b, a_first), r->highest);  // (a < b ? b : a) > highest ? … : highest
+}
+
+// The row's result after its last batch and `tail` (the one-at-a-time sums of the remaining
+// units, started from `r`'s sums); 0 when an extreme is ±0 and the caller must redo the row.
+CMK_AVX2 static inline int row_result(const row_sums *r, scaled_sums tail, cmk_lane_sums *out) {
+    float lo[8], hi[8];
+    _mm256_storeu_ps(lo, r->lowest);
+    _mm256_storeu_ps(hi, r->highest);
+    float lowest = tail.lowest, highest = tail.highest;
+    for (int k = 0; k < 8; k++) {
+        lowest = lo[k] < lowest ? lo[k] : lowest;
+        highest = hi[k] > highest ? hi[k] : highest;
+    }
+    if (lowest == 0.0f || highest == 0.0f) return 0;
+    out->sum = tail.sum;
+    out->squares = tail.squares;
+    out->lowest = lowest;
+    out->highest = highest;
+    return 1;
+}
+
+// Eight f16 scales (as eight u16 lanes) → floats, `half_float` lane by lane.
+CMK_AVX2 static inline __m256 half_floats(__m128i codes) {
+    __m256i h = _mm256_cvtepu16_epi32(codes);
+    __m256i magnitude = _mm256_and_si256(h, _mm256_set1_epi32(0x7FFF));
+    __m256 scaled = _mm256_mul_ps(_mm256_castsi256_ps(_mm256_slli_epi32(magnitude, 13)), _mm256_set1_ps(0x1p112f));
+    __m256i special = _mm256_and_si256(_mm256_cmpgt_epi32(magnitude, _mm256_set1_epi32(0x7BFF)), _mm256_set1_epi32(0x7F800000));
+    __m256i sign = _mm256_slli_epi32(_mm256_and_si256(h, _mm256_set1_epi32(0x8000)), 16);
+    return _mm256_castsi256_ps(_mm256_or_si256(_mm256_or_si256(_mm256_castps_si256(scaled), special), sign));
+}
+
+// The f16 at the start of each of eight blocks `stride` bytes apart.
+static inline __m128i scale_codes(const unsigned char *p, size_t stride) {
+    uint16_t h[8];
+    for (int k = 0; k < 8; k++) memcpy(&h[k], p + k * stride, 2);
+    __m128i v;
+    memcpy(&v, h, 16);
+    return v;
+}
+
+// The codes of one 32-value block of Q8_0, Q4_0 or Q5_0 as two vectors of signed 16-bit lanes
+// (the type's offset already subtracted: the integer sums are those the Swift kernels form).
+CMK_AVX2 static inline unit_lanes q8_0_unit(const unsigned char *p) {
+    return unit32(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p + 2))),
+                  _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p + 18))));
+}
+
+CMK_AVX2 static inline unit_lanes offset_unit(__m256i codes, int offset) {
+    __m256i o = _mm256_set1_epi16((short)offset);
+    return unit32(_mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm256_castsi256_si128(codes)), o),
+                  _mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm256_extracti128_si256(codes, 1)), o));
+}
+
+CMK_AVX2 static inline unit_lanes q4_0_unit(const unsigned char *p) { return offset_unit(nibbles(p + 2), 8); }
+
+CMK_AVX2 static inline unit_lanes q5_0_unit(const unsigned char *p) {
+    return offset_unit(_mm256_or_si256(nibbles(p + 6), fifth_bits(p + 2)), 16);
+}
+
+// One unit at a time, as the Swift kernel: the reference order, for tails and zero extremes.
+CMK_AVX2 static inline void add1(scaled_sums *sums, float scale, unit_lanes u) {
+    int32_t s, s2, lo, hi;
+    hsum2_epi32(u.sums, u.squares, &s, &s2);
+    extremes_epi16(u.low, u.high, &lo, &hi);
+    scaled_add(sums, scale, s, s2, lo, hi);
+}
+
+#define CMK_SYMMETRIC32(NAME, STRIDE, UNIT)                                                      \
+    CMK_AVX2 cmk_lane_sums NAME(const void *row, size_t blocks) {                              \
+        const unsigned char *start = (const unsigned char *)row;                                \
+        row_sums r = row_start();                                                               \
+        size_t b = 0;                                                                           \
+        for (; b + 8 <= blocks; b += 8) {                                                       \
+            const unsigned char *p = start + b * STRIDE;                                        \
+            unit_lanes u[8];                                                                    \
+            for (int k = 0; k < 8; k++) u[k] = UNIT(p + k * STRIDE);                            \
+            add8(&r, half_floats(scale_codes(p, STRIDE)), u);                                   \
+        }                                                                                       \
+        scaled_sums tail = {r.sum, r.squares, __builtin_inff(), -__builtin_inff()};             \
+        for (; b < blocks; b++) add1(&tail, half_float(start + b * STRIDE), UNIT(start + b * STRIDE)); \
+        cmk_lane_sums out;                                                                      \
+        if (row_result(&r, tail, &out)) return out;                                             \
+        scaled_sums exact = scaled_start();                                                     \
+        for (b = 0; b < blocks; b++) add1(&exact, half_float(start + b * STRIDE), UNIT(start + b * STRIDE)); \
+        return scaled_result(exact);                                                            \
+    }
+
+CMK_SYMMETRIC32(cmk_q8_0_sums_avx2, 34, q8_0_unit)
+CMK_SYMMETRIC32(cmk_q4_0_sums_avx2, 18, q4_0_unit)
+CMK_SYMMETRIC32(cmk_q5_0_sums_avx2, 22, q5_0_unit)
+
+// Q6_K: 16 sub-blocks of 16 values per block, added in the Swift kernel's order (for each half
+// h, each group g of 16 columns, codes k = 0…3: sub-block 8h + 2k + g), value (d·scale) × (q − 32).
+// `units` gets the block's 16 units in that order, `scales` their scales.
+CMK_AVX2 static inline void q6_k_units(const unsigned char *p, unit_lanes units[16], float scales[16]) {
+    __m256i low_mask = _mm256_set1_epi8(0x0F), pair_mask = _mm256_set1_epi8(3), offset = _mm256_set1_epi16(32);
+    float d = half_float(p + 208);
+    for (int h = 0; h < 2; h++) {
+        const unsigned char *ql = p + 64 * h, *qh = p + 128 + 32 * h;
+        __m256i a = _mm256_loadu_si256((const __m256i *)ql);
+        __m256i bb = _mm256_loadu_si256((const __m256i *)(ql + 32));
+        __m256i c = _mm256_loadu_si256((const __m256i *)qh);
+        __m256i codes[4] = {
+            _mm256_or_si256(_mm256_and_si256(a, low_mask), _mm256_slli_epi16(_mm256_and_si256(c, pair_mask), 4)),
+            _mm256_or_si256(_mm256_and_si256(bb, low_mask),
+                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(c, 2), pair_mask), 4)),
+            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(a, 4), low_mask),
+                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(c, 4), pair_mask), 4)),
+            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bb, 4), low_mask),
+                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(c, 6), pair_mask), 4)),
+        };
+        for (int g = 0; g < 2; g++) {
+            for (int k = 0; k < 4; k++) {
+                __m128i half = g == 0 ? _mm256_castsi256_si128(codes[k]) : _mm256_extracti128_si256(codes[k], 1);
+                int n = 8 * h + 4 * g + k;
+                units[n] = unit16(_mm256_sub_epi16(_mm256_cvtepu8_epi16(half), offset));
+                scales[n] = d * (float)(int8_t)p[192 + 8 * h + 2 * k + g];
+            }
+        }
+    }
+}
+
+CMK_AVX2 cmk_lane_sums cmk_q6_k_sums_avx2(const void *row, size_t blocks) {
+    const unsigned char *start = (const unsigned char *)row;
+    row_sums r = row_start();
+    unit_lanes units[16];
+    float scales[16];
+    for (size_t b = 0; b < blocks; b++) {
+        q6_k_units(start + b * 210, units, scales);
+        add8(&r, _mm256_loadu_ps(scales), units);
+        add8(&r, _mm256_loadu_ps(scales + 8), units + 8);
+    }
+    scaled_sums tail = {r.sum, r.squares, __builtin_inff(), -__builtin_inff()};
+    cmk_lane_sums out;
+    if (row_result(&r, tail, &out)) return out;
+    scaled_sums exact = scaled_start();
+    for (size_t b = 0; b < blocks; b++) {
+        q6_k_units(start + b * 210, units, scales);
+        for (int n = 0; n < 16; n++) add1(&exact, scales[n], units[n]);
+    }
+    return scaled_result(exact);
+}
+
+// `DoubleAccumulator` over 8-wide float vectors: (sum, squares) of lanes 0–3 and 4–7, extremes of
+// the two SIMD4 halves, exactly as `add(_:_:)` there (no fused multiply-add on squares).
+typedef struct {
+    __m256d s_a, s_b, q_a, q_b;
+    __m128 lowest, highest;
+} double_lanes;
+
+CMK_AVX2 static inline double_lanes lanes_start(void) {
+    double_lanes l;
+    l.s_a = l.s_b = l.q_a = l.q_b = _mm256_setzero_pd();
+    l.lowest = _mm_set1_ps(__builtin_inff());
+    l.highest = _mm_set1_ps(-__builtin_inff());
+    return l;
+}
+
+CMK_AVX2 static inline void lanes_add(double_lanes *l, __m256 v) {
+    __m128 a = _mm256_castps256_ps128(v), b = _mm256_extractf128_ps(v, 1);
+    __m256d a0 = _mm256_cvtps_pd(a), b0 = _mm256_cvtps_pd(b);
+    l->s_a = _mm256_add_pd(l->s_a, a0);
+    l->s_b = _mm256_add_pd(l->s_b, b0);
+    l->q_a = _mm256_add_pd(l->q_a, _mm256_mul_pd(a0, a0));
+    l->q_b = _mm256_add_pd(l->q_b, _mm256_mul_pd(b0, b0));
+    // lanesMin(lanesMin(a, b), lowest): `minps x, y` is x < y ? x : y, as the Swift ternaries.
+    l->lowest = _mm_min_ps(_mm_min_ps(a, b), l->lowest);
+    l->highest = _mm_max_ps(_mm_max_ps(a, b), l->highest);
+}
+
+// `DoubleAccumulator.moments`' fold: sums = (s0 + s1) + (s2 + s3) as SIMD2, then
+// sums[0] + sums[1] + tail (the tail is 0.0: blocks hold multiples of 8 values);
+// extremes by Swift's min (y < x ? y : x) and max (y >= x ? y : x).
+CMK_AVX2 static inline cmk_lane_sums lanes_result(const double_lanes *l) {
+    double sa[4], sb[4], qa[4], qb[4];
+    float lo[4], hi[4];
+    _mm256_storeu_pd(sa, l->s_a);
+    _mm256_storeu_pd(sb, l->s_b);
+    _mm256_storeu_pd(qa, l->q_a);
+    _mm256_storeu_pd(qb, l->q_b);
+    _mm_storeu_ps(lo, l->lowest);
+    _mm_storeu_ps(hi, l->highest);
+    double s0 = (sa[0] + sa[2]) + (sb[0] + sb[2]), s1 = (sa[1] + sa[3]) + (sb[1] + sb[3]);
+    double q0 = (qa[0] + qa[2]) + (qb[0] + qb[2]), q1 = (qa[1] + qa[3]) + (qb[1] + qb[3]);
+    cmk_lane_sums r;
+    r.sum = s0 + s1 + 0.0;
+    r.squares = q0 + q1 + 0.0;
+#define SWIFT_MIN(x, y) ((y) < (x) ? (y) : (x))
+#define SWIFT_MAX(x, y) ((y) >= (x) ? (y) : (x))
+    r.lowest = SWIFT_MIN(SWIFT_MIN(lo[0], lo[1]), SWIFT_MIN(lo[2], lo[3]));
+    r.highest = SWIFT_MAX(SWIFT_MAX(hi[0], hi[1]), SWIFT_MAX(hi[2], hi[3]));
+#undef SWIFT_MIN
+#undef SWIFT_MAX
+    return r;
+}
+
+// The 6-bit scale and minimum of sub-block j of a K block's 12 scale bytes (`kScaleAndMin`).
+static inline void k_scale_min(const unsigned char *q, int j, float *scale, float *min) {
+    if (j < 4) {
+        *scale = (float)(q[j] & 63);
+        *min = (float)(q[j + 4] & 63);
+    } else {
+        *scale = (float)((q[j + 4] & 0x0F) | ((q[j - 4] >> 6) << 4));
+        *min = (float)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+    }
+}
+
+// Eight unsigned byte codes at lane offset `i` of `codes` as floats d·q − o (two roundings).
+CMK_AVX2 static inline __m256 affine8(__m128i codes8, __m256 d, __m256 o) {
+    __m256 q = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(codes8));
+    return _mm256_sub_ps(_mm256_mul_ps(d, q), o);
+}
+
+// 32 byte codes (one sub-block of a K block) accumulated in element order.
+CMK_AVX2 static inline void add_sub_block(double_lanes *l, __m256i codes, float scale, float offset) {
+    __m256 d = _mm256_set1_ps(scale), o = _mm256_set1_ps(offset);
+    __m128i c0 = _mm256_castsi256_si128(codes), c1 = _mm256_extracti128_si256(codes, 1);
+    lanes_add(l, affine8(c0, d, o));
+    lanes_add(l, affine8(_mm_srli_si128(c0, 8), d, o));
+    lanes_add(l, affine8(c1, d, o));
+    lanes_add(l, affine8(_mm_srli_si128(c1, 8), d, o));
+}
+
+// Q4_K / Q5_K: sub-block 2c is the low nibbles of code bytes 32c…32c+31 (Q5_K: | bit 2c of the
+// high-bit bytes << 4), sub-block 2c + 1 the high nibbles (| bit 2c + 1 << 4); values
+// (d·scale) × q − dmin·min, as `Q4_KKernel.decode` / `Q5_KKernel.decode`.
+CMK_AVX2 static inline cmk_lane_sums k_affine_sums(const unsigned char *p, size_t blocks, int five) {
+    double_lanes l = lanes_start();
+    __m256i mask = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    size_t stride = five ? 176 : 144;
+    for (size_t b = 0; b < blocks; b++, p += stride) {
+        float d = half_float(p), dmin = half_float(p + 2);
+        const unsigned char *codes = p + (five ? 48 : 16);
+        __m256i high = five ? _mm256_loadu_si256((const __m256i *)(p + 16)) : _mm256_setzero_si256();
+        for (int c = 0; c < 4; c++) {
+            float s0, m0, s1, m1;
+            k_scale_min(p + 4, 2 * c, &s0, &m0);
+            k_scale_min(p + 4, 2 * c + 1, &s1, &m1);
+            float d0 = d * s0, o0 = dmin * m0, d1 = d * s1, o1 = dmin * m1;
+            __m256i v = _mm256_loadu_si256((const __m256i *)(codes + 32 * c));
+            __m256i low = _mm256_and_si256(v, mask);
+            __m256i up = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
+            if (five) {
+                __m256i h0 = _mm256_and_si256(_mm256_srli_epi16(high, 2 * c), one);
+                __m256i h1 = _mm256_and_si256(_mm256_srli_epi16(high, 2 * c + 1), one);
+                low = _mm256_or_si256(low, _mm256_slli_epi16(h0, 4));
+                up = _mm256_or_si256(up, _mm256_slli_epi16(h1, 4));
+            }
+            add_sub_block(&l, low, d0, o0);
+            add_sub_block(&l, up, d1, o1);
+        }
+    }
+    return lanes_result(&l);
+}
+
+CMK_AVX2 cmk_lane_sums cmk_q4_k_sums_avx2(const void *row, size_t blocks) {
+    return k_affine_sums((const unsigned char *)row, blocks, 0);
+}
+
+CMK_AVX2 cmk_lane_sums cmk_q5_k_sums_avx2(const void *row, size_t blocks) {
+    return k_affine_sums((const unsigned char *)row, blocks, 1);
+}

@@ -1,0 +1,36 @@
+import CMomentKernels
+
+/// The AVX2 row kernels (`Sources/CMomentKernels/GGUFBlockKernelsAVX2.c`), chosen at run time:
+/// the package targets baseline x86-64, where the Swift kernels' per-block horizontal sums and
+/// scalar scale conversions cost 40+ cycles a block (Q8_0 2.2 GB/s per core).
+///
+/// Their sums are bit-identical to the portable Swift kernels' (same operations in the same
+/// order; `KernelAgreementTests` compares both paths on the same rows, bit for bit), so a report
+/// does not depend on the CPU it was computed on. Types without an AVX2 kernel here (Q4_1, Q5_1)
+/// take the Swift path.
+enum VectorBlockKernels {
+    /// Whether this CPU runs them (AVX2; evaluated once).
+    static let available = cmk_has_avx2() != 0
+
+    /// The row's statistics by the AVX2 kernel of `type`: `.some(nil)` when the row holds NaN or
+    /// ±Inf (recount it value by value), `nil` when there is no such kernel (type or CPU).
+    static func moments(_ row: UnsafeRawPointer, blocks: Int, type: GGMLType) -> GGUFRowMoments?? {
+        guard available else { return nil }
+        let sums: cmk_lane_sums
+        switch type.id {
+        case GGMLType.q8_0.id: sums = cmk_q8_0_sums_avx2(row, blocks)
+        case GGMLType.q4_0.id: sums = cmk_q4_0_sums_avx2(row, blocks)
+        case GGMLType.q5_0.id: sums = cmk_q5_0_sums_avx2(row, blocks)
+        case GGMLType.q6_K.id: sums = cmk_q6_k_sums_avx2(row, blocks)
+        case GGMLType.q4_K.id: sums = cmk_q4_k_sums_avx2(row, blocks)
+        case GGMLType.q5_K.id: sums = cmk_q5_k_sums_avx2(row, blocks)
+        default: return nil
+        }
+        // As `ScaledIntegerSums.moments` and `DoubleAccumulator.moments`.
+        guard sums.sum.isFinite, sums.squares.isFinite else { return .some(nil) }
+        let count = blocks &* type.blockSize
+        guard count > 0 else { return .some(.empty) }
+        return .some(GGUFRowMoments(count: count, sum: sums.sum, sumOfSquares: sums.squares,
+                                    minimum: Double(sums.lowest), maximum: Double(sums.highest)))
+    }
+}
