@@ -368,11 +368,12 @@ def main():
         return best
 
     bases = {}
-    for case, name, goal in (("F32 tied 1.2GB", "f32.safetensors", 0.8), ("BF16 tied 0.6GB", "bf16.safetensors", 0.6),
-                             ("F16 tied 0.6GB", "f16.safetensors", 0.6)):
+    for kind, name, goal in (("F32", "f32.safetensors", 0.8), ("BF16", "bf16.safetensors", 0.6), ("F16", "f16.safetensors", 0.6)):
         if not os.path.exists(d(name)):
-            table.row(case, "-", note=f"{name} missing")
+            table.row(f"{kind} tied", "-", note=f"{name} missing")
             continue
+        # The label gives the file's real size, which follows --scale (1.2 GB F32 at scale 1).
+        case = f"{kind} tied {size(name) / 1e9:.1f}GB"
         nbytes = size(name)
         base = baseline(case, name)
         bases[name] = base

@@ -306,6 +306,14 @@ def tensor_pickle(numel, shape, stride, offset=0, storage="FloatStorage"):
     return p.done()
 
 
+def entry(name):
+    """A zip entry as `ZipFile.writestr(name, …)` makes it (stored, mode 0600) but with a fixed
+    date, so a rerun writes the same bytes (writestr stamps the current time)."""
+    info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+    info.external_attr = 0o600 << 16
+    return info
+
+
 def torch_like_zip(file, pickle_bytes, storages, top="archive", compress=()):
     """A zip with torch's entry names, written by Python's zipfile (no 64-byte alignment)."""
     with zipfile.ZipFile(file, "w") as archive:
@@ -392,19 +400,19 @@ def write_hostile(expected):
             p.op(b"h" + bytes([level - 1]))
         p.op(b"l").op(b"q" + bytes([level]))
     with zipfile.ZipFile(path("memo-bomb.pt"), "w") as archive:
-        archive.writestr("archive/data.pkl", p.done())
+        archive.writestr(entry("archive/data.pkl"), p.done())
     hostile["memo-bomb.pt"] = {"kind": "error", "error": "limit-exceeded"}
 
     # Deep nesting: 5,000 lists each appended into the one before.
     depth = 5000
     body = b"]" * depth + b"a" * (depth - 1)
     with zipfile.ZipFile(path("nesting-bomb.pt"), "w") as archive:
-        archive.writestr("archive/data.pkl", b"\x80\x02" + body + b".")
+        archive.writestr(entry("archive/data.pkl"), b"\x80\x02" + body + b".")
     hostile["nesting-bomb.pt"] = {"kind": "error", "error": "limit-exceeded"}
 
     # Stack bomb: more values pushed than the stack limit (100,000) without ever popping.
     with zipfile.ZipFile(path("stack-bomb.pt"), "w", compression=zipfile.ZIP_STORED) as archive:
-        archive.writestr("archive/data.pkl", b"\x80\x02" + b"N" * 100_001 + b".")
+        archive.writestr(entry("archive/data.pkl"), b"\x80\x02" + b"N" * 100_001 + b".")
     hostile["stack-bomb.pt"] = {"kind": "error", "error": "limit-exceeded"}
 
     # A truncated torch.save file (the central directory is gone).
@@ -430,13 +438,13 @@ def write_hostile(expected):
 
     # A zip that holds the same name twice.
     with zipfile.ZipFile(path("duplicate-entry.pt"), "w") as archive:
-        archive.writestr("archive/data.pkl", tensor_pickle(4, [4], [1]))
-        archive.writestr("archive/data/0", floats)
+        archive.writestr(entry("archive/data.pkl"), tensor_pickle(4, [4], [1]))
+        archive.writestr(entry("archive/data/0"), floats)
         with_warning = archive.writestr  # zipfile warns on duplicates but writes them
         import warnings
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with_warning("archive/data/0", floats)
+            with_warning(entry("archive/data/0"), floats)
     hostile["duplicate-entry.pt"] = {"kind": "error", "error": "zip-duplicate-entry"}
 
     # ZIP64 everywhere (records, locator, extra fields): a good file, torch must load it.
