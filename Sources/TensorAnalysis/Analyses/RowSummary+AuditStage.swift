@@ -31,7 +31,7 @@ extension RowSummary {
             let isToken = tokenMatrices.contains(view.name)
             let isInput = tokenMatrices.isInputEmbedding(view.name)
             let names = isToken && tokenMatrices.rowsAreTokenIDs(view.name) ? tokenizer : nil
-            return RowSummary(view: view, moments: moments).applicableFindings(
+            return RowSummary(view: view, moments: moments, profilingNorms: isToken).applicableFindings(
                 keepingOutlier: { isToken && (!isInput || $0.score > 0) },
                 token: { names?.token(for: $0) })
         }
