@@ -68,7 +68,8 @@ test: setup browser
 ## fastest of four C readers), the Python reference and zstd on generated checkpoints (≈3.3 GB
 ## in $(BENCH_DATA), removed after; KEEP=1 keeps and reuses them). Each checkpoint is dropped
 ## from the page cache and refilled by cat first (BENCH_ARGS="--cache-state faults": by page
-## faults). Prints a stable table and a met/NOT met line per goal; see README "Performance".
+## faults; BENCH_ARGS="--only gguf": only the quantized GGUF cases). Prints a stable table and a
+## met/NOT met line per goal; see README "Performance".
 BENCH_DATA ?= /tmp/tensoraudit-bench
 BENCH_ARGS ?=
 bench: setup

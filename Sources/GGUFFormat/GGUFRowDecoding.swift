@@ -69,6 +69,40 @@ public enum GGUFRowDecoding {
         return GGUFRowMoments(values: try dequantize(row: row, type: type))
     }
 
+    /// The statistics of `out.count` consecutive rows of `rowBytes` bytes each (whole blocks),
+    /// equal to `moments(ofRow:type:portable:)` row by row.
+    ///
+    /// Why a batch: the type is checked and its kernel chosen once, not per row. A quantized
+    /// checkpoint has hundreds of thousands of rows of a few KiB (the 321 MB Q8_0 bench file:
+    /// 251,904), and choosing per row cost 13% of that file's audit CPU time (87 → 76 ms).
+    public static func moments(ofRows rows: UnsafeRawBufferPointer, rowBytes: Int, type: GGMLType, portable: Bool = false,
+                               into out: UnsafeMutableBufferPointer<GGUFRowMoments>) throws(GGUFDecodingError) {
+        guard isDecodable(type) else { throw notDecodable(type) }
+        guard rowBytes > 0, rows.count >= out.count * rowBytes, let base = rows.baseAddress else {
+            for r in out.indices { out[r] = .empty }
+            return
+        }
+        let row = UnsafeRawBufferPointer(start: base, count: rowBytes)
+        let blocks = try blockCount(row, type)
+        guard !portable, let kernel = VectorBlockKernels.kernel(for: type) else {
+            for r in out.indices {
+                out[r] = try moments(ofRow: UnsafeRawBufferPointer(start: base + r &* rowBytes, count: rowBytes),
+                                     type: type, portable: portable)
+            }
+            return
+        }
+        let count = blocks &* type.blockSize
+        for r in out.indices {
+            let start = base + r &* rowBytes
+            if let fast = VectorBlockKernels.moments(kernel(start, blocks), count: count) {
+                out[r] = fast
+            } else {
+                // A row with NaN or ±Inf: counted value by value.
+                out[r] = GGUFRowMoments(values: try dequantize(row: UnsafeRawBufferPointer(start: start, count: rowBytes), type: type))
+            }
+        }
+    }
+
     /// The row's values as float32, equal to gguf-py's `dequantize`.
     public static func dequantize(row: UnsafeRawBufferPointer, type: GGMLType) throws(GGUFDecodingError) -> [Float] {
         guard isDecodable(type) else { throw notDecodable(type) }

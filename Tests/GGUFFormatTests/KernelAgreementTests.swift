@@ -76,6 +76,49 @@ import TestSupport
         #expect(hasVectorKernel ? vectorRows > 200 : vectorRows == 0, "\(typeName): \(vectorRows) rows through the AVX2 kernel")
     }
 
+    /// The batch entry point (`moments(ofRows:rowBytes:type:portable:into:)`) against the row by
+    /// row one, bit for bit, on both paths, over runs of rows mixing finite, ±0-scale and
+    /// NaN/Inf rows.
+    @Test(arguments: types.map(\.name))
+    func rowBatchesEqualRowByRow(typeName: String) throws {
+        let type = try #require(GGMLType(name: typeName))
+        var random = SeededRandom(seed: UInt64(type.id) &+ 0xBA7C)
+        let blocks = type.blockSize == 256 ? 3 : 17
+        let rowBytes = blocks * type.typeSize
+        let rows = 60
+        var bytes: [UInt8] = []
+        for r in 0 ..< rows {
+            var row = (0 ..< rowBytes).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
+            switch r % 4 {
+            case 0, 1: Self.tameScales(&row, type)
+            case 2 where type.isQuantized: Self.setScales(&row, type, low: 0, high: 0x80)
+            default: break
+            }
+            bytes += row
+        }
+        for portable in [false, true] {
+            let batch = try bytes.withUnsafeBytes { raw in
+                try [GGUFRowMoments](unsafeUninitializedCapacity: rows) { out, initialized in
+                    out.initialize(repeating: .empty)
+                    initialized = rows
+                    try GGUFRowDecoding.moments(ofRows: raw, rowBytes: rowBytes, type: type, portable: portable, into: out)
+                }
+            }
+            try bytes.withUnsafeBytes { raw in
+                for r in 0 ..< rows {
+                    let one = try GGUFRowDecoding.moments(ofRow: UnsafeRawBufferPointer(rebasing: raw[r * rowBytes ..< (r + 1) * rowBytes]),
+                                                          type: type, portable: portable)
+                    let same = [batch[r].sum, batch[r].sumOfSquares, batch[r].minimum, batch[r].maximum].map(\.bitPattern)
+                        == [one.sum, one.sumOfSquares, one.minimum, one.maximum].map(\.bitPattern)
+                    #expect(same && batch[r].count == one.count && batch[r].nanCount == one.nanCount
+                            && batch[r].positiveInfinityCount == one.positiveInfinityCount
+                            && batch[r].negativeInfinityCount == one.negativeInfinityCount,
+                            "\(typeName) row \(r) portable \(portable)")
+                }
+            }
+        }
+    }
+
     /// Sets the bytes of every f16 scale field of every block (`d`, and `dmin`/`m` where the type has one).
     static func setScales(_ bytes: inout [UInt8], _ type: GGMLType, low: UInt8, high: UInt8) {
         let fields: [Int] = switch type.name {

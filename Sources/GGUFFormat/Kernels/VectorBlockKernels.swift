@@ -12,25 +12,37 @@ enum VectorBlockKernels {
     /// Whether this CPU runs them (AVX2; evaluated once).
     static let available = cmk_has_avx2() != 0
 
+    /// A row kernel: the sums of `blocks` whole blocks at a pointer.
+    typealias Kernel = @convention(c) (UnsafeRawPointer?, Int) -> cmk_lane_sums
+
+    /// The AVX2 kernel of `type`, or nil when there is none (type or CPU).
+    static func kernel(for type: GGMLType) -> Kernel? {
+        guard available else { return nil }
+        switch type.id {
+        case GGMLType.q8_0.id: return cmk_q8_0_sums_avx2
+        case GGMLType.q4_0.id: return cmk_q4_0_sums_avx2
+        case GGMLType.q5_0.id: return cmk_q5_0_sums_avx2
+        case GGMLType.q6_K.id: return cmk_q6_k_sums_avx2
+        case GGMLType.q4_K.id: return cmk_q4_k_sums_avx2
+        case GGMLType.q5_K.id: return cmk_q5_k_sums_avx2
+        default: return nil
+        }
+    }
+
     /// The row's statistics by the AVX2 kernel of `type`: `.some(nil)` when the row holds NaN or
     /// ±Inf (recount it value by value), `nil` when there is no such kernel (type or CPU).
     static func moments(_ row: UnsafeRawPointer, blocks: Int, type: GGMLType) -> GGUFRowMoments?? {
-        guard available else { return nil }
-        let sums: cmk_lane_sums
-        switch type.id {
-        case GGMLType.q8_0.id: sums = cmk_q8_0_sums_avx2(row, blocks)
-        case GGMLType.q4_0.id: sums = cmk_q4_0_sums_avx2(row, blocks)
-        case GGMLType.q5_0.id: sums = cmk_q5_0_sums_avx2(row, blocks)
-        case GGMLType.q6_K.id: sums = cmk_q6_k_sums_avx2(row, blocks)
-        case GGMLType.q4_K.id: sums = cmk_q4_k_sums_avx2(row, blocks)
-        case GGMLType.q5_K.id: sums = cmk_q5_k_sums_avx2(row, blocks)
-        default: return nil
-        }
-        // As `ScaledIntegerSums.moments` and `DoubleAccumulator.moments`.
-        guard sums.sum.isFinite, sums.squares.isFinite else { return .some(nil) }
-        let count = blocks &* type.blockSize
-        guard count > 0 else { return .some(.empty) }
-        return .some(GGUFRowMoments(count: count, sum: sums.sum, sumOfSquares: sums.squares,
-                                    minimum: Double(sums.lowest), maximum: Double(sums.highest)))
+        guard let kernel = kernel(for: type) else { return nil }
+        return .some(moments(kernel(row, blocks), count: blocks &* type.blockSize))
+    }
+
+    /// A kernel's sums as statistics (as `ScaledIntegerSums.moments` and
+    /// `DoubleAccumulator.moments`), nil when a sum is not finite.
+    @inline(__always)
+    static func moments(_ sums: cmk_lane_sums, count: Int) -> GGUFRowMoments? {
+        guard sums.sum.isFinite, sums.squares.isFinite else { return nil }
+        guard count > 0 else { return .empty }
+        return GGUFRowMoments(count: count, sum: sums.sum, sumOfSquares: sums.squares,
+                              minimum: Double(sums.lowest), maximum: Double(sums.highest))
     }
 }

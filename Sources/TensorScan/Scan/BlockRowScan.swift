@@ -11,11 +11,26 @@ import GGUFFormat
 /// (Before, these rows were computed in a pass of their own ahead of the scan, so every
 /// quantized tensor was read twice.)
 enum BlockRowScan {
-    /// The statistics of one row of whole blocks of `type`; `.empty` for a row that is not
-    /// whole blocks (the GGUF reader rejects such tensors, so this is only a guard).
-    static func moments(ofRow row: UnsafeRawBufferPointer, type: GGMLType) -> RowMoments {
-        guard let m = try? GGUFRowDecoding.moments(ofRow: row, type: type) else { return .empty }
-        return RowMoments(m, row: row)
+    /// Bytes of rows decoded in one call before they are hashed and compared (`ScanPlan`).
+    static let runBytes = 64 << 10
+
+    /// The statistics of `out.count` consecutive rows of `rowBytes` bytes (whole blocks of
+    /// `type`) in `rows`; `.empty` for rows that are not whole blocks (the GGUF reader rejects
+    /// such tensors, so this is only a guard).
+    static func moments(ofRows rows: UnsafeRawBufferPointer, rowBytes: Int, type: GGMLType,
+                        into out: UnsafeMutableBufferPointer<RowMoments>) {
+        withUnsafeTemporaryAllocation(of: GGUFRowMoments.self, capacity: out.count) { decoded in
+            decoded.initialize(repeating: .empty)
+            defer { decoded.deinitialize() }
+            guard (try? GGUFRowDecoding.moments(ofRows: rows, rowBytes: rowBytes, type: type, into: decoded)) != nil else {
+                for r in out.indices { out[r] = .empty }
+                return
+            }
+            for r in out.indices {
+                let start = (r - out.startIndex) * rowBytes
+                out[r] = RowMoments(decoded[r - out.startIndex], row: UnsafeRawBufferPointer(rebasing: rows[start..<start + rowBytes]))
+            }
+        }
     }
 }
 

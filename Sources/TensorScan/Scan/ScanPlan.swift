@@ -319,9 +319,9 @@ final class ScanPlan: @unchecked Sendable {
         return same
     }
 
-    /// `process` for whole quantized rows: each row of each target decoded by the block kernels
-    /// (`BlockRowScan.moments(ofRow:type:)`), the fingerprint blocks it completes hashed and the
-    /// row compared with the leader's right after, while it is in cache.
+    /// `process` for whole quantized rows: runs of rows of each target decoded by the block
+    /// kernels (`BlockRowScan.moments(ofRows:…)`), then the fingerprint blocks they complete
+    /// hashed and the run compared with the leader's, while it is in cache.
     private func processRows(_ item: Item, _ targets: [Target], views: [TensorView], bytes allBytes: [UnsafeRawBufferPointer],
                              layout: Layout, type: GGMLType, compare: (Int, Range<Int>) -> Void) {
         let rowBytes = layout.rowBytes
@@ -335,15 +335,23 @@ final class ScanPlan: @unchecked Sendable {
             return BlockHasher(bytes: allBytes[k], into: hashes,
                                blocks: ((low + blockBytes - 1) / blockBytes)..<((end + blockBytes - 1) / blockBytes))
         }
-        for piece in item.units {
-            let start = (layout.firstRow + piece) * rowBytes
-            let rowEnd = piece + 1 == item.units.upperBound ? end : start + rowBytes
+        // Runs of rows of at most `runBytes` (at least one row): small enough to be hashed and
+        // compared from L2 after the kernels read them.
+        let runRows = max(1, BlockRowScan.runBytes / max(1, rowBytes))
+        var run = item.units.lowerBound
+        while run < item.units.upperBound {
+            let pieces = run..<min(item.units.upperBound, run + runRows)
+            let start = (layout.firstRow + pieces.lowerBound) * rowBytes
+            let stop = (layout.firstRow + pieces.upperBound) * rowBytes
+            let runEnd = pieces.upperBound == item.units.upperBound ? end : stop
             for k in targets.indices {
                 guard let out = targets[k].moments else { continue }
-                out[piece] = BlockRowScan.moments(ofRow: UnsafeRawBufferPointer(rebasing: allBytes[k][start..<start + rowBytes]), type: type)
-                hashers[k]?.advance(to: start + rowBytes)
-                compare(k, start..<max(start, rowEnd))
+                BlockRowScan.moments(ofRows: UnsafeRawBufferPointer(rebasing: allBytes[k][start..<stop]), rowBytes: rowBytes,
+                                     type: type, into: UnsafeMutableBufferPointer(rebasing: out[pieces]))
+                hashers[k]?.advance(to: stop)
+                compare(k, start..<max(start, runEnd))
             }
+            run = pieces.upperBound
         }
         for k in targets.indices {
             hashers[k]?.finish()
