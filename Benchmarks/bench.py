@@ -91,7 +91,7 @@ def f32_model(data):
     return [(k, source[k]) for k in order]
 
 
-QUANTIZED_VERSION = "2"
+QUANTIZED_VERSION = "3"
 SECTIONS = ("float", "gguf", "header", "sharded", "zst", "sparse")
 
 
@@ -115,8 +115,10 @@ def write_quantized(data, tensors):
     import gguf
     from gguf.quants import quantize
     names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, 64)
-    for qtype, file in ((gguf.GGMLQuantizationType.Q8_0, "q8_0.gguf"), (gguf.GGMLQuantizationType.Q4_0, "q4_0.gguf")):
+    for qtype, ftype, file in ((gguf.GGMLQuantizationType.Q8_0, gguf.LlamaFileType.MOSTLY_Q8_0, "q8_0.gguf"),
+                               (gguf.GGMLQuantizationType.Q4_0, gguf.LlamaFileType.MOSTLY_Q4_0, "q4_0.gguf")):
         w = gguf.GGUFWriter(os.path.join(data, file), "llama")
+        w.add_file_type(ftype)
         for name, shape, array in tensors:
             target = names.get_name(name, try_suffixes=(".weight",)) or name
             if len(shape) == 2:
@@ -127,6 +129,36 @@ def write_quantized(data, tensors):
         w.write_kv_data_to_file()
         w.write_tensors_to_file()
         w.close()
+    write_k_quantized(data, tensors, names)
+
+
+def write_k_quantized(data, tensors, names):
+    """`q4_k_m.gguf`: the F32 model's tensors as a Q4_K_M-style mix (llama.cpp's most common
+    download): Q6_K embedding and output, Q4_K for every other matrix, F32 vectors.
+
+    gguf-py has no K-quant quantizer, so the blocks are random bytes with small finite f16
+    scales (`d`, `dmin`), as in TestData/gguf: the values are not the model's, but the kernels'
+    work per byte is the same, and speed is all this file measures."""
+    import gguf
+    T = gguf.GGMLQuantizationType
+    rng = np.random.default_rng(20261203)
+    w = gguf.GGUFWriter(os.path.join(data, "q4_k_m.gguf"), "llama")
+    w.add_file_type(gguf.LlamaFileType.MOSTLY_Q4_K_M)
+    for name, shape, array in tensors:
+        target = names.get_name(name, try_suffixes=(".weight",)) or name
+        if len(shape) != 2:
+            w.add_tensor(target, array)
+            continue
+        qtype = T.Q6_K if target in ("token_embd.weight", "output.weight") else T.Q4_K
+        block_size, type_size = gguf.GGML_QUANT_SIZES[qtype]
+        blocks = rng.integers(0, 256, size=(shape[0], shape[1] // block_size, type_size), dtype=np.uint8)
+        for field in ((208,) if qtype == T.Q6_K else (0, 2)):
+            blocks[:, :, field + 1] = 0x1C | (blocks[:, :, field + 1] & 0x03)  # exponent 7: scales ~2^-8
+        w.add_tensor(target, blocks.reshape(shape[0], -1), raw_dtype=qtype)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
 
 
 def ensure_f16(data):
@@ -435,7 +467,7 @@ def main():
     if want("gguf"):
         # Quantized GGUF: rows decoded by the block kernels (AVX2 where the CPU has it) in the one
         # scan pass. Goal (issue 12, "dequantization at memory speed"): audit >= 0.5x the read baseline.
-        for case, name in (("Q8_0 GGUF", "q8_0.gguf"), ("Q4_0 GGUF", "q4_0.gguf")):
+        for case, name in (("Q8_0 GGUF", "q8_0.gguf"), ("Q4_0 GGUF", "q4_0.gguf"), ("Q4_K_M GGUF", "q4_k_m.gguf")):
             if not os.path.exists(d(name)):
                 table.row(case, "-", note=f"{name} missing")
                 continue
