@@ -66,6 +66,19 @@ CMK_DIFF static inline void tail(const unsigned char *a, int ka, const unsigned 
     }
 }
 
+// The lane sums combined as (l0 + l1) + (l2 + l3), the largest lane difference.
+CMK_DIFF static inline void finish(__m256d ref, __m256d dif, __m256d mx, cmk_difference_sums *s) {
+    double r[4], q[4], m[4];
+    _mm256_storeu_pd(r, ref);
+    _mm256_storeu_pd(q, dif);
+    _mm256_storeu_pd(m, mx);
+    s->reference_squares = (r[0] + r[1]) + (r[2] + r[3]);
+    s->difference_squares = (q[0] + q[1]) + (q[2] + q[3]);
+    double top = m[0];
+    for (int k = 1; k < 4; k++) if (m[k] > top) top = m[k];
+    s->max_abs = top;
+}
+
 #define DEFINE_DIFFERENCE(NAME, LOAD_A, LOAD_B)                                                          \
     CMK_DIFF static void NAME(const unsigned char *a, int ka, const unsigned char *b, int kb, size_t count, \
                               cmk_difference_sums *s) {                                                 \
@@ -86,15 +99,7 @@ CMK_DIFF static inline void tail(const unsigned char *a, int ka, const unsigned 
             differing += (uint64_t)__builtin_popcount(_mm256_movemask_pd(_mm256_or_pd(numeric, one_nan))); \
             nans += (uint64_t)__builtin_popcount(_mm256_movemask_pd(one_nan));                         \
         }                                                                                              \
-        double r[4], q[4], m[4];                                                                       \
-        _mm256_storeu_pd(r, ref);                                                                      \
-        _mm256_storeu_pd(q, dif);                                                                      \
-        _mm256_storeu_pd(m, mx);                                                                       \
-        s->reference_squares = (r[0] + r[1]) + (r[2] + r[3]);                                          \
-        s->difference_squares = (q[0] + q[1]) + (q[2] + q[3]);                                         \
-        double top = m[0];                                                                             \
-        for (int k = 1; k < 4; k++) if (m[k] > top) top = m[k];                                        \
-        s->max_abs = top;                                                                              \
+        finish(ref, dif, mx, s);                                                                       \
         s->differing = differing;                                                                      \
         s->nan_mismatches = nans;                                                                      \
         tail(a, ka, b, kb, i, count, s);                                                               \
@@ -125,15 +130,7 @@ CMK_DIFF static inline void tail(const unsigned char *a, int ka, const unsigned 
             mx = _mm256_max_pd(mx, d);                                                                 \
             differing += (uint64_t)__builtin_popcount(_mm256_movemask_pd(_mm256_cmp_pd(x, y, _CMP_NEQ_OQ))); \
         }                                                                                              \
-        double r[4], q[4], m[4];                                                                       \
-        _mm256_storeu_pd(r, ref);                                                                      \
-        _mm256_storeu_pd(q, dif);                                                                      \
-        _mm256_storeu_pd(m, mx);                                                                       \
-        s->reference_squares = (r[0] + r[1]) + (r[2] + r[3]);                                          \
-        s->difference_squares = (q[0] + q[1]) + (q[2] + q[3]);                                         \
-        double top = m[0];                                                                             \
-        for (int k = 1; k < 4; k++) if (m[k] > top) top = m[k];                                        \
-        s->max_abs = top;                                                                              \
+        finish(ref, dif, mx, s);                                                                       \
         s->differing = differing;                                                                      \
         s->nan_mismatches = 0;                                                                         \
         if (_mm256_movemask_pd(unordered) != 0 || !isfinite(s->reference_squares) ||                   \

@@ -91,6 +91,25 @@ CMK_AVX2 static inline double hsum(__m256d v) {
     return _mm_cvtsd_f64(s) + _mm_cvtsd_f64(_mm_unpackhi_pd(s, s));
 }
 
+// The reductions every loop below ends with, in one fixed order: (s0 + s1) + (s2 + s3) lane by
+// lane, then the four lanes (see `hsum`); the eight float extremes in lane order.
+CMK_AVX2 static inline cmk_lane_sums lane_sums(__m256d s0, __m256d s1, __m256d s2, __m256d s3, __m256d q0,
+                                              __m256d q1, __m256d q2, __m256d q3, __m256 mn, __m256 mx) {
+    float lo[8], hi[8];
+    _mm256_storeu_ps(lo, mn);
+    _mm256_storeu_ps(hi, mx);
+    cmk_lane_sums r;
+    r.sum = hsum(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));
+    r.squares = hsum(_mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3)));
+    r.lowest = lo[0];
+    r.highest = hi[0];
+    for (int k = 1; k < 8; k++) {
+        r.lowest = lo[k] < r.lowest ? lo[k] : r.lowest;
+        r.highest = hi[k] > r.highest ? hi[k] : r.highest;
+    }
+    return r;
+}
+
 // Two eight-lane steps per iteration with four independent double accumulators each for Σx and
 // Σx², so the add latency is hidden; min/max use `minps`/`maxps` (a < b ? a : b), like the
 // Swift lanes (NaN never matters: such a chunk's sums are non-finite and it is re-run).
@@ -130,19 +149,7 @@ CMK_AVX2 static inline double hsum(__m256d v) {
             mn = _mm256_min_ps(a, mn);                                                           \
             mx = _mm256_max_ps(a, mx);                                                           \
         }                                                                                        \
-        float lo[8], hi[8];                                                                      \
-        _mm256_storeu_ps(lo, mn);                                                                \
-        _mm256_storeu_ps(hi, mx);                                                                \
-        cmk_lane_sums r;                                                                         \
-        r.sum = hsum(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));               \
-        r.squares = hsum(_mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3)));           \
-        r.lowest = lo[0];                                                                        \
-        r.highest = hi[0];                                                                       \
-        for (int k = 1; k < 8; k++) {                                                            \
-            r.lowest = lo[k] < r.lowest ? lo[k] : r.lowest;                                      \
-            r.highest = hi[k] > r.highest ? hi[k] : r.highest;                                   \
-        }                                                                                        \
-        return r;                                                                                \
+        return lane_sums(s0, s1, s2, s3, q0, q1, q2, q3, mn, mx);                                \
     }
 
 CMK_SUMS(cmk_f32_sums_avx2, f32_pair, f32_lanes)
@@ -187,19 +194,7 @@ CMK_SUMS(cmk_f16_lane_sums_avx2, f16_pair, f16_lanes)
         __m256d s2 = _mm512_castpd512_pd256(s23), s3 = _mm512_extractf64x4_pd(s23, 1);          \
         __m256d q0 = _mm512_castpd512_pd256(q01), q1 = _mm512_extractf64x4_pd(q01, 1);          \
         __m256d q2 = _mm512_castpd512_pd256(q23), q3 = _mm512_extractf64x4_pd(q23, 1);          \
-        float lo[8], hi[8];                                                                      \
-        _mm256_storeu_ps(lo, mn);                                                                \
-        _mm256_storeu_ps(hi, mx);                                                                \
-        cmk_lane_sums r;                                                                         \
-        r.sum = hsum(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));               \
-        r.squares = hsum(_mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3)));           \
-        r.lowest = lo[0];                                                                        \
-        r.highest = hi[0];                                                                       \
-        for (int k = 1; k < 8; k++) {                                                            \
-            r.lowest = lo[k] < r.lowest ? lo[k] : r.lowest;                                      \
-            r.highest = hi[k] > r.highest ? hi[k] : r.highest;                                   \
-        }                                                                                        \
-        return r;                                                                                \
+        return lane_sums(s0, s1, s2, s3, q0, q1, q2, q3, mn, mx);                                \
     }
 
 CMK_SUMS512(cmk_f32_sums_avx512, f32_pair, f32_lanes)
