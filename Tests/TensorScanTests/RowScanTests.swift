@@ -96,6 +96,41 @@ import TestSupport
             }
         }
     }
+
+    @Test("results are written in place: one per job, in job order, each made once and released with the array")
+    func resultsWrittenInPlace() throws {
+        // 40 small tensors and one of 6 MB (so both cores take items), one empty.
+        let specs: [(String, DType, [UInt64])] = (0..<40).map { ("t\($0)", DType.f32, [UInt64(1 + $0 % 7), 300]) }
+            + [("big", .f32, [1500, 1000]), ("empty", .f32, [0, 4])]
+        let (file, _) = try FingerprintTests.randomFile(specs, firstSeed: 7)
+        let views = try specs.map { try file.tensor(named: $0.0) }
+        let work = views.indices.map { i in i % 3 == 0 ? RowScan.Work.fingerprint : .statistics(of: views[i]) }
+        let made = Counter(), released = Counter()
+        var results: [Tracked]? = RowScan.run(views, work) { i, output in
+            Tracked(index: i, rows: output.rows?.count, made: made, released: released)
+        }
+        #expect(made.value == views.count, "finish ran once per job")
+        #expect(results?.map(\.index) == Array(views.indices))
+        #expect(results?.map(\.rows) == views.indices.map { $0 % 3 == 0 ? nil : views[$0].rowCount })
+        results = nil
+        #expect(released.value == views.count, "every result was released with the array: none written twice or lost")
+    }
+}
+
+/// A result that counts its creations and releases.
+private final class Tracked: Sendable {
+    let index: Int
+    let rows: Int?
+    let released: Counter
+
+    init(index: Int, rows: Int?, made: Counter, released: Counter) {
+        self.index = index
+        self.rows = rows
+        self.released = released
+        made.add()
+    }
+
+    deinit { released.add() }
 }
 
 /// Counts calls from any thread.

@@ -6,7 +6,10 @@ extension PaddingAnalysis {
     /// The static embedding layout of `checkpoint` (sentence-transformers `embedding.weight`,
     /// model2vec `embeddings`/`mapping`/`weights`), or nil.
     static func staticLayout(_ checkpoint: Checkpoint) -> StaticEmbeddingLayout? {
-        StaticEmbeddingLayout.detect(checkpoint.tensors.map {
+        // Both layouts hold at most three tensors; a table of thousands is not one, and copying
+        // it into names and shapes first took 10 MB for 50,000 tensors.
+        guard checkpoint.tensors.count <= 3 else { return nil }
+        return StaticEmbeddingLayout.detect(checkpoint.tensors.map {
             TensorShape(name: $0.name, shape: $0.shape.map { Int(clamping: $0) }, dtype: $0.elementType.rawValue)
         })
     }

@@ -57,8 +57,8 @@ public struct RowSummary: Sendable {
     /// Tensors over the scan's row budget (`TensorView.statisticsSkipReasons`) get `nil`.
     public static func summaries(of views: [TensorView]) -> [RowSummary?] {
         let skipped = TensorView.statisticsSkipReasons(views)
-        let jobs = views.indices.map { i in skipped[i] == nil ? RowScan.Job.statistics(of: views[i]) : .nothing(of: views[i]) }
-        return RowScan.run(jobs) { i, output in
+        let work = views.indices.map { i in skipped[i] == nil ? RowScan.Work.statistics(of: views[i]) : .nothing }
+        return RowScan.run(views, work) { i, output in
             output.rows.map { RowSummary(view: views[i], moments: $0, keepingRows: false) }
         }
     }

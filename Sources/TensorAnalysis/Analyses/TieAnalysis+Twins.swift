@@ -27,7 +27,7 @@ extension TieAnalysis {
             var classes: [[Int]] = []
             for bucket in TieAnalysis.sizeBuckets(views) {
                 let sorted = bucket.sorted()
-                classes += TensorView.samePrefixClasses(sorted.map { views[$0] }).map { $0.map { sorted[$0] } }
+                classes += TensorView.samePrefixClasses(views, at: sorted).map { $0.map { sorted[$0] } }
             }
             classes.sort { $0[0] < $1[0] }
             var leaders: [Int: Int] = [:]

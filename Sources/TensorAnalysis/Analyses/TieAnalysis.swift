@@ -87,12 +87,11 @@ public enum TieAnalysis {
     public static func analyze(_ checkpoint: Checkpoint) -> Report {
         let views = checkpoint.tensors
         let twins = Twins(views)
-        let jobs = views.indices.map { i -> RowScan.Job in
-            guard twins.candidates.contains(i) else { return .nothing(of: views[i]) }
-            let job = RowScan.Job.fingerprint(of: views[i])
-            return twins.leaders[i].map { job.comparingBytes(withJob: $0) } ?? job
+        let work = views.indices.map { i -> RowScan.Work in
+            guard twins.candidates.contains(i) else { return .nothing }
+            return twins.leaders[i].map { RowScan.Work.fingerprint.comparingBytes(withJob: $0) } ?? .fingerprint
         }
-        let outputs = RowScan.run(jobs) { _, output in output }
+        let outputs = RowScan.run(views, work) { _, output in output }
         var fingerprints: [Int: UInt64] = [:], verdicts: [Int: Bool] = [:]
         for (i, output) in outputs.enumerated() {
             fingerprints[i] = output.fingerprint

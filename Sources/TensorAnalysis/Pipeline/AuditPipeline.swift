@@ -36,14 +36,14 @@ public enum AuditPipeline {
         let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: tokenMatrices, padID: policy.padID,
                                                  knowledge: knowledge)
         let tokens = TokenAnalysis.AuditStage(views: views, tokenMatrices: tokenMatrices, knowledge: knowledge)
-        let jobs = views.indices.map { i -> RowScan.Job in
+        let work = views.indices.map { i -> RowScan.Work in
             let request = rows.request(for: i).merged(with: ties.request(for: i)).merged(with: padding.request(for: i))
                 .merged(with: tokens.request(for: i))
-            return RowScan.Job(of: views[i], request)
+            return RowScan.Work(of: views[i], request)
         }
         // Scan and summaries.
         let summaries = try checkpoint.read(advisingSequentialScan: true) { () throws(CheckpointError) in
-            RowScan.run(jobs) { i, output in
+            RowScan.run(views, work) { i, output in
                 let summary = Summaries(rows: rows.summary(of: i, output), ties: ties.summary(of: i, output),
                                         padding: padding.summary(of: i, output), tokens: tokens.summary(of: i, output))
                 progress?(views[i].info.byteCount)
@@ -73,14 +73,14 @@ public enum AuditPipeline {
     }
 }
 
-extension RowScan.Job {
-    /// The job computing what `request` asks for.
+extension RowScan.Work {
+    /// The work on `view` computing what `request` asks for.
     init(of view: TensorView, _ request: ScanRequest) {
         switch (request.statistics, request.fingerprint) {
         case (true, true): self = .statisticsAndFingerprint(of: view)
         case (true, false): self = .statistics(of: view)
-        case (false, true): self = .fingerprint(of: view)
-        case (false, false): self = .nothing(of: view)
+        case (false, true): self = .fingerprint
+        case (false, false): self = .nothing
         }
         if let leader = request.sameBytesAs { self = comparingBytes(withJob: leader) }
     }

@@ -25,7 +25,7 @@ extension TensorView {
 
     /// Fingerprints of many tensors in one parallel pass over their bytes.
     public static func fingerprints(of views: [TensorView]) -> [UInt64] {
-        RowScan.run(views.map { .fingerprint(of: $0) }) { $1.fingerprint ?? 0 }
+        RowScan.run(views, Array(repeating: .fingerprint, count: views.count)) { $1.fingerprint ?? 0 }
     }
 
     static func fingerprintBlockCount(_ byteCount: Int) -> Int {
@@ -289,6 +289,13 @@ extension TensorView {
     /// Touches one page of each tensor; linear in the count (prefixes are hashed, and a
     /// prefix is compared only with the first member of each class of the same hash).
     public static func samePrefixClasses(_ views: [TensorView]) -> [[Int]] {
+        samePrefixClasses(views, at: Array(views.indices))
+    }
+
+    /// `samePrefixClasses` of the tensors `views[positions[k]]`: positions in `positions`.
+    /// Why: the sieve of a checkpoint whose 50,000 tensors share one size copied the whole
+    /// view table (5 MB) to pass the bucket in.
+    public static func samePrefixClasses(_ views: [TensorView], at positions: [Int]) -> [[Int]] {
         var classes: [[Int]] = []
         var byHash: [UInt64: [Int]] = [:]  // hash → indices into `classes`
         // Touching a prefix can map a whole large folio (2 MiB when the file was read into the
@@ -304,7 +311,8 @@ extension TensorView {
             view.mapping.discard(offset: low, length: first - low + window)
         }
         var pending: TensorView?
-        for (i, view) in views.enumerated() {
+        for (i, position) in positions.enumerated() {
+            let view = views[position]
             if let last = pending, start(last) / window != start(view) / window || last.mapping !== view.mapping {
                 release(last)
             }
@@ -314,7 +322,7 @@ extension TensorView {
             let key = ByteHash.hash(prefix.baseAddress, prefix.count)
             let candidates = byHash[key, default: []]
             if let found = candidates.first(where: { c in
-                let leader = views[classes[c][0]]
+                let leader = views[positions[classes[c][0]]]
                 let other = leader.bytes
                 defer {
                     if start(leader) / window != start(view) / window || leader.mapping !== view.mapping { release(leader) }

@@ -5,9 +5,10 @@ import SafetensorsFormat
 
 /// The work items of a scan and the shared state the cores take them from.
 ///
-/// Built once from the jobs (how each tensor's rows are cut into pieces, pieces grouped into
-/// ~4 MiB items in file order); the cores then `drain` it. The lock guards only the next-item
-/// counter, the per-job result buffers and the twin verdicts; the items themselves are read-only.
+/// Each job is cut the same way whenever asked (`Cut`: how a tensor's rows are cut into
+/// pieces, pieces grouped into ~4 MiB items); the cores `drain` the items in file order. The
+/// lock guards only the next-item position, the result buffers of the jobs being read and the
+/// twin verdicts.
 ///
 /// Twins (`RowScan.Job.comparingBytes(withJob:)`): a job merged into its leader has no items
 /// of its own; each leader item also reads the same units of every merged follower, piece by
@@ -36,6 +37,56 @@ final class ScanPlan: @unchecked Sendable {
         var pieceCount: Int { rowCount * piecesPerRow }
     }
 
+    /// How one job is cut into work items: its `units` (pieces of its layout, or fingerprint
+    /// blocks), `unitsPerItem` of them per item, in unit order.
+    ///
+    /// Why computed from the job when needed rather than stored per job: the plan of a
+    /// 50,000-tensor checkpoint kept an array of item ranges per job (5 MB in 50,000 small
+    /// arrays) and a list of all items; a cut is a few divisions, so the plan now keeps per
+    /// job only what the scan changes (items left, result buffers), and only while the job
+    /// is being read.
+    struct Cut: Equatable {
+        var layout: Layout?
+        var unitCount = 0
+        var unitsPerItem = 1
+        /// Bytes the job's items read.
+        var bytes = 0
+
+        var itemCount: Int { (unitCount + unitsPerItem - 1) / unitsPerItem }
+
+        /// Units of the job's item `k`.
+        func units(ofItem k: Int) -> Range<Int> {
+            (k * unitsPerItem)..<min(unitCount, (k + 1) * unitsPerItem)
+        }
+
+        init(_ work: RowScan.Work, _ view: TensorView) {
+            let bytesPerElement = max(1, view.dtype.bitWidth / 8)
+            if let rows = work.rows, !rows.isEmpty, view.rowLength > 0, case .blocks(let type) = view.elementType {
+                // Whole quantized rows (the GGUF reader checked that rows are whole blocks).
+                let rowBytes = view.rowBits / 8
+                unitCount = rows.count
+                unitsPerItem = max(1, ScanPlan.itemBytes / max(1, rowBytes))
+                bytes = rows.count * rowBytes
+                layout = Layout(firstRow: rows.lowerBound, rowCount: rows.count, rowLength: view.rowLength,
+                                piecesPerRow: 1, blockType: type, rowBytes: rowBytes)
+            } else if let rows = work.rows, !rows.isEmpty, view.rowLength > 0 {
+                let length = view.rowLength
+                let pieces = (length + TensorView.rowPieceElements - 1) / TensorView.rowPieceElements
+                let found = Layout(firstRow: rows.lowerBound, rowCount: rows.count, rowLength: length, piecesPerRow: pieces)
+                let pieceBytes = min(length, TensorView.rowPieceElements) * bytesPerElement
+                unitCount = found.pieceCount
+                unitsPerItem = max(1, ScanPlan.itemBytes / pieceBytes)
+                bytes = rows.count * length * bytesPerElement
+                layout = found
+            } else if work.fingerprint {
+                let byteCount = Int(view.info.byteCount)
+                unitCount = TensorView.fingerprintBlockCount(byteCount)
+                unitsPerItem = ScanPlan.itemBytes / TensorView.fingerprintBlockBytes
+                bytes = byteCount
+            }
+        }
+    }
+
     /// One job of an item, with its result buffers.
     struct Target {
         var job: Int
@@ -43,111 +94,77 @@ final class ScanPlan: @unchecked Sendable {
         var hashes: UnsafeMutablePointer<UInt64>?
     }
 
+    /// A job being read: items left and its result buffers (allocated by the taker of its
+    /// first item, handed to `output` by the finisher of its last).
+    private struct Progress {
+        var remaining: Int
+        var moments: UnsafeMutableBufferPointer<RowMoments>?
+        var hashes: UnsafeMutableBufferPointer<UInt64>?
+    }
+
     /// Bytes per work item: large enough that taking one costs nothing, small enough that the
     /// last items of a scan spread over the cores.
     static let itemBytes = 4 << 20
 
-    let jobs: [Job]
-    let layouts: [Layout?]
-    let items: [Item]
-    /// Items that finish each job (a merged twin counts its leader's).
-    let itemCount: [Int]
+    /// The tensor of each job, and what to compute for it.
+    let views: [TensorView]
+    let work: [RowScan.Work]
     let totalBytes: Int
-    /// Jobs merged into each job (its twins read with it).
-    let followers: [[Int]]
+    /// Jobs merged into a leader (its twins read with it), for leaders that have any.
+    let followers: [Int: [Int]]
     /// The leader each merged job is read with.
-    let mergedInto: [Int?]
-
-    typealias Job = RowScan.Job
+    let mergedInto: [Int: Int]
 
     private let lock = NSLock()
-    private var next = 0
-    private var remaining: [Int]
-    private var moments: [UnsafeMutableBufferPointer<RowMoments>?]
-    private var hashes: [UnsafeMutableBufferPointer<UInt64>?]
-    /// A merged job whose bytes differed from its leader's in some item.
-    private var differs: [Bool]
+    /// The next item to take: item `nextItem` of job `nextJob`, whose cut is `nextCut`.
+    private var nextJob = 0
+    private var nextItem = 0
+    private var nextCut: Cut?
+    /// Jobs whose first item was taken and whose last item is not finished.
+    private var reading: [Int: Progress] = [:]
+    /// Merged jobs whose bytes differed from their leader's in some item.
+    private var differs: Set<Int> = []
 
-    init(_ jobs: [Job]) {
-        self.jobs = jobs
-        var layouts: [Layout?] = []
-        var units: [[Range<Int>]] = []
+    init(views: [TensorView], work: [RowScan.Work]) {
+        precondition(views.count == work.count, "one work description per view")
+        self.views = views
+        self.work = work
         var total = 0
-        for job in jobs {
-            var ranges: [Range<Int>] = []
-            let view = job.view
-            let bytesPerElement = max(1, view.dtype.bitWidth / 8)
-            var layout: Layout?
-            if let rows = job.rows, !rows.isEmpty, view.rowLength > 0, case .blocks(let type) = view.elementType {
-                // Whole quantized rows (the GGUF reader checked that rows are whole blocks).
-                let rowBytes = view.rowBits / 8
-                let perItem = max(1, Self.itemBytes / max(1, rowBytes))
-                var r = 0
-                while r < rows.count {
-                    ranges.append(r..<min(rows.count, r + perItem))
-                    r += perItem
-                }
-                total += rows.count * rowBytes
-                layout = Layout(firstRow: rows.lowerBound, rowCount: rows.count, rowLength: view.rowLength,
-                                piecesPerRow: 1, blockType: type, rowBytes: rowBytes)
-            } else if let rows = job.rows, !rows.isEmpty, view.rowLength > 0 {
-                let length = view.rowLength
-                let pieces = (length + TensorView.rowPieceElements - 1) / TensorView.rowPieceElements
-                let found = Layout(firstRow: rows.lowerBound, rowCount: rows.count, rowLength: length, piecesPerRow: pieces)
-                let pieceBytes = min(length, TensorView.rowPieceElements) * bytesPerElement
-                let perItem = max(1, Self.itemBytes / pieceBytes)
-                var p = 0
-                while p < found.pieceCount {
-                    ranges.append(p..<min(found.pieceCount, p + perItem))
-                    p += perItem
-                }
-                total += rows.count * length * bytesPerElement
-                layout = found
-            } else if job.fingerprint {
-                let byteCount = Int(view.info.byteCount)
-                let blocks = TensorView.fingerprintBlockCount(byteCount)
-                let perItem = Self.itemBytes / TensorView.fingerprintBlockBytes
-                var b = 0
-                while b < blocks {
-                    ranges.append(b..<min(blocks, b + perItem))
-                    b += perItem
-                }
-                total += byteCount
-            }
-            layouts.append(layout)
-            units.append(ranges)
+        var cuts: [Int: Cut] = [:]  // twins and their leaders only
+        var followers: [Int: [Int]] = [:]
+        var mergedInto: [Int: Int] = [:]
+        for j in work.indices {
+            let cut = Cut(work[j], views[j])
+            total += cut.bytes
+            if work[j].twin != nil { cuts[j] = cut }
         }
         // Twins read together: same dtype and size, every byte covered, the same cut.
-        var followers = Array(repeating: [Int](), count: jobs.count)
-        var mergedInto = [Int?](repeating: nil, count: jobs.count)
-        func coversAll(_ j: Int) -> Bool {
-            guard let layout = layouts[j] else { return jobs[j].fingerprint }
-            return layout.firstRow == 0 && layout.rowCount == jobs[j].view.rowCount
-        }
-        for (j, job) in jobs.enumerated() {
-            guard let l = job.twin, l != j, jobs.indices.contains(l), jobs[l].twin == nil else { continue }
-            let a = jobs[l].view, b = job.view
-            guard a.elementType == b.elementType, a.info.byteCount == b.info.byteCount, !units[j].isEmpty,
-                  units[j] == units[l], layouts[j] == layouts[l], coversAll(j), coversAll(l) else { continue }
-            followers[l].append(j)
+        for j in work.indices {
+            guard let l = work[j].twin, l != j, work.indices.contains(l), work[l].twin == nil, let cut = cuts[j] else { continue }
+            let leaderCut = cuts[l] ?? Cut(work[l], views[l])
+            cuts[l] = leaderCut
+            let a = views[l], b = views[j]
+            guard a.elementType == b.elementType, a.info.byteCount == b.info.byteCount, cut.unitCount > 0,
+                  cut == leaderCut, Self.coversAll(work[j], cut, b), Self.coversAll(work[l], leaderCut, a) else { continue }
+            followers[l, default: []].append(j)
             mergedInto[j] = l
         }
-        var items: [Item] = []
-        var counts = units.map(\.count)
-        for j in jobs.indices where mergedInto[j] == nil {
-            items += units[j].map { Item(job: j, units: $0) }
-        }
-        for j in jobs.indices { if let l = mergedInto[j] { counts[j] = units[l].count } }
-        self.layouts = layouts
-        self.items = items
         self.followers = followers
         self.mergedInto = mergedInto
-        itemCount = counts
         totalBytes = total
-        remaining = counts
-        moments = Array(repeating: nil, count: jobs.count)
-        hashes = Array(repeating: nil, count: jobs.count)
-        differs = Array(repeating: false, count: jobs.count)
+    }
+
+    /// Whether a job reads every byte of its tensor (all rows, or every fingerprint block).
+    private static func coversAll(_ work: RowScan.Work, _ cut: Cut, _ view: TensorView) -> Bool {
+        guard let layout = cut.layout else { return work.fingerprint }
+        return layout.firstRow == 0 && layout.rowCount == view.rowCount
+    }
+
+    /// Items that finish job `j` (a merged twin counts its leader's); 0 for a job that reads
+    /// nothing.
+    func itemCount(_ j: Int) -> Int {
+        let source = mergedInto[j] ?? j
+        return Cut(work[source], views[source]).itemCount
     }
 
     /// Takes items until none is left, calling `done` for every job whose last item this
@@ -155,37 +172,54 @@ final class ScanPlan: @unchecked Sendable {
     func drain(_ done: (Int, RowScan.Output) -> Void) {
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: MomentKernels.chunkElements * 8, alignment: 64)
         defer { scratch.deallocate() }
-        while case let (item, targets)? = take() {
-            let same = process(item, targets, scratch: scratch)
+        while case let (item, layout, targets)? = take() {
+            let same = process(item, layout, targets, scratch: scratch)
             for (j, output) in complete(item.job, same: same) { done(j, output) }
         }
     }
 
-    /// The next item and its jobs' result buffers (allocated by the first taker), leader first.
-    private func take() -> (Item, [Target])? {
+    /// The next item, its job's layout and its jobs' result buffers (allocated by the first
+    /// taker), leader first. Items come in job order, each job's in unit order; merged jobs
+    /// and jobs that read nothing have none of their own.
+    private func take() -> (Item, Layout?, [Target])? {
         lock.lock()
         defer { lock.unlock() }
-        guard next < items.count else { return nil }
-        let item = items[next]
-        next += 1
-        let group = [item.job] + followers[item.job]
-        // Items are taken in order, so a job's first item (unit 0) is taken first.
-        if item.units.lowerBound == 0 {
-            for j in group {
-                if let layout = layouts[j] {
-                    let buffer = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: layout.pieceCount)
-                    buffer.initialize(repeating: .empty)
-                    moments[j] = buffer
-                }
-                if jobs[j].fingerprint {
-                    let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(
-                        capacity: TensorView.fingerprintBlockCount(Int(jobs[j].view.info.byteCount)))
-                    buffer.initialize(repeating: 0)
-                    hashes[j] = buffer
+        while nextJob < work.count {
+            let cut = nextCut ?? Cut(work[nextJob], views[nextJob])
+            guard mergedInto[nextJob] == nil, nextItem < cut.itemCount else {
+                nextJob += 1
+                nextItem = 0
+                nextCut = nil
+                continue
+            }
+            nextCut = cut
+            let item = Item(job: nextJob, units: cut.units(ofItem: nextItem))
+            nextItem += 1
+            let group = [item.job] + (followers[item.job] ?? [])
+            // Items are taken in order, so a job's first item is taken first.
+            if item.units.lowerBound == 0 {
+                for j in group {
+                    var progress = Progress(remaining: cut.itemCount)
+                    if let layout = cut.layout {
+                        let buffer = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: layout.pieceCount)
+                        buffer.initialize(repeating: .empty)
+                        progress.moments = buffer
+                    }
+                    if work[j].fingerprint {
+                        let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(
+                            capacity: TensorView.fingerprintBlockCount(Int(views[j].info.byteCount)))
+                        buffer.initialize(repeating: 0)
+                        progress.hashes = buffer
+                    }
+                    reading[j] = progress
                 }
             }
+            let targets = group.map { j in
+                Target(job: j, moments: reading[j]?.moments, hashes: reading[j]?.hashes?.baseAddress)
+            }
+            return (item, cut.layout, targets)
         }
-        return (item, group.map { Target(job: $0, moments: moments[$0], hashes: hashes[$0]?.baseAddress) })
+        return nil
     }
 
     /// Counts one finished item of `leader` (and of its followers, with whether each one's
@@ -194,13 +228,15 @@ final class ScanPlan: @unchecked Sendable {
     private func complete(_ leader: Int, same: [Bool]) -> [(Int, RowScan.Output)] {
         var finished: [(Int, UnsafeMutableBufferPointer<RowMoments>?, UnsafeMutableBufferPointer<UInt64>?)] = []
         lock.lock()
-        for (k, j) in ([leader] + followers[leader]).enumerated() {
-            if k > 0 && !same[k] { differs[j] = true }
-            remaining[j] -= 1
-            if remaining[j] == 0 {
-                finished.append((j, moments[j], hashes[j]))
-                moments[j] = nil
-                hashes[j] = nil
+        for (k, j) in ([leader] + (followers[leader] ?? [])).enumerated() {
+            if k > 0 && !same[k] { differs.insert(j) }
+            guard var progress = reading[j] else { continue }
+            progress.remaining -= 1
+            if progress.remaining == 0 {
+                finished.append((j, progress.moments, progress.hashes))
+                reading[j] = nil
+            } else {
+                reading[j] = progress
             }
         }
         lock.unlock()
@@ -215,21 +251,21 @@ final class ScanPlan: @unchecked Sendable {
 
     /// Job `j` computed alone, on this thread (without its twin: no comparison).
     func outputAlone(_ j: Int) -> RowScan.Output {
-        var job = jobs[j]
-        job.twin = nil
-        let alone = ScanPlan([job])
-        var result = alone.output(0, moments: nil, hashes: nil)  // what a job without items gives
-        alone.drain { _, output in result = output }
+        var alone = work[j]
+        alone.twin = nil
+        let plan = ScanPlan(views: [views[j]], work: [alone])
+        var result = plan.output(0, moments: nil, hashes: nil)  // what a job without items gives
+        plan.drain { _, output in result = output }
         return result
     }
 
     /// A job's result from its piece statistics and block hashes.
     func output(_ j: Int, moments pieces: UnsafeMutableBufferPointer<RowMoments>?,
                 hashes blocks: UnsafeMutableBufferPointer<UInt64>?) -> RowScan.Output {
-        let job = jobs[j]
+        let job = work[j]
         var rows: [RowMoments]?
         if job.rows != nil { rows = [] }
-        if let layout = layouts[j], let pieces {
+        if let pieces, let layout = Cut(job, views[j]).layout {
             let per = layout.piecesPerRow
             rows = per == 1 ? Array(pieces) : (0..<layout.rowCount).map { r in
                 pieces[(r * per)..<((r + 1) * per)].reduce(RowMoments.empty) { $0.merged(with: $1) }
@@ -237,20 +273,20 @@ final class ScanPlan: @unchecked Sendable {
         }
         var fingerprint: UInt64?
         if job.fingerprint {
-            fingerprint = TensorView.combinedFingerprint(byteCount: Int(job.view.info.byteCount),
+            fingerprint = TensorView.combinedFingerprint(byteCount: Int(views[j].info.byteCount),
                                                          blocks ?? UnsafeMutableBufferPointer(start: nil, count: 0))
         }
         // Read under the lock by the thread that finished the job's last item, or after the scan.
-        let same: Bool? = mergedInto[j] == nil ? nil : lock.withLock { !differs[j] }
+        let same: Bool? = mergedInto[j] == nil ? nil : lock.withLock { !differs.contains(j) }
         return RowScan.Output(rows: rows, fingerprint: fingerprint, sameBytesAsTwin: same)
     }
 
     /// Reduces an item's pieces (hashing the fingerprint blocks that start inside them as the
     /// scan passes their ends) or hashes its blocks, for the leader and each follower in turn;
     /// returns, per target, whether its bytes in the item equal the leader's (the leader: true).
-    private func process(_ item: Item, _ targets: [Target], scratch: UnsafeMutableRawPointer) -> [Bool] {
+    private func process(_ item: Item, _ layout: Layout?, _ targets: [Target], scratch: UnsafeMutableRawPointer) -> [Bool] {
         var same = Array(repeating: true, count: targets.count)
-        let views = targets.map { jobs[$0.job].view }
+        let views = targets.map { self.views[$0.job] }
         let allBytes = views.map(\.bytes)
         let leaderBytes = allBytes[0]
         /// Compares bytes `range` of follower `k` with the leader's, unless it already differed.
@@ -259,7 +295,7 @@ final class ScanPlan: @unchecked Sendable {
             same[k] = memcmpEqual(UnsafeRawBufferPointer(rebasing: leaderBytes[range]),
                                   UnsafeRawBufferPointer(rebasing: allBytes[k][range]))
         }
-        guard let layout = layouts[item.job] else {
+        guard let layout else {
             // Fingerprint blocks only.
             let size = TensorView.fingerprintBlockBytes
             var hashers = targets.indices.map { k in
