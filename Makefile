@@ -157,7 +157,7 @@ sanitize: setup
 ## safetensors 0.8.0, ml_dtypes 0.6.0, numpy 2.4.6, gguf 0.19.0, torch 2.13.0+cpu.
 FIXTURE_GENERATORS := TestData/generate.py TestData/pytorch/generate.py TestData/pytorch-cli/generate.py \
 	TestData/gguf/generate.py TestData/gguf-cli/generate.py TestData/gguf-mix/generate.py \
-	TestData/gguf-rope/generate.py TestData/gguf-tokens/generate.py
+	TestData/gguf-rope/generate.py TestData/gguf-rope/generate_hostile.py TestData/gguf-tokens/generate.py
 fixtures:
 	pip install -q safetensors ml_dtypes numpy gguf==0.19.0
 	python3 -c "import torch" 2>/dev/null || pip install -q torch==2.13.0+cpu

@@ -45,6 +45,9 @@ public struct ModelConfig: Sendable, Equatable {
     /// unusable value means "unknown" there and is not a `config-invalid-value` finding.
     public var attentionHeads: Int?
     public var keyValueHeads: Int?
+    /// `num_attention_heads` / `num_key_value_heads` present but not a non-negative integer, as
+    /// written (key → text): `diff` then says the value is unusable instead of absent.
+    public var unusableHeadCounts: [String: String] = [:]
     /// Values present but unusable, in the order they are read.
     public var invalidValues: [InvalidValue] = []
 
@@ -128,7 +131,10 @@ public struct ModelConfig: Sendable, Equatable {
         config.vocabSize = size("vocab_size")
         config.hiddenSize = size("hidden_size", "n_embd", "d_model", "dim")
         func quietSize(_ key: String) -> Int? {
-            (root.lastValue(for: key) ?? nested?.lastValue(for: key)).flatMap { Self.index($0) ?? Self.integerValued($0) }
+            guard let raw = root.lastValue(for: key) ?? nested?.lastValue(for: key) else { return nil }
+            if let n = Self.index(raw) ?? Self.integerValued(raw) { return n }
+            config.unusableHeadCounts[key] = Self.text(raw)
+            return nil
         }
         config.attentionHeads = quietSize("num_attention_heads")
         config.keyValueHeads = quietSize("num_key_value_heads")

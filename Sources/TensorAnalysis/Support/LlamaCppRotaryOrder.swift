@@ -64,16 +64,18 @@ public enum LlamaCppRotaryOrder {
 
     static func decide(role: Role, layer: Int?, count: Int, gguf: GGUFFile, config: ModelConfig?,
                        direction: RowInterleave.Direction) -> Decision {
-        let architecture = gguf.metadata[architectureKey]?.string
-        guard architecture == "llama" else {
-            let named = architecture.map { "'\($0)'" } ?? "absent"
+        let stored = gguf.metadata[architectureKey]
+        guard let architecture = stored?.string, architecture == "llama" else {
+            let named = stored.map { $0.string.map { "'\($0)'" } ?? "\($0.statedText), not a name" } ?? "absent"
             return Decision(order: nil, heads: nil, evidence: "general.architecture is \(named): rows compared in file order "
                 + "(llama.cpp's converter permutes q/k rows for 'llama'; other architectures are not undone)")
         }
-        guard let (heads, source) = headCount(role: role, layer: layer, gguf: gguf, config: config) else {
-            return Decision(order: nil, heads: nil, evidence: "head counts unknown (no llama.attention.head_count in the GGUF "
-                + "metadata, no num_attention_heads in config.json): rows compared in file order, so the converter's "
-                + "rotary permutation may be most of this difference")
+        let heads: Int, source: String
+        switch headCount(role: role, layer: layer, gguf: gguf, config: config) {
+        case .known(let n, let from): (heads, source) = (n, from)
+        case .unknown(let reasons):
+            return Decision(order: nil, heads: nil, evidence: "head counts unknown (\(reasons.joined(separator: "; "))): rows compared "
+                + "in file order, so the converter's rotary permutation may be most of this difference")
         }
         let order = RowInterleave(groups: heads, direction: direction)
         guard order.applies(toCount: count) else {
@@ -84,25 +86,76 @@ public enum LlamaCppRotaryOrder {
             + "rotary halves interleaved per head), undone with \(heads) heads from \(source)")
     }
 
-    /// The heads the converter permuted by: `n_head` for q, `n_head_kv` (else `n_head`) for k;
-    /// from the GGUF metadata first (what the converter wrote), else config.json.
-    static func headCount(role: Role, layer: Int?, gguf: GGUFFile, config: ModelConfig?) -> (Int, String)? {
-        func value(_ key: String) -> Int? {
-            guard let stored = gguf.metadata[key] else { return nil }
-            if let n = stored.integer { return n }
-            // Some models store one count per layer.
-            if let layer, let list = stored.array?.integers, list.indices.contains(layer) { return list[layer] }
-            return nil
-        }
+    /// The heads a q/k tensor was permuted by, or every reason they are not known.
+    enum HeadCount: Equatable {
+        case known(Int, source: String)
+        /// Why not, per source: a key absent, or present with an unusable value (said as such).
+        case unknown([String])
+    }
+
+    /// One source's value for a head count: absent (nil), a usable count, or why it is unusable.
+    enum Stated: Equatable {
+        case count(Int)
+        case unusable(String)
+    }
+
+    /// The heads the converter permuted by: `n_head` for q; for k `n_head_kv` when the config
+    /// has it (the converter writes `head_count_kv` exactly then, and `permute` uses it
+    /// whenever it is set), else `n_head`. From the GGUF metadata first (what the converter
+    /// wrote), else config.json. A key present with a value that is no positive count is named
+    /// with its value, never reported as absent.
+    static func headCount(role: Role, layer: Int?, gguf: GGUFFile, config: ModelConfig?) -> HeadCount {
         let headKey = "llama.attention.head_count", kvKey = "llama.attention.head_count_kv"
-        if let heads = value(headKey), heads > 0 {
-            guard role == .key else { return (heads, "GGUF metadata \(headKey)") }
-            if let kv = value(kvKey), kv > 0 { return (kv, "GGUF metadata \(kvKey)") }
-            return (heads, "GGUF metadata \(headKey) (no \(kvKey): the converter then uses head_count)")
+        func fromGGUF(_ key: String) -> Stated? {
+            guard let stored = gguf.metadata[key] else { return nil }
+            let n: Int
+            if let value = stored.integer {
+                n = value
+            } else if let list = stored.array?.integers {
+                // Some models store one count per layer.
+                guard let layer, list.indices.contains(layer) else {
+                    return .unusable("GGUF metadata \(key) is a list of \(list.count) per-layer counts with no entry for "
+                        + (layer.map { "layer \($0)" } ?? "this tensor (no layer number)"))
+                }
+                n = list[layer]
+            } else {
+                return .unusable("GGUF metadata \(key) is \(stored.statedText), not a count")
+            }
+            return n > 0 ? .count(n) : .unusable("GGUF metadata \(key) is \(n), not a positive count")
         }
-        guard let config, let heads = config.attentionHeads, heads > 0 else { return nil }
-        guard role == .key else { return (heads, "config.json num_attention_heads") }
-        if let kv = config.keyValueHeads, kv > 0 { return (kv, "config.json num_key_value_heads") }
-        return (heads, "config.json num_attention_heads (no num_key_value_heads: LlamaConfig's default is num_attention_heads)")
+        func fromConfig(_ key: String, _ value: Int?) -> Stated? {
+            guard let config else { return nil }
+            if let text = config.unusableHeadCounts[key] { return .unusable("config.json \(key) is \(text), not a positive integer") }
+            guard let value else { return nil }
+            return value > 0 ? .count(value) : .unusable("config.json \(key) is \(value), not a positive count")
+        }
+        var reasons: [String] = []
+        // GGUF metadata, then config.json: the same rule on each.
+        let sources: [(heads: Stated?, kv: Stated?, headName: String, kvName: String, kvDefault: String, absent: String)] = [
+            (fromGGUF(headKey), fromGGUF(kvKey), "GGUF metadata \(headKey)", "GGUF metadata \(kvKey)",
+             "no \(kvKey): the converter then uses head_count", "no \(headKey) in the GGUF metadata"),
+            (fromConfig("num_attention_heads", config?.attentionHeads), fromConfig("num_key_value_heads", config?.keyValueHeads),
+             "config.json num_attention_heads", "config.json num_key_value_heads",
+             "no num_key_value_heads: LlamaConfig's default is num_attention_heads",
+             config == nil ? "no config.json" : "no num_attention_heads in config.json"),
+        ]
+        for source in sources {
+            if role == .key {
+                switch source.kv {
+                case .count(let n)?: return .known(n, source: source.kvName)
+                case .unusable(let why)?:
+                    reasons.append(why)
+                    continue
+                case nil: break
+                }
+            }
+            switch source.heads {
+            case .count(let n)?:
+                return .known(n, source: role == .key ? source.headName + " (\(source.kvDefault))" : source.headName)
+            case .unusable(let why)?: reasons.append(why)
+            case nil: reasons.append(source.absent)
+            }
+        }
+        return .unknown(reasons)
     }
 }
