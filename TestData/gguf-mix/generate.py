@@ -15,12 +15,17 @@ for Q4_0, Q8_0 and BF16). What each file type holds by design follows llama.cpp'
   types cannot come from one conversion): a finding naming both.
 - `no-file-type.gguf`: no general.file_type, Q8_0 matrices and one F16 matrix: a finding naming
   the F16 one (the minority type).
+- `file-type-string.gguf`: the same tensors with general.file_type the string "7": the finding
+  must name that value ("a string value"), not say the key is missing.
+- `file-type-guessed.gguf`: the same with general.file_type 1024, gguf-py's GUESSED ("not
+  specified in the model file"): a name gguf-py has, so not "a type gguf-py does not name".
+- `all-f32-with-f16.gguf`: ALL_F32 with one F16 matrix: the F16 one is unexpected.
 """
 import json
 import os
 
 import numpy as np
-from gguf import GGMLQuantizationType as T, GGUFWriter, LlamaFileType as F
+from gguf import GGMLQuantizationType as T, GGUFValueType as V, GGUFWriter, LlamaFileType as F
 from gguf.quants import quantize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,11 +37,14 @@ def matrix(rows=H):
     return (RNG.standard_normal((rows, H)) * 0.1).astype(np.float32)
 
 
-def write(name, file_type, tensors):
-    """tensors: name -> (type, array); returns name -> type name."""
+def write(name, file_type, tensors, raw_file_type=None):
+    """tensors: name -> (type, array); returns name -> type name. `raw_file_type`: a
+    (value, GGUFValueType) stored as general.file_type instead of `file_type`."""
     w = GGUFWriter(os.path.join(HERE, name), "llama")
     if file_type is not None:
         w.add_file_type(file_type)
+    if raw_file_type is not None:
+        w.add_key_value("general.file_type", raw_file_type[0], raw_file_type[1])
     for tname, (qtype, x) in tensors.items():
         if qtype == T.F32:
             w.add_tensor(tname, x.astype(np.float32))
@@ -75,6 +83,23 @@ def main():
         types = write(name, file_type, tensors)
         expected[name] = {"file_type": file_type.name if file_type is not None else None, "types": types,
                           "fires": bool(unexpected), "tensors": sorted(unexpected)}
+    # general.file_type present but no usable id, GUESSED, and ALL_F32: (raw value, evidence
+    # file_type, text the message must hold, text it must not).
+    hostile = {
+        "file-type-string.gguf": (("7", V.STRING), "a string value", "general.file_type is a string value",
+                                  "no general.file_type"),
+        "file-type-guessed.gguf": ((1024, V.UINT32), "GUESSED", "general.file_type GUESSED says the mix was not specified",
+                                   "not a type gguf-py names"),
+        "all-f32-with-f16.gguf": ((0, V.UINT32), "ALL_F32", "general.file_type ALL_F32 stores every tensor in F32",
+                                  "beside F32 ones"),
+    }
+    for name, (raw, stated, says, never) in hostile.items():
+        first = T.F32 if name == "all-f32-with-f16.gguf" else T.Q8_0
+        tensors = {"token_embd.weight": (first, matrix(32)), "blk.0.attn_q.weight": (first, matrix()),
+                   "output.weight": (T.F16, matrix(8)), **norms()}
+        types = write(name, None, tensors, raw_file_type=raw)
+        expected[name] = {"file_type": stated, "types": types, "fires": True, "tensors": ["output.weight"],
+                          "message_says": says, "message_never": never}
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -15,7 +15,7 @@ import TestSupport
     @Test("fires only for a mix the file type does not explain, naming the tensors stored in an unexpected type")
     func againstFileType() throws {
         let expected = try #require(try Fixtures.json("gguf-mix/expected.json") as? [String: [String: Any]])
-        #expect(expected.count == 5)
+        #expect(expected.count == 8)
         for (file, ref) in expected {
             let found = try Self.dtypeMixed("gguf-mix/" + file)
             let fires = try #require(ref["fires"] as? Bool)
@@ -29,6 +29,10 @@ import TestSupport
             let types = try #require(ref["types"] as? [String: String])
             let unexpected = Set((ref["tensors"] as? [String] ?? []).compactMap { types[$0] })
             #expect(Set(evidence["unexpected"] as? [String] ?? []) == unexpected, "\(file)")
+            // general.file_type present but unusable, GUESSED, ALL_F32: the message states what is stored.
+            let message = finding["message"] as? String ?? ""
+            if let says = ref["message_says"] as? String { #expect(message.contains(says), "\(file): \(message)") }
+            if let never = ref["message_never"] as? String { #expect(!message.contains(never), "\(file): \(message)") }
         }
     }
 

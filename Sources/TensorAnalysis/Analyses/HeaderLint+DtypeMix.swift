@@ -19,7 +19,9 @@ extension HeaderLint {
         var otherBytes: [ElementType: UInt64] = [:]
         for file in checkpoint.files {
             if case .gguf(let gguf) = file.format {
-                if let finding = ggufMix(file, GGUFFileType(gguf.metadata)) { findings.append(finding) }
+                if let finding = ggufMix(file, GGUFFileType(gguf.metadata), stored: gguf.metadata[GGUFFileType.key]) {
+                    findings.append(finding)
+                }
                 continue
             }
             for (type, bytes) in floatBytes(file.tensors) { otherBytes[type, default: 0] += bytes }
@@ -47,7 +49,9 @@ extension HeaderLint {
     }
 
     /// A GGUF file's finding, or nil when its types are the mix its file type implies.
-    static func ggufMix(_ file: CheckpointFile, _ fileType: GGUFFileType?) -> Finding? {
+    /// `stored`: the raw `general.file_type`, so a value that is there but no integer id is
+    /// named as such, not reported as a missing key.
+    static func ggufMix(_ file: CheckpointFile, _ fileType: GGUFFileType?, stored: GGUFValue? = nil) -> Finding? {
         let bytes = floatBytes(file.tensors)
         let beyondF32 = bytes.keys.filter { $0 != .scalar(.f32) }.sorted()
         let label = fileType.map { "general.file_type \($0.name ?? String($0.id))" } ?? "no general.file_type"
@@ -56,7 +60,8 @@ extension HeaderLint {
         switch fileType?.kind {
         case .float(let type)?:
             unexpected = beyondF32.filter { $0 != ElementType(type) }
-            reason = "\(label) stores matrices in \(type.name) beside F32 ones, yet tensors are also stored as"
+            reason = type.name == "F32" ? "\(label) stores every tensor in F32, yet tensors are also stored as"
+                : "\(label) stores matrices in \(type.name) beside F32 ones, yet tensors are also stored as"
         case .quantized?:
             // Quantized types mix by design; unquantized matrices come from one source type.
             let plain = beyondF32.filter { $0.blockType == nil }
@@ -66,14 +71,26 @@ extension HeaderLint {
             // No stated mix: every type beyond F32 but the largest is unexpected.
             let main = beyondF32.max { (bytes[$0] ?? 0, $1) < (bytes[$1] ?? 0, $0) }
             unexpected = beyondF32.count > 1 ? beyondF32.filter { $0 != main } : []
-            reason = (fileType == nil ? "no general.file_type says which mix was intended" : "\(label) is not a type gguf-py names")
+            let statement = switch (fileType, stored) {
+            case (nil, nil): "no general.file_type says which mix was intended"
+            case (nil, let value?): "general.file_type is \(value.statedText), not a file type id gguf-py names"
+            case (let known?, _) where known.name != nil:
+                // GUESSED (1024): llama.cpp's "not specified in the model file".
+                "\(label) says the mix was not specified"
+            case (_?, _): "\(label) is not a type gguf-py names"
+            }
+            reason = statement
                 + ", and tensors besides F32 use \(beyondF32.count) types: "
                 + (main.map { "mostly \($0.rawValue), also" } ?? "")
         }
         guard !unexpected.isEmpty else { return nil }
         let parts = unexpected.map { "\($0.rawValue) (\(bytes[$0] ?? 0) bytes)" }
         var evidence = bytesEvidence(bytes)
-        if let fileType { evidence["file_type"] = .string(fileType.name ?? String(fileType.id)) }
+        if let fileType {
+            evidence["file_type"] = .string(fileType.name ?? String(fileType.id))
+        } else if let stored {
+            evidence["file_type"] = .string(stored.statedText)
+        }
         evidence["unexpected"] = .strings(unexpected.map(\.rawValue))
         let names = file.tensors.filter { unexpected.contains($0.elementType) }.map(\.name)
         return Finding(.dtypeMixed, tensors: names, message: reason + " " + parts.joined(separator: ", "), evidence: evidence, file: file.path)
