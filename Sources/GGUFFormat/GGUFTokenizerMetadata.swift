@@ -28,6 +28,16 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
     public let eosTokenID: Int?
     public let paddingTokenID: Int?
     public let unknownTokenID: Int?
+    /// Special-id keys present with a value that is no `Int` (a string, a float, a u64 beyond
+    /// `Int.max`), in key order, with the value as stated: noted by the tokenizer instead of
+    /// being read as absent.
+    public let unusableIDs: [UnusableID]
+
+    /// A special-id key and its unusable value as stated.
+    public struct UnusableID: Sendable, Equatable {
+        public let key: String
+        public let text: String
+    }
 
     /// The tokenizer section of these metadata, or nil when there is no `tokenizer.ggml.tokens`
     /// string array.
@@ -44,6 +54,10 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
         eosTokenID = metadata[Self.eosKey]?.integer
         paddingTokenID = metadata[Self.paddingKey]?.integer
         unknownTokenID = metadata[Self.unknownKey]?.integer
+        unusableIDs = [Self.bosKey, Self.eosKey, Self.unknownKey, Self.paddingKey].compactMap { key in
+            guard let stored = metadata[key], stored.integer == nil else { return nil }
+            return UnusableID(key: key, text: stored.statedText)
+        }
     }
 
     /// The type of token `id`, when `token_type` is present and holds a known value.

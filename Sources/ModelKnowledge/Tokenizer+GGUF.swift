@@ -5,13 +5,15 @@ extension Tokenizer {
     /// make their tokens special with the roles tokenizer_config.json would give them
     /// (`bos_token`, `eos_token`, `unk_token`) — as the Hub path names them, whatever their
     /// `token_type` says (converters write NORMAL for some, or no `token_type` at all). An id past
-    /// the token list is noted, not used. Plain values in, so this module needs no GGUF reader.
+    /// the token list is noted, not used, and so is an id key whose value is no integer
+    /// (`unusableIDs`: full key and the value as stated). Plain values in, so this module needs
+    /// no GGUF reader.
     ///
     /// `model` is `tokenizer.ggml.model`: `bert` reads as WordPiece, `gpt2`/`llama` and the
     /// others as BPE (`llama` is SentencePiece BPE with byte fallback), `t5` as Unigram.
     public static func fromGGUFMetadata(tokens: [String], tokenTypes: [Int32]?, padTokenID: Int?, model: String?,
                                         source: String, bosTokenID: Int? = nil, eosTokenID: Int? = nil,
-                                        unknownTokenID: Int? = nil) -> Tokenizer {
+                                        unknownTokenID: Int? = nil, unusableIDs: [(key: String, text: String)] = []) -> Tokenizer {
         let kind: Kind = switch model {
         case "bert": .wordPiece
         case "t5": .unigram
@@ -40,6 +42,9 @@ extension Tokenizer {
                 continue
             }
             if !(roles[id] ?? []).contains(role) { roles[id, default: []].append(role) }
+        }
+        for (key, text) in unusableIDs {
+            notes.append("\(source): \(key) is \(text), not a token id (\(tokens.count) tokens); not used")
         }
         let special = roles.keys.sorted().map { SpecialToken(id: $0, content: tokens[$0], roles: roles[$0] ?? []) }
         let section = "\(source) (tokenizer.ggml.padding_token_id)"

@@ -11,12 +11,14 @@ Fixed seed: a rerun gives the same bytes.
   the median: untrained-token candidates). Expected by construction: rows 1 and 2 are special
   (bos, eos), 10 and 11 ordinary; numpy gives the row norms.
 - `bos-beyond.gguf`: the same with bos_token_id 99 (past the 64 tokens): not a token, noted.
+- `ids-unusable.gguf`: 8 tokens whose bos id is the string "1", eos id a u64 2^64-1 (no signed
+  64-bit id), unknown id a float32 0.0 and padding id a bool: each noted with its value, none used.
 """
 import json
 import os
 
 import numpy as np
-from gguf import GGUFWriter
+from gguf import GGUFValueType as V, GGUFWriter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VOCAB, HIDDEN = 64, 32
@@ -43,7 +45,23 @@ def write(name, bos):
     return emb
 
 
+def write_unusable(name):
+    w = GGUFWriter(os.path.join(HERE, name), "llama")
+    w.add_tokenizer_model("llama")
+    w.add_token_list([f"tok{i}" for i in range(8)])
+    w.add_key_value("tokenizer.ggml.bos_token_id", "1", V.STRING)
+    w.add_key_value("tokenizer.ggml.eos_token_id", 2**64 - 1, V.UINT64)
+    w.add_key_value("tokenizer.ggml.unknown_token_id", 0.0, V.FLOAT32)
+    w.add_key_value("tokenizer.ggml.padding_token_id", True, V.BOOL)
+    w.add_tensor("token_embd.weight", np.ones((8, 4), np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 def main():
+    write_unusable("ids-unusable.gguf")
     emb = write("bos-eos.gguf", 1)
     write("bos-beyond.gguf", 99)
     norms = np.linalg.norm(emb.astype(np.float64), axis=1)
@@ -52,6 +70,10 @@ def main():
                          "low_rows": LOW, "low_special": [1, 2], "low_ordinary": [10, 11],
                          "row_norms": [float(v) for v in norms]},
         "bos-beyond.gguf": {"special": {"0": ["unk_token"], "2": ["eos_token"]}, "low_special": [2], "low_ordinary": [1, 10, 11]},
+        "ids-unusable.gguf": {"special": {}, "noted": {"tokenizer.ggml.bos_token_id": "a string value",
+                                                      "tokenizer.ggml.eos_token_id": str(2**64 - 1),
+                                                      "tokenizer.ggml.unknown_token_id": "a float32 value",
+                                                      "tokenizer.ggml.padding_token_id": "a bool value"}},
     }
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

@@ -68,6 +68,33 @@ import TestSupport
         #expect(notes.contains { $0.contains("bos_token_id 99 is not a token id") } == (file == "bos-beyond.gguf"), "\(notes)")
     }
 
+    @Test("special-id keys whose value is no integer id are each noted with the value, and none is used")
+    func unusableIDs() throws {
+        let expected = try Self.expected("ids-unusable.gguf")
+        let report = try GGUFTokenizerCLITests.json(["tokens", Fixtures.path("gguf-tokens/ids-unusable.gguf")])
+        let tokenizer = try #require(report["tokenizer"] as? [String: Any])
+        #expect((tokenizer["special_tokens"] as? [Any])?.isEmpty == true, "\(tokenizer)")
+        #expect(tokenizer["pad_token"] == nil || tokenizer["pad_token"] is NSNull, "\(tokenizer)")
+        let notes = report["notes"] as? [String] ?? []
+        let noted = try #require(expected["noted"] as? [String: String])
+        for (key, value) in noted {
+            #expect(notes.contains { $0.contains("\(key) is \(value), not a token id") }, "\(key): \(notes)")
+        }
+    }
+
+    /// generate.py writes output.weight from its own random draw, so the two matrices are
+    /// separate (not tied); a note on output.weight must not call it tied.
+    @Test("an untied output.weight is never called tied: its note names it an output projection")
+    func untiedOutputNote() throws {
+        let report = try GGUFTokenizerCLITests.json(["tokens", Fixtures.path("gguf-tokens/bos-eos.gguf")])
+        let matrices = report["embeddings"] as? [[String: Any]] ?? []
+        let output = try #require(matrices.first { $0["tensor"] as? String == "output.weight" })
+        #expect((output["tying"] as? [String: Any])?["tied"] as? Bool == false)
+        let notes = output["notes"] as? [String] ?? []
+        #expect(!notes.contains { $0.contains("is tied") }, "\(notes)")
+        #expect(notes.contains { $0.contains("output projection") && $0.contains("no unused token") }, "\(notes)")
+    }
+
     @Test("untrained-tokens sorts low bos/eos rows as special, not ordinary", arguments: ["bos-eos.gguf", "bos-beyond.gguf"])
     func untrained(file: String) throws {
         let expected = try Self.expected(file)

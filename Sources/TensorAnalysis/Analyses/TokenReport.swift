@@ -117,7 +117,10 @@ public struct TokenReport: Sendable {
                     scores = moments.map(\.l2Norm)
                 }
             case nil:
-                matrix.notes.append("the matrix is tied but the tokenizer names no unused token to compare rows with: no indicator applies")
+                // Reached for a tied matrix or an output projection (judged as tied above); say
+                // which, so the note never contradicts the matrix's own `tying`.
+                let why = tying.tied == true ? "the matrix is tied" : "the matrix is an output projection (every row receives gradient through the softmax, so row norms mislead)"
+                matrix.notes.append("\(why), but the tokenizer names no unused token to compare rows with: no indicator applies")
             }
             if let scores {
                 let selection = UndertrainedIndicators.candidates(scores: scores, eligible: eligible, percentile: percentile, limit: limit)

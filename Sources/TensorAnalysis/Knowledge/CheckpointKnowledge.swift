@@ -76,7 +76,7 @@ extension CheckpointKnowledge {
             return Tokenizer.fromGGUFMetadata(tokens: metadata.tokens, tokenTypes: metadata.tokenTypes,
                                               padTokenID: metadata.paddingTokenID, model: metadata.model, source: file.path,
                                               bosTokenID: metadata.bosTokenID, eosTokenID: metadata.eosTokenID,
-                                              unknownTokenID: metadata.unknownTokenID)
+                                              unknownTokenID: metadata.unknownTokenID, unusableIDs: metadata.unusableIDs.map { ($0.key, $0.text) })
         }
         return nil
     }
