@@ -1,5 +1,5 @@
 // AVX2 versions of the GGUF row kernels in Sources/GGUFFormat/Kernels (Q8_0, Q4_0, Q5_0, Q6_K,
-// Q4_K, Q5_K): the same sums, formed in the same order, so every result is bit-identical to the
+// Q4_K, Q5_K, Q4_1, Q5_1): the same sums, formed in the same order, so every result is bit-identical to the
 // portable Swift path (the tests run both on the same rows and compare bit patterns).
 //
 // Why exact and not merely close: reports print these sums with every digit, and a report must
@@ -10,7 +10,7 @@
 //   `ScaledIntegerSums.add` (Σ += scale·Σq, Σ² += scale²·Σq² in double, extremes scale × code
 //   in float). That order is a dependency chain of one double add per block, which is what
 //   bounds these kernels, so it is kept short: all integer work of a block is independent of it.
-// - Affine types (value = d·q − m, rounded in float32): each block is decoded to 8-wide float
+// - Affine types (value = d·q ∓ m, rounded in float32): each block is decoded to 8-wide float
 //   vectors, and the values are accumulated exactly as `DoubleAccumulator` does: element 8j + i
 //   goes to double lane i (lanes 0–3 and 4–7 are its two SIMD4 halves), squares are added
 //   unfused, extremes are per-lane `minps`/`maxps` of the two halves, then the same final fold.
@@ -466,4 +466,32 @@ CMK_AVX2 cmk_lane_sums cmk_q4_k_sums_avx2(const void *row, size_t blocks) {
 
 CMK_AVX2 cmk_lane_sums cmk_q5_k_sums_avx2(const void *row, size_t blocks) {
     return k_affine_sums((const unsigned char *)row, blocks, 1);
+}
+
+// Q4_1 / Q5_1: 32 values d·q + m (f16 d and m), the codes as in Q4_0 / Q5_0 without the
+// offset; `Q4_1Kernel.decode` / `Q5_1Kernel.decode` round the product and the sum in float32.
+CMK_AVX2 static inline void add_affine32(double_lanes *l, __m256i codes, float d, float m) {
+    __m256 dv = _mm256_set1_ps(d), mv = _mm256_set1_ps(m);
+    __m128i c0 = _mm256_castsi256_si128(codes), c1 = _mm256_extracti128_si256(codes, 1);
+    __m128i parts[4] = {c0, _mm_srli_si128(c0, 8), c1, _mm_srli_si128(c1, 8)};
+    for (int k = 0; k < 4; k++) {
+        __m256 q = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(parts[k]));
+        lanes_add(l, _mm256_add_ps(_mm256_mul_ps(dv, q), mv));
+    }
+}
+
+CMK_AVX2 cmk_lane_sums cmk_q4_1_sums_avx2(const void *row, size_t blocks) {
+    const unsigned char *p = (const unsigned char *)row;
+    double_lanes l = lanes_start();
+    for (size_t b = 0; b < blocks; b++, p += 20) add_affine32(&l, nibbles(p + 4), half_float(p), half_float(p + 2));
+    return lanes_result(&l);
+}
+
+CMK_AVX2 cmk_lane_sums cmk_q5_1_sums_avx2(const void *row, size_t blocks) {
+    const unsigned char *p = (const unsigned char *)row;
+    double_lanes l = lanes_start();
+    for (size_t b = 0; b < blocks; b++, p += 24) {
+        add_affine32(&l, _mm256_or_si256(nibbles(p + 8), fifth_bits(p + 4)), half_float(p), half_float(p + 2));
+    }
+    return lanes_result(&l);
 }

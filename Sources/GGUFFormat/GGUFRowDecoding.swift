@@ -23,7 +23,7 @@ public enum GGUFDecodingError: Error, Equatable, Sendable, CustomStringConvertib
 /// Speed (`gguf-kernel-bench`, release, one core of the shared 2-vCPU EPYC at load ~3.5, best
 /// of five, 64 MiB of rows, GB/s of file bytes; AVX2 kernel / portable Swift kernel): Q8_0
 /// 7.0 / 2.2, Q6_K 4.0 / 1.3, Q5_0 3.6 / 0.8, Q4_0 3.4 / 1.9, Q5_K 1.9 / 0.8, Q4_K 1.7 / 1.1;
-/// Q4_1 1.0 and Q5_1 0.7 (no AVX2 kernel); F32 12.9, BF16 5.3, F16 3.9. The symmetric types
+/// Q5_1 1.6 / 0.7, Q4_1 1.4 / 1.0 (load ~5); F32 12.9, BF16 5.3, F16 3.9. The symmetric types
 /// (Q8_0, Q4_0, Q5_0, Q6_K) sum integer codes per block; the affine ones (Q4_1, Q5_1, Q4_K,
 /// Q5_K) must reproduce float32's rounding of `d·q + m` value by value and add every value to
 /// `Double` lanes in a fixed order (`DoubleAccumulator`), a chain of one add per 8 values.

@@ -75,5 +75,7 @@ cmk_lane_sums cmk_q5_0_sums_avx2(const void *row, size_t blocks);
 cmk_lane_sums cmk_q6_k_sums_avx2(const void *row, size_t blocks);
 cmk_lane_sums cmk_q4_k_sums_avx2(const void *row, size_t blocks);
 cmk_lane_sums cmk_q5_k_sums_avx2(const void *row, size_t blocks);
+cmk_lane_sums cmk_q4_1_sums_avx2(const void *row, size_t blocks);
+cmk_lane_sums cmk_q5_1_sums_avx2(const void *row, size_t blocks);
 
 #endif

@@ -6,8 +6,8 @@ import CMomentKernels
 ///
 /// Their sums are bit-identical to the portable Swift kernels' (same operations in the same
 /// order; `KernelAgreementTests` compares both paths on the same rows, bit for bit), so a report
-/// does not depend on the CPU it was computed on. Types without an AVX2 kernel here (Q4_1, Q5_1)
-/// take the Swift path.
+/// does not depend on the CPU it was computed on. Every quantized type `GGUFRowDecoding` decodes
+/// has one.
 enum VectorBlockKernels {
     /// Whether this CPU runs them (AVX2; evaluated once).
     static let available = cmk_has_avx2() != 0
@@ -25,6 +25,8 @@ enum VectorBlockKernels {
         case GGMLType.q6_K.id: return cmk_q6_k_sums_avx2
         case GGMLType.q4_K.id: return cmk_q4_k_sums_avx2
         case GGMLType.q5_K.id: return cmk_q5_k_sums_avx2
+        case GGMLType.q4_1.id: return cmk_q4_1_sums_avx2
+        case GGMLType.q5_1.id: return cmk_q5_1_sums_avx2
         default: return nil
         }
     }
