@@ -92,7 +92,7 @@ def f32_model(data):
 
 
 QUANTIZED_VERSION = "3"
-SECTIONS = ("float", "gguf", "header", "sharded", "zst", "sparse")
+SECTIONS = ("float", "gguf", "torch", "header", "sharded", "zst", "sparse")
 
 
 def ensure_quantized(data):
@@ -169,12 +169,30 @@ def ensure_f16(data):
     write_safetensors(path, [(k, "F16", a.shape, a.astype(np.float16)) for k, a in f32_model(data)], {"format": "pt"})
 
 
+def ensure_torch(data):
+    """`f32.bin`: the F32 model (its tied copy saved as a second storage, as in f32.safetensors)
+    written by `torch.save` — the zip + pickle format most older Hub checkpoints use
+    (`pytorch_model.bin`). Skipped, with a note in the table, when torch is not installed
+    (`pip install torch==2.13.0+cpu`)."""
+    path = os.path.join(data, "f32.bin")
+    if os.path.exists(path):
+        return
+    try:
+        import torch
+    except ImportError:
+        return
+    state = {k: torch.from_numpy(np.ascontiguousarray(a)) for k, a in f32_model(data)}
+    torch.save(state, path + ".partial")
+    os.replace(path + ".partial", path)
+
+
 def generate(data, scale):
     stamp = os.path.join(data, "stamp")
     wanted = f"{GENERATOR_VERSION} {scale}"
     if os.path.exists(stamp) and open(stamp).read() == wanted:
         ensure_f16(data)
         ensure_quantized(data)
+        ensure_torch(data)
         print(f"reusing checkpoints in {data}")
         return
     shutil.rmtree(data, ignore_errors=True)
@@ -237,6 +255,7 @@ def generate(data, scale):
     # Quantized GGUF (llama.cpp names via gguf-py's map): the F32 model as Q8_0 and Q4_0, for the
     # block kernels' speed against the read baseline on the same file.
     ensure_quantized(data)
+    ensure_torch(data)
     with open(stamp, "w") as f:
         f.write(wanted)
     print(f"generated checkpoints in {data} in {time.time() - started:.1f} s")
@@ -318,7 +337,7 @@ def main():
     parser.add_argument("--no-python", action="store_true", help="skip the Python reference")
     parser.add_argument("--generate", action="store_true", help="only generate the checkpoints")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS),
-                        help="run only these cases (default: all): float (F32/BF16/F16 and diff), gguf (Q8_0/Q4_0), "
+                        help="run only these cases (default: all): float (F32/BF16/F16 and diff), gguf (Q8_0/Q4_0), torch (f32.bin), "
                              "header (50k tensors), sharded, zst, sparse")
     parser.add_argument("--cache-state", choices=("cat", "faults"), default="cat",
                         help="how each file is put back into the page cache after being dropped: read by cat "
@@ -483,6 +502,22 @@ def main():
                               ratio >= 0.5))
                 goals.append((f"{case}: audit peak RSS {audit.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)",
                               audit.max_rss_kb / 1024 <= 64))
+
+    if want("torch"):
+        # The F32 model as torch.save wrote it: the same tensors read through the zip and the
+        # symbolic unpickler. No goal of its own; issue 11 asks for its ratio.
+        if not os.path.exists(d("f32.bin")):
+            table.row("torch F32", "-", note="f32.bin missing: torch not installed (pip install torch==2.13.0+cpu)")
+        else:
+            nbytes = size("f32.bin")
+            case = f"torch F32 {nbytes / 1e9:.1f}GB"
+            base = baseline(case, "f32.bin")
+            audit = tensoraudit(case, "audit", d("f32.bin"), nbytes)
+            if audit:
+                ratio = base.seconds / audit.seconds
+                table.row(case, "ratios", note=f"audit at {ratio:.2f}x the read baseline")
+                goals.append((f"{case}: audit {ratio:.2f}x the read baseline (no goal; F32 safetensors' is 0.8x), "
+                              f"peak RSS {audit.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)", audit.max_rss_kb / 1024 <= 64))
 
     if want("header"):
         # Many tensors: the header dominates.

@@ -27,6 +27,20 @@ import Testing
         #expect(archive.entries.allSatisfy { $0.isStored })
     }
 
+    @Test("the reader reports each entry's local header and the end of its data as touched (Python's zipfile offsets)")
+    func touchedOffsets() throws {
+        let (bytes, expected) = try Self.tied()
+        var touched: [UInt64] = []
+        _ = try bytes.withUnsafeBytes { raw throws(ZipError) in try ZipArchive(raw, touched: { touched.append($0) }) }
+        try #require(touched.count == 2 * expected.count)
+        for (k, entry) in expected.enumerated() {
+            let header = Int(touched[2 * k]), dataOffset = entry["data_offset"] as? Int ?? -1
+            #expect(Array(bytes[header ..< header + 4]) == [0x50, 0x4B, 0x03, 0x04], "\(entry["name"] ?? "")")
+            #expect(header < dataOffset)
+            #expect(touched[2 * k + 1] == UInt64(dataOffset + (entry["size"] as? Int ?? 0)))
+        }
+    }
+
     @Test("a local header whose method differs from the central directory is refused")
     func localMethodMismatch() throws {
         var (bytes, _) = try Self.tied()

@@ -21,13 +21,15 @@ public enum TorchCheckpointReader {
         return .other
     }
 
-    public static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default) throws(TorchFormatError) -> TorchCheckpoint {
+    /// `touched`: see `ZipArchive.init(_:touched:)`.
+    public static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default,
+                            touched: (UInt64) -> Void = { _ in }) throws(TorchFormatError) -> TorchCheckpoint {
         if case .rawPickle(let magic) = kind(of: bytes) {
             throw .legacyFormat(hasTorchMagic: magic, unsafeGlobals: legacyGlobals(bytes, pickles: magic ? 5 : 1, limits: limits)
                 .filter { !RecognisedGlobals.isRecognised($0) })
         }
         let archive: ZipArchive
-        do { archive = try ZipArchive(bytes) } catch { throw .zip(error) }
+        do { archive = try ZipArchive(bytes, touched: touched) } catch { throw .zip(error) }
         let root = try checkpointRoot(archive)
         if let order = archive.entry(named: root + "/byteorder") {
             let data: UnsafeRawBufferPointer

@@ -30,7 +30,10 @@ public struct ZipArchive: Sendable {
         return reader.u32(at: 0) == localSignature || reader.u32(at: 0) == ZipEndRecord.signature
     }
 
-    public init(_ bytes: UnsafeRawBufferPointer) throws(ZipError) {
+    /// `touched` hears the offset of every local header and data descriptor read, scattered over
+    /// the whole file (one per entry): the caller of a mapped file can release what those reads
+    /// mapped (CheckpointIO does; a large page-cache folio maps up to 2 MiB per touch).
+    public init(_ bytes: UnsafeRawBufferPointer, touched: (UInt64) -> Void = { _ in }) throws(ZipError) {
         let reader = ByteReader(bytes)
         let end = try ZipEndRecord.locate(in: reader)
         guard end.entryCount <= Self.maxEntries else {
@@ -53,6 +56,8 @@ public struct ZipArchive: Sendable {
             let (entry, next) = try Self.centralEntry(at: position, limit: directoryEnd, reader: reader)
             guard index.updateValue(entries.count, forKey: entry.name) == nil else { throw .duplicateEntry(name: entry.name) }
             let checked = try Self.checkLocalHeader(of: entry, reader: reader, dataLimit: end.directoryOffset)
+            touched(checked.localHeaderOffset)
+            touched(checked.dataRange.upperBound)
             entries.append(checked)
             position = next
         }

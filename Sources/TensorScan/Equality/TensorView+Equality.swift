@@ -298,18 +298,13 @@ extension TensorView {
     public static func samePrefixClasses(_ views: [TensorView], at positions: [Int]) -> [[Int]] {
         var classes: [[Int]] = []
         var byHash: [UInt64: [Int]] = [:]  // hash → indices into `classes`
-        // Touching a prefix can map a whole large folio (2 MiB when the file was read into the
-        // page cache by `cat`): 128 tensors' prefixes held 230 MB of a 1.2 GB file mapped until
-        // the scan reached them. A prefix is unmapped again (the page cache keeps it) once the
-        // sieve moves on to another 2 MiB window of the file, so tensors packed into one window
-        // (50,000 small ones) do not fault it in again and again.
-        let window = UInt64(2 << 20)
+        // Touching a prefix can map a whole large folio (see `FolioRelease`): 128 tensors'
+        // prefixes held 230 MB of a 1.2 GB file mapped until the scan reached them. A prefix is
+        // unmapped again once the sieve moves on to another window of the file, and a class
+        // leader's once the comparison with it is done.
+        let window = FolioRelease.window
         func start(_ view: TensorView) -> UInt64 { view.dataStart + view.info.begin }
-        func release(_ view: TensorView) {
-            let first = start(view)
-            let low = first > window ? first - window : 0
-            view.mapping.discard(offset: low, length: first - low + window)
-        }
+        func release(_ view: TensorView) { FolioRelease.release(view.mapping, around: start(view)) }
         var pending: TensorView?
         for (i, position) in positions.enumerated() {
             let view = views[position]
