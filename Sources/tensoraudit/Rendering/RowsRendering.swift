@@ -172,16 +172,21 @@ enum RowsRendering {
                                         String(s.outliers.count), String(s.redundantRowCount)]
                 return head + [mean, median, low, high] + counts
             }
-            // Lines are appended to the table's text, not joined into a copy of it.
-            var out = TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "NORM MEAN", "NORM MEDIAN", "NORM MIN @ROW",
-                                                    "NORM MAX @ROW", "ZERO", "NAN", "INF", "OUTLIERS", "DUP ROWS"],
-                                           rows: table, rightAligned: Set(3...11))
             var lines = skippedText(skipped)
             if !findings.isEmpty { lines.append("") }
             for finding in findings {
                 lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeName(finding.message))")
             }
-            for line in lines { out += "\n" + line }
+            // The lines after the table go into the table's own text, whose capacity counts
+            // them: joining made a copy, and growing it a second buffer (14 MB for 50,000 tensors).
+            var out = TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "NORM MEAN", "NORM MEDIAN", "NORM MIN @ROW",
+                                                    "NORM MAX @ROW", "ZERO", "NAN", "INF", "OUTLIERS", "DUP ROWS"],
+                                           rows: table, rightAligned: Set(3...11),
+                                           extraCapacity: lines.reduce(1) { $0 + $1.utf8.count + 1 })
+            for line in lines {
+                out += "\n"
+                out += line
+            }
             out += "\n"
             return out
         }

@@ -65,8 +65,9 @@ enum TextFormatting {
     static func safeName(_ name: String) -> String { TextEscaping.display(name) }
 
     /// Renders rows as left-aligned columns separated by two spaces; `rightAligned` columns
-    /// (numbers) are padded on the left.
-    static func table(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
+    /// (numbers) are padded on the left. The text has room for `extraCapacity` more bytes,
+    /// for lines a caller appends.
+    static func table(header: [String], rows: [[String]], rightAligned: Set<Int> = [], extraCapacity: Int = 0) -> String {
         // Widths in Unicode scalars: `String.count` walks grapheme clusters, which was the
         // slowest part of `inspect` on a 50,000-tensor header.
         // The header and the rows are walked in turn, not joined into one array: that copy of
@@ -80,7 +81,7 @@ enum TextFormatting {
         widen(header)
         rows.forEach(widen)
         var out = ""
-        out.reserveCapacity((rows.count + 1) * (widths.reduce(0, +) + 2 * widths.count + 1))
+        out.reserveCapacity((rows.count + 1) * (widths.reduce(0, +) + 2 * widths.count + 1) + extraCapacity)
         func append(_ row: [String]) {
             for (i, cell) in row.enumerated() {
                 if i > 0 { out += "  " }
