@@ -102,7 +102,7 @@ public struct CheckpointDiff: Sendable {
             let result = x.shape == y.shape ? results.next() : nil
             return Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
                               identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics,
-                              rowOrder: rowOrders[x.name])
+                              rowOrder: x.shape == y.shape ? rowOrders[x.name] : rowOrders[x.name]?.unpaired)
         }
     }
 }

@@ -22,6 +22,13 @@ public enum LlamaCppRotaryOrder {
         public let heads: Int?
         /// Why, in one sentence (reports show it).
         public let evidence: String
+
+        /// This decision for a pair whose shapes differ: nothing was compared, so no rows were
+        /// paired back, whatever the heads said.
+        var unpaired: Decision {
+            Decision(order: nil, heads: heads, evidence: "the shapes differ, so the values were not compared and no rows were "
+                + "paired back" + (order == nil ? " (\(evidence))" : ""))
+        }
     }
 
     static let architectureKey = "general.architecture"
