@@ -32,9 +32,10 @@ public enum TextEscaping {
         "\\u{" + String(scalar.value, radix: 16) + "}"
     }
 
-    /// For text output: control characters made visible, everything else unchanged.
+    /// For text output: control and bidirectional-control characters made visible (a
+    /// right-to-left override would reorder the rest of a terminal line), everything else unchanged.
     public static func display(_ text: String) -> String {
-        escape(text) { isControl($0) ? visible($0) : nil }
+        escape(text) { isControl($0) || isBidiControl($0) ? visible($0) : nil }
     }
 
     /// A JSON string literal, quotes included (RFC 8259 escapes; DEL and C1 kept as-is).
@@ -58,8 +59,9 @@ public enum TextEscaping {
     }
 }
 
-/// Quotes a name for messages, escaping quotes, backslashes and control characters so that a
-/// hostile tensor name cannot move the cursor or recolour a terminal.
+/// Quotes a name for messages, escaping quotes, backslashes, control and bidirectional-control
+/// characters so that a hostile tensor name cannot move the cursor, recolour a terminal or
+/// reorder the rest of the line.
 public func quoted(_ name: String) -> String {
     "\"" + TextEscaping.escape(name) { scalar in
         switch scalar {
@@ -68,7 +70,7 @@ public func quoted(_ name: String) -> String {
         case "\n": "\\n"
         case "\t": "\\t"
         case "\r": "\\r"
-        default: TextEscaping.isControl(scalar) ? TextEscaping.visible(scalar) : nil
+        default: TextEscaping.isControl(scalar) || TextEscaping.isBidiControl(scalar) ? TextEscaping.visible(scalar) : nil
         }
     } + "\""
 }

@@ -83,6 +83,12 @@ import FoundationXML
         #expect(page.text.contains("nul\\u{0}and\\u{1b}[31mescape"))
         #expect(page.text.contains(Self.hostile[4]))
         #expect(!result.stdout.contains("\u{202E}") && !result.stdout.contains("\u{1B}"))
+        // Text output too: no command prints the right-to-left override or the escape raw.
+        for command in ["inspect", "audit", "rows", "ties"] {
+            let text = try CLI.run([command, path])
+            #expect(!text.stdout.contains("\u{202E}") && !text.stdout.contains("\u{1B}")
+                    && !text.stderr.contains("\u{202E}"), "\(command)")
+        }
         // The right-to-left override is a suspicious name, like NUL and the escape sequence.
         let audit = try CLI.run(["audit", path, "--format", "json"])
         let findings = (try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]]

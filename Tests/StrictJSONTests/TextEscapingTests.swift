@@ -24,6 +24,13 @@ import TestSupport
             #expect(!rendered.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
         }
         #expect(TextEscaping.display("plain.name") == "plain.name")
+        // Bidirectional controls (a right-to-left override reorders the rest of a terminal line,
+        // "Trojan Source") are shown as escapes too, as the HTML report already does.
+        let bidi = "emb\u{202E}thgiew\u{2066}x\u{200F}y\u{061C}"
+        for rendered in [TextEscaping.display(bidi), quoted(bidi)] {
+            #expect(!rendered.unicodeScalars.contains(where: TextEscaping.isBidiControl), "\(rendered)")
+            #expect(rendered.contains("\\u{202e}"), "\(rendered)")
+        }
         #expect(quoted("a\"b") == #""a\"b""#)
     }
 }
