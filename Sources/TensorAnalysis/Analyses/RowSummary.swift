@@ -56,10 +56,16 @@ public struct RowSummary: Sendable {
     /// bytes per row of every tensor at once.
     /// Tensors over the scan's row budget (`TensorView.statisticsSkipReasons`) get `nil`.
     public static func summaries(of views: [TensorView]) -> [RowSummary?] {
+        summaries(of: views) { $0 }
+    }
+
+    /// `part` of each summary of `summaries(of:)`, made on the core that finished the tensor;
+    /// the summary itself is not kept (a caller that needs only a line of each holds lines).
+    public static func summaries<Part: Sendable>(of views: [TensorView], _ part: @Sendable (RowSummary) -> Part) -> [Part?] {
         let skipped = TensorView.statisticsSkipReasons(views)
         let work = views.indices.map { i in skipped[i] == nil ? RowScan.Work.statistics(of: views[i]) : .nothing }
         return RowScan.run(views, work) { i, output in
-            output.rows.map { RowSummary(view: views[i], moments: $0, keepingRows: false) }
+            output.rows.map { part(RowSummary(view: views[i], moments: $0, keepingRows: false)) }
         }
     }
 

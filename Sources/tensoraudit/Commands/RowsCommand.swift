@@ -74,7 +74,7 @@ struct RowsCommand: ParsableCommand {
             } else {
                 let tokenMatrices = PaddingAnalysis.candidateNames(checkpoint).filter { PaddingAnalysis.rowsAreTokens($0, in: checkpoint) }
                 let tokenizer = tokenMatrices.isEmpty ? nil : CheckpointKnowledge.read(checkpoint).tokenizer
-                let token: (String) -> ((Int) -> String?)? = { name in
+                let token: @Sendable (String) -> ((Int) -> String?)? = { name in
                     guard let tokenizer, tokenMatrices.contains(name) else { return nil }
                     return { tokenizer.token(for: $0) }
                 }
