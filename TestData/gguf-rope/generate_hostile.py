@@ -16,6 +16,7 @@ as llama.cpp's converter does with those true counts (`LlamaModel.permute`); onl
 - `kvonly.gguf`: only head_count_kv (u32 1): k is known (the converter writes head_count_kv
   exactly when it permutes k by it), q is not.
 - `perlayer.gguf`: per-layer int32 lists [2] and [1]: layer 0 known, layer 1 has no entry.
+- `perlayer-zero.gguf`: per-layer lists [2, 0] and [1, 0]: layer 1's entry 0 is named with its index.
 - `archint.gguf`: general.architecture is a u32, true head counts: not 'llama', rows in file order.
 - `shape.gguf`: true head counts, but layer 0's q holds only its first 4 rows: that pair is not
   compared (shape changed), so its row order must not claim rows were paired back.
@@ -72,6 +73,8 @@ CASES = {
     "kvonly.gguf": ([(K, KV_HEADS, V.UINT32, None)], None, {"k": KV_HEADS}, {"q": f"no {H} in the GGUF metadata", "k": K}),
     "perlayer.gguf": ([(H, [HEADS], V.ARRAY, V.INT32), (K, [KV_HEADS], V.ARRAY, V.INT32)], None, {"q0": HEADS, "k0": KV_HEADS},
                       {"q1": "no entry for layer 1", "k1": "no entry for layer 1"}),
+    "perlayer-zero.gguf": ([(H, [HEADS, 0], V.ARRAY, V.INT32), (K, [KV_HEADS, 0], V.ARRAY, V.INT32)], None,
+                           {"q0": HEADS, "k0": KV_HEADS}, {"q1": f"{H}[1] is 0", "k1": f"{K}[1] is 0"}),
     "archint.gguf": ([(H, HEADS, V.UINT32, None), (K, KV_HEADS, V.UINT32, None)], 7, {},
                      {"q": "general.architecture is 7, not a name", "k": "general.architecture is 7, not a name"}),
     "shape.gguf": ([(H, HEADS, V.UINT32, None), (K, KV_HEADS, V.UINT32, None)], None,

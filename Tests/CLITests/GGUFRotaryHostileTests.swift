@@ -7,7 +7,8 @@ import TestSupport
 /// is there but unusable is named with its value, never reported as absent; k needs only
 /// head_count_kv; nothing traps.
 @Suite struct GGUFRotaryHostileTests {
-    static let files = ["zero.gguf", "string.gguf", "u64.gguf", "kvonly.gguf", "perlayer.gguf", "archint.gguf", "shape.gguf"]
+    static let files = ["zero.gguf", "string.gguf", "u64.gguf", "kvonly.gguf", "perlayer.gguf", "perlayer-zero.gguf",
+                        "archint.gguf", "shape.gguf"]
 
     static func expected(_ file: String) throws -> [String: [String: Any]] {
         try #require((try Fixtures.json("gguf-rope/hostile/expected.json") as? [String: Any])?[file] as? [String: [String: Any]])
@@ -33,7 +34,7 @@ import TestSupport
                 #expect(evidence.contains(names), "\(file) \(name): \(evidence)")
             }
             // The generator wrote both head-count keys in these files: never call them absent.
-            if ["zero.gguf", "string.gguf", "u64.gguf", "perlayer.gguf"].contains(file) {
+            if ["zero.gguf", "string.gguf", "u64.gguf", "perlayer.gguf", "perlayer-zero.gguf"].contains(file) {
                 #expect(!evidence.contains("no llama.attention.head_count"), "\(file) \(name): \(evidence)")
             }
         }

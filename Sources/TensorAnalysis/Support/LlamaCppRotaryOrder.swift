@@ -115,20 +115,20 @@ public enum LlamaCppRotaryOrder {
         let headKey = "llama.attention.head_count", kvKey = "llama.attention.head_count_kv"
         func fromGGUF(_ key: String) -> Stated? {
             guard let stored = gguf.metadata[key] else { return nil }
-            let n: Int
+            let n: Int, named: String
             if let value = stored.integer {
-                n = value
+                (n, named) = (value, key)
             } else if let list = stored.array?.integers {
                 // Some models store one count per layer.
                 guard let layer, list.indices.contains(layer) else {
                     return .unusable("GGUF metadata \(key) is a list of \(list.count) per-layer counts with no entry for "
                         + (layer.map { "layer \($0)" } ?? "this tensor (no layer number)"))
                 }
-                n = list[layer]
+                (n, named) = (list[layer], "\(key)[\(layer)]")
             } else {
                 return .unusable("GGUF metadata \(key) is \(stored.statedText), not a count")
             }
-            return n > 0 ? .count(n) : .unusable("GGUF metadata \(key) is \(n), not a positive count")
+            return n > 0 ? .count(n) : .unusable("GGUF metadata \(named) is \(n), not a positive count")
         }
         func fromConfig(_ key: String, _ value: Int?) -> Stated? {
             guard let config else { return nil }
