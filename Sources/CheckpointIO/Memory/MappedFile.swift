@@ -240,6 +240,16 @@ public final class MappedFile: @unchecked Sendable {
         _ = madvise(base + Int(start), Int(end - start), Int32(MADV_DONTNEED))
     }
 
+    /// `discard` of `offset ..< end` widened to the start of the page `offset` is in, for a
+    /// reader moving forward through the file, which has passed the bytes before `offset`;
+    /// the page `end` falls in is left to the next read.
+    public func discardBehind(offset: UInt64, end: UInt64) {
+        let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+        let start = offset / pageSize * pageSize
+        guard end > start else { return }
+        discard(offset: start, length: end - start)
+    }
+
     /// Faults in `length` bytes at `pointer` (inside an anonymous mapping made by this type)
     /// as writable without writing them (`MADV_POPULATE_WRITE`, Linux 5.14+); false when the
     /// kernel refuses, e.g. an older kernel or no memory left to commit.

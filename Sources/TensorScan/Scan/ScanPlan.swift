@@ -310,7 +310,7 @@ final class ScanPlan: @unchecked Sendable {
             }
             for k in targets.indices {
                 hashers[k]?.finish()
-                views[k].discardPages(item.units.lowerBound * size..<min(allBytes[k].count, item.units.upperBound * size))
+                views[k].discardPagesBehindScan(item.units.lowerBound * size..<min(allBytes[k].count, item.units.upperBound * size))
             }
             return same
         }
@@ -350,7 +350,7 @@ final class ScanPlan: @unchecked Sendable {
         }
         for k in targets.indices {
             hashers[k]?.finish()
-            views[k].discardPages(low..<max(low, end))
+            views[k].discardPagesBehindScan(low..<max(low, end))
         }
         return same
     }
@@ -391,7 +391,7 @@ final class ScanPlan: @unchecked Sendable {
         }
         for k in targets.indices {
             hashers[k]?.finish()
-            views[k].discardPages(low..<max(low, end))
+            views[k].discardPagesBehindScan(low..<max(low, end))
         }
     }
 }
