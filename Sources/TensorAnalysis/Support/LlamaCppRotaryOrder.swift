@@ -118,13 +118,17 @@ public enum LlamaCppRotaryOrder {
             let n: Int, named: String
             if let value = stored.integer {
                 (n, named) = (value, key)
-            } else if let list = stored.array?.integers {
-                // Some models store one count per layer.
-                guard let layer, list.indices.contains(layer) else {
+            } else if let list = stored.array, list.holdsIntegers {
+                // Some models store one count per layer. Read the one element (O(1)): this runs
+                // once per q/k tensor.
+                guard let layer, layer >= 0, layer < list.count else {
                     return .unusable("GGUF metadata \(key) is a list of \(list.count) per-layer counts with no entry for "
                         + (layer.map { "layer \($0)" } ?? "this tensor (no layer number)"))
                 }
-                (n, named) = (list[layer], "\(key)[\(layer)]")
+                guard let value = list.integer(at: layer) else {
+                    return .unusable("GGUF metadata \(key)[\(layer)] is beyond a signed 64-bit count")
+                }
+                (n, named) = (value, "\(key)[\(layer)]")
             } else {
                 return .unusable("GGUF metadata \(key) is \(stored.statedText), not a count")
             }
