@@ -155,10 +155,11 @@ enum RowsRendering {
                 let median = d.map { TextFormatting.compact($0.median) } ?? "-"
                 let low = d.map { "\(TextFormatting.compact($0.minimum)) @\($0.argmin)" } ?? "-"
                 let high = d.map { "\(TextFormatting.compact($0.maximum)) @\($0.argmax)" } ?? "-"
-                let head: [String] = [TextFormatting.safeName(s.tensor), s.dtype.rawValue, shapeText(s.shape)]
-                let counts: [String] = [String(s.zeroRows.count), String(s.nanRows.count), String(s.infRows.count),
-                                        String(s.outliers.count), String(s.redundantRowCount)]
-                return head + [mean, median, low, high] + counts
+                // One literal: concatenated arrays kept the growth capacity of the append (14 for
+                // 12 cells), 50,000 times.
+                return [TextFormatting.safeName(s.tensor), s.dtype.rawValue, shapeText(s.shape), mean, median, low, high,
+                        String(s.zeroRows.count), String(s.nanRows.count), String(s.infRows.count),
+                        String(s.outliers.count), String(s.redundantRowCount)]
             }
             var lines = skippedText(report.skipped)
             if !report.findings.isEmpty { lines.append("") }
