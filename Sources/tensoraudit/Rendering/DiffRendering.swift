@@ -81,12 +81,16 @@ enum DiffRendering {
             if s.nanMismatches > 0 { lines.append("  \(TextFormatting.safeName(c.name)): \(s.nanMismatches) NaN mismatches") }
         }
         // One line per distinct row-order statement (a 32-layer model has 64 q/k tensors).
+        // Groups found through a dictionary: a statement per layer (a per-layer head count of 0)
+        // made a search of the groups per tensor quadratic.
         var byEvidence: [(evidence: String, names: [String])] = []
+        var group: [String: Int] = [:]
         for c in diff.comparisons {
             guard let order = c.rowOrder else { continue }
-            if let k = byEvidence.firstIndex(where: { $0.evidence == order.evidence }) {
+            if let k = group[order.evidence] {
                 byEvidence[k].names.append(c.name)
             } else {
+                group[order.evidence] = byEvidence.count
                 byEvidence.append((order.evidence, [c.name]))
             }
         }
