@@ -20,6 +20,8 @@ as llama.cpp's converter does with those true counts (`LlamaModel.permute`); onl
 - `archint.gguf`: general.architecture is a u32, true head counts: not 'llama', rows in file order.
 - `shape.gguf`: true head counts, but layer 0's q holds only its first 4 rows: that pair is not
   compared (shape changed), so its row order must not claim rows were paired back.
+- `hub-complex.safetensors`: the Hub side with layer 1's q in complex64: against `shape.gguf`
+  that pair cannot be compared element-wise either.
 """
 import json
 import os
@@ -135,6 +137,11 @@ def main():
                              "relative_l2": float(np.linalg.norm(d) / np.linalg.norm(a)), "max_abs": float(np.abs(d).max()),
                              "evidence_names": pick(evidence, name)}
         expected[file] = tensors
+    # The Hub side with layer 1's q as complex64 (same shape): against shape.gguf its values
+    # cannot be compared with the F32 GGUF rows, so no permutation may be claimed for it.
+    complex_hub = dict(hub)
+    complex_hub["model.layers.1.self_attn.q_proj.weight"] = hub["model.layers.1.self_attn.q_proj.weight"].astype(np.complex64)
+    save_file(complex_hub, os.path.join(HERE, "hub-complex.safetensors"))
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -40,6 +40,17 @@ import TestSupport
         }
     }
 
+    @Test("a complex q facing the GGUF's real rows is not compared: no permutation claimed for it")
+    func complexNotCompared() throws {
+        let (_, tensors) = try GGUFRotaryDiffTests.diff("gguf-rope/hostile/hub-complex.safetensors", "gguf-rope/hostile/shape.gguf")
+        let q1 = try #require(tensors["model.layers.1.self_attn.q_proj.weight"])
+        let order = try #require(q1["row_order"] as? [String: Any])
+        #expect(order["permuted"] as? Bool == false, "\(order)")
+        #expect((order["evidence"] as? String)?.hasPrefix("the dtypes cannot be compared element-wise") == true, "\(order)")
+        // The F32 tensors of the same file are still paired back.
+        #expect((tensors["model.layers.1.self_attn.k_proj.weight"]?["row_order"] as? [String: Any])?["permuted"] as? Bool == true)
+    }
+
     @Test("unusable GGUF counts fall back to config.json; an unusable num_key_value_heads is named, not taken as absent")
     func configFallback() throws {
         let (status, tensors) = try GGUFRotaryDiffTests.diff("gguf-rope/hostile/hub-config", "gguf-rope/hostile/zero.gguf")

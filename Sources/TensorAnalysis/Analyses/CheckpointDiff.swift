@@ -102,7 +102,17 @@ public struct CheckpointDiff: Sendable {
             let result = x.shape == y.shape ? results.next() : nil
             return Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
                               identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics,
-                              rowOrder: x.shape == y.shape ? rowOrders[x.name] : rowOrders[x.name]?.unpaired)
+                              rowOrder: Self.rowOrder(rowOrders[x.name], shapesAgree: x.shape == y.shape,
+                                                      compared: result?.statistics != nil))
         }
+    }
+
+    /// A q/k pair's row order as reported: a permutation is claimed only where values were
+    /// compared with it.
+    static func rowOrder(_ decision: LlamaCppRotaryOrder.Decision?, shapesAgree: Bool, compared: Bool) -> LlamaCppRotaryOrder.Decision? {
+        guard let decision else { return nil }
+        if !shapesAgree { return decision.unpaired("the shapes differ") }
+        if decision.order != nil && !compared { return decision.unpaired("the dtypes cannot be compared element-wise") }
+        return decision
     }
 }

@@ -23,10 +23,10 @@ public enum LlamaCppRotaryOrder {
         /// Why, in one sentence (reports show it).
         public let evidence: String
 
-        /// This decision for a pair whose shapes differ: nothing was compared, so no rows were
-        /// paired back, whatever the heads said.
-        var unpaired: Decision {
-            Decision(order: nil, heads: heads, evidence: "the shapes differ, so the values were not compared and no rows were "
+        /// This decision for a pair whose values were not compared (`why`: shapes that differ,
+        /// a complex tensor facing a real one): no rows were paired back, whatever the heads said.
+        func unpaired(_ why: String) -> Decision {
+            Decision(order: nil, heads: heads, evidence: "\(why), so the values were not compared and no rows were "
                 + "paired back" + (order == nil ? " (\(evidence))" : ""))
         }
     }
