@@ -20,7 +20,7 @@ import TestSupport
     }
 
     @Test(.enabled(if: VectorBlockKernels.available, "this CPU has no AVX2: only the portable kernels run"),
-          arguments: ["Q8_0", "Q4_0", "Q5_0", "Q6_K", "Q4_K", "Q5_K"])
+          arguments: ["Q8_0", "Q4_0", "Q5_0", "Q4_1", "Q5_1", "Q6_K", "Q4_K", "Q5_K"])
     func specialScalesAgreeBitForBit(typeName: String) throws {
         let type = try #require(GGMLType(name: typeName))
         var random = SeededRandom(seed: UInt64(type.id) &+ 0x5CA1E)
