@@ -38,24 +38,38 @@ public enum TextEscaping {
         escape(text) { isControl($0) || isBidiControl($0) ? visible($0) : nil }
     }
 
-    /// A JSON string literal, quotes included (RFC 8259 escapes; DEL and C1 kept as-is).
+    /// True for the scalars a JSON string carries as `\uXXXX` although RFC 8259 allows some of
+    /// them raw: controls below U+0020 (required), DEL and the C1 controls (U+0085 ends a line
+    /// for some readers, U+009B starts a terminal escape), the bidirectional controls (a
+    /// right-to-left override reorders a terminal line or a diff view of the report) and
+    /// U+2028/U+2029 (line breaks to JavaScript before ES2019). Escaped, a name still decodes to
+    /// exactly the bytes in the file; it just cannot act on whoever views the report raw.
+    public static func isJSONEscaped(_ scalar: Unicode.Scalar) -> Bool {
+        isControl(scalar) || isBidiControl(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// `\uXXXX` (lowercase hex) for a scalar of the Basic Multilingual Plane.
+    public static func jsonUnicodeEscape(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    /// The escape JSON uses for one scalar, or nil when it is written as is: `\"`, `\\`, `\n`,
+    /// `\r`, `\t`, and `\uXXXX` for the rest of `isJSONEscaped`.
+    public static func jsonEscape(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "\"": "\\\""
+        case "\\": "\\\\"
+        case "\n": "\\n"
+        case "\r": "\\r"
+        case "\t": "\\t"
+        default: isJSONEscaped(scalar) ? jsonUnicodeEscape(scalar) : nil
+        }
+    }
+
+    /// A JSON string literal, quotes included, escaped as `jsonEscape` says.
     public static func jsonLiteral(_ text: String) -> String {
-        "\"" + escape(text) { scalar in
-            switch scalar {
-            case "\"": "\\\""
-            case "\\": "\\\\"
-            case "\n": "\\n"
-            case "\r": "\\r"
-            case "\t": "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                        + String(scalar.value, radix: 16)
-                } else {
-                    nil
-                }
-            }
-        } + "\""
+        "\"" + escape(text, jsonEscape) + "\""
     }
 }
 

@@ -94,6 +94,18 @@ import FoundationXML
         let findings = (try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]]
         let suspicious = Set((findings ?? []).filter { $0["rule"] as? String == "suspicious-name" }.compactMap { ($0["tensors"] as? [String])?.first })
         #expect(suspicious.isSuperset(of: [Self.hostile[2], Self.hostile[3]]))
+        // Machine-readable reports escape the override and the escape sequence as \\uXXXX: a raw
+        // report viewed in a terminal or a diff cannot be reordered, and a parser still gets the
+        // exact name back (the suspicious-name findings above are matched by exact name).
+        let machine: [[String]] = [["inspect", path, "--json"], ["audit", path, "--format", "json"],
+                                   ["audit", path, "--format", "sarif"], ["rows", path, "--json"],
+                                   ["rows", path, "--ndjson"], ["ties", path, "--json"]]
+        for arguments in machine {
+            let report = try CLI.run(arguments)
+            #expect(!report.stdout.contains("\u{202E}") && !report.stdout.contains("\u{1B}"), "\(arguments)")
+            // `ties` finds no tie here and names no tensor; the others name the override's tensor.
+            #expect(arguments[0] == "ties" || report.stdout.contains("emb\\u202ethgiew"), "\(arguments)")
+        }
         // The hostile matrix was pictured: a histogram and a curve.
         #expect((page.elements["svg"] ?? 0) >= 2)
     }

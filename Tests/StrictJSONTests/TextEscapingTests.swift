@@ -10,11 +10,15 @@ import TestSupport
     @Test("JSON literals round-trip every scalar class", arguments: 0..<10)
     func jsonRoundTrip(seed: UInt64) throws {
         var rng = SeededRandom(seed: seed)
-        let pool: [Unicode.Scalar] = ["\"", "\\", "\n", "\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "a", "é", "😀", "/", "\u{2028}"]
+        let pool: [Unicode.Scalar] = ["\"", "\\", "\n", "\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "a", "é", "😀", "/", "\u{2028}",
+                                      "\u{202E}", "\u{2066}", "\u{061C}", "\u{9B}", "\u{2029}", "\u{200F}"]
         let text = String(String.UnicodeScalarView((0..<24).map { _ in pool.randomElement(using: &rng) ?? "a" }))
         let literal = TextEscaping.jsonLiteral(text)
         let decoded = try JSONSerialization.jsonObject(with: Data("[\(literal)]".utf8)) as? [String]
         #expect(decoded == [text])
+        // Nothing that acts on a terminal or reorders a line is left raw in the literal.
+        #expect(!literal.unicodeScalars.contains { TextEscaping.isControl($0) || TextEscaping.isBidiControl($0)
+                                                   || $0 == "\u{2028}" || $0 == "\u{2029}" }, "\(literal)")
     }
 
     @Test("display and quoted text hold no control characters")

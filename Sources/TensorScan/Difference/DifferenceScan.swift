@@ -126,8 +126,10 @@ final class DifferencePlan: @unchecked Sendable {
         var last: RowPart?
         /// Rows wholly inside the item with a non-zero difference, pruned to the worst, and
         /// the sum of all their squares (in row order).
-        var inner: [DifferenceStatistics.Row] = []
+        var inner: WorstRows
         var innerSquares = 0.0
+
+        init(inner: WorstRows) { self.inner = inner }
     }
 
     static let itemBytes = 4 << 20
@@ -221,7 +223,7 @@ final class DifferencePlan: @unchecked Sendable {
     private func process(_ item: Item, _ scratchA: UnsafeMutablePointer<Double>, _ scratchB: UnsafeMutablePointer<Double>) -> Part {
         let pair = pairs[item.pair]
         let a = pair.a.bytes, b = pair.b.bytes
-        var part = Part()
+        var part = Part(inner: WorstRows(keep: keep))
         guard pair.values else {
             // Bytes only: `chunks` are byte offsets.
             let range = item.chunks
@@ -235,9 +237,6 @@ final class DifferencePlan: @unchecked Sendable {
         let bitsA = pair.a.dtype.bitWidth / (pair.a.dtype == .c64 ? 2 : 1)
         let bitsB = pair.b.dtype.bitWidth / (pair.b.dtype == .c64 ? 2 : 1)
         var current: RowPart?
-        let worstFirst: (DifferenceStatistics.Row, DifferenceStatistics.Row) -> Bool = {
-            $0.l2 != $1.l2 ? $0.l2 > $1.l2 : $0.row < $1.row
-        }
         func close(_ row: RowPart) {
             if part.first == nil {
                 part.first = row
@@ -245,11 +244,7 @@ final class DifferencePlan: @unchecked Sendable {
             }
             part.innerSquares += row.squares
             if row.squares > 0 {
-                part.inner.append(.init(row: row.row, l2: row.squares.squareRoot(), maxAbs: row.maxAbs))
-                if part.inner.count > keep + 4096 {
-                    part.inner.sort(by: worstFirst)
-                    part.inner.removeLast(part.inner.count - keep)
-                }
+                part.inner.add(.init(row: row.row, l2: row.squares.squareRoot(), maxAbs: row.maxAbs))
             }
         }
         let startValue = { (c: Int) in (c / pair.chunksPerRow) * length + (c % pair.chunksPerRow) * chunk }
@@ -320,11 +315,7 @@ final class DifferencePlan: @unchecked Sendable {
         guard pair.values, !identical || statisticsOfIdentical else { return DifferenceScan.Result(identicalBytes: identical, statistics: nil) }
         var reference = 0.0, squares = 0.0, maxAbs = 0.0
         var differing = 0, nans = 0
-        var rows: [DifferenceStatistics.Row] = []
-        let keep = min(keep, pair.rows)
-        let worstFirst: (DifferenceStatistics.Row, DifferenceStatistics.Row) -> Bool = {
-            $0.l2 != $1.l2 ? $0.l2 > $1.l2 : $0.row < $1.row
-        }
+        var rows = WorstRows(keep: min(keep, pair.rows))
         var open: DifferencePlan.RowPart?
         func add(_ row: DifferencePlan.RowPart) {
             if let current = open, current.row == row.row {
@@ -337,11 +328,7 @@ final class DifferencePlan: @unchecked Sendable {
         func finish(_ row: DifferencePlan.RowPart) {
             squares += row.squares
             guard row.squares > 0 else { return }
-            rows.append(.init(row: row.row, l2: row.squares.squareRoot(), maxAbs: row.maxAbs))
-            if rows.count > keep + 4096 {
-                rows.sort(by: worstFirst)
-                rows.removeLast(rows.count - keep)
-            }
+            rows.add(.init(row: row.row, l2: row.squares.squareRoot(), maxAbs: row.maxAbs))
         }
         for part in parts {
             reference += part.reference
@@ -355,21 +342,14 @@ final class DifferencePlan: @unchecked Sendable {
                 open = nil
             }
             squares += part.innerSquares
-            for row in part.inner {
-                rows.append(row)
-                if rows.count > keep + 4096 {
-                    rows.sort(by: worstFirst)
-                    rows.removeLast(rows.count - keep)
-                }
-            }
+            rows.add(contentsOf: part.inner)
             if let last = part.last { add(last) }
         }
         if let done = open { finish(done) }
-        rows.sort(by: worstFirst)
         let statistics = DifferenceStatistics(elementCount: pair.a.elementCount, maxAbsDifference: maxAbs,
                                               differenceL2: squares.squareRoot(), referenceL2: reference.squareRoot(),
                                               differingElements: differing, nanMismatches: nans,
-                                              topRows: Array(rows.prefix(keep)))
+                                              topRows: rows.result)
         return DifferenceScan.Result(identicalBytes: identical, statistics: statistics)
     }
 }

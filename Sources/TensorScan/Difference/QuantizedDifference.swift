@@ -31,10 +31,7 @@ enum QuantizedDifference {
         let keep = min(max(0, topRows), rows)
         var maxAbs = 0.0, squares = 0.0, reference = 0.0
         var differing = 0, nans = 0
-        var worst: [DifferenceStatistics.Row] = []
-        let worstFirst: (DifferenceStatistics.Row, DifferenceStatistics.Row) -> Bool = {
-            $0.l2 != $1.l2 ? $0.l2 > $1.l2 : $0.row < $1.row
-        }
+        var worst = WorstRows(keep: keep)
         for row in 0 ..< rows {
             let x = a.decodedRow(row)
             var y: [Double]
@@ -57,17 +54,12 @@ enum QuantizedDifference {
             if rowMax > maxAbs { maxAbs = rowMax }
             squares += rowSquares
             if rowSquares > 0 {
-                worst.append(.init(row: row, l2: rowSquares.squareRoot(), maxAbs: rowMax))
-                if worst.count > keep + 4096 {
-                    worst.sort(by: worstFirst)
-                    worst.removeLast(worst.count - keep)
-                }
+                worst.add(.init(row: row, l2: rowSquares.squareRoot(), maxAbs: rowMax))
             }
         }
-        worst.sort(by: worstFirst)
         let statistics = DifferenceStatistics(elementCount: a.elementCount, maxAbsDifference: maxAbs,
                                               differenceL2: squares.squareRoot(), referenceL2: reference.squareRoot(),
-                                              differingElements: differing, nanMismatches: nans, topRows: Array(worst.prefix(keep)))
+                                              differingElements: differing, nanMismatches: nans, topRows: worst.result)
         return DifferenceScan.Result(identicalBytes: identical, statistics: statistics)
     }
 }

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Writes JSON text into a byte buffer, in exactly the layout of `JSONValue.rendered` (which
 /// uses it): two-space indentation, `"key": value`, scalar arrays on one line.
 ///
@@ -29,30 +31,25 @@ struct JSONWriter {
         for _ in 0..<(2 * indent) { bytes.append(0x20) }
     }
 
-    /// A string literal, escaped as `TextEscaping.jsonLiteral` does: `"`, `\`, `\n`, `\r`, `\t`
-    /// and the other controls below U+0020 (`\u00xx`); everything else as is.
+    /// A string literal, escaped as `TextEscaping.jsonLiteral` does (`TextEscaping.jsonEscape`).
     mutating func string(_ text: String) {
         bytes.append(0x22)
-        // Most names need no escape: one scan, one copy.
+        // Most names need no escape: one scan of the bytes, one copy. Every scalar that needs
+        // one is ASCII below 0x20, `"`, `\`, DEL, or starts with 0xC2 (C1), 0xD8 (U+061C) or
+        // 0xE2 (U+200E–U+2069); names with those lead bytes take the scalar loop below.
         let plain = text.utf8.withContiguousStorageIfAvailable { utf8 in
-            utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
+            utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F && $0 != 0xC2 && $0 != 0xD8 && $0 != 0xE2 }
         }
         if plain == true {
             bytes.append(contentsOf: text.utf8)
             bytes.append(0x22)
             return
         }
-        for byte in text.utf8 {
-            switch byte {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
-            case 0x0D: bytes.append(0x5C); bytes.append(0x72)
-            case 0x09: bytes.append(0x5C); bytes.append(0x74)
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: bytes.append(byte)
+        for scalar in text.unicodeScalars {
+            if let escaped = TextEscaping.jsonEscape(scalar) {
+                bytes.append(contentsOf: escaped.utf8)
+            } else {
+                bytes.append(contentsOf: String(scalar).utf8)
             }
         }
         bytes.append(0x22)
