@@ -1,0 +1,278 @@
+// AVX-512 versions of the symmetric GGUF row kernels (Q8_0, Q4_0) that add blocks in ANY order
+// when a per-row check proves that every order gives the same bits; otherwise they call the
+// ordered AVX2 kernels (GGUFBlockKernelsAVX2.c), so the result is always bit-identical to the
+// portable Swift kernels.
+//
+// Why any order can be exact. The ordered kernels add, block after block, t_b = d_b·Σq_b to the
+// row's Σx and u_b = d_b²·Σq_b² to its Σx² (each term exact in a double). Let 2^K be the unit in
+// the last place of the row's smallest nonzero f16 scale (K = e − 25 for a normal f16 of
+// exponent field e, −24 for subnormals): every scale is an integer multiple of 2^K, so every t_b
+// is a multiple of 2^K and every u_b of 2^2K. A double holds every multiple of 2^K below 2^(K+53)
+// exactly. So:
+//  - Σx²: the u_b are ≥ 0, every partial sum (in any order) lies between 0 and the total; if the
+//    total is below 2^(2K+53), no addition rounds, in the ordered chain or in ours. The check is
+//    made on our own (any-order) total: if any of our additions had rounded, our total would be
+//    ≥ 2^(2K+53) (rounding is monotone and 2^(2K+53) is a double), so "our total < 2^(2K+53)"
+//    proves that nothing rounded anywhere.
+//  - Σx: |Σq_b| ≤ √(n·Σq_b²) for a block of n values (Cauchy–Schwarz), so Σ_b |t_b| ≤
+//    √(N·Σx²) for a row of N values, which is below 2^(K+53) whenever Σx² < 2^(2K+53) and
+//    N ≤ 2^53. Every partial sum of the t_b, in any order, then has magnitude below 2^(K+53)
+//    and is exact: the same condition covers Σx.
+// Rows with NaN or ±Inf scales make our Σx² NaN or Inf and fail the check. Extremes are the
+// same candidates (scale × lowest code, scale × highest code per block) under min/max in
+// another order, which is exact except between +0 and −0: a row whose extreme is zero takes
+// the ordered path too, as in the AVX2 kernels.
+//
+// The integer work, eight blocks at a time: Σq and Σq² of a block come from VNNI dot products
+// packed into one 32-bit lane (2^19·Σq + Σq² for Q8_0, 2^13·Σnibble + Σnibble² for Q4_0;
+// Σq² < 2^19 resp. Σnibble² < 2^13, so the two unpack exactly), reduced across lanes by one
+// permute tree; the extreme codes by a min tree over bytes (the maximum as the minimum of the
+// complemented codes). Q8_0's Σq² uses |q|·|q| as unsigned × signed bytes, wrong for q = −128
+// (|−128| is not a signed byte): rows holding that code (gguf-py and llama.cpp never write it)
+// take the ordered path.
+#include "CMomentKernels.h"
+
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#pragma clang fp contract(off)
+
+#define CMK_Q512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,avx512vbmi,avx2,fma,f16c")))
+
+static int probe_quant512(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c") &&
+           __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vbmi");
+}
+
+int cmk_has_avx512_quant(void) {
+    static int cached = -1;
+    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (value < 0) {
+        value = probe_quant512();
+        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+    }
+    return value;
+}
+
+// The row's running sums in any order: double lanes for Σx and Σx², float lanes for the
+// extremes, the smallest code (Q8_0's −128 test) and the smallest nonzero scale magnitude − 1
+// (as u16: a zero scale wraps to 0xFFFF and never wins).
+typedef struct {
+    __m512d sum, squares;
+    __m256 lowest, highest;
+    __m256i low_codes;
+    __m128i scale_floor;
+} any_order;
+
+CMK_Q512 static inline any_order any_start(void) {
+    any_order a;
+    a.sum = a.squares = _mm512_setzero_pd();
+    a.lowest = _mm256_set1_ps(__builtin_inff());
+    a.highest = _mm256_set1_ps(-__builtin_inff());
+    a.low_codes = _mm256_setzero_si256();
+    a.scale_floor = _mm_set1_epi16(-1);
+    return a;
+}
+
+// Adds eight blocks: block k has f16 scale lane k of `halves`, code sum, square sum and extreme
+// codes lane k of the i32 vectors; `live` masks the blocks that exist (the row's last batch).
+CMK_Q512 static inline void any_add8(any_order *a, __m128i halves, __m256i sums, __m256i squares, __m256i low,
+                                     __m256i high, __mmask8 live) {
+    __m256 d = _mm256_cvtph_ps(halves);  // exact for every finite f16
+    __m512d dd = _mm512_cvtps_pd(d);
+    // Products are exact (11 × 13 and 22 × 20 bits), so the FMAs round only in the addition.
+    a->sum = _mm512_fmadd_pd(dd, _mm512_cvtepi32_pd(sums), a->sum);
+    a->squares = _mm512_fmadd_pd(_mm512_mul_pd(dd, dd), _mm512_cvtepi32_pd(squares), a->squares);
+    __m256 x = _mm256_mul_ps(d, _mm256_cvtepi32_ps(low)), y = _mm256_mul_ps(d, _mm256_cvtepi32_ps(high));
+    a->lowest = _mm256_mask_min_ps(a->lowest, live, a->lowest, _mm256_min_ps(x, y));
+    a->highest = _mm256_mask_max_ps(a->highest, live, a->highest, _mm256_max_ps(x, y));
+    a->low_codes = _mm256_min_epi32(a->low_codes, low);
+    __m128i magnitude = _mm_and_si128(halves, _mm_set1_epi16(0x7FFF));
+    a->scale_floor = _mm_min_epu16(a->scale_floor, _mm_sub_epi16(magnitude, _mm_set1_epi16(1)));
+}
+
+// The finished row when the exactness check passes (returns 1), else 0.
+CMK_Q512 static inline int any_result(const any_order *a, int lowest_code, cmk_lane_sums *out) {
+    double squares = _mm512_reduce_add_pd(a->squares), sum = _mm512_reduce_add_pd(a->sum);
+    unsigned smallest = ((unsigned)_mm_cvtsi128_si32(_mm_minpos_epu16(a->scale_floor)) + 1u) & 0xFFFFu;
+    int exponent = (int)(smallest >> 10);
+    int k = (exponent == 0 ? 1 : exponent) - 25;  // the smallest scale's last-place unit is 2^k
+    uint64_t limit_bits = (uint64_t)(2 * k + 53 + 1023) << 52;
+    double limit;
+    memcpy(&limit, &limit_bits, 8);
+    if (!(squares < limit)) return 0;  // also NaN and ±Inf
+    int codes[8];
+    _mm256_storeu_si256((__m256i *)codes, a->low_codes);
+    for (int i = 0; i < 8; i++) {
+        if (codes[i] < lowest_code) return 0;
+    }
+    float lo[8], hi[8];
+    _mm256_storeu_ps(lo, a->lowest);
+    _mm256_storeu_ps(hi, a->highest);
+    float lowest = lo[0], highest = hi[0];
+    for (int i = 1; i < 8; i++) {
+        lowest = lo[i] < lowest ? lo[i] : lowest;
+        highest = hi[i] > highest ? hi[i] : highest;
+    }
+    if (lowest == 0.0f || highest == 0.0f) return 0;  // +0 or −0: the ordered path decides
+    out->sum = sum;
+    out->squares = squares;
+    out->lowest = lowest;
+    out->highest = highest;
+    return 1;
+}
+
+// Two vectors of four units × four i32 lanes (units 0–3 in `a`, 4–7 in `b`) → unit k's total in
+// lane k.
+CMK_Q512 static inline __m256i totals_8x4(__m512i a, __m512i b) {
+    const __m512i first = _mm512_setr_epi32(0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29);
+    const __m512i second = _mm512_add_epi32(first, _mm512_set1_epi32(2));
+    __m512i pairs = _mm512_add_epi32(_mm512_permutex2var_epi32(a, first, b), _mm512_permutex2var_epi32(a, second, b));
+    const __m512i split = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+    __m512i halves = _mm512_permutexvar_epi32(split, pairs);
+    return _mm256_add_epi32(_mm512_castsi512_si256(halves), _mm512_extracti64x4_epi64(halves, 1));
+}
+
+// Four vectors of two units × eight i32 lanes → unit k's total in lane k.
+CMK_Q512 static inline __m256i totals_8x8(__m512i v0, __m512i v1, __m512i v2, __m512i v3) {
+    const __m512i first = _mm512_setr_epi32(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+    const __m512i second = _mm512_add_epi32(first, _mm512_set1_epi32(4));
+    __m512i a = _mm512_add_epi32(_mm512_permutex2var_epi32(v0, first, v1), _mm512_permutex2var_epi32(v0, second, v1));
+    __m512i b = _mm512_add_epi32(_mm512_permutex2var_epi32(v2, first, v3), _mm512_permutex2var_epi32(v2, second, v3));
+    return totals_8x4(a, b);
+}
+
+// Halves each unit's candidate bytes: the qwords `first` picks from (a, b) against those `second`
+// picks, combined by `OP` (a min or max of bytes).
+#define CMK_FOLD_QWORDS(OP, a, b, first, second) \
+    OP(_mm512_permutex2var_epi64(a, first, b), _mm512_permutex2var_epi64(a, second, b))
+
+// Eight units' lowest and highest byte codes, each unit's candidates in one qword of `mn` / `mx`
+// (unit k = qword k), as i32 lanes. `SIGNED`: the bytes are signed codes, else unsigned.
+#define CMK_EXTREMES_FROM_QWORDS(MIN8, SIGNED, mn, mx, low, high)                                     \
+    do {                                                                                           \
+        __m512i nx_ = _mm512_xor_si512(mx, _mm512_set1_epi8(-1)); /* ~x reverses the order */      \
+        __m512i a_ = MIN8(mn, _mm512_srli_epi64(mn, 32));                                           \
+        __m512i b_ = MIN8(nx_, _mm512_slli_epi64(nx_, 32));                                         \
+        __m512i c_ = _mm512_mask_blend_epi32(0xAAAA, a_, b_); /* dword 2k: min, 2k + 1: ~max */   \
+        c_ = MIN8(c_, _mm512_srli_epi32(c_, 16));                                                   \
+        c_ = MIN8(c_, _mm512_srli_epi16(c_, 8));                                                    \
+        c_ = SIGNED ? _mm512_srai_epi32(_mm512_slli_epi32(c_, 24), 24) : _mm512_and_si512(c_, _mm512_set1_epi32(0xFF)); \
+        const __m512i split_ = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15); \
+        c_ = _mm512_permutexvar_epi32(split_, c_);                                                  \
+        low = _mm512_castsi512_si256(c_);                                                           \
+        __m256i n_ = _mm512_extracti64x4_epi64(c_, 1);                                              \
+        high = SIGNED ? _mm256_xor_si256(n_, _mm256_set1_epi32(-1)) : _mm256_sub_epi32(_mm256_set1_epi32(255), n_); \
+    } while (0)
+
+// ---- Q8_0: 34-byte blocks, f16 d then 32 signed codes ----
+
+CMK_Q512 static inline void q8_0_batch(any_order *acc, const unsigned char *p, __mmask8 live) {
+    const __m512i ones = _mm512_set1_epi8(1);
+    __m512i z[4], packed[4];
+    for (int j = 0; j < 4; j++) {
+        __m256i first = _mm256_loadu_si256((const __m256i *)(p + 68 * j + 2));
+        __m256i second = _mm256_loadu_si256((const __m256i *)(p + 68 * j + 36));
+        z[j] = _mm512_inserti64x4(_mm512_castsi256_si512(first), second, 1);
+        __m512i s = _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, z[j]), 19);
+        __m512i m = _mm512_abs_epi8(z[j]);
+        packed[j] = _mm512_dpbusd_epi32(s, m, m);  // 2^19·Σq + Σq² per four codes
+    }
+    __m256i totals = totals_8x8(packed[0], packed[1], packed[2], packed[3]);
+    __m256i sums = _mm256_srai_epi32(totals, 19), squares = _mm256_and_si256(totals, _mm256_set1_epi32(0x7FFFF));
+    // Extremes: 32 bytes per unit → 16 (qwords 0,1 | 2,3 of each unit) → 8.
+    const __m512i lo16 = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13), hi16 = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
+    __m512i mn01 = CMK_FOLD_QWORDS(_mm512_min_epi8, z[0], z[1], lo16, hi16);
+    __m512i mx01 = CMK_FOLD_QWORDS(_mm512_max_epi8, z[0], z[1], lo16, hi16);
+    __m512i mn23 = CMK_FOLD_QWORDS(_mm512_min_epi8, z[2], z[3], lo16, hi16);
+    __m512i mx23 = CMK_FOLD_QWORDS(_mm512_max_epi8, z[2], z[3], lo16, hi16);
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    __m512i mn = CMK_FOLD_QWORDS(_mm512_min_epi8, mn01, mn23, even, odd);
+    __m512i mx = CMK_FOLD_QWORDS(_mm512_max_epi8, mx01, mx23, even, odd);
+    __m256i low, high;
+    CMK_EXTREMES_FROM_QWORDS(_mm512_min_epi8, 1, mn, mx, low, high);
+    const __m256i offsets = _mm256_setr_epi32(0, 34, 68, 102, 136, 170, 204, 238);
+    __m128i halves = _mm256_cvtepi32_epi16(_mm256_i32gather_epi32((const int *)p, offsets, 1));
+    any_add8(acc, halves, sums, squares, low, high, live);
+}
+
+CMK_Q512 int cmk_q8_0_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
+    const unsigned char *p = (const unsigned char *)row;
+    any_order acc = any_start();
+    size_t b = 0;
+    for (; b + 8 <= blocks; b += 8) q8_0_batch(&acc, p + b * 34, 0xFF);
+    if (b < blocks) {
+        unsigned char tail[8 * 34] = {0};
+        memcpy(tail, p + b * 34, (blocks - b) * 34);
+        q8_0_batch(&acc, tail, (__mmask8)((1u << (blocks - b)) - 1u));
+    }
+    return any_result(&acc, -127, out);
+}
+
+CMK_Q512 cmk_lane_sums cmk_q8_0_sums_avx512(const void *row, size_t blocks) {
+    cmk_lane_sums out;
+    if (cmk_q8_0_any_order_avx512(row, blocks, &out)) return out;
+    return cmk_q8_0_sums_avx2(row, blocks);
+}
+
+// ---- Q4_0: 18-byte blocks, f16 d then 16 bytes of nibbles (codes nibble − 8) ----
+
+CMK_Q512 static inline void q4_0_batch(any_order *acc, const unsigned char *p, __mmask8 live) {
+    // Each group of four blocks (72 bytes) → one vector of their 4 × 16 code bytes.
+    const __m512i pick = _mm512_set_epi8(
+        127, 126, 125, 124, 123, 122, 121, 120, 119, 118, 117, 116, 115, 114, 113, 112,  // block 3: B 48–63
+        53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38,                  // block 2: A 38–53
+        35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20,                  // block 1: A 20–35
+        17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2);                         // block 0: A 2–17
+    const __m512i mask = _mm512_set1_epi8(0x0F), ones = _mm512_set1_epi8(1);
+    __m512i packed[2], mn[2], mx[2];
+    for (int g = 0; g < 2; g++) {
+        const unsigned char *q = p + 72 * g;
+        __m512i v = _mm512_permutex2var_epi8(_mm512_loadu_si512(q), pick, _mm512_loadu_si512(q + 8));
+        __m512i lo = _mm512_and_si512(v, mask), hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), mask);
+        __m512i s = _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_add_epi8(lo, hi), ones), 13);
+        s = _mm512_dpbusd_epi32(s, lo, lo);
+        packed[g] = _mm512_dpbusd_epi32(s, hi, hi);  // 2^13·Σn + Σn² per eight nibbles
+        mn[g] = _mm512_min_epu8(lo, hi);
+        mx[g] = _mm512_max_epu8(lo, hi);
+    }
+    __m256i totals = totals_8x4(packed[0], packed[1]);
+    __m256i n = _mm256_srli_epi32(totals, 13), n2 = _mm256_and_si256(totals, _mm256_set1_epi32(0x1FFF));
+    // Σ(n − 8) = Σn − 256 and Σ(n − 8)² = Σn² − 16·Σn + 2048 over 32 codes.
+    __m256i sums = _mm256_sub_epi32(n, _mm256_set1_epi32(256));
+    __m256i squares = _mm256_add_epi32(_mm256_sub_epi32(n2, _mm256_slli_epi32(n, 4)), _mm256_set1_epi32(2048));
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    __m512i lows = CMK_FOLD_QWORDS(_mm512_min_epu8, mn[0], mn[1], even, odd);
+    __m512i highs = CMK_FOLD_QWORDS(_mm512_max_epu8, mx[0], mx[1], even, odd);
+    __m256i low, high;
+    CMK_EXTREMES_FROM_QWORDS(_mm512_min_epu8, 0, lows, highs, low, high);
+    const __m256i eight = _mm256_set1_epi32(8);
+    // The eight scales: f16 at bytes 18k, i.e. words 9k of the 128 bytes from p.
+    const __m512i words = _mm512_setr_epi32(0 | 9 << 16, 18 | 27 << 16, 36 | 45 << 16, 54 | 63 << 16, 0, 0, 0, 0,
+                                            0, 0, 0, 0, 0, 0, 0, 0);
+    __m128i halves = _mm512_castsi512_si128(_mm512_permutex2var_epi16(_mm512_loadu_si512(p), words, _mm512_loadu_si512(p + 64)));
+    any_add8(acc, halves, sums, squares, _mm256_sub_epi32(low, eight), _mm256_sub_epi32(high, eight), live);
+}
+
+CMK_Q512 int cmk_q4_0_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
+    const unsigned char *p = (const unsigned char *)row;
+    any_order acc = any_start();
+    size_t b = 0;
+    for (; b + 8 <= blocks; b += 8) q4_0_batch(&acc, p + b * 18, 0xFF);
+    if (b < blocks) {
+        unsigned char tail[8 * 18] = {0};
+        memcpy(tail, p + b * 18, (blocks - b) * 18);
+        q4_0_batch(&acc, tail, (__mmask8)((1u << (blocks - b)) - 1u));
+    }
+    return any_result(&acc, -8, out);
+}
+
+CMK_Q512 cmk_lane_sums cmk_q4_0_sums_avx512(const void *row, size_t blocks) {
+    cmk_lane_sums out;
+    if (cmk_q4_0_any_order_avx512(row, blocks, &out)) return out;
+    return cmk_q4_0_sums_avx2(row, blocks);
+}
