@@ -15,10 +15,10 @@ extension Machine {
                 throw .limitExceeded(what: "MARK depth", limit: limits.maxMarkDepth, offset: opcodeOffset)
             }
             marks.append(stack.count)
-        case 0x7D: try pushNode(.dict)   // EMPTY_DICT
-        case 0x5D: try pushNode(.list)   // EMPTY_LIST
-        case 0x29: try pushNode(.tuple)  // EMPTY_TUPLE
-        case 0x8F: try pushNode(.set)    // EMPTY_SET
+        case 0x7D: try pushEmpty(.dict)   // EMPTY_DICT
+        case 0x5D: try pushEmpty(.list)   // EMPTY_LIST
+        case 0x29: try pushEmpty(.tuple)  // EMPTY_TUPLE
+        case 0x8F: try pushEmpty(.set)    // EMPTY_SET
         case 0x4E: try push(.none)       // NONE
         case 0x88: try push(.bool(true))   // NEWTRUE
         case 0x89: try push(.bool(false))  // NEWFALSE
@@ -30,14 +30,14 @@ extension Machine {
         case 0x47:  // BINFLOAT: big-endian IEEE 754 double
             let bits = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: try take(8).lowerBound, as: UInt64.self))
             try push(.float(Double(bitPattern: bits)))
-        case 0x58: try push(.string(try text(try length(UInt32.self))))  // BINUNICODE
-        case 0x8C: try push(.string(try text(Int(try u8()))))            // SHORT_BINUNICODE
-        case 0x8D: try push(.string(try text(try length(UInt64.self))))  // BINUNICODE8
+        case 0x58: try push(try text(try length(UInt32.self)))  // BINUNICODE
+        case 0x8C: try push(try text(Int(try u8())))            // SHORT_BINUNICODE
+        case 0x8D: try push(try text(try length(UInt64.self)))  // BINUNICODE8
         case 0x54: try pushLegacyString(count: try length(Int32.self))   // BINSTRING
         case 0x55: try pushLegacyString(count: Int(try u8()))            // SHORT_BINSTRING
-        case 0x42: try push(.bytes(try take(try length(UInt32.self))))  // BINBYTES
-        case 0x43: try push(.bytes(try take(Int(try u8()))))            // SHORT_BINBYTES
-        case 0x8E, 0x96: try push(.bytes(try take(try length(UInt64.self))))  // BINBYTES8, BYTEARRAY8
+        case 0x42: try push(store.appendBytes(try take(try length(UInt32.self))))  // BINBYTES
+        case 0x43: try push(store.appendBytes(try take(Int(try u8()))))            // SHORT_BINBYTES
+        case 0x8E, 0x96: try push(store.appendBytes(try take(try length(UInt64.self))))  // BINBYTES8, BYTEARRAY8
         case 0x71: try memoize(UInt32(try u8()))                // BINPUT
         case 0x72: try memoize(try integer(UInt32.self))       // LONG_BINPUT
         case 0x94: try memoize(UInt32(truncatingIfNeeded: memoCount))  // MEMOIZE
@@ -50,46 +50,45 @@ extension Machine {
             guard case .string(let name) = try pop(), case .string(let module) = try pop() else {
                 throw .malformed(offset: opcodeOffset, reason: "STACK_GLOBAL needs two strings")
             }
-            try record(PickleGlobal(module: module, name: name))
-        case 0x74: try pushNode(.tuple, elements: try popMark())                     // TUPLE
-        case 0x85: let a = try pop(); try pushNode(.tuple, elements: [a])            // TUPLE1
-        case 0x86: let b = try pop(), a = try pop(); try pushNode(.tuple, elements: [a, b])  // TUPLE2
-        case 0x87:  // TUPLE3
-            let c = try pop(), b = try pop(), a = try pop()
-            try pushNode(.tuple, elements: [a, b, c])
-        case 0x6C: try pushNode(.list, elements: try popMark())       // LIST
-        case 0x91: try pushNode(.set, elements: try popMark())        // FROZENSET
+            try record(PickleGlobal(module: store.text(module), name: store.text(name)))
+        case 0x74: try pushMarkedNode(.tuple)   // TUPLE
+        case 0x85: try pushTop(as: .tuple, count: 1)  // TUPLE1
+        case 0x86: try pushTop(as: .tuple, count: 2)  // TUPLE2
+        case 0x87: try pushTop(as: .tuple, count: 3)  // TUPLE3
+        case 0x6C: try pushMarkedNode(.list)    // LIST
+        case 0x91: try pushMarkedNode(.set)     // FROZENSET
         case 0x64:  // DICT
             let items = try popMark()
             guard items.count % 2 == 0 else { throw .malformed(offset: opcodeOffset, reason: "DICT with an odd item count") }
-            var node = PickleNode(kind: .dict)
-            node.entries = items
-            try push(try newNode(node))
+            let index = try newNode(.dict, fixed: EmptyCollection())
+            store.withContents(of: index) { $0.entries = items }
+            try push(.node(index))
         case 0x61:  // APPEND
             let value = try pop()
-            nodes[try target("APPEND", allowing: Self.appendable)].elements.append(value)
+            store.withContents(of: try target("APPEND", allowing: Self.appendable)) { $0.elements.append(value) }
         case 0x65:  // APPENDS
             let items = try popMark()
-            nodes[try target("APPENDS", allowing: Self.appendable)].elements.append(contentsOf: items)
+            store.withContents(of: try target("APPENDS", allowing: Self.appendable)) { $0.elements.append(contentsOf: items) }
         case 0x90:  // ADDITEMS
             let items = try popMark()
-            nodes[try target("ADDITEMS", allowing: { $0 == .set })].elements.append(contentsOf: items)
+            store.withContents(of: try target("ADDITEMS", allowing: { $0 == .set })) { $0.elements.append(contentsOf: items) }
         case 0x73:  // SETITEM
             let value = try pop(), key = try pop()
-            nodes[try target("SETITEM", allowing: Self.subscriptable)].entries.append(contentsOf: [key, value])
+            store.withContents(of: try target("SETITEM", allowing: Self.subscriptable)) {
+                $0.entries.append(key)
+                $0.entries.append(value)
+            }
         case 0x75:  // SETITEMS
             let items = try popMark()
             guard items.count % 2 == 0 else { throw .malformed(offset: opcodeOffset, reason: "SETITEMS with an odd item count") }
-            nodes[try target("SETITEMS", allowing: Self.subscriptable)].entries.append(contentsOf: items)
+            store.withContents(of: try target("SETITEMS", allowing: Self.subscriptable)) { $0.entries.append(contentsOf: items) }
         case 0x51:  // BINPERSID
-            let id = try pop()
-            try pushNode(.persistentID, elements: [id])
-        case 0x52, 0x81:  // REDUCE, NEWOBJ: recorded, never called
-            let arguments = try pop(), callee = try pop()
-            try push(try newNode(PickleNode(kind: .call(callee: callee, arguments: arguments, isNewObject: opcode == 0x81))))
+            try pushTop(as: .persistentID, count: 1)
+        case 0x52, 0x81:  // REDUCE, NEWOBJ: recorded (callee, arguments), never called
+            try pushTop(as: opcode == 0x81 ? .newObject : .reduce, count: 2)
         case 0x62:  // BUILD
             let state = try pop()
-            nodes[try target("BUILD", allowing: { _ in true })].state = state
+            store.withContents(of: try target("BUILD", allowing: { _ in true })) { $0.state = state }
         case 0x30:  // POP
             if stack.count > (marks.last ?? 0) { _ = try pop() } else { _ = try popMark() }
         case 0x31: _ = try popMark()  // POP_MARK
@@ -108,12 +107,21 @@ extension Machine {
         }
     }
 
-    static func appendable(_ kind: PickleNode.Kind) -> Bool {
-        switch kind { case .list, .call: true; default: false }
+    static func appendable(_ kind: PickleStore.Kind) -> Bool {
+        switch kind { case .list, .reduce, .newObject: true; default: false }
     }
 
-    static func subscriptable(_ kind: PickleNode.Kind) -> Bool {
-        switch kind { case .dict, .call: true; default: false }
+    static func subscriptable(_ kind: PickleStore.Kind) -> Bool {
+        switch kind { case .dict, .reduce, .newObject: true; default: false }
+    }
+
+    /// Replaces the top `count` items (above the topmost `MARK`) with an object whose fixed part
+    /// they are, read straight from the stack (no array per object).
+    mutating func pushTop(as kind: PickleStore.Kind, count: Int) throws(PickleError) {
+        guard stack.count - (marks.last ?? 0) >= count else { throw .malformed(offset: opcodeOffset, reason: "stack underflow") }
+        let index = try newNode(kind, fixed: stack[(stack.count - count)...])
+        stack.removeLast(count)
+        try push(.node(index))
     }
 
     /// Real opcodes outside the binary subset: refused by name rather than as unknown bytes.
@@ -137,10 +145,7 @@ extension Machine {
     /// `BINSTRING`/`SHORT_BINSTRING` (a Python 2 `str`): text when it is UTF-8, bytes otherwise.
     mutating func pushLegacyString(count: Int) throws(PickleError) {
         let r = try take(count)
-        if let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[r]), as: UTF8.self) {
-            try push(.string(s))
-        } else {
-            try push(.bytes(r))
-        }
+        let utf8 = UnsafeRawBufferPointer(rebasing: bytes[r])
+        try push(String(validating: utf8, as: UTF8.self) != nil ? store.appendString(utf8) : store.appendBytes(r))
     }
 }

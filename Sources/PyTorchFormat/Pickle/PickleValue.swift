@@ -13,9 +13,9 @@ public struct PickleGlobal: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(module).\(name)" }
 }
 
-/// A value the symbolic unpickler built. Containers and call results live in the
-/// `PickleProgram`'s node table and are referenced by index, so memo sharing (`BINGET`) costs
-/// nothing and a cycle cannot leak.
+/// A value the symbolic unpickler built. Containers and call results are referenced by index
+/// (`PickleProgram.node(_:)`), so memo sharing (`BINGET`) costs nothing and a cycle cannot leak.
+/// Values are decoded from the program's compact store (`PickleStore`) when read.
 public enum PickleValue: Sendable, Equatable {
     case none
     case bool(Bool)
@@ -27,7 +27,7 @@ public enum PickleValue: Sendable, Equatable {
     /// Bytes (`BINBYTES`, or a `BINSTRING` that is not UTF-8): their range inside the pickle.
     case bytes(Range<Int>)
     case global(PickleGlobal)
-    /// A list, tuple, dict, set, persistent id or call result in `PickleProgram.nodes`.
+    /// A list, tuple, dict, set, persistent id or call result: `PickleProgram.node(_:)`.
     case node(Int)
 }
 
@@ -52,19 +52,31 @@ public struct PickleNode: Sendable, Equatable {
     public init(kind: Kind) { self.kind = kind }
 }
 
-/// The result of a symbolic unpickling: the root value, the node table, and every global named.
+/// The result of a symbolic unpickling: the root value, the objects, and every global named.
 public struct PickleProgram: Sendable {
     public let root: PickleValue
-    public let nodes: [PickleNode]
     /// Every global the stream names, in first-seen order, without duplicates.
     public let globals: [PickleGlobal]
     /// Highest `PROTO` seen (0 when the stream has none).
     public let proto: Int
     /// Offset just after `STOP`.
     public let endOffset: Int
+    let store: PickleStore
 
+    init(root: PickleValue, store: PickleStore, proto: Int, endOffset: Int) {
+        self.root = root
+        self.globals = store.globals
+        self.proto = proto
+        self.endOffset = endOffset
+        self.store = store
+    }
+
+    /// How many lists, tuples, dicts, sets, persistent ids and call results the stream built.
+    public var nodeCount: Int { store.recordCount }
+
+    /// The object `value` refers to, decoded from the store (a fresh copy on every call).
     public func node(_ value: PickleValue) -> PickleNode? {
-        guard case .node(let index) = value, nodes.indices.contains(index) else { return nil }
-        return nodes[index]
+        guard case .node(let index) = value, index >= 0, index < store.recordCount else { return nil }
+        return store.node(index)
     }
 }

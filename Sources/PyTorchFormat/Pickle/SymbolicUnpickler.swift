@@ -20,7 +20,7 @@ public enum SymbolicUnpickler {
     public static func run(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits,
                            globalsSeen: inout [PickleGlobal]) throws(PickleError) -> PickleProgram {
         var machine = Machine(bytes: bytes, limits: limits)
-        defer { globalsSeen = machine.globals }
+        defer { globalsSeen = machine.store.globals }
         return try machine.run()
     }
 }
@@ -30,19 +30,19 @@ struct Machine {
     let limits: PickleLimits
     var position = 0
     var opcodeOffset = 0
-    var stack: [PickleValue] = []
+    var stack: [Slot] = []
     var marks: [Int] = []
     /// Memo keys are dense in practice (`BINPUT 0, 1, 2, …`; `MEMOIZE` is dense by definition), so
     /// they live in an array; a key beyond its end goes to a dictionary, so a hostile
     /// `LONG_BINPUT 0xFFFFFFFF` costs one entry, not four billion slots. (Dictionary-only: the
     /// memo was ~15% of the time of a 50,000-tensor pickle.)
-    var denseMemo: [PickleValue?] = []
-    var sparseMemo: [UInt32: PickleValue] = [:]
+    var denseMemo: [Slot?] = []
+    var sparseMemo: [UInt32: Slot] = [:]
     var memoCount = 0
-    var nodes: [PickleNode] = []
-    var globals: [PickleGlobal] = []
-    var globalSet: Set<PickleGlobal> = []
+    var store = PickleStore()
     var proto = 0
+
+    typealias Slot = PickleStore.Slot
 
     init(bytes: UnsafeRawBufferPointer, limits: PickleLimits) {
         self.bytes = bytes
@@ -59,8 +59,8 @@ struct Machine {
             }
             let opcode = try u8()
             if opcode == 0x2E {  // STOP
-                let root = try pop()
-                return PickleProgram(root: root, nodes: nodes, globals: globals, proto: proto, endOffset: position)
+                let root = store.value(try pop())
+                return PickleProgram(root: root, store: store, proto: proto, endOffset: position)
             }
             try execute(opcode)
         }
@@ -91,12 +91,14 @@ struct Machine {
         return count
     }
 
-    mutating func text(_ count: Int) throws(PickleError) -> String {
+    /// A `BINUNICODE` operand: validated as UTF-8, then stored.
+    mutating func text(_ count: Int) throws(PickleError) -> Slot {
         let r = try take(count)
-        guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[r]), as: UTF8.self) else {
+        let utf8 = UnsafeRawBufferPointer(rebasing: bytes[r])
+        guard String(validating: utf8, as: UTF8.self) != nil else {
             throw .malformed(offset: opcodeOffset, reason: "string is not valid UTF-8")
         }
-        return s
+        return store.appendString(utf8)
     }
 
     /// A `GLOBAL` operand line, up to and excluding `\n`.
@@ -118,39 +120,61 @@ struct Machine {
 
     // MARK: - Stack, marks, memo, nodes
 
-    mutating func push(_ value: PickleValue) throws(PickleError) {
+    mutating func push(_ value: Slot) throws(PickleError) {
         guard stack.count < limits.maxStackDepth else {
             throw .limitExceeded(what: "stack depth", limit: limits.maxStackDepth, offset: opcodeOffset)
         }
         stack.append(value)
     }
 
-    mutating func pop() throws(PickleError) -> PickleValue {
+    mutating func pop() throws(PickleError) -> Slot {
         guard stack.count > (marks.last ?? 0), let value = stack.popLast() else {
             throw .malformed(offset: opcodeOffset, reason: "stack underflow")
         }
         return value
     }
 
-    mutating func popMark() throws(PickleError) -> [PickleValue] {
+    /// The index of the topmost `MARK`, popped; the items above it are `stack[mark...]`, and the
+    /// caller removes them once it has stored them.
+    mutating func popMarkIndex() throws(PickleError) -> Int {
         guard let mark = marks.popLast() else { throw .malformed(offset: opcodeOffset, reason: "no MARK to pop to") }
+        return mark
+    }
+
+    mutating func popMark() throws(PickleError) -> [Slot] {
+        let mark = try popMarkIndex()
         let items = Array(stack[mark...])
         stack.removeSubrange(mark...)
         return items
     }
 
-    mutating func newNode(_ node: PickleNode) throws(PickleError) -> PickleValue {
-        guard nodes.count < limits.maxNodes else {
-            throw .limitExceeded(what: "object count", limit: limits.maxNodes, offset: opcodeOffset)
+    /// Builds an object whose fixed part is `fixed`; returns its index.
+    mutating func newNode<C: Collection>(_ kind: PickleStore.Kind, fixed: C) throws(PickleError) -> Int where C.Element == Slot {
+        guard store.recordCount < limits.maxNodes, let index = store.append(kind, fixed: fixed) else {
+            throw .limitExceeded(what: "object count", limit: min(limits.maxNodes, PickleStore.maxRecords), offset: opcodeOffset)
         }
-        nodes.append(node)
-        return .node(nodes.count - 1)
+        return index
     }
 
-    mutating func pushNode(_ kind: PickleNode.Kind, elements: [PickleValue] = []) throws(PickleError) {
-        var node = PickleNode(kind: kind)
-        node.elements = elements
-        try push(try newNode(node))
+    /// `TUPLE`, `LIST`, `FROZENSET`: an object of the items above the topmost `MARK`, which it
+    /// replaces. A tuple's items are its fixed part; a list's or set's can grow, so they go to its
+    /// contents.
+    mutating func pushMarkedNode(_ kind: PickleStore.Kind) throws(PickleError) {
+        let mark = try popMarkIndex()
+        let index: Int
+        if kind == .tuple {
+            index = try newNode(.tuple, fixed: stack[mark...])
+        } else {
+            index = try newNode(kind, fixed: EmptyCollection())
+            let items = Array(stack[mark...])
+            store.withContents(of: index) { $0.elements = items }
+        }
+        stack.removeSubrange(mark...)
+        try push(.node(index))
+    }
+
+    mutating func pushEmpty(_ kind: PickleStore.Kind) throws(PickleError) {
+        try push(.node(try newNode(kind, fixed: EmptyCollection())))
     }
 
     mutating func memoize(_ key: UInt32) throws(PickleError) {
@@ -184,13 +208,12 @@ struct Machine {
     }
 
     mutating func record(_ global: PickleGlobal) throws(PickleError) {
-        if globalSet.insert(global).inserted { globals.append(global) }
-        try push(.global(global))
+        try push(store.intern(global).slot)
     }
 
-    /// The index of the node on top of the stack that `opcode` mutates, if its kind is allowed.
-    func target(_ opcode: String, allowing allowed: (PickleNode.Kind) -> Bool) throws(PickleError) -> Int {
-        guard stack.count > (marks.last ?? 0), case .node(let index)? = stack.last, allowed(nodes[index].kind) else {
+    /// The index of the object on top of the stack that `opcode` mutates, if its kind is allowed.
+    func target(_ opcode: String, allowing allowed: (PickleStore.Kind) -> Bool) throws(PickleError) -> Int {
+        guard stack.count > (marks.last ?? 0), case .node(let index)? = stack.last, allowed(store.kind(of: index)) else {
             throw .malformed(offset: opcodeOffset, reason: "\(opcode) needs a matching container on the stack")
         }
         return index

@@ -1,0 +1,153 @@
+/// The unpickler's object graph in a few flat arrays, decoded into `PickleValue`/`PickleNode`
+/// only when asked.
+///
+/// Why: a `torch.save` state dict is ~8 objects and ~20 stored values per tensor (the storage
+/// tuple, its persistent id, size, stride, the hooks `OrderedDict()`, the argument tuple, the
+/// rebuild call, the dict entry). Kept as `PickleNode`s — a 136-byte struct with an element array
+/// of 40-byte `PickleValue`s each — 50,000 tensors took 120 MB (measured with `malloc_stats`),
+/// ~2.4 KB per tensor, and peak RSS was 161 MB. Here an object is one 16-byte `Record`, every
+/// value one 16-byte `Slot` (strings, byte ranges and globals are indices into side tables), and
+/// a tuple's elements lie in one shared pool instead of an array of their own: 8 × 16 + 22 × 16
+/// bytes plus its two strings per such tensor, 670 bytes of heap with the arrays' spare capacity
+/// (33.5 MB for the 50,000 tensors), and no allocation per object.
+struct PickleStore: Sendable {
+    /// A value as stored: every payload fits in 8 bytes, so a slot is 9 bytes (stride 16).
+    enum Slot: Sendable, Equatable {
+        case none
+        case bool(Bool)
+        case int(Int64)
+        case bigInt(byteCount: Int)
+        case float(Double)
+        /// Index into `stringEnds` (the text lies in `stringBytes`).
+        case string(Int)
+        /// Index into `byteRanges`.
+        case bytes(Int)
+        /// Index into `globals` (each global is stored once).
+        case global(Int)
+        /// Index into `records`.
+        case node(Int)
+    }
+
+    enum Kind: UInt8, Sendable {
+        case list, tuple, dict, set, persistentID, reduce, newObject
+    }
+
+    /// One object. Its fixed part — a tuple's elements, a persistent id's id, a call's callee and
+    /// arguments — is `pool[first ..< first + count]`; what later opcodes add (`APPEND`,
+    /// `SETITEM`, `BUILD`, and every item of a list, dict or set) is in `contents[extra]`, made
+    /// on first use (`extra < 0`: none), since most objects (tuples) never grow.
+    struct Record: Sendable {
+        var first: UInt32
+        var count: UInt32
+        var extra: Int32
+        var kind: Kind
+    }
+
+    /// What opcodes add to an object after it is built.
+    struct Contents: Sendable {
+        var elements: [Slot] = []
+        /// Key, value, key, value, …
+        var entries: [Slot] = []
+        var state: Slot?
+    }
+
+    private(set) var records: [Record] = []
+    private(set) var pool: [Slot] = []
+    private(set) var contents: [Contents] = []
+    /// Every string's UTF-8 bytes, back to back; string `i` ends at `stringEnds[i]`.
+    private(set) var stringBytes: [UInt8] = []
+    private(set) var stringEnds: [Int] = []
+    private(set) var byteRanges: [Range<Int>] = []
+    private(set) var globals: [PickleGlobal] = []
+    private var globalIndex: [PickleGlobal: Int] = [:]
+
+    // MARK: - Building
+
+    /// The most objects (records index `contents` with an `Int32`) and pooled values (`UInt32`).
+    static let maxRecords = Int(Int32.max)
+    static let maxPool = Int(UInt32.max)
+
+    var recordCount: Int { records.count }
+
+    /// Appends an object whose fixed part is `fixed`; `nil` when the pool would overflow its
+    /// 32-bit offsets (the caller reports the limit).
+    mutating func append<C: Collection>(_ kind: Kind, fixed: C) -> Int? where C.Element == Slot {
+        guard records.count < Self.maxRecords, fixed.count <= Self.maxPool - pool.count else { return nil }
+        records.append(Record(first: UInt32(pool.count), count: UInt32(fixed.count), extra: -1, kind: kind))
+        pool.append(contentsOf: fixed)
+        return records.count - 1
+    }
+
+    func kind(of index: Int) -> Kind { records[index].kind }
+
+    /// The growable part of object `index`, made on first use.
+    mutating func withContents<R>(of index: Int, _ body: (inout Contents) -> R) -> R {
+        if records[index].extra < 0 {
+            records[index].extra = Int32(contents.count)  // contents.count <= records.count <= Int32.max
+            contents.append(Contents())
+        }
+        return body(&contents[Int(records[index].extra)])
+    }
+
+    mutating func appendString(_ utf8: UnsafeRawBufferPointer) -> Slot {
+        stringBytes.append(contentsOf: utf8)
+        stringEnds.append(stringBytes.count)
+        return .string(stringEnds.count - 1)
+    }
+
+    mutating func appendBytes(_ range: Range<Int>) -> Slot {
+        byteRanges.append(range)
+        return .bytes(byteRanges.count - 1)
+    }
+
+    /// The global's slot; `isNew` when the stream names it for the first time.
+    mutating func intern(_ global: PickleGlobal) -> (slot: Slot, isNew: Bool) {
+        if let index = globalIndex[global] { return (.global(index), false) }
+        globals.append(global)
+        globalIndex[global] = globals.count - 1
+        return (.global(globals.count - 1), true)
+    }
+
+    // MARK: - Reading
+
+    func text(_ index: Int) -> String {
+        let start = index == 0 ? 0 : stringEnds[index - 1]
+        return String(decoding: stringBytes[start ..< stringEnds[index]], as: UTF8.self)
+    }
+
+    func value(_ slot: Slot) -> PickleValue {
+        switch slot {
+        case .none: .none
+        case .bool(let b): .bool(b)
+        case .int(let i): .int(i)
+        case .bigInt(let count): .bigInt(byteCount: count)
+        case .float(let f): .float(f)
+        case .string(let index): .string(text(index))
+        case .bytes(let index): .bytes(byteRanges[index])
+        case .global(let index): .global(globals[index])
+        case .node(let index): .node(index)
+        }
+    }
+
+    func node(_ index: Int) -> PickleNode {
+        let record = records[index]
+        let fixed = pool[Int(record.first) ..< Int(record.first) + Int(record.count)]
+        let added = record.extra < 0 ? Contents() : contents[Int(record.extra)]
+        var node: PickleNode
+        switch record.kind {
+        case .list: node = PickleNode(kind: .list)
+        case .tuple: node = PickleNode(kind: .tuple)
+        case .dict: node = PickleNode(kind: .dict)
+        case .set: node = PickleNode(kind: .set)
+        case .persistentID: node = PickleNode(kind: .persistentID)
+        case .reduce, .newObject:
+            node = PickleNode(kind: .call(callee: value(fixed[fixed.startIndex]), arguments: value(fixed[fixed.startIndex + 1]),
+                                          isNewObject: record.kind == .newObject))
+        }
+        if record.kind != .reduce, record.kind != .newObject { node.elements = fixed.map(value) }
+        node.elements += added.elements.map(value)
+        node.entries = added.entries.map(value)
+        node.state = added.state.map(value)
+        return node
+    }
+}

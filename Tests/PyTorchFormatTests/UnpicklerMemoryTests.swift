@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import PyTorchFormat
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the unpickler keeps per tensor of a state dict. Counts are worked out by hand from the
+/// opcode listing in `StateDictPickle`; the byte bound from the store's layout (16-byte objects,
+/// 16-byte values) plus array growth, against the ~2.4 KB per tensor the old node graph took.
+@Suite struct UnpicklerMemoryTests {
+    @Test("objects and pooled values grow by exactly 8 and 20 per tensor", arguments: [1, 999, 1000, 1001, 3000])
+    func structure(tensors: Int) throws {
+        let program = try TorchFixtures.unpickle(StateDictPickle.bytes(tensors: tensors)).get()
+        #expect(program.nodeCount == 1 + StateDictPickle.objectsPerTensor * tensors)
+        #expect(program.store.pool.count == StateDictPickle.fixedValuesPerTensor * tensors)
+        #expect(program.store.contents.count == 1, "only the state dict grows")
+        #expect(program.store.contents.first?.entries.count == 2 * tensors)
+        // The strings are the names and storage keys only ('storage' and 'cpu' are memoized once).
+        #expect(program.store.stringEnds.count == 2 * tensors + 2)
+        var collector = TensorCollector(program: program, limits: .default)
+        try collector.walk(program.root, depth: 0)
+        #expect(collector.tensors.map(\.name) == (0 ..< tensors).map { "layer\($0).w" })
+        #expect(collector.tensors.allSatisfy { $0.shape == [4, 16] && $0.stride == [16, 1] && $0.storage.count == 64 })
+    }
+
+    @Test("a stored object and a stored value take 16 bytes each")
+    func layout() {
+        #expect(MemoryLayout<PickleStore.Slot>.stride == 16)
+        #expect(MemoryLayout<PickleStore.Record>.stride == 16)
+    }
+
+    #if os(Linux)
+    /// In a child process (a heap of its own): the malloc'd bytes a program of 20,000 tensors
+    /// holds once unpickling returns, from glibc's own count. 8 objects × 16 + 22 values × 16
+    /// + ~26 bytes of text and offsets ≈ 506 bytes per tensor, up to twice that while arrays
+    /// grow by doubling: the bound is 1,100. The node graph before the compact store: ~2,400.
+    @Test("a state dict's unpickled graph holds at most 1,100 heap bytes per tensor")
+    func heapPerTensor() async {
+        await #expect(processExitsWith: .success) {
+            let tensors = 20_000
+            let pickle = StateDictPickle.bytes(tensors: tensors)
+            let before = HeapInUse.bytes()
+            let program = try TorchFixtures.unpickle(pickle).get()
+            let held = HeapInUse.bytes() - before
+            withExtendedLifetime(program) {}
+            if held > 1_100 * tensors || held < 300 * tensors {
+                FileHandle.standardError.write(Data("held \(held) bytes for \(tensors) tensors\n".utf8))
+                exit(1)
+            }
+        }
+    }
+    #endif
+}
+
+#if os(Linux)
+/// glibc's count of heap bytes in use (`malloc_stats`' "in use bytes", mmapped chunks included).
+/// `malloc_stats` prints to stderr, so the count is read back from a temporary file; exit tests
+/// only (it redirects the process's stderr for a moment).
+enum HeapInUse {
+    static func bytes() -> Int {
+        typealias Stats = @convention(c) () -> Void
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_stats") else { return -1 }
+        let path = NSTemporaryDirectory() + "malloc-stats-\(getpid()).txt"
+        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let saved = dup(2)
+        dup2(file, 2)
+        unsafeBitCast(symbol, to: Stats.self)()
+        dup2(saved, 2)
+        close(saved)
+        close(file)
+        defer { unlink(path) }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        // The last "in use bytes" line is the total over all arenas, mmapped chunks included.
+        guard let line = text.split(separator: "\n").last(where: { $0.contains("in use bytes") }),
+              let value = line.split(separator: "=").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else { return -1 }
+        return value
+    }
+}
+#endif
