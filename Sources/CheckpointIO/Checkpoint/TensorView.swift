@@ -116,20 +116,6 @@ public struct TensorView: Sendable {
                              length: UInt64(range.count))
     }
 
-    /// `discardPages(range)` for a scan reading tensors in file order: also drops the page
-    /// `range` starts in (its bytes before the range were read already; should another core
-    /// still read them, they map again from the page cache), and leaves the page `range` ends
-    /// in to the next item.
-    ///
-    /// Why: in a file of tensors smaller than a page (50,000 of 256 bytes) no page lay wholly
-    /// inside one tensor's range, so a scan released none and kept the whole data section
-    /// (13 MB) mapped.
-    package func discardPagesBehindScan(_ range: Range<Int>) {
-        guard !range.isEmpty else { return }
-        let start = dataStart + info.begin + UInt64(range.lowerBound)
-        mapping.discardBehind(offset: start, end: start + UInt64(range.count))
-    }
-
     /// A copy of the raw bytes (little-endian, as stored).
     public func copyBytes() -> [UInt8] { Array(bytes) }
 

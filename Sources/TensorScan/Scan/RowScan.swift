@@ -12,10 +12,10 @@ import SafetensorsFormat
 /// ~4 MiB work items from one list in file order, and the core that finishes a tensor's last
 /// item runs `finish` for it while the other core reads on.
 ///
-/// Pages are released as soon as an item is read (`TensorView.discardPagesBehindScan`): a scan of a
-/// checkpoint larger than memory does not grow the process to the file's size, and the page
-/// table teardown that an exit or `munmap` would otherwise do at the end, on one core (~40 ms
-/// per GB here), happens during the scan on all cores.
+/// Pages are released behind the scan, in batches of 8 MiB of finished items (`PageRelease`):
+/// a scan of a checkpoint larger than memory does not grow the process to the file's size, and
+/// the page table teardown that an exit or `munmap` would otherwise do at the end, on one core
+/// (~40 ms per GB here), happens during the scan on all cores.
 ///
 /// Results do not depend on the schedule: each row is cut into the same pieces and chunks
 /// (`TensorView.rowPieceElements`, `MomentKernels.chunkElements`) and pieces are merged in
