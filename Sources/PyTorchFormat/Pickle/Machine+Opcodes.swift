@@ -22,14 +22,14 @@ extension Machine {
         case 0x4E: try push(.none)       // NONE
         case 0x88: try push(.bool(true))   // NEWTRUE
         case 0x89: try push(.bool(false))  // NEWFALSE
-        case 0x4B: try push(.int(Int64(try u8())))                    // BININT1
-        case 0x4D: try push(.int(Int64(try integer(UInt16.self))))   // BININT2
-        case 0x4A: try push(.int(Int64(try integer(Int32.self))))    // BININT
+        case 0x4B: try push(store.integer(Int64(try u8())))                    // BININT1
+        case 0x4D: try push(store.integer(Int64(try integer(UInt16.self))))   // BININT2
+        case 0x4A: try push(store.integer(Int64(try integer(Int32.self))))    // BININT
         case 0x8A: try pushLong(count: Int(try u8()))                 // LONG1
         case 0x8B: try pushLong(count: try length(Int32.self))        // LONG4
         case 0x47:  // BINFLOAT: big-endian IEEE 754 double
             let bits = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: try take(8).lowerBound, as: UInt64.self))
-            try push(.float(Double(bitPattern: bits)))
+            try push(store.float(Double(bitPattern: bits)))
         case 0x58: try push(try text(try length(UInt32.self)))  // BINUNICODE
         case 0x8C: try push(try text(Int(try u8())))            // SHORT_BINUNICODE
         case 0x8D: try push(try text(try length(UInt64.self)))  // BINUNICODE8
@@ -47,7 +47,7 @@ extension Machine {
             let module = try line()
             try record(PickleGlobal(module: module, name: try line()))
         case 0x93:  // STACK_GLOBAL
-            guard case .string(let name) = try pop(), case .string(let module) = try pop() else {
+            guard let name = try pop().string, let module = try pop().string else {
                 throw .malformed(offset: opcodeOffset, reason: "STACK_GLOBAL needs two strings")
             }
             try record(PickleGlobal(module: store.text(module), name: store.text(name)))
@@ -139,7 +139,7 @@ extension Machine {
         var value: UInt64 = 0
         for (shift, index) in r.enumerated() { value |= UInt64(bytes[index]) << (8 * UInt64(shift)) }
         if count > 0, count < 8, bytes[r.upperBound - 1] & 0x80 != 0 { value |= ~0 << (8 * UInt64(count)) }
-        try push(.int(Int64(bitPattern: value)))
+        try push(store.integer(Int64(bitPattern: value)))
     }
 
     /// `BINSTRING`/`SHORT_BINSTRING` (a Python 2 `str`): text when it is UTF-8, bytes otherwise.

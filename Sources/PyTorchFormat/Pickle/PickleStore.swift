@@ -6,28 +6,10 @@
 /// rebuild call, the dict entry). Kept as `PickleNode`s — a 136-byte struct with an element array
 /// of 40-byte `PickleValue`s each — 50,000 tensors took 120 MB (measured with `malloc_stats`),
 /// ~2.4 KB per tensor, and peak RSS was 161 MB. Here an object is one 16-byte `Record`, every
-/// value one 16-byte `Slot` (strings, byte ranges and globals are indices into side tables), and
-/// a tuple's elements lie in one shared pool instead of an array of their own: 8 × 16 + 22 × 16
-/// bytes plus its two strings per such tensor, 670 bytes of heap with the arrays' spare capacity
-/// (33.5 MB for the 50,000 tensors), and no allocation per object.
+/// value one 8-byte `Slot` (strings, byte ranges, globals and floats are indices into side
+/// tables), and a tuple's elements lie in one shared pool instead of an array of their own:
+/// 8 × 16 + 22 × 8 bytes plus its two strings per such tensor, and no allocation per object.
 struct PickleStore: Sendable {
-    /// A value as stored: every payload fits in 8 bytes, so a slot is 9 bytes (stride 16).
-    enum Slot: Sendable, Equatable {
-        case none
-        case bool(Bool)
-        case int(Int64)
-        case bigInt(byteCount: Int)
-        case float(Double)
-        /// Index into `stringEnds` (the text lies in `stringBytes`).
-        case string(Int)
-        /// Index into `byteRanges`.
-        case bytes(Int)
-        /// Index into `globals` (each global is stored once).
-        case global(Int)
-        /// Index into `records`.
-        case node(Int)
-    }
-
     enum Kind: UInt8, Sendable {
         case list, tuple, dict, set, persistentID, reduce, newObject
     }
@@ -58,6 +40,9 @@ struct PickleStore: Sendable {
     private(set) var stringBytes: [UInt8] = []
     private(set) var stringEnds: [Int] = []
     private(set) var byteRanges: [Range<Int>] = []
+    /// Integers that do not fit in a slot, and floats.
+    private(set) var wideInts: [Int64] = []
+    private(set) var floats: [Double] = []
     private(set) var globals: [PickleGlobal] = []
     private var globalIndex: [PickleGlobal: Int] = [:]
 
@@ -100,6 +85,17 @@ struct PickleStore: Sendable {
         return .bytes(byteRanges.count - 1)
     }
 
+    mutating func integer(_ value: Int64) -> Slot {
+        if let slot = Slot.int(value) { return slot }
+        wideInts.append(value)
+        return .wideInt(wideInts.count - 1)
+    }
+
+    mutating func float(_ value: Double) -> Slot {
+        floats.append(value)
+        return .float(floats.count - 1)
+    }
+
     /// The global's slot; `isNew` when the stream names it for the first time.
     mutating func intern(_ global: PickleGlobal) -> (slot: Slot, isNew: Bool) {
         if let index = globalIndex[global] { return (.global(index), false) }
@@ -116,16 +112,17 @@ struct PickleStore: Sendable {
     }
 
     func value(_ slot: Slot) -> PickleValue {
-        switch slot {
+        switch slot.tag {
         case .none: .none
-        case .bool(let b): .bool(b)
-        case .int(let i): .int(i)
-        case .bigInt(let count): .bigInt(byteCount: count)
-        case .float(let f): .float(f)
-        case .string(let index): .string(text(index))
-        case .bytes(let index): .bytes(byteRanges[index])
-        case .global(let index): .global(globals[index])
-        case .node(let index): .node(index)
+        case .bool: .bool(slot.index != 0)
+        case .int: .int(slot.smallInt)
+        case .wideInt: .int(wideInts[slot.index])
+        case .bigInt: .bigInt(byteCount: slot.index)
+        case .float: .float(floats[slot.index])
+        case .string: .string(text(slot.index))
+        case .bytes: .bytes(byteRanges[slot.index])
+        case .global: .global(globals[slot.index])
+        case .node: .node(slot.index)
         }
     }
 

@@ -36,7 +36,7 @@ struct Machine {
     /// they live in an array; a key beyond its end goes to a dictionary, so a hostile
     /// `LONG_BINPUT 0xFFFFFFFF` costs one entry, not four billion slots. (Dictionary-only: the
     /// memo was ~15% of the time of a 50,000-tensor pickle.)
-    var denseMemo: [Slot?] = []
+    var denseMemo: [Slot] = []
     var sparseMemo: [UInt32: Slot] = [:]
     var memoCount = 0
     var store = PickleStore()
@@ -182,8 +182,7 @@ struct Machine {
             throw .malformed(offset: opcodeOffset, reason: "memoizing with an empty stack")
         }
         let index = Int(key)
-        if index < denseMemo.count {
-            if denseMemo[index] == nil { memoCount += 1 }
+        if index < denseMemo.count {  // dense keys are appended in order, so the array has no holes
             denseMemo[index] = top
             return
         }
@@ -213,7 +212,7 @@ struct Machine {
 
     /// The index of the object on top of the stack that `opcode` mutates, if its kind is allowed.
     func target(_ opcode: String, allowing allowed: (PickleStore.Kind) -> Bool) throws(PickleError) -> Int {
-        guard stack.count > (marks.last ?? 0), case .node(let index)? = stack.last, allowed(store.kind(of: index)) else {
+        guard stack.count > (marks.last ?? 0), let index = stack.last?.node, allowed(store.kind(of: index)) else {
             throw .malformed(offset: opcodeOffset, reason: "\(opcode) needs a matching container on the stack")
         }
         return index
