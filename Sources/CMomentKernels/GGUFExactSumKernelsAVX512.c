@@ -95,16 +95,22 @@ CMK_Q512 static inline void any_add8(any_order *a, __m128i halves, __m256i sums,
     a->scale_floor = _mm_min_epu16(a->scale_floor, _mm_sub_epi16(magnitude, _mm_set1_epi16(1)));
 }
 
-// The finished row when the exactness check passes (returns 1), else 0.
-CMK_Q512 static inline int any_result(const any_order *a, int lowest_code, cmk_lane_sums *out) {
-    double squares = _mm512_reduce_add_pd(a->squares), sum = _mm512_reduce_add_pd(a->sum);
+// Whether Σx² so far is below the limit of the row's grid so far. Both only move towards failure
+// (Σx² grows, the smallest scale shrinks), so a failure seen before the row's end is final.
+CMK_Q512 static inline int any_within_limit(const any_order *a) {
     unsigned smallest = ((unsigned)_mm_cvtsi128_si32(_mm_minpos_epu16(a->scale_floor)) + 1u) & 0xFFFFu;
     int exponent = (int)(smallest >> 10);
     int k = (exponent == 0 ? 1 : exponent) - 25;  // the smallest scale's last-place unit is 2^k
     uint64_t limit_bits = (uint64_t)(2 * k + 53 + 1023) << 52;
     double limit;
     memcpy(&limit, &limit_bits, 8);
-    if (!(squares < limit)) return 0;  // also NaN and ±Inf
+    return _mm512_reduce_add_pd(a->squares) < limit;  // false for NaN and ±Inf too
+}
+
+// The finished row when the exactness check passes (returns 1), else 0.
+CMK_Q512 static inline int any_result(const any_order *a, int lowest_code, cmk_lane_sums *out) {
+    double squares = _mm512_reduce_add_pd(a->squares), sum = _mm512_reduce_add_pd(a->sum);
+    if (!any_within_limit(a)) return 0;
     int codes[8];
     _mm256_storeu_si256((__m256i *)codes, a->low_codes);
     for (int i = 0; i < 8; i++) {
@@ -204,7 +210,10 @@ CMK_Q512 int cmk_q8_0_any_order_avx512(const void *row, size_t blocks, cmk_lane_
     const unsigned char *p = (const unsigned char *)row;
     any_order acc = any_start();
     size_t b = 0;
-    for (; b + 8 <= blocks; b += 8) q8_0_batch(&acc, p + b * 34, 0xFF);
+    for (; b + 8 <= blocks; b += 8) {
+        q8_0_batch(&acc, p + b * 34, 0xFF);
+        if ((b & 24) == 24 && !any_within_limit(&acc)) return 0;  // every fourth batch: fail early
+    }
     if (b < blocks) {
         unsigned char tail[8 * 34] = {0};
         memcpy(tail, p + b * 34, (blocks - b) * 34);
@@ -262,7 +271,10 @@ CMK_Q512 int cmk_q4_0_any_order_avx512(const void *row, size_t blocks, cmk_lane_
     const unsigned char *p = (const unsigned char *)row;
     any_order acc = any_start();
     size_t b = 0;
-    for (; b + 8 <= blocks; b += 8) q4_0_batch(&acc, p + b * 18, 0xFF);
+    for (; b + 8 <= blocks; b += 8) {
+        q4_0_batch(&acc, p + b * 18, 0xFF);
+        if ((b & 24) == 24 && !any_within_limit(&acc)) return 0;  // every fourth batch: fail early
+    }
     if (b < blocks) {
         unsigned char tail[8 * 18] = {0};
         memcpy(tail, p + b * 18, (blocks - b) * 18);
@@ -275,4 +287,192 @@ CMK_Q512 cmk_lane_sums cmk_q4_0_sums_avx512(const void *row, size_t blocks) {
     cmk_lane_sums out;
     if (cmk_q4_0_any_order_avx512(row, blocks, &out)) return out;
     return cmk_q4_0_sums_avx2(row, blocks);
+}
+
+// ---- Q4_K / Q5_K: 256-value blocks of eight 32-value sub-blocks, value (d·sc)·q − dmin·m ----
+//
+// The values are rounded twice in float32 (`Q4_KKernel.decode`): d·sc, dmin·m and (d·sc)·q are
+// exact (11 × 6 and 17 × 5 bits), the subtraction is exact when its result fits in 24 bits of
+// the block's grid: with 2^g the smaller of the last-place units of the block's d and dmin (both
+// products are multiples of it), |d·sc|·q_max + |dmin·m| < 2^(g+24) for every sub-block. When
+// every block passes that test, each value is the real number (d·sc)·q − dmin·m, a multiple of
+// 2^G (G: the row's smallest g), and the row's sums are those of its sub-blocks' expansions:
+//   Σx  = Σ (d·sc)·Σq − 32·(dmin·m)
+//   Σx² = Σ (d·sc)²·Σq² − 2·(d·sc)(dmin·m)·Σq + 32·(dmin·m)²
+// each term exact in a double (≤ 47 bits) and a multiple of 2^G (2^2G for Σx²). The sum of the
+// terms' magnitudes for Σx² is W = Σ_values (|d·sc|·q + |dmin·m|)²; if W < 2^(2G+53) (tested on
+// our own any-order total of W, as Σx² is for the symmetric types), every partial sum in any
+// order, of these terms or of the values' squares in the ordered kernel, is exact, and Σx is
+// covered by Cauchy–Schwarz (Σ|terms| ≤ √(N·W) < 2^(G+53)), as above.
+
+// Sub-block scales and minimums of a K block's 12 scale bytes (`kScaleAndMin`) as i32 lanes in
+// the order [0, 2, 1, 3, 4, 6, 5, 7] (the order of the code units below).
+CMK_Q512 static inline void k_scales(const unsigned char *s, __m256i *scale, __m256i *min) {
+    __m128i bytes = _mm_loadu_si128((const __m128i *)(s - 4));  // s[-4 … 11]: s[j] at byte j + 4
+    // a: j < 4 → s[j], else s[j + 4]; b: j < 4 → s[j + 4], else s[j − 4]; c: j ≥ 4 → s[j].
+    const __m128i pick_a = _mm_setr_epi8(4, 6, 5, 7, 12, 14, 13, 15, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m128i pick_b = _mm_setr_epi8(8, 10, 9, 11, 4, 6, 5, 7, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m128i pick_c = _mm_setr_epi8(4, 6, 5, 7, 8, 10, 9, 11, -1, -1, -1, -1, -1, -1, -1, -1);
+    __m256i a = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_a));
+    __m256i b = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_b));
+    __m256i c = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_c));
+    const __m256i six = _mm256_set1_epi32(63), four = _mm256_set1_epi32(15);
+    __m256i low_scale = _mm256_and_si256(a, six), low_min = _mm256_and_si256(b, six);
+    __m256i high_scale = _mm256_or_si256(_mm256_and_si256(a, four), _mm256_slli_epi32(_mm256_srli_epi32(b, 6), 4));
+    __m256i high_min = _mm256_or_si256(_mm256_srli_epi32(a, 4), _mm256_slli_epi32(_mm256_srli_epi32(c, 6), 4));
+    *scale = _mm256_mask_blend_epi32(0xF0, low_scale, high_scale);
+    *min = _mm256_mask_blend_epi32(0xF0, low_min, high_min);
+}
+
+// Last-place exponent of an f16 magnitude's unit as a field value (exponent field, subnormals 1;
+// zero: 64, never the smallest).
+static inline unsigned k_grid(unsigned magnitude) {
+    unsigned e = magnitude >> 10;
+    return magnitude == 0 ? 64u : (e == 0 ? 1u : e);
+}
+
+typedef struct {
+    __m512d sum, squares, bound;  // Σx, Σx², W
+    __m256 lowest, highest;
+    __mmask8 inexact;             // a sub-block whose float32 values may have rounded
+    unsigned grid;                // the row's smallest k_grid
+} k_any_order;
+
+// One block: `five` selects Q5_K (codes with a fifth bit, q ≤ 31) over Q4_K.
+CMK_Q512 static inline void k_block(k_any_order *acc, const unsigned char *p, int five) {
+    const unsigned char *codes = p + (five ? 48 : 16);
+    __m512i v0 = _mm512_loadu_si512(codes), v1 = _mm512_loadu_si512(codes + 64);
+    const __m512i mask = _mm512_set1_epi8(0x0F), ones = _mm512_set1_epi8(1);
+    __m512i z[4] = {_mm512_and_si512(v0, mask), _mm512_and_si512(_mm512_srli_epi16(v0, 4), mask),
+                    _mm512_and_si512(v1, mask), _mm512_and_si512(_mm512_srli_epi16(v1, 4), mask)};
+    if (five) {
+        // Sub-block j takes bit j of high-bit byte l for element l: z[0] holds sub-blocks 0 | 2,
+        // z[1] 1 | 3, z[2] 4 | 6, z[3] 5 | 7.
+        __m256i h = _mm256_loadu_si256((const __m256i *)(p + 16));
+        __m512i h02 = _mm512_inserti64x4(_mm512_castsi256_si512(h), _mm256_srli_epi16(h, 2), 1);
+        __m512i h46 = _mm512_srli_epi16(h02, 4);
+        const __m512i one = _mm512_set1_epi8(1);
+        z[0] = _mm512_or_si512(z[0], _mm512_slli_epi16(_mm512_and_si512(h02, one), 4));
+        z[1] = _mm512_or_si512(z[1], _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(h02, 1), one), 4));
+        z[2] = _mm512_or_si512(z[2], _mm512_slli_epi16(_mm512_and_si512(h46, one), 4));
+        z[3] = _mm512_or_si512(z[3], _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(h46, 1), one), 4));
+    }
+    // 2^15·Σq + Σq² per four codes (Σq² ≤ 32·31² < 2^15 per sub-block).
+    __m512i packed[4];
+    for (int k = 0; k < 4; k++) {
+        __m512i s = _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), z[k], ones), 15);
+        packed[k] = _mm512_dpbusd_epi32(s, z[k], z[k]);
+    }
+    __m256i totals = totals_8x8(packed[0], packed[1], packed[2], packed[3]);  // sub-blocks 0, 2, 1, 3, 4, 6, 5, 7
+    __m256i q = _mm256_srli_epi32(totals, 15), q2 = _mm256_and_si256(totals, _mm256_set1_epi32(0x7FFF));
+    const __m512i lo16 = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13), hi16 = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    __m512i mn02 = CMK_FOLD_QWORDS(_mm512_min_epu8, z[0], z[1], lo16, hi16);  // units z0.a z0.b z1.a z1.b = 0 2 1 3
+    __m512i mx02 = CMK_FOLD_QWORDS(_mm512_max_epu8, z[0], z[1], lo16, hi16);
+    __m512i mn46 = CMK_FOLD_QWORDS(_mm512_min_epu8, z[2], z[3], lo16, hi16);
+    __m512i mx46 = CMK_FOLD_QWORDS(_mm512_max_epu8, z[2], z[3], lo16, hi16);
+    __m512i mn = CMK_FOLD_QWORDS(_mm512_min_epu8, mn02, mn46, even, odd);
+    __m512i mx = CMK_FOLD_QWORDS(_mm512_max_epu8, mx02, mx46, even, odd);
+    __m256i low_code, high_code;
+    CMK_EXTREMES_FROM_QWORDS(_mm512_min_epu8, 0, mn, mx, low_code, high_code);
+
+    uint16_t hd, hm;
+    memcpy(&hd, p, 2);
+    memcpy(&hm, p + 2, 2);
+    __m256i scale, min;
+    k_scales(p + 4, &scale, &min);
+    __m256 d = _mm256_cvtph_ps(_mm_set1_epi16((short)hd)), dmin = _mm256_cvtph_ps(_mm_set1_epi16((short)hm));
+    __m256 ds = _mm256_mul_ps(d, _mm256_cvtepi32_ps(scale)), ms = _mm256_mul_ps(dmin, _mm256_cvtepi32_ps(min));
+    // Float32 exactness of every value d·sc·q − dmin·m of the block (q ≤ 15, or 31).
+    unsigned g = k_grid(hd & 0x7FFFu), gm = k_grid(hm & 0x7FFFu);
+    g = gm < g ? gm : g;
+    acc->grid = g < acc->grid ? g : acc->grid;
+    uint32_t limit_bits = (uint32_t)(g - 25 + 24 + 127) << 23;  // 2^(g − 25 + 24); g ≤ 64 stays finite
+    float limit;
+    memcpy(&limit, &limit_bits, 4);
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 magnitude = _mm256_add_ps(_mm256_mul_ps(_mm256_andnot_ps(sign, ds), _mm256_set1_ps(five ? 31.0f : 15.0f)),
+                                     _mm256_andnot_ps(sign, ms));
+    acc->inexact |= _mm256_cmp_ps_mask(magnitude, _mm256_set1_ps(limit), _CMP_NLT_UQ);
+    // Extremes: the sub-block's values at its extreme codes, rounded as the decoder rounds.
+    __m256 x = _mm256_sub_ps(_mm256_mul_ps(ds, _mm256_cvtepi32_ps(low_code)), ms);
+    __m256 y = _mm256_sub_ps(_mm256_mul_ps(ds, _mm256_cvtepi32_ps(high_code)), ms);
+    acc->lowest = _mm256_min_ps(acc->lowest, _mm256_min_ps(x, y));
+    acc->highest = _mm256_max_ps(acc->highest, _mm256_max_ps(x, y));
+    // The expansions, every product exact.
+    __m512d a = _mm512_cvtps_pd(ds), m = _mm512_cvtps_pd(ms);
+    __m512d sq = _mm512_cvtepi32_pd(q), sq2 = _mm512_cvtepi32_pd(q2);
+    const __m512d n = _mm512_set1_pd(32.0);
+    __m512d aa = _mm512_mul_pd(a, a), am = _mm512_mul_pd(a, m), mm = _mm512_mul_pd(m, m);
+    acc->sum = _mm512_fmadd_pd(a, sq, acc->sum);
+    acc->sum = _mm512_fnmadd_pd(n, m, acc->sum);
+    acc->squares = _mm512_fmadd_pd(aa, sq2, acc->squares);
+    acc->squares = _mm512_fnmadd_pd(_mm512_add_pd(am, am), sq, acc->squares);
+    acc->squares = _mm512_fmadd_pd(n, mm, acc->squares);
+    __m512d am_abs = _mm512_abs_pd(am);
+    acc->bound = _mm512_fmadd_pd(aa, sq2, acc->bound);
+    acc->bound = _mm512_fmadd_pd(_mm512_add_pd(am_abs, am_abs), sq, acc->bound);
+    acc->bound = _mm512_fmadd_pd(n, mm, acc->bound);
+}
+
+// Whether every value so far is exact in float32 and W is below the limit of the row's grid so far.
+CMK_Q512 static inline int k_within_limit(const k_any_order *acc) {
+    if (acc->inexact) return 0;
+    int k = (int)(acc->grid > 31 ? 1 : acc->grid) - 25;  // an all-zero-scale row: any grid will do
+    uint64_t limit_bits = (uint64_t)(2 * k + 53 + 1023) << 52;
+    double limit;
+    memcpy(&limit, &limit_bits, 8);
+    return _mm512_reduce_add_pd(acc->bound) < limit;  // false for NaN and ±Inf too
+}
+
+CMK_Q512 static inline int k_any_order_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
+    k_any_order acc;
+    acc.sum = acc.squares = acc.bound = _mm512_setzero_pd();
+    acc.lowest = _mm256_set1_ps(__builtin_inff());
+    acc.highest = _mm256_set1_ps(-__builtin_inff());
+    acc.inexact = 0;
+    acc.grid = 64;
+    size_t stride = five ? 176 : 144;
+    for (size_t b = 0; b < blocks; b++) {
+        k_block(&acc, p + b * stride, five);
+        // A row that fails fails early: W only grows and its limit only shrinks, so a failure
+        // seen after any block is final (this bounds the cost of a failing row, which is then
+        // summed again in order).
+        if ((b & 3) == 3 && !k_within_limit(&acc)) return 0;
+    }
+    if (!k_within_limit(&acc)) return 0;
+    float lo[8], hi[8];
+    _mm256_storeu_ps(lo, acc.lowest);
+    _mm256_storeu_ps(hi, acc.highest);
+    float lowest = lo[0], highest = hi[0];
+    for (int i = 1; i < 8; i++) {
+        lowest = lo[i] < lowest ? lo[i] : lowest;
+        highest = hi[i] > highest ? hi[i] : highest;
+    }
+    if (lowest == 0.0f || highest == 0.0f) return 0;
+    out->sum = _mm512_reduce_add_pd(acc.sum);
+    out->squares = _mm512_reduce_add_pd(acc.squares);
+    out->lowest = lowest;
+    out->highest = highest;
+    return 1;
+}
+
+CMK_Q512 int cmk_q4_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
+    return k_any_order_sums((const unsigned char *)row, blocks, 0, out);
+}
+
+CMK_Q512 int cmk_q5_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
+    return k_any_order_sums((const unsigned char *)row, blocks, 1, out);
+}
+
+CMK_Q512 cmk_lane_sums cmk_q4_k_sums_avx512(const void *row, size_t blocks) {
+    cmk_lane_sums out;
+    if (k_any_order_sums((const unsigned char *)row, blocks, 0, &out)) return out;
+    return cmk_q4_k_sums_avx2(row, blocks);
+}
+
+CMK_Q512 cmk_lane_sums cmk_q5_k_sums_avx512(const void *row, size_t blocks) {
+    cmk_lane_sums out;
+    if (k_any_order_sums((const unsigned char *)row, blocks, 1, &out)) return out;
+    return cmk_q5_k_sums_avx2(row, blocks);
 }

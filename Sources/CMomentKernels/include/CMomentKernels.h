@@ -82,7 +82,7 @@ cmk_lane_sums cmk_q5_1_sums_avx2(const void *row, size_t blocks);
 /// F16C; evaluated once, then cached).
 int cmk_has_avx512_quant(void);
 
-/// Q8_0 and Q4_0 row sums that add blocks in any order when a per-row check proves every
+/// Q8_0 and Q4_0 (and below Q4_K, Q5_K) row sums that add blocks in any order when a per-row check proves every
 /// order exact, else the ordered AVX2 kernel: bit-identical to the AVX2 kernels above
 /// (GGUFExactSumKernelsAVX512.c explains the check). AVX-512 (see above) only.
 cmk_lane_sums cmk_q8_0_sums_avx512(const void *row, size_t blocks);
@@ -92,5 +92,11 @@ cmk_lane_sums cmk_q4_0_sums_avx512(const void *row, size_t blocks);
 /// 0 when it must be summed in order (for tests that tell the two paths apart).
 int cmk_q8_0_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
 int cmk_q4_0_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
+
+/// The same for Q4_K and Q5_K, whose check also proves every float32 value d·sc·q − dmin·m exact.
+cmk_lane_sums cmk_q4_k_sums_avx512(const void *row, size_t blocks);
+cmk_lane_sums cmk_q5_k_sums_avx512(const void *row, size_t blocks);
+int cmk_q4_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
+int cmk_q5_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
 
 #endif
