@@ -24,7 +24,7 @@ import TestSupport
         return (length, sum, low, high)
     }
 
-    @Test("a mixed scan of 13 tensors: statistics match a plain loop, fingerprints the naive fold, partial rows the full pass")
+    @Test("a mixed scan of 15 tensors: statistics match a plain loop, fingerprints the naive fold, partial rows the full pass")
     func mixedJobs() throws {
         // Sizes chosen so the scan runs on both cores with several items for one tensor
         // ("big": 6 MB), a row cut into pieces ("long"), and tensors with nothing to read.
@@ -42,6 +42,10 @@ import TestSupport
             ("empty", .f32, [0, 4]),
             ("fingerprint-only", .f32, [64, 64]),
             ("partial", .f32, [40, 300]),
+            // F32 rows of two pieces, one 4 MiB piece per item: items start inside rows (and,
+            // for the partial job, after the first row).
+            ("long-f32", .f32, [3, 1_048_600]),
+            ("long-partial", .f32, [4, 1_048_600]),
         ]
         let (file, contents) = try FingerprintTests.randomFile(specs, firstSeed: 100)
         let views = try specs.map { try file.tensor(named: $0.0) }
@@ -49,6 +53,7 @@ import TestSupport
             switch view.name {
             case "fingerprint-only": return .fingerprint(of: view)
             case "partial": return .statistics(of: view, rows: 7..<19)
+            case "long-partial": return .statistics(of: view, rows: 1..<3)
             case "u8": return .statistics(of: view)
             default: return .statisticsAndFingerprint(of: view)
             }
@@ -69,12 +74,14 @@ import TestSupport
             case "fingerprint-only":
                 #expect(output.rows == nil)
                 #expect(output.fingerprint == FingerprintTests.naiveFingerprint(bytes))
-            case "partial":
+            case "partial", "long-partial":
+                let first = name == "partial" ? 7 : 1
                 #expect(output.fingerprint == nil)
                 let rows = try #require(output.rows)
-                #expect(rows.count == 12)
+                #expect(rows.count == (name == "partial" ? 12 : 2))
+                #expect(rows == view.rowMoments(in: first..<(first + rows.count)), "\(name)")
                 for (k, m) in rows.enumerated() {
-                    let naive = Self.naiveRow(view, bytes, row: 7 + k)
+                    let naive = Self.naiveRow(view, bytes, row: first + k)
                     #expect(m.count == naive.count && m.minimum == naive.min && m.maximum == naive.max)
                     #expect(abs(m.sum - naive.sum) <= 1e-9 * max(1, abs(naive.sum)))
                 }
