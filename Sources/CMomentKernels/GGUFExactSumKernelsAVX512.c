@@ -38,6 +38,13 @@
 
 #pragma clang fp contract(off)
 
+// Software prefetch CMK_PREFETCH bytes ahead. Why: the rows come straight from the page cache,
+// and the hardware prefetchers stop at every 4 KiB page; in `audit` of the Q8_0 bench file this
+// took the process's CPU time from ~85 to ~68 ms (`perf stat -r 10`; 512–2048 bytes measure
+// alike). A prefetch past the row's end (or the mapping's) is harmless: it never faults.
+#define CMK_PREFETCH 1024
+static inline void cmk_prefetch(const unsigned char *p) { _mm_prefetch((const char *)(p + CMK_PREFETCH), _MM_HINT_T0); }
+
 #define CMK_Q512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,avx512vbmi,avx2,fma,f16c")))
 
 static int probe_quant512(void) {
@@ -179,6 +186,7 @@ CMK_Q512 static inline __m256i totals_8x8(__m512i v0, __m512i v1, __m512i v2, __
 
 CMK_Q512 static inline void q8_0_batch(any_order *acc, const unsigned char *p, __mmask8 live) {
     const __m512i ones = _mm512_set1_epi8(1);
+    for (int line = 0; line < 272; line += 64) cmk_prefetch(p + line);
     __m512i z[4], packed[4];
     for (int j = 0; j < 4; j++) {
         __m256i first = _mm256_loadu_si256((const __m256i *)(p + 68 * j + 2));
@@ -238,6 +246,7 @@ CMK_Q512 static inline void q4_0_batch(any_order *acc, const unsigned char *p, _
         35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20,                  // block 1: A 20–35
         17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2);                         // block 0: A 2–17
     const __m512i mask = _mm512_set1_epi8(0x0F), ones = _mm512_set1_epi8(1);
+    for (int line = 0; line < 144; line += 64) cmk_prefetch(p + line);
     __m512i packed[2], mn[2], mx[2];
     for (int g = 0; g < 2; g++) {
         const unsigned char *q = p + 72 * g;
@@ -341,6 +350,7 @@ typedef struct {
 // One block: `five` selects Q5_K (codes with a fifth bit, q ≤ 31) over Q4_K.
 CMK_Q512 static inline void k_block(k_any_order *acc, const unsigned char *p, int five) {
     const unsigned char *codes = p + (five ? 48 : 16);
+    for (int line = 0; line < (five ? 176 : 144); line += 64) cmk_prefetch(p + line);
     __m512i v0 = _mm512_loadu_si512(codes), v1 = _mm512_loadu_si512(codes + 64);
     const __m512i mask = _mm512_set1_epi8(0x0F), ones = _mm512_set1_epi8(1);
     __m512i z[4] = {_mm512_and_si512(v0, mask), _mm512_and_si512(_mm512_srli_epi16(v0, 4), mask),
