@@ -10,7 +10,7 @@ public struct CheckpointFile: Sendable {
     public enum Format: Sendable {
         case safetensors(SafetensorsHeader)
         /// A torch.save zip checkpoint, read without executing its pickle.
-        case pytorch(TorchCheckpoint)
+        case pytorch(TorchFileFacts)
         /// A GGUF file (llama.cpp), header read strictly; quantized tensors are ggml blocks.
         case gguf(GGUFFile)
     }
@@ -58,7 +58,7 @@ public struct CheckpointFile: Sendable {
     public var sharedStorageGroups: [[String]] {
         switch format {
         case .safetensors, .gguf: []
-        case .pytorch(let checkpoint): checkpoint.sharedStorageGroups
+        case .pytorch(let facts): facts.sharedStorageGroups
         }
     }
 
@@ -110,7 +110,7 @@ public struct CheckpointFile: Sendable {
     public var dataLength: UInt64 {
         switch format {
         case .safetensors(let header): header.dataLength
-        case .pytorch(let checkpoint): checkpoint.storages.reduce(0) { $0 + $1.byteCount }
+        case .pytorch(let facts): facts.storageByteCount
         case .gguf: tensors.reduce(0) { $0 + $1.info.byteCount }
         }
     }
@@ -152,7 +152,7 @@ public struct CheckpointFile: Sendable {
         let start: UInt64
         switch format {
         case .safetensors(let header): start = header.dataStart
-        case .pytorch(let checkpoint): start = checkpoint.storages.map(\.byteRange.lowerBound).min() ?? 0
+        case .pytorch(let facts): start = facts.firstStorageOffset
         case .gguf(let file): start = UInt64(file.dataOffset)
         }
         mapping.advise(.sequential, offset: start)

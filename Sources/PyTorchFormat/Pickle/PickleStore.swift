@@ -125,26 +125,4 @@ struct PickleStore: Sendable {
         case .node: .node(slot.index)
         }
     }
-
-    func node(_ index: Int) -> PickleNode {
-        let record = records[index]
-        let fixed = pool[Int(record.first) ..< Int(record.first) + Int(record.count)]
-        let added = record.extra < 0 ? Contents() : contents[Int(record.extra)]
-        var node: PickleNode
-        switch record.kind {
-        case .list: node = PickleNode(kind: .list)
-        case .tuple: node = PickleNode(kind: .tuple)
-        case .dict: node = PickleNode(kind: .dict)
-        case .set: node = PickleNode(kind: .set)
-        case .persistentID: node = PickleNode(kind: .persistentID)
-        case .reduce, .newObject:
-            node = PickleNode(kind: .call(callee: value(fixed[fixed.startIndex]), arguments: value(fixed[fixed.startIndex + 1]),
-                                          isNewObject: record.kind == .newObject))
-        }
-        if record.kind != .reduce, record.kind != .newObject { node.elements = fixed.map(value) }
-        node.elements += added.elements.map(value)
-        node.entries = added.entries.map(value)
-        node.state = added.state.map(value)
-        return node
-    }
 }

@@ -51,32 +51,3 @@ public struct PickleNode: Sendable, Equatable {
 
     public init(kind: Kind) { self.kind = kind }
 }
-
-/// The result of a symbolic unpickling: the root value, the objects, and every global named.
-public struct PickleProgram: Sendable {
-    public let root: PickleValue
-    /// Every global the stream names, in first-seen order, without duplicates.
-    public let globals: [PickleGlobal]
-    /// Highest `PROTO` seen (0 when the stream has none).
-    public let proto: Int
-    /// Offset just after `STOP`.
-    public let endOffset: Int
-    let store: PickleStore
-
-    init(root: PickleValue, store: PickleStore, proto: Int, endOffset: Int) {
-        self.root = root
-        self.globals = store.globals
-        self.proto = proto
-        self.endOffset = endOffset
-        self.store = store
-    }
-
-    /// How many lists, tuples, dicts, sets, persistent ids and call results the stream built.
-    public var nodeCount: Int { store.recordCount }
-
-    /// The object `value` refers to, decoded from the store (a fresh copy on every call).
-    public func node(_ value: PickleValue) -> PickleNode? {
-        guard case .node(let index) = value, index >= 0, index < store.recordCount else { return nil }
-        return store.node(index)
-    }
-}

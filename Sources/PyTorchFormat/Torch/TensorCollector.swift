@@ -58,7 +58,7 @@ struct TensorCollector {
         steps += 1
         guard steps <= limits.maxWalkSteps else { throw .limitExceeded(what: "objects visited", limit: limits.maxWalkSteps) }
         guard depth <= limits.maxNestingDepth else { throw .limitExceeded(what: "nesting depth", limit: limits.maxNestingDepth) }
-        guard let node = program.node(value) else { return }
+        guard let node = program.object(value) else { return }
         switch node.kind {
         case .dict:
             try walkEntries(node.entries, depth: depth)
@@ -85,7 +85,7 @@ struct TensorCollector {
         }
     }
 
-    private mutating func walkEntries(_ entries: [PickleValue], depth: Int) throws(TorchFormatError) {
+    private mutating func walkEntries(_ entries: PickleValues, depth: Int) throws(TorchFormatError) {
         var index = 0
         while index + 1 < entries.count {
             try visit(entries[index + 1], at: .key(entries[index]), depth: depth + 1)
@@ -107,13 +107,13 @@ struct TensorCollector {
     // MARK: - Rebuild calls
 
     private func tensor(_ rebuilder: String, arguments: PickleValue, name: String) throws(TorchFormatError) -> TensorDeclaration {
-        guard let args = program.node(arguments), args.kind == .tuple else {
+        guard let args = program.object(arguments), args.kind == .tuple else {
             throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not a tuple")
         }
         let a = args.elements
         if RecognisedGlobals.parameterRebuilders.contains(rebuilder) {
             // _rebuild_parameter(data, requires_grad, backward_hooks[, state])
-            guard a.count == 3 || a.count == 4, let data = program.node(a[0]), case .call(let callee, let inner, _) = data.kind,
+            guard a.count == 3 || a.count == 4, let data = program.object(a[0]), case .call(let callee, let inner, _) = data.kind,
                   let innerRebuilder = RecognisedGlobals.rebuilder(callee), RecognisedGlobals.tensorRebuilders.contains(innerRebuilder),
                   case .bool(let requiresGrad) = a[1] else {
                 throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not (tensor, requires_grad, hooks)")
@@ -160,8 +160,8 @@ struct TensorCollector {
     }
 
     private func storageDeclaration(_ value: PickleValue, tensor name: String) throws(TorchFormatError) -> StorageDeclaration {
-        guard let persistent = program.node(value), persistent.kind == .persistentID, persistent.elements.count == 1,
-              let id = program.node(persistent.elements[0]), id.kind == .tuple, id.elements.count == 5,
+        guard let persistent = program.object(value), persistent.kind == .persistentID, persistent.elements.count == 1,
+              let id = program.object(persistent.elements[0]), id.kind == .tuple, id.elements.count == 5,
               id.elements[0] == .string("storage"), case .global(let type) = id.elements[1],
               case .string(let key) = id.elements[2], case .string(let location) = id.elements[3],
               case .int(let count) = id.elements[4], count >= 0 else {
@@ -179,7 +179,7 @@ struct TensorCollector {
     }
 
     private func dimensions(_ value: PickleValue, what: String, tensor name: String) throws(TorchFormatError) -> [UInt64] {
-        guard let tuple = program.node(value), tuple.kind == .tuple else {
+        guard let tuple = program.object(value), tuple.kind == .tuple else {
             throw .invalidTensor(name: name, reason: "\(what) is not a tuple")
         }
         guard tuple.elements.count <= Self.maxRank else {

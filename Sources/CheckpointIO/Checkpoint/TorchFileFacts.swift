@@ -1,0 +1,31 @@
+import PyTorchFormat
+
+/// What a torch file's checkpoint says beyond its tensor views, kept as long as the file is open.
+///
+/// Not the whole `TorchCheckpoint`: once the views are made, its per-tensor and per-storage
+/// records (name, shape, stride, storage key, entry name, ranges: ~250 bytes a tensor) are
+/// copies of what the views hold — 12 MB of an audit's heap for 50,000 tensors.
+public struct TorchFileFacts: Sendable {
+    /// The archive's top folder (`pytorch_model`, `archive`, …).
+    public let root: String
+    /// Names of tensors that share one storage (`TorchCheckpoint.sharedStorageGroups`).
+    public let sharedStorageGroups: [[String]]
+    /// Bytes of all storages, each counted once.
+    public let storageByteCount: UInt64
+    /// File offset of the first storage's data (0 without storages).
+    public let firstStorageOffset: UInt64
+    /// Every global the pickle names.
+    public let globals: [PickleGlobal]
+    public let pickleProtocol: Int
+    public let isZip64: Bool
+
+    init(_ checkpoint: TorchCheckpoint) {
+        root = checkpoint.root
+        sharedStorageGroups = checkpoint.sharedStorageGroups
+        storageByteCount = checkpoint.storages.reduce(0) { $0 + $1.byteCount }
+        firstStorageOffset = checkpoint.storages.map(\.byteRange.lowerBound).min() ?? 0
+        globals = checkpoint.globals
+        pickleProtocol = checkpoint.pickleProtocol
+        isZip64 = checkpoint.isZip64
+    }
+}
