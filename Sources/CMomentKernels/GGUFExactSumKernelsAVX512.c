@@ -305,14 +305,12 @@ CMK_Q512 cmk_lane_sums cmk_q4_0_sums_avx512(const void *row, size_t blocks) {
 // the block's grid: with 2^g the smaller of the last-place units of the block's d and dmin (both
 // products are multiples of it), |d·sc|·q_max + |dmin·m| < 2^(g+24) for every sub-block. When
 // every block passes that test, each value is the real number (d·sc)·q − dmin·m, a multiple of
-// 2^G (G: the row's smallest g), and the row's sums are those of its sub-blocks' expansions:
-//   Σx  = Σ (d·sc)·Σq − 32·(dmin·m)
-//   Σx² = Σ (d·sc)²·Σq² − 2·(d·sc)(dmin·m)·Σq + 32·(dmin·m)²
-// each term exact in a double (≤ 47 bits) and a multiple of 2^G (2^2G for Σx²). The sum of the
-// terms' magnitudes for Σx² is W = Σ_values (|d·sc|·q + |dmin·m|)²; if W < 2^(2G+53) (tested on
-// our own any-order total of W, as Σx² is for the symmetric types), every partial sum in any
-// order, of these terms or of the values' squares in the ordered kernel, is exact, and Σx is
-// covered by Cauchy–Schwarz (Σ|terms| ≤ √(N·W) < 2^(G+53)), as above.
+// 2^G (G: the row's smallest g), and each sub-block's exact Σx and Σx² follow from its integer
+// Σq and Σq² by expansion (Σx = (d·sc)·Σq − 32·dmin·m, Σx² = Σ (d·sc·q − dmin·m)², formed
+// exactly in units of the block's grid, see k_block). These are nonnegative multiples of
+// 2^2G for Σx², so the symmetric types' argument applies unchanged: if our any-order total
+// of Σx² is below 2^(2G+53), every partial sum in any order (ours, and the ordered kernel's
+// sums of the values' squares) is exact, and Σx is covered by Cauchy–Schwarz.
 
 // Sub-block scales and minimums of a K block's 12 scale bytes (`kScaleAndMin`) as i32 lanes in
 // the order [0, 2, 1, 3, 4, 6, 5, 7] (the order of the code units below).
@@ -341,7 +339,7 @@ static inline unsigned k_grid(unsigned magnitude) {
 }
 
 typedef struct {
-    __m512d sum, squares, bound;  // Σx, Σx², W
+    __m512d sum, squares;
     __m256 lowest, highest;
     __mmask8 inexact;             // a sub-block whose float32 values may have rounded
     unsigned grid;                // the row's smallest k_grid
@@ -409,35 +407,42 @@ CMK_Q512 static inline void k_block(k_any_order *acc, const unsigned char *p, in
     __m256 y = _mm256_sub_ps(_mm256_mul_ps(ds, _mm256_cvtepi32_ps(high_code)), ms);
     acc->lowest = _mm256_min_ps(acc->lowest, _mm256_min_ps(x, y));
     acc->highest = _mm256_max_ps(acc->highest, _mm256_max_ps(x, y));
-    // The expansions, every product exact.
-    __m512d a = _mm512_cvtps_pd(ds), m = _mm512_cvtps_pd(ms);
+    // Each sub-block's exact sums in units of the block's grid 2^(g−25): with a = d·sc and
+    // b = dmin·m in those units (integers, a·q_max + |b| < 2^24 by the test above),
+    // X = a·Σq − 32·b and Y = a²·Σq² − 2ab·Σq + 32·b² = Σ (a·q − b)² are integers whose every
+    // intermediate is below 2^53 in magnitude (each is at most Σ (a·q + |b|)² < 32·2^48), so
+    // double arithmetic forms them exactly; scaled back by a power of two they are the
+    // sub-block's exact Σx and Σx², added in any order below.
+    int unit = (int)g - 25;
+    uint64_t down_bits = (uint64_t)(1023 - unit) << 52, up_bits = (uint64_t)(1023 + unit) << 52,
+             up2_bits = (uint64_t)(1023 + 2 * unit) << 52;
+    double down, up, up2;
+    memcpy(&down, &down_bits, 8);
+    memcpy(&up, &up_bits, 8);
+    memcpy(&up2, &up2_bits, 8);
+    __m512d a = _mm512_mul_pd(_mm512_cvtps_pd(ds), _mm512_set1_pd(down)), b = _mm512_mul_pd(_mm512_cvtps_pd(ms), _mm512_set1_pd(down));
     __m512d sq = _mm512_cvtepi32_pd(q), sq2 = _mm512_cvtepi32_pd(q2);
     const __m512d n = _mm512_set1_pd(32.0);
-    __m512d aa = _mm512_mul_pd(a, a), am = _mm512_mul_pd(a, m), mm = _mm512_mul_pd(m, m);
-    acc->sum = _mm512_fmadd_pd(a, sq, acc->sum);
-    acc->sum = _mm512_fnmadd_pd(n, m, acc->sum);
-    acc->squares = _mm512_fmadd_pd(aa, sq2, acc->squares);
-    acc->squares = _mm512_fnmadd_pd(_mm512_add_pd(am, am), sq, acc->squares);
-    acc->squares = _mm512_fmadd_pd(n, mm, acc->squares);
-    __m512d am_abs = _mm512_abs_pd(am);
-    acc->bound = _mm512_fmadd_pd(aa, sq2, acc->bound);
-    acc->bound = _mm512_fmadd_pd(_mm512_add_pd(am_abs, am_abs), sq, acc->bound);
-    acc->bound = _mm512_fmadd_pd(n, mm, acc->bound);
+    __m512d ab = _mm512_mul_pd(a, b);
+    __m512d sums = _mm512_fnmadd_pd(n, b, _mm512_mul_pd(a, sq));
+    __m512d squares = _mm512_fmadd_pd(_mm512_mul_pd(a, a), sq2, _mm512_fnmadd_pd(_mm512_add_pd(ab, ab), sq, _mm512_mul_pd(n, _mm512_mul_pd(b, b))));
+    acc->sum = _mm512_fmadd_pd(sums, _mm512_set1_pd(up), acc->sum);
+    acc->squares = _mm512_fmadd_pd(squares, _mm512_set1_pd(up2), acc->squares);
 }
 
-// Whether every value so far is exact in float32 and W is below the limit of the row's grid so far.
+// Whether every value so far is exact in float32 and Σx² is below the limit of the row's grid so far.
 CMK_Q512 static inline int k_within_limit(const k_any_order *acc) {
     if (acc->inexact) return 0;
     int k = (int)(acc->grid > 31 ? 1 : acc->grid) - 25;  // an all-zero-scale row: any grid will do
     uint64_t limit_bits = (uint64_t)(2 * k + 53 + 1023) << 52;
     double limit;
     memcpy(&limit, &limit_bits, 8);
-    return _mm512_reduce_add_pd(acc->bound) < limit;  // false for NaN and ±Inf too
+    return _mm512_reduce_add_pd(acc->squares) < limit;  // false for NaN and ±Inf too
 }
 
 CMK_Q512 static inline int k_any_order_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
     k_any_order acc;
-    acc.sum = acc.squares = acc.bound = _mm512_setzero_pd();
+    acc.sum = acc.squares = _mm512_setzero_pd();
     acc.lowest = _mm256_set1_ps(__builtin_inff());
     acc.highest = _mm256_set1_ps(-__builtin_inff());
     acc.inexact = 0;
@@ -445,7 +450,7 @@ CMK_Q512 static inline int k_any_order_sums(const unsigned char *p, size_t block
     size_t stride = five ? 176 : 144;
     for (size_t b = 0; b < blocks; b++) {
         k_block(&acc, p + b * stride, five);
-        // A row that fails fails early: W only grows and its limit only shrinks, so a failure
+        // A row that fails fails early: Σx² only grows and its limit only shrinks, so a failure
         // seen after any block is final (this bounds the cost of a failing row, which is then
         // summed again in order).
         if ((b & 3) == 3 && !k_within_limit(&acc)) return 0;

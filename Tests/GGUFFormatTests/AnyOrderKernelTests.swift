@@ -93,7 +93,7 @@ struct AnyOrderKernelTests {
                 }
             }
         }
-        // Q5_K's values carry one more bit than Q4_K's: only gaps of 0–1 binades pass there.
+        // Q5_K's values carry one more bit than Q4_K's: fewer gaps pass there.
         #expect(passed >= 5 && failed >= 5, "\(typeName): \(passed) rows passed the check, \(failed) failed it")
     }
 
