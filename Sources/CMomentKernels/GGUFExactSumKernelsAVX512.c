@@ -214,27 +214,33 @@ CMK_Q512 static inline void q8_0_batch(any_order *acc, const unsigned char *p, _
     any_add8(acc, halves, sums, squares, low, high, live);
 }
 
-CMK_Q512 int cmk_q8_0_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
-    const unsigned char *p = (const unsigned char *)row;
-    any_order acc = any_start();
-    size_t b = 0;
-    for (; b + 8 <= blocks; b += 8) {
-        q8_0_batch(&acc, p + b * 34, 0xFF);
-        if ((b & 24) == 24 && !any_within_limit(&acc)) return 0;  // every fourth batch: fail early
+// The row functions of a 32-value symmetric type: batches of eight blocks (a failing row gives up
+// every fourth batch, once its Σx² is past the limit: Σx² only grows and the limit only
+// shrinks), the last partial batch from a zero-padded copy with its missing lanes masked, then
+// the check; `NAME_sums_avx512` falls back to the ordered AVX2 kernel.
+#define CMK_ANY_ORDER32(NAME, STRIDE, BATCH, LOWEST_CODE)                                        \
+    CMK_Q512 int NAME##_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {  \
+        const unsigned char *p = (const unsigned char *)row;                                    \
+        any_order acc = any_start();                                                            \
+        size_t b = 0;                                                                           \
+        for (; b + 8 <= blocks; b += 8) {                                                       \
+            BATCH(&acc, p + b * STRIDE, 0xFF);                                                  \
+            if ((b & 24) == 24 && !any_within_limit(&acc)) return 0;                            \
+        }                                                                                       \
+        if (b < blocks) {                                                                       \
+            unsigned char tail[8 * STRIDE] = {0};                                               \
+            memcpy(tail, p + b * STRIDE, (blocks - b) * STRIDE);                                \
+            BATCH(&acc, tail, (__mmask8)((1u << (blocks - b)) - 1u));                           \
+        }                                                                                       \
+        return any_result(&acc, LOWEST_CODE, out);                                              \
+    }                                                                                           \
+    CMK_Q512 cmk_lane_sums NAME##_sums_avx512(const void *row, size_t blocks) {                 \
+        cmk_lane_sums out;                                                                      \
+        if (NAME##_any_order_avx512(row, blocks, &out)) return out;                             \
+        return NAME##_sums_avx2(row, blocks);                                                   \
     }
-    if (b < blocks) {
-        unsigned char tail[8 * 34] = {0};
-        memcpy(tail, p + b * 34, (blocks - b) * 34);
-        q8_0_batch(&acc, tail, (__mmask8)((1u << (blocks - b)) - 1u));
-    }
-    return any_result(&acc, -127, out);
-}
 
-CMK_Q512 cmk_lane_sums cmk_q8_0_sums_avx512(const void *row, size_t blocks) {
-    cmk_lane_sums out;
-    if (cmk_q8_0_any_order_avx512(row, blocks, &out)) return out;
-    return cmk_q8_0_sums_avx2(row, blocks);
-}
+CMK_ANY_ORDER32(cmk_q8_0, 34, q8_0_batch, -127)
 
 // ---- Q4_0: 18-byte blocks, f16 d then 16 bytes of nibbles (codes nibble − 8) ----
 
@@ -276,27 +282,7 @@ CMK_Q512 static inline void q4_0_batch(any_order *acc, const unsigned char *p, _
     any_add8(acc, halves, sums, squares, _mm256_sub_epi32(low, eight), _mm256_sub_epi32(high, eight), live);
 }
 
-CMK_Q512 int cmk_q4_0_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
-    const unsigned char *p = (const unsigned char *)row;
-    any_order acc = any_start();
-    size_t b = 0;
-    for (; b + 8 <= blocks; b += 8) {
-        q4_0_batch(&acc, p + b * 18, 0xFF);
-        if ((b & 24) == 24 && !any_within_limit(&acc)) return 0;  // every fourth batch: fail early
-    }
-    if (b < blocks) {
-        unsigned char tail[8 * 18] = {0};
-        memcpy(tail, p + b * 18, (blocks - b) * 18);
-        q4_0_batch(&acc, tail, (__mmask8)((1u << (blocks - b)) - 1u));
-    }
-    return any_result(&acc, -8, out);
-}
-
-CMK_Q512 cmk_lane_sums cmk_q4_0_sums_avx512(const void *row, size_t blocks) {
-    cmk_lane_sums out;
-    if (cmk_q4_0_any_order_avx512(row, blocks, &out)) return out;
-    return cmk_q4_0_sums_avx2(row, blocks);
-}
+CMK_ANY_ORDER32(cmk_q4_0, 18, q4_0_batch, -8)
 
 // ---- Q4_K / Q5_K: 256-value blocks of eight 32-value sub-blocks, value (d·sc)·q − dmin·m ----
 //
