@@ -22,7 +22,7 @@ struct WorstRows {
     mutating func add(_ row: DifferenceStatistics.Row) {
         if let floor, !Self.ranksBefore(row, floor) { return }
         rows.append(row)
-        if rows.count > keep + 4096 {
+        if rows.count - keep > 4096 {  // not keep + 4096: --top-rows may be Int.max
             rows.sort(by: Self.ranksBefore)
             rows.removeLast(rows.count - keep)
             floor = rows.last
