@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Before/after timing of `audit` on one checkpoint: binaries alternating with each other and with
+the plain readers, medians of many runs (README "Performance", "Scan overhead").
+
+Why not `make bench`: it takes the best of 3 runs of one binary, and on a shared machine its
+baseline alone moves by 1.5x between runs; comparing two builds needs them interleaved, run by
+run, in one page-cache state, and a median.
+
+Usage (after `make bench KEEP=1` generated the files and built the two C programs):
+    python3 Benchmarks/alternate.py --rounds 11 --file /tmp/tensoraudit-bench/f32.safetensors \
+        --measure .build/bench/measure --baseline .build/bench/readbaseline OLD_BINARY NEW_BINARY
+The file is dropped from the page cache and refilled by `cat` first; then every round runs each
+binary's `audit FILE` and `readbaseline FILE 2 mmap|discard` under `chrt -f 50` (skipped when
+not permitted) and `measure` (wall time, peak RSS of the child). The first round is a warm-up.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=11)
+    parser.add_argument("--file", required=True)
+    parser.add_argument("--measure", required=True, help="compiled Benchmarks/measure.c")
+    parser.add_argument("--baseline", required=True, help="compiled Benchmarks/readbaseline.c")
+    parser.add_argument("binaries", nargs="+", help="tensoraudit binaries to compare")
+    args = parser.parse_args()
+
+    fd = os.open(args.file, os.O_RDONLY)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    os.close(fd)
+    subprocess.run(["cat", args.file], stdout=subprocess.DEVNULL, check=True)
+
+    commands = {b: [b, "audit", args.file] for b in args.binaries}
+    for mode in ("mmap", "discard"):
+        commands["readbaseline " + mode] = [args.baseline, args.file, "2", mode]
+    realtime = ["chrt", "-f", "50"] if subprocess.run(["chrt", "-f", "50", "true"]).returncode == 0 else []
+    seconds = {k: [] for k in commands}
+    rss = {k: [] for k in commands}
+    with tempfile.TemporaryDirectory() as folder:
+        report = os.path.join(folder, "measure.out")
+        for round in range(args.rounds + 1):
+            for name, command in commands.items():
+                subprocess.run(realtime + [args.measure, report] + command, stdout=subprocess.DEVNULL)
+                fields = dict(item.split("=") for item in open(report).read().split())
+                if round > 0:
+                    seconds[name].append(float(fields["seconds"]))
+                    rss[name].append(int(fields["maxrss_kb"]))
+    base = statistics.median(seconds["readbaseline mmap"])
+    print(f"{args.file}: medians of {args.rounds} alternating runs, load {os.getloadavg()[0]:.1f}")
+    for name in commands:
+        values = sorted(seconds[name])
+        median = statistics.median(values)
+        print(f"{name:40s} median {median * 1000:6.1f} ms  min {values[0] * 1000:6.1f}  max {values[-1] * 1000:6.1f}"
+              f"  peak RSS {max(rss[name]) / 1024:7.1f} MB  word sum / this {base / median:4.2f}x")
+
+
+if __name__ == "__main__":
+    main()
