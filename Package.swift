@@ -43,9 +43,11 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         // AVX2 + FMA row-statistics loops and the AVX2 hash loop, chosen at run time (the binary targets baseline x86-64).
         .target(name: "CMomentKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        // mallopt, which Swift's Glibc module does not export (HeapPolicy in CheckpointIO).
+        .target(name: "CHeap"),
         // Opens a path (file, folder, index, .zst; safetensors, torch, GGUF) into one format-neutral
         // `Checkpoint`: mapping, syscalls, sources; source problems are plain values.
-        .target(name: "CheckpointIO", dependencies: ["StrictJSON", "SafetensorsFormat", "PyTorchFormat", "GGUFFormat", "CZstd"],
+        .target(name: "CheckpointIO", dependencies: ["StrictJSON", "SafetensorsFormat", "PyTorchFormat", "GGUFFormat", "CZstd", "CHeap"],
                 swiftSettings: optimizedInDebug),
         // Reads tensor bytes: decoding, the scan plan, the moment kernels, fingerprints, differences.
         .target(name: "TensorScan", dependencies: ["SafetensorsFormat", "GGUFFormat", "CheckpointIO", "CMomentKernels"],
@@ -78,7 +80,7 @@ let package = Package(
         .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "GGUFFormat", "TensorScan", "TestSupport"]),
         .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "ModelKnowledge", "TestSupport"]),
         .testTarget(name: "ModelKnowledgeTests", dependencies: ["ModelKnowledge", "TestSupport"]),
-        .testTarget(name: "PyTorchFormatTests", dependencies: ["PyTorchFormat"]),
+        .testTarget(name: "PyTorchFormatTests", dependencies: ["PyTorchFormat", "TestSupport"]),
         .testTarget(name: "GGUFFormatTests", dependencies: ["GGUFFormat", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "tensoraudit"]),
     ]

@@ -29,10 +29,12 @@ struct TensorAudit: ParsableCommand {
     )
 
     /// Installs the SIGBUS guard (a file truncated while mapped exits 2 with a message
-    /// instead of crashing), then runs the parsed command.
+    /// instead of crashing) and the heap policy (freed large blocks leave the process's memory),
+    /// then runs the parsed command.
     static func main() {
         ReportWriter.guardStandardDescriptors()
         FaultGuard.installBusErrorHandler()
+        HeapPolicy.returnLargeBlocksWhenFreed()
         if let message = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
             printError(message)
             Glibc.exit(64)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PyTorchFormat
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,9 +42,9 @@ import Glibc
         await #expect(processExitsWith: .success) {
             let tensors = 20_000
             let pickle = StateDictPickle.bytes(tensors: tensors)
-            let before = HeapInUse.bytes()
+            let before = MallocStats.current()?.inUse ?? 0
             let program = try TorchFixtures.unpickle(pickle).get()
-            let held = HeapInUse.bytes() - before
+            let held = (MallocStats.current()?.inUse ?? 0) - before
             withExtendedLifetime(program) {}
             if held > 800 * tensors || held < 200 * tensors {
                 FileHandle.standardError.write(Data("held \(held) bytes for \(tensors) tensors\n".utf8))
@@ -53,29 +54,3 @@ import Glibc
     }
     #endif
 }
-
-#if os(Linux)
-/// glibc's count of heap bytes in use (`malloc_stats`' "in use bytes", mmapped chunks included).
-/// `malloc_stats` prints to stderr, so the count is read back from a temporary file; exit tests
-/// only (it redirects the process's stderr for a moment).
-enum HeapInUse {
-    static func bytes() -> Int {
-        typealias Stats = @convention(c) () -> Void
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_stats") else { return -1 }
-        let path = NSTemporaryDirectory() + "malloc-stats-\(getpid()).txt"
-        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let saved = dup(2)
-        dup2(file, 2)
-        unsafeBitCast(symbol, to: Stats.self)()
-        dup2(saved, 2)
-        close(saved)
-        close(file)
-        defer { unlink(path) }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        // The last "in use bytes" line is the total over all arenas, mmapped chunks included.
-        guard let line = text.split(separator: "\n").last(where: { $0.contains("in use bytes") }),
-              let value = line.split(separator: "=").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else { return -1 }
-        return value
-    }
-}
-#endif
