@@ -4,7 +4,13 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 
-int cheap_fix_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+int cheap_fix_heap_thresholds(int mmap_bytes, int trim_bytes) {
+    return mallopt(M_MMAP_THRESHOLD, mmap_bytes) == 1 && mallopt(M_TRIM_THRESHOLD, trim_bytes) == 1;
+}
 #else
-int cheap_fix_mmap_threshold(int bytes) { (void)bytes; return 0; }
+int cheap_fix_heap_thresholds(int mmap_bytes, int trim_bytes) {
+    (void)mmap_bytes;
+    (void)trim_bytes;
+    return 0;
+}
 #endif
