@@ -98,11 +98,17 @@ def write_gguf(file, hub, arch, qtype=None, heads=True):
         else:
             w.add_tensor(target, y)
         stored[name] = (target, y.astype(np.float64))
+    finish(w)
+    return stored
+
+
+def finish(w):
+    """Writes a GGUFWriter's header, metadata and tensors, in the order gguf-py requires, and
+    closes it (shared with generate_hostile.py)."""
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
     w.close()
-    return stored
 
 
 def report(hub, stored, undo):

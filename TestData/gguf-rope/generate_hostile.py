@@ -31,15 +31,12 @@ import gguf
 from gguf import GGUFValueType as V, GGUFWriter
 from safetensors.numpy import save_file
 
+from generate import finish, permute  # the same converter permutation and writer sequence
+
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hostile")
 RNG = np.random.default_rng(4242)
 HEADS, KV_HEADS, HEAD_DIM, HIDDEN = 2, 1, 4, 4
 H, K = "llama.attention.head_count", "llama.attention.head_count_kv"
-
-
-def permute(w, heads):
-    """The converter's `LlamaModel.permute`, in numpy."""
-    return w.reshape(heads, 2, w.shape[0] // heads // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
 
 
 def unpermute(y, heads):
@@ -107,10 +104,7 @@ def write(file, hub, metadata, architecture):
         target = names.get_name(name, try_suffixes=(".weight", ".bias"))
         w.add_tensor(target, y)
         stored[name] = (target, y.astype(np.float64))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
     return stored
 
 
