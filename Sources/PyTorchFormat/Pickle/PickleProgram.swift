@@ -31,10 +31,13 @@ public struct PickleProgram: Sendable {
 
     /// The object `value` refers to, read in place: its values are decoded as they are read.
     public func object(_ value: PickleValue) -> PickleObject? {
-        guard case .node(let index) = value, index >= 0, index < store.recordCount else { return nil }
-        let record = store.records[index]
-        let fixed = store.pool[Int(record.first) ..< Int(record.first) + Int(record.count)]
-        let added = record.extra < 0 ? PickleStore.Contents() : store.contents[Int(record.extra)]
+        // Read through `box.store` in place: the computed `store` returned a copy of the struct
+        // (a retain and release of each of its arrays), which made walking shared containers
+        // several times slower per object than the node graph this replaced.
+        guard case .node(let index) = value, index >= 0, index < box.store.recordCount else { return nil }
+        let record = box.store.records[index]
+        let fixed = box.store.pool[Int(record.first) ..< Int(record.first) + Int(record.count)]
+        let added = record.extra < 0 ? PickleStore.Contents() : box.store.contents[Int(record.extra)]
         let kind: PickleNode.Kind
         var elements = PickleValues(box: box, first: fixed, second: added.elements[...])
         switch record.kind {
@@ -45,12 +48,12 @@ public struct PickleProgram: Sendable {
         case .persistentID: kind = .persistentID
         case .reduce, .newObject:
             // The fixed part is (callee, arguments); the elements are only what was appended.
-            kind = .call(callee: store.value(fixed[fixed.startIndex]), arguments: store.value(fixed[fixed.startIndex + 1]),
+            kind = .call(callee: box.store.value(fixed[fixed.startIndex]), arguments: box.store.value(fixed[fixed.startIndex + 1]),
                          isNewObject: record.kind == .newObject)
             elements = PickleValues(box: box, first: [], second: added.elements[...])
         }
         return PickleObject(kind: kind, elements: elements, entries: PickleValues(box: box, first: [], second: added.entries[...]),
-                            state: added.state.map(store.value))
+                            state: added.state.map { box.store.value($0) })
     }
 
     /// The object `value` refers to, copied out whole.
