@@ -1,4 +1,4 @@
-import Foundation
+import CheckpointIO
 import SafetensorsFormat
 #if canImport(Glibc)
 import Glibc
@@ -9,10 +9,10 @@ import Glibc
 final class ProgressReporter: @unchecked Sendable {
     private let label: String
     private let total: UInt64
-    private let start = Date()
-    private let lock = NSLock()
+    private let start = ProgressReporter.seconds()
+    private let lock = ThreadLock()
     private var done: UInt64 = 0
-    private var lastDraw = Date.distantPast
+    private var lastDraw = -Double.infinity
     private var drew = false
 
     init(label: String, total: UInt64) {
@@ -30,10 +30,10 @@ final class ProgressReporter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         done += bytes
-        let now = Date()
-        guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        let now = Self.seconds()
+        guard now - lastDraw >= 0.1 else { return }
         lastDraw = now
-        let seconds = max(now.timeIntervalSince(start), 1e-3)
+        let seconds = max(now - start, 1e-3)
         let rate = Double(done) / seconds / 1e9
         let percent = total == 0 ? 100 : Double(done) / Double(total) * 100
         draw("\r\(label): \(TextFormatting.bytes(done)) / \(TextFormatting.bytes(total)) "
@@ -46,6 +46,13 @@ final class ProgressReporter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if drew { draw("\r\u{1B}[K") }
+    }
+
+    /// Seconds on the monotonic clock (progress rates must not jump with the wall clock).
+    private static func seconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     private func draw(_ text: String) {

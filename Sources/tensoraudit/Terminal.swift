@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import FoundationEssentials
 
 /// Whether to decorate output: colour only on a terminal, never when NO_COLOR is set to a
 /// non-empty value (https://no-color.org: "when present and not an empty string"; `NO_COLOR=`

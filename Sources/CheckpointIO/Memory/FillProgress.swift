@@ -1,5 +1,3 @@
-import Foundation
-
 /// How far another thread has written a mapping, and how the writing ended.
 ///
 /// Why: `audit` of a `.zst` checkpoint reads each tensor as soon as its bytes are decoded
@@ -8,7 +6,7 @@ import Foundation
 /// bytes they need; the writer reports progress and, once, its outcome. `BackgroundPrefault`
 /// follows the writer the same way.
 final class FillProgress: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ThreadLock()
     private var filled = 0
     private var finished = false
     private var failure: CheckpointError?

@@ -1,4 +1,3 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -148,7 +147,7 @@ public final class MappedFile: @unchecked Sendable {
         mappedLength = length
         size = UInt64(length)
         let buffer = UncheckedSendable(UnsafeMutableRawBufferPointer(start: pointer, count: length))
-        let writer = Thread { [self] in
+        let started = startDetachedThread { [self] in
             let outcome = Result { () throws(CheckpointError) -> Int in try fill(buffer.value, fillProgress) }
             switch outcome {
             case .success(let used):
@@ -159,7 +158,7 @@ public final class MappedFile: @unchecked Sendable {
             }
             _ = self.mappedLength  // keeps `self` (and the mapping) alive until here
         }
-        writer.start()
+        guard started else { throw .io(path: label, operation: "start the decoding thread for", errno: EAGAIN) }
     }
 
     /// Reserves `length` bytes of private anonymous address space (`MAP_NORESERVE`: pages are

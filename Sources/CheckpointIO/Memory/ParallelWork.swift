@@ -29,4 +29,4 @@ package struct UncheckedSendable<Value>: @unchecked Sendable {
     package init(_ value: Value) { self.value = value }
 }
 
-import Foundation
+import FoundationEssentials

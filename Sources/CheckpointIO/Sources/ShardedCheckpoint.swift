@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SafetensorsFormat
 
 /// Opens a `*.safetensors.index.json` (or a torch `*.bin.index.json`) and its shards as one checkpoint, and checks that the

@@ -1,7 +1,7 @@
 import StrictJSON
 import CheckpointIO
 import TensorScan
-import Foundation
+import FoundationEssentials
 import SafetensorsFormat
 
 /// Severities, switches and thresholds per rule, from a JSON policy file and `--fail-on`.

@@ -1,5 +1,5 @@
 import CheckpointIO
-import Foundation
+import FoundationEssentials
 import StrictJSON
 
 /// Hugging Face tensor names → the names llama.cpp's converter writes in GGUF files, for the
@@ -52,7 +52,7 @@ public enum LlamaCppNameMap {
         }
         for rule in rules {
             if let layer = match(base, rule.hub) {
-                return rule.gguf.replacingOccurrences(of: "{N}", with: layer ?? "") + suffix
+                return rule.gguf.replacing("{N}", with: layer ?? "") + suffix
             }
         }
         return nil

@@ -1,6 +1,6 @@
 import CheckpointIO
+import Dispatch
 import CMomentKernels
-import Foundation
 import SafetensorsFormat
 
 /// Compares many pairs of tensors (A the reference, B the copy) in one read of both on all
@@ -139,7 +139,7 @@ final class DifferencePlan: @unchecked Sendable {
     let keep: Int
     let totalBytes: Int
     let statisticsOfIdentical: Bool
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var next = 0
     private var parts: [Part?]
 

@@ -1,5 +1,5 @@
 import CheckpointIO
-import Foundation
+import Dispatch
 import SafetensorsFormat
 
 /// One read of many tensors' bytes on all cores: row statistics, fingerprints, or both, with a

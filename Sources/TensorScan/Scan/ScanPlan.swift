@@ -1,5 +1,4 @@
 import CheckpointIO
-import Foundation
 import GGUFFormat
 import SafetensorsFormat
 
@@ -115,7 +114,7 @@ final class ScanPlan: @unchecked Sendable {
     /// The leader each merged job is read with.
     let mergedInto: [Int: Int]
 
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     /// The next item to take: item `nextItem` of job `nextJob`, whose cut is `nextCut`.
     private var nextJob = 0
     private var nextItem = 0

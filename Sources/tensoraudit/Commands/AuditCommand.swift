@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TensorAnalysis
 import CheckpointIO
 import TensorScan

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import CheckpointIO
 
 /// Every report format of every command; each command says which it writes.

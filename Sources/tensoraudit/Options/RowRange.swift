@@ -34,4 +34,3 @@ struct RowRange: ExpressibleByArgument, Equatable {
     }
 }
 
-import Foundation

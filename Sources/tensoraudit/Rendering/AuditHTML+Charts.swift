@@ -1,5 +1,11 @@
-import Foundation
 import TensorAnalysis
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The plot area every chart shares: a 640 × 250 view box with room for axis labels.
 struct ChartFrame {
@@ -11,7 +17,15 @@ struct ChartFrame {
 
     /// Coordinates are written with one decimal: enough for a screen, and the same text on
     /// every run.
-    static func number(_ value: Double) -> String { String(format: "%.1f", value.isFinite ? value : 0) }
+    /// (C's `%.1f`: the exact binary value rounded to one decimal, in the C locale, which the
+    /// tool never changes.)
+    static func number(_ value: Double) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 352) { buffer in
+            let length = withVaList([value.isFinite ? value : 0]) { vsnprintf(buffer.baseAddress, buffer.count, "%.1f", $0) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: max(0, min(Int(length), buffer.count - 1))),
+                          as: UTF8.self)
+        }
+    }
 
     /// Opens the `<svg>` with its accessible title (`role="img"`, `aria-labelledby`).
     static func open(titleID: String, title: String, _ html: inout HTMLWriter) {

@@ -20,7 +20,7 @@ enum RowsRendering {
 
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 
     // MARK: One tensor
@@ -263,4 +263,3 @@ enum RowsRendering {
     }
 }
 
-import Foundation

@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TensorAnalysis
 
 /// A row-norm histogram in one line of Unicode blocks, for terminals: each bin a character
