@@ -259,6 +259,53 @@ public final class MappedFile: @unchecked Sendable {
         return madvise(UnsafeMutableRawPointer(bitPattern: start), length + (address - start), 23 /* MADV_POPULATE_WRITE */) == 0
     }
 
+    /// A descriptor on the mapped file, for reading a few scattered bytes with `pread` instead of
+    /// through the mapping (`Copier.copy(offset:into:)`); `nil` for anonymous memory, and when
+    /// `path` no longer names the mapped file (replaced or removed since it was mapped: the
+    /// caller then reads the mapping).
+    ///
+    /// Why not keep the mapping's own descriptor open: a checkpoint of many shards would hold one
+    /// descriptor per shard for the whole run; a copier lives only while its reader needs it.
+    public func copier() -> Copier? {
+        guard !isAnonymous, let identity else { return nil }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0, FileIdentity(info) == identity else {
+            close(fd)
+            return nil
+        }
+        return Copier(descriptor: fd, size: size)
+    }
+
+    /// An open descriptor on a mapped file (`MappedFile.copier()`), closed when released.
+    public final class Copier {
+        private let descriptor: Int32
+        private let size: UInt64
+
+        fileprivate init(descriptor: Int32, size: UInt64) {
+            self.descriptor = descriptor
+            self.size = size
+        }
+
+        deinit { close(descriptor) }
+
+        /// Copies the `buffer.count` bytes at `offset` of the file into `buffer`; false when they
+        /// lie past the mapped size or the file gave fewer (it shrank, or a read failed).
+        public func copy(offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+            guard let base = buffer.baseAddress else { return true }
+            guard offset <= size, UInt64(buffer.count) <= size - offset else { return false }
+            var done = 0
+            while done < buffer.count {
+                let n = pread(descriptor, base + done, buffer.count - done, off_t(offset) + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                done += n
+            }
+            return true
+        }
+    }
+
     /// Physical memory of the machine in bytes, or `nil` when the system does not say.
     public static var physicalMemory: UInt64? {
         let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
