@@ -327,25 +327,135 @@ CMK_AVX2 static inline void q6_k_units(const unsigned char *p, unit_lanes units[
     }
 }
 
-CMK_AVX2 cmk_lane_sums cmk_q6_k_sums_avx2(const void *row, size_t blocks) {
-    const unsigned char *start = (const unsigned char *)row;
-    row_sums r = row_start();
+// The reference order one unit at a time (`Q6_KKernel.fastMoments`): for rows whose extreme is ±0.
+CMK_AVX2 static cmk_lane_sums q6_k_sums_in_order(const unsigned char *start, size_t blocks) {
     unit_lanes units[16];
     float scales[16];
-    for (size_t b = 0; b < blocks; b++) {
-        q6_k_units(start + b * 210, units, scales);
-        add8(&r, _mm256_loadu_ps(scales), units);
-        add8(&r, _mm256_loadu_ps(scales + 8), units + 8);
-    }
-    scaled_sums tail = {r.sum, r.squares, __builtin_inff(), -__builtin_inff()};
-    cmk_lane_sums out;
-    if (row_result(&r, tail, &out)) return out;
     scaled_sums exact = scaled_start();
     for (size_t b = 0; b < blocks; b++) {
         q6_k_units(start + b * 210, units, scales);
         for (int n = 0; n < 16; n++) add1(&exact, scales[n], units[n]);
     }
     return scaled_result(exact);
+}
+
+// ---- Q6_K, the fast shape ----
+//
+// Why this shape (measured on the 2-vCPU EPYC, Zen 4, clang -O2, 16 KiB of rows in L1 and 64 MiB
+// from memory): the kernel above it in the history formed each sub-block's Σq, Σq² and extreme
+// codes with 16-bit lanes and per-unit horizontal trees (`add8`), ~450 vector µops a 210-byte
+// block, 4.5 GB/s. The 16 ordered double additions of a block (one dependent chain each for Σx
+// and Σx², 3 cycles an add, ~48 cycles a block) were NOT the bound: a copy with the chain cut
+// into independent sums ran at the same speed, and interleaving 2 or 4 rows (one chain per row)
+// gained nothing in L1 and lost 40–50% from memory (four streams 3,360 bytes apart). What costs
+// is the integer work, so it is cut down (~280 µops, llvm-mca: vector-port bound):
+// - codes stay bytes (0–63): Σq by `vpsadbw`, Σq² by `vpmaddubsw` + `vpmaddwd`, packed as
+//   Σq² + 2^16·Σq in one 32-bit lane (Σq² ≤ 16·63² < 2^16) and reduced by three `vphaddd`
+//   per 8 units; the −32 offset is applied to the sums as the Swift kernel does.
+// - every product is exact (d: 11 bits, scale: 8, Σp: 10, Σp²: 15; at most 51 significant
+//   bits), so d·(scale·Σp) and d²·(scale²·Σp²), formed from integer products, are the same
+//   doubles as the Swift kernel's (d·scale)·Σp and (d·scale)²·Σp². A zero term may differ in
+//   sign, which cannot show: the running sum starts at +0 and x + ±0 = x unless x is −0.
+// - extreme codes per unit by byte min/max trees (transposing unpacks), then scale × code in
+//   float per lane; as in `add8`, only rows whose extreme is ±0 depend on the lanes' order, and
+//   they are recomputed in the reference order.
+// - the ordered additions stay one per unit: (term, square) pairs go through memory and one
+//   `addpd` adds both, in the Swift kernel's unit order.
+
+// Per unit (16 bytes in lane g of v[h][k]), the smallest (`minimum`) or largest code by a
+// transposing tree of unpacks; lane g ends with bytes 0–7 = units (h0, g, k0…3), (h1, g, k0…3).
+#define CMK_LEVEL(OP, UNPACK, a, b) OP(_mm256_unpacklo_##UNPACK(a, b), _mm256_unpackhi_##UNPACK(a, b))
+#define CMK_EXTREME_CODES(NAME, OP)                                                                \
+    CMK_AVX2 static inline __m256i NAME(const __m256i v[2][4]) {                                   \
+        __m256i m[2];                                                                              \
+        for (int h = 0; h < 2; h++) {                                                              \
+            m[h] = CMK_LEVEL(OP, epi16, CMK_LEVEL(OP, epi8, v[h][0], v[h][1]), CMK_LEVEL(OP, epi8, v[h][2], v[h][3])); \
+        }                                                                                          \
+        __m256i n = CMK_LEVEL(OP, epi32, m[0], m[1]);                                              \
+        return OP(n, _mm256_shuffle_epi32(n, 0x4E));                                               \
+    }
+CMK_EXTREME_CODES(q6_k_lowest_codes, _mm256_min_epu8)
+CMK_EXTREME_CODES(q6_k_highest_codes, _mm256_max_epu8)
+
+// One block: `pairs` gets the (Σx term, Σx² term) of its 16 units (slot order below), the
+// extremes are folded into the float lanes `lowest` / `highest`. Unit n = 8h + 4g + k is the
+// Swift kernel's n-th addition (half h, 16-column group g, code k), scale byte 8h + 2k + g.
+CMK_AVX2 static inline void q6_k_block(const unsigned char *p, double pairs[32], __m256 *lowest, __m256 *highest) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F), pair = _mm256_set1_epi8(0x30), ones = _mm256_set1_epi16(1);
+    __m256i v[2][4], packed[2];
+    for (int h = 0; h < 2; h++) {
+        const unsigned char *ql = p + 64 * h, *qh = p + 128 + 32 * h;
+        __m256i a = _mm256_loadu_si256((const __m256i *)ql), b = _mm256_loadu_si256((const __m256i *)(ql + 32));
+        __m256i c = _mm256_loadu_si256((const __m256i *)qh);
+        // Lane g of v[h][k]: the 16 codes of unit (h, g, k); the qh bits land at 4–5 of each byte.
+        v[h][0] = _mm256_or_si256(_mm256_and_si256(a, nibble), _mm256_and_si256(_mm256_slli_epi16(c, 4), pair));
+        v[h][1] = _mm256_or_si256(_mm256_and_si256(b, nibble), _mm256_and_si256(_mm256_slli_epi16(c, 2), pair));
+        v[h][2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(a, 4), nibble), _mm256_and_si256(c, pair));
+        v[h][3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(b, 4), nibble),
+                                  _mm256_and_si256(_mm256_srli_epi16(c, 2), pair));
+        __m256i x[4];
+        for (int k = 0; k < 4; k++) {
+            __m256i squares = _mm256_madd_epi16(_mm256_maddubs_epi16(v[h][k], v[h][k]), ones);
+            x[k] = _mm256_add_epi32(squares, _mm256_slli_epi64(_mm256_sad_epu8(v[h][k], _mm256_setzero_si256()), 16));
+        }
+        // Lane g: units (h, g, 0…3), i.e. chain positions 8h + 4g + k.
+        packed[h] = _mm256_hadd_epi32(_mm256_hadd_epi32(x[0], x[1]), _mm256_hadd_epi32(x[2], x[3]));
+    }
+    __m128i sc = _mm_loadu_si128((const __m128i *)(p + 192));
+    __m128i chain = _mm_shuffle_epi8(sc, _mm_setr_epi8(0, 2, 4, 6, 1, 3, 5, 7, 8, 10, 12, 14, 9, 11, 13, 15));
+    float d = half_float(p + 208);
+    __m256d dd = _mm256_set1_pd((double)d), d2 = _mm256_mul_pd(dd, dd);
+    for (int h = 0; h < 2; h++) {
+        // Σp = Σq − 512 and Σp² = Σq² − 64Σq + 16384 = Σq² − 64Σp − 16384 (p = q − 32).
+        __m256i s = _mm256_sub_epi32(_mm256_srli_epi32(packed[h], 16), _mm256_set1_epi32(512));
+        __m256i q2 = _mm256_and_si256(packed[h], _mm256_set1_epi32(0xFFFF));
+        __m256i s2 = _mm256_sub_epi32(_mm256_sub_epi32(q2, _mm256_slli_epi32(s, 6)), _mm256_set1_epi32(16384));
+        __m256i k = _mm256_cvtepi8_epi32(h ? _mm_unpackhi_epi64(chain, chain) : chain);
+        __m256i t = _mm256_mullo_epi32(k, s), u = _mm256_mullo_epi32(_mm256_mullo_epi32(k, k), s2);
+        __m256d t0 = _mm256_mul_pd(dd, _mm256_cvtepi32_pd(_mm256_castsi256_si128(t)));
+        __m256d t1 = _mm256_mul_pd(dd, _mm256_cvtepi32_pd(_mm256_extracti128_si256(t, 1)));
+        __m256d u0 = _mm256_mul_pd(d2, _mm256_cvtepi32_pd(_mm256_castsi256_si128(u)));
+        __m256d u1 = _mm256_mul_pd(d2, _mm256_cvtepi32_pd(_mm256_extracti128_si256(u, 1)));
+        // Pairs (Σx term, Σx² term) of units 8h + 0, 2, 1, 3, 4, 6, 5, 7 (see `q6_k_slot`).
+        _mm256_storeu_pd(pairs + 16 * h, _mm256_unpacklo_pd(t0, u0));
+        _mm256_storeu_pd(pairs + 16 * h + 4, _mm256_unpackhi_pd(t0, u0));
+        _mm256_storeu_pd(pairs + 16 * h + 8, _mm256_unpacklo_pd(t1, u1));
+        _mm256_storeu_pd(pairs + 16 * h + 12, _mm256_unpackhi_pd(t1, u1));
+    }
+    // Extremes: lane g of the trees holds units (h0, g, k0…3), (h1, g, k0…3), whose scale bytes
+    // are the even (g = 0) or odd (g = 1) ones; codes − 32 as signed bytes.
+    __m256i codes = _mm256_sub_epi8(_mm256_unpacklo_epi64(q6_k_lowest_codes(v), q6_k_highest_codes(v)), _mm256_set1_epi8(32));
+    __m128i split = _mm_shuffle_epi8(sc, _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15));
+    __m256 dv = _mm256_set1_ps(d);
+    for (int g = 0; g < 2; g++) {
+        __m128i e = g ? _mm256_extracti128_si256(codes, 1) : _mm256_castsi256_si128(codes);
+        __m256 scale = _mm256_mul_ps(dv, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(g ? _mm_unpackhi_epi64(split, split) : split)));
+        __m256 a = _mm256_mul_ps(scale, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(e)));
+        __m256 b = _mm256_mul_ps(scale, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(e, 8))));
+        *lowest = _mm256_min_ps(_mm256_min_ps(a, b), *lowest);
+        *highest = _mm256_max_ps(_mm256_max_ps(b, a), *highest);
+    }
+}
+
+// Where unit n's pair is in `pairs` (in pairs of doubles).
+static const int q6_k_slot[16] = {0, 2, 1, 3, 4, 6, 5, 7, 8, 10, 9, 11, 12, 14, 13, 15};
+
+CMK_AVX2 cmk_lane_sums cmk_q6_k_sums_avx2(const void *row, size_t blocks) {
+    const unsigned char *start = (const unsigned char *)row;
+    double pairs[32];
+    __m128d sums = _mm_setzero_pd();  // (Σx, Σx²)
+    __m256 lowest = _mm256_set1_ps(__builtin_inff()), highest = _mm256_set1_ps(-__builtin_inff());
+    for (size_t b = 0; b < blocks; b++) {
+        q6_k_block(start + b * 210, pairs, &lowest, &highest);
+        for (int n = 0; n < 16; n++) sums = _mm_add_pd(sums, _mm_loadu_pd(pairs + 2 * q6_k_slot[n]));
+    }
+    double totals[2];
+    _mm_storeu_pd(totals, sums);
+    row_sums r = {totals[0], totals[1], lowest, highest};
+    scaled_sums tail = {r.sum, r.squares, __builtin_inff(), -__builtin_inff()};
+    cmk_lane_sums out;
+    if (row_result(&r, tail, &out)) return out;
+    return q6_k_sums_in_order(start, blocks);
 }
 
 // `DoubleAccumulator` over 8-wide float vectors: (sum, squares) of lanes 0–3 and 4–7, extremes of
