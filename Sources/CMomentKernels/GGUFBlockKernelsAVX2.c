@@ -8,12 +8,15 @@
 // - Symmetric types (value = scale × q): a block's Σq, Σq² and extreme codes are integers,
 //   computed here with byte and 16-bit SIMD; then, block after block in row order, the scalar
 //   `ScaledIntegerSums.add` (Σ += scale·Σq, Σ² += scale²·Σq² in double, extremes scale × code
-//   in float). That order is a dependency chain of one double add per block, which is what
-//   bounds these kernels, so it is kept short: all integer work of a block is independent of it.
+//   in float). That order is a dependency chain of one double add per block (per unit for
+//   Q6_K); measured, it is NOT what bounds these kernels (cutting it changed nothing), the
+//   integer work is: Q4_0, Q5_0 and Q6_K keep their codes as bytes (`add8_bytes`, `q6_k_block`),
+//   Q8_0 (signed codes) keeps the 16-bit units of `add8`.
 // - Affine types (value = d·q ∓ m, rounded in float32): each block is decoded to 8-wide float
 //   vectors, and the values are accumulated exactly as `DoubleAccumulator` does: element 8j + i
 //   goes to double lane i (lanes 0–3 and 4–7 are its two SIMD4 halves), squares are added
-//   unfused, extremes are per-lane `minps`/`maxps` of the two halves, then the same final fold.
+//   unfused, extremes are per-lane `minps`/`maxps` (eight lanes, redone in the Swift order of
+//   the two SIMD4 halves when an extreme is ±0), then the same final fold.
 //
 // Floating-point contraction is off: `d·q − m` must round twice in float32, as gguf-py does.
 #include "CMomentKernels.h"
@@ -155,6 +158,10 @@ CMK_AVX2 static inline __m256i totals8(__m256i v0, __m256i v1, __m256i v2, __m25
     return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
 }
 
+// One level of a transposing tree over 256-bit vectors: lanes of `a` and `b` interleaved by UNPACK
+// granules, then OP of the two halves.
+#define CMK_LEVEL(OP, UNPACK, a, b) OP(_mm256_unpacklo_##UNPACK(a, b), _mm256_unpackhi_##UNPACK(a, b))
+
 #define CMK_MERGE(OP, UNPACK, a, b) OP(_mm_unpacklo_##UNPACK(a, b), _mm_unpackhi_##UNPACK(a, b))
 
 // Eight vectors of eight i16 lanes → each one's minimum (`OP` = min) or maximum, unit k in lane k.
@@ -177,18 +184,10 @@ CMK_AVX2 static inline row_sums row_start(void) {
     return r;
 }
 
-// Adds eight units in order: unit k has scale lane k of `scales` and `u[k]`'s codes.
-CMK_AVX2 static inline void add8(row_sums *r, __m256 scales, const unit_lanes u[8]) {
-    __m256i sums = totals8(u[0].sums, u[1].sums, u[2].sums, u[3].sums, u[4].sums, u[5].sums, u[6].sums, u[7].sums);
-    __m256i squares = totals8(u[0].squares, u[1].squares, u[2].squares, u[3].squares,
-                              u[4].squares, u[5].squares, u[6].squares, u[7].squares);
-    __m128i lows[8], highs[8];
-    for (int k = 0; k < 8; k++) {
-        lows[k] = u[k].low;
-        highs[k] = u[k].high;
-    }
-    __m256i low_codes = _mm256_cvtepi16_epi32(CMK_EXTREMES8(_mm_min_epi16, lows));
-    __m256i high_codes = _mm256_cvtepi16_epi32(CMK_EXTREMES8(_mm_max_epi16, highs));
+// Adds eight units in order: unit k has scale lane k of `scales`, code sum lane k of `sums`,
+// square sum lane k of `squares` and extreme codes lane k of `low_codes` / `high_codes`.
+CMK_AVX2 static inline void add8_totals(row_sums *r, __m256 scales, __m256i sums, __m256i squares,
+                                        __m256i low_codes, __m256i high_codes) {
     __m256d d0 = _mm256_cvtps_pd(_mm256_castps256_ps128(scales)), d1 = _mm256_cvtps_pd(_mm256_extractf128_ps(scales, 1));
     double terms[8], square_terms[8];
     _mm256_storeu_pd(terms, _mm256_mul_pd(d0, _mm256_cvtepi32_pd(_mm256_castsi256_si128(sums))));
@@ -205,6 +204,59 @@ CMK_AVX2 static inline void add8(row_sums *r, __m256 scales, const unit_lanes u[
     __m256 a_first = _mm256_cmp_ps(a, b, _CMP_LT_OQ);
     r->lowest = _mm256_min_ps(_mm256_blendv_ps(b, a, a_first), r->lowest);    // (a < b ? a : b) < lowest ? … : lowest
     r->highest = _mm256_max_ps(_mm256_blendv_ps(a, b, a_first), r->highest);  // (a < b ? b : a) > highest ? … : highest
+}
+
+// Adds eight units in order: unit k has scale lane k of `scales` and `u[k]`'s codes.
+CMK_AVX2 static inline void add8(row_sums *r, __m256 scales, const unit_lanes u[8]) {
+    __m256i sums = totals8(u[0].sums, u[1].sums, u[2].sums, u[3].sums, u[4].sums, u[5].sums, u[6].sums, u[7].sums);
+    __m256i squares = totals8(u[0].squares, u[1].squares, u[2].squares, u[3].squares,
+                              u[4].squares, u[5].squares, u[6].squares, u[7].squares);
+    __m128i lows[8], highs[8];
+    for (int k = 0; k < 8; k++) {
+        lows[k] = u[k].low;
+        highs[k] = u[k].high;
+    }
+    add8_totals(r, scales, sums, squares, _mm256_cvtepi16_epi32(CMK_EXTREMES8(_mm_min_epi16, lows)),
+                _mm256_cvtepi16_epi32(CMK_EXTREMES8(_mm_max_epi16, highs)));
+}
+
+// Eight 32-value blocks of unsigned byte codes (Q4_0: 0–15, Q5_0: 0–31; `offset` is subtracted
+// from each, as the type says) added in order. Why bytes: as for Q6_K below, the 16-bit units of
+// `add8` cost most of the kernel (unpacking codes to 16 bits, then per-unit min/max and sums);
+// here Σu comes from `vpsadbw`, Σu² from `vpmaddubsw` + `vpmaddwd`, packed as Σu² + 2^16·Σu
+// (Σu² ≤ 32·31² < 2^16) into one 32-bit lane and reduced by one `totals8`, and the extreme codes
+// by byte min/max trees over the eight blocks. The integer sums are the Swift kernels':
+// Σp = Σu − 32·offset, Σp² = Σu² − 2·offset·Σu + 32·offset².
+CMK_AVX2 static inline __m256i block_extreme_codes(const __m256i v[8], int minimum) {
+#define CMK_BLOCK_TREE(OP)                                                                          \
+    __m256i m0 = CMK_LEVEL(OP, epi16, CMK_LEVEL(OP, epi8, v[0], v[1]), CMK_LEVEL(OP, epi8, v[2], v[3])); \
+    __m256i m1 = CMK_LEVEL(OP, epi16, CMK_LEVEL(OP, epi8, v[4], v[5]), CMK_LEVEL(OP, epi8, v[6], v[7])); \
+    __m256i n = CMK_LEVEL(OP, epi32, m0, m1);                                                       \
+    n = OP(n, _mm256_shuffle_epi32(n, 0x4E));                                                       \
+    return _mm256_cvtepu8_epi32(_mm256_castsi256_si128(OP(n, _mm256_permute2x128_si256(n, n, 1))));
+    if (minimum) {
+        CMK_BLOCK_TREE(_mm256_min_epu8)
+    } else {
+        CMK_BLOCK_TREE(_mm256_max_epu8)
+    }
+#undef CMK_BLOCK_TREE
+}
+
+CMK_AVX2 static inline void add8_bytes(row_sums *r, __m256 scales, const __m256i v[8], int offset) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i x[8];
+    for (int k = 0; k < 8; k++) {
+        __m256i squares = _mm256_madd_epi16(_mm256_maddubs_epi16(v[k], v[k]), ones);
+        x[k] = _mm256_add_epi32(squares, _mm256_slli_epi64(_mm256_sad_epu8(v[k], _mm256_setzero_si256()), 16));
+    }
+    __m256i packed = totals8(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
+    __m256i u = _mm256_srli_epi32(packed, 16), u2 = _mm256_and_si256(packed, _mm256_set1_epi32(0xFFFF));
+    __m256i o = _mm256_set1_epi32(offset);
+    __m256i sums = _mm256_sub_epi32(u, _mm256_set1_epi32(32 * offset));
+    __m256i squares = _mm256_add_epi32(_mm256_sub_epi32(u2, _mm256_mullo_epi32(_mm256_add_epi32(o, o), u)),
+                                       _mm256_set1_epi32(32 * offset * offset));
+    add8_totals(r, scales, sums, squares, _mm256_sub_epi32(block_extreme_codes(v, 1), o),
+                _mm256_sub_epi32(block_extreme_codes(v, 0), o));
 }
 
 // The row's result after its last batch and `tail` (the one-at-a-time sums of the remaining
@@ -293,8 +345,34 @@ CMK_AVX2 static inline void add1(scaled_sums *sums, float scale, unit_lanes u) {
     }
 
 CMK_SYMMETRIC32(cmk_q8_0_sums_avx2, 34, q8_0_unit)
-CMK_SYMMETRIC32(cmk_q4_0_sums_avx2, 18, q4_0_unit)
-CMK_SYMMETRIC32(cmk_q5_0_sums_avx2, 22, q5_0_unit)
+
+// Q4_0 and Q5_0: unsigned byte codes, eight blocks at a time by `add8_bytes`; the tail and
+// rows with a ±0 extreme as in CMK_SYMMETRIC32.
+CMK_AVX2 static inline __m256i q4_0_codes(const unsigned char *p) { return nibbles(p + 2); }
+CMK_AVX2 static inline __m256i q5_0_codes(const unsigned char *p) { return _mm256_or_si256(nibbles(p + 6), fifth_bits(p + 2)); }
+
+#define CMK_SYMMETRIC_BYTES(NAME, STRIDE, CODES, UNIT, OFFSET)                                   \
+    CMK_AVX2 cmk_lane_sums NAME(const void *row, size_t blocks) {                              \
+        const unsigned char *start = (const unsigned char *)row;                                \
+        row_sums r = row_start();                                                               \
+        size_t b = 0;                                                                           \
+        for (; b + 8 <= blocks; b += 8) {                                                       \
+            const unsigned char *p = start + b * STRIDE;                                        \
+            __m256i v[8];                                                                       \
+            for (int k = 0; k < 8; k++) v[k] = CODES(p + k * STRIDE);                           \
+            add8_bytes(&r, half_floats(scale_codes(p, STRIDE)), v, OFFSET);                     \
+        }                                                                                       \
+        scaled_sums tail = {r.sum, r.squares, __builtin_inff(), -__builtin_inff()};             \
+        for (; b < blocks; b++) add1(&tail, half_float(start + b * STRIDE), UNIT(start + b * STRIDE)); \
+        cmk_lane_sums out;                                                                      \
+        if (row_result(&r, tail, &out)) return out;                                             \
+        scaled_sums exact = scaled_start();                                                     \
+        for (b = 0; b < blocks; b++) add1(&exact, half_float(start + b * STRIDE), UNIT(start + b * STRIDE)); \
+        return scaled_result(exact);                                                            \
+    }
+
+CMK_SYMMETRIC_BYTES(cmk_q4_0_sums_avx2, 18, q4_0_codes, q4_0_unit, 8)
+CMK_SYMMETRIC_BYTES(cmk_q5_0_sums_avx2, 22, q5_0_codes, q5_0_unit, 16)
 
 // Q6_K: 16 sub-blocks of 16 values per block, added in the Swift kernel's order (for each half
 // h, each group g of 16 columns, codes k = 0…3: sub-block 8h + 2k + g), value (d·scale) × (q − 32).
@@ -364,7 +442,6 @@ CMK_AVX2 static cmk_lane_sums q6_k_sums_in_order(const unsigned char *start, siz
 
 // Per unit (16 bytes in lane g of v[h][k]), the smallest (`minimum`) or largest code by a
 // transposing tree of unpacks; lane g ends with bytes 0–7 = units (h0, g, k0…3), (h1, g, k0…3).
-#define CMK_LEVEL(OP, UNPACK, a, b) OP(_mm256_unpacklo_##UNPACK(a, b), _mm256_unpackhi_##UNPACK(a, b))
 #define CMK_EXTREME_CODES(NAME, OP)                                                                \
     CMK_AVX2 static inline __m256i NAME(const __m256i v[2][4]) {                                   \
         __m256i m[2];                                                                              \
@@ -460,16 +537,24 @@ CMK_AVX2 cmk_lane_sums cmk_q6_k_sums_avx2(const void *row, size_t blocks) {
 
 // `DoubleAccumulator` over 8-wide float vectors: (sum, squares) of lanes 0–3 and 4–7, extremes of
 // the two SIMD4 halves, exactly as `add(_:_:)` there (no fused multiply-add on squares).
+//
+// `wide`: the extremes are kept in eight float lanes (one `minps`/`maxps` per eight values instead
+// of four; ~10% of these kernels, which are bound by the vector ports, not by their add chains:
+// two rows interleaved ran no faster). Eight lanes visit the same candidates in another order,
+// which matters only between +0 and −0, so a row whose extreme is zero is redone with `wide` = 0,
+// the Swift order.
 typedef struct {
     __m256d s_a, s_b, q_a, q_b;
-    __m128 lowest, highest;
+    __m256 lowest, highest;
+    int wide;
 } double_lanes;
 
-CMK_AVX2 static inline double_lanes lanes_start(void) {
+CMK_AVX2 static inline double_lanes lanes_start(int wide) {
     double_lanes l;
     l.s_a = l.s_b = l.q_a = l.q_b = _mm256_setzero_pd();
-    l.lowest = _mm_set1_ps(__builtin_inff());
-    l.highest = _mm_set1_ps(-__builtin_inff());
+    l.lowest = _mm256_set1_ps(__builtin_inff());
+    l.highest = _mm256_set1_ps(-__builtin_inff());
+    l.wide = wide;
     return l;
 }
 
@@ -480,23 +565,34 @@ CMK_AVX2 static inline void lanes_add(double_lanes *l, __m256 v) {
     l->s_b = _mm256_add_pd(l->s_b, b0);
     l->q_a = _mm256_add_pd(l->q_a, _mm256_mul_pd(a0, a0));
     l->q_b = _mm256_add_pd(l->q_b, _mm256_mul_pd(b0, b0));
-    // lanesMin(lanesMin(a, b), lowest): `minps x, y` is x < y ? x : y, as the Swift ternaries.
-    l->lowest = _mm_min_ps(_mm_min_ps(a, b), l->lowest);
-    l->highest = _mm_max_ps(_mm_max_ps(a, b), l->highest);
+    if (l->wide) {
+        l->lowest = _mm256_min_ps(v, l->lowest);
+        l->highest = _mm256_max_ps(v, l->highest);
+    } else {
+        // lanesMin(lanesMin(a, b), lowest): `minps x, y` is x < y ? x : y, as the Swift ternaries.
+        l->lowest = _mm256_castps128_ps256(_mm_min_ps(_mm_min_ps(a, b), _mm256_castps256_ps128(l->lowest)));
+        l->highest = _mm256_castps128_ps256(_mm_max_ps(_mm_max_ps(a, b), _mm256_castps256_ps128(l->highest)));
+    }
 }
 
 // `DoubleAccumulator.moments`' fold: sums = (s0 + s1) + (s2 + s3) as SIMD2, then
 // sums[0] + sums[1] + tail (the tail is 0.0: blocks hold multiples of 8 values);
-// extremes by Swift's min (y < x ? y : x) and max (y >= x ? y : x).
-CMK_AVX2 static inline cmk_lane_sums lanes_result(const double_lanes *l) {
+// extremes by Swift's min (y < x ? y : x) and max (y >= x ? y : x). Returns 0 when `wide` and an
+// extreme is ±0 (the caller redoes the row in the Swift order).
+CMK_AVX2 static inline int lanes_result(const double_lanes *l, cmk_lane_sums *out) {
     double sa[4], sb[4], qa[4], qb[4];
     float lo[4], hi[4];
     _mm256_storeu_pd(sa, l->s_a);
     _mm256_storeu_pd(sb, l->s_b);
     _mm256_storeu_pd(qa, l->q_a);
     _mm256_storeu_pd(qb, l->q_b);
-    _mm_storeu_ps(lo, l->lowest);
-    _mm_storeu_ps(hi, l->highest);
+    __m128 low = _mm256_castps256_ps128(l->lowest), high = _mm256_castps256_ps128(l->highest);
+    if (l->wide) {
+        low = _mm_min_ps(low, _mm256_extractf128_ps(l->lowest, 1));
+        high = _mm_max_ps(high, _mm256_extractf128_ps(l->highest, 1));
+    }
+    _mm_storeu_ps(lo, low);
+    _mm_storeu_ps(hi, high);
     double s0 = (sa[0] + sa[2]) + (sb[0] + sb[2]), s1 = (sa[1] + sa[3]) + (sb[1] + sb[3]);
     double q0 = (qa[0] + qa[2]) + (qb[0] + qb[2]), q1 = (qa[1] + qa[3]) + (qb[1] + qb[3]);
     cmk_lane_sums r;
@@ -508,8 +604,18 @@ CMK_AVX2 static inline cmk_lane_sums lanes_result(const double_lanes *l) {
     r.highest = SWIFT_MAX(SWIFT_MAX(hi[0], hi[1]), SWIFT_MAX(hi[2], hi[3]));
 #undef SWIFT_MIN
 #undef SWIFT_MAX
-    return r;
+    *out = r;
+    return !(l->wide && (r.lowest == 0.0f || r.highest == 0.0f));
 }
+
+// A row by `BODY(row, blocks, wide, &out)` with eight extreme lanes, redone in the Swift order
+// when its extreme is ±0.
+#define CMK_AFFINE_ROW(NAME, BODY)                                                              \
+    CMK_AVX2 cmk_lane_sums NAME(const void *row, size_t blocks) {                              \
+        cmk_lane_sums out;                                                                      \
+        if (!BODY((const unsigned char *)row, blocks, 1, &out)) BODY((const unsigned char *)row, blocks, 0, &out); \
+        return out;                                                                             \
+    }
 
 // The 6-bit scale and minimum of sub-block j of a K block's 12 scale bytes (`kScaleAndMin`).
 static inline void k_scale_min(const unsigned char *q, int j, float *scale, float *min) {
@@ -541,8 +647,8 @@ CMK_AVX2 static inline void add_sub_block(double_lanes *l, __m256i codes, float 
 // Q4_K / Q5_K: sub-block 2c is the low nibbles of code bytes 32c…32c+31 (Q5_K: | bit 2c of the
 // high-bit bytes << 4), sub-block 2c + 1 the high nibbles (| bit 2c + 1 << 4); values
 // (d·scale) × q − dmin·min, as `Q4_KKernel.decode` / `Q5_KKernel.decode`.
-CMK_AVX2 static inline cmk_lane_sums k_affine_sums(const unsigned char *p, size_t blocks, int five) {
-    double_lanes l = lanes_start();
+CMK_AVX2 static inline int k_affine_sums(const unsigned char *p, size_t blocks, int five, int wide, cmk_lane_sums *out) {
+    double_lanes l = lanes_start(wide);
     __m256i mask = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     size_t stride = five ? 176 : 144;
     for (size_t b = 0; b < blocks; b++, p += stride) {
@@ -567,16 +673,19 @@ CMK_AVX2 static inline cmk_lane_sums k_affine_sums(const unsigned char *p, size_
             add_sub_block(&l, up, d1, o1);
         }
     }
-    return lanes_result(&l);
+    return lanes_result(&l, out);
 }
 
-CMK_AVX2 cmk_lane_sums cmk_q4_k_sums_avx2(const void *row, size_t blocks) {
-    return k_affine_sums((const unsigned char *)row, blocks, 0);
+CMK_AVX2 static inline int q4_k_body(const unsigned char *p, size_t blocks, int wide, cmk_lane_sums *out) {
+    return k_affine_sums(p, blocks, 0, wide, out);
 }
 
-CMK_AVX2 cmk_lane_sums cmk_q5_k_sums_avx2(const void *row, size_t blocks) {
-    return k_affine_sums((const unsigned char *)row, blocks, 1);
+CMK_AVX2 static inline int q5_k_body(const unsigned char *p, size_t blocks, int wide, cmk_lane_sums *out) {
+    return k_affine_sums(p, blocks, 1, wide, out);
 }
+
+CMK_AFFINE_ROW(cmk_q4_k_sums_avx2, q4_k_body)
+CMK_AFFINE_ROW(cmk_q5_k_sums_avx2, q5_k_body)
 
 // Q4_1 / Q5_1: 32 values d·q + m (f16 d and m), the codes as in Q4_0 / Q5_0 without the
 // offset; `Q4_1Kernel.decode` / `Q5_1Kernel.decode` round the product and the sum in float32.
@@ -590,18 +699,19 @@ CMK_AVX2 static inline void add_affine32(double_lanes *l, __m256i codes, float d
     }
 }
 
-CMK_AVX2 cmk_lane_sums cmk_q4_1_sums_avx2(const void *row, size_t blocks) {
-    const unsigned char *p = (const unsigned char *)row;
-    double_lanes l = lanes_start();
+CMK_AVX2 static inline int q4_1_body(const unsigned char *p, size_t blocks, int wide, cmk_lane_sums *out) {
+    double_lanes l = lanes_start(wide);
     for (size_t b = 0; b < blocks; b++, p += 20) add_affine32(&l, nibbles(p + 4), half_float(p), half_float(p + 2));
-    return lanes_result(&l);
+    return lanes_result(&l, out);
 }
 
-CMK_AVX2 cmk_lane_sums cmk_q5_1_sums_avx2(const void *row, size_t blocks) {
-    const unsigned char *p = (const unsigned char *)row;
-    double_lanes l = lanes_start();
+CMK_AVX2 static inline int q5_1_body(const unsigned char *p, size_t blocks, int wide, cmk_lane_sums *out) {
+    double_lanes l = lanes_start(wide);
     for (size_t b = 0; b < blocks; b++, p += 24) {
         add_affine32(&l, _mm256_or_si256(nibbles(p + 8), fifth_bits(p + 4)), half_float(p), half_float(p + 2));
     }
-    return lanes_result(&l);
+    return lanes_result(&l, out);
 }
+
+CMK_AFFINE_ROW(cmk_q4_1_sums_avx2, q4_1_body)
+CMK_AFFINE_ROW(cmk_q5_1_sums_avx2, q5_1_body)
