@@ -12,7 +12,10 @@ import CheckpointIO
 /// infinity makes the norm infinite and the std NaN). `minimum`/`maximum` ignore NaN like
 /// `numpy.nanmin`/`nanmax` and are NaN only when every element is NaN or there is none.
 /// NaN and infinities are also counted separately.
-public struct RowMoments: Sendable, Equatable {
+///
+/// `BitwiseCopyable`: the scan hands out result buffers holding a finished job's values
+/// (`SpareBuffers`) and overwrites them without deinitializing them first.
+public struct RowMoments: Sendable, Equatable, BitwiseCopyable {
     public internal(set) var count: Int
     public internal(set) var sum: Double
     public internal(set) var sumOfSquares: Double

@@ -97,7 +97,10 @@ final class ScanPlan: @unchecked Sendable {
     /// first item, handed to `output` by the finisher of its last).
     private struct Progress {
         var remaining: Int
+        /// The job's piece statistics: the first `pieceCount` elements of `momentsBuffer`.
         var moments: UnsafeMutableBufferPointer<RowMoments>?
+        /// The whole buffer from `spareMoments`, returned to it when the job is done.
+        var momentsBuffer: UnsafeMutableBufferPointer<RowMoments>?
         var hashes: UnsafeMutableBufferPointer<UInt64>?
     }
 
@@ -127,6 +130,12 @@ final class ScanPlan: @unchecked Sendable {
     private var taken = 0
     /// The pages read behind the finished items, released in batches (`PageRelease`).
     private var release = PageRelease<MappedFile>(batchBytes: ScanPlan.releaseBatchBytes)
+    /// Piece-statistics buffers of finished jobs, handed to later jobs (`SpareBuffers`).
+    private var spareMoments = SpareBuffers<RowMoments>(limitBytes: ScanPlan.spareMomentBytes)
+
+    /// Bytes of finished jobs' piece buffers kept for later jobs: two 32,768-row embeddings'
+    /// (2.6 MB each) and the many small matrices between them.
+    static let spareMomentBytes = 8 << 20
 
     /// Bytes of finished items kept mapped before they are released (see `PageRelease`).
     /// Measured on the 1.2 GB F32 bench file (`chrt -f 50`, medians of 11 alternating runs):
@@ -162,6 +171,8 @@ final class ScanPlan: @unchecked Sendable {
         self.mergedInto = mergedInto
         totalBytes = total
     }
+
+    deinit { spareMoments.deallocateAll() }
 
     /// Whether a job reads every byte of its tensor (all rows, or every fingerprint block).
     private static func coversAll(_ work: RowScan.Work, _ cut: Cut, _ view: TensorView) -> Bool {
@@ -220,9 +231,10 @@ final class ScanPlan: @unchecked Sendable {
                 for j in group {
                     var progress = Progress(remaining: cut.itemCount)
                     if let layout = cut.layout {
-                        let buffer = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: layout.pieceCount)
-                        buffer.initialize(repeating: .empty)
-                        progress.moments = buffer
+                        // Not cleared: every piece is written before `output` reads it (`SpareBuffers`).
+                        let buffer = spareMoments.take(atLeast: layout.pieceCount)
+                        progress.momentsBuffer = buffer
+                        progress.moments = UnsafeMutableBufferPointer(rebasing: buffer[0..<layout.pieceCount])
                     }
                     if work[j].fingerprint {
                         let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(
@@ -247,7 +259,7 @@ final class ScanPlan: @unchecked Sendable {
     /// batch is due; the output of every job whose last item it was (buffers released).
     private func complete(_ leader: Int, _ sequence: Int, same: [Bool],
                           read: [PageRelease<MappedFile>.Span]) -> [(Int, RowScan.Output)] {
-        var finished: [(Int, UnsafeMutableBufferPointer<RowMoments>?, UnsafeMutableBufferPointer<UInt64>?)] = []
+        var finished: [(Int, Progress)] = []
         lock.lock()
         let due = release.finish(sequence, read: read)
         for (k, j) in ([leader] + (followers[leader] ?? [])).enumerated() {
@@ -255,7 +267,7 @@ final class ScanPlan: @unchecked Sendable {
             guard var progress = reading[j] else { continue }
             progress.remaining -= 1
             if progress.remaining == 0 {
-                finished.append((j, progress.moments, progress.hashes))
+                finished.append((j, progress))
                 reading[j] = nil
             } else {
                 reading[j] = progress
@@ -263,13 +275,16 @@ final class ScanPlan: @unchecked Sendable {
         }
         lock.unlock()
         Self.discard(due)
-        return finished.map { j, rows, blocks in
-            defer {
-                rows?.deallocate()
-                blocks?.deallocate()
-            }
-            return (j, output(j, moments: rows, hashes: blocks))
+        let outputs = finished.map { j, progress in
+            defer { progress.hashes?.deallocate() }
+            return (j, output(j, moments: progress.moments, hashes: progress.hashes))
         }
+        let done = finished.compactMap(\.1.momentsBuffer)
+        if !done.isEmpty {
+            let dropped = lock.withLock { done.flatMap { spareMoments.give($0) } }
+            for buffer in dropped { buffer.deallocate() }
+        }
+        return outputs
     }
 
     /// Job `j` computed alone, on this thread (without its twin: no comparison).
