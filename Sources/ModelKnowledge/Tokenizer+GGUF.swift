@@ -19,11 +19,11 @@ extension Tokenizer {
         case "t5": .unigram
         default: .bpe
         }
-        var ids: [String: Int] = [:]
+        var ids: [TokenText: Int] = [:]
         ids.reserveCapacity(tokens.count)
         var shadowed: [Int: Int] = [:]
         for (id, token) in tokens.enumerated() {
-            if let first = ids[token] { shadowed[id] = first } else { ids[token] = id }
+            if let first = ids[TokenText(token)] { shadowed[id] = first } else { ids[TokenText(token)] = id }
         }
         var roles: [Int: [String]] = [:]
         var unused = Set<Int>()

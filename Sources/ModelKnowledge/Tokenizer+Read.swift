@@ -104,7 +104,7 @@ extension Tokenizer {
             }
         }
         guard let chosen = candidates.first else { return }
-        for other in candidates.dropFirst() where other.content != chosen.content || other.id != chosen.id {
+        for other in candidates.dropFirst() where TokenText(other.content) != TokenText(chosen.content) || other.id != chosen.id {
             notes.append("\(other.declaredIn) declares pad token \(quoted(other.content)), but \(chosen.declaredIn) declares \(quoted(chosen.content)); used the latter")
         }
         padToken = chosen

@@ -78,7 +78,8 @@ public struct Tokenizer: Sendable, Equatable {
 
     /// Model-vocabulary tokens by id (nil for holes); added tokens override their id's entry.
     var tokensByID: [String?]
-    var idsByToken: [String: Int]
+    /// Keyed by code points (`TokenText`), as tokenizers look tokens up.
+    var idsByToken: [TokenText: Int]
     /// Number of entries in the model vocabulary (before added tokens).
     public internal(set) var modelVocabularyCount: Int
 
@@ -92,7 +93,7 @@ public struct Tokenizer: Sendable, Equatable {
 
     /// The id the tokenizer uses for `token`: an added token wins over the model vocabulary, as
     /// in tokenizers (added tokens are matched before the model runs).
-    public func id(for token: String) -> Int? { idsByToken[token] }
+    public func id(for token: String) -> Int? { idsByToken[TokenText(token)] }
 
     /// Whether `id` is one of `specialTokens`.
     public func isSpecial(_ id: Int) -> Bool { specialIDs.contains(id) }
@@ -102,7 +103,7 @@ public struct Tokenizer: Sendable, Equatable {
     /// special tokens in hand (GGUF) answered `isSpecial` false for all of them.
     init(kind: Kind, sources: [String], byteLevel: Bool, byteFallback: Bool, addedTokens: [AddedToken],
          specialTokens: [SpecialToken], padToken: PadToken?, shadowedIDs: [Int: Int], notes: [String],
-         tokensByID: [String?], idsByToken: [String: Int], modelVocabularyCount: Int) {
+         tokensByID: [String?], idsByToken: [TokenText: Int], modelVocabularyCount: Int) {
         self.kind = kind
         self.sources = sources
         self.byteLevel = byteLevel

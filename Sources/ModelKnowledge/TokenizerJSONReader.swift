@@ -91,12 +91,12 @@ enum TokenizerJSONReader {
             guard pieces.count <= limits.maxVocabularySize else {
                 throw .limitExceeded(file: path, what: "number of tokens (\(pieces.count))", limit: limits.maxVocabularySize)
             }
-            var seen: [String: Int] = [:]
+            var seen: [TokenText: Int] = [:]
             for (id, piece) in pieces.enumerated() {
                 guard let pair = piece.arrayElements, pair.count == 2, let text = pair[0].stringValue, case .number = pair[1] else {
                     throw .invalidField(file: path, field: "model.vocab[\(id)]", reason: "is \(piece.shortDescription), not [piece, score]")
                 }
-                if let first = seen.updateValue(id, forKey: text) {
+                if let first = seen.updateValue(id, forKey: TokenText(text)) {
                     throw .conflict(file: path, reason: "model.vocab lists \(quoted(text)) twice, at ids \(first) and \(id)")
                 }
                 table.addModelEntry(text, id: id)
@@ -110,10 +110,10 @@ enum TokenizerJSONReader {
             throw .limitExceeded(file: path, what: "number of tokens (\(members.count))", limit: limits.maxVocabularySize)
         }
         var tokenByID: [Int: String] = [:]
-        var seen = Set<String>()
+        var seen = Set<TokenText>()
         seen.reserveCapacity(members.count)
         for (token, value) in members {
-            guard seen.insert(token).inserted else {
+            guard seen.insert(TokenText(token)).inserted else {
                 throw .conflict(file: path, reason: "model.vocab lists \(quoted(token)) twice")
             }
             guard let raw = value.integerValue else {

@@ -6,7 +6,7 @@ struct VocabularyTable {
     /// Positions in `added` by id and by text: a search of the list per token was quadratic
     /// (16,000 added tokens took 1 s to read; tokenizers with 250,000 exist).
     private var addedByID: [Int: Int] = [:]
-    private var addedByContent: [String: Int] = [:]
+    private var addedByContent: [TokenText: Int] = [:]
     private(set) var notes: [String] = []
     let limit: Int
 
@@ -25,17 +25,17 @@ struct VocabularyTable {
     /// or a known text on a different id keeps the first and notes the disagreement.
     mutating func addAdded(_ token: Tokenizer.AddedToken, from file: String) {
         if let existing = addedByID[token.id].map({ added[$0] }) {
-            if existing.content != token.content {
+            if TokenText(existing.content) != TokenText(token.content) {
                 notes.append("\(file) gives id \(token.id) to \(quoted(token.content)), but it is already \(quoted(existing.content)); kept the first")
             }
             return
         }
-        if let existing = addedByContent[token.content].map({ added[$0] }) {
+        if let existing = addedByContent[TokenText(token.content)].map({ added[$0] }) {
             notes.append("\(file) gives \(quoted(token.content)) id \(token.id), but it already has id \(existing.id); kept the first")
             return
         }
         addedByID[token.id] = added.count
-        addedByContent[token.content] = added.count
+        addedByContent[TokenText(token.content)] = added.count
         added.append(token)
     }
 
@@ -46,27 +46,27 @@ struct VocabularyTable {
 
     /// The finished tables. Model entries are applied in order (a later duplicate text wins, as
     /// a Python dict built from vocab.txt does), then added tokens override both directions.
-    func build() -> (tokens: [String?], ids: [String: Int], shadowed: [Int: Int], notes: [String]) {
+    func build() -> (tokens: [String?], ids: [TokenText: Int], shadowed: [Int: Int], notes: [String]) {
         var maxID = -1
         for entry in modelEntries { maxID = max(maxID, entry.id) }
         for token in added { maxID = max(maxID, token.id) }
         var tokens = [String?](repeating: nil, count: maxID + 1)
-        var ids: [String: Int] = [:]
+        var ids: [TokenText: Int] = [:]
         ids.reserveCapacity(modelEntries.count + added.count)
         var shadowed: [Int: Int] = [:]
         var notes = self.notes
         for entry in modelEntries {
             tokens[entry.id] = entry.token
-            if let earlier = ids.updateValue(entry.id, forKey: entry.token), earlier != entry.id {
+            if let earlier = ids.updateValue(entry.id, forKey: TokenText(entry.token)), earlier != entry.id {
                 shadowed[earlier] = entry.id
             }
         }
         for token in added {
-            if let modelToken = tokens[token.id], modelToken != token.content {
+            if let modelToken = tokens[token.id], TokenText(modelToken) != TokenText(token.content) {
                 notes.append("added token \(quoted(token.content)) takes id \(token.id), which the model vocabulary gives to \(quoted(modelToken))")
             }
             tokens[token.id] = token.content
-            if let modelID = ids.updateValue(token.id, forKey: token.content), modelID != token.id {
+            if let modelID = ids.updateValue(token.id, forKey: TokenText(token.content)), modelID != token.id {
                 shadowed[modelID] = token.id
             }
         }

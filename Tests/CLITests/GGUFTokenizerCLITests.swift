@@ -108,3 +108,35 @@ import TestSupport
         #expect(message.contains("\(special.count) special (" + special.map { "\"tok\($0)\"" }.joined(separator: ", ") + ")"), "\(message)")
     }
 }
+
+/// Canonically equivalent spellings are different tokens (TestData/canonical-tokens, written by
+/// gguf-py; the real Gemma 3 GGUF holds 434 such pairs): none is reported as shadowed or unused,
+/// and each row is named by its own spelling.
+@Suite struct GGUFCanonicalSpellingCLITests {
+    static let file = "canonical-tokens/canonical.gguf"
+
+    static func expectedTokens() throws -> [[UInt32]] {
+        let expected = try #require(try Fixtures.json("canonical-tokens/expected.json") as? [String: Any])
+        return try #require(expected["tokens"] as? [[Int]]).map { $0.map(UInt32.init) }
+    }
+
+    @Test("tokens: no known-unused token, no candidate excluded as shadowed")
+    func tokens() throws {
+        let report = try GGUFTokenizerCLITests.json(["tokens", Fixtures.path(Self.file)])
+        let matrix = try #require((report["embeddings"] as? [[String: Any]])?.first)
+        #expect(matrix["unused_tokens"] as? Int == 0, "\(matrix["unused_sample"] ?? "")")
+        #expect((report["tokenizer"] as? [String: Any])?["vocab_size"] as? Int == (try Self.expectedTokens().count))
+    }
+
+    @Test("rows names every row by its own spelling (compared by code points)")
+    func rowTokens() throws {
+        let expected = try Self.expectedTokens()
+        let report = try GGUFTokenizerCLITests.json(["rows", Fixtures.path(Self.file), "--tensor", "token_embd.weight"])
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        #expect(rows.count == expected.count)
+        for (row, scalars) in zip(rows, expected) {
+            let token = try #require(row["token"] as? String)
+            #expect(token.unicodeScalars.map(\.value) == scalars, "row \(row["row"] ?? "")")
+        }
+    }
+}
