@@ -324,17 +324,14 @@ CMK_AVX2 static inline void add1(scaled_sums *sums, float scale, unit_lanes u) {
     scaled_add(sums, scale, s, s2, lo, hi);
 }
 
-#define CMK_SYMMETRIC32(NAME, STRIDE, UNIT)                                                      \
+// A row of a 32-value symmetric type: eight blocks at a time by ADD8 (row sums, pointer), the
+// tail one block at a time, and rows with a ±0 extreme redone one block at a time.
+#define CMK_SYMMETRIC32(NAME, STRIDE, UNIT, ADD8)                                                \
     CMK_AVX2 cmk_lane_sums NAME(const void *row, size_t blocks) {                              \
         const unsigned char *start = (const unsigned char *)row;                                \
         row_sums r = row_start();                                                               \
         size_t b = 0;                                                                           \
-        for (; b + 8 <= blocks; b += 8) {                                                       \
-            const unsigned char *p = start + b * STRIDE;                                        \
-            unit_lanes u[8];                                                                    \
-            for (int k = 0; k < 8; k++) u[k] = UNIT(p + k * STRIDE);                            \
-            add8(&r, half_floats(scale_codes(p, STRIDE)), u);                                   \
-        }                                                                                       \
+        for (; b + 8 <= blocks; b += 8) ADD8(&r, start + b * STRIDE);                           \
         scaled_sums tail = {r.sum, r.squares, __builtin_inff(), -__builtin_inff()};             \
         for (; b < blocks; b++) add1(&tail, half_float(start + b * STRIDE), UNIT(start + b * STRIDE)); \
         cmk_lane_sums out;                                                                      \
@@ -344,35 +341,29 @@ CMK_AVX2 static inline void add1(scaled_sums *sums, float scale, unit_lanes u) {
         return scaled_result(exact);                                                            \
     }
 
-CMK_SYMMETRIC32(cmk_q8_0_sums_avx2, 34, q8_0_unit)
+// Q8_0 (signed codes): the 16-bit units of `add8`.
+CMK_AVX2 static inline void q8_0_add8(row_sums *r, const unsigned char *p) {
+    unit_lanes u[8];
+    for (int k = 0; k < 8; k++) u[k] = q8_0_unit(p + k * 34);
+    add8(r, half_floats(scale_codes(p, 34)), u);
+}
 
-// Q4_0 and Q5_0: unsigned byte codes, eight blocks at a time by `add8_bytes`; the tail and
-// rows with a ±0 extreme as in CMK_SYMMETRIC32.
-CMK_AVX2 static inline __m256i q4_0_codes(const unsigned char *p) { return nibbles(p + 2); }
-CMK_AVX2 static inline __m256i q5_0_codes(const unsigned char *p) { return _mm256_or_si256(nibbles(p + 6), fifth_bits(p + 2)); }
+// Q4_0 and Q5_0: unsigned byte codes, `add8_bytes`.
+CMK_AVX2 static inline void q4_0_add8(row_sums *r, const unsigned char *p) {
+    __m256i v[8];
+    for (int k = 0; k < 8; k++) v[k] = nibbles(p + k * 18 + 2);
+    add8_bytes(r, half_floats(scale_codes(p, 18)), v, 8);
+}
 
-#define CMK_SYMMETRIC_BYTES(NAME, STRIDE, CODES, UNIT, OFFSET)                                   \
-    CMK_AVX2 cmk_lane_sums NAME(const void *row, size_t blocks) {                              \
-        const unsigned char *start = (const unsigned char *)row;                                \
-        row_sums r = row_start();                                                               \
-        size_t b = 0;                                                                           \
-        for (; b + 8 <= blocks; b += 8) {                                                       \
-            const unsigned char *p = start + b * STRIDE;                                        \
-            __m256i v[8];                                                                       \
-            for (int k = 0; k < 8; k++) v[k] = CODES(p + k * STRIDE);                           \
-            add8_bytes(&r, half_floats(scale_codes(p, STRIDE)), v, OFFSET);                     \
-        }                                                                                       \
-        scaled_sums tail = {r.sum, r.squares, __builtin_inff(), -__builtin_inff()};             \
-        for (; b < blocks; b++) add1(&tail, half_float(start + b * STRIDE), UNIT(start + b * STRIDE)); \
-        cmk_lane_sums out;                                                                      \
-        if (row_result(&r, tail, &out)) return out;                                             \
-        scaled_sums exact = scaled_start();                                                     \
-        for (b = 0; b < blocks; b++) add1(&exact, half_float(start + b * STRIDE), UNIT(start + b * STRIDE)); \
-        return scaled_result(exact);                                                            \
-    }
+CMK_AVX2 static inline void q5_0_add8(row_sums *r, const unsigned char *p) {
+    __m256i v[8];
+    for (int k = 0; k < 8; k++) v[k] = _mm256_or_si256(nibbles(p + k * 22 + 6), fifth_bits(p + k * 22 + 2));
+    add8_bytes(r, half_floats(scale_codes(p, 22)), v, 16);
+}
 
-CMK_SYMMETRIC_BYTES(cmk_q4_0_sums_avx2, 18, q4_0_codes, q4_0_unit, 8)
-CMK_SYMMETRIC_BYTES(cmk_q5_0_sums_avx2, 22, q5_0_codes, q5_0_unit, 16)
+CMK_SYMMETRIC32(cmk_q8_0_sums_avx2, 34, q8_0_unit, q8_0_add8)
+CMK_SYMMETRIC32(cmk_q4_0_sums_avx2, 18, q4_0_unit, q4_0_add8)
+CMK_SYMMETRIC32(cmk_q5_0_sums_avx2, 22, q5_0_unit, q5_0_add8)
 
 // Q6_K: 16 sub-blocks of 16 values per block, added in the Swift kernel's order (for each half
 // h, each group g of 16 columns, codes k = 0…3: sub-block 8h + 2k + g), value (d·scale) × (q − 32).
