@@ -5,8 +5,8 @@ import SafetensorsFormat
 /// The work items of a scan and the shared state the cores take them from.
 ///
 /// Each job is cut the same way whenever asked (`Cut`: how a tensor's rows are cut into
-/// pieces, pieces grouped into ~4 MiB items); the cores `drain` the items in file order. The
-/// lock guards only the next-item position, the result buffers of the jobs being read and the
+/// pieces, pieces grouped into ~4 MiB items, ~1 MiB in the last `tailBytes` of the scan); the
+/// cores `drain` the items in file order. The lock guards only the next-item position, the result buffers of the jobs being read and the
 /// twin verdicts.
 ///
 /// Twins (`RowScan.Job.comparingBytes(withJob:)`): a job merged into its leader has no items
@@ -53,11 +53,6 @@ final class ScanPlan: @unchecked Sendable {
 
         var itemCount: Int { (unitCount + unitsPerItem - 1) / unitsPerItem }
 
-        /// Units of the job's item `k`.
-        func units(ofItem k: Int) -> Range<Int> {
-            (k * unitsPerItem)..<min(unitCount, (k + 1) * unitsPerItem)
-        }
-
         init(_ work: RowScan.Work, _ view: TensorView) {
             let bytesPerElement = max(1, view.dtype.bitWidth / 8)
             if let rows = work.rows, !rows.isEmpty, view.rowLength > 0, case .blocks(let type) = view.elementType {
@@ -96,6 +91,7 @@ final class ScanPlan: @unchecked Sendable {
     /// A job being read: items left and its result buffers (allocated by the taker of its
     /// first item, handed to `output` by the finisher of its last).
     private struct Progress {
+        /// Units of the job not yet finished.
         var remaining: Int
         /// The job's piece statistics: the first `pieceCount` elements of `momentsBuffer`.
         var moments: UnsafeMutableBufferPointer<RowMoments>?
@@ -108,6 +104,17 @@ final class ScanPlan: @unchecked Sendable {
     /// last items of a scan spread over the cores.
     static let itemBytes = 4 << 20
 
+    /// Bytes per work item once at most `tailBytes` of the scan are left to take.
+    ///
+    /// Why: the scan ends when the last item does, and the other core, done with its own, waits
+    /// up to an item's time: 4 MiB of Q8_0 rows take ~1 ms on one core here, which was most of
+    /// the one-core stretch at the end of the Q8_0 bench audit. Smaller items only at the end
+    /// keep the per-item costs of the rest of the scan; results do not depend on how units are
+    /// grouped into items (pieces and fingerprint blocks are fixed by the tensor).
+    static let tailItemBytes = 1 << 20
+    /// The last bytes of a scan read in `tailItemBytes` items: a few per core.
+    static var tailBytes: Int { 4 * ParallelWork.cores * tailItemBytes }
+
     /// The tensor of each job, and what to compute for it.
     let views: [TensorView]
     let work: [RowScan.Work]
@@ -118,16 +125,18 @@ final class ScanPlan: @unchecked Sendable {
     let mergedInto: [Int: Int]
 
     private let lock = ThreadLock()
-    /// The next item to take: item `nextItem` of job `nextJob`, whose cut is `nextCut`.
+    /// The next item to take starts at unit `nextUnit` of job `nextJob`, whose cut is `nextCut`.
     private var nextJob = 0
-    private var nextItem = 0
+    private var nextUnit = 0
     private var nextCut: Cut?
+    /// Bytes of the items taken so far (their jobs' and followers'), against `totalBytes`.
+    private var takenBytes = 0
     /// Jobs whose first item was taken and whose last item is not finished.
     private var reading: [Int: Progress] = [:]
     /// Merged jobs whose bytes differed from their leader's in some item.
     private var differs: Set<Int> = []
     /// Items taken so far (an item's sequence number is the count before it).
-    private var taken = 0
+    private(set) var taken = 0
     /// The pages read behind the finished items, released in batches (`PageRelease`).
     private var release = PageRelease<MappedFile>(batchBytes: ScanPlan.releaseBatchBytes)
     /// Piece-statistics buffers of finished jobs, handed to later jobs (`SpareBuffers`).
@@ -194,7 +203,7 @@ final class ScanPlan: @unchecked Sendable {
         defer { scratch.deallocate() }
         while case let (item, sequence, layout, targets)? = take() {
             let (same, read) = process(item, layout, targets, scratch: scratch)
-            for (j, output) in complete(item.job, sequence, same: same, read: read) { done(j, output) }
+            for (j, output) in complete(item, sequence, same: same, read: read) { done(j, output) }
         }
         // The thread that leaves last releases what the finished items still hold.
         let rest: [PageRelease<MappedFile>.Span] = lock.withLock { release.frontier == taken ? release.releaseAll() : [] }
@@ -210,26 +219,30 @@ final class ScanPlan: @unchecked Sendable {
 
     /// The next item, its sequence number, its job's layout and its jobs' result buffers
     /// (allocated by the first taker), leader first. Items come in job order, each job's in unit
-    /// order; merged jobs and jobs that read nothing have none of their own.
+    /// order, `unitsPerItem` units each (fewer at the end of the scan: `tailItemBytes`); merged
+    /// jobs and jobs that read nothing have none of their own.
     private func take() -> (Item, Int, Layout?, [Target])? {
         lock.lock()
         defer { lock.unlock() }
         while nextJob < work.count {
             let cut = nextCut ?? Cut(work[nextJob], views[nextJob])
-            guard mergedInto[nextJob] == nil, nextItem < cut.itemCount else {
+            guard mergedInto[nextJob] == nil, nextUnit < cut.unitCount else {
                 nextJob += 1
-                nextItem = 0
+                nextUnit = 0
                 nextCut = nil
                 continue
             }
             nextCut = cut
-            let item = Item(job: nextJob, units: cut.units(ofItem: nextItem))
-            nextItem += 1
-            let group = [item.job] + (followers[item.job] ?? [])
+            let group = [nextJob] + (followers[nextJob] ?? [])
+            let inTail = totalBytes - takenBytes <= Self.tailBytes
+            let count = inTail ? max(1, cut.unitsPerItem * Self.tailItemBytes / Self.itemBytes) : cut.unitsPerItem
+            let item = Item(job: nextJob, units: nextUnit..<min(cut.unitCount, nextUnit + count))
+            nextUnit = item.units.upperBound
+            takenBytes += cut.bytes / cut.unitCount * item.units.count * group.count
             // Items are taken in order, so a job's first item is taken first.
             if item.units.lowerBound == 0 {
                 for j in group {
-                    var progress = Progress(remaining: cut.itemCount)
+                    var progress = Progress(remaining: cut.unitCount)
                     if let layout = cut.layout {
                         // Not cleared: every piece is written before `output` reads it (`SpareBuffers`).
                         let buffer = spareMoments.take(atLeast: layout.pieceCount)
@@ -254,18 +267,19 @@ final class ScanPlan: @unchecked Sendable {
         return nil
     }
 
-    /// Counts one finished item of `leader` (and of its followers, with whether each one's
+    /// Counts one finished item of its job (and of the job's followers, with whether each one's
     /// bytes equalled the leader's in it), releases the pages behind the finished items when a
     /// batch is due; the output of every job whose last item it was (buffers released).
-    private func complete(_ leader: Int, _ sequence: Int, same: [Bool],
+    private func complete(_ item: Item, _ sequence: Int, same: [Bool],
                           read: [PageRelease<MappedFile>.Span]) -> [(Int, RowScan.Output)] {
+        let leader = item.job
         var finished: [(Int, Progress)] = []
         lock.lock()
         let due = release.finish(sequence, read: read)
         for (k, j) in ([leader] + (followers[leader] ?? [])).enumerated() {
             if k > 0 && !same[k] { differs.insert(j) }
             guard var progress = reading[j] else { continue }
-            progress.remaining -= 1
+            progress.remaining -= item.units.count
             if progress.remaining == 0 {
                 finished.append((j, progress))
                 reading[j] = nil
