@@ -60,11 +60,40 @@ func measure(_ type: GGMLType, totalBytes: Int, passes: Int, portable: Bool = fa
     return (best, sink)
 }
 
+/// GB/s of the plainest read of the same kind of buffer on one core: 64-bit words summed, best of
+/// `passes`. What "dequantization at memory speed" is measured against: a kernel at 1.0× this
+/// reads its rows as fast as a loop that does nothing with the bytes.
+func wordSum(totalBytes: Int, passes: Int) -> (best: Double, sink: Double) {
+    let data = randomRow(.f32, bytes: totalBytes, seed: 7)
+    var best = 0.0, sink: UInt64 = 0
+    data.withUnsafeBytes { raw in
+        let words = raw.count / 8
+        for _ in 0 ..< passes {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var s0: UInt64 = 0, s1: UInt64 = 0, s2: UInt64 = 0, s3: UInt64 = 0
+            var i = 0
+            while i + 4 <= words {
+                s0 &+= raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                s1 &+= raw.loadUnaligned(fromByteOffset: i * 8 + 8, as: UInt64.self)
+                s2 &+= raw.loadUnaligned(fromByteOffset: i * 8 + 16, as: UInt64.self)
+                s3 &+= raw.loadUnaligned(fromByteOffset: i * 8 + 24, as: UInt64.self)
+                i += 4
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            sink &+= s0 &+ s1 &+ s2 &+ s3
+            best = max(best, Double(words * 8) / seconds / 1e9)
+        }
+    }
+    return (best, Double(sink & 1))
+}
+
 // Default path (AVX2 kernels where the CPU and type have one) and the portable Swift kernels.
 // Last column: quantized rows whose scales span 15 binades (the AVX-512 kernels' check fails on
 // Q8_0/Q4_0 and they sum in order).
-print("type    GB/s(64MiB)  Gvalues/s  GB/s(256KiB)  portable GB/s(64MiB)  wide-scale GB/s(64MiB)")
-var sink = 0.0
+let reference = wordSum(totalBytes: 64 << 20, passes: 9)
+print(String(format: "one-core word sum of 64 MiB: %.2f GB/s (memory speed; ratio column = GB/s(64MiB) / this)", reference.best))
+print("type    GB/s(64MiB)  ratio  Gvalues/s  GB/s(256KiB)  portable GB/s(64MiB)  wide-scale GB/s(64MiB)")
+var sink = reference.sink
 for type in GGMLType.all where GGUFRowDecoding.isDecodable(type) {
     let memory = measure(type, totalBytes: 64 << 20, passes: 5)
     let cache = measure(type, totalBytes: 256 << 10, passes: 50)
@@ -73,7 +102,8 @@ for type in GGMLType.all where GGUFRowDecoding.isDecodable(type) {
     sink += memory.sink + cache.sink + portable.sink + wide.sink
     let valuesPerByte = Double(type.blockSize) / Double(type.typeSize)
     print(type.name.padding(toLength: 8, withPad: " ", startingAt: 0),
-          String(format: "%8.2f     %6.2f     %8.2f      %8.2f              %8.2f", memory.best, memory.best * valuesPerByte,
+          String(format: "%8.2f     %5.2fx  %6.2f     %8.2f      %8.2f              %8.2f", memory.best, memory.best / reference.best,
+                 memory.best * valuesPerByte,
                  cache.best, portable.best, wide.best))
 }
 if sink == 42 { print(sink) }
