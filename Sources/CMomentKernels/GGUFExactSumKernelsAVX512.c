@@ -182,6 +182,36 @@ CMK_Q512 static inline __m256i totals_8x8(__m512i v0, __m512i v1, __m512i v2, __
         high = SIGNED ? _mm256_xor_si256(n_, _mm256_set1_epi32(-1)) : _mm256_sub_epi32(_mm256_set1_epi32(255), n_); \
     } while (0)
 
+// Eight 32-byte units' lowest and highest codes as i32 lanes, z[j] holding unit a_j in its low and
+// b_j in its high 256 bits; lanes in the order a_0, b_0, a_1, b_1, …, a_3, b_3. MIN8/MAX8: byte
+// min/max (signed or not), WIDEN: the matching byte → i32 extension. Why this shape: in-lane
+// trees of unpacks (each 128-bit lane holds half a unit of each z[j]) and one cross-lane step
+// cost less than folding qwords across lanes (`CMK_FOLD_QWORDS`): C harness, Q8_0 and Q4_K
+// any-order rows, see the README "Performance". After the trees, lane 0's first dword holds the
+// a units, lane 2's the b units; one two-source byte permute puts them in order.
+#define CMK_UNIT_TREE(OP, z, out)                                                               \
+    do {                                                                                       \
+        __m512i m01_ = OP(_mm512_unpacklo_epi8(z[0], z[1]), _mm512_unpackhi_epi8(z[0], z[1])); \
+        __m512i m23_ = OP(_mm512_unpacklo_epi8(z[2], z[3]), _mm512_unpackhi_epi8(z[2], z[3])); \
+        __m512i m_ = OP(_mm512_unpacklo_epi16(m01_, m23_), _mm512_unpackhi_epi16(m01_, m23_)); \
+        m_ = OP(m_, _mm512_shuffle_epi32(m_, 0x4E));                                           \
+        m_ = OP(m_, _mm512_shuffle_epi32(m_, 0xB1));                                           \
+        out = OP(m_, _mm512_shuffle_i32x4(m_, m_, 0xB1));                                      \
+    } while (0)
+#define CMK_UNIT_EXTREMES(MIN8, MAX8, WIDEN, z, low, high)                                      \
+    do {                                                                                       \
+        __m512i mn_, mx_;                                                                      \
+        CMK_UNIT_TREE(MIN8, z, mn_);                                                           \
+        CMK_UNIT_TREE(MAX8, z, mx_);                                                           \
+        const __m512i pick_ = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   \
+                                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   \
+                                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   \
+                                              99, 67, 98, 66, 97, 65, 96, 64, 35, 3, 34, 2, 33, 1, 32, 0); \
+        __m512i both_ = WIDEN(_mm512_castsi512_si128(_mm512_permutex2var_epi8(mn_, pick_, mx_))); \
+        low = _mm512_castsi512_si256(both_);                                                   \
+        high = _mm512_extracti64x4_epi64(both_, 1);                                            \
+    } while (0)
+
 // ---- Q8_0: 34-byte blocks, f16 d then 32 signed codes ----
 
 CMK_Q512 static inline void q8_0_batch(any_order *acc, const unsigned char *p, __mmask8 live) {
@@ -198,17 +228,9 @@ CMK_Q512 static inline void q8_0_batch(any_order *acc, const unsigned char *p, _
     }
     __m256i totals = totals_8x8(packed[0], packed[1], packed[2], packed[3]);
     __m256i sums = _mm256_srai_epi32(totals, 19), squares = _mm256_and_si256(totals, _mm256_set1_epi32(0x7FFFF));
-    // Extremes: 32 bytes per unit → 16 (qwords 0,1 | 2,3 of each unit) → 8.
-    const __m512i lo16 = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13), hi16 = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
-    __m512i mn01 = CMK_FOLD_QWORDS(_mm512_min_epi8, z[0], z[1], lo16, hi16);
-    __m512i mx01 = CMK_FOLD_QWORDS(_mm512_max_epi8, z[0], z[1], lo16, hi16);
-    __m512i mn23 = CMK_FOLD_QWORDS(_mm512_min_epi8, z[2], z[3], lo16, hi16);
-    __m512i mx23 = CMK_FOLD_QWORDS(_mm512_max_epi8, z[2], z[3], lo16, hi16);
-    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
-    __m512i mn = CMK_FOLD_QWORDS(_mm512_min_epi8, mn01, mn23, even, odd);
-    __m512i mx = CMK_FOLD_QWORDS(_mm512_max_epi8, mx01, mx23, even, odd);
+    // Extremes: z[j] holds blocks 2j and 2j + 1, so the lanes come out in block order.
     __m256i low, high;
-    CMK_EXTREMES_FROM_QWORDS(_mm512_min_epi8, 1, mn, mx, low, high);
+    CMK_UNIT_EXTREMES(_mm512_min_epi8, _mm512_max_epi8, _mm512_cvtepi8_epi32, z, low, high);
     const __m256i offsets = _mm256_setr_epi32(0, 34, 68, 102, 136, 170, 204, 238);
     __m128i halves = _mm256_cvtepi32_epi16(_mm256_i32gather_epi32((const int *)p, offsets, 1));
     any_add8(acc, halves, sums, squares, low, high, live);
@@ -359,16 +381,10 @@ CMK_Q512 static inline void k_block(k_any_order *acc, const unsigned char *p, in
     }
     __m256i totals = totals_8x8(packed[0], packed[1], packed[2], packed[3]);  // sub-blocks 0, 2, 1, 3, 4, 6, 5, 7
     __m256i q = _mm256_srli_epi32(totals, 15), q2 = _mm256_and_si256(totals, _mm256_set1_epi32(0x7FFF));
-    const __m512i lo16 = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13), hi16 = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
-    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
-    __m512i mn02 = CMK_FOLD_QWORDS(_mm512_min_epu8, z[0], z[1], lo16, hi16);  // units z0.a z0.b z1.a z1.b = 0 2 1 3
-    __m512i mx02 = CMK_FOLD_QWORDS(_mm512_max_epu8, z[0], z[1], lo16, hi16);
-    __m512i mn46 = CMK_FOLD_QWORDS(_mm512_min_epu8, z[2], z[3], lo16, hi16);
-    __m512i mx46 = CMK_FOLD_QWORDS(_mm512_max_epu8, z[2], z[3], lo16, hi16);
-    __m512i mn = CMK_FOLD_QWORDS(_mm512_min_epu8, mn02, mn46, even, odd);
-    __m512i mx = CMK_FOLD_QWORDS(_mm512_max_epu8, mx02, mx46, even, odd);
+    // Extreme codes: z[0] holds sub-blocks 0 | 2, z[1] 1 | 3, z[2] 4 | 6, z[3] 5 | 7, so the lanes
+    // come out as 0, 2, 1, 3, 4, 6, 5, 7, the order of `totals`.
     __m256i low_code, high_code;
-    CMK_EXTREMES_FROM_QWORDS(_mm512_min_epu8, 0, mn, mx, low_code, high_code);
+    CMK_UNIT_EXTREMES(_mm512_min_epu8, _mm512_max_epu8, _mm512_cvtepu8_epi32, z, low_code, high_code);
 
     uint16_t hd, hm;
     memcpy(&hd, p, 2);
