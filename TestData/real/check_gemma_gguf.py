@@ -23,6 +23,8 @@ float64, never from tensoraudit. What is compared (exit 1 on any mismatch):
 - rows --tensor on each F32 tensor (1-D: one row);
 - padding --json: pad id and token, row norm, rank, median/mean/min/max/std of the row norms,
   tying (GGUF convention: no output.weight);
+- diff --json against a Q8_0 requantization gguf-py writes beside the model: per tensor relative
+  L2 (1e-9), max |a - b| (exact), differing elements and the worst rows;
 - tokens --json: vocabulary size, special ids (bos/eos/unk/pad and token_type CONTROL), the
   known-unused count by the README's rules recomputed here, and the input-row-norm candidates
   (numpy's 2nd percentile of the ordinary tokens' norms).
@@ -313,6 +315,48 @@ def main():
     check("tying evidence", padding["tying"]["evidence"], "identical-bytes" if has_output else "format-convention")
     print(f"padding: pad row {pad} {tokens[pad]!r} norm {pad_norm:.6f}, rank {rank} of {len(embd)}, "
           f"median {np.median(embd):.6f}; output.weight {'present' if has_output else 'absent (tied by convention)'}")
+
+    # --- diff: the file against a Q8_0 requantization of its own values --------------------
+    # gguf-py quantizes every dequantized matrix whose rows are whole 32-value blocks to Q8_0
+    # (F32 tensors stay F32): the diff then measures a real quantization change per tensor.
+    requantized = pathlib.Path(model).with_name("gemma-requant-q8_0.gguf")
+    if not requantized.exists():
+        writer = gguf.GGUFWriter(str(requantized), "gemma3")
+        for t in reader.tensors:
+            values = gguf.quants.dequantize(t.data, t.tensor_type)
+            if t.tensor_type == gguf.GGMLQuantizationType.F32 or values.shape[-1] % 32:
+                writer.add_tensor(t.name, np.ascontiguousarray(values, dtype=np.float32))
+            else:
+                q = gguf.quants.quantize(values.astype(np.float32), gguf.GGMLQuantizationType.Q8_0)
+                writer.add_tensor(t.name, q, raw_shape=q.shape, raw_dtype=gguf.GGMLQuantizationType.Q8_0)
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
+    other = {t.name: t for t in gguf.GGUFReader(str(requantized)).tensors}
+    report = run(binary, "diff", model, str(requantized), "--json")
+    identical, gaps = 0, {}
+    for entry in report["tensors"]:
+        name = entry["name"]
+        a = matrix(name)
+        t = other[name]
+        b = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float64).reshape(a.shape)
+        same = a.tobytes() == b.tobytes() and t.tensor_type == tensors[name].tensor_type
+        if entry["identical_bytes"]:
+            identical += 1
+            check(f"diff {name} identical", same, True)
+            continue
+        d = a - b
+        rel = float(np.sqrt((d * d).sum()) / np.sqrt((a * a).sum()))
+        kind = tensors[name].tensor_type.name
+        gaps[kind] = max(gaps.get(kind, 0.0), check(f"diff {name} relative L2", entry["relative_l2"], rel))
+        check(f"diff {name} max abs", entry["max_abs_diff"], float(np.abs(d).max()), rel=0.0)
+        check(f"diff {name} differing", entry["differing_elements"], int(np.count_nonzero(d)))
+        rows = np.sqrt((d * d).sum(axis=1))
+        top = np.lexsort((np.arange(len(rows)), -rows))[:len(entry.get("top_rows", []))]
+        check(f"diff {name} worst rows", [r["row"] for r in entry.get("top_rows", [])], [int(i) for i in top])
+    print(f"diff against the Q8_0 requantization: {len(report['tensors'])} tensors, {identical} byte-identical; "
+          "largest relative-L2 gap per type of A: " + ", ".join(f"{k} {v:.2g}" for k, v in sorted(gaps.items())))
 
     # --- the other commands finish with a clear result ------------------------------------
     for args in (["inspect", model], ["audit", model], ["audit", model, "--format", "sarif"],
