@@ -13,8 +13,8 @@ import CheckpointIO
 /// `numpy.nanmin`/`nanmax` and are NaN only when every element is NaN or there is none.
 /// NaN and infinities are also counted separately.
 ///
-/// `BitwiseCopyable`: the scan hands out result buffers holding a finished job's values
-/// (`SpareBuffers`) and overwrites them without deinitializing them first.
+/// `BitwiseCopyable`: the scan writes results into buffers it did not initialize
+/// (`ScanPlan.take`), which for such a type is initializing them.
 public struct RowMoments: Sendable, Equatable, BitwiseCopyable {
     public internal(set) var count: Int
     public internal(set) var sum: Double

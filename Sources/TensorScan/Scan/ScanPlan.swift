@@ -93,10 +93,7 @@ final class ScanPlan: @unchecked Sendable {
     private struct Progress {
         /// Units of the job not yet finished.
         var remaining: Int
-        /// The job's piece statistics: the first `pieceCount` elements of `momentsBuffer`.
         var moments: UnsafeMutableBufferPointer<RowMoments>?
-        /// The whole buffer from `spareMoments`, returned to it when the job is done.
-        var momentsBuffer: UnsafeMutableBufferPointer<RowMoments>?
         var hashes: UnsafeMutableBufferPointer<UInt64>?
     }
 
@@ -139,12 +136,6 @@ final class ScanPlan: @unchecked Sendable {
     private(set) var taken = 0
     /// The pages read behind the finished items, released in batches (`PageRelease`).
     private var release = PageRelease<MappedFile>(batchBytes: ScanPlan.releaseBatchBytes)
-    /// Piece-statistics buffers of finished jobs, handed to later jobs (`SpareBuffers`).
-    private var spareMoments = SpareBuffers<RowMoments>(limitBytes: ScanPlan.spareMomentBytes)
-
-    /// Bytes of finished jobs' piece buffers kept for later jobs: two 32,768-row embeddings'
-    /// (2.6 MB each) and the many small matrices between them.
-    static let spareMomentBytes = 8 << 20
 
     /// Bytes of finished items kept mapped before they are released (see `PageRelease`).
     /// Measured on the 1.2 GB F32 bench file (`chrt -f 50`, medians of 11 alternating runs):
@@ -180,8 +171,6 @@ final class ScanPlan: @unchecked Sendable {
         self.mergedInto = mergedInto
         totalBytes = total
     }
-
-    deinit { spareMoments.deallocateAll() }
 
     /// Whether a job reads every byte of its tensor (all rows, or every fingerprint block).
     private static func coversAll(_ work: RowScan.Work, _ cut: Cut, _ view: TensorView) -> Bool {
@@ -244,10 +233,14 @@ final class ScanPlan: @unchecked Sendable {
                 for j in group {
                     var progress = Progress(remaining: cut.unitCount)
                     if let layout = cut.layout {
-                        // Not cleared: every piece is written before `output` reads it (`SpareBuffers`).
-                        let buffer = spareMoments.take(atLeast: layout.pieceCount)
-                        progress.momentsBuffer = buffer
-                        progress.moments = UnsafeMutableBufferPointer(rebasing: buffer[0..<layout.pieceCount])
+                        // Not filled with `.empty` here, under the lock: the scan writes every piece
+                        // before `output` reads any. Why: filling a fresh buffer faulted it in
+                        // and had the kernel zero it while the other core waited for the lock
+                        // (two 2.6 MB buffers of a tied 32,768-row embedding: ~1,360 page
+                        // faults, ~2 ms of the Q4_0 audit's one-core start). The scan now
+                        // touches each page first, on both cores. `RowMoments` is
+                        // `BitwiseCopyable`, so assigning into the raw memory is initializing it.
+                        progress.moments = .allocate(capacity: layout.pieceCount)
                     }
                     if work[j].fingerprint {
                         let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(
@@ -289,16 +282,13 @@ final class ScanPlan: @unchecked Sendable {
         }
         lock.unlock()
         Self.discard(due)
-        let outputs = finished.map { j, progress in
-            defer { progress.hashes?.deallocate() }
+        return finished.map { j, progress in
+            defer {
+                progress.moments?.deallocate()
+                progress.hashes?.deallocate()
+            }
             return (j, output(j, moments: progress.moments, hashes: progress.hashes))
         }
-        let done = finished.compactMap(\.1.momentsBuffer)
-        if !done.isEmpty {
-            let dropped = lock.withLock { done.flatMap { spareMoments.give($0) } }
-            for buffer in dropped { buffer.deallocate() }
-        }
-        return outputs
     }
 
     /// Job `j` computed alone, on this thread (without its twin: no comparison).

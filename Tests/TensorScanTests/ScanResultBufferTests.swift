@@ -1,0 +1,35 @@
+import Testing
+import SafetensorsFormat
+@testable import CheckpointIO
+@testable import TensorScan
+import TestSupport
+
+/// The scan's result buffers are not cleared before use (`ScanPlan.take`): memory that held an
+/// earlier job's statistics (the heap hands freed blocks out again) never reaches a later job's.
+@Suite struct ScanResultBufferTests {
+    @Test("a later job reading into an earlier job's buffer gets only its own rows")
+    func staleValuesNeverLeak() throws {
+        // A large tensor of ones, then smaller ones of zeros and of twos: each smaller job's buffer
+        // is likely the freed block that held the ones' statistics (the scan runs them on one
+        // core, in order).
+        let ones = [Float](repeating: 1, count: 4000 * 8)
+        let zeros = [Float](repeating: 0, count: 300 * 8)
+        let twos = [Float](repeating: 2, count: 1000 * 8)
+        func bytes(_ values: [Float]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
+        let entries = [
+            SafetensorsWriter.Entry(name: "ones", dtype: .f32, shape: [4000, 8], bytes: bytes(ones)),
+            SafetensorsWriter.Entry(name: "zeros", dtype: .f32, shape: [300, 8], bytes: bytes(zeros)),
+            SafetensorsWriter.Entry(name: "twos", dtype: .f32, shape: [1000, 8], bytes: bytes(twos)),
+            SafetensorsWriter.Entry(name: "zeros-again", dtype: .f32, shape: [300, 8], bytes: bytes(zeros)),
+        ]
+        let file = try SafetensorsFile(path: Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize()))
+        let views = try entries.map { try file.tensor(named: $0.name) }
+        let rows = RowScan.run(views.map { RowScan.Job.statistics(of: $0) }) { $1.rows ?? [] }
+        // Row by row, by hand: 8 values each, sum 8·v, min = max = v.
+        for (k, value) in [(0, 1.0), (1, 0.0), (2, 2.0), (3, 0.0)] {
+            #expect(rows[k].count == [4000, 300, 1000, 300][k])
+            #expect(rows[k].allSatisfy { $0.count == 8 && $0.sum == 8 * value && $0.minimum == value && $0.maximum == value
+                                         && $0.allValuesZero == (value == 0) })
+        }
+    }
+}
