@@ -10,7 +10,10 @@ extension Tokenizer {
     /// no GGUF reader.
     ///
     /// `model` is `tokenizer.ggml.model`: `bert` reads as WordPiece, `gpt2`/`llama` and the
-    /// others as BPE (`llama` is SentencePiece BPE with byte fallback), `t5` as Unigram.
+    /// others as BPE (`llama` is SentencePiece BPE with byte fallback), `t5` as Unigram. Byte
+    /// fallback is on for `llama` and whenever a token has type 6 (BYTE): the file then marks
+    /// its `<0xNN>` pieces itself, whatever it calls the model (the real
+    /// ggml-vocab-gemma-4.gguf says `gemma4`).
     public static func fromGGUFMetadata(tokens: [String], tokenTypes: [Int32]?, padTokenID: Int?, model: String?,
                                         source: String, bosTokenID: Int? = nil, eosTokenID: Int? = nil,
                                         unknownTokenID: Int? = nil, unusableIDs: [(key: String, text: String)] = []) -> Tokenizer {
@@ -53,7 +56,8 @@ extension Tokenizer {
             pad = PadToken(content: tokens.indices.contains(padTokenID) ? tokens[padTokenID] : "#\(padTokenID)",
                            id: padTokenID, declaredIn: section)
         }
-        var tokenizer = Tokenizer(kind: kind, sources: [source], byteLevel: model == "gpt2", byteFallback: model == "llama",
+        var tokenizer = Tokenizer(kind: kind, sources: [source], byteLevel: model == "gpt2",
+                                  byteFallback: model == "llama" || (tokenTypes ?? []).contains(6),
                                   addedTokens: [], specialTokens: special, padToken: pad, shadowedIDs: shadowed, notes: notes,
                                   tokensByID: tokens, idsByToken: ids, modelVocabularyCount: tokens.count)
         tokenizer.markedUnusedIDs = unused

@@ -11,6 +11,9 @@ Fixed seed: a rerun gives the same bytes.
   the median: untrained-token candidates). Expected by construction: rows 1 and 2 are special
   (bos, eos), 10 and 11 ordinary; numpy gives the row norms.
 - `bos-beyond.gguf`: the same with bos_token_id 99 (past the 64 tokens): not a token, noted.
+- `byte-typed.gguf`: tokenizer model `gemma4` (not `llama`) whose `<0x00>`..`<0xFF>` tokens are
+  marked BYTE (token_type 6), plus "a", "b", " ", "!": the known-unused byte tokens (13 for
+  bytes never in UTF-8, 4 for ASCII characters held as tokens) are computed here by the rule.
 - `ids-unusable.gguf`: 8 tokens whose bos id is the string "1", eos id a u64 2^64-1 (no signed
   64-bit id), unknown id a float32 0.0 and padding id a bool: each noted with its value, none used.
 """
@@ -60,8 +63,34 @@ def write_unusable(name):
     w.close()
 
 
+def write_byte_typed(name):
+    """Byte-fallback tokens marked only by token_type BYTE (6), under a tokenizer model other
+    than `llama` (the real ggml-vocab-gemma-4.gguf says `gemma4`). Returns the ids known unused
+    by the README's rules: `<0xNN>` for a byte never in UTF-8, or for an ASCII character the
+    vocabulary holds as its own token."""
+    tokens = ["<pad>", "<eos>", "<bos>", "<unk>"] + [f"<0x{b:02X}>" for b in range(256)] + ["a", "b", " ", "!", "the", "▁a"]
+    types = [3, 3, 3, 3] + [6] * 256 + [1] * 6
+    w = GGUFWriter(os.path.join(HERE, name), "gemma4")
+    w.add_tokenizer_model("gemma4")
+    w.add_token_list(tokens)
+    w.add_token_types(types)
+    w.add_pad_token_id(0)
+    w.add_eos_token_id(1)
+    w.add_bos_token_id(2)
+    w.add_unk_token_id(3)
+    rng = np.random.default_rng(5)
+    w.add_tensor("token_embd.weight", (rng.standard_normal((len(tokens), 8)) * 0.05).astype(np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    never = {0xC0, 0xC1} | set(range(0xF5, 0x100))
+    return [4 + b for b in range(256) if b in never or (b < 0x80 and chr(b) in tokens)]
+
+
 def main():
     write_unusable("ids-unusable.gguf")
+    byte_unused = write_byte_typed("byte-typed.gguf")
     emb = write("bos-eos.gguf", 1)
     write("bos-beyond.gguf", 99)
     norms = np.linalg.norm(emb.astype(np.float64), axis=1)
@@ -70,6 +99,7 @@ def main():
                          "low_rows": LOW, "low_special": [1, 2], "low_ordinary": [10, 11],
                          "row_norms": [float(v) for v in norms]},
         "bos-beyond.gguf": {"special": {"0": ["unk_token"], "2": ["eos_token"]}, "low_special": [2], "low_ordinary": [1, 10, 11]},
+        "byte-typed.gguf": {"known_unused": byte_unused},
         "ids-unusable.gguf": {"special": {}, "noted": {"tokenizer.ggml.bos_token_id": "a string value",
                                                       "tokenizer.ggml.eos_token_id": str(2**64 - 1),
                                                       "tokenizer.ggml.unknown_token_id": "a float32 value",

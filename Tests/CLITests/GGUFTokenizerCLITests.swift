@@ -82,6 +82,19 @@ import TestSupport
         }
     }
 
+    /// token_type BYTE (6) marks byte-fallback tokens whatever `tokenizer.ggml.model` says
+    /// (the real ggml-vocab-gemma-4.gguf says `gemma4`); expected ids from the generator's rule.
+    @Test("token_type BYTE tokens follow the byte-fallback rules under a tokenizer model other than llama")
+    func byteTyped() throws {
+        let expected = try Self.expected("byte-typed.gguf")
+        let unused = try #require(expected["known_unused"] as? [Int])
+        let report = try GGUFTokenizerCLITests.json(["tokens", Fixtures.path("gguf-tokens/byte-typed.gguf"), "--limit", "1000"])
+        let matrix = try #require((report["embeddings"] as? [[String: Any]])?.first)
+        #expect(matrix["unused_tokens"] as? Int == unused.count, "\(matrix["unused_sample"] ?? "")")
+        let sample = (matrix["unused_sample"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+        #expect(sample == Array(unused.prefix(sample.count)) && !sample.isEmpty, "\(sample)")
+    }
+
     /// generate.py writes output.weight from its own random draw, so the two matrices are
     /// separate (not tied); a note on output.weight must not call it tied.
     @Test("an untied output.weight is never called tied: its note names it an output projection")
