@@ -153,3 +153,24 @@ import TestSupport
         }
     }
 }
+
+/// `ties` names the tie llama.cpp's convention makes: a GGUF file with `token_embd.weight` and no
+/// `output.weight` uses the embedding as the output projection (one copy, no bytes wasted).
+/// canonical-tokens/canonical.gguf has no output.weight; gguf-tokens/bos-eos.gguf has its own
+/// (from a separate random draw: not tied). Both written by gguf-py.
+@Suite struct GGUFConventionTieCLITests {
+    @Test("ties reports token_embd.weight tied by convention only when output.weight is absent",
+          arguments: [("canonical-tokens/canonical.gguf", true), ("gguf-tokens/bos-eos.gguf", false)])
+    func conventionTie(file: String, tied: Bool) throws {
+        let report = try GGUFTokenizerCLITests.json(["ties", Fixtures.path(file)])
+        let ties = try #require(report["tied_by_convention"] as? [[String: Any]])
+        #expect(ties.count == (tied ? 1 : 0), "\(ties)")
+        if tied {
+            #expect(ties.first?["tensor"] as? String == "token_embd.weight")
+            #expect(ties.first?["absent"] as? String == "output.weight")
+            #expect(report["wasted_bytes"] as? Int == 0)
+        }
+        let text = try CLI.run(["ties", Fixtures.path(file)])
+        #expect(text.stdout.contains("tied by the format's convention") == tied, "\(text.stdout)")
+    }
+}

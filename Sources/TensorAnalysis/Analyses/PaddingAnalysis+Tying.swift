@@ -20,10 +20,8 @@ extension PaddingAnalysis {
         let counterparts = checkpoint.tensors.filter { $0.shape.count == 2 && isCounterpart($0.name) }
         let identical = counterparts.isEmpty ? nil : tiedWith.contains { name in counterparts.contains { $0.name == name } }
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output.
-        let gguf = checkpoint.files.contains { $0.formatName == "gguf" }
-        let convention = gguf && !isOutput && view.name == "token_embd.weight" && checkpoint.tensor(named: "output.weight") == nil
-            ? "The GGUF file has no output.weight, so llama.cpp uses token_embd.weight as the output projection (tied by the format's convention)."
-            : nil
+        let tie = ConventionTie.llamaCpp(in: checkpoint)
+        let convention = !isOutput && view.name == tie?.tensor ? tie?.detail : nil
         return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
                              bytesIdentical: identical, aliasExists: aliased, formatConvention: convention)
     }

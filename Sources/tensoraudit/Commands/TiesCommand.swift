@@ -29,7 +29,9 @@ struct TiesCommand: ParsableCommand {
         try output.writeReport(on: checkpointArgument) { checkpoint in
             let analysis = try checkpoint.read(advisingSequentialScan: true) { TieAnalysis.analyze(checkpoint) }
             let findings = TieAnalysis.findings(analysis)
-            return (format == .json ? TiesRendering.json(analysis, findings).rendered() : TiesRendering.text(analysis, findings)) + "\n"
+            let convention = ConventionTie.llamaCpp(in: checkpoint).map { [$0] } ?? []
+            return (format == .json ? TiesRendering.json(analysis, findings, convention: convention).rendered()
+                : TiesRendering.text(analysis, findings, convention: convention)) + "\n"
         }
     }
 }

@@ -4,7 +4,7 @@ import TensorScan
 
 /// Text and JSON renderings of `ties`.
 enum TiesRendering {
-    static func json(_ report: TieAnalysis.Report, _ findings: [Finding]) -> JSONValue {
+    static func json(_ report: TieAnalysis.Report, _ findings: [Finding], convention: [ConventionTie] = []) -> JSONValue {
         .object([
             "schema_version": .int(1),
             "groups": .array(report.groups.map { g in
@@ -21,13 +21,16 @@ enum TiesRendering {
             "shared_storage": .array(report.sharedStorage.map { s in
                 .object(["tensors": .strings(s.tensors), "file": .string(s.file)])
             }),
+            "tied_by_convention": .array(convention.map { tie in
+                .object(["tensor": .string(tie.tensor), "absent": .string(tie.absent), "detail": .string(tie.detail)])
+            }),
             "aliases": .object(report.aliases.mapValues(JSONValue.string)),
             "wasted_bytes": .uint(report.wastedBytes),
             "findings": .array(findings.map(AnalysisJSON.finding)),
         ])
     }
 
-    static func text(_ report: TieAnalysis.Report, _ findings: [Finding]) -> String {
+    static func text(_ report: TieAnalysis.Report, _ findings: [Finding], convention: [ConventionTie] = []) -> String {
         var lines: [String] = []
         if report.groups.isEmpty { lines.append("no two tensors hold identical bytes") }
         for g in report.groups {
@@ -45,6 +48,10 @@ enum TiesRendering {
         for s in report.sharedStorage {
             lines.append("shared storage (one buffer saved once, not a copy): "
                 + s.tensors.map(TextFormatting.safeName).joined(separator: ", "))
+        }
+        for tie in convention {
+            lines.append("tied by the format's convention (one copy, no bytes wasted): \(TextFormatting.safeName(tie.tensor))")
+            lines.append("  " + TextFormatting.safeName(tie.detail))
         }
         if !report.aliases.isEmpty {
             lines.append("__metadata__ aliases (removed -> kept):")
