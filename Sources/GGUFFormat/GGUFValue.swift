@@ -147,7 +147,10 @@ public enum GGUFArray: Sendable, Equatable {
 /// The metadata section: keys in file order, looked up by name.
 public struct GGUFMetadata: Sendable, Equatable {
     public private(set) var entries: [(key: String, value: GGUFValue)] = []
-    private var index: [String: Int] = [:]
+    /// Keyed by the key's UTF-8 bytes: gguf-py compares keys by code points, and Swift's `String`
+    /// equality would make canonically equivalent keys ("café" precomposed and with a combining
+    /// accent) one, refusing a file gguf-py reads.
+    private var index: [[UInt8]: Int] = [:]
 
     public init() {}
 
@@ -155,13 +158,14 @@ public struct GGUFMetadata: Sendable, Equatable {
     public var keys: [String] { entries.map(\.key) }
 
     public subscript(key: String) -> GGUFValue? {
-        index[key].map { entries[$0].value }
+        index[Array(key.utf8)].map { entries[$0].value }
     }
 
     /// Adds a key; false (and nothing changed) when the key is already present.
     mutating func insert(_ key: String, _ value: GGUFValue) -> Bool {
-        guard index[key] == nil else { return false }
-        index[key] = entries.count
+        let bytes = Array(key.utf8)
+        guard index[bytes] == nil else { return false }
+        index[bytes] = entries.count
         entries.append((key, value))
         return true
     }

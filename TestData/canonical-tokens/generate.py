@@ -16,6 +16,9 @@ Run from the repository root: `python3 TestData/canonical-tokens/generate.py`
   token_type CONTROL for those four, NORMAL for the rest), `token_embd.weight` F32 [len, 8], no
   output.weight.
 - `tokenizer/tokenizer.json` (tokenizers): a BPE model whose vocab is TOKENS, id = position.
+- `canonical-names.gguf` (gguf-py): metadata keys `general.café` spelled precomposed and with a
+  combining accent, and tensors `café.weight` spelled both ways: gguf-py reads both keys and both
+  tensors (its duplicate checks compare code points), so they are not duplicates.
 - `expected.json`: the tokens (as code points, so no JSON reader can fold them), gguf-py's token
   list read back, and tokenizers' `token_to_id` of every token; `distinct_texts` is the number of
   different code-point strings (= every token) and `canonical_classes` the number of NFD classes.
@@ -60,6 +63,18 @@ def main():
     w.close()
     read_back = GGUFReader(path).fields["tokenizer.ggml.tokens"].contents()
 
+    names_path = os.path.join(HERE, "canonical-names.gguf")
+    w = GGUFWriter(names_path, "llama")
+    w.add_uint32("general.caf\u00E9", 1)
+    w.add_uint32("general.cafe\u0301", 2)
+    w.add_tensor("caf\u00E9.weight", np.ones((2, 4), np.float32))
+    w.add_tensor("cafe\u0301.weight", np.zeros((2, 4), np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    names_reader = GGUFReader(names_path)
+
     folder = os.path.join(HERE, "tokenizer")
     os.makedirs(folder, exist_ok=True)
     tok = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(TOKENS)}, merges=[], unk_token="<unk>"))
@@ -77,6 +92,8 @@ def main():
         "distinct_texts": len(set(TOKENS)),
         "canonical_classes": len({unicodedata.normalize("NFD", t) for t in TOKENS}),
         "row_norms": [float(v) for v in np.linalg.norm(emb.astype(np.float64), axis=1)],
+        "names_tensors": [scalars(t.name) for t in names_reader.tensors],
+        "names_keys": [scalars(k) for k in names_reader.fields if k.startswith("general.caf")],
     }
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

@@ -141,6 +141,17 @@ import TestSupport
         #expect((report["tokenizer"] as? [String: Any])?["vocab_size"] as? Int == (try Self.expectedTokens().count))
     }
 
+    @Test("metadata keys and tensor names that are canonically equivalent are not duplicates (gguf-py reads both)")
+    func canonicalNames() throws {
+        let expected = try #require(try Fixtures.json("canonical-tokens/expected.json") as? [String: Any])
+        let names = try #require(expected["names_tensors"] as? [[Int]]).map { $0.map(UInt32.init) }
+        let result = try CLI.run(["inspect", Fixtures.path("canonical-tokens/canonical-names.gguf"), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try GGUFCLITests.object(result)
+        let tensors = (report["tensors"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(tensors.map { $0.unicodeScalars.map(\.value) } == names)
+    }
+
     @Test("rows names every row by its own spelling (compared by code points)")
     func rowTokens() throws {
         let expected = try Self.expectedTokens()
