@@ -493,3 +493,181 @@ CMK_Q512 cmk_lane_sums cmk_q5_k_sums_avx512(const void *row, size_t blocks) {
     if (k_any_order_sums((const unsigned char *)row, blocks, 1, &out)) return out;
     return cmk_q5_k_sums_avx2(row, blocks);
 }
+
+// ---- Q4_1 / Q5_1: 32-value blocks, value d·q + m (f16 d and m, unsigned code q) ----
+//
+// The same argument as the K types with one scale and one offset a block (`Q4_1Kernel.decode`):
+// d·q is exact in float32 (11 × 5 bits), the addition of m is exact when its result fits in 24
+// bits of the block's grid 2^(g−25) (g: the smaller k_grid of d and m), which holds for every
+// code of the block when |d|·q_high + |m| < 2^(g−1) (q_high: the block's highest code). Then each
+// value is the real number d·q + m and the block's exact Σx = d·Σq + 32·m and Σx² = d²·Σq² +
+// 2·d·m·Σq + 32·m² = Σ (d·q + m)² follow from its integer Σq and Σq²: every product is exact in a
+// double (at most 22 + 15 bits), and every intermediate is a multiple of the block's grid (its
+// square for Σx²) below 2^53 of those units (each is at most Σ (|d|·q + |m|)² < 32·2^48 units²),
+// so each FMA is exact. No scaling to units is needed: f16 values squared are far from the
+// double range's ends. The row check is then the K types' (Σx² below 2^(2G+53), G the row's
+// smallest grid − 25), and the extremes are the decoder's float32 values at the block's extreme
+// codes (both, for either sign of d), under min/max; ±0 extremes take the ordered path.
+//
+// Eight blocks a batch, as two groups of four: one two-source byte permute gathers a group's
+// 4 × 16 code bytes (Q5_1: plus the fifth bits, gathered as two 64-bit masks by a word permute
+// of the four u32s), Σq and Σq² as 2^15·Σq + Σq² in one i32 lane (Σq² ≤ 32·31² < 2^15), the
+// extreme codes as in Q4_0; d and m of the group come out of the same two loads by a word permute.
+typedef struct {
+    __m512d sum, squares;
+    __m256 lowest, highest;
+    __mmask8 inexact;  // a block whose float32 values may have rounded
+    __m256i grid;      // per lane, the smallest k_grid so far
+} affine_any_order;
+
+// k_grid of eight f16 values, as i32 lanes.
+CMK_Q512 static inline __m256i affine_grid(__m128i halves) {
+    __m256i magnitude = _mm256_cvtepu16_epi32(_mm_and_si128(halves, _mm_set1_epi16(0x7FFF)));
+    __m256i e = _mm256_max_epi32(_mm256_srli_epi32(magnitude, 10), _mm256_set1_epi32(1));
+    return _mm256_mask_blend_epi32(_mm256_cmpeq_epi32_mask(magnitude, _mm256_setzero_si256()), e, _mm256_set1_epi32(64));
+}
+
+// Code-byte picks for a group of four blocks from loads A = q and B = q + 16 (Q4_1) or q + 32 (Q5_1).
+static const unsigned char affine_pick4[64] = {
+    4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,                               // A 4–19
+    24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,                         // A 24–39
+    44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,                         // A 44–59
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127};        // B 48–63
+static const unsigned char affine_pick5[64] = {
+    8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,                           // A 8–23
+    32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,                         // A 32–47
+    88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103,                     // B 24–39
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127};        // B 48–63
+
+// Words of a group's d (lanes 0–3) and m (lanes 4–7) from the same loads; Q5_1 also: the low
+// halves (lanes 8–11) and high halves (12–15) of its fifth bits.
+static const uint16_t affine_words4[32] = {0, 10, 20, 30, 1, 11, 21, 31};
+static const uint16_t affine_words5[32] = {0, 12, 24, 52, 1, 13, 25, 53, 2, 14, 26, 54, 3, 15, 27, 55};
+
+CMK_Q512 static inline void affine_batch(affine_any_order *acc, const unsigned char *p, int five, __mmask8 live) {
+    const int stride = five ? 24 : 20;
+    const __m512i pick = _mm512_loadu_si512(five ? affine_pick5 : affine_pick4);
+    const __m512i words = _mm512_loadu_si512(five ? affine_words5 : affine_words4);
+    const __m512i mask = _mm512_set1_epi8(0x0F), ones = _mm512_set1_epi8(1), sixteen = _mm512_set1_epi8(16);
+    for (int line = 0; line < 8 * stride; line += 64) cmk_prefetch(p + line);
+    __m512i packed[2], mn[2], mx[2];
+    __m128i scales[2];
+    for (int g = 0; g < 2; g++) {
+        const unsigned char *q = p + 4 * stride * g;
+        __m512i a = _mm512_loadu_si512(q), b = _mm512_loadu_si512(q + (five ? 32 : 16));
+        __m512i v = _mm512_permutex2var_epi8(a, pick, b);
+        __m512i lo = _mm512_and_si512(v, mask), hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), mask);
+        __m512i w = _mm512_permutex2var_epi16(a, words, b);
+        scales[g] = _mm512_castsi512_si128(w);
+        if (five) {
+            // Element j of block k (byte 16k + j of lo) takes bit j of its qh, element j + 16 (of hi) bit j + 16.
+            __m128i bits = _mm512_extracti32x4_epi32(w, 1);
+            lo = _mm512_mask_add_epi8(lo, (__mmask64)_mm_cvtsi128_si64(bits), lo, sixteen);
+            hi = _mm512_mask_add_epi8(hi, (__mmask64)_mm_extract_epi64(bits, 1), hi, sixteen);
+        }
+        __m512i s = _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_add_epi8(lo, hi), ones), 15);
+        s = _mm512_dpbusd_epi32(s, lo, lo);
+        packed[g] = _mm512_dpbusd_epi32(s, hi, hi);  // 2^15·Σq + Σq² per eight codes
+        mn[g] = _mm512_min_epu8(lo, hi);
+        mx[g] = _mm512_max_epu8(lo, hi);
+    }
+    __m256i totals = totals_8x4(packed[0], packed[1]);
+    __m256i sq = _mm256_srli_epi32(totals, 15), sq2 = _mm256_and_si256(totals, _mm256_set1_epi32(0x7FFF));
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    __m512i lows = CMK_FOLD_QWORDS(_mm512_min_epu8, mn[0], mn[1], even, odd);
+    __m512i highs = CMK_FOLD_QWORDS(_mm512_max_epu8, mx[0], mx[1], even, odd);
+    __m256i low, high;
+    CMK_EXTREMES_FROM_QWORDS(_mm512_min_epu8, 0, lows, highs, low, high);
+    __m128i dh = _mm_unpacklo_epi64(scales[0], scales[1]), mh = _mm_unpackhi_epi64(scales[0], scales[1]);
+    __m256 d = _mm256_cvtph_ps(dh), m = _mm256_cvtph_ps(mh);
+    // Float32 exactness of every value of the block (codes up to its highest).
+    __m256i grid = _mm256_min_epi32(affine_grid(dh), affine_grid(mh));
+    acc->grid = _mm256_min_epi32(acc->grid, grid);
+    __m256 limit = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(grid, _mm256_set1_epi32(126)), 23));  // 2^(g−1)
+    __m256 lowf = _mm256_cvtepi32_ps(low), highf = _mm256_cvtepi32_ps(high);
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 magnitude = _mm256_add_ps(_mm256_mul_ps(_mm256_andnot_ps(sign, d), highf), _mm256_andnot_ps(sign, m));
+    acc->inexact |= _mm256_cmp_ps_mask(magnitude, limit, _CMP_NLT_UQ);
+    // Extremes: the block's values at its extreme codes, rounded as the decoder rounds.
+    __m256 x = _mm256_add_ps(_mm256_mul_ps(d, lowf), m), y = _mm256_add_ps(_mm256_mul_ps(d, highf), m);
+    acc->lowest = _mm256_mask_min_ps(acc->lowest, live, acc->lowest, _mm256_min_ps(x, y));
+    acc->highest = _mm256_mask_max_ps(acc->highest, live, acc->highest, _mm256_max_ps(x, y));
+    // The block's exact Σx and Σx² (see above); padding blocks (d = m = 0) add zeros.
+    __m512d dd = _mm512_cvtps_pd(d), md = _mm512_cvtps_pd(m);
+    __m512d qd = _mm512_cvtepi32_pd(sq), q2d = _mm512_cvtepi32_pd(sq2);
+    const __m512d n = _mm512_set1_pd(32.0);
+    __m512d dm = _mm512_mul_pd(dd, md);
+    acc->sum = _mm512_add_pd(acc->sum, _mm512_fmadd_pd(dd, qd, _mm512_mul_pd(n, md)));
+    __m512d squares = _mm512_fmadd_pd(_mm512_mul_pd(dd, dd), q2d,
+                                      _mm512_fmadd_pd(_mm512_add_pd(dm, dm), qd, _mm512_mul_pd(n, _mm512_mul_pd(md, md))));
+    acc->squares = _mm512_add_pd(acc->squares, squares);
+}
+
+// Whether every value so far is exact in float32 and Σx² is below the limit of the row's grid so far.
+CMK_Q512 static inline int affine_within_limit(const affine_any_order *acc) {
+    if (acc->inexact) return 0;
+    __m128i g4 = _mm_min_epi32(_mm256_castsi256_si128(acc->grid), _mm256_extracti128_si256(acc->grid, 1));
+    g4 = _mm_min_epi32(g4, _mm_shuffle_epi32(g4, 0x4E));
+    g4 = _mm_min_epi32(g4, _mm_shuffle_epi32(g4, 0xB1));
+    int grid = _mm_cvtsi128_si32(g4);
+    int k = (grid > 31 ? 1 : grid) - 25;  // an all-zero-scale row: any grid will do
+    uint64_t limit_bits = (uint64_t)(2 * k + 53 + 1023) << 52;
+    double limit;
+    memcpy(&limit, &limit_bits, 8);
+    return _mm512_reduce_add_pd(acc->squares) < limit;  // false for NaN and ±Inf too
+}
+
+CMK_Q512 static inline int affine_any_order_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
+    affine_any_order acc;
+    acc.sum = acc.squares = _mm512_setzero_pd();
+    acc.lowest = _mm256_set1_ps(__builtin_inff());
+    acc.highest = _mm256_set1_ps(-__builtin_inff());
+    acc.inexact = 0;
+    acc.grid = _mm256_set1_epi32(64);
+    const size_t stride = five ? 24 : 20;
+    size_t b = 0;
+    for (; b + 8 <= blocks; b += 8) {
+        affine_batch(&acc, p + b * stride, five, 0xFF);
+        if ((b & 24) == 24 && !affine_within_limit(&acc)) return 0;  // final: see CMK_ANY_ORDER32
+    }
+    if (b < blocks) {
+        unsigned char tail[8 * 24] = {0};
+        memcpy(tail, p + b * stride, (blocks - b) * stride);
+        affine_batch(&acc, tail, five, (__mmask8)((1u << (blocks - b)) - 1u));
+    }
+    if (!affine_within_limit(&acc)) return 0;
+    float lo[8], hi[8];
+    _mm256_storeu_ps(lo, acc.lowest);
+    _mm256_storeu_ps(hi, acc.highest);
+    float lowest = lo[0], highest = hi[0];
+    for (int i = 1; i < 8; i++) {
+        lowest = lo[i] < lowest ? lo[i] : lowest;
+        highest = hi[i] > highest ? hi[i] : highest;
+    }
+    if (lowest == 0.0f || highest == 0.0f) return 0;  // +0 or −0: the ordered path decides
+    out->sum = _mm512_reduce_add_pd(acc.sum);
+    out->squares = _mm512_reduce_add_pd(acc.squares);
+    out->lowest = lowest;
+    out->highest = highest;
+    return 1;
+}
+
+CMK_Q512 int cmk_q4_1_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
+    return affine_any_order_sums((const unsigned char *)row, blocks, 0, out);
+}
+
+CMK_Q512 int cmk_q5_1_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
+    return affine_any_order_sums((const unsigned char *)row, blocks, 1, out);
+}
+
+CMK_Q512 cmk_lane_sums cmk_q4_1_sums_avx512(const void *row, size_t blocks) {
+    cmk_lane_sums out;
+    if (affine_any_order_sums((const unsigned char *)row, blocks, 0, &out)) return out;
+    return cmk_q4_1_sums_avx2(row, blocks);
+}
+
+CMK_Q512 cmk_lane_sums cmk_q5_1_sums_avx512(const void *row, size_t blocks) {
+    cmk_lane_sums out;
+    if (affine_any_order_sums((const unsigned char *)row, blocks, 1, &out)) return out;
+    return cmk_q5_1_sums_avx2(row, blocks);
+}

@@ -99,4 +99,10 @@ cmk_lane_sums cmk_q5_k_sums_avx512(const void *row, size_t blocks);
 int cmk_q4_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
 int cmk_q5_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
 
+/// The same for Q4_1 and Q5_1 (value d·q + m), whose check also proves every float32 value exact.
+cmk_lane_sums cmk_q4_1_sums_avx512(const void *row, size_t blocks);
+cmk_lane_sums cmk_q5_1_sums_avx512(const void *row, size_t blocks);
+int cmk_q4_1_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
+int cmk_q5_1_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
+
 #endif

@@ -50,8 +50,8 @@ enum VectorBlockKernels {
         case GGMLType.q6_K.id: return cmk_q6_k_sums_avx2
         case GGMLType.q4_K.id: return wideAvailable ? cmk_q4_k_sums_avx512 : cmk_q4_k_sums_avx2
         case GGMLType.q5_K.id: return wideAvailable ? cmk_q5_k_sums_avx512 : cmk_q5_k_sums_avx2
-        case GGMLType.q4_1.id: return cmk_q4_1_sums_avx2
-        case GGMLType.q5_1.id: return cmk_q5_1_sums_avx2
+        case GGMLType.q4_1.id: return wideAvailable ? cmk_q4_1_sums_avx512 : cmk_q4_1_sums_avx2
+        case GGMLType.q5_1.id: return wideAvailable ? cmk_q5_1_sums_avx512 : cmk_q5_1_sums_avx2
         default: return nil
         }
     }
@@ -75,6 +75,8 @@ enum VectorBlockKernels {
         case GGMLType.q4_0.id: passed = cmk_q4_0_any_order_avx512(row, blocks, &sums)
         case GGMLType.q4_K.id: passed = cmk_q4_k_any_order_avx512(row, blocks, &sums)
         case GGMLType.q5_K.id: passed = cmk_q5_k_any_order_avx512(row, blocks, &sums)
+        case GGMLType.q4_1.id: passed = cmk_q4_1_any_order_avx512(row, blocks, &sums)
+        case GGMLType.q5_1.id: passed = cmk_q5_1_any_order_avx512(row, blocks, &sums)
         default: return nil
         }
         guard passed != 0 else { return nil }
