@@ -1,4 +1,4 @@
-// AVX-512 versions of the symmetric GGUF row kernels (Q8_0, Q4_0) that add blocks in ANY order
+// AVX-512 versions of the GGUF row kernels (Q8_0, Q4_0; Q4_K, Q5_K, Q4_1, Q5_1 below) that add blocks in ANY order
 // when a per-row check proves that every order gives the same bits; otherwise they call the
 // ordered AVX2 kernels (GGUFBlockKernelsAVX2.c), so the result is always bit-identical to the
 // portable Swift kernels.
