@@ -346,6 +346,27 @@ static inline unsigned k_grid(unsigned magnitude) {
     return magnitude == 0 ? 64u : (e == 0 ? 1u : e);
 }
 
+// The row's result once its sums are proven exact (K types, Q4_1/Q5_1): the lanes' sums added
+// (any order gives the same bits), extremes folded across the eight float lanes; 0 when an
+// extreme is +0 or −0, whose sign only the ordered path decides.
+CMK_Q512 static inline int finish_exact_row(__m512d sum, __m512d squares, __m256 lowest_lanes, __m256 highest_lanes,
+                                            cmk_lane_sums *out) {
+    float lo[8], hi[8];
+    _mm256_storeu_ps(lo, lowest_lanes);
+    _mm256_storeu_ps(hi, highest_lanes);
+    float lowest = lo[0], highest = hi[0];
+    for (int i = 1; i < 8; i++) {
+        lowest = lo[i] < lowest ? lo[i] : lowest;
+        highest = hi[i] > highest ? hi[i] : highest;
+    }
+    if (lowest == 0.0f || highest == 0.0f) return 0;
+    out->sum = _mm512_reduce_add_pd(sum);
+    out->squares = _mm512_reduce_add_pd(squares);
+    out->lowest = lowest;
+    out->highest = highest;
+    return 1;
+}
+
 typedef struct {
     __m512d sum, squares;
     __m256 lowest, highest;
@@ -458,20 +479,7 @@ CMK_Q512 static inline int k_any_order_sums(const unsigned char *p, size_t block
         if ((b & 3) == 3 && !k_within_limit(&acc)) return 0;
     }
     if (!k_within_limit(&acc)) return 0;
-    float lo[8], hi[8];
-    _mm256_storeu_ps(lo, acc.lowest);
-    _mm256_storeu_ps(hi, acc.highest);
-    float lowest = lo[0], highest = hi[0];
-    for (int i = 1; i < 8; i++) {
-        lowest = lo[i] < lowest ? lo[i] : lowest;
-        highest = hi[i] > highest ? hi[i] : highest;
-    }
-    if (lowest == 0.0f || highest == 0.0f) return 0;
-    out->sum = _mm512_reduce_add_pd(acc.sum);
-    out->squares = _mm512_reduce_add_pd(acc.squares);
-    out->lowest = lowest;
-    out->highest = highest;
-    return 1;
+    return finish_exact_row(acc.sum, acc.squares, acc.lowest, acc.highest, out);
 }
 
 CMK_Q512 int cmk_q4_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
@@ -636,20 +644,7 @@ CMK_Q512 static inline int affine_any_order_sums(const unsigned char *p, size_t 
         affine_batch(&acc, tail, five, (__mmask8)((1u << (blocks - b)) - 1u));
     }
     if (!affine_within_limit(&acc)) return 0;
-    float lo[8], hi[8];
-    _mm256_storeu_ps(lo, acc.lowest);
-    _mm256_storeu_ps(hi, acc.highest);
-    float lowest = lo[0], highest = hi[0];
-    for (int i = 1; i < 8; i++) {
-        lowest = lo[i] < lowest ? lo[i] : lowest;
-        highest = hi[i] > highest ? hi[i] : highest;
-    }
-    if (lowest == 0.0f || highest == 0.0f) return 0;  // +0 or −0: the ordered path decides
-    out->sum = _mm512_reduce_add_pd(acc.sum);
-    out->squares = _mm512_reduce_add_pd(acc.squares);
-    out->lowest = lowest;
-    out->highest = highest;
-    return 1;
+    return finish_exact_row(acc.sum, acc.squares, acc.lowest, acc.highest, out);
 }
 
 CMK_Q512 int cmk_q4_1_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
