@@ -10,10 +10,11 @@ import Darwin
 /// `NSLock` and `NSCondition`.
 ///
 /// Why not Foundation: linking it statically made every run of the command-line tool pay for
-/// its start-up. The Swift runtime resolves a protocol conformance by scanning every
-/// conformance record in the binary, and Foundation (with its internationalisation layer and
-/// ICU) brought most of them: `tensoraudit --version` spent about half of its 2-3 ms there.
-/// The libraries need nothing more of it than a lock, a condition and a thread.
+/// it. The Swift runtime resolves a protocol conformance by scanning every conformance record
+/// in the binary (swift-argument-parser's start-up does many such lookups), and Foundation's
+/// internationalisation layer and ICU brought a third of the records and 50 MB of the binary
+/// (README "Architecture" has the measurements). The libraries need nothing more of it than a
+/// lock, a condition and a thread.
 package final class ThreadLock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
