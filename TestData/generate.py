@@ -864,8 +864,10 @@ def row_summary(rows, raw_rows):
                        "quantiles": {"p%02d" % round(q * 100): float(np.quantile(v, q))
                                      for q in (0.01, 0.05, 0.25, 0.75, 0.95, 0.99)}}
         out["norm_mad"] = mad
+        # README "rows": modified z-score beyond 3.5 and at least 5% of the median away.
         out["outliers"] = sorted(int(fin[k]) for k in range(v.size)
-                                 if mad > 0 and abs(0.6745 * (v[k] - med) / mad) > 3.5)
+                                 if mad > 0 and abs(0.6745 * (v[k] - med) / mad) > 3.5
+                                 and abs(v[k] - med) >= 0.05 * med)
     else:
         out["norm"] = None
         out["outliers"] = []

@@ -49,7 +49,9 @@ def main() -> None:
         x = np.abs(values.astype(np.float64).ravel())
         median = np.median(x)
         mad = np.median(np.abs(x - median))
-        return x, median, 0.6745 * (x - median) / mad
+        # README "rows": flagged when |z| > 3.5 and the norm is at least 5% of the median away.
+        far = np.abs(x - median) >= 0.05 * median
+        return x, median, np.where(far, 0.6745 * (x - median) / mad, 0.0)
 
     x, median, z = robust(norms[names[0]])
     low = [int(i) for i in np.argsort(z, kind="stable") if z[i] < -3.5]

@@ -200,7 +200,9 @@ def main():
         check(f"{name} argmax", n["argmax"], int(np.argmax(norms)))
         check(f"{name} zero rows", s["zero_rows"], int(np.count_nonzero(~x.any(axis=1))))
         if mad > 0:
-            outliers = int(np.count_nonzero(np.abs(0.6745 * (norms - median) / mad) > 3.5))
+            # README "rows": |modified z| > 3.5 and at least 5% of the median away.
+            far = np.abs(norms - median) >= 0.05 * median
+            outliers = int(np.count_nonzero((np.abs(0.6745 * (norms - median) / mad) > 3.5) & far))
             check(f"{name} outliers", s["outlier_count"], outliers)
         kind = tensors[name].tensor_type.name
         worst[kind] = max(worst.get(kind, 0.0), *gaps)
