@@ -90,3 +90,23 @@ import TestSupport
         }
     }
 }
+
+/// The measure itself: the calling thread's CPU time must grow with the work, so a quadratic
+/// body (n² additions) gives a ratio near 16 and a linear one near 4.
+@Suite(.serialized) struct LinearTimeClockTests {
+    static func work(_ count: Int) -> UInt64 {
+        var total: UInt64 = 0
+        for i in 0..<count { total = total &+ UInt64(truncatingIfNeeded: i) &* 0x9E37_79B9_7F4A_7C15 }
+        return total
+    }
+
+    @Test("a quadratic body is over the bound, a linear one under it")
+    func quadraticIsCaught() {
+        var sink: UInt64 = 0
+        let quadratic = LinearTime.ratio(1_500, attempts: 1) { n in sink &+= Self.work(n * n) }
+        let linear = LinearTime.ratio(2_000_000) { n in sink &+= Self.work(n) }
+        #expect(quadratic > LinearTime.bound, "n² work took only \(quadratic)x for 4x n")
+        #expect(linear < LinearTime.bound, "n work took \(linear)x for 4x n")
+        #expect(sink != 1)
+    }
+}
