@@ -95,7 +95,18 @@ enum ReportWriter {
             guard let base = buffer.baseAddress else { return -1 }
             return mkstemp(base)
         }
-        guard fd >= 0 else { throw .io(path: path, operation: "create a temporary file beside", errno: errno) }
+        guard fd >= 0 else {
+            // Name the folder: "cannot create a temporary file beside: No such file or directory"
+            // did not say which folder was missing.
+            let code = errno
+            let shown = folder.isEmpty ? "/" : folder
+            let problem = switch code {
+            case ENOENT: "the folder \(shown) does not exist"
+            case ENOTDIR: "\(shown) is not a folder"
+            default: "cannot create a file in the folder \(shown): \(String(cString: strerror(code)))"
+            }
+            throw .source(path: path, kind: "output", message: "cannot write the report: \(problem)")
+        }
         let temporary = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
         var committed = false
         defer { if !committed { unlink(temporary) } }

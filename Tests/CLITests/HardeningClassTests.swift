@@ -139,6 +139,42 @@ import TestSupport
         }
     }
 
+    /// `tokens`, `padding`, `rows` and `audit` read the tokenizer files beside a checkpoint;
+    /// before, `--output tokenizer.json` replaced the tokenizer the run had just read (exit 0).
+    @Test("--output naming a tokenizer file beside the checkpoint is refused by every command; the file is untouched",
+          arguments: ["tokens", "padding", "rows", "audit", "inspect", "ties"])
+    func outputOverTokenizerFiles(command: String) throws {
+        let files: [String: [UInt8]] = [
+            "model.safetensors": Self.valid,
+            "tokenizer.json": Array(#"{"model": {"type": "WordPiece", "vocab": {"[PAD]": 0, "a": 1, "b": 2, "c": 3}}}"#.utf8),
+            "tokenizer_config.json": Array(#"{"pad_token": "[PAD]"}"#.utf8),
+            "special_tokens_map.json": Array(#"{"pad_token": "[PAD]"}"#.utf8),
+            "vocab.txt": Array("[PAD]\na\nb\nc\n".utf8),
+        ]
+        let dir = try Self.folder(files)
+        for name in files.keys.sorted() where name != "model.safetensors" {
+            let output = dir + "/" + name
+            let result = try Self.run([command, dir, "--output", output])
+            #expect(result.status == 2, "\(command) --output \(name): exit \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("refusing") && result.stderr.contains(name), "\(result.stderr)")
+            #expect(FileManager.default.contents(atPath: output) == Data(files[name] ?? []), "\(command) replaced \(name)")
+        }
+    }
+
+    @Test("--output that is empty is a usage error; in a missing folder it names the folder")
+    func outputPathShapes() throws {
+        let input = try Fixtures.temporaryFile(Self.valid, name: "m.safetensors")
+        let empty = try Self.run(["inspect", input, "--output", ""])
+        #expect(empty.status == 64, "exit \(empty.status): \(empty.stderr)")
+        #expect(empty.stderr.contains("--output"), "\(empty.stderr)")
+        let missing = try Fixtures.temporaryDirectory().path + "/no-such-folder"
+        let result = try Self.run(["inspect", input, "--output", missing + "/report.txt"])
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.hasPrefix("tensoraudit: error: \(missing)/report.txt: ")
+                && result.stderr.contains("folder \(missing) does not exist"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
     @Test("every command's --output refuses its input and a device, and leaves the input untouched",
           arguments: ["inspect", "rows", "ties", "padding", "diff"])
     func outputOfEveryCommand(command: String) throws {

@@ -105,10 +105,12 @@ public struct Checkpoint: Sendable {
         try CheckpointLoader(limits: limits).open(path)
     }
 
-    /// Every file this checkpoint was read from: the checkpoint files (or the `.zst` file),
-    /// the index and config.json. The CLI refuses to write a report over any of them.
+    /// Every file this checkpoint was read from, or may be read from: the checkpoint files (or
+    /// the `.zst` file), the index, config.json and the tokenizer files beside it (`tokens`,
+    /// `padding`, `rows` and `audit` read them). The CLI refuses to write a report over any of
+    /// them: `--output tokenizer.json` once replaced the tokenizer a run had just read.
     public var inputPaths: [String] {
-        files.map(\.path) + [source.indexPath, source.configPath].compactMap { $0 }
+        files.map(\.path) + [source.indexPath, source.configPath].compactMap { $0 } + tokenizerFiles.paths
     }
 
     /// Waits until every byte of the checkpoint is available and throws when decoding a

@@ -21,6 +21,12 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Write the report to this file instead of standard output.", completion: .file())
     var output: String?
 
+    /// An empty `--output` names no file (it once reached `rename` and failed with "cannot
+    /// replace" naming nothing): a usage error.
+    func validate() throws {
+        if output?.isEmpty == true { throw ValidationError("--output needs a file name") }
+    }
+
     /// The format asked for by `--format`, `--json` or a command's own alias flags
     /// (`aliases`, e.g. `rows --csv`), checked against `supported`.
     func resolved(supported: [OutputFormat], aliases: [(flag: String, isSet: Bool, format: OutputFormat)] = [])
