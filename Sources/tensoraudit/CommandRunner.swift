@@ -1,5 +1,6 @@
 import ArgumentParser
 import CheckpointIO
+import StrictJSON
 import TensorScan
 #if canImport(Glibc)
 import Glibc
@@ -11,9 +12,12 @@ enum ExitStatus {
     static let invalidInput: Int32 = 2
 }
 
-/// Writes one line to standard error.
+/// Writes one line to standard error. Control and bidirectional-control characters in `line`
+/// are made visible (`\u{a}`): a message quotes names from the input (a zip entry name read
+/// through a lying length held the pickle's newlines and printed a three-line error), and the
+/// promise is one line, which a hostile name must neither break nor recolour.
 func printError(_ line: String) {
-    let text = Array((line + "\n").utf8)
+    let text = Array((TextEscaping.display(line) + "\n").utf8)
     text.withUnsafeBytes { bytes in
         var offset = 0
         while offset < bytes.count {

@@ -131,6 +131,23 @@ import TestSupport
         }
     }
 
+    /// Found by mutating the zip fields of tied.bin: a local header whose name length says 64
+    /// instead of 13 takes in the pickle's first bytes, whose newlines split the error.
+    @Test("a zip entry name read through a lying length, newlines included, is one escaped error line")
+    func controlCharactersInEntryName() throws {
+        var bytes = try #require(FileManager.default.contents(atPath: Fixtures.path("pytorch/tied.bin")))
+        #expect(bytes[26] == 13 && bytes[27] == 0, "the first local header's name length is no longer at 26")
+        bytes[26] = 64
+        let path = try Fixtures.temporaryFile(Array(bytes), name: "lying-name.bin")
+        for command in ["inspect", "rows", "ties", "padding", "tokens", "audit"] {
+            let result = try CLI.run([command, path], timeout: 60)
+            #expect(result.status == 2 && !result.crashed, "\(command): exit \(result.status)")
+            #expect(result.stderr.hasPrefix("tensoraudit: error: " + path) && result.stderr.hasSuffix("\n")
+                    && result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("local header names") && result.stderr.contains("\\u{a}"), "\(command): \(result.stderr)")
+        }
+    }
+
     @Test("other formats and strided views are refused with one line saying what they are",
           arguments: [("pytorch-cli/other/arrays.npz", "NumPy .npz"), ("pytorch-cli/other/model.keras", "Keras"),
                       ("pytorch-cli/other/model.onnx", "ONNX"), ("pytorch/torchscript.pt", "TorchScript"),
