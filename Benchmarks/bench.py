@@ -337,7 +337,7 @@ def main():
     parser.add_argument("--no-python", action="store_true", help="skip the Python reference")
     parser.add_argument("--generate", action="store_true", help="only generate the checkpoints")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS),
-                        help="run only these cases (default: all): float (F32/BF16/F16 and diff), gguf (Q8_0/Q4_0), torch (f32.bin), "
+                        help="run only these cases (default: all): float (F32/BF16/F16 and diff), gguf (Q8_0/Q4_0/Q4_K_M; with float: diff F32/Q8_0), torch (f32.bin), "
                              "header (50k tensors), sharded, zst, sparse")
     parser.add_argument("--cache-state", choices=("cat", "faults"), default="cat",
                         help="how each file is put back into the page cache after being dropped: read by cat "
@@ -493,6 +493,7 @@ def main():
             nbytes = size(name)
             case = f"{case} {nbytes / 1e6:.0f}MB"
             base = baseline(case, name)
+            bases[name] = base
             runs = {c: tensoraudit(case, c, d(name), nbytes) for c in ("audit", "rows")}
             audit = runs["audit"]
             if audit:
@@ -502,6 +503,20 @@ def main():
                               ratio >= 0.5))
                 goals.append((f"{case}: audit peak RSS {audit.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)",
                               audit.max_rss_kb / 1024 <= 64))
+
+    # diff across formats and dtypes: the F32 model against its Q8_0 GGUF quantization (names
+    # paired by the built-in llama map, rows dequantized by the block kernels), against reading
+    # both files.
+    if "f32.safetensors" in bases and "q8_0.gguf" in bases and available(args.bin, "diff"):
+        both = bases["f32.safetensors"].seconds + bases["q8_0.gguf"].seconds
+        nbytes = size("f32.safetensors") + size("q8_0.gguf")
+        run = tensoraudit("diff F32/Q8_0", "diff", [d("f32.safetensors"), d("q8_0.gguf")], nbytes)
+        if run:
+            ratio = both / run.seconds
+            table.row("diff F32/Q8_0", "ratios", note=f"diff at {ratio:.2f}x reading both files ({both:.3f} s)")
+            goals.append((f"diff F32/Q8_0 GGUF: {ratio:.2f}x reading both files (goal >= 0.5x), "
+                          f"peak RSS {run.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)",
+                          ratio >= 0.5 and run.max_rss_kb / 1024 <= 64))
 
     if want("torch"):
         # The F32 model as torch.save wrote it: the same tensors read through the zip and the

@@ -111,24 +111,32 @@ public enum GGUFRowDecoding {
     /// The row's values as float32, equal to gguf-py's `dequantize`.
     public static func dequantize(row: UnsafeRawBufferPointer, type: GGMLType) throws(GGUFDecodingError) -> [Float] {
         guard isDecodable(type) else { throw notDecodable(type) }
-        let blocks = try blockCount(row, type)
-        let count = blocks * type.blockSize
-        guard let base = row.baseAddress, count > 0 else { return [] }
-        if isFloat(type) {
-            return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-                if let target = out.baseAddress { FloatRowKernels.decode(base, count: count, type: type, into: target) }
-                initialized = count
-            }
-        }
-        guard let kernel = kernel(for: type) else { throw notDecodable(type) }
-        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            if let target = out.baseAddress {
-                for b in 0 ..< blocks {
-                    kernel.decode(base + b * type.typeSize, into: target + b * type.blockSize)
-                }
-            }
+        let count = try blockCount(row, type) * type.blockSize
+        guard count > 0 else { return [] }
+        return try [Float](unsafeUninitializedCapacity: count) { (out, initialized) throws(GGUFDecodingError) in
+            if let target = out.baseAddress { _ = try dequantize(row: row, type: type, into: target) }
             initialized = count
         }
+    }
+
+    /// `dequantize(row:type:)` written to `out`, which has room for the row's values; returns
+    /// how many it wrote. Why: `diff` decodes every row of two checkpoints, and an array per row
+    /// was an allocation per row.
+    public static func dequantize(row: UnsafeRawBufferPointer, type: GGMLType,
+                                  into out: UnsafeMutablePointer<Float>) throws(GGUFDecodingError) -> Int {
+        guard isDecodable(type) else { throw notDecodable(type) }
+        let blocks = try blockCount(row, type)
+        let count = blocks * type.blockSize
+        guard let base = row.baseAddress, count > 0 else { return 0 }
+        if isFloat(type) {
+            FloatRowKernels.decode(base, count: count, type: type, into: out)
+            return count
+        }
+        guard let kernel = kernel(for: type) else { throw notDecodable(type) }
+        for b in 0 ..< blocks {
+            kernel.decode(base + b * type.typeSize, into: out + b * type.blockSize)
+        }
+        return count
     }
 
     static func isFloat(_ type: GGMLType) -> Bool {

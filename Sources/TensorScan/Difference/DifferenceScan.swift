@@ -40,28 +40,26 @@ public enum DifferenceScan {
             guard k < rowOrders.count, let order = rowOrders[k] else { return nil }
             return order.applies(toCount: pairs[k].0.permutedCount) && pairs[k].0.shape == pairs[k].1.shape ? order : nil
         }
-        // Pairs with a quantized side are compared by value row by row (QuantizedDifference).
-        let quantized = pairs.indices.filter { QuantizedDifference.applies(pairs[$0].0, pairs[$0].1) }
-        guard quantized.isEmpty else {
-            let others = pairs.indices.filter { !quantized.contains($0) }
-            var results = [Result?](repeating: nil, count: pairs.count)
-            for (k, result) in runPlan(others.map { pairs[$0] }, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical,
-                                       rowOrders: others.map { orders[$0] }).enumerated() {
-                results[others[k]] = result
-            }
-            for k in quantized {
-                results[k] = QuantizedDifference.compare(pairs[k].0, pairs[k].1, topRows: topRows,
-                                                         statisticsOfIdentical: statisticsOfIdentical, order: orders[k])
-            }
-            return results.map { $0 ?? Result(identicalBytes: false, statistics: nil) }
+        // First pass: scalar pairs by value, anything else by bytes (a pair of one quantized
+        // type: identical bytes need no decoding).
+        var results = runPlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical, rowOrders: orders)
+        // Second pass: pairs with a quantized side, by value in whole rows (QuantizedDifference).
+        let quantized = pairs.indices.filter {
+            QuantizedDifference.applies(pairs[$0].0, pairs[$0].1) && (!results[$0].identicalBytes || statisticsOfIdentical)
         }
-        return runPlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical, rowOrders: orders)
+        guard !quantized.isEmpty else { return results }
+        let measured = runPlan(quantized.map { pairs[$0] }, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical,
+                               rowOrders: quantized.map { orders[$0] }, byQuantizedRows: true)
+        for (k, result) in zip(quantized, measured) { results[k].statistics = result.statistics }
+        return results
     }
 
-    /// `run` over pairs the plan compares (scalars by value, anything else by bytes).
+    /// `run` over pairs the plan compares (scalars by value, anything else by bytes; with
+    /// `byQuantizedRows`, every pair by value in whole rows).
     static func runPlan(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool,
-                        rowOrders: [RowInterleave?]) -> [Result] {
-        let plan = DifferencePlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical, rowOrders: rowOrders)
+                        rowOrders: [RowInterleave?], byQuantizedRows: Bool = false) -> [Result] {
+        let plan = DifferencePlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical, rowOrders: rowOrders,
+                                  byQuantizedRows: byQuantizedRows)
         let cores = plan.totalBytes < 1 << 20 ? 1 : ParallelWork.cores
         if cores == 1 {
             plan.drain()
@@ -139,17 +137,46 @@ final class DifferencePlan: @unchecked Sendable {
     let keep: Int
     let totalBytes: Int
     let statisticsOfIdentical: Bool
+    /// Every pair compared by value in whole rows (`QuantizedDifference`): items are row ranges.
+    let byQuantizedRows: Bool
+    /// The sums a quantized comparison forms in one order across items.
+    let orderedSums: OrderedSums
     private let lock = ThreadLock()
     private var next = 0
     private var parts: [Part?]
+    /// Pairs of bytes-only items known to differ: their later items are skipped.
+    private var differs: Set<Int> = []
+    /// Quantized items' pages, released behind the finished prefix in batches.
+    private var release = PageRelease<MappedFile>(batchBytes: ScanPlan.releaseBatchBytes)
+    private var finished = 0
 
-    init(_ input: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool, rowOrders: [RowInterleave?] = []) {
+    init(_ input: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool, rowOrders: [RowInterleave?] = [],
+         byQuantizedRows: Bool = false, itemValues: Int = QuantizedDifference.itemValues) {
         self.statisticsOfIdentical = statisticsOfIdentical
+        self.byQuantizedRows = byQuantizedRows
         var pairs: [Pair] = []
         var items: [Item] = []
         var total = 0
+        var termCapacity = 0
         keep = max(0, topRows)
-        for (a, b) in input {
+        for (a, b) in input where byQuantizedRows {
+            // Items of whole rows; `chunks` are row numbers (one "chunk" per row).
+            let order = pairs.count < rowOrders.count ? rowOrders[pairs.count] : nil
+            let rows = a.rowCount, length = rows == 0 ? 0 : a.rowLength
+            let pair = Pair(a: a, b: b, values: true, bytes: false, order: order, rowLength: length, chunksPerRow: 1, rows: rows)
+            // Permuted rows: whole heads per item (a permuted vector is one row).
+            let unit = order.map { a.info.shape.count <= 1 ? 1 : $0.groupSize(rows) } ?? 1
+            let perItem = QuantizedDifference.rowsPerItem(length: length, unit: unit, itemValues: itemValues)
+            var r = 0
+            while r < rows && length > 0 {
+                items.append(Item(pair: pairs.count, chunks: r..<min(rows, r + perItem)))
+                r += perItem
+            }
+            termCapacity = max(termCapacity, min(rows, perItem) * length)
+            total += Int(a.info.byteCount + b.info.byteCount)
+            pairs.append(pair)
+        }
+        for (a, b) in input where !byQuantizedRows {
             let order = pairs.count < rowOrders.count ? rowOrders[pairs.count] : nil
             let scalar = a.info.dtype.scalar != nil && b.info.dtype.scalar != nil
             let values = scalar && a.elementCount == b.elementCount && a.rowCount == b.rowCount
@@ -196,10 +223,15 @@ final class DifferencePlan: @unchecked Sendable {
         self.items = items
         totalBytes = total
         parts = Array(repeating: nil, count: items.count)
+        orderedSums = OrderedSums(pairs: pairs.count, capacity: termCapacity)
     }
 
     /// Takes items until none is left.
     func drain() {
+        if byQuantizedRows {
+            drainQuantized()
+            return
+        }
         let scratchA = UnsafeMutablePointer<Double>.allocate(capacity: DifferenceKernel.chunkElements)
         let scratchB = UnsafeMutablePointer<Double>.allocate(capacity: DifferenceKernel.chunkElements)
         defer {
@@ -220,14 +252,46 @@ final class DifferencePlan: @unchecked Sendable {
         }
     }
 
+    /// `drain` for quantized pairs: each item's terms go to `orderedSums`, its pages to
+    /// `release`; the thread that finishes the last item releases the rest.
+    private func drainQuantized() {
+        let scratch = QuantizedScratch(rowLength: pairs.map(\.rowLength).max() ?? 0)
+        defer { scratch.deallocate() }
+        while true {
+            // A buffer before an item: a thread waiting for room holds no item the chain needs.
+            let terms = orderedSums.buffer()
+            guard let k = take() else {
+                orderedSums.recycle(terms)
+                break
+            }
+            let (part, segment, read) = processQuantized(items[k], scratch, squares: terms)
+            orderedSums.deliver(k, segment)
+            let due = lock.withLock {
+                parts[k] = part
+                finished += 1
+                var due = release.finish(k, read: read)
+                if finished == items.count { due += release.releaseAll() }
+                return due
+            }
+            for span in due { span.mapping.discardBehind(offset: span.range.lowerBound, end: span.range.upperBound) }
+        }
+    }
+
     private func process(_ item: Item, _ scratchA: UnsafeMutablePointer<Double>, _ scratchB: UnsafeMutablePointer<Double>) -> Part {
         let pair = pairs[item.pair]
         let a = pair.a.bytes, b = pair.b.bytes
         var part = Part(inner: WorstRows(keep: keep))
         guard pair.values else {
-            // Bytes only: `chunks` are byte offsets.
+            // Bytes only: `chunks` are byte offsets. Once an item of the pair differed, the
+            // answer is known: later items compare nothing (the first item in order differs
+            // first, so the result does not depend on the schedule: some item is false).
+            if lock.withLock({ differs.contains(item.pair) }) {
+                part.sameBytes = false
+                return part
+            }
             let range = item.chunks
             part.sameBytes = memcmpEqual(UnsafeRawBufferPointer(rebasing: a[range]), UnsafeRawBufferPointer(rebasing: b[range]))
+            if !part.sameBytes { lock.withLock { _ = differs.insert(item.pair) } }
             pair.a.discardPages(range)
             pair.b.discardPages(range)
             return part
@@ -293,24 +357,17 @@ final class DifferencePlan: @unchecked Sendable {
         return part
     }
 
-    /// Every pair's result, merging its items in order (an item no core ran is run here).
+    /// Every pair's result, merging its items in order (items no core ran are run here first).
     func results() -> [DifferenceScan.Result] {
+        if parts.contains(where: { $0 == nil }) { drain() }
         var byPair = Array(repeating: [Part](), count: pairs.count)
         for (k, item) in items.enumerated() {
-            if let part = parts[k] {
-                byPair[item.pair].append(part)
-                continue
-            }
-            let scratchA = UnsafeMutablePointer<Double>.allocate(capacity: DifferenceKernel.chunkElements)
-            let scratchB = UnsafeMutablePointer<Double>.allocate(capacity: DifferenceKernel.chunkElements)
-            byPair[item.pair].append(process(item, scratchA, scratchB))
-            scratchA.deallocate()
-            scratchB.deallocate()
+            if let part = parts[k] { byPair[item.pair].append(part) }
         }
-        return pairs.indices.map { merge(pairs[$0], byPair[$0]) }
+        return pairs.indices.map { merge(pairs[$0], $0, byPair[$0]) }
     }
 
-    private func merge(_ pair: Pair, _ parts: [Part]) -> DifferenceScan.Result {
+    private func merge(_ pair: Pair, _ index: Int, _ parts: [Part]) -> DifferenceScan.Result {
         let identical = pair.bytes && parts.allSatisfy(\.sameBytes)
         guard pair.values, !identical || statisticsOfIdentical else { return DifferenceScan.Result(identicalBytes: identical, statistics: nil) }
         var reference = 0.0, squares = 0.0, maxAbs = 0.0
@@ -346,6 +403,7 @@ final class DifferencePlan: @unchecked Sendable {
             if let last = part.last { add(last) }
         }
         if let done = open { finish(done) }
+        if byQuantizedRows { (reference, squares) = orderedSums.totals(index) }
         let statistics = DifferenceStatistics(elementCount: pair.a.elementCount, maxAbsDifference: maxAbs,
                                               differenceL2: squares.squareRoot(), referenceL2: reference.squareRoot(),
                                               differingElements: differing, nanMismatches: nans,
