@@ -28,13 +28,11 @@ enum ReportWriter {
         }
     }
 
-    /// Writes `text` to standard output, all of it, or throws (exit 2 through
-    /// `runReportingErrors`).
-    static func standardOutput(_ text: String) throws(CheckpointError) {
+    /// Throws when standard output was closed at start (`>&-`): its report would be lost.
+    static func checkStandardOutputIsOpen() throws(CheckpointError) {
         if standardOutputWasClosed {
             throw .source(path: "standard output", kind: "io", message: "cannot write the report: standard output is closed")
         }
-        try writeAll(text, to: 1, path: "standard output")
     }
 
     /// Why the report may not be written to `path`, or `nil`: it is (or links to) one of
@@ -83,67 +81,13 @@ enum ReportWriter {
         }
     }
 
-    /// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
-    /// reader never sees half a report; checks `outputProblem` first and again just before the
-    /// rename. A symbolic link to a regular file is written through (the link stays).
-    static func file(_ text: String, to path: String, inputs: [String]) throws(CheckpointError) {
-        try checkOutput(path, inputs: inputs)
-        let target = realPath(path) ?? path
-        let folder = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
-        var template = Array(((folder.isEmpty ? "" : folder) + "/.tensoraudit-report-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
-        }
-        guard fd >= 0 else {
-            // Name the folder: "cannot create a temporary file beside: No such file or directory"
-            // did not say which folder was missing.
-            let code = errno
-            let shown = folder.isEmpty ? "/" : folder
-            let problem = switch code {
-            case ENOENT: "the folder \(shown) does not exist"
-            case ENOTDIR: "\(shown) is not a folder"
-            default: "cannot create a file in the folder \(shown): \(String(cString: strerror(code)))"
-            }
-            throw .source(path: path, kind: "output", message: "cannot write the report: \(problem)")
-        }
-        let temporary = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
-        var committed = false
-        defer { if !committed { unlink(temporary) } }
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o666 & ~mask)
-        do {
-            try writeAll(text, to: fd, path: path)
-        } catch {
-            close(fd)
-            throw error
-        }
-        guard close(fd) == 0 else { throw .io(path: path, operation: "write", errno: errno) }
-        try checkOutput(target, inputs: inputs)
-        guard rename(temporary, target) == 0 else { throw .io(path: path, operation: "replace", errno: errno) }
-        committed = true
-    }
-
-    /// Writes the text's UTF-8 bytes in place (a native string is stored as UTF-8): copying
-    /// them into an array first doubled the memory of a large report (`rows --json` of
-    /// 50,000 tensors is 55 MB).
-    private static func writeAll(_ text: String, to fd: Int32, path: String) throws(CheckpointError) {
-        var text = text
-        let failure: Int32? = text.withUTF8 { raw in
-            var offset = 0
-            while offset < raw.count {
-                guard let base = raw.baseAddress else { return nil }
-                let written = write(fd, base + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                if written == 0 { return EIO }
-                offset += written
-            }
-            return nil
-        }
-        if let failure { throw .io(path: path, operation: "write", errno: failure) }
+    /// Writes `text` (a report rendered whole) to `output`, or to standard output when it is
+    /// nil, through a `ReportStream`: to a file by a temporary file beside it and a rename, so
+    /// a reader never sees half a report; `outputProblem` is checked first and again just
+    /// before the rename. A symbolic link to a regular file is written through (the link stays).
+    static func write(_ text: String, to output: String?, inputs: [String]) throws(CheckpointError) {
+        let stream = try ReportStream(output: output, inputs: inputs)
+        try stream.write(text)
+        try stream.finish()
     }
 }

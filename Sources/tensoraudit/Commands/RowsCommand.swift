@@ -52,7 +52,7 @@ struct RowsCommand: ParsableCommand {
 
     func run() throws {
         let format = try format()
-        try output.writeReport(on: checkpointArgument) { checkpoint in
+        try output.streamReport(on: checkpointArgument) { checkpoint in
             if let tensor {
                 let view = try checkpoint.requireTensor(named: tensor)
                 let range: Range<Int>

@@ -61,14 +61,22 @@ struct OutputOptions: ParsableArguments {
     /// the report went (`summary` first, when the command has one), so a run in a terminal or
     /// a CI log never ends in silence.
     func write(_ report: String, inputs: [String], summary: String? = nil) throws {
+        try stream(inputs: inputs, summary: summary) { stream throws(CheckpointError) in try stream.write(report) }
+    }
+
+    /// `write` for a report written while `render` renders it (`ReportStream`): to `--output`
+    /// through a temporary file renamed only once `render` returned, so a failure part-way
+    /// leaves no half report there.
+    func stream(inputs: [String], summary: String? = nil,
+                _ render: (ReportStream) throws(CheckpointError) -> Void) throws {
         try runReportingErrors {
+            let stream = try ReportStream(output: output, inputs: inputs)
+            try render(stream)
+            try stream.finish()
             if let output {
-                try ReportWriter.file(report, to: output, inputs: inputs)
                 let format = self.format?.rawValue ?? (json ? "json" : nil)
                 let written = (format.map { "\($0) report" } ?? "report") + " written to \(TextFormatting.safeName(output))"
                 printError(summary.map { "\($0); \(written)" } ?? "tensoraudit: \(written)")
-            } else {
-                try ReportWriter.standardOutput(report)
             }
         }
     }
@@ -84,14 +92,29 @@ extension OutputOptions {
         opening open: (CheckpointArgument) throws(CheckpointError) -> Checkpoint = { argument throws(CheckpointError) in try argument.open() },
         render: (Checkpoint) throws -> String
     ) throws {
-        var rendered = ""
+        try streamReport(on: argument, opening: open) { checkpoint in
+            let text = try render(checkpoint)
+            return { stream throws(CheckpointError) in try stream.write(text) }
+        }
+    }
+
+    /// `writeReport` for a report too long to hold as one string: `prepare` does every part of
+    /// the work that reads the checkpoint (so a bad or changing input is still an error before
+    /// any output) and returns what writes the report, which then runs on a `ReportStream`
+    /// after the checkpoint is closed.
+    func streamReport(
+        on argument: CheckpointArgument,
+        opening open: (CheckpointArgument) throws(CheckpointError) -> Checkpoint = { argument throws(CheckpointError) in try argument.open() },
+        prepare: (Checkpoint) throws -> StreamedReport
+    ) throws {
+        var emit: StreamedReport = { _ throws(CheckpointError) in }
         var inputs: [String] = []
         try runReportingErrors {
             let checkpoint = try open(argument)
             inputs = checkpoint.inputPaths + [argument.path]
             try check(inputs: inputs)
-            rendered = try render(checkpoint)
+            emit = try prepare(checkpoint)
         }
-        try write(rendered, inputs: inputs)
+        try stream(inputs: inputs, emit)
     }
 }

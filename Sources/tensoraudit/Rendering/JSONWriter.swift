@@ -15,11 +15,32 @@ struct JSONWriter {
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Bytes written so far.
+    var count: Int { bytes.count }
+
+    /// Empties the buffer and keeps its capacity (`ReportStream.flush`).
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
+    func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        // `withUnsafeBytes` rethrows untyped; keep the error typed.
+        var result: Result<R, E>?
+        bytes.withUnsafeBytes { raw in
+            do throws(E) { result = .success(try body(raw)) } catch { result = .failure(error) }
+        }
+        return try result!.get()
+    }
+
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    mutating func raw(_ text: String) {
+        // A native string's UTF-8 is one buffer: copied at once, not byte by byte through
+        // the view's iterator (5% of `rows --ndjson` with token names).
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)
+        }
+    }
 
     /// Bytes another writer produced.
     mutating func append(_ written: [UInt8]) { bytes.append(contentsOf: written) }
@@ -41,7 +62,7 @@ struct JSONWriter {
             utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F && $0 != 0xC2 && $0 != 0xD8 && $0 != 0xE2 }
         }
         if plain == true {
-            bytes.append(contentsOf: text.utf8)
+            raw(text)
             bytes.append(0x22)
             return
         }
@@ -60,15 +81,33 @@ struct JSONWriter {
             bytes.append(0x30 + UInt8(value))
             return
         }
-        var digits: (UInt64, Int) = (value, 0)
-        var buffer = [UInt8](repeating: 0, count: 20)
-        while digits.0 > 0 {
-            buffer[19 - digits.1] = 0x30 + UInt8(digits.0 % 10)
-            digits.0 /= 10
-            digits.1 += 1
+        // The digits are written in place, last first (a scratch array was a heap allocation
+        // per number).
+        var digitCount = 1
+        var rest = value / 10
+        while rest > 0 { digitCount += 1; rest /= 10 }
+        let end = bytes.count + digitCount
+        bytes.append(contentsOf: repeatElement(0x30, count: digitCount))
+        rest = value
+        for i in stride(from: end - 1, through: end - digitCount, by: -1) {
+            bytes[i] = 0x30 + UInt8(rest % 10)
+            rest /= 10
         }
-        bytes.append(contentsOf: buffer[(20 - digits.1)...])
     }
+
+    /// A number as `JSONValue.number` writes it: Swift's shortest round-trip decimal, or the
+    /// strings "NaN", "Infinity", "-Infinity".
+    mutating func double(_ value: Double) {
+        if value.isFinite {
+            // Through `TextOutputStream`: the digits come from a stack buffer, where
+            // `description` made a heap string for most values (over 15 characters).
+            value.write(to: &self)
+        } else {
+            raw(value.isNaN ? "\"NaN\"" : value > 0 ? "\"Infinity\"" : "\"-Infinity\"")
+        }
+    }
+
+    mutating func bool(_ flag: Bool) { raw(flag ? "true" : "false") }
 
     mutating func int(_ value: Int64) {
         if value < 0 { bytes.append(0x2D) }
@@ -80,6 +119,16 @@ struct JSONWriter {
         newline(indent)
         string(name)
         raw(indent == nil ? ":" : ": ")
+    }
+
+    /// An object member's start, as `value(.object)` writes it: a comma unless it is the first
+    /// member, then `key`. For writers that emit an object's members in sorted order themselves.
+    mutating func member(_ name: StaticString, first: Bool = false, indent: Int?) {
+        if !first { bytes.append(0x2C) }
+        newline(indent)
+        bytes.append(0x22)
+        raw(name)
+        raw(indent == nil ? "\":" : "\": ")
     }
 
     /// A scalar array on one line: `[1, 2]` (pretty) or `[1,2]` (compact).
@@ -96,10 +145,10 @@ struct JSONWriter {
     mutating func value(_ value: JSONValue, indent: Int?) {
         switch value {
         case .null: raw("null")
-        case .bool(let flag): raw(flag ? "true" : "false")
+        case .bool(let flag): bool(flag)
         case .int(let number): int(number)
         case .uint(let number): uint(number)
-        case .double(let number): raw(JSONValue.number(number))
+        case .double(let number): double(number)
         case .string(let text): string(text)
         case .array(let items):
             if items.isEmpty { raw("[]"); return }
@@ -133,4 +182,12 @@ struct JSONWriter {
             raw("}")
         }
     }
+}
+
+extension JSONWriter: TextOutputStream {
+    mutating func write(_ string: String) { raw(string) }
+
+    /// What `Double.write(to:)` calls with its digits (ASCII), skipping the `String` that
+    /// `write(_:)` would get.
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }

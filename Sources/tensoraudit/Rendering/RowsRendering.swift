@@ -18,6 +18,15 @@ enum RowsRendering {
         return "\(value)"
     }
 
+    /// `csvNumber(value)` written into `out` (finite values without a `String` in between).
+    static func writeCSVNumber(_ value: Double, to out: inout JSONWriter) {
+        if value.isFinite {
+            value.write(to: &out)
+        } else {
+            out.raw(value.isNaN ? "nan" : value > 0 ? "inf" : "-inf")
+        }
+    }
+
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacing("\"", with: "\"\"") + "\""
@@ -25,61 +34,134 @@ enum RowsRendering {
 
     // MARK: One tensor
 
-    /// `token` names the rows of a token matrix (nil for any other tensor, or without a tokenizer).
-    static func tensor(_ view: TensorView, range: Range<Int>, format: Format, token: ((Int) -> String?)? = nil) -> String {
+    /// Reads every row of `view` (call it inside the checkpoint's read) and returns what
+    /// writes the report of rows `range`. `token` names the rows of a token matrix (nil for any
+    /// other tensor, or without a tokenizer). JSON, NDJSON and CSV are written a row at a time
+    /// (`ReportStream`); the text table is made whole, since its columns fit the widest cell.
+    static func tensor(_ view: TensorView, range: Range<Int>, format: Format, token: ((Int) -> String?)? = nil) -> StreamedReport {
         guard let summary = RowSummary(view: view) else {
             let reason = view.statisticsUnavailableReason ?? "no statistics"
+            let text: String
             switch format {
             case .json, .ndjson:
-                return JSONValue.object(["schema_version": .int(1), "tensor": .string(view.name),
+                text = JSONValue.object(["schema_version": .int(1), "tensor": .string(view.name),
                                          "dtype": .string(view.elementType.rawValue), "shape": .uints(view.shape),
                                          "note": .string(reason)]).rendered(pretty: format == .json) + "\n"
             case .csv, .text:
-                return "\(TextFormatting.safeName(view.name)): \(reason)\n"
+                text = "\(TextFormatting.safeName(view.name)): \(reason)\n"
+            }
+            return { stream throws(CheckpointError) in try stream.write(text) }
+        }
+        return { stream throws(CheckpointError) in
+            switch format {
+            case .json: try writeJSON(summary, range: range, token: token, to: stream)
+            case .ndjson: try writeNDJSON(summary, range: range, token: token, to: stream)
+            case .csv: try writeCSV(summary, range: range, to: stream)
+            case .text: try stream.write(text(summary, range: range, token: token))
             }
         }
-        let selected = range.map { ($0, summary.rows[$0]) }
-        switch format {
-        case .json:
-            return JSONValue.object([
-                "schema_version": .int(1),
-                "tensor": .string(view.name),
-                "dtype": .string(view.elementType.rawValue),
-                "shape": .uints(view.shape),
-                "row_range": .array([.int(Int64(range.lowerBound)), .int(Int64(range.upperBound))]),
-                "rows": .array(selected.map { AnalysisJSON.row($0.0, $0.1, token: token) }),
-                "summary": AnalysisJSON.summary(summary, token: token),
-                "findings": .array(summary.findings(token: token ?? { _ in nil }).map(AnalysisJSON.finding)),
-            ]).rendered() + "\n"
-        case .ndjson:
-            return selected.map { AnalysisJSON.row($0.0, $0.1, token: token).rendered(pretty: false) + "\n" }.joined()
-        case .csv:
-            var out = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero\n"
-            for (i, m) in selected {
-                out += "\(i),\(csvNumber(m.l2Norm)),\(csvNumber(m.mean)),\(csvNumber(m.standardDeviation)),"
-                    + "\(csvNumber(m.minimum)),\(csvNumber(m.maximum)),\(m.nanCount),\(m.positiveInfinityCount),"
-                    + "\(m.negativeInfinityCount),\(m.allValuesZero)\n"
+    }
+
+    /// The layout of `JSONValue.object([...]).rendered()` of the whole report (keys sorted:
+    /// dtype, findings, row_range, rows, schema_version, shape, summary, tensor), with the rows
+    /// written one at a time.
+    private static func writeJSON(_ s: RowSummary, range: Range<Int>, token: ((Int) -> String?)?,
+                                  to stream: ReportStream) throws(CheckpointError) {
+        var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
+        out.raw("{")
+        out.member("dtype", first: true, indent: 1)
+        out.string(s.dtype.rawValue)
+        out.member("findings", indent: 1)
+        out.value(.array(s.findings(token: token ?? { _ in nil }).map(AnalysisJSON.finding)), indent: 1)
+        out.member("row_range", indent: 1)
+        out.value(.array([.int(Int64(range.lowerBound)), .int(Int64(range.upperBound))]), indent: 1)
+        out.member("rows", indent: 1)
+        if range.isEmpty {
+            out.raw("[]")
+        } else {
+            out.raw("[")
+            for i in range {
+                if i > range.lowerBound { out.raw(",") }
+                out.newline(2)
+                AnalysisJSON.writeRow(i, s.rows[i], token: token, to: &out, indent: 2)
+                try stream.flushIfFull(&out)
             }
-            return out
-        case .text:
-            var lines = ["\(TextFormatting.safeName(view.name))  \(view.elementType.rawValue) \(shapeText(view.shape)): "
-                + "rows \(range.lowerBound)..<\(range.upperBound) of \(view.rowCount), \(view.rowLength) values per row"]
-            let table = selected.map { i, m -> [String] in
-                [String(i), TextFormatting.compact(m.l2Norm), TextFormatting.compact(m.mean),
-                 TextFormatting.compact(m.standardDeviation), TextFormatting.compact(m.minimum),
-                 TextFormatting.compact(m.maximum), String(m.nanCount), String(m.positiveInfinityCount),
-                 String(m.negativeInfinityCount), m.allValuesZero ? "yes" : "-"]
-                    + (token.map { [$0(i).map { TextFormatting.safeName(PaddingRendering.quotedToken($0)) } ?? "-"] } ?? [])
-            }
-            if !table.isEmpty {
-                lines.append(TextFormatting.table(header: ["ROW", "L2 NORM", "MEAN", "STD", "MIN", "MAX", "NAN", "+INF", "-INF", "ZERO"]
-                                                      + (token == nil ? [] : ["TOKEN"]),
-                                                  rows: table, rightAligned: Set(0...8)))
-            }
-            lines.append("")
-            lines += summaryText(summary)
-            return lines.joined(separator: "\n") + "\n"
+            out.newline(1)
+            out.raw("]")
         }
+        out.member("schema_version", indent: 1)
+        out.int(1)
+        out.member("shape", indent: 1)
+        out.value(.uints(s.shape), indent: 1)
+        out.member("summary", indent: 1)
+        out.value(AnalysisJSON.summary(s, token: token), indent: 1)
+        out.member("tensor", indent: 1)
+        out.string(s.tensor)
+        out.newline(0)
+        out.raw("}\n")
+        try stream.flush(&out)
+    }
+
+    private static func writeNDJSON(_ s: RowSummary, range: Range<Int>, token: ((Int) -> String?)?,
+                                    to stream: ReportStream) throws(CheckpointError) {
+        var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
+        for i in range {
+            AnalysisJSON.writeRow(i, s.rows[i], token: token, to: &out, indent: nil)
+            out.raw("\n")
+            try stream.flushIfFull(&out)
+        }
+        try stream.flush(&out)
+    }
+
+    private static func writeCSV(_ s: RowSummary, range: Range<Int>, to stream: ReportStream) throws(CheckpointError) {
+        var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
+        out.raw("row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero\n")
+        for i in range {
+            let m = s.rows[i]
+            out.int(Int64(i))
+            func number(_ value: Double) {
+                out.raw(",")
+                writeCSVNumber(value, to: &out)
+            }
+            func count(_ value: Int) {
+                out.raw(",")
+                out.int(Int64(value))
+            }
+            number(m.l2Norm)
+            number(m.mean)
+            number(m.standardDeviation)
+            number(m.minimum)
+            number(m.maximum)
+            count(m.nanCount)
+            count(m.positiveInfinityCount)
+            count(m.negativeInfinityCount)
+            out.raw(",")
+            out.bool(m.allValuesZero)
+            out.raw("\n")
+            try stream.flushIfFull(&out)
+        }
+        try stream.flush(&out)
+    }
+
+    private static func text(_ summary: RowSummary, range: Range<Int>, token: ((Int) -> String?)?) -> String {
+        let selected = range.lazy.map { ($0, summary.rows[$0]) }
+        var lines = ["\(TextFormatting.safeName(summary.tensor))  \(summary.dtype.rawValue) \(shapeText(summary.shape)): "
+            + "rows \(range.lowerBound)..<\(range.upperBound) of \(summary.rowCount), \(summary.rowLength) values per row"]
+        let table = selected.map { i, m -> [String] in
+            [String(i), TextFormatting.compact(m.l2Norm), TextFormatting.compact(m.mean),
+             TextFormatting.compact(m.standardDeviation), TextFormatting.compact(m.minimum),
+             TextFormatting.compact(m.maximum), String(m.nanCount), String(m.positiveInfinityCount),
+             String(m.negativeInfinityCount), m.allValuesZero ? "yes" : "-"]
+                + (token.map { [$0(i).map { TextFormatting.safeName(PaddingRendering.quotedToken($0)) } ?? "-"] } ?? [])
+        }
+        if !table.isEmpty {
+            lines.append(TextFormatting.table(header: ["ROW", "L2 NORM", "MEAN", "STD", "MIN", "MAX", "NAN", "+INF", "-INF", "ZERO"]
+                                                  + (token == nil ? [] : ["TOKEN"]),
+                                              rows: Array(table), rightAligned: Set(0...8)))
+        }
+        lines.append("")
+        lines += summaryText(summary)
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static func summaryText(_ s: RowSummary) -> [String] {
@@ -115,49 +197,57 @@ enum RowsRendering {
     /// A summary per tensor of two or more dimensions; every other tensor is listed as
     /// skipped with the reason, and the value rules (NaN, Inf) cover all of them, as in `audit`.
     /// `token(name)` names the rows of tensor `name` when they are tokens (nil otherwise).
+    /// Scans every tensor (call it inside the checkpoint's read) and returns what writes the
+    /// report; JSON, NDJSON and CSV are written a tensor at a time (`ReportStream`).
     static func checkpoint(_ checkpoint: Checkpoint, format: Format,
-                           token: @Sendable (String) -> ((Int) -> String?)? = { _ in nil }) -> String {
+                           token: @escaping @Sendable (String) -> ((Int) -> String?)? = { _ in nil }) -> StreamedReport {
         switch format {
         case .json:
             // Summaries until the end, as for NDJSON, then each tensor's JSON tree made, written
             // and dropped in turn: a tree per tensor held 291 MB for a 50,000-tensor checkpoint
             // whose report is 55 MB. The layout is `JSONValue.rendered()`'s (keys sorted).
             let report = scan(checkpoint, token: token) { $0 }
-            let skipped: [JSONValue] = report.skipped.map { .object(["tensor": .string($0.0), "reason": .string($0.1)]) }
-            var out = JSONWriter(reservingCapacity: 1200 * report.parts.count + 4096)
-            out.raw("{")
-            out.key("findings", indent: 1)
-            out.value(.array(report.findings.map(AnalysisJSON.finding)), indent: 1)
-            out.raw(",")
-            out.key("schema_version", indent: 1)
-            out.value(.int(1), indent: 1)
-            out.raw(",")
-            out.key("skipped", indent: 1)
-            out.value(.array(skipped), indent: 1)
-            out.raw(",")
-            out.key("tensors", indent: 1)
-            var listed = 0
-            for summary in report.listed {
-                out.raw(listed == 0 ? "[" : ",")
-                out.newline(2)
-                out.value(AnalysisJSON.summary(summary, token: token(summary.tensor)), indent: 2)
-                listed += 1
+            return { stream throws(CheckpointError) in
+                let skipped: [JSONValue] = report.skipped.map { .object(["tensor": .string($0.0), "reason": .string($0.1)]) }
+                var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
+                out.raw("{")
+                out.member("findings", first: true, indent: 1)
+                out.value(.array(report.findings.map(AnalysisJSON.finding)), indent: 1)
+                out.member("schema_version", indent: 1)
+                out.int(1)
+                out.member("skipped", indent: 1)
+                out.value(.array(skipped), indent: 1)
+                out.member("tensors", indent: 1)
+                var listed = 0
+                for summary in report.listed {
+                    out.raw(listed == 0 ? "[" : ",")
+                    out.newline(2)
+                    out.value(AnalysisJSON.summary(summary, token: token(summary.tensor)), indent: 2)
+                    listed += 1
+                    try stream.flushIfFull(&out)
+                }
+                if listed == 0 {
+                    out.raw("[]")
+                } else {
+                    out.newline(1)
+                    out.raw("]")
+                }
+                out.newline(0)
+                out.raw("}\n")
+                try stream.flush(&out)
             }
-            if listed == 0 {
-                out.raw("[]")
-            } else {
-                out.newline(1)
-                out.raw("]")
-            }
-            out.newline(0)
-            out.raw("}\n")
-            return out.text
         case .ndjson:
             // Summaries, not lines, until the end: a line is ~1 KB, a summary ~300 bytes.
             let report = scan(checkpoint, token: token) { $0 }
-            var out = ""
-            for s in report.listed { out += AnalysisJSON.summary(s, token: token(s.tensor)).rendered(pretty: false) + "\n" }
-            return out
+            return { stream throws(CheckpointError) in
+                var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
+                for s in report.listed {
+                    out.value(AnalysisJSON.summary(s, token: token(s.tensor)), indent: nil)
+                    out.raw("\n")
+                    try stream.flushIfFull(&out)
+                }
+                try stream.flush(&out)
+            }
         case .csv:
             let report = scan(checkpoint, token: token) { s in
                 let d = s.norms
@@ -170,10 +260,16 @@ enum RowsRendering {
                                         String(s.outliers.count), String(s.duplicateGroups.count)]
                 return (head + norm + counts).joined(separator: ",") + "\n"
             }
-            var out = "tensor,dtype,rows,row_length,norm_mean,norm_median,norm_min,norm_argmin,norm_max,norm_argmax,"
-                + "zero_rows,nan_rows,inf_rows,outlier_rows,duplicate_groups\n"
-            for line in report.listed { out += line }
-            return out
+            return { stream throws(CheckpointError) in
+                var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
+                out.raw("tensor,dtype,rows,row_length,norm_mean,norm_median,norm_min,norm_argmin,norm_max,norm_argmax,"
+                    + "zero_rows,nan_rows,inf_rows,outlier_rows,duplicate_groups\n")
+                for line in report.listed {
+                    out.raw(line)
+                    try stream.flushIfFull(&out)
+                }
+                try stream.flush(&out)
+            }
         case .text:
             let report = scan(checkpoint, token: token) { s -> [String] in
                 let d = s.norms
@@ -187,23 +283,25 @@ enum RowsRendering {
                         String(s.zeroRows.count), String(s.nanRows.count), String(s.infRows.count),
                         String(s.outliers.count), String(s.redundantRowCount)]
             }
-            var lines = skippedText(report.skipped)
-            if !report.findings.isEmpty { lines.append("") }
-            for finding in report.findings {
-                lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeName(finding.message))")
-            }
-            // The lines after the table go into the table's own text, whose capacity counts
-            // them: joining made a copy, and growing it a second buffer (14 MB for 50,000 tensors).
-            var out = TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "NORM MEAN", "NORM MEDIAN", "NORM MIN @ROW",
-                                                    "NORM MAX @ROW", "ZERO", "NAN", "INF", "OUTLIERS", "DUP ROWS"],
-                                           rows: Array(report.listed), rightAligned: Set(3...11),
-                                           extraCapacity: lines.reduce(1) { $0 + $1.utf8.count + 1 })
-            for line in lines {
+            return { stream throws(CheckpointError) in
+                var lines = skippedText(report.skipped)
+                if !report.findings.isEmpty { lines.append("") }
+                for finding in report.findings {
+                    lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeName(finding.message))")
+                }
+                // The lines after the table go into the table's own text, whose capacity counts
+                // them: joining made a copy, and growing it a second buffer (14 MB for 50,000 tensors).
+                var out = TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "NORM MEAN", "NORM MEDIAN", "NORM MIN @ROW",
+                                                        "NORM MAX @ROW", "ZERO", "NAN", "INF", "OUTLIERS", "DUP ROWS"],
+                                               rows: Array(report.listed), rightAligned: Set(3...11),
+                                               extraCapacity: lines.reduce(1) { $0 + $1.utf8.count + 1 })
+                for line in lines {
+                    out += "\n"
+                    out += line
+                }
                 out += "\n"
-                out += line
+                try stream.write(out)
             }
-            out += "\n"
-            return out
         }
     }
 

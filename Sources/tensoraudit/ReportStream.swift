@@ -1,0 +1,142 @@
+import CheckpointIO
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What writes a report into a stream, made once the checkpoint has been read (see
+/// `OutputOptions.streamReport`).
+typealias StreamedReport = (ReportStream) throws(CheckpointError) -> Void
+
+/// A report written while it is rendered: a renderer fills a `JSONWriter` (which takes plain
+/// text too) and hands it over with `flushIfFull` between entries; every `chunkSize` bytes or
+/// so go out in one write, and the buffer is reused.
+///
+/// Why: `rows --tensor token_embd.weight --ndjson` of the Gemma 3 GGUF (262,144 rows, a 61 MB
+/// report) peaked at 188 MB holding the report as strings (`--json`, 89 MB, at 407 MB); streamed,
+/// a report costs one chunk of memory however long it is (README "rows").
+///
+/// `ReportWriter`'s promises hold: every write is checked (exit 2 and a message when one
+/// fails), and `--output` is never an input or a non-regular file. To `--output` the bytes go
+/// to a temporary file beside the target, which `finish()` renames over it after checking the
+/// target again: a failure part-way (a full disk, a file-size limit, an error while rendering)
+/// leaves the target as it was and no temporary file behind. On standard output, what was
+/// written before a failure stays written; the exit status says the report is incomplete.
+final class ReportStream {
+    /// Large enough that a write costs little next to rendering, small enough to stay in L2.
+    static let defaultChunkSize = 64 * 1024
+
+    /// Bytes at which `flushIfFull` writes the buffer.
+    let chunkSize: Int
+    private let descriptor: Int32
+    /// What an error message names: "standard output" or the `--output` path as given.
+    private let name: String
+    /// With `--output`: the temporary file, the file it replaces, and the inputs it must not be.
+    private let replacement: (temporary: String, target: String, inputs: [String])?
+    private var isOpen = true
+    private var isCommitted = false
+
+    /// A stream to `output` (a path: written through a temporary file and a rename) or, when
+    /// `output` is nil, to standard output. Throws what `ReportWriter.checkOutput` throws, and
+    /// when standard output is closed or the temporary file cannot be made.
+    init(output: String?, inputs: [String], chunkSize: Int = ReportStream.defaultChunkSize) throws(CheckpointError) {
+        self.chunkSize = max(1, chunkSize)
+        guard let output else {
+            try ReportWriter.checkStandardOutputIsOpen()
+            descriptor = 1
+            name = "standard output"
+            replacement = nil
+            return
+        }
+        try ReportWriter.checkOutput(output, inputs: inputs)
+        let target = realPath(output) ?? output
+        let folder = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
+        var template = Array(((folder.isEmpty ? "" : folder) + "/.tensoraudit-report-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard fd >= 0 else {
+            // Name the folder: "cannot create a temporary file beside: No such file or directory"
+            // did not say which folder was missing.
+            let code = errno
+            let shown = folder.isEmpty ? "/" : folder
+            let problem = switch code {
+            case ENOENT: "the folder \(shown) does not exist"
+            case ENOTDIR: "\(shown) is not a folder"
+            default: "cannot create a file in the folder \(shown): \(String(cString: strerror(code)))"
+            }
+            throw .source(path: output, kind: "output", message: "cannot write the report: \(problem)")
+        }
+        let temporary = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
+        // mkstemp makes the file 0600; a report gets the mode a new file would get.
+        let mask = umask(0)
+        umask(mask)
+        fchmod(fd, 0o666 & ~mask)
+        descriptor = fd
+        name = output
+        replacement = (temporary, target, inputs)
+    }
+
+    deinit {
+        guard let replacement, !isCommitted else { return }
+        if isOpen { close(descriptor) }
+        unlink(replacement.temporary)
+    }
+
+    /// Writes `buffer` and empties it (keeping its capacity) once it holds `chunkSize` bytes.
+    func flushIfFull(_ buffer: inout JSONWriter) throws(CheckpointError) {
+        if buffer.count >= chunkSize { try flush(&buffer) }
+    }
+
+    /// Writes `buffer`, all of it, and empties it (keeping its capacity).
+    func flush(_ buffer: inout JSONWriter) throws(CheckpointError) {
+        guard buffer.count > 0 else { return }
+        try buffer.withBytes { bytes throws(CheckpointError) in try send(bytes) }
+        buffer.removeAll()
+    }
+
+    /// Writes `text` at once (a report rendered whole).
+    func write(_ text: String) throws(CheckpointError) {
+        var text = text
+        var failure: CheckpointError?
+        text.withUTF8 { bytes in
+            do throws(CheckpointError) { try send(UnsafeRawBufferPointer(bytes)) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Ends the report: to `--output`, closes the temporary file, checks the target again
+    /// (it may have become an input or a non-regular file meanwhile) and renames over it.
+    /// Write everything (`flush`) before calling this.
+    func finish() throws(CheckpointError) {
+        guard let replacement else { return }
+        isOpen = false
+        guard close(descriptor) == 0 else { throw .io(path: name, operation: "write", errno: errno) }
+        try ReportWriter.checkOutput(replacement.target, inputs: replacement.inputs)
+        guard rename(replacement.temporary, replacement.target) == 0 else {
+            throw .io(path: name, operation: "replace", errno: errno)
+        }
+        isCommitted = true
+    }
+
+    private func send(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = writeDescriptor(descriptor, base + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: name, operation: "write", errno: errno)
+            }
+            if written == 0 { throw .io(path: name, operation: "write", errno: EIO) }
+            offset += written
+        }
+    }
+}
+
+/// `write(2)`, which `ReportStream.write(_:)` hides inside the class.
+private func writeDescriptor(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}
