@@ -78,7 +78,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "TensorScanTests", dependencies: ["CheckpointIO", "GGUFFormat", "TensorScan", "TestSupport"]),
-        .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "TensorScan", "ModelKnowledge", "TestSupport"]),
+        .testTarget(name: "TensorAnalysisTests", dependencies: ["TensorAnalysis", "CheckpointIO", "GGUFFormat", "TensorScan", "ModelKnowledge", "TestSupport"]),
         .testTarget(name: "ModelKnowledgeTests", dependencies: ["ModelKnowledge", "TestSupport"]),
         .testTarget(name: "PyTorchFormatTests", dependencies: ["PyTorchFormat", "TestSupport"]),
         .testTarget(name: "GGUFFormatTests", dependencies: ["GGUFFormat", "TestSupport"]),

@@ -56,6 +56,19 @@ extension GGUFHeaderReader {
         return String(decoding: raw, as: UTF8.self)
     }
 
+    /// An element of a string array, appended to `array` as bytes: valid UTF-8 as it is (no
+    /// `String` made), invalid UTF-8 repaired and reported exactly as `readString` does.
+    mutating func readString(key: String, into array: inout GGUFStringArray) throws(GGUFError) {
+        let offset = cursor.offset
+        let raw = try cursor.readStringBytes("string in '\(key)'")
+        if UTF8Validation.isValid(raw) {
+            array.append(utf8: raw)
+        } else {
+            problems.append(.invalidUTF8Value(key: key, offset: offset))
+            array.append(utf8: String(decoding: raw, as: UTF8.self).utf8)
+        }
+    }
+
     /// An array: element type u32, count u64, elements. The count is bounded by the bytes left
     /// (each element takes at least its minimum size) and by the metadata-wide element budget
     /// before any storage is reserved.
@@ -89,9 +102,9 @@ extension GGUFHeaderReader {
             for _ in 0 ..< count { out.append(try readBool(key: key)) }
             return .bool(out)
         case .string:
-            var out: [String] = []
+            var out = GGUFStringArray()
             out.reserveCapacity(count)
-            for _ in 0 ..< count { out.append(try readString(key: key)) }
+            for _ in 0 ..< count { try readString(key: key, into: &out) }
             return .string(out)
         case .array:
             var out: [GGUFArray] = []

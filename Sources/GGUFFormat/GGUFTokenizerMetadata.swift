@@ -19,8 +19,8 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
 
     /// e.g. `llama` (SentencePiece), `gpt2` (byte-level BPE), `bert` (WordPiece).
     public let model: String?
-    /// Token strings by id.
-    public let tokens: [String]
+    /// Token strings by id, packed (`tokens[id]` reads one as a `String`).
+    public let tokens: GGUFStringArray
     /// Raw `token_type` values by id (nil when absent or not one per token); values outside
     /// 1…6 are kept as they are so the audit can report them.
     public let tokenTypes: [Int32]?

@@ -86,10 +86,11 @@ public enum GGUFValue: Sendable, Equatable {
 }
 
 /// An array value. Scalar elements are kept in typed Swift arrays (one byte per u8 element,
-/// not one enum per element), so a metadata section's memory stays proportional to its bytes.
+/// not one enum per element) and strings packed in one buffer (`GGUFStringArray`), so a
+/// metadata section's memory stays proportional to its bytes.
 public enum GGUFArray: Sendable, Equatable {
     case uint8([UInt8]), int8([Int8]), uint16([UInt16]), int16([Int16]), uint32([UInt32]), int32([Int32])
-    case float32([Float]), bool([Bool]), string([String]), array([GGUFArray])
+    case float32([Float]), bool([Bool]), string(GGUFStringArray), array([GGUFArray])
     case uint64([UInt64]), int64([Int64]), float64([Double])
 
     public var elementType: GGUFValueType {

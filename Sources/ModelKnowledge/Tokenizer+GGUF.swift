@@ -17,17 +17,23 @@ extension Tokenizer {
     public static func fromGGUFMetadata(tokens: [String], tokenTypes: [Int32]?, padTokenID: Int?, model: String?,
                                         source: String, bosTokenID: Int? = nil, eosTokenID: Int? = nil,
                                         unknownTokenID: Int? = nil, unusableIDs: [(key: String, text: String)] = []) -> Tokenizer {
+        fromGGUFMetadata(packedTokens: PackedTokenTexts(tokens.lazy.map { Optional($0) }), tokenTypes: tokenTypes,
+                         padTokenID: padTokenID, model: model, source: source, bosTokenID: bosTokenID,
+                         eosTokenID: eosTokenID, unknownTokenID: unknownTokenID, unusableIDs: unusableIDs)
+    }
+
+    /// The same from the token list as the GGUF reader packed it (`GGUFStringArray`'s buffers),
+    /// which the tokenizer keeps as they are: no `String` per token.
+    public static func fromGGUFMetadata(packedTokens tokens: PackedTokenTexts, tokenTypes: [Int32]?, padTokenID: Int?,
+                                        model: String?, source: String, bosTokenID: Int? = nil, eosTokenID: Int? = nil,
+                                        unknownTokenID: Int? = nil, unusableIDs: [(key: String, text: String)] = []) -> Tokenizer {
         let kind: Kind = switch model {
         case "bert": .wordPiece
         case "t5": .unigram
         default: .bpe
         }
-        var ids: [TokenText: Int] = [:]
-        ids.reserveCapacity(tokens.count)
-        var shadowed: [Int: Int] = [:]
-        for (id, token) in tokens.enumerated() {
-            if let first = ids[TokenText(token)] { shadowed[id] = first } else { ids[TokenText(token)] = id }
-        }
+        // The first id of a text wins; later ones are shadowed by it.
+        let (ids, shadowed) = TokenIDTable.firstIDs(of: tokens)
         var roles: [Int: [String]] = [:]
         var unused = Set<Int>()
         for (id, type) in (tokenTypes ?? []).enumerated() where id < tokens.count {
@@ -40,7 +46,7 @@ extension Tokenizer {
         for (key, role, id) in [("bos_token_id", "bos_token", bosTokenID), ("eos_token_id", "eos_token", eosTokenID),
                                 ("unknown_token_id", "unk_token", unknownTokenID)] {
             guard let id else { continue }
-            guard tokens.indices.contains(id) else {
+            guard id >= 0 && id < tokens.count else {
                 notes.append("\(source): tokenizer.ggml.\(key) \(id) is not a token id (\(tokens.count) tokens); not used")
                 continue
             }
@@ -49,11 +55,11 @@ extension Tokenizer {
         for (key, text) in unusableIDs {
             notes.append("\(source): \(key) is \(text), not a token id (\(tokens.count) tokens); not used")
         }
-        let special = roles.keys.sorted().map { SpecialToken(id: $0, content: tokens[$0], roles: roles[$0] ?? []) }
+        let special = roles.keys.sorted().map { SpecialToken(id: $0, content: tokens[$0] ?? "", roles: roles[$0] ?? []) }
         let section = "\(source) (tokenizer.ggml.padding_token_id)"
         var pad: PadToken?
         if let padTokenID {
-            pad = PadToken(content: tokens.indices.contains(padTokenID) ? tokens[padTokenID] : "#\(padTokenID)",
+            pad = PadToken(content: tokens[padTokenID] ?? "#\(padTokenID)",
                            id: padTokenID, declaredIn: section)
         }
         var tokenizer = Tokenizer(kind: kind, sources: [source], byteLevel: model == "gpt2",

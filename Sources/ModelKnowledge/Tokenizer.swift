@@ -76,10 +76,10 @@ public struct Tokenizer: Sendable, Equatable {
     /// Ids the tokenizer's own file marks unused (a GGUF `token_type` of UNUSED).
     public var markedUnusedIDs: Set<Int> = []
 
-    /// Model-vocabulary tokens by id (nil for holes); added tokens override their id's entry.
-    var tokensByID: [String?]
-    /// Keyed by code points (`TokenText`), as tokenizers look tokens up.
-    var idsByToken: [TokenText: Int]
+    /// Model-vocabulary tokens by id (holes where no token is); added tokens override their id's entry.
+    var tokensByID: PackedTokenTexts
+    /// Keyed by UTF-8 bytes, which is code points (`TokenText`), as tokenizers look tokens up.
+    var idsByToken: TokenIDTable
     /// Number of entries in the model vocabulary (before added tokens).
     public internal(set) var modelVocabularyCount: Int
 
@@ -87,13 +87,11 @@ public struct Tokenizer: Sendable, Equatable {
     public var vocabularySize: Int { tokensByID.count }
 
     /// The token text of `id`, or nil for an id out of range or a hole.
-    public func token(for id: Int) -> String? {
-        id >= 0 && id < tokensByID.count ? tokensByID[id] : nil
-    }
+    public func token(for id: Int) -> String? { tokensByID[id] }
 
     /// The id the tokenizer uses for `token`: an added token wins over the model vocabulary, as
     /// in tokenizers (added tokens are matched before the model runs).
-    public func id(for token: String) -> Int? { idsByToken[TokenText(token)] }
+    public func id(for token: String) -> Int? { idsByToken.id(for: token) }
 
     /// Whether `id` is one of `specialTokens`.
     public func isSpecial(_ id: Int) -> Bool { specialIDs.contains(id) }
@@ -103,7 +101,7 @@ public struct Tokenizer: Sendable, Equatable {
     /// special tokens in hand (GGUF) answered `isSpecial` false for all of them.
     init(kind: Kind, sources: [String], byteLevel: Bool, byteFallback: Bool, addedTokens: [AddedToken],
          specialTokens: [SpecialToken], padToken: PadToken?, shadowedIDs: [Int: Int], notes: [String],
-         tokensByID: [String?], idsByToken: [TokenText: Int], modelVocabularyCount: Int) {
+         tokensByID: PackedTokenTexts, idsByToken: TokenIDTable, modelVocabularyCount: Int) {
         self.kind = kind
         self.sources = sources
         self.byteLevel = byteLevel

@@ -46,18 +46,17 @@ struct VocabularyTable {
 
     /// The finished tables. Model entries are applied in order (a later duplicate text wins, as
     /// a Python dict built from vocab.txt does), then added tokens override both directions.
-    func build() -> (tokens: [String?], ids: [TokenText: Int], shadowed: [Int: Int], notes: [String]) {
+    func build() -> (tokens: PackedTokenTexts, ids: TokenIDTable, shadowed: [Int: Int], notes: [String]) {
         var maxID = -1
         for entry in modelEntries { maxID = max(maxID, entry.id) }
         for token in added { maxID = max(maxID, token.id) }
         var tokens = [String?](repeating: nil, count: maxID + 1)
-        var ids: [TokenText: Int] = [:]
-        ids.reserveCapacity(modelEntries.count + added.count)
+        var ids = TokenIDTable()
         var shadowed: [Int: Int] = [:]
         var notes = self.notes
         for entry in modelEntries {
             tokens[entry.id] = entry.token
-            if let earlier = ids.updateValue(entry.id, forKey: TokenText(entry.token)), earlier != entry.id {
+            if let earlier = ids.updateValue(entry.id, forKey: entry.token), earlier != entry.id {
                 shadowed[earlier] = entry.id
             }
         }
@@ -66,11 +65,11 @@ struct VocabularyTable {
                 notes.append("added token \(quoted(token.content)) takes id \(token.id), which the model vocabulary gives to \(quoted(modelToken))")
             }
             tokens[token.id] = token.content
-            if let modelID = ids.updateValue(token.id, forKey: TokenText(token.content)), modelID != token.id {
+            if let modelID = ids.updateValue(token.id, forKey: token.content), modelID != token.id {
                 shadowed[modelID] = token.id
             }
         }
-        return (tokens, ids, shadowed, notes)
+        return (PackedTokenTexts(tokens), ids, shadowed, notes)
     }
 }
 

@@ -43,7 +43,7 @@ import Testing
         let file = try Self.file()
         let tokenizer = try #require(GGUFTokenizerMetadata(file.metadata))
         #expect(tokenizer.model == Self.metadata["model"] as? String)
-        #expect(tokenizer.tokens == Self.metadata["tokens"] as? [String])
+        #expect(Array(tokenizer.tokens) == Self.metadata["tokens"] as? [String])
         #expect(tokenizer.tokenTypes?.map(Int.init) == (Self.metadata["token_types"] as? [Any])?.compactMap(GGUFFixtures.int))
         #expect(tokenizer.bosTokenID == GGUFFixtures.int(Self.metadata["bos"]))
         #expect(tokenizer.eosTokenID == GGUFFixtures.int(Self.metadata["eos"]))
@@ -109,7 +109,7 @@ import Testing
         case let .float32(a): a.map { text(GGUFValue.float32($0)) }
         case let .float64(a): a.map { text(GGUFValue.float64($0)) }
         case let .bool(a): a.map { text(GGUFValue.bool($0)) }
-        case let .string(a): a
+        case let .string(a): Array(a)
         case .array: ["array"]
         }
     }

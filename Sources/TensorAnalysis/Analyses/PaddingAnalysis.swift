@@ -114,7 +114,7 @@ public enum PaddingAnalysis {
             }
         }
         let aliases = TensorNames.aliases(in: checkpoint)
-        let unused = knowledge.tokenizer.map(UnusedTokens.find) ?? []
+        let unused = knowledge.unusedTokens
         let staticLayout = staticLayout(checkpoint)
         var results: [Result] = []
         for (view, role) in candidates {

@@ -20,7 +20,7 @@ extension TokenAnalysis {
             })
             tokenizer = knowledge.tokenizer
             self.tokenMatrices = tokenMatrices
-            unused = Set((knowledge.tokenizer.map(UnusedTokens.find) ?? []).map(\.id))
+            unused = Set(knowledge.unusedTokens.map(\.id))
         }
 
         func request(for index: Int) -> ScanRequest { ScanRequest(statistics: inputEmbeddings.contains(index)) }

@@ -58,7 +58,7 @@ public struct TokenReport: Sendable {
         var notes = knowledge.notes
         if tokenizer == nil && knowledge.notes.isEmpty { notes.append("no tokenizer files beside the checkpoint: rows are not named") }
         if matrices.matrices.isEmpty { notes.append("no token matrix found by name or by config.json shape (use --tensor)") }
-        let unused = tokenizer.map(UnusedTokens.find) ?? []
+        let unused = knowledge.unusedTokens
         let unusedIDs = Set(unused.map(\.id))
         let aliases = TensorNames.aliases(in: checkpoint)
         var report = TokenReport(tokenizer: tokenizer, tokenizerSources: tokenizer?.sources ?? [],

@@ -11,7 +11,12 @@ import ModelKnowledge
 /// overrides tokenizer_config.json, so a subset of the files can name a different pad token.
 public struct CheckpointKnowledge: Sendable {
     public var config: ModelConfigFacts?
-    public var tokenizer: Tokenizer?
+    public var tokenizer: Tokenizer? {
+        didSet { unusedTokens = tokenizer.map(UnusedTokens.find) ?? [] }
+    }
+    /// `UnusedTokens.find(in: tokenizer)`, found once: padding and the token analysis both need
+    /// it, and on a 262,144-token vocabulary each search took tens of milliseconds.
+    public private(set) var unusedTokens: [UnusedToken] = []
     /// Files that could not be read or parsed, one sentence each naming the file.
     public var notes: [String]
     /// The tokenizer file that could not be read, and why (the error, naming the file).
@@ -21,6 +26,7 @@ public struct CheckpointKnowledge: Sendable {
         self.config = config
         self.tokenizer = tokenizer
         self.notes = notes
+        unusedTokens = tokenizer.map(UnusedTokens.find) ?? []
     }
 
     /// Rule `tokenizer-unreadable`: the audit's word that its token conclusions lack the tokenizer.
@@ -73,7 +79,10 @@ extension CheckpointKnowledge {
     static func ggufTokenizer(_ checkpoint: Checkpoint) -> Tokenizer? {
         for file in checkpoint.files {
             guard case .gguf(let gguf) = file.format, let metadata = GGUFTokenizerMetadata(gguf.metadata) else { continue }
-            return Tokenizer.fromGGUFMetadata(tokens: metadata.tokens, tokenTypes: metadata.tokenTypes,
+            // The reader's packed buffers are adopted as they are (no copy, no String per token).
+            let tokens = PackedTokenTexts(utf8: metadata.tokens.utf8, ends: metadata.tokens.ends)
+                ?? PackedTokenTexts(metadata.tokens.lazy.map { Optional($0) })
+            return Tokenizer.fromGGUFMetadata(packedTokens: tokens, tokenTypes: metadata.tokenTypes,
                                               padTokenID: metadata.paddingTokenID, model: metadata.model, source: file.path,
                                               bosTokenID: metadata.bosTokenID, eosTokenID: metadata.eosTokenID,
                                               unknownTokenID: metadata.unknownTokenID, unusableIDs: metadata.unusableIDs.map { ($0.key, $0.text) })

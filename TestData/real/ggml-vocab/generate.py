@@ -1,0 +1,94 @@
+"""Copies two llama.cpp vocabulary files (MIT-licensed models) from the llama-cpp-python 0.3.36
+sdist unchanged and writes expected.json from gguf-py, never from tensoraudit.
+
+usage: python3 generate.py PATH/TO/llama_cpp_python-0.3.36.tar.gz
+(`pip download --no-binary :all: --no-deps llama-cpp-python==0.3.36` fetches the sdist.)
+
+expected.json, per file: the token count; every id whose exact text (code points, as Python
+`str` compares) an earlier id already holds, with that first id (llama.cpp and gguf-py keep the
+first); and the known-unused tokens by the README's rules, recomputed here: a shadowed id, then
+token_type 5, then a placeholder name (the first of the shapes [..], <|..|>, <..> that encloses
+the token decides; inside: unused_token_/unused_/unused/reserved_special_token_/reserved_/
+reserved/madeupword and one or more ASCII digits), then for byte-fallback vocabularies
+(tokenizer.ggml.model llama, or any token_type 6) a <0xNN> token (upper-case hex) for a byte
+never in UTF-8 (C0, C1, F5-FF) or for an ASCII character whose one-character text is another id.
+"""
+import hashlib, json, re, sys, tarfile
+import gguf
+
+FILES = {
+    # name in the sdist -> (licence of the model the vocabulary comes from)
+    "ggml-vocab-phi-3.gguf": "microsoft/Phi-3-mini-4k-instruct, MIT",
+    "ggml-vocab-bert-bge.gguf": "BAAI/bge-small-en-v1.5, MIT",
+}
+SHAPES = [("[", "]"), ("<|", "|>"), ("<", ">")]
+WORDS = [("unused_token_", "unused-placeholder"), ("unused_", "unused-placeholder"), ("unused", "unused-placeholder"),
+         ("reserved_special_token_", "reserved-placeholder"), ("reserved_", "reserved-placeholder"),
+         ("reserved", "reserved-placeholder"), ("madeupword", "made-up-word")]
+NEVER = set(range(0xC0, 0xC2)) | set(range(0xF5, 0x100))
+
+
+def named(token):
+    for open_, close in SHAPES:
+        if len(token) > len(open_) + len(close) and token.startswith(open_) and token.endswith(close):
+            inner = token[len(open_):len(token) - len(close)]
+            for word, reason in WORDS:
+                digits = inner[len(word):]
+                if inner.startswith(word) and digits and all("0" <= c <= "9" for c in digits):
+                    return reason
+            return None
+    return None
+
+
+def expected_for(path):
+    reader = gguf.GGUFReader(path)
+    field = reader.fields["tokenizer.ggml.tokens"]
+    tokens = [bytes(field.parts[i]).decode("utf-8") for i in field.data]
+    types = reader.fields.get("tokenizer.ggml.token_type")
+    token_type = [int(types.parts[i][0]) for i in types.data] if types else [1] * len(tokens)
+    model = bytes(reader.fields["tokenizer.ggml.model"].parts[-1]).decode()
+    fallback = model == "llama" or 6 in token_type
+    first = {}
+    duplicates = {}
+    for i, t in enumerate(tokens):
+        if t in first:
+            duplicates[str(i)] = first[t]
+        else:
+            first[t] = i
+    unused = []
+    for i, t in enumerate(tokens):
+        reason = None
+        if str(i) in duplicates:
+            reason = "shadowed"
+        elif token_type[i] == 5:
+            reason = "marked-unused"
+        elif named(t):
+            reason = named(t)
+        elif fallback:
+            m = re.fullmatch(r"<0x([0-9A-F]{2})>", t)
+            if m:
+                b = int(m.group(1), 16)
+                if b in NEVER:
+                    reason = "byte-fallback-never-in-utf8"
+                elif b < 0x80 and first.get(chr(b), i) != i:
+                    reason = "byte-fallback-duplicate"
+        if reason:
+            unused.append([i, reason])
+    return {"model": model, "tokens": len(tokens), "duplicates": duplicates, "unused": unused,
+            "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest(), "source": FILES[path]}
+
+
+def main():
+    with tarfile.open(sys.argv[1]) as sdist:
+        for member in sdist.getmembers():
+            name = member.name.rsplit("/", 1)[-1]
+            if name in FILES and "/vendor/llama.cpp/models/" in member.name:
+                with open(name, "wb") as out:
+                    out.write(sdist.extractfile(member).read())
+    expected = {name: expected_for(name) for name in sorted(FILES)}
+    with open("expected.json", "w") as out:
+        json.dump(expected, out, indent=1, sort_keys=True)
+        out.write("\n")
+
+
+main()

@@ -1,0 +1,206 @@
+import CheckpointIO
+import GGUFFormat
+@testable import ModelKnowledge
+import TensorAnalysis
+import Testing
+import TestSupport
+
+/// The packed vocabulary (`PackedTokenTexts`, `TokenIDTable`) and the byte-level unused-token
+/// rules, against independent answers: gguf-py's token lists and expected.json (written by
+/// TestData/real/ggml-vocab/generate.py, two real llama.cpp vocabularies), a plain Swift
+/// `Dictionary` keyed by UTF-8 bytes built here, and the former `String`-based rules kept below.
+@Suite struct PackedVocabularyTests {
+    static let vocabularies = ["ggml-vocab-phi-3.gguf", "ggml-vocab-bert-bge.gguf"]
+
+    static func ggufTokens(_ checkpoint: Checkpoint) throws -> [String] {
+        for file in checkpoint.files {
+            if case .gguf(let gguf) = file.format, let metadata = GGUFTokenizerMetadata(gguf.metadata) {
+                return Array(metadata.tokens)
+            }
+        }
+        throw FixtureMissing()
+    }
+
+    struct FixtureMissing: Error {}
+
+    @Test("real llama.cpp vocabularies: every id's text and every text's id as a byte-keyed Dictionary says; unused as gguf-py's rules say",
+          arguments: vocabularies)
+    func realVocabulary(name: String) throws {
+        let expected = try #require(try Fixtures.json("real/ggml-vocab/expected.json") as? [String: Any])
+        let facts = try #require(expected[name] as? [String: Any])
+        let checkpoint = try Checkpoint.open(path: Fixtures.path("real/ggml-vocab/" + name))
+        let knowledge = CheckpointKnowledge.read(checkpoint)
+        let tokenizer = try #require(knowledge.tokenizer)
+        let tokens = try Self.ggufTokens(checkpoint)
+        #expect(tokens.count == facts["tokens"] as? Int)
+        #expect(tokenizer.vocabularySize == tokens.count)
+
+        var first: [[UInt8]: Int] = [:]
+        for (id, token) in tokens.enumerated() where first[Array(token.utf8)] == nil { first[Array(token.utf8)] = id }
+        var mismatches = 0
+        for (id, token) in tokens.enumerated() {
+            if tokenizer.token(for: id).map({ Array($0.utf8) }) != Array(token.utf8) { mismatches += 1 }
+            if tokenizer.id(for: token) != first[Array(token.utf8)] { mismatches += 1 }
+            // Texts that are no token: one byte more, or one byte less.
+            if tokenizer.id(for: token + "\u{1}") != first[Array(token.utf8) + [1]] { mismatches += 1 }
+            let shorter = String(token.unicodeScalars.dropLast())
+            if tokenizer.id(for: shorter) != first[Array(shorter.utf8)] { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        #expect(tokenizer.token(for: tokens.count) == nil && tokenizer.token(for: -1) == nil)
+
+        let duplicates = try #require(facts["duplicates"] as? [String: Int])
+        #expect(tokenizer.shadowedIDs == Dictionary(uniqueKeysWithValues: duplicates.map { (Int($0.key) ?? -1, $0.value) }))
+        let unused = try #require(facts["unused"] as? [[Any]])
+        let expectedUnused = unused.map { "\($0[0]) \($0[1])" }
+        #expect(knowledge.unusedTokens.map { "\($0.id) \($0.reason.name)" } == expectedUnused)
+        #expect(UnusedTokens.find(in: tokenizer) == knowledge.unusedTokens)
+        #expect(UnusedTokens.find(in: tokenizer) == Self.referenceFind(in: tokenizer))
+    }
+
+    /// Texts from a small alphabet rich in collisions: canonically equivalent spellings ("é" and
+    /// "e" + U+0301), the empty text, and sizes that make the table grow several times.
+    static func randomTexts(count: Int, seed: UInt64) -> [String] {
+        let alphabet = ["e", "\u{301}", "\u{E9}", "a", "<", ">", "\u{9DF}", "\u{9AF}\u{9BC}", "x", "\u{1F600}"]
+        var random = SeededRandom(seed: seed)
+        return (0 ..< count).map { _ in
+            (0 ..< Int.random(in: 0 ... 4, using: &random)).map { _ in alphabet[Int.random(in: 0 ..< alphabet.count, using: &random)] }.joined()
+        }
+    }
+
+    @Test("GGUF token list: the first id of a text wins; every lookup as a byte-keyed Dictionary", arguments: [1, 7, 300, 5_000])
+    func firstIDWins(count: Int) {
+        let texts = Self.randomTexts(count: count, seed: UInt64(count))
+        let t = Tokenizer.fromGGUFMetadata(tokens: texts, tokenTypes: nil, padTokenID: nil, model: "llama", source: "t.gguf")
+        var first: [[UInt8]: Int] = [:]
+        var shadowed: [Int: Int] = [:]
+        for (id, text) in texts.enumerated() {
+            if let earlier = first[Array(text.utf8)] { shadowed[id] = earlier } else { first[Array(text.utf8)] = id }
+        }
+        #expect(t.shadowedIDs == shadowed)
+        for text in Set(Self.randomTexts(count: 2 * count, seed: 99).map { Array($0.utf8) }).map({ String(decoding: $0, as: UTF8.self) }) {
+            #expect(t.id(for: text) == first[Array(text.utf8)], "\(text.unicodeScalars.map(\.value))")
+        }
+        for (id, text) in texts.enumerated() { #expect(t.token(for: id).map { Array($0.utf8) } == Array(text.utf8)) }
+    }
+
+    @Test("vocab.txt: a later line of the same text wins, holes stay holes; every lookup as a byte-keyed Dictionary", arguments: [3, 300, 5_000])
+    func laterLineWins(count: Int) throws {
+        let texts = Self.randomTexts(count: count, seed: 1000 + UInt64(count)).map { "t" + $0 }
+        let t = try #require(try Tokenizer.read(TokenizerFiles(vocabText: NamedBytes(path: "v/vocab.txt", bytes: Array((texts.joined(separator: "\n") + "\n").utf8)))))
+        var last: [[UInt8]: Int] = [:]
+        var shadowed: [Int: Int] = [:]
+        for (id, text) in texts.enumerated() {
+            if let earlier = last.updateValue(id, forKey: Array(text.utf8)) { shadowed[earlier] = id }
+        }
+        #expect(t.shadowedIDs == shadowed)
+        for text in texts + Self.randomTexts(count: count, seed: 7) {
+            #expect(t.id(for: text) == last[Array(text.utf8)], "\(text.unicodeScalars.map(\.value))")
+        }
+    }
+
+    @Test("tokenizer.json with holes and an added token over a model entry: ids as a Dictionary with the same precedence")
+    func holesAndAddedTokens() throws {
+        let json = """
+        {"model": {"type": "WordLevel", "vocab": {"a": 0, "caf\u{E9}": 2, "cafe\u{301}": 5, "b": 9}, "unk_token": "a"},
+         "added_tokens": [{"id": 5, "content": "<x>", "special": true}, {"id": 11, "content": "b", "special": false}]}
+        """
+        let t = try #require(try Tokenizer.read(TokenizerFiles(tokenizerJSON: NamedBytes(path: "h/tokenizer.json", bytes: Array(json.utf8)))))
+        #expect(t.vocabularySize == 12)
+        let texts: [Int: String] = [0: "a", 2: "caf\u{E9}", 5: "<x>", 9: "b", 11: "b"]
+        for id in -1 ... 12 { #expect(t.token(for: id).map { Array($0.utf8) } == texts[id].map { Array($0.utf8) }, "id \(id)") }
+        // Added tokens override: "<x>" → 5, "b" → 11 (shadowing 9); the model's "cafe\u{301}" still names id 5.
+        // Pairs, not a [String: Int] literal: Swift's String keys would fold the two spellings of "café".
+        let ids: [(String, Int)] = [("a", 0), ("caf\u{E9}", 2), ("cafe\u{301}", 5), ("<x>", 5), ("b", 11)]
+        for (text, id) in ids { #expect(t.id(for: text) == id, "\(text.unicodeScalars.map(\.value))") }
+        #expect(t.id(for: "c") == nil && t.id(for: "") == nil)
+        #expect(t.shadowedIDs == [9: 11])
+    }
+
+    @Test("unused rules on bytes agree with the String rules on adversarial and random tokens")
+    func bytesAgreeWithStrings() {
+        let pieces = ["[", "]", "<", ">", "|", "<|", "|>", "_", "unused", "unused_", "unused_token_", "reserved", "reserved_",
+                      "reserved_special_token_", "madeupword", "<0x", "0x", "0", "7", "9", "A", "F", "a", "f", "G",
+                      "\u{301}", "\r", "\n", "\r\n", "\u{E9}", "\u{600}", "\u{FF11}", "\u{C0}", "\u{C1}", "\u{F5}", "\u{FF}",
+                      "\u{100}", "\u{120}", " ", "\u{200D}", "\u{1F600}"]
+        var random = SeededRandom(seed: 42)
+        var texts = ["[unused1]", "<unused0>", "<|unused_12|>", "<|reserved_special_token_3|>", "<madeupword0>", "[unused]",
+                     "[\u{301}unused1]", "[unused1\u{301}]", "<unused1\u{600}>", "<unused\u{FF11}>", "<0xC0>", "<0xc0>",
+                     "<0x41>", "<0x4\u{301}>", "<0x\u{FF11}A>", "A", "<|x|>", "<|unused1>", "[unused1>", "\u{C0}\u{C1}", "\u{F5}x"]
+        for _ in 0 ..< 20_000 {
+            texts.append((0 ..< Int.random(in: 1 ... 5, using: &random)).map { _ in pieces[Int.random(in: 0 ..< pieces.count, using: &random)] }.joined())
+        }
+        for model in ["llama", "gpt2", "bert"] {
+            let t = Tokenizer.fromGGUFMetadata(tokens: texts, tokenTypes: nil, padTokenID: nil, model: model, source: "t.gguf")
+            let found = UnusedTokens.find(in: t)
+            let reference = Self.referenceFind(in: t)
+            let same = found == reference
+            #expect(same, "\(model): \(found.count) vs \(reference.count) found; first difference \(String(describing: zip(found, reference).first { $0 != $1 }))")
+            #expect(!found.isEmpty)
+        }
+        for text in texts {
+            #expect(UnusedTokens.namedPlaceholder(text) == Self.referenceNamedPlaceholder(text), "\(text.unicodeScalars.map(\.value))")
+            #expect(UnusedTokens.byteFallbackValue(text) == Self.referenceByteFallbackValue(text), "\(text.unicodeScalars.map(\.value))")
+        }
+    }
+
+    // MARK: - The String-based rules as they were before the byte version (the reference)
+
+    static func referenceFind(in tokenizer: Tokenizer) -> [UnusedToken] {
+        var found: [UnusedToken] = []
+        let added = Set(tokenizer.addedTokens.map(\.id))
+        for id in 0 ..< tokenizer.vocabularySize {
+            guard let token = tokenizer.token(for: id) else { continue }
+            if let reason = referenceReason(for: token, id: id, isAdded: added.contains(id), in: tokenizer) {
+                found.append(UnusedToken(id: id, token: token, reason: reason))
+            }
+        }
+        return found
+    }
+
+    static func referenceReason(for token: String, id: Int, isAdded: Bool, in tokenizer: Tokenizer) -> UnusedTokenReason? {
+        if let winner = tokenizer.shadowedIDs[id] { return .shadowed(by: winner) }
+        if tokenizer.markedUnusedIDs.contains(id) { return .markedUnused }
+        if let named = referenceNamedPlaceholder(token) { return named }
+        if !isAdded, tokenizer.byteLevel, let bytes = ByteLevelAlphabet.bytes(of: token),
+           let bad = bytes.first(where: ByteLevelAlphabet.neverInUTF8) {
+            return .byteNeverInUTF8(bad)
+        }
+        if tokenizer.byteFallback, let byte = referenceByteFallbackValue(token) {
+            if ByteLevelAlphabet.neverInUTF8(byte) { return .byteFallbackNeverInUTF8(byte) }
+            if byte < 0x80, let own = tokenizer.id(for: String(UnicodeScalar(byte))), own != id {
+                return .byteFallbackDuplicate(byte)
+            }
+        }
+        return nil
+    }
+
+    static func referenceNamedPlaceholder(_ token: String) -> UnusedTokenReason? {
+        let scalars = Array(token.unicodeScalars)
+        let shapes: [(open: String, close: String)] = [("[", "]"), ("<|", "|>"), ("<", ">")]
+        for shape in shapes {
+            guard token.hasPrefix(shape.open), token.hasSuffix(shape.close),
+                  scalars.count > shape.open.unicodeScalars.count + shape.close.unicodeScalars.count else { continue }
+            let inner = String(String.UnicodeScalarView(scalars[shape.open.unicodeScalars.count..<(scalars.count - shape.close.unicodeScalars.count)]))
+            let words: [(String, UnusedTokenReason)] = [
+                ("unused_token_", .unusedPlaceholder), ("unused_", .unusedPlaceholder), ("unused", .unusedPlaceholder),
+                ("reserved_special_token_", .reservedPlaceholder), ("reserved_", .reservedPlaceholder),
+                ("reserved", .reservedPlaceholder), ("madeupword", .madeUpWord),
+            ]
+            for (word, reason) in words where inner.hasPrefix(word) {
+                let digits = inner.dropFirst(word.count)
+                if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return reason }
+            }
+            return nil
+        }
+        return nil
+    }
+
+    static func referenceByteFallbackValue(_ token: String) -> UInt8? {
+        let utf8 = Array(token.utf8)
+        guard utf8.count == 6, token.hasPrefix("<0x"), utf8[5] == UInt8(ascii: ">") else { return nil }
+        let digits = String(decoding: utf8[3..<5], as: UTF8.self)
+        guard digits.allSatisfy({ $0.isHexDigit && !$0.isLowercase }) else { return nil }
+        return UInt8(digits, radix: 16)
+    }
+}
