@@ -33,3 +33,24 @@ import TestSupport
         }
     }
 }
+
+/// `ScanPlan.handOver` moves the scan's row buffer into the result array a megabyte at a time and
+/// releases each copied step's pages (`ScratchRelease`): every row must arrive as written, across
+/// step and page boundaries, from a buffer whose start is not page-aligned.
+@Suite struct RowHandOverTests {
+    @Test("every row arrives as written, for sizes around the step and page boundaries", arguments: [1, 2, 51, 13_107, 13_108, 40_000])
+    func rowsArriveIntact(count: Int) {
+        // Values by a formula, so the expected row is computed independently of the buffer.
+        func row(_ i: Int) -> RowMoments {
+            RowMoments(count: i, sum: Double(i) * 0.5, sumOfSquares: Double(i) * 3, centeredSquares: -Double(i), minimum: Double(-i),
+                       maximum: Double(i) + 0.25, nanCount: i % 7, positiveInfinityCount: i % 5, negativeInfinityCount: i % 3,
+                       allBitsZero: i % 2 == 0, allValuesZero: i % 3 == 0)
+        }
+        let pieces = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: count)
+        defer { pieces.deallocate() }
+        for i in 0 ..< count { pieces[i] = row(i) }
+        let rows = ScanPlan.handOver(pieces)
+        #expect(rows.count == count)
+        #expect(rows.indices.allSatisfy { rows[$0] == row($0) })
+    }
+}
