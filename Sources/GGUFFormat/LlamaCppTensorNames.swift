@@ -5,20 +5,14 @@
 /// - `token_embd.weight`: the input embedding, shape `[vocabulary, hidden]` row-major (one row
 ///   per token, like a Hub `embed_tokens.weight`).
 /// - `output.weight`: the output projection (LM head). When absent, llama.cpp uses
-///   `token_embd.weight` in its place: the model's embeddings are tied.
+///   `token_embd.weight` in its place for most decoders; what it does depends on the
+///   architecture (`LlamaCppArchitectures`: encoders have no output projection at all).
 /// - `blk.N.…`: the tensors of layer N; `output_norm.weight` the final norm.
 public enum LlamaCppTensorNames {
     public static let tokenEmbedding = "token_embd.weight"
     public static let output = "output.weight"
     public static let outputNorm = "output_norm.weight"
     public static let blockPrefix = "blk."
-
-    /// Whether the file's output projection is the token embedding (no `output.weight`).
-    /// Nil when there is no `token_embd.weight` (not a llama.cpp-style language model file).
-    public static func embeddingsAreTied(in file: GGUFFile) -> Bool? {
-        guard file.tensor(named: tokenEmbedding) != nil else { return nil }
-        return file.tensor(named: output) == nil
-    }
 
     /// The layer number of a `blk.N.…` name.
     public static func layer(of name: String) -> Int? {

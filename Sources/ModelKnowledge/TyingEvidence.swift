@@ -5,7 +5,8 @@ public enum TyingEvidence: String, Sendable, Equatable, CaseIterable {
     /// The checkpoint's metadata names one tensor as an alias of the other.
     case metadataAlias = "metadata-alias"
     /// The file format defines it: a GGUF file without `output.weight` makes llama.cpp use
-    /// `token_embd.weight` as the output projection (tied by construction).
+    /// `token_embd.weight` as the output projection (tied by construction), for the
+    /// architectures whose loader does so (`LlamaCppArchitectures`).
     case formatConvention = "format-convention"
     /// config.json sets `tie_word_embeddings` explicitly.
     case config
@@ -31,14 +32,19 @@ public struct TyingQuestion: Sendable, Equatable {
     /// The sentence of a file-format rule that ties the embedding (llama.cpp's: no
     /// `output.weight` in a GGUF file), when one applies.
     public var formatConvention: String?
+    /// The sentence saying why the file format ties nothing here (a GGUF encoder has no output
+    /// projection at all), when the format was asked and does not tie: it leads an undecided
+    /// answer's detail.
+    public var formatNote: String?
 
     public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, aliasExists: Bool = false,
-                formatConvention: String? = nil) {
+                formatConvention: String? = nil, formatNote: String? = nil) {
         self.config = config
         self.hasOutputProjection = hasOutputProjection
         self.bytesIdentical = bytesIdentical
         self.aliasExists = aliasExists
         self.formatConvention = formatConvention
+        self.formatNote = formatNote
     }
 }
 
@@ -94,6 +100,9 @@ public enum TyingJudge {
             return result(true, .formatConvention, convention)
         }
         guard let config = question.config else {
+            if !present, let note = question.formatNote {
+                return result(nil, .none, note + " No config.json: nothing says whether the embedding is tied.")
+            }
             return present
                 ? result(nil, .none, "No config.json, and the output projection's bytes were not compared.")
                 : result(nil, .none, "No config.json and no output projection: nothing says whether the embedding is tied.")

@@ -1,12 +1,16 @@
+import StrictJSON
 import CheckpointIO
 import GGUFFormat
 
 /// A tie a file format makes by convention, with no second copy the bytes could show: a GGUF
-/// file with `token_embd.weight` and no `output.weight` is run by llama.cpp with the embedding
-/// as its output projection. `padding` grades it as tying evidence `format-convention`; `ties`
-/// lists it beside the byte-identical groups, so a user asking "are my embeddings tied?" gets
-/// the same answer from both (on the real Gemma 3 270M GGUF, `ties` said only "no two tensors
-/// hold identical bytes").
+/// file of an architecture whose llama.cpp loader takes `token_embd.weight` as the output
+/// projection when the file has no `output.weight` (or always does). `padding` grades it as
+/// tying evidence `format-convention`; `ties` lists it beside the byte-identical groups, so a
+/// user asking "are my embeddings tied?" gets the same answer from both (on the real Gemma 3
+/// 270M GGUF, `ties` said only "no two tensors hold identical bytes").
+///
+/// The rule is llama.cpp's per architecture (`LlamaCppArchitectures`): an encoder such as
+/// `bert` has no output projection at all, so its missing `output.weight` ties nothing.
 public struct ConventionTie: Sendable, Equatable {
     /// The tensor that also serves as the missing one.
     public var tensor: String
@@ -15,12 +19,44 @@ public struct ConventionTie: Sendable, Equatable {
     /// One sentence naming the convention.
     public var detail: String
 
-    /// llama.cpp's rule, when the checkpoint is GGUF and holds the embedding but no output.
+    /// llama.cpp's rule, when the checkpoint is GGUF, holds the embedding but no output, and
+    /// states an architecture whose loader uses the embedding in the output's place.
     public static func llamaCpp(in checkpoint: Checkpoint) -> ConventionTie? {
-        guard checkpoint.files.contains(where: { $0.formatName == "gguf" }),
-              checkpoint.tensor(named: LlamaCppTensorNames.tokenEmbedding) != nil,
-              checkpoint.tensor(named: LlamaCppTensorNames.output) == nil else { return nil }
+        guard let file = embeddingFile(in: checkpoint), LlamaCppArchitectures.embeddingIsOutput(in: file) == true,
+              let architecture = LlamaCppArchitectures.architecture(of: file) else { return nil }
         return ConventionTie(tensor: LlamaCppTensorNames.tokenEmbedding, absent: LlamaCppTensorNames.output,
-                             detail: "The GGUF file has no output.weight, so llama.cpp uses token_embd.weight as the output projection (tied by the format's convention).")
+                             detail: "The GGUF file has no output.weight, so llama.cpp uses token_embd.weight as the output projection for architecture \(quoted(architecture)) (tied by the format's convention).")
+    }
+
+    /// Why a GGUF file's missing `output.weight` ties nothing, when it does not: the sentence
+    /// `padding` adds to an undecided tying answer. Nil when the convention applies, the file
+    /// has an output or is not GGUF.
+    public static func llamaCppAbsence(in checkpoint: Checkpoint) -> String? {
+        guard let file = embeddingFile(in: checkpoint), file.tensor(named: LlamaCppTensorNames.output) == nil else { return nil }
+        guard let architecture = LlamaCppArchitectures.architecture(of: file) else {
+            return "The GGUF file states no general.architecture, so llama.cpp's rule for a missing output.weight cannot be looked up."
+        }
+        let name = quoted(architecture)
+        guard let rule = LlamaCppArchitectures.outputRule(for: architecture) else {
+            return "Architecture \(name) is not in the table of \(LlamaCppArchitectures.source), so what its missing output.weight means is unknown."
+        }
+        switch rule {
+        case .noOutputProjection:
+            return "Architecture \(name) has no output projection in llama.cpp (an encoder), so the file ties nothing."
+        case .required:
+            return "Architecture \(name) requires output.weight in llama.cpp, which refuses this file; it ties nothing."
+        case .optional:
+            return "Architecture \(name) reads output.weight if present and has no fallback to token_embd.weight; the file ties nothing."
+        case .embeddingWhenAbsent, .alwaysEmbedding:
+            return nil
+        }
+    }
+
+    /// The GGUF file holding `token_embd.weight`.
+    private static func embeddingFile(in checkpoint: Checkpoint) -> GGUFFile? {
+        for file in checkpoint.files {
+            if case .gguf(let gguf) = file.format, gguf.tensor(named: LlamaCppTensorNames.tokenEmbedding) != nil { return gguf }
+        }
+        return nil
     }
 }

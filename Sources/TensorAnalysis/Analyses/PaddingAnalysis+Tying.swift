@@ -1,4 +1,5 @@
 import CheckpointIO
+import GGUFFormat
 import TensorScan
 import ModelKnowledge
 
@@ -19,10 +20,12 @@ extension PaddingAnalysis {
         let aliased = aliases.contains { ($0.key == view.name && isCounterpart($0.value)) || ($0.value == view.name && isCounterpart($0.key)) }
         let counterparts = checkpoint.tensors.filter { $0.shape.count == 2 && isCounterpart($0.name) }
         let identical = counterparts.isEmpty ? nil : tiedWith.contains { name in counterparts.contains { $0.name == name } }
-        // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output.
+        // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
+        // for most decoders; an encoder's missing output ties nothing (LlamaCppArchitectures).
         let tie = ConventionTie.llamaCpp(in: checkpoint)
         let convention = !isOutput && view.name == tie?.tensor ? tie?.detail : nil
+        let note = !isOutput && view.name == LlamaCppTensorNames.tokenEmbedding ? ConventionTie.llamaCppAbsence(in: checkpoint) : nil
         return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
-                             bytesIdentical: identical, aliasExists: aliased, formatConvention: convention)
+                             bytesIdentical: identical, aliasExists: aliased, formatConvention: convention, formatNote: note)
     }
 }

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// "No output.weight means tied" is llama.cpp's rule only for the architectures whose loader
+/// falls back to token_embd.weight. TestData/gguf-arch holds the same embedding (no
+/// output.weight, pad row not zero) under four `general.architecture` values; what llama.cpp
+/// does for each comes from its loaders (TestData/knowledge/llamacpp-outputs.json): llama falls
+/// back, bert has no output projection, phi2 requires one, "mystery" is unknown.
+@Suite struct GGUFArchitectureTieCLITests {
+    @Test("the convention tie only for an architecture whose llama.cpp loader falls back to token_embd",
+          arguments: [("llama", true, "format-convention", "for architecture \"llama\""),
+                      ("bert", false, "none", "Architecture \"bert\" has no output projection in llama.cpp"),
+                      ("phi2", false, "none", "Architecture \"phi2\" requires output.weight in llama.cpp"),
+                      ("mystery", false, "none", "Architecture \"mystery\" is not in the table")])
+    func tieFollowsArchitecture(architecture: String, tied: Bool, evidence: String, phrase: String) throws {
+        let path = Fixtures.path("gguf-arch/\(architecture).gguf")
+        let ties = try GGUFTokenizerCLITests.json(["ties", path])
+        #expect((ties["tied_by_convention"] as? [Any])?.count == (tied ? 1 : 0))
+        let padding = try GGUFTokenizerCLITests.json(["padding", path])
+        let embedding = try #require((padding["embeddings"] as? [[String: Any]])?.first)
+        let tying = try #require(embedding["tying"] as? [String: Any])
+        #expect(tying["evidence"] as? String == evidence)
+        #expect((tying["tied"] as? Bool) == (tied ? true : nil))
+        #expect((tying["detail"] as? String)?.contains(phrase) == true, "\(tying)")
+        // Unexplained, the non-zero pad row is a warning; explained by the tie, info.
+        let finding = try #require((padding["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "padding-row-nonzero" })
+        #expect(finding["severity"] as? String == (tied ? "info" : "warning"))
+    }
+}
