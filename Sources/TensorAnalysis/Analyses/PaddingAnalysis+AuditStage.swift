@@ -36,7 +36,7 @@ extension PaddingAnalysis {
 
         /// The findings, with each tensor's copies (by name) when the tie analysis found them
         /// (`TieAnalysis.Report.copies`), so the matrices are not compared again.
-        func findings(_ summaries: [[RowMoments]?], copies: [String: [String]]?) throws(CheckpointError) -> [Finding] {
+        func findings(_ summaries: [[RowMoments]?], copies: TieAnalysis.Copies?) throws(CheckpointError) -> [Finding] {
             var moments: [String: [RowMoments]] = [:]
             for (i, summary) in summaries.enumerated() {
                 if let summary { moments[views[i].name] = summary }

@@ -93,7 +93,7 @@ public enum PaddingAnalysis {
     static func analyze(_ checkpoint: Checkpoint, padID option: Int?, tensors requested: [String],
                         rowMoments known: [String: [RowMoments]],
                         matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
-                        copies: [String: [String]]? = nil) throws(CheckpointError) -> Report {
+                        copies: TieAnalysis.Copies? = nil) throws(CheckpointError) -> Report {
         var notes = knowledge.notes
         let resolution = PadIDResolver.resolve(flag: option, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
         notes += resolution.notes
