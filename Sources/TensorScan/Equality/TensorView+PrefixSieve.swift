@@ -11,8 +11,8 @@ extension TensorView {
     /// than the prefix are equal exactly when they share a class.
     ///
     /// Reads at most a prefix per tensor and one per comparison (`SievePrefixReader` says how);
-    /// linear in the count (prefixes are hashed, and a prefix is compared only with the first
-    /// member of each class of the same hash).
+    /// linear in the count, also when prefixes collide on purpose (a prefix is compared with the
+    /// first class of its hash only; the others of that hash are found by their bytes).
     public static func samePrefixClasses(_ views: [TensorView]) -> [[Int]] {
         samePrefixClasses(views, at: Array(views.indices))
     }
@@ -31,21 +31,35 @@ extension TensorView {
     static func samePrefixClasses(_ views: [TensorView], at positions: [Int],
                                   reader: inout SievePrefixReader) -> [[Int]] {
         var classes: [[Int]] = []
-        var byHash: [UInt64: [Int]] = [:]  // hash → indices into `classes`
+        var byHash: [UInt64: Int] = [:]  // hash → index into `classes` of its first class
+        // Prefixes whose hash is an earlier class's but whose bytes are not, keyed by their bytes
+        // (Swift's hash, seeded per process): such a prefix costs one comparison, one copy and
+        // one lookup. Why: `ByteHash` adds one term per 64-byte stripe, every stripe with the
+        // same key, so a prefix's stripes in any order hash alike; comparing such a prefix with
+        // the leader of every earlier class of its hash was quadratic (4,000 tensors of 4 KiB:
+        // 5 s of CPU, 27 s of wall time, a `pread` of a leader per comparison).
+        var byBytes: [[UInt8]: Int] = [:]
         for (i, position) in positions.enumerated() {
             let view = views[position]
             let prefix = reader.prefix(ofPosition: i, view)
             let key = ByteHash.hash(prefix.baseAddress, prefix.count)
-            let candidates = byHash[key, default: []]
-            if let found = candidates.first(where: { c in
-                let leader = views[positions[classes[c][0]]]
-                guard min(Int(leader.info.byteCount), sievePrefixBytes) == prefix.count else { return false }
-                return memcmpEqual(prefix, reader.prefix(ofLeader: leader))
-            }) {
-                classes[found].append(i)
-            } else {
-                byHash[key, default: []].append(classes.count)
+            guard let first = byHash[key] else {
+                byHash[key] = classes.count
                 classes.append([i])
+                continue
+            }
+            let leader = views[positions[classes[first][0]]]
+            if min(Int(leader.info.byteCount), sievePrefixBytes) == prefix.count,
+               memcmpEqual(prefix, reader.prefix(ofLeader: leader)) {
+                classes[first].append(i)
+            } else {
+                let bytes = Array(prefix)
+                if let found = byBytes[bytes] {
+                    classes[found].append(i)
+                } else {
+                    byBytes[bytes] = classes.count
+                    classes.append([i])
+                }
             }
         }
         return classes.filter { $0.count > 1 }
