@@ -117,4 +117,34 @@ import TestSupport
         let measured = DifferenceScan.run([(x, x)], topRows: 2, statisticsOfIdentical: true)[0]
         #expect(measured.identicalBytes && measured.statistics?.differingElements == 0 && measured.statistics?.referenceL2 ?? 0 > 0)
     }
+
+    @Test("the AVX2 row pass gives the Swift loop's values: squares, squared differences, counts, largest difference",
+          arguments: [0, 1, 3, 4, 5, 31, 640, 1001])
+    func rowTermsWideEqualsPortable(count: Int) {
+        // NaN, ±Inf, ±0, equal pairs, huge values whose squares overflow, and ordinary ones.
+        let specials: [Double] = [.nan, .infinity, -.infinity, 0, -0.0, 1e300, -1e300, 1.5, -2.25, Double(bitPattern: 0x1234)]
+        var rng = SeededRandom(seed: UInt64(count) + 5)
+        func value() -> Double {
+            let r = rng.next()
+            return r % 5 == 0 ? specials[Int(r >> 8) % specials.count] : Double(Int64(truncatingIfNeeded: r >> 16) % 100_000) / 997
+        }
+        let x = (0 ..< count).map { _ in value() }
+        let y = x.map { v in rng.next() % 3 == 0 ? v : value() }
+        func run(portable: Bool) -> ([UInt64], [UInt64], Double, Int, Int) {
+            let n = max(1, count)
+            let px = UnsafeMutablePointer<Double>.allocate(capacity: n), py = UnsafeMutablePointer<Double>.allocate(capacity: n)
+            let squares = UnsafeMutablePointer<Double>.allocate(capacity: n), terms = UnsafeMutablePointer<Double>.allocate(capacity: n)
+            defer { [px, py, squares, terms].forEach { $0.deallocate() } }
+            for i in 0 ..< count { (px[i], py[i], squares[i], terms[i]) = (x[i], y[i], 7, 7) }
+            let r = QuantizedDifference.rowTerms(px, py, count: count, squares: squares, terms: terms, portable: portable)
+            return ((0 ..< count).map { squares[$0].bitPattern }, (0 ..< count).map { terms[$0].bitPattern }, r.maxAbs, r.differing, r.nans)
+        }
+        let wide = run(portable: false), portable = run(portable: true)
+        #expect(wide.0 == portable.0 && wide.1 == portable.1)
+        #expect(wide.2.bitPattern == portable.2.bitPattern && wide.3 == portable.3 && wide.4 == portable.4)
+        // The definition, by hand, for the counts.
+        let differing = zip(x, y).filter { !($0 == $1 || ($0.isNaN && $1.isNaN)) }.count
+        let nans = zip(x, y).filter { !($0 == $1 || ($0.isNaN && $1.isNaN)) && ($0.isNaN || $1.isNaN) }.count
+        #expect(portable.3 == differing && portable.4 == nans)
+    }
 }

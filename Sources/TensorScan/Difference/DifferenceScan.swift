@@ -255,7 +255,7 @@ final class DifferencePlan: @unchecked Sendable {
     /// `drain` for quantized pairs: each item's terms go to `orderedSums`, its pages to
     /// `release`; the thread that finishes the last item releases the rest.
     private func drainQuantized() {
-        let scratch = QuantizedScratch(rowLength: pairs.map(\.rowLength).max() ?? 0)
+        let scratch = QuantizedScratch(rowLength: pairs.map(\.rowLength).max() ?? 0, itemValues: orderedSums.capacity)
         defer { scratch.deallocate() }
         while true {
             // A buffer before an item: a thread waiting for room holds no item the chain needs.

@@ -19,7 +19,7 @@ final class OrderedSums: @unchecked Sendable {
     struct Segment {
         var pair: Int
         /// A's squared values (0 for non-finite ones: adding +0 leaves a sum of squares as it is).
-        var squares: UnsafeMutableBufferPointer<Double>
+        var squares: UnsafeMutablePointer<Double>
         var count: Int
         /// Each row's ‖a_row − b_row‖².
         var rowSquares: [Double]
@@ -28,13 +28,14 @@ final class OrderedSums: @unchecked Sendable {
     static let maxParked = 4
 
     private let lock = ThreadLock()
-    private let capacity: Int
+    /// The most terms an item holds.
+    let capacity: Int
     /// The item whose terms are added next.
     private var next = 0
     private var busy = false
     private var parked: [Int: Segment] = [:]
-    private var spare: [UnsafeMutableBufferPointer<Double>] = []
-    private var allocated: [UnsafeMutableBufferPointer<Double>] = []
+    private var spare: [UnsafeMutablePointer<Double>] = []
+    private var allocated: [UnsafeMutablePointer<Double>] = []
     /// Per pair: Σ a² and Σ ‖a_row − b_row‖², written only by the core holding `busy`.
     private var reference: [Double]
     private var squares: [Double]
@@ -51,18 +52,18 @@ final class OrderedSums: @unchecked Sendable {
     }
 
     /// A buffer for one item's terms; waits while `maxParked` items wait for the chain.
-    func buffer() -> UnsafeMutableBufferPointer<Double> {
+    func buffer() -> UnsafeMutablePointer<Double> {
         lock.withLock {
             while parked.count >= Self.maxParked { lock.wait() }
             if let buffer = spare.popLast() { return buffer }
-            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: capacity)
+            let buffer = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
             allocated.append(buffer)
             return buffer
         }
     }
 
     /// Returns a buffer `buffer()` gave that holds no item's terms.
-    func recycle(_ buffer: UnsafeMutableBufferPointer<Double>) {
+    func recycle(_ buffer: UnsafeMutablePointer<Double>) {
         lock.withLock {
             spare.append(buffer)
             lock.broadcast()
