@@ -16,6 +16,18 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
     public static let eosKey = "tokenizer.ggml.eos_token_id"
     public static let paddingKey = "tokenizer.ggml.padding_token_id"
     public static let unknownKey = "tokenizer.ggml.unknown_token_id"
+    /// gguf-py's spelling (`Keys.Tokenizer.SEP_ID`), misspelt as every writer stores it.
+    public static let separatorKey = "tokenizer.ggml.seperator_token_id"
+    public static let clsKey = "tokenizer.ggml.cls_token_id"
+    public static let maskKey = "tokenizer.ggml.mask_token_id"
+
+    /// The id keys that give a token a role, each with the role's name in tokenizer_config.json
+    /// (`bos_token`, …), in the order roles are listed. `padding_token_id` is not among them:
+    /// it is the pad id itself, read separately.
+    public static let roleKeys: [(key: String, role: String)] = [
+        (bosKey, "bos_token"), (eosKey, "eos_token"), (unknownKey, "unk_token"),
+        (separatorKey, "sep_token"), (clsKey, "cls_token"), (maskKey, "mask_token"),
+    ]
 
     /// e.g. `llama` (SentencePiece), `gpt2` (byte-level BPE), `bert` (WordPiece).
     public let model: String?
@@ -24,14 +36,24 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
     /// Raw `token_type` values by id (nil when absent or not one per token); values outside
     /// 1…6 are kept as they are so the audit can report them.
     public let tokenTypes: [Int32]?
-    public let bosTokenID: Int?
-    public let eosTokenID: Int?
     public let paddingTokenID: Int?
-    public let unknownTokenID: Int?
+    /// The role ids present as integers, in `roleKeys` order: (`tokenizer.ggml.bos_token_id`,
+    /// `bos_token`, 2), …
+    public let roleIDs: [RoleID]
     /// Special-id keys present with a value that is no `Int` (a string, a float, a u64 beyond
     /// `Int.max`), in key order, with the value as stated: noted by the tokenizer instead of
     /// being read as absent.
     public let unusableIDs: [UnusableID]
+
+    /// A role key, the role it gives, and the id it states.
+    public struct RoleID: Sendable, Equatable {
+        public let key: String
+        public let role: String
+        public let id: Int
+    }
+
+    /// The id stated under `key` (one of `roleKeys`), when it is an integer.
+    public func id(forKey key: String) -> Int? { roleIDs.first { $0.key == key }?.id }
 
     /// A special-id key and its unusable value as stated.
     public struct UnusableID: Sendable, Equatable {
@@ -50,11 +72,11 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
         } else {
             tokenTypes = nil
         }
-        bosTokenID = metadata[Self.bosKey]?.integer
-        eosTokenID = metadata[Self.eosKey]?.integer
         paddingTokenID = metadata[Self.paddingKey]?.integer
-        unknownTokenID = metadata[Self.unknownKey]?.integer
-        unusableIDs = [Self.bosKey, Self.eosKey, Self.unknownKey, Self.paddingKey].compactMap { key in
+        roleIDs = Self.roleKeys.compactMap { key, role in
+            metadata[key]?.integer.map { RoleID(key: key, role: role, id: $0) }
+        }
+        unusableIDs = (Self.roleKeys.map(\.key) + [Self.paddingKey]).compactMap { key in
             guard let stored = metadata[key], stored.integer == nil else { return nil }
             return UnusableID(key: key, text: stored.statedText)
         }

@@ -1,9 +1,10 @@
 extension Tokenizer {
     /// A tokenizer from the `tokenizer.ggml.*` metadata llama.cpp's converters store in a GGUF
     /// file: the token list indexed by id, `token_type` (3 CONTROL and 2 UNKNOWN → special, 5 UNUSED → unused),
-    /// `padding_token_id`, and the ids `bos_token_id`, `eos_token_id` and `unknown_token_id`, which
-    /// make their tokens special with the roles tokenizer_config.json would give them
-    /// (`bos_token`, `eos_token`, `unk_token`) — as the Hub path names them, whatever their
+    /// `padding_token_id`, and the role ids (`bos_token_id`, `eos_token_id`, `unknown_token_id`,
+    /// `seperator_token_id`, `cls_token_id`, `mask_token_id`), which make their tokens special
+    /// with the roles tokenizer_config.json would give them (`bos_token`, …, `mask_token`) — as
+    /// the Hub path names them, whatever their
     /// `token_type` says (converters write NORMAL for some, or no `token_type` at all). An id past
     /// the token list is noted, not used, and so is an id key whose value is no integer
     /// (`unusableIDs`: full key and the value as stated). Plain values in, so this module needs
@@ -14,19 +15,23 @@ extension Tokenizer {
     /// fallback is on for `llama` and whenever a token has type 6 (BYTE): the file then marks
     /// its `<0xNN>` pieces itself, whatever it calls the model (the real
     /// ggml-vocab-gemma-4.gguf says `gemma4`).
+    ///
+    /// A `bert` vocabulary is a phantom-space one (`phantomSpace`): llama.cpp's converter
+    /// (conversion/bert.py in llama.cpp as vendored by llama-cpp-python 0.3.36) strips `##` from
+    /// continuation pieces and writes every other token that is not CONTROL as `▁` + its text,
+    /// so BERT's `[unused5]` is stored as `▁[unused5]` (older converters kept `[…]` as it was).
     public static func fromGGUFMetadata(tokens: [String], tokenTypes: [Int32]?, padTokenID: Int?, model: String?,
-                                        source: String, bosTokenID: Int? = nil, eosTokenID: Int? = nil,
-                                        unknownTokenID: Int? = nil, unusableIDs: [(key: String, text: String)] = []) -> Tokenizer {
+                                        source: String, roleIDs: [(key: String, role: String, id: Int)] = [],
+                                        unusableIDs: [(key: String, text: String)] = []) -> Tokenizer {
         fromGGUFMetadata(packedTokens: PackedTokenTexts(tokens.lazy.map { Optional($0) }), tokenTypes: tokenTypes,
-                         padTokenID: padTokenID, model: model, source: source, bosTokenID: bosTokenID,
-                         eosTokenID: eosTokenID, unknownTokenID: unknownTokenID, unusableIDs: unusableIDs)
+                         padTokenID: padTokenID, model: model, source: source, roleIDs: roleIDs, unusableIDs: unusableIDs)
     }
 
     /// The same from the token list as the GGUF reader packed it (`GGUFStringArray`'s buffers),
     /// which the tokenizer keeps as they are: no `String` per token.
     public static func fromGGUFMetadata(packedTokens tokens: PackedTokenTexts, tokenTypes: [Int32]?, padTokenID: Int?,
-                                        model: String?, source: String, bosTokenID: Int? = nil, eosTokenID: Int? = nil,
-                                        unknownTokenID: Int? = nil, unusableIDs: [(key: String, text: String)] = []) -> Tokenizer {
+                                        model: String?, source: String, roleIDs: [(key: String, role: String, id: Int)] = [],
+                                        unusableIDs: [(key: String, text: String)] = []) -> Tokenizer {
         let kind: Kind = switch model {
         case "bert": .wordPiece
         case "t5": .unigram
@@ -43,11 +48,9 @@ extension Tokenizer {
             if type == 5 { unused.insert(id) }
         }
         var notes: [String] = []
-        for (key, role, id) in [("bos_token_id", "bos_token", bosTokenID), ("eos_token_id", "eos_token", eosTokenID),
-                                ("unknown_token_id", "unk_token", unknownTokenID)] {
-            guard let id else { continue }
+        for (key, role, id) in roleIDs {
             guard id >= 0 && id < tokens.count else {
-                notes.append("\(source): tokenizer.ggml.\(key) \(id) is not a token id (\(tokens.count) tokens); not used")
+                notes.append("\(source): \(key) \(id) is not a token id (\(tokens.count) tokens); not used")
                 continue
             }
             if !(roles[id] ?? []).contains(role) { roles[id, default: []].append(role) }
@@ -67,6 +70,7 @@ extension Tokenizer {
                                   addedTokens: [], specialTokens: special, padToken: pad, shadowedIDs: shadowed, notes: notes,
                                   tokensByID: tokens, idsByToken: ids, modelVocabularyCount: tokens.count)
         tokenizer.markedUnusedIDs = unused
+        tokenizer.phantomSpace = model == "bert"
         return tokenizer
     }
 }

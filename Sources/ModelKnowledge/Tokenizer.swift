@@ -75,6 +75,9 @@ public struct Tokenizer: Sendable, Equatable {
     public var notes: [String]
     /// Ids the tokenizer's own file marks unused (a GGUF `token_type` of UNUSED).
     public var markedUnusedIDs: Set<Int> = []
+    /// Whether a word-start token is stored as `▁` + its text (llama.cpp's WordPiece GGUF
+    /// vocabularies): rules that look at a token's name see through the `▁`.
+    public var phantomSpace = false
 
     /// Model-vocabulary tokens by id (holes where no token is); added tokens override their id's entry.
     var tokensByID: PackedTokenTexts

@@ -81,7 +81,7 @@ public enum UnusedTokens {
     static func reason(for token: UnsafeBufferPointer<UInt8>, id: Int, isAdded: Bool, in tokenizer: Tokenizer) -> UnusedTokenReason? {
         if let winner = tokenizer.shadowedIDs[id] { return .shadowed(by: winner) }
         if tokenizer.markedUnusedIDs.contains(id) { return .markedUnused }
-        if let named = namedPlaceholder(token) { return named }
+        if let named = namedPlaceholder(tokenizer.phantomSpace ? withoutPhantomSpace(token) : token) { return named }
         // Only a character of the byte-level alphabet spelled with lead byte 0xC3 stands for a
         // byte that never occurs in UTF-8; without one no byte of the token is such a byte.
         if !isAdded, tokenizer.byteLevel, token.contains(0xC3),
@@ -129,6 +129,13 @@ public enum UnusedTokens {
     static func namedPlaceholder(_ token: String) -> UnusedTokenReason? {
         var token = token
         return token.withUTF8 { namedPlaceholder($0) }
+    }
+
+    /// `token` without a leading `▁` (U+2581, UTF-8 E2 96 81): `▁[unused5]` is BERT's
+    /// `[unused5]` in a llama.cpp WordPiece vocabulary (`Tokenizer.phantomSpace`).
+    static func withoutPhantomSpace(_ token: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard token.count >= 3, token[0] == 0xE2, token[1] == 0x96, token[2] == 0x81 else { return token }
+        return UnsafeBufferPointer(rebasing: token[3...])
     }
 
     /// The byte of a SentencePiece byte-fallback token `<0xNN>` (two upper-case hex digits).

@@ -45,10 +45,10 @@ import Testing
         #expect(tokenizer.model == Self.metadata["model"] as? String)
         #expect(Array(tokenizer.tokens) == Self.metadata["tokens"] as? [String])
         #expect(tokenizer.tokenTypes?.map(Int.init) == (Self.metadata["token_types"] as? [Any])?.compactMap(GGUFFixtures.int))
-        #expect(tokenizer.bosTokenID == GGUFFixtures.int(Self.metadata["bos"]))
-        #expect(tokenizer.eosTokenID == GGUFFixtures.int(Self.metadata["eos"]))
+        #expect(tokenizer.id(forKey: GGUFTokenizerMetadata.bosKey) == GGUFFixtures.int(Self.metadata["bos"]))
+        #expect(tokenizer.id(forKey: GGUFTokenizerMetadata.eosKey) == GGUFFixtures.int(Self.metadata["eos"]))
         #expect(tokenizer.paddingTokenID == GGUFFixtures.int(Self.metadata["pad"]))
-        #expect(tokenizer.unknownTokenID == nil)
+        #expect(tokenizer.id(forKey: GGUFTokenizerMetadata.unknownKey) == nil)
         // TOKEN_TYPES in generate.py: [2, 3, 3, 3, 1, 1, 6, 5, 4].
         #expect(tokenizer.tokenIDs(ofType: .control) == [1, 2, 3])
         #expect(tokenizer.tokenIDs(ofType: .unused) == [7])

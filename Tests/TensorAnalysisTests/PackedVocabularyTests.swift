@@ -10,7 +10,9 @@ import TestSupport
 /// TestData/real/ggml-vocab/generate.py, two real llama.cpp vocabularies), a plain Swift
 /// `Dictionary` keyed by UTF-8 bytes built here, and the former `String`-based rules kept below.
 @Suite struct PackedVocabularyTests {
-    static let vocabularies = ["ggml-vocab-phi-3.gguf", "ggml-vocab-bert-bge.gguf"]
+    /// phi-3 and bert-bge as llama.cpp ships them; all-MiniLM-L6-v2 as today's converter writes a
+    /// WordPiece vocabulary (`▁[unused0]`, where bert-bge has `[unused0]`).
+    static let vocabularies = ["ggml-vocab-phi-3.gguf", "ggml-vocab-bert-bge.gguf", "ggml-vocab-all-minilm-l6-v2.gguf"]
 
     static func ggufTokens(_ checkpoint: Checkpoint) throws -> [String] {
         for file in checkpoint.files {
@@ -56,6 +58,19 @@ import TestSupport
         #expect(knowledge.unusedTokens.map { "\($0.id) \($0.reason.name)" } == expectedUnused)
         #expect(UnusedTokens.find(in: tokenizer) == knowledge.unusedTokens)
         #expect(UnusedTokens.find(in: tokenizer) == Self.referenceFind(in: tokenizer))
+
+        // Role ids as gguf-py reads them, under the role names tokenizer_config.json uses.
+        let roleNames = ["tokenizer.ggml.bos_token_id": "bos_token", "tokenizer.ggml.eos_token_id": "eos_token",
+                         "tokenizer.ggml.unknown_token_id": "unk_token", "tokenizer.ggml.seperator_token_id": "sep_token",
+                         "tokenizer.ggml.cls_token_id": "cls_token", "tokenizer.ggml.mask_token_id": "mask_token"]
+        let roles = try #require(facts["roles"] as? [String: Int])
+        #expect(!roles.isEmpty)
+        var expectedRoles: [Int: Set<String>] = [:]
+        for (key, id) in roles { expectedRoles[id, default: []].insert(try #require(roleNames[key])) }
+        for (id, names) in expectedRoles {
+            let held = Set(tokenizer.specialTokens.first { $0.id == id }?.roles ?? [])
+            #expect(names.isSubset(of: held), "id \(id): \(names.sorted()) not all in \(held.sorted())")
+        }
     }
 
     /// Texts from a small alphabet rich in collisions: canonically equivalent spellings ("é" and
@@ -122,11 +137,12 @@ import TestSupport
         let pieces = ["[", "]", "<", ">", "|", "<|", "|>", "_", "unused", "unused_", "unused_token_", "reserved", "reserved_",
                       "reserved_special_token_", "madeupword", "<0x", "0x", "0", "7", "9", "A", "F", "a", "f", "G",
                       "\u{301}", "\r", "\n", "\r\n", "\u{E9}", "\u{600}", "\u{FF11}", "\u{C0}", "\u{C1}", "\u{F5}", "\u{FF}",
-                      "\u{100}", "\u{120}", " ", "\u{200D}", "\u{1F600}"]
+                      "\u{100}", "\u{120}", " ", "\u{200D}", "\u{1F600}", "\u{2581}"]
         var random = SeededRandom(seed: 42)
         var texts = ["[unused1]", "<unused0>", "<|unused_12|>", "<|reserved_special_token_3|>", "<madeupword0>", "[unused]",
                      "[\u{301}unused1]", "[unused1\u{301}]", "<unused1\u{600}>", "<unused\u{FF11}>", "<0xC0>", "<0xc0>",
-                     "<0x41>", "<0x4\u{301}>", "<0x\u{FF11}A>", "A", "<|x|>", "<|unused1>", "[unused1>", "\u{C0}\u{C1}", "\u{F5}x"]
+                     "<0x41>", "<0x4\u{301}>", "<0x\u{FF11}A>", "A", "<|x|>", "<|unused1>", "[unused1>", "\u{C0}\u{C1}", "\u{F5}x",
+                     "\u{2581}[unused3]", "\u{2581}\u{2581}[unused3]", "\u{2581}\u{301}[unused3]", "x\u{2581}[unused3]"]
         for _ in 0 ..< 20_000 {
             texts.append((0 ..< Int.random(in: 1 ... 5, using: &random)).map { _ in pieces[Int.random(in: 0 ..< pieces.count, using: &random)] }.joined())
         }
@@ -161,7 +177,12 @@ import TestSupport
     static func referenceReason(for token: String, id: Int, isAdded: Bool, in tokenizer: Tokenizer) -> UnusedTokenReason? {
         if let winner = tokenizer.shadowedIDs[id] { return .shadowed(by: winner) }
         if tokenizer.markedUnusedIDs.contains(id) { return .markedUnused }
-        if let named = referenceNamedPlaceholder(token) { return named }
+        // A WordPiece GGUF vocabulary stores BERT's "[unused3]" as "▁[unused3]".
+        var name = token
+        if tokenizer.phantomSpace, token.unicodeScalars.first == "\u{2581}" {
+            name = String(String.UnicodeScalarView(token.unicodeScalars.dropFirst()))
+        }
+        if let named = referenceNamedPlaceholder(name) { return named }
         if !isAdded, tokenizer.byteLevel, let bytes = ByteLevelAlphabet.bytes(of: token),
            let bad = bytes.first(where: ByteLevelAlphabet.neverInUTF8) {
             return .byteNeverInUTF8(bad)

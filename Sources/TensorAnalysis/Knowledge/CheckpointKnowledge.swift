@@ -84,8 +84,8 @@ extension CheckpointKnowledge {
                 ?? PackedTokenTexts(metadata.tokens.lazy.map { Optional($0) })
             return Tokenizer.fromGGUFMetadata(packedTokens: tokens, tokenTypes: metadata.tokenTypes,
                                               padTokenID: metadata.paddingTokenID, model: metadata.model, source: file.path,
-                                              bosTokenID: metadata.bosTokenID, eosTokenID: metadata.eosTokenID,
-                                              unknownTokenID: metadata.unknownTokenID, unusableIDs: metadata.unusableIDs.map { ($0.key, $0.text) })
+                                              roleIDs: metadata.roleIDs.map { ($0.key, $0.role, $0.id) },
+                                              unusableIDs: metadata.unusableIDs.map { ($0.key, $0.text) })
         }
         return nil
     }

