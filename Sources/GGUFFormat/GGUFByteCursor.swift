@@ -17,35 +17,38 @@ struct GGUFByteCursor {
     var remaining: Int { bytes.count - offset }
 
     /// Throws unless `count` more bytes exist; `what` names the field for the message.
-    func require(_ count: Int, for what: String) throws(GGUFError) {
+    ///
+    /// `what` is built only for an error: formatting it for every read ("string in
+    /// 'tokenizer.ggml.tokens'" per token) was a fifth of reading Gemma 3's 262,144-token header.
+    func require(_ count: Int, for what: @autoclosure () -> String) throws(GGUFError) {
         guard count >= 0, count <= remaining else {
-            throw .truncated(offset: offset, needed: count, available: remaining, field: what)
+            throw .truncated(offset: offset, needed: count, available: remaining, field: what())
         }
     }
 
-    mutating func read<T: FixedWidthInteger>(_: T.Type, _ what: String) throws(GGUFError) -> T {
-        try require(MemoryLayout<T>.size, for: what)
+    mutating func read<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String) throws(GGUFError) -> T {
+        try require(MemoryLayout<T>.size, for: what())
         let raw = bytes.loadUnaligned(fromByteOffset: offset, as: T.self)
         offset += MemoryLayout<T>.size
         return T(littleEndian: raw)
     }
 
-    mutating func readFloat32(_ what: String) throws(GGUFError) -> Float {
-        Float(bitPattern: try read(UInt32.self, what))
+    mutating func readFloat32(_ what: @autoclosure () -> String) throws(GGUFError) -> Float {
+        Float(bitPattern: try read(UInt32.self, what()))
     }
 
-    mutating func readFloat64(_ what: String) throws(GGUFError) -> Double {
-        Double(bitPattern: try read(UInt64.self, what))
+    mutating func readFloat64(_ what: @autoclosure () -> String) throws(GGUFError) -> Double {
+        Double(bitPattern: try read(UInt64.self, what()))
     }
 
     /// A GGUF string: u64 byte length, then that many bytes (not NUL-terminated). The length is
     /// checked against the bytes left before anything is allocated, so a length near 2^64
     /// fails here instead of reaching an allocator.
-    mutating func readStringBytes(_ what: String) throws(GGUFError) -> UnsafeRawBufferPointer {
+    mutating func readStringBytes(_ what: @autoclosure () -> String) throws(GGUFError) -> UnsafeRawBufferPointer {
         let start = offset
-        let length = try read(UInt64.self, "\(what) length")
+        let length = try read(UInt64.self, "\(what()) length")
         guard length <= UInt64(remaining) else {
-            throw .stringPastEnd(offset: start, length: length, available: remaining, field: what)
+            throw .stringPastEnd(offset: start, length: length, available: remaining, field: what())
         }
         let count = Int(length)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + count])
@@ -53,8 +56,8 @@ struct GGUFByteCursor {
         return slice
     }
 
-    mutating func skip(_ count: Int, _ what: String) throws(GGUFError) {
-        try require(count, for: what)
+    mutating func skip(_ count: Int, _ what: @autoclosure () -> String) throws(GGUFError) {
+        try require(count, for: what())
         offset += count
     }
 }
