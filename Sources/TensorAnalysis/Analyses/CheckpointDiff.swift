@@ -47,13 +47,18 @@ public struct CheckpointDiff: Sendable {
     }
 
     public let tolerance: Double
-    /// Names only in A, or only in B, sorted (`onlyInA` without `droppedSharedStorage`).
+    /// Names only in A, or only in B, sorted (without `droppedSharedStorage` and
+    /// `droppedByConverter`).
     public let onlyInA: [String]
     /// Tensors of A that B omits and that in A are views of the very same bytes as a tensor B
     /// has (a torch file's shared storage, e.g. tied weights): dropped name → the kept name. How
     /// the Hub's convert bot writes safetensors; not a failure, but a loader must restore them
     /// (transformers re-ties them from config.json).
     public let droppedSharedStorage: [String: String]
+    /// Hub tensors that a GGUF side lacks because llama.cpp's converter drops them on purpose
+    /// (buffers, BERT's pooler and pre-training heads): name → the reason
+    /// (`LlamaCppConverterDrops`). Not a failure.
+    public let droppedByConverter: [String: String]
     public let onlyInB: [String]
     /// Tensors in both, sorted by name.
     public let comparisons: [Comparison]
@@ -67,9 +72,11 @@ public struct CheckpointDiff: Sendable {
     /// Compares every tensor name of `a` with the same name in `b`, or with `nameMap[name]`
     /// when the map names it (A's name → B's name: Hub names against a GGUF file's).
     /// `rowOrders` (by A's name): rows a converter permuted, paired back
-    /// (`LlamaCppRotaryOrder.decisions`); top rows are then A's row numbers.
+    /// (`LlamaCppRotaryOrder.decisions`); top rows are then A's row numbers. `converterDrops`:
+    /// tensors of either side the other lacks by design (`LlamaCppConverterDrops.dropped`).
     public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5,
-                nameMap: [String: String] = [:], rowOrders: [String: LlamaCppRotaryOrder.Decision] = [:]) {
+                nameMap: [String: String] = [:], rowOrders: [String: LlamaCppRotaryOrder.Decision] = [:],
+                converterDrops: [String: String] = [:]) {
         self.tolerance = tolerance
         let namesB = Set(b.tensors.map(\.name))
         let inB = { (name: String) in namesB.contains(nameMap[name] ?? name) }
@@ -87,8 +94,9 @@ public struct CheckpointDiff: Sendable {
             }
         }
         droppedSharedStorage = dropped
-        onlyInA = missing.filter { dropped[$0] == nil }.sorted()
-        onlyInB = namesB.subtracting(namesA.map { nameMap[$0] ?? $0 }).sorted()
+        droppedByConverter = converterDrops
+        onlyInA = missing.filter { dropped[$0] == nil && converterDrops[$0] == nil }.sorted()
+        onlyInB = namesB.subtracting(namesA.map { nameMap[$0] ?? $0 }).filter { converterDrops[$0] == nil }.sorted()
         // One read of both sides on all cores (`DifferenceScan`): same-shape pairs only; a shape
         // change needs no bytes.
         let pairs = namesA.filter(inB).sorted().compactMap { name -> (TensorView, TensorView)? in

@@ -60,7 +60,8 @@ struct DiffCommand: ParsableCommand {
             let diff = try first.read { () throws(CheckpointError) in
                 try second.read {
                     CheckpointDiff(a: first, b: second, tolerance: tolerance, topRows: topRows, nameMap: names,
-                                   rowOrders: LlamaCppRotaryOrder.decisions(a: first, b: second, nameMap: names))
+                                   rowOrders: LlamaCppRotaryOrder.decisions(a: first, b: second, nameMap: names),
+                                   converterDrops: map == nil ? LlamaCppConverterDrops.dropped(a: first, b: second, nameMap: names) : [:])
                 }
             }
             rendered = format == .json ? DiffRendering.json(diff, a: a, b: b).rendered() : DiffRendering.text(diff, a: a, b: b)

@@ -43,6 +43,7 @@ enum DiffRendering {
             "exceeds_tolerance": .bool(diff.exceedsTolerance),
             "only_in_a": .strings(diff.onlyInA), "only_in_b": .strings(diff.onlyInB),
             "dropped_shared_storage": .object(diff.droppedSharedStorage.mapValues(JSONValue.string)),
+            "dropped_by_converter": .object(diff.droppedByConverter.mapValues(JSONValue.string)),
             "summary": .object([
                 "compared": .int(Int64(diff.comparisons.count)),
                 "identical": .int(Int64(diff.comparisons.filter(\.identicalBytes).count)),
@@ -104,6 +105,12 @@ enum DiffRendering {
         for (name, kept) in diff.droppedSharedStorage.sorted(by: { $0.key < $1.key }) {
             lines.append("omitted by B: \(TextFormatting.safeName(name)), which in A shares its storage with \(TextFormatting.safeName(kept)) "
                 + "(tied; a loader must restore it)")
+        }
+        // One line per reason: BERT's pooler and heads share one.
+        let byReason = Dictionary(grouping: diff.droppedByConverter.keys.sorted(), by: { diff.droppedByConverter[$0] ?? "" })
+        for reason in byReason.keys.sorted() {
+            let names = (byReason[reason] ?? []).map(TextFormatting.safeName).joined(separator: ", ")
+            lines.append("dropped by the GGUF converter (not a failure): \(names): \(reason)")
         }
         if !diff.onlyInB.isEmpty {
             lines.append("only in B: " + diff.onlyInB.map(TextFormatting.safeName).joined(separator: ", "))

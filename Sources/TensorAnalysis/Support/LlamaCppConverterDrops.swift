@@ -1,0 +1,61 @@
+import CheckpointIO
+import GGUFFormat
+
+/// Hub tensors llama.cpp's converter leaves out of a GGUF file on purpose, with the reason: a
+/// `diff` of a Hub checkpoint against its conversion lists them as dropped by the converter
+/// instead of failing on "only in A".
+///
+/// Facts (llama.cpp as vendored by llama-cpp-python 0.3.36):
+/// - every model: `ModelBase.prepare_tensors` (`conversion/base.py`) skips names ending in
+///   `.attention.masked_bias`, `.attention.bias` and `.rotary_emb.inv_freq` — buffers computed
+///   at load time, not weights;
+/// - architecture `bert`: `BertModel.filter_tensors` (`conversion/bert.py`) drops, after a
+///   leading `bert.`, `embeddings.position_ids` (a buffer), `pooler.dense.weight`/`.bias` ("we
+///   are only using BERT for embeddings") and everything under `cls.predictions` and
+///   `cls.seq_relationship` (the pre-training heads).
+/// Only names these rules cover are excused; any other missing tensor still fails.
+public enum LlamaCppConverterDrops {
+    static let bufferEndings = [".attention.masked_bias", ".attention.bias", ".rotary_emb.inv_freq"]
+    static let bertNames: Set<String> = ["embeddings.position_ids", "pooler.dense.weight", "pooler.dense.bias"]
+    static let bertPrefixes = ["cls.predictions.", "cls.seq_relationship."]
+
+    /// Why llama.cpp's converter leaves Hub tensor `name` out of a GGUF file of
+    /// `architecture`, or nil when it keeps it (or no rule says).
+    public static func reason(forHubName name: String, architecture: String?) -> String? {
+        if bufferEndings.contains(where: name.hasSuffix) {
+            return "a buffer llama.cpp's converter skips for every model (convert_hf_to_gguf.py, ModelBase.prepare_tensors)"
+        }
+        guard architecture == "bert" else { return nil }
+        let base = name.hasPrefix("bert.") ? String(name.dropFirst(5)) : name
+        if base == "embeddings.position_ids" {
+            return "a buffer llama.cpp's BERT converter drops (conversion/bert.py, BertModel.filter_tensors)"
+        }
+        if bertNames.contains(base) || bertPrefixes.contains(where: base.hasPrefix) {
+            return "llama.cpp's BERT converter keeps the encoder only and drops the pooler and pre-training heads "
+                + "(conversion/bert.py, BertModel.filter_tensors)"
+        }
+        return nil
+    }
+
+    /// For a Hub checkpoint against a GGUF file (either order): the Hub side's tensors that the
+    /// GGUF side lacks and the converter drops, name → reason. Empty when both or neither side
+    /// is GGUF.
+    public static func dropped(a: Checkpoint, b: Checkpoint, nameMap: [String: String]) -> [String: String] {
+        let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
+        guard ggufA != ggufB else { return [:] }
+        let (hub, gguf) = ggufB ? (a, b) : (b, a)
+        let architecture = gguf.files.lazy.compactMap { file -> String? in
+            guard case .gguf(let parsed) = file.format else { return nil }
+            return LlamaCppArchitectures.architecture(of: parsed)
+        }.first
+        // The GGUF side's names as the Hub side would call them (the map is Hub → GGUF when B is
+        // the GGUF file, GGUF → Hub when A is).
+        let ggufNames = Set(gguf.tensors.map(\.name))
+        let mapped = ggufB ? nameMap : Dictionary(nameMap.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var dropped: [String: String] = [:]
+        for view in hub.tensors where !ggufNames.contains(mapped[view.name] ?? view.name) {
+            if let why = reason(forHubName: view.name, architecture: architecture) { dropped[view.name] = why }
+        }
+        return dropped
+    }
+}

@@ -1,0 +1,34 @@
+import Testing
+import TensorAnalysis
+
+/// The names llama.cpp's converter leaves out, case by case, as its source states them
+/// (convert_hf_to_gguf.py / conversion/base.py `prepare_tensors`, conversion/bert.py
+/// `BertModel.filter_tensors`, llama-cpp-python 0.3.36's vendored copy).
+@Suite struct LlamaCppConverterDropsTests {
+    @Test("buffers are skipped for every architecture", arguments: ["llama", "bert", "qwen2", nil])
+    func buffers(architecture: String?) {
+        for name in ["model.layers.0.self_attn.rotary_emb.inv_freq", "h.3.attn.attention.bias", "h.3.attn.attention.masked_bias"] {
+            #expect(LlamaCppConverterDrops.reason(forHubName: name, architecture: architecture) != nil, "\(name)")
+        }
+    }
+
+    @Test("BERT's pooler, position ids and pre-training heads only under architecture bert")
+    func bertOnly() {
+        let dropped = ["bert.pooler.dense.weight", "pooler.dense.bias", "bert.embeddings.position_ids",
+                       "cls.predictions.bias", "cls.predictions.transform.dense.weight", "cls.seq_relationship.weight"]
+        for name in dropped {
+            #expect(LlamaCppConverterDrops.reason(forHubName: name, architecture: "bert") != nil, "\(name)")
+            #expect(LlamaCppConverterDrops.reason(forHubName: name, architecture: "llama") == nil, "\(name)")
+        }
+    }
+
+    @Test("weights the converter keeps are never excused")
+    func keptWeights() {
+        let kept = ["bert.embeddings.word_embeddings.weight", "encoder.layer.0.attention.self.query.bias",
+                    "encoder.layer.0.attention.output.dense.bias", "pooler.dense.weight.extra", "xcls.predictions.bias",
+                    "model.layers.0.self_attn.q_proj.weight", "lm_head.weight", "attention.bias.weight"]
+        for name in kept {
+            #expect(LlamaCppConverterDrops.reason(forHubName: name, architecture: "bert") == nil, "\(name)")
+        }
+    }
+}
