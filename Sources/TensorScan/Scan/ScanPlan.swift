@@ -19,6 +19,8 @@ final class ScanPlan: @unchecked Sendable {
     struct Item {
         var job: Int
         var units: Range<Int>
+        /// The job's last item (its twins' too: they are cut the same way).
+        var finishesJob = false
     }
 
     /// How a job's rows are cut.
@@ -190,8 +192,9 @@ final class ScanPlan: @unchecked Sendable {
     func drain(_ done: (Int, RowScan.Output) -> Void) {
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: MomentKernels.chunkElements * 8, alignment: 64)
         defer { scratch.deallocate() }
+        let copies = FollowerCopies()
         while case let (item, sequence, layout, targets)? = take() {
-            let (same, read) = process(item, layout, targets, scratch: scratch)
+            let (same, read) = process(item, layout, targets, scratch: scratch, copies: copies)
             for (j, output) in complete(item, sequence, same: same, read: read) { done(j, output) }
         }
         // The thread that leaves last releases what the finished items still hold.
@@ -225,7 +228,8 @@ final class ScanPlan: @unchecked Sendable {
             let group = [nextJob] + (followers[nextJob] ?? [])
             let inTail = totalBytes - takenBytes <= Self.tailBytes
             let count = inTail ? max(1, cut.unitsPerItem * Self.tailItemBytes / Self.itemBytes) : cut.unitsPerItem
-            let item = Item(job: nextJob, units: nextUnit..<min(cut.unitCount, nextUnit + count))
+            var item = Item(job: nextJob, units: nextUnit..<min(cut.unitCount, nextUnit + count))
+            item.finishesJob = item.units.upperBound == cut.unitCount
             nextUnit = item.units.upperBound
             takenBytes += cut.bytes / cut.unitCount * item.units.count * group.count
             // Items are taken in order, so a job's first item is taken first.
@@ -345,44 +349,95 @@ final class ScanPlan: @unchecked Sendable {
     }
 
     /// Reduces an item's pieces (hashing the fingerprint blocks that start inside them as the
-    /// scan passes their ends) or hashes its blocks, for the leader and each follower in turn;
-    /// returns, per target, whether its bytes in the item equal the leader's (the leader: true),
-    /// and the bytes the item read (to be released behind the scan).
-    private func process(_ item: Item, _ layout: Layout?, _ targets: [Target],
-                         scratch: UnsafeMutableRawPointer) -> (same: [Bool], read: [PageRelease<MappedFile>.Span]) {
-        var same = Array(repeating: true, count: targets.count)
+    /// scan passes their ends) or hashes its blocks, for the leader and each follower; returns,
+    /// per target, whether its bytes in the item equal the leader's (the leader: true), and the
+    /// bytes the item read that are left to release behind the scan.
+    ///
+    /// Followers read whole in one item are read after the leader one at a time, and
+    /// each one's pages are dropped as soon as it is compared, as the whole huge pages it lies
+    /// in — or, when it is small and read whole in this item, it is copied with `pread`
+    /// (`FollowerCopies`) and maps nothing. Why: a copy lies anywhere in the file, and touching
+    /// it maps the whole page-cache folio around it (Linux maps a large folio at once; a file
+    /// read by `cat` sits in 2 MiB folios), which stayed mapped until the scan passed that place
+    /// in file order. Read together, the 37 copies of one small pattern mapped 37 folios on each
+    /// core: 142–168 MB peak RSS for `Benchmarks/scattered_copies.py`'s file, 43–47 MB since (README
+    /// "Scattered copies"). Read in turn, a copy holds at most one folio while it is read; the leader's
+    /// bytes are read again for each comparison (from cache for a small tensor). A follower
+    /// that continues into later items (a tied embedding read alongside its leader) stays
+    /// interleaved with it piece by piece.
+    private func process(_ item: Item, _ layout: Layout?, _ targets: [Target], scratch: UnsafeMutableRawPointer,
+                         copies: FollowerCopies) -> (same: [Bool], read: [PageRelease<MappedFile>.Span]) {
         let views = targets.map { self.views[$0.job] }
         let allBytes = views.map(\.bytes)
-        let leaderBytes = allBytes[0]
-        /// Compares bytes `range` of follower `k` with the leader's, unless it already differed.
-        func compare(_ k: Int, _ range: Range<Int>) {
-            guard k > 0, same[k], !range.isEmpty else { return }
-            same[k] = memcmpEqual(UnsafeRawBufferPointer(rebasing: leaderBytes[range]),
-                                  UnsafeRawBufferPointer(rebasing: allBytes[k][range]))
-        }
-        guard let layout else {
-            // Fingerprint blocks only.
-            let size = TensorView.fingerprintBlockBytes
-            var hashers = targets.indices.map { k in
-                targets[k].hashes.map { BlockHasher(bytes: allBytes[k], into: $0, blocks: item.units) }
+        /// Reads the item's units of `targets` (the leader first) in `bytes`, comparing each
+        /// follower with the leader into `same`; the bytes read, as offsets into each tensor.
+        func pass(_ targets: [Target], _ bytes: [UnsafeRawBufferPointer], _ same: inout [Bool]) -> Range<Int> {
+            guard let layout else { return processBlocks(item, targets, bytes: bytes, same: &same) }
+            if let type = layout.blockType {
+                return processRows(item, targets, bytes: bytes, same: &same, layout: layout, type: type)
             }
-            for block in item.units {
-                let range = block * size..<min(leaderBytes.count, (block + 1) * size)
-                for k in targets.indices {
-                    hashers[k]?.advance(to: range.upperBound)
-                    compare(k, range)
-                }
+            return processPieces(item, targets, bytes: bytes, same: &same, layout: layout, dtype: views[0].dtype,
+                                 scratch: scratch)
+        }
+        var same = Array(repeating: true, count: targets.count)
+        // Followers read whole in this item (small tensors) are read in turn; the last item of a
+        // long twin stays interleaved: rereading a 4 MiB leader item cost the tied F32 bench
+        // audit ~0.5 ms.
+        guard item.finishesJob, item.units.lowerBound == 0, targets.count > 1 else {
+            let range = pass(targets, allBytes, &same)
+            return (same, views.map { $0.span(range) })
+        }
+        let range = pass([targets[0]], [allBytes[0]], &same)
+        // The leader again, as the bytes each follower is compared with: no results of its own.
+        let reference = Target(job: targets[0].job, moments: nil, hashes: nil)
+        for k in targets.indices.dropFirst() {
+            var pair = [true, true]
+            defer { same[k] = pair[1] }
+            // A small follower is copied with `pread`: it maps nothing.
+            if let copy = copies.copy(views[k]) {
+                _ = pass([reference, targets[k]], [allBytes[0], copy], &pair)
+                continue
             }
-            for k in targets.indices { hashers[k]?.finish() }
-            return (same, views.indices.map { k in
-                views[k].span(item.units.lowerBound * size..<min(allBytes[k].count, item.units.upperBound * size))
-            })
+            let read = views[k].span(pass([reference, targets[k]], [allBytes[0], allBytes[k]], &pair))
+            let window = FolioRelease.window
+            let low = read.range.lowerBound / window * window
+            read.mapping.discard(offset: low, length: (read.range.upperBound + window - 1) / window * window - low)
         }
-        if let type = layout.blockType {
-            let read = processRows(item, targets, views: views, bytes: allBytes, layout: layout, type: type, compare: compare)
-            return (same, read)
+        return (same, [views[0].span(range)])
+    }
+
+    /// Compares bytes `range` of follower `k` with the leader's (`bytes[0]`), unless it already
+    /// differed (`same[k]`).
+    @inline(__always)
+    private static func compare(_ k: Int, _ range: Range<Int>, _ bytes: [UnsafeRawBufferPointer], _ same: inout [Bool]) {
+        guard k > 0, same[k], !range.isEmpty else { return }
+        same[k] = memcmpEqual(UnsafeRawBufferPointer(rebasing: bytes[0][range]),
+                              UnsafeRawBufferPointer(rebasing: bytes[k][range]))
+    }
+
+    /// `process` for a fingerprint-only item: hashes blocks `item.units` of `targets` and
+    /// compares them with the leader's; returns the bytes read.
+    private func processBlocks(_ item: Item, _ targets: [Target], bytes allBytes: [UnsafeRawBufferPointer],
+                               same: inout [Bool]) -> Range<Int> {
+        let size = TensorView.fingerprintBlockBytes
+        let count = allBytes[0].count
+        var hashers = targets.indices.map { k in targets[k].hashes.map { BlockHasher(bytes: allBytes[k], into: $0, blocks: item.units) } }
+        for block in item.units {
+            let range = block * size..<min(count, (block + 1) * size)
+            for k in targets.indices {
+                hashers[k]?.advance(to: range.upperBound)
+                Self.compare(k, range, allBytes, &same)
+            }
         }
-        let dtype = views[0].dtype
+        for k in hashers.indices { hashers[k]?.finish() }
+        return item.units.lowerBound * size..<min(count, item.units.upperBound * size)
+    }
+
+    /// `process` for pieces of element rows (F32, BF16, ...) of `targets`; returns the bytes
+    /// read.
+    private func processPieces(_ item: Item, _ targets: [Target], bytes allBytes: [UnsafeRawBufferPointer],
+                               same: inout [Bool], layout: Layout, dtype: DType,
+                               scratch: UnsafeMutableRawPointer) -> Range<Int> {
         let bits = dtype.bitWidth
         let pieceElements = TensorView.rowPieceElements
         func startElement(_ piece: Int) -> Int {
@@ -393,7 +448,7 @@ final class ScanPlan: @unchecked Sendable {
         let high = isLast ? (layout.firstRow + layout.rowCount) * layout.rowLength * bits / 8 : startElement(item.units.upperBound) * bits / 8
         // Fingerprint jobs cover every row, so the last item hashes through the last byte;
         // twins cover every row too, and the last item compares through the last byte.
-        let end = isLast ? leaderBytes.count : high
+        let end = isLast ? allBytes[0].count : high
         var hashers: [BlockHasher?] = targets.indices.map { k in
             guard let hashes = targets[k].hashes else { return nil }
             let blockBytes = TensorView.fingerprintBlockBytes
@@ -419,20 +474,19 @@ final class ScanPlan: @unchecked Sendable {
                 guard let out = targets[k].moments else { continue }
                 out[piece] = TensorView.moments(dtype, allBytes[k], start: first, count: count,
                                                 scratch: scratch, hasher: &hashers[k])
-                compare(k, (first * bits / 8)..<max(first * bits / 8, pieceEnd))
+                Self.compare(k, (first * bits / 8)..<max(first * bits / 8, pieceEnd), allBytes, &same)
             }
         }
-        for k in targets.indices { hashers[k]?.finish() }
-        return (same, views.map { $0.span(low..<max(low, end)) })
+        for k in hashers.indices { hashers[k]?.finish() }
+        return low..<max(low, end)
     }
 
-    /// `process` for whole quantized rows: runs of rows of each target decoded by the block
+    /// `process` for whole quantized rows of `targets`: runs of rows decoded by the block
     /// kernels (`BlockRowScan.moments(ofRows:…)`), then the fingerprint blocks they complete
     /// hashed and the run compared with the leader's, while it is in cache; returns the bytes
     /// read.
-    private func processRows(_ item: Item, _ targets: [Target], views: [TensorView], bytes allBytes: [UnsafeRawBufferPointer],
-                             layout: Layout, type: GGMLType,
-                             compare: (Int, Range<Int>) -> Void) -> [PageRelease<MappedFile>.Span] {
+    private func processRows(_ item: Item, _ targets: [Target], bytes allBytes: [UnsafeRawBufferPointer],
+                             same: inout [Bool], layout: Layout, type: GGMLType) -> Range<Int> {
         let rowBytes = layout.rowBytes
         let low = (layout.firstRow + item.units.lowerBound) * rowBytes
         let high = (layout.firstRow + item.units.upperBound) * rowBytes
@@ -458,12 +512,12 @@ final class ScanPlan: @unchecked Sendable {
                 BlockRowScan.moments(ofRows: UnsafeRawBufferPointer(rebasing: allBytes[k][start..<stop]), rowBytes: rowBytes,
                                      type: type, into: UnsafeMutableBufferPointer(rebasing: out[pieces]))
                 hashers[k]?.advance(to: stop)
-                compare(k, start..<max(start, runEnd))
+                Self.compare(k, start..<max(start, runEnd), allBytes, &same)
             }
             run = pieces.upperBound
         }
-        for k in targets.indices { hashers[k]?.finish() }
-        return views.map { $0.span(low..<max(low, end)) }
+        for k in hashers.indices { hashers[k]?.finish() }
+        return low..<max(low, end)
     }
 }
 
