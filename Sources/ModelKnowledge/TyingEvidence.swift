@@ -36,15 +36,20 @@ public struct TyingQuestion: Sendable, Equatable {
     /// projection at all), when the format was asked and does not tie: it leads an undecided
     /// answer's detail.
     public var formatNote: String?
+    /// The GGUF encoder architecture (`bert`, ...) the file states, when it has no output
+    /// projection in llama.cpp: with no config.json, the model types it can come from may share
+    /// a tie default (`LlamaCppSources`).
+    public var sourceArchitecture: String?
 
     public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, aliasExists: Bool = false,
-                formatConvention: String? = nil, formatNote: String? = nil) {
+                formatConvention: String? = nil, formatNote: String? = nil, sourceArchitecture: String? = nil) {
         self.config = config
         self.hasOutputProjection = hasOutputProjection
         self.bytesIdentical = bytesIdentical
         self.aliasExists = aliasExists
         self.formatConvention = formatConvention
         self.formatNote = formatNote
+        self.sourceArchitecture = sourceArchitecture
     }
 }
 
@@ -78,7 +83,8 @@ public enum TyingJudge {
     ///
     /// Order: an alias, then the bytes (identical → tied, different → not tied, whatever the
     /// config says), then an explicit `tie_word_embeddings` in a transformers config, then the
-    /// model type's default from `ModelTypeFacts`. A config without `model_type` is not a
+    /// model type's default from `ModelTypeFacts` — for a GGUF encoder without config.json, the
+    /// default all its possible source model types share (`LlamaCppSources`). A config without `model_type` is not a
     /// transformers config, so neither its keys nor any default apply: `unknown`, never
     /// "defaults to true".
     public static func judge(_ question: TyingQuestion) -> TyingJudgement {
@@ -100,6 +106,10 @@ public enum TyingJudge {
             return result(true, .formatConvention, convention)
         }
         guard let config = question.config else {
+            if !present, let note = question.formatNote, let architecture = question.sourceArchitecture,
+               let shared = LlamaCppSources.sharedTieDefault(for: architecture) {
+                return result(shared.tied, .modelTypeDefault, note + " " + shared.detail)
+            }
             if !present, let note = question.formatNote {
                 return result(nil, .none, note + " No config.json: nothing says whether the embedding is tied.")
             }

@@ -15,7 +15,11 @@ not zero).
   convention);
 - `bert.gguf`: architecture `bert` (no output projection in llama.cpp: nothing tied);
 - `phi2.gguf`: architecture `phi2` (output.weight required: nothing tied);
-- `mystery.gguf`: architecture `mystery` (not in the table: nothing said).
+- `mystery.gguf`: architecture `mystery` (not in the table: nothing said);
+- `nomic-bert.gguf`: architecture `nomic-bert` (no output projection, and its Hub source type
+  `nomic_bert` has no transformers default in the table: nothing said), where `bert.gguf`'s
+  sources (bert, camembert, distilbert, roberta, xlm-roberta: llamacpp-sources.json) all
+  default to tying.
 """
 import os
 
@@ -49,6 +53,6 @@ def write(arch):
 
 
 if __name__ == "__main__":
-    for arch in ("llama", "bert", "phi2", "mystery"):
+    for arch in ("llama", "bert", "phi2", "mystery", "nomic-bert"):
         write(arch)
     print("wrote", HERE)

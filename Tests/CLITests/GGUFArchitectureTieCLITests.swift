@@ -4,19 +4,24 @@ import TestSupport
 
 /// "No output.weight means tied" is llama.cpp's rule only for the architectures whose loader
 /// falls back to token_embd.weight. TestData/gguf-arch holds the same embedding (no
-/// output.weight, pad row not zero) under four `general.architecture` values; what llama.cpp
+/// output.weight, pad row not zero) under five `general.architecture` values; what llama.cpp
 /// does for each comes from its loaders (TestData/knowledge/llamacpp-outputs.json): llama falls
-/// back, bert has no output projection, phi2 requires one, "mystery" is unknown.
+/// back, bert and nomic-bert have no output projection, phi2 requires one, "mystery" is unknown.
+/// For the encoders, the Hub model types the converter writes under that name
+/// (llamacpp-sources.json) and their transformers defaults (model-type-defaults.json) decide:
+/// bert's sources all default to tying, nomic-bert's has no default in the table.
 @Suite struct GGUFArchitectureTieCLITests {
-    @Test("the convention tie only for an architecture whose llama.cpp loader falls back to token_embd",
+    @Test("the convention tie only for an architecture whose llama.cpp loader falls back to token_embd; an encoder's source defaults",
           arguments: [("llama", true, "format-convention", "for architecture \"llama\""),
-                      ("bert", false, "none", "Architecture \"bert\" has no output projection in llama.cpp"),
+                      ("bert", true, "model-type-default", "writes architecture \"bert\" for Hub model types \"bert\", \"camembert\", \"distilbert\", \"roberta\" and \"xlm-roberta\""),
+                      ("nomic-bert", false, "none", "Architecture \"nomic-bert\" has no output projection in llama.cpp"),
                       ("phi2", false, "none", "Architecture \"phi2\" requires output.weight in llama.cpp"),
                       ("mystery", false, "none", "Architecture \"mystery\" is not in the table")])
     func tieFollowsArchitecture(architecture: String, tied: Bool, evidence: String, phrase: String) throws {
         let path = Fixtures.path("gguf-arch/\(architecture).gguf")
         let ties = try GGUFTokenizerCLITests.json(["ties", path])
-        #expect((ties["tied_by_convention"] as? [Any])?.count == (tied ? 1 : 0))
+        // Only llama.cpp's fallback is a tie of this file; an encoder's source default is not.
+        #expect((ties["tied_by_convention"] as? [Any])?.count == (evidence == "format-convention" ? 1 : 0))
         let padding = try GGUFTokenizerCLITests.json(["padding", path])
         let embedding = try #require((padding["embeddings"] as? [[String: Any]])?.first)
         let tying = try #require(embedding["tying"] as? [String: Any])

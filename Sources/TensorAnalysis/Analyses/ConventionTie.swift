@@ -52,6 +52,15 @@ public struct ConventionTie: Sendable, Equatable {
         }
     }
 
+    /// The architecture of a GGUF file that holds `token_embd.weight`, no `output.weight`, and
+    /// states an architecture with no output projection in llama.cpp (an encoder).
+    public static func llamaCppEncoder(in checkpoint: Checkpoint) -> String? {
+        guard let file = embeddingFile(in: checkpoint), file.tensor(named: LlamaCppTensorNames.output) == nil,
+              let architecture = LlamaCppArchitectures.architecture(of: file),
+              LlamaCppArchitectures.outputRule(for: architecture) == .noOutputProjection else { return nil }
+        return architecture
+    }
+
     /// The GGUF file holding `token_embd.weight`.
     private static func embeddingFile(in checkpoint: Checkpoint) -> GGUFFile? {
         for file in checkpoint.files {

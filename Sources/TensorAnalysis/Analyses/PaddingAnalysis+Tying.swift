@@ -24,8 +24,10 @@ extension PaddingAnalysis {
         // for most decoders; an encoder's missing output ties nothing (LlamaCppArchitectures).
         let tie = ConventionTie.llamaCpp(in: checkpoint)
         let convention = !isOutput && view.name == tie?.tensor ? tie?.detail : nil
-        let note = !isOutput && view.name == LlamaCppTensorNames.tokenEmbedding ? ConventionTie.llamaCppAbsence(in: checkpoint) : nil
+        let isGGUFEmbedding = !isOutput && view.name == LlamaCppTensorNames.tokenEmbedding
+        let note = isGGUFEmbedding ? ConventionTie.llamaCppAbsence(in: checkpoint) : nil
         return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
-                             bytesIdentical: identical, aliasExists: aliased, formatConvention: convention, formatNote: note)
+                             bytesIdentical: identical, aliasExists: aliased, formatConvention: convention, formatNote: note,
+                             sourceArchitecture: isGGUFEmbedding ? ConventionTie.llamaCppEncoder(in: checkpoint) : nil)
     }
 }

@@ -1,0 +1,56 @@
+/// The Hugging Face model types llama.cpp's converter writes as each GGUF encoder
+/// architecture, and what their transformers defaults say about tying.
+///
+/// Why: a GGUF encoder (`bert`, ...) has no output projection in llama.cpp, so the file itself
+/// ties nothing, yet its input embedding was trained in a Hub model whose masked-LM head may
+/// have been tied to it: that is what moves a BERT pad row away from zero. The file keeps no
+/// config.json, but its `general.architecture` narrows the source to the model types the
+/// converter writes under that name; when all of them default `tie_word_embeddings` the same
+/// way (`ModelTypeFacts`), that default is the model type's documented default for this
+/// matrix, implied, not stated.
+///
+/// Read from the converter of the llama.cpp vendored by llama-cpp-python 0.3.36 (its
+/// `@ModelBase.register` names, each class's `model_arch` and the `self.model_arch`
+/// assignments in `__init__`), with transformers 5.24.0's auto-model tables turning class names
+/// into model types: `TestData/knowledge/generate_llamacpp_sources.py` writes
+/// `llamacpp-sources.json`, and `LlamaCppSourcesTests` holds this table against it. Only the
+/// architectures without an output projection are here: for the others the GGUF file's own
+/// `output.weight` (or llama.cpp's fallback rule) decides.
+public enum LlamaCppSources {
+    /// A GGUF architecture's possible Hub sources: model types, and registered class names
+    /// transformers does not know (which make the source's default unknowable).
+    public struct Sources: Sendable, Equatable {
+        public var modelTypes: [String]
+        public var unmappedClasses: [String]
+    }
+
+    public static let encoders: [String: Sources] = [
+        "bert": Sources(modelTypes: ["bert", "camembert", "distilbert", "roberta", "xlm-roberta"], unmappedClasses: []),
+        "clip": Sources(modelTypes: [], unmappedClasses: []),
+        "eurobert": Sources(modelTypes: ["eurobert"], unmappedClasses: ["JinaEmbeddingsV5Model"]),
+        "jina-bert-v2": Sources(modelTypes: [], unmappedClasses: ["JinaBertForMaskedLM", "JinaBertModel"]),
+        "jina-bert-v3": Sources(modelTypes: ["xlm-roberta"], unmappedClasses: []),
+        "modern-bert": Sources(modelTypes: ["modernbert"], unmappedClasses: []),
+        "neo-bert": Sources(modelTypes: [], unmappedClasses: ["NeoBERT", "NeoBERTForSequenceClassification", "NeoBERTLMHead"]),
+        "nomic-bert": Sources(modelTypes: ["nomic_bert"], unmappedClasses: []),
+        "nomic-bert-moe": Sources(modelTypes: ["nomic_bert"], unmappedClasses: []),
+    ]
+
+    /// The tie default every possible source of `architecture` shares, with the sentence that
+    /// says so; nil when the architecture is not here, a source is unknown to transformers or
+    /// outside `ModelTypeFacts`, or the sources disagree.
+    public static func sharedTieDefault(for architecture: String) -> (tied: Bool, detail: String)? {
+        guard let sources = encoders[architecture], sources.unmappedClasses.isEmpty, !sources.modelTypes.isEmpty else { return nil }
+        let facts = sources.modelTypes.compactMap(ModelTypeFacts.fact(for:))
+        guard facts.count == sources.modelTypes.count, let tied = facts.first?.tiesWordEmbeddings,
+              facts.allSatisfy({ $0.tiesWordEmbeddings == tied }) else { return nil }
+        let types = sources.modelTypes.map(quoted)
+        let list = types.count == 1 ? types[0] : types.dropLast().joined(separator: ", ") + " and " + (types.last ?? "")
+        let classes = facts.map(\.configClass)
+        let all = classes.count == 1 ? "its config class \(classes[0]) defaults" : "their config classes (\(classes.joined(separator: ", "))) all default"
+        return (tied, "llama.cpp's converter writes architecture \(quoted(architecture)) for Hub model type\(types.count == 1 ? "" : "s") \(list); "
+            + "\(all) tie_word_embeddings to \(tied) in transformers \(ModelTypeFacts.transformersVersion), so the model this "
+            + "embedding was trained in \(tied ? "tied" : "did not tie") it to its output layer unless its config said otherwise, "
+            + "which the GGUF file does not record.")
+    }
+}
