@@ -130,4 +130,20 @@ import TestSupport
         #expect(report["tokenizer"] is NSNull)
         #expect((report["notes"] as? [String])?.contains { $0.contains("no tokenizer") } == true)
     }
+
+    @Test("the text header shows the pad token with its controls visible: a newline, an escape or a right-to-left override in it cannot break or reorder the line")
+    func hostilePadToken() throws {
+        let dir = try Self.folder(config: #"{"model_type": "llama"}"#)
+        // special_tokens_map.json names a pad token holding a newline, ESC [31m and U+202E.
+        try Data(#"{"pad_token": "P\nZQ\u001b[31m\u202eD"}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir).appendingPathComponent("special_tokens_map.json"))
+        let result = try CLI.run(["tokens", dir])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains("\u{1B}") && !result.stdout.contains("\u{202E}"))
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(!lines.contains { $0.hasPrefix("ZQ") }, "\(lines.prefix(3))")
+        // TextEscaping.display's spelling, by hand: U+000A, U+001B and U+202E as \u{hex}.
+        #expect(lines.first?.hasSuffix(#"pad token "P\u{a}ZQ\u{1b}[31m\u{202e}D""#) == true, "\(lines.first ?? "")")
+        #expect(lines.dropFirst().first?.hasPrefix("  from ") == true)
+    }
 }

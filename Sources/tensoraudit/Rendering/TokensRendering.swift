@@ -59,7 +59,10 @@ enum TokensRendering {
     static func text(_ report: TokenReport) -> String {
         var lines: [String] = []
         if let t = report.tokenizer {
-            let pad = t.padToken.map { "pad token \(PaddingRendering.quotedToken($0.content))" + ($0.id.map { " (id \($0))" } ?? "") } ?? "no pad token"
+            // Shown as every other token of this report is (`safeName`): a pad token is the
+            // file's text, and a newline, an escape sequence or a right-to-left override in it
+            // broke or reordered this line.
+            let pad = t.padToken.map { "pad token \(TextFormatting.safeName(PaddingRendering.quotedToken($0.content)))" + ($0.id.map { " (id \($0))" } ?? "") } ?? "no pad token"
             lines.append("tokenizer: \(t.kind.rawValue), \(t.vocabularySize) tokens, \(t.specialTokens.count) special, \(pad)")
             lines.append("  from " + t.sources.map(TextFormatting.safeName).joined(separator: ", "))
         }
