@@ -20,13 +20,16 @@ What it writes (seed 0; a rerun gives the same bytes):
   the Hub names whose gguf-py BERT name (`get_tensor_name_map`) is not in the GGUF file (what the
   converter dropped), and for every matrix the relative L2 ‖a − b‖/‖a‖ and max |a − b| in float64.
 """
-import hashlib, json, os, shutil, subprocess, sys, tarfile, tempfile
+import hashlib, json, os, shutil, sys, tempfile
 
 import numpy as np
 import gguf
 import torch
 from safetensors.numpy import load_file
 from transformers import BertConfig, BertForPreTraining
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import llamacpp_converter  # TestData/llamacpp_converter.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HUB = os.path.join(HERE, "hub")
@@ -50,17 +53,6 @@ def write_hub(folder):
         f.write("\n")
     for name in TOKENIZER_FILES:
         shutil.copyfile(os.path.join(source, name), os.path.join(folder, name))
-
-
-def convert(sdist_path, hub, out):
-    with tempfile.TemporaryDirectory() as work:
-        with tarfile.open(sdist_path) as sdist:
-            sdist.extractall(work, filter="data")
-        (top,) = os.listdir(work)
-        llama = os.path.join(work, top, "vendor", "llama.cpp")
-        env = {**os.environ, "PYTHONPATH": os.path.join(llama, "gguf-py")}
-        subprocess.run([sys.executable, os.path.join(llama, "convert_hf_to_gguf.py"), hub, "--outtype", "f16",
-                        "--outfile", out], check=True, env=env, cwd=llama, stdout=subprocess.DEVNULL)
 
 
 def without_tensor(source, out, dropped):
@@ -123,7 +115,7 @@ def main():
         # The converter names the model after its folder (general.name "Hub"): a fixed name.
         folder = os.path.join(work, "hub")
         write_hub(folder)
-        convert(sys.argv[1], folder, full)
+        llamacpp_converter.convert(sys.argv[1], folder, full, "--outtype", "f16")
         shutil.rmtree(HUB, ignore_errors=True)
         os.makedirs(HUB)
         for name in ["config.json", "model.safetensors"]:

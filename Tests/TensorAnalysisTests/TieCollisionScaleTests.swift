@@ -11,22 +11,12 @@ import TestSupport
 /// every such tensor lands in one bucket, and the bucket was then split by comparing each
 /// member with every other: 4,000 tensors of 8 KiB took 1.2 s of CPU, 32,000 over a minute.
 @Suite struct TieCollisionScaleTests {
-    /// Permutation number `index` of 0 ..< count (Lehmer code): distinct for index < count!.
-    static func permutation(_ index: Int, of count: Int) -> [Int] {
-        var items = Array(0 ..< count), code = index, out: [Int] = []
-        for radix in stride(from: count, to: 0, by: -1) {
-            out.append(items.remove(at: code % radix))
-            code /= radix
-        }
-        return out
-    }
-
     /// `n` F32 [1, 1040] tensors: 1,024 zeros (the sieve's 4 KiB prefix, equal in all), then
     /// 16 values 0…15 in permutation `i`. Tensors 0 and 1 are repeated at the end (`copy0`,
     /// `copy1`), so the groups to find are known.
     static func checkpoint(_ n: Int) throws -> Checkpoint {
         func tensor(_ i: Int) -> [UInt8] {
-            let values = [Float](repeating: 0, count: 1024) + permutation(i, of: 16).map(Float.init)
+            let values = [Float](repeating: 0, count: 1024) + Permutations.numbered(i, of: 16).map(Float.init)
             return values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
         }
         var entries = (0 ..< n).map { SafetensorsWriter.Entry(name: "w\($0)", dtype: .f32, shape: [1, 1040], bytes: tensor($0)) }

