@@ -27,15 +27,23 @@ public enum TextEscaping {
         return v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
+    /// True for U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR: line breaks to any
+    /// Unicode-aware reader (Python's `splitlines`, Swift's `Character.isNewline`, JavaScript),
+    /// so one raw in a name split a one-line error message or report line in two there.
+    public static func isLineSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
     /// `\u{1b}`-style rendering of a scalar, readable in messages and terminals.
     public static func visible(_ scalar: Unicode.Scalar) -> String {
         "\\u{" + String(scalar.value, radix: 16) + "}"
     }
 
-    /// For text output: control and bidirectional-control characters made visible (a
-    /// right-to-left override would reorder the rest of a terminal line), everything else unchanged.
+    /// For text output: control and bidirectional-control characters and the line and
+    /// paragraph separators made visible (a right-to-left override would reorder the rest of a
+    /// terminal line, a separator end it), everything else unchanged.
     public static func display(_ text: String) -> String {
-        escape(text) { isControl($0) || isBidiControl($0) ? visible($0) : nil }
+        escape(text) { isControl($0) || isBidiControl($0) || isLineSeparator($0) ? visible($0) : nil }
     }
 
     /// True for the scalars a JSON string carries as `\uXXXX` although RFC 8259 allows some of
@@ -45,7 +53,7 @@ public enum TextEscaping {
     /// U+2028/U+2029 (line breaks to JavaScript before ES2019). Escaped, a name still decodes to
     /// exactly the bytes in the file; it just cannot act on whoever views the report raw.
     public static func isJSONEscaped(_ scalar: Unicode.Scalar) -> Bool {
-        isControl(scalar) || isBidiControl(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029
+        isControl(scalar) || isBidiControl(scalar) || isLineSeparator(scalar)
     }
 
     /// `\uXXXX` (lowercase hex) for a scalar of the Basic Multilingual Plane.
@@ -74,8 +82,8 @@ public enum TextEscaping {
 }
 
 /// Quotes a name for messages, escaping quotes, backslashes, control and bidirectional-control
-/// characters so that a hostile tensor name cannot move the cursor, recolour a terminal or
-/// reorder the rest of the line.
+/// characters and the line and paragraph separators so that a hostile tensor name cannot move
+/// the cursor, recolour a terminal, reorder the rest of the line or end it.
 public func quoted(_ name: String) -> String {
     "\"" + TextEscaping.escape(name) { scalar in
         switch scalar {
@@ -84,7 +92,8 @@ public func quoted(_ name: String) -> String {
         case "\n": "\\n"
         case "\t": "\\t"
         case "\r": "\\r"
-        default: TextEscaping.isControl(scalar) || TextEscaping.isBidiControl(scalar) ? TextEscaping.visible(scalar) : nil
+        default: TextEscaping.isControl(scalar) || TextEscaping.isBidiControl(scalar) || TextEscaping.isLineSeparator(scalar)
+            ? TextEscaping.visible(scalar) : nil
         }
     } + "\""
 }

@@ -36,5 +36,12 @@ import TestSupport
             #expect(rendered.contains("\\u{202e}"), "\(rendered)")
         }
         #expect(quoted("a\"b") == #""a\"b""#)
+        // U+2028/U+2029 end a line for Unicode-aware readers (Character.isNewline here): shown
+        // as escapes, so a message quoting such a name stays one line.
+        let separated = "a\u{2028}b\u{2029}c"
+        for rendered in [TextEscaping.display(separated), quoted(separated)] {
+            #expect(!rendered.contains { $0.isNewline }, "\(rendered)")
+            #expect(rendered.contains("a\\u{2028}b\\u{2029}c"), "\(rendered)")
+        }
     }
 }

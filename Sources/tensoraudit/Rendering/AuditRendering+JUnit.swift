@@ -49,12 +49,15 @@ extension AuditRendering {
 
     private static let junitFooter = "  </testsuite>\n</testsuites>"
 
-    /// Escapes text for XML attributes and content; characters XML 1.0 cannot carry at all
-    /// (most C0 controls) become a visible `\u{..}` form.
+    /// Escapes text for XML attributes and content; the characters the HTML report hides
+    /// (`HTMLWriter.isInvisibleControl`: C0/C1 controls, DEL, bidirectional controls, U+2028,
+    /// U+2029, U+FEFF, U+FFFE, U+FFFF) become a visible `\u{..}` form, line ends and tabs stay.
+    /// Why not only what XML 1.0 cannot carry: a right-to-left override, a C1 CSI (U+009B) or a
+    /// line separator in a tensor name went out raw here while every other report (text, JSON,
+    /// SARIF, HTML) made it visible, so a JUnit file viewed raw in a CI log could be reordered.
     static func xmlEscape(_ text: String) -> String {
         MarkupEscaping.escape(text) { scalar in
-            scalar != "\n" && scalar != "\t" && scalar != "\r"
-                && (scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF)
+            scalar != "\n" && scalar != "\t" && scalar != "\r" && HTMLWriter.isInvisibleControl(scalar)
         }
     }
 }
