@@ -238,8 +238,9 @@ final class DifferencePlan: @unchecked Sendable {
             scratchA.deallocate()
             scratchB.deallocate()
         }
+        let copies = (a: FollowerCopies(), b: FollowerCopies())
         while let k = take() {
-            let part = process(items[k], scratchA, scratchB)
+            let part = process(items[k], scratchA, scratchB, copies: copies)
             lock.withLock { parts[k] = part }
         }
     }
@@ -277,9 +278,22 @@ final class DifferencePlan: @unchecked Sendable {
         }
     }
 
-    private func process(_ item: Item, _ scratchA: UnsafeMutablePointer<Double>, _ scratchB: UnsafeMutablePointer<Double>) -> Part {
+    /// One item of the first pass. A pair that is one item of at most
+    /// `FollowerCopies.largestBytes` a side is read with `pread` (`copies`), not through the
+    /// mappings.
+    ///
+    /// Why: such pairs are mostly the 1-D norms between a checkpoint's large matrices; with the
+    /// files in the page cache in 2 MiB folios, reading a 4 KiB norm through the mapping mapped
+    /// the whole folio on each side, and releasing the norm's own pages left the rest mapped
+    /// until the quantized pass reached it. `diff` of the F32 bench file against its Q8_0 GGUF
+    /// (29 norm pairs) held ~60 MB of such folios: peak RSS 82-83 MB (now 44 MB), goal 64 MB.
+    private func process(_ item: Item, _ scratchA: UnsafeMutablePointer<Double>, _ scratchB: UnsafeMutablePointer<Double>,
+                         copies: (a: FollowerCopies, b: FollowerCopies)) -> Part {
         let pair = pairs[item.pair]
-        let a = pair.a.bytes, b = pair.b.bytes
+        let wholePair = item.chunks.lowerBound == 0 && item.chunks.upperBound == (pair.values ? pair.chunkCount : pair.a.bytes.count)
+        let copiedA = wholePair ? copies.a.copy(pair.a) : nil
+        let copiedB = wholePair ? copies.b.copy(pair.b) : nil
+        let a = copiedA ?? pair.a.bytes, b = copiedB ?? pair.b.bytes
         var part = Part(inner: WorstRows(keep: keep))
         guard pair.values else {
             // Bytes only: `chunks` are byte offsets. Once an item of the pair differed, the
@@ -292,8 +306,8 @@ final class DifferencePlan: @unchecked Sendable {
             let range = item.chunks
             part.sameBytes = memcmpEqual(UnsafeRawBufferPointer(rebasing: a[range]), UnsafeRawBufferPointer(rebasing: b[range]))
             if !part.sameBytes { lock.withLock { _ = differs.insert(item.pair) } }
-            pair.a.discardPages(range)
-            pair.b.discardPages(range)
+            if copiedA == nil { pair.a.discardPages(range) }
+            if copiedB == nil { pair.b.discardPages(range) }
             return part
         }
         let chunk = DifferenceKernel.chunkElements
@@ -352,8 +366,8 @@ final class DifferencePlan: @unchecked Sendable {
         if pair.bytes {
             part.sameBytes = memcmpEqual(UnsafeRawBufferPointer(rebasing: a[rangeA]), UnsafeRawBufferPointer(rebasing: b[rangeA]))
         }
-        pair.a.discardPages(rangeA)
-        pair.b.discardPages(rangeB)
+        if copiedA == nil { pair.a.discardPages(rangeA) }
+        if copiedB == nil { pair.b.discardPages(rangeB) }
         return part
     }
 

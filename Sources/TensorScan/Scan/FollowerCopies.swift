@@ -2,7 +2,9 @@ import CheckpointIO
 
 /// One scanning thread's way of reading a small twin with `pread` instead of through the
 /// mapping (`ScanPlan.process`): a 64 KiB copy lying anywhere in the file then maps no 2 MiB
-/// folio around it, and leaves nothing to release (`README` "Scattered copies").
+/// folio around it, and leaves nothing to release (`README` "Scattered copies"). `diff` reads
+/// the small pairs of its first pass (the norms between the matrices) the same way, one reader
+/// per side (`DifferencePlan.process`).
 ///
 /// The copy keeps the tensor's address modulo 64, so the kernels see the same alignment as
 /// through the mapping. A file that is not a regular file on disk (a decoded `.zst`), or whose
