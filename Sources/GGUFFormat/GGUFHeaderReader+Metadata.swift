@@ -65,7 +65,7 @@ extension GGUFHeaderReader {
             array.append(utf8: raw)
         } else {
             problems.append(.invalidUTF8Value(key: key, offset: offset))
-            array.append(utf8: String(decoding: raw, as: UTF8.self).utf8)
+            array.append(repaired: String(decoding: raw, as: UTF8.self).utf8)
         }
     }
 

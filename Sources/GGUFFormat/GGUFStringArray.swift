@@ -14,6 +14,10 @@ public struct GGUFStringArray: Sendable, Equatable, RandomAccessCollection, Expr
     public private(set) var utf8: [UInt8] = []
     /// `ends[i]` is the offset in `utf8` just past element `i`; element `i` starts at `ends[i - 1]` (0 for the first).
     public private(set) var ends: [Int] = []
+    /// The elements whose bytes in the file were not valid UTF-8, ascending: what they hold here
+    /// is the repair (U+FFFD), not their bytes, so two of them (or one and a real U+FFFD) that
+    /// read alike here may differ in the file.
+    public private(set) var repaired: [Int] = []
 
     public init() {}
 
@@ -30,6 +34,12 @@ public struct GGUFStringArray: Sendable, Equatable, RandomAccessCollection, Expr
     mutating func append(utf8 bytes: some Collection<UInt8>) {
         utf8.append(contentsOf: bytes)
         ends.append(utf8.count)
+    }
+
+    /// Appends the repair of an element whose bytes were not valid UTF-8, and records it in `repaired`.
+    mutating func append(repaired bytes: some Collection<UInt8>) {
+        repaired.append(ends.count)
+        append(utf8: bytes)
     }
 
     public var startIndex: Int { 0 }

@@ -28,10 +28,12 @@ struct TokenIDTable: Sendable {
     /// The table of a token list in which the first id of each text wins (llama.cpp and gguf-py
     /// keep the first of duplicate texts): its keys are `tokens` themselves, shared, not copied.
     /// Returns the later ids of duplicate texts with the first id, as `shadowed` maps them.
-    static func firstIDs(of tokens: PackedTokenTexts) -> (table: TokenIDTable, duplicates: [Int: Int]) {
+    /// `skipping`: ids whose text here is not their text in the file (a GGUF token of invalid
+    /// UTF-8, shown repaired): they are neither keys nor duplicates, as holes are.
+    static func firstIDs(of tokens: PackedTokenTexts, skipping: Set<Int> = []) -> (table: TokenIDTable, duplicates: [Int: Int]) {
         var table = TokenIDTable(keys: tokens, capacityFor: tokens.count)
         var duplicates: [Int: Int] = [:]
-        for id in 0 ..< tokens.count where !tokens.isHole(id) {
+        for id in 0 ..< tokens.count where !tokens.isHole(id) && !skipping.contains(id) {
             let existing: Int? = tokens.withBytes(of: id) { bytes in
                 switch table.find(bytes) {
                 case .found(let entry): return table.id(ofEntry: entry)

@@ -29,16 +29,23 @@ extension Tokenizer {
 
     /// The same from the token list as the GGUF reader packed it (`GGUFStringArray`'s buffers),
     /// which the tokenizer keeps as they are: no `String` per token.
+    ///
+    /// `repairedIDs`: tokens whose bytes were not valid UTF-8 (`GGUFStringArray.repaired`),
+    /// held here as their repair (U+FFFD). Their bytes are not known here, so they never shadow
+    /// and are never shadowed: compared as shown, 0xFF, 0xFE and a real U+FFFD token all read
+    /// "\u{FFFD}", and all but the first were called never produced (a vocabulary storing partial
+    /// characters as raw bytes, as RWKV's does, has many such tokens, each a distinct id to llama.cpp).
     public static func fromGGUFMetadata(packedTokens tokens: PackedTokenTexts, tokenTypes: [Int32]?, padTokenID: Int?,
                                         model: String?, source: String, roleIDs: [(key: String, role: String, id: Int)] = [],
-                                        unusableIDs: [(key: String, text: String)] = []) -> Tokenizer {
+                                        unusableIDs: [(key: String, text: String)] = [],
+                                        repairedIDs: Set<Int> = []) -> Tokenizer {
         let kind: Kind = switch model {
         case "bert": .wordPiece
         case "t5": .unigram
         default: .bpe
         }
         // The first id of a text wins; later ones are shadowed by it.
-        let (ids, shadowed) = TokenIDTable.firstIDs(of: tokens)
+        let (ids, shadowed) = TokenIDTable.firstIDs(of: tokens, skipping: repairedIDs)
         var roles: [Int: [String]] = [:]
         var unused = Set<Int>()
         for (id, type) in (tokenTypes ?? []).enumerated() where id < tokens.count {

@@ -16,6 +16,12 @@ Fixed seed: a rerun gives the same bytes.
   bytes never in UTF-8, 4 for ASCII characters held as tokens) are computed here by the rule.
 - `ids-unusable.gguf`: 8 tokens whose bos id is the string "1", eos id a u64 2^64-1 (no signed
   64-bit id), unknown id a float32 0.0 and padding id a bool: each noted with its value, none used.
+- `invalid-utf8.gguf`: 8 tokens stored as raw bytes, four of them not valid UTF-8 (0xFF, 0xFE,
+  0xC3, 0xE4 0xB8: distinct byte strings, as RWKV's vocabulary stores partial characters), a
+  valid U+FFFD token and "ok" twice. Known unused by the shadowing rule, decided on the bytes
+  gguf-py reads back (a later id whose bytes equal an earlier id's): only the second "ok". The
+  reader shows invalid tokens with U+FFFD, so comparing shown texts would call 0xFE, 0xC3,
+  0xE4 0xB8 and the real U+FFFD token copies of 0xFF.
 """
 import json
 import os
@@ -88,7 +94,32 @@ def write_byte_typed(name):
     return [4 + b for b in range(256) if b in never or (b < 0x80 and chr(b) in tokens)]
 
 
+def write_invalid_utf8(name):
+    """Returns {later id: first id} for tokens whose bytes (as gguf-py reads them) repeat."""
+    from gguf import GGUFReader
+    tokens = [b"\xff", b"\xfe", b"ok", b"\xc3", "\ufffd".encode(), b"\xe4\xb8", b"ok", b"end"]
+    w = GGUFWriter(os.path.join(HERE, name), "llama")
+    w.add_tokenizer_model("llama")
+    w.add_array("tokenizer.ggml.tokens", tokens)
+    w.add_tensor("token_embd.weight", np.ones((len(tokens), 4), np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    field = GGUFReader(os.path.join(HERE, name)).fields["tokenizer.ggml.tokens"]
+    read = [bytes(field.parts[i]) for i in field.data]
+    assert read == tokens
+    first, shadowed = {}, {}
+    for i, t in enumerate(read):
+        if t in first:
+            shadowed[str(i)] = first[t]
+        else:
+            first[t] = i
+    return shadowed
+
+
 def main():
+    shadowed = write_invalid_utf8("invalid-utf8.gguf")
     write_unusable("ids-unusable.gguf")
     byte_unused = write_byte_typed("byte-typed.gguf")
     emb = write("bos-eos.gguf", 1)
@@ -100,6 +131,7 @@ def main():
                          "row_norms": [float(v) for v in norms]},
         "bos-beyond.gguf": {"special": {"0": ["unk_token"], "2": ["eos_token"]}, "low_special": [2], "low_ordinary": [1, 10, 11]},
         "byte-typed.gguf": {"known_unused": byte_unused},
+        "invalid-utf8.gguf": {"shadowed": shadowed},
         "ids-unusable.gguf": {"special": {}, "noted": {"tokenizer.ggml.bos_token_id": "a string value",
                                                       "tokenizer.ggml.eos_token_id": str(2**64 - 1),
                                                       "tokenizer.ggml.unknown_token_id": "a float32 value",

@@ -95,6 +95,21 @@ import TestSupport
         #expect(sample == Array(unused.prefix(sample.count)) && !sample.isEmpty, "\(sample)")
     }
 
+    /// Tokens of invalid UTF-8 are shown repaired (U+FFFD); whether one repeats another is a
+    /// question of their bytes, which gguf-py reads back (expected.json): comparing the repairs
+    /// called 0xFE, 0xC3, 0xE4 0xB8 and a real U+FFFD token copies of 0xFF, never produced.
+    @Test("tokens of invalid UTF-8 are not called shadowed by one another: shadowing follows the bytes gguf-py reads")
+    func invalidUTF8() throws {
+        let expected = try #require(try Self.expected("invalid-utf8.gguf")["shadowed"] as? [String: Int])
+        let report = try GGUFTokenizerCLITests.json(["tokens", Fixtures.path("gguf-tokens/invalid-utf8.gguf")])
+        let matrix = try #require((report["embeddings"] as? [[String: Any]])?.first)
+        let sample = matrix["unused_sample"] as? [[String: Any]] ?? []
+        #expect(matrix["unused_tokens"] as? Int == expected.count, "\(sample)")
+        // The sample names the id and the reason (not the winner): the shadowed ids are expected's keys.
+        #expect(sample.allSatisfy { $0["reason"] as? String == "shadowed" }, "\(sample)")
+        #expect(Set(sample.compactMap { ($0["id"] as? Int).map(String.init) }) == Set(expected.keys), "\(sample)")
+    }
+
     /// generate.py writes output.weight from its own random draw, so the two matrices are
     /// separate (not tied); a note on output.weight must not call it tied.
     @Test("an untied output.weight is never called tied: its note names it an output projection")

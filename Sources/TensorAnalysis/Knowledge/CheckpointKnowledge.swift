@@ -85,7 +85,8 @@ extension CheckpointKnowledge {
             return Tokenizer.fromGGUFMetadata(packedTokens: tokens, tokenTypes: metadata.tokenTypes,
                                               padTokenID: metadata.paddingTokenID, model: metadata.model, source: file.path,
                                               roleIDs: metadata.roleIDs.map { ($0.key, $0.role, $0.id) },
-                                              unusableIDs: metadata.unusableIDs.map { ($0.key, $0.text) })
+                                              unusableIDs: metadata.unusableIDs.map { ($0.key, $0.text) },
+                                              repairedIDs: Set(metadata.tokens.repaired))
         }
         return nil
     }
