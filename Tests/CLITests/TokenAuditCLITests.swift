@@ -47,6 +47,8 @@ import TestSupport
         #expect(evidence["lowest_token"] as? String == e["lowest_token"] as? String)
         #expect(closeEnough(Fixtures.number(evidence["median_norm"] as Any) ?? 0, Fixtures.number(e["median_norm"] as Any) ?? 1))
         #expect(untrained["severity"] as? String == "info")
+        // numpy ranks the pad row 3036th of 30522 by norm, far above the flagged rows: not named as the pad row.
+        if let rank = e["pad_rank"] as? Int, let low = e["low_rows"] as? Int, rank > low { #expect(evidence["pad_row"] == nil) }
         for token in e["special_tokens"] as? [String] ?? [] {
             #expect((untrained["message"] as? String)?.contains("\"\(token)\"") == true)
         }
@@ -104,5 +106,17 @@ import TestSupport
         let result = try CLI.run(["audit", dir, "--policy", policy])
         #expect(result.status == 2, "\(policyText): \(result.stdout)")
         #expect(result.stderr.contains("pad_id") || result.stderr.contains("tensor"), "\(result.stderr)")
+    }
+
+    @Test("a flagged pad row is named as the pad row, with the id config.json states (toy BERT: generate.py draws its pad row with std 0.01, the others with 0.05)")
+    func padRowNamed() throws {
+        let config = try #require(try JSONSerialization.jsonObject(with: Fixtures.data("toy-bert-sharded/config.json")) as? [String: Any])
+        let pad = try #require(config["pad_token_id"] as? Int)
+        let findings = try Self.audit([Fixtures.path("toy-bert-sharded")])
+        let untrained = try #require(findings.first { $0["rule"] as? String == "untrained-tokens" })
+        let evidence = try #require(untrained["evidence"] as? [String: Any])
+        #expect(evidence["lowest_row"] as? Int == pad)
+        #expect(evidence["pad_row"] as? Int == pad)
+        #expect((untrained["message"] as? String)?.contains("row \(pad) is the pad row (pad id \(pad) from pad_token_id in") == true)
     }
 }

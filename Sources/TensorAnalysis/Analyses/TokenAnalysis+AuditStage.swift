@@ -11,8 +11,10 @@ extension TokenAnalysis {
         let tokenizer: Tokenizer?
         let unused: Set<Int>
         let tokenMatrices: TokenMatrices
+        let config: ModelConfigFacts?
+        let padFlag: Int?
 
-        init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: CheckpointKnowledge) {
+        init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: CheckpointKnowledge, padFlag: Int? = nil) {
             self.views = views
             let budget = TensorView.statisticsSkipReasons(views)
             inputEmbeddings = Set(views.indices.filter {
@@ -21,6 +23,8 @@ extension TokenAnalysis {
             tokenizer = knowledge.tokenizer
             self.tokenMatrices = tokenMatrices
             unused = Set(knowledge.unusedTokens.map(\.id))
+            config = knowledge.config
+            self.padFlag = padFlag
         }
 
         func request(for index: Int) -> ScanRequest { ScanRequest(statistics: inputEmbeddings.contains(index)) }
@@ -29,7 +33,9 @@ extension TokenAnalysis {
             guard inputEmbeddings.contains(index), let moments = output.rows else { return nil }
             let summary = RowSummary(view: views[index], moments: moments, keepingRows: false)
             let byID = tokenMatrices.rowsAreTokenIDs(views[index].name)
-            return TokenAnalysis.analyze(summary, tokenizer: byID ? tokenizer : nil, unused: byID ? unused : [])
+            // The pad id as `padding` resolves it for this matrix (flag, config.json, tokenizer).
+            let pad = byID ? PadIDResolver.resolve(flag: padFlag, config: config, tokenizer: tokenizer, rowCount: views[index].rowCount).padID : nil
+            return TokenAnalysis.analyze(summary, tokenizer: byID ? tokenizer : nil, unused: byID ? unused : [], padID: pad)
         }
 
         func findings(_ summaries: [Result?]) -> [Finding] {

@@ -50,6 +50,10 @@ public enum TokenAnalysis {
         public var ordinary: [Int]
         /// The tokenizer's vocabulary size; nil without a tokenizer.
         public var vocabularySize: Int?
+        /// The pad id, when a file or the user states it and its row is among the flagged ones:
+        /// a low pad row is `padding-row-nonzero`'s question (a zero-initialised row), not a
+        /// token that missed training, so the message names it.
+        public var padRow: PadID?
 
         public var untrainedRows: UntrainedRows {
             UntrainedRows(tensor: tensor, rows: rows.map(\.row), indicator: UndertrainedIndicator.inputRowNorm.rawValue)
@@ -57,12 +61,14 @@ public enum TokenAnalysis {
     }
 
     /// The low-norm rows of `summary` sorted by what `tokenizer` says of them; nil when none.
-    public static func analyze(_ summary: RowSummary, tokenizer: Tokenizer?, unused: Set<Int>) -> Result? {
+    /// `padID`: the matrix's pad id (an assumed one is ignored), named when its row is flagged.
+    public static func analyze(_ summary: RowSummary, tokenizer: Tokenizer?, unused: Set<Int>, padID: PadID? = nil) -> Result? {
         let low = summary.outliers.filter { $0.score < 0 }.sorted { ($0.score, $0.row) < ($1.score, $1.row) }
         guard !low.isEmpty, let median = summary.norms?.median else { return nil }
         var result = Result(tensor: summary.tensor, rowCount: summary.rowCount, medianNorm: median, rows: low, tokens: [:],
                             knownUnused: [], special: [], beyondVocabulary: [], ordinary: [],
                             vocabularySize: tokenizer?.vocabularySize)
+        if let padID, !padID.isAssumed, low.contains(where: { $0.row == padID.id }) { result.padRow = padID }
         for outlier in low {
             let row = outlier.row
             if let tokenizer {
@@ -102,6 +108,9 @@ public enum TokenAnalysis {
                 }
                 if !r.ordinary.isEmpty { parts.append("\(r.ordinary.count) ordinary tokens (\(named(r.ordinary)))") }
             }
+            if let pad = r.padRow {
+                parts.append("row \(pad.id) is the pad row (\(pad.note)): a pad row starts at zero and is padding-row-nonzero's question, not a token that missed training")
+            }
             let lowestName = r.tokens[lowest.row].map { " " + quoted($0) } ?? ""
             var evidence: [String: Evidence] = [
                 "rows": .int(Int64(r.rows.count)), "known_unused": .int(Int64(r.knownUnused.count)),
@@ -112,6 +121,7 @@ public enum TokenAnalysis {
             ]
             if let text = r.tokens[lowest.row] { evidence["lowest_token"] = .string(text) }
             if let size = r.vocabularySize { evidence["vocab_size"] = .int(Int64(size)) }
+            if let pad = r.padRow { evidence["pad_row"] = .int(Int64(pad.id)) }
             return Finding(.untrainedTokens, tensors: [r.tensor],
                            message: "\(r.tensor): \(r.rows.count) of \(r.rowCount) rows have norms far below the median "
                                + "(robust z < -\(RowSummary.outlierThreshold); lowest row \(lowest.row)\(lowestName) \(RowSummary.short(lowest.norm)) vs median \(RowSummary.short(r.medianNorm))): "

@@ -128,7 +128,9 @@ public struct TokenReport: Sendable {
                 for candidate in selection.candidates { matrix.candidateTokens[candidate.row] = tokenizer?.token(for: candidate.row) }
             }
             if matrices.isInputEmbedding(view.name),
-               let result = TokenAnalysis.analyze(RowSummary(view: view, moments: moments, keepingRows: false), tokenizer: tokenizer, unused: unusedIDs) {
+               let result = TokenAnalysis.analyze(RowSummary(view: view, moments: moments, keepingRows: false), tokenizer: tokenizer, unused: unusedIDs,
+                                                  padID: PadIDResolver.resolve(flag: nil, config: knowledge.config, tokenizer: knowledge.tokenizer,
+                                                                               rowCount: view.rowCount).padID) {
                 lowNorm.append(result)
             }
             report.matrices.append(matrix)
