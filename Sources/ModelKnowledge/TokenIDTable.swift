@@ -25,25 +25,38 @@ struct TokenIDTable: Sendable {
         slots = [UInt32](repeating: 0, count: 8)
     }
 
-    /// The table of a token list in which the first id of each text wins (llama.cpp and gguf-py
-    /// keep the first of duplicate texts): its keys are `tokens` themselves, shared, not copied.
-    /// Returns the later ids of duplicate texts with the first id, as `shadowed` maps them.
+    /// The table of a GGUF token list as llama.cpp builds it (`llama_vocab::impl::load` in
+    /// llama-vocab.cpp, llama-cpp-python 0.3.36: `token_to_id[word] = i` for each id in order,
+    /// an empty token renamed `[EMPTY_<id>]`): the last id of a text wins, and an empty token
+    /// repeats none. Its keys are `tokens` themselves, shared, not copied. Returns each earlier id
+    /// of a repeated text with the id that wins, as `shadowed` maps them.
+    ///
+    /// Why the last: llama.cpp's tokenizers look text up in that map, so it is the earlier ids
+    /// that text never produces (this once kept the first and called the wrong id unused).
     /// `skipping`: ids whose text here is not their text in the file (a GGUF token of invalid
     /// UTF-8, shown repaired): they are neither keys nor duplicates, as holes are.
-    static func firstIDs(of tokens: PackedTokenTexts, skipping: Set<Int> = []) -> (table: TokenIDTable, duplicates: [Int: Int]) {
+    static func lastIDs(of tokens: PackedTokenTexts, skipping: Set<Int> = []) -> (table: TokenIDTable, duplicates: [Int: Int]) {
         var table = TokenIDTable(keys: tokens, capacityFor: tokens.count)
-        var duplicates: [Int: Int] = [:]
-        for id in 0 ..< tokens.count where !tokens.isHole(id) && !skipping.contains(id) {
-            let existing: Int? = tokens.withBytes(of: id) { bytes in
+        var earlier: [Int] = []
+        for id in 0 ..< tokens.count where !tokens.isHole(id) && !skipping.contains(id) && !tokens.byteRange(of: id).isEmpty {
+            tokens.withBytes(of: id) { bytes in
                 switch table.find(bytes) {
-                case .found(let entry): return table.id(ofEntry: entry)
+                case .found(let entry, let slot):
+                    earlier.append(table.id(ofEntry: entry))
+                    table.slots[slot] = UInt32(id + 1)
                 case .empty(let slot):
                     table.slots[slot] = UInt32(id + 1)
                     table.count += 1
-                    return nil
                 }
             }
-            if let existing { duplicates[id] = existing }
+        }
+        var duplicates: [Int: Int] = [:]
+        for id in earlier {
+            let winner: Int? = tokens.withBytes(of: id) { bytes in
+                if case .found(let entry, _) = table.find(bytes) { return table.id(ofEntry: entry) }
+                return nil
+            }
+            if let winner { duplicates[id] = winner }
         }
         return (table, duplicates)
     }
@@ -63,9 +76,9 @@ struct TokenIDTable: Sendable {
 
     private func id(ofEntry entry: Int) -> Int { ids.isEmpty ? entry : ids[entry] }
 
-    private enum Probe { case found(entry: Int), empty(slot: Int) }
+    private enum Probe { case found(entry: Int, slot: Int), empty(slot: Int) }
 
-    /// The entry whose key is `bytes`, or the empty slot where it would go.
+    /// The entry whose key is `bytes` and its slot, or the empty slot where it would go.
     private func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Probe {
         var hasher = Hasher()
         hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
@@ -74,7 +87,7 @@ struct TokenIDTable: Sendable {
         while true {
             let stored = Int(slots[slot])
             if stored == 0 { return .empty(slot: slot) }
-            if keys.text(of: stored - 1, equals: bytes) { return .found(entry: stored - 1) }
+            if keys.text(of: stored - 1, equals: bytes) { return .found(entry: stored - 1, slot: slot) }
             slot = (slot + 1) & mask
         }
     }
@@ -83,7 +96,7 @@ struct TokenIDTable: Sendable {
     func id(for text: String) -> Int? {
         var text = text
         return text.withUTF8 { bytes in
-            if case .found(let entry) = find(bytes) { return id(ofEntry: entry) }
+            if case .found(let entry, _) = find(bytes) { return id(ofEntry: entry) }
             return nil
         }
     }
@@ -94,7 +107,7 @@ struct TokenIDTable: Sendable {
         var text = text
         let probe = text.withUTF8 { find($0) }
         switch probe {
-        case .found(let entry):
+        case .found(let entry, _):
             let old = ids[entry]
             ids[entry] = id
             return old
@@ -132,7 +145,7 @@ extension TokenIDTable: Equatable {
         guard a.count == b.count else { return false }
         for (entry, id) in a.pairs {
             let other: Int? = a.keys.withBytes(of: entry) { bytes in
-                if case .found(let e) = b.find(bytes) { return b.id(ofEntry: e) }
+                if case .found(let e, _) = b.find(bytes) { return b.id(ofEntry: e) }
                 return nil
             }
             guard other == id else { return false }

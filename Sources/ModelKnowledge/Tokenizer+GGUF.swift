@@ -44,8 +44,8 @@ extension Tokenizer {
         case "t5": .unigram
         default: .bpe
         }
-        // The first id of a text wins; later ones are shadowed by it.
-        let (ids, shadowed) = TokenIDTable.firstIDs(of: tokens, skipping: repairedIDs)
+        // The last id of a text wins, as in llama.cpp's token_to_id; earlier ones are shadowed by it.
+        let (ids, shadowed) = TokenIDTable.lastIDs(of: tokens, skipping: repairedIDs)
         var roles: [Int: [String]] = [:]
         var unused = Set<Int>()
         for (id, type) in (tokenTypes ?? []).enumerated() where id < tokens.count {

@@ -19,7 +19,8 @@ Fixed seed: a rerun gives the same bytes.
 - `invalid-utf8.gguf`: 8 tokens stored as raw bytes, four of them not valid UTF-8 (0xFF, 0xFE,
   0xC3, 0xE4 0xB8: distinct byte strings, as RWKV's vocabulary stores partial characters), a
   valid U+FFFD token and "ok" twice. Known unused by the shadowing rule, decided on the bytes
-  gguf-py reads back (a later id whose bytes equal an earlier id's): only the second "ok". The
+  gguf-py reads back as llama.cpp's token_to_id does (the last id of a text wins): only the
+  first "ok". The
   reader shows invalid tokens with U+FFFD, so comparing shown texts would call 0xFE, 0xC3,
   0xE4 0xB8 and the real U+FFFD token copies of 0xFF.
 """
@@ -109,13 +110,12 @@ def write_invalid_utf8(name):
     field = GGUFReader(os.path.join(HERE, name)).fields["tokenizer.ggml.tokens"]
     read = [bytes(field.parts[i]) for i in field.data]
     assert read == tokens
-    first, shadowed = {}, {}
+    # llama.cpp's loop (llama-vocab.cpp): token_to_id[word] = i, empty words renamed; the
+    # ids whose word maps to another id are the ones text never produces.
+    token_to_id = {}
     for i, t in enumerate(read):
-        if t in first:
-            shadowed[str(i)] = first[t]
-        else:
-            first[t] = i
-    return shadowed
+        token_to_id[t or f"[EMPTY_{i}]".encode()] = i
+    return {str(i): token_to_id[t] for i, t in enumerate(read) if t and token_to_id[t] != i}
 
 
 def main():

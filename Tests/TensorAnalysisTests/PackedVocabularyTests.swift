@@ -83,18 +83,25 @@ import TestSupport
         }
     }
 
-    @Test("GGUF token list: the first id of a text wins; every lookup as a byte-keyed Dictionary", arguments: [1, 7, 300, 5_000])
-    func firstIDWins(count: Int) {
-        let texts = Self.randomTexts(count: count, seed: UInt64(count))
+    /// llama.cpp's loop, restated (llama-vocab.cpp, llama-cpp-python 0.3.36): `token_to_id[word] = i`
+    /// for each id in order, an empty token stored as `[EMPTY_<id>]`; an id whose text maps to
+    /// another id is the one text never produces.
+    @Test("GGUF token list: the last id of a text wins, as llama.cpp's token_to_id; every lookup as that map", arguments: [1, 7, 300, 5_000])
+    func lastIDWins(count: Int) {
+        var texts = Self.randomTexts(count: count, seed: UInt64(count))
+        if count >= 7 { texts[1] = ""; texts[3] = ""; (texts[2], texts[5], texts[6]) = ("\u{1}dup", "\u{1}dup", "\u{1}dup") }
         let t = Tokenizer.fromGGUFMetadata(tokens: texts, tokenTypes: nil, padTokenID: nil, model: "llama", source: "t.gguf")
-        var first: [[UInt8]: Int] = [:]
+        var tokenToID: [[UInt8]: Int] = [:]
+        for (id, text) in texts.enumerated() { tokenToID[text.isEmpty ? Array("[EMPTY_\(id)]".utf8) : Array(text.utf8)] = id }
         var shadowed: [Int: Int] = [:]
-        for (id, text) in texts.enumerated() {
-            if let earlier = first[Array(text.utf8)] { shadowed[id] = earlier } else { first[Array(text.utf8)] = id }
+        for (id, text) in texts.enumerated() where !text.isEmpty {
+            if let winner = tokenToID[Array(text.utf8)], winner != id { shadowed[id] = winner }
         }
+        if count >= 7 { #expect(shadowed[2] == 6 && shadowed[5] == 6 && shadowed[1] == nil && shadowed[3] == nil, "\(shadowed)") }
         #expect(t.shadowedIDs == shadowed)
-        for text in Set(Self.randomTexts(count: 2 * count, seed: 99).map { Array($0.utf8) }).map({ String(decoding: $0, as: UTF8.self) }) {
-            #expect(t.id(for: text) == first[Array(text.utf8)], "\(text.unicodeScalars.map(\.value))")
+        for text in Set(Self.randomTexts(count: 2 * count, seed: 99).map { Array($0.utf8) }).map({ String(decoding: $0, as: UTF8.self) })
+            where !text.hasPrefix("[EMPTY_") {
+            #expect(t.id(for: text) == tokenToID[Array(text.utf8)], "\(text.unicodeScalars.map(\.value))")
         }
         for (id, text) in texts.enumerated() { #expect(t.token(for: id).map { Array($0.utf8) } == Array(text.utf8)) }
     }
