@@ -37,16 +37,17 @@ import TestSupport
         #expect(tokens.count == facts["tokens"] as? Int)
         #expect(tokenizer.vocabularySize == tokens.count)
 
-        var first: [[UInt8]: Int] = [:]
-        for (id, token) in tokens.enumerated() where first[Array(token.utf8)] == nil { first[Array(token.utf8)] = id }
+        // llama.cpp's rule: the last id of a text wins (these vocabularies repeat none, so first and last agree).
+        var winner: [[UInt8]: Int] = [:]
+        for (id, token) in tokens.enumerated() { winner[Array(token.utf8)] = id }
         var mismatches = 0
         for (id, token) in tokens.enumerated() {
             if tokenizer.token(for: id).map({ Array($0.utf8) }) != Array(token.utf8) { mismatches += 1 }
-            if tokenizer.id(for: token) != first[Array(token.utf8)] { mismatches += 1 }
+            if tokenizer.id(for: token) != winner[Array(token.utf8)] { mismatches += 1 }
             // Texts that are no token: one byte more, or one byte less.
-            if tokenizer.id(for: token + "\u{1}") != first[Array(token.utf8) + [1]] { mismatches += 1 }
+            if tokenizer.id(for: token + "\u{1}") != winner[Array(token.utf8) + [1]] { mismatches += 1 }
             let shorter = String(token.unicodeScalars.dropLast())
-            if tokenizer.id(for: shorter) != first[Array(shorter.utf8)] { mismatches += 1 }
+            if tokenizer.id(for: shorter) != winner[Array(shorter.utf8)] { mismatches += 1 }
         }
         #expect(mismatches == 0)
         #expect(tokenizer.token(for: tokens.count) == nil && tokenizer.token(for: -1) == nil)

@@ -16,8 +16,9 @@ therefore look at the text after a leading "\u2581".
 
 expected.json, per file: the token count; the role ids gguf-py reads (bos, eos, unknown,
 seperator, cls, mask: key -> id); every id whose exact text (code points, as Python
-`str` compares) an earlier id already holds, with that first id (llama.cpp and gguf-py keep the
-first); and the known-unused tokens by the README's rules, recomputed here: a shadowed id, then
+`str` compares) a later id holds too, with the last such id (llama.cpp's loader fills
+token_to_id id after id, so the last one wins; it renames an empty token to [EMPTY_<id>], so
+empty tokens are never duplicates); and the known-unused tokens by the README's rules, recomputed here: a shadowed id, then
 token_type 5, then a placeholder name (the first of the shapes [..], <|..|>, <..> that encloses
 the token decides; inside: unused_token_/unused_/unused/reserved_special_token_/reserved_/
 reserved/madeupword and one or more ASCII digits), then for byte-fallback vocabularies
@@ -69,13 +70,8 @@ def expected_for(path):
     model = bytes(reader.fields["tokenizer.ggml.model"].parts[-1]).decode()
     fallback = model == "llama" or 6 in token_type
     roles = {key: int(reader.fields[key].parts[-1][0]) for key in ROLE_KEYS if key in reader.fields}
-    first = {}
-    duplicates = {}
-    for i, t in enumerate(tokens):
-        if t in first:
-            duplicates[str(i)] = first[t]
-        else:
-            first[t] = i
+    winner = {t: i for i, t in enumerate(tokens) if t}  # the last id of each non-empty text
+    duplicates = {str(i): winner[t] for i, t in enumerate(tokens) if t and winner[t] != i}
     unused = []
     for i, t in enumerate(tokens):
         reason = None
@@ -91,7 +87,7 @@ def expected_for(path):
                 b = int(m.group(1), 16)
                 if b in NEVER:
                     reason = "byte-fallback-never-in-utf8"
-                elif b < 0x80 and first.get(chr(b), i) != i:
+                elif b < 0x80 and winner.get(chr(b), i) != i:
                     reason = "byte-fallback-duplicate"
         if reason:
             unused.append([i, reason])
