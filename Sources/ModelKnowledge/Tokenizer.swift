@@ -99,6 +99,10 @@ public struct Tokenizer: Sendable, Equatable {
     /// Whether `id` is one of `specialTokens`.
     public func isSpecial(_ id: Int) -> Bool { specialIDs.contains(id) }
 
+    /// Whether a model inserts token `id` by its id rather than from text: a special token
+    /// (a role such as `cls_token`, or CONTROL) or the pad token.
+    public func isInsertedByID(_ id: Int) -> Bool { specialIDs.contains(id) || padToken?.id == id }
+
     /// Every stored property, and `specialIDs` from `specialTokens`: an explicit init because a
     /// property observer does not run in the memberwise one, so a tokenizer built with its
     /// special tokens in hand (GGUF) answered `isSpecial` false for all of them.

@@ -79,7 +79,9 @@ public enum UnusedTokens {
     }
 
     static func reason(for token: UnsafeBufferPointer<UInt8>, id: Int, isAdded: Bool, in tokenizer: Tokenizer) -> UnusedTokenReason? {
-        if let winner = tokenizer.shadowedIDs[id] { return .shadowed(by: winner) }
+        // A special or pad id is inserted by id (templates, padding), so text never reaching it
+        // does not make it unused.
+        if let winner = tokenizer.shadowedIDs[id], !tokenizer.isInsertedByID(id) { return .shadowed(by: winner) }
         if tokenizer.markedUnusedIDs.contains(id) { return .markedUnused }
         if let named = namedPlaceholder(tokenizer.phantomSpace ? withoutPhantomSpace(token) : token) { return named }
         // Only a character of the byte-level alphabet spelled with lead byte 0xC3 stands for a

@@ -107,6 +107,21 @@ import TestSupport
         for (id, text) in texts.enumerated() { #expect(t.token(for: id).map { Array($0.utf8) } == Array(text.utf8)) }
     }
 
+    @Test("a repeated text's earlier id is unused (shadowed) unless a role, CONTROL or the pad id inserts it by id")
+    func insertedByIDIsNotShadowedUnused() {
+        // ids:            0        1        2     3        4     5      6      7
+        let texts = ["[PAD]", "[CLS]", "x", "[CLS]", "<c>", "<c>", "[PAD]", "x"]
+        let types: [Int32] = [1, 1, 1, 1, 3, 1, 1, 1]  // id 4 is CONTROL
+        let t = Tokenizer.fromGGUFMetadata(tokens: texts, tokenTypes: types, padTokenID: 0, model: "llama", source: "t.gguf",
+                                           roleIDs: [("tokenizer.ggml.cls_token_id", "cls_token", 1)])
+        // llama.cpp: the last id of each text wins, so 0, 1, 2 and 4 are never produced from text.
+        #expect(t.shadowedIDs == [0: 6, 1: 3, 2: 7, 4: 5])
+        // By hand: 0 is the pad id, 1 the cls id, 4 CONTROL: all inserted by id. Only 2 is unused.
+        let unused = UnusedTokens.find(in: t)
+        #expect(unused.map(\.id) == [2])
+        #expect(unused.first?.reason == .shadowed(by: 7))
+    }
+
     @Test("vocab.txt: a later line of the same text wins, holes stay holes; every lookup as a byte-keyed Dictionary", arguments: [3, 300, 5_000])
     func laterLineWins(count: Int) throws {
         let texts = Self.randomTexts(count: count, seed: 1000 + UInt64(count)).map { "t" + $0 }
@@ -183,7 +198,7 @@ import TestSupport
     }
 
     static func referenceReason(for token: String, id: Int, isAdded: Bool, in tokenizer: Tokenizer) -> UnusedTokenReason? {
-        if let winner = tokenizer.shadowedIDs[id] { return .shadowed(by: winner) }
+        if let winner = tokenizer.shadowedIDs[id], !tokenizer.isSpecial(id), tokenizer.padToken?.id != id { return .shadowed(by: winner) }
         if tokenizer.markedUnusedIDs.contains(id) { return .markedUnused }
         // A WordPiece GGUF vocabulary stores BERT's "[unused3]" as "▁[unused3]".
         var name = token
