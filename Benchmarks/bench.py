@@ -472,16 +472,21 @@ def main():
                 goals.append((f"{case}: audit peak RSS {audit.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)",
                               audit.max_rss_kb / 1024 <= 64))
 
-    # diff: the F32 model against its BF16 export, against reading both files.
-    if "f32.safetensors" in bases and "bf16.safetensors" in bases and available(args.bin, "diff"):
-        both = bases["f32.safetensors"].seconds + bases["bf16.safetensors"].seconds
-        nbytes = size("f32.safetensors") + size("bf16.safetensors")
-        run = tensoraudit("diff F32/BF16", "diff", [d("f32.safetensors"), d("bf16.safetensors")], nbytes)
+    def diff_case(label, a, b):
+        """`diff A B` against reading both files; goal: >= 0.5x, peak RSS <= 64 MB."""
+        if a not in bases or b not in bases or not available(args.bin, "diff"):
+            return
+        both = bases[a].seconds + bases[b].seconds
+        run = tensoraudit(f"diff {label}", "diff", [d(a), d(b)], size(a) + size(b))
         if run:
             ratio = both / run.seconds
-            table.row("diff F32/BF16", "ratios", note=f"diff at {ratio:.2f}x reading both files ({both:.3f} s)")
-            goals.append((f"diff F32/BF16: {ratio:.2f}x reading both files (goal >= 0.5x), "
-                          f"peak RSS {run.max_rss_kb / 1024:.0f} MB", ratio >= 0.5))
+            table.row(f"diff {label}", "ratios", note=f"diff at {ratio:.2f}x reading both files ({both:.3f} s)")
+            goals.append((f"diff {label}: {ratio:.2f}x reading both files (goal >= 0.5x), "
+                          f"peak RSS {run.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)",
+                          ratio >= 0.5 and run.max_rss_kb / 1024 <= 64))
+
+    # diff: the F32 model against its BF16 export, against reading both files.
+    diff_case("F32/BF16", "f32.safetensors", "bf16.safetensors")
 
     if want("gguf"):
         # Quantized GGUF: rows decoded by the block kernels (AVX2 where the CPU has it) in the one
@@ -507,16 +512,7 @@ def main():
     # diff across formats and dtypes: the F32 model against its Q8_0 GGUF quantization (names
     # paired by the built-in llama map, rows dequantized by the block kernels), against reading
     # both files.
-    if "f32.safetensors" in bases and "q8_0.gguf" in bases and available(args.bin, "diff"):
-        both = bases["f32.safetensors"].seconds + bases["q8_0.gguf"].seconds
-        nbytes = size("f32.safetensors") + size("q8_0.gguf")
-        run = tensoraudit("diff F32/Q8_0", "diff", [d("f32.safetensors"), d("q8_0.gguf")], nbytes)
-        if run:
-            ratio = both / run.seconds
-            table.row("diff F32/Q8_0", "ratios", note=f"diff at {ratio:.2f}x reading both files ({both:.3f} s)")
-            goals.append((f"diff F32/Q8_0 GGUF: {ratio:.2f}x reading both files (goal >= 0.5x), "
-                          f"peak RSS {run.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)",
-                          ratio >= 0.5 and run.max_rss_kb / 1024 <= 64))
+    diff_case("F32/Q8_0 GGUF", "f32.safetensors", "q8_0.gguf")
 
     if want("torch"):
         # The F32 model as torch.save wrote it: the same tensors read through the zip and the

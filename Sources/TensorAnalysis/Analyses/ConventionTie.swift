@@ -32,7 +32,7 @@ public struct ConventionTie: Sendable, Equatable {
     /// `padding` adds to an undecided tying answer. Nil when the convention applies, the file
     /// has an output or is not GGUF.
     public static func llamaCppAbsence(in checkpoint: Checkpoint) -> String? {
-        guard let file = embeddingFile(in: checkpoint), file.tensor(named: LlamaCppTensorNames.output) == nil else { return nil }
+        guard let file = fileWithoutOutput(in: checkpoint) else { return nil }
         guard let architecture = LlamaCppArchitectures.architecture(of: file) else {
             return "The GGUF file states no general.architecture, so llama.cpp's rule for a missing output.weight cannot be looked up."
         }
@@ -55,10 +55,15 @@ public struct ConventionTie: Sendable, Equatable {
     /// The architecture of a GGUF file that holds `token_embd.weight`, no `output.weight`, and
     /// states an architecture with no output projection in llama.cpp (an encoder).
     public static func llamaCppEncoder(in checkpoint: Checkpoint) -> String? {
-        guard let file = embeddingFile(in: checkpoint), file.tensor(named: LlamaCppTensorNames.output) == nil,
-              let architecture = LlamaCppArchitectures.architecture(of: file),
+        guard let file = fileWithoutOutput(in: checkpoint), let architecture = LlamaCppArchitectures.architecture(of: file),
               LlamaCppArchitectures.outputRule(for: architecture) == .noOutputProjection else { return nil }
         return architecture
+    }
+
+    /// The GGUF file holding `token_embd.weight` and no `output.weight`.
+    private static func fileWithoutOutput(in checkpoint: Checkpoint) -> GGUFFile? {
+        guard let file = embeddingFile(in: checkpoint), file.tensor(named: LlamaCppTensorNames.output) == nil else { return nil }
+        return file
     }
 
     /// The GGUF file holding `token_embd.weight`.
