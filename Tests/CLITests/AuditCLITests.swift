@@ -99,7 +99,7 @@ import FoundationXML
         let result = try CLI.run(["audit", Self.oddNames, "--format", "json", "--output", file.path])
         #expect(result.status == 0 && result.stdout.isEmpty)
         let written = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
-        #expect(written?["schema_version"] as? Int == 1)
+        #expect(written?["schema_version"] as? Int == 2)
     }
 
     @Test("invalid input exits 2 from audit too")

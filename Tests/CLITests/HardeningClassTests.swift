@@ -135,7 +135,7 @@ import TestSupport
             let result = try Self.run(["audit", single, "--format", "json", "--output", output])
             #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
             let written = try #require(FileManager.default.contents(atPath: output))
-            #expect((try JSONSerialization.jsonObject(with: written) as? [String: Any])?["schema_version"] as? Int == 1)
+            #expect((try JSONSerialization.jsonObject(with: written) as? [String: Any])?["schema_version"] as? Int == 2)
         }
     }
 

@@ -43,6 +43,7 @@ import TestSupport
         #expect(evidence["known_unused"] as? Int == e["known_unused"] as? Int)
         #expect(evidence["special"] as? Int == e["special"] as? Int)
         #expect(evidence["ordinary"] as? Int == e["ordinary"] as? Int)
+        #expect(evidence["unnamed"] as? Int == 0)  // the tokenizer names every flagged row
         #expect(evidence["lowest_row"] as? Int == e["lowest_row"] as? Int)
         #expect(evidence["lowest_token"] as? String == e["lowest_token"] as? String)
         #expect(closeEnough(Fixtures.number(evidence["median_norm"] as Any) ?? 0, Fixtures.number(e["median_norm"] as Any) ?? 1))

@@ -29,7 +29,7 @@ import TestSupport
         #expect(!report.findings.contains { $0.rule == .outlierRows })
     }
 
-    @Test("without tokenizer files the rows are flagged but not named, and the message says why")
+    @Test("without tokenizer files the rows are flagged but not named, counted as unnamed (not ordinary), and the message says why")
     func noTokenizer() throws {
         let e = try Self.expected()
         let report = try AuditPipeline.run(try Checkpoint.open(path: Fixtures.path("knowledge/minilm-norms/model.safetensors")),
@@ -38,5 +38,8 @@ import TestSupport
         #expect(finding.message.contains("no tokenizer beside the checkpoint"))
         #expect(finding.evidence["rows"] == .int(Int64(e["low_rows"] as? Int ?? -1)))
         #expect(finding.evidence["lowest_token"] == nil)
+        // Nothing names the rows, so none is claimed to be an ordinary token.
+        #expect(finding.evidence["unnamed"] == .int(Int64(e["low_rows"] as? Int ?? -1)))
+        #expect(finding.evidence["ordinary"] == .int(0))
     }
 }

@@ -48,6 +48,9 @@ public enum TokenAnalysis {
         public var beyondVocabulary: [Int]
         /// Flagged rows of ordinary tokens: the candidates worth a look.
         public var ordinary: [Int]
+        /// Flagged rows with no tokenizer to name them. Kept apart from `ordinary` because
+        /// without a tokenizer nothing says whether a row is an ordinary, special or unused token.
+        public var unnamed: [Int] = []
         /// The tokenizer's vocabulary size; nil without a tokenizer.
         public var vocabularySize: Int?
         /// The pad id, when a file or the user states it and its row is among the flagged ones:
@@ -83,7 +86,7 @@ public enum TokenAnalysis {
                     result.ordinary.append(row)
                 }
             } else {
-                result.ordinary.append(row)
+                result.unnamed.append(row)
             }
         }
         return result
@@ -99,7 +102,7 @@ public enum TokenAnalysis {
             }
             var parts: [String] = []
             if r.vocabularySize == nil {
-                parts.append("no tokenizer beside the checkpoint, so the rows are not named (\(named(r.ordinary)))")
+                parts.append("no tokenizer beside the checkpoint, so the rows are not named (\(named(r.unnamed)))")
             } else {
                 if !r.knownUnused.isEmpty { parts.append("\(r.knownUnused.count) named unused (\(named(r.knownUnused)))") }
                 if !r.special.isEmpty { parts.append("\(r.special.count) special (\(named(r.special)))") }
@@ -115,7 +118,8 @@ public enum TokenAnalysis {
             var evidence: [String: Evidence] = [
                 "rows": .int(Int64(r.rows.count)), "known_unused": .int(Int64(r.knownUnused.count)),
                 "special": .int(Int64(r.special.count)), "beyond_vocabulary": .int(Int64(r.beyondVocabulary.count)),
-                "ordinary": .int(Int64(r.ordinary.count)), "lowest_row": .int(Int64(lowest.row)),
+                "ordinary": .int(Int64(r.ordinary.count)), "unnamed": .int(Int64(r.unnamed.count)),
+                "lowest_row": .int(Int64(lowest.row)),
                 "lowest_norm": .double(lowest.norm), "median_norm": .double(r.medianNorm),
                 "indicator": .string(UndertrainedIndicator.inputRowNorm.rawValue),
             ]

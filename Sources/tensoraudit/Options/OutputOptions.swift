@@ -15,7 +15,7 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Report format: text or json; rows also writes ndjson and csv, audit junit, sarif and html, padding html.")
     var format: OutputFormat?
 
-    @Flag(help: "Short for --format json (a machine-readable report, schema_version 1).")
+    @Flag(help: "Short for --format json (a machine-readable report; its schema_version is in the report and the README).")
     var json = false
 
     @Option(help: "Write the report to this file instead of standard output.", completion: .file())

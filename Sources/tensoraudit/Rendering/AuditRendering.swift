@@ -7,6 +7,9 @@ import TensorScan
 /// Renders an audit report in the four formats `audit` offers.
 enum AuditRendering {
     static let toolVersion = "0.1.0"
+    /// 2: `untrained-tokens` counts rows that no tokenizer names under `unnamed`, no longer
+    /// under `ordinary` (a row nothing names is not known to be an ordinary token).
+    static let schemaVersion: Int64 = 2
 
     static func evidenceJSON(_ evidence: [String: Evidence]) -> JSONValue {
         .object(evidence.mapValues { value in
@@ -54,7 +57,7 @@ enum AuditRendering {
             return .object(object)
         }
         return .object([
-            "schema_version": .int(1),
+            "schema_version": .int(Self.schemaVersion),
             "tool": .object(["name": .string("tensoraudit"), "version": .string(toolVersion)]),
             "error": .null,
             "checkpoint": .object([
@@ -81,7 +84,7 @@ enum AuditRendering {
     /// `summary.passed` false.
     static func json(failure: AuditFailure, checkpointPath: String, rules: [Rule], policy: AuditPolicy) -> JSONValue {
         .object([
-            "schema_version": .int(1),
+            "schema_version": .int(Self.schemaVersion),
             "tool": .object(["name": .string("tensoraudit"), "version": .string(toolVersion)]),
             "error": .object(["kind": .string(failure.kind), "path": .string(failure.path),
                               "message": .string(failure.message)]),
