@@ -306,20 +306,25 @@ final class ScanPlan: @unchecked Sendable {
     }
 
     /// The rows of a job whose pieces are its rows, moved out of the scan's buffer a megabyte at
-    /// a time, each step's pages released once copied (`ScratchRelease`): copied whole, the
-    /// buffer and the array were both resident, 2 × 21 MB for Gemma 3's 262,144-row embedding
-    /// and the peak of its audit. The buffer is freed by the caller as before.
+    /// a time. A buffer of a mapping of its own (`HeapPolicy.largeBlockBytes` and more) has each
+    /// step's pages released once copied (`ScratchRelease`): copied whole, the buffer and the
+    /// array were both resident, 2 × 21 MB for Gemma 3's 262,144-row embedding and the peak of
+    /// its audit. A smaller buffer lies in the heap, whose freed memory the next tensor's buffer
+    /// reuses: releasing its pages made every page of that reuse fault again, and each release
+    /// interrupted the other core to flush its TLB (the Q8_0 bench audit: 7,600 page faults, of
+    /// which ~5,000 were these). The buffer is freed by the caller as before.
     static func handOver(_ pieces: UnsafeMutableBufferPointer<RowMoments>) -> [RowMoments] {
         guard let source = pieces.baseAddress, !pieces.isEmpty else { return [] }
         let stride = MemoryLayout<RowMoments>.stride
         let step = max(1, (1 << 20) / stride)
+        let release = pieces.count * stride >= Int(HeapPolicy.largeBlockBytes)
         return [RowMoments](unsafeUninitializedCapacity: pieces.count) { target, initialized in
             guard let base = target.baseAddress else { return }
             var done = 0
             while done < pieces.count {
                 let count = min(step, pieces.count - done)
                 (base + done).initialize(from: source + done, count: count)
-                ScratchRelease.release(UnsafeMutableRawPointer(source + done), count: count * stride)
+                if release { ScratchRelease.release(UnsafeMutableRawPointer(source + done), count: count * stride) }
                 done += count
             }
             initialized = done
