@@ -13,7 +13,7 @@ extension AuditRendering {
             let failing = findings.filter(report.policy.fails)
             xml += "    <testcase classname=\"tensoraudit.\(rule.id)\" name=\"\(rule.id)\">"
             if !failing.isEmpty {
-                xml += "\n      <failure message=\"\(xmlEscape("\(failing.count) finding(s): " + (failing.first?.message ?? "")))\" type=\"\(failing.first?.severity.rawValue ?? "error")\">"
+                xml += "\n      <failure message=\"\(xmlAttribute("\(failing.count) finding(s): " + (failing.first?.message ?? "")))\" type=\"\(failing.first?.severity.rawValue ?? "error")\">"
                 xml += xmlEscape(failing.map { "[\($0.severity.rawValue)] \($0.message)" }.joined(separator: "\n"))
                 xml += "</failure>\n    "
             } else if !findings.isEmpty {
@@ -31,7 +31,7 @@ extension AuditRendering {
     static func junit(failure: AuditFailure, checkpointPath: String, rules: [Rule]) -> String {
         var xml = junitHeader(path: checkpointPath, tests: rules.count + 1, failures: 0, errors: 1, skipped: rules.count)
         xml += "    <testcase classname=\"tensoraudit\" name=\"read checkpoint\">\n"
-        xml += "      <error message=\"\(xmlEscape(failure.message))\" type=\"\(xmlEscape(failure.kind))\">"
+        xml += "      <error message=\"\(xmlAttribute(failure.message))\" type=\"\(xmlAttribute(failure.kind))\">"
         xml += xmlEscape("tensoraudit: error: " + failure.message) + "</error>\n    </testcase>\n"
         for rule in rules {
             xml += "    <testcase classname=\"tensoraudit.\(rule.id)\" name=\"\(rule.id)\">"
@@ -43,21 +43,35 @@ extension AuditRendering {
     private static func junitHeader(path: String, tests: Int, failures: Int, errors: Int, skipped: Int) -> String {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"tensoraudit\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
-        xml += "  <testsuite name=\"\(xmlEscape("tensoraudit audit " + path))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
+        xml += "  <testsuite name=\"\(xmlAttribute("tensoraudit audit " + path))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
         return xml
     }
 
     private static let junitFooter = "  </testsuite>\n</testsuites>"
 
-    /// Escapes text for XML attributes and content; the characters the HTML report hides
+    /// Escapes text for XML element content; the characters the HTML report hides
     /// (`HTMLWriter.isInvisibleControl`: C0/C1 controls, DEL, bidirectional controls, U+2028,
-    /// U+2029, U+FEFF, U+FFFE, U+FFFF) become a visible `\u{..}` form, line ends and tabs stay.
+    /// U+2029, U+FEFF, U+FFFE, U+FFFF) become a visible `\u{..}` form, LF and tab stay, CR is
+    /// `&#13;`.
     /// Why not only what XML 1.0 cannot carry: a right-to-left override, a C1 CSI (U+009B) or a
     /// line separator in a tensor name went out raw here while every other report (text, JSON,
     /// SARIF, HTML) made it visible, so a JUnit file viewed raw in a CI log could be reordered.
+    /// Why CR as a reference: XML's end-of-line handling (XML 1.0 §2.11) reads a raw CR, or CR LF,
+    /// as one LF, so a message holding a CR came back changed.
     static func xmlEscape(_ text: String) -> String {
-        MarkupEscaping.escape(text) { scalar in
-            scalar != "\n" && scalar != "\t" && scalar != "\r" && HTMLWriter.isInvisibleControl(scalar)
-        }
+        MarkupEscaping.escape(text, hiding: isHidden) { $0 == "\r" }
+    }
+
+    /// Escapes text for a double-quoted XML attribute value: as `xmlEscape`, and LF, CR and tab
+    /// as `&#10;`, `&#13;`, `&#9;`. Why: attribute-value normalization (XML 1.0 §3.3.3) turns a
+    /// raw LF, CR or tab into a space, so a path or message holding a newline (the suite's
+    /// `name`, a failure's `message`) parsed back as a different string; a character reference
+    /// is the one spelling a parser returns as the character itself.
+    static func xmlAttribute(_ text: String) -> String {
+        MarkupEscaping.escape(text, hiding: isHidden) { $0 == "\n" || $0 == "\r" || $0 == "\t" }
+    }
+
+    private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\n" && scalar != "\t" && scalar != "\r" && HTMLWriter.isInvisibleControl(scalar)
     }
 }
