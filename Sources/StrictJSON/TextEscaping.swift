@@ -39,11 +39,34 @@ public enum TextEscaping {
         "\\u{" + String(scalar.value, radix: 16) + "}"
     }
 
-    /// For text output: control and bidirectional-control characters and the line and
-    /// paragraph separators made visible (a right-to-left override would reorder the rest of a
-    /// terminal line, a separator end it), everything else unchanged.
+    /// True for the scalars text output shows as `\u{…}`: control and bidirectional-control
+    /// characters and the line and paragraph separators (a right-to-left override would
+    /// reorder the rest of a terminal line, a separator end it).
+    public static func isDisplayEscaped(_ scalar: Unicode.Scalar) -> Bool {
+        isControl(scalar) || isBidiControl(scalar) || isLineSeparator(scalar)
+    }
+
+    /// For a name or value from a file in text output (a tensor name, a path, a token, a
+    /// metadata value): `isDisplayEscaped` scalars as `\u{…}`, a backslash as `\\`, everything
+    /// else unchanged.
+    ///
+    /// Why the backslash: written raw, a name spelled `a\u{1b}` showed exactly as a name holding
+    /// an ESC, so a hostile checkpoint could make one tensor look like another. Doubled always
+    /// (not only in names that also hold an escaped scalar: `a\u{1b}` has none, yet must differ
+    /// from the escape), the mapping is one-to-one and reads back as JSON's does (`\\` is a
+    /// backslash, `\u{h}` the scalar h). A name with neither a backslash nor an escaped scalar
+    /// (every name of a real checkpoint we have seen) is unchanged.
     public static func display(_ text: String) -> String {
-        escape(text) { isControl($0) || isBidiControl($0) || isLineSeparator($0) ? visible($0) : nil }
+        escape(text) { $0 == "\\" ? "\\\\" : isDisplayEscaped($0) ? visible($0) : nil }
+    }
+
+    /// For a message in text output or on standard error: `isDisplayEscaped` scalars as
+    /// `\u{…}`, backslashes as they are. A message quotes the names it holds with `quoted(_:)`,
+    /// which already writes a backslash as `\\` and a quote as `\"`; doubling every backslash
+    /// again would show the token `"` as `"\\""`. (Messages that hold a name unquoted, such as
+    /// `rows_f32: 1 NaN values …`, show it as it is apart from the escaped scalars.)
+    public static func displayMessage(_ text: String) -> String {
+        escape(text) { isDisplayEscaped($0) ? visible($0) : nil }
     }
 
     /// True for the scalars a JSON string carries as `\uXXXX` although RFC 8259 allows some of

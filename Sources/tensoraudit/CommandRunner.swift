@@ -13,11 +13,12 @@ enum ExitStatus {
 }
 
 /// Writes one line to standard error. Control and bidirectional-control characters in `line`
-/// are made visible (`\u{a}`): a message quotes names from the input (a zip entry name read
+/// are made visible (`\u{a}`; `TextEscaping.displayMessage`: the names in a message are quoted
+/// or already shown with `TextFormatting.safeName`, so backslashes stay as they are): a message quotes names from the input (a zip entry name read
 /// through a lying length held the pickle's newlines and printed a three-line error), and the
 /// promise is one line, which a hostile name must neither break nor recolour.
 func printError(_ line: String) {
-    let text = Array((TextEscaping.display(line) + "\n").utf8)
+    let text = Array((TextEscaping.displayMessage(line) + "\n").utf8)
     text.withUnsafeBytes { bytes in
         var offset = 0
         while offset < bytes.count {

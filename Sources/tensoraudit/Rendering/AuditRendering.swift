@@ -136,7 +136,7 @@ enum AuditRendering {
                     + (RuleCatalog.rule(currentRule)?.summary ?? ""))
             }
             let marker = report.policy.fails(finding) ? "✗" : "•"
-            lines.append("  \(marker) \(TextFormatting.safeName(finding.message))")
+            lines.append("  \(marker) \(TextFormatting.safeMessage(finding.message))")
             if !finding.evidence.isEmpty {
                 let facts = finding.evidence.keys.sorted().map { "\($0)=\(evidenceText(finding.evidence[$0] ?? .string("")))" }
                 lines.append("      " + facts.joined(separator: "  "))
@@ -154,7 +154,7 @@ enum AuditRendering {
     /// terminal the error line on stderr says it all).
     static func text(failure: AuditFailure, checkpointPath: String) -> String {
         ["audit of \(TextFormatting.safeName(checkpointPath)): not audited",
-         "error (\(failure.kind)): \(TextFormatting.safeName(failure.message))",
+         "error (\(failure.kind)): \(TextFormatting.safeMessage(failure.message))",
          "",
          "ERROR: the input could not be read; no rule was checked (exit 2)"].joined(separator: "\n")
     }

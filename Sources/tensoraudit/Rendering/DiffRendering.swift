@@ -97,7 +97,7 @@ enum DiffRendering {
         }
         for (evidence, names) in byEvidence {
             let shown = names.prefix(3).map(TextFormatting.safeName).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
-            lines.append("row order: \(names.count) tensor\(names.count == 1 ? "" : "s") (\(shown)): \(TextFormatting.safeName(evidence))")
+            lines.append("row order: \(names.count) tensor\(names.count == 1 ? "" : "s") (\(shown)): \(TextFormatting.safeMessage(evidence))")
         }
         if !diff.onlyInA.isEmpty {
             lines.append("only in A: " + diff.onlyInA.map(TextFormatting.safeName).joined(separator: ", "))

@@ -93,7 +93,7 @@ enum PaddingRendering {
             let token = r.padToken.map { " " + TextFormatting.safeName(quotedToken($0)) } ?? ""
             let row = r.rowIndex == r.padID.id ? "" : " (stored row \(r.rowIndex))"
             lines.append("  pad row \(r.padID.id)\(token)\(row): norm \(TextFormatting.compact(r.rowNorm)), \(zero), \(rank)")
-            lines.append("  " + TextFormatting.safeName(r.padID.note))
+            lines.append("  " + TextFormatting.safeMessage(r.padID.note))
             if let d = r.norms {
                 lines.append("  row norms: mean \(TextFormatting.compact(d.mean)), median \(TextFormatting.compact(d.median)), "
                     + "min \(TextFormatting.compact(d.minimum)), max \(TextFormatting.compact(d.maximum)), std \(TextFormatting.compact(d.std))")
@@ -114,11 +114,11 @@ enum PaddingRendering {
             if !r.tiedWith.isEmpty { lines.append("  tied with: " + r.tiedWith.map(TextFormatting.safeName).joined(separator: ", ")) }
             let tied = r.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
             lines.append("  tying: \(tied) (evidence: \(r.tying.evidence.rawValue))")
-            lines.append("  " + TextFormatting.safeName(r.explanation))
+            lines.append("  " + TextFormatting.safeMessage(r.explanation))
         }
-        for note in analysis.notes { lines.append("note: " + TextFormatting.safeName(note)) }
+        for note in analysis.notes { lines.append("note: " + TextFormatting.safeMessage(note)) }
         if !findings.isEmpty { lines.append("") }
-        for f in findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeName(f.message))") }
+        for f in findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeMessage(f.message))") }
         return lines.joined(separator: "\n")
     }
 

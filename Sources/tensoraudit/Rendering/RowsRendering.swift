@@ -183,7 +183,7 @@ enum RowsRendering {
         lines.append("all-zero rows: \(s.zeroRows.count); rows with NaN: \(s.nanRows.count); rows with Inf: \(s.infRows.count); "
             + "outlier rows: \(s.outliers.count); duplicate-row groups: \(s.duplicateGroups.count) (\(s.redundantRowCount) redundant rows)")
         for finding in s.findings() {
-            lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeName(finding.message))")
+            lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeMessage(finding.message))")
         }
         return lines
     }
@@ -287,7 +287,7 @@ enum RowsRendering {
                 var lines = skippedText(report.skipped)
                 if !report.findings.isEmpty { lines.append("") }
                 for finding in report.findings {
-                    lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeName(finding.message))")
+                    lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeMessage(finding.message))")
                 }
                 // The lines after the table go into the table's own text, whose capacity counts
                 // them: joining made a copy, and growing it a second buffer (14 MB for 50,000 tensors).

@@ -46,7 +46,7 @@ enum SourceRendering {
         if !checkpoint.sourceIssues.isEmpty {
             lines.append("source issues:")
             for issue in SourceRules.findings(checkpoint) {
-                lines.append("  \(issue.severity.rawValue) [\(issue.rule)] \(TextFormatting.safeName(issue.message))")
+                lines.append("  \(issue.severity.rawValue) [\(issue.rule)] \(TextFormatting.safeMessage(issue.message))")
             }
         }
         return lines

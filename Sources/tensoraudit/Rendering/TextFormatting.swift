@@ -61,8 +61,15 @@ enum TextFormatting {
         return fixed(value, digits: 6)
     }
 
-    /// Escapes control characters so a tensor name cannot drive the terminal.
+    /// A name or value from the file (tensor name, path, token, metadata value) for text:
+    /// control, bidi and separator characters as `\u{…}` so it cannot drive the terminal, and
+    /// a backslash as `\\` so no name can pass for another's escaped form (`TextEscaping.display`).
     static func safeName(_ name: String) -> String { TextEscaping.display(name) }
+
+    /// A message, note or explanation for text: control, bidi and separator characters as
+    /// `\u{…}`, backslashes as they are, since the names a message quotes are already escaped
+    /// by `quoted(_:)` (`TextEscaping.displayMessage`).
+    static func safeMessage(_ message: String) -> String { TextEscaping.displayMessage(message) }
 
     /// Renders rows as left-aligned columns separated by two spaces; `rightAligned` columns
     /// (numbers) are padded on the left. The text has room for `extraCapacity` more bytes,

@@ -37,7 +37,7 @@ enum TiesRendering {
             lines.append("\(g.kind.rawValue): \(g.dtype.rawValue) \(RowsRendering.shapeText(g.shape)), "
                 + "\(TextFormatting.bytes(g.nbytes)) each, \(g.tensors.count) copies")
             for name in g.tensors { lines.append("  " + TextFormatting.safeName(name)) }
-            lines.append("  (" + TextFormatting.safeName(g.note) + ")")
+            lines.append("  (" + TextFormatting.safeMessage(g.note) + ")")
         }
         for s in report.sameBytes {
             lines.append("same bytes, different dtype or shape (not tied), \(TextFormatting.bytes(s.nbytes)):")
@@ -51,7 +51,7 @@ enum TiesRendering {
         }
         for tie in convention {
             lines.append("tied by the format's convention (one copy, no bytes wasted): \(TextFormatting.safeName(tie.tensor))")
-            lines.append("  " + TextFormatting.safeName(tie.detail))
+            lines.append("  " + TextFormatting.safeMessage(tie.detail))
         }
         if !report.aliases.isEmpty {
             lines.append("__metadata__ aliases (removed -> kept):")
@@ -61,7 +61,7 @@ enum TiesRendering {
         }
         lines.append("bytes wasted by duplicates: \(TextFormatting.grouped(report.wastedBytes)) (\(TextFormatting.bytes(report.wastedBytes)))")
         if !findings.isEmpty { lines.append("") }
-        for f in findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeName(f.message))") }
+        for f in findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeMessage(f.message))") }
         return lines.joined(separator: "\n")
     }
 }

@@ -89,11 +89,11 @@ enum TokensRendering {
                 }
                 if selection.candidates.count > 20 { lines.append("    … (--json lists \(selection.candidates.count))") }
             }
-            for note in m.notes { lines.append("  note: " + TextFormatting.safeName(note)) }
+            for note in m.notes { lines.append("  note: " + TextFormatting.safeMessage(note)) }
         }
-        for note in report.notes { lines.append("note: " + TextFormatting.safeName(note)) }
+        for note in report.notes { lines.append("note: " + TextFormatting.safeMessage(note)) }
         if !report.findings.isEmpty { lines.append("") }
-        for f in report.findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeName(f.message))") }
+        for f in report.findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeMessage(f.message))") }
         return lines.joined(separator: "\n")
     }
 }
