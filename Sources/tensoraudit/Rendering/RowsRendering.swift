@@ -27,11 +27,6 @@ enum RowsRendering {
         }
     }
 
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
-    }
-
     // MARK: One tensor
 
     /// Reads every row of `view` (call it inside the checkpoint's read) and returns what
@@ -251,7 +246,7 @@ enum RowsRendering {
         case .csv:
             let report = scan(checkpoint, token: token) { s in
                 let d = s.norms
-                let head: [String] = [csvField(s.tensor), s.dtype.rawValue, String(s.rowCount), String(s.rowLength)]
+                let head: [String] = [CSVField.text(s.tensor), s.dtype.rawValue, String(s.rowCount), String(s.rowLength)]
                 let mean = d.map { csvNumber($0.mean) } ?? "", median = d.map { csvNumber($0.median) } ?? ""
                 let low = d.map { csvNumber($0.minimum) } ?? "", lowRow = d.map { String($0.argmin) } ?? ""
                 let high = d.map { csvNumber($0.maximum) } ?? "", highRow = d.map { String($0.argmax) } ?? ""
