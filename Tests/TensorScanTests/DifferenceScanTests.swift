@@ -38,6 +38,19 @@ import TestSupport
         a == b || abs(a - b) <= 1e-12 * max(abs(a), abs(b))
     }
 
+    /// `got` against the plain loop's `want`: counts, maxima and the worst rows' order exactly
+    /// (no sum decides them), the norms to 1e-12 (the scan sums in lanes and chunks, the plain
+    /// loop in sequence).
+    static func expectAgrees(_ got: DifferenceStatistics, _ want: DifferenceStatistics, _ label: String) {
+        #expect(got.elementCount == want.elementCount, "\(label)")
+        #expect(got.maxAbsDifference == want.maxAbsDifference, "\(label)")
+        #expect(got.differingElements == want.differingElements && got.nanMismatches == want.nanMismatches, "\(label)")
+        #expect(close(got.differenceL2, want.differenceL2), "\(label): \(got.differenceL2) vs \(want.differenceL2)")
+        #expect(close(got.referenceL2, want.referenceL2), "\(label): \(got.referenceL2) vs \(want.referenceL2)")
+        #expect(got.topRows.map(\.row) == want.topRows.map(\.row), "\(label)")
+        for (g, w) in zip(got.topRows, want.topRows) { #expect(close(g.l2, w.l2) && g.maxAbs == w.maxAbs, "\(label)") }
+    }
+
     /// F32 values with NaN, ±Inf, ±0 and exact copies sprinkled in, and their encodings.
     static func values(_ count: Int, seed: UInt64) -> [Float] {
         var rng = SeededRandom(seed: seed)
@@ -91,13 +104,7 @@ import TestSupport
             let want = Self.plain(decodedA[k], decodedB[k], rows: Int(shape[0]), topRows: 7)
             let got = try #require(results[k].statistics)
             #expect(!results[k].identicalBytes)
-            #expect(got.elementCount == want.elementCount)
-            #expect(got.maxAbsDifference == want.maxAbsDifference, "\(shape)")
-            #expect(got.differingElements == want.differingElements && got.nanMismatches == want.nanMismatches, "\(shape)")
-            #expect(Self.close(got.differenceL2, want.differenceL2), "\(shape): \(got.differenceL2) vs \(want.differenceL2)")
-            #expect(Self.close(got.referenceL2, want.referenceL2), "\(shape)")
-            #expect(got.topRows.map(\.row) == want.topRows.map(\.row), "\(shape)")
-            for (g, w) in zip(got.topRows, want.topRows) { #expect(Self.close(g.l2, w.l2) && g.maxAbs == w.maxAbs) }
+            Self.expectAgrees(got, want, "\(shape)")
             // The schedule and the pairing do not change a bit.
             #expect(pairs[k].0.differenceStatistics(from: pairs[k].1, topRows: 7) == got)
         }

@@ -5,9 +5,10 @@ import Testing
 import TestSupport
 
 /// Quantized pairs compared in many small items on several threads (`DifferencePlan` with
-/// `byQuantizedRows`): the same statistics, bit for bit, as a plain one-core loop over the
-/// decoded values (`DifferenceScanTests.plain`: ‖a‖² in element order, ‖a − b‖² in row order),
-/// and numpy's numbers from the fixtures' generators (gguf-py writes and dequantizes them).
+/// `byQuantizedRows`): a plain one-core loop's statistics over the decoded values
+/// (`DifferenceScanTests.plain`: counts and maxima exactly, norms to 1e-12), the same bits
+/// whatever the schedule, and numpy's numbers from the fixtures' generators (gguf-py writes and
+/// dequantizes them).
 @Suite struct QuantizedDifferenceScanTests {
     struct Case {
         var name: String
@@ -77,22 +78,29 @@ import TestSupport
         return DifferenceScanTests.plain(x, y, rows: c.a.rowCount, topRows: topRows)
     }
 
-    @Test("many small items on four threads give the plain loop's bits and numpy's numbers", arguments: [1, 64, 700, 1 << 17])
+    @Test("many small items on four threads give the plain loop's numbers, one core's bits, and numpy's numbers",
+          arguments: [1, 64, 700, 1 << 17])
     func againstPlainLoopAndNumpy(itemValues: Int) throws {
         let cases = try Self.ropeCases() + Self.cliCases()
         #expect(cases.count == 12 + 9)
-        let plan = DifferencePlan(cases.map { ($0.a, $0.b) }, topRows: 5, statisticsOfIdentical: true,
-                                  rowOrders: cases.map(\.order), byQuantizedRows: true, itemValues: itemValues)
+        func plan() -> DifferencePlan {
+            DifferencePlan(cases.map { ($0.a, $0.b) }, topRows: 5, statisticsOfIdentical: true,
+                           rowOrders: cases.map(\.order), byQuantizedRows: true, itemValues: itemValues)
+        }
+        let parallel = plan(), alone = plan()
         if itemValues == 1 {
             // One row per item (one head per item where rows are permuted): hundreds of items.
-            #expect(plan.items.count > 500)
+            #expect(parallel.items.count > 500)
         }
-        DispatchQueue.concurrentPerform(iterations: 4) { _ in plan.drain() }
-        let results = plan.results()
-        for (c, result) in zip(cases, results) {
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in parallel.drain() }
+        alone.drain()
+        let results = parallel.results()
+        for (c, (result, oneCore)) in zip(cases, zip(results, alone.results())) {
             let got = try #require(result.statistics, "\(c.name)")
+            // The schedule does not change a bit.
+            #expect(got == oneCore.statistics, "\(c.name)")
             let want = Self.plain(c, topRows: 5)
-            #expect(got == want, "\(c.name): \(got) vs \(want)")
+            DifferenceScanTests.expectAgrees(got, want, c.name)
             guard let reference = c.reference else { continue }
             let rel = try #require(reference["relative_l2"] as? Double)
             let maxAbs = try #require(reference["max_abs"] as? Double)
@@ -112,39 +120,10 @@ import TestSupport
         let z = try #require(q4.tensor(named: "token_embd.weight"))
         let results = DifferenceScan.run([(x, x), (x, y), (x, z)], topRows: 2)
         #expect(results[0].identicalBytes && results[0].statistics == nil)
-        #expect(!results[1].identicalBytes && results[1].statistics == Self.plain(Case(name: "", a: x, b: y), topRows: 2))
-        #expect(!results[2].identicalBytes && results[2].statistics == Self.plain(Case(name: "", a: x, b: z), topRows: 2))
+        #expect(!results[1].identicalBytes && !results[2].identicalBytes)
+        DifferenceScanTests.expectAgrees(try #require(results[1].statistics), Self.plain(Case(name: "", a: x, b: y), topRows: 2), "q8 vs q8")
+        DifferenceScanTests.expectAgrees(try #require(results[2].statistics), Self.plain(Case(name: "", a: x, b: z), topRows: 2), "q8 vs q4")
         let measured = DifferenceScan.run([(x, x)], topRows: 2, statisticsOfIdentical: true)[0]
         #expect(measured.identicalBytes && measured.statistics?.differingElements == 0 && measured.statistics?.referenceL2 ?? 0 > 0)
-    }
-
-    @Test("the AVX2 row pass gives the Swift loop's values: squares, squared differences, counts, largest difference",
-          arguments: [0, 1, 3, 4, 5, 31, 640, 1001])
-    func rowTermsWideEqualsPortable(count: Int) {
-        // NaN, ±Inf, ±0, equal pairs, huge values whose squares overflow, and ordinary ones.
-        let specials: [Double] = [.nan, .infinity, -.infinity, 0, -0.0, 1e300, -1e300, 1.5, -2.25, Double(bitPattern: 0x1234)]
-        var rng = SeededRandom(seed: UInt64(count) + 5)
-        func value() -> Double {
-            let r = rng.next()
-            return r % 5 == 0 ? specials[Int(r >> 8) % specials.count] : Double(Int64(truncatingIfNeeded: r >> 16) % 100_000) / 997
-        }
-        let x = (0 ..< count).map { _ in value() }
-        let y = x.map { v in rng.next() % 3 == 0 ? v : value() }
-        func run(portable: Bool) -> ([UInt64], [UInt64], Double, Int, Int) {
-            let n = max(1, count)
-            let px = UnsafeMutablePointer<Double>.allocate(capacity: n), py = UnsafeMutablePointer<Double>.allocate(capacity: n)
-            let squares = UnsafeMutablePointer<Double>.allocate(capacity: n), terms = UnsafeMutablePointer<Double>.allocate(capacity: n)
-            defer { [px, py, squares, terms].forEach { $0.deallocate() } }
-            for i in 0 ..< count { (px[i], py[i], squares[i], terms[i]) = (x[i], y[i], 7, 7) }
-            let r = QuantizedDifference.rowTerms(px, py, count: count, squares: squares, terms: terms, portable: portable)
-            return ((0 ..< count).map { squares[$0].bitPattern }, (0 ..< count).map { terms[$0].bitPattern }, r.maxAbs, r.differing, r.nans)
-        }
-        let wide = run(portable: false), portable = run(portable: true)
-        #expect(wide.0 == portable.0 && wide.1 == portable.1)
-        #expect(wide.2.bitPattern == portable.2.bitPattern && wide.3 == portable.3 && wide.4 == portable.4)
-        // The definition, by hand, for the counts.
-        let differing = zip(x, y).filter { !($0 == $1 || ($0.isNaN && $1.isNaN)) }.count
-        let nans = zip(x, y).filter { !($0 == $1 || ($0.isNaN && $1.isNaN)) && ($0.isNaN || $1.isNaN) }.count
-        #expect(portable.3 == differing && portable.4 == nans)
     }
 }

@@ -65,23 +65,6 @@ int cmk_has_f16c(void);
 void cmk_difference_avx2(const void *a, int kind_a, const void *b, int kind_b, size_t count,
                          cmk_difference_sums *sums);
 
-/// One row's comparison for `diff` of a quantized pair (QuantizedRowTermsAVX2.c): the largest
-/// |x − y| over pairs that differ as numbers, pairs that differ (NaN facing NaN is equal), and
-/// pairs where exactly one side is NaN.
-typedef struct {
-    double max_abs;
-    uint64_t differing;
-    uint64_t nan_mismatches;
-} cmk_row_terms;
-
-/// `count` doubles `x` (A) against `y` (B): writes `squares[i]` = x² (+0 for non-finite x) and
-/// `terms[i]` = |x − y|² for pairs that differ as numbers (+0 elsewhere), and the counts.
-/// Equal, value for value, to the portable Swift loop in QuantizedDifference.swift. AVX2 only.
-void cmk_row_terms_avx2(const double *x, const double *y, size_t count, double *squares, double *terms,
-                        cmk_row_terms *out);
-/// `count` little-endian binary32 values (unaligned) widened to double. AVX2 only.
-void cmk_widen_f32_avx2(const void *source, double *target, size_t count);
-
 /// Sums of one GGUF row of `blocks` whole blocks (GGUFBlockKernelsAVX2.c): Σx and Σx² in double and
 /// the extremes as float, bit-identical to the portable Swift kernels of the same type
 /// (Sources/GGUFFormat/Kernels), NaN/Inf included in the sums (the caller recounts such rows).

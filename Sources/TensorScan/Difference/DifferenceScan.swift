@@ -139,8 +139,6 @@ final class DifferencePlan: @unchecked Sendable {
     let statisticsOfIdentical: Bool
     /// Every pair compared by value in whole rows (`QuantizedDifference`): items are row ranges.
     let byQuantizedRows: Bool
-    /// The sums a quantized comparison forms in one order across items.
-    let orderedSums: OrderedSums
     private let lock = ThreadLock()
     private var next = 0
     private var parts: [Part?]
@@ -157,7 +155,6 @@ final class DifferencePlan: @unchecked Sendable {
         var pairs: [Pair] = []
         var items: [Item] = []
         var total = 0
-        var termCapacity = 0
         keep = max(0, topRows)
         for (a, b) in input where byQuantizedRows {
             // Items of whole rows; `chunks` are row numbers (one "chunk" per row).
@@ -172,7 +169,6 @@ final class DifferencePlan: @unchecked Sendable {
                 items.append(Item(pair: pairs.count, chunks: r..<min(rows, r + perItem)))
                 r += perItem
             }
-            termCapacity = max(termCapacity, min(rows, perItem) * length)
             total += Int(a.info.byteCount + b.info.byteCount)
             pairs.append(pair)
         }
@@ -223,7 +219,6 @@ final class DifferencePlan: @unchecked Sendable {
         self.items = items
         totalBytes = total
         parts = Array(repeating: nil, count: items.count)
-        orderedSums = OrderedSums(pairs: pairs.count, capacity: termCapacity)
     }
 
     /// Takes items until none is left.
@@ -253,20 +248,13 @@ final class DifferencePlan: @unchecked Sendable {
         }
     }
 
-    /// `drain` for quantized pairs: each item's terms go to `orderedSums`, its pages to
-    /// `release`; the thread that finishes the last item releases the rest.
+    /// `drain` for quantized pairs: each item's pages go to `release`; the thread that
+    /// finishes the last item releases the rest.
     private func drainQuantized() {
-        let scratch = QuantizedScratch(rowLength: pairs.map(\.rowLength).max() ?? 0, itemValues: orderedSums.capacity)
+        let scratch = QuantizedScratch(rowLength: pairs.map(\.rowLength).max() ?? 0)
         defer { scratch.deallocate() }
-        while true {
-            // A buffer before an item: a thread waiting for room holds no item the chain needs.
-            let terms = orderedSums.buffer()
-            guard let k = take() else {
-                orderedSums.recycle(terms)
-                break
-            }
-            let (part, segment, read) = processQuantized(items[k], scratch, squares: terms)
-            orderedSums.deliver(k, segment)
+        while let k = take() {
+            let (part, read) = processQuantized(items[k], scratch)
             let due = lock.withLock {
                 parts[k] = part
                 finished += 1
@@ -378,10 +366,10 @@ final class DifferencePlan: @unchecked Sendable {
         for (k, item) in items.enumerated() {
             if let part = parts[k] { byPair[item.pair].append(part) }
         }
-        return pairs.indices.map { merge(pairs[$0], $0, byPair[$0]) }
+        return pairs.indices.map { merge(pairs[$0], byPair[$0]) }
     }
 
-    private func merge(_ pair: Pair, _ index: Int, _ parts: [Part]) -> DifferenceScan.Result {
+    private func merge(_ pair: Pair, _ parts: [Part]) -> DifferenceScan.Result {
         let identical = pair.bytes && parts.allSatisfy(\.sameBytes)
         guard pair.values, !identical || statisticsOfIdentical else { return DifferenceScan.Result(identicalBytes: identical, statistics: nil) }
         var reference = 0.0, squares = 0.0, maxAbs = 0.0
@@ -417,7 +405,6 @@ final class DifferencePlan: @unchecked Sendable {
             if let last = part.last { add(last) }
         }
         if let done = open { finish(done) }
-        if byQuantizedRows { (reference, squares) = orderedSums.totals(index) }
         let statistics = DifferenceStatistics(elementCount: pair.a.elementCount, maxAbsDifference: maxAbs,
                                               differenceL2: squares.squareRoot(), referenceL2: reference.squareRoot(),
                                               differingElements: differing, nanMismatches: nans,

@@ -1,19 +1,29 @@
 import CheckpointIO
 import CMomentKernels
 import GGUFFormat
+import SafetensorsFormat
 
 /// Value differences for pairs where a side is ggml block-quantized (an F32 GGUF against its
 /// Q8_0 quantization, an F32 safetensors file against its GGUF quantization, or two
-/// quantizations): each row is dequantized whole (gguf-py's `dequantize` values, through the
-/// GGUF block kernels), the other side decoded to `Double`, and the differences formed in
-/// `Double`.
+/// quantizations): each quantized row is dequantized whole (gguf-py's `dequantize` values,
+/// through the GGUF block kernels) into float32, and the row is then compared exactly as
+/// `DifferencePlan.process` compares unquantized rows: `DifferenceKernel` chunks of 8,192
+/// values from the row's start, each side widened to `Double`, sums in four lanes per chunk,
+/// chunk sums added in order into the row's and the item's sums, items merged in order.
 ///
-/// Why whole rows, not the scalar plan's 8,192-value chunks: a quantized row only decodes as
-/// whole blocks with their scales. The rows run on all cores in `DifferencePlan` items of whole
-/// rows (~`itemValues` values; whole heads when a converter permuted them), with pages released
-/// behind the scan (`PageRelease`). Within a row, every sum runs in element order; ‖a‖² runs in
-/// element order over the whole tensor and ‖a − b‖² over the rows in row order
-/// (`OrderedSums`), as the one-core loop this replaced summed them, so reports are unchanged.
+/// Why whole rows, not the scalar plan's item cuts: a quantized row only decodes as whole
+/// blocks with their scales. The rows run on all cores in `DifferencePlan` items of whole rows
+/// (~`itemValues` values; whole heads when a converter permuted them), with pages released
+/// behind the scan (`PageRelease`).
+///
+/// Why the scalar plan's sums and not one chain per tensor: until this change ‖a‖² was added
+/// value after value over the whole tensor, and ‖a − b‖² row after row, in one chain that the
+/// cores handed to each other (to keep the numbers of an older one-core loop). That chain was
+/// one dependent addition per value, a quarter of the CPU time, and the bound of the run
+/// (F32/Q8_0 bench pair ~0.48 s). Sums in fixed chunks and lanes are as deterministic (the
+/// chunks and items follow from the shapes, not from the schedule) and are the rule every
+/// other `diff` pair already follows; their last digits differ from a sequential sum by
+/// ~1e-12 relative, which the numpy-reference tests allow for the scalar pairs too.
 enum QuantizedDifference {
     /// Whether `DifferenceScan` compares this pair by quantized rows: a quantized side whose
     /// type is decoded, the same elements in the same rows, no complex side.
@@ -26,11 +36,8 @@ enum QuantizedDifference {
         return decodable(a) && decodable(b) && a.elementCount == b.elementCount && a.rowCount == b.rowCount
     }
 
-    /// Values per item (a row longer than that is one item): 2^15, so an item's two term
-    /// buffers (A's squares for `OrderedSums`, the squared differences for the row sums) are
-    /// 256 KiB each and stay in the core's L2 cache between writing and adding them. Measured on
-    /// the F32/Q8_0 bench pair (`chrt -f 50`, two runs each): 2^17 0.67-0.76 s, 2^15 0.48-0.59 s,
-    /// 2^14 0.51-0.54 s, 2^13 0.61-0.63 s (more items, more hand-overs).
+    /// Values per item (a row longer than that is one item): 2^15, so a core's items stay
+    /// small next to the page-release batches and the last items spread over the cores.
     static let itemValues = 1 << 15
 
     /// Rows per item of a pair with rows of `length` values, items of ~`itemValues` values
@@ -40,164 +47,103 @@ enum QuantizedDifference {
         return max(unit, rows / unit * unit)
     }
 
-    /// Row `row` of `view` (bytes `bytes`) as `Double` into `out` (`rowLength` values): gguf-py's
-    /// values for blocks (NaN for a row that does not decode: never, for a row the reader let
-    /// through), the dtype's values otherwise. `floats`: room for `rowLength` float32 values.
-    static func decodeRow(_ view: TensorView, _ bytes: UnsafeRawBufferPointer, _ row: Int,
-                          into out: UnsafeMutablePointer<Double>, floats: UnsafeMutablePointer<Float>) {
+    /// Row `row` of `view` (bytes `bytes`) as values `DifferenceKernel` reads: a quantized row
+    /// dequantized into `floats` (gguf-py's values; NaN for a row that does not decode: never,
+    /// for a row the reader let through) as F32 from index 0, any other row as the tensor's own
+    /// bytes and dtype from the row's first value.
+    static func rowValues(_ view: TensorView, _ bytes: UnsafeRawBufferPointer, _ row: Int,
+                          floats: UnsafeMutablePointer<Float>) -> (bytes: UnsafeRawBufferPointer, dtype: DType, start: Int) {
         let length = view.rowLength
-        guard case .blocks(let type) = view.elementType else {
-            if view.dtype == .f32, DifferenceKernel.hasAVX2, let base = bytes.baseAddress {
-                cmk_widen_f32_avx2(base + row * length * 4, out, length)
-            } else {
-                DifferenceKernel.decode(bytes, view.dtype, start: row * length, count: length, into: out)
-            }
-            return
-        }
+        guard case .blocks(let type) = view.elementType else { return (bytes, view.dtype, row * length) }
         let n = view.rowBits / 8
         let raw = UnsafeRawBufferPointer(rebasing: bytes[row * n ..< (row + 1) * n])
-        if let count = try? GGUFRowDecoding.dequantize(row: raw, type: type, into: floats), count == length {
-            if DifferenceKernel.hasAVX2 {
-                cmk_widen_f32_avx2(floats, out, length)
-            } else {
-                for i in 0 ..< length { out[i] = Double(floats[i]) }
-            }
-        } else {
-            out.update(repeating: .nan, count: length)
+        if (try? GGUFRowDecoding.dequantize(row: raw, type: type, into: floats)) != length {
+            floats.update(repeating: .nan, count: length)
         }
+        return (UnsafeRawBufferPointer(start: floats, count: length * 4), .f32, 0)
     }
 }
 
-extension QuantizedDifference {
-    /// One row pair `x` (A), `y` (B) of `count` values: writes A's squares (+0 for a non-finite
-    /// value: adding +0 leaves a sum of squares as it is) and each pair's squared difference
-    /// (+0 where the two are equal or a NaN is involved; ∞ for |a − b| = ∞); returns the
-    /// largest |a − b|, the pairs that differ and those where exactly one side is NaN.
-    /// `portable`: the Swift loop even where the AVX2 kernel (`cmk_row_terms_avx2`, the same
-    /// values) runs, for tests.
-    static func rowTerms(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int, squares: UnsafeMutablePointer<Double>,
-                         terms: UnsafeMutablePointer<Double>, portable: Bool = false) -> (maxAbs: Double, differing: Int, nans: Int) {
-        if DifferenceKernel.hasAVX2 && !portable {
-            var out = cmk_row_terms()
-            cmk_row_terms_avx2(x, y, count, squares, terms, &out)
-            return (out.max_abs, Int(out.differing), Int(out.nan_mismatches))
-        }
-        var rowMax = 0.0, differing = 0, nans = 0
-        for i in 0 ..< count {
-            let xi = x[i], yi = y[i]
-            squares[i] = xi.isFinite ? xi * xi : 0
-            terms[i] = 0
-            if xi == yi || (xi.isNaN && yi.isNaN) { continue }
-            differing += 1
-            if xi.isNaN || yi.isNaN {
-                nans += 1
-                continue
-            }
-            let d = abs(xi - yi)
-            if d > rowMax { rowMax = d }
-            terms[i] = d * d
-        }
-        return (rowMax, differing, nans)
-    }
-}
-
-/// Per-core buffers of one quantized comparison: two decoded rows, float32 room, and an
-/// item's squared differences.
+/// Per-core buffers of one quantized comparison: float32 room for a dequantized row of each
+/// side, the `DifferenceKernel` chunk buffers, and (for a vector a converter permuted) B's
+/// values decoded and put back in A's order.
 struct QuantizedScratch {
-    let x: UnsafeMutablePointer<Double>
-    let y: UnsafeMutablePointer<Double>
+    let floatsA: UnsafeMutablePointer<Float>
+    let floatsB: UnsafeMutablePointer<Float>
+    let chunkA: UnsafeMutablePointer<Double>
+    let chunkB: UnsafeMutablePointer<Double>
     let stored: UnsafeMutablePointer<Double>
-    let floats: UnsafeMutablePointer<Float>
-    let terms: UnsafeMutablePointer<Double>
+    let gathered: UnsafeMutablePointer<Double>
 
-    /// `itemValues`: the most values an item holds.
-    init(rowLength: Int, itemValues: Int) {
+    init(rowLength: Int) {
         let n = max(1, rowLength)
-        x = .allocate(capacity: n)
-        y = .allocate(capacity: n)
+        floatsA = .allocate(capacity: n)
+        floatsB = .allocate(capacity: n)
+        chunkA = .allocate(capacity: DifferenceKernel.chunkElements)
+        chunkB = .allocate(capacity: DifferenceKernel.chunkElements)
         stored = .allocate(capacity: n)
-        floats = .allocate(capacity: n)
-        terms = .allocate(capacity: max(1, itemValues))
+        gathered = .allocate(capacity: n)
     }
 
     func deallocate() {
-        x.deallocate()
-        y.deallocate()
+        floatsA.deallocate()
+        floatsB.deallocate()
+        chunkA.deallocate()
+        chunkB.deallocate()
         stored.deallocate()
-        floats.deallocate()
-        terms.deallocate()
+        gathered.deallocate()
     }
 }
 
 extension DifferencePlan {
-    /// One item of a quantized pair: its rows compared, the terms of the ordered sums written
-    /// to `squares` (A's squared values, row after row), and the bytes it read on each side.
-    func processQuantized(_ item: Item, _ scratch: QuantizedScratch,
-                          squares: UnsafeMutablePointer<Double>) -> (Part, OrderedSums.Segment, [PageRelease<MappedFile>.Span]) {
+    /// One item of a quantized pair: its rows compared chunk by chunk (`DifferenceKernel`), and
+    /// the bytes it read on each side.
+    func processQuantized(_ item: Item, _ scratch: QuantizedScratch) -> (Part, [PageRelease<MappedFile>.Span]) {
         let pair = pairs[item.pair]
         let a = pair.a.bytes, b = pair.b.bytes
         let length = pair.rowLength
+        let chunk = DifferenceKernel.chunkElements
         var part = Part(inner: WorstRows(keep: keep))
-        var rowMaxes: [Double] = []
-        rowMaxes.reserveCapacity(item.chunks.count)
         let vector = pair.a.info.shape.count <= 1
-        let x = scratch.x, y = scratch.y, terms = scratch.terms
-        var base = 0
         for row in item.chunks {
-            QuantizedDifference.decodeRow(pair.a, a, row, into: x, floats: scratch.floats)
+            let x = QuantizedDifference.rowValues(pair.a, a, row, floats: scratch.floatsA)
+            var permuted: UnsafePointer<Double>?
+            var y = x
             if let order = pair.order, vector {
-                QuantizedDifference.decodeRow(pair.b, b, row, into: scratch.stored, floats: scratch.floats)
-                for i in 0 ..< length { y[i] = scratch.stored[order.indexInB(i, count: length)] }
+                // A vector's elements are permuted: B's values gathered into A's order.
+                let stored = QuantizedDifference.rowValues(pair.b, b, row, floats: scratch.floatsB)
+                DifferenceKernel.decode(stored.bytes, stored.dtype, start: stored.start, count: length, into: scratch.stored)
+                for i in 0 ..< length { scratch.gathered[i] = scratch.stored[order.indexInB(i, count: length)] }
+                permuted = UnsafePointer(scratch.gathered)
             } else {
                 let rowB = pair.order.map { $0.indexInB(row, count: pair.rows) } ?? row
-                QuantizedDifference.decodeRow(pair.b, b, rowB, into: y, floats: scratch.floats)
+                y = QuantizedDifference.rowValues(pair.b, b, rowB, floats: scratch.floatsB)
             }
-            let (rowMax, differing, nans) = QuantizedDifference.rowTerms(x, y, count: length, squares: squares + base,
-                                                                         terms: terms + base)
-            part.differing += differing
-            part.nanMismatches += nans
-            if rowMax > part.maxAbs { part.maxAbs = rowMax }
-            rowMaxes.append(rowMax)
-            base += length
+            var rowSquares = 0.0, rowMax = 0.0
+            for offset in stride(from: 0, to: length, by: chunk) {
+                let count = min(chunk, length - offset)
+                let sums = if let permuted {
+                    DifferenceKernel.sums(x.bytes, x.dtype, start: x.start + offset, count: count, decodedB: permuted + offset,
+                                          scratchA: scratch.chunkA)
+                } else {
+                    DifferenceKernel.sums(x.bytes, x.dtype, y.bytes, y.dtype, start: x.start + offset, count: count,
+                                          startB: y.start + offset, scratchA: scratch.chunkA, scratchB: scratch.chunkB)
+                }
+                part.reference += sums.reference_squares
+                part.differing += Int(sums.differing)
+                part.nanMismatches += Int(sums.nan_mismatches)
+                if sums.max_abs > part.maxAbs { part.maxAbs = sums.max_abs }
+                rowSquares += sums.difference_squares
+                if sums.max_abs > rowMax { rowMax = sums.max_abs }
+            }
+            part.innerSquares += rowSquares
+            if rowSquares > 0 { part.inner.add(.init(row: row, l2: rowSquares.squareRoot(), maxAbs: rowMax)) }
         }
-        let rowSquares = Self.rowSums(terms, rows: item.chunks.count, length: length)
-        for (k, row) in item.chunks.enumerated() where rowSquares[k] > 0 {
-            part.inner.add(.init(row: row, l2: rowSquares[k].squareRoot(), maxAbs: rowMaxes[k]))
-        }
-        let segment = OrderedSums.Segment(pair: item.pair, squares: squares, count: base, rowSquares: rowSquares)
         // Items hold whole heads of a permuted pair, so B's rows of the item are its rows too.
         func range(_ view: TensorView, _ count: Int) -> Range<Int> {
             let low = item.chunks.lowerBound * view.rowBits / 8
             return low ..< (item.chunks.upperBound == pair.rows ? count : item.chunks.upperBound * view.rowBits / 8)
         }
-        return (part, segment, [pair.a.span(range(pair.a, a.count)), pair.b.span(range(pair.b, b.count))])
-    }
-
-    /// Each row's sum of its `length` terms, in element order, as the one-core loop added its
-    /// squared differences (a +0 term leaves a sum as it is). Why four rows at a time: a row's
-    /// sum is a chain of dependent additions (~0.8 ns each here); four rows' chains overlap.
-    static func rowSums(_ terms: UnsafePointer<Double>, rows: Int, length: Int) -> [Double] {
-        var sums = [Double](repeating: 0, count: rows)
-        var r = 0
-        while r + 4 <= rows {
-            let t0 = terms + r * length, t1 = t0 + length, t2 = t1 + length, t3 = t2 + length
-            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-            for i in 0 ..< length {
-                s0 += t0[i]
-                s1 += t1[i]
-                s2 += t2[i]
-                s3 += t3[i]
-            }
-            (sums[r], sums[r + 1], sums[r + 2], sums[r + 3]) = (s0, s1, s2, s3)
-            r += 4
-        }
-        while r < rows {
-            let t = terms + r * length
-            var s = 0.0
-            for i in 0 ..< length { s += t[i] }
-            sums[r] = s
-            r += 1
-        }
-        return sums
+        return (part, [pair.a.span(range(pair.a, a.count)), pair.b.span(range(pair.b, b.count))])
     }
 }
