@@ -1,3 +1,5 @@
+import CMomentKernels
+
 /// Why a row could not be decoded.
 public enum GGUFDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A type without a decoder here; `reason` says why.
@@ -122,14 +124,20 @@ public enum GGUFRowDecoding {
     /// `dequantize(row:type:)` written to `out`, which has room for the row's values; returns
     /// how many it wrote. Why: `diff` decodes every row of two checkpoints, and an array per row
     /// was an allocation per row.
-    public static func dequantize(row: UnsafeRawBufferPointer, type: GGMLType,
-                                  into out: UnsafeMutablePointer<Float>) throws(GGUFDecodingError) -> Int {
+    /// `portable`: the Swift kernels even where an AVX2 one runs (`cmk_q8_0_dequantize_avx2`,
+    /// the same values), for tests.
+    public static func dequantize(row: UnsafeRawBufferPointer, type: GGMLType, into out: UnsafeMutablePointer<Float>,
+                                  portable: Bool = false) throws(GGUFDecodingError) -> Int {
         guard isDecodable(type) else { throw notDecodable(type) }
         let blocks = try blockCount(row, type)
         let count = blocks * type.blockSize
         guard let base = row.baseAddress, count > 0 else { return 0 }
         if isFloat(type) {
             FloatRowKernels.decode(base, count: count, type: type, into: out)
+            return count
+        }
+        if type == .q8_0 && VectorBlockKernels.available && !portable {
+            cmk_q8_0_dequantize_avx2(base, blocks, out)
             return count
         }
         guard let kernel = kernel(for: type) else { throw notDecodable(type) }

@@ -70,6 +70,9 @@ void cmk_difference_avx2(const void *a, int kind_a, const void *b, int kind_b, s
 /// (Sources/GGUFFormat/Kernels), NaN/Inf included in the sums (the caller recounts such rows).
 /// AVX2 only.
 cmk_lane_sums cmk_q8_0_sums_avx2(const void *row, size_t blocks);
+/// `blocks` Q8_0 blocks dequantized into `out` (32 floats a block), bit-identical to the Swift
+/// `Q8_0Kernel.decode` (float(q) × d, one float32 rounding). AVX2 only.
+void cmk_q8_0_dequantize_avx2(const void *row, size_t blocks, float *out);
 cmk_lane_sums cmk_q4_0_sums_avx2(const void *row, size_t blocks);
 cmk_lane_sums cmk_q5_0_sums_avx2(const void *row, size_t blocks);
 cmk_lane_sums cmk_q6_k_sums_avx2(const void *row, size_t blocks);
