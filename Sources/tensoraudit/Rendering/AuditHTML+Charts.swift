@@ -145,7 +145,7 @@ enum Histogram {
 enum SortedCurve {
     static func svg(_ profile: NormProfile, titleID: String, _ html: inout HTMLWriter) {
         typealias F = ChartFrame
-        let title = "Row norms of \(profile.tensor) sorted in increasing order, \(profile.sortedCurve.count) points along the sorted rows"
+        let title = "Row norms of \(TextFormatting.safeName(profile.tensor)) sorted in increasing order, \(profile.sortedCurve.count) points along the sorted rows"
         F.open(titleID: titleID, title: title, &html)
         F.axes(xLabel: "rows sorted by norm (0 = smallest, 1 = largest)", yLabel: "row L2 norm", &html)
         guard let low = profile.sortedCurve.first?.norm, let high = profile.sortedCurve.last?.norm else {

@@ -15,7 +15,7 @@ enum AuditHTML {
         for file in picture.files {
             for tensor in file.tensors where anchors[tensor.name] == nil { anchors[tensor.name] = "t\(anchors.count)" }
         }
-        return document(title: "tensoraudit audit: \(report.checkpointPath)") { html in
+        return document(title: "tensoraudit audit: " + TextFormatting.safeName(report.checkpointPath)) { html in
             header(report, &html)
             html.element("h2", text: "Token matrices: row norms")
             if picture.profiles.isEmpty {
@@ -56,7 +56,7 @@ enum AuditHTML {
         document(title: "tensoraudit audit: not audited") { html in
             html.element("h1") { html in
                 html.text("tensoraudit audit of ")
-                html.element("code", text: checkpointPath)
+                html.element("code", text: TextFormatting.safeName(checkpointPath))
             }
             html.element("p", ["class": "verdict failed"], text: "ERROR: the input could not be read; no rule was checked (exit 2)")
             html.element("p") { html in
@@ -71,7 +71,7 @@ enum AuditHTML {
     static func header(_ report: AuditReport, _ html: inout HTMLWriter) {
         html.element("h1") { html in
             html.text("tensoraudit audit of ")
-            html.element("code", text: report.checkpointPath)
+            html.element("code", text: TextFormatting.safeName(report.checkpointPath))
         }
         let failing = report.failing.count
         let counts = Severity.allCases.reversed().map { s in "\(report.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
@@ -114,12 +114,14 @@ enum AuditHTML {
         "row \(mark.row)" + (mark.token.map { " \(quotedToken($0))" } ?? "") + " (norm \(TextFormatting.compact(mark.norm)))"
     }
 
-    static func quotedToken(_ token: String) -> String { "“" + token + "”" }
+    /// A token in a sentence of the page, shown as the text report shows tokens
+    /// (`TextFormatting.safeName`).
+    static func quotedToken(_ token: String) -> String { "“" + TextFormatting.safeName(token) + "”" }
 
     static func marksTable(_ profile: NormProfile, _ html: inout HTMLWriter) {
         guard !profile.marks.isEmpty else { return }
         html.element("table", ["class": "marks"]) { html in
-            html.element("caption", text: "Marked rows of \(profile.tensor)"
+            html.element("caption", text: "Marked rows of " + TextFormatting.safeName(profile.tensor)
                 + (profile.marks.count < profile.markCounts.values.reduce(0, +) ? " (the first \(NormProfile.markLimit) of each kind)" : ""))
             html.element("tr") { html in
                 for title in ["mark", "kind", "row", "token", "norm"] { html.element("th", text: title) }
@@ -130,7 +132,7 @@ enum AuditHTML {
                     html.element("td", text: mark.kind.rawValue)
                     html.element("td", ["class": "number"], text: String(mark.row))
                     html.element("td") { html in
-                        if let token = mark.token { html.element("code", text: token) } else { html.text("—") }
+                        if let token = mark.token { html.element("code", text: TextFormatting.safeName(token)) } else { html.text("—") }
                     }
                     html.element("td", ["class": "number"], text: TextFormatting.compact(mark.norm))
                 }
@@ -204,7 +206,7 @@ enum AuditHTML {
         }
         for file in picture.files {
             html.element("h3") { html in
-                html.element("code", text: file.path)
+                html.element("code", text: TextFormatting.safeName(file.path))
                 html.text(": \(file.tensorCount) tensors, \(TextFormatting.bytes(file.byteCount))")
             }
             guard !file.tensors.isEmpty else { continue }
@@ -215,7 +217,7 @@ enum AuditHTML {
                 for tensor in file.tensors {
                     html.element("tr") { html in
                         html.element("td") { html in
-                            html.element("code", ["id": anchors[tensor.name] ?? ""], text: tensor.name)
+                            html.element("code", ["id": anchors[tensor.name] ?? ""], text: TextFormatting.safeName(tensor.name))
                         }
                         html.element("td", text: tensor.dtype)
                         html.element("td", text: "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]")
@@ -229,10 +231,11 @@ enum AuditHTML {
 
     /// The tensor name, linked to its row in the shard map when it is listed there.
     static func link(_ name: String, anchor: String?, _ html: inout HTMLWriter) {
+        let shown = TextFormatting.safeName(name)
         if let anchor {
-            html.element("a", ["href": "#" + anchor]) { html in html.element("code", text: name) }
+            html.element("a", ["href": "#" + anchor]) { html in html.element("code", text: shown) }
         } else {
-            html.element("code", text: name)
+            html.element("code", text: shown)
         }
     }
 

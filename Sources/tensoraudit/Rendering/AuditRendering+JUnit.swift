@@ -43,7 +43,7 @@ extension AuditRendering {
     private static func junitHeader(path: String, tests: Int, failures: Int, errors: Int, skipped: Int) -> String {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"tensoraudit\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
-        xml += "  <testsuite name=\"\(xmlAttribute("tensoraudit audit " + path))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
+        xml += "  <testsuite name=\"\(xmlAttribute("tensoraudit audit " + xmlName(path)))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
         return xml
     }
 
@@ -70,6 +70,16 @@ extension AuditRendering {
     static func xmlAttribute(_ text: String) -> String {
         MarkupEscaping.escape(text, hiding: isHidden) { $0 == "\n" || $0 == "\r" || $0 == "\t" }
     }
+
+    /// A name or value from the file (the checkpoint path, in the suite's name) before
+    /// `xmlAttribute`: a backslash as `\\`. Why: `xmlAttribute` shows a hidden character as
+    /// `\u{..}`, so with the backslash raw a path spelled `a\u{1b}` read exactly as `a` followed
+    /// by an ESC; doubled, as `TextEscaping.display` does in text output, every shown path comes
+    /// from one path only (read `\\` as a backslash, `\u{h}` as the character h). LF, CR and tab
+    /// are not shown as `\u{..}` here, unlike text output: `xmlAttribute` writes them as character
+    /// references, which a parser returns exactly. Messages keep their backslashes, as in text
+    /// output: the names they quote are already written `"a\\b"` by `quoted(_:)`.
+    static func xmlName(_ text: String) -> String { TextEscaping.escape(text) { $0 == "\\" ? "\\\\" : nil } }
 
     private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
         scalar != "\n" && scalar != "\t" && scalar != "\r" && HTMLWriter.isInvisibleControl(scalar)

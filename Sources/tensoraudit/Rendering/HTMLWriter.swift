@@ -5,10 +5,13 @@ import StrictJSON
 ///
 /// - Tag and attribute names are `StaticString`: only the program's own literals, never a value.
 /// - Every value, as text or as an attribute value (always double-quoted), goes through
-///   `escape`: `& < > " '` become entities; control characters, bidirectional controls (which
-///   could make a name read backwards) and line/paragraph separators become a visible
-///   `\u{..}`. Nothing is ever written into a URL, a style or a script context: links are
-///   `#t12`-style anchors the writer numbers itself, and the page has no script at all.
+///   `escape`: `& < > " '` become entities; control characters (LF and tab too), bidirectional
+///   controls (which could make a name read backwards) and line/paragraph separators become a
+///   visible `\u{..}`. Names, paths and tokens from the file are first shown as text output
+///   shows them (`TextFormatting.safeName`: a backslash as `\\` besides), so no name passes
+///   for another's escaped form. Nothing is ever written into a URL, a style or a script
+///   context: links are `#t12`-style anchors the writer numbers itself, and the page has no
+///   script at all.
 /// - The only unescaped text is `trusted(_:)`, which takes a `StaticString` (the stylesheet).
 ///
 /// Why not a library such as JohnSundell/Plot (in the local package mirror): it escapes text
@@ -54,9 +57,16 @@ struct HTMLWriter {
     /// Program text written as is: only compile-time literals can be trusted so.
     mutating func trusted(_ literal: StaticString) { output += "\(literal)" }
 
-    /// Escapes `text` for HTML text and for a double-quoted attribute value.
+    /// Escapes `text` for HTML text and for a double-quoted attribute value. Every
+    /// `isInvisibleControl` scalar becomes `\u{..}`, LF, CR and tab included, as text output's
+    /// `TextEscaping.displayMessage` writes them. Why LF and tab too (they were once written
+    /// raw): a browser shows them as a space, so the message of a tensor named "c" LF "d" read
+    /// as that of "c d"; and in an attribute value an XML parser reads a raw LF or tab as a
+    /// space (XML 1.0 §3.3.3). No text of the page's own holds them (the stylesheet and the
+    /// doctype's line end are `trusted`). Names, paths and tokens are shown with
+    /// `TextFormatting.safeName` before they reach the writer, which adds a backslash as `\\`.
     static func escape(_ text: String) -> String {
-        MarkupEscaping.escape(text) { scalar in scalar != "\n" && scalar != "\t" && isInvisibleControl(scalar) }
+        MarkupEscaping.escape(text, hiding: isInvisibleControl)
     }
 
     /// Controls that would hide or reorder text: C0/C1 controls, DEL, the bidirectional marks,

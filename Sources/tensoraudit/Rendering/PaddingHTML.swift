@@ -5,10 +5,10 @@ import TensorAnalysis
 enum PaddingHTML {
     static func page(_ path: String, _ analysis: PaddingAnalysis.Report, _ findings: [Finding],
                      profiles: [NormProfile]) -> String {
-        AuditHTML.document(title: "tensoraudit padding: \(path)") { html in
+        AuditHTML.document(title: "tensoraudit padding: " + TextFormatting.safeName(path)) { html in
             html.element("h1") { html in
                 html.text("tensoraudit padding of ")
-                html.element("code", text: path)
+                html.element("code", text: TextFormatting.safeName(path))
             }
             if analysis.results.isEmpty { html.element("p", text: "No embedding matrix was analysed.") }
             for (i, r) in analysis.results.enumerated() {
@@ -16,7 +16,7 @@ enum PaddingHTML {
                 let rank = r.rank.map { "rank \($0) of \(r.rows) by norm (1 = smallest)" } ?? "no rank (NaN norm)"
                 let token = r.padToken.map { " " + AuditHTML.quotedToken($0) } ?? ""
                 html.element("p", ["class": "verdict"],
-                             text: "\(r.tensor): pad row \(r.padID.id)\(token) has norm \(TextFormatting.compact(r.rowNorm)), \(zero), \(rank)")
+                             text: "\(TextFormatting.safeName(r.tensor)): pad row \(r.padID.id)\(token) has norm \(TextFormatting.compact(r.rowNorm)), \(zero), \(rank)")
                 html.element("p", text: r.padID.note)
                 html.element("p", text: r.explanation)
                 if let profile = profiles.first(where: { $0.tensor == r.tensor }) {
