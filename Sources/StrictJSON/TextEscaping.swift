@@ -60,6 +60,19 @@ public enum TextEscaping {
         escape(text) { $0 == "\\" ? "\\\\" : isDisplayEscaped($0) ? visible($0) : nil }
     }
 
+    /// `display(text)` between `open` and `close` (a token in a list: `"a"`, `“a”`), with each
+    /// `close` inside written as `\` + `close`.
+    ///
+    /// Why: raw, the token `a", "b` showed as `"a", "b"`, two tokens of a comma-separated list.
+    /// With `close` escaped, the first unescaped `close` ends the token, and the backslash, which
+    /// `display` already doubles, keeps the rule one-to-one (read `\\` as a backslash, `\"` as
+    /// a quote, `\u{h}` as the character h).
+    public static func displayQuoted(_ text: String, open: Unicode.Scalar = "\"", close: Unicode.Scalar = "\"") -> String {
+        String(open) + escape(text) { scalar in
+            scalar == "\\" ? "\\\\" : scalar == close ? "\\" + String(close) : isDisplayEscaped(scalar) ? visible(scalar) : nil
+        } + String(close)
+    }
+
     /// For a message in text output or on standard error: `isDisplayEscaped` scalars as
     /// `\u{…}`, backslashes as they are. A message quotes the names it holds with `quoted(_:)`,
     /// which already writes a backslash as `\\` and a quote as `\"`; doubling every backslash

@@ -1,3 +1,4 @@
+import StrictJSON
 import TensorAnalysis
 
 /// `audit --format html`: one self-contained page (inline CSS and SVG, no script, nothing
@@ -114,9 +115,9 @@ enum AuditHTML {
         "row \(mark.row)" + (mark.token.map { " \(quotedToken($0))" } ?? "") + " (norm \(TextFormatting.compact(mark.norm)))"
     }
 
-    /// A token in a sentence of the page, shown as the text report shows tokens
-    /// (`TextFormatting.safeName`).
-    static func quotedToken(_ token: String) -> String { "“" + TextFormatting.safeName(token) + "”" }
+    /// A token in a sentence of the page, shown as the text report shows tokens, with a `”`
+    /// inside as `\”` (`TextEscaping.displayQuoted`), so `a”, “b` cannot pass for two tokens.
+    static func quotedToken(_ token: String) -> String { TextEscaping.displayQuoted(token, open: "“", close: "”") }
 
     static func marksTable(_ profile: NormProfile, _ html: inout HTMLWriter) {
         guard !profile.marks.isEmpty else { return }

@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import TensorAnalysis
 import TensorScan
 import ModelKnowledge
@@ -90,7 +91,7 @@ enum PaddingRendering {
             lines.append("\(TextFormatting.safeName(r.tensor)) (\(r.role.rawValue), \(r.rows) rows)")
             let zero = r.isZeroBits ? "all zero" : r.isZero ? "zero by value (-0.0)" : "NOT zero"
             let rank = r.rank.map { "rank \($0) of \(r.rows), 1 = smallest" } ?? "rank n/a (NaN norm)"
-            let token = r.padToken.map { " " + TextFormatting.safeName(quotedToken($0)) } ?? ""
+            let token = r.padToken.map { " " + quotedToken($0) } ?? ""
             let row = r.rowIndex == r.padID.id ? "" : " (stored row \(r.rowIndex))"
             lines.append("  pad row \(r.padID.id)\(token)\(row): norm \(TextFormatting.compact(r.rowNorm)), \(zero), \(rank)")
             lines.append("  " + TextFormatting.safeMessage(r.padID.note))
@@ -102,7 +103,7 @@ enum PaddingRendering {
                 lines += TextHistogram.lines(profile.bins, marks: [("pad row \(r.padID.id)", r.rowNorm)]).map { "  " + $0 }
             }
             if let u = r.unusedRows {
-                let sample = u.sample.map { TextFormatting.safeName(quotedToken($0)) }.joined(separator: ", ")
+                let sample = u.sample.map { quotedToken($0) }.joined(separator: ", ")
                 lines.append("  rows of \(u.count) tokens named unused (\(sample), …): median norm \(TextFormatting.compact(u.median)), "
                     + "min \(TextFormatting.compact(u.minimum)), max \(TextFormatting.compact(u.maximum))")
             }
@@ -123,5 +124,7 @@ enum PaddingRendering {
     }
 
     /// A token in double quotes, so a space token or `##s` reads unambiguously.
-    static func quotedToken(_ token: String) -> String { "\"" + token + "\"" }
+    /// A token in double quotes, shown as text output shows names, with a `"` inside as `\"`
+    /// (`TextEscaping.displayQuoted`), so `a", "b` cannot pass for two tokens of a list.
+    static func quotedToken(_ token: String) -> String { TextEscaping.displayQuoted(token) }
 }

@@ -147,7 +147,7 @@ enum RowsRendering {
              TextFormatting.compact(m.standardDeviation), TextFormatting.compact(m.minimum),
              TextFormatting.compact(m.maximum), String(m.nanCount), String(m.positiveInfinityCount),
              String(m.negativeInfinityCount), m.allValuesZero ? "yes" : "-"]
-                + (token.map { [$0(i).map { TextFormatting.safeName(PaddingRendering.quotedToken($0)) } ?? "-"] } ?? [])
+                + (token.map { [$0(i).map { PaddingRendering.quotedToken($0) } ?? "-"] } ?? [])
         }
         if !table.isEmpty {
             lines.append(TextFormatting.table(header: ["ROW", "L2 NORM", "MEAN", "STD", "MIN", "MAX", "NAN", "+INF", "-INF", "ZERO"]

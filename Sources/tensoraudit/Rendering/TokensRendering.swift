@@ -62,7 +62,7 @@ enum TokensRendering {
             // Shown as every other token of this report is (`safeName`): a pad token is the
             // file's text, and a newline, an escape sequence or a right-to-left override in it
             // broke or reordered this line.
-            let pad = t.padToken.map { "pad token \(TextFormatting.safeName(PaddingRendering.quotedToken($0.content)))" + ($0.id.map { " (id \($0))" } ?? "") } ?? "no pad token"
+            let pad = t.padToken.map { "pad token \(PaddingRendering.quotedToken($0.content))" + ($0.id.map { " (id \($0))" } ?? "") } ?? "no pad token"
             lines.append("tokenizer: \(t.kind.rawValue), \(t.vocabularySize) tokens, \(t.specialTokens.count) special, \(pad)")
             lines.append("  from " + t.sources.map(TextFormatting.safeName).joined(separator: ", "))
         }
@@ -73,7 +73,7 @@ enum TokensRendering {
                 lines.append("  tokenizer vocabulary: \(vocab) tokens\(beyond)")
             }
             if !m.unusedTokens.isEmpty {
-                let sample = m.unusedTokens.prefix(3).map { TextFormatting.safeName(PaddingRendering.quotedToken($0.token)) }.joined(separator: ", ")
+                let sample = m.unusedTokens.prefix(3).map { PaddingRendering.quotedToken($0.token) }.joined(separator: ", ")
                 lines.append("  known unused: \(m.unusedTokens.count) tokens (\(sample), …)")
             }
             let tied = m.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
@@ -84,7 +84,7 @@ enum TokensRendering {
                 lines.append("  candidates by \(indicator.rawValue): \(selection.totalBelowThreshold) ordinary tokens in the lowest "
                     + "\(percent)% (score at most \(threshold)); lowest first:")
                 for c in selection.candidates.prefix(20) {
-                    let token = m.candidateTokens[c.row].map { TextFormatting.safeName(PaddingRendering.quotedToken($0)) } ?? "-"
+                    let token = m.candidateTokens[c.row].map { PaddingRendering.quotedToken($0) } ?? "-"
                     lines.append("    row \(c.row)  \(token)  \(TextFormatting.compact(c.score))")
                 }
                 if selection.candidates.count > 20 { lines.append("    … (--json lists \(selection.candidates.count))") }
