@@ -42,7 +42,15 @@ enum RowsRendering {
                 text = JSONValue.object(["schema_version": .int(1), "tensor": .string(view.name),
                                          "dtype": .string(view.elementType.rawValue), "shape": .uints(view.shape),
                                          "note": .string(reason)]).rendered(pretty: format == .json) + "\n"
-            case .csv, .text:
+            case .csv:
+                // The header and no rows, the reason on stderr: a `name: reason` line (as it
+                // once was) is read by a CSV reader as a one-column header, and a script then
+                // fails on a missing `l2_norm` column instead of finding no rows.
+                return { stream throws(CheckpointError) in
+                    printError("tensoraudit: \(TextFormatting.safeName(view.name)): \(reason); the CSV has no rows")
+                    try stream.write(rowCSVHeader)
+                }
+            case .text:
                 text = "\(TextFormatting.safeName(view.name)): \(reason)\n"
             }
             return { stream throws(CheckpointError) in try stream.write(text) }
@@ -108,9 +116,12 @@ enum RowsRendering {
         try stream.flush(&out)
     }
 
+    /// The header line of `rows --tensor NAME --csv`.
+    static let rowCSVHeader = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero\n"
+
     private static func writeCSV(_ s: RowSummary, range: Range<Int>, to stream: ReportStream) throws(CheckpointError) {
         var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
-        out.raw("row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero\n")
+        out.raw(rowCSVHeader)
         for i in range {
             let m = s.rows[i]
             out.int(Int64(i))
