@@ -49,22 +49,25 @@ import TestSupport
         #expect(result.stdout.contains("B matches A within tolerance"))
     }
 
+    /// `diff --json` of two fixtures: its exit status, its report, and what expected.json says
+    /// the converter drops.
+    static func jsonDiff(_ a: String, _ b: String) throws -> (status: Int32, report: [String: Any], dropped: [String]?) {
+        let result = try CLI.run(["diff", Fixtures.path(a), Fixtures.path(b), "--json"])
+        return (result.status, try GGUFCLITests.object(result), try expected()["dropped"] as? [String])
+    }
+
     @Test("a tensor the converter keeps is still required: its absence fails, the dropped ones stay excused")
     func keptTensorMissing() throws {
-        let result = try CLI.run(["diff", Fixtures.path("gguf-converted/hub"), Fixtures.path("gguf-converted/bert-f16-missing.gguf"), "--json"])
-        #expect(result.status == 1)
-        let report = try GGUFCLITests.object(result)
-        let dropped = try Self.expected()["dropped"] as? [String]
+        let (status, report, dropped) = try Self.jsonDiff("gguf-converted/hub", "gguf-converted/bert-f16-missing.gguf")
+        #expect(status == 1)
         #expect(report["only_in_a"] as? [String] == ["bert.embeddings.token_type_embeddings.weight"])
         #expect((report["dropped_by_converter"] as? [String: String])?.keys.sorted() == dropped)
     }
 
     @Test("either direction: the GGUF file as A, the Hub folder as B")
     func reversed() throws {
-        let result = try CLI.run(["diff", Fixtures.path("gguf-converted/bert-f16.gguf"), Fixtures.path("gguf-converted/hub"), "--json"])
-        #expect(result.status == 0)
-        let report = try GGUFCLITests.object(result)
-        let dropped = try Self.expected()["dropped"] as? [String]
+        let (status, report, dropped) = try Self.jsonDiff("gguf-converted/bert-f16.gguf", "gguf-converted/hub")
+        #expect(status == 0)
         #expect((report["dropped_by_converter"] as? [String: String])?.keys.sorted() == dropped)
         #expect((report["only_in_b"] as? [String])?.isEmpty == true)
     }
