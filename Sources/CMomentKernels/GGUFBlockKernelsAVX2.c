@@ -721,3 +721,200 @@ CMK_AVX2 void cmk_q8_0_dequantize_avx2(const void *row, size_t blocks, float *ou
         }
     }
 }
+
+// ---- Q4_K / Q5_K in any order, for CPUs without AVX-512 ----
+//
+// The AVX-512 kernels' argument (GGUFExactSumKernelsAVX512.c, "Q4_K / Q5_K") made with AVX2:
+// when every float32 value d·sc·q − dmin·m of a row is exact and the row's Σx² is below
+// 2^(2G+53) (2^G: the finest grid of its d and dmin), no addition rounds in any order, so each
+// sub-block's exact Σx and Σx², formed from its integer Σq and Σq², can be added in any order
+// and give the ordered kernel's bits. Why it pays: the ordered kernel converts and adds every
+// value in double (256 per block); this one does integer sums per sub-block (`vpsadbw`,
+// `vpmaddubsw` + `vpmaddwd`, the byte min/max trees of `add8_bytes`) and 8 lanes of double
+// arithmetic per block. Rows that fail the check are summed again by the ordered kernel.
+
+// Sub-block scales and minimums of a K block's 12 scale bytes as i32 lanes, sub-block k in
+// lane k (`k_scale_min` for all eight at once).
+CMK_AVX2 static inline void k_scales8(const unsigned char *s, __m256i *scale, __m256i *min) {
+    __m128i bytes = _mm_loadu_si128((const __m128i *)(s - 4));  // s[-4 … 11]: s[j] at byte j + 4
+    // a: j < 4 → s[j], else s[j + 4]; b: j < 4 → s[j + 4], else s[j − 4]; c: j ≥ 4 → s[j].
+    const __m128i pick_a = _mm_setr_epi8(4, 5, 6, 7, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m128i pick_b = _mm_setr_epi8(8, 9, 10, 11, 4, 5, 6, 7, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m128i pick_c = _mm_setr_epi8(4, 5, 6, 7, 8, 9, 10, 11, -1, -1, -1, -1, -1, -1, -1, -1);
+    __m256i a = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_a));
+    __m256i b = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_b));
+    __m256i c = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_c));
+    const __m256i six = _mm256_set1_epi32(63), four = _mm256_set1_epi32(15);
+    __m256i low_scale = _mm256_and_si256(a, six), low_min = _mm256_and_si256(b, six);
+    __m256i high_scale = _mm256_or_si256(_mm256_and_si256(a, four), _mm256_slli_epi32(_mm256_srli_epi32(b, 6), 4));
+    __m256i high_min = _mm256_or_si256(_mm256_srli_epi32(a, 4), _mm256_slli_epi32(_mm256_srli_epi32(c, 6), 4));
+    *scale = _mm256_blend_epi32(low_scale, high_scale, 0xF0);
+    *min = _mm256_blend_epi32(low_min, high_min, 0xF0);
+}
+
+// Last-place exponent of an f16 magnitude's unit as a field value (as in the AVX-512 file:
+// exponent field, subnormals 1; zero: 64, never the smallest).
+static inline unsigned k_exact_grid(unsigned magnitude) {
+    unsigned e = magnitude >> 10;
+    return magnitude == 0 ? 64u : (e == 0 ? 1u : e);
+}
+
+// 2^e as a double (e within the normal range).
+static inline double power_of_two(int e) {
+    uint64_t bits = (uint64_t)(1023 + e) << 52;
+    double value;
+    memcpy(&value, &bits, 8);
+    return value;
+}
+
+typedef struct {
+    __m256d sum, squares;         // sub-blocks' exact sums, four lanes, any order
+    __m256 lowest, highest;       // per sub-block lane
+    int inexact;                  // a sub-block whose float32 values may have rounded
+    unsigned grid;                // the row's smallest k_exact_grid
+} k_exact;
+
+// Σ over a sub-block's 32 values of x and x², exact, for four sub-blocks: `a` = d·sc and
+// `b` = dmin·m in units of the block's grid (integers, a·q_max + |b| < 2^24 once the block
+// passed the value test), `sq` and `sq2` their integer Σq and Σq². Every product and partial
+// result is an integer below 2^53 in magnitude (each is at most Σ (a·q + |b|)² < 32·2^48), so
+// these double operations are exact with or without fusing.
+CMK_AVX2 static inline void k_exact_add4(k_exact *acc, __m256d a, __m256d b, __m256d sq, __m256d sq2, double up, double up2) {
+    const __m256d n = _mm256_set1_pd(32.0);
+    __m256d ab = _mm256_mul_pd(a, b);
+    __m256d sums = _mm256_sub_pd(_mm256_mul_pd(a, sq), _mm256_mul_pd(n, b));
+    __m256d cross = _mm256_sub_pd(_mm256_mul_pd(n, _mm256_mul_pd(b, b)), _mm256_mul_pd(_mm256_add_pd(ab, ab), sq));
+    __m256d squares = _mm256_add_pd(_mm256_mul_pd(_mm256_mul_pd(a, a), sq2), cross);
+    acc->sum = _mm256_add_pd(acc->sum, _mm256_mul_pd(sums, _mm256_set1_pd(up)));
+    acc->squares = _mm256_add_pd(acc->squares, _mm256_mul_pd(squares, _mm256_set1_pd(up2)));
+}
+
+// One block: `five` selects Q5_K (codes with a fifth bit, q ≤ 31) over Q4_K. Sub-block 2c is
+// the low nibbles of code bytes 32c…32c+31 (Q5_K: | bit 2c of the high-bit bytes << 4), 2c + 1
+// the high nibbles, as in `k_affine_sums`.
+CMK_AVX2 static inline void k_exact_block(k_exact *acc, const unsigned char *p, int five) {
+    for (int line = 0; line < (five ? 176 : 144); line += 64) _mm_prefetch((const char *)(p + line + 1024), _MM_HINT_T0);
+    const unsigned char *codes = p + (five ? 48 : 16);
+    const __m256i mask = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    __m256i high = five ? _mm256_loadu_si256((const __m256i *)(p + 16)) : _mm256_setzero_si256();
+    __m256i z[8];
+    for (int c = 0; c < 4; c++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(codes + 32 * c));
+        __m256i low = _mm256_and_si256(v, mask), up = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
+        if (five) {
+            low = _mm256_or_si256(low, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * c), one), 4));
+            up = _mm256_or_si256(up, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * c + 1), one), 4));
+        }
+        z[2 * c] = low;
+        z[2 * c + 1] = up;
+    }
+    // Σq² + 2^16·Σq per sub-block (Σq² ≤ 32·31² < 2^16), as in `add8_bytes`.
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i x[8];
+    for (int k = 0; k < 8; k++) {
+        __m256i squares = _mm256_madd_epi16(_mm256_maddubs_epi16(z[k], z[k]), ones);
+        x[k] = _mm256_add_epi32(squares, _mm256_slli_epi64(_mm256_sad_epu8(z[k], _mm256_setzero_si256()), 16));
+    }
+    __m256i packed = totals8(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
+    __m256i q = _mm256_srli_epi32(packed, 16), q2 = _mm256_and_si256(packed, _mm256_set1_epi32(0xFFFF));
+    __m256i low_code = block_extreme_codes(z, 1), high_code = block_extreme_codes(z, 0);
+
+    uint16_t hd, hm;
+    memcpy(&hd, p, 2);
+    memcpy(&hm, p + 2, 2);
+    __m256i scale, min;
+    k_scales8(p + 4, &scale, &min);
+    // d·sc and dmin·m in float32, as the decoder forms them (exact: 11 × 6 bits).
+    __m256 ds = _mm256_mul_ps(_mm256_set1_ps(half_float(p)), _mm256_cvtepi32_ps(scale));
+    __m256 ms = _mm256_mul_ps(_mm256_set1_ps(half_float(p + 2)), _mm256_cvtepi32_ps(min));
+    // Float32 exactness of every value d·sc·q − dmin·m of the block (q ≤ 15, or 31); NaN or ±Inf
+    // in d or dmin fails it too.
+    unsigned g = k_exact_grid(hd & 0x7FFFu), gm = k_exact_grid(hm & 0x7FFFu);
+    g = gm < g ? gm : g;
+    acc->grid = g < acc->grid ? g : acc->grid;
+    uint32_t limit_bits = (uint32_t)(g - 25 + 24 + 127) << 23;  // 2^(g − 25 + 24); g ≤ 64 stays finite
+    float limit;
+    memcpy(&limit, &limit_bits, 4);
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 magnitude = _mm256_add_ps(_mm256_mul_ps(_mm256_andnot_ps(sign, ds), _mm256_set1_ps(five ? 31.0f : 15.0f)),
+                                     _mm256_andnot_ps(sign, ms));
+    acc->inexact |= _mm256_movemask_ps(_mm256_cmp_ps(magnitude, _mm256_set1_ps(limit), _CMP_NLT_UQ));
+    // Extremes: the sub-block's values at its extreme codes, rounded as the decoder rounds.
+    __m256 lo = _mm256_sub_ps(_mm256_mul_ps(ds, _mm256_cvtepi32_ps(low_code)), ms);
+    __m256 hi = _mm256_sub_ps(_mm256_mul_ps(ds, _mm256_cvtepi32_ps(high_code)), ms);
+    acc->lowest = _mm256_min_ps(acc->lowest, _mm256_min_ps(lo, hi));
+    acc->highest = _mm256_max_ps(acc->highest, _mm256_max_ps(lo, hi));
+    // d·sc and dmin·m in units of the grid 2^(g−25), four sub-blocks at a time.
+    int unit = (int)g - 25;
+    __m256d down = _mm256_set1_pd(power_of_two(-unit));
+    double up = power_of_two(unit), up2 = power_of_two(2 * unit);
+    k_exact_add4(acc, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(ds)), down),
+                 _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(ms)), down),
+                 _mm256_cvtepi32_pd(_mm256_castsi256_si128(q)), _mm256_cvtepi32_pd(_mm256_castsi256_si128(q2)), up, up2);
+    k_exact_add4(acc, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(ds, 1)), down),
+                 _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(ms, 1)), down),
+                 _mm256_cvtepi32_pd(_mm256_extracti128_si256(q, 1)), _mm256_cvtepi32_pd(_mm256_extracti128_si256(q2, 1)), up, up2);
+}
+
+CMK_AVX2 static inline double k_exact_total(__m256d v) {
+    __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(s) + _mm_cvtsd_f64(_mm_unpackhi_pd(s, s));
+}
+
+// Whether every value so far is exact in float32 and Σx² is below the limit of the row's grid
+// so far (false for NaN and ±Inf too).
+CMK_AVX2 static inline int k_exact_within_limit(const k_exact *acc) {
+    if (acc->inexact) return 0;
+    int k = (int)(acc->grid > 31 ? 1 : acc->grid) - 25;  // an all-zero-scale row: any grid will do
+    return k_exact_total(acc->squares) < power_of_two(2 * k + 53);
+}
+
+CMK_AVX2 static inline int k_exact_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
+    k_exact acc;
+    acc.sum = acc.squares = _mm256_setzero_pd();
+    acc.lowest = _mm256_set1_ps(__builtin_inff());
+    acc.highest = _mm256_set1_ps(-__builtin_inff());
+    acc.inexact = 0;
+    acc.grid = 64;
+    size_t stride = five ? 176 : 144;
+    for (size_t b = 0; b < blocks; b++) {
+        k_exact_block(&acc, p + b * stride, five);
+        // Σx² only grows and its limit only shrinks: a failure seen after any block is final.
+        if ((b & 3) == 3 && !k_exact_within_limit(&acc)) return 0;
+    }
+    if (!k_exact_within_limit(&acc)) return 0;
+    float lo[8], hi[8];
+    _mm256_storeu_ps(lo, acc.lowest);
+    _mm256_storeu_ps(hi, acc.highest);
+    float lowest = lo[0], highest = hi[0];
+    for (int i = 1; i < 8; i++) {
+        lowest = lo[i] < lowest ? lo[i] : lowest;
+        highest = hi[i] > highest ? hi[i] : highest;
+    }
+    if (lowest == 0.0f || highest == 0.0f) return 0;  // ±0: only the ordered path decides the sign
+    out->sum = k_exact_total(acc.sum);
+    out->squares = k_exact_total(acc.squares);
+    out->lowest = lowest;
+    out->highest = highest;
+    return 1;
+}
+
+CMK_AVX2 int cmk_q4_k_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out) {
+    return k_exact_sums((const unsigned char *)row, blocks, 0, out);
+}
+
+CMK_AVX2 int cmk_q5_k_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out) {
+    return k_exact_sums((const unsigned char *)row, blocks, 1, out);
+}
+
+CMK_AVX2 cmk_lane_sums cmk_q4_k_sums_exact_avx2(const void *row, size_t blocks) {
+    cmk_lane_sums out;
+    if (k_exact_sums((const unsigned char *)row, blocks, 0, &out)) return out;
+    return cmk_q4_k_sums_avx2(row, blocks);
+}
+
+CMK_AVX2 cmk_lane_sums cmk_q5_k_sums_exact_avx2(const void *row, size_t blocks) {
+    cmk_lane_sums out;
+    if (k_exact_sums((const unsigned char *)row, blocks, 1, &out)) return out;
+    return cmk_q5_k_sums_avx2(row, blocks);
+}

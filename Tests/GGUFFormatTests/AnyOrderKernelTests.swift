@@ -12,12 +12,15 @@ import TestSupport
 /// the row's sums would not). The failing rows are real adversaries:
 /// summing their blocks in another order changes the bits (checked below), so a kernel that
 /// skipped the check would fail these tests (verified once by hand by disabling it).
-@Suite(.enabled(if: VectorBlockKernels.wideAvailable, "this CPU has no AVX-512 VNNI/VBMI: the any-order kernels do not run"))
+///
+/// The AVX2 any-order kernels of Q4_K and Q5_K (CPUs without AVX-512) face the same rows; each
+/// test runs once per (type, instruction set) this CPU has a kernel for.
+@Suite(.enabled(if: !AnyOrderCases.all.isEmpty, "this CPU runs no any-order kernel (neither AVX2 nor AVX-512)"))
 struct AnyOrderKernelTests {
-    static let typeNames = ["Q8_0", "Q4_0", "Q4_K", "Q5_K"]
+    static let cases = AnyOrderCases.all
 
-    @Test(arguments: typeNames)
-    func rowsQuantizedLikeGGUFPyTakeTheAnyOrderPathWithTheSameBits(typeName: String) throws {
+    @Test(arguments: cases)
+    func rowsQuantizedLikeGGUFPyTakeTheAnyOrderPathWithTheSameBits(typeName: String, path: VectorBlockKernels.AnyOrderPath) throws {
         let type = try #require(GGMLType(name: typeName))
         var random = SeededRandom(seed: 0xA0_0D3 &+ UInt64(type.id))
         var rows = 0
@@ -28,10 +31,10 @@ struct AnyOrderKernelTests {
                 try bytes.withUnsafeBytes { raw in
                     let base = try #require(raw.baseAddress)
                     let portable = try GGUFRowDecoding.moments(ofRow: raw, type: type, portable: true)
-                    let anyOrder = VectorBlockKernels.anyOrderMoments(base, blocks: blocks, type: type)
-                    #expect(anyOrder != nil, "\(typeName) \(blocks) blocks, σ \(magnitude): the check should pass")
-                    if let anyOrder { Self.expectSameBits(anyOrder, portable, "\(typeName) \(blocks) blocks σ \(magnitude)") }
-                    Self.expectSameBits(try GGUFRowDecoding.moments(ofRow: raw, type: type), portable, "\(typeName) default path")
+                    let anyOrder = VectorBlockKernels.anyOrderMoments(base, blocks: blocks, type: type, path: path)
+                    #expect(anyOrder != nil, "\(typeName) \(path) \(blocks) blocks, σ \(magnitude): the check should pass")
+                    if let anyOrder { Self.expectSameBits(anyOrder, portable, "\(typeName) \(path) \(blocks) blocks σ \(magnitude)") }
+                    Self.expectSameBits(try GGUFRowDecoding.moments(ofRow: raw, type: type), portable, "\(typeName) \(path) default path")
                 }
                 rows += 1
             }
@@ -41,8 +44,8 @@ struct AnyOrderKernelTests {
 
     /// Rows whose scales make the any-order sums differ from the ordered ones: the check must
     /// send them to the ordered kernel.
-    @Test(arguments: typeNames)
-    func rowsBuiltToFailTheCheckTakeTheOrderedPath(typeName: String) throws {
+    @Test(arguments: cases)
+    func rowsBuiltToFailTheCheckTakeTheOrderedPath(typeName: String, path: VectorBlockKernels.AnyOrderPath) throws {
         let type = try #require(GGMLType(name: typeName))
         var random = SeededRandom(seed: 0xFA11 &+ UInt64(type.id))
         var reorderedDiffers = 0
@@ -50,21 +53,21 @@ struct AnyOrderKernelTests {
             let blocks = row.count / type.typeSize
             try row.withUnsafeBytes { raw in
                 let base = try #require(raw.baseAddress)
-                #expect(VectorBlockKernels.anyOrderMoments(base, blocks: blocks, type: type) == nil,
-                        "\(typeName) \(name): the check should fail")
+                #expect(VectorBlockKernels.anyOrderMoments(base, blocks: blocks, type: type, path: path) == nil,
+                        "\(typeName) \(path) \(name): the check should fail")
                 let portable = try GGUFRowDecoding.moments(ofRow: raw, type: type, portable: true)
-                Self.expectSameBits(try GGUFRowDecoding.moments(ofRow: raw, type: type), portable, "\(typeName) \(name)")
+                Self.expectSameBits(try GGUFRowDecoding.moments(ofRow: raw, type: type), portable, "\(typeName) \(path) \(name)")
                 if try Self.reversedBlockOrderChangesTheBits(raw, type: type) { reorderedDiffers += 1 }
             }
         }
         // The rows matter: for several of them another block order gives other bits.
-        #expect(reorderedDiffers >= 5, "\(typeName): \(reorderedDiffers) rows where the block order changes Σx or Σx²")
+        #expect(reorderedDiffers >= 5, "\(typeName) \(path): \(reorderedDiffers) rows where the block order changes Σx or Σx²")
     }
 
     /// A sweep over the gap between the smallest scale and the others: small gaps pass the check,
     /// large ones fail it, and every row has the portable kernel's bits either way.
-    @Test(arguments: typeNames)
-    func theCheckSwitchesPathsAcrossAScaleGapSweep(typeName: String) throws {
+    @Test(arguments: cases)
+    func theCheckSwitchesPathsAcrossAScaleGapSweep(typeName: String, path: VectorBlockKernels.AnyOrderPath) throws {
         let type = try #require(GGMLType(name: typeName))
         var random = SeededRandom(seed: 0x5EE9 &+ UInt64(type.id))
         var passed = 0, failed = 0
@@ -83,18 +86,18 @@ struct AnyOrderKernelTests {
                 try row.withUnsafeBytes { raw in
                     let base = try #require(raw.baseAddress)
                     let portable = try GGUFRowDecoding.moments(ofRow: raw, type: type, portable: true)
-                    if let anyOrder = VectorBlockKernels.anyOrderMoments(base, blocks: blocks, type: type) {
+                    if let anyOrder = VectorBlockKernels.anyOrderMoments(base, blocks: blocks, type: type, path: path) {
                         passed += 1
-                        Self.expectSameBits(anyOrder, portable, "\(typeName) gap \(gap), \(blocks) blocks (any order)")
+                        Self.expectSameBits(anyOrder, portable, "\(typeName) \(path) gap \(gap), \(blocks) blocks (any order)")
                     } else {
                         failed += 1
                     }
-                    Self.expectSameBits(try GGUFRowDecoding.moments(ofRow: raw, type: type), portable, "\(typeName) gap \(gap), \(blocks) blocks")
+                    Self.expectSameBits(try GGUFRowDecoding.moments(ofRow: raw, type: type), portable, "\(typeName) \(path) gap \(gap), \(blocks) blocks")
                 }
             }
         }
         // Q5_K's values carry one more bit than Q4_K's: fewer gaps pass there.
-        #expect(passed >= 5 && failed >= 5, "\(typeName): \(passed) rows passed the check, \(failed) failed it")
+        #expect(passed >= 5 && failed >= 5, "\(typeName) \(path): \(passed) rows passed the check, \(failed) failed it")
     }
 
     // MARK: - Rows
@@ -276,4 +279,13 @@ struct AnyOrderKernelTests {
     }
 
     static func le(_ half: UInt16) -> [UInt8] { [UInt8(half & 0xFF), UInt8(half >> 8)] }
+}
+
+/// (type name, instruction set) for every any-order kernel of Q8_0, Q4_0, Q4_K and Q5_K this CPU runs.
+enum AnyOrderCases {
+    static let all: [(String, VectorBlockKernels.AnyOrderPath)] = VectorBlockKernels.AnyOrderPath.allCases.flatMap { path in
+        ["Q8_0", "Q4_0", "Q4_K", "Q5_K"].compactMap { name in
+            GGMLType(name: name).flatMap { VectorBlockKernels.anyOrderKernel(for: $0, path: path) } == nil ? nil : (name, path)
+        }
+    }
 }

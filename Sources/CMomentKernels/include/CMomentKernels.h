@@ -81,6 +81,15 @@ cmk_lane_sums cmk_q5_k_sums_avx2(const void *row, size_t blocks);
 cmk_lane_sums cmk_q4_1_sums_avx2(const void *row, size_t blocks);
 cmk_lane_sums cmk_q5_1_sums_avx2(const void *row, size_t blocks);
 
+/// Q4_K and Q5_K row sums that add sub-blocks in any order when the check of the AVX-512
+/// kernels below proves every order exact (every float32 value d·sc·q − dmin·m exact, Σx²
+/// below the row grid's limit), else the ordered kernels above: bit-identical to them. AVX2
+/// only. `..._any_order_avx2`: that path alone (1 and `out` filled when the row passes, else 0).
+cmk_lane_sums cmk_q4_k_sums_exact_avx2(const void *row, size_t blocks);
+cmk_lane_sums cmk_q5_k_sums_exact_avx2(const void *row, size_t blocks);
+int cmk_q4_k_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out);
+int cmk_q5_k_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out);
+
 /// Whether the CPU runs the kernels below (AVX-512 F, BW, DQ, VL, VNNI, VBMI, plus AVX2, FMA,
 /// F16C; evaluated once, then cached).
 int cmk_has_avx512_quant(void);
