@@ -341,11 +341,45 @@ CMK_AVX2 static inline void add1(scaled_sums *sums, float scale, unit_lanes u) {
         return scaled_result(exact);                                                            \
     }
 
-// Q8_0 (signed codes): the 16-bit units of `add8`.
-CMK_AVX2 static inline void q8_0_add8(row_sums *r, const unsigned char *p) {
+// Q8_0 (signed codes) with the 16-bit units of `add8`: for batches holding the code −128.
+CMK_AVX2 static inline void q8_0_add8_units(row_sums *r, const unsigned char *p) {
     unit_lanes u[8];
     for (int k = 0; k < 8; k++) u[k] = q8_0_unit(p + k * 34);
     add8(r, half_floats(scale_codes(p, 34)), u);
+}
+
+// Q8_0 with byte codes, as `add8_bytes` does for Q4_0: u = q ^ 0x80 = q + 128 as an unsigned
+// byte gives Σu by `vpsadbw` and the extreme codes by the byte min/max trees (u orders as q);
+// Σq² comes from `vpmaddubsw`(|q|, |q|) + `vpmaddwd` (|q| ≤ 127 fits both operands, a pair's
+// products ≤ 2·127² < 2^15). Packed per block as Σq² + 2^19·Σu (Σq² ≤ 32·127² < 2^19,
+// Σu ≤ 32·255: the total is below 2^32, and the lanes' wrapping 32-bit sums give it exactly),
+// reduced by one `totals8`. The code −128 (|−128| is no signed byte; gguf-py and llama.cpp
+// never write it) sends its batch to the 16-bit units. The integers are the same either way,
+// and `add8_totals` adds them in the same order, so the sums are bit-identical; measured on a
+// Zen 3 without AVX-512: 5.4 -> 5.7 GB/s per core on hot rows (README "GGUF").
+CMK_AVX2 static inline void q8_0_add8(row_sums *r, const unsigned char *p) {
+    const __m256i flip = _mm256_set1_epi8((char)0x80), ones = _mm256_set1_epi16(1);
+    __m256i q[8], u[8], x[8], lowest = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++) {
+        q[k] = _mm256_loadu_si256((const __m256i *)(p + k * 34 + 2));
+        lowest = _mm256_or_si256(lowest, _mm256_cmpeq_epi8(q[k], flip));
+    }
+    if (!_mm256_testz_si256(lowest, lowest)) {
+        q8_0_add8_units(r, p);
+        return;
+    }
+    for (int k = 0; k < 8; k++) {
+        __m256i a = _mm256_abs_epi8(q[k]);
+        __m256i squares = _mm256_madd_epi16(_mm256_maddubs_epi16(a, a), ones);
+        u[k] = _mm256_xor_si256(q[k], flip);
+        x[k] = _mm256_add_epi32(squares, _mm256_slli_epi64(_mm256_sad_epu8(u[k], _mm256_setzero_si256()), 19));
+    }
+    __m256i packed = totals8(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
+    __m256i sums = _mm256_sub_epi32(_mm256_srli_epi32(packed, 19), _mm256_set1_epi32(32 * 128));
+    __m256i squares = _mm256_and_si256(packed, _mm256_set1_epi32((1 << 19) - 1));
+    __m256i offset = _mm256_set1_epi32(128);
+    add8_totals(r, half_floats(scale_codes(p, 34)), sums, squares, _mm256_sub_epi32(block_extreme_codes(u, 1), offset),
+                _mm256_sub_epi32(block_extreme_codes(u, 0), offset));
 }
 
 // Q4_0 and Q5_0: unsigned byte codes, `add8_bytes`.
