@@ -11,7 +11,8 @@
 //   in float). That order is a dependency chain of one double add per block (per unit for
 //   Q6_K); measured, it is NOT what bounds these kernels (cutting it changed nothing), the
 //   integer work is: Q4_0, Q5_0 and Q6_K keep their codes as bytes (`add8_bytes`, `q6_k_block`),
-//   Q8_0 (signed codes) keeps the 16-bit units of `add8`.
+//   and so does Q8_0 (signed codes: `q8_0_add8`), except for batches holding the code −128,
+//   which take the 16-bit units of `add8`.
 // - Affine types (value = d·q ∓ m, rounded in float32): each block is decoded to 8-wide float
 //   vectors, and the values are accumulated exactly as `DoubleAccumulator` does: element 8j + i
 //   goes to double lane i (lanes 0–3 and 4–7 are its two SIMD4 halves), squares are added
