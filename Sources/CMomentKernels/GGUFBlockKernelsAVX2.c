@@ -21,6 +21,7 @@
 //
 // Floating-point contraction is off: `d·q − m` must round twice in float32, as gguf-py does.
 #include "CMomentKernels.h"
+#include "ExactSums.h"
 
 #include <immintrin.h>
 #include <stdint.h>
@@ -243,15 +244,23 @@ CMK_AVX2 static inline __m256i block_extreme_codes(const __m256i v[8], int minim
 #undef CMK_BLOCK_TREE
 }
 
-CMK_AVX2 static inline void add8_bytes(row_sums *r, __m256 scales, const __m256i v[8], int offset) {
+// Σu and Σu² of eight 32-byte units of codes u ≤ 31 (unit k in lane k), packed per unit as
+// Σu² + 2^16·Σu (Σu² ≤ 32·31² < 2^16) and reduced by one `totals8`.
+CMK_AVX2 static inline void byte_code_sums(const __m256i v[8], __m256i *sums, __m256i *squares) {
     const __m256i ones = _mm256_set1_epi16(1);
     __m256i x[8];
     for (int k = 0; k < 8; k++) {
-        __m256i squares = _mm256_madd_epi16(_mm256_maddubs_epi16(v[k], v[k]), ones);
-        x[k] = _mm256_add_epi32(squares, _mm256_slli_epi64(_mm256_sad_epu8(v[k], _mm256_setzero_si256()), 16));
+        __m256i s2 = _mm256_madd_epi16(_mm256_maddubs_epi16(v[k], v[k]), ones);
+        x[k] = _mm256_add_epi32(s2, _mm256_slli_epi64(_mm256_sad_epu8(v[k], _mm256_setzero_si256()), 16));
     }
     __m256i packed = totals8(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
-    __m256i u = _mm256_srli_epi32(packed, 16), u2 = _mm256_and_si256(packed, _mm256_set1_epi32(0xFFFF));
+    *sums = _mm256_srli_epi32(packed, 16);
+    *squares = _mm256_and_si256(packed, _mm256_set1_epi32(0xFFFF));
+}
+
+CMK_AVX2 static inline void add8_bytes(row_sums *r, __m256 scales, const __m256i v[8], int offset) {
+    __m256i u, u2;
+    byte_code_sums(v, &u, &u2);
     __m256i o = _mm256_set1_epi32(offset);
     __m256i sums = _mm256_sub_epi32(u, _mm256_set1_epi32(32 * offset));
     __m256i squares = _mm256_add_epi32(_mm256_sub_epi32(u2, _mm256_mullo_epi32(_mm256_add_epi32(o, o), u)),
@@ -357,7 +366,7 @@ CMK_AVX2 static inline void q8_0_add8_units(row_sums *r, const unsigned char *p)
 // reduced by one `totals8`. The code −128 (|−128| is no signed byte; gguf-py and llama.cpp
 // never write it) sends its batch to the 16-bit units. The integers are the same either way,
 // and `add8_totals` adds them in the same order, so the sums are bit-identical; measured on a
-// Zen 3 without AVX-512: 5.4 -> 5.7 GB/s per core on hot rows (README "GGUF").
+// Zen 3 without AVX-512: +1-8% per core (C harness), audit of the Q8_0 bench file -10% (README "GGUF").
 CMK_AVX2 static inline void q8_0_add8(row_sums *r, const unsigned char *p) {
     const __m256i flip = _mm256_set1_epi8((char)0x80), ones = _mm256_set1_epi16(1);
     __m256i q[8], u[8], x[8], lowest = _mm256_setzero_si256();
@@ -787,26 +796,11 @@ CMK_AVX2 static inline void k_scales8(const unsigned char *s, __m256i *scale, __
     *min = _mm256_blend_epi32(low_min, high_min, 0xF0);
 }
 
-// Last-place exponent of an f16 magnitude's unit as a field value (as in the AVX-512 file:
-// exponent field, subnormals 1; zero: 64, never the smallest).
-static inline unsigned k_exact_grid(unsigned magnitude) {
-    unsigned e = magnitude >> 10;
-    return magnitude == 0 ? 64u : (e == 0 ? 1u : e);
-}
-
-// 2^e as a double (e within the normal range).
-static inline double power_of_two(int e) {
-    uint64_t bits = (uint64_t)(1023 + e) << 52;
-    double value;
-    memcpy(&value, &bits, 8);
-    return value;
-}
-
 typedef struct {
     __m256d sum, squares;         // sub-blocks' exact sums, four lanes, any order
     __m256 lowest, highest;       // per sub-block lane
     int inexact;                  // a sub-block whose float32 values may have rounded
-    unsigned grid;                // the row's smallest k_exact_grid
+    unsigned grid;                // the row's smallest cmk_k_grid
 } k_exact;
 
 // Σ over a sub-block's 32 values of x and x², exact, for four sub-blocks: `a` = d·sc and
@@ -843,15 +837,8 @@ CMK_AVX2 static inline void k_exact_block(k_exact *acc, const unsigned char *p, 
         z[2 * c] = low;
         z[2 * c + 1] = up;
     }
-    // Σq² + 2^16·Σq per sub-block (Σq² ≤ 32·31² < 2^16), as in `add8_bytes`.
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256i x[8];
-    for (int k = 0; k < 8; k++) {
-        __m256i squares = _mm256_madd_epi16(_mm256_maddubs_epi16(z[k], z[k]), ones);
-        x[k] = _mm256_add_epi32(squares, _mm256_slli_epi64(_mm256_sad_epu8(z[k], _mm256_setzero_si256()), 16));
-    }
-    __m256i packed = totals8(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
-    __m256i q = _mm256_srli_epi32(packed, 16), q2 = _mm256_and_si256(packed, _mm256_set1_epi32(0xFFFF));
+    __m256i q, q2;
+    byte_code_sums(z, &q, &q2);
     __m256i low_code = block_extreme_codes(z, 1), high_code = block_extreme_codes(z, 0);
 
     uint16_t hd, hm;
@@ -864,25 +851,15 @@ CMK_AVX2 static inline void k_exact_block(k_exact *acc, const unsigned char *p, 
     __m256 ms = _mm256_mul_ps(_mm256_set1_ps(half_float(p + 2)), _mm256_cvtepi32_ps(min));
     // Float32 exactness of every value d·sc·q − dmin·m of the block (q ≤ 15, or 31); NaN or ±Inf
     // in d or dmin fails it too.
-    unsigned g = k_exact_grid(hd & 0x7FFFu), gm = k_exact_grid(hm & 0x7FFFu);
+    unsigned g = cmk_k_grid(hd & 0x7FFFu), gm = cmk_k_grid(hm & 0x7FFFu);
     g = gm < g ? gm : g;
     acc->grid = g < acc->grid ? g : acc->grid;
-    uint32_t limit_bits = (uint32_t)(g - 25 + 24 + 127) << 23;  // 2^(g − 25 + 24); g ≤ 64 stays finite
-    float limit;
-    memcpy(&limit, &limit_bits, 4);
-    const __m256 sign = _mm256_set1_ps(-0.0f);
-    __m256 magnitude = _mm256_add_ps(_mm256_mul_ps(_mm256_andnot_ps(sign, ds), _mm256_set1_ps(five ? 31.0f : 15.0f)),
-                                     _mm256_andnot_ps(sign, ms));
-    acc->inexact |= _mm256_movemask_ps(_mm256_cmp_ps(magnitude, _mm256_set1_ps(limit), _CMP_NLT_UQ));
-    // Extremes: the sub-block's values at its extreme codes, rounded as the decoder rounds.
-    __m256 lo = _mm256_sub_ps(_mm256_mul_ps(ds, _mm256_cvtepi32_ps(low_code)), ms);
-    __m256 hi = _mm256_sub_ps(_mm256_mul_ps(ds, _mm256_cvtepi32_ps(high_code)), ms);
-    acc->lowest = _mm256_min_ps(acc->lowest, _mm256_min_ps(lo, hi));
-    acc->highest = _mm256_max_ps(acc->highest, _mm256_max_ps(lo, hi));
+    acc->inexact |= cmk_k_inexact_lanes(ds, ms, g, five);
+    cmk_k_extremes(ds, ms, low_code, high_code, &acc->lowest, &acc->highest);
     // d·sc and dmin·m in units of the grid 2^(g−25), four sub-blocks at a time.
     int unit = (int)g - 25;
-    __m256d down = _mm256_set1_pd(power_of_two(-unit));
-    double up = power_of_two(unit), up2 = power_of_two(2 * unit);
+    __m256d down = _mm256_set1_pd(cmk_power_of_two(-unit));
+    double up = cmk_power_of_two(unit), up2 = cmk_power_of_two(2 * unit);
     k_exact_add4(acc, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(ds)), down),
                  _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(ms)), down),
                  _mm256_cvtepi32_pd(_mm256_castsi256_si128(q)), _mm256_cvtepi32_pd(_mm256_castsi256_si128(q2)), up, up2);
@@ -900,8 +877,7 @@ CMK_AVX2 static inline double k_exact_total(__m256d v) {
 // so far (false for NaN and ±Inf too).
 CMK_AVX2 static inline int k_exact_within_limit(const k_exact *acc) {
     if (acc->inexact) return 0;
-    int k = (int)(acc->grid > 31 ? 1 : acc->grid) - 25;  // an all-zero-scale row: any grid will do
-    return k_exact_total(acc->squares) < power_of_two(2 * k + 53);
+    return k_exact_total(acc->squares) < cmk_row_square_limit((int)acc->grid);
 }
 
 CMK_AVX2 static inline int k_exact_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
@@ -918,15 +894,8 @@ CMK_AVX2 static inline int k_exact_sums(const unsigned char *p, size_t blocks, i
         if ((b & 3) == 3 && !k_exact_within_limit(&acc)) return 0;
     }
     if (!k_exact_within_limit(&acc)) return 0;
-    float lo[8], hi[8];
-    _mm256_storeu_ps(lo, acc.lowest);
-    _mm256_storeu_ps(hi, acc.highest);
-    float lowest = lo[0], highest = hi[0];
-    for (int i = 1; i < 8; i++) {
-        lowest = lo[i] < lowest ? lo[i] : lowest;
-        highest = hi[i] > highest ? hi[i] : highest;
-    }
-    if (lowest == 0.0f || highest == 0.0f) return 0;  // ±0: only the ordered path decides the sign
+    float lowest, highest;
+    if (!cmk_fold_extremes(acc.lowest, acc.highest, &lowest, &highest)) return 0;
     out->sum = k_exact_total(acc.sum);
     out->squares = k_exact_total(acc.squares);
     out->lowest = lowest;
@@ -934,22 +903,5 @@ CMK_AVX2 static inline int k_exact_sums(const unsigned char *p, size_t blocks, i
     return 1;
 }
 
-CMK_AVX2 int cmk_q4_k_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out) {
-    return k_exact_sums((const unsigned char *)row, blocks, 0, out);
-}
-
-CMK_AVX2 int cmk_q5_k_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out) {
-    return k_exact_sums((const unsigned char *)row, blocks, 1, out);
-}
-
-CMK_AVX2 cmk_lane_sums cmk_q4_k_sums_exact_avx2(const void *row, size_t blocks) {
-    cmk_lane_sums out;
-    if (k_exact_sums((const unsigned char *)row, blocks, 0, &out)) return out;
-    return cmk_q4_k_sums_avx2(row, blocks);
-}
-
-CMK_AVX2 cmk_lane_sums cmk_q5_k_sums_exact_avx2(const void *row, size_t blocks) {
-    cmk_lane_sums out;
-    if (k_exact_sums((const unsigned char *)row, blocks, 1, &out)) return out;
-    return cmk_q5_k_sums_avx2(row, blocks);
-}
+CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2, cmk_q4_k_any_order_avx2, cmk_q4_k_sums_exact_avx2, k_exact_sums, 0, cmk_q4_k_sums_avx2)
+CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2, cmk_q5_k_any_order_avx2, cmk_q5_k_sums_exact_avx2, k_exact_sums, 1, cmk_q5_k_sums_avx2)

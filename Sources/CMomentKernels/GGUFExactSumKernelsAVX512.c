@@ -31,6 +31,7 @@
 // (|−128| is not a signed byte): rows holding that code (gguf-py and llama.cpp never write it)
 // take the ordered path.
 #include "CMomentKernels.h"
+#include "ExactSums.h"
 
 #include <immintrin.h>
 #include <stdint.h>
@@ -108,10 +109,7 @@ CMK_Q512 static inline int any_within_limit(const any_order *a) {
     unsigned smallest = ((unsigned)_mm_cvtsi128_si32(_mm_minpos_epu16(a->scale_floor)) + 1u) & 0xFFFFu;
     int exponent = (int)(smallest >> 10);
     int k = (exponent == 0 ? 1 : exponent) - 25;  // the smallest scale's last-place unit is 2^k
-    uint64_t limit_bits = (uint64_t)(2 * k + 53 + 1023) << 52;
-    double limit;
-    memcpy(&limit, &limit_bits, 8);
-    return _mm512_reduce_add_pd(a->squares) < limit;  // false for NaN and ±Inf too
+    return _mm512_reduce_add_pd(a->squares) < cmk_power_of_two(2 * k + 53);  // false for NaN and ±Inf too
 }
 
 // The finished row when the exactness check passes (returns 1), else 0.
@@ -339,27 +337,13 @@ CMK_Q512 static inline void k_scales(const unsigned char *s, __m256i *scale, __m
     *min = _mm256_mask_blend_epi32(0xF0, low_min, high_min);
 }
 
-// Last-place exponent of an f16 magnitude's unit as a field value (exponent field, subnormals 1;
-// zero: 64, never the smallest).
-static inline unsigned k_grid(unsigned magnitude) {
-    unsigned e = magnitude >> 10;
-    return magnitude == 0 ? 64u : (e == 0 ? 1u : e);
-}
-
 // The row's result once its sums are proven exact (K types, Q4_1/Q5_1): the lanes' sums added
 // (any order gives the same bits), extremes folded across the eight float lanes; 0 when an
 // extreme is +0 or −0, whose sign only the ordered path decides.
 CMK_Q512 static inline int finish_exact_row(__m512d sum, __m512d squares, __m256 lowest_lanes, __m256 highest_lanes,
                                             cmk_lane_sums *out) {
-    float lo[8], hi[8];
-    _mm256_storeu_ps(lo, lowest_lanes);
-    _mm256_storeu_ps(hi, highest_lanes);
-    float lowest = lo[0], highest = hi[0];
-    for (int i = 1; i < 8; i++) {
-        lowest = lo[i] < lowest ? lo[i] : lowest;
-        highest = hi[i] > highest ? hi[i] : highest;
-    }
-    if (lowest == 0.0f || highest == 0.0f) return 0;
+    float lowest, highest;
+    if (!cmk_fold_extremes(lowest_lanes, highest_lanes, &lowest, &highest)) return 0;
     out->sum = _mm512_reduce_add_pd(sum);
     out->squares = _mm512_reduce_add_pd(squares);
     out->lowest = lowest;
@@ -371,7 +355,7 @@ typedef struct {
     __m512d sum, squares;
     __m256 lowest, highest;
     __mmask8 inexact;             // a sub-block whose float32 values may have rounded
-    unsigned grid;                // the row's smallest k_grid
+    unsigned grid;                // the row's smallest cmk_k_grid
 } k_any_order;
 
 // One block: `five` selects Q5_K (codes with a fifth bit, q ≤ 31) over Q4_K.
@@ -415,21 +399,11 @@ CMK_Q512 static inline void k_block(k_any_order *acc, const unsigned char *p, in
     __m256 d = _mm256_cvtph_ps(_mm_set1_epi16((short)hd)), dmin = _mm256_cvtph_ps(_mm_set1_epi16((short)hm));
     __m256 ds = _mm256_mul_ps(d, _mm256_cvtepi32_ps(scale)), ms = _mm256_mul_ps(dmin, _mm256_cvtepi32_ps(min));
     // Float32 exactness of every value d·sc·q − dmin·m of the block (q ≤ 15, or 31).
-    unsigned g = k_grid(hd & 0x7FFFu), gm = k_grid(hm & 0x7FFFu);
+    unsigned g = cmk_k_grid(hd & 0x7FFFu), gm = cmk_k_grid(hm & 0x7FFFu);
     g = gm < g ? gm : g;
     acc->grid = g < acc->grid ? g : acc->grid;
-    uint32_t limit_bits = (uint32_t)(g - 25 + 24 + 127) << 23;  // 2^(g − 25 + 24); g ≤ 64 stays finite
-    float limit;
-    memcpy(&limit, &limit_bits, 4);
-    const __m256 sign = _mm256_set1_ps(-0.0f);
-    __m256 magnitude = _mm256_add_ps(_mm256_mul_ps(_mm256_andnot_ps(sign, ds), _mm256_set1_ps(five ? 31.0f : 15.0f)),
-                                     _mm256_andnot_ps(sign, ms));
-    acc->inexact |= _mm256_cmp_ps_mask(magnitude, _mm256_set1_ps(limit), _CMP_NLT_UQ);
-    // Extremes: the sub-block's values at its extreme codes, rounded as the decoder rounds.
-    __m256 x = _mm256_sub_ps(_mm256_mul_ps(ds, _mm256_cvtepi32_ps(low_code)), ms);
-    __m256 y = _mm256_sub_ps(_mm256_mul_ps(ds, _mm256_cvtepi32_ps(high_code)), ms);
-    acc->lowest = _mm256_min_ps(acc->lowest, _mm256_min_ps(x, y));
-    acc->highest = _mm256_max_ps(acc->highest, _mm256_max_ps(x, y));
+    acc->inexact |= (__mmask8)cmk_k_inexact_lanes(ds, ms, g, five);
+    cmk_k_extremes(ds, ms, low_code, high_code, &acc->lowest, &acc->highest);
     // Each sub-block's exact sums in units of the block's grid 2^(g−25): with a = d·sc and
     // b = dmin·m in those units (integers, a·q_max + |b| < 2^24 by the test above),
     // X = a·Σq − 32·b and Y = a²·Σq² − 2ab·Σq + 32·b² = Σ (a·q − b)² are integers whose every
@@ -437,12 +411,7 @@ CMK_Q512 static inline void k_block(k_any_order *acc, const unsigned char *p, in
     // double arithmetic forms them exactly; scaled back by a power of two they are the
     // sub-block's exact Σx and Σx², added in any order below.
     int unit = (int)g - 25;
-    uint64_t down_bits = (uint64_t)(1023 - unit) << 52, up_bits = (uint64_t)(1023 + unit) << 52,
-             up2_bits = (uint64_t)(1023 + 2 * unit) << 52;
-    double down, up, up2;
-    memcpy(&down, &down_bits, 8);
-    memcpy(&up, &up_bits, 8);
-    memcpy(&up2, &up2_bits, 8);
+    double down = cmk_power_of_two(-unit), up = cmk_power_of_two(unit), up2 = cmk_power_of_two(2 * unit);
     __m512d a = _mm512_mul_pd(_mm512_cvtps_pd(ds), _mm512_set1_pd(down)), b = _mm512_mul_pd(_mm512_cvtps_pd(ms), _mm512_set1_pd(down));
     __m512d sq = _mm512_cvtepi32_pd(q), sq2 = _mm512_cvtepi32_pd(q2);
     const __m512d n = _mm512_set1_pd(32.0);
@@ -456,11 +425,7 @@ CMK_Q512 static inline void k_block(k_any_order *acc, const unsigned char *p, in
 // Whether every value so far is exact in float32 and Σx² is below the limit of the row's grid so far.
 CMK_Q512 static inline int k_within_limit(const k_any_order *acc) {
     if (acc->inexact) return 0;
-    int k = (int)(acc->grid > 31 ? 1 : acc->grid) - 25;  // an all-zero-scale row: any grid will do
-    uint64_t limit_bits = (uint64_t)(2 * k + 53 + 1023) << 52;
-    double limit;
-    memcpy(&limit, &limit_bits, 8);
-    return _mm512_reduce_add_pd(acc->squares) < limit;  // false for NaN and ±Inf too
+    return _mm512_reduce_add_pd(acc->squares) < cmk_row_square_limit((int)acc->grid);  // false for NaN and ±Inf too
 }
 
 CMK_Q512 static inline int k_any_order_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
@@ -482,31 +447,14 @@ CMK_Q512 static inline int k_any_order_sums(const unsigned char *p, size_t block
     return finish_exact_row(acc.sum, acc.squares, acc.lowest, acc.highest, out);
 }
 
-CMK_Q512 int cmk_q4_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
-    return k_any_order_sums((const unsigned char *)row, blocks, 0, out);
-}
-
-CMK_Q512 int cmk_q5_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
-    return k_any_order_sums((const unsigned char *)row, blocks, 1, out);
-}
-
-CMK_Q512 cmk_lane_sums cmk_q4_k_sums_avx512(const void *row, size_t blocks) {
-    cmk_lane_sums out;
-    if (k_any_order_sums((const unsigned char *)row, blocks, 0, &out)) return out;
-    return cmk_q4_k_sums_avx2(row, blocks);
-}
-
-CMK_Q512 cmk_lane_sums cmk_q5_k_sums_avx512(const void *row, size_t blocks) {
-    cmk_lane_sums out;
-    if (k_any_order_sums((const unsigned char *)row, blocks, 1, &out)) return out;
-    return cmk_q5_k_sums_avx2(row, blocks);
-}
+CMK_K_ANY_ORDER_ENTRIES(CMK_Q512, cmk_q4_k_any_order_avx512, cmk_q4_k_sums_avx512, k_any_order_sums, 0, cmk_q4_k_sums_avx2)
+CMK_K_ANY_ORDER_ENTRIES(CMK_Q512, cmk_q5_k_any_order_avx512, cmk_q5_k_sums_avx512, k_any_order_sums, 1, cmk_q5_k_sums_avx2)
 
 // ---- Q4_1 / Q5_1: 32-value blocks, value d·q + m (f16 d and m, unsigned code q) ----
 //
 // The same argument as the K types with one scale and one offset a block (`Q4_1Kernel.decode`):
 // d·q is exact in float32 (11 × 5 bits), the addition of m is exact when its result fits in 24
-// bits of the block's grid 2^(g−25) (g: the smaller k_grid of d and m), which holds for every
+// bits of the block's grid 2^(g−25) (g: the smaller `cmk_k_grid` of d and m), which holds for every
 // code of the block when |d|·q_high + |m| < 2^(g−1) (q_high: the block's highest code). Then each
 // value is the real number d·q + m and the block's exact Σx = d·Σq + 32·m and Σx² = d²·Σq² +
 // 2·d·m·Σq + 32·m² = Σ (d·q + m)² follow from its integer Σq and Σq²: every product is exact in a
@@ -525,10 +473,10 @@ typedef struct {
     __m512d sum, squares;
     __m256 lowest, highest;
     __mmask8 inexact;  // a block whose float32 values may have rounded
-    __m256i grid;      // per lane, the smallest k_grid so far
+    __m256i grid;      // per lane, the smallest cmk_k_grid so far
 } affine_any_order;
 
-// k_grid of eight f16 values, as i32 lanes.
+// `cmk_k_grid` of eight f16 values, as i32 lanes.
 CMK_Q512 static inline __m256i affine_grid(__m128i halves) {
     __m256i magnitude = _mm256_cvtepu16_epi32(_mm_and_si128(halves, _mm_set1_epi16(0x7FFF)));
     __m256i e = _mm256_max_epi32(_mm256_srli_epi32(magnitude, 10), _mm256_set1_epi32(1));
@@ -617,12 +565,7 @@ CMK_Q512 static inline int affine_within_limit(const affine_any_order *acc) {
     __m128i g4 = _mm_min_epi32(_mm256_castsi256_si128(acc->grid), _mm256_extracti128_si256(acc->grid, 1));
     g4 = _mm_min_epi32(g4, _mm_shuffle_epi32(g4, 0x4E));
     g4 = _mm_min_epi32(g4, _mm_shuffle_epi32(g4, 0xB1));
-    int grid = _mm_cvtsi128_si32(g4);
-    int k = (grid > 31 ? 1 : grid) - 25;  // an all-zero-scale row: any grid will do
-    uint64_t limit_bits = (uint64_t)(2 * k + 53 + 1023) << 52;
-    double limit;
-    memcpy(&limit, &limit_bits, 8);
-    return _mm512_reduce_add_pd(acc->squares) < limit;  // false for NaN and ±Inf too
+    return _mm512_reduce_add_pd(acc->squares) < cmk_row_square_limit(_mm_cvtsi128_si32(g4));  // false for NaN and ±Inf too
 }
 
 CMK_Q512 static inline int affine_any_order_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
