@@ -74,6 +74,47 @@ CMK_EXACT_AVX2 static inline int cmk_fold_extremes(__m256 lowest_lanes, __m256 h
     return low != 0.0f && high != 0.0f;
 }
 
+// Sub-block scales and minimums of a K block's 12 scale bytes (`kScaleAndMin`) as i32 lanes:
+// sub-block k in lane k, or, when `interleaved`, in the order [0, 2, 1, 3, 4, 6, 5, 7] (the order
+// of the AVX-512 kernel's code units).
+CMK_EXACT_AVX2 static inline void cmk_k_scales(const unsigned char *s, int interleaved, __m256i *scale, __m256i *min) {
+    __m128i bytes = _mm_loadu_si128((const __m128i *)(s - 4));  // s[-4 … 11]: s[j] at byte j + 4
+    // a: j < 4 → s[j], else s[j + 4]; b: j < 4 → s[j + 4], else s[j − 4]; c: j ≥ 4 → s[j].
+    __m128i pick_a = _mm_setr_epi8(4, 5, 6, 7, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1);
+    __m128i pick_b = _mm_setr_epi8(8, 9, 10, 11, 4, 5, 6, 7, -1, -1, -1, -1, -1, -1, -1, -1);
+    __m128i pick_c = _mm_setr_epi8(4, 5, 6, 7, 8, 9, 10, 11, -1, -1, -1, -1, -1, -1, -1, -1);
+    if (interleaved) {
+        const __m128i swap = _mm_setr_epi8(0, 2, 1, 3, 4, 6, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        pick_a = _mm_shuffle_epi8(pick_a, swap);
+        pick_b = _mm_shuffle_epi8(pick_b, swap);
+        pick_c = _mm_shuffle_epi8(pick_c, swap);
+    }
+    __m256i a = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_a));
+    __m256i b = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_b));
+    __m256i c = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_c));
+    const __m256i six = _mm256_set1_epi32(63), four = _mm256_set1_epi32(15);
+    __m256i low_scale = _mm256_and_si256(a, six), low_min = _mm256_and_si256(b, six);
+    __m256i high_scale = _mm256_or_si256(_mm256_and_si256(a, four), _mm256_slli_epi32(_mm256_srli_epi32(b, 6), 4));
+    __m256i high_min = _mm256_or_si256(_mm256_srli_epi32(a, 4), _mm256_slli_epi32(_mm256_srli_epi32(c, 6), 4));
+    *scale = _mm256_blend_epi32(low_scale, high_scale, 0xF0);
+    *min = _mm256_blend_epi32(low_min, high_min, 0xF0);
+}
+
+// The block loop of a K-quant any-order kernel over `blocks` blocks at `p` (Q5_K when `five`):
+// BLOCK(&acc, block, five) adds a block to `acc`, WITHIN(&acc) tells whether the row still
+// passes the check; returns 0 from the enclosing function as soon as it does not. A failure is
+// final when seen (Σx² only grows, its limit only shrinks), so checking every fourth block
+// bounds the cost of a failing row, which is then summed again in order.
+#define CMK_K_BLOCK_LOOP(acc, BLOCK, WITHIN, p, blocks, five)                                        \
+    do {                                                                                             \
+        size_t stride_ = (five) ? 176 : 144;                                                         \
+        for (size_t b_ = 0; b_ < (blocks); b_++) {                                                   \
+            BLOCK(&(acc), (p) + b_ * stride_, (five));                                               \
+            if ((b_ & 3) == 3 && !WITHIN(&(acc))) return 0;                                          \
+        }                                                                                            \
+        if (!WITHIN(&(acc))) return 0;                                                               \
+    } while (0)
+
 // The two entry points of a K-quant any-order kernel BODY(p, blocks, five, out): that path alone
 // (1 and `out` filled when the row passes the check, else 0), and the path with the ordered
 // kernel FALLBACK for rows that fail it.

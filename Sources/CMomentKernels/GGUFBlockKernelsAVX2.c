@@ -777,25 +777,6 @@ CMK_AVX2 void cmk_q8_0_dequantize_avx2(const void *row, size_t blocks, float *ou
 // `vpmaddubsw` + `vpmaddwd`, the byte min/max trees of `add8_bytes`) and 8 lanes of double
 // arithmetic per block. Rows that fail the check are summed again by the ordered kernel.
 
-// Sub-block scales and minimums of a K block's 12 scale bytes as i32 lanes, sub-block k in
-// lane k (`k_scale_min` for all eight at once).
-CMK_AVX2 static inline void k_scales8(const unsigned char *s, __m256i *scale, __m256i *min) {
-    __m128i bytes = _mm_loadu_si128((const __m128i *)(s - 4));  // s[-4 … 11]: s[j] at byte j + 4
-    // a: j < 4 → s[j], else s[j + 4]; b: j < 4 → s[j + 4], else s[j − 4]; c: j ≥ 4 → s[j].
-    const __m128i pick_a = _mm_setr_epi8(4, 5, 6, 7, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i pick_b = _mm_setr_epi8(8, 9, 10, 11, 4, 5, 6, 7, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i pick_c = _mm_setr_epi8(4, 5, 6, 7, 8, 9, 10, 11, -1, -1, -1, -1, -1, -1, -1, -1);
-    __m256i a = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_a));
-    __m256i b = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_b));
-    __m256i c = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_c));
-    const __m256i six = _mm256_set1_epi32(63), four = _mm256_set1_epi32(15);
-    __m256i low_scale = _mm256_and_si256(a, six), low_min = _mm256_and_si256(b, six);
-    __m256i high_scale = _mm256_or_si256(_mm256_and_si256(a, four), _mm256_slli_epi32(_mm256_srli_epi32(b, 6), 4));
-    __m256i high_min = _mm256_or_si256(_mm256_srli_epi32(a, 4), _mm256_slli_epi32(_mm256_srli_epi32(c, 6), 4));
-    *scale = _mm256_blend_epi32(low_scale, high_scale, 0xF0);
-    *min = _mm256_blend_epi32(low_min, high_min, 0xF0);
-}
-
 typedef struct {
     __m256d sum, squares;         // sub-blocks' exact sums, four lanes, any order
     __m256 lowest, highest;       // per sub-block lane
@@ -845,7 +826,7 @@ CMK_AVX2 static inline void k_exact_block(k_exact *acc, const unsigned char *p, 
     memcpy(&hd, p, 2);
     memcpy(&hm, p + 2, 2);
     __m256i scale, min;
-    k_scales8(p + 4, &scale, &min);
+    cmk_k_scales(p + 4, 0, &scale, &min);
     // d·sc and dmin·m in float32, as the decoder forms them (exact: 11 × 6 bits).
     __m256 ds = _mm256_mul_ps(_mm256_set1_ps(half_float(p)), _mm256_cvtepi32_ps(scale));
     __m256 ms = _mm256_mul_ps(_mm256_set1_ps(half_float(p + 2)), _mm256_cvtepi32_ps(min));
@@ -887,13 +868,7 @@ CMK_AVX2 static inline int k_exact_sums(const unsigned char *p, size_t blocks, i
     acc.highest = _mm256_set1_ps(-__builtin_inff());
     acc.inexact = 0;
     acc.grid = 64;
-    size_t stride = five ? 176 : 144;
-    for (size_t b = 0; b < blocks; b++) {
-        k_exact_block(&acc, p + b * stride, five);
-        // Σx² only grows and its limit only shrinks: a failure seen after any block is final.
-        if ((b & 3) == 3 && !k_exact_within_limit(&acc)) return 0;
-    }
-    if (!k_exact_within_limit(&acc)) return 0;
+    CMK_K_BLOCK_LOOP(acc, k_exact_block, k_exact_within_limit, p, blocks, five);
     float lowest, highest;
     if (!cmk_fold_extremes(acc.lowest, acc.highest, &lowest, &highest)) return 0;
     out->sum = k_exact_total(acc.sum);

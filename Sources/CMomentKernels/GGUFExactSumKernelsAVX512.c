@@ -318,25 +318,6 @@ CMK_ANY_ORDER32(cmk_q4_0, 18, q4_0_batch, -8)
 // of Σx² is below 2^(2G+53), every partial sum in any order (ours, and the ordered kernel's
 // sums of the values' squares) is exact, and Σx is covered by Cauchy–Schwarz.
 
-// Sub-block scales and minimums of a K block's 12 scale bytes (`kScaleAndMin`) as i32 lanes in
-// the order [0, 2, 1, 3, 4, 6, 5, 7] (the order of the code units below).
-CMK_Q512 static inline void k_scales(const unsigned char *s, __m256i *scale, __m256i *min) {
-    __m128i bytes = _mm_loadu_si128((const __m128i *)(s - 4));  // s[-4 … 11]: s[j] at byte j + 4
-    // a: j < 4 → s[j], else s[j + 4]; b: j < 4 → s[j + 4], else s[j − 4]; c: j ≥ 4 → s[j].
-    const __m128i pick_a = _mm_setr_epi8(4, 6, 5, 7, 12, 14, 13, 15, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i pick_b = _mm_setr_epi8(8, 10, 9, 11, 4, 6, 5, 7, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m128i pick_c = _mm_setr_epi8(4, 6, 5, 7, 8, 10, 9, 11, -1, -1, -1, -1, -1, -1, -1, -1);
-    __m256i a = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_a));
-    __m256i b = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_b));
-    __m256i c = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(bytes, pick_c));
-    const __m256i six = _mm256_set1_epi32(63), four = _mm256_set1_epi32(15);
-    __m256i low_scale = _mm256_and_si256(a, six), low_min = _mm256_and_si256(b, six);
-    __m256i high_scale = _mm256_or_si256(_mm256_and_si256(a, four), _mm256_slli_epi32(_mm256_srli_epi32(b, 6), 4));
-    __m256i high_min = _mm256_or_si256(_mm256_srli_epi32(a, 4), _mm256_slli_epi32(_mm256_srli_epi32(c, 6), 4));
-    *scale = _mm256_mask_blend_epi32(0xF0, low_scale, high_scale);
-    *min = _mm256_mask_blend_epi32(0xF0, low_min, high_min);
-}
-
 // The row's result once its sums are proven exact (K types, Q4_1/Q5_1): the lanes' sums added
 // (any order gives the same bits), extremes folded across the eight float lanes; 0 when an
 // extreme is +0 or −0, whose sign only the ordered path decides.
@@ -395,7 +376,7 @@ CMK_Q512 static inline void k_block(k_any_order *acc, const unsigned char *p, in
     memcpy(&hd, p, 2);
     memcpy(&hm, p + 2, 2);
     __m256i scale, min;
-    k_scales(p + 4, &scale, &min);
+    cmk_k_scales(p + 4, 1, &scale, &min);
     __m256 d = _mm256_cvtph_ps(_mm_set1_epi16((short)hd)), dmin = _mm256_cvtph_ps(_mm_set1_epi16((short)hm));
     __m256 ds = _mm256_mul_ps(d, _mm256_cvtepi32_ps(scale)), ms = _mm256_mul_ps(dmin, _mm256_cvtepi32_ps(min));
     // Float32 exactness of every value d·sc·q − dmin·m of the block (q ≤ 15, or 31).
@@ -435,15 +416,7 @@ CMK_Q512 static inline int k_any_order_sums(const unsigned char *p, size_t block
     acc.highest = _mm256_set1_ps(-__builtin_inff());
     acc.inexact = 0;
     acc.grid = 64;
-    size_t stride = five ? 176 : 144;
-    for (size_t b = 0; b < blocks; b++) {
-        k_block(&acc, p + b * stride, five);
-        // A row that fails fails early: Σx² only grows and its limit only shrinks, so a failure
-        // seen after any block is final (this bounds the cost of a failing row, which is then
-        // summed again in order).
-        if ((b & 3) == 3 && !k_within_limit(&acc)) return 0;
-    }
-    if (!k_within_limit(&acc)) return 0;
+    CMK_K_BLOCK_LOOP(acc, k_block, k_within_limit, p, blocks, five);
     return finish_exact_row(acc.sum, acc.squares, acc.lowest, acc.highest, out);
 }
 
