@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Before/after timing of `audit` on one checkpoint: binaries alternating with each other and with
+"""Before/after timing of `audit` on one checkpoint (or `diff` of two, `--diff-with B`): binaries alternating with each other and with
 the plain readers, medians of many runs (README "Performance", "Scan overhead").
 
 Why not `make bench`: it takes the best of 3 runs of one binary, and on a shared machine its
@@ -10,7 +10,7 @@ Usage (after `make bench KEEP=1` generated the files and built the two C program
     python3 Benchmarks/alternate.py --rounds 11 --file /tmp/tensoraudit-bench/f32.safetensors \
         --measure .build/bench/measure --baseline .build/bench/readbaseline OLD_BINARY NEW_BINARY
 The file is dropped from the page cache and refilled by `cat` first; then every round runs each
-binary's `audit FILE` and `readbaseline FILE 2 mmap|discard` under `chrt -f 50` (skipped when
+binary's `audit FILE` (`diff FILE B`) and `readbaseline FILE 2 mmap|discard` under `chrt -f 50` (skipped when
 not permitted) and `measure` (wall time, peak RSS of the child). The first round is a warm-up.
 """
 import argparse
@@ -24,17 +24,21 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--file", required=True)
+    parser.add_argument("--diff-with", help="time `diff FILE DIFF_WITH` instead of `audit FILE`")
     parser.add_argument("--measure", required=True, help="compiled Benchmarks/measure.c")
     parser.add_argument("--baseline", required=True, help="compiled Benchmarks/readbaseline.c")
     parser.add_argument("binaries", nargs="+", help="tensoraudit binaries to compare")
     args = parser.parse_args()
 
-    fd = os.open(args.file, os.O_RDONLY)
-    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    os.close(fd)
-    subprocess.run(["cat", args.file], stdout=subprocess.DEVNULL, check=True)
+    files = [args.file] + ([args.diff_with] if args.diff_with else [])
+    for path in files:
+        fd = os.open(path, os.O_RDONLY)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        os.close(fd)
+        subprocess.run(["cat", path], stdout=subprocess.DEVNULL, check=True)
 
-    commands = {b: [b, "audit", args.file] for b in args.binaries}
+    job = ["diff", args.file, args.diff_with] if args.diff_with else ["audit", args.file]
+    commands = {b: [b] + job for b in args.binaries}
     for mode in ("mmap", "discard"):
         commands["readbaseline " + mode] = [args.baseline, args.file, "2", mode]
     realtime = ["chrt", "-f", "50"] if subprocess.run(["chrt", "-f", "50", "true"]).returncode == 0 else []

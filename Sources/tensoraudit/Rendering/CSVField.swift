@@ -27,8 +27,8 @@ enum CSVField {
         if let first = field.unicodeScalars.first, ["=", "+", "-", "@", "'"].contains(first) {
             field = "'" + field
         }
-        // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
-        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        // No CR or LF is left to quote: step 1 wrote them as `\u{d}` and `\u{a}`.
+        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" }) else { return field }
         return "\"" + field.replacing("\"", with: "\"\"") + "\""
     }
 }

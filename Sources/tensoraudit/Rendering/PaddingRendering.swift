@@ -123,8 +123,8 @@ enum PaddingRendering {
         return lines.joined(separator: "\n")
     }
 
-    /// A token in double quotes, so a space token or `##s` reads unambiguously.
-    /// A token in double quotes, shown as text output shows names, with a `"` inside as `\"`
+    /// A token in double quotes, so a space token or `##s` reads unambiguously; shown as text
+    /// output shows names, with a `"` inside as `\"`
     /// (`TextEscaping.displayQuoted`), so `a", "b` cannot pass for two tokens of a list.
     static func quotedToken(_ token: String) -> String { TextEscaping.displayQuoted(token) }
 }

@@ -59,7 +59,7 @@ enum TokensRendering {
     static func text(_ report: TokenReport) -> String {
         var lines: [String] = []
         if let t = report.tokenizer {
-            // Shown as every other token of this report is (`safeName`): a pad token is the
+            // Shown as every other token of this report is (`quotedToken`): a pad token is the
             // file's text, and a newline, an escape sequence or a right-to-left override in it
             // broke or reordered this line.
             let pad = t.padToken.map { "pad token \(PaddingRendering.quotedToken($0.content))" + ($0.id.map { " (id \($0))" } ?? "") } ?? "no pad token"
