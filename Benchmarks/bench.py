@@ -298,6 +298,22 @@ def best_of(argv, repeat, ok=(0,), stdout_to_null=True):
     return best
 
 
+def rss_mb(kib):
+    """Kernel memory counters come in KiB; every MB printed or compared here is 10^6 bytes."""
+    return kib * 1024 / MB
+
+
+RSS_GOAL_MB = 64
+
+
+def rss_goal(case, run, allowance=0):
+    """The issue's memory goal for one run: peak RSS <= 64 MB (plus `allowance` bytes)."""
+    extra = f" + {allowance / MB:.0f} MB decompressed" if allowance else ""
+    peak = rss_mb(run.max_rss_kb)
+    return (f"{case} peak RSS {peak:.0f} MB (goal <= {RSS_GOAL_MB} MB{extra})",
+            peak <= RSS_GOAL_MB + allowance / MB)
+
+
 class Table:
     HEADER = f"{'case':<14} {'tool':<30} {'wall s':>8} {'GB/s':>7} {'peak RSS MB':>11} {'anon MB':>8} {'minflt':>8}  note"
 
@@ -310,8 +326,8 @@ class Table:
             print(f"{case:<14} {tool:<30} {'-':>8} {'-':>7} {'-':>11} {'-':>8} {'-':>8}  {note}")
             return
         gbps = f"{nbytes / run.seconds / 1e9:.2f}" if nbytes else "-"
-        print(f"{case:<14} {tool:<30} {run.seconds:>8.3f} {gbps:>7} {run.max_rss_kb / 1024:>11.1f} "
-              f"{run.peak_anon_kb / 1024:>8.1f} {run.minor_faults:>8}  {note}".rstrip())
+        print(f"{case:<14} {tool:<30} {run.seconds:>8.3f} {gbps:>7} {rss_mb(run.max_rss_kb):>11.1f} "
+              f"{rss_mb(run.peak_anon_kb):>8.1f} {run.minor_faults:>8}  {note}".rstrip())
         sys.stdout.flush()
 
 
@@ -469,8 +485,7 @@ def main():
                     note += f"; python/tensoraudit = {ref.seconds / audit.seconds:.1f}x"
                 table.row(case, "ratios", note=note)
                 goals.append((f"{case}: audit {ratio:.2f}x the read baseline (goal >= {goal}x)", ratio >= goal))
-                goals.append((f"{case}: audit peak RSS {audit.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)",
-                              audit.max_rss_kb / 1024 <= 64))
+                goals.append(rss_goal(f"{case}: audit", audit))
 
     def diff_case(label, a, b):
         """`diff A B` against reading both files; goal: >= 0.5x, peak RSS <= 64 MB."""
@@ -481,9 +496,8 @@ def main():
         if run:
             ratio = both / run.seconds
             table.row(f"diff {label}", "ratios", note=f"diff at {ratio:.2f}x reading both files ({both:.3f} s)")
-            goals.append((f"diff {label}: {ratio:.2f}x reading both files (goal >= 0.5x), "
-                          f"peak RSS {run.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)",
-                          ratio >= 0.5 and run.max_rss_kb / 1024 <= 64))
+            goals.append((f"diff {label}: {ratio:.2f}x reading both files (goal >= 0.5x)", ratio >= 0.5))
+            goals.append(rss_goal(f"diff {label}:", run))
 
     # diff: the F32 model against its BF16 export, against reading both files.
     diff_case("F32/BF16", "f32.safetensors", "bf16.safetensors")
@@ -506,8 +520,7 @@ def main():
                 table.row(case, "ratios", note=f"tensoraudit audit at {ratio:.2f}x the read baseline")
                 goals.append((f"{case}: audit {ratio:.2f}x the read baseline (goal >= 0.5x: quantized rows at memory speed)",
                               ratio >= 0.5))
-                goals.append((f"{case}: audit peak RSS {audit.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)",
-                              audit.max_rss_kb / 1024 <= 64))
+                goals.append(rss_goal(f"{case}: audit", audit))
 
     # diff across formats and dtypes: the F32 model against its Q8_0 GGUF quantization (names
     # paired by the built-in llama map, rows dequantized by the block kernels), against reading
@@ -527,8 +540,8 @@ def main():
             if audit:
                 ratio = base.seconds / audit.seconds
                 table.row(case, "ratios", note=f"audit at {ratio:.2f}x the read baseline")
-                goals.append((f"{case}: audit {ratio:.2f}x the read baseline (no goal; F32 safetensors' is 0.8x), "
-                              f"peak RSS {audit.max_rss_kb / 1024:.0f} MB (goal <= 64 MB)", audit.max_rss_kb / 1024 <= 64))
+                goals.append(rss_goal(f"{case}: audit {ratio:.2f}x the read baseline (no goal; F32 safetensors' is 0.8x)",
+                                      audit))
 
     if want("header"):
         # Many tensors: the header dominates.
@@ -540,7 +553,7 @@ def main():
         if js and listing:
             ratio = listing.seconds / js.seconds
             goals.append((f"50k tensors: inspect --json {ratio:.2f}x faster than Python's json.loads listing (goal >= 2x), "
-                          f"{js.max_rss_kb / 1024:.0f} MB vs {listing.max_rss_kb / 1024:.0f} MB",
+                          f"{rss_mb(js.max_rss_kb):.0f} MB vs {rss_mb(listing.max_rss_kb):.0f} MB",
                           ratio >= 2 and js.max_rss_kb <= listing.max_rss_kb))
         reference("50k tensors", "inspect", d("header50k.safetensors"), None)
         tensoraudit("50k tensors", "audit", d("header50k.safetensors"), nbytes)
@@ -568,8 +581,7 @@ def main():
             share = run.seconds / zrun.seconds
             goals.append((f"BF16 .zst: inspect {100 * share:.1f}% of the full decode (goal <= 2%)", share <= 0.02))
         if audit:
-            goals.append((f"BF16 .zst: audit peak RSS {audit.max_rss_kb / 1024:.0f} MB (goal <= 64 MB + "
-                          f"{nbytes / MB:.0f} MB decompressed)", audit.max_rss_kb * 1024 <= 64 * 2**20 + nbytes))
+            goals.append(rss_goal("BF16 .zst: audit", audit, allowance=nbytes))
 
     if want("sparse"):
         # inspect touches only header pages of a sparse 8 GB file.
@@ -584,7 +596,7 @@ def main():
             if run:
                 table.row("sparse 8GB", "header-only check",
                           note=f"file {size('sparse8g.safetensors') / 1e9:.1f} GB, header {(8 + n) / 1024:.1f} KiB: "
-                               f"{(run.max_rss_kb - twin.max_rss_kb) / 1024:+.2f} MB RSS, "
+                               f"{rss_mb(run.max_rss_kb - twin.max_rss_kb):+.2f} MB RSS, "
                                f"{run.minor_faults - twin.minor_faults:+d} minor faults over the twin")
 
     print()
