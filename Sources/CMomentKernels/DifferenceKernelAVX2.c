@@ -1,6 +1,7 @@
 // The AVX2 loop of `DifferenceKernel` (Sources/TensorScan/Difference/DifferenceKernel.swift):
 // element-wise differences of two tensors' values, read straight from the mapped bytes of each
-// side in its own dtype (F64, F32, BF16, F16), widened to double.
+// side in its own dtype (F64, F32, BF16, F16, or Q8_0 blocks dequantized in registers), widened
+// to double.
 //
 // Why in C: the Swift loop at baseline x86-64 decodes one element at a time into a double
 // buffer and branches per element (NaN, equality); here four doubles per side per step, the
@@ -9,6 +10,7 @@
 // without the feature and with contraction off), so the portable Swift loop, which does the
 // same in the same order, gives bit-identical sums.
 #include "CMomentKernels.h"
+#include "HalfFloat.h"
 
 #include <immintrin.h>
 #include <math.h>
@@ -36,6 +38,14 @@ CMK_DIFF static inline __m256d load_f16(const unsigned char *p, size_t i) {
     return _mm256_cvtps_pd(_mm_cvtph_ps(h));
 }
 
+CMK_DIFF static inline __m256d load_q8_0(const unsigned char *p, size_t i) {
+    const unsigned char *block = p + (i >> 5) * 34;
+    int32_t codes;
+    memcpy(&codes, block + 2 + (i & 31), 4);
+    __m128 q = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(codes)));
+    return _mm256_cvtps_pd(_mm_mul_ps(q, _mm_set1_ps(half_float(block))));
+}
+
 // One scalar element of the tail, the same way.
 CMK_DIFF static inline double scalar_value(const unsigned char *p, size_t i, int kind) {
     switch (kind) {
@@ -44,6 +54,10 @@ CMK_DIFF static inline double scalar_value(const unsigned char *p, size_t i, int
     case CMK_KIND_BF16: {
         uint16_t h; memcpy(&h, p + i * 2, 2);
         uint32_t bits = (uint32_t)h << 16; float v; memcpy(&v, &bits, 4); return (double)v;
+    }
+    case CMK_KIND_Q8_0: {
+        const unsigned char *block = p + (i >> 5) * 34;
+        return (double)((float)(int8_t)block[2 + (i & 31)] * half_float(block));
     }
     default: {
         uint16_t h; memcpy(&h, p + i * 2, 2);
@@ -79,26 +93,102 @@ CMK_DIFF static inline void finish(__m256d ref, __m256d dif, __m256d mx, cmk_dif
     s->max_abs = top;
 }
 
-#define DEFINE_DIFFERENCE(NAME, LOAD_A, LOAD_B)                                                          \
+// One step of the full loop: four pairs (x, y), NaN and infinities handled by lane masks.
+#define FULL_STEP(x, y)                                                                                  \
+    do {                                                                                                 \
+        __m256d finite = _mm256_cmp_pd(_mm256_andnot_pd(sign, x), inf, _CMP_LT_OQ);                     \
+        ref = _mm256_add_pd(ref, _mm256_and_pd(finite, _mm256_mul_pd(x, x)));                           \
+        __m256d numeric = _mm256_cmp_pd(x, y, _CMP_NEQ_OQ);                                             \
+        __m256d nan_x = _mm256_cmp_pd(x, x, _CMP_UNORD_Q), nan_y = _mm256_cmp_pd(y, y, _CMP_UNORD_Q);   \
+        __m256d one_nan = _mm256_xor_pd(nan_x, nan_y);                                                  \
+        __m256d d = _mm256_and_pd(numeric, _mm256_andnot_pd(sign, _mm256_sub_pd(x, y)));                 \
+        dif = _mm256_add_pd(dif, _mm256_mul_pd(d, d));                                                  \
+        mx = _mm256_max_pd(mx, d);                                                                      \
+        differing += (uint64_t)__builtin_popcount(_mm256_movemask_pd(_mm256_or_pd(numeric, one_nan)));  \
+        nans += (uint64_t)__builtin_popcount(_mm256_movemask_pd(one_nan));                              \
+    } while (0)
+
+// One step of the fast loop (see DEFINE_FAST_DIFFERENCE).
+#define FAST_STEP(x, y)                                                                                  \
+    do {                                                                                                 \
+        ref = _mm256_add_pd(ref, _mm256_mul_pd(x, x));                                                  \
+        __m256d d = _mm256_andnot_pd(sign, _mm256_sub_pd(x, y));                                        \
+        dif = _mm256_add_pd(dif, _mm256_mul_pd(d, d));                                                  \
+        mx = _mm256_max_pd(mx, d);                                                                      \
+        differing += (uint64_t)__builtin_popcount(_mm256_movemask_pd(_mm256_cmp_pd(x, y, _CMP_NEQ_OQ))); \
+    } while (0)
+
+// The loops over whole steps, leaving `i` at the first element of the tail. Elements: four
+// values per side per step. Q8_0 on a side (34-byte blocks: f16 d, then 32 int8 codes q): each
+// value float(q)·d, rounded to float32 as `cmk_q8_0_dequantize_avx2` and `Q8_0Kernel.decode`
+// round it, then widened; whole blocks eight values at a time with d read once, the steps of a
+// last partial block four at a time. The steps still take elements 4k … 4k + 3 in lanes 0 … 3,
+// in element order, and the tail is the same `count % 4` elements, so the sums are bit for bit
+// those of the row dequantized first (what `diff` did before; DifferenceKernelTests compare).
+#define ELEMENT_LOOP(LOAD_A, LOAD_B, STEP)                                                               \
+    for (; i + 4 <= count; i += 4) {                                                                     \
+        __m256d x = LOAD_A(a, i), y = LOAD_B(b, i);                                                      \
+        STEP(x, y);                                                                                      \
+    }
+
+// Eight values of a Q8_0 block (codes 8k … 8k + 7) as two steps of doubles.
+CMK_DIFF static inline void q8_0_octet(const unsigned char *block, __m256 d, int k, __m256d *low, __m256d *high) {
+    __m128i q = _mm_loadl_epi64((const __m128i *)(block + 2 + 8 * k));
+    __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q)), d);
+    *low = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
+    *high = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
+}
+
+#define Q8_0_LOOP_B(LOAD_A, LOAD_B, STEP)                                                                \
+    for (; i + 32 <= count; i += 32) {                                                                   \
+        const unsigned char *block = b + (i >> 5) * 34;                                                  \
+        __m256 d = _mm256_set1_ps(half_float(block));                                                    \
+        for (int k = 0; k < 4; k++) {                                                                    \
+            __m256d y0, y1;                                                                              \
+            q8_0_octet(block, d, k, &y0, &y1);                                                           \
+            __m256d x0 = LOAD_A(a, i + 8 * k), x1 = LOAD_A(a, i + 8 * k + 4);                            \
+            STEP(x0, y0);                                                                                \
+            STEP(x1, y1);                                                                                \
+        }                                                                                                \
+    }                                                                                                    \
+    ELEMENT_LOOP(LOAD_A, LOAD_B, STEP)
+
+#define Q8_0_LOOP_A(LOAD_A, LOAD_B, STEP)                                                                \
+    for (; i + 32 <= count; i += 32) {                                                                   \
+        const unsigned char *block = a + (i >> 5) * 34;                                                  \
+        __m256 d = _mm256_set1_ps(half_float(block));                                                    \
+        for (int k = 0; k < 4; k++) {                                                                    \
+            __m256d x0, x1;                                                                              \
+            q8_0_octet(block, d, k, &x0, &x1);                                                           \
+            __m256d y0 = LOAD_B(b, i + 8 * k), y1 = LOAD_B(b, i + 8 * k + 4);                            \
+            STEP(x0, y0);                                                                                \
+            STEP(x1, y1);                                                                                \
+        }                                                                                                \
+    }                                                                                                    \
+    ELEMENT_LOOP(LOAD_A, LOAD_B, STEP)
+
+#define Q8_0_LOOP_AB(LOAD_A, LOAD_B, STEP)                                                               \
+    for (; i + 32 <= count; i += 32) {                                                                   \
+        const unsigned char *block_a = a + (i >> 5) * 34, *block_b = b + (i >> 5) * 34;                 \
+        __m256 da = _mm256_set1_ps(half_float(block_a)), db = _mm256_set1_ps(half_float(block_b));       \
+        for (int k = 0; k < 4; k++) {                                                                    \
+            __m256d x0, x1, y0, y1;                                                                      \
+            q8_0_octet(block_a, da, k, &x0, &x1);                                                        \
+            q8_0_octet(block_b, db, k, &y0, &y1);                                                        \
+            STEP(x0, y0);                                                                                \
+            STEP(x1, y1);                                                                                \
+        }                                                                                                \
+    }                                                                                                    \
+    ELEMENT_LOOP(LOAD_A, LOAD_B, STEP)
+
+#define DEFINE_DIFFERENCE(NAME, LOOP, LOAD_A, LOAD_B)                                                    \
     CMK_DIFF static void NAME(const unsigned char *a, int ka, const unsigned char *b, int kb, size_t count, \
                               cmk_difference_sums *s) {                                                 \
         __m256d ref = _mm256_setzero_pd(), dif = _mm256_setzero_pd(), mx = _mm256_setzero_pd();        \
         const __m256d sign = _mm256_set1_pd(-0.0), inf = _mm256_set1_pd(INFINITY);                      \
         uint64_t differing = 0, nans = 0;                                                              \
         size_t i = 0;                                                                                  \
-        for (; i + 4 <= count; i += 4) {                                                               \
-            __m256d x = LOAD_A(a, i), y = LOAD_B(b, i);                                                \
-            __m256d finite = _mm256_cmp_pd(_mm256_andnot_pd(sign, x), inf, _CMP_LT_OQ);                \
-            ref = _mm256_add_pd(ref, _mm256_and_pd(finite, _mm256_mul_pd(x, x)));                      \
-            __m256d numeric = _mm256_cmp_pd(x, y, _CMP_NEQ_OQ);                                        \
-            __m256d nan_x = _mm256_cmp_pd(x, x, _CMP_UNORD_Q), nan_y = _mm256_cmp_pd(y, y, _CMP_UNORD_Q); \
-            __m256d one_nan = _mm256_xor_pd(nan_x, nan_y);                                             \
-            __m256d d = _mm256_and_pd(numeric, _mm256_andnot_pd(sign, _mm256_sub_pd(x, y)));            \
-            dif = _mm256_add_pd(dif, _mm256_mul_pd(d, d));                                             \
-            mx = _mm256_max_pd(mx, d);                                                                 \
-            differing += (uint64_t)__builtin_popcount(_mm256_movemask_pd(_mm256_or_pd(numeric, one_nan))); \
-            nans += (uint64_t)__builtin_popcount(_mm256_movemask_pd(one_nan));                         \
-        }                                                                                              \
+        LOOP(LOAD_A, LOAD_B, FULL_STEP)                                                                \
         finish(ref, dif, mx, s);                                                                       \
         s->differing = differing;                                                                      \
         s->nan_mismatches = nans;                                                                      \
@@ -116,21 +206,14 @@ CMK_DIFF static inline void finish(__m256d ref, __m256d dif, __m256d mx, cmk_dif
 // sum (an infinity, or an infinity minus itself), makes the caller re-run the slice with the
 // full loop. (Dropping the per-step unordered compare took 2 of the loop's ~14 vector
 // operations; measured on a Zen 3 without AVX-512, see README "diff".)
-#define DEFINE_FAST_DIFFERENCE(NAME, LOAD_A, LOAD_B, FULL)                                               \
+#define DEFINE_FAST_DIFFERENCE(NAME, LOOP, LOAD_A, LOAD_B, FULL)                                         \
     CMK_DIFF static void NAME(const unsigned char *a, int ka, const unsigned char *b, int kb, size_t count, \
                               cmk_difference_sums *s) {                                                 \
         __m256d ref = _mm256_setzero_pd(), dif = _mm256_setzero_pd(), mx = _mm256_setzero_pd();        \
         const __m256d sign = _mm256_set1_pd(-0.0);                                                     \
         uint64_t differing = 0;                                                                        \
         size_t i = 0;                                                                                  \
-        for (; i + 4 <= count; i += 4) {                                                               \
-            __m256d x = LOAD_A(a, i), y = LOAD_B(b, i);                                                \
-            ref = _mm256_add_pd(ref, _mm256_mul_pd(x, x));                                             \
-            __m256d d = _mm256_andnot_pd(sign, _mm256_sub_pd(x, y));                                   \
-            dif = _mm256_add_pd(dif, _mm256_mul_pd(d, d));                                             \
-            mx = _mm256_max_pd(mx, d);                                                                 \
-            differing += (uint64_t)__builtin_popcount(_mm256_movemask_pd(_mm256_cmp_pd(x, y, _CMP_NEQ_OQ))); \
-        }                                                                                              \
+        LOOP(LOAD_A, LOAD_B, FAST_STEP)                                                                \
         finish(ref, dif, mx, s);                                                                       \
         s->differing = differing;                                                                      \
         s->nan_mismatches = 0;                                                                         \
@@ -141,33 +224,37 @@ CMK_DIFF static inline void finish(__m256d ref, __m256d dif, __m256d mx, cmk_dif
         tail(a, ka, b, kb, i, count, s);                                                               \
     }
 
-#define DEFINE_ROW(KA, LA)                                                   \
-    DEFINE_DIFFERENCE(full_##KA##_f64, LA, load_f64)                        \
-    DEFINE_DIFFERENCE(full_##KA##_f32, LA, load_f32)                        \
-    DEFINE_DIFFERENCE(full_##KA##_bf16, LA, load_bf16)                      \
-    DEFINE_DIFFERENCE(full_##KA##_f16, LA, load_f16)                        \
-    DEFINE_FAST_DIFFERENCE(diff_##KA##_f64, LA, load_f64, full_##KA##_f64)   \
-    DEFINE_FAST_DIFFERENCE(diff_##KA##_f32, LA, load_f32, full_##KA##_f32)   \
-    DEFINE_FAST_DIFFERENCE(diff_##KA##_bf16, LA, load_bf16, full_##KA##_bf16) \
-    DEFINE_FAST_DIFFERENCE(diff_##KA##_f16, LA, load_f16, full_##KA##_f16)
+#define DEFINE_PAIR(NAME, LOOP, LOAD_A, LOAD_B)                                  \
+    DEFINE_DIFFERENCE(full_##NAME, LOOP, LOAD_A, LOAD_B)                         \
+    DEFINE_FAST_DIFFERENCE(diff_##NAME, LOOP, LOAD_A, LOAD_B, full_##NAME)
+
+#define DEFINE_ROW(KA, LA)                                   \
+    DEFINE_PAIR(KA##_f64, ELEMENT_LOOP, LA, load_f64)        \
+    DEFINE_PAIR(KA##_f32, ELEMENT_LOOP, LA, load_f32)        \
+    DEFINE_PAIR(KA##_bf16, ELEMENT_LOOP, LA, load_bf16)      \
+    DEFINE_PAIR(KA##_f16, ELEMENT_LOOP, LA, load_f16)        \
+    DEFINE_PAIR(KA##_q8_0, Q8_0_LOOP_B, LA, load_q8_0)               \
+    DEFINE_PAIR(q8_0_##KA, Q8_0_LOOP_A, load_q8_0, LA)
 
 DEFINE_ROW(f64, load_f64)
 DEFINE_ROW(f32, load_f32)
 DEFINE_ROW(bf16, load_bf16)
 DEFINE_ROW(f16, load_f16)
+DEFINE_PAIR(q8_0_q8_0, Q8_0_LOOP_AB, load_q8_0, load_q8_0)
 
 typedef void (*difference_function)(const unsigned char *, int, const unsigned char *, int, size_t,
                                     cmk_difference_sums *);
 
 void cmk_difference_avx2(const void *a, int kind_a, const void *b, int kind_b, size_t count,
                          cmk_difference_sums *sums) {
-    static const difference_function table[4][4] = {
-        {diff_f64_f64, diff_f64_f32, diff_f64_bf16, diff_f64_f16},
-        {diff_f32_f64, diff_f32_f32, diff_f32_bf16, diff_f32_f16},
-        {diff_bf16_f64, diff_bf16_f32, diff_bf16_bf16, diff_bf16_f16},
-        {diff_f16_f64, diff_f16_f32, diff_f16_bf16, diff_f16_f16},
+    static const difference_function table[5][5] = {
+        {diff_f64_f64, diff_f64_f32, diff_f64_bf16, diff_f64_f16, diff_f64_q8_0},
+        {diff_f32_f64, diff_f32_f32, diff_f32_bf16, diff_f32_f16, diff_f32_q8_0},
+        {diff_bf16_f64, diff_bf16_f32, diff_bf16_bf16, diff_bf16_f16, diff_bf16_q8_0},
+        {diff_f16_f64, diff_f16_f32, diff_f16_bf16, diff_f16_f16, diff_f16_q8_0},
+        {diff_q8_0_f64, diff_q8_0_f32, diff_q8_0_bf16, diff_q8_0_f16, diff_q8_0_q8_0},
     };
     memset(sums, 0, sizeof *sums);
-    if (kind_a < 0 || kind_a > 3 || kind_b < 0 || kind_b > 3) return;
+    if (kind_a < 0 || kind_a > 4 || kind_b < 0 || kind_b > 4) return;
     table[kind_a][kind_b]((const unsigned char *)a, kind_a, (const unsigned char *)b, kind_b, count, sums);
 }

@@ -22,6 +22,7 @@
 // Floating-point contraction is off: `d·q − m` must round twice in float32, as gguf-py does.
 #include "CMomentKernels.h"
 #include "ExactSums.h"
+#include "HalfFloat.h"
 
 #include <immintrin.h>
 #include <stdint.h>
@@ -30,24 +31,6 @@
 #pragma clang fp contract(off)
 
 #define CMK_AVX2 __attribute__((target("avx2")))
-
-// binary16 → binary32 as `HalfFloat.float` does it (exponent and mantissa placed, rescaled by
-// 2^112; Inf/NaN get the all-ones exponent), exact for every one of the 65,536 codes.
-static inline float half_float(const unsigned char *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    uint32_t magnitude = h & 0x7FFFu;
-    uint32_t bits = magnitude << 13;
-    float scaled;
-    memcpy(&scaled, &bits, 4);
-    scaled = scaled * 0x1p112f;
-    memcpy(&bits, &scaled, 4);
-    uint32_t special = (0u - ((magnitude + 0x0400u) >> 15)) & 0x7F800000u;
-    bits |= special | ((uint32_t)(h & 0x8000u) << 16);
-    float out;
-    memcpy(&out, &bits, 4);
-    return out;
-}
 
 // `ScaledIntegerSums` (SymmetricKernels.swift … BlockKernel.swift), operation for operation.
 typedef struct {

@@ -52,8 +52,9 @@ typedef struct {
     uint64_t nan_mismatches;
 } cmk_difference_sums;
 
-/// Value kinds the difference kernel reads directly.
-enum { CMK_KIND_F64 = 0, CMK_KIND_F32 = 1, CMK_KIND_BF16 = 2, CMK_KIND_F16 = 3 };
+/// Value kinds the difference kernel reads directly. CMK_KIND_Q8_0: ggml Q8_0 blocks (34 bytes:
+/// f16 d, 32 int8 codes), element i in block i / 32; a run starts at a block.
+enum { CMK_KIND_F64 = 0, CMK_KIND_F32 = 1, CMK_KIND_BF16 = 2, CMK_KIND_F16 = 3, CMK_KIND_Q8_0 = 4 };
 
 /// Whether the CPU converts binary16 (F16C; evaluated once, then cached).
 int cmk_has_f16c(void);
