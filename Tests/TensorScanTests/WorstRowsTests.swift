@@ -27,5 +27,14 @@ import TestSupport
         for row in rows[13_000...] { second.add(row) }
         first.add(contentsOf: second)
         #expect(first.result == expected)
+        // Compacting each of many items (as `diff` does before keeping an item's rows) first.
+        var merged = WorstRows(keep: keep)
+        for start in stride(from: 0, to: rows.count, by: 32) {
+            var item = WorstRows(keep: keep)
+            for row in rows[start ..< min(start + 32, rows.count)] { item.add(row) }
+            item.compact()
+            merged.add(contentsOf: item)
+        }
+        #expect(merged.result == expected)
     }
 }

@@ -356,6 +356,7 @@ final class DifferencePlan: @unchecked Sendable {
         }
         if copiedA == nil { pair.a.discardPages(rangeA) }
         if copiedB == nil { pair.b.discardPages(rangeB) }
+        part.inner.compact()
         return part
     }
 

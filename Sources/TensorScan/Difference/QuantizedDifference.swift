@@ -194,6 +194,7 @@ extension DifferencePlan {
             let low = item.chunks.lowerBound * view.rowBits / 8
             return low ..< (item.chunks.upperBound == pair.rows ? count : item.chunks.upperBound * view.rowBits / 8)
         }
+        part.inner.compact()
         return (part, [pair.a.span(range(pair.a, a.count)), pair.b.span(range(pair.b, b.count))])
     }
 }
