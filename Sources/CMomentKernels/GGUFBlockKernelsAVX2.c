@@ -767,25 +767,31 @@ typedef struct {
     unsigned grid;                // the row's smallest cmk_k_grid
 } k_exact;
 
-// Σ over a sub-block's 32 values of x and x², exact, for four sub-blocks: `a` = d·sc and
-// `b` = dmin·m in units of the block's grid (integers, a·q_max + |b| < 2^24 once the block
-// passed the value test), `sq` and `sq2` their integer Σq and Σq². Every product and partial
-// result is an integer below 2^53 in magnitude (each is at most Σ (a·q + |b|)² < 32·2^48), so
-// these double operations are exact with or without fusing.
-CMK_AVX2 static inline void k_exact_add4(k_exact *acc, __m256d a, __m256d b, __m256d sq, __m256d sq2, double up, double up2) {
-    const __m256d n = _mm256_set1_pd(32.0);
-    __m256d ab = _mm256_mul_pd(a, b);
-    __m256d sums = _mm256_sub_pd(_mm256_mul_pd(a, sq), _mm256_mul_pd(n, b));
-    __m256d cross = _mm256_sub_pd(_mm256_mul_pd(n, _mm256_mul_pd(b, b)), _mm256_mul_pd(_mm256_add_pd(ab, ab), sq));
-    __m256d squares = _mm256_add_pd(_mm256_mul_pd(_mm256_mul_pd(a, a), sq2), cross);
-    acc->sum = _mm256_add_pd(acc->sum, _mm256_mul_pd(sums, _mm256_set1_pd(up)));
-    acc->squares = _mm256_add_pd(acc->squares, _mm256_mul_pd(squares, _mm256_set1_pd(up2)));
+// The K any-order kernels need FMA too (`cmk_has_avx2` checks for it, as the float kernels do).
+#define CMK_AVX2_FMA __attribute__((target("avx2,fma")))
+
+// Σ over a sub-block's 32 values of x = a·q − b and x², exact, for four sub-blocks: `a` = d·sc
+// and `b` = dmin·m (float32 values widened, exact), `sq` and `sq2` the integer Σq and Σq². In
+// units of the block's grid 2^(g − 25) a and b are integers with a·q_max + |b| < 2^24 once the
+// block passed the value test, so every product and partial result below is an integer below
+// 2^53 units (each at most Σ (a·q + |b|)² < 32·2^48; a·t = Σ (a·q − b)² − 32·b², so it too),
+// i.e. exact in double with or without fusing, in real units as in grid units (powers of two
+// apart, and the squares' unit 2^(2g − 50) ≥ 2^−48 is far from underflow). Hence the fused,
+// regrouped form: Σx = a·Σq − 32b, Σx² = a·(a·Σq² − 2b·Σq) + 32b², nine operations for four
+// sub-blocks where the scaled form took eighteen (measured: Benchmarks/ggufkernels.c `Q4_Kx`).
+CMK_AVX2_FMA static inline void k_exact_add4(k_exact *acc, __m256d a, __m256d b, __m256d sq, __m256d sq2) {
+    __m256d m32b = _mm256_mul_pd(b, _mm256_set1_pd(-32.0));
+    __m256d sums = _mm256_fmadd_pd(a, sq, m32b);
+    __m256d t = _mm256_fnmadd_pd(_mm256_add_pd(b, b), sq, _mm256_mul_pd(a, sq2));
+    __m256d squares = _mm256_fmsub_pd(a, t, _mm256_mul_pd(m32b, b));
+    acc->sum = _mm256_add_pd(acc->sum, sums);
+    acc->squares = _mm256_add_pd(acc->squares, squares);
 }
 
 // One block: `five` selects Q5_K (codes with a fifth bit, q ≤ 31) over Q4_K. Sub-block 2c is
 // the low nibbles of code bytes 32c…32c+31 (Q5_K: | bit 2c of the high-bit bytes << 4), 2c + 1
 // the high nibbles, as in `k_affine_sums`.
-CMK_AVX2 static inline void k_exact_block(k_exact *acc, const unsigned char *p, int five) {
+CMK_AVX2_FMA static inline void k_exact_block(k_exact *acc, const unsigned char *p, int five) {
     for (int line = 0; line < (five ? 176 : 144); line += 64) _mm_prefetch((const char *)(p + line + 1024), _MM_HINT_T0);
     const unsigned char *codes = p + (five ? 48 : 16);
     const __m256i mask = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
@@ -820,31 +826,26 @@ CMK_AVX2 static inline void k_exact_block(k_exact *acc, const unsigned char *p, 
     acc->grid = g < acc->grid ? g : acc->grid;
     acc->inexact |= cmk_k_inexact_lanes(ds, ms, g, five);
     cmk_k_extremes(ds, ms, low_code, high_code, &acc->lowest, &acc->highest);
-    // d·sc and dmin·m in units of the grid 2^(g−25), four sub-blocks at a time.
-    int unit = (int)g - 25;
-    __m256d down = _mm256_set1_pd(cmk_power_of_two(-unit));
-    double up = cmk_power_of_two(unit), up2 = cmk_power_of_two(2 * unit);
-    k_exact_add4(acc, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(ds)), down),
-                 _mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(ms)), down),
-                 _mm256_cvtepi32_pd(_mm256_castsi256_si128(q)), _mm256_cvtepi32_pd(_mm256_castsi256_si128(q2)), up, up2);
-    k_exact_add4(acc, _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(ds, 1)), down),
-                 _mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(ms, 1)), down),
-                 _mm256_cvtepi32_pd(_mm256_extracti128_si256(q, 1)), _mm256_cvtepi32_pd(_mm256_extracti128_si256(q2, 1)), up, up2);
+    // Four sub-blocks at a time.
+    k_exact_add4(acc, _mm256_cvtps_pd(_mm256_castps256_ps128(ds)), _mm256_cvtps_pd(_mm256_castps256_ps128(ms)),
+                 _mm256_cvtepi32_pd(_mm256_castsi256_si128(q)), _mm256_cvtepi32_pd(_mm256_castsi256_si128(q2)));
+    k_exact_add4(acc, _mm256_cvtps_pd(_mm256_extractf128_ps(ds, 1)), _mm256_cvtps_pd(_mm256_extractf128_ps(ms, 1)),
+                 _mm256_cvtepi32_pd(_mm256_extracti128_si256(q, 1)), _mm256_cvtepi32_pd(_mm256_extracti128_si256(q2, 1)));
 }
 
-CMK_AVX2 static inline double k_exact_total(__m256d v) {
+CMK_AVX2_FMA static inline double k_exact_total(__m256d v) {
     __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
     return _mm_cvtsd_f64(s) + _mm_cvtsd_f64(_mm_unpackhi_pd(s, s));
 }
 
 // Whether every value so far is exact in float32 and Σx² is below the limit of the row's grid
 // so far (false for NaN and ±Inf too).
-CMK_AVX2 static inline int k_exact_within_limit(const k_exact *acc) {
+CMK_AVX2_FMA static inline int k_exact_within_limit(const k_exact *acc) {
     if (acc->inexact) return 0;
     return k_exact_total(acc->squares) < cmk_row_square_limit((int)acc->grid);
 }
 
-CMK_AVX2 static inline int k_exact_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
+CMK_AVX2_FMA static inline int k_exact_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
     k_exact acc;
     acc.sum = acc.squares = _mm256_setzero_pd();
     acc.lowest = _mm256_set1_ps(__builtin_inff());
@@ -861,5 +862,5 @@ CMK_AVX2 static inline int k_exact_sums(const unsigned char *p, size_t blocks, i
     return 1;
 }
 
-CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2, cmk_q4_k_any_order_avx2, cmk_q4_k_sums_exact_avx2, k_exact_sums, 0, cmk_q4_k_sums_avx2)
-CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2, cmk_q5_k_any_order_avx2, cmk_q5_k_sums_exact_avx2, k_exact_sums, 1, cmk_q5_k_sums_avx2)
+CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2_FMA, cmk_q4_k_any_order_avx2, cmk_q4_k_sums_exact_avx2, k_exact_sums, 0, cmk_q4_k_sums_avx2)
+CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2_FMA, cmk_q5_k_any_order_avx2, cmk_q5_k_sums_exact_avx2, k_exact_sums, 1, cmk_q5_k_sums_avx2)
