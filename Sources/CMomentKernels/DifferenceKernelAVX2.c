@@ -139,32 +139,29 @@ CMK_DIFF static inline void q8_0_octet(const unsigned char *block, __m256 d, int
     *high = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
 }
 
-#define Q8_0_LOOP_B(LOAD_A, LOAD_B, STEP)                                                                \
+// Whole Q8_0 blocks of the side at `QUANT` against the side at `OTHER` (read by LOAD_OTHER);
+// ORDER(STEP, q, o) calls STEP with the two in A, B order.
+#define Q8_0_BLOCKS(QUANT, OTHER, LOAD_OTHER, ORDER, STEP)                                              \
     for (; i + 32 <= count; i += 32) {                                                                   \
-        const unsigned char *block = b + (i >> 5) * 34;                                                  \
+        const unsigned char *block = QUANT + (i >> 5) * 34;                                              \
         __m256 d = _mm256_set1_ps(half_float(block));                                                    \
         for (int k = 0; k < 4; k++) {                                                                    \
-            __m256d y0, y1;                                                                              \
-            q8_0_octet(block, d, k, &y0, &y1);                                                           \
-            __m256d x0 = LOAD_A(a, i + 8 * k), x1 = LOAD_A(a, i + 8 * k + 4);                            \
-            STEP(x0, y0);                                                                                \
-            STEP(x1, y1);                                                                                \
+            __m256d q0, q1;                                                                              \
+            q8_0_octet(block, d, k, &q0, &q1);                                                           \
+            __m256d o0 = LOAD_OTHER(OTHER, i + 8 * k), o1 = LOAD_OTHER(OTHER, i + 8 * k + 4);            \
+            ORDER(STEP, q0, o0);                                                                         \
+            ORDER(STEP, q1, o1);                                                                         \
         }                                                                                                \
-    }                                                                                                    \
+    }
+#define QUANTIZED_FIRST(STEP, q, o) STEP(q, o)
+#define QUANTIZED_SECOND(STEP, q, o) STEP(o, q)
+
+#define Q8_0_LOOP_B(LOAD_A, LOAD_B, STEP)                                                                \
+    Q8_0_BLOCKS(b, a, LOAD_A, QUANTIZED_SECOND, STEP)                                                    \
     ELEMENT_LOOP(LOAD_A, LOAD_B, STEP)
 
 #define Q8_0_LOOP_A(LOAD_A, LOAD_B, STEP)                                                                \
-    for (; i + 32 <= count; i += 32) {                                                                   \
-        const unsigned char *block = a + (i >> 5) * 34;                                                  \
-        __m256 d = _mm256_set1_ps(half_float(block));                                                    \
-        for (int k = 0; k < 4; k++) {                                                                    \
-            __m256d x0, x1;                                                                              \
-            q8_0_octet(block, d, k, &x0, &x1);                                                           \
-            __m256d y0 = LOAD_B(b, i + 8 * k), y1 = LOAD_B(b, i + 8 * k + 4);                            \
-            STEP(x0, y0);                                                                                \
-            STEP(x1, y1);                                                                                \
-        }                                                                                                \
-    }                                                                                                    \
+    Q8_0_BLOCKS(a, b, LOAD_B, QUANTIZED_FIRST, STEP)                                                     \
     ELEMENT_LOOP(LOAD_A, LOAD_B, STEP)
 
 #define Q8_0_LOOP_AB(LOAD_A, LOAD_B, STEP)                                                               \
