@@ -124,8 +124,11 @@ final class ScanPlan: @unchecked Sendable {
     let mergedInto: [Int: Int]
 
     private let lock = ThreadLock()
-    /// The next item to take starts at unit `nextUnit` of job `nextJob`, whose cut is `nextCut`.
-    private var nextJob = 0
+    /// The jobs in the order their items are taken (`readingOrder`).
+    let order: [Int]
+    /// The next item to take starts at unit `nextUnit` of job `order[nextPosition]`, whose cut
+    /// is `nextCut`.
+    private var nextPosition = 0
     private var nextUnit = 0
     private var nextCut: Cut?
     /// Bytes of the items taken so far (their jobs' and followers'), against `totalBytes`.
@@ -172,6 +175,28 @@ final class ScanPlan: @unchecked Sendable {
         self.followers = followers
         self.mergedInto = mergedInto
         totalBytes = total
+        order = Self.readingOrder(work, views)
+    }
+
+    /// Rows from which a job's reduction is read early (`readingOrder`): a vocabulary-sized
+    /// matrix's, not a layer's.
+    static let earlyRows = 8192
+
+    /// Jobs in file order, except that the statistics jobs with the most rows (at least
+    /// `earlyRows`) come first.
+    ///
+    /// Why: a job's `finish` (the audit's row summary: order statistics, duplicate rows, token
+    /// names over every row) runs on the core that read its last item, and a core that runs out
+    /// of items waits for the others. Files commonly end with the output matrix (llama.cpp's
+    /// `output.weight`, an untied `lm_head`), the largest summary of the checkpoint, so the
+    /// scan ended on one core for its whole summary (~4 ms of the Q4_K_M bench audit's ~50).
+    /// Read first, that summary runs while the other core scans. Results do not depend on the
+    /// order: every job's output is its own, stored by job index.
+    static func readingOrder(_ work: [RowScan.Work], _ views: [TensorView]) -> [Int] {
+        let rows = work.indices.map { j in work[j].twin == nil ? (Cut(work[j], views[j]).layout?.rowCount ?? 0) : 0 }
+        guard let most = rows.max(), most >= earlyRows else { return Array(work.indices) }
+        let early = work.indices.filter { rows[$0] == most }
+        return early + work.indices.filter { rows[$0] != most }
     }
 
     /// Whether a job reads every byte of its tensor (all rows, or every fingerprint block).
@@ -216,10 +241,11 @@ final class ScanPlan: @unchecked Sendable {
     private func take() -> (Item, Int, Layout?, [Target])? {
         lock.lock()
         defer { lock.unlock() }
-        while nextJob < work.count {
+        while nextPosition < order.count {
+            let nextJob = order[nextPosition]
             let cut = nextCut ?? Cut(work[nextJob], views[nextJob])
             guard mergedInto[nextJob] == nil, nextUnit < cut.unitCount else {
-                nextJob += 1
+                nextPosition += 1
                 nextUnit = 0
                 nextCut = nil
                 continue
