@@ -28,6 +28,11 @@ enum DifferenceKernel {
         }
     }
 
+    /// Bytes of one value of a direct kind other than Q8_0 (F64, F32 and C64's parts, BF16, F16).
+    static func width(ofKind kind: Int32) -> Int {
+        kind == Int32(CMK_KIND_F64) ? 8 : kind == Int32(CMK_KIND_F32) ? 4 : 2
+    }
+
     /// Compares `count` (≤ `chunkElements`) values from value index `start` of `a` and of `b`
     /// (C64: float parts). `scratchA`/`scratchB` hold `chunkElements` doubles each.
     /// `startB`: B's first value index when it differs from A's (rows a converter permuted).
@@ -67,10 +72,7 @@ enum DifferenceKernel {
     /// the dtype itself, else `scratch` filled with decoded doubles.
     private static func direct(_ bytes: UnsafeRawBufferPointer, _ base: UnsafeRawPointer, _ dtype: DType, start: Int, count: Int,
                                scratch: UnsafeMutablePointer<Double>) -> (UnsafeRawPointer, Int32) {
-        if let kind = kind(dtype) {
-            let width = kind == Int32(CMK_KIND_F64) ? 8 : kind == Int32(CMK_KIND_F32) ? 4 : 2
-            return (base + start * width, kind)
-        }
+        if let kind = kind(dtype) { return (base + start * width(ofKind: kind), kind) }
         decode(bytes, dtype, start: start, count: count, into: scratch)
         return (UnsafeRawPointer(scratch), Int32(CMK_KIND_F64))
     }

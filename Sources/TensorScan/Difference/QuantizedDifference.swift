@@ -94,7 +94,7 @@ struct DirectSide {
     /// Bytes from a row's start to its value `offset` (a whole number of Q8_0 blocks: chunks
     /// start at multiples of `DifferenceKernel.chunkElements`).
     func byteOffset(_ offset: Int) -> Int {
-        isQ8_0 ? offset / 32 * 34 : offset * (kind == Int32(CMK_KIND_F64) ? 8 : kind == Int32(CMK_KIND_F32) ? 4 : 2)
+        isQ8_0 ? offset / 32 * 34 : offset * DifferenceKernel.width(ofKind: kind)
     }
 
     /// Both sides of a pair, when both are read straight and one is Q8_0 (the other pairs
