@@ -1,4 +1,5 @@
 import Foundation
+import SafetensorsFormat
 import Testing
 import TestSupport
 
@@ -34,6 +35,24 @@ import TestSupport
         let tight = try CLI.run(["diff", source, Fixtures.path("diff/export-bf16.safetensors"), "--tolerance", "1e-4"])
         #expect(tight.status == 1)
         #expect(tight.stdout.contains("EXCEEDS"))
+    }
+
+    @Test("NaN where A has numbers, and nothing else different: the text says so, not a bare EXCEEDS at 0")
+    func nanOnlyDifference() throws {
+        let values: [Float] = [1, -2, 0.5, 4, 3, -1, 2, 8]
+        var other = values
+        other[2] = .nan
+        other[5] = .nan
+        func file(_ v: [Float]) throws -> String {
+            let bytes = v.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+            let entry = SafetensorsWriter.Entry(name: "w", dtype: .f32, shape: [2, 4], bytes: bytes)
+            return try Fixtures.temporaryFile(SafetensorsWriter(entries: [entry]).serialize())
+        }
+        let result = try CLI.run(["diff", try file(values), try file(other)])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("NAN MISMATCH"), "\(result.stdout)")
+        #expect(result.stdout.contains("w: 2 NaN mismatches"), "\(result.stdout)")
+        #expect(!result.stdout.contains("EXCEEDS"))
     }
 
     @Test("a modified export exits 1 and names what changed")

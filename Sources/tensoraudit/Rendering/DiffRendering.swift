@@ -66,6 +66,7 @@ enum DiffRendering {
             if c.shapeChanged { status = "SHAPE CHANGED" }
             else if c.incomparable { status = "NOT COMPARABLE" }
             else if c.identicalBytes { status = "identical" }
+            else if (c.statistics?.nanMismatches ?? 0) > 0 { status = "NAN MISMATCH" }
             else if c.exceeds(diff.tolerance) { status = "EXCEEDS" }
             else { status = "ok" }
             let maxAbs = c.identicalBytes ? "0" : c.statistics.map { TextFormatting.compact($0.maxAbsDifference) } ?? "-"
@@ -76,10 +77,15 @@ enum DiffRendering {
         lines.append(TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "MAX ABS", "REL L2", "STATUS"],
                                           rows: rows, rightAligned: [3, 4]))
         for c in diff.comparisons where c.exceeds(diff.tolerance) {
-            guard let s = c.statistics, !s.topRows.isEmpty else { continue }
-            let top = s.topRows.map { "row \($0.row) (L2 \(TextFormatting.compact($0.l2)))" }.joined(separator: ", ")
-            lines.append("  \(TextFormatting.safeName(c.name)): most different rows: \(top)")
-            if s.nanMismatches > 0 { lines.append("  \(TextFormatting.safeName(c.name)): \(s.nanMismatches) NaN mismatches") }
+            guard let s = c.statistics else { continue }
+            if !s.topRows.isEmpty {
+                let top = s.topRows.map { "row \($0.row) (L2 \(TextFormatting.compact($0.l2)))" }.joined(separator: ", ")
+                lines.append("  \(TextFormatting.safeName(c.name)): most different rows: \(top)")
+            }
+            // Also when NaN mismatches are all that differs: there are no numeric rows to name then.
+            if s.nanMismatches > 0 {
+                lines.append("  \(TextFormatting.safeName(c.name)): \(s.nanMismatches) NaN mismatches (NaN on one side only)")
+            }
         }
         // One line per distinct row-order statement (a 32-layer model has 64 q/k tensors).
         // Groups found through a dictionary: a statement per layer (a per-layer head count of 0)
