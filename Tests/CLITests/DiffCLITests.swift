@@ -53,6 +53,13 @@ import TestSupport
         #expect(result.stdout.contains("NAN MISMATCH"), "\(result.stdout)")
         #expect(result.stdout.contains("w: 2 NaN mismatches"), "\(result.stdout)")
         #expect(!result.stdout.contains("EXCEEDS"))
+        // NaN mismatches and numbers beyond the tolerance: EXCEEDS, and the count still printed.
+        var far = other
+        far[0] = 100
+        let both = try CLI.run(["diff", try file(values), try file(far)])
+        #expect(both.status == 1)
+        #expect(both.stdout.contains("EXCEEDS") && !both.stdout.contains("NAN MISMATCH"), "\(both.stdout)")
+        #expect(both.stdout.contains("w: 2 NaN mismatches"), "\(both.stdout)")
     }
 
     @Test("a modified export exits 1 and names what changed")

@@ -66,7 +66,7 @@ enum DiffRendering {
             if c.shapeChanged { status = "SHAPE CHANGED" }
             else if c.incomparable { status = "NOT COMPARABLE" }
             else if c.identicalBytes { status = "identical" }
-            else if (c.statistics?.nanMismatches ?? 0) > 0 { status = "NAN MISMATCH" }
+            else if let s = c.statistics, s.nanMismatches > 0, s.relativeL2 <= diff.tolerance { status = "NAN MISMATCH" }
             else if c.exceeds(diff.tolerance) { status = "EXCEEDS" }
             else { status = "ok" }
             let maxAbs = c.identicalBytes ? "0" : c.statistics.map { TextFormatting.compact($0.maxAbsDifference) } ?? "-"
