@@ -124,7 +124,7 @@ CMK_DIFF static inline void finish(__m256d ref, __m256d dif, __m256d mx, cmk_dif
 // round it, then widened; whole blocks eight values at a time with d read once, the steps of a
 // last partial block four at a time. The steps still take elements 4k … 4k + 3 in lanes 0 … 3,
 // in element order, and the tail is the same `count % 4` elements, so the sums are bit for bit
-// those of the row dequantized first (what `diff` did before; DifferenceKernelTests compare).
+// those of the row dequantized first (what `diff` did before; Q8_0DifferenceKernelTests compare).
 #define ELEMENT_LOOP(LOAD_A, LOAD_B, STEP)                                                               \
     for (; i + 4 <= count; i += 4) {                                                                     \
         __m256d x = LOAD_A(a, i), y = LOAD_B(b, i);                                                      \

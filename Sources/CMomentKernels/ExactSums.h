@@ -115,6 +115,34 @@ CMK_EXACT_AVX2 static inline void cmk_k_scales(const unsigned char *s, int inter
         if (!WITHIN(&(acc))) return 0;                                                               \
     } while (0)
 
+// The row function NAME(p, blocks, five, out) of a K-quant any-order kernel, and its check
+// NAME##_within: ACC is the kernel's accumulator (fields sum, squares, lowest, highest, inexact,
+// grid), ZERO its empty sums, BLOCK(&acc, block, five) adds a block, TOTAL(v) adds a vector of
+// sums' lanes. The row passes while every value so far is exact in float32 and Σx² is below the
+// limit of the row's grid so far (false for NaN and ±Inf too); then its sums are the lanes'
+// totals (any order gives the same bits) and its extremes the lanes' (0, the ordered path, when
+// one is ±0). One definition for the AVX2 and AVX-512 kernels, which differ in vector width only.
+#define CMK_K_ROW_SUMS(ATTR, NAME, ACC, ZERO, BLOCK, TOTAL)                                             \
+    ATTR static inline int NAME##_within(const ACC *acc) {                                           \
+        return !acc->inexact && TOTAL(acc->squares) < cmk_row_square_limit((int)acc->grid);          \
+    }                                                                                                \
+    ATTR static inline int NAME(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) { \
+        ACC acc;                                                                                     \
+        acc.sum = acc.squares = (ZERO);                                                              \
+        acc.lowest = _mm256_set1_ps(__builtin_inff());                                               \
+        acc.highest = _mm256_set1_ps(-__builtin_inff());                                             \
+        acc.inexact = 0;                                                                             \
+        acc.grid = 64;                                                                               \
+        CMK_K_BLOCK_LOOP(acc, BLOCK, NAME##_within, p, blocks, five);                                \
+        float lowest, highest;                                                                       \
+        if (!cmk_fold_extremes(acc.lowest, acc.highest, &lowest, &highest)) return 0;                 \
+        out->sum = TOTAL(acc.sum);                                                                   \
+        out->squares = TOTAL(acc.squares);                                                           \
+        out->lowest = lowest;                                                                        \
+        out->highest = highest;                                                                      \
+        return 1;                                                                                    \
+    }
+
 // The two entry points of a K-quant any-order kernel BODY(p, blocks, five, out): that path alone
 // (1 and `out` filled when the row passes the check, else 0), and the path with the ordered
 // kernel FALLBACK for rows that fail it.

@@ -838,29 +838,7 @@ CMK_AVX2_FMA static inline double k_exact_total(__m256d v) {
     return _mm_cvtsd_f64(s) + _mm_cvtsd_f64(_mm_unpackhi_pd(s, s));
 }
 
-// Whether every value so far is exact in float32 and Σx² is below the limit of the row's grid
-// so far (false for NaN and ±Inf too).
-CMK_AVX2_FMA static inline int k_exact_within_limit(const k_exact *acc) {
-    if (acc->inexact) return 0;
-    return k_exact_total(acc->squares) < cmk_row_square_limit((int)acc->grid);
-}
-
-CMK_AVX2_FMA static inline int k_exact_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
-    k_exact acc;
-    acc.sum = acc.squares = _mm256_setzero_pd();
-    acc.lowest = _mm256_set1_ps(__builtin_inff());
-    acc.highest = _mm256_set1_ps(-__builtin_inff());
-    acc.inexact = 0;
-    acc.grid = 64;
-    CMK_K_BLOCK_LOOP(acc, k_exact_block, k_exact_within_limit, p, blocks, five);
-    float lowest, highest;
-    if (!cmk_fold_extremes(acc.lowest, acc.highest, &lowest, &highest)) return 0;
-    out->sum = k_exact_total(acc.sum);
-    out->squares = k_exact_total(acc.squares);
-    out->lowest = lowest;
-    out->highest = highest;
-    return 1;
-}
+CMK_K_ROW_SUMS(CMK_AVX2_FMA, k_exact_sums, k_exact, _mm256_setzero_pd(), k_exact_block, k_exact_total)
 
 CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2_FMA, cmk_q4_k_any_order_avx2, cmk_q4_k_sums_exact_avx2, k_exact_sums, 0, cmk_q4_k_sums_avx2)
 CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2_FMA, cmk_q5_k_any_order_avx2, cmk_q5_k_sums_exact_avx2, k_exact_sums, 1, cmk_q5_k_sums_avx2)

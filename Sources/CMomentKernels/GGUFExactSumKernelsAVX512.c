@@ -403,22 +403,7 @@ CMK_Q512 static inline void k_block(k_any_order *acc, const unsigned char *p, in
     acc->squares = _mm512_fmadd_pd(squares, _mm512_set1_pd(up2), acc->squares);
 }
 
-// Whether every value so far is exact in float32 and Σx² is below the limit of the row's grid so far.
-CMK_Q512 static inline int k_within_limit(const k_any_order *acc) {
-    if (acc->inexact) return 0;
-    return _mm512_reduce_add_pd(acc->squares) < cmk_row_square_limit((int)acc->grid);  // false for NaN and ±Inf too
-}
-
-CMK_Q512 static inline int k_any_order_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
-    k_any_order acc;
-    acc.sum = acc.squares = _mm512_setzero_pd();
-    acc.lowest = _mm256_set1_ps(__builtin_inff());
-    acc.highest = _mm256_set1_ps(-__builtin_inff());
-    acc.inexact = 0;
-    acc.grid = 64;
-    CMK_K_BLOCK_LOOP(acc, k_block, k_within_limit, p, blocks, five);
-    return finish_exact_row(acc.sum, acc.squares, acc.lowest, acc.highest, out);
-}
+CMK_K_ROW_SUMS(CMK_Q512, k_any_order_sums, k_any_order, _mm512_setzero_pd(), k_block, _mm512_reduce_add_pd)
 
 CMK_K_ANY_ORDER_ENTRIES(CMK_Q512, cmk_q4_k_any_order_avx512, cmk_q4_k_sums_avx512, k_any_order_sums, 0, cmk_q4_k_sums_avx2)
 CMK_K_ANY_ORDER_ENTRIES(CMK_Q512, cmk_q5_k_any_order_avx512, cmk_q5_k_sums_avx512, k_any_order_sums, 1, cmk_q5_k_sums_avx2)

@@ -63,3 +63,30 @@ import TestSupport
         }
     }
 }
+
+/// The AVX2 F16 lanes against Swift's own binary16 → binary32 conversion, for every finite
+/// pattern: in chunks of 16 (the two-vector step, codes in even and odd lanes) and of 8 (the
+/// one-vector step). A chunk's Σx is exact in double in any order (F16 values span 2^-24 … 2^16,
+/// 40 bits, plus 4 bits of count), and its extremes are values, so both must match exactly.
+@Suite struct F16LaneConversionTests {
+    @Test("every finite F16 pattern through the AVX2 lanes: Σx and extremes exactly Float(Float16)'s",
+          .enabled(if: MomentKernels.Path.avx2.isAvailable), arguments: [16, 8])
+    func everyFinitePattern(length: Int) {
+        var rng = SeededRandom(seed: 0xF16 &+ UInt64(length))
+        var patterns = (0 ... UInt16.max).filter { Float16(bitPattern: $0).isFinite }
+        patterns.shuffle(using: &rng)
+        var mismatches = 0
+        for start in stride(from: 0, to: patterns.count - length + 1, by: length) {
+            let codes = Array(patterns[start ..< start + length])
+            let values = codes.map { Float(Float16(bitPattern: $0)) }
+            let m = WideKernelSpecialValueTests.bytes(codes).withUnsafeBytes {
+                MomentKernels.f16Chunk($0.baseAddress!, length, path: .avx2)
+            }
+            let sum = values.reduce(0.0) { $0 + Double($1) }
+            if m.sum.bitPattern != sum.bitPattern || m.minimum != Double(values.min()!) || m.maximum != Double(values.max()!) {
+                mismatches += 1
+            }
+        }
+        #expect(mismatches == 0, "\(mismatches) chunks of \(length) differ")
+    }
+}

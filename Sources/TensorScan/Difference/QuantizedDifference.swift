@@ -78,14 +78,15 @@ struct DirectSide {
     let isQ8_0: Bool
 
     /// The side of `view`, or `nil` when the kernel does not read it straight (another block
-    /// type, a dtype it does not read, no AVX2).
+    /// type, a dtype it does not read, no AVX2). C64 never gets here: `applies` keeps complex
+    /// sides out of the quantized pass.
     init?(_ view: TensorView) {
         guard DifferenceKernel.hasAVX2 else { return nil }
         if case .blocks(let type) = view.elementType {
             guard type == .q8_0 else { return nil }
             (kind, isQ8_0) = (Int32(CMK_KIND_Q8_0), true)
         } else {
-            guard view.dtype != .c64, let kind = DifferenceKernel.kind(view.dtype) else { return nil }
+            guard let kind = DifferenceKernel.kind(view.dtype) else { return nil }
             (self.kind, isQ8_0) = (kind, false)
         }
         rowBytes = view.rowBits / 8
@@ -149,7 +150,8 @@ extension DifferencePlan {
         let direct = pair.order != nil && vector ? nil : DirectSide.pair(pair.a, pair.b)
         for row in item.chunks {
             if let direct, let baseA = a.baseAddress, let baseB = b.baseAddress {
-                // Both sides straight from their bytes (B's row through the permutation, if any).
+                // Both sides straight from their bytes (B's row through the permutation, if any;
+                // `direct` is nil for a permuted vector, whose one row has no row permutation).
                 let rowB = pair.order.map { $0.indexInB(row, count: pair.rows) } ?? row
                 let rowA = baseA + row * direct.a.rowBytes, rowStartB = baseB + rowB * direct.b.rowBytes
                 var rowSquares = 0.0, rowMax = 0.0

@@ -6,7 +6,7 @@ import SafetensorsFormat
 ///
 /// Each job is cut the same way whenever asked (`Cut`: how a tensor's rows are cut into
 /// pieces, pieces grouped into ~4 MiB items, ~1 MiB in the last `tailBytes` of the scan); the
-/// cores `drain` the items in file order. The lock guards only the next-item position, the result buffers of the jobs being read and the
+/// cores `drain` the items in reading order (`readingOrder`: file order, the largest matrices first). The lock guards only the next-item position, the result buffers of the jobs being read and the
 /// twin verdicts.
 ///
 /// Twins (`RowScan.Job.comparingBytes(withJob:)`): a job merged into its leader has no items
@@ -156,10 +156,11 @@ final class ScanPlan: @unchecked Sendable {
         var cuts: [Int: Cut] = [:]  // twins and their leaders only
         var followers: [Int: [Int]] = [:]
         var mergedInto: [Int: Int] = [:]
+        var rows = [Int](repeating: 0, count: work.count)  // of statistics jobs without a twin
         for j in work.indices {
             let cut = Cut(work[j], views[j])
             total += cut.bytes
-            if work[j].twin != nil { cuts[j] = cut }
+            if work[j].twin != nil { cuts[j] = cut } else { rows[j] = cut.layout?.rowCount ?? 0 }
         }
         // Twins read together: same dtype and size, every byte covered, the same cut.
         for j in work.indices {
@@ -175,7 +176,7 @@ final class ScanPlan: @unchecked Sendable {
         self.followers = followers
         self.mergedInto = mergedInto
         totalBytes = total
-        order = Self.readingOrder(work, views)
+        order = Self.readingOrder(rows: rows)
     }
 
     /// Rows from which a job's reduction is read early (`readingOrder`): a vocabulary-sized
@@ -183,20 +184,19 @@ final class ScanPlan: @unchecked Sendable {
     static let earlyRows = 8192
 
     /// Jobs in file order, except that the statistics jobs with the most rows (at least
-    /// `earlyRows`) come first.
+    /// `earlyRows`) come first; `rows[j]`: job j's rows (0 for a twin or a job without rows).
     ///
     /// Why: a job's `finish` (the audit's row summary: order statistics, duplicate rows, token
     /// names over every row) runs on the core that read its last item, and a core that runs out
     /// of items waits for the others. Files commonly end with the output matrix (llama.cpp's
     /// `output.weight`, an untied `lm_head`), the largest summary of the checkpoint, so the
-    /// scan ended on one core for its whole summary (~4 ms of the Q4_K_M bench audit's ~50).
-    /// Read first, that summary runs while the other core scans. Results do not depend on the
-    /// order: every job's output is its own, stored by job index.
-    static func readingOrder(_ work: [RowScan.Work], _ views: [TensorView]) -> [Int] {
-        let rows = work.indices.map { j in work[j].twin == nil ? (Cut(work[j], views[j]).layout?.rowCount ?? 0) : 0 }
-        guard let most = rows.max(), most >= earlyRows else { return Array(work.indices) }
-        let early = work.indices.filter { rows[$0] == most }
-        return early + work.indices.filter { rows[$0] != most }
+    /// scan ended on one core for its whole summary. Read first, that summary runs while the
+    /// other core scans (Q4_K_M bench audit 39.3 → 37.0 ms, medians of 11 alternating runs of
+    /// `Benchmarks/alternate.py`). Results do not depend on the order: every job's output is its
+    /// own, stored by job index.
+    static func readingOrder(rows: [Int]) -> [Int] {
+        guard let most = rows.max(), most >= earlyRows else { return Array(rows.indices) }
+        return rows.indices.filter { rows[$0] == most } + rows.indices.filter { rows[$0] != most }
     }
 
     /// Whether a job reads every byte of its tensor (all rows, or every fingerprint block).
@@ -235,7 +235,7 @@ final class ScanPlan: @unchecked Sendable {
     }
 
     /// The next item, its sequence number, its job's layout and its jobs' result buffers
-    /// (allocated by the first taker), leader first. Items come in job order, each job's in unit
+    /// (allocated by the first taker), leader first. Items come in reading order, each job's in unit
     /// order, `unitsPerItem` units each (fewer at the end of the scan: `tailItemBytes`); merged
     /// jobs and jobs that read nothing have none of their own.
     private func take() -> (Item, Int, Layout?, [Target])? {
