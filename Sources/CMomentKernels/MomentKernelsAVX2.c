@@ -73,6 +73,7 @@ CMK_AVX2 static inline __m256 f16_lanes(const unsigned char *p, size_t i) {
 
 // Sixteen elements as two vectors of eight lanes, in any fixed order (the reductions do not
 // care): for 16-bit codes, one 32-byte load split into even and odd codes, as the Swift lanes do.
+// The AVX-512 loop widens these vectors; the AVX2 loop uses `*_quad` below.
 CMK_AVX2 static inline void f32_pair(const unsigned char *p, size_t i, __m256 *a, __m256 *b) {
     *a = f32_lanes(p, i);
     *b = f32_lanes(p, i + 8);
@@ -89,6 +90,60 @@ CMK_AVX2 static inline void f16_pair(const unsigned char *p, size_t i, __m256 *a
     *a = _mm256_castsi256_ps(f16_high_halves(_mm256_slli_epi32(w, 16)));
     *b = _mm256_castsi256_ps(f16_high_halves(w));
 }
+
+// The sixteen elements of `*_pair` (a, b: for the extremes) and the same lanes as four vectors
+// of four doubles: a0, a1 the low and high halves of a, b0, b1 those of b. Which instructions
+// form the halves is chosen per type by measurement (`Benchmarks/kernelcache.c`, Zen 3, data
+// in cache): F32 widens each half from its own 16-byte load and BF16 its high halves from a
+// second 16-byte load instead of a `vextractf128` (F32 and BF16 have spare load slots, and the
+// shuffle pipes are also the double-addition pipes); F16, with two more integer operations per
+// vector, was no faster that way and extracts. Same lanes, same values, so the same sums.
+typedef struct {
+    __m256 a, b;
+    __m256d a0, a1, b0, b1;
+} cmk_quad;
+
+CMK_AVX2 static inline cmk_quad f32_quad(const unsigned char *p, size_t i) {
+    const float *f = (const float *)(p + i * 4);
+    cmk_quad q;
+    q.a = _mm256_loadu_ps(f);
+    q.b = _mm256_loadu_ps(f + 8);
+    q.a0 = _mm256_cvtps_pd(_mm_loadu_ps(f));
+    q.a1 = _mm256_cvtps_pd(_mm_loadu_ps(f + 4));
+    q.b0 = _mm256_cvtps_pd(_mm_loadu_ps(f + 8));
+    q.b1 = _mm256_cvtps_pd(_mm_loadu_ps(f + 12));
+    return q;
+}
+
+CMK_AVX2 static inline cmk_quad bf16_quad(const unsigned char *p, size_t i) {
+    cmk_quad q;
+    bf16_pair(p, i, &q.a, &q.b);
+    __m128i high = _mm_loadu_si128((const __m128i *)(p + i * 2 + 16));
+    q.a0 = _mm256_cvtps_pd(_mm256_castps256_ps128(q.a));
+    q.b0 = _mm256_cvtps_pd(_mm256_castps256_ps128(q.b));
+    q.a1 = _mm256_cvtps_pd(_mm_castsi128_ps(_mm_slli_epi32(high, 16)));
+    q.b1 = _mm256_cvtps_pd(_mm_castsi128_ps(_mm_and_si128(high, _mm_set1_epi32((int)0xFFFF0000u))));
+    return q;
+}
+
+CMK_AVX2 static inline cmk_quad f16_quad(const unsigned char *p, size_t i) {
+    cmk_quad q;
+    f16_pair(p, i, &q.a, &q.b);
+    q.a0 = _mm256_cvtps_pd(_mm256_castps256_ps128(q.a));
+    q.a1 = _mm256_cvtps_pd(_mm256_extractf128_ps(q.a, 1));
+    q.b0 = _mm256_cvtps_pd(_mm256_castps256_ps128(q.b));
+    q.b1 = _mm256_cvtps_pd(_mm256_extractf128_ps(q.b, 1));
+    return q;
+}
+
+// Σx accumulation, two ways with the same bits: `vaddpd`, or `vfmadd` by 1.0 (x·1 is exact, so
+// fma(x, 1, s) rounds x + s once, like the add, signed zeros included). On Zen 3 additions
+// and conversions share two pipes while FMAs have two others; F32, which converts and adds
+// and little else, ran 31 -> 44 GB/s per core in cache with the FMA form (kernelcache-style
+// loop, clang -O3); BF16 and F16, whose integer work also uses the FMA pipes, ran slower
+// with it and add. `one` must be opaque: clang folds a literal fma(x, 1, s) back into an add.
+#define CMK_ADD(s, x, one) _mm256_add_pd(s, x)
+#define CMK_ADD_BY_FMA(s, x, one) _mm256_fmadd_pd(x, one, s)
 
 CMK_AVX2 static inline double hsum(__m256d v) {
     __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
@@ -117,30 +172,27 @@ CMK_AVX2 static inline cmk_lane_sums lane_sums(__m256d s0, __m256d s1, __m256d s
 // Two eight-lane steps per iteration with four independent double accumulators each for Σx and
 // Σx², so the add latency is hidden; min/max use `minps`/`maxps` (a < b ? a : b), like the
 // Swift lanes (NaN never matters: such a chunk's sums are non-finite and it is re-run).
-#define CMK_SUMS(NAME, PAIR, LANES)                                                                    \
+#define CMK_SUMS(NAME, QUAD, LANES, ADD)                                                               \
     CMK_AVX2 cmk_lane_sums NAME(const void *base, size_t count) {                               \
         const unsigned char *p = (const unsigned char *)base;                                    \
+        __m256d one = _mm256_set1_pd(1.0);                                                       \
+        __asm__("" : "+x"(one)); /* opaque, or clang folds fma(x, 1, s) back into an add */     \
         __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;                             \
         __m256d q0 = s0, q1 = s0, q2 = s0, q3 = s0;                                              \
         __m256 mn = _mm256_set1_ps(__builtin_inff()), mx = _mm256_set1_ps(-__builtin_inff());    \
         size_t i = 0;                                                                            \
         for (; i + 16 <= count; i += 16) {                                                       \
-            __m256 a, b;                                                                         \
-            PAIR(p, i, &a, &b);                                                                  \
-            __m256d a0 = _mm256_cvtps_pd(_mm256_castps256_ps128(a));                             \
-            __m256d a1 = _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1));                           \
-            __m256d b0 = _mm256_cvtps_pd(_mm256_castps256_ps128(b));                             \
-            __m256d b1 = _mm256_cvtps_pd(_mm256_extractf128_ps(b, 1));                           \
-            s0 = _mm256_add_pd(s0, a0);                                                          \
-            s1 = _mm256_add_pd(s1, a1);                                                          \
-            s2 = _mm256_add_pd(s2, b0);                                                          \
-            s3 = _mm256_add_pd(s3, b1);                                                          \
-            q0 = _mm256_fmadd_pd(a0, a0, q0);                                                    \
-            q1 = _mm256_fmadd_pd(a1, a1, q1);                                                    \
-            q2 = _mm256_fmadd_pd(b0, b0, q2);                                                    \
-            q3 = _mm256_fmadd_pd(b1, b1, q3);                                                    \
-            mn = _mm256_min_ps(_mm256_min_ps(a, b), mn);                                         \
-            mx = _mm256_max_ps(_mm256_max_ps(a, b), mx);                                         \
+            cmk_quad v = QUAD(p, i);                                                             \
+            s0 = ADD(s0, v.a0, one);                                                             \
+            s1 = ADD(s1, v.a1, one);                                                             \
+            s2 = ADD(s2, v.b0, one);                                                             \
+            s3 = ADD(s3, v.b1, one);                                                             \
+            q0 = _mm256_fmadd_pd(v.a0, v.a0, q0);                                                \
+            q1 = _mm256_fmadd_pd(v.a1, v.a1, q1);                                                \
+            q2 = _mm256_fmadd_pd(v.b0, v.b0, q2);                                                \
+            q3 = _mm256_fmadd_pd(v.b1, v.b1, q3);                                                \
+            mn = _mm256_min_ps(_mm256_min_ps(v.a, v.b), mn);                                     \
+            mx = _mm256_max_ps(_mm256_max_ps(v.a, v.b), mx);                                     \
         }                                                                                        \
         if (i + 8 <= count) {                                                                    \
             __m256 a = LANES(p, i);                                                              \
@@ -156,9 +208,9 @@ CMK_AVX2 static inline cmk_lane_sums lane_sums(__m256d s0, __m256d s1, __m256d s
         return lane_sums(s0, s1, s2, s3, q0, q1, q2, q3, mn, mx);                                \
     }
 
-CMK_SUMS(cmk_f32_sums_avx2, f32_pair, f32_lanes)
-CMK_SUMS(cmk_bf16_sums_avx2, bf16_pair, bf16_lanes)
-CMK_SUMS(cmk_f16_lane_sums_avx2, f16_pair, f16_lanes)
+CMK_SUMS(cmk_f32_sums_avx2, f32_quad, f32_lanes, CMK_ADD_BY_FMA)
+CMK_SUMS(cmk_bf16_sums_avx2, bf16_quad, bf16_lanes, CMK_ADD)
+CMK_SUMS(cmk_f16_lane_sums_avx2, f16_quad, f16_lanes, CMK_ADD)
 
 // The same loops with each pair of ymm double accumulators held in one zmm: `cvtps_pd` widens
 // eight floats at once (no `extractf128`), and the adds and FMAs of lanes a0|a1 (b0|b1) are one
