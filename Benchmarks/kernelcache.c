@@ -5,9 +5,11 @@
  * (no memory, no page faults, no Swift), so a change to a conversion or a loop shows undiluted;
  * `kernelstream.c` is the same kernels streaming a mapped file.
  *
- * Build and run (to compare two revisions, build it against each revision's copy of
- * MomentKernelsAVX2.c and run the binaries alternately):
- *   cc -O2 -ISources/CMomentKernels/include Benchmarks/kernelcache.c \
+ * Build and run with the toolchain's clang at -O2, as `swift build -c release` compiles the C
+ * targets (gcc allocates the AVX2 loop's registers differently and spills an accumulator); to
+ * compare two revisions, build it against each revision's copy of MomentKernelsAVX2.c and run
+ * the binaries alternately:
+ *   clang -O2 -ISources/CMomentKernels/include Benchmarks/kernelcache.c \
  *      Sources/CMomentKernels/MomentKernelsAVX2.c -o .build/kernelcache
  *   .build/kernelcache
  * Output: one line per dtype, "DTYPE GB/s". Needs AVX2 and FMA. Values: random finite F16
