@@ -93,8 +93,8 @@ CMK_AVX2 static inline void f16_pair(const unsigned char *p, size_t i, __m256 *a
 
 // The sixteen elements of `*_pair` (a, b: for the extremes) and the same lanes as four vectors
 // of four doubles: a0, a1 the low and high halves of a, b0, b1 those of b. Which instructions
-// form the halves is chosen per type by measurement (`Benchmarks/kernelcache.c`, Zen 3, data
-// in cache): F32 widens each half from its own 16-byte load and BF16 its high halves from a
+// form the halves was chosen per type on Zen 3, data in cache (variants timed in a one-off
+// harness; the kept shapes against the old ones by `Benchmarks/kernelcache.c`): F32 widens each half from its own 16-byte load and BF16 its high halves from a
 // second 16-byte load instead of a `vextractf128` (F32 and BF16 have spare load slots, and the
 // shuffle pipes are also the double-addition pipes); F16, with two more integer operations per
 // vector, was no faster that way and extracts. Same lanes, same values, so the same sums.
@@ -139,9 +139,10 @@ CMK_AVX2 static inline cmk_quad f16_quad(const unsigned char *p, size_t i) {
 // Σx accumulation, two ways with the same bits: `vaddpd`, or `vfmadd` by 1.0 (x·1 is exact, so
 // fma(x, 1, s) rounds x + s once, like the add, signed zeros included). On Zen 3 additions
 // and conversions share two pipes while FMAs have two others; F32, which converts and adds
-// and little else, ran 31 -> 44 GB/s per core in cache with the FMA form (kernelcache-style
-// loop, clang -O3); BF16 and F16, whose integer work also uses the FMA pipes, ran slower
-// with it and add. `one` must be opaque: clang folds a literal fma(x, 1, s) back into an add.
+// and little else, gains from the FMA form (with its own loads: 23.9–27.4 -> 30.1–35.6 GB/s
+// per core, `Benchmarks/kernelcache.c`, README "Performance"); BF16 and F16, whose integer
+// work also uses the FMA pipes, ran slower with it in a one-off variant harness, and add.
+// `one` must be opaque: clang folds a literal fma(x, 1, s) back into an add.
 #define CMK_ADD(s, x, one) _mm256_add_pd(s, x)
 #define CMK_ADD_BY_FMA(s, x, one) _mm256_fmadd_pd(x, one, s)
 
