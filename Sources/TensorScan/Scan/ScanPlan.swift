@@ -88,6 +88,9 @@ final class ScanPlan: @unchecked Sendable {
         var job: Int
         var moments: UnsafeMutableBufferPointer<RowMoments>?
         var hashes: UnsafeMutablePointer<UInt64>?
+        /// The item's statistics are already in `moments` (the leader read again as the bytes a
+        /// follower is compared with): they are read, not computed.
+        var computed = false
     }
 
     /// A job being read: items left and its result buffers (allocated by the taker of its
@@ -97,6 +100,9 @@ final class ScanPlan: @unchecked Sendable {
         var remaining: Int
         var moments: UnsafeMutableBufferPointer<RowMoments>?
         var hashes: UnsafeMutableBufferPointer<UInt64>?
+        /// Units of a merged job whose bytes equalled the leader's: their statistics were not
+        /// computed nor written (`TwinUnits`).
+        var borrowed = TwinUnits()
     }
 
     /// Bytes per work item: large enough that taking one costs nothing, small enough that the
@@ -219,8 +225,8 @@ final class ScanPlan: @unchecked Sendable {
         defer { scratch.deallocate() }
         let copies = FollowerCopies()
         while case let (item, sequence, layout, targets)? = take() {
-            let (same, read) = process(item, layout, targets, scratch: scratch, copies: copies)
-            for (j, output) in complete(item, sequence, same: same, read: read) { done(j, output) }
+            let (same, read, borrowed) = process(item, layout, targets, scratch: scratch, copies: copies)
+            for (j, output) in complete(item, sequence, same: same, read: read, borrowed: borrowed) { done(j, output) }
         }
         // The thread that leaves last releases what the finished items still hold.
         let rest: [PageRelease<MappedFile>.Span] = lock.withLock { release.frontier == taken ? release.releaseAll() : [] }
@@ -293,18 +299,23 @@ final class ScanPlan: @unchecked Sendable {
     /// Counts one finished item of its job (and of the job's followers, with whether each one's
     /// bytes equalled the leader's in it), releases the pages behind the finished items when a
     /// batch is due; the output of every job whose last item it was (buffers released).
-    private func complete(_ item: Item, _ sequence: Int, same: [Bool],
-                          read: [PageRelease<MappedFile>.Span]) -> [(Int, RowScan.Output)] {
+    ///
+    /// A follower whose bytes equalled its leader's in every item has the leader's rows (the
+    /// same array: its own buffer was never written); one that differed somewhere first gets
+    /// the leader's statistics of the units it borrowed (`process`).
+    private func complete(_ item: Item, _ sequence: Int, same: [Bool], read: [PageRelease<MappedFile>.Span],
+                          borrowed: [TwinUnits]) -> [(Int, RowScan.Output)] {
         let leader = item.job
-        var finished: [(Int, Progress)] = []
+        var finished: [(job: Int, progress: Progress, differs: Bool)] = []
         lock.lock()
         let due = release.finish(sequence, read: read)
         for (k, j) in ([leader] + (followers[leader] ?? [])).enumerated() {
             if k > 0 && !same[k] { differs.insert(j) }
             guard var progress = reading[j] else { continue }
             progress.remaining -= item.units.count
+            if k > 0 { progress.borrowed.append(borrowed[k]) }
             if progress.remaining == 0 {
-                finished.append((j, progress))
+                finished.append((j, progress, differs.contains(j)))
                 reading[j] = nil
             } else {
                 reading[j] = progress
@@ -312,10 +323,26 @@ final class ScanPlan: @unchecked Sendable {
         }
         lock.unlock()
         Self.discard(due)
-        return finished.map { j, progress in
-            defer {
+        defer {
+            for (_, progress, _) in finished {
                 progress.moments?.deallocate()
                 progress.hashes?.deallocate()
+            }
+        }
+        // Twins finish with their leader, in the same item; the leader comes first.
+        let leaderMoments = finished.first { $0.job == leader }?.progress.moments
+        var leaderRows: [RowMoments]?
+        return finished.map { j, progress, differed in
+            if j == leader {
+                let result = output(j, moments: progress.moments, hashes: progress.hashes)
+                leaderRows = result.rows
+                return (j, result)
+            }
+            if !differed, let rows = leaderRows, progress.moments != nil {
+                return (j, output(j, moments: nil, hashes: progress.hashes, sharing: rows))
+            }
+            if let source = leaderMoments, let target = progress.moments {
+                progress.borrowed.copy(from: source, to: target)
             }
             return (j, output(j, moments: progress.moments, hashes: progress.hashes))
         }
@@ -358,12 +385,15 @@ final class ScanPlan: @unchecked Sendable {
     }
 
     /// A job's result from its piece statistics and block hashes.
+    /// `sharing`: the rows, already made (a twin's whose bytes equal its leader's).
     func output(_ j: Int, moments pieces: UnsafeMutableBufferPointer<RowMoments>?,
-                hashes blocks: UnsafeMutableBufferPointer<UInt64>?) -> RowScan.Output {
+                hashes blocks: UnsafeMutableBufferPointer<UInt64>?, sharing shared: [RowMoments]? = nil) -> RowScan.Output {
         let job = work[j]
         var rows: [RowMoments]?
         if job.rows != nil { rows = [] }
-        if let pieces, let layout = Cut(job, views[j]).layout {
+        if let shared {
+            rows = shared
+        } else if let pieces, let layout = Cut(job, views[j]).layout {
             let per = layout.piecesPerRow
             rows = per == 1 ? Self.handOver(pieces) : (0..<layout.rowCount).map { r in
                 pieces[(r * per)..<((r + 1) * per)].reduce(RowMoments.empty) { $0.merged(with: $1) }
@@ -396,45 +426,72 @@ final class ScanPlan: @unchecked Sendable {
     /// bytes are read again for each comparison (from cache for a small tensor). A follower
     /// that continues into later items (a tied embedding read alongside its leader) stays
     /// interleaved with it piece by piece.
+    ///
+    /// Also returns, per target, the units whose statistics a follower borrowed from the leader
+    /// (`TwinUnits`): where its bytes are equal, the comparison comes first and the follower is
+    /// not reduced.
     private func process(_ item: Item, _ layout: Layout?, _ targets: [Target], scratch: UnsafeMutableRawPointer,
-                         copies: FollowerCopies) -> (same: [Bool], read: [PageRelease<MappedFile>.Span]) {
+                         copies: FollowerCopies)
+        -> (same: [Bool], read: [PageRelease<MappedFile>.Span], borrowed: [TwinUnits]) {
         let views = targets.map { self.views[$0.job] }
         let allBytes = views.map(\.bytes)
         /// Reads the item's units of `targets` (the leader first) in `bytes`, comparing each
         /// follower with the leader into `same`; the bytes read, as offsets into each tensor.
-        func pass(_ targets: [Target], _ bytes: [UnsafeRawBufferPointer], _ same: inout [Bool]) -> Range<Int> {
+        func pass(_ targets: [Target], _ bytes: [UnsafeRawBufferPointer], _ same: inout [Bool],
+                  _ borrowed: inout [TwinUnits]) -> Range<Int> {
             guard let layout else { return processBlocks(item, targets, bytes: bytes, same: &same) }
             if let type = layout.blockType {
-                return processRows(item, targets, bytes: bytes, same: &same, layout: layout, type: type)
+                return processRows(item, targets, bytes: bytes, same: &same, borrowed: &borrowed, layout: layout, type: type)
             }
-            return processPieces(item, targets, bytes: bytes, same: &same, layout: layout, dtype: views[0].dtype,
-                                 scratch: scratch)
+            return processPieces(item, targets, bytes: bytes, same: &same, borrowed: &borrowed, layout: layout,
+                                 dtype: views[0].dtype, scratch: scratch)
         }
         var same = Array(repeating: true, count: targets.count)
+        var borrowed = Array(repeating: TwinUnits(), count: targets.count)
         // Followers read whole in this item (small tensors) are read in turn; the last item of a
         // long twin stays interleaved: rereading a 4 MiB leader item cost the tied F32 bench
         // audit ~0.5 ms.
         guard item.finishesJob, item.units.lowerBound == 0, targets.count > 1 else {
-            let range = pass(targets, allBytes, &same)
-            return (same, views.map { $0.span(range) })
+            let range = pass(targets, allBytes, &same, &borrowed)
+            return (same, views.map { $0.span(range) }, borrowed)
         }
-        let range = pass([targets[0]], [allBytes[0]], &same)
-        // The leader again, as the bytes each follower is compared with: no results of its own.
-        let reference = Target(job: targets[0].job, moments: nil, hashes: nil)
+        let range = pass([targets[0]], [allBytes[0]], &same, &borrowed)
+        // The leader again, as the bytes each follower is compared with: its statistics are
+        // read (for a follower to borrow), not computed again, and it hashes nothing.
+        let reference = Target(job: targets[0].job, moments: targets[0].moments, hashes: nil, computed: true)
         for k in targets.indices.dropFirst() {
             var pair = [true, true]
-            defer { same[k] = pair[1] }
+            var pairBorrowed = [TwinUnits(), TwinUnits()]
+            defer {
+                same[k] = pair[1]
+                borrowed[k] = pairBorrowed[1]
+            }
             // A small follower is copied with `pread`: it maps nothing.
             if let copy = copies.copy(views[k]) {
-                _ = pass([reference, targets[k]], [allBytes[0], copy], &pair)
+                _ = pass([reference, targets[k]], [allBytes[0], copy], &pair, &pairBorrowed)
                 continue
             }
-            let read = views[k].span(pass([reference, targets[k]], [allBytes[0], allBytes[k]], &pair))
+            let read = views[k].span(pass([reference, targets[k]], [allBytes[0], allBytes[k]], &pair, &pairBorrowed))
             let window = FolioRelease.window
             let low = read.range.lowerBound / window * window
             read.mapping.discard(offset: low, length: (read.range.upperBound + window - 1) / window * window - low)
         }
-        return (same, [views[0].span(range)])
+        return (same, [views[0].span(range)], borrowed)
+    }
+
+    /// Whether follower `k` borrows the leader's statistics of `units` (bytes `range` of both):
+    /// it does when its bytes equalled the leader's so far in the item and still do in `range`,
+    /// which this compares; then the follower's hasher is advanced to `hashedTo` instead.
+    @inline(__always)
+    private static func borrows(_ k: Int, _ units: Range<Int>, _ range: Range<Int>, _ targets: [Target],
+                                _ bytes: [UnsafeRawBufferPointer], _ same: inout [Bool], _ borrowed: inout [TwinUnits],
+                                _ hashers: inout [BlockHasher?], hashedTo: Int) -> Bool {
+        guard k > 0, same[k], targets[0].moments != nil, targets[k].moments != nil else { return false }
+        compare(k, range, bytes, &same)
+        guard same[k] else { return false }
+        borrowed[k].append(units)
+        hashers[k]?.advance(to: hashedTo)
+        return true
     }
 
     /// Compares bytes `range` of follower `k` with the leader's (`bytes[0]`), unless it already
@@ -467,7 +524,7 @@ final class ScanPlan: @unchecked Sendable {
     /// `process` for pieces of element rows (F32, BF16, ...) of `targets`; returns the bytes
     /// read.
     private func processPieces(_ item: Item, _ targets: [Target], bytes allBytes: [UnsafeRawBufferPointer],
-                               same: inout [Bool], layout: Layout, dtype: DType,
+                               same: inout [Bool], borrowed: inout [TwinUnits], layout: Layout, dtype: DType,
                                scratch: UnsafeMutableRawPointer) -> Range<Int> {
         let bits = dtype.bitWidth
         let pieceElements = TensorView.rowPieceElements
@@ -501,11 +558,14 @@ final class ScanPlan: @unchecked Sendable {
             let next = row * layout.rowLength + part * pieceElements  // startElement(piece + 1)
             defer { first = next }
             let pieceEnd = piece + 1 == item.units.upperBound ? end : next * bits / 8
+            let range = (first * bits / 8)..<max(first * bits / 8, pieceEnd)
             for k in targets.indices {
-                guard let out = targets[k].moments else { continue }
+                guard let out = targets[k].moments, !targets[k].computed else { continue }
+                if Self.borrows(k, piece..<piece + 1, range, targets, allBytes, &same, &borrowed, &hashers,
+                                hashedTo: (first + count) * bits / 8) { continue }
                 out[piece] = TensorView.moments(dtype, allBytes[k], start: first, count: count,
                                                 scratch: scratch, hasher: &hashers[k])
-                Self.compare(k, (first * bits / 8)..<max(first * bits / 8, pieceEnd), allBytes, &same)
+                Self.compare(k, range, allBytes, &same)
             }
         }
         for k in hashers.indices { hashers[k]?.finish() }
@@ -517,7 +577,7 @@ final class ScanPlan: @unchecked Sendable {
     /// hashed and the run compared with the leader's, while it is in cache; returns the bytes
     /// read.
     private func processRows(_ item: Item, _ targets: [Target], bytes allBytes: [UnsafeRawBufferPointer],
-                             same: inout [Bool], layout: Layout, type: GGMLType) -> Range<Int> {
+                             same: inout [Bool], borrowed: inout [TwinUnits], layout: Layout, type: GGMLType) -> Range<Int> {
         let rowBytes = layout.rowBytes
         let low = (layout.firstRow + item.units.lowerBound) * rowBytes
         let high = (layout.firstRow + item.units.upperBound) * rowBytes
@@ -539,7 +599,9 @@ final class ScanPlan: @unchecked Sendable {
             let stop = (layout.firstRow + pieces.upperBound) * rowBytes
             let runEnd = pieces.upperBound == item.units.upperBound ? end : stop
             for k in targets.indices {
-                guard let out = targets[k].moments else { continue }
+                guard let out = targets[k].moments, !targets[k].computed else { continue }
+                if Self.borrows(k, pieces, start..<max(start, runEnd), targets, allBytes, &same, &borrowed, &hashers,
+                                hashedTo: stop) { continue }
                 BlockRowScan.moments(ofRows: UnsafeRawBufferPointer(rebasing: allBytes[k][start..<stop]), rowBytes: rowBytes,
                                      type: type, into: UnsafeMutableBufferPointer(rebasing: out[pieces]))
                 hashers[k]?.advance(to: stop)
