@@ -23,6 +23,9 @@ import TestSupport
         let packedCount = 98 * 2221 * 4 / 8
         let packed = FingerprintTests.randomBytes(packedCount, seed: 9)
         let small = FingerprintTests.randomBytes(64 * 64 * 4, seed: 10)
+        // 16,384 rows: a result buffer over 1 MiB, whose pages are released as the leader's
+        // rows are handed over; a copy that differs late borrows from it before that.
+        let tall = FingerprintTests.randomBytes(16384 * 4 * 4, seed: 13)
         // (name, dtype, shape, bytes, twin name, job kind)
         let specs: [(String, DType, [UInt64], [UInt8], String?, String)] = [
             ("lead", .f32, [1500, 1000], big, nil, "both"),
@@ -37,6 +40,11 @@ import TestSupport
             ("f4-lead", .f4, [98, 2221], packed, nil, "both"),
             ("f4-copy", .f4, [98, 2221], packed, "f4-lead", "both"),
             ("f4-last", .f4, [98, 2221], Self.flipped(packed, at: packedCount - 1, mask: 0x10), "f4-lead", "both"),
+            // Byte 1110 holds row 0's last code (low nibble) and row 1's first: row 0 differs.
+            ("f4-straddle", .f4, [98, 2221], Self.flipped(packed, at: 1110, mask: 0x01), "f4-lead", "both"),
+            ("tall-lead", .f32, [16384, 4], tall, nil, "statistics"),
+            ("tall-copy", .f32, [16384, 4], tall, "tall-lead", "statistics"),
+            ("tall-late", .f32, [16384, 4], Self.flipped(tall, at: tall.count - 1000), "tall-lead", "statistics"),
             ("fp-lead", .f32, [64, 64], small, nil, "fingerprint"),
             ("fp-copy", .f32, [64, 64], small, "fp-lead", "fingerprint"),
             ("fp-last", .f32, [64, 64], Self.flipped(small, at: small.count - 1), "fp-lead", "fingerprint"),
@@ -65,7 +73,7 @@ import TestSupport
             #expect(without[i].sameBytesAsTwin == nil)
             let expected: Bool?
             switch spec.0 {
-            case "lead", "long-lead", "f4-lead", "fp-lead": expected = nil  // no twin
+            case "lead", "long-lead", "f4-lead", "fp-lead", "tall-lead": expected = nil  // no twin
             // Not compared in passing: another dtype, a partial read, a twin that has a twin itself.
             case "other-dtype", "partial", "chained": expected = nil
             // fp-with-stats has statistics, its leader not: cut differently, so not compared.
@@ -80,6 +88,9 @@ import TestSupport
         #expect(withTwins[index["copy"]!].sameBytesAsTwin == true)
         #expect(withTwins[index["f4-last"]!].sameBytesAsTwin == false)
         #expect(withTwins[index["second-item"]!].sameBytesAsTwin == false)
+        #expect(withTwins[index["tall-copy"]!].sameBytesAsTwin == true)
+        #expect(withTwins[index["tall-late"]!].sameBytesAsTwin == false)
+        #expect(withTwins[index["f4-straddle"]!].sameBytesAsTwin == false)
     }
 
     @Test("the prefix sieve groups tensors by their first 4 KiB, whole tensors when shorter")

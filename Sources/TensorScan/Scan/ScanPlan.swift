@@ -329,8 +329,14 @@ final class ScanPlan: @unchecked Sendable {
                 progress.hashes?.deallocate()
             }
         }
-        // Twins finish with their leader, in the same item; the leader comes first.
-        let leaderMoments = finished.first { $0.job == leader }?.progress.moments
+        // Twins finish with their leader, in the same item. Followers that differed somewhere
+        // take their borrowed units from the leader's buffer first: building the leader's rows
+        // releases that buffer's pages as it copies them out (`handOver`).
+        if let source = finished.first(where: { $0.job == leader })?.progress.moments {
+            for (j, progress, differed) in finished where j != leader && differed {
+                if let target = progress.moments { progress.borrowed.copy(from: source, to: target) }
+            }
+        }
         var leaderRows: [RowMoments]?
         return finished.map { j, progress, differed in
             if j == leader {
@@ -340,9 +346,6 @@ final class ScanPlan: @unchecked Sendable {
             }
             if !differed, let rows = leaderRows, progress.moments != nil {
                 return (j, output(j, moments: nil, hashes: progress.hashes, sharing: rows))
-            }
-            if let source = leaderMoments, let target = progress.moments {
-                progress.borrowed.copy(from: source, to: target)
             }
             return (j, output(j, moments: progress.moments, hashes: progress.hashes))
         }
@@ -559,9 +562,12 @@ final class ScanPlan: @unchecked Sendable {
             defer { first = next }
             let pieceEnd = piece + 1 == item.units.upperBound ? end : next * bits / 8
             let range = (first * bits / 8)..<max(first * bits / 8, pieceEnd)
+            // Every byte the piece reads: a row of packed codes (F4, F6) can end inside a byte
+            // that `range` leaves to the next piece.
+            let read = range.lowerBound..<max(range.upperBound, ((first + count) * bits + 7) / 8)
             for k in targets.indices {
                 guard let out = targets[k].moments, !targets[k].computed else { continue }
-                if Self.borrows(k, piece..<piece + 1, range, targets, allBytes, &same, &borrowed, &hashers,
+                if Self.borrows(k, piece..<piece + 1, read, targets, allBytes, &same, &borrowed, &hashers,
                                 hashedTo: (first + count) * bits / 8) { continue }
                 out[piece] = TensorView.moments(dtype, allBytes[k], start: first, count: count,
                                                 scratch: scratch, hasher: &hashers[k])
