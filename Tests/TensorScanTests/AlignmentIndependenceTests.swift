@@ -18,8 +18,11 @@ import TestSupport
           arguments: [
               // Float rows longer than a kernel chunk (2,048 values), so chunks are merged too.
               (ElementType.scalar(.f32), 60, 4100), (.scalar(.bf16), 60, 4100), (.scalar(.f16), 60, 4100),
-              (.scalar(.f64), 20, 4100), (.blocks(.q8_0), 200, 1024), (.blocks(.q4_0), 200, 1024),
-              (.blocks(.q4_K), 100, 512), (.blocks(.q6_K), 100, 512),
+              (.scalar(.f64), 20, 4100), (.scalar(.f8E4M3), 60, 4100), (.scalar(.f8E5M2), 60, 4100),
+              (.scalar(.f4), 60, 4100), (.scalar(.f6E2M3), 60, 4100), (.scalar(.i32), 60, 4100), (.scalar(.u8), 60, 4100),
+              (.blocks(.q8_0), 200, 1024), (.blocks(.q4_0), 200, 1024), (.blocks(.q4_1), 200, 1024),
+              (.blocks(.q5_0), 200, 1024), (.blocks(.q5_1), 200, 1024), (.blocks(.q4_K), 100, 512),
+              (.blocks(.q5_K), 100, 512), (.blocks(.q6_K), 100, 512),
           ])
     func sameStatisticsAtAnyOffset(_ type: ElementType, rows: Int, rowLength: Int) throws {
         let bytes: [UInt8]

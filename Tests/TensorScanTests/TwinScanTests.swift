@@ -26,6 +26,10 @@ import TestSupport
         // 16,384 rows: a result buffer over 1 MiB, whose pages are released as the leader's
         // rows are handed over; a copy that differs late borrows from it before that.
         let tall = FingerprintTests.randomBytes(16384 * 4 * 4, seed: 13)
+        // Rows of two pieces (over `rowPieceElements` values) spread over several items; the
+        // copy differs in the second piece of row 3 only: its other pieces are borrowed.
+        let splitLength = TensorView.rowPieceElements + 50_000
+        let split = FingerprintTests.randomBytes(6 * splitLength * 2, seed: 14)
         // (name, dtype, shape, bytes, twin name, job kind)
         let specs: [(String, DType, [UInt64], [UInt8], String?, String)] = [
             ("lead", .f32, [1500, 1000], big, nil, "both"),
@@ -42,6 +46,9 @@ import TestSupport
             ("f4-last", .f4, [98, 2221], Self.flipped(packed, at: packedCount - 1, mask: 0x10), "f4-lead", "both"),
             // Byte 1110 holds row 0's last code (low nibble) and row 1's first: row 0 differs.
             ("f4-straddle", .f4, [98, 2221], Self.flipped(packed, at: 1110, mask: 0x01), "f4-lead", "both"),
+            ("split-lead", .bf16, [6, UInt64(splitLength)], split, nil, "statistics"),
+            ("split-middle", .bf16, [6, UInt64(splitLength)],
+             Self.flipped(split, at: (3 * splitLength + TensorView.rowPieceElements + 7) * 2, mask: 0x40), "split-lead", "statistics"),
             ("tall-lead", .f32, [16384, 4], tall, nil, "statistics"),
             ("tall-copy", .f32, [16384, 4], tall, "tall-lead", "statistics"),
             ("tall-late", .f32, [16384, 4], Self.flipped(tall, at: tall.count - 1000), "tall-lead", "statistics"),
@@ -73,7 +80,7 @@ import TestSupport
             #expect(without[i].sameBytesAsTwin == nil)
             let expected: Bool?
             switch spec.0 {
-            case "lead", "long-lead", "f4-lead", "fp-lead", "tall-lead": expected = nil  // no twin
+            case "lead", "long-lead", "f4-lead", "fp-lead", "tall-lead", "split-lead": expected = nil  // no twin
             // Not compared in passing: another dtype, a partial read, a twin that has a twin itself.
             case "other-dtype", "partial", "chained": expected = nil
             // fp-with-stats has statistics, its leader not: cut differently, so not compared.
@@ -91,6 +98,7 @@ import TestSupport
         #expect(withTwins[index["tall-copy"]!].sameBytesAsTwin == true)
         #expect(withTwins[index["tall-late"]!].sameBytesAsTwin == false)
         #expect(withTwins[index["f4-straddle"]!].sameBytesAsTwin == false)
+        #expect(withTwins[index["split-middle"]!].sameBytesAsTwin == false)
     }
 
     @Test("the prefix sieve groups tensors by their first 4 KiB, whole tensors when shorter")
