@@ -12,7 +12,8 @@ import SafetensorsFormat
 /// Twins (`RowScan.Job.comparingBytes(withJob:)`): a job merged into its leader has no items
 /// of its own; each leader item also reads the same units of every merged follower, piece by
 /// piece (or fingerprint block by block), and compares each follower piece with the leader's
-/// right after both were reduced, while they are in cache.
+/// right after the leader's was reduced, while it is in cache; an equal follower piece is not
+/// reduced again but takes the leader's statistics (`TwinUnits`).
 final class ScanPlan: @unchecked Sendable {
     /// Pieces (rows or parts of rows) of a statistics job, or fingerprint blocks of a
     /// fingerprint-only job, `units` of job `job` (and of the jobs merged into it).
