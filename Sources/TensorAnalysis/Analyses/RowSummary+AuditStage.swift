@@ -11,13 +11,19 @@ extension RowSummary {
         let budgeted: Set<Int>
         let tokenMatrices: TokenMatrices
         let tokenizer: Tokenizer?
+        /// The tensor each possible tied copy is compared with during the scan (`TieAnalysis.Twins`).
+        let twinLeaders: [Int: Int]
+        /// The summaries of the tensors copies are compared with, for copies found equal.
+        private let leaderSummaries: LeaderSummaries
 
-        init(views: [TensorView], tokenMatrices: TokenMatrices, tokenizer: Tokenizer?) {
+        init(views: [TensorView], tokenMatrices: TokenMatrices, tokenizer: Tokenizer?, twinLeaders: [Int: Int] = [:]) {
             self.views = views
             let skipped = TensorView.statisticsSkipReasons(views)
             budgeted = Set(views.indices.filter { skipped[$0] == nil })
             self.tokenMatrices = tokenMatrices
             self.tokenizer = tokenizer
+            self.twinLeaders = twinLeaders
+            leaderSummaries = LeaderSummaries(leaders: Set(twinLeaders.values))
         }
 
         func request(for index: Int) -> ScanRequest { ScanRequest(statistics: budgeted.contains(index)) }
@@ -31,13 +37,50 @@ extension RowSummary {
             let isToken = tokenMatrices.contains(view.name)
             let isInput = tokenMatrices.isInputEmbedding(view.name)
             let names = isToken && tokenMatrices.rowsAreTokenIDs(view.name) ? tokenizer : nil
-            return RowSummary(view: view, moments: moments, profilingNorms: isToken).applicableFindings(
-                keepingOutlier: { isToken && (!isInput || $0.score > 0) },
-                token: { names?.token(for: $0) })
+            // A copy whose bytes the scan found equal to its leader's (their statistics are then
+            // the same rows) takes the leader's summary, made just before on this core
+            // (`RowScan` hands a leader's output over before its copies'); else it is made here.
+            let summary: RowSummary
+            if output.sameBytesAsTwin == true, let leader = twinLeaders[index],
+               let made = leaderSummaries.summary(of: leader, profilingNorms: isToken) {
+                summary = made.relabeled(as: view)
+            } else {
+                // Rows are not kept: the findings need none, and a kept leader summary must not
+                // hold a vocabulary's rows until the audit ends.
+                summary = RowSummary(view: view, moments: moments, keepingRows: false, profilingNorms: isToken)
+                leaderSummaries.keep(summary, of: index, profilingNorms: isToken)
+            }
+            return summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) },
+                                              token: { names?.token(for: $0) })
         }
 
         func findings(_ summaries: [[Finding]?]) -> [Finding] {
             summaries.flatMap { $0 ?? [] }
         }
+    }
+}
+
+/// The row summaries of tensors that possible tied copies are compared with, kept for the
+/// copies (`RowSummary.AuditStage`), by the leader's index. Only leaders are kept: a summary
+/// holds no rows, and a checkpoint has few distinct tie classes. Written and read by the scan's
+/// cores, so locked.
+private final class LeaderSummaries: @unchecked Sendable {
+    private let lock = ThreadLock()
+    private var kept: [Int: (summary: RowSummary, profilingNorms: Bool)] = [:]
+    /// Indices of the tensors copies are compared with.
+    let leaders: Set<Int>
+
+    init(leaders: Set<Int>) {
+        self.leaders = leaders
+    }
+
+    func keep(_ summary: RowSummary, of index: Int, profilingNorms: Bool) {
+        guard leaders.contains(index) else { return }
+        lock.withLock { kept[index] = (summary, profilingNorms) }
+    }
+
+    /// The leader's summary when it was made with the same choice of norm profiling.
+    func summary(of leader: Int, profilingNorms: Bool) -> RowSummary? {
+        lock.withLock { kept[leader].flatMap { $0.profilingNorms == profilingNorms ? $0.summary : nil } }
     }
 }

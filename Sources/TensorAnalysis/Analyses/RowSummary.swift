@@ -207,6 +207,32 @@ public struct RowSummary: Sendable {
         return groups.sorted { $0[0] < $1[0] }
     }
 
+    /// This summary for `view`, a tensor whose bytes equal this one's (a tied copy the scan
+    /// compared byte for byte): equal bytes give equal statistics, so only the name and shape
+    /// are the copy's. Why: a tied embedding's copy is a vocabulary-sized matrix whose summary
+    /// (norm profile, order statistics, duplicate rows) cost ~4% of a Q4_0 audit a second time.
+    func relabeled(as view: TensorView) -> RowSummary {
+        RowSummary(copying: self, tensor: view.name, shape: view.shape)
+    }
+
+    private init(copying other: RowSummary, tensor: String, shape: [UInt64]) {
+        self.tensor = tensor
+        self.shape = shape
+        dtype = other.dtype
+        rowLength = other.rowLength
+        rowCount = other.rowCount
+        nanValueCount = other.nanValueCount
+        infiniteValueCount = other.infiniteValueCount
+        rows = other.rows
+        norms = other.norms
+        normMAD = other.normMAD
+        zeroRows = other.zeroRows
+        nanRows = other.nanRows
+        infRows = other.infRows
+        outliers = other.outliers
+        duplicateGroups = other.duplicateGroups
+    }
+
     /// Rows in duplicate groups beyond the first of each group.
     public var redundantRowCount: Int { duplicateGroups.reduce(0) { $0 + $1.count - 1 } }
 }

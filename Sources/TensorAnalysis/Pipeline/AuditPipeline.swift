@@ -31,8 +31,9 @@ public enum AuditPipeline {
         let views = checkpoint.tensors
         let knowledge = CheckpointKnowledge.read(checkpoint)
         let tokenMatrices = try TokenMatrices(checkpoint, requested: policy.tensors)
-        let rows = RowSummary.AuditStage(views: views, tokenMatrices: tokenMatrices, tokenizer: knowledge.tokenizer)
         let ties = TieAnalysis.AuditStage(checkpoint: checkpoint)
+        let rows = RowSummary.AuditStage(views: views, tokenMatrices: tokenMatrices, tokenizer: knowledge.tokenizer,
+                                         twinLeaders: ties.twins.leaders)
         let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: tokenMatrices, padID: policy.padID,
                                                  knowledge: knowledge)
         let tokens = TokenAnalysis.AuditStage(views: views, tokenMatrices: tokenMatrices, knowledge: knowledge, padFlag: policy.padID)
