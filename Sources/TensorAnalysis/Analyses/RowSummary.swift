@@ -25,9 +25,9 @@ public struct RowSummary: Sendable {
     /// rows are at least 59% below the median and its 30 high query rows 55% above.
     public static let outlierMinimumGap = 0.05
 
-    public let tensor: String
+    public private(set) var tensor: String
     public let dtype: ElementType
-    public let shape: [UInt64]
+    public private(set) var shape: [UInt64]
     public let rowLength: Int
     /// Rows of the tensor (also when `rows` is not kept).
     public let rowCount: Int
@@ -212,25 +212,10 @@ public struct RowSummary: Sendable {
     /// are the copy's. Why: a tied embedding's copy is a vocabulary-sized matrix whose summary
     /// (norm profile, order statistics, duplicate rows) cost ~4% of a Q4_0 audit a second time.
     func relabeled(as view: TensorView) -> RowSummary {
-        RowSummary(copying: self, tensor: view.name, shape: view.shape)
-    }
-
-    private init(copying other: RowSummary, tensor: String, shape: [UInt64]) {
-        self.tensor = tensor
-        self.shape = shape
-        dtype = other.dtype
-        rowLength = other.rowLength
-        rowCount = other.rowCount
-        nanValueCount = other.nanValueCount
-        infiniteValueCount = other.infiniteValueCount
-        rows = other.rows
-        norms = other.norms
-        normMAD = other.normMAD
-        zeroRows = other.zeroRows
-        nanRows = other.nanRows
-        infRows = other.infRows
-        outliers = other.outliers
-        duplicateGroups = other.duplicateGroups
+        var copy = self
+        copy.tensor = view.name
+        copy.shape = view.shape
+        return copy
     }
 
     /// Rows in duplicate groups beyond the first of each group.
