@@ -18,7 +18,6 @@ enum StrictJSONInput {
             case .invalidJSON(let offset, let text): "byte \(offset): \(text)"
             case .invalidUTF8(let offset): "not valid UTF-8 at byte \(offset)"
             case .limitExceeded(let what, let limit, let offset): "\(what) exceeds the limit of \(limit) at byte \(offset)"
-            default: error.description
             }
             throw .invalidJSON(file: file, reason: reason)
         }

@@ -36,4 +36,22 @@ struct FuzzRegressionTests {
             }
         }
     }
+
+    /// Findings that need a folder, not one file (`make fuzz-commands` mutates one file of a
+    /// checkpoint folder): built by `TestSupport`, since the verdict table above is per file.
+    @Test("a sharded folder whose shard is a GGUF file without tensors: every command reads it, none crashes")
+    func tensorlessGGUFShard() throws {
+        let folder = try TensorlessGGUFShard.folder()
+        for command in [["inspect"], ["audit"], ["rows"], ["ties"], ["padding"], ["tokens"], ["diff", folder]] {
+            let result = try CLI.run(command + [folder], timeout: 60)
+            #expect(!result.crashed && !result.timedOut, "\(command[0]): \(result.stderr)")
+            #expect([0, 1].contains(result.status), "\(command[0]): \(result.status) \(result.stderr)")
+        }
+        // The index declares 16 bytes; the shards hold 8 (tensor "a"), and "b" is in no header.
+        let audit = try CLI.run(["audit", folder, "--json"], timeout: 60)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let rules = ((report["findings"] as? [[String: Any]]) ?? []).compactMap { $0["rule"] as? String }
+        #expect(rules.contains("index-total-size"), "\(rules)")
+        #expect(rules.contains("index-mismatch"), "\(rules)")
+    }
 }

@@ -116,12 +116,14 @@ public struct CheckpointFile: Sendable {
     }
 
     /// The most tensor data the file could hold (what a sharded index's `total_size` can be
-    /// checked against): a safetensors file's size less its length prefix, a torch file's size.
+    /// checked against): a safetensors file's size less its length prefix, a torch file's size,
+    /// a GGUF file's bytes from its data section on. A GGUF file without tensors may end before
+    /// its aligned data offset (gguf-py reads it), and then holds none.
     public var dataCapacity: UInt64 {
         switch format {
         case .safetensors: fileSize - 8
         case .pytorch: fileSize
-        case .gguf(let file): UInt64(file.fileSize - file.dataOffset)
+        case .gguf(let file): UInt64(max(0, file.fileSize - file.dataOffset))
         }
     }
 

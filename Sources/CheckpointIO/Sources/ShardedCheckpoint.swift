@@ -147,8 +147,15 @@ struct ShardedLoader {
     /// legitimately differ from the data bytes, but it cannot exceed what the shards hold).
     private func totalSizeIssue(_ total: ShardIndex.TotalSize, files: [CheckpointFile]) -> SourceIssue? {
         guard case .bytes(let declared) = total else { return nil }
-        let capacity = files.reduce(UInt64(0)) { $0 + $1.dataCapacity }
-        let data = files.reduce(UInt64(0)) { $0 + $1.dataLength }
+        // Saturating: shard sizes are the file system's word (sparse files can be exabytes).
+        func summed(_ part: (CheckpointFile) -> UInt64) -> UInt64 {
+            files.reduce(UInt64(0)) { sum, file in
+                let (next, overflow) = sum.addingReportingOverflow(part(file))
+                return overflow ? .max : next
+            }
+        }
+        let capacity = summed(\.dataCapacity)
+        let data = summed(\.dataLength)
         if declared > capacity {
             return SourceIssue(.totalSizeExceedsShards(declared: declared, dataBytes: data, capacityBytes: capacity), file: indexPath)
         }
