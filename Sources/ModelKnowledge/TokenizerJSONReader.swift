@@ -13,13 +13,26 @@ struct TokenizerJSONContents {
 }
 
 enum TokenizerJSONReader {
+    /// The top-level keys and the `model` keys this reader looks at.
+    static let usedKeys: Set = ["model", "added_tokens", "padding", "pre_tokenizer", "decoder"]
+    static let usedModelKeys: Set = ["type", "vocab", "merges", "byte_fallback", "continuing_subword_prefix",
+                                     "max_input_chars_per_word"]
+
     static func read(_ file: NamedBytes, into table: inout VocabularyTable,
                      limits: KnowledgeLimits) throws(KnowledgeError) -> TokenizerJSONContents {
         let path = file.path
         let root = try StrictJSONInput.parse(file.bytes, file: path, limit: limits.maxTokenizerJSONBytes)
         guard root.objectMembers != nil else { throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object") }
+        // A key read here given twice: which value a loader keeps is not a fact (Python's json
+        // keeps the last, this parser's lookup the first), so, as for config.json, refuse it.
+        if let key = root.duplicateKeys.first(where: usedKeys.contains) {
+            throw .conflict(file: path, reason: "key \(quoted(key)) appears twice")
+        }
         guard let model = root["model"], model.objectMembers != nil else {
             throw .invalidField(file: path, field: "model", reason: root["model"].map { "is \($0.typeName), not an object" } ?? "is missing")
+        }
+        if let key = model.duplicateKeys.first(where: usedModelKeys.contains) {
+            throw .conflict(file: path, reason: "key \(quoted("model." + key)) appears twice")
         }
         var notes: [String] = []
         let kind = try modelKind(model, path: path, notes: &notes)

@@ -132,7 +132,7 @@ public struct ShardIndex: Sendable, Equatable {
         if shard.isEmpty { return "is empty" }
         if shard.utf8.contains(0) { return "contains a NUL character" }
         if shard.hasPrefix("/") { return "is an absolute path" }
-        if shard.contains("\\") { return "contains a backslash" }
+        if shard.utf8.contains(UInt8(ascii: "\\")) { return "contains a backslash" }
         let bytes = Array(shard.utf8)
         if bytes.count >= 2, bytes[1] == UInt8(ascii: ":"),
            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[0] & 0xDF) {

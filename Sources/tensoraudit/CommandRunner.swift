@@ -12,13 +12,23 @@ enum ExitStatus {
     static let invalidInput: Int32 = 2
 }
 
+/// Characters of an error line on standard error before it is cut (a path can be 4,096 bytes).
+let errorLineLimit = 8192
+
 /// Writes one line to standard error. Control and bidirectional-control characters in `line`
 /// are made visible (`\u{a}`; `TextEscaping.displayMessage`: the names in a message are quoted
 /// or already shown with `TextFormatting.safeName`, so backslashes stay as they are): a message quotes names from the input (a zip entry name read
 /// through a lying length held the pickle's newlines and printed a three-line error), and the
-/// promise is one line, which a hostile name must neither break nor recolour.
+/// promise is one line, which a hostile name must neither break nor recolour. A line longer
+/// than `errorLineLimit` characters is cut there and says how much was left out: a policy key of
+/// a million characters printed a megabyte-long line (the JSON report keeps the whole message).
 func printError(_ line: String) {
-    let text = Array((TextEscaping.displayMessage(line) + "\n").utf8)
+    var shown = TextEscaping.displayMessage(line)
+    if shown.count > errorLineLimit {
+        let rest = shown.count - errorLineLimit
+        shown = String(shown.prefix(errorLineLimit)) + "… (\(rest) more characters)"
+    }
+    let text = Array((shown + "\n").utf8)
     text.withUnsafeBytes { bytes in
         var offset = 0
         while offset < bytes.count {

@@ -36,7 +36,7 @@ struct TensorAudit: ParsableCommand {
         FaultGuard.installBusErrorHandler()
         HeapPolicy.returnLargeBlocksWhenFreed()
         if let message = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
-            printError(message)
+            message.split(separator: "\n").forEach { printError(String($0)) }
             Glibc.exit(64)
         }
         main(nil)

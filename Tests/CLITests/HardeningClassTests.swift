@@ -61,6 +61,18 @@ import TestSupport
         }
     }
 
+    @Test("a negative --pad-id is a usage error in padding and audit, naming the flag (it used to skip the check with exit 0)",
+          arguments: ["-1", "-9223372036854775808"])
+    func negativePadID(value: String) throws {
+        let file = try Fixtures.temporaryFile(Self.valid)
+        for command in ["padding", "audit"] {
+            let result = try Self.run([command, file, "--pad-id=\(value)"])
+            #expect(result.status == 64, "\(command) --pad-id=\(value): exit \(result.status) \(result.stdout)")
+            #expect(result.stderr.contains("--pad-id") && result.stderr.contains(value), "\(result.stderr)")
+        }
+        #expect(try Self.run(["padding", file, "--pad-id=0"]).status == 0)
+    }
+
     @Test("policy thresholds and config.json sizes at their extremes never trap", arguments: extremes + ["1e308", "-1e308", "1.5"])
     func integerValuesInFiles(value: String) throws {
         let config = "{\"vocab_size\": \(value), \"hidden_size\": \(value), \"pad_token_id\": \(value)}"
@@ -159,6 +171,27 @@ import TestSupport
             #expect(result.stderr.contains("refusing") && result.stderr.contains(name), "\(result.stderr)")
             #expect(FileManager.default.contents(atPath: output) == Data(files[name] ?? []), "\(command) replaced \(name)")
         }
+    }
+
+    @Test("an empty checkpoint path is a usage error for every command (it printed \": cannot open\", naming nothing)")
+    func emptyCheckpointPath() throws {
+        for command in ["inspect", "padding", "ties", "rows", "tokens", "audit"] {
+            let result = try Self.run([command, ""])
+            #expect(result.status == 64, "\(command): exit \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("checkpoint path is empty"), "\(command): \(result.stderr)")
+        }
+    }
+
+    @Test("a 100,000-character policy key gives one error line cut at 8,192 characters, saying how much was left out")
+    func longErrorLine() throws {
+        let input = try Fixtures.temporaryFile(Self.valid, name: "m.safetensors")
+        let key = String(repeating: "k", count: 100_000)
+        let policy = try Fixtures.temporaryFile(Array("{\"\(key)\": 1}".utf8), name: "policy.json")
+        let result = try Self.run(["audit", input, "--policy", policy])
+        #expect(result.status == 2, "exit \(result.status)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].count < 8_300, "\(lines.map(\.count))")
+        #expect(result.stderr.contains("more characters)"), "\(result.stderr.suffix(200))")
     }
 
     @Test("--output that is empty is a usage error; in a missing folder it names the folder")
@@ -262,13 +295,20 @@ import TestSupport
 
     // MARK: 4. links out of the folder
 
-    @Test("a shard, index, config or folder entry that resolves outside the folder is not opened")
-    func linksOut() throws {
+    /// A folder elsewhere holding what a link out of a checkpoint folder would reach: a
+    /// safetensors file whose one tensor is called "outside", a config.json and an index.
+    static func outsideFolder() throws -> String {
         let outside = SafetensorsWriter(entries: [.init(name: "outside", dtype: .u8, shape: [1], bytes: [9])]).serialize()
         let elsewhere = try Fixtures.temporaryDirectory().path
         try Data(outside).write(to: URL(fileURLWithPath: elsewhere + "/x.safetensors"))
         try Data("{\"pad_token_id\": 1}".utf8).write(to: URL(fileURLWithPath: elsewhere + "/config.json"))
         try Data(Self.index(["outside": "x.safetensors"])).write(to: URL(fileURLWithPath: elsewhere + "/model.safetensors.index.json"))
+        return elsewhere
+    }
+
+    @Test("a shard, index, config or folder entry that resolves outside the folder is not opened")
+    func linksOut() throws {
+        let elsewhere = try Self.outsideFolder()
         let link = { (dir: String, name: String, target: String) in
             try FileManager.default.createSymbolicLink(atPath: dir + "/" + name, withDestinationPath: target)
         }
@@ -300,14 +340,64 @@ import TestSupport
         #expect(try Self.run(["inspect", inside]).status == 0)
     }
 
-    @Test("a Hugging Face cache snapshot (links into ../../blobs) is read")
-    func huggingFaceCache() throws {
-        let repo = try Fixtures.temporaryDirectory().appendingPathComponent("models--org--name").path
+    /// A chain of links whose resolved path is longer than PATH_MAX: `realpath` fails on it
+    /// (ENAMETOOLONG) while `open` follows it link by link. The boundary check took a failed
+    /// `realpath` for a missing file and let `open` go ahead (adversarial sweep, 2026-12-04).
+    @Test("a link whose real path is too long to resolve is refused, not followed out of the folder")
+    func linkTooLongToResolve() throws {
+        let elsewhere = try Self.outsideFolder()
+        // Two deep folders of 200-character names: 12 levels (2,412 bytes) holding a 13-level
+        // one (2,613 bytes), so the resolved path of `next` is over 5,000 bytes (PATH_MAX: 4,096).
+        let name = String(repeating: "c", count: 200)
+        let outer = Array(repeating: name, count: 12).joined(separator: "/")
+        let inner = Array(repeating: name, count: 13).joined(separator: "/")
+        for (entry, target) in [("config.json", "/config.json"), ("model.safetensors", "/x.safetensors")] {
+            let dir = try Self.folder(entry == "config.json" ? ["model.safetensors": Self.valid] : [:])
+            let deep = dir + "/d/" + outer
+            try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
+            // The inner folders are made one level at a time from a descriptor: their full path
+            // is too long for mkdir.
+            var fd = open(deep, O_RDONLY | O_DIRECTORY)
+            for _ in 0..<13 {
+                #expect(mkdirat(fd, name, 0o755) == 0)
+                let next = openat(fd, name, O_RDONLY | O_DIRECTORY)
+                close(fd)
+                fd = next
+            }
+            #expect(symlinkat(elsewhere + target, fd, "final") == 0)
+            close(fd)
+            try FileManager.default.createSymbolicLink(atPath: deep + "/next", withDestinationPath: inner + "/final")
+            try FileManager.default.createSymbolicLink(atPath: dir + "/" + entry, withDestinationPath: "d/" + outer + "/next")
+            #expect(realpath(dir + "/" + entry, nil) == nil && errno == ENAMETOOLONG, "the chain must defeat realpath")
+            let result = try Self.run(["inspect", dir, "--json"])
+            #expect(result.status == 2, "\(entry): exit \(result.status) \(result.stdout)")
+            #expect(result.stderr.contains(entry) && result.stderr.contains("cannot be resolved"), "\(entry): \(result.stderr)")
+            #expect(!result.stdout.contains("outside"), "\(entry): the outside file was read: \(result.stdout)")
+        }
+    }
+
+    /// A repo folder `name` laid out as `huggingface_hub` caches one: `blobs/0f1e` holding the
+    /// valid file, and `snapshots/abc123/model.safetensors` a link to `../../blobs/0f1e`.
+    static func cacheLayout(named name: String) throws -> String {
+        let repo = try Fixtures.temporaryDirectory().appendingPathComponent(name).path
         try FileManager.default.createDirectory(atPath: repo + "/blobs", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: repo + "/snapshots/abc123", withIntermediateDirectories: true)
         try Data(Self.valid).write(to: URL(fileURLWithPath: repo + "/blobs/0f1e"))
-        try Data("{\"pad_token_id\": 0}".utf8).write(to: URL(fileURLWithPath: repo + "/blobs/9a8b"))
         try FileManager.default.createSymbolicLink(atPath: repo + "/snapshots/abc123/model.safetensors", withDestinationPath: "../../blobs/0f1e")
+        return repo
+    }
+
+    @Test("a snapshots/<rev> folder outside a Hugging Face cache repo gets no blobs exception")
+    func snapshotsOutsideCache() throws {
+        let repo = try Self.cacheLayout(named: "not-a-cache")
+        let refused = try Self.run(["inspect", repo + "/snapshots/abc123"])
+        #expect(refused.status == 2 && refused.stderr.contains("outside the folder"), "\(refused.stderr)")
+    }
+
+    @Test("a Hugging Face cache snapshot (links into ../../blobs) is read")
+    func huggingFaceCache() throws {
+        let repo = try Self.cacheLayout(named: "models--org--name")
+        try Data("{\"pad_token_id\": 0}".utf8).write(to: URL(fileURLWithPath: repo + "/blobs/9a8b"))
         try FileManager.default.createSymbolicLink(atPath: repo + "/snapshots/abc123/config.json", withDestinationPath: "../../blobs/9a8b")
         let result = try Self.run(["padding", repo + "/snapshots/abc123", "--tensor", "emb", "--json"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -11,6 +11,10 @@ import TestSupport
         let result = try CLI.run(["inspct", Self.model])
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("tensoraudit: error: unknown command \"inspct\"; did you mean \"inspect\"?"))
+        // Two lines, the second listing the commands (the newline was once shown as `\u{a}`).
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 2 && lines.last?.hasPrefix("Commands: inspect, ") == true, "\(result.stderr)")
+        #expect(!result.stderr.contains("\\u{"), "\(result.stderr)")
         let far = try CLI.run(["frobnicate", Self.model])
         #expect(far.status == 64)
         #expect(!far.stderr.contains("did you mean"))
@@ -20,6 +24,8 @@ import TestSupport
     @Test("a misspelt --tensor names the closest tensor; exit 2", arguments: [
         ["rows", model, "--tensor", "bert.embeddings.word_embedding.weight"],
         ["padding", model, "--tensor", "bert.embeddings.word_embedding.weight"],
+        ["tokens", model, "--tensor", "bert.embeddings.word_embedding.weight"],
+        ["audit", model, "--tensor", "bert.embeddings.word_embedding.weight"],
     ])
     func misspeltTensor(_ arguments: [String]) throws {
         let result = try CLI.run(arguments)

@@ -54,6 +54,15 @@ import TensorScan
         } catch {
             #expect(error.description.contains("over the limit of 1"), "\(error)")
         }
+        limits = .builtIn
+        #expect(limits.maxIndexShards == 100_000)
+        limits.maxIndexShards = 1
+        do {
+            _ = try Checkpoint.open(path: dir, limits: limits)
+            Issue.record("2 shards passed a limit of 1")
+        } catch {
+            #expect(error.kind == "invalid-index" && error.description.contains("index names 2 shard files, over the limit of 1"), "\(error)")
+        }
     }
 
     @Test("the default decompression cap is at most 8 GiB and half the memory")

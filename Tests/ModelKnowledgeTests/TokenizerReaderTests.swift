@@ -109,6 +109,26 @@ import Testing
         }
     }
 
+    /// Python's json keeps the last of a repeated key, a first-match lookup the first: the pad
+    /// id came from the first `padding` (adversarial sweep, 2026-12-04), while a repeated key in
+    /// config.json or tokenizer_config.json was already refused.
+    @Test("a key tokenizer.json's reader uses, given twice, is a conflict", arguments: [
+        (#"{"model":{"type":"WordLevel","vocab":{"a":0,"b":1}},"padding":{"pad_id":1,"pad_token":"b"},"padding":null}"#, "padding"),
+        (#"{"model":{"type":"WordLevel","vocab":{"a":0}},"model":{"type":"WordLevel","vocab":{"b":0}}}"#, "model"),
+        (#"{"model":{"type":"WordLevel","vocab":{"a":0},"vocab":{"b":0}}}"#, "model.vocab"),
+    ])
+    func repeatedKeyIsAConflict(json: String, key: String) {
+        #expect(throws: KnowledgeError.conflict(file: "f/tokenizer.json", reason: "key \"\(key)\" appears twice")) {
+            try read(json: json)
+        }
+    }
+
+    @Test("a key the reader does not use may repeat")
+    func repeatedUnusedKey() throws {
+        let tokenizer = try read(json: #"{"model":{"type":"WordLevel","vocab":{"a":0}},"version":"1.0","version":"1.0"}"#)
+        #expect(tokenizer != nil)
+    }
+
     @Test func settingsValueOfWrongTypeIsAnError() {
         #expect(throws: KnowledgeError.self) {
             try read(json: #"{"model":{"type":"WordLevel","vocab":{"a":0}}}"#, map: #"{"pad_token":0}"#)

@@ -91,8 +91,12 @@ public struct FolderBoundary: Sendable, Equatable {
         var roots = [real]
         let parts = real.split(separator: "/", omittingEmptySubsequences: true)
         // Only a real `blobs` directory of the repo itself: a `blobs` that is a link (to `/`,
-        // say) would widen the boundary to wherever it points.
-        if parts.count >= 3, parts[parts.count - 2] == "snapshots" {
+        // say) would widen the boundary to wherever it points. And only in a folder named as
+        // `huggingface_hub` names a cached repo (`models--org--name`; datasets and spaces
+        // likewise): any other `x/snapshots/rev` folder got the exception too, so a folder laid
+        // out that way could reach into its grandparent's `blobs`.
+        if parts.count >= 3, parts[parts.count - 2] == "snapshots",
+           Self.cacheRepoPrefixes.contains(where: { parts[parts.count - 3].hasPrefix($0) }) {
             let repo = "/" + parts.dropLast(2).joined(separator: "/")
             if FileIdentity.ofLink(repo + "/blobs")?.kind == .directory, realPath(repo + "/blobs") == repo + "/blobs" {
                 roots.append(repo + "/blobs")
@@ -102,21 +106,49 @@ public struct FolderBoundary: Sendable, Equatable {
     }
 
     /// Why `path` may not be opened, or `nil` when its real path lies inside the boundary (a
-    /// path that does not resolve is left to the caller's "missing" handling).
+    /// path that does not exist is left to the caller's "missing" handling).
+    ///
+    /// A path whose real path cannot be worked out for another reason is refused: `realpath`
+    /// gives up on a resolved path longer than `PATH_MAX` (`ENAMETOOLONG`), while `open` follows
+    /// the same chain of links link by link and reaches the file, so a folder could lead out of
+    /// itself through a long enough chain (found by an adversarial sweep, 2026-12-04:
+    /// `config.json` reaching `/etc/passwd`).
     public func problem(with path: String) -> String? {
-        guard let real = realPath(path) else { return nil }
+        let real: String
+        switch resolvedPath(path) {
+        case .resolved(let found): real = found
+        case .failed(let code) where code == ENOENT || code == ENOTDIR: return nil
+        case .failed(let code):
+            return "its real path cannot be resolved (\(errnoDescription(code))), so it cannot be checked to lie inside "
+                + "the folder \(folder); it is not opened"
+        }
         if roots.contains(where: { Self.isInside(real, $0) }) { return nil }
         return "resolves to \(real), outside the folder \(folder) (links out of a checkpoint folder are not followed)"
     }
+
+    /// How `huggingface_hub` names a cached repo's folder: `<type>s--<org>--<name>`.
+    static let cacheRepoPrefixes = ["models--", "datasets--", "spaces--"]
 
     static func isInside(_ path: String, _ root: String) -> Bool {
         root == "/" || path == root || path.hasPrefix(root + "/")
     }
 }
 
-/// The canonical absolute path of `path` (every link resolved), or `nil` when it does not exist.
+/// The canonical absolute path of `path` (every link resolved), or `nil` when it does not exist
+/// or cannot be resolved.
 public func realPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
+    guard case .resolved(let real) = resolvedPath(path) else { return nil }
+    return real
+}
+
+/// `realpath(3)` of `path`, or the `errno` it failed with.
+enum ResolvedPath {
+    case resolved(String)
+    case failed(Int32)
+}
+
+func resolvedPath(_ path: String) -> ResolvedPath {
+    guard let resolved = realpath(path, nil) else { return .failed(errno) }
     defer { free(resolved) }
-    return String(cString: resolved)
+    return .resolved(String(cString: resolved))
 }

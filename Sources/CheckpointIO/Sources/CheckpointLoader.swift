@@ -219,7 +219,7 @@ struct CheckpointLoader {
     /// The folder boundary of `folder` (see `FolderBoundary`).
     static func boundary(of folder: String) throws(CheckpointError) -> FolderBoundary {
         guard let boundary = FolderBoundary(folder: folder) else {
-            throw .io(path: folder, operation: "resolve the real path of", errno: errno)
+            throw .io(path: folder, operation: "resolve its real path", errno: errno)
         }
         return boundary
     }

@@ -22,7 +22,7 @@ struct AuditCommand: ParsableCommand {
     var failOn: [String] = []
 
     @Option(name: .long, help: "Row of the padding token (overrides the policy's pad_id, config.json and the tokenizer).")
-    var padId: Int?
+    var padId: RowNumber?
 
     @Option(name: .long, help: "Treat this tensor as the token matrix instead of the detected ones (repeatable; overrides the policy's tensor).",
             completion: TensorNameCompletion.kind)
@@ -83,7 +83,7 @@ struct AuditCommand: ParsableCommand {
             settings.failOn.formUnion(failOn)
         }
         // The flags win over the policy's pad_id and tensor.
-        if let padId { settings.padID = padId }
+        if let padId { settings.padID = padId.value }
         if !tensor.isEmpty { settings.tensors = tensor }
         do throws(CheckpointError) {
             let checkpoint: Checkpoint
@@ -104,6 +104,8 @@ struct AuditCommand: ParsableCommand {
             inputs = checkpoint.inputPaths + inputs
             opened = true
             try output.check(inputs: inputs)
+            // A misspelt --tensor (or policy tensor) names the closest tensors, as in every command.
+            for name in settings.tensors { _ = try checkpoint.requireTensor(named: name) }
             let total = checkpoint.tensors.reduce(0) { $0 + $1.info.byteCount }
             let reporter = ProgressReporter.ifInteractive(label: "audit", total: total)
             var progress: AuditPipeline.Progress?

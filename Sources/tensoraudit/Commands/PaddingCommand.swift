@@ -22,7 +22,7 @@ struct PaddingCommand: ParsableCommand {
     @OptionGroup var checkpointArgument: CheckpointArgument
 
     @Option(name: .long, help: "Row of the padding token (overrides config.json).")
-    var padId: Int?
+    var padId: RowNumber?
 
     @Option(name: .long, help: "Analyse this tensor instead of the detected ones (repeatable).",
             completion: TensorNameCompletion.kind)
@@ -38,7 +38,7 @@ struct PaddingCommand: ParsableCommand {
         let format = try output.resolved(supported: Self.formats)
         try output.writeReport(on: checkpointArgument) { checkpoint in
             for name in tensor { _ = try checkpoint.requireTensor(named: name) }
-            let (analysis, profiles) = try NormProfile.withPadding(checkpoint, padID: padId, tensors: tensor)
+            let (analysis, profiles) = try NormProfile.withPadding(checkpoint, padID: padId?.value, tensors: tensor)
             let findings = PaddingAnalysis.findings(analysis)
             switch format {
             case .json: return PaddingRendering.json(analysis, findings).rendered() + "\n"

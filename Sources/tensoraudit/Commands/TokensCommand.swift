@@ -44,6 +44,7 @@ struct TokensCommand: ParsableCommand {
     func run() throws {
         let format = try output.resolved(supported: Self.formats)
         try output.writeReport(on: checkpointArgument) { checkpoint in
+            for name in tensor { _ = try checkpoint.requireTensor(named: name) }
             let report = try checkpoint.read { () throws(CheckpointError) in
                 try TokenReport.make(checkpoint, tensors: tensor, percentile: percentile, limit: limit)
             }

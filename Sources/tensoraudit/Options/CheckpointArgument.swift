@@ -11,6 +11,11 @@ struct CheckpointArgument: ParsableArguments {
               completion: .file())
     var path: String
 
+    /// An empty path names no file: a usage error (64), not "`: cannot open`" with no name.
+    func validate() throws {
+        if path.isEmpty { throw ValidationError("the checkpoint path is empty") }
+    }
+
     /// Opens what `path` names; with `overlappingDecompression` (audit), a `.zst` file is
     /// analysed while it is decoded (the caller must `waitUntilLoaded()`).
     func open(overlappingDecompression: Bool = false) throws(CheckpointError) -> Checkpoint {
