@@ -18,22 +18,26 @@ enum TokenizerJSONReader {
     static let usedModelKeys: Set = ["type", "vocab", "merges", "byte_fallback", "continuing_subword_prefix",
                                      "max_input_chars_per_word"]
 
+    /// Throws when one of `keys` appears twice in `object` (the value at `field`, nil for the
+    /// root). Why: which value a loader keeps is not a fact (Python's json and the `tokenizers`
+    /// library differ: the first keeps the last, the second refuses a duplicate field; this
+    /// parser's lookup takes the first), so, as for config.json, such a file is not used.
+    private static func refuseRepeated(_ keys: Set<String>, in object: JSON, path: String, field: String?) throws(KnowledgeError) {
+        if let key = object.duplicateKeys.first(where: keys.contains) {
+            throw .conflict(file: path, reason: "key \(quoted(field.map { $0 + "." + key } ?? key)) appears twice")
+        }
+    }
+
     static func read(_ file: NamedBytes, into table: inout VocabularyTable,
                      limits: KnowledgeLimits) throws(KnowledgeError) -> TokenizerJSONContents {
         let path = file.path
         let root = try StrictJSONInput.parse(file.bytes, file: path, limit: limits.maxTokenizerJSONBytes)
         guard root.objectMembers != nil else { throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object") }
-        // A key read here given twice: which value a loader keeps is not a fact (Python's json
-        // keeps the last, this parser's lookup the first), so, as for config.json, refuse it.
-        if let key = root.duplicateKeys.first(where: usedKeys.contains) {
-            throw .conflict(file: path, reason: "key \(quoted(key)) appears twice")
-        }
+        try refuseRepeated(usedKeys, in: root, path: path, field: nil)
         guard let model = root["model"], model.objectMembers != nil else {
             throw .invalidField(file: path, field: "model", reason: root["model"].map { "is \($0.typeName), not an object" } ?? "is missing")
         }
-        if let key = model.duplicateKeys.first(where: usedModelKeys.contains) {
-            throw .conflict(file: path, reason: "key \(quoted("model." + key)) appears twice")
-        }
+        try refuseRepeated(usedModelKeys, in: model, path: path, field: "model")
         var notes: [String] = []
         let kind = try modelKind(model, path: path, notes: &notes)
         try readVocabulary(model, kind: kind, path: path, into: &table, limits: limits)
@@ -47,6 +51,7 @@ enum TokenizerJSONReader {
             guard padding.objectMembers != nil else {
                 throw .invalidField(file: path, field: "padding", reason: "is \(padding.typeName), not an object or null")
             }
+            try refuseRepeated(["pad_token", "pad_id"], in: padding, path: path, field: "padding")
             if let value = padding["pad_token"] {
                 guard let text = value.stringValue else {
                     throw .invalidField(file: path, field: "padding.pad_token", reason: "is \(value.typeName), not a string")
@@ -152,6 +157,7 @@ enum TokenizerJSONReader {
         for (index, item) in items.enumerated() {
             let field = "added_tokens[\(index)]"
             guard item.objectMembers != nil else { throw .invalidField(file: path, field: field, reason: "is \(item.typeName), not an object") }
+            try refuseRepeated(["id", "content", "special"], in: item, path: path, field: field)
             guard let rawID = item["id"]?.integerValue else {
                 throw .invalidField(file: path, field: field + ".id", reason: item["id"].map { "is \($0.shortDescription), not an integer" } ?? "is missing")
             }

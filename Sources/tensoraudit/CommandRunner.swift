@@ -12,7 +12,7 @@ enum ExitStatus {
     static let invalidInput: Int32 = 2
 }
 
-/// Characters of an error line on standard error before it is cut (a path can be 4,096 bytes).
+/// Unicode scalars of an error line on standard error before it is cut (a path can be 4,096 bytes).
 let errorLineLimit = 8192
 
 /// Writes one line to standard error. Control and bidirectional-control characters in `line`
@@ -24,9 +24,12 @@ let errorLineLimit = 8192
 /// a million characters printed a megabyte-long line (the JSON report keeps the whole message).
 func printError(_ line: String) {
     var shown = TextEscaping.displayMessage(line)
-    if shown.count > errorLineLimit {
-        let rest = shown.count - errorLineLimit
-        shown = String(shown.prefix(errorLineLimit)) + "… (\(rest) more characters)"
+    // Counted in Unicode scalars, not `Character`s: a key of one letter and 500,000 combining
+    // accents is a single Character, and passed uncut (adversarial re-check, 2026-12-04).
+    let scalars = shown.unicodeScalars
+    if scalars.count > errorLineLimit {
+        let rest = scalars.count - errorLineLimit
+        shown = String(String.UnicodeScalarView(scalars.prefix(errorLineLimit))) + "… (\(rest) more characters)"
     }
     let text = Array((shown + "\n").utf8)
     text.withUnsafeBytes { bytes in

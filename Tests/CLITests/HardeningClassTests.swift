@@ -173,24 +173,26 @@ import TestSupport
         }
     }
 
-    @Test("an empty checkpoint path is a usage error for every command (it printed \": cannot open\", naming nothing)")
+    @Test("an empty checkpoint, policy or map path is a usage error for every command (it printed \": cannot open\", naming nothing)")
     func emptyCheckpointPath() throws {
-        for command in ["inspect", "padding", "ties", "rows", "tokens", "audit"] {
-            let result = try Self.run([command, ""])
-            #expect(result.status == 64, "\(command): exit \(result.status) \(result.stderr)")
-            #expect(result.stderr.contains("checkpoint path is empty"), "\(command): \(result.stderr)")
+        let file = try Fixtures.temporaryFile(Self.valid)
+        for arguments in [["inspect", ""], ["padding", ""], ["ties", ""], ["rows", ""], ["tokens", ""], ["audit", ""],
+                          ["diff", "", file], ["diff", file, ""], ["diff", file, file, "--map", ""], ["audit", file, "--policy", ""]] {
+            let result = try Self.run(arguments)
+            #expect(result.status == 64, "\(arguments): exit \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("is empty"), "\(arguments): \(result.stderr)")
         }
     }
 
-    @Test("a 100,000-character policy key gives one error line cut at 8,192 characters, saying how much was left out")
-    func longErrorLine() throws {
+    @Test("a 100,000-scalar policy key gives one error line cut at 8,192 scalars, saying how much was left out",
+          arguments: [String(repeating: "k", count: 100_000), "a" + String(repeating: "\u{301}", count: 100_000)])
+    func longErrorLine(key: String) throws {
         let input = try Fixtures.temporaryFile(Self.valid, name: "m.safetensors")
-        let key = String(repeating: "k", count: 100_000)
         let policy = try Fixtures.temporaryFile(Array("{\"\(key)\": 1}".utf8), name: "policy.json")
         let result = try Self.run(["audit", input, "--policy", policy])
         #expect(result.status == 2, "exit \(result.status)")
         let lines = result.stderr.split(separator: "\n")
-        #expect(lines.count == 1 && lines[0].count < 8_300, "\(lines.map(\.count))")
+        #expect(lines.count == 1 && lines[0].unicodeScalars.count < 8_300, "\(lines.map(\.unicodeScalars.count))")
         #expect(result.stderr.contains("more characters)"), "\(result.stderr.suffix(200))")
     }
 
@@ -385,6 +387,42 @@ import TestSupport
         try Data(Self.valid).write(to: URL(fileURLWithPath: repo + "/blobs/0f1e"))
         try FileManager.default.createSymbolicLink(atPath: repo + "/snapshots/abc123/model.safetensors", withDestinationPath: "../../blobs/0f1e")
         return repo
+    }
+
+    /// `/proc/self/fd/0` is a "magic" link: `open` reaches whatever the descriptor holds, while
+    /// `realpath` fails with ENOENT when that file was deleted (its link text ends in
+    /// " (deleted)"). The boundary took the failure for a missing file, and the file outside the
+    /// folder was read (adversarial re-check, 2026-12-04).
+    @Test("a link through /proc to a deleted file outside the folder is refused, not read")
+    func procMagicLink() throws {
+        let elsewhere = try Self.outsideFolder()
+        for entry in ["model.safetensors", "config.json"] {
+            let dir = try Self.folder(entry == "config.json" ? ["model.safetensors": Self.valid] : [:])
+            try FileManager.default.createSymbolicLink(atPath: dir + "/" + entry, withDestinationPath: "/proc/self/fd/0")
+            // The child's standard input: a copy of the outside file, deleted before the run.
+            let source = elsewhere + (entry == "config.json" ? "/config.json" : "/x.safetensors")
+            let copy = elsewhere + "/stdin-" + entry
+            try FileManager.default.copyItem(atPath: source, toPath: copy)
+            let result = try Self.run([dir, copy], shell: "exec < \"$2\" && rm \"$2\" && exec \"$TENSORAUDIT\" inspect \"$1\" --json")
+            #expect(!FileManager.default.fileExists(atPath: copy), "the copy was not deleted first")
+            #expect(result.status == 2, "\(entry): exit \(result.status) \(result.stdout)")
+            #expect(result.stderr.contains(entry) && result.stderr.contains("cannot be checked against the folder"), "\(entry): \(result.stderr)")
+            #expect(!result.stdout.contains("outside"), "\(entry): the outside file was read: \(result.stdout)")
+        }
+    }
+
+    @Test("a config.json or tokenizer.json that is a loop of links is reported by name, not taken for absent")
+    func loopedFiles() throws {
+        let dir = try Self.folder(["model.safetensors": Self.valid])
+        try FileManager.default.createSymbolicLink(atPath: dir + "/config.json", withDestinationPath: "config.json")
+        let config = try Self.run(["padding", dir])
+        #expect(config.status == 2 && config.stderr.contains("config.json") && config.stderr.contains("symbolic links"),
+                "exit \(config.status): \(config.stderr)")
+        try FileManager.default.removeItem(atPath: dir + "/config.json")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/tokenizer.json", withDestinationPath: "tokenizer.json")
+        let tokenizer = try Self.run(["padding", dir])
+        #expect(tokenizer.status == 0, "exit \(tokenizer.status): \(tokenizer.stderr)")
+        #expect(tokenizer.stdout.contains("tokenizer.json") && tokenizer.stdout.contains("symbolic links"), "\(tokenizer.stdout)")
     }
 
     @Test("a snapshots/<rev> folder outside a Hugging Face cache repo gets no blobs exception")

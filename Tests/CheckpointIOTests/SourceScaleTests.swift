@@ -55,7 +55,7 @@ import TensorScan
             #expect(error.description.contains("over the limit of 1"), "\(error)")
         }
         limits = .builtIn
-        #expect(limits.maxIndexShards == 100_000)
+        #expect(limits.maxIndexShards == 20_000)
         limits.maxIndexShards = 1
         do {
             _ = try Checkpoint.open(path: dir, limits: limits)

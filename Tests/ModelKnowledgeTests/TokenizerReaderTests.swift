@@ -116,6 +116,9 @@ import Testing
         (#"{"model":{"type":"WordLevel","vocab":{"a":0,"b":1}},"padding":{"pad_id":1,"pad_token":"b"},"padding":null}"#, "padding"),
         (#"{"model":{"type":"WordLevel","vocab":{"a":0}},"model":{"type":"WordLevel","vocab":{"b":0}}}"#, "model"),
         (#"{"model":{"type":"WordLevel","vocab":{"a":0},"vocab":{"b":0}}}"#, "model.vocab"),
+        (#"{"model":{"type":"WordLevel","vocab":{"a":0,"b":1}},"padding":{"pad_id":0,"pad_id":1}}"#, "padding.pad_id"),
+        (#"{"model":{"type":"WordLevel","vocab":{"a":0}},"added_tokens":[{"id":0,"content":"a","content":"b"}]}"#,
+         "added_tokens[0].content"),
     ])
     func repeatedKeyIsAConflict(json: String, key: String) {
         #expect(throws: KnowledgeError.conflict(file: "f/tokenizer.json", reason: "key \"\(key)\" appears twice")) {

@@ -117,10 +117,13 @@ public struct FolderBoundary: Sendable, Equatable {
         let real: String
         switch resolvedPath(path) {
         case .resolved(let found): real = found
-        case .failed(let code) where code == ENOENT || code == ENOTDIR: return nil
+        // Missing for `realpath` and for `stat` alike: left to the caller. A path `stat` still
+        // reaches goes through a link `realpath` cannot name: a /proc "magic" link to a deleted
+        // file or into another mount namespace (`/proc/<pid>/fd/3`, `/proc/<pid>/root/…`), which
+        // `open` follows (adversarial re-check, 2026-12-04).
+        case .failed(let code) where (code == ENOENT || code == ENOTDIR) && FileIdentity.of(path) == nil: return nil
         case .failed(let code):
-            return "its real path cannot be resolved (\(errnoDescription(code))), so it cannot be checked to lie inside "
-                + "the folder \(folder); it is not opened"
+            return "cannot be checked against the folder \(folder): its real path cannot be resolved (\(errnoDescription(code)))"
         }
         if roots.contains(where: { Self.isInside(real, $0) }) { return nil }
         return "resolves to \(real), outside the folder \(folder) (links out of a checkpoint folder are not followed)"

@@ -326,6 +326,17 @@ public final class MappedFile: @unchecked Sendable {
         return stat(path, &info) == 0
     }
 
+    /// Whether `path` names nothing: `stat` fails because it, or a folder on the way, is not
+    /// there (a dangling link included). A path `stat` fails on for another reason (a loop of
+    /// links, a folder without search permission) is there but unreadable, and is reported when
+    /// read, not taken for absent: such a config.json was silently skipped (adversarial
+    /// re-check, 2026-12-04).
+    public static func isAbsent(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) != 0 else { return false }
+        return errno == ENOENT || errno == ENOTDIR
+    }
+
     /// The current size on disk, to detect a file that changed while mapped.
     public func currentSizeOnDisk() -> UInt64? {
         guard !isAnonymous else { return nil }

@@ -211,7 +211,7 @@ struct CheckpointLoader {
     /// A config.json that links out of the folder, or is not a regular file, is refused.
     static func config(in folder: String, limits: SourceLimits) throws(CheckpointError) -> (ModelConfig?, String?) {
         let path = join(folder, "config.json")
-        guard FileIdentity.of(path) != nil, !MappedFile.isDirectory(path) else { return (nil, nil) }
+        guard !MappedFile.isAbsent(path), !MappedFile.isDirectory(path) else { return (nil, nil) }
         try confine(path, to: try boundary(of: folder))
         return (try ModelConfig.load(path: path, limit: limits.maxConfigBytes), path)
     }

@@ -31,12 +31,13 @@ public struct SourceLimits: Sendable, Equatable {
     /// Most `weight_map` entries in an index: 1,000,000 (ten times the largest published).
     public var maxIndexEntries: Int = 1_000_000
 
-    /// Most distinct shard files an index names: 100,000 (published checkpoints have at most a
-    /// few hundred). Why apart from the entry limit: every shard is a file to look up and,
-    /// missing, an issue of its own; 990,000 distinct missing shards (within the entry limit)
-    /// took 11 s to `inspect` and 26 s and 2.6 GB to `audit --json` (adversarial sweep,
-    /// 2026-12-04).
-    public var maxIndexShards: Int = 100_000
+    /// Most distinct shard names an index holds: 20,000 (published checkpoints have at most a
+    /// few hundred shards). Why apart from the entry limit: every shard is a file to look up
+    /// and map, or, missing, an issue of its own; 990,000 distinct missing shards (within the
+    /// entry limit) took 11 s to `inspect` and 26 s and 2.6 GB to `audit --json`. And below
+    /// Linux's default of 65,530 mappings per process: 100,000 real shards failed at ~65,500
+    /// with "cannot mmap" instead of this message (adversarial sweeps, 2026-12-04).
+    public var maxIndexShards: Int = 20_000
 
     /// Largest config.json or policy file read: 16 MiB (real ones are a few KiB).
     public var maxConfigBytes: UInt64 = 16 << 20

@@ -33,6 +33,7 @@ struct AuditCommand: ParsableCommand {
     static let formats: [OutputFormat] = [.text, .json, .junit, .sarif, .html]
 
     func validate() throws {
+        if policy?.isEmpty == true { throw ValidationError("the --policy path is empty") }
         for rule in failOn where RuleCatalog.rule(rule) == nil {
             throw ValidationError("unknown rule '\(rule)' for --fail-on; known rules: "
                 + RuleCatalog.all.map(\.id).joined(separator: ", "))

@@ -40,6 +40,10 @@ struct DiffCommand: ParsableCommand {
     static let formats: [OutputFormat] = [.text, .json]
 
     func validate() throws {
+        // An empty path names no file (as `CheckpointArgument` says for the other commands).
+        for (name, path) in [("checkpoint path A", a), ("checkpoint path B", b), ("--map", map)] where path?.isEmpty == true {
+            throw ValidationError("the \(name) is empty")
+        }
         guard tolerance.isFinite, tolerance >= 0 else { throw ValidationError("--tolerance must be a non-negative number") }
         guard topRows >= 0 else { throw ValidationError("--top-rows must be 0 or more") }
         _ = try output.resolved(supported: Self.formats)
