@@ -129,6 +129,25 @@ public struct FolderBoundary: Sendable, Equatable {
         return "resolves to \(real), outside the folder \(folder) (links out of a checkpoint folder are not followed)"
     }
 
+    /// Why the file behind `mapping`, opened after `problem(with:)` approved its path, may not
+    /// be read, or `nil` when it lies inside the boundary (or there is no /proc to ask).
+    ///
+    /// Why after `open` as well: the path is checked, then opened again by name, and a folder
+    /// someone writes to during the run can swap a link in between; swapping `model.safetensors`
+    /// between an inside and an outside file, 451 of 1,500 runs read the outside one
+    /// (adversarial re-check, 2026-12-04). The descriptor cannot be swapped.
+    public func problem(withOpened mapping: MappedFile) -> String? {
+        switch mapping.opened {
+        case .unknown: return nil
+        case .unnamed:
+            return "was opened as a file the system names no path for (deleted, or in another mount namespace): "
+                + "it cannot be checked against the folder \(folder)"
+        case .path(let real):
+            if roots.contains(where: { Self.isInside(real, $0) }) { return nil }
+            return "was opened as \(real), outside the folder \(folder) (it changed after it was checked)"
+        }
+    }
+
     /// How `huggingface_hub` names a cached repo's folder: `<type>s--<org>--<name>`.
     static let cacheRepoPrefixes = ["models--", "datasets--", "spaces--"]
 

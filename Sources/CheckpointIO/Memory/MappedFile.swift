@@ -21,6 +21,11 @@ public final class MappedFile: @unchecked Sendable {
     /// Device and inode of the mapped file (`nil` for anonymous memory): lets the CLI refuse
     /// an `--output` that is an input under another name (a hard link, a symbolic link).
     public let identity: FileIdentity?
+    /// What the opened descriptor is, as the kernel names it (`/proc/self/fd/N` resolved right
+    /// after `open`): `.unknown` where there is no /proc, and for anonymous memory.
+    /// `FolderBoundary.problem(withOpened:)` checks it, so that a link swapped between the
+    /// boundary check and `open` cannot lead out of the folder.
+    public let opened: OpenedPath
     private let base: UnsafeMutableRawPointer?
     private let mappedLength: Int
     /// Set while another thread may still be writing the bytes (`init(streamingLength:)`).
@@ -42,9 +47,10 @@ public final class MappedFile: @unchecked Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(path: path, operation: "stat", errno: errno) }
-        let opened = FileIdentity(info)
-        guard opened.kind == .regular else { throw .notARegularFile(path: path, what: opened.kind.phrase) }
-        identity = opened
+        let found = FileIdentity(info)
+        guard found.kind == .regular else { throw .notARegularFile(path: path, what: found.kind.phrase) }
+        identity = found
+        opened = OpenedPath(descriptor: fd)
         let size = UInt64(max(0, info.st_size))
         self.size = size
         guard size > 0 else {
@@ -87,6 +93,7 @@ public final class MappedFile: @unchecked Sendable {
         path = label
         isAnonymous = true
         identity = nil
+        opened = .unknown
         guard capacity > 0 else {
             base = nil
             mappedLength = 0
@@ -139,6 +146,7 @@ public final class MappedFile: @unchecked Sendable {
         path = label
         isAnonymous = true
         identity = nil
+        opened = .unknown
         let fillProgress = FillProgress()
         progress = fillProgress
         guard length > 0 else { throw .io(path: label, operation: "reserve memory for", errno: EINVAL) }
@@ -350,4 +358,24 @@ public final class MappedFile: @unchecked Sendable {
 func errnoDescription(_ code: Int32) -> String {
     guard let text = strerror(code) else { return "errno \(code)" }
     return String(cString: text)
+}
+
+/// The real path of an open descriptor, as `/proc/self/fd/N` names it.
+public enum OpenedPath: Sendable, Equatable {
+    /// The descriptor's file, by its real path.
+    case path(String)
+    /// /proc names no path for it (a deleted file: " (deleted)"; a file of another mount
+    /// namespace).
+    case unnamed
+    /// No /proc to ask (not Linux, or /proc not mounted), or anonymous memory.
+    case unknown
+
+    init(descriptor fd: Int32) {
+        let link = "/proc/self/fd/\(fd)"
+        guard FileIdentity.ofLink(link) != nil else {
+            self = .unknown
+            return
+        }
+        self = realPath(link).map(OpenedPath.path) ?? .unnamed
+    }
 }

@@ -41,9 +41,12 @@ struct CheckpointLoader {
 
     /// A single file, compressed or not; zstd is recognised by its magic number (which no
     /// valid safetensors file can start with) or by a `.zst` name.
+    /// `boundary`: the folder the file was confined to (a folder member), checked again on the
+    /// opened file (`FolderBoundary.problem(withOpened:)`).
     func openFile(_ path: String, displayPath: String, kind: CheckpointSource.Kind,
-                  issues: [SourceIssue]) throws(CheckpointError) -> Checkpoint {
+                  issues: [SourceIssue], boundary: FolderBoundary? = nil) throws(CheckpointError) -> Checkpoint {
         let mapping = try MappedFile(path: path)
+        if let boundary { try Self.confine(opened: mapping, to: boundary) }
         var source = CheckpointSource(kind: kind)
         let file: CheckpointFile
         if path.hasSuffix(".zst") || ZstdDecompressor.looksCompressed(mapping) {
@@ -176,7 +179,7 @@ struct CheckpointLoader {
                     issues: [SourceIssue] = []) throws(CheckpointError) -> Checkpoint {
         let path = Self.join(folder, name)
         try Self.confine(path, to: boundary)
-        return try openFile(path, displayPath: folder, kind: .directory, issues: issues)
+        return try openFile(path, displayPath: folder, kind: .directory, issues: issues, boundary: boundary)
     }
 
     /// The `preferred` index, else the only one of `candidates`, opened with its shards; nil
@@ -190,7 +193,9 @@ struct CheckpointLoader {
         }
         let index = present.contains(preferred) ? preferred : candidates[0]
         try Self.confine(Self.join(folder, index), to: boundary)
-        return try ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder).load(displayPath: folder)
+        var loader = ShardedLoader(limits: limits, indexPath: Self.join(folder, index), folder: folder)
+        loader.indexIsFolderMember = true
+        return try loader.load(displayPath: folder)
     }
 
     /// Names of torch checkpoint files in a folder (the content decides the format).
@@ -212,8 +217,9 @@ struct CheckpointLoader {
     static func config(in folder: String, limits: SourceLimits) throws(CheckpointError) -> (ModelConfig?, String?) {
         let path = join(folder, "config.json")
         guard !MappedFile.isAbsent(path), !MappedFile.isDirectory(path) else { return (nil, nil) }
-        try confine(path, to: try boundary(of: folder))
-        return (try ModelConfig.load(path: path, limit: limits.maxConfigBytes), path)
+        let boundary = try boundary(of: folder)
+        try confine(path, to: boundary)
+        return (try ModelConfig.load(path: path, limit: limits.maxConfigBytes, confinedTo: boundary), path)
     }
 
     /// The folder boundary of `folder` (see `FolderBoundary`).
@@ -228,6 +234,13 @@ struct CheckpointLoader {
     static func confine(_ path: String, to boundary: FolderBoundary) throws(CheckpointError) {
         if let problem = boundary.problem(with: path) {
             throw .source(path: path, kind: "outside-folder", message: problem)
+        }
+    }
+
+    /// Throws when the file `mapping` opened lies outside `boundary` (see `confine(_:to:)`).
+    static func confine(opened mapping: MappedFile, to boundary: FolderBoundary) throws(CheckpointError) {
+        if let problem = boundary.problem(withOpened: mapping) {
+            throw .source(path: mapping.path, kind: "outside-folder", message: problem)
         }
     }
 

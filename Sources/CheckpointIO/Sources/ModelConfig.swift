@@ -65,8 +65,8 @@ public struct ModelConfig: Sendable, Equatable {
     /// in a nested `text_config` (multimodal models); top-level values win. A key twice in the
     /// same object is an error: Python's `json` keeps the last one, so which value transformers
     /// sees is not what a first-wins reader would report.
-    public static func load(path: String, limit: UInt64 = 16 << 20) throws(CheckpointError) -> ModelConfig {
-        let bytes = try MappedFile.contents(of: path, limit: limit, what: "config.json")
+    public static func load(path: String, limit: UInt64 = 16 << 20, confinedTo boundary: FolderBoundary? = nil) throws(CheckpointError) -> ModelConfig {
+        let bytes = try MappedFile.contents(of: path, limit: limit, what: "config.json", confinedTo: boundary)
         let root: JSONNode
         do {
             root = try JSONDocument.parse(bytes)

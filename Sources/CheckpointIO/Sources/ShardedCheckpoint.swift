@@ -19,10 +19,13 @@ struct ShardedLoader {
     let limits: SourceLimits
     let indexPath: String
     let folder: String
+    /// The index was found in a folder named by the user (not named itself, which may be a
+    /// link): the opened index is checked against the folder too.
+    var indexIsFolderMember = false
 
     func load(displayPath: String) throws(CheckpointError) -> Checkpoint {
-        let index = try readIndex()
         let boundary = try CheckpointLoader.boundary(of: folder)
+        let index = try readIndex(confinedTo: indexIsFolderMember ? boundary : nil)
         var issues: [SourceIssue] = []
         if index.entries.isEmpty {
             issues.append(SourceIssue(.indexEmpty, file: indexPath))
@@ -67,7 +70,13 @@ struct ShardedLoader {
                 issues.append(SourceIssue(.missingShard(shard: shard, tensors: listed), file: path))
                 continue
             }
-            let file = try CheckpointLoader.openMapped(MappedFile(path: path))
+            let mapping = try MappedFile(path: path)
+            if let problem = boundary.problem(withOpened: mapping) {
+                unopened += 1
+                issues.append(SourceIssue(.indexInvalidPath(shard: shard, problem: problem, tensors: listed), file: indexPath))
+                continue
+            }
+            let file = try CheckpointLoader.openMapped(mapping)
             files.append(file)
             opened.append((shard, file))
         }
@@ -84,8 +93,9 @@ struct ShardedLoader {
                           sourceIssues: issues)
     }
 
-    private func readIndex() throws(CheckpointError) -> ShardIndex {
+    private func readIndex(confinedTo boundary: FolderBoundary?) throws(CheckpointError) -> ShardIndex {
         let mapping = try MappedFile(path: indexPath)
+        if let boundary { try CheckpointLoader.confine(opened: mapping, to: boundary) }
         guard mapping.size <= limits.maxIndexBytes else {
             throw .source(path: indexPath, kind: "invalid-index",
                           message: "index is \(mapping.size) bytes, over the limit of \(limits.maxIndexBytes)")

@@ -42,7 +42,8 @@ public struct TokenizerFiles: Sendable, Equatable {
     /// path lies outside its folder, as config.json is refused: a tokenizer file is read only
     /// from the folder the user named (or its Hugging Face cache blobs).
     public static func contents(of path: String, limit: UInt64) throws(CheckpointError) -> [UInt8] {
-        try CheckpointLoader.confine(path, to: try CheckpointLoader.boundary(of: CheckpointLoader.folder(of: path)))
-        return try MappedFile.contents(of: path, limit: limit, what: "the tokenizer file")
+        let boundary = try CheckpointLoader.boundary(of: CheckpointLoader.folder(of: path))
+        try CheckpointLoader.confine(path, to: boundary)
+        return try MappedFile.contents(of: path, limit: limit, what: "the tokenizer file", confinedTo: boundary)
     }
 }
