@@ -44,11 +44,20 @@ struct TensorAudit: ParsableCommand {
 
     /// The message for a first argument that is no command (`inspct`), naming the closest
     /// commands; swift-argument-parser alone says "2 unexpected arguments", which hides the typo.
+    /// `help NAME` with an unknown NAME too: the library printed the main help and exited 0.
     static func unknownCommand(_ arguments: [String]) -> String? {
         guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
-        let names = configuration.subcommands.map { $0._commandName } + ["help"]
-        guard !names.contains(first) else { return nil }
-        return "tensoraudit: error: unknown command \(quoted(first))\(DidYouMean.phrase(for: first, among: names))\n"
-            + "Commands: \(names.dropLast().joined(separator: ", ")); see 'tensoraudit --help'."
+        let commands = configuration.subcommands.map { $0._commandName }
+        let names = commands + ["help"]
+        var asked = first
+        if first == "help" {
+            guard arguments.count > 1, !arguments[1].hasPrefix("-") else { return nil }
+            asked = arguments[1]
+            guard !names.contains(asked) else { return nil }
+        } else {
+            guard !names.contains(first) else { return nil }
+        }
+        return "tensoraudit: error: unknown command \(quoted(asked))\(DidYouMean.phrase(for: asked, among: first == "help" ? commands : names))\n"
+            + "Commands: \(commands.joined(separator: ", ")); see 'tensoraudit --help'."
     }
 }

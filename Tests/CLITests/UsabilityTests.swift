@@ -19,6 +19,10 @@ import TestSupport
         #expect(far.status == 64)
         #expect(!far.stderr.contains("did you mean"))
         #expect(try CLI.run(["help", "audit"]).status == 0)
+        // `help` of an unknown command was the main help with exit 0.
+        let help = try CLI.run(["help", "audti"])
+        #expect(help.status == 64 && help.stderr.hasPrefix("tensoraudit: error: unknown command \"audti\"; did you mean \"audit\"?"),
+                "exit \(help.status): \(help.stderr)")
     }
 
     @Test("a misspelt --tensor names the closest tensor; exit 2", arguments: [
