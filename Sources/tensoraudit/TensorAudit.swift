@@ -39,7 +39,19 @@ struct TensorAudit: ParsableCommand {
             message.split(separator: "\n").forEach { printError(String($0)) }
             Glibc.exit(64)
         }
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            // A usage error goes through `printError` line by line, like every other error: its
+            // lines quote the arguments, and a 50,000-digit `--pad-id` printed a 50 KB line.
+            // Everything else (help, version, exit codes thrown by the commands) as the library
+            // prints it.
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).forEach { printError(String($0)) }
+            Glibc.exit(code.rawValue)
+        }
     }
 
     /// The message for a first argument that is no command (`inspct`), naming the closest

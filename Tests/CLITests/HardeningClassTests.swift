@@ -196,6 +196,19 @@ import TestSupport
         #expect(result.stderr.contains("more characters)"), "\(result.stderr.suffix(200))")
     }
 
+    @Test("a usage error quoting a 50,000-character argument is cut like every error line")
+    func longUsageError() throws {
+        let file = try Fixtures.temporaryFile(Self.valid)
+        let digits = String(repeating: "9", count: 50_000)
+        for arguments in [["padding", file, "--pad-id=" + digits], ["audit", file, "--fail-on", digits]] {
+            let result = try Self.run(arguments)
+            #expect(result.status == 64, "exit \(result.status)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.unicodeScalars.count < 8_300 }, "\(lines.map(\.unicodeScalars.count))")
+            #expect(result.stderr.contains("more characters)"), "\(result.stderr.prefix(300))")
+        }
+    }
+
     @Test("--output that is empty is a usage error; in a missing folder it names the folder")
     func outputPathShapes() throws {
         let input = try Fixtures.temporaryFile(Self.valid, name: "m.safetensors")
@@ -393,7 +406,8 @@ import TestSupport
     /// `realpath` fails with ENOENT when that file was deleted (its link text ends in
     /// " (deleted)"). The boundary took the failure for a missing file, and the file outside the
     /// folder was read (adversarial re-check, 2026-12-04).
-    @Test("a link through /proc to a deleted file outside the folder is refused, not read")
+    @Test("a link through /proc to a deleted file outside the folder is refused, not read",
+          .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/fd"), "needs /proc (Linux)"))
     func procMagicLink() throws {
         let elsewhere = try Self.outsideFolder()
         for entry in ["model.safetensors", "config.json"] {
