@@ -133,9 +133,10 @@ public struct FolderBoundary: Sendable, Equatable {
     /// be read, or `nil` when it lies inside the boundary (or there is no /proc to ask).
     ///
     /// Why after `open` as well: the path is checked, then opened again by name, and a folder
-    /// someone writes to during the run can swap a link in between; swapping `model.safetensors`
-    /// between an inside and an outside file, 451 of 1,500 runs read the outside one
-    /// (adversarial re-check, 2026-12-04). The descriptor cannot be swapped.
+    /// someone writes to during the run can swap a link in between: with `model.safetensors`
+    /// flipped between an inside and an outside file by a script, 83 of 600 runs of `inspect`
+    /// read the outside one, none since (README "Trust boundaries"). The descriptor cannot be
+    /// swapped.
     public func problem(withOpened mapping: MappedFile) -> String? {
         switch mapping.opened {
         case .unknown: return nil

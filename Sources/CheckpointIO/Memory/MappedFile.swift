@@ -328,12 +328,6 @@ public final class MappedFile: @unchecked Sendable {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Whether anything exists at `path` (without following a failure into an error).
-    public static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0
-    }
-
     /// Whether `path` names nothing: `stat` fails because it, or a folder on the way, is not
     /// there (a dangling link included). A path `stat` fails on for another reason (a loop of
     /// links, a folder without search permission) is there but unreadable, and is reported when
