@@ -74,9 +74,7 @@ import TestSupport
 
     @Test("with --map the user's pairing decides: nothing is excused")
     func explicitMap() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("converter-drops-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try Fixtures.temporaryDirectory()
         let map = folder.appendingPathComponent("map.json")
         try Data(#"{"bert.embeddings.word_embeddings.weight": "token_embd.weight"}"#.utf8).write(to: map)
         let result = try CLI.run(["diff", Fixtures.path("gguf-converted/hub"), Fixtures.path("gguf-converted/bert-f16.gguf"),

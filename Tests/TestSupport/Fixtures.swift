@@ -54,10 +54,10 @@ public enum Fixtures {
         }
     }
 
-    /// A fresh temporary directory for a test.
+    /// A fresh temporary directory for a test, inside the process's scratch folder (removed when
+    /// the tests exit).
     public static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tensoraudit-tests-\(UUID().uuidString)")
+        let url = TestScratch.root.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
