@@ -101,6 +101,18 @@ import TestSupport
         #expect(try CLI.run(["rows", path, "--json", "--csv"]).status == 64)
     }
 
+    @Test("rows: a bad --rows is a usage error that says what is wrong with it",
+          arguments: [("-1..2", "a negative row (-1) is not supported"), ("-3", "a negative row (-3) is not supported"),
+                      ("5..2", "the range ends (2) before it starts (5)"), ("1...3", "expected A..B, A.., ..B or a single row N"),
+                      ("99999999999999999999", "row 99999999999999999999 is larger than any tensor can have")])
+    func rowsRangeMessages(range: String, message: String) throws {
+        // Given as two arguments: `--rows -1..2` used to be read as a flag and reported as a missing value.
+        let result = try CLI.run(["rows", Fixtures.path("toy-bert/model.safetensors"), "--tensor", "cls.predictions.bias",
+                                  "--rows", range])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("'\(range)'") && result.stderr.contains(message), "\(result.stderr)")
+    }
+
     @Test("padding --json: the seed story, pad row non-zero and explained by the tied decoder")
     func padding() throws {
         let report = try json(["padding", Fixtures.path("toy-bert/model.safetensors"), "--json"])

@@ -38,6 +38,16 @@ import TestSupport
             + "did you mean \"bert.embeddings.word_embeddings.weight\"?\n")
     }
 
+    @Test("a --tensor with the model prefix added or dropped names the tensor without it or with it", arguments: [
+        ("embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight"),
+        ("model.bert.embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight"),
+    ])
+    func otherPrefix(given: String, expected: String) throws {
+        let result = try CLI.run(["rows", Self.model, "--tensor", given])
+        #expect(result.status == 2)
+        #expect(result.stderr == "tensoraudit: error: \(Self.model): no tensor named \"\(given)\"; did you mean \"\(expected)\"?\n")
+    }
+
     @Test("--output on any command: one line on stderr says where the report went", arguments: ["inspect", "ties", "rows"])
     func outputSummary(_ command: String) throws {
         let file = try Fixtures.temporaryDirectory().appendingPathComponent("report.json").path

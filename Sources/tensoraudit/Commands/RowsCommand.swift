@@ -21,7 +21,10 @@ struct RowsCommand: ParsableCommand {
     @Option(name: .long, help: "The tensor whose rows to list.", completion: TensorNameCompletion.kind)
     var tensor: String?
 
-    @Option(name: .long, help: "Rows to list, half-open: A..B, A.., ..B, or a single row N.")
+    // `.unconditional`: the value is taken even when it starts with "-", so `--rows -1..2` is
+    // refused for what it is (a negative row), not reported as a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Rows to list, half-open: A..B, A.., ..B, or a single row N.",
+            transform: RowRange.init(parsing:))
     var rows: RowRange?
 
     @OptionGroup var output: OutputOptions

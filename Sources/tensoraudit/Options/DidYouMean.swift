@@ -23,8 +23,23 @@ enum DidYouMean {
             if candidate.lowercased() == word.lowercased() { distance = 0 }
             scored.append((distance, order, candidate))
         }
-        guard let best = scored.map(\.distance).min() else { return [] }
+        guard let best = scored.map(\.distance).min() else {
+            return Array(sameNameOtherPrefix(word, among: candidates).prefix(limit))
+        }
         return scored.filter { $0.distance == best }.sorted { $0.order < $1.order }.prefix(limit).map(\.name)
+    }
+
+    /// Candidates that are `word` with a leading dotted prefix added or removed
+    /// (`transformer.wte.weight` for `wte.weight`, or the other way round), in candidate order.
+    ///
+    /// Why: the same weights are saved with and without the model's prefix (`model.` in a
+    /// `…ForCausalLM` checkpoint, none in the base model), a difference of 6 to 12 characters
+    /// that no edit-distance bound would allow without suggesting noise.
+    static func sameNameOtherPrefix(_ word: String, among candidates: some Sequence<String>) -> [String] {
+        guard word.contains("."), !word.hasPrefix("."), !word.hasSuffix(".") else { return [] }
+        return candidates.filter { candidate in
+            candidate != word && (candidate.hasSuffix("." + word) || word.hasSuffix("." + candidate)) && candidate.contains(".")
+        }
     }
 
     /// `" (did you mean "a" or "b"?)"`-style text, empty when there is no suggestion.

@@ -1,30 +1,44 @@
 import ArgumentParser
 
 /// `--rows A..B`: a half-open row range like Python's `A:B` (`A..` to the end, `..B` from 0,
-/// `N` a single row).
-struct RowRange: ExpressibleByArgument, Equatable {
+/// `N` a single row). A range past the tensor's end is cut at the end, as Python cuts a slice,
+/// and the report states the rows it lists (`row_range`).
+struct RowRange: Equatable {
     var lower: Int
     var upper: Int?
 
-    init?(argument: String) {
-        if let n = Int(argument), n >= 0 {
+    /// Why a throwing parser and not `ExpressibleByArgument`: a `nil` from the latter prints only
+    /// "the value is invalid", and `-1..2` (a Python user's habit) was taken for an unknown flag
+    /// and reported as a missing value. This names what is wrong with the text.
+    init(parsing text: String) throws {
+        let parts = text.components(separatedBy: "..")
+        guard parts.count <= 2 else { throw Self.malformed }
+        let numbers = try parts.map { part -> Int? in
+            guard !part.isEmpty else { return nil }
+            let digits = part.hasPrefix("-") ? part.dropFirst() : Substring(part)
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw Self.malformed }
+            if digits.count < part.count {
+                throw ValidationError("rows count from 0; a negative row (\(part)) is not supported")
+            }
+            guard let n = Int(part) else { throw ValidationError("row \(part) is larger than any tensor can have") }
+            return n
+        }
+        if numbers.count == 1 {
+            guard let n = numbers[0] else { throw Self.malformed }
             lower = n
             // Row Int.max cannot exist (a tensor's rows are fewer), so its range saturates
             // to the empty Int.max..<Int.max instead of overflowing.
             upper = n == .max ? n : n + 1
             return
         }
-        let parts = argument.components(separatedBy: "..")
-        guard parts.count == 2 else { return nil }
-        let a = parts[0].isEmpty ? 0 : Int(parts[0])
-        let b = parts[1].isEmpty ? nil : Int(parts[1])
-        guard let a, a >= 0 else { return nil }
-        if !parts[1].isEmpty {
-            guard let b, b >= a else { return nil }
+        lower = numbers[0] ?? 0
+        upper = numbers[1]
+        if let upper, upper < lower {
+            throw ValidationError("the range ends (\(upper)) before it starts (\(lower))")
         }
-        lower = a
-        upper = b
     }
+
+    private static let malformed = ValidationError("expected A..B, A.., ..B or a single row N, in decimal")
 
     /// The rows this range selects in a tensor of `rowCount` rows, or `nil` when it starts
     /// past the end.
@@ -33,4 +47,3 @@ struct RowRange: ExpressibleByArgument, Equatable {
         return lower..<min(upper ?? rowCount, rowCount)
     }
 }
-
