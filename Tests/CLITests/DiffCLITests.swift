@@ -80,6 +80,27 @@ import TestSupport
         #expect((byName["layer.0.weight"]?["max_abs_diff"] as? NSNumber)?.doubleValue ?? 0 > 0.49)
     }
 
+    @Test("--map entries that pair nothing are listed with the side that lacks the name, and change nothing else")
+    func unusedMapEntries() throws {
+        // A has norm.weight, not normx; B has extra.weight; neither has ghost or ghost2.
+        let map = try Fixtures.temporaryFile(Array(#"{"norm.weight": "normx.weight", "nope": "extra.weight", "embed.weight": "embed.weight", "ghost": "ghost2"}"#.utf8),
+                                             name: "map.json")
+        let modified = Fixtures.path("diff/export-modified.safetensors")
+        let (result, json) = try run(["diff", source, modified, "--map", map, "--json"])
+        #expect(result.status == 1)
+        let unused = try #require(json["unused_map_entries"] as? [[String: String]])
+        #expect(unused == [
+            ["a": "ghost", "b": "ghost2", "reason": "neither A nor B has a tensor of these names"],
+            ["a": "nope", "b": "extra.weight", "reason": "A has no tensor of this name"],
+            ["a": "norm.weight", "b": "normx.weight", "reason": "B has no tensor of this name"],
+        ])
+        #expect(json["only_in_a"] as? [String] == ["norm.weight"] && json["only_in_b"] as? [String] == ["extra.weight"])
+        let text = try CLI.run(["diff", source, modified, "--map", map])
+        #expect(text.stdout.contains("--map entry unused: nope -> extra.weight: A has no tensor of this name\n"))
+        // Without --map nothing is listed.
+        #expect((try run(["diff", source, modified, "--json"]).1["unused_map_entries"] as? [Any])?.isEmpty == true)
+    }
+
     @Test("a checkpoint equals itself, compressed or sharded")
     func sameCheckpoint() throws {
         let zst = try CLI.run(["diff", source, Fixtures.path("sources/zstd/model.safetensors.zst")])

@@ -115,6 +115,33 @@ public enum DiffNameMap {
         return map
     }
 
+    /// An entry of a `--map` file that paired nothing: its A name is no tensor of A, or its B
+    /// name no tensor of B.
+    public struct UnusedEntry: Sendable, Equatable {
+        public let a: String
+        public let b: String
+        public let reason: String
+    }
+
+    /// The entries of `map` that pair nothing, sorted by A's name.
+    ///
+    /// Why report them: a misspelt key changed nothing and left no trace (the tensor it meant was
+    /// compared under its own name, or listed as only in A), so a map that does not do what its
+    /// author thinks passed unnoticed. They are reported, not refused: one map may serve several
+    /// checkpoints of a family, some without an optional tensor (`lm_head` of a tied model).
+    public static func unusedEntries(of map: [String: String], a: Checkpoint, b: Checkpoint) -> [UnusedEntry] {
+        map.keys.sorted().compactMap { name in
+            guard let target = map[name] else { return nil }
+            let inA = a.tensor(named: name) != nil, inB = b.tensor(named: target) != nil
+            switch (inA, inB) {
+            case (true, true): return nil
+            case (false, true): return UnusedEntry(a: name, b: target, reason: "A has no tensor of this name")
+            case (true, false): return UnusedEntry(a: name, b: target, reason: "B has no tensor of this name")
+            case (false, false): return UnusedEntry(a: name, b: target, reason: "neither A nor B has a tensor of these names")
+            }
+        }
+    }
+
     /// The built-in map when A is a Hub checkpoint and B a GGUF file (or the reverse).
     public static func automatic(a: Checkpoint, b: Checkpoint) -> [String: String] {
         let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }

@@ -68,7 +68,10 @@ struct DiffCommand: ParsableCommand {
                                    converterDrops: map == nil ? LlamaCppConverterDrops.dropped(a: first, b: second, nameMap: names) : [:])
                 }
             }
-            rendered = format == .json ? DiffRendering.json(diff, a: a, b: b).rendered() : DiffRendering.text(diff, a: a, b: b)
+            // Only a map the user wrote: the built-in one names just what each side has.
+            let unused = map == nil ? [] : DiffNameMap.unusedEntries(of: names, a: first, b: second)
+            rendered = format == .json ? DiffRendering.json(diff, a: a, b: b, unusedMapEntries: unused).rendered()
+                : DiffRendering.text(diff, a: a, b: b, unusedMapEntries: unused)
             failed = diff.exceedsTolerance
         }
         try output.write(rendered + "\n", inputs: inputs)

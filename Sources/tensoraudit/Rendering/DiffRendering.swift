@@ -5,7 +5,7 @@ import TensorScan
 
 /// Text and JSON renderings of a `CheckpointDiff`.
 enum DiffRendering {
-    static func json(_ diff: CheckpointDiff, a: String, b: String) -> JSONValue {
+    static func json(_ diff: CheckpointDiff, a: String, b: String, unusedMapEntries: [DiffNameMap.UnusedEntry] = []) -> JSONValue {
         let tensors: [JSONValue] = diff.comparisons.map { c in
             var object: [String: JSONValue] = [
                 "name": .string(c.name), "name_b": .string(c.nameB),
@@ -44,6 +44,9 @@ enum DiffRendering {
             "only_in_a": .strings(diff.onlyInA), "only_in_b": .strings(diff.onlyInB),
             "dropped_shared_storage": .object(diff.droppedSharedStorage.mapValues(JSONValue.string)),
             "dropped_by_converter": .object(diff.droppedByConverter.mapValues(JSONValue.string)),
+            "unused_map_entries": .array(unusedMapEntries.map { entry in
+                .object(["a": .string(entry.a), "b": .string(entry.b), "reason": .string(entry.reason)])
+            }),
             "summary": .object([
                 "compared": .int(Int64(diff.comparisons.count)),
                 "identical": .int(Int64(diff.comparisons.filter(\.identicalBytes).count)),
@@ -57,7 +60,10 @@ enum DiffRendering {
         ])
     }
 
-    static func text(_ diff: CheckpointDiff, a: String, b: String) -> String {
+    /// At most this many unused `--map` entries are listed in text (JSON lists all).
+    static let unusedMapEntryLines = 10
+
+    static func text(_ diff: CheckpointDiff, a: String, b: String, unusedMapEntries: [DiffNameMap.UnusedEntry] = []) -> String {
         var lines = ["A: \(TextFormatting.safeName(a))", "B: \(TextFormatting.safeName(b))", ""]
         let rows = diff.comparisons.map { c -> [String] in
             let dtype = c.dtypeChanged ? "\(c.dtypeA.rawValue) -> \(c.dtypeB.rawValue)" : c.dtypeA.rawValue
@@ -120,6 +126,12 @@ enum DiffRendering {
         }
         if !diff.onlyInB.isEmpty {
             lines.append("only in B: " + diff.onlyInB.map(TextFormatting.safeName).joined(separator: ", "))
+        }
+        for entry in unusedMapEntries.prefix(Self.unusedMapEntryLines) {
+            lines.append("--map entry unused: \(TextFormatting.safeName(entry.a)) -> \(TextFormatting.safeName(entry.b)): \(entry.reason)")
+        }
+        if unusedMapEntries.count > Self.unusedMapEntryLines {
+            lines.append("--map: \(unusedMapEntries.count - Self.unusedMapEntryLines) more unused entries (--json lists them all)")
         }
         let identical = diff.comparisons.filter(\.identicalBytes).count
         lines.append("")
