@@ -463,6 +463,28 @@ import TestSupport
         #expect(refused.status == 2 && refused.stderr.contains("outside the folder"), "\(refused.stderr)")
     }
 
+    @Test("a subfolder of a Hugging Face cache snapshot (diffusers' unet/, links into ../../../blobs) is read")
+    func huggingFaceCacheSubfolder() throws {
+        let repo = try Self.cacheLayout(named: "models--org--pipeline")
+        try FileManager.default.createDirectory(atPath: repo + "/snapshots/abc123/unet", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: repo + "/snapshots/abc123/unet/diffusion_pytorch_model.safetensors",
+                                                   withDestinationPath: "../../../blobs/0f1e")
+        let result = try Self.run(["inspect", repo + "/snapshots/abc123/unet", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"emb\""), "\(result.stdout)")
+        // Not for a subfolder of a snapshots/<rev> outside a cache repo, nor for `snapshots` itself
+        // (no revision below it).
+        let plain = try Self.cacheLayout(named: "not-a-cache")
+        try FileManager.default.createDirectory(atPath: plain + "/snapshots/abc123/unet", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: plain + "/snapshots/abc123/unet/model.safetensors",
+                                                   withDestinationPath: "../../../blobs/0f1e")
+        let refused = try Self.run(["inspect", plain + "/snapshots/abc123/unet"])
+        #expect(refused.status == 2 && refused.stderr.contains("outside the folder"), "\(refused.stderr)")
+        try FileManager.default.createSymbolicLink(atPath: repo + "/snapshots/model.safetensors", withDestinationPath: "../blobs/0f1e")
+        let top = try Self.run(["inspect", repo + "/snapshots"])
+        #expect(top.status == 2 && top.stderr.contains("outside the folder"), "\(top.stderr)")
+    }
+
     @Test("a file that is not safetensors is named for what it looks like, not by a header length",
           arguments: [("PK\u{3}\u{4}rest-of-zip", "zip archive"), ("GGUF\u{3}\u{0}\u{0}\u{0}xxxxxxxx", "GGUF"),
                       ("{\"a\": 1, \"b\": 2}\n", "JSON text"), ("hello world, plain text\n", "text"),

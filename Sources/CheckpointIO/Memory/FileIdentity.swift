@@ -77,7 +77,8 @@ public struct FileIdentity: Sendable, Equatable, Hashable {
 /// only files whose real path lies inside the real path of the folder asked for. One exception,
 /// because refusing it would refuse every model downloaded with `huggingface_hub`: in its cache,
 /// `models--org--name/snapshots/<revision>/` holds links into `models--org--name/blobs/`, so for
-/// a folder whose real path is `<repo>/snapshots/<revision>`, `<repo>/blobs` is inside too.
+/// a folder whose real path is `<repo>/snapshots/<revision>` or a folder below it,
+/// `<repo>/blobs` is inside too.
 public struct FolderBoundary: Sendable, Equatable {
     /// The folder as given, for messages.
     public let folder: String
@@ -95,9 +96,13 @@ public struct FolderBoundary: Sendable, Equatable {
         // `huggingface_hub` names a cached repo (`models--org--name`; datasets and spaces
         // likewise): any other `x/snapshots/rev` folder got the exception too, so a folder laid
         // out that way could reach into its grandparent's `blobs`.
-        if parts.count >= 3, parts[parts.count - 2] == "snapshots",
-           Self.cacheRepoPrefixes.contains(where: { parts[parts.count - 3].hasPrefix($0) }) {
-            let repo = "/" + parts.dropLast(2).joined(separator: "/")
+        // A folder below the revision (`snapshots/<rev>/unet` of a diffusers repo, a
+        // sentence-transformers `1_Pooling`) holds links into the same `blobs` (`../../../blobs/…`):
+        // the nearest `snapshots` with a cache repo above it and a revision below decides.
+        if let index = parts.indices.dropFirst().dropLast().last(where: { i in
+               parts[i] == "snapshots" && Self.cacheRepoPrefixes.contains(where: { parts[i - 1].hasPrefix($0) })
+           }) {
+            let repo = "/" + parts[..<index].joined(separator: "/")
             if FileIdentity.ofLink(repo + "/blobs")?.kind == .directory, realPath(repo + "/blobs") == repo + "/blobs" {
                 roots.append(repo + "/blobs")
             }
