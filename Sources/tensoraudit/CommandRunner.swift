@@ -50,5 +50,17 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let error as CheckpointError {
         printError("tensoraudit: error: \(error)")
         throw ExitCode(ExitStatus.invalidInput)
+    } catch let error as OptionDoesNotFit {
+        printError("tensoraudit: error: \(error.message)")
+        throw ExitCode(ExitCode.validationFailure.rawValue)
     }
+}
+
+/// A flag whose value is well formed but cannot apply to the checkpoint opened (`--rows 2000..`
+/// of a 1,000-row tensor): a usage error (64), known only once the file is read.
+///
+/// Why not `ValidationError`: thrown from `run()`, the parser prints it with the usage of the
+/// root command (`Usage: tensoraudit <subcommand>`), which tells the user nothing about the flag.
+struct OptionDoesNotFit: Error {
+    let message: String
 }

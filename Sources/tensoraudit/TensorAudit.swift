@@ -48,7 +48,8 @@ struct TensorAudit: ParsableCommand {
             // Everything else (help, version, exit codes thrown by the commands) as the library
             // prints it.
             let code = exitCode(for: error)
-            guard code == .validationFailure else { exit(withError: error) }
+            // An `ExitCode` was thrown after its message was printed (`runReportingErrors`).
+            guard code == .validationFailure, !(error is ExitCode) else { exit(withError: error) }
             fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).forEach { printError(String($0)) }
             Glibc.exit(code.rawValue)
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import TensorAnalysis
 import CheckpointIO
 import TensorScan
+import StrictJSON
 
 /// `tensoraudit rows`: per-row statistics of one tensor, or a summary line per matrix.
 struct RowsCommand: ParsableCommand {
@@ -61,7 +62,7 @@ struct RowsCommand: ParsableCommand {
                 let range: Range<Int>
                 if let rows {
                     guard let resolved = rows.resolved(rowCount: view.rowCount) else {
-                        throw ValidationError("--rows starts at row \(rows.lower) but \(tensor) has \(view.rowCount) rows")
+                        throw OptionDoesNotFit(message: "--rows starts at row \(rows.lower) but \(quoted(tensor)) has \(view.rowCount) row\(view.rowCount == 1 ? "" : "s")")
                     }
                     range = resolved
                 } else {
