@@ -73,6 +73,9 @@ import TestSupport
         #expect(byName["layer.0.bias"]?["exceeds_tolerance"] as? Bool == true)
         #expect(byName["layer.0.bias"]?["shape_b"] as? [Int] == [1, 32])
         #expect(byName["embed.weight"]?["identical_bytes"] as? Bool == true)
+        // Byte-identical: the value keys of a compared tensor, all zero; a shape change has none.
+        #expect(byName["embed.weight"]?["nan_mismatches"] as? Int == 0 && (byName["embed.weight"]?["top_rows"] as? [Any])?.isEmpty == true)
+        #expect(byName["layer.0.bias"]?["relative_l2"] == nil && byName["layer.0.bias"]?["top_rows"] == nil)
         #expect(byName["step"]?["dtype_b"] as? String == "I32")
         #expect(byName["step"]?["exceeds_tolerance"] as? Bool == false)
         let rows = try #require(byName["layer.0.weight"]?["top_rows"] as? [[String: Any]])

@@ -23,6 +23,9 @@ enum DiffRendering {
                 object["max_abs_diff"] = .double(0)
                 object["relative_l2"] = .double(0)
                 object["differing_elements"] = .int(0)
+                // The same keys as a tensor compared by value (they were missing here).
+                object["nan_mismatches"] = .int(0)
+                object["top_rows"] = .array([])
             }
             if let s = c.statistics {
                 object["max_abs_diff"] = .double(s.maxAbsDifference)
