@@ -88,6 +88,15 @@ import TestSupport
         let auditReport = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
         let auditNaN = (auditReport["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "nan-values" }
         #expect(auditNaN.compactMap { $0["tensors"] as? [String] } == [["layer.bias"]])
+        // NDJSON and CSV have no place for findings: one stderr line says so (exit 0, as --json).
+        // By construction two: the NaN (an error) and the matrix's two equal rows of 1s
+        // (`duplicate-rows`, a warning).
+        for (flag, name) in [("--ndjson", "NDJSON"), ("--csv", "CSV")] {
+            let listing = try CLI.run(["rows", path, flag])
+            #expect(listing.status == 0 && !listing.stdout.contains("nan-values"))
+            #expect(listing.stderr == "tensoraudit: rows: the \(name) listing leaves out 2 findings (1 error): "
+                    + "duplicate-rows, nan-values; --json lists them\n", "\(listing.stderr)")
+        }
     }
 
     @Test("rows: unknown tensor exits 2, bad --rows exits 64")

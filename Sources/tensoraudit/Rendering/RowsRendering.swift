@@ -27,6 +27,21 @@ enum RowsRendering {
         }
     }
 
+    /// One line on stderr when an NDJSON or CSV listing has findings it cannot carry.
+    ///
+    /// Why: those formats are one row (or summary) per line, with no place for findings, and a
+    /// script reading them saw nothing of a NaN in a bias (an error in `--json` and `audit`).
+    /// The line names the rules and says where the findings are; the exit status stays 0, as
+    /// for `--json`.
+    static func noteFindingsLeftOut(_ findings: [Finding], format: Format) {
+        guard format == .ndjson || format == .csv, !findings.isEmpty else { return }
+        let rules = Set(findings.map(\.rule.id)).sorted().joined(separator: ", ")
+        let errors = findings.filter { $0.severity == .error }.count
+        let counted = "\(findings.count) finding\(findings.count == 1 ? "" : "s")"
+            + (errors > 0 ? " (\(errors) error\(errors == 1 ? "" : "s"))" : "")
+        printError("tensoraudit: rows: the \(format == .csv ? "CSV" : "NDJSON") listing leaves out \(counted): \(rules); --json lists them")
+    }
+
     // MARK: One tensor
 
     /// Reads every row of `view` (call it inside the checkpoint's read) and returns what
@@ -58,8 +73,12 @@ enum RowsRendering {
         return { stream throws(CheckpointError) in
             switch format {
             case .json: try writeJSON(summary, range: range, token: token, to: stream)
-            case .ndjson: try writeNDJSON(summary, range: range, token: token, to: stream)
-            case .csv: try writeCSV(summary, range: range, to: stream)
+            case .ndjson:
+                try writeNDJSON(summary, range: range, token: token, to: stream)
+                noteFindingsLeftOut(summary.findings(token: token ?? { _ in nil }), format: format)
+            case .csv:
+                try writeCSV(summary, range: range, to: stream)
+                noteFindingsLeftOut(summary.findings(token: token ?? { _ in nil }), format: format)
             case .text: try stream.write(text(summary, range: range, token: token))
             }
         }
@@ -253,6 +272,7 @@ enum RowsRendering {
                     try stream.flushIfFull(&out)
                 }
                 try stream.flush(&out)
+                noteFindingsLeftOut(report.findings, format: format)
             }
         case .csv:
             let report = scan(checkpoint, token: token) { s in
@@ -275,6 +295,7 @@ enum RowsRendering {
                     try stream.flushIfFull(&out)
                 }
                 try stream.flush(&out)
+                noteFindingsLeftOut(report.findings, format: format)
             }
         case .text:
             let report = scan(checkpoint, token: token) { s -> [String] in
