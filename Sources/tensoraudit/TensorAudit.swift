@@ -50,7 +50,14 @@ struct TensorAudit: ParsableCommand {
             let code = exitCode(for: error)
             // An `ExitCode` was thrown after its message was printed (`runReportingErrors`).
             guard code == .validationFailure, !(error is ExitCode) else { exit(withError: error) }
-            fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).forEach { printError(String($0)) }
+            // The library quotes arguments raw: a value holding a newline (`--rows $'1\n2'`) split
+            // the message before `printError` could escape it. Such arguments are escaped first,
+            // so only the library's own line breaks remain.
+            var message = fullMessage(for: error)
+            for argument in CommandLine.arguments.dropFirst() where argument.contains(where: \.isNewline) {
+                message = message.replacing(argument, with: TextEscaping.displayMessage(argument))
+            }
+            message.split(separator: "\n", omittingEmptySubsequences: false).forEach { printError(String($0)) }
             Glibc.exit(code.rawValue)
         }
     }

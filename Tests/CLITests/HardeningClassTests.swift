@@ -485,6 +485,32 @@ import TestSupport
         #expect(top.status == 2 && top.stderr.contains("outside the folder"), "\(top.stderr)")
     }
 
+    /// Swift's `String` turns every byte sequence that is not UTF-8 into U+FFFD, so `\xff` and
+    /// `\xfe` were the same folder name to the boundary, and a link into the sibling was read
+    /// (adversarial sweep, 2026-12-04). The names are made by the shell: `FileManager` cannot
+    /// spell them.
+    @Test("sibling folders whose names differ only in bytes that are not UTF-8 are different folders",
+          arguments: [
+            // A folder `\xff` whose model is a link into its sibling `\xfe`.
+            #"mkdir "$1/$ff" "$1/$fe"; cp "$1/outside.safetensors" "$1/$fe/model.safetensors"; "#
+                + #"ln -s "../$fe/model.safetensors" "$1/$ff/model.safetensors"; cd "$1/$ff""#,
+            // A Hugging Face cache repo `models--\xff` linking into the blobs of `models--<U+FFFD>`.
+            #"mkdir -p "$1/models--$ff/snapshots/r" "$1/models--$(printf '\357\277\275')/blobs"; "#
+                + #"cp "$1/outside.safetensors" "$1/models--$(printf '\357\277\275')/blobs/x"; "#
+                + #"ln -s "../../../models--$(printf '\357\277\275')/blobs/x" "$1/models--$ff/snapshots/r/model.safetensors"; "#
+                + #"cd "$1/models--$ff/snapshots/r""#,
+          ])
+    func bytesThatAreNotUTF8(layout: String) throws {
+        let base = try Fixtures.temporaryDirectory().path
+        let outside = SafetensorsWriter(entries: [.init(name: "outside_tensor", dtype: .u8, shape: [1], bytes: [9])]).serialize()
+        try Data(outside).write(to: URL(fileURLWithPath: base + "/outside.safetensors"))
+        let script = #"set -e; ff="$(printf '\377')"; fe="$(printf '\376')"; "# + layout + #"; exec "$TENSORAUDIT" inspect ."#
+        let result = try Self.run([base], shell: script)
+        #expect(result.status == 2, "exit \(result.status): \(result.stdout)")
+        #expect(result.stderr.contains("outside the folder"), "\(result.stderr)")
+        #expect(!result.stdout.contains("outside_tensor"), "the sibling's file was read: \(result.stdout)")
+    }
+
     @Test("a file that is not safetensors is named for what it looks like, not by a header length",
           arguments: [("PK\u{3}\u{4}rest-of-zip", "zip archive"), ("GGUF\u{3}\u{0}\u{0}\u{0}xxxxxxxx", "GGUF"),
                       ("{\"a\": 1, \"b\": 2}\n", "JSON text"), ("hello world, plain text\n", "text"),

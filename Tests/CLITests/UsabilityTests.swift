@@ -48,6 +48,16 @@ import TestSupport
         #expect(result.stderr == "tensoraudit: error: \(Self.model): no tensor named \"\(given)\"; did you mean \"\(expected)\"?\n")
     }
 
+    @Test("a newline inside a refused option value is shown escaped: the Error line stays one line",
+          arguments: [["rows", model, "--tensor", "x", "--rows", "1\n2"], ["padding", model, "--pad-id", "1\n2"]])
+    func newlineInValue(_ arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 64)
+        let first = try #require(result.stderr.split(separator: "\n").first)
+        #expect(first.hasPrefix("Error: The value '1\\u{a}2' is invalid for "), "\(result.stderr)")
+        #expect(!result.stderr.contains("\n2'"), "\(result.stderr)")
+    }
+
     @Test("--output on any command: one line on stderr says where the report went", arguments: ["inspect", "ties", "rows"])
     func outputSummary(_ command: String) throws {
         let file = try Fixtures.temporaryDirectory().appendingPathComponent("report.json").path

@@ -20,7 +20,7 @@ struct OpenedPathTests {
         try Data(Self.bytes).write(to: URL(fileURLWithPath: elsewhere + "/x.safetensors"))
         let boundary = try #require(FolderBoundary(folder: folder))
         let inside = try MappedFile(path: folder + "/model.safetensors")
-        #expect(inside.opened == .path(try #require(realPath(folder + "/model.safetensors"))))
+        #expect(inside.opened == .path(RawPath(try #require(realPath(folder + "/model.safetensors")))))
         #expect(boundary.problem(withOpened: inside) == nil)
         // Opened by the name the boundary approved a moment before, after a swap.
         try FileManager.default.createSymbolicLink(atPath: folder + "/swapped.safetensors", withDestinationPath: elsewhere + "/x.safetensors")

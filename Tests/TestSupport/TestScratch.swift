@@ -25,20 +25,22 @@ enum TestScratch {
         let parent = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard parent >= 0 else { return }
         defer { close(parent) }
-        removeEntry(named: (path as NSString).lastPathComponent, in: parent)
+        removeEntry(named: (path as NSString).lastPathComponent.utf8CString.map { $0 }, in: parent)
     }
 
-    private static func removeEntry(named name: String, in parent: Int32) {
+    /// `name` is the entry's bytes with a terminating NUL, as `readdir` gives them: a `String`
+    /// would turn a name that is not UTF-8 (one test makes `\xff`) into another name.
+    private static func removeEntry(named name: [CChar], in parent: Int32) {
         if unlinkat(parent, name, 0) == 0 { return }
         let folder = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard folder >= 0 else { return }
         if let stream = fdopendir(dup(folder)) {
-            var children: [String] = []
+            var children: [[CChar]] = []
             while let entry = readdir(stream) {
                 let child = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                    raw.prefix(while: { $0 != 0 }).map { CChar(bitPattern: $0) } + [0]
                 }
-                if child != "." && child != ".." { children.append(child) }
+                if child != [46, 0] && child != [46, 46, 0] { children.append(child) }
             }
             closedir(stream)
             for child in children { removeEntry(named: child, in: folder) }

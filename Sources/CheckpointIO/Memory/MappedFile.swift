@@ -356,8 +356,8 @@ func errnoDescription(_ code: Int32) -> String {
 
 /// The real path of an open descriptor, as `/proc/self/fd/N` names it.
 public enum OpenedPath: Sendable, Equatable {
-    /// The descriptor's file, by its real path.
-    case path(String)
+    /// The descriptor's file, by its real path (bytes: it need not be UTF-8).
+    case path(RawPath)
     /// /proc names no path for it (a deleted file: " (deleted)"; a file of another mount
     /// namespace).
     case unnamed
@@ -370,6 +370,10 @@ public enum OpenedPath: Sendable, Equatable {
             self = .unknown
             return
         }
-        self = realPath(link).map(OpenedPath.path) ?? .unnamed
+        guard case .resolved(let real) = RawPath(link).resolved() else {
+            self = .unnamed
+            return
+        }
+        self = .path(real)
     }
 }

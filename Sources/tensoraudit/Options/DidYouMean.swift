@@ -24,7 +24,9 @@ enum DidYouMean {
             scored.append((distance, order, candidate))
         }
         guard let best = scored.map(\.distance).min() else {
-            return Array(sameNameOtherPrefix(word, among: candidates).prefix(limit))
+            // More matches than can be shown (`mlp.weight` in every layer) point at none.
+            let matches = sameNameOtherPrefix(word, among: candidates)
+            return matches.count <= limit ? matches : []
         }
         return scored.filter { $0.distance == best }.sorted { $0.order < $1.order }.prefix(limit).map(\.name)
     }
