@@ -99,7 +99,7 @@ import TestSupport
         ])
         #expect(json["only_in_a"] as? [String] == ["norm.weight"] && json["only_in_b"] as? [String] == ["extra.weight"])
         let text = try CLI.run(["diff", source, modified, "--map", map])
-        #expect(text.stdout.contains("--map entry unused: nope -> extra.weight: A has no tensor of this name\n"))
+        #expect(text.stdout.contains("--map entry unused: \"nope\" -> \"extra.weight\": A has no tensor of this name\n"))
         // Without --map nothing is listed.
         #expect((try run(["diff", source, modified, "--json"]).1["unused_map_entries"] as? [Any])?.isEmpty == true)
     }

@@ -2,6 +2,7 @@ import SafetensorsFormat
 import TensorAnalysis
 import CheckpointIO
 import TensorScan
+import StrictJSON
 
 /// Text and JSON renderings of a `CheckpointDiff`.
 enum DiffRendering {
@@ -131,7 +132,8 @@ enum DiffRendering {
             lines.append("only in B: " + diff.onlyInB.map(TextFormatting.safeName).joined(separator: ", "))
         }
         for entry in unusedMapEntries.prefix(Self.unusedMapEntryLines) {
-            lines.append("--map entry unused: \(TextFormatting.safeName(entry.a)) -> \(TextFormatting.safeName(entry.b)): \(entry.reason)")
+            // Quoted: a name holding " -> " or ": " (or an empty one) must not pass for the layout.
+            lines.append("--map entry unused: \(quoted(entry.a)) -> \(quoted(entry.b)): \(entry.reason)")
         }
         if unusedMapEntries.count > Self.unusedMapEntryLines {
             lines.append("--map: \(unusedMapEntries.count - Self.unusedMapEntryLines) more unused entries (--json lists them all)")
