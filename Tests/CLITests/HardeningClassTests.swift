@@ -511,6 +511,22 @@ import TestSupport
         #expect(!result.stdout.contains("outside_tensor"), "the sibling's file was read: \(result.stdout)")
     }
 
+    @Test("a checkpoint file whose name is not UTF-8 is skipped and said, not reported as missing")
+    func fileNameNotUTF8() throws {
+        let base = try Fixtures.temporaryDirectory().path
+        try Data(Self.valid).write(to: URL(fileURLWithPath: base + "/valid.safetensors"))
+        let make = #"set -e; mkdir "$1/only" "$1/beside"; cp "$1/valid.safetensors" "$1/only/a$(printf '\377').safetensors"; "#
+            + #"cp "$1/valid.safetensors" "$1/beside/a$(printf '\377').safetensors"; cp "$1/valid.safetensors" "$1/beside/model.safetensors""#
+        #expect(try Self.run([base], shell: make).status == 0)
+        let only = try Self.run(["inspect", base + "/only"])
+        #expect(only.status == 2, "\(only.stdout)")
+        #expect(only.stderr.contains("the folder holds no model.safetensors") && only.stderr.contains("1 file name(s) that are not UTF-8 were skipped"),
+                "\(only.stderr)")
+        #expect(!only.stderr.contains("No such file"), "\(only.stderr)")
+        let beside = try Self.run(["inspect", base + "/beside", "--json"])
+        #expect(beside.status == 0 && beside.stdout.contains("\"emb\""), "\(beside.stderr)")
+    }
+
     @Test("a file that is not safetensors is named for what it looks like, not by a header length",
           arguments: [("PK\u{3}\u{4}rest-of-zip", "zip archive"), ("GGUF\u{3}\u{0}\u{0}\u{0}xxxxxxxx", "GGUF"),
                       ("{\"a\": 1, \"b\": 2}\n", "JSON text"), ("hello world, plain text\n", "text"),

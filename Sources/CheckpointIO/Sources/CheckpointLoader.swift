@@ -114,12 +114,20 @@ struct CheckpointLoader {
 
     func openDirectory(_ folder: String) throws(CheckpointError) -> Checkpoint {
         let boundary = try Self.boundary(of: folder)
-        let names: [String]
+        let listing = try FolderListing(folder)
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            return try openDirectory(folder, names: listing.names, boundary: boundary)
         } catch {
-            throw .source(path: folder, kind: "io", message: "cannot list the folder")
+            guard case .source(let path, "no-checkpoint", let message) = error, !listing.undecodable.isEmpty else { throw error }
+            let shown = listing.undecodable.prefix(5).map(quotedName).joined(separator: ", ")
+            throw .source(path: path, kind: "no-checkpoint",
+                          message: message + "; \(listing.undecodable.count) file name(s) that are not UTF-8 were skipped "
+                              + "(\(shown)\(listing.undecodable.count > 5 ? ", …" : "")): rename them to read them")
         }
+    }
+
+    /// Rules 1–6 over the folder's UTF-8 names.
+    private func openDirectory(_ folder: String, names: [String], boundary: FolderBoundary) throws(CheckpointError) -> Checkpoint {
         let present = Set(names)
         let indexes = names.filter(Self.isIndexName)
         if present.contains("model.safetensors") {

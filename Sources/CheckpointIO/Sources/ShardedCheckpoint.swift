@@ -170,8 +170,8 @@ struct ShardedLoader {
     private func strayShards(index: ShardIndex) -> [SourceIssue] {
         let named = Set(index.shardNames)
         let suffix = CheckpointLoader.shardSuffix(ofIndex: indexPath)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.sorted().filter { $0.hasSuffix(suffix) && !named.contains($0) && $0 != "training_args.bin" }.map { name in
+        let names = (try? FolderListing(folder))?.names ?? []
+        return names.filter { $0.hasSuffix(suffix) && !named.contains($0) && $0 != "training_args.bin" }.map { name in
             SourceIssue(.strayShard(name: name), file: CheckpointLoader.join(folder, name))
         }
     }
