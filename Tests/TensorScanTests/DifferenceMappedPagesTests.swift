@@ -35,7 +35,10 @@ import TestSupport
             let base = try #require(bytes.baseAddress)
             var address = Int(bitPattern: base) / page * page
             while address < Int(bitPattern: base) + bytes.count {
-                if try #require(isMapped(try #require(UnsafeRawPointer(bitPattern: address)))) { count += 1 }
+                let pageStart = try #require(UnsafeRawPointer(bitPattern: address))
+                // Unwrapped apart: `#require` of a `Bool?` is ambiguous (unwrap, or check true?).
+                let mapped = try #require(isMapped(pageStart) as Bool?, "cannot read /proc/self/pagemap")
+                if mapped { count += 1 }
                 address += page
             }
         }
