@@ -35,6 +35,10 @@ struct TensorAudit: ParsableCommand {
         ReportWriter.guardStandardDescriptors()
         FaultGuard.installBusErrorHandler()
         HeapPolicy.returnLargeBlocksWhenFreed()
+        if let message = argumentNotUTF8() {
+            printError(message)
+            Glibc.exit(64)
+        }
         if let message = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
             message.split(separator: "\n").forEach { printError(String($0)) }
             Glibc.exit(64)
@@ -60,6 +64,23 @@ struct TensorAudit: ParsableCommand {
             message.split(separator: "\n", omittingEmptySubsequences: false).forEach { printError(String($0)) }
             Glibc.exit(code.rawValue)
         }
+    }
+
+    /// The message for an argument that is not UTF-8, or nil.
+    ///
+    /// Why refuse it: `CommandLine.arguments` turns such bytes into U+FFFD, so a path named
+    /// `a\xff.safetensors` was looked up as `a\u{FFFD}.safetensors` and reported as "No such
+    /// file or directory", a file that is there. The raw `argv` says what was given.
+    static func argumentNotUTF8() -> String? {
+        for index in 1..<Int(CommandLine.argc) {
+            guard let argument = CommandLine.unsafeArgv[index] else { continue }
+            let bytes = UnsafeBufferPointer(start: argument, count: strlen(argument)).map { UInt8(bitPattern: $0) }
+            if String(validating: bytes, as: UTF8.self) == nil {
+                return "tensoraudit: error: argument \(index) (\(quoted(String(decoding: bytes, as: UTF8.self)))) is not UTF-8: "
+                    + "tensoraudit opens files by UTF-8 paths; rename the file or folder, or link to it under a UTF-8 name"
+            }
+        }
+        return nil
     }
 
     /// The message for a first argument that is no command (`inspct`), naming the closest

@@ -525,6 +525,10 @@ import TestSupport
         #expect(!only.stderr.contains("No such file"), "\(only.stderr)")
         let beside = try Self.run(["inspect", base + "/beside", "--json"])
         #expect(beside.status == 0 && beside.stdout.contains("\"emb\""), "\(beside.stderr)")
+        // Named on the command line: a usage error saying so, not "No such file or directory".
+        let named = try Self.run([base], shell: #"exec "$TENSORAUDIT" inspect "$1/only/a$(printf '\377').safetensors""#)
+        #expect(named.status == 64, "\(named.stdout)")
+        #expect(named.stderr.hasPrefix("tensoraudit: error: argument 2 (") && named.stderr.contains("is not UTF-8"), "\(named.stderr)")
     }
 
     @Test("a file that is not safetensors is named for what it looks like, not by a header length",
