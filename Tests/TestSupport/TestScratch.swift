@@ -16,9 +16,30 @@ enum TestScratch {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("tensoraudit-tests-\(getpid())-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        atexit { TestScratch.removeTree(at: TestScratch.root.path) }
+        atexit {
+            TestScratch.removeTree(at: TestScratch.root.path)
+            TestScratch.removeFoldersOfEndedProcesses()
+        }
         return url
     }()
+
+    /// Removes the scratch folders of test processes that have ended.
+    ///
+    /// Why: an exit test (`#expect(processExitsWith:)`) runs its body in a child process that
+    /// dies by a signal or `_exit` (the SIGBUS guard's exit), so its own `atexit` never runs;
+    /// the parent, which outlives it, sweeps for it. A folder whose process still runs (another
+    /// `make test` at the same time) is left alone.
+    static func removeFoldersOfEndedProcesses() {
+        let temporary = FileManager.default.temporaryDirectory.path
+        let prefix = "tensoraudit-tests-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix(while: \.isNumber)), pid > 0 else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH {
+                removeTree(at: temporary + "/" + name)
+            }
+        }
+    }
 
     /// Removes the folder at `path` and everything below it, following no link.
     static func removeTree(at path: String) {
