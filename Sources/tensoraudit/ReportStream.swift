@@ -32,8 +32,10 @@ final class ReportStream {
     private let descriptor: Int32
     /// What an error message names: "standard output" or the `--output` path as given.
     private let name: String
-    /// With `--output`: the temporary file, the file it replaces, and the inputs it must not be.
-    private let replacement: (temporary: String, target: String, inputs: [String])?
+    /// With `--output`: the temporary file and the file it replaces (NUL-terminated bytes of
+    /// their real paths: a folder's name need not be UTF-8, and as text the report went to
+    /// another folder whose name read the same), the path as given, and the inputs it must not be.
+    private let replacement: (temporary: [CChar], target: [CChar], output: String, inputs: [String])?
     private var isOpen = true
     private var isCommitted = false
 
@@ -50,9 +52,9 @@ final class ReportStream {
             return
         }
         try ReportWriter.checkOutput(output, inputs: inputs)
-        let target = realPath(output) ?? output
-        let folder = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
-        var template = Array(((folder.isEmpty ? "" : folder) + "/.tensoraudit-report-XXXXXX").utf8CString)
+        let target = realRawPath(output) ?? RawPath(output)
+        let folder = target.parent
+        var template = folder.appending(".tensoraudit-report-XXXXXX").cString
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
             return mkstemp(base)
@@ -61,7 +63,7 @@ final class ReportStream {
             // Name the folder: "cannot create a temporary file beside: No such file or directory"
             // did not say which folder was missing.
             let code = errno
-            let shown = folder.isEmpty ? "/" : folder
+            let shown = folder.description
             let problem = switch code {
             case ENOENT: "the folder \(shown) does not exist"
             case ENOTDIR: "\(shown) is not a folder"
@@ -69,14 +71,14 @@ final class ReportStream {
             }
             throw .source(path: output, kind: "output", message: "cannot write the report: \(problem)")
         }
-        let temporary = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
+        let temporary = template
         // mkstemp makes the file 0600; a report gets the mode a new file would get.
         let mask = umask(0)
         umask(mask)
         fchmod(fd, 0o666 & ~mask)
         descriptor = fd
         name = output
-        replacement = (temporary, target, inputs)
+        replacement = (temporary, target.cString, output, inputs)
     }
 
     deinit {
@@ -114,7 +116,7 @@ final class ReportStream {
         guard let replacement else { return }
         isOpen = false
         guard close(descriptor) == 0 else { throw .io(path: name, operation: "write", errno: errno) }
-        try ReportWriter.checkOutput(replacement.target, inputs: replacement.inputs)
+        try ReportWriter.checkOutput(replacement.output, inputs: replacement.inputs)
         guard rename(replacement.temporary, replacement.target) == 0 else {
             throw .io(path: name, operation: "replace", errno: errno)
         }

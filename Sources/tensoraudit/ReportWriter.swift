@@ -62,16 +62,12 @@ enum ReportWriter {
     /// config.json. A new file there, or any file elsewhere, is fine.
     static func errorReportProblem(_ path: String, checkpointPath: String) -> String? {
         if let problem = outputProblem(path, inputs: [checkpointPath]) { return problem }
-        guard FileIdentity.of(path) != nil, let target = realPath(path) else { return nil }
-        let checkpoint = realPath(checkpointPath) ?? checkpointPath
-        let folder = FileIdentity.of(checkpoint)?.kind == .directory ? checkpoint : parentFolder(checkpoint)
-        guard target.hasPrefix(folder == "/" ? "/" : folder + "/") else { return nil }
+        guard FileIdentity.of(path) != nil, let target = realRawPath(path) else { return nil }
+        // Bytes, as the folder boundary compares them (`RawPath`).
+        let checkpoint = realRawPath(checkpointPath) ?? RawPath(checkpointPath)
+        let folder = FileIdentity.of(checkpointPath)?.kind == .directory ? checkpoint : checkpoint.parent
+        guard target.isInside(folder), target != folder else { return nil }
         return "it exists in the folder of a checkpoint that could not be read and may be one of its files"
-    }
-
-    private static func parentFolder(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// Throws when `outputProblem` finds one.

@@ -58,8 +58,15 @@ struct TensorAudit: ParsableCommand {
             // the message before `printError` could escape it. Such arguments are escaped first,
             // so only the library's own line breaks remain.
             var message = fullMessage(for: error)
-            for argument in CommandLine.arguments.dropFirst() where argument.contains(where: \.isNewline) {
-                message = message.replacing(argument, with: TextEscaping.displayMessage(argument))
+            for argument in CommandLine.arguments.dropFirst() {
+                // The library quotes the value of `--opt=value` alone. A value of nothing but
+                // line breaks is looked for with the quotes around it, or it would match the
+                // library's own line breaks.
+                let value = argument.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init)
+                for quotedText in [argument, value].compactMap({ $0 }) where quotedText.contains(where: \.isNewline) {
+                    let found = quotedText.allSatisfy(\.isNewline) ? "'\(quotedText)'" : quotedText
+                    message = message.replacing(found, with: TextEscaping.displayMessage(found))
+                }
             }
             message.split(separator: "\n", omittingEmptySubsequences: false).forEach { printError(String($0)) }
             Glibc.exit(code.rawValue)
@@ -72,7 +79,9 @@ struct TensorAudit: ParsableCommand {
     /// `a\xff.safetensors` was looked up as `a\u{FFFD}.safetensors` and reported as "No such
     /// file or directory", a file that is there. The raw `argv` says what was given.
     static func argumentNotUTF8() -> String? {
-        for index in 1..<Int(CommandLine.argc) {
+        // `stride`, not `1..<argc`: a program started with no argv at all (argc 0, which older
+        // Linux kernels allow) would trap on an empty range's bounds.
+        for index in stride(from: 1, to: Int(CommandLine.argc), by: 1) {
             guard let argument = CommandLine.unsafeArgv[index] else { continue }
             let bytes = UnsafeBufferPointer(start: argument, count: strlen(argument)).map { UInt8(bitPattern: $0) }
             if String(validating: bytes, as: UTF8.self) == nil {

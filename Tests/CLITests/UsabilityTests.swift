@@ -49,7 +49,8 @@ import TestSupport
     }
 
     @Test("a newline inside a refused option value is shown escaped: the Error line stays one line",
-          arguments: [["rows", model, "--tensor", "x", "--rows", "1\n2"], ["padding", model, "--pad-id", "1\n2"]])
+          arguments: [["rows", model, "--tensor", "x", "--rows", "1\n2"], ["padding", model, "--pad-id", "1\n2"],
+                      ["rows", model, "--tensor", "x", "--rows=1\n2"], ["padding", model, "--pad-id=1\n2"]])
     func newlineInValue(_ arguments: [String]) throws {
         let result = try CLI.run(arguments)
         #expect(result.status == 64)

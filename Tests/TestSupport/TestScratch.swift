@@ -16,6 +16,9 @@ enum TestScratch {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("tensoraudit-tests-\(getpid())-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // Held until the process ends, however it ends: the sign that the folder is in use.
+        let lock = open(url.path + "/" + lockName, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if lock >= 0 { _ = flock(lock, LOCK_EX) }
         atexit {
             TestScratch.removeTree(at: TestScratch.root.path)
             TestScratch.removeFoldersOfEndedProcesses()
@@ -23,21 +26,25 @@ enum TestScratch {
         return url
     }()
 
+    static let lockName = ".owner-lock"
+
     /// Removes the scratch folders of test processes that have ended.
     ///
     /// Why: an exit test (`#expect(processExitsWith:)`) runs its body in a child process that
     /// dies by a signal or `_exit` (the SIGBUS guard's exit), so its own `atexit` never runs;
-    /// the parent, which outlives it, sweeps for it. A folder whose process still runs (another
-    /// `make test` at the same time) is left alone.
+    /// the parent, which outlives it, sweeps for it. A folder is taken for ended only when its
+    /// owner's lock can be had: a process id says nothing across PID namespaces (two CI jobs
+    /// sharing /tmp), a lock does. Folders without a lock file are left alone.
     static func removeFoldersOfEndedProcesses() {
         let temporary = FileManager.default.temporaryDirectory.path
-        let prefix = "tensoraudit-tests-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary) else { return }
-        for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count).prefix(while: \.isNumber)), pid > 0 else { continue }
-            if kill(pid, 0) == -1 && errno == ESRCH {
-                removeTree(at: temporary + "/" + name)
-            }
+        for name in names where name.hasPrefix("tensoraudit-tests-") {
+            let folder = temporary + "/" + name
+            let lock = open(folder + "/" + lockName, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
+            guard lock >= 0 else { continue }
+            let ended = flock(lock, LOCK_EX | LOCK_NB) == 0
+            close(lock)
+            if ended { removeTree(at: folder) }
         }
     }
 
@@ -55,16 +62,19 @@ enum TestScratch {
         if unlinkat(parent, name, 0) == 0 { return }
         let folder = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard folder >= 0 else { return }
-        if let stream = fdopendir(dup(folder)) {
+        let copy = dup(folder)
+        if copy >= 0, let stream = fdopendir(copy) {
             var children: [[CChar]] = []
             while let entry = readdir(stream) {
-                let child = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    raw.prefix(while: { $0 != 0 }).map { CChar(bitPattern: $0) } + [0]
-                }
+                guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { break }
+                let start = (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self)
+                let child = Array(UnsafeBufferPointer(start: start, count: strlen(start) + 1))
                 if child != [46, 0] && child != [46, 46, 0] { children.append(child) }
             }
             closedir(stream)
             for child in children { removeEntry(named: child, in: folder) }
+        } else if copy >= 0 {
+            close(copy)
         }
         close(folder)
         unlinkat(parent, name, AT_REMOVEDIR)

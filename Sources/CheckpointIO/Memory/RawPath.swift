@@ -38,7 +38,7 @@ public struct RawPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// This path with `/component` added.
-    func appending(_ component: String) -> RawPath {
+    public func appending(_ component: String) -> RawPath {
         RawPath(bytes: bytes + [UInt8(ascii: "/")] + Array(component.utf8))
     }
 
@@ -48,7 +48,7 @@ public struct RawPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether this path is `root` or lies below it, byte for byte.
-    func isInside(_ root: RawPath) -> Bool {
+    public func isInside(_ root: RawPath) -> Bool {
         if root.bytes == [UInt8(ascii: "/")] || bytes == root.bytes { return true }
         return bytes.count > root.bytes.count && bytes.starts(with: root.bytes) && bytes[root.bytes.count] == UInt8(ascii: "/")
     }
@@ -73,9 +73,27 @@ enum ResolvedPath {
 }
 
 /// The canonical absolute path of `path` (every link resolved), or `nil` when it does not exist
-/// or cannot be resolved. As text, for messages and for the output file's folder; the folder
-/// boundary uses the bytes (`RawPath`).
+/// or cannot be resolved. As text, for messages and comparisons that may only refuse too much;
+/// what is opened, created or compared for the folder boundary uses the bytes (`realRawPath`).
 public func realPath(_ path: String) -> String? {
+    realRawPath(path)?.description
+}
+
+/// `realPath` as the system's bytes.
+public func realRawPath(_ path: String) -> RawPath? {
     guard case .resolved(let real) = RawPath(path).resolved() else { return nil }
-    return real.description
+    return real
+}
+
+extension RawPath {
+    /// The path up to its last `/` (`/` for a file at the root, `.` without a slash).
+    public var parent: RawPath {
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return RawPath(".") }
+        return slash == 0 ? RawPath("/") : RawPath(bytes: Array(bytes[..<slash]))
+    }
+
+    /// The bytes with a terminating NUL, for C calls that keep or fill the buffer (`mkstemp`).
+    public var cString: [CChar] {
+        bytes.map { CChar(bitPattern: $0) } + [0]
+    }
 }

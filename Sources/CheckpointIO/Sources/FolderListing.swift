@@ -24,8 +24,17 @@ struct FolderListing {
         }
         defer { closedir(stream) }
         var names: [String] = [], undecodable: [String] = []
-        while let entry = readdir(stream) {
-            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+        while true {
+            // `readdir` returns nil at the end and on an error alike: errno tells them apart (an
+            // error mid-listing would otherwise give a shorter list, and another checkpoint).
+            errno = 0
+            guard let entry = readdir(stream) else {
+                guard errno == 0 else {
+                    throw .source(path: folder, kind: "io", message: "cannot list the folder: \(errnoDescription(errno))")
+                }
+                break
+            }
+            let bytes = Self.name(of: entry)
             if bytes == [46] || bytes == [46, 46] { continue }
             if let name = String(validating: bytes, as: UTF8.self) {
                 names.append(name)
@@ -35,5 +44,13 @@ struct FolderListing {
         }
         self.names = names.sorted()
         self.undecodable = undecodable.sorted()
+    }
+
+    /// The bytes of an entry's name, up to its NUL: read through a pointer, not by copying
+    /// `d_name`'s declared 256 bytes, which can pass the end of a short record.
+    static func name(of entry: UnsafeMutablePointer<dirent>) -> [UInt8] {
+        guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return [] }
+        let start = (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self)
+        return Array(UnsafeRawBufferPointer(start: start, count: strlen(start)))
     }
 }
