@@ -511,6 +511,18 @@ import TestSupport
         #expect(!result.stdout.contains("outside_tensor"), "the sibling's file was read: \(result.stdout)")
     }
 
+    @Test("--output in a folder whose name is not UTF-8 replaces that folder's file, not its U+FFFD twin's")
+    func outputUnderBytesThatAreNotUTF8() throws {
+        let base = try Fixtures.temporaryDirectory().path
+        let script = #"set -e; ff="$(printf '\377')"; twin="$(printf '\357\277\275')"; mkdir "$1/$ff" "$1/$twin"; "#
+            + #"echo old > "$1/$ff/r.json"; echo old > "$1/$twin/r.json"; cd "$1/$ff"; "#
+            + #""$TENSORAUDIT" inspect "$2" --json --output r.json; "#
+            + #"printf 'here:'; head -c 1 r.json; printf ' twin:'; cat "../$twin/r.json""#
+        let result = try Self.run([base, Fixtures.path("toy-bert/model.safetensors")], shell: script)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "here:{ twin:old\n", "\(result.stdout)")
+    }
+
     @Test("a checkpoint file whose name is not UTF-8 is skipped and said, not reported as missing")
     func fileNameNotUTF8() throws {
         let base = try Fixtures.temporaryDirectory().path
