@@ -54,23 +54,28 @@ struct TensorAudit: ParsableCommand {
             let code = exitCode(for: error)
             // An `ExitCode` was thrown after its message was printed (`runReportingErrors`).
             guard code == .validationFailure, !(error is ExitCode) else { exit(withError: error) }
-            // The library quotes arguments raw: a value holding a newline (`--rows $'1\n2'`) split
-            // the message before `printError` could escape it. Such arguments are escaped first,
-            // so only the library's own line breaks remain.
-            var message = fullMessage(for: error)
-            for argument in CommandLine.arguments.dropFirst() {
-                // The library quotes the value of `--opt=value` alone. A value of nothing but
-                // line breaks is looked for with the quotes around it, or it would match the
-                // library's own line breaks.
-                let value = argument.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init)
-                for quotedText in [argument, value].compactMap({ $0 }) where quotedText.contains(where: \.isNewline) {
-                    let found = quotedText.allSatisfy(\.isNewline) ? "'\(quotedText)'" : quotedText
-                    message = message.replacing(found, with: TextEscaping.displayMessage(found))
-                }
-            }
-            message.split(separator: "\n", omittingEmptySubsequences: false).forEach { printError(String($0)) }
+            usageMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).forEach { printError(String($0)) }
             Glibc.exit(code.rawValue)
         }
+    }
+
+    /// The library's message for a usage error, with the arguments it quotes escaped where they
+    /// hold a line break.
+    ///
+    /// Why: the library quotes arguments raw, so a value holding a newline (`--rows $'1\n2'`)
+    /// split the message before `printError` could escape it; escaped first, only the library's
+    /// own line breaks remain. It quotes the value of `--opt=value` alone; a value of nothing
+    /// but line breaks is looked for with its quotes, or it would match the library's breaks.
+    static func usageMessage(for error: any Error) -> String {
+        var message = fullMessage(for: error)
+        for argument in CommandLine.arguments.dropFirst() {
+            let value = argument.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init)
+            for quotedText in [argument, value].compactMap({ $0 }) where quotedText.contains(where: \.isNewline) {
+                let found = quotedText.allSatisfy(\.isNewline) ? "'\(quotedText)'" : quotedText
+                message = message.replacing(found, with: TextEscaping.displayMessage(found))
+            }
+        }
+        return message
     }
 
     /// The message for an argument that is not UTF-8, or nil.
