@@ -24,6 +24,24 @@ public struct FolderBoundary: Sendable, Equatable {
     /// The boundary of `folder`; `nil` when its real path cannot be resolved.
     public init?(folder: String) {
         guard case .resolved(let real) = RawPath(folder).resolved() else { return nil }
+        self.init(folder: folder, real: real)
+    }
+
+    /// The boundary of `folder`, or the `errno` of `realpath` when its real path cannot be
+    /// resolved (read right where it failed, not later from the global `errno`).
+    public static func resolving(_ folder: String) -> Result<FolderBoundary, ResolutionFailure> {
+        switch RawPath(folder).resolved() {
+        case .resolved(let real): .success(FolderBoundary(folder: folder, real: real))
+        case .failed(let code): .failure(ResolutionFailure(code: code))
+        }
+    }
+
+    /// `realpath` failed with `code`.
+    public struct ResolutionFailure: Error, Sendable {
+        public let code: Int32
+    }
+
+    private init(folder: String, real: RawPath) {
         self.folder = folder
         var roots = [real]
         let parts = real.components

@@ -232,10 +232,10 @@ struct CheckpointLoader {
 
     /// The folder boundary of `folder` (see `FolderBoundary`).
     static func boundary(of folder: String) throws(CheckpointError) -> FolderBoundary {
-        guard let boundary = FolderBoundary(folder: folder) else {
-            throw .io(path: folder, operation: "resolve its real path", errno: errno)
+        switch FolderBoundary.resolving(folder) {
+        case .success(let boundary): return boundary
+        case .failure(let failure): throw .io(path: folder, operation: "resolve its real path", errno: failure.code)
         }
-        return boundary
     }
 
     /// Throws when `path` resolves outside `boundary`.
