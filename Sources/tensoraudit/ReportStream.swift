@@ -117,6 +117,12 @@ final class ReportStream {
         isOpen = false
         guard close(descriptor) == 0 else { throw .io(path: name, operation: "write", errno: errno) }
         try ReportWriter.checkOutput(replacement.output, inputs: replacement.inputs)
+        // What was just checked is `--output` as it resolves now; the rename replaces the real
+        // path it resolved to at the start. They must be the same file's path, or a link
+        // retargeted meanwhile would have the check look at one file and the rename replace another.
+        guard (realRawPath(replacement.output) ?? RawPath(replacement.output)).cString == replacement.target else {
+            throw .source(path: name, kind: "output", message: "refusing to write the report: the path changed while the report was written")
+        }
         guard rename(replacement.temporary, replacement.target) == 0 else {
             throw .io(path: name, operation: "replace", errno: errno)
         }

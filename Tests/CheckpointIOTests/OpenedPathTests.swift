@@ -18,7 +18,7 @@ struct OpenedPathTests {
         let elsewhere = try Fixtures.temporaryDirectory().path
         try Data(Self.bytes).write(to: URL(fileURLWithPath: folder + "/model.safetensors"))
         try Data(Self.bytes).write(to: URL(fileURLWithPath: elsewhere + "/x.safetensors"))
-        let boundary = try #require(FolderBoundary(folder: folder))
+        let boundary = try FolderBoundary.resolving(folder).get()
         let inside = try MappedFile(path: folder + "/model.safetensors")
         #expect(inside.opened == .path(RawPath(try #require(realPath(folder + "/model.safetensors")))))
         #expect(boundary.problem(withOpened: inside) == nil)
@@ -39,7 +39,7 @@ struct OpenedPathTests {
         try FileManager.default.removeItem(atPath: path)
         let mapping = try MappedFile(path: "/proc/self/fd/\(handle.fileDescriptor)")
         #expect(mapping.opened == .unnamed)
-        let boundary = try #require(FolderBoundary(folder: folder))
+        let boundary = try FolderBoundary.resolving(folder).get()
         #expect(boundary.problem(withOpened: mapping)?.contains("names no path") == true)
     }
 }

@@ -21,12 +21,6 @@ public struct FolderBoundary: Sendable, Equatable {
     /// Real paths of the allowed roots (the folder, and a Hugging Face cache's blobs folder).
     public let roots: [RawPath]
 
-    /// The boundary of `folder`; `nil` when its real path cannot be resolved.
-    public init?(folder: String) {
-        guard case .resolved(let real) = RawPath(folder).resolved() else { return nil }
-        self.init(folder: folder, real: real)
-    }
-
     /// The boundary of `folder`, or the `errno` of `realpath` when its real path cannot be
     /// resolved (read right where it failed, not later from the global `errno`).
     public static func resolving(_ folder: String) -> Result<FolderBoundary, ResolutionFailure> {

@@ -30,8 +30,7 @@ public struct RawPath: Sendable, Hashable, CustomStringConvertible {
 
     /// `body` with the path as a NUL-terminated C string of exactly these bytes.
     func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
-        let terminated = bytes.map { CChar(bitPattern: $0) } + [0]
-        return terminated.withUnsafeBufferPointer { buffer in
+        cString.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return body("") }
             return body(base)
         }
