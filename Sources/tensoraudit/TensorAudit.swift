@@ -30,11 +30,13 @@ struct TensorAudit: ParsableCommand {
 
     /// Installs the SIGBUS guard (a file truncated while mapped exits 2 with a message
     /// instead of crashing) and the heap policy (freed large blocks leave the process's memory),
-    /// then runs the parsed command.
+    /// starts the scan's worker threads while the command line is parsed, then runs the parsed
+    /// command.
     static func main() {
         ReportWriter.guardStandardDescriptors()
         FaultGuard.installBusErrorHandler()
         HeapPolicy.returnLargeBlocksWhenFreed()
+        ParallelWork.startWorkers()
         if let message = argumentNotUTF8() {
             printError(message)
             Glibc.exit(64)
