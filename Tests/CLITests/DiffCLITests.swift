@@ -104,6 +104,31 @@ import TestSupport
         #expect((try run(["diff", source, modified, "--json"]).1["unused_map_entries"] as? [Any])?.isEmpty == true)
     }
 
+    @Test("a --map of 1,005 entries that pair nothing: JSON lists the first 1,000 by name and counts all; text cuts a long name")
+    func manyUnusedMapEntries() throws {
+        // Keys m0000 … m1004 (zero-padded, so name order is number order); one key of 300 z's.
+        let long = String(repeating: "z", count: 300)
+        let entries = (0..<1_005).map { #""m\#(String(format: "%04d", $0))": "x""# } + [#""\#(long)": "x""#]
+        let map = try Fixtures.temporaryFile(Array(("{" + entries.joined(separator: ",") + "}").utf8), name: "map.json")
+        let modified = Fixtures.path("diff/export-modified.safetensors")
+        let (_, json) = try run(["diff", source, modified, "--map", map, "--json"])
+        let unused = try #require(json["unused_map_entries"] as? [[String: String]])
+        #expect(json["unused_map_entry_count"] as? Int == 1_006)
+        #expect(unused.count == 1_000)
+        // Sorted by A's name: the 300 z's sort after every m, so it is not among the first 1,000.
+        #expect(unused.first?["a"] == "m0000" && unused.last?["a"] == "m0999")
+        let text = try CLI.run(["diff", source, modified, "--map", map]).stdout
+        #expect(text.contains("--map: 996 more unused entries (--json lists the first 1000)\n"), "\(text)")
+        // Text shows a long name's first 200 characters and its length; JSON carries it whole.
+        let small = try Fixtures.temporaryFile(Array(#"{"\#(long)": "x"}"#.utf8), name: "small.json")
+        let line = try CLI.run(["diff", source, modified, "--map", small]).stdout
+            .split(separator: "\n").first { $0.hasPrefix("--map entry unused:") }
+        #expect(line == "--map entry unused: \"\(String(repeating: "z", count: 200))\"… (300 bytes) -> \"x\": neither A nor B has a tensor of these names")
+        let smallJSON = try run(["diff", source, modified, "--map", small, "--json"]).1
+        #expect((smallJSON["unused_map_entries"] as? [[String: String]])?.first?["a"] == long)
+        #expect(smallJSON["unused_map_entry_count"] as? Int == 1)
+    }
+
     @Test("a checkpoint equals itself, compressed or sharded")
     func sameCheckpoint() throws {
         let zst = try CLI.run(["diff", source, Fixtures.path("sources/zstd/model.safetensors.zst")])
