@@ -18,11 +18,14 @@ struct TokenIDTable: Sendable {
     /// Number of keys held.
     private(set) var count = 0
 
-    /// A table for the texts appended to it later (`updateValue`).
-    init() {
+    /// A table for the texts appended to it later (`updateValue`), with slots for `capacity` of
+    /// them before it rehashes (growing from 8 slots was a fifth of reading a 30,522-token
+    /// vocabulary).
+    init(capacity: Int = 0) {
         keys = PackedTokenTexts()
         ids = []
-        slots = [UInt32](repeating: 0, count: 8)
+        ids.reserveCapacity(capacity)
+        slots = [UInt32](repeating: 0, count: Self.slotCount(for: capacity))
     }
 
     /// The table of a GGUF token list as llama.cpp builds it (`llama_vocab::impl::load` in

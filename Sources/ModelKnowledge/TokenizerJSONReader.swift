@@ -128,6 +128,7 @@ enum TokenizerJSONReader {
             throw .limitExceeded(file: path, what: "number of tokens (\(members.count))", limit: limits.maxVocabularySize)
         }
         var tokenByID: [Int: String] = [:]
+        tokenByID.reserveCapacity(members.count)
         var seen = Set<TokenText>()
         seen.reserveCapacity(members.count)
         for (token, value) in members {

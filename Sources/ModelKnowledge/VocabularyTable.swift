@@ -54,7 +54,7 @@ struct VocabularyTable {
         for entry in modelEntries { maxID = max(maxID, entry.id) }
         for token in added { maxID = max(maxID, token.id) }
         var tokens = [String?](repeating: nil, count: maxID + 1)
-        var ids = TokenIDTable()
+        var ids = TokenIDTable(capacity: modelEntries.count + added.count)
         var shadowed: [Int: Int] = [:]
         var notes = self.notes
         for entry in modelEntries {

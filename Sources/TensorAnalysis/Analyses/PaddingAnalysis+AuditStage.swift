@@ -9,11 +9,12 @@ extension PaddingAnalysis {
         let views: [TensorView]
         let matrices: [(TensorView, Role)]
         let matrixNames: Set<String>
-        let knowledge: CheckpointKnowledge
+        /// The files beside the checkpoint, read beside the scan: waited for by the findings.
+        let knowledge: BackgroundValue<CheckpointKnowledge>
 
         let padID: Int?
 
-        init(checkpoint: Checkpoint, tokenMatrices: TokenMatrices, padID: Int?, knowledge: CheckpointKnowledge) {
+        init(checkpoint: Checkpoint, tokenMatrices: TokenMatrices, padID: Int?, knowledge: BackgroundValue<CheckpointKnowledge>) {
             self.checkpoint = checkpoint
             self.knowledge = knowledge
             self.padID = padID
@@ -42,7 +43,7 @@ extension PaddingAnalysis {
                 if let summary { moments[views[i].name] = summary }
             }
             let report = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,
-                                                     matrices: matrices, knowledge: knowledge, copies: copies)
+                                                     matrices: matrices, knowledge: knowledge.value, copies: copies)
             return PaddingAnalysis.findings(report)
         }
     }

@@ -10,18 +10,21 @@ extension RowSummary {
         /// Tensors within the scan's row budget (`TensorView.statisticsSkipReasons`).
         let budgeted: Set<Int>
         let tokenMatrices: TokenMatrices
-        let tokenizer: Tokenizer?
+        /// The files beside the checkpoint, read beside the scan: waited for only to name the
+        /// rows of a token matrix.
+        let knowledge: BackgroundValue<CheckpointKnowledge>
         /// The tensor each possible tied copy is compared with during the scan (`TieAnalysis.Twins`).
         let twinLeaders: [Int: Int]
         /// The summaries of the tensors copies are compared with, for copies found equal.
         private let leaderSummaries: LeaderSummaries
 
-        init(views: [TensorView], tokenMatrices: TokenMatrices, tokenizer: Tokenizer?, twinLeaders: [Int: Int] = [:]) {
+        init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: BackgroundValue<CheckpointKnowledge>,
+             twinLeaders: [Int: Int] = [:]) {
             self.views = views
             let skipped = TensorView.statisticsSkipReasons(views)
             budgeted = Set(views.indices.filter { skipped[$0] == nil })
             self.tokenMatrices = tokenMatrices
-            self.tokenizer = tokenizer
+            self.knowledge = knowledge
             self.twinLeaders = twinLeaders
             leaderSummaries = LeaderSummaries(leaders: Set(twinLeaders.values))
         }
@@ -36,7 +39,7 @@ extension RowSummary {
             // An input embedding's low rows are `untrained-tokens`' (TokenAnalysis).
             let isToken = tokenMatrices.contains(view.name)
             let isInput = tokenMatrices.isInputEmbedding(view.name)
-            let names = isToken && tokenMatrices.rowsAreTokenIDs(view.name) ? tokenizer : nil
+            let names = isToken && tokenMatrices.rowsAreTokenIDs(view.name) ? knowledge.value.tokenizer : nil
             // A copy whose bytes the scan found equal to its leader's (their statistics are then
             // the same rows) takes the leader's summary, made just before on this core
             // (`RowScan` hands a leader's output over before its copies'); else it is made here.

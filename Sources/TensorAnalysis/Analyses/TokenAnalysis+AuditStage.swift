@@ -8,22 +8,20 @@ extension TokenAnalysis {
     struct AuditStage: TensorAnalysis.AuditStage {
         let views: [TensorView]
         let inputEmbeddings: Set<Int>
-        let tokenizer: Tokenizer?
-        let unused: Set<Int>
+        /// The files beside the checkpoint, read beside the scan: waited for by the summary of
+        /// an input embedding.
+        let knowledge: BackgroundValue<CheckpointKnowledge>
         let tokenMatrices: TokenMatrices
-        let config: ModelConfigFacts?
         let padFlag: Int?
 
-        init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: CheckpointKnowledge, padFlag: Int? = nil) {
+        init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: BackgroundValue<CheckpointKnowledge>, padFlag: Int? = nil) {
             self.views = views
             let budget = TensorView.statisticsSkipReasons(views)
             inputEmbeddings = Set(views.indices.filter {
                 views[$0].shape.count == 2 && budget[$0] == nil && tokenMatrices.isInputEmbedding(views[$0].name)
             })
-            tokenizer = knowledge.tokenizer
+            self.knowledge = knowledge
             self.tokenMatrices = tokenMatrices
-            unused = Set(knowledge.unusedTokens.map(\.id))
-            config = knowledge.config
             self.padFlag = padFlag
         }
 
@@ -33,9 +31,12 @@ extension TokenAnalysis {
             guard inputEmbeddings.contains(index), let moments = output.rows else { return nil }
             let summary = RowSummary(view: views[index], moments: moments, keepingRows: false)
             let byID = tokenMatrices.rowsAreTokenIDs(views[index].name)
+            let known = knowledge.value
             // The pad id as `padding` resolves it for this matrix (flag, config.json, tokenizer).
-            let pad = byID ? PadIDResolver.resolve(flag: padFlag, config: config, tokenizer: tokenizer, rowCount: views[index].rowCount).padID : nil
-            return TokenAnalysis.analyze(summary, tokenizer: byID ? tokenizer : nil, unused: byID ? unused : [], padID: pad)
+            let pad = byID ? PadIDResolver.resolve(flag: padFlag, config: known.config, tokenizer: known.tokenizer,
+                                                   rowCount: views[index].rowCount).padID : nil
+            return TokenAnalysis.analyze(summary, tokenizer: byID ? known.tokenizer : nil,
+                                         unused: byID ? Set(known.unusedTokens.map(\.id)) : [], padID: pad)
         }
 
         func findings(_ summaries: [Result?]) -> [Finding] {

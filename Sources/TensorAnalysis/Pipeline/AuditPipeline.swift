@@ -4,8 +4,10 @@ import TensorScan
 /// The audit: every analysis on one checkpoint, in one read of its bytes, then the policy.
 ///
 /// plan → scan → summaries → findings → policy → report:
-/// - **plan**: the files beside the checkpoint are read (config facts, tokenizer) and the token
-///   matrices chosen (by name and shape, or `tensors` of the policy); each `AuditStage`
+/// - **plan**: the files beside the checkpoint (config facts, tokenizer) start being read on a
+///   thread of their own, beside the scan (`BackgroundValue`: only the summaries of token
+///   matrices and the findings need them), and the token matrices are chosen (by name and
+///   shape, or `tensors` of the policy); each `AuditStage`
 ///   (padding, ties, rows, tokens) says what the scan must compute for each
 ///   tensor; the requests are merged into one `RowScan` job per tensor;
 /// - **scan**: one read of each tensor's bytes on all cores (`RowScan`); the pipeline advises
@@ -29,10 +31,10 @@ public enum AuditPipeline {
                            progress: Progress? = nil) throws(CheckpointError) -> AuditReport {
         // Plan.
         let views = checkpoint.tensors
-        let knowledge = CheckpointKnowledge.read(checkpoint)
+        let knowledge = BackgroundValue { CheckpointKnowledge.read(checkpoint) }
         let tokenMatrices = try TokenMatrices(checkpoint, requested: policy.tensors)
         let ties = TieAnalysis.AuditStage(checkpoint: checkpoint)
-        let rows = RowSummary.AuditStage(views: views, tokenMatrices: tokenMatrices, tokenizer: knowledge.tokenizer,
+        let rows = RowSummary.AuditStage(views: views, tokenMatrices: tokenMatrices, knowledge: knowledge,
                                          twinLeaders: ties.twins.leaders)
         let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: tokenMatrices, padID: policy.padID,
                                                  knowledge: knowledge)
@@ -52,7 +54,7 @@ public enum AuditPipeline {
             }
         }
         // Findings (the concatenation order is the report's order among equal sort keys).
-        var findings = HeaderLint.findings(checkpoint) + SourceRules.findings(checkpoint) + knowledge.findings
+        var findings = HeaderLint.findings(checkpoint) + SourceRules.findings(checkpoint) + knowledge.value.findings
         // The tie report first: padding takes each matrix's copies from it.
         let tieReport = ties.report(summaries.map(\.ties))
         findings += try padding.findings(summaries.map(\.padding), copies: tieReport.copies)
