@@ -121,27 +121,37 @@ enum TokenizerJSONReader {
             }
             return
         }
-        guard let members = vocab.objectMembers else {
+        guard case .object(let members) = vocab else {
             throw .invalidField(file: path, field: "model.vocab", reason: "is \(vocab.typeName); a \(kind.rawValue) vocab is an object of token: id")
         }
         guard members.count <= limits.maxVocabularySize else {
             throw .limitExceeded(file: path, what: "number of tokens (\(members.count))", limit: limits.maxVocabularySize)
         }
-        var tokenByID: [Int: String] = [:]
-        tokenByID.reserveCapacity(members.count)
+        // Which member holds each id (its position + 1; 0: none yet), by id: ids are checked
+        // below the vocabulary limit first, and a vocabulary's ids are dense, so an array indexed
+        // by id replaces a dictionary (hashing and resizing it was a fifth of reading 250,000
+        // tokens). Members are read in place, not copied into a list of pairs first.
+        var memberByID: [Int] = []
         var seen = Set<TokenText>()
         seen.reserveCapacity(members.count)
-        for (token, value) in members {
+        for (position, member) in members.enumerated() {
+            let token = member.key
             guard seen.insert(TokenText(token)).inserted else {
                 throw .conflict(file: path, reason: "model.vocab lists \(quoted(token)) twice")
             }
-            guard let raw = value.integerValue else {
-                throw .invalidField(file: path, field: "model.vocab[\(quoted(token))]", reason: "is \(value.shortDescription), not an integer id")
+            guard let raw = member.value.integerValue else {
+                throw .invalidField(file: path, field: "model.vocab[\(quoted(token))]", reason: "is \(member.value.shortDescription), not an integer id")
             }
             let id = try table.checkedID(raw, file: path, field: "model.vocab[\(quoted(token))]")
-            if let other = tokenByID.updateValue(token, forKey: id) {
+            if id >= memberByID.count {
+                let grown = min(max(id + 1, 2 * memberByID.count, members.count), table.limit)
+                memberByID.append(contentsOf: repeatElement(0, count: grown - memberByID.count))
+            }
+            if memberByID[id] != 0 {
+                let other = members[memberByID[id] - 1].key
                 throw .conflict(file: path, reason: "model.vocab gives id \(id) to both \(quoted(other)) and \(quoted(token))")
             }
+            memberByID[id] = position + 1
             table.addModelEntry(token, id: id)
         }
     }

@@ -85,6 +85,31 @@ import Testing
         (#"{"model":{"type":"BPE","vocab":{"a":NaN}}}"#, "invalid-json"),
     ]
 
+    /// The reader keeps, per id, which member holds it (an array by id, grown as ids come):
+    /// the message names both tokens, whatever the order and gaps of the ids before them.
+    @Test("an id given to two tokens names both, after gaps and out-of-order ids", arguments: [
+        (#"{"a":0,"b":0}"#, #"model.vocab gives id 0 to both "a" and "b""#),
+        (#"{"a":5,"b":2,"c":5}"#, #"model.vocab gives id 5 to both "a" and "c""#),
+        (#"{"a":1,"b":0,"c":70000,"d":3,"e":70000}"#, #"model.vocab gives id 70000 to both "c" and "e""#),
+        (#"{"x":3,"y":2,"z":1,"w":2}"#, #"model.vocab gives id 2 to both "y" and "w""#),
+    ])
+    func sharedIDNamesBothTokens(vocab: String, reason: String) {
+        #expect(throws: KnowledgeError.conflict(file: "f/tokenizer.json", reason: reason)) {
+            try read(json: #"{"model":{"type":"WordLevel","vocab":"# + vocab + "}}")
+        }
+    }
+
+    @Test("distinct sparse ids are read as given; an id at the vocabulary limit is refused")
+    func sparseIDsAndTheLimit() throws {
+        let tokenizer = try #require(try read(json: #"{"model":{"type":"WordLevel","vocab":{"a":7,"b":0,"c":70000}}}"#))
+        #expect(tokenizer.id(for: "c") == 70000 && tokenizer.id(for: "a") == 7 && tokenizer.id(for: "b") == 0)
+        var limits = KnowledgeLimits()
+        limits.maxVocabularySize = 8
+        #expect(throws: KnowledgeError.limitExceeded(file: "f/tokenizer.json", what: "token id 8", limit: 7)) {
+            try read(json: #"{"model":{"type":"WordLevel","vocab":{"a":7,"b":8}}}"#, limits: limits)
+        }
+    }
+
     @Test(arguments: malformed)
     func malformedTokenizerJSONThrowsTheNamedError(_ input: (String, String)) {
         do {
