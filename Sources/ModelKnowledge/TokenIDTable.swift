@@ -125,6 +125,25 @@ struct TokenIDTable: Sendable {
         }
     }
 
+    /// Adds `text` as a key whose id `setID(_:ofEntry:)` gives later, and returns its entry;
+    /// nil when `text` is a key already. For a reader that must refuse a repeated text before
+    /// it reads the id beside it (tokenizer.json's `model.vocab`), in one probe.
+    mutating func insertKey(_ text: String) -> Int? {
+        if ids.isEmpty && keys.count > 0 { ids = Array(0 ..< keys.count) }
+        var text = text
+        guard case .empty(let slot) = text.withUTF8({ find($0) }) else { return nil }
+        let entry = keys.count
+        keys.append(text)
+        ids.append(-1)
+        slots[slot] = UInt32(entry + 1)
+        count += 1
+        if 2 * count > slots.count { rehash() }
+        return entry
+    }
+
+    /// Sets the id of the key `insertKey(_:)` added as `entry`.
+    mutating func setID(_ id: Int, ofEntry entry: Int) { ids[entry] = id }
+
     /// Doubles the slots and places every entry again.
     private mutating func rehash() {
         let old = slots

@@ -132,11 +132,11 @@ enum TokenizerJSONReader {
         // by id replaces a dictionary (hashing and resizing it was a fifth of reading 250,000
         // tokens). Members are read in place, not copied into a list of pairs first.
         var memberByID: [Int] = []
-        var seen = Set<TokenText>()
-        seen.reserveCapacity(members.count)
+        // Text → id as it is read: refuses a repeated text, and is the table `build()` needs.
+        var ids = TokenIDTable(capacity: members.count)
         for (position, member) in members.enumerated() {
             let token = member.key
-            guard seen.insert(TokenText(token)).inserted else {
+            guard let entry = ids.insertKey(token) else {
                 throw .conflict(file: path, reason: "model.vocab lists \(quoted(token)) twice")
             }
             guard let raw = member.value.integerValue else {
@@ -152,8 +152,10 @@ enum TokenizerJSONReader {
                 throw .conflict(file: path, reason: "model.vocab gives id \(id) to both \(quoted(other)) and \(quoted(token))")
             }
             memberByID[id] = position + 1
+            ids.setID(id, ofEntry: entry)
             table.addModelEntry(token, id: id)
         }
+        table.setModelIDs(ids)
     }
 
     private static func readAddedTokens(_ node: JSON?, path: String, into table: inout VocabularyTable,

@@ -24,6 +24,13 @@ struct VocabularyTable {
 
     mutating func addModelEntry(_ token: String, id: Int) { modelEntries.append((token, id)) }
 
+    /// The model entries' text → id table, when their reader built one as it read them (every
+    /// text once, in the order of `modelEntries`): `build()` then starts from it instead of
+    /// hashing every text again (a second table of 250,000 texts was a tenth of an audit).
+    private var modelIDs: TokenIDTable?
+
+    mutating func setModelIDs(_ table: TokenIDTable) { modelIDs = table }
+
     /// Adds an added token unless an identical one is known; a different token on a known id
     /// or a known text on a different id keeps the first and notes the disagreement.
     mutating func addAdded(_ token: Tokenizer.AddedToken, from file: String) {
@@ -54,13 +61,20 @@ struct VocabularyTable {
         for entry in modelEntries { maxID = max(maxID, entry.id) }
         for token in added { maxID = max(maxID, token.id) }
         var tokens = [String?](repeating: nil, count: maxID + 1)
-        var ids = TokenIDTable(capacity: modelEntries.count + added.count)
+        var ids: TokenIDTable
         var shadowed: [Int: Int] = [:]
         var notes = self.notes
-        for entry in modelEntries {
-            tokens[entry.id] = entry.token
-            if let earlier = ids.updateValue(entry.id, forKey: entry.token), earlier != entry.id {
-                shadowed[earlier] = entry.id
+        if let prebuilt = modelIDs, prebuilt.count == modelEntries.count {
+            // Every text once: the loop below would have built this very table, shadowing nothing.
+            ids = prebuilt
+            for entry in modelEntries { tokens[entry.id] = entry.token }
+        } else {
+            ids = TokenIDTable(capacity: modelEntries.count + added.count)
+            for entry in modelEntries {
+                tokens[entry.id] = entry.token
+                if let earlier = ids.updateValue(entry.id, forKey: entry.token), earlier != entry.id {
+                    shadowed[earlier] = entry.id
+                }
             }
         }
         for token in added {
