@@ -39,7 +39,6 @@ extension RowSummary {
             // An input embedding's low rows are `untrained-tokens`' (TokenAnalysis).
             let isToken = tokenMatrices.contains(view.name)
             let isInput = tokenMatrices.isInputEmbedding(view.name)
-            let names = isToken && tokenMatrices.rowsAreTokenIDs(view.name) ? knowledge.value.tokenizer : nil
             // A copy whose bytes the scan found equal to its leader's (their statistics are then
             // the same rows) takes the leader's summary, made just before on this core
             // (`RowScan` hands a leader's output over before its copies'); else it is made here.
@@ -53,6 +52,8 @@ extension RowSummary {
                 summary = RowSummary(view: view, moments: moments, keepingRows: false, profilingNorms: isToken)
                 leaderSummaries.keep(summary, of: index, profilingNorms: isToken)
             }
+            // Only now the tokenizer, read beside the scan: the summary above does not need it.
+            let names = isToken && tokenMatrices.rowsAreTokenIDs(view.name) ? knowledge.value.tokenizer : nil
             return summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) },
                                               token: { names?.token(for: $0) })
         }
