@@ -92,7 +92,7 @@ def f32_model(data):
 
 
 QUANTIZED_VERSION = "3"
-SECTIONS = ("float", "gguf", "torch", "header", "sharded", "zst", "sparse")
+SECTIONS = ("float", "gguf", "torch", "header", "vocab", "sharded", "zst", "sparse")
 
 
 def ensure_quantized(data):
@@ -169,6 +169,44 @@ def ensure_f16(data):
     write_safetensors(path, [(k, "F16", a.shape, a.astype(np.float16)) for k, a in f32_model(data)], {"format": "pt"})
 
 
+def ensure_vocab(data):
+    """A model folder with a large vocabulary: tokenizer.json of 250,000 BPE tokens (4.6 MB,
+    written with raw UTF-8 as the Hub's serde_json writes it, not Python's ASCII escapes),
+    config.json, and an untied 250,000 x 64 F32 embedding and lm_head (128 MB). Why: a small
+    model with a Gemma- or Qwen-sized vocabulary is a common download, and there reading the
+    tokenizer, not the weights, sets the audit's time."""
+    folder = os.path.join(data, "vocab250k")
+    if os.path.exists(os.path.join(folder, "stamp")):
+        return
+    os.makedirs(folder, exist_ok=True)
+    rng = np.random.default_rng(250000)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz\u0120"))
+    vocab = {"<pad>": 0}
+    while len(vocab) < 250_000:
+        text = "".join(rng.choice(letters, size=int(rng.integers(2, 11))))
+        vocab.setdefault(text, len(vocab))
+    tokenizer = {"version": "1.0", "truncation": None, "padding": None,
+                 "added_tokens": [{"id": 0, "content": "<pad>", "single_word": False, "lstrip": False, "rstrip": False,
+                                   "normalized": False, "special": True}],
+                 "normalizer": None, "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True,
+                                                      "use_regex": True},
+                 "post_processor": None, "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True,
+                                                    "use_regex": True},
+                 "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
+                           "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
+                           "vocab": vocab, "merges": []}}
+    with open(os.path.join(folder, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(tokenizer, f, ensure_ascii=False)
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump({"model_type": "llama", "vocab_size": 250_000, "hidden_size": 64, "pad_token_id": 0,
+                   "tie_word_embeddings": False}, f)
+    rows = [(name, "F32", (250_000, 64), rng.standard_normal((250_000, 64), dtype=np.float32) * 0.02)
+            for name in ("model.embed_tokens.weight", "lm_head.weight")]
+    write_safetensors(os.path.join(folder, "model.safetensors"), rows, {"format": "pt"})
+    with open(os.path.join(folder, "stamp"), "w") as f:
+        f.write("1")
+
+
 def ensure_torch(data):
     """`f32.bin`: the F32 model (its tied copy saved as a second storage, as in f32.safetensors)
     written by `torch.save` — the zip + pickle format most older Hub checkpoints use
@@ -193,6 +231,7 @@ def generate(data, scale):
         ensure_f16(data)
         ensure_quantized(data)
         ensure_torch(data)
+        ensure_vocab(data)
         print(f"reusing checkpoints in {data}")
         return
     shutil.rmtree(data, ignore_errors=True)
@@ -256,6 +295,7 @@ def generate(data, scale):
     # block kernels' speed against the read baseline on the same file.
     ensure_quantized(data)
     ensure_torch(data)
+    ensure_vocab(data)
     with open(stamp, "w") as f:
         f.write(wanted)
     print(f"generated checkpoints in {data} in {time.time() - started:.1f} s")
@@ -557,6 +597,25 @@ def main():
                           ratio >= 2 and js.max_rss_kb <= listing.max_rss_kb))
         reference("50k tensors", "inspect", d("header50k.safetensors"), None)
         tensoraudit("50k tensors", "audit", d("header50k.safetensors"), nbytes)
+
+    if want("vocab"):
+        # A 250,000-token tokenizer.json beside 128 MB of weights: the whole audit against
+        # Python's json.loads of the tokenizer file alone (no goal; the README has the history).
+        folder = d("vocab250k")
+        tokenizer = os.path.join(folder, "tokenizer.json")
+        with open(tokenizer, "rb") as f:
+            text = f.read()
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            json.loads(text)
+            times.append(time.perf_counter() - t)
+        loads = min(times)
+        table.row("vocab 250k", "python json.loads(tokenizer.json)", note=f"{loads * 1000:.1f} ms, in process, best of 5")
+        run = tensoraudit("vocab 250k", "audit", folder, size(os.path.join("vocab250k", "model.safetensors")))
+        if run:
+            table.row("vocab 250k", "ratios", note=f"whole audit at {run.seconds / loads:.2f}x Python's json.loads of "
+                                                   f"the {len(text) / MB:.1f} MB tokenizer.json alone")
 
     if want("sharded"):
         # Sharded set through its index.
