@@ -9,10 +9,11 @@ typealias JSON = JSONNode
 enum StrictJSONInput {
     /// Parses `bytes` (already read by the caller) as the JSON file `file`, refusing files over
     /// `limit` bytes before parsing so that memory stays bounded by the limit.
-    static func parse(_ bytes: [UInt8], file: String, limit: Int) throws(KnowledgeError) -> JSON {
+    /// `emptying`: key paths whose values are checked but kept empty (`JSONDocument.parse`).
+    static func parse(_ bytes: [UInt8], file: String, limit: Int, emptying: [[String]] = []) throws(KnowledgeError) -> JSON {
         guard bytes.count <= limit else { throw .fileTooLarge(file: file, bytes: bytes.count, limit: limit) }
         do {
-            return try JSONDocument.parse(bytes)
+            return try JSONDocument.parse(bytes, emptying: emptying)
         } catch {
             let reason: String = switch error {
             case .invalidJSON(let offset, let text): "byte \(offset): \(text)"

@@ -31,7 +31,10 @@ enum TokenizerJSONReader {
     static func read(_ file: NamedBytes, into table: inout VocabularyTable,
                      limits: KnowledgeLimits) throws(KnowledgeError) -> TokenizerJSONContents {
         let path = file.path
-        let root = try StrictJSONInput.parse(file.bytes, file: path, limit: limits.maxTokenizerJSONBytes)
+        // `model.merges` is checked but not kept: the reader only asks whether it is there (a
+        // BPE model without `type`), and a BPE vocabulary has about as many merges as tokens.
+        let root = try StrictJSONInput.parse(file.bytes, file: path, limit: limits.maxTokenizerJSONBytes,
+                                             emptying: [["model", "merges"]])
         guard root.objectMembers != nil else { throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object") }
         try refuseRepeated(usedKeys, in: root, path: path, field: nil)
         guard let model = root["model"], model.objectMembers != nil else {

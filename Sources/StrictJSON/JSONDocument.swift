@@ -67,23 +67,36 @@ public struct JSONMember: Sendable, Equatable {
 }
 
 public enum JSONDocument {
+    /// `parse(_:limits:emptying:)` keeping every value.
+    public static func parse(_ bytes: [UInt8], limits: JSONLimits = .default) throws(JSONError) -> JSONNode {
+        try parse(bytes, limits: limits, emptying: [])
+    }
+
     /// Parses strict RFC 8259 JSON (the same scanner as safetensors headers: no trailing
     /// commas, comments, NaN, BOM or lone surrogates; UTF-8 checked first), with the nesting
     /// and string limits of `limits`. Errors carry byte offsets in `bytes`.
-    public static func parse(_ bytes: [UInt8], limits: JSONLimits = .default) throws(JSONError) -> JSONNode {
+    ///
+    /// `emptying`: key paths from the root (`["model", "merges"]`) whose values are checked as
+    /// strictly as the rest, with the same errors, but kept empty: a string as `""`, an array
+    /// as `[]`, an object as `{}` (other values as they are). For a reader that only asks
+    /// whether such a value is there: the 250,000 merges of a BPE tokenizer.json doubled the
+    /// time and memory of reading it.
+    public static func parse(_ bytes: [UInt8], limits: JSONLimits = .default,
+                             emptying: [[String]]) throws(JSONError) -> JSONNode {
         // Array.withUnsafeBytes is untyped-rethrowing; carry the typed error out in a Result.
         let result = bytes.withUnsafeBytes { raw in
-            Result { () throws(JSONError) -> JSONNode in try parse(raw, limits: limits) }
+            Result { () throws(JSONError) -> JSONNode in try parse(raw, limits: limits, emptying: emptying) }
         }
         return try result.get()
     }
 
-    private static func parse(_ raw: UnsafeRawBufferPointer, limits: JSONLimits) throws(JSONError) -> JSONNode {
+    private static func parse(_ raw: UnsafeRawBufferPointer, limits: JSONLimits,
+                              emptying: [[String]]) throws(JSONError) -> JSONNode {
         if let bad = firstInvalidUTF8Index(raw) { throw .invalidUTF8(offset: bad) }
         var scanner = JSONScanner<JSONError>(bytes: raw, baseOffset: 0, limits: limits)
         scanner.skipWhitespace()
         if scanner.isAtEnd { throw scanner.syntaxError("empty document") }
-        let root = try parseValue(&scanner, depth: 0)
+        let root = try parseValue(&scanner, depth: 0, emptying: emptying)
         scanner.skipWhitespace()
         if let extra = scanner.peek() {
             throw scanner.syntaxError("unexpected \(scanner.describe(extra)) after the JSON value")
@@ -91,11 +104,17 @@ public enum JSONDocument {
         return root
     }
 
-    private static func parseValue(_ scanner: inout JSONScanner<JSONError>, depth: Int) throws(JSONError) -> JSONNode {
+    /// `emptying`: the key paths below this value still to be emptied; one that is empty
+    /// itself means this value.
+    private static func parseValue(_ scanner: inout JSONScanner<JSONError>, depth: Int,
+                                   emptying: [[String]] = []) throws(JSONError) -> JSONNode {
         guard depth <= scanner.limits.maxDepth else {
             throw .limitExceeded(what: "JSON nesting depth", limit: scanner.limits.maxDepth, offset: scanner.fileOffset)
         }
         guard let b = scanner.peek() else { throw scanner.syntaxError("expected a value, found end of document") }
+        if !emptying.isEmpty, emptying.contains(where: \.isEmpty) {
+            return try emptiedValue(&scanner, depth: depth)
+        }
         switch b {
         case UInt8(ascii: "\""):
             return .string(try scanner.parseString())
@@ -103,7 +122,8 @@ public enum JSONDocument {
             var members: [JSONMember] = []
             try scanner.forEachMember(in: "object") { (scanner: inout JSONScanner<JSONError>) throws(JSONError) in
                 let (key, offset) = try scanner.memberKey()
-                members.append(JSONMember(key: key, keyOffset: offset, value: try parseValue(&scanner, depth: depth + 1)))
+                let below = emptying.isEmpty ? [] : emptying.compactMap { $0.first == key ? Array($0.dropFirst()) : nil }
+                members.append(JSONMember(key: key, keyOffset: offset, value: try parseValue(&scanner, depth: depth + 1, emptying: below)))
             }
             return .object(members)
         case UInt8(ascii: "["):
@@ -121,6 +141,50 @@ public enum JSONDocument {
             return .number(JSONNumber(text: scanner.text(of: token.range), unsignedValue: nil))
         default:
             throw scanner.syntaxError("expected a value, found \(scanner.describe(b))")
+        }
+    }
+
+    /// The value at an emptied key path: read with `parseValue`'s grammar, limits and messages,
+    /// kept as an empty value of its kind (see `parse(_:limits:emptying:)`).
+    private static func emptiedValue(_ scanner: inout JSONScanner<JSONError>, depth: Int) throws(JSONError) -> JSONNode {
+        switch scanner.peek() {
+        case UInt8(ascii: "\""):
+            try scanner.skipString()
+            return .string("")
+        case UInt8(ascii: "{"):
+            try skipValue(&scanner, depth: depth)
+            return .object([])
+        case UInt8(ascii: "["):
+            try skipValue(&scanner, depth: depth)
+            return .array([])
+        default:
+            return try parseValue(&scanner, depth: depth)
+        }
+    }
+
+    /// `parseValue` without the value: the same checks in the same order, nothing kept.
+    private static func skipValue(_ scanner: inout JSONScanner<JSONError>, depth: Int) throws(JSONError) {
+        guard depth <= scanner.limits.maxDepth else {
+            throw .limitExceeded(what: "JSON nesting depth", limit: scanner.limits.maxDepth, offset: scanner.fileOffset)
+        }
+        guard let b = scanner.peek() else { throw scanner.syntaxError("expected a value, found end of document") }
+        switch b {
+        case UInt8(ascii: "\""):
+            try scanner.skipString()
+        case UInt8(ascii: "{"):
+            try scanner.forEachMember(in: "object") { (scanner: inout JSONScanner<JSONError>) throws(JSONError) in
+                try scanner.skipString()
+                try scanner.expectColon()
+                try skipValue(&scanner, depth: depth + 1)
+            }
+        case UInt8(ascii: "["):
+            try scanner.forEachElement(in: "array") { (scanner: inout JSONScanner<JSONError>) throws(JSONError) in
+                try skipValue(&scanner, depth: depth + 1)
+            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            _ = try scanner.scanNumber()
+        default:
+            _ = try parseValue(&scanner, depth: depth)
         }
     }
 }

@@ -128,6 +128,45 @@ public struct JSONScanner<Failure: JSONFailure> {
         throw syntaxError("unterminated string", at: start - 1)
     }
 
+    /// Checks a string exactly as `parseString` does (the same errors, at the same offsets,
+    /// the decoded length against the same limit) without making it: for values a reader only
+    /// needs to know are there and well-formed.
+    @inlinable
+    public mutating func skipString() throws(Failure) {
+        try expect(UInt8(ascii: "\""), "'\"' to start a string")
+        let start = index
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                try checkLength(index - start, at: start)
+                index += 1
+                return
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw syntaxError("unescaped control character \(describe(b)) in string") }
+            index += 1
+        }
+        guard index < bytes.count else { throw syntaxError("unterminated string", at: start - 1) }
+        var length = index - start
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                index += 1
+                try checkLength(length, at: start)
+                return
+            }
+            if b < 0x20 { throw syntaxError("unescaped control character \(describe(b)) in string") }
+            if b != UInt8(ascii: "\\") {
+                length += 1
+                index += 1
+                continue
+            }
+            length += try parseEscape().utf8.count
+            try checkLength(length, at: start)
+        }
+        throw syntaxError("unterminated string", at: start - 1)
+    }
+
     @inlinable
     public func checkLength(_ length: Int, at start: Int) throws(Failure) {
         if length > limits.maxStringBytes {
