@@ -170,13 +170,14 @@ def ensure_f16(data):
 
 
 def ensure_vocab(data):
-    """A model folder with a large vocabulary: tokenizer.json of 250,000 BPE tokens (4.6 MB,
-    written with raw UTF-8 as the Hub's serde_json writes it, not Python's ASCII escapes),
-    config.json, and an untied 250,000 x 64 F32 embedding and lm_head (128 MB). Why: a small
-    model with a Gemma- or Qwen-sized vocabulary is a common download, and there reading the
-    tokenizer, not the weights, sets the audit's time."""
+    """A model folder with a large vocabulary: tokenizer.json of 250,000 BPE tokens and as many
+    merges (9.4 MB, written with raw UTF-8 as the Hub's serde_json writes it, not Python's ASCII
+    escapes), config.json, and an untied 250,000 x 64 F32 embedding and lm_head (128 MB). Why: a
+    small model with a Gemma- or Qwen-sized vocabulary is a common download, and there reading
+    the tokenizer, not the weights, sets the audit's time."""
     folder = os.path.join(data, "vocab250k")
-    if os.path.exists(os.path.join(folder, "stamp")):
+    stamp = os.path.join(folder, "stamp")
+    if os.path.exists(stamp) and open(stamp).read() == "2":
         return
     os.makedirs(folder, exist_ok=True)
     rng = np.random.default_rng(250000)
@@ -195,6 +196,9 @@ def ensure_vocab(data):
                  "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
                            "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
                            "vocab": vocab, "merges": []}}
+    texts = list(vocab)
+    picks = rng.integers(1, len(texts), size=(250_000, 2))
+    tokenizer["model"]["merges"] = [texts[a] + " " + texts[b] for a, b in picks]
     with open(os.path.join(folder, "tokenizer.json"), "w", encoding="utf-8") as f:
         json.dump(tokenizer, f, ensure_ascii=False)
     with open(os.path.join(folder, "config.json"), "w") as f:
@@ -203,8 +207,8 @@ def ensure_vocab(data):
     rows = [(name, "F32", (250_000, 64), rng.standard_normal((250_000, 64), dtype=np.float32) * 0.02)
             for name in ("model.embed_tokens.weight", "lm_head.weight")]
     write_safetensors(os.path.join(folder, "model.safetensors"), rows, {"format": "pt"})
-    with open(os.path.join(folder, "stamp"), "w") as f:
-        f.write("1")
+    with open(stamp, "w") as f:
+        f.write("2")
 
 
 def ensure_torch(data):
