@@ -90,10 +90,13 @@ public enum PaddingAnalysis {
     /// tensor's copies (same dtype, shape and bytes, by name) from the tie analysis, which the
     /// audit confirmed during its scan: comparing the matrices here again read both copies a
     /// second time.
+    ///
+    /// `rowNorms`: each matrix's row norms and their distribution, when the audit made them on
+    /// the core that finished the matrix (they need no pad id); made here otherwise.
     static func analyze(_ checkpoint: Checkpoint, padID option: Int?, tensors requested: [String],
                         rowMoments known: [String: [RowMoments]],
                         matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
-                        copies: TieAnalysis.Copies? = nil) throws(CheckpointError) -> Report {
+                        copies: TieAnalysis.Copies? = nil, rowNorms: [String: RowNorms] = [:]) throws(CheckpointError) -> Report {
         var notes = knowledge.notes
         let resolution = PadIDResolver.resolve(flag: option, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
         notes += resolution.notes
@@ -144,7 +147,7 @@ public enum PaddingAnalysis {
                 continue
             }
             var result = measure(view, role: role, moments: moments, padID: padID, row: row, checkpoint: checkpoint,
-                                 aliases: aliases, copies: copies.map { $0[view.name] ?? [] })
+                                 aliases: aliases, copies: copies.map { $0[view.name] ?? [] }, norms: rowNorms[view.name])
             result.padToken = knowledge.tokenizer?.token(for: padID.id)
             result.staticLayout = layout
             result.tokenWeight = weight
@@ -204,8 +207,10 @@ public enum PaddingAnalysis {
 
     /// The pad row's statistics, rank and the norm distribution (no judgement yet).
     static func measure(_ view: TensorView, role: Role, moments: [RowMoments], padID: PadID, row: Int,
-                        checkpoint: Checkpoint, aliases: [String: String], copies: [String]? = nil) -> Result {
-        let norms = moments.map(\.l2Norm)
+                        checkpoint: Checkpoint, aliases: [String: String], copies: [String]? = nil,
+                        norms given: RowNorms? = nil) -> Result {
+        let rowNorms = given ?? RowNorms(moments)
+        let norms = rowNorms.values
         let padNorm = norms[row]
         var rank: Int?
         if !padNorm.isNaN {
@@ -213,8 +218,7 @@ public enum PaddingAnalysis {
             for (i, n) in norms.enumerated() where n < padNorm || (n == padNorm && i < row) { smaller += 1 }
             rank = smaller + 1
         }
-        let finite = norms.indices.filter { norms[$0].isFinite }
-        let distribution = Distribution(values: finite.map { norms[$0] }, positions: finite)
+        let distribution = rowNorms.distribution
         let tied = tiedWith(view, checkpoint: checkpoint, aliases: aliases, copies: copies)
         let unknown = TyingJudgement(tied: nil, evidence: .none, detail: "", outputProjectionPresent: false)
         return Result(tensor: view.name, role: role, padID: padID, padToken: nil, rowIndex: row, rows: view.rowCount,
@@ -232,6 +236,20 @@ public enum PaddingAnalysis {
         }.map(\.name)
         tied += aliases.filter { $0.value == view.name || $0.key == view.name }.map { $0.key == view.name ? $0.value : $0.key }
         return Array(Set(tied)).sorted()
+    }
+
+    /// A matrix's row norms (L2, one per row) and the distribution of the finite ones, with
+    /// their rows as positions: what `measure` needs of the rows before it knows the pad row.
+    struct RowNorms: Sendable {
+        let values: [Double]
+        let distribution: Distribution?
+
+        init(_ moments: [RowMoments]) {
+            let norms = moments.map(\.l2Norm)
+            let finite = norms.indices.filter { norms[$0].isFinite }
+            values = norms
+            distribution = Distribution(values: finite.map { norms[$0] }, positions: finite)
+        }
     }
 
     /// The norms of the rows of `unused` tokens inside the matrix; nil when there are none.

@@ -28,8 +28,20 @@ extension TokenAnalysis {
         func request(for index: Int) -> ScanRequest { ScanRequest(statistics: inputEmbeddings.contains(index)) }
 
         func summary(of index: Int, _ output: RowScan.Output) -> Result? {
+            summary(of: index, rowSummary: rowSummary(of: index, output))
+        }
+
+        /// The first half of `summary(of:_:)`, which needs no tokenizer: the pipeline makes it
+        /// before anything waits for the tokenizer, so the core that finished the matrix works
+        /// while the tokenizer is still being read beside the scan.
+        func rowSummary(of index: Int, _ output: RowScan.Output) -> RowSummary? {
             guard inputEmbeddings.contains(index), let moments = output.rows else { return nil }
-            let summary = RowSummary(view: views[index], moments: moments, keepingRows: false)
+            return RowSummary(view: views[index], moments: moments, keepingRows: false)
+        }
+
+        /// The second half: the low-norm rows named, which waits for the tokenizer.
+        func summary(of index: Int, rowSummary: RowSummary?) -> Result? {
+            guard let summary = rowSummary else { return nil }
             let byID = tokenMatrices.rowsAreTokenIDs(views[index].name)
             let known = knowledge.value
             // The pad id as `padding` resolves it for this matrix (flag, config.json, tokenizer).
