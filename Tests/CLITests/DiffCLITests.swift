@@ -124,6 +124,13 @@ import TestSupport
         let line = try CLI.run(["diff", source, modified, "--map", small]).stdout
             .split(separator: "\n").first { $0.hasPrefix("--map entry unused:") }
         #expect(line == "--map entry unused: \"\(String(repeating: "z", count: 200))\"… (300 bytes) -> \"x\": neither A nor B has a tensor of these names")
+        // One letter and 500 combining acute accents is one Character but 501 scalars (1,001
+        // bytes): cut at 200 scalars, so a key of combining marks cannot make a line of any length.
+        let accents = "a" + String(repeating: "\u{301}", count: 500)
+        let combining = try Fixtures.temporaryFile(Array(#"{"\#(accents)": "x"}"#.utf8), name: "combining.json")
+        let cut = try CLI.run(["diff", source, modified, "--map", combining]).stdout
+            .split(separator: "\n").first { $0.hasPrefix("--map entry unused:") }
+        #expect(cut == "--map entry unused: \"a\(String(repeating: "\u{301}", count: 199))\"… (1001 bytes) -> \"x\": neither A nor B has a tensor of these names")
         let smallJSON = try run(["diff", source, modified, "--map", small, "--json"]).1
         #expect((smallJSON["unused_map_entries"] as? [[String: String]])?.first?["a"] == long)
         #expect(smallJSON["unused_map_entry_count"] as? Int == 1)

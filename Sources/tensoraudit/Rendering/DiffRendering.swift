@@ -74,13 +74,15 @@ enum DiffRendering {
     /// 10); a map that pairs nothing a thousand times over is named by its first thousand.
     static let unusedMapEntriesListed = 1_000
 
-    /// A name from the `--map` file, quoted, its first 200 characters when it is longer (then
-    /// followed by its length). Why: such a name is the user's text, not a tensor's, and pairs
-    /// nothing when it is long; a 1 MB key made a 1 MB line.
+    /// A name from the `--map` file, quoted, its first 200 Unicode scalars when it is longer
+    /// (then followed by its length in bytes). Why: such a name is the user's text, not a
+    /// tensor's, and pairs nothing when it is long; a 1 MB key made a 1 MB line. Scalars, not
+    /// characters: one letter with 500,000 combining accents is one `Character`.
     static func mapName(_ name: String) -> String {
         let shown = 200
-        guard name.count > shown else { return quoted(name) }
-        return quoted(String(name.prefix(shown))) + "… (\(name.utf8.count) bytes)"
+        let scalars = name.unicodeScalars
+        guard scalars.count > shown else { return quoted(name) }
+        return quoted(String(String.UnicodeScalarView(scalars.prefix(shown)))) + "… (\(name.utf8.count) bytes)"
     }
 
     static func text(_ diff: CheckpointDiff, a: String, b: String, unusedMapEntries: [DiffNameMap.UnusedEntry] = []) -> String {
