@@ -88,6 +88,21 @@ public struct JSONScanner<Failure: JSONFailure> {
     /// Parses a JSON string starting at the opening quote.
     @inlinable
     public mutating func parseString() throws(Failure) -> String {
+        try scanString(keeping: true) ?? ""
+    }
+
+    /// Checks a string exactly as `parseString` does (the same errors, at the same offsets,
+    /// the decoded length against the same limit) without making it: for values a reader only
+    /// needs to know are there and well-formed.
+    @inlinable
+    public mutating func skipString() throws(Failure) {
+        _ = try scanString(keeping: false)
+    }
+
+    /// The string at the opening quote, made when `keeping` (else nil): one scan for both
+    /// uses, so that a skipped string is refused exactly where a parsed one would be.
+    @inlinable
+    mutating func scanString(keeping: Bool) throws(Failure) -> String? {
         try expect(UInt8(ascii: "\""), "'\"' to start a string")
         let start = index
         // Fast path: no escapes, the common case for tensor names.
@@ -95,7 +110,7 @@ public struct JSONScanner<Failure: JSONFailure> {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 try checkLength(index - start, at: start)
-                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let text = keeping ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : nil
                 index += 1
                 return text
             }
@@ -105,63 +120,28 @@ public struct JSONScanner<Failure: JSONFailure> {
         }
         guard index < bytes.count else { throw syntaxError("unterminated string", at: start - 1) }
         // Slow path: the decoded text is built as UTF-8 bytes, escapes encoded in place, and
-        // its length is the array's count. Why not a `String.UnicodeScalarView` with a length
+        // its length counted as it grows. Why not a `String.UnicodeScalarView` with a length
         // check after each escape: its `count` walks the whole view, so a name of N `\u00e9`
         // escapes took O(N²) (80,000 escapes: 11 s).
-        var utf8 = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: "\"") {
-                index += 1
-                try checkLength(utf8.count, at: start)
-                return String(decoding: utf8, as: UTF8.self)
-            }
-            if b < 0x20 { throw syntaxError("unescaped control character \(describe(b)) in string") }
-            if b != UInt8(ascii: "\\") {
-                utf8.append(b)
-                index += 1
-                continue
-            }
-            utf8.append(contentsOf: try parseEscape().utf8)
-            try checkLength(utf8.count, at: start)
-        }
-        throw syntaxError("unterminated string", at: start - 1)
-    }
-
-    /// Checks a string exactly as `parseString` does (the same errors, at the same offsets,
-    /// the decoded length against the same limit) without making it: for values a reader only
-    /// needs to know are there and well-formed.
-    @inlinable
-    public mutating func skipString() throws(Failure) {
-        try expect(UInt8(ascii: "\""), "'\"' to start a string")
-        let start = index
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: "\"") {
-                try checkLength(index - start, at: start)
-                index += 1
-                return
-            }
-            if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw syntaxError("unescaped control character \(describe(b)) in string") }
-            index += 1
-        }
-        guard index < bytes.count else { throw syntaxError("unterminated string", at: start - 1) }
+        var utf8 = keeping ? Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) : []
         var length = index - start
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 index += 1
                 try checkLength(length, at: start)
-                return
+                return keeping ? String(decoding: utf8, as: UTF8.self) : nil
             }
             if b < 0x20 { throw syntaxError("unescaped control character \(describe(b)) in string") }
             if b != UInt8(ascii: "\\") {
+                if keeping { utf8.append(b) }
                 length += 1
                 index += 1
                 continue
             }
-            length += try parseEscape().utf8.count
+            let scalar = try parseEscape()
+            if keeping { utf8.append(contentsOf: scalar.utf8) }
+            length += scalar.utf8.count
             try checkLength(length, at: start)
         }
         throw syntaxError("unterminated string", at: start - 1)
