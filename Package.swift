@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "PyTorchFormat", swiftSettings: optimizedInDebug),
         // GGUF: header reader, ggml type table, quantized row kernels (pure: bytes in, values out).
         // Its row kernels have AVX2 versions in CMomentKernels (chosen at run time, bit-identical).
-        .target(name: "GGUFFormat", dependencies: ["CMomentKernels"], swiftSettings: optimizedInDebug),
+        .target(name: "GGUFFormat", dependencies: ["CMomentKernels", "StrictJSON"], swiftSettings: optimizedInDebug),
         // zstd-compressed checkpoints are decoded by the system libzstd (`make setup` installs it).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
