@@ -6,7 +6,9 @@ Why not `make bench`: it takes the best of 3 runs of one binary, and on a shared
 baseline alone moves by 1.5x between runs; comparing two builds needs them interleaved, run by
 run, in one page-cache state, and a median.
 
-Usage (after `make bench KEEP=1` generated the files and built the two C programs):
+Usage (after `make bench KEEP=1` generated the files and built the two C programs; `--file` may
+also be a model folder, e.g. /tmp/tensoraudit-bench/vocab250k, whose largest file the read
+baseline reads):
     python3 Benchmarks/alternate.py --rounds 11 --file /tmp/tensoraudit-bench/f32.safetensors \
         --measure .build/bench/measure --baseline .build/bench/readbaseline OLD_BINARY NEW_BINARY
 The file is dropped from the page cache and refilled by `cat` first; then every round runs each
@@ -30,8 +32,16 @@ def main():
     parser.add_argument("binaries", nargs="+", help="tensoraudit binaries to compare")
     args = parser.parse_args()
 
+    # A model folder (`--file` may name one: its tokenizer and config are part of the audit)
+    # has each of its regular files refilled; the read baseline then reads its largest file.
     files = [args.file] + ([args.diff_with] if args.diff_with else [])
+    refilled = []
     for path in files:
+        if os.path.isdir(path):
+            refilled += [os.path.join(path, n) for n in sorted(os.listdir(path)) if os.path.isfile(os.path.join(path, n))]
+        else:
+            refilled.append(path)
+    for path in refilled:
         fd = os.open(path, os.O_RDONLY)
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         os.close(fd)
@@ -39,8 +49,10 @@ def main():
 
     job = ["diff", args.file, args.diff_with] if args.diff_with else ["audit", args.file]
     commands = {b: [b] + job for b in args.binaries}
+    read = args.file if not os.path.isdir(args.file) else max(
+        (p for p in refilled if p.startswith(os.path.join(args.file, ""))), key=os.path.getsize)
     for mode in ("mmap", "discard"):
-        commands["readbaseline " + mode] = [args.baseline, args.file, "2", mode]
+        commands["readbaseline " + mode] = [args.baseline, read, "2", mode]
     realtime = ["chrt", "-f", "50"] if subprocess.run(["chrt", "-f", "50", "true"]).returncode == 0 else []
     seconds = {k: [] for k in commands}
     rss = {k: [] for k in commands}
