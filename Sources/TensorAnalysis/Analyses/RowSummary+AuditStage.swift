@@ -32,27 +32,40 @@ extension RowSummary {
         func request(for index: Int) -> ScanRequest { ScanRequest(statistics: budgeted.contains(index)) }
 
         func summary(of index: Int, _ output: RowScan.Output) -> [Finding]? {
+            findings(of: index, rowSummary(of: index, output))
+        }
+
+        /// The tensor's row summary (no rows kept; norms profiled for token matrices), which
+        /// needs no tokenizer. The pipeline hands it to `TokenAnalysis` too, which needs the
+        /// same summary of an input embedding (it made a second one).
+        func rowSummary(of index: Int, _ output: RowScan.Output) -> RowSummary? {
             guard budgeted.contains(index), let moments = output.rows else { return nil }
+            let view = views[index]
+            let isToken = tokenMatrices.contains(view.name)
+            // A copy whose bytes the scan found equal to its leader's (their statistics are then
+            // the same rows) takes the leader's summary, made just before on this core
+            // (`RowScan` hands a leader's output over before its copies'); else it is made here.
+            if output.sameBytesAsTwin == true, let leader = twinLeaders[index],
+               let made = leaderSummaries.summary(of: leader, profilingNorms: isToken) {
+                return made.relabeled(as: view)
+            }
+            // Rows are not kept: the findings need none, and a kept leader summary must not
+            // hold a vocabulary's rows until the audit ends.
+            let summary = RowSummary(view: view, moments: moments, keepingRows: false, profilingNorms: isToken)
+            leaderSummaries.keep(summary, of: index, profilingNorms: isToken)
+            return summary
+        }
+
+        /// The findings of `rowSummary(of:_:)`'s summary; waits for the tokenizer to name a
+        /// token matrix's rows.
+        func findings(of index: Int, _ summary: RowSummary?) -> [Finding]? {
+            guard let summary else { return nil }
             let view = views[index]
             // Outlying rows are news only where a row is a token: in attention and FFN
             // matrices they are normal (27 of 28 findings on all-MiniLM-L6-v2 were such noise).
             // An input embedding's low rows are `untrained-tokens`' (TokenAnalysis).
             let isToken = tokenMatrices.contains(view.name)
             let isInput = tokenMatrices.isInputEmbedding(view.name)
-            // A copy whose bytes the scan found equal to its leader's (their statistics are then
-            // the same rows) takes the leader's summary, made just before on this core
-            // (`RowScan` hands a leader's output over before its copies'); else it is made here.
-            let summary: RowSummary
-            if output.sameBytesAsTwin == true, let leader = twinLeaders[index],
-               let made = leaderSummaries.summary(of: leader, profilingNorms: isToken) {
-                summary = made.relabeled(as: view)
-            } else {
-                // Rows are not kept: the findings need none, and a kept leader summary must not
-                // hold a vocabulary's rows until the audit ends.
-                summary = RowSummary(view: view, moments: moments, keepingRows: false, profilingNorms: isToken)
-                leaderSummaries.keep(summary, of: index, profilingNorms: isToken)
-            }
-            // Only now the tokenizer, read beside the scan: the summary above does not need it.
             let names = isToken && tokenMatrices.rowsAreTokenIDs(view.name) ? knowledge.value.tokenizer : nil
             return summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) },
                                               token: { names?.token(for: $0) })

@@ -33,9 +33,12 @@ extension TokenAnalysis {
 
         /// The first half of `summary(of:_:)`, which needs no tokenizer: the pipeline makes it
         /// before anything waits for the tokenizer, so the core that finished the matrix works
-        /// while the tokenizer is still being read beside the scan.
-        func rowSummary(of index: Int, _ output: RowScan.Output) -> RowSummary? {
+        /// while the tokenizer is still being read beside the scan. `made`: the row stage's
+        /// summary of the same tensor, used when it profiled the norms (it is then this very
+        /// summary: the same moments, no rows kept, norms profiled).
+        func rowSummary(of index: Int, _ output: RowScan.Output, made: RowSummary? = nil) -> RowSummary? {
             guard inputEmbeddings.contains(index), let moments = output.rows else { return nil }
+            if let made, made.norms != nil { return made }
             return RowSummary(view: views[index], moments: moments, keepingRows: false)
         }
 

@@ -47,10 +47,11 @@ public enum AuditPipeline {
         // Scan and summaries.
         let summaries = try checkpoint.read(advisingSequentialScan: true) { () throws(CheckpointError) in
             RowScan.run(views, work) { i, output in
-                // What needs no tokenizer first (it may still be being read): the token stage's
-                // row summary, then the row stage, which waits only to name its findings' rows.
-                let tokenRows = tokens.rowSummary(of: i, output)
-                let summary = Summaries(rows: rows.summary(of: i, output), ties: ties.summary(of: i, output),
+                // What needs no tokenizer first (it may still be being read): the row summary,
+                // made once for the row and token stages; then what waits to name rows.
+                let rowSummary = rows.rowSummary(of: i, output)
+                let tokenRows = tokens.rowSummary(of: i, output, made: rowSummary)
+                let summary = Summaries(rows: rows.findings(of: i, rowSummary), ties: ties.summary(of: i, output),
                                         padding: padding.summary(of: i, output),
                                         tokens: tokens.summary(of: i, rowSummary: tokenRows))
                 progress?(views[i].info.byteCount)
