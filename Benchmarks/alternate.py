@@ -6,7 +6,8 @@ Why not `make bench`: it takes the best of 3 runs of one binary, and on a shared
 baseline alone moves by 1.5x between runs; comparing two builds needs them interleaved, run by
 run, in one page-cache state, and a median.
 
-Usage (after `make bench KEEP=1` generated the files and built the two C programs; `--file` may
+Usage (after `make bench KEEP=1` generated the files and built the two C programs; `--command
+inspect` times that command instead of `audit`; `--file` may
 also be a model folder, e.g. /tmp/tensoraudit-bench/vocab250k, whose largest file the read
 baseline reads):
     python3 Benchmarks/alternate.py --rounds 11 --file /tmp/tensoraudit-bench/f32.safetensors \
@@ -27,6 +28,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--file", required=True)
     parser.add_argument("--diff-with", help="time `diff FILE DIFF_WITH` instead of `audit FILE`")
+    parser.add_argument("--command", default="audit", help="the command timed on FILE (audit, inspect, ...)")
     parser.add_argument("--measure", required=True, help="compiled Benchmarks/measure.c")
     parser.add_argument("--baseline", required=True, help="compiled Benchmarks/readbaseline.c")
     parser.add_argument("binaries", nargs="+", help="tensoraudit binaries to compare")
@@ -47,7 +49,7 @@ def main():
         os.close(fd)
         subprocess.run(["cat", path], stdout=subprocess.DEVNULL, check=True)
 
-    job = ["diff", args.file, args.diff_with] if args.diff_with else ["audit", args.file]
+    job = ["diff", args.file, args.diff_with] if args.diff_with else [args.command, args.file]
     commands = {b: [b] + job for b in args.binaries}
     read = args.file if not os.path.isdir(args.file) else max(
         (p for p in refilled if p.startswith(os.path.join(args.file, ""))), key=os.path.getsize)
