@@ -13,11 +13,16 @@ extension PaddingAnalysis {
         let knowledge: BackgroundValue<CheckpointKnowledge>
 
         let padID: Int?
+        /// False when no pad id can resolve: no `--pad-id`, and `CheckpointKnowledge` has no
+        /// source that could declare one. Then nothing is kept of the matrices (the findings
+        /// are the "no pad token found" note alone).
+        let padIDMayResolve: Bool
 
         init(checkpoint: Checkpoint, tokenMatrices: TokenMatrices, padID: Int?, knowledge: BackgroundValue<CheckpointKnowledge>) {
             self.checkpoint = checkpoint
             self.knowledge = knowledge
             self.padID = padID
+            padIDMayResolve = padID != nil || CheckpointKnowledge.mayDeclarePadID(checkpoint)
             views = checkpoint.tensors
             matrices = tokenMatrices.matrices
             matrixNames = Set(matrices.map { $0.0.name })
@@ -36,7 +41,16 @@ extension PaddingAnalysis {
         }
 
         func summary(of index: Int, _ output: RowScan.Output) -> Summary? {
-            guard matrixNames.contains(views[index].name), let moments = output.rows else { return nil }
+            summary(of: index, output, rowSummary: nil)
+        }
+
+        /// `summary(of:_:)` taking the norm distribution from `rowSummary` (the row stage's
+        /// summary of the same output) when that one profiled the norms.
+        func summary(of index: Int, _ output: RowScan.Output, rowSummary: RowSummary?) -> Summary? {
+            guard padIDMayResolve, matrixNames.contains(views[index].name), let moments = output.rows else { return nil }
+            if let rowSummary, rowSummary.normsProfiled, rowSummary.rowCount == moments.count {
+                return Summary(moments: moments, norms: RowNorms(moments, profiled: rowSummary))
+            }
             return Summary(moments: moments, norms: RowNorms(moments))
         }
 

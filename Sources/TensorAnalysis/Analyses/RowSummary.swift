@@ -38,8 +38,12 @@ public struct RowSummary: Sendable {
     /// Statistics of every row, in row order; empty in `summaries(of:)`, which keeps only
     /// what describes the rows together.
     public let rows: [RowMoments]
-    /// Distribution of the finite row norms (`nil` when no row has one).
+    /// Distribution of the finite row norms (`nil` when no row has one, or when they were not
+    /// profiled: see `normsProfiled`).
     public let norms: Distribution?
+    /// Whether `norms`, `normMAD` and `outliers` were computed (`profilingNorms`); when false
+    /// they are empty because nobody asked, not because no row has a finite norm.
+    public let normsProfiled: Bool
     /// Median absolute deviation of the finite row norms from their median.
     public let normMAD: Double?
     /// Rows whose elements all equal zero by value (−0.0 included).
@@ -88,6 +92,7 @@ public struct RowSummary: Sendable {
         rowLength = view.rowLength
         rows = keepingRows ? moments : []
         rowCount = moments.count
+        normsProfiled = profilingNorms
         // One pass over the rows; the finite norms only when they are profiled (an audit
         // profiles token matrices only: collecting every matrix's norms was ~1.5% of its samples).
         var nanValues = 0, infiniteValues = 0

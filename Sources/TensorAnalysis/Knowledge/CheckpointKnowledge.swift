@@ -37,6 +37,14 @@ public struct CheckpointKnowledge: Sendable {
                         evidence: ["file": .string(unreadable.file)])]
     }
 
+    /// Whether `read(checkpoint)` can find a pad token id (`PadIDResolver`'s sources besides
+    /// the flag): a config.json, tokenizer files, or a GGUF file (its metadata may carry a
+    /// tokenizer). False lets an audit skip what only a pad row would need.
+    public static func mayDeclarePadID(_ checkpoint: Checkpoint) -> Bool {
+        checkpoint.config != nil || !checkpoint.tokenizerFiles.isEmpty
+            || checkpoint.files.contains { if case .gguf = $0.format { true } else { false } }
+    }
+
     /// Reads the tokenizer files the checkpoint recorded (bounded by `limits`, confined to its
     /// folder) and takes the config facts from the config.json the checkpoint already read.
     public static func read(_ checkpoint: Checkpoint, limits: KnowledgeLimits = .default) -> CheckpointKnowledge {

@@ -52,7 +52,7 @@ public enum AuditPipeline {
                 let rowSummary = rows.rowSummary(of: i, output)
                 let tokenRows = tokens.rowSummary(of: i, output, made: rowSummary)
                 let summary = Summaries(rows: rows.findings(of: i, rowSummary), ties: ties.summary(of: i, output),
-                                        padding: padding.summary(of: i, output),
+                                        padding: padding.summary(of: i, output, rowSummary: rowSummary),
                                         tokens: tokens.summary(of: i, rowSummary: tokenRows))
                 progress?(views[i].info.byteCount)
                 return summary
