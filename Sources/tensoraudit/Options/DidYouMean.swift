@@ -6,7 +6,7 @@ import StrictJSON
 /// Why edit distance and not a prefix match: the typos people make (`inspct`, `layer.0.wieght`,
 /// `embed_token.weight`) drop, swap or add a letter anywhere. The distance is Damerau's
 /// (insertions, deletions, substitutions and swaps of neighbours each cost 1), computed only for
-/// candidates whose length is within the bound, so a 50,000-name checkpoint costs a few ms.
+/// candidates whose length is within the bound, and only near the diagonal (`BoundedDistance`).
 enum DidYouMean {
     /// At most `limit` candidates at the smallest distance found, if it is at most 2 (3 for
     /// words of 12 or more characters), in candidate order. A candidate equal but for case
@@ -15,10 +15,13 @@ enum DidYouMean {
         let target = Array(word.unicodeScalars)
         let bound = target.count >= 12 ? 3 : 2
         var scored: [(distance: Int, order: Int, name: String)] = []
+        var measure = BoundedDistance(bound: bound)
+        var scalars: [Unicode.Scalar] = []
         for (order, candidate) in candidates.enumerated() {
-            let scalars = Array(candidate.unicodeScalars)
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(contentsOf: candidate.unicodeScalars)
             guard abs(scalars.count - target.count) <= bound, candidate != word else { continue }
-            var distance = editDistance(target, scalars, bound: bound)
+            var distance = measure.distance(target, scalars)
             guard distance <= bound else { continue }
             if candidate.lowercased() == word.lowercased() { distance = 0 }
             scored.append((distance, order, candidate))
@@ -54,27 +57,52 @@ enum DidYouMean {
         return "; did you mean \(list)?"
     }
 
-    /// Optimal-string-alignment distance; returns `bound + 1` as soon as every entry of a row
-    /// exceeds `bound` (nothing closer can follow).
-    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], bound: Int) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var before = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            var rowMinimum = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, before[j - 2] + 1) }
-                current[j] = value
-                rowMinimum = min(rowMinimum, value)
-            }
-            if rowMinimum > bound { return bound + 1 }
-            (before, previous, current) = (previous, current, before)
+    /// The optimal-string-alignment distance of two words when it is at most `bound`, else
+    /// `bound + 1`; the rows it works in are kept from word to word.
+    ///
+    /// Why only cells within `bound` of the diagonal: reaching cell (i, j) costs at least
+    /// |i − j|, so cells farther out can never lie on a path of cost ≤ `bound`; they count as
+    /// `bound + 1`. That is 2·bound + 1 cells a row instead of the whole row, and no allocation
+    /// per candidate: the unbanded version (three fresh rows per name, every cell) took
+    /// 0.13–0.2 s to suggest a name among the 50,000 of the bench header.
+    struct BoundedDistance {
+        let bound: Int
+        /// Rows i − 2, i − 1 and i of the table; a row is valid from one cell before its band
+        /// to one cell after it, which is all the next row reads.
+        private var before: [Int] = [], previous: [Int] = [], current: [Int] = []
+
+        init(bound: Int) {
+            self.bound = max(0, bound)
         }
-        return previous[b.count]
+
+        mutating func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+            let far = bound + 1
+            guard abs(a.count - b.count) <= bound else { return far }
+            if a.isEmpty || b.isEmpty { return min(far, max(a.count, b.count)) }
+            let n = b.count
+            if previous.count < n + 1 {
+                before = [Int](repeating: far, count: n + 1)
+                previous = before
+                current = before
+            }
+            for j in 0...n { previous[j] = min(j, far) }
+            for i in 1...a.count {
+                let low = max(1, i - bound), high = min(n, i + bound)
+                current[low - 1] = low == 1 ? min(i, far) : far
+                if high < n { current[high + 1] = far }
+                var rowMinimum = far
+                for j in low...high {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, before[j - 2] + 1) }
+                    value = min(value, far)
+                    current[j] = value
+                    rowMinimum = min(rowMinimum, value)
+                }
+                if rowMinimum > bound { return far }
+                (before, previous, current) = (previous, current, before)
+            }
+            return previous[n]
+        }
     }
 }
