@@ -28,6 +28,18 @@ enum ReportWriter {
         }
     }
 
+    /// Makes a write past the file-size limit (`ulimit -f`, RLIMIT_FSIZE) fail with EFBIG
+    /// instead of killing the process.
+    ///
+    /// Why: by default the kernel sends SIGXFSZ at the write that crosses the limit, and the
+    /// process died (exit 153) with its temporary report file left beside the target. With
+    /// the signal ignored, the write fails like any other (a full disk): the report's failure
+    /// path runs, exit 2 with a message naming the file, the target untouched, the temporary
+    /// file removed.
+    static func failWritesPastFileSizeLimit() {
+        _ = signal(SIGXFSZ, SIG_IGN)
+    }
+
     /// Throws when standard output was closed at start (`>&-`): its report would be lost.
     static func checkStandardOutputIsOpen() throws(CheckpointError) {
         if standardOutputWasClosed {

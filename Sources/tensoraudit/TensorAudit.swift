@@ -29,11 +29,13 @@ struct TensorAudit: ParsableCommand {
     )
 
     /// Installs the SIGBUS guard (a file truncated while mapped exits 2 with a message
-    /// instead of crashing) and the heap policy (freed large blocks leave the process's memory),
+    /// instead of crashing), makes writes past a file-size limit fail instead of killing the
+    /// process, and sets the heap policy (freed large blocks leave the process's memory),
     /// starts the scan's worker threads while the command line is parsed, then runs the parsed
     /// command.
     static func main() {
         ReportWriter.guardStandardDescriptors()
+        ReportWriter.failWritesPastFileSizeLimit()
         FaultGuard.installBusErrorHandler()
         HeapPolicy.returnLargeBlocksWhenFreed()
         ParallelWork.startWorkers()

@@ -570,6 +570,27 @@ import TestSupport
         }
     }
 
+    @Test("a report over the file-size limit (ulimit -f) exits 2 with a message, leaves no temporary file, and keeps the target",
+          arguments: ["--output", ">"])
+    func fileSizeLimit(target: String) throws {
+        let path = try Fixtures.temporaryFile(Self.valid)
+        let folder = try Fixtures.temporaryDirectory().path
+        let report = folder + "/report.json"
+        try Data("old report\n".utf8).write(to: URL(fileURLWithPath: report))
+        // 1 block (512 or 1024 bytes) admits the old report, not the new one (its rows, as JSON).
+        // SIGXFSZ back to its default (`env --default-signal`, GNU coreutils): a test runner
+        // may start its children with it ignored, which would hide the kill.
+        let shell = "ulimit -f 1; exec env --default-signal=XFSZ \"$TENSORAUDIT\" rows \"$1\" --json \(target) \"$2\""
+        let result = try Self.run([path, report], shell: shell)
+        #expect(!result.crashed && result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("File too large"), "\(result.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder)
+        if target == "--output" {
+            #expect(left == ["report.json"], "\(left)")
+            #expect(try String(contentsOfFile: report, encoding: .utf8) == "old report\n")
+        }
+    }
+
     // MARK: 6. config ids
 
     @Test("pad_token_id that is not a JSON integer in range is a note and a finding, never a row",
