@@ -42,6 +42,12 @@ struct ShardedLoader {
 
         var files: [CheckpointFile] = []
         var opened: [(shard: String, file: CheckpointFile)] = []
+        // One file named by two spellings (`x` and `./x`, or a link to `x` in the folder) is
+        // one shard: opened once, under its first spelling. Why: opened twice, its tensors
+        // were "in two shards", it counted twice against total_size, and its tied copies were
+        // "saved 3 times" (adversarial review, 2026-12-04).
+        var firstSpelling: [FileIdentity: String] = [:]
+        var sameFile: [String: String] = [:]
         var unopened = 0
         let suffix = CheckpointLoader.shardSuffix(ofIndex: indexPath)
         for shard in index.shardNames {
@@ -76,12 +82,19 @@ struct ShardedLoader {
                 issues.append(SourceIssue(.indexInvalidPath(shard: shard, problem: problem, tensors: listed), file: indexPath))
                 continue
             }
+            if let identity = mapping.identity {
+                if let first = firstSpelling[identity] {
+                    sameFile[shard] = first
+                    continue
+                }
+                firstSpelling[identity] = shard
+            }
             let file = try CheckpointLoader.openMapped(mapping)
             files.append(file)
             opened.append((shard, file))
         }
 
-        issues += consistencyIssues(index: index, shardOf: shardOf, opened: opened)
+        issues += consistencyIssues(index: index, shardOf: shardOf, opened: opened, sameFile: sameFile)
         issues += strayShards(index: index)
         if unopened == 0, let issue = totalSizeIssue(index.totalSize, files: files) { issues.append(issue) }
         if case .invalid(let text) = index.totalSize {
@@ -117,8 +130,10 @@ struct ShardedLoader {
 
     /// Index entries against shard headers: tensors absent from their shard (unless a
     /// `__metadata__` alias explains them), tensors in two shards, tensors nobody indexed.
+    /// `sameFile`: shard names that named an opened file again, with the name it was opened under.
     private func consistencyIssues(index: ShardIndex, shardOf: [String: String],
-                                   opened: [(shard: String, file: CheckpointFile)]) -> [SourceIssue] {
+                                   opened: [(shard: String, file: CheckpointFile)],
+                                   sameFile: [String: String]) -> [SourceIssue] {
         var issues: [SourceIssue] = []
         var locations: [String: [String]] = [:]
         var fileOfShard: [String: CheckpointFile] = [:]
@@ -126,6 +141,7 @@ struct ShardedLoader {
             fileOfShard[shard] = file
             for tensor in file.tensors { locations[tensor.name, default: []].append(shard) }
         }
+        for (spelling, first) in sameFile { fileOfShard[spelling] = fileOfShard[first] }
         // Tensors in more than one shard, grouped by the set of shards.
         var duplicatesBySet: [[String]: [String]] = [:]
         for (name, shards) in locations where shards.count > 1 { duplicatesBySet[shards, default: []].append(name) }
