@@ -131,4 +131,22 @@ import TestSupport
             """#)
         #expect(result.status == 141)
     }
+
+    @Test("a --tensor given twice (flags or policy) is one matrix: the report of giving it once",
+          arguments: ["audit", "padding", "tokens"])
+    func repeatedTensor(command: String) throws {
+        let folder = Fixtures.path("toy-bert")
+        let name = "bert.embeddings.word_embeddings.weight"
+        let once = try CLI.run([command, folder, "--tensor", name, "--json"])
+        #expect(once.status == 0, "\(once.stderr)")
+        let twice = try CLI.run([command, folder, "--tensor", name, "--tensor", name, "--json"])
+        #expect(twice.status == once.status && twice.stdout == once.stdout)
+        // By hand: toy-bert's pad row is not zero, one `padding-row-nonzero` finding.
+        if command == "audit" {
+            #expect(once.stdout.components(separatedBy: "\"rule\": \"padding-row-nonzero\"").count == 2, "\(once.stdout)")
+            let policy = try Fixtures.temporaryFile(Array("{\"tensor\": [\"\(name)\", \"\(name)\"]}".utf8), name: "policy.json")
+            let fromPolicy = try CLI.run([command, folder, "--policy", policy, "--json"])
+            #expect(fromPolicy.stdout.components(separatedBy: "\"rule\": \"padding-row-nonzero\"").count == 2, "\(fromPolicy.stdout)")
+        }
+    }
 }

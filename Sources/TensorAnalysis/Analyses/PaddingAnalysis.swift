@@ -109,7 +109,9 @@ public enum PaddingAnalysis {
             candidates = found ?? matrices(checkpoint)
             if candidates.isEmpty { notes.append("no embedding matrix found by name or by config.json shape (use --tensor)") }
         } else {
-            for name in requested {
+            // A name given twice is one matrix (as in `TokenMatrices`).
+            var seen = Set<String>()
+            for name in requested where seen.insert(name).inserted {
                 guard let view = checkpoint.tensor(named: name) else {
                     throw .tensorNotFound(path: checkpoint.path, name: name)
                 }

@@ -16,7 +16,10 @@ struct TokenMatrices: Sendable {
             matrices = PaddingAnalysis.matrices(checkpoint)
         } else {
             var chosen: [(TensorView, PaddingAnalysis.Role)] = []
-            for name in requested {
+            // A name given twice (`--tensor X --tensor X`) is one matrix: it was analysed twice,
+            // and its findings counted twice against a policy.
+            var seen = Set<String>()
+            for name in requested where seen.insert(name).inserted {
                 guard let view = checkpoint.tensor(named: name) else { throw .tensorNotFound(path: checkpoint.path, name: name) }
                 chosen.append((view, .requested))
             }
