@@ -292,6 +292,23 @@ import TestSupport
         #expect(result.stderr.contains(fifo) && result.stderr.contains("FIFO"), "\(role): \(result.stderr)")
     }
 
+    @Test("a directory named config.json is refused by name (exit 2), as a FIFO is; one named tokenizer.json is unreadable",
+          arguments: ["config.json", "tokenizer.json"])
+    func directoryNamedAsFile(name: String) throws {
+        let dir = try Self.folder(["model.safetensors": Self.valid])
+        try FileManager.default.createDirectory(atPath: dir + "/" + name, withIntermediateDirectories: false)
+        let result = try Self.run(["audit", dir, "--json"])
+        if name == "config.json" {
+            #expect(result.status == 2, "exit \(result.status)")
+            #expect(result.stderr == "tensoraudit: error: \(dir)/config.json: is a directory, not a regular file\n", "\(result.stderr)")
+        } else {
+            // Tokenizer files are optional evidence: the audit goes on and says it went without.
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("\"rule\": \"tokenizer-unreadable\"") && result.stdout.contains("is a directory"),
+                    "\(result.stdout)")
+        }
+    }
+
     @Test("a character device as a file, a folder entry and a config is refused (device nodes need root)")
     func devices() throws {
         let dir = try Fixtures.temporaryDirectory().path

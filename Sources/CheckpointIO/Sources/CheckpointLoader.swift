@@ -224,7 +224,7 @@ struct CheckpointLoader {
     /// A config.json that links out of the folder, or is not a regular file, is refused.
     static func config(in folder: String, limits: SourceLimits) throws(CheckpointError) -> (ModelConfig?, String?) {
         let path = join(folder, "config.json")
-        guard !MappedFile.isAbsent(path), !MappedFile.isDirectory(path) else { return (nil, nil) }
+        guard !MappedFile.isAbsent(path) else { return (nil, nil) }
         let boundary = try boundary(of: folder)
         try confine(path, to: boundary)
         return (try ModelConfig.load(path: path, limit: limits.maxConfigBytes, confinedTo: boundary), path)

@@ -29,7 +29,7 @@ public struct TokenizerFiles: Sendable, Equatable {
     static func find(in folder: String) -> TokenizerFiles {
         func path(_ name: String) -> String? {
             let path = CheckpointLoader.join(folder, name)
-            return !MappedFile.isAbsent(path) && !MappedFile.isDirectory(path) ? path : nil
+            return !MappedFile.isAbsent(path) ? path : nil
         }
         return TokenizerFiles(tokenizer: path("tokenizer.json"), tokenizerConfig: path("tokenizer_config.json"),
                               specialTokensMap: path("special_tokens_map.json"), vocabulary: path("vocab.txt"))
