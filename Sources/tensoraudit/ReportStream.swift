@@ -64,8 +64,12 @@ final class ReportStream {
             // did not say which folder was missing.
             let code = errno
             let shown = folder.description
+            // ENOENT also comes from a folder that exists but takes no new files (/proc):
+            // "does not exist" only when stat finds nothing there.
+            var info = stat()
+            let folderExists = folder.cString.withUnsafeBufferPointer { $0.baseAddress.map { stat($0, &info) == 0 } ?? false }
             let problem = switch code {
-            case ENOENT: "the folder \(shown) does not exist"
+            case ENOENT where !folderExists: "the folder \(shown) does not exist"
             case ENOTDIR: "\(shown) is not a folder"
             default: "cannot create a file in the folder \(shown): \(String(cString: strerror(code)))"
             }

@@ -45,6 +45,11 @@ import TestSupport
         #expect(unused == types.indices.filter { types[$0] == 5 })
         let candidates = (matrix["candidates"] as? [[String: Any]] ?? []).compactMap { $0["row"] as? Int }
         #expect(candidates.allSatisfy { !special.contains($0) && !unused.contains($0) })
+        // The text names the whole list when it is short: no "…" after the last token.
+        let tokens = try #require(expected["tokens"] as? [String])
+        #expect(unused.count == 1)
+        let text = try CLI.run(["tokens", Fixtures.path(Self.file)]).stdout
+        #expect(text.contains("  known unused: 1 token (\"\(tokens[unused[0]])\")\n"), "\(text)")
     }
 }
 

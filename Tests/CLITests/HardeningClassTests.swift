@@ -221,6 +221,13 @@ import TestSupport
         #expect(result.stderr.hasPrefix("tensoraudit: error: \(missing)/report.txt: ")
                 && result.stderr.contains("folder \(missing) does not exist"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        // /proc exists but takes no new file (ENOENT from mkstemp): not "does not exist".
+        if FileManager.default.fileExists(atPath: "/proc/self") {
+            let proc = try Self.run(["inspect", input, "--output", "/proc/report.txt"])
+            #expect(proc.status == 2, "exit \(proc.status): \(proc.stderr)")
+            #expect(proc.stderr == "tensoraudit: error: /proc/report.txt: cannot write the report: "
+                    + "cannot create a file in the folder /proc: No such file or directory\n", "\(proc.stderr)")
+        }
     }
 
     @Test("every command's --output refuses its input and a device, and leaves the input untouched",

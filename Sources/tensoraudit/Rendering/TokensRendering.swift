@@ -74,7 +74,10 @@ enum TokensRendering {
             }
             if !m.unusedTokens.isEmpty {
                 let sample = m.unusedTokens.prefix(3).map { PaddingRendering.quotedToken($0.token) }.joined(separator: ", ")
-                lines.append("  known unused: \(m.unusedTokens.count) tokens (\(sample), …)")
+                // "…" only when the sample leaves tokens out.
+                let more = m.unusedTokens.count > 3 ? ", …" : ""
+                let noun = m.unusedTokens.count == 1 ? "token" : "tokens"
+                lines.append("  known unused: \(m.unusedTokens.count) \(noun) (\(sample)\(more))")
             }
             let tied = m.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
             lines.append("  tying: \(tied) (evidence: \(m.tying.evidence.rawValue))")
