@@ -73,6 +73,17 @@ import TestSupport
         #expect(try Self.run(["padding", file, "--pad-id=0"]).status == 0)
     }
 
+    @Test("a negative number after a space (`--pad-id -1`) is refused for its value, not as a missing value",
+          arguments: [["padding", "--pad-id", "-1"], ["audit", "--pad-id", "-1"], ["tokens", "--limit", "-1"],
+                      ["tokens", "--percentile", "-1"], ["diff", "--tolerance", "-1"], ["diff", "--top-rows", "-1"]])
+    func negativeAfterSpace(arguments: [String]) throws {
+        let file = try Fixtures.temporaryFile(Self.valid)
+        let files = arguments[0] == "diff" ? [file, file] : [file]
+        let result = try Self.run([arguments[0]] + files + arguments.dropFirst())
+        #expect(result.status == 64, "\(arguments): exit \(result.status)")
+        #expect(!result.stderr.contains("Missing value") && result.stderr.contains(arguments[1]), "\(result.stderr)")
+    }
+
     @Test("policy thresholds and config.json sizes at their extremes never trap", arguments: extremes + ["1e308", "-1e308", "1.5"])
     func integerValuesInFiles(value: String) throws {
         let config = "{\"vocab_size\": \(value), \"hidden_size\": \(value), \"pad_token_id\": \(value)}"

@@ -21,7 +21,8 @@ struct AuditCommand: ParsableCommand {
             completion: .list(RuleCatalog.all.map(\.id)))
     var failOn: [String] = []
 
-    @Option(name: .long, help: "Row of the padding token (overrides the policy's pad_id, config.json and the tokenizer).")
+    // `.unconditional`, as for `rows --rows`: `--pad-id -1` is refused as a negative row, not as a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Row of the padding token (overrides the policy's pad_id, config.json and the tokenizer).")
     var padId: RowNumber?
 
     @Option(name: .long, help: "Treat this tensor as the token matrix instead of the detected ones (repeatable; overrides the policy's tensor).",

@@ -24,10 +24,12 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "The checkpoint to compare with it.", completion: .file())
     var b: String
 
-    @Option(help: "Largest relative L2 difference a tensor may have (default 0.01: BF16 rounding stays below 0.0039).")
+    // `.unconditional` (also `--top-rows`), as for `rows --rows`: a negative value is refused
+    // for what it is, not as a missing value.
+    @Option(parsing: .unconditional, help: "Largest relative L2 difference a tensor may have (default 0.01: BF16 rounding stays below 0.0039).")
     var tolerance: Double = CheckpointDiff.defaultTolerance
 
-    @Option(name: .customLong("top-rows"), help: "How many most-different rows to list per tensor.")
+    @Option(name: .customLong("top-rows"), parsing: .unconditional, help: "How many most-different rows to list per tensor.")
     var topRows: Int = 5
 
     @Option(help: ArgumentHelp("A JSON object pairing A's tensor names with B's ({\"A name\": \"B name\"}).",

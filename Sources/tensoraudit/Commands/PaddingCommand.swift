@@ -21,7 +21,8 @@ struct PaddingCommand: ParsableCommand {
 
     @OptionGroup var checkpointArgument: CheckpointArgument
 
-    @Option(name: .long, help: "Row of the padding token (overrides config.json).")
+    // `.unconditional`, as for `rows --rows`: `--pad-id -1` is refused as a negative row, not as a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Row of the padding token (overrides config.json).")
     var padId: RowNumber?
 
     @Option(name: .long, help: "Analyse this tensor instead of the detected ones (repeatable).",

@@ -25,10 +25,12 @@ struct TokensCommand: ParsableCommand {
     @Option(name: .long, help: "Analyse this tensor instead of the detected ones (repeatable).", completion: TensorNameCompletion.kind)
     var tensor: [String] = []
 
-    @Option(name: .long, help: "Candidates are the ordinary tokens at or below this percentile of the indicator (0-100).")
+    // `.unconditional` (also `--limit`), as for `rows --rows`: a negative value is refused for
+    // what it is, not as a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Candidates are the ordinary tokens at or below this percentile of the indicator (0-100).")
     var percentile: Double = 2
 
-    @Option(name: .long, help: "Most candidates listed per matrix (the count is always complete).")
+    @Option(name: .long, parsing: .unconditional, help: "Most candidates listed per matrix (the count is always complete).")
     var limit: Int = 100
 
     @OptionGroup var output: OutputOptions
