@@ -16,6 +16,30 @@ import FoundationXML
         return (result, object)
     }
 
+    @Test("tensors without row statistics are named by statistics-skipped (info), not passed over in silence")
+    func statisticsSkipped() throws {
+        // 1,048,577 one-byte rows: one past the per-tensor limit of 1,048,576 rows.
+        let rows = (1 << 20) + 1
+        let big = SafetensorsWriter(entries: [.init(name: "embed_tokens.weight", dtype: .u8, shape: [UInt64(rows), 1],
+                                                    bytes: [UInt8](repeating: 1, count: rows))]).serialize()
+        let path = try Fixtures.temporaryFile(big)
+        let (result, report) = try Self.jsonReport([path, "--pad-id", "5"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try JSONSchemaCheck(schemaFile: Self.schema).violations(of: report) == [])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["rule"] as? String } == ["statistics-skipped"])
+        #expect(findings.first?["tensors"] as? [String] == ["embed_tokens.weight"])
+        #expect(findings.first?["severity"] as? String == "info")
+        #expect((findings.first?["message"] as? String)?.contains("more than 1048576 rows") == true, "\(findings)")
+        // C64 has no statistics either: the fixture's one complex tensor, and only it.
+        let (_, stats) = try Self.jsonReport([Fixtures.path("analysis/stats.safetensors")])
+        let skipped = (stats["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "statistics-skipped" }
+        #expect(skipped.map { $0["tensors"] as? [String] } == [["complex"]])
+        // Every tensor of toy-bert has statistics: no such finding.
+        let (_, plain) = try Self.jsonReport([Fixtures.path("toy-bert")])
+        #expect(!(plain["findings"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == "statistics-skipped" })
+    }
+
     @Test("odd tensor names are warnings: reported, exit 0; the JSON matches the committed schema")
     func warningsPass() throws {
         let (result, report) = try Self.jsonReport([Self.oddNames])

@@ -9,6 +9,8 @@ extension RowSummary {
         let views: [TensorView]
         /// Tensors within the scan's row budget (`TensorView.statisticsSkipReasons`).
         let budgeted: Set<Int>
+        /// Why each tensor gets no statistics (`nil`: it gets them), for `statistics-skipped`.
+        let skipReasons: [String?]
         let tokenMatrices: TokenMatrices
         /// The files beside the checkpoint, read beside the scan: waited for only to name the
         /// rows of a token matrix.
@@ -22,6 +24,7 @@ extension RowSummary {
              twinLeaders: [Int: Int] = [:]) {
             self.views = views
             let skipped = TensorView.statisticsSkipReasons(views)
+            skipReasons = skipped
             budgeted = Set(views.indices.filter { skipped[$0] == nil })
             self.tokenMatrices = tokenMatrices
             self.knowledge = knowledge
@@ -72,7 +75,22 @@ extension RowSummary {
         }
 
         func findings(_ summaries: [[Finding]?]) -> [Finding] {
-            summaries.flatMap { $0 ?? [] }
+            summaries.flatMap { $0 ?? [] } + skippedFinding()
+        }
+
+        /// Rule `statistics-skipped`: one finding naming every tensor without statistics, with
+        /// the first one's reason. Why: without it a report of such a file said "no findings",
+        /// as if its rows had been checked (an audit of a 2,000,000-row embedding with
+        /// `--pad-id 5` said nothing of the pad row; adversarial review, 2026-12-04).
+        func skippedFinding() -> [Finding] {
+            let skipped = views.indices.compactMap { i in skipReasons[i].map { (name: views[i].name, reason: $0) } }
+            guard let first = skipped.first else { return [] }
+            let shown = first.name
+            let message = skipped.count == 1
+                ? "\(shown) has no row statistics (\(first.reason)): no row check looked at it"
+                : "\(skipped.count) tensors have no row statistics, the first \(shown) (\(first.reason)): no row check looked at them"
+            return [Finding(.statisticsSkipped, tensors: skipped.map(\.name), message: message,
+                            evidence: ["tensors": .int(Int64(skipped.count))])]
         }
     }
 }

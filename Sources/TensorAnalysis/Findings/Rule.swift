@@ -62,6 +62,10 @@ extension Rule {
         id: "untrained-tokens", defaultSeverity: .info,
         summary: "Input-embedding rows with norms far below the median: tokens that likely barely trained (an indicator, not proof).",
         help: "A token that never occurs in training gets no gradient through an untied input embedding, so its row keeps a small norm (Land & Bartolo 2024). Prompts that contain such tokens can make a model misbehave; `tensoraudit padding` compares the pad row with them.")
+    public static let statisticsSkipped = Rule(
+        id: "statistics-skipped", defaultSeverity: .info,
+        summary: "Tensors without row statistics (past the scan's row budget, C64, or a quantized type that is not decoded): no row rule, pad-row or untrained-token check looked at them.",
+        help: "Row statistics are computed for at most max(1,048,576, data bytes / 16) rows per audit, in file order, and not for C64 or undecoded ggml types; the finding names each such tensor, so a report without row findings is not mistaken for rows that were checked.")
     public static let indexMismatch = Rule(
         id: "index-mismatch", defaultSeverity: .error,
         summary: "The sharded index disagrees with the shard files.",
