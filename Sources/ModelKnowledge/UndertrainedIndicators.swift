@@ -29,29 +29,43 @@ public enum UndertrainedIndicators {
     /// The component is found on the mean-centred rows (`PrincipalComponent.first`) and its
     /// projection is removed from each row as stored, r′ = r − (r·p) p, as the paper's reference
     /// code does; u′ is the mean of r′ over `knownUnused`. distance = 1 − r′·u′ / (|r′| |u′|),
-    /// and 1 when either length is 0 (no direction to compare). Returns nil when `knownUnused`
-    /// holds no row of the matrix or the component cannot be found.
+    /// and 1 when |r′| is 0 (no direction to compare).
+    ///
+    /// Rows holding NaN or ±Inf are left out (`FiniteRows`): they take no part in the component
+    /// or the mean, and their distance is NaN (`candidates` skips it). Every other row's distance
+    /// is exactly the one this function gives on the matrix without those rows. A `component`
+    /// passed in must be the finite rows'. Throws when there is no finite reference row or no
+    /// direction to measure along (`UnusedSimilarityProblem`).
     public static func unusedSimilarity(_ rows: some EmbeddingRowSource, knownUnused: [Int],
-                                        component: PrincipalComponent? = nil) -> UnusedSimilarity? {
+                                        component: PrincipalComponent? = nil) throws(UnusedSimilarityProblem) -> UnusedSimilarity {
         let unused = Set(knownUnused.filter { $0 >= 0 && $0 < rows.rowCount }).sorted()
-        guard !unused.isEmpty, let pc = component ?? PrincipalComponent.first(of: rows) else { return nil }
+        guard !unused.isEmpty else { throw .noUnusedRow }
+        let finite = FiniteRows(rows)
+        guard finite.rowCount > 0 else { throw .noFiniteRow(rows: rows.rowCount) }
+        let leftOut = Set(finite.leftOut)
+        let reference = unused.filter { !leftOut.contains($0) }
+        guard !reference.isEmpty else { throw .noFiniteUnusedRow(unused: unused.count) }
+        guard finite.rowCount >= 2 else { throw .tooFewFiniteRows(finite: finite.rowCount) }
+        guard let pc = component ?? PrincipalComponent.first(of: finite) else { throw .noPrincipalComponent }
         let d = rows.dimension
-        guard pc.direction.count == d else { return nil }
+        guard pc.direction.count == d else { throw .componentDimension(component: pc.direction.count, rows: d) }
         func withoutComponent(_ row: [Double]) -> [Double] {
             var dot = 0.0
             for j in 0..<d { dot += row[j] * pc.direction[j] }
             return (0..<d).map { row[$0] - dot * pc.direction[$0] }
         }
         var meanUnused = [Double](repeating: 0, count: d)
-        for i in unused {
+        for i in reference {
             let r = withoutComponent(rows.row(i))
             for j in 0..<d { meanUnused[j] += r[j] }
         }
-        for j in 0..<d { meanUnused[j] /= Double(unused.count) }
+        for j in 0..<d { meanUnused[j] /= Double(reference.count) }
         var meanLength = 0.0
         for x in meanUnused { meanLength += x * x }
         meanLength = meanLength.squareRoot()
-        let distances = (0..<rows.rowCount).map { i -> Double in
+        guard meanLength > 0 else { throw .unusedMeanHasNoDirection }
+        var distances = [Double](repeating: .nan, count: rows.rowCount)
+        for i in finite.baseRows {
             let r = withoutComponent(rows.row(i))
             var dot = 0.0, length = 0.0
             for j in 0..<d {
@@ -59,9 +73,9 @@ public enum UndertrainedIndicators {
                 length += r[j] * r[j]
             }
             length = length.squareRoot()
-            return length > 0 && meanLength > 0 ? 1 - dot / (length * meanLength) : 1
+            distances[i] = length > 0 ? 1 - dot / (length * meanLength) : 1
         }
-        return UnusedSimilarity(distances: distances, component: pc, referenceRows: unused)
+        return UnusedSimilarity(distances: distances, component: pc, referenceRows: reference, leftOutRows: finite.leftOut)
     }
 
     /// The rows among `eligible` whose score is at or below the `percentile`-th percentile of
@@ -96,11 +110,13 @@ public enum UndertrainedIndicators {
 
 /// Result of `UndertrainedIndicators.unusedSimilarity`.
 public struct UnusedSimilarity: Sendable, Equatable {
-    /// Cosine distance per row (0 = same direction as the unused rows).
+    /// Cosine distance per row (0 = same direction as the unused rows); NaN for a left-out row.
     public var distances: [Double]
     public var component: PrincipalComponent
-    /// The known-unused rows the mean was taken over.
+    /// The known-unused rows the mean was taken over (those holding only finite values).
     public var referenceRows: [Int]
+    /// Rows holding NaN or ±Inf, left out of the component and the mean; their distance is NaN.
+    public var leftOutRows: [Int]
 }
 
 public struct Candidate: Sendable, Equatable {

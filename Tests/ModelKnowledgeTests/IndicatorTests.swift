@@ -47,7 +47,8 @@ import Testing
 
     @Test func cosineDistancesMatchNumpy() throws {
         let r = try Reference()
-        let result = try #require(UndertrainedIndicators.unusedSimilarity(r.rows, knownUnused: r.document.ints("unused")))
+        let result = try UndertrainedIndicators.unusedSimilarity(r.rows, knownUnused: r.document.ints("unused"))
+        #expect(result.leftOutRows.isEmpty)
         #expect(result.referenceRows == r.document.ints("unused"))
         let expected = r.doubles("distances")
         #expect(result.distances.count == expected.count)
@@ -63,7 +64,7 @@ import Testing
         #expect(close(byNorm.threshold ?? .nan, expectedNorm.threshold, 1e-12))
         #expect(byNorm.candidates.map(\.row) == expectedNorm.rows)
 
-        let distances = try #require(UndertrainedIndicators.unusedSimilarity(r.rows, knownUnused: r.document.ints("unused"))).distances
+        let distances = try UndertrainedIndicators.unusedSimilarity(r.rows, knownUnused: r.document.ints("unused")).distances
         let byDistance = UndertrainedIndicators.candidates(scores: distances, eligible: eligible, percentile: percentile)
         let expectedDistance = r.selection("distance_candidates")
         #expect(close(byDistance.threshold ?? .nan, expectedDistance.threshold, 1e-7))
@@ -72,7 +73,7 @@ import Testing
         #expect(Set(byDistance.candidates.prefix(2).map(\.row)) == [5, 17])
     }
 
-    @Test func limitsAndEdgeCases() {
+    @Test func limitsAndEdgeCases() throws {
         let scores = [3.0, 1.0, .nan, 2.0, 0.5]
         let capped = UndertrainedIndicators.candidates(scores: scores, eligible: [0, 1, 2, 3, 4, 99, -1], percentile: 100, limit: 2)
         #expect(capped.candidates.map(\.row) == [4, 1])  // NaN and out-of-range rows left out
@@ -81,7 +82,7 @@ import Testing
         let tiny = MatrixRows(rowCount: 1, dimension: 2, values: [1.0, 2.0])
         #expect(tiny.flatMap { PrincipalComponent.first(of: $0) } == nil)
         #expect(MatrixRows(rowCount: 2, dimension: 2, values: [1.0]) == nil)
-        let zeros = MatrixRows(rowCount: 3, dimension: 2, values: [Double](repeating: 0, count: 6))
-        #expect(zeros.flatMap { UndertrainedIndicators.unusedSimilarity($0, knownUnused: [0]) } == nil)
+        let zeros = try #require(MatrixRows(rowCount: 3, dimension: 2, values: [Double](repeating: 0, count: 6)))
+        #expect(throws: UnusedSimilarityProblem.noPrincipalComponent) { try UndertrainedIndicators.unusedSimilarity(zeros, knownUnused: [0]) }
     }
 }

@@ -103,14 +103,7 @@ public struct TokenReport: Sendable {
                 scores = moments.map(\.l2Norm)
             case .unusedSimilarity?:
                 if view.elementCount <= similarityValueBudget {
-                    let values = view.decodedValues()
-                    if let rows = MatrixRows(rowCount: view.rowCount, dimension: view.rowLength, values: values),
-                       let similarity = UndertrainedIndicators.unusedSimilarity(rows, knownUnused: matrix.unusedTokens.map(\.id)) {
-                        scores = similarity.distances
-                        if !similarity.component.converged {
-                            matrix.notes.append("the first principal component did not converge in \(similarity.component.iterations) steps: the direction removed mixes the top two")
-                        }
-                    }
+                    scores = similarityScores(view, knownUnused: matrix.unusedTokens.map(\.id), notes: &matrix.notes)
                 } else {
                     matrix.notes.append("\(view.elementCount) values is over the \(similarityValueBudget)-value budget of the unused-similarity indicator: candidates by input row norm instead, a weaker indicator for a tied or output matrix")
                     matrix.indicator = .inputRowNorm
