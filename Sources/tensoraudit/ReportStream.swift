@@ -76,10 +76,18 @@ final class ReportStream {
             throw .source(path: output, kind: "output", message: "cannot write the report: \(problem)")
         }
         let temporary = template
-        // mkstemp makes the file 0600; a report gets the mode a new file would get.
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o666 & ~mask)
+        // mkstemp makes the file 0600. A report replacing a regular file keeps that file's
+        // permission bits (a 0664 report stayed 0664 across runs, as `>` keeps them); a new
+        // report gets the mode a new file would get.
+        var existing = stat()
+        let replaced = target.cString.withUnsafeBufferPointer { $0.baseAddress.map { stat($0, &existing) == 0 } ?? false }
+        if replaced && (existing.st_mode & S_IFMT) == S_IFREG {
+            fchmod(fd, existing.st_mode & 0o777)
+        } else {
+            let mask = umask(0)
+            umask(mask)
+            fchmod(fd, 0o666 & ~mask)
+        }
         descriptor = fd
         name = output
         replacement = (temporary, target.cString, output, inputs)

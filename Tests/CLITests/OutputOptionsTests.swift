@@ -49,4 +49,23 @@ import TestSupport
         #expect(alias.stdout == long.stdout)
         #expect(alias.stdout.hasPrefix("tensor,"))
     }
+
+    @Test("--output replacing a report keeps its permission bits; a new report gets 0666 less the umask",
+          arguments: [0o664, 0o600, 0o640])
+    func replacedMode(mode: Int) throws {
+        let folder = try Fixtures.temporaryDirectory().path
+        let report = folder + "/report.json"
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: report))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: report)
+        let result = try CLI.run(["inspect", Self.model, "--json", "--output", report])
+        #expect(result.status == 0, "\(result.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: report)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == mode)
+        #expect(try String(contentsOfFile: report, encoding: .utf8).hasPrefix("{"))
+        // A new report under umask 027: 0640 (the shell sets the mask; by hand: 0666 & ~0027).
+        let fresh = folder + "/fresh.json"
+        let created = try CLI.run([Self.model, fresh], shell: "umask 027; exec \"$TENSORAUDIT\" inspect \"$1\" --json --output \"$2\"")
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect((try FileManager.default.attributesOfItem(atPath: fresh)[.posixPermissions] as? NSNumber)?.intValue == 0o640)
+    }
 }
