@@ -80,6 +80,19 @@ import TestSupport
         }
     }
 
+    @Test("--limit 0 lists no candidate and says so; the count stays numpy's")
+    func limitZero() throws {
+        let reference = try Self.reference()
+        let expected = try #require((reference["norm_candidates"] as? [String: Any])?["rows"] as? [Int])
+        let percentile = try #require((reference["percentile"] as? NSNumber)?.doubleValue)
+        let dir = try Self.folder(config: #"{"model_type": "llama"}"#)
+        let result = try CLI.run(["tokens", dir, "--percentile", "\(percentile)", "--limit", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("candidates by input-row-norm") })
+        #expect(line.contains(": \(expected.count) ordinary tokens") && line.hasSuffix("; none listed (--limit 0)"), "\(line)")
+        #expect(!result.stdout.contains("    row "), "\(result.stdout)")
+    }
+
     @Test("rows beyond the vocabulary are reported; rows --json names each row's token")
     func beyondVocabularyAndRowTokens() throws {
         let dir = try Self.folder(config: #"{"model_type": "llama"}"#)

@@ -84,8 +84,11 @@ enum TokensRendering {
             if let indicator = m.indicator, let selection = m.selection {
                 let threshold = selection.threshold.map(TextFormatting.compact) ?? "n/a"
                 let percent = selection.percentile == selection.percentile.rounded() ? String(Int(selection.percentile)) : TextFormatting.compact(selection.percentile)
+                // "lowest first:" only over a list; `--limit 0` lists none of a complete count.
+                let listing = !selection.candidates.isEmpty ? "; lowest first:"
+                    : selection.totalBelowThreshold > 0 ? "; none listed (--limit 0)" : ""
                 lines.append("  candidates by \(indicator.rawValue): \(selection.totalBelowThreshold) ordinary tokens in the lowest "
-                    + "\(percent)% (score at most \(threshold)); lowest first:")
+                    + "\(percent)% (score at most \(threshold))\(listing)")
                 for c in selection.candidates.prefix(20) {
                     let token = m.candidateTokens[c.row].map { PaddingRendering.quotedToken($0) } ?? "-"
                     lines.append("    row \(c.row)  \(token)  \(TextFormatting.compact(c.score))")
