@@ -78,3 +78,11 @@ public func rowsBeyondVocabulary(rows: Int, vocabularySize: Int) -> Range<Int>? 
     guard vocabularySize >= 0, rows > vocabularySize else { return nil }
     return vocabularySize..<rows
 }
+
+/// Token ids of the tokenizer that no row of a token matrix holds: `[rows, vocabularySize)`
+/// when the tokenizer is larger (tokens added without resizing the embedding, or a tokenizer
+/// of another model). An input holding such an id indexes past the matrix. nil otherwise.
+public func tokensBeyondRows(rows: Int, vocabularySize: Int) -> Range<Int>? {
+    guard rows >= 0, vocabularySize > rows else { return nil }
+    return rows..<vocabularySize
+}

@@ -80,6 +80,47 @@ import TestSupport
         }
     }
 
+    /// A folder: an 8 × 2 `model.embed_tokens.weight` (and `lm_head.weight` when `head`), a
+    /// `position_embeddings.weight` of 4 rows, and a vocab.txt of `tokens` tokens.
+    static func grownTokenizer(tokens: Int, head: Bool = false) throws -> String {
+        func matrix(_ name: String, rows: Int) -> SafetensorsWriter.Entry {
+            let bytes = (0..<(rows * 2)).flatMap { withUnsafeBytes(of: Float($0 % 7 + 1).bitPattern.littleEndian, Array.init) }
+            return .init(name: name, dtype: .f32, shape: [UInt64(rows), 2], bytes: bytes)
+        }
+        var entries = [matrix("model.embed_tokens.weight", rows: 8), matrix("position_embeddings.weight", rows: 4)]
+        if head { entries.append(matrix("lm_head.weight", rows: 8)) }
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: entries).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        let vocab = ["[PAD]"] + (1..<tokens).map { "tok\($0)" }
+        try Data((vocab.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("vocab.txt"))
+        return dir.path
+    }
+
+    @Test("a tokenizer with more tokens than the embedding has rows: tokens_beyond_rows, and audit's tokenizer-beyond-rows per token matrix")
+    func tokenizerBeyondRows() throws {
+        // By hand: 10 tokens, 8 rows: ids 8..<10 (2) have no row.
+        let grown = try Self.grownTokenizer(tokens: 10, head: true)
+        let matrix = try #require((try Self.tokens(grown)["embeddings"] as? [[String: Any]])?.first)
+        #expect(matrix["tokens_beyond_rows"] as? [Int] == [8, 10] && matrix["rows_beyond_vocab"] is NSNull)
+        let text = try CLI.run(["tokens", grown]).stdout
+        #expect(text.contains("tokenizer vocabulary: 10 tokens: token ids 8..<10 (2) have no row"), "\(text)")
+        let audit = try CLI.run(["audit", grown, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let found = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "tokenizer-beyond-rows" }
+        #expect(found.compactMap { ($0["tensors"] as? [String])?.first }.sorted() == ["lm_head.weight", "model.embed_tokens.weight"])
+        #expect(found.allSatisfy { $0["severity"] as? String == "warning" })
+        let evidence = try #require(found.first?["evidence"] as? [String: Any])
+        #expect(evidence["rows"] as? Int == 8 && evidence["vocab_size"] as? Int == 10 && evidence["tokens_without_row"] as? Int == 2)
+        // Position embeddings named with --tensor have fewer rows than tokens by design: no finding.
+        let chosen = try CLI.run(["audit", grown, "--tensor", "position_embeddings.weight"])
+        #expect(!chosen.stdout.contains("tokenizer-beyond-rows"), "\(chosen.stdout)")
+        // 8 tokens for 8 rows, and 6 tokens for 8 rows (padded rows): no finding.
+        for tokens in [8, 6] {
+            let fits = try CLI.run(["audit", try Self.grownTokenizer(tokens: tokens)])
+            #expect(!fits.stdout.contains("tokenizer-beyond-rows"), "\(tokens): \(fits.stdout)")
+        }
+    }
+
     @Test("--limit 0 lists no candidate and says so; the count stays numpy's")
     func limitZero() throws {
         let reference = try Self.reference()

@@ -17,6 +17,8 @@ public struct TokenReport: Sendable {
         public var vocabularySize: Int?
         /// Rows no token addresses: `[vocabularySize, rows)`.
         public var rowsBeyondVocabulary: Range<Int>?
+        /// Token ids with no row: `[rows, vocabularySize)` (nil for a matrix whose rows are not ids).
+        public var tokensBeyondRows: Range<Int>?
         /// Tokens known unused by name or construction, with a row in this matrix.
         public var unusedTokens: [UnusedToken]
         public var tying: TyingJudgement
@@ -82,6 +84,7 @@ public struct TokenReport: Sendable {
                                                                   aliases: aliases, config: knowledge.config))
             var matrix = Matrix(tensor: view.name, role: role, rows: view.rowCount, vocabularySize: tokenizer?.vocabularySize,
                                 rowsBeyondVocabulary: tokenizer.flatMap { rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: $0.vocabularySize) },
+                                tokensBeyondRows: tokenizer.flatMap { tokensBeyondRows(rows: view.rowCount, vocabularySize: $0.vocabularySize) },
                                 unusedTokens: unused.filter { $0.id < view.rowCount }, tying: tying, indicator: nil,
                                 selection: nil, candidateTokens: [:], notes: [])
             if !byID {

@@ -66,6 +66,10 @@ extension Rule {
         id: "statistics-skipped", defaultSeverity: .info,
         summary: "Tensors without row statistics (past the scan's row budget, C64, or a quantized type that is not decoded): no row rule, pad-row or untrained-token check looked at them.",
         help: "Row statistics are computed for at most max(1,048,576, data bytes / 16) rows per audit, in file order, and not for C64 or undecoded ggml types; the finding names each such tensor, so a report without row findings is not mistaken for rows that were checked.")
+    public static let tokenizerBeyondRows = Rule(
+        id: "tokenizer-beyond-rows", defaultSeverity: .warning,
+        summary: "The tokenizer beside the checkpoint has token ids past the last row of a token matrix (tokens added without resizing it, or another model's tokenizer).",
+        help: "An input holding such a token indexes past the input embedding (transformers raises IndexError) and the output projection gives it no logit: resize the embeddings (`resize_token_embeddings`) or save the model's own tokenizer. A GGUF file's own vocabulary is checked by `gguf-vocabulary-mismatch`.")
     public static let indexMismatch = Rule(
         id: "index-mismatch", defaultSeverity: .error,
         summary: "The sharded index disagrees with the shard files.",

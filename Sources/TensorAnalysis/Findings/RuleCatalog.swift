@@ -11,6 +11,7 @@ public enum RuleCatalog {
         .duplicateRows,
         .outlierRows,
         .untrainedTokens,
+        .tokenizerBeyondRows,
         .statisticsSkipped,
         .indexMismatch,
         .missingShard,

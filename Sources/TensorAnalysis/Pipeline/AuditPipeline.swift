@@ -67,6 +67,7 @@ public enum AuditPipeline {
         findings += rows.findings(summaries.map(\.rows))
         let tokenResults = summaries.compactMap(\.tokens)
         findings += TokenAnalysis.findings(tokenResults)
+        findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint)
         // Policy and report.
         return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy,
                            untrainedRows: tokenResults.map(\.untrainedRows))

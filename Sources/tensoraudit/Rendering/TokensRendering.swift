@@ -39,6 +39,7 @@ enum TokensRendering {
             "rows": .int(Int64(m.rows)),
             "vocab_size": m.vocabularySize.map { .int(Int64($0)) } ?? .null,
             "rows_beyond_vocab": m.rowsBeyondVocabulary.map { .array([.int(Int64($0.lowerBound)), .int(Int64($0.upperBound))]) } ?? .null,
+            "tokens_beyond_rows": m.tokensBeyondRows.map { .array([.int(Int64($0.lowerBound)), .int(Int64($0.upperBound))]) } ?? .null,
             "unused_tokens": .int(Int64(m.unusedTokens.count)),
             "unused_sample": .array(m.unusedTokens.prefix(unusedSampleLimit).map { token in
                 .object(["id": .int(Int64(token.id)), "token": .string(token.token), "reason": .string(token.reason.name)])
@@ -69,7 +70,8 @@ enum TokensRendering {
         for m in report.matrices {
             lines.append("\(TextFormatting.safeName(m.tensor)) (\(m.role.rawValue), \(m.rows) rows)")
             if let vocab = m.vocabularySize {
-                let beyond = m.rowsBeyondVocabulary.map { ": rows \($0.lowerBound)..<\($0.upperBound) (\($0.count)) have no token" } ?? ""
+                let beyond = m.rowsBeyondVocabulary.map { ": rows \($0.lowerBound)..<\($0.upperBound) (\($0.count)) have no token" }
+                    ?? m.tokensBeyondRows.map { ": token ids \($0.lowerBound)..<\($0.upperBound) (\($0.count)) have no row" } ?? ""
                 lines.append("  tokenizer vocabulary: \(vocab) tokens\(beyond)")
             }
             if !m.unusedTokens.isEmpty {
