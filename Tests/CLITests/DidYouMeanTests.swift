@@ -25,7 +25,7 @@ import TestSupport
     func againstFullTable() {
         // A small alphabet (with scalars beyond ASCII) makes close pairs and swaps common.
         let alphabet: [Unicode.Scalar] = ["a", "b", "c", ".", "é", "\u{1F600}"]
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededRandom(seed: 7)
         var checked = 0
         for bound in 0...3 {
             var measure = DidYouMean.BoundedDistance(bound: bound)
@@ -74,18 +74,5 @@ import TestSupport
         #expect(DidYouMean.suggestions(for: "model.layers.1234.block.7.wieght", among: names) == ["model.layers.1234.block.7.weight"])
         #expect(DidYouMean.suggestions(for: "model.layers.1234.blok.7.weight", among: names) == ["model.layers.1234.block.7.weight"])
         #expect(DidYouMean.suggestions(for: "zzz", among: names).isEmpty)
-    }
-}
-
-/// SplitMix64 (Steele, Lea and Flood): a fixed, seedable sequence for the random words.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import PyTorchFormat
 
 /// Malformed input never traps: every truncation and every single-byte corruption of small
@@ -35,7 +36,7 @@ import Testing
 
     @Test("random byte strings and random pickles never trap")
     func randomInput() {
-        var rng = SplitMix(seed: 14)
+        var rng = SeededRandom(seed: 14)
         for length in [0, 1, 2, 21, 22, 64, 300] {
             for _ in 0 ..< 200 {
                 let bytes = (0 ..< length).map { _ in UInt8.random(in: 0 ... 255, using: &rng) }
@@ -47,7 +48,7 @@ import Testing
 
     @Test("contiguity agrees with a brute-force enumeration of offsets")
     func contiguityProperty() {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0 ..< 3_000 {
             let rank = Int.random(in: 0 ... 3, using: &rng)
             let shape = (0 ..< rank).map { _ in UInt64.random(in: 0 ... 3, using: &rng) }
@@ -61,18 +62,5 @@ import Testing
             let brute = count == 0 || offsets == Array(0 ..< count)
             #expect(TensorLayout.isContiguous(shape: shape, stride: stride) == brute, "\(shape) \(stride)")
         }
-    }
-}
-
-/// SplitMix64, a small repeatable generator (the same algorithm as TestSupport's `SeededRandom`).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
