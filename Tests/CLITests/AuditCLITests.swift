@@ -40,6 +40,55 @@ import FoundationXML
         #expect(!(plain["findings"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == "statistics-skipped" })
     }
 
+    @Test("a token matrix past the scan's row budget is still read: pad row and row checks, no statistics-skipped")
+    func tokenMatrixPastBudget() throws {
+        // 1,048,570 one-byte rows spend the budget (max(1,048,576, data bytes / 16)) before the
+        // 100 × 2 embedding, whose row 3 is (3, 4): norm 5 by hand; the other rows are (1, 1).
+        let filler = 1_048_570
+        var values = [Float](repeating: 1, count: 200)
+        values[6] = 3
+        values[7] = 4
+        let embedding = values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        let path = try Fixtures.temporaryFile(SafetensorsWriter(entries: [
+            .init(name: "filler", dtype: .u8, shape: [UInt64(filler), 1], bytes: [UInt8](repeating: 7, count: filler)),
+            .init(name: "model.embed_tokens.weight", dtype: .f32, shape: [100, 2], bytes: embedding),
+        ]).serialize())
+        let (result, report) = try Self.jsonReport([path, "--pad-id", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(!findings.contains { $0["rule"] as? String == "statistics-skipped" }, "\(findings)")
+        let pad = try #require(findings.first { $0["rule"] as? String == "padding-row-nonzero" })
+        #expect(Fixtures.number((pad["evidence"] as? [String: Any])?["row_norm"] as Any) == 5)
+        // The row rules read it too: 99 identical rows (1, 1).
+        let duplicates = findings.filter { $0["rule"] as? String == "duplicate-rows" }.compactMap { $0["tensors"] as? [String] }
+        #expect(duplicates.contains(["model.embed_tokens.weight"]), "\(duplicates)")
+        // `rows` keeps its budget: the embedding is listed as skipped there.
+        let rows = try CLI.run(["rows", path, "--json"])
+        #expect(rows.stdout.contains("\"tensor\": \"model.embed_tokens.weight\"") && rows.stdout.contains("budget of"), "\(rows.stdout.prefix(3000))")
+    }
+
+    @Test("tensors whose names are canonically equivalent (é precomposed, e + U+0301) are two matrices in audit, padding and tokens")
+    func canonicallyEquivalentNames() throws {
+        let precomposed = "emb\u{E9}.weight", decomposed = "embe\u{301}.weight"
+        #expect(precomposed == decomposed && Array(precomposed.utf8) != Array(decomposed.utf8))
+        // Row 1 is (3, 4) in the first, (6, 8) in the second: pad-row norms 5 and 10 by hand.
+        func matrix(_ name: String, scale: Float) -> SafetensorsWriter.Entry {
+            let values: [Float] = [1, 1, 3 * scale, 4 * scale, 2, 1, 1, 2]
+            return .init(name: name, dtype: .f32, shape: [4, 2], bytes: values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+        }
+        let path = try Fixtures.temporaryFile(SafetensorsWriter(entries: [matrix(precomposed, scale: 1), matrix(decomposed, scale: 2)]).serialize())
+        for (name, norm) in [(precomposed, 5.0), (decomposed, 10.0)] {
+            let (result, report) = try Self.jsonReport([path, "--pad-id", "1", "--tensor", name])
+            #expect(result.status == 0, "\(result.stderr)")
+            let pad = try #require((report["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "padding-row-nonzero" })
+            #expect((pad["tensors"] as? [String]).map { $0.map { Array($0.utf8) } } == [Array(name.utf8)])
+            #expect(Fixtures.number((pad["evidence"] as? [String: Any])?["row_norm"] as Any) == norm)
+        }
+        let tokens = try CLI.run(["tokens", path, "--tensor", precomposed, "--tensor", decomposed, "--json"])
+        let listed = (try JSONSerialization.jsonObject(with: Data(tokens.stdout.utf8)) as? [String: Any])?["embeddings"] as? [[String: Any]]
+        #expect(listed?.compactMap { ($0["tensor"] as? String).map { Array($0.utf8) } } == [Array(precomposed.utf8), Array(decomposed.utf8)])
+    }
+
     @Test("odd tensor names are warnings: reported, exit 0; the JSON matches the committed schema")
     func warningsPass() throws {
         let (result, report) = try Self.jsonReport([Self.oddNames])

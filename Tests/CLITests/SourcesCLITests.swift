@@ -76,7 +76,7 @@ import TestSupport
 
     /// A copy of toy-bert-sharded whose index names shard 1 by a second spelling for one
     /// tensor: `./model-00001-of-00003.safetensors`, or `alias.safetensors`, a link to it.
-    func respelled(_ second: String, linking: Bool) throws -> String {
+    func respelled(_ second: String, linking: Bool, everyEntry: Bool = false) throws -> String {
         let source = Fixtures.path("toy-bert-sharded")
         let folder = try Fixtures.temporaryDirectory()
         for name in try FileManager.default.contentsOfDirectory(atPath: source) where name != "model.safetensors.index.json" {
@@ -89,24 +89,32 @@ import TestSupport
         let index = try String(contentsOfFile: source + "/model.safetensors.index.json", encoding: .utf8)
         let entry = "\"bert.embeddings.position_embeddings.weight\": \"model-00001-of-00003.safetensors\""
         #expect(index.contains(entry))
-        let changed = index.replacingOccurrences(of: entry, with: "\"bert.embeddings.position_embeddings.weight\": \"\(second)\"")
+        // `everyEntry`: shard 1 is named only by the second spelling (it was a stray shard).
+        let changed = everyEntry ? index.replacingOccurrences(of: "\"model-00001-of-00003.safetensors\"", with: "\"\(second)\"")
+            : index.replacingOccurrences(of: entry, with: "\"bert.embeddings.position_embeddings.weight\": \"\(second)\"")
         try Data(changed.utf8).write(to: folder.appendingPathComponent("model.safetensors.index.json"))
         return folder.path
     }
 
     @Test("a shard the index names by two spellings (./x, or a link to x) is one shard: the audit of the plain folder",
-          arguments: [("./model-00001-of-00003.safetensors", false), ("alias.safetensors", true)])
-    func shardByTwoSpellings(second: String, linking: Bool) throws {
+          arguments: [("./model-00001-of-00003.safetensors", false, false), ("alias.safetensors", true, false),
+                      ("./model-00001-of-00003.safetensors", false, true), ("alias.safetensors", true, true)])
+    func shardByTwoSpellings(second: String, linking: Bool, everyEntry: Bool) throws {
         let plain = Fixtures.path("toy-bert-sharded")
-        let folder = try respelled(second, linking: linking)
+        let folder = try respelled(second, linking: linking, everyEntry: everyEntry)
         for command in [["audit", "--json"], ["ties", "--json"], ["inspect", "--json"]] {
             let expected = try CLI.run([command[0], plain] + command.dropFirst())
             let result = try CLI.run([command[0], folder] + command.dropFirst())
             #expect(result.status == expected.status, "\(command): \(result.stderr)")
-            // The same report but for the folder's path (and the index's spelling, which no report shows).
-            #expect(result.stdout.replacingOccurrences(of: folder, with: plain) == expected.stdout, "\(command)")
+            // The same report but for the folder's path and, where the shard was opened by the
+            // second spelling (every entry uses it), the path of that shard.
+            let shown = result.stdout.replacingOccurrences(of: folder + "/./", with: plain + "/")
+                .replacingOccurrences(of: folder + "/alias.safetensors", with: plain + "/model-00001-of-00003.safetensors")
+                .replacingOccurrences(of: folder, with: plain)
+            #expect(shown == expected.stdout, "\(command)")
         }
         let audit = try CLI.run(["audit", folder])
-        #expect(!audit.stdout.contains("tensor-in-two-shards") && !audit.stdout.contains("index-total-size"), "\(audit.stdout)")
+        #expect(!audit.stdout.contains("tensor-in-two-shards") && !audit.stdout.contains("index-total-size")
+                && !audit.stdout.contains("stray-shard"), "\(audit.stdout)")
     }
 }

@@ -95,7 +95,7 @@ struct ShardedLoader {
         }
 
         issues += consistencyIssues(index: index, shardOf: shardOf, opened: opened, sameFile: sameFile)
-        issues += strayShards(index: index)
+        issues += strayShards(index: index, opened: Set(firstSpelling.keys))
         if unopened == 0, let issue = totalSizeIssue(index.totalSize, files: files) { issues.append(issue) }
         if case .invalid(let text) = index.totalSize {
             issues.append(SourceIssue(.totalSizeInvalid(text: text), file: indexPath))
@@ -182,12 +182,16 @@ struct ShardedLoader {
     }
 
     /// Shard files (`.safetensors`, or `.bin` beside a torch index) in the folder that the index
-    /// does not name.
-    private func strayShards(index: ShardIndex) -> [SourceIssue] {
+    /// does not name, by name or as the file a name it gives opened (`./x`, a link: `opened`
+    /// holds the identities of the files loaded as shards).
+    private func strayShards(index: ShardIndex, opened: Set<FileIdentity>) -> [SourceIssue] {
         let named = Set(index.shardNames)
         let suffix = CheckpointLoader.shardSuffix(ofIndex: indexPath)
         let names = (try? FolderListing(folder))?.names ?? []
-        return names.filter { $0.hasSuffix(suffix) && !named.contains($0) && $0 != "training_args.bin" }.map { name in
+        func loaded(_ name: String) -> Bool {
+            FileIdentity.of(CheckpointLoader.join(folder, name)).map(opened.contains) ?? false
+        }
+        return names.filter { $0.hasSuffix(suffix) && !named.contains($0) && $0 != "training_args.bin" && !loaded($0) }.map { name in
             SourceIssue(.strayShard(name: name), file: CheckpointLoader.join(folder, name))
         }
     }

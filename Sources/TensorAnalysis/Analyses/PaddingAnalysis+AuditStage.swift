@@ -8,7 +8,8 @@ extension PaddingAnalysis {
         let checkpoint: Checkpoint
         let views: [TensorView]
         let matrices: [(TensorView, Role)]
-        let matrixNames: Set<String>
+        /// The matrices' names as UTF-8 bytes (canonically equivalent names are two tensors).
+        let matrixNames: Set<[UInt8]>
         /// The files beside the checkpoint, read beside the scan: waited for by the findings.
         let knowledge: BackgroundValue<CheckpointKnowledge>
 
@@ -25,11 +26,11 @@ extension PaddingAnalysis {
             padIDMayResolve = padID != nil || CheckpointKnowledge.mayDeclarePadID(checkpoint)
             views = checkpoint.tensors
             matrices = tokenMatrices.matrices
-            matrixNames = Set(matrices.map { $0.0.name })
+            matrixNames = Set(matrices.map { Array($0.0.name.utf8) })
         }
 
         func request(for index: Int) -> ScanRequest {
-            ScanRequest(statistics: matrixNames.contains(views[index].name))
+            ScanRequest(statistics: matrixNames.contains(Array(views[index].name.utf8)))
         }
 
         /// A matrix's row moments, and its row norms made here, on the core that finished it:
@@ -47,7 +48,7 @@ extension PaddingAnalysis {
         /// `summary(of:_:)` taking the norm distribution from `rowSummary` (the row stage's
         /// summary of the same output) when that one profiled the norms.
         func summary(of index: Int, _ output: RowScan.Output, rowSummary: RowSummary?) -> Summary? {
-            guard padIDMayResolve, matrixNames.contains(views[index].name), let moments = output.rows else { return nil }
+            guard padIDMayResolve, matrixNames.contains(Array(views[index].name.utf8)), let moments = output.rows else { return nil }
             if let rowSummary, rowSummary.normsProfiled, rowSummary.rowCount == moments.count {
                 return Summary(moments: moments, norms: RowNorms(moments, profiled: rowSummary))
             }
@@ -61,12 +62,13 @@ extension PaddingAnalysis {
         /// The findings, with each tensor's copies (by name) when the tie analysis found them
         /// (`TieAnalysis.Report.copies`), so the matrices are not compared again.
         func findings(_ summaries: [Summary?], copies: TieAnalysis.Copies?) throws(CheckpointError) -> [Finding] {
-            var moments: [String: [RowMoments]] = [:]
-            var norms: [String: RowNorms] = [:]
+            // By the names' bytes (see `analyze`): canonically equivalent names are two matrices.
+            var moments: [[UInt8]: [RowMoments]] = [:]
+            var norms: [[UInt8]: RowNorms] = [:]
             for (i, summary) in summaries.enumerated() {
                 if let summary {
-                    moments[views[i].name] = summary.moments
-                    norms[views[i].name] = summary.norms
+                    moments[Array(views[i].name.utf8)] = summary.moments
+                    norms[Array(views[i].name.utf8)] = summary.norms
                 }
             }
             let report = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,

@@ -81,8 +81,9 @@ public enum PaddingAnalysis {
     public static func analyze(_ checkpoint: Checkpoint, padID option: Int? = nil, tensors requested: [String] = [],
                                rowMoments known: [String: [RowMoments]] = [:],
                                knowledge: CheckpointKnowledge? = nil) throws(CheckpointError) -> Report {
-        try analyze(checkpoint, padID: option, tensors: requested, rowMoments: known, matrices: nil,
-                    knowledge: knowledge ?? CheckpointKnowledge.read(checkpoint))
+        try analyze(checkpoint, padID: option, tensors: requested,
+                    rowMoments: Dictionary(known.map { (Array($0.key.utf8), $0.value) }, uniquingKeysWith: { first, _ in first }),
+                    matrices: nil, knowledge: knowledge ?? CheckpointKnowledge.read(checkpoint))
     }
 
     /// `analyze` with the name- and config-matched `matrices(checkpoint)` already found (the
@@ -93,10 +94,15 @@ public enum PaddingAnalysis {
     ///
     /// `rowNorms`: each matrix's row norms and their distribution, when the audit made them on
     /// the core that finished the matrix (they need no pad id); made here otherwise.
+    ///
+    /// `rowMoments` and `rowNorms` are keyed by the name's UTF-8 bytes: two tensors whose names
+    /// are canonically equivalent (é precomposed, or e and a combining accent) are equal as
+    /// Swift strings, and keyed by `String` one took the other's rows (an audit gave one matrix's
+    /// pad-row norm under the other's name; adversarial review, 2026-12-04).
     static func analyze(_ checkpoint: Checkpoint, padID option: Int?, tensors requested: [String],
-                        rowMoments known: [String: [RowMoments]],
+                        rowMoments known: [[UInt8]: [RowMoments]],
                         matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
-                        copies: TieAnalysis.Copies? = nil, rowNorms: [String: RowNorms] = [:]) throws(CheckpointError) -> Report {
+                        copies: TieAnalysis.Copies? = nil, rowNorms: [[UInt8]: RowNorms] = [:]) throws(CheckpointError) -> Report {
         var notes = knowledge.notes
         let resolution = PadIDResolver.resolve(flag: option, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
         notes += resolution.notes
@@ -109,9 +115,9 @@ public enum PaddingAnalysis {
             candidates = found ?? matrices(checkpoint)
             if candidates.isEmpty { notes.append("no embedding matrix found by name or by config.json shape (use --tensor)") }
         } else {
-            // A name given twice is one matrix (as in `TokenMatrices`).
-            var seen = Set<String>()
-            for name in requested where seen.insert(name).inserted {
+            // A name given twice is one matrix (as in `TokenMatrices`: compared as bytes).
+            var seen = Set<[UInt8]>()
+            for name in requested where seen.insert(Array(name.utf8)).inserted {
                 guard let view = checkpoint.tensor(named: name) else {
                     throw .tensorNotFound(path: checkpoint.path, name: name)
                 }
@@ -144,12 +150,13 @@ public enum PaddingAnalysis {
                 notes.append("\(view.name) has \(view.rowCount) rows: pad id \(padID.id) is out of range (0..<\(view.rowCount)), skipped")
                 continue
             }
-            guard let moments = known[view.name] ?? view.rowMoments() else {
+            let exactName = Array(view.name.utf8)
+            guard let moments = known[exactName] ?? view.rowMoments() else {
                 notes.append("\(view.name): \(view.statisticsUnavailableReason ?? "no statistics"), skipped")
                 continue
             }
             var result = measure(view, role: role, moments: moments, padID: padID, row: row, checkpoint: checkpoint,
-                                 aliases: aliases, copies: copies.map { $0[view.name] ?? [] }, norms: rowNorms[view.name])
+                                 aliases: aliases, copies: copies.map { $0[view.name] ?? [] }, norms: rowNorms[exactName])
             result.padToken = knowledge.tokenizer?.token(for: padID.id)
             result.staticLayout = layout
             result.tokenWeight = weight

@@ -7,7 +7,12 @@ extension RowSummary {
     /// findings are drawn on the core that finished it (only the findings are kept).
     struct AuditStage: TensorAnalysis.AuditStage {
         let views: [TensorView]
-        /// Tensors within the scan's row budget (`TensorView.statisticsSkipReasons`).
+        /// Tensors whose rows the audit reduces: those within the scan's row budget
+        /// (`TensorView.statisticsSkipReasons`), and every token matrix that has statistics.
+        /// Why token matrices whatever the budget: the padding and untrained-token checks read
+        /// them anyway (a vocabulary is one matrix, not the many tiny rows the budget is for),
+        /// so every check that looks at rows looks at the same tensors, and `statistics-skipped`
+        /// names exactly the others.
         let budgeted: Set<Int>
         /// Why each tensor gets no statistics (`nil`: it gets them), for `statistics-skipped`.
         let skipReasons: [String?]
@@ -25,7 +30,9 @@ extension RowSummary {
             self.views = views
             let skipped = TensorView.statisticsSkipReasons(views)
             skipReasons = skipped
-            budgeted = Set(views.indices.filter { skipped[$0] == nil })
+            budgeted = Set(views.indices.filter {
+                skipped[$0] == nil || (tokenMatrices.contains(views[$0].name) && views[$0].hasStatistics)
+            })
             self.tokenMatrices = tokenMatrices
             self.knowledge = knowledge
             self.twinLeaders = twinLeaders
@@ -83,7 +90,9 @@ extension RowSummary {
         /// as if its rows had been checked (an audit of a 2,000,000-row embedding with
         /// `--pad-id 5` said nothing of the pad row; adversarial review, 2026-12-04).
         func skippedFinding() -> [Finding] {
-            let skipped = views.indices.compactMap { i in skipReasons[i].map { (name: views[i].name, reason: $0) } }
+            let skipped = views.indices.compactMap { i in
+                budgeted.contains(i) ? nil : skipReasons[i].map { (name: views[i].name, reason: $0) }
+            }
             guard let first = skipped.first else { return [] }
             let shown = first.name
             let message = skipped.count == 1

@@ -16,9 +16,10 @@ extension TokenAnalysis {
 
         init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: BackgroundValue<CheckpointKnowledge>, padFlag: Int? = nil) {
             self.views = views
-            let budget = TensorView.statisticsSkipReasons(views)
+            // Whatever the scan's row budget, as the padding and row checks (see
+            // `RowSummary.AuditStage.budgeted`): a token matrix is read if it has statistics.
             inputEmbeddings = Set(views.indices.filter {
-                views[$0].shape.count == 2 && budget[$0] == nil && tokenMatrices.isInputEmbedding(views[$0].name)
+                views[$0].shape.count == 2 && views[$0].hasStatistics && tokenMatrices.isInputEmbedding(views[$0].name)
             })
             self.knowledge = knowledge
             self.tokenMatrices = tokenMatrices

@@ -17,9 +17,10 @@ struct TokenMatrices: Sendable {
         } else {
             var chosen: [(TensorView, PaddingAnalysis.Role)] = []
             // A name given twice (`--tensor X --tensor X`) is one matrix: it was analysed twice,
-            // and its findings counted twice against a policy.
-            var seen = Set<String>()
-            for name in requested where seen.insert(name).inserted {
+            // and its findings counted twice against a policy. Compared as bytes: canonically
+            // equivalent spellings (é precomposed or with a combining accent) are two tensors.
+            var seen = Set<[UInt8]>()
+            for name in requested where seen.insert(Array(name.utf8)).inserted {
                 guard let view = checkpoint.tensor(named: name) else { throw .tensorNotFound(path: checkpoint.path, name: name) }
                 chosen.append((view, .requested))
             }
