@@ -76,12 +76,14 @@ final class ReportStream {
             throw .source(path: output, kind: "output", message: "cannot write the report: \(problem)")
         }
         let temporary = template
-        // mkstemp makes the file 0600. A report replacing a regular file keeps that file's
-        // permission bits (a 0664 report stayed 0664 across runs, as `>` keeps them); a new
-        // report gets the mode a new file would get.
+        // mkstemp makes the file 0600, owned by us. A report replacing a regular file keeps that
+        // file's owner (when permitted: root replacing a user's 0600 report left it root's, and
+        // unreadable to its user) and permission bits, as `>` into it would; a new report gets
+        // the mode a new file would get.
         var existing = stat()
         let replaced = target.cString.withUnsafeBufferPointer { $0.baseAddress.map { stat($0, &existing) == 0 } ?? false }
         if replaced && (existing.st_mode & S_IFMT) == S_IFREG {
+            _ = fchown(fd, existing.st_uid, existing.st_gid)  // refused unless root or already ours: fine
             fchmod(fd, existing.st_mode & 0o777)
         } else {
             let mask = umask(0)

@@ -13,6 +13,15 @@ import TestSupport
         return (result, object)
     }
 
+    @Test("--tolerance -0 is the tolerance 0 (it passes the non-negative check), not a report of -0.0")
+    func negativeZeroTolerance() throws {
+        let result = try CLI.run(["diff", source, source, "--tolerance", "-0", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"tolerance\": 0.0,") && !result.stdout.contains("-0.0"), "\(result.stdout.prefix(400))")
+        let text = try CLI.run(["diff", source, source, "--tolerance", "-0"]).stdout
+        #expect(text.contains("relative L2 <= 0.0;") && !text.contains("-0.0"), "\(text)")
+    }
+
     @Test("a BF16 export passes the default tolerance, and fails a tighter one")
     func bf16Export() throws {
         let (ok, json) = try run(["diff", source, Fixtures.path("diff/export-bf16.safetensors"), "--json"])

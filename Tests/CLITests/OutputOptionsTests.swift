@@ -62,6 +62,14 @@ import TestSupport
         let attributes = try FileManager.default.attributesOfItem(atPath: report)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == mode)
         #expect(try String(contentsOfFile: report, encoding: .utf8).hasPrefix("{"))
+        // Another user's report (as root): it stays theirs, so the mode still lets them read it.
+        if getuid() == 0 {
+            try FileManager.default.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: report)
+            #expect(try CLI.run(["inspect", Self.model, "--json", "--output", report]).status == 0)
+            let owner = try FileManager.default.attributesOfItem(atPath: report)
+            #expect((owner[.ownerAccountID] as? NSNumber)?.intValue == 65534 && (owner[.groupOwnerAccountID] as? NSNumber)?.intValue == 65534)
+            #expect((owner[.posixPermissions] as? NSNumber)?.intValue == mode)
+        }
         // A new report under umask 027: 0640 (the shell sets the mask; by hand: 0666 & ~0027).
         let fresh = folder + "/fresh.json"
         let created = try CLI.run([Self.model, fresh], shell: "umask 027; exec \"$TENSORAUDIT\" inspect \"$1\" --json --output \"$2\"")

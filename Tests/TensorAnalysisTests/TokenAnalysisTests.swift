@@ -35,7 +35,7 @@ import TestSupport
         let report = try AuditPipeline.run(try Checkpoint.open(path: Fixtures.path("knowledge/minilm-norms/model.safetensors")),
                                            policy: { var p = AuditPolicy(); p.tensors = [e["tensor"] as? String ?? ""]; return p }())
         let finding = try #require(report.findings.first { $0.rule == .untrainedTokens })
-        #expect(finding.message.contains("no tokenizer beside the checkpoint"))
+        #expect(finding.message.contains("no tokenizer was read (none beside the checkpoint, or an unreadable one)"))
         #expect(finding.evidence["rows"] == .int(Int64(e["low_rows"] as? Int ?? -1)))
         #expect(finding.evidence["lowest_token"] == nil)
         // Nothing names the rows, so none is claimed to be an ordinary token.

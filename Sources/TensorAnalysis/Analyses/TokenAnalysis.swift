@@ -102,7 +102,9 @@ public enum TokenAnalysis {
             }
             var parts: [String] = []
             if r.vocabularySize == nil {
-                parts.append("no tokenizer beside the checkpoint, so the rows are not named (\(named(r.unnamed)))")
+                // No tokenizer was read: none beside the checkpoint, or one that could not be read
+                // (then `tokenizer-unreadable` says why); "none beside" was wrong for the second.
+                parts.append("no tokenizer was read (none beside the checkpoint, or an unreadable one), so the rows are not named (\(named(r.unnamed)))")
             } else {
                 if !r.knownUnused.isEmpty { parts.append("\(r.knownUnused.count) named unused (\(named(r.knownUnused)))") }
                 if !r.special.isEmpty { parts.append("\(r.special.count) special (\(named(r.special)))") }

@@ -65,7 +65,8 @@ struct DiffCommand: ParsableCommand {
             try output.check(inputs: inputs)
             let diff = try first.read { () throws(CheckpointError) in
                 try second.read {
-                    CheckpointDiff(a: first, b: second, tolerance: tolerance, topRows: topRows, nameMap: names,
+                    // `+ 0`: `--tolerance -0` passes the check (−0 ≥ 0) and is the tolerance 0, not "−0.0" in the report.
+                    CheckpointDiff(a: first, b: second, tolerance: tolerance + 0, topRows: topRows, nameMap: names,
                                    rowOrders: LlamaCppRotaryOrder.decisions(a: first, b: second, nameMap: names),
                                    converterDrops: map == nil ? LlamaCppConverterDrops.dropped(a: first, b: second, nameMap: names) : [:])
                 }
