@@ -61,4 +61,15 @@ import FoundationXML
         #expect(result.stdout.contains("w\\u{2029}ZQ\\u{85}x\\u{9b}31m\\u{202e}y.weight"))
         #expect(result.stdout.contains("m\\u{2028}ZQ.safetensors"))
     }
+
+    @Test("a name holding a line or paragraph separator is a suspicious-name finding, as a control character is")
+    func suspiciousSeparator() throws {
+        // The first name holds U+2028 alone; the second also controls, already suspicious.
+        let result = try CLI.run(["audit", try Self.checkpoint(), "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let suspicious = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "suspicious-name" }
+        let names = Set(suspicious.compactMap { ($0["tensors"] as? [String])?.first })
+        #expect(names == ["emb\u{2028}ZQ.weight", "w\u{2029}ZQ\u{85}x\u{9B}31m\u{202E}y.weight"], "\(suspicious)")
+        #expect(suspicious.contains { ($0["message"] as? String)?.contains("line or paragraph separator") == true })
+    }
 }

@@ -37,6 +37,9 @@ public enum HeaderLint {
         if name.unicodeScalars.contains(where: TextEscaping.isBidiControl) {
             return "contains bidirectional control characters (it can display in another order than it reads)"
         }
+        if name.unicodeScalars.contains(where: TextEscaping.isLineSeparator) {
+            return "contains a line or paragraph separator (U+2028, U+2029: readers that split lines on them cut it in two)"
+        }
         if name.utf8.first == UInt8(ascii: "/") || name.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .contains(where: { $0.elementsEqual("..".utf8) }) {
             return "looks like a file path"
