@@ -27,6 +27,18 @@ SPECIAL = [0, 1]
 PERCENTILE = 10.0
 
 
+def without_first_component(x):
+    """The rows of x (float64) with their first principal component projected out: the
+    component of the mean-centred rows, signed so its largest entry is positive. Returns the
+    rows, the component and the singular values (generate_nonfinite.py uses it too)."""
+    centred = x - x.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    pc = vt[0]
+    if pc[np.argmax(np.abs(pc))] < 0:
+        pc = -pc
+    return x - np.outer(x @ pc, pc), pc, s
+
+
 def main() -> None:
     rng = np.random.default_rng(2405_05417)
     common = np.array([3.0, -2.0, 1.0, 0.5, 2.0, -1.0])
@@ -41,12 +53,7 @@ def main() -> None:
     x = m.astype(np.float64)
 
     norms = np.linalg.norm(x, axis=1)
-    centred = x - x.mean(axis=0)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    pc = vt[0]
-    if pc[np.argmax(np.abs(pc))] < 0:
-        pc = -pc
-    without = x - np.outer(x @ pc, pc)
+    without, pc, s = without_first_component(x)
     mean_unused = without[UNUSED].mean(axis=0)
     lengths = np.linalg.norm(without, axis=1) * np.linalg.norm(mean_unused)
     distances = 1 - (without @ mean_unused) / lengths

@@ -27,6 +27,8 @@ import pathlib
 import numpy as np
 from safetensors.numpy import save_file
 
+from generate_indicators import without_first_component
+
 HERE = pathlib.Path(__file__).parent
 TENSOR = "model.embed_tokens.weight"
 PERCENTILE = 10.0
@@ -40,12 +42,7 @@ def indicator(m, unused, eligible):
     finite = np.isfinite(m).all(axis=1)
     kept = np.flatnonzero(finite)
     x = m[kept].astype(np.float64)
-    centred = x - x.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    pc = vt[0]
-    if pc[np.argmax(np.abs(pc))] < 0:
-        pc = -pc
-    without = x - np.outer(x @ pc, pc)
+    without, pc, _ = without_first_component(x)
     reference = [k for k, row in enumerate(kept) if row in unused]
     mean_unused = without[reference].mean(axis=0)
     kept_distances = 1 - (without @ mean_unused) / (np.linalg.norm(without, axis=1) * np.linalg.norm(mean_unused))
