@@ -27,7 +27,7 @@ import TestSupport
         for moments in [real, Self.mixedRows()] {
             let own = PaddingAnalysis.RowNorms(moments)
             let summary = RowSummary(view: view, moments: moments, keepingRows: false, profilingNorms: true)
-            let shared = PaddingAnalysis.RowNorms(moments, profiled: summary)
+            let shared = try #require(PaddingAnalysis.RowNorms(moments, profiled: summary))
             #expect(shared.distribution == own.distribution)
             #expect(shared.values.map(\.bitPattern) == own.values.map(\.bitPattern))
         }
@@ -46,6 +46,11 @@ import TestSupport
         #expect(!summary.normsProfiled && summary.norms == nil)
         let profiled = RowSummary(view: view, moments: try #require(view.rowMoments()), keepingRows: false, profilingNorms: true)
         #expect(profiled.normsProfiled && profiled.norms != nil)
+        // Taken for a distribution only when profiled, and only for as many rows.
+        let moments = try #require(view.rowMoments())
+        #expect(PaddingAnalysis.RowNorms(moments, profiled: summary) == nil)
+        #expect(PaddingAnalysis.RowNorms(Array(moments.dropLast()), profiled: profiled) == nil)
+        #expect(PaddingAnalysis.RowNorms(moments, profiled: profiled) != nil)
     }
 
     /// A folder holding `files` (copied from TestData), as a checkpoint.

@@ -49,8 +49,8 @@ extension PaddingAnalysis {
         /// summary of the same output) when that one profiled the norms.
         func summary(of index: Int, _ output: RowScan.Output, rowSummary: RowSummary?) -> Summary? {
             guard padIDMayResolve, matrixNames.contains(Array(views[index].name.utf8)), let moments = output.rows else { return nil }
-            if let rowSummary, rowSummary.normsProfiled, rowSummary.rowCount == moments.count {
-                return Summary(moments: moments, norms: RowNorms(moments, profiled: rowSummary))
+            if let rowSummary, let norms = RowNorms(moments, profiled: rowSummary) {
+                return Summary(moments: moments, norms: norms)
             }
             return Summary(moments: moments, norms: RowNorms(moments))
         }

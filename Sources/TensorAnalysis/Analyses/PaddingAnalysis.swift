@@ -264,8 +264,9 @@ public enum PaddingAnalysis {
         /// profiled their norms (`RowSummary.norms`: the same finite norms, the same positions).
         /// Why: in an audit the row stage profiles every token matrix's norms on the same core a
         /// moment before; making the order statistics twice was ~1.5% of a BF16 audit's samples.
-        init(_ moments: [RowMoments], profiled summary: RowSummary) {
-            precondition(summary.normsProfiled && summary.rowCount == moments.count, "a profiled summary of these rows")
+        /// `nil` when `summary` did not profile its norms or describes another number of rows.
+        init?(_ moments: [RowMoments], profiled summary: RowSummary) {
+            guard summary.normsProfiled, summary.rowCount == moments.count else { return nil }
             values = moments.map(\.l2Norm)
             distribution = summary.norms
         }

@@ -39,7 +39,7 @@ extension TokenAnalysis {
         /// summary: the same moments, no rows kept, norms profiled).
         func rowSummary(of index: Int, _ output: RowScan.Output, made: RowSummary? = nil) -> RowSummary? {
             guard inputEmbeddings.contains(index), let moments = output.rows else { return nil }
-            if let made, made.norms != nil { return made }
+            if let made, made.normsProfiled { return made }
             return RowSummary(view: views[index], moments: moments, keepingRows: false)
         }
 
