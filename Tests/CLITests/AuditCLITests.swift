@@ -67,6 +67,20 @@ import FoundationXML
         #expect(rows.stdout.contains("\"tensor\": \"model.embed_tokens.weight\"") && rows.stdout.contains("budget of"), "\(rows.stdout.prefix(3000))")
     }
 
+    @Test("many tensors named like embeddings are read within a row budget of their own; the rest are statistics-skipped")
+    func tokenMatrixBudget() throws {
+        // Three U8 [1048576, 1] "embeddings": the budget (max(1,048,576, 3 MiB / 16) rows) holds one.
+        let rows = 1 << 20
+        let entries = (0..<3).map { i in
+            SafetensorsWriter.Entry(name: "m\(i).embed_tokens.weight", dtype: .u8, shape: [UInt64(rows), 1],
+                                    bytes: [UInt8](repeating: UInt8(i + 1), count: rows))
+        }
+        let (result, report) = try Self.jsonReport([try Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize())])
+        #expect([0, 1].contains(result.status), "\(result.stderr)")
+        let skipped = (report["findings"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == "statistics-skipped" }
+        #expect(skipped?["tensors"] as? [String] == ["m1.embed_tokens.weight", "m2.embed_tokens.weight"], "\(String(describing: skipped))")
+    }
+
     @Test("tensors whose names are canonically equivalent (é precomposed, e + U+0301) are two matrices in audit, padding and tokens")
     func canonicallyEquivalentNames() throws {
         let precomposed = "emb\u{E9}.weight", decomposed = "embe\u{301}.weight"
@@ -84,6 +98,25 @@ import FoundationXML
             #expect((pad["tensors"] as? [String]).map { $0.map { Array($0.utf8) } } == [Array(name.utf8)])
             #expect(Fixtures.number((pad["evidence"] as? [String: Any])?["row_norm"] as Any) == norm)
         }
+        // Byte-identical matrices under the two names: each is tied with the other.
+        let twins = try Fixtures.temporaryFile(SafetensorsWriter(entries: [matrix(precomposed, scale: 1), matrix(decomposed, scale: 1)]).serialize())
+        let padding = try CLI.run(["padding", twins, "--pad-id", "0", "--tensor", precomposed, "--json"])
+        let embedding = ((try JSONSerialization.jsonObject(with: Data(padding.stdout.utf8)) as? [String: Any])?["embeddings"] as? [[String: Any]])?.first
+        #expect((embedding?["tied_with"] as? [String]).map { $0.map { Array($0.utf8) } } == [Array(decomposed.utf8)], "\(padding.stdout)")
+        // A tensor named like the config-shaped embedding, but of another shape, is no token matrix.
+        let config = try Fixtures.temporaryDirectory()
+        var rows = [Float](repeating: 1, count: 60 * 8)
+        for j in 0..<8 { rows[7 * 8 + j] = 0.01 }  // one row far below the others: outlying in a token matrix
+        try Data(SafetensorsWriter(entries: [
+            .init(name: precomposed, dtype: .f32, shape: [100, 8], bytes: [Float](repeating: 1, count: 800).flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }),
+            .init(name: decomposed, dtype: .f32, shape: [60, 8], bytes: rows.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }),
+        ]).serialize()).write(to: config.appendingPathComponent("model.safetensors"))
+        try Data(#"{"vocab_size": 100, "hidden_size": 8}"#.utf8).write(to: config.appendingPathComponent("config.json"))
+        let (_, shaped) = try Self.jsonReport([config.path])
+        let tokenFindings = (shaped["findings"] as? [[String: Any]] ?? []).filter {
+            ["outlier-rows", "untrained-tokens"].contains($0["rule"] as? String ?? "")
+        }
+        #expect(!tokenFindings.contains { ($0["tensors"] as? [String])?.contains { Array($0.utf8) == Array(decomposed.utf8) } == true }, "\(tokenFindings)")
         let tokens = try CLI.run(["tokens", path, "--tensor", precomposed, "--tensor", decomposed, "--json"])
         let listed = (try JSONSerialization.jsonObject(with: Data(tokens.stdout.utf8)) as? [String: Any])?["embeddings"] as? [[String: Any]]
         #expect(listed?.compactMap { ($0["tensor"] as? String).map { Array($0.utf8) } } == [Array(precomposed.utf8), Array(decomposed.utf8)])

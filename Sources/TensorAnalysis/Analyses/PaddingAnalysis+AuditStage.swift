@@ -25,8 +25,11 @@ extension PaddingAnalysis {
             self.padID = padID
             padIDMayResolve = padID != nil || CheckpointKnowledge.mayDeclarePadID(checkpoint)
             views = checkpoint.tensors
-            matrices = tokenMatrices.matrices
-            matrixNames = Set(matrices.map { Array($0.0.name.utf8) })
+            // The token matrices every row check reads (`TokenMatrices.readable`): one past their
+            // budget is not re-read here (`statistics-skipped` names it).
+            let readable = Set(tokenMatrices.readable(in: checkpoint.tensors).map { Array(checkpoint.tensors[$0].name.utf8) })
+            matrices = tokenMatrices.matrices.filter { readable.contains(Array($0.0.name.utf8)) }
+            matrixNames = readable
         }
 
         func request(for index: Int) -> ScanRequest {

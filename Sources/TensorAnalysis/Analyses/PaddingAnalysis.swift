@@ -240,11 +240,15 @@ public enum PaddingAnalysis {
     static func tiedWith(_ view: TensorView, checkpoint: Checkpoint, aliases: [String: String],
                          copies: [String]? = nil) -> [String] {
         // Same element type, shape and bytes: candidates are only tensors of the same shape.
+        // Names compared as bytes: a tensor whose name is canonically equivalent to this one's
+        // (é precomposed, or e + U+0301) is another tensor, and a copy when its bytes are.
         var tied = copies ?? checkpoint.tensors.filter {
-            $0.name != view.name && $0.elementType == view.elementType && $0.shape == view.shape && $0.hasSameBytes(as: view)
+            !$0.name.utf8.elementsEqual(view.name.utf8) && $0.elementType == view.elementType && $0.shape == view.shape
+                && $0.hasSameBytes(as: view)
         }.map(\.name)
         tied += aliases.filter { $0.value == view.name || $0.key == view.name }.map { $0.key == view.name ? $0.value : $0.key }
-        return Array(Set(tied)).sorted()
+        var seen = Set<[UInt8]>()
+        return tied.filter { seen.insert(Array($0.utf8)).inserted }.sorted()
     }
 
     /// A matrix's row norms (L2, one per row) and the distribution of the finite ones, with

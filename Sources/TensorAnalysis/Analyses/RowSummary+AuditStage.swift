@@ -8,11 +8,9 @@ extension RowSummary {
     struct AuditStage: TensorAnalysis.AuditStage {
         let views: [TensorView]
         /// Tensors whose rows the audit reduces: those within the scan's row budget
-        /// (`TensorView.statisticsSkipReasons`), and every token matrix that has statistics.
-        /// Why token matrices whatever the budget: the padding and untrained-token checks read
-        /// them anyway (a vocabulary is one matrix, not the many tiny rows the budget is for),
-        /// so every check that looks at rows looks at the same tensors, and `statistics-skipped`
-        /// names exactly the others.
+        /// (`TensorView.statisticsSkipReasons`), and the token matrices every row check reads
+        /// (`TokenMatrices.readable`: within a budget of their own), so every check that looks at
+        /// rows looks at the same tensors, and `statistics-skipped` names exactly the others.
         let budgeted: Set<Int>
         /// Why each tensor gets no statistics (`nil`: it gets them), for `statistics-skipped`.
         let skipReasons: [String?]
@@ -30,9 +28,7 @@ extension RowSummary {
             self.views = views
             let skipped = TensorView.statisticsSkipReasons(views)
             skipReasons = skipped
-            budgeted = Set(views.indices.filter {
-                skipped[$0] == nil || (tokenMatrices.contains(views[$0].name) && views[$0].hasStatistics)
-            })
+            budgeted = Set(views.indices.filter { skipped[$0] == nil }).union(tokenMatrices.readable(in: views))
             self.tokenMatrices = tokenMatrices
             self.knowledge = knowledge
             self.twinLeaders = twinLeaders

@@ -45,22 +45,23 @@ public enum TieAnalysis {
     /// of its few token matrices only.
     public struct Copies: Sendable {
         let groups: [[String]]
-        /// Name → index into `groups` (a later group wins, as the dictionary it replaces did).
-        let groupOfName: [String: Int]
+        /// Name (its UTF-8 bytes: canonically equivalent names are two tensors) → index into
+        /// `groups` (a later group wins, as the dictionary it replaces did).
+        let groupOfName: [[UInt8]: Int]
 
         init(_ groups: [[String]]) {
             self.groups = groups
-            var groupOfName: [String: Int] = [:]
+            var groupOfName: [[UInt8]: Int] = [:]
             for (index, names) in groups.enumerated() {
-                for name in names { groupOfName[name] = index }
+                for name in names { groupOfName[Array(name.utf8)] = index }
             }
             self.groupOfName = groupOfName
         }
 
         /// The other members of `name`'s group, or nil when it is in none.
         public subscript(name: String) -> [String]? {
-            guard let index = groupOfName[name] else { return nil }
-            return groups[index].filter { $0 != name }
+            guard let index = groupOfName[Array(name.utf8)] else { return nil }
+            return groups[index].filter { !$0.utf8.elementsEqual(name.utf8) }
         }
     }
 

@@ -16,10 +16,11 @@ extension TokenAnalysis {
 
         init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: BackgroundValue<CheckpointKnowledge>, padFlag: Int? = nil) {
             self.views = views
-            // Whatever the scan's row budget, as the padding and row checks (see
-            // `RowSummary.AuditStage.budgeted`): a token matrix is read if it has statistics.
+            // The token matrices every row check reads (`TokenMatrices.readable`), whatever the
+            // scan's row budget.
+            let readable = tokenMatrices.readable(in: views)
             inputEmbeddings = Set(views.indices.filter {
-                views[$0].shape.count == 2 && views[$0].hasStatistics && tokenMatrices.isInputEmbedding(views[$0].name)
+                views[$0].shape.count == 2 && readable.contains($0) && tokenMatrices.isInputEmbedding(views[$0].name)
             })
             self.knowledge = knowledge
             self.tokenMatrices = tokenMatrices

@@ -7,7 +7,9 @@ import TensorScan
 /// (`outlier-rows`, `untrained-tokens`) run on these alone.
 struct TokenMatrices: Sendable {
     let matrices: [(TensorView, PaddingAnalysis.Role)]
-    let roles: [String: PaddingAnalysis.Role]
+    /// By the name's UTF-8 bytes: a tensor whose name is canonically equivalent to a token
+    /// matrix's is another tensor, not a token matrix.
+    let roles: [[UInt8]: PaddingAnalysis.Role]
     /// A model2vec matrix whose rows tokens share through `mapping`: its rows are not token ids.
     let mappedMatrix: String?
 
@@ -26,18 +28,39 @@ struct TokenMatrices: Sendable {
             }
             matrices = chosen
         }
-        roles = Dictionary(matrices.map { ($0.0.name, $0.1) }, uniquingKeysWith: { first, _ in first })
+        roles = Dictionary(matrices.map { (Array($0.0.name.utf8), $0.1) }, uniquingKeysWith: { first, _ in first })
         mappedMatrix = PaddingAnalysis.staticLayout(checkpoint).flatMap { $0.mapping == nil ? nil : $0.embeddings }
     }
 
-    /// Whether row i of `name` is token i (false for a model2vec matrix with a mapping).
-    func rowsAreTokenIDs(_ name: String) -> Bool { name != mappedMatrix }
+    /// The token matrices among `views` (by index) that every row check of an audit reads,
+    /// whatever the scan's row budget: those with statistics, in file order, while their rows
+    /// add up to at most a budget of their own, as large as the scan's (`TensorView.rowBudget`).
+    ///
+    /// Why a budget of their own: a vocabulary is one or two matrices, far below it, and its pad
+    /// row, untrained tokens and row findings need it read; but a name is all that makes a
+    /// matrix a token matrix, and a file of 24 U8 [1048576, 1] tensors named `m{i}.embed_tokens.weight`
+    /// was read whole: 4.8 s and 325 MB where the budget held it to 2.2 s (adversarial review).
+    func readable(in views: [TensorView]) -> Set<Int> {
+        let budget = TensorView.rowBudget(views)
+        var used = 0
+        var chosen = Set<Int>()
+        for i in views.indices where contains(views[i].name) && views[i].hasStatistics {
+            let (total, overflow) = used.addingReportingOverflow(views[i].rowCount)
+            guard !overflow, total <= budget else { continue }
+            used = total
+            chosen.insert(i)
+        }
+        return chosen
+    }
 
-    func contains(_ name: String) -> Bool { roles[name] != nil }
+    /// Whether row i of `name` is token i (false for a model2vec matrix with a mapping).
+    func rowsAreTokenIDs(_ name: String) -> Bool { mappedMatrix.map { !$0.utf8.elementsEqual(name.utf8) } ?? true }
+
+    func contains(_ name: String) -> Bool { roles[Array(name.utf8)] != nil }
 
     /// An input embedding: found as one, or named by the user and not an output projection by name.
     func isInputEmbedding(_ name: String) -> Bool {
-        switch roles[name] {
+        switch roles[Array(name.utf8)] {
         case .embedding?: true
         case .requested?: !TensorNames.isOutputProjection(name)
         default: false

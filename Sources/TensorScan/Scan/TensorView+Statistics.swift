@@ -29,6 +29,13 @@ extension TensorView {
     /// (`statisticsSkipReasons`): 16.
     public static let bytesPerBudgetedRow = 16
 
+    /// Rows of per-row statistics a scan of `views` computes at most: max(`maxStatisticsRows`,
+    /// data bytes / `bytesPerBudgetedRow`) (see `statisticsSkipReasons`).
+    public static func rowBudget(_ views: [TensorView]) -> Int {
+        let bytes = views.reduce(UInt64(0)) { $0 &+ $1.info.byteCount }
+        return max(maxStatisticsRows, Int(clamping: bytes / UInt64(bytesPerBudgetedRow)))
+    }
+
     /// Why each of `views` gets no per-row statistics in a scan of all of them (`nil`: it gets
     /// them): its own reason (`statisticsUnavailableReason`), or the checkpoint's row budget.
     ///
@@ -38,8 +45,7 @@ extension TensorView {
     /// real checkpoints have rows of hundreds of bytes and never reach it, and a file of tiny
     /// rows costs time and memory in proportion to its size.
     public static func statisticsSkipReasons(_ views: [TensorView]) -> [String?] {
-        let bytes = views.reduce(UInt64(0)) { $0 &+ $1.info.byteCount }
-        let budget = max(maxStatisticsRows, Int(clamping: bytes / UInt64(bytesPerBudgetedRow)))
+        let budget = rowBudget(views)
         var used = 0
         return views.map { view in
             if let reason = view.statisticsUnavailableReason { return reason }
