@@ -13,6 +13,27 @@ import TestSupport
         return (result, object)
     }
 
+    @Test("tensors whose names are canonically equivalent (é precomposed, e + U+0301) are paired by their exact names")
+    func canonicallyEquivalentNames() throws {
+        let precomposed = "emb\u{E9}.weight", decomposed = "embe\u{301}.weight"
+        func file(_ entries: [(String, [Float])]) throws -> String {
+            try Fixtures.temporaryFile(SafetensorsWriter(entries: entries.map { name, values in
+                .init(name: name, dtype: .f32, shape: [2, 2], bytes: values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+            }).serialize())
+        }
+        // A and B agree on the precomposed tensor and differ on the decomposed one (by hand).
+        let a = try file([(precomposed, [1, 2, 3, 4]), (decomposed, [5, 6, 7, 8])])
+        let b = try file([(decomposed, [5, 6, 7, 9]), (precomposed, [1, 2, 3, 4])])
+        let (result, report) = try run(["diff", a, b, "--json"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        let byName = Dictionary(tensors.compactMap { t in (t["name"] as? String).map { (Array($0.utf8), t) } }, uniquingKeysWith: { x, _ in x })
+        #expect(tensors.count == 2)
+        #expect(byName[Array(precomposed.utf8)]?["identical_bytes"] as? Bool == true)
+        #expect(byName[Array(decomposed.utf8)]?["identical_bytes"] as? Bool == false)
+        #expect((report["only_in_a"] as? [String])?.isEmpty == true && (report["only_in_b"] as? [String])?.isEmpty == true)
+    }
+
     @Test("--tolerance -0 is the tolerance 0 (it passes the non-negative check), not a report of -0.0")
     func negativeZeroTolerance() throws {
         let result = try CLI.run(["diff", source, source, "--tolerance", "-0", "--json"])
