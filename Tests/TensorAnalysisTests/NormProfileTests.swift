@@ -8,6 +8,23 @@ import TestSupport
 /// The numbers the HTML report draws, against numpy (`TestData/report/generate_histogram.py`)
 /// and hand computation.
 @Suite struct NormProfileTests {
+    @Test("two matrices whose names are canonically equivalent get a profile each, from their own rows and pad rows")
+    func canonicallyEquivalentNames() throws {
+        let precomposed = "emb\u{E9}.weight", decomposed = "embe\u{301}.weight"
+        // Rows of the first have norm 5 (3, 4), of the second 10 (6, 8), by hand.
+        func matrix(_ name: String, _ x: Float, _ y: Float) -> SafetensorsWriter.Entry {
+            .init(name: name, dtype: .f32, shape: [3, 2], bytes: [x, y, x, y, x, y].flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+        }
+        let path = try Fixtures.temporaryFile(SafetensorsWriter(entries: [matrix(precomposed, 3, 4), matrix(decomposed, 6, 8)]).serialize())
+        let (padding, profiles) = try NormProfile.withPadding(try Checkpoint.open(path: path), padID: 1, tensors: [precomposed, decomposed])
+        #expect(profiles.count == 2 && padding.results.count == 2)
+        for (name, norm) in [(precomposed, 5.0), (decomposed, 10.0)] {
+            let profile = try #require(profiles.first { $0.tensor.utf8.elementsEqual(name.utf8) })
+            #expect(profile.bins.allSatisfy { $0.count == 0 || ($0.lower <= norm && norm <= $0.upper) }, "\(profile.bins)")
+            #expect(profile.marks.filter { $0.kind == .pad }.map(\.norm) == [norm], "\(profile.marks)")
+        }
+    }
+
     @Test("the toy BERT embedding's histogram equals numpy.histogram's counts and edges; the median numpy's")
     func againstNumpy() throws {
         let expected = try #require(try Fixtures.json("report/toy-bert-histogram.json") as? [String: Any])

@@ -22,22 +22,24 @@ extension NormProfile {
         let matrices = try TokenMatrices(checkpoint, requested: tensors).matrices
         let knowledge = CheckpointKnowledge.read(checkpoint)
         return try checkpoint.read { () throws(CheckpointError) in
-            var moments: [String: [RowMoments]] = [:]
-            for (view, _) in matrices where moments[view.name] == nil {
-                if let rows = view.rowMoments() { moments[view.name] = rows }
+            // By the names' UTF-8 bytes: canonically equivalent names (é precomposed, or e +
+            // U+0301) are two matrices, and keyed by `String` one drew the other's histogram.
+            var moments: [[UInt8]: [RowMoments]] = [:]
+            for (view, _) in matrices where moments[Array(view.name.utf8)] == nil {
+                if let rows = view.rowMoments() { moments[Array(view.name.utf8)] = rows }
             }
-            let padding = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: tensors,
-                                                      rowMoments: moments, knowledge: knowledge)
+            let padding = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: tensors, rowMoments: moments,
+                                                      matrices: nil, knowledge: knowledge)
             let profiles: [NormProfile] = matrices.compactMap { view, role in
-                guard let rows = moments[view.name] else { return nil }
+                guard let rows = moments[Array(view.name.utf8)] else { return nil }
                 let norms = rows.map(\.l2Norm)
                 func token(_ row: Int) -> String? { knowledge.tokenizer?.token(for: row) }
                 var marks: [Mark] = []
-                for result in padding.results where result.tensor == view.name {
+                for result in padding.results where result.tensor.utf8.elementsEqual(view.name.utf8) {
                     marks.append(Mark(kind: .pad, row: result.rowIndex, norm: result.rowNorm,
                                       token: result.padToken ?? token(result.rowIndex)))
                 }
-                for flagged in untrained where flagged.tensor == view.name {
+                for flagged in untrained where flagged.tensor.utf8.elementsEqual(view.name.utf8) {
                     for row in flagged.rows where row < norms.count {
                         marks.append(Mark(kind: .untrained, row: row, norm: norms[row], token: token(row)))
                     }
