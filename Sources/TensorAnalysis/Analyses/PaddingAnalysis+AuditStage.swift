@@ -27,7 +27,7 @@ extension PaddingAnalysis {
             views = checkpoint.tensors
             // The token matrices every row check reads (`TokenMatrices.readable`): one past their
             // budget is not re-read here (`statistics-skipped` names it).
-            let readable = Set(tokenMatrices.readable(in: checkpoint.tensors).map { Array(checkpoint.tensors[$0].name.utf8) })
+            let readable = Set(tokenMatrices.readable.map { Array(checkpoint.tensors[$0].name.utf8) })
             matrices = tokenMatrices.matrices.filter { readable.contains(Array($0.0.name.utf8)) }
             matrixNames = readable
         }

@@ -28,7 +28,7 @@ extension RowSummary {
             self.views = views
             let skipped = TensorView.statisticsSkipReasons(views)
             skipReasons = skipped
-            budgeted = Set(views.indices.filter { skipped[$0] == nil }).union(tokenMatrices.readable(in: views))
+            budgeted = Set(views.indices.filter { skipped[$0] == nil }).union(tokenMatrices.readable)
             self.tokenMatrices = tokenMatrices
             self.knowledge = knowledge
             self.twinLeaders = twinLeaders

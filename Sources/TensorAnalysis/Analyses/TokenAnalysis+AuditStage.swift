@@ -18,7 +18,7 @@ extension TokenAnalysis {
             self.views = views
             // The token matrices every row check reads (`TokenMatrices.readable`), whatever the
             // scan's row budget.
-            let readable = tokenMatrices.readable(in: views)
+            let readable = tokenMatrices.readable
             inputEmbeddings = Set(views.indices.filter {
                 views[$0].shape.count == 2 && readable.contains($0) && tokenMatrices.isInputEmbedding(views[$0].name)
             })

@@ -12,6 +12,9 @@ struct TokenMatrices: Sendable {
     let roles: [[UInt8]: PaddingAnalysis.Role]
     /// A model2vec matrix whose rows tokens share through `mapping`: its rows are not token ids.
     let mappedMatrix: String?
+    /// The token matrices (indices into the checkpoint's tensors) every row check of an audit
+    /// reads, whatever the scan's row budget (`readable(in:)`), found once for the stages.
+    let readable: Set<Int>
 
     init(_ checkpoint: Checkpoint, requested: [String]) throws(CheckpointError) {
         if requested.isEmpty {
@@ -30,9 +33,10 @@ struct TokenMatrices: Sendable {
         }
         roles = Dictionary(matrices.map { (Array($0.0.name.utf8), $0.1) }, uniquingKeysWith: { first, _ in first })
         mappedMatrix = PaddingAnalysis.staticLayout(checkpoint).flatMap { $0.mapping == nil ? nil : $0.embeddings }
+        readable = Self.readable(in: checkpoint.tensors, roles: roles)
     }
 
-    /// The token matrices among `views` (by index) that every row check of an audit reads,
+    /// The token matrices among `views` (by index, `roles` naming them) that every row check of an audit reads,
     /// whatever the scan's row budget: those with statistics, in file order, while their rows
     /// add up to at most a budget of their own, as large as the scan's (`TensorView.rowBudget`).
     ///
@@ -40,11 +44,11 @@ struct TokenMatrices: Sendable {
     /// row, untrained tokens and row findings need it read; but a name is all that makes a
     /// matrix a token matrix, and a file of 24 U8 [1048576, 1] tensors named `m{i}.embed_tokens.weight`
     /// was read whole: 4.8 s and 325 MB where the budget held it to 2.2 s (adversarial review).
-    func readable(in views: [TensorView]) -> Set<Int> {
+    static func readable(in views: [TensorView], roles: [[UInt8]: PaddingAnalysis.Role]) -> Set<Int> {
         let budget = TensorView.rowBudget(views)
         var used = 0
         var chosen = Set<Int>()
-        for i in views.indices where contains(views[i].name) && views[i].hasStatistics {
+        for i in views.indices where roles[Array(views[i].name.utf8)] != nil && views[i].hasStatistics {
             let (total, overflow) = used.addingReportingOverflow(views[i].rowCount)
             guard !overflow, total <= budget else { continue }
             used = total
