@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Before/after timing of `audit` on one checkpoint (or `diff` of two, `--diff-with B`): binaries alternating with each other and with
-the plain readers, medians of many runs (README "Performance", "Scan overhead").
+the plain readers, medians of many runs (docs/PERFORMANCE.md, "Scan overhead").
 
 Why not `make bench`: it takes the best of 3 runs of one binary, and on a shared machine its
 baseline alone moves by 1.5x between runs; comparing two builds needs them interleaved, run by

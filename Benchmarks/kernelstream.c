@@ -4,7 +4,7 @@
  * slice per thread, and each slice is reduced in 1,024-value rows by the AVX2 and the AVX-512
  * BF16 (or F32) kernel of Sources/CMomentKernels, next to a plain 64-bit word sum of the same
  * bytes. The gap between this and `tensoraudit audit` is what the scan spends on page faults,
- * bookkeeping and analysis, not on arithmetic (README "Performance").
+ * bookkeeping and analysis, not on arithmetic (docs/PERFORMANCE.md).
  *
  * Build and run (the README's numbers: `chrt -f 50`, the bench's bf16.safetensors):
  *   cc -O3 -march=native -pthread -ISources/CMomentKernels/include Benchmarks/kernelstream.c \

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a GGUF file whose identical tensors lie scattered through it: the memory case of
-`audit`'s tie check that `PageRelease` has to bound (README "Performance", "Scattered copies").
+`audit`'s tie check that `PageRelease` has to bound (docs/PERFORMANCE.md, "Scattered copies").
 
 By default: 3,000 F32 tensors of 64 x 256 (64 KiB each, 197 MB of data); 600 of them are copies
 of 16 patterns (37-38 copies each), placed at seeded random positions among 2,400 tensors of

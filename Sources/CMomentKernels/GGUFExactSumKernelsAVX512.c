@@ -185,7 +185,7 @@ CMK_Q512 static inline __m256i totals_8x8(__m512i v0, __m512i v1, __m512i v2, __
 // min/max (signed or not), WIDEN: the matching byte → i32 extension. Why this shape: in-lane
 // trees of unpacks (each 128-bit lane holds half a unit of each z[j]) and one cross-lane step
 // cost less than folding qwords across lanes (`CMK_FOLD_QWORDS`): C harness, Q8_0 and Q4_K
-// any-order rows, see the README "Performance". After the trees, lane 0's first dword holds the
+// any-order rows, see docs/PERFORMANCE.md. After the trees, lane 0's first dword holds the
 // a units, lane 2's the b units; one two-source byte permute puts them in order.
 #define CMK_UNIT_TREE(OP, z, out)                                                               \
     do {                                                                                       \

@@ -140,7 +140,7 @@ CMK_AVX2 static inline cmk_quad f16_quad(const unsigned char *p, size_t i) {
 // fma(x, 1, s) rounds x + s once, like the add, signed zeros included). On Zen 3 additions
 // and conversions share two pipes while FMAs have two others; F32, which converts and adds
 // and little else, gains from the FMA form (with its own loads: 23.9–27.4 -> 30.1–35.6 GB/s
-// per core, `Benchmarks/kernelcache.c`, README "Performance"); BF16 and F16, whose integer
+// per core, `Benchmarks/kernelcache.c`, docs/PERFORMANCE.md); BF16 and F16, whose integer
 // work also uses the FMA pipes, ran slower with it in a one-off variant harness, and add.
 // `one` must be opaque: clang folds a literal fma(x, 1, s) back into an add.
 #define CMK_ADD(s, x, one) _mm256_add_pd(s, x)

@@ -30,7 +30,7 @@ public enum GGUFDecodingError: Error, Equatable, Sendable, CustomStringConvertib
 /// Q5_K) must reproduce float32's rounding of `d·q + m` value by value and add every value to
 /// `Double` lanes in a fixed order (`DoubleAccumulator`), a chain of one add per 8 values.
 /// Since then the AVX2 Q6_K, Q5_0 and Q4_0 kernels sum their codes as bytes: 6.1–7.9, 5.0–6.6 and
-/// (ordered) 3.0–4.0 GB/s in the same bench; Q4_1 and Q5_1 1.7–2.3 (README "Performance").
+/// (ordered) 3.0–4.0 GB/s in the same bench; Q4_1 and Q5_1 1.7–2.3 (docs/PERFORMANCE.md).
 /// The AVX2 kernels (`VectorBlockKernels`) give the same bits as the Swift ones. Where the CPU
 /// has AVX-512 (VNNI, VBMI), Q8_0, Q4_0, Q4_K and Q5_K rows whose scales let every summation
 /// order give the same bits (a per-row check) are summed in any order: 13.5, 8.7, 5.3 and 5.6

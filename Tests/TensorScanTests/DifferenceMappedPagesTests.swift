@@ -8,7 +8,7 @@ import TestSupport
 /// The first pass of `DifferenceScan` reads small pairs (norms between large matrices) with
 /// `pread`, so it leaves none of their pages mapped: through the mapping, each norm kept the
 /// pages around it (a whole 2 MiB folio when the file sits in the page cache in large folios)
-/// mapped until a later pass reached them (`README` "Performance", diff).
+/// mapped until a later pass reached them (docs/PERFORMANCE.md, diff).
 ///
 /// Which pages are mapped is read from `/proc/self/pagemap` (bit 63: present in this process's
 /// page table), independent of the code under test.

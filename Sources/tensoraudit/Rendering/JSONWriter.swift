@@ -7,7 +7,7 @@ import StrictJSON
 /// (an allocation per key, number, indentation and array) and held a tree of 50,000 objects;
 /// appending bytes to one buffer, and streaming the tensor list without a tree
 /// (`InspectSummary.jsonText`), makes it several times faster than Python's `json` listing of
-/// the same header (README "Performance").
+/// the same header (docs/PERFORMANCE.md).
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
 
