@@ -729,5 +729,28 @@ import TestSupport
         #expect(result.stdout.contains("index-empty") && result.stdout.contains("nothing was checked"), "\(result.stdout)")
         let policy = try Fixtures.temporaryFile(Array("{\"rules\": {\"index-empty\": {\"severity\": \"error\"}}}".utf8), name: "p.json")
         #expect(try Self.run(["audit", dir, "--policy", policy]).status == 1)
+        let rules = try Self.ruleIDs(result.stdout)
+        #expect(rules == ["index-empty"], "the empty index already says why: no second finding")
+    }
+
+    /// The rule ids of an `audit --format json` report.
+    static func ruleIDs(_ json: String) throws -> [String] {
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        return (report["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+    }
+
+    @Test("a file with no tensors (header {}, a vocabulary-only GGUF file) is a warning that no weight was checked; a policy makes it fail",
+          arguments: ["edge/empty-header.safetensors", "real/ggml-vocab/ggml-vocab-phi-3.gguf"])
+    func noTensors(_ fixture: String) throws {
+        let result = try Self.run(["audit", Fixtures.path(fixture), "--format", "json"])
+        #expect(result.status == 0)
+        #expect(try Self.ruleIDs(result.stdout).contains("no-tensors"), "\(result.stdout)")
+        let text = try Self.run(["audit", Fixtures.path(fixture)])
+        #expect(text.stdout.contains("no-tensors") && text.stdout.contains("no weight was checked"), "\(text.stdout)")
+        let policy = try Fixtures.temporaryFile(Array("{\"rules\": {\"no-tensors\": {\"severity\": \"error\"}}}".utf8), name: "p.json")
+        #expect(try Self.run(["audit", Fixtures.path(fixture), "--policy", policy]).status == 1)
+        // A file with tensors, if only empty ones, is not "no tensors".
+        let empty = try Self.run(["audit", Fixtures.path("edge/empty-tensors.safetensors"), "--format", "json"])
+        #expect(try !Self.ruleIDs(empty.stdout).contains("no-tensors"), "\(empty.stdout)")
     }
 }

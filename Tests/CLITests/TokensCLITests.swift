@@ -114,6 +114,15 @@ import TestSupport
         // Position embeddings named with --tensor have fewer rows than tokens by design: no finding.
         let chosen = try CLI.run(["audit", grown, "--tensor", "position_embeddings.weight"])
         #expect(!chosen.stdout.contains("tokenizer-beyond-rows"), "\(chosen.stdout)")
+        // The embedding itself pinned with --tensor (to quiet other rules) keeps its warning.
+        let pinned = try CLI.run(["audit", grown, "--tensor", "model.embed_tokens.weight", "--json"])
+        let pinnedReport = try #require(try JSONSerialization.jsonObject(with: Data(pinned.stdout.utf8)) as? [String: Any])
+        let pinnedFound = (pinnedReport["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "tokenizer-beyond-rows" }
+        #expect(pinnedFound.compactMap { ($0["tensors"] as? [String])?.first } == ["model.embed_tokens.weight"])
+        #expect(pinnedFound.first?["message"] as? String
+            == "model.embed_tokens.weight has 8 rows, the tokenizer 10 tokens: ids 8..<10 (2) have no row; an input holding one indexes past the matrix")
+        let pinnedHead = try CLI.run(["audit", grown, "--tensor", "lm_head.weight"])
+        #expect(pinnedHead.stdout.contains("the model gives them no logit"), "\(pinnedHead.stdout)")
         // 8 tokens for 8 rows, and 6 tokens for 8 rows (padded rows): no finding.
         for tokens in [8, 6] {
             let fits = try CLI.run(["audit", try Self.grownTokenizer(tokens: tokens)])

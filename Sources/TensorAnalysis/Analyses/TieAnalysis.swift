@@ -2,6 +2,7 @@ import Dispatch
 import SafetensorsFormat
 import CheckpointIO
 import TensorScan
+import ModelKnowledge
 
 /// Exact equality across the tensors of a checkpoint: which tensors are stored twice, and why.
 ///
@@ -359,13 +360,14 @@ public enum TieAnalysis {
         let patterns = Set(names.map { TensorNames.layerPattern($0) ?? $0 })
         if roles.count >= 2 {
             group.kind = .tiedWeights
-            let declared: String
-            switch checkpoint.config?.tieWordEmbeddings {
-            case true?: declared = "config.json sets tie_word_embeddings: true"
-            case false?: declared = "config.json sets tie_word_embeddings: false, yet the bytes are identical"
-            case nil: declared = checkpoint.config == nil ? "no config.json" : "config.json ties them by default"
+            let times = names.count == 2 ? "twice" : "\(names.count) times"
+            if names.contains(where: TensorNames.isOutputProjection) {
+                // Only the output projection's tie is what tie_word_embeddings governs.
+                let declared = TieStatement.clause(for: checkpoint.config.map(ModelConfigFacts.init))
+                group.note = "embedding and output projection saved \(times) (\(declared))"
+            } else {
+                group.note = "one input embedding saved \(times) under the names of the modules sharing it (encoder and decoder embeddings)"
             }
-            group.note = "embedding and output projection saved twice (\(declared))"
         } else if names.allSatisfy(TensorNames.isBuffer) {
             group.kind = .repeatedBuffer
             group.note = "a buffer the model stores in every layer by design"

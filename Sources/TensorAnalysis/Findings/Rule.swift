@@ -106,6 +106,10 @@ extension Rule {
         id: "index-empty", defaultSeverity: .warning,
         summary: "The index's weight_map is empty: no tensor was checked.",
         help: "An audit of an empty index checks nothing; a policy can make this fail (severity error).")
+    public static let noTensors = Rule(
+        id: "no-tensors", defaultSeverity: .warning,
+        summary: "The checkpoint holds no tensors: no weight was checked.",
+        help: "A safetensors file with an empty header, a vocabulary-only GGUF file or a torch file without tensors is valid, but an audit of it checks no weight: point it at the weights. A policy can make this fail (severity error).")
     public static let configInvalidValue = Rule(
         id: "config-invalid-value", defaultSeverity: .warning,
         summary: "A config.json value the audit uses (pad_token_id, vocab_size, hidden_size, tie_word_embeddings) does not have the type it needs.",

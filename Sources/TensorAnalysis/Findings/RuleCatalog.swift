@@ -22,6 +22,7 @@ public enum RuleCatalog {
         .indexInvalidPath,
         .indexTotalSize,
         .indexEmpty,
+        .noTensors,
         .configInvalidValue,
         .tokenizerUnreadable,
         .ignoredIndex,

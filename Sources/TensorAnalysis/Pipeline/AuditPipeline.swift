@@ -68,6 +68,7 @@ public enum AuditPipeline {
         let tokenResults = summaries.compactMap(\.tokens)
         findings += TokenAnalysis.findings(tokenResults)
         findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint)
+        findings += NoTensors.findings(checkpoint, alongside: findings)
         // Policy and report.
         return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy,
                            untrainedRows: tokenResults.map(\.untrainedRows))

@@ -1,0 +1,32 @@
+/// What config.json says about tying an embedding and output projection whose bytes were
+/// found identical, as a short clause for the note of a `ties` group.
+///
+/// Why its own wording and not `TyingJudge`'s detail: the bytes have already settled that the
+/// two are equal; the clause only says whether the config agrees, and from which source (a
+/// stated value or the model type's documented default), the way `TyingJudge` grades it. A
+/// missing key is never read as "tied by default": transformers' default differs by model
+/// type (`ModelTypeFacts`), and a config without `model_type` has no default at all.
+public enum TieStatement {
+    public static func clause(for config: ModelConfigFacts?) -> String {
+        guard let config else { return "no config.json" }
+        guard let modelType = config.modelType else {
+            return "config.json has no model_type, so no tie default applies"
+        }
+        switch config.tieWordEmbeddings {
+        case .value(true):
+            return "config.json sets tie_word_embeddings: true"
+        case .value(false):
+            return "config.json sets tie_word_embeddings: false, yet the bytes are identical"
+        case .unusable(let text):
+            return "config.json's tie_word_embeddings is \(text), not a boolean"
+        case .null:
+            return "config.json sets tie_word_embeddings to null, not a stated value"
+        case .absent:
+            guard let fact = ModelTypeFacts.fact(for: modelType) else {
+                return "config.json leaves tie_word_embeddings out, and model_type \(quoted(modelType)) is not in the table of known defaults"
+            }
+            let base = "config.json leaves tie_word_embeddings out; \(fact.configClass) defaults it to \(fact.tiesWordEmbeddings)"
+            return fact.tiesWordEmbeddings ? base : base + ", yet the bytes are identical"
+        }
+    }
+}

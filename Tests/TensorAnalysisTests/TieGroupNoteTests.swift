@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import TensorAnalysis
+import CheckpointIO
+import SafetensorsFormat
+import TestSupport
+
+/// What a `tied-weights` group's note says config.json states. The bytes decide that the copies
+/// are equal; the note only reports the config's position, and a missing key is read as the
+/// model type's documented transformers default (LlamaConfig and MistralConfig: false,
+/// BertConfig: true), never as "tied by default" for every model.
+@Suite struct TieGroupNoteTests {
+    /// A folder with `config` (nil: none) and a model whose tensors named in `copies` hold the
+    /// same 4 × 2 F32 matrix; `other` holds different bytes of that shape.
+    static func folder(config: String?, copies: [String], other: [String] = []) throws -> String {
+        let dir = try Fixtures.temporaryDirectory()
+        func f32(_ values: [Float]) -> [UInt8] { values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } } }
+        let same = f32([0.5, -1, 2, 0.25, 3, -0.5, 1.5, 4])
+        let different = f32([1, 2, 3, 4, 5, 6, 7, 8])
+        let entries = copies.map { SafetensorsWriter.Entry(name: $0, dtype: .f32, shape: [4, 2], bytes: same) }
+            + other.map { SafetensorsWriter.Entry(name: $0, dtype: .f32, shape: [4, 2], bytes: different) }
+        try Data(SafetensorsWriter(entries: entries).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        if let config { try Data(config.utf8).write(to: dir.appendingPathComponent("config.json")) }
+        return dir.path
+    }
+
+    static func note(config: String?, copies: [String] = ["model.embed_tokens.weight", "lm_head.weight"],
+                     other: [String] = []) throws -> String {
+        let report = TieAnalysis.analyze(try Checkpoint.open(path: try folder(config: config, copies: copies, other: other)))
+        let group = try #require(report.groups.first { $0.kind == .tiedWeights })
+        return group.note
+    }
+
+    @Test("Llama config without tie_word_embeddings: LlamaConfig defaults it to false, and the bytes disagree")
+    func llamaDefault() throws {
+        #expect(try Self.note(config: #"{"model_type": "llama"}"#)
+            == "embedding and output projection saved twice (config.json leaves tie_word_embeddings out; LlamaConfig defaults it to false, yet the bytes are identical)")
+    }
+
+    @Test("Mistral config without the key: defaults to false, as Llama's")
+    func mistralDefault() throws {
+        #expect(try Self.note(config: #"{"model_type": "mistral"}"#).hasSuffix("MistralConfig defaults it to false, yet the bytes are identical)"))
+    }
+
+    @Test("BERT config without the key: BertConfig defaults it to true")
+    func bertDefault() throws {
+        #expect(try Self.note(config: #"{"model_type": "bert"}"#, copies: ["bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight"])
+            == "embedding and output projection saved twice (config.json leaves tie_word_embeddings out; BertConfig defaults it to true)")
+    }
+
+    @Test("a model type outside the table, or no model_type at all: no default is claimed")
+    func noDefault() throws {
+        let unknown = try Self.note(config: #"{"model_type": "foobar"}"#)
+        #expect(unknown.contains(#"model_type "foobar" is not in the table of known defaults"#))
+        #expect(!unknown.contains("defaults it to"))
+        let untyped = try Self.note(config: #"{"hidden_size": 2}"#)
+        #expect(untyped.contains("config.json has no model_type, so no tie default applies"))
+        #expect(!untyped.contains("defaults it to"))
+    }
+
+    @Test("stated values: true agrees, false is contradicted, a string is not a boolean")
+    func stated() throws {
+        #expect(try Self.note(config: #"{"model_type": "llama", "tie_word_embeddings": true}"#).hasSuffix("(config.json sets tie_word_embeddings: true)"))
+        #expect(try Self.note(config: #"{"model_type": "bert", "tie_word_embeddings": false}"#)
+            .hasSuffix("(config.json sets tie_word_embeddings: false, yet the bytes are identical)"))
+        let text = try Self.note(config: #"{"model_type": "llama", "tie_word_embeddings": "true"}"#)
+        #expect(text.contains("not a boolean"))
+        #expect(!text.contains("defaults it to"))
+    }
+
+    @Test("no config.json: says so")
+    func noConfig() throws {
+        #expect(try Self.note(config: nil) == "embedding and output projection saved twice (no config.json)")
+    }
+
+    @Test("three copies are counted; encoder and decoder embeddings without an output projection are not called one")
+    func counts() throws {
+        let three = try Self.note(config: #"{"model_type": "t5", "tie_word_embeddings": true}"#,
+                                  copies: ["shared.weight", "encoder.embed_tokens.weight", "lm_head.weight"])
+        #expect(three == "embedding and output projection saved 3 times (config.json sets tie_word_embeddings: true)")
+        let shared = try Self.note(config: #"{"model_type": "t5", "tie_word_embeddings": false}"#,
+                                   copies: ["shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight"],
+                                   other: ["lm_head.weight"])
+        #expect(shared.hasPrefix("one input embedding saved 3 times"))
+        #expect(!shared.contains("output projection"))
+        #expect(!shared.contains("tie_word_embeddings"))
+    }
+}
