@@ -77,13 +77,15 @@ struct RowsCommand: ParsableCommand {
                 }
             } else {
                 let tokenMatrices = PaddingAnalysis.candidateNames(checkpoint).filter { PaddingAnalysis.rowsAreTokens($0, in: checkpoint) }
+                // Names as bytes, as safetensors keys are (canonically equivalent names are two tensors).
+                let isTokenMatrix: @Sendable (String) -> Bool = { name in tokenMatrices.contains { $0.utf8.elementsEqual(name.utf8) } }
                 let tokenizer = tokenMatrices.isEmpty ? nil : CheckpointKnowledge.read(checkpoint).tokenizer
                 let token: @Sendable (String) -> ((Int) -> String?)? = { name in
-                    guard let tokenizer, tokenMatrices.contains(name) else { return nil }
+                    guard let tokenizer, isTokenMatrix(name) else { return nil }
                     return { tokenizer.token(for: $0) }
                 }
                 return try checkpoint.read(advisingSequentialScan: true) {
-                    RowsRendering.checkpoint(checkpoint, format: format, token: token)
+                    RowsRendering.checkpoint(checkpoint, format: format, isTokenMatrix: isTokenMatrix, token: token)
                 }
             }
         }

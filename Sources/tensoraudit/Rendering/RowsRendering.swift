@@ -224,14 +224,14 @@ enum RowsRendering {
     /// `token(name)` names the rows of tensor `name` when they are tokens (nil otherwise).
     /// Scans every tensor (call it inside the checkpoint's read) and returns what writes the
     /// report; JSON, NDJSON and CSV are written a tensor at a time (`ReportStream`).
-    static func checkpoint(_ checkpoint: Checkpoint, format: Format,
+    static func checkpoint(_ checkpoint: Checkpoint, format: Format, isTokenMatrix: @escaping @Sendable (String) -> Bool,
                            token: @escaping @Sendable (String) -> ((Int) -> String?)? = { _ in nil }) -> StreamedReport {
         switch format {
         case .json:
             // Summaries until the end, as for NDJSON, then each tensor's JSON tree made, written
             // and dropped in turn: a tree per tensor held 291 MB for a 50,000-tensor checkpoint
             // whose report is 55 MB. The layout is `JSONValue.rendered()`'s (keys sorted).
-            let report = scan(checkpoint, token: token) { $0 }
+            let report = scan(checkpoint, isTokenMatrix: isTokenMatrix, token: token) { $0 }
             return { stream throws(CheckpointError) in
                 let skipped: [JSONValue] = report.skipped.map { .object(["tensor": .string($0.0), "reason": .string($0.1)]) }
                 var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
@@ -263,7 +263,7 @@ enum RowsRendering {
             }
         case .ndjson:
             // Summaries, not lines, until the end: a line is ~1 KB, a summary ~300 bytes.
-            let report = scan(checkpoint, token: token) { $0 }
+            let report = scan(checkpoint, isTokenMatrix: isTokenMatrix, token: token) { $0 }
             return { stream throws(CheckpointError) in
                 var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
                 for s in report.listed {
@@ -275,7 +275,7 @@ enum RowsRendering {
                 noteFindingsLeftOut(report.findings, format: format)
             }
         case .csv:
-            let report = scan(checkpoint, token: token) { s in
+            let report = scan(checkpoint, isTokenMatrix: isTokenMatrix, token: token) { s in
                 let d = s.norms
                 let head: [String] = [CSVField.text(s.tensor), s.dtype.rawValue, String(s.rowCount), String(s.rowLength)]
                 let mean = d.map { csvNumber($0.mean) } ?? "", median = d.map { csvNumber($0.median) } ?? ""
@@ -298,7 +298,7 @@ enum RowsRendering {
                 noteFindingsLeftOut(report.findings, format: format)
             }
         case .text:
-            let report = scan(checkpoint, token: token) { s -> [String] in
+            let report = scan(checkpoint, isTokenMatrix: isTokenMatrix, token: token) { s -> [String] in
                 let d = s.norms
                 let mean = d.map { TextFormatting.compact($0.mean) } ?? "-"
                 let median = d.map { TextFormatting.compact($0.median) } ?? "-"
@@ -351,12 +351,16 @@ enum RowsRendering {
     /// The entry and the findings are made from a tensor's summary on the core that finished
     /// the tensor, and the summary is dropped there (unless it is the entry): keeping every
     /// summary until the report was rendered held 15 MB for 50,000 tensors beside the report.
-    private static func scan<Entry: Sendable>(_ checkpoint: Checkpoint, token: @Sendable (String) -> ((Int) -> String?)?,
+    private static func scan<Entry: Sendable>(_ checkpoint: Checkpoint, isTokenMatrix: @Sendable (String) -> Bool,
+                                              token: @Sendable (String) -> ((Int) -> String?)?,
                                               entry: @Sendable (RowSummary) -> Entry) -> Scanned<Entry> {
         let views = checkpoint.tensors
         let reasons = TensorView.statisticsSkipReasons(views)
         let parts = RowSummary.summaries(of: views) { summary in
-            (findings: summary.applicableFindings(token: token(summary.tensor) ?? { _ in nil }),
+            // `outlier-rows` is a rule of token matrices, as in `audit`: outlying rows of an
+            // attention or FFN matrix are normal (the summary still lists them).
+            (findings: summary.applicableFindings(keepingOutlier: { [tokenRows = isTokenMatrix(summary.tensor)] _ in tokenRows },
+                                                  token: token(summary.tensor) ?? { _ in nil }),
              entry: summary.hasRowStructure ? entry(summary) : nil)
         }
         var skipped: [(String, String)] = []
