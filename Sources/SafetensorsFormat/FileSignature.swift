@@ -22,9 +22,23 @@ public enum FileSignature {
         if starts(Array("version https://git-lfs".utf8)) { return "a Git LFS pointer (the weights were not downloaded)" }
         let text = bytes.prefix(8)
         if !text.isEmpty, text.allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20...0x7E).contains($0) }) {
-            let first = text.first { ![0x09, 0x0A, 0x0D, 0x20].contains($0) }
-            return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? "JSON text" : "text"
+            return looksLikeJSON(bytes) ? "JSON text" : "text"
         }
         return nil
+    }
+
+    /// Whether the text opens as a JSON object or array does: `{` then `"` or `}`, `[` then a
+    /// value's first character or `]`. Why not the bracket alone: a BERT `vocab.txt` starts
+    /// `[PAD]`, which is text, not JSON.
+    static func looksLikeJSON(_ bytes: [UInt8]) -> Bool {
+        let whitespace: [UInt8] = [0x09, 0x0A, 0x0D, 0x20]
+        let significant = bytes.filter { !whitespace.contains($0) }
+        guard let first = significant.first else { return false }
+        guard let second = significant.dropFirst().first else { return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") }
+        switch first {
+        case UInt8(ascii: "{"): return second == UInt8(ascii: "\"") || second == UInt8(ascii: "}")
+        case UInt8(ascii: "["): return Array("\"{[]-0123456789tfn".utf8).contains(second)
+        default: return false
+        }
     }
 }

@@ -581,7 +581,9 @@ import TestSupport
     @Test("a file that is not safetensors is named for what it looks like, not by a header length",
           arguments: [("PK\u{3}\u{4}rest-of-zip", "zip archive"), ("GGUF\u{3}\u{0}\u{0}\u{0}xxxxxxxx", "GGUF"),
                       ("{\"a\": 1, \"b\": 2}\n", "JSON text"), ("hello world, plain text\n", "text"),
-                      ("version https://git-lfs.github.com/spec/v1\n", "Git LFS pointer")])
+                      ("version https://git-lfs.github.com/spec/v1\n", "Git LFS pointer"),
+                      // A BERT vocab.txt opens with a bracket, yet is no JSON; a JSON array is.
+                      ("[PAD]\n[unused0]\n[CLS]\n", "text"), ("[1, 2, 3]\n", "JSON text")])
     func notSafetensors(content: String, what: String) throws {
         let path = try Fixtures.temporaryFile(Array(content.utf8))
         let result = try Self.run(["inspect", path])
@@ -590,6 +592,7 @@ import TestSupport
         let named = what == "zip archive" || what == "GGUF" || result.stderr.contains("not a safetensors file")
         #expect(named && result.stderr.contains(what), "\(result.stderr)")
         #expect(!result.stderr.contains("header length"), "\(result.stderr)")
+        if what == "text" { #expect(!result.stderr.contains("JSON"), "\(result.stderr)") }
     }
 
     // MARK: 5. lost output
