@@ -75,7 +75,14 @@ public struct ShardIndex: Sendable, Equatable {
             throw ShardIndexError(offset: 0, reason: "the index must be a JSON object, found \(root.typeName)")
         }
         try rejectDuplicates(members)
-        guard let weightMap = root["weight_map"] else { throw ShardIndexError(offset: nil, reason: "no \"weight_map\" object") }
+        guard let weightMap = root["weight_map"] else {
+            // A config.json named on the command line is read as an index (both are JSON beside
+            // the weights): say what it is rather than only what an index lacks.
+            let config = root["model_type"] != nil || root["architectures"] != nil
+            throw ShardIndexError(offset: nil, reason: config
+                ? "no \"weight_map\" object: this is a model config (it has \"model_type\" or \"architectures\"), not a shard index; name the weights file or their folder"
+                : "no \"weight_map\" object")
+        }
         guard case .object(let mapMembers) = weightMap else {
             throw ShardIndexError(offset: nil, reason: "\"weight_map\" must be an object, found \(weightMap.typeName)")
         }

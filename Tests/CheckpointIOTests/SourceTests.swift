@@ -166,6 +166,8 @@ import TestSupport
         (#"{"weight_map": {"a": "x.safetensors",}}"#, "trailing comma"),
         (#"[]"#, "must be a JSON object"),
         (#"{"metadata": {}}"#, "no \"weight_map\""),
+        (#"{"model_type": "bert", "vocab_size": 1000}"#, "no \"weight_map\" object: this is a model config"),
+        (#"{"architectures": ["BertModel"]}"#, "not a shard index; name the weights file or their folder"),
         (#"{"weight_map": {"a": 3}}"#, "must be a file name"),
         (#"{"weight_map": {}, "weight_map": {}}"#, "duplicate key"),
         (#"{"weight_map": {}, "metadata": 1}"#, "\"metadata\" must be an object"),
