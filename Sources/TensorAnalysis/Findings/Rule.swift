@@ -25,7 +25,7 @@ extension Rule {
     public static let paddingRowNonzero = Rule(
         id: "padding-row-nonzero", defaultSeverity: .warning,
         summary: "The padding token's embedding row is not zero (info when the evidence says the matrix is tied).",
-        help: "padding_idx only zero-initializes at construction; a tied output head or a conversion can move the row. Check whether the model relies on a zero pad row.")
+        help: "padding_idx zeroes the row when the embedding is built and keeps the embedding's own gradient for it at zero; a tied output head (its gradient reaches every row), a conversion or a later edit can still move the row. Check whether the model relies on a zero pad row.")
     public static let tiedWeightsDuplicated = Rule(
         id: "tied-weights-duplicated", defaultSeverity: .warning,
         summary: "A tied weight (input embedding and output projection) is saved twice.",
