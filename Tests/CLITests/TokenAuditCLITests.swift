@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SafetensorsFormat
 import TestSupport
 
 /// `audit` on the real all-MiniLM-L6-v2 row norms (TestData/knowledge/minilm-norms) beside its
@@ -109,15 +110,48 @@ import TestSupport
         #expect(result.stderr.contains("pad_id") || result.stderr.contains("tensor"), "\(result.stderr)")
     }
 
-    @Test("a flagged pad row is named as the pad row, with the id config.json states (toy BERT: generate.py draws its pad row with std 0.01, the others with 0.05)")
-    func padRowNamed() throws {
-        let config = try #require(try JSONSerialization.jsonObject(with: Fixtures.data("toy-bert-sharded/config.json")) as? [String: Any])
-        let pad = try #require(config["pad_token_id"] as? Int)
+    @Test("a pad row that is the only flagged row gives no untrained-tokens finding: padding-row-nonzero reports it (toy BERT: generate.py draws its pad row with std 0.01, the others with 0.05)")
+    func padRowAlone() throws {
         let findings = try Self.audit([Fixtures.path("toy-bert-sharded")])
+        #expect(!findings.contains { $0["rule"] as? String == "untrained-tokens" })
+        #expect(findings.contains { $0["rule"] as? String == "padding-row-nonzero" })
+    }
+
+    /// A folder: config.json with pad_token_id 0, a vocab.txt of 20 tokens ("[PAD]", "tok1", …)
+    /// and a 20 × 2 embedding whose row k is (1 + k/100, 0) except row 0 (0.01, 0) and row 7
+    /// (0.02, 0). By hand: the norms' median is (1.09 + 1.10) / 2 = 1.095 and their MAD 0.055, so
+    /// rows 0 and 7 have modified z 0.6745 × (0.01 − 1.095) / 0.055 ≈ −13.3 and ≈ −13.2, and no
+    /// other row's |z| exceeds 1.2: rows 0 and 7 are flagged, nothing else.
+    static func padAndOtherLow() throws -> String {
+        let dir = try Fixtures.temporaryDirectory()
+        let values: [Float] = (0..<20).flatMap { k -> [Float] in [k == 0 ? 0.01 : k == 7 ? 0.02 : 1 + Float(k) / 100, 0] }
+        let bytes = values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+        try Data(SafetensorsWriter(entries: [.init(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [20, 2], bytes: bytes)])
+            .serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "bert", "pad_token_id": 0, "tie_word_embeddings": false}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
+        let vocab = ["[PAD]"] + (1..<20).map { "tok\($0)" }
+        try Data((vocab.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("vocab.txt"))
+        return dir.path
+    }
+
+    @Test("a flagged pad row beside other low rows is named as the pad row, with the id config.json states, and counted in no category")
+    func padRowNamed() throws {
+        let findings = try Self.audit([try Self.padAndOtherLow()])
         let untrained = try #require(findings.first { $0["rule"] as? String == "untrained-tokens" })
         let evidence = try #require(untrained["evidence"] as? [String: Any])
-        #expect(evidence["lowest_row"] as? Int == pad)
-        #expect(evidence["pad_row"] as? Int == pad)
-        #expect((untrained["message"] as? String)?.contains("row \(pad) is the pad row (pad id \(pad) from pad_token_id in") == true)
+        #expect(evidence["rows"] as? Int == 2)
+        #expect(evidence["lowest_row"] as? Int == 0 && evidence["lowest_token"] as? String == "[PAD]")
+        #expect(evidence["pad_row"] as? Int == 0)
+        #expect(evidence["ordinary"] as? Int == 1 && evidence["special"] as? Int == 0 && evidence["unnamed"] as? Int == 0)
+        let message = try #require(untrained["message"] as? String)
+        #expect(message.contains("1 ordinary tokens (\"tok7\")"), "\(message)")
+        #expect(message.contains("row 0 is the pad row (pad id 0 from pad_token_id in"), "\(message)")
+    }
+
+    @Test("tokens without a tokenizer: the tied matrix's note says no tokenizer was read, not that the tokenizer names no unused token")
+    func tiedWithoutTokenizer() throws {
+        let text = try CLI.run(["tokens", Fixtures.path("toy-bert/model.safetensors")]).stdout
+        #expect(text.contains("the matrix is tied, but no tokenizer was read, so no unused token is known to compare rows with: no indicator applies"), "\(text)")
+        #expect(!text.contains("the tokenizer names no unused token"), "\(text)")
     }
 }

@@ -64,18 +64,25 @@ public enum TokenAnalysis {
     }
 
     /// The low-norm rows of `summary` sorted by what `tokenizer` says of them; nil when none.
-    /// `padID`: the matrix's pad id (an assumed one is ignored), named when its row is flagged.
+    /// `padID`: the matrix's pad id (an assumed one is ignored), named when its row is flagged
+    /// and sorted into no category (it is not an ordinary, special or unnamed token that missed
+    /// training); nil when it is the only flagged row: `padding-row-nonzero` reports that row,
+    /// and a finding whose one row it explains away is noise.
     public static func analyze(_ summary: RowSummary, tokenizer: Tokenizer?, unused: Set<Int>, padID: PadID? = nil) -> Result? {
         let low = summary.outliers.filter { $0.score < 0 }.sorted { ($0.score, $0.row) < ($1.score, $1.row) }
         guard !low.isEmpty, let median = summary.norms?.median else { return nil }
         var result = Result(tensor: summary.tensor, rowCount: summary.rowCount, medianNorm: median, rows: low, tokens: [:],
                             knownUnused: [], special: [], beyondVocabulary: [], ordinary: [],
                             vocabularySize: tokenizer?.vocabularySize)
-        if let padID, !padID.isAssumed, low.contains(where: { $0.row == padID.id }) { result.padRow = padID }
+        if let padID, !padID.isAssumed, low.contains(where: { $0.row == padID.id }) {
+            guard low.count > 1 else { return nil }
+            result.padRow = padID
+        }
         for outlier in low {
             let row = outlier.row
+            if let tokenizer, let text = tokenizer.token(for: row) { result.tokens[row] = text }
+            if row == result.padRow?.id { continue }
             if let tokenizer {
-                if let text = tokenizer.token(for: row) { result.tokens[row] = text }
                 if row >= tokenizer.vocabularySize {
                     result.beyondVocabulary.append(row)
                 } else if unused.contains(row) {

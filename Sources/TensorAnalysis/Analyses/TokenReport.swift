@@ -116,7 +116,8 @@ public struct TokenReport: Sendable {
                 // Reached for a tied matrix or an output projection (judged as tied above); say
                 // which, so the note never contradicts the matrix's own `tying`.
                 let why = tying.tied == true ? "the matrix is tied" : "the matrix is an output projection (every row receives gradient through the softmax, so row norms mislead)"
-                matrix.notes.append("\(why), but the tokenizer names no unused token to compare rows with: no indicator applies")
+                let source = tokenizer == nil ? "no tokenizer was read, so no unused token is known" : "the tokenizer names no unused token"
+                matrix.notes.append("\(why), but \(source) to compare rows with: no indicator applies")
             }
             if let scores {
                 let selection = UndertrainedIndicators.candidates(scores: scores, eligible: eligible, percentile: percentile, limit: limit)
