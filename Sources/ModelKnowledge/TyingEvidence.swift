@@ -98,9 +98,10 @@ public enum TyingJudge {
         }
         if present, let identical = question.bytesIdentical {
             return identical
-                ? result(true, .identicalBytes, "The output projection's bytes are identical to the input embedding's.")
+                ? result(true, .identicalBytes, "The output projection's bytes are identical to the input embedding's."
+                    + configContrast(question.config, identical: true))
                 : result(false, .identicalBytes, "The output projection's bytes differ from the input embedding's: the two are stored untied."
-                    + configContrast(question.config))
+                    + configContrast(question.config, identical: false))
         }
         if !present, let convention = question.formatConvention {
             return result(true, .formatConvention, convention)
@@ -136,8 +137,12 @@ public enum TyingJudge {
         }
     }
 
-    private static func configContrast(_ config: ModelConfigFacts?) -> String {
-        guard let config, config.isTransformersConfig, case .value(true) = config.tieWordEmbeddings else { return "" }
-        return " (\(config.path) sets tie_word_embeddings to true; the file does not follow it.)"
+    /// The config's stated value when the bytes contradict it, either way: the bytes decide, and
+    /// the contradiction is worth a reader's attention (an export that untied a tied model, or
+    /// saved an untied model's matrices equal).
+    private static func configContrast(_ config: ModelConfigFacts?, identical: Bool) -> String {
+        guard let config, config.isTransformersConfig, case .value(let stated) = config.tieWordEmbeddings,
+              stated != identical else { return "" }
+        return " (\(config.path) sets tie_word_embeddings to \(stated); the file does not follow it.)"
     }
 }

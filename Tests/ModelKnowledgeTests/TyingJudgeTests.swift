@@ -20,6 +20,15 @@ import Testing
         #expect(differ.tied == false && differ.evidence == .identicalBytes)
         #expect(differ.detail.contains("does not follow"))
         #expect(!differ.justifiesTiedExplanation)
+        // The other way round: the config says untied, the file stores the two equal.
+        let contradicted = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true, bytesIdentical: true))
+        #expect(contradicted.tied == true && contradicted.evidence == .identicalBytes)
+        #expect(contradicted.detail.hasSuffix("(m/config.json sets tie_word_embeddings to false; the file does not follow it.)"))
+        // Agreement either way adds nothing.
+        let agreed = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(true)), hasOutputProjection: true, bytesIdentical: true))
+        #expect(agreed.detail == "The output projection's bytes are identical to the input embedding's.")
+        let untied = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true, bytesIdentical: false))
+        #expect(!untied.detail.contains("does not follow"))
     }
 
     @Test func explicitConfigValue() {
