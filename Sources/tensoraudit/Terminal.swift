@@ -11,6 +11,10 @@ enum Terminal {
         (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty && isatty(1) == 1
     }
 
-    /// Progress goes to stderr only when a person is watching it.
-    static var progressEnabled: Bool { isatty(2) == 1 }
+    /// Progress goes to stderr only when a person is watching it, on a terminal that can erase
+    /// a line: the line is redrawn with a carriage return and `ESC[K`, which `TERM=dumb` (Emacs
+    /// shells, some CI consoles that allocate a pty) prints as junk.
+    static var progressEnabled: Bool {
+        isatty(2) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
 }
