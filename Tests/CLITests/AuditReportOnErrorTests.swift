@@ -134,7 +134,8 @@ import FoundationXML
                                                 format: "junit")
         #expect(result.status == 1)
         #expect(data != nil && result.stdout.isEmpty)
-        #expect(result.stderr == "tensoraudit: audit FAILED: 3 findings (0 error, 3 warning, 0 info), 3 failing; "
+        // Three suspicious names, and padding-unchecked: the file holds no token matrix.
+        #expect(result.stderr == "tensoraudit: audit FAILED: 4 findings (0 error, 3 warning, 1 info), 3 failing; "
             + "junit report written to \(file)\n")
     }
 }

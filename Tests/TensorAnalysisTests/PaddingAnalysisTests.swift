@@ -63,7 +63,7 @@ import TestSupport
         let checkpoint = try Checkpoint.open(path: Fixtures.path("analysis/gpt2-toy/model.safetensors"))
         let none = try PaddingAnalysis.analyze(checkpoint)
         #expect(none.results.isEmpty)
-        #expect(none.notes.contains { $0.contains("null") })
+        #expect(none.notes.contains { $0.text.contains("null") })
         let chosen = try PaddingAnalysis.analyze(checkpoint, padID: 3)
         let r = try #require(chosen.results.first)
         #expect(r.padID.source == .flag)
@@ -81,7 +81,7 @@ import TestSupport
         let checkpoint = try Checkpoint.open(path: Fixtures.path("analysis/ties.safetensors"))
         let none = try PaddingAnalysis.analyze(checkpoint)
         #expect(none.results.isEmpty)
-        #expect(none.notes.contains { $0.hasPrefix("no pad token found (no config.json, no tokenizer files)") })
+        #expect(none.notes.contains { $0.text.hasPrefix("no pad token found (no config.json, no tokenizer files)") })
         let report = try PaddingAnalysis.analyze(checkpoint, padID: 0)
         let r = try #require(report.results.first { $0.tensor == "model.embed_tokens.weight" })
         #expect(r.padID.source == .flag)
@@ -95,7 +95,7 @@ import TestSupport
         let checkpoint = try Checkpoint.open(path: Fixtures.path("toy-bert/model.safetensors"))
         let report = try PaddingAnalysis.analyze(checkpoint, padID: 5000)
         #expect(report.results.isEmpty)
-        #expect(report.notes.contains { $0.contains("out of range") })
+        #expect(report.notes.contains { $0.text.contains("out of range") })
         #expect(throws: CheckpointError.self) { try PaddingAnalysis.analyze(checkpoint, tensors: ["nope"]) }
     }
 }

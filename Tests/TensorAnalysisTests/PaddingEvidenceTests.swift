@@ -126,7 +126,7 @@ import TestSupport
     func brokenTokenizer() throws {
         let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: try Self.miniLMFolder(tokenizerJSON: "{\"model\": ")))
         #expect(report.results.isEmpty)
-        #expect(report.notes.contains { $0.contains("tokenizer.json") && $0.contains("not used") }, "\(report.notes)")
-        #expect(report.notes.contains { $0.hasPrefix("no pad token found") })
+        #expect(report.notes.contains { $0.text.contains("tokenizer.json") && $0.text.contains("not used") }, "\(report.notes)")
+        #expect(report.notes.contains { $0.text.hasPrefix("no pad token found") })
     }
 }

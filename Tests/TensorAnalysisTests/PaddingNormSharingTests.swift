@@ -82,7 +82,11 @@ import TestSupport
         let knowledge = BackgroundValue { CheckpointKnowledge.read(checkpoint) }
         let none = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: matrices, padID: nil, knowledge: knowledge)
         #expect(none.summary(of: index, output) == nil)
-        #expect(try none.findings(checkpoint.tensors.indices.map { _ in nil }).isEmpty)
+        // Nothing kept, and the finding says why no pad row was checked (the fixture has no
+        // config.json and no tokenizer files).
+        let unchecked = try none.findings(checkpoint.tensors.indices.map { _ in nil })
+        #expect(unchecked.map(\.rule) == [.paddingUnchecked])
+        #expect(unchecked.first?.evidence["reason"] == .string("no-pad-token"))
         let chosen = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: matrices, padID: 0, knowledge: knowledge)
         let kept = try #require(chosen.summary(of: index, output))
         let standalone = try PaddingAnalysis.analyze(checkpoint, padID: 0)

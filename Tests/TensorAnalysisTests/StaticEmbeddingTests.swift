@@ -65,6 +65,6 @@ import TestSupport
         ])
         let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: dir), padID: 0)
         #expect(report.results.isEmpty)
-        #expect(report.notes.contains { $0.contains("mapping[0] is 99") }, "\(report.notes)")
+        #expect(report.notes.contains { $0.text.contains("mapping[0] is 99") }, "\(report.notes)")
     }
 }

@@ -7,8 +7,11 @@ extension PaddingAnalysis {
     struct AuditStage: TensorAnalysis.AuditStage {
         let checkpoint: Checkpoint
         let views: [TensorView]
+        /// Every token matrix, the unread ones too: the analysis notes those as without
+        /// statistics instead of saying no token matrix was found.
         let matrices: [(TensorView, Role)]
-        /// The matrices' names as UTF-8 bytes (canonically equivalent names are two tensors).
+        /// The names, as UTF-8 bytes (canonically equivalent names are two tensors), of the
+        /// matrices whose row moments the scan keeps.
         let matrixNames: Set<[UInt8]>
         /// The files beside the checkpoint, read beside the scan: waited for by the findings.
         let knowledge: BackgroundValue<CheckpointKnowledge>
@@ -27,9 +30,8 @@ extension PaddingAnalysis {
             views = checkpoint.tensors
             // The token matrices every row check reads (`TokenMatrices.readable`): one past their
             // budget is not re-read here (`statistics-skipped` names it).
-            let readable = Set(tokenMatrices.readable.map { Array(checkpoint.tensors[$0].name.utf8) })
-            matrices = tokenMatrices.matrices.filter { readable.contains(Array($0.0.name.utf8)) }
-            matrixNames = readable
+            matrices = tokenMatrices.matrices
+            matrixNames = Set(tokenMatrices.readable.map { Array(checkpoint.tensors[$0].name.utf8) })
         }
 
         func request(for index: Int) -> ScanRequest {
@@ -76,8 +78,8 @@ extension PaddingAnalysis {
             }
             let report = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,
                                                      matrices: matrices, knowledge: knowledge.value, copies: copies,
-                                                     rowNorms: norms)
-            return PaddingAnalysis.findings(report)
+                                                     rowNorms: norms, readingMissingRows: false)
+            return PaddingAnalysis.findings(report) + PaddingAnalysis.noteFindings(report)
         }
     }
 }

@@ -71,7 +71,10 @@ public enum PaddingAnalysis {
     public struct Report: Sendable {
         public var results: [Result]
         /// Things a reader must know: no padding token, disagreeing sources, skipped tensors.
-        public var notes: [String]
+        public var notes: [Note]
+        /// The pad id used, when a source gave one (each result carries it too; this one is
+        /// also there when no matrix was analysed).
+        public var padID: PadID?
     }
 
     /// Analyses the embedding matrices (or `tensors`, when given) of `checkpoint`.
@@ -99,21 +102,28 @@ public enum PaddingAnalysis {
     /// are canonically equivalent (é precomposed, or e and a combining accent) are equal as
     /// Swift strings, and keyed by `String` one took the other's rows (an audit gave one matrix's
     /// pad-row norm under the other's name; adversarial review, 2026-12-04).
+    ///
+    /// `readingMissingRows`: whether a matrix missing from `rowMoments` is read here. The audit
+    /// passes false (no stage reads bytes outside its scan): such a matrix is noted as
+    /// `noStatistics`, which `statistics-skipped` already reports.
+    ///
+    /// The token matrices are found before the pad id: a checkpoint without one is "no embedding
+    /// matrix found", not "no pad token found … use --pad-id", which no pad id could change.
     static func analyze(_ checkpoint: Checkpoint, padID option: Int?, tensors requested: [String],
                         rowMoments known: [[UInt8]: [RowMoments]],
                         matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
-                        copies: TieAnalysis.Copies? = nil, rowNorms: [[UInt8]: RowNorms] = [:]) throws(CheckpointError) -> Report {
-        var notes = knowledge.notes
+                        copies: TieAnalysis.Copies? = nil, rowNorms: [[UInt8]: RowNorms] = [:],
+                        readingMissingRows: Bool = true) throws(CheckpointError) -> Report {
+        var notes = knowledge.notes.map { Note(.knowledge, $0) }
         let resolution = PadIDResolver.resolve(flag: option, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
-        notes += resolution.notes
-        guard let padID = resolution.padID else {
-            notes.append("no pad token found (" + searchedSources(checkpoint, knowledge) + "): nothing analysed; use --pad-id to choose a row")
-            return Report(results: [], notes: notes)
-        }
+        notes += resolution.notes.map { Note(.padIDSourceIgnored, $0) }
         var candidates: [(TensorView, Role)] = []
         if requested.isEmpty {
             candidates = found ?? matrices(checkpoint)
-            if candidates.isEmpty { notes.append("no embedding matrix found by name or by config.json shape (use --tensor)") }
+            if candidates.isEmpty {
+                notes.append(Note(.noTokenMatrix, "no embedding matrix found by name or by config.json shape (use --tensor)"))
+                return Report(results: [], notes: notes, padID: resolution.padID)
+            }
         } else {
             // A name given twice is one matrix (as in `TokenMatrices`: compared as bytes).
             var seen = Set<[UInt8]>()
@@ -124,13 +134,18 @@ public enum PaddingAnalysis {
                 candidates.append((view, .requested))
             }
         }
+        guard let padID = resolution.padID else {
+            notes.append(Note(.noPadToken, tensors: candidates.map(\.0.name),
+                              "no pad token found (" + searchedSources(checkpoint, knowledge) + "): nothing analysed; use --pad-id to choose a row"))
+            return Report(results: [], notes: notes, padID: nil)
+        }
         let aliases = TensorNames.aliases(in: checkpoint)
         let unused = knowledge.unusedTokens
         let staticLayout = staticLayout(checkpoint)
         var results: [Result] = []
         for (view, role) in candidates {
             guard view.shape.count == 2 else {
-                notes.append("\(view.name) is not a matrix (shape \(view.shape)): skipped")
+                notes.append(Note(.notAMatrix, tensors: [view.name], "\(view.name) is not a matrix (shape \(view.shape)): skipped"))
                 continue
             }
             // A static model's pad token may live in another row (model2vec's mapping).
@@ -140,19 +155,21 @@ public enum PaddingAnalysis {
             if let layout {
                 let found = staticRow(of: padID.id, in: layout, checkpoint: checkpoint)
                 guard let mapped = found.row else {
-                    notes.append("\(view.name): \(found.problem ?? "no row for pad id \(padID.id)"), skipped")
+                    notes.append(Note(.noMappedRow, tensors: [view.name], "\(view.name): \(found.problem ?? "no row for pad id \(padID.id)"), skipped"))
                     continue
                 }
                 row = mapped
                 weight = found.weight
             }
             guard row >= 0 && row < view.rowCount else {
-                notes.append("\(view.name) has \(view.rowCount) rows: pad id \(padID.id) is out of range (0..<\(view.rowCount)), skipped")
+                notes.append(Note(.padIDOutOfRange, tensors: [view.name],
+                                  "\(view.name) has \(view.rowCount) rows: pad id \(padID.id) is out of range (0..<\(view.rowCount)), skipped"))
                 continue
             }
             let exactName = Array(view.name.utf8)
-            guard let moments = known[exactName] ?? view.rowMoments() else {
-                notes.append("\(view.name): \(view.statisticsUnavailableReason ?? "no statistics"), skipped")
+            guard let moments = known[exactName] ?? (readingMissingRows ? view.rowMoments() : nil) else {
+                notes.append(Note(.noStatistics, tensors: [view.name],
+                                  "\(view.name): \(view.statisticsUnavailableReason ?? "no row statistics"), skipped"))
                 continue
             }
             var result = measure(view, role: role, moments: moments, padID: padID, row: row, checkpoint: checkpoint,
@@ -167,7 +184,7 @@ public enum PaddingAnalysis {
             result.explanation = explanation(result)
             results.append(result)
         }
-        return Report(results: results, notes: notes)
+        return Report(results: results, notes: notes, padID: padID)
     }
 
     /// What was looked at for a pad id, for the "no pad token found" note.

@@ -66,6 +66,14 @@ extension Rule {
         id: "statistics-skipped", defaultSeverity: .info,
         summary: "Tensors without row statistics (past the scan's row budget, C64, or a quantized type that is not decoded): no row rule, pad-row or untrained-token check looked at them.",
         help: "Row statistics are computed for at most max(1,048,576, data bytes / 16) rows per audit, in file order, and not for C64 or undecoded ggml types; the finding names each such tensor, so a report without row findings is not mistaken for rows that were checked.")
+    public static let paddingUnchecked = Rule(
+        id: "padding-unchecked", defaultSeverity: .info,
+        summary: "The pad-row check looked at no pad row of a token matrix: no pad token was found, no token matrix was found, or the pad id is no row of the matrix.",
+        help: "Without this finding a report without padding-row-nonzero could mean a zero pad row or a pad row nobody looked at. Give the pad id (--pad-id, the policy's pad_id) or the matrix (--tensor, the policy's tensor); `--fail-on padding-unchecked` makes a CI job insist that the pad row is checked. Matrices without row statistics are statistics-skipped's.")
+    public static let padIDSourceIgnored = Rule(
+        id: "pad-id-source-ignored", defaultSeverity: .info,
+        summary: "A source of the pad token id was not used: it declares no pad token (pad_token_id null), names no usable id, or names another id than the one used.",
+        help: "The pad id is taken from --pad-id or the policy's pad_id, then config.json's pad_token_id, then the tokenizer's pad token. A config and a tokenizer that name different pad ids usually mean one of them belongs to another model; padded inputs then use a row that is not padding_idx.")
     public static let tokenizerBeyondRows = Rule(
         id: "tokenizer-beyond-rows", defaultSeverity: .warning,
         summary: "The tokenizer beside the checkpoint has token ids past the last row of a token matrix (tokens added without resizing it, or another model's tokenizer).",

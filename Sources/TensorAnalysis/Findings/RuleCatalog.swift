@@ -13,6 +13,8 @@ public enum RuleCatalog {
         .untrainedTokens,
         .tokenizerBeyondRows,
         .statisticsSkipped,
+        .paddingUnchecked,
+        .padIDSourceIgnored,
         .indexMismatch,
         .missingShard,
         .tensorInTwoShards,

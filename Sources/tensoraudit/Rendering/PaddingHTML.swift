@@ -25,7 +25,7 @@ enum PaddingHTML {
             }
             if !analysis.notes.isEmpty {
                 html.element("h2", text: "Notes")
-                for note in analysis.notes { html.element("p", text: note) }
+                for note in analysis.notes { html.element("p", text: note.text) }
             }
             if !findings.isEmpty {
                 html.element("h2", text: "Findings")

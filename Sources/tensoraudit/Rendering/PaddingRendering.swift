@@ -43,7 +43,7 @@ enum PaddingRendering {
         return .object([
             "schema_version": .int(Int64(schemaVersion)),
             "embeddings": .array(embeddings),
-            "notes": .strings(analysis.notes),
+            "notes": .strings(analysis.notes.map(\.text)),
             "findings": .array(findings.map(AnalysisJSON.finding)),
         ])
     }
@@ -117,7 +117,7 @@ enum PaddingRendering {
             lines.append("  tying: \(tied) (evidence: \(r.tying.evidence.rawValue))")
             lines.append("  " + TextFormatting.safeMessage(r.explanation))
         }
-        for note in analysis.notes { lines.append("note: " + TextFormatting.safeMessage(note)) }
+        for note in analysis.notes { lines.append("note: " + TextFormatting.safeMessage(note.text)) }
         if !findings.isEmpty { lines.append("") }
         for f in findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeMessage(f.message))") }
         return lines.joined(separator: "\n")
