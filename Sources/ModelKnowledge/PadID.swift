@@ -5,8 +5,12 @@
 /// is the padding row, so a non-zero or unusual row there proves nothing.
 public struct PadID: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
-        /// `--pad-id` (or a policy key) given by the user.
+        /// `--pad-id` on the command line.
         case flag
+        /// `pad_id` of the audit policy file at this path. Not `flag`: a report must say where
+        /// its claims come from, and no flag was given (a policy's id was reported as `flag`,
+        /// "given with --pad-id", before).
+        case policy(String)
         /// `pad_token_id` of config.json at this path.
         case config(String)
         /// The tokenizer's pad token, declared in this file.
@@ -26,6 +30,16 @@ public struct PadID: Sendable, Equatable {
         self.note = note
     }
 
+    /// An id given with `--pad-id`.
+    public static func flag(_ id: Int) -> PadID {
+        PadID(id: id, source: .flag, note: "pad id \(id) given with --pad-id")
+    }
+
+    /// An id given by the `pad_id` key of the policy file at `file`.
+    public static func policy(_ id: Int, file: String) -> PadID {
+        PadID(id: id, source: .policy(file), note: "pad id \(id) given by pad_id in \(file)")
+    }
+
     /// An id no file stated, e.g. row 0 by convention; `reason` says why it was chosen.
     public static func assumed(_ id: Int, reason: String) -> PadID {
         PadID(id: id, source: .assumed, note: "pad id \(id) is assumed: \(reason)")
@@ -33,10 +47,11 @@ public struct PadID: Sendable, Equatable {
 
     public var isAssumed: Bool { source == .assumed }
 
-    /// A stable name of the source for JSON: `flag`, `config`, `tokenizer`, `assumed`.
+    /// A stable name of the source for JSON: `flag`, `policy`, `config`, `tokenizer`, `assumed`.
     public var sourceName: String {
         switch source {
         case .flag: "flag"
+        case .policy: "policy"
         case .config: "config"
         case .tokenizer: "tokenizer"
         case .assumed: "assumed"
@@ -58,20 +73,24 @@ public struct PadIDResolution: Sendable, Equatable {
 }
 
 public enum PadIDResolver {
-    /// Resolves the pad id in order: `flag` (explicit), config.json `pad_token_id` (only a JSON
-    /// integer in `0..<rowCount`; anything else is a note), the tokenizer's pad token, else none.
+    /// `resolve(given:…)` with an id given by `--pad-id`.
+    public static func resolve(flag: Int?, config: ModelConfigFacts?, tokenizer: Tokenizer?, rowCount: Int?) -> PadIDResolution {
+        resolve(given: flag.map(PadID.flag), config: config, tokenizer: tokenizer, rowCount: rowCount)
+    }
+
+    /// Resolves the pad id in order: `given` (by the user: `--pad-id` or a policy's `pad_id`,
+    /// `PadID.flag` / `PadID.policy`), config.json `pad_token_id` (only a JSON integer in
+    /// `0..<rowCount`; anything else is a note), the tokenizer's pad token, else none.
     ///
     /// `rowCount` is the number of rows of the matrix the id will index; when nil, the
-    /// tokenizer's vocabulary size bounds config ids instead. The flag is returned as given:
-    /// the caller validates it against the matrix and rejects it with a usage error.
-    public static func resolve(flag: Int?, config: ModelConfigFacts?, tokenizer: Tokenizer?, rowCount: Int?) -> PadIDResolution {
+    /// tokenizer's vocabulary size bounds config ids instead. The given id is returned as
+    /// given: the caller validates it against the matrix.
+    public static func resolve(given: PadID?, config: ModelConfigFacts?, tokenizer: Tokenizer?, rowCount: Int?) -> PadIDResolution {
         var notes: [String] = []
         var found: [PadID] = []
         let bound = rowCount ?? tokenizer?.vocabularySize
         func inRange(_ id: Int) -> Bool { id >= 0 && (bound.map { id < $0 } ?? true) }
-        if let flag {
-            found.append(PadID(id: flag, source: .flag, note: "pad id \(flag) given with --pad-id"))
-        }
+        if let given { found.append(given) }
         if let config {
             let file = config.path
             switch config.padTokenID {

@@ -87,7 +87,7 @@ import TestSupport
         let unchecked = try none.findings(checkpoint.tensors.indices.map { _ in nil })
         #expect(unchecked.map(\.rule) == [.paddingUnchecked])
         #expect(unchecked.first?.evidence["reason"] == .string("no-pad-token"))
-        let chosen = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: matrices, padID: 0, knowledge: knowledge)
+        let chosen = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: matrices, padID: .flag(0), knowledge: knowledge)
         let kept = try #require(chosen.summary(of: index, output))
         let standalone = try PaddingAnalysis.analyze(checkpoint, padID: 0)
         let expected = try #require(standalone.results.first { $0.tensor == "model.embed_tokens.weight" })

@@ -1,5 +1,6 @@
 import CheckpointIO
 import TensorScan
+import ModelKnowledge
 
 extension PaddingAnalysis {
     /// The padding row in an audit: the embedding and output matrices (found once, by name and
@@ -16,13 +17,14 @@ extension PaddingAnalysis {
         /// The files beside the checkpoint, read beside the scan: waited for by the findings.
         let knowledge: BackgroundValue<CheckpointKnowledge>
 
-        let padID: Int?
-        /// False when no pad id can resolve: no `--pad-id`, and `CheckpointKnowledge` has no
+        /// The pad id the user gave (`--pad-id`, the policy's `pad_id`), with its source.
+        let padID: PadID?
+        /// False when no pad id can resolve: no `--pad-id` or policy `pad_id`, and `CheckpointKnowledge` has no
         /// source that could declare one. Then nothing is kept of the matrices (the findings
         /// are the "no pad token found" note alone).
         let padIDMayResolve: Bool
 
-        init(checkpoint: Checkpoint, tokenMatrices: TokenMatrices, padID: Int?, knowledge: BackgroundValue<CheckpointKnowledge>) {
+        init(checkpoint: Checkpoint, tokenMatrices: TokenMatrices, padID: PadID?, knowledge: BackgroundValue<CheckpointKnowledge>) {
             self.checkpoint = checkpoint
             self.knowledge = knowledge
             self.padID = padID

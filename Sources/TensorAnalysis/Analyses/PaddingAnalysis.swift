@@ -84,7 +84,7 @@ public enum PaddingAnalysis {
     public static func analyze(_ checkpoint: Checkpoint, padID option: Int? = nil, tensors requested: [String] = [],
                                rowMoments known: [String: [RowMoments]] = [:],
                                knowledge: CheckpointKnowledge? = nil) throws(CheckpointError) -> Report {
-        try analyze(checkpoint, padID: option, tensors: requested,
+        try analyze(checkpoint, padID: option.map(PadID.flag), tensors: requested,
                     rowMoments: Dictionary(known.map { (Array($0.key.utf8), $0.value) }, uniquingKeysWith: { first, _ in first }),
                     matrices: nil, knowledge: knowledge ?? CheckpointKnowledge.read(checkpoint))
     }
@@ -109,13 +109,13 @@ public enum PaddingAnalysis {
     ///
     /// The token matrices are found before the pad id: a checkpoint without one is "no embedding
     /// matrix found", not "no pad token found … use --pad-id", which no pad id could change.
-    static func analyze(_ checkpoint: Checkpoint, padID option: Int?, tensors requested: [String],
+    static func analyze(_ checkpoint: Checkpoint, padID given: PadID?, tensors requested: [String],
                         rowMoments known: [[UInt8]: [RowMoments]],
                         matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
                         copies: TieAnalysis.Copies? = nil, rowNorms: [[UInt8]: RowNorms] = [:],
                         readingMissingRows: Bool = true) throws(CheckpointError) -> Report {
         var notes = knowledge.notes.map { Note(.knowledge, $0) }
-        let resolution = PadIDResolver.resolve(flag: option, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
+        let resolution = PadIDResolver.resolve(given: given, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
         notes += resolution.notes.map { Note(.padIDSourceIgnored, $0) }
         var candidates: [(TensorView, Role)] = []
         if requested.isEmpty {

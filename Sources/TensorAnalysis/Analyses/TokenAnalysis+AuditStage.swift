@@ -12,9 +12,10 @@ extension TokenAnalysis {
         /// an input embedding.
         let knowledge: BackgroundValue<CheckpointKnowledge>
         let tokenMatrices: TokenMatrices
-        let padFlag: Int?
+        /// The pad id the user gave (`--pad-id`, the policy's `pad_id`), with its source.
+        let padID: PadID?
 
-        init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: BackgroundValue<CheckpointKnowledge>, padFlag: Int? = nil) {
+        init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: BackgroundValue<CheckpointKnowledge>, padID: PadID? = nil) {
             self.views = views
             // The token matrices every row check reads (`TokenMatrices.readable`), whatever the
             // scan's row budget.
@@ -24,7 +25,7 @@ extension TokenAnalysis {
             })
             self.knowledge = knowledge
             self.tokenMatrices = tokenMatrices
-            self.padFlag = padFlag
+            self.padID = padID
         }
 
         func request(for index: Int) -> ScanRequest { ScanRequest(statistics: inputEmbeddings.contains(index)) }
@@ -49,8 +50,8 @@ extension TokenAnalysis {
             guard let summary = rowSummary else { return nil }
             let byID = tokenMatrices.rowsAreTokenIDs(views[index].name)
             let known = knowledge.value
-            // The pad id as `padding` resolves it for this matrix (flag, config.json, tokenizer).
-            let pad = byID ? PadIDResolver.resolve(flag: padFlag, config: known.config, tokenizer: known.tokenizer,
+            // The pad id as `padding` resolves it for this matrix (flag or policy, config.json, tokenizer).
+            let pad = byID ? PadIDResolver.resolve(given: padID, config: known.config, tokenizer: known.tokenizer,
                                                    rowCount: views[index].rowCount).padID : nil
             return TokenAnalysis.analyze(summary, tokenizer: byID ? known.tokenizer : nil,
                                          unused: byID ? Set(known.unusedTokens.map(\.id)) : [], padID: pad)

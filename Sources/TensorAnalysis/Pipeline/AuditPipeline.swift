@@ -38,7 +38,7 @@ public enum AuditPipeline {
                                          twinLeaders: ties.twins.leaders)
         let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: tokenMatrices, padID: policy.padID,
                                                  knowledge: knowledge)
-        let tokens = TokenAnalysis.AuditStage(views: views, tokenMatrices: tokenMatrices, knowledge: knowledge, padFlag: policy.padID)
+        let tokens = TokenAnalysis.AuditStage(views: views, tokenMatrices: tokenMatrices, knowledge: knowledge, padID: policy.padID)
         let work = views.indices.map { i -> RowScan.Work in
             let request = rows.request(for: i).merged(with: ties.request(for: i)).merged(with: padding.request(for: i))
                 .merged(with: tokens.request(for: i))

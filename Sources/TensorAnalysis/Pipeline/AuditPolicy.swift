@@ -3,6 +3,7 @@ import CheckpointIO
 import TensorScan
 import FoundationEssentials
 import SafetensorsFormat
+import ModelKnowledge
 
 /// Severities, switches and thresholds per rule, from a JSON policy file and `--fail-on`.
 ///
@@ -27,7 +28,9 @@ public struct AuditPolicy: Sendable, Equatable {
     public var rules: [String: RuleSetting] = [:]
     public var failOn: Set<String> = []
     /// The padding token's id (`pad_id`, `--pad-id`): replaces config.json and the tokenizer.
-    public var padID: Int?
+    /// Kept with its source (`PadID.policy(_:file:)` or `PadID.flag`), so reports say which of
+    /// the two gave it.
+    public var padID: PadID?
     /// The token matrices to analyse (`tensor`, `--tensor`): replace the detection by name.
     public var tensors: [String] = []
 
@@ -77,7 +80,7 @@ public struct AuditPolicy: Sendable, Equatable {
             guard case .number(let number) = padID, let value = number.unsignedValue, let id = Int(exactly: value) else {
                 throw .invalid(path: path, reason: "pad_id must be a non-negative integer")
             }
-            policy.padID = id
+            policy.padID = .policy(id, file: path)
         }
         switch root["tensor"] {
         case nil: break

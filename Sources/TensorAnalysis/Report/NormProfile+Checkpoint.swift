@@ -1,5 +1,6 @@
 import CheckpointIO
 import TensorScan
+import ModelKnowledge
 
 extension NormProfile {
     /// The profiles of `checkpoint`'s token matrices (the ones `audit` chose: embeddings and
@@ -11,13 +12,21 @@ extension NormProfile {
     /// reuses it): the audit pipeline keeps no per-row norms, and only an HTML report needs them.
     public static func profiles(_ checkpoint: Checkpoint, policy: AuditPolicy,
                                 untrained: [TokenAnalysis.UntrainedRows]) throws(CheckpointError) -> [NormProfile] {
-        try withPadding(checkpoint, padID: policy.padID, tensors: policy.tensors, untrained: untrained).profiles
+        try withPadding(checkpoint, given: policy.padID, tensors: policy.tensors, untrained: untrained).profiles
     }
 
     /// The padding analysis and the profiles of the same matrices from one read of them
-    /// (`padding` prints both: its text report draws each matrix's histogram).
+    /// (`padding` prints both: its text report draws each matrix's histogram); `padID` is
+    /// `--pad-id`'s.
     public static func withPadding(_ checkpoint: Checkpoint, padID: Int?, tensors: [String],
                                    untrained: [TokenAnalysis.UntrainedRows] = [])
+        throws(CheckpointError) -> (padding: PaddingAnalysis.Report, profiles: [NormProfile]) {
+        try withPadding(checkpoint, given: padID.map(PadID.flag), tensors: tensors, untrained: untrained)
+    }
+
+    /// `withPadding` with the pad id the user gave and its source (`--pad-id` or a policy's `pad_id`).
+    static func withPadding(_ checkpoint: Checkpoint, given padID: PadID?, tensors: [String],
+                            untrained: [TokenAnalysis.UntrainedRows])
         throws(CheckpointError) -> (padding: PaddingAnalysis.Report, profiles: [NormProfile]) {
         let matrices = try TokenMatrices(checkpoint, requested: tensors).matrices
         let knowledge = CheckpointKnowledge.read(checkpoint)

@@ -85,7 +85,7 @@ struct AuditCommand: ParsableCommand {
             settings.failOn.formUnion(failOn)
         }
         // The flags win over the policy's pad_id and tensor.
-        if let padId { settings.padID = padId.value }
+        if let padId { settings.padID = .flag(padId.value) }
         if !tensor.isEmpty { settings.tensors = tensor }
         do throws(CheckpointError) {
             let checkpoint: Checkpoint
