@@ -22,11 +22,34 @@ public struct PrincipalComponent: Sendable, Equatable {
     public static let defaultMaxIterations = 200
     public static let defaultTolerance = 1e-13
 
-    /// nil when there are fewer than two rows, no columns, or the centred rows are all zero.
+    /// Why `find` found no component.
+    public enum Failure: Error, Equatable, Sendable {
+        /// Fewer than two rows, or rows without columns.
+        case tooFewRows
+        /// The mean-centred rows are all exactly zero: every row is the same vector.
+        case noSpread
+        /// A sum or product of the rows' values overflowed the largest double (~1.8e308).
+        case overflow
+        /// The mean-centred rows are not all zero, but the products the iteration takes of
+        /// them fall below the smallest double (~4.9e-324) and round to zero (values around
+        /// 1e-80 and smaller): a direction exists, too small to measure in doubles.
+        case underflow
+    }
+
+    /// nil when there are fewer than two rows, no columns, or no direction can be measured
+    /// (`find` says why).
     public static func first(of rows: some EmbeddingRowSource, maxIterations: Int = defaultMaxIterations,
                              tolerance: Double = defaultTolerance, seed: UInt64 = defaultSeed) -> PrincipalComponent? {
+        try? find(of: rows, maxIterations: maxIterations, tolerance: tolerance, seed: seed)
+    }
+
+    /// The first principal component, or why there is none. Why the reasons are told apart:
+    /// a note that said "every row is the same vector, or their spread overflows" was given for
+    /// an F64 matrix of values around 1e-200, whose rows differ and nothing overflowed.
+    public static func find(of rows: some EmbeddingRowSource, maxIterations: Int = defaultMaxIterations,
+                            tolerance: Double = defaultTolerance, seed: UInt64 = defaultSeed) throws(Failure) -> PrincipalComponent {
         let n = rows.rowCount, d = rows.dimension
-        guard n >= 2, d >= 1 else { return nil }
+        guard n >= 2, d >= 1 else { throw .tooFewRows }
         var mean = [Double](repeating: 0, count: d)
         for i in 0..<n {
             let row = rows.row(i)
@@ -36,7 +59,8 @@ public struct PrincipalComponent: Sendable, Equatable {
 
         var state = seed
         var v = (0..<d).map { _ in Double(splitMix64(&state) >> 11) / Double(1 << 53) * 2 - 1 }
-        guard normalize(&v) > 0 else { return nil }
+        // A start vector of zeros would need all 53-bit draws to be exactly half the range.
+        guard normalize(&v) > 0 else { throw .noSpread }
         var iterations = 0, converged = false, eigenvalue = 0.0
         while iterations < maxIterations {
             iterations += 1
@@ -48,7 +72,8 @@ public struct PrincipalComponent: Sendable, Equatable {
                 for j in 0..<d { w[j] += (row[j] - mean[j]) * dot }
             }
             eigenvalue = normalize(&w)
-            guard eigenvalue > 0, eigenvalue.isFinite else { return nil }
+            guard eigenvalue.isFinite else { throw .overflow }
+            guard eigenvalue > 0 else { throw centredRowsAreZero(rows, mean: mean) ? .noSpread : .underflow }
             var agreement = 0.0
             for j in 0..<d { agreement += w[j] * v[j] }
             v = w
@@ -62,6 +87,16 @@ public struct PrincipalComponent: Sendable, Equatable {
         }
         return PrincipalComponent(direction: v, mean: mean, variance: eigenvalue / Double(n),
                                   iterations: iterations, converged: converged)
+    }
+
+    /// Whether every row equals `mean` exactly: then no direction exists; otherwise a zero
+    /// iteration step means its products underflowed.
+    static func centredRowsAreZero(_ rows: some EmbeddingRowSource, mean: [Double]) -> Bool {
+        for i in 0..<rows.rowCount {
+            let row = rows.row(i)
+            for j in mean.indices where row[j] - mean[j] != 0 { return false }
+        }
+        return true
     }
 
     /// Scales `v` to unit length; returns its former length.

@@ -46,7 +46,20 @@ public enum UndertrainedIndicators {
         let reference = unused.filter { !leftOut.contains($0) }
         guard !reference.isEmpty else { throw .noFiniteUnusedRow(unused: unused.count) }
         guard finite.rowCount >= 2 else { throw .tooFewFiniteRows(finite: finite.rowCount) }
-        guard let pc = component ?? PrincipalComponent.first(of: finite) else { throw .noPrincipalComponent }
+        let pc: PrincipalComponent
+        if let component {
+            pc = component
+        } else {
+            do throws(PrincipalComponent.Failure) {
+                pc = try PrincipalComponent.find(of: finite)
+            } catch {
+                switch error {
+                case .tooFewRows, .noSpread: throw .noPrincipalComponent
+                case .overflow: throw .spreadOverflows
+                case .underflow: throw .spreadUnderflows
+                }
+            }
+        }
         let d = rows.dimension
         guard pc.direction.count == d else { throw .componentDimension(component: pc.direction.count, rows: d) }
         func withoutComponent(_ row: [Double]) -> [Double] {
@@ -63,7 +76,7 @@ public enum UndertrainedIndicators {
         var meanLength = 0.0
         for x in meanUnused { meanLength += x * x }
         meanLength = meanLength.squareRoot()
-        guard meanLength > 0 else { throw .unusedMeanHasNoDirection }
+        guard meanLength > 0 else { throw meanUnused.allSatisfy { $0 == 0 } ? .unusedMeanHasNoDirection : .unusedMeanTooSmall }
         var distances = [Double](repeating: .nan, count: rows.rowCount)
         for i in finite.baseRows {
             let r = withoutComponent(rows.row(i))
