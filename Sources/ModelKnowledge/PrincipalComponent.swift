@@ -26,12 +26,13 @@ public struct PrincipalComponent: Sendable, Equatable {
     public enum Failure: Error, Equatable, Sendable {
         /// Fewer than two rows, or rows without columns.
         case tooFewRows
-        /// The mean-centred rows are all exactly zero: every row is the same vector.
+        /// Every row is the same vector.
         case noSpread
-        /// A sum or product of the rows' values overflowed the largest double (~1.8e308).
+        /// A sum or product of the rows' values overflowed the largest double (~1.8e308), or
+        /// the rows hold NaN or ±Inf (`UndertrainedIndicators` leaves such rows out first).
         case overflow
-        /// The mean-centred rows are not all zero, but the products the iteration takes of
-        /// them fall below the smallest double (~4.9e-324) and round to zero (values around
+        /// The rows differ, but the products the iteration takes of their differences from the
+        /// mean fall below the smallest double (~4.9e-324) and round to zero (values around
         /// 1e-80 and smaller): a direction exists, too small to measure in doubles.
         case underflow
     }
@@ -50,6 +51,10 @@ public struct PrincipalComponent: Sendable, Equatable {
                             tolerance: Double = defaultTolerance, seed: UInt64 = defaultSeed) throws(Failure) -> PrincipalComponent {
         let n = rows.rowCount, d = rows.dimension
         guard n >= 2, d >= 1 else { throw .tooFewRows }
+        // Checked on the rows, not on the centred rows: the mean of equal rows summed in doubles
+        // may miss them by an ulp (48 × 0.1 / 48 = 0.1 − 2.8e-17), and the power iteration then
+        // found a "component" in the rounding, and scores from it, for a constant F64 matrix.
+        guard !rowsAreEqual(rows) else { throw .noSpread }
         var mean = [Double](repeating: 0, count: d)
         for i in 0..<n {
             let row = rows.row(i)
@@ -73,7 +78,8 @@ public struct PrincipalComponent: Sendable, Equatable {
             }
             eigenvalue = normalize(&w)
             guard eigenvalue.isFinite else { throw .overflow }
-            guard eigenvalue > 0 else { throw centredRowsAreZero(rows, mean: mean) ? .noSpread : .underflow }
+            // The rows differ (checked above), so a zero step is products rounded to zero.
+            guard eigenvalue > 0 else { throw .underflow }
             var agreement = 0.0
             for j in 0..<d { agreement += w[j] * v[j] }
             v = w
@@ -89,12 +95,13 @@ public struct PrincipalComponent: Sendable, Equatable {
                                   iterations: iterations, converged: converged)
     }
 
-    /// Whether every row equals `mean` exactly: then no direction exists; otherwise a zero
-    /// iteration step means its products underflowed.
-    static func centredRowsAreZero(_ rows: some EmbeddingRowSource, mean: [Double]) -> Bool {
-        for i in 0..<rows.rowCount {
+    /// Whether every row equals the first by value (−0.0 equals 0.0): then no direction exists.
+    /// Usually settled by the second row.
+    static func rowsAreEqual(_ rows: some EmbeddingRowSource) -> Bool {
+        let first = rows.row(0)
+        for i in 1..<rows.rowCount {
             let row = rows.row(i)
-            for j in mean.indices where row[j] - mean[j] != 0 { return false }
+            for j in first.indices where row[j] != first[j] { return false }
         }
         return true
     }

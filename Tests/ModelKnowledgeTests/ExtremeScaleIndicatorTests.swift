@@ -81,3 +81,21 @@ import Testing
         }
     }
 }
+
+/// A constant F64 matrix has no principal component, even though its mean, summed in doubles,
+/// is not exactly the constant (48 × 0.1 / 48 = 0.1 − 2.8e-17): every row is the same vector.
+@Suite struct ConstantMatrixIndicatorTests {
+    @Test("48 rows of 0.1: no principal component, no scores from the mean's rounding")
+    func constantRows() throws {
+        // By hand (Python: sum of 48 × 0.1, divided by 48, is 0.09999999999999998): the
+        // centred rows are not zero, though every row is the same vector.
+        var sum = 0.0
+        for _ in 0..<48 { sum += 0.1 }
+        #expect(sum / 48 != 0.1)
+        let rows = try #require(MatrixRows(rowCount: 48, dimension: 6, values: [Double](repeating: 0.1, count: 48 * 6)))
+        #expect(throws: PrincipalComponent.Failure.noSpread) { try PrincipalComponent.find(of: rows) }
+        #expect(throws: UnusedSimilarityProblem.noPrincipalComponent) {
+            try UndertrainedIndicators.unusedSimilarity(rows, knownUnused: Array(40..<48))
+        }
+    }
+}
