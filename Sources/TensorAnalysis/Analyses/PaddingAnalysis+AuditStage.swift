@@ -81,7 +81,9 @@ extension PaddingAnalysis {
             let report = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,
                                                      matrices: matrices, knowledge: knowledge.value, copies: copies,
                                                      rowNorms: norms, readingMissingRows: false)
-            return PaddingAnalysis.findings(report) + PaddingAnalysis.noteFindings(report)
+            // A checkpoint without any tensor has no token matrix to check: `no-tensors` (or
+            // `index-empty`) already says that nothing was checked.
+            return PaddingAnalysis.findings(report) + (views.isEmpty ? [] : PaddingAnalysis.noteFindings(report))
         }
     }
 }
