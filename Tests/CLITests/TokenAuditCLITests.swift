@@ -148,6 +148,25 @@ import TestSupport
         #expect(message.contains("row 0 is the pad row (pad id 0 from pad_token_id in"), "\(message)")
     }
 
+    @Test("--tensor on a matrix not named like a token matrix: the config's tie default is no evidence for it; for the embedding it is")
+    func requestedTying() throws {
+        let dir = try Self.miniLMFolder()
+        func tying(_ tensor: String, _ command: String, key: String) throws -> [String: Any] {
+            let result = try CLI.run([command, dir, "--tensor", tensor, "--json"])
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let matrix = try #require((report[key] as? [[String: Any]])?.first, "\(result.stdout)")
+            return try #require(matrix["tying"] as? [String: Any])
+        }
+        for (command, key) in [("padding", "embeddings"), ("tokens", "embeddings")] {
+            let query = try tying("encoder.layer.0.attention.self.query.weight", command, key: key)
+            #expect(query["evidence"] as? String == "unknown" && query["tied"] is NSNull, "\(command): \(query)")
+            #expect((query["detail"] as? String)?.contains("not named like an input embedding or output projection") == true)
+            // config.json (model_type bert) leaves tie_word_embeddings out; BertConfig defaults it to true.
+            let embedding = try tying("embeddings.word_embeddings.weight", command, key: key)
+            #expect(embedding["evidence"] as? String == "model-type-default" && embedding["tied"] as? Bool == true, "\(command): \(embedding)")
+        }
+    }
+
     @Test("tokens without a tokenizer: the tied matrix's note says no tokenizer was read, not that the tokenizer names no unused token")
     func tiedWithoutTokenizer() throws {
         let text = try CLI.run(["tokens", Fixtures.path("toy-bert/model.safetensors")]).stdout

@@ -4,6 +4,22 @@ import TensorScan
 import ModelKnowledge
 
 extension PaddingAnalysis {
+    /// Whether `view` is tied, graded by `TyingJudge`, except for a `--tensor` choice not named
+    /// like an input embedding or output projection: `tie_word_embeddings` and the model type's
+    /// default speak of those two matrices only, so for a query projection or a position
+    /// embedding the config is no evidence (the bytes and an alias still are).
+    static func tying(for view: TensorView, role: Role, tiedWith: [String], checkpoint: Checkpoint,
+                      aliases: [String: String], config: ModelConfigFacts?) -> TyingJudgement {
+        let question = tyingQuestion(for: view, role: role, tiedWith: tiedWith, checkpoint: checkpoint,
+                                     aliases: aliases, config: config)
+        let judgement = TyingJudge.judge(question)
+        let unnamed = role == .requested && !TensorNames.isEmbedding(view.name) && !TensorNames.isOutputProjection(view.name)
+        guard unnamed, [.config, .modelTypeDefault].contains(judgement.evidence) else { return judgement }
+        return TyingJudgement(tied: nil, evidence: .unknown,
+                              detail: "\(view.name) was chosen with --tensor and is not named like an input embedding or output projection: tie_word_embeddings and the model type's default say nothing about it.",
+                              outputProjectionPresent: judgement.outputProjectionPresent)
+    }
+
     /// The tying question for one matrix: is there a counterpart (an output projection for an
     /// input embedding, an input embedding for an output projection), does the checkpoint's
     /// metadata alias the two, and are their bytes identical?

@@ -177,8 +177,8 @@ public enum PaddingAnalysis {
             result.padToken = knowledge.tokenizer?.token(for: padID.id)
             result.staticLayout = layout
             result.tokenWeight = weight
-            result.tying = layout.map(staticTying) ?? TyingJudge.judge(tyingQuestion(for: view, role: role, tiedWith: result.tiedWith,
-                                                          checkpoint: checkpoint, aliases: aliases, config: knowledge.config))
+            result.tying = layout.map(staticTying) ?? tying(for: view, role: role, tiedWith: result.tiedWith,
+                                                            checkpoint: checkpoint, aliases: aliases, config: knowledge.config)
             // Known-unused tokens are token ids: their rows are ids only when nothing maps them.
             result.unusedRows = layout?.mapping == nil ? unusedRowNorms(moments, unused: unused) : nil
             result.explanation = explanation(result)

@@ -80,8 +80,8 @@ public struct TokenReport: Sendable {
             let tied = PaddingAnalysis.tiedWith(view, checkpoint: checkpoint, aliases: aliases)
             let layout = PaddingAnalysis.staticLayout(checkpoint).flatMap { $0.embeddings == view.name ? $0 : nil }
             let tying = layout.map(PaddingAnalysis.staticTying)
-                ?? TyingJudge.judge(PaddingAnalysis.tyingQuestion(for: view, role: role, tiedWith: tied, checkpoint: checkpoint,
-                                                                  aliases: aliases, config: knowledge.config))
+                ?? PaddingAnalysis.tying(for: view, role: role, tiedWith: tied, checkpoint: checkpoint,
+                                         aliases: aliases, config: knowledge.config)
             var matrix = Matrix(tensor: view.name, role: role, rows: view.rowCount, vocabularySize: tokenizer?.vocabularySize,
                                 rowsBeyondVocabulary: tokenizer.flatMap { rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: $0.vocabularySize) },
                                 tokensBeyondRows: tokenizer.flatMap { tokensBeyondRows(rows: view.rowCount, vocabularySize: $0.vocabularySize) },
