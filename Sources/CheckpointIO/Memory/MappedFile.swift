@@ -30,6 +30,9 @@ public final class MappedFile: @unchecked Sendable {
     private let mappedLength: Int
     /// Set while another thread may still be writing the bytes (`init(streamingLength:)`).
     private let progress: FillProgress?
+    /// The mapping's entry in the SIGBUS handler's table (files only: anonymous memory does not
+    /// shrink), so a fault in it names `path`; `nil` when the table is full.
+    private let faultRegistration: FaultRegistration?
 
     /// Opens and maps `path` read-only.
     public init(path: String) throws(CheckpointError) {
@@ -57,6 +60,7 @@ public final class MappedFile: @unchecked Sendable {
             // mmap of length 0 fails with EINVAL; an empty file is reported by the parser.
             base = nil
             mappedLength = 0
+            faultRegistration = nil
             return
         }
         guard size <= UInt64(Int.max) else { throw .io(path: path, operation: "mmap", errno: EFBIG) }
@@ -64,6 +68,8 @@ public final class MappedFile: @unchecked Sendable {
         guard let pointer, pointer != MAP_FAILED else { throw .io(path: path, operation: "mmap", errno: errno) }
         base = pointer
         mappedLength = Int(size)
+        faultRegistration = FaultRegistration(address: UInt(bitPattern: pointer), length: Int(size),
+                                              message: FaultGuard.busErrorMessage(forFile: path))
     }
 
     /// Creates a private anonymous mapping that `fill` writes once, and returns its used prefix;
@@ -94,6 +100,7 @@ public final class MappedFile: @unchecked Sendable {
         isAnonymous = true
         identity = nil
         opened = .unknown
+        faultRegistration = nil
         guard capacity > 0 else {
             base = nil
             mappedLength = 0
@@ -147,6 +154,7 @@ public final class MappedFile: @unchecked Sendable {
         isAnonymous = true
         identity = nil
         opened = .unknown
+        faultRegistration = nil
         let fillProgress = FillProgress()
         progress = fillProgress
         guard length > 0 else { throw .io(path: label, operation: "reserve memory for", errno: EINVAL) }
@@ -196,6 +204,8 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
+        // Out of the table before the range is given back: another mapping may get it next.
+        faultRegistration?.remove()
         if let base { munmap(base, mappedLength) }
     }
 
