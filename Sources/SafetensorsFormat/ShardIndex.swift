@@ -29,29 +29,32 @@ public struct ShardIndex: Sendable, Equatable {
     public let totalSize: TotalSize
 
     /// The shard of every tensor, resolving a duplicate key the way Python's `json` (and so
-    /// transformers) does: the last occurrence wins.
-    public var shardByTensor: [String: String] {
-        var map: [String: String] = [:]
+    /// transformers) does: the last occurrence wins. Keys are compared as code points, as
+    /// Python's are (`ExactText`): `café` precomposed and decomposed are two tensors.
+    public var shardByTensor: [ExactText: String] {
+        var map: [ExactText: String] = [:]
         map.reserveCapacity(entries.count)
-        for entry in entries { map[entry.tensor] = entry.shard }
+        for entry in entries { map[ExactText(entry.tensor)] = entry.shard }
         return map
     }
 
-    /// Keys that appear more than once in `weight_map`: every occurrence after the first.
+    /// Keys that appear more than once in `weight_map` (the same code points): every occurrence
+    /// after the first.
     public var duplicateEntries: [(first: Entry, duplicate: Entry)] {
-        var first: [String: Entry] = [:]
+        var first: [ExactText: Entry] = [:]
         first.reserveCapacity(entries.count)
         var result: [(Entry, Entry)] = []
         for entry in entries {
-            if let earlier = first[entry.tensor] { result.append((earlier, entry)) } else { first[entry.tensor] = entry }
+            if let earlier = first[ExactText(entry.tensor)] { result.append((earlier, entry)) } else { first[ExactText(entry.tensor)] = entry }
         }
         return result
     }
 
-    /// Shard file names in order of first mention.
+    /// Shard file names in order of first mention; names are files, so two spellings of one
+    /// name in other code points are two files.
     public var shardNames: [String] {
-        var seen = Set<String>()
-        return entries.compactMap { seen.insert($0.shard).inserted ? $0.shard : nil }
+        var seen = Set<ExactText>()
+        return entries.compactMap { seen.insert(ExactText($0.shard)).inserted ? $0.shard : nil }
     }
 
     public init(entries: [Entry], totalSize: TotalSize) {
@@ -122,9 +125,9 @@ public struct ShardIndex: Sendable, Equatable {
     }
 
     private static func rejectDuplicates(_ members: [JSONMember]) throws(ShardIndexError) {
-        var seen: [String: Int] = [:]
+        var seen: [ExactText: Int] = [:]
         for member in members {
-            if let first = seen.updateValue(member.keyOffset, forKey: member.key) {
+            if let first = seen.updateValue(member.keyOffset, forKey: ExactText(member.key)) {
                 throw ShardIndexError(FormatError.duplicateKey(key: member.key, firstOffset: first, secondOffset: member.keyOffset))
             }
         }

@@ -1,4 +1,5 @@
 import SafetensorsFormat
+import StrictJSON
 
 /// What the user pointed at, opened: one or more checkpoint files forming one namespace of
 /// tensors. Every command works on a `Checkpoint`, so single files, model folders, sharded
@@ -24,8 +25,9 @@ public struct Checkpoint: Sendable {
     private let firstTensorOfFile: [Int]
     /// For several files: each name's position in `tensors` (the first file's copy). Asking
     /// each header in turn cost O(files) per lookup, so a diff or alias pass over a
-    /// 30,000-shard checkpoint was quadratic.
-    private let positionOfName: [String: Int]?
+    /// 30,000-shard checkpoint was quadratic. Keyed by code points (`ExactText`): keyed by
+    /// `String`, a shard's `cafe\u{301}.weight` was found as another shard's `café.weight`.
+    private let positionOfName: [ExactText: Int]?
 
     public init(path: String, files: [SafetensorsFile], config: ModelConfig? = nil,
                 tokenizerFiles: TokenizerFiles = TokenizerFiles(),
@@ -54,9 +56,9 @@ public struct Checkpoint: Sendable {
         }
         self.firstTensorOfFile = starts
         if files.count > 1 {
-            var positions: [String: Int] = [:]
+            var positions: [ExactText: Int] = [:]
             positions.reserveCapacity(tensors.count)
-            for (i, view) in tensors.enumerated() where positions[view.name] == nil { positions[view.name] = i }
+            for (i, view) in tensors.enumerated() where positions[ExactText(view.name)] == nil { positions[ExactText(view.name)] = i }
             positionOfName = positions
         } else {
             positionOfName = nil
@@ -119,9 +121,10 @@ public struct Checkpoint: Sendable {
         for file in files { try file.mapping.waitUntilComplete() }
     }
 
-    /// The tensor called `name`, or `nil`. With a name in two shards, the first shard's copy.
+    /// The tensor called `name` (the same code points), or `nil`. With a name in two shards,
+    /// the first shard's copy.
     public func tensor(named name: String) -> TensorView? {
-        if let positionOfName { return positionOfName[name].map { tensors[$0] } }
+        if let positionOfName { return positionOfName[ExactText(name)].map { tensors[$0] } }
         for (i, file) in files.enumerated() {
             if let position = file.position(of: name) { return tensors[firstTensorOfFile[i] + position] }
         }

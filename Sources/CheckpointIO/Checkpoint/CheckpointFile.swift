@@ -1,6 +1,7 @@
 import GGUFFormat
 import PyTorchFormat
 import SafetensorsFormat
+import StrictJSON
 
 /// One file of a checkpoint, opened and validated, in whichever format it is: its mapping, the
 /// format's own description (header, pickle facts, GGUF metadata) and the format-neutral tensor
@@ -20,8 +21,9 @@ public struct CheckpointFile: Sendable {
     /// Views of every tensor, in file order.
     public let tensors: [TensorView]
     package let mapping: MappedFile
-    /// Each name's position in `tensors`, for formats without a name index of their own.
-    private let positions: [String: Int]?
+    /// Each name's position in `tensors`, for formats without a name index of their own, keyed
+    /// by code points (a GGUF file may hold `café.weight` precomposed and decomposed: two tensors).
+    private let positions: [ExactText: Int]?
 
     /// A validated safetensors file.
     public init(_ file: SafetensorsFile) {
@@ -38,9 +40,9 @@ public struct CheckpointFile: Sendable {
         self.format = format
         self.mapping = mapping
         self.tensors = tensors
-        var positions: [String: Int] = [:]
+        var positions: [ExactText: Int] = [:]
         positions.reserveCapacity(tensors.count)
-        for (i, view) in tensors.enumerated() where positions[view.name] == nil { positions[view.name] = i }
+        for (i, view) in tensors.enumerated() where positions[ExactText(view.name)] == nil { positions[ExactText(view.name)] = i }
         self.positions = positions
     }
 
@@ -136,9 +138,9 @@ public struct CheckpointFile: Sendable {
         }
     }
 
-    /// Position in `tensors` of the tensor called `name`.
+    /// Position in `tensors` of the tensor called `name` (the same code points).
     public func position(of name: String) -> Int? {
-        if let positions { return positions[name] }
+        if let positions { return positions[ExactText(name)] }
         if case .safetensors(let header) = format { return header.position(of: name) }
         return nil
     }

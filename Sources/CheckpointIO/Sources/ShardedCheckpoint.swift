@@ -1,5 +1,6 @@
 import FoundationEssentials
 import SafetensorsFormat
+import StrictJSON
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -36,9 +37,13 @@ struct ShardedLoader {
                                    shards: [first.shard, duplicate.shard]),
                 file: indexPath))
         }
+        // Tensor and shard names are keyed by code points (`ExactText`), as Python's index
+        // reader and the file system compare them: keyed by `String`, an index naming
+        // `café.weight` precomposed in one shard and decomposed in another listed "a tensor
+        // twice" and "one tensor in two shards" (TestData/canonical-names).
         let shardOf = index.shardByTensor
-        var tensorsOfShard: [String: [String]] = [:]
-        for (tensor, shard) in shardOf { tensorsOfShard[shard, default: []].append(tensor) }
+        var tensorsOfShard: [ExactText: [String]] = [:]
+        for (tensor, shard) in shardOf { tensorsOfShard[ExactText(shard), default: []].append(tensor.text) }
 
         var files: [CheckpointFile] = []
         var opened: [(shard: String, file: CheckpointFile)] = []
@@ -47,11 +52,11 @@ struct ShardedLoader {
         // were "in two shards", it counted twice against total_size, and its tied copies were
         // "saved 3 times" (adversarial review, 2026-12-04).
         var firstSpelling: [FileIdentity: String] = [:]
-        var sameFile: [String: String] = [:]
+        var sameFile: [ExactText: String] = [:]
         var unopened = 0
         let suffix = CheckpointLoader.shardSuffix(ofIndex: indexPath)
         for shard in index.shardNames {
-            let listed = tensorsOfShard[shard] ?? []
+            let listed = tensorsOfShard[ExactText(shard)] ?? []
             if let problem = ShardIndex.problem(withShardName: shard, suffix: suffix) {
                 unopened += 1
                 issues.append(SourceIssue(.indexInvalidPath(shard: shard, problem: problem, tensors: listed), file: indexPath))
@@ -84,7 +89,7 @@ struct ShardedLoader {
             }
             if let identity = mapping.identity {
                 if let first = firstSpelling[identity] {
-                    sameFile[shard] = first
+                    sameFile[ExactText(shard)] = first
                     continue
                 }
                 firstSpelling[identity] = shard
@@ -131,50 +136,53 @@ struct ShardedLoader {
     /// Index entries against shard headers: tensors absent from their shard (unless a
     /// `__metadata__` alias explains them), tensors in two shards, tensors nobody indexed.
     /// `sameFile`: shard names that named an opened file again, with the name it was opened under.
-    private func consistencyIssues(index: ShardIndex, shardOf: [String: String],
+    private func consistencyIssues(index: ShardIndex, shardOf: [ExactText: String],
                                    opened: [(shard: String, file: CheckpointFile)],
-                                   sameFile: [String: String]) -> [SourceIssue] {
+                                   sameFile: [ExactText: String]) -> [SourceIssue] {
         var issues: [SourceIssue] = []
-        var locations: [String: [String]] = [:]
-        var fileOfShard: [String: CheckpointFile] = [:]
+        var locations: [ExactText: [String]] = [:]
+        var fileOfShard: [ExactText: CheckpointFile] = [:]
         for (shard, file) in opened {
-            fileOfShard[shard] = file
-            for tensor in file.tensors { locations[tensor.name, default: []].append(shard) }
+            fileOfShard[ExactText(shard)] = file
+            for tensor in file.tensors { locations[ExactText(tensor.name), default: []].append(shard) }
         }
-        for (spelling, first) in sameFile { fileOfShard[spelling] = fileOfShard[first] }
+        for (spelling, first) in sameFile { fileOfShard[spelling] = fileOfShard[ExactText(first)] }
         // Tensors in more than one shard, grouped by the set of shards.
-        var duplicatesBySet: [[String]: [String]] = [:]
-        for (name, shards) in locations where shards.count > 1 { duplicatesBySet[shards, default: []].append(name) }
-        for shards in duplicatesBySet.keys.sorted(by: { $0.joined(separator: "\n") < $1.joined(separator: "\n") }) {
+        var duplicatesBySet: [[ExactText]: [String]] = [:]
+        for (name, shards) in locations where shards.count > 1 {
+            duplicatesBySet[shards.map { ExactText($0) }, default: []].append(name.text)
+        }
+        for shards in duplicatesBySet.keys.sorted(by: { $0.map(\.text).joined(separator: "\n") < $1.map(\.text).joined(separator: "\n") }) {
             let names = duplicatesBySet[shards] ?? []
-            issues.append(SourceIssue(.tensorInTwoShards(tensors: names, shards: shards)))
+            issues.append(SourceIssue(.tensorInTwoShards(tensors: names, shards: shards.map(\.text))))
         }
         // Alias convention (docs/FORMAT.md §4): metadata[removed] = kept, where kept is a tensor.
-        var aliases: [String: String] = [:]
+        var aliases: [ExactText: String] = [:]
         for (_, file) in opened {
-            for (key, value) in file.metadata ?? [:] where locations[key] == nil && locations[value] != nil {
-                aliases[key] = aliases[key] ?? value
+            for (key, value) in file.metadata ?? [:] where locations[ExactText(key)] == nil && locations[ExactText(value)] != nil {
+                aliases[ExactText(key)] = aliases[ExactText(key)] ?? value
             }
         }
-        var mismatchByShard: [String: [String]] = [:]
-        var checked = Set<String>()
-        for entry in index.entries where shardOf[entry.tensor] == entry.shard && checked.insert(entry.tensor).inserted {
-            guard let file = fileOfShard[entry.shard], file.position(of: entry.tensor) == nil else { continue }
-            if let kept = aliases[entry.tensor] {
+        var mismatchByShard: [ExactText: [String]] = [:]
+        var checked = Set<ExactText>()
+        for entry in index.entries
+        where shardOf[ExactText(entry.tensor)].map({ ExactText.same($0, entry.shard) }) == true && checked.insert(ExactText(entry.tensor)).inserted {
+            guard let file = fileOfShard[ExactText(entry.shard)], file.position(of: entry.tensor) == nil else { continue }
+            if let kept = aliases[ExactText(entry.tensor)] {
                 issues.append(SourceIssue(.metadataAlias(removed: entry.tensor, kept: kept, shard: entry.shard), file: file.path))
             } else {
-                mismatchByShard[entry.shard, default: []].append(entry.tensor)
+                mismatchByShard[ExactText(entry.shard), default: []].append(entry.tensor)
             }
         }
-        for shard in mismatchByShard.keys.sorted() {
+        for shard in mismatchByShard.keys.sorted(by: { $0.text < $1.text }) {
             let names = mismatchByShard[shard] ?? []
-            let elsewhere = names.filter { locations[$0] != nil }
-            issues.append(SourceIssue(.indexMismatch(shard: shard, tensors: names, foundElsewhere: elsewhere.sorted()),
+            let elsewhere = names.filter { locations[ExactText($0)] != nil }
+            issues.append(SourceIssue(.indexMismatch(shard: shard.text, tensors: names, foundElsewhere: elsewhere.sorted()),
                                       file: fileOfShard[shard]?.path))
         }
         // Tensors present in a shard but not listed in weight_map.
         for (shard, file) in opened {
-            let unlisted = file.tensors.map(\.name).filter { shardOf[$0] == nil }
+            let unlisted = file.tensors.map(\.name).filter { shardOf[ExactText($0)] == nil }
             guard !unlisted.isEmpty else { continue }
             issues.append(SourceIssue(.unindexedTensor(shard: shard, tensors: unlisted), file: file.path))
         }
@@ -185,13 +193,13 @@ struct ShardedLoader {
     /// does not name, by name or as the file a name it gives opened (`./x`, a link: `opened`
     /// holds the identities of the files loaded as shards).
     private func strayShards(index: ShardIndex, opened: Set<FileIdentity>) -> [SourceIssue] {
-        let named = Set(index.shardNames)
+        let named = Set(index.shardNames.map { ExactText($0) })
         let suffix = CheckpointLoader.shardSuffix(ofIndex: indexPath)
         let names = (try? FolderListing(folder))?.names ?? []
         func loaded(_ name: String) -> Bool {
             FileIdentity.of(CheckpointLoader.join(folder, name)).map(opened.contains) ?? false
         }
-        return names.filter { $0.hasSuffix(suffix) && !named.contains($0) && $0 != "training_args.bin" && !loaded($0) }.map { name in
+        return names.filter { $0.hasSuffix(suffix) && !named.contains(ExactText($0)) && $0 != "training_args.bin" && !loaded($0) }.map { name in
             SourceIssue(.strayShard(name: name), file: CheckpointLoader.join(folder, name))
         }
     }

@@ -1,5 +1,6 @@
 import PyTorchFormat
 import SafetensorsFormat
+import StrictJSON
 
 /// A torch checkpoint (`torch.save`'s zip: `<root>/data.pkl` and raw storages) as a checkpoint
 /// file: its pickle interpreted symbolically (never executed), every tensor a zero-copy view of
@@ -34,9 +35,11 @@ extension CheckpointFile {
         }
         var entries: [TensorEntry] = []
         entries.reserveCapacity(checkpoint.tensors.count)
-        var seen = Set<String>()
+        // By code points, as the state dict's Python `str` keys are: `café` precomposed and
+        // decomposed are two tensors (the file was refused as naming one twice).
+        var seen = Set<ExactText>()
         for tensor in checkpoint.tensors {
-            guard seen.insert(tensor.name).inserted else {
+            guard seen.insert(ExactText(tensor.name)).inserted else {
                 throw .source(path: path, kind: "duplicate-tensor-name",
                               message: "two tensors of the state dict are both named \(quotedName(tensor.name))")
             }

@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import TensorScan
 
 /// The result of `audit`: findings after the policy, and what was audited.
@@ -11,8 +12,9 @@ public struct AuditReport: Sendable {
     /// Sorted: most severe first, then by rule, tensors and message.
     public var findings: [Finding]
     public var policy: AuditPolicy
-    /// The file and byte range of every tensor the findings name (SARIF locations).
-    public var tensorLocations: [String: TensorLocation]
+    /// The file and byte range of every tensor the findings name (SARIF locations), by the
+    /// name's code points (two spellings of `café.weight` may sit in two shards).
+    public var tensorLocations: [ExactText: TensorLocation]
     /// Per input embedding, the rows `untrained-tokens` flags (before the policy: a renderer
     /// may mark them even when the rule is switched off). Empty when none was flagged.
     public var untrainedRows: [TokenAnalysis.UntrainedRows]

@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 
 /// Where a tensor named in a finding lives: the file that holds it (a shard of a sharded
 /// checkpoint) and its bytes in that file. Reports point at it, so a code-scanning dashboard
@@ -16,13 +17,14 @@ public struct TensorLocation: Sendable, Equatable {
     }
 
     /// The locations of the tensors `findings` name, looked up once per name (a checkpoint's
-    /// first copy of a name held by two shards).
-    static func of(tensorsIn findings: [Finding], in checkpoint: Checkpoint) -> [String: TensorLocation] {
-        var locations: [String: TensorLocation] = [:]
+    /// first copy of a name held by two shards), keyed by code points: keyed by `String`, the
+    /// finding on one spelling of `café.weight` was located in the shard of the other.
+    static func of(tensorsIn findings: [Finding], in checkpoint: Checkpoint) -> [ExactText: TensorLocation] {
+        var locations: [ExactText: TensorLocation] = [:]
         for finding in findings {
-            for name in finding.tensors where locations[name] == nil {
+            for name in finding.tensors where locations[ExactText(name)] == nil {
                 guard let view = checkpoint.tensor(named: name) else { continue }
-                locations[name] = TensorLocation(file: view.path, byteRange: view.fileByteRange)
+                locations[ExactText(name)] = TensorLocation(file: view.path, byteRange: view.fileByteRange)
             }
         }
         return locations

@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import TensorScan
 
 /// What a tensor's name says about its role. Checkpoints carry no role information, so these
@@ -62,10 +63,13 @@ public enum TensorNames {
 
     /// The `__metadata__` alias convention of safetensors' `save_model` and the Hub convert
     /// bot: a key that is not a tensor, whose value is a tensor, names a removed tensor that
-    /// shared storage with the kept one. Returns removed name → kept name.
+    /// shared storage with the kept one. Returns removed name → kept name. Names are compared
+    /// as code points: `save_model` of a module holding `café.weight` precomposed and decomposed
+    /// as one tensor keeps one spelling and records the other as its alias, which `key != value`
+    /// on `String`s took for a key naming itself.
     public static func aliases(in checkpoint: Checkpoint) -> [String: String] {
         var out: [String: String] = [:]
-        for (key, value) in checkpoint.metadata where checkpoint.tensor(named: key) == nil && key != value {
+        for (key, value) in checkpoint.metadata where checkpoint.tensor(named: key) == nil && !ExactText.same(key, value) {
             if checkpoint.tensor(named: value) != nil { out[key] = value }
         }
         return out

@@ -1,4 +1,5 @@
 import TensorAnalysis
+import StrictJSON
 
 /// SARIF 2.1.0 for code-scanning dashboards, valid against the official OASIS schema
 /// (committed as `schemas/sarif-schema-2.1.0.json`; `SARIFSchemaTests` checks every report).
@@ -28,7 +29,7 @@ extension AuditRendering {
         let results: [JSONValue] = report.findings.map { f in
             var locations: [JSONValue] = []
             for name in f.tensors.prefix(sarifLocationLimit) {
-                let place = report.tensorLocations[name]
+                let place = report.tensorLocations[ExactText(name)]
                 var physical: [String: JSONValue] = [
                     "artifactLocation": artifacts.location(of: place?.file ?? f.file ?? report.checkpointPath),
                 ]

@@ -1,0 +1,36 @@
+/// Text as a dictionary key or set member that equals only the same code points (the same UTF-8
+/// bytes), where `String` equals every canonically equivalent spelling.
+///
+/// Why: `String ==` and `String` hashing follow Unicode canonical equivalence, so `café.weight`
+/// with a precomposed é (U+00E9) and with e + U+0301 are one `[String: _]` key. Every format we
+/// read compares names as bytes or code points (safetensors' Rust `String`, Python's `str` in
+/// torch, gguf-py and transformers' index), so they are two tensors, two metadata keys, two shard
+/// files. Keyed by `String`, `rows --tensor` showed the other spelling's rows, and an index naming
+/// one spelling per shard was said to list a tensor twice and to hold it in two shards
+/// (TestData/canonical-names). Names from a file are keyed with this type, never with `String`.
+public struct ExactText: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public let text: String
+
+    public init(_ text: String) { self.text = text }
+
+    public init(stringLiteral text: String) { self.text = text }
+
+    public static func == (a: ExactText, b: ExactText) -> Bool { same(a.text, b.text) }
+
+    /// Whether two strings are the same code points (`==` of `ExactText`, without wrapping).
+    public static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// The bytes in one call: a byte at a time was most of the cost of hashing a vocabulary.
+    public func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Byte order (= code point order), consistent with `==`: `String <` would put two
+    /// canonically equivalent names in no fixed order.
+    public static func < (a: ExactText, b: ExactText) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }
+
+    public var description: String { text }
+}
