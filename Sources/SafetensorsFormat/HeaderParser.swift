@@ -22,7 +22,7 @@ typealias HeaderScanner = JSONScanner<FormatError>
 enum HeaderParser {
     struct Result {
         var entries: [RawEntry]
-        var metadata: [String: String]?
+        var metadata: [ExactText: String]?
         var leadingWhitespace: Int
         var trailingPadding: Int
         /// The padding after the object holds bytes other than spaces (tabs, newlines).
@@ -41,7 +41,7 @@ enum HeaderParser {
         // afterwards, so each name is hashed once; sized from the header (within a bound) so
         // that a 50,000-tensor header does not grow it a dozen times.
         var names = NameIndex(expectedCount: min(scanner.bytes.count / 64, 1 << 16))
-        var metadata: [String: String]? = nil
+        var metadata: [ExactText: String]? = nil
         var metadataOffset: Int? = nil
         try scanner.forEachMember(in: "the header object") { (scanner: inout HeaderScanner) throws(FormatError) in
             let (key, keyOffset) = try scanner.memberKey()
@@ -71,17 +71,20 @@ enum HeaderParser {
                       nonSpacePadding: scanner.bytes[end...].contains { $0 != 0x20 }, names: names)
     }
 
-    private static func parseMetadata(_ scanner: inout HeaderScanner, limits: HeaderLimits) throws(FormatError) -> [String: String]? {
+    /// Keys are compared as code points, as the reference's `HashMap<String, String>` compares
+    /// them: `café` precomposed and decomposed are two keys (the file was refused as holding
+    /// one key twice).
+    private static func parseMetadata(_ scanner: inout HeaderScanner, limits: HeaderLimits) throws(FormatError) -> [ExactText: String]? {
         let start = scanner.fileOffset
         if try scanner.consumeNull() { return nil }
         guard scanner.peek() == UInt8(ascii: "{") else {
             throw .invalidMetadata(offset: start, reason: "must be an object of strings or null")
         }
-        var result: [String: String] = [:]
-        var offsets: [String: Int] = [:]
+        var result: [ExactText: String] = [:]
+        var offsets: [ExactText: Int] = [:]
         try scanner.forEachMember(in: "__metadata__") { (scanner: inout HeaderScanner) throws(FormatError) in
             let (key, keyOffset) = try scanner.memberKey()
-            if let first = offsets.updateValue(keyOffset, forKey: key) {
+            if let first = offsets.updateValue(keyOffset, forKey: ExactText(key)) {
                 throw .duplicateKey(key: "__metadata__." + key, firstOffset: first, secondOffset: keyOffset)
             }
             guard offsets.count <= limits.maxMetadataEntries else {
@@ -92,7 +95,7 @@ enum HeaderParser {
                 try scanner.skipValue()
                 throw .invalidMetadata(offset: valueOffset, reason: "value of \(quoted(key)) is not a string")
             }
-            result[key] = try scanner.parseString()
+            result[ExactText(key)] = try scanner.parseString()
         }
         return result
     }

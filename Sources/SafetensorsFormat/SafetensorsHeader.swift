@@ -8,8 +8,8 @@ import StrictJSON
 public struct SafetensorsHeader: Sendable, Equatable {
     /// `N`, the JSON header length in bytes.
     public let headerLength: UInt64
-    /// `__metadata__`, or `nil` when absent or `null`.
-    public let metadata: [String: String]?
+    /// `__metadata__`, or `nil` when absent or `null`; keys by code points (`ExactText`).
+    public let metadata: [ExactText: String]?
     /// Tensors in file order: sorted by data offsets (the order of their bytes on disk).
     public let tensors: [TensorInfo]
     /// Bytes after the header: exactly the sum of the tensor sizes.
@@ -41,7 +41,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
         names.find(name) { tensors[positionOfOrdinal[$0]].name }.map { positionOfOrdinal[$0] }
     }
 
-    init(headerLength: UInt64, metadata: [String: String]?, tensors: [TensorInfo], dataLength: UInt64,
+    init(headerLength: UInt64, metadata: [ExactText: String]?, tensors: [TensorInfo], dataLength: UInt64,
          leadingWhitespace: Int, trailingPadding: Int, nonSpacePadding: Bool, names: NameIndex,
          positionOfOrdinal: [Int]) {
         self.headerLength = headerLength

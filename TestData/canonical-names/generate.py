@@ -25,6 +25,10 @@ Fixed seed: a rerun gives the same bytes.
 - `alias-sharded/`: that file as shard 1 of an index naming both spellings in it, and a second
   shard holding `b`.
 - `torch/model.bin`: `torch.save` of a state dict holding both names (different tensors).
+- `metadata/model.safetensors`: `__metadata__` holding the keys `café` precomposed and
+  decomposed (values "precomposed", "decomposed"), written here byte by byte (the reference
+  writer orders metadata keys by a hash, so its bytes would change from run to run) and read
+  back with `safe_open`, which returns both keys. It was refused as a duplicate key.
 - `expected.json`: per fixture, each tensor's name (as code points, so no JSON reader can fold
   them), the file holding it, its shape and its per-row means and NaN counts as numpy computes
   them from what the reference reader reads back; the alias as `safe_open(...).metadata()`
@@ -142,12 +146,30 @@ def torch_file(rng):
                         for k, v in loaded.items()]}
 
 
+def metadata_keys():
+    folder = os.path.join(HERE, "metadata")
+    os.makedirs(folder, exist_ok=True)
+    header = json.dumps({"__metadata__": {"caf\u00e9": "precomposed", "cafe\u0301": "decomposed"},
+                         "w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}},
+                        ensure_ascii=False, separators=(",", ":")).encode()
+    header += b" " * (-len(header) % 8)
+    path = os.path.join(folder, "model.safetensors")
+    with open(path, "wb") as f:
+        f.write(len(header).to_bytes(8, "little") + header + np.ones(2, np.float32).tobytes())
+    with safe_open(path, "np") as f:
+        metadata = f.metadata()
+        assert list(f.keys()) == ["w"] and f.get_tensor("w").tolist() == [1.0, 1.0]
+    assert len(metadata) == 2
+    return {"file": "model.safetensors", "metadata": sorted([scalars(k), v] for k, v in metadata.items())}
+
+
 def main():
     rng = np.random.default_rng(20261204)
     expected = {"sharded": sharded(rng)}
     expected["alias"] = alias(rng)
     expected["alias-sharded"] = alias_sharded(rng, expected["alias"])
     expected["torch"] = torch_file(rng)
+    expected["metadata"] = metadata_keys()
     with open(os.path.join(HERE, "expected.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -126,4 +126,21 @@ import TestSupport
         let rows = try #require(report["rows"] as? [[String: Any]])
         #expect(rows.count == 2 && rows.allSatisfy { $0["mean"] as? Double == mean }, "\(rows)")
     }
+
+    @Test("__metadata__ keys café precomposed and decomposed are two keys, as safe_open reads them: inspect lists both")
+    func metadataKeys() throws {
+        let expected = try #require(try Self.expected("metadata")["metadata"] as? [[Any]])
+        let path = Fixtures.path("canonical-names/metadata")
+        let result = try CLI.run(["inspect", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex(of: "metadata:"))
+        let listed = lines[(start + 1)...].prefix { $0.hasPrefix("  ") }
+        var wanted: [String] = []
+        for pair in expected {
+            wanted.append("  " + (try Self.text(pair.first)) + " = " + (try #require(pair.last as? String)))
+        }
+        #expect(listed.map { $0.unicodeScalars.map(\.value) } == wanted.map { $0.unicodeScalars.map(\.value) }, "\(listed)")
+        #expect(try CLI.run(["inspect", path, "--json"]).status == 0)
+    }
 }

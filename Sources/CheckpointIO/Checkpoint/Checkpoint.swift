@@ -132,8 +132,8 @@ public struct Checkpoint: Sendable {
     }
 
     /// Merged `__metadata__` of all files (first file wins on conflicting keys).
-    public var metadata: [String: String] {
-        var merged: [String: String] = [:]
+    public var metadata: [ExactText: String] {
+        var merged: [ExactText: String] = [:]
         for file in files {
             for (key, value) in file.metadata ?? [:] where merged[key] == nil { merged[key] = value }
         }

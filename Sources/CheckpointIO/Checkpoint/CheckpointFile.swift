@@ -129,12 +129,13 @@ public struct CheckpointFile: Sendable {
         }
     }
 
-    /// String metadata of the file: safetensors' `__metadata__` (`nil` when absent).
-    public var metadata: [String: String]? {
+    /// String metadata of the file: safetensors' `__metadata__` (`nil` when absent), GGUF's
+    /// key-value pairs summarised; keys by code points, as both formats' readers compare them.
+    public var metadata: [ExactText: String]? {
         switch format {
         case .safetensors(let header): header.metadata
         case .pytorch: nil
-        case .gguf(let file): Dictionary(file.metadata.entries.map { ($0.key, $0.value.summary) }, uniquingKeysWith: { a, _ in a })
+        case .gguf(let file): Dictionary(file.metadata.entries.map { (ExactText($0.key), $0.value.summary) }, uniquingKeysWith: { a, _ in a })
         }
     }
 

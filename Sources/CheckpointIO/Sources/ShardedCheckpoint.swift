@@ -159,8 +159,8 @@ struct ShardedLoader {
         // Alias convention (docs/FORMAT.md §4): metadata[removed] = kept, where kept is a tensor.
         var aliases: [ExactText: String] = [:]
         for (_, file) in opened {
-            for (key, value) in file.metadata ?? [:] where locations[ExactText(key)] == nil && locations[ExactText(value)] != nil {
-                aliases[ExactText(key)] = aliases[ExactText(key)] ?? value
+            for (key, value) in file.metadata ?? [:] where locations[key] == nil && locations[ExactText(value)] != nil {
+                aliases[key] = aliases[key] ?? value
             }
         }
         var mismatchByShard: [ExactText: [String]] = [:]

@@ -69,8 +69,8 @@ public enum TensorNames {
     /// on `String`s took for a key naming itself.
     public static func aliases(in checkpoint: Checkpoint) -> [String: String] {
         var out: [String: String] = [:]
-        for (key, value) in checkpoint.metadata where checkpoint.tensor(named: key) == nil && !ExactText.same(key, value) {
-            if checkpoint.tensor(named: value) != nil { out[key] = value }
+        for (key, value) in checkpoint.metadata where checkpoint.tensor(named: key.text) == nil && !ExactText.same(key.text, value) {
+            if checkpoint.tensor(named: value) != nil { out[key.text] = value }
         }
         return out
     }

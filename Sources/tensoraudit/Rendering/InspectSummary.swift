@@ -1,4 +1,5 @@
 import SafetensorsFormat
+import StrictJSON
 import CheckpointIO
 import TensorScan
 
@@ -42,6 +43,14 @@ struct InspectSummary {
         ])
     }
 
+    /// The `metadata` object. A JSON object here is keyed by `String`, so of two keys that are
+    /// canonically equivalent (`café` precomposed and decomposed: two keys of the file) only the
+    /// first in code point order is written; the text listing shows both.
+    static func metadataJSON(_ metadata: [ExactText: String]) -> [String: JSONValue] {
+        Dictionary(metadata.sorted { $0.key < $1.key }.map { ($0.key.text, JSONValue.string($0.value)) },
+                   uniquingKeysWith: { first, _ in first })
+    }
+
     /// The report; without `includingTensors`, the `tensors` member is left out (`jsonText`
     /// streams it).
     func json(includingTensors: Bool = true) -> JSONValue {
@@ -69,7 +78,7 @@ struct InspectSummary {
             // 2: `source_issues[].level` became `severity`, the word findings use everywhere.
             "schema_version": .int(2),
             "files": .array(files),
-            "metadata": .object(checkpoint.metadata.mapValues(JSONValue.string)),
+            "metadata": .object(Self.metadataJSON(checkpoint.metadata)),
             "source": SourceRendering.json(checkpoint.source),
             "source_issues": .array(checkpoint.sourceIssues.map(SourceRendering.json)),
             "tensors": .array(tensors),
@@ -162,7 +171,7 @@ struct InspectSummary {
         if !metadata.isEmpty {
             lines.append("metadata:")
             for key in metadata.keys.sorted() {
-                lines.append("  \(TextFormatting.safeName(key)) = \(TextFormatting.safeName(metadata[key] ?? ""))")
+                lines.append("  \(TextFormatting.safeName(key.text)) = \(TextFormatting.safeName(metadata[key] ?? ""))")
             }
         }
         lines.append("")
