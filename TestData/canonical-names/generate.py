@@ -29,6 +29,9 @@ Fixed seed: a rerun gives the same bytes.
   decomposed (values "precomposed", "decomposed"), written here byte by byte (the reference
   writer orders metadata keys by a hash, so its bytes would change from run to run) and read
   back with `safe_open`, which returns both keys. It was refused as a duplicate key.
+- `alias-keys/model.safetensors`: tensors `x` and `y` and `__metadata__` {`café` precomposed:
+  "x", decomposed: "y"}, written the same way: two aliases of the save_model convention (a key
+  that is not a tensor naming one that is), one of which was lost.
 - `expected.json`: per fixture, each tensor's name (as code points, so no JSON reader can fold
   them), the file holding it, its shape and its per-row means and NaN counts as numpy computes
   them from what the reference reader reads back; the alias as `safe_open(...).metadata()`
@@ -146,21 +149,36 @@ def torch_file(rng):
                         for k, v in loaded.items()]}
 
 
-def metadata_keys():
-    folder = os.path.join(HERE, "metadata")
-    os.makedirs(folder, exist_ok=True)
-    header = json.dumps({"__metadata__": {"caf\u00e9": "precomposed", "cafe\u0301": "decomposed"},
-                         "w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}},
-                        ensure_ascii=False, separators=(",", ":")).encode()
-    header += b" " * (-len(header) % 8)
-    path = os.path.join(folder, "model.safetensors")
+def write_by_hand(folder, metadata, tensors):
+    """A safetensors file with `metadata` in the order given (F32 tensors, in order)."""
+    os.makedirs(os.path.join(HERE, folder), exist_ok=True)
+    header, data = {"__metadata__": metadata}, b""
+    for name, values in tensors.items():
+        raw = np.asarray(values, np.float32).tobytes()
+        header[name] = {"dtype": "F32", "shape": [len(values)], "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    path = os.path.join(HERE, folder, "model.safetensors")
     with open(path, "wb") as f:
-        f.write(len(header).to_bytes(8, "little") + header + np.ones(2, np.float32).tobytes())
+        f.write(len(text).to_bytes(8, "little") + text + data)
     with safe_open(path, "np") as f:
-        metadata = f.metadata()
-        assert list(f.keys()) == ["w"] and f.get_tensor("w").tolist() == [1.0, 1.0]
-    assert len(metadata) == 2
-    return {"file": "model.safetensors", "metadata": sorted([scalars(k), v] for k, v in metadata.items())}
+        read = f.metadata()
+        assert sorted(f.keys()) == sorted(tensors)
+        for name, values in tensors.items():
+            assert f.get_tensor(name).tolist() == values
+    assert len(read) == len(metadata)
+    return read
+
+
+def metadata_keys():
+    read = write_by_hand("metadata", {"caf\u00e9": "precomposed", "cafe\u0301": "decomposed"}, {"w": [1.0, 1.0]})
+    return {"file": "model.safetensors", "metadata": sorted([scalars(k), v] for k, v in read.items())}
+
+
+def alias_keys():
+    read = write_by_hand("alias-keys", {"caf\u00e9": "x", "cafe\u0301": "y"}, {"x": [1.0, 2.0], "y": [3.0, 4.0]})
+    return {"file": "model.safetensors", "aliases": sorted([scalars(k), v] for k, v in read.items())}
 
 
 def main():
@@ -170,6 +188,7 @@ def main():
     expected["alias-sharded"] = alias_sharded(rng, expected["alias"])
     expected["torch"] = torch_file(rng)
     expected["metadata"] = metadata_keys()
+    expected["alias-keys"] = alias_keys()
     with open(os.path.join(HERE, "expected.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -143,4 +143,36 @@ import TestSupport
         #expect(listed.map { $0.unicodeScalars.map(\.value) } == wanted.map { $0.unicodeScalars.map(\.value) }, "\(listed)")
         #expect(try CLI.run(["inspect", path, "--json"]).status == 0)
     }
+
+    @Test("padding's tied_with names the alias of the other spelling, not the tensor itself")
+    func paddingTiedWithAlias() throws {
+        let expected = try Self.expected("alias")
+        let kept = try Self.text(expected["kept"]), removed = try Self.text(expected["removed"])
+        let report = try Self.json(["padding", Fixtures.path("canonical-names/alias"), "--tensor", kept, "--pad-id", "0", "--json"])
+        let matrix = try #require((report["embeddings"] as? [[String: Any]])?.first)
+        #expect(Self.scalars(matrix["tensor"]) == kept.unicodeScalars.map(\.value))
+        #expect((matrix["tied_with"] as? [String] ?? []).map { Self.scalars($0) } == [removed.unicodeScalars.map(\.value)])
+    }
+
+    @Test("two __metadata__ aliases whose keys are the two spellings of café are two aliases, two findings")
+    func twoAliasKeys() throws {
+        let expected = try #require(try Self.expected("alias-keys")["aliases"] as? [[Any]])
+        var wanted: [[[UInt32]]] = []
+        for pair in expected {
+            wanted.append([try Self.text(pair.first).unicodeScalars.map(\.value), Self.scalars(pair.last)])
+        }
+        let path = Fixtures.path("canonical-names/alias-keys")
+        let report = try Self.json(["ties", path, "--json"])
+        let findings = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "metadata-alias" }
+        let found = findings.map { finding -> [[UInt32]] in
+            let evidence = finding["evidence"] as? [String: Any]
+            return [Self.scalars(evidence?["removed"]), Self.scalars(evidence?["kept"])]
+        }
+        #expect(found == wanted)
+        let text = try CLI.run(["ties", path])
+        let listed = text.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains(" -> ") }
+        #expect(listed.map { $0.unicodeScalars.map(\.value) }
+            == wanted.map { ("  " + String(String.UnicodeScalarView($0[0].compactMap(Unicode.Scalar.init))) + " -> "
+                + String(String.UnicodeScalarView($0[1].compactMap(Unicode.Scalar.init)))).unicodeScalars.map(\.value) })
+    }
 }

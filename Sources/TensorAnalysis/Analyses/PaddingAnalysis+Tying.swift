@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import GGUFFormat
 import TensorScan
 import ModelKnowledge
@@ -28,14 +29,17 @@ extension PaddingAnalysis {
     /// matrix, so its bytes count as different; with no counterpart in the file the bytes are
     /// not compared and the config (or the model type's default) is all there is.
     static func tyingQuestion(for view: TensorView, role: Role, tiedWith: [String], checkpoint: Checkpoint,
-                              aliases: [String: String], config: ModelConfigFacts?) -> TyingQuestion {
+                              aliases: [ExactText: String], config: ModelConfigFacts?) -> TyingQuestion {
         let isOutput = role == .outputProjection || (role == .requested && TensorNames.isOutputProjection(view.name))
+        // Names compared by code points (`ExactText`), as the checkpoint's own are.
         func isCounterpart(_ name: String) -> Bool {
-            name != view.name && (isOutput ? TensorNames.isEmbedding(name) : TensorNames.isOutputProjection(name))
+            !ExactText.same(name, view.name) && (isOutput ? TensorNames.isEmbedding(name) : TensorNames.isOutputProjection(name))
         }
-        let aliased = aliases.contains { ($0.key == view.name && isCounterpart($0.value)) || ($0.value == view.name && isCounterpart($0.key)) }
+        let aliased = aliases.contains {
+            (ExactText.same($0.key.text, view.name) && isCounterpart($0.value)) || (ExactText.same($0.value, view.name) && isCounterpart($0.key.text))
+        }
         let counterparts = checkpoint.tensors.filter { $0.shape.count == 2 && isCounterpart($0.name) }
-        let identical = counterparts.isEmpty ? nil : tiedWith.contains { name in counterparts.contains { $0.name == name } }
+        let identical = counterparts.isEmpty ? nil : tiedWith.contains { name in counterparts.contains { ExactText.same($0.name, name) } }
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
         // for most decoders; an encoder's missing output ties nothing (LlamaCppArchitectures).
         let tie = ConventionTie.llamaCpp(in: checkpoint)

@@ -1,5 +1,6 @@
 import SafetensorsFormat
 import CheckpointIO
+import StrictJSON
 import TensorScan
 import ModelKnowledge
 
@@ -233,7 +234,7 @@ public enum PaddingAnalysis {
 
     /// The pad row's statistics, rank and the norm distribution (no judgement yet).
     static func measure(_ view: TensorView, role: Role, moments: [RowMoments], padID: PadID, row: Int,
-                        checkpoint: Checkpoint, aliases: [String: String], copies: [String]? = nil,
+                        checkpoint: Checkpoint, aliases: [ExactText: String], copies: [String]? = nil,
                         norms given: RowNorms? = nil) -> Result {
         let rowNorms = given ?? RowNorms(moments)
         let norms = rowNorms.values
@@ -254,7 +255,7 @@ public enum PaddingAnalysis {
 
     /// Tensors with the same element type, shape and bytes as `view`, and its metadata aliases, sorted.
     /// `copies`, when given, are the byte-identical tensors another pass already found.
-    static func tiedWith(_ view: TensorView, checkpoint: Checkpoint, aliases: [String: String],
+    static func tiedWith(_ view: TensorView, checkpoint: Checkpoint, aliases: [ExactText: String],
                          copies: [String]? = nil) -> [String] {
         // Same element type, shape and bytes: candidates are only tensors of the same shape.
         // Names compared as bytes: a tensor whose name is canonically equivalent to this one's
@@ -263,7 +264,11 @@ public enum PaddingAnalysis {
             !$0.name.utf8.elementsEqual(view.name.utf8) && $0.elementType == view.elementType && $0.shape == view.shape
                 && $0.hasSameBytes(as: view)
         }.map(\.name)
-        tied += aliases.filter { $0.value == view.name || $0.key == view.name }.map { $0.key == view.name ? $0.value : $0.key }
+        // An alias of this tensor names the other side: compared as `String`s, the alias
+        // `café` (precomposed) → `cafe\u{301}` (kept) made the kept tensor "tied with" itself.
+        tied += aliases.compactMap { removed, kept in
+            ExactText.same(removed.text, view.name) ? kept : ExactText.same(kept, view.name) ? removed.text : nil
+        }
         var seen = Set<[UInt8]>()
         return tied.filter { seen.insert(Array($0.utf8)).inserted }.sorted()
     }

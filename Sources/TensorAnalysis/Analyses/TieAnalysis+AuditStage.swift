@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import TensorScan
 
 extension TieAnalysis {
@@ -22,7 +23,7 @@ extension TieAnalysis {
         /// Aliases the checkpoint's source already reports (a sharded index entry explained by
         /// `__metadata__`): one alias gives one `metadata-alias` finding, the source's, which
         /// names the shard.
-        let aliasesReportedBySource: Set<String>
+        let aliasesReportedBySource: Set<ExactText>
 
         init(checkpoint: Checkpoint) {
             self.checkpoint = checkpoint
@@ -37,7 +38,7 @@ extension TieAnalysis {
             // Only a class of three or more can leave two members that differ from the first.
             needsFingerprint = Set(twins.classes.filter { $0.count > 2 && !TieAnalysis.digestsSuffice($0, views, digested) }.joined())
             aliasesReportedBySource = Set(checkpoint.sourceIssues.compactMap { issue in
-                if case .metadataAlias(let removed, _, _) = issue.kind { return removed }
+                if case .metadataAlias(let removed, _, _) = issue.kind { return ExactText(removed) }
                 return nil
             })
         }

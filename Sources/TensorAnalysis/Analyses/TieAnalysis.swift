@@ -1,6 +1,7 @@
 import Dispatch
 import SafetensorsFormat
 import CheckpointIO
+import StrictJSON
 import TensorScan
 import ModelKnowledge
 
@@ -104,8 +105,8 @@ public enum TieAnalysis {
         /// Sorted by first tensor name.
         public var sharedStorage: [SharedStorage] = []
         public var sameBytes: [SameBytes]
-        /// `__metadata__` aliases, removed name → kept name.
-        public var aliases: [String: String]
+        /// `__metadata__` aliases, removed name (by code points) → kept name.
+        public var aliases: [ExactText: String]
         /// Every grouped tensor's copies: the other tensors of its group (same dtype, shape
         /// and bytes), by name.
         public var copies: Copies { Copies(groups.map(\.tensors)) }
@@ -410,7 +411,8 @@ public enum TieAnalysis {
                 break
             }
         }
-        for (removed, kept) in report.aliases.sorted(by: { $0.key < $1.key }) {
+        for (key, kept) in report.aliases.sorted(by: { $0.key < $1.key }) {
+            let removed = key.text
             out.append(Finding(.metadataAlias, tensors: [kept, removed].sorted(),
                                message: "__metadata__ records \(removed) as an alias of \(kept): the two shared storage and \(removed) was dropped when saving",
                                evidence: ["removed": .string(removed), "kept": .string(kept)]))

@@ -67,10 +67,11 @@ public enum TensorNames {
     /// as code points: `save_model` of a module holding `café.weight` precomposed and decomposed
     /// as one tensor keeps one spelling and records the other as its alias, which `key != value`
     /// on `String`s took for a key naming itself.
-    public static func aliases(in checkpoint: Checkpoint) -> [String: String] {
-        var out: [String: String] = [:]
+    /// Keyed by code points too: two keys that are the two spellings of `café` are two aliases.
+    public static func aliases(in checkpoint: Checkpoint) -> [ExactText: String] {
+        var out: [ExactText: String] = [:]
         for (key, value) in checkpoint.metadata where checkpoint.tensor(named: key.text) == nil && !ExactText.same(key.text, value) {
-            if checkpoint.tensor(named: value) != nil { out[key.text] = value }
+            if checkpoint.tensor(named: value) != nil { out[key] = value }
         }
         return out
     }

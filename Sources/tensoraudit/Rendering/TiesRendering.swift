@@ -1,4 +1,5 @@
 import TensorAnalysis
+import StrictJSON
 import CheckpointIO
 import TensorScan
 
@@ -24,7 +25,10 @@ enum TiesRendering {
             "tied_by_convention": .array(convention.map { tie in
                 .object(["tensor": .string(tie.tensor), "absent": .string(tie.absent), "detail": .string(tie.detail)])
             }),
-            "aliases": .object(report.aliases.mapValues(JSONValue.string)),
+            // Keyed by `String` like every report object: of two removed names that are
+            // canonically equivalent, the first in code point order (the findings list both).
+            "aliases": .object(Dictionary(report.aliases.sorted { $0.key < $1.key }.map { ($0.key.text, JSONValue.string($0.value)) },
+                                          uniquingKeysWith: { first, _ in first })),
             "wasted_bytes": .uint(report.wastedBytes),
             "findings": .array(findings.map(AnalysisJSON.finding)),
         ])
@@ -56,7 +60,7 @@ enum TiesRendering {
         if !report.aliases.isEmpty {
             lines.append("__metadata__ aliases (removed -> kept):")
             for (removed, kept) in report.aliases.sorted(by: { $0.key < $1.key }) {
-                lines.append("  \(TextFormatting.safeName(removed)) -> \(TextFormatting.safeName(kept))")
+                lines.append("  \(TextFormatting.safeName(removed.text)) -> \(TextFormatting.safeName(kept))")
             }
         }
         lines.append("bytes wasted by duplicates: \(TextFormatting.grouped(report.wastedBytes)) (\(TextFormatting.bytes(report.wastedBytes)))")
