@@ -33,8 +33,8 @@ Fixed seed: a rerun gives the same bytes.
   "x", decomposed: "y"}, written the same way: two aliases of the save_model convention (a key
   that is not a tensor naming one that is), one of which was lost.
 - `expected.json`: per fixture, each tensor's name (as code points, so no JSON reader can fold
-  them), the file holding it, its shape and its per-row means and NaN counts as numpy computes
-  them from what the reference reader reads back; the alias as `safe_open(...).metadata()`
+  them), the file holding it, its shape and its per-row means, NaN counts and L2 norms as numpy
+  computes them from what the reference reader reads back; the alias as `safe_open(...).metadata()`
   gives it.
 """
 import json
@@ -57,12 +57,15 @@ def scalars(text):
 
 
 def rows(array):
-    """Per-row mean over the finite values and NaN count, as numpy computes them."""
+    """Per-row mean over the finite values, NaN count and L2 norm (None when not finite), as
+    numpy computes them."""
     a = np.asarray(array, dtype=np.float64).reshape(array.shape[0], -1)
     out = []
     for row in a:
         finite = row[np.isfinite(row)]
-        out.append({"mean": float(finite.mean()) if finite.size else None, "nan": int(np.isnan(row).sum())})
+        norm = float(np.linalg.norm(row))
+        out.append({"mean": float(finite.mean()) if finite.size else None, "nan": int(np.isnan(row).sum()),
+                    "norm": norm if np.isfinite(norm) else None})
     return out
 
 

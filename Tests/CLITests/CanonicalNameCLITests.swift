@@ -175,4 +175,23 @@ import TestSupport
             == wanted.map { ("  " + String(String.UnicodeScalarView($0[0].compactMap(Unicode.Scalar.init))) + " -> "
                 + String(String.UnicodeScalarView($0[1].compactMap(Unicode.Scalar.init)))).unicodeScalars.map(\.value) })
     }
+
+    @Test("padding text draws each spelling's own row-norm histogram (its range is that tensor's finite row norms)")
+    func paddingHistograms() throws {
+        let tensors = try #require(try Self.expected("sharded")["tensors"] as? [[String: Any]])
+        let names = try tensors.map { try Self.text($0["name"]) }
+        let result = try CLI.run(["padding", Fixtures.path("canonical-names/sharded"), "--tensor", names[0], "--tensor", names[1], "--pad-id", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let ranges = lines.filter { $0.hasPrefix("  row norms, ") }.map { line -> [Double] in
+            let tail = line.split(separator: ":", maxSplits: 1).last ?? ""
+            return tail.split(separator: " ").compactMap { Double($0) }
+        }
+        #expect(ranges.count == 2)
+        for (range, tensor) in zip(ranges, tensors) {
+            let norms = (tensor["rows"] as? [[String: Any]] ?? []).compactMap { $0["norm"] as? Double }
+            let want = [norms.min() ?? .nan, norms.max() ?? .nan]
+            #expect(range.count == 2 && zip(range, want).allSatisfy { closeEnough($0, $1, relative: 1e-5) }, "\(range) vs \(want)")
+        }
+    }
 }

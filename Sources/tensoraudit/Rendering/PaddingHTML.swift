@@ -1,4 +1,5 @@
 import TensorAnalysis
+import StrictJSON
 
 /// `padding --format html`: the padding facts of each token matrix above the same pictures
 /// the audit page draws (histogram with the pad row marked, sorted-norm curve, marked rows).
@@ -19,7 +20,7 @@ enum PaddingHTML {
                              text: "\(TextFormatting.safeName(r.tensor)): pad row \(r.padID.id)\(token) has norm \(TextFormatting.compact(r.rowNorm)), \(zero), \(rank)")
                 html.element("p", text: r.padID.note)
                 html.element("p", text: r.explanation)
-                if let profile = profiles.first(where: { $0.tensor == r.tensor }) {
+                if let profile = profiles.first(where: { ExactText.same($0.tensor, r.tensor) }) {
                     AuditHTML.tokenMatrix(profile, index: i, anchor: nil, &html)
                 }
             }

@@ -99,7 +99,9 @@ enum PaddingRendering {
                 lines.append("  row norms: mean \(TextFormatting.compact(d.mean)), median \(TextFormatting.compact(d.median)), "
                     + "min \(TextFormatting.compact(d.minimum)), max \(TextFormatting.compact(d.maximum)), std \(TextFormatting.compact(d.std))")
             }
-            if let profile = profiles.first(where: { $0.tensor == r.tensor }) {
+            // Matched by code points: by `String ==`, of two requested matrices named with the two
+            // spellings of `café`, the second drew the first one's histogram and pad mark.
+            if let profile = profiles.first(where: { ExactText.same($0.tensor, r.tensor) }) {
                 lines += TextHistogram.lines(profile.bins, marks: [("pad row \(r.padID.id)", r.rowNorm)]).map { "  " + $0 }
             }
             if let u = r.unusedRows {
