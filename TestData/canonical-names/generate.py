@@ -32,6 +32,9 @@ Fixed seed: a rerun gives the same bytes.
 - `alias-keys/model.safetensors`: tensors `x` and `y` and `__metadata__` {`café` precomposed:
   "x", decomposed: "y"}, written the same way: two aliases of the save_model convention (a key
   that is not a tensor naming one that is), one of which was lost.
+- `diff-map/rename.json` (`--map` of `diff`: precomposed -> decomposed) and `swap.json` (each
+  spelling -> the other; Python's json reads two keys): the second was refused as naming a key
+  twice, the first paired as asked but shown without its "->".
 - `expected.json`: per fixture, each tensor's name (as code points, so no JSON reader can fold
   them), the file holding it, its shape and its per-row means, NaN counts and L2 norms as numpy
   computes them from what the reference reader reads back; the alias as `safe_open(...).metadata()`
@@ -184,6 +187,21 @@ def alias_keys():
     return {"file": "model.safetensors", "aliases": sorted([scalars(k), v] for k, v in read.items())}
 
 
+def diff_maps(torch_expected):
+    folder = os.path.join(HERE, "diff-map")
+    os.makedirs(folder, exist_ok=True)
+    for name, mapping in (("rename.json", {PRECOMPOSED: DECOMPOSED}),
+                          ("swap.json", {PRECOMPOSED: DECOMPOSED, DECOMPOSED: PRECOMPOSED})):
+        with open(os.path.join(folder, name), "w", encoding="utf-8", newline="\n") as f:
+            json.dump(mapping, f, ensure_ascii=False)
+            f.write("\n")
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            assert len(json.load(f)) == len(mapping)
+    loaded = torch.load(os.path.join(HERE, "torch", "model.bin"), weights_only=True)
+    difference = (loaded[PRECOMPOSED].double() - loaded[DECOMPOSED].double()).abs().max().item()
+    return {"swap_max_abs": difference}
+
+
 def main():
     rng = np.random.default_rng(20261204)
     expected = {"sharded": sharded(rng)}
@@ -192,6 +210,7 @@ def main():
     expected["torch"] = torch_file(rng)
     expected["metadata"] = metadata_keys()
     expected["alias-keys"] = alias_keys()
+    expected["diff-map"] = diff_maps(expected["torch"])
     with open(os.path.join(HERE, "expected.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

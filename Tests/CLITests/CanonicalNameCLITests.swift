@@ -194,4 +194,29 @@ import TestSupport
             #expect(range.count == 2 && zip(range, want).allSatisfy { closeEnough($0, $1, relative: 1e-5) }, "\(range) vs \(want)")
         }
     }
+
+    @Test("diff --map pairing café precomposed in A with decomposed in B shows the pair with its ->")
+    func diffMapShown() throws {
+        let shards = Fixtures.path("canonical-names/sharded")
+        let result = try CLI.run(["diff", shards + "/model-00001-of-00002.safetensors", shards + "/model-00002-of-00002.safetensors",
+                                  "--map", Fixtures.path("canonical-names/diff-map/rename.json")])
+        #expect(result.status == 1, "\(result.stderr)")  // 1: the two tensors differ
+        let row = (Self.precomposed + " -> " + Self.decomposed).unicodeScalars.map(\.value)
+        #expect(result.stdout.split(separator: "\n").contains { $0.unicodeScalars.map(\.value).starts(with: row) }, "\(result.stdout)")
+    }
+
+    @Test("diff --map naming each spelling as the other's partner is two entries: both pairs compared")
+    func diffMapSwap() throws {
+        let wanted = try #require(try Self.expected("diff-map")["swap_max_abs"] as? Double)
+        let torch = Fixtures.path("canonical-names/torch/model.bin")
+        let report = try Self.json(["diff", torch, torch, "--map", Fixtures.path("canonical-names/diff-map/swap.json"), "--json"], status: 1)
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        let pairs = tensors.map { [Self.scalars($0["name"]), Self.scalars($0["name_b"])] }
+        let pre = Self.precomposed.unicodeScalars.map(\.value), dec = Self.decomposed.unicodeScalars.map(\.value)
+        #expect(Set(pairs) == Set([[pre, dec], [dec, pre]]) && pairs.count == 2, "\(pairs)")
+        for tensor in tensors {
+            #expect(closeEnough(tensor["max_abs_diff"] as? Double ?? .nan, wanted, relative: 1e-6), "\(tensor)")
+        }
+        #expect((report["unused_map_entries"] as? [Any])?.isEmpty == true)
+    }
 }

@@ -1,5 +1,6 @@
 import SafetensorsFormat
 import CheckpointIO
+import StrictJSON
 import TensorScan
 
 /// Export fidelity: how checkpoint B (an export, a conversion) differs from checkpoint A
@@ -75,7 +76,7 @@ public struct CheckpointDiff: Sendable {
     /// (`LlamaCppRotaryOrder.decisions`); top rows are then A's row numbers. `converterDrops`:
     /// tensors of either side the other lacks by design (`LlamaCppConverterDrops.dropped`).
     public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5,
-                nameMap: [String: String] = [:], rowOrders: [String: LlamaCppRotaryOrder.Decision] = [:],
+                nameMap: [ExactText: String] = [:], rowOrders: [String: LlamaCppRotaryOrder.Decision] = [:],
                 converterDrops: [String: String] = [:]) {
         self.tolerance = tolerance
         // Tensors are paired by their names' UTF-8 bytes: names that are canonically equivalent
@@ -84,7 +85,7 @@ public struct CheckpointDiff: Sendable {
         func bytes(_ name: String) -> [UInt8] { Array(name.utf8) }
         let viewOfA = Dictionary(a.tensors.map { (bytes($0.name), $0) }, uniquingKeysWith: { first, _ in first })
         let viewOfB = Dictionary(b.tensors.map { (bytes($0.name), $0) }, uniquingKeysWith: { first, _ in first })
-        func partner(_ name: String) -> [UInt8] { bytes(nameMap[name] ?? name) }
+        func partner(_ name: String) -> [UInt8] { bytes(nameMap[ExactText(name)] ?? name) }
         let inB = { (name: String) in viewOfB[partner(name)] != nil }
         var seenA = Set<[UInt8]>()
         let namesA = a.tensors.map(\.name).filter { seenA.insert(bytes($0)).inserted }

@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import GGUFFormat
 
 /// Hub tensors llama.cpp's converter leaves out of a GGUF file on purpose, with the reason: a
@@ -40,7 +41,7 @@ public enum LlamaCppConverterDrops {
     /// For a Hub checkpoint against a GGUF file (either order): the Hub side's tensors that the
     /// GGUF side lacks and the converter drops, name → reason. Empty when both or neither side
     /// is GGUF.
-    public static func dropped(a: Checkpoint, b: Checkpoint, nameMap: [String: String]) -> [String: String] {
+    public static func dropped(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [String: String] {
         let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
         guard ggufA != ggufB else { return [:] }
         let (hub, gguf) = ggufB ? (a, b) : (b, a)
@@ -50,10 +51,10 @@ public enum LlamaCppConverterDrops {
         }.first
         // The GGUF side's names as the Hub side would call them (the map is Hub → GGUF when B is
         // the GGUF file, GGUF → Hub when A is).
-        let ggufNames = Set(gguf.tensors.map(\.name))
-        let mapped = ggufB ? nameMap : Dictionary(nameMap.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let ggufNames = Set(gguf.tensors.map { ExactText($0.name) })
+        let mapped = ggufB ? nameMap : Dictionary(nameMap.map { (ExactText($1), $0.text) }, uniquingKeysWith: { first, _ in first })
         var dropped: [String: String] = [:]
-        for view in hub.tensors where !ggufNames.contains(mapped[view.name] ?? view.name) {
+        for view in hub.tensors where !ggufNames.contains(ExactText(mapped[ExactText(view.name)] ?? view.name)) {
             if let why = reason(forHubName: view.name, architecture: architecture) { dropped[view.name] = why }
         }
         return dropped

@@ -94,7 +94,9 @@ public enum LlamaCppNameMap {
 /// side's, else none.
 public enum DiffNameMap {
     /// Reads a `--map` file: a strict JSON object of strings (a key given twice is an error).
-    public static func load(path: String) throws(CheckpointError) -> [String: String] {
+    /// Keys are tensor names, compared by code points (`ExactText`) as Python's json compares
+    /// them: a map naming `café` precomposed and decomposed has two keys (it was refused).
+    public static func load(path: String) throws(CheckpointError) -> [ExactText: String] {
         let bytes = try MappedFile.contents(of: path, limit: 64 << 20, what: "the name map")
         let root: JSONNode
         do { root = try JSONDocument.parse(bytes) } catch {
@@ -103,12 +105,12 @@ public enum DiffNameMap {
         guard case .object(let members) = root else {
             throw .source(path: path, kind: "invalid-map", message: "a name map is a JSON object of A name → B name")
         }
-        var map: [String: String] = [:]
+        var map: [ExactText: String] = [:]
         for member in members {
             guard case .string(let target) = member.value else {
                 throw .source(path: path, kind: "invalid-map", message: "the value of \(quotedName(member.key)) is not a string")
             }
-            guard map.updateValue(target, forKey: member.key) == nil else {
+            guard map.updateValue(target, forKey: ExactText(member.key)) == nil else {
                 throw .source(path: path, kind: "invalid-map", message: "\(quotedName(member.key)) appears twice")
             }
         }
@@ -129,9 +131,10 @@ public enum DiffNameMap {
     /// compared under its own name, or listed as only in A), so a map that does not do what its
     /// author thinks passed unnoticed. They are reported, not refused: one map may serve several
     /// checkpoints of a family, some without an optional tensor (`lm_head` of a tied model).
-    public static func unusedEntries(of map: [String: String], a: Checkpoint, b: Checkpoint) -> [UnusedEntry] {
-        map.keys.sorted().compactMap { name in
-            guard let target = map[name] else { return nil }
+    public static func unusedEntries(of map: [ExactText: String], a: Checkpoint, b: Checkpoint) -> [UnusedEntry] {
+        map.keys.sorted().compactMap { key in
+            guard let target = map[key] else { return nil }
+            let name = key.text
             let inA = a.tensor(named: name) != nil, inB = b.tensor(named: target) != nil
             switch (inA, inB) {
             case (true, true): return nil
@@ -143,15 +146,15 @@ public enum DiffNameMap {
     }
 
     /// The built-in map when A is a Hub checkpoint and B a GGUF file (or the reverse).
-    public static func automatic(a: Checkpoint, b: Checkpoint) -> [String: String] {
+    public static func automatic(a: Checkpoint, b: Checkpoint) -> [ExactText: String] {
         let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
         guard ggufA != ggufB else { return [:] }
-        var map: [String: String] = [:]
+        var map: [ExactText: String] = [:]
         if ggufB {
-            for view in a.tensors { if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[view.name] = name } }
+            for view in a.tensors { if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[ExactText(view.name)] = name } }
         } else {
             // A is the GGUF file: pair its names with B's Hub names.
-            for view in b.tensors { if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[name] = view.name } }
+            for view in b.tensors { if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[ExactText(name)] = view.name } }
         }
         return map
     }

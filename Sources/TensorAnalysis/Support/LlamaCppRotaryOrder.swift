@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import GGUFFormat
 import TensorScan
 
@@ -35,13 +36,13 @@ public enum LlamaCppRotaryOrder {
 
     /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor
     /// of the other side, where one side is a GGUF file and the pair is a llama q/k projection.
-    public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [String: String]) -> [String: Decision] {
+    public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [String: Decision] {
         let ggufA = ggufFile(a), ggufB = ggufFile(b)
         guard (ggufA == nil) != (ggufB == nil), let gguf = ggufA ?? ggufB else { return [:] }
         let hub = ggufA == nil ? a : b
         var result: [String: Decision] = [:]
         for view in a.tensors {
-            let nameB = nameMap[view.name] ?? view.name
+            let nameB = nameMap[ExactText(view.name)] ?? view.name
             let (hubName, ggufName) = ggufA == nil ? (view.name, nameB) : (nameB, view.name)
             guard let role = role(hub: hubName, gguf: ggufName), b.tensor(named: nameB) != nil else { continue }
             let direction: RowInterleave.Direction = ggufA == nil ? .halvesToInterleaved : .interleavedToHalves

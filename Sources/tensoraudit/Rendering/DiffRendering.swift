@@ -99,7 +99,8 @@ enum DiffRendering {
             else { status = "ok" }
             let maxAbs = c.identicalBytes ? "0" : c.statistics.map { TextFormatting.compact($0.maxAbsDifference) } ?? "-"
             let rel = c.identicalBytes ? "0" : c.statistics.map { TextFormatting.compact($0.relativeL2) } ?? "-"
-            let name = TextFormatting.safeName(c.name) + (c.nameB == c.name ? "" : " -> " + TextFormatting.safeName(c.nameB))
+            // By code points: a map pairing `café` (precomposed) with `cafe\u{301}` was shown as one name.
+            let name = TextFormatting.safeName(c.name) + (ExactText.same(c.nameB, c.name) ? "" : " -> " + TextFormatting.safeName(c.nameB))
             return [name, dtype, shape, maxAbs, rel, status]
         }
         lines.append(TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "MAX ABS", "REL L2", "STATUS"],
