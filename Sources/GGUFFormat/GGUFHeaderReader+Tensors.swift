@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A tensor info as read, before its bytes are placed in the file.
 struct GGUFRawTensorInfo {
     let name: String
@@ -17,13 +19,13 @@ extension GGUFHeaderReader {
     mutating func readTensorInfos(count: Int) throws(GGUFError) -> [GGUFRawTensorInfo] {
         var infos: [GGUFRawTensorInfo] = []
         infos.reserveCapacity(count)
-        // By UTF-8 bytes, as gguf-py compares names by code points (not Swift's canonical equivalence).
-        var names = Set<[UInt8]>()
+        // By code points (`ExactText`), as gguf-py compares names (not Swift's canonical equivalence).
+        var names = Set<ExactText>()
         for _ in 0 ..< count {
             let info = try readTensorInfo()
             // gguf-py raises on a repeated name; so does this reader (a second tensor of the same
             // name would make every name-based lookup ambiguous).
-            guard names.insert(Array(info.name.utf8)).inserted else { throw .duplicateTensorName(info.name) }
+            guard names.insert(ExactText(info.name)).inserted else { throw .duplicateTensorName(info.name) }
             infos.append(info)
         }
         return infos

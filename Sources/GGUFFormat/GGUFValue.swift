@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// The 13 metadata value types of GGUF, by their on-disk id.
 public enum GGUFValueType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     case uint8 = 0, int8 = 1, uint16 = 2, int16 = 3, uint32 = 4, int32 = 5, float32 = 6
@@ -148,10 +150,10 @@ public enum GGUFArray: Sendable, Equatable {
 /// The metadata section: keys in file order, looked up by name.
 public struct GGUFMetadata: Sendable, Equatable {
     public private(set) var entries: [(key: String, value: GGUFValue)] = []
-    /// Keyed by the key's UTF-8 bytes: gguf-py compares keys by code points, and Swift's `String`
+    /// Keyed by code points (`ExactText`): gguf-py compares keys by code points, and Swift's `String`
     /// equality would make canonically equivalent keys ("café" precomposed and with a combining
     /// accent) one, refusing a file gguf-py reads.
-    private var index: [[UInt8]: Int] = [:]
+    private var index: [ExactText: Int] = [:]
 
     public init() {}
 
@@ -159,14 +161,14 @@ public struct GGUFMetadata: Sendable, Equatable {
     public var keys: [String] { entries.map(\.key) }
 
     public subscript(key: String) -> GGUFValue? {
-        index[Array(key.utf8)].map { entries[$0].value }
+        index[ExactText(key)].map { entries[$0].value }
     }
 
     /// Adds a key; false (and nothing changed) when the key is already present.
     mutating func insert(_ key: String, _ value: GGUFValue) -> Bool {
-        let bytes = Array(key.utf8)
-        guard index[bytes] == nil else { return false }
-        index[bytes] = entries.count
+        let exact = ExactText(key)
+        guard index[exact] == nil else { return false }
+        index[exact] = entries.count
         entries.append((key, value))
         return true
     }

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Token text as a dictionary key that compares code points, not Swift's `String` equality.
 ///
 /// Why: `String ==` and `String` hashing follow Unicode canonical equivalence, so "য়" (U+09DF)
@@ -7,16 +9,5 @@
 /// `String`, 434 ordinary Gemma tokens were called "shadowed" (known unused) and a tokenizer.json
 /// holding such a pair was refused as listing a token twice. UTF-8 bytes are equal exactly when
 /// the code points are.
-struct TokenText: Hashable {
-    let text: String
-
-    init(_ text: String) { self.text = text }
-
-    static func == (a: TokenText, b: TokenText) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
-
-    /// The bytes in one call: a byte at a time was most of the cost of hashing a vocabulary.
-    func hash(into hasher: inout Hasher) {
-        var text = text
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-}
+/// (The project's one code-point key, `ExactText`, under the name this module reads best with.)
+typealias TokenText = ExactText

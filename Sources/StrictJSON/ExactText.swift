@@ -7,30 +7,32 @@
 /// torch, gguf-py and transformers' index), so they are two tensors, two metadata keys, two shard
 /// files. Keyed by `String`, `rows --tensor` showed the other spelling's rows, and an index naming
 /// one spelling per shard was said to list a tensor twice and to hold it in two shards
-/// (TestData/canonical-names). Names from a file are keyed with this type, never with `String`.
+/// (TestData/canonical-names). Names from a file are keyed with this type, never with `String`
+/// (`NameIndex`, the safetensors header's own open-addressing table, compares bytes itself).
+/// Inlinable: a checkpoint of many files hashes it once per tensor name (tens of thousands).
 public struct ExactText: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let text: String
 
-    public init(_ text: String) { self.text = text }
+    @inlinable public init(_ text: String) { self.text = text }
 
-    public init(stringLiteral text: String) { self.text = text }
+    @inlinable public init(stringLiteral text: String) { self.text = text }
 
-    public static func == (a: ExactText, b: ExactText) -> Bool { same(a.text, b.text) }
+    @inlinable public static func == (a: ExactText, b: ExactText) -> Bool { same(a.text, b.text) }
 
     /// Whether two strings are the same code points (`==` of `ExactText`, without wrapping).
-    public static func same(_ a: String, _ b: String) -> Bool {
+    @inlinable public static func same(_ a: String, _ b: String) -> Bool {
         a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
     }
 
     /// The bytes in one call: a byte at a time was most of the cost of hashing a vocabulary.
-    public func hash(into hasher: inout Hasher) {
+    @inlinable public func hash(into hasher: inout Hasher) {
         var text = text
         text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     /// Byte order (= code point order), consistent with `==`: `String <` would put two
     /// canonically equivalent names in no fixed order.
-    public static func < (a: ExactText, b: ExactText) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }
+    @inlinable public static func < (a: ExactText, b: ExactText) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }
 
     public var description: String { text }
 }

@@ -82,13 +82,13 @@ public struct CheckpointDiff: Sendable {
         // Tensors are paired by their names' UTF-8 bytes: names that are canonically equivalent
         // (é precomposed, or e + U+0301) are two tensors, and compared as `String`s one pair was
         // compared and the other dropped without a word (adversarial review, 2026-12-04).
-        func bytes(_ name: String) -> [UInt8] { Array(name.utf8) }
-        let viewOfA = Dictionary(a.tensors.map { (bytes($0.name), $0) }, uniquingKeysWith: { first, _ in first })
-        let viewOfB = Dictionary(b.tensors.map { (bytes($0.name), $0) }, uniquingKeysWith: { first, _ in first })
-        func partner(_ name: String) -> [UInt8] { bytes(nameMap[ExactText(name)] ?? name) }
+        func key(_ name: String) -> ExactText { ExactText(name) }
+        let viewOfA = Dictionary(a.tensors.map { (key($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+        let viewOfB = Dictionary(b.tensors.map { (key($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+        func partner(_ name: String) -> ExactText { key(nameMap[ExactText(name)] ?? name) }
         let inB = { (name: String) in viewOfB[partner(name)] != nil }
-        var seenA = Set<[UInt8]>()
-        let namesA = a.tensors.map(\.name).filter { seenA.insert(bytes($0)).inserted }
+        var seenA = Set<ExactText>()
+        let namesA = a.tensors.map(\.name).filter { seenA.insert(key($0)).inserted }
         var dropped: [String: String] = [:]
         let missing = namesA.filter { !inB($0) }
         if !missing.isEmpty {
@@ -97,8 +97,8 @@ public struct CheckpointDiff: Sendable {
             for view in a.tensors where inB(view.name) {
                 holder["\(view.path)|\(view.fileRange)"] = holder["\(view.path)|\(view.fileRange)"] ?? view.name
             }
-            let missingNames = Set(missing.map(bytes))
-            for view in a.tensors where missingNames.contains(bytes(view.name)) && view.info.byteCount > 0 {
+            let missingNames = Set(missing.map(key))
+            for view in a.tensors where missingNames.contains(key(view.name)) && view.info.byteCount > 0 {
                 if let kept = holder["\(view.path)|\(view.fileRange)"] { dropped[view.name] = kept }
             }
         }
@@ -106,13 +106,13 @@ public struct CheckpointDiff: Sendable {
         droppedByConverter = converterDrops
         onlyInA = missing.filter { dropped[$0] == nil && converterDrops[$0] == nil }.sorted()
         let partnersOfA = Set(namesA.map(partner))
-        var seenB = Set<[UInt8]>()
-        onlyInB = b.tensors.map(\.name).filter { seenB.insert(bytes($0)).inserted && !partnersOfA.contains(bytes($0)) }
+        var seenB = Set<ExactText>()
+        onlyInB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
             .filter { converterDrops[$0] == nil }.sorted()
         // One read of both sides on all cores (`DifferenceScan`): same-shape pairs only; a shape
         // change needs no bytes.
         let pairs = namesA.filter(inB).sorted().compactMap { name -> (TensorView, TensorView)? in
-            guard let x = viewOfA[bytes(name)], let y = viewOfB[partner(name)] else { return nil }
+            guard let x = viewOfA[key(name)], let y = viewOfB[partner(name)] else { return nil }
             return (x, y)
         }
         let compared = pairs.filter { $0.0.shape == $0.1.shape }

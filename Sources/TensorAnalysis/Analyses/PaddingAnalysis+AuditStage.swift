@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import TensorScan
 import ModelKnowledge
 
@@ -11,9 +12,9 @@ extension PaddingAnalysis {
         /// Every token matrix, the unread ones too: the analysis notes those as without
         /// statistics instead of saying no token matrix was found.
         let matrices: [(TensorView, Role)]
-        /// The names, as UTF-8 bytes (canonically equivalent names are two tensors), of the
+        /// The names (`ExactText`: canonically equivalent names are two tensors) of the
         /// matrices whose row moments the scan keeps.
-        let matrixNames: Set<[UInt8]>
+        let matrixNames: Set<ExactText>
         /// The files beside the checkpoint, read beside the scan: waited for by the findings.
         let knowledge: BackgroundValue<CheckpointKnowledge>
 
@@ -33,11 +34,11 @@ extension PaddingAnalysis {
             // The token matrices every row check reads (`TokenMatrices.readable`): one past their
             // budget is not re-read here (`statistics-skipped` names it).
             matrices = tokenMatrices.matrices
-            matrixNames = Set(tokenMatrices.readable.map { Array(checkpoint.tensors[$0].name.utf8) })
+            matrixNames = Set(tokenMatrices.readable.map { ExactText(checkpoint.tensors[$0].name) })
         }
 
         func request(for index: Int) -> ScanRequest {
-            ScanRequest(statistics: matrixNames.contains(Array(views[index].name.utf8)))
+            ScanRequest(statistics: matrixNames.contains(ExactText(views[index].name)))
         }
 
         /// A matrix's row moments, and its row norms made here, on the core that finished it:
@@ -55,7 +56,7 @@ extension PaddingAnalysis {
         /// `summary(of:_:)` taking the norm distribution from `rowSummary` (the row stage's
         /// summary of the same output) when that one profiled the norms.
         func summary(of index: Int, _ output: RowScan.Output, rowSummary: RowSummary?) -> Summary? {
-            guard padIDMayResolve, matrixNames.contains(Array(views[index].name.utf8)), let moments = output.rows else { return nil }
+            guard padIDMayResolve, matrixNames.contains(ExactText(views[index].name)), let moments = output.rows else { return nil }
             if let rowSummary, let norms = RowNorms(moments, profiled: rowSummary) {
                 return Summary(moments: moments, norms: norms)
             }
@@ -70,12 +71,12 @@ extension PaddingAnalysis {
         /// (`TieAnalysis.Report.copies`), so the matrices are not compared again.
         func findings(_ summaries: [Summary?], copies: TieAnalysis.Copies?) throws(CheckpointError) -> [Finding] {
             // By the names' bytes (see `analyze`): canonically equivalent names are two matrices.
-            var moments: [[UInt8]: [RowMoments]] = [:]
-            var norms: [[UInt8]: RowNorms] = [:]
+            var moments: [ExactText: [RowMoments]] = [:]
+            var norms: [ExactText: RowNorms] = [:]
             for (i, summary) in summaries.enumerated() {
                 if let summary {
-                    moments[Array(views[i].name.utf8)] = summary.moments
-                    norms[Array(views[i].name.utf8)] = summary.norms
+                    moments[ExactText(views[i].name)] = summary.moments
+                    norms[ExactText(views[i].name)] = summary.norms
                 }
             }
             let report = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,

@@ -86,7 +86,7 @@ public enum PaddingAnalysis {
                                rowMoments known: [String: [RowMoments]] = [:],
                                knowledge: CheckpointKnowledge? = nil) throws(CheckpointError) -> Report {
         try analyze(checkpoint, padID: option.map(PadID.flag), tensors: requested,
-                    rowMoments: Dictionary(known.map { (Array($0.key.utf8), $0.value) }, uniquingKeysWith: { first, _ in first }),
+                    rowMoments: Dictionary(known.map { (ExactText($0.key), $0.value) }, uniquingKeysWith: { first, _ in first }),
                     matrices: nil, knowledge: knowledge ?? CheckpointKnowledge.read(checkpoint))
     }
 
@@ -111,9 +111,9 @@ public enum PaddingAnalysis {
     /// The token matrices are found before the pad id: a checkpoint without one is "no embedding
     /// matrix found", not "no pad token found … use --pad-id", which no pad id could change.
     static func analyze(_ checkpoint: Checkpoint, padID given: PadID?, tensors requested: [String],
-                        rowMoments known: [[UInt8]: [RowMoments]],
+                        rowMoments known: [ExactText: [RowMoments]],
                         matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
-                        copies: TieAnalysis.Copies? = nil, rowNorms: [[UInt8]: RowNorms] = [:],
+                        copies: TieAnalysis.Copies? = nil, rowNorms: [ExactText: RowNorms] = [:],
                         readingMissingRows: Bool = true) throws(CheckpointError) -> Report {
         var notes = knowledge.notes.map { Note(.knowledge, $0) }
         let resolution = PadIDResolver.resolve(given: given, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
@@ -127,8 +127,8 @@ public enum PaddingAnalysis {
             }
         } else {
             // A name given twice is one matrix (as in `TokenMatrices`: compared as bytes).
-            var seen = Set<[UInt8]>()
-            for name in requested where seen.insert(Array(name.utf8)).inserted {
+            var seen = Set<ExactText>()
+            for name in requested where seen.insert(ExactText(name)).inserted {
                 guard let view = checkpoint.tensor(named: name) else {
                     throw .tensorNotFound(path: checkpoint.path, name: name)
                 }
@@ -167,7 +167,7 @@ public enum PaddingAnalysis {
                                   "\(view.name) has \(view.rowCount) rows: pad id \(padID.id) is out of range (0..<\(view.rowCount)), skipped"))
                 continue
             }
-            let exactName = Array(view.name.utf8)
+            let exactName = ExactText(view.name)
             guard let moments = known[exactName] ?? (readingMissingRows ? view.rowMoments() : nil) else {
                 notes.append(Note(.noStatistics, tensors: [view.name],
                                   "\(view.name): \(view.statisticsUnavailableReason ?? "no row statistics"), skipped"))
@@ -261,7 +261,7 @@ public enum PaddingAnalysis {
         // Names compared as bytes: a tensor whose name is canonically equivalent to this one's
         // (é precomposed, or e + U+0301) is another tensor, and a copy when its bytes are.
         var tied = copies ?? checkpoint.tensors.filter {
-            !$0.name.utf8.elementsEqual(view.name.utf8) && $0.elementType == view.elementType && $0.shape == view.shape
+            !ExactText.same($0.name, view.name) && $0.elementType == view.elementType && $0.shape == view.shape
                 && $0.hasSameBytes(as: view)
         }.map(\.name)
         // An alias of this tensor names the other side: compared as `String`s, the alias
@@ -269,8 +269,8 @@ public enum PaddingAnalysis {
         tied += aliases.compactMap { removed, kept in
             ExactText.same(removed.text, view.name) ? kept : ExactText.same(kept, view.name) ? removed.text : nil
         }
-        var seen = Set<[UInt8]>()
-        return tied.filter { seen.insert(Array($0.utf8)).inserted }.sorted()
+        var seen = Set<ExactText>()
+        return tied.filter { seen.insert(ExactText($0)).inserted }.sorted()
     }
 
     /// A matrix's row norms (L2, one per row) and the distribution of the finite ones, with

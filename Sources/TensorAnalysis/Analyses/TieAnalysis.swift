@@ -49,21 +49,21 @@ public enum TieAnalysis {
         let groups: [[String]]
         /// Name (its UTF-8 bytes: canonically equivalent names are two tensors) → index into
         /// `groups` (a later group wins, as the dictionary it replaces did).
-        let groupOfName: [[UInt8]: Int]
+        let groupOfName: [ExactText: Int]
 
         init(_ groups: [[String]]) {
             self.groups = groups
-            var groupOfName: [[UInt8]: Int] = [:]
+            var groupOfName: [ExactText: Int] = [:]
             for (index, names) in groups.enumerated() {
-                for name in names { groupOfName[Array(name.utf8)] = index }
+                for name in names { groupOfName[ExactText(name)] = index }
             }
             self.groupOfName = groupOfName
         }
 
         /// The other members of `name`'s group, or nil when it is in none.
         public subscript(name: String) -> [String]? {
-            guard let index = groupOfName[Array(name.utf8)] else { return nil }
-            return groups[index].filter { !$0.utf8.elementsEqual(name.utf8) }
+            guard let index = groupOfName[ExactText(name)] else { return nil }
+            return groups[index].filter { !ExactText.same($0, name) }
         }
     }
 

@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import TensorScan
 
 /// The matrices whose rows are tokens: input embeddings and output projections, found by name
@@ -9,7 +10,7 @@ struct TokenMatrices: Sendable {
     let matrices: [(TensorView, PaddingAnalysis.Role)]
     /// By the name's UTF-8 bytes: a tensor whose name is canonically equivalent to a token
     /// matrix's is another tensor, not a token matrix.
-    let roles: [[UInt8]: PaddingAnalysis.Role]
+    let roles: [ExactText: PaddingAnalysis.Role]
     /// A model2vec matrix whose rows tokens share through `mapping`: its rows are not token ids.
     let mappedMatrix: String?
     /// The token matrices (indices into the checkpoint's tensors) every row check of an audit
@@ -24,14 +25,14 @@ struct TokenMatrices: Sendable {
             // A name given twice (`--tensor X --tensor X`) is one matrix: it was analysed twice,
             // and its findings counted twice against a policy. Compared as bytes: canonically
             // equivalent spellings (é precomposed or with a combining accent) are two tensors.
-            var seen = Set<[UInt8]>()
-            for name in requested where seen.insert(Array(name.utf8)).inserted {
+            var seen = Set<ExactText>()
+            for name in requested where seen.insert(ExactText(name)).inserted {
                 guard let view = checkpoint.tensor(named: name) else { throw .tensorNotFound(path: checkpoint.path, name: name) }
                 chosen.append((view, .requested))
             }
             matrices = chosen
         }
-        roles = Dictionary(matrices.map { (Array($0.0.name.utf8), $0.1) }, uniquingKeysWith: { first, _ in first })
+        roles = Dictionary(matrices.map { (ExactText($0.0.name), $0.1) }, uniquingKeysWith: { first, _ in first })
         mappedMatrix = PaddingAnalysis.staticLayout(checkpoint).flatMap { $0.mapping == nil ? nil : $0.embeddings }
         readable = Self.readable(in: checkpoint.tensors, roles: roles)
     }
@@ -44,11 +45,11 @@ struct TokenMatrices: Sendable {
     /// row, untrained tokens and row findings need it read; but a name is all that makes a
     /// matrix a token matrix, and a file of 24 U8 [1048576, 1] tensors named `m{i}.embed_tokens.weight`
     /// was read whole: 4.8 s and 325 MB where the budget held it to 2.2 s (adversarial review).
-    static func readable(in views: [TensorView], roles: [[UInt8]: PaddingAnalysis.Role]) -> Set<Int> {
+    static func readable(in views: [TensorView], roles: [ExactText: PaddingAnalysis.Role]) -> Set<Int> {
         let budget = TensorView.rowBudget(views)
         var used = 0
         var chosen = Set<Int>()
-        for i in views.indices where roles[Array(views[i].name.utf8)] != nil && views[i].hasStatistics {
+        for i in views.indices where roles[ExactText(views[i].name)] != nil && views[i].hasStatistics {
             let (total, overflow) = used.addingReportingOverflow(views[i].rowCount)
             guard !overflow, total <= budget else { continue }
             used = total
@@ -58,13 +59,13 @@ struct TokenMatrices: Sendable {
     }
 
     /// Whether row i of `name` is token i (false for a model2vec matrix with a mapping).
-    func rowsAreTokenIDs(_ name: String) -> Bool { mappedMatrix.map { !$0.utf8.elementsEqual(name.utf8) } ?? true }
+    func rowsAreTokenIDs(_ name: String) -> Bool { mappedMatrix.map { !ExactText.same($0, name) } ?? true }
 
-    func contains(_ name: String) -> Bool { roles[Array(name.utf8)] != nil }
+    func contains(_ name: String) -> Bool { roles[ExactText(name)] != nil }
 
     /// An input embedding: found as one, or named by the user and not an output projection by name.
     func isInputEmbedding(_ name: String) -> Bool {
-        switch roles[Array(name.utf8)] {
+        switch roles[ExactText(name)] {
         case .embedding?: true
         case .requested?: !TensorNames.isOutputProjection(name)
         default: false

@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import TensorScan
 import ModelKnowledge
 
@@ -33,22 +34,22 @@ extension NormProfile {
         return try checkpoint.read { () throws(CheckpointError) in
             // By the names' UTF-8 bytes: canonically equivalent names (é precomposed, or e +
             // U+0301) are two matrices, and keyed by `String` one drew the other's histogram.
-            var moments: [[UInt8]: [RowMoments]] = [:]
-            for (view, _) in matrices where moments[Array(view.name.utf8)] == nil {
-                if let rows = view.rowMoments() { moments[Array(view.name.utf8)] = rows }
+            var moments: [ExactText: [RowMoments]] = [:]
+            for (view, _) in matrices where moments[ExactText(view.name)] == nil {
+                if let rows = view.rowMoments() { moments[ExactText(view.name)] = rows }
             }
             let padding = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: tensors, rowMoments: moments,
                                                       matrices: nil, knowledge: knowledge)
             let profiles: [NormProfile] = matrices.compactMap { view, role in
-                guard let rows = moments[Array(view.name.utf8)] else { return nil }
+                guard let rows = moments[ExactText(view.name)] else { return nil }
                 let norms = rows.map(\.l2Norm)
                 func token(_ row: Int) -> String? { knowledge.tokenizer?.token(for: row) }
                 var marks: [Mark] = []
-                for result in padding.results where result.tensor.utf8.elementsEqual(view.name.utf8) {
+                for result in padding.results where ExactText.same(result.tensor, view.name) {
                     marks.append(Mark(kind: .pad, row: result.rowIndex, norm: result.rowNorm,
                                       token: result.padToken ?? token(result.rowIndex)))
                 }
-                for flagged in untrained where flagged.tensor.utf8.elementsEqual(view.name.utf8) {
+                for flagged in untrained where ExactText.same(flagged.tensor, view.name) {
                     for row in flagged.rows where row < norms.count {
                         marks.append(Mark(kind: .untrained, row: row, norm: norms[row], token: token(row)))
                     }

@@ -77,8 +77,9 @@ struct RowsCommand: ParsableCommand {
                 }
             } else {
                 let tokenMatrices = PaddingAnalysis.candidateNames(checkpoint).filter { PaddingAnalysis.rowsAreTokens($0, in: checkpoint) }
-                // Names as bytes, as safetensors keys are (canonically equivalent names are two tensors).
-                let isTokenMatrix: @Sendable (String) -> Bool = { name in tokenMatrices.contains { $0.utf8.elementsEqual(name.utf8) } }
+                // Names by code points, as safetensors keys are (canonically equivalent names are two tensors).
+                let exactNames = Set(tokenMatrices.map(ExactText.init))
+                let isTokenMatrix: @Sendable (String) -> Bool = { name in exactNames.contains(ExactText(name)) }
                 let tokenizer = tokenMatrices.isEmpty ? nil : CheckpointKnowledge.read(checkpoint).tokenizer
                 let token: @Sendable (String) -> ((Int) -> String?)? = { name in
                     guard let tokenizer, isTokenMatrix(name) else { return nil }
