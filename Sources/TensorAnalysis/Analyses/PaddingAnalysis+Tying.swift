@@ -10,7 +10,7 @@ extension PaddingAnalysis {
     /// default speak of those two matrices only, so for a query projection or a position
     /// embedding the config is no evidence (the bytes and an alias still are).
     static func tying(for view: TensorView, role: Role, tiedWith: [String], checkpoint: Checkpoint,
-                      aliases: [String: String], config: ModelConfigFacts?) -> TyingJudgement {
+                      aliases: [ExactText: String], config: ModelConfigFacts?) -> TyingJudgement {
         let question = tyingQuestion(for: view, role: role, tiedWith: tiedWith, checkpoint: checkpoint,
                                      aliases: aliases, config: config)
         let judgement = TyingJudge.judge(question)

@@ -78,7 +78,7 @@ struct RowsCommand: ParsableCommand {
             } else {
                 let tokenMatrices = PaddingAnalysis.candidateNames(checkpoint).filter { PaddingAnalysis.rowsAreTokens($0, in: checkpoint) }
                 // Names by code points, as safetensors keys are (canonically equivalent names are two tensors).
-                let exactNames = Set(tokenMatrices.map(ExactText.init))
+                let exactNames = Set(tokenMatrices.map { ExactText($0) })
                 let isTokenMatrix: @Sendable (String) -> Bool = { name in exactNames.contains(ExactText(name)) }
                 let tokenizer = tokenMatrices.isEmpty ? nil : CheckpointKnowledge.read(checkpoint).tokenizer
                 let token: @Sendable (String) -> ((Int) -> String?)? = { name in
