@@ -212,14 +212,23 @@ def byte_level_alphabet() -> None:
     })
 
 
+def added_tokens_decoder(tokenizer_json: dict) -> dict:
+    """tokenizer.json's added tokens in tokenizer_config.json's `added_tokens_decoder` form (id -> entry)."""
+    return {str(t["id"]): {k: t[k] for k in ("content", "lstrip", "normalized", "rstrip", "single_word", "special")}
+            for t in tokenizer_json["added_tokens"]}
+
+
 def pad_precedence() -> None:
-    """Three folders where tokenizer_config.json, special_tokens_map.json and the tokenizer.json
-    padding section name different pad tokens; expected.json records which one transformers uses."""
+    """Folders where tokenizer_config.json, special_tokens_map.json and the tokenizer.json padding
+    section name different pad tokens; expected.json records which one transformers uses."""
     source = json.loads((HERE / "llama-bytefallback" / "tokenizer.json").read_text())
     cases = {
         "config-vs-map": ({"pad_token": "<s>"}, {"pad_token": "</s>"}, None),
         "padding-only": ({}, None, ("</s>", 2)),
         "config-vs-padding": ({"pad_token": "<s>"}, None, ("</s>", 2)),
+        # A config with added_tokens_decoder (as transformers 5 saves one): special_tokens_map.json is not read.
+        "decoder-ignores-map": ({"pad_token": "<s>", "added_tokens_decoder": added_tokens_decoder(source)},
+                                {"pad_token": "</s>"}, None),
     }
     answers = {}
     for name, (config, special_map, padding) in cases.items():

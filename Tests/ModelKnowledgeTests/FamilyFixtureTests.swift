@@ -104,7 +104,7 @@ import Testing
 /// Pad tokens named differently in tokenizer_config.json, special_tokens_map.json and the
 /// tokenizer.json padding section: the one transformers' AutoTokenizer uses must win.
 @Suite struct PadPrecedenceTests {
-    @Test(arguments: ["config-vs-map", "padding-only", "config-vs-padding"])
+    @Test(arguments: ["config-vs-map", "padding-only", "config-vs-padding", "decoder-ignores-map"])
     func padTokenIsTheOneTransformersUses(_ name: String) throws {
         let root = "knowledge/families/pad-precedence"
         let expected = try KnowledgeFixtures.expected(root).object("cases").object(name)
