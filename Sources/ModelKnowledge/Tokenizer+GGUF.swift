@@ -55,6 +55,7 @@ extension Tokenizer {
             if type == 5 { unused.insert(id) }
         }
         var notes: [String] = []
+        var padNotes: [String] = []
         for (key, role, id) in roleIDs {
             guard id >= 0 && id < tokens.count else {
                 notes.append("\(source): \(key) \(id) is not a token id (\(tokens.count) tokens); not used")
@@ -64,6 +65,8 @@ extension Tokenizer {
         }
         for (key, text) in unusableIDs {
             notes.append("\(source): \(key) is \(text), not a token id (\(tokens.count) tokens); not used")
+            // The pad id itself (GGUFTokenizerMetadata.paddingKey): a pad id source not used.
+            if key == "tokenizer.ggml.padding_token_id" { padNotes.append(notes[notes.count - 1]) }
         }
         let special = roles.keys.sorted().map { SpecialToken(id: $0, content: tokens[$0] ?? "", roles: roles[$0] ?? []) }
         let section = "\(source) (tokenizer.ggml.padding_token_id)"
@@ -76,6 +79,7 @@ extension Tokenizer {
                                   byteFallback: model == "llama" || (tokenTypes ?? []).contains(6),
                                   addedTokens: [], specialTokens: special, padToken: pad, shadowedIDs: shadowed, notes: notes,
                                   tokensByID: tokens, idsByToken: ids, modelVocabularyCount: tokens.count)
+        tokenizer.padTokenNotes = padNotes
         tokenizer.markedUnusedIDs = unused
         tokenizer.phantomSpace = model == "bert"
         return tokenizer

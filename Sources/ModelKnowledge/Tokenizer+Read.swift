@@ -8,11 +8,13 @@ extension Tokenizer {
     /// `added_tokens_decoder`, and then its roles override the config's key by key. The pad
     /// token is that `pad_token` role, else tokenizer.json's `padding` section (checked against
     /// transformers' AutoTokenizer in TestData/knowledge/families/pad-precedence); every
-    /// disagreement between files is recorded in `notes`.
+    /// disagreement between files is recorded in `notes`, and those about the pad token also in
+    /// `padTokenNotes`.
     public static func read(_ files: TokenizerFiles, limits: KnowledgeLimits = .default) throws(KnowledgeError) -> Tokenizer? {
         var table = VocabularyTable(limit: limits.maxVocabularySize)
         var sources: [String] = []
         var notes: [String] = []
+        var padNotes: [String] = []
         let kind: Kind
         var jsonContents: TokenizerJSONContents?
         if let json = files.tokenizerJSON {
@@ -39,7 +41,9 @@ extension Tokenizer {
             if config?.hasAddedTokensDecoder == true {
                 // transformers 5 reads special_tokens_map.json only for configs without added_tokens_decoder.
                 if let ignoredPad = read.roles["pad_token"], ignoredPad != config?.roles["pad_token"] {
-                    notes.append("\(file.path) names another pad token, but transformers ignores it because \(config?.path ?? "tokenizer_config.json") has added_tokens_decoder")
+                    let note = "\(file.path) names another pad token, but transformers ignores it because \(config?.path ?? "tokenizer_config.json") has added_tokens_decoder"
+                    notes.append(note)
+                    padNotes.append(note)
                 }
             } else {
                 specialMap = read
@@ -56,7 +60,9 @@ extension Tokenizer {
             byteFallback: jsonContents?.byteFallback ?? false, addedTokens: table.added.sorted { $0.id < $1.id },
             specialTokens: [], padToken: nil, shadowedIDs: built.shadowed, notes: notes,
             tokensByID: built.tokens, idsByToken: built.ids, modelVocabularyCount: modelCount)
+        tokenizer.padTokenNotes = padNotes
         tokenizer.notes += roles.notes
+        tokenizer.padTokenNotes += roles.padNotes
         tokenizer.assignSpecialTokens(roles)
         tokenizer.assignPadToken(roles, json: jsonContents, jsonPath: files.tokenizerJSON?.path)
         return tokenizer
@@ -68,6 +74,8 @@ extension Tokenizer {
         for role in TokenizerSettingsReader.roleKeys {
             guard let (value, file) = assignment.roles[role], case .token(let text) = value else { continue }
             guard let id = id(for: text) else {
+                // Not in `padTokenNotes` for pad_token: that role is the pad token, and
+                // `PadIDResolver` notes that it is not in the vocabulary (one note, not two findings).
                 notes.append("\(file): \(role) \(quoted(text)) is not a token of this vocabulary")
                 continue
             }
@@ -89,14 +97,14 @@ extension Tokenizer {
         var candidates: [PadToken] = []
         switch assignment.roles["pad_token"] {
         case (.token(let text), let file)?: candidates.append(PadToken(content: text, id: id(for: text), declaredIn: file))
-        case (.none, let file)?: notes.append("\(file) sets pad_token to null")
+        case (.none, let file)?: notePadToken("\(file) sets pad_token to null")
         case nil: break
         }
         if let json, let jsonPath, json.padToken != nil || json.padID != nil {
             let declared = "\(jsonPath) (padding)"
             let byText = json.padToken.flatMap { id(for: $0) }
             if let padID = json.padID, let text = json.padToken, byText != padID {
-                notes.append("\(declared): pad_id \(padID) but pad_token \(quoted(text)) has id \(byText.map(String.init) ?? "none"); used pad_id")
+                notePadToken("\(declared): pad_id \(padID) but pad_token \(quoted(text)) has id \(byText.map(String.init) ?? "none"); used pad_id")
             }
             let padID = json.padID ?? byText
             if let content = json.padToken ?? padID.flatMap({ token(for: $0) }) {
@@ -105,7 +113,7 @@ extension Tokenizer {
         }
         guard let chosen = candidates.first else { return }
         for other in candidates.dropFirst() where TokenText(other.content) != TokenText(chosen.content) || other.id != chosen.id {
-            notes.append("\(other.declaredIn) declares pad token \(quoted(other.content)), but \(chosen.declaredIn) declares \(quoted(chosen.content)); used the latter")
+            notePadToken("\(other.declaredIn) declares pad token \(quoted(other.content)), but \(chosen.declaredIn) declares \(quoted(chosen.content)); used the latter")
         }
         padToken = chosen
         guard let padID = chosen.id, let content = token(for: padID) else { return }
@@ -116,6 +124,12 @@ extension Tokenizer {
             specialTokens.sort { $0.id < $1.id }
         }
     }
+
+    /// Notes a pad token source that is not used, in `notes` and `padTokenNotes`.
+    mutating func notePadToken(_ text: String) {
+        notes.append(text)
+        padTokenNotes.append(text)
+    }
 }
 
 /// The special-token roles transformers ends up with: tokenizer_config.json's, overridden key by
@@ -125,13 +139,17 @@ struct RoleAssignment {
     var roles: [String: (value: TokenizerSettings.RoleValue, file: String)] = [:]
     var additional: [(text: String, file: String)] = []
     var notes: [String] = []
+    /// The notes of `notes` about `pad_token`: a file's pad token another file overrides.
+    var padNotes: [String] = []
 
     init(config: TokenizerSettings?, specialMap: TokenizerSettings?) {
         for settings in [config, specialMap].compactMap({ $0 }) {
             for role in TokenizerSettingsReader.roleKeys {
                 guard let value = settings.roles[role] else { continue }
                 if let earlier = roles[role], earlier.value != value {
-                    notes.append("\(settings.path) sets \(role) to \(Self.describe(value)), overriding \(Self.describe(earlier.value)) from \(earlier.file), as transformers does")
+                    let note = "\(settings.path) sets \(role) to \(Self.describe(value)), overriding \(Self.describe(earlier.value)) from \(earlier.file), as transformers does"
+                    notes.append(note)
+                    if role == "pad_token" { padNotes.append(note) }
                 }
                 roles[role] = (value, settings.path)
             }

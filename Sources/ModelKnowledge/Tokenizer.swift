@@ -73,6 +73,11 @@ public struct Tokenizer: Sendable, Equatable {
     public var shadowedIDs: [Int: Int]
     /// Things noticed while reading that are not errors (disagreeing files, unknown pad text).
     public var notes: [String]
+    /// The notes (each also in `notes`) that name a pad token source the tokenizer did not use:
+    /// a file's pad token another file overrides or transformers ignores, a `pad_token: null`,
+    /// a pad id that is no token id. `padding` and `audit` report them as sources of the pad id
+    /// not used (`pad-id-source-ignored`), beside `PadIDResolver`'s own.
+    public var padTokenNotes: [String] = []
     /// Ids the tokenizer's own file marks unused (a GGUF `token_type` of UNUSED).
     public var markedUnusedIDs: Set<Int> = []
     /// Whether a word-start token is stored as `▁` + its text (llama.cpp's WordPiece GGUF

@@ -5,10 +5,14 @@ extension PaddingAnalysis {
     public struct Note: Sendable, Equatable {
         public enum Kind: String, Sendable {
             /// From the files beside the checkpoint (`CheckpointKnowledge.notes`: an unreadable
-            /// tokenizer, a GGUF tokenizer's unusable token ids), not from the padding analysis.
+            /// tokenizer, the tokenizer's notes on other things than the pad token, such as a
+            /// file overriding another's bos_token), not from the padding analysis.
             case knowledge
-            /// A source of the pad id that was not used (`PadIDResolution.notes`): it declares
-            /// no pad token, names no usable id, or names another id than the one used.
+            /// A source of the pad id that was not used (`PadIDResolution.notes`, and the
+            /// tokenizer's `padTokenNotes`: a file's pad token another file overrides or
+            /// transformers ignores, `pad_token: null`, a GGUF padding_token_id that is no
+            /// integer): it declares no pad token, names no usable id, or names another id or
+            /// token than the one used.
             case padIDSourceIgnored = "pad-id-source-ignored"
             /// No source gave a pad id: no matrix was analysed.
             case noPadToken = "no-pad-token"

@@ -13,9 +13,12 @@ extension PaddingAnalysis {
     ///   the pad id when there is one. A matrix without row statistics is left out: the audit's
     ///   `statistics-skipped` already names it and says no pad-row check looked at it.
     /// - `pad-id-source-ignored` for each source of the pad id that was not used, with the id
-    ///   used (`pad_id`, `pad_id_source`) when there is one.
-    /// - Notes about the files beside the checkpoint are not the padding analysis' own: an
-    ///   unreadable tokenizer is `tokenizer-unreadable` (`CheckpointKnowledge.findings`).
+    ///   used (`pad_id`, `pad_id_source`) when there is one: config.json's, and the tokenizer
+    ///   files' (tokenizer_config.json's pad token that special_tokens_map.json overrides, …).
+    /// - Other notes about the files beside the checkpoint are not the padding analysis' own: an
+    ///   unreadable tokenizer is `tokenizer-unreadable` (`CheckpointKnowledge.findings`); a
+    ///   tokenizer note on another role (bos_token, …) is printed by `padding` and `tokens`
+    ///   and is no audit finding (no rule says what it would be).
     static func noteFindings(_ report: Report) -> [Finding] {
         var used: [String: Evidence] = [:]
         if let padID = report.padID {

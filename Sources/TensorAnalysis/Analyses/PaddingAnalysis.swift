@@ -110,12 +110,16 @@ public enum PaddingAnalysis {
     ///
     /// The token matrices are found before the pad id: a checkpoint without one is "no embedding
     /// matrix found", not "no pad token found … use --pad-id", which no pad id could change.
+    ///
+    /// The tokenizer's notes about pad token sources it did not use (`Tokenizer.padTokenNotes`,
+    /// also in `knowledge.notes`) are `padIDSourceIgnored`, as the resolver's own are.
     static func analyze(_ checkpoint: Checkpoint, padID given: PadID?, tensors requested: [String],
                         rowMoments known: [ExactText: [RowMoments]],
                         matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
                         copies: TieAnalysis.Copies? = nil, rowNorms: [ExactText: RowNorms] = [:],
                         readingMissingRows: Bool = true) throws(CheckpointError) -> Report {
-        var notes = knowledge.notes.map { Note(.knowledge, $0) }
+        let padTokenNotes = Set(knowledge.tokenizer?.padTokenNotes ?? [])
+        var notes = knowledge.notes.map { Note(padTokenNotes.contains($0) ? .padIDSourceIgnored : .knowledge, $0) }
         let resolution = PadIDResolver.resolve(given: given, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
         notes += resolution.notes.map { Note(.padIDSourceIgnored, $0) }
         var candidates: [(TensorView, Role)] = []

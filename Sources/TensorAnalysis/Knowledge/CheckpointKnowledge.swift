@@ -17,7 +17,9 @@ public struct CheckpointKnowledge: Sendable {
     /// `UnusedTokens.find(in: tokenizer)`, found once: padding and the token analysis both need
     /// it, and on a 262,144-token vocabulary each search took tens of milliseconds.
     public private(set) var unusedTokens: [UnusedToken] = []
-    /// Files that could not be read or parsed, one sentence each naming the file.
+    /// Files that could not be read or parsed, one sentence each naming the file, then what the
+    /// tokenizer noted while reading (`Tokenizer.notes`: files that disagree, a pad token that
+    /// is no token, …), of tokenizer files and of a GGUF file's own tokenizer alike.
     public var notes: [String]
     /// The tokenizer file that could not be read, and why (the error, naming the file).
     public var unreadable: (file: String, problem: String)?
@@ -73,6 +75,10 @@ public struct CheckpointKnowledge: Sendable {
         }
         do {
             knowledge.tokenizer = try Tokenizer.read(files, limits: limits)
+            // Only the GGUF path above copied these before: tokenizer_config.json and
+            // special_tokens_map.json naming different pad tokens was noted by the reader and
+            // shown by no command (review, 2026-12-04).
+            knowledge.notes += knowledge.tokenizer?.notes ?? []
         } catch {
             knowledge.notes.append("\(error.description); the tokenizer files are not used")
             knowledge.unreadable = (error.file, error.description)
