@@ -39,6 +39,10 @@ import TestSupport
         #expect(unchecked.first?["severity"] as? String == "info")
         #expect((unchecked.first?["evidence"] as? [String: Any])?["reason"] as? String == "no-pad-token")
         #expect((unchecked.first?["message"] as? String)?.hasPrefix("no pad token found") == true, "\(unchecked)")
+        // audit takes a pad id from --pad-id or the policy file; padding from --pad-id alone.
+        #expect((unchecked.first?["message"] as? String)?.hasSuffix("nothing analysed; use --pad-id or the --policy file's pad_id to choose a row") == true,
+                "\(unchecked)")
+        #expect(try CLI.run(["padding", path]).stdout.contains("nothing analysed; use --pad-id to choose a row"))
         let ignored = try Self.findings([path], rule: "pad-id-source-ignored")
         #expect(ignored.map { $0["message"] as? String }
             == ["\(path)/config.json sets pad_token_id to null: the config declares no pad token"])

@@ -81,7 +81,8 @@ extension PaddingAnalysis {
             }
             let report = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,
                                                      matrices: matrices, knowledge: knowledge.value, copies: copies,
-                                                     rowNorms: norms, readingMissingRows: false)
+                                                     rowNorms: norms, readingMissingRows: false,
+                                                     padIDOptions: "--pad-id or the --policy file's pad_id")
             // A checkpoint without any tensor has no token matrix to check: `no-tensors` (or
             // `index-empty`) already says that nothing was checked.
             return PaddingAnalysis.findings(report) + (views.isEmpty ? [] : PaddingAnalysis.noteFindings(report))

@@ -111,13 +111,16 @@ public enum PaddingAnalysis {
     /// The token matrices are found before the pad id: a checkpoint without one is "no embedding
     /// matrix found", not "no pad token found … use --pad-id", which no pad id could change.
     ///
+    /// `padIDOptions`: how the user of the command can give a pad id, for that note: `padding`
+    /// takes `--pad-id`; `audit` takes it or the policy file's `pad_id`.
+    ///
     /// The tokenizer's notes about pad token sources it did not use (`Tokenizer.padTokenNotes`,
     /// also in `knowledge.notes`) are `padIDSourceIgnored`, as the resolver's own are.
     static func analyze(_ checkpoint: Checkpoint, padID given: PadID?, tensors requested: [String],
                         rowMoments known: [ExactText: [RowMoments]],
                         matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
                         copies: TieAnalysis.Copies? = nil, rowNorms: [ExactText: RowNorms] = [:],
-                        readingMissingRows: Bool = true) throws(CheckpointError) -> Report {
+                        readingMissingRows: Bool = true, padIDOptions: String = "--pad-id") throws(CheckpointError) -> Report {
         let padTokenNotes = Set(knowledge.tokenizer?.padTokenNotes ?? [])
         var notes = knowledge.notes.map { Note(padTokenNotes.contains($0) ? .padIDSourceIgnored : .knowledge, $0) }
         let resolution = PadIDResolver.resolve(given: given, config: knowledge.config, tokenizer: knowledge.tokenizer, rowCount: nil)
@@ -141,7 +144,7 @@ public enum PaddingAnalysis {
         }
         guard let padID = resolution.padID else {
             notes.append(Note(.noPadToken, tensors: candidates.map(\.0.name),
-                              "no pad token found (" + searchedSources(checkpoint, knowledge) + "): nothing analysed; use --pad-id to choose a row"))
+                              "no pad token found (" + searchedSources(checkpoint, knowledge) + "): nothing analysed; use \(padIDOptions) to choose a row"))
             return Report(results: [], notes: notes, padID: nil)
         }
         let aliases = TensorNames.aliases(in: checkpoint)
