@@ -20,9 +20,11 @@ public enum FileSignature {
         if starts([0x93] + Array("NUMPY".utf8)) { return "a NumPy .npy file" }
         if bytes.count >= 2, bytes[0] == 0x80, (2...5).contains(bytes[1]) { return "a Python pickle (a PyTorch .bin?)" }
         if starts(Array("version https://git-lfs".utf8)) { return "a Git LFS pointer (the weights were not downloaded)" }
-        let text = bytes.prefix(8)
+        // A UTF-8 byte order mark (Windows editors write one) before text.
+        let body = starts([0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        let text = body.prefix(8)
         if !text.isEmpty, text.allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20...0x7E).contains($0) }) {
-            return looksLikeJSON(bytes) ? "JSON text" : "text"
+            return looksLikeJSON(body) ? "JSON text" : "text"
         }
         return nil
     }

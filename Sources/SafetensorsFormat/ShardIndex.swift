@@ -81,10 +81,16 @@ public struct ShardIndex: Sendable, Equatable {
         guard let weightMap = root["weight_map"] else {
             // A config.json named on the command line is read as an index (both are JSON beside
             // the weights): say what it is rather than only what an index lacks.
-            let config = root["model_type"] != nil || root["architectures"] != nil
-            throw ShardIndexError(offset: nil, reason: config
-                ? "no \"weight_map\" object: this is a model config (it has \"model_type\" or \"architectures\"), not a shard index; name the weights file or their folder"
-                : "no \"weight_map\" object")
+            let what: String? = if root["model_type"] != nil || root["architectures"] != nil {
+                "a model config (it has \"model_type\" or \"architectures\")"
+            } else if root["model"] != nil && (root["added_tokens"] != nil || root["normalizer"] != nil || root["pre_tokenizer"] != nil) {
+                "a tokenizer.json (it has \"model\" and \"added_tokens\", \"normalizer\" or \"pre_tokenizer\")"
+            } else {
+                nil
+            }
+            throw ShardIndexError(offset: nil, reason: what.map {
+                "no \"weight_map\" object: this is \($0), not a shard index; name the weights file or their folder"
+            } ?? "no \"weight_map\" object")
         }
         guard case .object(let mapMembers) = weightMap else {
             throw ShardIndexError(offset: nil, reason: "\"weight_map\" must be an object, found \(weightMap.typeName)")

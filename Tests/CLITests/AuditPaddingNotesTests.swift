@@ -83,14 +83,22 @@ import TestSupport
         #expect(try Self.findings([path], rule: "pad-id-source-ignored").isEmpty)
     }
 
-    @Test("a checkpoint without a token matrix says so, not 'no pad token found'")
+    @Test("a checkpoint without a token matrix says so, not 'no pad token found', when something says it reads tokens")
     func noTokenMatrix() throws {
         // stats.safetensors has no config.json and no tensor named like an embedding (and NaN
-        // values: exit 1).
-        let unchecked = try Self.findings([Fixtures.path("analysis/stats.safetensors")], rule: "padding-unchecked", status: 1)
-        #expect(unchecked.count == 1, "\(unchecked)")
-        #expect((unchecked.first?["evidence"] as? [String: Any])?["reason"] as? String == "no-token-matrix")
-        #expect(unchecked.first?["tensors"] as? [String] == [])
+        // values: exit 1). Alone, nothing says it is a model of tokens (a vision model, an
+        // adapter): no finding. Beside a config.json with vocab_size, or with a pad id given,
+        // the missing matrix is news.
+        #expect(try Self.findings([Fixtures.path("analysis/stats.safetensors")], rule: "padding-unchecked", status: 1).isEmpty)
+        let dir = try Fixtures.temporaryDirectory()
+        try Fixtures.data("analysis/stats.safetensors").write(to: dir.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "bert", "vocab_size": 1000}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
+        for arguments in [[dir.path], [Fixtures.path("analysis/stats.safetensors"), "--pad-id", "0"]] {
+            let unchecked = try Self.findings(arguments, rule: "padding-unchecked", status: 1)
+            #expect(unchecked.count == 1, "\(arguments): \(unchecked)")
+            #expect((unchecked.first?["evidence"] as? [String: Any])?["reason"] as? String == "no-token-matrix")
+            #expect(unchecked.first?["tensors"] as? [String] == [])
+        }
         // padding says the same.
         let padding = try CLI.run(["padding", Fixtures.path("analysis/stats.safetensors")])
         #expect(padding.stdout.contains("no embedding matrix found") && !padding.stdout.contains("no pad token found"), "\(padding.stdout)")

@@ -583,7 +583,9 @@ import TestSupport
                       ("{\"a\": 1, \"b\": 2}\n", "JSON text"), ("hello world, plain text\n", "text"),
                       ("version https://git-lfs.github.com/spec/v1\n", "Git LFS pointer"),
                       // A BERT vocab.txt opens with a bracket, yet is no JSON; a JSON array is.
-                      ("[PAD]\n[unused0]\n[CLS]\n", "text"), ("[1, 2, 3]\n", "JSON text")])
+                      ("[PAD]\n[unused0]\n[CLS]\n", "text"), ("[1, 2, 3]\n", "JSON text"),
+                      // After a UTF-8 byte order mark, as Windows editors save text.
+                      ("\u{FEFF}[PAD]\n[unused0]\n", "text")])
     func notSafetensors(content: String, what: String) throws {
         let path = try Fixtures.temporaryFile(Array(content.utf8))
         let result = try Self.run(["inspect", path])

@@ -168,6 +168,7 @@ import TestSupport
         (#"{"metadata": {}}"#, "no \"weight_map\""),
         (#"{"model_type": "bert", "vocab_size": 1000}"#, "no \"weight_map\" object: this is a model config"),
         (#"{"architectures": ["BertModel"]}"#, "not a shard index; name the weights file or their folder"),
+        (#"{"version": "1.0", "added_tokens": [], "model": {"type": "WordPiece"}}"#, "this is a tokenizer.json"),
         (#"{"weight_map": {"a": 3}}"#, "must be a file name"),
         (#"{"weight_map": {}, "weight_map": {}}"#, "duplicate key"),
         (#"{"weight_map": {}, "metadata": 1}"#, "\"metadata\" must be an object"),

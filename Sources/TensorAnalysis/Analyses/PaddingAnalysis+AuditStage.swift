@@ -85,7 +85,14 @@ extension PaddingAnalysis {
                                                      padIDOptions: "--pad-id or the --policy file's pad_id")
             // A checkpoint without any tensor has no token matrix to check: `no-tensors` (or
             // `index-empty`) already says that nothing was checked.
-            return PaddingAnalysis.findings(report) + (views.isEmpty ? [] : PaddingAnalysis.noteFindings(report))
+            guard !views.isEmpty else { return PaddingAnalysis.findings(report) }
+            // No token matrix where nothing says the model reads tokens (no tokenizer, no
+            // config vocab_size, no pad id: a vision model, an adapter) is no news, and a note on
+            // every such audit would be noise; with any of them, a missing matrix is worth saying.
+            let known = knowledge.value
+            let tokens = known.tokenizer != nil || known.config?.vocabSize.value != nil || report.padID != nil
+            return PaddingAnalysis.findings(report)
+                + PaddingAnalysis.noteFindings(report).filter { tokens || $0.evidence["reason"] != .string(Note.Kind.noTokenMatrix.rawValue) }
         }
     }
 }

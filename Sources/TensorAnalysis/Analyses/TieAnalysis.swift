@@ -367,7 +367,9 @@ public enum TieAnalysis {
                 let declared = TieStatement.clause(for: checkpoint.config.map(ModelConfigFacts.init))
                 group.note = "embedding and output projection saved \(times) (\(declared))"
             } else {
-                group.note = "one input embedding saved \(times) under the names of the modules sharing it (encoder and decoder embeddings)"
+                // T5 and BART: `shared` with the encoder's and decoder's `embed_tokens`; an
+                // encoder-only export holds no decoder, so the note names no module.
+                group.note = "one input embedding saved \(times), under the name of each module that shares it"
             }
         } else if names.allSatisfy(TensorNames.isBuffer) {
             group.kind = .repeatedBuffer
