@@ -167,6 +167,29 @@ import TestSupport
         }
     }
 
+    @Test("an output projection's low pad row is padding-row-nonzero's question, not outlier-rows': toy BERT's tied decoder copy has no such finding")
+    func outputPadRow() throws {
+        // generate.py draws toy BERT's pad row with std 0.01, the others with 0.05: the tied
+        // decoder copy's only low row is the pad row (pad_token_id 0 in config.json).
+        let findings = try Self.audit([Fixtures.path("toy-bert-sharded")])
+        #expect(!findings.contains { $0["rule"] as? String == "outlier-rows" }, "\(findings)")
+        // Another low row of an output projection is still reported; the pad row is left out.
+        // Same rows as padAndOtherLow's, as lm_head.weight beside an embedding of (1 + k/100, 1).
+        let dir = try Self.padAndOtherLow()
+        let low: [Float] = (0..<20).flatMap { k -> [Float] in [k == 0 ? 0.01 : k == 7 ? 0.02 : 1 + Float(k) / 100, 0] }
+        let plain: [Float] = (0..<20).flatMap { k -> [Float] in [1 + Float(k) / 100, 1] }
+        func bytes(_ values: [Float]) -> [UInt8] { values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } } }
+        try Data(SafetensorsWriter(entries: [
+            .init(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [20, 2], bytes: bytes(plain)),
+            .init(name: "lm_head.weight", dtype: .f32, shape: [20, 2], bytes: bytes(low)),
+        ]).serialize()).write(to: URL(fileURLWithPath: dir).appendingPathComponent("model.safetensors"))
+        let outliers = try Self.audit([dir]).filter { $0["rule"] as? String == "outlier-rows" }
+        #expect(outliers.count == 1, "\(outliers)")
+        let evidence = try #require(outliers.first?["evidence"] as? [String: Any])
+        #expect(outliers.first?["tensors"] as? [String] == ["lm_head.weight"])
+        #expect(evidence["rows"] as? Int == 1 && evidence["top_row"] as? Int == 7 && evidence["top_token"] as? String == "tok7")
+    }
+
     @Test("tokens without a tokenizer: the tied matrix's note says no tokenizer was read, not that the tokenizer names no unused token")
     func tiedWithoutTokenizer() throws {
         let text = try CLI.run(["tokens", Fixtures.path("toy-bert/model.safetensors")]).stdout

@@ -23,9 +23,13 @@ extension RowSummary {
         /// The summaries of the tensors copies are compared with, for copies found equal.
         private let leaderSummaries: LeaderSummaries
 
+        /// `--pad-id` or the policy's `pad_id`, if given.
+        let padID: PadID?
+
         init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: BackgroundValue<CheckpointKnowledge>,
-             twinLeaders: [Int: Int] = [:]) {
+             twinLeaders: [Int: Int] = [:], padID: PadID? = nil) {
             self.views = views
+            self.padID = padID
             let skipped = TensorView.statisticsSkipReasons(views)
             skipReasons = skipped
             budgeted = Set(views.indices.filter { skipped[$0] == nil }).union(tokenMatrices.readable)
@@ -72,8 +76,16 @@ extension RowSummary {
             // An input embedding's low rows are `untrained-tokens`' (TokenAnalysis).
             let isToken = tokenMatrices.contains(view.name)
             let isInput = tokenMatrices.isInputEmbedding(view.name)
-            let names = isToken && tokenMatrices.rowsAreTokenIDs(view.name) ? knowledge.value.tokenizer : nil
-            return summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) },
+            let byID = isToken && tokenMatrices.rowsAreTokenIDs(view.name)
+            let names = byID ? knowledge.value.tokenizer : nil
+            // An output projection's low pad row (the pad token is never a target, and a tied
+            // copy's pad row is the embedding's) is `padding-row-nonzero`'s question, as the
+            // input embedding's is: not an outlying token (toy BERT's decoder copy reported it).
+            let pad = byID && !isInput && summary.outliers.contains(where: { $0.score < 0 })
+                ? PadIDResolver.resolve(given: padID, config: knowledge.value.config, tokenizer: knowledge.value.tokenizer,
+                                        rowCount: view.rowCount).padID.flatMap { $0.isAssumed ? nil : $0.id }
+                : nil
+            return summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) && !($0.score < 0 && $0.row == pad) },
                                               token: { names?.token(for: $0) })
         }
 
