@@ -14,8 +14,7 @@ extension PaddingAnalysis {
         let question = tyingQuestion(for: view, role: role, tiedWith: tiedWith, checkpoint: checkpoint,
                                      aliases: aliases, config: config)
         let judgement = TyingJudge.judge(question)
-        let unnamed = role == .requested && !TensorNames.isEmbedding(view.name) && !TensorNames.isOutputProjection(view.name)
-        guard unnamed, [.config, .modelTypeDefault].contains(judgement.evidence) else { return judgement }
+        guard !role.isNamedTokenMatrix(view.name), [.config, .modelTypeDefault].contains(judgement.evidence) else { return judgement }
         return TyingJudgement(tied: nil, evidence: .unknown,
                               detail: "\(view.name) was chosen with --tensor and is not named like an input embedding or output projection: tie_word_embeddings and the model type's default say nothing about it.",
                               outputProjectionPresent: judgement.outputProjectionPresent)
@@ -30,7 +29,7 @@ extension PaddingAnalysis {
     /// not compared and the config (or the model type's default) is all there is.
     static func tyingQuestion(for view: TensorView, role: Role, tiedWith: [String], checkpoint: Checkpoint,
                               aliases: [ExactText: String], config: ModelConfigFacts?) -> TyingQuestion {
-        let isOutput = role == .outputProjection || (role == .requested && TensorNames.isOutputProjection(view.name))
+        let isOutput = role.isOutputProjection(view.name)
         // Names compared by code points (`ExactText`), as the checkpoint's own are.
         func isCounterpart(_ name: String) -> Bool {
             !ExactText.same(name, view.name) && (isOutput ? TensorNames.isEmbedding(name) : TensorNames.isOutputProjection(name))

@@ -20,6 +20,19 @@ public enum PaddingAnalysis {
         case outputProjection = "output-projection"
         /// Chosen with `--tensor`.
         case requested
+
+        /// Whether the matrix `name` of this role is an output projection: found as one, or
+        /// chosen with `--tensor` and named like one.
+        func isOutputProjection(_ name: String) -> Bool {
+            self == .outputProjection || (self == .requested && TensorNames.isOutputProjection(name))
+        }
+
+        /// Whether what names say about token matrices applies to `name`: a matrix found as
+        /// one, or a `--tensor` choice named like an input embedding or output projection (a
+        /// query projection or a position embedding chosen with `--tensor` is neither).
+        func isNamedTokenMatrix(_ name: String) -> Bool {
+            self != .requested || TensorNames.isEmbedding(name) || TensorNames.isOutputProjection(name)
+        }
     }
 
     public struct Result: Sendable {

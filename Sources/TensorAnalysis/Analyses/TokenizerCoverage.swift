@@ -21,11 +21,10 @@ enum TokenizerCoverage {
         guard let tokenizer = knowledge.tokenizer, !checkpoint.tokenizerFiles.isEmpty else { return [] }
         let vocabulary = tokenizer.vocabularySize
         return matrices.matrices.compactMap { view, role -> Finding? in
-            guard role != .requested || TensorNames.isEmbedding(view.name) || TensorNames.isOutputProjection(view.name),
+            guard role.isNamedTokenMatrix(view.name),
                   view.shape.count == 2, matrices.rowsAreTokenIDs(view.name),
                   let missing = tokensBeyondRows(rows: view.rowCount, vocabularySize: vocabulary) else { return nil }
-            let output = role == .outputProjection || (role == .requested && TensorNames.isOutputProjection(view.name))
-            let consequence = output ? "the model gives them no logit" : "an input holding one indexes past the matrix"
+            let consequence = role.isOutputProjection(view.name) ? "the model gives them no logit" : "an input holding one indexes past the matrix"
             return Finding(.tokenizerBeyondRows, tensors: [view.name],
                            message: "\(view.name) has \(view.rowCount) rows, the tokenizer \(vocabulary) tokens: ids "
                                + "\(missing.lowerBound)..<\(missing.upperBound) (\(missing.count)) have no row; \(consequence)",
