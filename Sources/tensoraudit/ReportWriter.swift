@@ -48,8 +48,9 @@ enum ReportWriter {
     }
 
     /// Why the report may not be written to `path`, or `nil`: it is (or links to) one of
-    /// `inputs` — same device and inode, so hard links count — or an existing non-regular
-    /// file (directory, FIFO, device, socket, or a link to one).
+    /// `inputs` — same device and inode, so hard links count —, an existing non-regular
+    /// file (directory, FIFO, device, socket, or a link to one), or a regular file that
+    /// `replacementProblem` refuses (no write permission, several hard links).
     static func outputProblem(_ path: String, inputs: [String]) -> String? {
         guard let link = FileIdentity.ofLink(path) else { return nil }  // nothing there yet
         guard let target = FileIdentity.of(path) else {
@@ -63,6 +64,28 @@ enum ReportWriter {
             if let identity = FileIdentity.of(input), identity.isSameFile(as: target) {
                 return "is the input \(input) (same file); --output never replaces an input"
             }
+        }
+        return replacementProblem(path)
+    }
+
+    /// Why replacing the existing regular file at `path` by a rename would do what `>` into it
+    /// would not, or `nil`.
+    ///
+    /// Why: the report replaces its target by a rename, which asks only for the folder's
+    /// permission. A target with no write permission (`chmod a-w`, a report someone froze) was
+    /// replaced where `>` says "Permission denied", and a target with several names (hard links)
+    /// got a new file under this name while the others kept the old report, where `>` writes
+    /// the one file all names share. Both are refused rather than done differently. No write
+    /// bit at all refuses even root, whom `access` lets write anything: the bits say "keep".
+    static func replacementProblem(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        if info.st_mode & 0o222 == 0 || access(path, W_OK) != 0 {
+            let mode = "0" + String(info.st_mode & 0o777, radix: 8)
+            return "is not writable (mode \(mode)); --output replaces only a file it may write, as > would"
+        }
+        if info.st_nlink > 1 {
+            return "has \(info.st_nlink) hard links; replacing it would leave the other names with the old contents"
         }
         return nil
     }

@@ -76,4 +76,36 @@ import TestSupport
         #expect(created.status == 0, "\(created.stderr)")
         #expect((try FileManager.default.attributesOfItem(atPath: fresh)[.posixPermissions] as? NSNumber)?.intValue == 0o640)
     }
+
+    @Test("--output refuses a report without write permission, as > would, and leaves it as it was",
+          arguments: [0o444, 0o400, 0o000])
+    func readOnlyTarget(mode: Int) throws {
+        let report = try Fixtures.temporaryDirectory().path + "/frozen.json"
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: report))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: report)
+        let result = try CLI.run(["inspect", Self.model, "--json", "--output", report])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(report) && result.stderr.contains("is not writable (mode 0\(String(mode, radix: 8)))"),
+                "\(result.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: report)
+        #expect(try String(contentsOfFile: report, encoding: .utf8) == "old\n")
+        // Nothing left beside it: the temporary file is made only after the check.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: (report as NSString).deletingLastPathComponent) == ["frozen.json"])
+    }
+
+    @Test("--output refuses a report with another name (a hard link): a rename would part the names")
+    func hardLinkedTarget() throws {
+        let folder = try Fixtures.temporaryDirectory().path
+        let report = folder + "/report.json", other = folder + "/kept.json"
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: report))
+        try FileManager.default.linkItem(atPath: report, toPath: other)
+        let result = try CLI.run(["audit", Self.model, "--json", "--output", report])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("has 2 hard links"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: report, encoding: .utf8) == "old\n")
+        // With the other name gone, the report replaces the file.
+        try FileManager.default.removeItem(atPath: other)
+        #expect(try CLI.run(["audit", Self.model, "--json", "--output", report]).status == 0)
+        #expect(try String(contentsOfFile: report, encoding: .utf8).hasPrefix("{"))
+    }
 }
