@@ -35,4 +35,16 @@ public struct ExactText: Hashable, Sendable, Comparable, CustomStringConvertible
     @inlinable public static func < (a: ExactText, b: ExactText) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }
 
     public var description: String { text }
+
+    /// `text` with every scalar outside ASCII written as `\u{…}`: `caf\u{E9}.weight` and
+    /// `cafe\u{301}.weight`, the two spellings of a name that print alike.
+    ///
+    /// Why: a report that names two canonically equivalent spellings must show a reader which
+    /// is which; printed as text they are the same glyphs.
+    public static func codePoints(_ text: String) -> String {
+        TextEscaping.escape(text) { $0.isASCII ? nil : "\\u{\(String($0.value, radix: 16, uppercase: true))}" }
+    }
+
+    /// Whether `a` and `b` print alike, being canonically equivalent, yet are other code points.
+    @inlinable public static func readAlike(_ a: String, _ b: String) -> Bool { a == b && !same(a, b) }
 }

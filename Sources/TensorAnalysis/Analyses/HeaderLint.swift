@@ -14,6 +14,7 @@ public enum HeaderLint {
                                         message: "tensor name \(quoted(tensor.name)) \(problem)", file: tensor.path))
             }
         }
+        findings += readAlikeNameFindings(checkpoint)
         findings += dtypeMixFindings(checkpoint)
         for file in checkpoint.files {
             guard let header = file.safetensorsHeader, header.leadingWhitespace > 0 else { continue }
@@ -28,6 +29,41 @@ public enum HeaderLint {
                                     evidence: ["trailing_padding": .int(Int64(header.trailingPadding))], file: file.path))
         }
         return findings
+    }
+
+    /// One `suspicious-name` finding per set of tensor names that are canonically equivalent
+    /// yet different code points (`café.weight` with é as U+00E9 and as e + U+0301).
+    ///
+    /// Why: the formats and their readers (safetensors, torch, gguf-py) keep them as two tensors,
+    /// but they print alike, and tools that compare Unicode text canonically or normalise it
+    /// (Swift's `String`, macOS file names, editors saving NFC) take them for one: a lookup by
+    /// name can return the other tensor. `String` keys group exactly the canonically equivalent
+    /// names; the same code points twice (a name in two shards) is another rule's finding.
+    static func readAlikeNameFindings(_ checkpoint: Checkpoint) -> [Finding] {
+        // Two spellings that read alike include one outside ASCII (the other may be ASCII:
+        // U+212A KELVIN SIGN is canonically "K"), so ASCII names are hashed only when such a
+        // name exists: `String` hashing normalises, and doing it for every name of a
+        // 50,000-tensor header cost ~70 ms and 8 MB.
+        let tensors = checkpoint.tensors
+        guard tensors.contains(where: { !$0.name.utf8.allSatisfy { $0 < 0x80 } }) else { return [] }
+        var spellings: [String: [String]] = [:]
+        var order: [String] = []
+        for tensor in tensors {
+            let name = tensor.name
+            if let known = spellings[name] {
+                if !known.contains(where: { ExactText.same($0, name) }) { spellings[name, default: []].append(name) }
+            } else {
+                spellings[name] = [name]
+                order.append(name)
+            }
+        }
+        return order.compactMap { first -> Finding? in
+            guard let names = spellings[first], names.count > 1 else { return nil }
+            let listed = names.map { "\(quoted($0)) (\(ExactText.codePoints($0)))" }.joined(separator: ", ")
+            return Finding(.suspiciousName, tensors: names,
+                           message: "\(names.count) tensor names read alike but are different code points: \(listed); readers that compare or normalise Unicode text take them for one tensor",
+                           evidence: ["spellings": .int(Int64(names.count))])
+        }
     }
 
     /// Why a name is risky, or `nil`.

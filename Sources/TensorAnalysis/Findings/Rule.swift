@@ -140,8 +140,8 @@ extension Rule {
         help: "Mixed precision is sometimes intended (e.g. F32 norms with BF16 matrices), sometimes an export mistake; the finding names the GGUF tensors stored in an unexpected type.")
     public static let suspiciousName = Rule(
         id: "suspicious-name", defaultSeverity: .warning,
-        summary: "A tensor name contains NUL, control, bidirectional-control or line-separator characters, or path segments.",
-        help: "Such names break tools that print or use names as paths; safetensors 0.8 loads them anyway.")
+        summary: "A tensor name contains NUL, control, bidirectional-control or line-separator characters, or path segments, or reads alike another name (canonically equivalent Unicode, other code points).",
+        help: "Such names break tools that print or use names as paths or compare them as Unicode text; safetensors 0.8 loads them anyway.")
     public static let pickleUnsafeGlobal = Rule(
         id: "pickle-unsafe-global", defaultSeverity: .error,
         summary: "A torch file's pickle names a global a state dict does not need (e.g. os.system, builtins.eval); it is not analysed.",

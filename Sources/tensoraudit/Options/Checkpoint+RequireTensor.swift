@@ -8,6 +8,8 @@ extension Checkpoint {
     func requireTensor(named name: String) throws(CheckpointError) -> TensorView {
         if let view = tensor(named: name) { return view }
         let hint = DidYouMean.phrase(for: name, among: tensors.lazy.map(\.name))
-        throw .source(path: path, kind: "tensor-not-found", message: "no tensor named \(quoted(name))\(hint)")
+        // When the hint shows code points, the name asked for shows its own beside them.
+        let spelled = hint.contains("(spelled ") && ExactText.codePoints(name) != name ? " (spelled \(ExactText.codePoints(name)))" : ""
+        throw .source(path: path, kind: "tensor-not-found", message: "no tensor named \(quoted(name))\(spelled)\(hint)")
     }
 }

@@ -20,7 +20,14 @@ enum DidYouMean {
         for (order, candidate) in candidates.enumerated() {
             scalars.removeAll(keepingCapacity: true)
             scalars.append(contentsOf: candidate.unicodeScalars)
-            guard abs(scalars.count - target.count) <= bound, candidate != word else { continue }
+            // The same code points are no suggestion; a spelling that reads alike (canonically
+            // equivalent) is the closest one (`String` equality would have dropped it).
+            guard !ExactText.same(candidate, word) else { continue }
+            if ExactText.readAlike(candidate, word) {
+                scored.append((-1, order, candidate))
+                continue
+            }
+            guard abs(scalars.count - target.count) <= bound else { continue }
             var distance = measure.distance(target, scalars)
             guard distance <= bound else { continue }
             if candidate.lowercased() == word.lowercased() { distance = 0 }
@@ -47,11 +54,16 @@ enum DidYouMean {
         }
     }
 
-    /// `" (did you mean "a" or "b"?)"`-style text, empty when there is no suggestion.
+    /// `" (did you mean "a" or "b"?)"`-style text, empty when there is no suggestion. A
+    /// suggestion that reads like the word or like another suggestion (canonically equivalent
+    /// spellings) also shows its code points: `"café.weight" (spelled cafe\u{301}.weight)`.
     static func phrase(for word: String, among candidates: some Sequence<String>) -> String {
         let found = suggestions(for: word, among: candidates)
         guard !found.isEmpty else { return "" }
-        let quotedNames = found.map(quoted)
+        let quotedNames = found.map { name in
+            let alike = ExactText.readAlike(name, word) || found.contains { ExactText.readAlike(name, $0) }
+            return alike ? "\(quoted(name)) (spelled \(ExactText.codePoints(name)))" : quoted(name)
+        }
         let list = quotedNames.count == 1 ? quotedNames[0]
             : quotedNames.dropLast().joined(separator: ", ") + " or " + (quotedNames.last ?? "")
         return "; did you mean \(list)?"
