@@ -45,9 +45,20 @@ extension PaddingAnalysis {
     /// trained): info when the bytes, an alias, an explicit config value or the model type's
     /// default say the matrix is tied; the rule's default (warning) when the evidence says it is
     /// not tied or does not say.
+    ///
+    /// An output projection that stands for a dropped input embedding is checked as one: when
+    /// no input embedding was analysed and the output projection's ties name an input
+    /// embedding (safetensors' `save_model` keeps `lm_head.weight` and records the embedding as
+    /// its `__metadata__` alias), its pad row is the embedding's. `audit` said nothing of a
+    /// non-zero pad row there while `padding` showed it (review, 2026-12-04).
     public static func findings(_ report: Report) -> [Finding] {
-        report.results.compactMap { r -> Finding? in
-            guard !r.isZero, r.role != .outputProjection, !TensorNames.isOutputProjection(r.tensor) else { return nil }
+        let embeddingAnalysed = report.results.contains { $0.role != .outputProjection && !TensorNames.isOutputProjection($0.tensor) }
+        return report.results.compactMap { r -> Finding? in
+            let isOutput = r.role == .outputProjection || TensorNames.isOutputProjection(r.tensor)
+            // Only on an alias's word: a byte-identical embedding is stored, and analysed itself.
+            let standsFor = isOutput && !embeddingAnalysed && r.tying.evidence == .metadataAlias
+                ? r.tiedWith.first(where: TensorNames.isEmbedding) : nil
+            guard !r.isZero, !isOutput || standsFor != nil else { return nil }
             let tied = r.tying.justifiesTiedExplanation
             let rankText = r.rank.map { "rank \($0) of \(r.rows) by norm" } ?? "norm is NaN"
             let median = r.norms.map { RowSummary.short($0.median) } ?? "n/a"
@@ -72,8 +83,9 @@ extension PaddingAnalysis {
             case (false, false?): "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)), so nothing accounts for it"
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
             }
+            let standing = standsFor.map { " (it holds the input embedding \(quoted($0)), which is tied to it and not stored apart)" } ?? ""
             return Finding(.paddingRowNonzero, severity: tied ? .info : nil, tensors: [r.tensor],
-                           message: "\(r.tensor): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
+                           message: "\(r.tensor)\(standing): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                            evidence: evidence)
         }
     }

@@ -37,7 +37,14 @@ extension PaddingAnalysis {
         let aliased = aliases.contains {
             (ExactText.same($0.key.text, view.name) && isCounterpart($0.value)) || (ExactText.same($0.value, view.name) && isCounterpart($0.key.text))
         }
-        let counterparts = checkpoint.tensors.filter { $0.shape.count == 2 && isCounterpart($0.name) }
+        // An output projection's byte-identical twin (same dtype and shape: `tiedWith`) is its
+        // counterpart whatever its name: `padding` of a torch file whose `lm_head.weight` shares
+        // its storage with `embed.weight` said "tied with: embed.weight" and "tying: unknown
+        // (evidence: none)", as if no input embedding were there (review, 2026-12-04).
+        let twins = isOutput ? tiedWith.filter { name in checkpoint.tensors.contains { ExactText.same($0.name, name) } } : []
+        let counterparts = checkpoint.tensors.filter { view in
+            view.shape.count == 2 && (isCounterpart(view.name) || twins.contains { ExactText.same($0, view.name) })
+        }
         let identical = counterparts.isEmpty ? nil : tiedWith.contains { name in counterparts.contains { ExactText.same($0.name, name) } }
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
         // for most decoders; an encoder's missing output ties nothing (LlamaCppArchitectures).

@@ -274,16 +274,24 @@ public enum PaddingAnalysis {
     }
 
     /// Tensors with the same element type, shape and bytes as `view`, and its metadata aliases, sorted.
-    /// `copies`, when given, are the byte-identical tensors another pass already found.
+    /// `copies`, when given, are the byte-identical tensors another pass already found (the tie
+    /// analysis' groups); views of the very same stored bytes are added here.
+    ///
+    /// Why added: the tie analysis counts views of one buffer once (torch saves tied weights as
+    /// one storage, no bytes wasted), so its groups never hold them, and `audit` said the
+    /// embedding of such a `pytorch_model.bin` was "not tied (evidence: identical-bytes)" where
+    /// `padding` said tied (review, 2026-12-04).
     static func tiedWith(_ view: TensorView, checkpoint: Checkpoint, aliases: [ExactText: String],
                          copies: [String]? = nil) -> [String] {
         // Same element type, shape and bytes: candidates are only tensors of the same shape.
         // Names compared as bytes: a tensor whose name is canonically equivalent to this one's
         // (é precomposed, or e + U+0301) is another tensor, and a copy when its bytes are.
-        var tied = copies ?? checkpoint.tensors.filter {
-            !ExactText.same($0.name, view.name) && $0.elementType == view.elementType && $0.shape == view.shape
-                && $0.hasSameBytes(as: view)
-        }.map(\.name)
+        func sameLayout(_ other: TensorView) -> Bool {
+            !ExactText.same(other.name, view.name) && other.elementType == view.elementType && other.shape == view.shape
+        }
+        var tied = copies.map { found in
+            found + checkpoint.tensors.filter { sameLayout($0) && $0.sharesBytes(with: view) }.map(\.name)
+        } ?? checkpoint.tensors.filter { sameLayout($0) && $0.hasSameBytes(as: view) }.map(\.name)
         // An alias of this tensor names the other side: compared as `String`s, the alias
         // `café` (precomposed) → `cafe\u{301}` (kept) made the kept tensor "tied with" itself.
         tied += aliases.compactMap { removed, kept in
