@@ -2,6 +2,7 @@ import SafetensorsFormat
 import CheckpointIO
 import StrictJSON
 import TensorScan
+import GGUFFormat
 
 /// Export fidelity: how checkpoint B (an export, a conversion) differs from checkpoint A
 /// (the reference). A value; the CLI renders it and picks the exit status.
@@ -35,13 +36,40 @@ public struct CheckpointDiff: Sendable {
 
         public var shapeChanged: Bool { shapeA != shapeB }
         public var dtypeChanged: Bool { dtypeA != dtypeB }
-        /// Shapes agree but the values cannot be compared element-wise (complex vs real).
+        /// Shapes agree but the values cannot be compared element-wise (complex vs real, a
+        /// ggml type whose values are not decoded): `notComparedReason` says which.
         public var incomparable: Bool { !shapeChanged && !identicalBytes && statistics == nil }
 
+        /// A holds integers or booleans: every value must come through unchanged.
+        ///
+        /// Why: the tolerance is for the rounding of floats; an index (`position_ids`, a
+        /// vocabulary `mapping`, token type ids) off by one is wrong, not close. Such a tensor
+        /// with one value changed passed as `ok` at relative L2 1.5e-4 (review, 2026-12-04).
+        /// A's dtype decides: an integer tensor exported as floats must still hold its integers.
+        public var exact: Bool { dtypeA.scalar.map { $0.isInteger || $0 == .bool } ?? false }
+
+        /// Why the values were not compared, or nil when they were (or the shapes differ).
+        public var notComparedReason: String? {
+            guard incomparable else { return nil }
+            for type in [dtypeA, dtypeB] {
+                if let block = type.blockType, !GGUFRowDecoding.isDecodable(block) {
+                    return "\(block.name) values are not decoded by tensoraudit, so B's values cannot be checked"
+                }
+            }
+            if (dtypeA == .scalar(.c64)) != (dtypeB == .scalar(.c64)) {
+                return "complex and real values cannot be compared element-wise"
+            }
+            return "\(dtypeA.rawValue) and \(dtypeB.rawValue) values cannot be compared element-wise"
+        }
+
+        /// Whether values of an `exact` tensor differ.
+        public var exactValuesDiffer: Bool { exact && (statistics?.differingElements ?? 0) > 0 }
+
         /// Whether this tensor fails the fidelity check at `tolerance`: shape change,
-        /// incomparable values, a NaN facing a number, or relative L2 above the tolerance.
+        /// incomparable values, a NaN facing a number, a changed value of an integer or boolean
+        /// tensor, or relative L2 above the tolerance.
         public func exceeds(_ tolerance: Double) -> Bool {
-            if shapeChanged || incomparable { return true }
+            if shapeChanged || incomparable || exactValuesDiffer { return true }
             guard let statistics else { return false }
             return statistics.nanMismatches > 0 || !(statistics.relativeL2 <= tolerance)
         }
@@ -60,6 +88,19 @@ public struct CheckpointDiff: Sendable {
     /// (buffers, BERT's pooler and pre-training heads): name → the reason
     /// (`LlamaCppConverterDrops`). Not a failure.
     public let droppedByConverter: [String: String]
+    /// Tensors only one side has that its bytes show to be a buffer the model recomputes at
+    /// load (`RecomputedBuffers`: a `position_ids` arange that current transformers no longer
+    /// saves): name → the reason. Not a failure.
+    public let recomputedBuffers: [String: String]
+    /// Pairs made by a `__metadata__` alias: a tensor one side stores, compared with the tensor
+    /// the other side keeps for it (save_model's tied weights). `a`/`b` are the names compared;
+    /// `aliasIn` is the side whose metadata records the alias ("a" or "b").
+    public struct AliasPair: Sendable, Equatable {
+        public let a: String
+        public let b: String
+        public let aliasIn: String
+    }
+    public let aliasPairs: [AliasPair]
     public let onlyInB: [String]
     /// Tensors in both, sorted by name.
     public let comparisons: [Comparison]
@@ -104,17 +145,46 @@ public struct CheckpointDiff: Sendable {
         }
         droppedSharedStorage = dropped
         droppedByConverter = converterDrops
-        onlyInA = missing.filter { dropped[$0] == nil && converterDrops[$0] == nil }.sorted()
+        var recomputed: [String: String] = [:]
+        func recomputedBuffer(_ view: TensorView?) -> Bool {
+            guard let view, let reason = RecomputedBuffers.reason(for: view) else { return false }
+            recomputed[view.name] = reason
+            return true
+        }
+        // A tensor one side stores and the other records as a `__metadata__` alias of a tensor
+        // it keeps (save_model's tied weights) is compared with that kept tensor: "only in B:
+        // lm_head.weight" failed a diff whose A says `lm_head.weight` is `embed.weight`
+        // (review, 2026-12-04), and an untied B would pass if it were merely excused.
+        let aliasesA = TensorNames.aliases(in: a), aliasesB = TensorNames.aliases(in: b)
+        var aliasPairs: [(TensorView, TensorView)] = []
+        var aliasNotes: [AliasPair] = []
+        func aliasPair(_ name: String, aliases: [ExactText: String], missingFrom: [ExactText: TensorView],
+                       stored: [ExactText: TensorView], aIsStored: Bool) -> Bool {
+            guard let kept = aliases[key(name)], let keptView = missingFrom[key(kept)], let view = stored[key(name)] else { return false }
+            let pair = aIsStored ? (view, keptView) : (keptView, view)
+            aliasPairs.append(pair)
+            aliasNotes.append(AliasPair(a: pair.0.name, b: pair.1.name, aliasIn: aIsStored ? "b" : "a"))
+            return true
+        }
+        onlyInA = missing.filter {
+            dropped[$0] == nil && converterDrops[$0] == nil && !recomputedBuffer(viewOfA[key($0)])
+                && !aliasPair($0, aliases: aliasesB, missingFrom: viewOfB, stored: viewOfA, aIsStored: true)
+        }.sorted()
         let partnersOfA = Set(namesA.map(partner))
         var seenB = Set<ExactText>()
         onlyInB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
-            .filter { converterDrops[$0] == nil }.sorted()
+            .filter {
+                converterDrops[$0] == nil && !recomputedBuffer(viewOfB[key($0)])
+                    && !aliasPair($0, aliases: aliasesA, missingFrom: viewOfA, stored: viewOfB, aIsStored: false)
+            }.sorted()
+        recomputedBuffers = recomputed
+        self.aliasPairs = aliasNotes.sorted { (ExactText($0.a), ExactText($0.b)) < (ExactText($1.a), ExactText($1.b)) }
         // One read of both sides on all cores (`DifferenceScan`): same-shape pairs only; a shape
         // change needs no bytes.
-        let pairs = namesA.filter(inB).sorted().compactMap { name -> (TensorView, TensorView)? in
+        let pairs = (namesA.filter(inB).compactMap { name -> (TensorView, TensorView)? in
             guard let x = viewOfA[key(name)], let y = viewOfB[partner(name)] else { return nil }
             return (x, y)
-        }
+        } + aliasPairs).sorted { ($0.0.name, $0.1.name) < ($1.0.name, $1.1.name) }
         let compared = pairs.filter { $0.0.shape == $0.1.shape }
         var results = DifferenceScan.run(compared, topRows: topRows, rowOrders: compared.map { rowOrders[$0.0.name]?.order })
             .makeIterator()

@@ -13,8 +13,9 @@ struct DiffCommand: ParsableCommand {
         A is the reference. Reports tensors only in A or only in B, dtype and shape changes, \
         byte-identical tensors, and for the rest the max absolute difference, the relative L2 \
         difference ‖a − b‖ / ‖a‖ (values are compared across dtypes, in double precision) and \
-        the rows that differ most. Exit 1 when a tensor is missing on one side, changes shape, \
-        or differs by more than the tolerance.
+        the rows that differ most. Integer and boolean tensors of A must come through exactly. \
+        Exit 1 when a tensor is missing on one side, changes shape, cannot be compared, or differs \
+        by more than the tolerance (an integer or boolean tensor: by any value).
         """
     )
 
@@ -46,7 +47,7 @@ struct DiffCommand: ParsableCommand {
         for (name, path) in [("checkpoint path A", a), ("checkpoint path B", b), ("--map", map)] where path?.isEmpty == true {
             throw ValidationError("the \(name) is empty")
         }
-        guard tolerance.isFinite, tolerance >= 0 else { throw ValidationError("--tolerance must be a non-negative number") }
+        guard tolerance.isFinite, tolerance >= 0 else { throw ValidationError("--tolerance must be a finite non-negative number") }
         guard topRows >= 0 else { throw ValidationError("--top-rows must be 0 or more") }
         _ = try output.resolved(supported: Self.formats)
     }
@@ -55,6 +56,7 @@ struct DiffCommand: ParsableCommand {
         let format = try output.resolved(supported: Self.formats)
         var rendered = ""
         var failed = false
+        var verdict = ""
         var inputs: [String] = []
         try runReportingErrors {
             let first = try Checkpoint.open(path: a)
@@ -76,8 +78,10 @@ struct DiffCommand: ParsableCommand {
             rendered = format == .json ? DiffRendering.json(diff, a: a, b: b, unusedMapEntries: unused).rendered()
                 : DiffRendering.text(diff, a: a, b: b, unusedMapEntries: unused)
             failed = diff.exceedsTolerance
+            verdict = DiffRendering.verdict(diff)
         }
-        try output.write(rendered + "\n", inputs: inputs)
+        // With --output, stderr says the verdict too (a CI log showed exit 1 and no reason).
+        try output.write(rendered + "\n", inputs: inputs, summary: "tensoraudit: diff: \(verdict)")
         if failed { throw ExitCode(ExitStatus.findings) }
     }
 }

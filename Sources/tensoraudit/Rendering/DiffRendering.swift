@@ -15,6 +15,8 @@ enum DiffRendering {
                 "identical_bytes": .bool(c.identicalBytes),
                 "exceeds_tolerance": .bool(c.exceeds(diff.tolerance)),
                 "comparable": .bool(!c.shapeChanged && !c.incomparable),
+                "exact": .bool(c.exact),
+                "not_compared": c.notComparedReason.map(JSONValue.string) ?? .null,
             ]
             object["row_order"] = c.rowOrder.map { order in
                 .object(["permuted": .bool(order.order != nil), "heads": order.heads.map { .int(Int64($0)) } ?? .null,
@@ -48,6 +50,8 @@ enum DiffRendering {
             "only_in_a": .strings(diff.onlyInA), "only_in_b": .strings(diff.onlyInB),
             "dropped_shared_storage": .object(diff.droppedSharedStorage.mapValues(JSONValue.string)),
             "dropped_by_converter": .object(diff.droppedByConverter.mapValues(JSONValue.string)),
+            "recomputed_buffers": .object(diff.recomputedBuffers.mapValues(JSONValue.string)),
+            "alias_pairs": .array(diff.aliasPairs.map { .object(["a": .string($0.a), "b": .string($0.b), "alias_in": .string($0.aliasIn)]) }),
             "unused_map_entries": .array(unusedMapEntries.prefix(Self.unusedMapEntriesListed).map { entry in
                 .object(["a": .string(entry.a), "b": .string(entry.b), "reason": .string(entry.reason)])
             }),
@@ -60,6 +64,8 @@ enum DiffRendering {
                 "dtype_changes": .int(Int64(diff.comparisons.filter(\.dtypeChanged).count)),
                 "only_in_a": .int(Int64(diff.onlyInA.count)),
                 "only_in_b": .int(Int64(diff.onlyInB.count)),
+                "not_compared": .int(Int64(diff.comparisons.filter(\.incomparable).count)),
+                "exact_differences": .int(Int64(diff.comparisons.filter(\.exactValuesDiffer).count)),
             ]),
             "tensors": .array(tensors),
         ])
@@ -92,8 +98,9 @@ enum DiffRendering {
             let shape = shapeText(c.shapeA) + (c.shapeChanged ? " -> " + shapeText(c.shapeB) : "")
             let status: String
             if c.shapeChanged { status = "SHAPE CHANGED" }
-            else if c.incomparable { status = "NOT COMPARABLE" }
+            else if c.incomparable { status = "NOT COMPARED" }
             else if c.identicalBytes { status = "identical" }
+            else if c.exactValuesDiffer { status = "VALUES DIFFER" }
             else if let s = c.statistics, s.nanMismatches > 0, s.relativeL2 <= diff.tolerance { status = "NAN MISMATCH" }
             else if c.exceeds(diff.tolerance) { status = "EXCEEDS" }
             else { status = "ok" }
@@ -106,7 +113,14 @@ enum DiffRendering {
         lines.append(TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "MAX ABS", "REL L2", "STATUS"],
                                           rows: rows, rightAligned: [3, 4]))
         for c in diff.comparisons where c.exceeds(diff.tolerance) {
+            if let reason = c.notComparedReason {
+                lines.append("  \(TextFormatting.safeName(c.name)): not compared: \(reason)")
+            }
             guard let s = c.statistics else { continue }
+            if c.exactValuesDiffer {
+                lines.append("  \(TextFormatting.safeName(c.name)): \(s.differingElements) of \(c.shapeA.reduce(1, *)) values differ "
+                    + "(\(c.dtypeA.rawValue) values are compared exactly: no rounding explains a changed value)")
+            }
             if !s.topRows.isEmpty {
                 let top = s.topRows.map { "row \($0.row) (L2 \(TextFormatting.compact($0.l2)))" }.joined(separator: ", ")
                 lines.append("  \(TextFormatting.safeName(c.name)): most different rows: \(top)")
@@ -147,6 +161,15 @@ enum DiffRendering {
             let names = (byReason[reason] ?? []).map(TextFormatting.safeName).joined(separator: ", ")
             lines.append("dropped by the GGUF converter (not a failure): \(names): \(reason)")
         }
+        for pair in diff.aliasPairs {
+            let (stored, kept) = pair.aliasIn == "a" ? (pair.b, pair.a) : (pair.a, pair.b)
+            lines.append("paired by alias: \(TextFormatting.safeName(pair.a)) -> \(TextFormatting.safeName(pair.b)): "
+                + "\(pair.aliasIn == "a" ? "A" : "B")'s __metadata__ records \(TextFormatting.safeName(stored)) as an alias of "
+                + "\(TextFormatting.safeName(kept)) (tied), and \(pair.aliasIn == "a" ? "B" : "A") stores it")
+        }
+        for (name, reason) in diff.recomputedBuffers.sorted(by: { ExactText($0.key) < ExactText($1.key) }) {
+            lines.append("recomputed buffer, not a failure: \(TextFormatting.safeName(name)): \(reason)")
+        }
         if !diff.onlyInB.isEmpty {
             lines.append("only in B: " + diff.onlyInB.map(TextFormatting.safeName).joined(separator: ", "))
         }
@@ -162,9 +185,24 @@ enum DiffRendering {
         let identical = diff.comparisons.filter(\.identicalBytes).count
         lines.append("")
         lines.append("\(diff.comparisons.count) tensors compared, \(identical) byte-identical; "
-            + "tolerance: relative L2 <= \(diff.tolerance); "
-            + (diff.exceedsTolerance ? "B DIFFERS from A" : "B matches A within tolerance"))
+            + "tolerance: relative L2 <= \(diff.tolerance); " + verdict(diff))
         return lines.joined(separator: "\n")
+    }
+
+    /// The last line's verdict, also the stderr line with `--output`: "B matches A within
+    /// tolerance", or "B DIFFERS from A" with what failed (`2 exceeding, 1 only in A`), or,
+    /// when the only failures are values that could not be compared, "B NOT VERIFIED".
+    static func verdict(_ diff: CheckpointDiff) -> String {
+        guard diff.exceedsTolerance else { return "B matches A within tolerance" }
+        let notCompared = diff.comparisons.filter(\.incomparable).count
+        let shapes = diff.comparisons.filter(\.shapeChanged).count
+        let exact = diff.comparisons.filter(\.exactValuesDiffer).count
+        let exceeding = diff.comparisons.filter { $0.exceeds(diff.tolerance) }.count - notCompared - shapes - exact
+        let parts = [(exceeding, "exceeding"), (exact, "with integer values changed"), (shapes, shapes == 1 ? "shape change" : "shape changes"),
+                     (notCompared, "not compared"), (diff.onlyInA.count, "only in A"), (diff.onlyInB.count, "only in B")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+        let onlyUnverified = notCompared > 0 && exceeding == 0 && exact == 0 && shapes == 0 && diff.onlyInA.isEmpty && diff.onlyInB.isEmpty
+        return (onlyUnverified ? "B NOT VERIFIED against A" : "B DIFFERS from A") + " (\(parts))"
     }
 
     static func shapeText(_ shape: [UInt64]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }

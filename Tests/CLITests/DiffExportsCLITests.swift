@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `diff` judges an export by what its tensors are (TestData/diff-exports, written by
+/// safetensors, torch.save and gguf-py; expected.json holds numpy's counts and relative L2):
+/// integers must come through exactly, a buffer the model recomputes is not missing, a tied
+/// tensor one side records as a `__metadata__` alias is compared with what the other stores, and
+/// values that cannot be decoded are "not compared", never "within tolerance" nor unexplained.
+@Suite struct DiffExportsCLITests {
+    static func expected(_ key: String) throws -> [String: Any] {
+        try #require((try Fixtures.json("diff-exports/expected.json") as? [String: Any])?[key] as? [String: Any])
+    }
+
+    static func diff(_ a: String, _ b: String, status: Int32) throws -> [String: Any] {
+        let result = try CLI.run(["diff", Fixtures.path("diff-exports/" + a), Fixtures.path("diff-exports/" + b), "--json"])
+        #expect(result.status == status, "\(a) \(b): \(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    static func tensor(_ report: [String: Any], _ name: String) throws -> [String: Any] {
+        try #require((report["tensors"] as? [[String: Any]])?.first { $0["name"] as? String == name }, "\(name) in \(report)")
+    }
+
+    @Test("one changed value of an integer or boolean tensor fails, though its relative L2 is far under the tolerance")
+    func integersExact() throws {
+        let counts = try Self.expected("ints")
+        let report = try Self.diff("ints-a.safetensors", "ints-b.safetensors", status: 1)
+        for name in ["position_ids", "mapping", "mask"] {
+            let t = try Self.tensor(report, name)
+            #expect(t["exact"] as? Bool == true)
+            #expect(t["exceeds_tolerance"] as? Bool == true, "\(t)")
+            #expect(t["differing_elements"] as? Int == counts[name] as? Int)
+        }
+        #expect((report["summary"] as? [String: Any])?["exact_differences"] as? Int == 3)
+        let text = try CLI.run(["diff", Fixtures.path("diff-exports/ints-a.safetensors"), Fixtures.path("diff-exports/ints-b.safetensors")])
+        #expect(text.stdout.contains("VALUES DIFFER") && text.stdout.contains("position_ids: 1 of 512 values differ"), "\(text.stdout)")
+        #expect(text.stdout.contains("B DIFFERS from A (3 with integer values changed)"), "\(text.stdout)")
+        // The same tensors against themselves pass.
+        _ = try Self.diff("ints-a.safetensors", "ints-a.safetensors", status: 0)
+    }
+
+    @Test("position_ids holding 0…N-1, which current transformers no longer saves, is a recomputed buffer, not missing")
+    func recomputedPositionIDs() throws {
+        let report = try Self.diff("hub-old.safetensors", "hub-new.safetensors", status: 0)
+        #expect(report["only_in_a"] as? [String] == [])
+        let reason = (report["recomputed_buffers"] as? [String: String])?["embeddings.position_ids"] ?? ""
+        #expect(reason.hasPrefix("a position_ids buffer holding 0…63"), "\(report)")
+        // Either way round.
+        let back = try Self.diff("hub-new.safetensors", "hub-old.safetensors", status: 0)
+        #expect((back["recomputed_buffers"] as? [String: String])?.keys.sorted() == ["embeddings.position_ids"])
+        // A position_ids that is not 0…N-1 is no such buffer: still only in A.
+        let odd = try Self.diff("hub-odd.safetensors", "hub-new.safetensors", status: 1)
+        #expect(odd["only_in_a"] as? [String] == ["embeddings.position_ids"])
+    }
+
+    @Test("a tensor A records as a __metadata__ alias is compared with the tensor B stores under that name")
+    func aliasPairs() throws {
+        let alias = try Self.expected("tied-alias")
+        #expect(alias["kept"] as? [String] == ["lm_head.weight"])
+        #expect(alias["metadata"] as? [String: String] == ["model.embed_tokens.weight": "lm_head.weight"])
+        // B (torch.save of the state dict) holds both names: A's kept lm_head faces both.
+        let tied = try Self.diff("tied-alias.safetensors", "tied-state.bin", status: 0)
+        #expect(tied["only_in_b"] as? [String] == [])
+        let pairs = tied["alias_pairs"] as? [[String: String]] ?? []
+        #expect(pairs == [["a": "lm_head.weight", "b": "model.embed_tokens.weight", "alias_in": "a"]], "\(pairs)")
+        // B's lm_head changed (untied): the pair is compared and the change is found.
+        let untied = try Self.diff("tied-alias.safetensors", "untied-state.bin", status: 1)
+        let pair = try #require((untied["tensors"] as? [[String: Any]])?.first {
+            $0["name"] as? String == "lm_head.weight" && $0["name_b"] as? String == "lm_head.weight"
+        })
+        let rel = try #require(try Self.expected("untied")["relative_l2"] as? Double)
+        #expect(closeEnough(pair["relative_l2"] as? Double ?? .nan, rel, relative: 1e-9), "\(pair)")
+        // The other way round: B records the alias, A stores both.
+        let back = try Self.diff("tied-state.bin", "tied-alias.safetensors", status: 0)
+        #expect(back["only_in_a"] as? [String] == [])
+        #expect((back["alias_pairs"] as? [[String: String]])?.first?["alias_in"] == "b")
+    }
+
+    @Test("a Q2_K side tensoraudit does not decode is NOT COMPARED, with the reason, and B is not verified")
+    func notDecoded() throws {
+        let report = try Self.diff("q2k.safetensors", "q2k.gguf", status: 1)
+        let t = try Self.tensor(report, "token_embd.weight")
+        #expect(t["comparable"] as? Bool == false)
+        #expect((t["not_compared"] as? String)?.hasPrefix("Q2_K values are not decoded by tensoraudit") == true, "\(t)")
+        let text = try CLI.run(["diff", Fixtures.path("diff-exports/q2k.safetensors"), Fixtures.path("diff-exports/q2k.gguf")])
+        #expect(text.stdout.contains("NOT COMPARED") && text.stdout.contains("B NOT VERIFIED against A (1 not compared)"), "\(text.stdout)")
+    }
+
+    @Test("with --output, stderr gives the verdict")
+    func verdictOnStderr() throws {
+        let out = try Fixtures.temporaryDirectory().appendingPathComponent("diff.txt").path
+        let result = try CLI.run(["diff", Fixtures.path("diff-exports/ints-a.safetensors"), Fixtures.path("diff-exports/ints-b.safetensors"),
+                                  "--output", out])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("tensoraudit: diff: B DIFFERS from A (3 with integer values changed); report written to"), "\(result.stderr)")
+    }
+}
