@@ -81,7 +81,7 @@ public struct FolderBoundary: Sendable, Equatable {
             return "cannot be checked against the folder \(folder): its real path cannot be resolved (\(errnoDescription(code)))"
         }
         if roots.contains(where: { real.isInside($0) }) { return nil }
-        return "resolves to \(real), outside the folder \(folder) (links out of a checkpoint folder are not followed)"
+        return "resolves to \(real), outside the folder \(folder) (links out of a checkpoint folder are not followed; a checkpoint file named on the command line may be a link)"
     }
 
     /// Why the file behind `mapping`, opened after `problem(with:)` approved its path, may not

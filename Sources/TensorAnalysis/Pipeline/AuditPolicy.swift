@@ -111,11 +111,13 @@ public struct AuditPolicy: Sendable, Equatable {
                 guard RuleCatalog.rule(id) != nil else { throw .invalid(path: path, reason: "unknown rule \"\(id)\"") }
                 guard case .object(let fields) = member.value else { throw .invalid(path: path, reason: "rule \"\(id)\" must be an object") }
                 var setting = RuleSetting()
+                var statedEnabled: Bool?
                 for field in fields {
                     switch field.key {
                     case "enabled":
                         guard case .bool(let b) = field.value else { throw .invalid(path: path, reason: "\(id).enabled must be true or false") }
                         setting.enabled = b
+                        statedEnabled = b
                     case "severity":
                         guard case .string(let s) = field.value else { throw .invalid(path: path, reason: "\(id).severity must be a string") }
                         if s == "off" {
@@ -133,13 +135,28 @@ public struct AuditPolicy: Sendable, Equatable {
                             throw .invalid(path: path, reason: "rule \"\(id)\" has no threshold; rules with one: "
                                 + thresholdEvidence.keys.sorted().joined(separator: ", "))
                         }
+                        // Every threshold bounds a count, a norm, a byte size or a score's
+                        // magnitude from below: a negative one keeps every finding, as none does.
+                        guard value >= 0 else { throw .invalid(path: path, reason: "\(id).threshold must be 0 or more") }
                         setting.thresholds["threshold"] = value
                     default:
                         throw .invalid(path: path, reason: "unknown field \"\(field.key)\" in rule \"\(id)\"")
                     }
                 }
+                // A rule switched on and off at once, or given a severity it can never have:
+                // the policy says two things and one of them would be dropped unnoticed.
+                if statedEnabled == true && !setting.enabled {
+                    throw .invalid(path: path, reason: "\(id) is enabled and has severity \"off\": say one")
+                }
+                if statedEnabled == false && setting.severity != nil {
+                    throw .invalid(path: path, reason: "\(id) is switched off (enabled false) and given a severity: say one")
+                }
                 policy.rules[id] = setting
             }
+        }
+        // A fail_on rule the policy switches off could never fail the audit.
+        for id in policy.failOn.sorted() where !policy.isEnabled(id) {
+            throw .invalid(path: path, reason: "fail_on names \"\(id)\", which the policy switches off: it could never fail the audit")
         }
         return policy
     }

@@ -83,6 +83,10 @@ struct AuditCommand: ParsableCommand {
                 throw AuditFailure(error)
             }
             settings.failOn.formUnion(failOn)
+            // A --fail-on rule the policy switches off could never fail the audit.
+            for id in failOn where !settings.isEnabled(id) {
+                throw AuditFailure(AuditPolicy.PolicyError.invalid(path: policy, reason: "--fail-on \(id) names a rule the policy switches off: it could never fail the audit"))
+            }
         }
         // The flags win over the policy's pad_id and tensor.
         if let padId { settings.padID = .flag(padId.value) }
@@ -107,7 +111,16 @@ struct AuditCommand: ParsableCommand {
             opened = true
             try output.check(inputs: inputs)
             // A misspelt --tensor (or policy tensor) names the closest tensors, as in every command.
-            for name in settings.tensors { _ = try checkpoint.requireTensor(named: name) }
+            // A name from the policy file says so: the user typed no --tensor to look for.
+            let fromPolicy = tensor.isEmpty ? policy : nil
+            for name in settings.tensors {
+                do throws(CheckpointError) {
+                    _ = try checkpoint.requireTensor(named: name)
+                } catch {
+                    guard let fromPolicy, case .source(let path, let kind, let message) = error else { throw error }
+                    throw .source(path: path, kind: kind, message: "\(message) (tensor in the policy \(fromPolicy))")
+                }
+            }
             let total = checkpoint.tensors.reduce(0) { $0 + $1.info.byteCount }
             let reporter = ProgressReporter.ifInteractive(label: "audit", total: total)
             var progress: AuditPipeline.Progress?
