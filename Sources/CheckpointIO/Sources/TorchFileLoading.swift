@@ -7,7 +7,8 @@ import StrictJSON
 /// its storage entry.
 ///
 /// Refused, each with one line naming the file and the reason: a pickle naming any global a state
-/// dict does not need (`unsafePickle`), legacy pre-1.6 files and TorchScript archives, dtypes
+/// dict does not need (`unsafePickle`), legacy pre-1.6 files and TorchScript archives, tensor
+/// kinds other than dense (quantized, sparse, nested, …: `unsupported-tensor-kind`), dtypes
 /// without a safetensors name (complex128, complex32), two tensors under one name, and strided
 /// (non-contiguous) views: their elements are not consecutive bytes, and reading them as if they
 /// were would report wrong rows, so they are refused rather than misread.
@@ -32,6 +33,13 @@ extension CheckpointFile {
         mapping.discard(offset: 0, length: mapping.size)
         if !checkpoint.unsafeGlobals.isEmpty {
             throw .unsafePickle(path: path, globals: checkpoint.unsafeGlobals.map(\.description), detail: nil)
+        }
+        // After the unsafe check: a hostile pickle is reported as such whatever else it holds.
+        if let tensor = checkpoint.unsupportedTensors.first {
+            throw .source(path: path, kind: "unsupported-tensor-kind",
+                          message: "tensor \(quotedName(tensor.name)) is an unsupported tensor kind (\(tensor)): torch rebuilds it with "
+                              + "\(tensor.function), and only dense tensors are read; not read"
+                              + (checkpoint.unsupportedTensors.count > 1 ? " (\(checkpoint.unsupportedTensors.count) such tensors)" : ""))
         }
         var entries: [TensorEntry] = []
         entries.reserveCapacity(checkpoint.tensors.count)

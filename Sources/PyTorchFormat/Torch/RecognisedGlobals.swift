@@ -1,29 +1,123 @@
-/// The globals a torch.save state dict needs, recognised by name. Everything else a pickle names
-/// is reported as unsafe: loading the file with `torch.load(weights_only=False)` or `pickle`
-/// would import it and, through `REDUCE`/`NEWOBJ`/`BUILD`, may call it. "Unsafe" means "not
-/// proven harmless", not "proven malicious": a pickled optimizer or a whole `nn.Module` also names
-/// its own classes.
+/// The globals a pickle may name and still be read: the names torch's own safe loader,
+/// `torch.load(weights_only=True)`, accepts by default (`_get_allowed_globals` in
+/// `torch/_weights_only_unpickler.py`, torch 2.13). Everything else a pickle names is reported as
+/// unsafe: loading the file with `torch.load(weights_only=False)` or `pickle` would import it
+/// and, through `REDUCE`/`NEWOBJ`/`BUILD`, may call it. "Unsafe" means "not proven harmless", not
+/// "proven malicious": a pickled optimizer or a whole `nn.Module` also names its own classes.
+///
+/// Why torch's list and not only what a state dict of dense tensors needs: a checkpoint holds
+/// plain values beside its tensors (`torch.Size`, `torch.device`, bytes through `_codecs.encode`,
+/// sets, complex numbers, `Counter`, layouts, quantization schemes), and refusing them as unsafe
+/// called files unsafe that torch's safe loader opens. Here they are only names: nothing is ever
+/// called, the calls they head are walked like any container (a tensor inside is still found).
+/// Torch's loader refuses `frozenset`, `slice`, `range` and every module or class outside this
+/// list; so does this one.
 public enum RecognisedGlobals {
     static let tensorRebuilders: Set<String> = ["_rebuild_tensor_v2", "_rebuild_tensor_v3"]
     static let parameterRebuilders: Set<String> = ["_rebuild_parameter", "_rebuild_parameter_with_state"]
+    /// `torch._tensor._rebuild_from_type_v2(func, type, args, state)`: a tensor with Python
+    /// attributes (or of a subclass), rebuilt by `func(*args)`.
+    static let typedRebuilder = PickleGlobal(module: "torch._tensor", name: "_rebuild_from_type_v2")
+
+    /// The `torch._utils` rebuild functions torch's safe loader accepts for tensors that are not
+    /// one dense storage view, by the kind of tensor each rebuilds: recognised, never read.
+    static let unreadRebuilders: [String: String] = [
+        "_rebuild_qtensor": "quantized",
+        "_rebuild_sparse_tensor": "sparse",
+        "_rebuild_nested_tensor": "nested",
+        "_rebuild_meta_tensor_no_storage": "meta (no storage)",
+        "_rebuild_wrapper_subclass": "wrapper subclass",
+        "_rebuild_device_tensor_from_numpy": "device tensor from numpy",
+        "_rebuild_device_tensor_from_cpu_tensor": "device tensor",
+        "_rebuild_tensor": "legacy _rebuild_tensor",
+    ]
+
+    /// Plain values and types, by `module.name`.
+    static let values: Set<String> = [
+        "collections.OrderedDict", "collections.Counter",
+        "builtins.set", "builtins.complex", "builtins.bytearray", "_codecs.encode",
+        "torch.Size", "torch.device", "torch.Tensor", "torch.nn.parameter.Parameter",
+        "torch.serialization._get_layout",
+        "torch.storage.TypedStorage", "torch.storage.UntypedStorage",
+        "torch.per_tensor_affine", "torch.per_tensor_symmetric", "torch.per_channel_affine",
+        "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams",
+    ]
+
+    /// dtype globals beyond `TorchDType` (quantized, bit-packed, sub-byte integers, float4).
+    static let otherDTypes: Set<String> = {
+        var names: Set<String> = ["qint8", "quint8", "qint32", "quint4x2", "quint2x4",
+                                  "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16", "float4_e2m1fn_x2"]
+        for width in 1 ... 7 { names.insert("int\(width)"); names.insert("uint\(width)") }
+        return names
+    }()
+
+    /// The legacy storage classes (`torch.FloatStorage`, `torch.cuda.HalfStorage`, …) and tensor
+    /// classes (`torch.FloatTensor`, `torch.sparse.LongTensor`, …), per module.
+    static let classes: [String: Set<String>] = {
+        let storages = ["BFloat16", "Bool", "Byte", "Char", "ComplexDouble", "ComplexFloat", "Double", "Float", "Half",
+                        "Int", "Long", "Short"]
+        let quantized = ["QInt8", "QUInt8", "QInt32", "QUInt4x2", "QUInt2x4"]
+        let tensors = ["BFloat16", "Bool", "Byte", "Char", "Double", "Float", "Half", "Int", "Long", "Short"]
+        let sparse = tensors.filter { $0 != "Bool" }
+        return [
+            "torch": Set((storages + quantized).map { $0 + "Storage" } + tensors.map { $0 + "Tensor" }),
+            "torch.cuda": Set(storages.map { $0 + "Storage" } + tensors.map { $0 + "Tensor" }),
+            "torch.sparse": Set(sparse.map { $0 + "Tensor" }),
+            "torch.cuda.sparse": Set(sparse.map { $0 + "Tensor" }),
+        ]
+    }()
+
+    /// Python 2 module names a protocol-2 pickle writes (`__builtin__.set`), read as Python 3
+    /// reads them (pickle's `fix_imports`, which torch's loader applies too). Only the modules
+    /// whose new names hold an accepted global matter here.
+    static let python2Modules: [String: String] = [
+        "__builtin__": "builtins", "UserDict": "collections", "UserList": "collections", "UserString": "collections",
+    ]
+
+    /// The global as Python 3 names it.
+    static func canonical(_ global: PickleGlobal) -> PickleGlobal {
+        guard let module = python2Modules[global.module] else { return global }
+        return PickleGlobal(module: module, name: global.name)
+    }
 
     public static func isRecognised(_ global: PickleGlobal) -> Bool {
-        switch global.module {
-        case "torch._utils": tensorRebuilders.contains(global.name) || parameterRebuilders.contains(global.name)
-        case "torch": TorchDType(storageClass: global.name) != nil || TorchDType(rawValue: global.name) != nil
-        case "torch.storage": global.name == "UntypedStorage"
-        case "collections": global.name == "OrderedDict"
-        default: false
+        let g = canonical(global)
+        switch g.module {
+        case "torch._utils":
+            return tensorRebuilders.contains(g.name) || parameterRebuilders.contains(g.name) || unreadRebuilders[g.name] != nil
+        case "torch._tensor":
+            return g == typedRebuilder
+        case "torch" where TorchDType(rawValue: g.name) != nil || otherDTypes.contains(g.name):
+            return true
+        default:
+            return classes[g.module]?.contains(g.name) == true || values.contains(g.description)
         }
     }
 
     static func isOrderedDict(_ value: PickleValue) -> Bool {
-        value == .global(PickleGlobal(module: "collections", name: "OrderedDict"))
+        guard case .global(let g) = value else { return false }
+        return canonical(g) == PickleGlobal(module: "collections", name: "OrderedDict")
     }
 
-    static func rebuilder(_ value: PickleValue) -> String? {
-        guard case .global(let g) = value, g.module == "torch._utils",
-              tensorRebuilders.contains(g.name) || parameterRebuilders.contains(g.name) else { return nil }
-        return g.name
+    /// How a call rebuilds a tensor, when its callee is one of torch's rebuild functions.
+    enum Rebuild: Equatable {
+        /// `_rebuild_tensor_v2`/`_v3`: a view of one storage, read.
+        case dense(String)
+        /// `_rebuild_parameter`(`_with_state`): an `nn.Parameter` around a tensor.
+        case parameter(String)
+        /// `_rebuild_from_type_v2`: a tensor rebuilt by another function, then given a type and state.
+        case typed
+        /// A tensor kind not read (quantized, sparse, …), with the function's name.
+        case unread(kind: String, function: String)
+    }
+
+    static func rebuild(_ value: PickleValue) -> Rebuild? {
+        guard case .global(let g) = value else { return nil }
+        if g == typedRebuilder { return .typed }
+        guard g.module == "torch._utils" else { return nil }
+        if tensorRebuilders.contains(g.name) { return .dense(g.name) }
+        if parameterRebuilders.contains(g.name) { return .parameter(g.name) }
+        if let kind = unreadRebuilders[g.name] { return .unread(kind: kind, function: g.name) }
+        return nil
     }
 }

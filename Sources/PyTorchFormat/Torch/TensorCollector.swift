@@ -28,6 +28,8 @@ struct TensorCollector {
     let limits: PickleLimits
     var steps = 0
     var tensors: [TensorDeclaration] = []
+    /// Tensors torch's safe loader rebuilds but this reader does not read (quantized, sparse, …).
+    var unsupported: [UnsupportedTorchTensor] = []
     /// The key path to the value being visited; joined into a name only when a tensor is found,
     /// so a walk over millions of non-tensor values builds no strings.
     var path: [PathComponent] = []
@@ -69,8 +71,8 @@ struct TensorCollector {
         case .persistentID:
             return
         case .call(let callee, let arguments, _):
-            if let rebuilder = RecognisedGlobals.rebuilder(callee) {
-                tensors.append(try tensor(rebuilder, arguments: arguments, name: currentName))
+            if let rebuild = RecognisedGlobals.rebuild(callee) {
+                try collect(rebuild, arguments: arguments)
             } else if RecognisedGlobals.isOrderedDict(callee) {
                 try walkEntries(node.entries, depth: depth)
             } else {
@@ -106,6 +108,34 @@ struct TensorCollector {
 
     // MARK: - Rebuild calls
 
+    private mutating func collect(_ rebuild: RecognisedGlobals.Rebuild, arguments: PickleValue) throws(TorchFormatError) {
+        let name = currentName
+        switch rebuild {
+        case .dense(let function):
+            tensors.append(try tensor(function, arguments: arguments, name: name))
+        case .parameter(let function):
+            // An nn.Parameter around a tensor this reader does not read is that kind of tensor.
+            if let args = program.object(arguments), args.kind == .tuple, let data = args.elements.first,
+               let inner = program.object(data), case .call(let callee, let innerArguments, _) = inner.kind,
+               case .unread(let kind, let innerFunction)? = RecognisedGlobals.rebuild(callee) {
+                unsupported.append(UnsupportedTorchTensor(name: name, kind: kind, function: innerFunction,
+                                                detail: unsupportedDetail(innerFunction, arguments: innerArguments)))
+            } else {
+                tensors.append(try tensor(function, arguments: arguments, name: name))
+            }
+        case .typed:
+            // _rebuild_from_type_v2(func, new_type, args, state): the tensor is func(*args); its type
+            // (an accepted global) and its Python attributes (state) do not change its elements.
+            guard let args = program.object(arguments), args.kind == .tuple, args.elements.count == 4,
+                  let inner = RecognisedGlobals.rebuild(args.elements[0]), inner != .typed else {
+                throw .invalidTensor(name: name, reason: "_rebuild_from_type_v2 arguments are not (rebuild function, type, arguments, state)")
+            }
+            try collect(inner, arguments: args.elements[2])
+        case .unread(let kind, let function):
+            unsupported.append(UnsupportedTorchTensor(name: name, kind: kind, function: function, detail: unsupportedDetail(function, arguments: arguments)))
+        }
+    }
+
     private func tensor(_ rebuilder: String, arguments: PickleValue, name: String) throws(TorchFormatError) -> TensorDeclaration {
         guard let args = program.object(arguments), args.kind == .tuple else {
             throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not a tuple")
@@ -114,7 +144,7 @@ struct TensorCollector {
         if RecognisedGlobals.parameterRebuilders.contains(rebuilder) {
             // _rebuild_parameter(data, requires_grad, backward_hooks[, state])
             guard a.count == 3 || a.count == 4, let data = program.object(a[0]), case .call(let callee, let inner, _) = data.kind,
-                  let innerRebuilder = RecognisedGlobals.rebuilder(callee), RecognisedGlobals.tensorRebuilders.contains(innerRebuilder),
+                  case .dense(let innerRebuilder)? = RecognisedGlobals.rebuild(callee),
                   case .bool(let requiresGrad) = a[1] else {
                 throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not (tensor, requires_grad, hooks)")
             }

@@ -50,6 +50,9 @@ public struct TorchCheckpoint: Sendable {
     /// Names of tensors that share one storage, one group per storage with two or more tensors,
     /// in order of first use (tied weights are saved this way: once).
     public let sharedStorageGroups: [[String]]
+    /// Tensors of kinds torch's safe loader rebuilds and this reader does not read (quantized,
+    /// sparse, …), in state-dict order; not in `tensors`.
+    public let unsupportedTensors: [UnsupportedTorchTensor]
     /// Globals outside `RecognisedGlobals`, in first-seen order: the `pickle-unsafe-global` evidence.
     public let unsafeGlobals: [PickleGlobal]
     /// Every global the pickle names.

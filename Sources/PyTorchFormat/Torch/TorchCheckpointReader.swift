@@ -43,7 +43,7 @@ public enum TorchCheckpointReader {
         let pickleBytes: UnsafeRawBufferPointer
         do { pickleBytes = try archive.verifiedData(of: pickleEntry, in: bytes) } catch { throw .zip(error) }
 
-        let (declarations, globals, proto) = try declaredTensors(pickleBytes, entry: pickleName, limits: limits)
+        let (declarations, unsupported, globals, proto) = try declaredTensors(pickleBytes, entry: pickleName, limits: limits)
         let (storages, storageIndex) = try placeStorages(declarations, archive: archive, root: root)
         var tensors: [TorchTensor] = []
         tensors.reserveCapacity(declarations.count)
@@ -54,18 +54,19 @@ public enum TorchCheckpointReader {
             tensors.append(try TensorLayout.place(declaration, storageStart: storage.byteRange.lowerBound, storageBytes: storage.byteCount))
         }
         return TorchCheckpoint(root: root, tensors: tensors, storages: storages,
-                               sharedStorageGroups: sharedGroups(tensors),
+                               sharedStorageGroups: sharedGroups(tensors), unsupportedTensors: unsupported,
                                unsafeGlobals: globals.filter { !RecognisedGlobals.isRecognised($0) },
                                globals: globals,
                                suspiciousEntryNames: archive.entries.filter(\.hasUnsafePath).map(\.name),
                                pickleProtocol: proto, isZip64: archive.isZip64)
     }
 
-    /// The tensors `data.pkl` declares, the globals it names and its protocol. The unpickled
+    /// The tensors `data.pkl` declares, those of kinds not read, the globals it names and its protocol. The unpickled
     /// program ends here: it is the largest thing a read builds (~670 bytes per tensor of a state
     /// dict), and placing the storages does not need it.
     static func declaredTensors(_ pickle: UnsafeRawBufferPointer, entry: String,
-                                limits: PickleLimits) throws(TorchFormatError) -> ([TensorDeclaration], [PickleGlobal], Int) {
+                                limits: PickleLimits) throws(TorchFormatError)
+        -> ([TensorDeclaration], [UnsupportedTorchTensor], [PickleGlobal], Int) {
         var seen: [PickleGlobal] = []
         let program: PickleProgram
         do {
@@ -75,7 +76,7 @@ public enum TorchCheckpointReader {
         }
         var collector = TensorCollector(program: program, limits: limits)
         try collector.walk(program.root, depth: 0)
-        return (collector.tensors, program.globals, program.proto)
+        return (collector.tensors, collector.unsupported, program.globals, program.proto)
     }
 
     /// The globals named by the leading pickles of a raw stream. A legacy torch.save file is five

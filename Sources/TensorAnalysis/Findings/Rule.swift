@@ -144,7 +144,7 @@ extension Rule {
         help: "Such names break tools that print or use names as paths or compare them as Unicode text; safetensors 0.8 loads them anyway.")
     public static let pickleUnsafeGlobal = Rule(
         id: "pickle-unsafe-global", defaultSeverity: .error,
-        summary: "A torch file's pickle names a global a state dict does not need (e.g. os.system, builtins.eval); it is not analysed.",
+        summary: "A torch file's pickle names a global torch.load(weights_only=True) refuses (e.g. os.system, builtins.eval, an nn.Module class); it is not analysed.",
         help: "torch.load(weights_only=False) or pickle.load would import and may call it. tensoraudit never executes it; only load such a file if you trust its source.")
     public static let ggufProblem = Rule(
         id: "gguf-problem", defaultSeverity: .warning,

@@ -46,7 +46,7 @@ public struct AuditReport: Sendable {
         byteCount = 0
         parameterCount = 0
         self.policy = policy
-        var message = "the pickle names \(globals.count) global(s) a state dict does not need: \(globals.joined(separator: ", ")); "
+        var message = "the pickle names \(globals.count) global(s) torch.load(weights_only=True) refuses: \(globals.joined(separator: ", ")); "
             + "torch.load(weights_only=False) or pickle would import them and may call them. Nothing was executed; the file is not analysed"
         if let detail { message += " (the pickle is also unreadable: \(detail))" }
         var evidence: [String: Evidence] = ["globals": .strings(globals)]
