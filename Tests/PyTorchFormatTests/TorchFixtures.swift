@@ -37,7 +37,9 @@ enum TorchFixtures {
         }
     }
 
-    /// The globals the issue lists as recognised; written here independently of `RecognisedGlobals`.
+    /// The globals recognised: the state dict's, written here independently of `RecognisedGlobals`,
+    /// and every global torch's safe loader accepts (its own table, recorded by
+    /// `pytorch-safe-globals/generate.py`), `builtins` also as a protocol-2 pickle spells it.
     static let allowed: Set<String> = {
         var names: Set<String> = ["torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor_v3",
                                   "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state",
@@ -47,6 +49,14 @@ enum TorchFixtures {
         for dtype in ["float32", "float16", "bfloat16", "float64", "int64", "int32", "int16", "int8", "uint8", "bool",
                       "uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz",
                       "float8_e8m0fnu", "complex64", "complex128", "complex32"] { names.insert("torch.\(dtype)") }
+        let table = folder.deletingLastPathComponent().appendingPathComponent("pytorch-safe-globals/expected.json")
+        if let data = try? Data(contentsOf: table), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let torchAllowed = object["torch_allowed_globals"] as? [String] {
+            for name in torchAllowed {
+                names.insert(name)
+                if name.hasPrefix("builtins.") { names.insert("__builtin__." + name.dropFirst("builtins.".count)) }
+            }
+        }
         return names
     }()
 
