@@ -151,7 +151,7 @@ sanitize: setup
 
 ## fixtures: regenerate TestData with the reference writers: safetensors (TestData/generate.py),
 ## torch.save (TestData/pytorch, TestData/pytorch-cli) and gguf-py (TestData/gguf, gguf-cli,
-## gguf-mix, gguf-rope, gguf-tokens, canonical-tokens with tokenizers too, canonical-names). Fixed seeds and dates: a rerun writes the same bytes, except
+## gguf-mix, gguf-rope, gguf-tokens, canonical-tokens with tokenizers too, canonical-names, pytorch-safe-globals). Fixed seeds and dates: a rerun writes the same bytes, except
 ## legacy.pt, unsafe-legacy.pt and torchscript.pt, in which torch's legacy and TorchScript writers
 ## put run-time object ids (no test depends on them). Versions the committed files were made with:
 ## safetensors 0.8.0, ml_dtypes 0.6.0, numpy 2.4.6, gguf 0.19.0, tokenizers 0.23.3, torch 2.13.0+cpu.
@@ -159,7 +159,8 @@ FIXTURE_GENERATORS := TestData/generate.py TestData/pytorch/generate.py TestData
 	TestData/gguf/generate.py TestData/gguf-cli/generate.py TestData/gguf-mix/generate.py \
 	TestData/gguf-rope/generate.py TestData/gguf-rope/generate_hostile.py TestData/gguf-tokens/generate.py \
 	TestData/canonical-tokens/generate.py TestData/canonical-names/generate.py TestData/gguf-arch/generate.py \
-	TestData/tied-exports/generate.py TestData/diff-exports/generate.py
+	TestData/tied-exports/generate.py TestData/diff-exports/generate.py \
+	TestData/pytorch-safe-globals/generate.py
 fixtures:
 	pip install -q safetensors ml_dtypes numpy gguf==0.19.0 tokenizers==0.23.3
 	python3 -c "import torch" 2>/dev/null || pip install -q torch==2.13.0+cpu
