@@ -95,4 +95,24 @@ import TestSupport
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("tensoraudit: diff: B DIFFERS from A (3 with integer values changed); report written to"), "\(result.stderr)")
     }
+
+    @Test("every name differs by one dotted prefix: a hint names it and --map")
+    func prefixHint() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        func write(_ file: String, _ names: [String]) throws -> String {
+            let path = dir.appendingPathComponent(file).path
+            let entries = names.map { SafetensorsWriter.Entry(name: $0, dtype: .f32, shape: [2], bytes: [UInt8](repeating: 0, count: 8)) }
+            try Data(SafetensorsWriter(entries: entries).serialize()).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let a = try write("a.safetensors", ["embed.weight", "norm.weight"])
+        let b = try write("b.safetensors", ["model.embed.weight", "model.norm.weight"])
+        let forward = try CLI.run(["diff", a, b])
+        #expect(forward.status == 1)
+        #expect(forward.stdout.contains("hint: B's names are A's with the prefix \"model.\" added; pair them with --map"), "\(forward.stdout)")
+        #expect(try CLI.run(["diff", b, a]).stdout.contains("with the prefix \"model.\" dropped"))
+        // Names that differ otherwise get no hint.
+        let c = try write("c.safetensors", ["model.embed.weight", "other.weight"])
+        #expect(!(try CLI.run(["diff", a, c]).stdout.contains("hint:")))
+    }
 }

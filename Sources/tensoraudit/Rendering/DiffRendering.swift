@@ -173,6 +173,7 @@ enum DiffRendering {
         if !diff.onlyInB.isEmpty {
             lines.append("only in B: " + diff.onlyInB.map(TextFormatting.safeName).joined(separator: ", "))
         }
+        if let hint = prefixHint(diff) { lines.append(hint) }
         for entry in unusedMapEntries.prefix(Self.unusedMapEntryLines) {
             // Quoted: a name holding " -> " or ": " (or an empty one) must not pass for the layout.
             lines.append("--map entry unused: \(Self.mapName(entry.a)) -> \(Self.mapName(entry.b)): \(entry.reason)")
@@ -187,6 +188,25 @@ enum DiffRendering {
         lines.append("\(diff.comparisons.count) tensors compared, \(identical) byte-identical; "
             + "tolerance: relative L2 <= \(diff.tolerance); " + verdict(diff))
         return lines.joined(separator: "\n")
+    }
+
+    /// A hint when the names only one side has are the other side's with one dotted prefix
+    /// added or dropped (`model.`: a base model against its `…ForCausalLM` export), or nil.
+    ///
+    /// Why: such a diff compared nothing and listed every name twice, with no word on the one
+    /// difference that explains them all (review, 2026-12-04); `--tensor` already suggests an
+    /// added or dropped prefix.
+    static func prefixHint(_ diff: CheckpointDiff) -> String? {
+        guard !diff.onlyInA.isEmpty, diff.onlyInA.count == diff.onlyInB.count else { return nil }
+        for (shorter, longer, added) in [(diff.onlyInA, diff.onlyInB, true), (diff.onlyInB, diff.onlyInA, false)] {
+            guard let first = shorter.first, let match = longer.first(where: { $0.hasSuffix("." + first) }) else { continue }
+            let prefix = String(match.dropLast(first.count))
+            let expected = Set(shorter.map { ExactText(prefix + $0) })
+            guard Set(longer.map { ExactText($0) }) == expected else { continue }
+            return "hint: B's names are A's with the prefix \(quoted(prefix)) \(added ? "added" : "dropped"); "
+                + "pair them with --map FILE.json ({\"A name\": \"B name\"})"
+        }
+        return nil
     }
 
     /// The last line's verdict, also the stderr line with `--output`: "B matches A within
