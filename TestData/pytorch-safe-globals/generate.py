@@ -29,11 +29,15 @@ import io
 import json
 import os
 import pickle
+import sys
 import zipfile
 
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "pytorch"))
+from pickle_globals import pickle_globals  # noqa: E402
+
 torch.manual_seed(0)
 
 
@@ -41,52 +45,10 @@ def path(name):
     return os.path.join(HERE, name)
 
 
-class _Stub:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __call__(self, *args, **kwargs):
-        return _Stub()
-
-    def __setstate__(self, state):
-        pass
-
-    def __setitem__(self, key, value):
-        pass
-
-    def append(self, value):
-        pass
-
-    def extend(self, values):
-        pass
-
-    def add(self, value):
-        pass
-
-
-class RecordingUnpickler(pickle.Unpickler):
-    """Python's unpickler with every global replaced by a stub: lists the globals a pickle names."""
-
-    def __init__(self, data):
-        super().__init__(io.BytesIO(data))
-        self.globals = []
-
-    def find_class(self, module, name):
-        full = f"{module}.{name}"
-        if full not in self.globals:
-            self.globals.append(full)
-        return _Stub
-
-    def persistent_load(self, pid):
-        return _Stub()
-
-
-def pickle_globals(file):
+def globals_of(file):
     with zipfile.ZipFile(file) as archive:
         name = next(n for n in archive.namelist() if n.endswith("/data.pkl"))
-        unpickler = RecordingUnpickler(archive.read(name))
-    unpickler.load()
-    return unpickler.globals
+        return pickle_globals(archive.read(name))
 
 
 def torch_allowed_globals():
@@ -146,7 +108,7 @@ def describe(obj):
 def save(name, obj, expected):
     file = path(name)
     torch.save(obj, file)
-    entry = {"globals": pickle_globals(file)}
+    entry = {"globals": globals_of(file)}
     entry["refused_globals"] = refused_by_torch(entry["globals"])
     try:
         loaded = torch.load(file, weights_only=True)
@@ -171,14 +133,15 @@ def main():
     save("g_set.bin", {"w": w(), "s": {1, 2}}, expected)
     save("g_complex.bin", {"w": w(), "c": 1 + 2j}, expected)
 
-    # A training checkpoint: model, optimizer state, epoch and the run's arguments as plain values.
+    # A training checkpoint: model, optimizer state, epoch and the run's arguments as plain values
+    # (a set of ints: a set of strings is written in the order of per-process string hashes).
     model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.LayerNorm(2))
     optimizer = torch.optim.Adam(model.parameters())
     model(torch.ones(1, 3)).sum().backward()
     optimizer.step()
     args = {"lr": 1e-3, "tokens_seen": collections.Counter({"train": 3, "eval": 1}), "salt": bytearray(b"\x00\xff"),
             "dtype": torch.bfloat16, "layout": torch.strided, "qscheme": torch.per_tensor_affine,
-            "shape": torch.Size([3, 2]), "device": torch.device("cpu", 0), "tags": {"a", "b"}, "z": 2 - 1j,
+            "shape": torch.Size([3, 2]), "device": torch.device("cpu", 0), "tags": {3, 5}, "z": 2 - 1j,
             "digest": b"\x01\x02", "nested": collections.OrderedDict(bias=torch.zeros(2))}
     save("training.ckpt", {"state_dict": model.state_dict(), "epoch": 1, "optimizer": optimizer.state_dict(),
                            "args": args}, expected)

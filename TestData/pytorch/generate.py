@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import struct
+import sys
 import subprocess
 import zipfile
 
@@ -21,6 +22,9 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from pickle_globals import RecordingUnpickler, pickle_globals  # noqa: E402
+
 torch.manual_seed(0)
 
 
@@ -30,51 +34,6 @@ def path(name):
 
 # ---------------------------------------------------------------------------------------------
 # Independent views of a file.
-
-class _Stub:
-    """Anything a hostile pickle names: accepts every call, never runs code."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __call__(self, *args, **kwargs):
-        return _Stub()
-
-    def __setstate__(self, state):
-        pass
-
-    def __setitem__(self, key, value):
-        pass
-
-    def append(self, value):
-        pass
-
-    def extend(self, values):
-        pass
-
-
-class RecordingUnpickler(pickle.Unpickler):
-    """Python's own unpickler with every global replaced by a stub: lists the globals a pickle names."""
-
-    def __init__(self, data):
-        super().__init__(io.BytesIO(data))
-        self.globals = []
-
-    def find_class(self, module, name):
-        full = f"{module}.{name}"
-        if full not in self.globals:
-            self.globals.append(full)
-        return _Stub
-
-    def persistent_load(self, pid):
-        return _Stub()
-
-
-def pickle_globals(data):
-    unpickler = RecordingUnpickler(data)
-    unpickler.load()
-    return unpickler.globals
-
 
 def zip_entries(file):
     """Every entry's data range in the file, from Python's zipfile and the local header."""
