@@ -1,3 +1,4 @@
+import StrictJSON
 import TensorAnalysis
 import CheckpointIO
 import TensorScan
@@ -71,9 +72,9 @@ enum AnalysisJSON {
 
     static func distribution(_ d: Distribution?) -> JSONValue {
         guard let d else { return .null }
-        var quantiles: [String: JSONValue] = [:]
+        var quantiles: [ExactText: JSONValue] = [:]
         for (level, value) in zip(Distribution.levels, d.quantiles) {
-            quantiles[quantileKey(level)] = .double(value)
+            quantiles[ExactText(quantileKey(level))] = .double(value)
         }
         return .object([
             "count": .int(Int64(d.count)),

@@ -30,7 +30,7 @@ extension AuditRendering {
             var locations: [JSONValue] = []
             for name in f.tensors.prefix(sarifLocationLimit) {
                 let place = report.tensorLocations[ExactText(name)]
-                var physical: [String: JSONValue] = [
+                var physical: [ExactText: JSONValue] = [
                     "artifactLocation": artifacts.location(of: place?.file ?? f.file ?? report.checkpointPath),
                 ]
                 if let range = place?.byteRange {
@@ -47,7 +47,7 @@ extension AuditRendering {
                     "artifactLocation": artifacts.location(of: f.file ?? report.checkpointPath),
                 ])])]
             }
-            var properties: [String: JSONValue] = [
+            var properties: [ExactText: JSONValue] = [
                 "evidence": evidenceJSON(f.evidence), "failing": .bool(report.policy.fails(f)),
                 "tensors": .strings(f.tensors),
             ]
@@ -103,7 +103,7 @@ extension AuditRendering {
         ])
     }
 
-    private static func sarifLog(run: [String: JSONValue]) -> JSONValue {
+    private static func sarifLog(run: [ExactText: JSONValue]) -> JSONValue {
         .object([
             "$schema": .string(sarifSchema),
             "version": .string("2.1.0"),

@@ -12,15 +12,16 @@ enum AuditRendering {
     static let schemaVersion: Int64 = 2
 
     static func evidenceJSON(_ evidence: [String: Evidence]) -> JSONValue {
-        .object(evidence.mapValues { value in
-            switch value {
+        .object(Dictionary(uniqueKeysWithValues: evidence.map { key, value in
+            let json: JSONValue = switch value {
             case .int(let n): .int(n)
             case .double(let d): .double(d)
             case .string(let s): .string(s)
             case .bool(let b): .bool(b)
             case .strings(let list): .strings(list)
             }
-        })
+            return (ExactText(key), json)
+        }))
     }
 
     static func evidenceText(_ value: Evidence) -> String {
@@ -36,16 +37,17 @@ enum AuditRendering {
     // MARK: JSON
 
     static func json(_ report: AuditReport) -> JSONValue {
-        var bySeverity: [String: JSONValue] = [:]
+        var bySeverity: [ExactText: JSONValue] = [:]
         for severity in Severity.allCases {
-            bySeverity[severity.rawValue] = .int(Int64(report.findings.filter { $0.severity == severity }.count))
+            bySeverity[ExactText(severity.rawValue)] = .int(Int64(report.findings.filter { $0.severity == severity }.count))
         }
-        var byRule: [String: JSONValue] = [:]
+        var byRule: [ExactText: JSONValue] = [:]
         for finding in report.findings {
-            if case .int(let n) = byRule[finding.rule.id] ?? .int(0) { byRule[finding.rule.id] = .int(n + 1) }
+            let rule = ExactText(finding.rule.id)
+            if case .int(let n) = byRule[rule] ?? .int(0) { byRule[rule] = .int(n + 1) }
         }
         let findings: [JSONValue] = report.findings.map { f in
-            var object: [String: JSONValue] = [
+            var object: [ExactText: JSONValue] = [
                 "rule": .string(f.rule.id),
                 "severity": .string(f.severity.rawValue),
                 "tensors": .strings(f.tensors),
@@ -92,7 +94,7 @@ enum AuditRendering {
             "findings": .array([]),
             "rules": rulesJSON(rules, policy: policy),
             "summary": .object([
-                "by_severity": .object(Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, JSONValue.int(0)) })),
+                "by_severity": .object(Dictionary(uniqueKeysWithValues: Severity.allCases.map { (ExactText($0.rawValue), JSONValue.int(0)) })),
                 "by_rule": .object([:]),
                 "findings": .int(0),
                 "failing": .int(0),

@@ -8,7 +8,7 @@ import StrictJSON
 enum DiffRendering {
     static func json(_ diff: CheckpointDiff, a: String, b: String, unusedMapEntries: [DiffNameMap.UnusedEntry] = []) -> JSONValue {
         let tensors: [JSONValue] = diff.comparisons.map { c in
-            var object: [String: JSONValue] = [
+            var object: [ExactText: JSONValue] = [
                 "name": .string(c.name), "name_b": .string(c.nameB),
                 "dtype_a": .string(c.dtypeA.rawValue), "dtype_b": .string(c.dtypeB.rawValue),
                 "shape_a": .uints(c.shapeA), "shape_b": .uints(c.shapeB),
@@ -42,15 +42,18 @@ enum DiffRendering {
             return .object(object)
         }
         let exceeding = diff.comparisons.filter { $0.exceeds(diff.tolerance) }.count
+        let droppedShared = Dictionary(uniqueKeysWithValues: diff.droppedSharedStorage.map { (ExactText($0.key), JSONValue.string($0.value)) })
+        let droppedByConverter = Dictionary(uniqueKeysWithValues: diff.droppedByConverter.map { (ExactText($0.key), JSONValue.string($0.value)) })
+        let recomputed = Dictionary(uniqueKeysWithValues: diff.recomputedBuffers.map { (ExactText($0.key), JSONValue.string($0.value)) })
         return .object([
             "schema_version": .int(1),
             "a": .string(a), "b": .string(b),
             "tolerance": .double(diff.tolerance),
             "exceeds_tolerance": .bool(diff.exceedsTolerance),
             "only_in_a": .strings(diff.onlyInA), "only_in_b": .strings(diff.onlyInB),
-            "dropped_shared_storage": .object(diff.droppedSharedStorage.mapValues(JSONValue.string)),
-            "dropped_by_converter": .object(diff.droppedByConverter.mapValues(JSONValue.string)),
-            "recomputed_buffers": .object(diff.recomputedBuffers.mapValues(JSONValue.string)),
+            "dropped_shared_storage": .object(droppedShared),
+            "dropped_by_converter": .object(droppedByConverter),
+            "recomputed_buffers": .object(recomputed),
             "alias_pairs": .array(diff.aliasPairs.map { .object(["a": .string($0.a), "b": .string($0.b), "alias_in": .string($0.aliasIn)]) }),
             "unused_map_entries": .array(unusedMapEntries.prefix(Self.unusedMapEntriesListed).map { entry in
                 .object(["a": .string(entry.a), "b": .string(entry.b), "reason": .string(entry.reason)])

@@ -43,12 +43,10 @@ struct InspectSummary {
         ])
     }
 
-    /// The `metadata` object. A JSON object here is keyed by `String`, so of two keys that are
-    /// canonically equivalent (`café` precomposed and decomposed: two keys of the file) only the
-    /// first in code point order is written; the text listing shows both.
-    static func metadataJSON(_ metadata: [ExactText: String]) -> [String: JSONValue] {
-        Dictionary(metadata.sorted { $0.key < $1.key }.map { ($0.key.text, JSONValue.string($0.value)) },
-                   uniquingKeysWith: { first, _ in first })
+    /// The `metadata` object: every key, by code points (`café` precomposed and decomposed are
+    /// two keys of the file, as safetensors' `metadata()` and gguf-py read them).
+    static func metadataJSON(_ metadata: [ExactText: String]) -> [ExactText: JSONValue] {
+        metadata.mapValues(JSONValue.string)
     }
 
     /// The report; without `includingTensors`, the `tensors` member is left out (`jsonText`
@@ -66,9 +64,9 @@ struct InspectSummary {
                 "file": .string(tensor.path),
             ])
         }
-        var byDType: [String: JSONValue] = [:]
+        var byDType: [ExactText: JSONValue] = [:]
         for (dtype, total) in totals {
-            byDType[dtype.rawValue] = .object([
+            byDType[ExactText(dtype.rawValue)] = .object([
                 "tensors": .int(Int64(total.tensors)),
                 "parameters": .uint(total.parameters),
                 "nbytes": .uint(total.bytes),
@@ -101,7 +99,7 @@ struct InspectSummary {
         out.raw("{")
         for (i, name) in (Array(members.keys) + ["tensors"]).sorted().enumerated() {
             if i > 0 { out.raw(",") }
-            out.key(name, indent: 1)
+            out.key(name.text, indent: 1)
             guard name == "tensors" else {
                 if let member = members[name] { out.value(member, indent: 1) }
                 continue

@@ -4,6 +4,12 @@ import SafetensorsFormat
 /// A JSON document with the guarantees our reports promise: keys sorted, numbers printed the
 /// same way on every run, and non-finite numbers written as the strings "NaN", "Infinity"
 /// and "-Infinity" (JSON has no NaN).
+///
+/// Object keys are `ExactText`, compared and sorted by code points. Why: a report object can be
+/// keyed by what a file spells (`inspect`'s `metadata`, `ties`' `aliases`), and the formats keep
+/// `café` with a precomposed é and with e + U+0301 as two keys (safetensors' `metadata()`,
+/// gguf-py). Keyed by `String`, one of the two was dropped from the report; and `String <` puts
+/// a key that is not in NFC elsewhere than Python's `json.dumps(sort_keys=True)` does.
 enum JSONValue {
     case null
     case bool(Bool)
@@ -12,9 +18,9 @@ enum JSONValue {
     case double(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object([ExactText: JSONValue])
 
-    /// Serializes with 2-space indentation and sorted keys (`JSONWriter`).
+    /// Serializes with 2-space indentation and keys in code point order (`JSONWriter`).
     func rendered(pretty: Bool = true) -> String {
         var writer = JSONWriter()
         writer.value(self, indent: pretty ? 0 : nil)

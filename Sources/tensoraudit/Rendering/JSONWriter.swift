@@ -173,9 +173,10 @@ struct JSONWriter {
         case .object(let members):
             if members.isEmpty { raw("{}"); return }
             raw("{")
+            // Code point order (= UTF-8 byte order, Python's `sort_keys`), as `ExactText <` sorts.
             for (i, name) in members.keys.sorted().enumerated() {
                 if i > 0 { raw(",") }
-                key(name, indent: indent.map { $0 + 1 })
+                key(name.text, indent: indent.map { $0 + 1 })
                 if let member = members[name] { self.value(member, indent: indent.map { $0 + 1 }) }
             }
             newline(indent)

@@ -1,3 +1,4 @@
+import StrictJSON
 import CheckpointIO
 import TensorScan
 import TensorAnalysis
@@ -6,7 +7,7 @@ import TensorAnalysis
 /// its index or shards.
 enum SourceRendering {
     static func json(_ source: CheckpointSource) -> JSONValue {
-        var object: [String: JSONValue] = ["kind": .string(source.kind.rawValue)]
+        var object: [ExactText: JSONValue] = ["kind": .string(source.kind.rawValue)]
         if let index = source.indexPath { object["index"] = .string(index) }
         if let config = source.configPath { object["config"] = .string(config) }
         if let compressed = source.compressedBytes { object["compressed_bytes"] = .uint(compressed) }
@@ -16,7 +17,7 @@ enum SourceRendering {
 
     static func json(_ issue: SourceIssue) -> JSONValue {
         let issue = SourceRules.finding(issue)
-        var object: [String: JSONValue] = [
+        var object: [ExactText: JSONValue] = [
             "rule": .string(issue.rule.id),
             "severity": .string(issue.severity.rawValue),
             "tensors": .strings(issue.tensors),

@@ -25,10 +25,9 @@ enum TiesRendering {
             "tied_by_convention": .array(convention.map { tie in
                 .object(["tensor": .string(tie.tensor), "absent": .string(tie.absent), "detail": .string(tie.detail)])
             }),
-            // Keyed by `String` like every report object: of two removed names that are
-            // canonically equivalent, the first in code point order (the findings list both).
-            "aliases": .object(Dictionary(report.aliases.sorted { $0.key < $1.key }.map { ($0.key.text, JSONValue.string($0.value)) },
-                                          uniquingKeysWith: { first, _ in first })),
+            // Keyed by code points, as the aliases are: two removed names that are canonically
+            // equivalent are two keys.
+            "aliases": .object(report.aliases.mapValues(JSONValue.string)),
             "wasted_bytes": .uint(report.wastedBytes),
             "findings": .array(findings.map(AnalysisJSON.finding)),
         ])
