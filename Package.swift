@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "SafetensorsFormat", dependencies: ["StrictJSON"]),
         // torch.save checkpoints: a strict zip reader and a symbolic unpickler (never calls anything).
         // -O in debug: the memo-bomb test walks 1M objects (6.7 s unoptimized).
-        .target(name: "PyTorchFormat", swiftSettings: optimizedInDebug),
+        // StrictJSON for `ExactText`: entry names and storage keys are compared by code points.
+        .target(name: "PyTorchFormat", dependencies: ["StrictJSON"], swiftSettings: optimizedInDebug),
         // GGUF: header reader, ggml type table, quantized row kernels (pure: bytes in, values out).
         // Its row kernels have AVX2 versions in CMomentKernels (chosen at run time, bit-identical).
         .target(name: "GGUFFormat", dependencies: ["CMomentKernels", "StrictJSON"], swiftSettings: optimizedInDebug),

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Reads a zip torch checkpoint (`torch.save`, torch ≥ 1.6) from bytes already in memory,
 /// without executing its pickle: bytes in, tensor table out. No I/O; the caller maps the file.
 public enum TorchCheckpointReader {
@@ -49,7 +51,7 @@ public enum TorchCheckpointReader {
         tensors.reserveCapacity(declarations.count)
         for declaration in declarations {
             // Every key has a storage: placeStorages built one per key it saw in these declarations.
-            guard let index = storageIndex[declaration.storage.key] else { continue }
+            guard let index = storageIndex[ExactText(declaration.storage.key)] else { continue }
             let storage = storages[index]
             tensors.append(try TensorLayout.place(declaration, storageStart: storage.byteRange.lowerBound, storageBytes: storage.byteCount))
         }
@@ -120,13 +122,17 @@ public enum TorchCheckpointReader {
     /// a stored entry of exactly the declared size, and every reference to a key must agree on
     /// type, count and location. (One index by key, not a dictionary of declarations and one of
     /// places: those two were 12 MB for 50,000 storages.)
+    /// Keys by code points, as torch.load's `loaded_storages` dict and its zip reader compare
+    /// them: keys `café` precomposed and decomposed are two storages, two entries
+    /// (TestData/canonical-keys/torch-storage); keyed by `String`, the second tensor was placed
+    /// on the first one's storage.
     static func placeStorages(_ tensors: [TensorDeclaration], archive: ZipArchive,
-                              root: String) throws(TorchFormatError) -> ([TorchStorage], [String: Int]) {
+                              root: String) throws(TorchFormatError) -> ([TorchStorage], [ExactText: Int]) {
         var storages: [TorchStorage] = []
-        var indexOfKey: [String: Int] = [:]
+        var indexOfKey: [ExactText: Int] = [:]
         for tensor in tensors {
             let s = tensor.storage
-            if let index = indexOfKey[s.key] {
+            if let index = indexOfKey[ExactText(s.key)] {
                 let previous = storages[index]
                 guard previous.dtype == s.dtype, previous.declaredCount == s.count, previous.location == s.location else {
                     throw .storageInconsistent(key: s.key, reason: "declared as \(previous.dtype?.rawValue ?? "untyped") × \(previous.declaredCount) and as \(s.dtype?.rawValue ?? "untyped") × \(s.count)")
@@ -142,7 +148,7 @@ public enum TorchCheckpointReader {
             guard !overflow, bytes == entry.uncompressedSize else {
                 throw .storageSizeMismatch(key: s.key, declared: s.count, elementBytes: width, entryBytes: entry.uncompressedSize)
             }
-            indexOfKey[s.key] = storages.count
+            indexOfKey[ExactText(s.key)] = storages.count
             // The entry's own name (the same text): no second copy of every storage's name.
             storages.append(TorchStorage(key: s.key, dtype: s.dtype, declaredCount: s.count, byteCount: bytes,
                                          location: s.location, entryName: entry.name, byteRange: entry.dataRange))
@@ -151,11 +157,12 @@ public enum TorchCheckpointReader {
     }
 
     static func sharedGroups(_ tensors: [TorchTensor]) -> [[String]] {
-        var order: [String] = []
-        var groups: [String: [String]] = [:]
+        var order: [ExactText] = []
+        var groups: [ExactText: [String]] = [:]
         for tensor in tensors {
-            if groups[tensor.storageKey] == nil { order.append(tensor.storageKey) }
-            groups[tensor.storageKey, default: []].append(tensor.name)
+            let key = ExactText(tensor.storageKey)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(tensor.name)
         }
         return order.compactMap { key in groups[key].flatMap { $0.count > 1 ? $0 : nil } }
     }

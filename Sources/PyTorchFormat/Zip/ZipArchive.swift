@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A strict, read-only zip reader over bytes already in memory (a mapped checkpoint).
 ///
 /// Why not ZIPFoundation (0.9.20, in the local package mirror): it reads through `FILE*`/`Data`
@@ -15,7 +17,9 @@ public struct ZipArchive: Sendable {
     public let entries: [ZipEntry]
     /// True when the archive ends with ZIP64 records (torch.save always writes them).
     public let isZip64: Bool
-    private let index: [String: Int]
+    /// By code points: Python's zipfile and torch's reader (miniz) look names up as bytes, so
+    /// `archive/data/café` with a precomposed é and with e + U+0301 are two entries.
+    private let index: [ExactText: Int]
 
     /// Most entries one archive may list (a 100,000-tensor checkpoint has ~100,000).
     public static let maxEntries: UInt64 = 4_000_000
@@ -50,11 +54,11 @@ public struct ZipArchive: Sendable {
         }
         var entries: [ZipEntry] = []
         entries.reserveCapacity(Int(end.entryCount))
-        var index: [String: Int] = [:]
+        var index: [ExactText: Int] = [:]
         var position = end.directoryOffset
         for _ in 0 ..< end.entryCount {
             let (entry, next) = try Self.centralEntry(at: position, limit: directoryEnd, reader: reader)
-            guard index.updateValue(entries.count, forKey: entry.name) == nil else { throw .duplicateEntry(name: entry.name) }
+            guard index.updateValue(entries.count, forKey: ExactText(entry.name)) == nil else { throw .duplicateEntry(name: entry.name) }
             let checked = try Self.checkLocalHeader(of: entry, reader: reader, dataLimit: end.directoryOffset)
             touched(checked.localHeaderOffset)
             touched(checked.dataRange.upperBound)
@@ -70,7 +74,7 @@ public struct ZipArchive: Sendable {
         self.isZip64 = end.isZip64
     }
 
-    public func entry(named name: String) -> ZipEntry? { index[name].map { entries[$0] } }
+    public func entry(named name: String) -> ZipEntry? { index[ExactText(name)].map { entries[$0] } }
 
     /// The entry's bytes viewed in place; refuses compressed and encrypted entries.
     public func storedData(of entry: ZipEntry, in bytes: UnsafeRawBufferPointer) throws(ZipError) -> UnsafeRawBufferPointer {
