@@ -62,14 +62,14 @@ extension JSONNode {
         return number.text
     }
 
-    /// Keys that occur more than once in this object, in first-seen order.
+    /// Keys that occur more than once in this object (the same code points), in first-seen order.
     var duplicateKeys: [String] {
         guard case .object(let members) = self else { return [] }
-        var seen = Set<String>(), repeated: [String] = []
-        for member in members where !seen.insert(member.key).inserted && !repeated.contains(member.key) {
-            repeated.append(member.key)
+        var seen = Set<ExactText>(), repeated: [ExactText] = []
+        for member in members where !seen.insert(ExactText(member.key)).inserted && !repeated.contains(ExactText(member.key)) {
+            repeated.append(ExactText(member.key))
         }
-        return repeated
+        return repeated.map(\.text)
     }
 
     /// A short rendering of a scalar for messages (`"abc"`, `1.5`, `null`), or its type name.

@@ -1,10 +1,21 @@
 /// What `tokenizer_config.json` or `special_tokens_map.json` says about special tokens.
 struct TokenizerSettings {
-    /// What a role key (`pad_token`, …) holds.
+    /// What a role key (`pad_token`, …) holds. Equal when the token texts are the same code
+    /// points (`TokenText`), as transformers compares them: a pad token spelled `café`
+    /// precomposed in one file and decomposed in another is another token, and its override
+    /// was not noted.
     enum RoleValue: Equatable {
         /// `"pad_token": null`: the file states there is none.
         case none
         case token(String)
+
+        static func == (a: RoleValue, b: RoleValue) -> Bool {
+            switch (a, b) {
+            case (.none, .none): true
+            case (.token(let x), .token(let y)): TokenText(x) == TokenText(y)
+            default: false
+            }
+        }
     }
 
     var path: String

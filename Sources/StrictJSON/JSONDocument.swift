@@ -15,10 +15,10 @@ public indirect enum JSONNode: Sendable, Equatable {
     /// Members in document order, duplicates included.
     case object([JSONMember])
 
-    /// The value of the first member called `key`, when this is an object.
+    /// The value of the first member called `key` (the same code points), when this is an object.
     public subscript(key: String) -> JSONNode? {
         guard case .object(let members) = self else { return nil }
-        return members.first { $0.key == key }?.value
+        return members.first { ExactText.same($0.key, key) }?.value
     }
 
     /// A short name of the value's type, for messages.
@@ -122,7 +122,7 @@ public enum JSONDocument {
             var members: [JSONMember] = []
             try scanner.forEachMember(in: "object") { (scanner: inout JSONScanner<JSONError>) throws(JSONError) in
                 let (key, offset) = try scanner.memberKey()
-                let below = emptying.isEmpty ? [] : emptying.compactMap { $0.first == key ? Array($0.dropFirst()) : nil }
+                let below = emptying.isEmpty ? [] : emptying.compactMap { $0.first.map { ExactText.same($0, key) } == true ? Array($0.dropFirst()) : nil }
                 members.append(JSONMember(key: key, keyOffset: offset, value: try parseValue(&scanner, depth: depth + 1, emptying: below)))
             }
             return .object(members)

@@ -39,4 +39,14 @@ import TestSupport
         let report = try Self.json(["ties", Fixtures.path("canonical-keys/torch-storage/model.bin"), "--json"])
         #expect((report["shared_storage"] as? [Any])?.isEmpty == true, "\(report["shared_storage"] ?? "none")")
     }
+
+    @Test("a config.json holding the keys café precomposed and decomposed is read (Python's json reads both keys; it was refused as naming a key twice)")
+    func configKeys() throws {
+        let keys = try #require(try Self.expected("config-keys")["config_keys"] as? [[Int]])
+        #expect(keys.count == 6)
+        let path = Fixtures.path("canonical-keys/config-keys")
+        let report = try Self.json(["inspect", path, "--json"])
+        #expect((report["source"] as? [String: Any])?["config"] as? String == path + "/config.json")
+        #expect((report["source_issues"] as? [Any])?.isEmpty == true, "\(report["source_issues"] ?? "none")")
+    }
 }

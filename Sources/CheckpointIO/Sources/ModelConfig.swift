@@ -79,13 +79,15 @@ public struct ModelConfig: Sendable, Equatable {
         var nestedMembers: [JSONMember] = []
         if case .object(let inner)? = root["text_config"] { nestedMembers = inner }
         for object in [members, nestedMembers] {
-            var seen: [String: Int] = [:]
+            // By code points, as Python's json compares keys: `café` precomposed and decomposed
+            // are two keys, not one key twice (such a config.json was refused).
+            var seen: [ExactText: Int] = [:]
             for member in object {
-                if let first = seen[member.key] {
+                if let first = seen[ExactText(member.key)] {
                     throw .source(path: path, kind: "config",
                                   message: "config.json has the key \(quotedName(member.key)) twice (bytes \(first) and \(member.keyOffset))")
                 }
-                seen[member.key] = member.keyOffset
+                seen[ExactText(member.key)] = member.keyOffset
             }
         }
         return parse(root, path: path)
@@ -182,6 +184,6 @@ extension JSONNode {
     /// keeps the last of duplicate keys).
     func lastValue(for key: String) -> JSONNode? {
         guard case .object(let members) = self else { return nil }
-        return members.last { $0.key == key }?.value
+        return members.last { ExactText.same($0.key, key) }?.value
     }
 }

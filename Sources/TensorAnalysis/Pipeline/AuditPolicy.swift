@@ -165,12 +165,12 @@ public struct AuditPolicy: Sendable, Equatable {
     private static func rejectDuplicateKeys(_ node: JSONNode, path: String) throws(PolicyError) {
         switch node {
         case .object(let members):
-            var seen: [String: Int] = [:]
+            var seen: [ExactText: Int] = [:]
             for member in members {
-                if let first = seen[member.key] {
+                if let first = seen[ExactText(member.key)] {
                     throw .invalid(path: path, reason: "duplicate key \(quoted(member.key)) at bytes \(first) and \(member.keyOffset)")
                 }
-                seen[member.key] = member.keyOffset
+                seen[ExactText(member.key)] = member.keyOffset
                 try rejectDuplicateKeys(member.value, path: path)
             }
         case .array(let items):
