@@ -1,3 +1,4 @@
+import StrictJSON
 import SafetensorsFormat
 
 /// A zero-copy view of one tensor's bytes inside a mapped file.
@@ -41,9 +42,10 @@ public struct TensorView: Sendable {
     /// one stored buffer (torch's shared storages), not two copies.
     public var fileRange: Range<UInt64> { dataStart + info.begin ..< dataStart + info.end }
 
-    /// True when both views read the very same bytes of the same file.
+    /// True when both views read the very same bytes of the same file (paths by code points:
+    /// files named `café` precomposed and decomposed are two files).
     public func sharesBytes(with other: TensorView) -> Bool {
-        path == other.path && fileRange == other.fileRange
+        ExactText.same(path, other.path) && fileRange == other.fileRange
     }
 
     /// Number of logical elements. Validation guarantees it fits in `Int` when non-zero,

@@ -83,15 +83,15 @@ public struct CheckpointDiff: Sendable {
     /// has (a torch file's shared storage, e.g. tied weights): dropped name → the kept name. How
     /// the Hub's convert bot writes safetensors; not a failure, but a loader must restore them
     /// (transformers re-ties them from config.json).
-    public let droppedSharedStorage: [String: String]
+    public let droppedSharedStorage: [ExactText: String]
     /// Hub tensors that a GGUF side lacks because llama.cpp's converter drops them on purpose
     /// (buffers, BERT's pooler and pre-training heads): name → the reason
     /// (`LlamaCppConverterDrops`). Not a failure.
-    public let droppedByConverter: [String: String]
+    public let droppedByConverter: [ExactText: String]
     /// Tensors only one side has that its bytes show to be a buffer the model recomputes at
     /// load (`RecomputedBuffers`: a `position_ids` arange that current transformers no longer
     /// saves): name → the reason. Not a failure.
-    public let recomputedBuffers: [String: String]
+    public let recomputedBuffers: [ExactText: String]
     /// Pairs made by a `__metadata__` alias: a tensor one side stores, compared with the tensor
     /// the other side keeps for it (save_model's tied weights). `a`/`b` are the names compared;
     /// `aliasIn` is the side whose metadata records the alias ("a" or "b").
@@ -117,8 +117,8 @@ public struct CheckpointDiff: Sendable {
     /// (`LlamaCppRotaryOrder.decisions`); top rows are then A's row numbers. `converterDrops`:
     /// tensors of either side the other lacks by design (`LlamaCppConverterDrops.dropped`).
     public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5,
-                nameMap: [ExactText: String] = [:], rowOrders: [String: LlamaCppRotaryOrder.Decision] = [:],
-                converterDrops: [String: String] = [:]) {
+                nameMap: [ExactText: String] = [:], rowOrders: [ExactText: LlamaCppRotaryOrder.Decision] = [:],
+                converterDrops: [ExactText: String] = [:]) {
         self.tolerance = tolerance
         // Tensors are paired by their names' UTF-8 bytes: names that are canonically equivalent
         // (é precomposed, or e + U+0301) are two tensors, and compared as `String`s one pair was
@@ -130,25 +130,28 @@ public struct CheckpointDiff: Sendable {
         let inB = { (name: String) in viewOfB[partner(name)] != nil }
         var seenA = Set<ExactText>()
         let namesA = a.tensors.map(\.name).filter { seenA.insert(key($0)).inserted }
-        var dropped: [String: String] = [:]
+        var dropped: [ExactText: String] = [:]
         let missing = namesA.filter { !inB($0) }
         if !missing.isEmpty {
             // Who in A, present in B, holds each byte range: one pass, not a search per name.
-            var holder: [String: String] = [:]
+            // The file by code points: shards named `café` precomposed and decomposed are two
+            // files, and a tensor of one was said to share the other's storage.
+            var holder: [ExactText: String] = [:]
             for view in a.tensors where inB(view.name) {
-                holder["\(view.path)|\(view.fileRange)"] = holder["\(view.path)|\(view.fileRange)"] ?? view.name
+                let place = ExactText("\(view.path)|\(view.fileRange)")
+                holder[place] = holder[place] ?? view.name
             }
             let missingNames = Set(missing.map(key))
             for view in a.tensors where missingNames.contains(key(view.name)) && view.info.byteCount > 0 {
-                if let kept = holder["\(view.path)|\(view.fileRange)"] { dropped[view.name] = kept }
+                if let kept = holder[ExactText("\(view.path)|\(view.fileRange)")] { dropped[key(view.name)] = kept }
             }
         }
         droppedSharedStorage = dropped
         droppedByConverter = converterDrops
-        var recomputed: [String: String] = [:]
+        var recomputed: [ExactText: String] = [:]
         func recomputedBuffer(_ view: TensorView?) -> Bool {
             guard let view, let reason = RecomputedBuffers.reason(for: view) else { return false }
-            recomputed[view.name] = reason
+            recomputed[key(view.name)] = reason
             return true
         }
         // A tensor one side stores and the other records as a `__metadata__` alias of a tensor
@@ -167,14 +170,14 @@ public struct CheckpointDiff: Sendable {
             return true
         }
         onlyInA = missing.filter {
-            dropped[$0] == nil && converterDrops[$0] == nil && !recomputedBuffer(viewOfA[key($0)])
+            dropped[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
                 && !aliasPair($0, aliases: aliasesB, missingFrom: viewOfB, stored: viewOfA, aIsStored: true)
         }.sorted()
         let partnersOfA = Set(namesA.map(partner))
         var seenB = Set<ExactText>()
         onlyInB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
             .filter {
-                converterDrops[$0] == nil && !recomputedBuffer(viewOfB[key($0)])
+                converterDrops[key($0)] == nil && !recomputedBuffer(viewOfB[key($0)])
                     && !aliasPair($0, aliases: aliasesA, missingFrom: viewOfA, stored: viewOfB, aIsStored: false)
             }.sorted()
         recomputedBuffers = recomputed
@@ -186,13 +189,13 @@ public struct CheckpointDiff: Sendable {
             return (x, y)
         } + aliasPairs).sorted { ($0.0.name, $0.1.name) < ($1.0.name, $1.1.name) }
         let compared = pairs.filter { $0.0.shape == $0.1.shape }
-        var results = DifferenceScan.run(compared, topRows: topRows, rowOrders: compared.map { rowOrders[$0.0.name]?.order })
+        var results = DifferenceScan.run(compared, topRows: topRows, rowOrders: compared.map { rowOrders[key($0.0.name)]?.order })
             .makeIterator()
         comparisons = pairs.map { x, y in
             let result = x.shape == y.shape ? results.next() : nil
             return Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
                               identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics,
-                              rowOrder: Self.rowOrder(rowOrders[x.name], shapesAgree: x.shape == y.shape,
+                              rowOrder: Self.rowOrder(rowOrders[key(x.name)], shapesAgree: x.shape == y.shape,
                                                       compared: result?.statistics != nil))
         }
     }

@@ -68,13 +68,14 @@ public enum TieAnalysis {
     }
 
     /// Where a view's bytes are stored: views with the same key read the very same bytes
-    /// (`TensorView.sharesBytes`), so they count once.
+    /// (`TensorView.sharesBytes`), so they count once. The path by code points: shards named
+    /// `café` precomposed and decomposed are two files, and copies in them were counted once.
     struct StoredBytes: Hashable {
-        let path: String
+        let path: ExactText
         let range: Range<UInt64>
 
         init(_ view: TensorView) {
-            path = view.path
+            path = ExactText(view.path)
             range = view.fileRange
         }
     }

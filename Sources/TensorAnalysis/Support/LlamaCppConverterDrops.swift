@@ -41,7 +41,7 @@ public enum LlamaCppConverterDrops {
     /// For a Hub checkpoint against a GGUF file (either order): the Hub side's tensors that the
     /// GGUF side lacks and the converter drops, name → reason. Empty when both or neither side
     /// is GGUF.
-    public static func dropped(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [String: String] {
+    public static func dropped(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: String] {
         let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
         guard ggufA != ggufB else { return [:] }
         let (hub, gguf) = ggufB ? (a, b) : (b, a)
@@ -53,9 +53,9 @@ public enum LlamaCppConverterDrops {
         // the GGUF file, GGUF → Hub when A is).
         let ggufNames = Set(gguf.tensors.map { ExactText($0.name) })
         let mapped = ggufB ? nameMap : Dictionary(nameMap.map { (ExactText($1), $0.text) }, uniquingKeysWith: { first, _ in first })
-        var dropped: [String: String] = [:]
+        var dropped: [ExactText: String] = [:]
         for view in hub.tensors where !ggufNames.contains(ExactText(mapped[ExactText(view.name)] ?? view.name)) {
-            if let why = reason(forHubName: view.name, architecture: architecture) { dropped[view.name] = why }
+            if let why = reason(forHubName: view.name, architecture: architecture) { dropped[ExactText(view.name)] = why }
         }
         return dropped
     }

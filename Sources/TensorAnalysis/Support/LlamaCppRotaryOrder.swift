@@ -36,17 +36,17 @@ public enum LlamaCppRotaryOrder {
 
     /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor
     /// of the other side, where one side is a GGUF file and the pair is a llama q/k projection.
-    public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [String: Decision] {
+    public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
         let ggufA = ggufFile(a), ggufB = ggufFile(b)
         guard (ggufA == nil) != (ggufB == nil), let gguf = ggufA ?? ggufB else { return [:] }
         let hub = ggufA == nil ? a : b
-        var result: [String: Decision] = [:]
+        var result: [ExactText: Decision] = [:]
         for view in a.tensors {
             let nameB = nameMap[ExactText(view.name)] ?? view.name
             let (hubName, ggufName) = ggufA == nil ? (view.name, nameB) : (nameB, view.name)
             guard let role = role(hub: hubName, gguf: ggufName), b.tensor(named: nameB) != nil else { continue }
             let direction: RowInterleave.Direction = ggufA == nil ? .halvesToInterleaved : .interleavedToHalves
-            result[view.name] = decide(role: role, layer: LlamaCppTensorNames.layer(of: ggufName), count: view.permutedCount,
+            result[ExactText(view.name)] = decide(role: role, layer: LlamaCppTensorNames.layer(of: ggufName), count: view.permutedCount,
                                        gguf: gguf, config: hub.config, direction: direction)
         }
         return result

@@ -42,9 +42,9 @@ enum DiffRendering {
             return .object(object)
         }
         let exceeding = diff.comparisons.filter { $0.exceeds(diff.tolerance) }.count
-        let droppedShared = Dictionary(uniqueKeysWithValues: diff.droppedSharedStorage.map { (ExactText($0.key), JSONValue.string($0.value)) })
-        let droppedByConverter = Dictionary(uniqueKeysWithValues: diff.droppedByConverter.map { (ExactText($0.key), JSONValue.string($0.value)) })
-        let recomputed = Dictionary(uniqueKeysWithValues: diff.recomputedBuffers.map { (ExactText($0.key), JSONValue.string($0.value)) })
+        let droppedShared = diff.droppedSharedStorage.mapValues(JSONValue.string)
+        let droppedByConverter = diff.droppedByConverter.mapValues(JSONValue.string)
+        let recomputed = diff.recomputedBuffers.mapValues(JSONValue.string)
         return .object([
             "schema_version": .int(1),
             "a": .string(a), "b": .string(b),
@@ -137,13 +137,13 @@ enum DiffRendering {
         // Groups found through a dictionary: a statement per layer (a per-layer head count of 0)
         // made a search of the groups per tensor quadratic.
         var byEvidence: [(evidence: String, names: [String])] = []
-        var group: [String: Int] = [:]
+        var group: [ExactText: Int] = [:]
         for c in diff.comparisons {
             guard let order = c.rowOrder else { continue }
-            if let k = group[order.evidence] {
+            if let k = group[ExactText(order.evidence)] {
                 byEvidence[k].names.append(c.name)
             } else {
-                group[order.evidence] = byEvidence.count
+                group[ExactText(order.evidence)] = byEvidence.count
                 byEvidence.append((order.evidence, [c.name]))
             }
         }
@@ -155,13 +155,13 @@ enum DiffRendering {
             lines.append("only in A: " + diff.onlyInA.map(TextFormatting.safeName).joined(separator: ", "))
         }
         for (name, kept) in diff.droppedSharedStorage.sorted(by: { $0.key < $1.key }) {
-            lines.append("omitted by B: \(TextFormatting.safeName(name)), which in A shares its storage with \(TextFormatting.safeName(kept)) "
+            lines.append("omitted by B: \(TextFormatting.safeName(name.text)), which in A shares its storage with \(TextFormatting.safeName(kept)) "
                 + "(tied; a loader must restore it)")
         }
         // One line per reason: BERT's pooler and heads share one.
         let byReason = Dictionary(grouping: diff.droppedByConverter.keys.sorted(), by: { diff.droppedByConverter[$0] ?? "" })
         for reason in byReason.keys.sorted() {
-            let names = (byReason[reason] ?? []).map(TextFormatting.safeName).joined(separator: ", ")
+            let names = (byReason[reason] ?? []).map { TextFormatting.safeName($0.text) }.joined(separator: ", ")
             lines.append("dropped by the GGUF converter (not a failure): \(names): \(reason)")
         }
         for pair in diff.aliasPairs {
@@ -170,8 +170,8 @@ enum DiffRendering {
                 + "\(pair.aliasIn == "a" ? "A" : "B")'s __metadata__ records \(TextFormatting.safeName(stored)) as an alias of "
                 + "\(TextFormatting.safeName(kept)) (tied), and \(pair.aliasIn == "a" ? "B" : "A") stores it")
         }
-        for (name, reason) in diff.recomputedBuffers.sorted(by: { ExactText($0.key) < ExactText($1.key) }) {
-            lines.append("recomputed buffer, not a failure: \(TextFormatting.safeName(name)): \(reason)")
+        for (name, reason) in diff.recomputedBuffers.sorted(by: { $0.key < $1.key }) {
+            lines.append("recomputed buffer, not a failure: \(TextFormatting.safeName(name.text)): \(reason)")
         }
         if !diff.onlyInB.isEmpty {
             lines.append("only in B: " + diff.onlyInB.map(TextFormatting.safeName).joined(separator: ", "))

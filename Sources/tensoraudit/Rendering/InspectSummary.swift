@@ -109,7 +109,8 @@ struct InspectSummary {
                 continue
             }
             out.raw("[")
-            // Tensors of one file share its path: escaped once.
+            // Tensors of one file share its path: escaped once. Compared by code points: shard
+            // files named `café` precomposed and decomposed are two files.
             var lastPath: (String, [UInt8])?
             for (k, tensor) in tensors.enumerated() {
                 if k > 0 { out.raw(",") }
@@ -124,7 +125,7 @@ struct InspectSummary {
                 out.raw(",")
                 out.key("file", indent: 3)
                 let path = tensor.path
-                if lastPath?.0 != path {
+                if !(lastPath.map { ExactText.same($0.0, path) } ?? false) {
                     var quoted = JSONWriter()
                     quoted.string(path)
                     lastPath = (path, quoted.bytes)
