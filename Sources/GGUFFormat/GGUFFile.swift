@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A parsed GGUF file: everything the header says, checked against the file's size.
 ///
 /// `parse` reads only the bytes it is given (the whole mapped file) and never trusts a count,
@@ -28,8 +30,9 @@ public struct GGUFFile: Sendable, Equatable {
         bytes.count >= 4 && UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)) == magic
     }
 
+    /// The tensor called `name` (the same code points, as gguf-py and llama.cpp compare names).
     public func tensor(named name: String) -> GGUFTensorInfo? {
-        tensors.first { $0.name == name }
+        tensors.first { ExactText.same($0.name, name) }
     }
 
     /// Parses a whole GGUF file.

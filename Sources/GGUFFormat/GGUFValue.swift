@@ -175,6 +175,6 @@ public struct GGUFMetadata: Sendable, Equatable {
 
     public static func == (a: GGUFMetadata, b: GGUFMetadata) -> Bool {
         a.entries.count == b.entries.count
-            && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+            && zip(a.entries, b.entries).allSatisfy { ExactText.same($0.key, $1.key) && $0.value == $1.value }
     }
 }

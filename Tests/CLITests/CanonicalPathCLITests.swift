@@ -9,7 +9,8 @@ import Glibc
 /// Names that are canonically equivalent but different code points (`café` with a precomposed é
 /// and with e + U+0301) name different things in reports and lookups beyond tensor names: shard
 /// files (two files on Linux, where a name is its bytes; the index's `weight_map` names each, and
-/// transformers opens each by its own name). Swift's `String ==` folds them.
+/// transformers opens each by its own name), HTML anchors, and a tensor's role as a token matrix.
+/// Swift's `String ==` folds them.
 @Suite struct CanonicalPathCLITests {
     static let shardNames = ["shard-caf\u{E9}.safetensors", "shard-cafe\u{301}.safetensors"]
 
@@ -74,5 +75,45 @@ import Glibc
         let report = try Self.json(["diff", folder, folder + "/" + Self.shardNames[0], "--json"], status: 1)
         #expect(report["only_in_a"] as? [String] == ["b"], "\(report["only_in_a"] ?? "none")")
         #expect((report["dropped_shared_storage"] as? [String: Any])?.isEmpty == true, "\(report["dropped_shared_storage"] ?? "none")")
+    }
+
+    @Test("audit --format html: café.weight precomposed and decomposed have their own shard-map anchors, and each link goes to its own")
+    func htmlAnchors() throws {
+        let result = try CLI.run(["audit", Fixtures.path("canonical-names/sharded"), "--format", "html"])
+        #expect(result.status == 1, "\(result.stderr)")  // the two NaN findings
+        let html = result.stdout
+        // <code id="ID">NAME</code> in the shard map; <a href="#ID"><code>NAME</code></a> in the findings.
+        func pairs(_ pattern: String) throws -> [(id: String, name: [UInt32])] {
+            let regex = try NSRegularExpression(pattern: pattern)
+            return regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap { match in
+                guard let id = Range(match.range(at: 1), in: html), let name = Range(match.range(at: 2), in: html) else { return nil }
+                return (String(html[id]), String(html[name]).unicodeScalars.map(\.value))
+            }
+        }
+        let rows = try pairs(#"<code id="([^"]+)">([^<]*)</code>"#)
+        let links = try pairs(##"<a href="#([^"]+)"><code>([^<]*)</code></a>"##)
+        let names = ["caf\u{E9}.weight", "cafe\u{301}.weight"].map { $0.unicodeScalars.map(\.value) }
+        #expect(Set(rows.map(\.name)) == Set(names) && rows.count == 2, "\(rows)")
+        #expect(Set(rows.map(\.id)).count == 2, "\(rows)")
+        #expect(Set(links.map(\.name)) == Set(names), "\(links)")
+        for link in links {
+            #expect(rows.first { $0.id == link.id }?.name == link.name, "\(link) -> \(rows)")
+        }
+    }
+
+    @Test("rows --tensor café.weight decomposed, F32 [4, 3] beside config.json's [vocab_size 4, hidden_size 2]: not a token matrix, rows not named by tokens")
+    func rowsNotTokens() throws {
+        let expected = try #require((try Fixtures.json("canonical-keys/expected.json") as? [String: Any])?["config-keys"] as? [String: Any])
+        let tensors = try #require(expected["tensors"] as? [[String: Any]])
+        // safe_open's shapes: the decomposed spelling is [4, 3], the precomposed one [4, 2].
+        let decomposed = "cafe\u{301}.weight", precomposed = "caf\u{E9}.weight"
+        let names = tensors.map { ($0["name"] as? [Int] ?? []).map(UInt32.init) }
+        #expect(tensors[names.firstIndex(of: Self.scalars(decomposed)) ?? 0]["shape"] as? [Int] == [4, 3])
+        let path = Fixtures.path("canonical-keys/config-keys")
+        let other = try Self.json(["rows", path, "--tensor", decomposed, "--json"])
+        #expect((other["rows"] as? [[String: Any]])?.allSatisfy { $0["token"] == nil } == true, "\(other["rows"] ?? "none")")
+        // The [4, 2] matrix is the token matrix: its rows are vocab.txt's tokens.
+        let matrix = try Self.json(["rows", path, "--tensor", precomposed, "--json"])
+        #expect((matrix["rows"] as? [[String: Any]])?.map { $0["token"] as? String } == ["[PAD]", "[UNK]", "hello", "world"])
     }
 }

@@ -49,7 +49,7 @@ extension PaddingAnalysis {
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
         // for most decoders; an encoder's missing output ties nothing (LlamaCppArchitectures).
         let tie = ConventionTie.llamaCpp(in: checkpoint)
-        let convention = !isOutput && view.name == tie?.tensor ? tie?.detail : nil
+        let convention = !isOutput && tie.map { ExactText.same(view.name, $0.tensor) } == true ? tie?.detail : nil
         let isGGUFEmbedding = !isOutput && view.name == LlamaCppTensorNames.tokenEmbedding
         let note = isGGUFEmbedding ? ConventionTie.llamaCppAbsence(in: checkpoint) : nil
         return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,

@@ -93,7 +93,9 @@ public enum PaddingAnalysis {
 
     /// Analyses the embedding matrices (or `tensors`, when given) of `checkpoint`.
     /// `rowMoments` (by tensor name, each `rowMoments()`'s value) spares re-reading matrices
-    /// another pass already reduced; missing ones are read here. `knowledge` is read from the
+    /// another pass already reduced; missing ones are read here. Keyed by `String`, a caller's
+    /// dictionary holds one of two canonically equivalent names; the audit's own stage passes
+    /// them by code points (the overload below). `knowledge` is read from the
     /// files beside the checkpoint when not given.
     public static func analyze(_ checkpoint: Checkpoint, padID option: Int? = nil, tensors requested: [String] = [],
                                rowMoments known: [String: [RowMoments]] = [:],
@@ -219,16 +221,21 @@ public enum PaddingAnalysis {
         return searched.joined(separator: ", ")
     }
 
-    /// Names of the matrices `analyze` reads without `tensors`: their row moments are what a
-    /// caller may pass in.
-    public static func candidateNames(_ checkpoint: Checkpoint) -> Set<String> {
-        Set(matrices(checkpoint).map { $0.0.name })
+    /// Names of the matrices `analyze` reads without `tensors`, each once, in file order: their
+    /// row moments are what a caller may pass in. A list, not a `Set<String>`: two matrices
+    /// named `café.weight` precomposed and decomposed are two names.
+    public static func candidateNames(_ checkpoint: Checkpoint) -> [String] {
+        var seen = Set<ExactText>()
+        return matrices(checkpoint).map { $0.0.name }.filter { seen.insert(ExactText($0)).inserted }
     }
 
     /// Whether row i of tensor `name` is token i: a token matrix found by name, shape or static
-    /// layout, and not a model2vec matrix whose rows tokens share through `mapping`.
+    /// layout, and not a model2vec matrix whose rows tokens share through `mapping`. Names by
+    /// code points: a tensor whose name is canonically equivalent to a token matrix's is another
+    /// tensor (its rows were named by tokens).
     public static func rowsAreTokens(_ name: String, in checkpoint: Checkpoint) -> Bool {
-        candidateNames(checkpoint).contains(name) && staticLayout(checkpoint).map { $0.mapping == nil || $0.embeddings != name } ?? true
+        candidateNames(checkpoint).contains { ExactText.same($0, name) }
+            && staticLayout(checkpoint).map { $0.mapping == nil || !ExactText.same($0.embeddings, name) } ?? true
     }
 
     /// Embedding matrices by name, 2-D tensors of shape [vocab_size, hidden_size] by config,

@@ -12,9 +12,13 @@ import TensorAnalysis
 /// checkpoint goes through `HTMLWriter`, which escapes it for its context.
 enum AuditHTML {
     static func page(_ report: AuditReport, _ picture: AuditPicture) -> String {
-        var anchors: [String: String] = [:]
+        // By code points: `café.weight` precomposed and decomposed are two tensors, and shared
+        // one anchor (both shard-map rows had the same id, both links went to the first).
+        var anchors: [ExactText: String] = [:]
         for file in picture.files {
-            for tensor in file.tensors where anchors[tensor.name] == nil { anchors[tensor.name] = "t\(anchors.count)" }
+            for tensor in file.tensors where anchors[ExactText(tensor.name)] == nil {
+                anchors[ExactText(tensor.name)] = "t\(anchors.count)"
+            }
         }
         return document(title: "tensoraudit audit: " + TextFormatting.safeName(report.checkpointPath)) { html in
             header(report, &html)
@@ -23,7 +27,7 @@ enum AuditHTML {
                 html.element("p", text: "No token matrix (input embedding or output projection) was found by name or config.json shape; name one with --tensor.")
             }
             for (i, profile) in picture.profiles.enumerated() {
-                tokenMatrix(profile, index: i, anchor: anchors[profile.tensor], &html)
+                tokenMatrix(profile, index: i, anchor: anchors[ExactText(profile.tensor)], &html)
             }
             findings(report, anchors: anchors, &html)
             ties(report, anchors: anchors, &html)
@@ -141,7 +145,7 @@ enum AuditHTML {
         }
     }
 
-    static func findings(_ report: AuditReport, anchors: [String: String], _ html: inout HTMLWriter) {
+    static func findings(_ report: AuditReport, anchors: [ExactText: String], _ html: inout HTMLWriter) {
         html.element("h2", text: "Findings")
         guard !report.findings.isEmpty else {
             html.element("p", text: "No findings.")
@@ -158,7 +162,7 @@ enum AuditHTML {
                     html.element("td") { html in
                         for (i, name) in finding.tensors.prefix(20).enumerated() {
                             if i > 0 { html.text(", ") }
-                            link(name, anchor: anchors[name], &html)
+                            link(name, anchor: anchors[ExactText(name)], &html)
                         }
                         if finding.tensors.count > 20 { html.text(", … (\(finding.tensors.count) in all)") }
                     }
@@ -169,7 +173,7 @@ enum AuditHTML {
         }
     }
 
-    static func ties(_ report: AuditReport, anchors: [String: String], _ html: inout HTMLWriter) {
+    static func ties(_ report: AuditReport, anchors: [ExactText: String], _ html: inout HTMLWriter) {
         let tieRules: Set = [Rule.tiedWeightsDuplicated.id, Rule.duplicateTensors.id, Rule.identicalLayers.id]
         let groups = report.findings.filter { tieRules.contains($0.rule.id) }
         html.element("h2", text: "Tie groups")
@@ -187,7 +191,7 @@ enum AuditHTML {
                     html.element("td") { html in
                         for (i, name) in group.tensors.enumerated() {
                             if i > 0 { html.text(", ") }
-                            link(name, anchor: anchors[name], &html)
+                            link(name, anchor: anchors[ExactText(name)], &html)
                         }
                     }
                     let wasted: String = switch group.evidence["wasted_bytes"] {
@@ -200,7 +204,7 @@ enum AuditHTML {
         }
     }
 
-    static func shardMap(_ picture: AuditPicture, anchors: [String: String], _ html: inout HTMLWriter) {
+    static func shardMap(_ picture: AuditPicture, anchors: [ExactText: String], _ html: inout HTMLWriter) {
         html.element("h2", text: "Shard map")
         if !picture.listedAll {
             html.element("p", text: "More than \(AuditPicture.tensorListLimit) tensors: only the tensors named by findings and the token matrices are listed.")
@@ -218,7 +222,7 @@ enum AuditHTML {
                 for tensor in file.tensors {
                     html.element("tr") { html in
                         html.element("td") { html in
-                            html.element("code", ["id": anchors[tensor.name] ?? ""], text: TextFormatting.safeName(tensor.name))
+                            html.element("code", ["id": anchors[ExactText(tensor.name)] ?? ""], text: TextFormatting.safeName(tensor.name))
                         }
                         html.element("td", text: tensor.dtype)
                         html.element("td", text: "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]")

@@ -131,6 +131,8 @@ extension AuditRendering {
 /// them by index and by URI.
 struct SARIFArtifacts {
     private var uris: [String] = []
+    /// Keyed by `String`: a URI here is ASCII (every other byte is percent-encoded), and an
+    /// ASCII string is canonically equivalent only to itself among ASCII strings.
     private var indexOfURI: [String: Int] = [:]
 
     init(_ paths: [String]) {

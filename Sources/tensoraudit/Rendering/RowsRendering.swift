@@ -1,3 +1,4 @@
+import StrictJSON
 import TensorAnalysis
 import CheckpointIO
 import TensorScan
@@ -379,15 +380,17 @@ enum RowsRendering {
     /// Skipped tensors grouped by reason, one line per reason with every name (a checkpoint
     /// has dozens of biases and norms; a line each would bury the table).
     static func skippedText(_ skipped: [(String, String)]) -> [String] {
-        var order: [String] = []
-        var names: [String: [String]] = [:]
+        // Reasons by code points: a reason can quote a name from the file.
+        var order: [ExactText] = []
+        var names: [ExactText: [String]] = [:]
         for (name, reason) in skipped {
-            if names[reason] == nil { order.append(reason) }
-            names[reason, default: []].append(TextFormatting.safeName(name))
+            let key = ExactText(reason)
+            if names[key] == nil { order.append(key) }
+            names[key, default: []].append(TextFormatting.safeName(name))
         }
         return order.map { reason in
             let list = names[reason] ?? []
-            return "skipped \(list.count) tensor(s), \(reason): " + list.joined(separator: ", ")
+            return "skipped \(list.count) tensor(s), \(reason.text): " + list.joined(separator: ", ")
         }
     }
 }
