@@ -32,7 +32,19 @@ public struct ExactText: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// Byte order (= code point order), consistent with `==`: `String <` would put two
     /// canonically equivalent names in no fixed order.
-    @inlinable public static func < (a: ExactText, b: ExactText) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }
+    @inlinable public static func < (a: ExactText, b: ExactText) -> Bool { precedes(a.text, b.text) }
+
+    /// Whether `a` sorts before `b` by code points (UTF-8 byte order), as Python sorts `str`
+    /// and `json.dumps(sort_keys=True)` sorts keys. `String <` compares the NFC forms, so it
+    /// puts `cafe` + U+0301 after `caff` (as `café`), and neither spelling of `café` before the
+    /// other. One pass over each string's contiguous bytes where they are (native strings).
+    @inlinable public static func precedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in x.lexicographicallyPrecedes(y) }
+        }
+        if let fast, let result = fast { return result }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
 
     public var description: String { text }
 
@@ -47,4 +59,9 @@ public struct ExactText: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// Whether `a` and `b` print alike, being canonically equivalent, yet are other code points.
     @inlinable public static func readAlike(_ a: String, _ b: String) -> Bool { a == b && !same(a, b) }
+}
+
+extension Sequence where Element == String {
+    /// The strings in code point order (`ExactText.precedes`), for names a report lists sorted.
+    @inlinable public func sortedByCodePoints() -> [String] { sorted(by: ExactText.precedes) }
 }

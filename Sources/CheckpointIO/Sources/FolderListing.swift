@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StrictJSON
 
 /// The entry names of a folder, those that are UTF-8 apart from those that are not.
 ///
@@ -13,7 +14,7 @@ import Darwin
 /// chosen as the checkpoint and then reported as "cannot open: No such file or directory".
 /// Those names are left out of the choice, and said when nothing else is there to read.
 struct FolderListing {
-    /// UTF-8 names, sorted, without `.` and `..`.
+    /// UTF-8 names, sorted by code points, without `.` and `..`.
     let names: [String]
     /// The other names as shown in messages (invalid bytes as U+FFFD), sorted.
     let undecodable: [String]
@@ -42,8 +43,10 @@ struct FolderListing {
                 undecodable.append(String(decoding: bytes, as: UTF8.self))
             }
         }
-        self.names = names.sorted()
-        self.undecodable = undecodable.sorted()
+        // Code point order: `String <` leaves two names that are canonically equivalent (two
+        // files on Linux) in readdir's order, which differs from one file system to another.
+        self.names = names.sortedByCodePoints()
+        self.undecodable = undecodable.sortedByCodePoints()
     }
 
     /// The bytes of an entry's name, up to its NUL: read through a pointer, not by copying

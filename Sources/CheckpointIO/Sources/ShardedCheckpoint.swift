@@ -152,7 +152,7 @@ struct ShardedLoader {
         for (name, shards) in locations where shards.count > 1 {
             duplicatesBySet[shards.map { ExactText($0) }, default: []].append(name.text)
         }
-        for shards in duplicatesBySet.keys.sorted(by: { $0.map(\.text).joined(separator: "\n") < $1.map(\.text).joined(separator: "\n") }) {
+        for shards in duplicatesBySet.keys.sorted(by: { ExactText.precedes($0.map(\.text).joined(separator: "\n"), $1.map(\.text).joined(separator: "\n")) }) {
             let names = duplicatesBySet[shards] ?? []
             issues.append(SourceIssue(.tensorInTwoShards(tensors: names, shards: shards.map(\.text))))
         }
@@ -174,10 +174,10 @@ struct ShardedLoader {
                 mismatchByShard[ExactText(entry.shard), default: []].append(entry.tensor)
             }
         }
-        for shard in mismatchByShard.keys.sorted(by: { $0.text < $1.text }) {
+        for shard in mismatchByShard.keys.sorted() {
             let names = mismatchByShard[shard] ?? []
             let elsewhere = names.filter { locations[ExactText($0)] != nil }
-            issues.append(SourceIssue(.indexMismatch(shard: shard.text, tensors: names, foundElsewhere: elsewhere.sorted()),
+            issues.append(SourceIssue(.indexMismatch(shard: shard.text, tensors: names, foundElsewhere: elsewhere.sortedByCodePoints()),
                                       file: fileOfShard[shard]?.path))
         }
         // Tensors present in a shard but not listed in weight_map.

@@ -172,14 +172,14 @@ public struct CheckpointDiff: Sendable {
         onlyInA = missing.filter {
             dropped[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
                 && !aliasPair($0, aliases: aliasesB, missingFrom: viewOfB, stored: viewOfA, aIsStored: true)
-        }.sorted()
+        }.sortedByCodePoints()
         let partnersOfA = Set(namesA.map(partner))
         var seenB = Set<ExactText>()
         onlyInB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
             .filter {
                 converterDrops[key($0)] == nil && !recomputedBuffer(viewOfB[key($0)])
                     && !aliasPair($0, aliases: aliasesA, missingFrom: viewOfA, stored: viewOfB, aIsStored: false)
-            }.sorted()
+            }.sortedByCodePoints()
         recomputedBuffers = recomputed
         self.aliasPairs = aliasNotes.sorted { (ExactText($0.a), ExactText($0.b)) < (ExactText($1.a), ExactText($1.b)) }
         // One read of both sides on all cores (`DifferenceScan`): same-shape pairs only; a shape
@@ -187,7 +187,7 @@ public struct CheckpointDiff: Sendable {
         let pairs = (namesA.filter(inB).compactMap { name -> (TensorView, TensorView)? in
             guard let x = viewOfA[key(name)], let y = viewOfB[partner(name)] else { return nil }
             return (x, y)
-        } + aliasPairs).sorted { ($0.0.name, $0.1.name) < ($1.0.name, $1.1.name) }
+        } + aliasPairs).sorted { (ExactText($0.0.name), ExactText($0.1.name)) < (ExactText($1.0.name), ExactText($1.1.name)) }
         let compared = pairs.filter { $0.0.shape == $0.1.shape }
         var results = DifferenceScan.run(compared, topRows: topRows, rowOrders: compared.map { rowOrders[key($0.0.name)]?.order })
             .makeIterator()

@@ -305,7 +305,7 @@ public enum PaddingAnalysis {
             ExactText.same(removed.text, view.name) ? kept : ExactText.same(kept, view.name) ? removed.text : nil
         }
         var seen = Set<ExactText>()
-        return tied.filter { seen.insert(ExactText($0)).inserted }.sorted()
+        return tied.filter { seen.insert(ExactText($0)).inserted }.sortedByCodePoints()
     }
 
     /// A matrix's row norms (L2, one per row) and the distribution of the finite ones, with

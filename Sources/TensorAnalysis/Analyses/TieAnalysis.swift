@@ -162,22 +162,23 @@ public enum TieAnalysis {
             }
             if byLayout.count > 1 {
                 let list = members.map { SameBytes.Member(tensor: views[$0].name, dtype: views[$0].elementType, shape: views[$0].shape) }
-                same.append(SameBytes(members: list.sorted { $0.tensor < $1.tensor }, nbytes: views[members[0]].info.byteCount))
+                same.append(SameBytes(members: list.sorted { ExactText.precedes($0.tensor, $1.tensor) }, nbytes: views[members[0]].info.byteCount))
             }
         }
         // Zero-size tensors: equal when dtype and shape agree.
         var empties: [String: [TensorView]] = [:]
         for view in views where view.info.byteCount == 0 { empties[layoutKey(view), default: []].append(view) }
         for list in empties.values where list.count > 1 {
-            groups.append(Group(tensors: list.map(\.name).sorted(), dtype: list[0].elementType, shape: list[0].shape, nbytes: 0,
+            groups.append(Group(tensors: list.map(\.name).sortedByCodePoints(), dtype: list[0].elementType, shape: list[0].shape, nbytes: 0,
                                 kind: .empty, note: "zero-size tensors hold no bytes and are trivially equal"))
         }
-        groups.sort { $0.tensors[0] < $1.tensors[0] }
-        same.sort { $0.members[0].tensor < $1.members[0].tensor }
+        // Names in code point order, as Python sorts them (`String <` compares NFC forms).
+        groups.sort { ExactText.precedes($0.tensors[0], $1.tensors[0]) }
+        same.sort { ExactText.precedes($0.members[0].tensor, $1.members[0].tensor) }
         var shared = checkpoint.files.flatMap { file in
-            file.sharedStorageGroups.map { SharedStorage(tensors: $0.sorted(), file: file.path) }
+            file.sharedStorageGroups.map { SharedStorage(tensors: $0.sortedByCodePoints(), file: file.path) }
         }
-        shared.sort { $0.tensors[0] < $1.tensors[0] }
+        shared.sort { ExactText.precedes($0.tensors[0], $1.tensors[0]) }
         return Report(groups: groups, sharedStorage: shared, sameBytes: same, aliases: TensorNames.aliases(in: checkpoint))
     }
 
@@ -354,7 +355,7 @@ public enum TieAnalysis {
     }
 
     static func group(_ members: [TensorView], checkpoint: Checkpoint) -> Group {
-        let names = members.map(\.name).sorted()
+        let names = members.map(\.name).sortedByCodePoints()
         let first = members[0]
         var group = Group(tensors: names, dtype: first.elementType, shape: first.shape, nbytes: first.info.byteCount,
                           kind: .duplicate, note: "")

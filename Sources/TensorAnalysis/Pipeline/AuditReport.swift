@@ -28,8 +28,9 @@ public struct AuditReport: Sendable {
         byteCount = checkpoint.tensors.reduce(0) { $0 + $1.info.byteCount }
         parameterCount = checkpoint.tensors.reduce(0) { $0 + $1.info.elementCount }
         self.policy = policy
-        func key(_ f: Finding) -> (Int, String, String, String) {
-            (-(Severity.allCases.firstIndex(of: f.severity) ?? 0), f.rule.id, f.tensors.joined(separator: "\u{0}"), f.message)
+        // Tensors and message by code points (`ExactText <`), as finding tensor lists are sorted.
+        func key(_ f: Finding) -> (Int, String, ExactText, ExactText) {
+            (-(Severity.allCases.firstIndex(of: f.severity) ?? 0), f.rule.id, ExactText(f.tensors.joined(separator: "\u{0}")), ExactText(f.message))
         }
         // Keys computed once per finding: built inside the comparison, a finding naming every
         // tensor of a 30,000-shard checkpoint was joined O(n log n) times.
