@@ -116,7 +116,9 @@ enum HeaderParser {
         // plain variables; a dictionary is only built when a file has unknown fields, which
         // keeps a 50,000-entry header free of per-entry hashing allocations.
         var knownFieldOffsets: (dtype: Int?, shape: Int?, dataOffsets: Int?) = (nil, nil, nil)
-        var otherFieldOffsets: [String: Int] = [:]
+        // By code points: fields `café` precomposed and decomposed are two fields (safe_open
+        // reads such an entry), not one field twice.
+        var otherFieldOffsets: [ExactText: Int] = [:]
         try scanner.forEachMember(in: "tensor entry") { (scanner: inout HeaderScanner) throws(FormatError) in
             let fieldOffset = scanner.fileOffset
             let field: String
@@ -134,7 +136,7 @@ enum HeaderParser {
                 case "dtype": previous = knownFieldOffsets.dtype; knownFieldOffsets.dtype = fieldOffset
                 case "shape": previous = knownFieldOffsets.shape; knownFieldOffsets.shape = fieldOffset
                 case "data_offsets": previous = knownFieldOffsets.dataOffsets; knownFieldOffsets.dataOffsets = fieldOffset
-                default: previous = otherFieldOffsets.updateValue(fieldOffset, forKey: field)
+                default: previous = otherFieldOffsets.updateValue(fieldOffset, forKey: ExactText(field))
                 }
             }
             if let first = previous {

@@ -28,6 +28,9 @@ Run from the repository root: `python3 TestData/canonical-keys/generate.py`
   keys; transformers' `PretrainedConfig` keeps both as attributes), `vocab.txt` with four tokens,
   and `model.safetensors` (safetensors.numpy) holding `café.weight` precomposed, F32 [4, 2]
   (the shape config.json gives a token matrix), and decomposed, F32 [4, 3].
+- `entry-fields/model.safetensors`: tensor `w` (F32 [2]) whose header entry also holds the
+  fields `café` precomposed and decomposed, written byte by byte: safetensors 0.8 ignores
+  unknown fields and `safe_open` reads `w`.
 - `expected.json`: keys as code points (so no JSON reader can fold them) and what the reference
   readers return.
 """
@@ -147,10 +150,27 @@ def config_keys():
             "tensors": [{"name": scalars(k), "shape": v} for k, v in sorted(shapes.items())]}
 
 
+def entry_fields():
+    folder = os.path.join(HERE, "entry-fields")
+    os.makedirs(folder, exist_ok=True)
+    raw = np.asarray([1.0, 2.0], np.float32).tobytes()
+    header = {"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, len(raw)], PRECOMPOSED: 1, DECOMPOSED: 2}}
+    text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    path = os.path.join(folder, "model.safetensors")
+    with open(path, "wb") as f:
+        f.write(len(text).to_bytes(8, "little") + text + raw)
+    with safe_open(path, "np") as f:
+        names = list(f.keys())
+        values = f.get_tensor("w").tolist()
+    assert names == ["w"] and values == [1.0, 2.0]
+    return {"file": "model.safetensors", "tensors": names, "w": values}
+
+
 def main():
     rng = np.random.default_rng(20261205)
     expected = {"metadata-order": metadata_order(), "torch-storage": torch_storage_keys(rng),
-                "config-keys": config_keys()}
+                "config-keys": config_keys(), "entry-fields": entry_fields()}
     with open(os.path.join(HERE, "expected.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -49,4 +49,13 @@ import TestSupport
         #expect((report["source"] as? [String: Any])?["config"] as? String == path + "/config.json")
         #expect((report["source_issues"] as? [Any])?.isEmpty == true, "\(report["source_issues"] ?? "none")")
     }
+
+    @Test("a tensor entry holding unknown fields café precomposed and decomposed is read, as safe_open reads it (it was refused as naming a field twice)")
+    func entryFields() throws {
+        let expected = try Self.expected("entry-fields")
+        let report = try Self.json(["inspect", Fixtures.path("canonical-keys/entry-fields/model.safetensors"), "--json"])
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        #expect(tensors.map { $0["name"] as? String } == (expected["tensors"] as? [String] ?? []))
+        #expect(tensors.first?["shape"] as? [Int] == [2])
+    }
 }
