@@ -10,6 +10,13 @@
 /// (TestData/canonical-names). Names from a file are keyed with this type, never with `String`
 /// (`NameIndex`, the safetensors header's own open-addressing table, compares bytes itself).
 /// Inlinable: a checkpoint of many files hashes it once per tensor name (tens of thousands).
+///
+/// Where `String` may stay: a table or comparison whose other side is one of our ASCII constants
+/// (rule ids, dtype names, config keys, architecture names) matches only the same bytes, unless
+/// the constant holds `K`, `;` or `` ` ``: the only non-ASCII characters whose canonical
+/// decomposition is ASCII are U+212A KELVIN SIGN (K), U+037E GREEK QUESTION MARK (;) and U+1FEF
+/// GREEK VARIA (`), so `"Q4_\u{212A}" == "Q4_K"` is true (checked over every code point with
+/// Python's unicodedata, Unicode 14). And two ASCII strings are equivalent only when equal.
 public struct ExactText: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let text: String
 

@@ -13,6 +13,8 @@
 /// Torch's loader refuses `frozenset`, `slice`, `range` and every module or class outside this
 /// list; so does this one.
 public enum RecognisedGlobals {
+    // `String` sets and `==` are exact here: every name below is ASCII without K, ; or `, so no
+    // other spelling of a pickle's global is canonically equivalent to one (`ExactText`).
     static let tensorRebuilders: Set<String> = ["_rebuild_tensor_v2", "_rebuild_tensor_v3"]
     static let parameterRebuilders: Set<String> = ["_rebuild_parameter", "_rebuild_parameter_with_state"]
     /// `torch._tensor._rebuild_from_type_v2(func, type, args, state)`: a tensor with Python

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// The picture of one token matrix's row norms that a report draws: a histogram binned here
 /// (a 256k-row vocabulary becomes a few dozen numbers, so the page stays small), the sorted
 /// norms sampled along their length, and the rows worth naming (the pad row, untrained
@@ -51,7 +53,7 @@ public struct NormProfile: Sendable, Equatable {
     public static let markLimit = 50
 
     public static func == (a: NormProfile, b: NormProfile) -> Bool {
-        a.tensor == b.tensor && a.role == b.role && a.rowCount == b.rowCount && a.bins == b.bins
+        ExactText.same(a.tensor, b.tensor) && a.role == b.role && a.rowCount == b.rowCount && a.bins == b.bins
             && a.marks == b.marks && a.sortedCurve.map(\.norm) == b.sortedCurve.map(\.norm)
     }
 
