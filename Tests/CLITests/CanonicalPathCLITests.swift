@@ -116,4 +116,32 @@ import Glibc
         let matrix = try Self.json(["rows", path, "--tensor", precomposed, "--json"])
         #expect((matrix["rows"] as? [[String: Any]])?.map { $0["token"] as? String } == ["[PAD]", "[UNK]", "hello", "world"])
     }
+
+    @Test("audit --format html of more than 2,000 tensors lists the tensor a finding names, not the other spelling of its name")
+    func htmlListsOnlyNamed() throws {
+        // café.weight (U+00E9) holds a NaN (a nan-values finding names it); café.weight with
+        // e + U+0301 holds finite values no finding names; 2,000 one-element fillers.
+        func f32(_ values: [Float]) -> [UInt8] {
+            var bytes: [UInt8] = []
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+            return bytes
+        }
+        var entries = [SafetensorsWriter.Entry(name: "caf\u{E9}.weight", dtype: .f32, shape: [2, 2], bytes: f32([1, .nan, 3, 4])),
+                       SafetensorsWriter.Entry(name: "cafe\u{301}.weight", dtype: .f32, shape: [2, 2], bytes: f32([5, 6, 7, 8]))]
+        for i in 0..<2000 {
+            entries.append(SafetensorsWriter.Entry(name: "filler.\(i)", dtype: .f32, shape: [1], bytes: f32([Float(i) + 10])))
+        }
+        let path = try Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize())
+        let report = try Self.json(["audit", path, "--format", "json"], status: 1)
+        let named = (report["findings"] as? [[String: Any]] ?? []).flatMap { $0["tensors"] as? [String] ?? [] }
+        #expect(named.map { Self.scalars($0) }.contains(Self.scalars("caf\u{E9}.weight")))
+        #expect(!named.map { Self.scalars($0) }.contains(Self.scalars("cafe\u{301}.weight")), "\(named)")
+        let html = try CLI.run(["audit", path, "--format", "html"]).stdout
+        let regex = try NSRegularExpression(pattern: #"<code id="[^"]*">([^<]*)</code>"#)
+        let listed = regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap { match in
+            Range(match.range(at: 1), in: html).map { Self.scalars(String(html[$0])) }
+        }
+        #expect(listed.contains(Self.scalars("caf\u{E9}.weight")))
+        #expect(!listed.contains(Self.scalars("cafe\u{301}.weight")), "\(listed.count) listed")
+    }
 }

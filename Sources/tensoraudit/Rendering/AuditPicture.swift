@@ -1,3 +1,4 @@
+import StrictJSON
 import CheckpointIO
 import TensorAnalysis
 import TensorScan
@@ -41,12 +42,14 @@ struct AuditPicture {
     init(checkpoint: Checkpoint, report: AuditReport) throws(CheckpointError) {
         profiles = try NormProfile.profiles(checkpoint, policy: report.policy, untrained: report.untrainedRows)
         listedAll = checkpoint.tensors.count <= Self.tensorListLimit
-        var wanted = Set(report.findings.flatMap(\.tensors))
-        wanted.formUnion(profiles.map(\.tensor))
+        // By code points: a tensor whose name is canonically equivalent to a finding's is
+        // another tensor, and was listed as if a finding named it.
+        var wanted = Set(report.findings.flatMap(\.tensors).map { ExactText($0) })
+        wanted.formUnion(profiles.map { ExactText($0.tensor) })
         let listedAll = listedAll
         files = checkpoint.files.map { file in
             let views = file.tensors
-            let listed = listedAll ? views : views.filter { wanted.contains($0.name) }
+            let listed = listedAll ? views : views.filter { wanted.contains(ExactText($0.name)) }
             return File(path: file.path, tensorCount: views.count, byteCount: views.reduce(0) { $0 + $1.info.byteCount },
                         tensors: listed.map { Tensor(name: $0.name, dtype: $0.elementType.rawValue, shape: $0.shape,
                                                      byteRange: $0.fileByteRange) })
