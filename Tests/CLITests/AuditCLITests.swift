@@ -152,9 +152,13 @@ import FoundationXML
         #expect(try CLI.run(["audit", Self.oddNames, "--policy", strict.path]).status == 1)
 
         let off = dir.appendingPathComponent("off.json")
-        try Data(#"{"rules": {"suspicious-name": {"severity": "off"}}, "fail_on": ["suspicious-name"]}"#.utf8).write(to: off)
+        try Data(#"{"rules": {"suspicious-name": {"severity": "off"}}}"#.utf8).write(to: off)
         let (result, report) = try Self.jsonReport([Self.oddNames, "--policy", off.path])
         #expect(result.status == 0)
+        // A fail_on rule the same policy switches off could never fail: refused (PolicyStrictnessTests).
+        let contradictory = dir.appendingPathComponent("contradictory.json")
+        try Data(#"{"rules": {"suspicious-name": {"severity": "off"}}, "fail_on": ["suspicious-name"]}"#.utf8).write(to: contradictory)
+        #expect(try CLI.run(["audit", Self.oddNames, "--policy", contradictory.path]).status == 2)
         #expect((report["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "suspicious-name" } == false)
 
         let typo = dir.appendingPathComponent("typo.json")
