@@ -32,7 +32,7 @@ struct InspectSummary {
     /// it, the Swift 6.3.1 release optimizer crashed ("Found ownership error" in CopyPropagation).
     @_optimize(none)
     static func json(of file: CheckpointFile) -> JSONValue {
-        .object([
+        var object: [ExactText: JSONValue] = [
             "path": .string(file.path),
             "format": .string(file.formatName),
             "file_size": .uint(file.fileSize),
@@ -40,7 +40,10 @@ struct InspectSummary {
             "data_start": file.dataStart.map(JSONValue.uint) ?? .null,
             "data_alignment": .uint(file.dataAlignment),
             "tensor_count": .int(Int64(file.tensors.count)),
-        ])
+        ]
+        // A GGUF file's metadata with its types (added within schema version 2).
+        if case .gguf(let parsed) = file.format { object["gguf_metadata"] = GGUFMetadataJSON.json(parsed.metadata) }
+        return .object(object)
     }
 
     /// The `metadata` object: every key, by code points (`café` precomposed and decomposed are
