@@ -23,6 +23,10 @@ public struct PadID: Sendable, Equatable {
     public var source: Source
     /// One sentence on how the id was found, for text output.
     public var note: String
+    /// Ids this one was given in place of (a policy's `pad_id` that `--pad-id` overrides): the
+    /// resolver notes each that names another id, as it notes config.json's and the tokenizer's.
+    /// Why: `--pad-id` over a policy's other id left no trace in the report.
+    public var overrides: [PadID] = []
 
     public init(id: Int, source: Source, note: String) {
         self.id = id
@@ -90,7 +94,7 @@ public enum PadIDResolver {
         var found: [PadID] = []
         let bound = rowCount ?? tokenizer?.vocabularySize
         func inRange(_ id: Int) -> Bool { id >= 0 && (bound.map { id < $0 } ?? true) }
-        if let given { found.append(given) }
+        if let given { found += [given] + given.overrides }
         if let config {
             let file = config.path
             switch config.padTokenID {

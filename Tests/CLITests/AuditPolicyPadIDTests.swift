@@ -58,6 +58,10 @@ import TestSupport
         let pad = try #require(Self.evidence(findings, "padding-row-nonzero"), "\(findings)")
         #expect(Fixtures.number(pad["pad_id"] as Any) == 3)
         #expect(pad["pad_id_source"] as? String == "flag")
+        // The policy's id it overrides is a source not used, named as config.json's is.
+        let ignored = findings.filter { $0["rule"] as? String == "pad-id-source-ignored" }.compactMap { $0["message"] as? String }
+        #expect(ignored.contains("pad id 2 given by pad_id in \(policy), but pad id 3 given with --pad-id is used"), "\(ignored)")
+        #expect(ignored.contains { $0.hasPrefix("pad id 1 from pad_token_id in") }, "\(ignored)")
     }
 
     @Test("the policy's pad_id in SARIF and text output says policy too")

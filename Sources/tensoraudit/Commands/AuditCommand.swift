@@ -2,6 +2,7 @@ import ArgumentParser
 import TensorAnalysis
 import CheckpointIO
 import TensorScan
+import ModelKnowledge
 
 /// `tensoraudit audit`: every check in one run, a policy, an exit status for CI.
 struct AuditCommand: ParsableCommand {
@@ -89,7 +90,11 @@ struct AuditCommand: ParsableCommand {
             }
         }
         // The flags win over the policy's pad_id and tensor.
-        if let padId { settings.padID = .flag(padId.value) }
+        if let padId {
+            var flag = PadID.flag(padId.value)
+            flag.overrides = settings.padID.map { [$0] } ?? []
+            settings.padID = flag
+        }
         if !tensor.isEmpty { settings.tensors = tensor }
         do throws(CheckpointError) {
             let checkpoint: Checkpoint
