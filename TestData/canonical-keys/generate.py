@@ -59,17 +59,22 @@ def rows(array):
     return [{"mean": float(row.mean()), "norm": float(np.linalg.norm(row))} for row in a]
 
 
-def metadata_order():
-    folder = os.path.join(HERE, "metadata-order")
-    os.makedirs(folder, exist_ok=True)
-    metadata = {"caff": "f", PRECOMPOSED: "precomposed", DECOMPOSED: "decomposed", "cafz": "z"}
-    raw = np.asarray([1.0, 2.0], np.float32).tobytes()
-    header = {"__metadata__": metadata, "w": {"dtype": "F32", "shape": [2], "data_offsets": [0, len(raw)]}}
+def write_by_hand(folder, header, raw):
+    """folder/model.safetensors with `header` as written (the writers cannot spell these keys)."""
     text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
     text += b" " * (-len(text) % 8)
     path = os.path.join(folder, "model.safetensors")
     with open(path, "wb") as f:
         f.write(len(text).to_bytes(8, "little") + text + raw)
+    return path
+
+
+def metadata_order():
+    folder = os.path.join(HERE, "metadata-order")
+    os.makedirs(folder, exist_ok=True)
+    metadata = {"caff": "f", PRECOMPOSED: "precomposed", DECOMPOSED: "decomposed", "cafz": "z"}
+    raw = np.asarray([1.0, 2.0], np.float32).tobytes()
+    path = write_by_hand(folder, {"__metadata__": metadata, "w": {"dtype": "F32", "shape": [2], "data_offsets": [0, len(raw)]}}, raw)
     with safe_open(path, "np") as f:
         read = f.metadata()
     assert len(read) == len(metadata)
@@ -154,12 +159,7 @@ def entry_fields():
     folder = os.path.join(HERE, "entry-fields")
     os.makedirs(folder, exist_ok=True)
     raw = np.asarray([1.0, 2.0], np.float32).tobytes()
-    header = {"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, len(raw)], PRECOMPOSED: 1, DECOMPOSED: 2}}
-    text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    path = os.path.join(folder, "model.safetensors")
-    with open(path, "wb") as f:
-        f.write(len(text).to_bytes(8, "little") + text + raw)
+    path = write_by_hand(folder, {"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, len(raw)], PRECOMPOSED: 1, DECOMPOSED: 2}}, raw)
     with safe_open(path, "np") as f:
         names = list(f.keys())
         values = f.get_tensor("w").tolist()
