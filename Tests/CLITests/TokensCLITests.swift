@@ -143,6 +143,35 @@ import TestSupport
         #expect(!result.stdout.contains("    row "), "\(result.stdout)")
     }
 
+    @Test("an explicit --limit sets the text listing too; without it text lists 20 and says how to see more")
+    func limitInText() throws {
+        // At the 100th percentile every eligible row is a candidate: numpy's norms of the 38
+        // ordinary rows, lowest first (indicators.json), are the expected listing.
+        let reference = try Self.reference()
+        let norms = try #require(reference["norms"] as? [Double])
+        let eligible = try #require(reference["eligible"] as? [Int])
+        let expected = eligible.sorted { (norms[$0], $0) < (norms[$1], $1) }
+        #expect(expected.count == 38)
+        let dir = try Self.folder(config: #"{"model_type": "llama"}"#)
+        func listed(_ extra: [String]) throws -> (rows: [Int], more: String?) {
+            let result = try CLI.run(["tokens", dir, "--percentile", "100"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            let rows = lines.filter { $0.hasPrefix("    row ") }.compactMap { Int($0.split(separator: " ")[1]) }
+            return (rows, lines.first { $0.hasPrefix("    … ") })
+        }
+        let thirty = try listed(["--limit", "30"])
+        #expect(thirty.rows == Array(expected.prefix(30)))
+        #expect(thirty.more == nil)
+        let five = try listed(["--limit", "5"])
+        #expect(five.rows == Array(expected.prefix(5)) && five.more == nil)
+        let all = try listed(["--limit", "1000"])
+        #expect(all.rows == expected && all.more == nil)
+        let byDefault = try listed([])
+        #expect(byDefault.rows == Array(expected.prefix(20)))
+        #expect(byDefault.more == "    … (20 of 38 listed; --limit N lists more, --json lists 38)")
+    }
+
     @Test("rows beyond the vocabulary are reported; rows --json names each row's token")
     func beyondVocabularyAndRowTokens() throws {
         let dir = try Self.folder(config: #"{"model_type": "llama"}"#)

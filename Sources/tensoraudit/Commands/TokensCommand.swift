@@ -30,8 +30,12 @@ struct TokensCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Candidates are the ordinary tokens at or below this percentile of the indicator (0-100).")
     var percentile: Double = 2
 
-    @Option(name: .long, parsing: .unconditional, help: "Most candidates listed per matrix (the count is always complete).")
-    var limit: Int = 100
+    // Optional, so that the text listing can tell an explicit `--limit` from the default: a
+    // text report shows `TokensRendering.defaultTextLimit` candidates unless asked for more
+    // (`--limit 30` listed 20 before, then "--json lists 30").
+    @Option(name: .long, parsing: .unconditional,
+            help: "Most candidates listed per matrix, in text and JSON (default: 100 in JSON, 20 in text; the count is always complete).")
+    var limit: Int?
 
     @OptionGroup var output: OutputOptions
 
@@ -40,7 +44,7 @@ struct TokensCommand: ParsableCommand {
     func validate() throws {
         _ = try output.resolved(supported: Self.formats)
         guard percentile.isFinite, (0...100).contains(percentile) else { throw ValidationError("--percentile must be between 0 and 100") }
-        guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
+        guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must not be negative") }
     }
 
     func run() throws {
@@ -48,9 +52,10 @@ struct TokensCommand: ParsableCommand {
         try output.writeReport(on: checkpointArgument) { checkpoint in
             for name in tensor { _ = try checkpoint.requireTensor(named: name) }
             let report = try checkpoint.read { () throws(CheckpointError) in
-                try TokenReport.make(checkpoint, tensors: tensor, percentile: percentile, limit: limit)
+                try TokenReport.make(checkpoint, tensors: tensor, percentile: percentile, limit: limit ?? TokensRendering.defaultLimit)
             }
-            return (format == .json ? TokensRendering.json(report).rendered() : TokensRendering.text(report)) + "\n"
+            return (format == .json ? TokensRendering.json(report).rendered()
+                : TokensRendering.text(report, listing: limit ?? TokensRendering.defaultTextLimit)) + "\n"
         }
     }
 }

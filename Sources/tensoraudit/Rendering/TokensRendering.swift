@@ -6,6 +6,11 @@ import ModelKnowledge
 enum TokensRendering {
     /// Known-unused tokens listed per matrix (the count is complete).
     static let unusedSampleLimit = 10
+    /// Candidates listed per matrix without `--limit` (JSON; the count is complete).
+    static let defaultLimit = 100
+    /// Candidates a text report lists per matrix without `--limit`: a screenful; an explicit
+    /// `--limit` lists that many in text too.
+    static let defaultTextLimit = 20
 
     static func json(_ report: TokenReport) -> JSONValue {
         .object([
@@ -57,7 +62,8 @@ enum TokensRendering {
         ])
     }
 
-    static func text(_ report: TokenReport) -> String {
+    /// `shown`: the most candidates listed per matrix (`--limit`, or `defaultTextLimit`).
+    static func text(_ report: TokenReport, listing shown: Int = defaultTextLimit) -> String {
         var lines: [String] = []
         if let t = report.tokenizer {
             // Shown as every other token of this report is (`quotedToken`): a pad token is the
@@ -91,11 +97,13 @@ enum TokensRendering {
                     : selection.totalBelowThreshold > 0 ? "; none listed (--limit 0)" : ""
                 lines.append("  candidates by \(indicator.rawValue): \(selection.totalBelowThreshold) ordinary tokens in the lowest "
                     + "\(percent)% (score at most \(threshold))\(listing)")
-                for c in selection.candidates.prefix(20) {
+                for c in selection.candidates.prefix(shown) {
                     let token = m.candidateTokens[c.row].map { PaddingRendering.quotedToken($0) } ?? "-"
                     lines.append("    row \(c.row)  \(token)  \(TextFormatting.compact(c.score))")
                 }
-                if selection.candidates.count > 20 { lines.append("    … (--json lists \(selection.candidates.count))") }
+                if selection.candidates.count > shown {
+                    lines.append("    … (\(shown) of \(selection.totalBelowThreshold) listed; --limit N lists more, --json lists \(selection.candidates.count))")
+                }
             }
             for note in m.notes { lines.append("  note: " + TextFormatting.safeMessage(note)) }
         }
