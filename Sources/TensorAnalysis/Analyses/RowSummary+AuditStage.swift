@@ -85,8 +85,17 @@ extension RowSummary {
                 ? PadIDResolver.resolve(given: padID, config: knowledge.value.config, tokenizer: knowledge.value.tokenizer,
                                         rowCount: view.rowCount).padID.flatMap { $0.isAssumed ? nil : $0.id }
                 : nil
-            return summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) && !($0.score < 0 && $0.row == pad) },
-                                              token: { names?.token(for: $0) })
+            let found = summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) && !($0.score < 0 && $0.row == pad) },
+                                                   token: { names?.token(for: $0) })
+            // A `--tensor` choice whose rows are not tokens: its outlying rows are reported as
+            // plain rows, high and low, and the finding says why no row is named by token.
+            guard tokenMatrices.rowsAreNotTokens(view.name) else { return found }
+            return found.map { finding in
+                guard finding.rule == .outlierRows else { return finding }
+                var noted = finding
+                noted.message += "; " + TokenMatrices.plainRowsNote(view.name)
+                return noted
+            }
         }
 
         func findings(_ summaries: [[Finding]?]) -> [Finding] {

@@ -16,11 +16,19 @@ struct TokenMatrices: Sendable {
     /// The token matrices (indices into the checkpoint's tensors) every row check of an audit
     /// reads, whatever the scan's row budget (`readable(in:)`), found once for the stages.
     let readable: Set<Int>
+    /// `--tensor` choices whose rows are not tokens: named like neither an input embedding nor
+    /// an output projection (`Role.isNamedTokenMatrix`), nor found as a token matrix by
+    /// config.json shape or static layout. A position embedding or a query projection pinned
+    /// with `--tensor` had its rows named by tokens (`row 0 "[PAD]"`), its low rows called
+    /// `untrained-tokens` and sorted into 104 "named unused" tokens: claims its bytes never made.
+    let plainRows: Set<ExactText>
 
     init(_ checkpoint: Checkpoint, requested: [String]) throws(CheckpointError) {
+        var plain = Set<ExactText>()
         if requested.isEmpty {
             matrices = PaddingAnalysis.matrices(checkpoint)
         } else {
+            let detected = Set(PaddingAnalysis.matrices(checkpoint).map { ExactText($0.0.name) })
             var chosen: [(TensorView, PaddingAnalysis.Role)] = []
             // A name given twice (`--tensor X --tensor X`) is one matrix: it was analysed twice,
             // and its findings counted twice against a policy. Compared as bytes: canonically
@@ -29,9 +37,13 @@ struct TokenMatrices: Sendable {
             for name in requested where seen.insert(ExactText(name)).inserted {
                 guard let view = checkpoint.tensor(named: name) else { throw .tensorNotFound(path: checkpoint.path, name: name) }
                 chosen.append((view, .requested))
+                if !PaddingAnalysis.Role.requested.isNamedTokenMatrix(name) && !detected.contains(ExactText(name)) {
+                    plain.insert(ExactText(name))
+                }
             }
             matrices = chosen
         }
+        plainRows = plain
         roles = Dictionary(matrices.map { (ExactText($0.0.name), $0.1) }, uniquingKeysWith: { first, _ in first })
         mappedMatrix = PaddingAnalysis.staticLayout(checkpoint).flatMap { $0.mapping == nil ? nil : $0.embeddings }
         readable = Self.readable(in: checkpoint.tensors, roles: roles)
@@ -59,15 +71,29 @@ struct TokenMatrices: Sendable {
     }
 
     /// Whether row i of `name` is token i (false for a model2vec matrix with a mapping).
-    func rowsAreTokenIDs(_ name: String) -> Bool { mappedMatrix.map { !ExactText.same($0, name) } ?? true }
+    /// Also false for a `--tensor` choice whose rows are not tokens (`plainRows`).
+    func rowsAreTokenIDs(_ name: String) -> Bool {
+        !rowsAreNotTokens(name) && (mappedMatrix.map { !ExactText.same($0, name) } ?? true)
+    }
 
     func contains(_ name: String) -> Bool { roles[ExactText(name)] != nil }
 
-    /// An input embedding: found as one, or named by the user and not an output projection by name.
+    /// A `--tensor` choice whose rows are not tokens by its name (`plainRows`): its rows get
+    /// plain statistics, no token names and no token categories.
+    func rowsAreNotTokens(_ name: String) -> Bool { plainRows.contains(ExactText(name)) }
+
+    /// What a report says of a `--tensor` choice whose rows are not tokens.
+    static func plainRowsNote(_ name: String) -> String {
+        "rows of \(name) are not tokens by its name (not an input embedding or output projection): "
+            + "not named by token, and no untrained-token or known-unused analysis"
+    }
+
+    /// An input embedding: found as one, or named by the user, with rows that are tokens, and
+    /// not an output projection by name.
     func isInputEmbedding(_ name: String) -> Bool {
         switch roles[ExactText(name)] {
         case .embedding?: true
-        case .requested?: !TensorNames.isOutputProjection(name)
+        case .requested?: !rowsAreNotTokens(name) && !TensorNames.isOutputProjection(name)
         default: false
         }
     }

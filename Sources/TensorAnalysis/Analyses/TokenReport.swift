@@ -87,6 +87,14 @@ public struct TokenReport: Sendable {
                                 tokensBeyondRows: tokenizer.flatMap { tokensBeyondRows(rows: view.rowCount, vocabularySize: $0.vocabularySize) },
                                 unusedTokens: unused.filter { $0.id < view.rowCount }, tying: tying, indicator: nil,
                                 selection: nil, candidateTokens: [:], notes: [])
+            let plainRows = matrices.rowsAreNotTokens(view.name)
+            if plainRows {
+                // Not a token matrix by name: rows are compared with no token, and no indicator
+                // of untrained tokens applies (a position embedding's rows are positions).
+                matrix.notes.append(TokenMatrices.plainRowsNote(view.name))
+                report.matrices.append(matrix)
+                continue
+            }
             if !byID {
                 matrix.vocabularySize = knowledge.tokenizer?.vocabularySize
                 matrix.notes.append("tokens reach rows through \(PaddingAnalysis.staticLayout(checkpoint)?.mapping ?? "a mapping"): a row is not one token, so rows are not named")
@@ -122,6 +130,10 @@ public struct TokenReport: Sendable {
             if let scores {
                 let selection = UndertrainedIndicators.candidates(scores: scores, eligible: eligible, percentile: percentile, limit: limit)
                 matrix.selection = selection
+                if selection.threshold == nil {
+                    matrix.notes.append(noThresholdNote(rows: view.rowCount, scores: scores, eligible: eligible,
+                                                        tokenizer: tokenizer, unused: unusedIDs))
+                }
                 for candidate in selection.candidates { matrix.candidateTokens[candidate.row] = tokenizer?.token(for: candidate.row) }
             }
             if matrices.isInputEmbedding(view.name),
@@ -134,5 +146,27 @@ public struct TokenReport: Sendable {
         }
         report.findings = TokenAnalysis.findings(lowNorm)
         return report
+    }
+
+    /// Why no percentile could be taken: no ordinary token has a row with a finite score. Each
+    /// row is counted once, under the first that applies: beyond the vocabulary, no token,
+    /// special, known unused, a NaN or ±Inf score. Without it the report read "0 ordinary tokens
+    /// in the lowest 2% (score at most n/a)" and gave no reason.
+    static func noThresholdNote(rows: Int, scores: [Double], eligible: [Int], tokenizer: Tokenizer?, unused: Set<Int>) -> String {
+        var beyond = 0, unnamed = 0, special = 0, known = 0
+        if let tokenizer {
+            for row in 0..<rows {
+                if row >= tokenizer.vocabularySize { beyond += 1 }
+                else if tokenizer.token(for: row) == nil { unnamed += 1 }
+                else if tokenizer.isSpecial(row) { special += 1 }
+                else if unused.contains(row) { known += 1 }
+            }
+        }
+        let nonFinite = eligible.filter { $0 < scores.count && !scores[$0].isFinite }.count
+        let parts = [(special, "special"), (known, "known unused"), (unnamed, "without a token in the vocabulary"),
+                     (beyond, "beyond the tokenizer's vocabulary"), (nonFinite, "ordinary with a NaN or Inf score")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        return "no ordinary token has a finite score, so the percentile has nothing to rank and there are no candidates"
+            + (parts.isEmpty ? "" : ": of \(rows) rows, " + parts.joined(separator: ", "))
     }
 }

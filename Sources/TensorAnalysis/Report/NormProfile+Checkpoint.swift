@@ -29,7 +29,8 @@ extension NormProfile {
     static func withPadding(_ checkpoint: Checkpoint, given padID: PadID?, tensors: [String],
                             untrained: [TokenAnalysis.UntrainedRows])
         throws(CheckpointError) -> (padding: PaddingAnalysis.Report, profiles: [NormProfile]) {
-        let matrices = try TokenMatrices(checkpoint, requested: tensors).matrices
+        let tokenMatrices = try TokenMatrices(checkpoint, requested: tensors)
+        let matrices = tokenMatrices.matrices
         let knowledge = CheckpointKnowledge.read(checkpoint)
         return try checkpoint.read { () throws(CheckpointError) in
             // By the names' UTF-8 bytes: canonically equivalent names (é precomposed, or e +
@@ -54,7 +55,8 @@ extension NormProfile {
                         marks.append(Mark(kind: .untrained, row: row, norm: norms[row], token: token(row)))
                     }
                 }
-                if let size = knowledge.tokenizer?.vocabularySize, size < norms.count {
+                // A `--tensor` choice whose rows are not tokens has no row beyond the vocabulary.
+                if !tokenMatrices.rowsAreNotTokens(view.name), let size = knowledge.tokenizer?.vocabularySize, size < norms.count {
                     for row in size..<norms.count {
                         marks.append(Mark(kind: .beyondVocabulary, row: row, norm: norms[row], token: nil))
                     }
