@@ -70,32 +70,7 @@ extension RowSummary {
         /// token matrix's rows.
         func findings(of index: Int, _ summary: RowSummary?) -> [Finding]? {
             guard let summary else { return nil }
-            let view = views[index]
-            // Outlying rows are news only where a row is a token: in attention and FFN
-            // matrices they are normal (27 of 28 findings on all-MiniLM-L6-v2 were such noise).
-            // An input embedding's low rows are `untrained-tokens`' (TokenAnalysis).
-            let isToken = tokenMatrices.contains(view.name)
-            let isInput = tokenMatrices.isInputEmbedding(view.name)
-            let byID = isToken && tokenMatrices.rowsAreTokenIDs(view.name)
-            let names = byID ? knowledge.value.tokenizer : nil
-            // An output projection's low pad row (the pad token is never a target, and a tied
-            // copy's pad row is the embedding's) is `padding-row-nonzero`'s question, as the
-            // input embedding's is: not an outlying token (toy BERT's decoder copy reported it).
-            let pad = byID && !isInput && summary.outliers.contains(where: { $0.score < 0 })
-                ? PadIDResolver.resolve(given: padID, config: knowledge.value.config, tokenizer: knowledge.value.tokenizer,
-                                        rowCount: view.rowCount).padID.flatMap { $0.isAssumed ? nil : $0.id }
-                : nil
-            let found = summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) && !($0.score < 0 && $0.row == pad) },
-                                                   token: { names?.token(for: $0) })
-            // A `--tensor` choice whose rows are not tokens: its outlying rows are reported as
-            // plain rows, high and low, and the finding says why no row is named by token.
-            guard tokenMatrices.rowsAreNotTokens(view.name) else { return found }
-            return found.map { finding in
-                guard finding.rule == .outlierRows else { return finding }
-                var noted = finding
-                noted.message += "; " + TokenMatrices.plainRowsNote(view.name)
-                return noted
-            }
+            return RowSummary.auditFindings(summary, tokenMatrices: tokenMatrices, padID: padID, knowledge: { knowledge.value })
         }
 
         func findings(_ summaries: [[Finding]?]) -> [Finding] {

@@ -48,13 +48,7 @@ extension TokenAnalysis {
         /// The second half: the low-norm rows named, which waits for the tokenizer.
         func summary(of index: Int, rowSummary: RowSummary?) -> Result? {
             guard let summary = rowSummary else { return nil }
-            let byID = tokenMatrices.rowsAreTokenIDs(views[index].name)
-            let known = knowledge.value
-            // The pad id as `padding` resolves it for this matrix (flag or policy, config.json, tokenizer).
-            let pad = byID ? PadIDResolver.resolve(given: padID, config: known.config, tokenizer: known.tokenizer,
-                                                   rowCount: views[index].rowCount).padID : nil
-            return TokenAnalysis.analyze(summary, tokenizer: byID ? known.tokenizer : nil,
-                                         unused: byID ? Set(known.unusedTokens.map(\.id)) : [], padID: pad)
+            return TokenAnalysis.untrainedRows(summary, tokenMatrices: tokenMatrices, padID: padID, knowledge: knowledge.value)
         }
 
         func findings(_ summaries: [Result?]) -> [Finding] {

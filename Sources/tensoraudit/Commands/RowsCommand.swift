@@ -69,24 +69,19 @@ struct RowsCommand: ParsableCommand {
                     range = 0..<view.rowCount
                 }
                 // Rows of a token matrix are tokens: name them when a tokenizer sits beside it.
-                let tokenizer = PaddingAnalysis.rowsAreTokens(view.name, in: checkpoint)
-                    ? CheckpointKnowledge.read(checkpoint).tokenizer : nil
-                let token: ((Int) -> String?)? = tokenizer.map { t in { t.token(for: $0) } }
+                // Findings by `audit`'s rules, and every rule on the plain rows of another matrix.
+                let rules = try RowFindingRules(checkpoint, chosen: tensor)
+                let token = rules.token(view.name)
                 return try checkpoint.read(advisingSequentialScan: true) {
-                    RowsRendering.tensor(view, range: range, format: format, token: token)
+                    RowsRendering.tensor(view, range: range, format: format, token: token, findings: rules.findings)
                 }
             } else {
-                let tokenMatrices = PaddingAnalysis.candidateNames(checkpoint).filter { PaddingAnalysis.rowsAreTokens($0, in: checkpoint) }
-                // Names by code points, as safetensors keys are (canonically equivalent names are two tensors).
-                let exactNames = Set(tokenMatrices.map { ExactText($0) })
-                let isTokenMatrix: @Sendable (String) -> Bool = { name in exactNames.contains(ExactText(name)) }
-                let tokenizer = tokenMatrices.isEmpty ? nil : CheckpointKnowledge.read(checkpoint).tokenizer
-                let token: @Sendable (String) -> ((Int) -> String?)? = { name in
-                    guard let tokenizer, isTokenMatrix(name) else { return nil }
-                    return { tokenizer.token(for: $0) }
-                }
+                // `audit`'s row rules: `outlier-rows` for token matrices only (by the names'
+                // code points: canonically equivalent names are two tensors), an input
+                // embedding's low rows as `untrained-tokens`.
+                let rules = try RowFindingRules(checkpoint)
                 return try checkpoint.read(advisingSequentialScan: true) {
-                    RowsRendering.checkpoint(checkpoint, format: format, isTokenMatrix: isTokenMatrix, token: token)
+                    RowsRendering.checkpoint(checkpoint, format: format, findings: rules.findings, token: { rules.token($0) })
                 }
             }
         }

@@ -47,9 +47,13 @@ enum RowsRendering {
 
     /// Reads every row of `view` (call it inside the checkpoint's read) and returns what
     /// writes the report of rows `range`. `token` names the rows of a token matrix (nil for any
-    /// other tensor, or without a tokenizer). JSON, NDJSON and CSV are written a row at a time
+    /// other tensor, or without a tokenizer); `rules` make the summary's findings
+    /// (`RowFindingRules`: audit's rules). JSON, NDJSON and CSV are written a row at a time
     /// (`ReportStream`); the text table is made whole, since its columns fit the widest cell.
-    static func tensor(_ view: TensorView, range: Range<Int>, format: Format, token: ((Int) -> String?)? = nil) -> StreamedReport {
+    static func tensor(_ view: TensorView, range: Range<Int>, format: Format, token: ((Int) -> String?)? = nil,
+                       findings rules: ((RowSummary) -> [Finding])? = nil) -> StreamedReport {
+        // Without rules: every rule's findings, rows named by `token`.
+        let findings: (RowSummary) -> [Finding] = rules ?? { $0.findings(token: token ?? { _ in nil }) }
         guard let summary = RowSummary(view: view) else {
             let reason = view.statisticsUnavailableReason ?? "no statistics"
             let text: String
@@ -73,14 +77,14 @@ enum RowsRendering {
         }
         return { stream throws(CheckpointError) in
             switch format {
-            case .json: try writeJSON(summary, range: range, token: token, to: stream)
+            case .json: try writeJSON(summary, range: range, token: token, findings: findings(summary), to: stream)
             case .ndjson:
                 try writeNDJSON(summary, range: range, token: token, to: stream)
-                noteFindingsLeftOut(summary.findings(token: token ?? { _ in nil }), format: format)
+                noteFindingsLeftOut(findings(summary), format: format)
             case .csv:
                 try writeCSV(summary, range: range, to: stream)
-                noteFindingsLeftOut(summary.findings(token: token ?? { _ in nil }), format: format)
-            case .text: try stream.write(text(summary, range: range, token: token))
+                noteFindingsLeftOut(findings(summary), format: format)
+            case .text: try stream.write(text(summary, range: range, token: token, findings: findings(summary)))
             }
         }
     }
@@ -88,14 +92,14 @@ enum RowsRendering {
     /// The layout of `JSONValue.object([...]).rendered()` of the whole report (keys sorted:
     /// dtype, findings, row_range, rows, schema_version, shape, summary, tensor), with the rows
     /// written one at a time.
-    private static func writeJSON(_ s: RowSummary, range: Range<Int>, token: ((Int) -> String?)?,
+    private static func writeJSON(_ s: RowSummary, range: Range<Int>, token: ((Int) -> String?)?, findings: [Finding],
                                   to stream: ReportStream) throws(CheckpointError) {
         var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
         out.raw("{")
         out.member("dtype", first: true, indent: 1)
         out.string(s.dtype.rawValue)
         out.member("findings", indent: 1)
-        out.value(.array(s.findings(token: token ?? { _ in nil }).map(AnalysisJSON.finding)), indent: 1)
+        out.value(.array(findings.map(AnalysisJSON.finding)), indent: 1)
         out.member("row_range", indent: 1)
         out.value(.array([.int(Int64(range.lowerBound)), .int(Int64(range.upperBound))]), indent: 1)
         out.member("rows", indent: 1)
@@ -169,7 +173,7 @@ enum RowsRendering {
         try stream.flush(&out)
     }
 
-    private static func text(_ summary: RowSummary, range: Range<Int>, token: ((Int) -> String?)?) -> String {
+    private static func text(_ summary: RowSummary, range: Range<Int>, token: ((Int) -> String?)?, findings: [Finding]) -> String {
         let selected = range.lazy.map { ($0, summary.rows[$0]) }
         var lines = ["\(TextFormatting.safeName(summary.tensor))  \(summary.dtype.rawValue) \(shapeText(summary.shape)): "
             + "rows \(range.lowerBound)..<\(range.upperBound) of \(summary.rowCount), \(summary.rowLength) values per row"]
@@ -186,11 +190,11 @@ enum RowsRendering {
                                               rows: Array(table), rightAligned: Set(0...8)))
         }
         lines.append("")
-        lines += summaryText(summary)
+        lines += summaryText(summary, findings: findings)
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func summaryText(_ s: RowSummary) -> [String] {
+    static func summaryText(_ s: RowSummary, findings: [Finding]) -> [String] {
         var lines: [String] = []
         if let d = s.norms {
             lines.append("row norms (\(d.count) finite): mean \(TextFormatting.compact(d.mean)), median \(TextFormatting.compact(d.median)), "
@@ -208,7 +212,7 @@ enum RowsRendering {
         }
         lines.append("all-zero rows: \(s.zeroRows.count); rows with NaN: \(s.nanRows.count); rows with Inf: \(s.infRows.count); "
             + "outlier rows: \(s.outliers.count); duplicate-row groups: \(s.duplicateGroups.count) (\(s.redundantRowCount) redundant rows)")
-        for finding in s.findings() {
+        for finding in findings {
             lines.append("[\(finding.severity.rawValue)] \(finding.rule): \(TextFormatting.safeMessage(finding.message))")
         }
         return lines
@@ -225,14 +229,14 @@ enum RowsRendering {
     /// `token(name)` names the rows of tensor `name` when they are tokens (nil otherwise).
     /// Scans every tensor (call it inside the checkpoint's read) and returns what writes the
     /// report; JSON, NDJSON and CSV are written a tensor at a time (`ReportStream`).
-    static func checkpoint(_ checkpoint: Checkpoint, format: Format, isTokenMatrix: @escaping @Sendable (String) -> Bool,
+    static func checkpoint(_ checkpoint: Checkpoint, format: Format, findings: @escaping @Sendable (RowSummary) -> [Finding],
                            token: @escaping @Sendable (String) -> ((Int) -> String?)? = { _ in nil }) -> StreamedReport {
         switch format {
         case .json:
             // Summaries until the end, as for NDJSON, then each tensor's JSON tree made, written
             // and dropped in turn: a tree per tensor held 291 MB for a 50,000-tensor checkpoint
             // whose report is 55 MB. The layout is `JSONValue.rendered()`'s (keys sorted).
-            let report = scan(checkpoint, isTokenMatrix: isTokenMatrix, token: token) { $0 }
+            let report = scan(checkpoint, findings: findings, token: token) { $0 }
             return { stream throws(CheckpointError) in
                 let skipped: [JSONValue] = report.skipped.map { .object(["tensor": .string($0.0), "reason": .string($0.1)]) }
                 var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
@@ -264,7 +268,7 @@ enum RowsRendering {
             }
         case .ndjson:
             // Summaries, not lines, until the end: a line is ~1 KB, a summary ~300 bytes.
-            let report = scan(checkpoint, isTokenMatrix: isTokenMatrix, token: token) { $0 }
+            let report = scan(checkpoint, findings: findings, token: token) { $0 }
             return { stream throws(CheckpointError) in
                 var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
                 for s in report.listed {
@@ -276,7 +280,7 @@ enum RowsRendering {
                 noteFindingsLeftOut(report.findings, format: format)
             }
         case .csv:
-            let report = scan(checkpoint, isTokenMatrix: isTokenMatrix, token: token) { s in
+            let report = scan(checkpoint, findings: findings, token: token) { s in
                 let d = s.norms
                 let head: [String] = [CSVField.text(s.tensor), s.dtype.rawValue, String(s.rowCount), String(s.rowLength)]
                 let mean = d.map { csvNumber($0.mean) } ?? "", median = d.map { csvNumber($0.median) } ?? ""
@@ -299,7 +303,7 @@ enum RowsRendering {
                 noteFindingsLeftOut(report.findings, format: format)
             }
         case .text:
-            let report = scan(checkpoint, isTokenMatrix: isTokenMatrix, token: token) { s -> [String] in
+            let report = scan(checkpoint, findings: findings, token: token) { s -> [String] in
                 let d = s.norms
                 let mean = d.map { TextFormatting.compact($0.mean) } ?? "-"
                 let median = d.map { TextFormatting.compact($0.median) } ?? "-"
@@ -352,16 +356,16 @@ enum RowsRendering {
     /// The entry and the findings are made from a tensor's summary on the core that finished
     /// the tensor, and the summary is dropped there (unless it is the entry): keeping every
     /// summary until the report was rendered held 15 MB for 50,000 tensors beside the report.
-    private static func scan<Entry: Sendable>(_ checkpoint: Checkpoint, isTokenMatrix: @Sendable (String) -> Bool,
+    private static func scan<Entry: Sendable>(_ checkpoint: Checkpoint, findings rules: @Sendable (RowSummary) -> [Finding],
                                               token: @Sendable (String) -> ((Int) -> String?)?,
                                               entry: @Sendable (RowSummary) -> Entry) -> Scanned<Entry> {
         let views = checkpoint.tensors
         let reasons = TensorView.statisticsSkipReasons(views)
         let parts = RowSummary.summaries(of: views) { summary in
-            // `outlier-rows` is a rule of token matrices, as in `audit`: outlying rows of an
-            // attention or FFN matrix are normal (the summary still lists them).
-            (findings: summary.applicableFindings(keepingOutlier: { [tokenRows = isTokenMatrix(summary.tensor)] _ in tokenRows },
-                                                  token: token(summary.tensor) ?? { _ in nil }),
+            // `audit`'s rules (`RowFindingRules`): `outlier-rows` only for token matrices
+            // (outlying rows of an attention or FFN matrix are normal; the summary still lists
+            // them), an input embedding's low rows as `untrained-tokens`.
+            (findings: rules(summary),
              entry: summary.hasRowStructure ? entry(summary) : nil)
         }
         var skipped: [(String, String)] = []
