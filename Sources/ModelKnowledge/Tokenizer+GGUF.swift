@@ -2,8 +2,9 @@ extension Tokenizer {
     /// A tokenizer from the `tokenizer.ggml.*` metadata llama.cpp's converters store in a GGUF
     /// file: the token list indexed by id, `token_type` (3 CONTROL and 2 UNKNOWN → special, 5 UNUSED → unused),
     /// `padding_token_id`, and the role ids (`bos_token_id`, `eos_token_id`, `unknown_token_id`,
-    /// `seperator_token_id`, `cls_token_id`, `mask_token_id`), which make their tokens special
-    /// with the roles tokenizer_config.json would give them (`bos_token`, …, `mask_token`) — as
+    /// `seperator_token_id`, `cls_token_id`, `mask_token_id`, and `padding_token_id` last), which
+    /// make their tokens special with the roles tokenizer_config.json would give them
+    /// (`bos_token`, …, `mask_token`, `pad_token`) — as
     /// the Hub path names them, whatever their
     /// `token_type` says (converters write NORMAL for some, or no `token_type` at all). An id past
     /// the token list is noted, not used, and so is an id key whose value is no integer
@@ -62,6 +63,13 @@ extension Tokenizer {
                 continue
             }
             if !(roles[id] ?? []).contains(role) { roles[id, default: []].append(role) }
+        }
+        // The pad id is a role too, as `pad_token` is in tokenizer_config.json: the HF folder of
+        // all-MiniLM-L6-v2 lists [PAD] with ["pad_token"], its GGUF conversion listed it with
+        // ["control"] only, though `padding_token_id` 0 names it. An id past the token list
+        // gets no role (the pad-row check reports it as no row of the matrix).
+        if let padTokenID, padTokenID >= 0, padTokenID < tokens.count, !(roles[padTokenID] ?? []).contains("pad_token") {
+            roles[padTokenID, default: []].append("pad_token")
         }
         for (key, text) in unusableIDs {
             notes.append("\(source): \(key) is \(text), not a token id (\(tokens.count) tokens); not used")

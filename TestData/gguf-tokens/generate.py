@@ -6,6 +6,10 @@
 Run from the repository root: `python3 TestData/gguf-tokens/generate.py` (gguf 0.19.0, numpy).
 Fixed seed: a rerun gives the same bytes.
 
+Each file's `special` in expected.json is read back with gguf-py: token_type CONTROL/UNKNOWN and
+every integer role id inside the token list, `padding_token_id` included (`pad_token`, as
+tokenizer_config.json names it).
+
 - `bos-eos.gguf`: 64 tokens `tok0`…`tok63`, unk 0, bos 1, eos 2, pad 3, no token_type;
   `token_embd.weight` [64, 32] whose rows 1, 2, 10 and 11 are scaled by 0.01 (norms far below
   the median: untrained-token candidates). Expected by construction: rows 1 and 2 are special
@@ -118,6 +122,38 @@ def write_invalid_utf8(name):
     return {str(i): token_to_id[t] for i, t in enumerate(read) if t and token_to_id[t] != i}
 
 
+# The id keys gguf-py writes (`Keys.Tokenizer`), each with the role tokenizer_config.json gives
+# its token, in the order the audit lists roles (padding last).
+ROLE_KEYS = [("tokenizer.ggml.bos_token_id", "bos_token"), ("tokenizer.ggml.eos_token_id", "eos_token"),
+             ("tokenizer.ggml.unknown_token_id", "unk_token"), ("tokenizer.ggml.seperator_token_id", "sep_token"),
+             ("tokenizer.ggml.cls_token_id", "cls_token"), ("tokenizer.ggml.mask_token_id", "mask_token"),
+             ("tokenizer.ggml.padding_token_id", "pad_token")]
+INTEGER_TYPES = {V.UINT8, V.INT8, V.UINT16, V.INT16, V.UINT32, V.INT32, V.UINT64, V.INT64}
+
+
+def special_roles(name):
+    """{id: roles} as gguf-py reads the file back: token_type CONTROL (3) is "control",
+    UNKNOWN (2) "unk_token", then each integer role id inside the token list (padding too)."""
+    from gguf import GGUFReader
+    reader = GGUFReader(os.path.join(HERE, name))
+    count = len(reader.fields["tokenizer.ggml.tokens"].data)
+    roles = {}
+    types = reader.fields.get("tokenizer.ggml.token_type")
+    for i, t in enumerate([int(types.parts[j][0]) for j in types.data] if types else []):
+        if t == 3:
+            roles.setdefault(str(i), []).append("control")
+        if t == 2:
+            roles.setdefault(str(i), []).append("unk_token")
+    for key, role in ROLE_KEYS:
+        field = reader.fields.get(key)
+        if field is None or field.types[0] not in INTEGER_TYPES:
+            continue
+        value = int(field.parts[field.data[0]][0])
+        if 0 <= value < count and role not in roles.get(str(value), []):
+            roles.setdefault(str(value), []).append(role)
+    return roles
+
+
 def main():
     shadowed = write_invalid_utf8("invalid-utf8.gguf")
     write_unusable("ids-unusable.gguf")
@@ -126,13 +162,13 @@ def main():
     write("bos-beyond.gguf", 99)
     norms = np.linalg.norm(emb.astype(np.float64), axis=1)
     expected = {
-        "bos-eos.gguf": {"special": {"0": ["unk_token"], "1": ["bos_token"], "2": ["eos_token"]},
+        "bos-eos.gguf": {"special": special_roles("bos-eos.gguf"),
                          "low_rows": LOW, "low_special": [1, 2], "low_ordinary": [10, 11],
                          "row_norms": [float(v) for v in norms]},
-        "bos-beyond.gguf": {"special": {"0": ["unk_token"], "2": ["eos_token"]}, "low_special": [2], "low_ordinary": [1, 10, 11]},
-        "byte-typed.gguf": {"known_unused": byte_unused},
+        "bos-beyond.gguf": {"special": special_roles("bos-beyond.gguf"), "low_special": [2], "low_ordinary": [1, 10, 11]},
+        "byte-typed.gguf": {"known_unused": byte_unused, "special": special_roles("byte-typed.gguf")},
         "invalid-utf8.gguf": {"shadowed": shadowed},
-        "ids-unusable.gguf": {"special": {}, "noted": {"tokenizer.ggml.bos_token_id": "a string value",
+        "ids-unusable.gguf": {"special": special_roles("ids-unusable.gguf"), "noted": {"tokenizer.ggml.bos_token_id": "a string value",
                                                       "tokenizer.ggml.eos_token_id": str(2**64 - 1),
                                                       "tokenizer.ggml.unknown_token_id": "a float32 value",
                                                       "tokenizer.ggml.padding_token_id": "a bool value"}},

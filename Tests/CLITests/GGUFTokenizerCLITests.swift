@@ -61,7 +61,7 @@ import TestSupport
         try #require((try Fixtures.json("gguf-tokens/expected.json") as? [String: Any])?[file] as? [String: Any])
     }
 
-    @Test("tokens names bos, eos and unk by their roles; an id past the vocabulary is noted and not used", arguments: ["bos-eos.gguf", "bos-beyond.gguf"])
+    @Test("tokens names bos, eos, unk and pad by their roles, beside control; an id past the vocabulary is noted and not used", arguments: ["bos-eos.gguf", "bos-beyond.gguf", "byte-typed.gguf"])
     func roles(file: String) throws {
         let expected = try Self.expected(file)
         let report = try GGUFTokenizerCLITests.json(["tokens", Fixtures.path("gguf-tokens/" + file)])
