@@ -74,8 +74,8 @@ extension TensorView {
     /// Compares the values of `self` (the reference) and `other`, row by row; `nil` when the
     /// two cannot be compared element-wise (different element counts or row layouts, a
     /// complex tensor facing a real one, or quantized blocks without a decoder; decoded ones go
-    /// through `QuantizedDifference`). C64 compares real and imaginary
-    /// parts as two floats.
+    /// through `QuantizedDifference`). C64 values are compared as complex numbers: the
+    /// maximum is the modulus |a − b|, counts are per complex value.
     public func differenceStatistics(from other: TensorView, topRows: Int = 5) -> DifferenceStatistics? {
         DifferenceScan.run([(self, other)], topRows: topRows, statisticsOfIdentical: true)[0].statistics
     }
@@ -326,8 +326,14 @@ final class DifferencePlan: @unchecked Sendable {
                 sums = DifferenceKernel.sums(a, pair.a.dtype, start: offset, count: count, decodedB: scratchB, scratchA: scratchA)
             } else {
                 let rowB = pair.order.map { $0.indexInB(row, count: pair.rows) } ?? row
-                sums = DifferenceKernel.sums(a, pair.a.dtype, b, pair.b.dtype, start: row * length + offset, count: count,
-                                             startB: rowB * length + offset, scratchA: scratchA, scratchB: scratchB)
+                var found = DifferenceKernel.sums(a, pair.a.dtype, b, pair.b.dtype, start: row * length + offset, count: count,
+                                                  startB: rowB * length + offset, scratchA: scratchA, scratchB: scratchB)
+                // Both sides C64 (a complex side faces only a complex one, in the same order):
+                // values are complex, counted and measured as such (chunks hold whole values).
+                if pair.a.dtype == .c64 {
+                    DifferenceKernel.complexValueSums(a, b, start: row * length + offset, count: count, into: &found)
+                }
+                sums = found
             }
             part.reference += sums.reference_squares
             part.differing += Int(sums.differing)
