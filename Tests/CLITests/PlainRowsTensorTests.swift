@@ -100,4 +100,24 @@ import TestSupport
         #expect(matrix["threshold"] is NSNull && matrix["candidates_total"] as? Int == 0)
         #expect(matrix["notes"] as? [String] == ["no ordinary token has a finite score, so the percentile has nothing to rank and there are no candidates: of 8 rows, 2 special, 6 known unused"])
     }
+
+    @Test("a custom-named matrix with config.json's vocab_size rows pinned with --tensor keeps its rows as tokens")
+    func customNamedEmbedding() throws {
+        // 30,522 rows, config.json's vocab_size: what a user pins an embedding the names miss for.
+        let rows = 30522
+        let values = (0..<rows).map { Float(1 + $0 % 7) }
+        let entry = SafetensorsWriter.Entry(name: "encoder.emb.weight", dtype: .f32, shape: [UInt64(rows), 1],
+                                            bytes: values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: [entry]).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        for name in ["config.json", "tokenizer.json", "vocab.txt", "special_tokens_map.json", "tokenizer_config.json"] {
+            try Fixtures.data("real/all-minilm-l6-v2/" + name).write(to: dir.appendingPathComponent(name))
+        }
+        // Its rows are token ids: tokens counts the vocabulary's [unusedN] entries among them.
+        let vocab = try #require(String(data: Fixtures.data("real/all-minilm-l6-v2/vocab.txt"), encoding: .utf8))
+        let unused = vocab.split(separator: "\n").filter { $0.hasPrefix("[unused") }.count
+        let text = try CLI.run(["tokens", dir.path, "--tensor", "encoder.emb.weight"])
+        #expect(text.stdout.contains("known unused: \(unused) tokens"), "\(text.stdout)")
+        #expect(!text.stdout.contains("are not tokens by its name"), "\(text.stdout)")
+    }
 }

@@ -39,7 +39,7 @@ extension RowSummary {
         return found.map { finding in
             guard finding.rule == .outlierRows else { return finding }
             var noted = finding
-            noted.message += "; " + TokenMatrices.plainRowsNote(name)
+            noted.message += "; " + tokenMatrices.plainRowsNote(name)
             return noted
         }
     }

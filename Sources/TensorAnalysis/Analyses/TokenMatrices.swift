@@ -21,10 +21,12 @@ struct TokenMatrices: Sendable {
     /// config.json shape or static layout. A position embedding or a query projection pinned
     /// with `--tensor` had its rows named by tokens (`row 0 "[PAD]"`), its low rows called
     /// `untrained-tokens` and sorted into 104 "named unused" tokens: claims its bytes never made.
-    let plainRows: Set<ExactText>
+    /// Each such choice → what its report says (`plainRowsNote`).
+    let plainRows: [ExactText: String]
 
     init(_ checkpoint: Checkpoint, requested: [String]) throws(CheckpointError) {
-        var plain = Set<ExactText>()
+        var plain: [ExactText: String] = [:]
+        let vocabulary = checkpoint.config?.vocabSize
         if requested.isEmpty {
             matrices = PaddingAnalysis.matrices(checkpoint)
         } else {
@@ -37,8 +39,11 @@ struct TokenMatrices: Sendable {
             for name in requested where seen.insert(ExactText(name)).inserted {
                 guard let view = checkpoint.tensor(named: name) else { throw .tensorNotFound(path: checkpoint.path, name: name) }
                 chosen.append((view, .requested))
-                if !PaddingAnalysis.Role.requested.isNamedTokenMatrix(name) && !detected.contains(ExactText(name)) {
-                    plain.insert(ExactText(name))
+                // A choice with at least config.json's vocab_size rows may be a custom-named
+                // embedding, the very reason to pin one: its rows stay tokens.
+                if !PaddingAnalysis.Role.requested.isNamedTokenMatrix(name) && !detected.contains(ExactText(name))
+                    && !(vocabulary.map { view.rowCount >= $0 } ?? false) {
+                    plain[ExactText(name)] = Self.plainRowsNote(name, rows: view.rowCount, vocabulary: vocabulary)
                 }
             }
             matrices = chosen
@@ -80,11 +85,14 @@ struct TokenMatrices: Sendable {
 
     /// A `--tensor` choice whose rows are not tokens by its name (`plainRows`): its rows get
     /// plain statistics, no token names and no token categories.
-    func rowsAreNotTokens(_ name: String) -> Bool { plainRows.contains(ExactText(name)) }
+    func rowsAreNotTokens(_ name: String) -> Bool { plainRows[ExactText(name)] != nil }
 
-    /// What a report says of a `--tensor` choice whose rows are not tokens.
-    static func plainRowsNote(_ name: String) -> String {
-        "rows of \(name) are not tokens by its name (not an input embedding or output projection): "
+    /// What a report says of a `--tensor` choice whose rows are not tokens (`rowsAreNotTokens`).
+    func plainRowsNote(_ name: String) -> String { plainRows[ExactText(name)] ?? "" }
+
+    static func plainRowsNote(_ name: String, rows: Int, vocabulary: Int?) -> String {
+        let count = vocabulary.map { ", and its \(rows) rows are fewer than config.json's vocab_size \($0)" } ?? ""
+        return "rows of \(name) are not tokens by its name (not an input embedding or output projection)\(count): "
             + "not named by token, and no untrained-token or known-unused analysis"
     }
 

@@ -91,7 +91,7 @@ public struct TokenReport: Sendable {
             if plainRows {
                 // Not a token matrix by name: rows are compared with no token, and no indicator
                 // of untrained tokens applies (a position embedding's rows are positions).
-                matrix.notes.append(TokenMatrices.plainRowsNote(view.name))
+                matrix.notes.append(matrices.plainRowsNote(view.name))
                 report.matrices.append(matrix)
                 continue
             }
