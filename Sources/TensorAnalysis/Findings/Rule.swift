@@ -56,7 +56,7 @@ extension Rule {
         help: "Identical embedding rows are typically tokens that never received a gradient since initialization.")
     public static let outlierRows = Rule(
         id: "outlier-rows", defaultSeverity: .info,
-        summary: "Rows of a token matrix (embedding, output projection) whose norm is far from the median (robust z-score on median/MAD).",
+        summary: "Rows of a token matrix (embedding, output projection) or of a matrix chosen with --tensor whose norm is far from the median (robust z-score on median/MAD).",
         help: "Outlier rows are worth a look: special tokens, reset rows, or corrupted data. Other matrices are not checked: their rows are not tokens, and outlying rows are normal there.")
     public static let untrainedTokens = Rule(
         id: "untrained-tokens", defaultSeverity: .info,
