@@ -115,4 +115,68 @@ import TestSupport
         let c = try write("c.safetensors", ["model.embed.weight", "other.weight"])
         #expect(!(try CLI.run(["diff", a, c]).stdout.contains("hint:")))
     }
+
+    /// A safetensors file of `entries` (name, dtype, shape, bytes) in a fresh folder.
+    static func file(_ entries: [SafetensorsWriter.Entry], metadata: [String: String]? = nil) throws -> String {
+        try Fixtures.temporaryFile(SafetensorsWriter(entries: entries, metadata: metadata).serialize())
+    }
+
+    static func bytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
+        values.flatMap { v in withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+    }
+
+    @Test("integers above 2^53 are compared exactly: U64 2^64-1 against 2^64-2, I64 against its F32 rounding")
+    func integersBeyondDouble() throws {
+        // As doubles 2^64-1 and 2^64-2 are one value; as integers they differ (by hand).
+        let a = try Self.file([.init(name: "x", dtype: .u64, shape: [2], bytes: Self.bytes([UInt64.max, 1 << 63]))])
+        let b = try Self.file([.init(name: "x", dtype: .u64, shape: [2], bytes: Self.bytes([UInt64.max - 1, 1 << 63]))])
+        let result = try CLI.run(["diff", a, b, "--json"])
+        #expect(result.status == 1, "\(result.stdout)")
+        let x = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]).flatMap { ($0["tensors"] as? [[String: Any]])?.first })
+        #expect(x["differing_elements"] as? Int == 1 && x["exceeds_tolerance"] as? Bool == true, "\(x)")
+        // I64 against F32: Float(2^24 + 1) = 2^24, Float(2^24 + 3) = 2^24 + 4, Float(2^53 + 1) = 2^53,
+        // Float(5) = 5: three of four values changed (the Double comparison counted two).
+        let ints: [Int64] = [(1 << 24) + 1, (1 << 24) + 3, (1 << 53) + 1, 5]
+        let floats = ints.map { Float($0).bitPattern }
+        let i = try Self.file([.init(name: "x", dtype: .i64, shape: [4], bytes: Self.bytes(ints))])
+        let f = try Self.file([.init(name: "x", dtype: .f32, shape: [4], bytes: Self.bytes(floats))])
+        let mixed = try CLI.run(["diff", i, f])
+        #expect(mixed.status == 1 && mixed.stdout.contains("x: 3 of 4 values differ"), "\(mixed.stdout)")
+    }
+
+    @Test("an I8 position_ids that wraps past 127 is no 0…N-1 buffer: still only in A")
+    func signedPositionIDs() throws {
+        // numpy's arange(256).astype(int8): 0…127, then -128…-1 (the bytes 0…255).
+        let wrapped = try Self.file([.init(name: "embeddings.position_ids", dtype: .i8, shape: [1, 256], bytes: (0..<256).map { UInt8($0) }),
+                                     .init(name: "w", dtype: .f32, shape: [1], bytes: [0, 0, 128, 63])])
+        let plain = try Self.file([.init(name: "w", dtype: .f32, shape: [1], bytes: [0, 0, 128, 63])])
+        let report = try Self.diff(wrapped, plain)
+        #expect(report["only_in_a"] as? [String] == ["embeddings.position_ids"], "\(report)")
+        #expect((report["recomputed_buffers"] as? [String: String]) == [:])
+    }
+
+    @Test("aliases on both sides make one pair once; the tensor an alias pairs is not also only on one side")
+    func aliasPairsOnce() throws {
+        let w: [UInt8] = Self.bytes((0..<8).map { UInt32(Float($0).bitPattern) })
+        // A keeps model.embed_tokens.weight (lm_head.weight its alias); B keeps lm_head.weight
+        // (model.embed_tokens.weight its alias): one pair, A's kept against B's kept.
+        let a = try Self.file([.init(name: "model.embed_tokens.weight", dtype: .f32, shape: [2, 4], bytes: w)],
+                              metadata: ["lm_head.weight": "model.embed_tokens.weight"])
+        let b = try Self.file([.init(name: "lm_head.weight", dtype: .f32, shape: [2, 4], bytes: w)],
+                              metadata: ["model.embed_tokens.weight": "lm_head.weight"])
+        let both = try Self.diff(a, b)
+        #expect((both["tensors"] as? [[String: Any]])?.count == 1, "\(both)")
+        #expect((both["alias_pairs"] as? [[String: String]])?.count == 1)
+        #expect(both["only_in_a"] as? [String] == [] && both["only_in_b"] as? [String] == [])
+        // B keeps h and records lm_head.weight as its alias; A stores lm_head.weight: h is paired, not only in B.
+        let stored = try Self.file([.init(name: "lm_head.weight", dtype: .f32, shape: [2, 4], bytes: w)])
+        let kept = try Self.file([.init(name: "h", dtype: .f32, shape: [2, 4], bytes: w)], metadata: ["lm_head.weight": "h"])
+        let result = try CLI.run(["diff", stored, kept])
+        #expect(result.status == 0 && !result.stdout.contains("only in B"), "\(result.stdout)")
+    }
+
+    static func diff(_ a: String, _ b: String) throws -> [String: Any] {
+        let result = try CLI.run(["diff", a, b, "--json"])
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+    }
 }

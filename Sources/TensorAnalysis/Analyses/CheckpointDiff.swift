@@ -62,8 +62,14 @@ public struct CheckpointDiff: Sendable {
             return "\(dtypeA.rawValue) and \(dtypeB.rawValue) values cannot be compared element-wise"
         }
 
+        /// For an `exact` tensor compared by value: how many values differ, compared as exact
+        /// integers (`TensorView.exactDifferences`); nil otherwise. Why not the scan's count:
+        /// it compares in `Double`, where 2^64 − 1 and 2^64 − 2 are one value, so an U64 or I64
+        /// change above 2^53 passed (adversarial test, 2026-12-04).
+        public let exactDifferences: Int?
+
         /// Whether values of an `exact` tensor differ.
-        public var exactValuesDiffer: Bool { exact && (statistics?.differingElements ?? 0) > 0 }
+        public var exactValuesDiffer: Bool { (exactDifferences ?? 0) > 0 }
 
         /// Whether this tensor fails the fidelity check at `tolerance`: shape change,
         /// incomparable values, a NaN facing a number, a changed value of an integer or boolean
@@ -161,25 +167,35 @@ public struct CheckpointDiff: Sendable {
         let aliasesA = TensorNames.aliases(in: a), aliasesB = TensorNames.aliases(in: b)
         var aliasPairs: [(TensorView, TensorView)] = []
         var aliasNotes: [AliasPair] = []
+        // Pairs by both names' code points: aliases on both sides can make one pair twice, and
+        // it was compared and listed twice (adversarial test, 2026-12-04).
+        var paired = Set<[ExactText]>()
+        var keptInA = Set<ExactText>(), keptInB = Set<ExactText>()
         func aliasPair(_ name: String, aliases: [ExactText: String], missingFrom: [ExactText: TensorView],
                        stored: [ExactText: TensorView], aIsStored: Bool) -> Bool {
             guard let kept = aliases[key(name)], let keptView = missingFrom[key(kept)], let view = stored[key(name)] else { return false }
             let pair = aIsStored ? (view, keptView) : (keptView, view)
+            if aIsStored { keptInB.insert(key(kept)) } else { keptInA.insert(key(kept)) }
+            guard paired.insert([key(pair.0.name), key(pair.1.name)]).inserted else { return true }
             aliasPairs.append(pair)
             aliasNotes.append(AliasPair(a: pair.0.name, b: pair.1.name, aliasIn: aIsStored ? "b" : "a"))
             return true
         }
-        onlyInA = missing.filter {
-            dropped[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
-                && !aliasPair($0, aliases: aliasesB, missingFrom: viewOfB, stored: viewOfA, aIsStored: true)
-        }.sortedByCodePoints()
         let partnersOfA = Set(namesA.map(partner))
         var seenB = Set<ExactText>()
-        onlyInB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
+        let candidatesA = missing.filter {
+            dropped[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
+                && !aliasPair($0, aliases: aliasesB, missingFrom: viewOfB, stored: viewOfA, aIsStored: true)
+        }
+        let candidatesB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
             .filter {
                 converterDrops[key($0)] == nil && !recomputedBuffer(viewOfB[key($0)])
                     && !aliasPair($0, aliases: aliasesA, missingFrom: viewOfA, stored: viewOfB, aIsStored: false)
-            }.sortedByCodePoints()
+            }
+        // A tensor an alias pair compares is not missing on the other side: B's kept `h` that
+        // A's `lm_head.weight` faces was also "only in B", failing the run.
+        onlyInA = candidatesA.filter { !keptInA.contains(key($0)) }.sortedByCodePoints()
+        onlyInB = candidatesB.filter { !keptInB.contains(key($0)) }.sortedByCodePoints()
         recomputedBuffers = recomputed
         self.aliasPairs = aliasNotes.sorted { (ExactText($0.a), ExactText($0.b)) < (ExactText($1.a), ExactText($1.b)) }
         // One read of both sides on all cores (`DifferenceScan`): same-shape pairs only; a shape
@@ -193,10 +209,13 @@ public struct CheckpointDiff: Sendable {
             .makeIterator()
         comparisons = pairs.map { x, y in
             let result = x.shape == y.shape ? results.next() : nil
+            let exact = x.elementType.scalar.map { $0.isInteger || $0 == .bool } ?? false
+            let exactDifferences = exact && result?.statistics != nil ? x.exactDifferences(from: y) : nil
             return Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
                               identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics,
                               rowOrder: Self.rowOrder(rowOrders[key(x.name)], shapesAgree: x.shape == y.shape,
-                                                      compared: result?.statistics != nil))
+                                                      compared: result?.statistics != nil),
+                              exactDifferences: exactDifferences)
         }
     }
 

@@ -21,19 +21,21 @@ public enum RecomputedBuffers {
               let dtype = view.elementType.scalar, dtype.isInteger, let width = dtype.byteWidth,
               view.shape.count == 1 || (view.shape.count == 2 && view.shape[0] == 1) else { return nil }
         let count = view.elementCount
-        guard count > 0, holdsRange(view.bytes, count: count, width: width) else { return nil }
+        guard count > 0, holdsRange(view.bytes, count: count, width: width, signed: !dtype.rawValue.hasPrefix("U")) else { return nil }
         return "a position_ids buffer holding 0…\(count - 1), which transformers registers as non-persistent "
             + "(recomputed at load, not saved by save_pretrained or state_dict)"
     }
 
-    /// Whether `count` little-endian integers of `width` bytes are 0, 1, …, count − 1 (read as
-    /// unsigned: a negative value has its top bit set and is never a small index).
-    static func holdsRange(_ bytes: UnsafeRawBufferPointer, count: Int, width: Int) -> Bool {
+    /// Whether `count` little-endian integers of `width` bytes are 0, 1, …, count − 1. A signed
+    /// value is read with its sign: an I8 arange(256) wraps to −128 after 127 and is no range
+    /// (read unsigned it passed as 0…255; adversarial test, 2026-12-04).
+    static func holdsRange(_ bytes: UnsafeRawBufferPointer, count: Int, width: Int, signed: Bool) -> Bool {
         guard bytes.count == count * width, width <= 8 else { return false }
+        let signBit = UInt64(1) << (8 * UInt64(width) - 1)
         for i in 0..<count {
             var value: UInt64 = 0
             for k in 0..<width { value |= UInt64(bytes[i * width + k]) << (8 * UInt64(k)) }
-            guard value == UInt64(i) else { return false }
+            guard !(signed && value & signBit != 0), value == UInt64(i) else { return false }
         }
         return true
     }

@@ -33,7 +33,7 @@ enum DiffRendering {
             if let s = c.statistics {
                 object["max_abs_diff"] = .double(s.maxAbsDifference)
                 object["relative_l2"] = .double(s.relativeL2)
-                object["differing_elements"] = .int(Int64(s.differingElements))
+                object["differing_elements"] = .int(Int64(c.exactDifferences ?? s.differingElements))
                 object["nan_mismatches"] = .int(Int64(s.nanMismatches))
                 object["top_rows"] = .array(s.topRows.map { row in
                     .object(["row": .int(Int64(row.row)), "l2": .double(row.l2), "max_abs": .double(row.maxAbs)])
@@ -121,7 +121,7 @@ enum DiffRendering {
             }
             guard let s = c.statistics else { continue }
             if c.exactValuesDiffer {
-                lines.append("  \(TextFormatting.safeName(c.name)): \(s.differingElements) of \(c.shapeA.reduce(1, *)) values differ "
+                lines.append("  \(TextFormatting.safeName(c.name)): \(c.exactDifferences ?? s.differingElements) of \(c.shapeA.reduce(1, *)) values differ "
                     + "(\(c.dtypeA.rawValue) values are compared exactly: no rounding explains a changed value)")
             }
             if !s.topRows.isEmpty {
@@ -168,7 +168,7 @@ enum DiffRendering {
             let (stored, kept) = pair.aliasIn == "a" ? (pair.b, pair.a) : (pair.a, pair.b)
             lines.append("paired by alias: \(TextFormatting.safeName(pair.a)) -> \(TextFormatting.safeName(pair.b)): "
                 + "\(pair.aliasIn == "a" ? "A" : "B")'s __metadata__ records \(TextFormatting.safeName(stored)) as an alias of "
-                + "\(TextFormatting.safeName(kept)) (tied), and \(pair.aliasIn == "a" ? "B" : "A") stores it")
+                + "\(TextFormatting.safeName(kept)), and \(pair.aliasIn == "a" ? "B" : "A") stores it")
         }
         for (name, reason) in diff.recomputedBuffers.sorted(by: { $0.key < $1.key }) {
             lines.append("recomputed buffer, not a failure: \(TextFormatting.safeName(name.text)): \(reason)")
