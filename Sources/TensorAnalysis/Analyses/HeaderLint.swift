@@ -46,19 +46,20 @@ public enum HeaderLint {
         // 50,000-tensor header cost ~70 ms and 8 MB.
         let tensors = checkpoint.tensors
         guard tensors.contains(where: { !$0.name.utf8.allSatisfy { $0 < 0x80 } }) else { return [] }
-        var spellings: [String: [String]] = [:]
+        // Each set's spellings by code points, so a set of k spellings costs k lookups, not k²
+        // comparisons (40,320 spellings of one name took 10 s; adversarial test, 2026-12-04).
+        var spellings: [String: (names: [String], seen: Set<ExactText>)] = [:]
         var order: [String] = []
         for tensor in tensors {
             let name = tensor.name
-            if let known = spellings[name] {
-                if !known.contains(where: { ExactText.same($0, name) }) { spellings[name, default: []].append(name) }
-            } else {
-                spellings[name] = [name]
+            if spellings[name] == nil {
+                spellings[name] = ([], [])
                 order.append(name)
             }
+            if spellings[name]?.seen.insert(ExactText(name)).inserted == true { spellings[name]?.names.append(name) }
         }
         return order.compactMap { first -> Finding? in
-            guard let names = spellings[first], names.count > 1 else { return nil }
+            guard let names = spellings[first]?.names, names.count > 1 else { return nil }
             let listed = names.map { "\(quoted($0)) (\(ExactText.codePoints($0)))" }.joined(separator: ", ")
             return Finding(.suspiciousName, tensors: names,
                            message: "\(names.count) tensor names read alike but are different code points: \(listed); readers that compare or normalise Unicode text take them for one tensor",
