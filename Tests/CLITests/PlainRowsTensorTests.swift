@@ -118,6 +118,10 @@ import TestSupport
         let unused = vocab.split(separator: "\n").filter { $0.hasPrefix("[unused") }.count
         let text = try CLI.run(["tokens", dir.path, "--tensor", "encoder.emb.weight"])
         #expect(text.stdout.contains("known unused: \(unused) tokens"), "\(text.stdout)")
+        // rows names them as tokens and audit do: vocab.txt's lines 101 and 102.
+        let lines = vocab.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let listed = try Self.json(["rows", dir.path, "--tensor", "encoder.emb.weight", "--rows", "101..103"])
+        #expect((listed["rows"] as? [[String: Any]])?.map { $0["token"] as? String } == [lines[101], lines[102]], "\(listed["rows"] ?? "none")")
         #expect(!text.stdout.contains("are not tokens by its name"), "\(text.stdout)")
     }
 }

@@ -71,9 +71,17 @@ public struct RowFindingRules: Sendable {
     /// `rows --tensor`'s choice.
     let chosen: ExactText?
 
+    /// `chosen` is a token matrix as `audit --tensor` makes it one (`TokenMatrices`): a matrix
+    /// named or shaped like one, or with config.json's vocab_size rows, has its rows named and
+    /// its low rows read as untrained tokens; another choice has plain rows. Why as audit does:
+    /// `rows --tensor encoder.emb.weight` reported as `outlier-rows` the row `audit --tensor`
+    /// and `tokens` called the untrained token "[unused4]" (adversarial test, 2026-12-04).
     public init(_ checkpoint: Checkpoint, chosen: String? = nil) throws(CheckpointError) {
-        tokenMatrices = try TokenMatrices(checkpoint, requested: [])
-        knowledge = tokenMatrices.matrices.isEmpty ? CheckpointKnowledge() : CheckpointKnowledge.read(checkpoint)
+        let matrices = try TokenMatrices(checkpoint, requested: chosen.map { [$0] } ?? [])
+        tokenMatrices = matrices
+        // The tokenizer is read only when some matrix's rows are tokens.
+        knowledge = matrices.matrices.contains { !matrices.rowsAreNotTokens($0.0.name) }
+            ? CheckpointKnowledge.read(checkpoint) : CheckpointKnowledge()
         self.chosen = chosen.map { ExactText($0) }
     }
 
