@@ -124,4 +124,13 @@ import TestSupport
         #expect((listed["rows"] as? [[String: Any]])?.map { $0["token"] as? String } == [lines[101], lines[102]], "\(listed["rows"] ?? "none")")
         #expect(!text.stdout.contains("are not tokens by its name"), "\(text.stdout)")
     }
+
+    @Test("padding of a position embedding pinned with --tensor names no pad token")
+    func paddingNamesNoToken() throws {
+        let report = try Self.json(["audit", try Self.folder(), "--tensor", Self.position])
+        let pad = Self.findings(report, "padding-row-nonzero")
+        #expect(pad.count == 1, "\(report["findings"] ?? "none")")
+        #expect((pad.first?["message"] as? String)?.contains("[PAD]") == false, "\(pad)")
+        #expect((pad.first?["evidence"] as? [String: Any])?["pad_token"] == nil, "\(pad)")
+    }
 }

@@ -163,6 +163,14 @@ public enum PaddingAnalysis {
             return Report(results: [], notes: notes, padID: nil)
         }
         let aliases = TensorNames.aliases(in: checkpoint)
+        // The token matrices found by name and shape, asked for only with `--tensor`.
+        var detected: Set<ExactText>?
+        func detectedNames() -> Set<ExactText> {
+            if let detected { return detected }
+            let names = Set(matrices(checkpoint).map { ExactText($0.0.name) })
+            detected = names
+            return names
+        }
         let unused = knowledge.unusedTokens
         let staticLayout = staticLayout(checkpoint)
         var results: [Result] = []
@@ -197,7 +205,9 @@ public enum PaddingAnalysis {
             }
             var result = measure(view, role: role, moments: moments, padID: padID, row: row, checkpoint: checkpoint,
                                  aliases: aliases, copies: copies.map { $0[view.name] ?? [] }, norms: rowNorms[exactName])
-            result.padToken = knowledge.tokenizer?.token(for: padID.id)
+            // A `--tensor` choice whose rows are not tokens (a position embedding) has no pad token.
+            let plain = role == .requested && TokenMatrices.rowsArePlain(view, detected: detectedNames(), vocabulary: checkpoint.config?.vocabSize)
+            result.padToken = plain ? nil : knowledge.tokenizer?.token(for: padID.id)
             result.staticLayout = layout
             result.tokenWeight = weight
             result.tying = layout.map(staticTying) ?? tying(for: view, role: role, tiedWith: result.tiedWith,

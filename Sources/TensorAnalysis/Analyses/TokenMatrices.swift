@@ -39,10 +39,7 @@ struct TokenMatrices: Sendable {
             for name in requested where seen.insert(ExactText(name)).inserted {
                 guard let view = checkpoint.tensor(named: name) else { throw .tensorNotFound(path: checkpoint.path, name: name) }
                 chosen.append((view, .requested))
-                // A choice with at least config.json's vocab_size rows may be a custom-named
-                // embedding, the very reason to pin one: its rows stay tokens.
-                if !PaddingAnalysis.Role.requested.isNamedTokenMatrix(name) && !detected.contains(ExactText(name))
-                    && !(vocabulary.map { view.rowCount >= $0 } ?? false) {
+                if Self.rowsArePlain(view, detected: detected, vocabulary: vocabulary) {
                     plain[ExactText(name)] = Self.plainRowsNote(name, rows: view.rowCount, vocabulary: vocabulary)
                 }
             }
@@ -86,6 +83,17 @@ struct TokenMatrices: Sendable {
     /// A `--tensor` choice whose rows are not tokens by its name (`plainRows`): its rows get
     /// plain statistics, no token names and no token categories.
     func rowsAreNotTokens(_ name: String) -> Bool { plainRows[ExactText(name)] != nil }
+
+    /// Whether the rows of `view`, chosen with `--tensor`, are not tokens: it is named like no
+    /// input embedding or output projection, is not among the `detected` token matrices (config
+    /// shape, static layout), and has fewer rows than config.json's `vocabulary` size when one is
+    /// stated. A choice with at least that many rows may be a custom-named embedding, the very
+    /// reason to pin one: its rows stay tokens. One rule for `audit`, `tokens`, `rows` and
+    /// `padding` (which named a position embedding's row 0 "[PAD]").
+    static func rowsArePlain(_ view: TensorView, detected: Set<ExactText>, vocabulary: Int?) -> Bool {
+        !PaddingAnalysis.Role.requested.isNamedTokenMatrix(view.name) && !detected.contains(ExactText(view.name))
+            && !(vocabulary.map { view.rowCount >= $0 } ?? false)
+    }
 
     /// What a report says of a `--tensor` choice whose rows are not tokens (`rowsAreNotTokens`).
     func plainRowsNote(_ name: String) -> String { plainRows[ExactText(name)] ?? "" }
