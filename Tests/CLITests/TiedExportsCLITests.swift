@@ -73,4 +73,23 @@ import TestSupport
         let norm = try #require(expected["pad_row_norm"] as? Double)
         #expect(closeEnough(Fixtures.number(evidence["row_norm"] as Any) ?? .nan, norm, relative: 1e-12))
     }
+
+    @Test("lm_head saved again under a name no convention marks: ties and audit call it a tied weight, as padding does")
+    func outputTwinIsTied() throws {
+        let values: [Float] = (0..<8).map(Float.init)
+        let bytes = values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+        let path = try Fixtures.temporaryFile(SafetensorsWriter(entries: [
+            .init(name: "lm_head.weight", dtype: .f32, shape: [2, 4], bytes: bytes),
+            .init(name: "foo.weight", dtype: .f32, shape: [2, 4], bytes: bytes),
+        ]).serialize())
+        let ties = try Self.report(["ties", path, "--json"])
+        #expect((ties["groups"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["tied-weights"], "\(ties)")
+        let audit = try CLI.run(["audit", path, "--format", "json"])
+        let findings = (try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]] ?? []
+        let rules = findings.map { $0["rule"] as? String ?? "" }
+        #expect(rules.contains("tied-weights-duplicated") && !rules.contains("duplicate-tensors"), "\(rules)")
+        let padding = try Self.report(["padding", path, "--pad-id", "0", "--json"])
+        let head = (padding["embeddings"] as? [[String: Any]])?.first { $0["tensor"] as? String == "lm_head.weight" }
+        #expect((head?["tying"] as? [String: Any])?["evidence"] as? String == "identical-bytes", "\(padding)")
+    }
 }

@@ -361,7 +361,12 @@ public enum TieAnalysis {
                           kind: .duplicate, note: "")
         let roles = names.filter { TensorNames.isEmbedding($0) || TensorNames.isOutputProjection($0) }
         let patterns = Set(names.map { TensorNames.layerPattern($0) ?? $0 })
-        if roles.count >= 2 {
+        // An output projection's byte-identical matrix is its tied embedding whatever its name,
+        // as `padding` judges it (`PaddingAnalysis.tyingQuestion`): `lm_head.weight` equal to
+        // `foo.weight` was "tied (identical-bytes)" there and a duplicate "with no known reason"
+        // here, in one audit (adversarial test, 2026-12-04).
+        let outputTwin = first.shape.count == 2 && names.contains(where: TensorNames.isOutputProjection)
+        if roles.count >= 2 || outputTwin {
             group.kind = .tiedWeights
             let times = names.count == 2 ? "twice" : "\(names.count) times"
             if names.contains(where: TensorNames.isOutputProjection) {
