@@ -79,9 +79,14 @@ extension Tokenizer {
         let special = roles.keys.sorted().map { SpecialToken(id: $0, content: tokens[$0] ?? "", roles: roles[$0] ?? []) }
         let section = "\(source) (tokenizer.ggml.padding_token_id)"
         var pad: PadToken?
-        if let padTokenID {
+        if let padTokenID, padTokenID >= 0, padTokenID < tokens.count {
             pad = PadToken(content: tokens[padTokenID] ?? "#\(padTokenID)",
                            id: padTokenID, declaredIn: section)
+        } else if let padTokenID {
+            // No token of the list: `tokens` showed "pad token "#-1" (id -1)" (adversarial test,
+            // 2026-12-04). Not used, and said so, as for the role ids above.
+            notes.append("\(source): tokenizer.ggml.padding_token_id \(padTokenID) is not a token id (\(tokens.count) tokens); not used")
+            padNotes.append(notes[notes.count - 1])
         }
         var tokenizer = Tokenizer(kind: kind, sources: [source], byteLevel: model == "gpt2",
                                   byteFallback: model == "llama" || (tokenTypes ?? []).contains(6),

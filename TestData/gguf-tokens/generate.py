@@ -59,6 +59,19 @@ def write(name, bos):
     return emb
 
 
+def write_pad_outside(name, pad):
+    """A token list of 8 and a padding_token_id (an INT32) that names none of them."""
+    w = GGUFWriter(os.path.join(HERE, name), "llama")
+    w.add_tokenizer_model("llama")
+    w.add_token_list([f"tok{i}" for i in range(8)])
+    w.add_key_value("tokenizer.ggml.padding_token_id", pad, V.INT32)
+    w.add_tensor("token_embd.weight", np.ones((8, 4), np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 def write_unusable(name):
     w = GGUFWriter(os.path.join(HERE, name), "llama")
     w.add_tokenizer_model("llama")
@@ -158,6 +171,8 @@ def main():
     shadowed = write_invalid_utf8("invalid-utf8.gguf")
     write_unusable("ids-unusable.gguf")
     byte_unused = write_byte_typed("byte-typed.gguf")
+    write_pad_outside("pad-negative.gguf", -1)
+    write_pad_outside("pad-beyond.gguf", 1000)
     emb = write("bos-eos.gguf", 1)
     write("bos-beyond.gguf", 99)
     norms = np.linalg.norm(emb.astype(np.float64), axis=1)
@@ -168,6 +183,8 @@ def main():
         "bos-beyond.gguf": {"special": special_roles("bos-beyond.gguf"), "low_special": [2], "low_ordinary": [1, 10, 11]},
         "byte-typed.gguf": {"known_unused": byte_unused, "special": special_roles("byte-typed.gguf")},
         "invalid-utf8.gguf": {"shadowed": shadowed},
+        "pad-negative.gguf": {"padding_token_id": -1, "tokens": 8},
+        "pad-beyond.gguf": {"padding_token_id": 1000, "tokens": 8},
         "ids-unusable.gguf": {"special": special_roles("ids-unusable.gguf"), "noted": {"tokenizer.ggml.bos_token_id": "a string value",
                                                       "tokenizer.ggml.eos_token_id": str(2**64 - 1),
                                                       "tokenizer.ggml.unknown_token_id": "a float32 value",
