@@ -21,6 +21,8 @@ import TestSupport
         (#"{"rules": {"padding-row-nonzero": {"enabled": false, "severity": "error"}}}"#, "padding-row-nonzero is switched off (enabled false) and given a severity"),
         (#"{"rules": {"tied-weights-duplicated": {"severity": "off"}}, "fail_on": ["tied-weights-duplicated"]}"#,
          "fail_on names \"tied-weights-duplicated\", which the policy switches off"),
+        (#"{"rules": {"outlier-rows": {"enabled": false, "threshold": 5}}}"#, "outlier-rows is switched off and given a threshold"),
+        (#"{"tensor": []}"#, "tensor must name at least one tensor"),
     ])
     func refused(policy: String, message: String) throws {
         let result = try Self.audit(policy: policy)

@@ -86,6 +86,8 @@ public struct AuditPolicy: Sendable, Equatable {
         case nil: break
         case .string(let name)?: policy.tensors = [name]
         case .array(let items)?:
+            // An empty list chooses nothing: the detection runs as without the key, unnoticed.
+            guard !items.isEmpty else { throw .invalid(path: path, reason: "tensor must name at least one tensor") }
             for item in items {
                 guard case .string(let name) = item else { throw .invalid(path: path, reason: "tensor must be a name or an array of names") }
                 policy.tensors.append(name)
@@ -150,6 +152,9 @@ public struct AuditPolicy: Sendable, Equatable {
                 }
                 if statedEnabled == false && setting.severity != nil {
                     throw .invalid(path: path, reason: "\(id) is switched off (enabled false) and given a severity: say one")
+                }
+                if !setting.enabled && !setting.thresholds.isEmpty {
+                    throw .invalid(path: path, reason: "\(id) is switched off and given a threshold: say one")
                 }
                 policy.rules[id] = setting
             }
