@@ -131,6 +131,22 @@ import TestSupport
         }
     }
 
+    @Test("name bombs and tensors without a state-dict name (TestData/pytorch-names): every command exits 2 with one line naming the file and the problem")
+    func names() throws {
+        let files = try #require((try Fixtures.json("pytorch-names/expected.json") as? [String: Any])?["files"] as? [String: [String: Any]])
+        for (name, facts) in files.sorted(by: { $0.key < $1.key }) where facts["error"] != nil {
+            let path = Fixtures.path("pytorch-names/" + name)
+            let problem = (facts["place"] ?? facts["what"]) as? String ?? "?"
+            for command in ["inspect", "audit"] {
+                let result = try CLI.run([command, path], timeout: 60)
+                #expect(result.status == 2 && !result.crashed, "\(command) \(name)")
+                #expect(result.stderr.hasPrefix("tensoraudit: error: " + path + ": ") && result.stderr.contains(problem)
+                        && result.stderr.split(separator: "\n").count == 1, "\(command) \(name): \(result.stderr)")
+            }
+        }
+        #expect(try CLI.run(["audit", Fixtures.path("pytorch-names/metadata-ok.pt")]).status == 0)
+    }
+
     /// Found by mutating the zip fields of tied.bin: a local header whose name length says 64
     /// instead of 13 takes in the pickle's first bytes, whose newlines split the error.
     @Test("a zip entry name read through a lying length, newlines included, is one escaped error line")

@@ -139,7 +139,7 @@ import Testing
         // EMPTY_LIST BINPUT 0 BINGET 0 APPEND  → l = []; l.append(l)
         let program = try Self.run([0x5D, 0x71, 0, 0x68, 0, 0x61]).get()
         #expect(program.node(program.root)?.elements == [program.root])
-        var collector = TensorCollector(program: program, limits: .default)
+        var collector = TensorCollector(program: program, limits: .default, pickleBytes: 0)
         #expect(throws: TorchFormatError.limitExceeded(what: "nesting depth", limit: 1_000)) { try collector.walk(program.root, depth: 0) }
     }
 

@@ -26,7 +26,7 @@ import TestSupport
     }
 
     static func walk(_ program: PickleProgram) throws -> [TensorDeclaration] {
-        var collector = TensorCollector(program: program, limits: .default)
+        var collector = TensorCollector(program: program, limits: .default, pickleBytes: 0)
         try collector.walk(program.root, depth: 0)
         return collector.tensors
     }

@@ -19,7 +19,7 @@ import Glibc
         #expect(program.store.contents.first?.entries.count == 2 * tensors)
         // The strings are the names and storage keys only ('storage' and 'cpu' are memoized once).
         #expect(program.store.stringEnds.count == 2 * tensors + 2)
-        var collector = TensorCollector(program: program, limits: .default)
+        var collector = TensorCollector(program: program, limits: .default, pickleBytes: 0)
         try collector.walk(program.root, depth: 0)
         #expect(collector.tensors.map(\.name) == (0 ..< tensors).map { "layer\($0).w" })
         #expect(collector.tensors.allSatisfy { $0.shape == [4, 16] && $0.stride == [16, 1] && $0.storage.count == 64 })

@@ -20,6 +20,24 @@ public struct PickleLimits: Sendable, Equatable {
     /// to a list of ten references …) is small to unpickle but exponential to walk. A state dict
     /// takes about one step per tensor or scalar value, so 1,048,576 is far above any real model.
     public var maxWalkSteps: Int = 1 << 20
+    /// Longest tensor name (its keys and indices joined by dots), in UTF-8 bytes: 1 MiB, the
+    /// safetensors string limit.
+    public var maxNameBytes: Int = 1 << 20
+    /// Most tensors: 10,000,000, the safetensors limit. Each tensor is a walk step, so with the
+    /// default limits the step limit is reached first.
+    public var maxTensors: Int = 10_000_000
+    /// All tensor names together, in UTF-8 bytes: at least `minNameBudget` (64 MiB), and
+    /// `nameBytesPerPickleByte` (4) bytes per byte of `data.pkl` for a larger pickle. A state
+    /// dict writes each name's keys in its pickle, with ~100 more bytes of opcodes per tensor, so
+    /// its names take less than its pickle; one tensor reused under long keys is what exceeds it.
+    public var minNameBudget: Int = 1 << 26
+    public var nameBytesPerPickleByte: Int = 4
+
+    /// The budget for all tensor names of a pickle of `pickleBytes` bytes.
+    public func nameBudget(pickleBytes: Int) -> Int {
+        let (scaled, overflow) = pickleBytes.multipliedReportingOverflow(by: nameBytesPerPickleByte)
+        return max(minNameBudget, overflow ? Int.max : scaled)
+    }
 
     public init() {}
 

@@ -87,8 +87,10 @@ public struct PickleValues: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { first.count + second.count }
 
-    public subscript(position: Int) -> PickleValue {
-        let slot = position < first.count ? first[first.startIndex + position] : second[second.startIndex + position - first.count]
-        return box.store.value(slot)
+    public subscript(position: Int) -> PickleValue { box.store.value(slot(position)) }
+
+    /// The value at `position` as stored, not decoded (a string key stays an index, not a copy).
+    func slot(_ position: Int) -> PickleStore.Slot {
+        position < first.count ? first[first.startIndex + position] : second[second.startIndex + position - first.count]
     }
 }

@@ -111,6 +111,11 @@ struct PickleStore: Sendable {
         return String(decoding: stringBytes[start ..< stringEnds[index]], as: UTF8.self)
     }
 
+    /// The UTF-8 byte count of string `index`, without decoding it.
+    func textByteCount(_ index: Int) -> Int {
+        stringEnds[index] - (index == 0 ? 0 : stringEnds[index - 1])
+    }
+
     func value(_ slot: Slot) -> PickleValue {
         switch slot.tag {
         case .none: .none

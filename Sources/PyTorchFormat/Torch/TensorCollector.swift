@@ -23,34 +23,74 @@ struct StorageDeclaration: Equatable {
 /// indices; an unrecognised call (a pickled module, optimizer, …) is searched through its
 /// arguments, items and state. The walk is bounded in depth (cycles end there) and in steps
 /// (shared sub-objects are revisited once per path, so a "billion laughs" stops at the step limit).
+///
+/// Names are bounded too: one shared tensor reached 2^20 times under a chain of long keys made
+/// a name of every visit (a 3.6 KB file took 1.6 GB, a 26 KB one was killed failing to
+/// allocate), so each name, their total and the tensor count have limits (`PickleLimits`), and a
+/// key is not decoded until a name is made of it.
+///
+/// A tensor the walk would reach where it has no name (a dict key, an object's `BUILD` state, an
+/// `OrderedDict`'s call arguments, …) refuses the file (`unnamedTensor`): torch.load returns it,
+/// so leaving it out would make a report about a checkpoint it has not read.
 struct TensorCollector {
     let program: PickleProgram
     let limits: PickleLimits
+    /// Most bytes of all names together (`PickleLimits.nameBudget(pickleBytes:)`).
+    let nameBudget: Int
     var steps = 0
     var tensors: [TensorDeclaration] = []
     /// Tensors torch's safe loader rebuilds but this reader does not read (quantized, sparse, …).
     var unsupported: [UnsupportedTorchTensor] = []
-    /// The key path to the value being visited; joined into a name only when a tensor is found,
-    /// so a walk over millions of non-tensor values builds no strings.
+    /// The key path to the value being visited, as stored (a key is not decoded on each visit);
+    /// joined into a name only when a tensor is found, so a walk over millions of non-tensor
+    /// values builds no strings.
     var path: [PathComponent] = []
+    /// `pathBytes[i]`: the UTF-8 length of the name `path[0 ... i]` makes (as stored; decoding
+    /// replaces a byte that is not UTF-8 by three), so a name is measured before it is built.
+    var pathBytes: [Int] = []
+    /// Bytes of every name made so far.
+    var nameBytes = 0
+    /// Where the walk is when it searches a value whose tensors would have no name, and the path
+    /// length of the object holding it; a tensor found there refuses the file.
+    var unnamedPlace: (place: String, depth: Int)?
+    /// Objects whose parts without names were searched.
+    var unnamedSearched = Set<Int>()
 
     enum PathComponent {
-        case key(PickleValue)
+        case key(PickleStore.Slot)
         case index(Int)
+    }
 
-        var text: String {
-            switch self {
-            case .key(let key): TensorCollector.keyText(key)
+    init(program: PickleProgram, limits: PickleLimits, pickleBytes: Int) {
+        self.program = program
+        self.limits = limits
+        self.nameBudget = limits.nameBudget(pickleBytes: pickleBytes)
+    }
+
+    var currentName: String { name(of: path[...]) }
+
+    func name(of path: ArraySlice<PathComponent>) -> String {
+        path.map { component in
+            switch component {
+            case .key(let slot): TensorCollector.keyText(program.box.store.value(slot))
             case .index(let index): String(index)
             }
+        }.joined(separator: ".")
+    }
+
+    private func byteCount(_ component: PathComponent) -> Int {
+        switch component {
+        case .key(let slot):
+            if let string = slot.string { return program.box.store.textByteCount(string) }
+            return Self.keyText(program.box.store.value(slot)).utf8.count
+        case .index(let index): return String(index).utf8.count
         }
     }
 
-    var currentName: String { path.map(\.text).joined(separator: ".") }
-
     private mutating func visit(_ value: PickleValue, at component: PathComponent, depth: Int) throws(TorchFormatError) {
+        pathBytes.append((pathBytes.last.map { $0 + 1 } ?? 0) + byteCount(component))
         path.append(component)
-        defer { path.removeLast() }
+        defer { path.removeLast(); pathBytes.removeLast() }
         try walk(value, depth: depth)
     }
 
@@ -60,21 +100,45 @@ struct TensorCollector {
         steps += 1
         guard steps <= limits.maxWalkSteps else { throw .limitExceeded(what: "objects visited", limit: limits.maxWalkSteps) }
         guard depth <= limits.maxNestingDepth else { throw .limitExceeded(what: "nesting depth", limit: limits.maxNestingDepth) }
-        guard let node = program.object(value) else { return }
+        guard case .node(let object) = value, let node = program.object(value) else { return }
+        // The parts without names are searched on the object's first visit only: they do not
+        // depend on the path, and a rebuild call with n appended values referenced n times must
+        // not cost n² (TensorWalkScaleTests).
+        let firstVisit = unnamedSearched.insert(object).inserted
         switch node.kind {
         case .dict:
             try walkEntries(node.entries, depth: depth)
+            if firstVisit {
+                try walkUnnamed(node.elements, place: "appended to a dict", depth: depth)
+                if let state = node.state { try walkUnnamed(state, place: "in a dict's BUILD state", depth: depth) }
+            }
         case .list, .tuple, .set:
             for (index, element) in node.elements.enumerated() {
                 try visit(element, at: .index(index), depth: depth + 1)
+            }
+            if firstVisit {
+                try walkUnnamed(node.entries, place: "set as an item of a list, tuple or set", depth: depth)
+                if let state = node.state { try walkUnnamed(state, place: "in a list's, tuple's or set's BUILD state", depth: depth) }
             }
         case .persistentID:
             return
         case .call(let callee, let arguments, _):
             if let rebuild = RecognisedGlobals.rebuild(callee) {
-                try collect(rebuild, arguments: arguments)
+                try collect(rebuild, arguments: arguments, depth: depth)
+                if firstVisit {
+                    try walkUnnamed(node.elements, place: "appended to a tensor", depth: depth)
+                    try walkUnnamed(node.entries, place: "set as an item of a tensor", depth: depth)
+                    if let state = node.state { try walkUnnamed(state, place: "in a tensor's BUILD state", depth: depth) }
+                }
             } else if RecognisedGlobals.isOrderedDict(callee) {
                 try walkEntries(node.entries, depth: depth)
+                if firstVisit {
+                    try walkUnnamed(arguments, place: "in an OrderedDict's call arguments", depth: depth)
+                    try walkUnnamed(node.elements, place: "appended to an OrderedDict", depth: depth)
+                    if let state = node.state {
+                        try walkUnnamed(state, place: "in an OrderedDict's attributes (BUILD state, such as _metadata)", depth: depth)
+                    }
+                }
             } else {
                 try walk(callee, depth: depth + 1)  // a callee built by another call (getattr chains)
                 try walk(arguments, depth: depth + 1)
@@ -90,9 +154,27 @@ struct TensorCollector {
     private mutating func walkEntries(_ entries: PickleValues, depth: Int) throws(TorchFormatError) {
         var index = 0
         while index + 1 < entries.count {
-            try visit(entries[index + 1], at: .key(entries[index]), depth: depth + 1)
+            let key = entries.slot(index)
+            if let object = key.node { try walkUnnamed(.node(object), place: "as a dict key", depth: depth) }
+            try visit(entries[index + 1], at: .key(key), depth: depth + 1)
             index += 2
         }
+    }
+
+    /// Searches values whose tensors would have no name: only objects (a string or number is no
+    /// walk step), and a tensor found there refuses the file.
+    private mutating func walkUnnamed(_ values: PickleValues, place: String, depth: Int) throws(TorchFormatError) {
+        for index in values.indices {
+            if let object = values.slot(index).node { try walkUnnamed(.node(object), place: place, depth: depth) }
+        }
+    }
+
+    private mutating func walkUnnamed(_ value: PickleValue, place: String, depth: Int) throws(TorchFormatError) {
+        guard case .node = value else { return }
+        guard unnamedPlace == nil else { return try walk(value, depth: depth + 1) }
+        unnamedPlace = (place, path.count)
+        defer { unnamedPlace = nil }
+        try walk(value, depth: depth + 1)
     }
 
     static func keyText(_ key: PickleValue) -> String {
@@ -106,10 +188,31 @@ struct TensorCollector {
         }
     }
 
+    /// The name of the tensor being visited, within the name limits; refuses the file when the
+    /// tensor is one that would have no name.
+    private mutating func takeName() throws(TorchFormatError) -> String {
+        if let (place, holder) = unnamedPlace { throw .unnamedTensor(near: name(of: path.prefix(holder)), place: place) }
+        guard tensors.count + unsupported.count < limits.maxTensors else {
+            throw .limitExceeded(what: "tensor count", limit: limits.maxTensors)
+        }
+        let length = pathBytes.last ?? 0
+        guard length <= limits.maxNameBytes else { throw .limitExceeded(what: "tensor name length in bytes", limit: limits.maxNameBytes) }
+        guard length <= nameBudget - nameBytes else {
+            throw .limitExceeded(what: "total bytes of tensor names", limit: nameBudget)
+        }
+        let name = currentName
+        nameBytes += min(name.utf8.count, nameBudget - nameBytes)
+        return name
+    }
+
     // MARK: - Rebuild calls
 
-    private mutating func collect(_ rebuild: RecognisedGlobals.Rebuild, arguments: PickleValue) throws(TorchFormatError) {
-        let name = currentName
+    private mutating func collect(_ rebuild: RecognisedGlobals.Rebuild, arguments: PickleValue, depth: Int) throws(TorchFormatError) {
+        try collect(rebuild, arguments: arguments, name: try takeName(), depth: depth)
+    }
+
+    private mutating func collect(_ rebuild: RecognisedGlobals.Rebuild, arguments: PickleValue, name: String,
+                                  depth: Int) throws(TorchFormatError) {
         switch rebuild {
         case .dense(let function):
             tensors.append(try tensor(function, arguments: arguments, name: name))
@@ -125,12 +228,14 @@ struct TensorCollector {
             }
         case .typed:
             // _rebuild_from_type_v2(func, new_type, args, state): the tensor is func(*args); its type
-            // (an accepted global) and its Python attributes (state) do not change its elements.
+            // (an accepted global) and its Python attributes (state) do not change its elements; a
+            // tensor among those attributes would have no name.
             guard let args = program.object(arguments), args.kind == .tuple, args.elements.count == 4,
                   let inner = RecognisedGlobals.rebuild(args.elements[0]), inner != .typed else {
                 throw .invalidTensor(name: name, reason: "_rebuild_from_type_v2 arguments are not (rebuild function, type, arguments, state)")
             }
-            try collect(inner, arguments: args.elements[2])
+            try walkUnnamed(args.elements[3], place: "in a tensor's Python attributes", depth: depth)
+            try collect(inner, arguments: args.elements[2], name: name, depth: depth)
         case .unread(let kind, let function):
             unsupported.append(UnsupportedTorchTensor(name: name, kind: kind, function: function, detail: unsupportedDetail(function, arguments: arguments)))
         }

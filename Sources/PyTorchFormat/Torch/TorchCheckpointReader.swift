@@ -76,7 +76,7 @@ public enum TorchCheckpointReader {
         } catch {
             throw .pickle(error, entry: entry, unsafeGlobalsSeen: seen.filter { !RecognisedGlobals.isRecognised($0) })
         }
-        var collector = TensorCollector(program: program, limits: limits)
+        var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickle.count)
         try collector.walk(program.root, depth: 0)
         return (collector.tensors, collector.unsupported, program.globals, program.proto)
     }

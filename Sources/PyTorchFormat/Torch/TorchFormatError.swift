@@ -25,6 +25,10 @@ public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertibl
     case storageInconsistent(key: String, reason: String)
     /// A tensor whose offset, shape and strides reach outside its storage (or overflow 64 bits).
     case tensorOutOfStorage(name: String, reason: String)
+    /// A tensor torch.load would rebuild where it has no state-dict name (`place`: "as a dict
+    /// key", "in an OrderedDict's attributes (BUILD state, such as _metadata)", …), under the
+    /// name `near` (empty: the top level). Not read, and not left out of a report either.
+    case unnamedTensor(near: String, place: String)
     /// A bound on the walk over the unpickled objects was exceeded.
     case limitExceeded(what: String, limit: Int)
 
@@ -41,6 +45,7 @@ public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertibl
         case .storageSizeMismatch: "storage-size-mismatch"
         case .storageInconsistent: "storage-inconsistent"
         case .tensorOutOfStorage: "tensor-out-of-storage"
+        case .unnamedTensor: "unnamed-tensor"
         case .limitExceeded: "limit-exceeded"
         }
     }
@@ -65,6 +70,9 @@ public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertibl
             "storage '\(key)': the pickle declares \(declared) elements of \(width) bytes, the zip entry holds \(entryBytes) bytes"
         case .storageInconsistent(let key, let reason): "storage '\(key)': \(reason)"
         case .tensorOutOfStorage(let name, let reason): "tensor '\(name)': \(reason)"
+        case .unnamedTensor(let near, let place):
+            "a tensor stored \(place) " + (near.isEmpty ? "at the top level" : "under '\(near)'")
+                + " is not read: torch.load rebuilds it, but it has no state-dict name"
         case .limitExceeded(let what, let limit): "\(what) exceeds the limit of \(limit)"
         }
     }

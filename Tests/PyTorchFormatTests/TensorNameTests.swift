@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import PyTorchFormat
+
+/// TestData/pytorch-names: names far larger than their file, and tensors torch.load returns
+/// where they have no state-dict name (its `generate.py` records torch's view of each file).
+@Suite struct TensorNameTests {
+    static let folder = TorchFixtures.folder.deletingLastPathComponent().appendingPathComponent("pytorch-names")
+
+    nonisolated(unsafe) static let expected: [String: [String: Any]] = {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("expected.json")),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        return object["files"] as? [String: [String: Any]] ?? [:]
+    }()
+
+    static func read(_ name: String, limits: PickleLimits = .default) throws -> Result<TorchCheckpoint, TorchFormatError> {
+        TorchFixtures.read([UInt8](try Data(contentsOf: folder.appendingPathComponent(name))), limits: limits)
+    }
+
+    static var unnamedFiles: [String] { expected.filter { $0.value["error"] as? String == "unnamed-tensor" }.keys.sorted() }
+
+    /// Before the name limits: 1.6 GB and 3.9 s for the 3.6 KB file's first 2^20 names (a 26 KB
+    /// one was killed failing to allocate). Now 64 MiB of names, then the error.
+    @Test("one tensor reached 2^20 times under 50 keys of 50 bytes (3.6 KB, 2.7 GB of names): refused by the names' total")
+    func deepNames() throws {
+        #expect(Self.expected["deep-names.pt"]?["torch_loads"] as? Bool == true)
+        #expect(try Self.read("deep-names.pt").failure == .limitExceeded(what: "total bytes of tensor names", limit: 1 << 26))
+    }
+
+    @Test("one 8 KiB key reused by 130 nested dicts (9 KB): a 1 MiB name, refused by the name length")
+    func longName() throws {
+        #expect(Self.expected["long-name.pt"]?["torch_loads"] as? Bool == true)
+        #expect(try Self.read("long-name.pt").failure == .limitExceeded(what: "tensor name length in bytes", limit: 1 << 20))
+    }
+
+    @Test("the names' budget grows with the pickle: 4 bytes a pickle byte above 64 MiB")
+    func nameBudget() throws {
+        #expect(PickleLimits.default.nameBudget(pickleBytes: 1_000) == 1 << 26)
+        #expect(PickleLimits.default.nameBudget(pickleBytes: 100_000_000) == 400_000_000)
+        #expect(PickleLimits.default.nameBudget(pickleBytes: .max) == .max)
+        var limits = PickleLimits.default
+        limits.minNameBudget = 11  // "weight" and "bias", 10 bytes
+        #expect(try Self.read("metadata-ok.pt", limits: limits).get().tensors.count == 2)
+        limits.minNameBudget = 9
+        limits.nameBytesPerPickleByte = 0
+        #expect(try Self.read("metadata-ok.pt", limits: limits).failure == .limitExceeded(what: "total bytes of tensor names", limit: 9))
+    }
+
+    @Test("the tensor count limit: 10,000,000 by default, and a state dict of 2 over a limit of 1 is refused")
+    func tensorCount() throws {
+        #expect(PickleLimits.default.maxTensors == 10_000_000)
+        var limits = PickleLimits.default
+        limits.maxTensors = 2
+        #expect(try Self.read("metadata-ok.pt", limits: limits).get().tensors.count == 2)
+        limits.maxTensors = 1
+        #expect(try Self.read("metadata-ok.pt", limits: limits).failure == .limitExceeded(what: "tensor count", limit: 1))
+    }
+
+    @Test("a tensor torch.load returns without a state-dict name refuses the file, saying where it is", arguments: unnamedFiles)
+    func unnamed(file: String) throws {
+        let facts = try #require(Self.expected[file])
+        #expect(!(facts["torch_finds_nan_at"] as? [String] ?? []).isEmpty, "torch no longer returns the NaN tensor of \(file)")
+        let near = try #require(facts["near"] as? String)
+        let place = try #require(facts["place"] as? String)
+        let error = try #require(try Self.read(file).failure, "\(file) was read")
+        #expect(error == .unnamedTensor(near: near, place: place))
+        #expect(error.kind == "unnamed-tensor")
+    }
+
+    @Test("a real state dict's _metadata (an OrderedDict's BUILD state of version ints) is still read")
+    func metadataStillRead() throws {
+        let names = try #require(Self.expected["metadata-ok.pt"]?["tensor_names"] as? [String])
+        #expect(try Self.read("metadata-ok.pt").get().tensors.map(\.name) == names)
+    }
+}
