@@ -103,12 +103,12 @@ struct TensorCollector {
         guard case .node(let object) = value, let node = program.object(value) else { return }
         // The parts without names are searched on the object's first visit only: they do not
         // depend on the path, and a rebuild call with n appended values referenced n times must
-        // not cost n² (TensorWalkScaleTests).
-        let firstVisit = unnamedSearched.insert(object).inserted
+        // not cost n² (TensorWalkScaleTests). Only objects that have such parts are remembered
+        // (a state dict's tuples and rebuild calls have none).
         switch node.kind {
         case .dict:
             try walkEntries(node.entries, depth: depth)
-            if firstVisit {
+            if !node.elements.isEmpty || node.state != nil, unnamedSearched.insert(object).inserted {
                 try walkUnnamed(node.elements, place: "appended to a dict", depth: depth)
                 if let state = node.state { try walkUnnamed(state, place: "in a dict's BUILD state", depth: depth) }
             }
@@ -116,7 +116,7 @@ struct TensorCollector {
             for (index, element) in node.elements.enumerated() {
                 try visit(element, at: .index(index), depth: depth + 1)
             }
-            if firstVisit {
+            if !node.entries.isEmpty || node.state != nil, unnamedSearched.insert(object).inserted {
                 try walkUnnamed(node.entries, place: "set as an item of a list, tuple or set", depth: depth)
                 if let state = node.state { try walkUnnamed(state, place: "in a list's, tuple's or set's BUILD state", depth: depth) }
             }
@@ -125,14 +125,14 @@ struct TensorCollector {
         case .call(let callee, let arguments, _):
             if let rebuild = RecognisedGlobals.rebuild(callee) {
                 try collect(rebuild, arguments: arguments, depth: depth)
-                if firstVisit {
+                if !node.elements.isEmpty || !node.entries.isEmpty || node.state != nil, unnamedSearched.insert(object).inserted {
                     try walkUnnamed(node.elements, place: "appended to a tensor", depth: depth)
                     try walkUnnamed(node.entries, place: "set as an item of a tensor", depth: depth)
                     if let state = node.state { try walkUnnamed(state, place: "in a tensor's BUILD state", depth: depth) }
                 }
             } else if RecognisedGlobals.isOrderedDict(callee) {
                 try walkEntries(node.entries, depth: depth)
-                if firstVisit {
+                if unnamedSearched.insert(object).inserted {
                     try walkUnnamed(arguments, place: "in an OrderedDict's call arguments", depth: depth)
                     try walkUnnamed(node.elements, place: "appended to an OrderedDict", depth: depth)
                     if let state = node.state {
