@@ -38,8 +38,10 @@ extension RowSummary {
         guard tokenMatrices.rowsAreNotTokens(name) else { return found }
         return found.map { finding in
             guard finding.rule == .outlierRows else { return finding }
+            let note = tokenMatrices.plainRowsNote(name)
+            guard !note.isEmpty else { return finding }
             var noted = finding
-            noted.message += "; " + tokenMatrices.plainRowsNote(name)
+            noted.message += "; " + note
             return noted
         }
     }

@@ -23,6 +23,8 @@ struct TokenMatrices: Sendable {
     /// `untrained-tokens` and sorted into 104 "named unused" tokens: claims its bytes never made.
     /// Each such choice → what its report says (`plainRowsNote`).
     let plainRows: [ExactText: String]
+    /// Whether tokenizer files sit beside the checkpoint (rows could be named by token).
+    let tokenizerBeside: Bool
 
     init(_ checkpoint: Checkpoint, requested: [String]) throws(CheckpointError) {
         var plain: [ExactText: String] = [:]
@@ -46,6 +48,7 @@ struct TokenMatrices: Sendable {
             matrices = chosen
         }
         plainRows = plain
+        tokenizerBeside = !checkpoint.tokenizerFiles.isEmpty
         roles = Dictionary(matrices.map { (ExactText($0.0.name), $0.1) }, uniquingKeysWith: { first, _ in first })
         mappedMatrix = PaddingAnalysis.staticLayout(checkpoint).flatMap { $0.mapping == nil ? nil : $0.embeddings }
         readable = Self.readable(in: checkpoint.tensors, roles: roles)
@@ -95,8 +98,10 @@ struct TokenMatrices: Sendable {
             && !(vocabulary.map { view.rowCount >= $0 } ?? false)
     }
 
-    /// What a report says of a `--tensor` choice whose rows are not tokens (`rowsAreNotTokens`).
-    func plainRowsNote(_ name: String) -> String { plainRows[ExactText(name)] ?? "" }
+    /// What a report says of a `--tensor` choice whose rows are not tokens (`rowsAreNotTokens`),
+    /// or "" when no tokenizer file sits beside the checkpoint: no row could have been named by
+    /// a token then, and `rows`' README example grew a note about tokens on a file with none.
+    func plainRowsNote(_ name: String) -> String { tokenizerBeside ? plainRows[ExactText(name)] ?? "" : "" }
 
     static func plainRowsNote(_ name: String, rows: Int, vocabulary: Int?) -> String {
         let count = vocabulary.map { ", and its \(rows) rows are fewer than config.json's vocab_size \($0)" } ?? ""

@@ -91,7 +91,8 @@ public struct TokenReport: Sendable {
             if plainRows {
                 // Not a token matrix by name: rows are compared with no token, and no indicator
                 // of untrained tokens applies (a position embedding's rows are positions).
-                matrix.notes.append(matrices.plainRowsNote(view.name))
+                let note = matrices.plainRowsNote(view.name)
+                if !note.isEmpty { matrix.notes.append(note) }
                 report.matrices.append(matrix)
                 continue
             }
