@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Why a GGUF file was refused. Every case carries the byte offset or the tensor it is about,
 /// so the message can say where the file lies; `description` is the sentence a user sees
 /// (the caller adds the file's path).
@@ -20,6 +22,9 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
     case stringPastEnd(offset: Int, length: UInt64, available: Int, field: String)
     /// A key or tensor name that is not valid UTF-8 (gguf-py decodes them strictly).
     case invalidUTF8(offset: Int, field: String)
+    /// A key, tensor name or string value with a run of more than `limit` combining marks (not
+    /// stream-safe, UAX #15): `String` comparison is quadratic in such a run (`StreamSafeText`).
+    case notStreamSafe(offset: Int, field: String, limit: Int)
     /// A metadata value type id outside 0...12.
     case unknownValueType(key: String, offset: Int, type: UInt32)
     /// Arrays nested deeper than `GGUFLimits.maximumArrayDepth`.
@@ -70,6 +75,8 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(field) at byte \(offset) claims \(length) bytes, only \(available) remain"
         case let .invalidUTF8(offset, field):
             return "\(field) at byte \(offset) is not valid UTF-8"
+        case let .notStreamSafe(offset, field, limit):
+            return "\(field) at byte \(offset): \(StreamSafeText.limitName) exceeds the limit of \(limit)"
         case let .unknownValueType(key, offset, type):
             return "metadata '\(key)': unknown value type \(type) at byte \(offset)"
         case let .arrayTooDeep(key, offset, depth):

@@ -51,6 +51,7 @@ extension GGUFHeaderReader {
     mutating func readString(key: String) throws(GGUFError) -> String {
         let offset = cursor.offset
         let raw = try cursor.readStringBytes("string in '\(key)'")
+        try Self.checkStreamSafe(raw, offset: offset, field: "string in '\(key)'")
         if let text = String(validating: raw, as: UTF8.self) { return text }
         problems.append(.invalidUTF8Value(key: key, offset: offset))
         return String(decoding: raw, as: UTF8.self)

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Reads the fixed header, the key-values and the tensor infos, then lays the tensors out.
 struct GGUFHeaderReader {
     var cursor: GGUFByteCursor
@@ -66,6 +68,16 @@ struct GGUFHeaderReader {
         guard let name = String(validating: raw, as: UTF8.self) else {
             throw .invalidUTF8(offset: start, field: what)
         }
+        try Self.checkStreamSafe(raw, offset: start, field: what)
         return name
+    }
+
+    /// Keys, tensor names and string values become `String`s that are compared and hashed
+    /// canonically, which is quadratic in a run of combining marks: such a run is refused.
+    /// (String-array elements stay bytes, compared by code points, and are not checked.)
+    static func checkStreamSafe(_ raw: UnsafeRawBufferPointer, offset: Int, field: @autoclosure () -> String) throws(GGUFError) {
+        if StreamSafeText.firstOverlongRun(raw) != nil {
+            throw .notStreamSafe(offset: offset, field: field(), limit: StreamSafeText.maxNonStarterRun)
+        }
     }
 }

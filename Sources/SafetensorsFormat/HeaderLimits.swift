@@ -19,6 +19,8 @@ public struct HeaderLimits: Sendable, Equatable {
     public var maxDepth: Int = 64
     /// Most `__metadata__` entries.
     public var maxMetadataEntries: Int = 1_000_000
+    /// Longest run of combining marks in a name, key or value (UAX #15's stream-safe bound).
+    public var maxNonStarterRun: Int = StreamSafeText.maxNonStarterRun
 
     public init() {}
 
@@ -27,5 +29,5 @@ public struct HeaderLimits: Sendable, Equatable {
 
 extension HeaderLimits {
     /// The limits the JSON scanner enforces itself (strings, nesting).
-    public var json: JSONLimits { JSONLimits(maxStringBytes: maxStringBytes, maxDepth: maxDepth) }
+    public var json: JSONLimits { JSONLimits(maxStringBytes: maxStringBytes, maxDepth: maxDepth, maxNonStarterRun: maxNonStarterRun) }
 }

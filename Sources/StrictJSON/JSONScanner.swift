@@ -105,15 +105,20 @@ public struct JSONScanner<Failure: JSONFailure> {
     mutating func scanString(keeping: Bool) throws(Failure) -> String? {
         try expect(UInt8(ascii: "\""), "'\"' to start a string")
         let start = index
+        // Any byte ≥ 0x80 seen: only such strings can hold combining marks (ASCII fast path).
+        var high: UInt8 = 0
         // Fast path: no escapes, the common case for tensor names.
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 try checkLength(index - start, at: start)
-                let text = keeping ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : nil
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                if keeping && high >= 0x80 { try checkStreamSafe(raw, at: start) }
+                let text = keeping ? String(decoding: raw, as: UTF8.self) : nil
                 index += 1
                 return text
             }
+            high |= b
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw syntaxError("unescaped control character \(describe(b)) in string") }
             index += 1
@@ -130,7 +135,11 @@ public struct JSONScanner<Failure: JSONFailure> {
             if b == UInt8(ascii: "\"") {
                 index += 1
                 try checkLength(length, at: start)
-                return keeping ? String(decoding: utf8, as: UTF8.self) : nil
+                guard keeping else { return nil }
+                if utf8.withUnsafeBytes({ StreamSafeText.firstOverlongRun($0, limit: limits.maxNonStarterRun) }) != nil {
+                    throw notStreamSafe(at: start)
+                }
+                return String(decoding: utf8, as: UTF8.self)
             }
             if b < 0x20 { throw syntaxError("unescaped control character \(describe(b)) in string") }
             if b != UInt8(ascii: "\\") {
@@ -152,6 +161,18 @@ public struct JSONScanner<Failure: JSONFailure> {
         if length > limits.maxStringBytes {
             throw .limitExceeded(what: "string length", limit: limits.maxStringBytes, offset: baseOffset + start)
         }
+    }
+
+    /// A kept string must be stream-safe (`JSONLimits.maxNonStarterRun`): `String` comparison
+    /// is quadratic in a run of combining marks. Skipped strings never become `String`s.
+    @inlinable
+    public func checkStreamSafe(_ utf8: UnsafeRawBufferPointer, at start: Int) throws(Failure) {
+        if StreamSafeText.firstOverlongRun(utf8, limit: limits.maxNonStarterRun) != nil { throw notStreamSafe(at: start) }
+    }
+
+    @inlinable
+    func notStreamSafe(at start: Int) -> Failure {
+        .limitExceeded(what: StreamSafeText.limitName, limit: limits.maxNonStarterRun, offset: baseOffset + start)
     }
 
     @inlinable

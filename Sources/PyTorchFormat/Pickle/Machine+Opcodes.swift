@@ -146,6 +146,8 @@ extension Machine {
     mutating func pushLegacyString(count: Int) throws(PickleError) {
         let r = try take(count)
         let utf8 = UnsafeRawBufferPointer(rebasing: bytes[r])
-        try push(String(validating: utf8, as: UTF8.self) != nil ? store.appendString(utf8) : store.appendBytes(r))
+        guard String(validating: utf8, as: UTF8.self) != nil else { return try push(store.appendBytes(r)) }
+        try checkStreamSafe(utf8)
+        try push(store.appendString(utf8))
     }
 }

@@ -1,3 +1,4 @@
+import StrictJSON
 /// Interprets a pickle stream (protocols 2–5, the binary opcodes) without calling anything.
 ///
 /// A pickle is a program for a stack machine whose `GLOBAL` imports any module attribute and
@@ -98,7 +99,17 @@ struct Machine {
         guard String(validating: utf8, as: UTF8.self) != nil else {
             throw .malformed(offset: opcodeOffset, reason: "string is not valid UTF-8")
         }
+        try checkStreamSafe(utf8)
         return store.appendString(utf8)
+    }
+
+    /// Strings become state-dict keys and global names, `String`s compared and hashed
+    /// canonically, which is quadratic in a run of combining marks: such a run is refused
+    /// (`StreamSafeText`, UAX #15's 30).
+    func checkStreamSafe(_ utf8: UnsafeRawBufferPointer) throws(PickleError) {
+        if StreamSafeText.firstOverlongRun(utf8) != nil {
+            throw .limitExceeded(what: StreamSafeText.limitName, limit: StreamSafeText.maxNonStarterRun, offset: opcodeOffset)
+        }
     }
 
     /// A `GLOBAL` operand line, up to and excluding `\n`.
@@ -115,6 +126,7 @@ struct Machine {
         guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start ..< cursor]), as: UTF8.self) else {
             throw .malformed(offset: opcodeOffset, reason: "GLOBAL operand is not valid UTF-8")
         }
+        try checkStreamSafe(UnsafeRawBufferPointer(rebasing: bytes[start ..< cursor]))
         return s
     }
 

@@ -113,6 +113,10 @@ public struct ZipArchive: Sendable {
         guard let name = String(validating: nameBytes, as: UTF8.self) else {
             throw .malformed(offset: position + 46, reason: "entry name is not UTF-8")
         }
+        // Names are compared as `String`s, quadratic in a run of combining marks (StreamSafeText).
+        guard nameBytes.withUnsafeBytes({ StreamSafeText.firstOverlongRun($0) }) == nil else {
+            throw .malformed(offset: position + 46, reason: "entry name: \(StreamSafeText.limitName) exceeds the limit of \(StreamSafeText.maxNonStarterRun)")
+        }
         var sizes = Zip64Fields(uncompressed: UInt64(uncompressed32), compressed: UInt64(compressed32),
                                 offset: UInt64(offset32), disk: UInt32(diskStart))
         try sizes.read(extraAt: position + 46 + UInt64(nameLength), length: UInt64(extraLength), reader: reader,
