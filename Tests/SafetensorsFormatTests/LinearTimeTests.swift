@@ -1,5 +1,6 @@
 import Foundation
 @testable import SafetensorsFormat
+import StrictJSON
 import Testing
 import TestSupport
 
@@ -108,5 +109,52 @@ import TestSupport
         #expect(quadratic > LinearTime.bound, "n² work took only \(quadratic)x for 4x n")
         #expect(linear < LinearTime.bound, "n work took \(linear)x for 4x n")
         #expect(sink != 1)
+    }
+}
+
+/// Swift's `String` comparison sorts each run of combining marks by insertion sort, so a name
+/// of N marks whose classes alternate (U+0307 230, U+0323 220) cost O(N²) in the header
+/// parse's first comparison (1 MB: `inspect` 57 s). Such a run is refused past 30 marks
+/// (`StreamSafeText`); stream-safe names of any length stay linear.
+@Suite(.serialized) struct StreamSafeLinearTimeTests {
+    static func marks(_ n: Int) -> String {
+        String(String.UnicodeScalarView((0..<n).map { $0 % 2 == 0 ? "\u{307}" : "\u{323}" }))
+    }
+
+    @Test("a name of N alternating combining marks is refused in linear time")
+    func longRun() throws {
+        var files: [Int: [UInt8]] = [:]
+        for n in [5_000, 20_000] { files[n] = LinearTimeTests.header(name: "a" + Self.marks(n)) }
+        let ratio = LinearTime.ratio(5_000) { (n: Int) in
+            #expect(throws: FormatError.limitExceeded(what: StreamSafeText.limitName, limit: 30, offset: 10)) {
+                try SafetensorsHeader.parse(files[n] ?? [])
+            }
+        }
+        #expect(ratio < LinearTime.bound, "4x marks took \(ratio)x the time")
+    }
+
+    @Test("a name of N runs of 30 marks, each after a starter, is read in linear time")
+    func manyRuns() throws {
+        var files: [Int: [UInt8]] = [:]
+        for n in [1_000, 4_000] { files[n] = LinearTimeTests.header(name: String(repeating: "a" + Self.marks(30), count: n)) }
+        let ratio = try LinearTime.ratio(1_000) { (n: Int) throws in
+            let header = try SafetensorsHeader.parse(files[n] ?? [])
+            #expect(header.tensors.first?.name.unicodeScalars.count == 31 * n)
+        }
+        #expect(ratio < LinearTime.bound, "4x runs took \(ratio)x the time")
+    }
+
+    @Test("the limit is 30 non-starters in a row; U+0F73 counts two; a starter ends a run")
+    func boundary() {
+        func check(_ s: String) -> Int? { StreamSafeText.firstOverlongRun(in: s) }
+        #expect(check("a" + Self.marks(30)) == nil)
+        #expect(check("a" + Self.marks(31)) == 1 + 2 * 30)
+        #expect(check(Self.marks(30) + "b" + Self.marks(30)) == nil)
+        #expect(check(Self.marks(29) + "\u{F73}") != nil)
+        #expect(check(Self.marks(28) + "\u{F73}") == nil)
+        #expect(check(String(repeating: "a", count: 100)) == nil)
+        // Invalid UTF-8 reads as U+FFFD, a starter.
+        let bytes: [UInt8] = Array(Self.marks(20).utf8) + [0xFF] + Array(Self.marks(20).utf8)
+        #expect(bytes.withUnsafeBytes { StreamSafeText.firstOverlongRun($0) } == nil)
     }
 }
