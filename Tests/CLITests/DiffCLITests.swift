@@ -154,13 +154,15 @@ import TestSupport
         let line = try CLI.run(["diff", source, modified, "--map", small]).stdout
             .split(separator: "\n").first { $0.hasPrefix("--map entry unused:") }
         #expect(line == "--map entry unused: \"\(String(repeating: "z", count: 200))\"… (300 bytes) -> \"x\": neither A nor B has a tensor of these names")
-        // One letter and 500 combining acute accents is one Character but 501 scalars (1,001
-        // bytes): cut at 200 scalars, so a key of combining marks cannot make a line of any length.
-        let accents = "a" + String(repeating: "\u{301}", count: 500)
+        // One letter and 250 combining acute accents, each followed by a combining grapheme
+        // joiner (class 0, so the text stays stream-safe: a run of more than 30 marks is refused),
+        // is one Character but 501 scalars (1,001 bytes): cut at 200 scalars, so a key of
+        // combining marks cannot make a line of any length.
+        let accents = "a" + String(repeating: "\u{301}\u{34F}", count: 250)
         let combining = try Fixtures.temporaryFile(Array(#"{"\#(accents)": "x"}"#.utf8), name: "combining.json")
         let cut = try CLI.run(["diff", source, modified, "--map", combining]).stdout
             .split(separator: "\n").first { $0.hasPrefix("--map entry unused:") }
-        #expect(cut == "--map entry unused: \"a\(String(repeating: "\u{301}", count: 199))\"… (1001 bytes) -> \"x\": neither A nor B has a tensor of these names")
+        #expect(cut == "--map entry unused: \"a\(String(repeating: "\u{301}\u{34F}", count: 99))\u{301}\"… (1001 bytes) -> \"x\": neither A nor B has a tensor of these names")
         let smallJSON = try run(["diff", source, modified, "--map", small, "--json"]).1
         #expect((smallJSON["unused_map_entries"] as? [[String: String]])?.first?["a"] == long)
         #expect(smallJSON["unused_map_entry_count"] as? Int == 1)
