@@ -59,32 +59,30 @@ def write(name, bos):
     return emb
 
 
-def write_pad_outside(name, pad):
-    """A token list of 8 and a padding_token_id (an INT32) that names none of them."""
+def write_eight_tokens(name, keys):
+    """A token list of 8, `keys` ((key, value, type) metadata), a [8, 4] token_embd."""
     w = GGUFWriter(os.path.join(HERE, name), "llama")
     w.add_tokenizer_model("llama")
     w.add_token_list([f"tok{i}" for i in range(8)])
-    w.add_key_value("tokenizer.ggml.padding_token_id", pad, V.INT32)
+    for key, value, vtype in keys:
+        w.add_key_value(key, value, vtype)
     w.add_tensor("token_embd.weight", np.ones((8, 4), np.float32))
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
     w.close()
+
+
+def write_pad_outside(name, pad):
+    """A padding_token_id (an INT32) that names none of the 8 tokens."""
+    write_eight_tokens(name, [("tokenizer.ggml.padding_token_id", pad, V.INT32)])
 
 
 def write_unusable(name):
-    w = GGUFWriter(os.path.join(HERE, name), "llama")
-    w.add_tokenizer_model("llama")
-    w.add_token_list([f"tok{i}" for i in range(8)])
-    w.add_key_value("tokenizer.ggml.bos_token_id", "1", V.STRING)
-    w.add_key_value("tokenizer.ggml.eos_token_id", 2**64 - 1, V.UINT64)
-    w.add_key_value("tokenizer.ggml.unknown_token_id", 0.0, V.FLOAT32)
-    w.add_key_value("tokenizer.ggml.padding_token_id", True, V.BOOL)
-    w.add_tensor("token_embd.weight", np.ones((8, 4), np.float32))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    write_eight_tokens(name, [("tokenizer.ggml.bos_token_id", "1", V.STRING),
+                              ("tokenizer.ggml.eos_token_id", 2**64 - 1, V.UINT64),
+                              ("tokenizer.ggml.unknown_token_id", 0.0, V.FLOAT32),
+                              ("tokenizer.ggml.padding_token_id", True, V.BOOL)])
 
 
 def write_byte_typed(name):
