@@ -71,6 +71,17 @@ def main():
     e = embedding(1)
     expected["shared-storage"] = save_state(
         "shared-storage", {"model.embed_tokens.weight": e, "lm_head.weight": e, "model.norm.weight": torch.ones(16)})
+    # The shared-storage export again as separate tensors, lm_head's row 7 changed: diff must
+    # compare each of A's two names (one storage) with its own B tensor.
+    from safetensors.numpy import save_file
+    shared = torch.load(os.path.join(HERE, "shared-storage", "pytorch_model.bin"), weights_only=True)
+    a = shared["lm_head.weight"].numpy()
+    b = a.copy()
+    b[7] += 1.0
+    save_file({"model.embed_tokens.weight": a.copy(), "lm_head.weight": b,
+               "model.norm.weight": shared["model.norm.weight"].numpy()}, os.path.join(HERE, "untied-copy.safetensors"))
+    x, y = a.astype(np.float64), b.astype(np.float64)
+    expected["untied-copy"] = {"lm_head_relative_l2": float(np.linalg.norm(x - y) / np.linalg.norm(x))}
     e = embedding(2)
     expected["unnamed-embedding"] = save_state("unnamed-embedding", {"embed.weight": e, "lm_head.weight": e})
     os.makedirs(os.path.join(HERE, "save-model"), exist_ok=True)

@@ -92,4 +92,19 @@ import TestSupport
         let head = (padding["embeddings"] as? [[String: Any]])?.first { $0["tensor"] as? String == "lm_head.weight" }
         #expect((head?["tying"] as? [String: Any])?["evidence"] as? String == "identical-bytes", "\(padding)")
     }
+
+    @Test("diff of two names on one torch storage against two separate tensors compares each with its own")
+    func oneStorageTwoPartners() throws {
+        // A pair reading the same bytes as an earlier pair takes its result; here A's two names
+        // read one storage but B's two tensors differ, so each pair is compared.
+        let rel = try #require(try Self.expected("untied-copy")["lm_head_relative_l2"] as? Double)
+        let result = try CLI.run(["diff", Fixtures.path("tied-exports/shared-storage/pytorch_model.bin"),
+                                  Fixtures.path("tied-exports/untied-copy.safetensors"), "--json"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let tensors = (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["tensors"] as? [[String: Any]] ?? []
+        let head = try #require(tensors.first { $0["name"] as? String == "lm_head.weight" })
+        let embedding = try #require(tensors.first { $0["name"] as? String == "model.embed_tokens.weight" })
+        #expect(closeEnough(head["relative_l2"] as? Double ?? .nan, rel, relative: 1e-9), "\(head)")
+        #expect(embedding["relative_l2"] as? Double == 0 && embedding["exceeds_tolerance"] as? Bool == false, "\(embedding)")
+    }
 }

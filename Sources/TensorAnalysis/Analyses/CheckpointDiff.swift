@@ -205,17 +205,64 @@ public struct CheckpointDiff: Sendable {
             return (x, y)
         } + aliasPairs).sorted { (ExactText($0.0.name), ExactText($0.1.name)) < (ExactText($1.0.name), ExactText($1.1.name)) }
         let compared = pairs.filter { $0.0.shape == $0.1.shape }
-        var results = DifferenceScan.run(compared, topRows: topRows, rowOrders: compared.map { rowOrders[key($0.0.name)]?.order })
-            .makeIterator()
+        // Pairs that read the very same bytes as an earlier pair, in the same layout and order
+        // (views of one torch storage under many names), take its result: 2,000 names of one
+        // 64 MB storage compared it 2,000 times (17.7 s; adversarial test, 2026-12-04).
+        var firstOfBytes: [PairBytes: Int] = [:]
+        var resultIndex: [Int] = []
+        var distinct: [(TensorView, TensorView)] = []
+        for (x, y) in compared {
+            let order = rowOrders[key(x.name)]?.order
+            let bytes = order == nil ? PairBytes(x, y) : nil
+            if let bytes, let first = firstOfBytes[bytes] {
+                resultIndex.append(first)
+                continue
+            }
+            if let bytes { firstOfBytes[bytes] = distinct.count }
+            resultIndex.append(distinct.count)
+            distinct.append((x, y))
+        }
+        let distinctResults = DifferenceScan.run(distinct, topRows: topRows, rowOrders: distinct.map { rowOrders[key($0.0.name)]?.order })
+        var indices = resultIndex.makeIterator()
+        var exactCounts: [Int: Int] = [:]
         comparisons = pairs.map { x, y in
-            let result = x.shape == y.shape ? results.next() : nil
+            let index = x.shape == y.shape ? indices.next() : nil
+            let result = index.map { distinctResults[$0] }
             let exact = x.elementType.scalar.map { $0.isInteger || $0 == .bool } ?? false
-            let exactDifferences = exact && result?.statistics != nil ? x.exactDifferences(from: y) : nil
+            var exactDifferences: Int?
+            if exact, result?.statistics != nil, let index {
+                exactDifferences = exactCounts[index] ?? x.exactDifferences(from: y)
+                exactCounts[index] = exactDifferences
+            }
             return Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
                               identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics,
                               rowOrder: Self.rowOrder(rowOrders[key(x.name)], shapesAgree: x.shape == y.shape,
                                                       compared: result?.statistics != nil),
                               exactDifferences: exactDifferences)
+        }
+    }
+
+    /// What a compared pair reads: both views' files, byte ranges, element types and shapes.
+    struct PairBytes: Hashable {
+        let a: ViewBytes, b: ViewBytes
+
+        struct ViewBytes: Hashable {
+            let path: ExactText
+            let range: Range<UInt64>
+            let type: String
+            let shape: [UInt64]
+
+            init(_ view: TensorView) {
+                path = ExactText(view.path)
+                range = view.fileRange
+                type = view.elementType.rawValue
+                shape = view.shape
+            }
+        }
+
+        init(_ a: TensorView, _ b: TensorView) {
+            self.a = ViewBytes(a)
+            self.b = ViewBytes(b)
         }
     }
 
