@@ -55,7 +55,7 @@ let package = Package(
                                               "CFaultRegistry"],
                 swiftSettings: optimizedInDebug),
         // Reads tensor bytes: decoding, the scan plan, the moment kernels, fingerprints, differences.
-        .target(name: "TensorScan", dependencies: ["SafetensorsFormat", "GGUFFormat", "CheckpointIO", "CMomentKernels"],
+        .target(name: "TensorScan", dependencies: ["StrictJSON", "SafetensorsFormat", "GGUFFormat", "CheckpointIO", "CMomentKernels"],
                 swiftSettings: optimizedInDebug),
         // Findings, the rule catalog, the analyses and the one audit pipeline.
         .target(name: "TensorAnalysis", dependencies: ["StrictJSON", "SafetensorsFormat", "GGUFFormat", "CheckpointIO", "TensorScan", "ModelKnowledge"],

@@ -107,4 +107,19 @@ import TestSupport
         #expect(closeEnough(head["relative_l2"] as? Double ?? .nan, rel, relative: 1e-9), "\(head)")
         #expect(embedding["relative_l2"] as? Double == 0 && embedding["exceeds_tolerance"] as? Bool == false, "\(embedding)")
     }
+
+    @Test("rows of two names on one torch storage: the second takes the first's statistics, each under its own name")
+    func rowsOfOneStorage() throws {
+        let report = try Self.report(["rows", Fixtures.path("tied-exports/shared-storage"), "--json"])
+        let summaries = report["tensors"] as? [[String: Any]] ?? []
+        let head = try #require(summaries.first { $0["tensor"] as? String == "lm_head.weight" })
+        let embedding = try #require(summaries.first { $0["tensor"] as? String == "model.embed_tokens.weight" })
+        // numpy's norm of row 0 (expected.json) is the minimum of both.
+        let padNorm = try #require(try Self.expected("shared-storage")["pad_row_norm"] as? Double)
+        for summary in [head, embedding] {
+            let norms = summary["norm"] as? [String: Any]
+            #expect(closeEnough(norms?["min"] as? Double ?? .nan, padNorm, relative: 1e-12) && norms?["argmin"] as? Int == 0, "\(summary)")
+        }
+        #expect(NSDictionary(dictionary: head.filter { $0.key != "tensor" }) == NSDictionary(dictionary: embedding.filter { $0.key != "tensor" }))
+    }
 }

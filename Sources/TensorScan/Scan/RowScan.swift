@@ -1,6 +1,7 @@
 import CheckpointIO
 import Dispatch
 import SafetensorsFormat
+import StrictJSON
 
 /// One read of many tensors' bytes on all cores: row statistics, fingerprints, or both, with a
 /// per-tensor completion step that runs on whichever core finished the tensor.
@@ -129,19 +130,31 @@ public enum RowScan {
     /// audit).
     public static func run<Result: Sendable>(_ views: [TensorView], _ work: [Work],
                                              finish: @Sendable (Int, Output) -> Result) -> [Result] {
-        let plan = ScanPlan(views: views, work: work)
+        // A job that reads the very bytes, layout and work of an earlier one (views of one torch
+        // storage under many names) is not read again: it takes that job's output once the scan
+        // is done. Twins and their leaders keep their own jobs (they are compared in passing).
+        let copyOf = sameReadings(views, work)
+        var scanned = work
+        for (j, first) in copyOf.enumerated() where first != nil { scanned[j] = .nothing }
+        let plan = ScanPlan(views: views, work: scanned)
         let count = work.count
         let finished = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
         finished.initialize(repeating: false)
         defer { finished.deallocate() }
+        // The outputs of jobs that others copy, kept until the copies take them.
+        let kept = UnsafeMutableBufferPointer<Output?>.allocate(capacity: count)
+        kept.initialize(repeating: nil)
+        defer { kept.deinitialize().deallocate() }
+        let copied = Set(copyOf.compactMap { $0 })
         return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let target = UncheckedSendable((results: buffer, finished: finished))
+            let target = UncheckedSendable((results: buffer, finished: finished, kept: kept))
             @Sendable func store(_ j: Int, _ output: Output) {
+                if copied.contains(j) { target.value.kept[j] = output }
                 target.value.results.initializeElement(at: j, to: finish(j, output))
                 target.value.finished[j] = true
             }
-            // Jobs without bytes to read finish right away.
-            for j in 0..<count where plan.itemCount(j) == 0 {
+            // Jobs without bytes to read finish right away (copies wait for their original).
+            for j in 0..<count where plan.itemCount(j) == 0 && copyOf[j] == nil {
                 store(j, plan.output(j, moments: nil, hashes: nil))
             }
             let cores = plan.totalBytes < 1 << 20 ? 1 : ParallelWork.cores
@@ -152,11 +165,50 @@ public enum RowScan {
             }
             // Every item is taken once, so every job's count reaches zero and `finish` ran; should
             // one not have, it is computed again here, alone, rather than trapping.
-            for j in 0..<count where !finished[j] {
+            for j in 0..<count where !finished[j] && copyOf[j] == nil {
                 store(j, plan.outputAlone(j))
+            }
+            for j in 0..<count where !finished[j] {
+                guard let first = copyOf[j], let output = kept[first] else { continue }
+                store(j, output)
             }
             initialized = count
         }
+    }
+
+    /// For each job, the first earlier job reading the same file bytes (path and range), dtype,
+    /// shape and work, or nil. Jobs with a twin, and the leaders twins name, are never copies.
+    static func sameReadings(_ views: [TensorView], _ work: [Work]) -> [Int?] {
+        struct Reading: Hashable {
+            let path: ExactText
+            let range: Range<UInt64>
+            let type: String
+            let shape: [UInt64]
+            let rows: Range<Int>?
+            let fingerprint: Bool
+        }
+        struct Span: Hashable {
+            let lower: UInt64, upper: UInt64
+        }
+        let leaders = Set(work.compactMap(\.twin))
+        var copyOf = [Int?](repeating: nil, count: work.count)
+        let eligible = work.indices.filter { j in
+            work[j].twin == nil && !leaders.contains(j) && (work[j].rows != nil || work[j].fingerprint) && views[j].info.byteCount > 0
+        }
+        // Byte ranges first (two integers a job): only jobs whose range another job has too are
+        // keyed in full. The full key for every job of a 50,000-tensor header cost ~90 ms.
+        var spans: [Span: Int] = [:]
+        spans.reserveCapacity(eligible.count)
+        for j in eligible { spans[Span(lower: views[j].fileRange.lowerBound, upper: views[j].fileRange.upperBound), default: 0] += 1 }
+        guard spans.count < eligible.count else { return copyOf }
+        var first: [Reading: Int] = [:]
+        for j in eligible where (spans[Span(lower: views[j].fileRange.lowerBound, upper: views[j].fileRange.upperBound)] ?? 0) > 1 {
+            let view = views[j]
+            let reading = Reading(path: ExactText(view.path), range: view.fileRange, type: view.elementType.rawValue, shape: view.shape,
+                                  rows: work[j].rows, fingerprint: work[j].fingerprint)
+            if let earlier = first[reading] { copyOf[j] = earlier } else { first[reading] = j }
+        }
+        return copyOf
     }
 }
 
