@@ -46,7 +46,10 @@ public struct CheckpointDiff: Sendable {
         /// vocabulary `mapping`, token type ids) off by one is wrong, not close. Such a tensor
         /// with one value changed passed as `ok` at relative L2 1.5e-4 (review, 2026-12-04).
         /// A's dtype decides: an integer tensor exported as floats must still hold its integers.
-        public var exact: Bool { dtypeA.scalar.map { $0.isInteger || $0 == .bool } ?? false }
+        public var exact: Bool { Self.isExact(dtypeA) }
+
+        /// Integers and booleans: values no rounding may change.
+        static func isExact(_ type: ElementType) -> Bool { type.scalar.map { $0.isInteger || $0 == .bool } ?? false }
 
         /// Why the values were not compared, or nil when they were (or the shapes differ).
         public var notComparedReason: String? {
@@ -228,7 +231,7 @@ public struct CheckpointDiff: Sendable {
         comparisons = pairs.map { x, y in
             let index = x.shape == y.shape ? indices.next() : nil
             let result = index.map { distinctResults[$0] }
-            let exact = x.elementType.scalar.map { $0.isInteger || $0 == .bool } ?? false
+            let exact = Comparison.isExact(x.elementType)
             var exactDifferences: Int?
             if exact, result?.statistics != nil, let index {
                 exactDifferences = exactCounts[index] ?? x.exactDifferences(from: y)

@@ -142,10 +142,11 @@ public enum RowScan {
         finished.initialize(repeating: false)
         defer { finished.deallocate() }
         // The outputs of jobs that others copy, kept until the copies take them.
-        let kept = UnsafeMutableBufferPointer<Output?>.allocate(capacity: count)
+        let copied = Set(copyOf.compactMap { $0 })
+        // Only a scan with copies keeps outputs (none for a checkpoint without shared storage).
+        let kept = UnsafeMutableBufferPointer<Output?>.allocate(capacity: copied.isEmpty ? 0 : count)
         kept.initialize(repeating: nil)
         defer { kept.deinitialize().deallocate() }
-        let copied = Set(copyOf.compactMap { $0 })
         return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
             let target = UncheckedSendable((results: buffer, finished: finished, kept: kept))
             @Sendable func store(_ j: Int, _ output: Output) {
