@@ -34,6 +34,19 @@ import TestSupport
         #expect(groups.map { Self.scalars($0["tensors"] as? [String] ?? []) } == [Self.scalars(Self.pythonSorted)])
     }
 
+    @Test("audit: a finding names its tensors in code point order, whatever order they came in")
+    func auditFindingOrder() throws {
+        for order in [["caf\u{E9}.weight", "caff.weight", "cafe\u{301}.weight"], ["cafe\u{301}.weight", "caff.weight", "caf\u{E9}.weight"]] {
+            let report = try Self.json(["audit", Self.file(order), "--json"])
+            let findings = try #require(report["findings"] as? [[String: Any]])
+            let naming = findings.filter { ($0["tensors"] as? [String] ?? []).count == 3 }
+            #expect(!naming.isEmpty, "\(findings)")
+            for finding in naming {
+                #expect(Self.scalars(finding["tensors"] as? [String] ?? []) == Self.scalars(Self.pythonSorted), "\(finding)")
+            }
+        }
+    }
+
     @Test("diff: only_in_a in code point order")
     func diffOrder() throws {
         let a = try Self.file(["caf\u{E9}.weight", "caff.weight", "cafe\u{301}.weight"])

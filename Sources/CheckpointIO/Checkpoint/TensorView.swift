@@ -136,8 +136,14 @@ import Glibc
 import Darwin
 #endif
 
+/// Whether the first `a.count` bytes of `b` equal `a`'s.
+///
+/// The very same address holds the very same bytes, and `memcmp` would read them all anyway:
+/// views of one torch storage under many names are compared with their leader at one address
+/// (2,000 names of one 64 MB storage: `audit` spent 0.74 s in `memcmp`).
 package func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     guard let pa = a.baseAddress, let pb = b.baseAddress else { return a.count == b.count }
+    if pa == pb && a.count <= b.count { return true }
     return memcmp(pa, pb, a.count) == 0
 }
 

@@ -422,7 +422,7 @@ public enum TieAnalysis {
         }
         for (key, kept) in report.aliases.sorted(by: { $0.key < $1.key }) {
             let removed = key.text
-            out.append(Finding(.metadataAlias, tensors: [kept, removed].sorted(),
+            out.append(Finding(.metadataAlias, tensors: [kept, removed],
                                message: "__metadata__ records \(removed) as an alias of \(kept): the two shared storage and \(removed) was dropped when saving",
                                evidence: ["removed": .string(removed), "kept": .string(kept)]))
         }

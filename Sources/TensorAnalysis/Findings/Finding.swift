@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// One thing an analysis noticed: a value, never an exit or a print. The CLI renders findings
 /// and turns them into an exit status. Problems found while opening a checkpoint arrive as
 /// `SourceIssue` values and become findings through `SourceRules`.
@@ -5,7 +7,9 @@ public struct Finding: Sendable, Equatable {
     /// The rule, e.g. `Rule.paddingRowNonzero`; `rule.id` is the stable identifier reports print.
     public var rule: Rule
     public var severity: Severity
-    /// The tensors involved, sorted.
+    /// The tensors involved, in code point order, as every list of names a report prints (two
+    /// canonically equivalent spellings are equal to `String <`, which left them in the order
+    /// they came).
     public var tensors: [String]
     /// One line a person understands without reading the code.
     public var message: String
@@ -20,7 +24,7 @@ public struct Finding: Sendable, Equatable {
                 evidence: [String: Evidence] = [:], file: String? = nil) {
         self.rule = rule
         self.severity = severity ?? rule.defaultSeverity
-        self.tensors = tensors.sorted()
+        self.tensors = tensors.sortedByCodePoints()
         self.message = message
         self.evidence = evidence
         self.file = file
