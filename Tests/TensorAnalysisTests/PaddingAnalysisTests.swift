@@ -107,7 +107,7 @@ import TestSupport
         let checkpoint = try Checkpoint.open(path: Fixtures.path("toy-bert/model.safetensors"))
         let names = PaddingAnalysis.candidateNames(checkpoint)
         #expect(names.contains("bert.embeddings.word_embeddings.weight"))
-        var known: [String: [RowMoments]] = [:]
+        var known: [String: RowMomentsList] = [:]
         for name in names { known[name] = checkpoint.tensor(named: name)?.rowMoments() }
         let plain = try PaddingAnalysis.analyze(checkpoint)
         let given = try PaddingAnalysis.analyze(checkpoint, rowMoments: known)
@@ -117,7 +117,7 @@ import TestSupport
         // Moments that are all zero make the pad row zero: proof they were used, not re-read.
         let zero = RowMoments(count: 1, sum: 0, sumOfSquares: 0, centeredSquares: 0, minimum: 0, maximum: 0, nanCount: 0,
                               positiveInfinityCount: 0, negativeInfinityCount: 0, allBitsZero: true, allValuesZero: true)
-        let zeros = known.mapValues { [RowMoments](repeating: zero, count: $0.count) }
+        let zeros = known.mapValues { RowMomentsList([RowMoments](repeating: zero, count: $0.count)) }
         let faked = try PaddingAnalysis.analyze(checkpoint, rowMoments: zeros)
         #expect(faked.results.allSatisfy { $0.isZeroBits })
         #expect(plain.results.contains { !$0.isZeroBits })

@@ -11,7 +11,7 @@ import TestSupport
 @Suite struct PaddingNormSharingTests {
     /// Rows whose norms are finite, +Inf (an infinite value) and NaN (a NaN value), so the
     /// distribution's positions skip rows.
-    static func mixedRows() -> [RowMoments] {
+    static func mixedRows() -> RowMomentsList {
         func row(_ values: [Float]) -> RowMoments {
             let bytes = values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
             return bytes.withUnsafeBytes { MomentKernels.floatChunk($0.baseAddress!, values.count) }
@@ -49,7 +49,7 @@ import TestSupport
         // Taken for a distribution only when profiled, and only for as many rows.
         let moments = try #require(view.rowMoments())
         #expect(PaddingAnalysis.RowNorms(moments, profiled: summary) == nil)
-        #expect(PaddingAnalysis.RowNorms(Array(moments.dropLast()), profiled: profiled) == nil)
+        #expect(PaddingAnalysis.RowNorms(RowMomentsList(moments.dropLast()), profiled: profiled) == nil)
         #expect(PaddingAnalysis.RowNorms(moments, profiled: profiled) != nil)
     }
 

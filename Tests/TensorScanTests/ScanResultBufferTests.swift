@@ -34,23 +34,39 @@ import TestSupport
     }
 }
 
-/// `ScanPlan.handOver` moves the scan's row buffer into the result array a megabyte at a time and
-/// releases each copied step's pages (`ScratchRelease`): every row must arrive as written, across
-/// step and page boundaries, from a buffer whose start is not page-aligned.
-@Suite struct RowHandOverTests {
-    @Test("every row arrives as written, for sizes around the step and page boundaries", arguments: [1, 2, 51, 13_107, 13_108, 40_000])
-    func rowsArriveIntact(count: Int) {
-        // Values by a formula, so the expected row is computed independently of the buffer.
-        func row(_ i: Int) -> RowMoments {
-            RowMoments(count: i, sum: Double(i) * 0.5, sumOfSquares: Double(i) * 3, centeredSquares: -Double(i), minimum: Double(-i),
-                       maximum: Double(i) + 0.25, nanCount: i % 7, positiveInfinityCount: i % 5, negativeInfinityCount: i % 3,
-                       allBitsZero: i % 2 == 0, allValuesZero: i % 3 == 0)
-        }
+/// `RowMomentsList` adopts the scan's row buffer as it is (no copy): every row reads as the scan
+/// wrote it, and the buffer lives as long as any list holding it.
+@Suite struct RowMomentsListTests {
+    /// Values by a formula, so the expected row is computed independently of the buffer.
+    static func row(_ i: Int) -> RowMoments {
+        RowMoments(count: i, sum: Double(i) * 0.5, sumOfSquares: Double(i) * 3, centeredSquares: -Double(i), minimum: Double(-i),
+                   maximum: Double(i) + 0.25, nanCount: i % 7, positiveInfinityCount: i % 5, negativeInfinityCount: i % 3,
+                   allBitsZero: i % 2 == 0, allValuesZero: i % 3 == 0)
+    }
+
+    static func adopted(_ count: Int) -> RowMomentsList {
         let pieces = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: count)
-        defer { pieces.deallocate() }
         for i in 0 ..< count { pieces[i] = row(i) }
-        let rows = ScanPlan.handOver(pieces)
+        return RowMomentsList(adopting: pieces)
+    }
+
+    @Test("every row reads as written, for sizes around page boundaries", arguments: [1, 2, 51, 13_107, 13_108, 40_000])
+    func rowsArriveIntact(count: Int) {
+        let rows = Self.adopted(count)
         #expect(rows.count == count)
-        #expect(rows.indices.allSatisfy { rows[$0] == row($0) })
+        #expect(rows.indices.allSatisfy { rows[$0] == Self.row($0) })
+        #expect(Array(rows) == (0 ..< count).map(Self.row))
+    }
+
+    @Test("a list kept past the one that adopted the buffer still reads its rows")
+    func sharedBufferOutlivesItsFirstHolder() {
+        var kept: [RowMomentsList] = []
+        do {
+            let rows = Self.adopted(1000)
+            kept.append(rows)
+        }
+        #expect(kept[0].count == 1000)
+        #expect(kept[0] == RowMomentsList((0 ..< 1000).map(Self.row)), "equal to a list copied from an array")
+        #expect(kept[0] != RowMomentsList((1 ..< 1001).map(Self.row)))
     }
 }

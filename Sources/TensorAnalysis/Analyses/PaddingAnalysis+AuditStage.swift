@@ -45,7 +45,7 @@ extension PaddingAnalysis {
         /// they need no pad id, and made after the scan they were the audit's last 10–30 ms on
         /// one core for a 250,000-row vocabulary.
         struct Summary: Sendable {
-            let moments: [RowMoments]
+            let moments: RowMomentsList
             let norms: RowNorms
         }
 
@@ -71,7 +71,7 @@ extension PaddingAnalysis {
         /// (`TieAnalysis.Report.copies`), so the matrices are not compared again.
         func findings(_ summaries: [Summary?], copies: TieAnalysis.Copies?) throws(CheckpointError) -> [Finding] {
             // By the names' bytes (see `analyze`): canonically equivalent names are two matrices.
-            var moments: [ExactText: [RowMoments]] = [:]
+            var moments: [ExactText: RowMomentsList] = [:]
             var norms: [ExactText: RowNorms] = [:]
             for (i, summary) in summaries.enumerated() {
                 if let summary {

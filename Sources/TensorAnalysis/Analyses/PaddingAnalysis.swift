@@ -98,7 +98,7 @@ public enum PaddingAnalysis {
     /// them by code points (the overload below). `knowledge` is read from the
     /// files beside the checkpoint when not given.
     public static func analyze(_ checkpoint: Checkpoint, padID option: Int? = nil, tensors requested: [String] = [],
-                               rowMoments known: [String: [RowMoments]] = [:],
+                               rowMoments known: [String: RowMomentsList] = [:],
                                knowledge: CheckpointKnowledge? = nil) throws(CheckpointError) -> Report {
         try analyze(checkpoint, padID: option.map(PadID.flag), tensors: requested,
                     rowMoments: Dictionary(known.map { (ExactText($0.key), $0.value) }, uniquingKeysWith: { first, _ in first }),
@@ -132,7 +132,7 @@ public enum PaddingAnalysis {
     /// The tokenizer's notes about pad token sources it did not use (`Tokenizer.padTokenNotes`,
     /// also in `knowledge.notes`) are `padIDSourceIgnored`, as the resolver's own are.
     static func analyze(_ checkpoint: Checkpoint, padID given: PadID?, tensors requested: [String],
-                        rowMoments known: [ExactText: [RowMoments]],
+                        rowMoments known: [ExactText: RowMomentsList],
                         matrices found: [(TensorView, Role)]?, knowledge: CheckpointKnowledge,
                         copies: TieAnalysis.Copies? = nil, rowNorms: [ExactText: RowNorms] = [:],
                         readingMissingRows: Bool = true, padIDOptions: String = "--pad-id") throws(CheckpointError) -> Report {
@@ -270,7 +270,7 @@ public enum PaddingAnalysis {
     }
 
     /// The pad row's statistics, rank and the norm distribution (no judgement yet).
-    static func measure(_ view: TensorView, role: Role, moments: [RowMoments], padID: PadID, row: Int,
+    static func measure(_ view: TensorView, role: Role, moments: RowMomentsList, padID: PadID, row: Int,
                         checkpoint: Checkpoint, aliases: [ExactText: String], copies: [String]? = nil,
                         norms given: RowNorms? = nil) -> Result {
         let rowNorms = given ?? RowNorms(moments)
@@ -324,7 +324,7 @@ public enum PaddingAnalysis {
         let values: [Double]
         let distribution: Distribution?
 
-        init(_ moments: [RowMoments]) {
+        init(_ moments: RowMomentsList) {
             let norms = moments.map(\.l2Norm)
             let finite = norms.indices.filter { norms[$0].isFinite }
             values = norms
@@ -336,7 +336,7 @@ public enum PaddingAnalysis {
         /// Why: in an audit the row stage profiles every token matrix's norms on the same core a
         /// moment before; making the order statistics twice was ~1.5% of a BF16 audit's samples.
         /// `nil` when `summary` did not profile its norms or describes another number of rows.
-        init?(_ moments: [RowMoments], profiled summary: RowSummary) {
+        init?(_ moments: RowMomentsList, profiled summary: RowSummary) {
             guard summary.normsProfiled, summary.rowCount == moments.count else { return nil }
             values = moments.map(\.l2Norm)
             distribution = summary.norms
@@ -344,7 +344,7 @@ public enum PaddingAnalysis {
     }
 
     /// The norms of the rows of `unused` tokens inside the matrix; nil when there are none.
-    static func unusedRowNorms(_ moments: [RowMoments], unused: [UnusedToken]) -> UnusedRowNorms? {
+    static func unusedRowNorms(_ moments: RowMomentsList, unused: [UnusedToken]) -> UnusedRowNorms? {
         let inside = unused.filter { $0.id < moments.count && moments[$0.id].l2Norm.isFinite }
         guard !inside.isEmpty else { return nil }
         let norms = inside.map { moments[$0.id].l2Norm }

@@ -37,7 +37,7 @@ public struct RowSummary: Sendable {
     public let infiniteValueCount: Int
     /// Statistics of every row, in row order; empty in `summaries(of:)`, which keeps only
     /// what describes the rows together.
-    public let rows: [RowMoments]
+    public let rows: RowMomentsList
     /// Distribution of the finite row norms (`nil` when no row has one, or when they were not
     /// profiled: see `normsProfiled`).
     public let norms: Distribution?
@@ -85,7 +85,7 @@ public struct RowSummary: Sendable {
     /// `profilingNorms: false` leaves out the norm distribution, its MAD and the outliers
     /// (`norms` and `normMAD` nil, no outliers): the audit reads outlying rows only of token
     /// matrices, and the fourteen order statistics per tensor were ~5% of a BF16 audit.
-    init(view: TensorView, moments: [RowMoments], keepingRows: Bool = true, profilingNorms: Bool = true) {
+    init(view: TensorView, moments: RowMomentsList, keepingRows: Bool = true, profilingNorms: Bool = true) {
         tensor = view.name
         dtype = view.elementType
         shape = view.shape
@@ -153,7 +153,7 @@ public struct RowSummary: Sendable {
     /// Why so lean: a `Dictionary` keyed by a five-field struct, grown row by row, was ~12% of
     /// a 1 GiB audit's samples; chains kept in three more arrays of one entry per row were
     /// still ~3.7% (`perf record` of `audit` on the 1.2 GB F32 bench file).
-    static func duplicateRows(_ view: TensorView, _ moments: [RowMoments]) -> [[Int]] {
+    static func duplicateRows(_ view: TensorView, _ moments: RowMomentsList) -> [[Int]] {
         func bits(_ m: RowMoments) -> (UInt64, UInt64, UInt64, UInt64, UInt64) {
             (m.sum.bitPattern, m.sumOfSquares.bitPattern, m.centeredSquares.bitPattern,
              m.minimum.bitPattern, m.maximum.bitPattern)
@@ -162,7 +162,7 @@ public struct RowSummary: Sendable {
         while shift < 62 && (1 << shift) < 2 * moments.count { shift += 1 }
         let mask = (1 << shift) - 1
         // A slot: 0 (empty), or (hash bits 40..<64) << 40 | (row + 1). Rows fit in 40 bits: a
-        // `[RowMoments]` of 2^40 rows would take 88 TB.
+        // `RowMomentsList` of 2^40 rows would take 88 TB.
         let rowBits: UInt64 = (1 << 40) - 1
         var slots = [UInt64](repeating: 0, count: 1 << shift)
         // (first row of a bucket, a later row with the same statistics), in row order.

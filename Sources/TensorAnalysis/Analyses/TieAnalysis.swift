@@ -201,7 +201,7 @@ public enum TieAnalysis {
     /// fingerprints. Not a substitute across layouts (same bytes read as another dtype differ).
     /// A multiply–xor chain rather than `Hasher` (SipHash, ~1.5% of a BF16 audit): the digest
     /// never leaves the process, and a collision only costs the `memcmp` that settles it.
-    public static func rowDigest(of rows: [RowMoments]) -> UInt64 {
+    public static func rowDigest(of rows: RowMomentsList) -> UInt64 {
         let odd: UInt64 = 0x9E37_79B9_7F4A_7C15
         @inline(__always) func mix(_ h: UInt64, _ x: UInt64) -> UInt64 { (h ^ x) &* odd }
         var h = mix(0, UInt64(rows.count))

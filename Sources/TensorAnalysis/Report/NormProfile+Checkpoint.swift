@@ -35,7 +35,7 @@ extension NormProfile {
         return try checkpoint.read { () throws(CheckpointError) in
             // By the names' UTF-8 bytes: canonically equivalent names (é precomposed, or e +
             // U+0301) are two matrices, and keyed by `String` one drew the other's histogram.
-            var moments: [ExactText: [RowMoments]] = [:]
+            var moments: [ExactText: RowMomentsList] = [:]
             for (view, _) in matrices where moments[ExactText(view.name)] == nil {
                 if let rows = view.rowMoments() { moments[ExactText(view.name)] = rows }
             }

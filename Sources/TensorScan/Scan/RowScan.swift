@@ -106,7 +106,7 @@ public enum RowScan {
     public struct Output: Sendable {
         /// Statistics of the job's rows in row order; `nil` when the job asked for none or the
         /// dtype has none.
-        public var rows: [RowMoments]?
+        public var rows: RowMomentsList?
         /// `TensorView.fingerprint()`'s value, when the job asked for it.
         public var fingerprint: UInt64?
         /// Whether the bytes equal those of the twin job (`Job.comparingBytes(withJob:)`);
@@ -156,7 +156,7 @@ public enum RowScan {
             }
             // Jobs without bytes to read finish right away (copies wait for their original).
             for j in 0..<count where plan.itemCount(j) == 0 && copyOf[j] == nil {
-                store(j, plan.output(j, moments: nil, hashes: nil))
+                store(j, plan.output(j, moments: nil, hashes: nil).output)
             }
             let cores = plan.totalBytes < 1 << 20 ? 1 : ParallelWork.cores
             if cores == 1 {

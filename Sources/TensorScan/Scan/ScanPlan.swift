@@ -324,31 +324,35 @@ final class ScanPlan: @unchecked Sendable {
         }
         lock.unlock()
         Self.discard(due)
+        // Buffers not adopted by an output's rows (`output`), freed when the outputs are made.
+        var unadopted: [UnsafeMutableBufferPointer<RowMoments>] = []
         defer {
-            for (_, progress, _) in finished {
-                progress.moments?.deallocate()
-                progress.hashes?.deallocate()
-            }
+            for buffer in unadopted { buffer.deallocate() }
+            for (_, progress, _) in finished { progress.hashes?.deallocate() }
         }
         // Twins finish with their leader, in the same item. Followers that differed somewhere
-        // take their borrowed units from the leader's buffer first: building the leader's rows
-        // releases that buffer's pages as it copies them out (`handOver`).
+        // take their borrowed units from the leader's buffer first, before the leader's rows
+        // adopt it.
         if let source = finished.first(where: { $0.job == leader })?.progress.moments {
             for (j, progress, differed) in finished where j != leader && differed {
                 if let target = progress.moments { progress.borrowed.copy(from: source, to: target) }
             }
         }
-        var leaderRows: [RowMoments]?
+        var leaderRows: RowMomentsList?
         return finished.map { j, progress, differed in
             if j == leader {
-                let result = output(j, moments: progress.moments, hashes: progress.hashes)
+                let (result, adopted) = output(j, moments: progress.moments, hashes: progress.hashes)
+                if !adopted, let buffer = progress.moments { unadopted.append(buffer) }
                 leaderRows = result.rows
                 return (j, result)
             }
-            if !differed, let rows = leaderRows, progress.moments != nil {
-                return (j, output(j, moments: nil, hashes: progress.hashes, sharing: rows))
+            if !differed, let rows = leaderRows, let buffer = progress.moments {
+                unadopted.append(buffer)
+                return (j, output(j, moments: nil, hashes: progress.hashes, sharing: rows).output)
             }
-            return (j, output(j, moments: progress.moments, hashes: progress.hashes))
+            let (result, adopted) = output(j, moments: progress.moments, hashes: progress.hashes)
+            if !adopted, let buffer = progress.moments { unadopted.append(buffer) }
+            return (j, result)
         }
     }
 
@@ -357,50 +361,33 @@ final class ScanPlan: @unchecked Sendable {
         var alone = work[j]
         alone.twin = nil
         let plan = ScanPlan(views: [views[j]], work: [alone])
-        var result = plan.output(0, moments: nil, hashes: nil)  // what a job without items gives
+        var result = plan.output(0, moments: nil, hashes: nil).output  // what a job without items gives
         plan.drain { _, output in result = output }
         return result
     }
 
-    /// The rows of a job whose pieces are its rows, moved out of the scan's buffer a megabyte at
-    /// a time. A buffer of a mapping of its own (`HeapPolicy.largeBlockBytes` and more) has each
-    /// step's pages released once copied (`ScratchRelease`): copied whole, the buffer and the
-    /// array were both resident, 2 × 21 MB for Gemma 3's 262,144-row embedding and the peak of
-    /// its audit. A smaller buffer lies in the heap, whose freed memory the next tensor's buffer
-    /// reuses: releasing its pages made every page of that reuse fault again, and each release
-    /// interrupted the other core to flush its TLB (the Q8_0 bench audit: 7,600 page faults, of
-    /// which ~5,000 were these). The buffer is freed by the caller as before.
-    static func handOver(_ pieces: UnsafeMutableBufferPointer<RowMoments>) -> [RowMoments] {
-        guard let source = pieces.baseAddress, !pieces.isEmpty else { return [] }
-        let stride = MemoryLayout<RowMoments>.stride
-        let step = max(1, (1 << 20) / stride)
-        let release = pieces.count * stride >= Int(HeapPolicy.largeBlockBytes)
-        return [RowMoments](unsafeUninitializedCapacity: pieces.count) { target, initialized in
-            guard let base = target.baseAddress else { return }
-            var done = 0
-            while done < pieces.count {
-                let count = min(step, pieces.count - done)
-                (base + done).initialize(from: source + done, count: count)
-                if release { ScratchRelease.release(UnsafeMutableRawPointer(source + done), count: count * stride) }
-                done += count
-            }
-            initialized = done
-        }
-    }
-
-    /// A job's result from its piece statistics and block hashes.
-    /// `sharing`: the rows, already made (a twin's whose bytes equal its leader's).
+    /// A job's result from its piece statistics and block hashes, and whether its rows adopted
+    /// `pieces` (`RowMomentsList(adopting:)`: a job whose pieces are its rows; the caller then
+    /// must not free them). `sharing`: the rows, already made (a twin's whose bytes equal its
+    /// leader's).
     func output(_ j: Int, moments pieces: UnsafeMutableBufferPointer<RowMoments>?,
-                hashes blocks: UnsafeMutableBufferPointer<UInt64>?, sharing shared: [RowMoments]? = nil) -> RowScan.Output {
+                hashes blocks: UnsafeMutableBufferPointer<UInt64>?, sharing shared: RowMomentsList? = nil)
+        -> (output: RowScan.Output, adopted: Bool) {
         let job = work[j]
-        var rows: [RowMoments]?
+        var rows: RowMomentsList?
+        var adopted = false
         if job.rows != nil { rows = [] }
         if let shared {
             rows = shared
         } else if let pieces, let layout = Cut(job, views[j]).layout {
             let per = layout.piecesPerRow
-            rows = per == 1 ? Self.handOver(pieces) : (0..<layout.rowCount).map { r in
-                pieces[(r * per)..<((r + 1) * per)].reduce(RowMoments.empty) { $0.merged(with: $1) }
+            if per == 1 {
+                rows = RowMomentsList(adopting: pieces)
+                adopted = true
+            } else {
+                rows = RowMomentsList((0..<layout.rowCount).lazy.map { r in
+                    pieces[(r * per)..<((r + 1) * per)].reduce(RowMoments.empty) { $0.merged(with: $1) }
+                })
             }
         }
         var fingerprint: UInt64?
@@ -410,7 +397,7 @@ final class ScanPlan: @unchecked Sendable {
         }
         // Read under the lock by the thread that finished the job's last item, or after the scan.
         let same: Bool? = mergedInto[j] == nil ? nil : lock.withLock { !differs.contains(j) }
-        return RowScan.Output(rows: rows, fingerprint: fingerprint, sameBytesAsTwin: same)
+        return (RowScan.Output(rows: rows, fingerprint: fingerprint, sameBytesAsTwin: same), adopted)
     }
 
     /// Reduces an item's pieces (hashing the fingerprint blocks that start inside them as the

@@ -72,14 +72,14 @@ extension TensorView {
     /// One read of the bytes on all cores (`RowScan`): every row is cut into 2048-element
     /// chunks (the same cut for every row, so identical rows give bit-identical results), long
     /// rows into 1M-element pieces.
-    public func rowMoments(in rows: Range<Int>? = nil) -> [RowMoments]? {
+    public func rowMoments(in rows: Range<Int>? = nil) -> RowMomentsList? {
         RowScan.run([.statistics(of: self, rows: rows)]) { $1.rows }[0]
     }
 
     /// Statistics of every row and the fingerprint of the bytes (`fingerprint()`'s value), from
     /// one read: each fingerprint block is hashed right after the rows covering it were
     /// reduced, while it is still in cache. `rows` is `nil` for dtypes without statistics (C64).
-    public func rowMomentsAndFingerprint() -> (rows: [RowMoments]?, fingerprint: UInt64) {
+    public func rowMomentsAndFingerprint() -> (rows: RowMomentsList?, fingerprint: UInt64) {
         RowScan.run([.statisticsAndFingerprint(of: self)]) { ($1.rows, $1.fingerprint ?? 0) }[0]
     }
 
