@@ -248,14 +248,19 @@ class P:
         return bytes(self.out + b".")
 
 
-def tensor_pickle(numel, shape, stride, offset=0, storage="FloatStorage"):
-    """{'w': _rebuild_tensor_v2(storage('0', numel), offset, shape, stride, False, OrderedDict())}."""
+def tensor_pickle(numel, shape, stride, offset=0, storage="FloatStorage", storage_module="torch"):
+    """{'w': _rebuild_tensor_v2(storage('0', numel), offset, shape, stride, False, OrderedDict())}.
+    A shape entry that is a callable's name instead of an integer, e.g. ("posix", "system"),
+    becomes that global called with "echo pwned": torch.load(weights_only=False) runs it."""
     p = P().op(b"}").op(b"(").uni("w").glob("torch._utils", "_rebuild_tensor_v2").op(b"(")
-    p.op(b"(").uni("storage").glob("torch", storage).uni("0").uni("cpu")
+    p.op(b"(").uni("storage").glob(storage_module, storage).uni("0").uni("cpu")
     p.op(b"\x8a" + bytes([8]) + struct.pack("<q", numel)).op(b"t").op(b"Q")
     p.op(b"\x8a" + bytes([8]) + struct.pack("<q", offset))
     p.op(b"(")
     for d in shape:
+        if isinstance(d, tuple):
+            p.glob(*d).uni("echo pwned").op(b"\x85").op(b"R")
+            continue
         p.op(b"\x8a" + bytes([8]) + struct.pack("<q", d))
     p.op(b"t").op(b"(")
     for s in stride:
@@ -350,6 +355,17 @@ def write_hostile(expected):
         globals_ = pickle_globals(archive.read("whole-module/data.pkl"))
     hostile["whole-module.pt"] = {"kind": "unsafe", "globals": globals_,
                                   "tensor_shapes": [list(t.shape) for t in module.state_dict().values()]}
+
+    # A payload where the reader then fails: os.system called for a tensor's size (it returns 0,
+    # a valid size, so torch.load(weights_only=False) runs it and loads the file), and a storage
+    # class that is os.system. Each must be pickle-unsafe-global, not the failure alone.
+    floats4 = struct.pack("<4f", 1, 2, 3, 4)
+    # `error` is the failure that follows the payload.
+    for name, pkl, error in [("unsafe-in-size.pt", tensor_pickle(4, [("posix", "system")], [1]), "invalid-tensor"),
+                             ("unsafe-storage-class.pt", tensor_pickle(4, [4], [1], storage="system", storage_module="posix"),
+                              "unsupported-dtype")]:
+        torch_like_zip(path(name), pkl, {"0": floats4})
+        hostile[name] = {"kind": "unsafe-error", "error": error, "globals": pickle_globals(pkl)}
 
     # Exponential sharing ("billion laughs"): level k is a list of 10 references to level k-1.
     p = P().op(b"]").op(b"q\x00")

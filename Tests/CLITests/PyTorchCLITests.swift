@@ -94,8 +94,12 @@ import TestSupport
         #expect((report["only_in_a"] as? [String])?.isEmpty == true)
     }
 
+    /// `unsafe-in-size.pt` and `unsafe-storage-class.pt` put the payload where reading the
+    /// tensor then fails (os.system called for its size, os.system as its storage class): the
+    /// global comes first, not the failure (`invalid-tensor`, `unsupported-dtype` before).
     @Test("a pickle naming an unsafe global: audit exits 1 with pickle-unsafe-global, every other command exits 2",
-          arguments: ["unsafe-os-system.pt", "unsafe-eval-protocol4.pt", "unsafe-popen-protocol4.pt", "unsafe-legacy.pt"])
+          arguments: ["unsafe-os-system.pt", "unsafe-eval-protocol4.pt", "unsafe-popen-protocol4.pt", "unsafe-legacy.pt",
+                      "unsafe-in-size.pt", "unsafe-storage-class.pt"])
     func unsafeGlobals(file: String) throws {
         let hostile = try #require(try Fixtures.json("pytorch/expected.json") as? [String: Any])
         let facts = try #require((hostile["hostile"] as? [String: Any])?[file] as? [String: Any])

@@ -33,6 +33,22 @@ import Testing
         if let shapes = expected["tensor_shapes"] as? [[UInt64]] { #expect(checkpoint.tensors.map(\.shape) == shapes) }
     }
 
+    static var unsafeErrorFiles: [String] { TorchFixtures.hostileFiles.filter { $0.value["kind"] as? String == "unsafe-error" }.keys.sorted() }
+
+    @Test("a payload where reading then fails: the failure carries the unsafe globals, listed exactly", arguments: unsafeErrorFiles)
+    func unsafeGlobalsBeforeFailure(file: String) throws {
+        let expected = try #require(TorchFixtures.hostileFiles[file])
+        let all = try #require(expected["globals"] as? [String])
+        let error = try #require(TorchFixtures.read(try TorchFixtures.bytes(file)).failure, "\(file) was accepted")
+        guard case .namesUnsafeGlobals(let inner, let unsafe) = error else {
+            Issue.record("\(file): \(error)")
+            return
+        }
+        #expect(unsafe.map(\.description) == all.filter { !TorchFixtures.allowed.contains($0) })
+        #expect(!unsafe.isEmpty)
+        #expect(inner.kind == expected["error"] as? String, "\(file): \(inner)")
+    }
+
     @Test("the named payloads", arguments: [
         ("unsafe-os-system.pt", "posix.system"), ("unsafe-eval-protocol2.pt", "__builtin__.eval"),
         ("unsafe-eval-protocol4.pt", "builtins.eval"), ("unsafe-popen.pt", "commands.Popen"),

@@ -76,6 +76,8 @@ extension CheckpointFile {
         switch error {
         case .pickle(let inner, let entry, let unsafe) where !unsafe.isEmpty:
             return .unsafePickle(path: path, globals: unsafe.map(\.description), detail: "\(entry): \(inner)")
+        case .namesUnsafeGlobals(let inner, let unsafe):
+            return .unsafePickle(path: path, globals: unsafe.map(\.description), detail: inner.description)
         case .legacyFormat(let magic, let unsafe) where !unsafe.isEmpty:
             return .unsafePickle(path: path, globals: unsafe.map(\.description),
                                  detail: magic ? "a legacy (pre-1.6) torch.save file, not read" : "a raw pickle stream, not read")

@@ -46,18 +46,25 @@ public enum TorchCheckpointReader {
         do { pickleBytes = try archive.verifiedData(of: pickleEntry, in: bytes) } catch { throw .zip(error) }
 
         let (declarations, unsupported, globals, proto) = try declaredTensors(pickleBytes, entry: pickleName, limits: limits)
-        let (storages, storageIndex) = try placeStorages(declarations, archive: archive, root: root)
+        let unsafe = globals.filter { !RecognisedGlobals.isRecognised($0) }
+        let storages: [TorchStorage]
+        let storageIndex: [ExactText: Int]
         var tensors: [TorchTensor] = []
-        tensors.reserveCapacity(declarations.count)
-        for declaration in declarations {
-            // Every key has a storage: placeStorages built one per key it saw in these declarations.
-            guard let index = storageIndex[ExactText(declaration.storage.key)] else { continue }
-            let storage = storages[index]
-            tensors.append(try TensorLayout.place(declaration, storageStart: storage.byteRange.lowerBound, storageBytes: storage.byteCount))
+        do {
+            (storages, storageIndex) = try placeStorages(declarations, archive: archive, root: root)
+            tensors.reserveCapacity(declarations.count)
+            for declaration in declarations {
+                // Every key has a storage: placeStorages built one per key it saw in these declarations.
+                guard let index = storageIndex[ExactText(declaration.storage.key)] else { continue }
+                let storage = storages[index]
+                tensors.append(try TensorLayout.place(declaration, storageStart: storage.byteRange.lowerBound, storageBytes: storage.byteCount))
+            }
+        } catch {
+            throw unsafe.isEmpty ? error : .namesUnsafeGlobals(error, unsafeGlobals: unsafe)
         }
         return TorchCheckpoint(root: root, tensors: tensors, storages: storages,
                                sharedStorageGroups: sharedGroups(tensors), unsupportedTensors: unsupported,
-                               unsafeGlobals: globals.filter { !RecognisedGlobals.isRecognised($0) },
+                               unsafeGlobals: unsafe,
                                globals: globals,
                                suspiciousEntryNames: archive.entries.filter(\.hasUnsafePath).map(\.name),
                                pickleProtocol: proto, isZip64: archive.isZip64)
@@ -77,7 +84,12 @@ public enum TorchCheckpointReader {
             throw .pickle(error, entry: entry, unsafeGlobalsSeen: seen.filter { !RecognisedGlobals.isRecognised($0) })
         }
         var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickle.count)
-        try collector.walk(program.root, depth: 0)
+        do {
+            try collector.walk(program.root, depth: 0)
+        } catch {
+            let unsafe = program.globals.filter { !RecognisedGlobals.isRecognised($0) }
+            throw unsafe.isEmpty ? error : .namesUnsafeGlobals(error, unsafeGlobals: unsafe)
+        }
         return (collector.tensors, collector.unsupported, program.globals, program.proto)
     }
 

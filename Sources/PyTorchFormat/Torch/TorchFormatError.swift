@@ -1,6 +1,6 @@
 /// Everything that stops a torch checkpoint from being read. `kind` is a stable identifier for
 /// scripts and tests; `description` is one line a person can act on.
-public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertible {
+public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertible {
     case zip(ZipError)
     /// The pickle could not be interpreted; `unsafeGlobalsSeen` lists the unrecognised globals it
     /// named before the failure, so a scanner can still report them.
@@ -31,6 +31,12 @@ public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertibl
     case unnamedTensor(near: String, place: String)
     /// A bound on the walk over the unpickled objects was exceeded.
     case limitExceeded(what: String, limit: Int)
+    /// `error` stopped the read of a pickle that names `unsafeGlobals` (outside
+    /// `RecognisedGlobals`): the globals come first in a report. Why: a payload can sit where the
+    /// reader then fails, such as `posix.system(...)` as a tensor's size (torch.load runs it and
+    /// gets 0, a valid size), or a storage class in a persistent id; the failure alone
+    /// ("invalid-tensor") hid it.
+    case namesUnsafeGlobals(TorchFormatError, unsafeGlobals: [PickleGlobal])
 
     public var kind: String {
         switch self {
@@ -47,6 +53,7 @@ public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertibl
         case .tensorOutOfStorage: "tensor-out-of-storage"
         case .unnamedTensor: "unnamed-tensor"
         case .limitExceeded: "limit-exceeded"
+        case .namesUnsafeGlobals(let error, _): error.kind
         }
     }
 
@@ -74,6 +81,8 @@ public enum TorchFormatError: Error, Equatable, Sendable, CustomStringConvertibl
             "a tensor stored \(place) " + (near.isEmpty ? "at the top level" : "under '\(near)'")
                 + " is not read: torch.load rebuilds it, but it has no state-dict name"
         case .limitExceeded(let what, let limit): "\(what) exceeds the limit of \(limit)"
+        case .namesUnsafeGlobals(let error, let unsafe):
+            "\(error); the pickle names unsafe globals: " + unsafe.map(\.description).joined(separator: ", ")
         }
     }
 }
