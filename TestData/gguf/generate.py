@@ -133,6 +133,46 @@ def special_file():
     write(path("valid", "special.gguf"), build)
 
 
+def centred_file():
+    """Rows whose std the one-pass formula Σx² − (Σx)²/n cannot give: affine blocks with a large
+    offset m and a small step d (|mean| ≫ std: the subtraction cancels every digit), a constant
+    row among them (std exactly 0), and blocks whose scale is NaN or ±Inf (std NaN, as for every
+    dtype). Its own generator, so the other files keep their bytes."""
+    rng = np.random.default_rng(20261205)
+
+    def affine(qtype, rows, blocks, d, m, flips):
+        size = GGML_QUANT_SIZES[qtype][1]
+        out = np.zeros((rows, blocks, size), dtype=np.uint8)
+        out[:, :, 0:2] = np.array([d], dtype=np.float16).view(np.uint8)
+        out[:, :, 2:4] = np.array([m], dtype=np.float16).view(np.uint8)
+        codes = out[:, :, size - 16:]
+        codes[1, 0, 0] = 1                      # row 1: one value one step above the rest
+        codes[2:] = rng.integers(0, 2, size=codes[2:].shape) * flips  # rows 2…: codes 0 or 1
+        return out.reshape(rows, blocks * size)
+
+    def build(w):
+        w.add_tensor("offset.q4_1", affine(T.Q4_1, 4, 16, 0.0039, 60000.0, 0x11), raw_dtype=T.Q4_1)
+        w.add_tensor("offset.q5_1", affine(T.Q5_1, 4, 16, 0.0039, -65504.0, 0x11), raw_dtype=T.Q5_1)
+        q = random_blocks_with(rng, T.Q8_0, 3, 64).reshape(3, 2, 34)
+        q[0, 0, 0:2] = np.array([0x7E00], dtype=np.uint16).view(np.uint8)  # NaN scale
+        q[1, 1, 0:2] = np.array([0x7C00], dtype=np.uint16).view(np.uint8)  # +Inf scale
+        q[1, 1, 2:34] = 1                                                   # no 0 · Inf: +Inf values
+        w.add_tensor("nonfinite.q8_0", q.reshape(3, 68), raw_dtype=T.Q8_0)
+        z = random_blocks_with(rng, T.Q4_0, 2, 64).reshape(2, 2, 18)
+        z[1, 0, 0:2] = np.array([0xFC00], dtype=np.uint16).view(np.uint8)  # -Inf scale
+        w.add_tensor("nonfinite.q4_0", z.reshape(2, 36), raw_dtype=T.Q4_0)
+    write(path("valid", "centred.gguf"), build)
+
+
+def random_blocks_with(rng, qtype, rows, cols):
+    """`random_blocks` from its own generator: random codes, finite f16 scales (first field)."""
+    size = GGML_QUANT_SIZES[qtype][1]
+    blocks = cols // GGML_QUANT_SIZES[qtype][0]
+    out = rng.integers(0, 256, size=(rows, blocks, size), dtype=np.uint8)
+    out[:, :, 0:2] = rng.uniform(1e-3, 2e-2, size=(rows, blocks)).astype(np.float16).view(np.uint8).reshape(rows, blocks, 2)
+    return out.reshape(rows, blocks * size)
+
+
 def tensor_expectations(file):
     out = []
     r = GGUFReader(file)
@@ -159,6 +199,7 @@ def tensor_expectations(file):
                     "nan": int(np.isnan(row).sum()), "posinf": int(np.isposinf(row).sum()),
                     "neginf": int(np.isneginf(row).sum()),
                     "weighted_sum": number((row * weights).sum()),
+                    "std": number(row.std()),
                     "first": [number(v) for v in row[:4]],
                 })
             entry["rows"] = rows
@@ -376,6 +417,7 @@ def main():
     with open(path("valid", "version-2.gguf"), "wb") as f:
         f.write(b)
     big_endian_file()
+    centred_file()
 
     manifest = {}
     for name, (data, pattern) in sorted({**HOSTILE}.items()):
@@ -395,7 +437,7 @@ def main():
                        for t in T},
         "files": {name: tensor_expectations(path("valid", name))
                   for name in ("types.gguf", "special.gguf", "metadata.gguf", "small.gguf", "align-64.gguf",
-                               "align-8.gguf", "version-2.gguf")},
+                               "align-8.gguf", "version-2.gguf", "centred.gguf")},
         "metadata": metadata_expectations(),
         "metadata_values": simple_values(),
     }

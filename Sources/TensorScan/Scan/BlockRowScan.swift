@@ -28,7 +28,8 @@ enum BlockRowScan {
             }
             for r in out.indices {
                 let start = (r - out.startIndex) * rowBytes
-                out[r] = RowMoments(decoded[r - out.startIndex], row: UnsafeRawBufferPointer(rebasing: rows[start..<start + rowBytes]))
+                out[r] = RowMoments(decoded[r - out.startIndex], row: UnsafeRawBufferPointer(rebasing: rows[start..<start + rowBytes]),
+                                    type: type)
             }
         }
     }
@@ -37,17 +38,48 @@ enum BlockRowScan {
 extension RowMoments {
     /// The house's statistics from a GGUF row's. Σ(x − mean)² is Σx² − (Σx)²/n, clamped at 0:
     /// the block kernels keep no centred sum (quantized weight rows have means near 0, where
-    /// this loses nothing measurable). "All bits zero" means every stored byte of the row is 0
-    /// (zero scales and codes); "all values zero" is judged on the decoded values.
-    init(_ m: GGUFRowMoments, row: UnsafeRawBufferPointer) {
+    /// this loses nothing measurable). Where it would lose more than 10 bits (|mean| > ~32 std:
+    /// an affine type's large offset, `m`, with small steps), the row is decoded again and
+    /// summed centred, as the float kernels do for such a chunk (`MomentKernels.cancellationLimit`):
+    /// the subtraction alone gave a std of 0 to a row with min < max (Q4_1, offset 60,000, step
+    /// 0.0039). A NaN or ±Inf value (a NaN or infinite scale) makes the std NaN, as in every
+    /// other dtype (`max(0, NaN)` is 0 in Swift, which reported 0). "All bits zero" means every
+    /// stored byte of the row is 0 (zero scales and codes); "all values zero" is judged on the
+    /// decoded values.
+    init(_ m: GGUFRowMoments, row: UnsafeRawBufferPointer, type: GGMLType) {
         let n = Double(m.count)
-        let centred = m.count == 0 ? 0 : max(0, m.sumOfSquares - m.sum * m.sum / n)
+        var centred = 0.0
+        if m.count > 0 {
+            if !(m.sum.isFinite && m.sumOfSquares.isFinite) {
+                centred = .nan
+            } else {
+                centred = max(0, m.sumOfSquares - m.sum * m.sum / n)
+                if !(centred * MomentKernels.cancellationLimit >= m.sumOfSquares) {
+                    centred = Self.centredSquares(row, type: type, count: m.count, mean: m.sum / n) ?? centred
+                }
+            }
+        }
         let valuesZero = m.count == 0 || (m.nanCount == 0 && m.minimum == 0 && m.maximum == 0)
         // Bytes that are all zero decode to zeros in every type, so only a row whose values are
         // all zero can have all bytes zero: the bytes are looked at only then.
-        self.init(count: m.count, sum: m.sum, sumOfSquares: m.sumOfSquares, centeredSquares: centred.isNaN ? .nan : centred,
+        self.init(count: m.count, sum: m.sum, sumOfSquares: m.sumOfSquares, centeredSquares: centred,
                   minimum: m.minimum, maximum: m.maximum, nanCount: m.nanCount,
                   positiveInfinityCount: m.positiveInfinityCount, negativeInfinityCount: m.negativeInfinityCount,
                   allBitsZero: valuesZero && !row.contains { $0 != 0 }, allValuesZero: valuesZero)
+    }
+
+    /// Σ(x − mean)² over the row's decoded values (gguf-py's `dequantize`), or `nil` when the
+    /// row does not decode to `count` values.
+    static func centredSquares(_ row: UnsafeRawBufferPointer, type: GGMLType, count: Int, mean: Double) -> Double? {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { values -> Double? in
+            guard let base = values.baseAddress,
+                  (try? GGUFRowDecoding.dequantize(row: row, type: type, into: base)) == count else { return nil }
+            var centred = 0.0
+            for x in values {
+                let d = Double(x) - mean
+                centred += d * d
+            }
+            return centred
+        }
     }
 }
