@@ -134,6 +134,13 @@ import TestSupport
         #expect(result.status == 1, "\(result.stdout)")
         let x = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]).flatMap { ($0["tensors"] as? [[String: Any]])?.first })
         #expect(x["differing_elements"] as? Int == 1 && x["exceeds_tolerance"] as? Bool == true, "\(x)")
+        // The distance is taken exactly, then rounded: 1 (by hand), not the 0 of two equal doubles.
+        // ‖a‖ = √((2^64 − 1)² + (2^63)²) ≈ 2^64 · √1.25.
+        #expect(x["max_abs_diff"] as? Double == 1, "\(x)")
+        let relative = try #require(x["relative_l2"] as? Double)
+        #expect(abs(relative - 1 / (0x1p64 * 1.25.squareRoot())) <= 1e-12 * relative, "\(x)")
+        let top = x["top_rows"] as? [[String: Any]] ?? []
+        #expect(top.count == 1 && top.first?["row"] as? Int == 0 && top.first?["l2"] as? Double == 1 && top.first?["max_abs"] as? Double == 1, "\(x)")
         // I64 against F32: Float(2^24 + 1) = 2^24, Float(2^24 + 3) = 2^24 + 4, Float(2^53 + 1) = 2^53,
         // Float(5) = 5: three of four values changed (the Double comparison counted two).
         let ints: [Int64] = [(1 << 24) + 1, (1 << 24) + 3, (1 << 53) + 1, 5]
@@ -142,6 +149,13 @@ import TestSupport
         let f = try Self.file([.init(name: "x", dtype: .f32, shape: [4], bytes: Self.bytes(floats))])
         let mixed = try CLI.run(["diff", i, f])
         #expect(mixed.status == 1 && mixed.stdout.contains("x: 3 of 4 values differ"), "\(mixed.stdout)")
+        // Distances 1, 1, 1, 0 (by hand): ‖a − b‖ = √3, ‖a‖ ≈ 2^53 (the doubles gave √2: 2^53 + 1
+        // and 2^53 are one double).
+        let mixedJSON = try CLI.run(["diff", i, f, "--json"])
+        let y = try #require((try JSONSerialization.jsonObject(with: Data(mixedJSON.stdout.utf8)) as? [String: Any]).flatMap { ($0["tensors"] as? [[String: Any]])?.first })
+        let mixedRelative = try #require(y["relative_l2"] as? Double)
+        #expect(abs(mixedRelative - 3.squareRoot() / 0x1p53) <= 1e-9 * mixedRelative, "\(y)")
+        #expect(y["max_abs_diff"] as? Double == 1, "\(y)")
     }
 
     @Test("an I8 position_ids that wraps past 127 is no 0…N-1 buffer: still only in A")

@@ -233,12 +233,18 @@ public struct CheckpointDiff: Sendable {
             let result = index.map { distinctResults[$0] }
             let exact = Comparison.isExact(x.elementType)
             var exactDifferences: Int?
-            if exact, result?.statistics != nil, let index {
+            var statistics = result?.statistics
+            if exact, statistics != nil, let index {
                 exactDifferences = exactCounts[index] ?? x.exactDifferences(from: y)
                 exactCounts[index] = exactDifferences
+                // Integers beyond 2^53 that differ: their distances, taken exactly.
+                if (exactDifferences ?? 0) > 0, rowOrders[key(x.name)]?.order == nil,
+                   let exactStatistics = x.exactDifferenceStatistics(from: y, topRows: topRows) {
+                    statistics = exactStatistics
+                }
             }
             return Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
-                              identicalBytes: result?.identicalBytes ?? false, statistics: result?.statistics,
+                              identicalBytes: result?.identicalBytes ?? false, statistics: statistics,
                               rowOrder: Self.rowOrder(rowOrders[key(x.name)], shapesAgree: x.shape == y.shape,
                                                       compared: result?.statistics != nil),
                               exactDifferences: exactDifferences)

@@ -52,3 +52,76 @@ extension TensorView {
         return differing
     }
 }
+
+extension ExactInteger {
+    /// |a − b| as a `Double`, rounded once (from the exact difference, which may need 65 bits).
+    ///
+    /// Why not `Double(a) − Double(b)`: beyond 2^53 both round first, and 2^64 − 1 against
+    /// 2^64 − 2 gave a difference of 0 for values that differ.
+    static func distance(_ a: ExactInteger, _ b: ExactInteger) -> Double {
+        switch (a, b) {
+        case (.nonNegative(let x), .nonNegative(let y)): return Double(x > y ? x - y : y - x)
+        case (.negative(let x), .negative(let y)): return Double(x > y ? UInt64(x - y) : UInt64(y - x))
+        case (.nonNegative(let x), .negative(let y)), (.negative(let y), .nonNegative(let x)):
+            let (sum, overflow) = x.addingReportingOverflow(y.magnitude)
+            return overflow ? Double(x) + Double(y.magnitude) : Double(sum)
+        }
+    }
+
+    /// |value|.
+    var magnitude: UInt64 {
+        switch self {
+        case .negative(let x): x.magnitude
+        case .nonNegative(let x): x
+        }
+    }
+
+    /// The value as a `Double` (rounded once).
+    var value: Double {
+        switch self {
+        case .negative(let x): Double(x)
+        case .nonNegative(let x): Double(x)
+        }
+    }
+}
+
+extension TensorView {
+    /// `differenceStatistics(from:)` of two tensors whose every element is an exact integer
+    /// (integers, booleans, floats holding integers: `exactInteger`), with each difference taken
+    /// exactly before it is rounded to a `Double`; nil when some element is not one (a NaN, a
+    /// fraction) or the counts differ, and when no value reaches 2^53: the scan's statistics
+    /// stand then (its doubles hold every such integer and difference exactly).
+    ///
+    /// Why: the scan widens both sides to `Double` first, so integers beyond 2^53 that differ by
+    /// less than their spacing compared equal: `max_abs_diff` 0 and no top rows beside
+    /// `differing_elements` 1 (U64 2^64 − 1 against 2^64 − 2; adversarial test).
+    public func exactDifferenceStatistics(from other: TensorView, topRows: Int) -> DifferenceStatistics? {
+        guard elementCount == other.elementCount, rowCount == other.rowCount else { return nil }
+        let rows = rowCount
+        let length = rows == 0 ? 0 : rowLength
+        var reference = 0.0, squares = 0.0, maxAbs = 0.0
+        var differing = 0
+        var beyondDouble = false
+        var worst = WorstRows(keep: min(max(0, topRows), rows))
+        for r in 0..<rows {
+            var rowSquares = 0.0, rowMax = 0.0
+            for i in r * length..<(r + 1) * length {
+                guard let a = exactInteger(at: i), let b = other.exactInteger(at: i) else { return nil }
+                beyondDouble = beyondDouble || a.magnitude >= 1 << 53 || b.magnitude >= 1 << 53
+                reference += a.value * a.value
+                guard a != b else { continue }
+                let d = ExactInteger.distance(a, b)
+                differing += 1
+                rowSquares += d * d
+                rowMax = Swift.max(rowMax, d)
+            }
+            squares += rowSquares
+            maxAbs = Swift.max(maxAbs, rowMax)
+            if rowSquares > 0 { worst.add(.init(row: r, l2: rowSquares.squareRoot(), maxAbs: rowMax)) }
+        }
+        guard beyondDouble else { return nil }
+        return DifferenceStatistics(elementCount: elementCount, maxAbsDifference: maxAbs, differenceL2: squares.squareRoot(),
+                                    referenceL2: reference.squareRoot(), differingElements: differing, nanMismatches: 0,
+                                    topRows: worst.result)
+    }
+}
