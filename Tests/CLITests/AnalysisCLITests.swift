@@ -117,6 +117,7 @@ import TestSupport
     @Test("rows: a bad --rows is a usage error that says what is wrong with it",
           arguments: [("-1..2", "a negative row (-1) is not supported"), ("-3", "a negative row (-3) is not supported"),
                       ("5..2", "the range ends (2) before it starts (5)"), ("1...3", "expected A..B, A.., ..B or a single row N"),
+                      ("1..1", "the range is empty"), ("..0", "the range is empty"),
                       ("99999999999999999999", "row 99999999999999999999 is larger than any tensor can have")])
     func rowsRangeMessages(range: String, message: String) throws {
         // Given as two arguments: `--rows -1..2` used to be read as a flag and reported as a missing value.

@@ -36,6 +36,10 @@ struct RowRange: Equatable {
         if let upper, upper < lower {
             throw ValidationError("the range ends (\(upper)) before it starts (\(lower))")
         }
+        // An empty listing is taken for a mistake, as a start past the last row is.
+        if let upper, upper == lower {
+            throw ValidationError("the range is empty (it ends where it starts, at \(upper), and its end is not included)")
+        }
     }
 
     private static let malformed = ValidationError("expected A..B, A.., ..B or a single row N, in decimal")
