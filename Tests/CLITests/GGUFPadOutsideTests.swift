@@ -19,5 +19,11 @@ import TestSupport
         let note = "\(path): tokenizer.ggml.padding_token_id \(id) is not a token id (\(count) tokens); not used"
         #expect((report["notes"] as? [String] ?? []).contains(note), "\(report["notes"] ?? "none")")
         #expect(!(try CLI.run(["tokens", path]).stdout.contains("(id \(id))")))
+        // The audit's padding-unchecked finding agrees with that note: the tokenizer declared an
+        // id, not a usable one (it said "declares no pad token"; adversarial test).
+        let audit = try CLI.run(["audit", path, "--json"])
+        let findings = try #require((try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
+        let unchecked = try #require(findings.first { $0["rule"] as? String == "padding-unchecked" }?["message"] as? String, "\(findings)")
+        #expect(unchecked.contains("the tokenizer declares no usable pad token") && !unchecked.contains("declares no pad token"), "\(unchecked)")
     }
 }

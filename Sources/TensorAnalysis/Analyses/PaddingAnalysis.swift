@@ -224,7 +224,7 @@ public enum PaddingAnalysis {
     static func searchedSources(_ checkpoint: Checkpoint, _ knowledge: CheckpointKnowledge) -> String {
         var searched = [checkpoint.config == nil ? "no config.json" : "config.json has no usable pad_token_id"]
         if knowledge.tokenizer != nil {
-            searched.append("the tokenizer declares no pad token")
+            searched.append("the tokenizer declares no usable pad token")
         } else {
             searched.append(checkpoint.tokenizerFiles.isEmpty ? "no tokenizer files" : "the tokenizer files were not usable")
         }

@@ -108,7 +108,7 @@ extension Rule {
         help: "Such names are never followed; a loader that follows them reads outside the model folder.")
     public static let indexTotalSize = Rule(
         id: "index-total-size", defaultSeverity: .error,
-        summary: "The index's metadata.total_size is not an integer, is impossible, or differs from the shards' data bytes.",
+        summary: "The index's metadata.total_size is not an integer or is impossible, or (a warning) differs from the shards' data bytes.",
         help: "An impossible value is an error; a difference from the data bytes is a warning (shared storage is counted once).")
     public static let indexEmpty = Rule(
         id: "index-empty", defaultSeverity: .warning,
