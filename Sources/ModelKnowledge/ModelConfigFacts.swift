@@ -31,6 +31,11 @@ public struct ModelConfigFacts: Sendable, Equatable {
     public var keys: [String]
     /// Keys read from `text_config` because the top level lacks them.
     public var fieldsFromTextConfig: [String]
+    /// A `tie_word_embeddings` the `text_config` sets that the model type's config class does
+    /// not read for the model's own tying (`ModelTypeFact.textConfigTie` `.ignored`, Gemma 3):
+    /// `tieWordEmbeddings` is then `.absent` (the class default applies), and this says what was
+    /// left aside, for the explanation.
+    public var ignoredTextConfigTie: Value<Bool>?
 
     /// Whether this is a transformers model config: it names a `model_type`.
     public var isTransformersConfig: Bool { modelType != nil }
@@ -38,6 +43,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
     public init(path: String, modelType: String? = nil, tieWordEmbeddings: Value<Bool> = .absent,
                 padTokenID: Value<Int> = .absent, vocabSize: Value<Int> = .absent, keys: [String] = [],
                 fieldsFromTextConfig: [String] = []) {
+        self.ignoredTextConfigTie = nil
         self.path = path
         self.modelType = modelType
         self.tieWordEmbeddings = tieWordEmbeddings
@@ -73,6 +79,21 @@ public struct ModelConfigFacts: Sendable, Equatable {
         facts.tieWordEmbeddings = boolValue(lookup("tie_word_embeddings"))
         facts.padTokenID = intValue(lookup("pad_token_id"))
         facts.vocabSize = intValue(lookup("vocab_size"))
+        return facts.settingTextConfigTieAside()
+    }
+
+    /// These facts with a `text_config`'s `tie_word_embeddings` set aside when the model type's
+    /// class does not read it (`ignoredTextConfigTie`).
+    ///
+    /// Why: transformers' Gemma3Config keeps its own `tie_word_embeddings` (default true) whatever
+    /// the text_config says, and Gemma3ForConditionalGeneration ties by it; reading the nested
+    /// `false` as the model's called a tied model untied, with a warning (adversarial test).
+    public func settingTextConfigTieAside() -> ModelConfigFacts {
+        guard fieldsFromTextConfig.contains("tie_word_embeddings"), let modelType,
+              ModelTypeFacts.fact(for: modelType)?.textConfigTie == .ignored else { return self }
+        var facts = self
+        facts.ignoredTextConfigTie = tieWordEmbeddings
+        facts.tieWordEmbeddings = .absent
         return facts
     }
 

@@ -8,11 +8,26 @@ public struct ModelTypeFact: Sendable, Equatable {
     public var tiesWordEmbeddings: Bool
     /// `pad_token_id` when config.json does not set it (nil: the class has none).
     public var padTokenID: Int?
+    /// Whether a `tie_word_embeddings` that config.json sets only in its `text_config` is the
+    /// model's own (`forwarded`) or not (`ignored`: the class default stays); nil for a class
+    /// without a `text_config`.
+    public var textConfigTie: TextConfigTie?
+
+    public enum TextConfigTie: String, Sendable, Equatable {
+        case ignored, forwarded
+    }
+
+    public init(configClass: String, tiesWordEmbeddings: Bool, padTokenID: Int?, textConfigTie: TextConfigTie? = nil) {
+        self.configClass = configClass
+        self.tiesWordEmbeddings = tiesWordEmbeddings
+        self.padTokenID = padTokenID
+        self.textConfigTie = textConfigTie
+    }
 }
 
 public enum ModelTypeFacts {
     /// The transformers version the table was read from.
-    public static let transformersVersion = "5.24.0"
+    public static let transformersVersion = "5.25.0"
 
     /// Defaults of the text families most used on the Hub, read by instantiating each config
     /// class with no arguments (`TestData/knowledge/generate_model_types.py`); a test checks
@@ -37,7 +52,8 @@ public enum ModelTypeFacts {
         "falcon": .init(configClass: "FalconConfig", tiesWordEmbeddings: true, padTokenID: nil),
         "gemma": .init(configClass: "GemmaConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "gemma2": .init(configClass: "Gemma2Config", tiesWordEmbeddings: true, padTokenID: 0),
-        "gemma3": .init(configClass: "Gemma3Config", tiesWordEmbeddings: true, padTokenID: nil),
+        // Gemma3ForConditionalGeneration ties by the top level's value; a text_config's is not read.
+        "gemma3": .init(configClass: "Gemma3Config", tiesWordEmbeddings: true, padTokenID: nil, textConfigTie: .ignored),
         "gemma3_text": .init(configClass: "Gemma3TextConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "gpt2": .init(configClass: "GPT2Config", tiesWordEmbeddings: true, padTokenID: nil),
         "gpt_neox": .init(configClass: "GPTNeoXConfig", tiesWordEmbeddings: false, padTokenID: nil),

@@ -133,8 +133,21 @@ public enum TyingJudge {
                 return result(nil, .unknown, "\(config.path) leaves tie_word_embeddings out, and model_type \(quoted(modelType)) is not in the table of known defaults." + noHead)
             }
             return result(fact.tiesWordEmbeddings, .modelTypeDefault,
-                          "\(config.path) leaves tie_word_embeddings out; \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)." + noHead)
+                          "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)." + noHead)
         }
+    }
+
+    /// ", and its text_config's tie_word_embeddings (false) is not the model's own" when the
+    /// config's class does not read the nested value (`ModelConfigFacts.ignoredTextConfigTie`).
+    static func textConfigAside(_ config: ModelConfigFacts, _ fact: ModelTypeFact) -> String {
+        guard let ignored = config.ignoredTextConfigTie else { return "" }
+        let value = switch ignored {
+        case .value(let flag): "\(flag)"
+        case .null: "null"
+        case .unusable(let text): text
+        case .absent: "absent"
+        }
+        return " at the top level (its text_config sets it to \(value), which \(fact.configClass) does not read for the model's own tying)"
     }
 
     /// The config's stated value when the bytes contradict it, either way: the bytes decide, and

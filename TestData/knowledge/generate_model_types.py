@@ -26,19 +26,38 @@ MODEL_TYPES = [
 ]
 
 
+def text_config_tie(config_class):
+    """What the class makes of a config.json that sets tie_word_embeddings only in its
+    text_config (multimodal configs): "ignored" when the model's own value stays the class
+    default either way, "forwarded" when it follows the text_config's, None for a class
+    without a text_config."""
+    if "text_config" not in getattr(config_class, "sub_configs", {}):
+        return None
+    seen = [bool(config_class(text_config={"tie_word_embeddings": x}).tie_word_embeddings) for x in (True, False)]
+    default = bool(config_class().tie_word_embeddings)
+    if seen == [default, default]:
+        return "ignored"
+    if seen == [True, False]:
+        return "forwarded"
+    return "other"
+
+
 def main() -> None:
     out = {}
     for model_type in MODEL_TYPES:
-        config = CONFIG_MAPPING[model_type]()
+        config_class = CONFIG_MAPPING[model_type]
+        config = config_class()
         pad = getattr(config, "pad_token_id", None)
         out[model_type] = {
             "config_class": type(config).__name__,
             "tie_word_embeddings": bool(config.tie_word_embeddings),
             "pad_token_id": pad if isinstance(pad, int) else None,
+            "text_config_tie_word_embeddings": text_config_tie(config_class),
         }
     document = {
         "transformers_version": transformers.__version__,
-        "how": "CONFIG_MAPPING[model_type]() with no arguments",
+        "how": "CONFIG_MAPPING[model_type]() with no arguments; text_config_tie_word_embeddings: "
+               "CONFIG_MAPPING[model_type](text_config={'tie_word_embeddings': x}) for x true and false",
         "model_types": out,
     }
     path = pathlib.Path(__file__).with_name("model-type-defaults.json")

@@ -11,6 +11,7 @@ import Testing
         let configClass: String
         let ties: Bool
         let padTokenID: Int?
+        let textConfigTie: String?
         var testDescription: String { modelType }
     }
 
@@ -24,7 +25,8 @@ import Testing
             guard let entry = types[key], let ties = entry["tie_word_embeddings"] as? Bool,
                   let configClass = entry["config_class"] as? String else { return nil }
             return Reference(modelType: key, configClass: configClass, ties: ties,
-                             padTokenID: (entry["pad_token_id"] as? NSNumber)?.intValue)
+                             padTokenID: (entry["pad_token_id"] as? NSNumber)?.intValue,
+                             textConfigTie: entry["text_config_tie_word_embeddings"] as? String)
         }
     }()
 
@@ -34,6 +36,7 @@ import Testing
         #expect(fact.tiesWordEmbeddings == reference.ties)
         #expect(fact.configClass == reference.configClass)
         #expect(fact.padTokenID == reference.padTokenID)
+        #expect(fact.textConfigTie?.rawValue == reference.textConfigTie)
     }
 
     @Test func tableAndReferenceCoverTheSameFamilies() {

@@ -50,6 +50,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var unusableHeadCounts: [String: String] = [:]
     /// Values present but unusable, in the order they are read.
     public var invalidValues: [InvalidValue] = []
+    /// Keys (of `model_type`, `pad_token_id`, `tie_word_embeddings`) read from `text_config`
+    /// because the top level lacks them.
+    public var fieldsFromTextConfig: [String] = []
 
     public init(path: String, modelType: String? = nil, padToken: PadToken = .absent, vocabSize: Int? = nil,
                 hiddenSize: Int? = nil, tieWordEmbeddings: Bool? = nil) {
@@ -96,10 +99,14 @@ public struct ModelConfig: Sendable, Equatable {
     /// The fields of an already parsed config object.
     static func parse(_ root: JSONNode, path: String) -> ModelConfig {
         let nested = root.lastValue(for: "text_config")
+        var fromTextConfig: [String] = []
         func value(_ keys: String...) -> (key: String, value: JSONNode)? {
             for key in keys {
                 if let v = root.lastValue(for: key) { return (key, v) }
-                if let v = nested?.lastValue(for: key) { return (key, v) }
+                if let v = nested?.lastValue(for: key) {
+                    fromTextConfig.append(key)
+                    return (key, v)
+                }
             }
             return nil
         }
@@ -146,6 +153,7 @@ public struct ModelConfig: Sendable, Equatable {
         case let (key, raw)?: config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "true or false"))
         case nil: break
         }
+        config.fieldsFromTextConfig = fromTextConfig
         return config
     }
 

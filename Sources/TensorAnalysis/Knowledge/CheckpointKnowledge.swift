@@ -124,6 +124,7 @@ extension ModelConfigFacts {
             else if let text = invalid("vocab_size") { .unusable(text) }
             else { .absent }
         self.init(path: config.path, modelType: config.modelType, tieWordEmbeddings: tie,
-                  padTokenID: padTokenID, vocabSize: vocab)
+                  padTokenID: padTokenID, vocabSize: vocab, fieldsFromTextConfig: config.fieldsFromTextConfig)
+        self = settingTextConfigTieAside()
     }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import SafetensorsFormat
+import TestSupport
+
+/// A multimodal config.json that sets `tie_word_embeddings` only in its `text_config`: whether
+/// that is the model's own value depends on the config class (transformers 5.25: Gemma3Config
+/// keeps its own default, true, and Gemma3ForConditionalGeneration ties by it; LlavaConfig
+/// forwards the nested value). What each class does is read from transformers by
+/// TestData/knowledge/generate_model_types.py (`text_config_tie_word_embeddings`).
+@Suite struct TextConfigTieCLITests {
+    static func folder(config: String) throws -> String {
+        let folder = try Fixtures.temporaryDirectory()
+        var bytes: [UInt8] = []
+        for i in 0..<(8 * 4) { withUnsafeBytes(of: Float(i % 7 + 1).bitPattern.littleEndian) { bytes += $0 } }
+        let file = SafetensorsWriter(entries: [.init(name: "model.embed_tokens.weight", dtype: .f32, shape: [8, 4], bytes: bytes)])
+        try Data(file.serialize()).write(to: folder.appendingPathComponent("model.safetensors"))
+        try Data(config.utf8).write(to: folder.appendingPathComponent("config.json"))
+        return folder.path
+    }
+
+    @Test("gemma3: a text_config's tie_word_embeddings false is not the model's; the class default (tied) is the evidence")
+    func gemma3IgnoresTextConfig() throws {
+        let defaults = try #require((try Fixtures.json("knowledge/model-type-defaults.json") as? [String: Any])?["model_types"] as? [String: [String: Any]])
+        let gemma3 = try #require(defaults["gemma3"])
+        #expect(gemma3["text_config_tie_word_embeddings"] as? String == "ignored")
+        let classDefault = try #require(gemma3["tie_word_embeddings"] as? Bool)
+        let path = try Self.folder(config: #"{"model_type": "gemma3", "text_config": {"tie_word_embeddings": false}, "pad_token_id": 0}"#)
+        let result = try CLI.run(["padding", path, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+        let tying = try #require(((report["embeddings"] as? [[String: Any]])?.first)?["tying"] as? [String: Any])
+        #expect(tying["tied"] as? Bool == classDefault, "\(tying)")
+        #expect(tying["evidence"] as? String == "model-type-default", "\(tying)")
+        #expect((tying["detail"] as? String ?? "").contains("its text_config sets it to false, which Gemma3Config does not read"), "\(tying)")
+    }
+
+    @Test("gemma3 with tie_word_embeddings at the top level: that value is the config's statement")
+    func gemma3TopLevel() throws {
+        let path = try Self.folder(config: #"{"model_type": "gemma3", "tie_word_embeddings": false, "text_config": {"tie_word_embeddings": true}, "pad_token_id": 0}"#)
+        let result = try CLI.run(["padding", path, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+        let tying = try #require(((report["embeddings"] as? [[String: Any]])?.first)?["tying"] as? [String: Any])
+        #expect(tying["tied"] as? Bool == false && tying["evidence"] as? String == "config", "\(tying)")
+    }
+}
