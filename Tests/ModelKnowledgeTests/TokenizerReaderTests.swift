@@ -167,7 +167,13 @@ import Testing
         let facts = try ModelConfigFacts.read(KnowledgeFixtures.json("c.json",
             #"{"model_type":"gemma3","text_config":{"tie_word_embeddings":false,"vocab_size":262208,"pad_token_id":0},"pad_token_id":"0"}"#))
         #expect(facts.modelType == "gemma3")
-        #expect(facts.tieWordEmbeddings == .value(false))
+        // Gemma3Config does not read a text_config's tie_word_embeddings for the model's own
+        // tying (model-type-defaults.json: "ignored"): set aside, the class default applies.
+        #expect(facts.tieWordEmbeddings == .absent)
+        #expect(facts.ignoredTextConfigTie == .value(false))
+        // A model type outside the table takes the nested value (LlavaConfig forwards it).
+        let llava = try ModelConfigFacts.read(KnowledgeFixtures.json("l.json", #"{"model_type":"llava","text_config":{"tie_word_embeddings":false}}"#))
+        #expect(llava.tieWordEmbeddings == .value(false) && llava.ignoredTextConfigTie == nil)
         #expect(facts.padTokenID == .unusable("\"0\""))
         #expect(facts.vocabSize == .value(262208))
         #expect(facts.fieldsFromTextConfig == ["tie_word_embeddings", "vocab_size"])
