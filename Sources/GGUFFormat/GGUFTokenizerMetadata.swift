@@ -82,6 +82,36 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
         }
     }
 
+    /// What is wrong with the tokenizer keys of `metadata` that makes them unused, one sentence
+    /// each: `tokens` that are no array of strings (the tokenizer is not read: no vocabulary to
+    /// hold against `token_embd`, no token names), and a `token_type` that is no int32 array of
+    /// one value per token (no token is marked unused or control by it). Why: both were dropped
+    /// without a word, and a file llama.cpp refuses passed the audit with nothing to say
+    /// (adversarial test).
+    public static func unusedKeys(in metadata: GGUFMetadata) -> [String] {
+        var problems: [String] = []
+        let tokens = metadata[tokensKey]
+        if let tokens {
+            if case .string? = tokens.array {} else {
+                problems.append("metadata '\(tokensKey)' is \(Self.shape(of: tokens)), not an array of strings: the file's tokenizer is not read "
+                                + "(llama.cpp refuses such a file)")
+            }
+        }
+        if let types = metadata[tokenTypeKey], case .string(let names)? = tokens?.array {
+            if case .int32(let values)? = types.array, values.count == names.count {} else {
+                problems.append("metadata '\(tokenTypeKey)' is \(Self.shape(of: types)) for \(names.count) tokens, not one int32 per token: "
+                                + "not used, so no token is marked unused or control by it")
+            }
+        }
+        return problems
+    }
+
+    /// `[7 × int32]` for an array, `a string` for a scalar.
+    static func shape(of value: GGUFValue) -> String {
+        if case .array(let array) = value { return "[\(array.count) × \(array.elementType)]" }
+        return "a single \(value.type)"
+    }
+
     /// The type of token `id`, when `token_type` is present and holds a known value.
     public func tokenType(of id: Int) -> TokenType? {
         guard let tokenTypes, tokenTypes.indices.contains(id) else { return nil }

@@ -375,6 +375,12 @@ HOSTILE = {
 PROBLEMS = {
     "bool-two.gguf": (gguf_bytes(kvs=[kv("k", 7, b"\x02")]), "bool byte 2"),
     "invalid-utf8-value.gguf": (gguf_bytes(kvs=[kv("k", 8, s(b"ok\xff"))]), "string value not UTF-8"),
+    # Tokenizer keys of the wrong type: unused, and said so (llama.cpp refuses the first).
+    "tokens-not-strings.gguf": (gguf_bytes(kvs=[kv("tokenizer.ggml.tokens", 9, struct.pack("<IQ3I", 4, 3, 0, 1, 2))]),
+                                "tokenizer.ggml.tokens of uint32"),
+    "token-type-short.gguf": (gguf_bytes(kvs=[kv("tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, 3) + s(b"a") + s(b"b") + s(b"c")),
+                                              kv("tokenizer.ggml.token_type", 9, struct.pack("<IQi", 5, 1, 1))]),
+                              "tokenizer.ggml.token_type: 1 value for 3 tokens"),
 }
 
 

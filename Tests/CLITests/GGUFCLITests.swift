@@ -106,6 +106,15 @@ import TestSupport
         #expect(try CLI.run(["audit", Fixtures.path("gguf-cli/llama-q8_0.gguf")]).status == 0)
     }
 
+    @Test("audit: tokenizer keys of the wrong type are a gguf-problem naming the key, not dropped silently",
+          arguments: [("tokens-not-strings.gguf", "tokenizer.ggml.tokens"), ("token-type-short.gguf", "tokenizer.ggml.token_type")])
+    func tokenizerKeysOfWrongType(file: String, key: String) throws {
+        let result = try CLI.run(["audit", Fixtures.path("gguf/problem/" + file), "--format", "json"])
+        let problems = (try Self.object(result)["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "gguf-problem" }
+        #expect(problems.count == 1, "\(problems)")
+        #expect((problems.first?["message"] as? String ?? "").contains("metadata '\(key)'"), "\(problems)")
+    }
+
     @Test("diff of a Hub safetensors file and its GGUF pairs names by the llama map (or --map) and measures Q8_0 error")
     func acrossFormats() throws {
         let expected = try #require(try Self.expected()["hub-llama"] as? [String: [String: Any]])

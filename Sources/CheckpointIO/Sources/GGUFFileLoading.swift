@@ -39,6 +39,9 @@ extension CheckpointFile {
             }
             return SourceIssue(.ggufProblem(description: problem.description, tensor: nil), file: path)
         }
+        for problem in GGUFTokenizerMetadata.unusedKeys(in: file.metadata) {
+            issues.append(SourceIssue(.ggufProblem(description: problem, tensor: nil), file: path))
+        }
         if let tokenizer = GGUFTokenizerMetadata(file.metadata),
            let embedding = file.tensor(named: LlamaCppTensorNames.tokenEmbedding), embedding.shape.count == 2,
            embedding.shape[0] != tokenizer.tokens.count {

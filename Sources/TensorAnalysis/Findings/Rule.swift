@@ -148,7 +148,7 @@ extension Rule {
         help: "torch.load(weights_only=False) or pickle.load would import and may call it. tensoraudit never executes it; only load such a file if you trust its source.")
     public static let ggufProblem = Rule(
         id: "gguf-problem", defaultSeverity: .warning,
-        summary: "A GGUF file reads, with a problem: a tensor name over 64 bytes, a bool byte other than 0 or 1, a string that is not UTF-8.",
+        summary: "A GGUF file reads, with a problem: a tensor name over 64 bytes, a bool byte other than 0 or 1, a string that is not UTF-8, tokenizer keys of the wrong type.",
         help: "gguf-py reads such a file; llama.cpp refuses names of 64 bytes or more. Rewrite the file with a conforming writer.")
     public static let ggufVocabularyMismatch = Rule(
         id: "gguf-vocabulary-mismatch", defaultSeverity: .error,
