@@ -78,6 +78,16 @@ import Testing
         #expect(Self.archive(commented).success != nil)
     }
 
+    @Test("bytes after the archive are refused, and the message says so (it said no end record was found)")
+    func trailingBytes() throws {
+        let (bytes, _) = try Self.tied()
+        let trailing = bytes + Array("garbage".utf8)
+        let end = Self.eocd(bytes)
+        let expected = ZipError.malformed(offset: UInt64(end), reason: "the end-of-central-directory record's comment (0 bytes) ends at byte "
+                                          + "\(bytes.count), and 7 more bytes follow to the end of the file: data after the archive is not read")
+        #expect(Self.archive(trailing).failure == expected)
+    }
+
     @Test("a checkpoint whose entry names escape the folder is read, and the names are reported")
     func escapingNameInCheckpoint() throws {
         var (bytes, _) = try Self.tied()

@@ -17,20 +17,31 @@ struct ZipEndRecord {
 
     /// Searches the last 65,557 bytes only (the record's size plus the largest comment), so the
     /// search is bounded whatever the file size; the record found must have a comment that ends
-    /// exactly at the end of the file.
+    /// exactly at the end of the file. Bytes after the archive (a record whose comment ends
+    /// before the end of the file) are refused and said so: torch's reader and Python's
+    /// `zipfile` ignore them, but which bytes are "the archive" is then a reader's guess; the
+    /// message said "no end-of-central-directory record", which was false (adversarial test).
     static func locate(in reader: ByteReader) throws(ZipError) -> ZipEndRecord {
         guard reader.count >= fixedSize else { throw .endNotFound(fileSize: reader.count) }
         let last = reader.count - fixedSize
         let first = last > maxCommentLength ? last - maxCommentLength : 0
         var position = last
+        // The record nearest the end whose comment ends before the end of the file.
+        var shortOne: (position: UInt64, commentLength: UInt16)?
         while true {
-            if reader.u32(at: position) == signature,
-               let commentLength = reader.u16(at: position + 20),
-               position + fixedSize + UInt64(commentLength) == reader.count {
-                return try parse(at: position, in: reader)
+            if reader.u32(at: position) == signature, let commentLength = reader.u16(at: position + 20) {
+                if position + fixedSize + UInt64(commentLength) == reader.count { return try parse(at: position, in: reader) }
+                if shortOne == nil, position + fixedSize + UInt64(commentLength) < reader.count {
+                    shortOne = (position, commentLength)
+                }
             }
             if position == first { break }
             position -= 1
+        }
+        if let (position, commentLength) = shortOne {
+            let end = position + fixedSize + UInt64(commentLength)
+            throw .malformed(offset: position, reason: "the end-of-central-directory record's comment (\(commentLength) bytes) ends at byte \(end), "
+                             + "and \(reader.count - end) more bytes follow to the end of the file: data after the archive is not read")
         }
         throw .endNotFound(fileSize: reader.count)
     }
