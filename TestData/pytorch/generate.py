@@ -252,7 +252,15 @@ def tensor_pickle(numel, shape, stride, offset=0, storage="FloatStorage", storag
     """{'w': _rebuild_tensor_v2(storage('0', numel), offset, shape, stride, False, OrderedDict())}.
     A shape entry that is a callable's name instead of an integer, e.g. ("posix", "system"),
     becomes that global called with "echo pwned": torch.load(weights_only=False) runs it."""
-    p = P().op(b"}").op(b"(").uni("w").glob("torch._utils", "_rebuild_tensor_v2").op(b"(")
+    p = P().op(b"}").op(b"(").uni("w")
+    tensor_value(p, numel, shape, stride, offset, storage, storage_module)
+    p.op(b"u")
+    return p.done()
+
+
+def tensor_value(p, numel, shape, stride, offset=0, storage="FloatStorage", storage_module="torch"):
+    """Pushes `tensor_pickle`'s _rebuild_tensor_v2(...) call onto `p`."""
+    p.glob("torch._utils", "_rebuild_tensor_v2").op(b"(")
     p.op(b"(").uni("storage").glob(storage_module, storage).uni("0").uni("cpu")
     p.op(b"\x8a" + bytes([8]) + struct.pack("<q", numel)).op(b"t").op(b"Q")
     p.op(b"\x8a" + bytes([8]) + struct.pack("<q", offset))
@@ -266,8 +274,7 @@ def tensor_pickle(numel, shape, stride, offset=0, storage="FloatStorage", storag
     for s in stride:
         p.op(b"\x8a" + bytes([8]) + struct.pack("<q", s))
     p.op(b"t").op(b"\x89").glob("collections", "OrderedDict").op(b")").op(b"R").op(b"t").op(b"R")
-    p.op(b"u")
-    return p.done()
+    return p
 
 
 def entry(name):
@@ -366,6 +373,15 @@ def write_hostile(expected):
                               "unsupported-dtype")]:
         torch_like_zip(path(name), pkl, {"0": floats4})
         hostile[name] = {"kind": "unsafe-error", "error": error, "globals": pickle_globals(pkl)}
+
+    # Containers that hold themselves (d['self'] = d; a list holding itself): torch's safe
+    # loader returns them as they are, and each tensor has one name on the way in.
+    for name, build, names in [("cycle-dict.pt", lambda p: tensor_value(p.op(b"}q\x00(").uni("self").op(b"h\x00").uni("w"), 4, [4], [1]).op(b"u"), ["w"]),
+                               ("cycle-list.pt", lambda p: tensor_value(p.op(b"]q\x00(").op(b"h\x00"), 4, [4], [1]).op(b"e"), ["1"])]:
+        torch_like_zip(path(name), build(P()).done(), {"0": floats4})
+        loaded = torch.load(path(name), weights_only=True)
+        assert (loaded["self"] is loaded) if isinstance(loaded, dict) else (loaded[0] is loaded)
+        hostile[name] = {"kind": "cycle", "tensor_names": names, "torch_weights_only": "loads"}
 
     # Exponential sharing ("billion laughs"): level k is a list of 10 references to level k-1.
     p = P().op(b"]").op(b"q\x00")

@@ -49,6 +49,15 @@ import Testing
         #expect(inner.kind == expected["error"] as? String, "\(file): \(inner)")
     }
 
+    static var cycleFiles: [String] { TorchFixtures.hostileFiles.filter { $0.value["kind"] as? String == "cycle" }.keys.sorted() }
+
+    @Test("a container holding itself is read (torch's safe loader returns it), each tensor under its one name", arguments: cycleFiles)
+    func cycles(file: String) throws {
+        let names = try #require(TorchFixtures.hostileFiles[file]?["tensor_names"] as? [String])
+        let checkpoint = try TorchFixtures.read(try TorchFixtures.bytes(file)).get()
+        #expect(checkpoint.tensors.map(\.name) == names)
+    }
+
     @Test("the named payloads", arguments: [
         ("unsafe-os-system.pt", "posix.system"), ("unsafe-eval-protocol2.pt", "__builtin__.eval"),
         ("unsafe-eval-protocol4.pt", "builtins.eval"), ("unsafe-popen.pt", "commands.Popen"),

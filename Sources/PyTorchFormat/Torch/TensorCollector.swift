@@ -21,7 +21,8 @@ struct StorageDeclaration: Equatable {
 /// Walks the unpickled objects from the root and collects the tensors with their state-dict
 /// names. Dicts (and `OrderedDict` calls) extend the name with their keys, lists and tuples with
 /// indices; an unrecognised call (a pickled module, optimizer, …) is searched through its
-/// arguments, items and state. The walk is bounded in depth (cycles end there) and in steps
+/// arguments, items and state. The walk does not re-enter an object it is inside of (a cycle), is
+/// bounded in depth and in steps
 /// (shared sub-objects are revisited once per path, so a "billion laughs" stops at the step limit).
 ///
 /// Names are bounded too: one shared tensor reached 2^20 times under a chain of long keys made
@@ -55,6 +56,12 @@ struct TensorCollector {
     var unnamedPlace: (place: String, depth: Int)?
     /// Objects whose parts without names were searched.
     var unnamedSearched = Set<Int>()
+    /// Objects the walk is inside of (the path from the root). A value that is one of them is a
+    /// cycle (`d['self'] = d`, which torch.load returns as it is): it is not entered again, since
+    /// every tensor inside is reached on the way in. Why: the walk went round until the nesting
+    /// limit refused the file ("nesting depth exceeds the limit of 1000") though torch's safe
+    /// loader reads it (adversarial test).
+    var enclosing = Set<Int>()
 
     enum PathComponent {
         case key(PickleStore.Slot)
@@ -101,6 +108,8 @@ struct TensorCollector {
         guard steps <= limits.maxWalkSteps else { throw .limitExceeded(what: "objects visited", limit: limits.maxWalkSteps) }
         guard depth <= limits.maxNestingDepth else { throw .limitExceeded(what: "nesting depth", limit: limits.maxNestingDepth) }
         guard case .node(let object) = value, let node = program.object(value) else { return }
+        guard enclosing.insert(object).inserted else { return }
+        defer { enclosing.remove(object) }
         // The parts without names are searched on the object's first visit only: they do not
         // depend on the path, and a rebuild call with n appended values referenced n times must
         // not cost n² (TensorWalkScaleTests). Only objects that have such parts are remembered
