@@ -383,6 +383,12 @@ def write_hostile(expected):
         assert (loaded["self"] is loaded) if isinstance(loaded, dict) else (loaded[0] is loaded)
         hostile[name] = {"kind": "cycle", "tensor_names": names, "torch_weights_only": "loads"}
 
+    # Dict keys that are not text: torch.load returns both tensors; this reader does not name
+    # such keys apart and refuses two of them, saying why.
+    torch.save({b"a": torch.tensor([1.0, 2.0]), b"b": torch.tensor([3.0, 4.0])}, path("bytes-keys.pt"))
+    hostile["bytes-keys.pt"] = {"kind": "non-text-keys", "torch_weights_only": "loads",
+                                "keys": [repr(k) for k in torch.load(path("bytes-keys.pt"), weights_only=True)]}
+
     # Exponential sharing ("billion laughs"): level k is a list of 10 references to level k-1.
     p = P().op(b"]").op(b"q\x00")
     for level in range(1, 30):

@@ -119,6 +119,16 @@ import TestSupport
         }
     }
 
+    @Test("two tensors under dict keys that are not text (bytes): refused saying the keys are not told apart, not 'both named' alone")
+    func nonTextKeys() throws {
+        let facts = try #require(((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])?["bytes-keys.pt"] as? [String: Any])
+        #expect(facts["keys"] as? [String] == ["b'a'", "b'b'"])
+        let path = Fixtures.path("pytorch/bytes-keys.pt")
+        let result = try CLI.run(["inspect", path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("keys are not text") && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
     @Test("every hostile torch file (bombs, lying sizes, truncated, compressed, duplicate entries): every command exits 2 with one line naming it")
     func hostile() throws {
         let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])

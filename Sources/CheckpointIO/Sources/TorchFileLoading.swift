@@ -48,8 +48,13 @@ extension CheckpointFile {
         var seen = Set<ExactText>()
         for tensor in checkpoint.tensors {
             guard seen.insert(ExactText(tensor.name)).inserted else {
+                // Keys that are not text (bytes, tuples: legal for torch.load) all read as one
+                // placeholder, so two tensors under such keys are not two tensors of one name.
+                let why = tensor.name.contains(TorchCheckpoint.nonTextKey)
+                    ? ": their state-dict keys are not text (bytes, a tuple, …), which this reader does not tell apart; not read"
+                    : ""
                 throw .source(path: path, kind: "duplicate-tensor-name",
-                              message: "two tensors of the state dict are both named \(quotedName(tensor.name))")
+                              message: "two tensors of the state dict are both named \(quotedName(tensor.name))" + why)
             }
             guard let name = tensor.dtype.safetensorsName, let dtype = DType(rawValue: name) else {
                 throw .source(path: path, kind: "unsupported-dtype",

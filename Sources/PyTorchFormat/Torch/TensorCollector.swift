@@ -186,6 +186,11 @@ struct TensorCollector {
         try walk(value, depth: depth + 1)
     }
 
+    /// What a name shows for a dict key that is not text, a number, a bool or None (bytes, a
+    /// tuple, an object): such keys are not told apart (`CheckpointFile` refuses two tensors
+    /// under it, saying why).
+    static let nonTextKey = "<non-text key>"
+
     static func keyText(_ key: PickleValue) -> String {
         switch key {
         case .string(let s): s
@@ -193,7 +198,7 @@ struct TensorCollector {
         case .bool(let b): b ? "True" : "False"
         case .none: "None"
         case .float(let f): String(f)
-        default: "<non-text key>"
+        default: nonTextKey
         }
     }
 

@@ -42,6 +42,10 @@ public struct TorchStorage: Sendable, Equatable {
 
 /// What a zip torch checkpoint contains, read without running its pickle.
 public struct TorchCheckpoint: Sendable {
+    /// The name part a dict key that is not text, a number, a bool or None stands as (bytes, a
+    /// tuple, an object): such keys are not told apart.
+    public static let nonTextKey = TensorCollector.nonTextKey
+
     /// The archive's top folder (`pytorch_model`, `archive`, …).
     public let root: String
     public let tensors: [TorchTensor]
