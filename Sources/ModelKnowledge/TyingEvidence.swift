@@ -40,9 +40,14 @@ public struct TyingQuestion: Sendable, Equatable {
     /// projection in llama.cpp: with no config.json, the model types it can come from may share
     /// a tie default (`LlamaCppSources`).
     public var sourceArchitecture: String?
+    /// Whether the identical bytes are one value repeated (two all-zero matrices): equal by
+    /// construction, so they prove no tie, and the config (or default) decides.
+    public var identicalBytesAreConstant: Bool
 
     public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, aliasExists: Bool = false,
-                formatConvention: String? = nil, formatNote: String? = nil, sourceArchitecture: String? = nil) {
+                formatConvention: String? = nil, formatNote: String? = nil, sourceArchitecture: String? = nil,
+                identicalBytesAreConstant: Bool = false) {
+        self.identicalBytesAreConstant = identicalBytesAreConstant
         self.config = config
         self.hasOutputProjection = hasOutputProjection
         self.bytesIdentical = bytesIdentical
@@ -95,6 +100,17 @@ public enum TyingJudge {
         }
         if question.aliasExists {
             return result(true, .metadataAlias, "The checkpoint's metadata stores the output projection as an alias of the input embedding.")
+        }
+        if present, question.bytesIdentical == true, question.identicalBytesAreConstant {
+            // Two matrices of one repeated value (all zeros) are equal whatever the model does:
+            // called "tied (identical-bytes)" they explained a pad row by a tie nothing showed.
+            var rest = question
+            rest.bytesIdentical = nil
+            rest.identicalBytesAreConstant = false
+            var judgement = judge(rest)
+            judgement.detail = "The output projection's bytes are identical to the input embedding's, but every element of both is one value: "
+                + "equal by construction, not evidence of a tie. " + judgement.detail
+            return judgement
         }
         if present, let identical = question.bytesIdentical {
             return identical

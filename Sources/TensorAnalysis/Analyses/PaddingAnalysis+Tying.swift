@@ -54,6 +54,7 @@ extension PaddingAnalysis {
         let note = isGGUFEmbedding ? ConventionTie.llamaCppAbsence(in: checkpoint) : nil
         return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
                              bytesIdentical: identical, aliasExists: aliased, formatConvention: convention, formatNote: note,
-                             sourceArchitecture: isGGUFEmbedding ? ConventionTie.llamaCppEncoder(in: checkpoint) : nil)
+                             sourceArchitecture: isGGUFEmbedding ? ConventionTie.llamaCppEncoder(in: checkpoint) : nil,
+                             identicalBytesAreConstant: identical == true && view.elementCount > 1 && view.isConstant())
     }
 }

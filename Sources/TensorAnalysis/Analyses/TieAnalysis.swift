@@ -366,7 +366,12 @@ public enum TieAnalysis {
         // `foo.weight` was "tied (identical-bytes)" there and a duplicate "with no known reason"
         // here, in one audit (adversarial test, 2026-12-04).
         let outputTwin = first.shape.count == 2 && names.contains(where: TensorNames.isOutputProjection)
-        if roles.count >= 2 || outputTwin {
+        // One value repeated (two all-zero matrices) is equal by construction, whatever the
+        // names: an embedding and output projection of zeros were "tied weights saved twice",
+        // a claim their bytes cannot make (adversarial test).
+        // (`isConstant` stops at the first two values that differ, so a real tie costs nothing.)
+        let constant = first.isConstant()
+        if (roles.count >= 2 || outputTwin) && !constant {
             group.kind = .tiedWeights
             let times = names.count == 2 ? "twice" : "\(names.count) times"
             if names.contains(where: TensorNames.isOutputProjection) {
@@ -381,7 +386,7 @@ public enum TieAnalysis {
         } else if names.allSatisfy(TensorNames.isBuffer) {
             group.kind = .repeatedBuffer
             group.note = "a buffer the model stores in every layer by design"
-        } else if first.isConstant() {
+        } else if constant {
             group.kind = .constant
             group.note = first.elementCount > 0
                 ? "every element equals \(first.value(at: 0)): equal by construction"
