@@ -24,6 +24,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// `model_type`; nil when absent or not a string. A config without it is not a
     /// transformers config (sentence-transformers, model2vec and others write their own).
     public var modelType: String?
+    /// `model_type` present but not a string, as written (`5`): the config states no usable
+    /// model type, which the explanations say instead of "has no model_type".
+    public var unusableModelType: String?
     public var tieWordEmbeddings: Value<Bool>
     public var padTokenID: Value<Int>
     public var vocabSize: Value<Int>
@@ -37,6 +40,11 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// left aside, for the explanation.
     public var ignoredTextConfigTie: Value<Bool>?
 
+    /// "has no model_type" or "has model_type 5, not a string", for explanations.
+    public var modelTypeAbsence: String {
+        unusableModelType.map { "has model_type \($0), not a string" } ?? "has no model_type"
+    }
+
     /// Whether this is a transformers model config: it names a `model_type`.
     public var isTransformersConfig: Bool { modelType != nil }
 
@@ -44,6 +52,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
                 padTokenID: Value<Int> = .absent, vocabSize: Value<Int> = .absent, keys: [String] = [],
                 fieldsFromTextConfig: [String] = []) {
         self.ignoredTextConfigTie = nil
+        self.unusableModelType = nil
         self.path = path
         self.modelType = modelType
         self.tieWordEmbeddings = tieWordEmbeddings
@@ -76,6 +85,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
             return nil
         }
         facts.modelType = root["model_type"]?.stringValue
+        if facts.modelType == nil, let stated = lookup("model_type") { facts.unusableModelType = stated.shortDescription }
         facts.tieWordEmbeddings = boolValue(lookup("tie_word_embeddings"))
         facts.padTokenID = intValue(lookup("pad_token_id"))
         facts.vocabSize = intValue(lookup("vocab_size"))

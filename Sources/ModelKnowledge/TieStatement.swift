@@ -10,7 +10,7 @@ public enum TieStatement {
     public static func clause(for config: ModelConfigFacts?) -> String {
         guard let config else { return "no config.json" }
         guard let modelType = config.modelType else {
-            return "config.json has no model_type, so no tie default applies"
+            return "config.json \(config.modelTypeAbsence), so no tie default applies"
         }
         switch config.tieWordEmbeddings {
         case .value(true):

@@ -135,7 +135,7 @@ public enum TyingJudge {
                 : result(nil, .none, "No config.json and no output projection: nothing says whether the embedding is tied.")
         }
         guard let modelType = config.modelType else {
-            return result(nil, .unknown, "\(config.path) has no model_type, so it is not a transformers config and no tie default applies." + noHead)
+            return result(nil, .unknown, "\(config.path) \(config.modelTypeAbsence), so it is not a transformers config and no tie default applies." + noHead)
         }
         switch config.tieWordEmbeddings {
         case .value(let tied):

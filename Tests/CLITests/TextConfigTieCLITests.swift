@@ -34,6 +34,19 @@ import TestSupport
         #expect((tying["detail"] as? String ?? "").contains("its text_config sets it to false, which Gemma3Config does not read"), "\(tying)")
     }
 
+    @Test("a model_type that is no string is a config-invalid-value, and padding says so instead of 'has no model_type'")
+    func modelTypeOfWrongType() throws {
+        let path = try Self.folder(config: #"{"model_type": 5, "pad_token_id": 0}"#)
+        let audit = try CLI.run(["audit", path, "--json"])
+        let findings = try #require((try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
+        let invalid = findings.filter { $0["rule"] as? String == "config-invalid-value" }
+        #expect(invalid.count == 1 && (invalid.first?["evidence"] as? [String: Any])?["key"] as? String == "model_type", "\(findings)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.run(["padding", path, "--json"]).stdout.utf8)) as? [String: Any])
+        let tying = try #require(((report["embeddings"] as? [[String: Any]])?.first)?["tying"] as? [String: Any])
+        #expect((tying["detail"] as? String ?? "").contains("has model_type 5, not a string"), "\(tying)")
+        #expect(tying["evidence"] as? String == "unknown", "\(tying)")
+    }
+
     @Test("gemma3 with tie_word_embeddings at the top level: that value is the config's statement")
     func gemma3TopLevel() throws {
         let path = try Self.folder(config: #"{"model_type": "gemma3", "tie_word_embeddings": false, "text_config": {"tie_word_embeddings": true}, "pad_token_id": 0}"#)

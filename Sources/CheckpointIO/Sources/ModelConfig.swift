@@ -111,7 +111,12 @@ public struct ModelConfig: Sendable, Equatable {
             return nil
         }
         var config = ModelConfig(path: path)
-        if case .string(let type)? = value("model_type")?.value { config.modelType = type }
+        switch value("model_type") {
+        case (_, .string(let type))?: config.modelType = type
+        // `"model_type": 5` is a config that states a model type badly, not one without it.
+        case let (key, raw)?: config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "a string"))
+        case nil: break
+        }
         if let (key, raw) = value("pad_token_id") {
             switch raw {
             case .null:

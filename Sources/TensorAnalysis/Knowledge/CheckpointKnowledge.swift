@@ -125,6 +125,7 @@ extension ModelConfigFacts {
             else { .absent }
         self.init(path: config.path, modelType: config.modelType, tieWordEmbeddings: tie,
                   padTokenID: padTokenID, vocabSize: vocab, fieldsFromTextConfig: config.fieldsFromTextConfig)
+        unusableModelType = invalid("model_type")
         self = settingTextConfigTieAside()
     }
 }
