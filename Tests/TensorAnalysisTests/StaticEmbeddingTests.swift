@@ -67,4 +67,16 @@ import TestSupport
         #expect(report.results.isEmpty)
         #expect(report.notes.contains { $0.text.contains("mapping[0] is 99") }, "\(report.notes)")
     }
+
+    @Test("a mapping value outside the matrix is stated as the exact integer it is (not -2.0, not 9.2e+18)",
+          arguments: [(SafetensorsFormat.DType.i64, UInt64(bitPattern: -2), "-2"), (.u64, (1 << 63) + 3, "9223372036854775811")])
+    func exactMappingValue(dtype: SafetensorsFormat.DType, bits: UInt64, stated: String) throws {
+        let bytes = [bits, 0, 1].flatMap { v in withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        let dir = try Self.write([
+            .init(name: "embeddings", dtype: .f32, shape: [2, 2], bytes: Self.floats([1, 0, 0, 1])),
+            .init(name: "mapping", dtype: dtype, shape: [3], bytes: bytes),
+        ])
+        let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: dir), padID: 0)
+        #expect(report.notes.contains { $0.text.contains("mapping[0] is \(stated), not a row") }, "\(report.notes)")
+    }
 }

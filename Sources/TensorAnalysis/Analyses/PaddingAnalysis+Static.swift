@@ -37,10 +37,14 @@ extension PaddingAnalysis {
         guard let view = checkpoint.tensor(named: mappingName), id < view.elementCount else {
             return StaticRow(row: nil, weight: weight, problem: "\(mappingName) has no entry \(id)")
         }
-        let value = view.value(at: id)
-        guard let row = Int(exactly: value), row >= 0, row < layout.rows else {
+        // As an exact integer: through a Double, I64 -2 read "-2.0" and U64 2^63 + 3
+        // "9.223372036854776e+18" (adversarial test).
+        let exact = view.exactInteger(at: id)
+        let row: Int? = if case .nonNegative(let x)? = exact { Int(exactly: x) } else { nil }
+        guard let row, row < layout.rows else {
+            let stated = exact.map(\.description) ?? "\(view.value(at: id))"
             return StaticRow(row: nil, weight: weight,
-                             problem: "\(mappingName)[\(id)] is \(value), not a row of \(layout.embeddings) (0..<\(layout.rows))")
+                             problem: "\(mappingName)[\(id)] is \(stated), not a row of \(layout.embeddings) (0..<\(layout.rows))")
         }
         return StaticRow(row: row, weight: weight, problem: nil)
     }

@@ -3,13 +3,21 @@ import SafetensorsFormat
 
 /// An element's value as an exact integer, for comparing integer tensors without the rounding
 /// of `Double` (2^64 − 1 and 2^64 − 2 are one `Double`).
-public enum ExactInteger: Equatable, Sendable {
+public enum ExactInteger: Equatable, Sendable, CustomStringConvertible {
     /// A value below zero.
     case negative(Int64)
     /// A value of zero or more.
     case nonNegative(UInt64)
 
     init(_ value: Int64) { self = value < 0 ? .negative(value) : .nonNegative(UInt64(value)) }
+
+    /// The integer in decimal, every digit kept (`-2`, `9223372036854775811`).
+    public var description: String {
+        switch self {
+        case .negative(let x): String(x)
+        case .nonNegative(let x): String(x)
+        }
+    }
 
     /// The integer a `Double` holds exactly, or nil (a fraction, NaN, ±∞, out of range).
     init?(exactly value: Double) {
