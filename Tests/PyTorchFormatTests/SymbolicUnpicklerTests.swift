@@ -134,13 +134,16 @@ import Testing
         }
     }
 
-    @Test("a cyclic list (appended to itself) unpickles and the walk stops at the depth limit")
+    @Test("a cyclic list (appended to itself) unpickles and the walk does not go round it")
     func cycle() throws {
         // EMPTY_LIST BINPUT 0 BINGET 0 APPEND  → l = []; l.append(l)
         let program = try Self.run([0x5D, 0x71, 0, 0x68, 0, 0x61]).get()
         #expect(program.node(program.root)?.elements == [program.root])
         var collector = TensorCollector(program: program, limits: .default, pickleBytes: 0)
-        #expect(throws: TorchFormatError.limitExceeded(what: "nesting depth", limit: 1_000)) { try collector.walk(program.root, depth: 0) }
+        // torch.load(weights_only=True) returns such a list; the walk enters it once (it went
+        // round until the nesting limit refused the file).
+        try collector.walk(program.root, depth: 0)
+        #expect(collector.tensors.isEmpty && collector.steps == 2, "\(collector.steps) steps")
     }
 
     /// The data.pkl of the tied-weights fixture, found through Python's zipfile offsets.
