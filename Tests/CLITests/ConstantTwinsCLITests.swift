@@ -42,7 +42,8 @@ import TestSupport
         for embedding in embeddings {
             let tying = try #require(embedding["tying"] as? [String: Any])
             #expect(tying["evidence"] as? String == "model-type-default" && tying["tied"] as? Bool == llamaTies, "\(tying)")
-            #expect((tying["detail"] as? String ?? "").contains("equal by construction, not evidence of a tie"), "\(tying)")
+            let detail = tying["detail"] as? String ?? ""
+            #expect(detail.contains("equal by construction, not evidence of a tie"), "\(tying)")
         }
     }
 }

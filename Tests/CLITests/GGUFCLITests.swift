@@ -112,7 +112,8 @@ import TestSupport
         let result = try CLI.run(["audit", Fixtures.path("gguf/problem/" + file), "--format", "json"])
         let problems = (try Self.object(result)["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "gguf-problem" }
         #expect(problems.count == 1, "\(problems)")
-        #expect((problems.first?["message"] as? String ?? "").contains("metadata '\(key)'"), "\(problems)")
+        let message = problems.first?["message"] as? String ?? ""
+        #expect(message.contains("metadata '\(key)'"), "\(problems)")
     }
 
     @Test("diff of a Hub safetensors file and its GGUF pairs names by the llama map (or --map) and measures Q8_0 error")

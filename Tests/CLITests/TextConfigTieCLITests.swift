@@ -31,7 +31,8 @@ import TestSupport
         let tying = try #require(((report["embeddings"] as? [[String: Any]])?.first)?["tying"] as? [String: Any])
         #expect(tying["tied"] as? Bool == classDefault, "\(tying)")
         #expect(tying["evidence"] as? String == "model-type-default", "\(tying)")
-        #expect((tying["detail"] as? String ?? "").contains("its text_config sets it to false, which Gemma3Config does not read"), "\(tying)")
+        let detail = tying["detail"] as? String ?? ""
+        #expect(detail.contains("its text_config sets it to false, which Gemma3Config does not read"), "\(tying)")
     }
 
     @Test("a model_type that is no string is a config-invalid-value, and padding says so instead of 'has no model_type'")
@@ -43,7 +44,8 @@ import TestSupport
         #expect(invalid.count == 1 && (invalid.first?["evidence"] as? [String: Any])?["key"] as? String == "model_type", "\(findings)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.run(["padding", path, "--json"]).stdout.utf8)) as? [String: Any])
         let tying = try #require(((report["embeddings"] as? [[String: Any]])?.first)?["tying"] as? [String: Any])
-        #expect((tying["detail"] as? String ?? "").contains("has model_type 5, not a string"), "\(tying)")
+        let detail = tying["detail"] as? String ?? ""
+        #expect(detail.contains("has model_type 5, not a string"), "\(tying)")
         #expect(tying["evidence"] as? String == "unknown", "\(tying)")
     }
 

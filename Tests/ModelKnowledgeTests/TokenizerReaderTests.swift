@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import ModelKnowledge
 import Testing
 
@@ -13,13 +15,18 @@ import Testing
                            limits: limits)
     }
 
-    @Test func vocabTextLinesFollowPythonUniversalNewlines() throws {
-        let t = try #require(try read(vocab: "[PAD]\r\na\rb\n\nc\n"))
-        // Lines: "[PAD]", "a", "b", "", "c"; the final newline starts no token.
-        #expect(t.vocabularySize == 5)
-        #expect(t.token(for: 3) == "")
-        #expect(t.id(for: "c") == 4)
-        #expect(t.token(for: 5) == nil)
+    /// TestData/knowledge/vocab-lines: the tokens transformers' AutoTokenizer reads from a
+    /// vocab.txt with every line ending and trailing whitespace (generate_vocab_lines.py).
+    @Test func vocabTextLinesAreReadAsTransformersReadsThem() throws {
+        let folder = "knowledge/vocab-lines/"
+        let expected = try #require((try Fixtures.json(folder + "expected.json") as? [String: Any])?["tokens"] as? [String])
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path(folder + "vocab.txt"))))
+        let t = try #require(try Tokenizer.read(TokenizerFiles(vocabText: NamedBytes(path: "vocab.txt", bytes: bytes))))
+        #expect(t.vocabularySize == expected.count)
+        for (id, token) in expected.enumerated() {
+            #expect(t.token(for: id).map { Array($0.unicodeScalars) } == Array(token.unicodeScalars), "id \(id)")
+        }
+        #expect(t.token(for: expected.count) == nil, "the final newline starts no token")
     }
 
     @Test func vocabTextDuplicateLineShadowsTheEarlierID() throws {
@@ -206,10 +213,10 @@ import Testing
         let bytes = Array(text.utf8)
         for length in 0...bytes.count {
             let t = try Tokenizer.read(TokenizerFiles(vocabText: NamedBytes(path: "v.txt", bytes: Array(bytes[0..<length]))))
-            // Independent count: Python's universal newlines split of the prefix.
-            let prefix = String(decoding: bytes[0..<length], as: UTF8.self)
-            let lines = prefix.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-            let expected = lines.last == "" ? lines.count - 1 : lines.count
+            // Independent count: lines split at "\n" (a "\r" before it is trailing whitespace).
+            // (By bytes: "\r\n" is one Character, which a String split at "\n" would not cut.)
+            let lines = bytes[0..<length].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            let expected = lines.last?.isEmpty == true ? lines.count - 1 : lines.count
             #expect(t?.vocabularySize == expected, "prefix \(length)")
         }
     }
