@@ -170,6 +170,7 @@ enum TokenizerJSONReader {
         guard items.count <= limits.maxVocabularySize else {
             throw .limitExceeded(file: path, what: "number of added tokens (\(items.count))", limit: limits.maxVocabularySize)
         }
+        var read: [(stated: Int, token: Tokenizer.AddedToken)] = []
         for (index, item) in items.enumerated() {
             let field = "added_tokens[\(index)]"
             guard item.objectMembers != nil else { throw .invalidField(file: path, field: field, reason: "is \(item.typeName), not an object") }
@@ -187,7 +188,17 @@ enum TokenizerJSONReader {
             case let other?: throw .invalidField(file: path, field: field + ".special", reason: "is \(other.shortDescription), not a boolean")
             }
             let id = try table.checkedID(rawID, file: path, field: field + ".id")
-            table.addAdded(.init(id: id, content: content, special: special), from: path)
+            read.append((id, .init(id: id, content: content, special: special)))
+        }
+        // The ids tokenizers gives them, not the ones stated.
+        let ids = table.tokenizersIDs(of: read.map(\.token.content))
+        for ((stated, token), id) in zip(read, ids) {
+            let numbered = Tokenizer.AddedToken(id: id, content: token.content, special: token.special)
+            if id != stated {
+                table.note("\(path) states id \(stated) for added token \(quoted(token.content)); the tokenizers library gives it \(id) "
+                           + "(\(id < table.modelEntries.count ? "the vocabulary's id for that text" : "the next id after the vocabulary and the added tokens before it")), which is used")
+            }
+            table.addAdded(numbered, from: path)
         }
     }
 

@@ -24,12 +24,43 @@ struct VocabularyTable {
 
     mutating func addModelEntry(_ token: String, id: Int) { modelEntries.append((token, id)) }
 
+    /// Records a sentence for the tokenizer's notes.
+    mutating func note(_ text: String) { notes.append(text) }
+
     /// The model entries' text → id table, when their reader built one as it read them (every
     /// text once, in the order of `modelEntries`): `build()` then starts from it instead of
     /// hashing every text again (a second table of 250,000 texts was a tenth of an audit).
     private var modelIDs: TokenIDTable?
 
     mutating func setModelIDs(_ table: TokenIDTable) { modelIDs = table }
+
+    /// The ids the tokenizers library gives tokenizer.json's `added_tokens`, in their order,
+    /// whatever ids the file states (`AddedVocabulary`; checked with tokenizers 0.23,
+    /// TestData/knowledge/added-ids): a text the model vocabulary holds keeps the vocabulary's
+    /// id, a new text takes the next id after the vocabulary and the new texts before it.
+    ///
+    /// Why: the stated id was taken as it was, so an added "w9" stated on id 12 renamed row 12
+    /// (the vocabulary's "w5") and called the vocabulary's own "w9" row a shadowed, unused
+    /// token (adversarial test).
+    func tokenizersIDs(of contents: [String]) -> [Int] {
+        var modelID: (String) -> Int?
+        if let modelIDs {
+            modelID = { modelIDs.id(for: $0) }
+        } else {
+            var byText: [TokenText: Int] = [:]
+            for entry in modelEntries { byText[TokenText(entry.token)] = entry.id }
+            modelID = { byText[TokenText($0)] }
+        }
+        var next = modelEntries.count
+        var newIDs: [TokenText: Int] = [:]
+        return contents.map { content in
+            if let id = modelID(content) { return id }
+            if let id = newIDs[TokenText(content)] { return id }
+            defer { next += 1 }
+            newIDs[TokenText(content)] = next
+            return next
+        }
+    }
 
     /// Adds an added token unless an identical one is known; a different token on a known id
     /// or a known text on a different id keeps the first and notes the disagreement.
