@@ -110,6 +110,22 @@ def main():
     expected["sharded"] = {"total_size": total, "tensors": len(weight_map),
                            "shards": sorted(set(weight_map.values()))}
 
+    # Two shards: the first unreadable (bytes after its zip's end record), the second with a
+    # payload. The payload is reported, not only the first shard's failure.
+    class Payload:
+        def __reduce__(self):
+            return (os.system, ("echo pwned",))
+
+    os.makedirs(out("sharded-unsafe"), exist_ok=True)
+    torch.save({"w": torch.tensor([1.0, 2.0])}, out("sharded-unsafe", "pytorch_model-00001-of-00002.bin"))
+    with open(out("sharded-unsafe", "pytorch_model-00001-of-00002.bin"), "ab") as f:
+        f.write(b"garbage")
+    torch.save({"x": torch.tensor([3.0, 4.0]), "payload": Payload()}, out("sharded-unsafe", "pytorch_model-00002-of-00002.bin"))
+    with open(out("sharded-unsafe", "pytorch_model.bin.index.json"), "w") as f:
+        json.dump({"metadata": {}, "weight_map": {"w": "pytorch_model-00001-of-00002.bin", "x": "pytorch_model-00002-of-00002.bin"}}, f, indent=2)
+    expected["sharded-unsafe"] = {"unsafe_global": f"{os.system.__module__}.{os.system.__name__}",
+                                  "payload_shard": "pytorch_model-00002-of-00002.bin"}
+
     np.savez(out("other", "arrays.npz"), a=np.arange(4, dtype=np.float32))
     with zipfile.ZipFile(out("other", "model.keras"), "w") as z:
         for name, data in [("metadata.json", b"{}"), ("config.json", b"{}"), ("model.weights.h5", b"\x89HDF\r\n\x1a\n")]:

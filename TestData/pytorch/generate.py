@@ -374,6 +374,15 @@ def write_hostile(expected):
         torch_like_zip(path(name), pkl, {"0": floats4})
         hostile[name] = {"kind": "unsafe-error", "error": error, "globals": pickle_globals(pkl)}
 
+    # A payload in an archive followed by bytes after its end record (torch.load reads it, and
+    # with weights_only=False runs the payload): the archive is refused, the global first.
+    torch.save({"w": torch.tensor([1.0, 2.0]), "payload": Evil(os.system, ("echo pwned",))}, path("unsafe-trailing.pt"))
+    with zipfile.ZipFile(path("unsafe-trailing.pt")) as archive:
+        trailing_globals = pickle_globals(archive.read(next(n for n in archive.namelist() if n.endswith("/data.pkl"))))
+    with open(path("unsafe-trailing.pt"), "ab") as f:
+        f.write(b"garbage")
+    hostile["unsafe-trailing.pt"] = {"kind": "unsafe-error", "error": "zip-malformed", "globals": trailing_globals}
+
     # Containers that hold themselves (d['self'] = d; a list holding itself): torch's safe
     # loader returns them as they are, and each tensor has one name on the way in.
     for name, build, names in [("cycle-dict.pt", lambda p: tensor_value(p.op(b"}q\x00(").uni("self").op(b"h\x00").uni("w"), 4, [4], [1]).op(b"u"), ["w"]),

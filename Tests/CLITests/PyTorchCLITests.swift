@@ -99,7 +99,7 @@ import TestSupport
     /// global comes first, not the failure (`invalid-tensor`, `unsupported-dtype` before).
     @Test("a pickle naming an unsafe global: audit exits 1 with pickle-unsafe-global, every other command exits 2",
           arguments: ["unsafe-os-system.pt", "unsafe-eval-protocol4.pt", "unsafe-popen-protocol4.pt", "unsafe-legacy.pt",
-                      "unsafe-in-size.pt", "unsafe-storage-class.pt"])
+                      "unsafe-in-size.pt", "unsafe-storage-class.pt", "unsafe-trailing.pt"])
     func unsafeGlobals(file: String) throws {
         let hostile = try #require(try Fixtures.json("pytorch/expected.json") as? [String: Any])
         let facts = try #require((hostile["hostile"] as? [String: Any])?[file] as? [String: Any])
@@ -117,6 +117,20 @@ import TestSupport
             #expect(other.status == 2, "\(command)")
             #expect(other.stderr.contains(unsafe[0]), "\(command): \(other.stderr)")
         }
+    }
+
+    @Test("an index whose first shard cannot be read and whose second names an unsafe global: pickle-unsafe-global, not the first failure")
+    func unsafeLaterShard() throws {
+        let facts = try #require(((try Fixtures.json("pytorch-cli/expected.json") as? [String: Any])?["sharded-unsafe"]) as? [String: Any])
+        let global = try #require(facts["unsafe_global"] as? String)
+        let path = Fixtures.path("pytorch-cli/sharded-unsafe")
+        let audit = try CLI.run(["audit", path, "--format", "json"])
+        #expect(audit.status == 1, "\(audit.stderr)")
+        let findings = try #require(try Self.object(audit)["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["rule"] as? String } == ["pickle-unsafe-global"], "\(findings)")
+        #expect((findings.first?["evidence"] as? [String: Any])?["globals"] as? [String] == [global])
+        let inspect = try CLI.run(["inspect", path])
+        #expect(inspect.status == 2 && inspect.stderr.contains(global), "\(inspect.stderr)")
     }
 
     @Test("two tensors under dict keys that are not text (bytes): refused saying the keys are not told apart, not 'both named' alone")

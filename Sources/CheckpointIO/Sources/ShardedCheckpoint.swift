@@ -94,7 +94,14 @@ struct ShardedLoader {
                 }
                 firstSpelling[identity] = shard
             }
-            let file = try CheckpointLoader.openMapped(mapping)
+            let file: CheckpointFile
+            do {
+                file = try CheckpointLoader.openMapped(mapping)
+            } catch {
+                if case .unsafePickle = error { throw error }
+                // A later shard's payload comes before this shard's failure (adversarial test).
+                throw Self.unsafePickleShard(after: shard, of: index.shardNames, folder: folder, suffix: suffix, boundary: boundary) ?? error
+            }
             files.append(file)
             opened.append((shard, file))
         }
@@ -202,6 +209,26 @@ struct ShardedLoader {
         return names.filter { $0.hasSuffix(suffix) && !named.contains(ExactText($0)) && $0 != "training_args.bin" && !loaded($0) }.map { name in
             SourceIssue(.strayShard(name: name), file: CheckpointLoader.join(folder, name))
         }
+    }
+
+    /// The `unsafePickle` error of the first shard after `failed` (in `names` order) that names
+    /// an unsafe global, or nil. Why: a shard that cannot be read stopped the read before the
+    /// others were looked at, so a payload in a later shard of the same index went unreported
+    /// (exit 2 naming the first failure) where README promises the unsafe global first.
+    static func unsafePickleShard(after failed: String, of names: [String], folder: String, suffix: String,
+                                  boundary: FolderBoundary) -> CheckpointError? {
+        guard let start = names.firstIndex(of: failed) else { return nil }
+        for shard in names[(start + 1)...] where ShardIndex.problem(withShardName: shard, suffix: suffix) == nil {
+            let path = CheckpointLoader.join(folder, shard)
+            guard FileIdentity.of(path) != nil, boundary.problem(with: path) == nil,
+                  let mapping = try? MappedFile(path: path), boundary.problem(withOpened: mapping) == nil else { continue }
+            do {
+                _ = try CheckpointLoader.openMapped(mapping)
+            } catch {
+                if case .unsafePickle = error { return error }
+            }
+        }
+        return nil
     }
 
     /// `total_size` against the shards (huggingface_hub counts shared storage once, so it can

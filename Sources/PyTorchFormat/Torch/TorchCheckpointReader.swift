@@ -47,6 +47,11 @@ public enum TorchCheckpointReader {
 
         let (declarations, unsupported, globals, proto) = try declaredTensors(pickleBytes, entry: pickleName, limits: limits)
         let unsafe = globals.filter { !RecognisedGlobals.isRecognised($0) }
+        // An archive whose end is not as written is refused, after its pickle was looked at:
+        // the unsafe globals it names come first.
+        if let problem = archive.endProblem {
+            throw unsafe.isEmpty ? .zip(problem) : .namesUnsafeGlobals(.zip(problem), unsafeGlobals: unsafe)
+        }
         let storages: [TorchStorage]
         let storageIndex: [ExactText: Int]
         var tensors: [TorchTensor] = []

@@ -17,6 +17,9 @@ public struct ZipArchive: Sendable {
     public let entries: [ZipEntry]
     /// True when the archive ends with ZIP64 records (torch.save always writes them).
     public let isZip64: Bool
+    /// Why the archive's end is not as written (`ZipEndRecord.endProblem`): its reader refuses
+    /// the file with this once it has looked at what it holds.
+    public let endProblem: ZipError?
     /// By code points: Python's zipfile and torch's reader (miniz) look names up as bytes, so
     /// `archive/data/café` with a precomposed é and with e + U+0301 are two entries.
     private let index: [ExactText: Int]
@@ -72,6 +75,7 @@ public struct ZipArchive: Sendable {
         self.entries = entries
         self.index = index
         self.isZip64 = end.isZip64
+        self.endProblem = end.endProblem
     }
 
     public func entry(named name: String) -> ZipEntry? { index[ExactText(name)].map { entries[$0] } }

@@ -14,6 +14,12 @@ struct ZipEndRecord {
     /// The first byte after the central directory (the ZIP64 record, or the EOCD record).
     var directoryLimit: UInt64
     var isZip64: Bool
+    /// What is wrong with where the archive ends, when the record was found anyway: bytes after
+    /// it, or a comment length that runs past the end of the file (torch's reader and Python's
+    /// `zipfile` read both). The archive is still read, so that the pickle's globals are known,
+    /// and then refused with this (`TorchCheckpointReader`): a payload in such a file was not
+    /// reported (adversarial test).
+    var endProblem: ZipError?
 
     /// Searches the last 65,557 bytes only (the record's size plus the largest comment), so the
     /// search is bounded whatever the file size; the record found must have a comment that ends
@@ -26,24 +32,26 @@ struct ZipEndRecord {
         let last = reader.count - fixedSize
         let first = last > maxCommentLength ? last - maxCommentLength : 0
         var position = last
-        // The record nearest the end whose comment ends before the end of the file.
-        var shortOne: (position: UInt64, commentLength: UInt16)?
+        // The record nearest the end whose comment does not end at the end of the file.
+        var misfit: (position: UInt64, commentLength: UInt16)?
         while true {
             if reader.u32(at: position) == signature, let commentLength = reader.u16(at: position + 20) {
                 if position + fixedSize + UInt64(commentLength) == reader.count { return try parse(at: position, in: reader) }
-                if shortOne == nil, position + fixedSize + UInt64(commentLength) < reader.count {
-                    shortOne = (position, commentLength)
-                }
+                if misfit == nil { misfit = (position, commentLength) }
             }
             if position == first { break }
             position -= 1
         }
-        if let (position, commentLength) = shortOne {
-            let end = position + fixedSize + UInt64(commentLength)
-            throw .malformed(offset: position, reason: "the end-of-central-directory record's comment (\(commentLength) bytes) ends at byte \(end), "
-                             + "and \(reader.count - end) more bytes follow to the end of the file: data after the archive is not read")
-        }
-        throw .endNotFound(fileSize: reader.count)
+        guard let (position, commentLength) = misfit else { throw .endNotFound(fileSize: reader.count) }
+        var record = try parse(at: position, in: reader)
+        let end = position + fixedSize + UInt64(commentLength)
+        record.endProblem = end < reader.count
+            ? .malformed(offset: position, reason: "the end-of-central-directory record's comment (\(commentLength) bytes) ends at byte \(end), "
+                         + "and \(reader.count - end) more \(reader.count - end == 1 ? "byte follows" : "bytes follow") to the end of the file: "
+                         + "data after the archive is not read")
+            : .malformed(offset: position, reason: "the end-of-central-directory record's comment length (\(commentLength) bytes) runs "
+                         + "\(end - reader.count) \(end - reader.count == 1 ? "byte" : "bytes") past the end of the file")
+        return record
     }
 
     private static func parse(at position: UInt64, in reader: ByteReader) throws(ZipError) -> ZipEndRecord {
