@@ -35,7 +35,8 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// Keys read from `text_config` because the top level lacks them.
     public var fieldsFromTextConfig: [String]
     /// A `tie_word_embeddings` the `text_config` sets that the model type's config class does
-    /// not read for the model's own tying (`ModelTypeFact.textConfigTie` `.ignored`, Gemma 3):
+    /// not read for the model's own tying (`ModelTypeFact.textConfigTie` `.ignored`, Gemma 3, or
+    /// nil: a class of the table without a text_config, Qwen2):
     /// `tieWordEmbeddings` is then `.absent` (the class default applies), and this says what was
     /// left aside, for the explanation.
     public var ignoredTextConfigTie: Value<Bool>?
@@ -99,8 +100,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// the text_config says, and Gemma3ForConditionalGeneration ties by it; reading the nested
     /// `false` as the model's called a tied model untied, with a warning (adversarial test).
     public func settingTextConfigTieAside() -> ModelConfigFacts {
+        // A class of the table without a text_config (Qwen2Config) does not read one at all.
         guard fieldsFromTextConfig.contains("tie_word_embeddings"), let modelType,
-              ModelTypeFacts.fact(for: modelType)?.textConfigTie == .ignored else { return self }
+              let fact = ModelTypeFacts.fact(for: modelType), fact.textConfigTie != .forwarded else { return self }
         var facts = self
         facts.ignoredTextConfigTie = tieWordEmbeddings
         facts.tieWordEmbeddings = .absent

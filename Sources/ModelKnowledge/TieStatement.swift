@@ -25,7 +25,7 @@ public enum TieStatement {
             guard let fact = ModelTypeFacts.fact(for: modelType) else {
                 return "config.json leaves tie_word_embeddings out, and model_type \(quoted(modelType)) is not in the table of known defaults"
             }
-            let base = "config.json leaves tie_word_embeddings out; \(fact.configClass) defaults it to \(fact.tiesWordEmbeddings)"
+            let base = "config.json leaves tie_word_embeddings out\(TyingJudge.textConfigAside(config, fact)); \(fact.configClass) defaults it to \(fact.tiesWordEmbeddings)"
             return fact.tiesWordEmbeddings ? base : base + ", yet the bytes are identical"
         }
     }

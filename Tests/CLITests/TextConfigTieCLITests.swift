@@ -49,6 +49,18 @@ import TestSupport
         #expect(tying["evidence"] as? String == "unknown", "\(tying)")
     }
 
+    @Test("qwen2 (a class without a text_config): a nested tie_word_embeddings true is not read; Qwen2Config's default decides")
+    func qwen2IgnoresTextConfig() throws {
+        let defaults = try #require((try Fixtures.json("knowledge/model-type-defaults.json") as? [String: Any])?["model_types"] as? [String: [String: Any]])
+        let qwen2 = try #require(defaults["qwen2"])
+        #expect(qwen2["text_config_tie_word_embeddings"] is NSNull, "no text_config in Qwen2Config")
+        let classDefault = try #require(qwen2["tie_word_embeddings"] as? Bool)
+        let path = try Self.folder(config: #"{"model_type": "qwen2", "text_config": {"tie_word_embeddings": true}, "pad_token_id": 0}"#)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.run(["padding", path, "--json"]).stdout.utf8)) as? [String: Any])
+        let tying = try #require(((report["embeddings"] as? [[String: Any]])?.first)?["tying"] as? [String: Any])
+        #expect(tying["tied"] as? Bool == classDefault && tying["evidence"] as? String == "model-type-default", "\(tying)")
+    }
+
     @Test("gemma3 with tie_word_embeddings at the top level: that value is the config's statement")
     func gemma3TopLevel() throws {
         let path = try Self.folder(config: #"{"model_type": "gemma3", "tie_word_embeddings": false, "text_config": {"tie_word_embeddings": true}, "pad_token_id": 0}"#)
