@@ -105,8 +105,7 @@ public enum TyingJudge {
             // Two matrices of one repeated value (all zeros) are equal whatever the model does:
             // called "tied (identical-bytes)" they explained a pad row by a tie nothing showed.
             var rest = question
-            rest.bytesIdentical = nil
-            rest.identicalBytesAreConstant = false
+            rest.bytesIdentical = nil  // `identicalBytesAreConstant` stays: the wording below knows why
             var judgement = judge(rest)
             judgement.detail = "The output projection's bytes are identical to the input embedding's, but every element of both is one value: "
                 + "equal by construction, not evidence of a tie. " + judgement.detail
@@ -131,7 +130,8 @@ public enum TyingJudge {
                 return result(nil, .none, note + " No config.json: nothing says whether the embedding is tied.")
             }
             return present
-                ? result(nil, .none, "No config.json, and the output projection's bytes were not compared.")
+                ? result(nil, .none, question.identicalBytesAreConstant ? "No config.json says whether the embedding is tied."
+                                                                            : "No config.json, and the output projection's bytes were not compared.")
                 : result(nil, .none, "No config.json and no output projection: nothing says whether the embedding is tied.")
         }
         guard let modelType = config.modelType else {

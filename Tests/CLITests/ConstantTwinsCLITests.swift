@@ -7,7 +7,7 @@ import TestSupport
 /// construction: no tie is shown by them. `ties` calls the group `constant` (no finding), and
 /// `padding` takes its tying evidence from the config or the model type's default instead.
 @Suite struct ConstantTwinsCLITests {
-    static func folder() throws -> String {
+    static func folder(config: Bool = true) throws -> String {
         let folder = try Fixtures.temporaryDirectory()
         let zeros = [UInt8](repeating: 0, count: 16 * 4 * 4)
         let file = SafetensorsWriter(entries: [
@@ -15,7 +15,9 @@ import TestSupport
             .init(name: "lm_head.weight", dtype: .f32, shape: [16, 4], bytes: zeros),
         ])
         try Data(file.serialize()).write(to: folder.appendingPathComponent("model.safetensors"))
-        try Data(#"{"model_type": "llama", "pad_token_id": 0}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
+        if config {
+            try Data(#"{"model_type": "llama", "pad_token_id": 0}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
+        }
         return folder.path
     }
 
@@ -31,6 +33,14 @@ import TestSupport
         #expect(groups.map { $0["kind"] as? String } == ["constant"], "\(groups)")
         let findings = try #require(try Self.json(["audit", path, "--json"])["findings"] as? [[String: Any]])
         #expect(!findings.contains { $0["rule"] as? String == "tied-weights-duplicated" }, "\(findings)")
+    }
+
+    @Test("padding without config.json: the zeros are listed as identical bytes, not 'tied with', and the detail does not contradict itself")
+    func paddingWithoutConfig() throws {
+        let result = try CLI.run(["padding", Self.folder(config: false), "--pad-id", "0"])
+        #expect(result.stdout.contains("identical bytes: lm_head.weight") && !result.stdout.contains("tied with:"), "\(result.stdout)")
+        #expect(result.stdout.contains("tying: unknown (evidence: none)"), "\(result.stdout)")
+        #expect(!result.stdout.contains("were not compared"), "the bytes were compared: \(result.stdout)")
     }
 
     @Test("padding: the identical zeros are not the tying evidence; LlamaConfig's default is, and the detail says why")

@@ -114,7 +114,12 @@ enum PaddingRendering {
                 let weight = r.tokenWeight.map { "; pad token weight \(TextFormatting.compact($0))" } ?? ""
                 lines.append("  static embedding model: \(layout.kind.rawValue) (\(parts.joined(separator: ", ")))\(weight)")
             }
-            if !r.tiedWith.isEmpty { lines.append("  tied with: " + r.tiedWith.map(TextFormatting.safeName).joined(separator: ", ")) }
+            // "tied with" only where the tie is what they show (the bytes or an alias): two
+            // matrices of one repeated value are only equal (adversarial test).
+            if !r.tiedWith.isEmpty {
+                let label = [.identicalBytes, .metadataAlias].contains(r.tying.evidence) ? "tied with" : "identical bytes"
+                lines.append("  \(label): " + r.tiedWith.map(TextFormatting.safeName).joined(separator: ", "))
+            }
             let tied = r.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
             lines.append("  tying: \(tied) (evidence: \(r.tying.evidence.rawValue))")
             lines.append("  " + TextFormatting.safeMessage(r.explanation))
