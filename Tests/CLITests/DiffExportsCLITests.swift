@@ -158,6 +158,24 @@ import TestSupport
         #expect(y["max_abs_diff"] as? Double == 1, "\(y)")
     }
 
+    @Test("integers above 2^53 against floats that are no 64-bit integer: distances from the exact integer (by hand)")
+    func integersAgainstFloats() throws {
+        // I64 [2^60 + 1, 3] against F64 [2^60, 3.5]: distances 1 and 0.5, ‖a − b‖ = √1.25, ‖a‖ ≈ 2^60.
+        let a = try Self.file([.init(name: "x", dtype: .i64, shape: [2], bytes: Self.bytes([Int64(1 << 60) + 1, 3]))])
+        let b = try Self.file([.init(name: "x", dtype: .f64, shape: [2], bytes: Self.bytes([Double(1 << 60).bitPattern, 3.5.bitPattern]))])
+        let x = try #require((try JSONSerialization.jsonObject(with: Data(try CLI.run(["diff", a, b, "--json"]).stdout.utf8)) as? [String: Any])
+            .flatMap { ($0["tensors"] as? [[String: Any]])?.first })
+        #expect(x["max_abs_diff"] as? Double == 1, "\(x)")
+        let relative = try #require(x["relative_l2"] as? Double)
+        #expect(abs(relative - 1.25.squareRoot() / 0x1p60) <= 1e-12 * relative, "\(x)")
+        // U64 [2^64 − 1] against F64 [2^64] (no UInt64 holds it): 1 apart, where Double(a) − b is 0.
+        let c = try Self.file([.init(name: "x", dtype: .u64, shape: [1], bytes: Self.bytes([UInt64.max]))])
+        let d = try Self.file([.init(name: "x", dtype: .f64, shape: [1], bytes: Self.bytes([0x1p64.bitPattern]))])
+        let y = try #require((try JSONSerialization.jsonObject(with: Data(try CLI.run(["diff", c, d, "--json"]).stdout.utf8)) as? [String: Any])
+            .flatMap { ($0["tensors"] as? [[String: Any]])?.first })
+        #expect(y["max_abs_diff"] as? Double == 1 && y["differing_elements"] as? Int == 1, "\(y)")
+    }
+
     @Test("an I8 position_ids that wraps past 127 is no 0…N-1 buffer: still only in A")
     func signedPositionIDs() throws {
         // numpy's arange(256).astype(int8): 0…127, then -128…-1 (the bytes 0…255).

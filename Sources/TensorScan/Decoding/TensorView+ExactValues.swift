@@ -84,6 +84,33 @@ extension ExactInteger {
         }
     }
 
+    /// |a − b| for an integer `a` and a finite `b` that is no integer of 64 bits (a fraction, or
+    /// beyond the range), rounded about once: `a` is split into its nearest double `hi` and the
+    /// exact rest `lo` (at most 2^10 for 64-bit integers), and |(hi − b) + lo| is formed. Why:
+    /// `Double(a) − b` loses `lo` (U64 2^64 − 1 against F64 2^64 gave 0).
+    static func distance(_ a: ExactInteger, _ b: Double) -> Double {
+        let hi = a.value
+        let lo: Double
+        if let nearest = ExactInteger(exactly: hi) {
+            lo = a == nearest ? 0 : (a.precedes(nearest) ? -distance(a, nearest) : distance(a, nearest))
+        } else if case .nonNegative(let x) = a {
+            lo = -Double(UInt64.max - x) - 1  // hi is 2^64, one past UInt64.max
+        } else {
+            lo = 0
+        }
+        return abs((hi - b) + lo)
+    }
+
+    /// Whether `self` < `other` as integers.
+    func precedes(_ other: ExactInteger) -> Bool {
+        switch (self, other) {
+        case (.negative(let x), .negative(let y)): x < y
+        case (.negative, .nonNegative): true
+        case (.nonNegative, .negative): false
+        case (.nonNegative(let x), .nonNegative(let y)): x < y
+        }
+    }
+
     /// The value as a `Double` (rounded once).
     var value: Double {
         switch self {
@@ -94,11 +121,12 @@ extension ExactInteger {
 }
 
 extension TensorView {
-    /// `differenceStatistics(from:)` of two tensors whose every element is an exact integer
-    /// (integers, booleans, floats holding integers: `exactInteger`), with each difference taken
-    /// exactly before it is rounded to a `Double`; nil when some element is not one (a NaN, a
-    /// fraction) or the counts differ, and when no value reaches 2^53: the scan's statistics
-    /// stand then (its doubles hold every such integer and difference exactly).
+    /// `differenceStatistics(from:)` of an integer tensor (integers, booleans, floats holding
+    /// integers: `exactInteger`) and `other`, with each difference taken exactly (or, against a
+    /// float that is no 64-bit integer, to about one rounding) before it is rounded to a
+    /// `Double`; nil when an element of `self` is no integer, one of `other` is NaN or ±∞, the
+    /// counts differ, or no value reaches 2^53: the scan's statistics stand then (its doubles
+    /// hold every such integer and difference exactly).
     ///
     /// Why: the scan widens both sides to `Double` first, so integers beyond 2^53 that differ by
     /// less than their spacing compared equal: `max_abs_diff` 0 and no top rows beside
@@ -114,11 +142,24 @@ extension TensorView {
         for r in 0..<rows {
             var rowSquares = 0.0, rowMax = 0.0
             for i in r * length..<(r + 1) * length {
-                guard let a = exactInteger(at: i), let b = other.exactInteger(at: i) else { return nil }
-                beyondDouble = beyondDouble || a.magnitude >= 1 << 53 || b.magnitude >= 1 << 53
+                guard let a = exactInteger(at: i) else { return nil }
                 reference += a.value * a.value
-                guard a != b else { continue }
-                let d = ExactInteger.distance(a, b)
+                beyondDouble = beyondDouble || a.magnitude >= 1 << 53
+                let d: Double
+                if let b = other.exactInteger(at: i) {
+                    beyondDouble = beyondDouble || b.magnitude >= 1 << 53
+                    guard a != b else { continue }
+                    d = ExactInteger.distance(a, b)
+                } else {
+                    // B holds a float that is no 64-bit integer: a fraction, or beyond the range.
+                    // NaN, ±∞, quantized blocks or C64 on B: the scan's rules and numbers stand.
+                    guard other.elementType.scalar.map({ $0 != .c64 }) == true else { return nil }
+                    let b = other.value(at: i)
+                    guard b.isFinite else { return nil }
+                    beyondDouble = beyondDouble || abs(b) >= 0x1p53
+                    d = ExactInteger.distance(a, b)
+                    guard d > 0 else { continue }
+                }
                 differing += 1
                 rowSquares += d * d
                 rowMax = Swift.max(rowMax, d)
