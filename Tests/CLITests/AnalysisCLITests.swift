@@ -114,6 +114,17 @@ import TestSupport
         #expect(try CLI.run(["rows", path, "--json", "--csv"]).status == 64)
     }
 
+    @Test("rows: any --rows of a tensor with no rows is a usage error (an empty listing is taken for a mistake)")
+    func rowsOfEmptyTensor() throws {
+        let file = try Fixtures.temporaryFile(SafetensorsWriter(entries: [.init(name: "e", dtype: .f32, shape: [0, 3], bytes: [])]).serialize())
+        for range in ["0", "0..1", "..5"] {
+            let result = try CLI.run(["rows", file, "--tensor", "e", "--rows", range])
+            #expect(result.status == 64, "\(range): \(result.stdout)")
+            #expect(result.stderr.contains("has 0 rows"), "\(result.stderr)")
+        }
+        #expect(try CLI.run(["rows", file, "--tensor", "e"]).status == 0, "without --rows the empty tensor is listed")
+    }
+
     @Test("rows: a bad --rows is a usage error that says what is wrong with it",
           arguments: [("-1..2", "a negative row (-1) is not supported"), ("-3", "a negative row (-3) is not supported"),
                       ("5..2", "the range ends (2) before it starts (5)"), ("1...3", "expected A..B, A.., ..B or a single row N"),

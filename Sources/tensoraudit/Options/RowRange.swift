@@ -44,10 +44,11 @@ struct RowRange: Equatable {
 
     private static let malformed = ValidationError("expected A..B, A.., ..B or a single row N, in decimal")
 
-    /// The rows this range selects in a tensor of `rowCount` rows, or `nil` when it starts
-    /// past the end.
+    /// The rows this range selects in a tensor of `rowCount` rows, or `nil` when it starts at
+    /// or past the end — in a tensor of no rows, any range (an empty listing is taken for a
+    /// mistake; `--rows 0` of a [0, 3] tensor listed nothing and exited 0).
     func resolved(rowCount: Int) -> Range<Int>? {
-        guard lower < rowCount || (lower == 0 && rowCount == 0) else { return nil }
+        guard lower < rowCount else { return nil }
         return lower..<min(upper ?? rowCount, rowCount)
     }
 }
