@@ -78,6 +78,21 @@ import Testing
         #expect(Self.archive(commented).success != nil)
     }
 
+    @Test("the end record nearest the end is the archive's, as torch's reader takes it, even when one further back fits exactly")
+    func nearestEndRecord() throws {
+        let (bytes, _) = try Self.tied()
+        let end = Self.eocd(bytes)
+        // The archive's own record gets a 22-byte comment, which is a second record (a copy of the
+        // first) whose comment length runs 5 bytes past the end of the file.
+        var record = Array(bytes[end ..< end + 22])
+        record[20] = 5
+        var nested = bytes
+        nested[end + 20] = 22
+        nested += record
+        let expected = ZipError.malformed(offset: UInt64(end + 22), reason: "the end-of-central-directory record's comment length (5 bytes) runs 5 bytes past the end of the file")
+        #expect(Self.archive(nested).success?.endProblem == expected, "the record further back fit exactly and was taken")
+    }
+
     @Test("bytes after the archive are refused, and the message says so (it said no end record was found)")
     func trailingBytes() throws {
         let (bytes, _) = try Self.tied()

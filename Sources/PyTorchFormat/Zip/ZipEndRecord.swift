@@ -21,36 +21,34 @@ struct ZipEndRecord {
     /// reported (adversarial test).
     var endProblem: ZipError?
 
-    /// Searches the last 65,557 bytes only (the record's size plus the largest comment), so the
-    /// search is bounded whatever the file size; the record found must have a comment that ends
-    /// exactly at the end of the file. Bytes after the archive (a record whose comment ends
-    /// before the end of the file) are refused and said so: torch's reader and Python's
-    /// `zipfile` ignore them, but which bytes are "the archive" is then a reader's guess; the
-    /// message said "no end-of-central-directory record", which was false (adversarial test).
+    /// The end record nearest the end of the file, searched in the last 65,557 bytes only (the
+    /// record's size plus the largest comment), so the search is bounded whatever the file
+    /// size. Nearest, as torch's reader (miniz) and Python's `zipfile` take it: a record further
+    /// back whose comment happened to end exactly at the end of the file was preferred, and a
+    /// file holding two archives then read as the one torch does not load (a payload passed the
+    /// audit; adversarial test). A comment that does not end exactly at the end of the file
+    /// (bytes after it, or a length past the end) is `endProblem`: the archive is still read, so
+    /// that the pickle's globals are known, and then refused (`TorchCheckpointReader`).
     static func locate(in reader: ByteReader) throws(ZipError) -> ZipEndRecord {
         guard reader.count >= fixedSize else { throw .endNotFound(fileSize: reader.count) }
         let last = reader.count - fixedSize
         let first = last > maxCommentLength ? last - maxCommentLength : 0
         var position = last
-        // The record nearest the end whose comment does not end at the end of the file.
-        var misfit: (position: UInt64, commentLength: UInt16)?
-        while true {
-            if reader.u32(at: position) == signature, let commentLength = reader.u16(at: position + 20) {
-                if position + fixedSize + UInt64(commentLength) == reader.count { return try parse(at: position, in: reader) }
-                if misfit == nil { misfit = (position, commentLength) }
-            }
-            if position == first { break }
+        while reader.u32(at: position) != signature {
+            if position == first { throw .endNotFound(fileSize: reader.count) }
             position -= 1
         }
-        guard let (position, commentLength) = misfit else { throw .endNotFound(fileSize: reader.count) }
+        let commentLength = reader.u16(at: position + 20) ?? 0
         var record = try parse(at: position, in: reader)
         let end = position + fixedSize + UInt64(commentLength)
-        record.endProblem = end < reader.count
-            ? .malformed(offset: position, reason: "the end-of-central-directory record's comment (\(commentLength) bytes) ends at byte \(end), "
-                         + "and \(reader.count - end) more \(reader.count - end == 1 ? "byte follows" : "bytes follow") to the end of the file: "
-                         + "data after the archive is not read")
-            : .malformed(offset: position, reason: "the end-of-central-directory record's comment length (\(commentLength) bytes) runs "
-                         + "\(end - reader.count) \(end - reader.count == 1 ? "byte" : "bytes") past the end of the file")
+        if end < reader.count {
+            record.endProblem = .malformed(offset: position, reason: "the end-of-central-directory record's comment (\(commentLength) bytes) ends at byte \(end), "
+                                           + "and \(reader.count - end) more \(reader.count - end == 1 ? "byte follows" : "bytes follow") to the end of the file: "
+                                           + "data after the archive is not read")
+        } else if end > reader.count {
+            record.endProblem = .malformed(offset: position, reason: "the end-of-central-directory record's comment length (\(commentLength) bytes) runs "
+                                           + "\(end - reader.count) \(end - reader.count == 1 ? "byte" : "bytes") past the end of the file")
+        }
         return record
     }
 
