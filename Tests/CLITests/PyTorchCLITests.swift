@@ -129,8 +129,20 @@ import TestSupport
         let findings = try #require(try Self.object(audit)["findings"] as? [[String: Any]])
         #expect(findings.map { $0["rule"] as? String } == ["pickle-unsafe-global"], "\(findings)")
         #expect((findings.first?["evidence"] as? [String: Any])?["globals"] as? [String] == [global])
+        // The first shard's failure stays in the evidence.
+        let readError = (findings.first?["evidence"] as? [String: Any])?["read_error"] as? String ?? ""
+        #expect(readError.contains("pytorch_model-00001-of-00002.bin") && readError.contains("more bytes follow"), "\(readError)")
         let inspect = try CLI.run(["inspect", path])
         #expect(inspect.status == 2 && inspect.stderr.contains(global), "\(inspect.stderr)")
+        // A FIFO as the first shard (it cannot be opened as a file) does not hide the payload either.
+        let folder = try Fixtures.temporaryDirectory()
+        for name in ["pytorch_model.bin.index.json", "pytorch_model-00002-of-00002.bin"] {
+            try FileManager.default.copyItem(atPath: path + "/" + name, toPath: folder.appendingPathComponent(name).path)
+        }
+        #expect(mkfifo(folder.appendingPathComponent("pytorch_model-00001-of-00002.bin").path, 0o644) == 0)
+        let fifo = try CLI.run(["audit", folder.path, "--format", "json"], timeout: 20)
+        let fifoRule = (try Self.object(fifo)["findings"] as? [[String: Any]])?.first?["rule"] as? String
+        #expect(fifo.status == 1 && fifoRule == "pickle-unsafe-global", "\(fifo.stdout) \(fifo.stderr)")
     }
 
     @Test("two tensors under dict keys that are not text (bytes): refused saying the keys are not told apart, not 'both named' alone")

@@ -81,7 +81,14 @@ struct ShardedLoader {
                 issues.append(SourceIssue(.missingShard(shard: shard, tensors: listed), file: path))
                 continue
             }
-            let mapping = try MappedFile(path: path)
+            let mapping: MappedFile
+            do {
+                mapping = try MappedFile(path: path)
+            } catch {
+                // A FIFO, a directory: as for an unreadable shard, a later payload comes first.
+                throw Self.unsafePickleShard(after: shard, failure: error, of: index.shardNames, folder: folder, suffix: suffix,
+                                             boundary: boundary) ?? error
+            }
             if let problem = boundary.problem(withOpened: mapping) {
                 unopened += 1
                 issues.append(SourceIssue(.indexInvalidPath(shard: shard, problem: problem, tensors: listed), file: indexPath))
@@ -100,7 +107,8 @@ struct ShardedLoader {
             } catch {
                 if case .unsafePickle = error { throw error }
                 // A later shard's payload comes before this shard's failure (adversarial test).
-                throw Self.unsafePickleShard(after: shard, of: index.shardNames, folder: folder, suffix: suffix, boundary: boundary) ?? error
+                throw Self.unsafePickleShard(after: shard, failure: error, of: index.shardNames, folder: folder, suffix: suffix,
+                                             boundary: boundary) ?? error
             }
             files.append(file)
             opened.append((shard, file))
@@ -215,7 +223,9 @@ struct ShardedLoader {
     /// an unsafe global, or nil. Why: a shard that cannot be read stopped the read before the
     /// others were looked at, so a payload in a later shard of the same index went unreported
     /// (exit 2 naming the first failure) where README promises the unsafe global first.
-    static func unsafePickleShard(after failed: String, of names: [String], folder: String, suffix: String,
+    /// The failure of `failed` is kept in the error's detail (`read_error`), beside the later
+    /// shard's own.
+    static func unsafePickleShard(after failed: String, failure: CheckpointError, of names: [String], folder: String, suffix: String,
                                   boundary: FolderBoundary) -> CheckpointError? {
         guard let start = names.firstIndex(of: failed) else { return nil }
         for shard in names[(start + 1)...] where ShardIndex.problem(withShardName: shard, suffix: suffix) == nil {
@@ -225,7 +235,10 @@ struct ShardedLoader {
             do {
                 _ = try CheckpointLoader.openMapped(mapping)
             } catch {
-                if case .unsafePickle = error { return error }
+                if case .unsafePickle(let unsafePath, let globals, let detail) = error {
+                    let details = [detail, failure.description].compactMap { $0 }
+                    return .unsafePickle(path: unsafePath, globals: globals, detail: details.joined(separator: "; "))
+                }
             }
         }
         return nil
