@@ -40,6 +40,12 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// `tieWordEmbeddings` is then `.absent` (the class default applies), and this says what was
     /// left aside, for the explanation.
     public var ignoredTextConfigTie: Value<Bool>?
+    /// `text_config`'s `tie_word_embeddings` when the top level states another value and the
+    /// model type is outside the table: which one the class uses is not known (LlavaConfig takes
+    /// a nested true over a top-level false; most classes read only the top level).
+    public var disagreeingTextConfigTie: Bool?
+    /// `text_config`'s own `tie_word_embeddings`, as read.
+    public var textConfigTieWordEmbeddings: Bool?
 
     /// "has no model_type" or "has model_type 5, not a string", for explanations.
     public var modelTypeAbsence: String {
@@ -53,6 +59,8 @@ public struct ModelConfigFacts: Sendable, Equatable {
                 padTokenID: Value<Int> = .absent, vocabSize: Value<Int> = .absent, keys: [String] = [],
                 fieldsFromTextConfig: [String] = []) {
         self.ignoredTextConfigTie = nil
+        self.disagreeingTextConfigTie = nil
+        self.textConfigTieWordEmbeddings = nil
         self.unusableModelType = nil
         self.path = path
         self.modelType = modelType
@@ -88,6 +96,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
         facts.modelType = root["model_type"]?.stringValue
         if facts.modelType == nil, let stated = lookup("model_type") { facts.unusableModelType = stated.shortDescription }
         facts.tieWordEmbeddings = boolValue(lookup("tie_word_embeddings"))
+        facts.textConfigTieWordEmbeddings = text?["tie_word_embeddings"]?.boolValue
         facts.padTokenID = intValue(lookup("pad_token_id"))
         facts.vocabSize = intValue(lookup("vocab_size"))
         return facts.settingTextConfigTieAside()
@@ -101,11 +110,20 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// `false` as the model's called a tied model untied, with a warning (adversarial test).
     public func settingTextConfigTieAside() -> ModelConfigFacts {
         // A class of the table without a text_config (Qwen2Config) does not read one at all.
-        guard fieldsFromTextConfig.contains("tie_word_embeddings"), let modelType,
-              let fact = ModelTypeFacts.fact(for: modelType), fact.textConfigTie != .forwarded else { return self }
+        // Outside the table what the class reads is not known: a nested value alone is set
+        // aside too (no default applies, so the evidence is `unknown`), and one that disagrees
+        // with the top level's is recorded (llava_next ties by neither; LlavaConfig takes a
+        // nested true over a top-level false: adversarial test).
+        guard let modelType else { return self }
+        let fact = ModelTypeFacts.fact(for: modelType)
         var facts = self
-        facts.ignoredTextConfigTie = tieWordEmbeddings
-        facts.tieWordEmbeddings = .absent
+        if fieldsFromTextConfig.contains("tie_word_embeddings") {
+            guard fact?.textConfigTie != .forwarded else { return self }
+            facts.ignoredTextConfigTie = tieWordEmbeddings
+            facts.tieWordEmbeddings = .absent
+        } else if fact == nil, case .value(let top) = tieWordEmbeddings, let nested = textConfigTieWordEmbeddings, nested != top {
+            facts.disagreeingTextConfigTie = nested
+        }
         return facts
     }
 

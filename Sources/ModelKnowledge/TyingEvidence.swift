@@ -139,6 +139,10 @@ public enum TyingJudge {
         }
         switch config.tieWordEmbeddings {
         case .value(let tied):
+            if let nested = config.disagreeingTextConfigTie {
+                return result(nil, .unknown, "\(config.path) sets tie_word_embeddings to \(tied) at the top level and to \(nested) in its text_config, "
+                              + "and model_type \(quoted(modelType)) is not in the table: which one its config class uses is not known." + noHead)
+            }
             return result(tied, .config, "\(config.path) sets tie_word_embeddings to \(tied)." + noHead)
         case .unusable(let text):
             return result(nil, .unknown, "\(config.path): tie_word_embeddings is \(text), not a boolean." + noHead)
@@ -146,7 +150,8 @@ public enum TyingJudge {
             return result(nil, .unknown, "\(config.path) sets tie_word_embeddings to null, which transformers reads as false-y; not a stated value." + noHead)
         case .absent:
             guard let fact = ModelTypeFacts.fact(for: modelType) else {
-                return result(nil, .unknown, "\(config.path) leaves tie_word_embeddings out, and model_type \(quoted(modelType)) is not in the table of known defaults." + noHead)
+                let nested = config.ignoredTextConfigTie.map { " at the top level (its text_config sets it to \(Self.stated($0)), which that class may or may not read)" } ?? ""
+                return result(nil, .unknown, "\(config.path) leaves tie_word_embeddings out\(nested), and model_type \(quoted(modelType)) is not in the table of known defaults." + noHead)
             }
             return result(fact.tiesWordEmbeddings, .modelTypeDefault,
                           "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)." + noHead)
@@ -157,13 +162,17 @@ public enum TyingJudge {
     /// config's class does not read the nested value (`ModelConfigFacts.ignoredTextConfigTie`).
     static func textConfigAside(_ config: ModelConfigFacts, _ fact: ModelTypeFact) -> String {
         guard let ignored = config.ignoredTextConfigTie else { return "" }
-        let value = switch ignored {
+        return " at the top level (its text_config sets it to \(stated(ignored)), which \(fact.configClass) does not read for the model's own tying)"
+    }
+
+    /// A config value as written, for sentences.
+    static func stated(_ value: ModelConfigFacts.Value<Bool>) -> String {
+        switch value {
         case .value(let flag): "\(flag)"
         case .null: "null"
         case .unusable(let text): text
         case .absent: "absent"
         }
-        return " at the top level (its text_config sets it to \(value), which \(fact.configClass) does not read for the model's own tying)"
     }
 
     /// The config's stated value when the bytes contradict it, either way: the bytes decide, and

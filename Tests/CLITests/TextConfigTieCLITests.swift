@@ -61,6 +61,20 @@ import TestSupport
         #expect(tying["tied"] as? Bool == classDefault && tying["evidence"] as? String == "model-type-default", "\(tying)")
     }
 
+    @Test("a model type outside the table: a nested value alone, or one that disagrees with the top level's, gives no answer (unknown)",
+          arguments: [#"{"model_type": "llava_next", "text_config": {"tie_word_embeddings": true}, "pad_token_id": 0}"#,
+                      #"{"model_type": "llava", "tie_word_embeddings": false, "text_config": {"tie_word_embeddings": true}, "pad_token_id": 0}"#])
+    func outsideTheTable(config: String) throws {
+        // transformers 5.25 (AutoConfig): llava_next ties by neither value, LlavaConfig takes the
+        // nested true over the top-level false; without a table entry the tool cannot know which.
+        let path = try Self.folder(config: config)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.run(["padding", path, "--json"]).stdout.utf8)) as? [String: Any])
+        let tying = try #require(((report["embeddings"] as? [[String: Any]])?.first)?["tying"] as? [String: Any])
+        #expect(tying["tied"] is NSNull && tying["evidence"] as? String == "unknown", "\(tying)")
+        let detail = tying["detail"] as? String ?? ""
+        #expect(detail.contains("text_config"), "\(tying)")
+    }
+
     @Test("gemma3 with tie_word_embeddings at the top level: that value is the config's statement")
     func gemma3TopLevel() throws {
         let path = try Self.folder(config: #"{"model_type": "gemma3", "tie_word_embeddings": false, "text_config": {"tie_word_embeddings": true}, "pad_token_id": 0}"#)

@@ -196,9 +196,10 @@ import Testing
         // tying (model-type-defaults.json: "ignored"): set aside, the class default applies.
         #expect(facts.tieWordEmbeddings == .absent)
         #expect(facts.ignoredTextConfigTie == .value(false))
-        // A model type outside the table takes the nested value (LlavaConfig forwards it).
+        // A model type outside the table: a nested value alone is set aside too (which classes
+        // read it is not known there), and the evidence becomes unknown.
         let llava = try ModelConfigFacts.read(KnowledgeFixtures.json("l.json", #"{"model_type":"llava","text_config":{"tie_word_embeddings":false}}"#))
-        #expect(llava.tieWordEmbeddings == .value(false) && llava.ignoredTextConfigTie == nil)
+        #expect(llava.tieWordEmbeddings == .absent && llava.ignoredTextConfigTie == .value(false))
         #expect(facts.padTokenID == .unusable("\"0\""))
         #expect(facts.vocabSize == .value(262208))
         #expect(facts.fieldsFromTextConfig == ["tie_word_embeddings", "vocab_size"])

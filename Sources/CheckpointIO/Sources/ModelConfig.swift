@@ -53,6 +53,9 @@ public struct ModelConfig: Sendable, Equatable {
     /// Keys (of `model_type`, `pad_token_id`, `tie_word_embeddings`) read from `text_config`
     /// because the top level lacks them.
     public var fieldsFromTextConfig: [String] = []
+    /// `text_config`'s own `tie_word_embeddings` (a JSON boolean), whether or not the top level
+    /// has one: some classes take it over the top level's (LlavaConfig), others never read it.
+    public var textConfigTieWordEmbeddings: Bool?
 
     public init(path: String, modelType: String? = nil, padToken: PadToken = .absent, vocabSize: Int? = nil,
                 hiddenSize: Int? = nil, tieWordEmbeddings: Bool? = nil) {
@@ -158,6 +161,7 @@ public struct ModelConfig: Sendable, Equatable {
         case let (key, raw)?: config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "true or false"))
         case nil: break
         }
+        if case .bool(let nestedTie)? = nested?.lastValue(for: "tie_word_embeddings") { config.textConfigTieWordEmbeddings = nestedTie }
         config.fieldsFromTextConfig = fromTextConfig
         return config
     }
