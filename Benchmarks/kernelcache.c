@@ -12,7 +12,8 @@
  *   clang -O2 -ISources/CMomentKernels/include Benchmarks/kernelcache.c \
  *      Sources/CMomentKernels/MomentKernelsAVX2.c -o .build/kernelcache
  *   .build/kernelcache
- * Output: one line per dtype, "DTYPE GB/s". Needs AVX2 and FMA. Values: random finite F16
+ * Output: one line per dtype, "DTYPE GB/s", then, on a CPU with AVX-512, one per dtype for the
+ * AVX-512 loops. Needs AVX2 and FMA. Values: random finite F16
  * codes (also read as BF16 and, two at a time, as F32 bits).
  */
 #include "CMomentKernels.h"
@@ -62,6 +63,11 @@ int main(void) {
     printf("F32  %.2f GB/s\n", best_rate(cmk_f32_sums_avx2, buffer, ROW_BYTES / 4));
     printf("BF16 %.2f GB/s\n", best_rate(cmk_bf16_sums_avx2, buffer, ROW_BYTES / 2));
     printf("F16  %.2f GB/s\n", best_rate(cmk_f16_lane_sums_avx2, buffer, ROW_BYTES / 2));
+    if (cmk_has_avx512()) {  /* the loops `audit` runs on a CPU with AVX-512 (F, DQ, VL) */
+        printf("F32  AVX-512 %.2f GB/s\n", best_rate(cmk_f32_sums_avx512, buffer, ROW_BYTES / 4));
+        printf("BF16 AVX-512 %.2f GB/s\n", best_rate(cmk_bf16_sums_avx512, buffer, ROW_BYTES / 2));
+        printf("F16  AVX-512 %.2f GB/s\n", best_rate(cmk_f16_lane_sums_avx512, buffer, ROW_BYTES / 2));
+    }
     free(buffer);
     return 0;
 }

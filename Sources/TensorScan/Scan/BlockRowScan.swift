@@ -69,17 +69,28 @@ extension RowMoments {
     }
 
     /// Σ(x − mean)² over the row's decoded values (gguf-py's `dequantize`), or `nil` when the
-    /// row does not decode to `count` values.
+    /// row does not decode to `count` values. Decoded a run of blocks at a time into a buffer of
+    /// at most `BlockRowScan.runBytes` of floats: a row can be a whole 1-D tensor, and a buffer of
+    /// all its values was 6× the file's bytes for Q4_1 (the audit's memory is bounded).
     static func centredSquares(_ row: UnsafeRawBufferPointer, type: GGMLType, count: Int, mean: Double) -> Double? {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { values -> Double? in
-            guard let base = values.baseAddress,
-                  (try? GGUFRowDecoding.dequantize(row: row, type: type, into: base)) == count else { return nil }
-            var centred = 0.0
-            for x in values {
-                let d = Double(x) - mean
-                centred += d * d
+        guard type.typeSize > 0, type.blockSize > 0, row.count % type.typeSize == 0 else { return nil }
+        let blocksPerRun = max(1, BlockRowScan.runBytes / 4 / type.blockSize)
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: blocksPerRun * type.blockSize) { values -> Double? in
+            guard let base = values.baseAddress else { return nil }
+            var centred = 0.0, decoded = 0
+            var offset = 0
+            while offset < row.count {
+                let end = min(row.count, offset + blocksPerRun * type.typeSize)
+                guard let n = try? GGUFRowDecoding.dequantize(row: UnsafeRawBufferPointer(rebasing: row[offset..<end]), type: type, into: base)
+                else { return nil }
+                for x in UnsafeBufferPointer(start: base, count: n) {
+                    let d = Double(x) - mean
+                    centred += d * d
+                }
+                decoded += n
+                offset = end
             }
-            return centred
+            return decoded == count ? centred : nil
         }
     }
 }

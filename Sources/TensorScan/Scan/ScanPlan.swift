@@ -340,18 +340,12 @@ final class ScanPlan: @unchecked Sendable {
         }
         var leaderRows: RowMomentsList?
         return finished.map { j, progress, differed in
-            if j == leader {
-                let (result, adopted) = output(j, moments: progress.moments, hashes: progress.hashes)
-                if !adopted, let buffer = progress.moments { unadopted.append(buffer) }
-                leaderRows = result.rows
-                return (j, result)
-            }
-            if !differed, let rows = leaderRows, let buffer = progress.moments {
-                unadopted.append(buffer)
-                return (j, output(j, moments: nil, hashes: progress.hashes, sharing: rows).output)
-            }
-            let (result, adopted) = output(j, moments: progress.moments, hashes: progress.hashes)
+            // A follower equal to its leader everywhere shares the leader's rows (its own buffer
+            // was never written).
+            let sharing = j != leader && !differed && progress.moments != nil ? leaderRows : nil
+            let (result, adopted) = output(j, moments: sharing == nil ? progress.moments : nil, hashes: progress.hashes, sharing: sharing)
             if !adopted, let buffer = progress.moments { unadopted.append(buffer) }
+            if j == leader { leaderRows = result.rows }
             return (j, result)
         }
     }
