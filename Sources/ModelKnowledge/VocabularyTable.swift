@@ -42,7 +42,7 @@ struct VocabularyTable {
     /// Why: the stated id was taken as it was, so an added "w9" stated on id 12 renamed row 12
     /// (the vocabulary's "w5") and called the vocabulary's own "w9" row a shadowed, unused
     /// token (adversarial test).
-    func tokenizersIDs(of contents: [String]) -> [Int] {
+    func tokenizersIDs(of contents: [String]) -> [(id: Int, inVocabulary: Bool)] {
         var modelID: (String) -> Int?
         if let modelIDs {
             modelID = { modelIDs.id(for: $0) }
@@ -54,11 +54,11 @@ struct VocabularyTable {
         var next = modelEntries.count
         var newIDs: [TokenText: Int] = [:]
         return contents.map { content in
-            if let id = modelID(content) { return id }
-            if let id = newIDs[TokenText(content)] { return id }
+            if let id = modelID(content) { return (id, true) }
+            if let id = newIDs[TokenText(content)] { return (id, false) }
             defer { next += 1 }
             newIDs[TokenText(content)] = next
-            return next
+            return (next, false)
         }
     }
 

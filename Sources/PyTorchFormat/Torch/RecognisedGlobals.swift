@@ -82,6 +82,9 @@ public enum RecognisedGlobals {
         return PickleGlobal(module: module, name: global.name)
     }
 
+    /// The globals of `globals` outside this list, in their order: a pickle's unsafe globals.
+    public static func unsafe(_ globals: [PickleGlobal]) -> [PickleGlobal] { globals.filter { !isRecognised($0) } }
+
     public static func isRecognised(_ global: PickleGlobal) -> Bool {
         let g = canonical(global)
         switch g.module {

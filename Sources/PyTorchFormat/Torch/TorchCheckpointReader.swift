@@ -27,8 +27,7 @@ public enum TorchCheckpointReader {
     public static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default,
                             touched: (UInt64) -> Void = { _ in }) throws(TorchFormatError) -> TorchCheckpoint {
         if case .rawPickle(let magic) = kind(of: bytes) {
-            throw .legacyFormat(hasTorchMagic: magic, unsafeGlobals: legacyGlobals(bytes, pickles: magic ? 5 : 1, limits: limits)
-                .filter { !RecognisedGlobals.isRecognised($0) })
+            throw .legacyFormat(hasTorchMagic: magic, unsafeGlobals: RecognisedGlobals.unsafe(legacyGlobals(bytes, pickles: magic ? 5 : 1, limits: limits)))
         }
         let archive: ZipArchive
         do { archive = try ZipArchive(bytes, touched: touched) } catch { throw .zip(error) }
@@ -46,12 +45,9 @@ public enum TorchCheckpointReader {
         do { pickleBytes = try archive.verifiedData(of: pickleEntry, in: bytes) } catch { throw .zip(error) }
 
         let (declarations, unsupported, globals, proto) = try declaredTensors(pickleBytes, entry: pickleName, limits: limits)
-        let unsafe = globals.filter { !RecognisedGlobals.isRecognised($0) }
         // An archive whose end is not as written is refused, after its pickle was looked at:
         // the unsafe globals it names come first.
-        if let problem = archive.endProblem {
-            throw unsafe.isEmpty ? .zip(problem) : .namesUnsafeGlobals(.zip(problem), unsafeGlobals: unsafe)
-        }
+        if let problem = archive.endProblem { throw .failing(.zip(problem), named: globals) }
         let storages: [TorchStorage]
         let storageIndex: [ExactText: Int]
         var tensors: [TorchTensor] = []
@@ -65,11 +61,11 @@ public enum TorchCheckpointReader {
                 tensors.append(try TensorLayout.place(declaration, storageStart: storage.byteRange.lowerBound, storageBytes: storage.byteCount))
             }
         } catch {
-            throw unsafe.isEmpty ? error : .namesUnsafeGlobals(error, unsafeGlobals: unsafe)
+            throw .failing(error, named: globals)
         }
         return TorchCheckpoint(root: root, tensors: tensors, storages: storages,
                                sharedStorageGroups: sharedGroups(tensors), unsupportedTensors: unsupported,
-                               unsafeGlobals: unsafe,
+                               unsafeGlobals: RecognisedGlobals.unsafe(globals),
                                globals: globals,
                                suspiciousEntryNames: archive.entries.filter(\.hasUnsafePath).map(\.name),
                                pickleProtocol: proto, isZip64: archive.isZip64)
@@ -86,14 +82,13 @@ public enum TorchCheckpointReader {
         do {
             program = try SymbolicUnpickler.run(pickle, limits: limits, globalsSeen: &seen)
         } catch {
-            throw .pickle(error, entry: entry, unsafeGlobalsSeen: seen.filter { !RecognisedGlobals.isRecognised($0) })
+            throw .pickle(error, entry: entry, unsafeGlobalsSeen: RecognisedGlobals.unsafe(seen))
         }
         var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickle.count)
         do {
             try collector.walk(program.root, depth: 0)
         } catch {
-            let unsafe = program.globals.filter { !RecognisedGlobals.isRecognised($0) }
-            throw unsafe.isEmpty ? error : .namesUnsafeGlobals(error, unsafeGlobals: unsafe)
+            throw .failing(error, named: program.globals)
         }
         return (collector.tensors, collector.unsupported, program.globals, program.proto)
     }

@@ -38,6 +38,13 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
     /// ("invalid-tensor") hid it.
     case namesUnsafeGlobals(TorchFormatError, unsafeGlobals: [PickleGlobal])
 
+    /// `error`, wrapped in `namesUnsafeGlobals` with the globals of `named` outside
+    /// `RecognisedGlobals` when there are any: the one rule for every failure after a pickle ran.
+    static func failing(_ error: TorchFormatError, named: [PickleGlobal]) -> TorchFormatError {
+        let unsafe = RecognisedGlobals.unsafe(named)
+        return unsafe.isEmpty ? error : .namesUnsafeGlobals(error, unsafeGlobals: unsafe)
+    }
+
     public var kind: String {
         switch self {
         case .zip(let error): error.kind
