@@ -20,6 +20,24 @@ extension PaddingAnalysis {
                               outputProjectionPresent: judgement.outputProjectionPresent)
     }
 
+    /// The names among `tied` (the byte-identical tensors and aliases of `view`) that are its tie
+    /// partner: a metadata alias of it, or the counterpart by name (an output projection for an
+    /// input embedding, an input embedding for an output projection). An output projection whose
+    /// twins include no name of an input embedding takes every twin as its partner, as
+    /// `tyingQuestion` does (`lm_head.weight` sharing its storage with `embed.weight`).
+    ///
+    /// Why: a third tensor of no known role with the same bytes (`other.copy.weight`) was
+    /// listed under "tied with:", a tie the bytes do not show; `ties` calls it a copy.
+    static func tiePartners(of view: TensorView, role: Role, among tied: [String], aliases: [ExactText: String]) -> [String] {
+        let isOutput = role.isOutputProjection(view.name)
+        let aliased = Set(aliases.compactMap { removed, kept in
+            ExactText.same(removed.text, view.name) ? ExactText(kept) : ExactText.same(kept, view.name) ? removed : nil
+        })
+        let byName = tied.filter { isOutput ? TensorNames.isEmbedding($0) : TensorNames.isOutputProjection($0) }
+        if isOutput && byName.isEmpty { return tied }
+        return tied.filter { name in aliased.contains(ExactText(name)) || byName.contains { ExactText.same($0, name) } }
+    }
+
     /// The tying question for one matrix: is there a counterpart (an output projection for an
     /// input embedding, an input embedding for an output projection), does the checkpoint's
     /// metadata alias the two, and are their bytes identical?

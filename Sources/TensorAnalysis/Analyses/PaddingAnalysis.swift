@@ -53,6 +53,9 @@ public enum PaddingAnalysis {
         public var norms: Distribution?
         /// Tensors with the same dtype, shape and bytes, plus metadata aliases of this one.
         public var tiedWith: [String]
+        /// The names of `tiedWith` that are this matrix's tie partner (`PaddingAnalysis.tiePartners`);
+        /// the others are byte copies of no known role.
+        public var tiePartners: [String]
         /// Whether the matrix is tied to the output projection, and on what evidence.
         public var tying: TyingJudgement
         /// The static embedding layout the matrix belongs to (model2vec, sentence-transformers
@@ -286,7 +289,8 @@ public enum PaddingAnalysis {
         let tied = tiedWith(view, checkpoint: checkpoint, aliases: aliases, copies: copies)
         let unknown = TyingJudgement(tied: nil, evidence: .none, detail: "", outputProjectionPresent: false)
         return Result(tensor: view.name, role: role, padID: padID, padToken: nil, rowIndex: row, rows: view.rowCount,
-                      padRow: moments[row], rank: rank, norms: distribution, tiedWith: tied, tying: unknown,
+                      padRow: moments[row], rank: rank, norms: distribution, tiedWith: tied,
+                      tiePartners: tiePartners(of: view, role: role, among: tied, aliases: aliases), tying: unknown,
                       staticLayout: nil, tokenWeight: nil, unusedRows: nil, explanation: "")
     }
 

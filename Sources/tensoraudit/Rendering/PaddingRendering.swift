@@ -116,9 +116,15 @@ enum PaddingRendering {
             }
             // "tied with" only where the tie is what they show (the bytes or an alias): two
             // matrices of one repeated value are only equal (adversarial test).
-            if !r.tiedWith.isEmpty {
-                let label = [.identicalBytes, .metadataAlias].contains(r.tying.evidence) ? "tied with" : "identical bytes"
-                lines.append("  \(label): " + r.tiedWith.map(TextFormatting.safeName).joined(separator: ", "))
+            // A byte copy of no known role beside the partner is a copy, not a tie partner.
+            let showsTie = [.identicalBytes, .metadataAlias].contains(r.tying.evidence)
+            let partners = showsTie ? r.tiePartners : []
+            let copies = r.tiedWith.filter { name in !partners.contains { ExactText.same($0, name) } }
+            if !partners.isEmpty {
+                lines.append("  tied with: " + partners.map(TextFormatting.safeName).joined(separator: ", "))
+            }
+            if !copies.isEmpty {
+                lines.append("  identical bytes: " + copies.map(TextFormatting.safeName).joined(separator: ", "))
             }
             let tied = r.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
             lines.append("  tying: \(tied) (evidence: \(r.tying.evidence.rawValue))")

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import SafetensorsFormat
+import TestSupport
+
+/// An input embedding, its output projection and a third tensor of no known role, all three
+/// with the same bytes: the bytes show the embedding and the projection tied, and the third is
+/// a copy, which `padding` lists apart instead of "tied with" (as `ties` calls it a copy).
+@Suite struct TiePartnerCLITests {
+    static func folder() throws -> String {
+        let folder = try Fixtures.temporaryDirectory()
+        // 8 × 4 distinct F32 values: no constant matrix, so the bytes are evidence.
+        let bytes = (0..<32).flatMap { withUnsafeBytes(of: Float(Double($0) * 0.25 - 3).bitPattern.littleEndian, Array.init) }
+        let file = SafetensorsWriter(entries: [
+            .init(name: "model.embed_tokens.weight", dtype: .f32, shape: [8, 4], bytes: bytes),
+            .init(name: "lm_head.weight", dtype: .f32, shape: [8, 4], bytes: bytes),
+            .init(name: "other.copy.weight", dtype: .f32, shape: [8, 4], bytes: bytes),
+        ])
+        try Data(file.serialize()).write(to: folder.appendingPathComponent("model.safetensors"))
+        return folder.path
+    }
+
+    @Test("padding: the output projection is the tie partner; the byte copy of no known role is listed as identical bytes")
+    func partnerAndCopy() throws {
+        let result = try CLI.run(["padding", Self.folder(), "--pad-id", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        // Embedding first, then output projection (the listing's order).
+        #expect(lines.filter { $0.hasPrefix("  tied with: ") } == ["  tied with: lm_head.weight", "  tied with: model.embed_tokens.weight"],
+                "\(result.stdout)")
+        #expect(lines.filter { $0.hasPrefix("  identical bytes: ") } == Array(repeating: "  identical bytes: other.copy.weight", count: 2),
+                "\(result.stdout)")
+    }
+
+    @Test("padding --json: tied_with still lists every byte-identical tensor, as the README documents")
+    func jsonUnchanged() throws {
+        let result = try CLI.run(["padding", Self.folder(), "--pad-id", "0", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+        let embeddings = try #require(object["embeddings"] as? [[String: Any]])
+        let first = try #require(embeddings.first { $0["tensor"] as? String == "model.embed_tokens.weight" })
+        #expect(first["tied_with"] as? [String] == ["lm_head.weight", "other.copy.weight"], "\(first)")
+    }
+}
