@@ -49,12 +49,18 @@ enum ReportWriter {
 
     /// Why the report may not be written to `path`, or `nil`: it is (or links to) one of
     /// `inputs` — same device and inode, so hard links count —, an existing non-regular
-    /// file (directory, FIFO, device, socket, or a link to one), or a regular file that
+    /// file (directory, FIFO, device, socket, or a link to one), a link to nothing, or a regular file that
     /// `replacementProblem` refuses (no write permission, several hard links).
     static func outputProblem(_ path: String, inputs: [String]) -> String? {
         guard let link = FileIdentity.ofLink(path) else { return nil }  // nothing there yet
+        // A link to nothing: `>` would create the file it names, a rename would replace the
+        // link itself (which is what happened: the user's link was lost). Neither is asked for
+        // plainly enough to do; the message says both ways out.
         guard let target = FileIdentity.of(path) else {
-            return link.kind == .symbolicLink ? nil : "cannot be examined"  // a dangling link: created anew
+            return link.kind == .symbolicLink
+                ? "is a symbolic link to a file that does not exist; --output writes through a link only to an existing regular file "
+                    + "(remove the link, or give the path it points to)"
+                : "cannot be examined"
         }
         if target.kind != .regular {
             let what = link.kind == .symbolicLink ? "a symbolic link to \(target.kind.phrase)" : target.kind.phrase

@@ -108,4 +108,21 @@ import TestSupport
         #expect(try CLI.run(["audit", Self.model, "--json", "--output", report]).status == 0)
         #expect(try String(contentsOfFile: report, encoding: .utf8).hasPrefix("{"))
     }
+
+    @Test("--output refuses a symbolic link to nothing and keeps the link; a link to a regular file is written through")
+    func danglingLink() throws {
+        let folder = try Fixtures.temporaryDirectory().path
+        let link = folder + "/latest.json"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "missing.json")
+        let result = try CLI.run(["inspect", Self.model, "--json", "--output", link])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(link) && result.stderr.contains("symbolic link to a file that does not exist"), "\(result.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "missing.json")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["latest.json"])
+        // Once the file it names exists, the report goes through the link into it.
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: folder + "/missing.json"))
+        #expect(try CLI.run(["inspect", Self.model, "--json", "--output", link]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "missing.json")
+        #expect(try String(contentsOfFile: folder + "/missing.json", encoding: .utf8).hasPrefix("{"))
+    }
 }
