@@ -398,6 +398,22 @@ def write_hostile(expected):
     hostile["bytes-keys.pt"] = {"kind": "non-text-keys", "torch_weights_only": "loads",
                                 "keys": [repr(k) for k in torch.load(path("bytes-keys.pt"), weights_only=True)]}
 
+    # Dict keys Python takes as equal: 1 and True are one entry of the dict torch.load returns
+    # (the later tensor under the first key). torch.save cannot write two such keys, so the
+    # pickle of {1: a, 7: b} has its key 7 (BININT1 7, the one such opcode) replaced by NEWTRUE.
+    buffer = io.BytesIO()
+    torch.save({"x": {1: torch.tensor([1.0, 2.0]), 7: torch.tensor([3.0, 4.0])}}, buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path("equal-keys.pt"), "w", zipfile.ZIP_STORED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith("/data.pkl"):
+                assert data.count(b"K\x07") == 1
+                data = data.replace(b"K\x07", b"\x88")
+            archive.writestr(info.filename, data)
+    loaded = torch.load(path("equal-keys.pt"), weights_only=True)["x"]
+    hostile["equal-keys.pt"] = {"kind": "equal-keys", "torch_weights_only": "loads",
+                                "keys": [repr(k) for k in loaded], "values": [v.tolist() for v in loaded.values()]}
+
     # Exponential sharing ("billion laughs"): level k is a list of 10 references to level k-1.
     p = P().op(b"]").op(b"q\x00")
     for level in range(1, 30):

@@ -155,6 +155,19 @@ import TestSupport
         #expect(result.stderr.contains("keys are not text") && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
+    @Test("dict keys 1 and True (one entry in torch.load, holding the later tensor): refused as one name given twice, not read as two tensors")
+    func pythonEqualKeys() throws {
+        let facts = try #require(((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])?["equal-keys.pt"] as? [String: Any])
+        #expect(facts["keys"] as? [String] == ["1"], "torch.load keeps one key")
+        let path = Fixtures.path("pytorch/equal-keys.pt")
+        for command in ["inspect", "rows", "audit"] {
+            let result = try CLI.run([command, path])
+            #expect(result.status == 2, "\(command): \(result.stdout)")
+            #expect(result.stderr.contains("both named \"x.1\"") && result.stderr.contains("Python takes as equal")
+                    && result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+        }
+    }
+
     @Test("every hostile torch file (bombs, lying sizes, truncated, compressed, duplicate entries): every command exits 2 with one line naming it")
     func hostile() throws {
         let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])

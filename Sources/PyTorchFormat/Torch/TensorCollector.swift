@@ -161,10 +161,19 @@ struct TensorCollector {
     }
 
     private mutating func walkEntries(_ entries: PickleValues, depth: Int) throws(TorchFormatError) {
+        // Keys Python takes as equal (1, 1.0 and True; 0, -0.0 and False; None twice) are one
+        // entry of the dict torch.load returns: the later value under the first key. A value
+        // is visited under the first such key, so two tensors there meet the refusal of two
+        // tensors with one name, as two equal text keys do. Before, `{1: a, True: b}` was read
+        // as tensors `1` (a) and `True` (b) where torch.load has only `1`, holding b.
+        var firstKeys: [PythonEqualKey: PickleStore.Slot] = [:]
         var index = 0
         while index + 1 < entries.count {
-            let key = entries.slot(index)
+            var key = entries.slot(index)
             if let object = key.node { try walkUnnamed(.node(object), place: "as a dict key", depth: depth) }
+            if let equal = PythonEqualKey(program.box.store.value(key)) {
+                if let first = firstKeys[equal] { key = first } else { firstKeys[equal] = key }
+            }
             try visit(entries[index + 1], at: .key(key), depth: depth + 1)
             index += 2
         }
@@ -342,5 +351,27 @@ struct TensorCollector {
             result.append(UInt64(v))
         }
         return result
+    }
+}
+
+/// A dict key that is not text, by Python's `==` on it: bools and integral floats are the
+/// integers they equal, and None is one key. `nil` for text (compared by its code points, as
+/// the names are), NaN (never equal to another key) and keys that are objects.
+enum PythonEqualKey: Hashable {
+    case integer(Int64)
+    case float(UInt64)
+    case none
+
+    init?(_ key: PickleValue) {
+        switch key {
+        case .none: self = .none
+        case .bool(let b): self = .integer(b ? 1 : 0)
+        case .int(let i): self = .integer(i)
+        case .float(let f) where f.isNaN: return nil
+        // 2^63 is the first integral double past Int64; -0.0 is the integer 0.
+        case .float(let f) where f.rounded() == f && f >= -0x1p63 && f < 0x1p63: self = .integer(Int64(f))
+        case .float(let f): self = .float(f.bitPattern)
+        default: return nil
+        }
     }
 }
