@@ -83,6 +83,8 @@ import TestSupport
         #expect(result.stdout.contains("NAN MISMATCH"), "\(result.stdout)")
         #expect(result.stdout.contains("w: 2 NaN mismatches"), "\(result.stdout)")
         #expect(!result.stdout.contains("EXCEEDS"))
+        // The verdict names the failure as the table does (it said "1 exceeding" at relative L2 0).
+        #expect(result.stdout.contains("B DIFFERS from A (1 with NaN mismatches)") && !result.stdout.contains("exceeding"), "\(result.stdout)")
         // NaN mismatches and numbers beyond the tolerance: EXCEEDS, and the count still printed.
         var far = other
         far[0] = 100
@@ -90,6 +92,7 @@ import TestSupport
         #expect(both.status == 1)
         #expect(both.stdout.contains("EXCEEDS") && !both.stdout.contains("NAN MISMATCH"), "\(both.stdout)")
         #expect(both.stdout.contains("w: 2 NaN mismatches"), "\(both.stdout)")
+        #expect(both.stdout.contains("B DIFFERS from A (1 exceeding)"), "\(both.stdout)")
     }
 
     @Test("a modified export exits 1 and names what changed")

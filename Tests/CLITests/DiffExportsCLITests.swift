@@ -85,6 +85,11 @@ import TestSupport
         #expect((t["not_compared"] as? String)?.hasPrefix("Q2_K values are not decoded by tensoraudit") == true, "\(t)")
         let text = try CLI.run(["diff", Fixtures.path("diff-exports/q2k.safetensors"), Fixtures.path("diff-exports/q2k.gguf")])
         #expect(text.stdout.contains("NOT COMPARED") && text.stdout.contains("B NOT VERIFIED against A (1 not compared)"), "\(text.stdout)")
+        #expect(text.stdout.contains("so B's values cannot be checked"), "\(text.stdout)")
+        // The other way round the Q2_K side is A, the reference: the reason names A.
+        let reversed = try CLI.run(["diff", Fixtures.path("diff-exports/q2k.gguf"), Fixtures.path("diff-exports/q2k.safetensors")])
+        #expect(reversed.stdout.contains("Q2_K values are not decoded by tensoraudit, so A's values, the reference, cannot be read"),
+                "\(reversed.stdout)")
     }
 
     @Test("with --output, stderr gives the verdict")

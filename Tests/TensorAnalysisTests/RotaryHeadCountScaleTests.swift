@@ -1,3 +1,4 @@
+import CheckpointIO
 import GGUFFormat
 import Testing
 @testable import TensorAnalysis
@@ -53,5 +54,19 @@ import TestSupport
             return
         }
         #expect(reasons.first == "GGUF metadata llama.attention.head_count[1] is beyond a signed 64-bit count", "\(reasons)")
+    }
+
+    @Test("a GGUF head count of 0 passed over for config.json's is named beside the count used")
+    func passedOverCountIsNamed() throws {
+        // head_count as a one-entry int32 list holding 0: layer 0's count is 0.
+        let file = try GGUFFile.parse(Self.gguf("llama.attention.head_count", [0]))
+        var config = ModelConfig(path: "config.json")
+        config.attentionHeads = 4
+        #expect(LlamaCppRotaryOrder.headCount(role: .query, layer: 0, gguf: file, config: config)
+                == .known(4, source: "config.json num_attention_heads; passed over: GGUF metadata llama.attention.head_count[0] is 0, not a positive count"))
+        // A usable GGUF count is taken alone, with nothing passed over.
+        let good = try GGUFFile.parse(Self.gguf("llama.attention.head_count", [8]))
+        #expect(LlamaCppRotaryOrder.headCount(role: .query, layer: 0, gguf: good, config: config)
+                == .known(8, source: "GGUF metadata llama.attention.head_count"))
     }
 }

@@ -54,9 +54,10 @@ public struct CheckpointDiff: Sendable {
         /// Why the values were not compared, or nil when they were (or the shapes differ).
         public var notComparedReason: String? {
             guard incomparable else { return nil }
-            for type in [dtypeA, dtypeB] {
+            // The side that holds the type: A's undecoded values leave no reference to check B by.
+            for (type, consequence) in [(dtypeA, "A's values, the reference, cannot be read"), (dtypeB, "B's values cannot be checked")] {
                 if let block = type.blockType, !GGUFRowDecoding.isDecodable(block) {
-                    return "\(block.name) values are not decoded by tensoraudit, so B's values cannot be checked"
+                    return "\(block.name) values are not decoded by tensoraudit, so \(consequence)"
                 }
             }
             if (dtypeA == .scalar(.c64)) != (dtypeB == .scalar(.c64)) {
@@ -73,6 +74,13 @@ public struct CheckpointDiff: Sendable {
 
         /// Whether values of an `exact` tensor differ.
         public var exactValuesDiffer: Bool { (exactDifferences ?? 0) > 0 }
+
+        /// Whether this tensor fails at `tolerance` only by values NaN on one side (STATUS
+        /// `NAN MISMATCH`): compared, within the tolerance, and a NaN facing a number.
+        public func failsOnlyByNaN(_ tolerance: Double) -> Bool {
+            guard !shapeChanged, !incomparable, !exactValuesDiffer, let statistics else { return false }
+            return statistics.nanMismatches > 0 && statistics.relativeL2 <= tolerance
+        }
 
         /// Whether this tensor fails the fidelity check at `tolerance`: shape change,
         /// incomparable values, a NaN facing a number, a changed value of an integer or boolean

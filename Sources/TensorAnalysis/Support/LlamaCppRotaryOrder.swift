@@ -151,20 +151,29 @@ public enum LlamaCppRotaryOrder {
              "no num_key_value_heads: LlamaConfig's default is num_attention_heads",
              config == nil ? "no config.json" : "no num_attention_heads in config.json"),
         ]
+        // A count found after an unusable one says so: the value that was passed over is named
+        // with the one used (a GGUF head_count of 0 replaced by config.json's was not said).
+        var passedOver: [String] = []
+        func known(_ n: Int, _ name: String) -> HeadCount {
+            .known(n, source: ([name] + passedOver.map { "passed over: " + $0 }).joined(separator: "; "))
+        }
         for source in sources {
             if role == .key {
                 switch source.kv {
-                case .count(let n)?: return .known(n, source: source.kvName)
+                case .count(let n)?: return known(n, source.kvName)
                 case .unusable(let why)?:
                     reasons.append(why)
+                    passedOver.append(why)
                     continue
                 case nil: break
                 }
             }
             switch source.heads {
             case .count(let n)?:
-                return .known(n, source: role == .key ? source.headName + " (\(source.kvDefault))" : source.headName)
-            case .unusable(let why)?: reasons.append(why)
+                return known(n, role == .key ? source.headName + " (\(source.kvDefault))" : source.headName)
+            case .unusable(let why)?:
+                reasons.append(why)
+                passedOver.append(why)
             case nil: reasons.append(source.absent)
             }
         }

@@ -104,7 +104,7 @@ enum DiffRendering {
             else if c.incomparable { status = "NOT COMPARED" }
             else if c.identicalBytes { status = "identical" }
             else if c.exactValuesDiffer { status = "VALUES DIFFER" }
-            else if let s = c.statistics, s.nanMismatches > 0, s.relativeL2 <= diff.tolerance { status = "NAN MISMATCH" }
+            else if c.failsOnlyByNaN(diff.tolerance) { status = "NAN MISMATCH" }
             else if c.exceeds(diff.tolerance) { status = "EXCEEDS" }
             else { status = "ok" }
             let maxAbs = c.identicalBytes ? "0" : c.statistics.map { TextFormatting.compact($0.maxAbsDifference) } ?? "-"
@@ -220,8 +220,12 @@ enum DiffRendering {
         let notCompared = diff.comparisons.filter(\.incomparable).count
         let shapes = diff.comparisons.filter(\.shapeChanged).count
         let exact = diff.comparisons.filter(\.exactValuesDiffer).count
-        let exceeding = diff.comparisons.filter { $0.exceeds(diff.tolerance) }.count - notCompared - shapes - exact
-        let parts = [(exceeding, "exceeding"), (exact, "with integer values changed"), (shapes, shapes == 1 ? "shape change" : "shape changes"),
+        // Within the tolerance but NaN on one side only (STATUS `NAN MISMATCH`): a failure, but
+        // not "exceeding", which the table's relative L2 would contradict.
+        let nanOnly = diff.comparisons.filter { $0.failsOnlyByNaN(diff.tolerance) }.count
+        let exceeding = diff.comparisons.filter { $0.exceeds(diff.tolerance) }.count - notCompared - shapes - exact - nanOnly
+        let parts = [(exceeding, "exceeding"), (nanOnly, "with NaN mismatches"), (exact, "with integer values changed"),
+                     (shapes, shapes == 1 ? "shape change" : "shape changes"),
                      (notCompared, "not compared"), (diff.onlyInA.count, "only in A"), (diff.onlyInB.count, "only in B")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
         let onlyUnverified = notCompared > 0 && exceeding == 0 && exact == 0 && shapes == 0 && diff.onlyInA.isEmpty && diff.onlyInB.isEmpty
