@@ -22,25 +22,37 @@ public enum LlamaCppSources {
     public struct Sources: Sendable, Equatable {
         public var modelTypes: [String]
         public var unmappedClasses: [String]
+        /// Every class name the converter registers for the architecture.
+        public var classes: [String]
     }
 
     public static let encoders: [String: Sources] = [
-        "bert": Sources(modelTypes: ["bert", "camembert", "distilbert", "roberta", "xlm-roberta"], unmappedClasses: []),
-        "clip": Sources(modelTypes: [], unmappedClasses: []),
-        "eurobert": Sources(modelTypes: ["eurobert"], unmappedClasses: ["JinaEmbeddingsV5Model"]),
-        "jina-bert-v2": Sources(modelTypes: [], unmappedClasses: ["JinaBertForMaskedLM", "JinaBertModel"]),
-        "jina-bert-v3": Sources(modelTypes: ["xlm-roberta"], unmappedClasses: []),
-        "modern-bert": Sources(modelTypes: ["modernbert"], unmappedClasses: []),
-        "neo-bert": Sources(modelTypes: [], unmappedClasses: ["NeoBERT", "NeoBERTForSequenceClassification", "NeoBERTLMHead"]),
-        "nomic-bert": Sources(modelTypes: ["nomic_bert"], unmappedClasses: []),
-        "nomic-bert-moe": Sources(modelTypes: ["nomic_bert"], unmappedClasses: []),
+        "bert": Sources(modelTypes: ["bert", "camembert", "distilbert", "roberta", "xlm-roberta"], unmappedClasses: [], classes: ["BertForMaskedLM", "BertForSequenceClassification", "BertModel", "CamembertModel", "DistilBertForMaskedLM", "DistilBertForSequenceClassification", "DistilBertModel", "RobertaForSequenceClassification", "RobertaModel", "XLMRobertaForSequenceClassification", "XLMRobertaModel"]),
+        "clip": Sources(modelTypes: [], unmappedClasses: [], classes: []),
+        "eurobert": Sources(modelTypes: ["eurobert"], unmappedClasses: ["JinaEmbeddingsV5Model"], classes: ["EuroBertModel", "JinaEmbeddingsV5Model"]),
+        "jina-bert-v2": Sources(modelTypes: [], unmappedClasses: ["JinaBertForMaskedLM", "JinaBertModel"], classes: ["JinaBertForMaskedLM", "JinaBertModel"]),
+        "jina-bert-v3": Sources(modelTypes: ["xlm-roberta"], unmappedClasses: [], classes: ["XLMRobertaForSequenceClassification", "XLMRobertaModel"]),
+        "modern-bert": Sources(modelTypes: ["modernbert"], unmappedClasses: [], classes: ["ModernBertForMaskedLM", "ModernBertForSequenceClassification", "ModernBertModel"]),
+        "neo-bert": Sources(modelTypes: [], unmappedClasses: ["NeoBERT", "NeoBERTForSequenceClassification", "NeoBERTLMHead"], classes: ["NeoBERT", "NeoBERTForSequenceClassification", "NeoBERTLMHead"]),
+        "nomic-bert": Sources(modelTypes: ["nomic_bert"], unmappedClasses: [], classes: ["NomicBertModel"]),
+        "nomic-bert-moe": Sources(modelTypes: ["nomic_bert"], unmappedClasses: [], classes: ["NomicBertModel"]),
     ]
+
+    /// The classes the converter writes as `architecture` that have no output projection in
+    /// transformers (`ArchitectureFacts`): `BertModel`, `RobertaModel`, sequence classifiers.
+    /// A file from one of them was trained, as saved, with nothing tied to its embedding, and no
+    /// tie default speaks of it; the file does not record which class it came from.
+    public static func headlessClasses(for architecture: String) -> [String] {
+        (encoders[architecture]?.classes ?? []).filter { ArchitectureFacts.fact(for: $0)?.hasOutputProjection == false }
+    }
 
     /// The tie default every possible source of `architecture` shares, with the sentence that
     /// says so; nil when the architecture is not here, a source is unknown to transformers or
-    /// outside `ModelTypeFacts`, or the sources disagree.
+    /// outside `ModelTypeFacts`, a source class has no output projection (`headlessClasses`:
+    /// the default speaks only of the type's classes with an LM head), or the sources disagree.
     public static func sharedTieDefault(for architecture: String) -> (tied: Bool, detail: String)? {
-        guard let sources = encoders[architecture], sources.unmappedClasses.isEmpty, !sources.modelTypes.isEmpty else { return nil }
+        guard let sources = encoders[architecture], sources.unmappedClasses.isEmpty, !sources.modelTypes.isEmpty,
+              headlessClasses(for: architecture).isEmpty else { return nil }
         let facts = sources.modelTypes.compactMap(ModelTypeFacts.fact(for:))
         guard facts.count == sources.modelTypes.count, let tied = facts.first?.tiesWordEmbeddings,
               facts.allSatisfy({ $0.tiesWordEmbeddings == tied }) else { return nil }

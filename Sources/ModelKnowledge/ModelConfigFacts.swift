@@ -30,6 +30,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     public var tieWordEmbeddings: Value<Bool>
     public var padTokenID: Value<Int>
     public var vocabSize: Value<Int>
+    /// `architectures`: the model classes the checkpoint was saved from (top level only: a
+    /// `text_config`'s names its own sub-model).
+    public var architectures: Value<[String]> = .absent
     /// Top-level keys, in file order.
     public var keys: [String]
     /// Keys read from `text_config` because the top level lacks them.
@@ -79,7 +82,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
         guard let members = root.objectMembers else {
             throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object")
         }
-        let used = ["model_type", "tie_word_embeddings", "pad_token_id", "vocab_size", "text_config"]
+        let used = ["model_type", "tie_word_embeddings", "pad_token_id", "vocab_size", "text_config", "architectures"]
         if let key = root.duplicateKeys.first(where: used.contains) {
             throw .conflict(file: path, reason: "key \(quoted(key)) appears twice")
         }
@@ -99,6 +102,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
         facts.textConfigTieWordEmbeddings = text?["tie_word_embeddings"]?.boolValue
         facts.padTokenID = intValue(lookup("pad_token_id"))
         facts.vocabSize = intValue(lookup("vocab_size"))
+        facts.architectures = stringsValue(root["architectures"])
         return facts.settingTextConfigTieAside()
     }
 
@@ -132,6 +136,17 @@ public struct ModelConfigFacts: Sendable, Equatable {
         case nil: .absent
         case .null?: .null
         case .bool(let flag)?: .value(flag)
+        case let other?: .unusable(other.shortDescription)
+        }
+    }
+
+    /// An array of strings; anything else (a string, an array holding a number) is unusable.
+    private static func stringsValue(_ node: JSON?) -> Value<[String]> {
+        switch node {
+        case nil: .absent
+        case .null?: .null
+        case .array(let items)?:
+            items.allSatisfy { $0.stringValue != nil } ? .value(items.compactMap(\.stringValue)) : .unusable(JSON.array(items).shortDescription)
         case let other?: .unusable(other.shortDescription)
         }
     }

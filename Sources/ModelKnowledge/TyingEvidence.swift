@@ -8,6 +8,10 @@ public enum TyingEvidence: String, Sendable, Equatable, CaseIterable {
     /// `token_embd.weight` as the output projection (tied by construction), for the
     /// architectures whose loader does so (`LlamaCppArchitectures`).
     case formatConvention = "format-convention"
+    /// config.json's `architectures` names only classes without an output projection
+    /// (`BertModel`, a sequence classifier: `ArchitectureFacts`): nothing is tied in the model
+    /// as saved, whatever `tie_word_embeddings` says of the type's classes with an LM head.
+    case architecture
     /// config.json sets `tie_word_embeddings` explicitly.
     case config
     /// config.json leaves the key out and the model type's transformers class has a known default.
@@ -122,9 +126,17 @@ public enum TyingJudge {
             return result(true, .formatConvention, convention)
         }
         guard let config = question.config else {
-            if !present, let note = question.formatNote, let architecture = question.sourceArchitecture,
-               let shared = LlamaCppSources.sharedTieDefault(for: architecture) {
-                return result(shared.tied, .modelTypeDefault, note + " " + shared.detail)
+            if !present, let note = question.formatNote, let architecture = question.sourceArchitecture {
+                let headless = LlamaCppSources.headlessClasses(for: architecture)
+                if !headless.isEmpty {
+                    let shown = headless.prefix(3).joined(separator: ", ") + (headless.count > 3 ? ", …" : "")
+                    return result(nil, .none, note + " llama.cpp's converter writes architecture \(quoted(architecture)) also from Hub classes "
+                        + "with no output projection in transformers \(ArchitectureFacts.transformersVersion) (\(shown)), whose embedding no tie "
+                        + "default speaks of, and the file does not record the class: nothing says whether the embedding was trained tied.")
+                }
+                if let shared = LlamaCppSources.sharedTieDefault(for: architecture) {
+                    return result(shared.tied, .modelTypeDefault, note + " " + shared.detail)
+                }
             }
             if !present, let note = question.formatNote {
                 return result(nil, .none, note + " No config.json: nothing says whether the embedding is tied.")
@@ -136,6 +148,11 @@ public enum TyingJudge {
         }
         guard let modelType = config.modelType else {
             return result(nil, .unknown, "\(config.path) \(config.modelTypeAbsence), so it is not a transformers config and no tie default applies." + noHead)
+        }
+        if !present, let names = headlessArchitectures(config) {
+            return result(false, .architecture, "\(config.path) names the architecture \(names.map(quoted).joined(separator: ", ")), "
+                + "a class with no output projection in transformers \(ArchitectureFacts.transformersVersion) (get_output_embeddings() is None): "
+                + "nothing is tied to this embedding in the model as saved. " + familyTieClause(config, modelType: modelType))
         }
         switch config.tieWordEmbeddings {
         case .value(let tied):
@@ -155,6 +172,32 @@ public enum TyingJudge {
             }
             return result(fact.tiesWordEmbeddings, .modelTypeDefault,
                           "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)." + noHead)
+        }
+    }
+
+    /// The classes config.json's `architectures` names, when there is at least one and every
+    /// one is a known class without an output projection; nil otherwise (an unknown class, or
+    /// one with an LM head, leaves the question to `tie_word_embeddings` and the default).
+    static func headlessArchitectures(_ config: ModelConfigFacts) -> [String]? {
+        guard let names = config.architectures.value, !names.isEmpty,
+              names.allSatisfy({ ArchitectureFacts.fact(for: $0)?.hasOutputProjection == false }) else { return nil }
+        return names
+    }
+
+    /// What `tie_word_embeddings` (stated or the model type's default) says of the type's
+    /// classes with an LM head, and that the checkpoint cannot show whether one trained the
+    /// matrix: the sentence after an `architecture` judgement.
+    static func familyTieClause(_ config: ModelConfigFacts, modelType: String) -> String {
+        let unknowable = " whether one ever trained this matrix, the checkpoint cannot show."
+        switch config.tieWordEmbeddings {
+        case .value(let tied):
+            return "Its tie_word_embeddings (\(tied)) speaks of this model type's classes with an LM head;" + unknowable
+        case .absent:
+            guard let fact = ModelTypeFacts.fact(for: modelType) else { return "" }
+            return "\(fact.configClass)'s default (tie_word_embeddings \(fact.tiesWordEmbeddings)) speaks of this model type's classes with an LM head;"
+                + unknowable
+        case .null, .unusable:
+            return ""
         }
     }
 

@@ -16,7 +16,9 @@ model_type by transformers' auto-model tables (`MODEL_*_MAPPING_NAMES`); names t
 does not know are listed under "unmapped".
 
 Writes TestData/knowledge/llamacpp-sources.json: {"architectures": {arch: [model types]},
-"unmapped": {arch: [class names]}}. `LlamaCppSourcesTests` holds the Swift table
+"unmapped": {arch: [class names]}, "classes": {arch: [every registered class name]}}: the
+classes say whether a source can be a model without an LM head (`BertModel`), whose embedding
+no tie default speaks of. `LlamaCppSourcesTests` holds the Swift table
 (`LlamaCppSources.modelTypes`) against it for the architectures without an output projection.
 """
 import inspect
@@ -63,15 +65,17 @@ def main():
             for model_type, classes in getattr(modeling_auto, key).items():
                 for name in classes if isinstance(classes, (list, tuple)) else [classes]:
                     model_types.setdefault(name, set()).add(model_type)
-    architectures, unmapped = {}, {}
+    architectures, unmapped, classes = {}, {}, {}
     for name, cls in sorted(ModelBase._model_classes[ModelType.TEXT].items()):
         for arch in possible_architectures(cls, gguf):
+            classes.setdefault(arch, set()).add(name)
             if name in model_types:
                 architectures.setdefault(arch, set()).update(model_types[name])
             else:
                 unmapped.setdefault(arch, set()).add(name)
     out = {"architectures": {a: sorted(t) for a, t in sorted(architectures.items())},
            "unmapped": {a: sorted(n) for a, n in sorted(unmapped.items())},
+           "classes": {a: sorted(n) for a, n in sorted(classes.items())},
            "source": "llama.cpp vendored in llama-cpp-python 0.3.36; transformers " + __import__("transformers").__version__}
     path = pathlib.Path(__file__).resolve().parent / "llamacpp-sources.json"
     path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")

@@ -80,10 +80,23 @@ def minilm() -> None:
             "model_type": config.model_type,
             "pad_token_id": config.pad_token_id,
             "tie_word_embeddings": bool(config.tie_word_embeddings),
+            "architectures": list(config.architectures or []),
+            # Whether the class config.json names has an output projection to tie at all:
+            # built on the meta device (no weights), as transformers' tie_weights looks for it.
+            "architecture_output_projection": architecture_output_projection(config),
         },
     }
     (target / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     print("wrote", target)
+
+
+def architecture_output_projection(config):
+    import torch
+    import transformers
+    (name,) = config.architectures
+    with torch.device("meta"):
+        model = getattr(transformers, name)(config)
+    return model.get_output_embeddings() is not None
 
 
 if __name__ == "__main__":

@@ -19,18 +19,22 @@ import TestSupport
         let sources = try Self.json("llamacpp-sources.json")
         let types = try #require(sources["architectures"] as? [String: [String]])
         let unmapped = try #require(sources["unmapped"] as? [String: [String]])
+        let classes = try #require(sources["classes"] as? [String: [String]])
         let encoders = outputs.filter { $0.value == "none" }.map(\.key)
         #expect(encoders.count == 9)
         #expect(Set(LlamaCppSources.encoders.keys) == Set(encoders))
         for name in encoders {
             #expect(LlamaCppSources.encoders[name]?.modelTypes == types[name] ?? [], "\(name)")
             #expect(LlamaCppSources.encoders[name]?.unmappedClasses == unmapped[name] ?? [], "\(name)")
+            #expect(LlamaCppSources.encoders[name]?.classes == classes[name] ?? [], "\(name)")
         }
     }
 
-    @Test("a shared default only when every source model type has one and they agree (transformers' defaults file)")
+    @Test("a shared default only when every source model type has one, they agree (transformers' defaults file), and no source class is headless (architectures.json)")
     func sharedDefaultFollowsTransformers() throws {
         let defaults = try #require(try Self.json("model-type-defaults.json") as [String: Any]?)
+        let architectures = try #require(try Self.json("architectures.json")["architectures"] as? [String: [String: Any]])
+        func headless(_ name: String) -> Bool { architectures[name]?["output_projection"] as? Bool == false }
         func tie(_ type: String) -> Bool? {
             let entry = (defaults["model_types"] as? [String: Any])?[type] ?? defaults[type]
             return (entry as? [String: Any])?["tie_word_embeddings"] as? Bool
@@ -38,10 +42,12 @@ import TestSupport
         for (name, sources) in LlamaCppSources.encoders {
             let ties = sources.modelTypes.map(tie)
             let expected: Bool? = sources.unmappedClasses.isEmpty && !ties.isEmpty && !ties.contains(nil)
-                && Set(ties.compactMap { $0 }).count == 1 ? ties.first ?? nil : nil
+                && Set(ties.compactMap { $0 }).count == 1 && !sources.classes.contains(where: headless) ? ties.first ?? nil : nil
             #expect(LlamaCppSources.sharedTieDefault(for: name)?.tied == expected, "\(name): \(ties)")
         }
-        #expect(LlamaCppSources.sharedTieDefault(for: "bert")?.tied == true)
+        // `bert` comes also from BertModel and RobertaModel, which have no LM head: no default speaks of them.
+        #expect(LlamaCppSources.headlessClasses(for: "bert").contains("BertModel"))
+        #expect(LlamaCppSources.sharedTieDefault(for: "bert") == nil)
         #expect(LlamaCppSources.sharedTieDefault(for: "nomic-bert") == nil)
         #expect(LlamaCppSources.sharedTieDefault(for: "llama") == nil)
     }

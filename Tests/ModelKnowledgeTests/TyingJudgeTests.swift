@@ -75,7 +75,7 @@ import Testing
 
     @Test func evidenceNamesAreTheJSONStrings() {
         #expect(TyingEvidence.allCases.map(\.rawValue) ==
-                ["identical-bytes", "metadata-alias", "format-convention", "config", "model-type-default", "none", "unknown"])
+                ["identical-bytes", "metadata-alias", "format-convention", "architecture", "config", "model-type-default", "none", "unknown"])
     }
 }
 

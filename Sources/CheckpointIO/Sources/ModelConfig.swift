@@ -43,6 +43,9 @@ public struct ModelConfig: Sendable, Equatable {
     /// `num_attention_heads` and `num_key_value_heads` (nil when absent or not a non-negative
     /// integer). Only `diff` uses them (to undo llama.cpp's q/k row permutation), so an
     /// unusable value means "unknown" there and is not a `config-invalid-value` finding.
+    /// `architectures` when it is an array of strings (the classes the checkpoint was saved
+    /// from); nil when absent or anything else, which no conclusion reads.
+    public var architectures: [String]?
     public var attentionHeads: Int?
     public var keyValueHeads: Int?
     /// `num_attention_heads` / `num_key_value_heads` present but not a non-negative integer, as
@@ -152,6 +155,13 @@ public struct ModelConfig: Sendable, Equatable {
             if let n = Self.index(raw) ?? Self.integerValued(raw) { return n }
             config.unusableHeadCounts[key] = Self.text(raw)
             return nil
+        }
+        if case .array(let items)? = root.lastValue(for: "architectures") {
+            let names = items.compactMap { item -> String? in
+                if case .string(let name) = item { return name }
+                return nil
+            }
+            if names.count == items.count { config.architectures = names }
         }
         config.attentionHeads = quietSize("num_attention_heads")
         config.keyValueHeads = quietSize("num_key_value_heads")

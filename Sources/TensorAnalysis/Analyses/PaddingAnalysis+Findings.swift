@@ -35,6 +35,7 @@ extension PaddingAnalysis {
         case .identicalBytes: "its bytes"
         case .metadataAlias: "a metadata alias"
         case .formatConvention: "the file format's convention"
+        case .architecture: "the architecture config.json names"
         case .config: "what config.json states"
         case .modelTypeDefault: "the model type's documented default (implied, not stated)"
         case .none, .unknown: "no evidence"
@@ -80,6 +81,8 @@ extension PaddingAnalysis {
             case (true, _) where r.tying.evidence == .modelTypeDefault:
                 "the model type's default ties the matrix (evidence: model-type-default: implied, not stated), which would account for it"
             case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
+            case (false, false?) where r.tying.evidence == .architecture:
+                "the architecture config.json names has no output projection, so no tie accounts for it (evidence: architecture)"
             case (false, false?): "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)), so nothing accounts for it"
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
             }

@@ -14,9 +14,9 @@ extension PaddingAnalysis {
         let question = tyingQuestion(for: view, role: role, tiedWith: tiedWith, checkpoint: checkpoint,
                                      aliases: aliases, config: config)
         let judgement = TyingJudge.judge(question)
-        guard !role.isNamedTokenMatrix(view.name), [.config, .modelTypeDefault].contains(judgement.evidence) else { return judgement }
+        guard !role.isNamedTokenMatrix(view.name), [.config, .modelTypeDefault, .architecture].contains(judgement.evidence) else { return judgement }
         return TyingJudgement(tied: nil, evidence: .unknown,
-                              detail: "\(view.name) was chosen with --tensor and is not named like an input embedding or output projection: tie_word_embeddings and the model type's default say nothing about it.",
+                              detail: "\(view.name) was chosen with --tensor and is not named like an input embedding or output projection: tie_word_embeddings, the model type's default and the architecture's output projection say nothing about it.",
                               outputProjectionPresent: judgement.outputProjectionPresent)
     }
 

@@ -139,7 +139,11 @@ public enum TokenAnalysis {
                            message: "\(r.tensor): \(r.rows.count) of \(r.rowCount) rows have norms far below the median "
                                + "(robust z < -\(RowSummary.outlierThreshold); lowest row \(lowest.row)\(lowestName) \(RowSummary.short(lowest.norm)) vs median \(RowSummary.short(r.medianNorm))): "
                                + parts.joined(separator: "; ")
-                               + ". A low input-embedding norm marks a token that rarely or never received gradient: an indicator, not proof",
+                               // Said whatever the tying: beside a padding-row-nonzero that explains a row by a
+                               // tie, "never received gradient" read as a contradiction (helper review).
+                               + ". A low input-embedding norm marks a token that rarely or never received gradient through the input; "
+                               + "in a matrix tied to the output layer every row also gets that layer's gradient, so a norm says less there: "
+                               + "an indicator, not proof",
                            evidence: evidence)
         }
     }

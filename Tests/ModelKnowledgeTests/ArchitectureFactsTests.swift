@@ -1,0 +1,70 @@
+import Foundation
+@testable import ModelKnowledge
+import TestSupport
+import Testing
+
+/// The generated Swift table against what transformers' classes are
+/// (TestData/knowledge/architectures.json, written by generate_architectures.py on the meta
+/// device), and the tying judgement a class without an output projection leads to.
+@Suite struct ArchitectureFactsTests {
+    static var document: [String: Any] {
+        (try? Fixtures.json("knowledge/architectures.json")) as? [String: Any] ?? [:]
+    }
+
+    static var classes: [String: [String: Any]] { document["architectures"] as? [String: [String: Any]] ?? [:] }
+
+    @Test("every class of the reference is in the table with its model type and output projection, and nothing else")
+    func tableMatchesTransformers() throws {
+        let reference = Self.classes
+        #expect(reference.count >= 200)
+        #expect(Set(ArchitectureFacts.generatedTable.keys) == Set(reference.keys))
+        for (name, entry) in reference {
+            let fact = try #require(ArchitectureFacts.fact(for: name), "\(name)")
+            #expect(fact.modelType == entry["model_type"] as? String, "\(name)")
+            #expect(fact.hasOutputProjection == entry["output_projection"] as? Bool, "\(name)")
+        }
+        #expect(Self.document["transformers_version"] as? String == ArchitectureFacts.transformersVersion)
+        // Every model type of the defaults table has its classes here.
+        #expect(Set(reference.values.compactMap { $0["model_type"] as? String }) == Set(ModelTypeFacts.table.keys))
+    }
+
+    static func config(_ json: String) throws -> ModelConfigFacts {
+        try ModelConfigFacts.read(KnowledgeFixtures.json("config.json", json))
+    }
+
+    @Test("architectures [\"BertModel\"] (all-MiniLM-L6-v2's), no output projection in the file: not tied, evidence architecture")
+    func headlessArchitecture() throws {
+        let bertModel = try #require(Self.classes["BertModel"]?["output_projection"] as? Bool)
+        #expect(bertModel == false, "transformers' BertModel has no LM head")
+        let config = try Self.config(#"{"model_type": "bert", "architectures": ["BertModel"]}"#)
+        #expect(config.architectures == .value(["BertModel"]))
+        let judgement = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: false))
+        #expect(judgement.tied == false && judgement.evidence == .architecture, "\(judgement)")
+        #expect(judgement.detail.contains("\"BertModel\"") && judgement.detail.contains("BertConfig's default (tie_word_embeddings true)")
+                && judgement.detail.contains("the checkpoint cannot show"), "\(judgement.detail)")
+        #expect(!judgement.justifiesTiedExplanation)
+    }
+
+    @Test("an LM-head class, an unknown class, a mix, or an output projection in the file: the architecture decides nothing",
+          arguments: [#"["BertForMaskedLM"]"#, #"["MyBertModel"]"#, #"["BertModel", "BertForMaskedLM"]"#, #"[]"#, #""BertModel""#, #"[5]"#])
+    func architectureDecidesNothing(architectures: String) throws {
+        let config = try Self.config(#"{"model_type": "bert", "architectures": \#(architectures)}"#)
+        let judgement = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: false))
+        #expect(judgement.evidence == .modelTypeDefault && judgement.tied == true, "\(architectures): \(judgement)")
+    }
+
+    @Test("the bytes still come first: a stored output projection with identical bytes is tied whatever architectures says")
+    func bytesFirst() throws {
+        let config = try Self.config(#"{"model_type": "bert", "architectures": ["BertModel"]}"#)
+        let judgement = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: true, bytesIdentical: true))
+        #expect(judgement.evidence == .identicalBytes && judgement.tied == true)
+    }
+
+    @Test("a stated tie_word_embeddings beside a headless class is named as speaking of the type's LM-head classes")
+    func statedValue() throws {
+        let config = try Self.config(#"{"model_type": "llama", "architectures": ["LlamaModel"], "tie_word_embeddings": true}"#)
+        let judgement = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: false))
+        #expect(judgement.evidence == .architecture && judgement.tied == false)
+        #expect(judgement.detail.contains("Its tie_word_embeddings (true) speaks of this model type's classes with an LM head"), "\(judgement.detail)")
+    }
+}
