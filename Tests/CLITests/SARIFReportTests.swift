@@ -1,4 +1,5 @@
 import Foundation
+import SafetensorsFormat
 import Testing
 import TestSupport
 
@@ -83,6 +84,45 @@ import TestSupport
         // file_size 12 (three float32 values).
         #expect(region["byteOffset"] as? Int == 704)
         #expect(region["byteLength"] as? Int == 12)
+    }
+
+    @Test("names holding SARIF syntax ({0}, w{{}}, [text](url)) read in the message as in the JSON report: braces doubled, brackets escaped")
+    func messageSyntaxEscaped() throws {
+        let names = ["{0}", "w{{}}", "[click me](https://evil.example/x)", "x[0](1)"]
+        // One NaN per tensor: a `non-finite-values` finding naming each.
+        let nan = Float.nan.bitPattern.littleEndian
+        let bytes = withUnsafeBytes(of: nan, Array.init) + withUnsafeBytes(of: Float(1).bitPattern.littleEndian, Array.init)
+        let file = SafetensorsWriter(entries: names.map { .init(name: $0, dtype: .f32, shape: [1, 2], bytes: bytes) })
+        let path = try Fixtures.temporaryFile(file.serialize())
+        let (_, log) = try Self.sarif([path])
+        #expect(try JSONSchemaCheck(schemaFile: Self.schema).violations(of: log) == [])
+        let json = try CLI.run(["audit", path, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let plain = Set(((report["findings"] as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String })
+        let results = try #require(((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]))
+        let texts = results.compactMap { ($0["message"] as? [String: Any])?["text"] as? String }
+        #expect(!texts.isEmpty && texts.count == plain.count)
+        for text in texts {
+            // SARIF's own reading (§3.11.5, §3.11.6), written out independently: every brace
+            // doubled and every bracket after a backslash, so nothing forms a placeholder or a link.
+            var rest = Substring(text), unescaped = ""
+            while let c = rest.first {
+                rest = rest.dropFirst()
+                if c == "{" || c == "}" {
+                    #expect(rest.first == c, "lone brace in \(text)")
+                    rest = rest.dropFirst()
+                    unescaped.append(c)
+                } else if c == "[" || c == "]" {
+                    Issue.record("unescaped bracket in \(text)")
+                } else if c == "\\", let next = rest.first, next == "[" || next == "]" {
+                    rest = rest.dropFirst()
+                    unescaped.append(next)
+                } else {
+                    unescaped.append(c)
+                }
+            }
+            #expect(plain.contains(unescaped), "\(unescaped) not among \(plain)")
+        }
     }
 
     @Test("a path with a space, '#' and '%' is percent-encoded into a valid URI reference")

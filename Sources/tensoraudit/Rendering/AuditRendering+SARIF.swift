@@ -12,6 +12,30 @@ extension AuditRendering {
     /// a finding can name thousands of tensors (all of them are in `properties.tensors`).
     static let sarifLocationLimit = 100
 
+    /// A plain-text SARIF message of `text` as it reads, escaped for the two syntaxes SARIF
+    /// gives plain text: `{` and `}` doubled (§3.11.5: a consumer replaces `{0}` by an
+    /// argument, and `{{` by `{`), `[` and `]` after a backslash (§3.11.6: `[text](target)` is
+    /// an embedded link).
+    ///
+    /// Why: a tensor named `[click me](https://evil.example/x)` became a link in a dashboard,
+    /// `{0}` a placeholder with no argument, and `w{{}}` read as `w{}`; the tool's own
+    /// `\u{2028}` escapes lost their braces (helper review).
+    static func sarifMessage(_ text: String) -> JSONValue {
+        var escaped = ""
+        escaped.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "{": escaped.unicodeScalars.append(contentsOf: "{{".unicodeScalars)
+            case "}": escaped.unicodeScalars.append(contentsOf: "}}".unicodeScalars)
+            case "[", "]":
+                escaped.unicodeScalars.append("\\")
+                escaped.unicodeScalars.append(scalar)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return .object(["text": .string(escaped)])
+    }
+
     static func sarifLevel(_ severity: Severity) -> String {
         switch severity {
         case .error: "error"
@@ -56,7 +80,7 @@ extension AuditRendering {
                 "ruleId": .string(f.rule.id),
                 "ruleIndex": .int(Int64(rules.firstIndex { $0 == f.rule } ?? 0)),
                 "level": .string(sarifLevel(f.severity)),
-                "message": .object(["text": .string(f.message)]),
+                "message": sarifMessage(f.message),
                 "locations": .array(locations),
                 "properties": .object(properties),
             ])
@@ -83,7 +107,7 @@ extension AuditRendering {
         var artifacts = SARIFArtifacts([])
         let notification: JSONValue = .object([
             "level": .string("error"),
-            "message": .object(["text": .string(failure.message)]),
+            "message": sarifMessage(failure.message),
             "locations": .array([.object(["physicalLocation": .object([
                 "artifactLocation": artifacts.location(of: failure.path),
             ])])]),
@@ -118,8 +142,8 @@ extension AuditRendering {
             "rules": .array(rules.map { rule in
                 .object([
                     "id": .string(rule.id),
-                    "shortDescription": .object(["text": .string(rule.summary)]),
-                    "fullDescription": .object(["text": .string(rule.help)]),
+                    "shortDescription": sarifMessage(rule.summary),
+                    "fullDescription": sarifMessage(rule.help),
                     "defaultConfiguration": .object(["level": .string(sarifLevel(policy.severity(of: rule.id)))]),
                 ])
             }),
