@@ -126,6 +126,34 @@ import FoundationXML
         #expect(!links.isEmpty && links.isSubset(of: ids))
     }
 
+    @Test("700 rows past a 300-token vocabulary: the chart's text alternative and legend count them in plain words")
+    func beyondVocabularyWording() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        // 1,000 rows of 4 distinct values each; a vocab.txt of 300 tokens.
+        let bytes = (0..<4000).flatMap { withUnsafeBytes(of: Float(Double($0 % 97) * 0.01 + 0.5).bitPattern.littleEndian, Array.init) }
+        let file = SafetensorsWriter(entries: [.init(name: "model.embed_tokens.weight", dtype: .f32, shape: [1000, 4], bytes: bytes)])
+        try Data(file.serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "llama", "pad_token_id": 0}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
+        try Data((["[PAD]"] + (1..<300).map { "tok\($0)" }).joined(separator: "\n").appending("\n").utf8)
+            .write(to: dir.appendingPathComponent("vocab.txt"))
+        let result = try CLI.run(["audit", dir.path, "--format", "html"])
+        #expect(!result.stdout.contains("vocabularys"), "\(result.stdout.prefix(2000))")
+        #expect(result.stdout.contains("700 rows beyond the vocabulary"), "\(result.stderr)")
+    }
+
+    @Test("no tie group that is a finding: the page does not say no tensor is saved twice when ties has a constant group")
+    func tieGroupsWording() throws {
+        // Two all-zero biases: `ties` calls them a constant group (1 KiB wasted), no finding.
+        let zeros = [UInt8](repeating: 0, count: 256 * 4)
+        let file = SafetensorsWriter(entries: ["a.bias", "b.bias"].map { .init(name: $0, dtype: .f32, shape: [256], bytes: zeros) })
+        let path = try Fixtures.temporaryFile(file.serialize())
+        let ties = try CLI.run(["ties", path])
+        #expect(ties.stdout.contains("constant: F32 [256]"), "\(ties.stdout)")
+        let result = try CLI.run(["audit", path, "--format", "html"])
+        #expect(!result.stdout.contains("No tensors saved twice"))
+        #expect(result.stdout.contains("No tie group is a finding"), "\(result.stdout.suffix(3000))")
+    }
+
     @Test("padding --format html: the pad-row facts above the same charts")
     func paddingPage() throws {
         let result = try CLI.run(["padding", Fixtures.path("toy-bert/model.safetensors"), "--format", "html"])

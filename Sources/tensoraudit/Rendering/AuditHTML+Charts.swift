@@ -128,7 +128,7 @@ enum Histogram {
             }
             if labelled.insert(mark.kind).inserted {
                 let total = profile.markCounts[mark.kind] ?? 1
-                let label = "\(letter(mark.kind)) " + (total == 1 ? name : "\(total) \(mark.kind.rawValue)s, e.g. \(name)")
+                let label = "\(letter(mark.kind)) " + (total == 1 ? name : "\(AuditHTML.counted(total, mark.kind)), e.g. \(name)")
                 // Right of the line in the left half of the plot, left of it in the right half.
                 let anchor = position > F.left + F.plotWidth / 2 ? "end" : "start"
                 html.element("text", ["x": F.number(anchor == "end" ? position - 3 : position + 3),

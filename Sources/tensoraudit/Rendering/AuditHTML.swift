@@ -110,9 +110,20 @@ enum AuditHTML {
         for kind in NormProfile.Mark.Kind.allCases {
             guard let count = profile.markCounts[kind], count > 0 else { continue }
             let first = profile.marks.filter { $0.kind == kind }.prefix(3).map(markName).joined(separator: ", ")
-            parts.append("\(count) \(kind.rawValue)\(count == 1 ? "" : "s"): \(first)\(count > 3 ? ", …" : "")")
+            parts.append("\(counted(count, kind)): \(first)\(count > 3 ? ", …" : "")")
         }
         return parts.joined(separator: "; ") + "."
+    }
+
+    /// "1 pad row", "3 untrained candidates", "700 rows beyond the vocabulary": a kind's name
+    /// with a count, in the chart's text alternative and its legend ("700 beyond the
+    /// vocabularys" was what a screen reader read: helper review).
+    static func counted(_ count: Int, _ kind: NormProfile.Mark.Kind) -> String {
+        let plural = count == 1 ? "" : "s"
+        return switch kind {
+        case .beyondVocabulary: "\(count) row\(plural) beyond the vocabulary"
+        case .pad, .untrained: "\(count) \(kind.rawValue)\(plural)"
+        }
     }
 
     static func markName(_ mark: NormProfile.Mark) -> String {
@@ -178,7 +189,10 @@ enum AuditHTML {
         let groups = report.findings.filter { tieRules.contains($0.rule.id) }
         html.element("h2", text: "Tie groups")
         guard !groups.isEmpty else {
-            html.element("p", text: "No tensors saved twice.")
+            // Only groups that are findings are listed: "No tensors saved twice." stood beside a
+            // constant group `ties` counts as wasted bytes (helper review).
+            html.element("p", text: "No tie group is a finding (tied weights saved twice, duplicate tensors, identical layers). "
+                + "Groups that are equal by construction or one stored buffer (constant, empty, shared storage) are not findings; tensoraudit ties lists every group.")
             return
         }
         html.element("table", ["class": "ties"]) { html in
