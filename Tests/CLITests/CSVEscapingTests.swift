@@ -25,6 +25,9 @@ import TestSupport
         ("'q", "''q", "''q"),
         ("\tk", #"\u{9}k"#, #"\u{9}k"#),
         ("plain.w", "plain.w", "plain.w"),
+        // `;` is the list separator of spreadsheets in many locales: quoted, so `=1+2` cannot
+        // become a cell of its own (OWASP "CSV Injection").
+        ("x;=1+2;", #""x;=1+2;""#, "x;=1+2;"),
     ]
 
     @Test("rows --csv: each hostile name as one field of one line, by hand")

@@ -19,7 +19,9 @@ enum CSVField {
     ///    already begins with `'` gets one too, so the rule stays one-to-one: drop one leading `'`
     ///    from a field that begins with `'` to get the displayed name back. Tab and CR, which
     ///    OWASP lists too, never begin a field: step 1 wrote them as `\u{9}` and `\u{d}`.
-    /// 3. RFC 4180 quoting: a field holding `,` or `"` is put in double quotes, each `"` doubled.
+    /// 3. RFC 4180 quoting: a field holding `,`, `;` or `"` is put in double quotes, each `"`
+    ///    doubled. `;` because spreadsheets in many locales split lines at it: unquoted,
+    ///    `x;=1+2;` gave a cell `=1+2`, a formula step 2 never saw (helper review).
     ///
     /// A name with none of these characters (every real one we have seen) is written unchanged.
     static func text(_ value: String) -> String {
@@ -28,7 +30,7 @@ enum CSVField {
             field = "'" + field
         }
         // No CR or LF is left to quote: step 1 wrote them as `\u{d}` and `\u{a}`.
-        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" }) else { return field }
+        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == ";" || $0 == "\"" }) else { return field }
         return "\"" + field.replacing("\"", with: "\"\"") + "\""
     }
 }
