@@ -19,8 +19,12 @@ import TestSupport
         let text = try CLI.run(["rows", Fixtures.path("analysis/stats.safetensors"), "--tensor", "complex"])
         #expect(text.status == 0 && text.stdout == "complex: \(Self.reason)\n" && text.stderr.isEmpty)
         let ndjson = try CLI.run(["rows", Fixtures.path("analysis/stats.safetensors"), "--tensor", "complex", "--ndjson"])
-        let note = (try JSONSerialization.jsonObject(with: Data(ndjson.stdout.utf8)) as? [String: Any])?["note"] as? String
-        #expect(ndjson.status == 0 && note == Self.reason)
+        let line = try JSONSerialization.jsonObject(with: Data(ndjson.stdout.utf8)) as? [String: Any]
+        #expect(ndjson.status == 0 && line?["note"] as? String == Self.reason)
+        // Like every NDJSON line, no schema_version (README "rows"); the JSON report has it.
+        #expect(line?["schema_version"] == nil, "\(ndjson.stdout)")
+        let json = try CLI.run(["rows", Fixtures.path("analysis/stats.safetensors"), "--tensor", "complex", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["schema_version"] as? Int == 1)
     }
 
     @Test("--output: the file holds the header; stderr the reason, then where the report went")

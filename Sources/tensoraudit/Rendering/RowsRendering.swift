@@ -59,9 +59,12 @@ enum RowsRendering {
             let text: String
             switch format {
             case .json, .ndjson:
-                text = JSONValue.object(["schema_version": .int(1), "tensor": .string(view.name),
-                                         "dtype": .string(view.elementType.rawValue), "shape": .uints(view.shape),
-                                         "note": .string(reason)]).rendered(pretty: format == .json) + "\n"
+                // An NDJSON line has no `schema_version`, as every other line of the listing
+                // (README "rows"); the JSON report has one.
+                var object: [ExactText: JSONValue] = ["tensor": .string(view.name), "dtype": .string(view.elementType.rawValue),
+                                                      "shape": .uints(view.shape), "note": .string(reason)]
+                if format == .json { object["schema_version"] = .int(1) }
+                text = JSONValue.object(object).rendered(pretty: format == .json) + "\n"
             case .csv:
                 // The header and no rows, the reason on stderr: a `name: reason` line (as it
                 // once was) is read by a CSV reader as a one-column header, and a script then
