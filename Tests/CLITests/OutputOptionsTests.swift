@@ -125,4 +125,16 @@ import TestSupport
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "missing.json")
         #expect(try String(contentsOfFile: folder + "/missing.json", encoding: .utf8).hasPrefix("{"))
     }
+
+    @Test("--output - is a usage error saying standard output is the default; ./- writes a file named '-'")
+    func dashIsNotAFile() throws {
+        let folder = try Fixtures.temporaryDirectory().path
+        // Run inside `folder`: the shell's $1 is the folder, $2 the model, $3 the --output value.
+        let script = #"cd "$1" && "$TENSORAUDIT" inspect "$2" --json --output "$3""#
+        let result = try CLI.run([folder, Self.model, "-"], shell: script)
+        #expect(result.status == 64 && result.stderr.contains("standard output"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        #expect(try CLI.run([folder, Self.model, "./-"], shell: script).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["-"])
+    }
 }

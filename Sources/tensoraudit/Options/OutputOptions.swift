@@ -22,9 +22,14 @@ struct OutputOptions: ParsableArguments {
     var output: String?
 
     /// An empty `--output` names no file (it once reached `rename` and failed with "cannot
-    /// replace" naming nothing): a usage error.
+    /// replace" naming nothing): a usage error. So is `-`, which many tools read as standard
+    /// output and which wrote a file named `-` here (helper review): standard output is the
+    /// default, and `./-` names such a file.
     func validate() throws {
         if output?.isEmpty == true { throw ValidationError("--output needs a file name") }
+        if output == "-" {
+            throw ValidationError("--output - : the report goes to standard output when --output is left out; write ./- for a file named '-'")
+        }
     }
 
     /// The format asked for by `--format`, `--json` or a command's own alias flags
