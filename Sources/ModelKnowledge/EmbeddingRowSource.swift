@@ -6,6 +6,15 @@ public protocol EmbeddingRowSource {
     var dimension: Int { get }
     /// Row `index` (`0 ..< rowCount`) as `dimension` values widened to Double.
     func row(_ index: Int) -> [Double]
+    /// `body` on row `index`'s values, without an array made for it where the source holds
+    /// them already (`MatrixRows`): the power iteration reads every row once a step.
+    func withRow<R>(_ index: Int, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R
+}
+
+extension EmbeddingRowSource {
+    public func withRow<R>(_ index: Int, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        try row(index).withUnsafeBufferPointer(body)
+    }
 }
 
 /// A row-major matrix held in memory, for tests and small inputs.
@@ -30,5 +39,11 @@ public struct MatrixRows: EmbeddingRowSource, Sendable {
 
     public func row(_ index: Int) -> [Double] {
         Array(values[(index * dimension)..<((index + 1) * dimension)])
+    }
+
+    public func withRow<R>(_ index: Int, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        try values.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[(index * dimension)..<((index + 1) * dimension)]))
+        }
     }
 }

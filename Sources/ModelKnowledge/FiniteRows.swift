@@ -27,4 +27,7 @@ public struct FiniteRows<Base: EmbeddingRowSource>: EmbeddingRowSource {
     public var rowCount: Int { baseRows.count }
     public var dimension: Int { base.dimension }
     public func row(_ index: Int) -> [Double] { base.row(baseRows[index]) }
+    public func withRow<R>(_ index: Int, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        try base.withRow(baseRows[index], body)
+    }
 }

@@ -38,7 +38,9 @@ import Testing
         let pc = try #require(PrincipalComponent.first(of: r.rows))
         #expect(pc.converged)
         #expect(pc.iterations < PrincipalComponent.defaultMaxIterations)
-        for (a, b) in zip(pc.direction, r.doubles("first_pc")) { #expect(close(a, b, 1e-7), "\(a) vs \(b)") }
+        // 1e-10: the step bound (1e-11) leaves the direction within ~1e-11 of the SVD's here; the
+        // old bound (1 - |cos| < 1e-13) stopped ~1e-6 away on the real MiniLM matrix.
+        for (a, b) in zip(pc.direction, r.doubles("first_pc")) { #expect(close(a, b, 1e-10), "\(a) vs \(b)") }
         for (a, b) in zip(pc.mean, r.doubles("mean")) { #expect(close(a, b, 1e-12)) }
         #expect(close(pc.variance, (r.document["first_pc_variance"] as? NSNumber)?.doubleValue ?? .nan, 1e-9))
         // Same seed, same answer.
@@ -52,7 +54,7 @@ import Testing
         #expect(result.referenceRows == r.document.ints("unused"))
         let expected = r.doubles("distances")
         #expect(result.distances.count == expected.count)
-        for (i, (a, b)) in zip(result.distances, expected).enumerated() { #expect(abs(a - b) < 1e-7, "row \(i): \(a) vs \(b)") }
+        for (i, (a, b)) in zip(result.distances, expected).enumerated() { #expect(abs(a - b) < 1e-10, "row \(i): \(a) vs \(b)") }
     }
 
     @Test func candidatesMatchNumpyPercentile() throws {
@@ -67,7 +69,7 @@ import Testing
         let distances = try UndertrainedIndicators.unusedSimilarity(r.rows, knownUnused: r.document.ints("unused")).distances
         let byDistance = UndertrainedIndicators.candidates(scores: distances, eligible: eligible, percentile: percentile)
         let expectedDistance = r.selection("distance_candidates")
-        #expect(close(byDistance.threshold ?? .nan, expectedDistance.threshold, 1e-7))
+        #expect(close(byDistance.threshold ?? .nan, expectedDistance.threshold, 1e-10))
         #expect(byDistance.candidates.map(\.row) == expectedDistance.rows)
         // The planted look-alikes come first under both indicators.
         #expect(Set(byDistance.candidates.prefix(2).map(\.row)) == [5, 17])
