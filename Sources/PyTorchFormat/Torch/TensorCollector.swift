@@ -171,7 +171,8 @@ struct TensorCollector {
         while index + 1 < entries.count {
             var key = entries.slot(index)
             if let object = key.node { try walkUnnamed(.node(object), place: "as a dict key", depth: depth) }
-            if let equal = PythonEqualKey(program.box.store.value(key)) {
+            // Text keys (a state dict's every key) are never equal to a number: not decoded here.
+            if key.string == nil, key.node == nil, let equal = PythonEqualKey(program.box.store.value(key)) {
                 if let first = firstKeys[equal] { key = first } else { firstKeys[equal] = key }
             }
             try visit(entries[index + 1], at: .key(key), depth: depth + 1)
