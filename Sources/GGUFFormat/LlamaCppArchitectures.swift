@@ -1,6 +1,7 @@
 /// What llama.cpp does with `output.weight` (the output projection) for each GGUF
 /// `general.architecture`, read from its model loaders (`src/models/*.cpp`
-/// `load_arch_tensors`) in the llama.cpp vendored by llama-cpp-python 0.3.36, by
+/// `load_arch_tensors`) and graphs (whether they make logits) in the llama.cpp vendored by
+/// llama-cpp-python 0.3.36, by
 /// `TestData/knowledge/generate_llamacpp_outputs.py` (which writes
 /// `TestData/knowledge/llamacpp-outputs.json`; `LlamaCppArchitecturesTests` holds this table
 /// against it).
@@ -21,7 +22,8 @@ public enum LlamaCppArchitectures {
         case required
         /// `output.weight` is optional, with no fallback.
         case optional
-        /// No output projection at all (encoders).
+        /// No output projection at all (encoders), or one the loader loads and the graph never
+        /// uses (t5encoder, gemma-embedding: no logits are made).
         case noOutputProjection = "none"
     }
 
@@ -52,7 +54,7 @@ public enum LlamaCppArchitectures {
     }
 
     public static let outputs: [String: OutputRule] = [
-        // embedding-when-absent (93)
+        // embedding-when-absent (90)
         "afmoe": .embeddingWhenAbsent, "arcee": .embeddingWhenAbsent, "arctic": .embeddingWhenAbsent,
         "bailingmoe3": .embeddingWhenAbsent, "bloom": .embeddingWhenAbsent, "chameleon": .embeddingWhenAbsent,
         "chatglm": .embeddingWhenAbsent, "cogvlm": .embeddingWhenAbsent, "cohere2moe": .embeddingWhenAbsent,
@@ -61,7 +63,7 @@ public enum LlamaCppArchitectures {
         "dots3note": .embeddingWhenAbsent, "dream": .embeddingWhenAbsent, "ernie4_5": .embeddingWhenAbsent,
         "ernie4_5-moe": .embeddingWhenAbsent, "exaone": .embeddingWhenAbsent, "exaone-moe": .embeddingWhenAbsent,
         "exaone4": .embeddingWhenAbsent, "falcon": .embeddingWhenAbsent, "falcon-h1": .embeddingWhenAbsent,
-        "gemma-embedding": .embeddingWhenAbsent, "gemma3": .embeddingWhenAbsent, "gemma3n": .embeddingWhenAbsent,
+        "gemma3": .embeddingWhenAbsent, "gemma3n": .embeddingWhenAbsent,
         "gemma4": .embeddingWhenAbsent, "glm-dsa": .embeddingWhenAbsent, "glm4": .embeddingWhenAbsent,
         "glm4moe": .embeddingWhenAbsent, "gpt2": .embeddingWhenAbsent, "granite": .embeddingWhenAbsent,
         "granite_swa": .embeddingWhenAbsent, "granitehybrid": .embeddingWhenAbsent,
@@ -70,7 +72,7 @@ public enum LlamaCppArchitectures {
         "hunyuan-moe": .embeddingWhenAbsent, "hunyuan_vl": .embeddingWhenAbsent, "hy_v3": .embeddingWhenAbsent,
         "jais2": .embeddingWhenAbsent, "jamba": .embeddingWhenAbsent, "laguna": .embeddingWhenAbsent,
         "lfm2": .embeddingWhenAbsent, "lfm2moe": .embeddingWhenAbsent, "llada": .embeddingWhenAbsent,
-        "llama": .embeddingWhenAbsent, "llama-embed": .embeddingWhenAbsent, "llama4": .embeddingWhenAbsent,
+        "llama": .embeddingWhenAbsent, "llama4": .embeddingWhenAbsent,
         "maincoder": .embeddingWhenAbsent, "mamba": .embeddingWhenAbsent, "mamba2": .embeddingWhenAbsent,
         "minicpm": .embeddingWhenAbsent, "minicpm3": .embeddingWhenAbsent, "minimax-01": .embeddingWhenAbsent,
         "mistral3": .embeddingWhenAbsent, "mistral4": .embeddingWhenAbsent, "mpt": .embeddingWhenAbsent,
@@ -84,12 +86,11 @@ public enum LlamaCppArchitectures {
         "refact": .embeddingWhenAbsent, "rnd1": .embeddingWhenAbsent, "seed_oss": .embeddingWhenAbsent,
         "smallthinker": .embeddingWhenAbsent, "smollm3": .embeddingWhenAbsent, "spark2_5": .embeddingWhenAbsent,
         "starcoder": .embeddingWhenAbsent, "starcoder2": .embeddingWhenAbsent, "t5": .embeddingWhenAbsent,
-        "t5encoder": .embeddingWhenAbsent,
-        // always-embedding (8)
+                // always-embedding (8)
         "bitnet": .alwaysEmbedding, "cohere2": .alwaysEmbedding, "command-r": .alwaysEmbedding,
         "gemma": .alwaysEmbedding, "gemma2": .alwaysEmbedding, "gemma4-assistant": .alwaysEmbedding,
         "openelm": .alwaysEmbedding, "pockettts": .alwaysEmbedding,
-        // required (41)
+        // required (40)
         "apertus": .required, "arwkv7": .required, "baichuan": .required, "bailingmoe": .required,
         "bailingmoe2": .required, "codeshell": .required, "dbrx": .required, "deepseek4": .required,
         "dots1": .required, "glm5-next": .required, "gpt-oss": .required, "gptneox": .required, "hy_v4": .required,
@@ -98,13 +99,16 @@ public enum LlamaCppArchitectures {
         "minimax-m3": .required, "muse-glimmer": .required, "nemotron": .required, "olmo2": .required,
         "olmoe": .required, "orion": .required, "phi2": .required, "phimoe": .required, "plamo": .required,
         "qwen": .required, "qwen2moe": .required, "rwkv6": .required, "rwkv6qwen2": .required, "rwkv7": .required,
-        "stablelm": .required, "step35": .required, "talkie": .required, "wavtokenizer-dec": .required,
+        "stablelm": .required, "step35": .required, "talkie": .required, 
         "xverse": .required,
         // optional (1)
         "eagle3": .optional,
-        // none (9)
+        // none (13): encoders, and graphs that never make logits though the loader loads an
+        // output (t5encoder, gemma-embedding, llama-embed, wavtokenizer-dec)
         "bert": .noOutputProjection, "clip": .noOutputProjection, "eurobert": .noOutputProjection,
-        "jina-bert-v2": .noOutputProjection, "jina-bert-v3": .noOutputProjection, "modern-bert": .noOutputProjection,
-        "neo-bert": .noOutputProjection, "nomic-bert": .noOutputProjection, "nomic-bert-moe": .noOutputProjection,
+        "gemma-embedding": .noOutputProjection, "jina-bert-v2": .noOutputProjection, "jina-bert-v3": .noOutputProjection,
+        "llama-embed": .noOutputProjection, "modern-bert": .noOutputProjection, "neo-bert": .noOutputProjection,
+        "nomic-bert": .noOutputProjection, "nomic-bert-moe": .noOutputProjection, "t5encoder": .noOutputProjection,
+        "wavtokenizer-dec": .noOutputProjection,
     ]
 }

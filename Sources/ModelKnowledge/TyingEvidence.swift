@@ -130,7 +130,8 @@ public enum TyingJudge {
                 let headless = LlamaCppSources.headlessClasses(for: architecture)
                 if !headless.isEmpty {
                     let shown = headless.prefix(3).joined(separator: ", ") + (headless.count > 3 ? ", …" : "")
-                    return result(nil, .none, note + " llama.cpp's converter writes architecture \(quoted(architecture)) also from Hub classes "
+                    let only = headless.count == LlamaCppSources.encoders[architecture]?.classes.count
+                    return result(nil, .none, note + " llama.cpp's converter writes architecture \(quoted(architecture)) \(only ? "only" : "also") from Hub classes "
                         + "with no output projection in transformers \(ArchitectureFacts.transformersVersion) (\(shown)), whose embedding no tie "
                         + "default speaks of, and the file does not record the class: nothing says whether the embedding was trained tied.")
                 }

@@ -17,9 +17,13 @@ not zero).
 - `phi2.gguf`: architecture `phi2` (output.weight required: nothing tied);
 - `mystery.gguf`: architecture `mystery` (not in the table: nothing said);
 - `nomic-bert.gguf`: architecture `nomic-bert` (no output projection, and its Hub source type
-  `nomic_bert` has no transformers default in the table: nothing said), where `bert.gguf`'s
-  sources (bert, camembert, distilbert, roberta, xlm-roberta: llamacpp-sources.json) all
-  default to tying.
+  `nomic_bert` has no transformers default in the table: nothing said); `bert.gguf`'s sources
+  (bert, camembert, distilbert, roberta, xlm-roberta: llamacpp-sources.json) all default to
+  tying, but its registered classes include BertModel and RobertaModel, which have no LM head,
+  so no default speaks of the file either.
+- `t5encoder.gguf`: architecture `t5encoder` (its loader fills a missing output.weight with
+  token_embd.weight, but its graph makes no logits: nothing tied; its Hub source is
+  T5EncoderModel, which has no output projection in transformers).
 """
 import os
 
@@ -53,6 +57,8 @@ def write(arch):
 
 
 if __name__ == "__main__":
-    for arch in ("llama", "bert", "phi2", "mystery", "nomic-bert"):
+    # t5encoder: llama.cpp's loader puts token_embd.weight in a missing output's place, but its
+    # graph never makes logits (generate_llamacpp_outputs.py reads both): nothing is tied.
+    for arch in ("llama", "bert", "phi2", "mystery", "nomic-bert", "t5encoder"):
         write(arch)
     print("wrote", HERE)
