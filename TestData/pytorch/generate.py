@@ -413,6 +413,20 @@ def write_hostile(expected):
     loaded = torch.load(path("equal-keys.pt"), weights_only=True)["x"]
     hostile["equal-keys.pt"] = {"kind": "equal-keys", "torch_weights_only": "loads",
                                 "keys": [repr(k) for k in loaded], "values": [v.tolist() for v in loaded.values()]}
+    # The same with 2**63 (an integer beyond 64 bits: LONG1) and the float 2.0**63, which Python
+    # takes as equal too; this reader does not compare such integers, and refuses the dict.
+    buffer = io.BytesIO()
+    torch.save({"x": {2**63: torch.tensor([1.0, 2.0]), 7: torch.tensor([3.0, 4.0])}}, buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path("equal-keys-bigint.pt"), "w", zipfile.ZIP_STORED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith("/data.pkl"):
+                assert data.count(b"K\x07") == 1
+                data = data.replace(b"K\x07", b"G" + struct.pack(">d", 2.0**63))
+            archive.writestr(info.filename, data)
+    loaded = torch.load(path("equal-keys-bigint.pt"), weights_only=True)["x"]
+    hostile["equal-keys-bigint.pt"] = {"kind": "equal-keys", "torch_weights_only": "loads",
+                                       "keys": [repr(k) for k in loaded], "values": [v.tolist() for v in loaded.values()]}
 
     # Exponential sharing ("billion laughs"): level k is a list of 10 references to level k-1.
     p = P().op(b"]").op(b"q\x00")

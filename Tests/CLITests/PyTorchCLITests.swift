@@ -168,6 +168,14 @@ import TestSupport
         }
     }
 
+    @Test("dict keys 2**63 and 2.0**63 (one entry in torch.load): this reader does not compare integers beyond 64 bits, and refuses the dict's number keys as not told apart")
+    func bigIntegerKeys() throws {
+        let facts = try #require(((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])?["equal-keys-bigint.pt"] as? [String: Any])
+        #expect(facts["keys"] as? [String] == ["9223372036854775808"], "torch.load keeps one key")
+        let result = try CLI.run(["inspect", Fixtures.path("pytorch/equal-keys-bigint.pt")])
+        #expect(result.status == 2 && result.stderr.contains("an integer beyond 64 bits"), "\(result.stderr)")
+    }
+
     @Test("every hostile torch file (bombs, lying sizes, truncated, compressed, duplicate entries): every command exits 2 with one line naming it")
     func hostile() throws {
         let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])

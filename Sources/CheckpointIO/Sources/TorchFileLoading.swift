@@ -51,9 +51,11 @@ extension CheckpointFile {
                 // Keys that are not text (bytes, tuples: legal for torch.load) all read as one
                 // placeholder, so two tensors under such keys are not two tensors of one name.
                 let why = tensor.name.contains(TorchCheckpoint.nonTextKey)
-                    ? ": their state-dict keys are not text (bytes, a tuple, …), which this reader does not tell apart; not read"
-                    : ": a dict of the pickle holds one key twice, or two keys Python takes as equal (1, 1.0 and True), "
-                        + "and torch.load keeps only the later tensor under the first key; not read"
+                    ? ": their state-dict keys are not text (bytes, a tuple, an integer beyond 64 bits, …) or are number keys of a dict "
+                        + "holding one, which this reader does not tell apart; not read"
+                    : ": a dict of the pickle holds one key twice or two keys Python takes as equal (1, 1.0 and True: torch.load "
+                        + "keeps one entry, the later tensor under the first key), or two keys that differ but are written alike "
+                        + "(1 and \"1\"); not read"
                 throw .source(path: path, kind: "duplicate-tensor-name",
                               message: "two tensors of the state dict are both named \(quotedName(tensor.name))" + why)
             }

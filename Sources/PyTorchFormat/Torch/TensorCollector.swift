@@ -166,18 +166,40 @@ struct TensorCollector {
         // is visited under the first such key, so two tensors there meet the refusal of two
         // tensors with one name, as two equal text keys do. Before, `{1: a, True: b}` was read
         // as tensors `1` (a) and `True` (b) where torch.load has only `1`, holding b.
+        //
+        // Integers beyond 64 bits and complex numbers are not compared here (2**63 equals
+        // 2.0**63, complex(1, 0) equals 1): in a dict that holds one, every number key is
+        // visited under the first such key, so two tensors under number keys there are refused
+        // as keys this reader does not tell apart, never read as two where torch.load has one.
         var firstKeys: [PythonEqualKey: PickleStore.Slot] = [:]
+        var uncompared: PickleStore.Slot?
         var index = 0
+        while index + 1 < entries.count {
+            let key = entries.slot(index)
+            if uncompared == nil, case .uncompared? = numberKey(key) { uncompared = key }
+            index += 2
+        }
+        index = 0
         while index + 1 < entries.count {
             var key = entries.slot(index)
             if let object = key.node { try walkUnnamed(.node(object), place: "as a dict key", depth: depth) }
-            // Text keys (a state dict's every key) are never equal to a number: not decoded here.
-            if key.string == nil, key.node == nil, let equal = PythonEqualKey(program.box.store.value(key)) {
-                if let first = firstKeys[equal] { key = first } else { firstKeys[equal] = key }
+            if let equal = numberKey(key) {
+                if let uncompared, equal != .none { key = uncompared }
+                else if let first = firstKeys[equal] { key = first } else { firstKeys[equal] = key }
             }
             try visit(entries[index + 1], at: .key(key), depth: depth + 1)
             index += 2
         }
+    }
+
+    /// `PythonEqualKey` of a dict key; nil for text (a state dict's every key, never equal to
+    /// a number, so not decoded here) and objects other than a complex number.
+    private func numberKey(_ key: PickleStore.Slot) -> PythonEqualKey? {
+        if key.string != nil { return nil }
+        guard let node = key.node else { return PythonEqualKey(program.box.store.value(key)) }
+        guard let object = program.object(.node(node)), case .call(let callee, _, _) = object.kind,
+              case .global(let g) = callee, g.module == "builtins" || g.module == "__builtin__", g.name == "complex" else { return nil }
+        return .uncompared
     }
 
     /// Searches values whose tensors would have no name: only objects (a string or number is no
@@ -357,11 +379,15 @@ struct TensorCollector {
 
 /// A dict key that is not text, by Python's `==` on it: bools and integral floats are the
 /// integers they equal, and None is one key. `nil` for text (compared by its code points, as
-/// the names are), NaN (never equal to another key) and keys that are objects.
+/// the names are), NaN (never equal to another key) and keys that are objects; `.uncompared`
+/// for an integer beyond 64 bits.
 enum PythonEqualKey: Hashable {
     case integer(Int64)
     case float(UInt64)
     case none
+    /// An integer beyond 64 bits or a complex number: equal to some other number keys in
+    /// Python, which this reader does not work out.
+    case uncompared
 
     init?(_ key: PickleValue) {
         switch key {
@@ -372,6 +398,7 @@ enum PythonEqualKey: Hashable {
         // 2^63 is the first integral double past Int64; -0.0 is the integer 0.
         case .float(let f) where f.rounded() == f && f >= -0x1p63 && f < 0x1p63: self = .integer(Int64(f))
         case .float(let f): self = .float(f.bitPattern)
+        case .bigInt: self = .uncompared
         default: return nil
         }
     }
