@@ -108,8 +108,14 @@ def expect_good(name):
     with zipfile.ZipFile(file) as archive:
         pkl = next(n for n in archive.namelist() if n.endswith("/data.pkl"))
         globals_ = pickle_globals(archive.read(pkl))
+    # What torch.load's default does with the file: protocol 4's opcodes are refused.
+    try:
+        torch.load(file, weights_only=True, map_location="cpu")
+        weights_only = "loads"
+    except pickle.UnpicklingError as error:
+        weights_only = "refuses: " + str(error).split("WeightsUnpickler error: ")[-1].strip().splitlines()[0]
     return {"kind": "state_dict", "tensors": tensors, "shared_storage_groups": shared,
-            "zip_entries": zip_entries(file), "globals": globals_}
+            "zip_entries": zip_entries(file), "globals": globals_, "weights_only": weights_only}
 
 
 # ---------------------------------------------------------------------------------------------

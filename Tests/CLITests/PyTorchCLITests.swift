@@ -176,6 +176,22 @@ import TestSupport
         #expect(result.status == 2 && result.stderr.contains("an integer beyond 64 bits"), "\(result.stderr)")
     }
 
+    @Test("audit of a protocol-4 torch.save file: torch-weights-only-refuses (warning) naming FRAME, as torch.load's default refuses it")
+    func weightsOnlyRefuses() throws {
+        let files = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["files"] as? [String: [String: Any]])
+        #expect(files["dtypes-protocol4.pt"]?["weights_only"] as? String == "refuses: Unsupported operand 149")
+        #expect(files["dtypes.pt"]?["weights_only"] as? String == "loads")
+        func rules(_ name: String) throws -> [[String: Any]] {
+            let result = try CLI.run(["audit", Fixtures.path("pytorch/" + name), "--json"])
+            return try #require(try Self.object(result)["findings"] as? [[String: Any]]).filter { $0["rule"] as? String == "torch-weights-only-refuses" }
+        }
+        let found = try rules("dtypes-protocol4.pt")
+        #expect(found.count == 1 && found.first?["severity"] as? String == "warning", "\(found)")
+        let opcodes = (found.first?["evidence"] as? [String: Any])?["opcodes"] as? [String] ?? []
+        #expect(opcodes.contains("FRAME (0x95)"), "\(opcodes)")  // operand 149
+        #expect(try rules("dtypes.pt").isEmpty)
+    }
+
     @Test("every hostile torch file (bombs, lying sizes, truncated, compressed, duplicate entries): every command exits 2 with one line naming it")
     func hostile() throws {
         let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])

@@ -32,6 +32,32 @@ import Testing
         }
     }
 
+    @Test("torch.load's default (weights_only=True) refuses exactly the files whose pickle uses opcodes its unpickler lacks",
+          arguments: TorchFixtures.stateDictNames)
+    func weightsOnlyVerdict(file: String) throws {
+        let expected = try #require(TorchFixtures.goodFiles[file])
+        let verdict = try #require(expected["weights_only"] as? String, "\(file): expected.json predates the weights_only verdict")
+        let checkpoint = try TorchFixtures.read(try TorchFixtures.bytes(file)).get()
+        #expect(checkpoint.weightsOnlyUnsupportedOpcodes.isEmpty == (verdict == "loads"), "\(file): \(verdict)")
+        // torch names the first opcode it meets ("Unsupported operand 149", FRAME); it is among ours.
+        if let operand = verdict.split(separator: " ").last.flatMap({ UInt8($0) }), verdict.hasPrefix("refuses") {
+            let hex = "(0x" + String(operand, radix: 16, uppercase: true) + ")"
+            #expect(checkpoint.weightsOnlyUnsupportedOpcodes.contains { $0.hasSuffix(hex) }, "\(checkpoint.weightsOnlyUnsupportedOpcodes)")
+        }
+    }
+
+    @Test("the weights-only opcode table equals the one read from torch's unpickler")
+    func weightsOnlyTable() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TestData/pytorch/weights-only-opcodes.json")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let codes = try #require(document["weights_only_opcodes"] as? [String: Int])
+        #expect(WeightsOnlyOpcodes.supported == Set(codes.values.map { UInt8($0) }))
+        let names = try #require(document["opcode_names"] as? [String: String])
+        #expect(WeightsOnlyOpcodes.names == Dictionary(uniqueKeysWithValues: names.map { (UInt8($0.key) ?? 0, $0.value) }))
+        #expect((document["torch_version"] as? String)?.hasPrefix(WeightsOnlyOpcodes.torchVersion) == true)
+    }
+
     @Test("tensor bytes: contiguous ranges and strided gathers equal torch's values", arguments: TorchFixtures.stateDictNames)
     func bytesMatchTorch(file: String) throws {
         let bytes = try TorchFixtures.bytes(file)

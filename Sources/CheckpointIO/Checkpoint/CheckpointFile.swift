@@ -65,10 +65,16 @@ public struct CheckpointFile: Sendable {
     }
 
     /// Problems of the file's own format that did not stop it being read (GGUF reader problems,
-    /// GGUF metadata contradicting the tensors); the checkpoint reports them with its sources'.
+    /// GGUF metadata contradicting the tensors, a torch pickle torch's default loader refuses);
+    /// the checkpoint reports them with its sources'.
     public var formatIssues: [SourceIssue] {
-        if case .gguf(let file) = format { return Self.ggufIssues(file, path: path) }
-        return []
+        switch format {
+        case .gguf(let file): return Self.ggufIssues(file, path: path)
+        case .pytorch(let facts) where !facts.weightsOnlyUnsupportedOpcodes.isEmpty:
+            return [SourceIssue(.torchWeightsOnlyRefuses(opcodes: facts.weightsOnlyUnsupportedOpcodes,
+                                                         pickleProtocol: facts.pickleProtocol), file: path)]
+        case .pytorch, .safetensors: return []
+        }
     }
 
     /// The safetensors header, for a safetensors file.

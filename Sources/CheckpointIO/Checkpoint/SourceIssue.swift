@@ -44,6 +44,9 @@ public struct SourceIssue: Sendable, Equatable {
         case ggufVocabularyMismatch(tokens: Int, tensor: String, rows: Int)
         /// A config.json value the audit would use is not what `expected` says; it is not used.
         case configInvalidValue(key: String, text: String, expected: String)
+        /// A torch file whose pickle uses opcodes torch's weights-only unpickler lacks:
+        /// `torch.load` with its default `weights_only=True` refuses it.
+        case torchWeightsOnlyRefuses(opcodes: [String], pickleProtocol: Int)
     }
 
     public var kind: Kind

@@ -18,6 +18,8 @@ public struct TorchFileFacts: Sendable {
     public let globals: [PickleGlobal]
     public let pickleProtocol: Int
     public let isZip64: Bool
+    /// Pickle opcodes torch's weights-only unpickler lacks (`TorchCheckpoint`).
+    public let weightsOnlyUnsupportedOpcodes: [String]
 
     init(_ checkpoint: TorchCheckpoint) {
         root = checkpoint.root
@@ -27,5 +29,6 @@ public struct TorchFileFacts: Sendable {
         globals = checkpoint.globals
         pickleProtocol = checkpoint.pickleProtocol
         isZip64 = checkpoint.isZip64
+        weightsOnlyUnsupportedOpcodes = checkpoint.weightsOnlyUnsupportedOpcodes
     }
 }

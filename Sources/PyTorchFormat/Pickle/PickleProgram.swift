@@ -7,6 +7,8 @@ public struct PickleProgram: Sendable {
     public let proto: Int
     /// Offset just after `STOP`.
     public let endOffset: Int
+    /// Every opcode the stream ran.
+    public let opcodes: PickleOpcodeSet
     /// Shared by every `PickleValues` read from the program (one reference, not the store's
     /// dozen arrays, per object read).
     let box: StoreBox
@@ -18,11 +20,12 @@ public struct PickleProgram: Sendable {
 
     var store: PickleStore { box.store }
 
-    init(root: PickleValue, store: PickleStore, proto: Int, endOffset: Int) {
+    init(root: PickleValue, store: PickleStore, proto: Int, endOffset: Int, opcodes: PickleOpcodeSet) {
         self.root = root
         self.globals = store.globals
         self.proto = proto
         self.endOffset = endOffset
+        self.opcodes = opcodes
         self.box = StoreBox(store)
     }
 

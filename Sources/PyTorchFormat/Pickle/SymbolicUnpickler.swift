@@ -42,6 +42,9 @@ struct Machine {
     var memoCount = 0
     var store = PickleStore()
     var proto = 0
+    /// Every opcode run, `STOP` included: which of them torch's weights-only loader lacks is
+    /// a fact about the file (`WeightsOnlyOpcodes`).
+    var opcodes = PickleOpcodeSet()
 
     typealias Slot = PickleStore.Slot
 
@@ -59,9 +62,10 @@ struct Machine {
                 throw .limitExceeded(what: "opcode count", limit: limits.maxOpcodes, offset: opcodeOffset)
             }
             let opcode = try u8()
+            opcodes.insert(opcode)
             if opcode == 0x2E {  // STOP
                 let root = store.value(try pop())
-                return PickleProgram(root: root, store: store, proto: proto, endOffset: position)
+                return PickleProgram(root: root, store: store, proto: proto, endOffset: position, opcodes: opcodes)
             }
             try execute(opcode)
         }

@@ -65,4 +65,7 @@ public struct TorchCheckpoint: Sendable {
     public let suspiciousEntryNames: [String]
     public let pickleProtocol: Int
     public let isZip64: Bool
+    /// Opcodes of the pickle that torch's weights-only unpickler lacks, as "NAME (0xNN)": when
+    /// any, `torch.load(path)` (weights_only=True) refuses the file (`WeightsOnlyOpcodes`).
+    public let weightsOnlyUnsupportedOpcodes: [String]
 }

@@ -44,7 +44,7 @@ public enum TorchCheckpointReader {
         let pickleBytes: UnsafeRawBufferPointer
         do { pickleBytes = try archive.verifiedData(of: pickleEntry, in: bytes) } catch { throw .zip(error) }
 
-        let (declarations, unsupported, globals, proto) = try declaredTensors(pickleBytes, entry: pickleName, limits: limits)
+        let (declarations, unsupported, globals, proto, opcodes) = try declaredTensors(pickleBytes, entry: pickleName, limits: limits)
         // An archive whose end is not as written is refused, after its pickle was looked at:
         // the unsafe globals it names come first.
         if let problem = archive.endProblem { throw .failing(.zip(problem), named: globals) }
@@ -68,15 +68,17 @@ public enum TorchCheckpointReader {
                                unsafeGlobals: RecognisedGlobals.unsafe(globals),
                                globals: globals,
                                suspiciousEntryNames: archive.entries.filter(\.hasUnsafePath).map(\.name),
-                               pickleProtocol: proto, isZip64: archive.isZip64)
+                               pickleProtocol: proto, isZip64: archive.isZip64,
+                               weightsOnlyUnsupportedOpcodes: WeightsOnlyOpcodes.unsupported(in: opcodes))
     }
 
-    /// The tensors `data.pkl` declares, those of kinds not read, the globals it names and its protocol. The unpickled
+    /// The tensors `data.pkl` declares, those of kinds not read, the globals it names, its protocol
+    /// and the opcodes it ran. The unpickled
     /// program ends here: it is the largest thing a read builds (~670 bytes per tensor of a state
     /// dict), and placing the storages does not need it.
     static func declaredTensors(_ pickle: UnsafeRawBufferPointer, entry: String,
                                 limits: PickleLimits) throws(TorchFormatError)
-        -> ([TensorDeclaration], [UnsupportedTorchTensor], [PickleGlobal], Int) {
+        -> ([TensorDeclaration], [UnsupportedTorchTensor], [PickleGlobal], Int, PickleOpcodeSet) {
         var seen: [PickleGlobal] = []
         let program: PickleProgram
         do {
@@ -90,7 +92,7 @@ public enum TorchCheckpointReader {
         } catch {
             throw .failing(error, named: program.globals)
         }
-        return (collector.tensors, collector.unsupported, program.globals, program.proto)
+        return (collector.tensors, collector.unsupported, program.globals, program.proto, program.opcodes)
     }
 
     /// The globals named by the leading pickles of a raw stream. A legacy torch.save file is five

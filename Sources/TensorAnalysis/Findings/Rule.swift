@@ -146,6 +146,10 @@ extension Rule {
         id: "pickle-unsafe-global", defaultSeverity: .error,
         summary: "A torch file's pickle names a global torch.load(weights_only=True) refuses (e.g. os.system, builtins.eval, an nn.Module class); it is not analysed.",
         help: "torch.load(weights_only=False) or pickle.load would import and may call it. tensoraudit never executes it; only load such a file if you trust its source.")
+    public static let torchWeightsOnlyRefuses = Rule(
+        id: "torch-weights-only-refuses", defaultSeverity: .warning,
+        summary: "A torch file's pickle uses opcodes torch.load's default (weights_only=True) does not run, so torch.load(path) refuses the file.",
+        help: "torch.save(..., pickle_protocol=4) writes such opcodes (FRAME, MEMOIZE, STACK_GLOBAL); loading then needs weights_only=False, which executes the pickle. Re-save with the default protocol, or as safetensors.")
     public static let ggufProblem = Rule(
         id: "gguf-problem", defaultSeverity: .warning,
         summary: "A GGUF file reads, with a problem: a tensor name over 64 bytes, a bool byte other than 0 or 1, a string that is not UTF-8, tokenizer keys of the wrong type.",

@@ -33,6 +33,7 @@ public enum RuleCatalog {
         .suspiciousName,
         .headerDeviation,
         .pickleUnsafeGlobal,
+        .torchWeightsOnlyRefuses,
         .ggufProblem,
         .ggufVocabularyMismatch,
     ]
