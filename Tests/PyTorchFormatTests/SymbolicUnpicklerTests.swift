@@ -19,6 +19,12 @@ import Testing
             ([0x8A, 0x00], .int(0)),
             ([0x8A, 0x08, 0, 0, 0, 0, 0, 0, 0, 0x80], .int(Int64.min)),
             ([0x8A, 0x09, 0, 0, 0, 0, 0, 0, 0, 0, 1], .bigInt(byteCount: 9)),
+            // Longer spellings of 64-bit values (sign bytes repeated; Python's decode_long reads
+            // them as -2**63 and 5) are those values, not big integers.
+            ([0x8A, 0x09, 0, 0, 0, 0, 0, 0, 0, 0x80, 0xFF], .int(Int64.min)),
+            ([0x8B, 0x0A, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0], .int(5)),
+            // 2**63: the ninth byte is not the eighth's sign: a big integer.
+            ([0x8A, 0x09, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x00], .bigInt(byteCount: 9)),
             ([0x47, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0], .float(1.5)),
             ([0x47, 0xC0, 0x09, 0x21, 0xFB, 0x54, 0x44, 0x2D, 0x18], .float(-3.141592653589793)),
             ([0x88], .bool(true)), ([0x89], .bool(false)), ([0x4E], .none),

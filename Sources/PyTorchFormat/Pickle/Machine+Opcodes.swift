@@ -132,10 +132,18 @@ extension Machine {
         0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4", 0x92: "NEWOBJ_EX", 0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER",
     ]
 
-    /// `LONG1`/`LONG4`: little-endian two's complement; up to 8 bytes become an `Int64`.
+    /// `LONG1`/`LONG4`: little-endian two's complement; a value that fits in 64 bits becomes an
+    /// `Int64`, however many bytes spell it (a longer spelling only repeats the sign byte:
+    /// -2**63 written in 9 bytes was a "big" integer and named `<non-text key>`).
     mutating func pushLong(count: Int) throws(PickleError) {
-        let r = try take(count)
-        guard count <= 8 else { return try push(.bigInt(byteCount: count)) }
+        var r = try take(count)
+        if count > 8 {
+            let top = bytes[r.lowerBound + 7]
+            let sign: UInt8 = top & 0x80 != 0 ? 0xFF : 0x00
+            guard (r.lowerBound + 8 ..< r.upperBound).allSatisfy({ bytes[$0] == sign }) else { return try push(.bigInt(byteCount: count)) }
+            r = r.lowerBound ..< r.lowerBound + 8
+        }
+        let count = r.count
         var value: UInt64 = 0
         for (shift, index) in r.enumerated() { value |= UInt64(bytes[index]) << (8 * UInt64(shift)) }
         if count > 0, count < 8, bytes[r.upperBound - 1] & 0x80 != 0 { value |= ~0 << (8 * UInt64(count)) }
