@@ -90,6 +90,14 @@ import TestSupport
         let reversed = try CLI.run(["diff", Fixtures.path("diff-exports/q2k.gguf"), Fixtures.path("diff-exports/q2k.safetensors")])
         #expect(reversed.stdout.contains("Q2_K values are not decoded by tensoraudit, so A's values, the reference, cannot be read"),
                 "\(reversed.stdout)")
+        // Q2_K on both sides, one data byte apart (gguf-py: the tensor's 336 bytes start at 128 of
+        // the 480-byte file): neither side reads.
+        var bytes = [UInt8](try Fixtures.data("diff-exports/q2k.gguf"))
+        bytes[128] ^= 0x01
+        let other = try Fixtures.temporaryFile(bytes, name: "q2k-b.gguf")
+        let both = try CLI.run(["diff", Fixtures.path("diff-exports/q2k.gguf"), other])
+        #expect(both.stdout.contains("Q2_K values are not decoded by tensoraudit, so neither side's values can be read"), "\(both.stdout)")
+        #expect(both.stdout.contains("1 tensor compared,"), "\(both.stdout)")
     }
 
     @Test("with --output, stderr gives the verdict")

@@ -55,10 +55,13 @@ public struct CheckpointDiff: Sendable {
         public var notComparedReason: String? {
             guard incomparable else { return nil }
             // The side that holds the type: A's undecoded values leave no reference to check B by.
-            for (type, consequence) in [(dtypeA, "A's values, the reference, cannot be read"), (dtypeB, "B's values cannot be checked")] {
-                if let block = type.blockType, !GGUFRowDecoding.isDecodable(block) {
-                    return "\(block.name) values are not decoded by tensoraudit, so \(consequence)"
-                }
+            let undecoded = [dtypeA, dtypeB].map { type in type.blockType.flatMap { GGUFRowDecoding.isDecodable($0) ? nil : $0.name } }
+            switch (undecoded[0], undecoded[1]) {
+            case let (a?, b?):
+                return "\(a == b ? a : a + " and " + b) values are not decoded by tensoraudit, so neither side's values can be read"
+            case let (a?, nil): return "\(a) values are not decoded by tensoraudit, so A's values, the reference, cannot be read"
+            case let (nil, b?): return "\(b) values are not decoded by tensoraudit, so B's values cannot be checked"
+            case (nil, nil): break
             }
             if (dtypeA == .scalar(.c64)) != (dtypeB == .scalar(.c64)) {
                 return "complex and real values cannot be compared element-wise"

@@ -130,7 +130,7 @@ enum DiffRendering {
             }
             // Also when NaN mismatches are all that differs: there are no numeric rows to name then.
             if s.nanMismatches > 0 {
-                lines.append("  \(TextFormatting.safeName(c.name)): \(s.nanMismatches) NaN mismatches (NaN on one side only)")
+                lines.append("  \(TextFormatting.safeName(c.name)): \(s.nanMismatches) NaN mismatch\(s.nanMismatches == 1 ? "" : "es") (NaN on one side only)")
             }
         }
         // One line per distinct row-order statement (a 32-layer model has 64 q/k tensors).
@@ -188,7 +188,7 @@ enum DiffRendering {
         }
         let identical = diff.comparisons.filter(\.identicalBytes).count
         lines.append("")
-        lines.append("\(diff.comparisons.count) tensors compared, \(identical) byte-identical; "
+        lines.append("\(diff.comparisons.count) tensor\(diff.comparisons.count == 1 ? "" : "s") compared, \(identical) byte-identical; "
             + "tolerance: relative L2 <= \(diff.tolerance); " + verdict(diff))
         return lines.joined(separator: "\n")
     }
