@@ -72,6 +72,8 @@ public struct TyingJudgement: Sendable, Equatable {
     /// from the config or model type and describes the architecture the matrix was trained
     /// in, not a tensor of this file.
     public var outputProjectionPresent: Bool
+    /// The classes config.json's `architectures` names, for an `architecture` judgement.
+    public var architectures: [String] = []
 
     public init(tied: Bool?, evidence: TyingEvidence, detail: String, outputProjectionPresent: Bool) {
         self.tied = tied
@@ -151,9 +153,13 @@ public enum TyingJudge {
             return result(nil, .unknown, "\(config.path) \(config.modelTypeAbsence), so it is not a transformers config and no tie default applies." + noHead)
         }
         if !present, let names = headlessArchitectures(config) {
-            return result(false, .architecture, "\(config.path) names the architecture \(names.map(quoted).joined(separator: ", ")), "
-                + "a class with no output projection in transformers \(ArchitectureFacts.transformersVersion) (get_output_embeddings() is None): "
-                + "nothing is tied to this embedding in the model as saved. " + familyTieClause(config, modelType: modelType))
+            let detail = "\(config.path) names the architecture \(listed(names)), "
+                + "\(names.count == 1 ? "a class" : "classes") with no output projection in transformers \(ArchitectureFacts.transformersVersion) "
+                + "(get_output_embeddings() is None): nothing is tied to this embedding in the model as saved."
+            var judgement = result(false, .architecture, [detail, familyTieClause(config, modelType: modelType, classes: names)]
+                .filter { !$0.isEmpty }.joined(separator: " "))
+            judgement.architectures = names
+            return judgement
         }
         switch config.tieWordEmbeddings {
         case .value(let tied):
@@ -176,20 +182,35 @@ public enum TyingJudge {
         }
     }
 
-    /// The classes config.json's `architectures` names, when there is at least one and every
-    /// one is a known class without an output projection; nil otherwise (an unknown class, or
-    /// one with an LM head, leaves the question to `tie_word_embeddings` and the default).
+    /// The classes config.json's `architectures` names (each once, in order), when there is at
+    /// least one and every one is a known class without an output projection; nil otherwise (an
+    /// unknown class, or one with an LM head, leaves the question to `tie_word_embeddings` and
+    /// the default).
     static func headlessArchitectures(_ config: ModelConfigFacts) -> [String]? {
         guard let names = config.architectures.value, !names.isEmpty,
               names.allSatisfy({ ArchitectureFacts.fact(for: $0)?.hasOutputProjection == false }) else { return nil }
-        return names
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+
+    /// Class names for a sentence: at most three, quoted, then how many in all (a config may
+    /// list thousands).
+    public static func listed(_ names: [String]) -> String {
+        let shown = names.prefix(3).map(quoted).joined(separator: ", ")
+        return names.count > 3 ? shown + ", … (\(names.count) classes)" : shown
     }
 
     /// What `tie_word_embeddings` (stated or the model type's default) says of the type's
     /// classes with an LM head, and that the checkpoint cannot show whether one trained the
     /// matrix: the sentence after an `architecture` judgement.
-    static func familyTieClause(_ config: ModelConfigFacts, modelType: String) -> String {
+    static func familyTieClause(_ config: ModelConfigFacts, modelType: String, classes: [String]) -> String {
         let unknowable = " whether one ever trained this matrix, the checkpoint cannot show."
+        // A class of another model type than config.json's: its defaults say nothing of it.
+        let types = Set(classes.compactMap { ArchitectureFacts.fact(for: $0)?.modelType })
+        guard types == [modelType] else {
+            return "config.json's model_type \(quoted(modelType)) is not the model type of \(classes.count == 1 ? "that class" : "those classes") "
+                + "(\(types.sorted().map(quoted).joined(separator: ", "))), so its tie default says nothing here."
+        }
         switch config.tieWordEmbeddings {
         case .value(let tied):
             return "Its tie_word_embeddings (\(tied)) speaks of this model type's classes with an LM head;" + unknowable

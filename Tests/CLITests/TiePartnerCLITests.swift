@@ -40,4 +40,15 @@ import TestSupport
         let first = try #require(embeddings.first { $0["tensor"] as? String == "model.embed_tokens.weight" })
         #expect(first["tied_with"] as? [String] == ["lm_head.weight", "other.copy.weight"], "\(first)")
     }
+
+    @Test("config.json architectures that is not an array of class names: config-invalid-value, and the tying falls back to the model type's default")
+    func invalidArchitectures() throws {
+        let folder = try Self.folder()
+        try Data(#"{"model_type": "llama", "architectures": "LlamaModel"}"#.utf8).write(to: URL(fileURLWithPath: folder + "/config.json"))
+        let result = try CLI.run(["audit", folder, "--pad-id", "0", "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let invalid = findings.first { $0["rule"] as? String == "config-invalid-value" }
+        #expect((invalid?["evidence"] as? [String: Any])?["key"] as? String == "architectures", "\(findings)")
+    }
 }

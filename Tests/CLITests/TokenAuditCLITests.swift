@@ -61,6 +61,7 @@ import TestSupport
         // BertModel has no output projection (TestData/real/all-minilm-l6-v2/expected.json, from
         // transformers): nothing accounts for the non-zero pad row, so the rule's warning stands.
         #expect(padEvidence["tying_evidence"] as? String == "architecture" && padEvidence["tied"] as? Bool == false)
+        #expect(padEvidence["architectures"] as? [String] == ["BertModel"] && (padding["message"] as? String)?.contains("(\"BertModel\")") == true)
         #expect(padding["severity"] as? String == "warning")
     }
 

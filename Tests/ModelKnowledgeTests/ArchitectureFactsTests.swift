@@ -67,4 +67,18 @@ import Testing
         #expect(judgement.evidence == .architecture && judgement.tied == false)
         #expect(judgement.detail.contains("Its tie_word_embeddings (true) speaks of this model type's classes with an LM head"), "\(judgement.detail)")
     }
+
+    @Test("a class named twice is named once; a class of another model type than config.json's gets no default quoted for it")
+    func namesAndModelTypes() throws {
+        let twice = TyingJudge.judge(TyingQuestion(config: try Self.config(#"{"model_type": "bert", "architectures": ["BertModel", "BertModel"]}"#),
+                                                  hasOutputProjection: false))
+        #expect(twice.architectures == ["BertModel"] && twice.detail.contains("names the architecture \"BertModel\", a class with"), "\(twice.detail)")
+        for modelType in ["llama", "mystery"] {
+            let other = TyingJudge.judge(TyingQuestion(config: try Self.config(#"{"model_type": "\#(modelType)", "architectures": ["BertModel"]}"#),
+                                                      hasOutputProjection: false))
+            #expect(other.evidence == .architecture && other.tied == false)
+            #expect(other.detail.contains("model_type \"\(modelType)\" is not the model type of that class (\"bert\")"), "\(other.detail)")
+            #expect(!other.detail.contains("  ") && !other.detail.hasSuffix(" "), "\(other.detail)")
+        }
+    }
 }

@@ -44,7 +44,7 @@ public struct ModelConfig: Sendable, Equatable {
     /// integer). Only `diff` uses them (to undo llama.cpp's q/k row permutation), so an
     /// unusable value means "unknown" there and is not a `config-invalid-value` finding.
     /// `architectures` when it is an array of strings (the classes the checkpoint was saved
-    /// from); nil when absent or anything else, which no conclusion reads.
+    /// from); nil when absent, null or anything else (which `invalidValues` records).
     public var architectures: [String]?
     public var attentionHeads: Int?
     public var keyValueHeads: Int?
@@ -156,12 +156,21 @@ public struct ModelConfig: Sendable, Equatable {
             config.unusableHeadCounts[key] = Self.text(raw)
             return nil
         }
-        if case .array(let items)? = root.lastValue(for: "architectures") {
+        // An array of class names, or null (some configs say so); anything else is reported and
+        // not used (the tying evidence falls back to tie_word_embeddings and the default).
+        switch root.lastValue(for: "architectures") {
+        case .array(let items)?:
             let names = items.compactMap { item -> String? in
                 if case .string(let name) = item { return name }
                 return nil
             }
-            if names.count == items.count { config.architectures = names }
+            if names.count == items.count {
+                config.architectures = names
+            } else {
+                config.invalidValues.append(InvalidValue(key: "architectures", text: Self.text(.array(items)), expected: "an array of class names"))
+            }
+        case .null?, nil: break
+        case let raw?: config.invalidValues.append(InvalidValue(key: "architectures", text: Self.text(raw), expected: "an array of class names"))
         }
         config.attentionHeads = quietSize("num_attention_heads")
         config.keyValueHeads = quietSize("num_key_value_heads")

@@ -70,6 +70,7 @@ extension PaddingAnalysis {
                 "tying_evidence": .string(r.tying.evidence.rawValue), "row_index": .int(Int64(r.rowIndex)),
             ]
             if let tiedValue = r.tying.tied { evidence["tied"] = .bool(tiedValue) }
+            if !r.tying.architectures.isEmpty { evidence["architectures"] = .strings(r.tying.architectures) }
             if let padToken = r.padToken { evidence["pad_token"] = .string(padToken) }
             if let rank = r.rank { evidence["rank"] = .int(Int64(rank)) }
             if let d = r.norms { evidence["norm_median"] = .double(d.median) }
@@ -82,7 +83,7 @@ extension PaddingAnalysis {
                 "the model type's default ties the matrix (evidence: model-type-default: implied, not stated), which would account for it"
             case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
             case (false, false?) where r.tying.evidence == .architecture:
-                "the architecture config.json names has no output projection, so no tie accounts for it (evidence: architecture)"
+                "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) have no output projection, so no tie accounts for it (evidence: architecture)"
             case (false, false?): "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)), so nothing accounts for it"
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
             }

@@ -120,7 +120,7 @@ extension Rule {
         help: "A safetensors file with an empty header, a vocabulary-only GGUF file or a torch file without tensors is valid, but an audit of it checks no weight: point it at the weights. A policy can make this fail (severity error).")
     public static let configInvalidValue = Rule(
         id: "config-invalid-value", defaultSeverity: .warning,
-        summary: "A config.json value the audit uses (model_type, pad_token_id, vocab_size, hidden_size, tie_word_embeddings) does not have the type it needs.",
+        summary: "A config.json value the audit uses (model_type, pad_token_id, vocab_size, hidden_size, tie_word_embeddings, architectures) does not have the type it needs.",
         help: "The value is not used: 1.5, true, \"3\", a negative number or one beyond 64 bits is no row index, and 1 or \"true\" is no boolean.")
     public static let tokenizerUnreadable = Rule(
         id: "tokenizer-unreadable", defaultSeverity: .warning,
