@@ -57,10 +57,11 @@ enum ReportWriter {
         // link itself (which is what happened: the user's link was lost). Neither is asked for
         // plainly enough to do; the message says both ways out.
         guard let target = FileIdentity.of(path) else {
-            return link.kind == .symbolicLink
-                ? "is a symbolic link to a file that does not exist; --output writes through a link only to an existing regular file "
-                    + "(remove the link, or give the path it points to)"
-                : "cannot be examined"
+            guard link.kind == .symbolicLink else { return "cannot be examined" }
+            var info = stat()
+            let loops = stat(path, &info) != 0 && errno == ELOOP
+            return (loops ? "is a symbolic link that loops (too many levels of links)" : "is a symbolic link to a file that does not exist")
+                + "; --output writes through a link only to an existing regular file (remove the link, or give the path it points to)"
         }
         if target.kind != .regular {
             let what = link.kind == .symbolicLink ? "a symbolic link to \(target.kind.phrase)" : target.kind.phrase

@@ -119,6 +119,14 @@ import TestSupport
         #expect(result.stderr.contains(link) && result.stderr.contains("symbolic link to a file that does not exist"), "\(result.stderr)")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "missing.json")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["latest.json"])
+        // Two links naming each other: a loop, said as such, both links kept.
+        try FileManager.default.createSymbolicLink(atPath: folder + "/loop1", withDestinationPath: "loop2")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/loop2", withDestinationPath: "loop1")
+        let loop = try CLI.run(["inspect", Self.model, "--json", "--output", folder + "/loop1"])
+        #expect(loop.status == 2 && loop.stderr.contains("symbolic link that loops"), "\(loop.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/loop1") == "loop2")
+        try FileManager.default.removeItem(atPath: folder + "/loop1")
+        try FileManager.default.removeItem(atPath: folder + "/loop2")
         // Once the file it names exists, the report goes through the link into it.
         try Data("old\n".utf8).write(to: URL(fileURLWithPath: folder + "/missing.json"))
         #expect(try CLI.run(["inspect", Self.model, "--json", "--output", link]).status == 0)
