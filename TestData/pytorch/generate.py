@@ -398,6 +398,24 @@ def write_hostile(expected):
         assert (loaded["self"] is loaded) if isinstance(loaded, dict) else (loaded[0] is loaded)
         hostile[name] = {"kind": "cycle", "tensor_names": names, "torch_weights_only": "loads"}
 
+    # A payload after an opcode the symbolic reader does not run (protocol 0's FLOAT, popped):
+    # torch.load(weights_only=False) runs posix.system; the reader stops at FLOAT but must still
+    # name the global after it (its scan steps over opcodes by their operand layouts).
+    buffer = io.BytesIO()
+    torch.save({"w": torch.tensor([1.0, 2.0])}, buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path("unsafe-after-unsupported.pt"), "w", zipfile.ZIP_STORED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith("/data.pkl"):
+                assert data.endswith(b".")
+                def unicode(text):
+                    return b"X" + struct.pack("<I", len(text)) + text.encode()
+                data = data[:-1] + b"F1.0\n0" + unicode("y") + b"cposix\nsystem\n" + unicode("echo pwned") + b"\x85Rs."
+                globals_after = pickle_globals(data)
+            archive.writestr(info.filename, data)
+    hostile["unsafe-after-unsupported.pt"] = {"kind": "unsafe-pickle-error", "error": "pickle-unsupported-opcode",
+                                              "globals": globals_after}
+
     # Dict keys that are not text: torch.load returns both tensors; this reader does not name
     # such keys apart and refuses two of them, saying why.
     torch.save({b"a": torch.tensor([1.0, 2.0]), b"b": torch.tensor([3.0, 4.0])}, path("bytes-keys.pt"))

@@ -192,6 +192,18 @@ import TestSupport
         #expect(try rules("dtypes.pt").isEmpty)
     }
 
+    @Test("posix.system after an opcode the reader does not run: audit reports pickle-unsafe-global (exit 1), the other commands name it (exit 2)")
+    func payloadAfterUnsupportedOpcode() throws {
+        let path = Fixtures.path("pytorch/unsafe-after-unsupported.pt")
+        let audit = try CLI.run(["audit", path, "--json"])
+        #expect(audit.status == 1, "\(audit.stderr)")
+        let findings = try #require(try Self.object(audit)["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["rule"] as? String } == ["pickle-unsafe-global"], "\(findings)")
+        #expect((findings.first?["evidence"] as? [String: Any])?["globals"] as? [String] == ["posix.system"])
+        let inspect = try CLI.run(["inspect", path])
+        #expect(inspect.status == 2 && inspect.stderr.contains("posix.system"), "\(inspect.stderr)")
+    }
+
     @Test("every hostile torch file (bombs, lying sizes, truncated, compressed, duplicate entries): every command exits 2 with one line naming it")
     func hostile() throws {
         let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])

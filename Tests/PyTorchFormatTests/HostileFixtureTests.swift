@@ -49,6 +49,21 @@ import Testing
         #expect(inner.kind == expected["error"] as? String, "\(file): \(inner)")
     }
 
+    @Test("a payload after an opcode the reader does not run (protocol 0's FLOAT): the pickle error still names it")
+    func unsafeGlobalAfterUnsupportedOpcode() throws {
+        let expected = try #require(TorchFixtures.hostileFiles["unsafe-after-unsupported.pt"])
+        let all = try #require(expected["globals"] as? [String])
+        let error = try #require(TorchFixtures.read(try TorchFixtures.bytes("unsafe-after-unsupported.pt")).failure)
+        guard case .pickle(let inner, _, let unsafe) = error else {
+            Issue.record("\(error)")
+            return
+        }
+        #expect(inner.kind == expected["error"] as? String, "\(inner)")
+        // The stub unpickler's list (it ran the whole stream), less torch's allowlist: posix.system.
+        #expect(unsafe.map(\.description) == all.filter { !TorchFixtures.allowed.contains($0) })
+        #expect(unsafe.map(\.description) == ["posix.system"])
+    }
+
     static var cycleFiles: [String] { TorchFixtures.hostileFiles.filter { $0.value["kind"] as? String == "cycle" }.keys.sorted() }
 
     @Test("a container holding itself is read (torch's safe loader returns it), each tensor under its one name", arguments: cycleFiles)

@@ -87,6 +87,23 @@ import Testing
         #expect(seen == [PickleGlobal(module: "os", name: "system")])
     }
 
+    @Test("globals after the failing opcode are found by stepping over operands: GLOBAL, INST, and STACK_GLOBAL of two literals")
+    func globalsAfterFailure() throws {
+        // FLOAT (protocol 0, not run), then GLOBAL os.system; SHORT_BINUNICODE 'a', MEMOIZE,
+        // SHORT_BINUNICODE 'b', STACK_GLOBAL (a.b); INST x y; STOP.
+        var raw: [UInt8] = [0x80, 0x02]
+        raw += Array("F1.0\n".utf8) + [0x30]
+        raw += Array("cos\nsystem\n".utf8)
+        raw += [0x8C, 1, 0x61, 0x94, 0x8C, 1, 0x62, 0x93]
+        raw += Array("ix\ny\n".utf8) + [0x2E]
+        var seen: [PickleGlobal] = []
+        let result = raw.withUnsafeBytes { bytes in
+            Result<PickleProgram, PickleError> { () throws(PickleError) in try SymbolicUnpickler.run(bytes, limits: .default, globalsSeen: &seen) }
+        }
+        #expect(result.failure?.kind == "pickle-unsupported-opcode")
+        #expect(seen.map(\.description) == ["os.system", "a.b", "x.y"], "\(seen)")
+    }
+
     @Test("structural errors", arguments: [
         ([0x30] as [UInt8], "no MARK"),             // POP on an empty stack (Python: pop_mark fails)
         ([0x74], "no MARK"),                         // TUPLE without MARK

@@ -16,13 +16,29 @@ public enum SymbolicUnpickler {
         return try run(bytes, limits: limits, globalsSeen: &seen)
     }
 
-    /// Like `run`, and on failure `globalsSeen` still lists the globals named before the error, so
-    /// a scanner can report `os.system` in a stream it cannot fully interpret (e.g. protocol 0).
+    /// Like `run`, and on failure `globalsSeen` still lists the globals named before the error and
+    /// after it (`PickleGlobalScan`), so a scanner can report `os.system` in a stream it cannot
+    /// fully interpret (e.g. protocol 0).
     public static func run(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits,
                            globalsSeen: inout [PickleGlobal]) throws(PickleError) -> PickleProgram {
         var machine = Machine(bytes: bytes, limits: limits)
-        defer { globalsSeen = machine.store.globals }
-        return try machine.run()
+        do {
+            let program = try machine.run()
+            globalsSeen = machine.store.globals
+            return program
+        } catch {
+            // The globals named before the failing opcode, and those named after it as far as
+            // the opcodes can still be stepped over (`PickleGlobalScan`): a payload after an
+            // opcode this reader does not run is named too.
+            var seen = machine.store.globals
+            var known = Set(seen)
+            for global in PickleGlobalScan.globals(in: bytes, from: machine.opcodeOffset, limit: PickleGlobalScan.limit)
+            where known.insert(global).inserted {
+                seen.append(global)
+            }
+            globalsSeen = seen
+            throw error
+        }
     }
 }
 

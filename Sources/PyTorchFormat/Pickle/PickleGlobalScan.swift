@@ -1,0 +1,109 @@
+/// The globals a pickle stream names from some offset on, found by stepping over opcodes by
+/// their operand layouts (`pickletools`) without interpreting them.
+///
+/// Why: the interpreter stops at the first opcode it does not run (a protocol 0/1 `FLOAT`,
+/// `INT`, `PUT`; `NEWOBJ_EX`, `EXT1`) or at a malformed one, and a `GLOBAL posix.system` after
+/// that point was never reported: the file was refused as "unsupported opcode", naming nothing,
+/// while `torch.load(weights_only=False)` ran the call (helper review, 2026-12-05). Stepping on
+/// finds every `GLOBAL` and `INST` (their names are operands) and the `STACK_GLOBAL`s whose two
+/// names were pushed as string literals just before; one whose names came otherwise (the memo)
+/// is recorded as `?.?`, a global no allowlist holds. The scan ends at `STOP`, at a byte that
+/// is no opcode, or where an operand runs past the end: linear in the stream.
+enum PickleGlobalScan {
+    /// How an opcode's operand is laid out.
+    private enum Operand {
+        case none
+        case fixed(Int)
+        /// A little-endian length of `width` bytes, then that many bytes.
+        case counted(width: Int)
+        /// Bytes up to and including a newline.
+        case line
+        /// Two such lines (module, then name).
+        case twoLines
+    }
+
+    private static func operand(_ opcode: UInt8) -> Operand? {
+        switch opcode {
+        case 0x28, 0x2E, 0x30, 0x31, 0x32, 0x4E, 0x51, 0x52, 0x61, 0x62, 0x64, 0x7D, 0x65, 0x6C, 0x5D, 0x6F, 0x73, 0x74, 0x29,
+             0x75, 0x81, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8F, 0x90, 0x91, 0x92, 0x93, 0x94, 0x97, 0x98:
+            return Operand.none
+        case 0x80, 0x4B, 0x68, 0x71, 0x82: return .fixed(1)   // PROTO, BININT1, BINGET, BINPUT, EXT1
+        case 0x4D, 0x83: return .fixed(2)                     // BININT2, EXT2
+        case 0x4A, 0x6A, 0x72, 0x84: return .fixed(4)         // BININT, LONG_BINGET, LONG_BINPUT, EXT4
+        case 0x95, 0x47: return .fixed(8)                     // FRAME, BINFLOAT
+        case 0x8A, 0x55, 0x8C, 0x43: return .counted(width: 1)  // LONG1, SHORT_BINSTRING, SHORT_BINUNICODE, SHORT_BINBYTES
+        case 0x8B, 0x54, 0x58, 0x42: return .counted(width: 4)  // LONG4, BINSTRING, BINUNICODE, BINBYTES
+        case 0x8D, 0x8E, 0x96: return .counted(width: 8)        // BINUNICODE8, BINBYTES8, BYTEARRAY8
+        case 0x49, 0x4C, 0x46, 0x53, 0x56, 0x70, 0x67, 0x50: return .line  // INT, LONG, FLOAT, STRING, UNICODE, PUT, GET, PERSID
+        case 0x63, 0x69: return .twoLines                      // GLOBAL, INST
+        default: return nil
+        }
+    }
+
+    /// Most globals one scan records: a stream that names more is hostile, and what it named
+    /// first is reported.
+    static let limit = 10_000
+
+    /// The string literals `STACK_GLOBAL` may take: the binary text and string opcodes.
+    private static let textOpcodes: Set<UInt8> = [0x8C, 0x58, 0x8D, 0x55, 0x54]
+
+    /// Globals named from `start` on, in stream order, at most `limit` of them.
+    static func globals(in bytes: UnsafeRawBufferPointer, from start: Int, limit: Int) -> [PickleGlobal] {
+        var found: [PickleGlobal] = []
+        var position = start
+        // The last two string literals pushed, for STACK_GLOBAL; cleared by anything else.
+        var literals: [String?] = [nil, nil]
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        }
+        func lineEnd(_ from: Int) -> Int? {
+            var cursor = from
+            while cursor < bytes.count, bytes[cursor] != 0x0A { cursor += 1 }
+            return cursor < bytes.count ? cursor : nil
+        }
+        while position < bytes.count, found.count < limit {
+            let opcode = bytes[position]
+            position += 1
+            guard let layout = operand(opcode) else { break }
+            var literal: String?
+            switch layout {
+            case .none:
+                if opcode == 0x2E { return found }  // STOP
+                if opcode == 0x93 {  // STACK_GLOBAL
+                    if let module = literals[0], let name = literals[1] {
+                        found.append(PickleGlobal(module: module, name: name))
+                    } else {
+                        found.append(PickleGlobal(module: "?", name: "?"))
+                    }
+                }
+            case .fixed(let width):
+                guard bytes.count - position >= width else { return found }
+                position += width
+            case .counted(let width):
+                guard bytes.count - position >= width else { return found }
+                var length: UInt64 = 0
+                for k in 0 ..< width { length |= UInt64(bytes[position + k]) << (8 * UInt64(k)) }
+                position += width
+                guard length <= UInt64(bytes.count - position) else { return found }
+                let range = position ..< position + Int(length)
+                if textOpcodes.contains(opcode) { literal = text(range) }
+                position = range.upperBound
+            case .line:
+                guard let end = lineEnd(position) else { return found }
+                position = end + 1
+            case .twoLines:
+                guard let first = lineEnd(position), let second = lineEnd(first + 1) else { return found }
+                found.append(PickleGlobal(module: text(position ..< first), name: text(first + 1 ..< second)))
+                position = second + 1
+            }
+            // MEMOIZE and BINPUT between a literal and STACK_GLOBAL keep the literals (protocol
+            // 4 memoizes every string it pushes); anything else breaks the pair.
+            if let literal {
+                literals = [literals[1], literal]
+            } else if ![0x94, 0x71, 0x72, 0x95].contains(opcode) {
+                literals = [nil, nil]
+            }
+        }
+        return found
+    }
+}
