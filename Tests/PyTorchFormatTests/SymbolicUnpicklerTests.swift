@@ -87,6 +87,13 @@ import Testing
         #expect(seen == [PickleGlobal(module: "os", name: "system")])
     }
 
+    @Test("two PROTO headers: the last one counts, as Python's unpickler keeps it (pickletools: proto 4 then 2 is protocol 2)")
+    func lastProtocolHeader() throws {
+        let raw: [UInt8] = [0x80, 0x04, 0x80, 0x02, 0x4E, 0x2E]
+        let program = try raw.withUnsafeBytes { bytes throws(PickleError) in try SymbolicUnpickler.run(bytes) }
+        #expect(program.proto == 2)
+    }
+
     @Test("globals after the failing opcode are found by stepping over operands: GLOBAL, INST, and STACK_GLOBAL of two literals")
     func globalsAfterFailure() throws {
         // FLOAT (protocol 0, not run), then GLOBAL os.system; SHORT_BINUNICODE 'a', MEMOIZE,

@@ -6,7 +6,7 @@ extension Machine {
         case 0x80:  // PROTO
             let version = Int(try u8())
             guard version <= 5 else { throw .malformed(offset: opcodeOffset, reason: "unsupported protocol \(version)") }
-            proto = max(proto, version)
+            proto = version  // the last header, as Python's and torch's unpicklers keep it
         case 0x95:  // FRAME: a length hint for buffered readers; the whole stream is in memory.
             let length = try integer(UInt64.self)
             guard length <= UInt64(bytes.count - position) else { throw .truncated(offset: bytes.count) }

@@ -3,7 +3,7 @@ public struct PickleProgram: Sendable {
     public let root: PickleValue
     /// Every global the stream names, in first-seen order, without duplicates.
     public let globals: [PickleGlobal]
-    /// Highest `PROTO` seen (0 when the stream has none).
+    /// The last `PROTO` seen, as Python's unpickler keeps it (0 when the stream has none).
     public let proto: Int
     /// Offset just after `STOP`.
     public let endOffset: Int

@@ -42,7 +42,7 @@ public struct ConventionTie: Sendable, Equatable {
         }
         switch rule {
         case .noOutputProjection:
-            return "Architecture \(name) has no output projection in llama.cpp (an encoder), so the file ties nothing."
+            return "Architecture \(name) has no output projection in llama.cpp (an encoder, or a graph that makes no logits), so the file ties nothing."
         case .required:
             return "Architecture \(name) requires output.weight in llama.cpp, which refuses this file; it ties nothing."
         case .optional:
@@ -53,7 +53,8 @@ public struct ConventionTie: Sendable, Equatable {
     }
 
     /// The architecture of a GGUF file that holds `token_embd.weight`, no `output.weight`, and
-    /// states an architecture with no output projection in llama.cpp (an encoder).
+    /// states an architecture with no output projection in llama.cpp (an encoder, or a graph
+    /// that makes no logits).
     public static func llamaCppEncoder(in checkpoint: Checkpoint) -> String? {
         guard let file = fileWithoutOutput(in: checkpoint), let architecture = LlamaCppArchitectures.architecture(of: file),
               LlamaCppArchitectures.outputRule(for: architecture) == .noOutputProjection else { return nil }
