@@ -15,6 +15,10 @@ public struct PadID: Sendable, Equatable {
         case config(String)
         /// The tokenizer's pad token, declared in this file.
         case tokenizer(String)
+        /// config.json at this path leaves `pad_token_id` out, and its model type's transformers
+        /// config class defaults it to the id (`ModelTypeFacts`): what `AutoConfig` gives, and
+        /// the `padding_idx` the model's embedding is built with. Implied, not stated.
+        case modelTypeDefault(String)
         /// No source gave an id; the caller chose one (say so).
         case assumed
     }
@@ -51,13 +55,15 @@ public struct PadID: Sendable, Equatable {
 
     public var isAssumed: Bool { source == .assumed }
 
-    /// A stable name of the source for JSON: `flag`, `policy`, `config`, `tokenizer`, `assumed`.
+    /// A stable name of the source for JSON: `flag`, `policy`, `config`, `tokenizer`,
+    /// `model-type-default`, `assumed`.
     public var sourceName: String {
         switch source {
         case .flag: "flag"
         case .policy: "policy"
         case .config: "config"
         case .tokenizer: "tokenizer"
+        case .modelTypeDefault: "model-type-default"
         case .assumed: "assumed"
         }
     }
@@ -84,7 +90,8 @@ public enum PadIDResolver {
 
     /// Resolves the pad id in order: `given` (by the user: `--pad-id` or a policy's `pad_id`,
     /// `PadID.flag` / `PadID.policy`), config.json `pad_token_id` (only a JSON integer in
-    /// `0..<rowCount`; anything else is a note), the tokenizer's pad token, else none.
+    /// `0..<rowCount`; anything else is a note), the tokenizer's pad token, the model type's
+    /// default when config.json leaves the key out, else none.
     ///
     /// `rowCount` is the number of rows of the matrix the id will index; when nil, the
     /// tokenizer's vocabulary size bounds config ids instead. The given id is returned as
@@ -119,6 +126,14 @@ public enum PadIDResolver {
             } else {
                 notes.append("\(pad.declaredIn): pad token \(quoted(pad.content)) is not in the vocabulary; ignored")
             }
+        }
+        // Last, and only where no file states an id: the config class's default, which
+        // transformers uses when config.json leaves the key out (a null says "none").
+        if let config, case .absent = config.padTokenID, let type = config.modelType,
+           let fact = ModelTypeFacts.fact(for: type), let id = fact.padTokenID, inRange(id) {
+            found.append(PadID(id: id, source: .modelTypeDefault(config.path),
+                               note: "pad id \(id): \(config.path) leaves pad_token_id out, and \(fact.configClass) (model_type \(quoted(type))) "
+                                   + "defaults it to \(id) in transformers \(ModelTypeFacts.transformersVersion) (implied, not stated)"))
         }
         guard let chosen = found.first else { return PadIDResolution(padID: nil, notes: notes) }
         for other in found.dropFirst() where other.id != chosen.id {

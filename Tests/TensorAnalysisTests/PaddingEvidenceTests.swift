@@ -122,11 +122,26 @@ import TestSupport
         #expect(closeEnough(unused.maximum, (Double(last + 1) * Double(last + 1) + 0.25).squareRoot()))
     }
 
-    @Test("an unreadable tokenizer.json is a note naming it, and its pad token is not used")
+    @Test("an unreadable tokenizer.json is a note naming it, and its pad token is not used: BertConfig's default pad id is, said as such")
     func brokenTokenizer() throws {
         let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: try Self.miniLMFolder(tokenizerJSON: "{\"model\": ")))
-        #expect(report.results.isEmpty)
         #expect(report.notes.contains { $0.text.contains("tokenizer.json") && $0.text.contains("not used") }, "\(report.notes)")
-        #expect(report.notes.contains { $0.text.hasPrefix("no pad token found") })
+        // config.json is {"model_type": "bert"}: transformers' BertConfig gives pad_token_id
+        // (model-type-defaults.json, read from transformers), the padding_idx of its embedding.
+        let defaults = try #require((try Fixtures.json("knowledge/model-type-defaults.json") as? [String: Any])?["model_types"] as? [String: [String: Any]])
+        let bertPad = try #require((defaults["bert"]?["pad_token_id"] as? NSNumber)?.intValue)
+        let r = try #require(report.results.first)
+        #expect(r.padID.id == bertPad && r.padID.sourceName == "model-type-default", "\(r.padID)")
+        #expect(r.padID.note.contains("implied, not stated"))
+    }
+
+    @Test("no pad id stated anywhere: a model type whose class has no default pad id (llama) gives none; a stated null is no default either")
+    func noDefaultPad() throws {
+        for config in [#"{"model_type": "llama"}"#, #"{"model_type": "bert", "pad_token_id": null}"#] {
+            let folder = try Self.folder([Self.matrix("model.embed_tokens.weight", rows: 8)], files: ["config.json": config])
+            let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: folder))
+            #expect(report.results.isEmpty, "\(config)")
+            #expect(report.notes.contains { $0.text.hasPrefix("no pad token found") }, "\(config): \(report.notes)")
+        }
     }
 }

@@ -80,7 +80,7 @@ enum PaddingRendering {
     /// The file that gave the pad id (nil for `--pad-id`).
     static func sourceFile(_ padID: PadID) -> String? {
         switch padID.source {
-        case .config(let file), .tokenizer(let file), .policy(let file): file
+        case .config(let file), .tokenizer(let file), .policy(let file), .modelTypeDefault(let file): file
         case .flag, .assumed: nil
         }
     }
