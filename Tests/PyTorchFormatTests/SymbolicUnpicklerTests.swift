@@ -111,6 +111,28 @@ import Testing
         #expect(seen.map(\.description) == ["os.system", "a.b", "x.y"], "\(seen)")
     }
 
+    @Test("the scan keeps distinct names: 10,000 repeats of an allowed global do not hide a later payload; text literals and POP/DUP are followed")
+    func globalScanLimitsAndLiterals() throws {
+        func scan(_ raw: [UInt8]) -> [String] {
+            var seen: [PickleGlobal] = []
+            _ = raw.withUnsafeBytes { bytes in
+                Result<PickleProgram, PickleError> { () throws(PickleError) in try SymbolicUnpickler.run(bytes, limits: .default, globalsSeen: &seen) }
+            }
+            return seen.map(\.description)
+        }
+        // INT (protocol 0) stops the reader at byte 2; then the repeats, then the payload.
+        var repeated: [UInt8] = [0x80, 0x02] + Array("I1\n0".utf8)
+        for _ in 0 ..< 10_001 { repeated += Array("ccollections\nOrderedDict\n0".utf8) }
+        repeated += Array("cposix\nsystem\n".utf8) + [0x2E]
+        #expect(scan(repeated) == ["collections.OrderedDict", "posix.system"])
+        // STACK_GLOBAL of protocol 0 UNICODE and STRING literals, with a POP of a pushed None
+        // and a DUP in between: Python imports os.system (pickletools).
+        var literals: [UInt8] = [0x80, 0x02] + Array("I1\n0".utf8)
+        literals += Array("Vos\n".utf8) + Array("S'system'\n".utf8) + [0x4E, 0x30, 0x93]
+        literals += Array("Vx\n".utf8) + [0x32, 0x93, 0x2E]  // x, x: STACK_GLOBAL x.x
+        #expect(scan(literals) == ["os.system", "x.x"], "\(scan(literals))")
+    }
+
     @Test("structural errors", arguments: [
         ([0x30] as [UInt8], "no MARK"),             // POP on an empty stack (Python: pop_mark fails)
         ([0x74], "no MARK"),                         // TUPLE without MARK

@@ -6,8 +6,9 @@
 /// that point was never reported: the file was refused as "unsupported opcode", naming nothing,
 /// while `torch.load(weights_only=False)` ran the call (helper review, 2026-12-05). Stepping on
 /// finds every `GLOBAL` and `INST` (their names are operands) and the `STACK_GLOBAL`s whose two
-/// names were pushed as string literals just before; one whose names came otherwise (the memo)
-/// is recorded as `?.?`, a global no allowlist holds. The scan ends at `STOP`, at a byte that
+/// names are string literals on top of the stack (pushed by a text opcode, through `POP`, `DUP`
+/// and memo writes); one whose names came otherwise (the memo) is recorded as `?.?`, a global
+/// no allowlist holds. The scan ends at `STOP`, at a byte that
 /// is no opcode, or where an operand runs past the end: linear in the stream.
 enum PickleGlobalScan {
     /// How an opcode's operand is laid out.
@@ -40,19 +41,39 @@ enum PickleGlobalScan {
         }
     }
 
-    /// Most globals one scan records: a stream that names more is hostile, and what it named
-    /// first is reported.
+    /// Most distinct globals one scan records; past it the scan records `overLimit` and stops,
+    /// so a stream that names more is still reported as naming an unknown global. Repeats of a
+    /// name do not count (10,000 repeats of an allowed `collections.OrderedDict` before the
+    /// payload hid `posix.system` once: helper review).
     static let limit = 10_000
+
+    /// What a scan past `limit` distinct names records: no allowlist holds it.
+    static let overLimit = PickleGlobal(module: "?", name: "? (over 10,000 distinct globals, the rest not listed)")
 
     /// The string literals `STACK_GLOBAL` may take: the binary text and string opcodes.
     private static let textOpcodes: Set<UInt8> = [0x8C, 0x58, 0x8D, 0x55, 0x54]
 
-    /// Globals named from `start` on, in stream order, at most `limit` of them.
+    /// Opcodes that change nothing on the stack (a memo write, a frame or protocol header).
+    private static let stackNeutral: Set<UInt8> = [0x94, 0x71, 0x72, 0x70, 0x95, 0x80]
+
+    /// Opcodes that push one value that is no string literal and take nothing: None, bools,
+    /// numbers, empty containers, bytes, memo reads, GLOBAL, MARK.
+    private static let pushesOther: Set<UInt8> = [0x4E, 0x88, 0x89, 0x4A, 0x4B, 0x4D, 0x49, 0x4C, 0x8A, 0x8B, 0x46, 0x47,
+                                                  0x7D, 0x5D, 0x29, 0x8F, 0x42, 0x43, 0x8E, 0x96, 0x67, 0x68, 0x6A, 0x63, 0x28]
+
+    /// The distinct globals named from `start` on, in order of first mention, at most `limit`
+    /// of them (then `overLimit`).
     static func globals(in bytes: UnsafeRawBufferPointer, from start: Int, limit: Int) -> [PickleGlobal] {
         var found: [PickleGlobal] = []
+        var distinct = Set<PickleGlobal>()
+        func record(_ global: PickleGlobal) {
+            guard distinct.count <= limit, distinct.insert(global).inserted else { return }
+            found.append(distinct.count > limit ? overLimit : global)
+        }
         var position = start
-        // The last two string literals pushed, for STACK_GLOBAL; cleared by anything else.
-        var literals: [String?] = [nil, nil]
+        // The top of the stack as far as it is known to hold string literals (nil: another
+        // value), for STACK_GLOBAL; at most a few entries are kept.
+        var literals: [String?] = []
         func text(_ range: Range<Int>) -> String {
             String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
@@ -61,7 +82,7 @@ enum PickleGlobalScan {
             while cursor < bytes.count, bytes[cursor] != 0x0A { cursor += 1 }
             return cursor < bytes.count ? cursor : nil
         }
-        while position < bytes.count, found.count < limit {
+        while position < bytes.count, distinct.count <= limit {
             let opcode = bytes[position]
             position += 1
             guard let layout = operand(opcode) else { break }
@@ -70,10 +91,11 @@ enum PickleGlobalScan {
             case .none:
                 if opcode == 0x2E { return found }  // STOP
                 if opcode == 0x93 {  // STACK_GLOBAL
-                    if let module = literals[0], let name = literals[1] {
-                        found.append(PickleGlobal(module: module, name: name))
+                    let top = literals.suffix(2)
+                    if top.count == 2, let module = top.first ?? nil, let name = top.last ?? nil {
+                        record(PickleGlobal(module: module, name: name))
                     } else {
-                        found.append(PickleGlobal(module: "?", name: "?"))
+                        record(PickleGlobal(module: "?", name: "?"))
                     }
                 }
             case .fixed(let width):
@@ -90,19 +112,30 @@ enum PickleGlobalScan {
                 position = range.upperBound
             case .line:
                 guard let end = lineEnd(position) else { return found }
+                // Protocol 0 text: UNICODE is the text itself, STRING a quoted literal.
+                if opcode == 0x56 { literal = text(position ..< end) }
+                if opcode == 0x53, end - position >= 2, let quote = [UInt8(ascii: "'"), UInt8(ascii: "\"")].first(where: { $0 == bytes[position] }),
+                   bytes[end - 1] == quote {
+                    literal = text(position + 1 ..< end - 1)
+                }
                 position = end + 1
             case .twoLines:
                 guard let first = lineEnd(position), let second = lineEnd(first + 1) else { return found }
-                found.append(PickleGlobal(module: text(position ..< first), name: text(first + 1 ..< second)))
+                record(PickleGlobal(module: text(position ..< first), name: text(first + 1 ..< second)))
                 position = second + 1
             }
-            // MEMOIZE and BINPUT between a literal and STACK_GLOBAL keep the literals (protocol
-            // 4 memoizes every string it pushes); anything else breaks the pair.
-            if let literal {
-                literals = [literals[1], literal]
-            } else if ![0x94, 0x71, 0x72, 0x95].contains(opcode) {
-                literals = [nil, nil]
+            // The literal stack: a literal is pushed; POP drops the top, DUP repeats it; memo
+            // writes and headers change nothing; anything else may consume literals or push a
+            // value, so what is known is forgotten.
+            switch opcode {
+            case _ where literal != nil: literals.append(literal)
+            case 0x30: _ = literals.popLast()
+            case 0x32: if let top = literals.last { literals.append(top) }
+            case _ where stackNeutral.contains(opcode): break
+            case _ where pushesOther.contains(opcode): literals.append(nil)
+            default: literals.removeAll(keepingCapacity: true)
             }
+            if literals.count > 8 { literals.removeFirst(literals.count - 8) }
         }
         return found
     }
