@@ -64,6 +64,23 @@ import Testing
         #expect(unsafe.map(\.description) == ["posix.system"])
     }
 
+    @Test("a persistent id that is not a storage tuple: refused (torch's persistent_load asserts 'storage' and fails in both modes)")
+    func persistentIDNotAStorage() throws {
+        // {'x': persistent_id(('foo',))}: PROTO 2, EMPTY_DICT, 'x', 'foo', TUPLE1, BINPERSID, SETITEM, STOP.
+        func text(_ s: String) -> [UInt8] { [0x58] + withUnsafeBytes(of: UInt32(s.utf8.count).littleEndian, Array.init) + Array(s.utf8) }
+        let raw: [UInt8] = [0x80, 0x02, 0x7D] + text("x") + text("foo") + [0x85, 0x51, 0x73, 0x2E]
+        let outcome = raw.withUnsafeBytes { bytes in
+            Result<Int, TorchFormatError> { () throws(TorchFormatError) in
+                try TorchCheckpointReader.declaredTensors(bytes, entry: "archive/data.pkl", limits: .default).0.count
+            }
+        }
+        guard case .failure(let error) = outcome, case .notACheckpoint(let reason) = error else {
+            Issue.record("\(outcome)")
+            return
+        }
+        #expect(reason.contains("persistent id that is not a storage") && reason.contains("'x'"), "\(reason)")
+    }
+
     static var cycleFiles: [String] { TorchFixtures.hostileFiles.filter { $0.value["kind"] as? String == "cycle" }.keys.sorted() }
 
     @Test("a container holding itself is read (torch's safe loader returns it), each tensor under its one name", arguments: cycleFiles)

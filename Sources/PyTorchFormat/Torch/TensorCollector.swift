@@ -130,6 +130,13 @@ struct TensorCollector {
                 if let state = node.state { try walkUnnamed(state, place: "in a list's, tuple's or set's BUILD state", depth: depth) }
             }
         case .persistentID:
+            // torch's persistent_load takes only ('storage', …) ids and fails on any other, with
+            // weights_only or without: such a file was read here and passed `audit`.
+            guard let id = node.elements.first, let tuple = program.object(id), tuple.kind == .tuple,
+                  tuple.elements.first == .string("storage") else {
+                throw .notACheckpoint(reason: "the pickle holds a persistent id that is not a storage ('storage', type, key, location, count)"
+                    + (path.isEmpty ? "" : " at '\(currentName)'") + "; torch.load's persistent_load refuses it")
+            }
             return
         case .call(let callee, let arguments, _):
             if let rebuild = RecognisedGlobals.rebuild(callee) {
