@@ -81,6 +81,23 @@ import Testing
         #expect(reason.contains("persistent id that is not a storage") && reason.contains("'x'"), "\(reason)")
     }
 
+    @Test("a dict key Python cannot hash (a tuple holding a list) is refused: unpickling fails in torch.load either way")
+    func unhashableKey() throws {
+        // {'d': {(1, [2]): 3}}: pickle.loads of these bytes raises TypeError: unhashable type: 'list'.
+        func text(_ s: String) -> [UInt8] { [0x58] + withUnsafeBytes(of: UInt32(s.utf8.count).littleEndian, Array.init) + Array(s.utf8) }
+        let raw: [UInt8] = [0x80, 0x02, 0x7D] + text("d") + [0x7D, 0x28, 0x4B, 1, 0x5D, 0x4B, 2, 0x61, 0x74, 0x4B, 3, 0x73, 0x73, 0x2E]
+        let outcome = raw.withUnsafeBytes { bytes in
+            Result<Int, TorchFormatError> { () throws(TorchFormatError) in
+                try TorchCheckpointReader.declaredTensors(bytes, entry: "archive/data.pkl", limits: .default).0.count
+            }
+        }
+        guard case .failure(let error) = outcome, case .notACheckpoint(let reason) = error else {
+            Issue.record("\(outcome)")
+            return
+        }
+        #expect(reason.contains("a dict key under 'd' is a tuple holding a list"), "\(reason)")
+    }
+
     static var cycleFiles: [String] { TorchFixtures.hostileFiles.filter { $0.value["kind"] as? String == "cycle" }.keys.sorted() }
 
     @Test("a container holding itself is read (torch's safe loader returns it), each tensor under its one name", arguments: cycleFiles)

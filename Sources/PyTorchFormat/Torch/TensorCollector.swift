@@ -56,6 +56,9 @@ struct TensorCollector {
     var unnamedPlace: (place: String, depth: Int)?
     /// Objects whose parts without names were searched.
     var unnamedSearched = Set<Int>()
+    /// Tuples already found hashable as dict keys: a key tuple the memo repeats under n dicts
+    /// is looked through once, not n times.
+    var hashableTuples = Set<Int>()
     /// Objects the walk is inside of (the path from the root). A value that is one of them is a
     /// cycle (`d['self'] = d`, which torch.load returns as it is): it is not entered again, since
     /// every tensor inside is reached on the way in. Why: the walk went round until the nesting
@@ -189,13 +192,37 @@ struct TensorCollector {
         index = 0
         while index + 1 < entries.count {
             var key = entries.slot(index)
-            if let object = key.node { try walkUnnamed(.node(object), place: "as a dict key", depth: depth) }
+            if let object = key.node {
+                if let kind = unhashable(.node(object), depth: 0) {
+                    throw .notACheckpoint(reason: "a dict key" + (path.isEmpty ? "" : " under '\(currentName)'")
+                        + " is \(kind), which Python cannot hash: unpickling it fails, in torch.load with or without weights_only")
+                }
+                try walkUnnamed(.node(object), place: "as a dict key", depth: depth)
+            }
             if let equal = numberKey(key) {
                 if let uncompared, equal != .none { key = uncompared }
                 else if let first = firstKeys[equal] { key = first } else { firstKeys[equal] = key }
             }
             try visit(entries[index + 1], at: .key(key), depth: depth + 1)
             index += 2
+        }
+    }
+
+    /// "a list" or "a dict" when `value` is one, or a tuple holding one (within 32 levels): a
+    /// value Python cannot hash, so no dict may have it as a key. Sets are not judged: a
+    /// `frozenset` (hashable) and a `set` are one kind here.
+    private mutating func unhashable(_ value: PickleValue, depth: Int) -> String? {
+        guard depth < 32, case .node(let index) = value, !hashableTuples.contains(index), let object = program.object(value) else { return nil }
+        switch object.kind {
+        case .list: return "a list"
+        case .dict: return "a dict"
+        case .tuple:
+            for element in object.elements {
+                if let inner = unhashable(element, depth: depth + 1) { return "a tuple holding \(inner)" }
+            }
+            hashableTuples.insert(index)
+            return nil
+        default: return nil
         }
     }
 
