@@ -64,37 +64,33 @@ import Testing
         #expect(unsafe.map(\.description) == ["posix.system"])
     }
 
-    @Test("a persistent id that is not a storage tuple: refused (torch's persistent_load asserts 'storage' and fails in both modes)")
-    func persistentIDNotAStorage() throws {
-        // {'x': persistent_id(('foo',))}: PROTO 2, EMPTY_DICT, 'x', 'foo', TUPLE1, BINPERSID, SETITEM, STOP.
-        func text(_ s: String) -> [UInt8] { [0x58] + withUnsafeBytes(of: UInt32(s.utf8.count).littleEndian, Array.init) + Array(s.utf8) }
-        let raw: [UInt8] = [0x80, 0x02, 0x7D] + text("x") + text("foo") + [0x85, 0x51, 0x73, 0x2E]
+    /// BINUNICODE `s`.
+    static func text(_ s: String) -> [UInt8] { [0x58] + withUnsafeBytes(of: UInt32(s.utf8.count).littleEndian, Array.init) + Array(s.utf8) }
+
+    /// The reason a `data.pkl` of `raw` is not a checkpoint, or nil when it reads (or fails otherwise).
+    static func notACheckpointReason(_ raw: [UInt8]) -> String? {
         let outcome = raw.withUnsafeBytes { bytes in
             Result<Int, TorchFormatError> { () throws(TorchFormatError) in
                 try TorchCheckpointReader.declaredTensors(bytes, entry: "archive/data.pkl", limits: .default).0.count
             }
         }
-        guard case .failure(let error) = outcome, case .notACheckpoint(let reason) = error else {
-            Issue.record("\(outcome)")
-            return
-        }
+        guard case .failure(let error) = outcome, case .notACheckpoint(let reason) = error else { return nil }
+        return reason
+    }
+
+    @Test("a persistent id that is not a storage tuple: refused (torch's persistent_load asserts 'storage' and fails in both modes)")
+    func persistentIDNotAStorage() throws {
+        // {'x': persistent_id(('foo',))}: PROTO 2, EMPTY_DICT, 'x', 'foo', TUPLE1, BINPERSID, SETITEM, STOP.
+        let raw: [UInt8] = [0x80, 0x02, 0x7D] + Self.text("x") + Self.text("foo") + [0x85, 0x51, 0x73, 0x2E]
+        let reason = try #require(Self.notACheckpointReason(raw))
         #expect(reason.contains("persistent id that is not a storage") && reason.contains("'x'"), "\(reason)")
     }
 
     @Test("a dict key Python cannot hash (a tuple holding a list) is refused: unpickling fails in torch.load either way")
     func unhashableKey() throws {
         // {'d': {(1, [2]): 3}}: pickle.loads of these bytes raises TypeError: unhashable type: 'list'.
-        func text(_ s: String) -> [UInt8] { [0x58] + withUnsafeBytes(of: UInt32(s.utf8.count).littleEndian, Array.init) + Array(s.utf8) }
-        let raw: [UInt8] = [0x80, 0x02, 0x7D] + text("d") + [0x7D, 0x28, 0x4B, 1, 0x5D, 0x4B, 2, 0x61, 0x74, 0x4B, 3, 0x73, 0x73, 0x2E]
-        let outcome = raw.withUnsafeBytes { bytes in
-            Result<Int, TorchFormatError> { () throws(TorchFormatError) in
-                try TorchCheckpointReader.declaredTensors(bytes, entry: "archive/data.pkl", limits: .default).0.count
-            }
-        }
-        guard case .failure(let error) = outcome, case .notACheckpoint(let reason) = error else {
-            Issue.record("\(outcome)")
-            return
-        }
+        let raw: [UInt8] = [0x80, 0x02, 0x7D] + Self.text("d") + [0x7D, 0x28, 0x4B, 1, 0x5D, 0x4B, 2, 0x61, 0x74, 0x4B, 3, 0x73, 0x73, 0x2E]
+        let reason = try #require(Self.notACheckpointReason(raw))
         #expect(reason.contains("a dict key under 'd' is a tuple holding a list"), "\(reason)")
     }
 
