@@ -77,13 +77,19 @@ public struct PrincipalComponent: Sendable, Equatable {
         while iterations < maxIterations {
             iterations += 1
             var w = [Double](repeating: 0, count: d)
+            // Every buffer held for the whole pass: array subscripts (bounds checks, uniqueness
+            // checks) in the two inner loops were most of a step's time.
             centred.withUnsafeMutableBufferPointer { c in
                 w.withUnsafeMutableBufferPointer { w in
-                    for i in 0..<n {
-                        rows.withRow(i) { row in
-                            for j in 0..<d { c[j] = row[j] - mean[j] }
-                            let dot = Self.dot(UnsafeBufferPointer(c), v)
-                            for j in 0..<d { w[j] += c[j] * dot }
+                    mean.withUnsafeBufferPointer { m in
+                        v.withUnsafeBufferPointer { v in
+                            for i in 0..<n {
+                                rows.withRow(i) { row in
+                                    for j in 0..<d { c[j] = row[j] - m[j] }
+                                    let dot = Self.dot(UnsafeBufferPointer(c), v)
+                                    for j in 0..<d { w[j] += c[j] * dot }
+                                }
+                            }
                         }
                     }
                 }
@@ -124,24 +130,22 @@ public struct PrincipalComponent: Sendable, Equatable {
     /// Σ a[j] b[j] in four interleaved partial sums (j mod 4), added in a fixed order: one
     /// chain of dependent adds was the loop's whole time. The same bits on every machine.
     @inline(__always)
-    static func dot(_ a: UnsafeBufferPointer<Double>, _ b: [Double]) -> Double {
-        b.withUnsafeBufferPointer { b in
-            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-            var j = 0
-            let count = a.count
-            while j + 4 <= count {
-                s0 += a[j] * b[j]
-                s1 += a[j + 1] * b[j + 1]
-                s2 += a[j + 2] * b[j + 2]
-                s3 += a[j + 3] * b[j + 3]
-                j += 4
-            }
-            while j < count {
-                s0 += a[j] * b[j]
-                j += 1
-            }
-            return (s0 + s1) + (s2 + s3)
+    static func dot(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var j = 0
+        let count = a.count
+        while j + 4 <= count {
+            s0 += a[j] * b[j]
+            s1 += a[j + 1] * b[j + 1]
+            s2 += a[j + 2] * b[j + 2]
+            s3 += a[j + 3] * b[j + 3]
+            j += 4
         }
+        while j < count {
+            s0 += a[j] * b[j]
+            j += 1
+        }
+        return (s0 + s1) + (s2 + s3)
     }
 
     /// Scales `v` to unit length; returns its former length.

@@ -131,6 +131,12 @@ import Testing
         literals += Array("Vos\n".utf8) + Array("S'system'\n".utf8) + [0x4E, 0x30, 0x93]
         literals += Array("Vx\n".utf8) + [0x32, 0x93, 0x2E]  // x, x: STACK_GLOBAL x.x
         #expect(scan(literals) == ["os.system", "x.x"], "\(scan(literals))")
+        // Long names are not copied: a 5,000-byte literal under STACK_GLOBAL is ?.?, a GLOBAL
+        // line past 64 KiB is named as such; both stay globals no allowlist holds.
+        var long: [UInt8] = [0x80, 0x02] + Array("I1\n0".utf8)
+        long += [0x8C, 1, 0x61] + [0x58] + withUnsafeBytes(of: UInt32(5000).littleEndian, Array.init) + Array(repeating: 0x62, count: 5000) + [0x93]
+        long += [0x63] + Array(repeating: 0x6D, count: 70_000) + [0x0A] + Array("f\n".utf8) + [0x2E]
+        #expect(scan(long) == ["?.?", "?.? (a name over 64 KiB)"], "\(scan(long).map { $0.prefix(40) })")
     }
 
     @Test("structural errors", arguments: [

@@ -71,8 +71,8 @@ public struct CheckpointFile: Sendable {
         switch format {
         case .gguf(let file): return Self.ggufIssues(file, path: path)
         case .pytorch(let facts) where !facts.weightsOnlyUnsupportedOpcodes.isEmpty:
-            return [SourceIssue(.torchWeightsOnlyRefuses(opcodes: facts.weightsOnlyUnsupportedOpcodes,
-                                                         pickleProtocol: facts.pickleProtocol), file: path)]
+            return [SourceIssue(.torchWeightsOnlyRefuses(opcodes: facts.weightsOnlyUnsupportedOpcodes, pickleProtocol: facts.pickleProtocol,
+                                                         torchVersion: WeightsOnlyOpcodes.torchVersion), file: path)]
         case .pytorch, .safetensors: return []
         }
     }

@@ -46,7 +46,8 @@ public struct SourceIssue: Sendable, Equatable {
         case configInvalidValue(key: String, text: String, expected: String)
         /// A torch file whose pickle uses opcodes torch's weights-only unpickler lacks:
         /// `torch.load` with its default `weights_only=True` refuses it.
-        case torchWeightsOnlyRefuses(opcodes: [String], pickleProtocol: Int)
+        /// `torchVersion` is the torch whose unpickler the opcode table was read from.
+        case torchWeightsOnlyRefuses(opcodes: [String], pickleProtocol: Int, torchVersion: String)
     }
 
     public var kind: Kind

@@ -50,6 +50,11 @@ enum PickleGlobalScan {
     /// What a scan past `limit` distinct names records: no allowlist holds it.
     static let overLimit = PickleGlobal(module: "?", name: "? (over 10,000 distinct globals, the rest not listed)")
 
+    /// Longest string literal kept as a possible `STACK_GLOBAL` name: a module or class name
+    /// is short, and a longer literal (a 100 MB `BINUNICODE8`) is not copied; a `STACK_GLOBAL`
+    /// over it is recorded as `?.?`, still a global no allowlist holds.
+    static let literalLimit = 4096
+
     /// The string literals `STACK_GLOBAL` may take: the binary text and string opcodes.
     private static let textOpcodes: Set<UInt8> = [0x8C, 0x58, 0x8D, 0x55, 0x54]
 
@@ -87,6 +92,7 @@ enum PickleGlobalScan {
             position += 1
             guard let layout = operand(opcode) else { break }
             var literal: String?
+            var isLiteral = false  // a text push, kept or (too long) not
             switch layout {
             case .none:
                 if opcode == 0x2E { return found }  // STOP
@@ -108,27 +114,31 @@ enum PickleGlobalScan {
                 position += width
                 guard length <= UInt64(bytes.count - position) else { return found }
                 let range = position ..< position + Int(length)
-                if textOpcodes.contains(opcode) { literal = text(range) }
+                if textOpcodes.contains(opcode) { literal = range.count <= literalLimit ? text(range) : nil; isLiteral = true }
                 position = range.upperBound
             case .line:
                 guard let end = lineEnd(position) else { return found }
                 // Protocol 0 text: UNICODE is the text itself, STRING a quoted literal.
-                if opcode == 0x56 { literal = text(position ..< end) }
-                if opcode == 0x53, end - position >= 2, let quote = [UInt8(ascii: "'"), UInt8(ascii: "\"")].first(where: { $0 == bytes[position] }),
+                if opcode == 0x56 { literal = end - position <= literalLimit ? text(position ..< end) : nil; isLiteral = true }
+                if opcode == 0x53, end - position >= 2, end - position <= literalLimit + 2, let quote = [UInt8(ascii: "'"), UInt8(ascii: "\"")].first(where: { $0 == bytes[position] }),
                    bytes[end - 1] == quote {
                     literal = text(position + 1 ..< end - 1)
                 }
                 position = end + 1
             case .twoLines:
                 guard let first = lineEnd(position), let second = lineEnd(first + 1) else { return found }
-                record(PickleGlobal(module: text(position ..< first), name: text(first + 1 ..< second)))
+                // A name past 64 KiB is not copied into the report (the interpreter caps these
+                // lines too); it is recorded as unknown, which no allowlist holds.
+                let long = first - position > 16 * literalLimit || second - first - 1 > 16 * literalLimit
+                record(long ? PickleGlobal(module: "?", name: "? (a name over 64 KiB)")
+                            : PickleGlobal(module: text(position ..< first), name: text(first + 1 ..< second)))
                 position = second + 1
             }
             // The literal stack: a literal is pushed; POP drops the top, DUP repeats it; memo
             // writes and headers change nothing; anything else may consume literals or push a
             // value, so what is known is forgotten.
             switch opcode {
-            case _ where literal != nil: literals.append(literal)
+            case _ where literal != nil || isLiteral: literals.append(literal)
             case 0x30: _ = literals.popLast()
             case 0x32: if let top = literals.last { literals.append(top) }
             case _ where stackNeutral.contains(opcode): break

@@ -4,10 +4,6 @@ public struct PickleOpcodeSet: Sendable, Equatable {
 
     public init() {}
 
-    public init(_ opcodes: some Sequence<UInt8>) {
-        for opcode in opcodes { insert(opcode) }
-    }
-
     mutating func insert(_ opcode: UInt8) {
         let bit = UInt64(1) << UInt64(opcode & 63)
         switch opcode >> 6 {

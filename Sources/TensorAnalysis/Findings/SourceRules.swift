@@ -1,5 +1,4 @@
 import CheckpointIO
-import PyTorchFormat
 
 /// Turns the source problems `CheckpointIO` reports as plain values into findings: the rule,
 /// its severity, the message and the evidence are decided here, next to the catalog, so the
@@ -94,13 +93,13 @@ public enum SourceRules {
             return Finding(.ggufVocabularyMismatch, tensors: [tensor],
                            message: "tokenizer.ggml.tokens holds \(tokens) tokens but \(quotedName(tensor)) has \(rows) rows; llama.cpp refuses the file",
                            evidence: ["tokens": .int(Int64(tokens)), "rows": .int(Int64(rows))], file: file)
-        case .torchWeightsOnlyRefuses(let opcodes, let pickleProtocol):
+        case .torchWeightsOnlyRefuses(let opcodes, let pickleProtocol, let torchVersion):
             return Finding(.torchWeightsOnlyRefuses,
-                           message: "torch.load's default (weights_only=True, torch \(WeightsOnlyOpcodes.torchVersion)) refuses this file: its pickle "
+                           message: "torch.load's default (weights_only=True, torch \(torchVersion)) refuses this file: its pickle "
                                + "(protocol \(pickleProtocol)) uses \(opcodes.joined(separator: ", ")), which the weights-only unpickler does not run; "
                                + "it loads only with weights_only=False, which runs the pickle (re-save it with torch.save's default protocol 2)",
                            evidence: ["opcodes": .strings(opcodes), "pickle_protocol": .int(Int64(pickleProtocol)),
-                                      "torch_version": .string(WeightsOnlyOpcodes.torchVersion)], file: file)
+                                      "torch_version": .string(torchVersion)], file: file)
         case .strayShard(let name):
             return Finding(.strayShard,
                            message: "\(quotedName(name)) sits beside the index but is not named by it; it is not loaded",
