@@ -113,10 +113,11 @@ fuzz-build: setup
 fuzz-commands: fuzz-build fuzz-commands-run
 
 ## fuzz-pytorch: the torch checkpoint reader (zip layer, symbolic unpickler, state-dict walk),
-## seeded with the torch.save fixtures, SECONDS seconds.
+## seeded with the torch.save fixtures (zip and legacy), SECONDS seconds.
 fuzz-pytorch: fuzz-build
 	rm -rf $(FUZZ_DIR)/corpus-pytorch && mkdir -p $(FUZZ_DIR)/corpus-pytorch $(FUZZ_DIR)/findings
 	cp TestData/pytorch/*.pt TestData/pytorch/*.bin TestData/pytorch/*.ckpt $(FUZZ_DIR)/corpus-pytorch/ 2>/dev/null || true
+	for f in TestData/pytorch-legacy/*.bin TestData/pytorch-legacy/bert/*.bin; do cp $$f $(FUZZ_DIR)/corpus-pytorch/legacy-$$(basename $$(dirname $$f))-$$(basename $$f); done
 	$(FUZZ_DIR)/release/FuzzPyTorch $(FUZZ_DIR)/corpus-pytorch $(if $(wildcard Fuzz/pytorch.dict),-dict=Fuzz/pytorch.dict) $(FUZZ_FLAGS)
 
 ## fuzz-gguf: the GGUF reader and its row kernels, seeded with the gguf-py fixtures, SECONDS seconds.

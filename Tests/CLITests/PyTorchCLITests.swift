@@ -256,7 +256,7 @@ import TestSupport
     @Test("other formats and strided views are refused with one line saying what they are",
           arguments: [("pytorch-cli/other/arrays.npz", "NumPy .npz"), ("pytorch-cli/other/model.keras", "Keras"),
                       ("pytorch-cli/other/model.onnx", "ONNX"), ("pytorch/torchscript.pt", "TorchScript"),
-                      ("pytorch/legacy.pt", "legacy"), ("pytorch/views.pt", "strided view")])
+                      ("pytorch-legacy/no-magic.pkl", "raw pickle stream"), ("pytorch/views.pt", "strided view")])
     func refused(file: String, what: String) throws {
         let result = try CLI.run(["inspect", Fixtures.path(file)])
         #expect(result.status == 2)

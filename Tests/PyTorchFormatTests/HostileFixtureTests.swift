@@ -120,16 +120,14 @@ import Testing
         #expect(checkpoint.tensors.filter(\.isParameter).count == 4)
     }
 
-    @Test("a legacy file is not read, but the unsafe globals in its pickles are reported")
+    @Test("a legacy file with a payload is read, and the unsafe global in its pickles is reported")
     func legacyPayload() throws {
         let expected = try #require(TorchFixtures.hostileFiles["unsafe-legacy.pt"]?["globals"] as? [String])
-        let unsafe = expected.filter { !TorchFixtures.allowed.contains($0) }.map { name -> PickleGlobal in
-            let dot = name.lastIndex(of: ".") ?? name.endIndex
-            return PickleGlobal(module: String(name[..<dot]), name: String(name[name.index(after: dot)...]))
-        }
-        #expect(unsafe.map(\.description) == ["posix.system"])
-        #expect(TorchFixtures.read(try TorchFixtures.bytes("unsafe-legacy.pt")).failure
-            == .legacyFormat(hasTorchMagic: true, unsafeGlobals: unsafe))
+        let unsafe = expected.filter { !TorchFixtures.allowed.contains($0) }
+        #expect(unsafe == ["posix.system"])
+        let checkpoint = try TorchFixtures.read(try TorchFixtures.bytes("unsafe-legacy.pt")).get()
+        #expect(checkpoint.unsafeGlobals.map(\.description) == unsafe)
+        #expect(checkpoint.globals.map(\.description) == expected)
     }
 
     @Test("specific hostile errors carry their evidence")

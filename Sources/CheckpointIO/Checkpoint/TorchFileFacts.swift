@@ -6,7 +6,7 @@ import PyTorchFormat
 /// records (name, shape, stride, storage key, entry name, ranges: ~250 bytes a tensor) are
 /// copies of what the views hold — 12 MB of an audit's heap for 50,000 tensors.
 public struct TorchFileFacts: Sendable {
-    /// The archive's top folder (`pytorch_model`, `archive`, …).
+    /// The archive's top folder (`pytorch_model`, `archive`, …); empty for a legacy file.
     public let root: String
     /// Names of tensors that share one storage (`TorchCheckpoint.sharedStorageGroups`).
     public let sharedStorageGroups: [[String]]
@@ -18,6 +18,8 @@ public struct TorchFileFacts: Sendable {
     public let globals: [PickleGlobal]
     public let pickleProtocol: Int
     public let isZip64: Bool
+    /// The legacy (pre-1.6) raw stream, not a zip (`TorchCheckpoint.isLegacy`).
+    public let isLegacy: Bool
     /// Pickle opcodes torch's weights-only unpickler lacks (`TorchCheckpoint`).
     public let weightsOnlyUnsupportedOpcodes: [String]
 
@@ -29,6 +31,7 @@ public struct TorchFileFacts: Sendable {
         globals = checkpoint.globals
         pickleProtocol = checkpoint.pickleProtocol
         isZip64 = checkpoint.isZip64
+        isLegacy = checkpoint.isLegacy
         weightsOnlyUnsupportedOpcodes = checkpoint.weightsOnlyUnsupportedOpcodes
     }
 }

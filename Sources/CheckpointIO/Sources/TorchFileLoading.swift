@@ -2,12 +2,13 @@ import PyTorchFormat
 import SafetensorsFormat
 import StrictJSON
 
-/// A torch checkpoint (`torch.save`'s zip: `<root>/data.pkl` and raw storages) as a checkpoint
+/// A torch checkpoint (`torch.save`'s zip: `<root>/data.pkl` and raw storages; or its legacy
+/// pre-1.6 stream: pickles, then raw storages) as a checkpoint
 /// file: its pickle interpreted symbolically (never executed), every tensor a zero-copy view of
 /// its storage entry.
 ///
 /// Refused, each with one line naming the file and the reason: a pickle naming any global a state
-/// dict does not need (`unsafePickle`), legacy pre-1.6 files and TorchScript archives, tensor
+/// dict does not need (`unsafePickle`), raw pickle streams that are not torch files and TorchScript archives, tensor
 /// kinds other than dense (quantized, sparse, nested, …: `unsupported-tensor-kind`), dtypes
 /// without a safetensors name (complex128, complex32), two tensors under one name, and strided
 /// (non-contiguous) views: their elements are not consecutive bytes, and reading them as if they
@@ -86,10 +87,9 @@ extension CheckpointFile {
             return .unsafePickle(path: path, globals: unsafe.map(\.description), detail: "\(entry): \(inner)")
         case .namesUnsafeGlobals(let inner, let unsafe):
             return .unsafePickle(path: path, globals: unsafe.map(\.description), detail: inner.description)
-        case .legacyFormat(let magic, let unsafe) where !unsafe.isEmpty:
-            return .unsafePickle(path: path, globals: unsafe.map(\.description),
-                                 detail: magic ? "a legacy (pre-1.6) torch.save file, not read" : "a raw pickle stream, not read")
-        case .legacyFormat, .torchScriptArchive:
+        case .rawPickleStream(let unsafe) where !unsafe.isEmpty:
+            return .unsafePickle(path: path, globals: unsafe.map(\.description), detail: "a raw pickle stream, not a torch checkpoint; not read")
+        case .rawPickleStream, .torchScriptArchive:
             return .source(path: path, kind: "unsupported-format", message: error.description)
         case .notACheckpoint:
             if let what = mapping.withBytes({ ZipContents.describe($0) }) {

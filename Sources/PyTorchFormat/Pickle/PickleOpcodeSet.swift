@@ -24,6 +24,11 @@ public struct PickleOpcodeSet: Sendable, Equatable {
         }
     }
 
+    /// Adds every opcode of `other` (a legacy torch file's opcodes are those of its five pickles).
+    mutating func formUnion(_ other: Self) {
+        words = (words.0 | other.words.0, words.1 | other.words.1, words.2 | other.words.2, words.3 | other.words.3)
+    }
+
     /// The opcodes in the set, ascending.
     public var members: [UInt8] { (0...255).map(UInt8.init).filter(contains) }
 

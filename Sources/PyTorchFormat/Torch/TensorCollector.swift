@@ -18,6 +18,46 @@ struct StorageDeclaration: Equatable {
     var location: String
 }
 
+/// A persistent id as torch.save writes it for a storage: `('storage', type, key, location,
+/// count)` in a zip checkpoint's `data.pkl`; a legacy (pre-1.6) file adds a sixth element, the
+/// view metadata, `None` unless torch before 0.4 saved a view of another storage.
+enum StorageID {
+    case storage(StorageDeclaration)
+    /// A view `(view key, offset, size)` of the storage `root` declares (torch before 0.4): its
+    /// tensors are not read, but the root storage's record is still in the file.
+    case view(root: StorageDeclaration)
+    /// A storage class this reader does not know (quantized, …).
+    case unknownType(PickleGlobal)
+    /// Tagged `'storage'`, but not of that shape.
+    case malformed
+    /// Another tag (a legacy file's `'module'` ids of a pickled `nn.Module`'s classes).
+    case notAStorage
+
+    init(_ id: PickleValue, in program: PickleProgram, legacy: Bool) {
+        guard let tuple = program.object(id), tuple.kind == .tuple, tuple.elements.first == .string("storage") else {
+            self = .notAStorage
+            return
+        }
+        let e = tuple.elements
+        guard e.count == (legacy ? 6 : 5), case .global(let type) = e[1], case .string(let key) = e[2],
+              case .string(let location) = e[3], case .int(let count) = e[4], count >= 0 else {
+            self = .malformed
+            return
+        }
+        let dtype: TorchDType?
+        if type.module == "torch", let typed = TorchDType(storageClass: type.name) {
+            dtype = typed
+        } else if type == PickleGlobal(module: "torch.storage", name: "UntypedStorage") {
+            dtype = nil
+        } else {
+            self = .unknownType(type)
+            return
+        }
+        let declaration = StorageDeclaration(key: key, dtype: dtype, count: UInt64(count), location: location)
+        self = legacy && e[5] != .none ? .view(root: declaration) : .storage(declaration)
+    }
+}
+
 /// Walks the unpickled objects from the root and collects the tensors with their state-dict
 /// names. Dicts (and `OrderedDict` calls) extend the name with their keys, lists and tuples with
 /// indices; an unrecognised call (a pickled module, optimizer, …) is searched through its
@@ -71,8 +111,12 @@ struct TensorCollector {
         case index(Int)
     }
 
-    init(program: PickleProgram, limits: PickleLimits, pickleBytes: Int) {
+    /// A legacy (pre-1.6) file's pickle: its storage ids carry a sixth element, view metadata.
+    let legacy: Bool
+
+    init(program: PickleProgram, limits: PickleLimits, pickleBytes: Int, legacy: Bool = false) {
         self.program = program
+        self.legacy = legacy
         self.limits = limits
         self.nameBudget = limits.nameBudget(pickleBytes: pickleBytes)
     }
@@ -134,9 +178,11 @@ struct TensorCollector {
             }
         case .persistentID:
             // torch's persistent_load takes only ('storage', …) ids and fails on any other, with
-            // weights_only or without: such a file was read here and passed `audit`.
+            // weights_only or without: such a file was read here and passed `audit`. A legacy
+            // file's loader also takes ('module', class, source file, source), which a pickled
+            // nn.Module writes for each of its classes, and returns the class: no tensor.
             guard let id = node.elements.first, let tuple = program.object(id), tuple.kind == .tuple,
-                  tuple.elements.first == .string("storage") else {
+                  tuple.elements.first == .string("storage") || (legacy && tuple.elements.first == .string("module")) else {
                 throw .notACheckpoint(reason: "the pickle holds a persistent id that is not a storage ('storage', type, key, location, count)"
                     + (path.isEmpty ? "" : " at '\(currentName)'") + "; torch.load's persistent_load refuses it")
             }
@@ -375,22 +421,18 @@ struct TensorCollector {
     }
 
     private func storageDeclaration(_ value: PickleValue, tensor name: String) throws(TorchFormatError) -> StorageDeclaration {
-        guard let persistent = program.object(value), persistent.kind == .persistentID, persistent.elements.count == 1,
-              let id = program.object(persistent.elements[0]), id.kind == .tuple, id.elements.count == 5,
-              id.elements[0] == .string("storage"), case .global(let type) = id.elements[1],
-              case .string(let key) = id.elements[2], case .string(let location) = id.elements[3],
-              case .int(let count) = id.elements[4], count >= 0 else {
+        guard let persistent = program.object(value), persistent.kind == .persistentID, persistent.elements.count == 1 else {
             throw .invalidTensor(name: name, reason: "storage is not a persistent id ('storage', type, key, location, count)")
         }
-        let dtype: TorchDType?
-        if type.module == "torch", let typed = TorchDType(storageClass: type.name) {
-            dtype = typed
-        } else if type == PickleGlobal(module: "torch.storage", name: "UntypedStorage") {
-            dtype = nil
-        } else {
-            throw .unsupportedDType(name: name, dtype: type.description)
+        switch StorageID(persistent.elements[0], in: program, legacy: legacy) {
+        case .storage(let declaration): return declaration
+        case .malformed, .notAStorage:
+            throw .invalidTensor(name: name, reason: "storage is not a persistent id ('storage', type, key, location, count"
+                + (legacy ? ", view)" : ")"))
+        case .view(let root):
+            throw .invalidTensor(name: name, reason: "its storage is a view into storage '\(root.key)' (saved by torch before 0.4); not read")
+        case .unknownType(let type): throw .unsupportedDType(name: name, dtype: type.description)
         }
-        return StorageDeclaration(key: key, dtype: dtype, count: UInt64(count), location: location)
     }
 
     private func dimensions(_ value: PickleValue, what: String, tensor name: String) throws(TorchFormatError) -> [UInt64] {

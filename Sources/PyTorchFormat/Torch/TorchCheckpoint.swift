@@ -26,7 +26,8 @@ public struct TorchTensor: Sendable, Equatable {
     public let spanByteRange: Range<UInt64>
 }
 
-/// One storage: a zip entry `data/<key>` holding raw little-endian elements.
+/// One storage: a zip entry `data/<key>` holding raw little-endian elements, or in a legacy
+/// file a record after the pickles (`LegacyTorchReader`).
 public struct TorchStorage: Sendable, Equatable {
     public let key: String
     /// From a typed storage class; `nil` for `torch.storage.UntypedStorage` (its tensors carry the dtype).
@@ -35,18 +36,19 @@ public struct TorchStorage: Sendable, Equatable {
     public let declaredCount: UInt64
     public let byteCount: UInt64
     public let location: String
+    /// The zip entry's name; a legacy file's storage key.
     public let entryName: String
-    /// The entry's data in the file.
+    /// The entry's data in the file (a legacy record's elements, after its count).
     public let byteRange: Range<UInt64>
 }
 
-/// What a zip torch checkpoint contains, read without running its pickle.
+/// What a torch checkpoint contains, read without running its pickle.
 public struct TorchCheckpoint: Sendable {
     /// The name part a dict key that is not text, a number, a bool or None stands as (bytes, a
     /// tuple, an object): such keys are not told apart.
     public static let nonTextKey = TensorCollector.nonTextKey
 
-    /// The archive's top folder (`pytorch_model`, `archive`, …).
+    /// The archive's top folder (`pytorch_model`, `archive`, …); empty for a legacy file.
     public let root: String
     public let tensors: [TorchTensor]
     /// Storages in order of first use.
@@ -68,4 +70,6 @@ public struct TorchCheckpoint: Sendable {
     /// Opcodes of the pickle that torch's weights-only unpickler lacks, as "NAME (0xNN)": when
     /// any, `torch.load(path)` (weights_only=True) refuses the file (`WeightsOnlyOpcodes`).
     public let weightsOnlyUnsupportedOpcodes: [String]
+    /// Read from the legacy (pre-1.6) raw pickle stream (`LegacyTorchReader`), not a zip.
+    public let isLegacy: Bool
 }

@@ -1,6 +1,7 @@
 import StrictJSON
 
-/// Reads a zip torch checkpoint (`torch.save`, torch ≥ 1.6) from bytes already in memory,
+/// Reads a torch checkpoint (`torch.save`'s zip, torch ≥ 1.6, or its legacy raw stream,
+/// `LegacyTorchReader`) from bytes already in memory,
 /// without executing its pickle: bytes in, tensor table out. No I/O; the caller maps the file.
 public enum TorchCheckpointReader {
     /// What a file is, from its first bytes and (for a zip) its entry names. Never throws: a
@@ -26,9 +27,7 @@ public enum TorchCheckpointReader {
     /// `touched`: see `ZipArchive.init(_:touched:)`.
     public static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default,
                             touched: (UInt64) -> Void = { _ in }) throws(TorchFormatError) -> TorchCheckpoint {
-        if case .rawPickle(let magic) = kind(of: bytes) {
-            throw .legacyFormat(hasTorchMagic: magic, unsafeGlobals: RecognisedGlobals.unsafe(legacyGlobals(bytes, pickles: magic ? 5 : 1, limits: limits)))
-        }
+        if case .rawPickle = kind(of: bytes) { return try LegacyTorchReader.read(bytes, limits: limits) }
         let archive: ZipArchive
         do { archive = try ZipArchive(bytes, touched: touched) } catch { throw .zip(error) }
         let root = try checkpointRoot(archive)
@@ -49,17 +48,11 @@ public enum TorchCheckpointReader {
         // the unsafe globals it names come first.
         if let problem = archive.endProblem { throw .failing(.zip(problem), named: globals) }
         let storages: [TorchStorage]
-        let storageIndex: [ExactText: Int]
-        var tensors: [TorchTensor] = []
+        let tensors: [TorchTensor]
         do {
+            let storageIndex: [ExactText: Int]
             (storages, storageIndex) = try placeStorages(declarations, archive: archive, root: root)
-            tensors.reserveCapacity(declarations.count)
-            for declaration in declarations {
-                // Every key has a storage: placeStorages built one per key it saw in these declarations.
-                guard let index = storageIndex[ExactText(declaration.storage.key)] else { continue }
-                let storage = storages[index]
-                tensors.append(try TensorLayout.place(declaration, storageStart: storage.byteRange.lowerBound, storageBytes: storage.byteCount))
-            }
+            tensors = try placed(declarations, on: storages, index: storageIndex)
         } catch {
             throw .failing(error, named: globals)
         }
@@ -69,7 +62,21 @@ public enum TorchCheckpointReader {
                                globals: globals,
                                suspiciousEntryNames: archive.entries.filter(\.hasUnsafePath).map(\.name),
                                pickleProtocol: proto, isZip64: archive.isZip64,
-                               weightsOnlyUnsupportedOpcodes: WeightsOnlyOpcodes.unsupported(in: opcodes))
+                               weightsOnlyUnsupportedOpcodes: WeightsOnlyOpcodes.unsupported(in: opcodes), isLegacy: false)
+    }
+
+    /// Each declared tensor checked against and placed in its storage (`index`: by key).
+    static func placed(_ declarations: [TensorDeclaration], on storages: [TorchStorage],
+                       index: [ExactText: Int]) throws(TorchFormatError) -> [TorchTensor] {
+        var tensors: [TorchTensor] = []
+        tensors.reserveCapacity(declarations.count)
+        for declaration in declarations {
+            // Every key has a storage: the storages were built from these declarations' keys.
+            guard let position = index[ExactText(declaration.storage.key)] else { continue }
+            let storage = storages[position]
+            tensors.append(try TensorLayout.place(declaration, storageStart: storage.byteRange.lowerBound, storageBytes: storage.byteCount))
+        }
+        return tensors
     }
 
     /// The tensors `data.pkl` declares, those of kinds not read, the globals it names, its protocol
@@ -86,29 +93,20 @@ public enum TorchCheckpointReader {
         } catch {
             throw .pickle(error, entry: entry, unsafeGlobalsSeen: RecognisedGlobals.unsafe(seen))
         }
-        var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickle.count)
+        let (tensors, unsupported) = try collectTensors(program, limits: limits, pickleBytes: pickle.count, legacy: false)
+        return (tensors, unsupported, program.globals, program.proto, program.opcodes)
+    }
+
+    /// The tensors a pickle's root value holds, named by their state-dict keys.
+    static func collectTensors(_ program: PickleProgram, limits: PickleLimits, pickleBytes: Int,
+                               legacy: Bool) throws(TorchFormatError) -> ([TensorDeclaration], [UnsupportedTorchTensor]) {
+        var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickleBytes, legacy: legacy)
         do {
             try collector.walk(program.root, depth: 0)
         } catch {
             throw .failing(error, named: program.globals)
         }
-        return (collector.tensors, collector.unsupported, program.globals, program.proto, program.opcodes)
-    }
-
-    /// The globals named by the leading pickles of a raw stream. A legacy torch.save file is five
-    /// pickles in a row (magic number, protocol version, system info, the object, the storage
-    /// keys) followed by raw storage bytes; each is interpreted symbolically until one fails.
-    static func legacyGlobals(_ bytes: UnsafeRawBufferPointer, pickles: Int, limits: PickleLimits) -> [PickleGlobal] {
-        var globals: [PickleGlobal] = []
-        var offset = 0
-        for _ in 0 ..< pickles where offset < bytes.count {
-            var seen: [PickleGlobal] = []
-            let program = try? SymbolicUnpickler.run(UnsafeRawBufferPointer(rebasing: bytes[offset...]), limits: limits, globalsSeen: &seen)
-            globals += seen.filter { !globals.contains($0) }
-            guard let program else { break }
-            offset += program.endOffset
-        }
-        return globals
+        return (collector.tensors, collector.unsupported)
     }
 
     /// The one top folder holding `data.pkl`; TorchScript archives are recognised first (they hold
@@ -132,27 +130,38 @@ public enum TorchCheckpointReader {
         return root
     }
 
-    /// One storage per key, in order of first use, and each key's index among them; each must be
-    /// a stored entry of exactly the declared size, and every reference to a key must agree on
-    /// type, count and location. (One index by key, not a dictionary of declarations and one of
-    /// places: those two were 12 MB for 50,000 storages.)
+    /// One declaration per storage key, in order of first use, and each key's index among them;
+    /// every reference to a key must agree on type, count and location.
     /// Keys by code points, as torch.load's `loaded_storages` dict and its zip reader compare
     /// them: keys `café` precomposed and decomposed are two storages, two entries
     /// (TestData/canonical-keys/torch-storage); keyed by `String`, the second tensor was placed
-    /// on the first one's storage.
-    static func placeStorages(_ tensors: [TensorDeclaration], archive: ZipArchive,
-                              root: String) throws(TorchFormatError) -> ([TorchStorage], [ExactText: Int]) {
-        var storages: [TorchStorage] = []
+    /// on the first one's storage. (One index by key, not a dictionary of declarations and one
+    /// of places: those two were 12 MB for 50,000 storages.)
+    static func distinctStorages(_ storages: some Sequence<StorageDeclaration>)
+        throws(TorchFormatError) -> ([StorageDeclaration], [ExactText: Int]) {
+        var distinct: [StorageDeclaration] = []
         var indexOfKey: [ExactText: Int] = [:]
-        for tensor in tensors {
-            let s = tensor.storage
+        for s in storages {
             if let index = indexOfKey[ExactText(s.key)] {
-                let previous = storages[index]
-                guard previous.dtype == s.dtype, previous.declaredCount == s.count, previous.location == s.location else {
-                    throw .storageInconsistent(key: s.key, reason: "declared as \(previous.dtype?.rawValue ?? "untyped") × \(previous.declaredCount) and as \(s.dtype?.rawValue ?? "untyped") × \(s.count)")
+                let previous = distinct[index]
+                guard previous.dtype == s.dtype, previous.count == s.count, previous.location == s.location else {
+                    throw .storageInconsistent(key: s.key, reason: "declared as \(previous.dtype?.rawValue ?? "untyped") × \(previous.count) and as \(s.dtype?.rawValue ?? "untyped") × \(s.count)")
                 }
                 continue
             }
+            indexOfKey[ExactText(s.key)] = distinct.count
+            distinct.append(s)
+        }
+        return (distinct, indexOfKey)
+    }
+
+    /// One storage per key (`distinctStorages`), each a stored entry of exactly the declared size.
+    static func placeStorages(_ tensors: [TensorDeclaration], archive: ZipArchive,
+                              root: String) throws(TorchFormatError) -> ([TorchStorage], [ExactText: Int]) {
+        let (declared, indexOfKey) = try distinctStorages(tensors.lazy.map(\.storage))
+        var storages: [TorchStorage] = []
+        storages.reserveCapacity(declared.count)
+        for s in declared {
             let name = root + "/data/" + s.key
             guard let entry = archive.entry(named: name) else { throw .storageMissing(key: s.key, entry: name) }
             guard entry.flags & 1 == 0 else { throw .zip(.encryptedEntry(name: name)) }
@@ -162,7 +171,6 @@ public enum TorchCheckpointReader {
             guard !overflow, bytes == entry.uncompressedSize else {
                 throw .storageSizeMismatch(key: s.key, declared: s.count, elementBytes: width, entryBytes: entry.uncompressedSize)
             }
-            indexOfKey[ExactText(s.key)] = storages.count
             // The entry's own name (the same text): no second copy of every storage's name.
             storages.append(TorchStorage(key: s.key, dtype: s.dtype, declaredCount: s.count, byteCount: bytes,
                                          location: s.location, entryName: entry.name, byteRange: entry.dataRange))

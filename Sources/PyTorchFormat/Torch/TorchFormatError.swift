@@ -5,10 +5,11 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
     /// The pickle could not be interpreted; `unsafeGlobalsSeen` lists the unrecognised globals it
     /// named before the failure, so a scanner can still report them.
     case pickle(PickleError, entry: String, unsafeGlobalsSeen: [PickleGlobal])
-    /// A raw pickle stream: the pre-1.6 torch.save format (`_use_new_zipfile_serialization=False`) or a plain pickle.
-    /// Its pickles are still interpreted symbolically: `unsafeGlobals` lists what they name outside
-    /// `RecognisedGlobals`, so a scanner can report a payload in a file we do not read.
-    case legacyFormat(hasTorchMagic: Bool, unsafeGlobals: [PickleGlobal])
+    /// A raw pickle stream that does not start with the legacy torch.save magic number (a legacy
+    /// file that does is read: `LegacyTorchReader`). Its first pickle is still interpreted
+    /// symbolically: `unsafeGlobals` lists what it names outside `RecognisedGlobals`, so a
+    /// scanner can report a payload in a file we do not read.
+    case rawPickleStream(unsafeGlobals: [PickleGlobal])
     /// A TorchScript archive (`torch.jit.save`: `code/`, `constants.pkl`), which holds code, not a state dict.
     case torchScriptArchive(root: String)
     /// A zip archive that is not a torch checkpoint (no `<folder>/data.pkl`, or several).
@@ -23,6 +24,10 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
     case storageSizeMismatch(key: String, declared: UInt64, elementBytes: Int, entryBytes: UInt64)
     /// Two references to one storage key disagree on its type or size.
     case storageInconsistent(key: String, reason: String)
+    /// A legacy file's storage record (`LegacyTorchReader`) that disagrees with the pickle or the
+    /// file; `kind` is the zip reader's kind for the same problem (`storage-missing`,
+    /// `storage-size-mismatch`, `storage-inconsistent`).
+    case storageRecord(key: String, kind: String, reason: String)
     /// A tensor whose offset, shape and strides reach outside its storage (or overflow 64 bits).
     case tensorOutOfStorage(name: String, reason: String)
     /// A tensor torch.load would rebuild where it has no state-dict name (`place`: "as a dict
@@ -49,7 +54,7 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
         switch self {
         case .zip(let error): error.kind
         case .pickle(let error, _, _): error.kind
-        case .legacyFormat: "torch-legacy-format"
+        case .rawPickleStream: "raw-pickle-stream"
         case .torchScriptArchive: "torchscript-archive"
         case .notACheckpoint: "not-a-torch-checkpoint"
         case .invalidTensor: "invalid-tensor"
@@ -57,6 +62,7 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
         case .storageMissing: "storage-missing"
         case .storageSizeMismatch: "storage-size-mismatch"
         case .storageInconsistent: "storage-inconsistent"
+        case .storageRecord(_, let kind, _): kind
         case .tensorOutOfStorage: "tensor-out-of-storage"
         case .unnamedTensor: "unnamed-tensor"
         case .limitExceeded: "limit-exceeded"
@@ -70,9 +76,8 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
         case .pickle(let error, let entry, let unsafe):
             "\(entry): \(error)" + (unsafe.isEmpty ? "" : "; unsafe globals named before the error: "
                 + unsafe.map(\.description).joined(separator: ", "))
-        case .legacyFormat(let magic, let unsafe):
-            (magic ? "this is a legacy (pre-1.6) torch.save file, a raw pickle stream; not supported (yet): re-save it with torch ≥ 1.6"
-                : "this is a raw pickle stream, not a zip torch checkpoint; not supported")
+        case .rawPickleStream(let unsafe):
+            "this is a raw pickle stream that does not start with torch.save's magic number, not a torch checkpoint; not supported"
                 + (unsafe.isEmpty ? "" : "; it names unsafe globals: " + unsafe.map(\.description).joined(separator: ", "))
         case .torchScriptArchive(let root):
             "this is a TorchScript archive ('\(root)/code/', constants.pkl), which holds code; not supported"
@@ -82,7 +87,7 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
         case .storageMissing(let key, let entry): "storage '\(key)': zip entry '\(entry)' is missing"
         case .storageSizeMismatch(let key, let declared, let width, let entryBytes):
             "storage '\(key)': the pickle declares \(declared) elements of \(width) bytes, the zip entry holds \(entryBytes) bytes"
-        case .storageInconsistent(let key, let reason): "storage '\(key)': \(reason)"
+        case .storageInconsistent(let key, let reason), .storageRecord(let key, _, let reason): "storage '\(key)': \(reason)"
         case .tensorOutOfStorage(let name, let reason): "tensor '\(name)': \(reason)"
         case .unnamedTensor(let near, let place):
             "a tensor stored \(place) " + (near.isEmpty ? "at the top level" : "under '\(near)'")

@@ -164,9 +164,10 @@ struct InspectSummary {
                 + "\(file.tensors.count) tensor\(file.tensors.count == 1 ? "" : "s")")
             if let headerLength = file.headerLength, let dataStart = file.dataStart {
                 lines.append("  header: \(TextFormatting.grouped(headerLength)) bytes; data starts at byte "
-                    + "\(TextFormatting.grouped(dataStart)), tensors aligned to \(file.dataAlignment) bytes")
+                    + "\(TextFormatting.grouped(dataStart)), tensors aligned to \(file.dataAlignment) byte\(file.dataAlignment == 1 ? "" : "s")")
             } else {
-                lines.append("  \(file.formatName); tensors aligned to \(file.dataAlignment) bytes")
+                let legacy = if case .pytorch(let facts) = file.format, facts.isLegacy { " (legacy pre-1.6 stream)" } else { "" }
+                lines.append("  \(file.formatName)\(legacy); tensors aligned to \(file.dataAlignment) byte\(file.dataAlignment == 1 ? "" : "s")")
             }
         }
         let metadata = checkpoint.metadata

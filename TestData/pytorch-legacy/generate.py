@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Writes the legacy (pre-1.6) torch.save fixtures and `expected.json`: torch's own view of each.
+
+Run from the repository root: `python3 TestData/pytorch-legacy/generate.py` (needs torch, numpy).
+The legacy format is five pickles (magic number, protocol version 1001, system information, the
+object, the sorted storage keys), then per key an 8-byte little-endian element count and the
+elements. Good files are written by torch.save itself (`_use_new_zipfile_serialization=False`);
+hostile ones by `write_legacy` below, a small writer of the same layout whose every part can be
+made to lie. Expected values come from torch.load (weights_only=True, then False for the verdict
+when the safe loader refuses), numpy, and a search of the file for each tensor's bytes: never
+from tensoraudit.
+"""
+import collections
+import io
+import json
+import os
+import pickle
+import pickletools
+import struct
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+torch.manual_seed(0)
+MAGIC = 0x1950A86A20F9469CFC6C
+
+
+def path(name):
+    return os.path.join(HERE, name)
+
+
+def tensor_bytes(t):
+    flat = t.detach().contiguous().reshape(-1)
+    if flat.dtype == torch.bool:
+        flat = flat.to(torch.uint8)
+    return flat.view(torch.uint8).numpy().tobytes()
+
+
+def verdict(file):
+    """What torch.load says of the file: 'loads', or the first line of its error."""
+    for weights_only in (True, False):
+        try:
+            torch.load(file, weights_only=weights_only, map_location="cpu")
+            return "loads" if weights_only else "loads only with weights_only=False"
+        except pickle.UnpicklingError:
+            continue
+        except Exception as error:  # noqa: BLE001 - torch raises RuntimeError, AssertionError, EOFError, …
+            return "fails: " + (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+    return "fails"
+
+
+def describe(file):
+    """torch's tensors, each with where its bytes are in the file (when they occur there once)."""
+    loaded = torch.load(file, weights_only=False, map_location="cpu")
+    blob = open(file, "rb").read()
+    out = []
+    for name, t in loaded.items():
+        data = tensor_bytes(t)
+        start = blob.find(data) if data else -1
+        unique = data and start >= 0 and blob.find(data, start + 1) < 0
+        entry = {"name": name, "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape),
+                 "hex": data.hex(),
+                 "data_offset": start if unique else None}
+        if t.dim() == 2 and t.dtype in (torch.float32, torch.float16, torch.bfloat16, torch.float64):
+            entry["row_norms"] = np.linalg.norm(t.to(torch.float64).numpy(), axis=1).tolist()
+        out.append(entry)
+    shared = collections.defaultdict(list)
+    for name, t in loaded.items():
+        if t.numel():
+            shared[t.untyped_storage().data_ptr()].append(name)
+    return {"tensors": out, "shared_storage_groups": [g for g in shared.values() if len(g) > 1]}
+
+
+def pickles_of(file):
+    """The five pickles' globals, read from the opcodes by `pickletools` (nothing unpickled:
+    GLOBAL's text, STACK_GLOBAL's two strings before it), and the offset where the storage
+    records start."""
+    stream = io.BytesIO(open(file, "rb").read())
+    globals_ = []
+    for _ in range(5):
+        strings, memo, last = [], {}, None
+        for opcode, argument, _ in pickletools.genops(stream):
+            name = None
+            if opcode.name == "GLOBAL":
+                name = argument.replace(" ", ".")
+            elif opcode.name == "STACK_GLOBAL":
+                name = ".".join(strings[-2:])
+            elif opcode.name == "MEMOIZE":
+                memo[len(memo)] = last
+            elif opcode.name in ("BINPUT", "LONG_BINPUT"):
+                memo[argument] = last
+            elif opcode.name in ("BINGET", "LONG_BINGET"):
+                last = memo.get(argument)
+                if isinstance(last, str):
+                    strings.append(last)
+                continue
+            if isinstance(argument, str) and opcode.name not in ("GLOBAL",):
+                strings.append(argument)
+                last = argument
+            elif opcode.name not in ("MEMOIZE", "BINPUT", "LONG_BINPUT"):
+                last = None
+            if name and name not in globals_:
+                globals_.append(name)
+    return globals_, stream.tell()
+
+
+class LegacyPickler(pickle.Pickler):
+    """torch's legacy persistent ids: ('storage', class, key, location, numel, view metadata)."""
+
+    def __init__(self, file, protocol, storages, view=None):
+        super().__init__(file, protocol=protocol)
+        self.storages = storages
+        self.view = view
+
+    def persistent_id(self, obj):
+        if isinstance(obj, torch.storage.TypedStorage):
+            ptr = obj._untyped_storage.data_ptr()
+            key = self.storages.setdefault(ptr, (str(len(self.storages)), obj))[0]
+            return ("storage", getattr(torch, obj._pickle_storage_type()), key, "cpu", obj._size(),
+                    self.view(key, obj) if self.view else None)
+        return None
+
+
+def write_legacy(name, obj, version=1001, keys=None, counts=None, protocol=2, trailing=b"", cut=0,
+                 view=None, extra_records=()):
+    """The legacy layout of `obj`, with any part made to lie: `keys(list)` rewrites the storage key
+    list, `counts` maps a key to the count its record states, `cut` drops bytes from the end."""
+    out = io.BytesIO()
+    for value in (MAGIC, version, {"protocol_version": 1001, "little_endian": True,
+                                   "type_sizes": {"short": 2, "int": 4, "long": 8}}):
+        pickle.dump(value, out, protocol=protocol)
+    storages = {}
+    LegacyPickler(out, protocol, storages, view).dump(obj)
+    by_key = {key: storage for key, storage in storages.values()}
+    listed = sorted(by_key)
+    if keys:
+        listed = keys(listed)
+    pickle.dump(listed, out, protocol=protocol)
+    for key in listed:
+        storage = by_key.get(key)
+        if storage is None:
+            continue
+        count = storage._size()
+        out.write(struct.pack("<q", (counts or {}).get(key, count)))
+        out.write(tensor_bytes(torch.empty(0, dtype=storage.dtype).set_(storage._untyped_storage, 0, (count,), (1,))))
+    for record in extra_records:
+        out.write(record)
+    out.write(trailing)
+    blob = out.getvalue()
+    with open(path(name), "wb") as f:
+        f.write(blob[: len(blob) - cut] if cut else blob)
+
+
+def good_state_dict():
+    """A small BERT-like state dict: a tied embedding (one storage, two names), every common dtype,
+    a 0-d tensor, a view into a larger storage at an offset."""
+    sd = collections.OrderedDict()
+    embedding = torch.randn(50, 7)
+    embedding[0] = 0.25
+    sd["embeddings.word_embeddings.weight"] = embedding
+    sd["layer.0.dense.weight"] = torch.randn(7, 7).to(torch.float16)
+    sd["layer.0.norm.weight"] = torch.randn(7).to(torch.bfloat16)
+    sd["layer.0.scale"] = torch.tensor(0.5, dtype=torch.float64)
+    sd["position_ids"] = torch.arange(13).unsqueeze(0)
+    sd["mask"] = torch.tensor([True, False, True])
+    sd["codes"] = torch.tensor([-3, 1, 2, 5], dtype=torch.int8)
+    base = torch.randn(21)
+    sd["base"] = base
+    sd["view"] = base[4:16]
+    sd["decoder.weight"] = embedding  # tied: the same storage
+    return sd
+
+
+def main():
+    expected = {"good": {}, "hostile": {}}
+
+    sd = good_state_dict()
+    torch.save(sd, path("state-dict.bin"), _use_new_zipfile_serialization=False)
+    torch.save(sd, path("protocol4.bin"), _use_new_zipfile_serialization=False, pickle_protocol=4)
+    for name in ("state-dict.bin", "protocol4.bin"):
+        globals_, records = pickles_of(path(name))
+        expected["good"][name] = dict(describe(path(name)), globals=globals_, records_start=records,
+                                      weights_only=verdict(path(name)))
+
+    # Bytes after the last record: torch.load ignores them.
+    with open(path("trailing.bin"), "wb") as f:
+        f.write(open(path("state-dict.bin"), "rb").read() + b"\0" * 100)
+    expected["good"]["trailing.bin"] = dict(describe(path("trailing.bin")), weights_only=verdict(path("trailing.bin")))
+
+    # A model folder: config.json beside a legacy pytorch_model.bin, the tied BERT case.
+    os.makedirs(path("bert"), exist_ok=True)
+    bert = collections.OrderedDict()
+    word = torch.randn(40, 8) * 0.05
+    word[0] += 0.5  # the pad row moved, as a tied decoder's gradient moves it
+    bert["bert.embeddings.word_embeddings.weight"] = word
+    bert["bert.embeddings.position_embeddings.weight"] = torch.randn(16, 8) * 0.05
+    bert["cls.predictions.decoder.weight"] = word
+    bert["cls.predictions.bias"] = torch.zeros(40)
+    torch.save(bert, path("bert/pytorch_model.bin"), _use_new_zipfile_serialization=False)
+    with open(path("bert/config.json"), "w") as f:
+        json.dump({"architectures": ["BertForMaskedLM"], "model_type": "bert", "pad_token_id": 0,
+                   "vocab_size": 40, "hidden_size": 8}, f, indent=2)
+    expected["good"]["bert/pytorch_model.bin"] = dict(describe(path("bert/pytorch_model.bin")),
+                                                      weights_only=verdict(path("bert/pytorch_model.bin")))
+
+    small = collections.OrderedDict([("a", torch.randn(3, 4)), ("b", torch.arange(6, dtype=torch.int64))])
+
+    def hostile(name, kind, **lies):
+        write_legacy(name, small, **lies)
+        expected["hostile"][name] = {"kind": kind, "torch": verdict(path(name))}
+
+    hostile("written.bin", None)  # the writer itself, telling the truth: read like torch.save's
+    expected["hostile"]["written.bin"].update(describe(path("written.bin")))
+    hostile("count-mismatch.bin", "storage-size-mismatch", counts={"0": 13})
+    hostile("count-huge.bin", "storage-size-mismatch", counts={"0": 2**63 - 1})
+    hostile("truncated.bin", "storage-size-mismatch", cut=5)
+    hostile("truncated-count.bin", "storage-size-mismatch", cut=6 * 8 + 4)
+    hostile("missing-record.bin", "storage-missing", keys=lambda keys: keys[:1])
+    hostile("unlisted-key.bin", "storage-missing", keys=lambda keys: keys + ["9"])
+    hostile("duplicate-key.bin", "storage-inconsistent", keys=lambda keys: keys + keys[:1])
+    hostile("bad-version.bin", "not-a-torch-checkpoint", version=1000)
+    hostile("view.bin", "invalid-tensor", view=lambda key, storage: (key + "v", 0, storage._size()))
+    with open(path("no-magic.pkl"), "wb") as f:
+        pickle.dump({"a": [1, 2, 3]}, f, protocol=2)
+    expected["hostile"]["no-magic.pkl"] = {"kind": "unsupported-format", "torch": verdict(path("no-magic.pkl"))}
+    # A whole nn.Module saved the legacy way: its classes are unsafe globals, its source 'module' ids.
+    torch.save(torch.nn.Linear(2, 3), path("module.bin"), _use_new_zipfile_serialization=False)
+    expected["hostile"]["module.bin"] = {"kind": "pickle-unsafe-global", "torch": verdict(path("module.bin")),
+                                         "globals": pickles_of(path("module.bin"))[0]}
+
+    with open(path("expected.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
