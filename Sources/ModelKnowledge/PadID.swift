@@ -111,6 +111,17 @@ public enum PadIDResolver {
                 notes.append("\(file) sets pad_token_id to null: the config declares no pad token")
             case .unusable(let text):
                 notes.append("\(file): pad_token_id is \(text), not a token id (a non-negative JSON integer); ignored")
+            case .value(let id) where id < 0:
+                // nn.Embedding(num_embeddings, dim, padding_idx=-k) zeroes and freezes row
+                // num_embeddings − k, and transformers passes a negative pad_token_id on as it is.
+                let rows = rowCount ?? config.vocabSize.value ?? bound
+                if let rows, id >= -rows {
+                    found.append(PadID(id: rows + id, source: .config(file),
+                                       note: "pad id \(rows + id): pad_token_id \(id) in \(file), which nn.Embedding takes as row \(rows + id) "
+                                           + "of \(rows) (a negative padding_idx counts from the end)"))
+                } else {
+                    notes.append("\(file): pad_token_id \(id) is outside the \(rows.map(String.init) ?? "?") rows, even counted from the end; ignored")
+                }
             case .value(let id) where !inRange(id):
                 notes.append("\(file): pad_token_id \(id) is outside the \(bound.map(String.init) ?? "?") rows; ignored")
             case .value(let id):

@@ -7,6 +7,17 @@
 /// missing key is never read as "tied by default": transformers' default differs by model
 /// type (`ModelTypeFacts`), and a config without `model_type` has no default at all.
 public enum TieStatement {
+    /// What unties the embedding and output projection, for a sentence: "config.json sets
+    /// tie_word_embeddings to false", or that it leaves the key out and the model type's class
+    /// defaults it to false. Only for a config `TyingJudge` judges untied by config or default.
+    public static func untieClause(_ config: ModelConfigFacts?) -> String {
+        guard let config else { return "no config.json" }
+        if case .absent = config.tieWordEmbeddings, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) {
+            return "\(config.path) leaves tie_word_embeddings out and \(fact.configClass) defaults it to false"
+        }
+        return "\(config.path) sets tie_word_embeddings to false"
+    }
+
     public static func clause(for config: ModelConfigFacts?) -> String {
         guard let config else { return "no config.json" }
         guard let modelType = config.modelType else {

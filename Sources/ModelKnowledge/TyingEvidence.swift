@@ -47,11 +47,16 @@ public struct TyingQuestion: Sendable, Equatable {
     /// Whether the identical bytes are one value repeated (two all-zero matrices): equal by
     /// construction, so they prove no tie, and the config (or default) decides.
     public var identicalBytesAreConstant: Bool
+    /// Whether the identical bytes are one stored buffer (a torch file's shared storage): the
+    /// two were one tensor when saved, a tie whatever the config says. Two stored copies are
+    /// only equal, and a config (or default) that unties them decides.
+    public var identicalBytesAreShared: Bool
 
     public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, aliasExists: Bool = false,
                 formatConvention: String? = nil, formatNote: String? = nil, sourceArchitecture: String? = nil,
-                identicalBytesAreConstant: Bool = false) {
+                identicalBytesAreConstant: Bool = false, identicalBytesAreShared: Bool = false) {
         self.identicalBytesAreConstant = identicalBytesAreConstant
+        self.identicalBytesAreShared = identicalBytesAreShared
         self.config = config
         self.hasOutputProjection = hasOutputProjection
         self.bytesIdentical = bytesIdentical
@@ -93,7 +98,7 @@ public enum TyingJudge {
     /// Grades whether the input embedding is tied to the output projection.
     ///
     /// Order: an alias, then the bytes (identical → tied, different → not tied, whatever the
-    /// config says), then an explicit `tie_word_embeddings` in a transformers config, then the
+    /// config says; but a stored copy the config or default unties is not tied: `statedUntie`), then an explicit `tie_word_embeddings` in a transformers config, then the
     /// model type's default from `ModelTypeFacts` — for a GGUF encoder without config.json, the
     /// default all its possible source model types share (`LlamaCppSources`). A config without `model_type` is not a
     /// transformers config, so neither its keys nor any default apply: `unknown`, never
@@ -116,6 +121,10 @@ public enum TyingJudge {
             judgement.detail = "The output projection's bytes are identical to the input embedding's, but every element of both is one value: "
                 + "equal by construction, not evidence of a tie. " + judgement.detail
             return judgement
+        }
+        if present, question.bytesIdentical == true, !question.identicalBytesAreShared,
+           let untied = statedUntie(question) {
+            return untied
         }
         if present, let identical = question.bytesIdentical {
             return identical
@@ -180,6 +189,27 @@ public enum TyingJudge {
             return result(fact.tiesWordEmbeddings, .modelTypeDefault,
                           "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)." + noHead)
         }
+    }
+
+    /// "not tied" when config.json sets `tie_word_embeddings` to false, or leaves it out and
+    /// the model type defaults it to false, although the output projection is a stored copy of
+    /// the input embedding's bytes: transformers then loads two parameters (the copy an untie
+    /// by copying the embedding, or a tie the config does not record), so the bytes show two
+    /// equal matrices, not a tie, and dropping either would break loading. nil when the config
+    /// (or default) does not untie them.
+    ///
+    /// Why: such a Llama checkpoint was "tied (evidence: identical-bytes)", its pad row
+    /// explained by a tie, and `tied-weights-duplicated` called one copy wasted bytes; deleting
+    /// it leaves `lm_head.weight` missing and randomly initialised (review, 2026-12-05).
+    static func statedUntie(_ question: TyingQuestion) -> TyingJudgement? {
+        var rest = question
+        rest.bytesIdentical = nil
+        var judgement = judge(rest)
+        guard judgement.tied == false, [.config, .modelTypeDefault].contains(judgement.evidence) else { return nil }
+        judgement.detail += " The output projection is a stored copy with bytes identical to the input embedding's: "
+            + "transformers loads the two as separate parameters, so they are equal, not tied "
+            + "(an untie by copying the embedding, or a tie the config does not record)."
+        return judgement
     }
 
     /// The classes config.json's `architectures` names (each once, in order), when there is at

@@ -636,7 +636,7 @@ import TestSupport
     // MARK: 6. config ids
 
     @Test("pad_token_id that is not a JSON integer in range is a note and a finding, never a row",
-          arguments: ["18446744073709551617", "1.5", "true", "\"3\"", "-1", "1e0", "[1.5]", "{}"])
+          arguments: ["18446744073709551617", "1.5", "true", "\"3\"", "-9223372036854775809", "1e0", "[1.5]", "{}"])
     func looseIDs(value: String) throws {
         let dir = try Self.folder(["model.safetensors": Self.valid,
                                    "config.json": Array("{\"pad_token_id\": \(value)}".utf8)])
@@ -650,6 +650,15 @@ import TestSupport
         // A policy can make it fail.
         let policy = try Fixtures.temporaryFile(Array("{\"rules\": {\"config-invalid-value\": {\"severity\": \"error\"}}}".utf8), name: "p.json")
         #expect(try Self.run(["audit", dir, "--policy", policy]).status == 1)
+    }
+
+    @Test("pad_token_id -1 with vocab_size 4 is row 3 (nn.Embedding's padding_idx counts from the end), and still a config-invalid-value")
+    func negativeID() throws {
+        let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": -1, \"vocab_size\": 4}".utf8)])
+        let result = try Self.run(["padding", dir, "--tensor", "emb", "--json"])
+        #expect(result.stdout.contains("\"pad_id\": 3,") && result.stdout.contains("\"pad_id_source\": \"config\""), "\(result.stdout)")
+        let audit = try Self.run(["audit", dir, "--format", "json"])
+        #expect(audit.stdout.contains("config-invalid-value") && audit.stdout.contains("counts a negative padding_idx from the end"), "\(audit.stdout)")
     }
 
     @Test("pad_token_id 3 in a 4-row matrix is row 3, from config.json (the control)")

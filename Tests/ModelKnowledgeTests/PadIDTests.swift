@@ -26,7 +26,22 @@ import Testing
         #expect(r.notes == ["pad id 2 from the pad token \"<pad>\" in t/tokenizer.json (padding), but pad id 1 from pad_token_id in t/config.json is used"])
     }
 
-    @Test(arguments: [#"1.0"#, #""1""#, #"[1]"#, #"-1"#, #"7"#, #"1e0"#, #"true"#])
+    /// transformers passes pad_token_id -1 to nn.Embedding as padding_idx, which counts it from
+    /// the end: LlamaModel(LlamaConfig(vocab_size=50, pad_token_id=-1)).embed_tokens.padding_idx
+    /// is 49, and that row is zero (transformers warns the id is outside 0…49; -51 fails).
+    @Test("a negative pad_token_id is the row nn.Embedding counts from the end; past the first row it is a note")
+    func negativeConfigIDCountsFromTheEnd() throws {
+        let last = PadIDResolver.resolve(flag: nil, config: try config(#"{"pad_token_id":-1}"#), tokenizer: nil, rowCount: 4)
+        #expect(last.padID?.id == 3 && last.padID?.source == .config("t/config.json"))
+        #expect(last.padID?.note.contains("pad_token_id -1") == true && last.padID?.note.contains("counts from the end") == true)
+        let first = PadIDResolver.resolve(flag: nil, config: try config(#"{"pad_token_id":-4}"#), tokenizer: nil, rowCount: 4)
+        #expect(first.padID?.id == 0)
+        let outside = PadIDResolver.resolve(flag: nil, config: try config(#"{"pad_token_id":-5}"#), tokenizer: try tokenizer(pad: "<pad>"), rowCount: 4)
+        #expect(outside.padID?.source == .tokenizer("t/tokenizer.json (padding)"))
+        #expect(outside.notes.count == 1 && outside.notes[0].contains("-5"))
+    }
+
+    @Test(arguments: [#"1.0"#, #""1""#, #"[1]"#, #"7"#, #"1e0"#, #"true"#, #"-0.5"#])
     func configValuesThatAreNotAnIDFallThroughToTheTokenizer(_ value: String) throws {
         let r = PadIDResolver.resolve(flag: nil, config: try config(#"{"pad_token_id":\#(value)}"#),
                                       tokenizer: try tokenizer(pad: "<pad>"), rowCount: 4)

@@ -20,8 +20,10 @@ import Testing
         #expect(differ.tied == false && differ.evidence == .identicalBytes)
         #expect(differ.detail.contains("does not follow"))
         #expect(!differ.justifiesTiedExplanation)
-        // The other way round: the config says untied, the file stores the two equal.
-        let contradicted = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true, bytesIdentical: true))
+        // The other way round: the config says untied, and the file stores the two as one
+        // buffer (a torch shared storage): they were one tensor when saved.
+        let contradicted = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true,
+                                                          bytesIdentical: true, identicalBytesAreShared: true))
         #expect(contradicted.tied == true && contradicted.evidence == .identicalBytes)
         #expect(contradicted.detail.hasSuffix("(m/config.json sets tie_word_embeddings to false; the file does not follow it.)"))
         // Agreement either way adds nothing.
@@ -29,6 +31,25 @@ import Testing
         #expect(agreed.detail == "The output projection's bytes are identical to the input embedding's.")
         let untied = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true, bytesIdentical: false))
         #expect(!untied.detail.contains("does not follow"))
+    }
+
+    /// transformers loads a stored copy the config unties as its own parameter: LlamaForCausalLM
+    /// with tie_word_embeddings false and lm_head.weight copied from the embedding loads two
+    /// parameters (`get_output_embeddings().weight is not get_input_embeddings().weight`), and
+    /// dropping the copy leaves lm_head.weight missing (review, 2026-12-05).
+    @Test("two stored copies the config or the model type's default unties are equal, not tied")
+    func storedCopyUntiedByConfig() {
+        let stated = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true, bytesIdentical: true))
+        #expect(stated.tied == false && stated.evidence == .config && !stated.justifiesTiedExplanation)
+        #expect(stated.detail.contains("sets tie_word_embeddings to false") && stated.detail.contains("equal, not tied"))
+        let implied = TyingJudge.judge(TyingQuestion(config: config("llama"), hasOutputProjection: true, bytesIdentical: true))
+        #expect(implied.tied == false && implied.evidence == .modelTypeDefault)
+        // A config that ties them, or says nothing usable, leaves the bytes to decide.
+        for tie in [ModelConfigFacts.Value<Bool>.value(true), .null] {
+            let j = TyingJudge.judge(TyingQuestion(config: config("llama", tie: tie), hasOutputProjection: true, bytesIdentical: true))
+            #expect(j.tied == true && j.evidence == .identicalBytes)
+        }
+        #expect(TyingJudge.judge(TyingQuestion(config: config("gemma"), hasOutputProjection: true, bytesIdentical: true)).evidence == .identicalBytes)
     }
 
     @Test func explicitConfigValue() {

@@ -43,7 +43,8 @@ public struct SourceIssue: Sendable, Equatable {
         /// against the vocabulary).
         case ggufVocabularyMismatch(tokens: Int, tensor: String, rows: Int)
         /// A config.json value the audit would use is not what `expected` says; it is not used.
-        case configInvalidValue(key: String, text: String, expected: String)
+        /// `use`: what is done with it instead (nil: nothing).
+        case configInvalidValue(key: String, text: String, expected: String, use: String?)
         /// A torch file whose pickle uses opcodes torch's weights-only unpickler lacks:
         /// `torch.load` with its default `weights_only=True` refuses it.
         /// `torchVersion` is the torch whose unpickler the opcode table was read from.

@@ -15,8 +15,10 @@ public struct ModelConfig: Sendable, Equatable {
         case absent
         /// `"pad_token_id": null`: the model has no padding token (GPT-2).
         case none
+        /// A JSON integer; negative (`-1`) as written, which nn.Embedding's `padding_idx` counts
+        /// from the last row (and which is also reported as an invalid value).
         case id(Int)
-        /// Present but not a non-negative JSON integer that fits in `Int` (`1.5`, `true`, `"3"`,
+        /// Present but not a JSON integer that fits in `Int` (`1.5`, `true`, `"3"`,
         /// `-1`, `18446744073709551617`); `text` is the value as written.
         case invalid(text: String)
     }
@@ -29,6 +31,9 @@ public struct ModelConfig: Sendable, Equatable {
         public let text: String
         /// What it should have been.
         public let expected: String
+        /// What is done with it instead of ignoring it (a negative pad id: its row counted from
+        /// the end); nil: the value is not used.
+        public var use: String?
     }
 
     public var path: String
@@ -132,6 +137,14 @@ public struct ModelConfig: Sendable, Equatable {
             default:
                 if let id = Self.index(raw) {
                     config.padToken = .id(id)
+                } else if let id = Self.negativeIndex(raw) {
+                    // transformers builds nn.Embedding(vocab_size, hidden, padding_idx=-1), which
+                    // counts a negative index from the end: the pad row is the last one. It warns
+                    // that the id is outside 0..<vocab_size, so the value is still reported.
+                    config.padToken = .id(id)
+                    config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "a non-negative integer token id",
+                                                             use: "transformers warns of it, and nn.Embedding counts a negative padding_idx "
+                                                                 + "from the end, so that row is analysed as the pad row"))
                 } else {
                     config.padToken = .invalid(text: Self.text(raw))
                     config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw),
@@ -191,6 +204,14 @@ public struct ModelConfig: Sendable, Equatable {
         return Int(exactly: value)
     }
 
+    /// A negative JSON integer that fits in `Int` (`-1`): a pad id Python passes on as it is.
+    static func negativeIndex(_ node: JSONNode) -> Int? {
+        guard case .number(let number) = node, number.unsignedValue == nil, number.text.hasPrefix("-"),
+              number.text.utf8.dropFirst().allSatisfy({ (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains($0) }),
+              let value = Int(number.text), value < 0 else { return nil }
+        return value
+    }
+
     /// A non-negative integer-valued number written with a fraction or exponent (`768.0`,
     /// `7.68e2`): accepted for sizes, as transformers' Python would use it, never for ids.
     static func integerValued(_ node: JSONNode) -> Int? {
@@ -211,7 +232,7 @@ public struct ModelConfig: Sendable, Equatable {
 
     /// Each invalid value as a source issue (`config-invalid-value`).
     public var sourceIssues: [SourceIssue] {
-        invalidValues.map { SourceIssue(.configInvalidValue(key: $0.key, text: $0.text, expected: $0.expected), file: path) }
+        invalidValues.map { SourceIssue(.configInvalidValue(key: $0.key, text: $0.text, expected: $0.expected, use: $0.use), file: path) }
     }
 }
 

@@ -73,6 +73,9 @@ extension PaddingAnalysis {
         return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
                              bytesIdentical: identical, aliasExists: aliased, formatConvention: convention, formatNote: note,
                              sourceArchitecture: isGGUFEmbedding ? ConventionTie.llamaCppEncoder(in: checkpoint) : nil,
-                             identicalBytesAreConstant: identical == true && view.elementCount > 1 && view.isConstant())
+                             identicalBytesAreConstant: identical == true && view.elementCount > 1 && view.isConstant(),
+                             identicalBytesAreShared: identical == true && counterparts.contains { other in
+                                 tiedWith.contains { ExactText.same($0, other.name) } && other.sharesBytes(with: view)
+                             })
     }
 }

@@ -37,6 +37,8 @@ public enum TieAnalysis {
         public var nbytes: UInt64
         public var kind: Kind
         public var note: String
+        /// The note of a `duplicate` nothing explains.
+        static let unexplained = "identical bytes with no known reason"
         /// Bytes that storing the tensor once would save.
         public var wastedBytes: UInt64 { kind == .empty ? 0 : nbytes * UInt64(tensors.count - 1) }
     }
@@ -371,7 +373,15 @@ public enum TieAnalysis {
         // a claim their bytes cannot make (adversarial test).
         // (`isConstant` stops at the first two values that differ, so a real tie costs nothing.)
         let constant = first.isConstant()
-        if (roles.count >= 2 || outputTwin) && !constant {
+        let facts = checkpoint.config.map(ModelConfigFacts.init)
+        let untie = outputTwin && !constant ? TyingJudge.judge(TyingQuestion(config: facts, hasOutputProjection: true)) : nil
+        if let untie, untie.tied == false, [.config, .modelTypeDefault].contains(untie.evidence) {
+            // Two stored matrices a config (or default) unties are two parameters to
+            // transformers, equal or not: neither is a tie saved twice, and dropping one as
+            // "wasted" leaves it missing at load (review, 2026-12-05; `TyingJudge.statedUntie`).
+            group.note = "embedding and output projection hold identical bytes, but " + TieStatement.untieClause(facts)
+                + ": transformers loads them as two parameters, so neither is a tie saved twice"
+        } else if (roles.count >= 2 || outputTwin) && !constant {
             group.kind = .tiedWeights
             let times = names.count == 2 ? "twice" : "\(names.count) times"
             if names.contains(where: TensorNames.isOutputProjection) {
@@ -395,7 +405,7 @@ public enum TieAnalysis {
             group.kind = .identicalLayers
             group.note = "the same parameter in different layers holds identical values: a suspicious copy"
         } else {
-            group.note = "identical bytes with no known reason"
+            group.note = Group.unexplained
         }
         return group
     }
@@ -418,8 +428,9 @@ public enum TieAnalysis {
                                    message: "\(list) are identical across layers (\(g.nbytes) bytes each): a suspicious copy",
                                    evidence: evidence))
             case .duplicate:
+                let why = g.note == Group.unexplained ? " with no known reason" : ": " + g.note
                 out.append(Finding(.duplicateTensors, tensors: g.tensors,
-                                   message: "\(list) hold identical bytes (\(g.nbytes) bytes each) with no known reason",
+                                   message: "\(list) hold identical bytes (\(g.nbytes) bytes each)\(why)",
                                    evidence: evidence))
             case .repeatedBuffer, .constant, .empty:
                 break

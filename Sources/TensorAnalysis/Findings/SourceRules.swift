@@ -82,9 +82,9 @@ public enum SourceRules {
         case .indexEmpty:
             return Finding(.indexEmpty, message: "weight_map is empty: the index names no tensor, so nothing was checked",
                            evidence: ["entries": .int(0)], file: file)
-        case .configInvalidValue(let key, let text, let expected):
+        case .configInvalidValue(let key, let text, let expected, let use):
             return Finding(.configInvalidValue,
-                           message: "config.json \(key) is \(text), not \(expected); it is not used",
+                           message: "config.json \(key) is \(text), not \(expected); \(use ?? "it is not used")",
                            evidence: ["key": .string(key), "value": .string(text)], file: file)
         case .ggufProblem(let description, let tensor):
             return Finding(.ggufProblem, tensors: tensor.map { [$0] } ?? [], message: description,

@@ -18,18 +18,39 @@ public enum TensorNames {
         return parts.contains("shared") || parts.containsPart(startingWithOneOf: embeddingFragments)
     }
 
-    /// True for output projections that may share the embedding: `lm_head.weight`,
-    /// `cls.predictions.decoder.weight`, `lm_head.decoder.weight`, `embed_out.weight`,
-    /// the original LLaMA `output.weight`.
+    /// True for output projections that may share the embedding: the weight of the module
+    /// transformers' `get_output_embeddings()` returns, by the paths its classes use
+    /// (`TestData/knowledge/output-modules.json`, every class of transformers 5.25 surveyed):
+    /// `lm_head.weight` under any prefix, the `decoder` of `lm_head`, `cls.predictions`,
+    /// `mlm_score` and `head` (RoBERTa, BERT, ESM, …), `lm_head.out_proj`, `pred_layer.proj`
+    /// (XLM), `vocab_projector` (DistilBERT), `generator_lm_head` (ELECTRA), `output_projection`
+    /// (BioGPT, FSMT), `lm_loss` (XLNet), `embed_out` (GPT-NeoX); and at the top level only,
+    /// where the names are generic, `decoder.weight`, `proj_out.weight` (Whisper), `head.weight`
+    /// and `output.weight` (the original LLaMA).
+    ///
+    /// Why by the module that holds the weight: "any name containing lm_head" took RoBERTa's
+    /// hidden layer `lm_head.dense.weight` (32 × 32) for the output projection, compared it with
+    /// the embedding and said "not tied" of a tied model (review, 2026-12-05). Not matched:
+    /// `lm_heads.N` (one head per audio codebook) and classes whose output is their
+    /// `embed_tokens` itself (nothing of its own is saved).
     public static func isOutputProjection(_ name: String) -> Bool {
         let parts = NameParts(name)
-        guard parts.part(-1, is: "weight") else { return false }
-        if parts.contains("lm_head") || parts.contains("embed_out") { return true }
-        if parts.part(-2, is: "decoder") && (parts.contains("predictions") || parts.contains("lm_head") || parts.count == 2) {
+        guard parts.part(-1, is: "weight"), parts.count >= 2 else { return false }
+        if parts.part(-2, is: "lm_head") { return true }
+        if outputModules.contains(where: { parts.part(-2, is: $0) }) { return true }
+        if parts.part(-2, is: "decoder"), ["lm_head", "predictions", "mlm_score", "head"].contains(where: { parts.part(-3, is: $0) }) {
             return true
         }
-        return parts.equals(["output", "weight"])
+        if parts.part(-2, is: "out_proj"), parts.part(-3, is: "lm_head") { return true }
+        if parts.part(-2, is: "proj"), parts.part(-3, is: "pred_layer") { return true }
+        return parts.count == 2 && topLevelOutputModules.contains { parts.part(0, is: $0) }
     }
+
+    /// Module names of output projections, distinctive under any prefix.
+    static let outputModules = ["generator_lm_head", "output_projection", "vocab_projector", "lm_loss", "embed_out"]
+    /// Module names of output projections only at the top level: elsewhere they name other layers
+    /// (`…attentions.0.proj_out` in a diffusion UNet, `…attention.output` in BERT).
+    static let topLevelOutputModules = ["decoder", "proj_out", "head", "output"]
 
     /// Last name parts of registered buffers that models store once per layer by design.
     static let bufferNames = ["position_ids", "token_type_ids", "inv_freq", "masked_bias", "causal_mask", "mask",
