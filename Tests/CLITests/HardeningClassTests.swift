@@ -661,6 +661,18 @@ import TestSupport
         #expect(audit.stdout.contains("config-invalid-value") && audit.stdout.contains("counts a negative padding_idx from the end"), "\(audit.stdout)")
     }
 
+    /// transformers 4 loaded `"pad_token_id": [3, 4]`; 5.25's AutoConfig refuses it
+    /// (StrictDataclassFieldValidationError, review 2026-12-05): its first element is still
+    /// analysed, and the report says transformers will not load the config.
+    @Test("a list pad_token_id: its first element is the row, and a config-invalid-value says transformers 5 refuses it")
+    func listID() throws {
+        let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": [3, 4]}".utf8)])
+        let result = try Self.run(["padding", dir, "--tensor", "emb", "--json"])
+        #expect(result.stdout.contains("\"pad_id\": 3,") && result.stdout.contains("\"pad_id_source\": \"config\""), "\(result.stdout)")
+        let audit = try Self.run(["audit", dir, "--format", "json"])
+        #expect(audit.stdout.contains("config-invalid-value") && audit.stdout.contains("transformers 5 refuses"), "\(audit.stdout)")
+    }
+
     @Test("pad_token_id 3 in a 4-row matrix is row 3, from config.json (the control)")
     func validID() throws {
         let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": 3}".utf8)])

@@ -133,7 +133,12 @@ public struct ModelConfig: Sendable, Equatable {
             case .null:
                 config.padToken = .none
             case .array(let list) where list.first.flatMap(Self.index) != nil:
-                config.padToken = .id(list.first.flatMap(Self.index) ?? 0)
+                let first = list.first.flatMap(Self.index) ?? 0
+                config.padToken = .id(first)
+                // transformers 5 refuses it (its config dataclass wants an int or None:
+                // StrictDataclassFieldValidationError); 4.x loaded it as it is.
+                config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "an integer token id or null",
+                                                         use: "transformers 5 refuses to load such a config; its first element, \(first), is analysed as the pad id"))
             default:
                 if let id = Self.index(raw) {
                     config.padToken = .id(id)
