@@ -72,6 +72,21 @@ import TestSupport
         #expect(tiedRules.contains("tied-weights-duplicated"), "\(tiedRules)")
     }
 
+    /// Mamba's input embedding is `backbone.embeddings.weight`, found by config.json's
+    /// [vocab_size, hidden_size] only: the lm_head compares its bytes with it too, so both
+    /// answers rest on the same evidence (the lm_head said "not tied (config)").
+    @Test("an embedding found by config shape is the lm_head's counterpart: both sides judge by the bytes")
+    func embeddingByShape() throws {
+        let dir = try Self.folder([("backbone.embeddings.weight", [4, 2], Self.matrix(0.1)), ("lm_head.weight", [4, 2], Self.matrix(0.5))],
+                                  config: #"{"model_type": "mamba", "tie_word_embeddings": false, "pad_token_id": 0, "vocab_size": 4, "hidden_size": 2}"#)
+        let embeddings = try #require(try Self.json(["padding", dir, "--json"])["embeddings"] as? [[String: Any]])
+        #expect(embeddings.count == 2)
+        for entry in embeddings {
+            let tying = try #require(entry["tying"] as? [String: Any])
+            #expect(tying["tied"] as? Bool == false && tying["evidence"] as? String == "identical-bytes", "\(entry["tensor"] ?? "") \(tying)")
+        }
+    }
+
     /// DistilBERT's output projection is `vocab_projector.weight`: with tie_word_embeddings
     /// false its pad row is explained by the softmax, not a warning of the input embedding.
     @Test("DistilBERT's vocab_projector.weight is an output projection, not a second input embedding")

@@ -48,9 +48,16 @@ extension PaddingAnalysis {
     static func tyingQuestion(for view: TensorView, role: Role, tiedWith: [String], checkpoint: Checkpoint,
                               aliases: [ExactText: String], config: ModelConfigFacts?) -> TyingQuestion {
         let isOutput = role.isOutputProjection(view.name)
+        // An output projection's counterpart is an input embedding by name or, as `matrices`
+        // finds one, by config.json's [vocab_size, hidden_size]: CTRL's `transformer.w.weight`,
+        // Mamba's `backbone.embeddings.weight`. By name only, the embedding compared the bytes
+        // ("not tied (identical-bytes)") while its lm_head fell back to the config (review,
+        // 2026-12-05).
+        let byShape: [String] = isOutput ? matrices(checkpoint).filter { $0.1 == .embedding && !TensorNames.isEmbedding($0.0.name) }.map(\.0.name) : []
         // Names compared by code points (`ExactText`), as the checkpoint's own are.
         func isCounterpart(_ name: String) -> Bool {
-            !ExactText.same(name, view.name) && (isOutput ? TensorNames.isEmbedding(name) : TensorNames.isOutputProjection(name))
+            !ExactText.same(name, view.name)
+                && (isOutput ? TensorNames.isEmbedding(name) || byShape.contains { ExactText.same($0, name) } : TensorNames.isOutputProjection(name))
         }
         let aliased = aliases.contains {
             (ExactText.same($0.key.text, view.name) && isCounterpart($0.value)) || (ExactText.same($0.value, view.name) && isCounterpart($0.key.text))
