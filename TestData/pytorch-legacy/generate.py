@@ -55,6 +55,9 @@ def verdict(file):
 def describe(file):
     """torch's tensors, each with where its bytes are in the file (when they occur there once)."""
     loaded = torch.load(file, weights_only=False, map_location="cpu")
+    # A bare storage is its elements, as a 1-D tensor (how tensoraudit reads it).
+    loaded = {name: torch.empty(0, dtype=v.dtype).set_(v._untyped_storage) if isinstance(v, torch.storage.TypedStorage) else v
+              for name, v in loaded.items()}
     blob = open(file, "rb").read()
     out = []
     for name, t in loaded.items():
@@ -110,30 +113,39 @@ def pickles_of(file):
 class LegacyPickler(pickle.Pickler):
     """torch's legacy persistent ids: ('storage', class, key, location, numel, view metadata)."""
 
-    def __init__(self, file, protocol, storages, view=None):
+    def __init__(self, file, protocol, storages, view=None, storage_class=None):
         super().__init__(file, protocol=protocol)
         self.storages = storages
         self.view = view
+        self.storage_class = storage_class
 
     def persistent_id(self, obj):
         if isinstance(obj, torch.storage.TypedStorage):
             ptr = obj._untyped_storage.data_ptr()
             key = self.storages.setdefault(ptr, (str(len(self.storages)), obj))[0]
-            return ("storage", getattr(torch, obj._pickle_storage_type()), key, "cpu", obj._size(),
+            kind = self.storage_class(obj) if self.storage_class else getattr(torch, obj._pickle_storage_type())
+            return ("storage", kind, key, "cpu", obj._size(),
                     self.view(key, obj) if self.view else None)
         return None
 
 
 def write_legacy(name, obj, version=1001, keys=None, counts=None, protocol=2, trailing=b"", cut=0,
-                 view=None, extra_records=()):
+                 view=None, extra_records=(), magic=None, sys_info=None, before_stop=b"", storage_class=None):
     """The legacy layout of `obj`, with any part made to lie: `keys(list)` rewrites the storage key
-    list, `counts` maps a key to the count its record states, `cut` drops bytes from the end."""
+    list, `counts` maps a key to the count its record states, `cut` drops bytes from the end;
+    `magic` and `sys_info` replace those pickles by raw bytes, `before_stop` is inserted before
+    the object pickle's STOP, `storage_class(storage)` names the class its ids give."""
     out = io.BytesIO()
-    for value in (MAGIC, version, {"protocol_version": 1001, "little_endian": True,
-                                   "type_sizes": {"short": 2, "int": 4, "long": 8}}):
-        pickle.dump(value, out, protocol=protocol)
+    out.write(magic if magic is not None else pickle.dumps(MAGIC, protocol=protocol))
+    pickle.dump(version, out, protocol=protocol)
+    out.write(sys_info if sys_info is not None else pickle.dumps(
+        {"protocol_version": 1001, "little_endian": True, "type_sizes": {"short": 2, "int": 4, "long": 8}}, protocol=protocol))
     storages = {}
-    LegacyPickler(out, protocol, storages, view).dump(obj)
+    body = io.BytesIO()
+    LegacyPickler(body, protocol, storages, view, storage_class).dump(obj)
+    data = body.getvalue()
+    assert data.endswith(b".")
+    out.write(data[:-1] + before_stop + b".")
     by_key = {key: storage for key, storage in storages.values()}
     listed = sorted(by_key)
     if keys:
@@ -152,6 +164,17 @@ def write_legacy(name, obj, version=1001, keys=None, counts=None, protocol=2, tr
     blob = out.getvalue()
     with open(path(name), "wb") as f:
         f.write(blob[: len(blob) - cut] if cut else blob)
+
+
+def write_tar(name, members):
+    """A tar archive of `members` (name → bytes), as torch.save before 0.4 wrote one."""
+    import tarfile
+    with tarfile.open(path(name), "w", format=tarfile.PAX_FORMAT) as tar:
+        for member, data in members.items():
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            info.mtime = 0
+            tar.addfile(info, io.BytesIO(data))
 
 
 def good_state_dict():
@@ -206,6 +229,17 @@ def main():
     expected["good"]["bert/pytorch_model.bin"] = dict(describe(path("bert/pytorch_model.bin")),
                                                       weights_only=verdict(path("bert/pytorch_model.bin")))
 
+    # The records start wherever the pickles end: an embedding whose elements are not aligned
+    # to 4 bytes (system information padded until they are not), with stable storage keys.
+    for pad in range(8):
+        info = {"protocol_version": 1001, "little_endian": True, "type_sizes": {"short": 2, "int": 4, "long": 8}, "pad": "x" * pad}
+        write_legacy("odd-offset.bin", collections.OrderedDict([("embeddings.word_embeddings.weight", torch.randn(30, 5))]),
+                     sys_info=pickle.dumps(info, protocol=2))
+        facts = describe(path("odd-offset.bin"))
+        if facts["tensors"][0]["data_offset"] % 2 == 1:
+            break
+    expected["good"]["odd-offset.bin"] = dict(facts, weights_only=verdict(path("odd-offset.bin")))
+
     small = collections.OrderedDict([("a", torch.randn(3, 4)), ("b", torch.arange(6, dtype=torch.int64))])
 
     def hostile(name, kind, **lies):
@@ -223,6 +257,64 @@ def main():
     hostile("duplicate-key.bin", "storage-inconsistent", keys=lambda keys: keys + keys[:1])
     hostile("bad-version.bin", "not-a-torch-checkpoint", version=1000)
     hostile("view.bin", "invalid-tensor", view=lambda key, storage: (key + "v", 0, storage._size()))
+    # The magic number pickled otherwise: torch.load compares its value.
+    hostile("magic-no-proto.bin", None, magic=b"\x8a\x0a" + MAGIC.to_bytes(10, "little") + b".")
+    hostile("magic-long4.bin", None, magic=b"\x80\x02\x8b\x0c\x00\x00\x00" + MAGIC.to_bytes(12, "little") + b".")
+    expected["hostile"]["magic-no-proto.bin"].update(describe(path("magic-no-proto.bin")))
+    expected["hostile"]["magic-long4.bin"].update(describe(path("magic-long4.bin")))
+    # Protocol 1: text opcodes (LONG) this reader does not run; a payload in its object is named.
+    torch.save(small, path("protocol1.bin"), _use_new_zipfile_serialization=False, pickle_protocol=1)
+    expected["hostile"]["protocol1.bin"] = {"kind": "pickle-unsupported-opcode", "torch": verdict(path("protocol1.bin"))}
+    write_legacy("protocol1-payload.bin", small, protocol=1,
+                 before_stop=b"cposix\nsystem\n(S'echo pwned'\ntR0")
+    expected["hostile"]["protocol1-payload.bin"] = {"kind": "pickle-unsafe-global", "unsafe": ["posix.system"],
+                                                    "torch": "not loaded here: it would run posix.system"}
+    # torch.load's persistent_load runs for every id, reachable or not, and for the calls too.
+    hostile("unreachable-id.bin", "not-a-torch-checkpoint", before_stop=b"(X\x08\x00\x00\x00storagextQ0")
+    hostile("call-tuple.bin", "not-a-torch-checkpoint", before_stop=b"))R0")
+    hostile("call-size-6.bin", "not-a-torch-checkpoint",
+            before_stop=b"ctorch\nSize\n(K\x01K\x01K\x01K\x01K\x01K\x01tR0")
+    hostile("sysinfo-id.bin", "not-a-torch-checkpoint", sys_info=b"\x80\x02(X\x07\x00\x00\x00storagetQ.")
+    # What torch.load reads that torch.save no longer writes, or writes rarely.
+    hostile("keys-tuple.bin", None, keys=lambda keys: tuple(keys))
+    hostile("version-float.bin", None, version=1001.0)
+    hostile("cuda-class.bin", None, storage_class=lambda storage: getattr(torch.cuda, storage._pickle_storage_type()))
+    for name in ("keys-tuple.bin", "version-float.bin", "cuda-class.bin"):
+        expected["hostile"][name].update(describe(path(name)))
+
+    class OldTensor:
+        """A tensor as torch before 1.0 pickled it: _rebuild_tensor(storage, offset, size, stride)."""
+
+        def __init__(self, tensor):
+            self.tensor = tensor
+
+        def __reduce__(self):
+            return (torch._utils._rebuild_tensor, (self.tensor.storage(), 0, tuple(self.tensor.shape), self.tensor.stride()))
+
+    old = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    write_legacy("rebuild-v1.bin", {"w": OldTensor(old)})
+    expected["hostile"]["rebuild-v1.bin"] = dict(describe(path("rebuild-v1.bin")), kind=None, torch=verdict(path("rebuild-v1.bin")))
+    write_legacy("empty-unlisted.bin", {"e": torch.empty(0), "w": torch.ones(2, 2)},
+                 keys=lambda keys: keys[1:])
+    expected["hostile"]["empty-unlisted.bin"] = dict(describe(path("empty-unlisted.bin")), kind=None,
+                                                     torch=verdict(path("empty-unlisted.bin")))
+    # A bare storage beside a tensor: torch.load returns it with its elements (a NaN among them).
+    bare = {"s": torch.tensor([1.0, float("nan"), 3.0, 4.0]).storage(), "w": torch.ones(2, 2)}
+    write_legacy("bare-storage.bin", bare)
+    expected["hostile"]["bare-storage.bin"] = dict(describe(path("bare-storage.bin")), kind=None, torch=verdict(path("bare-storage.bin")))
+    torch.save(bare, path("bare-storage-zip.pt"))
+    expected["good"]["bare-storage-zip.pt"] = dict(describe(path("bare-storage-zip.pt")), weights_only=verdict(path("bare-storage-zip.pt")))
+
+    # A tar archive: torch.load reads it as the format before 0.4, unpickling its members
+    # (never loaded here); its pickle member's globals are named.
+    write_tar("tar-payload.tar", {"storages": pickle.dumps(0, protocol=2), "tensors": pickle.dumps(0, protocol=2),
+                                  "pickle": b"\x80\x02cposix\nsystem\nX\x0b\x00\x00\x00echo pwned\x85R."})
+    expected["hostile"]["tar-payload.tar"] = {"kind": "pickle-unsafe-global", "unsafe": ["posix.system"],
+                                              "torch": "not loaded here: it would run posix.system"}
+    write_tar("tar-plain.tar", {"storages": pickle.dumps(0, protocol=2), "tensors": pickle.dumps(0, protocol=2),
+                                "pickle": pickle.dumps({"a": 1}, protocol=2)})
+    expected["hostile"]["tar-plain.tar"] = {"kind": "unsupported-format", "torch": verdict(path("tar-plain.tar"))}
+
     with open(path("no-magic.pkl"), "wb") as f:
         pickle.dump({"a": [1, 2, 3]}, f, protocol=2)
     expected["hostile"]["no-magic.pkl"] = {"kind": "unsupported-format", "torch": verdict(path("no-magic.pkl"))}

@@ -91,6 +91,11 @@ struct CheckpointLoader {
                 throw .source(path: mapping.path, kind: "unsupported-format",
                               message: "this is an ONNX model (by its name), not a checkpoint tensoraudit reads; not supported")
             }
+            // A tar header or the legacy magic number, however pickled, is how torch.load sees
+            // the file whatever the safetensors reader made of its first bytes (a magic number
+            // without PROTO read as a header length "too large"); no valid safetensors file
+            // starts either way, so it is tried first.
+            if kind == .tar || kind == .rawPickle(hasTorchMagic: true) { return try CheckpointFile(torch: mapping) }
             guard case .source(_, "not-safetensors", _) = error else { throw error }
             if case .rawPickle = kind { return try CheckpointFile(torch: mapping) }
             if mapping.withBytes({ $0.starts(with: [0x89, 0x48, 0x44, 0x46]) }) {

@@ -89,7 +89,10 @@ extension CheckpointFile {
             return .unsafePickle(path: path, globals: unsafe.map(\.description), detail: inner.description)
         case .rawPickleStream(let unsafe) where !unsafe.isEmpty:
             return .unsafePickle(path: path, globals: unsafe.map(\.description), detail: "a raw pickle stream, not a torch checkpoint; not read")
-        case .rawPickleStream, .torchScriptArchive:
+        case .tarArchive(let unsafe) where !unsafe.isEmpty:
+            return .unsafePickle(path: path, globals: unsafe.map(\.description),
+                                 detail: "a tar archive, which torch.load reads as torch.save's format before 0.4; not read")
+        case .rawPickleStream, .tarArchive, .torchScriptArchive:
             return .source(path: path, kind: "unsupported-format", message: error.description)
         case .notACheckpoint:
             if let what = mapping.withBytes({ ZipContents.describe($0) }) {

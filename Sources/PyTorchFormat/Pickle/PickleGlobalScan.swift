@@ -69,6 +69,27 @@ enum PickleGlobalScan {
     /// The distinct globals named from `start` on, in order of first mention, at most `limit`
     /// of them (then `overLimit`).
     static func globals(in bytes: UnsafeRawBufferPointer, from start: Int, limit: Int) -> [PickleGlobal] {
+        scan(bytes, from: start, limit: limit).globals
+    }
+
+    /// The globals named by up to `pickles` pickles in a row from `start` (a legacy torch file is
+    /// five): each scanned to its `STOP`, the next from there, until one does not end in `STOP`.
+    static func globals(in bytes: UnsafeRawBufferPointer, from start: Int, pickles: Int, limit: Int) -> [PickleGlobal] {
+        var found: [PickleGlobal] = []
+        var known = Set<PickleGlobal>()
+        var position: Int? = start
+        for _ in 0 ..< pickles {
+            guard let from = position, from < bytes.count else { break }
+            let (globals, end) = scan(bytes, from: from, limit: limit)
+            for global in globals where known.insert(global).inserted { found.append(global) }
+            position = end
+        }
+        return found
+    }
+
+    /// The globals from `start` on, and the offset after the `STOP` that ended the scan (nil when
+    /// it ended otherwise).
+    static func scan(_ bytes: UnsafeRawBufferPointer, from start: Int, limit: Int) -> (globals: [PickleGlobal], end: Int?) {
         var found: [PickleGlobal] = []
         var distinct = Set<PickleGlobal>()
         func record(_ global: PickleGlobal) {
@@ -95,7 +116,7 @@ enum PickleGlobalScan {
             var isLiteral = false  // a text push, kept or (too long) not
             switch layout {
             case .none:
-                if opcode == 0x2E { return found }  // STOP
+                if opcode == 0x2E { return (found, position) }  // STOP
                 if opcode == 0x93 {  // STACK_GLOBAL
                     let top = literals.suffix(2)
                     if top.count == 2, let module = top.first ?? nil, let name = top.last ?? nil {
@@ -105,19 +126,19 @@ enum PickleGlobalScan {
                     }
                 }
             case .fixed(let width):
-                guard bytes.count - position >= width else { return found }
+                guard bytes.count - position >= width else { return (found, nil) }
                 position += width
             case .counted(let width):
-                guard bytes.count - position >= width else { return found }
+                guard bytes.count - position >= width else { return (found, nil) }
                 var length: UInt64 = 0
                 for k in 0 ..< width { length |= UInt64(bytes[position + k]) << (8 * UInt64(k)) }
                 position += width
-                guard length <= UInt64(bytes.count - position) else { return found }
+                guard length <= UInt64(bytes.count - position) else { return (found, nil) }
                 let range = position ..< position + Int(length)
                 if textOpcodes.contains(opcode) { literal = range.count <= literalLimit ? text(range) : nil; isLiteral = true }
                 position = range.upperBound
             case .line:
-                guard let end = lineEnd(position) else { return found }
+                guard let end = lineEnd(position) else { return (found, nil) }
                 // Protocol 0 text: UNICODE is the text itself, STRING a quoted literal.
                 if opcode == 0x56 { literal = end - position <= literalLimit ? text(position ..< end) : nil; isLiteral = true }
                 if opcode == 0x53, end - position >= 2, end - position <= literalLimit + 2, let quote = [UInt8(ascii: "'"), UInt8(ascii: "\"")].first(where: { $0 == bytes[position] }),
@@ -126,7 +147,7 @@ enum PickleGlobalScan {
                 }
                 position = end + 1
             case .twoLines:
-                guard let first = lineEnd(position), let second = lineEnd(first + 1) else { return found }
+                guard let first = lineEnd(position), let second = lineEnd(first + 1) else { return (found, nil) }
                 // A name past 64 KiB is not copied into the report (the interpreter caps these
                 // lines too); it is recorded as unknown, which no allowlist holds.
                 let long = first - position > 16 * literalLimit || second - first - 1 > 16 * literalLimit
@@ -147,6 +168,6 @@ enum PickleGlobalScan {
             }
             if literals.count > 8 { literals.removeFirst(literals.count - 8) }
         }
-        return found
+        return (found, nil)
     }
 }

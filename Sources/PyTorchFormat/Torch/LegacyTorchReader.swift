@@ -25,57 +25,73 @@ import StrictJSON
 /// the element size).
 enum LegacyTorchReader {
     static let protocolVersion: Int64 = 1001
-    /// The magic number's `LONG1` opcode, length and little-endian bytes, whatever protocol frames it.
-    static let magicLong: [UInt8] = [0x8A, 0x0A] + TorchCheckpointReader.legacyMagic.suffix(10)
 
     static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits) throws(TorchFormatError) -> TorchCheckpoint {
         var pickles = PickleSequence(bytes: bytes, limits: limits)
         // A raw pickle stream that does not start with the magic number is not a torch file; the
         // globals its first pickle names are still reported.
-        let magic = try? pickles.next("magic number")
-        guard let magic, case .bigInt(byteCount: 10) = magic.root,
-              contains(UnsafeRawBufferPointer(rebasing: bytes[..<magic.endOffset]), magicLong) else {
-            throw .rawPickleStream(unsafeGlobals: RecognisedGlobals.unsafe(pickles.globals))
+        guard LegacyMagic.end(of: bytes) != nil else {
+            var seen: [PickleGlobal] = []
+            _ = try? SymbolicUnpickler.run(bytes, limits: limits, globalsSeen: &seen)
+            throw .rawPickleStream(unsafeGlobals: RecognisedGlobals.unsafe(seen))
         }
-        let version = try pickles.next("protocol version")
-        guard version.root == .int(protocolVersion) else {
+        // Protocol 0/1's text opcodes fail here, with the globals of all five pickles named.
+        try pickles.next("magic number", mayHoldPersistentIDs: false)
+        let version = try pickles.next("protocol version", mayHoldPersistentIDs: false)
+        // Compared as Python compares: 1001.0 is 1001.
+        guard version.root == .int(protocolVersion) || version.root == .float(Double(protocolVersion)) else {
             throw .failing(.notACheckpoint(reason: "a legacy torch.save file holds protocol version \(protocolVersion) after its magic number; "
                 + "this one holds \(describe(version.root)), which torch.load refuses"), named: pickles.globals)
         }
-        _ = try pickles.next("system information")
+        try pickles.next("system information", mayHoldPersistentIDs: false)
         let objectStart = pickles.offset
         let object = try pickles.next("object")
         let (declarations, unsupported) = try TorchCheckpointReader.collectTensors(object, limits: limits,
                                                                                   pickleBytes: pickles.offset - objectStart, legacy: true)
-        let keyList = try pickles.next("storage keys")
+        let keyList = try pickles.next("storage keys", mayHoldPersistentIDs: false)
         let storages: [TorchStorage]
         let tensors: [TorchTensor]
+        var hasModuleIDs = false
         do throws(TorchFormatError) {
             let keys = try storageKeys(keyList)
-            let (declared, indexOfKey) = try TorchCheckpointReader.distinctStorages(storageIDs(object))
+            let ids = try TorchCheckpointReader.storageIDs(object, legacy: true)
+            hasModuleIDs = ids.hasModuleIDs
+            let (declared, indexOfKey) = try TorchCheckpointReader.distinctStorages(ids.storages)
             storages = try records(keys, declared: declared, indexOfKey: indexOfKey, from: pickles.offset, in: bytes)
             // The storages are in the order of the key list; the tensors need theirs by key.
             var position: [ExactText: Int] = [:]
             for (index, storage) in storages.enumerated() { position[ExactText(storage.key)] = index }
-            for declaration in declarations where position[ExactText(declaration.storage.key)] == nil {
+            // An empty storage needs no record: torch.load's uninitialised memory is no bytes.
+            for declaration in declarations where position[ExactText(declaration.storage.key)] == nil && declaration.storage.count > 0 {
                 throw .storageRecord(key: declaration.storage.key, kind: "storage-missing",
                                                      reason: "tensor '\(declaration.name)' uses it, but the storage key list has no record of it "
                                                          + "(torch.load would leave its memory uninitialised)")
             }
-            tensors = try TorchCheckpointReader.placed(declarations, on: storages, index: position)
+            var all = storages
+            for declaration in declarations where position[ExactText(declaration.storage.key)] == nil {
+                let s = declaration.storage
+                position[ExactText(s.key)] = all.count
+                let end = UInt64(bytes.count)
+                all.append(TorchStorage(key: s.key, dtype: s.dtype, declaredCount: 0, byteCount: 0, location: s.location,
+                                        entryName: s.key, byteRange: end ..< end))
+            }
+            tensors = try TorchCheckpointReader.placed(declarations, on: all, index: position)
         } catch {
             throw .failing(error, named: pickles.globals)
         }
         return TorchCheckpoint(root: "", tensors: tensors, storages: storages,
                                sharedStorageGroups: TorchCheckpointReader.sharedGroups(tensors), unsupportedTensors: unsupported,
                                unsafeGlobals: RecognisedGlobals.unsafe(pickles.globals), globals: pickles.globals,
-                               suspiciousEntryNames: [], pickleProtocol: object.proto, isZip64: false,
-                               weightsOnlyUnsupportedOpcodes: WeightsOnlyOpcodes.unsupported(in: pickles.opcodes), isLegacy: true)
+                               suspiciousEntryNames: [], pickleProtocol: pickles.highestProtocol, isZip64: false,
+                               weightsOnlyUnsupportedOpcodes: WeightsOnlyOpcodes.unsupported(in: pickles.opcodes)
+                                   + (hasModuleIDs ? ["BINPERSID (0x51) with a ('module', …) id"] : []),
+                               isLegacy: true)
     }
 
     /// The fifth pickle: a list of text keys.
     static func storageKeys(_ program: PickleProgram) throws(TorchFormatError) -> [String] {
-        guard let list = program.object(program.root), list.kind == .list, list.entries.isEmpty, list.state == nil else {
+        // torch.load iterates it: a tuple serves as well as torch.save's list.
+        guard let list = program.object(program.root), list.kind == .list || list.kind == .tuple, list.entries.isEmpty, list.state == nil else {
             throw .notACheckpoint(reason: "the legacy file's fifth pickle, the storage key list, is \(describe(program.root)), not a list")
         }
         var keys: [String] = []
@@ -87,26 +103,6 @@ enum LegacyTorchReader {
             keys.append(key)
         }
         return keys
-    }
-
-    /// Every storage id the object's pickle built, in the order it built them — reachable from
-    /// the root or not: torch.load's `persistent_load` runs for each, and allocates the storage
-    /// the key list's records then fill. Ids of another tag (a pickled module's classes) are
-    /// not storages, and are refused where the walk meets them.
-    static func storageIDs(_ program: PickleProgram) throws(TorchFormatError) -> [StorageDeclaration] {
-        var storages: [StorageDeclaration] = []
-        for index in 0 ..< program.nodeCount {
-            guard let node = program.object(.node(index)), node.kind == .persistentID, node.elements.count == 1 else { continue }
-            switch StorageID(node.elements[0], in: program, legacy: true) {
-            case .storage(let declaration), .view(root: let declaration): storages.append(declaration)
-            case .notAStorage: continue
-            case .malformed:
-                throw .notACheckpoint(reason: "the pickle holds a storage id that is not ('storage', type, key, location, count, view)")
-            case .unknownType(let type):
-                throw .notACheckpoint(reason: "the pickle holds a storage of class \(type), which this reader does not know")
-            }
-        }
-        return storages
     }
 
     /// The storage records from `start` on, one per key, each checked against its declaration.
@@ -152,13 +148,31 @@ enum LegacyTorchReader {
         return storages
     }
 
-    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
-        for start in 0 ... haystack.count - needle.count
-        where needle.indices.allSatisfy({ haystack[start + $0] == needle[$0] }) {
-            return true
+    /// The globals of a tar archive's pickles, as torch.load's tar reader unpickles them: the
+    /// whole `pickle` member, and the leading pickles of `storages` and `tensors` (their count
+    /// and first record's arguments; what follows is raw data, not stepped over). Members are
+    /// walked by their 512-byte headers and octal sizes, each bounded by the file.
+    static func tarGlobals(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits) -> [PickleGlobal] {
+        var found: [PickleGlobal] = []
+        var known = Set<PickleGlobal>()
+        var offset = 0
+        while bytes.count - offset >= 512 {
+            let header = UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + 512])
+            guard LegacyMagic.isTarHeader(header),
+                  let size = LegacyMagic.tarNumber(UnsafeRawBufferPointer(rebasing: header[124 ..< 136])), size >= 0,
+                  size <= bytes.count - offset - 512 else { break }
+            let name = String(decoding: header.prefix(100).prefix { $0 != 0 }, as: UTF8.self)
+            let data = UnsafeRawBufferPointer(rebasing: bytes[offset + 512 ..< offset + 512 + size])
+            let pickles = name == "pickle" ? 1 : name == "storages" || name == "tensors" ? 2 : 0
+            if pickles > 0 {
+                for global in PickleGlobalScan.globals(in: data, from: 0, pickles: pickles, limit: PickleGlobalScan.limit)
+                where known.insert(global).inserted {
+                    found.append(global)
+                }
+            }
+            offset += 512 + (size + 511) / 512 * 512
         }
-        return false
+        return found
     }
 
     /// A value as an error message names it.
@@ -186,29 +200,45 @@ enum LegacyTorchReader {
         var known = Set<PickleGlobal>()
         var opcodes = PickleOpcodeSet()
         var count = 0
+        /// The highest `PROTO` of the pickles read (a key list pickled with protocol 4 behind a
+        /// protocol-2 object is what the weights-only finding must name).
+        var highestProtocol = 0
 
         init(bytes: UnsafeRawBufferPointer, limits: PickleLimits) {
             self.bytes = bytes
             self.limits = limits
         }
 
-        mutating func next(_ what: String) throws(TorchFormatError) -> PickleProgram {
+        /// Runs the next pickle. `mayHoldPersistentIDs`: only the object's pickle has a
+        /// `persistent_load`; torch.load unpickles the other four plainly, which fails on a
+        /// persistent id.
+        @discardableResult
+        mutating func next(_ what: String, mayHoldPersistentIDs: Bool = true) throws(TorchFormatError) -> PickleProgram {
             count += 1
             let entry = "legacy pickle \(count) (\(what), from byte \(offset))"
             guard offset < bytes.count else {
                 throw .failing(.notACheckpoint(reason: "the file ends before \(entry)"), named: globals)
             }
             var seen: [PickleGlobal] = []
+            let program: PickleProgram
             do {
-                let program = try SymbolicUnpickler.run(UnsafeRawBufferPointer(rebasing: bytes[offset...]), limits: limits, globalsSeen: &seen)
-                add(seen)
-                opcodes.formUnion(program.opcodes)
-                offset += program.endOffset
-                return program
+                program = try SymbolicUnpickler.run(UnsafeRawBufferPointer(rebasing: bytes[offset...]), limits: limits, globalsSeen: &seen)
             } catch {
                 add(seen)
+                // The pickles after this one are unpickled by torch.load too: their globals are
+                // named as far as their opcodes can be stepped over.
+                add(PickleGlobalScan.globals(in: bytes, from: offset, pickles: 6 - count, limit: PickleGlobalScan.limit))
                 throw .pickle(error, entry: entry, unsafeGlobalsSeen: RecognisedGlobals.unsafe(globals))
             }
+            add(seen)
+            opcodes.formUnion(program.opcodes)
+            highestProtocol = max(highestProtocol, program.proto)
+            offset += program.endOffset
+            if !mayHoldPersistentIDs, program.opcodes.contains(0x51) || program.opcodes.contains(0x50) {
+                throw .failing(.notACheckpoint(reason: "\(entry) holds a persistent id, which torch.load's plain unpickler of that pickle refuses"),
+                               named: globals)
+            }
+            return program
         }
 
         private mutating func add(_ seen: [PickleGlobal]) {

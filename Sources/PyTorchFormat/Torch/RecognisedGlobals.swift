@@ -15,7 +15,9 @@
 public enum RecognisedGlobals {
     // `String` sets and `==` are exact here: every name below is ASCII without K, ; or `, so no
     // other spelling of a pickle's global is canonically equivalent to one (`ExactText`).
-    static let tensorRebuilders: Set<String> = ["_rebuild_tensor_v2", "_rebuild_tensor_v3"]
+    /// `_rebuild_tensor(storage, offset, size, stride)` is what torch before 1.0 wrote (legacy
+    /// files of 2017–2018); the safe loader still reads it.
+    static let tensorRebuilders: Set<String> = ["_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_tensor_v3"]
     static let parameterRebuilders: Set<String> = ["_rebuild_parameter", "_rebuild_parameter_with_state"]
     /// `torch._tensor._rebuild_from_type_v2(func, type, args, state)`: a tensor with Python
     /// attributes (or of a subclass), rebuilt by `func(*args)`.
@@ -31,7 +33,6 @@ public enum RecognisedGlobals {
         "_rebuild_wrapper_subclass": "wrapper subclass",
         "_rebuild_device_tensor_from_numpy": "device tensor from numpy",
         "_rebuild_device_tensor_from_cpu_tensor": "device tensor",
-        "_rebuild_tensor": "legacy _rebuild_tensor",
     ]
 
     /// Plain values and types, by `module.name`.
@@ -99,6 +100,28 @@ public enum RecognisedGlobals {
         }
     }
 
+    /// How many positional arguments a recognised value global takes when a pickle calls it
+    /// (`REDUCE`: `callee(*arguments)`), for those with a fixed range; an empty range for those
+    /// that are not callable at all (dtypes, quantization schemes). nil: not checked (the
+    /// rebuild functions, checked where their arguments are read; constructors that take
+    /// anything). Why: torch.load fails on `torch.Size(a, b, c, d, e, f)` ("tuple expected at
+    /// most 1 argument"), with weights_only or without, where the file was read and passed
+    /// `audit` (helper review, 2026-12-05).
+    static func arity(of global: PickleGlobal) -> ClosedRange<Int>?? {
+        let g = canonical(global)
+        if g.module == "torch", TorchDType(rawValue: g.name) != nil || otherDTypes.contains(g.name) || g.name.hasPrefix("per_") {
+            return .some(nil)
+        }
+        switch g.description {
+        case "collections.OrderedDict", "collections.Counter", "builtins.set", "torch.Size": return 0 ... 1
+        case "builtins.complex": return 0 ... 2
+        case "builtins.bytearray", "_codecs.encode": return (g.name == "encode" ? 1 : 0) ... 3
+        case "torch.device": return 1 ... 2
+        case "torch.serialization._get_layout": return 1 ... 1
+        default: return nil
+        }
+    }
+
     static func isOrderedDict(_ value: PickleValue) -> Bool {
         guard case .global(let g) = value else { return false }
         return canonical(g) == PickleGlobal(module: "collections", name: "OrderedDict")
@@ -106,7 +129,7 @@ public enum RecognisedGlobals {
 
     /// How a call rebuilds a tensor, when its callee is one of torch's rebuild functions.
     enum Rebuild: Equatable {
-        /// `_rebuild_tensor_v2`/`_v3`: a view of one storage, read.
+        /// `_rebuild_tensor`/`_v2`/`_v3`: a view of one storage, read.
         case dense(String)
         /// `_rebuild_parameter`(`_with_state`): an `nn.Parameter` around a tensor.
         case parameter(String)

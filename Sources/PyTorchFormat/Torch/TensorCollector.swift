@@ -33,6 +33,23 @@ enum StorageID {
     /// Another tag (a legacy file's `'module'` ids of a pickled `nn.Module`'s classes).
     case notAStorage
 
+    /// Whether torch.load's `persistent_load` takes the id without failing: a tuple tagged
+    /// `'storage'` (whose shape `init` checks), or in a legacy file `('module', class, source
+    /// file, source)`, which returns the class. Any other id fails it, with weights_only or
+    /// without, reachable from the root or not (it runs for every id the pickle builds).
+    /// Why a file whose pickle holds an id `isLoadable` refuses is not read.
+    static func refusal(legacy: Bool, at name: String? = nil) -> String {
+        "the pickle holds a persistent id that is not " + (legacy ? "('storage', type, key, location, count, view) or ('module', class, file, source)"
+                                                                  : "a storage ('storage', type, key, location, count)")
+            + (name.map { " at '\($0)'" } ?? "") + "; torch.load's persistent_load refuses it"
+    }
+
+    static func isLoadable(_ id: PickleValue, in program: PickleProgram, legacy: Bool) -> Bool {
+        guard let tuple = program.object(id), tuple.kind == .tuple else { return false }
+        if tuple.elements.first == .string("storage") { return true }
+        return legacy && tuple.elements.first == .string("module") && tuple.elements.count == 4
+    }
+
     init(_ id: PickleValue, in program: PickleProgram, legacy: Bool) {
         guard let tuple = program.object(id), tuple.kind == .tuple, tuple.elements.first == .string("storage") else {
             self = .notAStorage
@@ -45,9 +62,13 @@ enum StorageID {
             return
         }
         let dtype: TorchDType?
-        if type.module == "torch", let typed = TorchDType(storageClass: type.name) {
+        // `torch.cuda.FloatStorage` is a float32 storage too: its location says where it lived,
+        // and `map_location` moves it (torch.load reads such files on a CPU that way).
+        if type.module == "torch" || type.module == "torch.cuda", let typed = TorchDType(storageClass: type.name) {
             dtype = typed
-        } else if type == PickleGlobal(module: "torch.storage", name: "UntypedStorage") {
+        } else if type == PickleGlobal(module: "torch.storage", name: "UntypedStorage"), !legacy {
+            // A legacy file's loader takes the dtype of the storage class, which UntypedStorage
+            // has not: torch.load fails on it (a uint16 tensor saved the legacy way).
             dtype = nil
         } else {
             self = .unknownType(type)
@@ -181,10 +202,15 @@ struct TensorCollector {
             // weights_only or without: such a file was read here and passed `audit`. A legacy
             // file's loader also takes ('module', class, source file, source), which a pickled
             // nn.Module writes for each of its classes, and returns the class: no tensor.
-            guard let id = node.elements.first, let tuple = program.object(id), tuple.kind == .tuple,
-                  tuple.elements.first == .string("storage") || (legacy && tuple.elements.first == .string("module")) else {
-                throw .notACheckpoint(reason: "the pickle holds a persistent id that is not a storage ('storage', type, key, location, count)"
-                    + (path.isEmpty ? "" : " at '\(currentName)'") + "; torch.load's persistent_load refuses it")
+            guard let id = node.elements.first, StorageID.isLoadable(id, in: program, legacy: legacy) else {
+                throw .notACheckpoint(reason: StorageID.refusal(legacy: legacy, at: path.isEmpty ? nil : currentName))
+            }
+            // A bare storage (`{'s': t.storage()}`): torch.load returns it with its elements,
+            // so it is read as a 1-D tensor of them under its name, never left out (its NaN
+            // passed `audit`; helper review, 2026-12-05). An untyped one is bytes (U8).
+            if case .storage(let storage) = StorageID(id, in: program, legacy: legacy) {
+                tensors.append(TensorDeclaration(name: try takeName(), dtype: storage.dtype ?? .uint8, shape: [storage.count], stride: [1],
+                                                 storage: storage, storageOffset: 0, requiresGrad: false, isParameter: false))
             }
             return
         case .call(let callee, let arguments, _):
@@ -384,11 +410,14 @@ struct TensorCollector {
             declaration.isParameter = true
             return declaration
         }
+        // _rebuild_tensor(storage, offset, size, stride)  (torch before 1.0)
         // _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks[, metadata])
         // _rebuild_tensor_v3(storage, offset, size, stride, requires_grad, hooks, dtype[, metadata])
         let isV3 = rebuilder == "_rebuild_tensor_v3"
-        guard isV3 ? (a.count == 7 || a.count == 8) : (a.count == 6 || a.count == 7) else {
-            throw .invalidTensor(name: name, reason: "\(rebuilder) takes \(isV3 ? "7 or 8" : "6 or 7") arguments, got \(a.count)")
+        let isV1 = rebuilder == "_rebuild_tensor"
+        let counts = isV1 ? [4] : isV3 ? [7, 8] : [6, 7]
+        guard counts.contains(a.count) else {
+            throw .invalidTensor(name: name, reason: "\(rebuilder) takes \(counts.map(String.init).joined(separator: " or ")) arguments, got \(a.count)")
         }
         let storage = try storageDeclaration(a[0], tensor: name)
         guard case .int(let offset) = a[1], offset >= 0 else {
@@ -399,7 +428,11 @@ struct TensorCollector {
         guard shape.count == stride.count else {
             throw .invalidTensor(name: name, reason: "size has \(shape.count) dimensions, stride \(stride.count)")
         }
-        guard case .bool(let requiresGrad) = a[4] else { throw .invalidTensor(name: name, reason: "requires_grad is not a bool") }
+        var requiresGrad = false
+        if !isV1 {
+            guard case .bool(let flag) = a[4] else { throw .invalidTensor(name: name, reason: "requires_grad is not a bool") }
+            requiresGrad = flag
+        }
         let dtype: TorchDType
         if isV3 {
             guard case .global(let g) = a[6], g.module == "torch" else {
@@ -428,9 +461,12 @@ struct TensorCollector {
         case .storage(let declaration): return declaration
         case .malformed, .notAStorage:
             throw .invalidTensor(name: name, reason: "storage is not a persistent id ('storage', type, key, location, count"
-                + (legacy ? ", view)" : ")"))
+                + (legacy ? ", view)" : ")") + " with a storage class, text key and location and an integer count, as torch.save writes it")
         case .view(let root):
             throw .invalidTensor(name: name, reason: "its storage is a view into storage '\(root.key)' (saved by torch before 0.4); not read")
+        case .unknownType(let type) where legacy && type == PickleGlobal(module: "torch.storage", name: "UntypedStorage"):
+            throw .invalidTensor(name: name, reason: "its storage is a torch.storage.UntypedStorage, which torch.load cannot read in a legacy file "
+                + "(it has no dtype; torch.save writes uint16, uint32 and uint64 tensors that way)")
         case .unknownType(let type): throw .unsupportedDType(name: name, dtype: type.description)
         }
     }

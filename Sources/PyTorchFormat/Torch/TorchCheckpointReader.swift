@@ -8,6 +8,8 @@ public enum TorchCheckpointReader {
     /// damaged zip is `.zip`, and `read` then says what is wrong.
     public enum Kind: Sendable, Equatable {
         case zip
+        /// A tar archive, which torch.load reads as torch.save's format before 0.4 (`LegacyMagic`).
+        case tar
         /// A raw pickle stream; `hasTorchMagic` when it starts like a legacy torch.save file.
         case rawPickle(hasTorchMagic: Bool)
         case other
@@ -17,17 +19,22 @@ public enum TorchCheckpointReader {
     static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
     public static func kind(of bytes: UnsafeRawBufferPointer) -> Kind {
+        // torch.load's order: a zip, then (`_legacy_load`) a tar, then the legacy stream.
         if ZipArchive.hasZipMagic(bytes) { return .zip }
-        if bytes.count >= 2, bytes[0] == 0x80, (2 ... 5).contains(bytes[1]) {
-            return .rawPickle(hasTorchMagic: bytes.count >= legacyMagic.count && bytes.prefix(legacyMagic.count).elementsEqual(legacyMagic))
-        }
+        if LegacyMagic.isTarHeader(bytes) { return .tar }
+        if LegacyMagic.end(of: bytes) != nil { return .rawPickle(hasTorchMagic: true) }
+        if bytes.count >= 2, bytes[0] == 0x80, (2 ... 5).contains(bytes[1]) { return .rawPickle(hasTorchMagic: false) }
         return .other
     }
 
     /// `touched`: see `ZipArchive.init(_:touched:)`.
     public static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default,
                             touched: (UInt64) -> Void = { _ in }) throws(TorchFormatError) -> TorchCheckpoint {
-        if case .rawPickle = kind(of: bytes) { return try LegacyTorchReader.read(bytes, limits: limits) }
+        switch kind(of: bytes) {
+        case .rawPickle: return try LegacyTorchReader.read(bytes, limits: limits)
+        case .tar: throw .tarArchive(unsafeGlobals: RecognisedGlobals.unsafe(LegacyTorchReader.tarGlobals(bytes, limits: limits)))
+        case .zip, .other: break
+        }
         let archive: ZipArchive
         do { archive = try ZipArchive(bytes, touched: touched) } catch { throw .zip(error) }
         let root = try checkpointRoot(archive)
@@ -97,12 +104,85 @@ public enum TorchCheckpointReader {
         return (tensors, unsupported, program.globals, program.proto, program.opcodes)
     }
 
+    /// Every storage id the pickle built, in the order it built them — reachable from the root
+    /// or not: torch.load's `persistent_load` runs for each (a legacy file's allocates the
+    /// storage its records then fill), and fails on an id of another tag or shape, which the
+    /// walk saw only where it was reachable (an unreachable `('storagex',)` id was read here and
+    /// passed `audit`; helper review). A legacy file's `('module', …)` ids are not storages.
+    ///
+    /// Calls are checked on the same pass, reachable or not, as unpickling makes every one:
+    /// `REDUCE` of something no pickle can call (a tuple, a number, a dtype) or of a recognised
+    /// global with a number of arguments it does not take fails in torch.load either way.
+    /// `hasModuleIDs`: a legacy file holds `('module', …)` ids, which torch.load's
+    /// weights-only unpickler refuses ("Only persistent_load of storage is allowed").
+    static func storageIDs(_ program: PickleProgram, legacy: Bool) throws(TorchFormatError)
+        -> (storages: [StorageDeclaration], hasModuleIDs: Bool) {
+        var storages: [StorageDeclaration] = []
+        var hasModuleIDs = false
+        for index in 0 ..< program.nodeCount {
+            guard let node = program.object(.node(index)) else { continue }
+            if case .call(let callee, let arguments, false) = node.kind {
+                try checkCall(callee, arguments: arguments, in: program)
+                continue
+            }
+            guard node.kind == .persistentID else { continue }
+            guard node.elements.count == 1, StorageID.isLoadable(node.elements[0], in: program, legacy: legacy) else {
+                throw .notACheckpoint(reason: StorageID.refusal(legacy: legacy))
+            }
+            switch StorageID(node.elements[0], in: program, legacy: legacy) {
+            case .storage(let declaration), .view(root: let declaration): storages.append(declaration)
+            case .notAStorage: hasModuleIDs = true
+            case .malformed: throw .notACheckpoint(reason: StorageID.refusal(legacy: legacy))
+            case .unknownType where !legacy:
+                // A zip's storages are entries of their own: a class this reader does not know
+                // (a quantized tensor's) is reported by the walk as the tensor kind it holds.
+                continue
+            case .unknownType(let type):
+                // A legacy record's size is counted in elements of the storage's class.
+                throw .notACheckpoint(reason: "the pickle holds a storage of class \(type), which "
+                    + (legacy && type == PickleGlobal(module: "torch.storage", name: "UntypedStorage")
+                        ? "torch.load cannot read in a legacy file (it has no dtype)" : "this reader does not know"))
+            }
+        }
+        return (storages, hasModuleIDs)
+    }
+
+    /// Refuses a `REDUCE` that unpickling cannot perform (`storageIDs`).
+    static func checkCall(_ callee: PickleValue, arguments: PickleValue, in program: PickleProgram) throws(TorchFormatError) {
+        let count: Int? = program.object(arguments).flatMap { $0.kind == .tuple || $0.kind == .list ? $0.elements.count : nil }
+        switch callee {
+        case .global(let global):
+            guard let allowed = RecognisedGlobals.arity(of: global) else { return }
+            guard let range = allowed else {
+                throw .notACheckpoint(reason: "the pickle calls \(global), which is not callable: unpickling it fails, in torch.load with or without weights_only")
+            }
+            guard let count, range.contains(count) else {
+                throw .notACheckpoint(reason: "the pickle calls \(global) with \(count.map { "\($0) arguments" } ?? "arguments that are not a tuple"), "
+                    + "where it takes \(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"): "
+                    + "unpickling it fails, in torch.load with or without weights_only")
+            }
+        case .node:
+            // A call's or a persistent id's result may be callable (getattr chains, a legacy
+            // file's module class); a container never is.
+            guard let object = program.object(callee) else { return }
+            switch object.kind {
+            case .call, .persistentID: return
+            case .list, .tuple, .dict, .set:
+                throw .notACheckpoint(reason: "the pickle calls a \(object.kind), which is not callable: unpickling it fails, in torch.load with or without weights_only")
+            }
+        default:
+            throw .notACheckpoint(reason: "the pickle calls \(LegacyTorchReader.describe(callee)), which is not callable: "
+                + "unpickling it fails, in torch.load with or without weights_only")
+        }
+    }
+
     /// The tensors a pickle's root value holds, named by their state-dict keys.
     static func collectTensors(_ program: PickleProgram, limits: PickleLimits, pickleBytes: Int,
                                legacy: Bool) throws(TorchFormatError) -> ([TensorDeclaration], [UnsupportedTorchTensor]) {
         var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickleBytes, legacy: legacy)
         do {
             try collector.walk(program.root, depth: 0)
+            _ = try storageIDs(program, legacy: legacy)
         } catch {
             throw .failing(error, named: program.globals)
         }

@@ -10,6 +10,10 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
     /// symbolically: `unsafeGlobals` lists what it names outside `RecognisedGlobals`, so a
     /// scanner can report a payload in a file we do not read.
     case rawPickleStream(unsafeGlobals: [PickleGlobal])
+    /// A tar archive: torch.load reads it as torch.save's format before 0.4 and unpickles its
+    /// `pickle` member (with weights_only=True it refuses the format). `unsafeGlobals`: what
+    /// that member names outside `RecognisedGlobals`.
+    case tarArchive(unsafeGlobals: [PickleGlobal])
     /// A TorchScript archive (`torch.jit.save`: `code/`, `constants.pkl`), which holds code, not a state dict.
     case torchScriptArchive(root: String)
     /// A zip archive that is not a torch checkpoint (no `<folder>/data.pkl`, or several).
@@ -55,6 +59,7 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
         case .zip(let error): error.kind
         case .pickle(let error, _, _): error.kind
         case .rawPickleStream: "raw-pickle-stream"
+        case .tarArchive: "tar-archive"
         case .torchScriptArchive: "torchscript-archive"
         case .notACheckpoint: "not-a-torch-checkpoint"
         case .invalidTensor: "invalid-tensor"
@@ -79,6 +84,10 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
         case .rawPickleStream(let unsafe):
             "this is a raw pickle stream that does not start with torch.save's magic number, not a torch checkpoint; not supported"
                 + (unsafe.isEmpty ? "" : "; it names unsafe globals: " + unsafe.map(\.description).joined(separator: ", "))
+        case .tarArchive(let unsafe):
+            "this is a tar archive, which torch.load reads as torch.save's format before 0.4 (members storages, tensors, pickle; "
+                + "refused by weights_only=True); not supported" + (unsafe.isEmpty ? "" : "; its pickle member names unsafe globals: "
+                + unsafe.map(\.description).joined(separator: ", "))
         case .torchScriptArchive(let root):
             "this is a TorchScript archive ('\(root)/code/', constants.pkl), which holds code; not supported"
         case .notACheckpoint(let reason): "not a torch checkpoint: \(reason)"
