@@ -652,25 +652,19 @@ import TestSupport
         #expect(try Self.run(["audit", dir, "--policy", policy]).status == 1)
     }
 
-    @Test("pad_token_id -1 with vocab_size 4 is row 3 (nn.Embedding's padding_idx counts from the end), and still a config-invalid-value")
-    func negativeID() throws {
-        let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": -1, \"vocab_size\": 4}".utf8)])
+    /// Config ids transformers itself warns of or refuses, that still name a row: `-1` is the
+    /// row nn.Embedding counts from the end (padding_idx -1 of 4 rows is row 3); a list, which
+    /// transformers 4 loaded and 5.25's AutoConfig refuses (StrictDataclassFieldValidationError,
+    /// review 2026-12-05), names its first element. Each is analysed, and a config-invalid-value
+    /// says what transformers makes of it.
+    @Test("pad_token_id -1 (vocab_size 4) is row 3, a list [3, 4] is row 3; each also a config-invalid-value saying why",
+          arguments: [(#"-1, "vocab_size": 4"#, "counts a negative padding_idx from the end"), ("[3, 4]", "transformers 5 refuses")])
+    func idsTransformersWarnsOf(value: String, explanation: String) throws {
+        let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": \(value)}".utf8)])
         let result = try Self.run(["padding", dir, "--tensor", "emb", "--json"])
         #expect(result.stdout.contains("\"pad_id\": 3,") && result.stdout.contains("\"pad_id_source\": \"config\""), "\(result.stdout)")
         let audit = try Self.run(["audit", dir, "--format", "json"])
-        #expect(audit.stdout.contains("config-invalid-value") && audit.stdout.contains("counts a negative padding_idx from the end"), "\(audit.stdout)")
-    }
-
-    /// transformers 4 loaded `"pad_token_id": [3, 4]`; 5.25's AutoConfig refuses it
-    /// (StrictDataclassFieldValidationError, review 2026-12-05): its first element is still
-    /// analysed, and the report says transformers will not load the config.
-    @Test("a list pad_token_id: its first element is the row, and a config-invalid-value says transformers 5 refuses it")
-    func listID() throws {
-        let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": [3, 4]}".utf8)])
-        let result = try Self.run(["padding", dir, "--tensor", "emb", "--json"])
-        #expect(result.stdout.contains("\"pad_id\": 3,") && result.stdout.contains("\"pad_id_source\": \"config\""), "\(result.stdout)")
-        let audit = try Self.run(["audit", dir, "--format", "json"])
-        #expect(audit.stdout.contains("config-invalid-value") && audit.stdout.contains("transformers 5 refuses"), "\(audit.stdout)")
+        #expect(audit.stdout.contains("config-invalid-value") && audit.stdout.contains(explanation), "\(audit.stdout)")
     }
 
     @Test("pad_token_id 3 in a 4-row matrix is row 3, from config.json (the control)")
