@@ -2,249 +2,1797 @@
 // `ArchitectureFactsTests` checks it against TestData/knowledge/architectures.json.
 
 extension ArchitectureFacts {
-    /// Class name → (model type, whether the class has an output projection).
-    static let generatedTable: [String: ArchitectureFact] = [
-        "AlbertForMaskedLM": .init(modelType: "albert", hasOutputProjection: true),
-        "AlbertForMultipleChoice": .init(modelType: "albert", hasOutputProjection: false),
-        "AlbertForPreTraining": .init(modelType: "albert", hasOutputProjection: true),
-        "AlbertForQuestionAnswering": .init(modelType: "albert", hasOutputProjection: false),
-        "AlbertForSequenceClassification": .init(modelType: "albert", hasOutputProjection: false),
-        "AlbertForTokenClassification": .init(modelType: "albert", hasOutputProjection: false),
-        "AlbertModel": .init(modelType: "albert", hasOutputProjection: false),
-        "BartDecoder": .init(modelType: "bart", hasOutputProjection: false),
-        "BartDecoderWrapper": .init(modelType: "bart", hasOutputProjection: false),
-        "BartEncoder": .init(modelType: "bart", hasOutputProjection: false),
-        "BartForCausalLM": .init(modelType: "bart", hasOutputProjection: true),
-        "BartForConditionalGeneration": .init(modelType: "bart", hasOutputProjection: true),
-        "BartForQuestionAnswering": .init(modelType: "bart", hasOutputProjection: false),
-        "BartForSequenceClassification": .init(modelType: "bart", hasOutputProjection: false),
-        "BartModel": .init(modelType: "bart", hasOutputProjection: false),
-        "BertForMaskedLM": .init(modelType: "bert", hasOutputProjection: true),
-        "BertForMultipleChoice": .init(modelType: "bert", hasOutputProjection: false),
-        "BertForNextSentencePrediction": .init(modelType: "bert", hasOutputProjection: false),
-        "BertForPreTraining": .init(modelType: "bert", hasOutputProjection: true),
-        "BertForQuestionAnswering": .init(modelType: "bert", hasOutputProjection: false),
-        "BertForSequenceClassification": .init(modelType: "bert", hasOutputProjection: false),
-        "BertForTokenClassification": .init(modelType: "bert", hasOutputProjection: false),
-        "BertLMHeadModel": .init(modelType: "bert", hasOutputProjection: true),
-        "BertModel": .init(modelType: "bert", hasOutputProjection: false),
-        "BloomForCausalLM": .init(modelType: "bloom", hasOutputProjection: true),
-        "BloomForQuestionAnswering": .init(modelType: "bloom", hasOutputProjection: false),
-        "BloomForSequenceClassification": .init(modelType: "bloom", hasOutputProjection: false),
-        "BloomForTokenClassification": .init(modelType: "bloom", hasOutputProjection: false),
-        "BloomModel": .init(modelType: "bloom", hasOutputProjection: false),
-        "CamembertForCausalLM": .init(modelType: "camembert", hasOutputProjection: true),
-        "CamembertForMaskedLM": .init(modelType: "camembert", hasOutputProjection: true),
-        "CamembertForMultipleChoice": .init(modelType: "camembert", hasOutputProjection: false),
-        "CamembertForQuestionAnswering": .init(modelType: "camembert", hasOutputProjection: false),
-        "CamembertForSequenceClassification": .init(modelType: "camembert", hasOutputProjection: false),
-        "CamembertForTokenClassification": .init(modelType: "camembert", hasOutputProjection: false),
-        "CamembertModel": .init(modelType: "camembert", hasOutputProjection: false),
-        "CohereForCausalLM": .init(modelType: "cohere", hasOutputProjection: true),
-        "CohereModel": .init(modelType: "cohere", hasOutputProjection: false),
-        "DebertaForMaskedLM": .init(modelType: "deberta", hasOutputProjection: true),
-        "DebertaForQuestionAnswering": .init(modelType: "deberta", hasOutputProjection: false),
-        "DebertaForSequenceClassification": .init(modelType: "deberta", hasOutputProjection: false),
-        "DebertaForTokenClassification": .init(modelType: "deberta", hasOutputProjection: false),
-        "DebertaModel": .init(modelType: "deberta", hasOutputProjection: false),
-        "DebertaV2ForMaskedLM": .init(modelType: "deberta-v2", hasOutputProjection: true),
-        "DebertaV2ForMultipleChoice": .init(modelType: "deberta-v2", hasOutputProjection: false),
-        "DebertaV2ForQuestionAnswering": .init(modelType: "deberta-v2", hasOutputProjection: false),
-        "DebertaV2ForSequenceClassification": .init(modelType: "deberta-v2", hasOutputProjection: false),
-        "DebertaV2ForTokenClassification": .init(modelType: "deberta-v2", hasOutputProjection: false),
-        "DebertaV2Model": .init(modelType: "deberta-v2", hasOutputProjection: false),
-        "DeepseekV3ForCausalLM": .init(modelType: "deepseek_v3", hasOutputProjection: true),
-        "DeepseekV3ForSequenceClassification": .init(modelType: "deepseek_v3", hasOutputProjection: false),
-        "DeepseekV3ForTokenClassification": .init(modelType: "deepseek_v3", hasOutputProjection: false),
-        "DeepseekV3Model": .init(modelType: "deepseek_v3", hasOutputProjection: false),
-        "DistilBertForMaskedLM": .init(modelType: "distilbert", hasOutputProjection: true),
-        "DistilBertForMultipleChoice": .init(modelType: "distilbert", hasOutputProjection: false),
-        "DistilBertForQuestionAnswering": .init(modelType: "distilbert", hasOutputProjection: false),
-        "DistilBertForSequenceClassification": .init(modelType: "distilbert", hasOutputProjection: false),
-        "DistilBertForTokenClassification": .init(modelType: "distilbert", hasOutputProjection: false),
-        "DistilBertModel": .init(modelType: "distilbert", hasOutputProjection: false),
-        "ElectraForCausalLM": .init(modelType: "electra", hasOutputProjection: true),
-        "ElectraForMaskedLM": .init(modelType: "electra", hasOutputProjection: true),
-        "ElectraForMultipleChoice": .init(modelType: "electra", hasOutputProjection: false),
-        "ElectraForPreTraining": .init(modelType: "electra", hasOutputProjection: false),
-        "ElectraForQuestionAnswering": .init(modelType: "electra", hasOutputProjection: false),
-        "ElectraForSequenceClassification": .init(modelType: "electra", hasOutputProjection: false),
-        "ElectraForTokenClassification": .init(modelType: "electra", hasOutputProjection: false),
-        "ElectraModel": .init(modelType: "electra", hasOutputProjection: false),
-        "FalconForCausalLM": .init(modelType: "falcon", hasOutputProjection: true),
-        "FalconForQuestionAnswering": .init(modelType: "falcon", hasOutputProjection: false),
-        "FalconForSequenceClassification": .init(modelType: "falcon", hasOutputProjection: false),
-        "FalconForTokenClassification": .init(modelType: "falcon", hasOutputProjection: false),
-        "FalconModel": .init(modelType: "falcon", hasOutputProjection: false),
-        "GPT2DoubleHeadsModel": .init(modelType: "gpt2", hasOutputProjection: true),
-        "GPT2ForQuestionAnswering": .init(modelType: "gpt2", hasOutputProjection: false),
-        "GPT2ForSequenceClassification": .init(modelType: "gpt2", hasOutputProjection: false),
-        "GPT2ForTokenClassification": .init(modelType: "gpt2", hasOutputProjection: false),
-        "GPT2LMHeadModel": .init(modelType: "gpt2", hasOutputProjection: true),
-        "GPT2Model": .init(modelType: "gpt2", hasOutputProjection: false),
-        "GPTJForCausalLM": .init(modelType: "gptj", hasOutputProjection: true),
-        "GPTJForQuestionAnswering": .init(modelType: "gptj", hasOutputProjection: false),
-        "GPTJForSequenceClassification": .init(modelType: "gptj", hasOutputProjection: false),
-        "GPTJModel": .init(modelType: "gptj", hasOutputProjection: false),
-        "GPTNeoXForCausalLM": .init(modelType: "gpt_neox", hasOutputProjection: true),
-        "GPTNeoXForQuestionAnswering": .init(modelType: "gpt_neox", hasOutputProjection: false),
-        "GPTNeoXForSequenceClassification": .init(modelType: "gpt_neox", hasOutputProjection: false),
-        "GPTNeoXForTokenClassification": .init(modelType: "gpt_neox", hasOutputProjection: false),
-        "GPTNeoXModel": .init(modelType: "gpt_neox", hasOutputProjection: false),
-        "Gemma2ForCausalLM": .init(modelType: "gemma2", hasOutputProjection: true),
-        "Gemma2ForSequenceClassification": .init(modelType: "gemma2", hasOutputProjection: false),
-        "Gemma2ForTokenClassification": .init(modelType: "gemma2", hasOutputProjection: false),
-        "Gemma2Model": .init(modelType: "gemma2", hasOutputProjection: false),
-        "Gemma3ForCausalLM": .init(modelType: "gemma3_text", hasOutputProjection: true),
-        "Gemma3ForConditionalGeneration": .init(modelType: "gemma3", hasOutputProjection: true),
-        "Gemma3ForSequenceClassification": .init(modelType: "gemma3", hasOutputProjection: false),
-        "Gemma3Model": .init(modelType: "gemma3", hasOutputProjection: false),
-        "Gemma3TextForSequenceClassification": .init(modelType: "gemma3_text", hasOutputProjection: false),
-        "Gemma3TextModel": .init(modelType: "gemma3_text", hasOutputProjection: false),
-        "GemmaForCausalLM": .init(modelType: "gemma", hasOutputProjection: true),
-        "GemmaForSequenceClassification": .init(modelType: "gemma", hasOutputProjection: false),
-        "GemmaForTokenClassification": .init(modelType: "gemma", hasOutputProjection: false),
-        "GemmaModel": .init(modelType: "gemma", hasOutputProjection: false),
-        "GptOssForCausalLM": .init(modelType: "gpt_oss", hasOutputProjection: true),
-        "GptOssForSequenceClassification": .init(modelType: "gpt_oss", hasOutputProjection: false),
-        "GptOssForTokenClassification": .init(modelType: "gpt_oss", hasOutputProjection: false),
-        "GptOssModel": .init(modelType: "gpt_oss", hasOutputProjection: false),
-        "GraniteForCausalLM": .init(modelType: "granite", hasOutputProjection: true),
-        "GraniteModel": .init(modelType: "granite", hasOutputProjection: false),
-        "LlamaForCausalLM": .init(modelType: "llama", hasOutputProjection: true),
-        "LlamaForQuestionAnswering": .init(modelType: "llama", hasOutputProjection: false),
-        "LlamaForSequenceClassification": .init(modelType: "llama", hasOutputProjection: false),
-        "LlamaForTokenClassification": .init(modelType: "llama", hasOutputProjection: false),
-        "LlamaModel": .init(modelType: "llama", hasOutputProjection: false),
-        "LongformerForMaskedLM": .init(modelType: "longformer", hasOutputProjection: true),
-        "LongformerForMultipleChoice": .init(modelType: "longformer", hasOutputProjection: false),
-        "LongformerForQuestionAnswering": .init(modelType: "longformer", hasOutputProjection: false),
-        "LongformerForSequenceClassification": .init(modelType: "longformer", hasOutputProjection: false),
-        "LongformerForTokenClassification": .init(modelType: "longformer", hasOutputProjection: false),
-        "LongformerModel": .init(modelType: "longformer", hasOutputProjection: false),
-        "MPNetForMaskedLM": .init(modelType: "mpnet", hasOutputProjection: true),
-        "MPNetForMultipleChoice": .init(modelType: "mpnet", hasOutputProjection: false),
-        "MPNetForQuestionAnswering": .init(modelType: "mpnet", hasOutputProjection: false),
-        "MPNetForSequenceClassification": .init(modelType: "mpnet", hasOutputProjection: false),
-        "MPNetForTokenClassification": .init(modelType: "mpnet", hasOutputProjection: false),
-        "MPNetModel": .init(modelType: "mpnet", hasOutputProjection: false),
-        "MT5EncoderModel": .init(modelType: "mt5", hasOutputProjection: false),
-        "MT5ForConditionalGeneration": .init(modelType: "mt5", hasOutputProjection: true),
-        "MT5ForQuestionAnswering": .init(modelType: "mt5", hasOutputProjection: false),
-        "MT5ForSequenceClassification": .init(modelType: "mt5", hasOutputProjection: false),
-        "MT5ForTokenClassification": .init(modelType: "mt5", hasOutputProjection: false),
-        "MT5Model": .init(modelType: "mt5", hasOutputProjection: false),
-        "MT5Stack": .init(modelType: "mt5", hasOutputProjection: false),
-        "MarianDecoder": .init(modelType: "marian", hasOutputProjection: false),
-        "MarianDecoderWrapper": .init(modelType: "marian", hasOutputProjection: false),
-        "MarianEncoder": .init(modelType: "marian", hasOutputProjection: false),
-        "MarianForCausalLM": .init(modelType: "marian", hasOutputProjection: true),
-        "MarianMTModel": .init(modelType: "marian", hasOutputProjection: true),
-        "MarianModel": .init(modelType: "marian", hasOutputProjection: false),
-        "MistralForCausalLM": .init(modelType: "mistral", hasOutputProjection: true),
-        "MistralForQuestionAnswering": .init(modelType: "mistral", hasOutputProjection: false),
-        "MistralForSequenceClassification": .init(modelType: "mistral", hasOutputProjection: false),
-        "MistralForTokenClassification": .init(modelType: "mistral", hasOutputProjection: false),
-        "MistralModel": .init(modelType: "mistral", hasOutputProjection: false),
-        "MixtralForCausalLM": .init(modelType: "mixtral", hasOutputProjection: true),
-        "MixtralForQuestionAnswering": .init(modelType: "mixtral", hasOutputProjection: false),
-        "MixtralForSequenceClassification": .init(modelType: "mixtral", hasOutputProjection: false),
-        "MixtralForTokenClassification": .init(modelType: "mixtral", hasOutputProjection: false),
-        "MixtralModel": .init(modelType: "mixtral", hasOutputProjection: false),
-        "MobileBertForMaskedLM": .init(modelType: "mobilebert", hasOutputProjection: true),
-        "MobileBertForMultipleChoice": .init(modelType: "mobilebert", hasOutputProjection: false),
-        "MobileBertForNextSentencePrediction": .init(modelType: "mobilebert", hasOutputProjection: false),
-        "MobileBertForPreTraining": .init(modelType: "mobilebert", hasOutputProjection: true),
-        "MobileBertForQuestionAnswering": .init(modelType: "mobilebert", hasOutputProjection: false),
-        "MobileBertForSequenceClassification": .init(modelType: "mobilebert", hasOutputProjection: false),
-        "MobileBertForTokenClassification": .init(modelType: "mobilebert", hasOutputProjection: false),
-        "MobileBertModel": .init(modelType: "mobilebert", hasOutputProjection: false),
-        "ModernBertForMaskedLM": .init(modelType: "modernbert", hasOutputProjection: true),
-        "ModernBertForMultipleChoice": .init(modelType: "modernbert", hasOutputProjection: false),
-        "ModernBertForQuestionAnswering": .init(modelType: "modernbert", hasOutputProjection: false),
-        "ModernBertForSequenceClassification": .init(modelType: "modernbert", hasOutputProjection: false),
-        "ModernBertForTokenClassification": .init(modelType: "modernbert", hasOutputProjection: false),
-        "ModernBertModel": .init(modelType: "modernbert", hasOutputProjection: false),
-        "OPTDecoder": .init(modelType: "opt", hasOutputProjection: false),
-        "OPTForCausalLM": .init(modelType: "opt", hasOutputProjection: true),
-        "OPTForQuestionAnswering": .init(modelType: "opt", hasOutputProjection: false),
-        "OPTForSequenceClassification": .init(modelType: "opt", hasOutputProjection: false),
-        "OPTModel": .init(modelType: "opt", hasOutputProjection: false),
-        "Olmo2ForCausalLM": .init(modelType: "olmo2", hasOutputProjection: true),
-        "Olmo2ForSequenceClassification": .init(modelType: "olmo2", hasOutputProjection: false),
-        "Olmo2Model": .init(modelType: "olmo2", hasOutputProjection: false),
-        "OlmoForCausalLM": .init(modelType: "olmo", hasOutputProjection: true),
-        "OlmoForSequenceClassification": .init(modelType: "olmo", hasOutputProjection: false),
-        "OlmoModel": .init(modelType: "olmo", hasOutputProjection: false),
-        "Phi3ForCausalLM": .init(modelType: "phi3", hasOutputProjection: true),
-        "Phi3ForSequenceClassification": .init(modelType: "phi3", hasOutputProjection: false),
-        "Phi3ForTokenClassification": .init(modelType: "phi3", hasOutputProjection: false),
-        "Phi3Model": .init(modelType: "phi3", hasOutputProjection: false),
-        "PhiForCausalLM": .init(modelType: "phi", hasOutputProjection: true),
-        "PhiForSequenceClassification": .init(modelType: "phi", hasOutputProjection: false),
-        "PhiForTokenClassification": .init(modelType: "phi", hasOutputProjection: false),
-        "PhiModel": .init(modelType: "phi", hasOutputProjection: false),
-        "PretrainedBartModel": .init(modelType: "bart", hasOutputProjection: false),
-        "Qwen2ForCausalLM": .init(modelType: "qwen2", hasOutputProjection: true),
-        "Qwen2ForQuestionAnswering": .init(modelType: "qwen2", hasOutputProjection: false),
-        "Qwen2ForSequenceClassification": .init(modelType: "qwen2", hasOutputProjection: false),
-        "Qwen2ForTokenClassification": .init(modelType: "qwen2", hasOutputProjection: false),
-        "Qwen2Model": .init(modelType: "qwen2", hasOutputProjection: false),
-        "Qwen2MoeForCausalLM": .init(modelType: "qwen2_moe", hasOutputProjection: true),
-        "Qwen2MoeForQuestionAnswering": .init(modelType: "qwen2_moe", hasOutputProjection: false),
-        "Qwen2MoeForSequenceClassification": .init(modelType: "qwen2_moe", hasOutputProjection: false),
-        "Qwen2MoeForTokenClassification": .init(modelType: "qwen2_moe", hasOutputProjection: false),
-        "Qwen2MoeModel": .init(modelType: "qwen2_moe", hasOutputProjection: false),
-        "Qwen3ForCausalLM": .init(modelType: "qwen3", hasOutputProjection: true),
-        "Qwen3ForQuestionAnswering": .init(modelType: "qwen3", hasOutputProjection: false),
-        "Qwen3ForSequenceClassification": .init(modelType: "qwen3", hasOutputProjection: false),
-        "Qwen3ForTokenClassification": .init(modelType: "qwen3", hasOutputProjection: false),
-        "Qwen3Model": .init(modelType: "qwen3", hasOutputProjection: false),
-        "Qwen3MoeForCausalLM": .init(modelType: "qwen3_moe", hasOutputProjection: true),
-        "Qwen3MoeForQuestionAnswering": .init(modelType: "qwen3_moe", hasOutputProjection: false),
-        "Qwen3MoeForSequenceClassification": .init(modelType: "qwen3_moe", hasOutputProjection: false),
-        "Qwen3MoeForTokenClassification": .init(modelType: "qwen3_moe", hasOutputProjection: false),
-        "Qwen3MoeModel": .init(modelType: "qwen3_moe", hasOutputProjection: false),
-        "RobertaForCausalLM": .init(modelType: "roberta", hasOutputProjection: true),
-        "RobertaForMaskedLM": .init(modelType: "roberta", hasOutputProjection: true),
-        "RobertaForMultipleChoice": .init(modelType: "roberta", hasOutputProjection: false),
-        "RobertaForQuestionAnswering": .init(modelType: "roberta", hasOutputProjection: false),
-        "RobertaForSequenceClassification": .init(modelType: "roberta", hasOutputProjection: false),
-        "RobertaForTokenClassification": .init(modelType: "roberta", hasOutputProjection: false),
-        "RobertaModel": .init(modelType: "roberta", hasOutputProjection: false),
-        "SmolLM3ForCausalLM": .init(modelType: "smollm3", hasOutputProjection: true),
-        "SmolLM3ForQuestionAnswering": .init(modelType: "smollm3", hasOutputProjection: false),
-        "SmolLM3ForSequenceClassification": .init(modelType: "smollm3", hasOutputProjection: false),
-        "SmolLM3ForTokenClassification": .init(modelType: "smollm3", hasOutputProjection: false),
-        "SmolLM3Model": .init(modelType: "smollm3", hasOutputProjection: false),
-        "StableLmForCausalLM": .init(modelType: "stablelm", hasOutputProjection: true),
-        "StableLmForSequenceClassification": .init(modelType: "stablelm", hasOutputProjection: false),
-        "StableLmForTokenClassification": .init(modelType: "stablelm", hasOutputProjection: false),
-        "StableLmModel": .init(modelType: "stablelm", hasOutputProjection: false),
-        "Starcoder2ForCausalLM": .init(modelType: "starcoder2", hasOutputProjection: true),
-        "Starcoder2ForSequenceClassification": .init(modelType: "starcoder2", hasOutputProjection: false),
-        "Starcoder2ForTokenClassification": .init(modelType: "starcoder2", hasOutputProjection: false),
-        "Starcoder2Model": .init(modelType: "starcoder2", hasOutputProjection: false),
-        "T5EncoderModel": .init(modelType: "t5", hasOutputProjection: false),
-        "T5ForConditionalGeneration": .init(modelType: "t5", hasOutputProjection: true),
-        "T5ForQuestionAnswering": .init(modelType: "t5", hasOutputProjection: false),
-        "T5ForSequenceClassification": .init(modelType: "t5", hasOutputProjection: false),
-        "T5ForTokenClassification": .init(modelType: "t5", hasOutputProjection: false),
-        "T5Model": .init(modelType: "t5", hasOutputProjection: false),
-        "T5Stack": .init(modelType: "t5", hasOutputProjection: false),
-        "WhisperDecoder": .init(modelType: "whisper", hasOutputProjection: false),
-        "WhisperDecoderWrapper": .init(modelType: "whisper", hasOutputProjection: false),
-        "WhisperEncoder": .init(modelType: "whisper", hasOutputProjection: false),
-        "WhisperForAudioClassification": .init(modelType: "whisper", hasOutputProjection: false),
-        "WhisperForCausalLM": .init(modelType: "whisper", hasOutputProjection: true),
-        "WhisperForConditionalGeneration": .init(modelType: "whisper", hasOutputProjection: true),
-        "WhisperModel": .init(modelType: "whisper", hasOutputProjection: false),
-        "XLMRobertaForCausalLM": .init(modelType: "xlm-roberta", hasOutputProjection: true),
-        "XLMRobertaForMaskedLM": .init(modelType: "xlm-roberta", hasOutputProjection: true),
-        "XLMRobertaForMultipleChoice": .init(modelType: "xlm-roberta", hasOutputProjection: false),
-        "XLMRobertaForQuestionAnswering": .init(modelType: "xlm-roberta", hasOutputProjection: false),
-        "XLMRobertaForSequenceClassification": .init(modelType: "xlm-roberta", hasOutputProjection: false),
-        "XLMRobertaForTokenClassification": .init(modelType: "xlm-roberta", hasOutputProjection: false),
-        "XLMRobertaModel": .init(modelType: "xlm-roberta", hasOutputProjection: false),
-    ]
+    /// One class a line: name, model type, 1 when it has an output projection. A string, not a
+    /// dictionary literal: a literal of this many entries took the compiler half a minute.
+    static let generatedRows = """
+        ASTForAudioClassification audio-spectrogram-transformer 0
+        ASTModel audio-spectrogram-transformer 0
+        AXK1ForCausalLM axk1 1
+        AXK1ForSequenceClassification axk1 0
+        AXK1ForTokenClassification axk1 0
+        AXK1Model axk1 0
+        AXK2ForCausalLM axk2 1
+        AXK2ForSequenceClassification axk2 0
+        AXK2ForTokenClassification axk2 0
+        AXK2Model axk2 0
+        AfmoeForCausalLM afmoe 1
+        AfmoeModel afmoe 0
+        Aimv2Model aimv2 0
+        Aimv2TextModel aimv2_text_model 0
+        Aimv2VisionModel aimv2_vision_model 0
+        AlbertForMaskedLM albert 1
+        AlbertForMultipleChoice albert 0
+        AlbertForPreTraining albert 1
+        AlbertForQuestionAnswering albert 0
+        AlbertForSequenceClassification albert 0
+        AlbertForTokenClassification albert 0
+        AlbertModel albert 0
+        AlignModel align 0
+        AlignTextModel align_text_model 0
+        AlignVisionModel align_vision_model 0
+        AltCLIPModel altclip 0
+        AltCLIPTextModel altclip_text_model 0
+        AltCLIPVisionModel altclip_vision_model 0
+        AltRobertaModel altclip_text_model 0
+        Apertus1p5ForConditionalGeneration apertus1p5 1
+        Apertus1p5Model apertus1p5 0
+        Apertus1p5TextForCausalLM apertus1p5_text 1
+        Apertus1p5TextModel apertus1p5_text 0
+        Apertus1p5VisionTokenizerModel apertus1p5_vision_tokenizer 0
+        ApertusForCausalLM apertus 1
+        ApertusForTokenClassification apertus 0
+        ApertusModel apertus 0
+        ArceeForCausalLM arcee 1
+        ArceeForQuestionAnswering arcee 0
+        ArceeForSequenceClassification arcee 0
+        ArceeForTokenClassification arcee 0
+        ArceeModel arcee 0
+        AriaForConditionalGeneration aria 1
+        AriaModel aria 0
+        AriaTextForCausalLM aria_text 1
+        AriaTextModel aria_text 0
+        AudioFlamingo3Encoder audioflamingo3_encoder 0
+        AudioFlamingo3ForConditionalGeneration audioflamingo3 1
+        AudioFlamingo3Model audioflamingo3 0
+        BailingHybridForCausalLM bailing_hybrid 1
+        BailingHybridModel bailing_hybrid 0
+        BambaForCausalLM bamba 1
+        BambaModel bamba 0
+        BarkCoarseModel coarse_acoustics 0
+        BarkFineModel fine_acoustics 1
+        BarkModel bark 0
+        BarkSemanticModel semantic 0
+        BartDecoder bart 0
+        BartDecoderWrapper bart 0
+        BartEncoder bart 0
+        BartForCausalLM bart 1
+        BartForConditionalGeneration bart 1
+        BartForQuestionAnswering bart 0
+        BartForSequenceClassification bart 0
+        BartModel bart 0
+        BeamForCausalLM beam 1
+        BeamForTokenClassification beam 0
+        BeamModel beam 0
+        BeitBackbone beit 0
+        BeitForImageClassification beit 0
+        BeitForMaskedImageModeling beit 0
+        BeitModel beit 0
+        BertForMaskedLM bert 1
+        BertForMultipleChoice bert 0
+        BertForNextSentencePrediction bert 0
+        BertForPreTraining bert 1
+        BertForQuestionAnswering bert 0
+        BertForSequenceClassification bert 0
+        BertForTokenClassification bert 0
+        BertGenerationDecoder bert-generation 1
+        BertLMHeadModel bert 1
+        BertModel bert 0
+        BigBirdForCausalLM big_bird 1
+        BigBirdForMaskedLM big_bird 1
+        BigBirdForMultipleChoice big_bird 0
+        BigBirdForPreTraining big_bird 1
+        BigBirdForQuestionAnswering big_bird 0
+        BigBirdForSequenceClassification big_bird 0
+        BigBirdForTokenClassification big_bird 0
+        BigBirdModel big_bird 0
+        BigBirdPegasusDecoder bigbird_pegasus 0
+        BigBirdPegasusDecoderWrapper bigbird_pegasus 0
+        BigBirdPegasusEncoder bigbird_pegasus 0
+        BigBirdPegasusForCausalLM bigbird_pegasus 1
+        BigBirdPegasusForConditionalGeneration bigbird_pegasus 1
+        BigBirdPegasusForQuestionAnswering bigbird_pegasus 0
+        BigBirdPegasusForSequenceClassification bigbird_pegasus 0
+        BigBirdPegasusModel bigbird_pegasus 0
+        BioGptForCausalLM biogpt 1
+        BioGptForSequenceClassification biogpt 0
+        BioGptForTokenClassification biogpt 0
+        BioGptModel biogpt 0
+        BitBackbone bit 0
+        BitForImageClassification bit 0
+        BitModel bit 0
+        BitNetForCausalLM bitnet 1
+        BitNetModel bitnet 0
+        BlenderbotDecoder blenderbot 0
+        BlenderbotDecoderWrapper blenderbot 0
+        BlenderbotEncoder blenderbot 0
+        BlenderbotForCausalLM blenderbot 1
+        BlenderbotForConditionalGeneration blenderbot 1
+        BlenderbotModel blenderbot 0
+        BlenderbotSmallDecoder blenderbot-small 0
+        BlenderbotSmallDecoderWrapper blenderbot-small 0
+        BlenderbotSmallEncoder blenderbot-small 0
+        BlenderbotSmallForCausalLM blenderbot-small 1
+        BlenderbotSmallForConditionalGeneration blenderbot-small 1
+        BlenderbotSmallModel blenderbot-small 0
+        Blip2ForConditionalGeneration blip-2 1
+        Blip2ForImageTextRetrieval blip-2 0
+        Blip2Model blip-2 1
+        Blip2QFormerModel blip_2_qformer 0
+        Blip2TextModelWithProjection blip-2 0
+        Blip2VisionModel blip_2_vision_model 0
+        Blip2VisionModelWithProjection blip-2 0
+        BlipForImageTextRetrieval blip 0
+        BlipForQuestionAnswering blip 0
+        BlipModel blip 0
+        BlipVisionModel blip_vision_model 0
+        BloomForCausalLM bloom 1
+        BloomForQuestionAnswering bloom 0
+        BloomForSequenceClassification bloom 0
+        BloomForTokenClassification bloom 0
+        BloomModel bloom 0
+        BltForCausalLM blt 1
+        BltGlobalTransformer blt_global_transformer 0
+        BltLocalDecoder blt_local_decoder 0
+        BltLocalEncoder blt_local_encoder 0
+        BltModel blt 0
+        BltPatcher blt_patcher 1
+        BridgeTowerForImageAndTextRetrieval bridgetower 0
+        BridgeTowerForMaskedLM bridgetower 1
+        BridgeTowerModel bridgetower 0
+        BridgeTowerTextModel bridgetower_text_model 0
+        BridgeTowerVisionModel bridgetower_vision_model 0
+        BrosEncoder bros 0
+        BrosForTokenClassification bros 0
+        BrosModel bros 0
+        BrosSpadeEEForTokenClassification bros 0
+        BrosSpadeELForTokenClassification bros 0
+        CHMv2ForDepthEstimation chmv2 0
+        CLIPForImageClassification clip 0
+        CLIPModel clip 0
+        CLIPSegDecoder clipseg 0
+        CLIPSegForImageSegmentation clipseg 0
+        CLIPSegModel clipseg 0
+        CLIPSegTextModel clipseg_text_model 0
+        CLIPSegVisionModel clipseg_vision_model 0
+        CLIPTextModel clip_text_model 0
+        CLIPTextModelWithProjection clip_text_model 0
+        CLIPVisionModel clip_vision_model 0
+        CLIPVisionModelWithProjection clip_vision_model 0
+        CTRLForSequenceClassification ctrl 0
+        CTRLLMHeadModel ctrl 1
+        CTRLModel ctrl 0
+        CamembertForCausalLM camembert 1
+        CamembertForMaskedLM camembert 1
+        CamembertForMultipleChoice camembert 0
+        CamembertForQuestionAnswering camembert 0
+        CamembertForSequenceClassification camembert 0
+        CamembertForTokenClassification camembert 0
+        CamembertModel camembert 0
+        CanaryDecoder canary_decoder 0
+        CanaryForConditionalGeneration canary 1
+        CanaryModel canary 0
+        CanineForMultipleChoice canine 0
+        CanineForQuestionAnswering canine 0
+        CanineForSequenceClassification canine 0
+        CanineForTokenClassification canine 0
+        CanineModel canine 0
+        ChameleonVQVAE chameleon_vqgan 0
+        ChineseCLIPModel chinese_clip 0
+        ChineseCLIPTextModel chinese_clip_text_model 0
+        ChineseCLIPVisionModel chinese_clip_vision_model 0
+        ClapAudioModel clap_audio_model 0
+        ClapAudioModelWithProjection clap_audio_model 0
+        ClapModel clap 0
+        ClapTextModel clap_text_model 0
+        ClapTextModelWithProjection clap_text_model 0
+        ClvpDecoder clvp_decoder 0
+        ClvpEncoder clvp_encoder 0
+        ClvpModel clvp_decoder 0
+        CodeGenForCausalLM codegen 1
+        CodeGenModel codegen 0
+        Cohere2ForCausalLM cohere2 1
+        Cohere2Model cohere2 0
+        Cohere2MoeForCausalLM cohere2_moe 1
+        Cohere2MoeModel cohere2_moe 0
+        Cohere2VisionForConditionalGeneration cohere2_vision 1
+        Cohere2VisionModel cohere2_vision 0
+        CohereAsrDecoder cohere_asr 0
+        CohereAsrForConditionalGeneration cohere_asr 1
+        CohereAsrModel cohere_asr 0
+        CohereCompassVisionModel cohere_compass_vision 0
+        CohereForCausalLM cohere 1
+        CohereModel cohere 0
+        ColModernVBertForRetrieval colmodernvbert 0
+        ColPaliForRetrieval colpali 0
+        ColQwen2ForRetrieval colqwen2 0
+        ConditionalDetrDecoder conditional_detr 0
+        ConditionalDetrEncoder conditional_detr 0
+        ConvBertForMaskedLM convbert 1
+        ConvBertForMultipleChoice convbert 0
+        ConvBertForQuestionAnswering convbert 0
+        ConvBertForSequenceClassification convbert 0
+        ConvBertForTokenClassification convbert 0
+        ConvBertModel convbert 0
+        ConvNextEncoder convnext 0
+        ConvNextForImageClassification convnext 0
+        ConvNextModel convnext 0
+        ConvNextV2Encoder convnextv2 0
+        ConvNextV2ForImageClassification convnextv2 0
+        ConvNextV2Model convnextv2 0
+        Cosmos3EdgeForConditionalGeneration cosmos3_edge 1
+        Cosmos3EdgeModel cosmos3_edge 0
+        Cosmos3EdgeTextModel cosmos3_edge_text 0
+        Cosmos3EdgeVisionModel cosmos3_edge_vision 0
+        Cosmos3OmniForConditionalGeneration cosmos3_omni 1
+        Cosmos3OmniModel cosmos3_omni 0
+        CpmAntForCausalLM cpmant 1
+        CpmAntModel cpmant 0
+        CsmBackboneModel csm 0
+        CsmDepthDecoderModel csm_depth_decoder_model 0
+        CsmForConditionalGeneration csm 1
+        CvtForImageClassification cvt 0
+        CvtModel cvt 0
+        CwmForCausalLM cwm 1
+        CwmModel cwm 0
+        DFineDecoder d_fine 0
+        DFineForObjectDetection d_fine 0
+        DFineHybridEncoder d_fine 0
+        DFineModel d_fine 0
+        DINOv3ConvNextBackbone dinov3_convnext 0
+        DINOv3ConvNextEncoder dinov3_convnext 0
+        DINOv3ConvNextModel dinov3_convnext 0
+        DINOv3ViTBackbone dinov3_vit 0
+        DINOv3ViTEncoder dinov3_vit 0
+        DINOv3ViTModel dinov3_vit 0
+        DPRContextEncoder dpr 0
+        DPREncoder dpr 0
+        DPRPretrainedContextEncoder dpr 0
+        DPRPretrainedQuestionEncoder dpr 0
+        DPRPretrainedReader dpr 0
+        DPRQuestionEncoder dpr 0
+        DPRReader dpr 0
+        DPRSpanPredictor dpr 0
+        DPTForDepthEstimation dpt 0
+        DPTForSemanticSegmentation dpt 0
+        DPTModel dpt 0
+        DabDetrDecoder dab-detr 0
+        DabDetrEncoder dab-detr 0
+        DacModel dac 0
+        Data2VecAudioForAudioFrameClassification data2vec-audio 0
+        Data2VecAudioForCTC data2vec-audio 0
+        Data2VecAudioForSequenceClassification data2vec-audio 0
+        Data2VecAudioForXVector data2vec-audio 0
+        Data2VecAudioModel data2vec-audio 0
+        Data2VecTextForCausalLM data2vec-text 1
+        Data2VecTextForMaskedLM data2vec-text 1
+        Data2VecTextForMultipleChoice data2vec-text 0
+        Data2VecTextForQuestionAnswering data2vec-text 0
+        Data2VecTextForSequenceClassification data2vec-text 0
+        Data2VecTextForTokenClassification data2vec-text 0
+        Data2VecTextModel data2vec-text 0
+        Data2VecVisionForImageClassification data2vec-vision 0
+        Data2VecVisionForSemanticSegmentation data2vec-vision 0
+        Data2VecVisionModel data2vec-vision 0
+        DebertaForMaskedLM deberta 1
+        DebertaForQuestionAnswering deberta 0
+        DebertaForSequenceClassification deberta 0
+        DebertaForTokenClassification deberta 0
+        DebertaModel deberta 0
+        DebertaV2ForMaskedLM deberta-v2 1
+        DebertaV2ForMultipleChoice deberta-v2 0
+        DebertaV2ForQuestionAnswering deberta-v2 0
+        DebertaV2ForSequenceClassification deberta-v2 0
+        DebertaV2ForTokenClassification deberta-v2 0
+        DebertaV2Model deberta-v2 0
+        DecisionTransformerGPT2Model decision_transformer 0
+        DecisionTransformerModel decision_transformer 0
+        DeepseekOcr2SamVisionEncoder deepseek_ocr2_sam_vision_model 0
+        DeepseekOcr2VisionEncoder deepseek_ocr2_encoder 0
+        DeepseekOcr2VisionModel deepseek_ocr2_vision 0
+        DeepseekV2ForCausalLM deepseek_v2 1
+        DeepseekV2ForSequenceClassification deepseek_v2 0
+        DeepseekV2Model deepseek_v2 0
+        DeepseekV32ForCausalLM deepseek_v32 1
+        DeepseekV32Model deepseek_v32 0
+        DeepseekV3ForCausalLM deepseek_v3 1
+        DeepseekV3ForSequenceClassification deepseek_v3 0
+        DeepseekV3ForTokenClassification deepseek_v3 0
+        DeepseekV3Model deepseek_v3 0
+        DeepseekV4ForCausalLM deepseek_v4 1
+        DeepseekV4Model deepseek_v4 0
+        DeepseekVLForConditionalGeneration deepseek_vl 1
+        DeepseekVLHybridForConditionalGeneration deepseek_vl_hybrid 1
+        DeepseekVLHybridModel deepseek_vl_hybrid 0
+        DeepseekVLModel deepseek_vl 0
+        DeformableDetrDecoder deformable_detr 0
+        DeformableDetrEncoder deformable_detr 0
+        DeiTForImageClassification deit 0
+        DeiTForImageClassificationWithTeacher deit 0
+        DeiTForMaskedImageModeling deit 0
+        DeiTModel deit 0
+        Deimv2ConvEncoder deimv2 0
+        Deimv2Decoder deimv2 0
+        Deimv2ForObjectDetection deimv2 0
+        Deimv2HybridEncoder deimv2 0
+        Deimv2LiteEncoder deimv2 0
+        Deimv2Model deimv2 0
+        DepthAnythingForDepthEstimation depth_anything 0
+        DepthProForDepthEstimation depth_pro 0
+        DepthProModel depth_pro 0
+        DetrDecoder detr 0
+        DetrEncoder detr 0
+        DiaDecoder dia_decoder 0
+        DiaEncoder dia_encoder 0
+        DiaModel dia 0
+        DiffLlamaForCausalLM diffllama 1
+        DiffLlamaForQuestionAnswering diffllama 0
+        DiffLlamaForSequenceClassification diffllama 0
+        DiffLlamaForTokenClassification diffllama 0
+        DiffLlamaModel diffllama 0
+        Dinov2Backbone dinov2 0
+        Dinov2Encoder dinov2 0
+        Dinov2ForImageClassification dinov2 0
+        Dinov2Model dinov2 0
+        Dinov2WithRegistersBackbone dinov2_with_registers 0
+        Dinov2WithRegistersEncoder dinov2_with_registers 0
+        Dinov2WithRegistersForImageClassification dinov2_with_registers 0
+        Dinov2WithRegistersModel dinov2_with_registers 0
+        DistilBertForMaskedLM distilbert 1
+        DistilBertForMultipleChoice distilbert 0
+        DistilBertForQuestionAnswering distilbert 0
+        DistilBertForSequenceClassification distilbert 0
+        DistilBertForTokenClassification distilbert 0
+        DistilBertModel distilbert 0
+        DogeForCausalLM doge 1
+        DogeForSequenceClassification doge 0
+        DogeModel doge 0
+        DonutSwinForImageClassification donut-swin 0
+        DonutSwinModel donut-swin 0
+        DoryForCausalLM dory 1
+        DoryModel dory 0
+        Dots3NoteAudioModel dots3_note_audio_encoder 0
+        Dots3NoteForCausalLM dots3_note_text 1
+        Dots3NoteForConditionalGeneration dots3_note 1
+        Dots3NoteModel dots3_note 0
+        Dots3NoteTextModel dots3_note_text 0
+        Dots3NoteVisionModel dots3_note_vision_encoder 0
+        EdgeTamVideoModel edgetam_video 0
+        EfficientLoFTRForKeypointMatching efficientloftr 0
+        EfficientLoFTRModel efficientloftr 0
+        EfficientNetForImageClassification efficientnet 0
+        EfficientNetModel efficientnet 0
+        ElectraForCausalLM electra 1
+        ElectraForMaskedLM electra 1
+        ElectraForMultipleChoice electra 0
+        ElectraForPreTraining electra 0
+        ElectraForQuestionAnswering electra 0
+        ElectraForSequenceClassification electra 0
+        ElectraForTokenClassification electra 0
+        ElectraModel electra 0
+        EmbeddingGemma2Model embedding_gemma2 0
+        EmbeddingGemma2TextModel embedding_gemma2_text 0
+        Emu3ForCausalLM emu3_text_model 1
+        Emu3TextModel emu3_text_model 0
+        Emu3VQVAE emu3_vqgan 0
+        EncodecModel encodec 0
+        EncoderDecoderModel encoder-decoder 1
+        EomtDinov3ForUniversalSegmentation eomt_dinov3 0
+        EomtForUniversalSegmentation eomt 0
+        ErgoForCausalLM ergo 1
+        ErgoModel ergo 0
+        Ernie4_5ForCausalLM ernie4_5 1
+        Ernie4_5Model ernie4_5 0
+        Ernie4_5_MoeForCausalLM ernie4_5_moe 1
+        Ernie4_5_MoeModel ernie4_5_moe 0
+        Ernie4_5_VLMoeForConditionalGeneration ernie4_5_vl_moe 1
+        Ernie4_5_VLMoeModel ernie4_5_vl_moe 0
+        Ernie4_5_VLMoeTextModel ernie4_5_vl_moe_text 0
+        Ernie4_5_VL_MoeForConditionalGeneration ernie4_5_vl_moe 1
+        Ernie4_5_VL_MoeModel ernie4_5_vl_moe 0
+        Ernie4_5_VL_MoeTextModel ernie4_5_vl_moe_text 0
+        ErnieForCausalLM ernie 1
+        ErnieForMaskedLM ernie 1
+        ErnieForMultipleChoice ernie 0
+        ErnieForNextSentencePrediction ernie 0
+        ErnieForPreTraining ernie 1
+        ErnieForQuestionAnswering ernie 0
+        ErnieForSequenceClassification ernie 0
+        ErnieForTokenClassification ernie 0
+        ErnieModel ernie 0
+        EsmFold2Model esmfold2 0
+        EsmcForMaskedLM esmc 1
+        EsmcForSequenceClassification esmc 0
+        EsmcForTokenClassification esmc 0
+        EsmcModel esmc 0
+        EuroBertForMaskedLM eurobert 1
+        EuroBertForSequenceClassification eurobert 0
+        EuroBertForTokenClassification eurobert 0
+        EuroBertModel eurobert 0
+        EvollaForProteinText2Text evolla 1
+        EvollaModel evolla 0
+        Exaone4ForCausalLM exaone4 1
+        Exaone4ForQuestionAnswering exaone4 0
+        Exaone4ForSequenceClassification exaone4 0
+        Exaone4ForTokenClassification exaone4 0
+        Exaone4Model exaone4 0
+        Exaone4_5_ForConditionalGeneration exaone4_5 1
+        Exaone4_5_Model exaone4_5 0
+        Exaone4_5_VisionModel exaone4_5_vision 0
+        ExaoneMoeForCausalLM exaone_moe 1
+        ExaoneMoeModel exaone_moe 0
+        FNetForMaskedLM fnet 1
+        FNetForMultipleChoice fnet 0
+        FNetForNextSentencePrediction fnet 0
+        FNetForPreTraining fnet 1
+        FNetForQuestionAnswering fnet 0
+        FNetForSequenceClassification fnet 0
+        FNetForTokenClassification fnet 0
+        FNetModel fnet 0
+        FSMTForConditionalGeneration fsmt 1
+        FSMTModel fsmt 1
+        FalconForCausalLM falcon 1
+        FalconForQuestionAnswering falcon 0
+        FalconForSequenceClassification falcon 0
+        FalconForTokenClassification falcon 0
+        FalconH1ForCausalLM falcon_h1 1
+        FalconH1Model falcon_h1 0
+        FalconMambaForCausalLM falcon_mamba 1
+        FalconMambaModel falcon_mamba 0
+        FalconModel falcon 0
+        FastSpeech2ConformerHifiGan fastspeech2_conformer_hifigan 0
+        FastSpeech2ConformerModel fastspeech2_conformer 0
+        FastSpeech2ConformerWithHifiGan fastspeech2_conformer_with_hifigan 0
+        FlaubertForMultipleChoice flaubert 0
+        FlaubertForQuestionAnswering flaubert 0
+        FlaubertForQuestionAnsweringSimple flaubert 0
+        FlaubertForSequenceClassification flaubert 0
+        FlaubertForTokenClassification flaubert 0
+        FlaubertModel flaubert 0
+        FlaubertWithLMHeadModel flaubert 1
+        FlavaImageCodebook flava_image_codebook 0
+        FlavaImageModel flava_image_model 0
+        FlavaModel flava 0
+        FlavaMultimodalModel flava_multimodal_model 0
+        FlavaTextModel flava_text_model 0
+        FlexOlmoForCausalLM flex_olmo 1
+        FlexOlmoModel flex_olmo 0
+        FlintForCausalLM flint 1
+        FlintModel flint 0
+        Florence2ForConditionalGeneration florence2 1
+        Florence2Model florence2 0
+        Florence2VisionBackbone florence_vision 0
+        FocalNetForImageClassification focalnet 0
+        FocalNetForMaskedImageModeling focalnet 0
+        FocalNetModel focalnet 0
+        FunAsrNanoEncoder fun_asr_nano_encoder 0
+        FunAsrNanoForConditionalGeneration fun_asr_nano 1
+        FunAsrNanoModel fun_asr_nano 0
+        FunnelBaseModel funnel 0
+        FunnelForMaskedLM funnel 1
+        FunnelForMultipleChoice funnel 0
+        FunnelForPreTraining funnel 0
+        FunnelForQuestionAnswering funnel 0
+        FunnelForSequenceClassification funnel 0
+        FunnelForTokenClassification funnel 0
+        FunnelModel funnel 0
+        FuyuForCausalLM fuyu 1
+        FuyuModel fuyu 0
+        GLPNForDepthEstimation glpn 0
+        GLPNModel glpn 0
+        GPT2DoubleHeadsModel gpt2 1
+        GPT2ForQuestionAnswering gpt2 0
+        GPT2ForSequenceClassification gpt2 0
+        GPT2ForTokenClassification gpt2 0
+        GPT2LMHeadModel gpt2 1
+        GPT2Model gpt2 0
+        GPTBigCodeForCausalLM gpt_bigcode 1
+        GPTBigCodeForSequenceClassification gpt_bigcode 0
+        GPTBigCodeForTokenClassification gpt_bigcode 0
+        GPTBigCodeModel gpt_bigcode 0
+        GPTJForCausalLM gptj 1
+        GPTJForQuestionAnswering gptj 0
+        GPTJForSequenceClassification gptj 0
+        GPTJModel gptj 0
+        GPTNeoForCausalLM gpt_neo 1
+        GPTNeoForQuestionAnswering gpt_neo 0
+        GPTNeoForSequenceClassification gpt_neo 0
+        GPTNeoForTokenClassification gpt_neo 0
+        GPTNeoModel gpt_neo 0
+        GPTNeoXForCausalLM gpt_neox 1
+        GPTNeoXForQuestionAnswering gpt_neox 0
+        GPTNeoXForSequenceClassification gpt_neox 0
+        GPTNeoXForTokenClassification gpt_neox 0
+        GPTNeoXJapaneseForCausalLM gpt_neox_japanese 1
+        GPTNeoXJapaneseModel gpt_neox_japanese 0
+        GPTNeoXModel gpt_neox 0
+        Gemma2ForCausalLM gemma2 1
+        Gemma2ForSequenceClassification gemma2 0
+        Gemma2ForTokenClassification gemma2 0
+        Gemma2Model gemma2 0
+        Gemma3ForCausalLM gemma3_text 1
+        Gemma3ForConditionalGeneration gemma3 1
+        Gemma3ForSequenceClassification gemma3 0
+        Gemma3Model gemma3 0
+        Gemma3TextForSequenceClassification gemma3_text 0
+        Gemma3TextModel gemma3_text 0
+        Gemma3nAudioEncoder gemma3n_audio 0
+        Gemma3nForCausalLM gemma3n_text 1
+        Gemma3nTextModel gemma3n_text 0
+        Gemma4AudioModel gemma4_audio 0
+        Gemma4ForCausalLM gemma4_text 1
+        Gemma4ForConditionalGeneration gemma4 1
+        Gemma4Model gemma4 0
+        Gemma4TextModel gemma4_text 0
+        Gemma4UnifiedAssistantForCausalLM gemma4_unified_assistant 1
+        Gemma4UnifiedForCausalLM gemma4_unified_text 1
+        Gemma4UnifiedForConditionalGeneration gemma4_unified 1
+        Gemma4UnifiedModel gemma4_unified 0
+        Gemma4UnifiedTextModel gemma4_unified_text 0
+        Gemma4VisionModel gemma4_vision 0
+        GemmaForCausalLM gemma 1
+        GemmaForSequenceClassification gemma 0
+        GemmaForTokenClassification gemma 0
+        GemmaModel gemma 0
+        GitForCausalLM git 1
+        GitModel git 0
+        GitVisionModel git_vision_model 0
+        Glm46VForConditionalGeneration glm46v 1
+        Glm46VModel glm46v 0
+        Glm4ForCausalLM glm4 1
+        Glm4ForSequenceClassification glm4 0
+        Glm4ForTokenClassification glm4 0
+        Glm4Model glm4 0
+        Glm4MoeForCausalLM glm4_moe 1
+        Glm4MoeLiteForCausalLM glm4_moe_lite 1
+        Glm4MoeLiteModel glm4_moe_lite 0
+        Glm4MoeModel glm4_moe 0
+        Glm4vForConditionalGeneration glm4v 1
+        Glm4vModel glm4v 0
+        Glm4vMoeForConditionalGeneration glm4v_moe 1
+        Glm4vMoeModel glm4v_moe 0
+        Glm4vMoeTextModel glm4v_moe_text 0
+        Glm4vMoeVisionModel glm4v_moe_vision 0
+        Glm4vTextModel glm4v_text 0
+        Glm4vVisionModel glm4v_vision 0
+        Glm5NextForConditionalGeneration glm5_next 1
+        Glm5NextModel glm5_next 0
+        Glm5NextTextModel glm5_next_text 0
+        Glm5NextVisionModel glm5_next_vision 0
+        GlmAsrEncoder glmasr_encoder 0
+        GlmAsrForConditionalGeneration glmasr 1
+        GlmAsrModel glmasr 0
+        GlmForCausalLM glm 1
+        GlmForSequenceClassification glm 0
+        GlmForTokenClassification glm 0
+        GlmImageForConditionalGeneration glm_image 1
+        GlmImageModel glm_image 0
+        GlmImageTextModel glm_image_text 0
+        GlmImageVQVAE glm_image_vqmodel 0
+        GlmImageVisionModel glm_image_vision 0
+        GlmModel glm 0
+        GlmMoeDsaForCausalLM glm_moe_dsa 1
+        GlmMoeDsaModel glm_moe_dsa 0
+        GlmOcrForConditionalGeneration glm_ocr 1
+        GlmOcrModel glm_ocr 0
+        GlmOcrTextModel glm_ocr_text 0
+        GlmOcrVisionModel glm_ocr_vision 0
+        GotOcr2ForConditionalGeneration got_ocr2 1
+        GotOcr2Model got_ocr2 0
+        GotOcr2VisionEncoder got_ocr2_vision 0
+        GptOssForCausalLM gpt_oss 1
+        GptOssForSequenceClassification gpt_oss 0
+        GptOssForTokenClassification gpt_oss 0
+        GptOssModel gpt_oss 0
+        GradiumPhononTTSModel gradium_phonon_tts 0
+        Granite4VisionTextModel granite4_vision_text 0
+        GraniteDoclingForConditionalGeneration granite_docling 1
+        GraniteDoclingModel granite_docling 0
+        GraniteDoclingTextModel granite_docling_text 0
+        GraniteDoclingVisionModel granite_docling_vision 0
+        GraniteForCausalLM granite 1
+        GraniteModel granite 0
+        GraniteMoeForCausalLM granitemoe 1
+        GraniteMoeHybridForCausalLM granitemoehybrid 1
+        GraniteMoeHybridModel granitemoehybrid 0
+        GraniteMoeModel granitemoe 0
+        GraniteMoeSWAForCausalLM granitemoe_swa 1
+        GraniteMoeSWAModel granitemoe_swa 0
+        GraniteMoeSharedForCausalLM granitemoeshared 1
+        GraniteMoeSharedModel granitemoeshared 0
+        GraniteSWAForCausalLM granite_swa 1
+        GraniteSWAModel granite_swa 0
+        GraniteSpeech5Encoder granite_speech5_encoder 0
+        GraniteSpeech5ForCTC granite_speech5_ctc 0
+        GraniteSpeechCTCEncoder granite_speech_encoder 0
+        GraniteSpeechForConditionalGeneration granite_speech 1
+        GraniteSpeechModel granite_speech 0
+        GraniteSpeechPlusCTCEncoder granite_speech_plus_encoder 0
+        GraniteSpeechPlusForConditionalGeneration granite_speech_plus 1
+        GraniteSpeechPlusModel granite_speech_plus 0
+        GroundingDinoDecoder grounding-dino 0
+        GroundingDinoEncoder grounding-dino 0
+        GroundingDinoForObjectDetection grounding-dino 0
+        GroundingDinoModel grounding-dino 0
+        GroupViTModel groupvit 0
+        GroupViTTextModel groupvit_text_model 0
+        GroupViTTextTransformer groupvit_text_model 0
+        GroupViTVisionModel groupvit_vision_model 0
+        GteForMaskedLM gte 1
+        GteForSequenceClassification gte 0
+        GteForTokenClassification gte 0
+        GteModel gte 0
+        HGNetV2Backbone hgnet_v2 0
+        HGNetV2ForImageClassification hgnet_v2 0
+        HYV3ForCausalLM hy_v3 1
+        HYV3Model hy_v3 0
+        HYV4ForCausalLM hy_v4 1
+        HYV4Model hy_v4 0
+        HYV4VLForConditionalGeneration hy_v4_vl 1
+        HYV4VLModel hy_v4_vl 0
+        HYV4VLTextModel hy_v4_vl_text 0
+        HYV4VLVisionModel hy_v4_vl_vision 0
+        HeliumForCausalLM helium 1
+        HeliumForSequenceClassification helium 0
+        HeliumForTokenClassification helium 0
+        HeliumModel helium 0
+        HieraBackbone hiera 0
+        HieraForImageClassification hiera 0
+        HieraModel hiera 0
+        HiggsAudioV2Model higgs_audio_v2 0
+        HrmTextForCausalLM hrm_text 1
+        HrmTextModel hrm_text 0
+        HubertForCTC hubert 0
+        HubertForSequenceClassification hubert 0
+        HubertModel hubert 0
+        HunYuanVLVisionTransformer hunyuan_vl_vision 0
+        HyperCLOVAXForCausalLM hyperclovax 1
+        HyperCLOVAXModel hyperclovax 0
+        HyperCLOVAXVisionV2ForConditionalGeneration hyperclovax_vision_v2 1
+        HyperCLOVAXVisionV2Model hyperclovax_vision_v2 0
+        IBertForMaskedLM ibert 1
+        IBertForMultipleChoice ibert 0
+        IBertForQuestionAnswering ibert 0
+        IBertForSequenceClassification ibert 0
+        IBertForTokenClassification ibert 0
+        IBertModel ibert 0
+        IJepaForImageClassification ijepa 0
+        IJepaModel ijepa 0
+        Idefics2ForConditionalGeneration idefics2 1
+        Idefics2Model idefics2 0
+        Idefics2PerceiverResampler idefics2_perceiver 0
+        Idefics2VisionTransformer idefics2_vision 0
+        Idefics3ForConditionalGeneration idefics3 1
+        Idefics3Model idefics3 0
+        Idefics3VisionTransformer idefics3_vision 0
+        IdeficsForVisionText2Text idefics 1
+        IdeficsModel idefics 0
+        ImageGPTForCausalImageModeling imagegpt 1
+        ImageGPTForImageClassification imagegpt 0
+        ImageGPTModel imagegpt 0
+        Inkling2ForCausalLM inkling2_text 1
+        Inkling2ForConditionalGeneration inkling2 1
+        Inkling2LoopForCausalLM inkling2_loop_text 1
+        Inkling2LoopForConditionalGeneration inkling2_loop 1
+        Inkling2LoopModel inkling2_loop 0
+        Inkling2LoopTextModel inkling2_loop_text 0
+        Inkling2Model inkling2 0
+        Inkling2TextModel inkling2_text 0
+        Inkling2VisionModel inkling2_vision 0
+        InklingAudioModel inkling_audio 0
+        InklingForCausalLM inkling_text 1
+        InklingForConditionalGeneration inkling_mm_model 1
+        InklingModel inkling_mm_model 0
+        InklingTextModel inkling_text 0
+        InklingVisionModel inkling_vision 0
+        InstructBlipForConditionalGeneration instructblip 1
+        InstructBlipModel instructblip 0
+        InstructBlipQFormerModel instructblip_qformer 0
+        InstructBlipVideoForConditionalGeneration instructblipvideo 1
+        InstructBlipVideoModel instructblipvideo 0
+        InstructBlipVideoQFormerModel instructblipvideo_qformer 0
+        InstructBlipVideoVisionModel instructblipvideo_vision_model 0
+        InstructBlipVisionModel instructblip_vision_model 0
+        InternVLForConditionalGeneration internvl 1
+        InternVLModel internvl 0
+        InternVLVisionModel internvl_vision 0
+        Jais2ForCausalLM jais2 1
+        Jais2Model jais2 0
+        JambaForCausalLM jamba 1
+        JambaForSequenceClassification jamba 0
+        JambaModel jamba 0
+        JanusForConditionalGeneration janus 1
+        JanusModel janus 0
+        JanusVQVAE janus_vqgan 0
+        JanusVisionModel janus_vision_model 0
+        JetMoeForCausalLM jetmoe 1
+        JetMoeForSequenceClassification jetmoe 0
+        JetMoeModel jetmoe 0
+        JevForDecision jev 0
+        JinaEmbeddingsV3ForMaskedLM jina_embeddings_v3 1
+        JinaEmbeddingsV3ForQuestionAnswering jina_embeddings_v3 0
+        JinaEmbeddingsV3ForSequenceClassification jina_embeddings_v3 0
+        JinaEmbeddingsV3ForTokenClassification jina_embeddings_v3 0
+        JinaEmbeddingsV3Model jina_embeddings_v3 0
+        KimiLinearForCausalLM kimi_linear 1
+        KimiLinearModel kimi_linear 0
+        Kimi_K25ForConditionalGeneration kimi_k25 1
+        Kimi_K25Model kimi_k25 0
+        Kimi_K25VisionModel kimi_k25_vision 0
+        Kolibri1ForCausalLM kolibri1 1
+        Kolibri1Model kolibri1 0
+        Kolibri1_1ForCausalLM kolibri1_1 1
+        Kolibri1_1Model kolibri1_1 0
+        Kosmos2ForConditionalGeneration kosmos-2 1
+        Kosmos2Model kosmos-2 0
+        Kosmos2TextForCausalLM kosmos_2_text_model 1
+        Kosmos2TextModel kosmos_2_text_model 0
+        Kosmos2TextTransformer kosmos_2_text_model 0
+        Kosmos2VisionModel kosmos_2_vision_model 0
+        Kosmos2VisionTransformer kosmos_2_vision_model 0
+        Kosmos2_5ForConditionalGeneration kosmos-2.5 1
+        Kosmos2_5Model kosmos-2.5 0
+        Kosmos2_5TextForCausalLM kosmos_2_5_text_model 1
+        Kosmos2_5TextModel kosmos_2_5_text_model 0
+        Kosmos2_5TextTransformer kosmos_2_5_text_model 0
+        Kosmos2_5VisionEncoder kosmos_2_5_vision_model 0
+        Kosmos2_5VisionModel kosmos_2_5_vision_model 0
+        KyutaiSpeechToTextForConditionalGeneration kyutai_speech_to_text 1
+        KyutaiSpeechToTextModel kyutai_speech_to_text 0
+        LEDDecoder led 0
+        LEDEncoder led 0
+        LEDForConditionalGeneration led 1
+        LEDForQuestionAnswering led 0
+        LEDModel led 0
+        LagunaForCausalLM laguna 1
+        LagunaModel laguna 0
+        LaraMiniForCausalLM lara_mini 1
+        LaraMiniModel lara_mini 0
+        LasrEncoder lasr_encoder 0
+        LasrForCTC lasr_ctc 0
+        LayoutLMForMaskedLM layoutlm 1
+        LayoutLMForQuestionAnswering layoutlm 0
+        LayoutLMForSequenceClassification layoutlm 0
+        LayoutLMForTokenClassification layoutlm 0
+        LayoutLMModel layoutlm 0
+        LayoutLMv3ForQuestionAnswering layoutlmv3 0
+        LayoutLMv3ForSequenceClassification layoutlmv3 0
+        LayoutLMv3ForTokenClassification layoutlmv3 0
+        LayoutLMv3Model layoutlmv3 0
+        LevitForImageClassification levit 0
+        LevitForImageClassificationWithTeacher levit 0
+        LevitModel levit 0
+        Lfm2ForCausalLM lfm2 1
+        Lfm2Model lfm2 0
+        Lfm2VlForConditionalGeneration lfm2_vl 1
+        Lfm2VlModel lfm2_vl 0
+        Lfm3ForCausalLM lfm3 1
+        Lfm3Model lfm3 0
+        Lfm3VlForConditionalGeneration lfm3_vl 1
+        Lfm3VlModel lfm3_vl 0
+        Lfm3VlVisionModel lfm3_vl_vision 0
+        LightGlueForKeypointMatching lightglue 0
+        LightOnOcrForConditionalGeneration lighton_ocr 1
+        LightOnOcrModel lighton_ocr 0
+        LiltForQuestionAnswering lilt 0
+        LiltForSequenceClassification lilt 0
+        LiltForTokenClassification lilt 0
+        LiltModel lilt 0
+        Llama4ForCausalLM llama4_text 1
+        Llama4ForConditionalGeneration llama4 1
+        Llama4TextModel llama4_text 0
+        Llama4VisionModel llama4_vision_model 0
+        LlamaForCausalLM llama 1
+        LlamaForQuestionAnswering llama 0
+        LlamaForSequenceClassification llama 0
+        LlamaForTokenClassification llama 0
+        LlamaModel llama 0
+        LlavaForConditionalGeneration llava 1
+        LlavaModel llava 0
+        LlavaNextForConditionalGeneration llava_next 1
+        LlavaNextModel llava_next 0
+        LlavaNextVideoForConditionalGeneration llava_next_video 1
+        LlavaNextVideoModel llava_next_video 0
+        LlavaOnevision15ForConditionalGeneration llava_onevision1_5 1
+        LlavaOnevision15Model llava_onevision1_5 0
+        LlavaOnevision15VisionModel llava_onevision1_5_vision 0
+        LlavaOnevisionForConditionalGeneration llava_onevision 1
+        LlavaOnevisionModel llava_onevision 0
+        LongT5EncoderModel longt5 0
+        LongT5ForConditionalGeneration longt5 1
+        LongT5Model longt5 0
+        LongT5Stack longt5 0
+        LongcatFlashForCausalLM longcat_flash 1
+        LongcatFlashModel longcat_flash 0
+        LongformerForMaskedLM longformer 1
+        LongformerForMultipleChoice longformer 0
+        LongformerForQuestionAnswering longformer 0
+        LongformerForSequenceClassification longformer 0
+        LongformerForTokenClassification longformer 0
+        LongformerModel longformer 0
+        LukeForEntityClassification luke 0
+        LukeForEntityPairClassification luke 0
+        LukeForEntitySpanClassification luke 0
+        LukeForMaskedLM luke 1
+        LukeForMultipleChoice luke 0
+        LukeForQuestionAnswering luke 0
+        LukeForSequenceClassification luke 0
+        LukeForTokenClassification luke 0
+        LukeModel luke 0
+        LwDetrDecoder lw_detr 0
+        LwDetrForObjectDetection lw_detr 0
+        LwDetrModel lw_detr 0
+        LwDetrViTBackbone lw_detr_vit 0
+        LwDetrViTEncoder lw_detr_vit 0
+        LxmertForQuestionAnswering lxmert 0
+        LxmertModel lxmert 0
+        M2M100Decoder m2m_100 0
+        M2M100Encoder m2m_100 0
+        M2M100ForConditionalGeneration m2m_100 1
+        M2M100Model m2m_100 0
+        MBartDecoder mbart 0
+        MBartDecoderWrapper mbart 0
+        MBartEncoder mbart 0
+        MBartForCausalLM mbart 1
+        MBartForConditionalGeneration mbart 1
+        MBartForQuestionAnswering mbart 0
+        MBartForSequenceClassification mbart 0
+        MBartModel mbart 0
+        MLCDVisionModel mlcd_vision_model 0
+        MMGroundingDinoDecoder mm-grounding-dino 0
+        MMGroundingDinoEncoder mm-grounding-dino 0
+        MMGroundingDinoForObjectDetection mm-grounding-dino 0
+        MMGroundingDinoModel mm-grounding-dino 0
+        MPNetForMaskedLM mpnet 1
+        MPNetForMultipleChoice mpnet 0
+        MPNetForQuestionAnswering mpnet 0
+        MPNetForSequenceClassification mpnet 0
+        MPNetForTokenClassification mpnet 0
+        MPNetModel mpnet 0
+        MT5EncoderModel mt5 0
+        MT5ForConditionalGeneration mt5 1
+        MT5ForQuestionAnswering mt5 0
+        MT5ForSequenceClassification mt5 0
+        MT5ForTokenClassification mt5 0
+        MT5Model mt5 0
+        MT5Stack mt5 0
+        Mamba2ForCausalLM mamba2 1
+        Mamba2Model mamba2 0
+        MambaForCausalLM mamba 1
+        MambaModel mamba 0
+        MarianDecoder marian 0
+        MarianDecoderWrapper marian 0
+        MarianEncoder marian 0
+        MarianForCausalLM marian 1
+        MarianMTModel marian 1
+        MarianModel marian 0
+        MarkupLMForQuestionAnswering markuplm 0
+        MarkupLMForSequenceClassification markuplm 0
+        MarkupLMForTokenClassification markuplm 0
+        MarkupLMModel markuplm 0
+        Mask2FormerForUniversalSegmentation mask2former 0
+        Mask2FormerModel mask2former 0
+        MaskFormerDetrDecoder detr 0
+        MaskFormerForInstanceSegmentation maskformer 0
+        MaskFormerModel maskformer 0
+        MaskFormerSwinBackbone maskformer-swin 0
+        MaskFormerSwinModel maskformer-swin 0
+        MegatronBertForCausalLM megatron-bert 1
+        MegatronBertForMaskedLM megatron-bert 1
+        MegatronBertForMultipleChoice megatron-bert 0
+        MegatronBertForNextSentencePrediction megatron-bert 0
+        MegatronBertForPreTraining megatron-bert 1
+        MegatronBertForQuestionAnswering megatron-bert 0
+        MegatronBertForSequenceClassification megatron-bert 0
+        MegatronBertForTokenClassification megatron-bert 0
+        MegatronBertModel megatron-bert 0
+        MellumForCausalLM mellum 1
+        MellumModel mellum 0
+        MetaClip2ForImageClassification metaclip_2 0
+        MetaClip2Model metaclip_2 0
+        MetaClip2TextModel metaclip_2_text_model 0
+        MetaClip2TextModelWithProjection metaclip_2_text_model 0
+        MetaClip2VisionModel metaclip_2_vision_model 0
+        MetaClip2VisionModelWithProjection metaclip_2_vision_model 0
+        MgpstrForSceneTextRecognition mgp-str 0
+        MgpstrModel mgp-str 0
+        MiMoV2FlashForCausalLM mimo_v2_flash 1
+        MiMoV2FlashModel mimo_v2_flash 0
+        MimiDecoderModel mimi_decoder 0
+        MimiEncoderModel mimi_encoder 0
+        MimiModel mimi 0
+        MiniCPM3ForCausalLM minicpm3 1
+        MiniCPM3ForSequenceClassification minicpm3 0
+        MiniCPM3Model minicpm3 0
+        MiniCPM5MoeForCausalLM minicpm5_moe 1
+        MiniCPM5MoeModel minicpm5_moe 0
+        MiniCPMOcrForConditionalGeneration minicpm_ocr 1
+        MiniCPMOcrModel minicpm_ocr 0
+        MiniCPMOcrVisionModel minicpm_ocr_vision 0
+        MiniCPMV4_6ForConditionalGeneration minicpmv4_6 1
+        MiniCPMV4_6Model minicpmv4_6 0
+        MiniCPMV4_6VisionModel minicpmv4_6_vision 0
+        MiniCPMV4_7ForConditionalGeneration minicpmv4_7 1
+        MiniCPMV4_7Model minicpmv4_7 0
+        MiniCPMV4_7VisionModel minicpmv4_7_vision 0
+        MiniMaxForCausalLM minimax 1
+        MiniMaxForQuestionAnswering minimax 0
+        MiniMaxForSequenceClassification minimax 0
+        MiniMaxForTokenClassification minimax 0
+        MiniMaxM2ForCausalLM minimax_m2 1
+        MiniMaxM2Model minimax_m2 0
+        MiniMaxM3SparseForConditionalGeneration minimax_m3_vl 1
+        MiniMaxM3VLForCausalLM minimax_m3_vl_text 1
+        MiniMaxM3VLModel minimax_m3_vl 0
+        MiniMaxM3VLTextModel minimax_m3_vl_text 0
+        MiniMaxM3VLVisionModel minimax_m3_vl_vision 0
+        MiniMaxModel minimax 0
+        Ministral3ForCausalLM ministral3 1
+        Ministral3ForQuestionAnswering ministral3 0
+        Ministral3ForSequenceClassification ministral3 0
+        Ministral3ForTokenClassification ministral3 0
+        Ministral3Model ministral3 0
+        Mistral3ForConditionalGeneration mistral3 1
+        Mistral3Model mistral3 0
+        Mistral4ForCausalLM mistral4 1
+        Mistral4ForSequenceClassification mistral4 0
+        Mistral4ForTokenClassification mistral4 0
+        Mistral4Model mistral4 0
+        MistralForCausalLM mistral 1
+        MistralForQuestionAnswering mistral 0
+        MistralForSequenceClassification mistral 0
+        MistralForTokenClassification mistral 0
+        MistralLarge4ForConditionalGeneration mistral_large4 1
+        MistralLarge4Model mistral_large4 0
+        MistralLarge4TextModel mistral_large4_text 0
+        MistralModel mistral 0
+        MixtralForCausalLM mixtral 1
+        MixtralForQuestionAnswering mixtral 0
+        MixtralForSequenceClassification mixtral 0
+        MixtralForTokenClassification mixtral 0
+        MixtralModel mixtral 0
+        MllamaForCausalLM mllama_text_model 1
+        MllamaForConditionalGeneration mllama 1
+        MllamaModel mllama 0
+        MllamaTextModel mllama_text_model 0
+        MllamaVisionModel mllama_vision_model 0
+        MobileBertForMaskedLM mobilebert 1
+        MobileBertForMultipleChoice mobilebert 0
+        MobileBertForNextSentencePrediction mobilebert 0
+        MobileBertForPreTraining mobilebert 1
+        MobileBertForQuestionAnswering mobilebert 0
+        MobileBertForSequenceClassification mobilebert 0
+        MobileBertForTokenClassification mobilebert 0
+        MobileBertModel mobilebert 0
+        MobileNetV1ForImageClassification mobilenet_v1 0
+        MobileNetV1Model mobilenet_v1 0
+        MobileNetV2ForImageClassification mobilenet_v2 0
+        MobileNetV2ForSemanticSegmentation mobilenet_v2 0
+        MobileNetV2Model mobilenet_v2 0
+        MobileViTForImageClassification mobilevit 0
+        MobileViTForSemanticSegmentation mobilevit 0
+        MobileViTModel mobilevit 0
+        MobileViTV2ForImageClassification mobilevitv2 0
+        MobileViTV2ForSemanticSegmentation mobilevitv2 0
+        MobileViTV2Model mobilevitv2 0
+        ModernBertDecoderForCausalLM modernbert-decoder 1
+        ModernBertDecoderForSequenceClassification modernbert-decoder 0
+        ModernBertDecoderModel modernbert-decoder 0
+        ModernBertForMaskedLM modernbert 1
+        ModernBertForMultipleChoice modernbert 0
+        ModernBertForQuestionAnswering modernbert 0
+        ModernBertForSequenceClassification modernbert 0
+        ModernBertForTokenClassification modernbert 0
+        ModernBertModel modernbert 0
+        ModernVBertForMaskedLM modernvbert 1
+        ModernVBertForSequenceClassification modernvbert 0
+        ModernVBertForTokenClassification modernvbert 0
+        ModernVBertModel modernvbert 0
+        Molmo2Adapter molmo2_adapter 0
+        Molmo2ForConditionalGeneration molmo2 1
+        Molmo2Model molmo2 0
+        Molmo2TextModel molmo2_text 0
+        Molmo2VisionModel molmo2_vision 0
+        MoonshineDecoder moonshine 0
+        MoonshineEncoder moonshine 0
+        MoonshineForConditionalGeneration moonshine 1
+        MoonshineModel moonshine 0
+        MoonshineStreamingEncoder moonshine_streaming_encoder 0
+        MoshiDepthDecoder moshi_depth 0
+        MoshiForCausalLM moshi 1
+        MoshiModel moshi 0
+        MossTranscribeDiarizeAudioModel moss_transcribe_diarize_audio 0
+        MossTranscribeDiarizeForConditionalGeneration moss_transcribe_diarize 1
+        MossTranscribeDiarizeModel moss_transcribe_diarize 0
+        MptForCausalLM mpt 1
+        MptForQuestionAnswering mpt 0
+        MptForSequenceClassification mpt 0
+        MptForTokenClassification mpt 0
+        MptModel mpt 0
+        MraForMaskedLM mra 1
+        MraForMultipleChoice mra 0
+        MraForQuestionAnswering mra 0
+        MraForSequenceClassification mra 0
+        MraForTokenClassification mra 0
+        MraModel mra 0
+        MuseGlimmerAssistantModel muse_glimmer_assistant 0
+        MuseGlimmerForConditionalGeneration muse_glimmer 1
+        MuseGlimmerModel muse_glimmer 0
+        MuseGlimmerTextModel muse_glimmer_text 0
+        MuseGlimmerVisionModel muse_glimmer_vision 0
+        MuseSparkAudioModel muse_spark_audio 0
+        MuseSparkForConditionalGeneration muse_spark 1
+        MuseSparkModel muse_spark 0
+        MuseSparkTextModel muse_spark_text 0
+        MuseSparkVisionModel muse_spark_vision 0
+        MusicFlamingoForConditionalGeneration musicflamingo 1
+        MusicFlamingoModel musicflamingo 0
+        MusicgenDecoder musicgen_decoder 0
+        MusicgenForCausalLM musicgen_decoder 1
+        MusicgenForConditionalGeneration musicgen 1
+        MusicgenMelodyDecoder musicgen_melody_decoder 0
+        MusicgenMelodyForCausalLM musicgen_melody_decoder 1
+        MusicgenMelodyForConditionalGeneration musicgen_melody 1
+        MusicgenMelodyModel musicgen_melody_decoder 0
+        MusicgenModel musicgen_decoder 0
+        MvpDecoder mvp 0
+        MvpDecoderWrapper mvp 0
+        MvpEncoder mvp 0
+        MvpForCausalLM mvp 1
+        MvpForConditionalGeneration mvp 1
+        MvpForQuestionAnswering mvp 0
+        MvpForSequenceClassification mvp 0
+        MvpModel mvp 0
+        NanoChatForCausalLM nanochat 1
+        NanoChatModel nanochat 0
+        Nemotron3DiarizationAudioModel nemotron3_diarization_audio 0
+        Nemotron3DiarizationForAudioFrameClassification nemotron3_diarization 0
+        Nemotron3DiarizationModel nemotron3_diarization 0
+        Nemotron3_5AsrForRNNT nemotron3_5_asr 0
+        Nemotron3_5TranscribeAsrAudioModel nemotron3_5_transcribe_asr_audio 0
+        Nemotron3_5TranscribeAudioModel nemotron3_5_transcribe_audio 0
+        Nemotron3_5TranscribeForConditionalGeneration nemo_speechlm 1
+        Nemotron3_5TranscribeModel nemo_speechlm 0
+        Nemotron3_5TranscribeWordTimestampModel nemotron3_5_transcribe_word_timestamp 0
+        NemotronAsrStreamingEncoder nemotron_asr_streaming_encoder 0
+        NemotronAsrStreamingForRNNT nemotron_asr_streaming 0
+        NemotronHForCausalLM nemotron_h 1
+        NemotronHModel nemotron_h 0
+        NemotronH_Omni_Reasoning_V3 nemotron_h_omni 0
+        NeoMMEForMaskedLM neomme 1
+        NeoMMEForRetrieval neomme 0
+        NeoMMEModel neomme 0
+        NeuCodecModel neucodec 0
+        NllbMoeDecoder nllb-moe 0
+        NllbMoeEncoder nllb-moe 0
+        NllbMoeForConditionalGeneration nllb-moe 1
+        NllbMoeModel nllb-moe 0
+        NomicBertForMaskedLM nomic_bert 1
+        NomicBertForSequenceClassification nomic_bert 0
+        NomicBertForTokenClassification nomic_bert 0
+        NomicBertModel nomic_bert 0
+        NystromformerForMaskedLM nystromformer 1
+        NystromformerForMultipleChoice nystromformer 0
+        NystromformerForQuestionAnswering nystromformer 0
+        NystromformerForSequenceClassification nystromformer 0
+        NystromformerForTokenClassification nystromformer 0
+        NystromformerModel nystromformer 0
+        OPTDecoder opt 0
+        OPTForCausalLM opt 1
+        OPTForQuestionAnswering opt 0
+        OPTForSequenceClassification opt 0
+        OPTModel opt 0
+        Olmo2ForCausalLM olmo2 1
+        Olmo2ForSequenceClassification olmo2 0
+        Olmo2Model olmo2 0
+        Olmo3ForCausalLM olmo3 1
+        Olmo3ForSequenceClassification olmo3 0
+        Olmo3Model olmo3 0
+        OlmoForCausalLM olmo 1
+        OlmoForSequenceClassification olmo 0
+        OlmoHybridForCausalLM olmo_hybrid 1
+        OlmoHybridModel olmo_hybrid 0
+        OlmoModel olmo 0
+        OlmoeForCausalLM olmoe 1
+        OlmoeModel olmoe 0
+        OmDetTurboDecoder omdet-turbo 0
+        OmniASRAudioModel omniasr_audio 0
+        OmniASRCTCModel omniasr_ctc 0
+        OmniASRForCTC omniasr_ctc 0
+        OmniASRForConditionalGeneration omniasr 1
+        OmniASRModel omniasr 0
+        OneFormerForUniversalSegmentation oneformer 0
+        OneFormerModel oneformer 0
+        OpenAIGPTDoubleHeadsModel openai-gpt 1
+        OpenAIGPTForSequenceClassification openai-gpt 0
+        OpenAIGPTLMHeadModel openai-gpt 1
+        OpenAIGPTModel openai-gpt 0
+        OpenAIPrivacyFilterForTokenClassification openai_privacy_filter 0
+        OpenAIPrivacyFilterModel openai_privacy_filter 0
+        Ovis2ForConditionalGeneration ovis2 1
+        Ovis2Model ovis2 0
+        Ovis2VisionModel ovis2_vision 0
+        Ovis2_5ForConditionalGeneration ovis2_5 1
+        Ovis2_5Model ovis2_5 0
+        Ovis2_5VisionModel ovis2_5_vision 0
+        OwlViTForObjectDetection owlvit 0
+        OwlViTModel owlvit 0
+        OwlViTTextModel owlvit_text_model 0
+        OwlViTTextTransformer owlvit_text_model 0
+        OwlViTVisionModel owlvit_vision_model 0
+        OwlViTVisionTransformer owlvit_vision_model 0
+        Owlv2ForObjectDetection owlv2 0
+        Owlv2Model owlv2 0
+        Owlv2TextModel owlv2_text_model 0
+        Owlv2TextTransformer owlv2_text_model 0
+        Owlv2VisionModel owlv2_vision_model 0
+        Owlv2VisionTransformer owlv2_vision_model 0
+        PI05Model pi05 0
+        PI0Model pi0 0
+        PLBartDecoder plbart 0
+        PLBartDecoderWrapper plbart 0
+        PLBartEncoder plbart 0
+        PLBartForCausalLM plbart 1
+        PLBartForConditionalGeneration plbart 1
+        PLBartForSequenceClassification plbart 0
+        PLBartModel plbart 0
+        PPDocLayoutV2Decoder pp_doclayout_v2 0
+        PPDocLayoutV2ForObjectDetection pp_doclayout_v2 0
+        PPDocLayoutV2HybridEncoder pp_doclayout_v2 0
+        PPDocLayoutV2Model pp_doclayout_v2 0
+        PPDocLayoutV3Decoder pp_doclayout_v3 0
+        PPDocLayoutV3ForObjectDetection pp_doclayout_v3 0
+        PPDocLayoutV3HybridEncoder pp_doclayout_v3 0
+        PPDocLayoutV3Model pp_doclayout_v3 0
+        PPDocLayoutV4Decoder pp_doclayout_v4 0
+        PPDocLayoutV4ForObjectDetection pp_doclayout_v4 0
+        PPDocLayoutV4HybridEncoder pp_doclayout_v4 0
+        PPDocLayoutV4Model pp_doclayout_v4 0
+        PPFormulaNetForConditionalGeneration pp_formulanet 1
+        PPFormulaNetModel pp_formulanet 0
+        PPFormulaNetTextModel pp_formulanet_text 0
+        PPFormulaNetVisionModel pp_formulanet_vision 0
+        PPLCNetBackbone pp_lcnet 0
+        PPLCNetEncoder pp_lcnet 0
+        PPLCNetForImageClassification pp_lcnet 0
+        PPLCNetV3Backbone pp_lcnet_v3 0
+        PPLCNetV3Encoder pp_lcnet_v3 0
+        PPLCNetV4Backbone pp_lcnet_v4 0
+        PPLCNetV4Encoder pp_lcnet_v4 0
+        PPOCRV5MobileDetForObjectDetection pp_ocrv5_mobile_det 0
+        PPOCRV5MobileDetModel pp_ocrv5_mobile_det 0
+        PPOCRV5MobileRecEncoderWithSVTR pp_ocrv5_mobile_rec 0
+        PPOCRV5MobileRecForTextRecognition pp_ocrv5_mobile_rec 0
+        PPOCRV5MobileRecModel pp_ocrv5_mobile_rec 0
+        PPOCRV5ServerRecEncoderWithSVTR pp_ocrv5_server_rec 0
+        PPOCRV5ServerRecForTextRecognition pp_ocrv5_server_rec 0
+        PPOCRV5ServerRecModel pp_ocrv5_server_rec 0
+        PPOCRV6SmallDetForObjectDetection pp_ocrv6_small_det 0
+        PPOCRV6SmallDetModel pp_ocrv6_small_det 0
+        PPOCRV6SmallRecEncoderWithSVTR pp_ocrv6_small_rec 0
+        PPOCRV6SmallRecForTextRecognition pp_ocrv6_small_rec 0
+        PPOCRV6SmallRecModel pp_ocrv6_small_rec 0
+        PPOCRV6TinyRecForTextRecognition pp_ocrv6_tiny_rec 0
+        PPOCRV6TinyRecModel pp_ocrv6_tiny_rec 0
+        PaddleOCRTextModel paddleocr_vl_text 0
+        PaddleOCRVLForConditionalGeneration paddleocr_vl 1
+        PaddleOCRVLModel paddleocr_vl 0
+        PaddleOCRVisionModel paddleocr_vl_vision 0
+        PaddleOCRVisionTransformer paddleocr_vl_vision 0
+        PaliGemmaForConditionalGeneration paligemma 1
+        PaliGemmaModel paligemma 0
+        ParakeetEncoder parakeet_encoder 0
+        ParakeetForCTC parakeet_ctc 0
+        ParakeetForRNNT parakeet_rnnt 0
+        ParakeetForTDT parakeet_tdt 0
+        PatchTSMixerEncoder patchtsmixer 0
+        PatchTSMixerForPrediction patchtsmixer 0
+        PatchTSMixerForPretraining patchtsmixer 0
+        PatchTSMixerForRegression patchtsmixer 0
+        PatchTSMixerForTimeSeriesClassification patchtsmixer 0
+        PatchTSMixerModel patchtsmixer 0
+        PatchTSTForClassification patchtst 0
+        PatchTSTForPrediction patchtst 0
+        PatchTSTForPretraining patchtst 0
+        PatchTSTForRegression patchtst 0
+        PatchTSTModel patchtst 0
+        PeAudioEncoder pe_audio_encoder 0
+        PeAudioFrameLevelModel pe_audio 0
+        PeAudioModel pe_audio 0
+        PegasusDecoder pegasus 0
+        PegasusDecoderWrapper pegasus 0
+        PegasusEncoder pegasus 0
+        PegasusForCausalLM pegasus 1
+        PegasusForConditionalGeneration pegasus 1
+        PegasusModel pegasus 0
+        PegasusXDecoder pegasus_x 0
+        PegasusXDecoderWrapper pegasus_x 0
+        PegasusXEncoder pegasus_x 0
+        PegasusXForConditionalGeneration pegasus_x 1
+        PegasusXModel pegasus_x 0
+        PerceiverForImageClassificationLearned perceiver 0
+        PerceiverForSequenceClassification perceiver 0
+        PerceiverModel perceiver 0
+        PersimmonForCausalLM persimmon 1
+        PersimmonForSequenceClassification persimmon 0
+        PersimmonForTokenClassification persimmon 0
+        PersimmonModel persimmon 0
+        Phi3ForCausalLM phi3 1
+        Phi3ForSequenceClassification phi3 0
+        Phi3ForTokenClassification phi3 0
+        Phi3Model phi3 0
+        Phi4MultimodalAudioModel phi4_multimodal_audio 0
+        Phi4MultimodalForCausalLM phi4_multimodal 1
+        Phi4MultimodalModel phi4_multimodal 0
+        Phi4MultimodalVisionModel phi4_multimodal_vision 0
+        PhiForCausalLM phi 1
+        PhiForSequenceClassification phi 0
+        PhiForTokenClassification phi 0
+        PhiModel phi 0
+        PhimoeForCausalLM phimoe 1
+        PhimoeForSequenceClassification phimoe 0
+        PhimoeModel phimoe 0
+        Pix2StructForConditionalGeneration pix2struct 1
+        Pix2StructTextModel pix2struct_text_model 1
+        Pix2StructVisionModel pix2struct_vision_model 0
+        PixioBackbone pixio 0
+        PixioModel pixio 0
+        PixtralVisionModel pixtral 0
+        PocketTTSAudioTokenizerDecoderModel pocket_tts_audio_tokenizer_decoder 0
+        PocketTTSAudioTokenizerEncoderModel pocket_tts_audio_tokenizer_encoder 0
+        PocketTTSAudioTokenizerModel pocket_tts_audio_tokenizer 0
+        PocketTTSModel pocket_tts 0
+        PoolFormerForImageClassification poolformer 0
+        PoolFormerModel poolformer 0
+        Pop2PianoForConditionalGeneration pop2piano 1
+        Pop2PianoStack pop2piano 0
+        PretrainedBartModel bart 0
+        PretrainedFSMTModel fsmt 0
+        PromptDepthAnythingForDepthEstimation prompt_depth_anything 0
+        ProphetNetDecoder prophetnet 0
+        ProphetNetDecoderWrapper prophetnet 0
+        ProphetNetEncoder prophetnet 0
+        ProphetNetForCausalLM prophetnet 1
+        ProphetNetForConditionalGeneration prophetnet 1
+        ProphetNetModel prophetnet 0
+        PvtForImageClassification pvt 0
+        PvtModel pvt 0
+        PvtV2Backbone pvt_v2 0
+        PvtV2ForImageClassification pvt_v2 0
+        PvtV2Model pvt_v2 0
+        QianfanOCRForConditionalGeneration qianfan_ocr 1
+        QianfanOCRModel qianfan_ocr 0
+        QianfanOCRVisionModel qianfan_ocr_vision 0
+        Qwen2AudioEncoder qwen2_audio_encoder 0
+        Qwen2AudioForConditionalGeneration qwen2_audio 1
+        Qwen2AudioModel qwen2_audio 0
+        Qwen2ForCausalLM qwen2 1
+        Qwen2ForQuestionAnswering qwen2 0
+        Qwen2ForSequenceClassification qwen2 0
+        Qwen2ForTokenClassification qwen2 0
+        Qwen2Model qwen2 0
+        Qwen2MoeForCausalLM qwen2_moe 1
+        Qwen2MoeForQuestionAnswering qwen2_moe 0
+        Qwen2MoeForSequenceClassification qwen2_moe 0
+        Qwen2MoeForTokenClassification qwen2_moe 0
+        Qwen2MoeModel qwen2_moe 0
+        Qwen2VLForConditionalGeneration qwen2_vl 1
+        Qwen2VLModel qwen2_vl 0
+        Qwen2VLTextModel qwen2_vl_text 0
+        Qwen2_5OmniAudioEncoder qwen2_5_omni_audio_encoder 0
+        Qwen2_5OmniTalkerModel qwen2_5_omni_talker 0
+        Qwen2_5OmniThinkerForConditionalGeneration qwen2_5_omni_thinker 1
+        Qwen2_5OmniThinkerModel qwen2_5_omni_thinker 0
+        Qwen2_5OmniThinkerTextModel qwen2_5_omni_text 0
+        Qwen2_5OmniToken2WavBigVGANModel qwen2_5_omni_bigvgan 0
+        Qwen2_5OmniToken2WavDiTModel qwen2_5_omni_dit 0
+        Qwen2_5OmniToken2WavModel qwen2_5_omni_token2wav 0
+        Qwen2_5OmniVisionEncoder qwen2_5_omni_vision_encoder 0
+        Qwen2_5_VLForConditionalGeneration qwen2_5_vl 1
+        Qwen2_5_VLModel qwen2_5_vl 0
+        Qwen2_5_VLTextModel qwen2_5_vl_text 0
+        Qwen3ASREncoder qwen3_asr_encoder 0
+        Qwen3ASRForConditionalGeneration qwen3_asr 1
+        Qwen3ASRForTokenClassification qwen3_asr 0
+        Qwen3ASRModel qwen3_asr 0
+        Qwen3ForCausalLM qwen3 1
+        Qwen3ForQuestionAnswering qwen3 0
+        Qwen3ForSequenceClassification qwen3 0
+        Qwen3ForTokenClassification qwen3 0
+        Qwen3Model qwen3 0
+        Qwen3MoeForCausalLM qwen3_moe 1
+        Qwen3MoeForQuestionAnswering qwen3_moe 0
+        Qwen3MoeForSequenceClassification qwen3_moe 0
+        Qwen3MoeForTokenClassification qwen3_moe 0
+        Qwen3MoeModel qwen3_moe 0
+        Qwen3NextForCausalLM qwen3_next 1
+        Qwen3NextForQuestionAnswering qwen3_next 0
+        Qwen3NextForSequenceClassification qwen3_next 0
+        Qwen3NextForTokenClassification qwen3_next 0
+        Qwen3NextModel qwen3_next 0
+        Qwen3OmniMoeAudioEncoder qwen3_omni_moe_audio_encoder 0
+        Qwen3OmniMoeTalkerCodePredictorModel qwen3_omni_moe_talker_code_predictor 0
+        Qwen3OmniMoeTalkerCodePredictorModelForConditionalGeneration qwen3_omni_moe_talker_code_predictor 1
+        Qwen3OmniMoeThinkerForConditionalGeneration qwen3_omni_moe_thinker 1
+        Qwen3OmniMoeThinkerModel qwen3_omni_moe_thinker 0
+        Qwen3OmniMoeThinkerTextModel qwen3_omni_moe_text 0
+        Qwen3OmniMoeVisionEncoder qwen3_omni_moe_vision_encoder 0
+        Qwen3VLForConditionalGeneration qwen3_vl 1
+        Qwen3VLModel qwen3_vl 0
+        Qwen3VLMoeForConditionalGeneration qwen3_vl_moe 1
+        Qwen3VLMoeModel qwen3_vl_moe 0
+        Qwen3VLMoeTextModel qwen3_vl_moe_text 0
+        Qwen3VLMoeVisionModel qwen3_vl_moe_vision 0
+        Qwen3VLTextModel qwen3_vl_text 0
+        Qwen3VLVisionModel qwen3_vl_vision 0
+        Qwen3_5ForCausalLM qwen3_5_text 1
+        Qwen3_5ForConditionalGeneration qwen3_5 1
+        Qwen3_5ForSequenceClassification qwen3_5 0
+        Qwen3_5ForTokenClassification qwen3_5 0
+        Qwen3_5Model qwen3_5 0
+        Qwen3_5MoeForCausalLM qwen3_5_moe_text 1
+        Qwen3_5MoeForConditionalGeneration qwen3_5_moe 1
+        Qwen3_5MoeModel qwen3_5_moe 0
+        Qwen3_5MoeTextModel qwen3_5_moe_text 0
+        Qwen3_5MoeVisionModel qwen3_5_moe_vision 0
+        Qwen3_5TextForSequenceClassification qwen3_5_text 0
+        Qwen3_5TextModel qwen3_5_text 0
+        Qwen3_5VisionModel qwen3_5_vision 0
+        Qwen4ExpVisionModel qwen4_exp_vision 0
+        RTDetrDecoder rt_detr 0
+        RTDetrForObjectDetection rt_detr 0
+        RTDetrHybridEncoder rt_detr 0
+        RTDetrModel rt_detr 0
+        RTDetrResNetBackbone rt_detr_resnet 0
+        RTDetrV2Decoder rt_detr_v2 0
+        RTDetrV2ForObjectDetection rt_detr_v2 0
+        RTDetrV2HybridEncoder rt_detr_v2 0
+        RTDetrV2Model rt_detr_v2 0
+        RadioEncoder radio 0
+        RadioModel radio 0
+        RagModel rag 0
+        RagTokenForGeneration rag 1
+        RecurrentGemmaForCausalLM recurrent_gemma 1
+        RecurrentGemmaModel recurrent_gemma 0
+        ReformerForMaskedLM reformer 1
+        ReformerForQuestionAnswering reformer 0
+        ReformerForSequenceClassification reformer 0
+        ReformerModel reformer 0
+        RegNetForImageClassification regnet 0
+        RegNetModel regnet 0
+        RemBertForCausalLM rembert 1
+        RemBertForMaskedLM rembert 1
+        RemBertForMultipleChoice rembert 0
+        RemBertForQuestionAnswering rembert 0
+        RemBertForSequenceClassification rembert 0
+        RemBertForTokenClassification rembert 0
+        RemBertModel rembert 0
+        ResNetBackbone resnet 0
+        ResNetForImageClassification resnet 0
+        ResNetModel resnet 0
+        RfDetrDecoder rf_detr 0
+        RfDetrDinov2Backbone rf_detr_dinov2 0
+        RfDetrDinov2Encoder rf_detr_dinov2 0
+        RfDetrForInstanceSegmentation rf_detr 0
+        RfDetrForObjectDetection rf_detr 0
+        RfDetrModel rf_detr 0
+        RoCBertForCausalLM roc_bert 1
+        RoCBertForMaskedLM roc_bert 1
+        RoCBertForMultipleChoice roc_bert 0
+        RoCBertForPreTraining roc_bert 1
+        RoCBertForQuestionAnswering roc_bert 0
+        RoCBertForSequenceClassification roc_bert 0
+        RoCBertForTokenClassification roc_bert 0
+        RoCBertModel roc_bert 0
+        RoFormerForCausalLM roformer 1
+        RoFormerForMaskedLM roformer 1
+        RoFormerForMultipleChoice roformer 0
+        RoFormerForQuestionAnswering roformer 0
+        RoFormerForSequenceClassification roformer 0
+        RoFormerForTokenClassification roformer 0
+        RoFormerModel roformer 0
+        RobertaForCausalLM roberta 1
+        RobertaForMaskedLM roberta 1
+        RobertaForMultipleChoice roberta 0
+        RobertaForQuestionAnswering roberta 0
+        RobertaForSequenceClassification roberta 0
+        RobertaForTokenClassification roberta 0
+        RobertaModel roberta 0
+        RobertaPreLayerNormForCausalLM roberta-prelayernorm 1
+        RobertaPreLayerNormForMaskedLM roberta-prelayernorm 1
+        RobertaPreLayerNormForMultipleChoice roberta-prelayernorm 0
+        RobertaPreLayerNormForQuestionAnswering roberta-prelayernorm 0
+        RobertaPreLayerNormForSequenceClassification roberta-prelayernorm 0
+        RobertaPreLayerNormForTokenClassification roberta-prelayernorm 0
+        RobertaPreLayerNormModel roberta-prelayernorm 0
+        RwkvForCausalLM rwkv 1
+        RwkvModel rwkv 0
+        SEWDForCTC sew-d 0
+        SEWDForSequenceClassification sew-d 0
+        SEWDModel sew-d 0
+        SEWForCTC sew 0
+        SEWForSequenceClassification sew 0
+        SEWModel sew 0
+        SLANeXtBackbone slanext 0
+        SLANeXtForTableRecognition slanext 0
+        SLANeXtSLAHead slanext 0
+        SLANeXtVisionEncoder slanext_vision 0
+        SLANetBackbone slanet 0
+        SLANetForTableRecognition slanet 0
+        SLANetSLAHead slanet 0
+        Sam2HieraDetModel sam2_hiera_det_model 0
+        Sam2Model sam2 0
+        Sam2VideoModel sam2_video 0
+        Sam2VisionModel sam2_vision_model 0
+        Sam3DetrDecoder sam3_detr_decoder 0
+        Sam3DetrEncoder sam3_detr_encoder 0
+        Sam3LiteTextDetrDecoder sam3_lite_text_detr_decoder 0
+        Sam3LiteTextDetrEncoder sam3_lite_text_detr_encoder 0
+        Sam3LiteTextMaskDecoder sam3_lite_text_mask_decoder 0
+        Sam3LiteTextModel sam3_lite_text 0
+        Sam3LiteTextTextModel sam3_lite_text_text_model 0
+        Sam3MaskDecoder sam3_mask_decoder 0
+        Sam3Model sam3 0
+        Sam3TrackerModel sam3_tracker 0
+        Sam3TrackerVideoModel sam3_tracker_video 0
+        Sam3ViTModel sam3_vit_model 0
+        Sam3VideoModel sam3_video 0
+        Sam3VisionModel sam3_vision_model 0
+        SamHQModel sam_hq 0
+        SamHQVisionEncoder sam_hq_vision_model 0
+        SamHQVisionModel sam_hq_vision_model 0
+        SamModel sam 0
+        SamVisionEncoder sam_vision_model 0
+        SamVisionModel sam_vision_model 0
+        Sapiens2Backbone sapiens2 0
+        Sapiens2Encoder sapiens2 0
+        Sapiens2Model sapiens2 0
+        SeamlessM4TCodeHifiGan seamless_m4t 0
+        SeamlessM4TDecoder seamless_m4t 0
+        SeamlessM4TEncoder seamless_m4t 0
+        SeamlessM4TForSpeechToSpeech seamless_m4t 1
+        SeamlessM4TForSpeechToText seamless_m4t 1
+        SeamlessM4TForTextToSpeech seamless_m4t 1
+        SeamlessM4TForTextToText seamless_m4t 1
+        SeamlessM4TModel seamless_m4t 1
+        SeamlessM4TSpeechEncoder seamless_m4t 0
+        SeamlessM4TTextToUnitForConditionalGeneration seamless_m4t 1
+        SeamlessM4TTextToUnitModel seamless_m4t 0
+        SeamlessM4Tv2CodeHifiGan seamless_m4t_v2 0
+        SeamlessM4Tv2Decoder seamless_m4t_v2 0
+        SeamlessM4Tv2Encoder seamless_m4t_v2 0
+        SeamlessM4Tv2ForSpeechToSpeech seamless_m4t_v2 1
+        SeamlessM4Tv2ForSpeechToText seamless_m4t_v2 1
+        SeamlessM4Tv2ForTextToSpeech seamless_m4t_v2 1
+        SeamlessM4Tv2ForTextToText seamless_m4t_v2 1
+        SeamlessM4Tv2Model seamless_m4t_v2 1
+        SeamlessM4Tv2SpeechEncoder seamless_m4t_v2 0
+        SeamlessM4Tv2TextToUnitForConditionalGeneration seamless_m4t_v2 1
+        SeedOssForCausalLM seed_oss 1
+        SeedOssForQuestionAnswering seed_oss 0
+        SeedOssForSequenceClassification seed_oss 0
+        SeedOssForTokenClassification seed_oss 0
+        SeedOssModel seed_oss 0
+        SegGptForImageSegmentation seggpt 0
+        SegGptModel seggpt 0
+        SegformerForImageClassification segformer 0
+        SegformerForSemanticSegmentation segformer 0
+        SegformerModel segformer 0
+        ShieldGemma2ForImageClassification shieldgemma2 0
+        Siglip2ForImageClassification siglip2 0
+        Siglip2Model siglip2 0
+        Siglip2TextModel siglip2_text_model 0
+        Siglip2VisionModel siglip2_vision_model 0
+        SiglipForImageClassification siglip 0
+        SiglipModel siglip 0
+        SiglipTextModel siglip_text_model 0
+        SiglipVisionModel siglip_vision_model 0
+        SmolLM3ForCausalLM smollm3 1
+        SmolLM3ForQuestionAnswering smollm3 0
+        SmolLM3ForSequenceClassification smollm3 0
+        SmolLM3ForTokenClassification smollm3 0
+        SmolLM3Model smollm3 0
+        SmolVLMForConditionalGeneration smolvlm 1
+        SmolVLMModel smolvlm 0
+        SmolVLMVisionTransformer smolvlm_vision 0
+        SolarOpenForCausalLM solar_open 1
+        SolarOpenModel solar_open 0
+        Speech2TextDecoder speech_to_text 0
+        Speech2TextEncoder speech_to_text 0
+        Speech2TextForConditionalGeneration speech_to_text 1
+        Speech2TextModel speech_to_text 0
+        SpeechEncoderDecoderModel speech-encoder-decoder 1
+        SpeechT5Decoder speecht5 0
+        SpeechT5DecoderWithSpeechPrenet speecht5 0
+        SpeechT5DecoderWithTextPrenet speecht5 0
+        SpeechT5DecoderWithoutPrenet speecht5 0
+        SpeechT5Encoder speecht5 0
+        SpeechT5EncoderWithSpeechPrenet speecht5 0
+        SpeechT5EncoderWithTextPrenet speecht5 0
+        SpeechT5EncoderWithoutPrenet speecht5 0
+        SpeechT5ForSpeechToSpeech speecht5 0
+        SpeechT5ForSpeechToText speecht5 1
+        SpeechT5ForTextToSpeech speecht5 0
+        SpeechT5HifiGan speecht5_hifigan 0
+        SpeechT5Model speecht5 0
+        SplinterForQuestionAnswering splinter 0
+        SplinterModel splinter 0
+        SqueezeBertForMaskedLM squeezebert 1
+        SqueezeBertForMultipleChoice squeezebert 0
+        SqueezeBertForQuestionAnswering squeezebert 0
+        SqueezeBertForSequenceClassification squeezebert 0
+        SqueezeBertForTokenClassification squeezebert 0
+        SqueezeBertModel squeezebert 0
+        StableLmForCausalLM stablelm 1
+        StableLmForSequenceClassification stablelm 0
+        StableLmForTokenClassification stablelm 0
+        StableLmModel stablelm 0
+        Starcoder2ForCausalLM starcoder2 1
+        Starcoder2ForSequenceClassification starcoder2 0
+        Starcoder2ForTokenClassification starcoder2 0
+        Starcoder2Model starcoder2 0
+        Step3p7ForConditionalGeneration step3p7 1
+        Step3p7Model step3p7 0
+        Step3p7TextModel step3p5 0
+        Step3p7VisionModel step3p5_vision 0
+        SuperGlueForKeypointMatching superglue 0
+        SuperPointForKeypointDetection superpoint 0
+        SwiftFormerForImageClassification swiftformer 0
+        SwiftFormerModel swiftformer 0
+        Swin2SRForImageSuperResolution swin2sr 0
+        Swin2SRModel swin2sr 0
+        SwinBackbone swin 0
+        SwinForImageClassification swin 0
+        SwinForMaskedImageModeling swin 0
+        SwinModel swin 0
+        Swinv2Backbone swinv2 0
+        Swinv2ForImageClassification swinv2 0
+        Swinv2ForMaskedImageModeling swinv2 0
+        Swinv2Model swinv2 0
+        SwitchTransformersEncoderModel switch_transformers 0
+        SwitchTransformersForConditionalGeneration switch_transformers 1
+        SwitchTransformersModel switch_transformers 0
+        SwitchTransformersStack switch_transformers 0
+        T5EncoderModel t5 0
+        T5ForConditionalGeneration t5 1
+        T5ForQuestionAnswering t5 0
+        T5ForSequenceClassification t5 0
+        T5ForTokenClassification t5 0
+        T5Gemma2ForConditionalGeneration t5gemma2 1
+        T5Gemma2ForSequenceClassification t5gemma2 0
+        T5Gemma2ForTokenClassification t5gemma2 0
+        T5Gemma2Model t5gemma2 0
+        T5GemmaForConditionalGeneration t5gemma 1
+        T5GemmaForSequenceClassification t5gemma 0
+        T5GemmaForTokenClassification t5gemma 0
+        T5GemmaModel t5gemma 0
+        T5Model t5 0
+        T5Stack t5 0
+        TableTransformerDecoder table-transformer 0
+        TableTransformerEncoder table-transformer 0
+        TapasForMaskedLM tapas 1
+        TapasForQuestionAnswering tapas 0
+        TapasForSequenceClassification tapas 0
+        TapasModel tapas 0
+        TextNetBackbone textnet 0
+        TextNetForImageClassification textnet 0
+        TextNetModel textnet 0
+        TimesFm2_5Model timesfm2_5 0
+        TimesFm2_5ModelForPrediction timesfm2_5 0
+        TimesFmModel timesfm 0
+        TimesFmModelForPrediction timesfm 0
+        TimesformerForVideoClassification timesformer 0
+        TimesformerModel timesformer 0
+        Tipsv2DptForDensePrediction tipsv2_dpt 0
+        Tipsv2DptForDepthEstimation tipsv2_dpt 0
+        Tipsv2DptForNormalEstimation tipsv2_dpt 0
+        Tipsv2DptForSemanticSegmentation tipsv2_dpt 0
+        Tipsv2Model tipsv2 0
+        Tipsv2TextModel tipsv2_text_model 0
+        Tipsv2VisionBackbone tipsv2_vision_model 0
+        Tipsv2VisionEncoder tipsv2_vision_model 0
+        Tipsv2VisionModel tipsv2_vision_model 0
+        TrOCRDecoder trocr 0
+        TrOCRDecoderWrapper trocr 0
+        TrOCRForCausalLM trocr 1
+        TvpForVideoGrounding tvp 0
+        TvpModel tvp 0
+        UMT5EncoderModel umt5 0
+        UMT5ForConditionalGeneration umt5 1
+        UMT5ForQuestionAnswering umt5 0
+        UMT5ForSequenceClassification umt5 0
+        UMT5ForTokenClassification umt5 0
+        UMT5Model umt5 0
+        UMT5Stack umt5 0
+        UVDocBackbone uvdoc_backbone 0
+        UVDocModel uvdoc 0
+        UdopEncoderModel udop 0
+        UdopForConditionalGeneration udop 1
+        UdopModel udop 0
+        UdopStack udop 1
+        UltraVBertForMaskedLM ultravbert 1
+        UltraVBertForSequenceClassification ultravbert 0
+        UltraVBertForTokenClassification ultravbert 0
+        UltraVBertModel ultravbert 0
+        UltrabertForMaskedLM ultrabert 1
+        UltrabertForQuestionAnswering ultrabert 0
+        UltrabertForSequenceClassification ultrabert 0
+        UltrabertForTokenClassification ultrabert 0
+        UltrabertModel ultrabert 0
+        UniSpeechForCTC unispeech 0
+        UniSpeechForSequenceClassification unispeech 0
+        UniSpeechModel unispeech 0
+        UniSpeechSatForAudioFrameClassification unispeech-sat 0
+        UniSpeechSatForCTC unispeech-sat 0
+        UniSpeechSatForSequenceClassification unispeech-sat 0
+        UniSpeechSatForXVector unispeech-sat 0
+        UniSpeechSatModel unispeech-sat 0
+        UnivNetModel univnet 0
+        UnlimitedOcrForConditionalGeneration unlimited_ocr 1
+        UnlimitedOcrModel unlimited_ocr 0
+        UnlimitedOcrSamVisionEncoder unlimited_ocr_sam_vision_model 0
+        UnlimitedOcrTextModel unlimited_ocr_text 0
+        UnlimitedOcrVisionEncoder unlimited_ocr_vision_encoder 0
+        UnlimitedOcrVisionModel unlimited_ocr_vision 0
+        UperNetForSemanticSegmentation upernet 0
+        VJEPA2ForVideoClassification vjepa2 0
+        VJEPA2Model vjepa2 0
+        VaultGemmaForCausalLM vaultgemma 1
+        VaultGemmaModel vaultgemma 0
+        ViTForImageClassification vit 0
+        ViTForMaskedImageModeling vit 0
+        ViTMAEModel vit_mae 0
+        ViTMSNForImageClassification vit_msn 0
+        ViTMSNModel vit_msn 0
+        ViTModel vit 0
+        VibeVoiceAcousticTokenizerDecoderModel vibevoice_acoustic_tokenizer_decoder 0
+        VibeVoiceAcousticTokenizerEncoderModel vibevoice_acoustic_tokenizer_encoder 0
+        VibeVoiceAcousticTokenizerModel vibevoice_acoustic_tokenizer 0
+        VibeVoiceAsrForConditionalGeneration vibevoice_asr 1
+        VibeVoiceAsrModel vibevoice_asr 0
+        VibeVoiceForConditionalGeneration vibevoice 1
+        VibeVoiceModel vibevoice 0
+        VideoLlama3ForConditionalGeneration video_llama_3 1
+        VideoLlama3Model video_llama_3 0
+        VideoLlama3VisionModel video_llama_3_vision 0
+        VideoLlavaForConditionalGeneration video_llava 1
+        VideoLlavaModel video_llava 0
+        VideoMAEForVideoClassification videomae 0
+        VideoMAEModel videomae 0
+        VideoPrismClipModel videoprism 0
+        VideoPrismForVideoClassification videoprism_vision_model 0
+        VideoPrismTextModel videoprism_text_model 0
+        VideoPrismVideoModel videoprism_vision_model 0
+        VideoPrismVisionModel videoprism_vision_model 0
+        VideomtForUniversalSegmentation videomt 0
+        ViltForImageAndTextRetrieval vilt 0
+        ViltForMaskedLM vilt 1
+        ViltForQuestionAnswering vilt 0
+        ViltForTokenClassification vilt 0
+        ViltModel vilt 0
+        VipLlavaForConditionalGeneration vipllava 1
+        VipLlavaModel vipllava 0
+        VisionEncoderDecoderModel vision-encoder-decoder 1
+        VisionTextDualEncoderModel vision-text-dual-encoder 0
+        VisualBertForMultipleChoice visual_bert 0
+        VisualBertForPreTraining visual_bert 1
+        VisualBertForQuestionAnswering visual_bert 0
+        VisualBertForRegionToPhraseAlignment visual_bert 0
+        VisualBertForVisualReasoning visual_bert 0
+        VisualBertModel visual_bert 0
+        VitDetBackbone vitdet 0
+        VitDetModel vitdet 0
+        VitPoseBackbone vitpose_backbone 0
+        VitPoseBackboneEncoder vitpose_backbone 0
+        VitPoseForPoseEstimation vitpose 0
+        VitsModel vits 0
+        VivitForVideoClassification vivit 0
+        VivitModel vivit 0
+        VoxtralEncoder voxtral_encoder 0
+        VoxtralForConditionalGeneration voxtral 1
+        VoxtralModel voxtral 0
+        VoxtralRealtimeEncoder voxtral_realtime_encoder 0
+        VoxtralRealtimeForConditionalGeneration voxtral_realtime 1
+        VoxtralRealtimeModel voxtral_realtime 0
+        VoxtralRealtimeTextModel voxtral_realtime_text 0
+        Wav2Vec2BertForAudioFrameClassification wav2vec2-bert 0
+        Wav2Vec2BertForSequenceClassification wav2vec2-bert 0
+        Wav2Vec2BertForXVector wav2vec2-bert 0
+        Wav2Vec2BertModel wav2vec2-bert 0
+        Wav2Vec2ConformerForAudioFrameClassification wav2vec2-conformer 0
+        Wav2Vec2ConformerForSequenceClassification wav2vec2-conformer 0
+        Wav2Vec2ConformerForXVector wav2vec2-conformer 0
+        Wav2Vec2ConformerModel wav2vec2-conformer 0
+        Wav2Vec2ForAudioFrameClassification wav2vec2 0
+        Wav2Vec2ForCTC wav2vec2 0
+        Wav2Vec2ForSequenceClassification wav2vec2 0
+        Wav2Vec2ForXVector wav2vec2 0
+        Wav2Vec2Model wav2vec2 0
+        WavLMForAudioFrameClassification wavlm 0
+        WavLMForCTC wavlm 0
+        WavLMForSequenceClassification wavlm 0
+        WavLMForXVector wavlm 0
+        WavLMModel wavlm 0
+        WavTokenizerEncoderModel wavtokenizer_encoder 0
+        WavTokenizerModel wavtokenizer 0
+        WhisperDecoder whisper 0
+        WhisperDecoderWrapper whisper 0
+        WhisperEncoder whisper 0
+        WhisperForAudioClassification whisper 0
+        WhisperForCausalLM whisper 1
+        WhisperForConditionalGeneration whisper 1
+        WhisperModel whisper 0
+        XCLIPModel xclip 0
+        XCLIPTextModel xclip_text_model 0
+        XCLIPVisionModel xclip_vision_model 0
+        XGLMForCausalLM xglm 1
+        XGLMModel xglm 0
+        XLMForMultipleChoice xlm 0
+        XLMForQuestionAnswering xlm 0
+        XLMForQuestionAnsweringSimple xlm 0
+        XLMForSequenceClassification xlm 0
+        XLMForTokenClassification xlm 0
+        XLMModel xlm 0
+        XLMRobertaForCausalLM xlm-roberta 1
+        XLMRobertaForMaskedLM xlm-roberta 1
+        XLMRobertaForMultipleChoice xlm-roberta 0
+        XLMRobertaForQuestionAnswering xlm-roberta 0
+        XLMRobertaForSequenceClassification xlm-roberta 0
+        XLMRobertaForTokenClassification xlm-roberta 0
+        XLMRobertaModel xlm-roberta 0
+        XLMRobertaXLForCausalLM xlm-roberta-xl 1
+        XLMRobertaXLForMaskedLM xlm-roberta-xl 1
+        XLMRobertaXLForMultipleChoice xlm-roberta-xl 0
+        XLMRobertaXLForQuestionAnswering xlm-roberta-xl 0
+        XLMRobertaXLForSequenceClassification xlm-roberta-xl 0
+        XLMRobertaXLForTokenClassification xlm-roberta-xl 0
+        XLMRobertaXLModel xlm-roberta-xl 0
+        XLMWithLMHeadModel xlm 1
+        XLNetForMultipleChoice xlnet 0
+        XLNetForQuestionAnswering xlnet 0
+        XLNetForQuestionAnsweringSimple xlnet 0
+        XLNetForSequenceClassification xlnet 0
+        XLNetForTokenClassification xlnet 0
+        XLNetLMHeadModel xlnet 1
+        XLNetModel xlnet 0
+        Xcodec2Model xcodec2 0
+        XcodecModel xcodec 0
+        XmodForCausalLM xmod 1
+        XmodForMaskedLM xmod 1
+        XmodForMultipleChoice xmod 0
+        XmodForQuestionAnswering xmod 0
+        XmodForSequenceClassification xmod 0
+        XmodForTokenClassification xmod 0
+        XmodModel xmod 0
+        YolosForObjectDetection yolos 0
+        YolosModel yolos 0
+        YosoForMaskedLM yoso 1
+        YosoForMultipleChoice yoso 0
+        YosoForQuestionAnswering yoso 0
+        YosoForSequenceClassification yoso 0
+        YosoForTokenClassification yoso 0
+        YosoModel yoso 0
+        YoutuForCausalLM youtu 1
+        YoutuModel youtu 0
+        Zamba2ForCausalLM zamba2 1
+        Zamba2ForSequenceClassification zamba2 0
+        Zamba2Model zamba2 0
+        ZambaForCausalLM zamba 1
+        ZambaForSequenceClassification zamba 0
+        ZambaModel zamba 0
+        ZayaForCausalLM zaya 1
+        ZayaModel zaya 0
+        ZoeDepthForDepthEstimation zoedepth 0
+        xLSTMForCausalLM xlstm 1
+        xLSTMModel xlstm 0
+        """
 }

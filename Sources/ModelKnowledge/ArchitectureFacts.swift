@@ -12,8 +12,11 @@ public struct ArchitectureFact: Sendable, Equatable {
     }
 }
 
-/// The model classes of the model types in `ModelTypeFacts`, read from transformers
-/// (`TestData/knowledge/generate_architectures.py`, which writes `generatedTable`).
+/// The model classes transformers registers, read from transformers
+/// (`TestData/knowledge/generate_architectures.py`, which writes `generatedRows`): the classes of
+/// every model type, not only those of `ModelTypeFacts` (a `GPTNeoModel` or `PegasusModel`
+/// checkpoint has no output projection whatever its model type's default says; review,
+/// 2026-12-05).
 ///
 /// Why: `tie_word_embeddings` and its model-type default speak of the classes with an LM head.
 /// A checkpoint saved from a class without one (`BertModel`, a sequence classifier) has no
@@ -24,4 +27,15 @@ public enum ArchitectureFacts {
     public static let transformersVersion = ModelTypeFacts.transformersVersion
 
     public static func fact(for className: String) -> ArchitectureFact? { generatedTable[className] }
+
+    /// `generatedRows` as a dictionary, parsed once on first use.
+    static let generatedTable: [String: ArchitectureFact] = {
+        var table: [String: ArchitectureFact] = [:]
+        for line in generatedRows.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count == 3 else { continue }
+            table[String(fields[0])] = ArchitectureFact(modelType: String(fields[1]), hasOutputProjection: fields[2] == "1")
+        }
+        return table
+    }()
 }

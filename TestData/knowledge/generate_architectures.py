@@ -7,16 +7,20 @@ output projection (`BertModel`, `...ForSequenceClassification`) ties nothing to 
 embedding, whatever `tie_word_embeddings` or the model type's default says: those speak of the
 classes of the type that have an LM head. all-MiniLM-L6-v2 says `"architectures": ["BertModel"]`.
 
-How: for every model type of generate_model_types.py, every PreTrainedModel subclass defined in
-that type's modeling module (recorded under its own config class's model type) (abstract `*PreTrainedModel` bases left out) is built on PyTorch's
-meta device from its config class's defaults (no memory, no weights), and
+How: for every model type transformers registers (those of generate_model_types.py first), every
+PreTrainedModel subclass defined in that type's modeling module (recorded under its own config
+class's model type; abstract `*PreTrainedModel` bases left out) is built on PyTorch's meta device
+from its config class's defaults (no memory, no weights), and
 `model.get_output_embeddings() is not None` is recorded: the method transformers' own tying
-(`tie_weights`) takes the output layer from.
+(`tie_weights`) takes the output layer from. Classes of other model types that do not build from
+default configs are counted, not listed; a class named like an LM or pre-training head without an
+output module is left out (LM_NAMED).
 
 Needs `pip install transformers torch`. Re-run after a transformers upgrade and check the diff.
 """
 import importlib
 import json
+import re
 import pathlib
 import sys
 import warnings
@@ -32,6 +36,16 @@ HERE = pathlib.Path(__file__).parent
 SWIFT = HERE.parent.parent / "Sources" / "ModelKnowledge" / "ArchitectureFacts+Table.swift"
 
 
+# A class without get_output_embeddings() whose name says it makes token logits (or is a
+# pre-training head) may compute them from the input embedding itself, with no module of its own
+# (PerceiverForMaskedLM decodes through its embedding layer): "nothing is tied" would be wrong
+# there, so such classes are left out (the tying question falls to the config and defaults).
+# Read in their code instead: discriminators scoring each token as replaced or not (one logit
+# a token, through a dense layer of their own: no vocabulary, nothing tied).
+DISCRIMINATORS = {"ElectraForPreTraining", "FunnelForPreTraining"}
+LM_NAMED = re.compile(r"CausalLM|MaskedLM|LMHead|WithLMHead|ConditionalGeneration|PreTraining|Generation|ForSpeechToText|Seq2SeqLM")
+
+
 def classes(model_type):
     config_class = CONFIG_MAPPING[model_type]
     module = importlib.import_module(config_class.__module__.replace(".configuration_", ".modeling_"))
@@ -45,20 +59,45 @@ def classes(model_type):
 def main() -> None:
     warnings.filterwarnings("ignore")
     transformers.logging.set_verbosity_error()
-    out = {}
-    for model_type in MODEL_TYPES:
-        for name, model_class in classes(model_type):
-            with torch.device("meta"):
-                model = model_class(model_class.config_class())
+    out, excluded, failed = {}, {}, 0
+    # The table's model types first (their classes are what ModelTypeFacts speaks of), then
+    # every other model type transformers registers, whose classes built from default configs.
+    for model_type in MODEL_TYPES + sorted(set(CONFIG_MAPPING.keys()) - set(MODEL_TYPES)):
+        try:
+            found = list(classes(model_type))
+        except Exception:  # noqa: BLE001 - a config without a modeling module (or its extra dependency)
+            continue
+        for name, model_class in found:
+            if name in out or name in excluded:
+                continue  # one class registered under several model types: its own config's type wins below
+            try:
+                with torch.device("meta"):
+                    model = model_class(model_class.config_class())
+                has_output = model.get_output_embeddings() is not None
+            except Exception:  # noqa: BLE001 - classes that need more than default config values
+                if model_type in MODEL_TYPES:
+                    raise
+                failed += 1
+                continue
             # The class's own config names its model type: gemma3 and gemma3_text share a module.
-            out[name] = {"model_type": model_class.config_class.model_type,
-                         "output_projection": model.get_output_embeddings() is not None}
+            # A sub-model whose config has no model type (an audio decoder inside an omni
+            # model) is no class a config.json names.
+            if not model_class.config_class.model_type:
+                continue
+            fact = {"model_type": model_class.config_class.model_type, "output_projection": has_output}
+            if not has_output and LM_NAMED.search(name) and name not in DISCRIMINATORS:
+                excluded[name] = fact
+            else:
+                out[name] = fact
     document = {
         "transformers_version": transformers.__version__,
         "torch_version": torch.__version__,
-        "how": "every PreTrainedModel subclass of each model type's modeling module, built on the meta device "
-               "from its config class's defaults: output_projection = get_output_embeddings() is not None",
+        "how": "every PreTrainedModel subclass of every model type's modeling module, built on the meta device "
+               "from its config class's defaults: output_projection = get_output_embeddings() is not None; "
+               "classes named like an LM or pre-training head without one are left out (excluded)",
+        "classes_not_built": failed,
         "architectures": out,
+        "excluded": excluded,
     }
     (HERE / "architectures.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
     lines = [
@@ -67,17 +106,18 @@ def main() -> None:
         "// `ArchitectureFactsTests` checks it against TestData/knowledge/architectures.json.",
         "",
         "extension ArchitectureFacts {",
-        "    /// Class name → (model type, whether the class has an output projection).",
-        "    static let generatedTable: [String: ArchitectureFact] = [",
+        "    /// One class a line: name, model type, 1 when it has an output projection. A string, not a",
+        "    /// dictionary literal: a literal of this many entries took the compiler half a minute.",
+        '    static let generatedRows = """',
     ]
     for name in sorted(out):
         fact = out[name]
-        flag = "true" if fact["output_projection"] else "false"
-        lines.append(f'        "{name}": .init(modelType: "{fact["model_type"]}", hasOutputProjection: {flag}),')
-    lines += ["    ]", "}", ""]
+        lines.append(f'        {name} {fact["model_type"]} {1 if fact["output_projection"] else 0}')
+    lines += ['        """', "}", ""]
     SWIFT.write_text("\n".join(lines))
     heads = sum(f["output_projection"] for f in out.values())
-    print(f"wrote {len(out)} classes ({heads} with an output projection), transformers {transformers.__version__}")
+    print(f"wrote {len(out)} classes ({heads} with an output projection; {len(excluded)} excluded, {failed} not built), "
+          f"transformers {transformers.__version__}")
 
 
 if __name__ == "__main__":
