@@ -177,6 +177,73 @@ def write_tar(name, members):
             tar.addfile(info, io.BytesIO(data))
 
 
+def tar_header(fields, checksum):
+    """512 bytes of a ustar header: `fields` (offset → bytes) over printable defaults, and the
+    checksum field written by `checksum(unsigned sum)`."""
+    import tarfile
+    header = bytearray(b"\0" * 512)
+    defaults = {100: b"0000644\0", 108: b"0000000\0", 116: b"0000000\0", 124: b"00000000000\0", 136: b"00000000000\0",
+                148: b" " * 8, 156: b"0", 257: b"ustar\x0000", 329: b"0000000\0", 337: b"0000000\0"}
+    defaults.update(fields)
+    for offset, value in defaults.items():
+        header[offset:offset + len(value)] = value
+    unsigned, _ = tarfile.calc_chksums(bytes(header))
+    header[148:156] = checksum(unsigned)
+    return bytes(header)
+
+
+def tar_members(members):
+    import tarfile
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def write_polyglots(expected):
+    """Files torch.load reads as a tar (torch.save before 0.4) while they are also something else.
+    Checked with Python's tarfile; never unpickled (their pickle member calls posix.system)."""
+    import tarfile
+    payload = b"\x80\x02cposix\nsystem\nX\x0a\x00\x00\x00echo pwned\x85R."
+    members = tar_members([("storages", pickle.dumps(0, protocol=2)), ("tensors", pickle.dumps(0, protocol=2)), ("pickle", payload)])
+
+    # 1. A valid safetensors file whose first 512 bytes are a tar header: its fields are printable
+    #    text inside a __metadata__ string; the tar's members are the data of a U8 tensor.
+    length = 1016
+    head = b'{"__metadata__":{"k":"'
+    size = -(-(8 + length - 512) // 512) * 512
+    pad = 512 + size - 8 - length
+    tail = ('"},"t":{"dtype":"U8","shape":[%d],"data_offsets":[0,%d]}}' % (pad + len(members), pad + len(members))).encode()
+    text = bytearray(head + b" " * (length - len(head) - len(tail)) + tail)
+    fields = {100: b"0000644 ", 108: b"0000000 ", 116: b"0000000 ", 124: b"%011o " % size, 136: b"00000000000 ", 148: b" " * 8,
+              156: b"0", 257: b"ustar 00"}
+    blob = bytearray(struct.pack("<Q", length) + bytes(text))
+    for offset, value in fields.items():
+        blob[offset:offset + len(value)] = value
+    unsigned, _ = tarfile.calc_chksums(bytes(blob[:512]))
+    blob[148:156] = b" %06o " % unsigned
+    json.loads(bytes(blob[8:]))
+    with open(path("safetensors-tar.bin"), "wb") as f:
+        f.write(bytes(blob) + b"\0" * pad + members)
+    with tarfile.open(path("safetensors-tar.bin")) as tar:
+        assert tar.getnames()[1:4] == ["storages", "tensors", "pickle"]
+    expected["hostile"]["safetensors-tar.bin"] = {"kind": "ambiguous-format", "torch": "not loaded here: its tar runs posix.system",
+                                                  "safetensors": "reads tensor t"}
+
+    # 2. A tar whose first header's checksum is spelled "0o…", which Python's int(…, 8) reads:
+    #    torch.load takes it for a tar (before, only plain octal digits were).
+    #    (A first member of no bytes carries that header; the checkpoint's members follow.)
+    with open(path("tar-0o-checksum.bin"), "wb") as f:
+        f.write(tar_header({0: b"empty", 124: b"00000000000\0"}, lambda total: b"0o%o\0" % total) + members)
+    with tarfile.open(path("tar-0o-checksum.bin")) as tar:
+        assert "pickle" in tar.getnames()
+    expected["hostile"]["tar-0o-checksum.bin"] = {"kind": "pickle-unsafe-global", "unsafe": ["posix.system"],
+                                                  "torch": "not loaded here: it would run posix.system"}
+
+
 def good_state_dict():
     """A small BERT-like state dict: a tied embedding (one storage, two names), every common dtype,
     a 0-d tensor, a view into a larger storage at an offset."""
@@ -304,6 +371,25 @@ def main():
     expected["hostile"]["bare-storage.bin"] = dict(describe(path("bare-storage.bin")), kind=None, torch=verdict(path("bare-storage.bin")))
     torch.save(bare, path("bare-storage-zip.pt"))
     expected["good"]["bare-storage-zip.pt"] = dict(describe(path("bare-storage-zip.pt")), weights_only=verdict(path("bare-storage-zip.pt")))
+
+    # Second review round: what torch.load does with what the first reading missed.
+    def setitem(key, value):
+        return b"X" + struct.pack("<I", len(key)) + key.encode() + value + b"s"
+    nan2 = b"G" + struct.pack(">d", float("nan"))
+    # A tensor built by calling a tensor class on values in the pickle: returned by torch.load.
+    hostile("tensor-class-call.bin", "unsupported-tensor-kind", before_stop=setitem("h", b"ctorch\nFloatTensor\n(]" + nan2 + b"a" + nan2 + b"atR"))
+    # Storage classes resolve to StorageType, not callable; nor is what torch.Size returns; set(5) fails.
+    hostile("storage-class-call.bin", "not-a-torch-checkpoint", before_stop=setitem("s", b"ctorch\nFloatStorage\nK\x03\x85R"))
+    hostile("call-result-callee.bin", "not-a-torch-checkpoint", before_stop=b"ctorch\nSize\n)\x85R)R0")
+    hostile("set-of-int.bin", "not-a-torch-checkpoint", before_stop=setitem("s", b"c__builtin__\nset\nK\x05\x85R"))
+    # The magic number through the memo, under None: torch.load's first pickle.load returns it.
+    memo_magic = b"\x80\x02\x8a\x0a" + MAGIC.to_bytes(10, "little") + b"q\x000Nh\x00."
+    hostile("memo-magic.bin", None, magic=memo_magic)
+    expected["hostile"]["memo-magic.bin"].update(describe(path("memo-magic.bin")))
+    write_legacy("memo-magic-payload.bin", small, magic=memo_magic, before_stop=b"cposix\nsystem\n(X\x0a\x00\x00\x00echo pwnedtR0")
+    expected["hostile"]["memo-magic-payload.bin"] = {"kind": "pickle-unsafe-global", "unsafe": ["posix.system"],
+                                                     "torch": "not loaded here: it would run posix.system"}
+    write_polyglots(expected)
 
     # A tar archive: torch.load reads it as the format before 0.4, unpickling its members
     # (never loaded here); its pickle member's globals are named.

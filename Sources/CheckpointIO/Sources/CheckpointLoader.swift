@@ -81,12 +81,18 @@ struct CheckpointLoader {
     static func openMapped(_ mapping: MappedFile) throws(CheckpointError) -> CheckpointFile {
         // GGUF's and zip's magic numbers read as header lengths far past any limit: no
         // safetensors file starts with them.
-        if mapping.withBytes({ GGUFFile.hasMagic($0) }) { return try CheckpointFile(gguf: mapping) }
         let kind = mapping.withBytes { TorchCheckpointReader.kind(of: $0) }
+        if mapping.withBytes({ GGUFFile.hasMagic($0) }) {
+            if kind == .tar { throw Self.ambiguous(mapping, as: "GGUF", kind: kind) }
+            return try CheckpointFile(gguf: mapping)
+        }
         if kind == .zip { return try CheckpointFile(torch: mapping) }
-        do {
-            return CheckpointFile(try SafetensorsFile(mapping: mapping))
+        do throws(CheckpointError) {
+            let file = try SafetensorsFile(mapping: mapping)
+            if kind == .tar || kind == .rawPickle(hasTorchMagic: true) { throw Self.ambiguous(mapping, as: "safetensors", kind: kind) }
+            return CheckpointFile(file)
         } catch {
+            if case .source(_, "ambiguous-format", _) = error { throw error }
             if mapping.path.hasSuffix(".onnx") {
                 throw .source(path: mapping.path, kind: "unsupported-format",
                               message: "this is an ONNX model (by its name), not a checkpoint tensoraudit reads; not supported")
@@ -104,6 +110,18 @@ struct CheckpointLoader {
             }
             throw error
         }
+    }
+
+    /// A file that reads as `format` and that torch.load reads as a torch file (`kind`): which
+    /// one a loader sees depends on the loader, so no report of either would be about the file.
+    /// Why: a valid safetensors file whose header length and metadata were a legacy torch stream,
+    /// or whose first 512 bytes were a tar header, passed `audit` as safetensors while
+    /// torch.load returned a NaN tensor or ran the tar's pickle (helper review, 2026-12-05).
+    static func ambiguous(_ mapping: MappedFile, as format: String, kind: TorchCheckpointReader.Kind) -> CheckpointError {
+        let torch = kind == .tar ? "a tar archive (torch.save's format before 0.4)" : "a legacy torch.save stream (its magic number)"
+        return .source(path: mapping.path, kind: "ambiguous-format",
+                       message: "this file is valid \(format), and torch.load reads it as \(torch): which of the two a loader sees depends "
+                           + "on the loader, so it is not analysed as either")
     }
 
     /// Waits until a mapping being decoded holds its whole safetensors header (or the decoder

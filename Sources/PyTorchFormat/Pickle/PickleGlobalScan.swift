@@ -12,7 +12,7 @@
 /// is no opcode, or where an operand runs past the end: linear in the stream.
 enum PickleGlobalScan {
     /// How an opcode's operand is laid out.
-    private enum Operand {
+    private enum Operand: Equatable {
         case none
         case fixed(Int)
         /// A little-endian length of `width` bytes, then that many bytes.
@@ -83,6 +83,37 @@ enum PickleGlobalScan {
             let (globals, end) = scan(bytes, from: from, limit: limit)
             for global in globals where known.insert(global).inserted { found.append(global) }
             position = end
+        }
+        return found
+    }
+
+    /// The operands of the `LONG1` and `LONG4` opcodes in `bytes[start ..< end]`, stepped over
+    /// opcode by opcode (the integers a pickle writes in binary), in order.
+    static func longOperands(in bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var position = start
+        while position < end {
+            let opcode = bytes[position]
+            position += 1
+            guard let layout = operand(opcode) else { break }
+            switch layout {
+            case .none: if opcode == 0x2E { return found }
+            case .fixed(let width): position += width
+            case .counted(let width):
+                guard end - position >= width else { return found }
+                var length: UInt64 = 0
+                for k in 0 ..< width { length |= UInt64(bytes[position + k]) << (8 * UInt64(k)) }
+                position += width
+                guard length <= UInt64(end - position) else { return found }
+                if opcode == 0x8A || opcode == 0x8B { found.append(position ..< position + Int(length)) }
+                position += Int(length)
+            case .line, .twoLines:
+                var lines = layout == .twoLines ? 2 : 1
+                while position < end, lines > 0 {
+                    if bytes[position] == 0x0A { lines -= 1 }
+                    position += 1
+                }
+            }
         }
         return found
     }

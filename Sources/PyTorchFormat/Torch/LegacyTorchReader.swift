@@ -30,9 +30,15 @@ enum LegacyTorchReader {
         var pickles = PickleSequence(bytes: bytes, limits: limits)
         // A raw pickle stream that does not start with the magic number is not a torch file; the
         // globals its first pickle names are still reported.
-        guard LegacyMagic.end(of: bytes) != nil else {
+        guard LegacyMagic.startsStream(bytes, limits: limits) else {
+            // torch.load unpickles such a stream as five pickles whenever its first one equals
+            // the magic number, which a pickle can compute in ways not recognised here (through
+            // the memo, under other stack items): the globals of five pickles are named.
             var seen: [PickleGlobal] = []
             _ = try? SymbolicUnpickler.run(bytes, limits: limits, globalsSeen: &seen)
+            for global in PickleGlobalScan.globals(in: bytes, from: 0, pickles: 5, limit: PickleGlobalScan.limit) where !seen.contains(global) {
+                seen.append(global)
+            }
             throw .rawPickleStream(unsafeGlobals: RecognisedGlobals.unsafe(seen))
         }
         // Protocol 0/1's text opcodes fail here, with the globals of all five pickles named.

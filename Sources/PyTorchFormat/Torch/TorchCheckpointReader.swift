@@ -22,7 +22,7 @@ public enum TorchCheckpointReader {
         // torch.load's order: a zip, then (`_legacy_load`) a tar, then the legacy stream.
         if ZipArchive.hasZipMagic(bytes) { return .zip }
         if LegacyMagic.isTarHeader(bytes) { return .tar }
-        if LegacyMagic.end(of: bytes) != nil { return .rawPickle(hasTorchMagic: true) }
+        if LegacyMagic.startsStream(bytes) { return .rawPickle(hasTorchMagic: true) }
         if bytes.count >= 2, bytes[0] == 0x80, (2 ... 5).contains(bytes[1]) { return .rawPickle(hasTorchMagic: false) }
         return .other
     }
@@ -32,7 +32,15 @@ public enum TorchCheckpointReader {
                             touched: (UInt64) -> Void = { _ in }) throws(TorchFormatError) -> TorchCheckpoint {
         switch kind(of: bytes) {
         case .rawPickle: return try LegacyTorchReader.read(bytes, limits: limits)
-        case .tar: throw .tarArchive(unsafeGlobals: RecognisedGlobals.unsafe(LegacyTorchReader.tarGlobals(bytes, limits: limits)))
+        case .tar:
+            // torch.load falls back to the legacy stream when the tar cannot be extracted: the
+            // globals of the file read as five pickles from its start are named too.
+            var globals = LegacyTorchReader.tarGlobals(bytes, limits: limits)
+            var known = Set(globals)
+            for global in PickleGlobalScan.globals(in: bytes, from: 0, pickles: 5, limit: PickleGlobalScan.limit) where known.insert(global).inserted {
+                globals.append(global)
+            }
+            throw .tarArchive(unsafeGlobals: RecognisedGlobals.unsafe(globals))
         case .zip, .other: break
         }
         let archive: ZipArchive
@@ -161,12 +169,26 @@ public enum TorchCheckpointReader {
                     + "where it takes \(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"): "
                     + "unpickling it fails, in torch.load with or without weights_only")
             }
+            if count == 1, RecognisedGlobals.iterableArgument.contains(RecognisedGlobals.canonical(global).description),
+               let argument = program.object(arguments)?.elements.first {
+                switch argument {
+                case .none, .bool, .int, .bigInt, .float:
+                    throw .notACheckpoint(reason: "the pickle calls \(global) on \(LegacyTorchReader.describe(argument)), which is not iterable: "
+                        + "unpickling it fails, in torch.load with or without weights_only")
+                default: break
+                }
+            }
         case .node:
-            // A call's or a persistent id's result may be callable (getattr chains, a legacy
-            // file's module class); a container never is.
+            // A persistent id's result may be callable (a legacy file's module class), and so may
+            // what an unsafe global returns (refused anyway); a container never is, nor what a
+            // recognised global returns (a torch.Size, a dict, a tensor: `torch.Size(())()` fails).
             guard let object = program.object(callee) else { return }
             switch object.kind {
-            case .call, .persistentID: return
+            case .persistentID: return
+            case .call(.global(let inner), _, _) where RecognisedGlobals.isRecognised(inner):
+                throw .notACheckpoint(reason: "the pickle calls what \(inner) returns, which is not callable: unpickling it fails, "
+                    + "in torch.load with or without weights_only")
+            case .call: return
             case .list, .tuple, .dict, .set:
                 throw .notACheckpoint(reason: "the pickle calls a \(object.kind), which is not callable: unpickling it fails, in torch.load with or without weights_only")
             }
