@@ -658,13 +658,25 @@ import TestSupport
     /// review 2026-12-05), names its first element. Each is analysed, and a config-invalid-value
     /// says what transformers makes of it.
     @Test("pad_token_id -1 (vocab_size 4) is row 3, a list [3, 4] is row 3; each also a config-invalid-value saying why",
-          arguments: [(#"-1, "vocab_size": 4"#, "counts a negative padding_idx from the end"), ("[3, 4]", "transformers 5 refuses")])
+          arguments: [(#"-1, "vocab_size": 4"#, "counts a negative padding_idx from the end"), ("[3, 4]", "transformers 5 refuses"),
+                      (#"[-1], "vocab_size": 4"#, "transformers 5 refuses")])
     func idsTransformersWarnsOf(value: String, explanation: String) throws {
         let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": \(value)}".utf8)])
         let result = try Self.run(["padding", dir, "--tensor", "emb", "--json"])
         #expect(result.stdout.contains("\"pad_id\": 3,") && result.stdout.contains("\"pad_id_source\": \"config\""), "\(result.stdout)")
         let audit = try Self.run(["audit", dir, "--format", "json"])
         #expect(audit.stdout.contains("config-invalid-value") && audit.stdout.contains(explanation), "\(audit.stdout)")
+    }
+
+    /// transformers warns of pad_token_id = vocab_size, and LlamaForCausalLM(config) fails
+    /// ("Padding_idx must be within num_embeddings"): a config-invalid-value, no row.
+    @Test("pad_token_id equal to vocab_size is a config-invalid-value and no row")
+    func idAtVocabularySize() throws {
+        let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": 4, \"vocab_size\": 4}".utf8)])
+        let audit = try Self.run(["audit", dir, "--format", "json"])
+        #expect(audit.stdout.contains("config-invalid-value") && audit.stdout.contains("below vocab_size (4)"), "\(audit.stdout)")
+        let padding = try Self.run(["padding", dir, "--tensor", "emb", "--json"])
+        #expect(!padding.stdout.contains("\"pad_id\": 4,"), "\(padding.stdout)")
     }
 
     @Test("pad_token_id 3 in a 4-row matrix is row 3, from config.json (the control)")

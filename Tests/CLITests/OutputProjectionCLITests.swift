@@ -87,6 +87,44 @@ import TestSupport
         }
     }
 
+    /// A generic top-level name (`head.weight`, `proj_out.weight`) is an output projection only
+    /// when its rows are the vocabulary: a timm ViT's classifier `head.weight` [4, 2] with no
+    /// config was taken for one ("padding-unchecked … head.weight"); RWKV's `head.weight` with
+    /// config.json's vocab_size is one.
+    @Test("head.weight is an output projection only with the vocabulary's rows",
+          arguments: [(nil as String?, false), (#"{"model_type": "rwkv", "vocab_size": 4, "hidden_size": 2, "pad_token_id": 0}"#, true)])
+    func genericTopLevelHead(config: String?, isOutput: Bool) throws {
+        let bytes = SafetensorsWriter(entries: [.init(name: "head.weight", dtype: .f32, shape: [4, 2], bytes: Self.matrix(0.3)),
+                                                .init(name: "blocks.0.attn.qkv.weight", dtype: .f32, shape: [2, 2], bytes: Array(Self.matrix(0.2).prefix(16)))]).serialize()
+        let url = try Fixtures.temporaryDirectory()
+        try Data(bytes).write(to: url.appendingPathComponent("model.safetensors"))
+        if let config { try Data(config.utf8).write(to: url.appendingPathComponent("config.json")) }
+        let padding = try Self.json(["padding", url.path, "--pad-id", "0", "--json"])
+        let roles = (padding["embeddings"] as? [[String: Any]] ?? []).compactMap { $0["role"] as? String }
+        #expect(roles == (isOutput ? ["output-projection"] : []), "\(padding)")
+    }
+
+    /// An untie by copy needs both copies: `ties` counts no byte of them as wasted.
+    @Test("the two copies config.json unties are no wasted bytes")
+    func untiedCopyWastesNothing() throws {
+        let same = Self.matrix(0.2, moved: 0)
+        let dir = try Self.folder([("model.embed_tokens.weight", [4, 2], same), ("lm_head.weight", [4, 2], same)],
+                                  config: #"{"model_type": "llama", "tie_word_embeddings": false}"#)
+        let ties = try Self.json(["ties", dir, "--json"])
+        let groups = try #require(ties["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["wasted_bytes"] as? Int } == [0], "\(groups)")
+    }
+
+    /// XLM and Flaubert state their width as `emb_dim`: their `transformer.embeddings.weight` is
+    /// found by config.json's [vocab_size, emb_dim] (it was "no embedding matrix found").
+    @Test("an XLM config's emb_dim finds its embedding by shape")
+    func xlmEmbDim() throws {
+        let dir = try Self.folder([("transformer.embeddings.weight", [4, 2], Self.matrix(0.1, moved: 2))],
+                                  config: #"{"model_type": "xlm", "vocab_size": 4, "emb_dim": 2, "pad_token_id": 2}"#)
+        let embeddings = try #require(try Self.json(["padding", dir, "--json"])["embeddings"] as? [[String: Any]])
+        #expect(embeddings.compactMap { $0["tensor"] as? String } == ["transformer.embeddings.weight"])
+    }
+
     /// DistilBERT's output projection is `vocab_projector.weight`: with tie_word_embeddings
     /// false its pad row is explained by the softmax, not a warning of the input embedding.
     @Test("DistilBERT's vocab_projector.weight is an output projection, not a second input embedding")

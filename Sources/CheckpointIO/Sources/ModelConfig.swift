@@ -132,8 +132,8 @@ public struct ModelConfig: Sendable, Equatable {
             switch raw {
             case .null:
                 config.padToken = .none
-            case .array(let list) where list.first.flatMap(Self.index) != nil:
-                let first = list.first.flatMap(Self.index) ?? 0
+            case .array(let list) where list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } != nil:
+                let first = list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } ?? 0
                 config.padToken = .id(first)
                 // transformers 5 refuses it (its config dataclass wants an int or None:
                 // StrictDataclassFieldValidationError); 4.x loaded it as it is.
@@ -149,7 +149,7 @@ public struct ModelConfig: Sendable, Equatable {
                     config.padToken = .id(id)
                     config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "a non-negative integer token id",
                                                              use: "transformers warns of it, and nn.Embedding counts a negative padding_idx "
-                                                                 + "from the end, so that row is analysed as the pad row"))
+                                                                 + "from the end: the row it names that way is the pad row, when there is one"))
                 } else {
                     config.padToken = .invalid(text: Self.text(raw))
                     config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw),
@@ -167,7 +167,15 @@ public struct ModelConfig: Sendable, Equatable {
             return nil
         }
         config.vocabSize = size("vocab_size")
-        config.hiddenSize = size("hidden_size", "n_embd", "d_model", "dim")
+        // An id at or past vocab_size: transformers warns, and building the embedding fails
+        // ("Padding_idx must be within num_embeddings"); the resolver leaves the row out too.
+        if case .id(let id) = config.padToken, let vocabulary = config.vocabSize, id >= vocabulary,
+           let (key, raw) = value("pad_token_id"), !config.invalidValues.contains(where: { $0.key == key }) {
+            config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "a token id below vocab_size (\(vocabulary))",
+                                                     use: "transformers warns of it, and building the model fails (padding_idx must be within "
+                                                         + "num_embeddings); it is not used"))
+        }
+        config.hiddenSize = size("hidden_size", "n_embd", "d_model", "dim", "emb_dim")  // emb_dim: XLM, Flaubert
         func quietSize(_ key: String) -> Int? {
             guard let raw = root.lastValue(for: key) ?? nested?.lastValue(for: key) else { return nil }
             if let n = Self.index(raw) ?? Self.integerValued(raw) { return n }

@@ -39,8 +39,11 @@ public enum TieAnalysis {
         public var note: String
         /// The note of a `duplicate` nothing explains.
         static let unexplained = "identical bytes with no known reason"
+        /// Copies a loader needs each of: an embedding and output projection that config.json
+        /// unties are two parameters, so no byte of either is wasted.
+        public var copiesAreNeeded = false
         /// Bytes that storing the tensor once would save.
-        public var wastedBytes: UInt64 { kind == .empty ? 0 : nbytes * UInt64(tensors.count - 1) }
+        public var wastedBytes: UInt64 { kind == .empty || copiesAreNeeded ? 0 : nbytes * UInt64(tensors.count - 1) }
     }
 
     /// Each grouped tensor's copies, listed when asked for. Why not a dictionary of every
@@ -381,6 +384,7 @@ public enum TieAnalysis {
             // "wasted" leaves it missing at load (review, 2026-12-05; `TyingJudge.statedUntie`).
             group.note = "embedding and output projection hold identical bytes, but " + TieStatement.untieClause(facts)
                 + ": transformers loads them as two parameters, so neither is a tie saved twice"
+            group.copiesAreNeeded = true
         } else if (roles.count >= 2 || outputTwin) && !constant {
             group.kind = .tiedWeights
             let times = names.count == 2 ? "twice" : "\(names.count) times"

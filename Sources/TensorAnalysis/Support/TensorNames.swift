@@ -46,6 +46,15 @@ public enum TensorNames {
         return parts.count == 2 && topLevelOutputModules.contains { parts.part(0, is: $0) }
     }
 
+    /// True when `name` is an output projection only by a generic top-level name (`head.weight`,
+    /// `proj_out.weight`, `decoder.weight`, `output.weight`): a timm ViT's classifier and a
+    /// diffusion model's `proj_out` are named so too, so such a matrix is a token matrix only
+    /// when its rows are the vocabulary (`PaddingAnalysis.matrices`).
+    public static func isGenericTopLevelOutput(_ name: String) -> Bool {
+        let parts = NameParts(name)
+        return parts.count == 2 && parts.part(-1, is: "weight") && topLevelOutputModules.contains { parts.part(0, is: $0) }
+    }
+
     /// Module names of output projections, distinctive under any prefix.
     static let outputModules = ["generator_lm_head", "output_projection", "vocab_projector", "lm_loss", "embed_out"]
     /// Module names of output projections only at the top level: elsewhere they name other layers
