@@ -104,6 +104,22 @@ import TestSupport
         #expect(roles == (isOutput ? ["output-projection"] : []), "\(padding)")
     }
 
+    /// MarianMTModel with share_encoder_decoder_embeddings false: transformers ties lm_head to
+    /// decoder.embed_tokens only; the encoder's embedding (other rows, other bytes) was "tied
+    /// (evidence: config)" and its moved pad row explained. The decoder's stays tied by config.
+    @Test("an encoder's embedding beside a separate decoder's: config.json's tie says nothing of it (unknown)")
+    func encoderEmbedding() throws {
+        let dir = try Self.folder([("model.encoder.embed_tokens.weight", [4, 2], Self.matrix(0.1, moved: 1)),
+                                   ("model.decoder.embed_tokens.weight", [4, 2], Self.matrix(0.6))],
+                                  config: #"{"model_type": "marian", "tie_word_embeddings": true, "pad_token_id": 1}"#)
+        let embeddings = try #require(try Self.json(["padding", dir, "--json"])["embeddings"] as? [[String: Any]])
+        func tying(_ name: String) -> [String: Any]? {
+            embeddings.first { $0["tensor"] as? String == name }?["tying"] as? [String: Any]
+        }
+        #expect(tying("model.encoder.embed_tokens.weight")?["evidence"] as? String == "unknown")
+        #expect(tying("model.decoder.embed_tokens.weight")?["evidence"] as? String == "config")
+    }
+
     /// An untie by copy needs both copies: `ties` counts no byte of them as wasted.
     @Test("the two copies config.json unties are no wasted bytes")
     func untiedCopyWastesNothing() throws {

@@ -14,10 +14,34 @@ extension PaddingAnalysis {
         let question = tyingQuestion(for: view, role: role, tiedWith: tiedWith, checkpoint: checkpoint,
                                      aliases: aliases, config: config)
         let judgement = TyingJudge.judge(question)
+        // An encoder's input embedding beside a decoder's of other bytes (Marian without shared
+        // embeddings, T5Gemma): tie_word_embeddings ties the output projection to the decoder's,
+        // so what it states says nothing of this one. It was "tied (evidence: config)" with its
+        // pad row explained, where transformers ties lm_head to decoder.embed_tokens only
+        // (review, 2026-12-05).
+        if judgement.tied == true, [.config, .modelTypeDefault].contains(judgement.evidence), !role.isOutputProjection(view.name),
+           let decoder = separateDecoderEmbedding(of: view, tiedWith: tiedWith, checkpoint: checkpoint) {
+            return TyingJudgement(tied: nil, evidence: .unknown,
+                                  detail: "\(view.name) is an encoder's input embedding, and the checkpoint holds the decoder's (\(decoder)) with other bytes: "
+                                      + "tie_word_embeddings ties the output projection to the decoder's, so it says nothing of this one. "
+                                      + judgement.detail,
+                                  outputProjectionPresent: judgement.outputProjectionPresent)
+        }
         guard !role.isNamedTokenMatrix(view.name), [.config, .modelTypeDefault, .architecture].contains(judgement.evidence) else { return judgement }
         return TyingJudgement(tied: nil, evidence: .unknown,
                               detail: "\(view.name) was chosen with --tensor and is not named like an input embedding or output projection: tie_word_embeddings, the model type's default and the architecture's output projection say nothing about it.",
                               outputProjectionPresent: judgement.outputProjectionPresent)
+    }
+
+    /// The decoder's input embedding when `view` is an encoder's (a name part `encoder`) and the
+    /// checkpoint holds one (a name part `decoder`, named like an input embedding) that is not
+    /// among `view`'s byte-identical twins.
+    static func separateDecoderEmbedding(of view: TensorView, tiedWith: [String], checkpoint: Checkpoint) -> String? {
+        guard NameParts(view.name).contains("encoder"), TensorNames.isEmbedding(view.name) else { return nil }
+        return checkpoint.tensors.first { other in
+            other.shape.count == 2 && NameParts(other.name).contains("decoder") && TensorNames.isEmbedding(other.name)
+                && !tiedWith.contains { ExactText.same($0, other.name) }
+        }?.name
     }
 
     /// The names among `tied` (the byte-identical tensors and aliases of `view`) that are its tie
