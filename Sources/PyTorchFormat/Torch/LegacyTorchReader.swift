@@ -26,17 +26,19 @@ import StrictJSON
 enum LegacyTorchReader {
     static let protocolVersion: Int64 = 1001
 
-    static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits) throws(TorchFormatError) -> TorchCheckpoint {
+    /// `hasMagic`: whether the stream starts with the magic number (`LegacyMagic.startsStream`,
+    /// as `TorchCheckpointReader.kind` found).
+    static func read(_ bytes: UnsafeRawBufferPointer, hasMagic: Bool, limits: PickleLimits) throws(TorchFormatError) -> TorchCheckpoint {
         var pickles = PickleSequence(bytes: bytes, limits: limits)
         // A raw pickle stream that does not start with the magic number is not a torch file; the
-        // globals its first pickle names are still reported.
-        guard LegacyMagic.startsStream(bytes, limits: limits) else {
-            // torch.load unpickles such a stream as five pickles whenever its first one equals
-            // the magic number, which a pickle can compute in ways not recognised here (through
-            // the memo, under other stack items): the globals of five pickles are named.
+        // globals of its first five pickles are still reported, as torch.load (weights_only=False)
+        // would unpickle five whenever a first one it reads equals the magic number in a way not
+        // recognised here.
+        guard hasMagic else {
             var seen: [PickleGlobal] = []
             _ = try? SymbolicUnpickler.run(bytes, limits: limits, globalsSeen: &seen)
-            for global in PickleGlobalScan.globals(in: bytes, from: 0, pickles: 5, limit: PickleGlobalScan.limit) where !seen.contains(global) {
+            var known = Set(seen)
+            for global in PickleGlobalScan.globals(in: bytes, from: 0, pickles: 5, limit: PickleGlobalScan.limit) where known.insert(global).inserted {
                 seen.append(global)
             }
             throw .rawPickleStream(unsafeGlobals: RecognisedGlobals.unsafe(seen))
@@ -70,8 +72,8 @@ enum LegacyTorchReader {
             // An empty storage needs no record: torch.load's uninitialised memory is no bytes.
             for declaration in declarations where position[ExactText(declaration.storage.key)] == nil && declaration.storage.count > 0 {
                 throw .storageRecord(key: declaration.storage.key, kind: "storage-missing",
-                                                     reason: "tensor '\(declaration.name)' uses it, but the storage key list has no record of it "
-                                                         + "(torch.load would leave its memory uninitialised)")
+                                     reason: "tensor '\(declaration.name)' uses it, but the storage key list has no record of it "
+                                         + "(torch.load would leave its memory uninitialised)")
             }
             var all = storages
             for declaration in declarations where position[ExactText(declaration.storage.key)] == nil {
@@ -164,7 +166,7 @@ enum LegacyTorchReader {
         var offset = 0
         while bytes.count - offset >= 512 {
             let header = UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + 512])
-            guard LegacyMagic.isTarHeader(header),
+            guard LegacyMagic.isTarHeader(UnsafeRawBufferPointer(rebasing: bytes[offset...])),
                   let size = LegacyMagic.tarNumber(UnsafeRawBufferPointer(rebasing: header[124 ..< 136])), size >= 0,
                   size <= bytes.count - offset - 512 else { break }
             let name = String(decoding: header.prefix(100).prefix { $0 != 0 }, as: UTF8.self)

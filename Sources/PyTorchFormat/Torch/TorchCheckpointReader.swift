@@ -31,7 +31,7 @@ public enum TorchCheckpointReader {
     public static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default,
                             touched: (UInt64) -> Void = { _ in }) throws(TorchFormatError) -> TorchCheckpoint {
         switch kind(of: bytes) {
-        case .rawPickle: return try LegacyTorchReader.read(bytes, limits: limits)
+        case .rawPickle(let magic): return try LegacyTorchReader.read(bytes, hasMagic: magic, limits: limits)
         case .tar:
             // torch.load falls back to the legacy stream when the tar cannot be extracted: the
             // globals of the file read as five pickles from its start are named too.
