@@ -263,13 +263,16 @@ public enum PaddingAnalysis {
         let vocabulary = config?.vocabSize.flatMap(UInt64.init(exactly:))
         // Rows of the input embeddings found by name: what a generic top-level name must match
         // (the original LLaMA's `output.weight` beside `tok_embeddings.weight`, no config.json).
-        let embeddingRows = Set(checkpoint.tensors.filter { $0.shape.count == 2 && TensorNames.isEmbedding($0.name) }.map { $0.shape[0] })
+        // (Looked for only when such a name is met: this runs once per tensor of every checkpoint.)
+        func isEmbeddingRowCount(_ rows: UInt64) -> Bool {
+            checkpoint.tensors.contains { $0.shape.count == 2 && $0.shape[0] == rows && TensorNames.isEmbedding($0.name) }
+        }
         return checkpoint.tensors.compactMap { view -> (TensorView, Role)? in
             guard view.shape.count == 2 else { return nil }
             if TensorNames.isGenericTopLevelOutput(view.name) {
                 // A timm ViT's `head.weight` [1000, 768] or a DiT's `proj_out.weight` is no
                 // vocabulary projection (review, 2026-12-05): the rows must be the vocabulary.
-                return view.shape[0] == vocabulary || embeddingRows.contains(view.shape[0]) ? (view, .outputProjection) : nil
+                return view.shape[0] == vocabulary || isEmbeddingRowCount(view.shape[0]) ? (view, .outputProjection) : nil
             }
             if TensorNames.isOutputProjection(view.name) { return (view, .outputProjection) }
             if TensorNames.isEmbedding(view.name) { return (view, .embedding) }
