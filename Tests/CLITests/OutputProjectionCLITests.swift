@@ -120,6 +120,18 @@ import TestSupport
         #expect(tying("model.decoder.embed_tokens.weight")?["evidence"] as? String == "config")
     }
 
+    /// The generic names stay output projections where other evidence says so: llama.cpp's
+    /// `output.weight` in a GGUF file (the format's name, whatever its rows: this fixture's has
+    /// 8 rows beside 32 in `token_embd`), and a top-level `decoder.weight` that is one torch
+    /// storage with `embed.weight` (a tied pair; neither is named like an embedding).
+    @Test("output.weight in a GGUF file and a decoder.weight sharing its storage are output projections",
+          arguments: [("gguf-mix/no-file-type.gguf", "output.weight"), ("pytorch/tied.bin", "decoder.weight")])
+    func genericNamesWithEvidence(file: String, name: String) throws {
+        let padding = try Self.json(["padding", Fixtures.path(file), "--pad-id", "0", "--json"])
+        let entry = (padding["embeddings"] as? [[String: Any]] ?? []).first { $0["tensor"] as? String == name }
+        #expect(entry?["role"] as? String == "output-projection", "\(padding)")
+    }
+
     /// An untie by copy needs both copies: `ties` counts no byte of them as wasted.
     @Test("the two copies config.json unties are no wasted bytes")
     func untiedCopyWastesNothing() throws {

@@ -1,5 +1,6 @@
 import SafetensorsFormat
 import CheckpointIO
+import GGUFFormat
 import StrictJSON
 import TensorScan
 import ModelKnowledge
@@ -267,12 +268,19 @@ public enum PaddingAnalysis {
         func isEmbeddingRowCount(_ rows: UInt64) -> Bool {
             checkpoint.tensors.contains { $0.shape.count == 2 && $0.shape[0] == rows && TensorNames.isEmbedding($0.name) }
         }
+        // llama.cpp names the output projection `output.weight`: in a GGUF file the name is the
+        // format's own, whatever its rows.
+        let isGGUF = checkpoint.files.contains { $0.formatName == "gguf" }
         return checkpoint.tensors.compactMap { view -> (TensorView, Role)? in
             guard view.shape.count == 2 else { return nil }
             if TensorNames.isGenericTopLevelOutput(view.name) {
                 // A timm ViT's `head.weight` [1000, 768] or a DiT's `proj_out.weight` is no
-                // vocabulary projection (review, 2026-12-05): the rows must be the vocabulary.
-                return view.shape[0] == vocabulary || isEmbeddingRowCount(view.shape[0]) ? (view, .outputProjection) : nil
+                // vocabulary projection (review, 2026-12-05): the rows must be the vocabulary,
+                // or the matrix one stored buffer with another (a torch file's tied pair).
+                let vocabularyRows = view.shape[0] == vocabulary || isEmbeddingRowCount(view.shape[0])
+                    || (isGGUF && view.name == LlamaCppTensorNames.output)
+                    || checkpoint.tensors.contains { !ExactText.same($0.name, view.name) && $0.sharesBytes(with: view) }
+                return vocabularyRows ? (view, .outputProjection) : nil
             }
             if TensorNames.isOutputProjection(view.name) { return (view, .outputProjection) }
             if TensorNames.isEmbedding(view.name) { return (view, .embedding) }
