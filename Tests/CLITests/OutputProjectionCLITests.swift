@@ -132,6 +132,18 @@ import TestSupport
         #expect(entry?["role"] as? String == "output-projection", "\(padding)")
     }
 
+    /// A model-parallel shard of the original LLaMA (consolidated.01.pth) splits
+    /// `tok_embeddings` along the hidden size and `output` along the vocabulary: the rows differ,
+    /// and `output.weight` beside an input embedding is still the output projection.
+    @Test("output.weight beside tok_embeddings.weight of other rows (a model-parallel shard) is the output projection")
+    func metaShard() throws {
+        let dir = try Self.folder([("tok_embeddings.weight", [4, 2], Self.matrix(0.1)), ("output.weight", [2, 4], Self.matrix(0.4))], config: "{}")
+        try FileManager.default.removeItem(atPath: dir + "/config.json")
+        let padding = try Self.json(["padding", dir, "--pad-id", "0", "--json"])
+        let roles = (padding["embeddings"] as? [[String: Any]] ?? []).compactMap { $0["role"] as? String }
+        #expect(roles.sorted() == ["embedding", "output-projection"], "\(padding)")
+    }
+
     /// An untie by copy needs both copies: `ties` counts no byte of them as wasted.
     @Test("the two copies config.json unties are no wasted bytes")
     func untiedCopyWastesNothing() throws {

@@ -108,27 +108,43 @@ public enum RecognisedGlobals {
     /// most 1 argument"), with weights_only or without, where the file was read and passed
     /// `audit` (helper review, 2026-12-05).
     static func arity(of global: PickleGlobal) -> ClosedRange<Int>?? {
-        let g = canonical(global)
-        if g.module == "torch", TorchDType(rawValue: g.name) != nil || otherDTypes.contains(g.name) || g.name.hasPrefix("per_") {
-            return .some(nil)
-        }
-        // torch.load's unpickler resolves every name holding "Storage" to a `StorageType`, which
-        // only carries a dtype: `torch.FloatStorage(3)` fails ("'StorageType' object is not callable").
-        if g.name.contains("Storage"), classes[g.module]?.contains(g.name) == true { return .some(nil) }
-        switch g.description {
-        case "collections.OrderedDict", "collections.Counter", "builtins.set", "torch.Size": return 0 ... 1
-        case "builtins.complex": return 0 ... 2
-        case "builtins.bytearray", "_codecs.encode": return (g.name == "encode" ? 1 : 0) ... 3
-        case "torch.device": return 1 ... 2
-        case "torch.serialization._get_layout": return 1 ... 1
-        case "torch.nn.parameter.Parameter": return 0 ... 2
-        default: return nil
+        // By module first, without building strings: this runs for every call of a pickle, and a
+        // state dict's are nearly all `torch._utils` rebuilds (a 60,000-tensor file spent a fifth
+        // of its read here when the name was spelled out first).
+        switch global.module {
+        case "collections":
+            return global.name == "OrderedDict" || global.name == "Counter" ? 0 ... 1 : nil
+        case "builtins", "__builtin__":
+            switch global.name {
+            case "set": return 0 ... 1
+            case "complex": return 0 ... 2
+            case "bytearray": return 0 ... 3
+            default: return nil
+            }
+        case "_codecs": return global.name == "encode" ? 1 ... 3 : nil
+        case "torch.serialization": return global.name == "_get_layout" ? 1 ... 1 : nil
+        case "torch.nn.parameter": return global.name == "Parameter" ? 0 ... 2 : nil
+        case "torch", "torch.cuda":
+            if global.module == "torch" {
+                if global.name == "Size" { return 0 ... 1 }
+                if global.name == "device" { return 1 ... 2 }
+                if TorchDType(rawValue: global.name) != nil || otherDTypes.contains(global.name) || global.name.hasPrefix("per_") { return .some(nil) }
+            }
+            // torch.load's unpickler resolves every name holding "Storage" to a `StorageType`,
+            // which only carries a dtype: `torch.FloatStorage(3)` fails ("'StorageType' object is
+            // not callable").
+            if global.name.hasSuffix("Storage"), classes[global.module]?.contains(global.name) == true { return .some(nil) }
+            return nil
+        default:
+            return nil
         }
     }
 
     /// Recognised globals whose one argument must be iterable: a number, a bool or None there
     /// fails the call (`set(5)`: "'int' object is not iterable").
-    static let iterableArgument: Set<String> = ["collections.OrderedDict", "collections.Counter", "builtins.set", "torch.Size"]
+    static let iterableArgument: Set<PickleGlobal> = [PickleGlobal(module: "collections", name: "OrderedDict"),
+                                                      PickleGlobal(module: "collections", name: "Counter"),
+                                                      PickleGlobal(module: "builtins", name: "set"), PickleGlobal(module: "torch", name: "Size")]
 
     static func isOrderedDict(_ value: PickleValue) -> Bool {
         guard case .global(let g) = value else { return false }

@@ -265,8 +265,10 @@ public enum PaddingAnalysis {
         // Rows of the input embeddings found by name: what a generic top-level name must match
         // (the original LLaMA's `output.weight` beside `tok_embeddings.weight`, no config.json).
         // (Looked for only when such a name is met: this runs once per tensor of every checkpoint.)
-        func isEmbeddingRowCount(_ rows: UInt64) -> Bool {
-            checkpoint.tensors.contains { $0.shape.count == 2 && $0.shape[0] == rows && TensorNames.isEmbedding($0.name) }
+        // The original LLaMA's `output.weight` beside `tok_embeddings.weight`: in a model-parallel
+        // shard (consolidated.01.pth) the two are split along different axes, so their rows differ.
+        func isEmbeddingRowCount(_ rows: UInt64, output: Bool) -> Bool {
+            checkpoint.tensors.contains { $0.shape.count == 2 && (output || $0.shape[0] == rows) && TensorNames.isEmbedding($0.name) }
         }
         // llama.cpp names the output projection `output.weight`: in a GGUF file the name is the
         // format's own, whatever its rows.
@@ -277,7 +279,7 @@ public enum PaddingAnalysis {
                 // A timm ViT's `head.weight` [1000, 768] or a DiT's `proj_out.weight` is no
                 // vocabulary projection (review, 2026-12-05): the rows must be the vocabulary,
                 // or the matrix one stored buffer with another (a torch file's tied pair).
-                let vocabularyRows = view.shape[0] == vocabulary || isEmbeddingRowCount(view.shape[0])
+                let vocabularyRows = view.shape[0] == vocabulary || isEmbeddingRowCount(view.shape[0], output: view.name == "output.weight")
                     || (isGGUF && view.name == LlamaCppTensorNames.output)
                     || checkpoint.tensors.contains { !ExactText.same($0.name, view.name) && $0.sharesBytes(with: view) }
                 return vocabularyRows ? (view, .outputProjection) : nil
