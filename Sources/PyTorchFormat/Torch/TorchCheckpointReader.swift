@@ -211,7 +211,8 @@ public enum TorchCheckpointReader {
         var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickleBytes, legacy: legacy)
         do {
             try collector.walk(program.root, depth: 0)
-            _ = try storageIDs(program, legacy: legacy)
+            // A legacy file's reader runs this pass itself, for the storages its records need.
+            if !legacy { _ = try storageIDs(program, legacy: false) }
         } catch {
             throw .failing(error, named: program.globals)
         }
