@@ -13,15 +13,51 @@ public struct ModelTypeFact: Sendable, Equatable {
     /// without a `text_config`.
     public var textConfigTie: TextConfigTie?
 
+    /// The `padding_idx` the model's input embedding is built with: `padding_idx` zeroes that
+    /// row at build time and keeps the embedding's own gradient off it, so it is the one row
+    /// a non-zero value calls for an explanation.
+    public var embeddingPadding: EmbeddingPadding
+    /// Whether the config class sets `tie_word_embeddings` to true even when config.json says
+    /// false (T5Config in transformers 5.25: a stated false only turns off output scaling), so
+    /// the models it builds tie equal copies whatever the file says.
+    public var ignoresStatedFalse: Bool
+    /// State-dict names (below the base model) of fixed sinusoidal position tables the model
+    /// computes and saves: the encoder's and decoder's are equal by construction.
+    public var sinusoidalPositionTables: [String]
+
     public enum TextConfigTie: String, Sendable, Equatable {
         case ignored, forwarded
     }
 
-    public init(configClass: String, tiesWordEmbeddings: Bool, padTokenID: Int?, textConfigTie: TextConfigTie? = nil) {
+    public enum EmbeddingPadding: Sendable, Equatable {
+        /// `padding_idx` = `pad_token_id` (most classes).
+        case followsPadTokenID
+        /// A `padding_idx` the class fixes, whatever the config says (MPNet: 1).
+        case fixed(Int)
+        /// No `padding_idx` (T5's and GPT-2's `nn.Embedding(vocab_size, d_model)`): the pad
+        /// row starts random and trains like any other row.
+        case none
+
+        /// Whether row `padID` is the row `padding_idx` zeroes, for a config whose pad id is `padID`.
+        public func zeroes(row padID: Int) -> Bool {
+            switch self {
+            case .followsPadTokenID: true
+            case .fixed(let index): index == padID
+            case .none: false
+            }
+        }
+    }
+
+    public init(configClass: String, tiesWordEmbeddings: Bool, padTokenID: Int?, textConfigTie: TextConfigTie? = nil,
+                embeddingPadding: EmbeddingPadding = .followsPadTokenID, ignoresStatedFalse: Bool = false,
+                sinusoidalPositionTables: [String] = []) {
         self.configClass = configClass
         self.tiesWordEmbeddings = tiesWordEmbeddings
         self.padTokenID = padTokenID
         self.textConfigTie = textConfigTie
+        self.embeddingPadding = embeddingPadding
+        self.ignoresStatedFalse = ignoresStatedFalse
+        self.sinusoidalPositionTables = sinusoidalPositionTables
     }
 }
 
@@ -29,9 +65,11 @@ public enum ModelTypeFacts {
     /// The transformers version the table was read from.
     public static let transformersVersion = "5.25.0"
 
-    /// Defaults of the text families most used on the Hub, read by instantiating each config
-    /// class with no arguments (`TestData/knowledge/generate_model_types.py`); a test checks
-    /// every entry against the committed `model-type-defaults.json` that script writes.
+    /// Defaults of the text families most used on the Hub and of the encoder-decoder families,
+    /// read by instantiating each config class with no arguments, and facts of the model each
+    /// builds, read by building its base model on PyTorch's meta device
+    /// (`TestData/knowledge/generate_model_types.py`); a test checks every entry against the
+    /// committed `model-type-defaults.json` that script writes.
     ///
     /// Why a table and not one rule: transformers has no single default. BERT, GPT-2, T5 and
     /// Gemma classes tie the output projection to the input embedding unless told otherwise;
@@ -41,7 +79,10 @@ public enum ModelTypeFacts {
         "albert": .init(configClass: "AlbertConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "bart": .init(configClass: "BartConfig", tiesWordEmbeddings: true, padTokenID: 1),
         "bert": .init(configClass: "BertConfig", tiesWordEmbeddings: true, padTokenID: 0),
-        "bloom": .init(configClass: "BloomConfig", tiesWordEmbeddings: true, padTokenID: nil),
+        "bigbird_pegasus": .init(configClass: "BigBirdPegasusConfig", tiesWordEmbeddings: true, padTokenID: 0),
+        "blenderbot": .init(configClass: "BlenderbotConfig", tiesWordEmbeddings: true, padTokenID: 0),
+        "blenderbot-small": .init(configClass: "BlenderbotSmallConfig", tiesWordEmbeddings: true, padTokenID: 0),
+        "bloom": .init(configClass: "BloomConfig", tiesWordEmbeddings: true, padTokenID: nil, embeddingPadding: .none),
         "camembert": .init(configClass: "CamembertConfig", tiesWordEmbeddings: true, padTokenID: 1),
         "cohere": .init(configClass: "CohereConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "deberta": .init(configClass: "DebertaConfig", tiesWordEmbeddings: true, padTokenID: 0),
@@ -49,31 +90,42 @@ public enum ModelTypeFacts {
         "deepseek_v3": .init(configClass: "DeepseekV3Config", tiesWordEmbeddings: false, padTokenID: nil),
         "distilbert": .init(configClass: "DistilBertConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "electra": .init(configClass: "ElectraConfig", tiesWordEmbeddings: true, padTokenID: 0),
-        "falcon": .init(configClass: "FalconConfig", tiesWordEmbeddings: true, padTokenID: nil),
+        "falcon": .init(configClass: "FalconConfig", tiesWordEmbeddings: true, padTokenID: nil, embeddingPadding: .none),
+        "fsmt": .init(configClass: "FSMTConfig", tiesWordEmbeddings: false, padTokenID: 1, sinusoidalPositionTables: ["decoder.embed_positions.weight", "encoder.embed_positions.weight"]),
         "gemma": .init(configClass: "GemmaConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "gemma2": .init(configClass: "Gemma2Config", tiesWordEmbeddings: true, padTokenID: 0),
         // Gemma3ForConditionalGeneration ties by the top level's value; a text_config's is not read.
         "gemma3": .init(configClass: "Gemma3Config", tiesWordEmbeddings: true, padTokenID: nil, textConfigTie: .ignored),
         "gemma3_text": .init(configClass: "Gemma3TextConfig", tiesWordEmbeddings: true, padTokenID: 0),
-        "gpt2": .init(configClass: "GPT2Config", tiesWordEmbeddings: true, padTokenID: nil),
-        "gpt_neox": .init(configClass: "GPTNeoXConfig", tiesWordEmbeddings: false, padTokenID: nil),
+        "gpt2": .init(configClass: "GPT2Config", tiesWordEmbeddings: true, padTokenID: nil, embeddingPadding: .none),
+        "gpt_neox": .init(configClass: "GPTNeoXConfig", tiesWordEmbeddings: false, padTokenID: nil, embeddingPadding: .none),
         "gpt_oss": .init(configClass: "GptOssConfig", tiesWordEmbeddings: false, padTokenID: nil),
-        "gptj": .init(configClass: "GPTJConfig", tiesWordEmbeddings: false, padTokenID: nil),
+        "gptj": .init(configClass: "GPTJConfig", tiesWordEmbeddings: false, padTokenID: nil, embeddingPadding: .none),
         "granite": .init(configClass: "GraniteConfig", tiesWordEmbeddings: false, padTokenID: nil),
+        "ibert": .init(configClass: "IBertConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "led": .init(configClass: "LEDConfig", tiesWordEmbeddings: true, padTokenID: 1),
         "llama": .init(configClass: "LlamaConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "longformer": .init(configClass: "LongformerConfig", tiesWordEmbeddings: true, padTokenID: 1),
-        "marian": .init(configClass: "MarianConfig", tiesWordEmbeddings: true, padTokenID: 58100),
+        "longt5": .init(configClass: "LongT5Config", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none, ignoresStatedFalse: true),
+        "m2m_100": .init(configClass: "M2M100Config", tiesWordEmbeddings: true, padTokenID: 1),
+        "marian": .init(configClass: "MarianConfig", tiesWordEmbeddings: true, padTokenID: 58100, sinusoidalPositionTables: ["decoder.embed_positions.weight", "encoder.embed_positions.weight"]),
+        "mbart": .init(configClass: "MBartConfig", tiesWordEmbeddings: true, padTokenID: 1),
         "mistral": .init(configClass: "MistralConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "mixtral": .init(configClass: "MixtralConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "mobilebert": .init(configClass: "MobileBertConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "modernbert": .init(configClass: "ModernBertConfig", tiesWordEmbeddings: true, padTokenID: 50283),
-        "mpnet": .init(configClass: "MPNetConfig", tiesWordEmbeddings: true, padTokenID: 1),
-        "mt5": .init(configClass: "MT5Config", tiesWordEmbeddings: true, padTokenID: 0),
+        "mpnet": .init(configClass: "MPNetConfig", tiesWordEmbeddings: true, padTokenID: 1, embeddingPadding: .fixed(1)),
+        "mt5": .init(configClass: "MT5Config", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none, ignoresStatedFalse: true),
+        "nllb-moe": .init(configClass: "NllbMoeConfig", tiesWordEmbeddings: true, padTokenID: 1),
         "olmo": .init(configClass: "OlmoConfig", tiesWordEmbeddings: false, padTokenID: 1),
         "olmo2": .init(configClass: "Olmo2Config", tiesWordEmbeddings: false, padTokenID: 1),
         "opt": .init(configClass: "OPTConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "pegasus": .init(configClass: "PegasusConfig", tiesWordEmbeddings: true, padTokenID: 0, sinusoidalPositionTables: ["decoder.embed_positions.weight", "encoder.embed_positions.weight"]),
+        "pegasus_x": .init(configClass: "PegasusXConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "phi": .init(configClass: "PhiConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "phi3": .init(configClass: "Phi3Config", tiesWordEmbeddings: false, padTokenID: 32000),
+        "plbart": .init(configClass: "PLBartConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "prophetnet": .init(configClass: "ProphetNetConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "qwen2": .init(configClass: "Qwen2Config", tiesWordEmbeddings: false, padTokenID: nil),
         "qwen2_moe": .init(configClass: "Qwen2MoeConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "qwen3": .init(configClass: "Qwen3Config", tiesWordEmbeddings: false, padTokenID: nil),
@@ -82,7 +134,9 @@ public enum ModelTypeFacts {
         "smollm3": .init(configClass: "SmolLM3Config", tiesWordEmbeddings: true, padTokenID: 128004),
         "stablelm": .init(configClass: "StableLmConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "starcoder2": .init(configClass: "Starcoder2Config", tiesWordEmbeddings: true, padTokenID: nil),
-        "t5": .init(configClass: "T5Config", tiesWordEmbeddings: true, padTokenID: 0),
+        "switch_transformers": .init(configClass: "SwitchTransformersConfig", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none),
+        "t5": .init(configClass: "T5Config", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none, ignoresStatedFalse: true),
+        "umt5": .init(configClass: "UMT5Config", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none, ignoresStatedFalse: true),
         "whisper": .init(configClass: "WhisperConfig", tiesWordEmbeddings: true, padTokenID: 50256),
         "xlm-roberta": .init(configClass: "XLMRobertaConfig", tiesWordEmbeddings: true, padTokenID: 1),
     ]

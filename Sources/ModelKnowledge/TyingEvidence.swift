@@ -176,11 +176,11 @@ public enum TyingJudge {
                 return result(nil, .unknown, "\(config.path) sets tie_word_embeddings to \(tied) at the top level and to \(nested) in its text_config, "
                               + "and model_type \(quoted(modelType)) is not in the table: which one its config class uses is not known." + noHead)
             }
-            return result(tied, .config, "\(config.path) sets tie_word_embeddings to \(tied)." + noHead)
+            return result(tied, .config, "\(config.path) sets tie_word_embeddings to \(tied)." + overriddenFalse(tied, modelType: modelType) + noHead)
         case .unusable(let text):
-            return result(nil, .unknown, "\(config.path): tie_word_embeddings is \(text), not a boolean." + noHead)
+            return result(nil, .unknown, "\(config.path): tie_word_embeddings is \(text), not a boolean" + nonBoolean(modelType) + noHead)
         case .null:
-            return result(nil, .unknown, "\(config.path) sets tie_word_embeddings to null, which transformers reads as false-y; not a stated value." + noHead)
+            return result(nil, .unknown, "\(config.path) sets tie_word_embeddings to null, not a boolean" + nonBoolean(modelType) + noHead)
         case .absent:
             guard let fact = ModelTypeFacts.fact(for: modelType) else {
                 let nested = config.ignoredTextConfigTie.map { " at the top level (its text_config sets it to \(Self.stated($0)), which that class may or may not read)" } ?? ""
@@ -204,12 +204,46 @@ public enum TyingJudge {
     static func statedUntie(_ question: TyingQuestion) -> TyingJudgement? {
         var rest = question
         rest.bytesIdentical = nil
-        var judgement = judge(rest)
-        guard judgement.tied == false, [.config, .modelTypeDefault].contains(judgement.evidence) else { return nil }
+        guard var judgement = untiedCopies(rest) else { return nil }
         judgement.detail += " The output projection is a stored copy with bytes identical to the input embedding's: "
             + "transformers loads the two as separate parameters, so they are equal, not tied "
             + "(an untie by copying the embedding, or a tie the config does not record)."
         return judgement
+    }
+
+    /// The judgement of `question` (its bytes set aside) when config.json sets
+    /// `tie_word_embeddings` to false, or leaves it out and the model type defaults it to false,
+    /// and the config class keeps that false: transformers then ties nothing, so stored
+    /// copies of the embedding (the output projection, or BART's `shared` with the encoder's
+    /// and decoder's `embed_tokens`) are separate parameters it needs. nil otherwise — also for
+    /// T5Config and its relatives, which set true whatever the file says, so a loaded model
+    /// ties equal copies (`ModelTypeFact.ignoresStatedFalse`).
+    public static func untiedCopies(_ question: TyingQuestion) -> TyingJudgement? {
+        let judgement = judge(question)
+        guard judgement.tied == false, [.config, .modelTypeDefault].contains(judgement.evidence) else { return nil }
+        if let type = question.config?.modelType, ModelTypeFacts.fact(for: type)?.ignoresStatedFalse == true { return nil }
+        return judgement
+    }
+
+    /// What transformers makes of a `tie_word_embeddings` that is not a boolean, closing the
+    /// sentence that says so. Why: this detail said transformers read null "as false-y", where
+    /// its config classes refuse to load the file (`StrictDataclassFieldValidationError`; T5Config
+    /// and its relatives replace the value; review, 2026-12-05).
+    static func nonBoolean(_ modelType: String) -> String {
+        let version = ModelTypeFacts.transformersVersion
+        if let fact = ModelTypeFacts.fact(for: modelType), fact.ignoresStatedFalse {
+            return "; \(fact.configClass) in transformers \(version) replaces it with true, but the config states nothing usable."
+        }
+        return ": transformers \(version) refuses to load such a config (its config classes check the type)."
+    }
+
+    /// The sentence after a stated `tie_word_embeddings: false` that the model type's config
+    /// class overrides (T5Config), or "".
+    static func overriddenFalse(_ tied: Bool, modelType: String) -> String {
+        guard !tied, let fact = ModelTypeFacts.fact(for: modelType), fact.ignoresStatedFalse else { return "" }
+        return " \(fact.configClass) in transformers \(ModelTypeFacts.transformersVersion) sets it to true whatever config.json says "
+            + "(a stated false only turns off output scaling), so a model loaded from this file ties the output projection to the "
+            + "input embedding unless the file stores a different one; the stated false is the config's word on how the model was built."
     }
 
     /// The classes config.json's `architectures` names (each once, in order), when there is at

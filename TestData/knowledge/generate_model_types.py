@@ -6,14 +6,30 @@ instantiated with no arguments, and its `tie_word_embeddings` and `pad_token_id`
 recorded as transformers computes them. ModelKnowledge's Swift table is tested against
 this file, one case per model type, so the table cannot drift from the library silently.
 
-Needs only `pip install transformers` (no torch). Re-run after a transformers upgrade and
-check the diff: a changed default is a fact the Swift table must follow.
+Three facts of the model each class builds are read too, by building the type's base model
+(`AutoModel.from_config`) on PyTorch's meta device (no weights are allocated):
+- `ignores_stated_false`: the class sets `tie_word_embeddings` to true even when config.json
+  says false (T5Config in transformers 5.25), so its models tie whatever the file says;
+- `embedding_padding_idx`: the `padding_idx` the input embedding is built with, when the
+  config says pad_token_id=3 (also in its text_config, where it has one): "pad_token_id" when
+  it follows the config, a number when the class fixes it (MPNet: 1), null when the embedding
+  has none (T5's and GPT-2's `nn.Embedding(vocab_size, d_model)`: their pad row starts random
+  and trains like any row);
+- `sinusoidal_position_tables`: state-dict names (relative to the base model) of fixed
+  sinusoidal position tables the model computes and saves (Marian, Pegasus, FSMT: the encoder's
+  and decoder's tables are equal by construction).
+
+Needs `pip install transformers torch`. Re-run after a transformers upgrade and check the diff:
+a changed default is a fact the Swift table must follow.
 """
 import json
+import logging
 import pathlib
+import warnings
 
+import torch
 import transformers
-from transformers import CONFIG_MAPPING
+from transformers import CONFIG_MAPPING, AutoModel
 
 # The text families most downloaded on the Hugging Face Hub, plus their close relatives.
 MODEL_TYPES = [
@@ -23,6 +39,11 @@ MODEL_TYPES = [
     "mistral", "mixtral", "mobilebert", "modernbert", "mpnet", "mt5", "olmo", "olmo2", "opt",
     "phi", "phi3", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "roberta", "smollm3",
     "stablelm", "starcoder2", "t5", "whisper", "xlm-roberta",
+    # Encoder-decoder and other families a review found outside the table (2026-12-05): with
+    # pad_token_id left out of config.json they went unchecked, and T5's relatives need
+    # `embedding_padding_idx`.
+    "bigbird_pegasus", "blenderbot", "blenderbot-small", "fsmt", "ibert", "led", "longt5", "m2m_100",
+    "mbart", "nllb-moe", "pegasus", "pegasus_x", "plbart", "prophetnet", "switch_transformers", "umt5",
 ]
 
 
@@ -42,14 +63,42 @@ def text_config_tie(config_class):
     return "other"
 
 
+def built_model_facts(config_class):
+    """(embedding_padding_idx, sinusoidal_position_tables) of the type's base model, built on
+    the meta device with pad_token_id=3 (3: within every vocabulary, and no class's fixed
+    padding_idx)."""
+    nested = {"text_config": {"pad_token_id": 3}} if "text_config" in getattr(config_class, "sub_configs", {}) else {}
+    config = config_class(pad_token_id=3, **nested)
+    with torch.device("meta"):
+        model = AutoModel.from_config(config)
+    index = getattr(model.get_input_embeddings(), "padding_idx", None)
+    follows = "pad_token_id" if index == 3 else index
+    saved = set(model.state_dict().keys())
+    tables = []
+    for name, module in model.named_modules():
+        if "Sinusoidal" not in type(module).__name__:
+            continue
+        for key, _ in list(module.named_parameters(recurse=False)) + list(module.named_buffers(recurse=False)):
+            full = f"{name}.{key}" if name else key
+            if full in saved:
+                tables.append(full)
+    return follows, sorted(tables)
+
+
 def main() -> None:
+    warnings.filterwarnings("ignore")
+    logging.disable(logging.WARNING)
     out = {}
     for model_type in MODEL_TYPES:
         config_class = CONFIG_MAPPING[model_type]
         config = config_class()
         pad = getattr(config, "pad_token_id", None)
+        follows, tables = built_model_facts(config_class)
         out[model_type] = {
             "config_class": type(config).__name__,
+            "embedding_padding_idx": follows,
+            "ignores_stated_false": bool(config_class(tie_word_embeddings=False).tie_word_embeddings),
+            "sinusoidal_position_tables": tables,
             "tie_word_embeddings": bool(config.tie_word_embeddings),
             "pad_token_id": pad if isinstance(pad, int) else None,
             "text_config_tie_word_embeddings": text_config_tie(config_class),
@@ -57,7 +106,10 @@ def main() -> None:
     document = {
         "transformers_version": transformers.__version__,
         "how": "CONFIG_MAPPING[model_type]() with no arguments; text_config_tie_word_embeddings: "
-               "CONFIG_MAPPING[model_type](text_config={'tie_word_embeddings': x}) for x true and false",
+               "CONFIG_MAPPING[model_type](text_config={'tie_word_embeddings': x}) for x true and false; "
+               "ignores_stated_false: CONFIG_MAPPING[model_type](tie_word_embeddings=False) still ties; "
+               "embedding_padding_idx, sinusoidal_position_tables: AutoModel.from_config("
+               "CONFIG_MAPPING[model_type](pad_token_id=3)) on the meta device",
         "model_types": out,
     }
     path = pathlib.Path(__file__).with_name("model-type-defaults.json")

@@ -55,7 +55,7 @@ import Testing
     /// tie_word_embeddings true, and the embedding was called "tied (evidence: config)" (review,
     /// 2026-12-05). Model types outside the defaults table have their classes here too.
     @Test("headless classes of model types outside the defaults table: not tied, evidence architecture",
-          arguments: [("gpt_neo", "GPTNeoModel"), ("pegasus", "PegasusModel"), ("xlnet", "XLNetForSequenceClassification")])
+          arguments: [("gpt_neo", "GPTNeoModel"), ("mvp", "MvpModel"), ("xlnet", "XLNetForSequenceClassification")])
     func headlessOutsideTheTable(modelType: String, className: String) throws {
         #expect(ModelTypeFacts.fact(for: modelType) == nil, "the point: \(modelType) has no default in the table")
         let reference = try #require(Self.classes[className])

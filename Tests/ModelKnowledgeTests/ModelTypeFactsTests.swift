@@ -12,6 +12,10 @@ import Testing
         let ties: Bool
         let padTokenID: Int?
         let textConfigTie: String?
+        /// "pad_token_id", a fixed index's digits, or "none" (no padding_idx).
+        let embeddingPadding: String
+        let ignoresStatedFalse: Bool
+        let sinusoidalTables: [String]
         var testDescription: String { modelType }
     }
 
@@ -26,7 +30,11 @@ import Testing
                   let configClass = entry["config_class"] as? String else { return nil }
             return Reference(modelType: key, configClass: configClass, ties: ties,
                              padTokenID: (entry["pad_token_id"] as? NSNumber)?.intValue,
-                             textConfigTie: entry["text_config_tie_word_embeddings"] as? String)
+                             textConfigTie: entry["text_config_tie_word_embeddings"] as? String,
+                             embeddingPadding: (entry["embedding_padding_idx"] as? String)
+                                 ?? (entry["embedding_padding_idx"] as? NSNumber).map { "\($0.intValue)" } ?? "none",
+                             ignoresStatedFalse: entry["ignores_stated_false"] as? Bool ?? false,
+                             sinusoidalTables: entry["sinusoidal_position_tables"] as? [String] ?? [])
         }
     }()
 
@@ -37,10 +45,17 @@ import Testing
         #expect(fact.configClass == reference.configClass)
         #expect(fact.padTokenID == reference.padTokenID)
         #expect(fact.textConfigTie?.rawValue == reference.textConfigTie)
+        switch fact.embeddingPadding {
+        case .followsPadTokenID: #expect(reference.embeddingPadding == "pad_token_id")
+        case .fixed(let index): #expect(reference.embeddingPadding == "\(index)")
+        case .none: #expect(reference.embeddingPadding == "none")
+        }
+        #expect(fact.ignoresStatedFalse == reference.ignoresStatedFalse)
+        #expect(fact.sinusoidalPositionTables == reference.sinusoidalTables)
     }
 
     @Test func tableAndReferenceCoverTheSameFamilies() {
-        #expect(Self.references.count >= 40)
+        #expect(Self.references.count >= 60)
         #expect(Set(ModelTypeFacts.table.keys) == Set(Self.references.map(\.modelType)))
         #expect(ModelTypeFacts.transformersVersion == Self.document["transformers_version"] as? String)
     }
@@ -68,11 +83,13 @@ import Testing
         var seen: Set<String> = []
         for row in rows {
             let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "") }
-            try #require(cells.count == 4, "\(row)")
+            try #require(cells.count == 5, "\(row)")
             let reference = try #require(types[cells[0]], "\(cells[0]) is not in model-type-defaults.json")
             #expect(cells[1] == reference["config_class"] as? String, "\(cells[0])")
             #expect(cells[2] == ((reference["tie_word_embeddings"] as? Bool) == true ? "true" : "false"), "\(cells[0])")
             #expect(cells[3] == ((reference["pad_token_id"] as? NSNumber).map { "\($0.intValue)" } ?? "null"), "\(cells[0])")
+            let padding = reference["embedding_padding_idx"]
+            #expect(cells[4] == ((padding as? String) ?? (padding as? NSNumber).map { "\($0.intValue)" } ?? "none"), "\(cells[0])")
             #expect(ModelTypeFacts.fact(for: cells[0])?.tiesWordEmbeddings == (reference["tie_word_embeddings"] as? Bool))
             seen.insert(cells[0])
         }

@@ -79,6 +79,35 @@ import Testing
         #expect(text.tied == nil && text.evidence == .unknown)
         let null = TyingJudge.judge(TyingQuestion(config: config("bert", tie: .null), hasOutputProjection: true))
         #expect(null.tied == nil && null.evidence == .unknown)
+        // transformers 5.25: AutoConfig raises StrictDataclassFieldValidationError for a null or
+        // a string tie_word_embeddings in BertConfig and LlamaConfig (checked by hand), and
+        // T5Config pops the value and sets true. The detail said null was read "as false-y".
+        #expect(null.detail.contains("refuses to load such a config") && text.detail.contains("refuses to load such a config"))
+        #expect(!null.detail.contains("false-y"))
+        let t5 = TyingJudge.judge(TyingQuestion(config: config("t5", tie: .null), hasOutputProjection: true))
+        #expect(t5.tied == nil && t5.detail.contains("T5Config in transformers 5.25.0 replaces it with true"))
+    }
+
+    /// T5Config sets tie_word_embeddings to true whatever config.json says (transformers 5.25:
+    /// `T5Config(tie_word_embeddings=False).tie_word_embeddings` is True), so a stated false
+    /// unties no stored copy; BartConfig keeps a stated false, and transformers then ties
+    /// nothing (generate_seq2seq.py: Pegasus' three equal embeddings load as three parameters).
+    @Test("a stated false unties copies for BART, not for T5, whose config class overrides it")
+    func statedFalseOverriddenByT5Config() {
+        let bart = TyingQuestion(config: config("bart", tie: .value(false)), hasOutputProjection: true)
+        #expect(TyingJudge.untiedCopies(bart)?.tied == false)
+        let t5 = TyingQuestion(config: config("t5", tie: .value(false)), hasOutputProjection: true)
+        #expect(TyingJudge.untiedCopies(t5) == nil)
+        let stated = TyingJudge.judge(t5)
+        #expect(stated.tied == false && stated.evidence == .config)
+        #expect(stated.detail.contains("T5Config in transformers 5.25.0 sets it to true whatever config.json says"))
+        // Stored copies with identical bytes: a model loaded from the file ties them.
+        var copies = t5
+        copies.bytesIdentical = true
+        let identical = TyingJudge.judge(copies)
+        #expect(identical.tied == true && identical.evidence == .identicalBytes)
+        copies.config = config("bart", tie: .value(false))
+        #expect(TyingJudge.judge(copies).tied == false)
     }
 
     @Test func noConfigIsNone() {

@@ -18,6 +18,9 @@ extension PaddingAnalysis {
             let mapped = r.rowIndex == r.padID.id ? "" : " The pad token \(r.padID.id) uses row \(r.rowIndex) (\(layout.mapping ?? "mapping"))."
             return "the pad row is non-zero. " + tying.detail + mapped + weight + " Nothing in the file accounts for the non-zero row."
         }
+        if let unpadded = r.unpaddedRow {
+            return "the pad row is non-zero, as expected: \(unpadded). " + tying.detail
+        }
         if tying.justifiesTiedExplanation {
             return "the pad row is non-zero; the matrix is tied to an output projection by \(evidenceWords(tying.evidence)). "
                 + tying.detail + " A tied matrix gets the output layer's gradient in every row, the padding row included."
@@ -61,6 +64,7 @@ extension PaddingAnalysis {
                 ? r.tiedWith.first(where: TensorNames.isEmbedding) : nil
             guard !r.isZero, !isOutput || standsFor != nil else { return nil }
             let tied = r.tying.justifiesTiedExplanation
+            let expected = r.unpaddedRow != nil
             let rankText = r.rank.map { "rank \($0) of \(r.rows) by norm" } ?? "norm is NaN"
             let median = r.norms.map { RowSummary.short($0.median) } ?? "n/a"
             let token = r.padToken.map { " " + quoted($0) } ?? ""
@@ -76,7 +80,10 @@ extension PaddingAnalysis {
             if let d = r.norms { evidence["norm_median"] = .double(d.median) }
             if let layout = r.staticLayout { evidence["static_layout"] = .string(layout.kind.rawValue) }
             if let weight = r.tokenWeight { evidence["token_weight"] = .double(weight) }
+            if expected { evidence["padding_idx_row"] = .bool(false) }
             let verdict = switch (tied, r.tying.tied) {
+            case _ where expected:
+                "\(r.unpaddedRow ?? "") (evidence: model-type-default), so a non-zero pad row is expected"
             case (false, _) where r.staticLayout != nil:
                 "a static embedding model has no output projection, so no tie accounts for it"
             case (true, _) where r.tying.evidence == .modelTypeDefault:
@@ -88,7 +95,7 @@ extension PaddingAnalysis {
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
             }
             let standing = standsFor.map { " (it holds the input embedding \(quoted($0)), which is tied to it and not stored apart)" } ?? ""
-            return Finding(.paddingRowNonzero, severity: tied ? .info : nil, tensors: [r.tensor],
+            return Finding(.paddingRowNonzero, severity: tied || expected ? .info : nil, tensors: [r.tensor],
                            message: "\(r.tensor)\(standing): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                            evidence: evidence)
         }

@@ -64,6 +64,11 @@ public enum PaddingAnalysis {
         public var staticLayout: StaticEmbeddingLayout?
         /// model2vec's per-token weight of the pad token (`weights[pad_id]`), which scales its row.
         public var tokenWeight: Double?
+        /// Why the pad row was never zeroed, when the model type builds its input embedding
+        /// without `padding_idx` on that row (T5, GPT-2: none; MPNet: fixed at 1): a sentence
+        /// naming the config class. nil when the row is the one `padding_idx` zeroes, or the
+        /// model type is not known.
+        public var unpaddedRow: String? = nil
         /// Rows of tokens the tokenizer marks as never used (`[unused12]`, reserved slots):
         /// the pad row compared with rows that received no training signal as tokens.
         public var unusedRows: UnusedRowNorms?
@@ -216,12 +221,34 @@ public enum PaddingAnalysis {
             result.tokenWeight = weight
             result.tying = layout.map(staticTying) ?? tying(for: view, role: role, tiedWith: result.tiedWith,
                                                             checkpoint: checkpoint, aliases: aliases, config: knowledge.config)
+            if layout == nil, role.isNamedTokenMatrix(view.name), !role.isOutputProjection(view.name) {
+                result.unpaddedRow = unpaddedRow(row, config: knowledge.config)
+            }
             // Known-unused tokens are token ids: their rows are ids only when nothing maps them.
             result.unusedRows = layout?.mapping == nil ? unusedRowNorms(moments, unused: unused) : nil
             result.explanation = explanation(result)
             results.append(result)
         }
         return Report(results: results, notes: notes, padID: padID)
+    }
+
+    /// The sentence saying that the model type's input embedding is not built with
+    /// `padding_idx` on row `row` (`ModelTypeFact.embeddingPadding`), or nil. Why: a T5, mT5
+    /// or GPT-2 checkpoint's non-zero pad row was a warning "nothing accounts for it", where
+    /// transformers builds that embedding as `nn.Embedding(vocab_size, d_model)` and the row is
+    /// initialised and trained like any other (review, 2026-12-05).
+    static func unpaddedRow(_ row: Int, config: ModelConfigFacts?) -> String? {
+        guard let config, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type),
+              !fact.embeddingPadding.zeroes(row: row) else { return nil }
+        let version = ModelTypeFacts.transformersVersion
+        switch fact.embeddingPadding {
+        case .fixed(let index):
+            return "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(version)) builds its input embedding with padding_idx \(index), "
+                + "not the pad id \(row): row \(row) starts random and trains like any other row"
+        default:
+            return "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(version)) builds its input embedding without padding_idx: "
+                + "the pad row starts random and trains like any other row"
+        }
     }
 
     /// What was looked at for a pad id, for the "no pad token found" note.
@@ -287,7 +314,8 @@ public enum PaddingAnalysis {
             if TensorNames.isOutputProjection(view.name) { return (view, .outputProjection) }
             if TensorNames.isEmbedding(view.name) { return (view, .embedding) }
             if let vocab = config?.vocabSize.flatMap(UInt64.init(exactly:)),
-               let hidden = config?.hiddenSize.flatMap(UInt64.init(exactly:)), view.shape == [vocab, hidden] {
+               let hidden = config?.hiddenSize.flatMap(UInt64.init(exactly:)), view.shape == [vocab, hidden],
+               !TensorNames.isQuantizationBuffer(view.name) {
                 return (view, .embedding)
             }
             return nil

@@ -377,15 +377,26 @@ public enum TieAnalysis {
         // (`isConstant` stops at the first two values that differ, so a real tie costs nothing.)
         let constant = first.isConstant()
         let facts = checkpoint.config.map(ModelConfigFacts.init)
-        let untie = outputTwin && !constant ? TyingJudge.judge(TyingQuestion(config: facts, hasOutputProjection: true)) : nil
-        if let untie, untie.tied == false, [.config, .modelTypeDefault].contains(untie.evidence) {
-            // Two stored matrices a config (or default) unties are two parameters to
-            // transformers, equal or not: neither is a tie saved twice, and dropping one as
+        let embeddingCopies = (roles.count >= 2 || outputTwin) && !constant
+        if embeddingCopies, TyingJudge.untiedCopies(TyingQuestion(config: facts, hasOutputProjection: true)) != nil {
+            // Stored matrices a config (or default) unties are separate parameters to
+            // transformers, equal or not: none is a tie saved twice, and dropping one as
             // "wasted" leaves it missing at load (review, 2026-12-05; `TyingJudge.statedUntie`).
-            group.note = "embedding and output projection hold identical bytes, but " + TieStatement.untieClause(facts)
-                + ": transformers loads them as two parameters, so neither is a tie saved twice"
+            // So are BART's and Pegasus' `shared` and the encoder's and decoder's `embed_tokens`
+            // under tie_word_embeddings false: transformers 5.25 ties none of them then (they
+            // were "tied weights saved 3 times" here; review, 2026-12-05).
+            group.note = outputTwin
+                ? "embedding and output projection hold identical bytes, but " + TieStatement.untieClause(facts)
+                    + ": transformers loads them as two parameters, so neither is a tie saved twice"
+                : "these input embeddings hold identical bytes, but " + TieStatement.untieClause(facts)
+                    + ": transformers then ties none of them and loads each as its own parameter, so none is a tie saved twice"
             group.copiesAreNeeded = true
-        } else if (roles.count >= 2 || outputTwin) && !constant {
+        } else if let table = sinusoidalTable(names, facts) {
+            // Marian's, Pegasus' and FSMT's encoder and decoder each save the same computed
+            // sinusoid: a duplicate "with no known reason" here (review, 2026-12-05).
+            group.kind = .repeatedBuffer
+            group.note = table
+        } else if embeddingCopies {
             group.kind = .tiedWeights
             let times = names.count == 2 ? "twice" : "\(names.count) times"
             if names.contains(where: TensorNames.isOutputProjection) {
@@ -412,6 +423,17 @@ public enum TieAnalysis {
             group.note = Group.unexplained
         }
         return group
+    }
+
+    /// The note of a group of the model type's fixed sinusoidal position tables
+    /// (`ModelTypeFact.sinusoidalPositionTables`): every name one of them, under any prefix
+    /// (`model.` in a `…ForConditionalGeneration` file). nil otherwise.
+    static func sinusoidalTable(_ names: [String], _ config: ModelConfigFacts?) -> String? {
+        guard let type = config?.modelType, let fact = ModelTypeFacts.fact(for: type), !fact.sinusoidalPositionTables.isEmpty,
+              names.allSatisfy({ name in fact.sinusoidalPositionTables.contains { name == $0 || name.hasSuffix("." + $0) } })
+        else { return nil }
+        return "fixed sinusoidal position tables that \(fact.configClass)'s model computes and saves once per stack "
+            + "(transformers \(ModelTypeFacts.transformersVersion)): equal by construction, not trained"
     }
 
     /// Rules `tied-weights-duplicated`, `identical-layers`, `duplicate-tensors` and
