@@ -161,7 +161,7 @@ FIXTURE_GENERATORS := TestData/generate.py TestData/pytorch/generate.py TestData
 	TestData/gguf-rope/generate.py TestData/gguf-rope/generate_hostile.py TestData/gguf-tokens/generate.py \
 	TestData/canonical-tokens/generate.py TestData/canonical-names/generate.py TestData/canonical-keys/generate.py \
 	TestData/gguf-arch/generate.py TestData/tied-exports/generate.py TestData/diff-exports/generate.py \
-	TestData/diff-complex/generate.py \
+	TestData/diff-complex/generate.py TestData/gguf-review/generate.py \
 	TestData/pytorch-safe-globals/generate.py TestData/pytorch-names/generate.py TestData/stream-safe/generate.py
 fixtures:
 	pip install -q safetensors ml_dtypes numpy gguf==0.19.0 tokenizers==0.23.3

@@ -33,6 +33,8 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
     case arrayPastEnd(key: String, offset: Int, count: UInt64, available: Int)
     /// More array elements in the whole metadata than `GGUFLimits.maximumArrayElements`.
     case tooManyArrayElements(key: String, limit: Int)
+    /// More key-value pairs than `GGUFLimits.maximumKeyValues`.
+    case tooManyKeyValues(count: UInt64, limit: Int)
     /// A key that appears twice (gguf-py raises on this too).
     case duplicateKey(key: String, offset: Int)
     /// `general.alignment` stored with a type other than u32 (gguf-py requires u32).
@@ -85,6 +87,8 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
             return "metadata '\(key)': array at byte \(offset) claims \(count) elements, only \(available) bytes remain"
         case let .tooManyArrayElements(key, limit):
             return "metadata '\(key)': more than \(limit) array elements in the metadata"
+        case let .tooManyKeyValues(count, limit):
+            return "the header declares \(count) metadata key-value pairs, more than the limit of \(limit)"
         case let .duplicateKey(key, offset):
             return "metadata key '\(key)' appears twice (second at byte \(offset))"
         case let .alignmentNotUInt32(type):

@@ -12,7 +12,9 @@ struct GGUFRawTensorInfo {
 
 /// The tensor-info section: name, n_dims, dims (innermost first), ggml type, offset.
 extension GGUFHeaderReader {
-    /// The longest tensor name the GGUF spec allows, in bytes.
+    /// The longest tensor name the GGUF spec allows, in bytes. llama.cpp's loader refuses one
+    /// byte less: names of `GGML_MAX_NAME` (64) bytes or more (`gguf.cpp`: `name.length() >=
+    /// GGML_MAX_NAME`), so a name of exactly 64 bytes is a problem too (review, 2026-12-05).
     static let maximumNameBytes = 64
     static let maximumDimensions: UInt32 = 4
 
@@ -33,7 +35,7 @@ extension GGUFHeaderReader {
 
     mutating func readTensorInfo() throws(GGUFError) -> GGUFRawTensorInfo {
         let name = try readName("tensor name")
-        if name.utf8.count > Self.maximumNameBytes {
+        if name.utf8.count >= Self.maximumNameBytes {
             problems.append(.tensorNameTooLong(name: name, byteCount: name.utf8.count))
         }
         let dimensionCount = try cursor.read(UInt32.self, "dimension count of '\(name)'")

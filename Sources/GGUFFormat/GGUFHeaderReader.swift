@@ -31,6 +31,9 @@ struct GGUFHeaderReader {
         // Both lists follow; bound each by what remains so no loop or reservation can run away.
         try Self.bound(tensorCount, "tensor", Self.minimumTensorInfoBytes, cursor.remaining)
         try Self.bound(keyValueCount, "key-value", Self.minimumKeyValueBytes, cursor.remaining)
+        guard keyValueCount <= UInt64(limits.maximumKeyValues) else {
+            throw .tooManyKeyValues(count: keyValueCount, limit: limits.maximumKeyValues)
+        }
 
         let metadata = try readMetadata(count: Int(keyValueCount))
         try Self.bound(tensorCount, "tensor", Self.minimumTensorInfoBytes, cursor.remaining)
@@ -43,6 +46,17 @@ struct GGUFHeaderReader {
         guard !overflow else { throw .invalidAlignment(UInt32(truncatingIfNeeded: alignment)) }
         let tensors = try GGUFLayout.place(infos, dataOffset: dataOffset, fileSize: cursor.bytes.count,
                                            alignment: alignment)
+        // The layout llama.cpp requires (placed tensors are in bounds and aligned, so the sums
+        // stay below the file size plus one alignment per tensor: no overflow).
+        var expected: UInt64 = 0
+        for info in infos {
+            guard info.relativeOffset == expected else {
+                problems.append(.unexpectedOffset(tensor: info.name, offset: info.relativeOffset, expected: expected))
+                break
+            }
+            let step = UInt64(alignment)
+            expected += (info.byteCount + step - 1) / step * step
+        }
         return GGUFFile(version: version, metadata: metadata, tensors: tensors, alignment: alignment,
                         dataOffset: dataOffset, fileSize: cursor.bytes.count, problems: problems)
     }

@@ -10,11 +10,17 @@ public struct GGUFLimits: Sendable, Equatable {
     public var maximumArrayDepth: Int
     /// Array elements across the whole metadata section.
     public var maximumArrayElements: Int
+    /// Key-value pairs in the metadata section. Real files hold tens (an architecture's
+    /// hyperparameters, the tokenizer's arrays count one each); 2.4 million one-byte keys in a
+    /// 48 MB file took `inspect --json` 13 s and 1.56 GB, every key a dictionary entry and a
+    /// report object (review, 2026-12-05).
+    public var maximumKeyValues: Int
 
-    public init(maximumArrayDepth: Int = 4, maximumArrayElements: Int = 16_777_216) {
+    public init(maximumArrayDepth: Int = 4, maximumArrayElements: Int = 16_777_216, maximumKeyValues: Int = 65_536) {
         self.maximumArrayDepth = maximumArrayDepth
         self.maximumArrayElements = maximumArrayElements
+        self.maximumKeyValues = maximumKeyValues
     }
 
-    public static let `default` = GGUFLimits(maximumArrayDepth: 4, maximumArrayElements: 16_777_216)
+    public static let `default` = GGUFLimits()
 }

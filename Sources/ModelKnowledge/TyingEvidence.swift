@@ -31,6 +31,9 @@ public struct TyingQuestion: Sendable, Equatable {
     public var hasOutputProjection: Bool
     /// Result of comparing its bytes with the input embedding's: nil when not compared.
     public var bytesIdentical: Bool?
+    /// Why the bytes were not compared, when the output projection is stored in another element
+    /// type than the input embedding (a sentence that leads the detail).
+    public var bytesIncomparable: String?
     /// Whether the checkpoint's metadata aliases one tensor to the other.
     public var aliasExists: Bool
     /// The sentence of a file-format rule that ties the embedding (llama.cpp's: no
@@ -52,7 +55,8 @@ public struct TyingQuestion: Sendable, Equatable {
     /// only equal, and a config (or default) that unties them decides.
     public var identicalBytesAreShared: Bool
 
-    public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, aliasExists: Bool = false,
+    public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, bytesIncomparable: String? = nil,
+                aliasExists: Bool = false,
                 formatConvention: String? = nil, formatNote: String? = nil, sourceArchitecture: String? = nil,
                 identicalBytesAreConstant: Bool = false, identicalBytesAreShared: Bool = false) {
         self.identicalBytesAreConstant = identicalBytesAreConstant
@@ -60,6 +64,7 @@ public struct TyingQuestion: Sendable, Equatable {
         self.config = config
         self.hasOutputProjection = hasOutputProjection
         self.bytesIdentical = bytesIdentical
+        self.bytesIncomparable = bytesIncomparable
         self.aliasExists = aliasExists
         self.formatConvention = formatConvention
         self.formatNote = formatNote
@@ -111,6 +116,14 @@ public enum TyingJudge {
         }
         if question.aliasExists {
             return result(true, .metadataAlias, "The checkpoint's metadata stores the output projection as an alias of the input embedding.")
+        }
+        if present, question.bytesIdentical == nil, let why = question.bytesIncomparable {
+            var rest = question
+            rest.bytesIncomparable = nil
+            var judgement = judge(rest)
+            let unsaid = "No config.json, and the output projection's bytes were not compared."
+            judgement.detail = why + " " + (judgement.detail == unsaid ? "No config.json says whether the embedding is tied." : judgement.detail)
+            return judgement
         }
         if present, question.bytesIdentical == true, question.identicalBytesAreConstant {
             // Two matrices of one repeated value (all zeros) are equal whatever the model does:

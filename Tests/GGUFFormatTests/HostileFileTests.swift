@@ -95,3 +95,60 @@ enum TestSupportJSON {
         try #require(try Fixtures.json("gguf/manifest.json") as? [String: Any])
     }
 }
+
+/// Layouts gguf-py reads and llama.cpp refuses, and the metadata key budget, on files packed by
+/// hand here: a 24-byte header, `u64 length + bytes` strings, F32 tensors, data aligned to 32.
+@Suite struct GGUFLayoutProblemTests {
+    /// A version-3 file with one bool key per name in `keys` and F32 tensors of `elements`
+    /// values at the given data offsets; the data section holds `dataBytes` zero bytes.
+    static func file(keys: [String] = [], tensors: [(name: String, elements: UInt64, offset: UInt64)], dataBytes: Int) -> [UInt8] {
+        var bytes = Array("GGUF".utf8)
+        func little<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        func string(_ text: String) { little(UInt64(text.utf8.count)); bytes += Array(text.utf8) }
+        little(UInt32(3))
+        little(UInt64(tensors.count))
+        little(UInt64(keys.count))
+        for key in keys {
+            string(key)
+            little(UInt32(7))  // bool
+            bytes.append(1)
+        }
+        for tensor in tensors {
+            string(tensor.name)
+            little(UInt32(1))  // one dimension
+            little(tensor.elements)
+            little(UInt32(0))  // F32
+            little(tensor.offset)
+        }
+        bytes += [UInt8](repeating: 0, count: (32 - bytes.count % 32) % 32)
+        return bytes + [UInt8](repeating: 0, count: dataBytes)
+    }
+
+    static func parse(_ bytes: [UInt8], limits: GGUFLimits = .default) throws -> GGUFFile {
+        try GGUFFile.parse(bytes, limits: limits)
+    }
+
+    @Test("tensors back to back, each padded to 32 bytes: no problem")
+    func contiguous() throws {
+        // 3 floats (12 bytes) pad to 32, so the second starts at 32.
+        let file = try Self.parse(Self.file(tensors: [("a", 3, 0), ("b", 8, 32)], dataBytes: 64))
+        #expect(file.problems.isEmpty)
+    }
+
+    @Test("a gap, or tensors out of header order: read as gguf-py reads them, noted as llama.cpp refuses them")
+    func gapAndOrder() throws {
+        let gap = try Self.parse(Self.file(tensors: [("a", 3, 0), ("b", 8, 64)], dataBytes: 96))
+        #expect(gap.tensors.map(\.name) == ["a", "b"])
+        #expect(gap.problems == [.unexpectedOffset(tensor: "b", offset: 64, expected: 32)])
+        let swapped = try Self.parse(Self.file(tensors: [("a", 8, 32), ("b", 8, 0)], dataBytes: 64))
+        #expect(swapped.problems == [.unexpectedOffset(tensor: "a", offset: 32, expected: 0)])
+    }
+
+    @Test("more key-value pairs than the limit: refused before any is read")
+    func keyBudget() throws {
+        let bytes = Self.file(keys: ["x", "y", "z"], tensors: [], dataBytes: 0)
+        #expect(throws: GGUFError.tooManyKeyValues(count: 3, limit: 2)) { try Self.parse(bytes, limits: GGUFLimits(maximumKeyValues: 2)) }
+        #expect(try Self.parse(bytes, limits: GGUFLimits(maximumKeyValues: 3)).metadata.count == 3)
+        #expect(GGUFLimits.default.maximumKeyValues == 65_536)
+    }
+}

@@ -37,16 +37,34 @@ extension CheckpointFile {
             if case .tensorNameTooLong(let name, _) = problem {
                 return SourceIssue(.ggufProblem(description: problem.description, tensor: name), file: path)
             }
+            if case .unexpectedOffset(let name, _, _) = problem {
+                return SourceIssue(.ggufProblem(description: problem.description, tensor: name), file: path)
+            }
             return SourceIssue(.ggufProblem(description: problem.description, tensor: nil), file: path)
         }
         for problem in GGUFTokenizerMetadata.unusedKeys(in: file.metadata) {
             issues.append(SourceIssue(.ggufProblem(description: problem, tensor: nil), file: path))
         }
-        if let tokenizer = GGUFTokenizerMetadata(file.metadata),
-           let embedding = file.tensor(named: LlamaCppTensorNames.tokenEmbedding), embedding.shape.count == 2,
-           embedding.shape[0] != tokenizer.tokens.count {
-            issues.append(SourceIssue(.ggufVocabularyMismatch(tokens: tokenizer.tokens.count, tensor: embedding.name,
-                                                              rows: embedding.shape[0]), file: path))
+        // An architecture whose loader always takes token_embd.weight as the output never reads
+        // an output.weight, and llama.cpp refuses a file with a tensor its loader did not take
+        // ("wrong number of tensors"): a Gemma file with one passed `audit` (review, 2026-12-05).
+        if let architecture = LlamaCppArchitectures.architecture(of: file),
+           LlamaCppArchitectures.outputRule(for: architecture) == .alwaysEmbedding,
+           file.tensor(named: LlamaCppTensorNames.output) != nil {
+            issues.append(SourceIssue(.ggufProblem(description: "\(LlamaCppTensorNames.output) is in the file, but the loader of architecture '\(architecture)' "
+                                                   + "(\(LlamaCppArchitectures.source)) always uses \(LlamaCppTensorNames.tokenEmbedding) as the output projection "
+                                                   + "and never reads it, so llama.cpp refuses the file (wrong number of tensors)",
+                                                   tensor: LlamaCppTensorNames.output), file: path))
+        }
+        // llama.cpp makes both token_embd.weight and output.weight with one row per token of the
+        // vocabulary and refuses a file where either disagrees ("wrong shape"); an output.weight
+        // of other rows passed `audit` (review, 2026-12-05).
+        if let tokenizer = GGUFTokenizerMetadata(file.metadata) {
+            for name in [LlamaCppTensorNames.tokenEmbedding, LlamaCppTensorNames.output] {
+                guard let matrix = file.tensor(named: name), matrix.shape.count == 2, matrix.shape[0] != tokenizer.tokens.count else { continue }
+                issues.append(SourceIssue(.ggufVocabularyMismatch(tokens: tokenizer.tokens.count, tensor: matrix.name,
+                                                                  rows: matrix.shape[0]), file: path))
+            }
         }
         return issues
     }

@@ -94,7 +94,18 @@ extension PaddingAnalysis {
         let counterparts = checkpoint.tensors.filter { view in
             view.shape.count == 2 && (isCounterpart(view.name) || twins.contains { ExactText.same($0, view.name) })
         }
-        let identical = counterparts.isEmpty ? nil : tiedWith.contains { name in counterparts.contains { ExactText.same($0.name, name) } }
+        var identical = counterparts.isEmpty ? nil : tiedWith.contains { name in counterparts.contains { ExactText.same($0.name, name) } }
+        // Stored in another element type (llama-quantize's mixes store output.weight as Q6_K
+        // beside a Q4_K token_embd; an F16 embedding beside an F32 head), the bytes cannot be
+        // equal whatever the values: they show nothing either way. The same values as F16 and
+        // F32 were "not tied (evidence: identical-bytes)" (review, 2026-12-05).
+        var incomparable: String?
+        if identical == false, counterparts.allSatisfy({ $0.elementType != view.elementType && $0.shape == view.shape }),
+           let other = counterparts.first {
+            identical = nil
+            incomparable = "\(other.name) is stored as \(other.elementType.rawValue) and \(view.name) as \(view.elementType.rawValue): "
+                + "bytes of different types cannot show whether the values are the same."
+        }
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
         // for most decoders; an encoder's missing output ties nothing (LlamaCppArchitectures).
         let tie = ConventionTie.llamaCpp(in: checkpoint)
@@ -102,7 +113,8 @@ extension PaddingAnalysis {
         let isGGUFEmbedding = !isOutput && view.name == LlamaCppTensorNames.tokenEmbedding
         let note = isGGUFEmbedding ? ConventionTie.llamaCppAbsence(in: checkpoint) : nil
         return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
-                             bytesIdentical: identical, aliasExists: aliased, formatConvention: convention, formatNote: note,
+                             bytesIdentical: identical, bytesIncomparable: incomparable, aliasExists: aliased,
+                             formatConvention: convention, formatNote: note,
                              sourceArchitecture: isGGUFEmbedding ? ConventionTie.llamaCppEncoder(in: checkpoint) : nil,
                              identicalBytesAreConstant: identical == true && view.elementCount > 1 && view.isConstant(),
                              identicalBytesAreShared: identical == true && counterparts.contains { other in

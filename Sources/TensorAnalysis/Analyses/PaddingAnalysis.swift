@@ -254,8 +254,17 @@ public enum PaddingAnalysis {
     /// What was looked at for a pad id, for the "no pad token found" note.
     static func searchedSources(_ checkpoint: Checkpoint, _ knowledge: CheckpointKnowledge) -> String {
         var searched = [checkpoint.config == nil ? "no config.json" : "config.json has no usable pad_token_id"]
+        // A GGUF file's tokenizer is its `tokenizer.ggml.*` metadata: when that is there but not
+        // usable (tokens that are no strings), "no tokenizer files" said it was absent (review,
+        // 2026-12-05).
+        let ggufTokenizer = checkpoint.files.contains { file in
+            guard case .gguf(let gguf) = file.format else { return false }
+            return gguf.metadata.keys.contains { $0.hasPrefix("tokenizer.ggml.") }
+        }
         if knowledge.tokenizer != nil {
             searched.append("the tokenizer declares no usable pad token")
+        } else if ggufTokenizer {
+            searched.append("the GGUF file's tokenizer metadata is not usable")
         } else {
             searched.append(checkpoint.tokenizerFiles.isEmpty ? "no tokenizer files" : "the tokenizer files were not usable")
         }

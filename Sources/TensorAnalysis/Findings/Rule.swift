@@ -152,11 +152,11 @@ extension Rule {
         help: "torch.save(..., pickle_protocol=4) writes such opcodes (FRAME, MEMOIZE, STACK_GLOBAL); loading then needs weights_only=False, which executes the pickle. Re-save with the default protocol, or as safetensors.")
     public static let ggufProblem = Rule(
         id: "gguf-problem", defaultSeverity: .warning,
-        summary: "A GGUF file reads, with a problem: a tensor name over 64 bytes, a bool byte other than 0 or 1, a string that is not UTF-8, tokenizer keys of the wrong type.",
-        help: "gguf-py reads such a file; llama.cpp refuses names of 64 bytes or more. Rewrite the file with a conforming writer.")
+        summary: "A GGUF file reads, with a problem: a tensor name of 64 bytes or more (llama.cpp refuses it; the spec, over 64), a bool byte other than 0 or 1, a string that is not UTF-8, tokenizer keys of the wrong type, an output.weight the architecture's llama.cpp loader never reads.",
+        help: "gguf-py reads such a file; llama.cpp refuses names of 64 bytes or more, and a file holding a tensor its loader does not take. Rewrite the file with a conforming writer.")
     public static let ggufVocabularyMismatch = Rule(
         id: "gguf-vocabulary-mismatch", defaultSeverity: .error,
-        summary: "The GGUF tokenizer's vocabulary size differs from the rows of token_embd.weight.",
+        summary: "The GGUF tokenizer's vocabulary size differs from the rows of token_embd.weight or output.weight.",
         help: "llama.cpp checks the embedding's shape against the vocabulary and refuses the file; the tokenizer or the tensor is from another model.")
     public static let headerDeviation = Rule(
         id: "header-deviation", defaultSeverity: .info,

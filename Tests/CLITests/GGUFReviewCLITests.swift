@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `audit` and `padding` on TestData/gguf-review (gguf-py's GGUFWriter; facts in expected.json
+/// from gguf-py's reader and numpy): what llama.cpp refuses, and tying where bytes cannot tell.
+@Suite struct GGUFReviewCLITests {
+    static func expected(_ file: String) throws -> [String: Any] {
+        let all = try #require(try Fixtures.json("gguf-review/expected.json") as? [String: Any])
+        return try #require(all[file] as? [String: Any])
+    }
+
+    static func json(_ arguments: [String], status: Int32 = 0) throws -> [String: Any] {
+        let result = try CLI.run(arguments + ["--json"])
+        #expect(result.status == status, "\(arguments): \(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    static func findings(_ report: [String: Any], rule: String) -> [[String: Any]] {
+        (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == rule }
+    }
+
+    @Test("the same values as F16 and F32: the bytes cannot show a tie either way, so tying is not 'not tied (identical-bytes)'")
+    func sameValuesOtherType() throws {
+        let expected = try Self.expected("same-values-f16-f32.gguf")
+        #expect(expected["values_equal"] as? Bool == true)
+        let padding = try Self.json(["padding", Fixtures.path("gguf-review/same-values-f16-f32.gguf")])
+        let results = try #require(padding["embeddings"] as? [[String: Any]])
+        #expect(results.count == 2)
+        for r in results {
+            let tying = try #require(r["tying"] as? [String: Any])
+            #expect(tying["evidence"] as? String != "identical-bytes", "\(r["tensor"] ?? "")")
+            #expect(tying["tied"] is NSNull)
+            #expect((tying["detail"] as? String)?.contains("bytes of different types cannot show") == true)
+        }
+    }
+
+    @Test("an output.weight a Gemma loader never reads: gguf-problem, since llama.cpp refuses the file")
+    func gemmaOutput() throws {
+        let expected = try Self.expected("gemma-with-output.gguf")
+        #expect((expected["tensors"] as? [String: Any])?["output.weight"] != nil)
+        let audit = try Self.json(["audit", Fixtures.path("gguf-review/gemma-with-output.gguf")])
+        let problems = Self.findings(audit, rule: "gguf-problem")
+        #expect(problems.count == 1)
+        #expect(problems.first?["tensors"] as? [String] == ["output.weight"])
+        #expect((problems.first?["message"] as? String)?.contains("wrong number of tensors") == true)
+    }
+
+    @Test("output.weight with other rows than the vocabulary: gguf-vocabulary-mismatch (error, exit 1)")
+    func outputRows() throws {
+        let expected = try Self.expected("output-rows-mismatch.gguf")
+        let tokens = try #require(expected["tokens"] as? Int)
+        let shape = try #require(((expected["tensors"] as? [String: Any])?["output.weight"] as? [String: Any])?["shape"] as? [Int])
+        #expect(shape[0] != tokens)
+        let audit = try Self.json(["audit", Fixtures.path("gguf-review/output-rows-mismatch.gguf")], status: 1)
+        let mismatch = Self.findings(audit, rule: "gguf-vocabulary-mismatch")
+        #expect(mismatch.count == 1)
+        #expect(mismatch.first?["tensors"] as? [String] == ["output.weight"])
+        let evidence = try #require(mismatch.first?["evidence"] as? [String: Any])
+        #expect(evidence["tokens"] as? Int == tokens && evidence["rows"] as? Int == shape[0])
+    }
+
+    @Test("a tensor name of 64 bytes is a gguf-problem (llama.cpp refuses >= 64); 63 bytes is not",
+          arguments: [("name-64.gguf", 1), ("name-63.gguf", 0)])
+    func nameLength(_ file: String, problems: Int) throws {
+        let expected = try Self.expected(file)
+        let lengths = (expected["tensors"] as? [String: [String: Any]])?.values.compactMap { $0["name_bytes"] as? Int } ?? []
+        #expect(lengths == [file == "name-64.gguf" ? 64 : 63])
+        let audit = try Self.json(["audit", Fixtures.path("gguf-review/" + file)])
+        #expect(Self.findings(audit, rule: "gguf-problem").count == problems)
+    }
+}
