@@ -47,7 +47,7 @@ import TestSupport
         let csv = try CLI.run(["rows", path, "--tensor", "rows_f32", "--csv", "--rows", "3.."])
         #expect(csv.status == 0)
         let csvLines = csv.stdout.split(separator: "\n")
-        #expect(csvLines.first == "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero")
+        #expect(csvLines.first == "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero,zero_bits,token")
         #expect(csvLines.count == 6)
         #expect(csvLines[1].hasPrefix("3,0.0,"))
     }
@@ -180,5 +180,22 @@ import TestSupport
         let text = try CLI.run(["ties", Fixtures.path("toy-bert/model.safetensors")])
         #expect(text.status == 0)
         #expect(text.stdout.contains("tied-weights"))
+    }
+
+    /// Found by a JSON consumer's review (2026-12-05): `row_length` of an empty tensor whose
+    /// later dimensions multiply past 2^63 − 1 was written as 9223372036854775807. The true
+    /// value (2^64 − 1 here, by hand) fits no Int; no row exists, so the report says null.
+    @Test("rows of an empty tensor with an overflowing row length: row_length null in JSON, empty in CSV")
+    func overflowingRowLength() throws {
+        let entry = SafetensorsWriter.Entry(name: "x", dtype: .f32, shape: [0, UInt64.max], bytes: [])
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("big.safetensors")
+        try Data(SafetensorsWriter(entries: [entry]).serialize()).write(to: path)
+        let report = try json(["rows", path.path, "--json"])
+        let summary = try #require((report["tensors"] as? [[String: Any]])?.first)
+        #expect(summary["tensor"] as? String == "x")
+        #expect(summary["row_length"] is NSNull)
+        let csv = try CLI.run(["rows", path.path, "--csv"])
+        #expect(csv.status == 0)
+        #expect(csv.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("x,F32,0,,") == true, "\(csv.stdout)")
     }
 }

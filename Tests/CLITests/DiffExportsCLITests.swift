@@ -106,7 +106,7 @@ import TestSupport
         let result = try CLI.run(["diff", Fixtures.path("diff-exports/ints-a.safetensors"), Fixtures.path("diff-exports/ints-b.safetensors"),
                                   "--output", out])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("tensoraudit: diff: B DIFFERS from A (3 with integer values changed); report written to"), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("tensoraudit: diff: B DIFFERS from A (3 with integer values changed); text report written to"), "\(result.stderr)")
     }
 
     @Test("every name differs by one dotted prefix: a hint names it and --map")

@@ -6,7 +6,7 @@ import TestSupport
 /// `analysis/stats.safetensors`) writes the CSV header and no rows, the reason on stderr, so a
 /// script reading the CSV finds its columns. Expected bytes by hand from the README.
 @Suite struct RowsCSVNoStatisticsTests {
-    static let header = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero\n"
+    static let header = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero,zero_bits,token\n"
     static let reason = "statistics are not computed for C64 (complex) tensors"
 
     @Test("stdout: the header line only; stderr: the reason; exit 0")

@@ -33,14 +33,15 @@ import TensorAnalysis
     }
 
     /// Python's `float()` spellings for non-finite values, Swift's shortest decimal otherwise.
-    static func referenceCSV(_ s: RowSummary, range: Range<Int>) -> String {
+    static func referenceCSV(_ s: RowSummary, range: Range<Int>, token: ((Int) -> String?)? = nil) -> String {
         func number(_ v: Double) -> String { v.isNaN ? "nan" : v.isInfinite ? (v > 0 ? "inf" : "-inf") : v.description }
-        var out = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero\n"
+        var out = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero,zero_bits,token\n"
         for i in range {
             let m = s.rows[i]
             let fields = [String(i), number(m.l2Norm), number(m.mean), number(m.standardDeviation), number(m.minimum),
                           number(m.maximum), String(m.nanCount), String(m.positiveInfinityCount),
-                          String(m.negativeInfinityCount), m.allValuesZero ? "true" : "false"]
+                          String(m.negativeInfinityCount), m.allValuesZero ? "true" : "false", m.allBitsZero ? "true" : "false",
+                          token?(i).map(CSVField.text) ?? ""]
             out += fields.joined(separator: ",") + "\n"
         }
         return out
@@ -75,7 +76,10 @@ import TensorAnalysis
             #expect(lines == Self.referenceNDJSON(summary, range: range, token: token), "\(range)")
             #expect(lines.components(separatedBy: "\"token\":").count - 1 == range.count)
             let csv = try Self.streamed(chunkSize: chunkSize, RowsRendering.tensor(view, range: range, format: .csv, token: token))
-            #expect(csv == Self.referenceCSV(summary, range: range), "\(range)")
+            #expect(csv == Self.referenceCSV(summary, range: range, token: token), "\(range)")
+            // Every row's token, as the NDJSON rows carry it (the CSV had no token column).
+            let tokens = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).last.map(String.init) }
+            #expect(tokens == range.map { tokenizer.token(for: $0).map(CSVField.text) ?? "" }, "\(range)")
         }
     }
 

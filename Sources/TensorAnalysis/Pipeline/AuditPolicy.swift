@@ -78,7 +78,7 @@ public struct AuditPolicy: Sendable, Equatable {
         }
         if let padID = root["pad_id"] {
             guard case .number(let number) = padID, let value = number.unsignedValue, let id = Int(exactly: value) else {
-                throw .invalid(path: path, reason: "pad_id must be a non-negative integer")
+                throw .invalid(path: path, reason: "pad_id must be an integer from 0 to 2^63 − 1")
             }
             policy.padID = .policy(id, file: path)
         }

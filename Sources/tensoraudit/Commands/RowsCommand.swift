@@ -56,6 +56,10 @@ struct RowsCommand: ParsableCommand {
 
     func run() throws {
         let format = try format()
+        // The stderr line names the format (`ndjson report written to FILE`) also when a flag
+        // of this command chose it.
+        var output = output
+        output.format = try output.resolved(supported: Self.formats, aliases: [("--ndjson", ndjson, .ndjson), ("--csv", csv, .csv)])
         try output.streamReport(on: checkpointArgument) { checkpoint in
             if let tensor {
                 let view = try checkpoint.requireTensor(named: tensor)

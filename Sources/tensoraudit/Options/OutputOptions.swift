@@ -79,8 +79,10 @@ struct OutputOptions: ParsableArguments {
             try render(stream)
             try stream.finish()
             if let output {
-                let format = self.format?.rawValue ?? (json ? "json" : nil)
-                let written = (format.map { "\($0) report" } ?? "report") + " written to \(TextFormatting.safeName(output))"
+                // Named in every case (text by default), as the README's line says: `inspect`
+                // without a format and `rows --csv` wrote "report written" (review, 2026-12-05).
+                let format = self.format?.rawValue ?? (json ? "json" : "text")
+                let written = "\(format) report written to \(TextFormatting.safeName(output))"
                 printError(summary.map { "\($0); \(written)" } ?? "tensoraudit: \(written)")
             }
         }

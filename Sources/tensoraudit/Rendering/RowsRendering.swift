@@ -85,7 +85,7 @@ enum RowsRendering {
                 try writeNDJSON(summary, range: range, token: token, to: stream)
                 noteFindingsLeftOut(findings(summary), format: format)
             case .csv:
-                try writeCSV(summary, range: range, to: stream)
+                try writeCSV(summary, range: range, token: token, to: stream)
                 noteFindingsLeftOut(findings(summary), format: format)
             case .text: try stream.write(text(summary, range: range, token: token, findings: findings(summary)))
             }
@@ -143,10 +143,13 @@ enum RowsRendering {
         try stream.flush(&out)
     }
 
-    /// The header line of `rows --tensor NAME --csv`.
-    static let rowCSVHeader = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero\n"
+    /// The header line of `rows --tensor NAME --csv`. `zero_bits` and `token` came last (so a
+    /// reader by position keeps its columns): the NDJSON rows had them and the CSV did not
+    /// (review, 2026-12-05). `token` is empty where rows are not tokens or an id has no text.
+    static let rowCSVHeader = "row,l2_norm,mean,std,min,max,nan,pos_inf,neg_inf,zero,zero_bits,token\n"
 
-    private static func writeCSV(_ s: RowSummary, range: Range<Int>, to stream: ReportStream) throws(CheckpointError) {
+    private static func writeCSV(_ s: RowSummary, range: Range<Int>, token: ((Int) -> String?)?,
+                                 to stream: ReportStream) throws(CheckpointError) {
         var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
         out.raw(rowCSVHeader)
         for i in range {
@@ -170,6 +173,10 @@ enum RowsRendering {
             count(m.negativeInfinityCount)
             out.raw(",")
             out.bool(m.allValuesZero)
+            out.raw(",")
+            out.bool(m.allBitsZero)
+            out.raw(",")
+            if let text = token?(i) { out.raw(CSVField.text(text)) }
             out.raw("\n")
             try stream.flushIfFull(&out)
         }
@@ -285,7 +292,7 @@ enum RowsRendering {
         case .csv:
             let report = scan(checkpoint, findings: findings, token: token) { s in
                 let d = s.norms
-                let head: [String] = [CSVField.text(s.tensor), s.dtype.rawValue, String(s.rowCount), String(s.rowLength)]
+                let head: [String] = [CSVField.text(s.tensor), s.dtype.rawValue, String(s.rowCount), s.rowLength == .max ? "" : String(s.rowLength)]
                 let mean = d.map { csvNumber($0.mean) } ?? "", median = d.map { csvNumber($0.median) } ?? ""
                 let low = d.map { csvNumber($0.minimum) } ?? "", lowRow = d.map { String($0.argmin) } ?? ""
                 let high = d.map { csvNumber($0.maximum) } ?? "", highRow = d.map { String($0.argmax) } ?? ""
