@@ -109,6 +109,16 @@ public enum TyingJudge {
     /// transformers config, so neither its keys nor any default apply: `unknown`, never
     /// "defaults to true".
     public static func judge(_ question: TyingQuestion) -> TyingJudgement {
+        var judgement = judgeBeforeTypes(question)
+        // Bytes of two element types show nothing either way: the rest decided, and the detail
+        // says why the bytes did not, first.
+        if question.hasOutputProjection, question.bytesIdentical == nil, !question.aliasExists, let why = question.bytesIncomparable {
+            judgement.detail = why + " " + judgement.detail
+        }
+        return judgement
+    }
+
+    private static func judgeBeforeTypes(_ question: TyingQuestion) -> TyingJudgement {
         let present = question.hasOutputProjection
         let noHead = present ? "" : " This checkpoint holds no output projection."
         func result(_ tied: Bool?, _ evidence: TyingEvidence, _ detail: String) -> TyingJudgement {
@@ -116,14 +126,6 @@ public enum TyingJudge {
         }
         if question.aliasExists {
             return result(true, .metadataAlias, "The checkpoint's metadata stores the output projection as an alias of the input embedding.")
-        }
-        if present, question.bytesIdentical == nil, let why = question.bytesIncomparable {
-            var rest = question
-            rest.bytesIncomparable = nil
-            var judgement = judge(rest)
-            let unsaid = "No config.json, and the output projection's bytes were not compared."
-            judgement.detail = why + " " + (judgement.detail == unsaid ? "No config.json says whether the embedding is tied." : judgement.detail)
-            return judgement
         }
         if present, question.bytesIdentical == true, question.identicalBytesAreConstant {
             // Two matrices of one repeated value (all zeros) are equal whatever the model does:
@@ -167,8 +169,9 @@ public enum TyingJudge {
                 return result(nil, .none, note + " No config.json: nothing says whether the embedding is tied.")
             }
             return present
-                ? result(nil, .none, question.identicalBytesAreConstant ? "No config.json says whether the embedding is tied."
-                                                                            : "No config.json, and the output projection's bytes were not compared.")
+                ? result(nil, .none, question.identicalBytesAreConstant || question.bytesIncomparable != nil
+                    ? "No config.json says whether the embedding is tied."
+                    : "No config.json, and the output projection's bytes were not compared.")
                 : result(nil, .none, "No config.json and no output projection: nothing says whether the embedding is tied.")
         }
         guard let modelType = config.modelType else {

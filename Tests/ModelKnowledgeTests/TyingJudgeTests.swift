@@ -110,6 +110,20 @@ import Testing
         #expect(TyingJudge.judge(copies).tied == false)
     }
 
+    /// An output projection stored in another element type (Q6_K beside a Q4_K embedding, F32
+    /// beside F16) has bytes that cannot equal the embedding's whatever the values: the config
+    /// or default decides, or nothing does (review, 2026-12-05: the same values as F16 and F32
+    /// were "not tied (identical-bytes)").
+    @Test("bytes of another element type decide nothing: the config does, or nothing")
+    func incomparableTypes() {
+        let why = "output.weight is stored as F32 and token_embd.weight as F16: bytes of different types cannot show whether the values are the same."
+        let none = TyingJudge.judge(TyingQuestion(config: nil, hasOutputProjection: true, bytesIncomparable: why))
+        #expect(none.tied == nil && none.evidence == .none)
+        #expect(none.detail == why + " No config.json says whether the embedding is tied.")
+        let stated = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true, bytesIncomparable: why))
+        #expect(stated.tied == false && stated.evidence == .config && stated.detail.hasPrefix(why))
+    }
+
     @Test func noConfigIsNone() {
         let j = TyingJudge.judge(TyingQuestion(config: nil, hasOutputProjection: false))
         #expect(j.tied == nil && j.evidence == .none && !j.outputProjectionPresent)
