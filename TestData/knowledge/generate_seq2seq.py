@@ -65,6 +65,18 @@ def stored_keys(folder: pathlib.Path) -> list:
     return sorted(load_file(folder / "model.safetensors").keys())
 
 
+def reload_without(folder: pathlib.Path, keys) -> T.PegasusForConditionalGeneration:
+    """The Pegasus model of `folder` loaded from a copy whose model.safetensors lacks `keys`."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = pathlib.Path(scratch) / "m"
+        shutil.copytree(folder, copy)
+        state = load_file(copy / "model.safetensors")
+        for key in keys:
+            state.pop(key)
+        save_file(state, copy / "model.safetensors", metadata={"format": "pt"})
+        return T.PegasusForConditionalGeneration.from_pretrained(copy)
+
+
 def pegasus_untied_copies() -> dict:
     torch.manual_seed(1)
     model = T.PegasusForConditionalGeneration(T.PegasusConfig(**BART, tie_word_embeddings=False))
@@ -74,15 +86,8 @@ def pegasus_untied_copies() -> dict:
     folder = save(model, "pegasus-untied-copies")
     loaded = T.PegasusForConditionalGeneration.from_pretrained(folder)
     # Drop the two copies a tie would make redundant, and load again.
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = pathlib.Path(scratch) / "m"
-        shutil.copytree(folder, copy)
-        state = load_file(copy / "model.safetensors")
-        for key in ("model.encoder.embed_tokens.weight", "model.decoder.embed_tokens.weight"):
-            state.pop(key)
-        save_file(state, copy / "model.safetensors", metadata={"format": "pt"})
-        dropped = T.PegasusForConditionalGeneration.from_pretrained(copy)
-        kept = torch.equal(dropped.model.encoder.embed_tokens.weight, loaded.model.encoder.embed_tokens.weight)
+    dropped = reload_without(folder, ("model.encoder.embed_tokens.weight", "model.decoder.embed_tokens.weight"))
+    kept = torch.equal(dropped.model.encoder.embed_tokens.weight, loaded.model.encoder.embed_tokens.weight)
     return {
         "stored": stored_keys(folder),
         "shared_parameter_groups": parameter_groups(loaded),
@@ -98,14 +103,8 @@ def pegasus() -> dict:
     loaded = T.PegasusForConditionalGeneration.from_pretrained(folder)
     encoder, decoder = loaded.model.encoder.embed_positions, loaded.model.decoder.embed_positions
     # Left out of the file, are the tables rebuilt with the same values?
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = pathlib.Path(scratch) / "m"
-        shutil.copytree(folder, copy)
-        state = load_file(copy / "model.safetensors")
-        for key in ("model.encoder.embed_positions.weight", "model.decoder.embed_positions.weight"):
-            state.pop(key)
-        save_file(state, copy / "model.safetensors", metadata={"format": "pt"})
-        rebuilt = T.PegasusForConditionalGeneration.from_pretrained(copy).model.encoder.embed_positions.weight
+    rebuilt = reload_without(folder, ("model.encoder.embed_positions.weight", "model.decoder.embed_positions.weight"))
+    rebuilt = rebuilt.model.encoder.embed_positions.weight
     return {
         "stored": stored_keys(folder),
         "position_modules": [type(encoder).__name__, type(decoder).__name__],

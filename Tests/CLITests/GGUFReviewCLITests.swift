@@ -10,21 +10,13 @@ import TestSupport
         return try #require(all[file] as? [String: Any])
     }
 
-    static func json(_ arguments: [String], status: Int32 = 0) throws -> [String: Any] {
-        let result = try CLI.run(arguments + ["--json"])
-        #expect(result.status == status, "\(arguments): \(result.stderr)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-    }
 
-    static func findings(_ report: [String: Any], rule: String) -> [[String: Any]] {
-        (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == rule }
-    }
 
     @Test("the same values as F16 and F32: the bytes cannot show a tie either way, so tying is not 'not tied (identical-bytes)'")
     func sameValuesOtherType() throws {
         let expected = try Self.expected("same-values-f16-f32.gguf")
         #expect(expected["values_equal"] as? Bool == true)
-        let padding = try Self.json(["padding", Fixtures.path("gguf-review/same-values-f16-f32.gguf")])
+        let padding = try CLI.json(["padding", Fixtures.path("gguf-review/same-values-f16-f32.gguf")])
         let results = try #require(padding["embeddings"] as? [[String: Any]])
         #expect(results.count == 2)
         for r in results {
@@ -39,8 +31,8 @@ import TestSupport
     func gemmaOutput() throws {
         let expected = try Self.expected("gemma-with-output.gguf")
         #expect((expected["tensors"] as? [String: Any])?["output.weight"] != nil)
-        let audit = try Self.json(["audit", Fixtures.path("gguf-review/gemma-with-output.gguf")])
-        let problems = Self.findings(audit, rule: "gguf-problem")
+        let audit = try CLI.json(["audit", Fixtures.path("gguf-review/gemma-with-output.gguf")])
+        let problems = CLI.findings(audit, rule: "gguf-problem")
         #expect(problems.count == 1)
         #expect(problems.first?["tensors"] as? [String] == ["output.weight"])
         #expect((problems.first?["message"] as? String)?.contains("wrong number of tensors") == true)
@@ -52,8 +44,8 @@ import TestSupport
         let tokens = try #require(expected["tokens"] as? Int)
         let shape = try #require(((expected["tensors"] as? [String: Any])?["output.weight"] as? [String: Any])?["shape"] as? [Int])
         #expect(shape[0] != tokens)
-        let audit = try Self.json(["audit", Fixtures.path("gguf-review/output-rows-mismatch.gguf")], status: 1)
-        let mismatch = Self.findings(audit, rule: "gguf-vocabulary-mismatch")
+        let audit = try CLI.json(["audit", Fixtures.path("gguf-review/output-rows-mismatch.gguf")], status: 1)
+        let mismatch = CLI.findings(audit, rule: "gguf-vocabulary-mismatch")
         #expect(mismatch.count == 1)
         #expect(mismatch.first?["tensors"] as? [String] == ["output.weight"])
         let evidence = try #require(mismatch.first?["evidence"] as? [String: Any])
@@ -66,7 +58,7 @@ import TestSupport
         let expected = try Self.expected(file)
         let lengths = (expected["tensors"] as? [String: [String: Any]])?.values.compactMap { $0["name_bytes"] as? Int } ?? []
         #expect(lengths == [file == "name-64.gguf" ? 64 : 63])
-        let audit = try Self.json(["audit", Fixtures.path("gguf-review/" + file)])
-        #expect(Self.findings(audit, rule: "gguf-problem").count == problems)
+        let audit = try CLI.json(["audit", Fixtures.path("gguf-review/" + file)])
+        #expect(CLI.findings(audit, rule: "gguf-problem").count == problems)
     }
 }

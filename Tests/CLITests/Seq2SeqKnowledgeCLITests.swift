@@ -11,15 +11,7 @@ import TestSupport
         return try #require(all[folder] as? [String: Any], "\(folder) in expected.json")
     }
 
-    static func json(_ arguments: [String], status: Int32 = 0) throws -> [String: Any] {
-        let result = try CLI.run(arguments + ["--json"])
-        #expect(result.status == status, "\(arguments): \(result.stderr)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-    }
 
-    static func findings(_ report: [String: Any], rule: String) -> [[String: Any]] {
-        (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == rule }
-    }
 
     static func path(_ folder: String) -> String { Fixtures.path("knowledge/seq2seq/" + folder) }
 
@@ -30,14 +22,14 @@ import TestSupport
         #expect(expected["embed_tokens_equal_shared"] as? Bool == true)
         #expect((expected["shared_parameter_groups"] as? [Any])?.isEmpty == true)
         #expect(expected["copies_survive_dropping"] as? Bool == false)
-        let ties = try Self.json(["ties", Self.path("pegasus-untied-copies")])
+        let ties = try CLI.json(["ties", Self.path("pegasus-untied-copies")])
         let names = ["model.decoder.embed_tokens.weight", "model.encoder.embed_tokens.weight", "model.shared.weight"]
         let group = try #require((ties["groups"] as? [[String: Any]])?.first { $0["tensors"] as? [String] == names })
         #expect(group["kind"] as? String == "duplicate")
         #expect(group["wasted_bytes"] as? Int == 0)
         #expect((group["note"] as? String)?.contains("sets tie_word_embeddings to false") == true)
-        let audit = try Self.json(["audit", Self.path("pegasus-untied-copies")])
-        #expect(Self.findings(audit, rule: "tied-weights-duplicated").isEmpty)
+        let audit = try CLI.json(["audit", Self.path("pegasus-untied-copies")])
+        #expect(CLI.findings(audit, rule: "tied-weights-duplicated").isEmpty)
     }
 
     @Test("Pegasus' encoder and decoder save one computed sinusoid each: a repeated buffer, not an unexplained duplicate")
@@ -45,12 +37,12 @@ import TestSupport
         let expected = try Self.expected("pegasus")
         #expect(expected["positions_equal"] as? Bool == true && expected["positions_rebuilt_equal"] as? Bool == true)
         #expect((expected["position_modules"] as? [String])?.allSatisfy { $0.contains("Sinusoidal") } == true)
-        let ties = try Self.json(["ties", Self.path("pegasus")])
+        let ties = try CLI.json(["ties", Self.path("pegasus")])
         let names = ["model.decoder.embed_positions.weight", "model.encoder.embed_positions.weight"]
         let group = try #require((ties["groups"] as? [[String: Any]])?.first { $0["tensors"] as? [String] == names })
         #expect(group["kind"] as? String == "repeated-buffer")
-        let audit = try Self.json(["audit", Self.path("pegasus")])
-        #expect(Self.findings(audit, rule: "duplicate-tensors").isEmpty)
+        let audit = try CLI.json(["audit", Self.path("pegasus")])
+        #expect(CLI.findings(audit, rule: "duplicate-tensors").isEmpty)
     }
 
     @Test("T5 v1.1 and GPT-2 build their input embedding without padding_idx: a non-zero pad row is info, and says why",
@@ -59,8 +51,8 @@ import TestSupport
         let expected = try Self.expected(folder)
         #expect(expected["padding_idx"] is NSNull, "transformers builds \(folder)'s embedding without padding_idx")
         #expect(expected["pad_row_zero"] as? Bool == false)
-        let audit = try Self.json(["audit", Self.path(folder)])
-        let finding = try #require(Self.findings(audit, rule: "padding-row-nonzero").first)
+        let audit = try CLI.json(["audit", Self.path(folder)])
+        let finding = try #require(CLI.findings(audit, rule: "padding-row-nonzero").first)
         #expect(finding["tensors"] as? [String] == [tensor])
         #expect(finding["severity"] as? String == "info")
         let evidence = try #require(finding["evidence"] as? [String: Any])
@@ -74,7 +66,7 @@ import TestSupport
     func t5Untied() throws {
         let expected = try Self.expected("t5-v11")
         #expect(expected["lm_head_is_input_embedding"] as? Bool == false)
-        let padding = try Self.json(["padding", Self.path("t5-v11")])
+        let padding = try CLI.json(["padding", Self.path("t5-v11")])
         let r = try #require((padding["embeddings"] as? [[String: Any]])?.first { $0["tensor"] as? String == "shared.weight" })
         #expect((r["tying"] as? [String: Any])?["tied"] as? Bool == false)
         #expect((r["explanation"] as? String)?.hasPrefix("the pad row is non-zero, as expected") == true)
@@ -85,12 +77,12 @@ import TestSupport
         let expected = try Self.expected("ibert")
         #expect((expected["word_embedding_buffers"] as? [String])?.contains("ibert.embeddings.word_embeddings.weight_integer") == true)
         #expect(expected["input_embedding"] as? [String] == ["ibert.embeddings.word_embeddings"])
-        let padding = try Self.json(["padding", Self.path("ibert")])
+        let padding = try CLI.json(["padding", Self.path("ibert")])
         let analysed = (padding["embeddings"] as? [[String: Any]] ?? []).compactMap { $0["tensor"] as? String }
         #expect(!analysed.contains { $0.hasSuffix("weight_integer") })
         #expect(analysed.contains("ibert.embeddings.word_embeddings.weight"))
-        let audit = try Self.json(["audit", Self.path("ibert")])
-        let zeros = Self.findings(audit, rule: "all-zero-rows").filter { ($0["tensors"] as? [String])?.first?.hasSuffix("weight_integer") == true }
+        let audit = try CLI.json(["audit", Self.path("ibert")])
+        let zeros = CLI.findings(audit, rule: "all-zero-rows").filter { ($0["tensors"] as? [String])?.first?.hasSuffix("weight_integer") == true }
         #expect(!zeros.isEmpty)
         #expect(zeros.allSatisfy { $0["severity"] as? String == "info" })
     }
@@ -98,7 +90,7 @@ import TestSupport
     @Test("mBART without pad_token_id in config.json: MBartConfig's default pad id, and its tie default, as AutoConfig gives them")
     func mbartDefaults() throws {
         let expected = try Self.expected("mbart-no-pad")
-        let padding = try Self.json(["padding", Self.path("mbart-no-pad")])
+        let padding = try CLI.json(["padding", Self.path("mbart-no-pad")])
         let r = try #require((padding["embeddings"] as? [[String: Any]])?.first { $0["tensor"] as? String == "model.shared.weight" })
         #expect(r["pad_id"] as? Int == expected["pad_token_id"] as? Int)
         #expect(r["pad_id_source"] as? String == "model-type-default")

@@ -72,3 +72,27 @@ public enum CLI {
                          stderr: String(decoding: errData, as: UTF8.self), timedOut: killed)
     }
 }
+
+extension CLI {
+    /// The exit status a run was expected to end with, and what it printed on stderr.
+    public struct UnexpectedStatus: Error, CustomStringConvertible {
+        public let arguments: [String]
+        public let status: Int32
+        public let stderr: String
+        public var description: String { "\(arguments): exit \(status): \(stderr)" }
+    }
+
+    /// Runs the binary with `arguments` plus `--json` and returns the parsed report; throws
+    /// when the exit status is not `status` (the test fails with the command and its stderr),
+    /// and returns an empty object when stdout is not one (the caller's expectations fail).
+    public static func json(_ arguments: [String], status: Int32 = 0) throws -> [String: Any] {
+        let result = try run(arguments + ["--json"])
+        guard result.status == status else { throw UnexpectedStatus(arguments: arguments, status: result.status, stderr: result.stderr) }
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// The findings of `report` with rule `rule`, in report order.
+    public static func findings(_ report: [String: Any], rule: String) -> [[String: Any]] {
+        (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == rule }
+    }
+}
