@@ -121,15 +121,7 @@ def t5_v11() -> dict:
     # of its own, as T5 v1.1 checkpoints store it.
     model.lm_head.weight = torch.nn.Parameter(torch.randn_like(model.lm_head.weight))
     folder = save(model, "t5-v11")
-    loaded = T.T5ForConditionalGeneration.from_pretrained(folder)
-    embedding = loaded.get_input_embeddings()
-    return {
-        "stored": stored_keys(folder),
-        "pad_token_id": loaded.config.pad_token_id,
-        "padding_idx": embedding.padding_idx,
-        "pad_row_zero": bool((embedding.weight[loaded.config.pad_token_id] == 0).all()),
-        "lm_head_is_input_embedding": loaded.get_output_embeddings().weight is embedding.weight,
-    }
+    return padding_facts(folder, T.T5ForConditionalGeneration)
 
 
 def gpt2_pad() -> dict:
@@ -137,13 +129,19 @@ def gpt2_pad() -> dict:
     config = T.GPT2Config(vocab_size=100, n_embd=16, n_layer=1, n_head=2, n_positions=32, pad_token_id=99,
                           bos_token_id=99, eos_token_id=99)
     folder = save(T.GPT2LMHeadModel(config), "gpt2-pad")
-    loaded = T.GPT2LMHeadModel.from_pretrained(folder)
+    return padding_facts(folder, T.GPT2LMHeadModel)
+
+
+def padding_facts(folder: pathlib.Path, model_class) -> dict:
+    """The loaded model's pad id, its input embedding's padding_idx, whether the pad row is
+    zero and whether the output layer is the input embedding."""
+    loaded = model_class.from_pretrained(folder)
     embedding = loaded.get_input_embeddings()
     return {
         "stored": stored_keys(folder),
         "pad_token_id": loaded.config.pad_token_id,
         "padding_idx": embedding.padding_idx,
-        "pad_row_zero": bool((embedding.weight[99] == 0).all()),
+        "pad_row_zero": bool((embedding.weight[loaded.config.pad_token_id] == 0).all()),
         "lm_head_is_input_embedding": loaded.get_output_embeddings().weight is embedding.weight,
     }
 
