@@ -80,37 +80,37 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .notStreamSafe(offset, field, limit):
             return "\(field) at byte \(offset): \(StreamSafeText.limitName) exceeds the limit of \(limit)"
         case let .unknownValueType(key, offset, type):
-            return "metadata '\(key)': unknown value type \(type) at byte \(offset)"
+            return "metadata \(quoted(key)): unknown value type \(type) at byte \(offset)"
         case let .arrayTooDeep(key, offset, depth):
-            return "metadata '\(key)': arrays nested \(depth) deep at byte \(offset) (limit \(GGUFLimits.default.maximumArrayDepth))"
+            return "metadata \(quoted(key)): arrays nested \(depth) deep at byte \(offset) (limit \(GGUFLimits.default.maximumArrayDepth))"
         case let .arrayPastEnd(key, offset, count, available):
-            return "metadata '\(key)': array at byte \(offset) claims \(count) elements, only \(available) bytes remain"
+            return "metadata \(quoted(key)): array at byte \(offset) claims \(count) elements, only \(available) bytes remain"
         case let .tooManyArrayElements(key, limit):
-            return "metadata '\(key)': more than \(limit) array elements in the metadata"
+            return "metadata \(quoted(key)): more than \(limit) array elements in the metadata"
         case let .tooManyKeyValues(count, limit):
             return "the header declares \(count) metadata key-value pairs, more than the limit of \(limit)"
         case let .duplicateKey(key, offset):
-            return "metadata key '\(key)' appears twice (second at byte \(offset))"
+            return "metadata key \(quoted(key)) appears twice (second at byte \(offset))"
         case let .alignmentNotUInt32(type):
             return "general.alignment has type \(type), must be uint32"
         case let .invalidAlignment(value):
             return "general.alignment \(value) is not a power of two greater than zero"
         case let .tooManyDimensions(tensor, count):
-            return "tensor '\(tensor)': \(count) dimensions, at most 4"
+            return "tensor \(quoted(tensor)): \(count) dimensions, at most 4"
         case let .unknownTensorType(tensor, id):
-            return "tensor '\(tensor)': unknown ggml type id \(id)"
+            return "tensor \(quoted(tensor)): unknown ggml type id \(id)"
         case let .sizeOverflow(tensor, dimensions):
-            return "tensor '\(tensor)': dimensions \(dimensions) overflow a 64-bit size"
+            return "tensor \(quoted(tensor)): dimensions \(dimensions) overflow a 64-bit size"
         case let .rowNotWholeBlocks(tensor, rowLength, type, blockSize):
-            return "tensor '\(tensor)': row length \(rowLength) is not a multiple of \(type)'s block size \(blockSize)"
+            return "tensor \(quoted(tensor)): row length \(rowLength) is not a multiple of \(type)'s block size \(blockSize)"
         case let .misalignedOffset(tensor, offset, alignment):
-            return "tensor '\(tensor)': data offset \(offset) is not a multiple of the alignment \(alignment)"
+            return "tensor \(quoted(tensor)): data offset \(offset) is not a multiple of the alignment \(alignment)"
         case let .dataPastEnd(tensor, offset, byteCount, available):
-            return "tensor '\(tensor)': \(byteCount) bytes at data offset \(offset) reach past the data section (\(available) bytes)"
+            return "tensor \(quoted(tensor)): \(byteCount) bytes at data offset \(offset) reach past the data section (\(available) bytes)"
         case let .overlappingTensors(first, second):
-            return "tensors '\(first)' and '\(second)' overlap"
+            return "tensors \(quoted(first)) and \(quoted(second)) overlap"
         case let .duplicateTensorName(name):
-            return "tensor name '\(name)' appears twice"
+            return "tensor name \(quoted(name)) appears twice"
         }
     }
 }

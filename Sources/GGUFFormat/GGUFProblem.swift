@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Something wrong with a GGUF file that does not stop it being read: the reader keeps going
 /// and lists these in `GGUFFile.problems`, in file order, for the audit to turn into findings.
 public enum GGUFProblem: Sendable, Equatable, CustomStringConvertible {
@@ -20,14 +22,14 @@ public enum GGUFProblem: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .tensorNameTooLong(name, count):
             return count > 64
-                ? "tensor name '\(name)' is \(count) bytes; GGUF allows 64 and llama.cpp refuses 64 or more"
-                : "tensor name '\(name)' is \(count) bytes; GGUF allows it, but llama.cpp refuses 64 or more (GGML_MAX_NAME)"
+                ? "tensor name \(quoted(name)) is \(count) bytes; GGUF allows 64 and llama.cpp refuses 64 or more"
+                : "tensor name \(quoted(name)) is \(count) bytes; GGUF allows it, but llama.cpp refuses 64 or more (GGML_MAX_NAME)"
         case let .nonCanonicalBool(key, offset, byte):
-            return "metadata '\(key)': bool byte \(byte) at byte \(offset) is neither 0 nor 1"
+            return "metadata \(quoted(key)): bool byte \(byte) at byte \(offset) is neither 0 nor 1"
         case let .invalidUTF8Value(key, offset):
-            return "metadata '\(key)': string at byte \(offset) is not valid UTF-8"
+            return "metadata \(quoted(key)): string at byte \(offset) is not valid UTF-8"
         case let .unexpectedOffset(tensor, offset, expected):
-            return "tensor '\(tensor)' starts at data offset \(offset), where llama.cpp expects \(expected) (the previous tensors' bytes, "
+            return "tensor \(quoted(tensor)) starts at data offset \(offset), where llama.cpp expects \(expected) (the previous tensors' bytes, "
                 + "each padded to the alignment, in header order): gguf-py reads the file, llama.cpp refuses it"
         }
     }

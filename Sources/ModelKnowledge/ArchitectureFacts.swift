@@ -14,7 +14,7 @@ public struct ArchitectureFact: Sendable, Equatable {
 
 /// The model classes transformers registers, read from transformers
 /// (`TestData/knowledge/generate_architectures.py`, which writes `generatedRows`): the classes of
-/// every model type, not only those of `ModelTypeFacts` (a `GPTNeoModel` or `MvpModel`
+/// every model type, not only those of `ModelTypeFacts` (an `XGLMModel` or `MvpModel`
 /// checkpoint has no output projection whatever its model type's default says; review,
 /// 2026-12-05).
 ///

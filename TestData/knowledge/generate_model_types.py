@@ -44,6 +44,8 @@ MODEL_TYPES = [
     # `embedding_padding_idx`.
     "bigbird_pegasus", "blenderbot", "blenderbot-small", "fsmt", "ibert", "led", "longt5", "m2m_100",
     "mbart", "nllb-moe", "pegasus", "pegasus_x", "plbart", "prophetnet", "switch_transformers", "umt5",
+    # Decoders whose input embedding has no padding_idx (a regression hunt, 2026-12-05).
+    "codegen", "gpt_bigcode", "gpt_neo", "mamba", "mpt",
 ]
 
 

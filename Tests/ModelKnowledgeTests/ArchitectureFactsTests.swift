@@ -50,12 +50,13 @@ import Testing
         #expect(!judgement.justifiesTiedExplanation)
     }
 
-    /// transformers 5.25: `AutoModel.from_config(AutoConfig.for_model("gpt_neo"))` is a
-    /// GPTNeoModel whose get_output_embeddings() is None; config.json still states
-    /// tie_word_embeddings true, and the embedding was called "tied (evidence: config)" (review,
-    /// 2026-12-05). Model types outside the defaults table have their classes here too.
+    /// transformers 5.25: `AutoModel.from_config(AutoConfig.for_model("xglm"))` is an
+    /// XGLMModel whose get_output_embeddings() is None; config.json still states
+    /// tie_word_embeddings true, and such an embedding (GPTNeoModel's, before gpt_neo joined the
+    /// defaults table) was called "tied (evidence: config)" (review, 2026-12-05). Model types
+    /// outside the defaults table have their classes here too.
     @Test("headless classes of model types outside the defaults table: not tied, evidence architecture",
-          arguments: [("gpt_neo", "GPTNeoModel"), ("mvp", "MvpModel"), ("xlnet", "XLNetForSequenceClassification")])
+          arguments: [("xglm", "XGLMModel"), ("mvp", "MvpModel"), ("xlnet", "XLNetForSequenceClassification")])
     func headlessOutsideTheTable(modelType: String, className: String) throws {
         #expect(ModelTypeFacts.fact(for: modelType) == nil, "the point: \(modelType) has no default in the table")
         let reference = try #require(Self.classes[className])

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TensorAnalysis
+@testable import TensorAnalysis
 import CheckpointIO
 import SafetensorsFormat
 import TestSupport
@@ -87,5 +87,47 @@ import TestSupport
         #expect(shared.hasPrefix("one input embedding saved 3 times"))
         #expect(!shared.contains("output projection"))
         #expect(!shared.contains("tie_word_embeddings"))
+    }
+
+    static func group(config: String?, copies: [String]) throws -> TieAnalysis.Group {
+        let report = TieAnalysis.analyze(try Checkpoint.open(path: try folder(config: config, copies: copies)))
+        return try #require(report.groups.first)
+    }
+
+    /// What an untie makes needed is the embedding and output projection (or BART's shared
+    /// set): nothing else in the group. By hand: 32 bytes per copy, so one further copy wastes 32
+    /// (adversarial review, 2026-12-05: every copy was "needed", 0 bytes wasted).
+    @Test("under tie_word_embeddings false, only the untied pair is needed; a further copy is wasted, two lm_heads are no pair")
+    func untieNeedsOnlyThePair() throws {
+        let untied = #"{"model_type": "llama", "tie_word_embeddings": false}"#
+        let three = try Self.group(config: untied, copies: ["model.embed_tokens.weight", "lm_head.weight", "model.extra.weight"])
+        #expect(three.kind == .duplicate && three.neededCopies == 1 && three.wastedBytes == 32)
+        #expect(three.note.hasPrefix("lm_head.weight, model.embed_tokens.weight: ") && three.note.hasSuffix("model.extra.weight is a further copy with no known reason"))
+        let heads = try Self.group(config: untied, copies: ["lm_head.weight", "model.lm_head.weight"])
+        #expect(heads.kind == .duplicate && heads.neededCopies == 0 && heads.wastedBytes == 32)
+        #expect(!heads.note.contains("embedding and output projection"))
+        let bart = #"{"model_type": "bart", "tie_word_embeddings": false}"#
+        let shared = try Self.group(config: bart, copies: ["model.shared.weight", "model.encoder.embed_tokens.weight",
+                                                           "model.decoder.embed_tokens.weight", "lm_head.weight"])
+        #expect(shared.kind == .duplicate && shared.copiesAreNeeded && shared.wastedBytes == 0)
+    }
+
+    /// Two identical matrices named as Pegasus' position tables, under a Pegasus config, whose
+    /// values are no sinusoid: a duplicate, not a repeated buffer (adversarial review, 2026-12-05).
+    @Test("embed_positions pairs that are no sinusoid stay duplicates")
+    func positionsNeedTheSinusoid() throws {
+        let pegasus = #"{"model_type": "pegasus"}"#
+        let group = try Self.group(config: pegasus, copies: ["model.encoder.embed_positions.weight", "model.decoder.embed_positions.weight"])
+        #expect(group.kind == .duplicate)
+    }
+
+    /// I-BERT's quantization buffers are not token matrices only under an `ibert` config.
+    @Test("weight_integer is I-BERT's buffer only under model_type ibert")
+    func quantizationBufferNeedsIBert() {
+        let name = "ibert.embeddings.word_embeddings.weight_integer"
+        #expect(TensorNames.isQuantizationBuffer(name, modelType: "ibert"))
+        #expect(!TensorNames.isQuantizationBuffer(name, modelType: "llama"))
+        #expect(!TensorNames.isQuantizationBuffer(name, modelType: nil))
+        #expect(!TensorNames.isQuantizationBuffer("ibert.embeddings.word_embeddings.weight", modelType: "ibert"))
     }
 }

@@ -65,6 +65,13 @@ extension CheckpointFile {
                 issues.append(SourceIssue(.ggufVocabularyMismatch(tokens: tokenizer.tokens.count, tensor: matrix.name,
                                                                   rows: matrix.shape[0]), file: path))
             }
+        } else if let embedding = file.tensor(named: LlamaCppTensorNames.tokenEmbedding), let output = file.tensor(named: LlamaCppTensorNames.output),
+                  embedding.shape.count == 2, output.shape.count == 2, embedding.shape[0] != output.shape[0] {
+            // Without a vocabulary to hold them to, the two still must agree with each other
+            // (adversarial review, 2026-12-05).
+            issues.append(SourceIssue(.ggufProblem(description: "\(embedding.name) has \(embedding.shape[0]) rows and \(output.name) \(output.shape[0]): "
+                                                   + "llama.cpp makes both with one row per vocabulary token and refuses the file",
+                                                   tensor: output.name), file: path))
         }
         return issues
     }

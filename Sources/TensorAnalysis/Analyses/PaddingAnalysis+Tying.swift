@@ -33,6 +33,23 @@ extension PaddingAnalysis {
                               outputProjectionPresent: judgement.outputProjectionPresent)
     }
 
+    /// Whether the first rows (up to `sampledRows`) of two matrices of one shape hold different
+    /// values, decoded to `Double` (NaN equal to NaN, −0 to +0): proof that they are not one
+    /// tensor stored in two types. A row that cannot be decoded (a ggml type without row
+    /// decoding) proves nothing.
+    static func valuesDiffer(_ a: TensorView, _ b: TensorView) -> Bool {
+        guard a.shape == b.shape, a.statisticsUnavailableReason == nil, b.statisticsUnavailableReason == nil else { return false }
+        for row in 0 ..< min(a.rowCount, sampledRows) {
+            let x = a.decodedRow(row), y = b.decodedRow(row)
+            if zip(x, y).contains(where: { $0 != $1 && !($0.isNaN && $1.isNaN) }) { return true }
+        }
+        return false
+    }
+
+    /// Rows compared by `valuesDiffer`: enough to find a difference between two trained
+    /// matrices at once, few enough to cost nothing beside the scan.
+    static let sampledRows = 16
+
     /// The decoder's input embedding when `view` is an encoder's (a name part `encoder`) and the
     /// checkpoint holds one (a name part `decoder`, named like an input embedding) that is not
     /// among `view`'s byte-identical twins.
@@ -99,12 +116,17 @@ extension PaddingAnalysis {
         // beside a Q4_K token_embd; an F16 embedding beside an F32 head), the bytes cannot be
         // equal whatever the values: they show nothing either way. The same values as F16 and
         // F32 were "not tied (evidence: identical-bytes)" (review, 2026-12-05).
+        // Values can still show a difference: a BF16 embedding beside an F32 lm_head of other
+        // values, under a config that says tied, was "tied (evidence: config)" once bytes of
+        // two types stopped counting (regression hunt, 2026-12-05). So the first rows are
+        // compared as values: one differing value proves the two untied; agreeing rows prove
+        // nothing of the rest.
         var incomparable: String?
         if identical == false, counterparts.allSatisfy({ $0.elementType != view.elementType && $0.shape == view.shape }),
-           let other = counterparts.first {
+           let other = counterparts.first, !counterparts.contains(where: { valuesDiffer(view, $0) }) {
             identical = nil
             incomparable = "\(other.name) is stored as \(other.elementType.rawValue) and \(view.name) as \(view.elementType.rawValue): "
-                + "bytes of different types cannot show whether the values are the same."
+                + "bytes of different types cannot show whether the values are the same, and the first rows' values agree."
         }
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
         // for most decoders; an encoder's missing output ties nothing (LlamaCppArchitectures).

@@ -321,10 +321,10 @@ public enum PaddingAnalysis {
                 return vocabularyRows ? (view, .outputProjection) : nil
             }
             if TensorNames.isOutputProjection(view.name) { return (view, .outputProjection) }
+            if TensorNames.isQuantizationBuffer(view.name, modelType: config?.modelType) { return nil }
             if TensorNames.isEmbedding(view.name) { return (view, .embedding) }
             if let vocab = config?.vocabSize.flatMap(UInt64.init(exactly:)),
-               let hidden = config?.hiddenSize.flatMap(UInt64.init(exactly:)), view.shape == [vocab, hidden],
-               !TensorNames.isQuantizationBuffer(view.name) {
+               let hidden = config?.hiddenSize.flatMap(UInt64.init(exactly:)), view.shape == [vocab, hidden] {
                 return (view, .embedding)
             }
             return nil

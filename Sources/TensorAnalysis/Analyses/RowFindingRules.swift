@@ -31,8 +31,21 @@ extension RowSummary {
             ? PadIDResolver.resolve(given: padID, config: knowledge().config, tokenizer: knowledge().tokenizer,
                                     rowCount: summary.rowCount).padID.flatMap { $0.isAssumed ? nil : $0.id }
             : nil
-        let found = summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) && !($0.score < 0 && $0.row == pad) },
+        var found = summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) && !($0.score < 0 && $0.row == pad) },
                                                token: { names?.token(for: $0) })
+        // I-BERT's quantization buffers are all zero by design until the model is quantized:
+        // info, and said, not eleven warnings (review, 2026-12-05). Only under an `ibert`
+        // config (`TensorNames.isQuantizationBuffer`), so the name alone hides nothing.
+        if TensorNames.isQuantizationBuffer(name, modelType: knowledge().config?.modelType) {
+            found = found.map { finding in
+                guard finding.rule == .allZeroRows, finding.severity != .info else { return finding }
+                var noted = finding
+                noted.severity = .info
+                noted.message += "; config.json's model_type \"ibert\": a quantization buffer of I-BERT's QuantEmbedding or QuantLinear, zero until the model is quantized"
+                noted.evidence["quantization_buffer"] = .bool(true)
+                return noted
+            }
+        }
         // A `--tensor` choice whose rows are not tokens: its outlying rows are reported as
         // plain rows, high and low, and the finding says why no row is named by token.
         guard tokenMatrices.rowsAreNotTokens(name) else { return found }

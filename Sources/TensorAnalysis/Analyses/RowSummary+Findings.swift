@@ -41,13 +41,9 @@ extension RowSummary {
                                           "first_row": .int(Int64(infRows[0]))]))
         }
         if !zeroRows.isEmpty && rowCount > 1 {
-            // Every row zero is the catalog's warning; some rows only is info, and so is an
-            // I-BERT quantization buffer, all zero by design until the model is quantized (a
-            // review's I-BERT audit was eleven such warnings, 2026-12-05).
-            let buffer = TensorNames.isQuantizationBuffer(tensor)
-            out.append(Finding(.allZeroRows, severity: zeroRows.count == total && !buffer ? nil : .info, tensors: [tensor],
-                               message: "\(tensor): \(zeroRows.count) of \(total) rows are all zero (rows \(Self.list(zeroRows)))"
-                                   + (buffer ? "; a quantization buffer (I-BERT's QuantEmbedding and QuantLinear), zero until the model is quantized" : ""),
+            // Every row zero is the catalog's warning; some rows only is info.
+            out.append(Finding(.allZeroRows, severity: zeroRows.count == total ? nil : .info, tensors: [tensor],
+                               message: "\(tensor): \(zeroRows.count) of \(total) rows are all zero (rows \(Self.list(zeroRows)))",
                                evidence: ["rows": .int(Int64(zeroRows.count)), "first_row": .int(Int64(zeroRows[0]))]))
         }
         if !duplicateGroups.isEmpty {

@@ -39,11 +39,14 @@ public enum TieAnalysis {
         public var note: String
         /// The note of a `duplicate` nothing explains.
         static let unexplained = "identical bytes with no known reason"
-        /// Copies a loader needs each of: an embedding and output projection that config.json
-        /// unties are two parameters, so no byte of either is wasted.
-        public var copiesAreNeeded = false
+        /// How many copies beyond the first a loader needs each of: an embedding and output
+        /// projection that config.json unties are two parameters, so no byte of either is
+        /// wasted; a further copy in the same group is.
+        public var neededCopies = 0
+        /// Whether every copy is needed.
+        public var copiesAreNeeded: Bool { neededCopies > 0 && neededCopies == tensors.count - 1 }
         /// Bytes that storing the tensor once would save.
-        public var wastedBytes: UInt64 { kind == .empty || copiesAreNeeded ? 0 : nbytes * UInt64(tensors.count - 1) }
+        public var wastedBytes: UInt64 { kind == .empty ? 0 : nbytes * UInt64(tensors.count - 1 - neededCopies) }
     }
 
     /// Each grouped tensor's copies, listed when asked for. Why not a dictionary of every
@@ -370,28 +373,40 @@ public enum TieAnalysis {
         // as `padding` judges it (`PaddingAnalysis.tyingQuestion`): `lm_head.weight` equal to
         // `foo.weight` was "tied (identical-bytes)" there and a duplicate "with no known reason"
         // here, in one audit (adversarial test, 2026-12-04).
+        // Two output projections alone (`lm_head.weight` and `model.lm_head.weight`) are no
+        // embedding tie: "embedding and output projection saved twice" misnamed them
+        // (adversarial review, 2026-12-05).
         let outputTwin = first.shape.count == 2 && names.contains(where: TensorNames.isOutputProjection)
+            && names.contains { !TensorNames.isOutputProjection($0) }
         // One value repeated (two all-zero matrices) is equal by construction, whatever the
         // names: an embedding and output projection of zeros were "tied weights saved twice",
         // a claim their bytes cannot make (adversarial test).
         // (`isConstant` stops at the first two values that differ, so a real tie costs nothing.)
         let constant = first.isConstant()
         let facts = checkpoint.config.map(ModelConfigFacts.init)
-        let embeddingCopies = (roles.count >= 2 || outputTwin) && !constant
-        if embeddingCopies, TyingJudge.untiedCopies(TyingQuestion(config: facts, hasOutputProjection: true)) != nil {
+        let hasInput = roles.contains { !TensorNames.isOutputProjection($0) }
+        let embeddingCopies = ((roles.count >= 2 && hasInput) || outputTwin) && !constant
+        let untied = embeddingCopies ? untiedMembers(names, facts) : []
+        if !untied.isEmpty {
             // Stored matrices a config (or default) unties are separate parameters to
             // transformers, equal or not: none is a tie saved twice, and dropping one as
             // "wasted" leaves it missing at load (review, 2026-12-05; `TyingJudge.statedUntie`).
             // So are BART's and Pegasus' `shared` and the encoder's and decoder's `embed_tokens`
             // under tie_word_embeddings false: transformers 5.25 ties none of them then (they
             // were "tied weights saved 3 times" here; review, 2026-12-05).
-            group.note = outputTwin
-                ? "embedding and output projection hold identical bytes, but " + TieStatement.untieClause(facts)
-                    + ": transformers loads them as two parameters, so neither is a tie saved twice"
-                : "these input embeddings hold identical bytes, but " + TieStatement.untieClause(facts)
-                    + ": transformers then ties none of them and loads each as its own parameter, so none is a tie saved twice"
-            group.copiesAreNeeded = true
-        } else if let table = sinusoidalTable(names, facts) {
+            let what = untied.contains(where: TensorNames.isOutputProjection) ? "embedding and output projection" : "these input embeddings"
+            group.note = "\(what) hold identical bytes, but " + TieStatement.untieClause(facts)
+                + (untied.count == 2 ? ": transformers loads them as two parameters, so neither is a tie saved twice"
+                                     : ": transformers then ties none of them and loads each as its own parameter, so none is a tie saved twice")
+            let others = names.filter { !untied.contains($0) }
+            if !others.isEmpty {
+                // Only the untied set is needed: a second lm_head or a stray embedding copy
+                // beside it is not (adversarial review, 2026-12-05).
+                group.note = "\(untied.joined(separator: ", ")): " + group.note + "; \(others.joined(separator: ", ")) "
+                    + (others.count == 1 ? "is a further copy" : "are further copies") + " with no known reason"
+            }
+            group.neededCopies = untied.count - 1
+        } else if let table = sinusoidalTable(names, first, facts) {
             // Marian's, Pegasus' and FSMT's encoder and decoder each save the same computed
             // sinusoid: a duplicate "with no known reason" here (review, 2026-12-05).
             group.kind = .repeatedBuffer
@@ -425,15 +440,52 @@ public enum TieAnalysis {
         return group
     }
 
-    /// The note of a group of the model type's fixed sinusoidal position tables
-    /// (`ModelTypeFact.sinusoidalPositionTables`): every name one of them, under any prefix
-    /// (`model.` in a `…ForConditionalGeneration` file). nil otherwise.
-    static func sinusoidalTable(_ names: [String], _ config: ModelConfigFacts?) -> String? {
-        guard let type = config?.modelType, let fact = ModelTypeFacts.fact(for: type), !fact.sinusoidalPositionTables.isEmpty,
-              names.allSatisfy({ name in fact.sinusoidalPositionTables.contains { name == $0 || name.hasSuffix("." + $0) } })
-        else { return nil }
-        return "fixed sinusoidal position tables that \(fact.configClass)'s model computes and saves once per stack "
-            + "(transformers \(ModelTypeFacts.transformersVersion)): equal by construction, not trained"
+    /// The members of a group of identical embedding copies that config.json (or the model
+    /// type's default) unties, each a separate parameter to transformers: the one output
+    /// projection, and the input embedding it would be tied to — BART's and Pegasus' `shared`
+    /// with the encoder's and decoder's `embed_tokens` under one prefix, or the one input
+    /// embedding, or, in a pair with the output projection, the other tensor whatever its name.
+    /// Empty when nothing unties them or no such set has two members: two `lm_head` copies or
+    /// two names of one input embedding are no untied pair.
+    static func untiedMembers(_ names: [String], _ facts: ModelConfigFacts?) -> [String] {
+        guard TyingJudge.untiedCopies(TyingQuestion(config: facts, hasOutputProjection: true)) != nil else { return [] }
+        let outputs = names.filter(TensorNames.isOutputProjection)
+        guard outputs.count <= 1 else { return [] }
+        if outputs.count == 1, names.count == 2 { return names }
+        let inputs = names.filter { TensorNames.isEmbedding($0) && !TensorNames.isOutputProjection($0) }
+        let slots = ["shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight"]
+        var stacks: [String: [String]] = [:]
+        for name in inputs {
+            for slot in slots where name == slot || name.hasSuffix("." + slot) {
+                stacks[String(name.dropLast(slot.count)), default: []].append(name)
+            }
+        }
+        var members = outputs
+        if stacks.count == 1, let stack = stacks.first?.value, stack.count >= 2 || !outputs.isEmpty {
+            members += stack
+        } else if inputs.count == 1 {
+            members += inputs
+        }
+        return members.count >= 2 ? members.sortedByCodePoints() : []
+    }
+
+    /// The note of a pair of the model type's fixed sinusoidal position tables
+    /// (`ModelTypeFact.sinusoidalPositionTables`): the encoder's and the decoder's, under one
+    /// prefix (`model.` in a `…ForConditionalGeneration` file), whose values are the sinusoid
+    /// (`SinusoidalPositions`). nil otherwise: names and a model type alone hid two random
+    /// copies (adversarial review, 2026-12-05).
+    static func sinusoidalTable(_ names: [String], _ first: TensorView, _ config: ModelConfigFacts?) -> String? {
+        guard names.count == 2, let type = config?.modelType, let fact = ModelTypeFacts.fact(for: type),
+              fact.sinusoidalPositionTables.count == 2 else { return nil }
+        // One name per table, both under the same prefix.
+        var prefixes: [String] = []
+        for table in fact.sinusoidalPositionTables {
+            guard let name = names.first(where: { $0 == table || $0.hasSuffix("." + table) }) else { return nil }
+            prefixes.append(String(name.dropLast(table.count)))
+        }
+        guard prefixes[0] == prefixes[1], Set(names).count == 2, SinusoidalPositions.holds(first) else { return nil }
+        return "the encoder's and decoder's fixed sinusoidal position tables, which \(fact.configClass)'s model computes "
+            + "(transformers \(ModelTypeFacts.transformersVersion)); their values are the sinusoid: equal by construction, not trained"
     }
 
     /// Rules `tied-weights-duplicated`, `identical-layers`, `duplicate-tensors` and

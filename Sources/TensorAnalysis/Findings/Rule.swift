@@ -48,7 +48,7 @@ extension Rule {
         help: "Infinities usually come from an overflow in a lower-precision conversion.")
     public static let allZeroRows = Rule(
         id: "all-zero-rows", defaultSeverity: .warning,
-        summary: "A matrix has rows that are entirely zero (info when only some rows are: padding and reserved rows often are).",
+        summary: "A matrix has rows that are entirely zero (info when only some rows are: padding and reserved rows often are; and for I-BERT's quantization buffers, zero until the model is quantized).",
         help: "Zero rows in embeddings are tokens that never trained or were reset; elsewhere they may be pruned units.")
     public static let duplicateRows = Rule(
         id: "duplicate-rows", defaultSeverity: .warning,
@@ -152,8 +152,8 @@ extension Rule {
         help: "torch.save(..., pickle_protocol=4) writes such opcodes (FRAME, MEMOIZE, STACK_GLOBAL); loading then needs weights_only=False, which executes the pickle. Re-save with the default protocol, or as safetensors.")
     public static let ggufProblem = Rule(
         id: "gguf-problem", defaultSeverity: .warning,
-        summary: "A GGUF file reads, with a problem: a tensor name of 64 bytes or more (llama.cpp refuses it; the spec, over 64), a bool byte other than 0 or 1, a string that is not UTF-8, tokenizer keys of the wrong type, an output.weight the architecture's llama.cpp loader never reads.",
-        help: "gguf-py reads such a file; llama.cpp refuses names of 64 bytes or more, and a file holding a tensor its loader does not take. Rewrite the file with a conforming writer.")
+        summary: "A GGUF file reads, with a problem: a tensor name of 64 bytes or more (llama.cpp refuses it; the spec, over 64), a bool byte other than 0 or 1, a string that is not UTF-8, tokenizer keys of the wrong type, an output.weight the architecture's llama.cpp loader never reads, token_embd.weight and output.weight of different row counts, tensor data out of llama.cpp's contiguous order.",
+        help: "gguf-py reads such a file; llama.cpp refuses names of 64 bytes or more, a file holding a tensor its loader does not take, and tensor data that does not follow the previous tensor's (padded) bytes. Rewrite the file with a conforming writer.")
     public static let ggufVocabularyMismatch = Rule(
         id: "gguf-vocabulary-mismatch", defaultSeverity: .error,
         summary: "The GGUF tokenizer's vocabulary size differs from the rows of token_embd.weight or output.weight.",

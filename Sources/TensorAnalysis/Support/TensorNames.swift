@@ -15,17 +15,20 @@ public enum TensorNames {
     /// `model.embed_tokens.weight`, `wte.weight`, `shared.weight`.
     public static func isEmbedding(_ name: String) -> Bool {
         let parts = NameParts(name)
-        guard !isQuantizationBuffer(name) else { return false }
         return parts.contains("shared") || parts.containsPart(startingWithOneOf: embeddingFragments)
     }
 
-    /// Buffers an embedding module keeps beside its weight: I-BERT's `QuantEmbedding` saves
-    /// `weight_integer` (the integer codes, all zero until quantized; same shape as the weight)
-    /// and `weight_scaling_factor`. Not token matrices: `weight_integer` was analysed as a tied
-    /// input embedding (review, 2026-12-05).
+    /// Buffers I-BERT's `QuantEmbedding` and `QuantLinear` keep beside their weight:
+    /// `weight_integer` (the integer codes, all zero until quantized; the weight's shape) and
+    /// `weight_scaling_factor`. Not token matrices: `weight_integer` was analysed as a tied
+    /// input embedding (review, 2026-12-05). Only for a config of model_type `ibert`: the name
+    /// alone is anyone's to write, and hid a Llama file's all-zero embedding (adversarial
+    /// review, 2026-12-05).
     static let quantizationBuffers = ["weight_integer", "weight_scaling_factor"]
 
-    static func isQuantizationBuffer(_ name: String) -> Bool { NameParts(name).last(isOneOf: quantizationBuffers) }
+    static func isQuantizationBuffer(_ name: String, modelType: @autoclosure () -> String?) -> Bool {
+        NameParts(name).last(isOneOf: quantizationBuffers) && modelType() == "ibert"
+    }
 
     /// True for output projections that may share the embedding: the weight of the module
     /// transformers' `get_output_embeddings()` returns, by the paths its classes use

@@ -1,0 +1,79 @@
+import CheckpointIO
+import Foundation
+import TensorScan
+
+/// Fixed sinusoidal position tables, recognised by their values: a `[positions, width]` matrix
+/// whose row p holds sin and cos of p at geometrically spaced frequencies, as transformers'
+/// classes compute them (never trained, so two stacks that save one are equal by construction).
+///
+/// Why the values and not only the names: a config's `model_type` and a tensor's name cost
+/// nothing to write, and two random matrices named `encoder.embed_positions.weight` and
+/// `decoder.embed_positions.weight` under a Pegasus config were a "repeated buffer", their
+/// duplicate hidden (adversarial review, 2026-12-05). The values cannot be written by accident.
+enum SinusoidalPositions {
+    /// The two layouts, checked against transformers 5.25 on saved tables (Pegasus, FSMT).
+    enum Layout: CaseIterable {
+        /// Marian and Pegasus (`…SinusoidalPositionalEmbedding._init_weight`): the first ⌈w/2⌉
+        /// columns sin(p / 10000^(2k/w)), the next ⌊w/2⌋ cos of the same angles.
+        case halves
+        /// fairseq, FSMT's (`SinusoidalPositionalEmbedding.get_embedding`): h = ⌊w/2⌋
+        /// frequencies exp(−k·ln(10000)/(h − 1)), sin in the first h columns, cos in the next
+        /// h, a last zero column for odd widths; the padding row is zero.
+        case fairseq
+    }
+
+    /// How far a stored value may be from the sinusoid: the table's own rounding (float32
+    /// arguments in fairseq's, ~1e-4 at position 1,000) plus the storage type's.
+    static func tolerance(_ view: TensorView) -> Double? {
+        switch view.dtype {
+        case .f32, .f64: 1e-3
+        case .f16: 4e-3
+        case .bf16: 1.6e-2
+        default: nil
+        }
+    }
+
+    /// Whether every row of `view` is its position's sinusoid in one layout, but for at most
+    /// one all-zero row (fairseq's padding row).
+    static func holds(_ view: TensorView) -> Bool {
+        guard view.shape.count == 2, view.rowCount > 1, view.rowLength >= 2, let tolerance = tolerance(view) else { return false }
+        return Layout.allCases.contains { matches(view, $0, tolerance: tolerance) }
+    }
+
+    static func matches(_ view: TensorView, _ layout: Layout, tolerance: Double) -> Bool {
+        let width = view.rowLength
+        let (frequencies, sinColumns) = columns(layout, width: width)
+        guard !frequencies.isEmpty else { return false }
+        var zeroRows = 0
+        for position in 0 ..< view.rowCount {
+            let row = view.decodedRow(position)
+            if position > 0, row.allSatisfy({ $0 == 0 }) {
+                zeroRows += 1
+                if zeroRows > 1 { return false }
+                continue
+            }
+            for column in 0 ..< width {
+                let cosColumn = column - sinColumns
+                let expected = column < sinColumns ? sin(Double(position) * frequencies[column])
+                    : cosColumn < frequencies.count ? cos(Double(position) * frequencies[cosColumn])
+                    : 0  // fairseq's last column of an odd width
+                guard abs(row[column] - expected) <= tolerance else { return false }
+            }
+        }
+        return true
+    }
+
+    /// The angular frequency of each sin column, and how many sin columns come first.
+    static func columns(_ layout: Layout, width: Int) -> (frequencies: [Double], sinColumns: Int) {
+        switch layout {
+        case .halves:
+            let sinColumns = (width + 1) / 2
+            return ((0 ..< sinColumns).map { 1 / pow(10000, 2 * Double($0) / Double(width)) }, sinColumns)
+        case .fairseq:
+            let half = width / 2
+            guard half > 1 else { return ([], 0) }
+            let step = log(10000) / Double(half - 1)
+            return ((0 ..< half).map { exp(-Double($0) * step) }, half)
+        }
+    }
+}

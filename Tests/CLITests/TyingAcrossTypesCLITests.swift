@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import SafetensorsFormat
+import TestSupport
+
+/// An embedding and an output projection stored in two dtypes: their bytes cannot be equal, so
+/// only values can say anything. Found by a regression hunt (2026-12-05): a BF16 embedding
+/// beside an F32 lm_head of other values, with tie_word_embeddings true, was "tied (evidence:
+/// config)" once bytes of two types stopped counting.
+@Suite struct TyingAcrossTypesCLITests {
+    /// A Llama-named folder: a [4, 2] BF16 embedding whose row i is (i + 1, 0.5) — exact in BF16 —
+    /// and an F32 lm_head holding `head` (row-major), config.json with `tie_word_embeddings` and pad id 0.
+    static func folder(head: [Float], tie: Bool) throws -> String {
+        let embedding: [Float] = [1, 0.5, 2, 0.5, 3, 0.5, 4, 0.5]
+        func bf16(_ values: [Float]) -> [UInt8] {
+            values.flatMap { v -> [UInt8] in let b = UInt16(v.bitPattern >> 16); return [UInt8(b & 0xFF), UInt8(b >> 8)] }
+        }
+        func f32(_ values: [Float]) -> [UInt8] {
+            values.flatMap { v -> [UInt8] in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+        }
+        let dir = try Fixtures.temporaryDirectory()
+        let file = SafetensorsWriter(entries: [
+            .init(name: "model.embed_tokens.weight", dtype: .bf16, shape: [4, 2], bytes: bf16(embedding)),
+            .init(name: "lm_head.weight", dtype: .f32, shape: [4, 2], bytes: f32(head)),
+        ])
+        try Data(file.serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        let config = #"{"model_type": "llama", "pad_token_id": 0, "tie_word_embeddings": \#(tie), "vocab_size": 4, "hidden_size": 2}"#
+        try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
+        return dir.path
+    }
+
+    static func tying(_ dir: String) throws -> [String: Any] {
+        let padding = try CLI.json(["padding", dir])
+        let r = try #require((padding["embeddings"] as? [[String: Any]])?.first { $0["tensor"] as? String == "model.embed_tokens.weight" })
+        return try #require(r["tying"] as? [String: Any])
+    }
+
+    @Test("other values in another dtype: not tied, whatever config.json says")
+    func otherValues() throws {
+        // Row 0 of the head differs (by hand: 9 ≠ 1).
+        let tying = try Self.tying(try Self.folder(head: [9, 0.5, 2, 0.5, 3, 0.5, 4, 0.5], tie: true))
+        #expect(tying["tied"] as? Bool == false)
+        #expect(tying["evidence"] as? String == "identical-bytes")
+    }
+
+    @Test("the same values in another dtype: the bytes say nothing, config.json decides, and the detail says why")
+    func sameValues() throws {
+        let tying = try Self.tying(try Self.folder(head: [1, 0.5, 2, 0.5, 3, 0.5, 4, 0.5], tie: true))
+        #expect(tying["tied"] as? Bool == true)
+        #expect(tying["evidence"] as? String == "config")
+        #expect((tying["detail"] as? String)?.contains("bytes of different types cannot show") == true)
+    }
+}
