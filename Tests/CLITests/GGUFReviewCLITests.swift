@@ -36,6 +36,13 @@ import TestSupport
         #expect(problems.count == 1)
         #expect(problems.first?["tensors"] as? [String] == ["output.weight"])
         #expect((problems.first?["message"] as? String)?.contains("wrong number of tensors") == true)
+        // The loader takes token_embd.weight as the output whatever output.weight holds: the
+        // format's tie, not "not tied (evidence: identical-bytes)" beside that finding.
+        let padding = try CLI.json(["padding", Fixtures.path("gguf-review/gemma-with-output.gguf")])
+        let results = try #require(padding["embeddings"] as? [[String: Any]])
+        #expect(results.map { $0["tensor"] as? String } == ["token_embd.weight"])
+        let tying = try #require(results.first?["tying"] as? [String: Any])
+        #expect(tying["tied"] as? Bool == true && tying["evidence"] as? String == "format-convention")
     }
 
     @Test("output.weight with other rows than the vocabulary: gguf-vocabulary-mismatch (error, exit 1)")

@@ -28,6 +28,20 @@ public struct ConventionTie: Sendable, Equatable {
                              detail: "The GGUF file has no output.weight, so llama.cpp uses token_embd.weight as the output projection for architecture \(quoted(architecture)) (tied by the format's convention).")
     }
 
+    /// The sentence for a GGUF file of an architecture whose llama.cpp loader always takes
+    /// `token_embd.weight` as the output projection (`gemma`, `gemma2`, …) that holds an
+    /// `output.weight` anyway: the loader never reads it (and llama.cpp refuses the file, a
+    /// `gguf-problem`), so the tie is the format's, whatever that tensor's bytes. nil otherwise.
+    /// Why: `padding` said "not tied (evidence: identical-bytes)" beside the gguf-problem saying
+    /// the loader uses token_embd.weight (adversarial review, 2026-12-05).
+    public static func llamaCppUnreadOutput(in checkpoint: Checkpoint) -> String? {
+        guard let file = embeddingFile(in: checkpoint), file.tensor(named: LlamaCppTensorNames.output) != nil,
+              let architecture = LlamaCppArchitectures.architecture(of: file),
+              LlamaCppArchitectures.outputRule(for: architecture) == .alwaysEmbedding else { return nil }
+        return "llama.cpp's loader for architecture \(quoted(architecture)) always uses token_embd.weight as the output projection "
+            + "and never reads the file's output.weight (llama.cpp refuses a file holding it): tied by the format's convention."
+    }
+
     /// Why a GGUF file's missing `output.weight` ties nothing, when it does not: the sentence
     /// `padding` adds to an undecided tying answer. Nil when the convention applies, the file
     /// has an output or is not GGUF.

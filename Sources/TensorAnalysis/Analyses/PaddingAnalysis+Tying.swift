@@ -108,8 +108,13 @@ extension PaddingAnalysis {
         // its storage with `embed.weight` said "tied with: embed.weight" and "tying: unknown
         // (evidence: none)", as if no input embedding were there (review, 2026-12-04).
         let twins = isOutput ? tiedWith.filter { name in checkpoint.tensors.contains { ExactText.same($0.name, name) } } : []
+        // A GGUF architecture whose loader always takes token_embd.weight as the output never
+        // reads an output.weight: that tensor is nobody's counterpart (`llamaCppUnreadOutput`).
+        let isGGUFEmbedding = !isOutput && view.name == LlamaCppTensorNames.tokenEmbedding
+        let unreadOutput = isGGUFEmbedding ? ConventionTie.llamaCppUnreadOutput(in: checkpoint) : nil
         let counterparts = checkpoint.tensors.filter { view in
             view.shape.count == 2 && (isCounterpart(view.name) || twins.contains { ExactText.same($0, view.name) })
+                && !(unreadOutput != nil && view.name == LlamaCppTensorNames.output)
         }
         var identical = counterparts.isEmpty ? nil : tiedWith.contains { name in counterparts.contains { ExactText.same($0.name, name) } }
         // Stored in another element type (llama-quantize's mixes store output.weight as Q6_K
@@ -131,8 +136,7 @@ extension PaddingAnalysis {
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
         // for most decoders; an encoder's missing output ties nothing (LlamaCppArchitectures).
         let tie = ConventionTie.llamaCpp(in: checkpoint)
-        let convention = !isOutput && tie.map { ExactText.same(view.name, $0.tensor) } == true ? tie?.detail : nil
-        let isGGUFEmbedding = !isOutput && view.name == LlamaCppTensorNames.tokenEmbedding
+        let convention = unreadOutput ?? (!isOutput && tie.map { ExactText.same(view.name, $0.tensor) } == true ? tie?.detail : nil)
         let note = isGGUFEmbedding ? ConventionTie.llamaCppAbsence(in: checkpoint) : nil
         return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
                              bytesIdentical: identical, bytesIncomparable: incomparable, aliasExists: aliased,

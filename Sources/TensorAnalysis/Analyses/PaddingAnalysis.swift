@@ -309,8 +309,11 @@ public enum PaddingAnalysis {
         // llama.cpp names the output projection `output.weight`: in a GGUF file the name is the
         // format's own, whatever its rows.
         let isGGUF = checkpoint.files.contains { $0.formatName == "gguf" }
+        // An output.weight the architecture's llama.cpp loader never reads is no output
+        // projection of the model (`ConventionTie.llamaCppUnreadOutput`).
+        let unreadOutput = isGGUF && ConventionTie.llamaCppUnreadOutput(in: checkpoint) != nil
         return checkpoint.tensors.compactMap { view -> (TensorView, Role)? in
-            guard view.shape.count == 2 else { return nil }
+            guard view.shape.count == 2, !(unreadOutput && view.name == LlamaCppTensorNames.output) else { return nil }
             if TensorNames.isGenericTopLevelOutput(view.name) {
                 // A timm ViT's `head.weight` [1000, 768] or a DiT's `proj_out.weight` is no
                 // vocabulary projection (review, 2026-12-05): the rows must be the vocabulary,
