@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// The tokenizer llama.cpp's converters store in GGUF metadata (`tokenizer.ggml.*`).
 ///
 /// Facts (gguf-py 0.19.0 `constants.py`, `Keys.Tokenizer` and `TokenType`): `tokens` is an
@@ -93,13 +95,29 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
         let tokens = metadata[tokensKey]
         if let tokens {
             if case .string? = tokens.array {} else {
-                problems.append("metadata '\(tokensKey)' is \(Self.shape(of: tokens)), not an array of strings: the file's tokenizer is not read "
+                problems.append("metadata \(quoted(tokensKey)) is \(Self.shape(of: tokens)), not an array of strings: the file's tokenizer is not read "
                                 + "(llama.cpp refuses such a file)")
+            }
+        }
+        // llama.cpp's vocabulary loader reads `tokenizer.ggml.model` as a required key (a file
+        // without it fails to load) and, for "none" or "no_vocab", returns before it reads the
+        // tokens (llama-vocab.cpp). Both passed unsaid beside a token list (adversarial review,
+        // 2026-12-05). Other unknown names are left to llama.cpp's version of its list.
+        if tokens != nil {
+            switch metadata[modelKey] {
+            case nil:
+                problems.append("metadata \(quoted(modelKey)) is missing beside \(quoted(tokensKey)): llama.cpp requires it and refuses the file")
+            case let model? where model.string == nil:
+                problems.append("metadata \(quoted(modelKey)) is \(Self.shape(of: model)), not a string: llama.cpp refuses the file")
+            case let model? where model.string == "none" || model.string == "no_vocab":
+                problems.append("metadata \(quoted(modelKey)) is \(quoted(model.string ?? "")): llama.cpp reads no vocabulary and ignores \(quoted(tokensKey))")
+            default:
+                break
             }
         }
         if let types = metadata[tokenTypeKey], case .string(let names)? = tokens?.array {
             if case .int32(let values)? = types.array, values.count == names.count {} else {
-                problems.append("metadata '\(tokenTypeKey)' is \(Self.shape(of: types)) for \(names.count) tokens, not one int32 per token: "
+                problems.append("metadata \(quoted(tokenTypeKey)) is \(Self.shape(of: types)) for \(names.count) tokens, not one int32 per token: "
                                 + "not used, so no token is marked unused or control by it")
             }
         }

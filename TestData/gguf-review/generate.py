@@ -10,6 +10,9 @@ gguf-py's GGUFWriter (the reference writer), and expected.json with numpy's fact
   (llama.cpp makes output.weight with one row per token and refuses the file).
 - name-64.gguf / name-63.gguf: a tensor name of 64 / 63 bytes (llama.cpp's gguf.cpp refuses
   `name.length() >= GGML_MAX_NAME`, 64; the GGUF spec allows up to 64).
+- tok-no-model.gguf / tok-model-none.gguf: tokens without `tokenizer.ggml.model` (llama.cpp's
+  vocabulary loader requires the key) and with the model "none" (it reads no vocabulary).
+The other files state `tokenizer.ggml.model` "gpt2" beside their tokens.
 
 Needs: pip install gguf numpy. Fixed seed.
 """
@@ -23,9 +26,11 @@ HERE = pathlib.Path(__file__).parent
 V, H = 64, 32
 
 
-def write(name, arch, tensors, tokens=True):
+def write(name, arch, tensors, tokens=True, model="gpt2"):
     writer = GGUFWriter(str(HERE / name), arch)
     if tokens:
+        if model is not None:
+            writer.add_tokenizer_model(model)  # llama.cpp requires it beside the tokens
         writer.add_array("tokenizer.ggml.tokens", [f"t{i}" for i in range(V)])
         writer.add_uint32("tokenizer.ggml.padding_token_id", 0)
     for tensor_name, array in tensors:
@@ -45,6 +50,8 @@ def main() -> None:
     other = (rng.standard_normal((V, H)) * 0.05).astype(np.float32)
     write("gemma-with-output.gguf", "gemma", [("token_embd.weight", x), ("output.weight", other)])
     write("output-rows-mismatch.gguf", "llama", [("token_embd.weight", x), ("output.weight", np.vstack([x, x[:8]]))])
+    write("tok-no-model.gguf", "llama", [("token_embd.weight", x)], model=None)
+    write("tok-model-none.gguf", "llama", [("token_embd.weight", x)], model="none")
     small = np.zeros((2, 32), dtype=np.float32)
     write("name-64.gguf", "llama", [("a" * 64, small)], tokens=False)
     write("name-63.gguf", "llama", [("a" * 63, small)], tokens=False)
@@ -61,6 +68,8 @@ def main() -> None:
             entry["values_equal"] = bool(a.shape == b.shape and np.array_equal(a, b))
         field = reader.get_field("tokenizer.ggml.tokens")
         entry["tokens"] = len(field.data) if field is not None else None
+        model = reader.get_field("tokenizer.ggml.model")
+        entry["tokenizer_model"] = model.contents() if model is not None else None
         facts[path.name] = entry
     (HERE / "expected.json").write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(facts)} files to {HERE}")

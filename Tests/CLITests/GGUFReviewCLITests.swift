@@ -68,4 +68,18 @@ import TestSupport
         let audit = try CLI.json(["audit", Fixtures.path("gguf-review/" + file)])
         #expect(CLI.findings(audit, rule: "gguf-problem").count == problems)
     }
+
+    /// llama.cpp's vocabulary loader requires `tokenizer.ggml.model`, and reads no vocabulary
+    /// for "none" (llama-vocab.cpp): both are gguf-problems beside a token list.
+    @Test("tokens without tokenizer.ggml.model, or with the model none: a gguf-problem naming the key",
+          arguments: [("tok-no-model.gguf", "is missing beside"), ("tok-model-none.gguf", "llama.cpp reads no vocabulary")])
+    func tokenizerModel(_ file: String, says: String) throws {
+        let expected = try Self.expected(file)
+        #expect(expected["tokens"] as? Int == 64)
+        #expect((expected["tokenizer_model"] as? String) == (file == "tok-no-model.gguf" ? nil : "none"))
+        let audit = try CLI.json(["audit", Fixtures.path("gguf-review/" + file)])
+        let messages = CLI.findings(audit, rule: "gguf-problem").compactMap { $0["message"] as? String }
+        #expect(messages.count == 1 && messages.first?.hasPrefix("metadata \"tokenizer.ggml.model\" ") == true
+                && messages.first?.contains(says) == true, "\(messages)")
+    }
 }
