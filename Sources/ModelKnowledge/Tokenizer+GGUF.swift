@@ -40,10 +40,13 @@ extension Tokenizer {
                                         model: String?, source: String, roleIDs: [(key: String, role: String, id: Int)] = [],
                                         unusableIDs: [(key: String, text: String)] = [],
                                         repairedIDs: Set<Int> = []) -> Tokenizer {
+        // llama.cpp's names: `gpt2` is byte-level BPE, `llama` SentencePiece's BPE with byte
+        // fallback (which tokenizers' tokenizer.json also calls BPE), `bert` WordPiece, `t5` Unigram.
         let kind: Kind = switch model {
         case "bert": .wordPiece
         case "t5": .unigram
-        default: .bpe
+        case "gpt2", "llama": .bpe
+        default: .unknown
         }
         // The last id of a text wins, as in llama.cpp's token_to_id; earlier ones are shadowed by it.
         let (ids, shadowed) = TokenIDTable.lastIDs(of: tokens, skipping: repairedIDs)

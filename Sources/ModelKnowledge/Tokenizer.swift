@@ -14,6 +14,10 @@ public struct Tokenizer: Sendable, Equatable {
         case wordLevel = "WordLevel"
         /// vocab.txt: line number = id (BERT's slow tokenizer).
         case vocabList = "vocab.txt"
+        /// A GGUF file's `tokenizer.ggml.model` that names none of the above (`rwkv`, `none`, a
+        /// name llama.cpp does not know) or is missing: the tokens are read, their model is
+        /// not known. (Every such file was labelled BPE: adversarial review, 2026-12-05.)
+        case unknown
     }
 
     /// A token listed in `added_tokens` (tokenizer.json) or `added_tokens_decoder` (tokenizer_config.json).
