@@ -33,6 +33,10 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// `architectures`: the model classes the checkpoint was saved from (top level only: a
     /// `text_config`'s names its own sub-model).
     public var architectures: Value<[String]> = .absent
+    /// `share_encoder_decoder_embeddings` (MarianConfig): false gives the encoder an input
+    /// embedding of its own, while `tie_word_embeddings` ties the output projection to the
+    /// decoder's (top level only).
+    public var shareEncoderDecoderEmbeddings: Value<Bool> = .absent
     /// Top-level keys, in file order.
     public var keys: [String]
     /// Keys read from `text_config` because the top level lacks them.
@@ -82,7 +86,8 @@ public struct ModelConfigFacts: Sendable, Equatable {
         guard let members = root.objectMembers else {
             throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object")
         }
-        let used = ["model_type", "tie_word_embeddings", "pad_token_id", "vocab_size", "text_config", "architectures"]
+        let used = ["model_type", "tie_word_embeddings", "pad_token_id", "vocab_size", "text_config", "architectures",
+                    "share_encoder_decoder_embeddings"]
         if let key = root.duplicateKeys.first(where: used.contains) {
             throw .conflict(file: path, reason: "key \(quoted(key)) appears twice")
         }
@@ -103,6 +108,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
         facts.padTokenID = intValue(lookup("pad_token_id"))
         facts.vocabSize = intValue(lookup("vocab_size"))
         facts.architectures = stringsValue(root["architectures"])
+        facts.shareEncoderDecoderEmbeddings = boolValue(root["share_encoder_decoder_embeddings"])
         return facts.settingTextConfigTieAside()
     }
 

@@ -16,6 +16,8 @@ when it loads the folder again (never tensoraudit's answers):
 - mbart-no-pad/: MBartForConditionalGeneration whose config.json leaves pad_token_id and
   tie_word_embeddings out, pad row set to 0.5: the pad id AutoConfig gives and whether the
   loaded model ties.
+- marian-unshared/: MarianMTModel with share_encoder_decoder_embeddings false, the encoder's pad
+  row set to 0.5: which embedding the loaded model's output layer is.
 
 Needs: pip install torch transformers safetensors. Fixed seeds.
 """
@@ -175,6 +177,25 @@ def mbart_no_pad() -> dict:
     }
 
 
+def marian_unshared() -> dict:
+    torch.manual_seed(7)
+    config = T.MarianConfig(**BART, pad_token_id=99, decoder_start_token_id=99, share_encoder_decoder_embeddings=False,
+                            decoder_vocab_size=100)
+    model = T.MarianMTModel(config)
+    with torch.no_grad():
+        model.model.encoder.embed_tokens.weight[99].fill_(0.5)
+    folder = save(model, "marian-unshared")
+    loaded = T.MarianMTModel.from_pretrained(folder)
+    output = loaded.get_output_embeddings().weight
+    return {
+        "stored": stored_keys(folder),
+        "share_encoder_decoder_embeddings": loaded.config.share_encoder_decoder_embeddings,
+        "output_is_encoder_embedding": output is loaded.model.encoder.embed_tokens.weight,
+        "output_is_decoder_embedding": output is loaded.model.decoder.embed_tokens.weight,
+        "encoder_pad_row_zero": bool((loaded.model.encoder.embed_tokens.weight[99] == 0).all()),
+    }
+
+
 def main() -> None:
     HERE.mkdir(parents=True, exist_ok=True)
     expected = {
@@ -186,6 +207,7 @@ def main() -> None:
         "gpt2-pad": gpt2_pad(),
         "ibert": ibert(),
         "mbart-no-pad": mbart_no_pad(),
+        "marian-unshared": marian_unshared(),
     }
     (HERE / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
     print(f"wrote {HERE}")

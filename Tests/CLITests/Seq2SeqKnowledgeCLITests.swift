@@ -99,4 +99,23 @@ import TestSupport
         #expect(tying["evidence"] as? String == "model-type-default")
         #expect(r["is_zero"] as? Bool == false)
     }
+
+    @Test("Marian with share_encoder_decoder_embeddings false: the encoder's embedding is not tied (config), the decoder's is")
+    func marianUnshared() throws {
+        let expected = try Self.expected("marian-unshared")
+        #expect(expected["output_is_encoder_embedding"] as? Bool == false && expected["output_is_decoder_embedding"] as? Bool == true)
+        #expect(expected["encoder_pad_row_zero"] as? Bool == false)
+        let padding = try CLI.json(["padding", Self.path("marian-unshared")])
+        let results = try #require(padding["embeddings"] as? [[String: Any]])
+        func tying(_ tensor: String) -> [String: Any]? {
+            results.first { $0["tensor"] as? String == tensor }?["tying"] as? [String: Any]
+        }
+        let encoder = try #require(tying("model.encoder.embed_tokens.weight"))
+        #expect(encoder["tied"] as? Bool == false && encoder["evidence"] as? String == "config")
+        #expect((encoder["detail"] as? String)?.contains("share_encoder_decoder_embeddings to false") == true)
+        #expect(tying("model.decoder.embed_tokens.weight")?["tied"] as? Bool == true)
+        let audit = try CLI.json(["audit", Self.path("marian-unshared")])
+        let pad = CLI.findings(audit, rule: "padding-row-nonzero").first { ($0["tensors"] as? [String]) == ["model.encoder.embed_tokens.weight"] }
+        #expect(pad?["severity"] as? String == "warning")
+    }
 }

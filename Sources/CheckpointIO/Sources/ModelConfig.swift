@@ -64,6 +64,10 @@ public struct ModelConfig: Sendable, Equatable {
     /// `text_config`'s own `tie_word_embeddings` (a JSON boolean), whether or not the top level
     /// has one: some classes take it over the top level's (LlavaConfig), others never read it.
     public var textConfigTieWordEmbeddings: Bool?
+    /// `share_encoder_decoder_embeddings` (MarianConfig) when written as a JSON boolean at the
+    /// top level; nil otherwise (only an explicit false says anything: the encoder then has an
+    /// input embedding of its own).
+    public var shareEncoderDecoderEmbeddings: Bool?
 
     public init(path: String, modelType: String? = nil, padToken: PadToken = .absent, vocabSize: Int? = nil,
                 hiddenSize: Int? = nil, tieWordEmbeddings: Bool? = nil) {
@@ -207,6 +211,7 @@ public struct ModelConfig: Sendable, Equatable {
         case nil: break
         }
         if case .bool(let nestedTie)? = nested?.lastValue(for: "tie_word_embeddings") { config.textConfigTieWordEmbeddings = nestedTie }
+        if case .bool(let share)? = root.lastValue(for: "share_encoder_decoder_embeddings") { config.shareEncoderDecoderEmbeddings = share }
         config.fieldsFromTextConfig = fromTextConfig
         return config
     }

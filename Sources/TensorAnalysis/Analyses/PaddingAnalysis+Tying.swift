@@ -21,6 +21,16 @@ extension PaddingAnalysis {
         // (review, 2026-12-05).
         if judgement.tied == true, [.config, .modelTypeDefault].contains(judgement.evidence), !role.isOutputProjection(view.name),
            let decoder = separateDecoderEmbedding(of: view, tiedWith: tiedWith, checkpoint: checkpoint) {
+            // MarianConfig's share_encoder_decoder_embeddings false states it: the encoder's
+            // embedding is its own, and MarianMTModel ties lm_head to the decoder's (transformers
+            // 5.25: get_output_embeddings().weight is decoder.embed_tokens.weight, not the
+            // encoder's; review, 2026-12-05, where this was "unknown").
+            if let config, case .value(false) = config.shareEncoderDecoderEmbeddings {
+                return TyingJudgement(tied: false, evidence: .config,
+                                      detail: "\(config.path) sets share_encoder_decoder_embeddings to false: \(view.name) is the encoder's own input embedding, "
+                                          + "and tie_word_embeddings ties the output projection to the decoder's (\(decoder)).",
+                                      outputProjectionPresent: judgement.outputProjectionPresent)
+            }
             return TyingJudgement(tied: nil, evidence: .unknown,
                                   detail: "\(view.name) is an encoder's input embedding, and the checkpoint holds the decoder's (\(decoder)) with other bytes: "
                                       + "tie_word_embeddings ties the output projection to the decoder's, so it says nothing of this one. "

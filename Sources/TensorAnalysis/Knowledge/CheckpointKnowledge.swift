@@ -128,6 +128,7 @@ extension ModelConfigFacts {
         unusableModelType = invalid("model_type")
         architectures = config.architectures.map { .value($0) } ?? .absent
         textConfigTieWordEmbeddings = config.textConfigTieWordEmbeddings
+        shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent
         self = settingTextConfigTieAside()
     }
 }
