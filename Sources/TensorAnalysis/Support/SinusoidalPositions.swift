@@ -1,6 +1,10 @@
 import CheckpointIO
-import Foundation
 import TensorScan
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Fixed sinusoidal position tables, recognised by their values: a `[positions, width]` matrix
 /// whose row p holds sin and cos of p at geometrically spaced frequencies, as transformers'
