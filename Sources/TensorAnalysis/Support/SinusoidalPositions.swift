@@ -26,6 +26,11 @@ enum SinusoidalPositions {
         case fairseq
     }
 
+    /// The largest table checked: real ones hold 512–1,026 positions of 512–1,024 values
+    /// (Marian, Pegasus, FSMT). Each value costs a sin or cos, ~15 ns, so a hostile 4-billion-value
+    /// "table" that is the sinusoid would cost a minute; a larger pair stays a duplicate.
+    static let maximumElements = 1 << 24
+
     /// How far a stored value may be from the sinusoid: the table's own rounding (float32
     /// arguments in fairseq's, ~1e-4 at position 1,000) plus the storage type's.
     static func tolerance(_ view: TensorView) -> Double? {
@@ -40,7 +45,8 @@ enum SinusoidalPositions {
     /// Whether every row of `view` is its position's sinusoid in one layout, but for at most
     /// one all-zero row (fairseq's padding row).
     static func holds(_ view: TensorView) -> Bool {
-        guard view.shape.count == 2, view.rowCount > 1, view.rowLength >= 2, let tolerance = tolerance(view) else { return false }
+        guard view.shape.count == 2, view.rowCount > 1, view.rowLength >= 2, view.elementCount <= maximumElements,
+              let tolerance = tolerance(view) else { return false }
         return Layout.allCases.contains { matches(view, $0, tolerance: tolerance) }
     }
 
