@@ -386,26 +386,20 @@ public enum TieAnalysis {
         let facts = checkpoint.config.map(ModelConfigFacts.init)
         let hasInput = roles.contains { !TensorNames.isOutputProjection($0) }
         let embeddingCopies = ((roles.count >= 2 && hasInput) || outputTwin) && !constant
-        let untied = embeddingCopies ? untiedMembers(names, facts) : []
-        if !untied.isEmpty {
+        let untie = embeddingCopies && TyingJudge.untiedCopies(TyingQuestion(config: facts, hasOutputProjection: true)) != nil
+        if untie {
             // Stored matrices a config (or default) unties are separate parameters to
             // transformers, equal or not: none is a tie saved twice, and dropping one as
             // "wasted" leaves it missing at load (review, 2026-12-05; `TyingJudge.statedUntie`).
             // So are BART's and Pegasus' `shared` and the encoder's and decoder's `embed_tokens`
             // under tie_word_embeddings false: transformers 5.25 ties none of them then (they
-            // were "tied weights saved 3 times" here; review, 2026-12-05).
-            let what = untied.contains(where: TensorNames.isOutputProjection) ? "embedding and output projection" : "these input embeddings"
-            group.note = "\(what) hold identical bytes, but " + TieStatement.untieClause(facts)
-                + (untied.count == 2 ? ": transformers loads them as two parameters, so neither is a tie saved twice"
-                                     : ": transformers then ties none of them and loads each as its own parameter, so none is a tie saved twice")
-            let others = names.filter { !untied.contains($0) }
-            if !others.isEmpty {
-                // Only the untied set is needed: a second lm_head or a stray embedding copy
-                // beside it is not (adversarial review, 2026-12-05).
-                group.note = "\(untied.joined(separator: ", ")): " + group.note + "; \(others.joined(separator: ", ")) "
-                    + (others.count == 1 ? "is a further copy" : "are further copies") + " with no known reason"
-            }
-            group.neededCopies = untied.count - 1
+            // were "tied weights saved 3 times" here; review, 2026-12-05). Only the copies the
+            // model has a parameter for are needed: a second lm_head or a stray embedding copy
+            // is not (adversarial review), yet nothing in such a group is a tie either (a
+            // regression hunt found them called "tied weights saved 4 times").
+            let needed = UntiedSet(names)
+            group.neededCopies = needed.count > 1 ? needed.count - 1 : 0
+            group.note = needed.note(names, untie: TieStatement.untieClause(facts))
         } else if let table = sinusoidalTable(names, first, facts) {
             // Marian's, Pegasus' and FSMT's encoder and decoder each save the same computed
             // sinusoid: a duplicate "with no known reason" here (review, 2026-12-05).
@@ -438,35 +432,6 @@ public enum TieAnalysis {
             group.note = Group.unexplained
         }
         return group
-    }
-
-    /// The members of a group of identical embedding copies that config.json (or the model
-    /// type's default) unties, each a separate parameter to transformers: the one output
-    /// projection, and the input embedding it would be tied to — BART's and Pegasus' `shared`
-    /// with the encoder's and decoder's `embed_tokens` under one prefix, or the one input
-    /// embedding, or, in a pair with the output projection, the other tensor whatever its name.
-    /// Empty when nothing unties them or no such set has two members: two `lm_head` copies or
-    /// two names of one input embedding are no untied pair.
-    static func untiedMembers(_ names: [String], _ facts: ModelConfigFacts?) -> [String] {
-        guard TyingJudge.untiedCopies(TyingQuestion(config: facts, hasOutputProjection: true)) != nil else { return [] }
-        let outputs = names.filter(TensorNames.isOutputProjection)
-        guard outputs.count <= 1 else { return [] }
-        if outputs.count == 1, names.count == 2 { return names }
-        let inputs = names.filter { TensorNames.isEmbedding($0) && !TensorNames.isOutputProjection($0) }
-        let slots = ["shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight"]
-        var stacks: [String: [String]] = [:]
-        for name in inputs {
-            for slot in slots where name == slot || name.hasSuffix("." + slot) {
-                stacks[String(name.dropLast(slot.count)), default: []].append(name)
-            }
-        }
-        var members = outputs
-        if stacks.count == 1, let stack = stacks.first?.value, stack.count >= 2 || !outputs.isEmpty {
-            members += stack
-        } else if inputs.count == 1 {
-            members += inputs
-        }
-        return members.count >= 2 ? members.sortedByCodePoints() : []
     }
 
     /// The note of a pair of the model type's fixed sinusoidal position tables
