@@ -31,8 +31,10 @@ public struct TyingQuestion: Sendable, Equatable {
     public var hasOutputProjection: Bool
     /// Result of comparing its bytes with the input embedding's: nil when not compared.
     public var bytesIdentical: Bool?
-    /// Why the bytes were not compared, when the output projection is stored in another element
-    /// type than the input embedding (a sentence that leads the detail).
+    /// What comparing across element types showed, when the output projection is stored in
+    /// another type than the input embedding: that the values differ (with `bytesIdentical`
+    /// false), or that the bytes cannot show it (with `bytesIdentical` nil). A sentence that
+    /// leads the detail.
     public var bytesIncomparable: String?
     /// Whether the checkpoint's metadata aliases one tensor to the other.
     public var aliasExists: Bool
@@ -110,9 +112,9 @@ public enum TyingJudge {
     /// "defaults to true".
     public static func judge(_ question: TyingQuestion) -> TyingJudgement {
         var judgement = judgeBeforeTypes(question)
-        // Bytes of two element types show nothing either way: the rest decided, and the detail
-        // says why the bytes did not, first.
-        if question.hasOutputProjection, question.bytesIdentical == nil, !question.aliasExists, let why = question.bytesIncomparable {
+        // Bytes of two element types: the detail first says what their values showed (a
+        // difference, which the bytes' "differ" then stands for; or nothing, and the rest decided).
+        if question.hasOutputProjection, question.bytesIdentical != true, !question.aliasExists, let why = question.bytesIncomparable {
             judgement.detail = why + " " + judgement.detail
         }
         return judgement

@@ -8,10 +8,12 @@ import TestSupport
 /// beside an F32 lm_head of other values, with tie_word_embeddings true, was "tied (evidence:
 /// config)" once bytes of two types stopped counting.
 @Suite struct TyingAcrossTypesCLITests {
-    /// A Llama-named folder: a [4, 2] BF16 embedding whose row i is (i + 1, 0.5) — exact in BF16 —
-    /// and an F32 lm_head holding `head` (row-major), config.json with `tie_word_embeddings` and pad id 0.
+    /// A Llama-named folder: a [rows, 2] BF16 embedding whose row i is (i + 1, 0.5) — exact in
+    /// BF16 up to 256 — and an F32 lm_head holding `head` (row-major, 2 values a row), config.json
+    /// with `tie_word_embeddings` and pad id 0.
     static func folder(head: [Float], tie: Bool) throws -> String {
-        let embedding: [Float] = [1, 0.5, 2, 0.5, 3, 0.5, 4, 0.5]
+        let rows = head.count / 2
+        let embedding: [Float] = (0 ..< rows).flatMap { i -> [Float] in [Float(i + 1), 0.5] }
         func bf16(_ values: [Float]) -> [UInt8] {
             values.flatMap { v -> [UInt8] in let b = UInt16(v.bitPattern >> 16); return [UInt8(b & 0xFF), UInt8(b >> 8)] }
         }
@@ -20,11 +22,11 @@ import TestSupport
         }
         let dir = try Fixtures.temporaryDirectory()
         let file = SafetensorsWriter(entries: [
-            .init(name: "model.embed_tokens.weight", dtype: .bf16, shape: [4, 2], bytes: bf16(embedding)),
-            .init(name: "lm_head.weight", dtype: .f32, shape: [4, 2], bytes: f32(head)),
+            .init(name: "model.embed_tokens.weight", dtype: .bf16, shape: [UInt64(rows), 2], bytes: bf16(embedding)),
+            .init(name: "lm_head.weight", dtype: .f32, shape: [UInt64(rows), 2], bytes: f32(head)),
         ])
         try Data(file.serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
-        let config = #"{"model_type": "llama", "pad_token_id": 0, "tie_word_embeddings": \#(tie), "vocab_size": 4, "hidden_size": 2}"#
+        let config = #"{"model_type": "llama", "pad_token_id": 0, "tie_word_embeddings": \#(tie), "vocab_size": \#(rows), "hidden_size": 2}"#
         try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
         return dir.path
     }
@@ -49,5 +51,17 @@ import TestSupport
         #expect(tying["tied"] as? Bool == true)
         #expect(tying["evidence"] as? String == "config")
         #expect((tying["detail"] as? String)?.contains("bytes of different types cannot show") == true)
+    }
+
+    /// transformers ties two stored copies only when every value agrees: a difference in row 30
+    /// of 40 (by hand: 31 + 1 there) proves them untied, though the first 16 rows agree
+    /// (regression hunt, 2026-12-05: only 16 rows were compared, and this was "tied (config)").
+    @Test("a difference past the first rows is found: every row's moments are compared")
+    func laterRowDiffers() throws {
+        var head: [Float] = (0 ..< 40).flatMap { i -> [Float] in [Float(i + 1), 0.5] }
+        head[60] += 1
+        let tying = try Self.tying(try Self.folder(head: head, tie: true))
+        #expect(tying["tied"] as? Bool == false)
+        #expect((tying["detail"] as? String)?.contains("their values differ (row 30)") == true, "\(tying)")
     }
 }

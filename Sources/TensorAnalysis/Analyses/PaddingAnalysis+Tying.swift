@@ -9,10 +9,14 @@ extension PaddingAnalysis {
     /// like an input embedding or output projection: `tie_word_embeddings` and the model type's
     /// default speak of those two matrices only, so for a query projection or a position
     /// embedding the config is no evidence (the bytes and an alias still are).
+    ///
+    /// `moments` gives a matrix's row moments when its values must be compared with another
+    /// type's (`valuesDiffer`): by default read from the bytes.
     static func tying(for view: TensorView, role: Role, tiedWith: [String], checkpoint: Checkpoint,
-                      aliases: [ExactText: String], config: ModelConfigFacts?) -> TyingJudgement {
+                      aliases: [ExactText: String], config: ModelConfigFacts?,
+                      moments: (TensorView) -> RowMomentsList? = { $0.rowMoments() }) -> TyingJudgement {
         let question = tyingQuestion(for: view, role: role, tiedWith: tiedWith, checkpoint: checkpoint,
-                                     aliases: aliases, config: config)
+                                     aliases: aliases, config: config, moments: moments)
         let judgement = TyingJudge.judge(question)
         // An encoder's input embedding beside a decoder's of other bytes (Marian without shared
         // embeddings, T5Gemma): tie_word_embeddings ties the output projection to the decoder's,
@@ -43,21 +47,46 @@ extension PaddingAnalysis {
                               outputProjectionPresent: judgement.outputProjectionPresent)
     }
 
-    /// Whether the first rows (up to `sampledRows`) of two matrices of one shape hold different
-    /// values, decoded to `Double` (NaN equal to NaN, −0 to +0): proof that they are not one
-    /// tensor stored in two types. A row that cannot be decoded (a ggml type without row
-    /// decoding) proves nothing.
-    static func valuesDiffer(_ a: TensorView, _ b: TensorView) -> Bool {
-        guard a.shape == b.shape, a.statisticsUnavailableReason == nil, b.statisticsUnavailableReason == nil else { return false }
+    /// The first row at which two matrices of one shape, stored in different types, are proven
+    /// to hold different values, or nil: proof that they are not one matrix in two types.
+    /// transformers ties two stored copies only when every value agrees, so a difference in
+    /// any row matters (a regression hunt found one in row 40 missed when only 16 rows were
+    /// compared). Two tests, each a proof:
+    /// - every row's moments (`momentsDiffer`), which the scan has made anyway;
+    /// - the first `sampledRows` rows' values, decoded to `Double` (NaN equal to NaN, −0 to +0).
+    /// A matrix without row statistics (a ggml type without row decoding) proves nothing.
+    static func valuesDiffer(_ a: TensorView, _ b: TensorView, moments: (TensorView) -> RowMomentsList?) -> Int? {
+        guard a.shape == b.shape, a.statisticsUnavailableReason == nil, b.statisticsUnavailableReason == nil else { return nil }
+        if let x = moments(a), let y = moments(b), x.count == y.count,
+           let row = (0 ..< x.count).first(where: { momentsDiffer(x[$0], y[$0]) }) {
+            return row
+        }
         for row in 0 ..< min(a.rowCount, sampledRows) {
             let x = a.decodedRow(row), y = b.decodedRow(row)
-            if zip(x, y).contains(where: { $0 != $1 && !($0.isNaN && $1.isNaN) }) { return true }
+            if zip(x, y).contains(where: { $0 != $1 && !($0.isNaN && $1.isNaN) }) { return row }
         }
-        return false
+        return nil
     }
 
-    /// Rows compared by `valuesDiffer`: enough to find a difference between two trained
-    /// matrices at once, few enough to cost nothing beside the scan.
+    /// Whether two rows' moments prove their values differ. The non-finite counts and the
+    /// extremes are exact whatever the kernel, so any difference proves it. The sums may round:
+    /// added in double in any order, n values each err by at most n·ε·Σ|x| ≤ n·ε·√(n·Σx²)
+    /// (Cauchy–Schwarz), so only a larger difference (with a factor 4 to spare) proves it.
+    /// Equal values in two types gave equal extremes and sums within 1e-12 on every fixture
+    /// (F64 beside F32 rounds differently in 19 of 96 rows).
+    static func momentsDiffer(_ x: RowMoments, _ y: RowMoments) -> Bool {
+        if x.count != y.count || x.nanCount != y.nanCount || x.positiveInfinityCount != y.positiveInfinityCount
+            || x.negativeInfinityCount != y.negativeInfinityCount { return true }
+        guard x.nonFiniteCount == 0 else { return false }
+        if x.minimum != y.minimum || x.maximum != y.maximum { return true }
+        let n = Double(x.count)
+        let squares = max(x.sumOfSquares, y.sumOfSquares)
+        let slack = 4 * n * Double.ulpOfOne
+        return abs(x.sum - y.sum) > slack * (n * squares).squareRoot() || abs(x.sumOfSquares - y.sumOfSquares) > slack * squares
+    }
+
+    /// Rows whose values `valuesDiffer` compares one by one: enough to catch a difference the
+    /// moments round away near the start, few enough to cost nothing beside the scan.
     static let sampledRows = 16
 
     /// The decoder's input embedding when `view` is an encoder's (a name part `encoder`) and the
@@ -97,7 +126,8 @@ extension PaddingAnalysis {
     /// matrix, so its bytes count as different; with no counterpart in the file the bytes are
     /// not compared and the config (or the model type's default) is all there is.
     static func tyingQuestion(for view: TensorView, role: Role, tiedWith: [String], checkpoint: Checkpoint,
-                              aliases: [ExactText: String], config: ModelConfigFacts?) -> TyingQuestion {
+                              aliases: [ExactText: String], config: ModelConfigFacts?,
+                              moments: (TensorView) -> RowMomentsList? = { $0.rowMoments() }) -> TyingQuestion {
         let isOutput = role.isOutputProjection(view.name)
         // An output projection's counterpart is an input embedding by name or, as `matrices`
         // finds one, by config.json's [vocab_size, hidden_size]: CTRL's `transformer.w.weight`,
@@ -133,15 +163,22 @@ extension PaddingAnalysis {
         // F32 were "not tied (evidence: identical-bytes)" (review, 2026-12-05).
         // Values can still show a difference: a BF16 embedding beside an F32 lm_head of other
         // values, under a config that says tied, was "tied (evidence: config)" once bytes of
-        // two types stopped counting (regression hunt, 2026-12-05). So the first rows are
-        // compared as values: one differing value proves the two untied; agreeing rows prove
-        // nothing of the rest.
+        // two types stopped counting (regression hunt, 2026-12-05). So every row's moments and
+        // the first rows' values are compared (`valuesDiffer`): a difference proves the two
+        // untied; agreement proves nothing, and the config or default decides.
         var incomparable: String?
         if identical == false, counterparts.allSatisfy({ $0.elementType != view.elementType && $0.shape == view.shape }),
-           let other = counterparts.first, !counterparts.contains(where: { valuesDiffer(view, $0) }) {
-            identical = nil
-            incomparable = "\(other.name) is stored as \(other.elementType.rawValue) and \(view.name) as \(view.elementType.rawValue): "
-                + "bytes of different types cannot show whether the values are the same, and the first rows' values agree."
+           let other = counterparts.first {
+            let types = "\(other.name) is stored as \(other.elementType.rawValue) and \(view.name) as \(view.elementType.rawValue)"
+            var differing: Int?
+            for counterpart in counterparts where differing == nil { differing = valuesDiffer(view, counterpart, moments: moments) }
+            if let row = differing {
+                incomparable = types + ", and their values differ (row \(row)): not one matrix in two types."
+            } else {
+                identical = nil
+                incomparable = types + ": bytes of different types cannot show whether the values are the same, and every row's extremes "
+                    + "and sums agree within rounding and the first \(sampledRows) rows' values are equal."
+            }
         }
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
         // for most decoders; an encoder's missing output ties nothing (LlamaCppArchitectures).

@@ -219,8 +219,14 @@ public enum PaddingAnalysis {
             result.padToken = plain ? nil : knowledge.tokenizer?.token(for: padID.id)
             result.staticLayout = layout
             result.tokenWeight = weight
+            // Row moments a value comparison may ask for: this matrix's, another token matrix's
+            // the audit made, or (outside the audit) read now.
+            let momentsOf: (TensorView) -> RowMomentsList? = { other in
+                ExactText.same(other.name, view.name) ? moments : known[ExactText(other.name)] ?? (readingMissingRows ? other.rowMoments() : nil)
+            }
             result.tying = layout.map(staticTying) ?? tying(for: view, role: role, tiedWith: result.tiedWith,
-                                                            checkpoint: checkpoint, aliases: aliases, config: knowledge.config)
+                                                            checkpoint: checkpoint, aliases: aliases, config: knowledge.config,
+                                                            moments: momentsOf)
             if layout == nil, role.isNamedTokenMatrix(view.name), !role.isOutputProjection(view.name) {
                 result.unpaddedRow = unpaddedRow(row, config: knowledge.config)
             }
