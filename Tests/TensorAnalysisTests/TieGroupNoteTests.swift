@@ -136,6 +136,39 @@ import TestSupport
         #expect(group.kind == .duplicate)
     }
 
+    /// FSMT's (fairseq) sinusoid is no table a Pegasus model computes, nor Pegasus' an FSMT
+    /// model's: each model type's own formula only (regression hunt, 2026-12-05). The tables
+    /// here are 8 × 4, written from the two formulas as transformers' classes state them.
+    @Test("a sinusoid of the other family's formula stays a duplicate; the model type's own is a repeated buffer")
+    func positionsNeedTheirOwnFormula() throws {
+        func f32(_ values: [Double]) -> [UInt8] { values.flatMap { v in withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { Array($0) } } }
+        // Pegasus/Marian: sin(p / 10000^(2k/4)) for k = 0, 1, then cos of the same.
+        let halves = (0 ..< 8).flatMap { p -> [Double] in
+            let f = (0 ..< 2).map { 1 / pow(10000, 2 * Double($0) / 4) }
+            return f.map { sin(Double(p) * $0) } + f.map { cos(Double(p) * $0) }
+        }
+        // fairseq: frequencies exp(-k ln(10000) / (2 - 1)) for k = 0, 1; row 1 (FSMT's pad id) zero.
+        let fairseq = (0 ..< 8).flatMap { p -> [Double] in
+            guard p != 1 else { return [0, 0, 0, 0] }
+            let f = (0 ..< 2).map { exp(-Double($0) * log(10000)) }
+            return f.map { sin(Double(p) * $0) } + f.map { cos(Double(p) * $0) }
+        }
+        func kind(_ config: String, _ table: [Double]) throws -> TieAnalysis.Kind? {
+            let dir = try Fixtures.temporaryDirectory()
+            let entries = ["model.encoder.embed_positions.weight", "model.decoder.embed_positions.weight"].map {
+                SafetensorsWriter.Entry(name: $0, dtype: .f32, shape: [8, 4], bytes: f32(table))
+            }
+            try Data(SafetensorsWriter(entries: entries).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+            try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
+            return TieAnalysis.analyze(try Checkpoint.open(path: dir.path)).groups.first?.kind
+        }
+        let pegasus = #"{"model_type": "pegasus"}"#, fsmt = #"{"model_type": "fsmt", "pad_token_id": 1}"#
+        #expect(try kind(pegasus, halves) == .repeatedBuffer)
+        #expect(try kind(pegasus, fairseq) == .duplicate)
+        #expect(try kind(fsmt, fairseq) == .repeatedBuffer)
+        #expect(try kind(fsmt, halves) == .duplicate)
+    }
+
     /// I-BERT's quantization buffers are not token matrices only under an `ibert` config.
     @Test("weight_integer is I-BERT's buffer only under model_type ibert")
     func quantizationBufferNeedsIBert() {

@@ -448,7 +448,8 @@ public enum TieAnalysis {
             guard let name = names.first(where: { $0 == table || $0.hasSuffix("." + table) }) else { return nil }
             prefixes.append(String(name.dropLast(table.count)))
         }
-        guard prefixes[0] == prefixes[1], Set(names).count == 2, SinusoidalPositions.holds(first) else { return nil }
+        guard prefixes[0] == prefixes[1], Set(names).count == 2, let layout = SinusoidalPositions.layouts[type],
+              SinusoidalPositions.holds(first, layout: layout, paddingRow: config?.padTokenID.value ?? fact.padTokenID) else { return nil }
         return "the encoder's and decoder's fixed sinusoidal position tables, which \(fact.configClass)'s model computes "
             + "(transformers \(ModelTypeFacts.transformersVersion)); their values are the sinusoid: equal by construction, not trained"
     }

@@ -22,7 +22,7 @@ enum SinusoidalPositions {
         case halves
         /// fairseq, FSMT's (`SinusoidalPositionalEmbedding.get_embedding`): h = ⌊w/2⌋
         /// frequencies exp(−k·ln(10000)/(h − 1)), sin in the first h columns, cos in the next
-        /// h, a last zero column for odd widths; the padding row is zero.
+        /// h, a last zero column for odd widths; the padding row (padding_idx) is zero.
         case fairseq
     }
 
@@ -42,24 +42,28 @@ enum SinusoidalPositions {
         }
     }
 
-    /// Whether every row of `view` is its position's sinusoid in one layout, but for at most
-    /// one all-zero row (fairseq's padding row).
-    static func holds(_ view: TensorView) -> Bool {
+    /// Each model type's layout, checked against tables its transformers 5.25 class computes
+    /// (Marian and Pegasus, widths 16 and 17: within 3e-8 of `halves`; FSMT: within 2e-6 of
+    /// `fairseq`). A table of the other family's formula is no table this model computes
+    /// (regression hunt, 2026-12-05).
+    static let layouts: [String: Layout] = ["marian": .halves, "pegasus": .halves, "fsmt": .fairseq]
+
+    /// Whether every row of `view` is its position's sinusoid in `layout`; a fairseq table's
+    /// padding row, `paddingRow` (the config's pad id), is zero instead, and no other row may be.
+    static func holds(_ view: TensorView, layout: Layout, paddingRow: Int?) -> Bool {
         guard view.shape.count == 2, view.rowCount > 1, view.rowLength >= 2, view.elementCount <= maximumElements,
               let tolerance = tolerance(view) else { return false }
-        return Layout.allCases.contains { matches(view, $0, tolerance: tolerance) }
+        return matches(view, layout, tolerance: tolerance, zeroRow: layout == .fairseq ? paddingRow : nil)
     }
 
-    static func matches(_ view: TensorView, _ layout: Layout, tolerance: Double) -> Bool {
+    static func matches(_ view: TensorView, _ layout: Layout, tolerance: Double, zeroRow: Int?) -> Bool {
         let width = view.rowLength
         let (frequencies, sinColumns) = columns(layout, width: width)
         guard !frequencies.isEmpty else { return false }
-        var zeroRows = 0
         for position in 0 ..< view.rowCount {
             let row = view.decodedRow(position)
-            if position > 0, row.allSatisfy({ $0 == 0 }) {
-                zeroRows += 1
-                if zeroRows > 1 { return false }
+            if position == zeroRow {
+                guard row.allSatisfy({ $0 == 0 }) else { return false }
                 continue
             }
             for column in 0 ..< width {
