@@ -45,7 +45,7 @@ MODEL_TYPES = [
     "bigbird_pegasus", "blenderbot", "blenderbot-small", "fsmt", "ibert", "led", "longt5", "m2m_100",
     "mbart", "nllb-moe", "pegasus", "pegasus_x", "plbart", "prophetnet", "switch_transformers", "umt5",
     # Decoders whose input embedding has no padding_idx (a regression hunt, 2026-12-05).
-    "codegen", "gpt_bigcode", "gpt_neo", "mamba", "mpt",
+    "codegen", "falcon_mamba", "gpt_bigcode", "gpt_neo", "gpt_neox_japanese", "mamba", "mamba2", "mpt",
 ]
 
 
