@@ -64,4 +64,30 @@ import TestSupport
         #expect(tying["tied"] as? Bool == false)
         #expect((tying["detail"] as? String)?.contains("their values differ (row 30)") == true, "\(tying)")
     }
+
+    /// An F32 embedding beside a BF16 head holding its rounding is one matrix in two types
+    /// (transformers ties them when it loads in BF16): no difference is proven, and config.json
+    /// decides. By hand: (i + 1) + 0.001 rounds to i + 1 in BF16 for i + 1 ≤ 256 (spacing there is
+    /// at least 2^−7 > 0.002). It was "their values differ" (adversarial review, 2026-12-05).
+    @Test("a head that is the embedding's rounding to the narrower type is not called different")
+    func roundingIsNoDifference() throws {
+        func bytes(_ values: [Float], bf16: Bool) -> [UInt8] {
+            values.flatMap { v -> [UInt8] in
+                bf16 ? [UInt8((v.bitPattern >> 16) & 0xFF), UInt8(v.bitPattern >> 24)] : withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) }
+            }
+        }
+        let embedding: [Float] = (0 ..< 40).flatMap { i -> [Float] in [Float(i + 1) + 0.001, 0.5] }
+        let head: [Float] = (0 ..< 40).flatMap { i -> [Float] in [Float(i + 1), 0.5] }  // exact in BF16: truncating the bits is the value
+        let dir = try Fixtures.temporaryDirectory()
+        let file = SafetensorsWriter(entries: [
+            .init(name: "model.embed_tokens.weight", dtype: .f32, shape: [40, 2], bytes: bytes(embedding, bf16: false)),
+            .init(name: "lm_head.weight", dtype: .bf16, shape: [40, 2], bytes: bytes(head, bf16: true)),
+        ])
+        try Data(file.serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        let config = #"{"model_type": "llama", "pad_token_id": 0, "tie_word_embeddings": true, "vocab_size": 40, "hidden_size": 2}"#
+        try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
+        let tying = try Self.tying(dir.path)
+        #expect(tying["tied"] as? Bool == true && tying["evidence"] as? String == "config", "\(tying)")
+        #expect((tying["detail"] as? String)?.contains("up to the narrower type's rounding") == true)
+    }
 }

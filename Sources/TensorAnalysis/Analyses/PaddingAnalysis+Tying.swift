@@ -48,41 +48,50 @@ extension PaddingAnalysis {
     }
 
     /// The first row at which two matrices of one shape, stored in different types, are proven
-    /// to hold different values, or nil: proof that they are not one matrix in two types.
-    /// transformers ties two stored copies only when every value agrees, so a difference in
-    /// any row matters (a regression hunt found one in row 40 missed when only 16 rows were
-    /// compared). Two tests, each a proof:
+    /// to hold different values, or nil: proof that they are not one matrix in two types (one
+    /// being the other, or its rounding to the narrower type, `TypedValues`). transformers ties
+    /// two stored copies only when every value agrees (after the cast to the load dtype), so a
+    /// difference in any row matters (a regression hunt found one in row 40 missed when only 16
+    /// rows were compared). Two tests, each a proof:
     /// - every row's moments (`momentsDiffer`), which the scan has made anyway;
     /// - the first `sampledRows` rows' values, decoded to `Double` (NaN equal to NaN, −0 to +0).
+    /// What neither sees: a row past the first 16 permuted, or changed within its extremes by
+    /// less than its sums' rounding bounds (README, "The tying evidence"). Comparing every value
+    /// took 2.5 s and 800 MB of resident pages for a 32,768 × 4,096 pair, 80 times the audit.
     /// A matrix without row statistics (a ggml type without row decoding) proves nothing.
     static func valuesDiffer(_ a: TensorView, _ b: TensorView, moments: (TensorView) -> RowMomentsList?) -> Int? {
         guard a.shape == b.shape, a.statisticsUnavailableReason == nil, b.statisticsUnavailableReason == nil else { return nil }
+        let narrow = TypedValues.narrowerBits(a, b)
+        let round = TypedValues.rounding(toBits: narrow)
         if let x = moments(a), let y = moments(b), x.count == y.count,
-           let row = (0 ..< x.count).first(where: { momentsDiffer(x[$0], y[$0]) }) {
+           let row = (0 ..< x.count).first(where: { momentsDiffer(x[$0], y[$0], roundingBits: narrow, round: round) }) {
             return row
         }
         for row in 0 ..< min(a.rowCount, sampledRows) {
             let x = a.decodedRow(row), y = b.decodedRow(row)
-            if zip(x, y).contains(where: { $0 != $1 && !($0.isNaN && $1.isNaN) }) { return row }
+            if zip(x, y).contains(where: { !($0 == $1 || ($0.isNaN && $1.isNaN) || round($0) == round($1)) }) { return row }
         }
         return nil
     }
 
-    /// Whether two rows' moments prove their values differ. The non-finite counts and the
-    /// extremes are exact whatever the kernel, so any difference proves it. The sums may round:
-    /// added in double in any order, n values each err by at most n·ε·Σ|x| ≤ n·ε·√(n·Σx²)
-    /// (Cauchy–Schwarz), so only a larger difference (with a factor 4 to spare) proves it.
-    /// Equal values in two types gave equal extremes and sums within 1e-12 on every fixture
-    /// (F64 beside F32 rounds differently in 19 of 96 rows).
-    static func momentsDiffer(_ x: RowMoments, _ y: RowMoments) -> Bool {
+    /// Whether two rows' moments prove their values differ, one possibly the other's rounding
+    /// to a type of `roundingBits` significand bits (nil: no rounding, exact types). Non-finite
+    /// counts must match, and the extremes after `round` (rounding is monotone, so the rounded
+    /// row's extremes are the extremes rounded). The sums may differ by the rounding (at most
+    /// 2^−p of each |value|, so 2^−p·√(n·Σx²) for Σx and ~2·2^−p·Σx² for Σx², Cauchy–Schwarz) and
+    /// by the additions' own rounding (n·ε·√(n·Σx²) and n·ε·Σx² for n values in any order),
+    /// each taken 4 times over: only a larger difference proves it. (F64 beside equal F32 values
+    /// rounds differently in 19 of 96 rows, within these bounds.)
+    static func momentsDiffer(_ x: RowMoments, _ y: RowMoments, roundingBits: Int?, round: (Double) -> Double) -> Bool {
         if x.count != y.count || x.nanCount != y.nanCount || x.positiveInfinityCount != y.positiveInfinityCount
             || x.negativeInfinityCount != y.negativeInfinityCount { return true }
         guard x.nonFiniteCount == 0 else { return false }
-        if x.minimum != y.minimum || x.maximum != y.maximum { return true }
+        if round(x.minimum) != round(y.minimum) || round(x.maximum) != round(y.maximum) { return true }
         let n = Double(x.count)
         let squares = max(x.sumOfSquares, y.sumOfSquares)
-        let slack = 4 * n * Double.ulpOfOne
-        return abs(x.sum - y.sum) > slack * (n * squares).squareRoot() || abs(x.sumOfSquares - y.sumOfSquares) > slack * squares
+        let unit = roundingBits.map { Double(sign: .plus, exponent: -$0, significand: 1) } ?? 0
+        let slack = 4 * (n * Double.ulpOfOne + unit)
+        return abs(x.sum - y.sum) > slack * (n * squares).squareRoot() || abs(x.sumOfSquares - y.sumOfSquares) > 2 * slack * squares
     }
 
     /// Rows whose values `valuesDiffer` compares one by one: enough to catch a difference the
@@ -176,8 +185,8 @@ extension PaddingAnalysis {
                 incomparable = types + ", and their values differ (row \(row)): not one matrix in two types."
             } else {
                 identical = nil
-                incomparable = types + ": bytes of different types cannot show whether the values are the same, and every row's extremes "
-                    + "and sums agree within rounding and the first \(sampledRows) rows' values are equal."
+                incomparable = types + ": bytes of different types cannot show whether the values are the same; every row's extremes "
+                    + "and sums agree, and the first \(sampledRows) rows' values, up to the narrower type's rounding (not proof that they are one matrix)."
             }
         }
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
