@@ -122,6 +122,14 @@ import TestSupport
         let words = try Self.group(config: prophet, copies: ["prophetnet.word_embeddings.weight", "prophetnet.encoder.word_embeddings.weight",
                                                              "prophetnet.decoder.word_embeddings.weight", "lm_head.weight"])
         #expect(words.kind == .duplicate && words.copiesAreNeeded && words.wastedBytes == 0)
+        // A second stack under a prefix that sorts first: the model's own stack is the one whose
+        // prefix holds the encoder's and decoder's layers (adversarial review, 2026-12-05).
+        let stacks = ["shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight"]
+        let dir = try Self.folder(config: bart, copies: stacks.map { "model." + $0 } + stacks.map { "aaa." + $0 } + ["lm_head.weight"],
+                                  other: ["model.encoder.layers.0.fc1.weight", "model.decoder.layers.0.fc1.weight"])
+        let named = try #require(TieAnalysis.analyze(try Checkpoint.open(path: dir)).groups.first { $0.tensors.count == 7 })
+        #expect(named.neededCopies == 3 && named.wastedBytes == 3 * 32)
+        #expect(named.note.contains("(lm_head.weight, model.decoder.embed_tokens.weight, model.encoder.embed_tokens.weight, model.shared.weight)"), "\(named.note)")
         let shared = try Self.group(config: bart, copies: ["model.shared.weight", "model.encoder.embed_tokens.weight",
                                                            "model.decoder.embed_tokens.weight", "lm_head.weight"])
         #expect(shared.kind == .duplicate && shared.copiesAreNeeded && shared.wastedBytes == 0)

@@ -19,7 +19,11 @@ extension TieAnalysis {
         static let stackSlots = ["shared.weight", "word_embeddings.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight",
                                  "encoder.word_embeddings.weight", "decoder.word_embeddings.weight"]
 
-        init(_ names: [String]) {
+        /// `stackWeight(prefix)`: how many of the checkpoint's tensors live in the encoder and
+        /// decoder under `prefix` — the model's own stack has its layers there, a stray copy's
+        /// prefix does not. The heaviest stack is the one named as needed (an `aaa.` copy of the
+        /// set sorted first by name was named instead of `model.`'s; adversarial review).
+        init(_ names: [String], stackWeight: (String) -> Int = { _ in 0 }) {
             let outputs = names.filter(TensorNames.isOutputProjection)
             let inputs = names.filter { TensorNames.isEmbedding($0) && !TensorNames.isOutputProjection($0) }
             // Each prefix's stack (the longest slot that fits a name decides its prefix).
@@ -29,9 +33,12 @@ extension TieAnalysis {
                 else { continue }
                 stacks[String(name.dropLast(slot.count)), default: []].append(name)
             }
-            // The largest stack; of equal ones, the first prefix by code points.
-            let stack = stacks.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : ExactText.precedes($0.key, $1.key) }
-                .first?.value ?? []
+            // The largest stack; of equal ones, the heaviest. When two are equal in both, either
+            // counts the same and neither is named.
+            let ranked = stacks.map { (prefix: $0.key, members: $0.value, weight: stackWeight($0.key)) }
+                .sorted { ($0.members.count, $0.weight) > ($1.members.count, $1.weight) }
+            let stack = ranked.first?.members ?? []
+            let stackIsKnown = ranked.count < 2 || (ranked[0].members.count, ranked[0].weight) != (ranked[1].members.count, ranked[1].weight)
             let hasOutput = !outputs.isEmpty
             let others = names.count - outputs.count
             // The input side: the stack, or one input embedding (or, beside an output
@@ -42,6 +49,10 @@ extension TieAnalysis {
             // Named only when the group leaves no choice.
             var chosen = outputs.count == 1 ? outputs : []
             if inputCount == stack.count, inputCount > 0 {
+                guard stackIsKnown else {
+                    named = []
+                    return
+                }
                 chosen += stack
             } else if inputs.count == 1 {
                 chosen += inputs

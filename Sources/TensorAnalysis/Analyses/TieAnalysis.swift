@@ -397,7 +397,9 @@ public enum TieAnalysis {
             // model has a parameter for are needed: a second lm_head or a stray embedding copy
             // is not (adversarial review), yet nothing in such a group is a tie either (a
             // regression hunt found them called "tied weights saved 4 times").
-            let needed = UntiedSet(names)
+            let needed = UntiedSet(names) { prefix in
+                checkpoint.tensors.count { $0.name.hasPrefix(prefix + "encoder.") || $0.name.hasPrefix(prefix + "decoder.") }
+            }
             group.neededCopies = needed.count > 1 ? needed.count - 1 : 0
             group.note = needed.note(names, untie: TieStatement.untieClause(facts))
         } else if let table = sinusoidalTable(names, first, facts) {
