@@ -53,7 +53,9 @@ enum SinusoidalPositions {
     static func holds(_ view: TensorView, layout: Layout, paddingRow: Int?) -> Bool {
         guard view.shape.count == 2, view.rowCount > 1, view.rowLength >= 2, view.elementCount <= maximumElements,
               let tolerance = tolerance(view) else { return false }
-        return matches(view, layout, tolerance: tolerance, zeroRow: layout == .fairseq ? paddingRow : nil)
+        // A negative padding_idx counts from the end, as nn.Embedding and fairseq index it.
+        let zeroRow = paddingRow.map { $0 < 0 ? view.rowCount + $0 : $0 }
+        return matches(view, layout, tolerance: tolerance, zeroRow: layout == .fairseq ? zeroRow : nil)
     }
 
     static func matches(_ view: TensorView, _ layout: Layout, tolerance: Double, zeroRow: Int?) -> Bool {
