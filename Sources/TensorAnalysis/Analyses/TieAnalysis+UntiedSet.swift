@@ -67,7 +67,7 @@ extension TieAnalysis {
         func note(_ names: [String], untie: String) -> String {
             let holds = "these embedding copies hold identical bytes, but \(untie): transformers ties none of them"
             guard count > 1 else {
-                return holds + ", and no output projection and input embedding pair is among them: a copy the model has no parameter for"
+                return holds + ", and no output projection and input embedding pair is among them: one copy is needed at most, the others have no known reason"
             }
             if named.count == names.count {
                 return named.count == 2 && named.contains(where: TensorNames.isOutputProjection)
