@@ -90,4 +90,27 @@ import TestSupport
         #expect(tying["tied"] as? Bool == true && tying["evidence"] as? String == "config", "\(tying)")
         #expect((tying["detail"] as? String)?.contains("up to the narrower type's rounding") == true)
     }
+
+    /// Rounding may overflow: 70,000 is above F16's largest finite value (65,504; by hand, past
+    /// the halfway point 65,520 it rounds to +Inf), so an F16 head holding +Inf there is the F32
+    /// embedding's rounding, not a difference (adversarial review, 2026-12-05: "values differ").
+    @Test("a head whose rounding overflowed to Inf is no difference either")
+    func roundingOverflowIsNoDifference() throws {
+        var embedding: [Float] = (0 ..< 40).flatMap { i -> [Float] in [Float(i + 1), 0.5] }
+        embedding[41] = 70_000  // row 20
+        let head = embedding.map { Float16($0) }  // Float16(70000) is +Inf
+        #expect(head[41].isInfinite)
+        let dir = try Fixtures.temporaryDirectory()
+        let file = SafetensorsWriter(entries: [
+            .init(name: "model.embed_tokens.weight", dtype: .f32, shape: [40, 2],
+                  bytes: embedding.flatMap { v -> [UInt8] in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }),
+            .init(name: "lm_head.weight", dtype: .f16, shape: [40, 2],
+                  bytes: head.flatMap { v -> [UInt8] in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }),
+        ])
+        try Data(file.serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        let config = #"{"model_type": "llama", "pad_token_id": 0, "tie_word_embeddings": true, "vocab_size": 40, "hidden_size": 2}"#
+        try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
+        let tying = try Self.tying(dir.path)
+        #expect(tying["tied"] as? Bool == true && tying["evidence"] as? String == "config", "\(tying)")
+    }
 }

@@ -26,6 +26,16 @@ enum TypedValues {
         }
     }
 
+    /// The smallest normal value of the float type of `bits` significand bits: below it a
+    /// value rounds to a subnormal step or to zero (and kernels may flush such values).
+    static func smallestNormal(bits: Int) -> Double {
+        switch bits {
+        case 11: 0x1p-14
+        case 53: Double.leastNormalMagnitude
+        default: Double(Float.leastNormalMagnitude)  // F32 and BF16 share float32's exponent range
+        }
+    }
+
     /// Significand bits of the plain float types (implicit bit included); nil for the others.
     static func significandBits(_ type: ElementType) -> Int? {
         switch type.scalar {
