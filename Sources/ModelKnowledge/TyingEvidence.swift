@@ -35,7 +35,7 @@ public struct TyingQuestion: Sendable, Equatable {
     /// another type than the input embedding: that the values differ (with `bytesIdentical`
     /// false), or that the bytes cannot show it (with `bytesIdentical` nil). A sentence that
     /// leads the detail.
-    public var bytesIncomparable: String?
+    public var acrossTypes: String?
     /// Whether the checkpoint's metadata aliases one tensor to the other.
     public var aliasExists: Bool
     /// The sentence of a file-format rule that ties the embedding (llama.cpp's: no
@@ -57,7 +57,7 @@ public struct TyingQuestion: Sendable, Equatable {
     /// only equal, and a config (or default) that unties them decides.
     public var identicalBytesAreShared: Bool
 
-    public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, bytesIncomparable: String? = nil,
+    public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, acrossTypes: String? = nil,
                 aliasExists: Bool = false,
                 formatConvention: String? = nil, formatNote: String? = nil, sourceArchitecture: String? = nil,
                 identicalBytesAreConstant: Bool = false, identicalBytesAreShared: Bool = false) {
@@ -66,7 +66,7 @@ public struct TyingQuestion: Sendable, Equatable {
         self.config = config
         self.hasOutputProjection = hasOutputProjection
         self.bytesIdentical = bytesIdentical
-        self.bytesIncomparable = bytesIncomparable
+        self.acrossTypes = acrossTypes
         self.aliasExists = aliasExists
         self.formatConvention = formatConvention
         self.formatNote = formatNote
@@ -114,7 +114,7 @@ public enum TyingJudge {
         var judgement = judgeBeforeTypes(question)
         // Bytes of two element types: the detail first says what their values showed (a
         // difference, which the bytes' "differ" then stands for; or nothing, and the rest decided).
-        if question.hasOutputProjection, question.bytesIdentical != true, !question.aliasExists, let why = question.bytesIncomparable {
+        if question.hasOutputProjection, question.bytesIdentical != true, !question.aliasExists, let why = question.acrossTypes {
             judgement.detail = why + " " + judgement.detail
         }
         return judgement
@@ -171,7 +171,7 @@ public enum TyingJudge {
                 return result(nil, .none, note + " No config.json: nothing says whether the embedding is tied.")
             }
             return present
-                ? result(nil, .none, question.identicalBytesAreConstant || question.bytesIncomparable != nil
+                ? result(nil, .none, question.identicalBytesAreConstant || question.acrossTypes != nil
                     ? "No config.json says whether the embedding is tied."
                     : "No config.json, and the output projection's bytes were not compared.")
                 : result(nil, .none, "No config.json and no output projection: nothing says whether the embedding is tied.")

@@ -117,10 +117,10 @@ import Testing
     @Test("bytes of another element type decide nothing: the config does, or nothing")
     func incomparableTypes() {
         let why = "output.weight is stored as F32 and token_embd.weight as F16: bytes of different types cannot show whether the values are the same."
-        let none = TyingJudge.judge(TyingQuestion(config: nil, hasOutputProjection: true, bytesIncomparable: why))
+        let none = TyingJudge.judge(TyingQuestion(config: nil, hasOutputProjection: true, acrossTypes: why))
         #expect(none.tied == nil && none.evidence == .none)
         #expect(none.detail == why + " No config.json says whether the embedding is tied.")
-        let stated = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true, bytesIncomparable: why))
+        let stated = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true, acrossTypes: why))
         #expect(stated.tied == false && stated.evidence == .config && stated.detail.hasPrefix(why))
     }
 

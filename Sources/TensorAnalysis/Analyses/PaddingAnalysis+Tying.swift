@@ -67,7 +67,10 @@ extension PaddingAnalysis {
            let row = (0 ..< x.count).first(where: { momentsDiffer(x[$0], y[$0], roundingBits: narrow, round: round) }) {
             return row
         }
-        for row in 0 ..< min(a.rowCount, sampledRows) {
+        // Whole rows are decoded into doubles: at most `sampledValues` of them, so a matrix of a
+        // few billion-value rows (a file of gigabytes) costs no gigabytes of anonymous memory.
+        let rows = a.rowLength > 0 ? min(a.rowCount, sampledRows, sampledValues / a.rowLength) : 0
+        for row in 0 ..< rows {
             let x = a.decodedRow(row), y = b.decodedRow(row)
             let tiny = narrow.map(TypedValues.smallestNormal) ?? 0
             if zip(x, y).contains(where: { u, v in
@@ -111,6 +114,8 @@ extension PaddingAnalysis {
     /// Rows whose values `valuesDiffer` compares one by one: enough to catch a difference the
     /// moments round away near the start, few enough to cost nothing beside the scan.
     static let sampledRows = 16
+    /// Values `valuesDiffer` decodes at most (8 MB of doubles a side).
+    static let sampledValues = 1 << 20
 
     /// The decoder's input embedding when `view` is an encoder's (a name part `encoder`) and the
     /// checkpoint holds one (a name part `decoder`, named like an input embedding) that is not
@@ -200,7 +205,7 @@ extension PaddingAnalysis {
             } else {
                 identical = nil
                 incomparable = types + ": bytes of different types cannot show whether the values are the same; every row's extremes "
-                    + "and sums agree, and the first \(sampledRows) rows' values, up to the narrower type's rounding (not proof that they are one matrix)."
+                    + "and sums agree, and the first rows' values (up to \(sampledRows) rows), up to the narrower type's rounding (not proof that they are one matrix)."
             }
         }
         // llama.cpp: a GGUF file without output.weight uses token_embd.weight as the output
@@ -209,7 +214,7 @@ extension PaddingAnalysis {
         let convention = unreadOutput ?? (!isOutput && tie.map { ExactText.same(view.name, $0.tensor) } == true ? tie?.detail : nil)
         let note = isGGUFEmbedding ? ConventionTie.llamaCppAbsence(in: checkpoint) : nil
         return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
-                             bytesIdentical: identical, bytesIncomparable: incomparable, aliasExists: aliased,
+                             bytesIdentical: identical, acrossTypes: incomparable, aliasExists: aliased,
                              formatConvention: convention, formatNote: note,
                              sourceArchitecture: isGGUFEmbedding ? ConventionTie.llamaCppEncoder(in: checkpoint) : nil,
                              identicalBytesAreConstant: identical == true && view.elementCount > 1 && view.isConstant(),

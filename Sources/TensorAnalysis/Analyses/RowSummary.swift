@@ -29,6 +29,9 @@ public struct RowSummary: Sendable {
     public let dtype: ElementType
     public private(set) var shape: [UInt64]
     public let rowLength: Int
+    /// `rowLength`, or nil for an empty tensor whose later dimensions multiply to 2^63 − 1 or
+    /// more (`TensorView.rowLength` saturates there; no row exists): reports print it as null.
+    public var knownRowLength: Int? { rowLength == .max ? nil : rowLength }
     /// Rows of the tensor (also when `rows` is not kept).
     public let rowCount: Int
     /// NaN values in the whole tensor.

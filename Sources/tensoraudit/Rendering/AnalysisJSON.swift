@@ -119,9 +119,8 @@ enum AnalysisJSON {
             "dtype": .string(s.dtype.rawValue),
             "shape": .uints(s.shape),
             "rows": .int(Int64(s.rowCount)),
-            // An empty tensor whose later dimensions multiply past Int.max has a saturated row
-            // length (no row exists): null, not 2^63 − 1 (review, 2026-12-05).
-            "row_length": s.rowLength == .max ? .null : .int(Int64(s.rowLength)),
+            // Null, not 2^63 − 1, when the row length is not known (review, 2026-12-05).
+            "row_length": s.knownRowLength.map { .int(Int64($0)) } ?? .null,
             "norm": distribution(s.norms),
             "norm_mad": .optional(s.normMAD),
             "zero_rows": .int(Int64(s.zeroRows.count)),

@@ -292,7 +292,7 @@ enum RowsRendering {
         case .csv:
             let report = scan(checkpoint, findings: findings, token: token) { s in
                 let d = s.norms
-                let head: [String] = [CSVField.text(s.tensor), s.dtype.rawValue, String(s.rowCount), s.rowLength == .max ? "" : String(s.rowLength)]
+                let head: [String] = [CSVField.text(s.tensor), s.dtype.rawValue, String(s.rowCount), s.knownRowLength.map(String.init) ?? ""]
                 let mean = d.map { csvNumber($0.mean) } ?? "", median = d.map { csvNumber($0.median) } ?? ""
                 let low = d.map { csvNumber($0.minimum) } ?? "", lowRow = d.map { String($0.argmin) } ?? ""
                 let high = d.map { csvNumber($0.maximum) } ?? "", highRow = d.map { String($0.argmax) } ?? ""
