@@ -44,14 +44,15 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         // AVX2 + FMA row-statistics loops and the AVX2 hash loop, chosen at run time (the binary targets baseline x86-64).
         .target(name: "CMomentKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
-        // mallopt, which Swift's Glibc module does not export (HeapPolicy in CheckpointIO).
-        .target(name: "CHeap"),
+        // glibc calls Swift's Glibc module does not export: mallopt (HeapPolicy) and
+        // sched_getaffinity (ProcessorCount), both in CheckpointIO.
+        .target(name: "CGlibcExtras"),
         // The SIGBUS handler's table of mapped ranges and their messages: static storage and C11
         // atomics, so the handler can name the file without allocating or locking (FaultGuard).
         .target(name: "CFaultRegistry"),
         // Opens a path (file, folder, index, .zst; safetensors, torch, GGUF) into one format-neutral
         // `Checkpoint`: mapping, syscalls, sources; source problems are plain values.
-        .target(name: "CheckpointIO", dependencies: ["StrictJSON", "SafetensorsFormat", "PyTorchFormat", "GGUFFormat", "CZstd", "CHeap",
+        .target(name: "CheckpointIO", dependencies: ["StrictJSON", "SafetensorsFormat", "PyTorchFormat", "GGUFFormat", "CZstd", "CGlibcExtras",
                                               "CFaultRegistry"],
                 swiftSettings: optimizedInDebug),
         // Reads tensor bytes: decoding, the scan plan, the moment kernels, fingerprints, differences.

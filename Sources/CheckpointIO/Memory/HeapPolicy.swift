@@ -1,4 +1,4 @@
-import CHeap
+import CGlibcExtras
 
 /// How the process's allocator treats large blocks; the CLI sets it once at start.
 ///
@@ -27,6 +27,6 @@ public enum HeapPolicy {
     /// allocator refused or is not glibc's.
     @discardableResult
     public static func returnLargeBlocksWhenFreed() -> Bool {
-        cheap_fix_heap_thresholds(largeBlockBytes, trimBytes) == 1
+        cglibc_fix_heap_thresholds(largeBlockBytes, trimBytes) == 1
     }
 }

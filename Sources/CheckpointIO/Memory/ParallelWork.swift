@@ -6,7 +6,8 @@ import Dispatch
 /// cheap enough that using both vCPUs nearly doubles throughput on large tensors. Small jobs
 /// run inline, where a dispatch would cost more than the work.
 package enum ParallelWork {
-    package static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The cores to use (`ProcessorCount`: the affinity mask under the cgroup's CPU quota).
+    package static let cores = ProcessorCount.available()
 
     /// Starts the dispatch worker pool now, so it is running when the first parallel scan asks
     /// for it.
@@ -45,5 +46,3 @@ package struct UncheckedSendable<Value>: @unchecked Sendable {
     package let value: Value
     package init(_ value: Value) { self.value = value }
 }
-
-import FoundationEssentials

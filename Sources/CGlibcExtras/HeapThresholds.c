@@ -1,14 +1,14 @@
-#include "CHeap.h"
+#include "CGlibcExtras.h"
 #include <stdlib.h>  // defines __GLIBC__ on glibc
 
 #if defined(__GLIBC__)
 #include <malloc.h>
 
-int cheap_fix_heap_thresholds(int mmap_bytes, int trim_bytes) {
+int cglibc_fix_heap_thresholds(int mmap_bytes, int trim_bytes) {
     return mallopt(M_MMAP_THRESHOLD, mmap_bytes) == 1 && mallopt(M_TRIM_THRESHOLD, trim_bytes) == 1;
 }
 #else
-int cheap_fix_heap_thresholds(int mmap_bytes, int trim_bytes) {
+int cglibc_fix_heap_thresholds(int mmap_bytes, int trim_bytes) {
     (void)mmap_bytes;
     (void)trim_bytes;
     return 0;

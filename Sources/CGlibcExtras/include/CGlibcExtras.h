@@ -1,0 +1,17 @@
+#ifndef CGLIBCEXTRAS_H
+#define CGLIBCEXTRAS_H
+
+// glibc functions that Swift's Glibc module does not export (they need _GNU_SOURCE or are
+// glibc-only), each behind a plain C signature.
+
+/// Fixes glibc's mmap threshold at `mmap_bytes` (allocations of at least that size get mappings
+/// of their own, returned to the system when freed) and its trim threshold at `trim_bytes` (free
+/// memory at the top of the heap is given back only beyond that), which also stops glibc from
+/// moving either as blocks are freed. Returns 1 on success, 0 when refused or not on glibc.
+int cglibc_fix_heap_thresholds(int mmap_bytes, int trim_bytes);
+
+/// The number of CPUs in the calling process's affinity mask (`sched_getaffinity`: what
+/// `taskset` and a cgroup cpuset leave it), or 0 when the kernel does not say.
+int cglibc_affinity_processors(void);
+
+#endif
