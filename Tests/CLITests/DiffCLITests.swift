@@ -137,6 +137,32 @@ import TestSupport
         #expect((try run(["diff", source, modified, "--json"]).1["unused_map_entries"] as? [Any])?.isEmpty == true)
     }
 
+    @Test("names a --map does not list pair by name, but not with a B name the map gives to another A name")
+    func partialMap() throws {
+        // A: x = [1, 1], y = [2, 2]; B: x = [2, 2], y = [1, 1]; the map says only A's x is B's y.
+        func file(_ x: Float, _ y: Float) throws -> String {
+            let entries = [("x", x), ("y", y)].map { name, value in
+                SafetensorsWriter.Entry(name: name, dtype: .f32, shape: [2],
+                                        bytes: Array(repeating: value, count: 2).flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+            }
+            return try Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize())
+        }
+        let a = try file(1, 2), b = try file(2, 1)
+        let map = try Fixtures.temporaryFile(Array(#"{"x": "y"}"#.utf8), name: "map.json")
+        let (result, json) = try run(["diff", a, b, "--map", map, "--json"])
+        #expect(result.status == 1)
+        let tensors = try #require(json["tensors"] as? [[String: Any]])
+        // x -> y only: B's y is not also compared with A's y (it was, one B tensor twice).
+        #expect(tensors.map { "\($0["name"] ?? "") -> \($0["name_b"] ?? "")" } == ["x -> y"])
+        #expect(tensors.first?["identical_bytes"] as? Bool == true)
+        #expect(json["only_in_a"] as? [String] == ["y"] && json["only_in_b"] as? [String] == ["x"])
+        // A map naming both directions compares both pairs.
+        let swap = try Fixtures.temporaryFile(Array(#"{"x": "y", "y": "x"}"#.utf8), name: "swap.json")
+        let (swapped, both) = try run(["diff", a, b, "--map", swap, "--json"])
+        #expect(swapped.status == 0)
+        #expect((both["tensors"] as? [[String: Any]])?.count == 2)
+    }
+
     @Test("a --map of 1,005 entries that pair nothing: JSON lists the first 1,000 by name and counts all; text cuts a long name")
     func manyUnusedMapEntries() throws {
         // Keys m0000 … m1004 (zero-padded, so name order is number order); one key of 300 z's.

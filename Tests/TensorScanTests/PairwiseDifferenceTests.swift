@@ -110,4 +110,41 @@ import TestSupport
         }
         #expect(top.topRows.map(\.row) == Array(expected.prefix(5)))
     }
+
+    /// A file holding one F64 tensor `x` of `shape`.
+    static func f64File(_ shape: [Int], _ values: [Double]) throws -> Checkpoint {
+        let dims = shape.map(String.init).joined(separator: ",")
+        var header = #"{"x":{"dtype":"F64","shape":[\#(dims)],"data_offsets":[0,\#(values.count * 8)]}}"#
+        while header.utf8.count % 8 != 0 { header += " " }
+        var bytes = withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian, Array.init) + Array(header.utf8)
+        for v in values { bytes += withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init) }
+        return try Checkpoint.open(path: try Fixtures.temporaryFile(bytes))
+    }
+
+    /// F64 values whose squares overflow (above 2^511) or lose bits below double's normal range
+    /// (below ~2^-485; 2^-1030 ≈ 8.7e-311 is subnormal itself); expected values by hand: every element of a case differs alike, so the
+    /// relative L2 is one element's |b − a| / |a| and a row's L2 is √(row length) · |b − a|.
+    @Test("F64 values whose squares leave double's range keep their norms", arguments: [
+        (1e155, 1.1e155), (1e160, 2e160), (1e200, 1e200 * 1.0000001), (0x1p-1030, 0x1p-1029), (1e-160, 1.01e-160),
+    ])
+    func f64Range(a: Double, b: Double) throws {
+        let x = try #require(try Self.f64File([2, 4], Array(repeating: a, count: 8)).tensor(named: "x"))
+        let y = try #require(try Self.f64File([2, 4], Array(repeating: b, count: 8)).tensor(named: "x"))
+        let stats = try #require(x.differenceStatistics(from: y))
+        let d = abs(b - a)
+        #expect(closeEnough(stats.relativeL2, d / a, relative: 1e-12), "\(stats.relativeL2) vs \(d / a)")
+        #expect(stats.maxAbsDifference == d)
+        #expect(stats.differingElements == 8)
+        #expect(stats.topRows.map(\.row) == [0, 1])
+        for row in stats.topRows { #expect(closeEnough(row.l2, 2 * d, relative: 1e-12), "\(row.l2) vs \(2 * d)") }
+    }
+
+    @Test("an infinity equal on both sides stays out of an F64 norm that overflowed")
+    func f64RangeWithInfinity() throws {
+        let x = try #require(try Self.f64File([2], [.infinity, 1e200]).tensor(named: "x"))
+        let y = try #require(try Self.f64File([2], [.infinity, 3e200]).tensor(named: "x"))
+        let stats = try #require(x.differenceStatistics(from: y))
+        #expect(closeEnough(stats.relativeL2, 2, relative: 1e-12))
+        #expect(stats.differingElements == 1)
+    }
 }

@@ -146,8 +146,15 @@ public struct CheckpointDiff: Sendable {
         func key(_ name: String) -> ExactText { ExactText(name) }
         let viewOfA = Dictionary(a.tensors.map { (key($0.name), $0) }, uniquingKeysWith: { first, _ in first })
         let viewOfB = Dictionary(b.tensors.map { (key($0.name), $0) }, uniquingKeysWith: { first, _ in first })
-        func partner(_ name: String) -> ExactText { key(nameMap[ExactText(name)] ?? name) }
-        let inB = { (name: String) in viewOfB[partner(name)] != nil }
+        // A name the map does not list pairs with the same name in B, unless the map gives
+        // that B name to others: with {"x": "y"}, A's `y` also faced B's `y`, one B tensor
+        // compared twice and B's `x` "only in B" (black-box QA run, 2026-12-05).
+        let targets = Set(nameMap.values.map(key))
+        func partner(_ name: String) -> ExactText? {
+            if let mapped = nameMap[ExactText(name)] { return key(mapped) }
+            return targets.contains(key(name)) ? nil : key(name)
+        }
+        let inB = { (name: String) in partner(name).flatMap { viewOfB[$0] } != nil }
         var seenA = Set<ExactText>()
         let namesA = a.tensors.map(\.name).filter { seenA.insert(key($0)).inserted }
         var dropped: [ExactText: String] = [:]
@@ -195,7 +202,7 @@ public struct CheckpointDiff: Sendable {
             aliasNotes.append(AliasPair(a: pair.0.name, b: pair.1.name, aliasIn: aIsStored ? "b" : "a"))
             return true
         }
-        let partnersOfA = Set(namesA.map(partner))
+        let partnersOfA = Set(namesA.compactMap(partner))
         var seenB = Set<ExactText>()
         let candidatesA = missing.filter {
             dropped[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
@@ -215,7 +222,7 @@ public struct CheckpointDiff: Sendable {
         // One read of both sides on all cores (`DifferenceScan`): same-shape pairs only; a shape
         // change needs no bytes.
         let pairs = (namesA.filter(inB).compactMap { name -> (TensorView, TensorView)? in
-            guard let x = viewOfA[key(name)], let y = viewOfB[partner(name)] else { return nil }
+            guard let x = viewOfA[key(name)], let y = partner(name).flatMap({ viewOfB[$0] }) else { return nil }
             return (x, y)
         } + aliasPairs).sorted { (ExactText($0.0.name), ExactText($0.1.name)) < (ExactText($1.0.name), ExactText($1.1.name)) }
         let compared = pairs.filter { $0.0.shape == $0.1.shape }

@@ -43,6 +43,12 @@ public enum DifferenceScan {
         // First pass: scalar pairs by value, anything else by bytes (a pair of one quantized
         // type: identical bytes need no decoding).
         var results = runPlan(pairs, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical, rowOrders: orders)
+        // Pairs with an F64 side whose squares left double's range, again with scaled norms.
+        for k in pairs.indices {
+            guard let statistics = results[k].statistics,
+                  ScaledDifference.needsScaledPass(pairs[k].0, pairs[k].1, statistics) else { continue }
+            results[k].statistics = ScaledDifference.statistics(pairs[k].0, pairs[k].1, order: orders[k], topRows: topRows)
+        }
         // Second pass: pairs with a quantized side, by value in whole rows (QuantizedDifference).
         let quantized = pairs.indices.filter {
             QuantizedDifference.applies(pairs[$0].0, pairs[$0].1) && (!results[$0].identicalBytes || statisticsOfIdentical)

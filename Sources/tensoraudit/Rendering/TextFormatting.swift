@@ -56,6 +56,12 @@ enum TextFormatting {
             var mantissa = magnitude
             while mantissa >= 10 { mantissa /= 10; exponent += 1 }
             while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+            // A mantissa that rounds up to 10 at three decimals (9.9999996e-5) is 1.000 of the
+            // next power: it printed as "10.000e-5".
+            if (mantissa * 1000).rounded() >= 10_000 {
+                mantissa /= 10
+                exponent += 1
+            }
             return (value < 0 ? "-" : "") + fixed(mantissa, digits: 3) + "e" + String(exponent)
         }
         return fixed(value, digits: 6)

@@ -1,0 +1,95 @@
+import CheckpointIO
+import SafetensorsFormat
+
+/// `DifferenceStatistics` of a pair with an F64 side whose squares left double's range,
+/// recomputed with every sum of squares held as a scaled norm (`ScaledNorm`), one value at a
+/// time on one core.
+///
+/// Why: the scan squares values in double. F64 values above 2^511 (~6.7e153) overflow there,
+/// and values below ~2^-485 lose bits or vanish: 1e155 against 1.1e155 gave a relative L2 of 0
+/// ("ok", exit 0) where numpy with `math.hypot` gives 0.1, and 1e-310 against 2e-310 passed too
+/// (found by a black-box QA run, 2026-12-05). Squares of every other decoded dtype stay inside
+/// double's normal range (F32's largest 3.4e38 → 1.2e77, its smallest subnormal 1.4e-45 →
+/// 2e-90; integers below 2^64 → 2^128), so only a pair with an F64 side can need this, and the
+/// scan's own sums say which one does (`needsScaledPass`); every other pair keeps the scan's
+/// bits.
+enum ScaledDifference {
+    /// Below this, a norm's squares are within 2^52 of double's subnormals and lose bits.
+    static let smallNorm = 0x1p-485
+
+    /// Whether the scan's `statistics` of `a` against `b` may be wrong for range, not rounding:
+    /// A's squares (of finite values only) overflowed, the difference's squares overflowed
+    /// while every difference was finite, or a non-zero difference or A's norm is small enough
+    /// for its squares to lose bits (zero included: A's squares may all have vanished).
+    static func needsScaledPass(_ a: TensorView, _ b: TensorView, _ statistics: DifferenceStatistics) -> Bool {
+        guard a.dtype == .f64 || b.dtype == .f64, a.info.dtype.scalar != nil, b.info.dtype.scalar != nil else { return false }
+        let s = statistics
+        return s.referenceL2.isInfinite
+            || (s.differenceL2.isInfinite && s.maxAbsDifference.isFinite)
+            || (s.maxAbsDifference > 0 && s.maxAbsDifference < smallNorm)
+            || (s.referenceL2 < smallNorm && s.differenceL2 > 0)
+    }
+
+    /// The statistics the scan computes (same counts, maximum and rows), with norms that
+    /// cannot overflow or underflow in their squares. `order`: B's rows (a vector's elements)
+    /// for A's, as in `DifferenceScan.run`.
+    static func statistics(_ a: TensorView, _ b: TensorView, order: RowInterleave?, topRows: Int) -> DifferenceStatistics {
+        let rows = a.rowCount, length = rows == 0 ? 0 : a.rowLength
+        var reference = ScaledNorm(), difference = ScaledNorm()
+        var maxAbs = 0.0, differing = 0, nans = 0
+        var worst = WorstRows(keep: min(max(0, topRows), rows))
+        let vector = a.info.shape.count <= 1
+        for row in 0..<rows {
+            var rowNorm = ScaledNorm(), rowMax = 0.0
+            let rowB = vector ? row : order.map { $0.indexInB(row, count: rows) } ?? row
+            for k in 0..<length {
+                let kB = vector ? order.map { $0.indexInB(k, count: length) } ?? k : k
+                let x = decodeElement(a.dtype, a.bytes, row * length + k)
+                let y = decodeElement(b.dtype, b.bytes, rowB * length + kB)
+                if x.isFinite { reference.add(x) }
+                if x == y || (x.isNaN && y.isNaN) { continue }
+                differing += 1
+                if x.isNaN || y.isNaN {
+                    nans += 1
+                    continue
+                }
+                let d = abs(x - y)
+                maxAbs = max(maxAbs, d)
+                rowMax = max(rowMax, d)
+                difference.add(d)
+                rowNorm.add(d)
+            }
+            if rowNorm.norm > 0 { worst.add(.init(row: row, l2: rowNorm.norm, maxAbs: rowMax)) }
+        }
+        return DifferenceStatistics(elementCount: a.elementCount, maxAbsDifference: maxAbs, differenceL2: difference.norm,
+                                    referenceL2: reference.norm, differingElements: differing, nanMismatches: nans,
+                                    topRows: worst.result)
+    }
+}
+
+/// √(Σx²) kept as scale · √(sum), the scale being the largest |x| so far, so no square leaves
+/// double's range (the update of LAPACK's `dnrm2`); an infinite value makes the norm infinite.
+struct ScaledNorm {
+    private var scale = 0.0
+    private var sumOfSquares = 1.0
+    private var infinite = false
+
+    mutating func add(_ x: Double) {
+        let magnitude = abs(x)
+        if magnitude.isInfinite {
+            infinite = true
+            return
+        }
+        guard magnitude > 0 else { return }
+        if scale < magnitude {
+            let ratio = scale / magnitude
+            sumOfSquares = 1 + sumOfSquares * ratio * ratio
+            scale = magnitude
+        } else {
+            let ratio = magnitude / scale
+            sumOfSquares += ratio * ratio
+        }
+    }
+
+    var norm: Double { infinite ? .infinity : scale == 0 ? 0 : scale * sumOfSquares.squareRoot() }
+}
