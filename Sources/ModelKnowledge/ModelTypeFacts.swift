@@ -151,4 +151,7 @@ public enum ModelTypeFacts {
 
     /// The fact for `modelType`, or nil for a model type outside the table.
     public static func fact(for modelType: String) -> ModelTypeFact? { table[modelType] }
+
+    /// How many model types the table knows.
+    public static var knownCount: Int { table.count }
 }

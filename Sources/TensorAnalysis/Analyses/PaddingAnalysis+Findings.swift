@@ -21,9 +21,17 @@ extension PaddingAnalysis {
         if let unpadded = r.unpaddedRow {
             return "the pad row is non-zero, as expected: \(unpadded). " + tying.detail
         }
+        if !r.sharedRoles.isEmpty, !tying.justifiesTiedExplanation {
+            return "the pad row is non-zero, as expected: the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), "
+                + "which the model reads in training, so its row is trained as that token (unless padding_idx froze it from the start). " + tying.detail
+        }
         if tying.justifiesTiedExplanation {
             return "the pad row is non-zero; the matrix is tied to an output projection by \(evidenceWords(tying.evidence)). "
                 + tying.detail + " A tied matrix gets the output layer's gradient in every row, the padding row included."
+        }
+        if tying.tied == false, let unknown = r.paddingIdxUnknown {
+            return "the pad row is non-zero and the matrix is not tied to an output projection. " + tying.detail
+                + " Whether the model builds this embedding with padding_idx on the pad row (which starts it at zero) is not known: \(unknown)."
         }
         if tying.tied == false {
             return "the pad row is non-zero and the matrix is not tied to an output projection. " + tying.detail
@@ -65,6 +73,7 @@ extension PaddingAnalysis {
             guard !r.isZero, !isOutput || standsFor != nil else { return nil }
             let tied = r.tying.justifiesTiedExplanation
             let expected = r.unpaddedRow != nil
+            let shared = !expected && !r.sharedRoles.isEmpty
             let rankText = r.rank.map { "rank \($0) of \(r.rows) by norm" } ?? "norm is NaN"
             let median = r.norms.map { RowSummary.short($0.median) } ?? "n/a"
             let token = r.padToken.map { " " + quoted($0) } ?? ""
@@ -81,9 +90,13 @@ extension PaddingAnalysis {
             if let layout = r.staticLayout { evidence["static_layout"] = .string(layout.kind.rawValue) }
             if let weight = r.tokenWeight { evidence["token_weight"] = .double(weight) }
             if expected { evidence["padding_idx_row"] = .bool(false) }
+            if shared { evidence["pad_token_roles"] = .strings(r.sharedRoles) }
             let verdict = switch (tied, r.tying.tied) {
             case _ where expected:
-                "\(r.unpaddedRow ?? "") (evidence: model-type-default), so a non-zero pad row is expected"
+                "\(r.unpaddedRow ?? "") (padding_idx evidence: \(r.unpaddedRowEvidence)), so a non-zero pad row is expected"
+            case (false, _) where shared:
+                "the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), a token the model reads in training: "
+                    + "its row is trained as that token unless padding_idx froze it from the start, so a non-zero row is expected"
             case (false, _) where r.staticLayout != nil:
                 "a static embedding model has no output projection, so no tie accounts for it"
             case (true, _) where r.tying.evidence == .modelTypeDefault:
@@ -91,11 +104,14 @@ extension PaddingAnalysis {
             case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
             case (false, false?) where r.tying.evidence == .architecture:
                 "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) have no output projection, so no tie accounts for it (evidence: architecture)"
+            case (false, false?) where r.paddingIdxUnknown != nil:
+                "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)); whether the model builds it with padding_idx on this row is not known "
+                    + "(\(r.paddingIdxUnknown ?? "")), so nothing known accounts for it"
             case (false, false?): "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)), so nothing accounts for it"
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
             }
             let standing = standsFor.map { " (it holds the input embedding \(quoted($0)), which is tied to it and not stored apart)" } ?? ""
-            return Finding(.paddingRowNonzero, severity: tied || expected ? .info : nil, tensors: [r.tensor],
+            return Finding(.paddingRowNonzero, severity: tied || expected || shared ? .info : nil, tensors: [r.tensor],
                            message: "\(r.tensor)\(standing): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                            evidence: evidence)
         }

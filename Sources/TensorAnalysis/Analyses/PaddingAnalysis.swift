@@ -69,6 +69,16 @@ public enum PaddingAnalysis {
         /// naming the config class. nil when the row is the one `padding_idx` zeroes, or the
         /// model type is not known.
         public var unpaddedRow: String? = nil
+        /// What `unpaddedRow` rests on: config.json's pad_token_id (`config`) or the model
+        /// type's built-in facts and defaults (`model-type-default`).
+        public var unpaddedRowEvidence = "model-type-default"
+        /// The other roles of the pad token when it is also a token the model reads in
+        /// training (`eos_token`, …): its row is trained as that token.
+        public var sharedRoles: [String] = []
+        /// Why it is not known whether the model zeroes the pad row (`paddingIdxUnknown`): no
+        /// config.json, no model_type in it, or a model type outside the defaults table. nil
+        /// when the model type is known (or for GGUF files and static embeddings).
+        public var paddingIdxUnknown: String? = nil
         /// Rows of tokens the tokenizer marks as never used (`[unused12]`, reserved slots):
         /// the pad row compared with rows that received no training signal as tokens.
         public var unusedRows: UnusedRowNorms?
@@ -229,6 +239,12 @@ public enum PaddingAnalysis {
                                                             moments: momentsOf)
             if layout == nil, role.isNamedTokenMatrix(view.name), !role.isOutputProjection(view.name) {
                 result.unpaddedRow = unpaddedRow(row, config: knowledge.config)
+                if case .value = knowledge.config?.padTokenID { result.unpaddedRowEvidence = "config" }
+                if case .null = knowledge.config?.padTokenID { result.unpaddedRowEvidence = "config" }
+                result.sharedRoles = sharedRoles(of: padID.id, tokenizer: knowledge.tokenizer)
+                if !checkpoint.files.contains(where: { $0.formatName == "gguf" }) {
+                    result.paddingIdxUnknown = paddingIdxUnknown(config: knowledge.config)
+                }
             }
             // Known-unused tokens are token ids: their rows are ids only when nothing maps them.
             result.unusedRows = layout?.mapping == nil ? unusedRowNorms(moments, unused: unused) : nil
@@ -243,18 +259,65 @@ public enum PaddingAnalysis {
     /// or GPT-2 checkpoint's non-zero pad row was a warning "nothing accounts for it", where
     /// transformers builds that embedding as `nn.Embedding(vocab_size, d_model)` and the row is
     /// initialised and trained like any other (review, 2026-12-05).
+    ///
+    /// A model type whose `padding_idx` follows `pad_token_id` takes config.json's value, or the
+    /// class default when the key is absent: a null (or absent, defaulting to None) pad id
+    /// builds the embedding without `padding_idx`, and another id zeroes another row. Why: a
+    /// Llama fine-tune whose config says `pad_token_id: null` and whose tokenizer pads with
+    /// `</s>` got "nothing accounts for it", where transformers builds `nn.Embedding(…,
+    /// padding_idx=None)` and the row trains (black-box QA run, 2026-12-05).
     static func unpaddedRow(_ row: Int, config: ModelConfigFacts?) -> String? {
-        guard let config, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type),
-              !fact.embeddingPadding.zeroes(row: row) else { return nil }
-        let version = ModelTypeFacts.transformersVersion
+        guard let config, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) else { return nil }
+        let model = "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(ModelTypeFacts.transformersVersion))"
         switch fact.embeddingPadding {
-        case .fixed(let index):
-            return "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(version)) builds its input embedding with padding_idx \(index), "
+        case .fixed(let index) where index != row:
+            return "\(model) builds its input embedding with padding_idx \(index), "
                 + "not the pad id \(row): row \(row) starts random and trains like any other row"
-        default:
-            return "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(version)) builds its input embedding without padding_idx: "
+        case .fixed:
+            return nil
+        case .none:
+            return "\(model) builds its input embedding without padding_idx: "
                 + "the pad row starts random and trains like any other row"
+        case .followsPadTokenID:
+            let index: Int?, source: String
+            switch config.padTokenID {
+            case .value(let id):
+                (index, source) = (id, "config.json's pad_token_id \(id)")
+            case .null:
+                (index, source) = (nil, "config.json's pad_token_id null")
+            case .absent:
+                (index, source) = (fact.padTokenID, "the class default pad_token_id \(fact.padTokenID.map(String.init) ?? "None") (config.json gives none)")
+            case .unusable:
+                return nil
+            }
+            guard let index else {
+                return "\(model) builds its input embedding with padding_idx = pad_token_id, here \(source): without padding_idx, "
+                    + "so the pad row starts random and trains like any other row"
+            }
+            guard index != row, index >= 0 else { return nil }
+            return "\(model) builds its input embedding with padding_idx = pad_token_id, here \(source), not the pad id \(row): "
+                + "row \(row) starts random and trains like any other row"
         }
+    }
+
+    /// Roles besides `pad_token` that the tokenizer gives the pad id, among the tokens a model
+    /// reads as input in training (a pad token that is also `</s>` is trained as `</s>`).
+    static func sharedRoles(of id: Int, tokenizer: Tokenizer?) -> [String] {
+        let read: Set<String> = ["eos_token", "bos_token", "unk_token", "sep_token", "cls_token", "mask_token"]
+        let roles = tokenizer?.specialTokens.filter { $0.id == id }.flatMap(\.roles) ?? []
+        return Array(Set(roles.filter(read.contains))).sorted()
+    }
+
+    /// Why nobody can say whether the model builds its input embedding with `padding_idx` on
+    /// the pad row, or nil when its model type is in the table. Why: an untied non-zero pad
+    /// row of `model_type` "foo_bar" was "nothing accounts for it", which holds only for a
+    /// model whose embedding zeroes that row (BERT's does; T5's and GPT-2's do not), and for
+    /// an unknown type nothing says which.
+    static func paddingIdxUnknown(config: ModelConfigFacts?) -> String? {
+        guard let config else { return "there is no config.json to name the model type" }
+        guard let type = config.modelType else { return "config.json names no model_type" }
+        guard ModelTypeFacts.fact(for: type) == nil else { return nil }
+        return "model_type \(quoted(type)) is not among the \(ModelTypeFacts.knownCount) model types whose defaults tensoraudit knows"
     }
 
     /// What was looked at for a pad id, for the "no pad token found" note.

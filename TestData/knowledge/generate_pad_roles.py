@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Writes pad-roles/: tiny untied Llama folders whose pad token is the EOS token, and one of a
+model type transformers does not know, each with expected.json holding transformers' answers
+(never tensoraudit's):
+
+- null-pad-eos/: config.json states pad_token_id null; the tokenizer pads with "</s>" (id 2,
+  also eos_token). LlamaModel builds nn.Embedding(..., padding_idx=None): the row trains.
+- absent-pad-eos/: the same without the pad_token_id key (LlamaConfig's default is None).
+- stated-pad-eos/: config.json states pad_token_id 2, the EOS id (a fine-tune's usual setting):
+  padding_idx is 2, but the saved row is non-zero (it was trained as "</s>" before the pad id
+  was set; the generator writes such a row).
+- unknown-type/: the weights of null-pad-eos under config.json model_type "foo_bar" and a
+  stated pad_token_id 5 (an ordinary token, "brown"), a type outside transformers' registry
+  (AutoConfig refuses it): whether its embedding zeroes the pad row is not known.
+
+expected.json: the pad token and ids AutoTokenizer reports, the embedding's padding_idx and
+whether input and output embeddings share storage after from_pretrained, and the pad row's norm
+(numpy). Needs: pip install tokenizers transformers torch safetensors numpy. Fixed seeds.
+"""
+import json
+import pathlib
+import shutil
+
+import numpy as np
+import torch
+import transformers
+from tokenizers import Tokenizer, models, pre_tokenizers
+from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+HERE = pathlib.Path(__file__).parent / "pad-roles"
+VOCAB = ["<unk>", "<s>", "</s>", "the", "quick", "brown", "fox", "dog"]
+
+
+def write_json(path, value):
+    path.write_text(json.dumps(value, indent=1, sort_keys=True) + "\n")
+
+
+def tokenizer(folder):
+    tok = Tokenizer(models.WordLevel({t: i for i, t in enumerate(VOCAB)}, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="<unk>", bos_token="<s>", eos_token="</s>", pad_token="</s>")
+    fast.save_pretrained(folder)
+
+
+def llama(folder, pad):
+    torch.manual_seed(7)
+    kwargs = dict(vocab_size=len(VOCAB), hidden_size=4, intermediate_size=12, num_hidden_layers=1, num_attention_heads=2,
+                  num_key_value_heads=2, tie_word_embeddings=False, bos_token_id=1, eos_token_id=2)
+    if pad != "absent":
+        kwargs["pad_token_id"] = pad
+    model = LlamaForCausalLM(LlamaConfig(**kwargs))
+    with torch.no_grad():
+        model.model.embed_tokens.weight[2] = torch.linspace(0.1, 0.8, 4)  # trained as "</s>"
+    model.save_pretrained(folder)
+    config = json.loads((folder / "config.json").read_text())
+    if pad == "absent":
+        config.pop("pad_token_id", None)
+    write_json(folder / "config.json", config)
+    for name in ("generation_config.json",):
+        (folder / name).unlink(missing_ok=True)
+    tokenizer(folder)
+
+
+def answers(folder, loads=True):
+    tok = AutoTokenizer.from_pretrained(folder)
+    out = {"transformers_version": transformers.__version__, "pad_token": tok.pad_token, "pad_token_id": tok.pad_token_id,
+           "eos_token_id": tok.eos_token_id}
+    config = json.loads((folder / "config.json").read_text())
+    out["config_pad_token_id"] = config.get("pad_token_id", "absent")
+    if loads:
+        model = AutoModelForCausalLM.from_pretrained(folder)
+        embedding = model.get_input_embeddings()
+        out["padding_idx"] = embedding.padding_idx
+        out["tied"] = embedding.weight.data_ptr() == model.get_output_embeddings().weight.data_ptr()
+        out["pad_row_norm"] = float(np.linalg.norm(embedding.weight[tok.pad_token_id].detach().numpy().astype(np.float64)))
+    else:
+        try:
+            transformers.AutoConfig.from_pretrained(folder)
+            out["autoconfig"] = "loaded"
+        except Exception as error:  # the registry does not know the type
+            out["autoconfig"] = type(error).__name__
+    write_json(folder / "expected.json", out)
+
+
+def main():
+    shutil.rmtree(HERE, ignore_errors=True)
+    for name, pad in (("null-pad-eos", None), ("absent-pad-eos", "absent"), ("stated-pad-eos", 2)):
+        folder = HERE / name
+        folder.mkdir(parents=True)
+        llama(folder, pad)
+        answers(folder)
+    unknown = HERE / "unknown-type"
+    shutil.copytree(HERE / "null-pad-eos", unknown)
+    (unknown / "expected.json").unlink()
+    write_json(unknown / "config.json", {"model_type": "foo_bar", "vocab_size": len(VOCAB), "pad_token_id": 5})
+    answers(unknown, loads=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Why a non-zero pad row is expected, or not known to be: tiny Llama folders whose tokenizer
+/// pads with `</s>` and one of an unknown model type (TestData/knowledge/pad-roles, written by
+/// generate_pad_roles.py). Expected answers come from transformers' reload in expected.json.
+@Suite struct PadRoleCLITests {
+    static func finding(_ folder: String) throws -> (finding: [String: Any], expected: [String: Any]) {
+        let path = Fixtures.path("knowledge/pad-roles/" + folder)
+        let expected = try #require(try Fixtures.json("knowledge/pad-roles/\(folder)/expected.json") as? [String: Any])
+        let report = try CLI.json(["audit", path, "--format", "json"])
+        let finding = try #require(CLI.findings(report, rule: "padding-row-nonzero").first)
+        return (finding, expected)
+    }
+
+    @Test("pad_token_id null or absent: transformers builds the embedding without padding_idx, so the </s> row trains (info)",
+          arguments: ["null-pad-eos", "absent-pad-eos"])
+    func withoutPaddingIdx(folder: String) throws {
+        let (finding, expected) = try Self.finding(folder)
+        #expect(expected["padding_idx"] is NSNull)
+        #expect(expected["tied"] as? Bool == false)
+        #expect(finding["severity"] as? String == "info")
+        let evidence = try #require(finding["evidence"] as? [String: Any])
+        #expect(evidence["padding_idx_row"] as? Bool == false)
+        #expect(evidence["pad_id"] as? Int == expected["pad_token_id"] as? Int)
+        #expect(closeEnough(Fixtures.number(evidence["row_norm"] as Any) ?? 0, Fixtures.number(expected["pad_row_norm"] as Any) ?? .nan))
+        let message = try #require(finding["message"] as? String)
+        #expect(message.contains("without padding_idx"))
+        #expect(message.contains(folder == "null-pad-eos" ? "(padding_idx evidence: config)" : "(padding_idx evidence: model-type-default)"))
+    }
+
+    @Test("pad_token_id stated as the EOS id: padding_idx is that row, but </s> is read in training (info, pad_token_roles)")
+    func padIsEOS() throws {
+        let (finding, expected) = try Self.finding("stated-pad-eos")
+        #expect(expected["padding_idx"] as? Int == 2 && expected["eos_token_id"] as? Int == 2)
+        #expect(finding["severity"] as? String == "info")
+        let evidence = try #require(finding["evidence"] as? [String: Any])
+        #expect(evidence["pad_token_roles"] as? [String] == ["eos_token"])
+        #expect(evidence["padding_idx_row"] == nil)
+        #expect((finding["message"] as? String)?.contains("the pad token is also the eos_token") == true)
+    }
+
+    @Test("a model type transformers does not know: whether padding_idx zeroes the row is not known (warning that says so)")
+    func unknownModelType() throws {
+        let (finding, expected) = try Self.finding("unknown-type")
+        #expect(expected["autoconfig"] as? String == "ValueError")
+        #expect(finding["severity"] as? String == "warning")
+        let message = try #require(finding["message"] as? String)
+        #expect(message.contains("is not known (model_type \"foo_bar\" is not among the"))
+        #expect(!message.contains("so nothing accounts for it"))
+    }
+}
