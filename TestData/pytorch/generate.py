@@ -463,6 +463,33 @@ def write_hostile(expected):
         archive.writestr(entry("archive/data.pkl"), p.done())
     hostile["memo-bomb.pt"] = {"kind": "error", "error": "limit-exceeded"}
 
+    # A dict DAG: level k is {"a": level k-1, "b": level k-1} through the memo, 19 levels over
+    # one tensor: 2^19 state-dict names from a pickle of ~530 bytes. torch.load returns the
+    # shared dicts; flattened to names, the work and memory were exponential in the file (an
+    # index of eight such shards ran out of memory); the tensor budget (one per 4 pickle bytes)
+    # refuses it.
+    def unicode(text):
+        return b"X" + struct.pack("<I", len(text)) + text.encode()
+
+    def global_(module, name):
+        return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
+
+    tensor = (global_("torch._utils", "_rebuild_tensor_v2") + b"((" + unicode("storage") + global_("torch", "FloatStorage")
+              + unicode("0") + unicode("cpu") + b"K\x04tQK\x00(K\x04t(K\x01t\x89" + global_("collections", "OrderedDict")
+              + b")RtR")
+    dag = b"\x80\x02" + tensor + b"q\x00"
+    for level in range(19):
+        dag += b"}(" + unicode("a") + b"h" + bytes([level]) + unicode("b") + b"h" + bytes([level]) + b"uq" + bytes([level + 1])
+    with zipfile.ZipFile(path("dict-dag.pt"), "w") as archive:
+        archive.writestr(entry("archive/data.pkl"), dag + b".")
+        archive.writestr(entry("archive/data/0"), b"\0" * 16)
+        archive.writestr(entry("archive/byteorder"), "little")
+        archive.writestr(entry("archive/version"), "3\n")
+    loaded = torch.load(path("dict-dag.pt"), weights_only=True)
+    hostile["dict-dag.pt"] = {"kind": "error", "error": "limit-exceeded", "torch_weights_only": "loads",
+                              "levels": 19,
+                              "shared": loaded["a"] is loaded["b"]}
+
     # Deep nesting: 5,000 lists each appended into the one before.
     depth = 5000
     body = b"]" * depth + b"a" * (depth - 1)

@@ -12,14 +12,15 @@ import Glibc
 @Suite struct UnpicklerMemoryTests {
     @Test("objects and pooled values grow by exactly 8 and 20 per tensor", arguments: [1, 999, 1000, 1001, 3000])
     func structure(tensors: Int) throws {
-        let program = try TorchFixtures.unpickle(StateDictPickle.bytes(tensors: tensors)).get()
+        let pickle = StateDictPickle.bytes(tensors: tensors)
+        let program = try TorchFixtures.unpickle(pickle).get()
         #expect(program.nodeCount == 1 + StateDictPickle.objectsPerTensor * tensors)
         #expect(program.store.pool.count == StateDictPickle.fixedValuesPerTensor * tensors)
         #expect(program.store.contents.count == 1, "only the state dict grows")
         #expect(program.store.contents.first?.entries.count == 2 * tensors)
         // The strings are the names and storage keys only ('storage' and 'cpu' are memoized once).
         #expect(program.store.stringEnds.count == 2 * tensors + 2)
-        var collector = TensorCollector(program: program, limits: .default, pickleBytes: 0)
+        var collector = TensorCollector(program: program, limits: .default, pickleBytes: pickle.count)
         try collector.walk(program.root, depth: 0)
         #expect(collector.tensors.map(\.name) == (0 ..< tensors).map { "layer\($0).w" })
         #expect(collector.tensors.allSatisfy { $0.shape == [4, 16] && $0.stride == [16, 1] && $0.storage.count == 64 })

@@ -20,18 +20,46 @@ public struct PickleLimits: Sendable, Equatable {
     /// to a list of ten references …) is small to unpickle but exponential to walk. A state dict
     /// takes about one step per tensor or scalar value, so 1,048,576 is far above any real model.
     public var maxWalkSteps: Int = 1 << 20
+    /// Below `maxWalkSteps`, the steps grow with the pickle: at least `minWalkSteps` (65,536),
+    /// `walkStepsPerPickleByte` (8) a byte above that. Why: a tensor's subtree takes ~15 steps
+    /// for ~60 pickle bytes, and a value reached again through the memo 2–4 steps for a 2-byte
+    /// `BINGET`; but a 1 KB shard could walk 2^20 steps, and an index of many such shards
+    /// multiplied them (black-box QA run, 2026-12-05). Per byte, the work stays linear in the
+    /// files read, whatever their number.
+    public var minWalkSteps: Int = 1 << 16
+    public var walkStepsPerPickleByte: Int = 8
     /// Longest tensor name (its keys and indices joined by dots), in UTF-8 bytes: 1 MiB, the
     /// safetensors string limit.
     public var maxNameBytes: Int = 1 << 20
     /// Most tensors: 10,000,000, the safetensors limit. Each tensor is a walk step, so with the
     /// default limits the step limit is reached first.
     public var maxTensors: Int = 10_000_000
-    /// All tensor names together, in UTF-8 bytes: at least `minNameBudget` (64 MiB), and
+    /// Below `maxTensors`, at most one tensor per `pickleBytesPerTensor` (4) bytes of the
+    /// pickle, and at least `minTensorBudget` (64). Why: a name costs its pickle at least its
+    /// key and a `BINGET` of the tensor (5 bytes for a one-letter key under a tie), while a dict
+    /// reached twice through the memo is walked twice: 19 levels of `{"a": d, "b": d}` gave
+    /// 2^19 tensors from an 895-byte file (410 MB, 4–8 s), and eight such shards of an index
+    /// ran out of memory and trapped (black-box QA run, 2026-12-05).
+    public var minTensorBudget: Int = 64
+    public var pickleBytesPerTensor: Int = 4
+    /// All tensor names together, in UTF-8 bytes: at least `minNameBudget` (1 MiB, the longest
+    /// name; it was 64 MiB, which a tiny shard of an index could fill, each), and
     /// `nameBytesPerPickleByte` (4) bytes per byte of `data.pkl` for a larger pickle. A state
     /// dict writes each name's keys in its pickle, with ~100 more bytes of opcodes per tensor, so
     /// its names take less than its pickle; one tensor reused under long keys is what exceeds it.
-    public var minNameBudget: Int = 1 << 26
+    public var minNameBudget: Int = 1 << 20
     public var nameBytesPerPickleByte: Int = 4
+
+    /// The walk steps allowed for a pickle of `pickleBytes` bytes.
+    public func walkStepBudget(pickleBytes: Int) -> Int {
+        let (scaled, overflow) = pickleBytes.multipliedReportingOverflow(by: walkStepsPerPickleByte)
+        return min(maxWalkSteps, max(minWalkSteps, overflow ? Int.max : scaled))
+    }
+
+    /// The tensors allowed for a pickle of `pickleBytes` bytes.
+    public func tensorBudget(pickleBytes: Int) -> Int {
+        min(maxTensors, max(minTensorBudget, pickleBytes / max(1, pickleBytesPerTensor)))
+    }
 
     /// The budget for all tensor names of a pickle of `pickleBytes` bytes.
     public func nameBudget(pickleBytes: Int) -> Int {

@@ -97,6 +97,11 @@ enum StorageID {
 struct TensorCollector {
     let program: PickleProgram
     let limits: PickleLimits
+    /// Most walk steps and tensors (`PickleLimits.walkStepBudget`, `tensorBudget`: they grow
+    /// with the pickle).
+    let stepBudget: Int
+    let pickleBytes: Int
+    let tensorBudget: Int
     /// Most bytes of all names together (`PickleLimits.nameBudget(pickleBytes:)`).
     let nameBudget: Int
     var steps = 0
@@ -140,6 +145,9 @@ struct TensorCollector {
         self.legacy = legacy
         self.limits = limits
         self.nameBudget = limits.nameBudget(pickleBytes: pickleBytes)
+        self.pickleBytes = pickleBytes
+        self.stepBudget = limits.walkStepBudget(pickleBytes: pickleBytes)
+        self.tensorBudget = limits.tensorBudget(pickleBytes: pickleBytes)
     }
 
     var currentName: String { name(of: path[...]) }
@@ -173,7 +181,10 @@ struct TensorCollector {
 
     mutating func walk(_ value: PickleValue, depth: Int) throws(TorchFormatError) {
         steps += 1
-        guard steps <= limits.maxWalkSteps else { throw .limitExceeded(what: "objects visited", limit: limits.maxWalkSteps) }
+        guard steps <= stepBudget else {
+            throw .limitExceeded(what: "objects visited (\(limits.walkStepsPerPickleByte) a byte of its \(pickleBytes)-byte pickle, at least \(limits.minWalkSteps))",
+                                 limit: stepBudget)
+        }
         guard depth <= limits.maxNestingDepth else { throw .limitExceeded(what: "nesting depth", limit: limits.maxNestingDepth) }
         guard case .node(let object) = value, let node = program.object(value) else { return }
         guard enclosing.insert(object).inserted else { return }
@@ -344,8 +355,10 @@ struct TensorCollector {
     /// tensor is one that would have no name.
     private mutating func takeName() throws(TorchFormatError) -> String {
         if let (place, holder) = unnamedPlace { throw .unnamedTensor(near: name(of: path.prefix(holder)), place: place) }
-        guard tensors.count + unsupported.count < limits.maxTensors else {
-            throw .limitExceeded(what: "tensor count", limit: limits.maxTensors)
+        guard tensors.count + unsupported.count < tensorBudget else {
+            throw .limitExceeded(what: tensorBudget == limits.maxTensors ? "tensor count"
+                                    : "tensor count (one per \(limits.pickleBytesPerTensor) bytes of its \(pickleBytes)-byte pickle, at least \(limits.minTensorBudget))",
+                                 limit: tensorBudget)
         }
         let length = pathBytes.last ?? 0
         guard length <= limits.maxNameBytes else { throw .limitExceeded(what: "tensor name length in bytes", limit: limits.maxNameBytes) }
