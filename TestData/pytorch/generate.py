@@ -180,6 +180,13 @@ def write_good():
     torch.save(views, path("views.pt"))
     expected["views.pt"] = expect_good("views.pt")
 
+    # 40 overlapping views of one 256-element storage, each 200 elements shifted by one: 32,000
+    # bytes of distinct views over 1,024 stored, more than 16 times; read under the default
+    # 64 MiB floor, refused when a test lowers it (PickleLimits.viewBytesBudget).
+    base = torch.arange(256, dtype=torch.float32)
+    torch.save({f"v{i:02d}": base[i:i + 200] for i in range(40)}, path("overlapping-views.pt"))
+    expected["overlapping-views.pt"] = expect_good("overlapping-views.pt")
+
     # A training checkpoint: model state dict, AdamW state (integer keys, 0-d `step` tensors), epoch.
     model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.LayerNorm(2))
     optimizer = torch.optim.AdamW(model.parameters())

@@ -145,6 +145,20 @@ import Testing
         } else { Issue.record("tensor-past-storage.pt not refused as out of storage") }
     }
 
+    @Test("overlapping views are read up to 16 times their storages' bytes (at least 64 MiB), then refused")
+    func overlappingViews() throws {
+        // 40 views of 200 floats over one 256-float storage (1,024 bytes), each shifted by one:
+        // 32,000 bytes of distinct views (by hand: 40 × 200 × 4).
+        let bytes = try TorchFixtures.bytes("overlapping-views.pt")
+        #expect(try TorchFixtures.read(bytes).get().tensors.count == 40)
+        var limits = PickleLimits.default
+        limits.minViewBytes = 0
+        #expect(TorchFixtures.read(bytes, limits: limits).failure == .limitExceeded(
+            what: "bytes read by distinct tensor views (16 × the 1024 bytes of their storages, at least 0)", limit: 16_384))
+        limits.viewBytesPerStorageByte = 32
+        #expect(try TorchFixtures.read(bytes, limits: limits).get().tensors.count == 40)
+    }
+
     @Test("the memo bomb stops at the walk limit, the nesting bomb at the depth limit, the stack bomb at the stack limit")
     func bombLimits() throws {
         // The step budget grows with the pickle (8 a byte, at least 65,536): a small bomb meets the floor.

@@ -50,6 +50,22 @@ public struct PickleLimits: Sendable, Equatable {
     public var minNameBudget: Int = 1 << 20
     public var nameBytesPerPickleByte: Int = 4
 
+    /// Most bytes the distinct tensor views may read together: `viewBytesPerStorageByte` (16)
+    /// times their storages' bytes, at least `minViewBytes` (64 MiB). Why: every view is
+    /// scanned for its own statistics, and views of one storage may overlap: 8,000 views of
+    /// one 4 MiB storage, each shifted by an element, made a 5.3 MB file that `audit` read
+    /// 32 GB of (37 s; black-box fuzz round, 2026-12-05). A state dict's views partition their
+    /// storages or repeat one range (a tie, read once); a fused matrix saved beside its q, k, v
+    /// slices reads its storage twice.
+    public var viewBytesPerStorageByte: UInt64 = 16
+    public var minViewBytes: UInt64 = 64 << 20
+
+    /// The bytes distinct views over storages of `storageBytes` bytes may read.
+    public func viewBytesBudget(storageBytes: UInt64) -> UInt64 {
+        let (scaled, overflow) = storageBytes.multipliedReportingOverflow(by: viewBytesPerStorageByte)
+        return max(minViewBytes, overflow ? .max : scaled)
+    }
+
     /// The walk steps allowed for a pickle of `pickleBytes` bytes.
     public func walkStepBudget(pickleBytes: Int) -> Int {
         let (scaled, overflow) = pickleBytes.multipliedReportingOverflow(by: walkStepsPerPickleByte)

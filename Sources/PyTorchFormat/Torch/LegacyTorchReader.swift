@@ -83,7 +83,7 @@ enum LegacyTorchReader {
                 all.append(TorchStorage(key: s.key, dtype: s.dtype, declaredCount: 0, byteCount: 0, location: s.location,
                                         entryName: s.key, byteRange: end ..< end))
             }
-            tensors = try TorchCheckpointReader.placed(declarations, on: all, index: position)
+            tensors = try TorchCheckpointReader.placed(declarations, on: all, index: position, limits: limits)
         } catch {
             throw .failing(error, named: pickles.globals)
         }

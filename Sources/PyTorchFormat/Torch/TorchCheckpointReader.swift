@@ -67,7 +67,7 @@ public enum TorchCheckpointReader {
         do {
             let storageIndex: [ExactText: Int]
             (storages, storageIndex) = try placeStorages(declarations, archive: archive, root: root)
-            tensors = try placed(declarations, on: storages, index: storageIndex)
+            tensors = try placed(declarations, on: storages, index: storageIndex, limits: limits)
         } catch {
             throw .failing(error, named: globals)
         }
@@ -82,7 +82,7 @@ public enum TorchCheckpointReader {
 
     /// Each declared tensor checked against and placed in its storage (`index`: by key).
     static func placed(_ declarations: [TensorDeclaration], on storages: [TorchStorage],
-                       index: [ExactText: Int]) throws(TorchFormatError) -> [TorchTensor] {
+                       index: [ExactText: Int], limits: PickleLimits) throws(TorchFormatError) -> [TorchTensor] {
         var tensors: [TorchTensor] = []
         tensors.reserveCapacity(declarations.count)
         for declaration in declarations {
@@ -91,7 +91,23 @@ public enum TorchCheckpointReader {
             let storage = storages[position]
             tensors.append(try TensorLayout.place(declaration, storageStart: storage.byteRange.lowerBound, storageBytes: storage.byteCount))
         }
+        try checkViewBytes(tensors, storages: storages, limits: limits)
         return tensors
+    }
+
+    /// Refuses views whose distinct byte spans add up past `PickleLimits.viewBytesBudget`.
+    static func checkViewBytes(_ tensors: [TorchTensor], storages: [TorchStorage], limits: PickleLimits) throws(TorchFormatError) {
+        let stored = storages.reduce(UInt64(0)) { $0 &+ $1.byteCount }
+        let limit = limits.viewBytesBudget(storageBytes: stored)
+        var seen = Set<Range<UInt64>>()
+        var total: UInt64 = 0
+        for tensor in tensors where seen.insert(tensor.spanByteRange).inserted {
+            total &+= UInt64(tensor.spanByteRange.count)
+            guard total <= limit else {
+                throw .limitExceeded(what: "bytes read by distinct tensor views (\(limits.viewBytesPerStorageByte) × the \(stored) bytes of their storages, at least \(limits.minViewBytes))",
+                                     limit: Int(clamping: limit))
+            }
+        }
     }
 
     /// The tensors `data.pkl` declares, those of kinds not read, the globals it names, its protocol
