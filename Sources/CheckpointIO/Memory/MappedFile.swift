@@ -115,7 +115,19 @@ public final class MappedFile: @unchecked Sendable {
             length = fallback
             reserved = Self.reserve(length)
         }
-        guard let pointer = reserved else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
+        // No size to fall back on (a `.zst` frame that declares none): halves of the cap, down
+        // to 64 MiB. Why: under `ulimit -v 4000000` the 8 GiB default cap could not be reserved,
+        // and every such file failed, however small (black-box fuzz round, 2026-12-05); `fill`
+        // sees how much it got, and its overflow message says so.
+        var half = capacity / 2
+        while reserved == nil, fallbackCapacity == nil, half >= Self.smallestReservation {
+            length = half
+            reserved = Self.reserve(length)
+            half /= 2
+        }
+        guard let pointer = reserved else {
+            throw .io(path: label, operation: "reserve \(length) bytes of address space to decompress into", errno: errno)
+        }
         let written: Int, used: Int
         do {
             (written, used) = try fill(UnsafeMutableRawBufferPointer(start: pointer, count: length))
@@ -157,8 +169,10 @@ public final class MappedFile: @unchecked Sendable {
         faultRegistration = nil
         let fillProgress = FillProgress()
         progress = fillProgress
-        guard length > 0 else { throw .io(path: label, operation: "reserve memory for", errno: EINVAL) }
-        guard let pointer = Self.reserve(length) else { throw .io(path: label, operation: "reserve memory for", errno: errno) }
+        guard length > 0 else { throw .io(path: label, operation: "reserve address space to decompress into", errno: EINVAL) }
+        guard let pointer = Self.reserve(length) else {
+            throw .io(path: label, operation: "reserve \(length) bytes of address space to decompress into", errno: errno)
+        }
         base = pointer
         mappedLength = length
         size = UInt64(length)
@@ -176,6 +190,9 @@ public final class MappedFile: @unchecked Sendable {
         }
         guard started else { throw .io(path: label, operation: "start the decoding thread for", errno: EAGAIN) }
     }
+
+    /// The smallest reservation tried for output of unknown size.
+    static let smallestReservation = 64 << 20
 
     /// Reserves `length` bytes of private anonymous address space (`MAP_NORESERVE`: pages are
     /// committed as they are written), or `nil` when the kernel refuses (`errno` says why).

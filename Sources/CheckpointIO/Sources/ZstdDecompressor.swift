@@ -74,7 +74,9 @@ enum ZstdDecompressor {
             // The declared size says how far the output will go: commit it on the other core.
             let prefault = BackgroundPrefault(output, length: declared.map { Int(clamping: $0) } ?? 0)
             defer { prefault.stop() }
-            return try decode(input, into: output, overflow: capMessage(cap)) { prefault.writerReached($0) }
+            return try decode(input, into: output, overflow: overflowMessage(reserved: output.count, cap: cap, declared: declared)) {
+                prefault.writerReached($0)
+            }
         }
     }
 
@@ -118,10 +120,10 @@ enum ZstdDecompressor {
         return try MappedFile(anonymousCapacity: Int(cap), fallbackCapacity: declared.map { Int(clamping: $0) }, label: path,
                               incomplete: incomplete) { (output) throws(CheckpointError) -> (written: Int, size: Int) in
             var implied: UInt64?
-            let written = try decode(input, into: output, stopAfterHeader: true, impliedSize: &implied,
-                                     overflow: capMessage(cap)) { _ in }
+            let overflow = overflowMessage(reserved: output.count, cap: cap, declared: declared)
+            let written = try decode(input, into: output, stopAfterHeader: true, impliedSize: &implied, overflow: overflow) { _ in }
             guard let implied else { return (written, written) }
-            guard implied <= UInt64(output.count) else { throw failure(path, capMessage(cap)) }
+            guard implied <= UInt64(output.count) else { throw failure(path, overflow) }
             return (written, Int(implied))
         }
     }
@@ -144,6 +146,19 @@ enum ZstdDecompressor {
 
     private static func capMessage(_ cap: UInt64) -> String {
         "decompressed data exceeds the cap of \(cap) bytes (TENSORAUDIT_MAX_DECOMPRESSED_BYTES raises it)"
+    }
+
+    /// The overflow message for output that got `reserved` bytes: the cap when the whole cap was
+    /// reserved; else what was reserved instead. Why: when the kernel refused the cap, the
+    /// declared size (or a part of the cap) was reserved, and output past it was reported as
+    /// over the 8 GiB cap, with advice to raise it (black-box fuzz round, 2026-12-05).
+    private static func overflowMessage(reserved: Int, cap: UInt64, declared: UInt64?) -> String {
+        guard UInt64(reserved) < cap else { return capMessage(cap) }
+        if let declared, UInt64(reserved) == declared {
+            return "the zstd frame decodes to more than the \(declared) bytes it declares"
+        }
+        return "decompressed data exceeds the \(reserved) bytes of address space the system let it reserve "
+            + "(the cap is \(cap) bytes; a process limit such as ulimit -v refused more)"
     }
 
     /// Decodes `input` into `output`, reporting the bytes written so far after each step;
