@@ -52,6 +52,7 @@ enum ReportWriter {
     /// file (directory, FIFO, device, socket, or a link to one), a link to nothing, or a regular file that
     /// `replacementProblem` refuses (no write permission, several hard links).
     static func outputProblem(_ path: String, inputs: [String]) -> String? {
+        if let problem = checkpointFolderProblem(path, inputs: inputs) { return problem }
         guard let link = FileIdentity.ofLink(path) else { return nil }  // nothing there yet
         // A link to nothing: `>` would create the file it names, a rename would replace the
         // link itself (which is what happened: the user's link was lost). Neither is asked for
@@ -73,6 +74,28 @@ enum ReportWriter {
             }
         }
         return replacementProblem(path)
+    }
+
+    /// Why `path` may not be written although it is no input, or `nil`: it lies in the folder
+    /// of an input and is named like a file tensoraudit reads there (a shard, an index,
+    /// config.json, a tokenizer file), new or not.
+    ///
+    /// Why: `inspect FOLDER --output FOLDER/extra.safetensors` replaced a stray shard the same run
+    /// listed, and `--output FOLDER/special_tokens_map.json` created a file that every later run
+    /// read as the folder's tokenizer file, and refused as invalid JSON, losing the tokenizer
+    /// evidence (black-box fuzz round, 2026-12-05).
+    static func checkpointFolderProblem(_ path: String, inputs: [String]) -> String? {
+        let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        guard Checkpoint.isReadInFolder(fileName: name) else { return nil }
+        let folder = realRawPath(RawPath(path).parent.description) ?? RawPath(path).parent
+        for input in inputs {
+            let inputFolder = FileIdentity.of(input)?.kind == .directory ? realRawPath(input) : realRawPath(input)?.parent
+            if let inputFolder, inputFolder == folder {
+                return "is in the folder of the input \(input) and named like a file tensoraudit reads there "
+                    + "(weights, shard index, config.json, tokenizer); a report there would be read as one by later runs"
+            }
+        }
+        return nil
     }
 
     /// Why replacing the existing regular file at `path` by a rename would do what `>` into it

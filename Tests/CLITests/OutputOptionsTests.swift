@@ -77,6 +77,32 @@ import TestSupport
         #expect((try FileManager.default.attributesOfItem(atPath: fresh)[.posixPermissions] as? NSNumber)?.intValue == 0o640)
     }
 
+    @Test("--output refuses, new or not, a file of the input's folder named like one tensoraudit reads there; any other name is fine")
+    func checkpointFolderNames() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        for name in ["model.safetensors", "config.json"] {
+            try FileManager.default.copyItem(atPath: Fixtures.path("toy-bert/" + name), toPath: folder.appendingPathComponent(name).path)
+        }
+        // A stray shard beside the model (not read by this run) keeps its bytes.
+        let stray = folder.appendingPathComponent("extra.safetensors")
+        try FileManager.default.copyItem(atPath: Fixtures.path("toy-bert/model.safetensors"), toPath: stray.path)
+        let before = try Data(contentsOf: stray)
+        for target in ["extra.safetensors", "special_tokens_map.json", "tokenizer.json", "vocab.txt", "model.safetensors.index.json", "w.gguf"] {
+            let path = folder.appendingPathComponent(target).path
+            let existed = FileManager.default.fileExists(atPath: path)
+            let result = try CLI.run(["inspect", folder.appendingPathComponent("model.safetensors").path, "--output", path])
+            #expect(result.status == 2, "\(target)")
+            #expect(result.stderr.contains("named like a file tensoraudit reads there"), "\(target): \(result.stderr)")
+            #expect(FileManager.default.fileExists(atPath: path) == existed, "\(target)")
+        }
+        #expect(try Data(contentsOf: stray) == before)
+        // A report of another name in that folder, and a checkpoint-like name elsewhere, are written.
+        let report = folder.appendingPathComponent("audit.json").path
+        #expect(try CLI.run(["audit", folder.path, "--format", "json", "--output", report]).status == 0)
+        let elsewhere = try Fixtures.temporaryDirectory().appendingPathComponent("special_tokens_map.json").path
+        #expect(try CLI.run(["inspect", folder.path, "--output", elsewhere]).status == 0)
+    }
+
     @Test("--output refuses a report without write permission, as > would, and leaves it as it was",
           arguments: [0o444, 0o400, 0o000])
     func readOnlyTarget(mode: Int) throws {

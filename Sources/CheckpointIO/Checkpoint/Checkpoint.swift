@@ -140,3 +140,12 @@ public struct Checkpoint: Sendable {
         return merged
     }
 }
+
+extension Checkpoint {
+    /// Whether a file named `name` in a checkpoint's folder is one tensoraudit may read when the
+    /// folder is audited (weights, shard index, config.json, tokenizer files): `--output` does
+    /// not create or replace such a file there (`ReportWriter.outputProblem`).
+    public static func isReadInFolder(fileName name: String) -> Bool {
+        CheckpointLoader.isReadInFolder(fileName: name)
+    }
+}

@@ -232,6 +232,13 @@ struct CheckpointLoader {
     /// Names of torch checkpoint files in a folder (the content decides the format).
     static let torchSuffixes = [".bin", ".pt", ".pth", ".ckpt", ".gguf"]
 
+    /// Whether a file of this name in a checkpoint's folder may be read when that folder is
+    /// audited: a weights file, a shard index, config.json or a tokenizer file.
+    static func isReadInFolder(fileName name: String) -> Bool {
+        name == "config.json" || ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"].contains(name)
+            || isIndexName(name) || ([".safetensors", ".safetensors.zst"] + torchSuffixes).contains { name.hasSuffix($0) }
+    }
+
     /// `model.safetensors.index.json`, `model.safetensors.index.fp16.json`,
     /// `diffusion_pytorch_model.safetensors.index.json`, `pytorch_model.bin.index.json`, ...
     static func isIndexName(_ name: String) -> Bool {
