@@ -26,6 +26,31 @@ import TestSupport
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
+    /// A classifier has no output projection (TestData/knowledge/architectures.json, from
+    /// transformers): nothing is tied now. BertConfig ties by default and this config says true,
+    /// so a pre-training head would have been tied (info, `pretraining_tie`); LlamaConfig unties
+    /// by default (model-type-defaults.json), so a Llama classifier's moved pad row stays a warning.
+    @Test("a classifier's moved pad row: info when the type's pre-training head ties (BERT), a warning when it does not (Llama)")
+    func classifierPretrainingTie() throws {
+        let architectures = try #require(try Fixtures.json("knowledge/architectures.json") as? [String: Any])
+        for name in ["BertForSequenceClassification", "LlamaForSequenceClassification"] {
+            let facts = try #require((architectures["architectures"] as? [String: Any] ?? architectures)[name] as? [String: Any], "\(name)")
+            #expect(facts["output_projection"] as? Bool == false, "\(name): \(facts)")
+        }
+        let bert = try Self.folder([("bert.embeddings.word_embeddings.weight", [4, 2], Self.matrix(0.1, moved: 0))],
+                                   config: #"{"model_type": "bert", "architectures": ["BertForSequenceClassification"], "tie_word_embeddings": true, "pad_token_id": 0, "vocab_size": 4, "hidden_size": 2}"#)
+        let found = try #require(CLI.findings(try CLI.json(["audit", bert, "--format", "json"], status: 0), rule: "padding-row-nonzero").first)
+        #expect(found["severity"] as? String == "info")
+        #expect((found["evidence"] as? [String: Any])?["pretraining_tie"] as? Bool == true)
+        #expect((found["message"] as? String)?.contains("the files cannot show") == true)
+        let llama = try Self.folder([("model.embed_tokens.weight", [4, 2], Self.matrix(0.1, moved: 0))],
+                                    config: #"{"model_type": "llama", "architectures": ["LlamaForSequenceClassification"], "pad_token_id": 0, "vocab_size": 4, "hidden_size": 2}"#)
+        let warning = try #require(CLI.findings(try CLI.json(["audit", llama, "--format", "json"], status: 0), rule: "padding-row-nonzero").first)
+        #expect(warning["severity"] as? String == "warning")
+        #expect((warning["evidence"] as? [String: Any])?["pretraining_tie"] == nil)
+        #expect((warning["message"] as? String)?.contains("whether it was tied in pre-training, the files cannot show") == true)
+    }
+
     /// RobertaForMaskedLM saves `lm_head.dense.weight` (hidden × hidden) and, tied, no
     /// `lm_head.decoder.weight`: the dense layer is no output projection, so config.json's
     /// tie_word_embeddings true decides. It was taken for the projection: "not tied

@@ -59,10 +59,16 @@ import TestSupport
         #expect(padEvidence["pad_token"] as? String == e["pad_token"] as? String)
         #expect(padEvidence["rank"] as? Int == e["pad_rank"] as? Int)
         // BertModel has no output projection (TestData/real/all-minilm-l6-v2/expected.json, from
-        // transformers): nothing accounts for the non-zero pad row, so the rule's warning stands.
+        // transformers): nothing is tied now; BertConfig ties by default (model-type-defaults.json),
+        // so a pre-training head of the type would have been tied: info, saying the files cannot show it.
         #expect(padEvidence["tying_evidence"] as? String == "architecture" && padEvidence["tied"] as? Bool == false)
         #expect(padEvidence["architectures"] as? [String] == ["BertModel"] && (padding["message"] as? String)?.contains("(\"BertModel\")") == true)
-        #expect(padding["severity"] as? String == "warning")
+        let defaults = try #require(try Fixtures.json("knowledge/model-type-defaults.json") as? [String: Any])
+        let bert = try #require(((defaults["model_types"] as? [String: Any]) ?? defaults)["bert"] as? [String: Any])
+        #expect(bert["tie_word_embeddings"] as? Bool == true)
+        #expect(padEvidence["pretraining_tie"] as? Bool == true)
+        #expect((padding["message"] as? String)?.contains("whether it was pre-trained so, the files cannot show") == true)
+        #expect(padding["severity"] as? String == "info")
     }
 
     @Test("audit --pad-id and --tensor pin the pad row and the token matrix; the policy keys do the same")

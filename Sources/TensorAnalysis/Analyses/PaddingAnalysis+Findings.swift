@@ -29,6 +29,11 @@ extension PaddingAnalysis {
             return "the pad row is non-zero; the matrix is tied to an output projection by \(evidenceWords(tying.evidence)). "
                 + tying.detail + " A tied matrix gets the output layer's gradient in every row, the padding row included."
         }
+        if tying.tied == false, let pretraining = r.pretrainingTie {
+            return "the pad row is non-zero and the model as saved ties nothing. " + tying.detail
+                + " But \(pretraining): a pre-training head tied to this matrix gives every row the output layer's gradient, the padding row included; "
+                + "whether the model was pre-trained so, the files cannot show."
+        }
         if tying.tied == false, let unknown = r.paddingIdxUnknown {
             return "the pad row is non-zero and the matrix is not tied to an output projection. " + tying.detail
                 + " Whether the model builds this embedding with padding_idx on the pad row (which starts it at zero) is not known: \(unknown)."
@@ -91,6 +96,8 @@ extension PaddingAnalysis {
             if let weight = r.tokenWeight { evidence["token_weight"] = .double(weight) }
             if expected { evidence["padding_idx_row"] = .bool(false) }
             if shared { evidence["pad_token_roles"] = .strings(r.sharedRoles) }
+            let pretrained = !expected && !shared && r.pretrainingTie != nil && !tied
+            if pretrained { evidence["pretraining_tie"] = .bool(true) }
             let verdict = switch (tied, r.tying.tied) {
             case _ where expected:
                 "\(r.unpaddedRow ?? "") (padding_idx evidence: \(r.unpaddedRowEvidence)), so a non-zero pad row is expected"
@@ -102,8 +109,13 @@ extension PaddingAnalysis {
             case (true, _) where r.tying.evidence == .modelTypeDefault:
                 "the model type's default ties the matrix (evidence: model-type-default: implied, not stated), which would account for it"
             case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
+            case (false, false?) where r.tying.evidence == .architecture && r.pretrainingTie != nil:
+                "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) have no output projection, so nothing is tied in this model "
+                    + "(evidence: architecture); but \(r.pretrainingTie ?? ""), whose gradient would have moved the pad row before fine-tuning; "
+                    + "whether it was pre-trained so, the files cannot show"
             case (false, false?) where r.tying.evidence == .architecture:
-                "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) have no output projection, so no tie accounts for it (evidence: architecture)"
+                "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) have no output projection, so no tie in this model accounts for it "
+                    + "(evidence: architecture; whether it was tied in pre-training, the files cannot show)"
             case (false, false?) where r.paddingIdxUnknown != nil:
                 "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)); whether the model builds it with padding_idx on this row is not known "
                     + "(\(r.paddingIdxUnknown ?? "")), so nothing known accounts for it"
@@ -111,7 +123,7 @@ extension PaddingAnalysis {
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
             }
             let standing = standsFor.map { " (it holds the input embedding \(quoted($0)), which is tied to it and not stored apart)" } ?? ""
-            return Finding(.paddingRowNonzero, severity: tied || expected || shared ? .info : nil, tensors: [r.tensor],
+            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained ? .info : nil, tensors: [r.tensor],
                            message: "\(r.tensor)\(standing): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                            evidence: evidence)
         }

@@ -72,6 +72,10 @@ public enum PaddingAnalysis {
         /// What `unpaddedRow` rests on: config.json's pad_token_id (`config`) or the model
         /// type's built-in facts and defaults (`model-type-default`).
         public var unpaddedRowEvidence = "model-type-default"
+        /// When config.json's architectures have no output projection (a classifier, a bare
+        /// encoder) but the config or the model type's default ties word embeddings: the
+        /// sentence saying that a pre-training head would have been tied to this matrix.
+        public var pretrainingTie: String?
         /// The other roles of the pad token when it is also a token the model reads in
         /// training (`eos_token`, …): its row is trained as that token.
         public var sharedRoles: [String] = []
@@ -242,6 +246,9 @@ public enum PaddingAnalysis {
                 if case .value = knowledge.config?.padTokenID { result.unpaddedRowEvidence = "config" }
                 if case .null = knowledge.config?.padTokenID { result.unpaddedRowEvidence = "config" }
                 result.sharedRoles = sharedRoles(of: padID.id, tokenizer: knowledge.tokenizer)
+                if result.tying.evidence == .architecture {
+                    result.pretrainingTie = pretrainingTie(config: knowledge.config)
+                }
                 if !checkpoint.files.contains(where: { $0.formatName == "gguf" }) {
                     result.paddingIdxUnknown = paddingIdxUnknown(config: knowledge.config)
                 }
@@ -298,6 +305,23 @@ public enum PaddingAnalysis {
             return "\(model) builds its input embedding with padding_idx = pad_token_id, here \(source), not the pad id \(row): "
                 + "row \(row) starts random and trains like any other row"
         }
+    }
+
+    /// Why a headless model's embedding may still have been tied when it was pre-trained, or
+    /// nil. Why: a BERT sequence classifier fine-tuned from `bert-base-uncased` has no output
+    /// projection, and its pad row was "no tie accounts for it" (a warning), where its masked-LM
+    /// pre-training tied the embedding to the decoder (BertConfig ties by default) and moved
+    /// that row: the brief's own case (black-box QA run, 2026-12-05). What the files show is
+    /// only that the saved model ties nothing now.
+    static func pretrainingTie(config: ModelConfigFacts?) -> String? {
+        guard let config else { return nil }
+        if case .value(true) = config.tieWordEmbeddings {
+            return "config.json's tie_word_embeddings true says its model type's LM head is tied to this matrix"
+        }
+        guard case .absent = config.tieWordEmbeddings, let type = config.modelType,
+              let fact = ModelTypeFacts.fact(for: type), fact.tiesWordEmbeddings else { return nil }
+        return "\(fact.configClass) ties word embeddings by default (model-type-default, implied), so the model type's pre-training head "
+            + "(a masked- or causal-LM decoder) would have been tied to this matrix"
     }
 
     /// Roles besides `pad_token` that the tokenizer gives the pad id, among the tokens a model
