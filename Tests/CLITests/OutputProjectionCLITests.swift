@@ -26,6 +26,29 @@ import TestSupport
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
+    /// GPTNeoXLayer (use_parallel_residual, default true) and PhiDecoderLayer add the attention
+    /// output and the MLP output to one residual sum, and transformers starts their biases at
+    /// zero: a trained model holds them equal (a QA run trained tiny ones with transformers 5.25).
+    @Test("a parallel-residual layer's two output biases are equal by construction; a sequential GPT-NeoX's are a duplicate",
+          arguments: [("gpt_neox", "gpt_neox.layers.3.attention.dense.bias", "gpt_neox.layers.3.mlp.dense_4h_to_h.bias", ""),
+                      ("phi", "model.layers.3.self_attn.dense.bias", "model.layers.3.mlp.fc2.bias", ""),
+                      ("gpt_neox", "gpt_neox.layers.3.attention.dense.bias", "gpt_neox.layers.3.mlp.dense_4h_to_h.bias",
+                       #", "use_parallel_residual": false"#)])
+    func parallelResidualBiases(type: String, attention: String, mlp: String, extra: String) throws {
+        let bias = Self.matrix(0.2).prefix(16).map { $0 }  // four distinct floats
+        let dir = try Self.folder([(attention, [4], bias), (mlp, [4], bias)], config: #"{"model_type": "\#(type)"\#(extra)}"#)
+        let ties = try Self.json(["ties", dir, "--json"])
+        let groups = try #require(ties["groups"] as? [[String: Any]])
+        let findings = CLI.findings(try CLI.json(["audit", dir, "--format", "json"]), rule: "duplicate-tensors")
+        if extra.isEmpty {
+            #expect(groups.first?["kind"] as? String == "parallel-residual-bias")
+            #expect(findings.isEmpty)
+        } else {
+            #expect(groups.first?["kind"] as? String == "duplicate")
+            #expect(findings.count == 1)
+        }
+    }
+
     /// A classifier has no output projection (TestData/knowledge/architectures.json, from
     /// transformers): nothing is tied now. BertConfig ties by default and this config says true,
     /// so a pre-training head would have been tied (info, `pretraining_tie`); LlamaConfig unties

@@ -68,6 +68,8 @@ public struct ModelConfig: Sendable, Equatable {
     /// top level; nil otherwise (only an explicit false says anything: the encoder then has an
     /// input embedding of its own).
     public var shareEncoderDecoderEmbeddings: Bool?
+    /// `use_parallel_residual` (GPTNeoXConfig, default true) when written as a JSON boolean.
+    public var useParallelResidual: Bool?
 
     public init(path: String, modelType: String? = nil, padToken: PadToken = .absent, vocabSize: Int? = nil,
                 hiddenSize: Int? = nil, tieWordEmbeddings: Bool? = nil) {
@@ -212,6 +214,7 @@ public struct ModelConfig: Sendable, Equatable {
         }
         if case .bool(let nestedTie)? = nested?.lastValue(for: "tie_word_embeddings") { config.textConfigTieWordEmbeddings = nestedTie }
         if case .bool(let share)? = root.lastValue(for: "share_encoder_decoder_embeddings") { config.shareEncoderDecoderEmbeddings = share }
+        if case .bool(let parallel)? = root.lastValue(for: "use_parallel_residual") { config.useParallelResidual = parallel }
         config.fieldsFromTextConfig = fromTextConfig
         return config
     }

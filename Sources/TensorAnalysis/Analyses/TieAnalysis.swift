@@ -25,6 +25,10 @@ public enum TieAnalysis {
         case identicalLayers = "identical-layers"
         /// Zero-size tensors are trivially equal.
         case empty
+        /// The attention output's and the MLP output's biases of one layer of a parallel-residual
+        /// block (GPT-NeoX, Phi): both start at zero and are added to the same residual sum, so
+        /// they get the same gradient at every step and stay equal.
+        case parallelResidualBias = "parallel-residual-bias"
         /// Identical, and nothing above explains it.
         case duplicate
     }
@@ -427,6 +431,9 @@ public enum TieAnalysis {
             group.note = first.elementCount > 0
                 ? "every element equals \(first.value(at: 0)): equal by construction"
                 : "equal by construction"
+        } else if let note = parallelResidualBiases(names, config: checkpoint.config) {
+            group.kind = .parallelResidualBias
+            group.note = note
         } else if patterns.count == 1 && names.allSatisfy({ TensorNames.layerPattern($0) != nil }) {
             group.kind = .identicalLayers
             group.note = "the same parameter in different layers holds identical values: a suspicious copy"
@@ -434,6 +441,27 @@ public enum TieAnalysis {
             group.note = Group.unexplained
         }
         return group
+    }
+
+    /// The note of a layer's attention-output and MLP-output biases in a parallel-residual
+    /// block, or nil: model_type `gpt_neox` (unless `use_parallel_residual` is false) with
+    /// `….attention.dense.bias` and `….mlp.dense_4h_to_h.bias`, or `phi` with
+    /// `….self_attn.dense.bias` and `….mlp.fc2.bias`, of one layer. Why: transformers
+    /// initialises both biases to zero and adds both outputs to one residual sum, so each step
+    /// gives them the same gradient; trained GPT-NeoX and Phi models built by transformers held
+    /// them equal, reported as duplicates "with no known reason" (black-box QA run, 2026-12-05).
+    static func parallelResidualBiases(_ names: [String], config: ModelConfig?) -> String? {
+        guard names.count == 2, let config, let type = config.modelType else { return nil }
+        let suffixes: (String, String)
+        switch type {
+        case "gpt_neox" where config.useParallelResidual != false: suffixes = (".attention.dense.bias", ".mlp.dense_4h_to_h.bias")
+        case "phi": suffixes = (".self_attn.dense.bias", ".mlp.fc2.bias")
+        default: return nil
+        }
+        let attention = names.first { $0.hasSuffix(suffixes.0) }, mlp = names.first { $0.hasSuffix(suffixes.1) }
+        guard let attention, let mlp, attention.dropLast(suffixes.0.count) == mlp.dropLast(suffixes.1.count) else { return nil }
+        return "one layer's attention-output and MLP-output biases in a parallel-residual block (model_type \(quoted(type))): "
+            + "both start at zero and add to the same residual sum, so training gives them the same gradient and keeps them equal"
     }
 
     /// The note of a pair of the model type's fixed sinusoidal position tables
@@ -478,7 +506,7 @@ public enum TieAnalysis {
                 out.append(Finding(.duplicateTensors, tensors: g.tensors,
                                    message: "\(list) hold identical bytes (\(g.nbytes) bytes each)\(why)",
                                    evidence: evidence))
-            case .repeatedBuffer, .constant, .empty:
+            case .repeatedBuffer, .constant, .empty, .parallelResidualBias:
                 break
             }
         }

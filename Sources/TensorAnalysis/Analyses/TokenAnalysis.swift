@@ -121,7 +121,7 @@ public enum TokenAnalysis {
                 if !r.ordinary.isEmpty { parts.append("\(r.ordinary.count) ordinary tokens (\(named(r.ordinary)))") }
             }
             if let pad = r.padRow {
-                parts.append("row \(pad.id) is the pad row (\(pad.note)): a pad row starts at zero and is padding-row-nonzero's question, not a token that missed training")
+                parts.append("row \(pad.id) is the pad row (\(pad.note)): the pad row is padding-row-nonzero's question, not a token that missed training")
             }
             let lowestName = r.tokens[lowest.row].map { " " + quoted($0) } ?? ""
             var evidence: [String: Evidence] = [
