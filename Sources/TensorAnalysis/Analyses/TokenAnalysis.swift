@@ -116,7 +116,7 @@ public enum TokenAnalysis {
                 if !r.knownUnused.isEmpty { parts.append("\(r.knownUnused.count) named unused (\(named(r.knownUnused)))") }
                 if !r.special.isEmpty { parts.append("\(r.special.count) special (\(named(r.special)))") }
                 if !r.beyondVocabulary.isEmpty {
-                    parts.append("\(r.beyondVocabulary.count) beyond the tokenizer's \(r.vocabularySize ?? 0) tokens (rows \(named(r.beyondVocabulary)))")
+                    parts.append("\(r.beyondVocabulary.count) beyond the tokenizer's \(r.vocabularySize ?? 0) tokens (\(named(r.beyondVocabulary)))")
                 }
                 if !r.ordinary.isEmpty { parts.append("\(r.ordinary.count) ordinary tokens (\(named(r.ordinary)))") }
             }
