@@ -89,7 +89,10 @@ enum ReportWriter {
         guard Checkpoint.isReadInFolder(fileName: name) else { return nil }
         let folder = realRawPath(RawPath(path).parent.description) ?? RawPath(path).parent
         for input in inputs {
-            let inputFolder = FileIdentity.of(input)?.kind == .directory ? realRawPath(input) : realRawPath(input)?.parent
+            // An input that does not exist (a mistyped path, whose error report is being
+            // written) still names its folder: the report was written there as `vocab.txt`.
+            let inputFolder = FileIdentity.of(input)?.kind == .directory ? realRawPath(input)
+                : realRawPath(input)?.parent ?? realRawPath(RawPath(input).parent.description)
             if let inputFolder, inputFolder == folder {
                 return "is in the folder of the input \(input) and named like a file tensoraudit reads there "
                     + "(weights, shard index, config.json, tokenizer); a report there would be read as one by later runs"

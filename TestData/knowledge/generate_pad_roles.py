@@ -9,6 +9,9 @@ model type transformers does not know, each with expected.json holding transform
 - stated-pad-eos/: config.json states pad_token_id 2, the EOS id (a fine-tune's usual setting):
   padding_idx is 2, but the saved row is non-zero (it was trained as "</s>" before the pad id
   was set; the generator writes such a row).
+- added-pad/: a Llama trained without a pad token, then given "[PAD]" (id 8, the last row) by
+  add_special_tokens and resize_token_embeddings: transformers' mean resizing makes the row the
+  mean of the others (expected.json: numpy's distance and the median row norm).
 - unknown-type/: the weights of null-pad-eos under config.json model_type "foo_bar" and a
   stated pad_token_id 5 (an ordinary token, "brown"), a type outside transformers' registry
   (AutoConfig refuses it): whether its embedding zeroes the pad row is not known.
@@ -82,6 +85,28 @@ def answers(folder, loads=True):
     write_json(folder / "expected.json", out)
 
 
+def added_pad(folder):
+    """A Llama trained without a pad token, then given "[PAD]" by add_special_tokens and
+    resize_token_embeddings (the Alpaca recipe): transformers' mean resizing, its default."""
+    torch.manual_seed(11)
+    config = LlamaConfig(vocab_size=len(VOCAB), hidden_size=4, intermediate_size=12, num_hidden_layers=1, num_attention_heads=2,
+                         num_key_value_heads=2, tie_word_embeddings=False, bos_token_id=1, eos_token_id=2)
+    model = LlamaForCausalLM(config)
+    tokenizer(folder)
+    tok = AutoTokenizer.from_pretrained(folder)
+    tok.pad_token = None
+    tok.add_special_tokens({"pad_token": "[PAD]"})
+    model.resize_token_embeddings(len(tok))
+    model.config.pad_token_id = tok.pad_token_id
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    (folder / "generation_config.json").unlink(missing_ok=True)
+    weights = model.get_input_embeddings().weight.detach().numpy().astype(np.float64)
+    pad = tok.pad_token_id
+    others = np.delete(weights, pad, axis=0)
+    return float(np.linalg.norm(weights[pad] - others.mean(axis=0))), float(np.median(np.linalg.norm(weights, axis=1)))
+
+
 def main():
     shutil.rmtree(HERE, ignore_errors=True)
     for name, pad in (("null-pad-eos", None), ("absent-pad-eos", "absent"), ("stated-pad-eos", 2)):
@@ -89,6 +114,15 @@ def main():
         folder.mkdir(parents=True)
         llama(folder, pad)
         answers(folder)
+    folder = HERE / "added-pad"
+    folder.mkdir(parents=True)
+    distance, median = added_pad(folder)
+    answers(folder)
+    expected = json.loads((folder / "expected.json").read_text())
+    expected["distance_from_mean_row"] = distance
+    expected["median_row_norm"] = median
+    expected["rows"] = len(VOCAB) + 1
+    write_json(folder / "expected.json", expected)
     unknown = HERE / "unknown-type"
     shutil.copytree(HERE / "null-pad-eos", unknown)
     (unknown / "expected.json").unlink()

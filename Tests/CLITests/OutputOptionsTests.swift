@@ -96,6 +96,12 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: path) == existed, "\(target)")
         }
         #expect(try Data(contentsOf: stray) == before)
+        // An input that does not exist (a mistyped path) still names its folder: its error
+        // report is not written there as vocab.txt, which later runs would read.
+        let missing = try CLI.run(["audit", folder.appendingPathComponent("missing.safetensors").path, "--format", "json",
+                                   "--output", folder.appendingPathComponent("vocab.txt").path])
+        #expect(missing.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("vocab.txt").path), "\(missing.stderr)")
         // A report of another name in that folder, and a checkpoint-like name elsewhere, are written.
         let report = folder.appendingPathComponent("audit.json").path
         #expect(try CLI.run(["audit", folder.path, "--format", "json", "--output", report]).status == 0)

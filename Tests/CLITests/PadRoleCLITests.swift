@@ -39,6 +39,8 @@ import TestSupport
         #expect(evidence["pad_token_roles"] as? [String] == ["eos_token"])
         #expect(evidence["padding_idx_row"] == nil)
         #expect((finding["message"] as? String)?.contains("the pad token is also the eos_token") == true)
+        // transformers put padding_idx on this row (expected.json): the sentence says so.
+        #expect((finding["message"] as? String)?.contains("config.json's pad_token_id puts padding_idx on this row") == true)
     }
 
     @Test("a model type transformers does not know: whether padding_idx zeroes the row is not known (warning that says so)")
@@ -49,5 +51,20 @@ import TestSupport
         let message = try #require(finding["message"] as? String)
         #expect(message.contains("is not known (model_type \"foo_bar\" is not among the"))
         #expect(!message.contains("so nothing accounts for it"))
+    }
+
+    @Test("a pad token added after training by resize_token_embeddings: its row is the others' mean (info, distance from numpy)")
+    func addedPadToken() throws {
+        let (finding, expected) = try Self.finding("added-pad")
+        // transformers put the pad on the last row (9 rows) with padding_idx there, yet the row
+        // is non-zero: mean resizing gave it the mean of the old rows.
+        #expect(expected["pad_token_id"] as? Int == 8 && expected["rows"] as? Int == 9 && expected["padding_idx"] as? Int == 8)
+        #expect(finding["severity"] as? String == "info")
+        let evidence = try #require(finding["evidence"] as? [String: Any])
+        let distance = try #require(Fixtures.number(evidence["distance_from_mean_row"] as Any))
+        #expect(closeEnough(distance, Fixtures.number(expected["distance_from_mean_row"] as Any) ?? .nan, relative: 1e-6), "\(distance)")
+        #expect((finding["message"] as? String)?.contains("resize_token_embeddings") == true)
+        // The same rows without the resize's mean: a random last row is no mean, and keeps the warning.
+        #expect(distance <= 1e-3 * (Fixtures.number(expected["median_row_norm"] as Any) ?? 0))
     }
 }

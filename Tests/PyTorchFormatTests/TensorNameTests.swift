@@ -34,10 +34,10 @@ import Testing
         #expect(try Self.read("long-name.pt").failure == .limitExceeded(what: "tensor name length in bytes", limit: 1 << 20))
     }
 
-    @Test("the names' budget grows with the pickle: 4 bytes a pickle byte above 1 MiB")
+    @Test("the names' budget grows with the pickle: 16 bytes a pickle byte above 1 MiB")
     func nameBudget() throws {
         #expect(PickleLimits.default.nameBudget(pickleBytes: 1_000) == 1 << 20)
-        #expect(PickleLimits.default.nameBudget(pickleBytes: 100_000_000) == 400_000_000)
+        #expect(PickleLimits.default.nameBudget(pickleBytes: 100_000_000) == 1_600_000_000)
         #expect(PickleLimits.default.nameBudget(pickleBytes: .max) == .max)
         var limits = PickleLimits.default
         limits.minNameBudget = 11  // "weight" and "bias", 10 bytes
@@ -47,10 +47,10 @@ import Testing
         #expect(try Self.read("metadata-ok.pt", limits: limits).failure == .limitExceeded(what: "total bytes of tensor names", limit: 9))
     }
 
-    @Test("the tensor budget: one per 4 pickle bytes, at least 64, at most 10,000,000; the walk's: 8 steps a byte, 65,536 to 2^20")
+    @Test("the tensor budget: one per 2 pickle bytes, at least 64, at most 10,000,000; the walk's: 8 steps a byte, 65,536 to 2^20")
     func budgets() {
-        // By hand: 1,000 / 4 = 250; 100 / 4 = 25 < 64; 2^40 / 4 > 10^7.
-        #expect(PickleLimits.default.tensorBudget(pickleBytes: 1_000) == 250)
+        // By hand: 1,000 / 2 = 500; 100 / 2 = 50 < 64; 2^40 / 2 > 10^7.
+        #expect(PickleLimits.default.tensorBudget(pickleBytes: 1_000) == 500)
         #expect(PickleLimits.default.tensorBudget(pickleBytes: 100) == 64)
         #expect(PickleLimits.default.tensorBudget(pickleBytes: 1 << 40) == 10_000_000)
         #expect(PickleLimits.default.walkStepBudget(pickleBytes: 1_000) == 65_536)

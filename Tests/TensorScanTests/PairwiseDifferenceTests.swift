@@ -147,4 +147,15 @@ import TestSupport
         #expect(closeEnough(stats.relativeL2, 2, relative: 1e-12))
         #expect(stats.differingElements == 1)
     }
+
+    @Test("F64 values near the largest double: the ratio is formed from the scaled norms, whose own values overflow")
+    func f64NearMaximum() throws {
+        let maximum = Double.greatestFiniteMagnitude
+        let x = try #require(try Self.f64File([2], [maximum, maximum]).tensor(named: "x"))
+        let y = try #require(try Self.f64File([2], [maximum, maximum / 2]).tensor(named: "x"))
+        let stats = try #require(x.differenceStatistics(from: y))
+        // By hand: ‖a − b‖ / ‖a‖ = (max / 2) / (max · √2) = 1 / (2√2).
+        #expect(closeEnough(stats.relativeL2, 1 / (2 * 2.0.squareRoot()), relative: 1e-12), "\(stats.relativeL2)")
+        #expect(stats.referenceL2.isInfinite)
+    }
 }

@@ -34,31 +34,35 @@ public struct PickleLimits: Sendable, Equatable {
     /// Most tensors: 10,000,000, the safetensors limit. Each tensor is a walk step, so with the
     /// default limits the step limit is reached first.
     public var maxTensors: Int = 10_000_000
-    /// Below `maxTensors`, at most one tensor per `pickleBytesPerTensor` (4) bytes of the
-    /// pickle, and at least `minTensorBudget` (64). Why: a name costs its pickle at least its
-    /// key and a `BINGET` of the tensor (5 bytes for a one-letter key under a tie), while a dict
+    /// Below `maxTensors`, at most one tensor per `pickleBytesPerTensor` (2) bytes of the
+    /// pickle, and at least `minTensorBudget` (64). Why: a name costs its pickle at least a
+    /// 2-byte `BINGET` of the tensor (a list holding one tensor 1,000 times, which torch.load
+    /// reads: 4 bytes a tensor refused it; QA run, 2026-12-05), while a dict
     /// reached twice through the memo is walked twice: 19 levels of `{"a": d, "b": d}` gave
     /// 2^19 tensors from an 895-byte file (410 MB, 4–8 s), and eight such shards of an index
     /// ran out of memory and trapped (black-box QA run, 2026-12-05).
     public var minTensorBudget: Int = 64
-    public var pickleBytesPerTensor: Int = 4
+    public var pickleBytesPerTensor: Int = 2
     /// All tensor names together, in UTF-8 bytes: at least `minNameBudget` (1 MiB, the longest
     /// name; it was 64 MiB, which a tiny shard of an index could fill, each), and
-    /// `nameBytesPerPickleByte` (4) bytes per byte of `data.pkl` for a larger pickle. A state
-    /// dict writes each name's keys in its pickle, with ~100 more bytes of opcodes per tensor, so
-    /// its names take less than its pickle; one tensor reused under long keys is what exceeds it.
+    /// `nameBytesPerPickleByte` (16) bytes per byte of `data.pkl` for a larger pickle. A flat
+    /// state dict writes each name's keys in its pickle, with ~100 more bytes of opcodes per
+    /// tensor, so its names take less than its pickle; nested dicts repeat their keys' prefixes
+    /// in every name (a 400-character prefix took 7 bytes of names a pickle byte; 4 refused it,
+    /// QA run, 2026-12-05); one tensor reused under long keys is what exceeds it.
     public var minNameBudget: Int = 1 << 20
-    public var nameBytesPerPickleByte: Int = 4
+    public var nameBytesPerPickleByte: Int = 16
 
     /// Most bytes the distinct tensor views may read together: `viewBytesPerStorageByte` (16)
-    /// times their storages' bytes, at least `minViewBytes` (64 MiB). Why: every view is
+    /// times their storages' bytes, at least `minViewBytes` (1 GiB: 40 sliding 2 MiB windows of
+    /// one 4 MiB storage, which torch.load reads, passed 64 MiB by a little). Why: every view is
     /// scanned for its own statistics, and views of one storage may overlap: 8,000 views of
     /// one 4 MiB storage, each shifted by an element, made a 5.3 MB file that `audit` read
     /// 32 GB of (37 s; black-box fuzz round, 2026-12-05). A state dict's views partition their
     /// storages or repeat one range (a tie, read once); a fused matrix saved beside its q, k, v
     /// slices reads its storage twice.
     public var viewBytesPerStorageByte: UInt64 = 16
-    public var minViewBytes: UInt64 = 64 << 20
+    public var minViewBytes: UInt64 = 1 << 30
 
     /// The bytes distinct views over storages of `storageBytes` bytes may read.
     public func viewBytesBudget(storageBytes: UInt64) -> UInt64 {

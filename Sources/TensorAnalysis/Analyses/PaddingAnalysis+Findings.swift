@@ -25,6 +25,11 @@ extension PaddingAnalysis {
             return "the pad row is non-zero, as expected: the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), "
                 + "which the model reads in training, so its row is trained as that token (unless padding_idx froze it from the start). " + tying.detail
         }
+        if r.distanceFromMeanRow != nil {
+            return "the pad row is non-zero, as expected: it is the mean of the other rows (to within 1e-3 of the median row norm), and the pad token is the "
+                + "tokenizer's last added token on the matrix's last row: transformers' resize_token_embeddings gives a row added after training that mean "
+                + "(mean_resizing, its default since 4.46), not zeros. " + tying.detail
+        }
         if tying.justifiesTiedExplanation {
             return "the pad row is non-zero; the matrix is tied to an output projection by \(evidenceWords(tying.evidence)). "
                 + tying.detail + " A tied matrix gets the output layer's gradient in every row, the padding row included."
@@ -96,14 +101,23 @@ extension PaddingAnalysis {
             if let weight = r.tokenWeight { evidence["token_weight"] = .double(weight) }
             if expected { evidence["padding_idx_row"] = .bool(false) }
             if shared { evidence["pad_token_roles"] = .strings(r.sharedRoles) }
+            let meanRow = !expected && !shared && r.distanceFromMeanRow != nil
+            if meanRow, let distance = r.distanceFromMeanRow { evidence["distance_from_mean_row"] = .double(distance) }
             let pretrained = !expected && !shared && r.pretrainingTie != nil && !tied
             if pretrained { evidence["pretraining_tie"] = .bool(true) }
             let verdict = switch (tied, r.tying.tied) {
             case _ where expected:
                 "\(r.unpaddedRow ?? "") (padding_idx evidence: \(r.unpaddedRowEvidence)), so a non-zero pad row is expected"
+            case (false, _) where shared && r.paddingIdxOnRow:
+                "the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), a token the model reads in training; config.json's pad_token_id puts "
+                    + "padding_idx on this row, which keeps it at zero in a model built from this config, so a non-zero row says the pad id was set after "
+                    + "the row was trained as that token (fine-tunes set pad_token_id to the EOS id): expected"
             case (false, _) where shared:
                 "the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), a token the model reads in training: "
                     + "its row is trained as that token unless padding_idx froze it from the start, so a non-zero row is expected"
+            case (false, _) where meanRow:
+                "the row is the mean of the other rows to within 1e-3 of the median row norm, and the pad token is the tokenizer's last added token "
+                    + "on the matrix's last row: what transformers' resize_token_embeddings gives a row added after training, so a non-zero row is expected"
             case (false, _) where r.staticLayout != nil:
                 "a static embedding model has no output projection, so no tie accounts for it"
             case (true, _) where r.tying.evidence == .modelTypeDefault:
@@ -123,7 +137,7 @@ extension PaddingAnalysis {
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
             }
             let standing = standsFor.map { " (it holds the input embedding \(quoted($0)), which is tied to it and not stored apart)" } ?? ""
-            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained ? .info : nil, tensors: [r.tensor],
+            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow ? .info : nil, tensors: [r.tensor],
                            message: "\(r.tensor)\(standing): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                            evidence: evidence)
         }

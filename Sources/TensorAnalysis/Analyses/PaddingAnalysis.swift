@@ -76,6 +76,13 @@ public enum PaddingAnalysis {
         /// encoder) but the config or the model type's default ties word embeddings: the
         /// sentence saying that a pre-training head would have been tied to this matrix.
         public var pretrainingTie: String?
+        /// ‖pad row − mean of the other rows‖₂, when the pad token is the tokenizer's last added
+        /// token on the matrix's last row and the row lies that close to the mean (at most 1e-3
+        /// of the median row norm): a row `resize_token_embeddings` added after training.
+        public var distanceFromMeanRow: Double?
+        /// The model type builds its embedding with `padding_idx` on this row (config.json's
+        /// pad_token_id, or a fixed index): zero and frozen when built from this config.
+        public var paddingIdxOnRow = false
         /// The other roles of the pad token when it is also a token the model reads in
         /// training (`eos_token`, …): its row is trained as that token.
         public var sharedRoles: [String] = []
@@ -243,14 +250,24 @@ public enum PaddingAnalysis {
                                                             moments: momentsOf)
             if layout == nil, role.isNamedTokenMatrix(view.name), !role.isOutputProjection(view.name) {
                 result.unpaddedRow = unpaddedRow(row, config: knowledge.config)
-                if case .value = knowledge.config?.padTokenID { result.unpaddedRowEvidence = "config" }
-                if case .null = knowledge.config?.padTokenID { result.unpaddedRowEvidence = "config" }
+                let padding = knowledge.config.flatMap { config in config.modelType.flatMap(ModelTypeFacts.fact(for:)) }?.embeddingPadding
+                if case .followsPadTokenID? = padding {
+                    // Only a pad id that follows pad_token_id rests on what config.json states.
+                    if case .value = knowledge.config?.padTokenID { result.unpaddedRowEvidence = "config" }
+                    if case .null = knowledge.config?.padTokenID { result.unpaddedRowEvidence = "config" }
+                    if case .value(let id) = knowledge.config?.padTokenID, id == row { result.paddingIdxOnRow = true }
+                }
+                if case .fixed(let index)? = padding, index == row { result.paddingIdxOnRow = true }
                 result.sharedRoles = sharedRoles(of: padID.id, tokenizer: knowledge.tokenizer)
                 if result.tying.evidence == .architecture {
                     result.pretrainingTie = pretrainingTie(config: knowledge.config)
                 }
                 if !checkpoint.files.contains(where: { $0.formatName == "gguf" }) {
                     result.paddingIdxUnknown = paddingIdxUnknown(config: knowledge.config)
+                }
+                if !result.isZero, result.unpaddedRow == nil, result.sharedRoles.isEmpty, !result.tying.justifiesTiedExplanation,
+                   isLastAddedToken(row, of: view, tokenizer: knowledge.tokenizer), let median = result.norms?.median {
+                    result.distanceFromMeanRow = meanRowDistance(view, row: row).flatMap { $0 <= 1e-3 * median ? $0 : nil }
                 }
             }
             // Known-unused tokens are token ids: their rows are ids only when nothing maps them.
@@ -322,6 +339,37 @@ public enum PaddingAnalysis {
               let fact = ModelTypeFacts.fact(for: type), fact.tiesWordEmbeddings else { return nil }
         return "\(fact.configClass) ties word embeddings by default (model-type-default, implied), so the model type's pre-training head "
             + "(a masked- or causal-LM decoder) would have been tied to this matrix"
+    }
+
+    /// Whether `row` is the matrix's last row and the tokenizer's added token of the highest id:
+    /// where `add_special_tokens` plus `resize_token_embeddings` put a pad token added after
+    /// training (the Alpaca recipe).
+    static func isLastAddedToken(_ row: Int, of view: TensorView, tokenizer: Tokenizer?) -> Bool {
+        guard let tokenizer, row == view.rowCount - 1, row > 0, view.elementType.blockType == nil else { return false }
+        return tokenizer.addedTokens.map(\.id).max() == row
+    }
+
+    /// ‖row − the mean of the other rows‖₂ (a second read of the matrix, done only on the path
+    /// above), or nil when a value is not finite.
+    ///
+    /// Why: transformers' `resize_token_embeddings` (mean_resizing, the default since 4.46) gives
+    /// an added row the mean of the old rows, perturbed by 1e-9 of their covariance; a Llama
+    /// whose `[PAD]` was added so had its row "not tied, so nothing accounts for it" and
+    /// untrained-tokens called it "a pad row starts at zero" (black-box QA run, 2026-12-05:
+    /// the row equalled the mean within 1.4e-5).
+    static func meanRowDistance(_ view: TensorView, row: Int) -> Double? {
+        var sums = [Double](repeating: 0, count: view.rowLength)
+        for r in 0..<view.rowCount where r != row {
+            for (k, x) in view.decodedRow(r).enumerated() { sums[k] += x }
+        }
+        let count = Double(view.rowCount - 1)
+        let padRow = view.decodedRow(row)
+        var squares = 0.0
+        for (k, x) in padRow.enumerated() {
+            let d = x - sums[k] / count
+            squares += d * d
+        }
+        return squares.isFinite ? squares.squareRoot() : nil
     }
 
     /// Roles besides `pad_token` that the tokenizer gives the pad id, among the tokens a model

@@ -448,7 +448,7 @@ public enum TieAnalysis {
     /// `….attention.dense.bias` and `….mlp.dense_4h_to_h.bias`, or `phi` with
     /// `….self_attn.dense.bias` and `….mlp.fc2.bias`, of one layer. Why: transformers
     /// initialises both biases to zero and adds both outputs to one residual sum, so each step
-    /// gives them the same gradient; trained GPT-NeoX and Phi models built by transformers held
+    /// without residual dropout (its masks differ per output) gives them the same gradient; trained GPT-NeoX and Phi models built by transformers held
     /// them equal, reported as duplicates "with no known reason" (black-box QA run, 2026-12-05).
     static func parallelResidualBiases(_ names: [String], config: ModelConfig?) -> String? {
         guard names.count == 2, let config, let type = config.modelType else { return nil }
@@ -461,7 +461,7 @@ public enum TieAnalysis {
         let attention = names.first { $0.hasSuffix(suffixes.0) }, mlp = names.first { $0.hasSuffix(suffixes.1) }
         guard let attention, let mlp, attention.dropLast(suffixes.0.count) == mlp.dropLast(suffixes.1.count) else { return nil }
         return "one layer's attention-output and MLP-output biases in a parallel-residual block (model_type \(quoted(type))): "
-            + "both start at zero and add to the same residual sum, so training gives them the same gradient and keeps them equal"
+            + "both start at zero and add to the same residual sum, so without residual dropout every step gives them the same gradient and keeps them equal"
     }
 
     /// The note of a pair of the model type's fixed sinusoidal position tables

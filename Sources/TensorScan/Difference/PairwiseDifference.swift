@@ -31,8 +31,14 @@ public struct DifferenceStatistics: Sendable, Equatable {
     /// The rows with the largest difference norm, largest first (ties: lower row first).
     public let topRows: [Row]
 
+    /// The ratio formed from the scaled norms themselves (`ScaledDifference`), when the norms
+    /// alone cannot give it: ‖a‖₂ of two F64 values near the largest double is above it, and
+    /// the quotient of the stored norms was 0 ("ok") for a change of 35% (QA run, 2026-12-05).
+    var scaledRelativeL2: Double?
+
     /// ‖a − b‖₂ / ‖a‖₂: 0 when equal, `.infinity` when A is all zeros and B is not.
     public var relativeL2: Double {
+        if let scaledRelativeL2 { return scaledRelativeL2 }
         if differenceL2 == 0 { return 0 }
         return referenceL2 > 0 ? differenceL2 / referenceL2 : .infinity
     }

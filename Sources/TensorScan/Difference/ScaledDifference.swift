@@ -61,9 +61,11 @@ enum ScaledDifference {
             }
             if rowNorm.norm > 0 { worst.add(.init(row: row, l2: rowNorm.norm, maxAbs: rowMax)) }
         }
-        return DifferenceStatistics(elementCount: a.elementCount, maxAbsDifference: maxAbs, differenceL2: difference.norm,
-                                    referenceL2: reference.norm, differingElements: differing, nanMismatches: nans,
-                                    topRows: worst.result)
+        var statistics = DifferenceStatistics(elementCount: a.elementCount, maxAbsDifference: maxAbs, differenceL2: difference.norm,
+                                              referenceL2: reference.norm, differingElements: differing, nanMismatches: nans,
+                                              topRows: worst.result)
+        statistics.scaledRelativeL2 = difference.ratio(to: reference)
+        return statistics
     }
 }
 
@@ -92,4 +94,12 @@ struct ScaledNorm {
     }
 
     var norm: Double { infinite ? .infinity : scale == 0 ? 0 : scale * sumOfSquares.squareRoot() }
+
+    /// self.norm / other.norm, formed from the scales and sums, so it stays finite where both
+    /// norms overflow: 0 when self is zero, infinite when other is zero or self infinite.
+    func ratio(to other: ScaledNorm) -> Double {
+        if scale == 0 && !infinite { return 0 }
+        if infinite || other.scale == 0 { return .infinity }
+        return (scale / other.scale) * (sumOfSquares / other.sumOfSquares).squareRoot()
+    }
 }
