@@ -12,6 +12,8 @@ model type transformers does not know, each with expected.json holding transform
 - added-pad/: a Llama trained without a pad token, then given "[PAD]" (id 8, the last row) by
   add_special_tokens and resize_token_embeddings: transformers' mean resizing makes the row the
   mean of the others (expected.json: numpy's distance and the median row norm).
+- t5-views/: a tiny T5 saved by torch.save(state_dict): `shared` and both `embed_tokens` are
+  views of one storage (expected.json: the names whose data_ptr is shared's).
 - unknown-type/: the weights of null-pad-eos under config.json model_type "foo_bar" and a
   stated pad_token_id 5 (an ordinary token, "brown"), a type outside transformers' registry
   (AutoConfig refuses it): whether its embedding zeroes the pad row is not known.
@@ -107,6 +109,21 @@ def added_pad(folder):
     return float(np.linalg.norm(weights[pad] - others.mean(axis=0))), float(np.median(np.linalg.norm(weights, axis=1)))
 
 
+def t5_views(folder):
+    """A tiny T5 saved by torch.save(state_dict): `shared`, both `embed_tokens` (and the tied
+    `lm_head`) are views of one storage, written once."""
+    from transformers import T5Config, T5ForConditionalGeneration
+    torch.manual_seed(13)
+    config = T5Config(vocab_size=len(VOCAB), d_model=4, d_kv=2, d_ff=6, num_layers=1, num_heads=2, pad_token_id=0,
+                      eos_token_id=2, decoder_start_token_id=0)
+    model = T5ForConditionalGeneration(config)
+    state = model.state_dict()
+    torch.save(state, folder / "pytorch_model.bin")
+    model.config.to_json_file(folder / "config.json")
+    names = ["shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight"]
+    return {"views_of_one_storage": sorted(n for n in names if state[n].data_ptr() == state["shared.weight"].data_ptr())}
+
+
 def main():
     shutil.rmtree(HERE, ignore_errors=True)
     for name, pad in (("null-pad-eos", None), ("absent-pad-eos", "absent"), ("stated-pad-eos", 2)):
@@ -123,6 +140,10 @@ def main():
     expected["median_row_norm"] = median
     expected["rows"] = len(VOCAB) + 1
     write_json(folder / "expected.json", expected)
+    folder = HERE / "t5-views"
+    folder.mkdir(parents=True)
+    facts = t5_views(folder)
+    write_json(folder / "expected.json", {"transformers_version": transformers.__version__, **facts})
     unknown = HERE / "unknown-type"
     shutil.copytree(HERE / "null-pad-eos", unknown)
     (unknown / "expected.json").unlink()

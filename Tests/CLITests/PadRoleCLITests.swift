@@ -67,4 +67,16 @@ import TestSupport
         // The same rows without the resize's mean: a random last row is no mean, and keeps the warning.
         #expect(distance <= 1e-3 * (Fixtures.number(expected["median_row_norm"] as Any) ?? 0))
     }
+
+    @Test("views of one stored buffer (a T5 torch file's shared and embed_tokens) have one pad row, reported once naming each view")
+    func viewsOfOneBuffer() throws {
+        let path = Fixtures.path("knowledge/pad-roles/t5-views")
+        let expected = try #require(try Fixtures.json("knowledge/pad-roles/t5-views/expected.json") as? [String: Any])
+        let views = try #require(expected["views_of_one_storage"] as? [String])
+        #expect(views.count == 3)
+        let findings = CLI.findings(try CLI.json(["audit", path, "--format", "json"]), rule: "padding-row-nonzero")
+        #expect(findings.count == 1)
+        #expect((findings.first?["tensors"] as? [String])?.sorted() == views)
+        #expect((findings.first?["message"] as? String)?.contains("one stored buffer, also read as") == true)
+    }
 }

@@ -75,12 +75,24 @@ extension PaddingAnalysis {
     /// non-zero pad row there while `padding` showed it (review, 2026-12-04).
     public static func findings(_ report: Report) -> [Finding] {
         let embeddingAnalysed = report.results.contains { $0.role != .outputProjection && !TensorNames.isOutputProjection($0.tensor) }
-        return report.results.compactMap { r -> Finding? in
+        // Views of one stored buffer have one pad row: reported once, naming every view. Why:
+        // a BART torch file (shared, encoder and decoder embed_tokens, one storage) gave three
+        // identical findings (QA run, 2026-12-05).
+        func standsFor(_ r: Result) -> String? {
             let isOutput = r.role == .outputProjection || TensorNames.isOutputProjection(r.tensor)
             // Only on an alias's word: a byte-identical embedding is stored, and analysed itself.
-            let standsFor = isOutput && !embeddingAnalysed && r.tying.evidence == .metadataAlias
-                ? r.tiedWith.first(where: TensorNames.isEmbedding) : nil
-            guard !r.isZero, !isOutput || standsFor != nil else { return nil }
+            return isOutput && !embeddingAnalysed && r.tying.evidence == .metadataAlias ? r.tiedWith.first(where: TensorNames.isEmbedding) : nil
+        }
+        func reports(_ r: Result) -> Bool {
+            !r.isZero && (!(r.role == .outputProjection || TensorNames.isOutputProjection(r.tensor)) || standsFor(r) != nil)
+        }
+        var views: [String: [String]] = [:]
+        for r in report.results where reports(r) && !r.bufferKey.isEmpty { views[r.bufferKey, default: []].append(r.tensor) }
+        var reported = Set<String>()
+        return report.results.compactMap { r -> Finding? in
+            guard reports(r), r.bufferKey.isEmpty || reported.insert(r.bufferKey).inserted else { return nil }
+            let standsFor = standsFor(r)
+            let sameBuffer = r.bufferKey.isEmpty ? [] : (views[r.bufferKey] ?? []).filter { $0 != r.tensor }
             let tied = r.tying.justifiesTiedExplanation
             let expected = r.unpaddedRow != nil
             let shared = !expected && !r.sharedRoles.isEmpty
@@ -136,8 +148,9 @@ extension PaddingAnalysis {
             case (false, false?): "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)), so nothing accounts for it"
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
             }
-            let standing = standsFor.map { " (it holds the input embedding \(quoted($0)), which is tied to it and not stored apart)" } ?? ""
-            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow ? .info : nil, tensors: [r.tensor],
+            let standing = (standsFor.map { " (it holds the input embedding \(quoted($0)), which is tied to it and not stored apart)" } ?? "")
+                + (sameBuffer.isEmpty ? "" : " (one stored buffer, also read as \(sameBuffer.map(quoted).joined(separator: ", ")))")
+            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow ? .info : nil, tensors: [r.tensor] + sameBuffer,
                            message: "\(r.tensor)\(standing): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                            evidence: evidence)
         }
