@@ -33,7 +33,14 @@ import TestSupport
           arguments: [("gpt_neox", "gpt_neox.layers.3.attention.dense.bias", "gpt_neox.layers.3.mlp.dense_4h_to_h.bias", ""),
                       ("phi", "model.layers.3.self_attn.dense.bias", "model.layers.3.mlp.fc2.bias", ""),
                       ("gpt_neox", "gpt_neox.layers.3.attention.dense.bias", "gpt_neox.layers.3.mlp.dense_4h_to_h.bias",
-                       #", "use_parallel_residual": false"#)])
+                       #", "use_parallel_residual": false"#),
+                      // transformers refuses a non-boolean (GPTNeoXConfig: "expected bool"): nothing is assumed.
+                      ("gpt_neox", "gpt_neox.layers.3.attention.dense.bias", "gpt_neox.layers.3.mlp.dense_4h_to_h.bias",
+                       #", "use_parallel_residual": 0"#),
+                      // Residual dropout masks each output apart: the gradients differ.
+                      ("gpt_neox", "gpt_neox.layers.3.attention.dense.bias", "gpt_neox.layers.3.mlp.dense_4h_to_h.bias",
+                       #", "hidden_dropout": 0.1"#),
+                      ("phi", "model.layers.3.self_attn.dense.bias", "model.layers.3.mlp.fc2.bias", #", "resid_pdrop": 0.1"#)])
     func parallelResidualBiases(type: String, attention: String, mlp: String, extra: String) throws {
         let bias = Self.matrix(0.2).prefix(16).map { $0 }  // four distinct floats
         let dir = try Self.folder([(attention, [4], bias), (mlp, [4], bias)], config: #"{"model_type": "\#(type)"\#(extra)}"#)

@@ -165,7 +165,7 @@ import Testing
         guard case .limitExceeded(let walked, let steps)? = TorchFixtures.read(try TorchFixtures.bytes("memo-bomb.pt")).failure else {
             Issue.record("memo bomb not refused by a limit"); return
         }
-        #expect(walked.hasPrefix("objects visited (8 a byte of its "))
+        #expect(walked.hasPrefix("objects visited (8 per byte of its "))
         #expect(steps == PickleLimits.default.minWalkSteps)
         // 2^19 names of one tensor through a dict DAG (torch.load returns the shared dicts):
         // the tensor budget of a 529-byte pickle, 264.

@@ -68,8 +68,11 @@ public struct ModelConfig: Sendable, Equatable {
     /// top level; nil otherwise (only an explicit false says anything: the encoder then has an
     /// input embedding of its own).
     public var shareEncoderDecoderEmbeddings: Bool?
-    /// `use_parallel_residual` (GPTNeoXConfig, default true) when written as a JSON boolean.
-    public var useParallelResidual: Bool?
+    /// Whether the layers add attention and MLP outputs to one residual sum with no residual
+    /// dropout: `use_parallel_residual` absent (GPTNeoXConfig's default, true) or JSON `true`,
+    /// and `hidden_dropout` / `resid_pdrop` absent or the number 0. nil when a key holds
+    /// anything else (a string, `0`, a positive dropout): then nothing is assumed.
+    public var parallelResidualWithoutDropout: Bool?
 
     public init(path: String, modelType: String? = nil, padToken: PadToken = .absent, vocabSize: Int? = nil,
                 hiddenSize: Int? = nil, tieWordEmbeddings: Bool? = nil) {
@@ -214,7 +217,17 @@ public struct ModelConfig: Sendable, Equatable {
         }
         if case .bool(let nestedTie)? = nested?.lastValue(for: "tie_word_embeddings") { config.textConfigTieWordEmbeddings = nestedTie }
         if case .bool(let share)? = root.lastValue(for: "share_encoder_decoder_embeddings") { config.shareEncoderDecoderEmbeddings = share }
-        if case .bool(let parallel)? = root.lastValue(for: "use_parallel_residual") { config.useParallelResidual = parallel }
+        config.parallelResidualWithoutDropout = {
+            switch root.lastValue(for: "use_parallel_residual") {
+            case nil, .bool(true)?: break
+            default: return nil
+            }
+            for key in ["hidden_dropout", "resid_pdrop"] {
+                guard let node = root.lastValue(for: key) else { continue }
+                guard case .number(let number) = node, Double(number.text) == 0 else { return nil }
+            }
+            return true
+        }()
         config.fieldsFromTextConfig = fromTextConfig
         return config
     }

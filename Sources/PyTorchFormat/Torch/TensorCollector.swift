@@ -182,7 +182,7 @@ struct TensorCollector {
     mutating func walk(_ value: PickleValue, depth: Int) throws(TorchFormatError) {
         steps += 1
         guard steps <= stepBudget else {
-            throw .limitExceeded(what: "objects visited (\(limits.walkStepsPerPickleByte) a byte of its \(pickleBytes)-byte pickle, at least \(limits.minWalkSteps))",
+            throw .limitExceeded(what: "objects visited (\(limits.walkStepsPerPickleByte) per byte of its \(pickleBytes)-byte pickle, at least \(limits.minWalkSteps))",
                                  limit: stepBudget)
         }
         guard depth <= limits.maxNestingDepth else { throw .limitExceeded(what: "nesting depth", limit: limits.maxNestingDepth) }

@@ -444,18 +444,19 @@ public enum TieAnalysis {
     }
 
     /// The note of a layer's attention-output and MLP-output biases in a parallel-residual
-    /// block, or nil: model_type `gpt_neox` (unless `use_parallel_residual` is false) with
+    /// block, or nil: model_type `gpt_neox` (`use_parallel_residual` absent or true) with
     /// `….attention.dense.bias` and `….mlp.dense_4h_to_h.bias`, or `phi` with
     /// `….self_attn.dense.bias` and `….mlp.fc2.bias`, of one layer. Why: transformers
     /// initialises both biases to zero and adds both outputs to one residual sum, so each step
-    /// without residual dropout (its masks differ per output) gives them the same gradient; trained GPT-NeoX and Phi models built by transformers held
+    /// without residual dropout (its masks differ per output; `hidden_dropout` / `resid_pdrop`
+    /// must be absent or 0, a QA run found them ignored) gives them the same gradient; trained GPT-NeoX and Phi models built by transformers held
     /// them equal, reported as duplicates "with no known reason" (black-box QA run, 2026-12-05).
     static func parallelResidualBiases(_ names: [String], config: ModelConfig?) -> String? {
         guard names.count == 2, let config, let type = config.modelType else { return nil }
         let suffixes: (String, String)
         switch type {
-        case "gpt_neox" where config.useParallelResidual != false: suffixes = (".attention.dense.bias", ".mlp.dense_4h_to_h.bias")
-        case "phi": suffixes = (".self_attn.dense.bias", ".mlp.fc2.bias")
+        case "gpt_neox" where config.parallelResidualWithoutDropout == true: suffixes = (".attention.dense.bias", ".mlp.dense_4h_to_h.bias")
+        case "phi" where config.parallelResidualWithoutDropout == true: suffixes = (".self_attn.dense.bias", ".mlp.fc2.bias")
         default: return nil
         }
         let attention = names.first { $0.hasSuffix(suffixes.0) }, mlp = names.first { $0.hasSuffix(suffixes.1) }
