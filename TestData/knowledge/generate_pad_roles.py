@@ -9,6 +9,8 @@ model type transformers does not know, each with expected.json holding transform
 - stated-pad-eos/: config.json states pad_token_id 2, the EOS id (a fine-tune's usual setting):
   padding_idx is 2, but the saved row is non-zero (it was trained as "</s>" before the pad id
   was set; the generator writes such a row).
+- stated-pad-eos-config-only/: stated-pad-eos's config.json and weights without tokenizer files
+  (expected.json: AutoConfig's pad and eos ids).
 - added-pad/: a Llama trained without a pad token, then given "[PAD]" (id 8, the last row) by
   add_special_tokens and resize_token_embeddings: transformers' mean resizing makes the row the
   mean of the others (expected.json: numpy's distance and the median row norm).
@@ -131,6 +133,14 @@ def main():
         folder.mkdir(parents=True)
         llama(folder, pad)
         answers(folder)
+    # The stated-pad-eos weights and config alone: the roles come from config.json.
+    bare = HERE / "stated-pad-eos-config-only"
+    bare.mkdir(parents=True)
+    for name in ("config.json", "model.safetensors"):
+        shutil.copy(HERE / "stated-pad-eos" / name, bare / name)
+    config = transformers.AutoConfig.from_pretrained(bare)
+    write_json(bare / "expected.json", {"transformers_version": transformers.__version__,
+                                        "pad_token_id": config.pad_token_id, "eos_token_id": config.eos_token_id})
     folder = HERE / "added-pad"
     folder.mkdir(parents=True)
     distance, median = added_pad(folder)

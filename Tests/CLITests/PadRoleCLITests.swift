@@ -79,4 +79,14 @@ import TestSupport
         #expect((findings.first?["tensors"] as? [String])?.sorted() == views)
         #expect((findings.first?["message"] as? String)?.contains("one stored buffer, also read as") == true)
     }
+
+    @Test("without tokenizer files, config.json's eos_token_id gives the pad id its role (info, pad_token_roles)")
+    func roleFromConfig() throws {
+        let path = Fixtures.path("knowledge/pad-roles/stated-pad-eos-config-only")
+        let expected = try #require(try Fixtures.json("knowledge/pad-roles/stated-pad-eos-config-only/expected.json") as? [String: Any])
+        #expect(expected["pad_token_id"] as? Int == 2 && expected["eos_token_id"] as? Int == 2)
+        let finding = try #require(CLI.findings(try CLI.json(["audit", path, "--format", "json"]), rule: "padding-row-nonzero").first)
+        #expect(finding["severity"] as? String == "info")
+        #expect((finding["evidence"] as? [String: Any])?["pad_token_roles"] as? [String] == ["eos_token"])
+    }
 }

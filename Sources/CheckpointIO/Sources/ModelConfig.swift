@@ -68,6 +68,9 @@ public struct ModelConfig: Sendable, Equatable {
     /// top level; nil otherwise (only an explicit false says anything: the encoder then has an
     /// input embedding of its own).
     public var shareEncoderDecoderEmbeddings: Bool?
+    /// Token ids config.json gives the roles `eos_token`, `bos_token` (`eos_token_id`,
+    /// `bos_token_id`: an integer, or a list of them as Llama 3 writes), by role.
+    public var roleTokenIDs: [String: [Int]] = [:]
     /// Whether the layers add attention and MLP outputs to one residual sum with no residual
     /// dropout: `use_parallel_residual` absent (GPTNeoXConfig's default, true) or JSON `true`,
     /// and `hidden_dropout` / `resid_pdrop` absent or the number 0. nil when a key holds
@@ -217,6 +220,13 @@ public struct ModelConfig: Sendable, Equatable {
         }
         if case .bool(let nestedTie)? = nested?.lastValue(for: "tie_word_embeddings") { config.textConfigTieWordEmbeddings = nestedTie }
         if case .bool(let share)? = root.lastValue(for: "share_encoder_decoder_embeddings") { config.shareEncoderDecoderEmbeddings = share }
+        for (key, role) in [("eos_token_id", "eos_token"), ("bos_token_id", "bos_token")] {
+            switch root.lastValue(for: key) {
+            case let node? where Self.index(node) != nil: config.roleTokenIDs[role] = Self.index(node).map { [$0] }
+            case .array(let items)?: config.roleTokenIDs[role] = items.compactMap(Self.index)
+            default: break
+            }
+        }
         config.parallelResidualWithoutDropout = {
             switch root.lastValue(for: "use_parallel_residual") {
             case nil, .bool(true)?: break

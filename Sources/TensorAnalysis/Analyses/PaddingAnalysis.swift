@@ -263,7 +263,7 @@ public enum PaddingAnalysis {
                     if case .value(let id) = knowledge.config?.padTokenID, id == row { result.paddingIdxOnRow = true }
                 }
                 if case .fixed(let index)? = padding, index == row { result.paddingIdxOnRow = true }
-                result.sharedRoles = sharedRoles(of: padID.id, tokenizer: knowledge.tokenizer)
+                result.sharedRoles = sharedRoles(of: padID.id, tokenizer: knowledge.tokenizer, config: checkpoint.config)
                 if result.tying.evidence == .architecture {
                     result.pretrainingTie = pretrainingTie(config: knowledge.config)
                 }
@@ -377,11 +377,15 @@ public enum PaddingAnalysis {
         return squares.isFinite ? squares.squareRoot() : nil
     }
 
-    /// Roles besides `pad_token` that the tokenizer gives the pad id, among the tokens a model
-    /// reads as input in training (a pad token that is also `</s>` is trained as `</s>`).
-    static func sharedRoles(of id: Int, tokenizer: Tokenizer?) -> [String] {
+    /// Roles besides `pad_token` that the tokenizer (or config.json's `eos_token_id` /
+    /// `bos_token_id`) gives the pad id, among the tokens a model reads as input in training (a
+    /// pad token that is also `</s>` is trained as `</s>`). Why config.json too: a folder
+    /// without tokenizer files whose config gives 2 as both pad and EOS id kept the warning
+    /// (regression hunt, 2026-12-05).
+    static func sharedRoles(of id: Int, tokenizer: Tokenizer?, config: ModelConfig? = nil) -> [String] {
         let read: Set<String> = ["eos_token", "bos_token", "unk_token", "sep_token", "cls_token", "mask_token"]
-        let roles = tokenizer?.specialTokens.filter { $0.id == id }.flatMap(\.roles) ?? []
+        let roles = (tokenizer?.specialTokens.filter { $0.id == id }.flatMap(\.roles) ?? [])
+            + (config?.roleTokenIDs.filter { $0.value.contains(id) }.map(\.key) ?? [])
         return Array(Set(roles.filter(read.contains))).sorted()
     }
 
