@@ -264,8 +264,7 @@ struct CheckpointLoader {
     /// Whether a file of this name in a checkpoint's folder may be read when that folder is
     /// audited: a weights file, a shard index, config.json or a tokenizer file.
     static func isReadInFolder(fileName name: String) -> Bool {
-        name == "config.json" || ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"].contains(name)
-            || isIndexName(name) || isWeightsName(name)
+        name == "config.json" || TokenizerFiles.fileNames.contains(name) || isIndexName(name) || isWeightsName(name)
     }
 
     /// `model.safetensors.index.json`, `model.safetensors.index.fp16.json`,

@@ -221,10 +221,11 @@ public struct ModelConfig: Sendable, Equatable {
         if case .bool(let nestedTie)? = nested?.lastValue(for: "tie_word_embeddings") { config.textConfigTieWordEmbeddings = nestedTie }
         if case .bool(let share)? = root.lastValue(for: "share_encoder_decoder_embeddings") { config.shareEncoderDecoderEmbeddings = share }
         for (key, role) in [("eos_token_id", "eos_token"), ("bos_token_id", "bos_token")] {
-            switch root.lastValue(for: key) {
-            case let node? where Self.index(node) != nil: config.roleTokenIDs[role] = Self.index(node).map { [$0] }
-            case .array(let items)?: config.roleTokenIDs[role] = items.compactMap(Self.index)
-            default: break
+            guard let node = root.lastValue(for: key) else { continue }
+            if case .array(let items) = node {
+                config.roleTokenIDs[role] = items.compactMap(Self.index)
+            } else if let id = Self.index(node) {
+                config.roleTokenIDs[role] = [id]
             }
         }
         config.parallelResidualWithoutDropout = {

@@ -25,14 +25,17 @@ public struct TokenizerFiles: Sendable, Equatable {
     /// True when the folder held none of the files.
     public var isEmpty: Bool { self == TokenizerFiles() }
 
+    /// The file names read beside a checkpoint, in the order of the properties.
+    static let fileNames = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"]
+
     /// The files of this kind in `folder` (regular files only).
     static func find(in folder: String) -> TokenizerFiles {
         func path(_ name: String) -> String? {
             let path = CheckpointLoader.join(folder, name)
             return !MappedFile.isAbsent(path) ? path : nil
         }
-        return TokenizerFiles(tokenizer: path("tokenizer.json"), tokenizerConfig: path("tokenizer_config.json"),
-                              specialTokensMap: path("special_tokens_map.json"), vocabulary: path("vocab.txt"))
+        let found = fileNames.map(path)
+        return TokenizerFiles(tokenizer: found[0], tokenizerConfig: found[1], specialTokensMap: found[2], vocabulary: found[3])
     }
 
     /// Every recorded path, in the order of the properties.

@@ -86,13 +86,13 @@ extension PaddingAnalysis {
         func reports(_ r: Result) -> Bool {
             !r.isZero && (!(r.role == .outputProjection || TensorNames.isOutputProjection(r.tensor)) || standsFor(r) != nil)
         }
-        var views: [String: [String]] = [:]
-        for r in report.results where reports(r) && !r.bufferKey.isEmpty { views[r.bufferKey, default: []].append(r.tensor) }
-        var reported = Set<String>()
+        var views: [ExactText: [String]] = [:]
+        for r in report.results where reports(r) && !r.bufferKey.text.isEmpty { views[r.bufferKey, default: []].append(r.tensor) }
+        var reported = Set<ExactText>()
         return report.results.compactMap { r -> Finding? in
-            guard reports(r), r.bufferKey.isEmpty || reported.insert(r.bufferKey).inserted else { return nil }
+            guard reports(r), r.bufferKey.text.isEmpty || reported.insert(r.bufferKey).inserted else { return nil }
             let standsFor = standsFor(r)
-            let sameBuffer = r.bufferKey.isEmpty ? [] : (views[r.bufferKey] ?? []).filter { $0 != r.tensor }
+            let sameBuffer = r.bufferKey.text.isEmpty ? [] : (views[r.bufferKey] ?? []).filter { $0 != r.tensor }
             let tied = r.tying.justifiesTiedExplanation
             let expected = r.unpaddedRow != nil
             let shared = !expected && !r.sharedRoles.isEmpty

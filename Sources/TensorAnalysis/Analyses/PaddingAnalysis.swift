@@ -83,7 +83,9 @@ public enum PaddingAnalysis {
         /// Where the matrix's bytes are (`path|range`): matrices that are views of one stored
         /// buffer (a torch file saving BART's `shared`, both `embed_tokens` and `lm_head` once)
         /// share it, and their pad row is reported once.
-        public var bufferKey = ""
+        /// By code points, as `TensorView.sharesBytes` compares paths: files named `café`
+        /// precomposed and decomposed are two files.
+        public var bufferKey = ExactText("")
         /// The model type builds its embedding with `padding_idx` on this row (config.json's
         /// pad_token_id, or a fixed index): zero and frozen when built from this config.
         public var paddingIdxOnRow = false
@@ -242,7 +244,7 @@ public enum PaddingAnalysis {
             // A `--tensor` choice whose rows are not tokens (a position embedding) has no pad token.
             let plain = role == .requested && TokenMatrices.rowsArePlain(view, detected: detectedNames(), vocabulary: checkpoint.config?.vocabSize)
             result.padToken = plain ? nil : knowledge.tokenizer?.token(for: padID.id)
-            result.bufferKey = "\(view.path)|\(view.fileRange)"
+            result.bufferKey = ExactText("\(view.path)|\(view.fileRange)")
             result.staticLayout = layout
             result.tokenWeight = weight
             // Row moments a value comparison may ask for: this matrix's, another token matrix's
