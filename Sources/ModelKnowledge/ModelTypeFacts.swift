@@ -24,6 +24,11 @@ public struct ModelTypeFact: Sendable, Equatable {
     /// State-dict names (below the base model) of fixed sinusoidal position tables the model
     /// computes and saves: the encoder's and decoder's are equal by construction.
     public var sinusoidalPositionTables: [String]
+    /// State-dict names (below the base model) of the other `nn.Embedding` weights the model
+    /// builds with a `padding_idx` (`followsPadTokenID` or `fixed`): RoBERTa's position
+    /// embeddings, BART's encoder and decoder token tables. That row is zero by construction,
+    /// and stays so unless something else writes it.
+    public var otherPaddedEmbeddings: [String: EmbeddingPadding]
 
     public enum TextConfigTie: String, Sendable, Equatable {
         case ignored, forwarded
@@ -50,7 +55,7 @@ public struct ModelTypeFact: Sendable, Equatable {
 
     public init(configClass: String, tiesWordEmbeddings: Bool, padTokenID: Int?, textConfigTie: TextConfigTie? = nil,
                 embeddingPadding: EmbeddingPadding = .followsPadTokenID, ignoresStatedFalse: Bool = false,
-                sinusoidalPositionTables: [String] = []) {
+                sinusoidalPositionTables: [String] = [], otherPaddedEmbeddings: [String: EmbeddingPadding] = [:]) {
         self.configClass = configClass
         self.tiesWordEmbeddings = tiesWordEmbeddings
         self.padTokenID = padTokenID
@@ -58,6 +63,7 @@ public struct ModelTypeFact: Sendable, Equatable {
         self.embeddingPadding = embeddingPadding
         self.ignoresStatedFalse = ignoresStatedFalse
         self.sinusoidalPositionTables = sinusoidalPositionTables
+        self.otherPaddedEmbeddings = otherPaddedEmbeddings
     }
 }
 
@@ -77,13 +83,18 @@ public enum ModelTypeFacts {
     /// config would call a Llama checkpoint tied.
     public static let table: [String: ModelTypeFact] = [
         "albert": .init(configClass: "AlbertConfig", tiesWordEmbeddings: true, padTokenID: 0),
-        "bart": .init(configClass: "BartConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "bart": .init(configClass: "BartConfig", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
         "bert": .init(configClass: "BertConfig", tiesWordEmbeddings: true, padTokenID: 0),
-        "bigbird_pegasus": .init(configClass: "BigBirdPegasusConfig", tiesWordEmbeddings: true, padTokenID: 0),
-        "blenderbot": .init(configClass: "BlenderbotConfig", tiesWordEmbeddings: true, padTokenID: 0),
-        "blenderbot-small": .init(configClass: "BlenderbotSmallConfig", tiesWordEmbeddings: true, padTokenID: 0),
+        "bigbird_pegasus": .init(configClass: "BigBirdPegasusConfig", tiesWordEmbeddings: true, padTokenID: 0,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
+        "blenderbot": .init(configClass: "BlenderbotConfig", tiesWordEmbeddings: true, padTokenID: 0,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
+        "blenderbot-small": .init(configClass: "BlenderbotSmallConfig", tiesWordEmbeddings: true, padTokenID: 0,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
         "bloom": .init(configClass: "BloomConfig", tiesWordEmbeddings: true, padTokenID: nil, embeddingPadding: .none),
-        "camembert": .init(configClass: "CamembertConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "camembert": .init(configClass: "CamembertConfig", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["embeddings.position_embeddings.weight": .followsPadTokenID]),
         "codegen": .init(configClass: "CodeGenConfig", tiesWordEmbeddings: false, padTokenID: nil, embeddingPadding: .none),
         "cohere": .init(configClass: "CohereConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "deberta": .init(configClass: "DebertaConfig", tiesWordEmbeddings: true, padTokenID: 0),
@@ -93,7 +104,8 @@ public enum ModelTypeFacts {
         "electra": .init(configClass: "ElectraConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "falcon": .init(configClass: "FalconConfig", tiesWordEmbeddings: true, padTokenID: nil, embeddingPadding: .none),
         "falcon_mamba": .init(configClass: "FalconMambaConfig", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none),
-        "fsmt": .init(configClass: "FSMTConfig", tiesWordEmbeddings: false, padTokenID: 1, sinusoidalPositionTables: ["decoder.embed_positions.weight", "encoder.embed_positions.weight"]),
+        "fsmt": .init(configClass: "FSMTConfig", tiesWordEmbeddings: false, padTokenID: 1, sinusoidalPositionTables: ["decoder.embed_positions.weight", "encoder.embed_positions.weight"],
+                   otherPaddedEmbeddings: ["decoder.embed_positions.weight": .followsPadTokenID, "decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_positions.weight": .followsPadTokenID]),
         "gemma": .init(configClass: "GemmaConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "gemma2": .init(configClass: "Gemma2Config", tiesWordEmbeddings: true, padTokenID: 0),
         // Gemma3ForConditionalGeneration ties by the top level's value; a text_config's is not read.
@@ -108,37 +120,49 @@ public enum ModelTypeFacts {
         "gptj": .init(configClass: "GPTJConfig", tiesWordEmbeddings: false, padTokenID: nil, embeddingPadding: .none),
         "granite": .init(configClass: "GraniteConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "ibert": .init(configClass: "IBertConfig", tiesWordEmbeddings: true, padTokenID: 1),
-        "led": .init(configClass: "LEDConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "led": .init(configClass: "LEDConfig", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
         "llama": .init(configClass: "LlamaConfig", tiesWordEmbeddings: false, padTokenID: nil),
-        "longformer": .init(configClass: "LongformerConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "longformer": .init(configClass: "LongformerConfig", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["embeddings.position_embeddings.weight": .followsPadTokenID]),
         "longt5": .init(configClass: "LongT5Config", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none, ignoresStatedFalse: true),
-        "m2m_100": .init(configClass: "M2M100Config", tiesWordEmbeddings: true, padTokenID: 1),
+        "m2m_100": .init(configClass: "M2M100Config", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
         "mamba": .init(configClass: "MambaConfig", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none),
         "mamba2": .init(configClass: "Mamba2Config", tiesWordEmbeddings: false, padTokenID: 1, embeddingPadding: .none),
-        "marian": .init(configClass: "MarianConfig", tiesWordEmbeddings: true, padTokenID: 58100, sinusoidalPositionTables: ["decoder.embed_positions.weight", "encoder.embed_positions.weight"]),
-        "mbart": .init(configClass: "MBartConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "marian": .init(configClass: "MarianConfig", tiesWordEmbeddings: true, padTokenID: 58100, sinusoidalPositionTables: ["decoder.embed_positions.weight", "encoder.embed_positions.weight"],
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "shared.weight": .followsPadTokenID]),
+        "mbart": .init(configClass: "MBartConfig", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
         "mistral": .init(configClass: "MistralConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "mixtral": .init(configClass: "MixtralConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "mobilebert": .init(configClass: "MobileBertConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "modernbert": .init(configClass: "ModernBertConfig", tiesWordEmbeddings: true, padTokenID: 50283),
-        "mpnet": .init(configClass: "MPNetConfig", tiesWordEmbeddings: true, padTokenID: 1, embeddingPadding: .fixed(1)),
+        "mpnet": .init(configClass: "MPNetConfig", tiesWordEmbeddings: true, padTokenID: 1, embeddingPadding: .fixed(1),
+                   otherPaddedEmbeddings: ["embeddings.position_embeddings.weight": .fixed(1)]),
         "mpt": .init(configClass: "MptConfig", tiesWordEmbeddings: true, padTokenID: nil, embeddingPadding: .none),
         "mt5": .init(configClass: "MT5Config", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none, ignoresStatedFalse: true),
-        "nllb-moe": .init(configClass: "NllbMoeConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "nllb-moe": .init(configClass: "NllbMoeConfig", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
         "olmo": .init(configClass: "OlmoConfig", tiesWordEmbeddings: false, padTokenID: 1),
         "olmo2": .init(configClass: "Olmo2Config", tiesWordEmbeddings: false, padTokenID: 1),
         "opt": .init(configClass: "OPTConfig", tiesWordEmbeddings: true, padTokenID: 1),
-        "pegasus": .init(configClass: "PegasusConfig", tiesWordEmbeddings: true, padTokenID: 0, sinusoidalPositionTables: ["decoder.embed_positions.weight", "encoder.embed_positions.weight"]),
-        "pegasus_x": .init(configClass: "PegasusXConfig", tiesWordEmbeddings: true, padTokenID: 0),
+        "pegasus": .init(configClass: "PegasusConfig", tiesWordEmbeddings: true, padTokenID: 0, sinusoidalPositionTables: ["decoder.embed_positions.weight", "encoder.embed_positions.weight"],
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
+        "pegasus_x": .init(configClass: "PegasusXConfig", tiesWordEmbeddings: true, padTokenID: 0,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
         "phi": .init(configClass: "PhiConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "phi3": .init(configClass: "Phi3Config", tiesWordEmbeddings: false, padTokenID: 32000),
-        "plbart": .init(configClass: "PLBartConfig", tiesWordEmbeddings: true, padTokenID: 1),
-        "prophetnet": .init(configClass: "ProphetNetConfig", tiesWordEmbeddings: true, padTokenID: 0),
+        "plbart": .init(configClass: "PLBartConfig", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_tokens.weight": .followsPadTokenID]),
+        "prophetnet": .init(configClass: "ProphetNetConfig", tiesWordEmbeddings: true, padTokenID: 0,
+                   otherPaddedEmbeddings: ["decoder.position_embeddings.weight": .followsPadTokenID, "decoder.word_embeddings.weight": .followsPadTokenID, "encoder.position_embeddings.weight": .followsPadTokenID, "encoder.word_embeddings.weight": .followsPadTokenID]),
         "qwen2": .init(configClass: "Qwen2Config", tiesWordEmbeddings: false, padTokenID: nil),
         "qwen2_moe": .init(configClass: "Qwen2MoeConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "qwen3": .init(configClass: "Qwen3Config", tiesWordEmbeddings: false, padTokenID: nil),
         "qwen3_moe": .init(configClass: "Qwen3MoeConfig", tiesWordEmbeddings: false, padTokenID: nil),
-        "roberta": .init(configClass: "RobertaConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "roberta": .init(configClass: "RobertaConfig", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["embeddings.position_embeddings.weight": .followsPadTokenID]),
         "smollm3": .init(configClass: "SmolLM3Config", tiesWordEmbeddings: true, padTokenID: 128004),
         "stablelm": .init(configClass: "StableLmConfig", tiesWordEmbeddings: false, padTokenID: nil),
         "starcoder2": .init(configClass: "Starcoder2Config", tiesWordEmbeddings: true, padTokenID: nil),
@@ -146,7 +170,8 @@ public enum ModelTypeFacts {
         "t5": .init(configClass: "T5Config", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none, ignoresStatedFalse: true),
         "umt5": .init(configClass: "UMT5Config", tiesWordEmbeddings: true, padTokenID: 0, embeddingPadding: .none, ignoresStatedFalse: true),
         "whisper": .init(configClass: "WhisperConfig", tiesWordEmbeddings: true, padTokenID: 50256),
-        "xlm-roberta": .init(configClass: "XLMRobertaConfig", tiesWordEmbeddings: true, padTokenID: 1),
+        "xlm-roberta": .init(configClass: "XLMRobertaConfig", tiesWordEmbeddings: true, padTokenID: 1,
+                   otherPaddedEmbeddings: ["embeddings.position_embeddings.weight": .followsPadTokenID]),
     ]
 
     /// The fact for `modelType`, or nil for a model type outside the table.

@@ -95,7 +95,8 @@ struct TensorAudit: ParsableCommand {
             let bytes = UnsafeBufferPointer(start: argument, count: strlen(argument)).map { UInt8(bitPattern: $0) }
             if String(validating: bytes, as: UTF8.self) == nil {
                 return "tensoraudit: error: argument \(index) (\(quoted(String(decoding: bytes, as: UTF8.self)))) is not UTF-8: "
-                    + "tensoraudit opens files by UTF-8 paths; rename the file or folder, or link to it under a UTF-8 name"
+                    + "tensoraudit reads every argument as UTF-8 (paths, tensor names); for a path, rename the file or folder, "
+                    + "or link to it under a UTF-8 name"
             }
         }
         return nil

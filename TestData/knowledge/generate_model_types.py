@@ -15,6 +15,10 @@ Three facts of the model each class builds are read too, by building the type's 
   it follows the config, a number when the class fixes it (MPNet: 1), null when the embedding
   has none (T5's and GPT-2's `nn.Embedding(vocab_size, d_model)`: their pad row starts random
   and trains like any row);
+- `other_padded_embeddings`: state-dict names (relative to the base model) of the other
+  `nn.Embedding` weights built with a `padding_idx` ("pad_token_id" or the fixed index, as
+  above): RoBERTa's position embeddings take padding_idx = pad_token_id, so their row 1 is
+  zero in every RoBERTa checkpoint; BART's encoder and decoder token tables;
 - `sinusoidal_position_tables`: state-dict names (relative to the base model) of fixed
   sinusoidal position tables the model computes and saves (Marian, Pegasus, FSMT: the encoder's
   and decoder's tables are equal by construction).
@@ -66,7 +70,7 @@ def text_config_tie(config_class):
 
 
 def built_model_facts(config_class):
-    """(embedding_padding_idx, sinusoidal_position_tables) of the type's base model, built on
+    """(embedding_padding_idx, sinusoidal_position_tables, other_padded_embeddings) of the type's base model, built on
     the meta device with pad_token_id=3 (3: within every vocabulary, and no class's fixed
     padding_idx)."""
     nested = {"text_config": {"pad_token_id": 3}} if "text_config" in getattr(config_class, "sub_configs", {}) else {}
@@ -84,7 +88,14 @@ def built_model_facts(config_class):
             full = f"{name}.{key}" if name else key
             if full in saved:
                 tables.append(full)
-    return follows, sorted(tables)
+    others = {}
+    for name, module in model.named_modules():
+        if module is model.get_input_embeddings() or not isinstance(module, torch.nn.Embedding) or module.padding_idx is None:
+            continue
+        key = f"{name}.weight"
+        if key in saved:
+            others[key] = "pad_token_id" if module.padding_idx == 3 else module.padding_idx
+    return follows, sorted(tables), others
 
 
 def main() -> None:
@@ -95,11 +106,12 @@ def main() -> None:
         config_class = CONFIG_MAPPING[model_type]
         config = config_class()
         pad = getattr(config, "pad_token_id", None)
-        follows, tables = built_model_facts(config_class)
+        follows, tables, others = built_model_facts(config_class)
         out[model_type] = {
             "config_class": type(config).__name__,
             "embedding_padding_idx": follows,
             "ignores_stated_false": bool(config_class(tie_word_embeddings=False).tie_word_embeddings),
+            "other_padded_embeddings": others,
             "sinusoidal_position_tables": tables,
             "tie_word_embeddings": bool(config.tie_word_embeddings),
             "pad_token_id": pad if isinstance(pad, int) else None,
@@ -110,7 +122,7 @@ def main() -> None:
         "how": "CONFIG_MAPPING[model_type]() with no arguments; text_config_tie_word_embeddings: "
                "CONFIG_MAPPING[model_type](text_config={'tie_word_embeddings': x}) for x true and false; "
                "ignores_stated_false: CONFIG_MAPPING[model_type](tie_word_embeddings=False) still ties; "
-               "embedding_padding_idx, sinusoidal_position_tables: AutoModel.from_config("
+               "embedding_padding_idx, other_padded_embeddings, sinusoidal_position_tables: AutoModel.from_config("
                "CONFIG_MAPPING[model_type](pad_token_id=3)) on the meta device",
         "model_types": out,
     }

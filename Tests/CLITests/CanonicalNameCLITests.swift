@@ -114,6 +114,9 @@ import TestSupport
         // A finding lists its tensors in code point order, as every report lists names.
         #expect((issues.first?["tensors"] as? [String] ?? []).map { Self.scalars($0) } == [removed, kept].sorted { $0.lexicographicallyPrecedes($1) })
         #expect(Self.scalars((issues.first?["evidence"] as? [String: Any])?["alias_of"]) == kept)
+        // The same keys as a single file's alias (`ties`, `audit` of one file): kept and removed.
+        #expect(Self.scalars((issues.first?["evidence"] as? [String: Any])?["kept"]) == kept)
+        #expect(Self.scalars((issues.first?["evidence"] as? [String: Any])?["removed"]) == removed)
     }
 
     @Test("a torch state dict holding both spellings is read, each name with its own values", arguments: [0, 1])

@@ -72,6 +72,29 @@ import TestSupport
         }
     }
 
+    @Test("a name two shards hold: a finding naming it twice is located at each copy, in its own shard")
+    func copiesOfOneName() throws {
+        let folder = Fixtures.path("sources/duplicate-tensor")
+        let (_, log) = try Self.sarif([folder])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        let duplicate = try #require(results.first { $0["ruleId"] as? String == "duplicate-tensors" })
+        #expect((duplicate["properties"] as? [String: Any])?["tensors"] as? [String] == ["b", "b"])
+        let locations = try #require(duplicate["locations"] as? [[String: Any]])
+        #expect(locations.count == 2)
+        let shards = ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]
+        for (location, shard) in zip(locations, shards) {
+            let physical = try #require(location["physicalLocation"] as? [String: Any])
+            let path = folder + "/" + shard
+            let uri = path.hasPrefix("/") ? "file://" + path : path
+            #expect((physical["artifactLocation"] as? [String: Any])?["uri"] as? String == uri)
+            let region = try #require(physical["region"] as? [String: Any])
+            let (start, end) = try Self.byteRange(of: "b", in: path)
+            #expect(region["byteOffset"] as? Int == start, "\(shard)")
+            #expect(region["byteLength"] as? Int == end - start)
+        }
+    }
+
     @Test("a tensor of a torch.save zip is located at its storage's bytes inside the zip")
     func torchRegion() throws {
         let (_, log) = try Self.sarif([Fixtures.path("pytorch/bare-tensor.pt")])

@@ -16,6 +16,8 @@ import Testing
         let embeddingPadding: String
         let ignoresStatedFalse: Bool
         let sinusoidalTables: [String]
+        /// State-dict name → "pad_token_id" or a fixed index's digits.
+        let otherPadded: [String: String]
         var testDescription: String { modelType }
     }
 
@@ -34,7 +36,10 @@ import Testing
                              embeddingPadding: (entry["embedding_padding_idx"] as? String)
                                  ?? (entry["embedding_padding_idx"] as? NSNumber).map { "\($0.intValue)" } ?? "none",
                              ignoresStatedFalse: entry["ignores_stated_false"] as? Bool ?? false,
-                             sinusoidalTables: entry["sinusoidal_position_tables"] as? [String] ?? [])
+                             sinusoidalTables: entry["sinusoidal_position_tables"] as? [String] ?? [],
+                             otherPadded: (entry["other_padded_embeddings"] as? [String: Any] ?? [:]).mapValues { value in
+                                 (value as? String) ?? (value as? NSNumber).map { "\($0.intValue)" } ?? "?"
+                             })
         }
     }()
 
@@ -52,6 +57,13 @@ import Testing
         }
         #expect(fact.ignoresStatedFalse == reference.ignoresStatedFalse)
         #expect(fact.sinusoidalPositionTables == reference.sinusoidalTables)
+        #expect(fact.otherPaddedEmbeddings.mapValues { padding -> String in
+            switch padding {
+            case .followsPadTokenID: "pad_token_id"
+            case .fixed(let index): "\(index)"
+            case .none: "none"
+            }
+        } == reference.otherPadded)
     }
 
     @Test func tableAndReferenceCoverTheSameFamilies() {

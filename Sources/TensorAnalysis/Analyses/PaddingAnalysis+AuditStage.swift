@@ -70,6 +70,12 @@ extension PaddingAnalysis {
         /// The findings, with each tensor's copies (by name) when the tie analysis found them
         /// (`TieAnalysis.Report.copies`), so the matrices are not compared again.
         func findings(_ summaries: [Summary?], copies: TieAnalysis.Copies?) throws(CheckpointError) -> [Finding] {
+            findings(try report(summaries, copies: copies))
+        }
+
+        /// The analysis of the matrices' pad rows, with each tensor's copies (by name) when the
+        /// tie analysis found them (`TieAnalysis.Report.copies`), so the matrices are not compared again.
+        func report(_ summaries: [Summary?], copies: TieAnalysis.Copies?) throws(CheckpointError) -> Report {
             // By the names' bytes (see `analyze`): canonically equivalent names are two matrices.
             var moments: [ExactText: RowMomentsList] = [:]
             var norms: [ExactText: RowNorms] = [:]
@@ -79,10 +85,14 @@ extension PaddingAnalysis {
                     norms[ExactText(views[i].name)] = summary.norms
                 }
             }
-            let report = try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,
-                                                     matrices: matrices, knowledge: knowledge.value, copies: copies,
-                                                     rowNorms: norms, readingMissingRows: false,
-                                                     padIDOptions: "--pad-id or the --policy file's pad_id")
+            return try PaddingAnalysis.analyze(checkpoint, padID: padID, tensors: [], rowMoments: moments,
+                                               matrices: matrices, knowledge: knowledge.value, copies: copies,
+                                               rowNorms: norms, readingMissingRows: false,
+                                               padIDOptions: "--pad-id or the --policy file's pad_id")
+        }
+
+        /// The findings of `report`: the non-zero pad rows and the notes.
+        func findings(_ report: Report) -> [Finding] {
             // A checkpoint without any tensor has no token matrix to check: `no-tensors` (or
             // `index-empty`) already says that nothing was checked.
             guard !views.isEmpty else { return PaddingAnalysis.findings(report) }

@@ -7,8 +7,10 @@ extension PaddingAnalysis {
     /// no cause the file cannot show: an all-zero row may come from `padding_idx` or from a
     /// later edit, and the bytes cannot tell which.
     static func explanation(_ r: Result) -> String {
-        if r.isZeroBits { return "the pad row is all zeros" }
-        if r.isZero { return "the pad row is zero by value (it holds -0.0)" }
+        if r.isZero {
+            let zero = r.isZeroBits ? "the pad row is all zeros" : "the pad row is zero by value (it holds -0.0)"
+            return zero + (zeroPadRowReason(r).map { ": " + $0 } ?? "")
+        }
         let tying = r.tying
         if r.role == .outputProjection {
             return "the pad row is non-zero: this is an output projection, whose every row receives gradient through the softmax. " + tying.detail
@@ -48,6 +50,47 @@ extension PaddingAnalysis {
                 + " Nothing in the checkpoint or its config accounts for the non-zero row."
         }
         return "the pad row is non-zero; whether the matrix is tied to an output projection is not known. " + tying.detail
+    }
+
+    /// Why a zero pad row is zero, where the model type says (its input embedding built with
+    /// `padding_idx` on that row), or that `padding_idx` is not on it; nil when not known or for
+    /// an output projection (`padding_idx` is the input embedding's).
+    static func zeroPadRowReason(_ r: Result) -> String? {
+        guard r.role != .outputProjection, !TensorNames.isOutputProjection(r.tensor) else { return nil }
+        if let padded = r.paddedRow {
+            return "\(padded.sentence): \(PaddingAnalysis.paddingIdxEffect) (padding_idx evidence: \(padded.evidence))"
+        }
+        if let unpadded = r.unpaddedRow {
+            return "\(unpadded); so padding_idx does not account for the zero row (padding_idx evidence: \(r.unpaddedRowEvidence))"
+        }
+        return nil
+    }
+
+    /// `all-zero-rows` findings of the matrices whose pad row is zero, with that row named as
+    /// the pad token's and, where the model type says, why it is zero (`zeroPadRowReason`);
+    /// evidence `pad_id` and `pad_id_source` (as `padding-row-nonzero` has them) and, when the
+    /// model type builds that row with `padding_idx`, `padding_idx` (the row, as for other
+    /// embeddings' zero `padding_idx` rows). Why: a fresh BERT's zero row 0 was
+    /// "1 of 200 rows are all zero (rows 0)", with no word that row 0 is `[PAD]`, zero by
+    /// construction: the user had to find that out with `padding`.
+    public static func explainingZeroPadRows(_ findings: [Finding], _ report: Report) -> [Finding] {
+        var zeroPads: [ExactText: Result] = [:]
+        for r in report.results where r.isZero && !r.padID.isAssumed { zeroPads[ExactText(r.tensor)] = r }
+        guard !zeroPads.isEmpty else { return findings }
+        return findings.map { finding in
+            guard finding.rule == .allZeroRows, finding.tensors.count == 1, let tensor = finding.tensors.first,
+                  let r = zeroPads[ExactText(tensor)] else { return finding }
+            var noted = finding
+            let token = r.padToken.map { " " + quoted($0) } ?? ""
+            let row = r.rowIndex == r.padID.id ? "row \(r.rowIndex) is the pad token\(token)'s" : "row \(r.rowIndex) is the pad token \(r.padID.id)\(token)'s"
+            noted.message += "; \(row) (\(r.padID.note))" + (zeroPadRowReason(r).map { ": " + $0 } ?? "")
+            noted.evidence["pad_id"] = .int(Int64(r.padID.id))
+            noted.evidence["pad_id_source"] = .string(r.padID.sourceName)
+            if r.paddedRow != nil, !TensorNames.isOutputProjection(r.tensor), r.role != .outputProjection {
+                noted.evidence["padding_idx"] = .int(Int64(r.rowIndex))
+            }
+            return noted
+        }
     }
 
     /// How a tie is known, for sentences.

@@ -72,6 +72,10 @@ public enum PaddingAnalysis {
         /// What `unpaddedRow` rests on: config.json's pad_token_id (`config`) or the model
         /// type's built-in facts and defaults (`model-type-default`).
         public var unpaddedRowEvidence = "model-type-default"
+        /// The sentence saying the model type builds its input embedding with `padding_idx` on
+        /// this row, and what that rests on (`config`, `model-type-default`); nil when it does
+        /// not or is not known. Said of a zero pad row (`all-zero-rows`).
+        public var paddedRow: (sentence: String, evidence: String)? = nil
         /// When config.json's architectures have no output projection (a classifier, a bare
         /// encoder) but the config or the model type's default ties word embeddings: the
         /// sentence saying that a pre-training head would have been tied to this matrix.
@@ -257,6 +261,7 @@ public enum PaddingAnalysis {
                                                             moments: momentsOf)
             if layout == nil, role.isNamedTokenMatrix(view.name), !role.isOutputProjection(view.name) {
                 result.unpaddedRow = unpaddedRow(row, config: knowledge.config)
+                result.paddedRow = paddedRow(row, config: knowledge.config)
                 let padding = knowledge.config.flatMap { config in config.modelType.flatMap(ModelTypeFacts.fact(for:)) }?.embeddingPadding
                 if case .followsPadTokenID? = padding {
                     // Only a pad id that follows pad_token_id rests on what config.json states.
@@ -298,36 +303,69 @@ public enum PaddingAnalysis {
     /// `</s>` got "nothing accounts for it", where transformers builds `nn.Embedding(…,
     /// padding_idx=None)` and the row trains (black-box QA run, 2026-12-05).
     static func unpaddedRow(_ row: Int, config: ModelConfigFacts?) -> String? {
-        guard let config, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) else { return nil }
-        let model = "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(ModelTypeFacts.transformersVersion))"
-        switch fact.embeddingPadding {
+        guard let built = EmbeddingPaddingIdx(config: config) else { return nil }
+        switch built.padding {
         case .fixed(let index) where index != row:
-            return "\(model) builds its input embedding with padding_idx \(index), "
+            return "\(built.model) builds its input embedding with padding_idx \(index), "
                 + "not the pad id \(row): row \(row) starts random and trains like any other row"
         case .fixed:
             return nil
         case .none:
-            return "\(model) builds its input embedding without padding_idx: "
+            return "\(built.model) builds its input embedding without padding_idx: "
                 + "the pad row starts random and trains like any other row"
         case .followsPadTokenID:
-            let index: Int?, source: String
-            switch config.padTokenID {
-            case .value(let id):
-                (index, source) = (id, "config.json's pad_token_id \(id)")
-            case .null:
-                (index, source) = (nil, "config.json's pad_token_id null")
-            case .absent:
-                (index, source) = (fact.padTokenID, "the class default pad_token_id \(fact.padTokenID.map(String.init) ?? "None") (config.json gives none)")
-            case .unusable:
-                return nil
-            }
-            guard let index else {
-                return "\(model) builds its input embedding with padding_idx = pad_token_id, here \(source): without padding_idx, "
+            guard let index = built.index else {
+                return "\(built.model) builds its input embedding with padding_idx = pad_token_id, here \(built.source): without padding_idx, "
                     + "so the pad row starts random and trains like any other row"
             }
             guard index != row, index >= 0 else { return nil }
-            return "\(model) builds its input embedding with padding_idx = pad_token_id, here \(source), not the pad id \(row): "
+            return "\(built.model) builds its input embedding with padding_idx = pad_token_id, here \(built.source), not the pad id \(row): "
                 + "row \(row) starts random and trains like any other row"
+        }
+    }
+
+    /// What `padding_idx` does to its row, for sentences. Not "the row stays zero": a tied
+    /// output projection's gradient still reaches it (the brief's BERT case).
+    static let paddingIdxEffect = "nn.Embedding initialises that row to zero and the embedding lookup never updates it"
+
+    /// The row of a model type's other embedding (`ModelTypeFact.otherPaddedEmbeddings`: a
+    /// position table, an encoder's or decoder's token table) built with `padding_idx`, when
+    /// `tensor` is that embedding and `zeroRows` (ascending) holds the row: the row and a
+    /// sentence saying so, with what it rests on. Why: every RoBERTa checkpoint's position
+    /// table has row 1 (pad_token_id) all zero, and `all-zero-rows` said only "rows 1".
+    static func paddedOtherRow(_ tensor: String, zeroRows: [Int], config: ModelConfigFacts?) -> (row: Int, sentence: String)? {
+        guard let built = EmbeddingPaddingIdx(config: config), let type = config?.modelType,
+              let fact = ModelTypeFacts.fact(for: type) else { return nil }
+        for (key, padding) in fact.otherPaddedEmbeddings.sorted(by: { $0.key < $1.key })
+        where tensor == key || tensor.hasSuffix("." + key) {
+            let module = String(key.dropLast(".weight".count))
+            let (index, words, evidence): (Int?, String, String) = switch padding {
+            case .fixed(let index): (index, "padding_idx \(index)", "model-type-default")
+            case .followsPadTokenID: (built.index, "padding_idx = pad_token_id, here \(built.source)", built.stated ? "config" : "model-type-default")
+            case .none: (nil, "", "")
+            }
+            guard let index, zeroRows.contains(index) else { continue }
+            return (index, "row \(index) is the padding_idx row of \(module): \(built.model) builds it with \(words); "
+                + "\(paddingIdxEffect) (padding_idx evidence: \(evidence))")
+        }
+        return nil
+    }
+
+    /// The sentence saying that the model type builds its input embedding with `padding_idx`
+    /// on row `row` (which `nn.Embedding` fills with zeros and never updates), with what that
+    /// rests on (`config` or `model-type-default`); nil when it does not, or is not known.
+    /// Why: a fresh BERT's all-zero pad row was `all-zero-rows` "1 of 30522 rows are all zero
+    /// (rows 0)" with no word that row 0 is `[PAD]` and zero by construction.
+    static func paddedRow(_ row: Int, config: ModelConfigFacts?) -> (sentence: String, evidence: String)? {
+        guard let built = EmbeddingPaddingIdx(config: config) else { return nil }
+        switch built.padding {
+        case .fixed(let index) where index == row:
+            return ("\(built.model) builds its input embedding with padding_idx \(index)", "model-type-default")
+        case .followsPadTokenID where built.index == row:
+            return ("\(built.model) builds its input embedding with padding_idx = pad_token_id, here \(built.source)",
+                    built.stated ? "config" : "model-type-default")
+        default:
+            return nil
         }
     }
 
@@ -569,5 +607,37 @@ public enum PaddingAnalysis {
         guard let d = Distribution(values: norms, positions: inside.map(\.id)) else { return nil }
         return UnusedRowNorms(count: d.count, median: d.median, minimum: d.minimum, maximum: d.maximum,
                               sample: inside.prefix(2).map(\.token))
+    }
+}
+
+/// How a known model type builds its input embedding's `padding_idx` under a config.json
+/// (`ModelTypeFact.embeddingPadding`): config.json's `pad_token_id`, or the class default when
+/// the key is absent. nil for an unknown model type or an unusable `pad_token_id`.
+struct EmbeddingPaddingIdx {
+    /// "BertConfig's model (model_type "bert", transformers 5.25.0)".
+    let model: String
+    let padding: ModelTypeFact.EmbeddingPadding
+    /// The `padding_idx` a `.followsPadTokenID` type gets (nil: none); unused otherwise.
+    let index: Int?
+    /// Where `index` comes from, for sentences.
+    let source: String
+    /// Whether config.json states `index` (a value or null), not the class default.
+    let stated: Bool
+
+    init?(config: ModelConfigFacts?) {
+        guard let config, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) else { return nil }
+        model = "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(ModelTypeFacts.transformersVersion))"
+        padding = fact.embeddingPadding
+        switch config.padTokenID {
+        case .value(let id):
+            (index, source, stated) = (id, "config.json's pad_token_id \(id)", true)
+        case .null:
+            (index, source, stated) = (nil, "config.json's pad_token_id null", true)
+        case .absent:
+            (index, source, stated) = (fact.padTokenID, "the class default pad_token_id \(fact.padTokenID.map(String.init) ?? "None") (config.json gives none)", false)
+        case .unusable:
+            guard fact.embeddingPadding != .followsPadTokenID else { return nil }
+            (index, source, stated) = (nil, "", false)
+        }
     }
 }

@@ -46,6 +46,19 @@ extension RowSummary {
                 return noted
             }
         }
+        // A zero row of another embedding the model type builds with padding_idx (RoBERTa's
+        // position table, row pad_token_id) is said to be that row; token matrices' pad rows
+        // are the padding analysis' (`PaddingAnalysis.explainingZeroPadRows`).
+        if !isToken, !summary.zeroRows.isEmpty,
+           let padded = PaddingAnalysis.paddedOtherRow(name, zeroRows: summary.zeroRows, config: knowledge().config) {
+            found = found.map { finding in
+                guard finding.rule == .allZeroRows else { return finding }
+                var noted = finding
+                noted.message += "; " + padded.sentence
+                noted.evidence["padding_idx"] = .int(Int64(padded.row))
+                return noted
+            }
+        }
         // A `--tensor` choice whose rows are not tokens: its outlying rows are reported as
         // plain rows, high and low, and the finding says why no row is named by token.
         guard tokenMatrices.rowsAreNotTokens(name) else { return found }

@@ -68,7 +68,10 @@ public enum SourceRules {
         case .metadataAlias(let removed, let kept, let shard):
             return Finding(.metadataAlias, tensors: [removed, kept],
                            message: "\(quotedName(removed)) is indexed but not stored; __metadata__ records it as an alias of \(quotedName(kept))",
-                           evidence: ["alias_of": .string(kept), "shard": .string(shard)], file: file)
+                           // `kept`/`removed` as the single-file alias has them (TieAnalysis); `alias_of`
+                           // (= `kept`) stays for schema version 2's readers.
+                           evidence: ["alias_of": .string(kept), "shard": .string(shard),
+                                      "kept": .string(kept), "removed": .string(removed)], file: file)
         case .indexMismatch(let shard, let tensors, let elsewhere):
             var message = "\(tensors.count) tensor(s) the index maps to \(quotedName(shard)) are not in its header"
             if !elsewhere.isEmpty { message += " (\(elsewhere.count) found in another shard)" }

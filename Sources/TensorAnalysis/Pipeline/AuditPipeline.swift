@@ -62,9 +62,11 @@ public enum AuditPipeline {
         var findings = HeaderLint.findings(checkpoint) + SourceRules.findings(checkpoint) + knowledge.value.findings
         // The tie report first: padding takes each matrix's copies from it.
         let tieReport = ties.report(summaries.map(\.ties))
-        findings += try padding.findings(summaries.map(\.padding), copies: tieReport.copies)
+        let paddingReport = try padding.report(summaries.map(\.padding), copies: tieReport.copies)
+        findings += padding.findings(paddingReport)
         findings += TieAnalysis.findings(tieReport)
-        findings += rows.findings(summaries.map(\.rows))
+        // A zero pad row's `all-zero-rows` finding names the pad token and says why it is zero.
+        findings += PaddingAnalysis.explainingZeroPadRows(rows.findings(summaries.map(\.rows)), paddingReport)
         let tokenResults = summaries.compactMap(\.tokens)
         findings += TokenAnalysis.findings(tokenResults)
         findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint)

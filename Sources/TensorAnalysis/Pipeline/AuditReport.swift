@@ -13,8 +13,9 @@ public struct AuditReport: Sendable {
     public var findings: [Finding]
     public var policy: AuditPolicy
     /// The file and byte range of every tensor the findings name (SARIF locations), by the
-    /// name's code points (two spellings of `café.weight` may sit in two shards).
-    public var tensorLocations: [ExactText: TensorLocation]
+    /// name's code points (two spellings of `café.weight` may sit in two shards); a name a
+    /// finding repeats has every copy, in checkpoint order (`TensorLocation.of`).
+    public var tensorLocations: [ExactText: [TensorLocation]]
     /// Per input embedding, the rows `untrained-tokens` flags (before the policy: a renderer
     /// may mark them even when the rule is switched off). Empty when none was flagged.
     public var untrainedRows: [TokenAnalysis.UntrainedRows]

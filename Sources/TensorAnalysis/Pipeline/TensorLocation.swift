@@ -16,15 +16,29 @@ public struct TensorLocation: Sendable, Equatable {
         self.byteRange = byteRange
     }
 
-    /// The locations of the tensors `findings` name, looked up once per name (a checkpoint's
-    /// first copy of a name held by two shards), keyed by code points: keyed by `String`, the
-    /// finding on one spelling of `café.weight` was located in the shard of the other.
-    static func of(tensorsIn findings: [Finding], in checkpoint: Checkpoint) -> [ExactText: TensorLocation] {
-        var locations: [ExactText: TensorLocation] = [:]
+    /// The locations of the tensors `findings` name, every copy of a name in checkpoint order
+    /// (a name two shards hold has two), keyed by code points: keyed by `String`, the finding on
+    /// one spelling of `café.weight` was located in the shard of the other. A finding naming
+    /// a name twice (`duplicate-tensors` of the two copies of `b`) means its copies in that
+    /// order; both were located in the first shard before (helper review, 2026-12-05).
+    static func of(tensorsIn findings: [Finding], in checkpoint: Checkpoint) -> [ExactText: [TensorLocation]] {
+        var locations: [ExactText: [TensorLocation]] = [:]
+        // Names a finding repeats: only these need every copy (a walk over all tensors); the
+        // others are looked up once (a 50,000-tensor audit names few).
+        var repeated = Set<ExactText>()
+        for finding in findings where finding.tensors.count > 1 {
+            var seen = Set<ExactText>()
+            for name in finding.tensors where !seen.insert(ExactText(name)).inserted { repeated.insert(ExactText(name)) }
+        }
+        if !repeated.isEmpty {
+            for view in checkpoint.tensors where repeated.contains(ExactText(view.name)) {
+                locations[ExactText(view.name), default: []].append(TensorLocation(file: view.path, byteRange: view.fileByteRange))
+            }
+        }
         for finding in findings {
             for name in finding.tensors where locations[ExactText(name)] == nil {
                 guard let view = checkpoint.tensor(named: name) else { continue }
-                locations[ExactText(name)] = TensorLocation(file: view.path, byteRange: view.fileByteRange)
+                locations[ExactText(name)] = [TensorLocation(file: view.path, byteRange: view.fileByteRange)]
             }
         }
         return locations

@@ -52,8 +52,13 @@ extension AuditRendering {
         var artifacts = SARIFArtifacts(report.files)
         let results: [JSONValue] = report.findings.map { f in
             var locations: [JSONValue] = []
+            // The k-th mention of a name in a finding is its k-th copy (a name two shards hold).
+            var mentions: [ExactText: Int] = [:]
             for name in f.tensors.prefix(sarifLocationLimit) {
-                let place = report.tensorLocations[ExactText(name)]
+                let copies = report.tensorLocations[ExactText(name)] ?? []
+                let k = mentions[ExactText(name), default: 0]
+                mentions[ExactText(name)] = k + 1
+                let place = copies.isEmpty ? nil : copies[min(k, copies.count - 1)]
                 var physical: [ExactText: JSONValue] = [
                     "artifactLocation": artifacts.location(of: place?.file ?? f.file ?? report.checkpointPath),
                 ]
