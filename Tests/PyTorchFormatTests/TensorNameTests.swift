@@ -25,7 +25,9 @@ import Testing
     @Test("one tensor reached 2^20 times under 50 keys of 50 bytes (3.6 KB, 2.7 GB of names): refused by the names' total")
     func deepNames() throws {
         #expect(Self.expected["deep-names.pt"]?["torch_loads"] as? Bool == true)
-        #expect(try Self.read("deep-names.pt").failure == .limitExceeded(what: "total bytes of tensor names", limit: 1 << 20))
+        // data.pkl is 3,146 bytes (Python's zipfile), so 16 × 3,146 is under the 1 MiB floor.
+        #expect(try Self.read("deep-names.pt").failure
+            == .limitExceeded(what: "total bytes of tensor names (16 per byte of its 3146-byte pickle, at least 1048576)", limit: 1 << 20))
     }
 
     @Test("one 8 KiB key reused by 130 nested dicts (9 KB): a 1 MiB name, refused by the name length")
@@ -44,7 +46,9 @@ import Testing
         #expect(try Self.read("metadata-ok.pt", limits: limits).get().tensors.count == 2)
         limits.minNameBudget = 9
         limits.nameBytesPerPickleByte = 0
-        #expect(try Self.read("metadata-ok.pt", limits: limits).failure == .limitExceeded(what: "total bytes of tensor names", limit: 9))
+        // data.pkl is 290 bytes (Python's zipfile).
+        #expect(try Self.read("metadata-ok.pt", limits: limits).failure
+            == .limitExceeded(what: "total bytes of tensor names (0 per byte of its 290-byte pickle, at least 9)", limit: 9))
     }
 
     @Test("the tensor budget: one per 2 pickle bytes, at least 64, at most 10,000,000; the walk's: 8 steps a byte, 65,536 to 2^20")

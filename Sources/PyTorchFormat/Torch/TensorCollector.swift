@@ -363,7 +363,8 @@ struct TensorCollector {
         let length = pathBytes.last ?? 0
         guard length <= limits.maxNameBytes else { throw .limitExceeded(what: "tensor name length in bytes", limit: limits.maxNameBytes) }
         guard length <= nameBudget - nameBytes else {
-            throw .limitExceeded(what: "total bytes of tensor names", limit: nameBudget)
+            throw .limitExceeded(what: "total bytes of tensor names (\(limits.nameBytesPerPickleByte) per byte of its \(pickleBytes)-byte pickle, "
+                                     + "at least \(limits.minNameBudget))", limit: nameBudget)
         }
         let name = currentName
         nameBytes += min(name.utf8.count, nameBudget - nameBytes)
