@@ -38,6 +38,41 @@ import TestSupport
         #expect(throws: Never.self) { try Checkpoint.open(path: path).waitUntilLoaded() }
     }
 
+    @Test("a frame that decodes past the size it declares, by 100 bytes and by 1,000: the message says so, not the cap",
+          arguments: [100, 1_000])
+    func declaredSizeTooSmall(by shortfall: Int) throws {
+        let data = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let plain = SafetensorsWriter(entries: [.init(name: "w", dtype: .u8, shape: [64, 64], bytes: data)]).serialize()
+        var compressed = [UInt8](repeating: 0, count: ZSTD_compressBound(plain.count))
+        let size = ZSTD_compress(&compressed, compressed.count, plain, plain.count, 3)
+        #expect(ZSTD_isError(size) == 0)
+        var frame = Array(compressed[0..<size])
+        // RFC 8878 §3.1.1.1: magic (4 bytes), the frame header descriptor; a single-segment
+        // frame (bit 5) with no dictionary id has its content size right after it, in 1, 2
+        // (value − 256), 4 or 8 bytes by the descriptor's top two bits.
+        let descriptor = frame[4]
+        try #require(descriptor & 0x20 != 0 && descriptor & 0x03 == 0)
+        let width = [1, 2, 4, 8][Int(descriptor >> 6)]
+        try #require(width == 2)
+        let stated = Int(frame[5]) | Int(frame[6]) << 8
+        #expect(stated + 256 == plain.count)
+        let lie = plain.count - shortfall
+        frame[5] = UInt8((lie - 256) & 0xFF)
+        frame[6] = UInt8((lie - 256) >> 8)
+        let path = try Fixtures.temporaryFile(frame, name: "lying.safetensors.zst")
+        // zstd reports either "Destination buffer is too small" or "Data corruption detected"
+        // (its frame-size check), by where the excess falls; both messages name the declared size.
+        let expected = ["the zstd frame decodes to more than the \(lie) bytes it declares",
+                        "Data corruption detected (the frame declares \(lie) decompressed bytes"]
+        // What `inspect` opens (the header only), and the full decode of the other commands.
+        let headerOnly = #expect(throws: CheckpointError.self) { try Checkpoint.openHeaderOnly(path: path) }
+        #expect(expected.contains { headerOnly?.description.contains($0) == true }, "\(String(describing: headerOnly))")
+        #expect(headerOnly?.description.contains("cap") == false)
+        let full = #expect(throws: CheckpointError.self) { try Checkpoint.open(path: path).waitUntilLoaded() }
+        #expect(expected.contains { full?.description.contains($0) == true }, "\(String(describing: full))")
+        #expect(full?.description.contains("cap") == false)
+    }
+
     @Test("a plain file opens as with open(path:)")
     func plainFile() throws {
         let path = Fixtures.path(ZstdSourceTests.plain)

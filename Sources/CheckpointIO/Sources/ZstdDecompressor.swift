@@ -208,10 +208,19 @@ enum ZstdDecompressor {
                     let result = ZSTD_decompressStream(context, &out, &inBuffer)
                     if ZSTD_isError(result) != 0 {
                         let reason = String(cString: ZSTD_getErrorName(result))
-                        if out.pos == out.size || ZSTD_getErrorCode(result) == ZSTD_error_dstSize_tooSmall {
+                        if out.pos == out.size { throw failure(overflow) }
+                        if ZSTD_getErrorCode(result) == ZSTD_error_dstSize_tooSmall {
+                            // Room was left: the frame outgrew the size its header declares (zstd
+                            // sizes a single-segment frame's window by it). Why: this was
+                            // "exceeds the cap of 8589934592 bytes" with 8 GiB free (review, 2026-12-05).
+                            if let declared = Self.declaredContentSize(UnsafeRawBufferPointer(bytes)) {
+                                throw failure("the zstd frame decodes to more than the \(declared) bytes it declares "
+                                    + "(zstd at compressed byte \(consumed + inBuffer.pos): \(reason))")
+                            }
                             throw failure(overflow)
                         }
-                        throw failure("zstd error at compressed byte \(consumed + inBuffer.pos): \(reason)")
+                        throw failure("zstd error at compressed byte \(consumed + inBuffer.pos): \(reason)"
+                            + sizeHint(result, frame: UnsafeRawBufferPointer(bytes)))
                     }
                     remaining = result
                     try advance(out.pos)
@@ -246,6 +255,22 @@ enum ZstdDecompressor {
             }
         }
         return out.pos
+    }
+
+    /// For zstd's "Data corruption detected" on a frame that declares its size: zstd gives the
+    /// same error when the frame decodes to another size than it declares, so the message says
+    /// the declared size. Why: `inspect` and `rows` of a frame decoding past its declared size
+    /// said only "Data corruption detected" (review, 2026-12-05).
+    private static func sizeHint(_ code: Int, frame: UnsafeRawBufferPointer) -> String {
+        guard ZSTD_getErrorCode(code) == ZSTD_error_corruption_detected, let declared = declaredContentSize(frame) else { return "" }
+        return " (the frame declares \(declared) decompressed bytes; zstd reports this too when a frame decodes to another size than it declares)"
+    }
+
+    /// The first frame's declared content size, or nil when it declares none.
+    private static func declaredContentSize(_ frame: UnsafeRawBufferPointer) -> UInt64? {
+        guard let base = frame.baseAddress else { return nil }
+        let declared = ZSTD_getFrameContentSize(base, frame.count)
+        return declared == ZSTD_CONTENTSIZE_UNKNOWN || declared == ZSTD_CONTENTSIZE_ERROR ? nil : declared
     }
 
     private static func check(_ code: Int, _ failure: (String) -> CheckpointError) throws(CheckpointError) {
