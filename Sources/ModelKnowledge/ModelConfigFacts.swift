@@ -29,6 +29,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     public var unusableModelType: String?
     public var tieWordEmbeddings: Value<Bool>
     public var padTokenID: Value<Int>
+    /// `pad_token_id` is a list whose first element `padTokenID` holds: transformers 5 refuses
+    /// such a config, so nothing is built from it (no `padding_idx` claim rests on it).
+    public var padTokenIDIsList = false
     public var vocabSize: Value<Int>
     /// `architectures`: the model classes the checkpoint was saved from (top level only: a
     /// `text_config`'s names its own sub-model).

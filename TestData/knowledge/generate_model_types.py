@@ -16,7 +16,7 @@ Three facts of the model each class builds are read too, by building the type's 
   has none (T5's and GPT-2's `nn.Embedding(vocab_size, d_model)`: their pad row starts random
   and trains like any row);
 - `other_padded_embeddings`: state-dict names (relative to the base model) of the other
-  `nn.Embedding` weights built with a `padding_idx` ("pad_token_id" or the fixed index, as
+  embedding weights built with a `padding_idx` (nn.Embedding, I-BERT's QuantEmbedding) ("pad_token_id" or the fixed index, as
   above): RoBERTa's position embeddings take padding_idx = pad_token_id, so their row 1 is
   zero in every RoBERTa checkpoint; BART's encoder and decoder token tables;
 - `sinusoidal_position_tables`: state-dict names (relative to the base model) of fixed
@@ -90,7 +90,8 @@ def built_model_facts(config_class):
                 tables.append(full)
     others = {}
     for name, module in model.named_modules():
-        if module is model.get_input_embeddings() or not isinstance(module, torch.nn.Embedding) or module.padding_idx is None:
+        # nn.Embedding, and I-BERT's QuantEmbedding, which keeps a padding_idx of its own.
+        if module is model.get_input_embeddings() or getattr(module, "padding_idx", None) is None:
             continue
         key = f"{name}.weight"
         if key in saved:

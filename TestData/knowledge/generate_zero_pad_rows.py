@@ -8,6 +8,13 @@ expected.json holding transformers' and numpy's answers (never tensoraudit's):
   word and position embeddings, whatever the config says.
 - t5-zeroed/: T5ForConditionalGeneration (pad_token_id 0), whose `shared` embedding has no
   padding_idx; row 0 is set to zero by hand, so padding_idx does not account for it.
+- mpnet-pad5/: MPNet with pad_token_id 5, whose row 5 is set to zero by hand: padding_idx stays
+  1 (zero too), the pad row 5 is zero for no reason the model type gives.
+- llama-negative-pad/: LlamaForCausalLM with pad_token_id -1: nn.Embedding counts it from the
+  end, so padding_idx is the last row.
+- roberta-list-pad/: the roberta/ folder with config.json's pad_token_id written as [1], which
+  transformers 5 refuses to load (`loads` false, the error's class in `load_error`): no
+  padding_idx is built from it.
 
 expected.json: for every saved tensor with an all-zero row (numpy, over the safetensors file):
 the zero rows, and, for the nn.Embedding modules transformers reports a padding_idx for after
@@ -22,8 +29,9 @@ import numpy as np
 import torch
 import transformers
 from safetensors.numpy import load_file
-from transformers import (AutoModelForMaskedLM, AutoModelForSeq2SeqLM, MPNetConfig, MPNetForMaskedLM, RobertaConfig,
-                          RobertaForMaskedLM, T5Config, T5ForConditionalGeneration)
+from transformers import (AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSeq2SeqLM, LlamaConfig, LlamaForCausalLM,
+                          MPNetConfig, MPNetForMaskedLM, RobertaConfig, RobertaForMaskedLM, T5Config,
+                          T5ForConditionalGeneration)
 
 HERE = pathlib.Path(__file__).parent / "zero-pad-rows"
 SMALL = dict(hidden_size=4, num_hidden_layers=1, num_attention_heads=2, intermediate_size=8, max_position_embeddings=10)
@@ -33,11 +41,17 @@ def answers(folder, loader):
     tensors = load_file(str(folder / "model.safetensors"))
     zero = {name: [int(i) for i in np.flatnonzero(~value.reshape(value.shape[0], -1).any(axis=1))]
             for name, value in sorted(tensors.items()) if value.ndim == 2}
-    model = loader.from_pretrained(folder)
+    try:
+        model = loader.from_pretrained(folder)
+    except Exception as error:  # transformers refuses the config
+        out = {"transformers_version": transformers.__version__, "zero_rows": {k: v for k, v in zero.items() if v},
+               "loads": False, "load_error": type(error).__name__}
+        (folder / "expected.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+        return
     padding = {f"{name}.weight": module.padding_idx for name, module in model.named_modules()
                if isinstance(module, torch.nn.Embedding) and module.padding_idx is not None and f"{name}.weight" in tensors}
     out = {"transformers_version": transformers.__version__, "zero_rows": {k: v for k, v in zero.items() if v},
-           "padding_idx": padding}
+           "padding_idx": padding, "loads": True}
     (folder / "expected.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
 
 
@@ -62,6 +76,23 @@ def main():
         model.shared.weight[0] = 0
     save(model, folder)
     answers(folder, AutoModelForSeq2SeqLM)
+    folder = HERE / "mpnet-pad5"
+    model = MPNetForMaskedLM(MPNetConfig(vocab_size=16, pad_token_id=5, **SMALL))
+    with torch.no_grad():
+        model.mpnet.embeddings.word_embeddings.weight[5] = 0
+    save(model, folder)
+    answers(folder, AutoModelForMaskedLM)
+    folder = HERE / "llama-negative-pad"
+    save(LlamaForCausalLM(LlamaConfig(vocab_size=16, hidden_size=4, intermediate_size=8, num_hidden_layers=1,
+                                      num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=False,
+                                      pad_token_id=-1)), folder)
+    answers(folder, AutoModelForCausalLM)
+    folder = HERE / "roberta-list-pad"
+    shutil.copytree(HERE / "roberta", folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["pad_token_id"] = [config["pad_token_id"]]
+    (folder / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    answers(folder, AutoModelForMaskedLM)
     print(f"wrote {HERE}")
 
 

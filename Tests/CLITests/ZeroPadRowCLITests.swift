@@ -3,14 +3,17 @@ import Testing
 import TestSupport
 
 /// Why an embedding's all-zero row is zero: freshly built RoBERTa and MPNet models, whose word
-/// and position embeddings transformers builds with padding_idx, and a T5 whose pad row was
-/// zeroed by hand (TestData/knowledge/zero-pad-rows, written by generate_zero_pad_rows.py).
-/// Expected rows come from numpy and the padding_idx of each module after transformers'
-/// from_pretrained, in expected.json.
+/// and position embeddings transformers builds with padding_idx, a T5 and an MPNet whose pad row
+/// was zeroed by hand, a Llama with pad_token_id -1, and a config transformers refuses
+/// (TestData/knowledge/zero-pad-rows, written by generate_zero_pad_rows.py). Expected rows come
+/// from numpy and the padding_idx of each module after transformers' from_pretrained, in
+/// expected.json.
 @Suite struct ZeroPadRowCLITests {
-    static func audit(_ folder: String) throws -> (zeroFindings: [String: [String: Any]], expected: [String: Any]) {
+    static let effect = "an embedding built with padding_idx starts that row at zero and its lookup never updates it"
+
+    static func audit(_ folder: String, _ extra: [String] = []) throws -> (zeroFindings: [String: [String: Any]], expected: [String: Any]) {
         let expected = try #require(try Fixtures.json("knowledge/zero-pad-rows/\(folder)/expected.json") as? [String: Any])
-        let report = try CLI.json(["audit", Fixtures.path("knowledge/zero-pad-rows/" + folder), "--format", "json"])
+        let report = try CLI.json(["audit", Fixtures.path("knowledge/zero-pad-rows/" + folder), "--format", "json"] + extra)
         var byTensor: [String: [String: Any]] = [:]
         for finding in CLI.findings(report, rule: "all-zero-rows") {
             if let tensors = finding["tensors"] as? [String], tensors.count == 1 { byTensor[tensors[0]] = finding }
@@ -18,27 +21,78 @@ import TestSupport
         return (byTensor, expected)
     }
 
-    @Test("a zero row that transformers builds with padding_idx is said to be that row (word and position embeddings)",
-          arguments: ["roberta", "mpnet"])
+    static func evidence(_ finding: [String: Any]?) -> [String: Any] { finding?["evidence"] as? [String: Any] ?? [:] }
+
+    @Test("every zero row transformers builds with padding_idx is said to be that row, and no other is",
+          arguments: ["roberta", "mpnet", "mpnet-pad5", "llama-negative-pad", "t5-zeroed"])
     func paddingIdxRows(folder: String) throws {
         let (findings, expected) = try Self.audit(folder)
+        #expect(expected["loads"] as? Bool == true)
         let padding = try #require(expected["padding_idx"] as? [String: Int])
         let zeroRows = try #require(expected["zero_rows"] as? [String: [Int]])
-        #expect(padding.count == 2, "word and position embeddings")
-        for (tensor, index) in padding {
-            #expect(zeroRows[tensor] == [index], "\(tensor): numpy's zero rows")
+        #expect(!zeroRows.isEmpty)
+        for (tensor, rows) in zeroRows {
             let finding = try #require(findings[tensor], "\(tensor) has an all-zero-rows finding")
-            let evidence = try #require(finding["evidence"] as? [String: Any])
-            #expect(evidence["padding_idx"] as? Int == index, "\(tensor)")
-            let message = try #require(finding["message"] as? String)
-            #expect(message.contains("nn.Embedding initialises that row to zero and the embedding lookup never updates it"), "\(message)")
             #expect(finding["severity"] as? String == "info")
+            let message = try #require(finding["message"] as? String)
+            if let index = padding[tensor], rows.contains(index) {
+                #expect(Self.evidence(finding)["padding_idx"] as? Int == index, "\(tensor)")
+                #expect(message.contains("row \(index) is the padding_idx row of "), "\(message)")
+                #expect(message.contains(Self.effect), "\(message)")
+            } else {
+                #expect(Self.evidence(finding)["padding_idx"] == nil, "\(tensor)")
+                #expect(!message.contains("is the padding_idx row"), "\(message)")
+            }
         }
-        // The word embedding's zero row is the pad token's too (config.json's pad_token_id).
-        let word = try #require(padding.keys.first { $0.hasSuffix("word_embeddings.weight") })
-        let evidence = findings[word]?["evidence"] as? [String: Any]
-        #expect(evidence?["pad_id"] as? Int == padding[word])
-        #expect(evidence?["pad_id_source"] as? String == "config")
+    }
+
+    @Test("the pad id's zero row is named; where padding_idx is elsewhere or nowhere, the sentence says it does not account for it")
+    func padIDRows() throws {
+        let roberta = try Self.audit("roberta").zeroFindings
+        let word = Self.evidence(roberta["roberta.embeddings.word_embeddings.weight"])
+        #expect(word["pad_id"] as? Int == 1 && word["pad_id_source"] as? String == "config")
+        // A position table's rows are no token's.
+        #expect(Self.evidence(roberta["roberta.embeddings.position_embeddings.weight"])["pad_id"] == nil)
+        // MPNet with pad id 5: padding_idx stays 1, and row 5 (zeroed by hand) is the pad id's.
+        let mpnet = try Self.audit("mpnet-pad5")
+        let finding = try #require(mpnet.zeroFindings["mpnet.embeddings.word_embeddings.weight"])
+        #expect(Self.evidence(finding)["pad_id"] as? Int == 5)
+        let message = try #require(finding["message"] as? String)
+        #expect(message.contains("row 5 is the pad id's row (pad id 5 from pad_token_id in "), "\(message)")
+        #expect(message.contains("padding_idx 1, not the pad id 5") && message.hasSuffix("so padding_idx does not account for that row (padding_idx evidence: model-type-default)"))
+        // T5 builds no padding_idx at all.
+        let t5 = try #require(try Self.audit("t5-zeroed").zeroFindings["shared.weight"])
+        #expect(Self.evidence(t5)["pad_id"] as? Int == 0)
+        #expect((t5["message"] as? String)?.contains("without padding_idx") == true)
+    }
+
+    @Test("--pad-id does not move the row transformers zeroes: config.json's padding_idx row is still explained")
+    func padIDFlag() throws {
+        let (findings, _) = try Self.audit("roberta", ["--pad-id", "5"])
+        let word = try #require(findings["roberta.embeddings.word_embeddings.weight"])
+        #expect(Self.evidence(word)["padding_idx"] as? Int == 1)
+        #expect(Self.evidence(word)["pad_id"] == nil, "row 5 is not zero")
+    }
+
+    @Test("a --tensor position table is explained as a position table, and the word embedding still is")
+    func tensorChoice() throws {
+        let (findings, _) = try Self.audit("roberta", ["--tensor", "roberta.embeddings.position_embeddings.weight"])
+        let position = try #require(findings["roberta.embeddings.position_embeddings.weight"])
+        #expect(Self.evidence(position)["padding_idx"] as? Int == 1)
+        #expect(Self.evidence(position)["pad_id"] == nil, "no pad token's row")
+        #expect((position["message"] as? String)?.contains("padding_idx row of embeddings.position_embeddings") == true)
+        #expect(Self.evidence(findings["roberta.embeddings.word_embeddings.weight"])["padding_idx"] as? Int == 1)
+    }
+
+    @Test("a pad_token_id list, which transformers refuses: no padding_idx is claimed")
+    func refusedConfig() throws {
+        let (findings, expected) = try Self.audit("roberta-list-pad")
+        #expect(expected["loads"] as? Bool == false)
+        #expect(findings.count == 2)
+        for finding in findings.values {
+            #expect(Self.evidence(finding)["padding_idx"] == nil)
+            #expect((finding["message"] as? String)?.contains("builds") == false)
+        }
     }
 
     @Test("MPNet fixes padding_idx at 1 (model-type-default); RoBERTa takes config.json's pad_token_id (config)")
@@ -46,28 +100,15 @@ import TestSupport
         let roberta = try Self.audit("roberta").zeroFindings
         let mpnet = try Self.audit("mpnet").zeroFindings
         let robertaPosition = try #require(roberta["roberta.embeddings.position_embeddings.weight"]?["message"] as? String)
-        #expect(robertaPosition.contains("padding_idx = pad_token_id, here config.json's pad_token_id 1") && robertaPosition.hasSuffix("(padding_idx evidence: config)"))
+        #expect(robertaPosition.contains("padding_idx = pad_token_id, here config.json's pad_token_id 1;") && robertaPosition.hasSuffix("(padding_idx evidence: config)"))
         let mpnetPosition = try #require(mpnet["mpnet.embeddings.position_embeddings.weight"]?["message"] as? String)
         #expect(mpnetPosition.contains("builds it with padding_idx 1;") && mpnetPosition.hasSuffix("(padding_idx evidence: model-type-default)"))
-    }
-
-    @Test("a T5 pad row zeroed by hand: padding_idx does not account for it (T5 builds no padding_idx)")
-    func zeroedWithoutPaddingIdx() throws {
-        let (findings, expected) = try Self.audit("t5-zeroed")
-        #expect((expected["padding_idx"] as? [String: Int])?.isEmpty == true)
-        #expect((expected["zero_rows"] as? [String: [Int]])?["shared.weight"] == [0])
-        let finding = try #require(findings["shared.weight"])
-        let evidence = try #require(finding["evidence"] as? [String: Any])
-        #expect(evidence["pad_id"] as? Int == 0)
-        #expect(evidence["padding_idx"] == nil)
-        #expect((finding["message"] as? String)?.contains("without padding_idx") == true)
-        #expect((finding["message"] as? String)?.contains("so padding_idx does not account for the zero row") == true)
     }
 
     @Test("padding explains a zero pad row the same way")
     func paddingCommand() throws {
         let text = try CLI.run(["padding", Fixtures.path("knowledge/zero-pad-rows/roberta")]).stdout
         #expect(text.contains("the pad row is all zeros: RobertaConfig's model"))
-        #expect(text.contains("(padding_idx evidence: config)"))
+        #expect(text.contains(Self.effect + " (padding_idx evidence: config)"))
     }
 }

@@ -56,7 +56,7 @@ import TestSupport
         // config.json: model_type llama, pad_token_id 1, so padding_idx is on the pad row.
         #expect(embedding.explanation.hasPrefix("the pad row is zero by value (it holds -0.0): LlamaConfig's model"))
         #expect(embedding.explanation.hasSuffix("padding_idx = pad_token_id, here config.json's pad_token_id 1: "
-            + "nn.Embedding initialises that row to zero and the embedding lookup never updates it (padding_idx evidence: config)"))
+            + "an embedding built with padding_idx starts that row at zero and its lookup never updates it (padding_idx evidence: config)"))
         check(try #require(report.results.first { $0.tensor == "lm_head.weight" }), try Self.reference("pad-bf16-lm_head"))
         #expect(PaddingAnalysis.findings(report).isEmpty)
     }

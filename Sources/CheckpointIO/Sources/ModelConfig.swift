@@ -39,6 +39,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var path: String
     public var modelType: String?
     public var padToken: PadToken
+    /// `pad_token_id` written as a list (`[1]`): its first element is the pad id analysed, but
+    /// transformers 5 refuses the config, so it builds no model (and no `padding_idx`) from it.
+    public var padTokenIsList = false
     public var vocabSize: Int?
     public var hiddenSize: Int?
     /// `tie_word_embeddings` when written as a JSON boolean; `nil` when absent or unusable
@@ -147,6 +150,7 @@ public struct ModelConfig: Sendable, Equatable {
             case .array(let list) where list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } != nil:
                 let first = list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } ?? 0
                 config.padToken = .id(first)
+                config.padTokenIsList = true
                 // transformers 5 refuses it (its config dataclass wants an int or None:
                 // StrictDataclassFieldValidationError); 4.x loaded it as it is.
                 config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "an integer token id or null",

@@ -61,34 +61,33 @@ extension PaddingAnalysis {
             return "\(padded.sentence): \(PaddingAnalysis.paddingIdxEffect) (padding_idx evidence: \(padded.evidence))"
         }
         if let unpadded = r.unpaddedRow {
-            return "\(unpadded); so padding_idx does not account for the zero row (padding_idx evidence: \(r.unpaddedRowEvidence))"
+            return "\(unpadded); so padding_idx does not account for that row (padding_idx evidence: \(r.unpaddedRowEvidence))"
         }
         return nil
     }
 
-    /// `all-zero-rows` findings of the matrices whose pad row is zero, with that row named as
-    /// the pad token's and, where the model type says, why it is zero (`zeroPadRowReason`);
-    /// evidence `pad_id` and `pad_id_source` (as `padding-row-nonzero` has them) and, when the
-    /// model type builds that row with `padding_idx`, `padding_idx` (the row, as for other
-    /// embeddings' zero `padding_idx` rows). Why: a fresh BERT's zero row 0 was
-    /// "1 of 200 rows are all zero (rows 0)", with no word that row 0 is `[PAD]`, zero by
-    /// construction: the user had to find that out with `padding`.
-    public static func explainingZeroPadRows(_ findings: [Finding], _ report: Report) -> [Finding] {
+    /// `all-zero-rows` findings of the token matrices whose pad row is zero, with that row named
+    /// as the pad id's and, where the model type builds `padding_idx` elsewhere or nowhere, that
+    /// `padding_idx` does not account for it; evidence `pad_id` and `pad_id_source` (as
+    /// `padding-row-nonzero` has them). The `padding_idx` row itself is named where the row
+    /// rules make the finding (`paddingIdxZeroRow`). `tokenRows` says whether a matrix's rows
+    /// are token ids (a `--tensor` position table's row 0 is no pad token's).
+    /// Why: a fresh BERT's zero row 0 was "1 of 200 rows are all zero (rows 0)", with no word
+    /// that row 0 is `[PAD]`: the user had to find that out with `padding`.
+    public static func explainingZeroPadRows(_ findings: [Finding], _ report: Report, tokenRows: (String) -> Bool) -> [Finding] {
         var zeroPads: [ExactText: Result] = [:]
-        for r in report.results where r.isZero && !r.padID.isAssumed { zeroPads[ExactText(r.tensor)] = r }
+        for r in report.results where r.isZero && !r.padID.isAssumed && tokenRows(r.tensor) { zeroPads[ExactText(r.tensor)] = r }
         guard !zeroPads.isEmpty else { return findings }
         return findings.map { finding in
             guard finding.rule == .allZeroRows, finding.tensors.count == 1, let tensor = finding.tensors.first,
                   let r = zeroPads[ExactText(tensor)] else { return finding }
             var noted = finding
-            let token = r.padToken.map { " " + quoted($0) } ?? ""
-            let row = r.rowIndex == r.padID.id ? "row \(r.rowIndex) is the pad token\(token)'s" : "row \(r.rowIndex) is the pad token \(r.padID.id)\(token)'s"
-            noted.message += "; \(row) (\(r.padID.note))" + (zeroPadRowReason(r).map { ": " + $0 } ?? "")
+            let token = r.padToken.map { ", token " + quoted($0) } ?? ""
+            let row = r.rowIndex == r.padID.id ? "row \(r.rowIndex) is the pad id's row" : "row \(r.rowIndex) holds pad id \(r.padID.id)"
+            noted.message += "; \(row) (\(r.padID.note)\(token))"
+            if r.paddedRow == nil, let reason = zeroPadRowReason(r) { noted.message += ": " + reason }
             noted.evidence["pad_id"] = .int(Int64(r.padID.id))
             noted.evidence["pad_id_source"] = .string(r.padID.sourceName)
-            if r.paddedRow != nil, !TensorNames.isOutputProjection(r.tensor), r.role != .outputProjection {
-                noted.evidence["padding_idx"] = .int(Int64(r.rowIndex))
-            }
             return noted
         }
     }

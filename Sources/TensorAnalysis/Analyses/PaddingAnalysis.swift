@@ -261,7 +261,7 @@ public enum PaddingAnalysis {
                                                             moments: momentsOf)
             if layout == nil, role.isNamedTokenMatrix(view.name), !role.isOutputProjection(view.name) {
                 result.unpaddedRow = unpaddedRow(row, config: knowledge.config)
-                result.paddedRow = paddedRow(row, config: knowledge.config)
+                result.paddedRow = paddedRow(row, rows: view.rowCount, config: knowledge.config)
                 let padding = knowledge.config.flatMap { config in config.modelType.flatMap(ModelTypeFacts.fact(for:)) }?.embeddingPadding
                 if case .followsPadTokenID? = padding {
                     // Only a pad id that follows pad_token_id rests on what config.json states.
@@ -325,48 +325,44 @@ public enum PaddingAnalysis {
     }
 
     /// What `padding_idx` does to its row, for sentences. Not "the row stays zero": a tied
-    /// output projection's gradient still reaches it (the brief's BERT case).
-    static let paddingIdxEffect = "nn.Embedding initialises that row to zero and the embedding lookup never updates it"
+    /// output projection's gradient still reaches it (the brief's BERT case). Not "nn.Embedding":
+    /// I-BERT's QuantEmbedding takes a padding_idx too.
+    static let paddingIdxEffect = "an embedding built with padding_idx starts that row at zero and its lookup never updates it"
 
-    /// The row of a model type's other embedding (`ModelTypeFact.otherPaddedEmbeddings`: a
-    /// position table, an encoder's or decoder's token table) built with `padding_idx`, when
-    /// `tensor` is that embedding and `zeroRows` (ascending) holds the row: the row and a
-    /// sentence saying so, with what it rests on. Why: every RoBERTa checkpoint's position
-    /// table has row 1 (pad_token_id) all zero, and `all-zero-rows` said only "rows 1".
-    static func paddedOtherRow(_ tensor: String, zeroRows: [Int], config: ModelConfigFacts?) -> (row: Int, sentence: String)? {
-        guard let built = EmbeddingPaddingIdx(config: config), let type = config?.modelType,
+    /// The zero row of `tensor` that a known model type builds with `padding_idx` — its input
+    /// embedding's (`ModelTypeFact.embeddingPadding`; `isInputEmbedding`: found as one by name and
+    /// shape, whatever `--tensor` chose) or another embedding's (`otherPaddedEmbeddings`: a
+    /// position table, an encoder's or decoder's token table) — with a sentence saying so and
+    /// what it rests on. nil when the type is unknown, builds none there, or that row is not zero.
+    ///
+    /// Why: a fresh BERT's zero row 0 was "1 of 30522 rows are all zero (rows 0)", and every
+    /// RoBERTa checkpoint's position row 1 the same, with no word that the model builds those
+    /// rows zero. By `padding_idx` alone, not the pad id in use: `--pad-id 5` does not move the
+    /// row transformers zeroes (review, 2026-12-05).
+    static func paddingIdxZeroRow(_ tensor: String, isInputEmbedding: Bool, rows: Int, zeroRows: [Int],
+                                  config: ModelConfigFacts?) -> (row: Int, sentence: String)? {
+        guard !zeroRows.isEmpty, let built = EmbeddingPaddingIdx(config: config), let type = config?.modelType,
               let fact = ModelTypeFacts.fact(for: type) else { return nil }
+        var candidates: [(module: String, padding: ModelTypeFact.EmbeddingPadding)] = []
+        if isInputEmbedding { candidates.append(("the input embedding", fact.embeddingPadding)) }
         for (key, padding) in fact.otherPaddedEmbeddings.sorted(by: { $0.key < $1.key })
-        where tensor == key || tensor.hasSuffix("." + key) {
-            let module = String(key.dropLast(".weight".count))
-            let (index, words, evidence): (Int?, String, String) = switch padding {
-            case .fixed(let index): (index, "padding_idx \(index)", "model-type-default")
-            case .followsPadTokenID: (built.index, "padding_idx = pad_token_id, here \(built.source)", built.stated ? "config" : "model-type-default")
-            case .none: (nil, "", "")
-            }
-            guard let index, zeroRows.contains(index) else { continue }
-            return (index, "row \(index) is the padding_idx row of \(module): \(built.model) builds it with \(words); "
-                + "\(paddingIdxEffect) (padding_idx evidence: \(evidence))")
+        where !isInputEmbedding && (tensor == key || tensor.hasSuffix("." + key)) {
+            candidates.append((String(key.dropLast(".weight".count)), padding))
+        }
+        for (module, padding) in candidates {
+            guard let index = built.row(padding, rows: rows), zeroRows.contains(index) else { continue }
+            return (index, "row \(index) is the padding_idx row of \(module): \(built.model) builds it with \(built.words(padding)); "
+                + "\(paddingIdxEffect) (padding_idx evidence: \(built.evidence(padding)))")
         }
         return nil
     }
 
-    /// The sentence saying that the model type builds its input embedding with `padding_idx`
-    /// on row `row` (which `nn.Embedding` fills with zeros and never updates), with what that
-    /// rests on (`config` or `model-type-default`); nil when it does not, or is not known.
-    /// Why: a fresh BERT's all-zero pad row was `all-zero-rows` "1 of 30522 rows are all zero
-    /// (rows 0)" with no word that row 0 is `[PAD]` and zero by construction.
-    static func paddedRow(_ row: Int, config: ModelConfigFacts?) -> (sentence: String, evidence: String)? {
-        guard let built = EmbeddingPaddingIdx(config: config) else { return nil }
-        switch built.padding {
-        case .fixed(let index) where index == row:
-            return ("\(built.model) builds its input embedding with padding_idx \(index)", "model-type-default")
-        case .followsPadTokenID where built.index == row:
-            return ("\(built.model) builds its input embedding with padding_idx = pad_token_id, here \(built.source)",
-                    built.stated ? "config" : "model-type-default")
-        default:
-            return nil
-        }
+    /// Whether the model type builds its input embedding with `padding_idx` on row `row` of
+    /// `rows`: the sentence and what it rests on (`config`, `model-type-default`), for the
+    /// `padding` explanation of a zero pad row; nil when it does not, or is not known.
+    static func paddedRow(_ row: Int, rows: Int, config: ModelConfigFacts?) -> (sentence: String, evidence: String)? {
+        guard let built = EmbeddingPaddingIdx(config: config), built.row(built.padding, rows: rows) == row else { return nil }
+        return ("\(built.model) builds its input embedding with \(built.words(built.padding))", built.evidence(built.padding))
     }
 
     /// Why a headless model's embedding may still have been tied when it was pre-trained, or
@@ -625,7 +621,8 @@ struct EmbeddingPaddingIdx {
     let stated: Bool
 
     init?(config: ModelConfigFacts?) {
-        guard let config, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) else { return nil }
+        // A list pad_token_id: transformers 5 refuses the config and builds nothing from it.
+        guard let config, !config.padTokenIDIsList, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) else { return nil }
         model = "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(ModelTypeFacts.transformersVersion))"
         padding = fact.embeddingPadding
         switch config.padTokenID {
@@ -639,5 +636,34 @@ struct EmbeddingPaddingIdx {
             guard fact.embeddingPadding != .followsPadTokenID else { return nil }
             (index, source, stated) = (nil, "", false)
         }
+    }
+
+    /// The row of a matrix of `rows` rows that `padding` puts `padding_idx` on under this config:
+    /// a negative index counts from the end, as nn.Embedding takes it; nil for none or out of range.
+    func row(_ padding: ModelTypeFact.EmbeddingPadding, rows: Int) -> Int? {
+        let stated: Int? = switch padding {
+        case .fixed(let index): index
+        case .followsPadTokenID: index
+        case .none: nil
+        }
+        guard let stated else { return nil }
+        let row = stated < 0 ? rows + stated : stated
+        return row >= 0 && row < rows ? row : nil
+    }
+
+    /// "padding_idx 1", "padding_idx = pad_token_id, here config.json's pad_token_id 1", for sentences.
+    func words(_ padding: ModelTypeFact.EmbeddingPadding) -> String {
+        switch padding {
+        case .fixed(let index): "padding_idx \(index)"
+        case .followsPadTokenID:
+            "padding_idx = pad_token_id, here \(source)" + ((index ?? 0) < 0 ? ", which counts from the end" : "")
+        case .none: "no padding_idx"
+        }
+    }
+
+    /// What a `padding_idx` of `padding` rests on: config.json's statement or the model type's facts.
+    func evidence(_ padding: ModelTypeFact.EmbeddingPadding) -> String {
+        if case .followsPadTokenID = padding, stated { return "config" }
+        return "model-type-default"
     }
 }

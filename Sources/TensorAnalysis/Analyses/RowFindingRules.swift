@@ -46,11 +46,12 @@ extension RowSummary {
                 return noted
             }
         }
-        // A zero row of another embedding the model type builds with padding_idx (RoBERTa's
-        // position table, row pad_token_id) is said to be that row; token matrices' pad rows
-        // are the padding analysis' (`PaddingAnalysis.explainingZeroPadRows`).
-        if !isToken, !summary.zeroRows.isEmpty,
-           let padded = PaddingAnalysis.paddedOtherRow(name, zeroRows: summary.zeroRows, config: knowledge().config) {
+        // A zero row the model type builds with padding_idx (the input embedding's, RoBERTa's
+        // position table's row pad_token_id) is said to be that row; the pad id's row is named
+        // by the padding analysis (`PaddingAnalysis.explainingZeroPadRows`).
+        if let padded = PaddingAnalysis.paddingIdxZeroRow(name, isInputEmbedding: tokenMatrices.isDetectedInputEmbedding(name),
+                                                          rows: summary.rowCount, zeroRows: summary.zeroRows,
+                                                          config: knowledge().config) {
             found = found.map { finding in
                 guard finding.rule == .allZeroRows else { return finding }
                 var noted = finding

@@ -25,14 +25,23 @@ struct TokenMatrices: Sendable {
     let plainRows: [ExactText: String]
     /// Whether tokenizer files sit beside the checkpoint (rows could be named by token).
     let tokenizerBeside: Bool
+    /// The input embeddings found by name and config.json shape (`PaddingAnalysis.matrices`),
+    /// whatever `--tensor` chose: the matrices a model type builds with its input embedding's
+    /// `padding_idx`.
+    let detectedInputEmbeddings: Set<ExactText>
+    /// Every matrix found by name and shape, whatever `--tensor` chose.
+    let detected: Set<ExactText>
 
     init(_ checkpoint: Checkpoint, requested: [String]) throws(CheckpointError) {
         var plain: [ExactText: String] = [:]
         let vocabulary = checkpoint.config?.vocabSize
+        let found = PaddingAnalysis.matrices(checkpoint)
+        let detected = Set(found.map { ExactText($0.0.name) })
+        self.detected = detected
+        detectedInputEmbeddings = Set(found.filter { $0.1 == .embedding }.map { ExactText($0.0.name) })
         if requested.isEmpty {
-            matrices = PaddingAnalysis.matrices(checkpoint)
+            matrices = found
         } else {
-            let detected = Set(PaddingAnalysis.matrices(checkpoint).map { ExactText($0.0.name) })
             var chosen: [(TensorView, PaddingAnalysis.Role)] = []
             // A name given twice (`--tensor X --tensor X`) is one matrix: it was analysed twice,
             // and its findings counted twice against a policy. Compared as bytes: canonically
@@ -108,6 +117,12 @@ struct TokenMatrices: Sendable {
         return "rows of \(name) are not tokens by its name (not an input embedding or output projection)\(count): "
             + "not named by token, and no untrained-token or known-unused analysis"
     }
+
+    /// Found as a token matrix by name and shape, whatever `--tensor` chose.
+    func isDetected(_ name: String) -> Bool { detected.contains(ExactText(name)) }
+
+    /// Found as an input embedding by name and shape, whatever `--tensor` chose.
+    func isDetectedInputEmbedding(_ name: String) -> Bool { detectedInputEmbeddings.contains(ExactText(name)) }
 
     /// An input embedding: found as one, or named by the user, with rows that are tokens, and
     /// not an output projection by name.

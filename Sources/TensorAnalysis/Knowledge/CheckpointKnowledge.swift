@@ -126,6 +126,7 @@ extension ModelConfigFacts {
         self.init(path: config.path, modelType: config.modelType, tieWordEmbeddings: tie,
                   padTokenID: padTokenID, vocabSize: vocab, fieldsFromTextConfig: config.fieldsFromTextConfig)
         unusableModelType = invalid("model_type")
+        padTokenIDIsList = config.padTokenIsList
         architectures = config.architectures.map { .value($0) } ?? .absent
         textConfigTieWordEmbeddings = config.textConfigTieWordEmbeddings
         shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent

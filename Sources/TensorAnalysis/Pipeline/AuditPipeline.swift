@@ -66,7 +66,8 @@ public enum AuditPipeline {
         findings += padding.findings(paddingReport)
         findings += TieAnalysis.findings(tieReport)
         // A zero pad row's `all-zero-rows` finding names the pad token and says why it is zero.
-        findings += PaddingAnalysis.explainingZeroPadRows(rows.findings(summaries.map(\.rows)), paddingReport)
+        findings += PaddingAnalysis.explainingZeroPadRows(rows.findings(summaries.map(\.rows)), paddingReport,
+                                                          tokenRows: tokenMatrices.isDetected)
         let tokenResults = summaries.compactMap(\.tokens)
         findings += TokenAnalysis.findings(tokenResults)
         findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint)
