@@ -2,7 +2,8 @@
 // `ArchitectureFactsTests` checks it against TestData/knowledge/architectures.json.
 
 extension ArchitectureFacts {
-    /// One class a line: name, model type, 1 when it has an output projection. A string, not a
+    /// One class a line: name, model type, 1 when it has an output projection, 2 when it has one
+    /// transformers never ties to the input embedding. A string, not a
     /// dictionary literal: a literal of this many entries took the compiler half a minute.
     static let generatedRows = """
         ASTForAudioClassification audio-spectrogram-transformer 0
@@ -54,7 +55,7 @@ extension ArchitectureFacts {
         AudioFlamingo3Encoder audioflamingo3_encoder 0
         AudioFlamingo3ForConditionalGeneration audioflamingo3 1
         AudioFlamingo3Model audioflamingo3 0
-        BailingHybridForCausalLM bailing_hybrid 1
+        BailingHybridForCausalLM bailing_hybrid 2
         BailingHybridModel bailing_hybrid 0
         BambaForCausalLM bamba 1
         BambaModel bamba 0
@@ -98,7 +99,7 @@ extension ArchitectureFacts {
         BigBirdPegasusDecoder bigbird_pegasus 0
         BigBirdPegasusDecoderWrapper bigbird_pegasus 0
         BigBirdPegasusEncoder bigbird_pegasus 0
-        BigBirdPegasusForCausalLM bigbird_pegasus 1
+        BigBirdPegasusForCausalLM bigbird_pegasus 2
         BigBirdPegasusForConditionalGeneration bigbird_pegasus 1
         BigBirdPegasusForQuestionAnswering bigbird_pegasus 0
         BigBirdPegasusForSequenceClassification bigbird_pegasus 0
@@ -145,7 +146,7 @@ extension ArchitectureFacts {
         BltLocalDecoder blt_local_decoder 0
         BltLocalEncoder blt_local_encoder 0
         BltModel blt 0
-        BltPatcher blt_patcher 1
+        BltPatcher blt_patcher 2
         BridgeTowerForImageAndTextRetrieval bridgetower 0
         BridgeTowerForMaskedLM bridgetower 1
         BridgeTowerModel bridgetower 0
@@ -235,7 +236,7 @@ extension ArchitectureFacts {
         Cosmos3EdgeVisionModel cosmos3_edge_vision 0
         Cosmos3OmniForConditionalGeneration cosmos3_omni 1
         Cosmos3OmniModel cosmos3_omni 0
-        CpmAntForCausalLM cpmant 1
+        CpmAntForCausalLM cpmant 2
         CpmAntModel cpmant 0
         CsmBackboneModel csm 0
         CsmDepthDecoderModel csm_depth_decoder_model 0
@@ -388,7 +389,7 @@ extension ArchitectureFacts {
         EncoderDecoderModel encoder-decoder 1
         EomtDinov3ForUniversalSegmentation eomt_dinov3 0
         EomtForUniversalSegmentation eomt 0
-        ErgoForCausalLM ergo 1
+        ErgoForCausalLM ergo 2
         ErgoModel ergo 0
         Ernie4_5ForCausalLM ernie4_5 1
         Ernie4_5Model ernie4_5 0
@@ -410,7 +411,7 @@ extension ArchitectureFacts {
         ErnieForTokenClassification ernie 0
         ErnieModel ernie 0
         EsmFold2Model esmfold2 0
-        EsmcForMaskedLM esmc 1
+        EsmcForMaskedLM esmc 2
         EsmcForSequenceClassification esmc 0
         EsmcForTokenClassification esmc 0
         EsmcModel esmc 0
@@ -679,9 +680,9 @@ extension ArchitectureFacts {
         ImageGPTForCausalImageModeling imagegpt 1
         ImageGPTForImageClassification imagegpt 0
         ImageGPTModel imagegpt 0
-        Inkling2ForCausalLM inkling2_text 1
+        Inkling2ForCausalLM inkling2_text 2
         Inkling2ForConditionalGeneration inkling2 1
-        Inkling2LoopForCausalLM inkling2_loop_text 1
+        Inkling2LoopForCausalLM inkling2_loop_text 2
         Inkling2LoopForConditionalGeneration inkling2_loop 1
         Inkling2LoopModel inkling2_loop 0
         Inkling2LoopTextModel inkling2_loop_text 0
@@ -689,7 +690,7 @@ extension ArchitectureFacts {
         Inkling2TextModel inkling2_text 0
         Inkling2VisionModel inkling2_vision 0
         InklingAudioModel inkling_audio 0
-        InklingForCausalLM inkling_text 1
+        InklingForCausalLM inkling_text 2
         InklingForConditionalGeneration inkling_mm_model 1
         InklingModel inkling_mm_model 0
         InklingTextModel inkling_text 0
@@ -723,7 +724,7 @@ extension ArchitectureFacts {
         JinaEmbeddingsV3ForSequenceClassification jina_embeddings_v3 0
         JinaEmbeddingsV3ForTokenClassification jina_embeddings_v3 0
         JinaEmbeddingsV3Model jina_embeddings_v3 0
-        KimiLinearForCausalLM kimi_linear 1
+        KimiLinearForCausalLM kimi_linear 2
         KimiLinearModel kimi_linear 0
         Kimi_K25ForConditionalGeneration kimi_k25 1
         Kimi_K25Model kimi_k25 0
@@ -822,7 +823,7 @@ extension ArchitectureFacts {
         LukeForEntityClassification luke 0
         LukeForEntityPairClassification luke 0
         LukeForEntitySpanClassification luke 0
-        LukeForMaskedLM luke 1
+        LukeForMaskedLM luke 2
         LukeForMultipleChoice luke 0
         LukeForQuestionAnswering luke 0
         LukeForSequenceClassification luke 0
@@ -960,7 +961,7 @@ extension ArchitectureFacts {
         MixtralForSequenceClassification mixtral 0
         MixtralForTokenClassification mixtral 0
         MixtralModel mixtral 0
-        MllamaForCausalLM mllama_text_model 1
+        MllamaForCausalLM mllama_text_model 2
         MllamaForConditionalGeneration mllama 1
         MllamaModel mllama 0
         MllamaTextModel mllama_text_model 0
@@ -1065,7 +1066,7 @@ extension ArchitectureFacts {
         Nemotron3_5TranscribeWordTimestampModel nemotron3_5_transcribe_word_timestamp 0
         NemotronAsrStreamingEncoder nemotron_asr_streaming_encoder 0
         NemotronAsrStreamingForRNNT nemotron_asr_streaming 0
-        NemotronHForCausalLM nemotron_h 1
+        NemotronHForCausalLM nemotron_h 2
         NemotronHModel nemotron_h 0
         NemotronH_Omni_Reasoning_V3 nemotron_h_omni 0
         NeoMMEForMaskedLM neomme 1
@@ -1253,7 +1254,7 @@ extension ArchitectureFacts {
         PocketTTSModel pocket_tts 0
         PoolFormerForImageClassification poolformer 0
         PoolFormerModel poolformer 0
-        Pop2PianoForConditionalGeneration pop2piano 1
+        Pop2PianoForConditionalGeneration pop2piano 2
         Pop2PianoStack pop2piano 0
         PretrainedBartModel bart 0
         PretrainedFSMTModel fsmt 0
@@ -1363,14 +1364,14 @@ extension ArchitectureFacts {
         RagTokenForGeneration rag 1
         RecurrentGemmaForCausalLM recurrent_gemma 1
         RecurrentGemmaModel recurrent_gemma 0
-        ReformerForMaskedLM reformer 1
+        ReformerForMaskedLM reformer 2
         ReformerForQuestionAnswering reformer 0
         ReformerForSequenceClassification reformer 0
         ReformerModel reformer 0
         RegNetForImageClassification regnet 0
         RegNetModel regnet 0
-        RemBertForCausalLM rembert 1
-        RemBertForMaskedLM rembert 1
+        RemBertForCausalLM rembert 2
+        RemBertForMaskedLM rembert 2
         RemBertForMultipleChoice rembert 0
         RemBertForQuestionAnswering rembert 0
         RemBertForSequenceClassification rembert 0
@@ -1792,7 +1793,7 @@ extension ArchitectureFacts {
         ZayaForCausalLM zaya 1
         ZayaModel zaya 0
         ZoeDepthForDepthEstimation zoedepth 0
-        xLSTMForCausalLM xlstm 1
+        xLSTMForCausalLM xlstm 2
         xLSTMModel xlstm 0
         """
 }

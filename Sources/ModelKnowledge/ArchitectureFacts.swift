@@ -5,10 +5,16 @@ public struct ArchitectureFact: Sendable, Equatable {
     /// Whether the class has an output projection (`get_output_embeddings()` is not None):
     /// an LM head that `tie_word_embeddings` would tie to the input embedding.
     public var hasOutputProjection: Bool
+    /// Whether transformers never ties that output projection to the input embedding: built
+    /// with `tie_word_embeddings` true it stays a weight of its own, and no key of the class's
+    /// `_tied_weights_keys` names it (BigBirdPegasusForCausalLM, xLSTMForCausalLM,
+    /// LukeForMaskedLM). An equal stored copy is then two parameters, not a tie.
+    public var neverTies: Bool
 
-    public init(modelType: String, hasOutputProjection: Bool) {
+    public init(modelType: String, hasOutputProjection: Bool, neverTies: Bool = false) {
         self.modelType = modelType
         self.hasOutputProjection = hasOutputProjection
+        self.neverTies = neverTies
     }
 }
 
@@ -34,7 +40,8 @@ public enum ArchitectureFacts {
         for line in generatedRows.split(separator: "\n") {
             let fields = line.split(separator: " ")
             guard fields.count == 3 else { continue }
-            table[String(fields[0])] = ArchitectureFact(modelType: String(fields[1]), hasOutputProjection: fields[2] == "1")
+            table[String(fields[0])] = ArchitectureFact(modelType: String(fields[1]), hasOutputProjection: fields[2] != "0",
+                                                        neverTies: fields[2] == "2")
         }
         return table
     }()

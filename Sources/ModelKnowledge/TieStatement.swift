@@ -9,9 +9,13 @@
 public enum TieStatement {
     /// What unties the embedding and output projection, for a sentence: "config.json sets
     /// tie_word_embeddings to false", or that it leaves the key out and the model type's class
-    /// defaults it to false. Only for a config `TyingJudge` judges untied by config or default.
+    /// defaults it to false, or that it names a class that never ties. Only for a config
+    /// `TyingJudge` judges untied by config, default or such an architecture.
     public static func untieClause(_ config: ModelConfigFacts?) -> String {
         guard let config else { return "no config.json" }
+        if let names = TyingJudge.neverTyingArchitectures(config) {
+            return "\(config.path) names \(TyingJudge.listed(names)), whose output projection transformers never ties to the input embedding"
+        }
         if case .absent = config.tieWordEmbeddings, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) {
             return "\(config.path) leaves tie_word_embeddings out and \(fact.configClass) defaults it to false"
         }

@@ -94,6 +94,13 @@ public struct TyingJudgement: Sendable, Equatable {
         self.outputProjectionPresent = outputProjectionPresent
     }
 
+    /// Whether this is an `architecture` judgement of classes that have an output projection
+    /// transformers never ties (`ArchitectureFact.neverTies`), not of headless classes.
+    public var architectureNeverTies: Bool {
+        evidence == .architecture && !architectures.isEmpty
+            && architectures.allSatisfy { ArchitectureFacts.fact(for: $0)?.neverTies == true }
+    }
+
     /// Whether a finding may lower its severity because the matrix is tied: only when the
     /// bytes, an alias, an explicit config value or the model type's default say so.
     public var justifiesTiedExplanation: Bool {
@@ -188,6 +195,15 @@ public enum TyingJudge {
             judgement.architectures = names
             return judgement
         }
+        if let names = neverTyingArchitectures(config) {
+            // Whatever tie_word_embeddings or the type's default says: the class never ties.
+            var judgement = result(false, .architecture,
+                                   "\(config.path) names the architecture \(listed(names)), \(names.count == 1 ? "a class" : "classes") whose output projection "
+                                       + "transformers \(ArchitectureFacts.transformersVersion) never ties to the input embedding (built with "
+                                       + "tie_word_embeddings true, it stays a weight of its own), whatever tie_word_embeddings says." + noHead)
+            judgement.architectures = names
+            return judgement
+        }
         switch config.tieWordEmbeddings {
         case .value(let tied):
             if let nested = config.disagreeingTextConfigTie {
@@ -238,7 +254,9 @@ public enum TyingJudge {
     /// ties equal copies (`ModelTypeFact.ignoresStatedFalse`).
     public static func untiedCopies(_ question: TyingQuestion) -> TyingJudgement? {
         let judgement = judge(question)
-        guard judgement.tied == false, [.config, .modelTypeDefault].contains(judgement.evidence) else { return nil }
+        // `.architecture` here is a class that never ties (`neverTyingArchitectures`): one
+        // without an output projection has none to copy (`hasOutputProjection` is asked true).
+        guard judgement.tied == false, [.config, .modelTypeDefault, .architecture].contains(judgement.evidence) else { return nil }
         if let type = question.config?.modelType, ModelTypeFacts.fact(for: type)?.ignoresStatedFalse == true { return nil }
         return judgement
     }
@@ -271,6 +289,19 @@ public enum TyingJudge {
     static func headlessArchitectures(_ config: ModelConfigFacts) -> [String]? {
         guard let names = config.architectures.value, !names.isEmpty,
               names.allSatisfy({ ArchitectureFacts.fact(for: $0)?.hasOutputProjection == false }) else { return nil }
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+
+    /// The classes config.json's `architectures` names (each once, in order), when every one is
+    /// a known class with an output projection that transformers never ties
+    /// (`ArchitectureFact.neverTies`); nil otherwise. Why: a `BigBirdPegasusForCausalLM` whose
+    /// `lm_head` equals its embedding was "tied (evidence: identical-bytes)" with one copy
+    /// "wasted", and BigBirdPegasusConfig's default true called its absent head tied; transformers
+    /// loads two weights there, and without the stored head a random one (review, 2026-12-05).
+    static func neverTyingArchitectures(_ config: ModelConfigFacts) -> [String]? {
+        guard let names = config.architectures.value, !names.isEmpty,
+              names.allSatisfy({ ArchitectureFacts.fact(for: $0)?.neverTies == true }) else { return nil }
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }
     }

@@ -12,7 +12,12 @@ PreTrainedModel subclass defined in that type's modeling module (recorded under 
 class's model type; abstract `*PreTrainedModel` bases left out) is built on PyTorch's meta device
 from its config class's defaults (no memory, no weights), and
 `model.get_output_embeddings() is not None` is recorded: the method transformers' own tying
-(`tie_weights`) takes the output layer from. Classes of other model types that do not build from
+(`tie_weights`) takes the output layer from. Built with tie_word_embeddings true (top level and
+text_config), a class whose output projection is still a weight of its own, and that no key of
+its `_tied_weights_keys` names, is recorded `never_ties` (BigBirdPegasusForCausalLM,
+xLSTMForCausalLM, LukeForMaskedLM): an equal stored copy is two parameters there, not a tie.
+Composite classes (a config class with sub-configs: EncoderDecoderModel, multimodal models) are
+never recorded so: they tie inside a sub-model by its own config. Classes of other model types that do not build from
 default configs are counted, not listed; a class named like an LM or pre-training head without an
 output module is left out (LM_NAMED).
 
@@ -56,6 +61,47 @@ def classes(model_type):
             yield name, value
 
 
+def build(model_class):
+    """The class built on the meta device under `tying_config`, and True; or, when that config
+    does not build (a class whose config checks the attribute), under its default config, and
+    False (nothing then said of its tying)."""
+    try:
+        with torch.device("meta"):
+            return model_class(tying_config(model_class.config_class)), True
+    except Exception:  # noqa: BLE001
+        with torch.device("meta"):
+            return model_class(model_class.config_class()), False
+
+
+def tying_config(config_class):
+    """The class's default config with tie_word_embeddings true at the top level and in a
+    text_config (LlavaConfig reads the nested one): the config under which a class that can
+    tie its output projection does."""
+    config = config_class()
+    for target in (config, getattr(config, "text_config", None)):
+        if target is not None:
+            try:
+                target.tie_word_embeddings = True
+            except Exception:  # noqa: BLE001 - a config that refuses the attribute
+                pass
+    return config
+
+
+def never_ties(model):
+    """Whether the model's output projection stays a weight of its own although the config says
+    tie_word_embeddings true: not the input embedding's weight after post_init's tie_weights,
+    and no key of the class's `_tied_weights_keys` names it (BigBirdPegasusForCausalLM and
+    xLSTMForCausalLM have none; LukeForMaskedLM ties only its entity head and a bias)."""
+    output, embedding = model.get_output_embeddings(), model.get_input_embeddings()
+    weight = getattr(output, "weight", None)
+    if weight is None or (embedding is not None and weight is getattr(embedding, "weight", None)):
+        return False
+    names = {name for name, parameter in model.named_parameters(remove_duplicate=False) if parameter is weight}
+    keys = getattr(model, "_tied_weights_keys", None) or {}
+    keys = set(keys.keys() if isinstance(keys, dict) else keys)
+    return not any(key in names or any(re.fullmatch(key, name) for name in names) for key in keys if isinstance(key, str))
+
+
 def main() -> None:
     warnings.filterwarnings("ignore")
     transformers.logging.set_verbosity_error()
@@ -71,9 +117,11 @@ def main() -> None:
             if name in out or name in excluded:
                 continue  # one class registered under several model types: its own config's type wins below
             try:
-                with torch.device("meta"):
-                    model = model_class(model_class.config_class())
+                model, tying = build(model_class)
                 has_output = model.get_output_embeddings() is not None
+                # Composite models (a config with sub-configs: encoder-decoder, multimodal) tie
+                # inside a sub-model by its own config, which the top-level check does not see.
+                never = tying and has_output and not getattr(model_class.config_class, "sub_configs", None) and never_ties(model)
             except Exception:  # noqa: BLE001 - classes that need more than default config values
                 if model_type in MODEL_TYPES:
                     raise
@@ -85,6 +133,8 @@ def main() -> None:
             if not model_class.config_class.model_type:
                 continue
             fact = {"model_type": model_class.config_class.model_type, "output_projection": has_output}
+            if never:
+                fact["never_ties"] = True
             if not has_output and LM_NAMED.search(name) and name not in DISCRIMINATORS:
                 excluded[name] = fact
             else:
@@ -93,7 +143,8 @@ def main() -> None:
         "transformers_version": transformers.__version__,
         "torch_version": torch.__version__,
         "how": "every PreTrainedModel subclass of every model type's modeling module, built on the meta device "
-               "from its config class's defaults: output_projection = get_output_embeddings() is not None; "
+               "from its config class's defaults with tie_word_embeddings true: output_projection = get_output_embeddings() is not None; "
+               "never_ties: its weight is not the input embedding's and no _tied_weights_keys key names it; "
                "classes named like an LM or pre-training head without one are left out (excluded)",
         "classes_not_built": failed,
         "architectures": out,
@@ -106,13 +157,15 @@ def main() -> None:
         "// `ArchitectureFactsTests` checks it against TestData/knowledge/architectures.json.",
         "",
         "extension ArchitectureFacts {",
-        "    /// One class a line: name, model type, 1 when it has an output projection. A string, not a",
+        "    /// One class a line: name, model type, 1 when it has an output projection, 2 when it has one",
+        "    /// transformers never ties to the input embedding. A string, not a",
         "    /// dictionary literal: a literal of this many entries took the compiler half a minute.",
         '    static let generatedRows = """',
     ]
     for name in sorted(out):
         fact = out[name]
-        lines.append(f'        {name} {fact["model_type"]} {1 if fact["output_projection"] else 0}')
+        column = 2 if fact.get("never_ties") else (1 if fact["output_projection"] else 0)
+        lines.append(f'        {name} {fact["model_type"]} {column}')
     lines += ['        """', "}", ""]
     SWIFT.write_text("\n".join(lines))
     heads = sum(f["output_projection"] for f in out.values())

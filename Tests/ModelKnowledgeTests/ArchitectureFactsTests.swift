@@ -22,7 +22,13 @@ import Testing
             let fact = try #require(ArchitectureFacts.fact(for: name), "\(name)")
             #expect(fact.modelType == entry["model_type"] as? String, "\(name)")
             #expect(fact.hasOutputProjection == entry["output_projection"] as? Bool, "\(name)")
+            #expect(fact.neverTies == (entry["never_ties"] as? Bool ?? false), "\(name)")
         }
+        // Classes whose output projection transformers never ties, checked by hand against
+        // their `_tied_weights_keys` (None for both).
+        #expect(ArchitectureFacts.fact(for: "BigBirdPegasusForCausalLM")?.neverTies == true)
+        #expect(ArchitectureFacts.fact(for: "xLSTMForCausalLM")?.neverTies == true)
+        #expect(ArchitectureFacts.fact(for: "LlamaForCausalLM")?.neverTies == false)
         #expect(Self.document["transformers_version"] as? String == ArchitectureFacts.transformersVersion)
         // Every model type of the defaults table has its classes here, and many more.
         #expect(Set(reference.values.compactMap { $0["model_type"] as? String }).isSuperset(of: ModelTypeFacts.table.keys))
@@ -79,6 +85,23 @@ import Testing
         let config = try Self.config(#"{"model_type": "bert", "architectures": ["BertModel"]}"#)
         let judgement = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: true, bytesIdentical: true))
         #expect(judgement.evidence == .identicalBytes && judgement.tied == true)
+    }
+
+    @Test("a class that never ties: not tied whatever the default says, and an equal stored copy is two weights, not a tie")
+    func neverTies() throws {
+        let config = try Self.config(#"{"model_type": "bigbird_pegasus", "architectures": ["BigBirdPegasusForCausalLM"]}"#)
+        let absent = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: false))
+        #expect(absent.tied == false && absent.evidence == .architecture && absent.architectureNeverTies)
+        let copy = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: true, bytesIdentical: true))
+        #expect(copy.tied == false && copy.evidence == .architecture, "\(copy.detail)")
+        #expect(copy.detail.contains("stored copy with bytes identical"), "\(copy.detail)")
+        #expect(TyingJudge.untiedCopies(TyingQuestion(config: config, hasOutputProjection: true)) != nil)
+        // A stated true does not make such a class tie.
+        let stated = try Self.config(#"{"model_type": "xlstm", "architectures": ["xLSTMForCausalLM"], "tie_word_embeddings": true}"#)
+        #expect(TyingJudge.judge(TyingQuestion(config: stated, hasOutputProjection: false)).tied == false)
+        // A class that can tie keeps the default's answer.
+        let tying = try Self.config(#"{"model_type": "bigbird_pegasus", "architectures": ["BigBirdPegasusForConditionalGeneration"]}"#)
+        #expect(TyingJudge.judge(TyingQuestion(config: tying, hasOutputProjection: false)).tied == true)
     }
 
     @Test("a stated tie_word_embeddings beside a headless class is named as speaking of the type's LM-head classes")

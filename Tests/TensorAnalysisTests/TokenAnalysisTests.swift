@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TensorAnalysis
 import CheckpointIO
+import ModelKnowledge
 import TestSupport
 
 /// `untrained-tokens` and the rows it exposes to renderers, on the real MiniLM row norms
@@ -41,5 +42,32 @@ import TestSupport
         // Nothing names the rows, so none is claimed to be an ordinary token.
         #expect(finding.evidence["unnamed"] == .int(Int64(e["low_rows"] as? Int ?? -1)))
         #expect(finding.evidence["ordinary"] == .int(0))
+    }
+
+    @Test("a low row the model builds with padding_idx (config.json's pad_token_id) is not a token that missed training, whatever pad id is used")
+    func paddingIdxRow() throws {
+        let e = try Self.expected()
+        let lowest = try #require(e["lowest_row"] as? Int)
+        let dir = try Fixtures.temporaryDirectory()
+        try Fixtures.data("knowledge/minilm-norms/model.safetensors").write(to: dir.appendingPathComponent("model.safetensors"))
+        for name in ["tokenizer.json", "special_tokens_map.json", "tokenizer_config.json"] {
+            try Fixtures.data("real/all-minilm-l6-v2/" + name).write(to: dir.appendingPathComponent(name))
+        }
+        // BertModel builds nn.Embedding(…, padding_idx=pad_token_id): here the lowest row.
+        var config = try #require(try JSONSerialization.jsonObject(with: Fixtures.data("real/all-minilm-l6-v2/config.json")) as? [String: Any])
+        config["pad_token_id"] = lowest
+        try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
+        var policy = AuditPolicy()
+        policy.padID = PadID.flag(0)  // the pad id in use is another row
+        let report = try AuditPipeline.run(try Checkpoint.open(path: dir.path), policy: policy)
+        let finding = try #require(report.findings.first { $0.rule == .untrainedTokens })
+        #expect(finding.evidence["padding_idx"] == .int(Int64(lowest)))
+        #expect(finding.message.contains("row \(lowest) is the padding_idx row (BertConfig's model"), "\(finding.message)")
+        let sorted = ["known_unused", "special", "beyond_vocabulary", "ordinary", "unnamed"].reduce(Int64(0)) { total, key in
+            if case .int(let n)? = finding.evidence[key] { return total + n }
+            return total
+        }
+        let explained: Int64 = finding.evidence["pad_row"] == nil ? 1 : 2
+        #expect(sorted == Int64(e["low_rows"] as? Int ?? -1) - explained, "the padding_idx row is sorted into no category")
     }
 }

@@ -164,8 +164,9 @@ extension PaddingAnalysis {
                 "\(r.unpaddedRow ?? "") (padding_idx evidence: \(r.unpaddedRowEvidence)), so a non-zero pad row is expected"
             case (false, _) where shared && r.paddingIdxOnRow:
                 "the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), a token the model reads in training; config.json's pad_token_id puts "
-                    + "padding_idx on this row, which keeps it at zero in a model built from this config, so a non-zero row says the pad id was set after "
-                    + "the row was trained as that token (fine-tunes set pad_token_id to the EOS id): expected"
+                    + "padding_idx on this row, which keeps it at zero in a model built and trained from this config, so the row was trained elsewhere: "
+                    + "as that token before pad_token_id was set to its id (as fine-tunes set it to the EOS id), or in a model built without padding_idx "
+                    + "there; which, the files cannot show"
             case (false, _) where shared:
                 "the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), a token the model reads in training: "
                     + "its row is trained as that token unless padding_idx froze it from the start, so a non-zero row is expected"
@@ -177,6 +178,9 @@ extension PaddingAnalysis {
             case (true, _) where r.tying.evidence == .modelTypeDefault:
                 "the model type's default ties the matrix (evidence: model-type-default: implied, not stated), which would account for it"
             case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
+            case (false, false?) where r.tying.architectureNeverTies:
+                "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) never tie their output projection to the input embedding "
+                    + "in transformers, so no tie accounts for it (evidence: architecture)"
             case (false, false?) where r.tying.evidence == .architecture && r.pretrainingTie != nil:
                 "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) have no output projection, so nothing is tied in this model "
                     + "(evidence: architecture); but \(r.pretrainingTie ?? ""), whose gradient would have moved the pad row before fine-tuning; "

@@ -271,7 +271,8 @@ public enum PaddingAnalysis {
                 }
                 if case .fixed(let index)? = padding, index == row { result.paddingIdxOnRow = true }
                 result.sharedRoles = sharedRoles(of: padID.id, tokenizer: knowledge.tokenizer, config: checkpoint.config)
-                if result.tying.evidence == .architecture {
+                // A headless class's pre-training head; a class that never ties had its own.
+                if result.tying.evidence == .architecture, !result.tying.architectureNeverTies {
                     result.pretrainingTie = pretrainingTie(config: knowledge.config)
                 }
                 if !checkpoint.files.contains(where: { $0.formatName == "gguf" }) {
@@ -355,6 +356,14 @@ public enum PaddingAnalysis {
                 + "\(paddingIdxEffect) (padding_idx evidence: \(built.evidence(padding)))")
         }
         return nil
+    }
+
+    /// The row of an input embedding of `rows` rows that the model type builds with
+    /// `padding_idx` under this config, with a sentence saying so; nil when none or not known.
+    static func inputPaddingIdx(rows: Int, config: ModelConfigFacts?) -> (row: Int, sentence: String)? {
+        guard let built = EmbeddingPaddingIdx(config: config), let row = built.row(built.padding, rows: rows) else { return nil }
+        return (row, "\(built.model) builds its input embedding with \(built.words(built.padding)) "
+            + "(padding_idx evidence: \(built.evidence(built.padding)))")
     }
 
     /// Whether the model type builds its input embedding with `padding_idx` on row `row` of
@@ -498,6 +507,19 @@ public enum PaddingAnalysis {
         // An output.weight the architecture's llama.cpp loader never reads is no output
         // projection of the model (`ConventionTie.llamaCppUnreadOutput`).
         let unreadOutput = isGGUF && ConventionTie.llamaCppUnreadOutput(in: checkpoint) != nil
+        // The shape rule ([vocab_size, hidden_size]) is for checkpoints whose embedding has a
+        // name no rule knows: beside one found by name, a matrix of that shape is another
+        // matrix (GPTBigCode's `mlp.c_fc.weight` when intermediate_size is vocab_size: its
+        // rows were called untrained tokens and its row 5 a pad row; review, 2026-12-05).
+        // Looked for only when a matrix of that shape is met.
+        var namedEmbedding: Bool?
+        func embeddingNamed() -> Bool {
+            if let namedEmbedding { return namedEmbedding }
+            let found = checkpoint.tensors.contains { $0.shape.count == 2 && TensorNames.isEmbedding($0.name)
+                && !TensorNames.isQuantizationBuffer($0.name, modelType: config?.modelType) }
+            namedEmbedding = found
+            return found
+        }
         return checkpoint.tensors.compactMap { view -> (TensorView, Role)? in
             guard view.shape.count == 2, !(unreadOutput && view.name == LlamaCppTensorNames.output) else { return nil }
             if TensorNames.isGenericTopLevelOutput(view.name) {
@@ -513,7 +535,7 @@ public enum PaddingAnalysis {
             if TensorNames.isQuantizationBuffer(view.name, modelType: config?.modelType) { return nil }
             if TensorNames.isEmbedding(view.name) { return (view, .embedding) }
             if let vocab = config?.vocabSize.flatMap(UInt64.init(exactly:)),
-               let hidden = config?.hiddenSize.flatMap(UInt64.init(exactly:)), view.shape == [vocab, hidden] {
+               let hidden = config?.hiddenSize.flatMap(UInt64.init(exactly:)), view.shape == [vocab, hidden], !embeddingNamed() {
                 return (view, .embedding)
             }
             return nil

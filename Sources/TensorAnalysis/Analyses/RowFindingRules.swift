@@ -84,8 +84,12 @@ extension TokenAnalysis {
         // The pad id as `padding` resolves it for this matrix (flag or policy, config.json, tokenizer).
         let pad = byID ? PadIDResolver.resolve(given: padID, config: known.config, tokenizer: known.tokenizer,
                                                rowCount: summary.rowCount).padID : nil
+        // The row the model builds with padding_idx, by config.json (an input embedding found by
+        // name and shape: a `--tensor` choice's rows may be no tokens).
+        let padded = byID && tokenMatrices.isDetectedInputEmbedding(summary.tensor)
+            ? PaddingAnalysis.inputPaddingIdx(rows: summary.rowCount, config: known.config) : nil
         return analyze(summary, tokenizer: byID ? known.tokenizer : nil,
-                       unused: byID ? Set(known.unusedTokens.map(\.id)) : [], padID: pad)
+                       unused: byID ? Set(known.unusedTokens.map(\.id)) : [], padID: pad, paddingIdx: padded)
     }
 }
 

@@ -57,6 +57,10 @@ public enum TokenAnalysis {
         /// a low pad row is `padding-row-nonzero`'s question (a zero-initialised row), not a
         /// token that missed training, so the message names it.
         public var padRow: PadID?
+        /// The row the model type builds with `padding_idx` (config.json's, not the pad id in
+        /// use), when flagged and not the pad row, with the sentence saying so: zero at
+        /// initialisation and never updated through the lookup, not a token that missed training.
+        public var paddingIdxRow: (row: Int, sentence: String)?
 
         public var untrainedRows: UntrainedRows {
             UntrainedRows(tensor: tensor, rows: rows.map(\.row), indicator: UndertrainedIndicator.inputRowNorm.rawValue)
@@ -68,20 +72,27 @@ public enum TokenAnalysis {
     /// and sorted into no category (it is not an ordinary, special or unnamed token that missed
     /// training); nil when it is the only flagged row: `padding-row-nonzero` reports that row,
     /// and a finding whose one row it explains away is noise.
-    public static func analyze(_ summary: RowSummary, tokenizer: Tokenizer?, unused: Set<Int>, padID: PadID? = nil) -> Result? {
+    public static func analyze(_ summary: RowSummary, tokenizer: Tokenizer?, unused: Set<Int>, padID: PadID? = nil,
+                               paddingIdx: (row: Int, sentence: String)? = nil) -> Result? {
         let low = summary.outliers.filter { $0.score < 0 }.sorted { ($0.score, $0.row) < ($1.score, $1.row) }
         guard !low.isEmpty, let median = summary.norms?.median else { return nil }
         var result = Result(tensor: summary.tensor, rowCount: summary.rowCount, medianNorm: median, rows: low, tokens: [:],
                             knownUnused: [], special: [], beyondVocabulary: [], ordinary: [],
                             vocabularySize: tokenizer?.vocabularySize)
         if let padID, !padID.isAssumed, low.contains(where: { $0.row == padID.id }) {
-            guard low.count > 1 else { return nil }
             result.padRow = padID
         }
+        // The padding_idx row, when another than the pad id's (a tokenizer padding with another
+        // token than config.json's pad_token_id): Olmo2's row 1 was an "ordinary token" (review).
+        if let paddingIdx, paddingIdx.row != result.padRow?.id, low.contains(where: { $0.row == paddingIdx.row }) {
+            result.paddingIdxRow = paddingIdx
+        }
+        let explained = [result.padRow?.id, result.paddingIdxRow?.row].compactMap { $0 }
+        guard low.count > explained.count else { return nil }
         for outlier in low {
             let row = outlier.row
             if let tokenizer, let text = tokenizer.token(for: row) { result.tokens[row] = text }
-            if row == result.padRow?.id { continue }
+            if explained.contains(row) { continue }
             if let tokenizer {
                 if row >= tokenizer.vocabularySize {
                     result.beyondVocabulary.append(row)
@@ -123,6 +134,10 @@ public enum TokenAnalysis {
             if let pad = r.padRow {
                 parts.append("row \(pad.id) is the pad row (\(pad.note)): the pad row is padding-row-nonzero's question, not a token that missed training")
             }
+            if let padded = r.paddingIdxRow {
+                parts.append("row \(padded.row) is the padding_idx row (\(padded.sentence)): zero at initialisation and never updated through "
+                    + "the lookup, not a token that missed training")
+            }
             let lowestName = r.tokens[lowest.row].map { " " + quoted($0) } ?? ""
             var evidence: [String: Evidence] = [
                 "rows": .int(Int64(r.rows.count)), "known_unused": .int(Int64(r.knownUnused.count)),
@@ -135,6 +150,7 @@ public enum TokenAnalysis {
             if let text = r.tokens[lowest.row] { evidence["lowest_token"] = .string(text) }
             if let size = r.vocabularySize { evidence["vocab_size"] = .int(Int64(size)) }
             if let pad = r.padRow { evidence["pad_row"] = .int(Int64(pad.id)) }
+            if let padded = r.paddingIdxRow { evidence["padding_idx"] = .int(Int64(padded.row)) }
             return Finding(.untrainedTokens, tensors: [r.tensor],
                            message: "\(r.tensor): \(r.rows.count) of \(r.rowCount) rows have norms far below the median "
                                + "(robust z < -\(RowSummary.outlierThreshold); lowest row \(lowest.row)\(lowestName) \(RowSummary.short(lowest.norm)) vs median \(RowSummary.short(r.medianNorm))): "
