@@ -60,9 +60,10 @@ import Testing
     /// XGLMModel whose get_output_embeddings() is None; config.json still states
     /// tie_word_embeddings true, and such an embedding (GPTNeoModel's, before gpt_neo joined the
     /// defaults table) was called "tied (evidence: config)" (review, 2026-12-05). Model types
-    /// outside the defaults table have their classes here too.
+    /// outside the defaults table have their classes here too (xglm, mvp and xlnet, the first
+    /// cases, joined the table since).
     @Test("headless classes of model types outside the defaults table: not tied, evidence architecture",
-          arguments: [("xglm", "XGLMModel"), ("mvp", "MvpModel"), ("xlnet", "XLNetForSequenceClassification")])
+          arguments: [("canine", "CanineModel"), ("funnel", "FunnelModel"), ("layoutlm", "LayoutLMForSequenceClassification")])
     func headlessOutsideTheTable(modelType: String, className: String) throws {
         #expect(ModelTypeFacts.fact(for: modelType) == nil, "the point: \(modelType) has no default in the table")
         let reference = try #require(Self.classes[className])
