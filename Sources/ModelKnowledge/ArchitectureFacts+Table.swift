@@ -86,6 +86,7 @@ extension ArchitectureFacts {
         BertForSequenceClassification bert 0
         BertForTokenClassification bert 0
         BertGenerationDecoder bert-generation 1
+        BertGenerationEncoder bert-generation 0
         BertLMHeadModel bert 1
         BertModel bert 0
         BigBirdForCausalLM big_bird 1

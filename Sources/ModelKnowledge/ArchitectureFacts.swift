@@ -34,6 +34,18 @@ public enum ArchitectureFacts {
 
     public static func fact(for className: String) -> ArchitectureFact? { generatedTable[className] }
 
+    /// The classes of `modelType` with an output projection, by name, sorted.
+    public static func outputClasses(of modelType: String) -> [(name: String, fact: ArchitectureFact)] {
+        (outputClassesByType[modelType] ?? []).map { ($0, generatedTable[$0] ?? ArchitectureFact(modelType: modelType, hasOutputProjection: true)) }
+    }
+
+    /// Names of the classes with an output projection, by model type, built once on first use.
+    static let outputClassesByType: [String: [String]] = {
+        var byType: [String: [String]] = [:]
+        for (name, fact) in generatedTable where fact.hasOutputProjection { byType[fact.modelType, default: []].append(name) }
+        return byType.mapValues { $0.sorted() }
+    }()
+
     /// `generatedRows` as a dictionary, parsed once on first use.
     static let generatedTable: [String: ArchitectureFact] = {
         var table: [String: ArchitectureFact] = [:]

@@ -13,8 +13,14 @@ public enum TieStatement {
     /// `TyingJudge` judges untied by config, default or such an architecture.
     public static func untieClause(_ config: ModelConfigFacts?) -> String {
         guard let config else { return "no config.json" }
-        if let names = TyingJudge.neverTyingArchitectures(config) {
-            return "\(config.path) names \(TyingJudge.listed(names)), whose output projection transformers never ties to the input embedding"
+        switch TyingJudge.neverTying(config) {
+        case .named(let names)?:
+            return "\(config.path) names \(TyingJudge.listed(names)), and no class there has an output projection transformers ties to the input embedding"
+        case .modelType(let names)?:
+            return "the classes of model_type \(quoted(config.modelType ?? "")) with an output projection (\(TyingJudge.listed(names))) "
+                + "never tie it to the input embedding in transformers"
+        case nil:
+            break
         }
         if case .absent = config.tieWordEmbeddings, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) {
             return "\(config.path) leaves tie_word_embeddings out and \(fact.configClass) defaults it to false"

@@ -97,8 +97,7 @@ public struct TyingJudgement: Sendable, Equatable {
     /// Whether this is an `architecture` judgement of classes that have an output projection
     /// transformers never ties (`ArchitectureFact.neverTies`), not of headless classes.
     public var architectureNeverTies: Bool {
-        evidence == .architecture && !architectures.isEmpty
-            && architectures.allSatisfy { ArchitectureFacts.fact(for: $0)?.neverTies == true }
+        evidence == .architecture && architectures.contains { ArchitectureFacts.fact(for: $0)?.neverTies == true }
     }
 
     /// Whether a finding may lower its severity because the matrix is tied: only when the
@@ -195,13 +194,21 @@ public enum TyingJudge {
             judgement.architectures = names
             return judgement
         }
-        if let names = neverTyingArchitectures(config) {
-            // Whatever tie_word_embeddings or the type's default says: the class never ties.
-            var judgement = result(false, .architecture,
-                                   "\(config.path) names the architecture \(listed(names)), \(names.count == 1 ? "a class" : "classes") whose output projection "
-                                       + "transformers \(ArchitectureFacts.transformersVersion) never ties to the input embedding (built with "
-                                       + "tie_word_embeddings true, it stays a weight of its own), whatever tie_word_embeddings says." + noHead)
-            judgement.architectures = names
+        if let never = neverTying(config) {
+            // Whatever tie_word_embeddings or the type's default says: no class here ties.
+            let version = ArchitectureFacts.transformersVersion
+            let why = "never ties to the input embedding in transformers \(version) (built with tie_word_embeddings true, it stays a weight of its own), "
+                + "whatever tie_word_embeddings says."
+            let detail: String = switch never {
+            case .named(let names):
+                "\(config.path) names the architecture \(listed(names)): no class there has an output projection transformers ties; "
+                    + "\(listed(names.filter { ArchitectureFacts.fact(for: $0)?.neverTies == true }))'s " + why
+            case .modelType(let names):
+                "\(config.path) names no class of model_type \(quoted(modelType)), whose classes with an output projection (\(listed(names))) "
+                    + "are what transformers' Auto classes build from it; their output projection " + why
+            }
+            var judgement = result(false, .architecture, detail + noHead)
+            judgement.architectures = never.classes
             return judgement
         }
         switch config.tieWordEmbeddings {
@@ -254,7 +261,7 @@ public enum TyingJudge {
     /// ties equal copies (`ModelTypeFact.ignoresStatedFalse`).
     public static func untiedCopies(_ question: TyingQuestion) -> TyingJudgement? {
         let judgement = judge(question)
-        // `.architecture` here is a class that never ties (`neverTyingArchitectures`): one
+        // `.architecture` here is a class that never ties (`neverTying`): one
         // without an output projection has none to copy (`hasOutputProjection` is asked true).
         guard judgement.tied == false, [.config, .modelTypeDefault, .architecture].contains(judgement.evidence) else { return nil }
         if let type = question.config?.modelType, ModelTypeFacts.fact(for: type)?.ignoresStatedFalse == true { return nil }
@@ -293,17 +300,49 @@ public enum TyingJudge {
         return names.filter { seen.insert($0).inserted }
     }
 
-    /// The classes config.json's `architectures` names (each once, in order), when every one is
-    /// a known class with an output projection that transformers never ties
-    /// (`ArchitectureFact.neverTies`); nil otherwise. Why: a `BigBirdPegasusForCausalLM` whose
-    /// `lm_head` equals its embedding was "tied (evidence: identical-bytes)" with one copy
-    /// "wasted", and BigBirdPegasusConfig's default true called its absent head tied; transformers
-    /// loads two weights there, and without the stored head a random one (review, 2026-12-05).
-    static func neverTyingArchitectures(_ config: ModelConfigFacts) -> [String]? {
-        guard let names = config.architectures.value, !names.isEmpty,
-              names.allSatisfy({ ArchitectureFacts.fact(for: $0)?.neverTies == true }) else { return nil }
+    /// Why nothing in the model ties the output projection to the input embedding although it
+    /// may have one: the classes that say so and whether they are config.json's own or the
+    /// model type's; nil when some class could tie.
+    ///
+    /// - `named`: config.json's `architectures` names only known classes of its own model type,
+    ///   none of which ties (each headless or `ArchitectureFact.neverTies`), at least one with an
+    ///   output projection (all headless is `headlessArchitectures`' case).
+    /// - `modelType`: `architectures` is absent or names only known classes of other model types
+    ///   (transformers' Auto classes load by `model_type`), and every class of the model type with
+    ///   an output projection never ties (`ArchitectureFacts.outputClasses`).
+    ///
+    /// Why: a `BigBirdPegasusForCausalLM` whose `lm_head` equals its embedding was "tied
+    /// (evidence: identical-bytes)" with one copy "wasted", and BigBirdPegasusConfig's default
+    /// true called its absent head tied; transformers loads two weights there, and without the
+    /// stored head a random one. By model type too: a Luke config without `architectures` was
+    /// tied by its bytes, and a RoFormer config naming `RemBertForMaskedLM` was called untied
+    /// though AutoModelForMaskedLM builds a RoFormer that ties (reviews, 2026-12-05).
+    public enum NeverTying: Sendable, Equatable {
+        case named([String])
+        case modelType([String])
+
+        public var classes: [String] {
+            switch self {
+            case .named(let names), .modelType(let names): names
+            }
+        }
+    }
+
+    public static func neverTying(_ config: ModelConfigFacts) -> NeverTying? {
+        guard let type = config.modelType else { return nil }
         var seen = Set<String>()
-        return names.filter { seen.insert($0).inserted }
+        let names = (config.architectures.value ?? []).filter { seen.insert($0).inserted }
+        let facts = names.map { ArchitectureFacts.fact(for: $0) }
+        if !names.isEmpty, facts.allSatisfy({ $0?.modelType == type }) {
+            let known = facts.compactMap { $0 }
+            guard known.allSatisfy({ !$0.hasOutputProjection || $0.neverTies }), known.contains(where: \.neverTies) else { return nil }
+            return .named(names)
+        }
+        // Absent, or only known classes of other model types: the model type's classes decide.
+        guard names.isEmpty || facts.allSatisfy({ $0 != nil }) else { return nil }
+        let outputs = ArchitectureFacts.outputClasses(of: type)
+        guard !outputs.isEmpty, outputs.allSatisfy({ $0.fact.neverTies }) else { return nil }
+        return .modelType(outputs.map(\.name))
     }
 
     /// Class names for a sentence: at most three, quoted, then how many in all (a config may

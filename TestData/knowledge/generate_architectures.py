@@ -48,6 +48,9 @@ SWIFT = HERE.parent.parent / "Sources" / "ModelKnowledge" / "ArchitectureFacts+T
 # Read in their code instead: discriminators scoring each token as replaced or not (one logit
 # a token, through a dense layer of their own: no vocabulary, nothing tied).
 DISCRIMINATORS = {"ElectraForPreTraining", "FunnelForPreTraining"}
+# Named like a generation head, read in their code as bare encoders ("outputting raw
+# hidden-states"): no logits at all.
+ENCODERS = {"BertGenerationEncoder"}
 LM_NAMED = re.compile(r"CausalLM|MaskedLM|LMHead|WithLMHead|ConditionalGeneration|PreTraining|Generation|ForSpeechToText|Seq2SeqLM")
 
 
@@ -135,7 +138,7 @@ def main() -> None:
             fact = {"model_type": model_class.config_class.model_type, "output_projection": has_output}
             if never:
                 fact["never_ties"] = True
-            if not has_output and LM_NAMED.search(name) and name not in DISCRIMINATORS:
+            if not has_output and LM_NAMED.search(name) and name not in DISCRIMINATORS | ENCODERS:
                 excluded[name] = fact
             else:
                 out[name] = fact

@@ -105,6 +105,27 @@ import Testing
         #expect(TyingJudge.judge(TyingQuestion(config: tying, hasOutputProjection: false)).tied == true)
     }
 
+    /// transformers 5.25 (a review's from_pretrained checks): AutoModelForMaskedLM builds a
+    /// LukeForMaskedLM from a luke config whatever its architectures say, and a RoFormer that
+    /// ties from a roformer config naming RemBertForMaskedLM.
+    @Test("by model type: no architectures, or another type's classes, and every class of the type with a head never ties")
+    func neverTiesByModelType() throws {
+        let luke = try #require(ArchitectureFacts.outputClasses(of: "luke").map(\.name).first)
+        #expect(ArchitectureFacts.outputClasses(of: "luke").allSatisfy { $0.fact.neverTies }, "\(luke)")
+        for json in [#"{"model_type": "luke"}"#, #"{"model_type": "luke", "architectures": ["RoFormerForMaskedLM"]}"#,
+                     #"{"model_type": "luke", "architectures": ["LukeForMaskedLM", "LukeModel"]}"#] {
+            let judgement = TyingJudge.judge(TyingQuestion(config: try Self.config(json), hasOutputProjection: true, bytesIdentical: true))
+            #expect(judgement.tied == false && judgement.evidence == .architecture, "\(json): \(judgement.detail)")
+        }
+        // Another type's never-tying class decides nothing: a roformer config loads as a RoFormer.
+        let roformer = try Self.config(#"{"model_type": "roformer", "architectures": ["RemBertForMaskedLM"]}"#)
+        #expect(TyingJudge.judge(TyingQuestion(config: roformer, hasOutputProjection: true, bytesIdentical: true)).tied == true)
+        #expect(TyingJudge.judge(TyingQuestion(config: roformer, hasOutputProjection: false)).evidence == .modelTypeDefault)
+        // A list with a class that can tie leaves the default to answer.
+        let mixed = try Self.config(#"{"model_type": "bigbird_pegasus", "architectures": ["BigBirdPegasusForCausalLM", "BigBirdPegasusForConditionalGeneration"]}"#)
+        #expect(TyingJudge.judge(TyingQuestion(config: mixed, hasOutputProjection: false)).tied == true)
+    }
+
     @Test("a stated tie_word_embeddings beside a headless class is named as speaking of the type's LM-head classes")
     func statedValue() throws {
         let config = try Self.config(#"{"model_type": "llama", "architectures": ["LlamaModel"], "tie_word_embeddings": true}"#)

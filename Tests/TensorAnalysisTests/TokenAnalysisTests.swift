@@ -70,4 +70,23 @@ import TestSupport
         let explained: Int64 = finding.evidence["pad_row"] == nil ? 1 : 2
         #expect(sorted == Int64(e["low_rows"] as? Int ?? -1) - explained, "the padding_idx row is sorted into no category")
     }
+
+    @Test("a zero pad row among the flagged rows is said to be all zero, not padding-row-nonzero's question")
+    func zeroPadRow() throws {
+        // 40 rows of norms 1.00–1.04 (one value in a column), row 0 (the pad id) all zero, row 7
+        // of norm 0.01: both far below the median (~1.02, MAD ~0.01), by hand.
+        var values = [Float](repeating: 0, count: 40 * 4)
+        for row in 1..<40 { values[row * 4 + row % 4] = row == 7 ? 0.01 : 1 + 0.01 * Float(row % 5) }
+        let bytes = values.flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
+        let writer = SafetensorsWriter(entries: [.init(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [40, 4], bytes: bytes)])
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(writer.serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "bert", "pad_token_id": 0, "vocab_size": 40, "hidden_size": 4}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
+        let report = try AuditPipeline.run(try Checkpoint.open(path: dir.path))
+        let finding = try #require(report.findings.first { $0.rule == .untrainedTokens })
+        #expect(finding.evidence["pad_row"] == .int(0))
+        #expect(finding.message.contains("row 0 is the pad row (pad id 0 from pad_token_id in "), "\(finding.message)")
+        #expect(finding.message.contains("), all zero: not a token that missed training"), "\(finding.message)")
+        #expect(!finding.message.contains("padding-row-nonzero's question"))
+    }
 }

@@ -179,7 +179,7 @@ extension PaddingAnalysis {
                 "the model type's default ties the matrix (evidence: model-type-default: implied, not stated), which would account for it"
             case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
             case (false, false?) where r.tying.architectureNeverTies:
-                "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) never tie their output projection to the input embedding "
+                "the model's classes (\(TyingJudge.listed(r.tying.architectures))) never tie an output projection to the input embedding "
                     + "in transformers, so no tie accounts for it (evidence: architecture)"
             case (false, false?) where r.tying.evidence == .architecture && r.pretrainingTie != nil:
                 "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) have no output projection, so nothing is tied in this model "

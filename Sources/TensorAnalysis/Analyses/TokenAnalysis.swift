@@ -132,7 +132,11 @@ public enum TokenAnalysis {
                 if !r.ordinary.isEmpty { parts.append("\(r.ordinary.count) ordinary tokens (\(named(r.ordinary)))") }
             }
             if let pad = r.padRow {
-                parts.append("row \(pad.id) is the pad row (\(pad.note)): the pad row is padding-row-nonzero's question, not a token that missed training")
+                // A zero pad row is no padding-row-nonzero question (review, 2026-12-05).
+                let zero = r.rows.first { $0.row == pad.id }?.norm == 0
+                parts.append(zero
+                    ? "row \(pad.id) is the pad row (\(pad.note)), all zero: not a token that missed training"
+                    : "row \(pad.id) is the pad row (\(pad.note)): the pad row is padding-row-nonzero's question, not a token that missed training")
             }
             if let padded = r.paddingIdxRow {
                 parts.append("row \(padded.row) is the padding_idx row (\(padded.sentence)): zero at initialisation and never updated through "
