@@ -32,29 +32,67 @@ public enum ArchitectureFacts {
     /// The transformers version the table was read from.
     public static let transformersVersion = ModelTypeFacts.transformersVersion
 
-    public static func fact(for className: String) -> ArchitectureFact? { generatedTable[className] }
+    /// The class named `className`, found by binary search in `generatedRows`' lines, which
+    /// the generator writes sorted by name (code points, so UTF-8 bytes).
+    ///
+    /// Why no dictionary: building one from the 1,790 lines split as a `String` (by Characters,
+    /// with grapheme breaking) took 4–5 ms of every audit whose config.json names its
+    /// architectures, a dictionary from their bytes ~1 ms (`perf stat -r 50`, 2026-12-05); the
+    /// lines' byte ranges take a scan for newlines.
+    public static func fact(for className: String) -> ArchitectureFact? {
+        let key = Array(className.utf8)
+        var low = 0, high = rows.count
+        while low < high {
+            let middle = (low + high) / 2
+            let name = rows[middle].name
+            if bytes[name].lexicographicallyPrecedes(key) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        guard low < rows.count, bytes[rows[low].name].elementsEqual(key) else { return nil }
+        return fact(rows[low])
+    }
 
     /// The classes of `modelType` with an output projection, by name, sorted.
     public static func outputClasses(of modelType: String) -> [(name: String, fact: ArchitectureFact)] {
-        (outputClassesByType[modelType] ?? []).map { ($0, generatedTable[$0] ?? ArchitectureFact(modelType: modelType, hasOutputProjection: true)) }
+        let key = Array(modelType.utf8)
+        return rows.filter { $0.kind != UInt8(ascii: "0") && bytes[$0.modelType].elementsEqual(key) }
+            .map { (String(decoding: bytes[$0.name], as: UTF8.self), fact($0)) }
     }
 
-    /// Names of the classes with an output projection, by model type, built once on first use.
-    static let outputClassesByType: [String: [String]] = {
-        var byType: [String: [String]] = [:]
-        for (name, fact) in generatedTable where fact.hasOutputProjection { byType[fact.modelType, default: []].append(name) }
-        return byType.mapValues { $0.sorted() }
+    /// Every class of the table by name (tests compare it with architectures.json).
+    static var generatedTable: [String: ArchitectureFact] {
+        Dictionary(rows.map { (String(decoding: bytes[$0.name], as: UTF8.self), fact($0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `generatedRows` as bytes, and each line's fields as ranges of them.
+    private static let bytes = Array(generatedRows.utf8)
+    private struct Row {
+        var name: Range<Int>
+        var modelType: Range<Int>
+        /// `0` no output projection, `1` one, `2` one transformers never ties.
+        var kind: UInt8
+    }
+    private static let rows: [Row] = {
+        var rows: [Row] = []
+        rows.reserveCapacity(2048)
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let line = start..<end
+            if let first = bytes[line].firstIndex(of: UInt8(ascii: " ")),
+               let second = bytes[(first + 1)..<end].firstIndex(of: UInt8(ascii: " ")), second + 2 == end {
+                rows.append(Row(name: start..<first, modelType: (first + 1)..<second, kind: bytes[second + 1]))
+            }
+            start = end + 1
+        }
+        return rows
     }()
 
-    /// `generatedRows` as a dictionary, parsed once on first use.
-    static let generatedTable: [String: ArchitectureFact] = {
-        var table: [String: ArchitectureFact] = [:]
-        for line in generatedRows.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count == 3 else { continue }
-            table[String(fields[0])] = ArchitectureFact(modelType: String(fields[1]), hasOutputProjection: fields[2] != "0",
-                                                        neverTies: fields[2] == "2")
-        }
-        return table
-    }()
+    private static func fact(_ row: Row) -> ArchitectureFact {
+        ArchitectureFact(modelType: String(decoding: bytes[row.modelType], as: UTF8.self),
+                         hasOutputProjection: row.kind != UInt8(ascii: "0"), neverTies: row.kind == UInt8(ascii: "2"))
+    }
 }

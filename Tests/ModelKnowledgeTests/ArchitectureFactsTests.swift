@@ -29,6 +29,9 @@ import Testing
         #expect(ArchitectureFacts.fact(for: "BigBirdPegasusForCausalLM")?.neverTies == true)
         #expect(ArchitectureFacts.fact(for: "xLSTMForCausalLM")?.neverTies == true)
         #expect(ArchitectureFacts.fact(for: "LlamaForCausalLM")?.neverTies == false)
+        // The lookup is a binary search over the generated lines: every reference class above
+        // was found; a prefix, an extension, the empty name and names past both ends are not.
+        for missing in ["Bert", "BertModelX", "", "AAAA", "zzzz", "BertModel "] { #expect(ArchitectureFacts.fact(for: missing) == nil, "\(missing)") }
         #expect(Self.document["transformers_version"] as? String == ArchitectureFacts.transformersVersion)
         // Every model type of the defaults table has its classes here, and many more.
         #expect(Set(reference.values.compactMap { $0["model_type"] as? String }).isSuperset(of: ModelTypeFacts.table.keys))
