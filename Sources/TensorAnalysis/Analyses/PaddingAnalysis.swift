@@ -359,19 +359,17 @@ public enum PaddingAnalysis {
     }
 
     /// The row of an input embedding of `rows` rows that the model type builds with
-    /// `padding_idx` under this config, with a sentence saying so; nil when none or not known.
-    static func inputPaddingIdx(rows: Int, config: ModelConfigFacts?) -> (row: Int, sentence: String)? {
+    /// `padding_idx` under this config, the sentence saying so, and what it rests on
+    /// (`config`, `model-type-default`); nil when none or not known.
+    static func inputPaddingIdx(rows: Int, config: ModelConfigFacts?) -> (row: Int, sentence: String, evidence: String)? {
         guard let built = EmbeddingPaddingIdx(config: config), let row = built.row(built.padding, rows: rows) else { return nil }
-        return (row, "\(built.model) builds its input embedding with \(built.words(built.padding)) "
-            + "(padding_idx evidence: \(built.evidence(built.padding)))")
+        return (row, "\(built.model) builds its input embedding with \(built.words(built.padding))", built.evidence(built.padding))
     }
 
-    /// Whether the model type builds its input embedding with `padding_idx` on row `row` of
-    /// `rows`: the sentence and what it rests on (`config`, `model-type-default`), for the
-    /// `padding` explanation of a zero pad row; nil when it does not, or is not known.
+    /// `inputPaddingIdx`'s sentence and evidence when its row is `row` (the pad row), for the
+    /// explanation of a zero pad row; nil otherwise.
     static func paddedRow(_ row: Int, rows: Int, config: ModelConfigFacts?) -> (sentence: String, evidence: String)? {
-        guard let built = EmbeddingPaddingIdx(config: config), built.row(built.padding, rows: rows) == row else { return nil }
-        return ("\(built.model) builds its input embedding with \(built.words(built.padding))", built.evidence(built.padding))
+        inputPaddingIdx(rows: rows, config: config).flatMap { $0.row == row ? ($0.sentence, $0.evidence) : nil }
     }
 
     /// Why a headless model's embedding may still have been tied when it was pre-trained, or
@@ -663,13 +661,13 @@ struct EmbeddingPaddingIdx {
     /// The row of a matrix of `rows` rows that `padding` puts `padding_idx` on under this config:
     /// a negative index counts from the end, as nn.Embedding takes it; nil for none or out of range.
     func row(_ padding: ModelTypeFact.EmbeddingPadding, rows: Int) -> Int? {
-        let stated: Int? = switch padding {
-        case .fixed(let index): index
+        let given: Int? = switch padding {
+        case .fixed(let fixed): fixed
         case .followsPadTokenID: index
         case .none: nil
         }
-        guard let stated else { return nil }
-        let row = stated < 0 ? rows + stated : stated
+        guard let given else { return nil }
+        let row = given < 0 ? rows + given : given
         return row >= 0 && row < rows ? row : nil
     }
 
