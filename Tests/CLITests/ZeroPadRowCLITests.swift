@@ -59,7 +59,7 @@ import TestSupport
         #expect(Self.evidence(finding)["pad_id"] as? Int == 5)
         let message = try #require(finding["message"] as? String)
         #expect(message.contains("row 5 is the pad id's row (pad id 5 from pad_token_id in "), "\(message)")
-        #expect(message.contains("padding_idx 1, not the pad id 5") && message.hasSuffix("so padding_idx does not account for that row (padding_idx evidence: model-type-default)"))
+        #expect(message.contains("padding_idx 1, not the pad id 5") && message.hasSuffix("so padding_idx does not account for that row being zero, and nothing known does (padding_idx evidence: model-type-default)"))
         // T5 builds no padding_idx at all.
         let t5 = try #require(try Self.audit("t5-zeroed").zeroFindings["shared.weight"])
         #expect(Self.evidence(t5)["pad_id"] as? Int == 0)
@@ -102,7 +102,7 @@ import TestSupport
         let robertaPosition = try #require(roberta["roberta.embeddings.position_embeddings.weight"]?["message"] as? String)
         #expect(robertaPosition.contains("padding_idx = pad_token_id, here config.json's pad_token_id 1;") && robertaPosition.hasSuffix("(padding_idx evidence: config)"))
         let mpnetPosition = try #require(mpnet["mpnet.embeddings.position_embeddings.weight"]?["message"] as? String)
-        #expect(mpnetPosition.contains("builds it with padding_idx 1;") && mpnetPosition.hasSuffix("(padding_idx evidence: model-type-default)"))
+        #expect(mpnetPosition.contains("builds it with padding_idx 1, which the class fixes whatever pad_token_id says;") && mpnetPosition.hasSuffix("(padding_idx evidence: model-type-default)"))
     }
 
     @Test("padding explains a zero pad row the same way")
@@ -110,5 +110,25 @@ import TestSupport
         let text = try CLI.run(["padding", Fixtures.path("knowledge/zero-pad-rows/roberta")]).stdout
         #expect(text.contains("the pad row is all zeros: RobertaConfig's model"))
         #expect(text.contains(Self.effect + " (padding_idx evidence: config)"))
+    }
+
+    @Test("tokens leaves the padding_idx row out of its candidates, as audit's untrained-tokens sorts it into no category")
+    func tokensCandidates() throws {
+        let expected = try #require(try Fixtures.json("knowledge/zero-pad-rows/llama-negative-pad/expected.json") as? [String: Any])
+        let index = try #require((expected["padding_idx"] as? [String: Int])?["model.embed_tokens.weight"])
+        let report = try CLI.json(["tokens", Fixtures.path("knowledge/zero-pad-rows/llama-negative-pad"), "--json"])
+        let matrices = try #require(report["embeddings"] as? [[String: Any]])
+        let embedding = try #require(matrices.first { $0["tensor"] as? String == "model.embed_tokens.weight" })
+        #expect(embedding["indicator"] as? String == "input-row-norm")
+        let rows = (embedding["candidates"] as? [[String: Any]] ?? []).compactMap { $0["row"] as? Int }
+        #expect(!rows.contains(index), "the zero padding_idx row \(index) is no candidate: \(rows)")
+    }
+
+    @Test("padding: a zero pad row of a tied matrix says the output layer's gradient would reach it")
+    func tiedZeroRow() throws {
+        let text = try CLI.run(["padding", Fixtures.path("knowledge/zero-pad-rows/roberta")]).stdout
+        #expect(text.contains("tying: tied"))
+        #expect(text.contains("but the matrix is tied (evidence: "), "\(text)")
+        #expect(text.contains("so a zero row here was not trained through that layer"))
     }
 }

@@ -24,7 +24,16 @@ extension PaddingAnalysis {
             return "the pad row is non-zero, as expected: \(unpadded). " + tying.detail
         }
         if !r.sharedRoles.isEmpty, !tying.justifiesTiedExplanation {
-            return "the pad row is non-zero, as expected: the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), "
+            let roles = r.sharedRoles.joined(separator: " and the ")
+            if r.paddingIdxOnRow {
+                // As the finding says it: padding_idx on this row keeps it at zero in a model
+                // built from this config (review, 2026-12-05: the two disagreed).
+                return "the pad row is non-zero: the pad token is also the \(roles), which the model reads in training, but config.json's "
+                    + "pad_token_id puts padding_idx on this row, which keeps it at zero in a model built and trained from this config; so the row "
+                    + "was trained elsewhere (as that token before pad_token_id was set to its id, or in a model built without padding_idx there), "
+                    + "which the files cannot show. " + tying.detail
+            }
+            return "the pad row is non-zero, as expected: the pad token is also the \(roles), "
                 + "which the model reads in training, so its row is trained as that token (unless padding_idx froze it from the start). " + tying.detail
         }
         if r.distanceFromMeanRow != nil {
@@ -58,10 +67,16 @@ extension PaddingAnalysis {
     static func zeroPadRowReason(_ r: Result) -> String? {
         guard r.role != .outputProjection, !TensorNames.isOutputProjection(r.tensor) else { return nil }
         if let padded = r.paddedRow {
-            return "\(padded.sentence): \(PaddingAnalysis.paddingIdxEffect) (padding_idx evidence: \(padded.evidence))"
+            // A tied matrix's padding row still gets the output layer's gradient in training.
+            let tied = r.tying.justifiesTiedExplanation
+                ? "; but the matrix is tied (evidence: \(r.tying.evidence.rawValue)), and the output layer's gradient reaches every row in "
+                    + "training, so a zero row here was not trained through that layer"
+                : ""
+            return "\(padded.sentence): \(PaddingAnalysis.paddingIdxEffect) (padding_idx evidence: \(padded.evidence))" + tied
         }
         if let unpadded = r.unpaddedRow {
-            return "\(unpadded); so padding_idx does not account for that row (padding_idx evidence: \(r.unpaddedRowEvidence))"
+            return "\(unpadded); so padding_idx does not account for that row being zero, and nothing known does "
+                + "(padding_idx evidence: \(r.unpaddedRowEvidence))"
         }
         return nil
     }

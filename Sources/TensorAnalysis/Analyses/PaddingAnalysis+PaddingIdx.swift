@@ -82,6 +82,12 @@ extension PaddingAnalysis {
         return (row, "\(built.model) builds its input embedding with \(built.words(built.padding))", built.evidence(built.padding))
     }
 
+    /// `inputPaddingIdx` as `TokenAnalysis.analyze` names the row: its sentence with the
+    /// evidence in brackets.
+    static func inputPaddingIdxNote(rows: Int, config: ModelConfigFacts?) -> (row: Int, sentence: String)? {
+        inputPaddingIdx(rows: rows, config: config).map { ($0.row, "\($0.sentence) (padding_idx evidence: \($0.evidence))") }
+    }
+
     /// `inputPaddingIdx`'s sentence and evidence when its row is `row` (the pad row), for the
     /// explanation of a zero pad row; nil otherwise.
     static func paddedRow(_ row: Int, rows: Int, config: ModelConfigFacts?) -> (sentence: String, evidence: String)? {
@@ -137,7 +143,7 @@ struct EmbeddingPaddingIdx {
     /// "padding_idx 1", "padding_idx = pad_token_id, here config.json's pad_token_id 1", for sentences.
     func words(_ padding: ModelTypeFact.EmbeddingPadding) -> String {
         switch padding {
-        case .fixed(let index): "padding_idx \(index)"
+        case .fixed(let index): "padding_idx \(index), which the class fixes whatever pad_token_id says"
         case .followsPadTokenID:
             "padding_idx = pad_token_id, here \(source)" + ((index ?? 0) < 0 ? ", which counts from the end" : "")
         case .none: "no padding_idx"

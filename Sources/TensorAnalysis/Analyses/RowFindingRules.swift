@@ -87,8 +87,7 @@ extension TokenAnalysis {
         // The row the model builds with padding_idx, by config.json (an input embedding found by
         // name and shape: a `--tensor` choice's rows may be no tokens).
         let padded = byID && tokenMatrices.isDetectedInputEmbedding(summary.tensor)
-            ? PaddingAnalysis.inputPaddingIdx(rows: summary.rowCount, config: known.config)
-                .map { ($0.row, "\($0.sentence) (padding_idx evidence: \($0.evidence))") } : nil
+            ? PaddingAnalysis.inputPaddingIdxNote(rows: summary.rowCount, config: known.config) : nil
         return analyze(summary, tokenizer: byID ? known.tokenizer : nil,
                        unused: byID ? Set(known.unusedTokens.map(\.id)) : [], padID: pad, paddingIdx: padded)
     }

@@ -105,7 +105,16 @@ public struct TokenReport: Sendable {
             let judged = isOutput ? TyingJudgement(tied: true, evidence: tying.evidence, detail: tying.detail,
                                                    outputProjectionPresent: true) : tying
             matrix.indicator = UndertrainedIndicator.choose(for: judged, knownUnusedCount: matrix.unusedTokens.count)
+            // The pad id's row and the row the model builds with padding_idx are no ordinary
+            // tokens: zero-initialised, never updated through the lookup (a BigBird pad row 0 was
+            // "1 ordinary tokens" without a tokenizer; review, 2026-12-05). As `audit` sorts them.
+            let pad = byID ? PadIDResolver.resolve(flag: nil, config: knowledge.config, tokenizer: knowledge.tokenizer,
+                                                   rowCount: view.rowCount).padID.flatMap { $0.isAssumed ? nil : $0 } : nil
+            let paddingIdx = byID && matrices.isDetectedInputEmbedding(view.name)
+                ? PaddingAnalysis.inputPaddingIdxNote(rows: view.rowCount, config: knowledge.config) : nil
+            let explained = Set([pad?.id, paddingIdx?.row].compactMap { $0 })
             let eligible = (0..<min(view.rowCount, tokenizer?.vocabularySize ?? view.rowCount)).filter { row in
+                guard !explained.contains(row) else { return false }
                 guard let tokenizer else { return true }
                 return tokenizer.token(for: row) != nil && !tokenizer.isSpecial(row) && !unusedIDs.contains(row)
             }
@@ -139,8 +148,7 @@ public struct TokenReport: Sendable {
             }
             if matrices.isInputEmbedding(view.name),
                let result = TokenAnalysis.analyze(RowSummary(view: view, moments: moments, keepingRows: false), tokenizer: tokenizer, unused: unusedIDs,
-                                                  padID: PadIDResolver.resolve(flag: nil, config: knowledge.config, tokenizer: knowledge.tokenizer,
-                                                                               rowCount: view.rowCount).padID) {
+                                                  padID: pad, paddingIdx: paddingIdx) {
                 lowNorm.append(result)
             }
             report.matrices.append(matrix)
