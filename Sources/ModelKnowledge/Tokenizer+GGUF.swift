@@ -53,9 +53,11 @@ extension Tokenizer {
         var roles: [Int: [String]] = [:]
         var unused = Set<Int>()
         for (id, type) in (tokenTypes ?? []).enumerated() where id < tokens.count {
-            // CONTROL and UNKNOWN tokens are special: neither is an ordinary token that text maps to.
+            // CONTROL and UNKNOWN tokens are special: neither is an ordinary token that text maps
+            // to. Named by their GGUF token type: the unk role is `tokenizer.ggml.unknown_token_id`'s
+            // alone (phi-3's 53 `[PAD…]` tokens of type UNKNOWN were 54 "unk_token"; review, 2026-12-05).
             if type == 3 { roles[id, default: []].append("control") }
-            if type == 2 { roles[id, default: []].append("unk_token") }
+            if type == 2 { roles[id, default: []].append("unknown") }
             if type == 5 { unused.insert(id) }
         }
         var notes: [String] = []

@@ -51,6 +51,18 @@ import TestSupport
         let text = try CLI.run(["tokens", Fixtures.path(Self.file)]).stdout
         #expect(text.contains("  known unused: 1 token (\"\(tokens[unused[0]])\")\n"), "\(text)")
     }
+
+    @Test("a vocabulary-only GGUF (no tensors, llama.cpp's ggml-vocab files): no advice to use --tensor")
+    func vocabularyOnly() throws {
+        let path = Fixtures.path("real/ggml-vocab/ggml-vocab-all-minilm-l6-v2.gguf")
+        #expect(try CLI.json(["inspect", path, "--json"])["tensors"] as? [Any] == nil
+                    || (try CLI.json(["inspect", path, "--json"])["tensors"] as? [Any])?.isEmpty == true)
+        for command in ["padding", "tokens"] {
+            let text = try CLI.run([command, path]).stdout
+            #expect(text.contains("the checkpoint holds no tensors"), "\(command): \(text)")
+            #expect(!text.contains("use --tensor"), "\(command)")
+        }
+    }
 }
 
 /// `tokenizer.ggml.bos_token_id` / `eos_token_id` / `unknown_token_id` make their tokens special,

@@ -38,6 +38,21 @@ import TestSupport
         }
     }
 
+    @Test("GGUF token types: UNKNOWN (2) and CONTROL (3) are special under their type's name; unk_token is unknown_token_id's alone")
+    func ggufTokenTypes() throws {
+        let tokens = try Self.tokens()
+        try #require(tokens.count >= 4)
+        // Types as phi-3's vocabulary has them: several UNKNOWN tokens, one of them the unk id.
+        let types: [Int32] = [2, 2, 3, 2] + [Int32](repeating: 1, count: tokens.count - 4)
+        let t = Tokenizer.fromGGUFMetadata(tokens: tokens, tokenTypes: types, padTokenID: nil, model: "llama", source: "t.gguf",
+                                           roleIDs: [(key: "tokenizer.ggml.unknown_token_id", role: "unk_token", id: 0)])
+        let roles = Dictionary(t.specialTokens.map { ($0.id, $0.roles) }, uniquingKeysWith: { first, _ in first })
+        #expect(roles[0]?.sorted() == ["unk_token", "unknown"])
+        #expect(roles[1] == ["unknown"] && roles[3] == ["unknown"])
+        #expect(roles[2] == ["control"])
+        #expect(t.isSpecial(1) && !t.isSpecial(4))
+    }
+
     @Test("tokenizer.json vocab: canonically equivalent keys are different tokens, ids as tokenizers gives them")
     func tokenizerJSON() throws {
         let tokens = try Self.tokens()

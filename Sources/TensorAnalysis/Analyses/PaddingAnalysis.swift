@@ -184,7 +184,9 @@ public enum PaddingAnalysis {
         if requested.isEmpty {
             candidates = found ?? matrices(checkpoint)
             if candidates.isEmpty {
-                notes.append(Note(.noTokenMatrix, "no embedding matrix found by name or by config.json shape (use --tensor)"))
+                // A file of no tensors (a vocabulary-only GGUF) has no matrix --tensor could name.
+                notes.append(Note(.noTokenMatrix, checkpoint.tensors.isEmpty ? "the checkpoint holds no tensors, so no embedding matrix"
+                                      : "no embedding matrix found by name or by config.json shape (use --tensor)"))
                 return Report(results: [], notes: notes, padID: resolution.padID)
             }
         } else {

@@ -63,7 +63,7 @@ extension RowSummary {
                 "median_norm": .double(norms.median)]
             if let name { evidence["top_token"] = .string(name) }
             out.append(Finding(.outlierRows, tensors: [tensor],
-                               message: "\(tensor): \(Self.count(kept.count, "row")) with outlying norms (robust z > \(Self.outlierThreshold)); row \(first.row)\(name.map { " " + quoted($0) } ?? "") has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
+                               message: "\(tensor): \(Self.count(kept.count, "row")) with outlying norms (|robust z| > \(Self.outlierThreshold)); row \(first.row)\(name.map { " " + quoted($0) } ?? "") has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
                                evidence: evidence))
         }
         return out

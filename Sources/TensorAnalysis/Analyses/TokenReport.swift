@@ -59,7 +59,10 @@ public struct TokenReport: Sendable {
         let tokenizer = knowledge.tokenizer
         var notes = knowledge.notes
         if tokenizer == nil && knowledge.notes.isEmpty { notes.append("no tokenizer files beside the checkpoint: rows are not named") }
-        if matrices.matrices.isEmpty { notes.append("no token matrix found by name or by config.json shape (use --tensor)") }
+        if matrices.matrices.isEmpty {
+            notes.append(checkpoint.tensors.isEmpty ? "the checkpoint holds no tensors, so no token matrix"
+                             : "no token matrix found by name or by config.json shape (use --tensor)")
+        }
         let unused = knowledge.unusedTokens
         let unusedIDs = Set(unused.map(\.id))
         let aliases = TensorNames.aliases(in: checkpoint)
