@@ -154,7 +154,7 @@ import TestSupport
         #expect(evidence["pad_row"] as? Int == 0)
         #expect(evidence["ordinary"] as? Int == 1 && evidence["special"] as? Int == 0 && evidence["unnamed"] as? Int == 0)
         let message = try #require(untrained["message"] as? String)
-        #expect(message.contains("1 ordinary tokens (\"tok7\")"), "\(message)")
+        #expect(message.contains("1 ordinary token (\"tok7\")"), "\(message)")
         #expect(message.contains("row 0 is the pad row (pad id 0 from pad_token_id in"), "\(message)")
     }
 

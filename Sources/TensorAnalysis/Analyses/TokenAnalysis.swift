@@ -129,7 +129,7 @@ public enum TokenAnalysis {
                 if !r.beyondVocabulary.isEmpty {
                     parts.append("\(r.beyondVocabulary.count) beyond the tokenizer's \(r.vocabularySize ?? 0) tokens (\(named(r.beyondVocabulary)))")
                 }
-                if !r.ordinary.isEmpty { parts.append("\(r.ordinary.count) ordinary tokens (\(named(r.ordinary)))") }
+                if !r.ordinary.isEmpty { parts.append("\(RowSummary.count(r.ordinary.count, "ordinary token")) (\(named(r.ordinary)))") }
             }
             if let pad = r.padRow {
                 // A zero pad row is no padding-row-nonzero question (review, 2026-12-05).
