@@ -82,6 +82,11 @@ import TestSupport
         #expect(findings.count == 1)
         #expect((findings.first?["tensors"] as? [String])?.sorted() == views)
         #expect((findings.first?["message"] as? String)?.contains("one stored buffer, also read as") == true)
+        // untrained-tokens reads the same buffer once too (it gave one finding per view).
+        let untrained = CLI.findings(try CLI.json(["audit", path, "--format", "json"]), rule: "untrained-tokens")
+        #expect(untrained.count == 1)
+        #expect((untrained.first?["tensors"] as? [String])?.sorted() == views)
+        #expect((untrained.first?["message"] as? String)?.contains("one stored buffer, also read as") == true)
     }
 
     @Test("without tokenizer files, config.json's eos_token_id gives the pad id its role (info, pad_token_roles)")

@@ -110,9 +110,23 @@ public enum TokenAnalysis {
         return result
     }
 
-    /// Rule `untrained-tokens`, one finding per matrix.
-    public static func findings(_ results: [Result]) -> [Finding] {
-        results.map { r in
+    /// Rule `untrained-tokens`, one finding per matrix; views of one stored buffer (`buffer`
+    /// gives a tensor's `path|range`, nil when unknown) are one matrix, reported once naming
+    /// each view, as `padding-row-nonzero` reports them. Why: a T5 torch file's `shared` and both
+    /// `embed_tokens` (one storage) gave three identical findings (review, 2026-12-05).
+    public static func findings(_ results: [Result], buffer: (String) -> String? = { _ in nil }) -> [Finding] {
+        var views: [String: [String]] = [:]
+        for r in results { if let key = buffer(r.tensor) { views[key, default: []].append(r.tensor) } }
+        var reported = Set<String>()
+        return results.compactMap { r -> Finding? in
+            let key = buffer(r.tensor)
+            if let key, !reported.insert(key).inserted { return nil }
+            return finding(r, alsoReadAs: key.flatMap { views[$0] }?.filter { $0 != r.tensor } ?? [])
+        }
+    }
+
+    /// The `untrained-tokens` finding of one matrix, and of the other views of its buffer.
+    static func finding(_ r: Result, alsoReadAs others: [String]) -> Finding {
             let lowest = r.rows[0]
             func named(_ rows: [Int], _ limit: Int = 3) -> String {
                 let names = rows.prefix(limit).map { row in r.tokens[row].map(quoted) ?? "row \(row)" }
@@ -155,8 +169,9 @@ public enum TokenAnalysis {
             if let size = r.vocabularySize { evidence["vocab_size"] = .int(Int64(size)) }
             if let pad = r.padRow { evidence["pad_row"] = .int(Int64(pad.id)) }
             if let padded = r.paddingIdxRow { evidence["padding_idx"] = .int(Int64(padded.row)) }
-            return Finding(.untrainedTokens, tensors: [r.tensor],
-                           message: "\(r.tensor): \(r.rows.count) of \(r.rowCount) rows have norms far below the median "
+            let standing = others.isEmpty ? "" : " (one stored buffer, also read as \(others.map(quoted).joined(separator: ", ")))"
+            return Finding(.untrainedTokens, tensors: [r.tensor] + others,
+                           message: "\(r.tensor)\(standing): \(r.rows.count) of \(r.rowCount) rows have norms far below the median "
                                + "(robust z < -\(RowSummary.outlierThreshold); lowest row \(lowest.row)\(lowestName) \(RowSummary.short(lowest.norm)) vs median \(RowSummary.short(r.medianNorm))): "
                                + parts.joined(separator: "; ")
                                // Said whatever the tying: beside a padding-row-nonzero that explains a row by a
@@ -165,6 +180,5 @@ public enum TokenAnalysis {
                                + "in a matrix tied to the output layer every row also gets that layer's gradient, so a norm says less there: "
                                + "an indicator, not proof",
                            evidence: evidence)
-        }
     }
 }

@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import TensorScan
 
 /// The audit: every analysis on one checkpoint, in one read of its bytes, then the policy.
@@ -69,7 +70,12 @@ public enum AuditPipeline {
         findings += PaddingAnalysis.explainingZeroPadRows(rows.findings(summaries.map(\.rows)), paddingReport,
                                                           tokenRows: tokenMatrices.isDetected)
         let tokenResults = summaries.compactMap(\.tokens)
-        findings += TokenAnalysis.findings(tokenResults)
+        // Views of one stored buffer (a torch file's T5 `shared` and both `embed_tokens`) are one
+        // matrix: one finding, as padding-row-nonzero gives them.
+        // (By the names' code points: canonically equivalent names are two tensors.)
+        var buffers: [ExactText: String] = [:]
+        for view in views where view.shape.count == 2 { buffers[ExactText(view.name)] = "\(view.path)|\(view.fileRange)" }
+        findings += TokenAnalysis.findings(tokenResults, buffer: { buffers[ExactText($0)] })
         findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint)
         findings += NoTensors.findings(checkpoint, alongside: findings)
         // Policy and report.
