@@ -87,6 +87,9 @@ import TestSupport
         #expect(untrained.count == 1)
         #expect((untrained.first?["tensors"] as? [String])?.sorted() == views)
         #expect((untrained.first?["message"] as? String)?.contains("one stored buffer, also read as") == true)
+        // tokens reports the same finding as audit.
+        let tokens = try #require(try CLI.json(["tokens", path, "--json"])["findings"] as? [[String: Any]])
+        #expect(tokens.count == 1 && (tokens.first?["tensors"] as? [String])?.sorted() == views)
     }
 
     @Test("without tokenizer files, config.json's eos_token_id gives the pad id its role (info, pad_token_roles)")

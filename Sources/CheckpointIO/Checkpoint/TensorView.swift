@@ -48,6 +48,11 @@ public struct TensorView: Sendable {
         ExactText.same(path, other.path) && fileRange == other.fileRange
     }
 
+    /// A key equal for views that `sharesBytes`: the file by code points and the byte range.
+    /// Grouping views of one stored buffer (a torch file's T5 `shared` and both `embed_tokens`)
+    /// by it is one pass where `sharesBytes` would compare every pair.
+    public var bytesKey: ExactText { ExactText("\(path)|\(fileRange)") }
+
     /// Number of logical elements. Validation guarantees it fits in `Int` when non-zero,
     /// because the elements occupy bytes of a mapped file.
     public var elementCount: Int { Int(truncatingIfNeeded: info.elementCount) }

@@ -165,12 +165,12 @@ public struct CheckpointDiff: Sendable {
             // files, and a tensor of one was said to share the other's storage.
             var holder: [ExactText: String] = [:]
             for view in a.tensors where inB(view.name) {
-                let place = ExactText("\(view.path)|\(view.fileRange)")
+                let place = view.bytesKey
                 holder[place] = holder[place] ?? view.name
             }
             let missingNames = Set(missing.map(key))
             for view in a.tensors where missingNames.contains(key(view.name)) && view.info.byteCount > 0 {
-                if let kept = holder[ExactText("\(view.path)|\(view.fileRange)")] { dropped[key(view.name)] = kept }
+                if let kept = holder[view.bytesKey] { dropped[key(view.name)] = kept }
             }
         }
         droppedSharedStorage = dropped

@@ -250,7 +250,7 @@ public enum PaddingAnalysis {
             // A `--tensor` choice whose rows are not tokens (a position embedding) has no pad token.
             let plain = role == .requested && TokenMatrices.rowsArePlain(view, detected: detectedNames(), vocabulary: checkpoint.config?.vocabSize)
             result.padToken = plain ? nil : knowledge.tokenizer?.token(for: padID.id)
-            result.bufferKey = ExactText("\(view.path)|\(view.fileRange)")
+            result.bufferKey = view.bytesKey
             result.staticLayout = layout
             result.tokenWeight = weight
             // Row moments a value comparison may ask for: this matrix's, another token matrix's

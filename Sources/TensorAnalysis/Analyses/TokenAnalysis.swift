@@ -111,13 +111,13 @@ public enum TokenAnalysis {
     }
 
     /// Rule `untrained-tokens`, one finding per matrix; views of one stored buffer (`buffer`
-    /// gives a tensor's `path|range`, nil when unknown) are one matrix, reported once naming
-    /// each view, as `padding-row-nonzero` reports them. Why: a T5 torch file's `shared` and both
-    /// `embed_tokens` (one storage) gave three identical findings (review, 2026-12-05).
-    public static func findings(_ results: [Result], buffer: (String) -> String? = { _ in nil }) -> [Finding] {
-        var views: [String: [String]] = [:]
+    /// gives a tensor's `TensorView.bytesKey`, nil when unknown) are one matrix, reported once
+    /// naming each view, as `padding-row-nonzero` reports them. Why: a T5 torch file's `shared`
+    /// and both `embed_tokens` (one storage) gave three identical findings (review, 2026-12-05).
+    public static func findings(_ results: [Result], buffer: (String) -> ExactText? = { _ in nil }) -> [Finding] {
+        var views: [ExactText: [String]] = [:]
         for r in results { if let key = buffer(r.tensor) { views[key, default: []].append(r.tensor) } }
-        var reported = Set<String>()
+        var reported = Set<ExactText>()
         return results.compactMap { r -> Finding? in
             let key = buffer(r.tensor)
             if let key, !reported.insert(key).inserted { return nil }

@@ -156,7 +156,7 @@ public struct TokenReport: Sendable {
             }
             report.matrices.append(matrix)
         }
-        report.findings = TokenAnalysis.findings(lowNorm)
+        report.findings = TokenAnalysis.findings(lowNorm, buffer: { checkpoint.tensor(named: $0)?.bytesKey })
         return report
     }
 

@@ -1,5 +1,4 @@
 import CheckpointIO
-import StrictJSON
 import TensorScan
 
 /// The audit: every analysis on one checkpoint, in one read of its bytes, then the policy.
@@ -72,10 +71,8 @@ public enum AuditPipeline {
         let tokenResults = summaries.compactMap(\.tokens)
         // Views of one stored buffer (a torch file's T5 `shared` and both `embed_tokens`) are one
         // matrix: one finding, as padding-row-nonzero gives them.
-        // (By the names' code points: canonically equivalent names are two tensors.)
-        var buffers: [ExactText: String] = [:]
-        for view in views where view.shape.count == 2 { buffers[ExactText(view.name)] = "\(view.path)|\(view.fileRange)" }
-        findings += TokenAnalysis.findings(tokenResults, buffer: { buffers[ExactText($0)] })
+        // Looked up for the flagged matrices alone, not built for every tensor of the checkpoint.
+        findings += TokenAnalysis.findings(tokenResults, buffer: { checkpoint.tensor(named: $0)?.bytesKey })
         findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint)
         findings += NoTensors.findings(checkpoint, alongside: findings)
         // Policy and report.
