@@ -56,6 +56,10 @@ public struct ModelConfigFacts: Sendable, Equatable {
     public var disagreeingTextConfigTie: Bool?
     /// `text_config`'s own `tie_word_embeddings`, as read.
     public var textConfigTieWordEmbeddings: Bool?
+    /// A top-level `pad_token_id` the model type's class does not build its input embedding
+    /// with, because it reads the text_config's (`ModelTypeFact.textConfigPad`, Gemma 3):
+    /// `padTokenID` is then the text_config's, and this keeps what was set aside, for a note.
+    public var padTokenIDSetAside: Value<Int>?
 
     /// "has no model_type" or "has model_type 5, not a string", for explanations.
     public var modelTypeAbsence: String {
@@ -112,7 +116,23 @@ public struct ModelConfigFacts: Sendable, Equatable {
         facts.vocabSize = intValue(lookup("vocab_size"))
         facts.architectures = stringsValue(root["architectures"])
         facts.shareEncoderDecoderEmbeddings = boolValue(root["share_encoder_decoder_embeddings"])
-        return facts.settingTextConfigTieAside()
+        let nestedPad = text?["pad_token_id"]
+        let nestedIsList = if case .array? = nestedPad { true } else { false }
+        return facts.settingTextConfigTieAside().readingPadFromTextConfig(nestedPad.map(intValue), nestedIsList: nestedIsList)
+    }
+
+    /// These facts with `pad_token_id` taken from the text_config alone when the model type's
+    /// class builds its input embedding from there (`ModelTypeFact.textConfigPad`): `nested` is
+    /// the text_config's value as read (nil: it has none, so the text_config class's default
+    /// applies), and a top-level value moves to `padTokenIDSetAside`.
+    public func readingPadFromTextConfig(_ nested: Value<Int>?, nestedIsList: Bool) -> ModelConfigFacts {
+        guard let modelType, ModelTypeFacts.fact(for: modelType)?.textConfigPad != nil else { return self }
+        var facts = self
+        if !fieldsFromTextConfig.contains("pad_token_id"), padTokenID != .absent { facts.padTokenIDSetAside = padTokenID }
+        facts.padTokenID = nested ?? .absent
+        facts.padTokenIDIsList = nested == nil ? false : nestedIsList
+        if nested != nil, !facts.fieldsFromTextConfig.contains("pad_token_id") { facts.fieldsFromTextConfig.append("pad_token_id") }
+        return facts
     }
 
     /// These facts with a `text_config`'s `tie_word_embeddings` set aside when the model type's

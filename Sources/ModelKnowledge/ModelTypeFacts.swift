@@ -12,6 +12,15 @@ public struct ModelTypeFact: Sendable, Equatable {
     /// model's own (`forwarded`) or not (`ignored`: the class default stays); nil for a class
     /// without a `text_config`.
     public var textConfigTie: TextConfigTie?
+    /// For a class whose model builds its input embedding from the `text_config`
+    /// (Gemma3Config): that sub-config's class and default `pad_token_id`. The embedding's
+    /// `padding_idx` is then the text_config's `pad_token_id`, or that default when the
+    /// text_config leaves it out (or config.json has none); a top-level `pad_token_id` is not
+    /// read for it. nil for every other class.
+    ///
+    /// Why: a Gemma 3 config with a top-level `pad_token_id` 5 beside a text_config's 0 builds
+    /// `padding_idx` 0 (transformers 5.25); reading the top level first named the wrong row.
+    public var textConfigPad: TextConfigPad?
 
     /// The `padding_idx` the model's input embedding is built with: `padding_idx` zeroes that
     /// row at build time and keeps the embedding's own gradient off it, so it is the one row
@@ -34,6 +43,25 @@ public struct ModelTypeFact: Sendable, Equatable {
         case ignored, forwarded
     }
 
+    /// See `textConfigPad`.
+    public struct TextConfigPad: Sendable, Equatable {
+        /// The text_config's transformers class ("Gemma3TextConfig").
+        public var configClass: String
+        /// Its `pad_token_id` when the text_config leaves the key out (nil: none).
+        public var padTokenID: Int?
+
+        public init(configClass: String, padTokenID: Int?) {
+            self.configClass = configClass
+            self.padTokenID = padTokenID
+        }
+    }
+
+    /// The `pad_token_id` a config.json that leaves it out gets, and the class that gives it:
+    /// the text_config's class for a class that reads it there, else the class's own.
+    public var defaultPad: (id: Int?, configClass: String) {
+        textConfigPad.map { ($0.padTokenID, $0.configClass) } ?? (padTokenID, configClass)
+    }
+
     public enum EmbeddingPadding: Sendable, Equatable {
         /// `padding_idx` = `pad_token_id` (most classes).
         case followsPadTokenID
@@ -54,12 +82,14 @@ public struct ModelTypeFact: Sendable, Equatable {
     }
 
     public init(configClass: String, tiesWordEmbeddings: Bool, padTokenID: Int?, textConfigTie: TextConfigTie? = nil,
+                textConfigPad: TextConfigPad? = nil,
                 embeddingPadding: EmbeddingPadding = .followsPadTokenID, ignoresStatedFalse: Bool = false,
                 sinusoidalPositionTables: [String] = [], otherPaddedEmbeddings: [String: EmbeddingPadding] = [:]) {
         self.configClass = configClass
         self.tiesWordEmbeddings = tiesWordEmbeddings
         self.padTokenID = padTokenID
         self.textConfigTie = textConfigTie
+        self.textConfigPad = textConfigPad
         self.embeddingPadding = embeddingPadding
         self.ignoresStatedFalse = ignoresStatedFalse
         self.sinusoidalPositionTables = sinusoidalPositionTables
@@ -130,8 +160,10 @@ public enum ModelTypeFacts {
                    otherPaddedEmbeddings: ["decoder.embed_positions.weight": .followsPadTokenID, "decoder.embed_tokens.weight": .followsPadTokenID, "encoder.embed_positions.weight": .followsPadTokenID]),
         "gemma": .init(configClass: "GemmaConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "gemma2": .init(configClass: "Gemma2Config", tiesWordEmbeddings: true, padTokenID: 0),
-        // Gemma3ForConditionalGeneration ties by the top level's value; a text_config's is not read.
-        "gemma3": .init(configClass: "Gemma3Config", tiesWordEmbeddings: true, padTokenID: nil, textConfigTie: .ignored),
+        // Gemma3ForConditionalGeneration ties by the top level's value (a text_config's is not
+        // read), and builds its language model's padding_idx from the text_config's pad_token_id.
+        "gemma3": .init(configClass: "Gemma3Config", tiesWordEmbeddings: true, padTokenID: nil, textConfigTie: .ignored,
+                        textConfigPad: .init(configClass: "Gemma3TextConfig", padTokenID: 0)),
         "gemma3_text": .init(configClass: "Gemma3TextConfig", tiesWordEmbeddings: true, padTokenID: 0),
         "glm": .init(configClass: "GlmConfig", tiesWordEmbeddings: false, padTokenID: 151329),
         "glm4": .init(configClass: "Glm4Config", tiesWordEmbeddings: false, padTokenID: 151329),

@@ -104,6 +104,11 @@ public enum PadIDResolver {
         if let given { found += [given] + given.overrides }
         if let config {
             let file = config.path
+            if case .value(let top)? = config.padTokenIDSetAside, top != config.padTokenID.value,
+               let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) {
+                notes.append("\(file): the top-level pad_token_id \(top) is not what \(fact.configClass) builds its text model with "
+                                 + "(it reads the text_config's pad_token_id); ignored")
+            }
             switch config.padTokenID {
             case .absent:
                 break
@@ -125,7 +130,8 @@ public enum PadIDResolver {
             case .value(let id) where !inRange(id):
                 notes.append("\(file): pad_token_id \(id) is outside the \(bound.map(String.init) ?? "?") rows; ignored")
             case .value(let id):
-                found.append(PadID(id: id, source: .config(file), note: "pad id \(id) from pad_token_id in \(file)"))
+                let key = config.fieldsFromTextConfig.contains("pad_token_id") ? "text_config.pad_token_id" : "pad_token_id"
+                found.append(PadID(id: id, source: .config(file), note: "pad id \(id) from \(key) in \(file)"))
             }
         }
         if let pad = tokenizer?.padToken {
@@ -141,10 +147,12 @@ public enum PadIDResolver {
         // Last, and only where no file states an id: the config class's default, which
         // transformers uses when config.json leaves the key out (a null says "none").
         if let config, case .absent = config.padTokenID, let type = config.modelType,
-           let fact = ModelTypeFacts.fact(for: type), let id = fact.padTokenID, inRange(id) {
+           let fact = ModelTypeFacts.fact(for: type), let id = fact.defaultPad.id, inRange(id) {
+            let class_ = fact.textConfigPad.map { "\($0.configClass) (the text_config of model_type \(quoted(type)))" }
+                ?? "\(fact.configClass) (model_type \(quoted(type)))"
             found.append(PadID(id: id, source: .modelTypeDefault(config.path),
-                               note: "pad id \(id): \(config.path) leaves pad_token_id out, and \(fact.configClass) (model_type \(quoted(type))) "
-                                   + "defaults it to \(id) in transformers \(ModelTypeFacts.transformersVersion) (implied, not stated)"))
+                               note: "pad id \(id): \(config.path) leaves pad_token_id out\(fact.textConfigPad == nil ? "" : " of its text_config"), "
+                                   + "and \(class_) defaults it to \(id) in transformers \(ModelTypeFacts.transformersVersion) (implied, not stated)"))
         }
         guard let chosen = found.first else { return PadIDResolution(padID: nil, notes: notes) }
         for other in found.dropFirst() where other.id != chosen.id {

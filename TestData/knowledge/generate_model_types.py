@@ -80,6 +80,25 @@ def text_config_tie(config_class):
     return "other"
 
 
+def text_config_pad(config_class):
+    """Where the class's model takes its input embedding's padding_idx from, for a class with a
+    text_config: {"config_class": the text_config's class, "default": its pad_token_id when the
+    text_config leaves it out} when the model is built from the text_config's pad_token_id
+    (top level 5, text_config 3: padding_idx 3); "top level" when from the top level's; None for
+    a class without a text_config."""
+    if "text_config" not in getattr(config_class, "sub_configs", {}):
+        return None
+    config = config_class(pad_token_id=5, text_config={"pad_token_id": 3})
+    with torch.device("meta"):
+        model = AutoModel.from_config(config)
+    index = getattr(model.get_input_embeddings(), "padding_idx", None)
+    if index != 3:
+        return "top level" if index == 5 else index
+    text = config_class(pad_token_id=5).text_config
+    pad = getattr(text, "pad_token_id", None)
+    return {"config_class": type(text).__name__, "default": pad if isinstance(pad, int) else None}
+
+
 def built_model_facts(config_class):
     """(embedding_padding_idx, sinusoidal_position_tables, other_padded_embeddings) of the type's base model, built on
     the meta device with pad_token_id=3 (3: within every vocabulary, and no class's fixed
@@ -128,12 +147,16 @@ def main() -> None:
             "tie_word_embeddings": bool(config.tie_word_embeddings),
             "pad_token_id": pad if isinstance(pad, int) else None,
             "text_config_tie_word_embeddings": text_config_tie(config_class),
+            "text_config_pad_token_id": text_config_pad(config_class),
         }
     document = {
         "transformers_version": transformers.__version__,
         "how": "CONFIG_MAPPING[model_type]() with no arguments; text_config_tie_word_embeddings: "
                "CONFIG_MAPPING[model_type](text_config={'tie_word_embeddings': x}) for x true and false; "
                "ignores_stated_false: CONFIG_MAPPING[model_type](tie_word_embeddings=False) still ties; "
+               "text_config_pad_token_id: AutoModel.from_config(CONFIG_MAPPING[model_type](pad_token_id=5, "
+               "text_config={'pad_token_id': 3})) takes padding_idx 3, and CONFIG_MAPPING[model_type](pad_token_id=5)"
+               ".text_config's class and pad_token_id; "
                "embedding_padding_idx, other_padded_embeddings, sinusoidal_position_tables: AutoModel.from_config("
                "CONFIG_MAPPING[model_type](pad_token_id=3)) on the meta device",
         "model_types": out,

@@ -24,16 +24,18 @@ import TestSupport
     static func evidence(_ finding: [String: Any]?) -> [String: Any] { finding?["evidence"] as? [String: Any] ?? [:] }
 
     @Test("every zero row transformers builds with padding_idx is said to be that row, and no other is",
-          arguments: ["roberta", "mpnet", "mpnet-pad5", "llama-negative-pad", "t5-zeroed"])
+          arguments: ["roberta", "mpnet", "mpnet-pad5", "llama-negative-pad", "t5-zeroed", "gemma3-top-pad5", "gemma3-text-default"])
     func paddingIdxRows(folder: String) throws {
         let (findings, expected) = try Self.audit(folder)
         #expect(expected["loads"] as? Bool == true)
         let padding = try #require(expected["padding_idx"] as? [String: Int])
         let zeroRows = try #require(expected["zero_rows"] as? [String: [Int]])
         #expect(!zeroRows.isEmpty)
+        let rowCounts = try #require(expected["row_counts"] as? [String: Int])
         for (tensor, rows) in zeroRows {
             let finding = try #require(findings[tensor], "\(tensor) has an all-zero-rows finding")
-            #expect(finding["severity"] as? String == "info")
+            // A matrix of zeros only (Gemma 3's fresh mm_input_projection_weight) is a warning.
+            #expect(finding["severity"] as? String == (rows.count == rowCounts[tensor] ? "warning" : "info"), "\(tensor)")
             let message = try #require(finding["message"] as? String)
             if let index = padding[tensor], rows.contains(index) {
                 #expect(Self.evidence(finding)["padding_idx"] as? Int == index, "\(tensor)")
@@ -64,6 +66,23 @@ import TestSupport
         let t5 = try #require(try Self.audit("t5-zeroed").zeroFindings["shared.weight"])
         #expect(Self.evidence(t5)["pad_id"] as? Int == 0)
         #expect((t5["message"] as? String)?.contains("without padding_idx") == true)
+    }
+
+    @Test("Gemma 3 builds its text model's padding_idx from the text_config: a top-level pad_token_id is set aside with a note")
+    func gemma3TextConfigPad() throws {
+        let name = "language_model.model.embed_tokens.weight"
+        let top = try Self.audit("gemma3-top-pad5")
+        // transformers: padding_idx 0 (the text_config's), although config.json's top level says 5.
+        #expect((top.expected["padding_idx"] as? [String: Int])?[name] == 0)
+        let word = Self.evidence(top.zeroFindings[name])
+        #expect(word["pad_id"] as? Int == 0 && word["pad_id_source"] as? String == "config")
+        let report = try CLI.json(["audit", Fixtures.path("knowledge/zero-pad-rows/gemma3-top-pad5"), "--format", "json"])
+        let ignored = CLI.findings(report, rule: "pad-id-source-ignored").compactMap { $0["message"] as? String }
+        #expect(ignored.contains { $0.contains("the top-level pad_token_id 5 is not what Gemma3Config builds its text model with") }, "\(ignored)")
+        #expect(CLI.findings(report, rule: "padding-row-nonzero").isEmpty, "row 5 is not the pad row")
+        // No pad_token_id anywhere: Gemma3TextConfig's default 0, implied.
+        let plain = Self.evidence(try Self.audit("gemma3-text-default").zeroFindings[name])
+        #expect(plain["pad_id"] as? Int == 0 && plain["pad_id_source"] as? String == "model-type-default")
     }
 
     @Test("--pad-id does not move the row transformers zeroes: config.json's padding_idx row is still explained")

@@ -12,6 +12,8 @@ import Testing
         let ties: Bool
         let padTokenID: Int?
         let textConfigTie: String?
+        /// The text_config's class and default pad id when the model reads its pad id there.
+        let textConfigPad: ModelTypeFact.TextConfigPad?
         /// "pad_token_id", a fixed index's digits, or "none" (no padding_idx).
         let embeddingPadding: String
         let ignoresStatedFalse: Bool
@@ -33,6 +35,9 @@ import Testing
             return Reference(modelType: key, configClass: configClass, ties: ties,
                              padTokenID: (entry["pad_token_id"] as? NSNumber)?.intValue,
                              textConfigTie: entry["text_config_tie_word_embeddings"] as? String,
+                             textConfigPad: (entry["text_config_pad_token_id"] as? [String: Any]).flatMap { pad in
+                                 (pad["config_class"] as? String).map { .init(configClass: $0, padTokenID: (pad["default"] as? NSNumber)?.intValue) }
+                             },
                              embeddingPadding: (entry["embedding_padding_idx"] as? String)
                                  ?? (entry["embedding_padding_idx"] as? NSNumber).map { "\($0.intValue)" } ?? "none",
                              ignoresStatedFalse: entry["ignores_stated_false"] as? Bool ?? false,
@@ -50,6 +55,7 @@ import Testing
         #expect(fact.configClass == reference.configClass)
         #expect(fact.padTokenID == reference.padTokenID)
         #expect(fact.textConfigTie?.rawValue == reference.textConfigTie)
+        #expect(fact.textConfigPad == reference.textConfigPad)
         switch fact.embeddingPadding {
         case .followsPadTokenID: #expect(reference.embeddingPadding == "pad_token_id")
         case .fixed(let index): #expect(reference.embeddingPadding == "\(index)")
@@ -101,7 +107,10 @@ import Testing
             #expect(cells[2] == ((reference["tie_word_embeddings"] as? Bool) == true ? "true" : "false"), "\(cells[0])")
             #expect(cells[3] == ((reference["pad_token_id"] as? NSNumber).map { "\($0.intValue)" } ?? "null"), "\(cells[0])")
             let padding = reference["embedding_padding_idx"]
-            #expect(cells[4] == ((padding as? String) ?? (padding as? NSNumber).map { "\($0.intValue)" } ?? "none"), "\(cells[0])")
+            let fromText = (reference["text_config_pad_token_id"] as? [String: Any]).map { pad in
+                "text_config.pad_token_id (\(pad["config_class"] as? String ?? "?") default: \((pad["default"] as? NSNumber).map { "\($0.intValue)" } ?? "null"))"
+            }
+            #expect(cells[4] == fromText ?? ((padding as? String) ?? (padding as? NSNumber).map { "\($0.intValue)" } ?? "none"), "\(cells[0])")
             #expect(ModelTypeFacts.fact(for: cells[0])?.tiesWordEmbeddings == (reference["tie_word_embeddings"] as? Bool))
             seen.insert(cells[0])
         }

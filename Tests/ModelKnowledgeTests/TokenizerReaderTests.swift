@@ -200,9 +200,14 @@ import Testing
         // read it is not known there), and the evidence becomes unknown.
         let llava = try ModelConfigFacts.read(KnowledgeFixtures.json("l.json", #"{"model_type":"llava","text_config":{"tie_word_embeddings":false}}"#))
         #expect(llava.tieWordEmbeddings == .absent && llava.ignoredTextConfigTie == .value(false))
-        #expect(facts.padTokenID == .unusable("\"0\""))
+        // Gemma3Config builds its text model's padding_idx from the text_config's pad_token_id
+        // (transformers 5.25, zero-pad-rows/gemma3-top-pad5): the top level's is set aside.
+        #expect(facts.padTokenID == .value(0))
+        #expect(facts.padTokenIDSetAside == .unusable("\"0\""))
         #expect(facts.vocabSize == .value(262208))
-        #expect(facts.fieldsFromTextConfig == ["tie_word_embeddings", "vocab_size"])
+        #expect(facts.fieldsFromTextConfig == ["tie_word_embeddings", "vocab_size", "pad_token_id"])
+        let llama = try ModelConfigFacts.read(KnowledgeFixtures.json("q.json", #"{"model_type":"llama","text_config":{"pad_token_id":0},"pad_token_id":"0"}"#))
+        #expect(llama.padTokenID == .unusable("\"0\"") && llama.padTokenIDSetAside == nil)
         #expect(throws: KnowledgeError.conflict(file: "d.json", reason: "key \"model_type\" appears twice")) {
             try ModelConfigFacts.read(KnowledgeFixtures.json("d.json", #"{"model_type":"a","model_type":"b"}"#))
         }

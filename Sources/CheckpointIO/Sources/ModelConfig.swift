@@ -42,6 +42,12 @@ public struct ModelConfig: Sendable, Equatable {
     /// `pad_token_id` written as a list (`[1]`): its first element is the pad id analysed, but
     /// transformers 5 refuses the config, so it builds no model (and no `padding_idx`) from it.
     public var padTokenIsList = false
+    /// The `text_config`'s own `pad_token_id`, as read, whether or not the top level has one
+    /// (nil: no text_config, or none in it). Gemma3Config builds its text model's
+    /// `padding_idx` from it and never reads a top-level one (ModelKnowledge's `ModelTypeFacts`).
+    public var textConfigPadToken: PadToken?
+    /// `textConfigPadToken` was written as a list (see `padTokenIsList`).
+    public var textConfigPadTokenIsList = false
     public var vocabSize: Int?
     public var hiddenSize: Int?
     /// `tie_word_embeddings` when written as a JSON boolean; `nil` when absent or unusable
@@ -144,34 +150,15 @@ public struct ModelConfig: Sendable, Equatable {
         case nil: break
         }
         if let (key, raw) = value("pad_token_id") {
-            switch raw {
-            case .null:
-                config.padToken = .none
-            case .array(let list) where list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } != nil:
-                let first = list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } ?? 0
-                config.padToken = .id(first)
-                config.padTokenIsList = true
-                // transformers 5 refuses it (its config dataclass wants an int or None:
-                // StrictDataclassFieldValidationError); 4.x loaded it as it is.
-                config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "an integer token id or null",
-                                                         use: "transformers 5 refuses to load such a config; its first element, \(first), is analysed as the pad id"))
-            default:
-                if let id = Self.index(raw) {
-                    config.padToken = .id(id)
-                } else if let id = Self.negativeIndex(raw) {
-                    // transformers builds nn.Embedding(vocab_size, hidden, padding_idx=-1), which
-                    // counts a negative index from the end: the pad row is the last one. It warns
-                    // that the id is outside 0..<vocab_size, so the value is still reported.
-                    config.padToken = .id(id)
-                    config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "a non-negative integer token id",
-                                                             use: "transformers warns of it, and nn.Embedding counts a negative padding_idx "
-                                                                 + "from the end: the row it names that way is the pad row, when there is one"))
-                } else {
-                    config.padToken = .invalid(text: Self.text(raw))
-                    config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw),
-                                                             expected: "a non-negative integer token id, or null"))
-                }
-            }
+            let read = Self.padToken(raw, key: key)
+            config.padToken = read.token
+            config.padTokenIsList = read.isList
+            if let invalid = read.invalid { config.invalidValues.append(invalid) }
+        }
+        if let raw = nested?.lastValue(for: "pad_token_id") {
+            let read = Self.padToken(raw, key: "pad_token_id")
+            config.textConfigPadToken = read.token
+            config.textConfigPadTokenIsList = read.isList
         }
         func size(_ keys: String...) -> Int? {
             for key in keys {
@@ -245,6 +232,31 @@ public struct ModelConfig: Sendable, Equatable {
         }()
         config.fieldsFromTextConfig = fromTextConfig
         return config
+    }
+
+    /// A `pad_token_id` value as read: the token, whether it was a list, and what is wrong with it.
+    static func padToken(_ raw: JSONNode, key: String) -> (token: PadToken, isList: Bool, invalid: InvalidValue?) {
+        switch raw {
+        case .null:
+            return (.none, false, nil)
+        case .array(let list) where list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } != nil:
+            let first = list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } ?? 0
+            // transformers 5 refuses it (its config dataclass wants an int or None:
+            // StrictDataclassFieldValidationError); 4.x loaded it as it is.
+            return (.id(first), true, InvalidValue(key: key, text: Self.text(raw), expected: "an integer token id or null",
+                                                    use: "transformers 5 refuses to load such a config; its first element, \(first), is analysed as the pad id"))
+        default:
+            if let id = Self.index(raw) { return (.id(id), false, nil) }
+            if let id = Self.negativeIndex(raw) {
+                // transformers builds nn.Embedding(vocab_size, hidden, padding_idx=-1), which
+                // counts a negative index from the end: the pad row is the last one. It warns
+                // that the id is outside 0..<vocab_size, so the value is still reported.
+                return (.id(id), false, InvalidValue(key: key, text: Self.text(raw), expected: "a non-negative integer token id",
+                                                      use: "transformers warns of it, and nn.Embedding counts a negative padding_idx "
+                                                          + "from the end: the row it names that way is the pad row, when there is one"))
+            }
+            return (.invalid(text: Self.text(raw)), false, InvalidValue(key: key, text: Self.text(raw), expected: "a non-negative integer token id, or null"))
+        }
     }
 
     /// A non-negative JSON integer that fits in `Int` (no fraction, exponent, sign or quotes).

@@ -114,13 +114,16 @@ struct EmbeddingPaddingIdx {
         guard let config, !config.padTokenIDIsList, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) else { return nil }
         model = "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(ModelTypeFacts.transformersVersion))"
         padding = fact.embeddingPadding
+        // Gemma 3 builds its text model from the text_config: its key, or its class's default.
+        let key = fact.textConfigPad == nil ? "pad_token_id" : "text_config.pad_token_id"
+        let fallback = fact.textConfigPad.map { "\($0.configClass)'s default pad_token_id" } ?? "the class default pad_token_id"
         switch config.padTokenID {
         case .value(let id):
-            (index, source, stated) = (id, "config.json's pad_token_id \(id)", true)
+            (index, source, stated) = (id, "config.json's \(key) \(id)", true)
         case .null:
-            (index, source, stated) = (nil, "config.json's pad_token_id null", true)
+            (index, source, stated) = (nil, "config.json's \(key) null", true)
         case .absent:
-            (index, source, stated) = (fact.padTokenID, "the class default pad_token_id \(fact.padTokenID.map(String.init) ?? "None") (config.json gives none)", false)
+            (index, source, stated) = (fact.defaultPad.id, "\(fallback) \(fact.defaultPad.id.map(String.init) ?? "None") (config.json gives none)", false)
         case .unusable:
             guard fact.embeddingPadding != .followsPadTokenID else { return nil }
             (index, source, stated) = (nil, "", false)

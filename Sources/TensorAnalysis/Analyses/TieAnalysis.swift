@@ -480,7 +480,7 @@ public enum TieAnalysis {
             prefixes.append(String(name.dropLast(table.count)))
         }
         guard prefixes[0] == prefixes[1], Set(names).count == 2, let layout = SinusoidalPositions.layouts[type],
-              SinusoidalPositions.holds(first, layout: layout, paddingRow: config?.padTokenID.value ?? fact.padTokenID) else { return nil }
+              SinusoidalPositions.holds(first, layout: layout, paddingRow: config?.padTokenID.value ?? fact.defaultPad.id) else { return nil }
         return "the encoder's and decoder's fixed sinusoidal position tables, which \(fact.configClass)'s model computes "
             + "(transformers \(ModelTypeFacts.transformersVersion)); their values are the sinusoid: equal by construction, not trained"
     }

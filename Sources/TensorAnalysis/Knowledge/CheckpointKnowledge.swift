@@ -111,12 +111,7 @@ extension ModelConfigFacts {
     /// every value (ids only as JSON integers; an unusable value stays unusable).
     init(_ config: ModelConfig) {
         func invalid(_ key: String) -> String? { config.invalidValues.first { $0.key == key }?.text }
-        let padTokenID: Value<Int> = switch config.padToken {
-        case .absent: .absent
-        case .none: .null
-        case .id(let id): .value(id)
-        case .invalid(let text): .unusable(text)
-        }
+        let padTokenID = Self.value(config.padToken)
         let tie: Value<Bool> = if let tied = config.tieWordEmbeddings { .value(tied) }
             else if let text = invalid("tie_word_embeddings") { text == "null" ? .null : .unusable(text) }
             else { .absent }
@@ -130,6 +125,16 @@ extension ModelConfigFacts {
         architectures = config.architectures.map { .value($0) } ?? .absent
         textConfigTieWordEmbeddings = config.textConfigTieWordEmbeddings
         shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent
-        self = settingTextConfigTieAside()
+        self = settingTextConfigTieAside().readingPadFromTextConfig(config.textConfigPadToken.map(Self.value),
+                                                                     nestedIsList: config.textConfigPadTokenIsList)
+    }
+
+    private static func value(_ token: ModelConfig.PadToken) -> Value<Int> {
+        switch token {
+        case .absent: .absent
+        case .none: .null
+        case .id(let id): .value(id)
+        case .invalid(let text): .unusable(text)
+        }
     }
 }
