@@ -94,7 +94,8 @@ def hub_llama():
 
 
 def name_map():
-    """gguf-py's own answers for the Hub names the built-in map covers (BERT's converter drops `bert.`)."""
+    """gguf-py's own answers for the Hub names the built-in map covers (BERT's converter drops `bert.`;
+    Qwen3's q/k norms from its own architecture's map)."""
     out = {}
     llama = gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, 3)
     for name in ["model.embed_tokens.weight", "model.norm.weight", "lm_head.weight"] + [
@@ -109,6 +110,9 @@ def name_map():
                                                     "attention.output.dense", "attention.output.LayerNorm",
                                                     "intermediate.dense", "output.dense", "output.LayerNorm"]]:
         out["bert." + name] = bert.get_name(name, try_suffixes=(".weight", ".bias"))
+    qwen3 = gguf.get_tensor_name_map(gguf.MODEL_ARCH.QWEN3, 3)  # the per-head q/k norms of Qwen3, OLMo 2, …
+    for name in ["model.layers.2.self_attn.q_norm.weight", "model.layers.2.self_attn.k_norm.weight"]:
+        out[name] = qwen3.get_name(name, try_suffixes=(".weight", ".bias"))
     return out
 
 

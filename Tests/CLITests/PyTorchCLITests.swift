@@ -92,6 +92,21 @@ import TestSupport
         let dropped = try #require(report["dropped_shared_storage"] as? [String: String])
         #expect(Array(dropped.keys).sorted() == (try Self.expected("tied-bert-converted")["dropped"] as? [String]))
         #expect((report["only_in_a"] as? [String])?.isEmpty == true)
+        #expect((report["dropped_shared_storage_by_a"] as? [String: String])?.isEmpty == true)
+    }
+
+    @Test("the same diff given the other way round: the tied copy B keeps and A omits is named, not a failure")
+    func conversionReversed() throws {
+        let result = try CLI.run(["diff", Fixtures.path("pytorch-cli/tied-bert-converted/model.safetensors"),
+                                  Self.tied + "/pytorch_model.bin", "--json"])
+        #expect(result.status == 0, "\(result.stdout)")
+        let report = try Self.object(result)
+        let dropped = try #require(report["dropped_shared_storage_by_a"] as? [String: String])
+        #expect(Array(dropped.keys).sorted() == (try Self.expected("tied-bert-converted")["dropped"] as? [String]))
+        #expect((report["only_in_b"] as? [String])?.isEmpty == true)
+        #expect((report["dropped_shared_storage"] as? [String: String])?.isEmpty == true)
+        let text = try CLI.run(["diff", Fixtures.path("pytorch-cli/tied-bert-converted/model.safetensors"), Self.tied + "/pytorch_model.bin"])
+        #expect(text.stdout.contains("omitted by A: "), "\(text.stdout)")
     }
 
     /// `unsafe-in-size.pt` and `unsafe-storage-class.pt` put the payload where reading the

@@ -96,14 +96,17 @@ public struct CheckpointDiff: Sendable {
     }
 
     public let tolerance: Double
-    /// Names only in A, or only in B, sorted (without `droppedSharedStorage` and
-    /// `droppedByConverter`).
+    /// Names only in A, or only in B, sorted (without `droppedSharedStorage`,
+    /// `droppedSharedStorageByA` and `droppedByConverter`).
     public let onlyInA: [String]
     /// Tensors of A that B omits and that in A are views of the very same bytes as a tensor B
     /// has (a torch file's shared storage, e.g. tied weights): dropped name → the kept name. How
     /// the Hub's convert bot writes safetensors; not a failure, but a loader must restore them
     /// (transformers re-ties them from config.json).
     public let droppedSharedStorage: [ExactText: String]
+    /// The same for B's tensors that A omits (the converted file given first): dropped name in
+    /// B → the name B keeps. Not a failure either.
+    public let droppedSharedStorageByA: [ExactText: String]
     /// Hub tensors that a GGUF side lacks because llama.cpp's converter drops them on purpose
     /// (buffers, BERT's pooler and pre-training heads): name → the reason
     /// (`LlamaCppConverterDrops`). Not a failure.
@@ -157,22 +160,8 @@ public struct CheckpointDiff: Sendable {
         let inB = { (name: String) in partner(name).flatMap { viewOfB[$0] } != nil }
         var seenA = Set<ExactText>()
         let namesA = a.tensors.map(\.name).filter { seenA.insert(key($0)).inserted }
-        var dropped: [ExactText: String] = [:]
         let missing = namesA.filter { !inB($0) }
-        if !missing.isEmpty {
-            // Who in A, present in B, holds each byte range: one pass, not a search per name.
-            // The file by code points: shards named `café` precomposed and decomposed are two
-            // files, and a tensor of one was said to share the other's storage.
-            var holder: [ExactText: String] = [:]
-            for view in a.tensors where inB(view.name) {
-                let place = view.bytesKey
-                holder[place] = holder[place] ?? view.name
-            }
-            let missingNames = Set(missing.map(key))
-            for view in a.tensors where missingNames.contains(key(view.name)) && view.info.byteCount > 0 {
-                if let kept = holder[view.bytesKey] { dropped[key(view.name)] = kept }
-            }
-        }
+        let dropped = Self.sharedStorageDrops(in: a.tensors, missing: Set(missing.map(key)), kept: inB)
         droppedSharedStorage = dropped
         droppedByConverter = converterDrops
         var recomputed: [ExactText: String] = [:]
@@ -203,6 +192,11 @@ public struct CheckpointDiff: Sendable {
             return true
         }
         let partnersOfA = Set(namesA.compactMap(partner))
+        // The same the other way round (`diff model.safetensors pytorch_model.bin`): a tensor
+        // of B that A lacks and that in B shares its bytes with a tensor A has a partner for.
+        let missingFromA = Set(b.tensors.map { key($0.name) }.filter { !partnersOfA.contains($0) })
+        let droppedByA = Self.sharedStorageDrops(in: b.tensors, missing: missingFromA, kept: { partnersOfA.contains(key($0)) })
+        droppedSharedStorageByA = droppedByA
         var seenB = Set<ExactText>()
         let candidatesA = missing.filter {
             dropped[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
@@ -210,7 +204,7 @@ public struct CheckpointDiff: Sendable {
         }
         let candidatesB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
             .filter {
-                converterDrops[key($0)] == nil && !recomputedBuffer(viewOfB[key($0)])
+                droppedByA[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfB[key($0)])
                     && !aliasPair($0, aliases: aliasesA, missingFrom: viewOfA, stored: viewOfB, aIsStored: false)
             }
         // A tensor an alias pair compares is not missing on the other side: B's kept `h` that
@@ -267,6 +261,25 @@ public struct CheckpointDiff: Sendable {
                                                       compared: result?.statistics != nil),
                               exactDifferences: exactDifferences)
         }
+    }
+
+    /// Tensors of `views` named in `missing` (absent from the other side) whose bytes are the
+    /// very bytes of a tensor `kept` says the other side has: name → that kept tensor's name.
+    /// One pass over the views, not a search per name; places by `bytesKey`, whose file is
+    /// compared by code points (shards named `café` precomposed and decomposed are two files,
+    /// and a tensor of one was said to share the other's storage).
+    static func sharedStorageDrops(in views: [TensorView], missing: Set<ExactText>, kept: (String) -> Bool) -> [ExactText: String] {
+        guard !missing.isEmpty else { return [:] }
+        var holder: [ExactText: String] = [:]
+        for view in views where kept(view.name) {
+            let place = view.bytesKey
+            holder[place] = holder[place] ?? view.name
+        }
+        var dropped: [ExactText: String] = [:]
+        for view in views where view.info.byteCount > 0 && missing.contains(ExactText(view.name)) {
+            if let keeper = holder[view.bytesKey] { dropped[ExactText(view.name)] = keeper }
+        }
+        return dropped
     }
 
     /// What a compared pair reads: both views' files, byte ranges, element types and shapes.

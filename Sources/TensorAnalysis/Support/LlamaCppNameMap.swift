@@ -5,7 +5,7 @@ import StrictJSON
 /// Hugging Face tensor names → the names llama.cpp's converter writes in GGUF files, for the
 /// llama and bert families, so `diff model.safetensors model.gguf` pairs the same weights.
 ///
-/// The table is gguf-py 0.19.0's `get_tensor_name_map(MODEL_ARCH.LLAMA / BERT, …)` for the
+/// The table is gguf-py 0.19.0's `get_tensor_name_map(MODEL_ARCH.LLAMA / BERT / QWEN3, …)` for the
 /// tensors those converters keep (checked by hand against it; see README "diff across formats").
 /// BERT's converter drops a leading `bert.` first, as here. `.weight`/`.bias` suffixes carry
 /// over. What the converter changes beyond names — llama's `q_proj`/`k_proj` rows, permuted
@@ -26,6 +26,9 @@ public enum LlamaCppNameMap {
         ("model.layers.{N}.mlp.down_proj", "blk.{N}.ffn_down"),
         ("model.layers.{N}.input_layernorm", "blk.{N}.attn_norm"),
         ("model.layers.{N}.post_attention_layernorm", "blk.{N}.ffn_norm"),
+        // Qwen3's (and OLMo 2's) per-head q/k norms: gguf-py's QWEN3 map; no llama rule names them.
+        ("model.layers.{N}.self_attn.q_norm", "blk.{N}.attn_q_norm"),
+        ("model.layers.{N}.self_attn.k_norm", "blk.{N}.attn_k_norm"),
         // bert
         ("embeddings.word_embeddings", "token_embd"),
         ("embeddings.position_embeddings", "position_embd"),

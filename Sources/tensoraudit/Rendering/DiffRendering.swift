@@ -52,6 +52,7 @@ enum DiffRendering {
             "exceeds_tolerance": .bool(diff.exceedsTolerance),
             "only_in_a": .strings(diff.onlyInA), "only_in_b": .strings(diff.onlyInB),
             "dropped_shared_storage": .object(droppedShared),
+            "dropped_shared_storage_by_a": .object(diff.droppedSharedStorageByA.mapValues(JSONValue.string)),
             "dropped_by_converter": .object(droppedByConverter),
             "recomputed_buffers": .object(recomputed),
             "alias_pairs": .array(diff.aliasPairs.map { .object(["a": .string($0.a), "b": .string($0.b), "alias_in": .string($0.aliasIn)]) }),
@@ -156,6 +157,10 @@ enum DiffRendering {
         }
         for (name, kept) in diff.droppedSharedStorage.sorted(by: { $0.key < $1.key }) {
             lines.append("omitted by B: \(TextFormatting.safeName(name.text)), which in A shares its storage with \(TextFormatting.safeName(kept)) "
+                + "(tied; a loader must restore it)")
+        }
+        for (name, kept) in diff.droppedSharedStorageByA.sorted(by: { $0.key < $1.key }) {
+            lines.append("omitted by A: \(TextFormatting.safeName(name.text)), which in B shares its storage with \(TextFormatting.safeName(kept)) "
                 + "(tied; a loader must restore it)")
         }
         // One line per reason: BERT's pooler and heads share one.
