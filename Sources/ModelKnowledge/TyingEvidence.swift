@@ -129,6 +129,10 @@ public enum TyingJudge {
     private static func judgeBeforeTypes(_ question: TyingQuestion) -> TyingJudgement {
         let present = question.hasOutputProjection
         let noHead = present ? "" : " This checkpoint holds no output projection."
+        // "tied" beside "no output projection" read as a contradiction (a reader's review): say
+        // what the tie is about when the head is absent.
+        let noHeadTied = present ? "" : " This checkpoint holds no output projection: the tie is that of a model built from this config "
+            + "with a language-model head, whose output layer shares this matrix."
         func result(_ tied: Bool?, _ evidence: TyingEvidence, _ detail: String) -> TyingJudgement {
             TyingJudgement(tied: tied, evidence: evidence, detail: detail, outputProjectionPresent: present)
         }
@@ -217,7 +221,8 @@ public enum TyingJudge {
                 return result(nil, .unknown, "\(config.path) sets tie_word_embeddings to \(tied) at the top level and to \(nested) in its text_config, "
                               + "and model_type \(quoted(modelType)) is not in the table: which one its config class uses is not known." + noHead)
             }
-            return result(tied, .config, "\(config.path) sets tie_word_embeddings to \(tied)." + overriddenFalse(tied, modelType: modelType) + noHead)
+            return result(tied, .config, "\(config.path) sets tie_word_embeddings to \(tied)." + overriddenFalse(tied, modelType: modelType)
+                              + (tied ? noHeadTied : noHead))
         case .unusable(let text):
             return result(nil, .unknown, "\(config.path): tie_word_embeddings is \(text), not a boolean" + nonBoolean(modelType) + noHead)
         case .null:
@@ -228,7 +233,8 @@ public enum TyingJudge {
                 return result(nil, .unknown, "\(config.path) leaves tie_word_embeddings out\(nested), and model_type \(quoted(modelType)) is not in the table of known defaults." + noHead)
             }
             return result(fact.tiesWordEmbeddings, .modelTypeDefault,
-                          "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)." + noHead)
+                          "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)."
+                              + (fact.tiesWordEmbeddings ? noHeadTied : noHead))
         }
     }
 

@@ -135,6 +135,19 @@ import Testing
         let j = TyingJudge.judge(TyingQuestion(config: config("llama"), hasOutputProjection: false, bytesIdentical: true))
         #expect(j.evidence == .modelTypeDefault && j.tied == false)
         #expect(j.detail.contains("holds no output projection"))
+        #expect(!j.detail.contains("the tie is that of"), "untied: no tie to explain")
+    }
+
+    @Test("a tie without a stored head says what it is about, so 'tied' and 'no output projection' do not read as a contradiction")
+    func tiedWithoutAHead() {
+        // BertConfig ties by default (transformers 5.25); config.json states true for GPT-2 here.
+        for question in [TyingQuestion(config: config("bert"), hasOutputProjection: false),
+                         TyingQuestion(config: config("gpt2", tie: .value(true)), hasOutputProjection: false)] {
+            let j = TyingJudge.judge(question)
+            #expect(j.tied == true)
+            #expect(j.detail.hasSuffix("This checkpoint holds no output projection: the tie is that of a model built from this config "
+                                       + "with a language-model head, whose output layer shares this matrix."), "\(j.detail)")
+        }
     }
 
     @Test func evidenceNamesAreTheJSONStrings() {
