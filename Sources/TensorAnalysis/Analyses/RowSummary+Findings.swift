@@ -7,6 +7,13 @@ extension RowSummary {
     /// At most this many row indices are listed in a message.
     static let listed = 5
 
+    /// Rows shorter than this can be equal by chance, so `duplicate-rows` is info there and
+    /// does not call them untrained. Why: a one-column matrix of a million BF16 values has at
+    /// most 65,536 distinct rows, so equal rows are certain (a reader's review found 89 such
+    /// "signs of rows that never trained"); eight values of a trained matrix already make a
+    /// chance match among a million rows vanishingly unlikely.
+    static let chanceRowLength = 8
+
     /// Whether the row-shape rules (all-zero, duplicate and outlier rows) mean anything here:
     /// only for tensors of two or more dimensions; a bias is one row.
     public var hasRowStructure: Bool { shape.count >= 2 }
@@ -48,8 +55,12 @@ extension RowSummary {
         }
         if !duplicateGroups.isEmpty {
             let largest = duplicateGroups.max { $0.count < $1.count } ?? []
-            out.append(Finding(.duplicateRows, tensors: [tensor],
-                               message: "\(tensor): \(duplicateGroups.count) groups of identical rows, \(redundantRowCount) redundant rows; largest group has \(largest.count) rows (\(Self.list(largest))), a sign of rows that never trained",
+            let short = rowLength < Self.chanceRowLength
+            let meaning = short
+                ? "; with \(rowLength) value\(rowLength == 1 ? "" : "s") per row, equal rows can be chance, not a sign of rows that never trained"
+                : ", a sign of rows that never trained"
+            out.append(Finding(.duplicateRows, severity: short ? .info : nil, tensors: [tensor],
+                               message: "\(tensor): \(duplicateGroups.count) groups of identical rows, \(redundantRowCount) redundant rows; largest group has \(largest.count) rows (\(Self.list(largest)))\(meaning)",
                                evidence: ["groups": .int(Int64(duplicateGroups.count)),
                                           "redundant_rows": .int(Int64(redundantRowCount)),
                                           "largest_group": .int(Int64(largest.count))]))
