@@ -459,6 +459,31 @@ def write_hostile(expected):
     hostile["equal-keys-bigint.pt"] = {"kind": "equal-keys", "torch_weights_only": "loads",
                                        "keys": [repr(k) for k in loaded], "values": [v.tolist() for v in loaded.values()]}
 
+    # A key set twice: torch.load returns the later value only. torch.save cannot write that,
+    # so the key "bbbb" (one BINUNICODE) is renamed "aaaa" in the pickle of each dict below;
+    # the overwritten tensor is all NaN, so reading it would fail `audit`.
+    for name, saved in [("overwritten-by-none.pt", {"aaaa": torch.full((3, 4), float("nan")), "bbbb": None}),
+                        ("overwritten-by-tensor-dict.pt", {"aaaa": {"b": torch.full((3, 4), float("nan"))},
+                                                            "bbbb": torch.tensor([[1.0, 2.0]])})]:
+        buffer = io.BytesIO()
+        torch.save(saved, buffer)
+        with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path(name), "w", zipfile.ZIP_STORED) as archive:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename.endswith("/data.pkl"):
+                    assert data.count(b"X\x04\x00\x00\x00bbbb") == 1
+                    data = data.replace(b"X\x04\x00\x00\x00bbbb", b"X\x04\x00\x00\x00aaaa")
+                archive.writestr(info.filename, data)
+        loaded = torch.load(path(name), weights_only=True)
+
+        def tensor_names(value, prefix=""):
+            if isinstance(value, torch.Tensor):
+                return [prefix]
+            if isinstance(value, dict):
+                return [n for k, v in value.items() for n in tensor_names(v, f"{prefix}.{k}" if prefix else str(k))]
+            return []
+        hostile[name] = {"kind": "overwritten-key", "torch_weights_only": "loads", "tensor_names": tensor_names(loaded)}
+
     # Exponential sharing ("billion laughs"): level k is a list of 10 references to level k-1.
     p = P().op(b"]").op(b"q\x00")
     for level in range(1, 30):

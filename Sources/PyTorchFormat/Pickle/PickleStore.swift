@@ -111,6 +111,12 @@ struct PickleStore: Sendable {
         return String(decoding: stringBytes[start ..< stringEnds[index]], as: UTF8.self)
     }
 
+    /// The bytes of string `index` as stored (UTF-8), without decoding them: two strings are
+    /// equal in Python exactly when these are.
+    func textBytes(_ index: Int) -> ArraySlice<UInt8> {
+        stringBytes[(index == 0 ? 0 : stringEnds[index - 1]) ..< stringEnds[index]]
+    }
+
     /// The UTF-8 byte count of string `index`, without decoding it.
     func textByteCount(_ index: Int) -> Int {
         stringEnds[index] - (index == 0 ? 0 : stringEnds[index - 1])

@@ -264,12 +264,19 @@ struct TensorCollector {
         // 2.0**63, complex(1, 0) equals 1): in a dict that holds one, every number key is
         // visited under the first such key, so two tensors under number keys there are refused
         // as keys this reader does not tell apart, never read as two where torch.load has one.
+        //
+        // A value a later equal key replaces is not in the dict torch.load returns, so it is not
+        // visited: `d['a'] = t; d['a'] = None` read tensor `a` (and its NaN failed `audit`)
+        // where torch.load returns `{'a': None}` (helper review, 2026-12-05).
         var firstKeys: [PythonEqualKey: PickleStore.Slot] = [:]
         var uncompared: PickleStore.Slot?
+        var latest: [EntryKey: Int] = [:]
+        var replaced = Set<Int>()
         var index = 0
         while index + 1 < entries.count {
             let key = entries.slot(index)
             if uncompared == nil, case .uncompared? = numberKey(key) { uncompared = key }
+            if let identity = entryKey(key), let earlier = latest.updateValue(index, forKey: identity) { replaced.insert(earlier) }
             index += 2
         }
         index = 0
@@ -286,9 +293,29 @@ struct TensorCollector {
                 if let uncompared, equal != .none { key = uncompared }
                 else if let first = firstKeys[equal] { key = first } else { firstKeys[equal] = key }
             }
-            try visit(entries[index + 1], at: .key(key), depth: depth + 1)
+            if !replaced.contains(index) { try visit(entries[index + 1], at: .key(key), depth: depth + 1) }
             index += 2
         }
+    }
+
+    /// What a dict key is equal to in Python, for keys this reader compares: text by its bytes,
+    /// numbers as `PythonEqualKey` says (not those it leaves uncompared), an object by identity
+    /// (a tuple built twice with equal items is two keys here, as it is not in Python: such a
+    /// value is then visited, never dropped). nil: not compared.
+    enum EntryKey: Hashable {
+        case text(ArraySlice<UInt8>)
+        case number(PythonEqualKey)
+        case object(Int)
+    }
+
+    private func entryKey(_ key: PickleStore.Slot) -> EntryKey? {
+        if let string = key.string { return .text(program.box.store.textBytes(string)) }
+        if let node = key.node {
+            if case .uncompared? = numberKey(key) { return nil }
+            return .object(node)
+        }
+        guard let number = numberKey(key), number != .uncompared else { return nil }
+        return .number(number)
     }
 
     /// "a list" or "a dict" when `value` is one, or a tuple holding one (within 32 levels): a
