@@ -551,6 +551,19 @@ def write_hostile(expected):
     torch_like_zip(path("offset-overflow.pt"), tensor_pickle(4, [1], [1], offset=2 ** 62), {"0": floats})
     hostile["offset-overflow.pt"] = {"kind": "error", "error": "tensor-out-of-storage"}
 
+    # nn.Parameter called directly on a tensor (weights_only accepts the class): {'p':
+    # Parameter(t), 'q': Parameter(t2, False)}, t a [2, 2] view of the storage, t2 its last 2.
+    p = P().op(b"}").op(b"(").uni("p").glob("torch.nn.parameter", "Parameter")
+    tensor_value(p, 4, [2, 2], [2, 1]).op(b"\x85").op(b"R")
+    p.uni("q").glob("torch.nn.parameter", "Parameter")
+    tensor_value(p, 4, [2], [1], offset=2).op(b"\x89").op(b"\x86").op(b"R").op(b"u")
+    torch_like_zip(path("direct-parameter.pt"), p.done(), {"0": floats})
+    loaded = torch.load(path("direct-parameter.pt"), weights_only=True)
+    hostile["direct-parameter.pt"] = {"kind": "direct-parameter", "torch_weights_only": "loads",
+                                      "tensors": {k: {"shape": list(v.shape), "requires_grad": v.requires_grad,
+                                                      "parameter": isinstance(v, torch.nn.Parameter), "values": v.flatten().tolist()}
+                                                  for k, v in loaded.items()}}
+
     # A compressed (deflated) storage entry: refused, not decoded.
     torch_like_zip(path("compressed-entry.pt"), tensor_pickle(4, [4], [1]), {"0": floats * 64}, compress={"data/0"})
     hostile["compressed-entry.pt"] = {"kind": "error", "error": "zip-compressed-entry"}

@@ -184,6 +184,26 @@ import TestSupport
         #expect(row["min"] as? Double == values.min() && row["max"] as? Double == values.max(), "the later tensor's values: \(values)")
     }
 
+    @Test("nn.Parameter called directly on a tensor (weights_only accepts it) is that tensor, under its own name")
+    func directParameter() throws {
+        let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])
+        let tensors = try #require((hostile["direct-parameter.pt"] as? [String: Any])?["tensors"] as? [String: [String: Any]])
+        let path = Fixtures.path("pytorch/direct-parameter.pt")
+        let report = try CLI.json(["inspect", path, "--json"])
+        let listed = try #require(report["tensors"] as? [[String: Any]])
+        #expect(listed.compactMap { $0["name"] as? String } == tensors.keys.sorted(), "torch.load's names, not p.0")
+        for entry in listed {
+            let name = try #require(entry["name"] as? String)
+            let facts = try #require(tensors[name])
+            #expect(entry["shape"] as? [Int] == facts["shape"] as? [Int], "\(name)")
+            let values = try #require(facts["values"] as? [Double])
+            let rows = try CLI.json(["rows", path, "--tensor", name, "--json"])
+            let listedRows = try #require(rows["rows"] as? [[String: Any]])
+            #expect(listedRows.compactMap { $0["min"] as? Double }.min() == values.min(), "\(name)")
+            #expect(listedRows.compactMap { $0["max"] as? Double }.max() == values.max(), "\(name)")
+        }
+    }
+
     @Test("a dict key set twice: torch.load returns the later value only, so an overwritten tensor is no tensor of the checkpoint")
     func overwrittenKeys() throws {
         let expected = try #require(((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any]))

@@ -146,6 +146,9 @@ public enum RecognisedGlobals {
                                                       PickleGlobal(module: "collections", name: "Counter"),
                                                       PickleGlobal(module: "builtins", name: "set"), PickleGlobal(module: "torch", name: "Size")]
 
+    /// The `nn.Parameter` class itself, called on a tensor.
+    static let directParameter = PickleGlobal(module: "torch.nn.parameter", name: "Parameter")
+
     static func isOrderedDict(_ value: PickleValue) -> Bool {
         guard case .global(let g) = value else { return false }
         return canonical(g) == PickleGlobal(module: "collections", name: "OrderedDict")
@@ -172,6 +175,10 @@ public enum RecognisedGlobals {
         if g.name.hasSuffix("Tensor"), g == PickleGlobal(module: "torch", name: "Tensor") || classes[g.module]?.contains(g.name) == true {
             return .unread(kind: "built by calling \(g) on values in the pickle", function: g.description)
         }
+        // `torch.nn.parameter.Parameter(tensor[, requires_grad])`, which weights_only also
+        // accepts: that tensor, as a parameter. Read as the tensor under its own name (it was
+        // searched as an unknown call, and named `p.0` where torch.load returns `p`).
+        if g == directParameter { return .parameter(directParameter.description) }
         guard g.module == "torch._utils" else { return nil }
         if tensorRebuilders.contains(g.name) { return .dense(g.name) }
         if parameterRebuilders.contains(g.name) { return .parameter(g.name) }

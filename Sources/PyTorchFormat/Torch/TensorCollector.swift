@@ -410,6 +410,12 @@ struct TensorCollector {
         case .dense(let function):
             tensors.append(try tensor(function, arguments: arguments, name: name))
         case .parameter(let function):
+            if function == RecognisedGlobals.directParameter.description, program.object(arguments)?.elements.isEmpty != false {
+                // `Parameter()`: torch.load returns an empty parameter with no storage behind it.
+                unsupported.append(UnsupportedTorchTensor(name: name, kind: "an nn.Parameter() called without data (empty, no storage)",
+                                                          function: function, detail: nil))
+                return
+            }
             // An nn.Parameter around a tensor this reader does not read is that kind of tensor.
             if let args = program.object(arguments), args.kind == .tuple, let data = args.elements.first,
                let inner = program.object(data), case .call(let callee, let innerArguments, _) = inner.kind,
@@ -439,6 +445,22 @@ struct TensorCollector {
             throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not a tuple")
         }
         let a = args.elements
+        if rebuilder == RecognisedGlobals.directParameter.description {
+            // Parameter(data[, requires_grad]); requires_grad defaults to True.
+            guard a.count == 1 || a.count == 2, let data = program.object(a[0]), case .call(let callee, let inner, _) = data.kind,
+                  case .dense(let innerRebuilder)? = RecognisedGlobals.rebuild(callee) else {
+                throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not (tensor[, requires_grad])")
+            }
+            var requiresGrad = true
+            if a.count == 2 {
+                guard case .bool(let flag) = a[1] else { throw .invalidTensor(name: name, reason: "\(rebuilder)'s requires_grad is not a bool") }
+                requiresGrad = flag
+            }
+            var declaration = try tensor(innerRebuilder, arguments: inner, name: name)
+            declaration.requiresGrad = requiresGrad
+            declaration.isParameter = true
+            return declaration
+        }
         if RecognisedGlobals.parameterRebuilders.contains(rebuilder) {
             // _rebuild_parameter(data, requires_grad, backward_hooks[, state])
             guard a.count == 3 || a.count == 4, let data = program.object(a[0]), case .call(let callee, let inner, _) = data.kind,
