@@ -184,6 +184,20 @@ import TestSupport
         #expect(row["min"] as? Double == values.min() && row["max"] as? Double == values.max(), "the later tensor's values: \(values)")
     }
 
+    @Test("an empty .pt and a text file named .bin are called not PyTorch checkpoints, in torch's terms, not safetensors'")
+    func namedLikeTorchButNot() throws {
+        for (bytes, name, what) in [([UInt8](), "empty.pt", "it is empty (0 bytes)"),
+                                    (Array("hello world, not weights".utf8), "notes.bin", "it looks like text (24 bytes)")] {
+            let path = try Fixtures.temporaryFile(bytes, name: name)
+            let result = try CLI.run(["inspect", path])
+            #expect(result.status == 2)
+            let suffix = name.hasSuffix(".pt") ? ".pt" : ".bin"
+            #expect(result.stderr.contains("not a PyTorch checkpoint: a \(suffix) file is a zip archive or a pickle") && result.stderr.contains(what),
+                    "\(result.stderr)")
+            #expect(!result.stderr.contains("header length"), "\(result.stderr)")
+        }
+    }
+
     @Test("nn.Parameter called directly on a tensor (weights_only accepts it) is that tensor, under its own name")
     func directParameter() throws {
         let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])

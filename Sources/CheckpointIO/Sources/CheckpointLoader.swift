@@ -102,6 +102,21 @@ struct CheckpointLoader {
             // without PROTO read as a header length "too large"); no valid safetensors file
             // starts either way, so it is tried first.
             if kind == .tar || kind == .rawPickle(hasTorchMagic: true) { return try CheckpointFile(torch: mapping) }
+            // A file named like a torch checkpoint that is nothing this reader knows: say so in
+            // torch's terms, not safetensors' ("too small for the 8-byte header length" for an
+            // empty .pt; helper review, 2026-12-05).
+            var unrecognised = false
+            if case .source(_, "not-safetensors", _) = error { unrecognised = true }
+            if case .format(_, .headerTooSmall) = error { unrecognised = true }
+            if unrecognised, kind != .rawPickle(hasTorchMagic: false),
+               let suffix = torchSuffixes.first(where: { $0 != ".gguf" && mapping.path.hasSuffix($0) }) {
+                let what = mapping.size == 0 ? "it is empty"
+                    : mapping.withBytes({ FileSignature.describe($0, fileSize: mapping.size) }).map { "it looks like \($0)" }
+                    ?? "its first bytes are neither's"
+                throw .source(path: mapping.path, kind: "not-a-torch-checkpoint",
+                              message: "not a PyTorch checkpoint: a \(suffix) file is a zip archive or a pickle (nor is it safetensors or GGUF); "
+                                  + "\(what) (\(mapping.size) bytes)")
+            }
             guard case .source(_, "not-safetensors", _) = error else { throw error }
             if case .rawPickle = kind { return try CheckpointFile(torch: mapping) }
             if mapping.withBytes({ $0.starts(with: [0x89, 0x48, 0x44, 0x46]) }) {

@@ -37,7 +37,8 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .endNotFound(let size):
-            "not a zip archive: no end-of-central-directory record in the last 65,557 bytes of \(size)"
+            size <= 65_557 ? "not a zip archive: no end-of-central-directory record in its \(size) bytes"
+                : "not a zip archive: no end-of-central-directory record in the last 65,557 bytes of its \(size)"
         case .malformed(let offset, let reason):
             "malformed zip at byte \(offset): \(reason)"
         case .headerMismatch(let entry, let field, let central, let local):
