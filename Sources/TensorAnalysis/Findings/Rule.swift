@@ -96,7 +96,7 @@ extension Rule {
         help: "Usually a stale index or an overlay shard; index-driven loaders never see the tensor.")
     public static let strayShard = Rule(
         id: "stray-shard", defaultSeverity: .warning,
-        summary: "A .safetensors file in the folder is not named by the index.",
+        summary: "A shard file in the folder (.safetensors, or .bin beside a pytorch_model.bin index) is not named by the index.",
         help: "Leftover from another export, or a shard the index forgot.")
     public static let indexDuplicateKey = Rule(
         id: "index-duplicate-key", defaultSeverity: .error,
@@ -104,7 +104,7 @@ extension Rule {
         help: "JSON parsers disagree on duplicate keys; most keep the last one silently.")
     public static let indexInvalidPath = Rule(
         id: "index-invalid-path", defaultSeverity: .error,
-        summary: "The index names a shard by an absolute path, a path with '..', or a non-.safetensors file.",
+        summary: "The index names a shard by an absolute path, a path with '..', or a file of another format than the index's shards.",
         help: "Such names are never followed; a loader that follows them reads outside the model folder.")
     public static let indexTotalSize = Rule(
         id: "index-total-size", defaultSeverity: .error,

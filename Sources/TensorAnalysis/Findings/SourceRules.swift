@@ -73,7 +73,7 @@ public enum SourceRules {
                            evidence: ["alias_of": .string(kept), "shard": .string(shard),
                                       "kept": .string(kept), "removed": .string(removed)], file: file)
         case .indexMismatch(let shard, let tensors, let elsewhere):
-            var message = "\(tensors.count) tensor(s) the index maps to \(quotedName(shard)) are not in its header"
+            var message = "\(tensors.count) tensor(s) the index maps to \(quotedName(shard)) are not in that shard"
             if !elsewhere.isEmpty { message += " (\(elsewhere.count) found in another shard)" }
             return Finding(.indexMismatch, tensors: tensors, message: message,
                            evidence: ["shard": .string(shard), "found_elsewhere": .strings(elsewhere)], file: file)
