@@ -184,6 +184,22 @@ import TestSupport
         #expect(row["min"] as? Double == values.min() && row["max"] as? Double == values.max(), "the later tensor's values: \(values)")
     }
 
+    @Test("views of one stored buffer (T5's shared, both embed_tokens and a tied lm_head) give each row finding once, naming every view")
+    func sharedViewsReportedOnce() throws {
+        let expected = try #require(try Fixtures.json("pytorch-cli/shared-views.json") as? [String: Any])
+        let sharing = try #require(expected["sharing_storage"] as? [String])
+        let nanRows = try #require(expected["nan_rows"] as? [Int])
+        let report = try CLI.json(["audit", Fixtures.path("pytorch-cli/shared-views"), "--format", "json"], status: 1)
+        for rule in ["nan-values", "outlier-rows"] {
+            let found = CLI.findings(report, rule: rule)
+            #expect(found.count == 1, "\(rule): \(found)")
+            #expect(Set(found.first?["tensors"] as? [String] ?? []) == Set(sharing), "\(rule)")
+        }
+        let nan = try #require(CLI.findings(report, rule: "nan-values").first)
+        #expect((nan["evidence"] as? [String: Any])?["first_row"] as? Int == nanRows.first)
+        #expect((nan["message"] as? String)?.hasPrefix("shared.weight (one stored buffer, also read as ") == true, "the input embedding speaks for the buffer")
+    }
+
     @Test("an empty .pt and a text file named .bin are called not PyTorch checkpoints, in torch's terms, not safetensors'")
     func namedLikeTorchButNot() throws {
         for (bytes, name, what) in [([UInt8](), "empty.pt", "it is empty (0 bytes)"),

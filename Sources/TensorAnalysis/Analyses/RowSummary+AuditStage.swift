@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 import TensorScan
 import ModelKnowledge
 
@@ -74,7 +75,45 @@ extension RowSummary {
         }
 
         func findings(_ summaries: [[Finding]?]) -> [Finding] {
-            summaries.flatMap { $0 ?? [] } + skippedFinding()
+            Self.oneFindingPerBuffer(summaries, views: views, representative: tokenMatrices.isInputEmbedding).flatMap { $0 ?? [] }
+                + skippedFinding()
+        }
+
+        /// The findings of views of one stored buffer (same bytes, dtype and shape: a torch
+        /// file's T5 `shared`, both `embed_tokens` and a tied `lm_head`) drawn once, from one
+        /// view — an input embedding when one is among them, whose low rows are
+        /// `untrained-tokens`' — naming the others, as `untrained-tokens` and
+        /// `padding-row-nonzero` report them. Why: such a file gave four identical `nan-values`
+        /// errors and four `outlier-rows`, one of them the tied `lm_head`'s low row that the
+        /// input embedding's `untrained-tokens` already reports (reader's review, 2026-12-05).
+        static func oneFindingPerBuffer(_ summaries: [[Finding]?], views: [TensorView],
+                                        representative: (String) -> Bool) -> [[Finding]?] {
+            struct Place: Hashable {
+                let bytes: ExactText
+                let dtype: String
+                let shape: [UInt64]
+            }
+            var groups: [Place: [Int]] = [:]
+            for index in summaries.indices where summaries[index] != nil && views[index].info.byteCount > 0 {
+                let view = views[index]
+                groups[Place(bytes: view.bytesKey, dtype: view.elementType.rawValue, shape: view.shape), default: []].append(index)
+            }
+            var out = summaries
+            for members in groups.values where members.count > 1 {
+                let kept = members.first { representative(views[$0].name) } ?? members[0]
+                let others = members.filter { $0 != kept }.map { views[$0].name }
+                for index in members where index != kept { out[index] = nil }
+                let name = views[kept].name
+                let standing = " (one stored buffer, also read as \(others.map(quoted).joined(separator: ", ")))"
+                out[kept] = summaries[kept]?.map { finding in
+                    guard finding.tensors == [name] else { return finding }
+                    var noted = finding
+                    noted.tensors = [name] + others
+                    if noted.message.hasPrefix(name + ":") { noted.message = name + standing + noted.message.dropFirst(name.count) }
+                    return noted
+                }
+            }
+            return out
         }
 
         /// Rule `statistics-skipped`: one finding naming every tensor without statistics, with

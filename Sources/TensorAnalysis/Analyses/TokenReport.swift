@@ -138,7 +138,12 @@ public struct TokenReport: Sendable {
                 // which, so the note never contradicts the matrix's own `tying`.
                 let why = tying.tied == true ? "the matrix is tied" : "the matrix is an output projection (every row receives gradient through the softmax, so row norms mislead)"
                 let source = tokenizer == nil ? "no tokenizer was read, so no unused token is known" : "the tokenizer names no unused token"
-                matrix.notes.append("\(why), but \(source) to compare rows with: no indicator applies")
+                // An input embedding's low rows are still `untrained-tokens`' (by row norm, the
+                // weaker reading for a tied matrix): "no indicator applies" beside that finding
+                // read as a contradiction (reader's review, 2026-12-05).
+                let lowNorms = matrices.isInputEmbedding(view.name)
+                    ? "; untrained-tokens still reads this input embedding's row norms, which say less in a tied matrix" : ""
+                matrix.notes.append("\(why), but \(source) to compare rows with: no candidates are listed\(lowNorms)")
             }
             if let scores {
                 let selection = UndertrainedIndicators.candidates(scores: scores, eligible: eligible, percentile: percentile, limit: limit)

@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Writes shared-views/: a T5-style torch file whose `shared.weight`, both `embed_tokens` and a
+tied `lm_head.weight` are one storage (torch.save keeps one), with a NaN row and a high row,
+and shared-views.json: torch.load's names of the tensors sharing that storage and numpy's NaN
+rows. Needs: pip install torch numpy. Fixed seed."""
+import json
+import pathlib
+
+import numpy as np
+import torch
+
+HERE = pathlib.Path(__file__).parent
+folder = HERE / "shared-views"
+folder.mkdir(exist_ok=True)
+torch.manual_seed(0)
+weight = torch.randn(64, 8)
+weight[3] *= 10
+weight[5] = float("nan")
+names = ["shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight", "lm_head.weight"]
+torch.save({name: weight for name in names}, folder / "pytorch_model.bin")
+(folder / "config.json").write_text(json.dumps({"model_type": "t5", "vocab_size": 64, "d_model": 8,
+                                                "tie_word_embeddings": True}, indent=1) + "\n")
+loaded = torch.load(folder / "pytorch_model.bin", weights_only=True)
+pointer = loaded["shared.weight"].untyped_storage().data_ptr()
+sharing = sorted(name for name, t in loaded.items() if t.untyped_storage().data_ptr() == pointer)
+values = loaded["shared.weight"].numpy()
+expected = {"sharing_storage": sharing, "nan_rows": [int(i) for i in np.flatnonzero(np.isnan(values).any(axis=1))]}
+(HERE / "shared-views.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
+print(expected)
