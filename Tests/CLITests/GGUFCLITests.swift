@@ -31,6 +31,19 @@ import TestSupport
         #expect(tensors.first { $0["name"] as? String == "token_embd.weight" }?["shape"] as? [Int] == [64, 64])
     }
 
+    @Test("inspect gives the alignment the file declares (gguf-py's reader.alignment), beside the one the offsets show",
+          arguments: ["align-64.gguf", "align-8.gguf", "small.gguf"])
+    func declaredAlignment(file: String) throws {
+        let files = try #require((try Fixtures.json("gguf/expected.json") as? [String: Any])?["files"] as? [String: [String: Any]])
+        let alignment = try #require(files[file]?["alignment"] as? Int)
+        let path = Fixtures.path("gguf/valid/" + file)
+        let report = try CLI.json(["inspect", path])
+        #expect((report["files"] as? [[String: Any]])?.first?["gguf_alignment"] as? Int == alignment)
+        let text = try CLI.run(["inspect", path]).stdout
+        let stated = file != "small.gguf"
+        #expect(text.contains("(the file's alignment: \(alignment), " + (stated ? "general.alignment)" : "GGUF's default; no general.alignment)")), "\(text)")
+    }
+
     @Test("rows decodes every decodable ggml type to gguf-py's values (row norms, relative 1e-9) and skips the others with a reason")
     func rows() throws {
         let file = try #require((try Fixtures.json("gguf/expected.json") as? [String: Any])?["files"] as? [String: Any])

@@ -42,7 +42,12 @@ struct InspectSummary {
             "tensor_count": .int(Int64(file.tensors.count)),
         ]
         // A GGUF file's metadata with its types (added within schema version 2).
-        if case .gguf(let parsed) = file.format { object["gguf_metadata"] = GGUFMetadataJSON.json(parsed.metadata) }
+        if case .gguf(let parsed) = file.format {
+            object["gguf_metadata"] = GGUFMetadataJSON.json(parsed.metadata)
+            // The alignment the file declares (general.alignment, or GGUF's default 32), beside
+            // `data_alignment`, which is what the offsets show (added within schema version 2).
+            object["gguf_alignment"] = .int(Int64(parsed.alignment))
+        }
         return .object(object)
     }
 
@@ -163,8 +168,15 @@ struct InspectSummary {
             lines.append("\(TextFormatting.safeName(file.path)): \(TextFormatting.bytes(file.fileSize)), "
                 + "\(file.tensors.count) tensor\(file.tensors.count == 1 ? "" : "s")")
             if let headerLength = file.headerLength, let dataStart = file.dataStart {
+                // A GGUF file declares its alignment; the offsets may happen to share a larger one
+                // (a reader took "aligned to 64 bytes" for the declared value; review, 2026-12-05).
+                var declared = ""
+                if case .gguf(let parsed) = file.format {
+                    let stated = parsed.metadata["general.alignment"] != nil
+                    declared = " (the file's alignment: \(parsed.alignment)\(stated ? ", general.alignment" : ", GGUF's default; no general.alignment"))"
+                }
                 lines.append("  header: \(TextFormatting.grouped(headerLength)) bytes; data starts at byte "
-                    + "\(TextFormatting.grouped(dataStart)), tensors aligned to \(file.dataAlignment) byte\(file.dataAlignment == 1 ? "" : "s")")
+                    + "\(TextFormatting.grouped(dataStart)), tensors aligned to \(file.dataAlignment) byte\(file.dataAlignment == 1 ? "" : "s")\(declared)")
             } else {
                 let legacy = if case .pytorch(let facts) = file.format, facts.isLegacy { " (legacy pre-1.6 stream)" } else { "" }
                 lines.append("  \(file.formatName)\(legacy); tensors aligned to \(file.dataAlignment) byte\(file.dataAlignment == 1 ? "" : "s")")
