@@ -16,6 +16,9 @@ model type transformers does not know, each with expected.json holding transform
   mean of the others (expected.json: numpy's distance and the median row norm).
 - t5-views/: a tiny T5 saved by torch.save(state_dict): `shared` and both `embed_tokens` are
   views of one storage (expected.json: the names whose data_ptr is shared's).
+- tied-stated-pad-eos/: stated-pad-eos with tie_word_embeddings true (one stored matrix):
+  padding_idx keeps the "</s>" lookup from training row 2, the tied output layer's gradient
+  does not (expected.json: `tied` and `padding_idx` from the reloaded model).
 - unknown-type/: the weights of null-pad-eos under config.json model_type "foo_bar" and a
   stated pad_token_id 5 (an ordinary token, "brown"), a type outside transformers' registry
   (AutoConfig refuses it): whether its embedding zeroes the pad row is not known.
@@ -49,10 +52,10 @@ def tokenizer(folder):
     fast.save_pretrained(folder)
 
 
-def llama(folder, pad):
+def llama(folder, pad, tie=False):
     torch.manual_seed(7)
     kwargs = dict(vocab_size=len(VOCAB), hidden_size=4, intermediate_size=12, num_hidden_layers=1, num_attention_heads=2,
-                  num_key_value_heads=2, tie_word_embeddings=False, bos_token_id=1, eos_token_id=2)
+                  num_key_value_heads=2, tie_word_embeddings=tie, bos_token_id=1, eos_token_id=2)
     if pad != "absent":
         kwargs["pad_token_id"] = pad
     model = LlamaForCausalLM(LlamaConfig(**kwargs))
@@ -128,10 +131,11 @@ def t5_views(folder):
 
 def main():
     shutil.rmtree(HERE, ignore_errors=True)
-    for name, pad in (("null-pad-eos", None), ("absent-pad-eos", "absent"), ("stated-pad-eos", 2)):
+    for name, pad, tie in (("null-pad-eos", None, False), ("absent-pad-eos", "absent", False), ("stated-pad-eos", 2, False),
+                           ("tied-stated-pad-eos", 2, True)):
         folder = HERE / name
         folder.mkdir(parents=True)
-        llama(folder, pad)
+        llama(folder, pad, tie)
         answers(folder)
     # The stated-pad-eos weights and config alone: the roles come from config.json.
     bare = HERE / "stated-pad-eos-config-only"

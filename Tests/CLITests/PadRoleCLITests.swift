@@ -47,6 +47,19 @@ import TestSupport
         #expect(!text.contains("non-zero, as expected"))
     }
 
+    @Test("a tied matrix whose pad token is also </s>, padding_idx on its row: the sentence says the tie trains the row, the lookup does not")
+    func tiedPadIsEOS() throws {
+        let (finding, expected) = try Self.finding("tied-stated-pad-eos")
+        #expect(expected["tied"] as? Bool == true && expected["padding_idx"] as? Int == 2 && expected["eos_token_id"] as? Int == 2)
+        #expect(finding["severity"] as? String == "info")
+        let evidence = try #require(finding["evidence"] as? [String: Any])
+        #expect(evidence["pad_token_roles"] as? [String] == ["eos_token"] && evidence["tied"] as? Bool == true)
+        let message = try #require(finding["message"] as? String)
+        #expect(message.contains("the matrix is tied (evidence: config), which accounts for it; the pad token is also the eos_token, but "
+                                 + "config.json's pad_token_id puts padding_idx on this row, so reading it as that token does not train the row: "
+                                 + "the tied output layer's gradient does"), "\(message)")
+    }
+
     @Test("a model type transformers does not know: whether padding_idx zeroes the row is not known (warning that says so)")
     func unknownModelType() throws {
         let (finding, expected) = try Self.finding("unknown-type")

@@ -174,6 +174,15 @@ extension PaddingAnalysis {
             if meanRow, let distance = r.distanceFromMeanRow { evidence["distance_from_mean_row"] = .double(distance) }
             let pretrained = !expected && !shared && r.pretrainingTie != nil && !tied
             if pretrained { evidence["pretraining_tie"] = .bool(true) }
+            // A tied matrix's pad token that is also a token the model reads (a GGUF file's pad =
+            // EOS): the tie is one reason, the token's own training another; the evidence named
+            // the role and the sentence did not (reader's review, 2026-12-05).
+            let roles = r.sharedRoles.joined(separator: " and the ")
+            let alsoRead = !shared ? "" : r.paddingIdxOnRow
+                ? "; the pad token is also the \(roles), but config.json's pad_token_id puts padding_idx on this row, so reading it as that token "
+                    + "does not train the row: the tied output layer's gradient does"
+                : "; the pad token is also the \(roles), a token the model reads in training, so its row is also trained as that token "
+                    + "unless padding_idx froze it from the start"
             let verdict = switch (tied, r.tying.tied) {
             case _ where expected:
                 "\(r.unpaddedRow ?? "") (padding_idx evidence: \(r.unpaddedRowEvidence)), so a non-zero pad row is expected"
@@ -191,8 +200,8 @@ extension PaddingAnalysis {
             case (false, _) where r.staticLayout != nil:
                 "a static embedding model has no output projection, so no tie accounts for it"
             case (true, _) where r.tying.evidence == .modelTypeDefault:
-                "the model type's default ties the matrix (evidence: model-type-default: implied, not stated), which would account for it"
-            case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it"
+                "the model type's default ties the matrix (evidence: model-type-default: implied, not stated), which would account for it" + alsoRead
+            case (true, _): "the matrix is tied (evidence: \(r.tying.evidence.rawValue)), which accounts for it" + alsoRead
             case (false, false?) where r.tying.architectureNeverTies:
                 "the model's classes (\(TyingJudge.listed(r.tying.architectures))) never tie an output projection to the input embedding "
                     + "in transformers, so no tie accounts for it (evidence: architecture)"
