@@ -60,6 +60,14 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// with, because it reads the text_config's (`ModelTypeFact.textConfigPad`, Gemma 3):
     /// `padTokenID` is then the text_config's, and this keeps what was set aside, for a note.
     public var padTokenIDSetAside: Value<Int>?
+    /// Whether config.json has a `text_config` key, and, when its value is no object, that
+    /// value as written (transformers' composite configs refuse such a config).
+    public var hasTextConfig = false
+    public var textConfigNotObject: String?
+    /// Why transformers refuses to build a model from this config, when this reader knows it
+    /// does (Gemma 3 with a text_config that is no object): nothing is claimed of a model
+    /// built from it (no `padding_idx`, no class default).
+    public var refusal: String?
 
     /// "has no model_type" or "has model_type 5, not a string", for explanations.
     public var modelTypeAbsence: String {
@@ -116,6 +124,10 @@ public struct ModelConfigFacts: Sendable, Equatable {
         facts.vocabSize = intValue(lookup("vocab_size"))
         facts.architectures = stringsValue(root["architectures"])
         facts.shareEncoderDecoderEmbeddings = boolValue(root["share_encoder_decoder_embeddings"])
+        if let raw = root["text_config"], raw != .null {
+            facts.hasTextConfig = true
+            if raw.objectMembers == nil { facts.textConfigNotObject = raw.shortDescription }
+        }
         let nestedPad = text?["pad_token_id"]
         let nestedIsList = if case .array? = nestedPad { true } else { false }
         return facts.settingTextConfigTieAside().readingPadFromTextConfig(nestedPad.map(intValue), nestedIsList: nestedIsList)
@@ -124,11 +136,23 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// These facts with `pad_token_id` taken from the text_config alone when the model type's
     /// class builds its input embedding from there (`ModelTypeFact.textConfigPad`): `nested` is
     /// the text_config's value as read (nil: it has none, so the text_config class's default
-    /// applies), and a top-level value moves to `padTokenIDSetAside`.
+    /// applies), and a top-level integer or null moves to `padTokenIDSetAside`. A top-level
+    /// value that is no integer (a list, a string) stays: transformers refuses the config
+    /// (GenerationConfig's validation fails on it), as for any model type; so does a
+    /// text_config that is no object (`refusal`).
     public func readingPadFromTextConfig(_ nested: Value<Int>?, nestedIsList: Bool) -> ModelConfigFacts {
         guard let modelType, ModelTypeFacts.fact(for: modelType)?.textConfigPad != nil else { return self }
         var facts = self
-        if !fieldsFromTextConfig.contains("pad_token_id"), padTokenID != .absent { facts.padTokenIDSetAside = padTokenID }
+        if let text = textConfigNotObject {
+            facts.refusal = "its text_config is \(text), not an object: transformers refuses to build the model"
+            return facts
+        }
+        let fromTop = !fieldsFromTextConfig.contains("pad_token_id")
+        if fromTop {
+            if padTokenIDIsList { return self }
+            if case .unusable = padTokenID { return self }
+            if padTokenID != .absent { facts.padTokenIDSetAside = padTokenID }
+        }
         facts.padTokenID = nested ?? .absent
         facts.padTokenIDIsList = nested == nil ? false : nestedIsList
         if nested != nil, !facts.fieldsFromTextConfig.contains("pad_token_id") { facts.fieldsFromTextConfig.append("pad_token_id") }

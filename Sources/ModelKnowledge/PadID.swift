@@ -104,33 +104,37 @@ public enum PadIDResolver {
         if let given { found += [given] + given.overrides }
         if let config {
             let file = config.path
+            // Where the id was read: a Gemma 3 text_config's, or the top level's.
+            let key = config.fieldsFromTextConfig.contains("pad_token_id") ? "text_config.pad_token_id" : "pad_token_id"
+            if let refusal = config.refusal { notes.append("\(file): \(refusal); no pad id is taken from it") }
             if case .value(let top)? = config.padTokenIDSetAside, top != config.padTokenID.value,
                let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) {
                 notes.append("\(file): the top-level pad_token_id \(top) is not what \(fact.configClass) builds its text model with "
                                  + "(it reads the text_config's pad_token_id); ignored")
             }
             switch config.padTokenID {
+            case _ where config.refusal != nil:
+                break
             case .absent:
                 break
             case .null:
-                notes.append("\(file) sets pad_token_id to null: the config declares no pad token")
+                notes.append("\(file) sets \(key) to null: the config declares no pad token")
             case .unusable(let text):
-                notes.append("\(file): pad_token_id is \(text), not a token id (a non-negative JSON integer); ignored")
+                notes.append("\(file): \(key) is \(text), not a token id (a non-negative JSON integer); ignored")
             case .value(let id) where id < 0:
                 // nn.Embedding(num_embeddings, dim, padding_idx=-k) zeroes and freezes row
                 // num_embeddings − k, and transformers passes a negative pad_token_id on as it is.
                 let rows = rowCount ?? config.vocabSize.value ?? bound
                 if let rows, id >= -rows {
                     found.append(PadID(id: rows + id, source: .config(file),
-                                       note: "pad id \(rows + id): pad_token_id \(id) in \(file), which nn.Embedding takes as row \(rows + id) "
+                                       note: "pad id \(rows + id): \(key) \(id) in \(file), which nn.Embedding takes as row \(rows + id) "
                                            + "of \(rows) (a negative padding_idx counts from the end)"))
                 } else {
-                    notes.append("\(file): pad_token_id \(id) is outside the \(rows.map(String.init) ?? "?") rows, even counted from the end; ignored")
+                    notes.append("\(file): \(key) \(id) is outside the \(rows.map(String.init) ?? "?") rows, even counted from the end; ignored")
                 }
             case .value(let id) where !inRange(id):
-                notes.append("\(file): pad_token_id \(id) is outside the \(bound.map(String.init) ?? "?") rows; ignored")
+                notes.append("\(file): \(key) \(id) is outside the \(bound.map(String.init) ?? "?") rows; ignored")
             case .value(let id):
-                let key = config.fieldsFromTextConfig.contains("pad_token_id") ? "text_config.pad_token_id" : "pad_token_id"
                 found.append(PadID(id: id, source: .config(file), note: "pad id \(id) from \(key) in \(file)"))
             }
         }
@@ -146,12 +150,13 @@ public enum PadIDResolver {
         }
         // Last, and only where no file states an id: the config class's default, which
         // transformers uses when config.json leaves the key out (a null says "none").
-        if let config, case .absent = config.padTokenID, let type = config.modelType,
+        if let config, case .absent = config.padTokenID, config.refusal == nil, let type = config.modelType,
            let fact = ModelTypeFacts.fact(for: type), let id = fact.defaultPad.id, inRange(id) {
             let class_ = fact.textConfigPad.map { "\($0.configClass) (the text_config of model_type \(quoted(type)))" }
                 ?? "\(fact.configClass) (model_type \(quoted(type)))"
             found.append(PadID(id: id, source: .modelTypeDefault(config.path),
-                               note: "pad id \(id): \(config.path) leaves pad_token_id out\(fact.textConfigPad == nil ? "" : " of its text_config"), "
+                               note: "pad id \(id): \(config.path) "
+                                   + (fact.textConfigPad == nil ? "leaves pad_token_id out, " : config.hasTextConfig ? "leaves pad_token_id out of its text_config, " : "has no text_config, ")
                                    + "and \(class_) defaults it to \(id) in transformers \(ModelTypeFacts.transformersVersion) (implied, not stated)"))
         }
         guard let chosen = found.first else { return PadIDResolution(padID: nil, notes: notes) }

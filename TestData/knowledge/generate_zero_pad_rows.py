@@ -16,6 +16,8 @@ expected.json holding transformers' and numpy's answers (never tensoraudit's):
   pad_token_id 5 and a text_config pad_token_id 0: the language model's embedding takes
   padding_idx 0 from the text_config (row 0 zero), the top-level 5 is not read for it.
 - gemma3-text-default/: the same without any pad_token_id: Gemma3TextConfig's default 0.
+- gemma3-text-config-string/, gemma3-top-pad-list/: gemma3-top-pad5 with a text_config "x", or
+  a top-level pad_token_id [3]: transformers refuses both (`loads` false).
 - roberta-list-pad/: the roberta/ folder with config.json's pad_token_id written as [1], which
   transformers 5 refuses to load (`loads` false, the error's class in `load_error`): no
   padding_idx is built from it.
@@ -115,6 +117,17 @@ def main():
             del config["text_config"]["pad_token_id"]
             (folder / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
         assert config.get("pad_token_id") == top and config["text_config"].get("pad_token_id") == text_pad, config
+        answers(folder, AutoModelForImageTextToText)
+    # Configs transformers refuses to build from: a text_config that is no object, and a
+    # top-level pad_token_id list (GenerationConfig's validation fails on it).
+    for name, edit in [("gemma3-text-config-string", lambda c: c.update(text_config="x")),
+                       ("gemma3-top-pad-list", lambda c: c.update(pad_token_id=[3]))]:
+        folder = HERE / name
+        shutil.copytree(HERE / "gemma3-top-pad5", folder)
+        (folder / "expected.json").unlink()
+        config = json.loads((folder / "config.json").read_text())
+        edit(config)
+        (folder / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
         answers(folder, AutoModelForImageTextToText)
     folder = HERE / "roberta-list-pad"
     shutil.copytree(HERE / "roberta", folder)

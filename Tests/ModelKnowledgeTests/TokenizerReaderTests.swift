@@ -200,12 +200,18 @@ import Testing
         // read it is not known there), and the evidence becomes unknown.
         let llava = try ModelConfigFacts.read(KnowledgeFixtures.json("l.json", #"{"model_type":"llava","text_config":{"tie_word_embeddings":false}}"#))
         #expect(llava.tieWordEmbeddings == .absent && llava.ignoredTextConfigTie == .value(false))
-        // Gemma3Config builds its text model's padding_idx from the text_config's pad_token_id
-        // (transformers 5.25, zero-pad-rows/gemma3-top-pad5): the top level's is set aside.
-        #expect(facts.padTokenID == .value(0))
-        #expect(facts.padTokenIDSetAside == .unusable("\"0\""))
+        // A top-level pad_token_id "0" stays unusable even for Gemma 3, whose model reads the
+        // text_config's: transformers 5.25 refuses such a config (TypeError in
+        // GenerationConfig's validation), so nothing is built from the text_config's 0 either.
+        #expect(facts.padTokenID == .unusable("\"0\""))
+        #expect(facts.padTokenIDSetAside == nil)
         #expect(facts.vocabSize == .value(262208))
-        #expect(facts.fieldsFromTextConfig == ["tie_word_embeddings", "vocab_size", "pad_token_id"])
+        #expect(facts.fieldsFromTextConfig == ["tie_word_embeddings", "vocab_size"])
+        // A top-level integer is set aside for the text_config's (zero-pad-rows/gemma3-top-pad5).
+        let gemma = try ModelConfigFacts.read(KnowledgeFixtures.json("g.json",
+            #"{"model_type":"gemma3","text_config":{"pad_token_id":0},"pad_token_id":5}"#))
+        #expect(gemma.padTokenID == .value(0) && gemma.padTokenIDSetAside == .value(5))
+        #expect(gemma.fieldsFromTextConfig == ["pad_token_id"])
         let llama = try ModelConfigFacts.read(KnowledgeFixtures.json("q.json", #"{"model_type":"llama","text_config":{"pad_token_id":0},"pad_token_id":"0"}"#))
         #expect(llama.padTokenID == .unusable("\"0\"") && llama.padTokenIDSetAside == nil)
         #expect(throws: KnowledgeError.conflict(file: "d.json", reason: "key \"model_type\" appears twice")) {

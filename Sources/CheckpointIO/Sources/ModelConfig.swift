@@ -48,6 +48,11 @@ public struct ModelConfig: Sendable, Equatable {
     public var textConfigPadToken: PadToken?
     /// `textConfigPadToken` was written as a list (see `padTokenIsList`).
     public var textConfigPadTokenIsList = false
+    /// `text_config` as written when it is neither an object nor null (`"x"`, `5`), which
+    /// transformers' composite configs refuse; nil otherwise.
+    public var textConfigNotObject: String?
+    /// Whether `text_config` is there and not null.
+    public var hasTextConfig = false
     public var vocabSize: Int?
     public var hiddenSize: Int?
     /// `tie_word_embeddings` when written as a JSON boolean; `nil` when absent or unusable
@@ -143,6 +148,14 @@ public struct ModelConfig: Sendable, Equatable {
             return nil
         }
         var config = ModelConfig(path: path)
+        // `"text_config": null` is no text_config: the composite class builds its default one.
+        switch nested {
+        case nil, .null?: break
+        case .object?: config.hasTextConfig = true
+        case let other?:
+            config.hasTextConfig = true
+            config.textConfigNotObject = Self.text(other)
+        }
         switch value("model_type") {
         case (_, .string(let type))?: config.modelType = type
         // `"model_type": 5` is a config that states a model type badly, not one without it.

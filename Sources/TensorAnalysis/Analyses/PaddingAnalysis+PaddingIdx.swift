@@ -111,7 +111,8 @@ struct EmbeddingPaddingIdx {
 
     init?(config: ModelConfigFacts?) {
         // A list pad_token_id: transformers 5 refuses the config and builds nothing from it.
-        guard let config, !config.padTokenIDIsList, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) else { return nil }
+        guard let config, !config.padTokenIDIsList, config.refusal == nil, let type = config.modelType,
+              let fact = ModelTypeFacts.fact(for: type) else { return nil }
         model = "\(fact.configClass)'s model (model_type \(quoted(type)), transformers \(ModelTypeFacts.transformersVersion))"
         padding = fact.embeddingPadding
         // Gemma 3 builds its text model from the text_config: its key, or its class's default.

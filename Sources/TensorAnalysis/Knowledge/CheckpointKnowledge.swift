@@ -125,6 +125,8 @@ extension ModelConfigFacts {
         architectures = config.architectures.map { .value($0) } ?? .absent
         textConfigTieWordEmbeddings = config.textConfigTieWordEmbeddings
         shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent
+        hasTextConfig = config.hasTextConfig
+        textConfigNotObject = config.textConfigNotObject
         self = settingTextConfigTieAside().readingPadFromTextConfig(config.textConfigPadToken.map(Self.value),
                                                                      nestedIsList: config.textConfigPadTokenIsList)
     }
