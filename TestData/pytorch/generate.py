@@ -564,6 +564,24 @@ def write_hostile(expected):
                                                       "parameter": isinstance(v, torch.nn.Parameter), "values": v.flatten().tolist()}
                                                   for k, v in loaded.items()}}
 
+    # Parameter(Parameter(t)), which torch.load returns as t; and Parameter around an int64
+    # tensor, which torch.load refuses (an integer tensor cannot require gradients).
+    p = P().op(b"}").op(b"(").uni("w").glob("torch.nn.parameter", "Parameter").glob("torch.nn.parameter", "Parameter")
+    tensor_value(p, 4, [2, 2], [2, 1]).op(b"\x85").op(b"R").op(b"\x85").op(b"R").op(b"u")
+    torch_like_zip(path("parameter-of-parameter.pt"), p.done(), {"0": floats})
+    loaded = torch.load(path("parameter-of-parameter.pt"), weights_only=True)
+    hostile["parameter-of-parameter.pt"] = {"kind": "direct-parameter", "torch_weights_only": "loads",
+                                            "tensors": {k: {"shape": list(v.shape)} for k, v in loaded.items()}}
+    p = P().op(b"}").op(b"(").uni("w").glob("torch.nn.parameter", "Parameter")
+    tensor_value(p, 2, [2], [1], storage="LongStorage").op(b"\x85").op(b"R").op(b"u")
+    torch_like_zip(path("parameter-int64.pt"), p.done(), {"0": struct.pack("<2q", 1, 2)})
+    try:
+        torch.load(path("parameter-int64.pt"), weights_only=True)
+        refusal = None
+    except Exception as error:  # torch: only floating point and complex tensors can require gradients
+        refusal = str(error).splitlines()[-1] if "require gradients" not in str(error) else "require gradients"
+    hostile["parameter-int64.pt"] = {"kind": "error", "error": "invalid-tensor", "torch_weights_only": refusal}
+
     # A compressed (deflated) storage entry: refused, not decoded.
     torch_like_zip(path("compressed-entry.pt"), tensor_pickle(4, [4], [1]), {"0": floats * 64}, compress={"data/0"})
     hostile["compressed-entry.pt"] = {"kind": "error", "error": "zip-compressed-entry"}

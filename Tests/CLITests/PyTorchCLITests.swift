@@ -232,6 +232,12 @@ import TestSupport
             #expect(listedRows.compactMap { $0["min"] as? Double }.min() == values.min(), "\(name)")
             #expect(listedRows.compactMap { $0["max"] as? Double }.max() == values.max(), "\(name)")
         }
+        // Parameter(Parameter(t)): torch.load returns t under its name.
+        let nested = try #require((hostile["parameter-of-parameter.pt"] as? [String: Any])?["tensors"] as? [String: [String: Any]])
+        let nestedReport = try CLI.json(["inspect", Fixtures.path("pytorch/parameter-of-parameter.pt")])
+        let nestedListed = try #require(nestedReport["tensors"] as? [[String: Any]])
+        #expect(nestedListed.compactMap { $0["name"] as? String } == nested.keys.sorted())
+        #expect(nestedListed.first?["shape"] as? [Int] == nested["w"]?["shape"] as? [Int])
     }
 
     @Test("a dict key set twice: torch.load returns the later value only, so an overwritten tensor is no tensor of the checkpoint")

@@ -410,8 +410,9 @@ struct TensorCollector {
         case .dense(let function):
             tensors.append(try tensor(function, arguments: arguments, name: name))
         case .parameter(let function):
-            if function == RecognisedGlobals.directParameter.description, program.object(arguments)?.elements.isEmpty != false {
-                // `Parameter()`: torch.load returns an empty parameter with no storage behind it.
+            if function == RecognisedGlobals.directParameter.description,
+               program.object(arguments)?.elements.first.map({ $0 == .none }) ?? true {
+                // `Parameter()`, `Parameter(None)`: an empty parameter with no storage behind it.
                 unsupported.append(UnsupportedTorchTensor(name: name, kind: "an nn.Parameter() called without data (empty, no storage)",
                                                           function: function, detail: nil))
                 return
@@ -446,10 +447,16 @@ struct TensorCollector {
         }
         let a = args.elements
         if rebuilder == RecognisedGlobals.directParameter.description {
-            // Parameter(data[, requires_grad]); requires_grad defaults to True.
+            // Parameter(data[, requires_grad]); requires_grad defaults to True. `data` may be a
+            // parameter itself (`Parameter(Parameter(t))`, which torch.load returns as t).
             guard a.count == 1 || a.count == 2, let data = program.object(a[0]), case .call(let callee, let inner, _) = data.kind,
-                  case .dense(let innerRebuilder)? = RecognisedGlobals.rebuild(callee) else {
+                  let innerRebuild = RecognisedGlobals.rebuild(callee) else {
                 throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not (tensor[, requires_grad])")
+            }
+            let innerRebuilder: String
+            switch innerRebuild {
+            case .dense(let function), .parameter(let function): innerRebuilder = function
+            default: throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not (tensor[, requires_grad])")
             }
             var requiresGrad = true
             if a.count == 2 {
@@ -459,6 +466,7 @@ struct TensorCollector {
             var declaration = try tensor(innerRebuilder, arguments: inner, name: name)
             declaration.requiresGrad = requiresGrad
             declaration.isParameter = true
+            try Self.checkGradients(declaration)
             return declaration
         }
         if RecognisedGlobals.parameterRebuilders.contains(rebuilder) {
@@ -471,6 +479,7 @@ struct TensorCollector {
             var declaration = try tensor(innerRebuilder, arguments: inner, name: name)
             declaration.requiresGrad = requiresGrad
             declaration.isParameter = true
+            try Self.checkGradients(declaration)
             return declaration
         }
         // _rebuild_tensor(storage, offset, size, stride)  (torch before 1.0)
@@ -512,8 +521,19 @@ struct TensorCollector {
             }
             dtype = d
         }
-        return TensorDeclaration(name: name, dtype: dtype, shape: shape, stride: stride, storage: storage,
-                                 storageOffset: UInt64(offset), requiresGrad: requiresGrad, isParameter: false)
+        let declaration = TensorDeclaration(name: name, dtype: dtype, shape: shape, stride: stride, storage: storage,
+                                            storageOffset: UInt64(offset), requiresGrad: requiresGrad, isParameter: false)
+        try Self.checkGradients(declaration)
+        return declaration
+    }
+
+    /// torch.load fails on a tensor that requires gradients and is not floating point or
+    /// complex (`TorchDType.canRequireGradients`), so such a file is refused, not read as if it
+    /// loaded: `Parameter(int64 tensor)` was read and passed `audit` (adversarial review).
+    static func checkGradients(_ declaration: TensorDeclaration) throws(TorchFormatError) {
+        guard declaration.requiresGrad, !declaration.dtype.canRequireGradients else { return }
+        throw .invalidTensor(name: declaration.name, reason: "it requires gradients but is \(declaration.dtype.rawValue); torch.load refuses it "
+            + "(only floating point and complex tensors can require gradients)")
     }
 
     private func storageDeclaration(_ value: PickleValue, tensor name: String) throws(TorchFormatError) -> StorageDeclaration {

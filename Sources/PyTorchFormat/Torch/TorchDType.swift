@@ -11,6 +11,17 @@ public enum TorchDType: String, CaseIterable, Sendable, Hashable {
     case float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu
     case complex64, complex128, complex32
 
+    /// Whether a tensor of this dtype may require gradients: floating point and complex only.
+    /// torch.load sets `requires_grad` on every tensor it rebuilds, and on an integer or bool
+    /// tensor that raises ("Only Tensors of floating point and complex dtype can require
+    /// gradients"), so such a file is not loaded (torch 2.13, checked dtype by dtype).
+    var canRequireGradients: Bool {
+        switch self {
+        case .int64, .int32, .int16, .int8, .uint8, .bool, .uint16, .uint32, .uint64: false
+        default: true
+        }
+    }
+
     /// Bytes per element.
     public var byteWidth: Int {
         switch self {
