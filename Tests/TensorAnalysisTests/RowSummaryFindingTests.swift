@@ -27,22 +27,24 @@ import TestSupport
         #expect(!dup.message.contains("\n"))
     }
 
-    @Test("equal rows of one value are info and called possible chance; equal rows of sixteen values are a sign of untrained rows",
-          arguments: ["column", "wide"])
+    @Test("equal rows of fewer than 64 bits (one F32 value, eight BOOLs) are info and called possible chance; sixteen F32 values are a sign of untrained rows",
+          arguments: ["column", "flags", "wide"])
     func shortRowDuplicates(name: String) throws {
-        // numpy's groups of equal non-zero rows (short-rows.json, generate_short_rows.py).
-        let expected = try #require((try Fixtures.json("analysis/short-rows.json") as? [String: [String: Int]])?[name])
+        // numpy's groups of equal non-zero rows and each row's bits (short-rows.json, generate_short_rows.py).
+        let expected = try #require((try Fixtures.json("analysis/short-rows.json") as? [String: [String: Any]])?[name])
         let checkpoint = try Checkpoint.open(path: Fixtures.path("analysis/short-rows.safetensors"))
         let view = try #require(checkpoint.tensor(named: name))
         let summary = try #require(RowSummary(view: view))
         let finding = try #require(summary.findings().first { $0.rule.id == "duplicate-rows" })
-        let groups = try #require(expected["groups"]), redundant = try #require(expected["redundant_rows"])
-        let rowLength = try #require(expected["row_length"])
+        let groups = try #require(expected["groups"] as? Int), redundant = try #require(expected["redundant_rows"] as? Int)
+        let rowLength = try #require(expected["row_length"] as? Int), bits = try #require(expected["row_bits"] as? Int)
+        let dtype = try #require(expected["dtype"] as? String)
         #expect(finding.evidence["groups"] == .int(Int64(groups)))
         #expect(finding.evidence["redundant_rows"] == .int(Int64(redundant)))
-        let short = rowLength < 8
+        let short = bits < 64
         #expect(finding.severity == (short ? .info : .warning))
-        #expect(finding.message.hasSuffix(short ? "with 1 value per row, equal rows can be chance, not a sign of rows that never trained"
+        let values = "\(rowLength) \(dtype) value\(rowLength == 1 ? "" : "s")"
+        #expect(finding.message.hasSuffix(short ? "with \(values) per row (\(bits) bits), equal rows can be chance, not a sign of rows that never trained"
                                                : ", a sign of rows that never trained"), "\(finding.message)")
     }
 

@@ -7,12 +7,23 @@ extension RowSummary {
     /// At most this many row indices are listed in a message.
     static let listed = 5
 
-    /// Rows shorter than this can be equal by chance, so `duplicate-rows` is info there and
-    /// does not call them untrained. Why: a one-column matrix of a million BF16 values has at
-    /// most 65,536 distinct rows, so equal rows are certain (a reader's review found 89 such
-    /// "signs of rows that never trained"); eight values of a trained matrix already make a
-    /// chance match among a million rows vanishingly unlikely.
-    static let chanceRowLength = 8
+    /// Rows holding fewer bits than this can be equal by chance, so `duplicate-rows` is info
+    /// there and does not call them untrained. Why: a one-column matrix of a million BF16 values
+    /// has at most 65,536 distinct rows, so equal rows are certain (a reader's review found 89
+    /// such "signs of rows that never trained"), and eight BOOL values make only 256 (adversarial
+    /// review); 64 bits (four BF16 values, two F32) make a chance match among a vocabulary's rows
+    /// vanishingly unlikely (about n²/2⁶⁵ pairs for n rows).
+    static let chanceRowBits = 64.0
+
+    /// The bits a row of `rowLength` elements can vary in: a BOOL element one, a scalar its
+    /// width, a quantized element its block's bits over its block size (Q8_0: 8.5).
+    static func rowBits(rowLength: Int, dtype: ElementType) -> Double {
+        let perElement: Double = switch dtype {
+        case .scalar(let scalar): scalar == .bool ? 1 : Double(scalar.bitWidth)
+        case .blocks(let type): Double(type.typeSize * 8) / Double(max(type.blockSize, 1))
+        }
+        return Double(rowLength) * perElement
+    }
 
     /// Whether the row-shape rules (all-zero, duplicate and outlier rows) mean anything here:
     /// only for tensors of two or more dimensions; a bias is one row.
@@ -55,9 +66,11 @@ extension RowSummary {
         }
         if !duplicateGroups.isEmpty {
             let largest = duplicateGroups.max { $0.count < $1.count } ?? []
-            let short = rowLength < Self.chanceRowLength
+            let bits = Self.rowBits(rowLength: rowLength, dtype: dtype)
+            let short = bits < Self.chanceRowBits
             let meaning = short
-                ? "; with \(rowLength) value\(rowLength == 1 ? "" : "s") per row, equal rows can be chance, not a sign of rows that never trained"
+                ? "; with \(rowLength) \(dtype.rawValue) value\(rowLength == 1 ? "" : "s") per row (\(bits == bits.rounded() ? String(Int(bits)) : RowSummary.short(bits)) bits), equal rows can be chance, "
+                    + "not a sign of rows that never trained"
                 : ", a sign of rows that never trained"
             out.append(Finding(.duplicateRows, severity: short ? .info : nil, tensors: [tensor],
                                message: "\(tensor): \(duplicateGroups.count) groups of identical rows, \(redundantRowCount) redundant rows; largest group has \(largest.count) rows (\(Self.list(largest)))\(meaning)",
