@@ -14,6 +14,11 @@ public enum FileSignature {
         func starts(_ signature: [UInt8]) -> Bool { bytes.starts(with: signature) }
         if starts([0x50, 0x4B, 0x03, 0x04]) { return "a zip archive (a PyTorch .bin/.pt checkpoint?)" }
         if starts(Array("GGUF".utf8)) { return "a GGUF file" }
+        // llama.cpp's formats before GGUF write their magic as a little-endian UInt32: 'ggjt',
+        // 'ggmf', 'ggml' read back as "tjgg", "fmgg", "lmgg".
+        if starts(Array("tjgg".utf8)) || starts(Array("fmgg".utf8)) || starts(Array("lmgg".utf8)) {
+            return "a GGML/GGJT file (llama.cpp's format before GGUF)"
+        }
         if starts([0x28, 0xB5, 0x2F, 0xFD]) { return "zstd-compressed data" }
         if starts([0x1F, 0x8B]) { return "gzip-compressed data" }
         if starts([0x89, 0x48, 0x44, 0x46]) { return "an HDF5 file (a Keras .h5?)" }

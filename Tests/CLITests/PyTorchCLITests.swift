@@ -202,12 +202,17 @@ import TestSupport
 
     @Test("an empty .pt and a text file named .bin are called not PyTorch checkpoints, in torch's terms, not safetensors'")
     func namedLikeTorchButNot() throws {
+        // llama.cpp's GGJT magic 'ggjt' as a little-endian UInt32 (its format before GGUF), and
+        // zeros, which the safetensors reader reads as an empty header.
         for (bytes, name, what) in [([UInt8](), "empty.pt", "it is empty (0 bytes)"),
-                                    (Array("hello world, not weights".utf8), "notes.bin", "it looks like text (24 bytes)")] {
+                                    (Array("hello world, not weights".utf8), "notes.bin", "it looks like text (24 bytes)"),
+                                    (Array("tjgg".utf8) + [3, 0, 0, 0] + [UInt8](repeating: 7, count: 64), "old-llama.bin",
+                                     "it looks like a GGML/GGJT file (llama.cpp's format before GGUF) (72 bytes)"),
+                                    ([UInt8](repeating: 0, count: 400), "zeros.ckpt", "read as safetensors, invalid JSON header at byte 8: empty header (400 bytes)")] {
             let path = try Fixtures.temporaryFile(bytes, name: name)
             let result = try CLI.run(["inspect", path])
             #expect(result.status == 2)
-            let suffix = name.hasSuffix(".pt") ? ".pt" : ".bin"
+            let suffix = "." + (name.split(separator: ".").last.map(String.init) ?? "")
             #expect(result.stderr.contains("not a PyTorch checkpoint: a \(suffix) file is a zip archive or a pickle") && result.stderr.contains(what),
                     "\(result.stderr)")
             #expect(!result.stderr.contains("header length"), "\(result.stderr)")

@@ -105,13 +105,21 @@ struct CheckpointLoader {
             // A file named like a torch checkpoint that is nothing this reader knows: say so in
             // torch's terms, not safetensors' ("too small for the 8-byte header length" for an
             // empty .pt; helper review, 2026-12-05).
+            // Any safetensors failure of such a file (a GGML .bin's magic read as a header length,
+            // a raw float dump, zeros) says first what the name promised and it is not, then
+            // what the safetensors reader made of it (adversarial review, 2026-12-05).
+            var safetensorsFailure: String?
             var unrecognised = false
             if case .source(_, "not-safetensors", _) = error { unrecognised = true }
-            if case .format(_, .headerTooSmall) = error { unrecognised = true }
+            if case .format(_, let failure) = error {
+                unrecognised = true
+                if case .headerTooSmall = failure {} else { safetensorsFailure = "\(failure)" }
+            }
             if unrecognised, kind != .rawPickle(hasTorchMagic: false),
                let suffix = torchSuffixes.first(where: { $0 != ".gguf" && mapping.path.hasSuffix($0) }) {
                 let what = mapping.size == 0 ? "it is empty"
                     : mapping.withBytes({ FileSignature.describe($0, fileSize: mapping.size) }).map { "it looks like \($0)" }
+                    ?? safetensorsFailure.map { "read as safetensors, \($0)" }
                     ?? "its first bytes are neither's"
                 throw .source(path: mapping.path, kind: "not-a-torch-checkpoint",
                               message: "not a PyTorch checkpoint: a \(suffix) file is a zip archive or a pickle (nor is it safetensors or GGUF); "
