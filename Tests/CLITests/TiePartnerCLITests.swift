@@ -51,4 +51,27 @@ import TestSupport
         let invalid = findings.first { $0["rule"] as? String == "config-invalid-value" }
         #expect((invalid?["evidence"] as? [String: Any])?["key"] as? String == "architectures", "\(findings)")
     }
+
+    @Test("a constant integer group (batch-norm counters) shows its value as an integer and claims no construction")
+    func integerConstants() throws {
+        // Three I64 scalars of 709746 (torch's num_batches_tracked), little-endian by hand.
+        let bytes = withUnsafeBytes(of: Int64(709_746).littleEndian) { Array($0) }
+        let file = try Fixtures.temporaryFile(SafetensorsWriter(entries: (0..<3).map {
+            .init(name: "features.\($0).bn.num_batches_tracked", dtype: .i64, shape: [], bytes: bytes)
+        }).serialize())
+        let text = try CLI.run(["ties", file]).stdout
+        #expect(text.contains("(every element equals 709746: tensors of one repeated value are equal without being copies)"), "\(text)")
+        #expect(!text.contains("709746.0") && !text.contains("by construction"), "\(text)")
+    }
+
+    @Test("an empty evidence list reads (none) in text, not a bare key=, and stays [] in JSON")
+    func emptyEvidenceList() throws {
+        // The GGUF fixture's embedding is tied by the format's convention: no stored copy to name.
+        let path = Fixtures.path("gguf-cli/llama-f32.gguf")
+        let text = try CLI.run(["audit", path, "--pad-id", "3"]).stdout
+        #expect(text.contains("tied_with=(none)") && !text.contains("tied_with= ") && !text.hasSuffix("tied_with="), "\(text)")
+        let report = try CLI.json(["audit", path, "--pad-id", "3", "--format", "json"])
+        let finding = CLI.findings(report, rule: "padding-row-nonzero").first
+        #expect((finding?["evidence"] as? [String: Any])?["tied_with"] as? [String] == [])
+    }
 }

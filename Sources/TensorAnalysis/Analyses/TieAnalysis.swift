@@ -428,9 +428,14 @@ public enum TieAnalysis {
             group.note = "a buffer the model stores in every layer by design"
         } else if constant {
             group.kind = .constant
+            // An integer tensor's value as an integer (`num_batches_tracked` read "709746.0"), and
+            // no claim of how the values came about (a count of batches is no construction).
+            let value = first.value(at: 0)
+            let integral = first.elementType.scalar.map { $0.isInteger || $0 == .bool } ?? false
+            let shown = integral && value == value.rounded() && abs(value) < 0x1p53 ? String(Int64(value)) : "\(value)"
             group.note = first.elementCount > 0
-                ? "every element equals \(first.value(at: 0)): equal by construction"
-                : "equal by construction"
+                ? "every element equals \(shown): tensors of one repeated value are equal without being copies"
+                : "empty tensors: equal without being copies"
         } else if let note = parallelResidualBiases(names, config: checkpoint.config) {
             group.kind = .parallelResidualBias
             group.note = note

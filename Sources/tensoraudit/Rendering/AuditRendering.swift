@@ -30,7 +30,8 @@ enum AuditRendering {
         case .double(let d): TextFormatting.compact(d)
         case .string(let s): TextFormatting.safeName(s)
         case .bool(let b): b ? "true" : "false"
-        case .strings(let list): list.map(TextFormatting.safeName).joined(separator: ", ")
+        // An empty list read as a value gone missing (`tied_with=`; reader's review).
+        case .strings(let list): list.isEmpty ? "(none)" : list.map(TextFormatting.safeName).joined(separator: ", ")
         }
     }
 

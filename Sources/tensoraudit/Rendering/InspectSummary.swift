@@ -203,7 +203,7 @@ struct InspectSummary {
         lines.append("totals by dtype:")
         let totalRows = totals.keys.sorted().map { dtype -> [String] in
             let t = totals[dtype] ?? DTypeTotal()
-            return [dtype.rawValue, "\(t.tensors) tensors", TextFormatting.grouped(t.parameters) + " parameters",
+            return [dtype.rawValue, "\(t.tensors) tensor\(t.tensors == 1 ? "" : "s")", TextFormatting.grouped(t.parameters) + " parameters",
                     TextFormatting.bytes(t.bytes)]
         }
         lines.append(TextFormatting.table(header: ["DTYPE", "TENSORS", "PARAMETERS", "SIZE"], rows: totalRows,
