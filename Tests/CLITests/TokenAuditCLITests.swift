@@ -144,6 +144,26 @@ import TestSupport
         return dir.path
     }
 
+    @Test("duplicate-rows names the tokens of a token matrix's equal rows (vocab.txt line = id)")
+    func duplicateRowsNamed() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        // 20 rows of 4 F32 values (128 bits: not chance); rows 3 and 11 equal by construction here.
+        let values: [Float] = (0..<20).flatMap { k -> [Float] in
+            let r = k == 11 ? 3 : k
+            return [1 + Float(r) / 10, Float(r % 3), 0.5, Float(r) / 7]
+        }
+        let bytes = values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+        try Data(SafetensorsWriter(entries: [.init(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [20, 4], bytes: bytes)])
+            .serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "bert", "pad_token_id": 0, "tie_word_embeddings": false}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
+        let vocab = ["[PAD]"] + (1..<20).map { "tok\($0)" }
+        try Data((vocab.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("vocab.txt"))
+        let duplicates = try Self.audit([dir.path]).filter { $0["rule"] as? String == "duplicate-rows" }
+        #expect(duplicates.count == 1)
+        let message = try #require(duplicates.first?["message"] as? String)
+        #expect(message.contains("largest group has 2 rows (3 \"tok3\", 11 \"tok11\")"), "\(message)")
+    }
+
     @Test("a flagged pad row beside other low rows is named as the pad row, with the id config.json states, and counted in no category")
     func padRowNamed() throws {
         let findings = try Self.audit([try Self.padAndOtherLow()])

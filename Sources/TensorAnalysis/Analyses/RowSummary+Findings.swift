@@ -73,7 +73,7 @@ extension RowSummary {
                     + "not a sign of rows that never trained"
                 : ", a sign of rows that never trained"
             out.append(Finding(.duplicateRows, severity: short ? .info : nil, tensors: [tensor],
-                               message: "\(tensor): \(duplicateGroups.count) groups of identical rows, \(redundantRowCount) redundant rows; largest group has \(largest.count) rows (\(Self.list(largest)))\(meaning)",
+                               message: "\(tensor): \(duplicateGroups.count) groups of identical rows, \(redundantRowCount) redundant rows; largest group has \(largest.count) rows (\(Self.list(largest, token: token)))\(meaning)",
                                evidence: ["groups": .int(Int64(duplicateGroups.count)),
                                           "redundant_rows": .int(Int64(redundantRowCount)),
                                           "largest_group": .int(Int64(largest.count))]))
@@ -98,6 +98,13 @@ extension RowSummary {
 
     static func list(_ rows: [Int]) -> String {
         let head = rows.prefix(listed).map(String.init).joined(separator: ", ")
+        return rows.count > listed ? head + ", …" : head
+    }
+
+    /// `list` with each row's token after it where `token` names one (`8 "<issue_start>"`):
+    /// a token matrix's equal rows said only their numbers (reader's review, 2026-12-05).
+    static func list(_ rows: [Int], token: (Int) -> String?) -> String {
+        let head = rows.prefix(listed).map { row in token(row).map { "\(row) \(quoted($0))" } ?? String(row) }.joined(separator: ", ")
         return rows.count > listed ? head + ", …" : head
     }
 
