@@ -131,8 +131,16 @@ public enum TyingJudge {
         let noHead = present ? "" : " This checkpoint holds no output projection."
         // "tied" beside "no output projection" read as a contradiction (a reader's review): say
         // what the tie is about when the head is absent.
-        let noHeadTied = present ? "" : " This checkpoint holds no output projection: the tie is that of a model built from this config "
-            + "with a language-model head, whose output layer shares this matrix."
+        // A config naming a head class (splade-tiny: BertForMaskedLM, its other head weights
+        // stored) is that model with the tied weight saved once (reader's review, 2026-12-05).
+        let headClass = question.config?.architectures.value?.first { name in
+            ArchitectureFacts.fact(for: name).map { $0.hasOutputProjection && !$0.neverTies } ?? false
+        }
+        let noHeadTied = present ? ""
+            : headClass.map { " This checkpoint stores no separate output projection: config.json's architectures name \($0), whose output layer "
+                + "is this matrix when tied (transformers saves a tied weight once)." }
+            ?? (" This checkpoint holds no output projection: the tie is that of a model built from this config "
+                + "with a language-model head, whose output layer shares this matrix.")
         func result(_ tied: Bool?, _ evidence: TyingEvidence, _ detail: String) -> TyingJudgement {
             TyingJudgement(tied: tied, evidence: evidence, detail: detail, outputProjectionPresent: present)
         }

@@ -148,6 +148,14 @@ import Testing
             #expect(j.detail.hasSuffix("This checkpoint holds no output projection: the tie is that of a model built from this config "
                                        + "with a language-model head, whose output layer shares this matrix."), "\(j.detail)")
         }
+        // A config naming the head class (BertForMaskedLM has an output projection in
+        // transformers, architectures.json): that model, its tied weight saved once.
+        var named = config("bert", tie: .value(true))
+        named.architectures = .value(["BertForMaskedLM"])
+        let j = TyingJudge.judge(TyingQuestion(config: named, hasOutputProjection: false))
+        #expect(j.tied == true)
+        #expect(j.detail.hasSuffix("This checkpoint stores no separate output projection: config.json's architectures name BertForMaskedLM, "
+                                   + "whose output layer is this matrix when tied (transformers saves a tied weight once)."), "\(j.detail)")
     }
 
     @Test func evidenceNamesAreTheJSONStrings() {
