@@ -60,6 +60,11 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// with, because it reads the text_config's (`ModelTypeFact.textConfigPad`, Gemma 3):
     /// `padTokenID` is then the text_config's, and this keeps what was set aside, for a note.
     public var padTokenIDSetAside: Value<Int>?
+    /// The text_config's `pad_token_id` when the top level states another one and the model
+    /// type is outside the table: which one the class builds its text model with is not known
+    /// (transformers 5.25's LlavaConfig, PaliGemmaConfig, Qwen2VLConfig … have no top-level
+    /// pad_token_id field and build from the text_config's), so neither is used as the pad id.
+    public var disagreeingTextConfigPad: Int?
     /// Whether config.json has a `text_config` key, and, when its value is no object, that
     /// value as written (transformers' composite configs refuse such a config).
     public var hasTextConfig = false
@@ -141,7 +146,18 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// (GenerationConfig's validation fails on it), as for any model type; so does a
     /// text_config that is no object (`refusal`).
     public func readingPadFromTextConfig(_ nested: Value<Int>?, nestedIsList: Bool) -> ModelConfigFacts {
-        guard let modelType, ModelTypeFacts.fact(for: modelType)?.textConfigPad != nil else { return self }
+        guard let modelType else { return self }
+        guard ModelTypeFacts.fact(for: modelType)?.textConfigPad != nil else {
+            // Outside the table a top-level id and another in the text_config: not known which
+            // the class reads (adversarial review: llava builds padding_idx 0 from its
+            // text_config where the top level said 5, and row 5 was warned about).
+            var facts = self
+            if ModelTypeFacts.fact(for: modelType) == nil, !fieldsFromTextConfig.contains("pad_token_id"),
+               case .value(let top) = padTokenID, case .value(let inner)? = nested, inner != top {
+                facts.disagreeingTextConfigPad = inner
+            }
+            return facts
+        }
         var facts = self
         if let text = textConfigNotObject {
             facts.refusal = "its text_config is \(text), not an object: transformers refuses to build the model"

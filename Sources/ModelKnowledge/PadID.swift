@@ -115,6 +115,10 @@ public enum PadIDResolver {
             switch config.padTokenID {
             case _ where config.refusal != nil:
                 break
+            case .value(let top) where config.disagreeingTextConfigPad != nil:
+                notes.append("\(file) states pad_token_id \(top) at the top level and \(config.disagreeingTextConfigPad ?? 0) in its text_config; "
+                    + "which one model_type \(quoted(config.modelType ?? "")) builds its text model with is not known (multimodal classes of "
+                    + "transformers \(ModelTypeFacts.transformersVersion) read the text_config's), so neither is used")
             case .absent:
                 break
             case .null:
