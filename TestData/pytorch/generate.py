@@ -290,6 +290,20 @@ def tensor_value(p, numel, shape, stride, offset=0, storage="FloatStorage", stor
     return p
 
 
+def save_with_pickle_edit(value, file, old, new):
+    """torch.save(value) with the one occurrence of `old` in its data.pkl replaced by `new`: a
+    pickle torch.save cannot write itself (equal or repeated dict keys)."""
+    buffer = io.BytesIO()
+    torch.save(value, buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith("/data.pkl"):
+                assert data.count(old) == 1
+                data = data.replace(old, new)
+            archive.writestr(info.filename, data)
+
+
 def entry(name):
     """A zip entry as `ZipFile.writestr(name, …)` makes it (stored, mode 0600) but with a fixed
     date, so a rerun writes the same bytes (writestr stamps the current time)."""
@@ -432,29 +446,15 @@ def write_hostile(expected):
     # Dict keys Python takes as equal: 1 and True are one entry of the dict torch.load returns
     # (the later tensor under the first key). torch.save cannot write two such keys, so the
     # pickle of {1: a, 7: b} has its key 7 (BININT1 7, the one such opcode) replaced by NEWTRUE.
-    buffer = io.BytesIO()
-    torch.save({"x": {1: torch.tensor([1.0, 2.0]), 7: torch.tensor([3.0, 4.0])}}, buffer)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path("equal-keys.pt"), "w", zipfile.ZIP_STORED) as archive:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename.endswith("/data.pkl"):
-                assert data.count(b"K\x07") == 1
-                data = data.replace(b"K\x07", b"\x88")
-            archive.writestr(info.filename, data)
+    save_with_pickle_edit({"x": {1: torch.tensor([1.0, 2.0]), 7: torch.tensor([3.0, 4.0])}}, path("equal-keys.pt"),
+                          b"K\x07", b"\x88")
     loaded = torch.load(path("equal-keys.pt"), weights_only=True)["x"]
     hostile["equal-keys.pt"] = {"kind": "equal-keys", "torch_weights_only": "loads",
                                 "keys": [repr(k) for k in loaded], "values": [v.tolist() for v in loaded.values()]}
     # The same with 2**63 (an integer beyond 64 bits: LONG1) and the float 2.0**63, which Python
     # takes as equal too; this reader does not compare such integers, and refuses the dict.
-    buffer = io.BytesIO()
-    torch.save({"x": {2**63: torch.tensor([1.0, 2.0]), 7: torch.tensor([3.0, 4.0])}}, buffer)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path("equal-keys-bigint.pt"), "w", zipfile.ZIP_STORED) as archive:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename.endswith("/data.pkl"):
-                assert data.count(b"K\x07") == 1
-                data = data.replace(b"K\x07", b"G" + struct.pack(">d", 2.0**63))
-            archive.writestr(info.filename, data)
+    save_with_pickle_edit({"x": {2**63: torch.tensor([1.0, 2.0]), 7: torch.tensor([3.0, 4.0])}}, path("equal-keys-bigint.pt"),
+                          b"K\x07", b"G" + struct.pack(">d", 2.0**63))
     loaded = torch.load(path("equal-keys-bigint.pt"), weights_only=True)["x"]
     hostile["equal-keys-bigint.pt"] = {"kind": "equal-keys", "torch_weights_only": "loads",
                                        "keys": [repr(k) for k in loaded], "values": [v.tolist() for v in loaded.values()]}
@@ -465,15 +465,7 @@ def write_hostile(expected):
     for name, saved in [("overwritten-by-none.pt", {"aaaa": torch.full((3, 4), float("nan")), "bbbb": None}),
                         ("overwritten-by-tensor-dict.pt", {"aaaa": {"b": torch.full((3, 4), float("nan"))},
                                                             "bbbb": torch.tensor([[1.0, 2.0]])})]:
-        buffer = io.BytesIO()
-        torch.save(saved, buffer)
-        with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path(name), "w", zipfile.ZIP_STORED) as archive:
-            for info in source.infolist():
-                data = source.read(info.filename)
-                if info.filename.endswith("/data.pkl"):
-                    assert data.count(b"X\x04\x00\x00\x00bbbb") == 1
-                    data = data.replace(b"X\x04\x00\x00\x00bbbb", b"X\x04\x00\x00\x00aaaa")
-                archive.writestr(info.filename, data)
+        save_with_pickle_edit(saved, path(name), b"X\x04\x00\x00\x00bbbb", b"X\x04\x00\x00\x00aaaa")
         loaded = torch.load(path(name), weights_only=True)
 
         def tensor_names(value, prefix=""):

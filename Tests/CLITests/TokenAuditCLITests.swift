@@ -133,10 +133,16 @@ import TestSupport
     /// rows 0 and 7 have modified z 0.6745 × (0.01 − 1.095) / 0.055 ≈ −13.3 and ≈ −13.2, and no
     /// other row's |z| exceeds 1.2: rows 0 and 7 are flagged, nothing else.
     static func padAndOtherLow() throws -> String {
-        let dir = try Fixtures.temporaryDirectory()
         let values: [Float] = (0..<20).flatMap { k -> [Float] in [k == 0 ? 0.01 : k == 7 ? 0.02 : 1 + Float(k) / 100, 0] }
+        return try bertFolder(values, columns: 2)
+    }
+
+    /// A folder holding a BERT word embedding of 20 rows of `columns` F32 values, config.json
+    /// (pad id 0, untied) and vocab.txt (`[PAD]`, then `tok1` … `tok19`: line = id).
+    static func bertFolder(_ values: [Float], columns: UInt64) throws -> String {
+        let dir = try Fixtures.temporaryDirectory()
         let bytes = values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
-        try Data(SafetensorsWriter(entries: [.init(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [20, 2], bytes: bytes)])
+        try Data(SafetensorsWriter(entries: [.init(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [20, columns], bytes: bytes)])
             .serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
         try Data(#"{"model_type": "bert", "pad_token_id": 0, "tie_word_embeddings": false}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
         let vocab = ["[PAD]"] + (1..<20).map { "tok\($0)" }
@@ -146,19 +152,12 @@ import TestSupport
 
     @Test("duplicate-rows names the tokens of a token matrix's equal rows (vocab.txt line = id)")
     func duplicateRowsNamed() throws {
-        let dir = try Fixtures.temporaryDirectory()
         // 20 rows of 4 F32 values (128 bits: not chance); rows 3 and 11 equal by construction here.
         let values: [Float] = (0..<20).flatMap { k -> [Float] in
             let r = k == 11 ? 3 : k
             return [1 + Float(r) / 10, Float(r % 3), 0.5, Float(r) / 7]
         }
-        let bytes = values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
-        try Data(SafetensorsWriter(entries: [.init(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [20, 4], bytes: bytes)])
-            .serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
-        try Data(#"{"model_type": "bert", "pad_token_id": 0, "tie_word_embeddings": false}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
-        let vocab = ["[PAD]"] + (1..<20).map { "tok\($0)" }
-        try Data((vocab.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("vocab.txt"))
-        let duplicates = try Self.audit([dir.path]).filter { $0["rule"] as? String == "duplicate-rows" }
+        let duplicates = try Self.audit([try Self.bertFolder(values, columns: 4)]).filter { $0["rule"] as? String == "duplicate-rows" }
         #expect(duplicates.count == 1)
         let message = try #require(duplicates.first?["message"] as? String)
         #expect(message.contains("largest group has 2 rows (3 \"tok3\", 11 \"tok11\")"), "\(message)")
