@@ -26,11 +26,16 @@ extension RowSummary {
 
         /// `--pad-id` or the policy's `pad_id`, if given.
         let padID: PadID?
+        /// Names of tensors that share a stored buffer with another (a torch file's storages):
+        /// the only ones whose findings `oneFindingPerBuffer` may merge, so a file without
+        /// shared storage (every safetensors and GGUF file) builds no key at all.
+        let sharingStorage: Set<String>
 
         init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: BackgroundValue<CheckpointKnowledge>,
-             twinLeaders: [Int: Int] = [:], padID: PadID? = nil) {
+             twinLeaders: [Int: Int] = [:], padID: PadID? = nil, sharingStorage: Set<String> = []) {
             self.views = views
             self.padID = padID
+            self.sharingStorage = sharingStorage
             let skipped = TensorView.statisticsSkipReasons(views)
             skipReasons = skipped
             budgeted = Set(views.indices.filter { skipped[$0] == nil }).union(tokenMatrices.readable)
@@ -75,7 +80,8 @@ extension RowSummary {
         }
 
         func findings(_ summaries: [[Finding]?]) -> [Finding] {
-            Self.oneFindingPerBuffer(summaries, views: views, representative: tokenMatrices.isInputEmbedding).flatMap { $0 ?? [] }
+            Self.oneFindingPerBuffer(summaries, views: views, sharingStorage: sharingStorage,
+                                     representative: tokenMatrices.isInputEmbedding).flatMap { $0 ?? [] }
                 + skippedFinding()
         }
 
@@ -86,15 +92,17 @@ extension RowSummary {
         /// `padding-row-nonzero` report them. Why: such a file gave four identical `nan-values`
         /// errors and four `outlier-rows`, one of them the tied `lm_head`'s low row that the
         /// input embedding's `untrained-tokens` already reports (reader's review, 2026-12-05).
-        static func oneFindingPerBuffer(_ summaries: [[Finding]?], views: [TensorView],
+        static func oneFindingPerBuffer(_ summaries: [[Finding]?], views: [TensorView], sharingStorage: Set<String>,
                                         representative: (String) -> Bool) -> [[Finding]?] {
+            guard !sharingStorage.isEmpty else { return summaries }
             struct Place: Hashable {
                 let bytes: ExactText
                 let dtype: String
                 let shape: [UInt64]
             }
             var groups: [Place: [Int]] = [:]
-            for index in summaries.indices where summaries[index] != nil && views[index].info.byteCount > 0 {
+            for index in summaries.indices where summaries[index] != nil && views[index].info.byteCount > 0
+                && sharingStorage.contains(views[index].name) {
                 let view = views[index]
                 groups[Place(bytes: view.bytesKey, dtype: view.elementType.rawValue, shape: view.shape), default: []].append(index)
             }

@@ -35,7 +35,8 @@ public enum AuditPipeline {
         let tokenMatrices = try TokenMatrices(checkpoint, requested: policy.tensors)
         let ties = TieAnalysis.AuditStage(checkpoint: checkpoint)
         let rows = RowSummary.AuditStage(views: views, tokenMatrices: tokenMatrices, knowledge: knowledge,
-                                         twinLeaders: ties.twins.leaders, padID: policy.padID)
+                                         twinLeaders: ties.twins.leaders, padID: policy.padID,
+                                         sharingStorage: Set(checkpoint.files.flatMap { $0.sharedStorageGroups.joined() }))
         let padding = PaddingAnalysis.AuditStage(checkpoint: checkpoint, tokenMatrices: tokenMatrices, padID: policy.padID,
                                                  knowledge: knowledge)
         let tokens = TokenAnalysis.AuditStage(views: views, tokenMatrices: tokenMatrices, knowledge: knowledge, padID: policy.padID)
