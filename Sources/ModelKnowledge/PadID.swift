@@ -112,13 +112,14 @@ public enum PadIDResolver {
                 notes.append("\(file): the top-level pad_token_id \(top) is not what \(fact.configClass) builds its text model with "
                                  + "(it reads the text_config's pad_token_id); ignored")
             }
-            switch config.padTokenID {
-            case _ where config.refusal != nil:
-                break
-            case .value(let top) where config.disagreeingTextConfigPad != nil:
-                notes.append("\(file) states pad_token_id \(top) at the top level and \(config.disagreeingTextConfigPad ?? 0) in its text_config; "
+            if let inner = config.disagreeingTextConfigPad, case .value(let top) = config.padTokenID {
+                notes.append("\(file) states pad_token_id \(top) at the top level and \(inner) in its text_config; "
                     + "which one model_type \(quoted(config.modelType ?? "")) builds its text model with is not known (multimodal classes of "
                     + "transformers \(ModelTypeFacts.transformersVersion) read the text_config's), so neither is used")
+            }
+            switch config.padTokenID {
+            case _ where config.refusal != nil || config.disagreeingTextConfigPad != nil:
+                break
             case .absent:
                 break
             case .null:
