@@ -459,6 +459,12 @@ def write_hostile(expected):
     hostile["equal-keys-bigint.pt"] = {"kind": "equal-keys", "torch_weights_only": "loads",
                                        "keys": [repr(k) for k in loaded], "values": [v.tolist() for v in loaded.values()]}
 
+    # Keys that differ but are written alike: 1 and "1" are two entries of the dict torch.load
+    # returns, and both tensors would be named "x.1": refused (duplicate-tensor-name).
+    torch.save({"x": {1: torch.tensor([1.0, 2.0]), "1": torch.tensor([3.0, 4.0])}}, path("written-alike-keys.pt"))
+    loaded = torch.load(path("written-alike-keys.pt"), weights_only=True)["x"]
+    hostile["written-alike-keys.pt"] = {"kind": "written-alike-keys", "torch_weights_only": "loads", "keys": [repr(k) for k in loaded]}
+
     # A key set twice: torch.load returns the later value only. torch.save cannot write that,
     # so the key "bbbb" (one BINUNICODE) is renamed "aaaa" in the pickle of each dict below;
     # the overwritten tensor is all NaN, so reading it would fail `audit`.

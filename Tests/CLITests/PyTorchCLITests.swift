@@ -245,6 +245,16 @@ import TestSupport
         #expect(nestedListed.first?["shape"] as? [Int] == nested["w"]?["shape"] as? [Int])
     }
 
+    @Test("keys that differ but are written alike (1 and \"1\": two entries in torch.load) are refused as one name, and the message says so")
+    func writtenAlikeKeys() throws {
+        let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])
+        #expect((hostile["written-alike-keys.pt"] as? [String: Any])?["keys"] as? [String] == ["1", "'1'"], "torch.load keeps both")
+        let result = try CLI.run(["inspect", Fixtures.path("pytorch/written-alike-keys.pt")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("both named \"x.1\": two keys that differ but are written alike") && result.stderr.contains("keeps as two entries"),
+                "\(result.stderr)")
+    }
+
     @Test("a dict key set twice: torch.load returns the later value only, so an overwritten tensor is no tensor of the checkpoint")
     func overwrittenKeys() throws {
         let expected = try #require(((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any]))

@@ -54,9 +54,10 @@ extension CheckpointFile {
                 let why = tensor.name.contains(TorchCheckpoint.nonTextKey)
                     ? ": their state-dict keys are not text (bytes, a tuple, an integer beyond 64 bits, …) or are number keys of a dict "
                         + "holding one, which this reader does not tell apart; not read"
-                    : ": a dict of the pickle holds one key twice or two keys Python takes as equal (1, 1.0 and True: torch.load "
-                        + "keeps one entry, the later tensor under the first key), or two keys that differ but are written alike "
-                        + "(1 and \"1\"); not read"
+                    // A key set twice, or keys Python takes as equal (1 and True), already keep
+                    // their later value only, as torch.load does (`TensorCollector.walkEntries`).
+                    : ": two keys that differ but are written alike (1 and \"1\", two NaN keys, \"a.b\" beside \"a\" holding \"b\"), "
+                        + "which torch.load keeps as two entries; not read"
                 throw .source(path: path, kind: "duplicate-tensor-name",
                               message: "two tensors of the state dict are both named \(quotedName(tensor.name))" + why)
             }
