@@ -217,6 +217,14 @@ import TestSupport
                     "\(result.stderr)")
             #expect(!result.stderr.contains("header length"), "\(result.stderr)")
         }
+        // A safetensors file named .bin whose header parsed but whose data is cut short is a
+        // damaged safetensors file: that reader's error, not "not a PyTorch checkpoint".
+        let bytes = SafetensorsWriter(entries: [.init(name: "a", dtype: .f32, shape: [4], bytes: [UInt8](repeating: 0, count: 16))]).serialize()
+        let cut = try Fixtures.temporaryFile(Array(bytes.dropLast(8)), name: "cut.bin")
+        let result = try CLI.run(["inspect", cut])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("tensors need 16 data bytes but the file holds only 8") && !result.stderr.contains("not a PyTorch checkpoint"),
+                "\(result.stderr)")
     }
 
     @Test("nn.Parameter called directly on a tensor (weights_only accepts it) is that tensor, under its own name")

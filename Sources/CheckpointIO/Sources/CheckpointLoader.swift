@@ -111,9 +111,18 @@ struct CheckpointLoader {
             var safetensorsFailure: String?
             var unrecognised = false
             if case .source(_, "not-safetensors", _) = error { unrecognised = true }
+            // Only failures before any header was read: a safetensors file named .bin whose
+            // header parsed but whose data lies (cut short, wrong offsets) is a damaged
+            // safetensors file and keeps that reader's error (adversarial review).
             if case .format(_, let failure) = error {
-                unrecognised = true
-                if case .headerTooSmall = failure {} else { safetensorsFailure = "\(failure)" }
+                switch failure {
+                case .headerTooSmall: unrecognised = true
+                case .headerTooLarge, .invalidHeaderLength: unrecognised = true
+                case .invalidJSON(let offset, _) where offset == 8: unrecognised = true
+                case .invalidUTF8(let offset) where offset == 8: unrecognised = true
+                default: break
+                }
+                if unrecognised, failure.kind != "header-too-small" { safetensorsFailure = "\(failure)" }
             }
             if unrecognised, kind != .rawPickle(hasTorchMagic: false),
                let suffix = torchSuffixes.first(where: { $0 != ".gguf" && mapping.path.hasSuffix($0) }) {
