@@ -2,7 +2,9 @@
 """Writes shared-views/: a T5-style torch file whose `shared.weight`, both `embed_tokens` and a
 tied `lm_head.weight` are one storage (torch.save keeps one), with a NaN row and a high row,
 and shared-views.json: torch.load's names of the tensors sharing that storage and numpy's NaN
-rows. Needs: pip install torch numpy. Fixed seed."""
+rows; and shared-head/: `aaa.proj.weight` (no token matrix, and first by name) and
+`lm_head.weight` as one storage with row 10 scaled by 20 (shared-head.json: the sharing names
+and numpy's row of largest norm). Needs: pip install torch numpy. Fixed seed."""
 import json
 import pathlib
 
@@ -27,3 +29,18 @@ values = loaded["shared.weight"].numpy()
 expected = {"sharing_storage": sharing, "nan_rows": [int(i) for i in np.flatnonzero(np.isnan(values).any(axis=1))]}
 (HERE / "shared-views.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
 print(expected)
+
+head = HERE / "shared-head"
+head.mkdir(exist_ok=True)
+torch.manual_seed(1)
+matrix = torch.randn(64, 16)
+matrix[10] *= 20
+torch.save({"aaa.proj.weight": matrix, "lm_head.weight": matrix, "model.embed_tokens.weight": torch.randn(64, 16)},
+           head / "pytorch_model.bin")
+loaded = torch.load(head / "pytorch_model.bin", weights_only=True)
+pointer = loaded["lm_head.weight"].untyped_storage().data_ptr()
+norms = np.linalg.norm(loaded["lm_head.weight"].numpy().astype(np.float64), axis=1)
+facts = {"sharing_storage": sorted(n for n, t in loaded.items() if t.untyped_storage().data_ptr() == pointer),
+         "largest_norm_row": int(np.argmax(norms))}
+(HERE / "shared-head.json").write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n")
+print(facts)

@@ -200,6 +200,18 @@ import TestSupport
         #expect((nan["message"] as? String)?.hasPrefix("shared.weight (one stored buffer, also read as ") == true, "the input embedding speaks for the buffer")
     }
 
+    @Test("a tied head sharing its storage with a matrix that is no token matrix keeps its own outlier-rows (and --fail-on fails on it)")
+    func sharedHeadKeepsItsFindings() throws {
+        let expected = try #require(try Fixtures.json("pytorch-cli/shared-head.json") as? [String: Any])
+        #expect(expected["sharing_storage"] as? [String] == ["aaa.proj.weight", "lm_head.weight"])
+        let row = try #require(expected["largest_norm_row"] as? Int)
+        let folder = Fixtures.path("pytorch-cli/shared-head")
+        let report = try CLI.json(["audit", folder, "--format", "json", "--fail-on", "outlier-rows"], status: 1)
+        let outliers = CLI.findings(report, rule: "outlier-rows").filter { ($0["tensors"] as? [String])?.contains("lm_head.weight") == true }
+        #expect(outliers.count == 1, "\(CLI.findings(report, rule: "outlier-rows"))")
+        #expect((outliers.first?["evidence"] as? [String: Any])?["top_row"] as? Int == row)
+    }
+
     @Test("an empty .pt and a text file named .bin are called not PyTorch checkpoints, in torch's terms, not safetensors'")
     func namedLikeTorchButNot() throws {
         // llama.cpp's GGJT magic 'ggjt' as a little-endian UInt32 (its format before GGUF), and

@@ -14,8 +14,10 @@ extension RowSummary {
     /// `audit`'s row-rule findings of `summary` (not `untrained-tokens`: `untrainedTokens`).
     /// `knowledge` is asked only for a token matrix's names and pad id (the audit reads it
     /// beside the scan and waits for it only then).
+    /// `readsAnInputEmbedding`: the tensor reads the very bytes of an input embedding (a tied
+    /// head saved as a view of it), whose low rows are `untrained-tokens`'.
     static func auditFindings(_ summary: RowSummary, tokenMatrices: TokenMatrices, padID: PadID?,
-                              knowledge: () -> CheckpointKnowledge) -> [Finding] {
+                              knowledge: () -> CheckpointKnowledge, readsAnInputEmbedding: Bool = false) -> [Finding] {
         let name = summary.tensor
         // Outlying rows are news only where a row is a token: in attention and FFN
         // matrices they are normal (27 of 28 findings on all-MiniLM-L6-v2 were such noise).
@@ -31,7 +33,8 @@ extension RowSummary {
             ? PadIDResolver.resolve(given: padID, config: knowledge().config, tokenizer: knowledge().tokenizer,
                                     rowCount: summary.rowCount).padID.flatMap { $0.isAssumed ? nil : $0.id }
             : nil
-        var found = summary.applicableFindings(keepingOutlier: { isToken && (!isInput || $0.score > 0) && !($0.score < 0 && $0.row == pad) },
+        let lowRowsElsewhere = isInput || readsAnInputEmbedding
+        var found = summary.applicableFindings(keepingOutlier: { isToken && (!lowRowsElsewhere || $0.score > 0) && !($0.score < 0 && $0.row == pad) },
                                                token: { names?.token(for: $0) })
         // I-BERT's quantization buffers are all zero by design until the model is quantized:
         // info, and said, not eleven warnings (review, 2026-12-05). Only under an `ibert`

@@ -31,11 +31,22 @@ extension RowSummary {
         /// shared storage (every safetensors and GGUF file) builds no key at all.
         let sharingStorage: Set<String>
 
+        /// Token matrices that read the very bytes of an input embedding (a T5 torch file's tied
+        /// `lm_head`): their low rows are that embedding's, which `untrained-tokens` reports, so
+        /// `outlier-rows` leaves them out as it does the embedding's.
+        let readingAnInputEmbedding: Set<String>
+
         init(views: [TensorView], tokenMatrices: TokenMatrices, knowledge: BackgroundValue<CheckpointKnowledge>,
              twinLeaders: [Int: Int] = [:], padID: PadID? = nil, sharingStorage: Set<String> = []) {
             self.views = views
             self.padID = padID
             self.sharingStorage = sharingStorage
+            var reading = Set<String>()
+            for group in Self.bufferGroups(views: views, among: sharingStorage, where: { _ in true })
+            where group.contains(where: { tokenMatrices.isInputEmbedding(views[$0].name) }) {
+                reading.formUnion(group.map { views[$0].name }.filter { !tokenMatrices.isInputEmbedding($0) })
+            }
+            readingAnInputEmbedding = reading
             let skipped = TensorView.statisticsSkipReasons(views)
             skipReasons = skipped
             budgeted = Set(views.indices.filter { skipped[$0] == nil }).union(tokenMatrices.readable)
@@ -76,52 +87,75 @@ extension RowSummary {
         /// token matrix's rows.
         func findings(of index: Int, _ summary: RowSummary?) -> [Finding]? {
             guard let summary else { return nil }
-            return RowSummary.auditFindings(summary, tokenMatrices: tokenMatrices, padID: padID, knowledge: { knowledge.value })
+            return RowSummary.auditFindings(summary, tokenMatrices: tokenMatrices, padID: padID, knowledge: { knowledge.value },
+                                            readsAnInputEmbedding: readingAnInputEmbedding.contains(summary.tensor))
         }
 
         func findings(_ summaries: [[Finding]?]) -> [Finding] {
-            Self.oneFindingPerBuffer(summaries, views: views, sharingStorage: sharingStorage,
-                                     representative: tokenMatrices.isInputEmbedding).flatMap { $0 ?? [] }
-                + skippedFinding()
+            Self.oneFindingPerBuffer(summaries, views: views, sharingStorage: sharingStorage, rank: { name in
+                tokenMatrices.isInputEmbedding(name) ? 0 : tokenMatrices.contains(name) ? 1 : 2
+            }).flatMap { $0 ?? [] } + skippedFinding()
         }
 
-        /// The findings of views of one stored buffer (same bytes, dtype and shape: a torch
-        /// file's T5 `shared`, both `embed_tokens` and a tied `lm_head`) drawn once, from one
-        /// view — an input embedding when one is among them, whose low rows are
-        /// `untrained-tokens`' — naming the others, as `untrained-tokens` and
-        /// `padding-row-nonzero` report them. Why: such a file gave four identical `nan-values`
-        /// errors and four `outlier-rows`, one of them the tied `lm_head`'s low row that the
-        /// input embedding's `untrained-tokens` already reports (reader's review, 2026-12-05).
+        /// Findings that views of one stored buffer (same bytes, dtype and shape: a torch file's
+        /// T5 `shared`, both `embed_tokens` and a tied `lm_head`) share word for word, drawn
+        /// once from one view — an input embedding, else a token matrix, else the first —
+        /// naming the others, as `untrained-tokens` and `padding-row-nonzero` report them. A
+        /// finding only some views have (an `outlier-rows` of the token matrix among them, a
+        /// `--tensor` choice's) stays that view's own. Why: such a file gave four identical
+        /// `nan-values` errors (reader's review, 2026-12-05); keeping one view's findings alone
+        /// dropped a tied head's `outlier-rows` and flipped `--fail-on`'s exit code
+        /// (adversarial review).
         static func oneFindingPerBuffer(_ summaries: [[Finding]?], views: [TensorView], sharingStorage: Set<String>,
-                                        representative: (String) -> Bool) -> [[Finding]?] {
+                                        rank: (String) -> Int) -> [[Finding]?] {
             guard !sharingStorage.isEmpty else { return summaries }
+            var out = summaries
+            for members in bufferGroups(views: views, among: sharingStorage, where: { summaries[$0] != nil }) {
+                guard let kept = members.min(by: { (rank(views[$0].name), $0) < (rank(views[$1].name), $1) }),
+                      var keptFindings = summaries[kept] else { continue }
+                let name = views[kept].name
+                var alsoReadAs = [[String]](repeating: [], count: keptFindings.count)
+                for other in members where other != kept {
+                    let otherName = views[other].name
+                    out[other] = summaries[other]?.filter { finding in
+                        guard let match = keptFindings.indices.first(where: { Self.same(finding, of: otherName, as: keptFindings[$0], of: name) })
+                        else { return true }
+                        alsoReadAs[match].append(otherName)
+                        return false
+                    }
+                }
+                for index in keptFindings.indices where !alsoReadAs[index].isEmpty {
+                    let others = alsoReadAs[index]
+                    keptFindings[index].tensors = ([name] + others).sortedByCodePoints()
+                    keptFindings[index].message = name + " (one stored buffer, also read as \(others.map(quoted).joined(separator: ", ")))"
+                        + keptFindings[index].message.dropFirst(name.count)
+                }
+                out[kept] = keptFindings
+            }
+            return out
+        }
+
+        /// Whether `a` (of view `aName`) says word for word what `b` (of view `bName`) says.
+        static func same(_ a: Finding, of aName: String, as b: Finding, of bName: String) -> Bool {
+            a.rule == b.rule && a.severity == b.severity && a.evidence == b.evidence && a.tensors == [aName] && b.tensors == [bName]
+                && a.message.hasPrefix(aName + ":") && b.message.hasPrefix(bName + ":")
+                && a.message.dropFirst(aName.count) == b.message.dropFirst(bName.count)
+        }
+
+        /// Indices of views in `among` that read one stored buffer (same bytes, dtype and
+        /// shape), two or more to a group, among the indices `include` accepts.
+        static func bufferGroups(views: [TensorView], among names: Set<String>, where include: (Int) -> Bool) -> [[Int]] {
             struct Place: Hashable {
                 let bytes: ExactText
                 let dtype: String
                 let shape: [UInt64]
             }
             var groups: [Place: [Int]] = [:]
-            for index in summaries.indices where summaries[index] != nil && views[index].info.byteCount > 0
-                && sharingStorage.contains(views[index].name) {
+            for index in views.indices where views[index].info.byteCount > 0 && names.contains(views[index].name) && include(index) {
                 let view = views[index]
                 groups[Place(bytes: view.bytesKey, dtype: view.elementType.rawValue, shape: view.shape), default: []].append(index)
             }
-            var out = summaries
-            for members in groups.values where members.count > 1 {
-                let kept = members.first { representative(views[$0].name) } ?? members[0]
-                let others = members.filter { $0 != kept }.map { views[$0].name }
-                for index in members where index != kept { out[index] = nil }
-                let name = views[kept].name
-                let standing = " (one stored buffer, also read as \(others.map(quoted).joined(separator: ", ")))"
-                out[kept] = summaries[kept]?.map { finding in
-                    guard finding.tensors == [name] else { return finding }
-                    var noted = finding
-                    noted.tensors = [name] + others
-                    if noted.message.hasPrefix(name + ":") { noted.message = name + standing + noted.message.dropFirst(name.count) }
-                    return noted
-                }
-            }
-            return out
+            return groups.values.filter { $0.count > 1 }.map { $0.sorted() }
         }
 
         /// Rule `statistics-skipped`: one finding naming every tensor without statistics, with
