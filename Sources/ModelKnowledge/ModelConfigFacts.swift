@@ -60,11 +60,13 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// with, because it reads the text_config's (`ModelTypeFact.textConfigPad`, Gemma 3):
     /// `padTokenID` is then the text_config's, and this keeps what was set aside, for a note.
     public var padTokenIDSetAside: Value<Int>?
-    /// The text_config's `pad_token_id` when the top level states another one and the model
-    /// type is outside the table: which one the class builds its text model with is not known
-    /// (transformers 5.25's LlavaConfig, PaliGemmaConfig, Qwen2VLConfig … have no top-level
-    /// pad_token_id field and build from the text_config's), so neither is used as the pad id.
-    public var disagreeingTextConfigPad: Int?
+    /// For a model type outside the table whose config.json has a text_config object and a
+    /// top-level `pad_token_id` (an id or null) that the text_config does not repeat: the
+    /// text_config's side as words ("0", "null", "none"). Which one the class builds its text
+    /// model with is not known (transformers 5.25's LlavaConfig, PaliGemmaConfig, Qwen2VLConfig
+    /// … have no top-level pad_token_id field and build from the text_config's, its default
+    /// when absent), so neither is used as the pad id.
+    public var disagreeingTextConfigPad: String?
     /// Whether config.json has a `text_config` key, and, when its value is no object, that
     /// value as written (transformers' composite configs refuse such a config).
     public var hasTextConfig = false
@@ -152,9 +154,19 @@ public struct ModelConfigFacts: Sendable, Equatable {
             // the class reads (adversarial review: llava builds padding_idx 0 from its
             // text_config where the top level said 5, and row 5 was warned about).
             var facts = self
-            if ModelTypeFacts.fact(for: modelType) == nil, !fieldsFromTextConfig.contains("pad_token_id"),
-               case .value(let top) = padTokenID, case .value(let inner)? = nested, inner != top {
-                facts.disagreeingTextConfigPad = inner
+            guard ModelTypeFacts.fact(for: modelType) == nil, hasTextConfig, textConfigNotObject == nil,
+                  !fieldsFromTextConfig.contains("pad_token_id") else { return facts }
+            let top: Int?? = switch padTokenID {
+            case .value(let id) where !padTokenIDIsList: .some(id)
+            case .null: .some(nil)
+            default: nil
+            }
+            guard let top else { return facts }
+            switch nested {
+            case .value(let inner)? where inner != top: facts.disagreeingTextConfigPad = String(inner)
+            case .null? where top != nil: facts.disagreeingTextConfigPad = "null"
+            case nil: facts.disagreeingTextConfigPad = "none"
+            default: break
             }
             return facts
         }

@@ -112,10 +112,12 @@ public enum PadIDResolver {
                 notes.append("\(file): the top-level pad_token_id \(top) is not what \(fact.configClass) builds its text model with "
                                  + "(it reads the text_config's pad_token_id); ignored")
             }
-            if let inner = config.disagreeingTextConfigPad, case .value(let top) = config.padTokenID {
-                notes.append("\(file) states pad_token_id \(top) at the top level and \(inner) in its text_config; "
-                    + "which one model_type \(quoted(config.modelType ?? "")) builds its text model with is not known (multimodal classes of "
-                    + "transformers \(ModelTypeFacts.transformersVersion) read the text_config's), so neither is used")
+            if let inner = config.disagreeingTextConfigPad {
+                let top = config.padTokenID.value.map(String.init) ?? "null"
+                let nested = inner == "none" ? "none in its text_config" : "\(inner) in its text_config"
+                notes.append("\(file) states pad_token_id \(top) at the top level and \(nested); which one model_type "
+                    + "\(quoted(config.modelType ?? "")) builds its text model with is not known (it is not among the model types whose "
+                    + "defaults tensoraudit knows), so neither is used")
             }
             switch config.padTokenID {
             case _ where config.refusal != nil || config.disagreeingTextConfigPad != nil:

@@ -3,7 +3,9 @@
 tensoraudit's table) whose config.json states pad_token_id 5 at the top level and 0 in its
 text_config, its language model's row 0 zeroed; and expected.json with the padding_idx of each
 nn.Embedding after transformers' from_pretrained (LlavaConfig has no pad_token_id field of its
-own: the text model is built from the text_config's). Needs: pip install transformers torch.
+own: the text model is built from the text_config's). Variants with the same weights:
+llava-top5-textnull/ (text_config pad null), llava-top5-textnone/ (no pad in the text_config),
+llava-topnull-text5/ (top level null, text_config 5). Needs: pip install transformers torch.
 Fixed seed."""
 import json
 import pathlib
@@ -43,6 +45,23 @@ def main():
                 "top_level_pad_token_id": 5, "text_config_pad_token_id": 0}
     (folder / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
     print(expected)
+    for name, top, inner in [("llava-top5-textnull", 5, None), ("llava-top5-textnone", 5, "absent"), ("llava-topnull-text5", None, 5)]:
+        variant = HERE / name
+        shutil.copytree(folder, variant)
+        config = json.loads((variant / "config.json").read_text())
+        config["pad_token_id"] = top
+        if inner == "absent":
+            config["text_config"].pop("pad_token_id", None)
+        else:
+            config["text_config"]["pad_token_id"] = inner
+        (variant / "config.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
+        loaded = LlavaForConditionalGeneration.from_pretrained(variant)
+        padding = {n: m.padding_idx for n, m in loaded.named_modules()
+                   if isinstance(m, torch.nn.Embedding) and m.padding_idx is not None}
+        facts = {"transformers_version": transformers.__version__, "padding_idx": padding,
+                 "top_level_pad_token_id": top, "text_config_pad_token_id": inner}
+        (variant / "expected.json").write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n")
+        print(name, facts)
 
 
 if __name__ == "__main__":
