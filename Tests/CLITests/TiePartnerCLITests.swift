@@ -62,6 +62,16 @@ import TestSupport
         let text = try CLI.run(["ties", file]).stdout
         #expect(text.contains("(every element equals 709746: tensors of one repeated value are equal without being copies)"), "\(text)")
         #expect(!text.contains("709746.0") && !text.contains("by construction"), "\(text)")
+        // Beyond 2^53 every digit (a Double would read 2^53 + 1 as 2^53), and U64's largest.
+        let big = withUnsafeBytes(of: Int64(9_007_199_254_740_993).littleEndian) { Array($0) }
+        let top = withUnsafeBytes(of: UInt64.max.littleEndian) { Array($0) }
+        let wide = try Fixtures.temporaryFile(SafetensorsWriter(entries: [
+            .init(name: "a", dtype: .i64, shape: [], bytes: big), .init(name: "b", dtype: .i64, shape: [], bytes: big),
+            .init(name: "c", dtype: .u64, shape: [], bytes: top), .init(name: "d", dtype: .u64, shape: [], bytes: top),
+        ]).serialize())
+        let wideText = try CLI.run(["ties", wide]).stdout
+        #expect(wideText.contains("every element equals 9007199254740993:") && wideText.contains("every element equals 18446744073709551615:"),
+                "\(wideText)")
     }
 
     @Test("an empty evidence list reads (none) in text, not a bare key=, and stays [] in JSON")

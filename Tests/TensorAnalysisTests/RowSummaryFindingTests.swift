@@ -27,7 +27,7 @@ import TestSupport
         #expect(!dup.message.contains("\n"))
     }
 
-    @Test("equal rows of fewer than 64 bits (one F32 value, eight BOOLs) are info and called possible chance; sixteen F32 values are a sign of untrained rows",
+    @Test("equal rows of fewer than 64 bits (one F32 value) are info and called possible chance, of BOOLs info and no trained weights; sixteen F32 values are a sign of untrained rows",
           arguments: ["column", "flags", "wide"])
     func shortRowDuplicates(name: String) throws {
         // numpy's groups of equal non-zero rows and each row's bits (short-rows.json, generate_short_rows.py).
@@ -41,11 +41,12 @@ import TestSupport
         let dtype = try #require(expected["dtype"] as? String)
         #expect(finding.evidence["groups"] == .int(Int64(groups)))
         #expect(finding.evidence["redundant_rows"] == .int(Int64(redundant)))
-        let short = bits < 64
-        #expect(finding.severity == (short ? .info : .warning))
+        let short = bits < 64, integral = dtype == "BOOL"
+        #expect(finding.severity == (short || integral ? .info : .warning))
         let values = "\(rowLength) \(dtype) value\(rowLength == 1 ? "" : "s")"
-        #expect(finding.message.hasSuffix(short ? "with \(values) per row (\(bits) bits), equal rows can be chance, not a sign of rows that never trained"
-                                               : ", a sign of rows that never trained"), "\(finding.message)")
+        #expect(finding.message.hasSuffix(integral ? "the rows hold BOOL values (indices, counts, masks), not trained weights: equal rows say nothing about training"
+                                          : short ? "with \(values) per row (\(bits) bits), equal rows can be chance, not a sign of rows that never trained"
+                                          : ", a sign of rows that never trained"), "\(finding.message)")
     }
 
     @Test("integer tensors: raw values, zero rows, duplicates")

@@ -67,8 +67,13 @@ extension RowSummary {
         if !duplicateGroups.isEmpty {
             let largest = duplicateGroups.max { $0.count < $1.count } ?? []
             let bits = Self.rowBits(rowLength: rowLength, dtype: dtype)
-            let short = bits < Self.chanceRowBits
-            let meaning = short
+            // Integers and booleans are indices, counts and masks, not trained weights: equal rows
+            // there say nothing about training (adversarial review).
+            let integral = dtype.scalar.map { $0.isInteger || $0 == .bool } ?? false
+            let short = integral || bits < Self.chanceRowBits
+            let meaning = integral
+                ? "; the rows hold \(dtype.rawValue) values (indices, counts, masks), not trained weights: equal rows say nothing about training"
+                : short
                 ? "; with \(rowLength) \(dtype.rawValue) value\(rowLength == 1 ? "" : "s") per row (\(bits == bits.rounded() ? String(Int(bits)) : RowSummary.short(bits)) bits), equal rows can be chance, "
                     + "not a sign of rows that never trained"
                 : ", a sign of rows that never trained"

@@ -430,9 +430,13 @@ public enum TieAnalysis {
             group.kind = .constant
             // An integer tensor's value as an integer (`num_batches_tracked` read "709746.0"), and
             // no claim of how the values came about (a count of batches is no construction).
-            let value = first.value(at: 0)
-            let integral = first.elementType.scalar.map { $0.isInteger || $0 == .bool } ?? false
-            let shown = integral && value == value.rounded() && abs(value) < 0x1p53 ? String(Int64(value)) : "\(value)"
+            // Integers exactly, every digit (2^53 + 1 read as 2^53 through a Double), booleans
+            // as Python prints them.
+            let shown: String = switch first.elementType.scalar {
+            case .bool?: first.exactInteger(at: 0) == .nonNegative(0) ? "False" : "True"
+            case let scalar? where scalar.isInteger: first.exactInteger(at: 0)?.description ?? "\(first.value(at: 0))"
+            default: "\(first.value(at: 0))"
+            }
             group.note = first.elementCount > 0
                 ? "every element equals \(shown): tensors of one repeated value are equal without being copies"
                 : "empty tensors: equal without being copies"
