@@ -30,8 +30,7 @@ enum AuditRendering {
         case .double(let d): TextFormatting.compact(d)
         case .string(let s): TextFormatting.safeName(s)
         case .bool(let b): b ? "true" : "false"
-        // An empty list read as a value gone missing (`tied_with=`; reader's review).
-        case .strings(let list): list.isEmpty ? "(none)" : list.map(TextFormatting.safeName).joined(separator: ", ")
+        case .strings(let list): list.map(TextFormatting.safeName).joined(separator: ", ")
         }
     }
 
@@ -141,7 +140,13 @@ enum AuditRendering {
             let marker = report.policy.fails(finding) ? "✗" : "•"
             lines.append("  \(marker) \(TextFormatting.safeMessage(finding.message))")
             if !finding.evidence.isEmpty {
-                let facts = finding.evidence.keys.sorted().map { "\($0)=\(evidenceText(finding.evidence[$0] ?? .string("")))" }
+                // An empty list is left out of the text (JSON keeps `[]`): a bare `tied_with=` read as
+                // a value gone missing, and "(none)" beside `tied=true` as tied to nothing (reviews).
+                let facts = finding.evidence.keys.sorted().compactMap { key -> String? in
+                    let value = finding.evidence[key] ?? .string("")
+                    if case .strings(let list) = value, list.isEmpty { return nil }
+                    return "\(key)=\(evidenceText(value))"
+                }
                 lines.append("      " + facts.joined(separator: "  "))
             }
         }
