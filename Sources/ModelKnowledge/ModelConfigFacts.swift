@@ -71,6 +71,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// value as written (transformers' composite configs refuse such a config).
     public var hasTextConfig = false
     public var textConfigNotObject: String?
+    /// The text_config is an object naming its own `model_type` (a sub-model config, as
+    /// transformers' composite configs write it).
+    public var textConfigNamesModelType = false
     /// Why transformers refuses to build a model from this config, when this reader knows it
     /// does (Gemma 3 with a text_config that is no object): nothing is claimed of a model
     /// built from it (no `padding_idx`, no class default).
@@ -134,6 +137,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
         if let raw = root["text_config"], raw != .null {
             facts.hasTextConfig = true
             if raw.objectMembers == nil { facts.textConfigNotObject = raw.shortDescription }
+            facts.textConfigNamesModelType = raw["model_type"]?.stringValue != nil
         }
         let nestedPad = text?["pad_token_id"]
         let nestedIsList = if case .array? = nestedPad { true } else { false }
@@ -150,11 +154,23 @@ public struct ModelConfigFacts: Sendable, Equatable {
     public func readingPadFromTextConfig(_ nested: Value<Int>?, nestedIsList: Bool) -> ModelConfigFacts {
         guard let modelType else { return self }
         guard ModelTypeFacts.fact(for: modelType)?.textConfigPad != nil else {
-            // Outside the table a top-level id and another in the text_config: not known which
-            // the class reads (adversarial review: llava builds padding_idx 0 from its
-            // text_config where the top level said 5, and row 5 was warned about).
             var facts = self
-            guard ModelTypeFacts.fact(for: modelType) == nil, hasTextConfig, textConfigNotObject == nil,
+            // A class of the table without a text_config (LlamaConfig, BertConfig) never reads
+            // one: a pad id found only there is none of the model's, and the class default
+            // applies (adversarial review: a llama config's text_config pad 7 was used).
+            if ModelTypeFacts.fact(for: modelType) != nil, fieldsFromTextConfig.contains("pad_token_id") {
+                facts.padTokenID = .absent
+                facts.padTokenIDIsList = false
+                facts.fieldsFromTextConfig.removeAll { $0 == "pad_token_id" }
+                return facts
+            }
+            // Outside the table a top-level id and another in a sub-model text_config (one that
+            // names its own model_type, as transformers' composite configs save it): not known
+            // which the class reads (adversarial review: llava builds padding_idx 0 from its
+            // text_config where the top level said 5, and row 5 was warned about). A
+            // text_config without a model_type is no sub-model config a class is known to
+            // build from (nemotron, a text model, reads its top level).
+            guard ModelTypeFacts.fact(for: modelType) == nil, textConfigNamesModelType,
                   !fieldsFromTextConfig.contains("pad_token_id") else { return facts }
             let top: Int?? = switch padTokenID {
             case .value(let id) where !padTokenIDIsList: .some(id)

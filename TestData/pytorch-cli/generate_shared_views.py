@@ -4,7 +4,10 @@ tied `lm_head.weight` are one storage (torch.save keeps one), with a NaN row and
 and shared-views.json: torch.load's names of the tensors sharing that storage and numpy's NaN
 rows; and shared-head/: `aaa.proj.weight` (no token matrix, and first by name) and
 `lm_head.weight` as one storage with row 10 scaled by 20 (shared-head.json: the sharing names
-and numpy's row of largest norm). Needs: pip install torch numpy. Fixed seed."""
+and numpy's row of largest norm); and shared-named/: a Llama-style embedding and tied
+lm_head as one storage with rows 10 and 11 equal, a WordLevel tokenizer.json naming rows
+tok0 … tok15 (shared-named.json: the sharing names and numpy's groups of equal rows).
+Needs: pip install torch numpy. Fixed seed."""
 import json
 import pathlib
 
@@ -43,4 +46,23 @@ norms = np.linalg.norm(loaded["lm_head.weight"].numpy().astype(np.float64), axis
 facts = {"sharing_storage": sorted(n for n, t in loaded.items() if t.untyped_storage().data_ptr() == pointer),
          "largest_norm_row": int(np.argmax(norms))}
 (HERE / "shared-head.json").write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n")
+print(facts)
+
+named = HERE / "shared-named"
+named.mkdir(exist_ok=True)
+torch.manual_seed(2)
+table = torch.randn(16, 8)
+table[11] = table[10]
+torch.save({"model.embed_tokens.weight": table, "lm_head.weight": table}, named / "pytorch_model.bin")
+(named / "config.json").write_text(json.dumps({"model_type": "llama", "vocab_size": 16, "tie_word_embeddings": True}, indent=1) + "\n")
+vocab = {f"tok{i}": i for i in range(16)}
+(named / "tokenizer.json").write_text(json.dumps({"version": "1.0", "added_tokens": [], "model": {"type": "WordLevel", "vocab": vocab,
+                                                                                                  "unk_token": "tok0"}}, indent=1) + "\n")
+loaded = torch.load(named / "pytorch_model.bin", weights_only=True)
+pointer = loaded["lm_head.weight"].untyped_storage().data_ptr()
+rows = loaded["lm_head.weight"].numpy()
+_, inverse, counts = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
+groups = [sorted(int(i) for i in np.flatnonzero(inverse.reshape(-1) == g)) for g in np.flatnonzero(counts > 1)]
+facts = {"sharing_storage": sorted(n for n, t in loaded.items() if t.untyped_storage().data_ptr() == pointer), "equal_rows": groups}
+(HERE / "shared-named.json").write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n")
 print(facts)

@@ -7,6 +7,14 @@ import FoundationXML
 
 /// `audit` as CI uses it: exit codes, policy, and the four output formats.
 @Suite struct AuditCLITests {
+    @Test("a rule at two severities gets a heading each, each counting its own findings")
+    func headingCountsPerSeverity() throws {
+        // short-rows.safetensors: duplicate-rows is a warning for "wide" (512 bits a row) and
+        // info for "column" and "flags" (short-rows.json: their row bits).
+        let text = try CLI.run(["audit", Fixtures.path("analysis/short-rows.safetensors")]).stdout
+        #expect(text.contains("\nwarning duplicate-rows (1): ") && text.contains("\ninfo duplicate-rows (2): "), "\(text)")
+    }
+
     static let oddNames = Fixtures.path("edge/odd-names.safetensors")
     static let schema = Fixtures.root.deletingLastPathComponent().appendingPathComponent("schemas/audit-report.schema.json")
 

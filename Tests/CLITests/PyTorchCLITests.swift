@@ -212,6 +212,20 @@ import TestSupport
         #expect((outliers.first?["evidence"] as? [String: Any])?["top_row"] as? Int == row)
     }
 
+    @Test("views of one buffer whose findings differ only in words (a token matrix names its rows, a --tensor choice's partner does not) are one finding",
+          arguments: [[], ["--tensor", "lm_head.weight"]])
+    func sharedNamedViews(extra: [String]) throws {
+        let expected = try #require(try Fixtures.json("pytorch-cli/shared-named.json") as? [String: Any])
+        let sharing = try #require(expected["sharing_storage"] as? [String])
+        let group = try #require((expected["equal_rows"] as? [[Int]])?.first)
+        let report = try CLI.json(["audit", Fixtures.path("pytorch-cli/shared-named"), "--format", "json"] + extra)
+        let duplicates = CLI.findings(report, rule: "duplicate-rows")
+        #expect(duplicates.count == 1, "\(duplicates)")
+        #expect(Set(duplicates.first?["tensors"] as? [String] ?? []) == Set(sharing))
+        let named = group.map { "\($0) \"tok\($0)\"" }.joined(separator: ", ")
+        #expect((duplicates.first?["message"] as? String)?.contains("largest group has \(group.count) rows (\(named))") == true, "\(duplicates)")
+    }
+
     @Test("an empty .pt and a text file named .bin are called not PyTorch checkpoints, in torch's terms, not safetensors'")
     func namedLikeTorchButNot() throws {
         // llama.cpp's GGJT magic 'ggjt' as a little-endian UInt32 (its format before GGUF), and

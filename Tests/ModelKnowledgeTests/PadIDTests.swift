@@ -26,6 +26,29 @@ import Testing
         #expect(r.notes == ["pad id 2 from the pad token \"<pad>\" in t/tokenizer.json (padding), but pad id 1 from pad_token_id in t/config.json is used"])
     }
 
+    /// What transformers 5.25 builds (AutoConfig, then AutoModel.from_config; adversarial
+    /// review): LlamaConfig and BertConfig have no text_config and never read one, so a pad id
+    /// only there is none of theirs (llama: None; bert: its default 0). NemotronConfig, outside
+    /// the table, reads its top level whatever a text_config without a model_type says (3).
+    @Test("a pad id only in the text_config of a class without one is not the model's; a text_config naming no model_type does not override the top level")
+    func textConfigOfTextModels() throws {
+        let llama = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"llama","text_config":{"pad_token_id":7}}"#),
+                                          tokenizer: nil, rowCount: 16)
+        #expect(llama.padID == nil)
+        let bert = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"bert","text_config":{"pad_token_id":7}}"#),
+                                         tokenizer: nil, rowCount: 16)
+        #expect(bert.padID?.id == 0 && bert.padID?.sourceName == "model-type-default")
+        for nested in [#"{}"#, #"{"pad_token_id":7}"#] {
+            let nemotron = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"nemotron","pad_token_id":3,"text_config":\#(nested)}"#),
+                                                 tokenizer: nil, rowCount: 16)
+            #expect(nemotron.padID?.id == 3 && nemotron.padID?.sourceName == "config", "\(nested)")
+        }
+        // A sub-model text_config (it names its model_type, as composite configs save it).
+        let llava = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"llava","pad_token_id":3,"text_config":{"model_type":"llama"}}"#),
+                                          tokenizer: nil, rowCount: 16)
+        #expect(llava.padID == nil && llava.notes.contains { $0.contains("none in its text_config") })
+    }
+
     /// transformers passes pad_token_id -1 to nn.Embedding as padding_idx, which counts it from
     /// the end: LlamaModel(LlamaConfig(vocab_size=50, pad_token_id=-1)).embed_tokens.padding_idx
     /// is 49, and that row is zero (transformers warns the id is outside 0…49; -51 fails).

@@ -98,7 +98,7 @@ extension RowSummary {
         }
 
         /// Findings that views of one stored buffer (same bytes, dtype and shape: a torch file's
-        /// T5 `shared`, both `embed_tokens` and a tied `lm_head`) share word for word, drawn
+        /// T5 `shared`, both `embed_tokens` and a tied `lm_head`) share (`same`), drawn
         /// once from one view — an input embedding, else a token matrix, else the first —
         /// naming the others, as `untrained-tokens` and `padding-row-nonzero` report them. A
         /// finding only some views have (an `outlier-rows` of the token matrix among them, a
@@ -135,11 +135,13 @@ extension RowSummary {
             return out
         }
 
-        /// Whether `a` (of view `aName`) says word for word what `b` (of view `bName`) says.
+        /// Whether `a` (of view `aName`) states what `b` (of view `bName`) states: the same rule,
+        /// severity and evidence. Not the words: a token matrix names its rows by token where
+        /// another view of the bytes gives numbers (two duplicate-rows warnings for one buffer;
+        /// adversarial review), and the view that speaks (`rank`) keeps its own words.
         static func same(_ a: Finding, of aName: String, as b: Finding, of bName: String) -> Bool {
             a.rule == b.rule && a.severity == b.severity && a.evidence == b.evidence && a.tensors == [aName] && b.tensors == [bName]
                 && a.message.hasPrefix(aName + ":") && b.message.hasPrefix(bName + ":")
-                && a.message.dropFirst(aName.count) == b.message.dropFirst(bName.count)
         }
 
         /// Indices of views in `among` that read one stored buffer (same bytes, dtype and

@@ -128,14 +128,16 @@ enum AuditRendering {
         if report.findings.isEmpty {
             lines.append("no findings")
         }
-        var currentRule = ""
+        // One heading per rule and severity: a rule at two severities (duplicate-rows: warning,
+        // and info for rows that can be equal by chance) showed its total under both headings.
+        var current: (rule: String, severity: Severity)?
         for finding in report.findings {
-            if finding.rule.id != currentRule {
-                currentRule = finding.rule.id
-                let count = report.findings.filter { $0.rule.id == currentRule }.count
+            if current.map({ $0.rule != finding.rule.id || $0.severity != finding.severity }) ?? true {
+                current = (finding.rule.id, finding.severity)
+                let count = report.findings.filter { $0.rule.id == finding.rule.id && $0.severity == finding.severity }.count
                 lines.append("")
-                lines.append("\(label(finding.severity)) \(paint(currentRule, "1")) (\(count)): "
-                    + (RuleCatalog.rule(currentRule)?.summary ?? ""))
+                lines.append("\(label(finding.severity)) \(paint(finding.rule.id, "1")) (\(count)): "
+                    + (RuleCatalog.rule(finding.rule.id)?.summary ?? ""))
             }
             let marker = report.policy.fails(finding) ? "✗" : "•"
             lines.append("  \(marker) \(TextFormatting.safeMessage(finding.message))")
