@@ -60,9 +60,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// with, because it reads the text_config's (`ModelTypeFact.textConfigPad`, Gemma 3):
     /// `padTokenID` is then the text_config's, and this keeps what was set aside, for a note.
     public var padTokenIDSetAside: Value<Int>?
-    /// For a model type outside the table whose config.json has a text_config object and a
-    /// top-level `pad_token_id` (an id or null) that the text_config does not repeat: the
-    /// text_config's side as words ("0", "null", "none"). Which one the class builds its text
+    /// For a composite model type outside the table (`ModelTypeFacts.isComposite`) whose
+    /// config.json has a top-level `pad_token_id` (an id or null) that its text_config does
+    /// not repeat: the text_config's side as words ("0", "null", "none", "no text_config"). Which one the class builds its text
     /// model with is not known (transformers 5.25's LlavaConfig, PaliGemmaConfig, Qwen2VLConfig
     /// … have no top-level pad_token_id field and build from the text_config's, its default
     /// when absent), so neither is used as the pad id.
@@ -71,9 +71,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// value as written (transformers' composite configs refuse such a config).
     public var hasTextConfig = false
     public var textConfigNotObject: String?
-    /// The text_config is an object naming its own `model_type` (a sub-model config, as
-    /// transformers' composite configs write it).
-    public var textConfigNamesModelType = false
+    /// A `pad_token_id` found only in the text_config of a table class that has none
+    /// (LlamaConfig): set aside, the class default applies; kept for a note.
+    public var textConfigPadSetAside: Value<Int>?
     /// Why transformers refuses to build a model from this config, when this reader knows it
     /// does (Gemma 3 with a text_config that is no object): nothing is claimed of a model
     /// built from it (no `padding_idx`, no class default).
@@ -137,7 +137,6 @@ public struct ModelConfigFacts: Sendable, Equatable {
         if let raw = root["text_config"], raw != .null {
             facts.hasTextConfig = true
             if raw.objectMembers == nil { facts.textConfigNotObject = raw.shortDescription }
-            facts.textConfigNamesModelType = raw["model_type"]?.stringValue != nil
         }
         let nestedPad = text?["pad_token_id"]
         let nestedIsList = if case .array? = nestedPad { true } else { false }
@@ -157,21 +156,24 @@ public struct ModelConfigFacts: Sendable, Equatable {
             var facts = self
             // A class of the table without a text_config (LlamaConfig, BertConfig) never reads
             // one: a pad id found only there is none of the model's, and the class default
-            // applies (adversarial review: a llama config's text_config pad 7 was used).
-            if ModelTypeFacts.fact(for: modelType) != nil, fieldsFromTextConfig.contains("pad_token_id") {
+            // applies (adversarial review: a llama config's text_config pad 7 was used). Not
+            // when the model type itself came from the text_config: it is then the config read.
+            if ModelTypeFacts.fact(for: modelType) != nil, fieldsFromTextConfig.contains("pad_token_id"),
+               !fieldsFromTextConfig.contains("model_type") {
+                facts.textConfigPadSetAside = padTokenID
                 facts.padTokenID = .absent
                 facts.padTokenIDIsList = false
                 facts.fieldsFromTextConfig.removeAll { $0 == "pad_token_id" }
                 return facts
             }
-            // Outside the table a top-level id and another in a sub-model text_config (one that
-            // names its own model_type, as transformers' composite configs save it): not known
-            // which the class reads (adversarial review: llava builds padding_idx 0 from its
-            // text_config where the top level said 5, and row 5 was warned about). A
-            // text_config without a model_type is no sub-model config a class is known to
-            // build from (nemotron, a text model, reads its top level).
-            guard ModelTypeFacts.fact(for: modelType) == nil, textConfigNamesModelType,
-                  !fieldsFromTextConfig.contains("pad_token_id") else { return facts }
+            // A composite class outside the table (LlavaConfig, PaliGemmaConfig, …: transformers
+            // gives them a text_config sub-config) builds its text model from the text_config,
+            // or its default one: a top-level id (or null) the text_config does not repeat is
+            // not known to be the text model's (adversarial review: llava builds padding_idx 0
+            // from its text_config where the top level said 5, and row 5 was warned about). A
+            // text model's class (nemotron) reads its top level whatever a text_config says.
+            guard ModelTypeFacts.fact(for: modelType) == nil, ModelTypeFacts.isComposite(modelType),
+                  textConfigNotObject == nil, !fieldsFromTextConfig.contains("pad_token_id") else { return facts }
             let top: Int?? = switch padTokenID {
             case .value(let id) where !padTokenIDIsList: .some(id)
             case .null: .some(nil)
@@ -181,7 +183,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
             switch nested {
             case .value(let inner)? where inner != top: facts.disagreeingTextConfigPad = String(inner)
             case .null? where top != nil: facts.disagreeingTextConfigPad = "null"
-            case nil: facts.disagreeingTextConfigPad = "none"
+            case nil: facts.disagreeingTextConfigPad = hasTextConfig ? "none" : "no text_config"
             default: break
             }
             return facts

@@ -277,6 +277,13 @@ public enum ModelTypeFacts {
     /// The fact for `modelType`, or nil for a model type outside the table.
     public static func fact(for modelType: String) -> ModelTypeFact? { table[modelType] }
 
+    /// The model types whose transformers config class builds its text model from a
+    /// `text_config` sub-config (`compositeTypeLines`, generated from transformers).
+    public static let compositeTypes: Set<String> = Set(compositeTypeLines.split(whereSeparator: \.isWhitespace).map(String.init))
+
+    /// Whether transformers' config class for `modelType` has a `text_config` sub-config.
+    public static func isComposite(_ modelType: String) -> Bool { compositeTypes.contains(modelType) }
+
     /// How many model types the table knows.
     public static var knownCount: Int { table.count }
 }

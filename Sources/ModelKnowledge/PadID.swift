@@ -112,12 +112,21 @@ public enum PadIDResolver {
                 notes.append("\(file): the top-level pad_token_id \(top) is not what \(fact.configClass) builds its text model with "
                                  + "(it reads the text_config's pad_token_id); ignored")
             }
+            if let aside = config.textConfigPadSetAside, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) {
+                let shown = switch aside {
+                case .value(let id): String(id)
+                case .null: "null"
+                case .unusable(let text): text
+                case .absent: "absent"
+                }
+                notes.append("\(file): text_config.pad_token_id \(shown) is not read by \(fact.configClass), which has no text_config; ignored")
+            }
             if let inner = config.disagreeingTextConfigPad {
                 let top = config.padTokenID.value.map(String.init) ?? "null"
-                let nested = inner == "none" ? "none in its text_config" : "\(inner) in its text_config"
+                let nested = inner == "no text_config" ? "has no text_config" : inner == "none" ? "none in its text_config" : "\(inner) in its text_config"
                 notes.append("\(file) states pad_token_id \(top) at the top level and \(nested); which one model_type "
-                    + "\(quoted(config.modelType ?? "")) builds its text model with is not known (it is not among the model types whose "
-                    + "defaults tensoraudit knows), so neither is used")
+                    + "\(quoted(config.modelType ?? "")) builds its text model with is not known (its transformers config class builds it "
+                    + "from a text_config, whose defaults tensoraudit does not know), so neither is used")
             }
             switch config.padTokenID {
             case _ where config.refusal != nil || config.disagreeingTextConfigPad != nil:

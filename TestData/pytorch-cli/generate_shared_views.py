@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes shared-views/: a T5-style torch file whose `shared.weight`, both `embed_tokens` and a
-tied `lm_head.weight` are one storage (torch.save keeps one), with a NaN row and a high row,
-and shared-views.json: torch.load's names of the tensors sharing that storage and numpy's NaN
-rows; and shared-head/: `aaa.proj.weight` (no token matrix, and first by name) and
+tied `lm_head.weight` are one storage (torch.save keeps one), with a NaN row, a high row and a
+zero row 0 (T5's pad id), and shared-views.json: torch.load's names of the tensors sharing that
+storage and numpy's NaN and zero rows; and shared-head/: `aaa.proj.weight` (no token matrix, and first by name) and
 `lm_head.weight` as one storage with row 10 scaled by 20 (shared-head.json: the sharing names
 and numpy's row of largest norm); and shared-named/: a Llama-style embedding and tied
 lm_head as one storage with rows 10 and 11 equal, a WordLevel tokenizer.json naming rows
@@ -21,6 +21,7 @@ torch.manual_seed(0)
 weight = torch.randn(64, 8)
 weight[3] *= 10
 weight[5] = float("nan")
+weight[0] = 0  # T5's pad row (T5Config's pad_token_id 0), zero by hand: T5 builds no padding_idx
 names = ["shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight", "lm_head.weight"]
 torch.save({name: weight for name in names}, folder / "pytorch_model.bin")
 (folder / "config.json").write_text(json.dumps({"model_type": "t5", "vocab_size": 64, "d_model": 8,
@@ -29,7 +30,8 @@ loaded = torch.load(folder / "pytorch_model.bin", weights_only=True)
 pointer = loaded["shared.weight"].untyped_storage().data_ptr()
 sharing = sorted(name for name, t in loaded.items() if t.untyped_storage().data_ptr() == pointer)
 values = loaded["shared.weight"].numpy()
-expected = {"sharing_storage": sharing, "nan_rows": [int(i) for i in np.flatnonzero(np.isnan(values).any(axis=1))]}
+expected = {"sharing_storage": sharing, "nan_rows": [int(i) for i in np.flatnonzero(np.isnan(values).any(axis=1))],
+            "zero_rows": [int(i) for i in np.flatnonzero((values == 0).all(axis=1))]}
 (HERE / "shared-views.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
 print(expected)
 

@@ -198,6 +198,12 @@ import TestSupport
         let nan = try #require(CLI.findings(report, rule: "nan-values").first)
         #expect((nan["evidence"] as? [String: Any])?["first_row"] as? Int == nanRows.first)
         #expect((nan["message"] as? String)?.hasPrefix("shared.weight (one stored buffer, also read as ") == true, "the input embedding speaks for the buffer")
+        // The merged zero-row finding keeps its pad-row explanation (T5's pad id 0 is row 0).
+        let zero = try #require(CLI.findings(report, rule: "all-zero-rows").first)
+        let zeroRows = try #require(expected["zero_rows"] as? [Int])
+        #expect((zero["evidence"] as? [String: Any])?["first_row"] as? Int == zeroRows.first)
+        #expect((zero["evidence"] as? [String: Any])?["pad_id"] as? Int == 0)
+        #expect((zero["message"] as? String)?.contains("row 0 is the pad id's row") == true, "\(zero)")
     }
 
     @Test("a tied head sharing its storage with a matrix that is no token matrix keeps its own outlier-rows (and --fail-on fails on it)")

@@ -43,10 +43,23 @@ import Testing
                                                  tokenizer: nil, rowCount: 16)
             #expect(nemotron.padID?.id == 3 && nemotron.padID?.sourceName == "config", "\(nested)")
         }
-        // A sub-model text_config (it names its model_type, as composite configs save it).
-        let llava = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"llava","pad_token_id":3,"text_config":{"model_type":"llama"}}"#),
-                                          tokenizer: nil, rowCount: 16)
-        #expect(llava.padID == nil && llava.notes.contains { $0.contains("none in its text_config") })
+        #expect(bert.notes.contains { $0.contains("text_config.pad_token_id 7 is not read by BertConfig, which has no text_config; ignored") },
+                "\(bert.notes)")
+        // LlavaConfig has a text_config sub-config (composite-model-types.json), with or without
+        // a model_type in it: transformers builds llava's text model from it (padding_idx 7 for
+        // text pad 7 beside a top-level 3; None for none beside 3), so a top-level 3 it does not
+        // repeat is used for neither.
+        for nested in [#"{"model_type":"llama"}"#, #"{"pad_token_id":7}"#] {
+            let llava = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"llava","pad_token_id":3,"text_config":\#(nested)}"#),
+                                              tokenizer: nil, rowCount: 16)
+            #expect(llava.padID == nil && llava.notes.contains { $0.contains("states pad_token_id 3 at the top level") }, "\(nested)")
+        }
+        let bare = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"llava","pad_token_id":3}"#), tokenizer: nil, rowCount: 16)
+        #expect(bare.padID == nil && bare.notes.contains { $0.contains("has no text_config") }, "\(bare.notes)")
+        // The model type itself read from the text_config: that text_config is the config read.
+        let nestedType = PadIDResolver.resolve(flag: nil, config: try config(#"{"text_config":{"model_type":"bert","pad_token_id":7}}"#),
+                                               tokenizer: nil, rowCount: 16)
+        #expect(nestedType.padID?.id == 7)
     }
 
     /// transformers passes pad_token_id -1 to nn.Embedding as padding_idx, which counts it from

@@ -53,8 +53,6 @@ public struct ModelConfig: Sendable, Equatable {
     public var textConfigNotObject: String?
     /// Whether `text_config` is there and not null.
     public var hasTextConfig = false
-    /// Whether `text_config` is an object naming its own `model_type` (a sub-model config).
-    public var textConfigNamesModelType = false
     public var vocabSize: Int?
     public var hiddenSize: Int?
     /// `tie_word_embeddings` when written as a JSON boolean; `nil` when absent or unusable
@@ -153,9 +151,7 @@ public struct ModelConfig: Sendable, Equatable {
         // `"text_config": null` is no text_config: the composite class builds its default one.
         switch nested {
         case nil, .null?: break
-        case .object?:
-            config.hasTextConfig = true
-            if case .string? = nested?.lastValue(for: "model_type") { config.textConfigNamesModelType = true }
+        case .object?: config.hasTextConfig = true
         case let other?:
             config.hasTextConfig = true
             config.textConfigNotObject = Self.text(other)

@@ -94,8 +94,13 @@ extension PaddingAnalysis {
         for r in report.results where r.isZero && !r.padID.isAssumed && tokenRows(r.tensor) { zeroPads[ExactText(r.tensor)] = r }
         guard !zeroPads.isEmpty else { return findings }
         return findings.map { finding in
-            guard finding.rule == .allZeroRows, finding.tensors.count == 1, let tensor = finding.tensors.first,
-                  let r = zeroPads[ExactText(tensor)] else { return finding }
+            // One tensor, or the views of one stored buffer, whose message leads with the one
+            // that speaks for them (`RowSummary.AuditStage.oneFindingPerBuffer`): a merged
+            // finding lost this explanation (adversarial review).
+            guard finding.rule == .allZeroRows,
+                  let r = finding.tensors.lazy.compactMap({ zeroPads[ExactText($0)] })
+                      .first(where: { finding.tensors.count == 1 || finding.message.hasPrefix($0.tensor + " (one stored buffer") })
+            else { return finding }
             var noted = finding
             let token = r.padToken.map { ", token " + quoted($0) } ?? ""
             let row = r.rowIndex == r.padID.id ? "row \(r.rowIndex) is the pad id's row" : "row \(r.rowIndex) holds pad id \(r.padID.id)"

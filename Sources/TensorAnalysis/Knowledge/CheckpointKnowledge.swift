@@ -126,7 +126,6 @@ extension ModelConfigFacts {
         textConfigTieWordEmbeddings = config.textConfigTieWordEmbeddings
         shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent
         hasTextConfig = config.hasTextConfig
-        textConfigNamesModelType = config.textConfigNamesModelType
         textConfigNotObject = config.textConfigNotObject
         self = settingTextConfigTieAside().readingPadFromTextConfig(config.textConfigPadToken.map(Self.value),
                                                                      nestedIsList: config.textConfigPadTokenIsList)
