@@ -15,6 +15,18 @@ import numpy as np
 import torch
 
 HERE = pathlib.Path(__file__).parent
+
+
+def sharing(loaded, name):
+    """The names torch.load gives views of `name`'s storage (data_ptr identity), sorted."""
+    pointer = loaded[name].untyped_storage().data_ptr()
+    return sorted(n for n, t in loaded.items() if t.untyped_storage().data_ptr() == pointer)
+
+
+def write(name, facts):
+    (HERE / name).write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n")
+    print(facts)
+
 folder = HERE / "shared-views"
 folder.mkdir(exist_ok=True)
 torch.manual_seed(0)
@@ -27,13 +39,10 @@ torch.save({name: weight for name in names}, folder / "pytorch_model.bin")
 (folder / "config.json").write_text(json.dumps({"model_type": "t5", "vocab_size": 64, "d_model": 8,
                                                 "tie_word_embeddings": True}, indent=1) + "\n")
 loaded = torch.load(folder / "pytorch_model.bin", weights_only=True)
-pointer = loaded["shared.weight"].untyped_storage().data_ptr()
-sharing = sorted(name for name, t in loaded.items() if t.untyped_storage().data_ptr() == pointer)
 values = loaded["shared.weight"].numpy()
-expected = {"sharing_storage": sharing, "nan_rows": [int(i) for i in np.flatnonzero(np.isnan(values).any(axis=1))],
-            "zero_rows": [int(i) for i in np.flatnonzero((values == 0).all(axis=1))]}
-(HERE / "shared-views.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
-print(expected)
+write("shared-views.json", {"sharing_storage": sharing(loaded, "shared.weight"),
+                            "nan_rows": [int(i) for i in np.flatnonzero(np.isnan(values).any(axis=1))],
+                            "zero_rows": [int(i) for i in np.flatnonzero((values == 0).all(axis=1))]})
 
 head = HERE / "shared-head"
 head.mkdir(exist_ok=True)
@@ -43,12 +52,8 @@ matrix[10] *= 20
 torch.save({"aaa.proj.weight": matrix, "lm_head.weight": matrix, "model.embed_tokens.weight": torch.randn(64, 16)},
            head / "pytorch_model.bin")
 loaded = torch.load(head / "pytorch_model.bin", weights_only=True)
-pointer = loaded["lm_head.weight"].untyped_storage().data_ptr()
 norms = np.linalg.norm(loaded["lm_head.weight"].numpy().astype(np.float64), axis=1)
-facts = {"sharing_storage": sorted(n for n, t in loaded.items() if t.untyped_storage().data_ptr() == pointer),
-         "largest_norm_row": int(np.argmax(norms))}
-(HERE / "shared-head.json").write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n")
-print(facts)
+write("shared-head.json", {"sharing_storage": sharing(loaded, "lm_head.weight"), "largest_norm_row": int(np.argmax(norms))})
 
 named = HERE / "shared-named"
 named.mkdir(exist_ok=True)
@@ -61,10 +66,7 @@ vocab = {f"tok{i}": i for i in range(16)}
 (named / "tokenizer.json").write_text(json.dumps({"version": "1.0", "added_tokens": [], "model": {"type": "WordLevel", "vocab": vocab,
                                                                                                   "unk_token": "tok0"}}, indent=1) + "\n")
 loaded = torch.load(named / "pytorch_model.bin", weights_only=True)
-pointer = loaded["lm_head.weight"].untyped_storage().data_ptr()
 rows = loaded["lm_head.weight"].numpy()
 _, inverse, counts = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
 groups = [sorted(int(i) for i in np.flatnonzero(inverse.reshape(-1) == g)) for g in np.flatnonzero(counts > 1)]
-facts = {"sharing_storage": sorted(n for n, t in loaded.items() if t.untyped_storage().data_ptr() == pointer), "equal_rows": groups}
-(HERE / "shared-named.json").write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n")
-print(facts)
+write("shared-named.json", {"sharing_storage": sharing(loaded, "lm_head.weight"), "equal_rows": groups})
