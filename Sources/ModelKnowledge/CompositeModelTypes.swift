@@ -151,4 +151,14 @@ extension ModelTypeFacts {
         voxtral_realtime
         xclip
         """
+
+    /// Those whose class, given no text_config, builds one from the top-level fields.
+    static let forwardingTypeLines = """
+        dots3_note
+        glm5_next
+        hunyuan_vl
+        paddleocr_vl
+        qwen2_5_vl
+        qwen2_vl
+        """
 }

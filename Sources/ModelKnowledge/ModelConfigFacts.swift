@@ -61,8 +61,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// `padTokenID` is then the text_config's, and this keeps what was set aside, for a note.
     public var padTokenIDSetAside: Value<Int>?
     /// For a composite model type outside the table (`ModelTypeFacts.isComposite`) whose
-    /// config.json has a top-level `pad_token_id` (an id or null) that its text_config does
-    /// not repeat: the text_config's side as words ("0", "null", "none", "no text_config"). Which one the class builds its text
+    /// config.json has a top-level `pad_token_id` (an id or null) and none in its text_config:
+    /// "none", or "no text_config" when there is none (and the class does not build one from
+    /// the top level). Which one the class builds its text
     /// model with is not known (transformers 5.25's LlavaConfig, PaliGemmaConfig, Qwen2VLConfig
     /// … have no top-level pad_token_id field and build from the text_config's, its default
     /// when absent), so neither is used as the pad id.
@@ -152,43 +153,26 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// text_config that is no object (`refusal`).
     public func readingPadFromTextConfig(_ nested: Value<Int>?, nestedIsList: Bool) -> ModelConfigFacts {
         guard let modelType else { return self }
-        guard ModelTypeFacts.fact(for: modelType)?.textConfigPad != nil else {
-            var facts = self
-            // A class of the table without a text_config (LlamaConfig, BertConfig) never reads
-            // one: a pad id found only there is none of the model's, and the class default
-            // applies (adversarial review: a llama config's text_config pad 7 was used). Not
-            // when the model type itself came from the text_config: it is then the config read.
-            if ModelTypeFacts.fact(for: modelType) != nil, fieldsFromTextConfig.contains("pad_token_id"),
-               !fieldsFromTextConfig.contains("model_type") {
-                facts.textConfigPadSetAside = padTokenID
-                facts.padTokenID = .absent
-                facts.padTokenIDIsList = false
-                facts.fieldsFromTextConfig.removeAll { $0 == "pad_token_id" }
-                return facts
-            }
-            // A composite class outside the table (LlavaConfig, PaliGemmaConfig, …: transformers
-            // gives them a text_config sub-config) builds its text model from the text_config,
-            // or its default one: a top-level id (or null) the text_config does not repeat is
-            // not known to be the text model's (adversarial review: llava builds padding_idx 0
-            // from its text_config where the top level said 5, and row 5 was warned about). A
-            // text model's class (nemotron) reads its top level whatever a text_config says.
-            guard ModelTypeFacts.fact(for: modelType) == nil, ModelTypeFacts.isComposite(modelType),
-                  textConfigNotObject == nil, !fieldsFromTextConfig.contains("pad_token_id") else { return facts }
-            let top: Int?? = switch padTokenID {
-            case .value(let id) where !padTokenIDIsList: .some(id)
-            case .null: .some(nil)
-            default: nil
-            }
-            guard let top else { return facts }
-            switch nested {
-            case .value(let inner)? where inner != top: facts.disagreeingTextConfigPad = String(inner)
-            case .null? where top != nil: facts.disagreeingTextConfigPad = "null"
-            case nil: facts.disagreeingTextConfigPad = hasTextConfig ? "none" : "no text_config"
-            default: break
-            }
+        let fact = ModelTypeFacts.fact(for: modelType)
+        var facts = self
+        // A class of the table without a text_config (LlamaConfig, BertConfig) never reads one:
+        // a pad id found only there is none of the model's, and the class default applies
+        // (adversarial review: a llama config's text_config pad 7 was used). Not when the
+        // model type itself came from the text_config: it is then the config read.
+        if let fact, fact.textConfigPad == nil {
+            guard fieldsFromTextConfig.contains("pad_token_id"), !fieldsFromTextConfig.contains("model_type") else { return self }
+            facts.textConfigPadSetAside = padTokenID
+            facts.padTokenID = .absent
+            facts.padTokenIDIsList = false
+            facts.fieldsFromTextConfig.removeAll { $0 == "pad_token_id" }
             return facts
         }
-        var facts = self
+        // A class that builds its text model from the text_config: Gemma 3 (the table knows its
+        // default), or a composite type outside the table (LlavaConfig, PaliGemmaConfig, …:
+        // every one of transformers' 144 took a stated text_config.pad_token_id 7 over a
+        // top-level 5; adversarial review). A text model's class (nemotron) reads its top level
+        // whatever a text_config says.
+        guard fact != nil || ModelTypeFacts.isComposite(modelType), !fieldsFromTextConfig.contains("model_type") else { return self }
         if let text = textConfigNotObject {
             facts.refusal = "its text_config is \(text), not an object: transformers refuses to build the model"
             return facts
@@ -197,8 +181,16 @@ public struct ModelConfigFacts: Sendable, Equatable {
         if fromTop {
             if padTokenIDIsList { return self }
             if case .unusable = padTokenID { return self }
-            if padTokenID != .absent { facts.padTokenIDSetAside = padTokenID }
         }
+        if nested == nil, fact == nil {
+            // Outside the table the text_config class's default is not known: a top-level id
+            // (or null) is used for neither, except where no text_config is given and the class
+            // builds one from the top-level fields (Qwen2-VL's flat configs).
+            guard fromTop, padTokenID != .absent, hasTextConfig || !ModelTypeFacts.forwardingTypes.contains(modelType) else { return self }
+            facts.disagreeingTextConfigPad = hasTextConfig ? "none" : "no text_config"
+            return facts
+        }
+        if fromTop, padTokenID != .absent { facts.padTokenIDSetAside = padTokenID }
         facts.padTokenID = nested ?? .absent
         facts.padTokenIDIsList = nested == nil ? false : nestedIsList
         if nested != nil, !facts.fieldsFromTextConfig.contains("pad_token_id") { facts.fieldsFromTextConfig.append("pad_token_id") }

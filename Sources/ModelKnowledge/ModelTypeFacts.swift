@@ -284,6 +284,10 @@ public enum ModelTypeFacts {
     /// Whether transformers' config class for `modelType` has a `text_config` sub-config.
     public static func isComposite(_ modelType: String) -> Bool { compositeTypes.contains(modelType) }
 
+    /// The composite types whose class, given no text_config, builds one from the top-level
+    /// fields (Qwen2-VL's flat configs): their top-level `pad_token_id` is the text model's then.
+    public static let forwardingTypes: Set<String> = Set(forwardingTypeLines.split(whereSeparator: \.isWhitespace).map(String.init))
+
     /// How many model types the table knows.
     public static var knownCount: Int { table.count }
 }

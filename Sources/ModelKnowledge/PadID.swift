@@ -107,9 +107,9 @@ public enum PadIDResolver {
             // Where the id was read: a Gemma 3 text_config's, or the top level's.
             let key = config.fieldsFromTextConfig.contains("pad_token_id") ? "text_config.pad_token_id" : "pad_token_id"
             if let refusal = config.refusal { notes.append("\(file): \(refusal); no pad id is taken from it") }
-            if case .value(let top)? = config.padTokenIDSetAside, top != config.padTokenID.value,
-               let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) {
-                notes.append("\(file): the top-level pad_token_id \(top) is not what \(fact.configClass) builds its text model with "
+            if case .value(let top)? = config.padTokenIDSetAside, top != config.padTokenID.value, let type = config.modelType {
+                let owner = ModelTypeFacts.fact(for: type).map(\.configClass) ?? "model_type \(quoted(type))'s config class"
+                notes.append("\(file): the top-level pad_token_id \(top) is not what \(owner) builds its text model with "
                                  + "(it reads the text_config's pad_token_id); ignored")
             }
             if let aside = config.textConfigPadSetAside, let type = config.modelType, let fact = ModelTypeFacts.fact(for: type) {
@@ -123,10 +123,10 @@ public enum PadIDResolver {
             }
             if let inner = config.disagreeingTextConfigPad {
                 let top = config.padTokenID.value.map(String.init) ?? "null"
-                let nested = inner == "no text_config" ? "has no text_config" : inner == "none" ? "none in its text_config" : "\(inner) in its text_config"
-                notes.append("\(file) states pad_token_id \(top) at the top level and \(nested); which one model_type "
-                    + "\(quoted(config.modelType ?? "")) builds its text model with is not known (its transformers config class builds it "
-                    + "from a text_config, whose defaults tensoraudit does not know), so neither is used")
+                let nested = inner == "no text_config" ? "has no text_config" : "none in its text_config"
+                notes.append("\(file) states pad_token_id \(top) at the top level and \(nested); model_type \(quoted(config.modelType ?? ""))'s "
+                    + "config class builds its text model from a text_config, whose default pad id tensoraudit does not know, so the "
+                    + "top-level one is not used")
             }
             switch config.padTokenID {
             case _ where config.refusal != nil || config.disagreeingTextConfigPad != nil:

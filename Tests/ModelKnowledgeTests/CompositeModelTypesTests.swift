@@ -15,5 +15,7 @@ import Testing
         #expect(document["transformers_version"] as? String == ModelTypeFacts.transformersVersion)
         // By hand from transformers' config classes: LlavaConfig has a text_config, NemotronConfig not.
         #expect(ModelTypeFacts.isComposite("llava") && ModelTypeFacts.isComposite("gemma3") && !ModelTypeFacts.isComposite("nemotron"))
+        let forwarding = try #require(document["forwards_top_level"] as? [String])
+        #expect(ModelTypeFacts.forwardingTypes == Set(forwarding) && forwarding.contains("qwen2_vl") && !forwarding.contains("llava"))
     }
 }

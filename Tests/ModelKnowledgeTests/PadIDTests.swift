@@ -47,15 +47,22 @@ import Testing
                 "\(bert.notes)")
         // LlavaConfig has a text_config sub-config (composite-model-types.json), with or without
         // a model_type in it: transformers builds llava's text model from it (padding_idx 7 for
-        // text pad 7 beside a top-level 3; None for none beside 3), so a top-level 3 it does not
-        // repeat is used for neither.
-        for nested in [#"{"model_type":"llama"}"#, #"{"pad_token_id":7}"#] {
+        // text pad 7 beside a top-level 3; None for none beside 3, the text default), so a stated
+        // text_config id is the pad id and a top-level one it does not repeat is not used.
+        for nested in [#"{"model_type":"llama","pad_token_id":7}"#, #"{"pad_token_id":7}"#] {
             let llava = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"llava","pad_token_id":3,"text_config":\#(nested)}"#),
                                               tokenizer: nil, rowCount: 16)
-            #expect(llava.padID == nil && llava.notes.contains { $0.contains("states pad_token_id 3 at the top level") }, "\(nested)")
+            #expect(llava.padID?.id == 7 && llava.notes.contains { $0.contains("the top-level pad_token_id 3 is not what") }, "\(nested)")
         }
+        let none = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"llava","pad_token_id":3,"text_config":{"model_type":"llama"}}"#),
+                                         tokenizer: nil, rowCount: 16)
+        #expect(none.padID == nil && none.notes.contains { $0.contains("none in its text_config") })
         let bare = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"llava","pad_token_id":3}"#), tokenizer: nil, rowCount: 16)
         #expect(bare.padID == nil && bare.notes.contains { $0.contains("has no text_config") }, "\(bare.notes)")
+        // Qwen2VLConfig given no text_config builds one from the top-level fields
+        // (Qwen2VLConfig(pad_token_id=5).text_config.pad_token_id is 5): a flat config's id is used.
+        let flat = PadIDResolver.resolve(flag: nil, config: try config(#"{"model_type":"qwen2_vl","pad_token_id":5}"#), tokenizer: nil, rowCount: 16)
+        #expect(flat.padID?.id == 5 && flat.padID?.sourceName == "config")
         // The model type itself read from the text_config: that text_config is the config read.
         let nestedType = PadIDResolver.resolve(flag: nil, config: try config(#"{"text_config":{"model_type":"bert","pad_token_id":7}}"#),
                                                tokenizer: nil, rowCount: 16)
