@@ -169,8 +169,8 @@ public struct ModelConfigFacts: Sendable, Equatable {
         }
         // A class that builds its text model from the text_config: Gemma 3 (the table knows its
         // default), or a composite type outside the table (LlavaConfig, PaliGemmaConfig, …:
-        // every one of transformers' 144 took a stated text_config.pad_token_id 7 over a
-        // top-level 5; adversarial review). A text model's class (nemotron) reads its top level
+        // every one of transformers' 144 config classes kept a stated text_config.pad_token_id
+        // 7 beside a top-level 5, and fifteen built had padding_idx 7; adversarial review). A text model's class (nemotron) reads its top level
         // whatever a text_config says.
         guard fact != nil || ModelTypeFacts.isComposite(modelType), !fieldsFromTextConfig.contains("model_type") else { return self }
         if let text = textConfigNotObject {
