@@ -60,14 +60,12 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// with, because it reads the text_config's (`ModelTypeFact.textConfigPad`, Gemma 3):
     /// `padTokenID` is then the text_config's, and this keeps what was set aside, for a note.
     public var padTokenIDSetAside: Value<Int>?
-    /// For a composite model type outside the table (`ModelTypeFacts.isComposite`) whose
-    /// config.json has a top-level `pad_token_id` (an id or null) and none in its text_config:
-    /// "none", or "no text_config" when there is none (and the class does not build one from
-    /// the top level). Which one the class builds its text
-    /// model with is not known (transformers 5.25's LlavaConfig, PaliGemmaConfig, Qwen2VLConfig
-    /// … have no top-level pad_token_id field and build from the text_config's, its default
-    /// when absent), so neither is used as the pad id.
-    public var disagreeingTextConfigPad: String?
+    /// A composite model type outside the table (`ModelTypeFacts.isComposite`) whose
+    /// config.json has a top-level `pad_token_id` (an id or null) and none in its text_config
+    /// (or no text_config, for a class that does not build one from the top level): its class
+    /// builds the text model from the text_config's default, which tensoraudit does not know,
+    /// so the top-level id is not used (`padTokenID` keeps it, for the note).
+    public var topLevelPadUnread = false
     /// Whether config.json has a `text_config` key, and, when its value is no object, that
     /// value as written (transformers' composite configs refuse such a config).
     public var hasTextConfig = false
@@ -144,13 +142,17 @@ public struct ModelConfigFacts: Sendable, Equatable {
         return facts.settingTextConfigTieAside().readingPadFromTextConfig(nestedPad.map(intValue), nestedIsList: nestedIsList)
     }
 
-    /// These facts with `pad_token_id` taken from the text_config alone when the model type's
-    /// class builds its input embedding from there (`ModelTypeFact.textConfigPad`): `nested` is
-    /// the text_config's value as read (nil: it has none, so the text_config class's default
-    /// applies), and a top-level integer or null moves to `padTokenIDSetAside`. A top-level
-    /// value that is no integer (a list, a string) stays: transformers refuses the config
-    /// (GenerationConfig's validation fails on it), as for any model type; so does a
-    /// text_config that is no object (`refusal`).
+    /// These facts with `pad_token_id` read where the model type's class reads it. `nested`
+    /// is the text_config's value as read (nil: none there).
+    /// - A table class without a text_config (LlamaConfig): a value found only in the
+    ///   text_config moves to `textConfigPadSetAside`; the class default applies.
+    /// - A class that builds its text model from the text_config (Gemma 3,
+    ///   `ModelTypeFact.textConfigPad`; a composite type outside the table,
+    ///   `ModelTypeFacts.isComposite`): the text_config's value, a top-level integer or null
+    ///   moving to `padTokenIDSetAside`; without one, Gemma 3's text default, or for a
+    ///   composite type `topLevelPadUnread`. A top-level value that is no integer (a list, a
+    ///   string) stays: transformers refuses the config (GenerationConfig's validation fails on
+    ///   it), as for any model type; so does a text_config that is no object (`refusal`).
     public func readingPadFromTextConfig(_ nested: Value<Int>?, nestedIsList: Bool) -> ModelConfigFacts {
         guard let modelType else { return self }
         let fact = ModelTypeFacts.fact(for: modelType)
@@ -170,8 +172,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
         // A class that builds its text model from the text_config: Gemma 3 (the table knows its
         // default), or a composite type outside the table (LlavaConfig, PaliGemmaConfig, …:
         // every one of transformers' 144 config classes kept a stated text_config.pad_token_id
-        // 7 beside a top-level 5, and fifteen built had padding_idx 7; adversarial review). A text model's class (nemotron) reads its top level
-        // whatever a text_config says.
+        // 7 beside a top-level 5, and the thirteen built had padding_idx 7:
+        // composite-model-types.json; adversarial review). A
+        // text model's class (nemotron) reads its top level whatever a text_config says.
         guard fact != nil || ModelTypeFacts.isComposite(modelType), !fieldsFromTextConfig.contains("model_type") else { return self }
         if let text = textConfigNotObject {
             facts.refusal = "its text_config is \(text), not an object: transformers refuses to build the model"
@@ -187,7 +190,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
             // (or null) is used for neither, except where no text_config is given and the class
             // builds one from the top-level fields (Qwen2-VL's flat configs).
             guard fromTop, padTokenID != .absent, hasTextConfig || !ModelTypeFacts.forwardingTypes.contains(modelType) else { return self }
-            facts.disagreeingTextConfigPad = hasTextConfig ? "none" : "no text_config"
+            facts.topLevelPadUnread = true
             return facts
         }
         if fromTop, padTokenID != .absent { facts.padTokenIDSetAside = padTokenID }

@@ -121,15 +121,15 @@ public enum PadIDResolver {
                 }
                 notes.append("\(file): text_config.pad_token_id \(shown) is not read by \(fact.configClass), which has no text_config; ignored")
             }
-            if let inner = config.disagreeingTextConfigPad {
+            if config.topLevelPadUnread {
                 let top = config.padTokenID.value.map(String.init) ?? "null"
-                let nested = inner == "no text_config" ? "has no text_config" : "none in its text_config"
+                let nested = config.hasTextConfig ? "none in its text_config" : "has no text_config"
                 notes.append("\(file) states pad_token_id \(top) at the top level and \(nested); model_type \(quoted(config.modelType ?? ""))'s "
                     + "config class builds its text model from a text_config, whose default pad id tensoraudit does not know, so the "
                     + "top-level one is not used")
             }
             switch config.padTokenID {
-            case _ where config.refusal != nil || config.disagreeingTextConfigPad != nil:
+            case _ where config.refusal != nil || config.topLevelPadUnread:
                 break
             case .absent:
                 break

@@ -15,6 +15,10 @@ import Testing
         #expect(document["transformers_version"] as? String == ModelTypeFacts.transformersVersion)
         // By hand from transformers' config classes: LlavaConfig has a text_config, NemotronConfig not.
         #expect(ModelTypeFacts.isComposite("llava") && ModelTypeFacts.isComposite("gemma3") && !ModelTypeFacts.isComposite("nemotron"))
+        // The rule's ground: the sample built by transformers takes the text_config's 7 over a top-level 5.
+        let built = try #require(document["built_with_text_config_pad"] as? [String: Int])
+        #expect(built.count >= 10 && built.values.allSatisfy { $0 == 7 }, "\(built)")
+        #expect(built.keys.allSatisfy(ModelTypeFacts.isComposite))
         let forwarding = try #require(document["forwards_top_level"] as? [String])
         #expect(ModelTypeFacts.forwardingTypes == Set(forwarding) && forwarding.contains("qwen2_vl") && !forwarding.contains("llava"))
     }

@@ -102,27 +102,23 @@ struct CheckpointLoader {
             // without PROTO read as a header length "too large"); no valid safetensors file
             // starts either way, so it is tried first.
             if kind == .tar || kind == .rawPickle(hasTorchMagic: true) { return try CheckpointFile(torch: mapping) }
-            // A file named like a torch checkpoint that is nothing this reader knows: say so in
-            // torch's terms, not safetensors' ("too small for the 8-byte header length" for an
-            // empty .pt; helper review, 2026-12-05).
-            // Any safetensors failure of such a file (a GGML .bin's magic read as a header length,
-            // a raw float dump, zeros) says first what the name promised and it is not, then
-            // what the safetensors reader made of it (adversarial review, 2026-12-05).
+            // A file named like a torch checkpoint that no reader accepts is said to be no torch
+            // file first (an empty .pt read "too small for the 8-byte header length"; helper
+            // review), then what it looks like or what the safetensors reader made of it (a
+            // GGML .bin's magic read as a header length, zeros). Only failures before any header
+            // was read: a safetensors file named .bin whose header parsed but whose data lies is
+            // a damaged safetensors file and keeps that reader's error (adversarial review).
             var safetensorsFailure: String?
             var unrecognised = false
             if case .source(_, "not-safetensors", _) = error { unrecognised = true }
-            // Only failures before any header was read: a safetensors file named .bin whose
-            // header parsed but whose data lies (cut short, wrong offsets) is a damaged
-            // safetensors file and keeps that reader's error (adversarial review).
             if case .format(_, let failure) = error {
                 switch failure {
                 case .headerTooSmall: unrecognised = true
-                case .headerTooLarge, .invalidHeaderLength: unrecognised = true
-                case .invalidJSON(let offset, _) where offset == 8: unrecognised = true
-                case .invalidUTF8(let offset) where offset == 8: unrecognised = true
+                case .headerTooLarge, .invalidHeaderLength, .invalidJSON(8, _), .invalidUTF8(8):
+                    unrecognised = true
+                    safetensorsFailure = "\(failure)"
                 default: break
                 }
-                if unrecognised, failure.kind != "header-too-small" { safetensorsFailure = "\(failure)" }
             }
             if unrecognised, kind != .rawPickle(hasTorchMagic: false),
                let suffix = torchSuffixes.first(where: { $0 != ".gguf" && mapping.path.hasSuffix($0) }) {

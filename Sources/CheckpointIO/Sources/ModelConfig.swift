@@ -43,8 +43,9 @@ public struct ModelConfig: Sendable, Equatable {
     /// transformers 5 refuses the config, so it builds no model (and no `padding_idx`) from it.
     public var padTokenIsList = false
     /// The `text_config`'s own `pad_token_id`, as read, whether or not the top level has one
-    /// (nil: no text_config, or none in it). Gemma3Config builds its text model's
-    /// `padding_idx` from it and never reads a top-level one (ModelKnowledge's `ModelTypeFacts`).
+    /// (nil: no text_config, or none in it). Composite classes (Gemma3Config, LlavaConfig, …)
+    /// build their text model's `padding_idx` from it (ModelKnowledge's
+    /// `ModelConfigFacts.readingPadFromTextConfig`).
     public var textConfigPadToken: PadToken?
     /// `textConfigPadToken` was written as a list (see `padTokenIsList`).
     public var textConfigPadTokenIsList = false

@@ -99,7 +99,7 @@ extension PaddingAnalysis {
             // finding lost this explanation (adversarial review).
             guard finding.rule == .allZeroRows,
                   let r = finding.tensors.lazy.compactMap({ zeroPads[ExactText($0)] })
-                      .first(where: { finding.tensors.count == 1 || finding.message.hasPrefix($0.tensor + " (one stored buffer") })
+                      .first(where: { finding.leads(with: $0.tensor) })
             else { return finding }
             var noted = finding
             let token = r.padToken.map { ", token " + quoted($0) } ?? ""
@@ -224,7 +224,7 @@ extension PaddingAnalysis {
             default: "whether the matrix is tied is unknown (evidence: \(r.tying.evidence.rawValue))"
             }
             let standing = (standsFor.map { " (it holds the input embedding \(quoted($0)), which is tied to it and not stored apart)" } ?? "")
-                + (sameBuffer.isEmpty ? "" : " (one stored buffer, also read as \(sameBuffer.map(quoted).joined(separator: ", ")))")
+                + Finding.alsoReadAs(sameBuffer)
             return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow ? .info : nil, tensors: [r.tensor] + sameBuffer,
                            message: "\(r.tensor)\(standing): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                            evidence: evidence)

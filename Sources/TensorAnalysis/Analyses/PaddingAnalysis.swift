@@ -368,7 +368,7 @@ public enum PaddingAnalysis {
     /// What was looked at for a pad id, for the "no pad token found" note.
     static func searchedSources(_ checkpoint: Checkpoint, _ knowledge: CheckpointKnowledge) -> String {
         var searched = [checkpoint.config == nil ? "no config.json"
-            : knowledge.config?.disagreeingTextConfigPad != nil ? "config.json's pad_token_id is not known to be its text model's"
+            : knowledge.config?.topLevelPadUnread == true ? "config.json's pad_token_id is not known to be its text model's"
             : "config.json has no usable pad_token_id"]
         // A GGUF file's tokenizer is its `tokenizer.ggml.*` metadata: when that is there but not
         // usable (tokens that are no strings), "no tokenizer files" said it was absent (review,

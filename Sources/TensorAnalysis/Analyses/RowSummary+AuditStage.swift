@@ -127,8 +127,7 @@ extension RowSummary {
                 for index in keptFindings.indices where !alsoReadAs[index].isEmpty {
                     let others = alsoReadAs[index]
                     keptFindings[index].tensors = ([name] + others).sortedByCodePoints()
-                    keptFindings[index].message = name + " (one stored buffer, also read as \(others.map(quoted).joined(separator: ", ")))"
-                        + keptFindings[index].message.dropFirst(name.count)
+                    keptFindings[index].message = name + Finding.alsoReadAs(others) + keptFindings[index].message.dropFirst(name.count)
                 }
                 out[kept] = keptFindings
             }

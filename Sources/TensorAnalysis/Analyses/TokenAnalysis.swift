@@ -169,7 +169,7 @@ public enum TokenAnalysis {
             if let size = r.vocabularySize { evidence["vocab_size"] = .int(Int64(size)) }
             if let pad = r.padRow { evidence["pad_row"] = .int(Int64(pad.id)) }
             if let padded = r.paddingIdxRow { evidence["padding_idx"] = .int(Int64(padded.row)) }
-            let standing = others.isEmpty ? "" : " (one stored buffer, also read as \(others.map(quoted).joined(separator: ", ")))"
+            let standing = Finding.alsoReadAs(others)
             return Finding(.untrainedTokens, tensors: [r.tensor] + others,
                            message: "\(r.tensor)\(standing): \(r.rows.count) of \(r.rowCount) rows have norms far below the median "
                                + "(robust z < -\(RowSummary.outlierThreshold); lowest row \(lowest.row)\(lowestName) \(RowSummary.short(lowest.norm)) vs median \(RowSummary.short(r.medianNorm))): "

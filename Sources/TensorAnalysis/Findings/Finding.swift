@@ -30,3 +30,19 @@ public struct Finding: Sendable, Equatable {
         self.file = file
     }
 }
+
+extension Finding {
+    /// " (one stored buffer, also read as "b", "c")" after the name of the view that speaks for
+    /// views of one stored buffer, or "" for none: one wording for every rule that reports such
+    /// views once (row rules, `untrained-tokens`, `padding-row-nonzero`), and one test of it
+    /// (`leads(with:)`).
+    static func alsoReadAs(_ others: [String]) -> String {
+        others.isEmpty ? "" : " (one stored buffer, also read as \(others.map(quoted).joined(separator: ", ")))"
+    }
+
+    /// Whether the message speaks of `tensor` first: alone (`tensor: …`) or for the views of
+    /// its buffer (`tensor (one stored buffer, …): …`).
+    func leads(with tensor: String) -> Bool {
+        message.hasPrefix(tensor + ":") || message.hasPrefix(tensor + " (one stored buffer, also read as ")
+    }
+}
