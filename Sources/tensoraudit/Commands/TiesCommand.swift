@@ -30,8 +30,9 @@ struct TiesCommand: ParsableCommand {
             let analysis = try checkpoint.read(advisingSequentialScan: true) { TieAnalysis.analyze(checkpoint) }
             let findings = TieAnalysis.findings(analysis)
             let convention = ConventionTie.llamaCpp(in: checkpoint).map { [$0] } ?? []
-            return (format == .json ? TiesRendering.json(analysis, findings, convention: convention).rendered()
-                : TiesRendering.text(analysis, findings, convention: convention)) + "\n"
+            let configured = ConfigTie.unstoredOutputs(in: checkpoint, report: analysis)
+            return (format == .json ? TiesRendering.json(analysis, findings, convention: convention, configured: configured).rendered()
+                : TiesRendering.text(analysis, findings, convention: convention, configured: configured)) + "\n"
         }
     }
 }

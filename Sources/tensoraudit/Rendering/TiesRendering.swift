@@ -5,7 +5,8 @@ import TensorScan
 
 /// Text and JSON renderings of `ties`.
 enum TiesRendering {
-    static func json(_ report: TieAnalysis.Report, _ findings: [Finding], convention: [ConventionTie] = []) -> JSONValue {
+    static func json(_ report: TieAnalysis.Report, _ findings: [Finding], convention: [ConventionTie] = [],
+                     configured: [ConfigTie] = []) -> JSONValue {
         .object([
             "schema_version": .int(1),
             "groups": .array(report.groups.map { g in
@@ -25,6 +26,9 @@ enum TiesRendering {
             "tied_by_convention": .array(convention.map { tie in
                 .object(["tensor": .string(tie.tensor), "absent": .string(tie.absent), "detail": .string(tie.detail)])
             }),
+            "tied_by_config": .array(configured.map { tie in
+                .object(["tensor": .string(tie.tensor), "tying": PaddingRendering.tying(tie.tying)])
+            }),
             // Keyed by code points, as the aliases are: two removed names that are canonically
             // equivalent are two keys.
             "aliases": .object(report.aliases.mapValues(JSONValue.string)),
@@ -33,7 +37,8 @@ enum TiesRendering {
         ])
     }
 
-    static func text(_ report: TieAnalysis.Report, _ findings: [Finding], convention: [ConventionTie] = []) -> String {
+    static func text(_ report: TieAnalysis.Report, _ findings: [Finding], convention: [ConventionTie] = [],
+                     configured: [ConfigTie] = []) -> String {
         var lines: [String] = []
         if report.groups.isEmpty { lines.append("no two tensors hold identical bytes") }
         for g in report.groups {
@@ -55,6 +60,10 @@ enum TiesRendering {
         for tie in convention {
             lines.append("tied by the format's convention (one copy, no bytes wasted): \(TextFormatting.safeName(tie.tensor))")
             lines.append("  " + TextFormatting.safeMessage(tie.detail))
+        }
+        for tie in configured {
+            lines.append("tied, output projection not stored (one copy, no bytes wasted): \(TextFormatting.safeName(tie.tensor))")
+            lines.append("  tied (evidence: \(tie.tying.evidence.rawValue)): " + TextFormatting.safeMessage(tie.tying.detail))
         }
         if !report.aliases.isEmpty {
             lines.append("__metadata__ aliases (removed -> kept):")

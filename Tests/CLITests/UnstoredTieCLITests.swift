@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `save_pretrained` writes a tied weight once: a RoBERTa masked-LM folder holds the word
+/// embedding and no `lm_head.decoder.weight`. `ties` lists such a tie under `tied_by_config`
+/// with `padding`'s judgement. What transformers does with each folder's missing head (built by
+/// `from_pretrained`, the head's weight compared with the stored tensors by value and by
+/// storage) is in TestData/knowledge/unstored-ties.json, written by
+/// generate_unstored_ties.py: a tied, unstored head must be listed with the stored tensor it
+/// takes, and nothing else.
+@Suite struct UnstoredTieCLITests {
+    static func expected() -> [String: [String: Any]] {
+        let document = (try? Fixtures.json("knowledge/unstored-ties.json")) as? [String: Any]
+        return document?["folders"] as? [String: [String: Any]] ?? [:]
+    }
+
+    static let folders = expected().keys.sorted()
+
+    @Test("an omitted output projection is listed as tied exactly when transformers ties it at load, to the tensor it takes",
+          arguments: folders)
+    func listedAsTransformersTiesIt(folder: String) throws {
+        let answer = try #require(Self.expected()[folder])
+        let report = try CLI.json(["ties", Fixtures.path(folder)])
+        let listed = try #require(report["tied_by_config"] as? [[String: Any]])
+        let tiedAtLoad = answer["tied"] as? Bool == true && answer["output_stored"] as? Bool == false
+        let takes = try #require(answer["tied_to"] as? [String])
+        #expect(listed.compactMap { $0["tensor"] as? String }.sorted() == (tiedAtLoad ? takes : []), "\(folder): \(listed)")
+        for entry in listed {
+            let tying = try #require(entry["tying"] as? [String: Any])
+            #expect(tying["tied"] as? Bool == true)
+            #expect(tying["output_projection_present"] as? Bool == false)
+            #expect(["config", "model-type-default"].contains(tying["evidence"] as? String ?? ""))
+        }
+    }
+
+    @Test("the fixtures cover both answers: heads tied at load and heads transformers does not tie")
+    func fixturesCoverBothAnswers() {
+        let answers = Self.expected().values
+        #expect(answers.count >= 10)
+        #expect(answers.contains { $0["tied"] as? Bool == true && $0["output_stored"] as? Bool == false })
+        #expect(answers.contains { $0["tied"] as? Bool == false && $0["output_stored"] as? Bool == false })
+    }
+
+    @Test("text: the tied embedding, its evidence and why, beside the groups; padding says the same")
+    func textNamesTheTie() throws {
+        let folder = Fixtures.path("knowledge/zero-pad-rows/roberta")
+        let text = try CLI.run(["ties", folder])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("tied, output projection not stored (one copy, no bytes wasted): roberta.embeddings.word_embeddings.weight\n"
+            + "  tied (evidence: config): \(folder)/config.json sets tie_word_embeddings to true."))
+        let padding = try CLI.json(["padding", folder])
+        let tying = try #require((padding["embeddings"] as? [[String: Any]])?.first?["tying"] as? [String: Any])
+        let ties = try CLI.json(["ties", folder])
+        let listed = try #require((ties["tied_by_config"] as? [[String: Any]])?.first?["tying"] as? [String: Any])
+        #expect(listed["detail"] as? String == tying["detail"] as? String)
+        #expect(listed["evidence"] as? String == tying["evidence"] as? String)
+    }
+}
