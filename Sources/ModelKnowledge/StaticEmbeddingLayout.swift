@@ -11,6 +11,8 @@ public struct TensorShape: Sendable, Equatable {
     }
 
     var isInteger: Bool { ["I8", "I16", "I32", "I64", "U8", "U16", "U32", "U64"].contains(dtype) }
+    /// Values a matrix of embeddings can hold: no integer (but model2vec's I8) and no booleans.
+    var holdsEmbeddingValues: Bool { dtype == "I8" || !(isInteger || dtype == "BOOL") }
 }
 
 /// A static embedding model: a token matrix and nothing to run on top of it, so it has no
@@ -19,7 +21,8 @@ public struct TensorShape: Sendable, Equatable {
 /// Two layouts are recognised, each only when the checkpoint holds nothing else (a transformer
 /// with an `embeddings` tensor is not a static model):
 /// - sentence-transformers `StaticEmbedding`: one `embedding.weight` [vocab, dim];
-/// - model2vec: `embeddings` [rows, dim], optionally `mapping` [vocab] (integer token id → row,
+/// - model2vec: `embeddings` [rows, dim] (floating point, or I8 from model2vec's int8
+///   quantisation), optionally `mapping` [vocab] (integer token id → row,
 ///   when the vocabulary was quantised so tokens share rows) and `weights` [vocab] (a per-token
 ///   scale applied to the row).
 public struct StaticEmbeddingLayout: Sendable, Equatable {
@@ -44,11 +47,16 @@ public struct StaticEmbeddingLayout: Sendable, Equatable {
     public static func detect(_ tensors: [TensorShape]) -> StaticEmbeddingLayout? {
         let byName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         guard byName.count == tensors.count else { return nil }
-        if tensors.count == 1, let only = byName["embedding.weight"], only.shape.count == 2, !only.isInteger {
+        if tensors.count == 1, let only = byName["embedding.weight"], only.shape.count == 2, !only.isInteger, only.dtype != "BOOL" {
             return StaticEmbeddingLayout(kind: .sentenceTransformers, embeddings: only.name, rows: only.shape[0],
                                          dimension: only.shape[1], mapping: nil, weights: nil, tokenCount: only.shape[0])
         }
-        guard let matrix = byName["embeddings"], matrix.shape.count == 2, !matrix.isInteger,
+        // model2vec's int8 quantisation (`quantize_to="int8"`: one global scale, values rounded
+        // to [-127, 127], no scale kept) stores `embeddings` as I8, and its encoder uses those
+        // values as the embedding (cast to float32): a shipped int8 model was "no embedding
+        // matrix found", its pad row unchecked (reader's review, 2026-12-05). No other integer
+        // type is a model2vec dtype.
+        guard let matrix = byName["embeddings"], matrix.shape.count == 2, matrix.holdsEmbeddingValues,
               Set(byName.keys).isSubset(of: ["embeddings", "mapping", "weights"]) else { return nil }
         let mapping = byName["mapping"], weights = byName["weights"]
         if let mapping, mapping.shape.count != 1 || !mapping.isInteger { return nil }

@@ -38,6 +38,22 @@ import Testing
         #expect(StaticEmbeddingLayout.detect([TensorShape(name: "embeddings", shape: [10, 4], dtype: "F16")])?.tokenCount == 10)
     }
 
+    @Test("model2vec's int8 quantisation (I8 embeddings) is model2vec; no other integer type is, nor an I8 sentence-transformers matrix")
+    func int8Embeddings() throws {
+        let expected = try KnowledgeFixtures.expected("knowledge/families/model2vec-int8")
+        let tensors = (expected["tensors"] as? [[String: Any]] ?? []).map {
+            TensorShape(name: $0.string("name") ?? "", shape: $0.ints("shape"), dtype: $0.string("dtype") ?? "")
+        }
+        #expect(tensors.first { $0.name == "embeddings" }?.dtype == "I8", "the reference reader lists model2vec's int8 matrix as I8")
+        let layout = try #require(StaticEmbeddingLayout.detect(tensors))
+        #expect(layout.kind == .model2vec && layout.mapping == "mapping" && layout.weights == "weights")
+        for dtype in ["I16", "I32", "I64", "U8", "BOOL"] {
+            #expect(StaticEmbeddingLayout.detect([TensorShape(name: "embeddings", shape: [10, 4], dtype: dtype)]) == nil, "\(dtype)")
+        }
+        #expect(StaticEmbeddingLayout.detect([TensorShape(name: "embedding.weight", shape: [10, 4], dtype: "I8")]) == nil)
+        #expect(StaticEmbeddingLayout.detect([TensorShape(name: "embedding.weight", shape: [10, 4], dtype: "BOOL")]) == nil)
+    }
+
     @Test func rowsBeyondTheVocabulary() {
         #expect(rowsBeyondVocabulary(rows: 50304, vocabularySize: 50280) == 50280..<50304)
         #expect(rowsBeyondVocabulary(rows: 30522, vocabularySize: 30522) == nil)

@@ -33,6 +33,36 @@ import TestSupport
         #expect(finding.message.contains("static embedding model"))
     }
 
+    /// model2vec's int8 quantisation stores `embeddings` as I8 and encodes with those values
+    /// (TestData/knowledge/families/model2vec-int8, saved by model2vec itself; answers from numpy
+    /// and model2vec in expected.json). It was "no embedding matrix found", the pad row unchecked.
+    @Test("model2vec int8: the I8 matrix is the static model's, its pad row mapping[pad_id] with numpy's norm, every row norm numpy's")
+    func model2vecInt8() throws {
+        let folder = "knowledge/families/model2vec-int8"
+        let expected = try #require(try Fixtures.json(folder + "/expected.json") as? [String: Any])
+        #expect(expected["loaded_embedding_dtype"] as? String == "int8")
+        let checkpoint = try Checkpoint.open(path: Fixtures.path(folder))
+        let report = try PaddingAnalysis.analyze(checkpoint)
+        let r = try #require(report.results.first)
+        #expect(report.results.count == 1)
+        #expect(r.tensor == "embeddings")
+        #expect(r.staticLayout?.kind == .model2vec && r.staticLayout?.mapping == "mapping")
+        #expect(r.padID.id == expected["pad_id"] as? Int)
+        #expect(r.padToken == expected["pad_token"] as? String)
+        #expect(r.rowIndex == expected["pad_row_index"] as? Int)
+        #expect(r.rowIndex != r.padID.id)
+        #expect(closeEnough(r.rowNorm, Fixtures.number(expected["pad_row_norm"] as Any) ?? 0))
+        let norms = try #require(expected["row_norms"] as? [Any]).compactMap(Fixtures.number)
+        let moments = try #require(checkpoint.tensor(named: "embeddings")?.rowMoments())
+        #expect(moments.count == norms.count)
+        for (row, norm) in norms.enumerated() where row < moments.count {
+            #expect(closeEnough(moments[row].l2Norm, norm), "row \(row)")
+        }
+        // `--tensor embeddings` names the same matrix: the same row through the mapping.
+        let requested = try PaddingAnalysis.analyze(checkpoint, tensors: ["embeddings"])
+        #expect(requested.results.first?.rowIndex == expected["pad_row_index"] as? Int)
+    }
+
     static func write(_ entries: [SafetensorsWriter.Entry]) throws -> String {
         let dir = try Fixtures.temporaryDirectory()
         try Data(SafetensorsWriter(entries: entries).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
