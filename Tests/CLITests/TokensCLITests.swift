@@ -238,4 +238,32 @@ import TestSupport
         #expect(lines.first?.hasSuffix(#"pad token "P\u{a}ZQ\u{1b}[31m\u{202e}D""#) == true, "\(lines.first ?? "")")
         #expect(lines.dropFirst().first?.hasPrefix("  from ") == true)
     }
+
+    @Test("without a tokenizer the candidates are rows, not 'ordinary tokens': nothing sorted them; with one they are ordinary tokens")
+    func candidatesWithoutTokenizerAreRows() throws {
+        let dir = try Self.folder(config: #"{"model_type": "llama", "tie_word_embeddings": false}"#)
+        let named = try CLI.run(["tokens", dir])
+        #expect(named.stdout.contains("candidates by input-row-norm: ") && named.stdout.contains(" ordinary token"), "\(named.stdout)")
+        // The same matrix alone in another folder: no vocab.txt, no config.json.
+        let bare = try Fixtures.temporaryDirectory().appendingPathComponent("model.safetensors")
+        try FileManager.default.copyItem(atPath: dir + "/model.safetensors", toPath: bare.path)
+        let result = try CLI.run(["tokens", bare.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("candidates by") })
+        #expect(line.contains("input-row-norm: ") && line.contains(" row") && !line.contains("ordinary"), "\(line)")
+    }
+
+    @Test("a static embedding model's candidates come with the caveat that its row norms also carry token weights")
+    func staticModelCaveat() throws {
+        let report = try CLI.json(["tokens", Fixtures.path("knowledge/families/model2vec-static")])
+        let matrix = try #require((report["embeddings"] as? [[String: Any]])?.first)
+        #expect(matrix["indicator"] as? String == "input-row-norm")
+        #expect((matrix["notes"] as? [String])?.contains { $0.hasPrefix("a static embedding model: the indicator was made for transformer language models") } == true)
+        // A transformer's matrix gets no such note.
+        let transformer = try CLI.json(["tokens", try Self.folder(config: #"{"model_type": "llama", "tie_word_embeddings": false}"#)])
+        let other = try #require((transformer["embeddings"] as? [[String: Any]])?.first)
+        #expect(other["indicator"] as? String == "input-row-norm")
+        let notes = other["notes"] as? [String] ?? []
+        #expect(!notes.contains { $0.contains("static embedding model") }, "\(notes)")
+    }
 }

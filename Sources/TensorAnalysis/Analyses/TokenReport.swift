@@ -29,6 +29,12 @@ public struct TokenReport: Sendable {
         public var candidateTokens: [Int: String]
         /// Why the indicator differs from the paper's choice, or could not run.
         public var notes: [String]
+        /// Whether a tokenizer sorted this matrix's rows into ordinary, special and known-unused
+        /// tokens, so the candidates are ordinary tokens; false without one, or when tokens
+        /// share rows through a mapping: the candidates are rows of no known kind. Why: the text
+        /// said "640 ordinary tokens in the lowest 2%" of a bare file with no tokenizer
+        /// (reader's review, 2026-12-05).
+        public var rowsClassified = true
 
         public var untrainedRows: TokenAnalysis.UntrainedRows? {
             guard let selection, let indicator, !selection.candidates.isEmpty else { return nil }
@@ -108,6 +114,8 @@ public struct TokenReport: Sendable {
             let judged = isOutput ? TyingJudgement(tied: true, evidence: tying.evidence, detail: tying.detail,
                                                    outputProjectionPresent: true) : tying
             matrix.indicator = UndertrainedIndicator.choose(for: judged, knownUnusedCount: matrix.unusedTokens.count)
+            matrix.rowsClassified = tokenizer != nil
+            if layout != nil, matrix.indicator != nil { matrix.notes.append(staticIndicatorNote) }
             // The pad id's row and the row the model builds with padding_idx are no ordinary
             // tokens: zero-initialised, never updated through the lookup (a BigBird pad row 0 was
             // "1 ordinary tokens" without a tokenizer; review, 2026-12-05). As `audit` sorts them.
@@ -169,6 +177,19 @@ public struct TokenReport: Sendable {
     /// row is counted once, under the first that applies: beyond the vocabulary, no token,
     /// special, known unused, a NaN or ±Inf score. Without it the report read "0 ordinary tokens
     /// in the lowest 2% (score at most n/a)" and gave no reason.
+    /// Why a static embedding model's candidates are weaker evidence than a language model's:
+    /// the indicator comes from transformer language models, whose input rows move only when
+    /// their token is seen; a static model's rows are distilled or trained otherwise, and
+    /// model2vec's `distill` scales row i by sif / (sif + p_i), p_i Zipf's law over the
+    /// vocabulary order (`compute_weights`, on by default: `sif_coefficient=1e-4` in model2vec
+    /// 0.10.0), so low ids, frequent tokens in most vocabularies, get short rows. Why: a
+    /// static model's candidates listed "▁the" and "," with no caveat (reader's review,
+    /// 2026-12-05).
+    static let staticIndicatorNote = "a static embedding model: the indicator was made for transformer language models, "
+        + "whose input rows move only when their token is seen; static models are distilled or trained otherwise, and model2vec's "
+        + "distillation scales each row by a weight that grows with the token's id (SIF weighting under Zipf's law over the vocabulary order, "
+        + "on by default), so low ids, frequent tokens in most vocabularies, get short rows: a low score here may be a frequent token, not an untrained one"
+
     static func noThresholdNote(rows: Int, scores: [Double], eligible: [Int], tokenizer: Tokenizer?, unused: Set<Int>) -> String {
         var beyond = 0, unnamed = 0, special = 0, known = 0
         if let tokenizer {

@@ -95,7 +95,8 @@ enum TokensRendering {
                 // "lowest first:" only over a list; `--limit 0` lists none of a complete count.
                 let listing = !selection.candidates.isEmpty ? "; lowest first:"
                     : selection.totalBelowThreshold > 0 ? "; none listed (--limit 0)" : ""
-                lines.append("  candidates by \(indicator.rawValue): \(selection.totalBelowThreshold) ordinary token\(selection.totalBelowThreshold == 1 ? "" : "s") in the lowest "
+                let noun = m.rowsClassified ? "ordinary token" : "row"
+                lines.append("  candidates by \(indicator.rawValue): \(selection.totalBelowThreshold) \(noun)\(selection.totalBelowThreshold == 1 ? "" : "s") in the lowest "
                     + "\(percent)% (score at most \(threshold))\(listing)")
                 for c in selection.candidates.prefix(shown) {
                     let token = m.candidateTokens[c.row].map { PaddingRendering.quotedToken($0) } ?? "-"
