@@ -25,6 +25,17 @@ import TestSupport
                 "exit \(help.status): \(help.stderr)")
     }
 
+    @Test("a misspelt --fail-on rule names the closest rule before the list; exit 64")
+    func misspeltRule() throws {
+        let result = try CLI.run(["audit", Self.model, "--fail-on", "outlier-row"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("unknown rule 'outlier-row' for --fail-on; did you mean \"outlier-rows\"? known rules: padding-row-nonzero, "),
+                "\(result.stderr)")
+        let far = try CLI.run(["audit", Self.model, "--fail-on", "frobnicate"])
+        #expect(far.status == 64)
+        #expect(far.stderr.contains("unknown rule 'frobnicate' for --fail-on; known rules: ") && !far.stderr.contains("did you mean"), "\(far.stderr)")
+    }
+
     @Test("a misspelt --tensor names the closest tensor; exit 2", arguments: [
         ["rows", model, "--tensor", "bert.embeddings.word_embedding.weight"],
         ["padding", model, "--tensor", "bert.embeddings.word_embedding.weight"],

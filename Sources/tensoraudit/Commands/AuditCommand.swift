@@ -37,7 +37,10 @@ struct AuditCommand: ParsableCommand {
     func validate() throws {
         if policy?.isEmpty == true { throw ValidationError("the --policy path is empty") }
         for rule in failOn where RuleCatalog.rule(rule) == nil {
-            throw ValidationError("unknown rule '\(rule)' for --fail-on; known rules: "
+            // The closest rule ids first: a list of 35 hid `outlier-rows` from `outlier-row`
+            // (reader's review, 2026-12-05).
+            let hint = DidYouMean.phrase(for: rule, among: RuleCatalog.all.map(\.id))
+            throw ValidationError("unknown rule '\(rule)' for --fail-on\(hint.isEmpty ? ";" : hint) known rules: "
                 + RuleCatalog.all.map(\.id).joined(separator: ", "))
         }
         _ = try output.resolved(supported: Self.formats)
