@@ -56,4 +56,17 @@ import TestSupport
         #expect(listed["detail"] as? String == tying["detail"] as? String)
         #expect(listed["evidence"] as? String == tying["evidence"] as? String)
     }
+
+    /// Not the tie itself, but the line below it: constant groups count as stored more than
+    /// once, and the text says how much of the total they are (by hand: toy-bert holds three
+    /// zero F32 [64] biases, 2 × 256 B, beside the 256,000-byte tied copy; the RoBERTa folder's
+    /// constant groups only, 9 + 3 extra copies of 16 B).
+    @Test("the wasted-bytes line says how much of it is tensors of one repeated value", arguments: [
+        ("toy-bert/model.safetensors", "bytes wasted by duplicates: 256,512 (250.5 KiB; 512 B of it in tensors of one repeated value)"),
+        ("knowledge/zero-pad-rows/roberta", "bytes wasted by duplicates: 192 (192 B; all of it in tensors of one repeated value)"),
+    ])
+    func wastedBytesLine(path: String, line: String) throws {
+        let result = try CLI.run(["ties", Fixtures.path(path)])
+        #expect(result.stdout.split(separator: "\n").contains { $0 == line }, "\(result.stdout)")
+    }
 }

@@ -71,7 +71,14 @@ enum TiesRendering {
                 lines.append("  \(TextFormatting.safeName(removed.text)) -> \(TextFormatting.safeName(kept))")
             }
         }
-        lines.append("bytes wasted by duplicates: \(TextFormatting.grouped(report.wastedBytes)) (\(TextFormatting.bytes(report.wastedBytes)))")
+        // Constant groups count (they are stored more than once), but their note says "equal
+        // without being copies": the line says how much of the total they are, so the two do
+        // not read as a contradiction (reader's review, 2026-12-05: a CNN's zero
+        // `num_batches_tracked` counts were "40 B wasted" and "not copies").
+        let constant = report.groups.filter { $0.kind == .constant }.reduce(UInt64(0)) { $0 + $1.wastedBytes }
+        let share = constant == 0 ? "" : constant == report.wastedBytes ? "; all of it in tensors of one repeated value"
+            : "; \(TextFormatting.bytes(constant)) of it in tensors of one repeated value"
+        lines.append("bytes wasted by duplicates: \(TextFormatting.grouped(report.wastedBytes)) (\(TextFormatting.bytes(report.wastedBytes))\(share))")
         if !findings.isEmpty { lines.append("") }
         for f in findings { lines.append("[\(f.severity.rawValue)] \(f.rule): \(TextFormatting.safeMessage(f.message))") }
         return lines.joined(separator: "\n")
