@@ -56,6 +56,14 @@ public struct TyingQuestion: Sendable, Equatable {
     /// two were one tensor when saved, a tie whatever the config says. Two stored copies are
     /// only equal, and a config (or default) that unties them decides.
     public var identicalBytesAreShared: Bool
+    /// When the checkpoint is one file whose name says it is one shard of several
+    /// (`model-00006-of-00007.safetensors`), the sentence saying so: an output projection
+    /// missing from it may be stored in another shard, so its absence is no evidence, and a
+    /// config that ties decides nothing alone (transformers ties two stored copies only when
+    /// they are equal). Why: one shard of an untied GPT-2 was "tied … this checkpoint stores no
+    /// separate output projection" by GPT-2's default, its `lm_head` in another shard
+    /// (adversarial review, 2026-12-05).
+    public var loneShard: String?
 
     public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, acrossTypes: String? = nil,
                 aliasExists: Bool = false,
@@ -223,14 +231,30 @@ public enum TyingJudge {
             judgement.architectures = never.classes
             return judgement
         }
+        // A config or default that ties speaks of the model, whose head another shard may hold.
+        func tiedUnlessElsewhere(_ evidence: TyingEvidence, _ sentence: String) -> TyingJudgement {
+            guard !present, let shard = question.loneShard else { return result(true, evidence, sentence + noHeadTied) }
+            return result(nil, .unknown, sentence + " But \(shard), so its output projection may be stored in another shard: "
+                          + "this file alone cannot show whether the embedding is tied (transformers ties two stored matrices only when they are equal). "
+                          + "Open the folder or its index to read the whole checkpoint.")
+        }
         switch config.tieWordEmbeddings {
         case .value(let tied):
             if let nested = config.disagreeingTextConfigTie {
                 return result(nil, .unknown, "\(config.path) sets tie_word_embeddings to \(tied) at the top level and to \(nested) in its text_config, "
                               + "and model_type \(quoted(modelType)) is not in the table: which one its config class uses is not known." + noHead)
             }
-            return result(tied, .config, "\(config.path) sets tie_word_embeddings to \(tied)." + overriddenFalse(tied, modelType: modelType)
-                              + (tied ? noHeadTied : noHead))
+            // T5Config and its relatives set true whatever the file says: with no separate head
+            // stored, a model loaded from it ties. Why: a T5 stating false with no lm_head was
+            // "not tied (evidence: config)" beside a detail saying a loaded model ties, and
+            // `from_pretrained` shares lm_head with `shared` (adversarial review, 2026-12-05).
+            if !tied, !present, let fact = ModelTypeFacts.fact(for: modelType), fact.ignoresStatedFalse {
+                return tiedUnlessElsewhere(.modelTypeDefault, "\(config.path) sets tie_word_embeddings to false, but \(fact.configClass) in transformers "
+                    + "\(ModelTypeFacts.transformersVersion) sets it to true whatever config.json says (a stated false only turns off output scaling), "
+                    + "so a model loaded from this file ties its output projection to this matrix; the stated false is the config's word on how the model was built.")
+            }
+            if tied { return tiedUnlessElsewhere(.config, "\(config.path) sets tie_word_embeddings to true.") }
+            return result(tied, .config, "\(config.path) sets tie_word_embeddings to \(tied)." + overriddenFalse(tied, modelType: modelType) + noHead)
         case .unusable(let text):
             return result(nil, .unknown, "\(config.path): tie_word_embeddings is \(text), not a boolean" + nonBoolean(modelType) + noHead)
         case .null:
@@ -240,9 +264,8 @@ public enum TyingJudge {
                 let nested = config.ignoredTextConfigTie.map { " at the top level (its text_config sets it to \(Self.stated($0)), which that class may or may not read)" } ?? ""
                 return result(nil, .unknown, "\(config.path) leaves tie_word_embeddings out\(nested), and model_type \(quoted(modelType)) is not in the table of known defaults." + noHead)
             }
-            return result(fact.tiesWordEmbeddings, .modelTypeDefault,
-                          "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)."
-                              + (fact.tiesWordEmbeddings ? noHeadTied : noHead))
+            let sentence = "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)."
+            return fact.tiesWordEmbeddings ? tiedUnlessElsewhere(.modelTypeDefault, sentence) : result(false, .modelTypeDefault, sentence + noHead)
         }
     }
 

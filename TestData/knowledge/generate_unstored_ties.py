@@ -47,6 +47,43 @@ FOLDERS = [
 ]
 
 
+# Built here (tiny, fixed seeds, save_pretrained), under unstored-ties/:
+# - t5-stated-false/: T5ForConditionalGeneration built with tie_word_embeddings=False. T5Config
+#   sets it to true whatever it is given, so save_pretrained stores no lm_head (and writes
+#   true); config.json is then given the stated false of the Hub's T5 v1.1 configs, and
+#   from_pretrained still ties lm_head to `shared`.
+# - gpt2-sharded/: an untied GPT2LMHeadModel (lm_head different from wte) saved in shards of
+#   1 KB, its config.json then stripped of tie_word_embeddings (GPT2Config's default is true):
+#   from_pretrained of the folder keeps the stored head untied; `wte_shard` names the shard
+#   file that holds transformer.wte.weight and no head.
+BUILT = ["knowledge/unstored-ties/t5-stated-false", "knowledge/unstored-ties/gpt2-sharded"]
+
+
+def build():
+    torch.manual_seed(0)
+    folder = HERE / "unstored-ties" / "t5-stated-false"
+    config = transformers.T5Config(vocab_size=32, d_model=8, d_kv=4, d_ff=16, num_layers=1, num_decoder_layers=1,
+                                   num_heads=2, tie_word_embeddings=False, pad_token_id=0, decoder_start_token_id=0)
+    transformers.T5ForConditionalGeneration(config).save_pretrained(folder)
+    # transformers 5.25 writes the true its T5Config holds; the Hub's T5 v1.1 configs state
+    # false, as written here.
+    text = json.loads((folder / "config.json").read_text())
+    text["tie_word_embeddings"] = False
+    (folder / "config.json").write_text(json.dumps(text, indent=2, sort_keys=True) + "\n")
+    (folder / "generation_config.json").unlink(missing_ok=True)
+    torch.manual_seed(1)
+    folder = HERE / "unstored-ties" / "gpt2-sharded"
+    config = transformers.GPT2Config(vocab_size=32, n_embd=8, n_layer=1, n_head=2, n_positions=16, tie_word_embeddings=False)
+    model = transformers.GPT2LMHeadModel(config)
+    with torch.no_grad():
+        model.lm_head.weight.copy_(torch.randn_like(model.lm_head.weight))
+    model.save_pretrained(folder, max_shard_size="1KB")
+    text = json.loads((folder / "config.json").read_text())
+    text.pop("tie_word_embeddings")
+    (folder / "config.json").write_text(json.dumps(text, indent=2, sort_keys=True) + "\n")
+    (folder / "generation_config.json").unlink(missing_ok=True)
+
+
 def model_class(config):
     names = config.get("architectures") or []
     if names and hasattr(transformers, names[0]):
@@ -57,10 +94,20 @@ def model_class(config):
     return transformers.AutoModel
 
 
+def stored_keys(folder):
+    """Every key of the folder's safetensors files, and which file holds each."""
+    where = {}
+    for path in sorted(folder.glob("*.safetensors")):
+        with safe_open(str(path), "np") as f:
+            for key in f.keys():
+                where[key] = path.name
+    return where
+
+
 def answer(folder):
     config = json.loads((folder / "config.json").read_text())
-    with safe_open(str(folder / "model.safetensors"), "np") as f:
-        stored = set(f.keys())
+    where = stored_keys(folder)
+    stored = set(where)
     cls = model_class(config)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -79,16 +126,25 @@ def answer(folder):
     out["has_output_projection"] = True
     out["output_stored"] = bool(own & stored)
     out["tied"] = any(getattr(e, "weight", None) is not None and e.weight.data_ptr() == weight.data_ptr() for e in inputs)
-    with safe_open(str(folder / "model.safetensors"), "pt") as f:
-        out["tied_to"] = sorted(k for k in stored - own
-                                if tuple(f.get_slice(k).get_shape()) == tuple(weight.shape)
-                                and torch.equal(f.get_tensor(k).to(weight.dtype), weight.detach()))
+    tied_to = []
+    for k in sorted(stored - own):
+        with safe_open(str(folder / where[k]), "pt") as f:
+            if tuple(f.get_slice(k).get_shape()) == tuple(weight.shape) and torch.equal(f.get_tensor(k).to(weight.dtype), weight.detach()):
+                tied_to.append(k)
+    out["tied_to"] = tied_to
+    embedding = model.get_input_embeddings().weight
+    names = [k for k in stored if tuple(embedding.shape) == tuple(safe_open(str(folder / where[k]), "pt").get_slice(k).get_shape())
+             and torch.equal(safe_open(str(folder / where[k]), "pt").get_tensor(k).to(embedding.dtype), embedding.detach())]
+    if len(set(where.values())) > 1 and names:
+        out["embedding_shard"] = where[sorted(names)[0]]
+        out["embedding_shard_holds_head"] = bool(own & {k for k, v in where.items() if v == out["embedding_shard"]})
     return out
 
 
 def main():
     result = {"transformers_version": transformers.__version__, "folders": {}}
-    for name in FOLDERS:
+    build()
+    for name in FOLDERS + BUILT:
         result["folders"][name] = answer(DATA / name)
     (HERE / "unstored-ties.json").write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
 

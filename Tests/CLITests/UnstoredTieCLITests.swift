@@ -47,7 +47,7 @@ import TestSupport
         let folder = Fixtures.path("knowledge/zero-pad-rows/roberta")
         let text = try CLI.run(["ties", folder])
         #expect(text.status == 0)
-        #expect(text.stdout.contains("tied, output projection not stored (one copy, no bytes wasted): roberta.embeddings.word_embeddings.weight\n"
+        #expect(text.stdout.contains("tied to an output projection the file does not store: roberta.embeddings.word_embeddings.weight\n"
             + "  tied (evidence: config): \(folder)/config.json sets tie_word_embeddings to true."))
         let padding = try CLI.json(["padding", folder])
         let tying = try #require((padding["embeddings"] as? [[String: Any]])?.first?["tying"] as? [String: Any])
@@ -68,5 +68,42 @@ import TestSupport
     func wastedBytesLine(path: String, line: String) throws {
         let result = try CLI.run(["ties", Fixtures.path(path)])
         #expect(result.stdout.split(separator: "\n").contains { $0 == line }, "\(result.stdout)")
+    }
+
+    /// One shard named directly: GPT-2's default ties, but the folder's head is stored, untied,
+    /// in another shard (unstored-ties.json: `from_pretrained` of the folder keeps it untied).
+    @Test("one shard named directly holding the embedding and no head: not listed, tying unknown, and the folder is judged whole")
+    func loneShardClaimsNothing() throws {
+        let folder = "knowledge/unstored-ties/gpt2-sharded"
+        let answer = try #require(Self.expected()[folder])
+        #expect(answer["tied"] as? Bool == false && answer["output_stored"] as? Bool == true)
+        #expect(answer["embedding_shard_holds_head"] as? Bool == false)
+        let shard = try #require(answer["embedding_shard"] as? String)
+        let path = Fixtures.path(folder + "/" + shard)
+        let ties = try CLI.json(["ties", path])
+        #expect((ties["tied_by_config"] as? [Any])?.isEmpty == true, "\(ties)")
+        let padding = try CLI.json(["padding", path, "--pad-id", "0"])
+        let tying = try #require((padding["embeddings"] as? [[String: Any]])?.first?["tying"] as? [String: Any])
+        #expect(tying["tied"] is NSNull && tying["evidence"] as? String == "unknown", "\(tying)")
+        #expect((tying["detail"] as? String)?.contains("But \(shard) is shard 1 of 7 by its name, so its output projection may be stored in another shard") == true, "\(tying)")
+        // The whole folder: the head is read, its bytes differ, nothing is listed.
+        let whole = try CLI.json(["padding", Fixtures.path(folder), "--pad-id", "0"])
+        let judged = try #require((whole["embeddings"] as? [[String: Any]])?.first { $0["tensor"] as? String == "transformer.wte.weight" }?["tying"] as? [String: Any])
+        #expect(judged["tied"] as? Bool == false && judged["evidence"] as? String == "identical-bytes", "\(judged)")
+    }
+
+    @Test("a GGUF file is never listed by a config.json beside it: its tie is llama.cpp's")
+    func ggufBesideConfig() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        for (architecture, convention) in [("phi2", 0), ("llama", 1)] {
+            let folder = dir.appendingPathComponent(architecture)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Fixtures.path("gguf-arch/\(architecture).gguf"), toPath: folder.appendingPathComponent("model.gguf").path)
+            try Data(#"{"model_type": "llama", "architectures": ["LlamaForCausalLM"], "tie_word_embeddings": true}"#.utf8)
+                .write(to: folder.appendingPathComponent("config.json"))
+            let ties = try CLI.json(["ties", folder.path])
+            #expect((ties["tied_by_config"] as? [Any])?.isEmpty == true, "\(architecture): \(ties)")
+            #expect((ties["tied_by_convention"] as? [Any])?.count == convention, "\(architecture)")
+        }
     }
 }

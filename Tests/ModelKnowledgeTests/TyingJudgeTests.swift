@@ -108,6 +108,29 @@ import Testing
         #expect(identical.tied == true && identical.evidence == .identicalBytes)
         copies.config = config("bart", tie: .value(false))
         #expect(TyingJudge.judge(copies).tied == false)
+        // No head stored: a model loaded from the file ties (`from_pretrained`, unstored-ties.json).
+        let headless = TyingJudge.judge(TyingQuestion(config: config("t5", tie: .value(false)), hasOutputProjection: false))
+        #expect(headless.tied == true && headless.evidence == .modelTypeDefault)
+        #expect(headless.detail.contains("sets tie_word_embeddings to false, but T5Config in transformers 5.25.0 sets it to true whatever config.json says"))
+        let bartHeadless = TyingJudge.judge(TyingQuestion(config: config("bart", tie: .value(false)), hasOutputProjection: false))
+        #expect(bartHeadless.tied == false && bartHeadless.evidence == .config)
+    }
+
+    @Test("one shard named directly with no head: a tying config or default decides nothing; an untying one still does")
+    func loneShard() {
+        func judge(_ tie: ModelConfigFacts.Value<Bool>, _ type: String, present: Bool = false) -> TyingJudgement {
+            var question = TyingQuestion(config: config(type, tie: tie), hasOutputProjection: present)
+            question.loneShard = "model-00002-of-00003.safetensors is shard 2 of 3 by its name"
+            return TyingJudge.judge(question)
+        }
+        for judged in [judge(.value(true), "llama"), judge(.absent, "gpt2"), judge(.value(false), "t5")] {
+            #expect(judged.tied == nil && judged.evidence == .unknown, "\(judged)")
+            #expect(judged.detail.contains("But model-00002-of-00003.safetensors is shard 2 of 3 by its name, so its output projection may be stored in another shard"))
+        }
+        #expect(judge(.value(false), "llama").tied == false)
+        #expect(judge(.absent, "llama").tied == false)
+        // A head in this shard is read as usual.
+        #expect(judge(.value(true), "llama", present: true).tied == true)
     }
 
     /// An output projection stored in another element type (Q6_K beside a Q4_K embedding, F32

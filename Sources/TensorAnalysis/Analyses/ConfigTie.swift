@@ -26,7 +26,11 @@ public struct ConfigTie: Sendable, Equatable {
     public static func unstoredOutputs(in checkpoint: Checkpoint, report: TieAnalysis.Report) -> [ConfigTie] {
         let config = checkpoint.config.map(ModelConfigFacts.init)
         // A static embedding model has no output projection to tie (`staticTying`).
-        guard config != nil, PaddingAnalysis.staticLayout(checkpoint) == nil else { return [] }
+        // A GGUF file's tie is llama.cpp's, whatever a config.json beside it says
+        // (`ConventionTie`): a gptneox file beside a Llama config was listed here (adversarial
+        // review, 2026-12-05).
+        guard config != nil, PaddingAnalysis.staticLayout(checkpoint) == nil,
+              !checkpoint.files.contains(where: { $0.formatName == "gguf" }) else { return [] }
         let aliases = TensorNames.aliases(in: checkpoint)
         let copies = report.copies
         return PaddingAnalysis.matrices(checkpoint).compactMap { view, role -> ConfigTie? in

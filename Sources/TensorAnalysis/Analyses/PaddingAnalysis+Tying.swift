@@ -213,7 +213,7 @@ extension PaddingAnalysis {
         let tie = ConventionTie.llamaCpp(in: checkpoint)
         let convention = unreadOutput ?? (!isOutput && tie.map { ExactText.same(view.name, $0.tensor) } == true ? tie?.detail : nil)
         let note = isGGUFEmbedding ? ConventionTie.llamaCppAbsence(in: checkpoint) : nil
-        return TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
+        var question = TyingQuestion(config: config, hasOutputProjection: isOutput || !counterparts.isEmpty || aliased,
                              bytesIdentical: identical, acrossTypes: incomparable, aliasExists: aliased,
                              formatConvention: convention, formatNote: note,
                              sourceArchitecture: isGGUFEmbedding ? ConventionTie.llamaCppEncoder(in: checkpoint) : nil,
@@ -221,5 +221,7 @@ extension PaddingAnalysis {
                              identicalBytesAreShared: identical == true && counterparts.contains { other in
                                  tiedWith.contains { ExactText.same($0, other.name) } && other.sharesBytes(with: view)
                              })
+        question.loneShard = checkpoint.loneShardDescription
+        return question
     }
 }

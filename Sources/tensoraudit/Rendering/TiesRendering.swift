@@ -62,7 +62,7 @@ enum TiesRendering {
             lines.append("  " + TextFormatting.safeMessage(tie.detail))
         }
         for tie in configured {
-            lines.append("tied, output projection not stored (one copy, no bytes wasted): \(TextFormatting.safeName(tie.tensor))")
+            lines.append("tied to an output projection the file does not store: \(TextFormatting.safeName(tie.tensor))")
             lines.append("  tied (evidence: \(tie.tying.evidence.rawValue)): " + TextFormatting.safeMessage(tie.tying.detail))
         }
         if !report.aliases.isEmpty {
