@@ -64,9 +64,9 @@ import Testing
     /// tie_word_embeddings true, and such an embedding (GPTNeoModel's, before gpt_neo joined the
     /// defaults table) was called "tied (evidence: config)" (review, 2026-12-05). Model types
     /// outside the defaults table have their classes here too (xglm, mvp and xlnet, the first
-    /// cases, joined the table since).
+    /// cases, joined the table since, and layoutlm after them).
     @Test("headless classes of model types outside the defaults table: not tied, evidence architecture",
-          arguments: [("canine", "CanineModel"), ("funnel", "FunnelModel"), ("layoutlm", "LayoutLMForSequenceClassification")])
+          arguments: [("canine", "CanineModel"), ("funnel", "FunnelModel"), ("splinter", "SplinterForQuestionAnswering")])
     func headlessOutsideTheTable(modelType: String, className: String) throws {
         #expect(ModelTypeFacts.fact(for: modelType) == nil, "the point: \(modelType) has no default in the table")
         let reference = try #require(Self.classes[className])
