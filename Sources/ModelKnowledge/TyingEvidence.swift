@@ -56,14 +56,16 @@ public struct TyingQuestion: Sendable, Equatable {
     /// two were one tensor when saved, a tie whatever the config says. Two stored copies are
     /// only equal, and a config (or default) that unties them decides.
     public var identicalBytesAreShared: Bool
-    /// When the checkpoint is one file whose name says it is one shard of several
-    /// (`model-00006-of-00007.safetensors`), the sentence saying so: an output projection
-    /// missing from it may be stored in another shard, so its absence is no evidence, and a
-    /// config that ties decides nothing alone (transformers ties two stored copies only when
-    /// they are equal). Why: one shard of an untied GPT-2 was "tied … this checkpoint stores no
-    /// separate output projection" by GPT-2's default, its `lm_head` in another shard
-    /// (adversarial review, 2026-12-05).
-    public var loneShard: String?
+    /// When the checkpoint may be only part of the model (one file named as one shard of
+    /// several, `model-00006-of-00007.safetensors` or a gguf-split part; an index naming shards
+    /// the folder lacks) and the matrix's counterpart is not in it, the clause saying why: the
+    /// counterpart may be stored in the part not read, so its absence is no evidence, and
+    /// neither a config that ties nor llama.cpp's rule for a missing `output.weight` decides
+    /// anything alone (transformers ties two stored matrices only when they are equal; llama.cpp
+    /// loads every split). nil otherwise. Why: one shard of an untied GPT-2 was "tied … this
+    /// checkpoint stores no separate output projection" by GPT-2's default, its `lm_head` in
+    /// another shard (adversarial reviews, 2026-12-05).
+    public var partialCheckpoint: String?
 
     public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, acrossTypes: String? = nil,
                 aliasExists: Bool = false,
@@ -177,6 +179,7 @@ public enum TyingJudge {
                     + configContrast(question.config, identical: false))
         }
         if !present, let convention = question.formatConvention {
+            if let partial = question.partialCheckpoint { return result(nil, .unknown, convention + partialClause(partial)) }
             return result(true, .formatConvention, convention)
         }
         guard let config = question.config else {
@@ -233,10 +236,8 @@ public enum TyingJudge {
         }
         // A config or default that ties speaks of the model, whose head another shard may hold.
         func tiedUnlessElsewhere(_ evidence: TyingEvidence, _ sentence: String) -> TyingJudgement {
-            guard !present, let shard = question.loneShard else { return result(true, evidence, sentence + noHeadTied) }
-            return result(nil, .unknown, sentence + " But \(shard), so its output projection may be stored in another shard: "
-                          + "this file alone cannot show whether the embedding is tied (transformers ties two stored matrices only when they are equal). "
-                          + "Open the folder or its index to read the whole checkpoint.")
+            guard let partial = question.partialCheckpoint else { return result(true, evidence, sentence + noHeadTied) }
+            return result(nil, .unknown, sentence + partialClause(partial))
         }
         switch config.tieWordEmbeddings {
         case .value(let tied):
@@ -267,6 +268,14 @@ public enum TyingJudge {
             let sentence = "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)."
             return fact.tiesWordEmbeddings ? tiedUnlessElsewhere(.modelTypeDefault, sentence) : result(false, .modelTypeDefault, sentence + noHead)
         }
+    }
+
+    /// What a partial checkpoint (`TyingQuestion.partialCheckpoint`) leaves open, after the
+    /// sentence of the rule that would otherwise decide.
+    static func partialClause(_ partial: String) -> String {
+        " But \(partial), so the matrix it would be tied to may be stored in a part not read here: these files alone cannot show "
+            + "whether the embedding is tied (transformers ties two stored matrices only when they are equal, and llama.cpp loads every split). "
+            + "Read the whole checkpoint: its folder or index, with every shard."
     }
 
     /// "not tied" when config.json sets `tie_word_embeddings` to false, or leaves it out and

@@ -16,11 +16,12 @@ non-empty `tied_to`: the expectation of `ties`' `tied_by_config` (never tensorau
 Folders whose config.json leaves the sizes to a large default (a Llama of 7B parameters) are not
 built.
 
-Needs: pip install transformers torch safetensors. Run from anywhere; rewrites only
-unstored-ties.json.
+Needs: pip install transformers torch safetensors; the zstd command. Run from anywhere; rewrites
+unstored-ties/ and unstored-ties.json only.
 """
 import json
 import pathlib
+import subprocess
 import warnings
 
 import torch
@@ -54,8 +55,10 @@ FOLDERS = [
 #   from_pretrained still ties lm_head to `shared`.
 # - gpt2-sharded/: an untied GPT2LMHeadModel (lm_head different from wte) saved in shards of
 #   1 KB, its config.json then stripped of tie_word_embeddings (GPT2Config's default is true):
-#   from_pretrained of the folder keeps the stored head untied; `wte_shard` names the shard
-#   file that holds transformer.wte.weight and no head.
+#   from_pretrained of the folder keeps the stored head untied; `embedding_shard` names the
+#   shard file that holds transformer.wte.weight and no head.
+# - gpt2-shard-zst/: that shard alone, compressed by the `zstd` command (-19), beside the
+#   config.json.
 BUILT = ["knowledge/unstored-ties/t5-stated-false", "knowledge/unstored-ties/gpt2-sharded"]
 
 
@@ -82,6 +85,13 @@ def build():
     text.pop("tie_word_embeddings")
     (folder / "config.json").write_text(json.dumps(text, indent=2, sort_keys=True) + "\n")
     (folder / "generation_config.json").unlink(missing_ok=True)
+    # The shard holding wte, compressed with the zstd command beside the config alone.
+    index = json.loads((folder / "model.safetensors.index.json").read_text())["weight_map"]
+    shard = index["transformer.wte.weight"]
+    compressed = HERE / "unstored-ties" / "gpt2-shard-zst"
+    compressed.mkdir(parents=True, exist_ok=True)
+    (compressed / "config.json").write_text((folder / "config.json").read_text())
+    subprocess.run(["zstd", "-q", "-f", "-19", str(folder / shard), "-o", str(compressed / (shard + ".zst"))], check=True)
 
 
 def model_class(config):

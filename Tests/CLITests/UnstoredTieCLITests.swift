@@ -85,7 +85,7 @@ import TestSupport
         let padding = try CLI.json(["padding", path, "--pad-id", "0"])
         let tying = try #require((padding["embeddings"] as? [[String: Any]])?.first?["tying"] as? [String: Any])
         #expect(tying["tied"] is NSNull && tying["evidence"] as? String == "unknown", "\(tying)")
-        #expect((tying["detail"] as? String)?.contains("But \(shard) is shard 1 of 7 by its name, so its output projection may be stored in another shard") == true, "\(tying)")
+        #expect((tying["detail"] as? String)?.contains("But \(shard) is shard 1 of 7 by its name, so the matrix it would be tied to may be stored in a part not read here") == true, "\(tying)")
         // The whole folder: the head is read, its bytes differ, nothing is listed.
         let whole = try CLI.json(["padding", Fixtures.path(folder), "--pad-id", "0"])
         let judged = try #require((whole["embeddings"] as? [[String: Any]])?.first { $0["tensor"] as? String == "transformer.wte.weight" }?["tying"] as? [String: Any])
@@ -105,5 +105,68 @@ import TestSupport
             #expect((ties["tied_by_config"] as? [Any])?.isEmpty == true, "\(architecture): \(ties)")
             #expect((ties["tied_by_convention"] as? [Any])?.count == convention, "\(architecture)")
         }
+    }
+
+    /// The tying answer `padding` gives `tensor` of the checkpoint at `path` (pad id 0).
+    static func tying(_ path: String, tensor: String) throws -> [String: Any] {
+        let report = try CLI.json(["padding", path, "--pad-id", "0"])
+        let embeddings = report["embeddings"] as? [[String: Any]] ?? []
+        return try #require(embeddings.first { $0["tensor"] as? String == tensor }?["tying"] as? [String: Any], "\(report)")
+    }
+
+    /// Other ways to read part of the sharded GPT-2 (its head untied in another shard, as
+    /// `from_pretrained` of the whole folder shows): each leaves the tie unknown and lists
+    /// nothing. Before, each said "tied (evidence: model-type-default)" (adversarial review).
+    @Test("part of a sharded checkpoint: a .zst shard, a folder holding one shard, an index missing a shard, the shard holding only the head")
+    func partialCheckpoints() throws {
+        let folder = "knowledge/unstored-ties/gpt2-sharded"
+        let answer = try #require(Self.expected()[folder])
+        #expect(answer["tied"] as? Bool == false)
+        let embeddingShard = try #require(answer["embedding_shard"] as? String)
+        let index = try #require(try Fixtures.json(folder + "/model.safetensors.index.json") as? [String: Any])
+        let map = try #require(index["weight_map"] as? [String: String])
+        let headShard = try #require(map["lm_head.weight"])
+        #expect(headShard != embeddingShard)
+        let dir = try Fixtures.temporaryDirectory()
+        let copy = { (from: String, to: URL) in try FileManager.default.copyItem(atPath: Fixtures.path(folder + "/" + from), toPath: to.path) }
+        // A folder holding the embedding's shard alone, and one holding every file but the head's shard.
+        let alone = dir.appendingPathComponent("alone"), lacking = dir.appendingPathComponent("lacking")
+        for made in [alone, lacking] { try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true) }
+        try copy("config.json", alone.appendingPathComponent("config.json"))
+        try copy(embeddingShard, alone.appendingPathComponent(embeddingShard))
+        for name in try FileManager.default.contentsOfDirectory(atPath: Fixtures.path(folder)) where name != headShard {
+            try copy(name, lacking.appendingPathComponent(name))
+        }
+        let cases: [(path: String, tensor: String, clause: String)] = [
+            (Fixtures.path("knowledge/unstored-ties/gpt2-shard-zst/\(embeddingShard).zst"), "transformer.wte.weight", "But \(embeddingShard).zst is shard 1 of 7 by its name"),
+            (alone.path, "transformer.wte.weight", "But \(embeddingShard) is shard 1 of 7 by its name"),
+            (lacking.path, "transformer.wte.weight", "But the index names 1 shard the folder lacks (\(headShard))"),
+            (Fixtures.path(folder + "/" + headShard), "lm_head.weight", "But \(headShard) is shard \(Int(headShard.split(separator: "-")[1]) ?? 0) of 7 by its name"),
+        ]
+        for (path, tensor, clause) in cases {
+            let tying = try Self.tying(path, tensor: tensor)
+            #expect(tying["tied"] is NSNull && tying["evidence"] as? String == "unknown", "\(path): \(tying)")
+            #expect((tying["detail"] as? String)?.contains(clause + ", so the matrix it would be tied to may be stored in a part not read here") == true, "\(path): \(tying)")
+            let ties = try CLI.json(["ties", path])
+            #expect((ties["tied_by_config"] as? [Any])?.isEmpty == true, "\(path)")
+        }
+    }
+
+    /// llama.cpp's gguf-split names parts `NAME-00001-of-00002.gguf` and loads them all: the
+    /// first part's missing `output.weight` may be in the second, so the convention says
+    /// nothing (the same llama file under its own name is "tied by the format's convention").
+    @Test("a GGUF file named as one split of several: no convention tie")
+    func ggufSplit() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let split = dir.appendingPathComponent("model-00001-of-00002.gguf").path
+        try FileManager.default.copyItem(atPath: Fixtures.path("gguf-arch/llama.gguf"), toPath: split)
+        let whole = try Self.tying(Fixtures.path("gguf-arch/llama.gguf"), tensor: "token_embd.weight")
+        #expect(whole["tied"] as? Bool == true && whole["evidence"] as? String == "format-convention")
+        let part = try Self.tying(split, tensor: "token_embd.weight")
+        #expect(part["tied"] is NSNull && part["evidence"] as? String == "unknown", "\(part)")
+        #expect((part["detail"] as? String)?.contains("But model-00001-of-00002.gguf is shard 1 of 2 by its name") == true, "\(part)")
+        let ties = try CLI.json(["ties", split])
+        #expect((ties["tied_by_convention"] as? [Any])?.isEmpty == true, "\(ties)")
+        #expect((try CLI.json(["ties", Fixtures.path("gguf-arch/llama.gguf")])["tied_by_convention"] as? [Any])?.count == 1)
     }
 }

@@ -116,21 +116,25 @@ import Testing
         #expect(bartHeadless.tied == false && bartHeadless.evidence == .config)
     }
 
-    @Test("one shard named directly with no head: a tying config or default decides nothing; an untying one still does")
-    func loneShard() {
+    @Test("a partial checkpoint without the counterpart: a tying config or default decides nothing; an untying one still does")
+    func partialCheckpoint() {
         func judge(_ tie: ModelConfigFacts.Value<Bool>, _ type: String, present: Bool = false) -> TyingJudgement {
             var question = TyingQuestion(config: config(type, tie: tie), hasOutputProjection: present)
-            question.loneShard = "model-00002-of-00003.safetensors is shard 2 of 3 by its name"
+            question.partialCheckpoint = "model-00002-of-00003.safetensors is shard 2 of 3 by its name"
             return TyingJudge.judge(question)
         }
         for judged in [judge(.value(true), "llama"), judge(.absent, "gpt2"), judge(.value(false), "t5")] {
             #expect(judged.tied == nil && judged.evidence == .unknown, "\(judged)")
-            #expect(judged.detail.contains("But model-00002-of-00003.safetensors is shard 2 of 3 by its name, so its output projection may be stored in another shard"))
+            #expect(judged.detail.contains("But model-00002-of-00003.safetensors is shard 2 of 3 by its name, so the matrix it would be tied to may be stored in a part not read here"))
         }
         #expect(judge(.value(false), "llama").tied == false)
         #expect(judge(.absent, "llama").tied == false)
-        // A head in this shard is read as usual.
-        #expect(judge(.value(true), "llama", present: true).tied == true)
+        // A head in this shard whose embedding is elsewhere (its counterpart not in the files):
+        // the same. With the counterpart here the caller leaves `partialCheckpoint` nil and the
+        // bytes decide.
+        #expect(judge(.value(true), "llama", present: true).tied == nil)
+        let bytes = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(true)), hasOutputProjection: true, bytesIdentical: false))
+        #expect(bytes.tied == false && bytes.evidence == .identicalBytes)
     }
 
     /// An output projection stored in another element type (Q6_K beside a Q4_K embedding, F32

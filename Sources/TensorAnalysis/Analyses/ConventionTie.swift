@@ -21,6 +21,13 @@ public struct ConventionTie: Sendable, Equatable {
 
     /// llama.cpp's rule, when the checkpoint is GGUF, holds the embedding but no output, and
     /// states an architecture whose loader uses the embedding in the output's place.
+    /// The ties `ties` lists: llama.cpp's, unless the file may be one split of several, whose
+    /// other splits may hold `output.weight` (`Checkpoint.partialDescription`).
+    public static func listed(in checkpoint: Checkpoint) -> [ConventionTie] {
+        guard checkpoint.partialDescription == nil, let tie = llamaCpp(in: checkpoint) else { return [] }
+        return [tie]
+    }
+
     public static func llamaCpp(in checkpoint: Checkpoint) -> ConventionTie? {
         guard let file = embeddingFile(in: checkpoint), LlamaCppArchitectures.embeddingIsOutput(in: file) == true,
               let architecture = LlamaCppArchitectures.architecture(of: file) else { return nil }

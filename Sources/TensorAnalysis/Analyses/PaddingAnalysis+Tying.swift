@@ -221,7 +221,8 @@ extension PaddingAnalysis {
                              identicalBytesAreShared: identical == true && counterparts.contains { other in
                                  tiedWith.contains { ExactText.same($0, other.name) } && other.sharesBytes(with: view)
                              })
-        question.loneShard = checkpoint.loneShardDescription
+        // Only a matrix whose counterpart is not in these files: one that is is judged by the bytes.
+        question.partialCheckpoint = counterparts.isEmpty && !aliased ? checkpoint.partialDescription : nil
         return question
     }
 }

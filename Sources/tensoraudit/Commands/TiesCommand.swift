@@ -29,7 +29,7 @@ struct TiesCommand: ParsableCommand {
         try output.writeReport(on: checkpointArgument) { checkpoint in
             let analysis = try checkpoint.read(advisingSequentialScan: true) { TieAnalysis.analyze(checkpoint) }
             let findings = TieAnalysis.findings(analysis)
-            let convention = ConventionTie.llamaCpp(in: checkpoint).map { [$0] } ?? []
+            let convention = ConventionTie.listed(in: checkpoint)
             let configured = ConfigTie.unstoredOutputs(in: checkpoint, report: analysis)
             return (format == .json ? TiesRendering.json(analysis, findings, convention: convention, configured: configured).rendered()
                 : TiesRendering.text(analysis, findings, convention: convention, configured: configured)) + "\n"

@@ -1,14 +1,27 @@
 import CheckpointIO
 
 extension Checkpoint {
-    /// "model-00006-of-00007.safetensors is shard 6 of 7 by its name" when this checkpoint is
-    /// one file named as the Hub names one shard of several (`NAME-iiiii-of-nnnnn.EXT`, n > 1,
-    /// 1 ≤ i ≤ n), else nil. A tensor missing from such a file may be stored in another shard,
-    /// so what the whole model's config.json says of a missing output projection is not
-    /// evidence about this file (`TyingQuestion.loneShard`). Only a file named directly: a
-    /// folder or an index reads every shard.
-    var loneShardDescription: String? {
-        guard source.kind == .file, files.count == 1, let path = files.first?.path else { return nil }
+    /// Why this checkpoint may be only part of a model, or nil: one file (named directly,
+    /// compressed with zstd, or alone in its folder) whose name says it is one shard of several
+    /// as the Hub and llama.cpp's gguf-split name them (`NAME-iiiii-of-nnnnn.EXT`, n > 1), or an
+    /// index naming shards the folder lacks. A matrix missing from such a checkpoint may be
+    /// stored in the part not read, so what the whole model's config.json (or llama.cpp's rule
+    /// for a missing `output.weight`) says of it is no evidence about these files
+    /// (`TyingQuestion.partialCheckpoint`). Why: one shard of an untied GPT-2 was "tied … stores
+    /// no separate output projection", its `lm_head` in another shard; then the same through
+    /// `.zst`, a folder holding one shard, an index whose shard was missing, a shard holding
+    /// only the head, and the first of two GGUF splits (adversarial reviews, 2026-12-05).
+    var partialDescription: String? {
+        if source.kind == .sharded {
+            let missing = sourceIssues.compactMap { issue -> String? in
+                if case .missingShard(let shard, _) = issue.kind { return shard }
+                return nil
+            }
+            guard !missing.isEmpty else { return nil }
+            let shown = missing.prefix(3).joined(separator: ", ") + (missing.count > 3 ? ", …" : "")
+            return "the index names \(missing.count) shard\(missing.count == 1 ? "" : "s") the folder lacks (\(shown))"
+        }
+        guard files.count == 1, let path = files.first?.path else { return nil }
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
         guard let (index, total) = Self.shardNumbers(in: name), total > 1, index >= 1, index <= total else { return nil }
         return "\(name) is shard \(index) of \(total) by its name"
