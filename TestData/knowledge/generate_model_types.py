@@ -83,6 +83,9 @@ MODEL_TYPES = [
     "qwen3_5_moe_text", "qwen3_5_text", "recurrent_gemma", "reformer", "roc_bert", "rwkv",
     "seamless_m4t", "seamless_m4t_v2", "solar_open", "tapas",
     "ultrabert", "visual_bert", "youtu", "zaya",
+    # Two more whose config classes set tie_word_embeddings to true whatever they are given, as
+    # T5Config does (a review found their stated false read as "not tied", 2026-12-05).
+    "udop", "vilt",
 ]
 
 

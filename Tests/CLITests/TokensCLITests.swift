@@ -258,7 +258,17 @@ import TestSupport
         let report = try CLI.json(["tokens", Fixtures.path("knowledge/families/model2vec-static")])
         let matrix = try #require((report["embeddings"] as? [[String: Any]])?.first)
         #expect(matrix["indicator"] as? String == "input-row-norm")
-        #expect((matrix["notes"] as? [String])?.contains { $0.hasPrefix("a static embedding model: the indicator was made for transformer language models") } == true)
+        // model2vec-static holds `weights` (vocabulary quantisation): rows are not SIF-scaled.
+        let note = try #require((matrix["notes"] as? [String])?.first { $0.hasPrefix("a static embedding model: the indicator was made for transformer language models") })
+        #expect(!note.contains("SIF"), "\(note)")
+        // A sentence-transformers StaticEmbedding (no mapping, no weights): the distiller's SIF scaling is named.
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: [.init(name: "embedding.weight", dtype: .f32, shape: [12, 8],
+                                                   bytes: [UInt8]((0 ..< 96).flatMap { i in withUnsafeBytes(of: Float(i % 7 + 1).bitPattern.littleEndian, Array.init) }))]).serialize())
+            .write(to: dir.appendingPathComponent("model.safetensors"))
+        let plain = try CLI.json(["tokens", dir.path])
+        let plainNotes = (plain["embeddings"] as? [[String: Any]])?.first?["notes"] as? [String] ?? []
+        #expect(plainNotes.contains { $0.hasPrefix("a static embedding model") && $0.contains("SIF weighting") }, "\(plainNotes)")
         // A transformer's matrix gets no such note.
         let transformer = try CLI.json(["tokens", try Self.folder(config: #"{"model_type": "llama", "tie_word_embeddings": false}"#)])
         let other = try #require((transformer["embeddings"] as? [[String: Any]])?.first)

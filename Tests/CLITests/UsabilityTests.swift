@@ -34,6 +34,10 @@ import TestSupport
         let far = try CLI.run(["audit", Self.model, "--fail-on", "frobnicate"])
         #expect(far.status == 64)
         #expect(far.stderr.contains("unknown rule 'frobnicate' for --fail-on; known rules: ") && !far.stderr.contains("did you mean"), "\(far.stderr)")
+        let capitals = try CLI.run(["audit", Self.model, "--fail-on", "PADDING-ROW-NONZERO"])
+        #expect(capitals.status == 64 && capitals.stderr.contains("rule ids are lower case: did you mean \"padding-row-nonzero\"?"), "\(capitals.stderr)")
+        let list = try CLI.run(["audit", Self.model, "--fail-on", "padding-row-nonzero, outlier-rows"])
+        #expect(list.status == 64 && list.stderr.contains("--fail-on takes one rule per flag: --fail-on padding-row-nonzero --fail-on outlier-rows"), "\(list.stderr)")
     }
 
     @Test("a misspelt --tensor names the closest tensor; exit 2", arguments: [

@@ -115,7 +115,7 @@ public struct TokenReport: Sendable {
                                                    outputProjectionPresent: true) : tying
             matrix.indicator = UndertrainedIndicator.choose(for: judged, knownUnusedCount: matrix.unusedTokens.count)
             matrix.rowsClassified = tokenizer != nil
-            if layout != nil, matrix.indicator != nil { matrix.notes.append(staticIndicatorNote) }
+            if let layout, matrix.indicator != nil { matrix.notes.append(staticIndicatorNote(layout)) }
             // The pad id's row and the row the model builds with padding_idx are no ordinary
             // tokens: zero-initialised, never updated through the lookup (a BigBird pad row 0 was
             // "1 ordinary tokens" without a tokenizer; review, 2026-12-05). As `audit` sorts them.
@@ -179,16 +179,23 @@ public struct TokenReport: Sendable {
     /// in the lowest 2% (score at most n/a)" and gave no reason.
     /// Why a static embedding model's candidates are weaker evidence than a language model's:
     /// the indicator comes from transformer language models, whose input rows move only when
-    /// their token is seen; a static model's rows are distilled or trained otherwise, and
-    /// model2vec's `distill` scales row i by sif / (sif + p_i), p_i Zipf's law over the
-    /// vocabulary order (`compute_weights`, on by default: `sif_coefficient=1e-4` in model2vec
-    /// 0.10.0), so low ids, frequent tokens in most vocabularies, get short rows. Why: a
-    /// static model's candidates listed "▁the" and "," with no caveat (reader's review,
-    /// 2026-12-05).
-    static let staticIndicatorNote = "a static embedding model: the indicator was made for transformer language models, "
-        + "whose input rows move only when their token is seen; static models are distilled or trained otherwise, and model2vec's "
-        + "distillation scales each row by a weight that grows with the token's id (SIF weighting under Zipf's law over the vocabulary order, "
-        + "on by default), so low ids, frequent tokens in most vocabularies, get short rows: a low score here may be a frequent token, not an untrained one"
+    /// their token is seen; a static model's rows are distilled or trained otherwise. model2vec's
+    /// `distill` without vocabulary quantisation scales row i by sif / (sif + p_i), p_i Zipf's
+    /// law over the vocabulary order (`compute_weights`, on by default: `sif_coefficient=1e-4` in
+    /// model2vec 0.10.0), so low ids, frequent tokens in most vocabularies, get short rows; with
+    /// vocabulary quantisation it keeps those weights in `weights` and the rows are cluster
+    /// centres (`quantize_vocabulary`), so the clause is said only of a layout without
+    /// `weights`. Why: a static model's candidates listed "▁the" and "," with no caveat
+    /// (reader's review, 2026-12-05); the first wording said the scaling of every model2vec
+    /// layout (adversarial review).
+    static func staticIndicatorNote(_ layout: StaticEmbeddingLayout) -> String {
+        let made = "a static embedding model: the indicator was made for transformer language models, whose input rows move only when their token is seen; "
+            + "static models are distilled or trained otherwise"
+        guard layout.weights == nil else { return made }
+        return made + ", and model2vec's distillation (without vocabulary quantisation) scales each row by a weight that grows with the token's id "
+            + "(SIF weighting under Zipf's law over the vocabulary order, on by default), so low ids, frequent tokens in most vocabularies, "
+            + "get short rows: a low score here may be a frequent token, not an untrained one"
+    }
 
     static func noThresholdNote(rows: Int, scores: [Double], eligible: [Int], tokenizer: Tokenizer?, unused: Set<Int>) -> String {
         var beyond = 0, unnamed = 0, special = 0, known = 0

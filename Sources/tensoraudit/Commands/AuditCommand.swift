@@ -39,7 +39,16 @@ struct AuditCommand: ParsableCommand {
         for rule in failOn where RuleCatalog.rule(rule) == nil {
             // The closest rule ids first: a list of 35 hid `outlier-rows` from `outlier-row`
             // (reader's review, 2026-12-05).
-            let hint = DidYouMean.phrase(for: rule, among: RuleCatalog.all.map(\.id))
+            // A comma list of known rules is one rule per flag; a rule in capitals is its
+            // lower-case id (both had no hint: the edit distance of a whole word in capitals
+            // is its length; adversarial review, 2026-12-05).
+            let parts = rule.split(separator: ",", omittingEmptySubsequences: false).map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+            if parts.count > 1, parts.allSatisfy({ RuleCatalog.rule($0) != nil }) {
+                throw ValidationError("--fail-on takes one rule per flag: " + parts.map { "--fail-on \($0)" }.joined(separator: " "))
+            }
+            let lower = rule.lowercased()
+            let hint = lower != rule && RuleCatalog.rule(lower) != nil ? "; rule ids are lower case: did you mean \"\(lower)\"?"
+                : DidYouMean.phrase(for: lower, among: RuleCatalog.all.map(\.id))
             throw ValidationError("unknown rule '\(rule)' for --fail-on\(hint.isEmpty ? ";" : hint) known rules: "
                 + RuleCatalog.all.map(\.id).joined(separator: ", "))
         }
