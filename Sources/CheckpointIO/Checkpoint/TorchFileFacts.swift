@@ -22,6 +22,10 @@ public struct TorchFileFacts: Sendable {
     public let isLegacy: Bool
     /// Pickle opcodes torch's weights-only unpickler lacks (`TorchCheckpoint`).
     public let weightsOnlyUnsupportedOpcodes: [String]
+    /// The pickle's named values that are not tensors, the first `TorchValue.maxListed`
+    /// (`TorchCheckpoint.values`), and how many there are.
+    public let values: [TorchValue]
+    public let valueCount: Int
 
     init(_ checkpoint: TorchCheckpoint) {
         root = checkpoint.root
@@ -33,5 +37,7 @@ public struct TorchFileFacts: Sendable {
         isZip64 = checkpoint.isZip64
         isLegacy = checkpoint.isLegacy
         weightsOnlyUnsupportedOpcodes = checkpoint.weightsOnlyUnsupportedOpcodes
+        values = checkpoint.values
+        valueCount = checkpoint.valueCount
     }
 }

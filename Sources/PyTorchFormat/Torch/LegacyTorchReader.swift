@@ -54,7 +54,7 @@ enum LegacyTorchReader {
         try pickles.next("system information", mayHoldPersistentIDs: false)
         let objectStart = pickles.offset
         let object = try pickles.next("object")
-        let (declarations, unsupported) = try TorchCheckpointReader.collectTensors(object, limits: limits,
+        let (declarations, unsupported, values) = try TorchCheckpointReader.collectTensors(object, limits: limits,
                                                                                   pickleBytes: pickles.offset - objectStart, legacy: true)
         let keyList = try pickles.next("storage keys", mayHoldPersistentIDs: false)
         let storages: [TorchStorage]
@@ -93,7 +93,7 @@ enum LegacyTorchReader {
                                suspiciousEntryNames: [], pickleProtocol: pickles.highestProtocol, isZip64: false,
                                weightsOnlyUnsupportedOpcodes: WeightsOnlyOpcodes.unsupported(in: pickles.opcodes)
                                    + (hasModuleIDs ? ["BINPERSID (0x51) with a ('module', …) id"] : []),
-                               isLegacy: true)
+                               isLegacy: true, values: values.listed, valueCount: values.count)
     }
 
     /// The fifth pickle: a list of text keys.

@@ -174,7 +174,54 @@ struct TensorCollector {
         pathBytes.append((pathBytes.last.map { $0 + 1 } ?? 0) + byteCount(component))
         path.append(component)
         defer { path.removeLast(); pathBytes.removeLast() }
+        record(value)
         try walk(value, depth: depth)
+    }
+
+    /// Values at named places that are not tensors (`TorchValue`): counted, and the first
+    /// `TorchValue.maxListed` kept with their names.
+    var values: [TorchValue] = []
+    var valueCount = 0
+
+    /// The byte count of `_codecs.encode(text, 'latin1')` (one byte a code point), or nil for
+    /// any other value.
+    private func latin1Bytes(_ value: PickleValue) -> Int? {
+        guard let node = program.object(value), case .call(.global(let callee), let arguments, false) = node.kind,
+              callee.module == "_codecs", callee.name == "encode", let tuple = program.object(arguments), tuple.kind == .tuple,
+              tuple.elements.count == 2, case .string(let text) = tuple.elements[0], tuple.elements[1] == .string("latin1"),
+              text.unicodeScalars.allSatisfy({ $0.value < 256 }) else { return nil }
+        return text.unicodeScalars.count
+    }
+
+    /// Above zero while the walk is inside a call's callee, arguments or state: what it meets
+    /// there are a call's parts, not items torch.load returns under a name.
+    var callDepth = 0
+
+    private mutating func record(_ value: PickleValue) {
+        // Items only: not an attribute (an OrderedDict's `_metadata`) nor a call's argument.
+        guard unnamedPlace == nil, callDepth == 0 else { return }
+        let kept: TorchValue.Value
+        switch value {
+        case .none: kept = .none
+        case .bool(let flag): kept = .bool(flag)
+        case .int(let number): kept = .int(number)
+        case .bigInt(let count): kept = .bigInt(byteCount: count)
+        case .float(let number): kept = .float(number)
+        case .string(let text):
+            // Code points, as Python's len counts them.
+            let cut = text.unicodeScalars.count > TorchValue.maxTextCharacters
+            kept = .text(cut ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(TorchValue.maxTextCharacters))) : text, truncated: cut)
+        case .bytes(let range): kept = .bytes(count: range.count)
+        case .node:
+            // Protocol 2 (torch.save's default) pickles bytes as `_codecs.encode(text,
+            // 'latin1')`, which torch.load's weights-only unpickler allows and returns as bytes.
+            guard let bytes = latin1Bytes(value) else { return }
+            kept = .bytes(count: bytes)
+        case .global: return
+        }
+        valueCount += 1
+        // The name is made only for the values kept: a list of a million numbers costs a count.
+        if values.count < TorchValue.maxListed { values.append(TorchValue(name: currentName, value: kept)) }
     }
 
     static let maxRank = 64
@@ -242,6 +289,8 @@ struct TensorCollector {
                     }
                 }
             } else {
+                // (A throw ends the walk, so the depth needs no restoring then.)
+                callDepth += 1
                 try walk(callee, depth: depth + 1)  // a callee built by another call (getattr chains)
                 try walk(arguments, depth: depth + 1)
                 for (index, element) in node.elements.enumerated() {
@@ -249,6 +298,7 @@ struct TensorCollector {
                 }
                 try walkEntries(node.entries, depth: depth)
                 if let state = node.state { try walk(state, depth: depth + 1) }
+                callDepth -= 1
             }
         }
     }

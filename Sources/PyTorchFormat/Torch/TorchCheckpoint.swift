@@ -72,4 +72,9 @@ public struct TorchCheckpoint: Sendable {
     public let weightsOnlyUnsupportedOpcodes: [String]
     /// Read from the legacy (pre-1.6) raw pickle stream (`LegacyTorchReader`), not a zip.
     public let isLegacy: Bool
+    /// The pickle's values at named places that are not tensors (`TorchValue`): the first
+    /// `TorchValue.maxListed`, in the order the walk meets them.
+    public var values: [TorchValue] = []
+    /// How many such values there are.
+    public var valueCount = 0
 }

@@ -58,7 +58,7 @@ public enum TorchCheckpointReader {
         let pickleBytes: UnsafeRawBufferPointer
         do { pickleBytes = try archive.verifiedData(of: pickleEntry, in: bytes) } catch { throw .zip(error) }
 
-        let (declarations, unsupported, globals, proto, opcodes) = try declaredTensors(pickleBytes, entry: pickleName, limits: limits)
+        let (declarations, unsupported, globals, proto, opcodes, values) = try declaredTensors(pickleBytes, entry: pickleName, limits: limits)
         // An archive whose end is not as written is refused, after its pickle was looked at:
         // the unsafe globals it names come first.
         if let problem = archive.endProblem { throw .failing(.zip(problem), named: globals) }
@@ -77,7 +77,8 @@ public enum TorchCheckpointReader {
                                globals: globals,
                                suspiciousEntryNames: archive.entries.filter(\.hasUnsafePath).map(\.name),
                                pickleProtocol: proto, isZip64: archive.isZip64,
-                               weightsOnlyUnsupportedOpcodes: WeightsOnlyOpcodes.unsupported(in: opcodes), isLegacy: false)
+                               weightsOnlyUnsupportedOpcodes: WeightsOnlyOpcodes.unsupported(in: opcodes), isLegacy: false,
+                               values: values.listed, valueCount: values.count)
     }
 
     /// Each declared tensor checked against and placed in its storage (`index`: by key).
@@ -116,7 +117,7 @@ public enum TorchCheckpointReader {
     /// dict), and placing the storages does not need it.
     static func declaredTensors(_ pickle: UnsafeRawBufferPointer, entry: String,
                                 limits: PickleLimits) throws(TorchFormatError)
-        -> ([TensorDeclaration], [UnsupportedTorchTensor], [PickleGlobal], Int, PickleOpcodeSet) {
+        -> ([TensorDeclaration], [UnsupportedTorchTensor], [PickleGlobal], Int, PickleOpcodeSet, CollectedValues) {
         var seen: [PickleGlobal] = []
         let program: PickleProgram
         do {
@@ -124,8 +125,8 @@ public enum TorchCheckpointReader {
         } catch {
             throw .pickle(error, entry: entry, unsafeGlobalsSeen: RecognisedGlobals.unsafe(seen))
         }
-        let (tensors, unsupported) = try collectTensors(program, limits: limits, pickleBytes: pickle.count, legacy: false)
-        return (tensors, unsupported, program.globals, program.proto, program.opcodes)
+        let (tensors, unsupported, values) = try collectTensors(program, limits: limits, pickleBytes: pickle.count, legacy: false)
+        return (tensors, unsupported, program.globals, program.proto, program.opcodes, values)
     }
 
     /// Every storage id the pickle built, in the order it built them — reachable from the root
@@ -221,9 +222,14 @@ public enum TorchCheckpointReader {
         }
     }
 
-    /// The tensors a pickle's root value holds, named by their state-dict keys.
+    /// The values at named places that are not tensors: the first `TorchValue.maxListed`, and
+    /// how many there are.
+    typealias CollectedValues = (listed: [TorchValue], count: Int)
+
+    /// The tensors a pickle's root value holds, named by their state-dict keys, and its other
+    /// named values.
     static func collectTensors(_ program: PickleProgram, limits: PickleLimits, pickleBytes: Int,
-                               legacy: Bool) throws(TorchFormatError) -> ([TensorDeclaration], [UnsupportedTorchTensor]) {
+                               legacy: Bool) throws(TorchFormatError) -> ([TensorDeclaration], [UnsupportedTorchTensor], CollectedValues) {
         var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickleBytes, legacy: legacy)
         do {
             try collector.walk(program.root, depth: 0)
@@ -232,7 +238,7 @@ public enum TorchCheckpointReader {
         } catch {
             throw .failing(error, named: program.globals)
         }
-        return (collector.tensors, collector.unsupported)
+        return (collector.tensors, collector.unsupported, (collector.values, collector.valueCount))
     }
 
     /// The one top folder holding `data.pkl`; TorchScript archives are recognised first (they hold

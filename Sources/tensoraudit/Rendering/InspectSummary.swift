@@ -48,6 +48,8 @@ struct InspectSummary {
             // `data_alignment`, which is what the offsets show (added within schema version 2).
             object["gguf_alignment"] = .int(Int64(parsed.alignment))
         }
+        // A torch file's named values that are not tensors (added within schema version 2).
+        if case .pytorch(let facts) = file.format { object["torch_values"] = TorchValuesRendering.json(facts) }
         return .object(object)
     }
 
@@ -188,6 +190,11 @@ struct InspectSummary {
             for key in metadata.keys.sorted() {
                 lines.append("  \(TextFormatting.safeName(key.text)) = \(TextFormatting.safeName(metadata[key] ?? ""))")
             }
+        }
+        for file in checkpoint.files {
+            guard case .pytorch(let facts) = file.format, facts.valueCount > 0 else { continue }
+            if checkpoint.files.count > 1 { lines.append("\(TextFormatting.safeName(file.path)):") }
+            lines += TorchValuesRendering.text(facts)
         }
         lines.append("")
         let rows = checkpoint.tensors.map { t -> [String] in
