@@ -46,7 +46,7 @@ import TestSupport
         }
     }
 
-    @Test("inspect text: the count, the first 20 as Python prints them, and how to see the rest")
+    @Test("inspect text: the count, the first 20 (numbers as Python prints them, text quoted and escaped), and how to see the rest")
     func textListing() throws {
         let result = try CLI.run(["inspect", Self.file])
         #expect(result.status == 0)
@@ -58,7 +58,7 @@ import TestSupport
             #expect(lines.contains(line), "\(line)")
         }
         // Controls and a right-to-left override in a value are shown escaped.
-        #expect(lines.contains(#"  name = 'vad-🙂\u{202e}\u{a}' (str)"#), "\(lines.filter { $0.contains("name =") })")
+        #expect(lines.contains(#"  name = "vad-🙂\u{202e}\u{a}" (str)"#), "\(lines.filter { $0.contains("name =") })")
         #expect(!lines.contains { $0.contains("_metadata") })
     }
 
@@ -71,5 +71,29 @@ import TestSupport
         #expect(block?["count"] as? Int == 0)
         let safetensors = try CLI.json(["inspect", Fixtures.path("toy-bert/model.safetensors")])
         #expect((safetensors["files"] as? [[String: Any]])?.first?["torch_values"] == nil)
+    }
+
+    /// hand.pt (generate.py's `hand_pickle`): what torch.save does not write but torch.load
+    /// reads. A key set twice stays at its first position with its last value, as in Python's
+    /// dict; `_codecs.encode` under UTF-8 and Latin-1 spellings is bytes; a torch.Size's items
+    /// are values; a 2,000-character key's name is cut after 1,024 bytes.
+    @Test("hand-built pickle: re-set keys in Python's order, codecs bytes, torch.Size items, a long name cut")
+    func handBuilt() throws {
+        let expected = try #require(try Fixtures.json("pytorch-values/expected.json") as? [String: Any])
+        let values = try #require(expected["hand_values"] as? [[String: Any]])
+        let report = try CLI.json(["inspect", Fixtures.path("pytorch-values/hand.pt")])
+        let listed = try #require(((report["files"] as? [[String: Any]])?.first?["torch_values"] as? [String: Any])?["listed"] as? [[String: Any]])
+        #expect(listed.count == values.count)
+        for (got, want) in zip(listed, values) {
+            let name = try #require(want["name"] as? String)
+            let shown = name.utf8.count > 1_024 ? String(decoding: Array(name.utf8.prefix(1_024)), as: UTF8.self) + "…" : name
+            #expect(got["name"] as? String == shown, "\(name.prefix(20))")
+            #expect(got["type"] as? String == want["type"] as? String, "\(name.prefix(20))")
+            if let bytes = want["nbytes"] as? Int { #expect(got["nbytes"] as? Int == bytes, "\(name)") }
+            if let int = want["int"] as? Int { #expect(got["value"] as? Int == int, "\(name.prefix(20))") }
+        }
+        // The order by hand: a, b, c first set in that order; a ends as 4, b as None.
+        #expect(listed.prefix(3).map { $0["name"] as? String ?? "" } == ["a", "b", "c"])
+        #expect(listed.first?["value"] as? Int == 4 && listed.dropFirst().first?["value"] is NSNull)
     }
 }

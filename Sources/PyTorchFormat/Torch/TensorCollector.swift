@@ -183,14 +183,36 @@ struct TensorCollector {
     var values: [TorchValue] = []
     var valueCount = 0
 
-    /// The byte count of `_codecs.encode(text, 'latin1')` (one byte a code point), or nil for
-    /// any other value.
+    /// The byte count of `_codecs.encode(text[, encoding])`, which torch.load's weights-only
+    /// unpickler allows and returns as bytes: one byte a code point for Latin-1 (torch.save's
+    /// protocol 2 writes 'latin1'), UTF-8's bytes for UTF-8 (the default); nil for any other
+    /// value or encoding.
     private func latin1Bytes(_ value: PickleValue) -> Int? {
         guard let node = program.object(value), case .call(.global(let callee), let arguments, false) = node.kind,
               callee.module == "_codecs", callee.name == "encode", let tuple = program.object(arguments), tuple.kind == .tuple,
-              tuple.elements.count == 2, case .string(let text) = tuple.elements[0], tuple.elements[1] == .string("latin1"),
-              text.unicodeScalars.allSatisfy({ $0.value < 256 }) else { return nil }
-        return text.unicodeScalars.count
+              (1 ... 2).contains(tuple.elements.count), case .string(let text) = tuple.elements[0] else { return nil }
+        var encoding = "utf-8"
+        if tuple.elements.count == 2 {
+            guard case .string(let name) = tuple.elements[1] else { return nil }
+            encoding = String(name.lowercased().map { $0 == "_" ? "-" : $0 })
+        }
+        switch encoding {
+        case "latin1", "latin-1", "iso-8859-1", "iso8859-1", "l1":
+            return text.unicodeScalars.allSatisfy({ $0.value < 256 }) ? text.unicodeScalars.count : nil
+        case "utf-8", "utf8":
+            return text.utf8.count
+        default:
+            return nil
+        }
+    }
+
+    /// The items of `torch.Size(tuple)` when every one is an integer, else nil.
+    private func sizeItems(_ callee: PickleValue, _ arguments: PickleValue) -> PickleValues? {
+        guard case .global(let global) = callee, global.module == "torch", global.name == "Size",
+              let tuple = program.object(arguments), tuple.kind == .tuple, tuple.elements.count == 1,
+              let items = program.object(tuple.elements[0]), items.kind == .tuple || items.kind == .list,
+              items.elements.allSatisfy({ if case .int = $0 { true } else { false } }) else { return nil }
+        return items.elements
     }
 
     /// Above zero while the walk is inside a call's callee, arguments or state: what it meets
@@ -221,7 +243,34 @@ struct TensorCollector {
         }
         valueCount += 1
         // The name is made only for the values kept: a list of a million numbers costs a count.
-        if values.count < TorchValue.maxListed { values.append(TorchValue(name: currentName, value: kept)) }
+        if values.count < TorchValue.maxListed { values.append(TorchValue(name: boundedName(), value: kept)) }
+    }
+
+    /// The current path's name, cut after `TorchValue.maxNameBytes` bytes (at a character
+    /// boundary, "…" added): a value under a 1 MB key listed 1,000 times took 3 GB for its
+    /// names, where a tensor there is refused by the name limit (adversarial review,
+    /// 2026-12-05). Built from the key bytes without copying a long key whole.
+    private func boundedName() -> String {
+        let limit = TorchValue.maxNameBytes
+        guard let total = pathBytes.last, total > limit else { return currentName }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(limit + 4)
+        for (position, component) in path.enumerated() where bytes.count <= limit {
+            if position > 0 { bytes.append(UInt8(ascii: ".")) }
+            switch component {
+            case .key(let slot):
+                if let string = slot.string {
+                    bytes += program.box.store.textBytes(string).prefix(limit + 1 - min(bytes.count, limit))
+                } else {
+                    bytes += Array(TensorCollector.keyText(program.box.store.value(slot)).utf8.prefix(limit + 1 - min(bytes.count, limit)))
+                }
+            case .index(let index): bytes += Array(String(index).utf8)
+            }
+        }
+        var end = min(bytes.count, limit)
+        // Back to the start of a character: continuation bytes are 10xxxxxx.
+        while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        return String(decoding: bytes[..<end], as: UTF8.self) + "…"
     }
 
     static let maxRank = 64
@@ -288,6 +337,10 @@ struct TensorCollector {
                         try walkUnnamed(state, place: "in an OrderedDict's attributes (BUILD state, such as _metadata)", depth: depth)
                     }
                 }
+            } else if let sizes = sizeItems(callee, arguments) {
+                // `torch.Size((3, 4))`: torch.load returns a tuple of ints, whose items are values
+                // at `name.0`, `name.1` (a reader saw none; adversarial review, 2026-12-05).
+                for (index, element) in sizes.enumerated() { try visit(element, at: .index(index), depth: depth + 1) }
             } else {
                 // (A throw ends the walk, so the depth needs no restoring then.)
                 callDepth += 1
@@ -322,6 +375,7 @@ struct TensorCollector {
         var uncompared: PickleStore.Slot?
         var latest: [EntryKey: Int] = [:]
         var replaced = Set<Int>()
+        var first = Set<EntryKey>()
         var index = 0
         while index + 1 < entries.count {
             let key = entries.slot(index)
@@ -343,7 +397,15 @@ struct TensorCollector {
                 if let uncompared, equal != .none { key = uncompared }
                 else if let first = firstKeys[equal] { key = first } else { firstKeys[equal] = key }
             }
-            if !replaced.contains(index) { try visit(entries[index + 1], at: .key(key), depth: depth + 1) }
+            // Python keeps a re-set key where it was first inserted, with the last value: the
+            // value is visited at the first occurrence (a key set twice was listed last, where
+            // torch.load's dict has it first; adversarial review, 2026-12-05).
+            // (Only when some key was set twice: hashing every key again cost a dict of long keys.)
+            if !replaced.isEmpty, let identity = entryKey(entries.slot(index)), let last = latest[identity] {
+                if first.insert(identity).inserted { try visit(entries[last + 1], at: .key(key), depth: depth + 1) }
+            } else if !replaced.contains(index) {
+                try visit(entries[index + 1], at: .key(key), depth: depth + 1)
+            }
             index += 2
         }
     }

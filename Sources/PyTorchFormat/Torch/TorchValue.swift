@@ -28,6 +28,8 @@ public struct TorchValue: Sendable, Equatable {
     /// names and hashes; a 1 MB string
     /// (a pickled vocabulary) would fill the report.
     public static let maxTextCharacters = 1_000
+    /// The longest name kept whole, in UTF-8 bytes; a longer one is cut and ends in "…".
+    public static let maxNameBytes = 1_024
     /// Values kept per file, in the order the walk meets them; `TorchCheckpoint.valueCount`
     /// counts them all. A list of 10^6 numbers in a checkpoint is one path each.
     public static let maxListed = 1_000

@@ -32,7 +32,8 @@ enum TorchValuesRendering {
         ])
     }
 
-    /// One line a value, as Python would print it (text quoted, controls escaped), at most
+    /// One line a value (numbers, True/False/None as Python prints them; text quoted with
+    /// controls, quotes and backslashes escaped as tokens are), at most
     /// `textLimit` of them, and a line saying how many more.
     static func text(_ facts: TorchFileFacts) -> [String] {
         guard facts.valueCount > 0 else { return [] }
@@ -41,7 +42,8 @@ enum TorchValuesRendering {
             lines.append("  \(TextFormatting.safeName(item.name)) = \(shown(item.value)) (\(item.typeName))")
         }
         if facts.valueCount > textLimit {
-            lines.append("  … (\(textLimit) of \(TextFormatting.grouped(UInt64(facts.valueCount))) listed; --json lists \(min(facts.valueCount, TorchValue.maxListed)))")
+            lines.append("  … (\(textLimit) of \(TextFormatting.grouped(UInt64(facts.valueCount))) listed; --json lists "
+                + "\(TextFormatting.grouped(UInt64(min(facts.valueCount, TorchValue.maxListed)))))")
         }
         return lines
     }
@@ -53,8 +55,10 @@ enum TorchValuesRendering {
         case .int(let number): String(number)
         case .bigInt(let count): "<an integer of \(count) bytes>"
         case .float(let number): number.isNaN ? "nan" : number.isInfinite ? (number < 0 ? "-inf" : "inf") : "\(number)"
+        // Quoted as tokens are (a quote or backslash inside escaped, controls as \u{…}): a value
+        // holding ' could fake the end of its quote (adversarial review, 2026-12-05).
         case .text(let text, let truncated):
-            "'" + TextFormatting.safeName(text) + "'" + (truncated ? " … (cut at \(TorchValue.maxTextCharacters) characters)" : "")
+            TextEscaping.displayQuoted(text) + (truncated ? " … (cut at \(TorchValue.maxTextCharacters) code points)" : "")
         case .bytes(let count): "<\(count) bytes>"
         }
     }
