@@ -161,4 +161,105 @@ extension ModelTypeFacts {
         qwen2_5_vl
         qwen2_vl
         """
+
+    /// Whether each composite type's LM class ties its output projection to its input
+    /// embedding, measured by building it: `type class bits`, the twelve bits for the top-level
+    /// tie_word_embeddings absent, true, false, each with the text_config absent, present without
+    /// the key, true, false (`CompositeTies`).
+    static let compositeTieLines = """
+        apertus1p5 Apertus1p5ForConditionalGeneration 000011110000
+        aria AriaForConditionalGeneration 000011110000
+        audioflamingo3 AudioFlamingo3ForConditionalGeneration 000000000000
+        blip-2 Blip2ForConditionalGeneration 111011101110
+        bridgetower BridgeTowerForMaskedLM 000011110000
+        cohere2_vision Cohere2VisionForConditionalGeneration 111111110000
+        cosmos3_edge Cosmos3EdgeForConditionalGeneration 000000000000
+        cosmos3_omni Cosmos3OmniForConditionalGeneration 000011110000
+        deepseek_vl DeepseekVLForConditionalGeneration 111111110000
+        deepseek_vl_hybrid DeepseekVLHybridForConditionalGeneration 111111110000
+        dots3_note Dots3NoteForConditionalGeneration 000011110000
+        ernie4_5_vl_moe Ernie4_5_VLMoeForConditionalGeneration 111111110000
+        florence2 Florence2ForConditionalGeneration 111111110000
+        fuyu FuyuForCausalLM 000011110000
+        gemma3 Gemma3ForConditionalGeneration 111111110000
+        gemma4 Gemma4ForConditionalGeneration 111111110000
+        gemma4_unified Gemma4UnifiedForConditionalGeneration 111111110000
+        gemma4_unified_assistant Gemma4UnifiedAssistantForCausalLM 111111110000
+        glm46v Glm46VForConditionalGeneration 000011110000
+        glm4v Glm4vForConditionalGeneration 001011110010
+        glm4v_moe Glm4vMoeForConditionalGeneration 001011110010
+        glm5_next Glm5NextForConditionalGeneration 000011110000
+        glm_image GlmImageForConditionalGeneration 000000000000
+        glm_ocr GlmOcrForConditionalGeneration 001011110010
+        glmasr GlmAsrForConditionalGeneration 111111110000
+        got_ocr2 GotOcr2ForConditionalGeneration 111111110000
+        granite_docling GraniteDoclingForConditionalGeneration 111111110000
+        granite_speech GraniteSpeechForConditionalGeneration 111111110000
+        granite_speech_plus GraniteSpeechPlusForConditionalGeneration 111111110000
+        hy_v4_vl HYV4VLForConditionalGeneration 000011110000
+        hyperclovax_vision_v2 HyperCLOVAXVisionV2ForConditionalGeneration 111111110000
+        idefics2 Idefics2ForConditionalGeneration 000011110000
+        idefics3 Idefics3ForConditionalGeneration 000011110000
+        inkling2 Inkling2ForConditionalGeneration 000000000000
+        inkling2_loop Inkling2LoopForConditionalGeneration 000000000000
+        inkling_mm_model InklingForConditionalGeneration 000000000000
+        instructblip InstructBlipForConditionalGeneration 111011101110
+        instructblipvideo InstructBlipVideoForConditionalGeneration 111011101110
+        internvl InternVLForConditionalGeneration 111111110000
+        janus JanusForConditionalGeneration 111111110000
+        kimi_k25 Kimi_K25ForConditionalGeneration 111111110000
+        kosmos-2 Kosmos2ForConditionalGeneration 111111111110
+        kosmos-2.5 Kosmos2_5ForConditionalGeneration 111011101110
+        lfm2_vl Lfm2VlForConditionalGeneration 111111110000
+        lfm3_vl Lfm3VlForConditionalGeneration 111111110000
+        lighton_ocr LightOnOcrForConditionalGeneration 111111110000
+        llama4 Llama4ForConditionalGeneration 001000100010
+        llava LlavaForConditionalGeneration 001011110010
+        llava_next LlavaNextForConditionalGeneration 000011110000
+        llava_next_video LlavaNextVideoForConditionalGeneration 001011110010
+        llava_onevision LlavaOnevisionForConditionalGeneration 001011110010
+        llava_onevision1_5 LlavaOnevision15ForConditionalGeneration 000011110000
+        minicpm_ocr MiniCPMOcrForConditionalGeneration 111111110000
+        minicpmv4_6 MiniCPMV4_6ForConditionalGeneration 000011110000
+        minicpmv4_7 MiniCPMV4_7ForConditionalGeneration 000011110000
+        minimax_m3_vl MiniMaxM3SparseForConditionalGeneration 001011110010
+        mistral3 Mistral3ForConditionalGeneration 111111110000
+        mistral_large4 MistralLarge4ForConditionalGeneration 000011110000
+        mllama MllamaForConditionalGeneration 000000000000
+        modernvbert ModernVBertForMaskedLM 000011110000
+        molmo2 Molmo2ForConditionalGeneration 000000000000
+        moss_transcribe_diarize MossTranscribeDiarizeForConditionalGeneration 111111110000
+        muse_glimmer MuseGlimmerForConditionalGeneration 000011110000
+        muse_spark MuseSparkForConditionalGeneration 000000000000
+        musicflamingo MusicFlamingoForConditionalGeneration 000000000000
+        nemo_speechlm Nemotron3_5TranscribeForConditionalGeneration 000000000000
+        omniasr OmniASRForConditionalGeneration 000000000000
+        ovis2 Ovis2ForConditionalGeneration 111111110000
+        ovis2_5 Ovis2_5ForConditionalGeneration 000011110000
+        paddleocr_vl PaddleOCRVLForConditionalGeneration 111111111110
+        paligemma PaliGemmaForConditionalGeneration 111111110000
+        pix2struct Pix2StructForConditionalGeneration 000011110000
+        qianfan_ocr QianfanOCRForConditionalGeneration 000011110000
+        qwen2_5_omni_thinker Qwen2_5OmniThinkerForConditionalGeneration 000011110000
+        qwen2_5_vl Qwen2_5_VLForConditionalGeneration 001011110010
+        qwen2_audio Qwen2AudioForConditionalGeneration 000000000000
+        qwen2_vl Qwen2VLForConditionalGeneration 001011110010
+        qwen3_5 Qwen3_5ForConditionalGeneration 000011110000
+        qwen3_5_moe Qwen3_5MoeForConditionalGeneration 000011110000
+        qwen3_asr Qwen3ASRForConditionalGeneration 111111110000
+        qwen3_omni_moe_thinker Qwen3OmniMoeThinkerForConditionalGeneration 000011110000
+        qwen3_vl Qwen3VLForConditionalGeneration 000011110000
+        qwen3_vl_moe Qwen3VLMoeForConditionalGeneration 000011110000
+        smolvlm SmolVLMForConditionalGeneration 000011110000
+        step3p7 Step3p7ForConditionalGeneration 000011110000
+        ultravbert UltraVBertForMaskedLM 000011110000
+        unlimited_ocr UnlimitedOcrForConditionalGeneration 000011110000
+        vibevoice VibeVoiceForConditionalGeneration 001000100010
+        vibevoice_asr VibeVoiceAsrForConditionalGeneration 000000000000
+        video_llama_3 VideoLlama3ForConditionalGeneration 001011110010
+        video_llava VideoLlavaForConditionalGeneration 000011110000
+        vipllava VipLlavaForConditionalGeneration 000011110000
+        voxtral VoxtralForConditionalGeneration 000000000000
+        voxtral_realtime VoxtralRealtimeForConditionalGeneration 111111110000
+        """
 }

@@ -56,6 +56,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     public var disagreeingTextConfigTie: Bool?
     /// `text_config`'s own `tie_word_embeddings`, as read.
     public var textConfigTieWordEmbeddings: Bool?
+    /// `text_config`'s `tie_word_embeddings` as stated (absent also when there is no
+    /// text_config), for `CompositeTies`, which tells a null or a string from a missing key.
+    public var textConfigTie: Value<Bool> = .absent
     /// A top-level `pad_token_id` the model type's class does not build its input embedding
     /// with, because it reads the text_config's (`ModelTypeFact.textConfigPad`, Gemma 3):
     /// `padTokenID` is then the text_config's, and this keeps what was set aside, for a note.
@@ -129,6 +132,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
         if facts.modelType == nil, let stated = lookup("model_type") { facts.unusableModelType = stated.shortDescription }
         facts.tieWordEmbeddings = boolValue(lookup("tie_word_embeddings"))
         facts.textConfigTieWordEmbeddings = text?["tie_word_embeddings"]?.boolValue
+        facts.textConfigTie = boolValue(text?["tie_word_embeddings"])
         facts.padTokenID = intValue(lookup("pad_token_id"))
         facts.vocabSize = intValue(lookup("vocab_size"))
         facts.architectures = stringsValue(root["architectures"])

@@ -239,6 +239,9 @@ public enum TyingJudge {
             guard let partial = question.partialCheckpoint else { return result(true, evidence, sentence + noHeadTied) }
             return result(nil, .unknown, sentence + partialClause(partial))
         }
+        if let measured = compositeTie(config, modelType: modelType) {
+            return measured.tied ? tiedUnlessElsewhere(measured.evidence, measured.sentence) : result(false, measured.evidence, measured.sentence + noHead)
+        }
         switch config.tieWordEmbeddings {
         case .value(let tied):
             if let nested = config.disagreeingTextConfigTie {
@@ -268,6 +271,45 @@ public enum TyingJudge {
             let sentence = "\(config.path) leaves tie_word_embeddings out\(textConfigAside(config, fact)); \(fact.configClass) (model_type \(quoted(modelType))) defaults it to \(fact.tiesWordEmbeddings) in transformers \(ModelTypeFacts.transformersVersion)."
             return fact.tiesWordEmbeddings ? tiedUnlessElsewhere(.modelTypeDefault, sentence) : result(false, .modelTypeDefault, sentence + noHead)
         }
+    }
+
+    /// A composite model type outside the table whose LM class was built for every way
+    /// config.json can state `tie_word_embeddings` (`CompositeTies`): whether it ties, from
+    /// what (`config` when either key is stated, `model-type-default` when neither is), and the
+    /// sentence saying so. nil for another type, a key that is not a boolean (the paths below
+    /// say what transformers makes of it), or a text_config that is no object.
+    static func compositeTie(_ config: ModelConfigFacts, modelType: String) -> (tied: Bool, evidence: TyingEvidence, sentence: String)? {
+        guard ModelTypeFacts.fact(for: modelType) == nil, config.textConfigNotObject == nil,
+              let measured = CompositeTies.measured(modelType) else { return nil }
+        // The top level as written: a value read from the text_config is the text_config's.
+        let fromText = config.fieldsFromTextConfig.contains("tie_word_embeddings")
+        let top: CompositeTies.Stated
+        switch fromText ? .absent : config.tieWordEmbeddings {
+        case .absent: top = .absent
+        case .value(let flag): top = .value(flag)
+        case .null, .unusable: return nil
+        }
+        let text: CompositeTies.Nested
+        switch config.textConfigTie {
+        case .absent: text = config.hasTextConfig ? .unset : .noTextConfig
+        case .value(let flag): text = .value(flag)
+        case .null, .unusable: return nil
+        }
+        let tied = measured.ties(top: top, text: text)
+        let topWords = switch top {
+        case .absent: "leaves tie_word_embeddings out at the top level"
+        case .value(let flag): "sets tie_word_embeddings to \(flag) at the top level"
+        }
+        let textWords = switch text {
+        case .noTextConfig: "has no text_config"
+        case .unset: "its text_config leaves it out"
+        case .value(let flag): "its text_config sets it to \(flag)"
+        }
+        let stated = top != .absent || { if case .value = text { true } else { false } }()
+        let sentence = "\(config.path) \(topWords) and \(textWords): \(measured.className) (model_type \(quoted(modelType))), built by transformers "
+            + "\(ModelTypeFacts.transformersVersion) from such a config, \(tied ? "ties" : "does not tie") its output projection to its input embedding "
+            + "(measured by building the class for each way the two keys can be stated)."
+        return (tied, stated ? .config : .modelTypeDefault, sentence)
     }
 
     /// What a partial checkpoint (`TyingQuestion.partialCheckpoint`) leaves open, after the

@@ -61,20 +61,23 @@ import TestSupport
         #expect(tying["tied"] as? Bool == classDefault && tying["evidence"] as? String == "model-type-default", "\(tying)")
     }
 
-    @Test("a model type outside the table: a nested value alone, or one that disagrees with the top level's, gives no answer (unknown)",
-          arguments: [#"{"model_type": "llava_next", "text_config": {"tie_word_embeddings": true, "pad_token_id": 0}, "pad_token_id": 0}"#,
-                      #"{"model_type": "llava", "tie_word_embeddings": false, "text_config": {"tie_word_embeddings": true, "pad_token_id": 0}, "pad_token_id": 0}"#])
-    func outsideTheTable(config: String) throws {
-        // The pad id is in both places: one only at the top level is not known to be the
-        // text model's outside the table (MultimodalPadCLITests), and no pad row would be read.
-        // transformers 5.25 (AutoConfig): llava_next ties by neither value, LlavaConfig takes the
-        // nested true over the top-level false; without a table entry the tool cannot know which.
+    /// transformers 5.25 built each class for every way config.json states the two keys
+    /// (composite-model-types.json `ties`): LlavaNextConfig ties by neither nested value,
+    /// LlavaConfig takes a nested true over a top-level false. Before, both were "unknown".
+    @Test("a composite model type outside the table: the class transformers builds decides, nested value or not",
+          arguments: [(#"{"model_type": "llava_next", "text_config": {"tie_word_embeddings": true, "pad_token_id": 0}, "pad_token_id": 0}"#, "llava_next", 2),
+                      (#"{"model_type": "llava", "tie_word_embeddings": false, "text_config": {"tie_word_embeddings": true, "pad_token_id": 0}, "pad_token_id": 0}"#, "llava", 10),
+                      (#"{"model_type": "llava", "text_config": {"pad_token_id": 0}, "pad_token_id": 0}"#, "llava", 1)])
+    func outsideTheTable(config: String, modelType: String, bit: Int) throws {
+        let document = try #require(try Fixtures.json("knowledge/composite-model-types.json") as? [String: Any])
+        let measured = try #require((document["ties"] as? [String: [String: String]])?[modelType]?["ties"])
+        let tied = Array(measured)[bit] == "1"
         let path = try Self.folder(config: config)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.run(["padding", path, "--json"]).stdout.utf8)) as? [String: Any])
         let tying = try #require(((report["embeddings"] as? [[String: Any]])?.first)?["tying"] as? [String: Any])
-        #expect(tying["tied"] is NSNull && tying["evidence"] as? String == "unknown", "\(tying)")
-        let detail = tying["detail"] as? String ?? ""
-        #expect(detail.contains("text_config"), "\(tying)")
+        #expect(tying["tied"] as? Bool == tied, "\(tying)")
+        #expect(tying["evidence"] as? String == (bit % 4 >= 2 || bit >= 4 ? "config" : "model-type-default"), "\(tying)")
+        #expect((tying["detail"] as? String)?.contains("measured by building the class") == true, "\(tying)")
     }
 
     @Test("gemma3 with tie_word_embeddings at the top level: that value is the config's statement")

@@ -79,6 +79,9 @@ public struct ModelConfig: Sendable, Equatable {
     /// `text_config`'s own `tie_word_embeddings` (a JSON boolean), whether or not the top level
     /// has one: some classes take it over the top level's (LlavaConfig), others never read it.
     public var textConfigTieWordEmbeddings: Bool?
+    /// `text_config`'s `tie_word_embeddings` when it is not a JSON boolean, as written (`null`,
+    /// `"true"`, `1`): a measured composite class's answer needs a boolean or nothing.
+    public var textConfigTieNotBoolean: String?
     /// `share_encoder_decoder_embeddings` (MarianConfig) when written as a JSON boolean at the
     /// top level; nil otherwise (only an explicit false says anything: the encoder then has an
     /// input embedding of its own).
@@ -223,7 +226,11 @@ public struct ModelConfig: Sendable, Equatable {
         case let (key, raw)?: config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "true or false"))
         case nil: break
         }
-        if case .bool(let nestedTie)? = nested?.lastValue(for: "tie_word_embeddings") { config.textConfigTieWordEmbeddings = nestedTie }
+        switch nested?.lastValue(for: "tie_word_embeddings") {
+        case .bool(let nestedTie)?: config.textConfigTieWordEmbeddings = nestedTie
+        case let raw?: config.textConfigTieNotBoolean = Self.text(raw)
+        case nil: break
+        }
         if case .bool(let share)? = root.lastValue(for: "share_encoder_decoder_embeddings") { config.shareEncoderDecoderEmbeddings = share }
         for (key, role) in [("eos_token_id", "eos_token"), ("bos_token_id", "bos_token")] {
             guard let node = root.lastValue(for: key) else { continue }

@@ -124,6 +124,8 @@ extension ModelConfigFacts {
         padTokenIDIsList = config.padTokenIsList
         architectures = config.architectures.map { .value($0) } ?? .absent
         textConfigTieWordEmbeddings = config.textConfigTieWordEmbeddings
+        textConfigTie = config.textConfigTieWordEmbeddings.map { .value($0) }
+            ?? config.textConfigTieNotBoolean.map { $0 == "null" ? .null : .unusable($0) } ?? .absent
         shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent
         hasTextConfig = config.hasTextConfig
         textConfigNotObject = config.textConfigNotObject
