@@ -50,4 +50,38 @@ import TestSupport
         }
         #expect(ratio < LinearTime.bound, "4x the values and references took \(ratio)x the time")
     }
+
+    /// A dict whose entries all reuse one memoised text key of `keyBytes` bytes (`BINGET`), in
+    /// `batches` `SETITEMS` of 1,000 entries: Python keeps one entry. Every entry hashed the
+    /// whole key: 100,000 entries under a 1 MB key (a 1.4 MB file torch.load reads in 0.3 s)
+    /// ran for minutes.
+    static func sharedKeyPickle(keyBytes: Int, batches: Int) -> [UInt8] {
+        var out: [UInt8] = [0x80, 0x02, 0x7D, 0x28]  // PROTO 2, EMPTY_DICT, MARK
+        out += [0x58] + withUnsafeBytes(of: UInt32(keyBytes).littleEndian, Array.init) + [UInt8](repeating: 0x6B, count: keyBytes)
+        out += [0x71, 1, 0x4B, 1, 0x75]  // BINPUT 1, BININT1 1, SETITEMS
+        for _ in 0 ..< batches {
+            out += [0x28] + Array(repeating: [UInt8]([0x68, 1, 0x4B, 2]), count: 1_000).joined() + [0x75]  // MARK, (BINGET 1, BININT1 2) × 1,000, SETITEMS
+        }
+        return out + [0x2E]
+    }
+
+    @Test("entries sharing one long memoised key: linear in the file (key and entries grown together), one value with the last assignment")
+    func sharedLongKey() throws {
+        // Growing both the key and the entries: the old walk's work was their product.
+        let n = 4
+        let small = Self.sharedKeyPickle(keyBytes: n << 12, batches: n)
+        let large = Self.sharedKeyPickle(keyBytes: (LinearTime.growth * n) << 12, batches: LinearTime.growth * n)
+        let programs = (try TorchFixtures.unpickle(small).get(), try TorchFixtures.unpickle(large).get())
+        func values(_ program: PickleProgram, _ bytes: Int) throws -> TensorCollector {
+            var collector = TensorCollector(program: program, limits: .default, pickleBytes: bytes)
+            try collector.walk(program.root, depth: 0)
+            return collector
+        }
+        let walked = try values(programs.1, large.count)
+        #expect(walked.valueCount == 1 && walked.values.first?.value == .int(2))
+        let ratio = try LinearTime.ratio(n) { size in
+            _ = try size == n ? values(programs.0, small.count) : values(programs.1, large.count)
+        }
+        #expect(ratio < LinearTime.bound, "4x the key and 4x the entries took \(ratio)x the time")
+    }
 }

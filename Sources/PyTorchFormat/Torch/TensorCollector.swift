@@ -415,13 +415,30 @@ struct TensorCollector {
     /// (a tuple built twice with equal items is two keys here, as it is not in Python: such a
     /// value is then visited, never dropped). nil: not compared.
     enum EntryKey: Hashable {
-        case text(ArraySlice<UInt8>)
+        /// Text, by `textID`: equal bytes, one number.
+        case text(Int)
         case number(PythonEqualKey)
         case object(Int)
     }
 
-    private func entryKey(_ key: PickleStore.Slot) -> EntryKey? {
-        if let string = key.string { return .text(program.box.store.textBytes(string)) }
+    /// A number per distinct text, by its bytes, and the number of each string the walk has
+    /// met (by its index in the store). Why: a dict of 100,000 entries under one memoised 1 MB
+    /// key (a 1.4 MB file torch.load reads in 0.3 s) hashed the megabyte for every entry and
+    /// ran for minutes; now each stored string is hashed once, and entries compare numbers.
+    var textIDs: [ArraySlice<UInt8>: Int] = [:]
+    var textIDOfString: [Int: Int] = [:]
+
+    private mutating func textID(_ string: Int) -> Int {
+        if let known = textIDOfString[string] { return known }
+        let bytes = program.box.store.textBytes(string)
+        let id = textIDs[bytes] ?? textIDs.count
+        textIDs[bytes] = id
+        textIDOfString[string] = id
+        return id
+    }
+
+    private mutating func entryKey(_ key: PickleStore.Slot) -> EntryKey? {
+        if let string = key.string { return .text(textID(string)) }
         if let node = key.node {
             if case .uncompared? = numberKey(key) { return nil }
             return .object(node)
