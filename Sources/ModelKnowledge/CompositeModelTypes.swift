@@ -165,12 +165,13 @@ extension ModelTypeFacts {
     /// Whether each composite type's LM class ties its output projection to its input
     /// embedding, measured by building it: `type class bits`, the twelve bits for the top-level
     /// tie_word_embeddings absent, true, false, each with the text_config absent, present without
-    /// the key, true, false (`CompositeTies`).
+    /// the key, true, false (`CompositeTies`); `nested-type` when a text_config's own model_type
+    /// decides a missing nested value (measured with a Llama and a Gemma text model).
     static let compositeTieLines = """
         apertus1p5 Apertus1p5ForConditionalGeneration 000011110000
         aria AriaForConditionalGeneration 000011110000
         audioflamingo3 AudioFlamingo3ForConditionalGeneration 000000000000
-        blip-2 Blip2ForConditionalGeneration 111011101110
+        blip-2 Blip2ForConditionalGeneration 111011101110 nested-type
         bridgetower BridgeTowerForMaskedLM 000011110000
         cohere2_vision Cohere2VisionForConditionalGeneration 111111110000
         cosmos3_edge Cosmos3EdgeForConditionalGeneration 000000000000
@@ -203,8 +204,8 @@ extension ModelTypeFacts {
         inkling2 Inkling2ForConditionalGeneration 000000000000
         inkling2_loop Inkling2LoopForConditionalGeneration 000000000000
         inkling_mm_model InklingForConditionalGeneration 000000000000
-        instructblip InstructBlipForConditionalGeneration 111011101110
-        instructblipvideo InstructBlipVideoForConditionalGeneration 111011101110
+        instructblip InstructBlipForConditionalGeneration 111011101110 nested-type
+        instructblipvideo InstructBlipVideoForConditionalGeneration 111011101110 nested-type
         internvl InternVLForConditionalGeneration 111111110000
         janus JanusForConditionalGeneration 111111110000
         kimi_k25 Kimi_K25ForConditionalGeneration 111111110000
@@ -214,10 +215,10 @@ extension ModelTypeFacts {
         lfm3_vl Lfm3VlForConditionalGeneration 111111110000
         lighton_ocr LightOnOcrForConditionalGeneration 111111110000
         llama4 Llama4ForConditionalGeneration 001000100010
-        llava LlavaForConditionalGeneration 001011110010
+        llava LlavaForConditionalGeneration 001011110010 nested-type
         llava_next LlavaNextForConditionalGeneration 000011110000
-        llava_next_video LlavaNextVideoForConditionalGeneration 001011110010
-        llava_onevision LlavaOnevisionForConditionalGeneration 001011110010
+        llava_next_video LlavaNextVideoForConditionalGeneration 001011110010 nested-type
+        llava_onevision LlavaOnevisionForConditionalGeneration 001011110010 nested-type
         llava_onevision1_5 LlavaOnevision15ForConditionalGeneration 000011110000
         minicpm_ocr MiniCPMOcrForConditionalGeneration 111111110000
         minicpmv4_6 MiniCPMV4_6ForConditionalGeneration 000011110000
@@ -254,9 +255,9 @@ extension ModelTypeFacts {
         step3p7 Step3p7ForConditionalGeneration 000011110000
         ultravbert UltraVBertForMaskedLM 000011110000
         unlimited_ocr UnlimitedOcrForConditionalGeneration 000011110000
-        vibevoice VibeVoiceForConditionalGeneration 001000100010
+        vibevoice VibeVoiceForConditionalGeneration 001000100010 nested-type
         vibevoice_asr VibeVoiceAsrForConditionalGeneration 000000000000
-        video_llama_3 VideoLlama3ForConditionalGeneration 001011110010
+        video_llama_3 VideoLlama3ForConditionalGeneration 001011110010 nested-type
         video_llava VideoLlavaForConditionalGeneration 000011110000
         vipllava VipLlavaForConditionalGeneration 000011110000
         voxtral VoxtralForConditionalGeneration 000000000000

@@ -47,6 +47,16 @@ public struct CompositeTies: Sendable, Equatable {
         return bits[row * 4 + column]
     }
 
+    /// Whether a text_config's own `model_type` decides a nested value it leaves out: the class
+    /// builds the text_config as that type's config, whose default fills the key (a Gemma text
+    /// model defaults to true, a Llama one to false). Measured by the generator with a Llama and
+    /// a Gemma text model (`ties_with_text_model`): true where the two answers differ (LLaVA,
+    /// BLIP-2, InstructBLIP, …); a class whose text_config has a fixed class (Qwen2-VL) ignores
+    /// the nested model_type. Why: the twelve answers were measured with each type's default
+    /// text model only, and a Gemma-backed LLaVA read as untied, an InstructBLIP with a Llama
+    /// text model as tied (adversarial review, 2026-12-05).
+    public let nestedTypeDecides: Bool
+
     /// The measurement for `modelType`, or nil when none was made (a type whose class does not
     /// build from its defaults, or has no LM head).
     public static func measured(_ modelType: String) -> CompositeTies? { table[modelType] }
@@ -55,8 +65,9 @@ public struct CompositeTies: Sendable, Equatable {
         var table: [String: CompositeTies] = [:]
         for line in ModelTypeFacts.compositeTieLines.split(separator: "\n") {
             let parts = line.split(separator: " ")
-            guard parts.count == 3, parts[2].count == 12, parts[2].allSatisfy({ $0 == "0" || $0 == "1" }) else { continue }
-            table[String(parts[0])] = CompositeTies(className: String(parts[1]), bits: parts[2].map { $0 == "1" })
+            guard parts.count == 3 || (parts.count == 4 && parts[3] == "nested-type"), parts[2].count == 12,
+                  parts[2].allSatisfy({ $0 == "0" || $0 == "1" }) else { continue }
+            table[String(parts[0])] = CompositeTies(className: String(parts[1]), bits: parts[2].map { $0 == "1" }, nestedTypeDecides: parts.count == 4)
         }
         return table
     }()

@@ -59,6 +59,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// `text_config`'s `tie_word_embeddings` as stated (absent also when there is no
     /// text_config), for `CompositeTies`, which tells a null or a string from a missing key.
     public var textConfigTie: Value<Bool> = .absent
+    /// `text_config`'s own `model_type`, when a string: its class's defaults fill the keys the
+    /// text_config leaves out (a Gemma text model ties by default, a Llama one does not).
+    public var textConfigModelType: String?
     /// A top-level `pad_token_id` the model type's class does not build its input embedding
     /// with, because it reads the text_config's (`ModelTypeFact.textConfigPad`, Gemma 3):
     /// `padTokenID` is then the text_config's, and this keeps what was set aside, for a note.
@@ -133,6 +136,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
         facts.tieWordEmbeddings = boolValue(lookup("tie_word_embeddings"))
         facts.textConfigTieWordEmbeddings = text?["tie_word_embeddings"]?.boolValue
         facts.textConfigTie = boolValue(text?["tie_word_embeddings"])
+        facts.textConfigModelType = text?["model_type"]?.stringValue
         facts.padTokenID = intValue(lookup("pad_token_id"))
         facts.vocabSize = intValue(lookup("vocab_size"))
         facts.architectures = stringsValue(root["architectures"])

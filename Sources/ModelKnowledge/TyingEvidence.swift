@@ -289,11 +289,20 @@ public enum TyingJudge {
         case .value(let flag): top = .value(flag)
         case .null, .unusable: return nil
         }
-        let text: CompositeTies.Nested
+        var text: CompositeTies.Nested
         switch config.textConfigTie {
         case .absent: text = config.hasTextConfig ? .unset : .noTextConfig
         case .value(let flag): text = .value(flag)
         case .null, .unusable: return nil
+        }
+        // A text_config naming its model type, without the key, gets that class's default; the
+        // measurement holds only the type's default text model's, so the default is looked up
+        // (and unknown when the table lacks the type).
+        var textDefault = ""
+        if text == .unset, measured.nestedTypeDecides, let nestedType = config.textConfigModelType {
+            guard let fact = ModelTypeFacts.fact(for: nestedType) else { return nil }
+            text = .value(fact.tiesWordEmbeddings)
+            textDefault = ", which its model_type \(quoted(nestedType)) (\(fact.configClass)) defaults to \(fact.tiesWordEmbeddings)"
         }
         let tied = measured.ties(top: top, text: text)
         let topWords = switch top {
@@ -303,9 +312,9 @@ public enum TyingJudge {
         let textWords = switch text {
         case .noTextConfig: "has no text_config"
         case .unset: "its text_config leaves it out"
-        case .value(let flag): "its text_config sets it to \(flag)"
+        case .value(let flag): textDefault.isEmpty ? "its text_config sets it to \(flag)" : "its text_config leaves it out" + textDefault
         }
-        let stated = top != .absent || { if case .value = text { true } else { false } }()
+        let stated = top != .absent || (textDefault.isEmpty && { if case .value = text { true } else { false } }())
         let sentence = "\(config.path) \(topWords) and \(textWords): \(measured.className) (model_type \(quoted(modelType))), built by transformers "
             + "\(ModelTypeFacts.transformersVersion) from such a config, \(tied ? "ties" : "does not tie") its output projection to its input embedding "
             + "(measured by building the class for each way the two keys can be stated)."

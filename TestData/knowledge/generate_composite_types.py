@@ -77,6 +77,26 @@ def measured_ties(types):
         except Exception:  # noqa: BLE001 - a class that does not build from defaults is left out
             continue
         out[t] = {"class": name, "ties": "".join(bits)}
+        # A class that reads the text_config's value takes a missing one from the text model's
+        # own class: measured again with a Llama (default false) and a Gemma (default true) text
+        # model, the key left out, for the top level absent, true, false.
+        if any(bits[row * 4 + 2] != bits[row * 4 + 3] for row in range(3)):
+            by_text = {}
+            try:
+                for text_type in ("llama", "gemma"):
+                    answers = []
+                    for top in TOP_STATES:
+                        kwargs = {} if top is None else {"tie_word_embeddings": top}
+                        kwargs["text_config"] = {"model_type": text_type, "vocab_size": 64, "hidden_size": 16, "intermediate_size": 32,
+                                                 "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 8}
+                        with torch.device("meta"):
+                            model = cls(CONFIG_MAPPING[t](**kwargs))
+                        output, embedding = model.get_output_embeddings(), model.get_input_embeddings()
+                        answers.append("1" if output is not None and embedding is not None and output.weight is embedding.weight else "0")
+                    by_text[text_type] = "".join(answers)
+                out[t]["ties_with_text_model"] = by_text
+            except Exception:  # noqa: BLE001 - a class that takes no such text model is left without
+                pass
     return out
 
 
@@ -123,9 +143,13 @@ def main():
               "    /// Whether each composite type's LM class ties its output projection to its input",
               "    /// embedding, measured by building it: `type class bits`, the twelve bits for the top-level",
               "    /// tie_word_embeddings absent, true, false, each with the text_config absent, present without",
-              "    /// the key, true, false (`CompositeTies`).",
+              "    /// the key, true, false (`CompositeTies`); `nested-type` when a text_config's own model_type",
+              "    /// decides a missing nested value (measured with a Llama and a Gemma text model).",
               '    static let compositeTieLines = """']
-    lines += [f"        {t} {ties[t]['class']} {ties[t]['ties']}" for t in sorted(ties)]
+    def nested(t):
+        by_text = ties[t].get("ties_with_text_model", {})
+        return " nested-type" if len(set(by_text.values())) > 1 else ""
+    lines += [f"        {t} {ties[t]['class']} {ties[t]['ties']}{nested(t)}" for t in sorted(ties)]
     lines += ['        """', "}", ""]
     SWIFT.write_text("\n".join(lines))
     print(f"{len(types)} composite model types")

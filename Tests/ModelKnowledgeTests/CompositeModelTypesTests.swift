@@ -29,15 +29,15 @@ import Testing
     @Test("every composite type measured: the judge of each of the twelve config.json spellings is transformers' built answer")
     func measuredTies() throws {
         let document = try #require(try Fixtures.json("knowledge/composite-model-types.json") as? [String: Any])
-        let ties = try #require(document["ties"] as? [String: [String: String]])
+        let ties = try #require(document["ties"] as? [String: [String: Any]])
         #expect(ties.count >= 80)
         // By hand, from transformers' config classes: LlavaConfig ties when either key says true.
-        #expect(ties["llava"]?["ties"] == "001011110010")
+        #expect(ties["llava"]?["ties"] as? String == "001011110010")
         let tops = ["", #""tie_word_embeddings": true, "#, #""tie_word_embeddings": false, "#]
         let texts = ["", #", "text_config": {}"#, #", "text_config": {"tie_word_embeddings": true}"#, #", "text_config": {"tie_word_embeddings": false}"#]
         for (type, entry) in ties.sorted(by: { $0.key < $1.key }) {
-            let bits = Array(try #require(entry["ties"]))
-            #expect(bits.count == 12 && CompositeTies.measured(type)?.className == entry["class"], "\(type)")
+            let bits = Array(try #require(entry["ties"] as? String))
+            #expect(bits.count == 12 && CompositeTies.measured(type)?.className == entry["class"] as? String, "\(type)")
             guard ModelTypeFacts.fact(for: type) == nil else { continue }  // the table's facts answer first
             for (row, top) in tops.enumerated() {
                 for (column, text) in texts.enumerated() {
@@ -48,6 +48,32 @@ import Testing
                     #expect(judged.tied == want, "\(type) \(json): \(judged)")
                     let stated = row != 0 || column >= 2
                     #expect(judged.evidence == (stated ? .config : .modelTypeDefault), "\(type) \(json)")
+                }
+            }
+        }
+    }
+
+    /// A text_config naming its model type without the key: the class builds that type's
+    /// config, whose default fills it, for the types whose class reads the nested value from
+    /// a free-typed text_config (LLaVA, BLIP-2); a fixed text_config class (Qwen2-VL) keeps its
+    /// own default. transformers built each such type with a Llama (default false) and a Gemma
+    /// (default true) text model (`ties_with_text_model`).
+    @Test("a text_config naming llama or gemma without the key: the judge is what transformers built with that text model")
+    func textModelDefault() throws {
+        let document = try #require(try Fixtures.json("knowledge/composite-model-types.json") as? [String: Any])
+        let ties = try #require(document["ties"] as? [String: [String: Any]])
+        let measured = ties.compactMap { type, entry in (entry["ties_with_text_model"] as? [String: String]).map { (type, $0) } }
+        #expect(measured.count >= 8)
+        // By hand: LLaVA over a Gemma text model ties whatever the top level says; over Llama only when it says true.
+        #expect(ties["llava"]?["ties_with_text_model"] as? [String: String] == ["gemma": "111", "llama": "010"])
+        let tops = ["", #""tie_word_embeddings": true, "#, #""tie_word_embeddings": false, "#]
+        for (type, byText) in measured.sorted(by: { $0.0 < $1.0 }) where ModelTypeFacts.fact(for: type) == nil {
+            for (textType, bits) in byText.sorted(by: { $0.key < $1.key }) {
+                for (row, top) in tops.enumerated() {
+                    let json = "{\(top)\"model_type\": \"\(type)\", \"text_config\": {\"model_type\": \"\(textType)\"}}"
+                    let config = try ModelConfigFacts.read(NamedBytes(path: "c/config.json", bytes: Array(json.utf8)))
+                    let judged = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: false))
+                    #expect(judged.tied == (Array(bits)[row] == "1"), "\(json): \(judged)")
                 }
             }
         }

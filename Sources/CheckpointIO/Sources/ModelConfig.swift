@@ -82,6 +82,9 @@ public struct ModelConfig: Sendable, Equatable {
     /// `text_config`'s `tie_word_embeddings` when it is not a JSON boolean, as written (`null`,
     /// `"true"`, `1`): a measured composite class's answer needs a boolean or nothing.
     public var textConfigTieNotBoolean: String?
+    /// `text_config`'s own `model_type` (a JSON string): the class whose defaults fill the keys
+    /// the text_config leaves out.
+    public var textConfigModelType: String?
     /// `share_encoder_decoder_embeddings` (MarianConfig) when written as a JSON boolean at the
     /// top level; nil otherwise (only an explicit false says anything: the encoder then has an
     /// input embedding of its own).
@@ -226,6 +229,7 @@ public struct ModelConfig: Sendable, Equatable {
         case let (key, raw)?: config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "true or false"))
         case nil: break
         }
+        if case .string(let type)? = nested?.lastValue(for: "model_type") { config.textConfigModelType = type }
         switch nested?.lastValue(for: "tie_word_embeddings") {
         case .bool(let nestedTie)?: config.textConfigTieWordEmbeddings = nestedTie
         case let raw?: config.textConfigTieNotBoolean = Self.text(raw)

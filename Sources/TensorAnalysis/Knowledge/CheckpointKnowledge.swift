@@ -126,6 +126,7 @@ extension ModelConfigFacts {
         textConfigTieWordEmbeddings = config.textConfigTieWordEmbeddings
         textConfigTie = config.textConfigTieWordEmbeddings.map { .value($0) }
             ?? config.textConfigTieNotBoolean.map { $0 == "null" ? .null : .unusable($0) } ?? .absent
+        textConfigModelType = config.textConfigModelType
         shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent
         hasTextConfig = config.hasTextConfig
         textConfigNotObject = config.textConfigNotObject
