@@ -54,10 +54,8 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// model type is outside the table: which one the class uses is not known (LlavaConfig takes
     /// a nested true over a top-level false; most classes read only the top level).
     public var disagreeingTextConfigTie: Bool?
-    /// `text_config`'s own `tie_word_embeddings`, as read.
-    public var textConfigTieWordEmbeddings: Bool?
-    /// `text_config`'s `tie_word_embeddings` as stated (absent also when there is no
-    /// text_config), for `CompositeTies`, which tells a null or a string from a missing key.
+    /// `text_config`'s own `tie_word_embeddings` as stated (absent also when there is no
+    /// text_config): `CompositeTies` tells a null or a string from a missing key.
     public var textConfigTie: Value<Bool> = .absent
     /// `text_config`'s own `model_type`, when a string: its class's defaults fill the keys the
     /// text_config leaves out (a Gemma text model ties by default, a Llama one does not).
@@ -97,7 +95,6 @@ public struct ModelConfigFacts: Sendable, Equatable {
                 fieldsFromTextConfig: [String] = []) {
         self.ignoredTextConfigTie = nil
         self.disagreeingTextConfigTie = nil
-        self.textConfigTieWordEmbeddings = nil
         self.unusableModelType = nil
         self.path = path
         self.modelType = modelType
@@ -134,7 +131,6 @@ public struct ModelConfigFacts: Sendable, Equatable {
         facts.modelType = root["model_type"]?.stringValue
         if facts.modelType == nil, let stated = lookup("model_type") { facts.unusableModelType = stated.shortDescription }
         facts.tieWordEmbeddings = boolValue(lookup("tie_word_embeddings"))
-        facts.textConfigTieWordEmbeddings = text?["tie_word_embeddings"]?.boolValue
         facts.textConfigTie = boolValue(text?["tie_word_embeddings"])
         facts.textConfigModelType = text?["model_type"]?.stringValue
         facts.padTokenID = intValue(lookup("pad_token_id"))
@@ -227,7 +223,7 @@ public struct ModelConfigFacts: Sendable, Equatable {
             guard fact?.textConfigTie != .forwarded else { return self }
             facts.ignoredTextConfigTie = tieWordEmbeddings
             facts.tieWordEmbeddings = .absent
-        } else if fact == nil, case .value(let top) = tieWordEmbeddings, let nested = textConfigTieWordEmbeddings, nested != top {
+        } else if fact == nil, case .value(let top) = tieWordEmbeddings, let nested = textConfigTie.value, nested != top {
             facts.disagreeingTextConfigTie = nested
         }
         return facts

@@ -240,7 +240,11 @@ public enum TyingJudge {
             return result(nil, .unknown, sentence + partialClause(partial))
         }
         if let measured = compositeTie(config, modelType: modelType) {
-            return measured.tied ? tiedUnlessElsewhere(measured.evidence, measured.sentence) : result(false, measured.evidence, measured.sentence + noHead)
+            switch measured.tied {
+            case true?: return tiedUnlessElsewhere(measured.evidence, measured.sentence)
+            case false?: return result(false, measured.evidence, measured.sentence + noHead)
+            case nil: return result(nil, .unknown, measured.sentence + noHead)
+            }
         }
         switch config.tieWordEmbeddings {
         case .value(let tied):
@@ -278,7 +282,7 @@ public enum TyingJudge {
     /// what (`config` when either key is stated, `model-type-default` when neither is), and the
     /// sentence saying so. nil for another type, a key that is not a boolean (the paths below
     /// say what transformers makes of it), or a text_config that is no object.
-    static func compositeTie(_ config: ModelConfigFacts, modelType: String) -> (tied: Bool, evidence: TyingEvidence, sentence: String)? {
+    static func compositeTie(_ config: ModelConfigFacts, modelType: String) -> (tied: Bool?, evidence: TyingEvidence, sentence: String)? {
         guard ModelTypeFacts.fact(for: modelType) == nil, config.textConfigNotObject == nil,
               let measured = CompositeTies.measured(modelType) else { return nil }
         // The top level as written: a value read from the text_config is the text_config's.
@@ -300,9 +304,23 @@ public enum TyingJudge {
         // (and unknown when the table lacks the type).
         var textDefault = ""
         if text == .unset, measured.nestedTypeDecides, let nestedType = config.textConfigModelType {
-            guard let fact = ModelTypeFacts.fact(for: nestedType) else { return nil }
-            text = .value(fact.tiesWordEmbeddings)
-            textDefault = ", which its model_type \(quoted(nestedType)) (\(fact.configClass)) defaults to \(fact.tiesWordEmbeddings)"
+            if let fact = ModelTypeFacts.fact(for: nestedType) {
+                text = .value(fact.tiesWordEmbeddings)
+                textDefault = ", which its model_type \(quoted(nestedType)) (\(fact.configClass)) defaults to \(fact.tiesWordEmbeddings)"
+            } else {
+                // A text model type outside the table: its default decides unless this top-level
+                // state ties (or not) either way. Why: falling back to the top-level key called a
+                // BLIP-2 over a Ministral text model "tied (config)", a class that never reads it
+                // (adversarial review, 2026-12-05).
+                let either = measured.ties(top: top, text: .value(true))
+                guard either == measured.ties(top: top, text: .value(false)) else {
+                    let topWords = if case .value(let flag) = top { "sets tie_word_embeddings to \(flag) at the top level" } else { "leaves tie_word_embeddings out at the top level" }
+                    return (nil, .unknown, "\(config.path) \(topWords), and its text_config, of model_type \(quoted(nestedType)), leaves it out: \(measured.className) "
+                        + "(model_type \(quoted(modelType))) then takes the text model's default, and model_type \(quoted(nestedType)) is not in the table of known defaults.")
+                }
+                text = .value(either)
+                textDefault = ", whose default (model_type \(quoted(nestedType)), not in the table) does not change the answer here"
+            }
         }
         let tied = measured.ties(top: top, text: text)
         let topWords = switch top {

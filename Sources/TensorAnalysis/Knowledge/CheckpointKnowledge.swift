@@ -123,7 +123,6 @@ extension ModelConfigFacts {
         unusableModelType = invalid("model_type")
         padTokenIDIsList = config.padTokenIsList
         architectures = config.architectures.map { .value($0) } ?? .absent
-        textConfigTieWordEmbeddings = config.textConfigTieWordEmbeddings
         textConfigTie = config.textConfigTieWordEmbeddings.map { .value($0) }
             ?? config.textConfigTieNotBoolean.map { $0 == "null" ? .null : .unusable($0) } ?? .absent
         textConfigModelType = config.textConfigModelType
