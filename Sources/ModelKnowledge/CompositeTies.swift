@@ -57,6 +57,16 @@ public struct CompositeTies: Sendable, Equatable {
     /// text model as tied (adversarial review, 2026-12-05).
     public let nestedTypeDecides: Bool
 
+    /// Whether the top-level value changes nothing: the class built the same under absent, true
+    /// and false there (BLIP-2, InstructBLIP: only the text_config's is read). A top-level value
+    /// that is no boolean is then set aside, as transformers loads such a config and ties by the
+    /// text_config (adversarial review, 2026-12-05: a BLIP-2 with a top-level null was "unknown:
+    /// transformers refuses to load such a config").
+    public var ignoresTopLevel: Bool {
+        let rows: [ArraySlice<Bool>] = [bits[0 ..< 4], bits[4 ..< 8], bits[8 ..< 12]]
+        return rows[0] == rows[1] && rows[0] == rows[2]
+    }
+
     /// The measurement for `modelType`, or nil when none was made (a type whose class does not
     /// build from its defaults, or has no LM head).
     public static func measured(_ modelType: String) -> CompositeTies? { table[modelType] }

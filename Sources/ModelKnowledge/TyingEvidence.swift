@@ -287,11 +287,16 @@ public enum TyingJudge {
               let measured = CompositeTies.measured(modelType) else { return nil }
         // The top level as written: a value read from the text_config is the text_config's.
         let fromText = config.fieldsFromTextConfig.contains("tie_word_embeddings")
-        let top: CompositeTies.Stated
+        var top: CompositeTies.Stated
+        var topAside = ""
         switch fromText ? .absent : config.tieWordEmbeddings {
         case .absent: top = .absent
         case .value(let flag): top = .value(flag)
-        case .null, .unusable: return nil
+        case .null, .unusable:
+            // (A `where` on a case of two patterns guards only the second.)
+            guard measured.ignoresTopLevel else { return nil }
+            top = .absent
+            topAside = " (its top-level value is no boolean, and \(measured.className) ties the same whatever the top level states: it reads the text_config's)"
         }
         var text: CompositeTies.Nested
         switch config.textConfigTie {
@@ -333,7 +338,7 @@ public enum TyingJudge {
         case .value(let flag): textDefault.isEmpty ? "its text_config sets it to \(flag)" : "its text_config leaves it out" + textDefault
         }
         let stated = top != .absent || (textDefault.isEmpty && { if case .value = text { true } else { false } }())
-        let sentence = "\(config.path) \(topWords) and \(textWords): \(measured.className) (model_type \(quoted(modelType))), built by transformers "
+        let sentence = "\(config.path) \(topWords)\(topAside) and \(textWords): \(measured.className) (model_type \(quoted(modelType))), built by transformers "
             + "\(ModelTypeFacts.transformersVersion) from such a config, \(tied ? "ties" : "does not tie") its output projection to its input embedding "
             + "(measured by building the class for each way the two keys can be stated)."
         return (tied, stated ? .config : .modelTypeDefault, sentence)

@@ -107,4 +107,32 @@ import Testing
         }
         #expect(unknown >= 8)
     }
+
+    /// A class that built the same under a top-level absent, true and false (BLIP-2 reads only
+    /// its text_config) sets a top-level null or string aside: the answer is the measured one for
+    /// an absent top level. (`from_pretrained` of a BLIP-2 with a top-level null or "true" loads
+    /// and ties, in the review that found it.) A class that reads the top level leaves such a
+    /// value to the general rule (unknown).
+    @Test("a top-level null or string: set aside where the class ignores the top level, unknown where it reads it")
+    func nonBooleanTopLevel() throws {
+        let document = try #require(try Fixtures.json("knowledge/composite-model-types.json") as? [String: Any])
+        let ties = try #require(document["ties"] as? [String: [String: Any]])
+        let texts = ["", #", "text_config": {}"#, #", "text_config": {"tie_word_embeddings": true}"#, #", "text_config": {"tie_word_embeddings": false}"#]
+        var ignoring = 0
+        for (type, entry) in ties.sorted(by: { $0.key < $1.key }) where ModelTypeFacts.fact(for: type) == nil {
+            let bits = Array(try #require(entry["ties"] as? String))
+            let ignores = bits[0 ..< 4] == bits[4 ..< 8] && bits[0 ..< 4] == bits[8 ..< 12]
+            #expect(CompositeTies.measured(type)?.ignoresTopLevel == ignores, "\(type)")
+            if ignores { ignoring += 1 }
+            for value in ["null", #""true""#] {
+                for (column, text) in texts.enumerated() {
+                    let json = "{\"tie_word_embeddings\": \(value), \"model_type\": \"\(type)\"\(text)}"
+                    let judged = TyingJudge.judge(TyingQuestion(config: try ModelConfigFacts.read(NamedBytes(path: "c/config.json", bytes: Array(json.utf8))),
+                                                                hasOutputProjection: false))
+                    #expect(judged.tied == (ignores ? bits[column] == "1" : nil), "\(json): \(judged)")
+                }
+            }
+        }
+        #expect(ignoring >= 3 && ties["blip-2"].map { _ in CompositeTies.measured("blip-2")?.ignoresTopLevel } == true)
+    }
 }
