@@ -83,29 +83,32 @@ import TestSupport
         #expect(try CLI.run(["audit", Fixtures.path("pytorch-cli/sharded")]).status == 0)
     }
 
-    @Test("diff of a .bin and its convert-bot safetensors is faithful; the dropped tied copy is named")
-    func conversion() throws {
-        let result = try CLI.run(["diff", Self.tied + "/pytorch_model.bin",
-                                  Fixtures.path("pytorch-cli/tied-bert-converted/model.safetensors"), "--json"])
+    /// `diff a b --json` of the tied torch file and its convert-bot safetensors, either way
+    /// round: exit 0, the dropped tied copy listed under `dropped` (the other list empty), and
+    /// `onlyIn` empty.
+    static func convertedDiff(_ a: String, _ b: String, dropped: String, other: String, onlyIn: String) throws {
+        let result = try CLI.run(["diff", a, b, "--json"])
         #expect(result.status == 0, "\(result.stdout)")
         let report = try Self.object(result)
-        let dropped = try #require(report["dropped_shared_storage"] as? [String: String])
-        #expect(Array(dropped.keys).sorted() == (try Self.expected("tied-bert-converted")["dropped"] as? [String]))
-        #expect((report["only_in_a"] as? [String])?.isEmpty == true)
-        #expect((report["dropped_shared_storage_by_a"] as? [String: String])?.isEmpty == true)
+        let names = try #require(report[dropped] as? [String: String])
+        #expect(Array(names.keys).sorted() == (try Self.expected("tied-bert-converted")["dropped"] as? [String]))
+        #expect((report[onlyIn] as? [String])?.isEmpty == true)
+        #expect((report[other] as? [String: String])?.isEmpty == true)
+    }
+
+    static let converted = Fixtures.path("pytorch-cli/tied-bert-converted/model.safetensors")
+
+    @Test("diff of a .bin and its convert-bot safetensors is faithful; the dropped tied copy is named")
+    func conversion() throws {
+        try Self.convertedDiff(Self.tied + "/pytorch_model.bin", Self.converted,
+                               dropped: "dropped_shared_storage", other: "dropped_shared_storage_by_a", onlyIn: "only_in_a")
     }
 
     @Test("the same diff given the other way round: the tied copy B keeps and A omits is named, not a failure")
     func conversionReversed() throws {
-        let result = try CLI.run(["diff", Fixtures.path("pytorch-cli/tied-bert-converted/model.safetensors"),
-                                  Self.tied + "/pytorch_model.bin", "--json"])
-        #expect(result.status == 0, "\(result.stdout)")
-        let report = try Self.object(result)
-        let dropped = try #require(report["dropped_shared_storage_by_a"] as? [String: String])
-        #expect(Array(dropped.keys).sorted() == (try Self.expected("tied-bert-converted")["dropped"] as? [String]))
-        #expect((report["only_in_b"] as? [String])?.isEmpty == true)
-        #expect((report["dropped_shared_storage"] as? [String: String])?.isEmpty == true)
-        let text = try CLI.run(["diff", Fixtures.path("pytorch-cli/tied-bert-converted/model.safetensors"), Self.tied + "/pytorch_model.bin"])
+        try Self.convertedDiff(Self.converted, Self.tied + "/pytorch_model.bin",
+                               dropped: "dropped_shared_storage_by_a", other: "dropped_shared_storage", onlyIn: "only_in_b")
+        let text = try CLI.run(["diff", Self.converted, Self.tied + "/pytorch_model.bin"])
         #expect(text.stdout.contains("omitted by A: "), "\(text.stdout)")
     }
 

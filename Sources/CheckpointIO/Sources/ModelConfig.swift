@@ -76,12 +76,17 @@ public struct ModelConfig: Sendable, Equatable {
     /// Keys (of `model_type`, `pad_token_id`, `tie_word_embeddings`) read from `text_config`
     /// because the top level lacks them.
     public var fieldsFromTextConfig: [String] = []
-    /// `text_config`'s own `tie_word_embeddings` (a JSON boolean), whether or not the top level
-    /// has one: some classes take it over the top level's (LlavaConfig), others never read it.
-    public var textConfigTieWordEmbeddings: Bool?
-    /// `text_config`'s `tie_word_embeddings` when it is not a JSON boolean, as written (`null`,
-    /// `"true"`, `1`): a measured composite class's answer needs a boolean or nothing.
-    public var textConfigTieNotBoolean: String?
+    /// `text_config`'s own `tie_word_embeddings`, whether or not the top level has one: some
+    /// classes take it over the top level's (LlavaConfig), others never read it. nil when the
+    /// text_config (or the key) is absent.
+    public var textConfigTie: NestedValue?
+
+    /// A value of `text_config` as written: a JSON boolean, or anything else as text (`null`,
+    /// `"true"`, `1`; a measured composite class's answer needs a boolean or nothing).
+    public enum NestedValue: Sendable, Equatable {
+        case bool(Bool)
+        case notBoolean(String)
+    }
     /// `text_config`'s own `model_type` (a JSON string): the class whose defaults fill the keys
     /// the text_config leaves out.
     public var textConfigModelType: String?
@@ -231,8 +236,8 @@ public struct ModelConfig: Sendable, Equatable {
         }
         if case .string(let type)? = nested?.lastValue(for: "model_type") { config.textConfigModelType = type }
         switch nested?.lastValue(for: "tie_word_embeddings") {
-        case .bool(let nestedTie)?: config.textConfigTieWordEmbeddings = nestedTie
-        case let raw?: config.textConfigTieNotBoolean = Self.text(raw)
+        case .bool(let nestedTie)?: config.textConfigTie = .bool(nestedTie)
+        case let raw?: config.textConfigTie = .notBoolean(Self.text(raw))
         case nil: break
         }
         if case .bool(let share)? = root.lastValue(for: "share_encoder_decoder_embeddings") { config.shareEncoderDecoderEmbeddings = share }

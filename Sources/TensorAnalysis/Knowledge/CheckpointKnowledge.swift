@@ -123,8 +123,11 @@ extension ModelConfigFacts {
         unusableModelType = invalid("model_type")
         padTokenIDIsList = config.padTokenIsList
         architectures = config.architectures.map { .value($0) } ?? .absent
-        textConfigTie = config.textConfigTieWordEmbeddings.map { .value($0) }
-            ?? config.textConfigTieNotBoolean.map { $0 == "null" ? .null : .unusable($0) } ?? .absent
+        textConfigTie = switch config.textConfigTie {
+        case .bool(let flag)?: .value(flag)
+        case .notBoolean(let text)?: text == "null" ? .null : .unusable(text)
+        case nil: .absent
+        }
         textConfigModelType = config.textConfigModelType
         shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent
         hasTextConfig = config.hasTextConfig
