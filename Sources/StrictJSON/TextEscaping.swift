@@ -34,16 +34,27 @@ public enum TextEscaping {
         scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
+    /// True for Unicode's default-ignorable code points (Default_Ignorable_Code_Point: U+00AD
+    /// SOFT HYPHEN, the zero-width space, joiners and word joiner U+200B–U+200D and U+2060,
+    /// U+FEFF, the variation selectors, the Hangul fillers, the tag characters, …): characters
+    /// a terminal or browser draws as nothing. Why they are shown: raw, a tensor named
+    /// `lm_head.weight` with a U+200B inside printed exactly as the real head's name, and a token
+    /// that is one U+200B printed as an empty token.
+    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value >= 0xAD && scalar.properties.isDefaultIgnorableCodePoint
+    }
+
     /// `\u{1b}`-style rendering of a scalar, readable in messages and terminals.
     public static func visible(_ scalar: Unicode.Scalar) -> String {
         "\\u{" + String(scalar.value, radix: 16) + "}"
     }
 
     /// True for the scalars text output shows as `\u{…}`: control and bidirectional-control
-    /// characters and the line and paragraph separators (a right-to-left override would
-    /// reorder the rest of a terminal line, a separator end it).
+    /// characters, the line and paragraph separators (a right-to-left override would
+    /// reorder the rest of a terminal line, a separator end it) and the invisible characters
+    /// (`isInvisible`: a name holding one would print as another name).
     public static func isDisplayEscaped(_ scalar: Unicode.Scalar) -> Bool {
-        isControl(scalar) || isBidiControl(scalar) || isLineSeparator(scalar)
+        isControl(scalar) || isBidiControl(scalar) || isLineSeparator(scalar) || isInvisible(scalar)
     }
 
     /// For a name or value from a file in text output (a tensor name, a path, a token, a
@@ -117,9 +128,9 @@ public enum TextEscaping {
     }
 }
 
-/// Quotes a name for messages, escaping quotes, backslashes, control and bidirectional-control
-/// characters and the line and paragraph separators so that a hostile tensor name cannot move
-/// the cursor, recolour a terminal, reorder the rest of the line or end it.
+/// Quotes a name for messages, escaping quotes, backslashes and what text output escapes
+/// (`TextEscaping.isDisplayEscaped`) so that a hostile tensor name cannot move the cursor,
+/// recolour a terminal, reorder the rest of the line, end it, or pass for another name.
 public func quoted(_ name: String) -> String {
     "\"" + TextEscaping.escape(name) { scalar in
         switch scalar {
@@ -128,8 +139,7 @@ public func quoted(_ name: String) -> String {
         case "\n": "\\n"
         case "\t": "\\t"
         case "\r": "\\r"
-        default: TextEscaping.isControl(scalar) || TextEscaping.isBidiControl(scalar) || TextEscaping.isLineSeparator(scalar)
-            ? TextEscaping.visible(scalar) : nil
+        default: TextEscaping.isDisplayEscaped(scalar) ? TextEscaping.visible(scalar) : nil
         }
     } + "\""
 }

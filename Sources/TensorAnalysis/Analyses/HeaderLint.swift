@@ -77,6 +77,9 @@ public enum HeaderLint {
         if name.unicodeScalars.contains(where: TextEscaping.isLineSeparator) {
             return "contains a line or paragraph separator (U+2028, U+2029: readers that split lines on them cut it in two)"
         }
+        if let invisible = name.unicodeScalars.first(where: TextEscaping.isInvisible) {
+            return "contains an invisible character (\(TextEscaping.visible(invisible))): it prints like the name without it"
+        }
         if name.utf8.first == UInt8(ascii: "/") || name.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .contains(where: { $0.elementsEqual("..".utf8) }) {
             return "looks like a file path"

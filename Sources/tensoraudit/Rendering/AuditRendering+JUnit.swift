@@ -51,7 +51,8 @@ extension AuditRendering {
 
     /// Escapes text for XML element content; the characters the HTML report hides
     /// (`HTMLWriter.isInvisibleControl`: C0/C1 controls, DEL, bidirectional controls, U+2028,
-    /// U+2029, U+FEFF, U+FFFE, U+FFFF) become a visible `\u{..}` form, LF and tab stay, CR is
+    /// U+2029, the invisible default-ignorable characters, U+FFFE, U+FFFF) become a visible
+    /// `\u{..}` form, LF and tab stay, CR is
     /// `&#13;`.
     /// Why not only what XML 1.0 cannot carry: a right-to-left override, a C1 CSI (U+009B) or a
     /// line separator in a tensor name went out raw here while every other report (text, JSON,

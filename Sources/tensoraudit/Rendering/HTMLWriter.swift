@@ -69,12 +69,11 @@ struct HTMLWriter {
         MarkupEscaping.escape(text, hiding: isInvisibleControl)
     }
 
-    /// Controls that would hide or reorder text: C0/C1 controls, DEL, the bidirectional marks,
-    /// embeddings, overrides and isolates, line and paragraph separators, BOM and
-    /// noncharacters U+FFFE/U+FFFF.
+    /// Characters that would hide or reorder text: what text output escapes
+    /// (`TextEscaping.isDisplayEscaped`: C0/C1 controls, DEL, the bidirectional marks,
+    /// embeddings, overrides and isolates, line and paragraph separators, the invisible
+    /// default-ignorable characters, BOM among them) and the noncharacters U+FFFE/U+FFFF.
     static func isInvisibleControl(_ scalar: Unicode.Scalar) -> Bool {
-        let v = scalar.value
-        return TextEscaping.isControl(scalar) || TextEscaping.isBidiControl(scalar) || v == 0x2028 || v == 0x2029
-            || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF
+        TextEscaping.isDisplayEscaped(scalar) || scalar.value == 0xFFFE || scalar.value == 0xFFFF
     }
 }
