@@ -11,8 +11,9 @@ over storage "1" (all NaN) is in what torch returns, or `torch_error` what torch
   down a chain of dicts, so the names are far larger than the file. torch loads them (it shares
   the objects); tensoraudit refuses them by its name limits (`PickleLimits`).
 - Tensors without a state-dict name: a dict key, an `OrderedDict`'s BUILD state (where torch.save
-  keeps `_metadata`), an `OrderedDict`'s call arguments, a tensor's Python attributes. torch
-  returns each; tensoraudit refuses the file (`unnamed-tensor`) rather than leave it out.
+  keeps `_metadata`), a tensor's Python attributes. torch returns each; tensoraudit refuses the
+  file (`unnamed-tensor`) rather than leave it out. (`odict-call-arguments.pt`, an OrderedDict
+  whose items are its call's argument, has names: `sd.w`, `sd.n`.)
 - `metadata-ok.pt`: a real `torch.save(nn.Linear(2, 2).state_dict())`, whose BUILD state holds
   `_metadata` (dicts of version ints): read as usual.
 """
@@ -134,11 +135,14 @@ def main():
                                       "place": "in an OrderedDict's attributes (BUILD state, such as _metadata)"}
 
     # OrderedDict([("w", t0), ("n", t1)]): the entries given as the call's argument, not by SETITEM.
+    # torch.load returns them as the dict's items, so they have names (`sd.w`, `sd.n`); this file
+    # was refused as unnamed until 2026-12-05 (Python 2 pickled every OrderedDict so).
     write("odict-call-arguments.pt",
           EMPTY_DICT + U("sd") + G("collections", "OrderedDict") + MARK + b"]" + MARK + U("w") + tensor("0") + TUPLE
           + b"a" + MARK + U("n") + tensor("1") + TUPLE + b"a" + TUPLE + REDUCE + SETITEM,
           {"0": OK, "1": NAN})
-    files["odict-call-arguments.pt"] = {"error": "unnamed-tensor", "near": "sd", "place": "in an OrderedDict's call arguments"}
+    loaded = torch.load(path("odict-call-arguments.pt"), weights_only=True)
+    files["odict-call-arguments.pt"] = {"tensor_names": [f"{outer}.{inner}" for outer, value in loaded.items() for inner in value]}
 
     # {"w": _rebuild_from_type_v2(_rebuild_tensor_v2, torch.Tensor, (…), {"other": t1})}: t0.other = t1.
     inner = tensor("0")

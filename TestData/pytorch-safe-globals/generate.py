@@ -161,6 +161,9 @@ def main():
     save("g_range.bin", {"w": w(), "r": range(3)}, expected)
     save("quantized-frozenset.bin", {"q": torch.quantize_per_tensor(torch.randn(2), 0.5, 0, torch.quint8),
                                      "f": frozenset({3})}, expected)
+    # (Last, so the fixtures before keep their random bytes.) defaultdict(dict): refused by the safe loader, but a call unpickling performs (a
+    # Lightning checkpoint's hyperparameters; it was called "not callable", 2026-12-05).
+    save("g_defaultdict.bin", {"w": w(), "hp": collections.defaultdict(dict, {"a": {}})}, expected)
 
     document = {"torch_version": torch.__version__, "files": expected, "torch_allowed_globals": torch_allowed_globals()}
     with open(path("expected.json"), "w") as f:

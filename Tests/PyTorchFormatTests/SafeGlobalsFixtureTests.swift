@@ -52,6 +52,33 @@ import Testing
         #expect(!RecognisedGlobals.isRecognised(Self.global(name)))
     }
 
+    @Test("a global of a checked module that is not in the table is not checked, not 'not callable' (by hand)", arguments: [
+        "collections.defaultdict", "_codecs.decode", "torch.serialization.other", "torch.nn.parameter.UninitializedParameter",
+    ])
+    func uncheckedArity(name: String) {
+        // Outer nil: not checked. `.some(nil)` would say a call to it fails whatever its arguments.
+        let arity = RecognisedGlobals.arity(of: Self.global(name))
+        #expect(arity == nil, "\(name): \(String(describing: arity))")
+    }
+
+    @Test("arities by hand: OrderedDict 0…1, _codecs.encode 1…3, torch.Size 0…1; a dtype is not callable")
+    func checkedArity() {
+        #expect(RecognisedGlobals.arity(of: Self.global("collections.OrderedDict")) == .some(0 ... 1))
+        #expect(RecognisedGlobals.arity(of: Self.global("_codecs.encode")) == .some(1 ... 3))
+        #expect(RecognisedGlobals.arity(of: Self.global("torch.Size")) == .some(0 ... 1))
+        #expect(RecognisedGlobals.arity(of: Self.global("torch.float32")) == .some(nil))
+    }
+
+    @Test("a Lightning-style defaultdict(dict) is refused as unsafe, as torch's safe loader does, and not called unreadable")
+    func defaultDict() throws {
+        let facts = try #require(Self.files["g_defaultdict.bin"])
+        #expect(facts["kind"] as? String == "unsafe")
+        // The read succeeds (it threw "calls collections.defaultdict, which is not callable",
+        // which the command line added to the refusal as "the pickle is also unreadable").
+        let checkpoint = try Self.read("g_defaultdict.bin").get()
+        #expect(checkpoint.unsafeGlobals.map(\.description) == facts["refused_globals"] as? [String])
+    }
+
     @Test("the globals called unsafe are exactly those torch's safe loader refuses", arguments: allNames)
     func unsafeAgreesWithTorch(file: String) throws {
         let facts = try #require(Self.files[file])

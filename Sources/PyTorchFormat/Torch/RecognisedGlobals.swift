@@ -111,9 +111,14 @@ public enum RecognisedGlobals {
         // By module first, without building strings: this runs for every call of a pickle, and a
         // state dict's are nearly all `torch._utils` rebuilds (a 60,000-tensor file spent a fifth
         // of its read here when the name was spelled out first).
+        // (Each unchecked answer is a plain `return nil`, never `cond ? range : nil`: the
+        // conditional's nil is the inner one, `.some(nil)`, "not callable at all", which called
+        // `collections.defaultdict(dict)` a call unpickling fails on: reader's review, 2026-12-05.)
+        let unchecked: ClosedRange<Int>?? = nil
         switch global.module {
         case "collections":
-            return global.name == "OrderedDict" || global.name == "Counter" ? 0 ... 1 : nil
+            if global.name == "OrderedDict" || global.name == "Counter" { return 0 ... 1 }
+            return unchecked
         case "builtins", "__builtin__":
             switch global.name {
             case "set": return 0 ... 1
@@ -121,9 +126,9 @@ public enum RecognisedGlobals {
             case "bytearray": return 0 ... 3
             default: return nil
             }
-        case "_codecs": return global.name == "encode" ? 1 ... 3 : nil
-        case "torch.serialization": return global.name == "_get_layout" ? 1 ... 1 : nil
-        case "torch.nn.parameter": return global.name == "Parameter" ? 0 ... 2 : nil
+        case "_codecs": return global.name == "encode" ? 1 ... 3 : unchecked
+        case "torch.serialization": return global.name == "_get_layout" ? 1 ... 1 : unchecked
+        case "torch.nn.parameter": return global.name == "Parameter" ? 0 ... 2 : unchecked
         case "torch", "torch.cuda":
             if global.module == "torch" {
                 if global.name == "Size" { return 0 ... 1 }

@@ -275,12 +275,15 @@ struct TensorCollector {
 
     static let maxRank = 64
 
+    /// The error of a walk past `stepBudget`.
+    var stepLimit: TorchFormatError {
+        .limitExceeded(what: "objects visited (\(limits.walkStepsPerPickleByte) per byte of its \(pickleBytes)-byte pickle, at least \(limits.minWalkSteps) and at most \(limits.maxWalkSteps))",
+                       limit: stepBudget)
+    }
+
     mutating func walk(_ value: PickleValue, depth: Int) throws(TorchFormatError) {
         steps += 1
-        guard steps <= stepBudget else {
-            throw .limitExceeded(what: "objects visited (\(limits.walkStepsPerPickleByte) per byte of its \(pickleBytes)-byte pickle, at least \(limits.minWalkSteps))",
-                                 limit: stepBudget)
-        }
+        guard steps <= stepBudget else { throw stepLimit }
         guard depth <= limits.maxNestingDepth else { throw .limitExceeded(what: "nesting depth", limit: limits.maxNestingDepth) }
         guard case .node(let object) = value, let node = program.object(value) else { return }
         guard enclosing.insert(object).inserted else { return }
@@ -329,9 +332,10 @@ struct TensorCollector {
                     if let state = node.state { try walkUnnamed(state, place: "in a tensor's BUILD state", depth: depth) }
                 }
             } else if RecognisedGlobals.isOrderedDict(callee) {
-                try walkEntries(node.entries, depth: depth)
+                let pairs = try orderedDictPairs(arguments)
+                try walkEntries(pairs.map { Self.joined($0, node.entries) } ?? node.entries, depth: depth)
                 if unnamedSearched.insert(object).inserted {
-                    try walkUnnamed(arguments, place: "in an OrderedDict's call arguments", depth: depth)
+                    if pairs == nil { try walkUnnamed(arguments, place: "in an OrderedDict's call arguments", depth: depth) }
                     try walkUnnamed(node.elements, place: "appended to an OrderedDict", depth: depth)
                     if let state = node.state {
                         try walkUnnamed(state, place: "in an OrderedDict's attributes (BUILD state, such as _metadata)", depth: depth)
@@ -354,6 +358,48 @@ struct TensorCollector {
                 callDepth -= 1
             }
         }
+    }
+
+    /// The key and value slots, in order, that `OrderedDict(argument)` starts from when its one
+    /// argument is a list or tuple of pairs (each a list or tuple of two) or a dict; `[]` for
+    /// `OrderedDict()`; nil for anything else, whose tensors then have no name.
+    ///
+    /// Why: Python 2 pickled an OrderedDict as `OrderedDict([[key, value], …])`, its items in
+    /// the call's argument rather than set after it, and torch.load (weights_only too) returns
+    /// them as the dict's items. Every such `.pth` state dict (lpips 0.1.4's six weight files)
+    /// was refused as holding tensors without names (reader's review, 2026-12-05).
+    ///
+    /// Each item looked at is a step of the walk: an OrderedDict reached on many paths is
+    /// looked through on each, so the step budget bounds that work as it bounds the visits.
+    mutating func orderedDictPairs(_ arguments: PickleValue) throws(TorchFormatError) -> [PickleStore.Slot]? {
+        guard let call = program.object(arguments), call.kind == .tuple, call.entries.isEmpty, call.state == nil else { return nil }
+        if call.elements.isEmpty { return [] }
+        guard call.elements.count == 1, let items = program.object(call.elements[0]), items.state == nil else { return nil }
+        steps += items.elements.count + items.entries.count / 2
+        guard steps <= stepBudget else { throw stepLimit }
+        switch items.kind {
+        case .dict:
+            guard items.elements.isEmpty else { return nil }
+            return (0 ..< items.entries.count).map(items.entries.slot)
+        case .list, .tuple:
+            guard items.entries.isEmpty else { return nil }
+            var slots: [PickleStore.Slot] = []
+            slots.reserveCapacity(2 * items.elements.count)
+            for item in items.elements {
+                guard let pair = program.object(item), pair.kind == .list || pair.kind == .tuple, pair.elements.count == 2,
+                      pair.entries.isEmpty, pair.state == nil else { return nil }
+                slots += [pair.elements.slot(0), pair.elements.slot(1)]
+            }
+            return slots
+        default:
+            return nil
+        }
+    }
+
+    /// `first`'s key and value slots followed by `rest`'s: the items an `OrderedDict(pairs)`
+    /// starts with, then those set on it afterwards.
+    static func joined(_ first: [PickleStore.Slot], _ rest: PickleValues) -> PickleValues {
+        PickleValues(box: rest.box, first: first[...], second: ArraySlice((0 ..< rest.count).map(rest.slot)))
     }
 
     private mutating func walkEntries(_ entries: PickleValues, depth: Int) throws(TorchFormatError) {
