@@ -29,6 +29,9 @@ public enum TieAnalysis {
         /// block (GPT-NeoX, Phi): both start at zero and are added to the same residual sum, so
         /// they get the same gradient at every step and stay equal.
         case parallelResidualBias = "parallel-residual-bias"
+        /// An optimizer's state for different parameters (`….state.<n>.exp_avg`): parameters
+        /// that always get the same gradient get the same moments; each is the optimizer's own.
+        case optimizerState = "optimizer-state"
         /// Identical, and nothing above explains it.
         case duplicate
     }
@@ -440,6 +443,12 @@ public enum TieAnalysis {
             group.note = first.elementCount > 0
                 ? "every element equals \(shown): tensors of one repeated value are equal without being copies"
                 : "empty tensors: equal without being copies"
+        } else if names.allSatisfy(TensorNames.isOptimizerState) {
+            // Each parameter's state is the optimizer's own, so no copy is wasted.
+            group.kind = .optimizerState
+            group.neededCopies = names.count - 1
+            group.note = "an optimizer's state for different parameters (the numbers are parameter indices or ids, not layers): "
+                + "parameters that receive the same gradient at every step, such as an LSTM's bias_ih and bias_hh, have the same moments"
         } else if let note = parallelResidualBiases(names, config: checkpoint.config) {
             group.kind = .parallelResidualBias
             group.note = note
@@ -516,7 +525,7 @@ public enum TieAnalysis {
                 out.append(Finding(.duplicateTensors, tensors: g.tensors,
                                    message: "\(list) hold identical bytes (\(g.nbytes) bytes each)\(why)",
                                    evidence: evidence))
-            case .repeatedBuffer, .constant, .empty, .parallelResidualBias:
+            case .repeatedBuffer, .constant, .empty, .parallelResidualBias, .optimizerState:
                 break
             }
         }

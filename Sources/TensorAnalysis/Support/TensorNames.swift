@@ -84,6 +84,24 @@ public enum TensorNames {
         return parts.last(isOneOf: bufferNames) || (parts.part(-1, is: "bias") && parts.part(-2, is: "attn"))
     }
 
+    /// The per-parameter state torch.optim's optimizers keep (`Optimizer.state_dict()["state"]`
+    /// maps a parameter's index, or in old pickles its Python `id`, to these): Adam and AdamW,
+    /// Adamax, NAdam, RAdam, SGD, RMSprop, Adagrad, Adadelta, ASGD, Rprop.
+    static let optimizerStateSlots = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "momentum_buffer", "square_avg",
+                                      "grad_avg", "acc_delta", "sum", "ax", "eta", "mu", "mu_product", "prev", "step_size", "step"]
+
+    /// True for an optimizer's per-parameter state saved beside the weights
+    /// (`….state.<number>.exp_avg`, as `torch.save({"optimizer": opt.state_dict(), …})` and
+    /// Lightning's `optimizer_states.0.state.3.exp_avg` name it). Why: the numbers are parameter
+    /// indices or object ids, not layers, and two parameters that always get the same gradient
+    /// (an LSTM's `bias_ih` and `bias_hh`) have identical Adam moments by construction: six
+    /// "suspicious copies across layers" on Resemblyzer 0.1.4's `pretrained.pt` were that
+    /// (reader's review, 2026-12-05).
+    public static func isOptimizerState(_ name: String) -> Bool {
+        let parts = NameParts(name)
+        return parts.count >= 3 && parts.part(-3, is: "state") && parts.isNumber(-2) && parts.last(isOneOf: optimizerStateSlots)
+    }
+
     /// The name with its layer numbers replaced by `#` (`h.3.mlp.weight` → `h.#.mlp.weight`),
     /// or `nil` when the name has no numeric component.
     public static func layerPattern(_ name: String) -> String? {
