@@ -6,4 +6,7 @@ public enum Evidence: Sendable, Equatable {
     case string(String)
     case bool(Bool)
     case strings([String])
+    /// Byte offsets and other counts, written as JSON numbers (they were strings once:
+    /// `index-duplicate-key`'s `offsets`, against the README's "integers are written exactly").
+    case unsignedIntegers([UInt64])
 }

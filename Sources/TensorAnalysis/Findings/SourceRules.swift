@@ -37,7 +37,7 @@ public enum SourceRules {
             return Finding(.indexDuplicateKey, tensors: [tensor],
                            message: "weight_map lists \(quotedName(tensor)) twice (bytes \(first) and \(second)); "
                                + "JSON readers keep the last value, \(quotedName(shards.last ?? ""))",
-                           evidence: ["offsets": .strings(offsets.map(String.init)), "shards": .strings(shards)],
+                           evidence: ["offsets": .unsignedIntegers(offsets.map { UInt64($0) }), "shards": .strings(shards)],
                            file: file)
         case .indexInvalidPath(let shard, let problem, let tensors):
             return Finding(.indexInvalidPath, tensors: tensors,

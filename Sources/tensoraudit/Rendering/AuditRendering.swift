@@ -19,6 +19,7 @@ enum AuditRendering {
             case .string(let s): .string(s)
             case .bool(let b): .bool(b)
             case .strings(let list): .strings(list)
+            case .unsignedIntegers(let list): .array(list.map { .uint($0) })
             }
             return (ExactText(key), json)
         }))
@@ -31,6 +32,7 @@ enum AuditRendering {
         case .string(let s): TextFormatting.safeName(s)
         case .bool(let b): b ? "true" : "false"
         case .strings(let list): list.map(TextFormatting.safeName).joined(separator: ", ")
+        case .unsignedIntegers(let list): list.map(String.init).joined(separator: ", ")
         }
     }
 
