@@ -235,8 +235,13 @@ public enum PaddingAnalysis {
                 weight = found.weight
             }
             guard row >= 0 && row < view.rowCount else {
-                notes.append(Note(.padIDOutOfRange, tensors: [view.name],
-                                  "\(view.name) has \(view.rowCount) rows: pad id \(padID.id) is out of range (0..<\(view.rowCount)), skipped"))
+                // A `[3, 0]` matrix has three rows of nothing: "has 0 rows" misstated it (JSON
+                // contract review, 2026-12-05).
+                let rows = view.info.shape.count >= 2 ? view.info.shape[0] : UInt64(view.rowCount)
+                let why = row >= 0 && UInt64(row) < rows
+                    ? "\(view.name) holds no elements (shape \(view.info.shape)): its pad row \(padID.id) has nothing to check, skipped"
+                    : "\(view.name) has \(rows) rows: pad id \(padID.id) is out of range (0..<\(rows)), skipped"
+                notes.append(Note(.padIDOutOfRange, tensors: [view.name], why))
                 continue
             }
             let exactName = ExactText(view.name)
