@@ -55,6 +55,18 @@ import TestSupport
         #expect(checked == 16_000)
     }
 
+    @Test("a module's name without its parameter suggests its parameters (by hand); three or more point at none")
+    func moduleName() {
+        let names = ["token_embd.weight", "blk.0.attn_norm.weight", "blk.0.attn_norm.bias", "output_norm.weight", "token_embd_x.weight"]
+        #expect(DidYouMean.suggestions(for: "token_embd", among: names) == ["token_embd.weight"])
+        #expect(DidYouMean.suggestions(for: "blk.0.attn_norm", among: names) == ["blk.0.attn_norm.weight", "blk.0.attn_norm.bias"])
+        // Two dotted parts more is not a parameter of the module asked for.
+        #expect(DidYouMean.suggestions(for: "blk", among: names).isEmpty)
+        let many = ["module.alpha", "module.beta", "module.gamma", "module.delta"]
+        #expect(DidYouMean.suggestions(for: "module", among: many).isEmpty)
+        #expect(DidYouMean.suggestions(for: "module", among: many.prefix(3)) == ["module.alpha", "module.beta", "module.gamma"])
+    }
+
     @Test("by hand: a swap, a dropped letter, two edits against bound 1")
     func byHand() {
         var one = DidYouMean.BoundedDistance(bound: 1)

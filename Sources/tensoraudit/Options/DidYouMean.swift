@@ -35,7 +35,7 @@ enum DidYouMean {
         }
         guard let best = scored.map(\.distance).min() else {
             // More matches than can be shown (`mlp.weight` in every layer) point at none.
-            let matches = sameNameOtherPrefix(word, among: candidates)
+            let matches = sameNameOtherPrefix(word, among: candidates) + moduleParameters(word, among: candidates)
             return matches.count <= limit ? matches : []
         }
         return scored.filter { $0.distance == best }.sorted { $0.order < $1.order }.prefix(limit).map(\.name)
@@ -51,6 +51,17 @@ enum DidYouMean {
         guard word.contains("."), !word.hasPrefix("."), !word.hasSuffix(".") else { return [] }
         return candidates.filter { candidate in
             candidate != word && (candidate.hasSuffix("." + word) || word.hasSuffix("." + candidate)) && candidate.contains(".")
+        }
+    }
+
+    /// Candidates that are `word` and one more dotted part (`token_embd.weight`, `token_embd.bias`
+    /// for `token_embd`), in candidate order. Why: a module's name without its parameter's is the
+    /// commonest near miss (reader's review, 2026-12-05), seven characters past any edit bound.
+    static func moduleParameters(_ word: String, among candidates: some Sequence<String>) -> [String] {
+        guard !word.isEmpty, !word.hasSuffix(".") else { return [] }
+        let prefix = word + "."
+        return candidates.filter { candidate in
+            candidate.hasPrefix(prefix) && candidate.count > prefix.count && !candidate.dropFirst(prefix.count).contains(".")
         }
     }
 
