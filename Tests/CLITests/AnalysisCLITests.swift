@@ -71,6 +71,21 @@ import TestSupport
         #expect(text.stdout.contains("skipped 2 tensor(s), fewer than two dimensions"))
     }
 
+    @Test("rows text names ten skipped tensors per reason and counts the rest; JSON lists every one")
+    func skippedCut() throws {
+        let path = Fixtures.path("toy-bert/model.safetensors")
+        // The 1-D tensors, from inspect's shapes (a second reading of the header).
+        let inspect = try json(["inspect", path, "--json"])
+        let oneD = (inspect["tensors"] as? [[String: Any]] ?? []).filter { ($0["shape"] as? [Int])?.count == 1 }.compactMap { $0["name"] as? String }
+        #expect(oneD.count == 11)
+        let report = try json(["rows", path, "--json"])
+        #expect(Set((report["skipped"] as? [[String: Any]] ?? []).compactMap { $0["tensor"] as? String }) == Set(oneD))
+        let line = try #require(try CLI.run(["rows", path]).stdout.split(separator: "\n").first { $0.hasPrefix("skipped 11 tensor(s)") })
+        #expect(line.hasSuffix(", … (1 more; --json lists them all)"), "\(line)")
+        let list = String(line.split(separator: ": ").last ?? "")
+        #expect(list.components(separatedBy: ", ").count == 11, "ten names and the count: \(list)")
+    }
+
     @Test("rows without --tensor reports a NaN in a 1-D tensor, as audit does")
     func nanInBias() throws {
         let weight = SafetensorsWriter.Entry(name: "layer.weight", dtype: .f32, shape: [2, 2],

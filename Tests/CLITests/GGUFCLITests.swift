@@ -41,7 +41,7 @@ import TestSupport
         #expect((report["files"] as? [[String: Any]])?.first?["gguf_alignment"] as? Int == alignment)
         let text = try CLI.run(["inspect", path]).stdout
         let stated = file != "small.gguf"
-        #expect(text.contains("(the file's alignment: \(alignment), " + (stated ? "general.alignment)" : "GGUF's default; no general.alignment)")), "\(text)")
+        #expect(text.contains("the file declares alignment \(alignment) " + (stated ? "(general.alignment)" : "(GGUF's default; no general.alignment)")), "\(text)")
     }
 
     @Test("rows decodes every decodable ggml type to gguf-py's values (row norms, relative 1e-9) and skips the others with a reason")

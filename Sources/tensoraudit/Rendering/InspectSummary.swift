@@ -172,13 +172,17 @@ struct InspectSummary {
             if let headerLength = file.headerLength, let dataStart = file.dataStart {
                 // A GGUF file declares its alignment; the offsets may happen to share a larger one
                 // (a reader took "aligned to 64 bytes" for the declared value; review, 2026-12-05).
-                var declared = ""
+                // Still read as a contradiction ("aligned to 64 bytes (the file's alignment: 32 …)"),
+                // so the offsets' alignment and the declared one are two clauses (reader's review).
+                let plural = file.dataAlignment == 1 ? "" : "s"
+                var alignment = "tensors aligned to \(file.dataAlignment) byte\(plural)"
                 if case .gguf(let parsed) = file.format {
                     let stated = parsed.metadata["general.alignment"] != nil
-                    declared = " (the file's alignment: \(parsed.alignment)\(stated ? ", general.alignment" : ", GGUF's default; no general.alignment"))"
+                    alignment = "tensor offsets are multiples of \(file.dataAlignment) byte\(plural); the file declares alignment \(parsed.alignment) "
+                        + (stated ? "(general.alignment)" : "(GGUF's default; no general.alignment)")
                 }
                 lines.append("  header: \(TextFormatting.grouped(headerLength)) bytes; data starts at byte "
-                    + "\(TextFormatting.grouped(dataStart)), tensors aligned to \(file.dataAlignment) byte\(file.dataAlignment == 1 ? "" : "s")\(declared)")
+                    + "\(TextFormatting.grouped(dataStart)), \(alignment)")
             } else {
                 let legacy = if case .pytorch(let facts) = file.format, facts.isLegacy { " (legacy pre-1.6 stream)" } else { "" }
                 lines.append("  \(file.formatName)\(legacy); tensors aligned to \(file.dataAlignment) byte\(file.dataAlignment == 1 ? "" : "s")")

@@ -404,8 +404,14 @@ enum RowsRendering {
         }
         return order.map { reason in
             let list = names[reason] ?? []
-            return "skipped \(list.count) tensor(s), \(reason.text): " + list.joined(separator: ", ")
+            let shown = list.prefix(skippedNamesShown).joined(separator: ", ")
+            let more = list.count > skippedNamesShown ? ", … (\(list.count - skippedNamesShown) more; --json lists them all)" : ""
+            return "skipped \(list.count) tensor(s), \(reason.text): " + shown + more
         }
     }
+
+    /// Names shown per reason in text. Why: a MobileNet's 261 one-dimensional tensors made one
+    /// line of every name (reader's review, 2026-12-05); JSON's `skipped` keeps them all.
+    static let skippedNamesShown = 10
 }
 
