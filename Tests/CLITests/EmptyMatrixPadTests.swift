@@ -17,9 +17,19 @@ import TestSupport
         #expect(result.stdout + result.stderr == "note: model.embed_tokens.weight holds no elements (shape [3, 0]): its pad row 1 has nothing to check, skipped\n")
     }
 
-    @Test("pad id 5 of a [3, 0] embedding: out of range of its 3 rows")
+    @Test("--pad-id 5 of a [3, 0] embedding: past its 3 rows, a usage error (64), as --rows past the end is")
     func outOfRange() throws {
         let result = try CLI.run(["padding", try Self.checkpoint(), "--pad-id", "5"])
-        #expect(result.stdout + result.stderr == "note: model.embed_tokens.weight has 3 rows: pad id 5 is out of range (0..<3), skipped\n")
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "tensoraudit: error: --pad-id 5 is past the last row of every token matrix: \"model.embed_tokens.weight\" has 3 rows\n")
+    }
+
+    @Test("toy BERT's 1,000 rows: --pad-id 999 is checked (exit 0), 1000 is past both token matrices (64)")
+    func lastRow() throws {
+        let inside = try CLI.run(["padding", Fixtures.path("toy-bert"), "--pad-id", "999"])
+        #expect(inside.status == 0 && inside.stdout.contains("pad row 999"), "\(inside.stderr)")
+        let past = try CLI.run(["padding", Fixtures.path("toy-bert"), "--pad-id", "1000"])
+        #expect(past.status == 64 && past.stderr.contains("has 1000 rows"), "\(past.stderr)")
     }
 }
