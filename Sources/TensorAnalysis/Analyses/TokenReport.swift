@@ -35,6 +35,14 @@ public struct TokenReport: Sendable {
         /// said "640 ordinary tokens in the lowest 2%" of a bare file with no tokenizer
         /// (reader's review, 2026-12-05).
         public var rowsClassified = true
+        /// Groups of rows with identical bytes (each sorted, groups by first row), and the token
+        /// text of each row in them. Why listed here: rows start distinct (random init) and a
+        /// token's own gradient moves its row alone, so rows still equal never learned apart —
+        /// whatever the tying, where the indicators may not run (SmolLM2's tied matrix with no
+        /// known-unused token listed nothing, beside `audit`'s 4 groups of identical rows;
+        /// reader's review, 2026-12-05). The same groups as `duplicate-rows`.
+        public var identicalRowGroups: [[Int]] = []
+        public var identicalRowTokens: [Int: String] = [:]
 
         public var untrainedRows: TokenAnalysis.UntrainedRows? {
             guard let selection, let indicator, !selection.candidates.isEmpty else { return nil }
@@ -161,6 +169,10 @@ public struct TokenReport: Sendable {
                                                         tokenizer: tokenizer, unused: unusedIDs))
                 }
                 for candidate in selection.candidates { matrix.candidateTokens[candidate.row] = tokenizer?.token(for: candidate.row) }
+            }
+            if byID {
+                matrix.identicalRowGroups = RowSummary.duplicateRows(view, moments)
+                for row in matrix.identicalRowGroups.joined() { matrix.identicalRowTokens[row] = tokenizer?.token(for: row) }
             }
             if matrices.isInputEmbedding(view.name),
                let result = TokenAnalysis.analyze(RowSummary(view: view, moments: moments, keepingRows: false), tokenizer: tokenizer, unused: unusedIDs,

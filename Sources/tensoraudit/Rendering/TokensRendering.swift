@@ -58,8 +58,33 @@ enum TokensRendering {
                 .object(["row": .int(Int64(c.row)), "token": m.candidateTokens[c.row].map(JSONValue.string) ?? .null,
                          "score": .double(c.score), "indicator": m.indicator.map { .string($0.rawValue) } ?? .null])
             }),
+            "identical_row_groups": .array(m.identicalRowGroups.map { group in
+                .array(group.map { row in .object(["row": .int(Int64(row)), "token": m.identicalRowTokens[row].map(JSONValue.string) ?? .null]) })
+            }),
             "notes": .strings(m.notes),
         ])
+    }
+
+    /// Groups and rows per group the text shows of `identical_row_groups` (JSON lists all).
+    static let identicalGroupsShown = 5, identicalRowsShown = 6
+
+    /// The text lines of a matrix's groups of identical rows, or none.
+    static func identicalRowLines(_ m: TokenReport.Matrix) -> [String] {
+        let groups = m.identicalRowGroups
+        guard !groups.isEmpty else { return [] }
+        let rows = groups.reduce(0) { $0 + $1.count }
+        var lines = ["  rows identical to another row: \(rows) in \(groups.count) group\(groups.count == 1 ? "" : "s") "
+            + "(randomly initialised rows start distinct, and rows still byte-identical got identical updates: a sign of rows that never trained)"]
+        for group in groups.prefix(identicalGroupsShown) {
+            let shown = group.prefix(identicalRowsShown).map { row in
+                "\(row)" + (m.identicalRowTokens[row].map { " " + PaddingRendering.quotedToken($0) } ?? "")
+            }
+            lines.append("    " + shown.joined(separator: ", ") + (group.count > identicalRowsShown ? ", … (\(group.count) rows)" : ""))
+        }
+        if groups.count > identicalGroupsShown {
+            lines.append("    … (\(identicalGroupsShown) of \(groups.count) groups shown; --json lists them all)")
+        }
+        return lines
     }
 
     /// `shown`: the most candidates listed per matrix (`--limit`, or `defaultTextLimit`).
@@ -106,6 +131,7 @@ enum TokensRendering {
                     lines.append("    … (\(shown) of \(selection.totalBelowThreshold) listed; --limit N lists more, --json lists \(selection.candidates.count))")
                 }
             }
+            lines += identicalRowLines(m)
             for note in m.notes { lines.append("  note: " + TextFormatting.safeMessage(note)) }
         }
         for note in report.notes { lines.append("note: " + TextFormatting.safeMessage(note)) }

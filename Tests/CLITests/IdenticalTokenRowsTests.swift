@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import SafetensorsFormat
+import TestSupport
+
+/// `tokens` lists the groups of byte-identical rows of a token matrix (the groups of
+/// `duplicate-rows`), also where no indicator runs.
+@Suite struct IdenticalTokenRowsTests {
+    /// A 6 × 2 F32 embedding: rows 1 and 4 equal, rows 2, 3 and 5 equal, rows 0 distinct.
+    static func checkpoint() throws -> String {
+        let rows: [[Float]] = [[0.1, 0.2], [0.3, -0.4], [0.5, 0.5], [0.5, 0.5], [0.3, -0.4], [0.5, 0.5]]
+        let bytes = rows.flatMap { $0 }.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        let entry = SafetensorsWriter.Entry(name: "model.embed_tokens.weight", dtype: .f32, shape: [6, 2], bytes: bytes)
+        return try Fixtures.temporaryFile(SafetensorsWriter(entries: [entry]).serialize(), name: "identical-rows.safetensors")
+    }
+
+    @Test("JSON: the groups by hand, [[1, 4], [2, 3, 5]], no token without a tokenizer")
+    func json() throws {
+        let result = try CLI.run(["tokens", try Self.checkpoint(), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let matrix = try #require((report["embeddings"] as? [[String: Any]])?.first)
+        let groups = try #require(matrix["identical_row_groups"] as? [[[String: Any]]])
+        #expect(groups.map { $0.compactMap { $0["row"] as? Int } } == [[1, 4], [2, 3, 5]])
+        #expect(groups.joined().allSatisfy { $0["token"] is NSNull })
+    }
+
+    @Test("text: one line per group under 'rows identical to another row'")
+    func text() throws {
+        let result = try CLI.run(["tokens", try Self.checkpoint()])
+        #expect(result.stdout.contains("  rows identical to another row: 5 in 2 groups ("), "\(result.stdout)")
+        #expect(result.stdout.contains("\n    1, 4\n    2, 3, 5\n"), "\(result.stdout)")
+    }
+}
