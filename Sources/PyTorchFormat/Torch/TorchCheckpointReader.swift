@@ -230,14 +230,20 @@ public enum TorchCheckpointReader {
     /// named values.
     static func collectTensors(_ program: PickleProgram, limits: PickleLimits, pickleBytes: Int,
                                legacy: Bool) throws(TorchFormatError) -> ([TensorDeclaration], [UnsupportedTorchTensor], CollectedValues) {
-        var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickleBytes, legacy: legacy)
-        do {
-            try collector.walk(program.root, depth: 0)
-            // A legacy file's reader runs this pass itself, for the storages its records need.
-            if !legacy { _ = try storageIDs(program, legacy: false) }
-        } catch {
-            throw .failing(error, named: program.globals)
+        // On a stack sized for the nesting limit (`LargeStack`): 942 nested dicts overflowed
+        // the main thread's.
+        let walked = LargeStack.run { () -> Result<TensorCollector, TorchFormatError> in
+            var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickleBytes, legacy: legacy)
+            do throws(TorchFormatError) {
+                try collector.walk(program.root, depth: 0)
+                // A legacy file's reader runs this pass itself, for the storages its records need.
+                if !legacy { _ = try storageIDs(program, legacy: false) }
+            } catch {
+                return .failure(.failing(error, named: program.globals))
+            }
+            return .success(collector)
         }
+        let collector = try walked.get()
         return (collector.tensors, collector.unsupported, (collector.values, collector.valueCount))
     }
 
