@@ -13,7 +13,8 @@ import SafetensorsFormat
 ///    several candidate indexes → error listing them;
 /// 3. the only `*.safetensors` → that file; several without an index → error listing them
 ///    (without an index, shards cannot be told from alternative copies such as fp16/fp32
-///    variants, and guessing would report spurious duplicate tensors);
+///    variants, and guessing would report spurious duplicate tensors); beside
+///    `pytorch_model.bin` or a torch index, which transformers would load → error naming both;
 /// 4. the only `*.safetensors.zst` → decompressed;
 /// 5. `pytorch_model.bin` → that file; `pytorch_model.bin.index.json`, else the only
 ///    `*.bin.index*.json` → sharded torch files (transformers' order: safetensors first);
@@ -222,8 +223,19 @@ struct CheckpointLoader {
                                        present: present, folder: folder, boundary: boundary) {
             return sharded
         }
+        // The torch weights transformers would load here (it reads no other safetensors name
+        // than model.safetensors): beside them, a lone `adapter_model.safetensors` is no choice
+        // to make silently. Why: such a folder audited the adapter, passed, and never read an
+        // all-NaN pytorch_model.bin (adversarial review, 2026-12-05).
+        let torchWeights = present.contains("pytorch_model.bin") ? "pytorch_model.bin"
+            : indexes.first { !safetensorsIndexes.contains($0) }
         for suffix in [".safetensors", ".safetensors.zst"] {
             let candidates = names.filter { $0.hasSuffix(suffix) && !MappedFile.isDirectory(Self.join(folder, $0)) }
+            if candidates.count == 1, let torchWeights {
+                throw .source(path: folder, kind: "ambiguous-directory",
+                              message: "the folder holds \(candidates[0]) and \(torchWeights), and transformers would load \(torchWeights) "
+                                + "(the only safetensors file it reads is model.safetensors); name the file to check")
+            }
             if candidates.count == 1 {
                 return try openMember(candidates[0], of: folder, boundary: boundary)
             }
