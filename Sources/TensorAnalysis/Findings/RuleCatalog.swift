@@ -25,6 +25,7 @@ public enum RuleCatalog {
         .indexTotalSize,
         .indexEmpty,
         .noTensors,
+        .partialCheckpoint,
         .configInvalidValue,
         .tokenizerUnreadable,
         .ignoredIndex,

@@ -76,6 +76,7 @@ public enum AuditPipeline {
         findings += TokenAnalysis.findings(tokenResults, buffer: { checkpoint.tensor(named: $0)?.bytesKey })
         findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint)
         findings += NoTensors.findings(checkpoint, alongside: findings)
+        findings += PartialCheckpoint.findings(checkpoint)
         // Policy and report.
         return AuditReport(checkpoint: checkpoint, findings: findings, policy: policy,
                            untrainedRows: tokenResults.map(\.untrainedRows))

@@ -21,10 +21,20 @@ extension Checkpoint {
             let shown = missing.prefix(3).joined(separator: ", ") + (missing.count > 3 ? ", …" : "")
             return "the index names \(missing.count) shard\(missing.count == 1 ? "" : "s") the folder lacks (\(shown))"
         }
-        guard files.count == 1, let path = files.first?.path else { return nil }
+        guard files.count == 1, let file = files.first else { return nil }
+        let path = file.path
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
-        guard let (index, total) = Self.shardNumbers(in: name), total > 1, index >= 1, index <= total else { return nil }
-        return "\(name) is shard \(index) of \(total) by its name"
+        if let (index, total) = Self.shardNumbers(in: name), total > 1, index >= 1, index <= total {
+            return "\(name) is shard \(index) of \(total) by its name"
+        }
+        // gguf-split writes `split.count` (and `split.no`, from 0) into every part, whatever
+        // the file is called later (a renamed part passed as a whole model; review, 2026-12-05).
+        if case .gguf(let gguf) = file.format, let total = gguf.metadata["split.count"]?.integer, total > 1 {
+            let part = gguf.metadata["split.no"]?.integer.flatMap { (0 ..< total).contains($0) ? "split \($0 + 1) of \(total)" : nil }
+                ?? "one of \(total) splits"
+            return "\(name) is \(part) by its split.count metadata"
+        }
+        return nil
     }
 
     /// The `i` and `n` of a name holding `-iiiii-of-nnnnn.` (digits only, each at most 9), or nil.
