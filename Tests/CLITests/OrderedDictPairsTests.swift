@@ -54,6 +54,27 @@ import TestSupport
         #expect(shape == [5], "a.weight is the value set last (b's [5]), not the argument's [4, 3]")
     }
 
+    @Test("items changed after the call (torch.load keeps the call's all-NaN tensor), a pair completed after it (torch.load fails), NEWOBJ (torch.load drops the argument): refused, never read from the final state",
+          arguments: ["changed-after-call.pt", "pair-completed-after-call.pt", "newobj.pt"])
+    func notReadFromFinalState(file: String) throws {
+        let facts = try #require(try Self.expected()[file])
+        switch file {
+        case "changed-after-call.pt":
+            let tensors = try #require(facts["tensors"] as? [[String: Any]])
+            #expect(tensors.first?["all_nan"] as? Bool == true, "torch.load's sd.a is the NaN tensor of the call")
+        case "pair-completed-after-call.pt": #expect(facts["loads"] as? Bool == false)
+        default: #expect((facts["tensors"] as? [Any])?.isEmpty == true, "torch.load's OrderedDict is empty")
+        }
+        let path = Fixtures.path(Self.folder + file)
+        for command in ["inspect", "audit"] {
+            let result = try CLI.run([command, path])
+            #expect(result.status == 2 && !result.crashed, "\(command): \(result.status) \(result.stderr)")
+        }
+        if file != "newobj.pt" {
+            #expect(try CLI.run(["inspect", path]).stderr.contains("changed after the call that read them"))
+        }
+    }
+
     @Test("an item of three values: torch.load fails, and every command refuses the file (exit 2)")
     func notPairs() throws {
         #expect(try Self.expected()["not-pairs.pt"]?["loads"] as? Bool == false)

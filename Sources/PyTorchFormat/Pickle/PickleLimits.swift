@@ -20,9 +20,12 @@ public struct PickleLimits: Sendable, Equatable {
     /// to a list of ten references …) is small to unpickle but exponential to walk. A state dict
     /// takes about one step per tensor or scalar value; a pickled module with its lookup tables
     /// takes far more (openff-nagl-models 2025.9.0's 6 MB `openff-gnn-am1bcc-1.0.0.pt` passed
-    /// 2^20, so it was called unreadable besides unsafe: reader's review, 2026-12-05). 2^23 holds it; a
-    /// 9 MB shared-list bomb walks its 2^23 steps in 1.7 s (release build), 2^26 took 13 s.
-    public var maxWalkSteps: Int = 1 << 23
+    /// 2^20, so it was called unreadable besides unsafe: reader's review, 2026-12-05). 2^21 holds it.
+    /// The cost of a step depends on what is walked: a 9 MB shared-list bomb took 0.65 s for
+    /// 2^21 steps (release build), and a dict's entries ~0.85 µs a step (key checks), so 2^23
+    /// let a 1.2 MB bomb of OrderedDict items reached on 2,000 paths run 4.8 s (adversarial
+    /// review): 2^21 keeps any pickle near 2 s.
+    public var maxWalkSteps: Int = 1 << 21
     /// Below `maxWalkSteps`, the steps grow with the pickle: at least `minWalkSteps` (65,536),
     /// `walkStepsPerPickleByte` (8) a byte above that. Why: a tensor's subtree takes ~15 steps
     /// for ~60 pickle bytes, and a value reached again through the memo 2–4 steps for a 2-byte

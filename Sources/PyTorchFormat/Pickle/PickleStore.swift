@@ -31,6 +31,11 @@ struct PickleStore: Sendable {
         /// Key, value, key, value, …
         var entries: [Slot] = []
         var state: Slot?
+        /// The record count when an opcode last changed this object: it was changed after the
+        /// object of record `r` was built exactly when this is above `r` (no record is made
+        /// between an opcode's change and the next object). `OrderedDict(items)` reads its items
+        /// when called, so a later change to them is not in the dict torch.load returns.
+        var lastChange = 0
     }
 
     private(set) var records: [Record] = []
@@ -71,7 +76,9 @@ struct PickleStore: Sendable {
             records[index].extra = Int32(contents.count)  // contents.count <= records.count <= Int32.max
             contents.append(Contents())
         }
-        return body(&contents[Int(records[index].extra)])
+        let slot = Int(records[index].extra)
+        contents[slot].lastChange = records.count
+        return body(&contents[slot])
     }
 
     mutating func appendString(_ utf8: UnsafeRawBufferPointer) -> Slot {

@@ -323,7 +323,7 @@ struct TensorCollector {
                                                  storage: storage, storageOffset: 0, requiresGrad: false, isParameter: false))
             }
             return
-        case .call(let callee, let arguments, _):
+        case .call(let callee, let arguments, let isNewObject):
             if let rebuild = RecognisedGlobals.rebuild(callee) {
                 try collect(rebuild, arguments: arguments, depth: depth)
                 if !node.elements.isEmpty || !node.entries.isEmpty || node.state != nil, unnamedSearched.insert(object).inserted {
@@ -332,10 +332,16 @@ struct TensorCollector {
                     if let state = node.state { try walkUnnamed(state, place: "in a tensor's BUILD state", depth: depth) }
                 }
             } else if RecognisedGlobals.isOrderedDict(callee) {
-                let pairs = try orderedDictPairs(arguments)
+                // `OrderedDict.__new__` (NEWOBJ) ignores its argument: only a call reads items.
+                let pairs = isNewObject ? nil : try orderedDictPairs(arguments, calledAt: object)
                 try walkEntries(pairs.map { Self.joined($0, node.entries) } ?? node.entries, depth: depth)
                 if unnamedSearched.insert(object).inserted {
-                    if pairs == nil { try walkUnnamed(arguments, place: "in an OrderedDict's call arguments", depth: depth) }
+                    if pairs == nil {
+                        let place = !isNewObject && itemsChangedAfterCall(arguments, calledAt: object)
+                            ? "in an OrderedDict's items changed after the call that read them (torch.load keeps them as they were at the call, which the pickle's final state does not show)"
+                            : "in an OrderedDict's call arguments"
+                        try walkUnnamed(arguments, place: place, depth: depth)
+                    }
                     try walkUnnamed(node.elements, place: "appended to an OrderedDict", depth: depth)
                     if let state = node.state {
                         try walkUnnamed(state, place: "in an OrderedDict's attributes (BUILD state, such as _metadata)", depth: depth)
@@ -371,10 +377,19 @@ struct TensorCollector {
     ///
     /// Each item looked at is a step of the walk: an OrderedDict reached on many paths is
     /// looked through on each, so the step budget bounds that work as it bounds the visits.
-    mutating func orderedDictPairs(_ arguments: PickleValue) throws(TorchFormatError) -> [PickleStore.Slot]? {
-        guard let call = program.object(arguments), call.kind == .tuple, call.entries.isEmpty, call.state == nil else { return nil }
+    ///
+    /// The items are read as they stood at the call (node `call`): the pickle holds only their
+    /// final state, so items, or a pair, changed after the call (a memoised dict or list set
+    /// again later) make this nil, and the tensors inside then have no name the reader can
+    /// vouch for. Why: `d['a'] = nan_tensor; OrderedDict(d); d['a'] = clean` read the clean
+    /// tensor where torch.load returns the NaN one, and `audit` passed (adversarial review,
+    /// 2026-12-05).
+    mutating func orderedDictPairs(_ arguments: PickleValue, calledAt callNode: Int) throws(TorchFormatError) -> [PickleStore.Slot]? {
+        guard let call = program.object(arguments), call.kind == .tuple, call.entries.isEmpty, call.state == nil,
+              call.lastChange <= callNode else { return nil }
         if call.elements.isEmpty { return [] }
-        guard call.elements.count == 1, let items = program.object(call.elements[0]), items.state == nil else { return nil }
+        guard call.elements.count == 1, let items = program.object(call.elements[0]), items.state == nil,
+              items.lastChange <= callNode else { return nil }
         steps += items.elements.count + items.entries.count / 2
         guard steps <= stepBudget else { throw stepLimit }
         switch items.kind {
@@ -387,13 +402,23 @@ struct TensorCollector {
             slots.reserveCapacity(2 * items.elements.count)
             for item in items.elements {
                 guard let pair = program.object(item), pair.kind == .list || pair.kind == .tuple, pair.elements.count == 2,
-                      pair.entries.isEmpty, pair.state == nil else { return nil }
+                      pair.entries.isEmpty, pair.state == nil, pair.lastChange <= callNode else { return nil }
                 slots += [pair.elements.slot(0), pair.elements.slot(1)]
             }
             return slots
         default:
             return nil
         }
+    }
+
+    /// Whether `OrderedDict(argument)`'s argument tuple, its one items container or a pair in
+    /// it was changed after the call (node `callNode`), for the refusal's wording.
+    func itemsChangedAfterCall(_ arguments: PickleValue, calledAt callNode: Int) -> Bool {
+        guard let call = program.object(arguments) else { return false }
+        if call.lastChange > callNode { return true }
+        guard call.elements.count == 1, let items = program.object(call.elements[0]) else { return false }
+        if items.lastChange > callNode { return true }
+        return items.elements.contains { program.object($0).map { $0.lastChange > callNode } ?? false }
     }
 
     /// `first`'s key and value slots followed by `rest`'s: the items an `OrderedDict(pairs)`
