@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import TensorAnalysis
 
 /// An optimizer's state saved beside the weights (TestData/pytorch-optimizer, from torch and
 /// numpy by `generate.py`): an LSTM's `bias_ih` and `bias_hh` get the same gradient, so their
@@ -31,4 +32,17 @@ import TestSupport
         let rules = (report["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
         #expect(!rules.contains("identical-layers") && !rules.contains("duplicate-tensors"), "\(rules)")
     }
+}
+
+/// Which names are an optimizer's state (by hand): a slot under `state.<n>` below a key naming
+/// an optimizer, or at the top with a slot no model names a parameter.
+@Suite struct OptimizerStateNameTests {
+    @Test("optimizer state", arguments: ["optimizer.state.3.exp_avg", "optimizer_state.state.140178894882568.exp_avg_sq",
+                                         "optimizer_states.0.state.7.momentum_buffer", "optim.state.0.sum", "opt.state.2.variance",
+                                         "state.0.exp_avg", "state.12.row_var", "Optimizer.state.1.step"])
+    func optimizer(name: String) { #expect(TensorNames.isOptimizerState(name)) }
+
+    @Test("model weights", arguments: ["state.0.mu", "state.1.sum", "norm.state.0.exp_avg", "encoder.state.3.step",
+                                       "optimizer.state.x.exp_avg", "optimizer.state.0.weight", "state.exp_avg", "layers.0.exp_avg"])
+    func model(name: String) { #expect(!TensorNames.isOptimizerState(name)) }
 }

@@ -85,21 +85,33 @@ public enum TensorNames {
     }
 
     /// The per-parameter state torch.optim's optimizers keep (`Optimizer.state_dict()["state"]`
-    /// maps a parameter's index, or in old pickles its Python `id`, to these): Adam and AdamW,
-    /// Adamax, NAdam, RAdam, SGD, RMSprop, Adagrad, Adadelta, ASGD, Rprop.
-    static let optimizerStateSlots = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "momentum_buffer", "square_avg",
-                                      "grad_avg", "acc_delta", "sum", "ax", "eta", "mu", "mu_product", "prev", "step_size", "step"]
+    /// maps a parameter's index, or in old pickles its Python `id`, to these): names no model
+    /// gives a parameter (Adam and AdamW, Adamax, NAdam, RAdam, SGD, RMSprop, Adadelta, Rprop,
+    /// Adafactor) ...
+    static let distinctiveOptimizerSlots = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "momentum_buffer", "square_avg",
+                                            "grad_avg", "acc_delta", "mu_product", "step_size", "row_var", "col_var"]
+    /// ... and names a model may use too (Adagrad's `sum`, ASGD's `ax`, `eta`, `mu`, Rprop's
+    /// `prev`, Adafactor's `variance`, everyone's `step`).
+    static let commonOptimizerSlots = ["sum", "ax", "eta", "mu", "prev", "variance", "step"]
 
-    /// True for an optimizer's per-parameter state saved beside the weights
-    /// (`….state.<number>.exp_avg`, as `torch.save({"optimizer": opt.state_dict(), …})` and
-    /// Lightning's `optimizer_states.0.state.3.exp_avg` name it). Why: the numbers are parameter
-    /// indices or object ids, not layers, and two parameters that always get the same gradient
-    /// (an LSTM's `bias_ih` and `bias_hh`) have identical Adam moments by construction: six
-    /// "suspicious copies across layers" on Resemblyzer 0.1.4's `pretrained.pt` were that
-    /// (reader's review, 2026-12-05).
+    /// True for an optimizer's per-parameter state saved beside the weights: `….state.<number>.<slot>`
+    /// under a key naming an optimizer (a part holding `optim`, or `opt`: `torch.save({"optimizer":
+    /// opt.state_dict(), …})`, Lightning's `optimizer_states.0.state.3.exp_avg`) with any slot,
+    /// or at the top (`torch.save(opt.state_dict())`: `state.3.exp_avg`) with a slot no model
+    /// names a parameter. Why: the numbers are parameter indices or object ids, not layers, and
+    /// two parameters that always get the same gradient (an LSTM's `bias_ih` and `bias_hh`) have
+    /// identical Adam moments by construction: six "suspicious copies across layers" on
+    /// Resemblyzer 0.1.4's `pretrained.pt` were that (reader's review, 2026-12-05). The context
+    /// is required because a model's own `state.1.mu` or `norm.state.0.exp_avg` copied from
+    /// another layer is the copy `identical-layers` is for (adversarial review, 2026-12-05).
     public static func isOptimizerState(_ name: String) -> Bool {
-        let parts = NameParts(name)
-        return parts.count >= 3 && parts.part(-3, is: "state") && parts.isNumber(-2) && parts.last(isOneOf: optimizerStateSlots)
+        let parts = components(name)
+        guard parts.count >= 3, parts[parts.count - 3] == "state",
+              parts[parts.count - 2].allSatisfy({ $0.isASCII && $0.isNumber }), let slot = parts.last.map(String.init) else { return false }
+        if parts.count == 3 { return distinctiveOptimizerSlots.contains(slot) }
+        let owners = parts.dropLast(3)
+        return owners.contains { $0 == "opt" || $0.lowercased().contains("optim") }
+            && (distinctiveOptimizerSlots.contains(slot) || commonOptimizerSlots.contains(slot))
     }
 
     /// The name with its layer numbers replaced by `#` (`h.3.mlp.weight` → `h.#.mlp.weight`),
