@@ -66,17 +66,8 @@ extension RowSummary {
         }
         if !duplicateGroups.isEmpty {
             let largest = duplicateGroups.max { $0.count < $1.count } ?? []
-            let bits = Self.rowBits(rowLength: rowLength, dtype: dtype)
-            // Integers and booleans are indices, counts and masks, not trained weights: equal rows
-            // there say nothing about training (adversarial review).
-            let integral = dtype.scalar.map { $0.isInteger || $0 == .bool } ?? false
-            let short = integral || bits < Self.chanceRowBits
-            let meaning = integral
-                ? "; the rows hold \(dtype.rawValue) values (indices, counts, masks), not trained weights: equal rows say nothing about training"
-                : short
-                ? "; with \(rowLength) \(dtype.rawValue) value\(rowLength == 1 ? "" : "s") per row (\(bits == bits.rounded() ? String(Int(bits)) : RowSummary.short(bits)) bits), equal rows can be chance, "
-                    + "not a sign of rows that never trained"
-                : ", a sign of rows that never trained"
+            let (short, sentence) = Self.identicalRowsMeaning(rowLength: rowLength, dtype: dtype)
+            let meaning = (short ? "; " : ", ") + sentence
             out.append(Finding(.duplicateRows, severity: short ? .info : nil, tensors: [tensor],
                                message: "\(tensor): \(duplicateGroups.count) groups of identical rows, \(redundantRowCount) redundant rows; largest group has \(largest.count) rows (\(Self.list(largest, token: token)))\(meaning)",
                                evidence: ["groups": .int(Int64(duplicateGroups.count)),
@@ -118,5 +109,21 @@ extension RowSummary {
         let magnitude = abs(value)
         if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6) { return "\(value)" }
         return "\((value * 1e4).rounded() / 1e4)"
+    }
+
+    /// What identical rows of a matrix of `rowLength` `dtype` values say, for `duplicate-rows`
+    /// and `tokens`: `weak` when they can say nothing about training, with the sentence why.
+    /// Integers and booleans are indices, counts and masks, not trained weights (adversarial
+    /// review); rows of fewer than `chanceRowBits` bits can be equal by chance.
+    public static func identicalRowsMeaning(rowLength: Int, dtype: ElementType) -> (weak: Bool, sentence: String) {
+        let bits = rowBits(rowLength: rowLength, dtype: dtype)
+        if dtype.scalar.map({ $0.isInteger || $0 == .bool }) ?? false {
+            return (true, "the rows hold \(dtype.rawValue) values (indices, counts, masks), not trained weights: equal rows say nothing about training")
+        }
+        if bits < chanceRowBits {
+            return (true, "with \(rowLength) \(dtype.rawValue) value\(rowLength == 1 ? "" : "s") per row (\(bits == bits.rounded() ? String(Int(bits)) : RowSummary.short(bits)) bits), "
+                + "equal rows can be chance, not a sign of rows that never trained")
+        }
+        return (false, "a sign of rows that never trained")
     }
 }

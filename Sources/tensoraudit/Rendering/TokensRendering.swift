@@ -61,6 +61,7 @@ enum TokensRendering {
             "identical_row_groups": .array(m.identicalRowGroups.map { group in
                 .array(group.map { row in .object(["row": .int(Int64(row)), "token": m.identicalRowTokens[row].map(JSONValue.string) ?? .null]) })
             }),
+            "zero_bit_rows": .int(Int64(m.zeroBitRows)),
             "notes": .strings(m.notes),
         ])
     }
@@ -71,10 +72,10 @@ enum TokensRendering {
     /// The text lines of a matrix's groups of identical rows, or none.
     static func identicalRowLines(_ m: TokenReport.Matrix) -> [String] {
         let groups = m.identicalRowGroups
-        guard !groups.isEmpty else { return [] }
+        let zero = m.zeroBitRows > 0 ? ["  rows all zero: \(m.zeroBitRows) (not in the groups of identical rows; `rows` and `audit` list them as zero rows)"] : []
+        guard !groups.isEmpty else { return zero }
         let rows = groups.reduce(0) { $0 + $1.count }
-        var lines = ["  rows identical to another row: \(rows) in \(groups.count) group\(groups.count == 1 ? "" : "s") "
-            + "(randomly initialised rows start distinct, and rows still byte-identical got identical updates: a sign of rows that never trained)"]
+        var lines = ["  rows identical to another row: \(rows) in \(groups.count) group\(groups.count == 1 ? "" : "s") (\(m.identicalRowsMeaning))"]
         for group in groups.prefix(identicalGroupsShown) {
             let shown = group.prefix(identicalRowsShown).map { row in
                 "\(row)" + (m.identicalRowTokens[row].map { " " + PaddingRendering.quotedToken($0) } ?? "")
@@ -84,7 +85,7 @@ enum TokensRendering {
         if groups.count > identicalGroupsShown {
             lines.append("    … (\(identicalGroupsShown) of \(groups.count) groups shown; --json lists them all)")
         }
-        return lines
+        return lines + zero
     }
 
     /// `shown`: the most candidates listed per matrix (`--limit`, or `defaultTextLimit`).
