@@ -22,7 +22,17 @@ import TestSupport
         let result = try CLI.run(["padding", try Self.checkpoint(), "--pad-id", "5"])
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "tensoraudit: error: --pad-id 5 is past the last row of every token matrix: \"model.embed_tokens.weight\" has 3 rows\n")
+        #expect(result.stderr == "tensoraudit: error: --pad-id 5 is past every token matrix: \"model.embed_tokens.weight\" has 3 rows\n")
+    }
+
+    @Test("a model2vec layout addressing 20 tokens (mapping of 20, 12 rows): --pad-id 19 is checked, 20 is past it (64)")
+    func staticLayout() throws {
+        let folder = Fixtures.path("knowledge/families/model2vec-static")
+        let inside = try CLI.run(["padding", folder, "--pad-id", "19"])
+        #expect(inside.status == 0, "\(inside.stderr)")
+        let past = try CLI.run(["padding", folder, "--pad-id", "20"])
+        #expect(past.status == 64)
+        #expect(past.stderr == "tensoraudit: error: --pad-id 20 is past every token matrix: \"embeddings\" addresses 20 tokens (model2vec layout)\n", "\(past.stderr)")
     }
 
     @Test("toy BERT's 1,000 rows: --pad-id 999 is checked (exit 0), 1000 is past both token matrices (64)")

@@ -2,7 +2,6 @@ import ArgumentParser
 import TensorAnalysis
 import CheckpointIO
 import TensorScan
-import StrictJSON
 
 /// `tensoraudit padding`: the embedding row of the padding token, against all other rows.
 struct PaddingCommand: ParsableCommand {
@@ -34,21 +33,11 @@ struct PaddingCommand: ParsableCommand {
 
     static let formats: [OutputFormat] = [.text, .json, .html]
 
-    /// A `--pad-id` past the last row of every token matrix the analysis looked at is a usage
-    /// error (64), as `rows --rows` past the end is. Why: `--pad-id 60000` of a 49,152-row
-    /// model printed "out of range … skipped" and exited 0, so a typo passed a script
-    /// (reader's review, 2026-12-05). A matrix of no elements whose rows include the id is
-    /// not "past": it is reported as having nothing to check.
+    /// A `--pad-id` past every token matrix the analysis looked at is a usage error (64), as
+    /// `rows --rows` past the end is (`PaddingAnalysis.matricesPast`).
     static func requireSomeRow(_ id: Int, _ analysis: PaddingAnalysis.Report, _ checkpoint: Checkpoint) throws(OptionDoesNotFit) {
-        guard analysis.results.isEmpty else { return }
-        let outOfRange = analysis.notes.filter { $0.kind == .padIDOutOfRange }
-        let past = outOfRange.compactMap { note -> String? in
-            guard let name = note.tensors.first, let view = checkpoint.tensor(named: name) else { return nil }
-            let rows = view.info.shape.count >= 2 ? view.info.shape[0] : UInt64(view.rowCount)
-            return UInt64(id) >= rows ? "\(quoted(name)) has \(rows) row\(rows == 1 ? "" : "s")" : nil
-        }
-        guard !past.isEmpty, past.count == outOfRange.count else { return }
-        throw OptionDoesNotFit(message: "--pad-id \(id) is past the last row of every token matrix: " + past.joined(separator: ", "))
+        guard let past = PaddingAnalysis.matricesPast(id, in: analysis, checkpoint: checkpoint) else { return }
+        throw OptionDoesNotFit(message: "--pad-id \(id) is past every token matrix: " + past.joined(separator: ", "))
     }
 
     func validate() throws { _ = try output.resolved(supported: Self.formats) }
