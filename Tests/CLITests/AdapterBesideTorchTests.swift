@@ -34,4 +34,21 @@ import TestSupport
         }
         #expect(try CLI.run(["inspect", folder.appendingPathComponent("adapter_model.safetensors").path]).status == 0)
     }
+
+    @Test("a folder or a dangling link called pytorch_model.bin is nothing transformers loads: the adapter is the folder's checkpoint")
+    func notTorchWeights() throws {
+        for dangling in [false, true] {
+            let folder = try Fixtures.temporaryDirectory()
+            let adapter = SafetensorsWriter.Entry(name: "lora.weight", dtype: .f32, shape: [1, 1], bytes: [0, 0, 128, 63])
+            try Data(SafetensorsWriter(entries: [adapter]).serialize()).write(to: folder.appendingPathComponent("adapter_model.safetensors"))
+            let torch = folder.appendingPathComponent("pytorch_model.bin").path
+            if dangling {
+                try FileManager.default.createSymbolicLink(atPath: torch, withDestinationPath: "missing.bin")
+            } else {
+                try FileManager.default.createDirectory(atPath: torch, withIntermediateDirectories: false)
+            }
+            let result = try CLI.run(["inspect", folder.path])
+            #expect(result.status == 0 && result.stdout.contains("lora.weight"), "dangling \(dangling): \(result.stderr)")
+        }
+    }
 }

@@ -13,8 +13,9 @@ import SafetensorsFormat
 ///    several candidate indexes → error listing them;
 /// 3. the only `*.safetensors` → that file; several without an index → error listing them
 ///    (without an index, shards cannot be told from alternative copies such as fp16/fp32
-///    variants, and guessing would report spurious duplicate tensors); beside
-///    `pytorch_model.bin` or a torch index, which transformers would load → error naming both;
+///    variants, and guessing would report spurious duplicate tensors); beside a
+///    `pytorch_model.bin` or `pytorch_model.bin.index.json` file, which transformers would load
+///    → error naming both;
 /// 4. the only `*.safetensors.zst` → decompressed;
 /// 5. `pytorch_model.bin` → that file; `pytorch_model.bin.index.json`, else the only
 ///    `*.bin.index*.json` → sharded torch files (transformers' order: safetensors first);
@@ -202,6 +203,12 @@ struct CheckpointLoader {
         return found
     }
 
+    /// Whether `path` is a regular file once links are followed (`stat`, not `lstat`).
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// A weights file's name: `*.safetensors`, `*.safetensors.zst` or a torch/GGUF suffix.
     static func isWeightsName(_ name: String) -> Bool {
         ([".safetensors", ".safetensors.zst"] + torchSuffixes).contains { name.hasSuffix($0) }
@@ -227,8 +234,11 @@ struct CheckpointLoader {
         // than model.safetensors): beside them, a lone `adapter_model.safetensors` is no choice
         // to make silently. Why: such a folder audited the adapter, passed, and never read an
         // all-NaN pytorch_model.bin (adversarial review, 2026-12-05).
-        let torchWeights = present.contains("pytorch_model.bin") ? "pytorch_model.bin"
-            : indexes.first { !safetensorsIndexes.contains($0) }
+        // Only the names transformers loads, and only regular files (a folder or a dangling
+        // link called pytorch_model.bin is nothing it loads; review, 2026-12-05).
+        let torchWeights = ["pytorch_model.bin", "pytorch_model.bin.index.json"].first { name in
+            present.contains(name) && Self.isRegularFile(Self.join(folder, name))
+        }
         for suffix in [".safetensors", ".safetensors.zst"] {
             let candidates = names.filter { $0.hasSuffix(suffix) && !MappedFile.isDirectory(Self.join(folder, $0)) }
             if candidates.count == 1, let torchWeights {
