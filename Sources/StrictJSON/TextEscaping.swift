@@ -40,8 +40,11 @@ public enum TextEscaping {
     /// a terminal or browser draws as nothing. Why they are shown: raw, a tensor named
     /// `lm_head.weight` with a U+200B inside printed exactly as the real head's name, and a token
     /// that is one U+200B printed as an empty token.
+    /// Format characters (general category Cf) count too: U+FFF9–U+FFFB and the Egyptian
+    /// hieroglyph format controls are not default-ignorable, yet draw as nothing or rearrange
+    /// their neighbours (review, 2026-12-05).
     public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value >= 0xAD && scalar.properties.isDefaultIgnorableCodePoint
+        scalar.value >= 0xAD && (scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.generalCategory == .format)
     }
 
     /// `\u{1b}`-style rendering of a scalar, readable in messages and terminals.

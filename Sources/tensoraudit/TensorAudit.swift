@@ -13,8 +13,8 @@ struct TensorAudit: ParsableCommand {
         commandName: "tensoraudit",
         abstract: "Audit model checkpoints (safetensors, PyTorch .bin/.pt without running pickle, GGUF) straight from memory-mapped files.",
         discussion: """
-        Exit codes: 0 success, 1 audit found failing findings or diff found B not a faithful copy of A, \
-        2 invalid or unreadable input, \
+        Exit codes: 0 success, 1 audit found failing findings or diff found B not a faithful copy of A \
+        (or could not verify it), 2 invalid or unreadable input, \
         64 usage error.
         """,
         version: "0.1.0",

@@ -12,7 +12,9 @@ import TestSupport
     /// The invisible scalars tested, from the Unicode character database's
     /// Default_Ignorable_Code_Point list (DerivedCoreProperties.txt), by hand: zero-width space,
     /// joiner, soft hyphen, word joiner, BOM, a variation selector, Hangul filler, a tag letter.
-    static let invisible: [Unicode.Scalar] = ["\u{200B}", "\u{200D}", "\u{AD}", "\u{2060}", "\u{FEFF}", "\u{FE0F}", "\u{3164}", "\u{E0041}"]
+    static let invisible: [Unicode.Scalar] = ["\u{200B}", "\u{200D}", "\u{AD}", "\u{2060}", "\u{FEFF}", "\u{FE0F}", "\u{3164}", "\u{E0041}",
+                                              // Format characters (Cf) that are not default-ignorable, from UnicodeData.txt by hand.
+                                              "\u{FFF9}", "\u{FFFB}", "\u{13430}"]
 
     @Test("hand-picked default-ignorable scalars are escaped in display; visible look-alikes are not")
     func classification() {

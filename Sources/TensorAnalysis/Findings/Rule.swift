@@ -144,7 +144,7 @@ extension Rule {
         help: "Mixed precision is sometimes intended (e.g. F32 norms with BF16 matrices), sometimes an export mistake; the finding names the GGUF tensors stored in an unexpected type.")
     public static let suspiciousName = Rule(
         id: "suspicious-name", defaultSeverity: .warning,
-        summary: "A tensor name contains NUL, control, bidirectional-control, line-separator or invisible (default-ignorable: U+200B, U+00AD, …) characters, or path segments, or reads alike another name (canonically equivalent Unicode, other code points).",
+        summary: "A tensor name contains NUL, control, bidirectional-control, line-separator or invisible (default-ignorable or format: U+200B, U+00AD, U+FFF9, …) characters, or path segments, or reads alike another name (canonically equivalent Unicode, other code points).",
         help: "Such names break tools that print or use names as paths or compare them as Unicode text; safetensors 0.8 loads them anyway.")
     public static let pickleUnsafeGlobal = Rule(
         id: "pickle-unsafe-global", defaultSeverity: .error,

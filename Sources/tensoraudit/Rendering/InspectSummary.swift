@@ -178,7 +178,8 @@ struct InspectSummary {
                 var alignment = "tensors aligned to \(file.dataAlignment) byte\(plural)"
                 if case .gguf(let parsed) = file.format {
                     let stated = parsed.metadata["general.alignment"] != nil
-                    alignment = "tensor offsets are multiples of \(file.dataAlignment) byte\(plural); the file declares alignment \(parsed.alignment) "
+                    let offsets = file.tensors.isEmpty ? "no tensors" : "tensor offsets are multiples of \(file.dataAlignment) byte\(plural)"
+                    alignment = "\(offsets); the file declares alignment \(parsed.alignment) "
                         + (stated ? "(general.alignment)" : "(GGUF's default; no general.alignment)")
                 }
                 lines.append("  header: \(TextFormatting.grouped(headerLength)) bytes; data starts at byte "

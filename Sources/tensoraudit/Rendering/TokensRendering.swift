@@ -72,7 +72,7 @@ enum TokensRendering {
     /// The text lines of a matrix's groups of identical rows, or none.
     static func identicalRowLines(_ m: TokenReport.Matrix) -> [String] {
         let groups = m.identicalRowGroups
-        let zero = m.zeroBitRows > 0 ? ["  rows all zero: \(m.zeroBitRows) (not in the groups of identical rows; `rows` and `audit` list them as zero rows)"] : []
+        let zero = m.zeroBitRows > 0 ? ["  rows all zero: \(m.zeroBitRows) of \(m.rows) (not in the groups of identical rows; `rows` and `audit` list them as zero rows)"] : []
         guard !groups.isEmpty else { return zero }
         let rows = groups.reduce(0) { $0 + $1.count }
         var lines = ["  rows identical to another row: \(rows) in \(groups.count) group\(groups.count == 1 ? "" : "s") (\(m.identicalRowsMeaning))"]
