@@ -6,13 +6,14 @@ import TestSupport
 /// `tokens` lists the groups of byte-identical rows of a token matrix (the groups of
 /// `duplicate-rows`), also where no indicator runs.
 @Suite struct IdenticalTokenRowsTests {
-    /// An 8 × 2 F32 embedding: rows 1 and 4 equal, rows 2, 3 and 5 equal, rows 0 distinct, rows 6
-    /// and 7 zero.
+    /// A 10 × 2 F32 embedding: rows 1 and 4 equal, rows 2, 3 and 5 equal, row 0 distinct, rows
+    /// 6–9 zero (+0.0 and −0.0).
     static func checkpoint() throws -> String {
-        // Rows 6 and 7 are all zero bits: counted apart, not a group.
-        let rows: [[Float]] = [[0.1, 0.2], [0.3, -0.4], [0.5, 0.5], [0.5, 0.5], [0.3, -0.4], [0.5, 0.5], [0, 0], [0, 0]]
+        // Rows 6 and 7 are +0.0, rows 8 and 9 −0.0: zero rows all four, counted apart, no group.
+        let rows: [[Float]] = [[0.1, 0.2], [0.3, -0.4], [0.5, 0.5], [0.5, 0.5], [0.3, -0.4], [0.5, 0.5], [0, 0], [0, 0],
+                               [-0.0, -0.0], [-0.0, -0.0]]
         let bytes = rows.flatMap { $0 }.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
-        let entry = SafetensorsWriter.Entry(name: "model.embed_tokens.weight", dtype: .f32, shape: [8, 2], bytes: bytes)
+        let entry = SafetensorsWriter.Entry(name: "model.embed_tokens.weight", dtype: .f32, shape: [10, 2], bytes: bytes)
         return try Fixtures.temporaryFile(SafetensorsWriter(entries: [entry]).serialize(), name: "identical-rows.safetensors")
     }
 
@@ -25,14 +26,24 @@ import TestSupport
         let groups = try #require(matrix["identical_row_groups"] as? [[[String: Any]]])
         #expect(groups.map { $0.compactMap { $0["row"] as? Int } } == [[1, 4], [2, 3, 5]])
         #expect(groups.joined().allSatisfy { $0["token"] is NSNull })
-        #expect(matrix["zero_bit_rows"] as? Int == 2)
+        #expect(matrix["zero_rows"] as? Int == 4)
+    }
+
+    @Test("audit agrees: four all-zero rows, and duplicate-rows names only the two groups (−0.0 rows are zero rows, not a group)")
+    func auditAgrees() throws {
+        let report = try CLI.json(["audit", try Self.checkpoint()])
+        let findings = report["findings"] as? [[String: Any]] ?? []
+        let zero = try #require(findings.first { $0["rule"] as? String == "all-zero-rows" })
+        #expect((zero["evidence"] as? [String: Any])?["rows"] as? Int == 4)
+        let duplicate = try #require(findings.first { $0["rule"] as? String == "duplicate-rows" })
+        #expect((duplicate["evidence"] as? [String: Any])?["groups"] as? Int == 2)
     }
 
     @Test("text: one line per group under 'rows identical to another row'")
     func text() throws {
         let result = try CLI.run(["tokens", try Self.checkpoint()])
         #expect(result.stdout.contains("  rows identical to another row: 5 in 2 groups ("), "\(result.stdout)")
-        #expect(result.stdout.contains("\n    1, 4\n    2, 3, 5\n  rows all zero: 2 of 8 ("), "\(result.stdout)")
+        #expect(result.stdout.contains("\n    1, 4\n    2, 3, 5\n  rows all zero: 4 of 10 ("), "\(result.stdout)")
         // Two F32 values a row are 64 bits: equal rows are not chance, so they say "never trained".
         #expect(result.stdout.contains("a sign of rows that never trained)"), "\(result.stdout)")
     }

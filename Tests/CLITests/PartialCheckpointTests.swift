@@ -27,12 +27,12 @@ import TestSupport
         let found = try Self.partial(Fixtures.path("gguf-split/renamed-part.gguf"))
         #expect((found.first?["evidence"] as? [String: Any])?["reason"] as? String == "renamed-part.gguf is split 1 of 2 by its split.count metadata")
         #expect((found.first?["message"] as? String)?.hasSuffix("audit each split (gguf-split parts are read one at a time)") == true)
-        let ties = try CLI.json(["ties", Fixtures.path("gguf-split/renamed-part.gguf"), "--json"])
+        let ties = try CLI.json(["ties", Fixtures.path("gguf-split/renamed-part.gguf")])
         #expect((ties["tied_by_convention"] as? [Any])?.isEmpty == true)
         // The same tensors with no split keys: a whole model, tied by llama.cpp's convention.
         #expect((expected["whole.gguf"]?["split"] as? [String: Int]) == [:])
         #expect(try Self.partial(Fixtures.path("gguf-split/whole.gguf")).isEmpty)
-        let whole = try CLI.json(["ties", Fixtures.path("gguf-split/whole.gguf"), "--json"])
+        let whole = try CLI.json(["ties", Fixtures.path("gguf-split/whole.gguf")])
         #expect((whole["tied_by_convention"] as? [[String: Any]])?.first?["tensor"] as? String == "token_embd.weight")
     }
 }

@@ -78,7 +78,11 @@ public enum HeaderLint {
             return "contains a line or paragraph separator (U+2028, U+2029: readers that split lines on them cut it in two)"
         }
         if let invisible = name.unicodeScalars.first(where: TextEscaping.isInvisible) {
-            return "contains an invisible character (\(TextEscaping.visible(invisible))): it prints like the name without it"
+            // A default-ignorable character draws as nothing; the other format characters
+            // (Arabic number signs, U+FFF9) draw or act unlike text: say only what is sure.
+            return invisible.properties.isDefaultIgnorableCodePoint
+                ? "contains an invisible character (\(TextEscaping.visible(invisible))): it prints like the name without it"
+                : "contains a format character (\(TextEscaping.visible(invisible)), Unicode category Cf): it can print unlike the code points it holds"
         }
         if name.utf8.first == UInt8(ascii: "/") || name.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .contains(where: { $0.elementsEqual("..".utf8) }) {

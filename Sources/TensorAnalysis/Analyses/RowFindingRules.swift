@@ -49,6 +49,17 @@ extension RowSummary {
                 return noted
             }
         }
+        // A static model's equal rows are not "rows that never trained" (`staticModelIdenticalRows`).
+        if let matrix = tokenMatrices.staticMatrix, ExactText.same(matrix, name) {
+            let strong = ", " + RowSummary.neverTrained
+            found = found.map { finding in
+                guard finding.rule == .duplicateRows, finding.message.hasSuffix(strong) else { return finding }
+                var noted = finding
+                noted.message = String(finding.message.dropLast(strong.count)) + "; " + RowSummary.staticModelIdenticalRows
+                noted.severity = .info
+                return noted
+            }
+        }
         // A zero row the model type builds with padding_idx (the input embedding's, RoBERTa's
         // position table's row pad_token_id) is said to be that row; the pad id's row is named
         // by the padding analysis (`PaddingAnalysis.explainingZeroPadRows`).

@@ -111,6 +111,11 @@ extension RowSummary {
         return "\((value * 1e4).rounded() / 1e4)"
     }
 
+    /// What identical rows of a static embedding model's matrix say (model2vec, sentence-
+    /// transformers' StaticEmbedding): its rows are distilled or trained without a random start,
+    /// so "never trained" over-claims (review, 2026-12-05).
+    public static let staticModelIdenticalRows = "in a static model (rows distilled or trained without a random start), equal rows mean only that the model does not tell these tokens apart"
+
     /// What identical rows of a matrix of `rowLength` `dtype` values say, for `duplicate-rows`
     /// and `tokens`: `weak` when they can say nothing about training, with the sentence why.
     /// Integers and booleans are indices, counts and masks, not trained weights (adversarial
@@ -124,6 +129,9 @@ extension RowSummary {
             return (true, "with \(rowLength) \(dtype.rawValue) value\(rowLength == 1 ? "" : "s") per row (\(bits == bits.rounded() ? String(Int(bits)) : RowSummary.short(bits)) bits), "
                 + "equal rows can be chance, not a sign of rows that never trained")
         }
-        return (false, "a sign of rows that never trained")
+        return (false, neverTrained)
     }
+
+    /// What identical rows of a trained matrix of wide rows say.
+    static let neverTrained = "a sign of rows that never trained"
 }

@@ -170,7 +170,9 @@ public struct RowSummary: Sendable {
         var slots = [UInt64](repeating: 0, count: 1 << shift)
         // (first row of a bucket, a later row with the same statistics), in row order.
         var repeats: [(first: Int, row: Int)] = []
-        for (i, m) in moments.enumerated() where !m.allBitsZero {
+        // Zero rows, ±0 alike, are `zeroRows`' (they were also a duplicate group when −0.0, or a
+        // Q4_0 row whose scale is −0.0: review, 2026-12-05).
+        for (i, m) in moments.enumerated() where !m.allValuesZero {
             let key = bits(m)
             let odd: UInt64 = 0x9E37_79B9_7F4A_7C15
             var h = key.0 &* odd

@@ -13,6 +13,8 @@ struct TokenMatrices: Sendable {
     let roles: [ExactText: PaddingAnalysis.Role]
     /// A model2vec matrix whose rows tokens share through `mapping`: its rows are not token ids.
     let mappedMatrix: String?
+    /// The token matrix of a static embedding layout (model2vec, StaticEmbedding), if any.
+    public let staticMatrix: String?
     /// The token matrices (indices into the checkpoint's tensors) every row check of an audit
     /// reads, whatever the scan's row budget (`readable(in:)`), found once for the stages.
     let readable: Set<Int>
@@ -59,7 +61,9 @@ struct TokenMatrices: Sendable {
         plainRows = plain
         tokenizerBeside = !checkpoint.tokenizerFiles.isEmpty
         roles = Dictionary(matrices.map { (ExactText($0.0.name), $0.1) }, uniquingKeysWith: { first, _ in first })
-        mappedMatrix = PaddingAnalysis.staticLayout(checkpoint).flatMap { $0.mapping == nil ? nil : $0.embeddings }
+        let layout = PaddingAnalysis.staticLayout(checkpoint)
+        mappedMatrix = layout.flatMap { $0.mapping == nil ? nil : $0.embeddings }
+        staticMatrix = layout?.embeddings
         readable = Self.readable(in: checkpoint.tensors, roles: roles)
     }
 

@@ -46,11 +46,10 @@ public struct TokenReport: Sendable {
         /// What the groups say (`RowSummary.identicalRowsMeaning`, and for a static model that
         /// its rows are not trained from a random start), for the text.
         public var identicalRowsMeaning = ""
-        /// Rows whose every bit is zero: left out of the groups (they are `rows`' and `audit`'s
-        /// zero rows), and counted so the text can say so. Why: a tied matrix with 60 zero rows
-        /// showed nothing about them, while a Q4_0 copy (its zero rows store a scale of −0.0, so
-        /// not zero bits) listed them as a group (review, 2026-12-05).
-        public var zeroBitRows = 0
+        /// Rows whose every value is zero (±0): left out of the groups (they are `rows`' and
+        /// `audit`'s zero rows), and counted so the text can say so; nil where rows are not token
+        /// ids. Why: a tied matrix with 60 zero rows showed nothing about them (review, 2026-12-05).
+        public var zeroRows: Int?
 
         public var untrainedRows: TokenAnalysis.UntrainedRows? {
             guard let selection, let indicator, !selection.candidates.isEmpty else { return nil }
@@ -181,10 +180,10 @@ public struct TokenReport: Sendable {
             if byID {
                 matrix.identicalRowGroups = RowSummary.duplicateRows(view, moments)
                 for row in matrix.identicalRowGroups.joined() { matrix.identicalRowTokens[row] = tokenizer?.token(for: row) }
-                matrix.zeroBitRows = moments.reduce(0) { $0 + ($1.allBitsZero ? 1 : 0) }
+                matrix.zeroRows = moments.reduce(0) { $0 + ($1.allValuesZero ? 1 : 0) }
                 let (weak, sentence) = RowSummary.identicalRowsMeaning(rowLength: view.rowLength, dtype: view.elementType)
                 matrix.identicalRowsMeaning = weak ? sentence
-                    : layout != nil ? "a static model's rows are distilled or trained without a random start, so equal rows mean only that the model does not tell these tokens apart"
+                    : layout != nil ? RowSummary.staticModelIdenticalRows
                     : "randomly initialised rows start distinct, and rows still byte-identical got identical updates: " + sentence
             }
             if matrices.isInputEmbedding(view.name),

@@ -16,7 +16,8 @@ struct TokensCommand: ParsableCommand {
         under-trained candidates among ordinary tokens: the lowest --percentile of the indicator \
         "Fishing for Magikarp" (Land & Bartolo 2024) chooses for the matrix (input row norm when \
         untied or unknown; cosine distance to the known-unused rows after removing the first \
-        principal component when tied or an output projection). Indicators, not proof. Also the         groups of byte-identical rows (rows that never learned apart) and the all-zero rows.
+        principal component when tied or an output projection). Indicators, not proof. Also \
+        the groups of byte-identical rows and the count of all-zero rows.
         """
     )
 

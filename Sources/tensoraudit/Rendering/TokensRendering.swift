@@ -61,7 +61,7 @@ enum TokensRendering {
             "identical_row_groups": .array(m.identicalRowGroups.map { group in
                 .array(group.map { row in .object(["row": .int(Int64(row)), "token": m.identicalRowTokens[row].map(JSONValue.string) ?? .null]) })
             }),
-            "zero_bit_rows": .int(Int64(m.zeroBitRows)),
+            "zero_rows": m.zeroRows.map { .int(Int64($0)) } ?? .null,
             "notes": .strings(m.notes),
         ])
     }
@@ -72,7 +72,7 @@ enum TokensRendering {
     /// The text lines of a matrix's groups of identical rows, or none.
     static func identicalRowLines(_ m: TokenReport.Matrix) -> [String] {
         let groups = m.identicalRowGroups
-        let zero = m.zeroBitRows > 0 ? ["  rows all zero: \(m.zeroBitRows) of \(m.rows) (not in the groups of identical rows; `rows` and `audit` list them as zero rows)"] : []
+        let zero = (m.zeroRows ?? 0) > 0 ? ["  rows all zero: \(m.zeroRows ?? 0) of \(m.rows) (not in the groups of identical rows; `rows` and `audit` list them as zero rows)"] : []
         guard !groups.isEmpty else { return zero }
         let rows = groups.reduce(0) { $0 + $1.count }
         var lines = ["  rows identical to another row: \(rows) in \(groups.count) group\(groups.count == 1 ? "" : "s") (\(m.identicalRowsMeaning))"]
