@@ -34,15 +34,40 @@ import TensorAnalysis
     }
 }
 
-/// Which names are an optimizer's state (by hand): a slot under `state.<n>` below a key naming
-/// an optimizer, or at the top with a slot no model names a parameter.
-@Suite struct OptimizerStateNameTests {
-    @Test("optimizer state", arguments: ["optimizer.state.3.exp_avg", "optimizer_state.state.140178894882568.exp_avg_sq",
-                                         "optimizer_states.0.state.7.momentum_buffer", "optim.state.0.sum", "opt.state.2.variance",
-                                         "state.0.exp_avg", "state.12.row_var", "Optimizer.state.1.step"])
-    func optimizer(name: String) { #expect(TensorNames.isOptimizerState(name)) }
+/// More layouts (TestData/pytorch-optimizer's `variants`, groups by numpy): the groups of an
+/// optimizer's tensors are `optimizer-state` whatever key holds the optimizer, and a model's own
+/// `state.1.mu` copied from `state.0.mu` stays `identical-layers`.
+@Suite struct OptimizerStateVariantTests {
+    static func variant(_ file: String) throws -> [String: [[String]]] {
+        let root = try #require(try Fixtures.json("pytorch-optimizer/expected.json") as? [String: Any])
+        return try #require((root["variants"] as? [String: [String: [[String]]]])?[file])
+    }
 
-    @Test("model weights", arguments: ["state.0.mu", "state.1.sum", "norm.state.0.exp_avg", "encoder.state.3.step",
-                                       "optimizer.state.x.exp_avg", "optimizer.state.0.weight", "state.exp_avg", "layers.0.exp_avg"])
-    func model(name: String) { #expect(!TensorNames.isOptimizerState(name)) }
+    @Test("ties: each numpy group gets the kind its source says", arguments: ["opt-state-key.pt", "adagrad-top.pt", "asgd.pt", "model-state-copy.pt"])
+    func kinds(file: String) throws {
+        let facts = try Self.variant(file)
+        let report = try CLI.json(["ties", Fixtures.path("pytorch-optimizer/" + file)])
+        let groups = report["groups"] as? [[String: Any]] ?? []
+        func kind(_ names: [String]) -> String? { groups.first { $0["tensors"] as? [String] == names }?["kind"] as? String }
+        for names in facts["optimizer_groups"] ?? [] { #expect(kind(names) == "optimizer-state", "\(file): \(names)") }
+        for names in facts["model_groups"] ?? [] { #expect(kind(names) == "identical-layers", "\(file): \(names)") }
+        #expect(!(facts["optimizer_groups"] ?? []).isEmpty || !(facts["model_groups"] ?? []).isEmpty, "the fixture's point")
+    }
+}
+
+/// Which prefixes hold an optimizer's state (by hand): every tensor below is `P.<n>.<slot>`, and
+/// some slot is `step` or one no model names a parameter.
+@Suite struct OptimizerStatePrefixTests {
+    @Test("by hand")
+    func prefixes() {
+        #expect(TensorNames.optimizerStates(in: ["optimizer.state.3.exp_avg", "optimizer.state.3.step", "model.w"]) == ["optimizer.state"])
+        #expect(TensorNames.optimizerStates(in: ["opt_state.state.2.exp_avg", "opt_state.state.2.exp_avg_sq_row"]) == ["opt_state.state"])
+        #expect(TensorNames.optimizerStates(in: ["state.0.sum", "state.0.step", "state.1.sum"]) == ["state"])
+        // A model's own `state` blocks: no telling slot, or a deeper name below.
+        #expect(TensorNames.optimizerStates(in: ["state.0.mu", "state.1.mu", "state.0.sum"]).isEmpty)
+        #expect(TensorNames.optimizerStates(in: ["norm.state.0.exp_avg", "norm.state.0.x.weight"]).isEmpty)
+        #expect(TensorNames.optimizerStates(in: ["norm.state.x.exp_avg"]).isEmpty)
+        #expect(TensorNames.isOptimizerState("optimizer.state.3.exp_avg", states: ["optimizer.state"]))
+        #expect(!TensorNames.isOptimizerState("optimizer.state.3.exp_avg", states: ["state"]))
+    }
 }

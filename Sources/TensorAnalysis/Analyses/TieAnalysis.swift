@@ -164,6 +164,13 @@ public enum TieAnalysis {
                                  twins: twins, twinVerdicts: twinVerdicts)
         var groups: [Group] = []
         var same: [SameBytes] = []
+        var states: Set<String>?
+        let optimizerStates = {
+            if let states { return states }
+            let found = TensorNames.optimizerStates(in: checkpoint.tensors.lazy.map(\.name))
+            states = found
+            return found
+        }
         for found in sets {
             // Views of the very same file bytes count once: they are one buffer, not copies.
             // (By key, not by comparing each with every kept member: that was n² for a set of n.)
@@ -173,7 +180,7 @@ public enum TieAnalysis {
             var byLayout: [String: [Int]] = [:]
             for i in members { byLayout[layoutKey(views[i]), default: []].append(i) }
             for indices in byLayout.values where indices.count > 1 {
-                groups.append(group(indices.map { views[$0] }, checkpoint: checkpoint))
+                groups.append(group(indices.map { views[$0] }, checkpoint: checkpoint, optimizerStates: optimizerStates))
             }
             if byLayout.count > 1 {
                 let list = members.map { SameBytes.Member(tensor: views[$0].name, dtype: views[$0].elementType, shape: views[$0].shape) }
@@ -369,7 +376,10 @@ public enum TieAnalysis {
         return results.values
     }
 
-    static func group(_ members: [TensorView], checkpoint: Checkpoint) -> Group {
+    /// `optimizerStates`: the checkpoint's optimizer-state prefixes
+    /// (`TensorNames.optimizerStates(in:)`), computed at most once per report, and only when a
+    /// group needs them.
+    static func group(_ members: [TensorView], checkpoint: Checkpoint, optimizerStates: () -> Set<String>) -> Group {
         let names = members.map(\.name).sortedByCodePoints()
         let first = members[0]
         var group = Group(tensors: names, dtype: first.elementType, shape: first.shape, nbytes: first.info.byteCount,
@@ -443,12 +453,16 @@ public enum TieAnalysis {
             group.note = first.elementCount > 0
                 ? "every element equals \(shown): tensors of one repeated value are equal without being copies"
                 : "empty tensors: equal without being copies"
-        } else if names.allSatisfy(TensorNames.isOptimizerState) {
+        } else if names.allSatisfy({ TensorNames.isOptimizerState($0, states: optimizerStates()) }) {
             // Each parameter's state is the optimizer's own, so no copy is wasted.
             group.kind = .optimizerState
             group.neededCopies = names.count - 1
             group.note = "an optimizer's state for different parameters (the numbers are parameter indices or ids, not layers): "
                 + "parameters that receive the same gradient at every step, such as an LSTM's bias_ih and bias_hh, have the same moments"
+        } else if let note = averagedCopy(names, optimizerStates: optimizerStates) {
+            group.kind = .optimizerState
+            group.neededCopies = names.count - 1
+            group.note = note
         } else if let note = parallelResidualBiases(names, config: checkpoint.config) {
             group.kind = .parallelResidualBias
             group.note = note
@@ -459,6 +473,18 @@ public enum TieAnalysis {
             group.note = Group.unexplained
         }
         return group
+    }
+
+    /// The note of a parameter and ASGD's averaged copy of it (`….state.<n>.ax`, in an
+    /// optimizer's state): equal until averaging starts at step `t0` (10^6 by default), so a
+    /// `duplicate-tensors` warning for every parameter of an ASGD checkpoint was no copy
+    /// anyone made (adversarial review, 2026-12-05). nil for any other group.
+    static func averagedCopy(_ names: [String], optimizerStates: () -> Set<String>) -> String? {
+        let states = optimizerStates()
+        let averaged = names.filter { TensorNames.isOptimizerState($0, states: states) && $0.hasSuffix(".ax") }
+        let others = names.filter { !TensorNames.isOptimizerState($0, states: states) }
+        guard !averaged.isEmpty, others.count == 1, averaged.count + others.count == names.count else { return nil }
+        return "ASGD's averaged copy (ax) of the parameter \(quoted(others[0])) in an optimizer's state: equal to it until averaging starts (t0 steps)"
     }
 
     /// The note of a layer's attention-output and MLP-output biases in a parallel-residual

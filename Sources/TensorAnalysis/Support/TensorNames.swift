@@ -94,24 +94,41 @@ public enum TensorNames {
     /// `prev`, Adafactor's `variance`, everyone's `step`).
     static let commonOptimizerSlots = ["sum", "ax", "eta", "mu", "prev", "variance", "step"]
 
-    /// True for an optimizer's per-parameter state saved beside the weights: `….state.<number>.<slot>`
-    /// under a key naming an optimizer (a part holding `optim`, or `opt`: `torch.save({"optimizer":
-    /// opt.state_dict(), …})`, Lightning's `optimizer_states.0.state.3.exp_avg`) with any slot,
-    /// or at the top (`torch.save(opt.state_dict())`: `state.3.exp_avg`) with a slot no model
-    /// names a parameter. Why: the numbers are parameter indices or object ids, not layers, and
-    /// two parameters that always get the same gradient (an LSTM's `bias_ih` and `bias_hh`) have
-    /// identical Adam moments by construction: six "suspicious copies across layers" on
-    /// Resemblyzer 0.1.4's `pretrained.pt` were that (reader's review, 2026-12-05). The context
-    /// is required because a model's own `state.1.mu` or `norm.state.0.exp_avg` copied from
-    /// another layer is the copy `identical-layers` is for (adversarial review, 2026-12-05).
-    public static func isOptimizerState(_ name: String) -> Bool {
+    /// The prefixes `P` (each ending in a part `state`) under which the checkpoint holds an
+    /// optimizer's per-parameter state: every tensor named `P.…` is `P.<number>.<slot>` (any
+    /// slot: HF's Adafactor keeps `exp_avg_sq_row` and `RMS`), and some slot is `step` or one no
+    /// model names a parameter. Why by the
+    /// whole subtree and not by a name: the key above it is anything (`optimizer`, `opt_state`,
+    /// `optG`, `solver`, Lightning's `optimizer_states.0`, none at all for HF Trainer's
+    /// `optimizer.pt`), and a model's own `state.1.mu` copied from another layer must stay
+    /// `identical-layers` (adversarial reviews, 2026-12-05). Equal Adam moments of an LSTM's
+    /// `bias_ih` and `bias_hh` are equal by construction: six "suspicious copies" on Resemblyzer
+    /// 0.1.4's `pretrained.pt` were that (reader's review).
+    public static func optimizerStates(in names: some Sequence<String>) -> Set<String> {
+        var slots: [String: Set<String>] = [:]
+        var invalid = Set<String>()
+        for name in names {
+            let parts = components(name)
+            for i in parts.indices where parts[i] == "state" {
+                let prefix = parts[...i].joined(separator: ".")
+                let numbered = i + 1 < parts.count && parts[i + 1].allSatisfy { $0.isASCII && $0.isNumber } && !parts[i + 1].isEmpty
+                if numbered, parts.count == i + 3, let slot = parts.last.map(String.init) {
+                    slots[prefix, default: []].insert(slot)
+                } else {
+                    invalid.insert(prefix)
+                }
+            }
+        }
+        let telling = Set(distinctiveOptimizerSlots + ["step"])
+        return Set(slots.filter { !invalid.contains($0.key) && !$0.value.isDisjoint(with: telling) }.keys)
+    }
+
+    /// Whether `name` is `P.<number>.<slot>` for one of `states` (`optimizerStates(in:)`).
+    public static func isOptimizerState(_ name: String, states: Set<String>) -> Bool {
+        guard !states.isEmpty else { return false }
         let parts = components(name)
-        guard parts.count >= 3, parts[parts.count - 3] == "state",
-              parts[parts.count - 2].allSatisfy({ $0.isASCII && $0.isNumber }), let slot = parts.last.map(String.init) else { return false }
-        if parts.count == 3 { return distinctiveOptimizerSlots.contains(slot) }
-        let owners = parts.dropLast(3)
-        return owners.contains { $0 == "opt" || $0.lowercased().contains("optim") }
-            && (distinctiveOptimizerSlots.contains(slot) || commonOptimizerSlots.contains(slot))
+        guard parts.count >= 3 else { return false }
+        return states.contains(parts.dropLast(2).joined(separator: "."))
     }
 
     /// The name with its layer numbers replaced by `#` (`h.3.mlp.weight` → `h.#.mlp.weight`),
