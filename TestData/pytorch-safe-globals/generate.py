@@ -164,6 +164,8 @@ def main():
     # (Last, so the fixtures before keep their random bytes.) defaultdict(dict): refused by the safe loader, but a call unpickling performs (a
     # Lightning checkpoint's hyperparameters; it was called "not callable", 2026-12-05).
     save("g_defaultdict.bin", {"w": w(), "hp": collections.defaultdict(dict, {"a": {}})}, expected)
+    # Counter(mapping) holding a tensor: torch.load names it `c.a` (it was read as `c.0.a`).
+    save("g_counter_tensor.bin", {"w": w(), "c": collections.Counter({"a": w()}), "n": collections.Counter({"x": 2})}, expected)
 
     document = {"torch_version": torch.__version__, "files": expected, "torch_allowed_globals": torch_allowed_globals()}
     with open(path("expected.json"), "w") as f:

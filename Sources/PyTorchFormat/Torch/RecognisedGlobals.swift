@@ -154,6 +154,11 @@ public enum RecognisedGlobals {
     /// The `nn.Parameter` class itself, called on a tensor.
     static let directParameter = PickleGlobal(module: "torch.nn.parameter", name: "Parameter")
 
+    static func isCounter(_ value: PickleValue) -> Bool {
+        guard case .global(let g) = value else { return false }
+        return canonical(g) == PickleGlobal(module: "collections", name: "Counter")
+    }
+
     static func isOrderedDict(_ value: PickleValue) -> Bool {
         guard case .global(let g) = value else { return false }
         return canonical(g) == PickleGlobal(module: "collections", name: "OrderedDict")

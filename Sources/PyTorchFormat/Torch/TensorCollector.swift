@@ -347,6 +347,20 @@ struct TensorCollector {
                         try walkUnnamed(state, place: "in an OrderedDict's attributes (BUILD state, such as _metadata)", depth: depth)
                     }
                 }
+            } else if RecognisedGlobals.isCounter(callee) {
+                // `Counter(mapping)` copies the mapping's items; `Counter(iterable)` counts its
+                // elements, which become keys (a tensor there has no name). Why: `Counter({'a': t})`
+                // named its tensor `0.a` where torch.load has `a`, and `Counter([('a', t)])` read
+                // a tensor torch.load keeps inside a key (adversarial review, 2026-12-05).
+                let items = isNewObject ? nil : counterItems(arguments, calledAt: object)
+                try walkEntries(items.map { Self.joined($0, node.entries) } ?? node.entries, depth: depth)
+                if unnamedSearched.insert(object).inserted {
+                    if items == nil {
+                        try walkUnnamed(arguments, place: "in a Counter's argument (its elements become the Counter's keys)", depth: depth)
+                    }
+                    try walkUnnamed(node.elements, place: "appended to a Counter", depth: depth)
+                    if let state = node.state { try walkUnnamed(state, place: "in a Counter's attributes (BUILD state)", depth: depth) }
+                }
             } else if let sizes = sizeItems(callee, arguments) {
                 // `torch.Size((3, 4))`: torch.load returns a tuple of ints, whose items are values
                 // at `name.0`, `name.1` (a reader saw none; adversarial review, 2026-12-05).
@@ -409,6 +423,18 @@ struct TensorCollector {
         default:
             return nil
         }
+    }
+
+    /// The key and value slots `Counter(mapping)` starts from: the dict argument as it stood at
+    /// the call (node `callNode`); `[]` for `Counter()`; nil otherwise (an iterable's elements
+    /// become keys, a dict changed after the call is not what the call read).
+    func counterItems(_ arguments: PickleValue, calledAt callNode: Int) -> [PickleStore.Slot]? {
+        guard let call = program.object(arguments), call.kind == .tuple, call.entries.isEmpty, call.state == nil,
+              call.lastChange <= callNode else { return nil }
+        if call.elements.isEmpty { return [] }
+        guard call.elements.count == 1, let items = program.object(call.elements[0]), items.kind == .dict,
+              items.elements.isEmpty, items.state == nil, items.lastChange <= callNode else { return nil }
+        return (0 ..< items.entries.count).map(items.entries.slot)
     }
 
     /// Whether `OrderedDict(argument)`'s argument tuple, its one items container or a pair in
