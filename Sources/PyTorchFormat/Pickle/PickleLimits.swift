@@ -40,15 +40,18 @@ public struct PickleLimits: Sendable, Equatable {
     /// Most tensors: 10,000,000, the safetensors limit. Each tensor is a walk step, so with the
     /// default limits the step limit is reached first.
     public var maxTensors: Int = 10_000_000
-    /// Below `maxTensors`, at most one tensor per `pickleBytesPerTensor` (2) bytes of the
-    /// pickle, and at least `minTensorBudget` (64). Why: a name costs its pickle at least a
-    /// 2-byte `BINGET` of the tensor (a list holding one tensor 1,000 times, which torch.load
-    /// reads: 4 bytes a tensor refused it; QA run, 2026-12-05), while a dict
-    /// reached twice through the memo is walked twice: 19 levels of `{"a": d, "b": d}` gave
-    /// 2^19 tensors from an 895-byte file (410 MB, 4–8 s), and eight such shards of an index
-    /// ran out of memory and trapped (black-box QA run, 2026-12-05).
-    public var minTensorBudget: Int = 64
-    public var pickleBytesPerTensor: Int = 2
+    /// Below `maxTensors`, at most one tensor per `pickleBytesPerTensor` (8) bytes of the
+    /// pickle, and at least `minTensorBudget` (4,096). Why: a dict reached twice through the memo
+    /// is walked twice: 19 levels of `{"a": d, "b": d}` gave 2^19 tensors from an 895-byte file
+    /// (410 MB, 4–8 s), and eight such shards of an index ran out of memory and trapped
+    /// (black-box QA run, 2026-12-05). A name costs its pickle at least a 2-byte `BINGET` of
+    /// the tensor, so one byte in two let a 2 MB list of one tensor referenced 1,000,000 times
+    /// take 809 MB and 7.8 s in `audit` (adversarial review, 2026-12-05); a real tensor's
+    /// rebuild call, storage and size tuples take ~60 bytes, so 8 leaves room, and the floor of
+    /// 4,096 keeps a small list holding one tensor 1,000 times, which torch.load reads (a QA
+    /// run's case).
+    public var minTensorBudget: Int = 4_096
+    public var pickleBytesPerTensor: Int = 8
     /// All tensor names together, in UTF-8 bytes: at least `minNameBudget` (1 MiB, the longest
     /// name; it was 64 MiB, which a tiny shard of an index could fill, each), and
     /// `nameBytesPerPickleByte` (16) bytes per byte of `data.pkl` for a larger pickle. A flat
