@@ -352,7 +352,7 @@ struct TensorCollector {
                 // elements, which become keys (a tensor there has no name). Why: `Counter({'a': t})`
                 // named its tensor `0.a` where torch.load has `a`, and `Counter([('a', t)])` read
                 // a tensor torch.load keeps inside a key (adversarial review, 2026-12-05).
-                let items = isNewObject ? nil : counterItems(arguments, calledAt: object)
+                let items = isNewObject ? nil : try counterItems(arguments, calledAt: object)
                 try walkEntries(items.map { Self.joined($0, node.entries) } ?? node.entries, depth: depth)
                 if unnamedSearched.insert(object).inserted {
                     if items == nil {
@@ -399,17 +399,13 @@ struct TensorCollector {
     /// tensor where torch.load returns the NaN one, and `audit` passed (adversarial review,
     /// 2026-12-05).
     mutating func orderedDictPairs(_ arguments: PickleValue, calledAt callNode: Int) throws(TorchFormatError) -> [PickleStore.Slot]? {
-        guard let call = program.object(arguments), call.kind == .tuple, call.entries.isEmpty, call.state == nil,
-              call.lastChange <= callNode else { return nil }
-        if call.elements.isEmpty { return [] }
-        guard call.elements.count == 1, let items = program.object(call.elements[0]), items.state == nil,
-              items.lastChange <= callNode else { return nil }
+        guard let argument = soleArgument(arguments, calledAt: callNode) else { return nil }
+        guard let items = argument else { return [] }
         steps += items.elements.count + items.entries.count / 2
         guard steps <= stepBudget else { throw stepLimit }
         switch items.kind {
         case .dict:
-            guard items.elements.isEmpty else { return nil }
-            return (0 ..< items.entries.count).map(items.entries.slot)
+            return Self.dictItems(items)
         case .list, .tuple:
             guard items.entries.isEmpty else { return nil }
             var slots: [PickleStore.Slot] = []
@@ -428,13 +424,31 @@ struct TensorCollector {
     /// The key and value slots `Counter(mapping)` starts from: the dict argument as it stood at
     /// the call (node `callNode`); `[]` for `Counter()`; nil otherwise (an iterable's elements
     /// become keys, a dict changed after the call is not what the call read).
-    func counterItems(_ arguments: PickleValue, calledAt callNode: Int) -> [PickleStore.Slot]? {
+    mutating func counterItems(_ arguments: PickleValue, calledAt callNode: Int) throws(TorchFormatError) -> [PickleStore.Slot]? {
+        guard let argument = soleArgument(arguments, calledAt: callNode) else { return nil }
+        guard let items = argument else { return [] }
+        guard items.kind == .dict else { return nil }
+        steps += items.entries.count / 2
+        guard steps <= stepBudget else { throw stepLimit }
+        return Self.dictItems(items)
+    }
+
+    /// A call's one argument as it stood at the call (node `callNode`): `.some(nil)` for no
+    /// argument, nil when the argument tuple holds more than one, or it or the argument was
+    /// changed after the call (the pickle shows only the final state).
+    func soleArgument(_ arguments: PickleValue, calledAt callNode: Int) -> PickleObject?? {
         guard let call = program.object(arguments), call.kind == .tuple, call.entries.isEmpty, call.state == nil,
               call.lastChange <= callNode else { return nil }
-        if call.elements.isEmpty { return [] }
-        guard call.elements.count == 1, let items = program.object(call.elements[0]), items.kind == .dict,
-              items.elements.isEmpty, items.state == nil, items.lastChange <= callNode else { return nil }
-        return (0 ..< items.entries.count).map(items.entries.slot)
+        if call.elements.isEmpty { return .some(nil) }
+        guard call.elements.count == 1, let argument = program.object(call.elements[0]), argument.state == nil,
+              argument.lastChange <= callNode else { return nil }
+        return .some(argument)
+    }
+
+    /// A plain dict's key and value slots; nil for a dict with appended elements.
+    static func dictItems(_ dict: PickleObject) -> [PickleStore.Slot]? {
+        guard dict.elements.isEmpty else { return nil }
+        return (0 ..< dict.entries.count).map(dict.entries.slot)
     }
 
     /// Whether `OrderedDict(argument)`'s argument tuple, its one items container or a pair in

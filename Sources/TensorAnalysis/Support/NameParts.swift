@@ -44,13 +44,6 @@ struct NameParts {
         ranges.contains { range in prefixes.contains { bytes[range].starts(with: $0.utf8) } }
     }
 
-    /// Whether part `index` (negative: from the end) is a decimal number (ASCII digits only).
-    func isNumber(_ index: Int) -> Bool {
-        let k = index < 0 ? ranges.count + index : index
-        guard ranges.indices.contains(k) else { return false }
-        return bytes[ranges[k]].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    }
-
     /// Whether the parts are exactly `words`.
     func equals(_ words: [String]) -> Bool {
         words.count == ranges.count && words.indices.allSatisfy { part($0, is: words[$0]) }

@@ -84,15 +84,14 @@ public enum TensorNames {
         return parts.last(isOneOf: bufferNames) || (parts.part(-1, is: "bias") && parts.part(-2, is: "attn"))
     }
 
-    /// The per-parameter state torch.optim's optimizers keep (`Optimizer.state_dict()["state"]`
-    /// maps a parameter's index, or in old pickles its Python `id`, to these): names no model
-    /// gives a parameter (Adam and AdamW, Adamax, NAdam, RAdam, SGD, RMSprop, Adadelta, Rprop,
-    /// Adafactor) ...
+    /// Slots of torch.optim's per-parameter state (`Optimizer.state_dict()["state"]` maps a
+    /// parameter's index, or in old pickles its Python `id`, to them) that no model names a
+    /// parameter: Adam and AdamW, Adamax, NAdam, RAdam, SGD, RMSprop, Adadelta, Rprop and
+    /// Adafactor's. With `step`, one of them marks a subtree as an optimizer's
+    /// (`optimizerStates(in:)`); Adagrad's `sum`, ASGD's `ax`, `eta`, `mu` and Rprop's `prev`
+    /// are names a model may use, so they mark nothing alone.
     static let distinctiveOptimizerSlots = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "momentum_buffer", "square_avg",
                                             "grad_avg", "acc_delta", "mu_product", "step_size", "row_var", "col_var"]
-    /// ... and names a model may use too (Adagrad's `sum`, ASGD's `ax`, `eta`, `mu`, Rprop's
-    /// `prev`, Adafactor's `variance`, everyone's `step`).
-    static let commonOptimizerSlots = ["sum", "ax", "eta", "mu", "prev", "variance", "step"]
 
     /// The prefixes `P` (each ending in a part `state`) under which the checkpoint holds an
     /// optimizer's per-parameter state: every tensor named `P.…` is `P.<number>.<slot>` (any
