@@ -36,9 +36,9 @@ public struct TokenReport: Sendable {
         /// (reader's review, 2026-12-05).
         public var rowsClassified = true
         /// Groups of rows with identical bytes (each sorted, groups by first row), and the token
-        /// text of each row in them. Why listed here: rows start distinct (random init) and a
-        /// token's own gradient moves its row alone, so rows still equal never learned apart —
-        /// whatever the tying, where the indicators may not run (SmolLM2's tied matrix with no
+        /// text of each row in them. Why listed here: rows start distinct (random init), so rows
+        /// still byte-identical got identical updates and never learned apart — whatever the
+        /// tying, where the indicators may not run (SmolLM2's tied matrix with no
         /// known-unused token listed nothing, beside `audit`'s 4 groups of identical rows;
         /// reader's review, 2026-12-05). The same groups as `duplicate-rows`.
         public var identicalRowGroups: [[Int]] = []
