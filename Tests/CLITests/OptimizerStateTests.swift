@@ -55,18 +55,26 @@ import TensorAnalysis
     }
 }
 
-/// Which prefixes hold an optimizer's state (by hand): every tensor below is `P.<n>.<slot>`, and
-/// some slot is `step` or one no model names a parameter.
+/// Which prefixes hold an optimizer's state (by hand): every tensor below is `P.<key>.<slot>`, and
+/// some slot is one no model names a parameter, or every key's slots are one optimizer's set.
 @Suite struct OptimizerStatePrefixTests {
     @Test("by hand")
     func prefixes() {
         #expect(TensorNames.optimizerStates(in: ["optimizer.state.3.exp_avg", "optimizer.state.3.step", "model.w"]) == ["optimizer.state"])
         #expect(TensorNames.optimizerStates(in: ["opt_state.state.2.exp_avg", "opt_state.state.2.exp_avg_sq_row"]) == ["opt_state.state"])
-        #expect(TensorNames.optimizerStates(in: ["state.0.sum", "state.0.step", "state.1.sum"]) == ["state"])
+        // Adagrad: every entry exactly {sum, step}; one entry short of it is no optimizer's.
+        #expect(TensorNames.optimizerStates(in: ["state.0.sum", "state.0.step", "state.1.sum", "state.1.step"]) == ["state"])
+        #expect(TensorNames.optimizerStates(in: ["state.0.sum", "state.0.step", "state.1.sum"]).isEmpty)
+        // By parameter name (FSDP, DCP): keys of several parts.
+        #expect(TensorNames.optimizerStates(in: ["optim.state.lstm.bias_hh_l0.exp_avg", "optim.state.lstm.bias_hh_l0.step"]) == ["optim.state"])
+        #expect(TensorNames.isOptimizerState("optim.state.lstm.bias_hh_l0.exp_avg", states: ["optim.state"]))
+        // A model's layers with a `step` buffer or a learned `step_size`: no optimizer's.
+        #expect(TensorNames.optimizerStates(in: ["encoder.state.0.weight", "encoder.state.0.step", "encoder.state.3.weight", "encoder.state.3.step"]).isEmpty)
+        #expect(TensorNames.optimizerStates(in: ["state.0.weight", "state.0.step_size", "state.1.weight", "state.1.step_size"]).isEmpty)
         // A model's own `state` blocks: no telling slot, or a deeper name below.
         #expect(TensorNames.optimizerStates(in: ["state.0.mu", "state.1.mu", "state.0.sum"]).isEmpty)
         #expect(TensorNames.optimizerStates(in: ["norm.state.0.exp_avg", "norm.state.0.x.weight"]).isEmpty)
-        #expect(TensorNames.optimizerStates(in: ["norm.state.x.exp_avg"]).isEmpty)
+        #expect(TensorNames.optimizerStates(in: ["norm.state.0.exp_avg", "norm.state.1.weight"]).isEmpty)
         #expect(TensorNames.isOptimizerState("optimizer.state.3.exp_avg", states: ["optimizer.state"]))
         #expect(!TensorNames.isOptimizerState("optimizer.state.3.exp_avg", states: ["state"]))
     }

@@ -168,10 +168,11 @@ import Testing
         #expect(walked.hasPrefix("objects visited (8 per byte of its "))
         #expect(steps == PickleLimits.default.minWalkSteps)
         // 2^19 names of one tensor through a dict DAG (torch.load returns the shared dicts):
-        // the tensor budget of a 529-byte pickle, its floor of 4,096.
+        // the names' total (1 MiB at least) stops it before the tensor budget's floor of 65,536
+        // (2^19 names of ~40 bytes each would be 20 MB).
         #expect(TorchFixtures.hostileFiles["dict-dag.pt"]?["shared"] as? Bool == true)
         #expect(TorchFixtures.read(try TorchFixtures.bytes("dict-dag.pt")).failure
-            == .limitExceeded(what: "tensor count (one per 8 bytes of its 529-byte pickle, at least 4096)", limit: 4_096))
+            == .limitExceeded(what: "total bytes of tensor names (16 per byte of its 529-byte pickle, at least 1048576)", limit: 1 << 20))
         #expect(TorchFixtures.read(try TorchFixtures.bytes("nesting-bomb.pt")).failure
             == .limitExceeded(what: "nesting depth", limit: PickleLimits.default.maxNestingDepth))
         guard case .pickle(.limitExceeded(let what, let limit, _), _, _)? = TorchFixtures.read(try TorchFixtures.bytes("stack-bomb.pt")).failure else {

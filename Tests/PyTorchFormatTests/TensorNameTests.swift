@@ -51,11 +51,11 @@ import Testing
             == .limitExceeded(what: "total bytes of tensor names (0 per byte of its 290-byte pickle, at least 9)", limit: 9))
     }
 
-    @Test("the tensor budget: one per 8 pickle bytes, at least 4,096, at most 10,000,000; the walk's: 8 steps a byte, 65,536 to 2^21")
+    @Test("the tensor budget: one per 8 pickle bytes, at least 65,536, at most 10,000,000; the walk's: 8 steps a byte, 65,536 to 2^21")
     func budgets() {
         // By hand: 1,000 / 2 = 500; 100 / 2 = 50 < 64; 2^40 / 2 > 10^7.
-        #expect(PickleLimits.default.tensorBudget(pickleBytes: 100_000) == 12_500)
-        #expect(PickleLimits.default.tensorBudget(pickleBytes: 100) == 4_096)
+        #expect(PickleLimits.default.tensorBudget(pickleBytes: 1_000_000) == 125_000)
+        #expect(PickleLimits.default.tensorBudget(pickleBytes: 100) == 65_536)
         #expect(PickleLimits.default.tensorBudget(pickleBytes: 1 << 40) == 10_000_000)
         #expect(PickleLimits.default.walkStepBudget(pickleBytes: 1_000) == 65_536)
         #expect(PickleLimits.default.walkStepBudget(pickleBytes: 100_000) == 800_000)

@@ -41,16 +41,17 @@ public struct PickleLimits: Sendable, Equatable {
     /// default limits the step limit is reached first.
     public var maxTensors: Int = 10_000_000
     /// Below `maxTensors`, at most one tensor per `pickleBytesPerTensor` (8) bytes of the
-    /// pickle, and at least `minTensorBudget` (4,096). Why: a dict reached twice through the memo
+    /// pickle, and at least `minTensorBudget` (65,536). Why: a dict reached twice through the memo
     /// is walked twice: 19 levels of `{"a": d, "b": d}` gave 2^19 tensors from an 895-byte file
     /// (410 MB, 4–8 s), and eight such shards of an index ran out of memory and trapped
     /// (black-box QA run, 2026-12-05). A name costs its pickle at least a 2-byte `BINGET` of
     /// the tensor, so one byte in two let a 2 MB list of one tensor referenced 1,000,000 times
     /// take 809 MB and 7.8 s in `audit` (adversarial review, 2026-12-05); a real tensor's
     /// rebuild call, storage and size tuples take ~60 bytes, so 8 leaves room, and the floor of
-    /// 4,096 keeps a small list holding one tensor 1,000 times, which torch.load reads (a QA
-    /// run's case).
-    public var minTensorBudget: Int = 4_096
+    /// 65,536 keeps small files of one tensor referenced thousands of times, which torch.load
+    /// reads (`[t] * 5000`, `{i: t for i in range(5000)}` at ~5 bytes a reference: a floor of
+    /// 4,096 refused them; adversarial review, 2026-12-05), at ~50 MB at most.
+    public var minTensorBudget: Int = 65_536
     public var pickleBytesPerTensor: Int = 8
     /// All tensor names together, in UTF-8 bytes: at least `minNameBudget` (1 MiB, the longest
     /// name; it was 64 MiB, which a tiny shard of an index could fill, each), and

@@ -85,49 +85,66 @@ public enum TensorNames {
     }
 
     /// Slots of torch.optim's per-parameter state (`Optimizer.state_dict()["state"]` maps a
-    /// parameter's index, or in old pickles its Python `id`, to them) that no model names a
-    /// parameter: Adam and AdamW, Adamax, NAdam, RAdam, SGD, RMSprop, Adadelta, Rprop and
-    /// Adafactor's. With `step`, one of them marks a subtree as an optimizer's
-    /// (`optimizerStates(in:)`); Adagrad's `sum`, ASGD's `ax`, `eta`, `mu` and Rprop's `prev`
-    /// are names a model may use, so they mark nothing alone.
-    static let distinctiveOptimizerSlots = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "momentum_buffer", "square_avg",
-                                            "grad_avg", "acc_delta", "mu_product", "step_size", "row_var", "col_var"]
+    /// parameter's index — in old pickles its Python `id`, under FSDP and DCP its name — to
+    /// them) that no model names a parameter or buffer: Adam and AdamW, Adamax, NAdam, RAdam,
+    /// SGD, RMSprop, Adadelta and Adafactor's, and transformers' Adafactor's (`exp_avg_sq_row`,
+    /// `exp_avg_sq_col`, `RMS`; its `step` is a Python int). One of them marks a subtree as an
+    /// optimizer's.
+    static let distinctiveOptimizerSlots: Set<String> = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "momentum_buffer", "square_avg",
+                                                         "grad_avg", "acc_delta", "mu_product", "row_var", "col_var",
+                                                         "exp_avg_sq_row", "exp_avg_sq_col", "RMS"]
+
+    /// The whole slot sets of the optimizers whose slots a model may use too (`step` counters,
+    /// `sum`, `mu`, learned `step_size`s): Adagrad, Rprop, ASGD, Adafactor on a 1-D parameter.
+    /// A subtree marks itself an optimizer's through them only when every entry has exactly
+    /// one of these sets: a model's `state.3.weight` beside a `step` buffer must stay a layer
+    /// (adversarial review, 2026-12-05).
+    static let optimizerSlotSets: Set<Set<String>> = [["sum", "step"], ["prev", "step_size", "step"], ["step", "eta", "mu", "ax"],
+                                                       ["step", "variance"]]
+
+    /// Every slot named above.
+    static let anyOptimizerSlot = optimizerSlotSets.reduce(distinctiveOptimizerSlots) { $0.union($1) }
 
     /// The prefixes `P` (each ending in a part `state`) under which the checkpoint holds an
-    /// optimizer's per-parameter state: every tensor named `P.…` is `P.<number>.<slot>` (any
-    /// slot: HF's Adafactor keeps `exp_avg_sq_row` and `RMS`), and some slot is `step` or one no
-    /// model names a parameter. Why by the
-    /// whole subtree and not by a name: the key above it is anything (`optimizer`, `opt_state`,
-    /// `optG`, `solver`, Lightning's `optimizer_states.0`, none at all for HF Trainer's
-    /// `optimizer.pt`), and a model's own `state.1.mu` copied from another layer must stay
-    /// `identical-layers` (adversarial reviews, 2026-12-05). Equal Adam moments of an LSTM's
-    /// `bias_ih` and `bias_hh` are equal by construction: six "suspicious copies" on Resemblyzer
-    /// 0.1.4's `pretrained.pt` were that (reader's review).
+    /// optimizer's per-parameter state: every tensor named `P.…` is `P.<key>.<slot>` (the key
+    /// one part or more: an index, an id, a parameter's name), and some slot is one no model
+    /// names a parameter (`distinctiveOptimizerSlots`) or every key's slots are one optimizer's
+    /// whole set (`optimizerSlotSets`). Why by the whole subtree and not by a name: the key above
+    /// it is anything (`optimizer`, `opt_state`, `optG`, Lightning's `optimizer_states.0`, none
+    /// for HF Trainer's `optimizer.pt`, `optim` for FSDP's by-name state), and a model's own
+    /// `state.1.mu` copied from another layer must stay `identical-layers` (adversarial
+    /// reviews, 2026-12-05). Equal Adam moments of an LSTM's `bias_ih` and `bias_hh` are equal
+    /// by construction: six "suspicious copies" on Resemblyzer 0.1.4's `pretrained.pt` were that
+    /// (reader's review).
     public static func optimizerStates(in names: some Sequence<String>) -> Set<String> {
-        var slots: [String: Set<String>] = [:]
+        var slots: [String: [String: Set<String>]] = [:]
         var invalid = Set<String>()
         for name in names {
             let parts = components(name)
             for i in parts.indices where parts[i] == "state" {
                 let prefix = parts[...i].joined(separator: ".")
-                let numbered = i + 1 < parts.count && parts[i + 1].allSatisfy { $0.isASCII && $0.isNumber } && !parts[i + 1].isEmpty
-                if numbered, parts.count == i + 3, let slot = parts.last.map(String.init) {
-                    slots[prefix, default: []].insert(slot)
-                } else {
+                guard i + 2 < parts.count, let slot = parts.last.map(String.init) else {
                     invalid.insert(prefix)
+                    continue
                 }
+                let key = parts[(i + 1) ..< (parts.count - 1)].joined(separator: ".")
+                slots[prefix, default: [:]][key, default: []].insert(slot)
             }
         }
-        let telling = Set(distinctiveOptimizerSlots + ["step"])
-        return Set(slots.filter { !invalid.contains($0.key) && !$0.value.isDisjoint(with: telling) }.keys)
+        return Set(slots.filter { prefix, entries in
+            guard !invalid.contains(prefix) else { return false }
+            // Every entry must look like an optimizer's (a `0.x.weight` below is a model's).
+            guard entries.values.allSatisfy({ !$0.isDisjoint(with: anyOptimizerSlot) }) else { return false }
+            let all = entries.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+            return !all.isDisjoint(with: distinctiveOptimizerSlots) || entries.values.allSatisfy(optimizerSlotSets.contains)
+        }.keys)
     }
 
-    /// Whether `name` is `P.<number>.<slot>` for one of `states` (`optimizerStates(in:)`).
+    /// Whether `name` is `P.<key>.<slot>` for one of `states` (`optimizerStates(in:)`).
     public static func isOptimizerState(_ name: String, states: Set<String>) -> Bool {
         guard !states.isEmpty else { return false }
         let parts = components(name)
-        guard parts.count >= 3 else { return false }
-        return states.contains(parts.dropLast(2).joined(separator: "."))
+        return parts.indices.contains { i in parts[i] == "state" && i + 2 < parts.count && states.contains(parts[...i].joined(separator: ".")) }
     }
 
     /// The name with its layer numbers replaced by `#` (`h.3.mlp.weight` → `h.#.mlp.weight`),
