@@ -337,7 +337,8 @@ struct TensorCollector {
                 try walkEntries(pairs.map { Self.joined($0, node.entries) } ?? node.entries, depth: depth)
                 if unnamedSearched.insert(object).inserted {
                     if pairs == nil {
-                        let place = !isNewObject && itemsChangedAfterCall(arguments, calledAt: object)
+                        let place = isNewObject ? "in an OrderedDict's argument, which OrderedDict.__new__ ignores"
+                            : itemsChangedAfterCall(arguments, calledAt: object)
                             ? "in an OrderedDict's items changed after the call that read them (torch.load keeps them as they were at the call, which the pickle's final state does not show)"
                             : "in an OrderedDict's call arguments"
                         try walkUnnamed(arguments, place: place, depth: depth)
@@ -356,7 +357,11 @@ struct TensorCollector {
                 try walkEntries(items.map { Self.joined($0, node.entries) } ?? node.entries, depth: depth)
                 if unnamedSearched.insert(object).inserted {
                     if items == nil {
-                        try walkUnnamed(arguments, place: "in a Counter's argument (its elements become the Counter's keys)", depth: depth)
+                        let place = isNewObject ? "in a Counter's argument, which Counter.__new__ ignores"
+                            : itemsChangedAfterCall(arguments, calledAt: object)
+                            ? "in a Counter's argument changed after the call that read it (torch.load keeps it as it was at the call, which the pickle's final state does not show)"
+                            : "in a Counter's argument (its elements become the Counter's keys)"
+                        try walkUnnamed(arguments, place: place, depth: depth)
                     }
                     try walkUnnamed(node.elements, place: "appended to a Counter", depth: depth)
                     if let state = node.state { try walkUnnamed(state, place: "in a Counter's attributes (BUILD state)", depth: depth) }
@@ -451,8 +456,8 @@ struct TensorCollector {
         return (0 ..< dict.entries.count).map(dict.entries.slot)
     }
 
-    /// Whether `OrderedDict(argument)`'s argument tuple, its one items container or a pair in
-    /// it was changed after the call (node `callNode`), for the refusal's wording.
+    /// Whether a call's argument tuple, its one argument or an item of it (an `OrderedDict`'s
+    /// pair) was changed after the call (node `callNode`), for the refusal's wording.
     func itemsChangedAfterCall(_ arguments: PickleValue, calledAt callNode: Int) -> Bool {
         guard let call = program.object(arguments) else { return false }
         if call.lastChange > callNode { return true }
