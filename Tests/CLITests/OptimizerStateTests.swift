@@ -75,6 +75,10 @@ import TensorAnalysis
         #expect(TensorNames.optimizerStates(in: ["state.0.mu", "state.1.mu", "state.0.sum"]).isEmpty)
         #expect(TensorNames.optimizerStates(in: ["norm.state.0.exp_avg", "norm.state.0.x.weight"]).isEmpty)
         #expect(TensorNames.optimizerStates(in: ["norm.state.0.exp_avg", "norm.state.1.weight"]).isEmpty)
+        // Layers {weight, step}, one with an `exp_avg` buffer too: each key is judged alone.
+        #expect(TensorNames.optimizerStates(in: ["encoder.state.0.weight", "encoder.state.0.step", "encoder.state.0.exp_avg",
+                                                 "encoder.state.1.weight", "encoder.state.1.step"]).isEmpty)
+        #expect(!TensorNames.isOptimizerState("optimizer.state.3.weight", states: ["optimizer.state"]))
         #expect(TensorNames.isOptimizerState("optimizer.state.3.exp_avg", states: ["optimizer.state"]))
         #expect(!TensorNames.isOptimizerState("optimizer.state.3.exp_avg", states: ["state"]))
     }

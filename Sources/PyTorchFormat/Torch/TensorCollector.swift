@@ -119,7 +119,9 @@ struct TensorCollector {
     var nameBytes = 0
     /// Where the walk is when it searches a value whose tensors would have no name, and the path
     /// length of the object holding it; a tensor found there refuses the file.
-    var unnamedPlace: (place: String, depth: Int)?
+    /// `changedCall`: the call whose items, changed after it, hold the values searched (an
+    /// OrderedDict's or a Counter's): a tensor there is `itemsChangedAfterCall`, not unnamed.
+    var unnamedPlace: (place: String, depth: Int, changedCall: String?)?
     /// Objects whose parts without names were searched.
     var unnamedSearched = Set<Int>()
     /// Tuples already found hashable as dict keys: a key tuple the memo repeats under n dicts
@@ -336,12 +338,10 @@ struct TensorCollector {
                 let pairs = isNewObject ? nil : try orderedDictPairs(arguments, calledAt: object)
                 try walkEntries(pairs.map { Self.joined($0, node.entries) } ?? node.entries, depth: depth)
                 if unnamedSearched.insert(object).inserted {
-                    if pairs == nil {
-                        let place = isNewObject ? "in an OrderedDict's argument, which OrderedDict.__new__ ignores"
-                            : itemsChangedAfterCall(arguments, calledAt: object)
-                            ? "in an OrderedDict's items changed after the call that read them (torch.load keeps them as they were at the call, which the pickle's final state does not show)"
-                            : "in an OrderedDict's call arguments"
-                        try walkUnnamed(arguments, place: place, depth: depth)
+                    // NEWOBJ's argument is built and dropped: torch.load returns none of it.
+                    if pairs == nil, !isNewObject {
+                        let changed = itemsChangedAfterCall(arguments, calledAt: object) ? "an OrderedDict" : nil
+                        try walkUnnamed(arguments, place: "in an OrderedDict's call arguments", depth: depth, changedCall: changed)
                     }
                     try walkUnnamed(node.elements, place: "appended to an OrderedDict", depth: depth)
                     if let state = node.state {
@@ -356,12 +356,12 @@ struct TensorCollector {
                 let items = isNewObject ? nil : try counterItems(arguments, calledAt: object)
                 try walkEntries(items.map { Self.joined($0, node.entries) } ?? node.entries, depth: depth)
                 if unnamedSearched.insert(object).inserted {
-                    if items == nil {
-                        let place = isNewObject ? "in a Counter's argument, which Counter.__new__ ignores"
-                            : itemsChangedAfterCall(arguments, calledAt: object)
-                            ? "in a Counter's argument changed after the call that read it (torch.load keeps it as it was at the call, which the pickle's final state does not show)"
-                            : "in a Counter's argument (its elements become the Counter's keys)"
-                        try walkUnnamed(arguments, place: place, depth: depth)
+                    if items == nil, !isNewObject {
+                        // A mapping changed after the call, else an iterable whose elements are keys.
+                        let mapping = program.object(arguments)?.elements.first.flatMap { program.object($0) }?.kind == .dict
+                        let changed = mapping && itemsChangedAfterCall(arguments, calledAt: object) ? "a Counter" : nil
+                        try walkUnnamed(arguments, place: "in a Counter's argument (its elements become the Counter's keys)", depth: depth,
+                                        changedCall: changed)
                     }
                     try walkUnnamed(node.elements, place: "appended to a Counter", depth: depth)
                     if let state = node.state { try walkUnnamed(state, place: "in a Counter's attributes (BUILD state)", depth: depth) }
@@ -599,10 +599,10 @@ struct TensorCollector {
         }
     }
 
-    private mutating func walkUnnamed(_ value: PickleValue, place: String, depth: Int) throws(TorchFormatError) {
+    private mutating func walkUnnamed(_ value: PickleValue, place: String, depth: Int, changedCall: String? = nil) throws(TorchFormatError) {
         guard case .node = value else { return }
         guard unnamedPlace == nil else { return try walk(value, depth: depth + 1) }
-        unnamedPlace = (place, path.count)
+        unnamedPlace = (place, path.count, changedCall)
         defer { unnamedPlace = nil }
         try walk(value, depth: depth + 1)
     }
@@ -626,7 +626,10 @@ struct TensorCollector {
     /// The name of the tensor being visited, within the name limits; refuses the file when the
     /// tensor is one that would have no name.
     private mutating func takeName() throws(TorchFormatError) -> String {
-        if let (place, holder) = unnamedPlace { throw .unnamedTensor(near: name(of: path.prefix(holder)), place: place) }
+        if let (place, holder, changed) = unnamedPlace {
+            if let changed { throw .itemsChangedAfterCall(near: name(of: path.prefix(holder)), container: changed) }
+            throw .unnamedTensor(near: name(of: path.prefix(holder)), place: place)
+        }
         guard tensors.count + unsupported.count < tensorBudget else {
             throw .limitExceeded(what: tensorBudget == limits.maxTensors ? "tensor count"
                                     : "tensor count (one per \(limits.pickleBytesPerTensor) bytes of its \(pickleBytes)-byte pickle, at least \(limits.minTensorBudget))",

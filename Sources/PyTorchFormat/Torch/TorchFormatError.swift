@@ -38,6 +38,11 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
     /// key", "in an OrderedDict's attributes (BUILD state, such as _metadata)", …), under the
     /// name `near` (empty: the top level). Not read, and not left out of a report either.
     case unnamedTensor(near: String, place: String)
+    /// A tensor among the items an `OrderedDict(items)` or `Counter(mapping)` call read, where
+    /// the pickle changes those items after the call (`container` names the call): torch.load
+    /// keeps them as they were at the call, which the pickle's final state does not show, so
+    /// the reader cannot tell which tensor torch.load returns under which name.
+    case itemsChangedAfterCall(near: String, container: String)
     /// A bound on the walk over the unpickled objects was exceeded.
     case limitExceeded(what: String, limit: Int)
     /// `error` stopped the read of a pickle that names `unsafeGlobals` (outside
@@ -70,6 +75,7 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
         case .storageRecord(_, let kind, _): kind
         case .tensorOutOfStorage: "tensor-out-of-storage"
         case .unnamedTensor: "unnamed-tensor"
+        case .itemsChangedAfterCall: "items-changed-after-call"
         case .limitExceeded: "limit-exceeded"
         case .namesUnsafeGlobals(let error, _): error.kind
         }
@@ -101,6 +107,10 @@ public indirect enum TorchFormatError: Error, Equatable, Sendable, CustomStringC
         case .unnamedTensor(let near, let place):
             "a tensor stored \(place) " + (near.isEmpty ? "at the top level" : "under '\(near)'")
                 + " is not read: torch.load rebuilds it, but it has no state-dict name"
+        case .itemsChangedAfterCall(let near, let container):
+            "the items of \(container) " + (near.isEmpty ? "at the top level" : "under '\(near)'")
+                + " hold a tensor and are changed after the call that read them: torch.load keeps them as they were at the call, "
+                + "which the pickle's final state does not show, so which tensor it returns under which name is not known; not read"
         case .limitExceeded(let what, let limit): "\(what) exceeds the limit of \(limit)"
         case .namesUnsafeGlobals(let error, let unsafe):
             "\(error); the pickle names unsafe globals: " + unsafe.map(\.description).joined(separator: ", ")

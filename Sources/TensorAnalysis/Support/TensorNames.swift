@@ -107,9 +107,9 @@ public enum TensorNames {
 
     /// The prefixes `P` (each ending in a part `state`) under which the checkpoint holds an
     /// optimizer's per-parameter state: every tensor named `P.…` is `P.<key>.<slot>` (the key
-    /// one part or more: an index, an id, a parameter's name), and some slot is one no model
-    /// names a parameter (`distinctiveOptimizerSlots`) or every key's slots are one optimizer's
-    /// whole set (`optimizerSlotSets`). Why by the whole subtree and not by a name: the key above
+    /// one part or more: an index, an id, a parameter's name), and every key's slots are known
+    /// optimizer slots with one no model names a parameter (`distinctiveOptimizerSlots`), or
+    /// exactly one optimizer's whole set (`optimizerSlotSets`). Why by the whole subtree and not by a name: the key above
     /// it is anything (`optimizer`, `opt_state`, `optG`, Lightning's `optimizer_states.0`, none
     /// for HF Trainer's `optimizer.pt`, `optim` for FSDP's by-name state), and a model's own
     /// `state.1.mu` copied from another layer must stay `identical-layers` (adversarial
@@ -131,19 +131,24 @@ public enum TensorNames {
                 slots[prefix, default: [:]][key, default: []].insert(slot)
             }
         }
+        // Every key's slots must be an optimizer's, each key on its own: all of them known
+        // slots, with a distinctive one or exactly one optimizer's set. Why each key: a model's
+        // `state.N.{weight, step}` layers with one `exp_avg` buffer in layer 0 passed as a whole
+        // and hid four copied weights (adversarial review, 2026-12-05).
         return Set(slots.filter { prefix, entries in
-            guard !invalid.contains(prefix) else { return false }
-            // Every entry must look like an optimizer's (a `0.x.weight` below is a model's).
-            guard entries.values.allSatisfy({ !$0.isDisjoint(with: anyOptimizerSlot) }) else { return false }
-            let all = entries.values.reduce(into: Set<String>()) { $0.formUnion($1) }
-            return !all.isDisjoint(with: distinctiveOptimizerSlots) || entries.values.allSatisfy(optimizerSlotSets.contains)
+            !invalid.contains(prefix) && entries.values.allSatisfy { slots in
+                slots.isSubset(of: anyOptimizerSlot)
+                    && (!slots.isDisjoint(with: distinctiveOptimizerSlots) || optimizerSlotSets.contains(slots))
+            }
         }.keys)
     }
 
-    /// Whether `name` is `P.<key>.<slot>` for one of `states` (`optimizerStates(in:)`).
+    /// Whether `name` is `P.<key>.<slot>` for one of `states` (`optimizerStates(in:)`), its
+    /// slot an optimizer's.
     public static func isOptimizerState(_ name: String, states: Set<String>) -> Bool {
         guard !states.isEmpty else { return false }
         let parts = components(name)
+        guard let slot = parts.last, anyOptimizerSlot.contains(String(slot)) else { return false }
         return parts.indices.contains { i in parts[i] == "state" && i + 2 < parts.count && states.contains(parts[...i].joined(separator: ".")) }
     }
 
