@@ -166,6 +166,10 @@ def main():
     save("g_defaultdict.bin", {"w": w(), "hp": collections.defaultdict(dict, {"a": {}})}, expected)
     # Counter(mapping) holding a tensor: torch.load names it `c.a` (it was read as `c.0.a`).
     save("g_counter_tensor.bin", {"w": w(), "c": collections.Counter({"a": w()}), "n": collections.Counter({"x": 2})}, expected)
+    # TorchVersion (a str subclass) beside the weights: the safe loader refuses it, tensoraudit
+    # reads the tensors and warns (it was refused whole).
+    from torch.torch_version import TorchVersion
+    save("g_torch_version.bin", {"w": w(), "torch_version": TorchVersion("2.11.0+cpu")}, expected)
 
     document = {"torch_version": torch.__version__, "files": expected, "torch_allowed_globals": torch_allowed_globals()}
     with open(path("expected.json"), "w") as f:

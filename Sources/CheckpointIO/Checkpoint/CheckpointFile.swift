@@ -70,10 +70,18 @@ public struct CheckpointFile: Sendable {
     public var formatIssues: [SourceIssue] {
         switch format {
         case .gguf(let file): return Self.ggufIssues(file, path: path)
-        case .pytorch(let facts) where !facts.weightsOnlyUnsupportedOpcodes.isEmpty:
-            return [SourceIssue(.torchWeightsOnlyRefuses(opcodes: facts.weightsOnlyUnsupportedOpcodes, pickleProtocol: facts.pickleProtocol,
-                                                         torchVersion: WeightsOnlyOpcodes.torchVersion), file: path)]
-        case .pytorch, .safetensors: return []
+        case .pytorch(let facts):
+            var issues: [SourceIssue] = []
+            if !facts.weightsOnlyUnsupportedOpcodes.isEmpty {
+                issues.append(SourceIssue(.torchWeightsOnlyRefuses(opcodes: facts.weightsOnlyUnsupportedOpcodes, pickleProtocol: facts.pickleProtocol,
+                                                                   torchVersion: WeightsOnlyOpcodes.torchVersion), file: path))
+            }
+            if !facts.safeLoaderRefusedGlobals.isEmpty {
+                issues.append(SourceIssue(.torchSafeLoaderRefusesGlobals(globals: facts.safeLoaderRefusedGlobals,
+                                                                         torchVersion: WeightsOnlyOpcodes.torchVersion), file: path))
+            }
+            return issues
+        case .safetensors: return []
         }
     }
 

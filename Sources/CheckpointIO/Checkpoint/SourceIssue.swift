@@ -49,6 +49,10 @@ public struct SourceIssue: Sendable, Equatable {
         /// `torch.load` with its default `weights_only=True` refuses it.
         /// `torchVersion` is the torch whose unpickler the opcode table was read from.
         case torchWeightsOnlyRefuses(opcodes: [String], pickleProtocol: Int, torchVersion: String)
+        /// A torch file read although its pickle names globals torch's safe loader refuses,
+        /// because they only build a value nothing reads (`RecognisedGlobals.harmlessOutsideSafeList`):
+        /// `torch.load` with its default `weights_only=True` refuses it.
+        case torchSafeLoaderRefusesGlobals(globals: [String], torchVersion: String)
     }
 
     public var kind: Kind

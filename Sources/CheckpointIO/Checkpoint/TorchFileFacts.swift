@@ -26,6 +26,9 @@ public struct TorchFileFacts: Sendable {
     /// (`TorchCheckpoint.values`), and how many there are.
     public let values: [TorchValue]
     public let valueCount: Int
+    /// Globals torch's safe loader refuses that the file was read despite
+    /// (`RecognisedGlobals.harmlessOutsideSafeList`), as `module.name`.
+    public let safeLoaderRefusedGlobals: [String]
 
     init(_ checkpoint: TorchCheckpoint) {
         root = checkpoint.root
@@ -39,5 +42,6 @@ public struct TorchFileFacts: Sendable {
         weightsOnlyUnsupportedOpcodes = checkpoint.weightsOnlyUnsupportedOpcodes
         values = checkpoint.values
         valueCount = checkpoint.valueCount
+        safeLoaderRefusedGlobals = checkpoint.unsafeGlobals.filter(RecognisedGlobals.harmlessOutsideSafeList.contains).map(\.description)
     }
 }

@@ -32,7 +32,9 @@ extension CheckpointFile {
         // The pickle and the central directory just parsed are not read again: unmapped, they
         // leave the scan's peak (10 MB of 27 for a file of 50,000 small tensors).
         mapping.discard(offset: 0, length: mapping.size)
-        if !checkpoint.unsafeGlobals.isEmpty {
+        // Globals that only build a value nothing reads (`harmlessOutsideSafeList`) do not stop
+        // the read; any other refused global does, and then every one is named.
+        if checkpoint.unsafeGlobals.contains(where: { !RecognisedGlobals.harmlessOutsideSafeList.contains($0) }) {
             throw .unsafePickle(path: path, globals: checkpoint.unsafeGlobals.map(\.description), detail: nil)
         }
         // After the unsafe check: a hostile pickle is reported as such whatever else it holds.

@@ -86,6 +86,15 @@ public enum RecognisedGlobals {
     /// The globals of `globals` outside this list, in their order: a pickle's unsafe globals.
     public static func unsafe(_ globals: [PickleGlobal]) -> [PickleGlobal] { globals.filter { !isRecognised($0) } }
 
+    /// Globals torch's safe loader refuses (they are outside its list) that build nothing but a
+    /// value this reader never needs to build: `torch.torch_version.TorchVersion`, a `str`
+    /// subclass torch uses to record its own version (`{"torch_version": TorchVersion("2.11.0")}`
+    /// in a checkpoint's metadata; torch.load suggests `add_safe_globals` for it). A file whose
+    /// only refused globals are these is read (nothing is ever executed), with a warning that
+    /// torch.load's default refuses it. Why: CrisCross 0.1.8's fp16 weights were refused whole,
+    /// "not analysed", over this one global (reader's review, 2026-12-05).
+    public static let harmlessOutsideSafeList: Set<PickleGlobal> = [PickleGlobal(module: "torch.torch_version", name: "TorchVersion")]
+
     public static func isRecognised(_ global: PickleGlobal) -> Bool {
         let g = canonical(global)
         switch g.module {

@@ -152,7 +152,7 @@ extension Rule {
         help: "torch.load(weights_only=False) or pickle.load would import and may call it. tensoraudit never executes it; only load such a file if you trust its source.")
     public static let torchWeightsOnlyRefuses = Rule(
         id: "torch-weights-only-refuses", defaultSeverity: .warning,
-        summary: "A torch file's pickle uses opcodes torch.load's default (weights_only=True) does not run, so torch.load(path) refuses the file.",
+        summary: "A torch file's pickle uses opcodes torch.load's default (weights_only=True) does not run, or names torch's TorchVersion, outside its list, so torch.load(path) refuses the file.",
         help: "torch.save(..., pickle_protocol=4) writes such opcodes (FRAME, MEMOIZE, STACK_GLOBAL); loading then needs weights_only=False, which executes the pickle. Re-save with the default protocol, or as safetensors.")
     public static let ggufProblem = Rule(
         id: "gguf-problem", defaultSeverity: .warning,

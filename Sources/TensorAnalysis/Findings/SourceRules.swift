@@ -18,7 +18,7 @@ import CheckpointIO
 /// | `indexEmpty` | `index-empty` | warning |
 /// | `configInvalidValue` | `config-invalid-value` | warning |
 /// | `ignoredIndex` | `ignored-index` | warning |
-/// | `torchWeightsOnlyRefuses` | `torch-weights-only-refuses` | warning |
+/// | `torchWeightsOnlyRefuses`, `torchSafeLoaderRefusesGlobals` | `torch-weights-only-refuses` | warning |
 public enum SourceRules {
     /// The findings of every source issue of `checkpoint`, in the order they were found.
     public static func findings(_ checkpoint: Checkpoint) -> [Finding] {
@@ -103,6 +103,12 @@ public enum SourceRules {
                                + "it loads only with weights_only=False, which runs the pickle (re-save it with torch.save's default protocol 2)",
                            evidence: ["opcodes": .strings(opcodes), "pickle_protocol": .int(Int64(pickleProtocol)),
                                       "torch_version": .string(torchVersion)], file: file)
+        case .torchSafeLoaderRefusesGlobals(let globals, let torchVersion):
+            return Finding(.torchWeightsOnlyRefuses,
+                           message: "torch.load's default (weights_only=True, torch \(torchVersion)) refuses this file: its pickle names "
+                               + "\(globals.joined(separator: ", ")), outside the safe loader's list, which only records torch's version as text; "
+                               + "it loads with weights_only=True after torch.serialization.add_safe_globals of it. The tensors were read here (nothing was executed)",
+                           evidence: ["globals": .strings(globals), "torch_version": .string(torchVersion)], file: file)
         case .strayShard(let name):
             return Finding(.strayShard,
                            message: "\(quotedName(name)) sits beside the index but is not named by it; it is not loaded",
