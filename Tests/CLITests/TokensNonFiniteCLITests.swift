@@ -51,7 +51,7 @@ import TestSupport
         #expect(note.hasPrefix("\(leftOut.count) of 48 rows hold NaN or Inf (rows \(leftOut.map(String.init).joined(separator: ", ")))"), "\(note)")
         #expect(note.contains("no score"))
         let text = try Self.text(name)
-        #expect(text.contains("  candidates by unused-similarity: \(candidates.count) ordinary tokens in the lowest 10%"), "\(text)")
+        #expect(text.contains("  candidates by unused-similarity: \(candidates.count) ordinary tokens in the lowest 10% of ordinary tokens ("), "\(text)")
         #expect(text.contains("  note: \(leftOut.count) of 48 rows hold NaN or Inf"), "\(text)")
     }
 

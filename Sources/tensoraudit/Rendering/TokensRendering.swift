@@ -122,8 +122,10 @@ enum TokensRendering {
                 let listing = !selection.candidates.isEmpty ? "; lowest first:"
                     : selection.totalBelowThreshold > 0 ? "; none listed (--limit 0)" : ""
                 let noun = m.rowsClassified ? "ordinary token" : "row"
+                // "of ordinary tokens": the percentile is theirs, not the matrix's (591 read as 2% of
+                // the 30,522 rows, where 1,508 rows lie under the threshold; reader's review).
                 lines.append("  candidates by \(indicator.rawValue): \(selection.totalBelowThreshold) \(noun)\(selection.totalBelowThreshold == 1 ? "" : "s") in the lowest "
-                    + "\(percent)% (score at most \(threshold))\(listing)")
+                    + "\(percent)% of \(noun)s (score at most \(threshold))\(listing)")
                 for c in selection.candidates.prefix(shown) {
                     let token = m.candidateTokens[c.row].map { PaddingRendering.quotedToken($0) } ?? "-"
                     lines.append("    row \(c.row)  \(token)  \(TextFormatting.compact(c.score))")
