@@ -177,18 +177,20 @@ public struct TokenReport: Sendable {
                 }
                 for candidate in selection.candidates { matrix.candidateTokens[candidate.row] = tokenizer?.token(for: candidate.row) }
             }
+            // An input embedding's summary serves `untrained-tokens` and the groups below: its
+            // duplicate groups are not searched a second time.
+            let summary = matrices.isInputEmbedding(view.name) ? RowSummary(view: view, moments: moments, keepingRows: false) : nil
             if byID {
-                matrix.identicalRowGroups = RowSummary.duplicateRows(view, moments)
+                matrix.identicalRowGroups = summary?.duplicateGroups ?? RowSummary.duplicateRows(view, moments)
                 for row in matrix.identicalRowGroups.joined() { matrix.identicalRowTokens[row] = tokenizer?.token(for: row) }
-                matrix.zeroRows = moments.reduce(0) { $0 + ($1.allValuesZero ? 1 : 0) }
+                matrix.zeroRows = summary?.zeroRows.count ?? moments.reduce(0) { $0 + ($1.allValuesZero ? 1 : 0) }
                 let (weak, sentence) = RowSummary.identicalRowsMeaning(rowLength: view.rowLength, dtype: view.elementType)
                 matrix.identicalRowsMeaning = weak ? sentence
                     : layout != nil ? RowSummary.staticModelIdenticalRows
                     : "randomly initialised rows start distinct, and rows still byte-identical got identical updates: " + sentence
             }
-            if matrices.isInputEmbedding(view.name),
-               let result = TokenAnalysis.analyze(RowSummary(view: view, moments: moments, keepingRows: false), tokenizer: tokenizer, unused: unusedIDs,
-                                                  padID: pad, paddingIdx: paddingIdx) {
+            if let summary,
+               let result = TokenAnalysis.analyze(summary, tokenizer: tokenizer, unused: unusedIDs, padID: pad, paddingIdx: paddingIdx) {
                 lowNorm.append(result)
             }
             report.matrices.append(matrix)
