@@ -49,3 +49,20 @@ import TestSupport
         #expect(audit.findings.filter { $0.rule.id == "duplicate-tensors" }.map(\.tensors) == [["a", "c"], ["b", "e"]])
     }
 }
+
+/// Views of one torch storage beside a copy stored apart (TestData/pytorch-views, torch's view in
+/// `expected.json`): the views are one buffer, sieved once, and the copy is compared with it.
+@Suite struct TieTwinViewsTests {
+    @Test("a0, a1, a2 one storage and b its clone: the sieve's one class is [a0, b]; ties group a0 and b")
+    func copyBesideViews() throws {
+        let expected = try #require((try Fixtures.json("pytorch-views/expected.json") as? [String: Any])?["copy_beside_views"] as? [String: [String]])
+        #expect(expected["same_storage_as_a0"] == ["a0", "a1", "a2"] && expected["equal_to_a0"] == ["a0", "a1", "a2", "b"])
+        let checkpoint = try Checkpoint.open(path: Fixtures.path("pytorch-views/copy-beside-views.pt"))
+        let views = checkpoint.tensors
+        let twins = TieAnalysis.Twins(views)
+        #expect(twins.classes.map { $0.map { views[$0].name } } == [["a0", "b"]])
+        let report = TieAnalysis.analyze(checkpoint)
+        #expect(report.groups.map(\.tensors) == [["a0", "b"]])
+        #expect(report.sharedStorage.map(\.tensors) == [expected["same_storage_as_a0"] ?? []])
+    }
+}

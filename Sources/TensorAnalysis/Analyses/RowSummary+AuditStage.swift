@@ -21,8 +21,9 @@ extension RowSummary {
         let knowledge: BackgroundValue<CheckpointKnowledge>
         /// The tensor each possible tied copy is compared with during the scan (`TieAnalysis.Twins`).
         let twinLeaders: [Int: Int]
-        /// The summaries of the tensors copies are compared with, for copies found equal.
-        private let leaderSummaries: LeaderSummaries
+        /// The summaries of the tensors copies are compared with, for copies found equal, and of
+        /// the tensors whose very bytes other views read.
+        private let keptSummaries: KeptRowSummaries
 
         /// `--pad-id` or the policy's `pad_id`, if given.
         let padID: PadID?
@@ -53,7 +54,7 @@ extension RowSummary {
             self.tokenMatrices = tokenMatrices
             self.knowledge = knowledge
             self.twinLeaders = twinLeaders
-            leaderSummaries = LeaderSummaries(leaders: Set(twinLeaders.values))
+            keptSummaries = KeptRowSummaries(leaders: Set(twinLeaders.values))
         }
 
         func request(for index: Int) -> ScanRequest { ScanRequest(statistics: budgeted.contains(index)) }
@@ -71,15 +72,16 @@ extension RowSummary {
             let isToken = tokenMatrices.contains(view.name)
             // A copy whose bytes the scan found equal to its leader's (their statistics are then
             // the same rows) takes the leader's summary, made just before on this core
-            // (`RowScan` hands a leader's output over before its copies'); else it is made here.
-            if output.sameBytesAsTwin == true, let leader = twinLeaders[index],
-               let made = leaderSummaries.summary(of: leader, profilingNorms: isToken) {
+            // (`RowScan` hands a leader's output over before its copies'), and a view of the
+            // very bytes of an earlier one (`readingOf`) that one's; else it is made here.
+            let source = output.readingOf ?? (output.sameBytesAsTwin == true ? twinLeaders[index] : nil)
+            if let source, let made = keptSummaries.summary(of: source, profilingNorms: isToken) {
                 return made.relabeled(as: view)
             }
             // Rows are not kept: the findings need none, and a kept leader summary must not
             // hold a vocabulary's rows until the audit ends.
             let summary = RowSummary(view: view, moments: moments, keepingRows: false, profilingNorms: isToken)
-            leaderSummaries.keep(summary, of: index, profilingNorms: isToken)
+            keptSummaries.keep(summary, of: index, profilingNorms: isToken, readAgain: output.isReadAgain)
             return summary
         }
 
@@ -175,30 +177,5 @@ extension RowSummary {
             return [Finding(.statisticsSkipped, tensors: skipped.map(\.name), message: message,
                             evidence: ["tensors": .int(Int64(skipped.count))])]
         }
-    }
-}
-
-/// The row summaries of tensors that possible tied copies are compared with, kept for the
-/// copies (`RowSummary.AuditStage`), by the leader's index. Only leaders are kept: a summary
-/// holds no rows, and a checkpoint has few distinct tie classes. Written and read by the scan's
-/// cores, so locked.
-private final class LeaderSummaries: @unchecked Sendable {
-    private let lock = ThreadLock()
-    private var kept: [Int: (summary: RowSummary, profilingNorms: Bool)] = [:]
-    /// Indices of the tensors copies are compared with.
-    let leaders: Set<Int>
-
-    init(leaders: Set<Int>) {
-        self.leaders = leaders
-    }
-
-    func keep(_ summary: RowSummary, of index: Int, profilingNorms: Bool) {
-        guard leaders.contains(index) else { return }
-        lock.withLock { kept[index] = (summary, profilingNorms) }
-    }
-
-    /// The leader's summary when it was made with the same choice of norm profiling.
-    func summary(of leader: Int, profilingNorms: Bool) -> RowSummary? {
-        lock.withLock { kept[leader].flatMap { $0.profilingNorms == profilingNorms ? $0.summary : nil } }
     }
 }

@@ -76,12 +76,20 @@ public struct RowSummary: Sendable {
     }
 
     /// `part` of each summary of `summaries(of:)`, made on the core that finished the tensor;
-    /// the summary itself is not kept (a caller that needs only a line of each holds lines).
+    /// the summary itself is not kept (a caller that needs only a line of each holds lines),
+    /// except for views of the very bytes of another, which take its summary renamed.
     public static func summaries<Part: Sendable>(of views: [TensorView], _ part: @Sendable (RowSummary) -> Part) -> [Part?] {
         let skipped = TensorView.statisticsSkipReasons(views)
         let work = views.indices.map { i in skipped[i] == nil ? RowScan.Work.statistics(of: views[i]) : .nothing }
+        let kept = KeptRowSummaries()
         return RowScan.run(views, work) { i, output in
-            output.rows.map { part(RowSummary(view: views[i], moments: $0, keepingRows: false)) }
+            guard let moments = output.rows else { return nil }
+            if let source = output.readingOf, let made = kept.summary(of: source, profilingNorms: true) {
+                return part(made.relabeled(as: views[i]))
+            }
+            let summary = RowSummary(view: views[i], moments: moments, keepingRows: false)
+            kept.keep(summary, of: i, profilingNorms: true, readAgain: output.isReadAgain)
+            return part(summary)
         }
     }
 

@@ -14,19 +14,26 @@ extension TieAnalysis {
     /// embedding that pass was 40% of the audit and mapped both copies at once.
     public struct Twins: Sendable {
         /// Classes of two or more tensors (indices into the checkpoint's tensors, ascending) with
-        /// the same byte size and the same prefix; the first member is the class's leader.
+        /// the same byte size and the same prefix, stored in different places (of views of one
+        /// stored buffer, only the first is a member); the first member is the class's leader.
         public let classes: [[Int]]
         /// The leader of every member of a class but its first, among tensors longer than the
         /// prefix (shorter ones are settled by the sieve itself).
         public let leaders: [Int: Int]
-        /// Every member of a class: the only tensors that can equal another one.
+        /// Every member of a class: the only tensors that can equal bytes stored elsewhere.
         public let candidates: Set<Int>
 
         /// Sieves the non-empty tensors of `views` by size and prefix.
         public init(_ views: [TensorView]) {
             var classes: [[Int]] = []
             for bucket in TieAnalysis.sizeBuckets(views) {
-                let sorted = bucket.sorted()
+                // Views of the very bytes of an earlier one are one buffer, which `analyze` counts
+                // once: they are neither sieved nor compared (65,536 names of one torch storage
+                // were 65,536 prefix reads, and each name's rows were compared with the first's).
+                let all = bucket.sorted()
+                let repeated = TensorView.earlierReadings(views, among: all) { _ in true }
+                let sorted = repeated.isEmpty ? all : all.filter { repeated[$0] == nil }
+                guard sorted.count > 1 else { continue }
                 classes += TensorView.samePrefixClasses(views, at: sorted).map { $0.map { sorted[$0] } }
             }
             classes.sort { $0[0] < $1[0] }
