@@ -30,6 +30,16 @@ public struct GGUFFile: Sendable, Equatable {
         bytes.count >= 4 && UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)) == magic
     }
 
+    /// The model a llama.cpp split describes, for what is asked of its names, types and
+    /// metadata: this part's header (the first part's, which holds the model's metadata) with
+    /// the tensors of `others` after its own. Their offsets are into their own files' data
+    /// sections, and `problems`, `dataOffset` and `fileSize` stay this part's: read bytes through
+    /// each part, never through this value.
+    public func joiningTensors(of others: [GGUFFile]) -> GGUFFile {
+        GGUFFile(version: version, metadata: metadata, tensors: tensors + others.flatMap(\.tensors), alignment: alignment,
+                 dataOffset: dataOffset, fileSize: fileSize, problems: problems)
+    }
+
     /// The tensor called `name` (the same code points, as gguf-py and llama.cpp compare names).
     public func tensor(named name: String) -> GGUFTensorInfo? {
         tensors.first { ExactText.same($0.name, name) }

@@ -6,9 +6,21 @@ Run from the repository root: `python3 TestData/gguf-split/generate.py` (needs g
 its metadata (`split.no` 0, `split.count` 2, `split.tensors.count` 3), holding `token_embd.weight`
 and no `output.weight` (another part may hold it). `whole.gguf`: the same tensors with no split
 keys. `expected.json` holds what gguf-py's reader finds in each (split keys, tensor names).
+
+Split models as gguf-py's writer cuts them (`GGUFWriter(split_max_tensors=1)`, the writer
+convert_hf_to_gguf.py's `--split-max-tensors` uses), read whole from their first part:
+`untied/llama-0000i-of-00004.gguf` (a llama model whose `output.weight` is in the fourth part,
+its 5-token vocabulary in the first part's metadata) and `tied/llama-0000i-of-00003.gguf` (no
+`output.weight` anywhere: llama.cpp uses `token_embd.weight` in its place); `vocabulary/`, the
+untied model with a 6-row `output.weight` in its last part against the first part's 5 tokens
+(llama.cpp refuses its shape). Made to fail as
+llama.cpp fails: `missing/` (the untied model without its second part), `wrong-number/` (the
+second part's `split.no` says 2), `twice/` (a tensor in two parts), `count/` (the first part's
+`split.tensors.count` says 5 of 4). For every part, `expected.json` records gguf-py's reading.
 """
 import json
 import os
+import shutil
 
 import numpy as np
 from gguf import GGUFReader, GGUFWriter
@@ -39,10 +51,75 @@ def facts(name):
     return {"split": split, "tensors": [t.name for t in reader.tensors]}
 
 
+def write_split(folder, with_output, output_rows=5):
+    """A llama model cut into parts of one tensor each by gguf-py's writer."""
+    rng = np.random.default_rng(1)
+    path = os.path.join(HERE, folder)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    writer = GGUFWriter(os.path.join(path, "llama.gguf"), "llama", split_max_tensors=1)
+    writer.add_block_count(1)
+    writer.add_embedding_length(8)
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list(["<unk>", "<s>", "</s>", "a", "b"])
+    writer.add_token_types([2, 3, 3, 1, 1])
+    writer.add_tensor("token_embd.weight", rng.standard_normal((5, 8)).astype(np.float32))
+    writer.add_tensor("output_norm.weight", np.ones(8, dtype=np.float32))
+    writer.add_tensor("blk.0.attn_norm.weight", np.ones(8, dtype=np.float32))
+    if with_output:
+        writer.add_tensor("output.weight", rng.standard_normal((output_rows, 8)).astype(np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return sorted(os.listdir(path))
+
+
+def write_part(path, number, count, tensors, total=None):
+    """One part written by hand with the split keys gguf-split writes (for the failing models)."""
+    writer = GGUFWriter(path, "llama")
+    writer.add_uint16("split.no", number)
+    writer.add_uint16("split.count", count)
+    if total is not None:
+        writer.add_int32("split.tensors.count", total)
+    for name, array in tensors:
+        writer.add_tensor(name, array)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def write_failing():
+    ones = np.ones(8, dtype=np.float32)
+    cases = {
+        "wrong-number": [(0, 4, [("token_embd.weight", ones), ("a.weight", ones)]), (2, None, [("b.weight", ones)])],
+        "twice": [(0, 3, [("token_embd.weight", ones), ("a.weight", ones)]), (1, None, [("a.weight", ones)])],
+        "count": [(0, 5, [("token_embd.weight", ones), ("a.weight", ones)]), (1, None, [("b.weight", ones), ("c.weight", ones)])],
+    }
+    for folder, parts in cases.items():
+        path = os.path.join(HERE, folder)
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path)
+        for i, (number, total, tensors) in enumerate(parts):
+            write_part(os.path.join(path, f"llama-{i + 1:05d}-of-00002.gguf"), number, 2, tensors, total)
+    missing = os.path.join(HERE, "missing")
+    shutil.rmtree(missing, ignore_errors=True)
+    shutil.copytree(os.path.join(HERE, "untied"), missing)
+    os.remove(os.path.join(missing, "llama-00002-of-00004.gguf"))
+
+
 def main():
     write("renamed-part.gguf", split=True)
     write("whole.gguf", split=False)
     expected = {name: facts(name) for name in ("renamed-part.gguf", "whole.gguf")}
+    for folder, with_output, rows in (("untied", True, 5), ("tied", False, 5), ("vocabulary", True, 6)):
+        for name in write_split(folder, with_output, rows):
+            expected[f"{folder}/{name}"] = facts(os.path.join(folder, name))
+    write_failing()
+    for folder in ("wrong-number", "twice", "count", "missing"):
+        for name in sorted(os.listdir(os.path.join(HERE, folder))):
+            expected[f"{folder}/{name}"] = facts(os.path.join(folder, name))
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -26,7 +26,7 @@ import TestSupport
         #expect((expected["renamed-part.gguf"]?["split"] as? [String: Int]) == ["split.no": 0, "split.count": 2, "split.tensors.count": 3])
         let found = try Self.partial(Fixtures.path("gguf-split/renamed-part.gguf"))
         #expect((found.first?["evidence"] as? [String: Any])?["reason"] as? String == "renamed-part.gguf is split 1 of 2 by its split.count metadata")
-        #expect((found.first?["message"] as? String)?.hasSuffix("audit each split (gguf-split parts are read one at a time)") == true)
+        #expect((found.first?["message"] as? String)?.hasSuffix("name the first part (PREFIX-00001-of-N.gguf) or the folder to read every part") == true)
         let ties = try CLI.json(["ties", Fixtures.path("gguf-split/renamed-part.gguf")])
         #expect((ties["tied_by_convention"] as? [Any])?.isEmpty == true)
         // The same tensors with no split keys: a whole model, tied by llama.cpp's convention.

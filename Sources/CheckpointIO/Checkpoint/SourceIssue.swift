@@ -76,6 +76,9 @@ public struct CheckpointSource: Sendable, Equatable {
         case sharded
         /// A zstd-compressed safetensors file, decompressed into memory.
         case zstd
+        /// Every part of a llama.cpp split GGUF model (`PREFIX-00001-of-0000N.gguf` …), read from
+        /// its first part, as llama.cpp loads it.
+        case ggufSplit = "gguf-split"
     }
 
     public var kind: Kind

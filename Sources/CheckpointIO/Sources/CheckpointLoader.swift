@@ -19,7 +19,9 @@ import SafetensorsFormat
 /// 4. the only `*.safetensors.zst` → decompressed;
 /// 5. `pytorch_model.bin` → that file; `pytorch_model.bin.index.json`, else the only
 ///    `*.bin.index*.json` → sharded torch files (transformers' order: safetensors first);
-/// 6. the only `*.bin`, `*.pt`, `*.pth`, `*.ckpt` or `*.gguf` → that file; several → error listing them;
+/// 6. the only `*.bin`, `*.pt`, `*.pth`, `*.ckpt` or `*.gguf` → that file; the parts of one split
+///    GGUF model (`PREFIX-00001-of-0000N.gguf` …, and nothing else) → the whole model, from its
+///    first part; several others → error listing them;
 /// 7. otherwise → error.
 ///
 /// A file's format is decided by its content, never its name: a zip is a torch checkpoint
@@ -71,6 +73,7 @@ struct CheckpointLoader {
             }
         } else {
             file = try Self.openMapped(mapping)
+            if let whole = try openSplit(first: file, displayPath: displayPath, issues: issues, boundary: boundary) { return whole }
         }
         let folder = Self.folder(of: path)
         let (config, configPath) = try Self.config(in: folder, limits: limits)
@@ -274,6 +277,12 @@ struct CheckpointLoader {
         }
         if torch.count == 1 {
             return try openMember(torch[0], of: folder, boundary: boundary)
+        }
+        // Every part of one split GGUF model, as llama.cpp loads it: from the first part, which
+        // must say it is one (else the folder is as ambiguous as any two files).
+        if torch.count > 1, let first = Self.splitFirstPart(among: torch) {
+            let opened = try openMember(first, of: folder, boundary: boundary)
+            if opened.source.kind == .ggufSplit { return opened }
         }
         if torch.count > 1 {
             throw .source(path: folder, kind: "ambiguous-directory",

@@ -45,6 +45,14 @@ extension CheckpointFile {
         for problem in GGUFTokenizerMetadata.unusedKeys(in: file.metadata) {
             issues.append(SourceIssue(.ggufProblem(description: problem, tensor: nil), file: path))
         }
+        return issues + ggufModelIssues(file, path: path)
+    }
+
+    /// Metadata of a GGUF model that contradicts its tensors, as llama.cpp's loader would find
+    /// it: for a split model, asked of `Checkpoint.ggufModel` (every part's tensors against the
+    /// first part's metadata), since a part holds only some tensors.
+    static func ggufModelIssues(_ file: GGUFFile, path: String) -> [SourceIssue] {
+        var issues: [SourceIssue] = []
         // An architecture whose loader always takes token_embd.weight as the output never reads
         // an output.weight, and llama.cpp refuses a file with a tensor its loader did not take
         // ("wrong number of tensors"): a Gemma file with one passed `audit` (review, 2026-12-05).

@@ -88,11 +88,10 @@ public struct ConventionTie: Sendable, Equatable {
         return file
     }
 
-    /// The GGUF file holding `token_embd.weight`.
+    /// The GGUF model (`Checkpoint.ggufModel`: every part of a split one) when it holds
+    /// `token_embd.weight`.
     private static func embeddingFile(in checkpoint: Checkpoint) -> GGUFFile? {
-        for file in checkpoint.files {
-            if case .gguf(let gguf) = file.format, gguf.tensor(named: LlamaCppTensorNames.tokenEmbedding) != nil { return gguf }
-        }
-        return nil
+        guard let model = checkpoint.ggufModel, model.tensor(named: LlamaCppTensorNames.tokenEmbedding) != nil else { return nil }
+        return model
     }
 }

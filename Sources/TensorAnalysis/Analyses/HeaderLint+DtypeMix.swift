@@ -17,9 +17,13 @@ extension HeaderLint {
     static func dtypeMixFindings(_ checkpoint: Checkpoint) -> [Finding] {
         var findings: [Finding] = []
         var otherBytes: [ElementType: UInt64] = [:]
+        // A split GGUF model's parts are one model, whose general.file_type only the first part states.
+        if checkpoint.source.kind == .ggufSplit, let model = checkpoint.ggufModel, let first = checkpoint.files.first {
+            return ggufMix(checkpoint.tensors, file: first.path, GGUFFileType(model.metadata), stored: model.metadata[GGUFFileType.key]).map { [$0] } ?? []
+        }
         for file in checkpoint.files {
             if case .gguf(let gguf) = file.format {
-                if let finding = ggufMix(file, GGUFFileType(gguf.metadata), stored: gguf.metadata[GGUFFileType.key]) {
+                if let finding = ggufMix(file.tensors, file: file.path, GGUFFileType(gguf.metadata), stored: gguf.metadata[GGUFFileType.key]) {
                     findings.append(finding)
                 }
                 continue
@@ -51,8 +55,8 @@ extension HeaderLint {
     /// A GGUF file's finding, or nil when its types are the mix its file type implies.
     /// `stored`: the raw `general.file_type`, so a value that is there but no integer id is
     /// named as such, not reported as a missing key.
-    static func ggufMix(_ file: CheckpointFile, _ fileType: GGUFFileType?, stored: GGUFValue? = nil) -> Finding? {
-        let bytes = floatBytes(file.tensors)
+    static func ggufMix(_ tensors: [TensorView], file path: String, _ fileType: GGUFFileType?, stored: GGUFValue? = nil) -> Finding? {
+        let bytes = floatBytes(tensors)
         let beyondF32 = bytes.keys.filter { $0 != .scalar(.f32) }.sorted()
         let label = fileType.map { "general.file_type \($0.name ?? String($0.id))" } ?? "no general.file_type"
         let unexpected: [ElementType]
@@ -92,7 +96,7 @@ extension HeaderLint {
             evidence["file_type"] = .string(stored.statedText)
         }
         evidence["unexpected"] = .strings(unexpected.map(\.rawValue))
-        let names = file.tensors.filter { unexpected.contains($0.elementType) }.map(\.name)
-        return Finding(.dtypeMixed, tensors: names, message: reason + " " + parts.joined(separator: ", "), evidence: evidence, file: file.path)
+        let names = tensors.filter { unexpected.contains($0.elementType) }.map(\.name)
+        return Finding(.dtypeMixed, tensors: names, message: reason + " " + parts.joined(separator: ", "), evidence: evidence, file: path)
     }
 }

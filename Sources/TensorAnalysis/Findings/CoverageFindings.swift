@@ -28,8 +28,9 @@ enum NoTensors {
 enum PartialCheckpoint {
     static func findings(_ checkpoint: Checkpoint) -> [Finding] {
         guard checkpoint.source.kind != .sharded, let why = checkpoint.partialDescription, let file = checkpoint.files.first else { return [] }
-        // tensoraudit reads one GGUF file at a time; safetensors and torch shards have an index.
-        let advice = if case .gguf = file.format { "audit each split (gguf-split parts are read one at a time)" }
+        // A split GGUF model is read whole from its first part, as llama.cpp loads it;
+        // safetensors and torch shards have an index.
+        let advice = if case .gguf = file.format { "name the first part (PREFIX-00001-of-N.gguf) or the folder to read every part" }
             else { "audit the folder or its index to read every shard" }
         return [Finding(.partialCheckpoint, message: "\(why): the other parts were not read, so this audit checked only part of the model; \(advice)",
                         evidence: ["reason": .string(why)], file: file.path)]

@@ -65,10 +65,7 @@ public enum LlamaCppRotaryOrder {
         return nil
     }
 
-    static func ggufFile(_ checkpoint: Checkpoint) -> GGUFFile? {
-        for file in checkpoint.files { if case .gguf(let parsed) = file.format { return parsed } }
-        return nil
-    }
+    static func ggufFile(_ checkpoint: Checkpoint) -> GGUFFile? { checkpoint.ggufModel }
 
     static func decide(role: Role, layer: Int?, count: Int, gguf: GGUFFile, config: ModelConfig?,
                        direction: RowInterleave.Direction) -> Decision {

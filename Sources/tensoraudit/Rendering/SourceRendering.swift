@@ -41,6 +41,8 @@ enum SourceRendering {
                 + "\(TextFormatting.bytes(source.decompressedBytes ?? 0)) in memory")
         case .directory:
             lines.append("source: folder \(TextFormatting.safeName(checkpoint.path))")
+        case .ggufSplit:
+            lines.append("source: gguf-split, \(checkpoint.files.count) parts opened from \(TextFormatting.safeName(checkpoint.files.first?.path ?? "?"))")
         case .file:
             break
         }

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Split GGUF models read whole from their first part, as llama.cpp loads them
+/// (TestData/gguf-split: parts written by gguf-py's writer with `split_max_tensors=1`, and parts
+/// made to fail as llama.cpp fails; gguf-py's reading of every part in `expected.json`).
+@Suite struct GGUFSplitTests {
+    static func expected() throws -> [String: [String: Any]] {
+        try #require(try Fixtures.json("gguf-split/expected.json") as? [String: [String: Any]])
+    }
+
+    /// The tensor names gguf-py reads in the parts of `folder`, part after part.
+    static func tensors(of folder: String, parts: Int) throws -> [String] {
+        let expected = try Self.expected()
+        return try (1 ... parts).flatMap { part in
+            try #require(expected["\(folder)/llama-0000\(part)-of-0000\(parts).gguf"]?["tensors"] as? [String])
+        }
+    }
+
+    @Test("untied/, by folder or first part: the 4 parts' tensors in part order, source gguf-split, not partial, no convention tie (output.weight is in part 4)",
+          arguments: ["gguf-split/untied", "gguf-split/untied/llama-00001-of-00004.gguf"])
+    func wholeModel(path: String) throws {
+        let names = try Self.tensors(of: "untied", parts: 4)
+        #expect(names == ["token_embd.weight", "output_norm.weight", "blk.0.attn_norm.weight", "output.weight"])
+        let inspect = try CLI.json(["inspect", Fixtures.path(path)])
+        #expect((inspect["tensors"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == names)
+        #expect((inspect["source"] as? [String: Any])?["kind"] as? String == "gguf-split")
+        let ties = try CLI.json(["ties", Fixtures.path(path)])
+        #expect((ties["tied_by_convention"] as? [Any])?.isEmpty == true)
+        let audit = try CLI.json(["audit", Fixtures.path(path)])
+        let rules = (audit["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String }
+        #expect(rules?.isEmpty == false && rules?.contains("partial-checkpoint") == false, "\(rules ?? [])")
+    }
+
+    @Test("tied/: no output.weight in any of its 3 parts, so llama.cpp's convention ties token_embd.weight")
+    func tiedModel() throws {
+        #expect(!(try Self.tensors(of: "tied", parts: 3)).contains("output.weight"))
+        let ties = try CLI.json(["ties", Fixtures.path("gguf-split/tied")])
+        #expect((ties["tied_by_convention"] as? [[String: Any]])?.first?["tensor"] as? String == "token_embd.weight")
+    }
+
+    @Test("vocabulary/: the first part's 5 tokens against a 6-row output.weight in the last part is gguf-vocabulary-mismatch")
+    func vocabularyAcrossParts() throws {
+        #expect(try Self.tensors(of: "vocabulary", parts: 4).last == "output.weight")
+        let result = try CLI.run(["audit", Fixtures.path("gguf-split/vocabulary"), "--json"])
+        #expect(result.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let found = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "gguf-vocabulary-mismatch" }
+        #expect(found.count == 1)
+        #expect((found.first?["evidence"] as? [String: Any]).map { $0["rows"] as? Int == 6 && $0["tokens"] as? Int == 5 } == true)
+    }
+
+    @Test("models llama.cpp refuses: exit 2, invalid-split, naming the part", arguments: [
+        ("missing", "missing/llama-00002-of-00004.gguf", "part 2 of this 4-part split model is missing"),
+        ("wrong-number", "wrong-number/llama-00002-of-00002.gguf", "part 2 of 2 by its name gives split.no 2, split.count 2, not split.no 1 of 2"),
+        ("twice", "twice/llama-00002-of-00002.gguf", "tensor \"a.weight\" is also in an earlier part"),
+        ("count", "count/llama-00001-of-00002.gguf", "the 2 parts hold 4 tensors, and the first part's split.tensors.count is 5"),
+    ])
+    func refused(folder: String, part: String, problem: String) throws {
+        let expected = try Self.expected()
+        switch folder {
+        case "missing": #expect(expected["missing/llama-00002-of-00004.gguf"] == nil && expected["missing/llama-00001-of-00004.gguf"] != nil)
+        case "wrong-number": #expect((expected[part]?["split"] as? [String: Int])?["split.no"] == 2)
+        case "twice": #expect(try Self.tensors(of: "twice", parts: 2).filter { $0 == "a.weight" }.count == 2)
+        default:
+            #expect((expected[part]?["split"] as? [String: Int])?["split.tensors.count"] == 5)
+            #expect(try Self.tensors(of: "count", parts: 2).count == 4)
+        }
+        for path in [Fixtures.path("gguf-split/\(folder)"), Fixtures.path("gguf-split/\(folder)/llama-00001-of-0000\(folder == "missing" ? 4 : 2).gguf")] {
+            let result = try CLI.run(["audit", path])
+            #expect(!result.crashed && result.status == 2)
+            #expect(result.stderr.hasPrefix("tensoraudit: error: \(Fixtures.path("gguf-split/" + part)): \(problem)"), "\(result.stderr)")
+        }
+    }
+
+    @Test("a later part named alone is read alone: partial-checkpoint, shard 2 of 4 by its name")
+    func laterPart() throws {
+        let audit = try CLI.json(["audit", Fixtures.path("gguf-split/untied/llama-00002-of-00004.gguf")])
+        let found = (audit["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "partial-checkpoint" }
+        #expect((found.first?["evidence"] as? [String: Any])?["reason"] as? String == "llama-00002-of-00004.gguf is shard 2 of 4 by its name")
+        #expect(found.first?["severity"] as? String == "warning")
+    }
+}
