@@ -3,9 +3,9 @@
 
 Run from the repository root: `python3 TestData/pytorch-views/generate.py` (needs torch).
 `u8-17-names.pt`: one U8 `[65536, 1]` tensor (64 KiB, seeded) saved under the 17 names
-`v00` … `v16` (torch.save writes the storage once). Read name by name it is 17 × 65,536 =
-1,114,112 rows, past the scan's row budget of max(2^20, bytes / 16); in the file it is 65,536
-rows once. `expected.json`: the names torch.load gives, whether they share one storage
+`v00` … `v16` (torch.save writes the storage once). Name by name it is 17 × 65,536 =
+1,114,112 rows: every name spends its rows of the scan's budget of max(2^20, bytes / 16), so
+the 17th is past it, while the scan reads and summarises the 65,536 rows once. `expected.json`: the names torch.load gives, whether they share one storage
 (`untyped_storage().data_ptr()`), and per name what numpy finds in its rows: the all-zero
 rows (count, first), and the groups of equal nonzero rows (count, largest, redundant rows).
 `copy-beside-views.pt`: one F32 `[64, 32]` tensor (8 KiB, past the tie sieve's 4 KiB prefix)
