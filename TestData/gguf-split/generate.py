@@ -16,7 +16,9 @@ untied model with a 6-row `output.weight` in its last part against the first par
 (llama.cpp refuses its shape). Made to fail as
 llama.cpp fails: `missing/` (the untied model without its second part), `wrong-number/` (the
 second part's `split.no` says 2), `twice/` (a tensor in two parts), `count/` (the first part's
-`split.tensors.count` says 5 of 4). For every part, `expected.json` records gguf-py's reading.
+`split.tensors.count` says 5 of 4), `first-number/` (the first part's `split.no` says 1),
+`count-type/` (`split.count` a uint32, where llama.cpp reads a uint16), `not-gguf/` (the second
+part is text). For every part, `expected.json` records gguf-py's reading.
 """
 import json
 import os
@@ -48,7 +50,8 @@ def write(name, split):
 def facts(name):
     reader = GGUFReader(os.path.join(HERE, name))
     split = {key: int(reader.fields[key].parts[-1][0]) for key in ("split.no", "split.count", "split.tensors.count") if key in reader.fields}
-    return {"split": split, "tensors": [t.name for t in reader.tensors]}
+    types = {key: reader.fields[key].types[0].name for key in split}
+    return {"split": split, "split_types": types, "tensors": [t.name for t in reader.tensors]}
 
 
 def write_split(folder, with_output, output_rows=5):
@@ -75,11 +78,11 @@ def write_split(folder, with_output, output_rows=5):
     return sorted(os.listdir(path))
 
 
-def write_part(path, number, count, tensors, total=None):
+def write_part(path, number, count, tensors, total=None, count_type="uint16"):
     """One part written by hand with the split keys gguf-split writes (for the failing models)."""
     writer = GGUFWriter(path, "llama")
     writer.add_uint16("split.no", number)
-    writer.add_uint16("split.count", count)
+    getattr(writer, f"add_{count_type}")("split.count", count)
     if total is not None:
         writer.add_int32("split.tensors.count", total)
     for name, array in tensors:
@@ -96,13 +99,22 @@ def write_failing():
         "wrong-number": [(0, 4, [("token_embd.weight", ones), ("a.weight", ones)]), (2, None, [("b.weight", ones)])],
         "twice": [(0, 3, [("token_embd.weight", ones), ("a.weight", ones)]), (1, None, [("a.weight", ones)])],
         "count": [(0, 5, [("token_embd.weight", ones), ("a.weight", ones)]), (1, None, [("b.weight", ones), ("c.weight", ones)])],
+        "first-number": [(1, 2, [("token_embd.weight", ones)]), (1, None, [("a.weight", ones)])],
+        "count-type": [(0, 2, [("token_embd.weight", ones)]), (1, None, [("a.weight", ones)])],
     }
     for folder, parts in cases.items():
         path = os.path.join(HERE, folder)
         shutil.rmtree(path, ignore_errors=True)
         os.makedirs(path)
         for i, (number, total, tensors) in enumerate(parts):
-            write_part(os.path.join(path, f"llama-{i + 1:05d}-of-00002.gguf"), number, 2, tensors, total)
+            write_part(os.path.join(path, f"llama-{i + 1:05d}-of-00002.gguf"), number, 2, tensors, total,
+                       count_type="uint32" if folder == "count-type" else "uint16")
+    text = os.path.join(HERE, "not-gguf")
+    shutil.rmtree(text, ignore_errors=True)
+    os.makedirs(text)
+    write_part(os.path.join(text, "llama-00001-of-00002.gguf"), 0, 2, [("token_embd.weight", ones)], 2)
+    with open(os.path.join(text, "llama-00002-of-00002.gguf"), "w") as f:
+        f.write("not a model\n")
     missing = os.path.join(HERE, "missing")
     shutil.rmtree(missing, ignore_errors=True)
     shutil.copytree(os.path.join(HERE, "untied"), missing)
@@ -117,7 +129,7 @@ def main():
         for name in write_split(folder, with_output, rows):
             expected[f"{folder}/{name}"] = facts(os.path.join(folder, name))
     write_failing()
-    for folder in ("wrong-number", "twice", "count", "missing"):
+    for folder in ("wrong-number", "twice", "count", "missing", "first-number", "count-type"):
         for name in sorted(os.listdir(os.path.join(HERE, folder))):
             expected[f"{folder}/{name}"] = facts(os.path.join(folder, name))
     with open(os.path.join(HERE, "expected.json"), "w") as f:

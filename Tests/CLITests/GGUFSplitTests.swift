@@ -53,9 +53,12 @@ import TestSupport
 
     @Test("models llama.cpp refuses: exit 2, invalid-split, naming the part", arguments: [
         ("missing", "missing/llama-00002-of-00004.gguf", "part 2 of this 4-part split model is missing"),
-        ("wrong-number", "wrong-number/llama-00002-of-00002.gguf", "part 2 of 2 by its name gives split.no 2, split.count 2, not split.no 1 of 2"),
+        ("wrong-number", "wrong-number/llama-00002-of-00002.gguf", "part 2 of 2 by its name gives split.no 2 (uint16), not 1 as a uint16"),
         ("twice", "twice/llama-00002-of-00002.gguf", "tensor \"a.weight\" is also in an earlier part"),
         ("count", "count/llama-00001-of-00002.gguf", "the 2 parts hold 4 tensors, and the first part's split.tensors.count is 5"),
+        ("first-number", "first-number/llama-00001-of-00002.gguf", "split.no is 1 (uint16), not 0 as a uint16"),
+        ("count-type", "count-type/llama-00001-of-00002.gguf", "split.count is 2 (uint32), not a uint16"),
+        ("not-gguf", "not-gguf/llama-00002-of-00002.gguf", "named as part 2 of 2 of a split GGUF model, but it is no GGUF file"),
     ])
     func refused(folder: String, part: String, problem: String) throws {
         let expected = try Self.expected()
@@ -63,6 +66,9 @@ import TestSupport
         case "missing": #expect(expected["missing/llama-00002-of-00004.gguf"] == nil && expected["missing/llama-00001-of-00004.gguf"] != nil)
         case "wrong-number": #expect((expected[part]?["split"] as? [String: Int])?["split.no"] == 2)
         case "twice": #expect(try Self.tensors(of: "twice", parts: 2).filter { $0 == "a.weight" }.count == 2)
+        case "first-number": #expect((expected[part]?["split"] as? [String: Int])?["split.no"] == 1)
+        case "count-type": #expect((expected[part]?["split_types"] as? [String: String])?["split.count"] == "UINT32")
+        case "not-gguf": #expect(expected[part] == nil)
         default:
             #expect((expected[part]?["split"] as? [String: Int])?["split.tensors.count"] == 5)
             #expect(try Self.tensors(of: "count", parts: 2).count == 4)

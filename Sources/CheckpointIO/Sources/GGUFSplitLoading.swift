@@ -29,8 +29,9 @@ struct GGUFSplitName: Equatable {
               Array(tail.suffix(5)) == Array(".gguf".utf8),
               let part = number(1 ..< 6), let count = number(10 ..< 15), part >= 1, part <= count else { return nil }
         let head = bytes[..<(bytes.count - suffix.count)]
-        // Only the last path component may hold the pattern's bytes; the prefix keeps the folder.
-        guard let prefix = String(validating: head, as: UTF8.self), !prefix.hasSuffix("/"), !prefix.isEmpty else { return nil }
+        // An empty prefix names no file (llama.cpp refuses it: "invalid split file name"); a
+        // folder alone (`dir/-00001-of-00002.gguf`) is a prefix, as llama.cpp takes it.
+        guard let prefix = String(validating: head, as: UTF8.self), !prefix.isEmpty else { return nil }
         self.prefix = prefix
         self.part = part
         self.count = count
@@ -47,24 +48,42 @@ struct GGUFSplitName: Equatable {
 }
 
 extension CheckpointLoader {
-    /// The first part of a split model, opened, as the whole model when it says it is one
-    /// (`split.count` > 1, `split.no` 0, named as part 1 of that many); nil otherwise.
+    /// A GGUF file named as the first part of a split model (`PREFIX-00001-of-0000N.gguf`, N >
+    /// 1), opened, as the whole model when its `split.count` says it is one of more than one; nil
+    /// for another file, or one without `split.count` (llama.cpp loads it alone) or with
+    /// `split.count` 1.
     ///
-    /// Every other part is read from beside it, confined to its folder, as llama.cpp reads
-    /// them; a part that is missing, is no GGUF file, gives another `split.no` or `split.count`,
-    /// or holds a tensor an earlier part holds, and a total of tensors other than the first
-    /// part's `split.tensors.count`, are errors (`invalid-split`): llama.cpp refuses such a model.
+    /// As llama.cpp's loader (`llama_model_loader`): `split.count` and `split.no` are `uint16`,
+    /// `split.tensors.count` an `int32`; the first part's `split.no` is 0 and its name says part 1
+    /// of `split.count`; every other part is read by its name from beside it (confined to the
+    /// folder), must be GGUF and give its own `split.no`; no tensor is in two parts; the parts
+    /// hold `split.tensors.count` tensors. Anything else is an `invalid-split` error: llama.cpp
+    /// refuses such a model. (A later part's own `split.count` is not read, as llama.cpp does not.)
     func openSplit(first: CheckpointFile, displayPath: String, issues: [SourceIssue],
                    boundary: FolderBoundary?) throws(CheckpointError) -> Checkpoint? {
-        guard case .gguf(let head) = first.format, let count = head.metadata["split.count"]?.integer, count > 1,
-              head.metadata["split.no"]?.integer == 0, let name = GGUFSplitName(path: first.path), name.part == 1,
-              name.count == count else { return nil }
-        let folder = Self.folder(of: first.path)
-        let confinement: FolderBoundary
-        if let boundary { confinement = boundary } else { confinement = try Self.boundary(of: folder) }
+        guard case .gguf(let head) = first.format, let name = GGUFSplitName(path: first.path), name.part == 1, name.count > 1,
+              let stated = head.metadata["split.count"] else { return nil }
         func refuse(_ path: String, _ problem: String) -> CheckpointError {
             .source(path: path, kind: "invalid-split", message: problem + "; llama.cpp loads a split model from its first part with every other part beside it, and refuses this one")
         }
+        guard case .uint16(let declared) = stated else {
+            throw refuse(first.path, "split.count is \(Self.described(stated)), not a uint16")
+        }
+        let count = Int(declared)
+        guard count > 1 else { return nil }
+        guard count == name.count else {
+            throw refuse(first.path, "its name says part 1 of \(name.count), and its split.count is \(count)")
+        }
+        guard count <= limits.maxIndexShards else {
+            throw refuse(first.path, "split.count \(count) is past the limit of \(limits.maxIndexShards) parts")
+        }
+        guard case .uint16(0)? = head.metadata["split.no"] else {
+            let no = head.metadata["split.no"].map(Self.described) ?? "absent"
+            throw refuse(first.path, "split.no is \(no), not 0 as a uint16: the first part of a split model is split 0")
+        }
+        let folder = Self.folder(of: first.path)
+        let confinement: FolderBoundary
+        if let boundary { confinement = boundary } else { confinement = try Self.boundary(of: folder) }
         var files = [first]
         var names = Set(first.tensors.map { ExactText($0.name) })
         for number in 2 ... count {
@@ -75,14 +94,14 @@ extension CheckpointLoader {
             try Self.confine(path, to: confinement)
             let mapping = try MappedFile(path: path)
             try Self.confine(opened: mapping, to: confinement)
-            let part = try Self.openMapped(mapping)
-            guard case .gguf(let parsed) = part.format else {
-                throw refuse(path, "named as part \(number) of \(count) of a split GGUF model, but it is a \(part.formatName) file")
+            guard mapping.withBytes({ GGUFFile.hasMagic($0) }) else {
+                throw refuse(path, "named as part \(number) of \(count) of a split GGUF model, but it is no GGUF file (no GGUF magic)")
             }
-            let stated = parsed.metadata["split.no"]?.integer, total = parsed.metadata["split.count"]?.integer
-            guard stated == number - 1, total == count else {
-                let said = "split.no \(stated.map(String.init) ?? "absent"), split.count \(total.map(String.init) ?? "absent")"
-                throw refuse(path, "part \(number) of \(count) by its name gives \(said), not split.no \(number - 1) of \(count)")
+            let part = try CheckpointFile(gguf: mapping)
+            guard case .gguf(let parsed) = part.format else { continue }
+            guard case .uint16(let no)? = parsed.metadata["split.no"], Int(no) == number - 1 else {
+                let said = parsed.metadata["split.no"].map(Self.described) ?? "absent"
+                throw refuse(path, "part \(number) of \(count) by its name gives split.no \(said), not \(number - 1) as a uint16")
             }
             if let repeated = part.tensors.first(where: { !names.insert(ExactText($0.name)).inserted }) {
                 throw refuse(path, "tensor \(quotedName(repeated.name)) is also in an earlier part")
@@ -90,10 +109,10 @@ extension CheckpointLoader {
             files.append(part)
         }
         let held = files.reduce(0) { $0 + $1.tensors.count }
-        let declared = head.metadata["split.tensors.count"]?.integer
-        guard declared == held else {
-            throw refuse(first.path, "the \(count) parts hold \(held) tensors, and the first part's split.tensors.count is "
-                             + (declared.map(String.init) ?? "absent"))
+        let total = head.metadata["split.tensors.count"]
+        guard case .int32(let tensors)? = total, Int(tensors) == held else {
+            let stated = total.map { if case .int32 = $0 { $0.statedText } else { Self.described($0) + ", not an int32" } } ?? "absent"
+            throw refuse(first.path, "the \(count) parts hold \(held) tensors, and the first part's split.tensors.count is \(stated)")
         }
         // What the model's metadata says of tensors in other parts than the first (its
         // vocabulary against an output.weight in the last part), which no part's own check sees.
@@ -108,10 +127,16 @@ extension CheckpointLoader {
                           sourceIssues: issues + modelIssues.filter { !firstIssues.contains($0) })
     }
 
+    /// A metadata value with its type, for messages (`2 (uint32)`, `a string value`).
+    static func described(_ value: GGUFValue) -> String {
+        value.integer == nil ? value.statedText : "\(value.statedText) (\(value.type))"
+    }
+
     /// The first part's name when the names of a folder's torch and GGUF files are all parts of
     /// one split model, part 1 among them (the parts' contents are checked when it is opened).
     static func splitFirstPart(among names: [String]) -> String? {
-        let parts = names.map { GGUFSplitName(path: $0) }
+        // As paths in the folder (`./-00001-of-00002.gguf` has a prefix, `./`).
+        let parts = names.map { GGUFSplitName(path: "./" + $0) }
         guard let first = parts.first ?? nil, parts.allSatisfy({ $0?.prefix == first.prefix && $0?.count == first.count }) else { return nil }
         return zip(names, parts).first { $0.1?.part == 1 }?.0
     }
