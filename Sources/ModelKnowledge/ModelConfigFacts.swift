@@ -77,6 +77,36 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// A `pad_token_id` found only in the text_config of a table class that has none
     /// (LlamaConfig): set aside, the class default applies; kept for a note.
     public var textConfigPadSetAside: Value<Int>?
+    /// The `decoder` sub-config of a wrapper that builds its decoder from one
+    /// (`decoderWrapperTypes`: EncoderDecoderConfig, VisionEncoderDecoderConfig,
+    /// SpeechEncoderDecoderConfig), as stated; nil for other model types.
+    public var wrappedDecoder: WrappedDecoder?
+
+    /// What a wrapper's `decoder` sub-config states about the decoder's tie.
+    ///
+    /// Why: transformers 5.25 ties such a model's decoder output projection to the decoder's
+    /// input embedding by the decoder's own config — its `tie_word_embeddings`, or its class's
+    /// default — whatever the wrapper's top level says (all nine combinations of true, false and
+    /// absent at each level built with `from_pretrained`, TrOCR and BERT decoders:
+    /// `TestData/knowledge/decoder-wrappers`). A TrOCR checkpoint saved by transformers 5.25 states
+    /// false at the top and true in its decoder, and was "not tied (evidence: config)" while
+    /// loaded it is tied.
+    public struct WrappedDecoder: Sendable, Equatable {
+        /// Whether `decoder` is there and a JSON object.
+        public var isObject: Bool
+        public var modelType: String?
+        public var tieWordEmbeddings: Value<Bool>
+
+        public init(isObject: Bool, modelType: String?, tieWordEmbeddings: Value<Bool>) {
+            self.isObject = isObject
+            self.modelType = modelType
+            self.tieWordEmbeddings = tieWordEmbeddings
+        }
+    }
+
+    /// Model types whose config builds the decoder from a `decoder` sub-config.
+    public static let decoderWrapperTypes: Set<String> = ["encoder-decoder", "vision-encoder-decoder", "speech-encoder-decoder"]
+
     /// Why transformers refuses to build a model from this config, when this reader knows it
     /// does (Gemma 3 with a text_config that is no object): nothing is claimed of a model
     /// built from it (no `padding_idx`, no class default).
@@ -140,6 +170,16 @@ public struct ModelConfigFacts: Sendable, Equatable {
         if let raw = root["text_config"], raw != .null {
             facts.hasTextConfig = true
             if raw.objectMembers == nil { facts.textConfigNotObject = raw.shortDescription }
+        }
+        if let type = facts.modelType, decoderWrapperTypes.contains(type) {
+            if root.duplicateKeys.contains("decoder") { throw .conflict(file: path, reason: "key \"decoder\" appears twice") }
+            let decoder = root["decoder"]
+            let object = decoder?.objectMembers != nil
+            if object, let key = decoder?.duplicateKeys.first(where: { $0 == "model_type" || $0 == "tie_word_embeddings" }) {
+                throw .conflict(file: path, reason: "key \(quoted(key)) appears twice in its decoder")
+            }
+            facts.wrappedDecoder = WrappedDecoder(isObject: object, modelType: object ? decoder?["model_type"]?.stringValue : nil,
+                                                  tieWordEmbeddings: object ? boolValue(decoder?["tie_word_embeddings"]) : .absent)
         }
         let nestedPad = text?["pad_token_id"]
         let nestedIsList = if case .array? = nestedPad { true } else { false }

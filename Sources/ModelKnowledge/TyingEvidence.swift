@@ -239,6 +239,24 @@ public enum TyingJudge {
             guard let partial = question.partialCheckpoint else { return result(true, evidence, sentence + noHeadTied) }
             return result(nil, .unknown, sentence + partialClause(partial))
         }
+        if let decoder = config.wrappedDecoder {
+            let wrapper = "\(config.path) is a \(quoted(modelType)) wrapper, whose decoder transformers \(ModelTypeFacts.transformersVersion) ties by the decoder's own config (not by the wrapper's tie_word_embeddings, \(stated(config.tieWordEmbeddings)) here)"
+            guard decoder.isObject else { return result(nil, .unknown, wrapper + ", and it has no decoder config." + noHead) }
+            switch decoder.tieWordEmbeddings {
+            case .value(let tied):
+                let sentence = wrapper + ": its decoder sets tie_word_embeddings to \(tied)."
+                return tied ? tiedUnlessElsewhere(.config, sentence) : result(false, .config, sentence + noHead)
+            case .null, .unusable:
+                return result(nil, .unknown, wrapper + ": its decoder's tie_word_embeddings is \(stated(decoder.tieWordEmbeddings)), not a boolean." + noHead)
+            case .absent:
+                guard let type = decoder.modelType, let fact = ModelTypeFacts.fact(for: type) else {
+                    let named = decoder.modelType.map { "model_type \(quoted($0)) is not in the table of known defaults" } ?? "it states no model_type"
+                    return result(nil, .unknown, wrapper + ": its decoder leaves tie_word_embeddings out, and \(named)." + noHead)
+                }
+                let sentence = wrapper + ": its decoder leaves tie_word_embeddings out; \(fact.configClass) (model_type \(quoted(type))) defaults it to \(fact.tiesWordEmbeddings)."
+                return fact.tiesWordEmbeddings ? tiedUnlessElsewhere(.modelTypeDefault, sentence) : result(false, .modelTypeDefault, sentence + noHead)
+            }
+        }
         if let measured = compositeTie(config, modelType: modelType) {
             switch measured.tied {
             case true?: return tiedUnlessElsewhere(measured.evidence, measured.sentence)

@@ -94,6 +94,18 @@ public struct ModelConfig: Sendable, Equatable {
     /// top level; nil otherwise (only an explicit false says anything: the encoder then has an
     /// input embedding of its own).
     public var shareEncoderDecoderEmbeddings: Bool?
+    /// The top-level `decoder` key, when there is one: whether it is an object, its
+    /// `model_type` (a JSON string) and its `tie_word_embeddings` as written. The wrappers that
+    /// build their decoder from it (EncoderDecoderConfig and its vision and speech kin) tie the
+    /// decoder by it (`ModelConfigFacts.WrappedDecoder`).
+    public var decoder: DecoderConfig?
+
+    /// What `decoder` states, as read (see `decoder`).
+    public struct DecoderConfig: Sendable, Equatable {
+        public var isObject: Bool
+        public var modelType: String?
+        public var tie: NestedValue?
+    }
     /// Token ids config.json gives the roles `eos_token`, `bos_token` (`eos_token_id`,
     /// `bos_token_id`: an integer, or a list of them as Llama 3 writes), by role.
     public var roleTokenIDs: [String: [Int]] = [:]
@@ -130,7 +142,10 @@ public struct ModelConfig: Sendable, Equatable {
         }
         var nestedMembers: [JSONMember] = []
         if case .object(let inner)? = root["text_config"] { nestedMembers = inner }
-        for object in [members, nestedMembers] {
+        // The keys read from a `decoder` sub-config, twice in it, are as ambiguous.
+        var decoderMembers: [JSONMember] = []
+        if case .object(let inner)? = root["decoder"] { decoderMembers = inner.filter { ["model_type", "tie_word_embeddings"].contains($0.key) } }
+        for object in [members, nestedMembers, decoderMembers] {
             // By code points, as Python's json compares keys: `café` precomposed and decomposed
             // are two keys, not one key twice (such a config.json was refused).
             var seen: [ExactText: Int] = [:]
@@ -241,6 +256,16 @@ public struct ModelConfig: Sendable, Equatable {
         case nil: break
         }
         if case .bool(let share)? = root.lastValue(for: "share_encoder_decoder_embeddings") { config.shareEncoderDecoderEmbeddings = share }
+        if let decoder = root.lastValue(for: "decoder") {
+            let isObject = if case .object = decoder { true } else { false }
+            let type: String? = if case .string(let name)? = decoder.lastValue(for: "model_type") { name } else { nil }
+            let tie: NestedValue? = switch decoder.lastValue(for: "tie_word_embeddings") {
+            case .bool(let flag)?: .bool(flag)
+            case let raw?: .notBoolean(Self.text(raw))
+            case nil: nil
+            }
+            config.decoder = DecoderConfig(isObject: isObject, modelType: type, tie: tie)
+        }
         for (key, role) in [("eos_token_id", "eos_token"), ("bos_token_id", "bos_token")] {
             guard let node = root.lastValue(for: key) else { continue }
             if case .array(let items) = node {

@@ -130,6 +130,15 @@ extension ModelConfigFacts {
         }
         textConfigModelType = config.textConfigModelType
         shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent
+        if let type = config.modelType, Self.decoderWrapperTypes.contains(type) {
+            let decoder = config.decoder
+            let tie: Value<Bool> = switch decoder?.tie {
+            case .bool(let flag)?: .value(flag)
+            case .notBoolean(let text)?: text == "null" ? .null : .unusable(text)
+            case nil: .absent
+            }
+            wrappedDecoder = WrappedDecoder(isObject: decoder?.isObject ?? false, modelType: decoder?.modelType, tieWordEmbeddings: tie)
+        }
         hasTextConfig = config.hasTextConfig
         textConfigNotObject = config.textConfigNotObject
         self = settingTextConfigTieAside().readingPadFromTextConfig(config.textConfigPadToken.map(Self.value),
