@@ -30,6 +30,14 @@ from gguf import GGUFReader, GGUFWriter
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def finish(writer):
+    """Writes what was added to `writer`: header, metadata, tensors."""
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
 def write(name, split):
     rng = np.random.default_rng(0)
     writer = GGUFWriter(os.path.join(HERE, name), "llama")
@@ -41,10 +49,7 @@ def write(name, split):
         writer.add_int32("split.tensors.count", 3)
     writer.add_tensor("token_embd.weight", rng.standard_normal((16, 8)).astype(np.float32))
     writer.add_tensor("output_norm.weight", np.ones(8, dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
+    finish(writer)
 
 
 def facts(name):
@@ -71,10 +76,7 @@ def write_split(folder, with_output, output_rows=5):
     writer.add_tensor("blk.0.attn_norm.weight", np.ones(8, dtype=np.float32))
     if with_output:
         writer.add_tensor("output.weight", rng.standard_normal((output_rows, 8)).astype(np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
+    finish(writer)
     return sorted(os.listdir(path))
 
 
@@ -87,10 +89,7 @@ def write_part(path, number, count, tensors, total=None, count_type="uint16"):
         writer.add_int32("split.tensors.count", total)
     for name, array in tensors:
         writer.add_tensor(name, array)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
+    finish(writer)
 
 
 def write_failing():
