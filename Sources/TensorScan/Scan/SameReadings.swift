@@ -7,9 +7,9 @@ extension TensorView {
     /// earlier one's position, the first such; views read by no earlier one are absent.
     ///
     /// Why a search of its own: a torch file may name one stored buffer many times (65,536
-    /// names of one storage fit in 395 KB), and whatever is done per name over the buffer's rows
-    /// — reading them, summarising them, budgeting them — must be done once per buffer, or the
-    /// work grows with names × rows. Byte ranges are compared first (two integers a view): only
+    /// names of one storage fit in 395 KB), and reading or summarising the buffer's rows per
+    /// name made the work grow with names × rows (the scan, `RowScan.sameReadings`; the tie
+    /// sieve, `TieAnalysis.Twins`). Byte ranges are compared first (two integers a view): only
     /// views whose range another one has are keyed in full; the full key for every view of a
     /// 50,000-tensor header cost ~90 ms.
     public static func earlierReadings<Key: Hashable>(_ views: [TensorView], among indices: [Int],
