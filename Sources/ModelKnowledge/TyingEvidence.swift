@@ -249,11 +249,13 @@ public enum TyingJudge {
             case .null, .unusable:
                 return result(nil, .unknown, wrapper + ": its decoder's tie_word_embeddings is \(stated(decoder.tieWordEmbeddings)), not a boolean." + noHead)
             case .absent:
-                guard let type = decoder.modelType, let fact = ModelTypeFacts.fact(for: type) else {
-                    let named = decoder.modelType.map { "model_type \(quoted($0)) is not in the table of known defaults" } ?? "it states no model_type"
-                    return result(nil, .unknown, wrapper + ": its decoder leaves tie_word_embeddings out, and \(named)." + noHead)
+                // A decoder without model_type is built as BERT (the wrappers' sub-config default).
+                let type = decoder.modelType ?? "bert"
+                guard let fact = ModelTypeFacts.fact(for: type) else {
+                    return result(nil, .unknown, wrapper + ": its decoder leaves tie_word_embeddings out, and model_type \(quoted(type)) is not in the table of known defaults." + noHead)
                 }
-                let sentence = wrapper + ": its decoder leaves tie_word_embeddings out; \(fact.configClass) (model_type \(quoted(type))) defaults it to \(fact.tiesWordEmbeddings)."
+                let stated = decoder.modelType == nil ? "states no model_type (the wrapper builds it as \(quoted(type))) and " : ""
+                let sentence = wrapper + ": its decoder \(stated)leaves tie_word_embeddings out; \(fact.configClass) (model_type \(quoted(type))) defaults it to \(fact.tiesWordEmbeddings)."
                 return fact.tiesWordEmbeddings ? tiedUnlessElsewhere(.modelTypeDefault, sentence) : result(false, .modelTypeDefault, sentence + noHead)
             }
         }

@@ -11,6 +11,10 @@ For each, `variants/top-T-decoder-D.json` is the saved config.json with the top-
 decoder's `tie_word_embeddings` set to T and D (true, false, or the key removed: absent), and
 expected.json records whether the model loaded from the folder with that config has its
 decoder's output projection as the decoder's input embedding (the same parameter).
+For bert2bert also `variants/no-decoder-type.json` (the decoder's `model_type` and
+`tie_word_embeddings` removed: the wrapper builds a BERT decoder) and `encoder-same-bytes/`
+(the encoder's word embeddings given the decoder's bytes, saved config): whether the loaded
+model's decoder output projection is the encoder's input embedding.
 
 Needs: pip install torch transformers safetensors. Fixed seeds.
 """
@@ -69,6 +73,27 @@ def main():
                 tied = loaded.decoder.get_output_embeddings().weight is loaded.decoder.get_input_embeddings().weight
             family["variants"][key] = {"tied": tied}
         family["input_embedding"] = next(n for n, p in model.named_parameters() if p is model.decoder.get_input_embeddings().weight)
+        if name == "bert2bert":
+            config = json.loads(json.dumps(saved))
+            for key in ("model_type", "tie_word_embeddings"):
+                config["decoder"].pop(key, None)
+            (folder / "variants" / "no-decoder-type.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+            with tempfile.TemporaryDirectory() as tmp:
+                shutil.copy(folder / "model.safetensors", tmp)
+                (pathlib.Path(tmp) / "config.json").write_text(json.dumps(config))
+                loaded = cls.from_pretrained(tmp)
+                tied = loaded.decoder.get_output_embeddings().weight is loaded.decoder.get_input_embeddings().weight
+                family["no_decoder_type"] = {"tied": tied, "decoder_class": type(loaded.decoder).__name__}
+            same = HERE / "encoder-same-bytes"
+            with torch.no_grad():
+                model.encoder.get_input_embeddings().weight.copy_(model.decoder.get_input_embeddings().weight)
+            model.save_pretrained(same)
+            (same / "generation_config.json").unlink(missing_ok=True)
+            loaded = cls.from_pretrained(same)
+            family["encoder_same_bytes"] = {
+                "encoder_embedding": next(n for n, p in model.named_parameters() if p is model.encoder.get_input_embeddings().weight),
+                "encoder_is_output": loaded.encoder.get_input_embeddings().weight is loaded.decoder.get_output_embeddings().weight,
+                "equal_values": bool(torch.equal(loaded.encoder.get_input_embeddings().weight, loaded.decoder.get_input_embeddings().weight))}
         expected["families"][name] = family
     (HERE / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
 

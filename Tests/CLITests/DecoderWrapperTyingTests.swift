@@ -43,4 +43,43 @@ import TestSupport
             }
         }
     }
+
+    /// `padding --pad-id 1 --tensor NAME` of `weights` beside `config`, in a folder of their own:
+    /// the tying of NAME.
+    static func tying(weights: String, config: String, tensor: String) throws -> [String: Any] {
+        let folder = try Fixtures.temporaryDirectory()
+        try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(weights))).write(to: folder.appendingPathComponent("model.safetensors"))
+        try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(config))).write(to: folder.appendingPathComponent("config.json"))
+        let report = try CLI.json(["padding", folder.path, "--pad-id", "1", "--tensor", tensor])
+        return try #require((report["embeddings"] as? [[String: Any]])?.first?["tying"] as? [String: Any])
+    }
+
+    @Test("bert2bert whose decoder states no model_type: built as BERT, so BertConfig's default ties it")
+    func decoderWithoutType() throws {
+        let facts = try #require(try Self.families()["bert2bert"])
+        let loaded = try #require(facts["no_decoder_type"] as? [String: Any])
+        #expect(loaded["decoder_class"] as? String == "BertLMHeadModel")
+        let tying = try Self.tying(weights: "\(Self.root)/bert2bert/model.safetensors", config: "\(Self.root)/bert2bert/variants/no-decoder-type.json",
+                                   tensor: try #require(facts["input_embedding"] as? String))
+        #expect(tying["tied"] as? Bool == loaded["tied"] as? Bool && tying["evidence"] as? String == "model-type-default", "\(tying)")
+    }
+
+    @Test("an encoder embedding holding the decoder's bytes: the loaded model's head is not it, so never tied by the decoder's config")
+    func encoderWithDecoderBytes() throws {
+        let facts = try #require(try Self.families()["bert2bert"]?["encoder_same_bytes"] as? [String: Any])
+        #expect(facts["encoder_is_output"] as? Bool == false && facts["equal_values"] as? Bool == true)
+        let tying = try Self.tying(weights: "\(Self.root)/encoder-same-bytes/model.safetensors", config: "\(Self.root)/encoder-same-bytes/config.json",
+                                   tensor: try #require(facts["encoder_embedding"] as? String))
+        #expect(tying["tied"] as? Bool != true, "\(tying)")
+    }
+
+    @Test("a key twice in a decoder object is Python's last value, no error: transformers loads such a config (a BERT one was refused)")
+    func repeatedKeyInDecoder() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("toy-bert/model.safetensors"))).write(to: folder.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "bert", "decoder": {"model_type": "gpt2", "model_type": "bert", "tie_word_embeddings": false, "tie_word_embeddings": true}}"#.utf8)
+            .write(to: folder.appendingPathComponent("config.json"))
+        let result = try CLI.run(["padding", folder.path, "--pad-id", "0"])
+        #expect(!result.crashed && result.status == 0, "\(result.stderr)")
+    }
 }

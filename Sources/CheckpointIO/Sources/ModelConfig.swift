@@ -95,9 +95,11 @@ public struct ModelConfig: Sendable, Equatable {
     /// input embedding of its own).
     public var shareEncoderDecoderEmbeddings: Bool?
     /// The top-level `decoder` key, when there is one: whether it is an object, its
-    /// `model_type` (a JSON string) and its `tie_word_embeddings` as written. The wrappers that
-    /// build their decoder from it (EncoderDecoderConfig and its vision and speech kin) tie the
-    /// decoder by it (`ModelConfigFacts.WrappedDecoder`).
+    /// `model_type` (a JSON string) and its `tie_word_embeddings` as written, each the last of
+    /// its key as Python's json keeps it (a key twice in it is no error: it is nothing else's,
+    /// and a BERT config with such a `decoder` was refused). The wrappers that build their
+    /// decoder from it (EncoderDecoderConfig and its vision and speech kin) tie the decoder by
+    /// it (`ModelConfigFacts.WrappedDecoder`).
     public var decoder: DecoderConfig?
 
     /// What `decoder` states, as read (see `decoder`).
@@ -142,10 +144,7 @@ public struct ModelConfig: Sendable, Equatable {
         }
         var nestedMembers: [JSONMember] = []
         if case .object(let inner)? = root["text_config"] { nestedMembers = inner }
-        // The keys read from a `decoder` sub-config, twice in it, are as ambiguous.
-        var decoderMembers: [JSONMember] = []
-        if case .object(let inner)? = root["decoder"] { decoderMembers = inner.filter { ["model_type", "tie_word_embeddings"].contains($0.key) } }
-        for object in [members, nestedMembers, decoderMembers] {
+        for object in [members, nestedMembers] {
             // By code points, as Python's json compares keys: `café` precomposed and decomposed
             // are two keys, not one key twice (such a config.json was refused).
             var seen: [ExactText: Int] = [:]

@@ -41,6 +41,18 @@ extension PaddingAnalysis {
                                       + judgement.detail,
                                   outputProjectionPresent: judgement.outputProjectionPresent)
         }
+        // A wrapper (EncoderDecoder, VisionEncoderDecoder, …) ties only its decoder's output
+        // projection, to the decoder's input embedding: what the decoder's config says is no
+        // word on the encoder's (transformers 5.25 has no encoder–decoder tie; an encoder
+        // embedding with the decoder's bytes was "tied (evidence: config)" by the decoder's
+        // sentence; review, 2026-12-05).
+        if config?.wrappedDecoder != nil, [.config, .modelTypeDefault].contains(judgement.evidence),
+           NameParts(view.name).contains("encoder"), !NameParts(view.name).contains("decoder") {
+            return TyingJudgement(tied: nil, evidence: .unknown,
+                                  detail: "\(view.name) is the wrapper's encoder's, and a wrapper ties only its decoder's output projection, to the decoder's own input embedding: "
+                                      + "what the decoder's config says does not speak of it.",
+                                  outputProjectionPresent: judgement.outputProjectionPresent)
+        }
         guard !role.isNamedTokenMatrix(view.name), [.config, .modelTypeDefault, .architecture].contains(judgement.evidence) else { return judgement }
         return TyingJudgement(tied: nil, evidence: .unknown,
                               detail: "\(view.name) was chosen with --tensor and is not named like an input embedding or output projection: tie_word_embeddings, the model type's default and the architecture's output projection say nothing about it.",
