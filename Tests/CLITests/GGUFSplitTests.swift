@@ -87,4 +87,36 @@ import TestSupport
         #expect((found.first?["evidence"] as? [String: Any])?["reason"] as? String == "llama-00002-of-00004.gguf is shard 2 of 4 by its name")
         #expect(found.first?["severity"] as? String == "warning")
     }
+
+    /// A GGUF file with no tensors and the uint16 keys `split.no` 0 and `split.count` `count`,
+    /// written by hand (GGUF version 3: magic, version, tensor and key counts, then each key as
+    /// length, name, type 2 = uint16, value; padded to the 32-byte data offset).
+    static func firstPart(count: UInt16) -> [UInt8] {
+        var bytes = Array("GGUF".utf8)
+        func little<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        little(UInt32(3))
+        little(UInt64(0))
+        little(UInt64(2))
+        for (key, value) in [("split.no", UInt16(0)), ("split.count", count)] {
+            little(UInt64(key.utf8.count))
+            bytes += Array(key.utf8)
+            little(UInt32(2))
+            little(value)
+        }
+        return bytes + [UInt8](repeating: 0, count: (32 - bytes.count % 32) % 32)
+    }
+
+    @Test("a first part saying 20,001 parts: invalid-split past the limit of 20,000, before any part is opened (65,535 ran out of mappings)")
+    func tooManyParts() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let path = folder.appendingPathComponent("m-00001-of-20001.gguf").path
+        try Data(Self.firstPart(count: 20001)).write(to: URL(fileURLWithPath: path))
+        let result = try CLI.run(["inspect", path])
+        #expect(!result.crashed && result.status == 2)
+        #expect(result.stderr.hasPrefix("tensoraudit: error: \(path): split.count 20001 is past the limit of 20000 parts"), "\(result.stderr)")
+        // The same file saying 2 parts asks for its missing second part.
+        try Data(Self.firstPart(count: 2)).write(to: URL(fileURLWithPath: folder.appendingPathComponent("m-00001-of-00002.gguf").path))
+        let two = try CLI.run(["inspect", folder.appendingPathComponent("m-00001-of-00002.gguf").path])
+        #expect(two.status == 2 && two.stderr.contains("m-00002-of-00002.gguf: part 2 of this 2-part split model is missing"), "\(two.stderr)")
+    }
 }
