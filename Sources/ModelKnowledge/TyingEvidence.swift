@@ -369,8 +369,8 @@ public enum TyingJudge {
     static func partialClause(_ partial: String) -> String {
         " But \(partial), so the matrix it would be tied to may be stored in a part not read here: these files alone cannot show "
             + "whether the embedding is tied (transformers ties two stored matrices only when they are equal, and llama.cpp loads every split). "
-            + "Read the whole checkpoint where it has an index (its folder or index, with every shard); "
-            + "gguf-split parts have none and are read one at a time."
+            + "Read the whole checkpoint: its folder or index, with every shard, or a split GGUF model's first part or folder, "
+            + "from which every part is read."
     }
 
     /// "not tied" when config.json sets `tie_word_embeddings` to false, or leaves it out and

@@ -13,7 +13,9 @@ convert_hf_to_gguf.py's `--split-max-tensors` uses), read whole from their first
 its 5-token vocabulary in the first part's metadata) and `tied/llama-0000i-of-00003.gguf` (no
 `output.weight` anywhere: llama.cpp uses `token_embd.weight` in its place); `vocabulary/`, the
 untied model with a 6-row `output.weight` in its last part against the first part's 5 tokens
-(llama.cpp refuses its shape). Made to fail as
+(llama.cpp refuses its shape); `quantized/`, a Q8_0 model (`general.file_type` 7 in its first
+part) cut into two parts of two tensors, the second holding an F16 and a Q8_0 matrix and no file
+type (read alone, nothing says which mix was intended). Made to fail as
 llama.cpp fails: `missing/` (the untied model without its second part), `wrong-number/` (the
 second part's `split.no` says 2), `twice/` (a tensor in two parts), `count/` (the first part's
 `split.tensors.count` says 5 of 4), `first-number/` (the first part's `split.no` says 1),
@@ -80,6 +82,29 @@ def write_split(folder, with_output, output_rows=5):
     return sorted(os.listdir(path))
 
 
+def write_quantized():
+    """A Q8_0 model in two parts of two tensors (quantized by gguf-py)."""
+    from gguf import GGMLQuantizationType, quants
+    rng = np.random.default_rng(2)
+    path = os.path.join(HERE, "quantized")
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    writer = GGUFWriter(os.path.join(path, "llama.gguf"), "llama", split_max_tensors=2)
+    writer.add_block_count(1)
+    writer.add_embedding_length(32)
+    writer.add_file_type(7)  # LLAMA_FTYPE_MOSTLY_Q8_0
+    q8 = GGMLQuantizationType.Q8_0
+    def quantized(shape):
+        data = rng.standard_normal(shape).astype(np.float32)
+        return quants.quantize(data, q8)
+    writer.add_tensor("token_embd.weight", quantized((8, 32)), raw_dtype=q8)
+    writer.add_tensor("output_norm.weight", np.ones(32, dtype=np.float32))
+    writer.add_tensor("blk.0.attn_q.weight", rng.standard_normal((32, 32)).astype(np.float16))
+    writer.add_tensor("blk.0.attn_k.weight", quantized((32, 32)), raw_dtype=q8)
+    finish(writer)
+    return sorted(os.listdir(path))
+
+
 def write_part(path, number, count, tensors, total=None, count_type="uint16"):
     """One part written by hand with the split keys gguf-split writes (for the failing models)."""
     writer = GGUFWriter(path, "llama")
@@ -127,6 +152,11 @@ def main():
     for folder, with_output, rows in (("untied", True, 5), ("tied", False, 5), ("vocabulary", True, 6)):
         for name in write_split(folder, with_output, rows):
             expected[f"{folder}/{name}"] = facts(os.path.join(folder, name))
+    for name in write_quantized():
+        reader = GGUFReader(os.path.join(HERE, "quantized", name))
+        expected[f"quantized/{name}"] = dict(facts(os.path.join("quantized", name)),
+                                             types=[t.tensor_type.name for t in reader.tensors],
+                                             file_type=int(reader.fields["general.file_type"].parts[-1][0]) if "general.file_type" in reader.fields else None)
     write_failing()
     for folder in ("wrong-number", "twice", "count", "missing", "first-number", "count-type"):
         for name in sorted(os.listdir(os.path.join(HERE, folder))):

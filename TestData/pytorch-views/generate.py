@@ -11,6 +11,10 @@ rows (count, first), and the groups of equal nonzero rows (count, largest, redun
 `copy-beside-views.pt`: one F32 `[64, 32]` tensor (8 KiB, past the tie sieve's 4 KiB prefix)
 under `a0`, `a1`, `a2` (one storage) and its clone under `b` (a storage of its own): a copy
 beside three views of one buffer; `expected.json` records torch's storages and `torch.equal`.
+`slices.pt`: one storage of 256 F32 values cut into `low` (its first 128, as [4, 32]) and
+`high` (its last 128), with `low_again` a second view of `low`'s bytes (as [128]): one storage,
+and only `low` and `low_again` share bytes (an LSTM's flat weight buffer is cut this way);
+`expected.json` records each view's storage and its byte span from torch's storage offsets.
 """
 import json
 import os
@@ -42,7 +46,14 @@ def main():
     torch.save({"a0": weights, "a1": weights, "a2": weights, "b": weights.clone()}, beside)
     copy = torch.load(beside, weights_only=True)
     storages = {name: t.untyped_storage().data_ptr() for name, t in copy.items()}
-    expected = {"torch_version": torch.__version__, "names": list(loaded), "one_storage": len(pointers) == 1,
+    flat = torch.randn(256, generator=generator)
+    slices_path = os.path.join(HERE, "slices.pt")
+    torch.save({"low": flat[:128].view(4, 32), "high": flat[128:].view(4, 32), "low_again": flat[:128]}, slices_path)
+    cut = torch.load(slices_path, weights_only=True)
+    slices = {name: {"storage": t.untyped_storage().data_ptr() == cut["low"].untyped_storage().data_ptr(),
+                     "byte_span": [t.storage_offset() * t.element_size(), (t.storage_offset() + t.numel()) * t.element_size()]}
+              for name, t in cut.items()}
+    expected = {"torch_version": torch.__version__, "names": list(loaded), "one_storage": len(pointers) == 1, "slices": slices,
                 "rows_per_name": 65536, "rows": rows,
                 "copy_beside_views": {"same_storage_as_a0": sorted(n for n in copy if storages[n] == storages["a0"]),
                                       "equal_to_a0": sorted(n for n in copy if torch.equal(copy[n], copy["a0"]))}}

@@ -119,4 +119,19 @@ import TestSupport
         let two = try CLI.run(["inspect", folder.appendingPathComponent("m-00001-of-00002.gguf").path])
         #expect(two.status == 2 && two.stderr.contains("m-00002-of-00002.gguf: part 2 of this 2-part split model is missing"), "\(two.stderr)")
     }
+
+    @Test("quantized/: the second part alone (F16 and Q8_0 by gguf-py, no general.file_type) has no dtype-mixed, only partial-checkpoint; the whole model's file type 7 (Q8_0) explains the mix")
+    func mixInALaterPart() throws {
+        let expected = try Self.expected()
+        let second = try #require(expected["quantized/llama-00002-of-00002.gguf"])
+        #expect(second["types"] as? [String] == ["F16", "Q8_0"] && second["file_type"] is NSNull)
+        #expect(expected["quantized/llama-00001-of-00002.gguf"]?["file_type"] as? Int == 7)
+        func rules(_ path: String) throws -> [String] {
+            let audit = try CLI.json(["audit", Fixtures.path(path)])
+            return (audit["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } ?? []
+        }
+        let alone = try rules("gguf-split/quantized/llama-00002-of-00002.gguf")
+        #expect(alone.contains("partial-checkpoint") && !alone.contains("dtype-mixed"), "\(alone)")
+        #expect(!(try rules("gguf-split/quantized")).contains("dtype-mixed"))
+    }
 }

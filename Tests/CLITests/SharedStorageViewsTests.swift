@@ -47,4 +47,19 @@ import TestSupport
         }
         #expect(findings.last?["tensors"] as? [String] == ["v16"])
     }
+
+    @Test("slices.pt: three views of one storage, of which only low and low_again share bytes (torch's spans): shared storage is those two, not high")
+    func disjointSlices() throws {
+        let slices = try #require(try Self.expected()["slices"] as? [String: [String: Any]])
+        #expect(slices.values.allSatisfy { $0["storage"] as? Bool == true })
+        let spans = try slices.mapValues { try #require($0["byte_span"] as? [Int]) }
+        func overlap(_ a: String, _ b: String) -> Bool {
+            guard let x = spans[a], let y = spans[b] else { return false }
+            return x[0] < y[1] && y[0] < x[1]
+        }
+        #expect(overlap("low", "low_again") && !overlap("low", "high") && !overlap("high", "low_again"))
+        let report = try CLI.json(["ties", Fixtures.path("pytorch-views/slices.pt")])
+        let shared = (report["shared_storage"] as? [[String: Any]])?.compactMap { $0["tensors"] as? [String] }
+        #expect(shared == [["low", "low_again"]])
+    }
 }

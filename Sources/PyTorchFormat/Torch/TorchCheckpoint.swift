@@ -53,8 +53,9 @@ public struct TorchCheckpoint: Sendable {
     public let tensors: [TorchTensor]
     /// Storages in order of first use.
     public let storages: [TorchStorage]
-    /// Names of tensors that share one storage, one group per storage with two or more tensors,
-    /// in order of first use (tied weights are saved this way: once).
+    /// Names of tensors whose bytes overlap in one storage, one group per run of such views with
+    /// two or more tensors, in order of the storages' first use (tied weights are saved this
+    /// way: once); disjoint slices of one storage are no group (`TorchCheckpointReader.sharedGroups`).
     public let sharedStorageGroups: [[String]]
     /// Tensors of kinds torch's safe loader rebuilds and this reader does not read (quantized,
     /// sparse, …), in state-dict order; not in `tensors`.

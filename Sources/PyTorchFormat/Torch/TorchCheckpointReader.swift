@@ -316,14 +316,41 @@ public enum TorchCheckpointReader {
         return (storages, indexOfKey)
     }
 
+    /// Names of tensors whose bytes overlap in one storage (`TorchCheckpoint.sharedStorageGroups`):
+    /// per storage, in order of first use, the views chained by overlapping byte spans, each
+    /// group in tensor order. Views of disjoint slices of one storage share no byte and are no
+    /// group: an LSTM's flat weight buffer cut into its 16 matrices was listed as "shared
+    /// storage (one buffer saved once)", the way tied weights are (reader's review, 2026-12-05).
     static func sharedGroups(_ tensors: [TorchTensor]) -> [[String]] {
         var order: [ExactText] = []
-        var groups: [ExactText: [String]] = [:]
-        for tensor in tensors {
+        var members: [ExactText: [Int]] = [:]
+        for (i, tensor) in tensors.enumerated() {
             let key = ExactText(tensor.storageKey)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(tensor.name)
+            if members[key] == nil { order.append(key) }
+            members[key, default: []].append(i)
         }
-        return order.compactMap { key in groups[key].flatMap { $0.count > 1 ? $0 : nil } }
+        var groups: [[String]] = []
+        for key in order {
+            guard let views = members[key], views.count > 1 else { continue }
+            // A sweep over the spans by start: a view joins the run while it starts before the
+            // run's end (an empty span overlaps nothing).
+            let sorted = views.sorted { (tensors[$0].spanByteRange.lowerBound, $0) < (tensors[$1].spanByteRange.lowerBound, $1) }
+            var runs: [[Int]] = []
+            var run: [Int] = [], end: UInt64 = 0
+            for i in sorted {
+                let span = tensors[i].spanByteRange
+                if !run.isEmpty, !span.isEmpty, span.lowerBound < end {
+                    run.append(i)
+                    end = max(end, span.upperBound)
+                } else {
+                    if run.count > 1 { runs.append(run) }
+                    run = span.isEmpty ? [] : [i]
+                    end = span.upperBound
+                }
+            }
+            if run.count > 1 { runs.append(run) }
+            groups += runs.map { $0.sorted() }.sorted { $0[0] < $1[0] }.map { $0.map { tensors[$0].name } }
+        }
+        return groups
     }
 }

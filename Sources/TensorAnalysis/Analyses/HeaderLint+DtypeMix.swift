@@ -23,6 +23,9 @@ extension HeaderLint {
         }
         for file in checkpoint.files {
             if case .gguf(let gguf) = file.format {
+                // A later split part read alone: the model's file type is in its first part.
+                if GGUFFileType(gguf.metadata) == nil, gguf.metadata[GGUFFileType.key] == nil,
+                   let no = gguf.metadata["split.no"]?.integer, no > 0 { continue }
                 if let finding = ggufMix(file.tensors, file: file.path, GGUFFileType(gguf.metadata), stored: gguf.metadata[GGUFFileType.key]) {
                     findings.append(finding)
                 }

@@ -121,7 +121,7 @@ extension Rule {
     public static let partialCheckpoint = Rule(
         id: "partial-checkpoint", defaultSeverity: .warning,
         summary: "The checkpoint read is one part of a larger one: a file named as shard i of n, or a GGUF split whose split.count is above 1; the other parts were not checked.",
-        help: "Audit the folder or the shard index (safetensors, torch) so that every shard is read; llama.cpp's gguf-split parts are read one at a time. A policy can make this fail (severity error).")
+        help: "Audit the folder or the shard index (safetensors, torch) so that every shard is read, or a split GGUF model's first part or folder, from which every part is read. A policy can make this fail (severity error).")
     public static let configInvalidValue = Rule(
         id: "config-invalid-value", defaultSeverity: .warning,
         summary: "A config.json value the audit uses (model_type, pad_token_id, vocab_size, hidden_size, tie_word_embeddings, architectures) does not have the type it needs.",
