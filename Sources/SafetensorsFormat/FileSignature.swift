@@ -10,7 +10,7 @@ public enum FileSignature {
     /// header length" already says what it is.
     public static func describe(_ prefix: UnsafeRawBufferPointer, fileSize: UInt64) -> String? {
         guard fileSize >= 8 else { return nil }
-        let bytes = Array(prefix.prefix(32))
+        let bytes = Array(prefix.prefix(64))
         func starts(_ signature: [UInt8]) -> Bool { bytes.starts(with: signature) }
         if starts([0x50, 0x4B, 0x03, 0x04]) { return "a zip archive (a PyTorch .bin/.pt checkpoint?)" }
         if starts(Array("GGUF".utf8)) { return "a GGUF file" }
@@ -25,6 +25,7 @@ public enum FileSignature {
         if starts([0x93] + Array("NUMPY".utf8)) { return "a NumPy .npy file" }
         if bytes.count >= 2, bytes[0] == 0x80, (2...5).contains(bytes[1]) { return "a Python pickle (a PyTorch .bin?)" }
         if starts(Array("version https://git-lfs".utf8)) { return "a Git LFS pointer (the weights were not downloaded)" }
+        if let spec = ctranslate2Spec(bytes) { return "a CTranslate2 model (spec \(spec); CTranslate2 and faster-whisper read it, torch does not)" }
         // A UTF-8 byte order mark (Windows editors write one) before text.
         let body = starts([0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         let text = body.prefix(8)
@@ -32,6 +33,23 @@ public enum FileSignature {
             return looksLikeJSON(body) ? "JSON text" : "text"
         }
         return nil
+    }
+
+    /// The model spec's name when the bytes open as a CTranslate2 `model.bin` does (its
+    /// `model_spec.py`): a small format version (u32), then the spec's name as a u16 length
+    /// counting a closing NUL, the name (ASCII letters and digits) and the NUL —
+    /// `06 00 00 00 0c 00 WhisperSpec 00`. Why: such a file named `model.bin` was "not a PyTorch
+    /// checkpoint … read as safetensors, header length 7518478154457939974 exceeds the limit",
+    /// which reads as a damaged safetensors file (reader's review, 2026-12-05).
+    static func ctranslate2Spec(_ bytes: [UInt8]) -> String? {
+        guard bytes.count >= 8 else { return nil }
+        let version = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+        let length = Int(bytes[4]) | Int(bytes[5]) << 8
+        guard (1 ... 16).contains(version), length >= 2, bytes.count >= 6 + length else { return nil }
+        let name = bytes[6 ..< 6 + length - 1]
+        guard bytes[6 + length - 1] == 0,
+              name.allSatisfy({ (0x30 ... 0x39).contains($0) || (0x41 ... 0x5A).contains($0) || (0x61 ... 0x7A).contains($0) }) else { return nil }
+        return String(decoding: name, as: UTF8.self)
     }
 
     /// Whether the text opens as a JSON object or array does: `{` then `"` or `}`, `[` then a

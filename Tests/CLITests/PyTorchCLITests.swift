@@ -243,7 +243,11 @@ import TestSupport
                                     (Array("hello world, not weights".utf8), "notes.bin", "it looks like text (24 bytes)"),
                                     (Array("tjgg".utf8) + [3, 0, 0, 0] + [UInt8](repeating: 7, count: 64), "old-llama.bin",
                                      "it looks like a GGML/GGJT file (llama.cpp's format before GGUF) (72 bytes)"),
-                                    ([UInt8](repeating: 0, count: 400), "zeros.ckpt", "read as safetensors, invalid JSON header at byte 8: empty header (400 bytes)")] {
+                                    ([UInt8](repeating: 0, count: 400), "zeros.ckpt", "read as safetensors, invalid JSON header at byte 8: empty header (400 bytes)"),
+                                    // CTranslate2's model.bin (faster-whisper): format version 6, then the spec's name
+                                    // as a u16 length counting its NUL, the name and the NUL (its model_spec.py).
+                                    ([6, 0, 0, 0, 12, 0] + Array("WhisperSpec".utf8) + [0] + [UInt8](repeating: 1, count: 32), "model.bin",
+                                     "it looks like a CTranslate2 model (spec WhisperSpec; CTranslate2 and faster-whisper read it, torch does not) (50 bytes)")] {
             let path = try Fixtures.temporaryFile(bytes, name: name)
             let result = try CLI.run(["inspect", path])
             #expect(result.status == 2)
