@@ -80,6 +80,10 @@ public struct CheckpointFile: Sendable {
                 issues.append(SourceIssue(.torchSafeLoaderRefusesGlobals(globals: facts.safeLoaderRefusedGlobals,
                                                                          torchVersion: WeightsOnlyOpcodes.torchVersion), file: path))
             }
+            if !facts.deviceLocations.isEmpty {
+                issues.append(SourceIssue(.torchDeviceStorages(locations: facts.deviceLocations, storages: facts.deviceStorageCount,
+                                                               total: facts.storageCount), file: path))
+            }
             return issues
         case .safetensors: return []
         }

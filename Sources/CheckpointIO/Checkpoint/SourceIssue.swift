@@ -53,6 +53,10 @@ public struct SourceIssue: Sendable, Equatable {
         /// because they only build a value nothing reads (`RecognisedGlobals.harmlessOutsideSafeList`):
         /// `torch.load` with its default `weights_only=True` refuses it.
         case torchSafeLoaderRefusesGlobals(globals: [String], torchVersion: String)
+        /// A torch file whose storages were saved from devices other than the CPU (`cuda:0`):
+        /// `torch.load` puts each back there unless given `map_location`, and fails where that
+        /// device is missing. `storages` of `total` storages name one of `locations`.
+        case torchDeviceStorages(locations: [String], storages: Int, total: Int)
     }
 
     public var kind: Kind

@@ -29,6 +29,13 @@ public struct TorchFileFacts: Sendable {
     /// Globals torch's safe loader refuses that the file was read despite
     /// (`RecognisedGlobals.harmlessOutsideSafeList`), as `module.name`.
     public let safeLoaderRefusedGlobals: [String]
+    /// The locations other than `cpu` that storages were saved from (`cuda:0`, `mps`), in order
+    /// of first use, and how many storages name one: `torch.load` restores each storage there
+    /// unless given `map_location`, and fails on a machine without that device.
+    public let deviceLocations: [String]
+    public let deviceStorageCount: Int
+    /// Storages in the file.
+    public let storageCount: Int
 
     init(_ checkpoint: TorchCheckpoint) {
         root = checkpoint.root
@@ -43,5 +50,10 @@ public struct TorchFileFacts: Sendable {
         values = checkpoint.values
         valueCount = checkpoint.valueCount
         safeLoaderRefusedGlobals = checkpoint.unsafeGlobals.filter(RecognisedGlobals.harmlessOutsideSafeList.contains).map(\.description)
+        let onDevices = checkpoint.storages.filter { $0.location != "cpu" }
+        var seen = Set<String>()
+        deviceLocations = onDevices.map(\.location).filter { seen.insert($0).inserted }
+        deviceStorageCount = onDevices.count
+        storageCount = checkpoint.storages.count
     }
 }

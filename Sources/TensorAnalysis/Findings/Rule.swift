@@ -154,6 +154,10 @@ extension Rule {
         id: "torch-weights-only-refuses", defaultSeverity: .warning,
         summary: "A torch file's pickle uses opcodes torch.load's default (weights_only=True) does not run, or names torch's TorchVersion, outside its list, so torch.load(path) refuses the file.",
         help: "torch.save(..., pickle_protocol=4) writes such opcodes (FRAME, MEMOIZE, STACK_GLOBAL); loading then needs weights_only=False, which executes the pickle. Re-save with the default protocol, or as safetensors.")
+    public static let torchDeviceStorage = Rule(
+        id: "torch-device-storage", defaultSeverity: .info,
+        summary: "A torch file's storages were saved from a device other than the CPU (cuda:0, mps): torch.load puts them back there, and fails on a machine without that device.",
+        help: "Load it with torch.load(path, map_location=\"cpu\") (transformers' from_pretrained does), or re-save it from CPU tensors (model.cpu() before torch.save) so that torch.load(path) works anywhere.")
     public static let ggufProblem = Rule(
         id: "gguf-problem", defaultSeverity: .warning,
         summary: "A GGUF file reads, with a problem: a tensor name of 64 bytes or more (llama.cpp refuses it; the spec, over 64), a bool byte other than 0 or 1, a string that is not UTF-8, tokenizer keys of the wrong type, an output.weight the architecture's llama.cpp loader never reads, token_embd.weight and output.weight of different row counts, tensor data out of llama.cpp's contiguous order.",

@@ -35,6 +35,7 @@ public enum RuleCatalog {
         .headerDeviation,
         .pickleUnsafeGlobal,
         .torchWeightsOnlyRefuses,
+        .torchDeviceStorage,
         .ggufProblem,
         .ggufVocabularyMismatch,
     ]

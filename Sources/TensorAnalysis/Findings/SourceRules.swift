@@ -19,6 +19,7 @@ import CheckpointIO
 /// | `configInvalidValue` | `config-invalid-value` | warning |
 /// | `ignoredIndex` | `ignored-index` | warning |
 /// | `torchWeightsOnlyRefuses`, `torchSafeLoaderRefusesGlobals` | `torch-weights-only-refuses` | warning |
+/// | `torchDeviceStorages` | `torch-device-storage` | info |
 public enum SourceRules {
     /// The findings of every source issue of `checkpoint`, in the order they were found.
     public static func findings(_ checkpoint: Checkpoint) -> [Finding] {
@@ -109,6 +110,12 @@ public enum SourceRules {
                                + "\(globals.joined(separator: ", ")), outside the safe loader's list, which only records torch's version as text; "
                                + "it loads with weights_only=True after torch.serialization.add_safe_globals of it. The tensors were read here (nothing was executed)",
                            evidence: ["globals": .strings(globals), "torch_version": .string(torchVersion)], file: file)
+        case .torchDeviceStorages(let locations, let storages, let total):
+            let shown = locations.map(quotedName).joined(separator: ", ")
+            return Finding(.torchDeviceStorage,
+                           message: "\(storages) of \(total) storages were saved from \(shown): torch.load(path) puts them back there and fails on a machine "
+                               + "without \(locations.count == 1 ? "that device" : "those devices"); torch.load(path, map_location=\"cpu\") reads them (the tensors were read here)",
+                           evidence: ["locations": .strings(locations), "storages": .int(Int64(storages)), "total": .int(Int64(total))], file: file)
         case .strayShard(let name):
             return Finding(.strayShard,
                            message: "\(quotedName(name)) sits beside the index but is not named by it; it is not loaded",
