@@ -15,7 +15,9 @@ its 5-token vocabulary in the first part's metadata) and `tied/llama-0000i-of-00
 untied model with a 6-row `output.weight` in its last part against the first part's 5 tokens
 (llama.cpp refuses its shape); `quantized/`, a Q8_0 model (`general.file_type` 7 in its first
 part) cut into two parts of two tensors, the second holding an F16 and a Q8_0 matrix and no file
-type (read alone, nothing says which mix was intended). Made to fail as
+type (read alone, nothing says which mix was intended); `mixed-part/llama-00002-of-00003.gguf`,
+a later part alone holding an F16 and a BF16 matrix (two unquantized types, which no file type
+allows). Made to fail as
 llama.cpp fails: `missing/` (the untied model without its second part), `wrong-number/` (the
 second part's `split.no` says 2), `twice/` (a tensor in two parts), `count/` (the first part's
 `split.tensors.count` says 5 of 4), `first-number/` (the first part's `split.no` says 1),
@@ -157,6 +159,22 @@ def main():
         expected[f"quantized/{name}"] = dict(facts(os.path.join("quantized", name)),
                                              types=[t.tensor_type.name for t in reader.tensors],
                                              file_type=int(reader.fields["general.file_type"].parts[-1][0]) if "general.file_type" in reader.fields else None)
+    from gguf import GGMLQuantizationType
+    mixed = os.path.join(HERE, "mixed-part")
+    shutil.rmtree(mixed, ignore_errors=True)
+    os.makedirs(mixed)
+    rng = np.random.default_rng(4)
+    bf16 = (rng.standard_normal((8, 32)).astype(np.float32).view(np.uint32) >> 16).astype(np.uint16)
+    # gguf-py writes BF16 from its raw bits, with raw_dtype (write_part adds plain arrays).
+    writer = GGUFWriter(os.path.join(mixed, "llama-00002-of-00003.gguf"), "llama")
+    writer.add_uint16("split.no", 1)
+    writer.add_uint16("split.count", 3)
+    writer.add_tensor("blk.1.attn_q.weight", rng.standard_normal((8, 32)).astype(np.float16))
+    writer.add_tensor("blk.1.attn_k.weight", bf16, raw_dtype=GGMLQuantizationType.BF16)
+    finish(writer)
+    reader = GGUFReader(os.path.join(mixed, "llama-00002-of-00003.gguf"))
+    expected["mixed-part/llama-00002-of-00003.gguf"] = dict(facts(os.path.join("mixed-part", "llama-00002-of-00003.gguf")),
+                                                             types=[t.tensor_type.name for t in reader.tensors])
     write_failing()
     for folder in ("wrong-number", "twice", "count", "missing", "first-number", "count-type"):
         for name in sorted(os.listdir(os.path.join(HERE, folder))):

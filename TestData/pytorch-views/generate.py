@@ -12,8 +12,9 @@ rows (count, first), and the groups of equal nonzero rows (count, largest, redun
 under `a0`, `a1`, `a2` (one storage) and its clone under `b` (a storage of its own): a copy
 beside three views of one buffer; `expected.json` records torch's storages and `torch.equal`.
 `slices.pt`: one storage of 256 F32 values cut into `low` (its first 128, as [4, 32]) and
-`high` (its last 128), with `low_again` a second view of `low`'s bytes (as [128]): one storage,
-and only `low` and `low_again` share bytes (an LSTM's flat weight buffer is cut this way);
+`high` (its last 128), with `low_again` a second view of `low`'s bytes (as [128]) and `empty`
+a zero-size view at its start: one storage, and only `low` and `low_again` share bytes (an
+LSTM's flat weight buffer is cut this way);
 `expected.json` records each view's storage and its byte span from torch's storage offsets.
 """
 import json
@@ -48,7 +49,7 @@ def main():
     storages = {name: t.untyped_storage().data_ptr() for name, t in copy.items()}
     flat = torch.randn(256, generator=generator)
     slices_path = os.path.join(HERE, "slices.pt")
-    torch.save({"low": flat[:128].view(4, 32), "high": flat[128:].view(4, 32), "low_again": flat[:128]}, slices_path)
+    torch.save({"low": flat[:128].view(4, 32), "empty": flat[:0], "high": flat[128:].view(4, 32), "low_again": flat[:128]}, slices_path)
     cut = torch.load(slices_path, weights_only=True)
     slices = {name: {"storage": t.untyped_storage().data_ptr() == cut["low"].untyped_storage().data_ptr(),
                      "byte_span": [t.storage_offset() * t.element_size(), (t.storage_offset() + t.numel()) * t.element_size()]}

@@ -134,4 +134,13 @@ import TestSupport
         #expect(alone.contains("partial-checkpoint") && !alone.contains("dtype-mixed"), "\(alone)")
         #expect(!(try rules("gguf-split/quantized")).contains("dtype-mixed"))
     }
+
+    @Test("mixed-part/: a later part alone holding F16 and BF16 (gguf-py) is dtype-mixed: no file type allows two unquantized types")
+    func twoPlainTypesInALaterPart() throws {
+        let part = try #require(try Self.expected()["mixed-part/llama-00002-of-00003.gguf"])
+        #expect(part["types"] as? [String] == ["F16", "BF16"] && (part["split"] as? [String: Int])?["split.no"] == 1)
+        let audit = try CLI.json(["audit", Fixtures.path("gguf-split/mixed-part/llama-00002-of-00003.gguf")])
+        let mixed = (audit["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "dtype-mixed" }
+        #expect(((mixed.first?["evidence"] as? [String: Any])?["unexpected"] as? [String]).map(Set.init) == ["F16", "BF16"])
+    }
 }

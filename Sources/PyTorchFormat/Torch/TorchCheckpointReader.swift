@@ -333,18 +333,20 @@ public enum TorchCheckpointReader {
         for key in order {
             guard let views = members[key], views.count > 1 else { continue }
             // A sweep over the spans by start: a view joins the run while it starts before the
-            // run's end (an empty span overlaps nothing).
-            let sorted = views.sorted { (tensors[$0].spanByteRange.lowerBound, $0) < (tensors[$1].spanByteRange.lowerBound, $1) }
+            // run's end. An empty span overlaps nothing and is passed over (it broke the run: a
+            // zero-size view between two tied names hid their tie; review, 2026-12-05).
+            let sorted = views.filter { !tensors[$0].spanByteRange.isEmpty }
+                .sorted { (tensors[$0].spanByteRange.lowerBound, $0) < (tensors[$1].spanByteRange.lowerBound, $1) }
             var runs: [[Int]] = []
             var run: [Int] = [], end: UInt64 = 0
             for i in sorted {
                 let span = tensors[i].spanByteRange
-                if !run.isEmpty, !span.isEmpty, span.lowerBound < end {
+                if !run.isEmpty, span.lowerBound < end {
                     run.append(i)
                     end = max(end, span.upperBound)
                 } else {
                     if run.count > 1 { runs.append(run) }
-                    run = span.isEmpty ? [] : [i]
+                    run = [i]
                     end = span.upperBound
                 }
             }

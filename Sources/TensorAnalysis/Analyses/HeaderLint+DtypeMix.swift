@@ -23,10 +23,13 @@ extension HeaderLint {
         }
         for file in checkpoint.files {
             if case .gguf(let gguf) = file.format {
-                // A later split part read alone: the model's file type is in its first part.
-                if GGUFFileType(gguf.metadata) == nil, gguf.metadata[GGUFFileType.key] == nil,
-                   let no = gguf.metadata["split.no"]?.integer, no > 0 { continue }
-                if let finding = ggufMix(file.tensors, file: file.path, GGUFFileType(gguf.metadata), stored: gguf.metadata[GGUFFileType.key]) {
+                // A later split part read alone states no file type: its model's is in the first
+                // part. Whatever it is, unquantized matrices share one type (review, 2026-12-05:
+                // such a part's quantized mix was "no general.file_type says which mix").
+                let laterPart = gguf.metadata[GGUFFileType.key] == nil && (gguf.metadata["split.count"]?.integer ?? 0) > 1
+                    && (gguf.metadata["split.no"]?.integer ?? 0) > 0
+                if let finding = ggufMix(file.tensors, file: file.path, GGUFFileType(gguf.metadata), stored: gguf.metadata[GGUFFileType.key],
+                                         laterSplitPart: laterPart) {
                     findings.append(finding)
                 }
                 continue
@@ -58,13 +61,21 @@ extension HeaderLint {
     /// A GGUF file's finding, or nil when its types are the mix its file type implies.
     /// `stored`: the raw `general.file_type`, so a value that is there but no integer id is
     /// named as such, not reported as a missing key.
-    static func ggufMix(_ tensors: [TensorView], file path: String, _ fileType: GGUFFileType?, stored: GGUFValue? = nil) -> Finding? {
+    /// `laterSplitPart`: the file is a later part of a split model, whose file type only the
+    /// first part states: held to what every file type requires (one unquantized type).
+    static func ggufMix(_ tensors: [TensorView], file path: String, _ fileType: GGUFFileType?, stored: GGUFValue? = nil,
+                        laterSplitPart: Bool = false) -> Finding? {
         let bytes = floatBytes(tensors)
         let beyondF32 = bytes.keys.filter { $0 != .scalar(.f32) }.sorted()
         let label = fileType.map { "general.file_type \($0.name ?? String($0.id))" } ?? "no general.file_type"
         let unexpected: [ElementType]
         let reason: String
-        switch fileType?.kind {
+        switch laterSplitPart ? nil : fileType?.kind {
+        case nil where laterSplitPart:
+            let plain = beyondF32.filter { $0.blockType == nil }
+            unexpected = plain.count > 1 ? plain : []
+            reason = "a later split part states no general.file_type (its model's is in the first part, not read here); whatever it is, "
+                + "a model's unquantized matrices come from one source type, yet this part's use"
         case .float(let type)?:
             unexpected = beyondF32.filter { $0 != ElementType(type) }
             reason = type.name == "F32" ? "\(label) stores every tensor in F32, yet tensors are also stored as"

@@ -113,8 +113,9 @@ public enum SourceRules {
         case .torchDeviceStorages(let locations, let storages, let total):
             let shown = locations.map(quotedName).joined(separator: ", ")
             return Finding(.torchDeviceStorage,
-                           message: "\(storages) of \(total) storages were saved from \(shown): torch.load(path) puts them back there and fails on a machine "
-                               + "without \(locations.count == 1 ? "that device" : "those devices"); torch.load(path, map_location=\"cpu\") reads them (the tensors were read here)",
+                           message: "\(storages) of \(total) storages \(storages == 1 ? "was" : "were") saved from \(shown): torch.load(path) puts "
+                               + "\(storages == 1 ? "it" : "them") back there, which fails where \(locations.count == 1 ? "that device is" : "those devices are") missing; "
+                               + "torch.load(path, map_location=\"cpu\") reads \(storages == 1 ? "it" : "them") (the tensors were read here)",
                            evidence: ["locations": .strings(locations), "storages": .int(Int64(storages)), "total": .int(Int64(total))], file: file)
         case .strayShard(let name):
             return Finding(.strayShard,
