@@ -104,6 +104,29 @@ public struct ModelConfigFacts: Sendable, Equatable {
         }
     }
 
+    /// Where `padTokenID` was read when not at the top level or in a text_config:
+    /// `decoder.pad_token_id` (`readingPadFromWrappedDecoder`).
+    public var padTokenIDKey: String?
+
+    /// These facts with a wrapper's decoder's `pad_token_id` as the pad id, when the top level
+    /// states none (the key absent or null) and the `encoder` sub-config states none or the
+    /// same: the decoder builds its input embedding with it (`padding_idx`), and a wrapper's
+    /// top-level id is its generation's. A TrOCR saved by transformers 5.25 (pad 1 in its
+    /// decoder only) was "no pad token found". An encoder stating another id leaves it unused:
+    /// one pad id serves every matrix here.
+    public func readingPadFromWrappedDecoder(decoder: Value<Int>?, encoder: Value<Int>?) -> ModelConfigFacts {
+        guard wrappedDecoder != nil, padTokenID == .absent || padTokenID == .null, case .value(let id)? = decoder, id >= 0 else { return self }
+        switch encoder {
+        case nil, .null?, .absent?: break
+        case .value(let other)? where other == id: break
+        default: return self
+        }
+        var facts = self
+        facts.padTokenID = .value(id)
+        facts.padTokenIDKey = "decoder.pad_token_id"
+        return facts
+    }
+
     /// Model types whose config builds the decoder from a `decoder` sub-config.
     public static let decoderWrapperTypes: Set<String> = ["encoder-decoder", "vision-encoder-decoder", "speech-encoder-decoder"]
 
@@ -183,7 +206,9 @@ public struct ModelConfigFacts: Sendable, Equatable {
         }
         let nestedPad = text?["pad_token_id"]
         let nestedIsList = if case .array? = nestedPad { true } else { false }
+        let decoder = root["decoder"].flatMap { $0.objectMembers != nil ? $0 : nil }
         return facts.settingTextConfigTieAside().readingPadFromTextConfig(nestedPad.map(intValue), nestedIsList: nestedIsList)
+            .readingPadFromWrappedDecoder(decoder: decoder?["pad_token_id"].map(intValue), encoder: root["encoder"]?["pad_token_id"].map(intValue))
     }
 
     /// These facts with `pad_token_id` read where the model type's class reads it. `nested`

@@ -105,7 +105,7 @@ public enum PadIDResolver {
         if let config {
             let file = config.path
             // Where the id was read: a Gemma 3 text_config's, or the top level's.
-            let key = config.fieldsFromTextConfig.contains("pad_token_id") ? "text_config.pad_token_id" : "pad_token_id"
+            let key = config.padTokenIDKey ?? (config.fieldsFromTextConfig.contains("pad_token_id") ? "text_config.pad_token_id" : "pad_token_id")
             if let refusal = config.refusal { notes.append("\(file): \(refusal); no pad id is taken from it") }
             if case .value(let top)? = config.padTokenIDSetAside, top != config.padTokenID.value, let type = config.modelType {
                 let owner = ModelTypeFacts.fact(for: type).map(\.configClass) ?? "model_type \(quoted(type))'s config class"

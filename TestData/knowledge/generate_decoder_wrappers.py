@@ -10,7 +10,8 @@
 For each, `variants/top-T-decoder-D.json` is the saved config.json with the top-level and the
 decoder's `tie_word_embeddings` set to T and D (true, false, or the key removed: absent), and
 expected.json records whether the model loaded from the folder with that config has its
-decoder's output projection as the decoder's input embedding (the same parameter).
+decoder's output projection as the decoder's input embedding (the same parameter), and the
+`padding_idx` the loaded model's input embeddings have (the decoder's `pad_token_id`).
 For bert2bert also `variants/no-decoder-type.json` (the decoder's `model_type` and
 `tie_word_embeddings` removed: the wrapper builds a BERT decoder) and `encoder-same-bytes/`
 (the encoder's word embeddings given the decoder's bytes, saved config): whether the loaded
@@ -73,6 +74,12 @@ def main():
                 tied = loaded.decoder.get_output_embeddings().weight is loaded.decoder.get_input_embeddings().weight
             family["variants"][key] = {"tied": tied}
         family["input_embedding"] = next(n for n, p in model.named_parameters() if p is model.decoder.get_input_embeddings().weight)
+        # The padding_idx the loaded model's input embeddings were built with (the top level
+        # states no pad id: absent for trocr, null for bert2bert).
+        loaded = cls.from_pretrained(folder)
+        family["top_level_pad_token_id"] = saved.get("pad_token_id", "absent")
+        family["padding_idx"] = {"decoder": loaded.decoder.get_input_embeddings().padding_idx,
+                                 "encoder": getattr(loaded.encoder.get_input_embeddings(), "padding_idx", None)}
         if name == "bert2bert":
             config = json.loads(json.dumps(saved))
             for key in ("model_type", "tie_word_embeddings"):

@@ -82,4 +82,16 @@ import TestSupport
         let result = try CLI.run(["padding", folder.path, "--pad-id", "0"])
         #expect(!result.crashed && result.status == 0, "\(result.stderr)")
     }
+
+    @Test("the pad id is the decoder's pad_token_id, the padding_idx from_pretrained builds the decoder's embedding with, when the top level states none",
+          arguments: ["trocr", "bert2bert"])
+    func padFromDecoder(family: String) throws {
+        let facts = try #require(try Self.families()[family])
+        #expect(facts["top_level_pad_token_id"] is NSNull || facts["top_level_pad_token_id"] as? String == "absent")
+        let paddingIdx = try #require((facts["padding_idx"] as? [String: Any])?["decoder"] as? Int)
+        let report = try CLI.json(["padding", Fixtures.path("\(Self.root)/\(family)")])
+        let embedding = try #require(facts["input_embedding"] as? String)
+        let entry = try #require((report["embeddings"] as? [[String: Any]])?.first { $0["tensor"] as? String == embedding })
+        #expect(entry["pad_id"] as? Int == paddingIdx && entry["pad_id_source"] as? String == "config", "\(entry)")
+    }
 }

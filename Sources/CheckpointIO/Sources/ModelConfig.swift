@@ -107,6 +107,9 @@ public struct ModelConfig: Sendable, Equatable {
         public var isObject: Bool
         public var modelType: String?
         public var tie: NestedValue?
+        /// The decoder's `pad_token_id`, and the `encoder` sub-config's, as read (nil: absent).
+        public var padToken: PadToken? = nil
+        public var encoderPadToken: PadToken? = nil
     }
     /// Token ids config.json gives the roles `eos_token`, `bos_token` (`eos_token_id`,
     /// `bos_token_id`: an integer, or a list of them as Llama 3 writes), by role.
@@ -263,7 +266,10 @@ public struct ModelConfig: Sendable, Equatable {
             case let raw?: .notBoolean(Self.text(raw))
             case nil: nil
             }
-            config.decoder = DecoderConfig(isObject: isObject, modelType: type, tie: tie)
+            config.decoder = DecoderConfig(isObject: isObject, modelType: type, tie: tie,
+                                           padToken: decoder.lastValue(for: "pad_token_id").map { Self.padToken($0, key: "decoder.pad_token_id").token },
+                                           encoderPadToken: root.lastValue(for: "encoder")?.lastValue(for: "pad_token_id")
+                                               .map { Self.padToken($0, key: "encoder.pad_token_id").token })
         }
         for (key, role) in [("eos_token_id", "eos_token"), ("bos_token_id", "bos_token")] {
             guard let node = root.lastValue(for: key) else { continue }

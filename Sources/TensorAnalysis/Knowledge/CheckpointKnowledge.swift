@@ -143,6 +143,7 @@ extension ModelConfigFacts {
         textConfigNotObject = config.textConfigNotObject
         self = settingTextConfigTieAside().readingPadFromTextConfig(config.textConfigPadToken.map(Self.value),
                                                                      nestedIsList: config.textConfigPadTokenIsList)
+            .readingPadFromWrappedDecoder(decoder: config.decoder?.padToken.map(Self.value), encoder: config.decoder?.encoderPadToken.map(Self.value))
     }
 
     private static func value(_ token: ModelConfig.PadToken) -> Value<Int> {
