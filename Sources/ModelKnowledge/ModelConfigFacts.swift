@@ -109,18 +109,19 @@ public struct ModelConfigFacts: Sendable, Equatable {
     public var padTokenIDKey: String?
 
     /// These facts with a wrapper's decoder's `pad_token_id` as the pad id, when the top level
-    /// states none (the key absent or null) and the `encoder` sub-config states none or the
-    /// same: the decoder builds its input embedding with it (`padding_idx`), and a wrapper's
-    /// top-level id is its generation's. A TrOCR saved by transformers 5.25 (pad 1 in its
-    /// decoder only) was "no pad token found". An encoder stating another id leaves it unused:
-    /// one pad id serves every matrix here.
+    /// states none (the key absent or null): the decoder builds its input embedding with it
+    /// (`padding_idx`), and a wrapper's top-level id is its generation's. A TrOCR saved by
+    /// transformers 5.25 (pad 1 in its decoder only) was "no pad token found". One pad id
+    /// serves every token matrix here, so only where no other matrix has another: a vision or
+    /// speech encoder has no token matrix, and an `encoder-decoder`'s text encoder must state
+    /// the same id (left out, its class's default applies: BertConfig 0, RobertaConfig 1;
+    /// review, 2026-12-05). Not for a decoder type whose embedding has no `padding_idx`
+    /// (GPT-2): its id would be taken for one.
     public func readingPadFromWrappedDecoder(decoder: Value<Int>?, encoder: Value<Int>?) -> ModelConfigFacts {
-        guard wrappedDecoder != nil, padTokenID == .absent || padTokenID == .null, case .value(let id)? = decoder, id >= 0 else { return self }
-        switch encoder {
-        case nil, .null?, .absent?: break
-        case .value(let other)? where other == id: break
-        default: return self
-        }
+        guard let wrapped = wrappedDecoder, let type = modelType, padTokenID == .absent || padTokenID == .null,
+              case .value(let id)? = decoder, id >= 0 else { return self }
+        if type == "encoder-decoder", encoder != .value(id) { return self }
+        if let decoderType = wrapped.modelType, ModelTypeFacts.fact(for: decoderType)?.embeddingPadding == ModelTypeFact.EmbeddingPadding.none { return self }
         var facts = self
         facts.padTokenID = .value(id)
         facts.padTokenIDKey = "decoder.pad_token_id"
