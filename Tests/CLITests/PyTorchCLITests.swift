@@ -411,4 +411,14 @@ import TestSupport
         #expect(result.stderr.contains(what), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
+
+    @Test("views.pt: the strided-view error counts the strided tensors as torch sees them (is_contiguous false)")
+    func stridedCount() throws {
+        let files = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["files"] as? [String: [String: Any]])
+        let tensors = try #require(files["views.pt"]?["tensors"] as? [[String: Any]])
+        let strided = tensors.filter { $0["is_contiguous"] as? Bool == false }.count
+        let result = try CLI.run(["inspect", Fixtures.path("pytorch/views.pt")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("and \(strided) of the \(tensors.count) tensors are; torch.load reads them"), "\(result.stderr)")
+    }
 }

@@ -68,10 +68,14 @@ extension CheckpointFile {
                               message: "tensor \(quotedName(tensor.name)) is torch.\(tensor.dtype.rawValue), which has no safetensors dtype; not read")
             }
             guard let range = tensor.contiguousByteRange else {
+                // How many, so that a file of 74 transposed weights is not fixed one re-save at a
+                // time (rxnfp 0.1.0's bert_pretrained, which torch.load reads; reader's review).
+                let strided = checkpoint.tensors.reduce(0) { $0 + ($1.contiguousByteRange == nil ? 1 : 0) }
                 throw .source(path: path, kind: "strided-tensor",
                               message: "tensor \(quotedName(tensor.name)) is a strided view (shape \(tensor.shape), stride \(tensor.stride)) "
-                                  + "of storage '\(tensor.storageKey)'; only contiguous tensors are read (never a strided view as if it were "
-                                  + "contiguous): save it with .contiguous()")
+                                  + "of storage '\(tensor.storageKey)', and \(strided) of the \(checkpoint.tensors.count) tensors are; torch.load reads "
+                                  + "them, but only contiguous tensors are read here (never a strided view as if it were contiguous): "
+                                  + "save them with .contiguous()")
             }
             entries.append(TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape,
                                        begin: range.lowerBound, end: range.upperBound, elementCount: tensor.elementCount))
