@@ -195,19 +195,18 @@ public struct ModelConfigFacts: Sendable, Equatable {
             facts.hasTextConfig = true
             if raw.objectMembers == nil { facts.textConfigNotObject = raw.shortDescription }
         }
+        // A wrapper's `decoder` sub-config, when it is an object.
+        let decoder = root["decoder"].flatMap { $0.objectMembers != nil ? $0 : nil }
         if let type = facts.modelType, decoderWrapperTypes.contains(type) {
             if root.duplicateKeys.contains("decoder") { throw .conflict(file: path, reason: "key \"decoder\" appears twice") }
-            let decoder = root["decoder"]
-            let object = decoder?.objectMembers != nil
-            if object, let key = decoder?.duplicateKeys.first(where: { $0 == "model_type" || $0 == "tie_word_embeddings" }) {
+            if let key = decoder?.duplicateKeys.first(where: { $0 == "model_type" || $0 == "tie_word_embeddings" }) {
                 throw .conflict(file: path, reason: "key \(quoted(key)) appears twice in its decoder")
             }
-            facts.wrappedDecoder = WrappedDecoder(isObject: object, modelType: object ? decoder?["model_type"]?.stringValue : nil,
-                                                  tieWordEmbeddings: object ? boolValue(decoder?["tie_word_embeddings"]) : .absent)
+            facts.wrappedDecoder = WrappedDecoder(isObject: decoder != nil, modelType: decoder?["model_type"]?.stringValue,
+                                                  tieWordEmbeddings: decoder.map { boolValue($0["tie_word_embeddings"]) } ?? .absent)
         }
         let nestedPad = text?["pad_token_id"]
         let nestedIsList = if case .array? = nestedPad { true } else { false }
-        let decoder = root["decoder"].flatMap { $0.objectMembers != nil ? $0 : nil }
         return facts.settingTextConfigTieAside().readingPadFromTextConfig(nestedPad.map(intValue), nestedIsList: nestedIsList)
             .readingPadFromWrappedDecoder(decoder: decoder?["pad_token_id"].map(intValue), encoder: root["encoder"]?["pad_token_id"].map(intValue))
     }

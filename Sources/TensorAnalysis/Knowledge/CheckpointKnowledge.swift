@@ -123,27 +123,28 @@ extension ModelConfigFacts {
         unusableModelType = invalid("model_type")
         padTokenIDIsList = config.padTokenIsList
         architectures = config.architectures.map { .value($0) } ?? .absent
-        textConfigTie = switch config.textConfigTie {
-        case .bool(let flag)?: .value(flag)
-        case .notBoolean(let text)?: text == "null" ? .null : .unusable(text)
-        case nil: .absent
-        }
+        textConfigTie = Self.value(config.textConfigTie)
         textConfigModelType = config.textConfigModelType
         shareEncoderDecoderEmbeddings = config.shareEncoderDecoderEmbeddings.map { .value($0) } ?? .absent
         if let type = config.modelType, Self.decoderWrapperTypes.contains(type) {
             let decoder = config.decoder
-            let tie: Value<Bool> = switch decoder?.tie {
-            case .bool(let flag)?: .value(flag)
-            case .notBoolean(let text)?: text == "null" ? .null : .unusable(text)
-            case nil: .absent
-            }
-            wrappedDecoder = WrappedDecoder(isObject: decoder?.isObject ?? false, modelType: decoder?.modelType, tieWordEmbeddings: tie)
+            wrappedDecoder = WrappedDecoder(isObject: decoder?.isObject ?? false, modelType: decoder?.modelType,
+                                            tieWordEmbeddings: Self.value(decoder?.tie))
         }
         hasTextConfig = config.hasTextConfig
         textConfigNotObject = config.textConfigNotObject
         self = settingTextConfigTieAside().readingPadFromTextConfig(config.textConfigPadToken.map(Self.value),
                                                                      nestedIsList: config.textConfigPadTokenIsList)
             .readingPadFromWrappedDecoder(decoder: config.decoder?.padToken.map(Self.value), encoder: config.decoder?.encoderPadToken.map(Self.value))
+    }
+
+    /// A nested `tie_word_embeddings` as read (a text_config's, a wrapper decoder's).
+    private static func value(_ nested: ModelConfig.NestedValue?) -> Value<Bool> {
+        switch nested {
+        case .bool(let flag)?: .value(flag)
+        case .notBoolean(let text)?: text == "null" ? .null : .unusable(text)
+        case nil: .absent
+        }
     }
 
     private static func value(_ token: ModelConfig.PadToken) -> Value<Int> {
