@@ -10,6 +10,7 @@
 
 #include <immintrin.h>
 #include <stdint.h>
+#include <string.h>
 
 #define CMK_AVX2 __attribute__((target("avx2,fma")))
 
@@ -152,35 +153,165 @@ CMK_AVX2 static inline double hsum(__m256d v) {
 }
 
 // The reductions every loop below ends with, in one fixed order: (s0 + s1) + (s2 + s3) lane by
-// lane, then the four lanes (see `hsum`); the eight float extremes in lane order.
-CMK_AVX2 static inline cmk_lane_sums lane_sums(__m256d s0, __m256d s1, __m256d s2, __m256d s3, __m256d q0,
-                                              __m256d q1, __m256d q2, __m256d q3, __m256 mn, __m256 mx) {
-    float lo[8], hi[8];
-    _mm256_storeu_ps(lo, mn);
-    _mm256_storeu_ps(hi, mx);
-    cmk_lane_sums r;
-    r.sum = hsum(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));
-    r.squares = hsum(_mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3)));
-    r.lowest = lo[0];
-    r.highest = hi[0];
-    for (int k = 1; k < 8; k++) {
-        r.lowest = lo[k] < r.lowest ? lo[k] : r.lowest;
-        r.highest = hi[k] > r.highest ? hi[k] : r.highest;
-    }
-    return r;
+// lane, then the four lanes (see `hsum`).
+CMK_AVX2 static inline void lane_sums(cmk_lane_sums *r, __m256d s0, __m256d s1, __m256d s2, __m256d s3, __m256d q0,
+                                      __m256d q1, __m256d q2, __m256d q3) {
+    r->sum = hsum(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));
+    r->squares = hsum(_mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3)));
 }
 
+// The extremes, two ways behind one interface (`X_start`, `X_step` per sixteen elements, `X_eight`
+// for a last step of eight, `X_finish`), so each loop below names its way once.
+//
+// `float_extremes` (F32): eight float lanes, `minps`/`maxps` (a < b ? a : b) per step, then the
+// lanes in order. NaN never matters: such a chunk's sums are non-finite and it is re-run.
+typedef struct {
+    __m256 lowest, highest;
+} float_extremes;
+
+CMK_AVX2 static inline float_extremes float_start(void) {
+    float_extremes e = {_mm256_set1_ps(__builtin_inff()), _mm256_set1_ps(-__builtin_inff())};
+    return e;
+}
+
+CMK_AVX2 static inline void float_step(float_extremes *e, __m256 a, __m256 b) {
+    e->lowest = _mm256_min_ps(_mm256_min_ps(a, b), e->lowest);
+    e->highest = _mm256_max_ps(_mm256_max_ps(a, b), e->highest);
+}
+
+CMK_AVX2 static inline void float_eight(float_extremes *e, __m256 a) {
+    e->lowest = _mm256_min_ps(a, e->lowest);
+    e->highest = _mm256_max_ps(a, e->highest);
+}
+
+CMK_AVX2 static inline void float_finish(float_extremes e, float *lowest, float *highest) {
+    float lo[8], hi[8];
+    _mm256_storeu_ps(lo, e.lowest);
+    _mm256_storeu_ps(hi, e.highest);
+    *lowest = lo[0];
+    *highest = hi[0];
+    for (int k = 1; k < 8; k++) {
+        *lowest = lo[k] < *lowest ? lo[k] : *lowest;
+        *highest = hi[k] > *highest ? hi[k] : *highest;
+    }
+}
+
+// `code_extremes` (BF16, F16): the extremes of the 16-bit codes from integer lanes. Both formats
+// are sign and magnitude, so among a chunk's codes the unsigned maximum is the most negative
+// value when any code is negative, else the unsigned minimum is the smallest value; the signed
+// maximum is the largest value when any code is non-negative, else the unsigned minimum is.
+// Three integer min/max instructions cover sixteen codes where the float lanes took four, on the
+// pipes the conversions and double additions use (BF16 28.5 -> 33 GB/s per core on data in
+// cache, Zen 5; see docs/PERFORMANCE.md). The value is the float lanes' whenever the extreme is
+// not a zero (equal nonzero values have one bit pattern); which zero the float lanes keep depends
+// on their order, so a chunk whose extreme is ±0 runs the float lanes' loop for its extremes
+// (`*_lane_extremes`). NaN codes make Σx NaN (BF16) or an extreme a non-finite lane (F16): the
+// caller re-runs such a chunk either way.
+typedef struct {
+    __m256i signed_max, unsigned_max, unsigned_min;
+} code_extremes;
+
+CMK_AVX2 static inline code_extremes code_start(void) {
+    code_extremes e = {_mm256_set1_epi16((short)0x8000), _mm256_setzero_si256(), _mm256_set1_epi16(-1)};
+    return e;
+}
+
+CMK_AVX2 static inline void code_add(code_extremes *e, __m256i w) {
+    e->signed_max = _mm256_max_epi16(e->signed_max, w);
+    e->unsigned_max = _mm256_max_epu16(e->unsigned_max, w);
+    e->unsigned_min = _mm256_min_epu16(e->unsigned_min, w);
+}
+
+// Sixteen codes at element `i` (the load `*_pair` made; the compiler keeps one), or eight twice.
+CMK_AVX2 static inline void code_step(code_extremes *e, const unsigned char *p, size_t i) {
+    code_add(e, _mm256_loadu_si256((const __m256i *)(p + i * 2)));
+}
+
+CMK_AVX2 static inline void code_eight(code_extremes *e, const unsigned char *p, size_t i) {
+    code_add(e, _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(p + i * 2))));
+}
+
+// The lowest and highest codes: 16-bit horizontal reductions by `minpos` (the unsigned minimum;
+// a maximum as the minimum of complements, the signed one with the sign bit flipped first).
+CMK_AVX2 static inline void code_finish(code_extremes e, unsigned *lowest, unsigned *highest) {
+    __m128i smax = _mm_max_epi16(_mm256_castsi256_si128(e.signed_max), _mm256_extracti128_si256(e.signed_max, 1));
+    __m128i umax = _mm_max_epu16(_mm256_castsi256_si128(e.unsigned_max), _mm256_extracti128_si256(e.unsigned_max, 1));
+    __m128i umin = _mm_min_epu16(_mm256_castsi256_si128(e.unsigned_min), _mm256_extracti128_si256(e.unsigned_min, 1));
+    unsigned least = (unsigned)_mm_extract_epi16(_mm_minpos_epu16(umin), 0);
+    unsigned most = 0xFFFFu ^ (unsigned)_mm_extract_epi16(_mm_minpos_epu16(_mm_xor_si128(umax, _mm_set1_epi16(-1))), 0);
+    unsigned top = 0x7FFFu ^ (unsigned)_mm_extract_epi16(_mm_minpos_epu16(_mm_xor_si128(smax, _mm_set1_epi16(0x7FFF))), 0);
+    *lowest = (most & 0x8000u) ? most : least;
+    *highest = (top & 0x8000u) ? least : top;
+}
+
+static inline float float_bits(uint32_t bits) {
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+static inline float bf16_code_lane(unsigned code) { return float_bits((uint32_t)code << 16); }
+
+static inline float f16_code_lane(unsigned code) {
+    return float_bits(((uint32_t)(code & 0x8000u) << 16) | ((uint32_t)(code & 0x7FFFu) << 13));
+}
+
+// The float lanes' extremes of a 16-bit chunk, in the float lanes' order.
+#define CMK_LANE_EXTREMES(NAME, PAIR, LANES)                                                     \
+    CMK_AVX2 static void NAME(const unsigned char *p, size_t count, float *lowest, float *highest) { \
+        float_extremes e = float_start();                                                        \
+        size_t i = 0;                                                                            \
+        for (; i + 16 <= count; i += 16) {                                                       \
+            __m256 a, b;                                                                         \
+            PAIR(p, i, &a, &b);                                                                  \
+            float_step(&e, a, b);                                                                \
+        }                                                                                        \
+        if (i + 8 <= count) float_eight(&e, LANES(p, i));                                        \
+        float_finish(e, lowest, highest);                                                        \
+    }
+
+CMK_LANE_EXTREMES(bf16_lane_extremes, bf16_pair, bf16_lanes)
+CMK_LANE_EXTREMES(f16_lane_extremes, f16_pair, f16_lanes)
+
+// A 16-bit chunk's extremes as lanes: from the codes, or the float lanes' loop when one is ±0
+// (or when no step ran: ±Inf, as the float lanes start).
+#define CMK_CODE_FINISH(NAME, CODE_LANE, LANE_EXTREMES)                                          \
+    CMK_AVX2 static inline void NAME(code_extremes e, const unsigned char *p, size_t count, float *lowest, \
+                                     float *highest) {                                           \
+        unsigned low, high;                                                                      \
+        code_finish(e, &low, &high);                                                             \
+        if (count < 8 || (low & 0x7FFFu) == 0 || (high & 0x7FFFu) == 0) {                        \
+            LANE_EXTREMES(p, count, lowest, highest);                                            \
+        } else {                                                                                 \
+            *lowest = CODE_LANE(low);                                                            \
+            *highest = CODE_LANE(high);                                                          \
+        }                                                                                        \
+    }
+
+CMK_CODE_FINISH(bf16_code_finish, bf16_code_lane, bf16_lane_extremes)
+CMK_CODE_FINISH(f16_code_finish, f16_code_lane, f16_lane_extremes)
+
+// The extremes steps of the loops below: EXTREMES is `FLOAT` (F32) or `CODES` (BF16, F16), and
+// LANE_FINISH the 16-bit type's `*_code_finish` (unused for F32).
+#define CMK_EXT_START_FLOAT float_extremes ext = float_start()
+#define CMK_EXT_START_CODES code_extremes ext = code_start()
+#define CMK_EXT_STEP_FLOAT(p, i, a, b) float_step(&ext, a, b)
+#define CMK_EXT_STEP_CODES(p, i, a, b) code_step(&ext, p, i)
+#define CMK_EXT_EIGHT_FLOAT(p, i, a) float_eight(&ext, a)
+#define CMK_EXT_EIGHT_CODES(p, i, a) code_eight(&ext, p, i)
+#define CMK_EXT_FINISH_FLOAT(r, p, count, LANE_FINISH) float_finish(ext, &(r).lowest, &(r).highest)
+#define CMK_EXT_FINISH_CODES(r, p, count, LANE_FINISH) LANE_FINISH(ext, p, count, &(r).lowest, &(r).highest)
+
 // Two eight-lane steps per iteration with four independent double accumulators each for Σx and
-// Σx², so the add latency is hidden; min/max use `minps`/`maxps` (a < b ? a : b), like the
-// Swift lanes (NaN never matters: such a chunk's sums are non-finite and it is re-run).
-#define CMK_SUMS(NAME, QUAD, LANES, ADD)                                                               \
+// Σx², so the add latency is hidden; the extremes as EXTREMES says.
+#define CMK_SUMS(NAME, QUAD, LANES, ADD, EXTREMES, LANE_FINISH)                                  \
     CMK_AVX2 cmk_lane_sums NAME(const void *base, size_t count) {                               \
         const unsigned char *p = (const unsigned char *)base;                                    \
         __m256d one = _mm256_set1_pd(1.0);                                                       \
         __asm__("" : "+x"(one)); /* opaque, or clang folds fma(x, 1, s) back into an add */     \
         __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;                             \
         __m256d q0 = s0, q1 = s0, q2 = s0, q3 = s0;                                              \
-        __m256 mn = _mm256_set1_ps(__builtin_inff()), mx = _mm256_set1_ps(-__builtin_inff());    \
+        CMK_EXT_START_##EXTREMES;                                                                \
         size_t i = 0;                                                                            \
         for (; i + 16 <= count; i += 16) {                                                       \
             cmk_quad v = QUAD(p, i);                                                             \
@@ -192,8 +323,7 @@ CMK_AVX2 static inline cmk_lane_sums lane_sums(__m256d s0, __m256d s1, __m256d s
             q1 = _mm256_fmadd_pd(v.a1, v.a1, q1);                                                \
             q2 = _mm256_fmadd_pd(v.b0, v.b0, q2);                                                \
             q3 = _mm256_fmadd_pd(v.b1, v.b1, q3);                                                \
-            mn = _mm256_min_ps(_mm256_min_ps(v.a, v.b), mn);                                     \
-            mx = _mm256_max_ps(_mm256_max_ps(v.a, v.b), mx);                                     \
+            CMK_EXT_STEP_##EXTREMES(p, i, v.a, v.b);                                             \
         }                                                                                        \
         if (i + 8 <= count) {                                                                    \
             __m256 a = LANES(p, i);                                                              \
@@ -203,30 +333,32 @@ CMK_AVX2 static inline cmk_lane_sums lane_sums(__m256d s0, __m256d s1, __m256d s
             s1 = _mm256_add_pd(s1, a1);                                                          \
             q0 = _mm256_fmadd_pd(a0, a0, q0);                                                    \
             q1 = _mm256_fmadd_pd(a1, a1, q1);                                                    \
-            mn = _mm256_min_ps(a, mn);                                                           \
-            mx = _mm256_max_ps(a, mx);                                                           \
+            CMK_EXT_EIGHT_##EXTREMES(p, i, a);                                                   \
         }                                                                                        \
-        return lane_sums(s0, s1, s2, s3, q0, q1, q2, q3, mn, mx);                                \
+        cmk_lane_sums r;                                                                         \
+        lane_sums(&r, s0, s1, s2, s3, q0, q1, q2, q3);                                           \
+        CMK_EXT_FINISH_##EXTREMES(r, p, count, LANE_FINISH);                                     \
+        return r;                                                                                \
     }
 
-CMK_SUMS(cmk_f32_sums_avx2, f32_quad, f32_lanes, CMK_ADD_BY_FMA)
-CMK_SUMS(cmk_bf16_sums_avx2, bf16_quad, bf16_lanes, CMK_ADD)
-CMK_SUMS(cmk_f16_lane_sums_avx2, f16_quad, f16_lanes, CMK_ADD)
+CMK_SUMS(cmk_f32_sums_avx2, f32_quad, f32_lanes, CMK_ADD_BY_FMA, FLOAT, _)
+CMK_SUMS(cmk_bf16_sums_avx2, bf16_quad, bf16_lanes, CMK_ADD, CODES, bf16_code_finish)
+CMK_SUMS(cmk_f16_lane_sums_avx2, f16_quad, f16_lanes, CMK_ADD, CODES, f16_code_finish)
 
 // The same loops with each pair of ymm double accumulators held in one zmm: `cvtps_pd` widens
 // eight floats at once (no `extractf128`), and the adds and FMAs of lanes a0|a1 (b0|b1) are one
 // instruction. Every double lane sees exactly the additions and FMAs it sees in CMK_SUMS, in the
 // same order, and the final reduction is written out in CMK_SUMS's order, so the results are
 // bit-identical (WideKernelTests compares them); only the instruction count changes (measured
-// 12 -> 15.7 GB/s on the mapped BF16 bench file, two threads). The float loads and the min/max
-// lanes stay 256-bit: they are cheap, and their lane order is the reductions' order.
+// 12 -> 15.7 GB/s on the mapped BF16 bench file, two threads). The float loads and the extremes
+// stay 256-bit: 512-bit integer min/max ran the BF16 loop at 20 GB/s per core against 33 (Zen 5).
 #define CMK_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
 
-#define CMK_SUMS512(NAME, PAIR, LANES)                                                                 \
+#define CMK_SUMS512(NAME, PAIR, LANES, EXTREMES, LANE_FINISH)                                    \
     CMK_AVX512 cmk_lane_sums NAME(const void *base, size_t count) {                             \
         const unsigned char *p = (const unsigned char *)base;                                    \
         __m512d s01 = _mm512_setzero_pd(), s23 = s01, q01 = s01, q23 = s01;                      \
-        __m256 mn = _mm256_set1_ps(__builtin_inff()), mx = _mm256_set1_ps(-__builtin_inff());    \
+        CMK_EXT_START_##EXTREMES;                                                                \
         size_t i = 0;                                                                            \
         for (; i + 16 <= count; i += 16) {                                                       \
             __m256 a, b;                                                                         \
@@ -236,27 +368,28 @@ CMK_SUMS(cmk_f16_lane_sums_avx2, f16_quad, f16_lanes, CMK_ADD)
             s23 = _mm512_add_pd(s23, wb);                                                        \
             q01 = _mm512_fmadd_pd(wa, wa, q01);                                                  \
             q23 = _mm512_fmadd_pd(wb, wb, q23);                                                  \
-            mn = _mm256_min_ps(_mm256_min_ps(a, b), mn);                                         \
-            mx = _mm256_max_ps(_mm256_max_ps(a, b), mx);                                         \
+            CMK_EXT_STEP_##EXTREMES(p, i, a, b);                                                 \
         }                                                                                        \
         if (i + 8 <= count) {                                                                    \
             __m256 a = LANES(p, i);                                                              \
             __m512d wa = _mm512_cvtps_pd(a);                                                     \
             s01 = _mm512_add_pd(s01, wa);                                                        \
             q01 = _mm512_fmadd_pd(wa, wa, q01);                                                  \
-            mn = _mm256_min_ps(a, mn);                                                           \
-            mx = _mm256_max_ps(a, mx);                                                           \
+            CMK_EXT_EIGHT_##EXTREMES(p, i, a);                                                   \
         }                                                                                        \
         __m256d s0 = _mm512_castpd512_pd256(s01), s1 = _mm512_extractf64x4_pd(s01, 1);          \
         __m256d s2 = _mm512_castpd512_pd256(s23), s3 = _mm512_extractf64x4_pd(s23, 1);          \
         __m256d q0 = _mm512_castpd512_pd256(q01), q1 = _mm512_extractf64x4_pd(q01, 1);          \
         __m256d q2 = _mm512_castpd512_pd256(q23), q3 = _mm512_extractf64x4_pd(q23, 1);          \
-        return lane_sums(s0, s1, s2, s3, q0, q1, q2, q3, mn, mx);                                \
+        cmk_lane_sums r;                                                                         \
+        lane_sums(&r, s0, s1, s2, s3, q0, q1, q2, q3);                                           \
+        CMK_EXT_FINISH_##EXTREMES(r, p, count, LANE_FINISH);                                     \
+        return r;                                                                                \
     }
 
-CMK_SUMS512(cmk_f32_sums_avx512, f32_pair, f32_lanes)
-CMK_SUMS512(cmk_bf16_sums_avx512, bf16_pair, bf16_lanes)
-CMK_SUMS512(cmk_f16_lane_sums_avx512, f16_pair, f16_lanes)
+CMK_SUMS512(cmk_f32_sums_avx512, f32_pair, f32_lanes, FLOAT, _)
+CMK_SUMS512(cmk_bf16_sums_avx512, bf16_pair, bf16_lanes, CODES, bf16_code_finish)
+CMK_SUMS512(cmk_f16_lane_sums_avx512, f16_pair, f16_lanes, CODES, f16_code_finish)
 
 // The `ByteHash` stripe loop, four 64-bit lanes per ymm: `mul_epu32` multiplies the low 32 bits
 // of each lane, so `dk` times `dk >> 32` is lo32·hi32, and the `(1,0,3,2)` dword shuffle swaps

@@ -91,26 +91,74 @@ import TestSupport
     func matchesModel(length: Int) {
         var rng = SeededRandom(seed: 0x1A4E &+ UInt64(length))
         for trial in 0..<20 {
-            let floats = Self.values(length, using: &rng)
-            floats.withUnsafeBytes { raw in
-                Self.expectSame(F32Lanes(base: raw.baseAddress!).wideSums(length, avx512: false),
-                                Self.model(floats, pairedLanes: false), "f32 trial \(trial)")
+            Self.expectAllTypesMatch(Self.values(length, using: &rng), avx512: false, "trial \(trial)", using: &rng)
+        }
+    }
+
+    @Test("F32, BF16 and F16 AVX-512 loops: bit for bit as the lane-order model",
+          .enabled(if: MomentKernels.Path.avx512.isAvailable),
+          arguments: [8, 15, 16, 24, 32, 40, 100, 1000, 1024, 2048])
+    func avx512MatchesModel(length: Int) {
+        var rng = SeededRandom(seed: 0x512E &+ UInt64(length))
+        for trial in 0..<20 {
+            Self.expectAllTypesMatch(Self.values(length, using: &rng), avx512: true, "trial \(trial)", using: &rng)
+        }
+    }
+
+    /// The 16-bit loops take their extremes from the integer codes, and fall back to the float
+    /// lanes' order only when an extreme is ±0: which zero the model keeps depends on where each
+    /// sign sits. Rows whose minimum (or maximum) is a zero of either sign, rows of mixed zeros
+    /// only, and chunks too short for a step (the model's ±Inf).
+    @Test("extremes at ±0 and chunks shorter than a step: every loop bit for bit as the model",
+          .enabled(if: MomentKernels.Path.avx2.isAvailable),
+          arguments: [1, 7, 8, 9, 16, 17, 24, 40, 1024])
+    func zeroExtremes(length: Int) {
+        var rng = SeededRandom(seed: 0x2E50 &+ UInt64(length))
+        let paths = MomentKernels.Path.avx512.isAvailable ? [false, true] : [false]
+        for trial in 0..<40 {
+            let kind = trial % 4
+            let floats: [Float] = (0..<length).map { _ in
+                let zero: Float = Bool.random(using: &rng) ? -0.0 : 0.0
+                guard kind != 3, Int.random(in: 0..<4, using: &rng) != 0 else { return zero }
+                let magnitude = Float(sign: .plus, exponent: Int.random(in: -20...20, using: &rng),
+                                      significand: Float.random(in: 1..<2, using: &rng))
+                switch kind {
+                case 0: return magnitude  // minimum ±0
+                case 1: return -magnitude  // maximum ±0
+                default: return Bool.random(using: &rng) ? magnitude : -magnitude
+                }
             }
-            // BF16: the top halves; lane values are those floats with the low half cleared.
-            let bf16 = floats.map { UInt16($0.bitPattern >> 16) }
-            bf16.withUnsafeBytes { raw in
-                Self.expectSame(BF16Lanes(base: raw.baseAddress!).wideSums(length, avx512: false),
-                                Self.model(bf16.map { Float(bitPattern: UInt32($0) << 16) }, pairedLanes: true),
-                                "bf16 trial \(trial)")
+            for avx512 in paths {
+                Self.expectAllTypesMatch(floats, avx512: avx512, "kind \(kind) trial \(trial)", using: &rng)
             }
-            // F16: any code but Inf/NaN; a lane holds the value times 2^-112 (sign, then the
-            // exponent and mantissa moved up 13 bits).
-            let f16 = (0..<length).map { _ in UInt16.random(in: 0...UInt16.max, using: &rng) & 0xFBFF }
-            f16.withUnsafeBytes { raw in
-                let lanes = f16.map { Float(bitPattern: (UInt32($0 & 0x8000) << 16) | (UInt32($0 & 0x7FFF) << 13)) }
-                Self.expectSame(F16Lanes(base: raw.baseAddress!).wideSums(length, avx512: false),
-                                Self.model(lanes, pairedLanes: true), "f16 trial \(trial)")
-            }
+        }
+    }
+
+    /// `floats` through the F32 loop, their top halves through the BF16 loop, and F16 codes of the
+    /// same signs and zeros through the F16 loop, each against the model.
+    static func expectAllTypesMatch(_ floats: [Float], avx512: Bool, _ note: String, using rng: inout SeededRandom) {
+        let length = floats.count
+        let path = avx512 ? "avx512" : "avx2"
+        floats.withUnsafeBytes { raw in
+            expectSame(F32Lanes(base: raw.baseAddress!).wideSums(length, avx512: avx512),
+                       model(floats, pairedLanes: false), "f32 \(path) \(note)")
+        }
+        // BF16: the top halves; lane values are those floats with the low half cleared.
+        let bf16 = floats.map { UInt16($0.bitPattern >> 16) }
+        bf16.withUnsafeBytes { raw in
+            expectSame(BF16Lanes(base: raw.baseAddress!).wideSums(length, avx512: avx512),
+                       model(bf16.map { Float(bitPattern: UInt32($0) << 16) }, pairedLanes: true), "bf16 \(path) \(note)")
+        }
+        // F16: any code but Inf/NaN, with each float's sign and zeros; a lane holds the value
+        // times 2^-112 (sign, then the exponent and mantissa moved up 13 bits).
+        let f16 = floats.map { x -> UInt16 in
+            let sign: UInt16 = x.sign == .minus ? 0x8000 : 0
+            return x == 0 ? sign : sign | UInt16.random(in: 1...0x7BFF, using: &rng)
+        }
+        f16.withUnsafeBytes { raw in
+            let lanes = f16.map { Float(bitPattern: (UInt32($0 & 0x8000) << 16) | (UInt32($0 & 0x7FFF) << 13)) }
+            expectSame(F16Lanes(base: raw.baseAddress!).wideSums(length, avx512: avx512),
+                       model(lanes, pairedLanes: true), "f16 \(path) \(note)")
         }
     }
 }
