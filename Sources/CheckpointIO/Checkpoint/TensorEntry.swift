@@ -16,6 +16,10 @@ public struct TensorEntry: Sendable, Hashable {
     public let end: UInt64
     /// The product of `shape`, known not to overflow.
     public let elementCount: UInt64
+    /// For a torch view whose elements are not consecutive bytes: its strides and the file bytes
+    /// it spans. Its elements were copied in row-major order into memory, and `begin`/`end` are
+    /// offsets there (`TensorView` reads that copy); `nil` for every other tensor.
+    public var gathered: GatheredLayout?
 
     public init(name: String, dtype: ElementType, shape: [UInt64], begin: UInt64, end: UInt64, elementCount: UInt64) {
         self.name = name
@@ -24,6 +28,7 @@ public struct TensorEntry: Sendable, Hashable {
         self.begin = begin
         self.end = end
         self.elementCount = elementCount
+        gathered = nil
     }
 
     /// A validated safetensors header entry.
@@ -33,4 +38,17 @@ public struct TensorEntry: Sendable, Hashable {
     }
 
     public var byteCount: UInt64 { end - begin }
+}
+
+/// Where a gathered torch view came from (`TensorEntry.gathered`).
+public struct GatheredLayout: Sendable, Hashable {
+    /// Strides in elements, as torch stores them.
+    public let stride: [UInt64]
+    /// File bytes from the view's first element to its last, inside its storage.
+    public let storedBytes: Range<UInt64>
+
+    public init(stride: [UInt64], storedBytes: Range<UInt64>) {
+        self.stride = stride
+        self.storedBytes = storedBytes
+    }
 }

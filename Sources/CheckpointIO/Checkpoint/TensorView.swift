@@ -43,15 +43,19 @@ public struct TensorView: Sendable {
     public var fileRange: Range<UInt64> { dataStart + info.begin ..< dataStart + info.end }
 
     /// True when both views read the very same bytes of the same file (paths by code points:
-    /// files named `café` precomposed and decomposed are two files).
+    /// files named `café` precomposed and decomposed are two files). A gathered view's range is
+    /// in its copy, not in the file: it shares bytes only with views of the same copy.
     public func sharesBytes(with other: TensorView) -> Bool {
-        ExactText.same(path, other.path) && fileRange == other.fileRange
+        ExactText.same(path, other.path) && fileRange == other.fileRange && isGathered == other.isGathered
     }
+
+    /// A torch view read through a row-major copy of its elements (`TensorEntry.gathered`).
+    public var isGathered: Bool { info.gathered != nil }
 
     /// A key equal for views that `sharesBytes`: the file by code points and the byte range.
     /// Grouping views of one stored buffer (a torch file's T5 `shared` and both `embed_tokens`)
     /// by it is one pass where `sharesBytes` would compare every pair.
-    public var bytesKey: ExactText { ExactText("\(path)|\(fileRange)") }
+    public var bytesKey: ExactText { ExactText("\(path)|\(isGathered ? "gathered " : "")\(fileRange)") }
 
     /// Number of logical elements. Validation guarantees it fits in `Int` when non-zero,
     /// because the elements occupy bytes of a mapped file.

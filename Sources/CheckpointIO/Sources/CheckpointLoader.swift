@@ -72,7 +72,7 @@ struct CheckpointLoader {
                 throw error
             }
         } else {
-            file = try Self.openMapped(mapping)
+            file = try Self.openMapped(mapping, limits: limits)
             if let whole = try openSplit(first: file, displayPath: displayPath, issues: issues, boundary: boundary) { return whole }
         }
         let folder = Self.folder(of: path)
@@ -83,7 +83,8 @@ struct CheckpointLoader {
     }
 
     /// A mapped file of any format read, decided by its content (see the type's comment).
-    static func openMapped(_ mapping: MappedFile) throws(CheckpointError) -> CheckpointFile {
+    /// `limits.maxDecompressedBytes` also caps what a torch file's strided views' copies take.
+    static func openMapped(_ mapping: MappedFile, limits: SourceLimits) throws(CheckpointError) -> CheckpointFile {
         // GGUF's and zip's magic numbers read as header lengths far past any limit: no
         // safetensors file starts with them.
         let kind = mapping.withBytes { TorchCheckpointReader.kind(of: $0) }
@@ -91,7 +92,7 @@ struct CheckpointLoader {
             if kind == .tar { throw Self.ambiguous(mapping, as: "GGUF", kind: kind) }
             return try CheckpointFile(gguf: mapping)
         }
-        if kind == .zip { return try CheckpointFile(torch: mapping) }
+        if kind == .zip { return try CheckpointFile(torch: mapping, copyLimit: limits.maxDecompressedBytes) }
         do throws(CheckpointError) {
             let file = try SafetensorsFile(mapping: mapping)
             if kind == .tar || kind == .rawPickle(hasTorchMagic: true) { throw Self.ambiguous(mapping, as: "safetensors", kind: kind) }
@@ -106,7 +107,7 @@ struct CheckpointLoader {
             // the file whatever the safetensors reader made of its first bytes (a magic number
             // without PROTO read as a header length "too large"); no valid safetensors file
             // starts either way, so it is tried first.
-            if kind == .tar || kind == .rawPickle(hasTorchMagic: true) { return try CheckpointFile(torch: mapping) }
+            if kind == .tar || kind == .rawPickle(hasTorchMagic: true) { return try CheckpointFile(torch: mapping, copyLimit: limits.maxDecompressedBytes) }
             // A file named like a torch checkpoint that no reader accepts is said to be no torch
             // file first (an empty .pt read "too small for the 8-byte header length"; helper
             // review), then what it looks like or what the safetensors reader made of it (a
@@ -136,7 +137,7 @@ struct CheckpointLoader {
                                   + "\(what) (\(mapping.size) bytes)")
             }
             guard case .source(_, "not-safetensors", _) = error else { throw error }
-            if case .rawPickle = kind { return try CheckpointFile(torch: mapping) }
+            if case .rawPickle = kind { return try CheckpointFile(torch: mapping, copyLimit: limits.maxDecompressedBytes) }
             if mapping.withBytes({ $0.starts(with: [0x89, 0x48, 0x44, 0x46]) }) {
                 throw .source(path: mapping.path, kind: "unsupported-format",
                               message: "this is an HDF5 file (Keras .h5 weights?); not supported")

@@ -103,7 +103,7 @@ struct ShardedLoader {
             }
             let file: CheckpointFile
             do {
-                file = try CheckpointLoader.openMapped(mapping)
+                file = try CheckpointLoader.openMapped(mapping, limits: limits)
             } catch {
                 if case .unsafePickle = error { throw error }
                 // A later shard's payload comes before this shard's failure (adversarial test).
@@ -233,7 +233,7 @@ struct ShardedLoader {
             guard FileIdentity.of(path) != nil, boundary.problem(with: path) == nil,
                   let mapping = try? MappedFile(path: path), boundary.problem(withOpened: mapping) == nil else { continue }
             do {
-                _ = try CheckpointLoader.openMapped(mapping)
+                _ = try CheckpointLoader.openMapped(mapping, limits: .default)
             } catch {
                 if case .unsafePickle(let unsafePath, let globals, let detail) = error {
                     let details = [detail, failure.description].compactMap { $0 }

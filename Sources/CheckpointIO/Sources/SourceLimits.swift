@@ -18,7 +18,8 @@ public struct SourceLimits: Sendable, Equatable {
     /// The environment variable that overrides `maxDecompressedBytes`.
     public static let environmentVariable = "TENSORAUDIT_MAX_DECOMPRESSED_BYTES"
 
-    /// Most bytes a compressed checkpoint may expand to. A zstd frame's declared content size
+    /// Most bytes a compressed checkpoint may expand to (and a torch file's strided views'
+    /// row-major copies may take: both are held in memory). A zstd frame's declared content size
     /// is untrusted (and may be absent), and the safetensors header cap does not bound the data
     /// section, so this is what stops a decompression bomb: decoding fails cleanly when the
     /// output would pass it (and sooner, when the decoded header shows an impossible file).

@@ -10,11 +10,19 @@ import StrictJSON
 /// Refused, each with one line naming the file and the reason: a pickle naming any global a state
 /// dict does not need (`unsafePickle`), raw pickle streams that are not torch files and TorchScript archives, tensor
 /// kinds other than dense (quantized, sparse, nested, …: `unsupported-tensor-kind`), dtypes
-/// without a safetensors name (complex128, complex32), two tensors under one name, and strided
-/// (non-contiguous) views: their elements are not consecutive bytes, and reading them as if they
-/// were would report wrong rows, so they are refused rather than misread.
+/// without a safetensors name (complex128, complex32), and two tensors under one name.
+///
+/// Strided (non-contiguous) views — a transpose saved without `.contiguous()`, a strided slice,
+/// an `expand` — have elements that are not consecutive bytes; reading them as if they were would
+/// report wrong rows. Their elements are copied, in row-major order, into one block of memory
+/// (`TorchTensor.gather`), and the views read that copy: what `torch.load(...).contiguous()`
+/// holds. The copies together may take at most the file's size (a stride of 0 repeats elements:
+/// a 4-byte storage expanded to a billion elements would take 4 GB), so the work and memory stay
+/// linear in the input; past that, the file is refused with the `strided-tensor` error.
 extension CheckpointFile {
-    init(torch mapping: MappedFile) throws(CheckpointError) {
+    /// `copyLimit`: the bytes the strided views' copies may take in memory, besides the file's
+    /// size (`SourceLimits.maxDecompressedBytes`, the cap on what a run holds in memory).
+    init(torch mapping: MappedFile, copyLimit: UInt64 = SourceLimits.defaultDecompressedCap) throws(CheckpointError) {
         let path = mapping.path
         let checkpoint: TorchCheckpoint
         do {
@@ -46,6 +54,9 @@ extension CheckpointFile {
         }
         var entries: [TensorEntry] = []
         entries.reserveCapacity(checkpoint.tensors.count)
+        // Strided views (positions in `entries`), and the bytes their row-major copies take.
+        var gathered: [(entry: Int, tensor: TorchTensor)] = []
+        var gatheredBytes: UInt64 = 0
         // By code points, as the state dict's Python `str` keys are: `café` precomposed and
         // decomposed are two tensors (the file was refused as naming one twice).
         var seen = Set<ExactText>()
@@ -68,23 +79,70 @@ extension CheckpointFile {
                               message: "tensor \(quotedName(tensor.name)) is torch.\(tensor.dtype.rawValue), which has no safetensors dtype; not read")
             }
             guard let range = tensor.contiguousByteRange else {
-                // How many, so that a file of 74 transposed weights is not fixed one re-save at a
-                // time (rxnfp 0.1.0's bert_pretrained, which torch.load reads; reader's review).
-                let strided = checkpoint.tensors.reduce(0) { $0 + ($1.contiguousByteRange == nil ? 1 : 0) }
-                throw .source(path: path, kind: "strided-tensor",
-                              message: "tensor \(quotedName(tensor.name)) is a strided view (shape \(tensor.shape), stride \(tensor.stride)) "
-                                  + "of storage '\(tensor.storageKey)', and \(strided) of the \(checkpoint.tensors.count) tensors are; torch.load reads "
-                                  + "them, but only contiguous tensors are read here (never a strided view as if it were contiguous): "
-                                  + "save them with .contiguous()")
+                // Gathered below, after every tensor is checked: at the offset the copies so far take.
+                var entry = TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape, begin: gatheredBytes,
+                                        end: gatheredBytes, elementCount: tensor.elementCount)
+                entry.gathered = GatheredLayout(stride: tensor.stride, storedBytes: tensor.spanByteRange)
+                gathered.append((entries.count, tensor))
+                entries.append(entry)
+                // Past 64 bits or the file's size: refused below, before anything is copied.
+                let (next, overflow) = gatheredBytes.addingReportingOverflow(tensor.gatheredByteCount ?? .max)
+                gatheredBytes = overflow ? .max : next
+                continue
             }
             entries.append(TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape,
                                        begin: range.lowerBound, end: range.upperBound, elementCount: tensor.elementCount))
         }
-        // File order: the order of the bytes (state-dict order among views of one storage). The
-        // positions are sorted, not (position, entry) pairs: no two more copies of the table.
-        let order = entries.indices.sorted { (entries[$0].begin, $0) < (entries[$1].begin, $1) }
+        let copies = try Self.gather(gathered, into: &entries, bytes: gatheredBytes, from: mapping, count: checkpoint.tensors.count,
+                                     limit: copyLimit)
+        // File order: the order of the bytes (state-dict order among views of one storage; a
+        // gathered view at the first byte it spans). The positions are sorted, not (position,
+        // entry) pairs: no two more copies of the table.
+        func position(_ k: Int) -> UInt64 { entries[k].gathered?.storedBytes.lowerBound ?? entries[k].begin }
+        let order = entries.indices.sorted { (position($0), $0) < (position($1), $1) }
         self.init(path: path, format: .pytorch(TorchFileFacts(checkpoint)), mapping: mapping,
-                  tensors: order.map { TensorView(info: entries[$0], mapping: mapping, dataStart: 0) })
+                  tensors: order.map { k in
+                      TensorView(info: entries[k], mapping: entries[k].gathered != nil ? (copies ?? mapping) : mapping, dataStart: 0)
+                  })
+    }
+
+    /// Copies the elements of the strided views `gathered` (positions in `entries`, tensors) into
+    /// one block of anonymous memory of `bytes` bytes, sets each entry's range there, and returns
+    /// the block (`nil` when there is no strided view). Refuses the file when the copies would
+    /// take more than its size: work and memory stay linear in the input.
+    private static func gather(_ gathered: [(entry: Int, tensor: TorchTensor)], into entries: inout [TensorEntry],
+                               bytes: UInt64, from mapping: MappedFile, count: Int, limit: UInt64) throws(CheckpointError) -> MappedFile? {
+        guard let (_, first) = gathered.first else { return nil }
+        guard bytes <= mapping.size, bytes <= limit, let total = Int(exactly: bytes) else {
+            // How many, so that a file of 74 transposed weights is understood at once (rxnfp
+            // 0.1.0's bert_pretrained, which torch.load reads; reader's review).
+            let bound = bytes > mapping.size
+                ? "more than the file's \(mapping.size) (a stride of 0 repeats elements); a copy past the file's size is not made"
+                : "more than the \(limit) bytes a run holds in memory (\(SourceLimits.environmentVariable) raises it)"
+            throw .source(path: mapping.path, kind: "strided-tensor",
+                          message: "\(gathered.count) of the \(count) tensors are strided views (tensor \(quotedName(first.name)): shape "
+                              + "\(first.shape), stride \(first.stride) of storage '\(first.storageKey)'), and their elements would take "
+                              + "\(bytes == .max ? "more than 2^64" : String(bytes)) bytes once laid out in rows, \(bound); torch.load reads them: "
+                              + "save them with .contiguous()")
+        }
+        var begin = 0
+        for (k, tensor) in gathered {
+            let end = begin + Int(tensor.gatheredByteCount ?? 0)
+            var entry = TensorEntry(name: entries[k].name, dtype: entries[k].dtype, shape: entries[k].shape, begin: UInt64(begin),
+                                    end: UInt64(end), elementCount: entries[k].elementCount)
+            entry.gathered = entries[k].gathered
+            entries[k] = entry
+            begin = end
+        }
+        return try MappedFile(anonymousCapacity: total, label: mapping.path) { (buffer) throws(CheckpointError) -> Int in
+            mapping.withBytes { file in
+                for (k, tensor) in gathered {
+                    let range = Int(entries[k].begin) ..< Int(entries[k].end)
+                    tensor.gather(from: file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[range]))
+                }
+            }
+            return total
+        }
     }
 
     /// The one-line error for a torch file that cannot be read.

@@ -88,10 +88,13 @@ public enum TieAnalysis {
     struct StoredBytes: Hashable {
         let path: ExactText
         let range: Range<UInt64>
+        /// A gathered view's range is in its copy, not in the file.
+        let gathered: Bool
 
         init(_ view: TensorView) {
             path = ExactText(view.path)
             range = view.fileRange
+            gathered = view.isGathered
         }
     }
 

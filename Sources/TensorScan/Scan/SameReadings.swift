@@ -28,13 +28,15 @@ extension TensorView {
     }
 }
 
-/// A view's byte range in its file.
+/// A view's byte range in its file (or in its gathered copy: never the file's bytes).
 private struct StoredSpan: Hashable {
     let lower: UInt64, upper: UInt64
+    let gathered: Bool
 
     init(_ view: TensorView) {
         lower = view.fileRange.lowerBound
         upper = view.fileRange.upperBound
+        gathered = view.isGathered
     }
 }
 

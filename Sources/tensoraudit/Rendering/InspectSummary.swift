@@ -68,11 +68,11 @@ struct InspectSummary {
                 "name": .string(tensor.name),
                 "dtype": .string(tensor.elementType.rawValue),
                 "shape": .uints(tensor.shape),
-                "data_offsets": .uints([tensor.info.begin, tensor.info.end]),
+                "data_offsets": .uints(Self.dataOffsets(tensor)),
                 "nbytes": .uint(tensor.info.byteCount),
                 "parameters": .uint(tensor.info.elementCount),
                 "file": .string(tensor.path),
-            ])
+            ].merging(tensor.info.gathered.map { ["stride": .uints($0.stride)] } ?? [:]) { a, _ in a })
         }
         var byDType: [ExactText: JSONValue] = [:]
         for (dtype, total) in totals {
@@ -128,7 +128,7 @@ struct InspectSummary {
                 // Keys in sorted order, as `json()` renders them.
                 out.raw("{")
                 out.key("data_offsets", indent: 3)
-                out.uints([tensor.info.begin, tensor.info.end], pretty: true)
+                out.uints(Self.dataOffsets(tensor), pretty: true)
                 out.raw(",")
                 out.key("dtype", indent: 3)
                 out.string(tensor.elementType.rawValue)
@@ -153,6 +153,11 @@ struct InspectSummary {
                 out.raw(",")
                 out.key("shape", indent: 3)
                 if tensor.shape.isEmpty { out.raw("[]") } else { out.uints(tensor.shape, pretty: true) }
+                if let gathered = tensor.info.gathered {
+                    out.raw(",")
+                    out.key("stride", indent: 3)
+                    out.uints(gathered.stride, pretty: true)
+                }
                 out.newline(2)
                 out.raw("}")
             }
@@ -162,6 +167,13 @@ struct InspectSummary {
         out.newline(0)
         out.raw("}")
         return out.text
+    }
+
+    /// Where a tensor's bytes are in its file: a gathered torch view's span of its storage (its
+    /// elements were copied elsewhere to be read), every other tensor's own range.
+    static func dataOffsets(_ tensor: TensorView) -> [UInt64] {
+        guard let gathered = tensor.info.gathered else { return [tensor.info.begin, tensor.info.end] }
+        return [gathered.storedBytes.lowerBound, gathered.storedBytes.upperBound]
     }
 
     func text() -> String {
@@ -205,12 +217,20 @@ struct InspectSummary {
         let rows = checkpoint.tensors.map { t -> [String] in
             [TextFormatting.safeName(t.name), t.elementType.rawValue,
              "[" + t.shape.map(String.init).joined(separator: ", ") + "]",
-             "\(t.info.begin)..<\(t.info.end)",
+             Self.dataOffsets(t).map(String.init).joined(separator: "..<") + (t.isGathered ? " strided" : ""),
              TextFormatting.bytes(t.info.byteCount),
              TextFormatting.grouped(t.info.elementCount)]
         }
         lines.append(TextFormatting.table(header: ["TENSOR", "DTYPE", "SHAPE", "BYTES", "SIZE", "PARAMETERS"],
                                           rows: rows, rightAligned: [4, 5]))
+        let strided = checkpoint.tensors.filter(\.isGathered)
+        if !strided.isEmpty {
+            let one = strided.count == 1
+            lines.append("\(strided.count) strided view\(one ? "" : "s"), read through \(one ? "a row-major copy of its" : "row-major copies of their") "
+                + "elements (what torch.load(...).contiguous() holds; BYTES: the storage bytes \(one ? "it spans" : "each spans")): "
+                + strided.prefix(5).map { "\(TextFormatting.safeName($0.name)) stride [\(($0.info.gathered?.stride ?? []).map(String.init).joined(separator: ", "))]" }
+                    .joined(separator: ", ") + (strided.count > 5 ? ", …" : ""))
+        }
         lines.append("")
         lines.append("totals by dtype:")
         let totalRows = totals.keys.sorted().map { dtype -> [String] in
