@@ -18,7 +18,8 @@ import StrictJSON
 /// (`TorchTensor.gather`), and the views read that copy: what `torch.load(...).contiguous()`
 /// holds. The copies together may take at most the file's size (a stride of 0 repeats elements:
 /// a 4-byte storage expanded to a billion elements would take 4 GB), so the work and memory stay
-/// linear in the input; past that, the file is refused with the `strided-tensor` error.
+/// linear in the input, and at most the cap on bytes held in memory; past either, the file is
+/// refused with the `strided-tensor` error.
 extension CheckpointFile {
     /// `copyLimit`: the bytes the strided views' copies may take in memory, besides the file's
     /// size (`SourceLimits.maxDecompressedBytes`, the cap on what a run holds in memory).
@@ -79,21 +80,21 @@ extension CheckpointFile {
                               message: "tensor \(quotedName(tensor.name)) is torch.\(tensor.dtype.rawValue), which has no safetensors dtype; not read")
             }
             guard let range = tensor.contiguousByteRange else {
-                // Gathered below, after every tensor is checked: at the offset the copies so far take.
-                var entry = TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape, begin: gatheredBytes,
-                                        end: gatheredBytes, elementCount: tensor.elementCount)
+                // Copied below, after every tensor is checked, right after the copies before it.
+                // Past 64 bits (or past the limits): refused below, before anything is copied.
+                let (end, overflow) = gatheredBytes.addingReportingOverflow(tensor.gatheredByteCount ?? .max)
+                var entry = TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape, begin: overflow ? 0 : gatheredBytes,
+                                        end: overflow ? 0 : end, elementCount: tensor.elementCount)
                 entry.gathered = GatheredLayout(stride: tensor.stride, storedBytes: tensor.spanByteRange)
                 gathered.append((entries.count, tensor))
                 entries.append(entry)
-                // Past 64 bits or the file's size: refused below, before anything is copied.
-                let (next, overflow) = gatheredBytes.addingReportingOverflow(tensor.gatheredByteCount ?? .max)
-                gatheredBytes = overflow ? .max : next
+                gatheredBytes = overflow ? .max : end
                 continue
             }
             entries.append(TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape,
                                        begin: range.lowerBound, end: range.upperBound, elementCount: tensor.elementCount))
         }
-        let copies = try Self.gather(gathered, into: &entries, bytes: gatheredBytes, from: mapping, count: checkpoint.tensors.count,
+        let copies = try Self.gather(gathered, at: entries, bytes: gatheredBytes, from: mapping, count: checkpoint.tensors.count,
                                      limit: copyLimit)
         // File order: the order of the bytes (state-dict order among views of one storage; a
         // gathered view at the first byte it spans). The positions are sorted, not (position,
@@ -106,11 +107,11 @@ extension CheckpointFile {
                   })
     }
 
-    /// Copies the elements of the strided views `gathered` (positions in `entries`, tensors) into
-    /// one block of anonymous memory of `bytes` bytes, sets each entry's range there, and returns
-    /// the block (`nil` when there is no strided view). Refuses the file when the copies would
-    /// take more than its size: work and memory stay linear in the input.
-    private static func gather(_ gathered: [(entry: Int, tensor: TorchTensor)], into entries: inout [TensorEntry],
+    /// Copies the elements of the strided views `gathered` (positions in `entries`, whose ranges
+    /// say where each copy goes, and tensors) into one block of anonymous memory of `bytes`
+    /// bytes, and returns it (`nil` when there is no strided view). Refuses the file when the
+    /// copies would take more than its size or `limit`: work and memory stay linear in the input.
+    private static func gather(_ gathered: [(entry: Int, tensor: TorchTensor)], at entries: [TensorEntry],
                                bytes: UInt64, from mapping: MappedFile, count: Int, limit: UInt64) throws(CheckpointError) -> MappedFile? {
         guard let (_, first) = gathered.first else { return nil }
         guard bytes <= mapping.size, bytes <= limit, let total = Int(exactly: bytes) else {
@@ -124,15 +125,6 @@ extension CheckpointFile {
                               + "\(first.shape), stride \(first.stride) of storage '\(first.storageKey)'), and their elements would take "
                               + "\(bytes == .max ? "more than 2^64" : String(bytes)) bytes once laid out in rows, \(bound); torch.load reads them: "
                               + "save them with .contiguous()")
-        }
-        var begin = 0
-        for (k, tensor) in gathered {
-            let end = begin + Int(tensor.gatheredByteCount ?? 0)
-            var entry = TensorEntry(name: entries[k].name, dtype: entries[k].dtype, shape: entries[k].shape, begin: UInt64(begin),
-                                    end: UInt64(end), elementCount: entries[k].elementCount)
-            entry.gathered = entries[k].gathered
-            entries[k] = entry
-            begin = end
         }
         return try MappedFile(anonymousCapacity: total, label: mapping.path) { (buffer) throws(CheckpointError) -> Int in
             mapping.withBytes { file in
