@@ -14,10 +14,17 @@ contiguous.
 by safetensors: the bytes a strided view must read as.
 `expand-bomb.pt`: one F32 element expanded to `[4096, 4096]` (64 MiB of elements from a 4-byte
 storage, far more than the file): refused, not copied.
+`same-view-twice.pt`: one transposed F32 `[8, 16]` view saved under two names (an embedding and
+`lm_head.weight`, tied as one view); `same-view-dropped.safetensors` the first alone, as a
+converter that drops the tied name writes it. `symmetric.pt`: a symmetric F32 `[8, 8]` matrix
+beside its own transpose (one storage, equal values). `only-strided.pt`: a file whose one tensor
+is a transpose.
 `expected.json`: per tensor of `strided.pt`, torch's shape, stride, `is_contiguous`, element
 size, and the file bytes it spans (its storage's data offset in the zip, from Python's
 `zipfile` and the local header, plus torch's storage offset); per matrix, numpy's float64 row
-L2 norms, minima and maxima of `t.contiguous()`; the bomb's element count.
+L2 norms, minima and maxima of `t.contiguous()`; the bomb's element count; for the three small files, whether torch gives one storage
+(`untyped_storage().data_ptr()`) and equal values, and the file offset of `only-strided.pt`'s
+storage data with the largest power of two dividing it.
 """
 import json
 import os
@@ -115,8 +122,31 @@ def main():
         start = offsets[keys[name]]
         first, end = entry["storage_elements"]
         entry["file_span"] = [start + first * entry["element_size"], start + end * entry["element_size"]]
+    embedding = torch.randn(16, 8, generator=g).t()
+    twice = os.path.join(HERE, "same-view-twice.pt")
+    torch.save({"model.embed_tokens.weight": embedding, "lm_head.weight": embedding}, twice)
+    save_file({"model.embed_tokens.weight": embedding.contiguous()}, os.path.join(HERE, "same-view-dropped.safetensors"))
+    square = torch.randn(8, 8, generator=g)
+    square = square + square.t()
+    symmetric = os.path.join(HERE, "symmetric.pt")
+    torch.save({"a": square, "b": square.t()}, symmetric)
+    only = os.path.join(HERE, "only-strided.pt")
+    torch.save({"w": torch.randn(4, 4, generator=g).t()}, only)
+
+    def one_storage(path):
+        loaded = torch.load(path, weights_only=True)
+        return len({t.untyped_storage().data_ptr() for t in loaded.values()}) == 1
+
+    def all_equal(path):
+        values = list(torch.load(path, weights_only=True).values())
+        return all(torch.equal(values[0], v) for v in values[1:])
+
+    only_offset = list(storage_data_offsets(only).values())[0]
+    small = {"same_view_twice": {"one_storage": one_storage(twice), "equal": all_equal(twice)},
+             "symmetric": {"one_storage": one_storage(symmetric), "equal": all_equal(symmetric)},
+             "only_strided": {"storage_data_offset": only_offset, "alignment": only_offset & -only_offset}}
     expected = {"torch_version": torch.__version__, "numpy_version": np.__version__, "tensors": tensors,
-                "expand_bomb": {"numel": 4096 * 4096, "file_size": os.path.getsize(bomb)}}
+                "expand_bomb": {"numel": 4096 * 4096, "file_size": os.path.getsize(bomb)}, "small_files": small}
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

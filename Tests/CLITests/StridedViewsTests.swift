@@ -106,4 +106,46 @@ import TestSupport
         let read = try CLI.run(["inspect", Self.path], environment: ["TENSORAUDIT_MAX_DECOMPRESSED_BYTES": "\(bytes)"])
         #expect(read.status == 0, "\(read.stderr)")
     }
+
+    static func smallFiles() throws -> [String: [String: Any]] {
+        let document = try #require(try Fixtures.json("pytorch-strided/expected.json") as? [String: Any])
+        return try #require(document["small_files"] as? [String: [String: Any]])
+    }
+
+    @Test("one transposed view under two names (torch: one storage) reads one copy: one buffer, no bytes wasted; diff knows the dropped name shares it")
+    func sameViewTwice() throws {
+        let torch = try #require(try Self.smallFiles()["same_view_twice"])
+        #expect(torch["one_storage"] as? Bool == true && torch["equal"] as? Bool == true)
+        let path = Fixtures.path("pytorch-strided/same-view-twice.pt")
+        let ties = try CLI.json(["ties", path, "--json"])
+        #expect((ties["groups"] as? [Any])?.isEmpty == true)
+        #expect(ties["wasted_bytes"] as? Int == 0)
+        #expect((ties["shared_storage"] as? [[String: Any]])?.compactMap { $0["tensors"] as? [String] }
+                == [["lm_head.weight", "model.embed_tokens.weight"]])
+        let audit = try CLI.json(["audit", path, "--json"])
+        #expect((audit["findings"] as? [[String: Any]])?.contains { ($0["rule"] as? String)?.hasPrefix("tied-weights") == true } == false)
+        let diff = try CLI.run(["diff", path, Fixtures.path("pytorch-strided/same-view-dropped.safetensors"), "--json"])
+        #expect(diff.status == 0, "\(diff.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any])
+        #expect((report["dropped_shared_storage"] as? [String: Any])?["lm_head.weight"] != nil, "\(report["dropped_shared_storage"] ?? "none")")
+    }
+
+    @Test("a symmetric matrix beside its own transpose (torch: one storage, equal values): shared storage, not a duplicate")
+    func symmetricBesideTranspose() throws {
+        let torch = try #require(try Self.smallFiles()["symmetric"])
+        #expect(torch["one_storage"] as? Bool == true && torch["equal"] as? Bool == true)
+        let ties = try CLI.json(["ties", Fixtures.path("pytorch-strided/symmetric.pt"), "--json"])
+        #expect((ties["groups"] as? [Any])?.isEmpty == true)
+        #expect(ties["wasted_bytes"] as? Int == 0)
+        #expect((ties["shared_storage"] as? [[String: Any]])?.compactMap { $0["tensors"] as? [String] } == [["a", "b"]])
+    }
+
+    @Test("a file whose one tensor is a transpose: its alignment is its storage's offset in the file (zipfile's), not 1")
+    func onlyStridedAlignment() throws {
+        let torch = try #require(try Self.smallFiles()["only_strided"])
+        let report = try CLI.json(["inspect", Fixtures.path("pytorch-strided/only-strided.pt"), "--json"])
+        let file = try #require((report["files"] as? [[String: Any]])?.first)
+        #expect(file["data_alignment"] as? Int == torch["alignment"] as? Int)
+        #expect(((report["tensors"] as? [[String: Any]])?.first?["data_offsets"] as? [Int])?.first == torch["storage_data_offset"] as? Int)
+    }
 }

@@ -121,8 +121,10 @@ public struct CheckpointFile: Sendable {
     /// data section's start): what a reader can assume when it wants aligned loads.
     public var dataAlignment: UInt64 {
         var bits: UInt64 = dataStart ?? 0
-        // A gathered view's bytes are a copy in memory, at no file offset.
-        for tensor in tensors where tensor.info.byteCount > 0 && !tensor.isGathered { bits |= tensor.dataStart + tensor.info.begin }
+        // A gathered view's bytes are a copy in memory: its first element's file offset counts.
+        for tensor in tensors where tensor.info.byteCount > 0 {
+            bits |= tensor.info.gathered?.storedBytes.lowerBound ?? (tensor.dataStart + tensor.info.begin)
+        }
         return bits == 0 ? 1 : 1 << UInt64(bits.trailingZeroBitCount)
     }
 

@@ -55,9 +55,11 @@ extension CheckpointFile {
         }
         var entries: [TensorEntry] = []
         entries.reserveCapacity(checkpoint.tensors.count)
-        // Strided views (positions in `entries`), and the bytes their row-major copies take.
+        // Strided views to copy (positions in `entries`), the bytes their row-major copies take,
+        // and the entry whose copy each layout reads.
         var gathered: [(entry: Int, tensor: TorchTensor)] = []
         var gatheredBytes: UInt64 = 0
+        var copyOf: [StridedView: Int] = [:]
         // By code points, as the state dict's Python `str` keys are: `café` precomposed and
         // decomposed are two tensors (the file was refused as naming one twice).
         var seen = Set<ExactText>()
@@ -80,15 +82,26 @@ extension CheckpointFile {
                               message: "tensor \(quotedName(tensor.name)) is torch.\(tensor.dtype.rawValue), which has no safetensors dtype; not read")
             }
             guard let range = tensor.contiguousByteRange else {
-                // Copied below, after every tensor is checked, right after the copies before it.
-                // Past 64 bits (or past the limits): refused below, before anything is copied.
-                let (end, overflow) = gatheredBytes.addingReportingOverflow(tensor.gatheredByteCount ?? .max)
-                var entry = TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape, begin: overflow ? 0 : gatheredBytes,
+                // Copied below, after every tensor is checked, right after the copies before it;
+                // the same view under another name (dtype, span, shape and stride alike: the same
+                // elements in the same order) reads the same copy, as views of one contiguous
+                // buffer read the same bytes. Past 64 bits (or the limits): refused below, before
+                // anything is copied.
+                let layout = StridedView(dtype: tensor.dtype, span: tensor.spanByteRange, shape: tensor.shape, stride: tensor.stride)
+                var entry: TensorEntry
+                if let earlier = copyOf[layout] {
+                    entry = TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape, begin: entries[earlier].begin,
+                                        end: entries[earlier].end, elementCount: tensor.elementCount)
+                } else {
+                    let (end, overflow) = gatheredBytes.addingReportingOverflow(tensor.gatheredByteCount ?? .max)
+                    entry = TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape, begin: overflow ? 0 : gatheredBytes,
                                         end: overflow ? 0 : end, elementCount: tensor.elementCount)
+                    copyOf[layout] = entries.count
+                    gathered.append((entries.count, tensor))
+                    gatheredBytes = overflow ? .max : end
+                }
                 entry.gathered = GatheredLayout(stride: tensor.stride, storedBytes: tensor.spanByteRange)
-                gathered.append((entries.count, tensor))
                 entries.append(entry)
-                gatheredBytes = overflow ? .max : end
                 continue
             }
             entries.append(TensorEntry(name: tensor.name, dtype: .scalar(dtype), shape: tensor.shape,
@@ -119,7 +132,7 @@ extension CheckpointFile {
             // 0.1.0's bert_pretrained, which torch.load reads; reader's review).
             let bound = bytes > mapping.size
                 ? "more than the file's \(mapping.size) (a stride of 0 repeats elements); a copy past the file's size is not made"
-                : "more than the \(limit) bytes a run holds in memory (\(SourceLimits.environmentVariable) raises it)"
+                : "more than the \(limit) bytes one file's copies may take in memory (\(SourceLimits.environmentVariable) raises it)"
             throw .source(path: mapping.path, kind: "strided-tensor",
                           message: "\(gathered.count) of the \(count) tensors are strided views (tensor \(quotedName(first.name)): shape "
                               + "\(first.shape), stride \(first.stride) of storage '\(first.storageKey)'), and their elements would take "
@@ -140,6 +153,14 @@ extension CheckpointFile {
             }
             return total
         }
+    }
+
+    /// What makes two strided views the same elements in the same order (one copy serves both).
+    private struct StridedView: Hashable {
+        let dtype: TorchDType
+        let span: Range<UInt64>
+        let shape: [UInt64]
+        let stride: [UInt64]
     }
 
     /// The one-line error for a torch file that cannot be read.

@@ -82,19 +82,20 @@ public enum TieAnalysis {
         }
     }
 
-    /// Where a view's bytes are stored: views with the same key read the very same bytes
-    /// (`TensorView.sharesBytes`), so they count once. The path by code points: shards named
-    /// `café` precomposed and decomposed are two files, and copies in them were counted once.
+    /// Where a view's bytes are stored in its file: among views holding identical bytes, those
+    /// with the same key are one stored buffer (`TensorView.sharesBytes`, or a gathered torch
+    /// view over the same storage bytes), so they count once. The path by code points: shards
+    /// named `café` precomposed and decomposed are two files, and copies in them were counted once.
     struct StoredBytes: Hashable {
         let path: ExactText
         let range: Range<UInt64>
-        /// A gathered view's range is in its copy, not in the file.
-        let gathered: Bool
 
+        /// A gathered torch view by the file bytes it spans: views holding identical values
+        /// over the same bytes of one storage (a symmetric matrix saved beside its own
+        /// transpose) are one buffer in the file, not copies.
         init(_ view: TensorView) {
             path = ExactText(view.path)
-            range = view.fileRange
-            gathered = view.isGathered
+            range = view.info.gathered?.storedBytes ?? view.fileRange
         }
     }
 
