@@ -8,6 +8,11 @@ steps with momentum and weight decay: both biases are added to the same gate pre
 so each step gives them the same gradient and they stay equal (torch.equal after training).
 `gru.pt`: an `nn.GRU(8, 16)` whose biases were set equal and not trained: equal, but a GRU's
 `b_hn` is multiplied by the reset gate, so training would part them; no structural reason.
+`rnn.pt`: an `nn.RNN(8, 16)` whose biases were set equal and not trained: torch 2.13 rounds a
+plain RNN's two bias gradients apart, so training is no reason for them to be equal.
+`odd-shapes.pt`: equal bias pairs no LSTM has: beside an empty `weight_hh_l0` of `[0, 2^62]` (four
+times its width overflows 64 bits), and `x.bias_*_l0` of 3 values beside an `[16, 4]`
+`x.weight_hh_l0`.
 `expected.json`: per file, torch's verdict (`torch.equal`) for each layer's pair, and the shape
 of each `weight_hh_lK`.
 """
@@ -38,15 +43,22 @@ def main():
     with torch.no_grad():
         gru.bias_hh_l0.copy_(gru.bias_ih_l0)
     torch.save(gru.state_dict(), os.path.join(HERE, "gru.pt"))
+    rnn = torch.nn.RNN(8, 16)
+    with torch.no_grad():
+        rnn.bias_hh_l0.copy_(rnn.bias_ih_l0)
+    torch.save(rnn.state_dict(), os.path.join(HERE, "rnn.pt"))
+    b, c = torch.randn(16), torch.randn(3)
+    torch.save({"weight_hh_l0": torch.empty(0, 2**62), "bias_ih_l0": b, "bias_hh_l0": b.clone(),
+                "x.weight_hh_l0": torch.randn(16, 4), "x.bias_ih_l0": c, "x.bias_hh_l0": c.clone()},
+               os.path.join(HERE, "odd-shapes.pt"))
     expected = {"torch_version": torch.__version__}
-    for file in ("lstm.pt", "gru.pt"):
+    for file in ("lstm.pt", "gru.pt", "rnn.pt", "odd-shapes.pt"):
         state = torch.load(os.path.join(HERE, file), weights_only=True)
         pairs = {}
         for name in state:
-            if name.startswith("bias_ih_"):
-                suffix = name[len("bias_ih_"):]
-                pairs[suffix] = bool(torch.equal(state[name], state["bias_hh_" + suffix]))
-        shapes = {n: list(t.shape) for n, t in state.items() if n.startswith("weight_hh_")}
+            if "bias_ih_" in name:
+                pairs[name] = bool(torch.equal(state[name], state[name.replace("bias_ih_", "bias_hh_")]))
+        shapes = {n: list(t.shape) for n, t in state.items() if "weight_hh_" in n}
         expected[file] = {"equal_pairs": pairs, "weight_hh_shapes": shapes}
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

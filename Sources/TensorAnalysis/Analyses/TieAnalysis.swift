@@ -29,9 +29,9 @@ public enum TieAnalysis {
         /// block (GPT-NeoX, Phi): both start at zero and are added to the same residual sum, so
         /// they get the same gradient at every step and stay equal.
         case parallelResidualBias = "parallel-residual-bias"
-        /// One layer's (and direction's) `bias_ih_lK` and `bias_hh_lK` of a torch LSTM or plain
-        /// RNN: both are added to the same pre-activations, so they get the same gradient at
-        /// every step and biases that start equal stay equal; each is the model's own parameter.
+        /// One layer's (and direction's) `bias_ih_lK` and `bias_hh_lK` of a torch LSTM: both are
+        /// added to the same gate pre-activations, so they get the same gradient at every step and
+        /// biases that start equal stay equal; each is the model's own parameter.
         case recurrentBiasPair = "recurrent-bias-pair"
         /// An optimizer's state for different parameters (`….state.<n>.exp_avg`): parameters
         /// that always get the same gradient get the same moments; each is the optimizer's own.
@@ -474,7 +474,7 @@ public enum TieAnalysis {
         } else if let note = parallelResidualBiases(names, config: checkpoint.config) {
             group.kind = .parallelResidualBias
             group.note = note
-        } else if let note = recurrentBiases(names, in: checkpoint) {
+        } else if let note = recurrentBiases(names, first, in: checkpoint) {
             group.kind = .recurrentBiasPair
             group.neededCopies = 1
             group.note = note
@@ -521,18 +521,20 @@ public enum TieAnalysis {
             + "both start at zero and add to the same residual sum, so without residual dropout every step gives them the same gradient and keeps them equal"
     }
 
-    /// The note of a torch recurrent layer's two biases of one layer and direction
-    /// (`P.bias_ih_lK[_reverse]`, `P.bias_hh_lK[_reverse]`) when the checkpoint's
-    /// `P.weight_hh_lK[_reverse]` is `[4·H, H]` (an LSTM) or `[H, H]` (an RNN): `torch.nn.LSTM` and
-    /// `RNN` add both biases to the same pre-activations, so every step gives them the same
-    /// gradient, and biases that start equal (a zero or constant initialization, or a converter
-    /// that splits one bias in two) stay equal. A GRU (`[3·H, H]`) multiplies `b_hn` by its reset
-    /// gate, so its pair has no such reason, and neither has an LSTM with projections. nil
-    /// otherwise. EasyOCR's `english_g2.pth` holds four such LSTM pairs, which were duplicates
-    /// "with no known reason" (reader's review, 2026-12-05; `TestData/recurrent-biases`, trained by
-    /// torch with the pairs equal throughout).
-    static func recurrentBiases(_ names: [String], in checkpoint: Checkpoint) -> String? {
-        guard names.count == 2 else { return nil }
+    /// The note of a torch LSTM's two biases of one layer and direction (`P.bias_ih_lK[_reverse]`,
+    /// `P.bias_hh_lK[_reverse]`, each `[4·H]` of a floating-point type) when the checkpoint's
+    /// `P.weight_hh_lK[_reverse]` is `[4·H, H]`: `torch.nn.LSTM` adds both biases to the same gate
+    /// pre-activations, so every step gives them the same gradient — torch's float32 LSTM computes
+    /// it once for both, and biases that start equal stay bit-for-bit equal through training
+    /// (`TestData/recurrent-biases`: ten SGD steps with momentum and weight decay) — and a
+    /// converter splitting one bias in two writes them equal. nil otherwise: a GRU (`[3·H, H]`,
+    /// its `b_hn` multiplied by the reset gate), an LSTM with projections, and a plain RNN, whose
+    /// two gradients torch 2.13 rounds apart (a review measured its pairs drifting ~1e-9 in
+    /// training), keep `duplicate`; so do biases whose shape or type no LSTM has. EasyOCR's
+    /// `english_g2.pth` holds four such LSTM pairs, which were duplicates "with no known reason"
+    /// (reader's review, 2026-12-05).
+    static func recurrentBiases(_ names: [String], _ first: TensorView, in checkpoint: Checkpoint) -> String? {
+        guard names.count == 2, first.elementType.isFloatingPoint, first.shape.count == 1 else { return nil }
         // The module path (up to its last dot) and the layer of a `…bias_ih_l0_reverse` name.
         func split(_ name: String, _ marker: String) -> (prefix: Substring, layer: Substring)? {
             let last = name.lastIndex(of: ".").map { name.index(after: $0) } ?? name.startIndex
@@ -546,16 +548,14 @@ public enum TieAnalysis {
               input.layer.dropFirst().prefix(while: { $0.isASCII && $0.isNumber }).count > 0,
               ["", "_reverse"].contains(String(input.layer.dropFirst().drop(while: { $0.isASCII && $0.isNumber }))),
               let weight = checkpoint.tensor(named: "\(input.prefix)weight_hh_\(input.layer)"), weight.shape.count == 2,
-              weight.shape[1] > 0 else { return nil }
-        let kind: String
-        switch weight.shape[0] {
-        case 4 * weight.shape[1]: kind = "LSTM"
-        case weight.shape[1]: kind = "RNN"
-        default: return nil
-        }
-        return "an \(kind)'s two biases of one layer and direction (\(input.prefix)weight_hh_\(input.layer) is \(weight.shape)): torch adds both "
-            + "to the same pre-activations, so every step gives them the same gradient, and biases that start equal (a zero or constant "
-            + "initialization, or a converter splitting one bias in two) stay equal; each is the model's own parameter"
+              weight.elementType.isFloatingPoint,
+              // [4·H, H], compared by division: 4 · H overflows 64 bits for an empty [0, 2^62].
+              weight.shape[1] > 0, weight.shape[0] % 4 == 0, weight.shape[0] / 4 == weight.shape[1],
+              first.shape[0] == weight.shape[0] else { return nil }
+        return "an LSTM's two biases of one layer and direction (\(input.prefix)weight_hh_\(input.layer) is \(weight.shape)): torch adds both "
+            + "to the same gate pre-activations, so every step gives them the same gradient (torch's float32 LSTM computes it once for both), "
+            + "and biases that start equal (a zero or constant initialization, or a converter splitting one bias in two) stay equal; "
+            + "each is the model's own parameter"
     }
 
     /// The note of a pair of the model type's fixed sinusoidal position tables
