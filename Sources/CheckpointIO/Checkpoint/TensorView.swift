@@ -42,20 +42,31 @@ public struct TensorView: Sendable {
     /// one stored buffer (torch's shared storages), not two copies.
     public var fileRange: Range<UInt64> { dataStart + info.begin ..< dataStart + info.end }
 
+    /// The bytes a view reads: `fileRange`, and whether that range is in its file or in the
+    /// row-major copy of a gathered torch view (`TensorEntry.gathered`), whose offsets are no
+    /// file's. With the path, what makes two views one stored buffer: every check of "the very
+    /// same bytes" (`sharesBytes`, `bytesKey`, the scan's reuse of a reading, `diff`'s pairs)
+    /// compares this, so a copy's range never passes for a file range.
+    public struct ReadRange: Hashable, Sendable {
+        public let range: Range<UInt64>
+        public let inCopy: Bool
+    }
+
+    public var readRange: ReadRange { ReadRange(range: fileRange, inCopy: isGathered) }
+
     /// True when both views read the very same bytes of the same file (paths by code points:
-    /// files named `café` precomposed and decomposed are two files). A gathered view's range is
-    /// in its copy, not in the file: it shares bytes only with views of the same copy.
+    /// files named `café` precomposed and decomposed are two files) or of the same copy.
     public func sharesBytes(with other: TensorView) -> Bool {
-        ExactText.same(path, other.path) && fileRange == other.fileRange && isGathered == other.isGathered
+        ExactText.same(path, other.path) && readRange == other.readRange
     }
 
     /// A torch view read through a row-major copy of its elements (`TensorEntry.gathered`).
     public var isGathered: Bool { info.gathered != nil }
 
-    /// A key equal for views that `sharesBytes`: the file by code points and the byte range.
+    /// A key equal for views that `sharesBytes`: the file by code points and the read range.
     /// Grouping views of one stored buffer (a torch file's T5 `shared` and both `embed_tokens`)
     /// by it is one pass where `sharesBytes` would compare every pair.
-    public var bytesKey: ExactText { ExactText("\(path)|\(isGathered ? "gathered " : "")\(fileRange)") }
+    public var bytesKey: ExactText { ExactText("\(path)|\(isGathered ? "copy " : "")\(fileRange)") }
 
     /// Number of logical elements. Validation guarantees it fits in `Int` when non-zero,
     /// because the elements occupy bytes of a mapped file.

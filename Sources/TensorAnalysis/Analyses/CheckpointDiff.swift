@@ -288,16 +288,13 @@ public struct CheckpointDiff: Sendable {
 
         struct ViewBytes: Hashable {
             let path: ExactText
-            let range: Range<UInt64>
-            /// A gathered view's range is in its copy, not in the file.
-            let gathered: Bool
+            let range: TensorView.ReadRange
             let type: String
             let shape: [UInt64]
 
             init(_ view: TensorView) {
                 path = ExactText(view.path)
-                range = view.fileRange
-                gathered = view.isGathered
+                range = view.readRange
                 type = view.elementType.rawValue
                 shape = view.shape
             }

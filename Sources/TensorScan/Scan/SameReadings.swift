@@ -14,35 +14,23 @@ extension TensorView {
     /// 50,000-tensor header cost ~90 ms.
     public static func earlierReadings<Key: Hashable>(_ views: [TensorView], among indices: [Int],
                                                       key: (Int) -> Key) -> [Int: Int] {
-        var spans: [StoredSpan: Int] = [:]
+        var spans: [TensorView.ReadRange: Int] = [:]
         spans.reserveCapacity(indices.count)
-        for j in indices { spans[StoredSpan(views[j]), default: 0] += 1 }
+        for j in indices { spans[views[j].readRange, default: 0] += 1 }
         guard spans.count < indices.count else { return [:] }
         var first: [StoredReading<Key>: Int] = [:]
         var earlier: [Int: Int] = [:]
-        for j in indices where (spans[StoredSpan(views[j])] ?? 0) > 1 {
-            let reading = StoredReading(path: ExactText(views[j].path), span: StoredSpan(views[j]), key: key(j))
+        for j in indices where (spans[views[j].readRange] ?? 0) > 1 {
+            let reading = StoredReading(path: ExactText(views[j].path), span: views[j].readRange, key: key(j))
             if let found = first[reading] { earlier[j] = found } else { first[reading] = j }
         }
         return earlier
     }
 }
 
-/// A view's byte range in its file (or in its gathered copy: never the file's bytes).
-private struct StoredSpan: Hashable {
-    let lower: UInt64, upper: UInt64
-    let gathered: Bool
-
-    init(_ view: TensorView) {
-        lower = view.fileRange.lowerBound
-        upper = view.fileRange.upperBound
-        gathered = view.isGathered
-    }
-}
-
 /// Where a view's bytes are stored (the file by code points, and the range) and how it reads them.
 private struct StoredReading<Key: Hashable>: Hashable {
     let path: ExactText
-    let span: StoredSpan
+    let span: TensorView.ReadRange
     let key: Key
 }
