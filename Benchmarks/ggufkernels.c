@@ -7,7 +7,8 @@
  * Build and run (to compare two revisions, build it twice, once against each revision's copy of
  * GGUFBlockKernelsAVX2.c, and run the two binaries alternately):
  *   clang -O2 -ISources/CMomentKernels/include Benchmarks/ggufkernels.c \
- *      Sources/CMomentKernels/GGUFBlockKernelsAVX2.c Sources/CMomentKernels/MomentKernelsAVX2.c -o .build/ggufkernels
+ *      Sources/CMomentKernels/GGUFBlockKernelsAVX2.c Sources/CMomentKernels/GGUFExactSumKernelsAVX512.c \
+ *      Sources/CMomentKernels/MomentKernelsAVX2.c -o .build/ggufkernels
  *   chrt -f 50 .build/ggufkernels [TYPE…]
  * Output: one line per type and size, "TYPE SIZE GB/s".
  */
@@ -27,6 +28,7 @@ static const struct {
     int type_size, block_size;
     int scale_fields[2], field_count;
     int no_lowest_code;  // code −128 (0x80) replaced by −127, as gguf-py and llama.cpp write Q8_0
+    int needs_avx512;    // an AVX-512 kernel: run only where `cmk_has_avx512_quant()`
 } types[] = {
     {"Q8_0", cmk_q8_0_sums_avx2, 34, 32, {0}, 1},    {"Q4_0", cmk_q4_0_sums_avx2, 18, 32, {0}, 1},
     {"Q5_0", cmk_q5_0_sums_avx2, 22, 32, {0}, 1},    {"Q4_1", cmk_q4_1_sums_avx2, 20, 32, {0, 2}, 2},
@@ -37,6 +39,11 @@ static const struct {
     // Q8_0 as quantizers write it: random codes hold −128 in ~63% of eight-block batches, which
     // the kernel sums with 16-bit units; real files never do.
     {"Q8_0q", cmk_q8_0_sums_avx2, 34, 32, {0}, 1, 1},
+    // The AVX-512 any-order kernels (GGUFExactSumKernelsAVX512.c) the scan runs on CPUs with
+    // AVX-512 VNNI and VBMI; skipped elsewhere. Q8_0 without code −128, as quantizers write it.
+    {"Q8_0z", cmk_q8_0_sums_avx512, 34, 32, {0}, 1, 1, 1},  {"Q4_0z", cmk_q4_0_sums_avx512, 18, 32, {0}, 1, 0, 1},
+    {"Q4_1z", cmk_q4_1_sums_avx512, 20, 32, {0, 2}, 2, 0, 1}, {"Q5_1z", cmk_q5_1_sums_avx512, 24, 32, {0, 2}, 2, 0, 1},
+    {"Q4_Kz", cmk_q4_k_sums_avx512, 144, 256, {0, 2}, 2, 0, 1}, {"Q5_Kz", cmk_q5_k_sums_avx512, 176, 256, {0, 2}, 2, 0, 1},
 };
 
 static double now(void) {
@@ -59,7 +66,7 @@ int main(int argc, char **argv) {
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
         int wanted = argc == 1;
         for (int a = 1; a < argc; a++) wanted |= strcmp(argv[a], types[t].name) == 0;
-        if (!wanted) continue;
+        if (!wanted || (types[t].needs_avx512 && !cmk_has_avx512_quant())) continue;
         size_t blocks = 4096 / types[t].block_size, row_bytes = blocks * types[t].type_size;
         for (int large = 0; large < 2; large++) {
             size_t rows = (large ? (64u << 20) : (16u << 10)) / row_bytes;

@@ -54,15 +54,15 @@ public struct RowMoments: Sendable, Equatable, BitwiseCopyable {
     }
 
     /// √Σx².
-    public var l2Norm: Double { sumOfSquares.squareRoot() }
+    @inlinable public var l2Norm: Double { sumOfSquares.squareRoot() }
     /// Σx / n; NaN for no elements.
-    public var mean: Double { count == 0 ? .nan : sum / Double(count) }
+    @inlinable public var mean: Double { count == 0 ? .nan : sum / Double(count) }
     /// Population standard deviation (numpy's default `ddof=0`); NaN for no elements.
-    public var standardDeviation: Double {
+    @inlinable public var standardDeviation: Double {
         count == 0 ? .nan : (centeredSquares / Double(count)).squareRoot()
     }
     /// NaN, +Inf and −Inf elements together.
-    public var nonFiniteCount: Int { nanCount + positiveInfinityCount + negativeInfinityCount }
+    @inlinable public var nonFiniteCount: Int { nanCount + positiveInfinityCount + negativeInfinityCount }
 
     /// Combines the statistics of two adjacent parts (Chan, Golub & LeVeque).
     public func merged(with other: RowMoments) -> RowMoments {
