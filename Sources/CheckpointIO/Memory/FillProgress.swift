@@ -56,3 +56,33 @@ final class FillProgress: @unchecked Sendable {
         if let error { throw error }
     }
 }
+
+/// A mapping's fill that runs once, on the thread of its first reader; readers on other threads
+/// wait for it to finish (`MappedFile.init(deferredLength:label:fill:)`).
+final class DeferredFill: @unchecked Sendable {
+    private let lock = ThreadLock()
+    private let buffer: UnsafeMutableRawBufferPointer
+    /// The fill, until it has run.
+    private var pending: (@Sendable (UnsafeMutableRawBufferPointer) -> Void)?
+
+    init(_ buffer: UnsafeMutableRawBufferPointer, fill: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void) {
+        self.buffer = buffer
+        pending = fill
+    }
+
+    /// Whether the fill has not started.
+    var isPending: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return pending != nil
+    }
+
+    /// Runs the fill if it has not run; returns once the bytes are written.
+    func runOnce() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let fill = pending else { return }
+        pending = nil
+        fill(buffer)
+    }
+}

@@ -30,6 +30,8 @@ public final class MappedFile: @unchecked Sendable {
     private let mappedLength: Int
     /// Set while another thread may still be writing the bytes (`init(streamingLength:)`).
     private let progress: FillProgress?
+    /// Set for bytes written on their first read (`init(deferredLength:label:fill:)`).
+    private let deferred: DeferredFill?
     /// The mapping's entry in the SIGBUS handler's table (files only: anonymous memory does not
     /// shrink), so a fault in it names `path`; `nil` when the table is full.
     private let faultRegistration: FaultRegistration?
@@ -39,6 +41,7 @@ public final class MappedFile: @unchecked Sendable {
         self.path = path
         isAnonymous = false
         progress = nil
+        deferred = nil
         // The type is checked before `open` (a FIFO would block it) and again on the
         // descriptor, opened non-blocking, in case the path changed in between.
         var before = stat()
@@ -101,6 +104,7 @@ public final class MappedFile: @unchecked Sendable {
         identity = nil
         opened = .unknown
         faultRegistration = nil
+        deferred = nil
         guard capacity > 0 else {
             base = nil
             mappedLength = 0
@@ -169,6 +173,7 @@ public final class MappedFile: @unchecked Sendable {
         faultRegistration = nil
         let fillProgress = FillProgress()
         progress = fillProgress
+        deferred = nil
         guard length > 0 else { throw .io(path: label, operation: "reserve address space to decompress into", errno: EINVAL) }
         guard let pointer = Self.reserve(length) else {
             throw .io(path: label, operation: "reserve \(length) bytes of address space to decompress into", errno: errno)
@@ -191,6 +196,33 @@ public final class MappedFile: @unchecked Sendable {
         guard started else { throw .io(path: label, operation: "start the decoding thread for", errno: EAGAIN) }
     }
 
+    /// Reserves `length` bytes of anonymous memory that `fill` writes whole the first time a
+    /// reader asks for any of them (`waitUntilFilled(through:)`, which every `TensorView.bytes`
+    /// calls), on that reader's thread; readers on other threads wait for it. Until then the
+    /// reservation is address space only (`MAP_NORESERVE`).
+    ///
+    /// Why: a torch file's strided views are read through a row-major copy of their elements,
+    /// which only the commands that read values need. Made at open, `inspect` of a file of one
+    /// 4096 × 4096 F32 transpose copied its 64 MB (45 ms, and that much more memory) to print
+    /// a table of names and shapes.
+    init(deferredLength length: Int, label: String,
+         fill: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void) throws(CheckpointError) {
+        path = label
+        isAnonymous = true
+        identity = nil
+        opened = .unknown
+        faultRegistration = nil
+        progress = nil
+        guard length > 0, let pointer = Self.reserve(length) else {
+            throw .io(path: label, operation: "reserve \(length) bytes of address space to copy strided tensors into",
+                      errno: length > 0 ? errno : EINVAL)
+        }
+        base = pointer
+        mappedLength = length
+        size = UInt64(length)
+        deferred = DeferredFill(UnsafeMutableRawBufferPointer(start: pointer, count: length), fill: fill)
+    }
+
     /// The smallest reservation tried for output of unknown size.
     static let smallestReservation = 64 << 20
 
@@ -209,8 +241,14 @@ public final class MappedFile: @unchecked Sendable {
     /// false when the fill failed first (`waitUntilComplete()` then throws the failure).
     @discardableResult
     func waitUntilFilled(through count: Int) -> Bool {
-        progress?.wait(through: count) ?? true
+        deferred?.runOnce()
+        return progress?.wait(through: count) ?? true
     }
+
+    /// True for a deferred mapping (`init(deferredLength:label:fill:)`) no reader has asked for
+    /// yet: its bytes are not written and take no memory. Tests check that commands which read
+    /// no values (`inspect`) leave it so.
+    package var hasPendingFill: Bool { deferred?.isPending ?? false }
 
     /// True for mappings filled by another thread (`init(streamingLength:)`).
     var isFilledInBackground: Bool { progress != nil }

@@ -16,7 +16,8 @@ import StrictJSON
 /// an `expand` — have elements that are not consecutive bytes; reading them as if they were would
 /// report wrong rows. Their elements are copied, in row-major order, into one block of memory
 /// (`TorchTensor.gather`), and the views read that copy: what `torch.load(...).contiguous()`
-/// holds. The copies together may take at most the file's size (a stride of 0 repeats elements:
+/// holds. The copy is made when a command first reads one of their bytes (`MappedFile`'s
+/// deferred fill), so `inspect` copies nothing. The copies together may take at most the file's size (a stride of 0 repeats elements:
 /// a 4-byte storage expanded to a billion elements would take 4 GB), so the work and memory stay
 /// linear in the input, and at most the cap on bytes held in memory; past either, the file is
 /// refused with the `strided-tensor` error.
@@ -120,9 +121,10 @@ extension CheckpointFile {
                   })
     }
 
-    /// Copies the elements of the strided views `gathered` (positions in `entries`, whose ranges
-    /// say where each copy goes, and tensors) into one block of anonymous memory of `bytes`
-    /// bytes, and returns it (`nil` when there is no strided view). Refuses the file when the
+    /// One block of anonymous memory of `bytes` bytes into which the elements of the strided
+    /// views `gathered` (positions in `entries`, whose ranges say where each copy goes, and
+    /// tensors) are copied on the first read of any of them; `nil` when there is no strided
+    /// view. Refuses the file, at once, when the
     /// copies would take more than its size or `limit`: work and memory stay linear in the input.
     private static func gather(_ gathered: [(entry: Int, tensor: TorchTensor)], at entries: [TensorEntry],
                                bytes: UInt64, from mapping: MappedFile, count: Int, limit: UInt64) throws(CheckpointError) -> MappedFile? {
@@ -139,10 +141,13 @@ extension CheckpointFile {
                               + "\(bytes == .max ? "more than 2^64" : String(bytes)) bytes once laid out in rows, \(bound); torch.load reads them: "
                               + "save them with .contiguous()")
         }
-        return try MappedFile(anonymousCapacity: total, label: mapping.path) { (buffer) throws(CheckpointError) -> Int in
+        // Views of no elements have no bytes to copy (each reads an empty range).
+        guard total > 0 else { return nil }
+        // Where each copy goes, worked out now: `entries` is not kept.
+        let copies = gathered.map { (k, tensor) in (range: Int(entries[k].begin) ..< Int(entries[k].end), tensor: tensor) }
+        return try MappedFile(deferredLength: total, label: mapping.path) { buffer in
             mapping.withBytes { file in
-                for (k, tensor) in gathered {
-                    let range = Int(entries[k].begin) ..< Int(entries[k].end)
+                for (range, tensor) in copies {
                     tensor.gather(from: file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[range]))
                     // The file pages it was read from leave the process (they stay in the page
                     // cache): a 100 MB file of two strided matrices peaked at 190 MB, the copies
@@ -151,7 +156,6 @@ extension CheckpointFile {
                     mapping.discard(offset: span.lowerBound, length: UInt64(span.count))
                 }
             }
-            return total
         }
     }
 
