@@ -59,19 +59,21 @@ CMK_EXACT_AVX2 static inline void cmk_k_extremes(__m256 ds, __m256 ms, __m256i l
 }
 
 // The row's extremes from eight lanes; 0 when one is +0 or −0, whose sign only the ordered path
-// decides.
+// decides. Folded in vectors: the minimum (maximum) of numbers that are not NaN is one value
+// whatever the order, except between +0 and −0, which return 0 here. Callers fold only after the
+// row's exactness check, which a NaN or infinite scale fails, so no lane is NaN. (A store and a
+// scalar loop over the lanes were ~12 ns of fixed cost a row with the sums' reductions: Q4_0 rows
+// of 1,024 values ran at 12.7 GB/s against 15.8 for rows of 4,096, `Benchmarks/ggufkernels.c`.)
 CMK_EXACT_AVX2 static inline int cmk_fold_extremes(__m256 lowest_lanes, __m256 highest_lanes, float *lowest, float *highest) {
-    float lo[8], hi[8];
-    _mm256_storeu_ps(lo, lowest_lanes);
-    _mm256_storeu_ps(hi, highest_lanes);
-    float low = lo[0], high = hi[0];
-    for (int i = 1; i < 8; i++) {
-        low = lo[i] < low ? lo[i] : low;
-        high = hi[i] > high ? hi[i] : high;
-    }
-    *lowest = low;
-    *highest = high;
-    return low != 0.0f && high != 0.0f;
+    __m128 low = _mm_min_ps(_mm256_castps256_ps128(lowest_lanes), _mm256_extractf128_ps(lowest_lanes, 1));
+    __m128 high = _mm_max_ps(_mm256_castps256_ps128(highest_lanes), _mm256_extractf128_ps(highest_lanes, 1));
+    low = _mm_min_ps(low, _mm_movehl_ps(low, low));
+    high = _mm_max_ps(high, _mm_movehl_ps(high, high));
+    low = _mm_min_ss(low, _mm_movehdup_ps(low));
+    high = _mm_max_ss(high, _mm_movehdup_ps(high));
+    *lowest = _mm_cvtss_f32(low);
+    *highest = _mm_cvtss_f32(high);
+    return *lowest != 0.0f && *highest != 0.0f;
 }
 
 // Sub-block scales and minimums of a K block's 12 scale bytes (`kScaleAndMin`) as i32 lanes:
