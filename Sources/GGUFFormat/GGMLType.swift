@@ -15,6 +15,13 @@ public struct GGMLType: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { name }
 
+    /// Types are equal when their ids are: every value comes from the table below, one entry
+    /// per id. Why not the synthesized `==`: it compared the names too, a string comparison on
+    /// every `type == .q8_0` of the per-row decoding paths.
+    public static func == (a: GGMLType, b: GGMLType) -> Bool { a.id == b.id }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
     /// Whether blocks carry a scale (anything other than a plain float or integer type).
     public var isQuantized: Bool { blockSize > 1 }
 

@@ -129,6 +129,16 @@ public struct TensorView: Sendable {
         return UnsafeRawBufferPointer(rebasing: all[start..<end])
     }
 
+    /// Makes the row-major copies that strided torch views read (`isGathered`), if a read has not
+    /// made them yet; a no-op for other views. Scans call it before they start, so that the
+    /// copies are made as when the file was opened, not on a scan thread while the other
+    /// threads hold windows of other tensors mapped (a helper measured audit's peak RSS +1.7 MB
+    /// in the median, up to +7.6 MB, and diff's +9 MB, on a file of a 6000 × 4096 F32 matrix and
+    /// a transposed 4096 × 4096 one). `inspect` reads no bytes and never makes them.
+    package static func makeCopies(for views: some Sequence<TensorView>) {
+        for view in views where view.isGathered { view.mapping.waitUntilFilled(through: 0) }
+    }
+
     /// Drops the mapped pages that lie wholly inside `range` (byte offsets into `bytes`) from
     /// this process; reading them again maps them again from the page cache. A no-op for
     /// decompressed (anonymous) bytes, which have no file to come back from.

@@ -36,6 +36,7 @@ public enum DifferenceScan {
     /// (`RowInterleave.applies`) is ignored; callers check it first and say so.
     public static func run(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool = false,
                            rowOrders: [RowInterleave?] = []) -> [Result] {
+        TensorView.makeCopies(for: pairs.flatMap { [$0.0, $0.1] })
         let orders = pairs.indices.map { k -> RowInterleave? in
             guard k < rowOrders.count, let order = rowOrders[k] else { return nil }
             return order.applies(toCount: pairs[k].0.permutedCount) && pairs[k].0.shape == pairs[k].1.shape ? order : nil

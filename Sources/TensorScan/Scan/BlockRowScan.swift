@@ -46,7 +46,7 @@ extension RowMoments {
     /// other dtype (`max(0, NaN)` is 0 in Swift, which reported 0). "All bits zero" means every
     /// stored byte of the row is 0 (zero scales and codes); "all values zero" is judged on the
     /// decoded values.
-    init(_ m: GGUFRowMoments, row: UnsafeRawBufferPointer, type: GGMLType) {
+    init(_ m: GGUFRowMoments, row: UnsafeRawBufferPointer, type: borrowing GGMLType) {
         let n = Double(m.count)
         var centred = 0.0
         if m.count > 0 {

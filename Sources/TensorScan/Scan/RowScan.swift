@@ -146,6 +146,7 @@ public enum RowScan {
         let copyOf = sameReadings(views, work)
         var scanned = work
         for (j, first) in copyOf.enumerated() where first != nil { scanned[j] = .nothing }
+        TensorView.makeCopies(for: views)
         let plan = ScanPlan(views: views, work: scanned)
         let count = work.count
         let finished = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
