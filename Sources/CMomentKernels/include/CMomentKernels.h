@@ -14,6 +14,12 @@ typedef struct {
     float highest;
 } cmk_lane_sums;
 
+/// Asks the CPU to load `count` bytes at `base` into cache, one request per 64-byte line, and
+/// returns at once. A prefetch never faults, so the range may end past a mapping. Why: a tied
+/// copy is compared with its leader row by row right after the leader's kernel, and its rows
+/// came from memory one 4 KiB page at a time, where the hardware prefetchers stop.
+void cmk_prefetch_bytes(const void *base, size_t count);
+
 /// Whether the CPU runs the AVX2 + FMA kernels below (evaluated once, then cached).
 int cmk_has_avx2(void);
 

@@ -1,3 +1,4 @@
+import CMomentKernels
 import CheckpointIO
 import GGUFFormat
 import SafetensorsFormat
@@ -547,6 +548,11 @@ final class ScanPlan: @unchecked Sendable {
             // Every byte the piece reads: a row of packed codes (F4, F6) can end inside a byte
             // that `range` leaves to the next piece.
             let read = range.lowerBound..<max(range.upperBound, ((first + count) * bits + 7) / 8)
+            // The twins' bytes of this piece start loading while the leader's kernel reads its
+            // own; they are compared right after it (`compare`).
+            for k in targets.indices.dropFirst() where same[k] && !range.isEmpty {
+                if let base = allBytes[k].baseAddress { cmk_prefetch_bytes(base + range.lowerBound, range.count) }
+            }
             for k in targets.indices {
                 guard let out = targets[k].moments, !targets[k].computed else { continue }
                 if Self.borrows(k, piece..<piece + 1, read, targets, allBytes, &same, &borrowed, &hashers,
