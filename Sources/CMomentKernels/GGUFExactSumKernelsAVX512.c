@@ -241,7 +241,7 @@ CMK_Q512 static inline void q8_0_batch(any_order *acc, const unsigned char *p, _
         size_t b = 0;                                                                           \
         for (; b + 8 <= blocks; b += 8) {                                                       \
             BATCH(&acc, p + b * STRIDE, 0xFF);                                                  \
-            if ((b & 120) == 120 && !any_within_limit(&acc)) return 0;                            \
+            if ((b & 120) == 120 && !any_within_limit(&acc)) return 0;                          \
         }                                                                                       \
         if (b < blocks) {                                                                       \
             unsigned char tail[8 * STRIDE] = {0};                                               \

@@ -17,10 +17,10 @@ import StrictJSON
 /// report wrong rows. Their elements are copied, in row-major order, into one block of memory
 /// (`TorchTensor.gather`), and the views read that copy: what `torch.load(...).contiguous()`
 /// holds. The copy is made when a command first reads one of their bytes (`MappedFile`'s
-/// deferred fill), so `inspect` copies nothing. The copies together may take at most the file's size (a stride of 0 repeats elements:
-/// a 4-byte storage expanded to a billion elements would take 4 GB), so the work and memory stay
-/// linear in the input, and at most the cap on bytes held in memory; past either, the file is
-/// refused with the `strided-tensor` error.
+/// deferred fill), so `inspect` copies nothing. The copies together may take at most the file's
+/// size (a stride of 0 repeats elements: a 4-byte storage expanded to a billion elements would
+/// take 4 GB), so the work and memory stay linear in the input, and at most the cap on bytes held
+/// in memory; past either, the file is refused with the `strided-tensor` error, when it is opened.
 extension CheckpointFile {
     /// `copyLimit`: the bytes the strided views' copies may take in memory, besides the file's
     /// size (`SourceLimits.maxDecompressedBytes`, the cap on what a run holds in memory).
@@ -124,8 +124,8 @@ extension CheckpointFile {
     /// One block of anonymous memory of `bytes` bytes into which the elements of the strided
     /// views `gathered` (positions in `entries`, whose ranges say where each copy goes, and
     /// tensors) are copied on the first read of any of them; `nil` when there is no strided
-    /// view. Refuses the file, at once, when the
-    /// copies would take more than its size or `limit`: work and memory stay linear in the input.
+    /// view. Refuses the file, at once, when the copies would take more than its size or
+    /// `limit`: work and memory stay linear in the input.
     private static func gather(_ gathered: [(entry: Int, tensor: TorchTensor)], at entries: [TensorEntry],
                                bytes: UInt64, from mapping: MappedFile, count: Int, limit: UInt64) throws(CheckpointError) -> MappedFile? {
         guard let (_, first) = gathered.first else { return nil }
