@@ -53,6 +53,18 @@ import TestSupport
             + "did you mean \"bert.embeddings.word_embeddings.weight\"?\n")
     }
 
+    @Test("a --tensor naming a __metadata__ alias (TestData/diff-exports/tied-alias.safetensors) names the stored tensor; exit 2",
+          arguments: ["rows", "padding", "tokens", "audit"])
+    func aliasName(_ command: String) throws {
+        // The header, read by Python's json: {"__metadata__": {"model.embed_tokens.weight": "lm_head.weight"},
+        // "lm_head.weight": {...}}: the embedding was dropped as a tie of lm_head when saved.
+        let file = Fixtures.path("diff-exports/tied-alias.safetensors")
+        let result = try CLI.run([command, file, "--tensor", "model.embed_tokens.weight"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "tensoraudit: error: \(file): no tensor named \"model.embed_tokens.weight\": __metadata__ records it as an alias "
+            + "of \"lm_head.weight\", the stored tensor that holds its values (the two shared storage when saved); use --tensor \"lm_head.weight\"\n")
+    }
+
     @Test("a --tensor with the model prefix added or dropped names the tensor without it or with it", arguments: [
         ("embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight"),
         ("model.bert.embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight"),
