@@ -65,6 +65,19 @@ import TestSupport
             + "of \"lm_head.weight\", the stored tensor that holds its values (the two shared storage when saved); use --tensor \"lm_head.weight\"\n")
     }
 
+    @Test("a GGUF key naming a tensor (TestData/gguf-kv-alias, gguf-py) is no alias: ties reports none, --tensor says only that no such tensor exists")
+    func ggufKeyIsNoAlias() throws {
+        // gguf-py wrote the key model.embed_tokens.weight = "token_embd.weight" and that tensor;
+        // aliases are a safetensors __metadata__ convention.
+        let file = Fixtures.path("gguf-kv-alias/kv-names-tensor.gguf")
+        let ties = try CLI.json(["ties", file, "--json"])
+        #expect((ties["aliases"] as? [String: Any])?.isEmpty == true)
+        #expect((ties["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "metadata-alias" } == false)
+        let rows = try CLI.run(["rows", file, "--tensor", "model.embed_tokens.weight"])
+        #expect(rows.status == 2)
+        #expect(rows.stderr == "tensoraudit: error: \(file): no tensor named \"model.embed_tokens.weight\"\n")
+    }
+
     @Test("a --tensor with the model prefix added or dropped names the tensor without it or with it", arguments: [
         ("embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight"),
         ("model.bert.embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight"),

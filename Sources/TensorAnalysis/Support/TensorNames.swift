@@ -178,9 +178,19 @@ public enum TensorNames {
     /// as one tensor keeps one spelling and records the other as its alias, which `key != value`
     /// on `String`s took for a key naming itself.
     /// Keyed by code points too: two keys that are the two spellings of `café` are two aliases.
+    ///
+    /// Only safetensors files' `__metadata__` counts (merged as `Checkpoint.metadata` merges it:
+    /// the first file wins): recording a dropped tensor's name there is that format's writers'
+    /// convention. A GGUF key-value pair whose key names no tensor and whose value names one was
+    /// reported as "__metadata__ records … as an alias" (adversarial review, 2026-12-06).
     public static func aliases(in checkpoint: Checkpoint) -> [ExactText: String] {
+        var metadata: [ExactText: String] = [:]
+        for file in checkpoint.files {
+            guard case .safetensors = file.format else { continue }
+            for (key, value) in file.metadata ?? [:] where metadata[key] == nil { metadata[key] = value }
+        }
         var out: [ExactText: String] = [:]
-        for (key, value) in checkpoint.metadata where checkpoint.tensor(named: key.text) == nil && !ExactText.same(key.text, value) {
+        for (key, value) in metadata where checkpoint.tensor(named: key.text) == nil && !ExactText.same(key.text, value) {
             if checkpoint.tensor(named: value) != nil { out[key] = value }
         }
         return out
