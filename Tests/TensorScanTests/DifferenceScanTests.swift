@@ -129,11 +129,11 @@ import TestSupport
         #expect(results[1].statistics?.differingElements == 1)
     }
 
-    @Test("the AVX2 kernel and the portable loop give the same bits for every dtype pair", arguments: [
+    @Test("the AVX2 and AVX-512 kernels and the portable loop give the same bits for every dtype pair", arguments: [
         (DType.f32, DType.bf16), (.f32, .f32), (.bf16, .f16), (.f16, .f64), (.f64, .i32), (.i32, .f32), (.bf16, .bf16),
     ])
     func wideEqualsPortable(pair: (DType, DType)) throws {
-        guard DifferenceKernel.hasAVX2 else { return }
+        guard DifferenceKernel.hasAVX2, DifferenceKernel.hasF16C else { return }
         // Three sets: NaN on one side (the full loop), finite only (the kernel's fast loop), and
         // infinities on both sides, equal and not (the fast loop's sums overflow: re-run in full).
         for variant in ["nan", "finite", "infinite"] {
@@ -162,15 +162,20 @@ import TestSupport
         defer { scratchA.deallocate(); scratchB.deallocate() }
         a.withUnsafeBytes { ra in
             b.withUnsafeBytes { rb in
-                for (start, count) in [(0, 8192), (3, 8191), (19_000, 1003), (7, 5), (0, 0)] {
-                    let wide = DifferenceKernel.sums(ra, pair.0, rb, pair.1, start: start, count: count,
-                                                     scratchA: scratchA, scratchB: scratchB)
+                // Runs of every length modulo 8 (the AVX-512 loop's eight-value steps, then a
+                // four-value step, then the tail) at every start modulo 8.
+                for (start, count) in [(0, 8192), (3, 8191), (19_000, 1003), (7, 5), (0, 0), (1, 12), (2, 15), (5, 4), (6, 4097)] {
                     let portable = DifferenceKernel.sums(ra, pair.0, rb, pair.1, start: start, count: count,
-                                                         scratchA: scratchA, scratchB: scratchB, portable: true)
-                    #expect(wide.reference_squares.bitPattern == portable.reference_squares.bitPattern)
-                    #expect(wide.difference_squares.bitPattern == portable.difference_squares.bitPattern)
-                    #expect(wide.max_abs == portable.max_abs)
-                    #expect(wide.differing == portable.differing && wide.nan_mismatches == portable.nan_mismatches)
+                                                         scratchA: scratchA, scratchB: scratchB, loop: .portable)
+                    for loop in DifferenceKernel.Loop.allCases where loop != .portable && loop.isAvailable {
+                        let wide = DifferenceKernel.sums(ra, pair.0, rb, pair.1, start: start, count: count,
+                                                         scratchA: scratchA, scratchB: scratchB, loop: loop)
+                        let label = "\(pair) \(loop) run \(start)+\(count)"
+                        #expect(wide.reference_squares.bitPattern == portable.reference_squares.bitPattern, "\(label)")
+                        #expect(wide.difference_squares.bitPattern == portable.difference_squares.bitPattern, "\(label)")
+                        #expect(wide.max_abs == portable.max_abs, "\(label)")
+                        #expect(wide.differing == portable.differing && wide.nan_mismatches == portable.nan_mismatches, "\(label)")
+                    }
                     if count > 100 { #expect(portable.differing > 0 && (portable.nan_mismatches > 0) == expectingNaN) }
                 }
             }

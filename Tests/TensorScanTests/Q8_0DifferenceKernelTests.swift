@@ -5,8 +5,8 @@ import SafetensorsFormat
 @testable import TensorScan
 import TestSupport
 
-/// `cmk_difference_avx2` reading a Q8_0 side straight from its blocks gives the bits of the
-/// older route, which dequantized the row first (the Swift `Q8_0Kernel`, not the AVX2
+/// The C loops (`cmk_difference_avx2`, and `cmk_difference_avx512` where the CPU has AVX-512)
+/// reading a Q8_0 side straight from its blocks give the bits of the older route, which dequantized the row first (the Swift `Q8_0Kernel`, not the AVX2
 /// dequantizer) and compared float32 values in the portable loop: a second algorithm.
 @Suite struct Q8_0DifferenceKernelTests {
     static let blocks = 300
@@ -65,21 +65,18 @@ import TestSupport
             let encoded = DifferenceScanTests.encode(near, other)
             let f32 = DifferenceScanTests.encode(values, .f32)
             let width = other == .f64 ? 8 : other == .f32 ? 4 : 2
-            for (start, count) in Self.runs {
-                var fused = cmk_difference_sums()
-                q.withUnsafeBytes { rq in
+            for ((start, count), loop) in Self.runsOnLoops {
+                let fused = q.withUnsafeBytes { rq in
                     encoded.withUnsafeBytes { ro in
                         let pq = rq.baseAddress! + start / 32 * 34, po = ro.baseAddress! + start * width
-                        if quantizedFirst {
-                            cmk_difference_avx2(pq, Int32(CMK_KIND_Q8_0), po, Self.kind(other), count, &fused)
-                        } else {
-                            cmk_difference_avx2(po, Self.kind(other), pq, Int32(CMK_KIND_Q8_0), count, &fused)
-                        }
+                        return quantizedFirst
+                            ? DifferenceKernel.direct(pq, Int32(CMK_KIND_Q8_0), po, Self.kind(other), count: count, loop: loop)
+                            : DifferenceKernel.direct(po, Self.kind(other), pq, Int32(CMK_KIND_Q8_0), count: count, loop: loop)
                     }
                 }
                 let reference = Self.portable(first: quantizedFirst ? (f32, .f32) : (encoded, other),
                                               second: quantizedFirst ? (encoded, other) : (f32, .f32), start: start, count: count)
-                let label = "\(other) quantized first \(quantizedFirst) wild \(wild) run \(start)+\(count)"
+                let label = "\(other) quantized first \(quantizedFirst) wild \(wild) \(loop) run \(start)+\(count)"
                 #expect(fused.reference_squares.bitPattern == reference.reference_squares.bitPattern, "\(label)")
                 #expect(fused.difference_squares.bitPattern == reference.difference_squares.bitPattern, "\(label)")
                 #expect(fused.max_abs.bitPattern == reference.max_abs.bitPattern, "\(label)")
@@ -87,6 +84,12 @@ import TestSupport
                 if count > 1000 { #expect(reference.differing > 0 && reference.nan_mismatches > 0, "\(label)") }
             }
         }
+    }
+
+    /// Each run on each C loop this CPU runs (AVX2, and AVX-512 where it has it).
+    static var runsOnLoops: [((Int, Int), DifferenceKernel.Loop)] {
+        let loops = DifferenceKernel.Loop.allCases.filter { $0 != .portable && $0.isAvailable }
+        return runs.flatMap { run in loops.map { (run, $0) } }
     }
 
     @Test("Q8_0 against Q8_0, both read from their blocks")
@@ -97,19 +100,18 @@ import TestSupport
         for i in stride(from: 2, to: b.count, by: 5) where i % 34 >= 2 { b[i] &+= 1 }
         let (fa, fb) = (DifferenceScanTests.encode(try Self.dequantized(a), .f32),
                         DifferenceScanTests.encode(try Self.dequantized(b), .f32))
-        for (start, count) in Self.runs {
-            var fused = cmk_difference_sums()
-            a.withUnsafeBytes { ra in
+        for ((start, count), loop) in Self.runsOnLoops {
+            let fused = a.withUnsafeBytes { ra in
                 b.withUnsafeBytes { rb in
-                    cmk_difference_avx2(ra.baseAddress! + start / 32 * 34, Int32(CMK_KIND_Q8_0),
-                                        rb.baseAddress! + start / 32 * 34, Int32(CMK_KIND_Q8_0), count, &fused)
+                    DifferenceKernel.direct(ra.baseAddress! + start / 32 * 34, Int32(CMK_KIND_Q8_0),
+                                            rb.baseAddress! + start / 32 * 34, Int32(CMK_KIND_Q8_0), count: count, loop: loop)
                 }
             }
             let reference = Self.portable(first: (fa, .f32), second: (fb, .f32), start: start, count: count)
-            #expect(fused.reference_squares.bitPattern == reference.reference_squares.bitPattern, "run \(start)+\(count)")
-            #expect(fused.difference_squares.bitPattern == reference.difference_squares.bitPattern, "run \(start)+\(count)")
-            #expect(fused.max_abs.bitPattern == reference.max_abs.bitPattern, "run \(start)+\(count)")
-            #expect(fused.differing == reference.differing && fused.nan_mismatches == reference.nan_mismatches)
+            #expect(fused.reference_squares.bitPattern == reference.reference_squares.bitPattern, "\(loop) run \(start)+\(count)")
+            #expect(fused.difference_squares.bitPattern == reference.difference_squares.bitPattern, "\(loop) run \(start)+\(count)")
+            #expect(fused.max_abs.bitPattern == reference.max_abs.bitPattern, "\(loop) run \(start)+\(count)")
+            #expect(fused.differing == reference.differing && fused.nan_mismatches == reference.nan_mismatches, "\(loop) run \(start)+\(count)")
             if count > 1000 { #expect(reference.differing > 0) }
         }
     }
@@ -121,7 +123,7 @@ import TestSupport
         return first.0.withUnsafeBytes { ra in
             second.0.withUnsafeBytes { rb in
                 DifferenceKernel.sums(ra, first.1, rb, second.1, start: start, count: count, scratchA: scratchA,
-                                      scratchB: scratchB, portable: true)
+                                      scratchB: scratchB, loop: .portable)
             }
         }
     }

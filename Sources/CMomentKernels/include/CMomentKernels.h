@@ -72,6 +72,12 @@ int cmk_has_f16c(void);
 void cmk_difference_avx2(const void *a, int kind_a, const void *b, int kind_b, size_t count,
                          cmk_difference_sums *sums);
 
+/// `cmk_difference_avx2` with the same bits, eight values per side per step
+/// (DifferenceKernelAVX512.c). AVX-512 F, DQ and VL (`cmk_has_avx512`), and F16C for
+/// CMK_KIND_F16, only.
+void cmk_difference_avx512(const void *a, int kind_a, const void *b, int kind_b, size_t count,
+                           cmk_difference_sums *sums);
+
 /// Sums of one GGUF row of `blocks` whole blocks (GGUFBlockKernelsAVX2.c): Σx and Σx² in double and
 /// the extremes as float, bit-identical to the portable Swift kernels of the same type
 /// (Sources/GGUFFormat/Kernels), NaN/Inf included in the sums (the caller recounts such rows).

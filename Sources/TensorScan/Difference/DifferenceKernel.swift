@@ -5,7 +5,8 @@ import SafetensorsFormat
 /// and widened to `Double` (exact for every dtype we decode).
 ///
 /// Why two paths with one answer: the AVX2 loop (`cmk_difference_avx2`, DifferenceKernelAVX2.c)
-/// reads F64/F32/BF16/F16 straight from the mapped bytes, four doubles per side per step; other
+/// reads F64/F32/BF16/F16 straight from the mapped bytes, four doubles per side per step (the
+/// AVX-512 loop eight, with the same additions in the same order); other
 /// dtypes (integers, FP8, packed F4/F6) and CPUs without AVX2 decode into `Double` buffers
 /// first. Both sum in four lanes (element i in lane i % 4, lanes combined as
 /// (l0 + l1) + (l2 + l3), then the tail in order) without fused multiply-add, so the portable
@@ -16,6 +17,39 @@ enum DifferenceKernel {
 
     static let hasAVX2 = cmk_has_avx2() != 0
     static let hasF16C = cmk_has_f16c() != 0
+
+    /// Which loop compares: the portable one on decoded doubles, or a C loop reading the
+    /// supported kinds straight from the bytes, four values a step (AVX2) or eight (AVX-512,
+    /// `cmk_difference_avx512`: the same additions in the same order). All three give the same
+    /// bits; tests run each this CPU has.
+    enum Loop: CaseIterable, Sendable {
+        case portable, avx2, avx512
+
+        /// The fastest loop this CPU runs (checked once).
+        static let best: Loop = cmk_has_avx512() != 0 && hasAVX2 ? .avx512 : (hasAVX2 ? .avx2 : .portable)
+
+        /// Whether this CPU runs the loop.
+        var isAvailable: Bool {
+            switch self {
+            case .portable: true
+            case .avx2: hasAVX2
+            case .avx512: Loop.best == .avx512
+            }
+        }
+    }
+
+    /// The C loop `loop` (`.avx2` or `.avx512`) over `count` values of kind `ka` at `pa` and `kb`
+    /// at `pb`.
+    static func direct(_ pa: UnsafeRawPointer, _ ka: Int32, _ pb: UnsafeRawPointer, _ kb: Int32, count: Int,
+                       loop: Loop = .best) -> cmk_difference_sums {
+        var sums = cmk_difference_sums()
+        if loop == .avx512 {
+            cmk_difference_avx512(pa, ka, pb, kb, count, &sums)
+        } else {
+            cmk_difference_avx2(pa, ka, pb, kb, count, &sums)
+        }
+        return sums
+    }
 
     /// The kernel's direct kind for `dtype` (C64 is read as its float parts), or `nil`.
     static func kind(_ dtype: DType) -> Int32? {
@@ -38,15 +72,13 @@ enum DifferenceKernel {
     /// `startB`: B's first value index when it differs from A's (rows a converter permuted).
     static func sums(_ a: UnsafeRawBufferPointer, _ dtypeA: DType, _ b: UnsafeRawBufferPointer, _ dtypeB: DType,
                      start: Int, count: Int, startB: Int? = nil, scratchA: UnsafeMutablePointer<Double>,
-                     scratchB: UnsafeMutablePointer<Double>, portable: Bool = false) -> cmk_difference_sums {
-        var sums = cmk_difference_sums()
-        guard count > 0, let baseA = a.baseAddress, let baseB = b.baseAddress else { return sums }
+                     scratchB: UnsafeMutablePointer<Double>, loop: Loop = .best) -> cmk_difference_sums {
+        guard count > 0, let baseA = a.baseAddress, let baseB = b.baseAddress else { return cmk_difference_sums() }
         let startB = startB ?? start
-        if hasAVX2 && !portable {
+        if loop != .portable {
             let (pa, ka) = direct(a, baseA, dtypeA, start: start, count: count, scratch: scratchA)
             let (pb, kb) = direct(b, baseB, dtypeB, start: startB, count: count, scratch: scratchB)
-            cmk_difference_avx2(pa, ka, pb, kb, count, &sums)
-            return sums
+            return direct(pa, ka, pb, kb, count: count, loop: loop)
         }
         decode(a, dtypeA, start: start, count: count, into: scratchA)
         decode(b, dtypeB, start: startB, count: count, into: scratchB)
@@ -56,13 +88,11 @@ enum DifferenceKernel {
     /// `sums` against B's values already decoded into `decodedB` (`count` doubles; a permuted
     /// vector gathered into A's order).
     static func sums(_ a: UnsafeRawBufferPointer, _ dtypeA: DType, start: Int, count: Int, decodedB: UnsafePointer<Double>,
-                     scratchA: UnsafeMutablePointer<Double>, portable: Bool = false) -> cmk_difference_sums {
-        var sums = cmk_difference_sums()
-        guard count > 0, let baseA = a.baseAddress else { return sums }
-        if hasAVX2 && !portable {
+                     scratchA: UnsafeMutablePointer<Double>, loop: Loop = .best) -> cmk_difference_sums {
+        guard count > 0, let baseA = a.baseAddress else { return cmk_difference_sums() }
+        if loop != .portable {
             let (pa, ka) = direct(a, baseA, dtypeA, start: start, count: count, scratch: scratchA)
-            cmk_difference_avx2(pa, ka, UnsafeRawPointer(decodedB), Int32(CMK_KIND_F64), count, &sums)
-            return sums
+            return direct(pa, ka, UnsafeRawPointer(decodedB), Int32(CMK_KIND_F64), count: count, loop: loop)
         }
         decode(a, dtypeA, start: start, count: count, into: scratchA)
         return portableSums(scratchA, decodedB, count)

@@ -64,9 +64,9 @@ enum QuantizedDifference {
     }
 }
 
-/// A side of a quantized pair as `cmk_difference_avx2` reads it straight from the mapped bytes:
-/// Q8_0 rows as their blocks (each value float(q)·d, the float32 `rowValues` would write), other
-/// rows in their own dtype.
+/// A side of a quantized pair as the C loops (`DifferenceKernel.direct`) read it straight from
+/// the mapped bytes: Q8_0 rows as their blocks (each value float(q)·d, the float32 `rowValues`
+/// would write), other rows in their own dtype.
 ///
 /// Why: dequantizing a Q8_0 row into a buffer and reading it back was ~13% of the CPU time of
 /// `diff` of the F32 bench file against its Q8_0 GGUF, and the kernel reads the blocks in the
@@ -156,9 +156,9 @@ extension DifferencePlan {
                 let rowA = baseA + row * direct.a.rowBytes, rowStartB = baseB + rowB * direct.b.rowBytes
                 var rowSquares = 0.0, rowMax = 0.0
                 for offset in stride(from: 0, to: length, by: chunk) {
-                    var sums = cmk_difference_sums()
-                    cmk_difference_avx2(rowA + direct.a.byteOffset(offset), direct.a.kind,
-                                        rowStartB + direct.b.byteOffset(offset), direct.b.kind, min(chunk, length - offset), &sums)
+                    let sums = DifferenceKernel.direct(rowA + direct.a.byteOffset(offset), direct.a.kind,
+                                                       rowStartB + direct.b.byteOffset(offset), direct.b.kind,
+                                                       count: min(chunk, length - offset))
                     part.add(sums, rowSquares: &rowSquares, rowMax: &rowMax)
                 }
                 part.finishRow(row, squares: rowSquares, max: rowMax)
