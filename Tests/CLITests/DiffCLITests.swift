@@ -208,6 +208,22 @@ import TestSupport
         #expect((json["summary"] as? [String: Any])?["identical"] as? Int == 24)
     }
 
+    @Test("an F64 side whose squares leave double's range, against a Q8_0 GGUF (TestData/diff-f64-range): math.hypot's relative L2, exit 1",
+          arguments: [("tiny.safetensors", "zeros-q8_0.gguf"), ("huge.safetensors", "half-q8_0.gguf"), ("half-q8_0.gguf", "huge.safetensors")])
+    func f64RangeAgainstQuantized(a: String, b: String) throws {
+        // expected.json: ‖a − b‖ / ‖a‖ by Python's math.hypot (scaled, no square leaves double's
+        // range), B's values from gguf.quants.dequantize. The scan alone gave 0 (exit 0), NaN
+        // and Infinity for these three.
+        let expected = try #require(try Fixtures.json("diff-f64-range/expected.json") as? [String: Double])
+        let reference = try #require(expected["\(a) / \(b)"])
+        let result = try CLI.run(["diff", Fixtures.path("diff-f64-range/" + a), Fixtures.path("diff-f64-range/" + b), "--json"])
+        #expect(result.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let tensor = try #require((report["tensors"] as? [[String: Any]])?.first)
+        let found = try #require(tensor["relative_l2"] as? Double)
+        #expect(abs(found - reference) <= 1e-12 * reference, "\(found) vs \(reference)")
+    }
+
     @Test("bad input exits 2, bad usage 64")
     func errors() throws {
         let bad = try CLI.run(["diff", source, Fixtures.path("sources/zstd/truncated.safetensors.zst")])

@@ -57,7 +57,13 @@ public enum DifferenceScan {
         guard !quantized.isEmpty else { return results }
         let measured = runPlan(quantized.map { pairs[$0] }, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical,
                                rowOrders: quantized.map { orders[$0] }, byQuantizedRows: true)
-        for (k, result) in zip(quantized, measured) { results[k].statistics = result.statistics }
+        for (k, result) in zip(quantized, measured) {
+            results[k].statistics = result.statistics
+            // An F64 side against a quantized one: its squares can leave double's range too.
+            if let statistics = result.statistics, ScaledDifference.needsScaledPass(pairs[k].0, pairs[k].1, statistics) {
+                results[k].statistics = ScaledDifference.statistics(pairs[k].0, pairs[k].1, order: orders[k], topRows: topRows)
+            }
+        }
         return results
     }
 

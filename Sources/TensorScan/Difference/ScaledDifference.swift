@@ -21,8 +21,15 @@ enum ScaledDifference {
     /// A's squares (of finite values only) overflowed, the difference's squares overflowed
     /// while every difference was finite, or a non-zero difference or A's norm is small enough
     /// for its squares to lose bits (zero included: A's squares may all have vanished).
+    ///
+    /// The other side may be ggml-quantized (an F64 file against its Q8_0 GGUF): its values are
+    /// float32, but the F64 side's squares leave double's range all the same. Why: 1e-200
+    /// against a Q8_0 tensor of zeros gave a relative L2 of 0 and exit 0, and 1e200 a NaN
+    /// (adversarial review, 2026-12-06).
     static func needsScaledPass(_ a: TensorView, _ b: TensorView, _ statistics: DifferenceStatistics) -> Bool {
-        guard a.dtype == .f64 || b.dtype == .f64, a.info.dtype.scalar != nil, b.info.dtype.scalar != nil else { return false }
+        func isF64(_ v: TensorView) -> Bool { v.info.dtype.scalar != nil && v.dtype == .f64 }
+        func readable(_ v: TensorView) -> Bool { v.info.dtype.scalar != nil || QuantizedDifference.applies(a, b) }
+        guard isF64(a) || isF64(b), readable(a), readable(b) else { return false }
         let s = statistics
         return s.referenceL2.isInfinite
             || (s.differenceL2.isInfinite && s.maxAbsDifference.isFinite)
@@ -33,19 +40,27 @@ enum ScaledDifference {
     /// The statistics the scan computes (same counts, maximum and rows), with norms that
     /// cannot overflow or underflow in their squares. `order`: B's rows (a vector's elements)
     /// for A's, as in `DifferenceScan.run`.
+    /// A quantized side's rows are dequantized one at a time (`QuantizedDifference.rowValues`:
+    /// the float32 values the scan compares).
     static func statistics(_ a: TensorView, _ b: TensorView, order: RowInterleave?, topRows: Int) -> DifferenceStatistics {
         let rows = a.rowCount, length = rows == 0 ? 0 : a.rowLength
         var reference = ScaledNorm(), difference = ScaledNorm()
         var maxAbs = 0.0, differing = 0, nans = 0
         var worst = WorstRows(keep: min(max(0, topRows), rows))
         let vector = a.info.shape.count <= 1
+        let floatsA = UnsafeMutablePointer<Float>.allocate(capacity: a.info.dtype.scalar == nil ? length : 0)
+        let floatsB = UnsafeMutablePointer<Float>.allocate(capacity: b.info.dtype.scalar == nil ? length : 0)
+        defer { floatsA.deallocate(); floatsB.deallocate() }
+        let bytesA = a.bytes, bytesB = b.bytes
         for row in 0..<rows {
             var rowNorm = ScaledNorm(), rowMax = 0.0
             let rowB = vector ? row : order.map { $0.indexInB(row, count: rows) } ?? row
+            let x0 = QuantizedDifference.rowValues(a, bytesA, row, floats: floatsA)
+            let y0 = QuantizedDifference.rowValues(b, bytesB, rowB, floats: floatsB)
             for k in 0..<length {
                 let kB = vector ? order.map { $0.indexInB(k, count: length) } ?? k : k
-                let x = decodeElement(a.dtype, a.bytes, row * length + k)
-                let y = decodeElement(b.dtype, b.bytes, rowB * length + kB)
+                let x = decodeElement(x0.dtype, x0.bytes, x0.start + k)
+                let y = decodeElement(y0.dtype, y0.bytes, y0.start + kB)
                 if x.isFinite { reference.add(x) }
                 if x == y || (x.isNaN && y.isNaN) { continue }
                 differing += 1
