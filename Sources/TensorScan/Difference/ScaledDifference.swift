@@ -39,8 +39,8 @@ enum ScaledDifference {
 
     /// The statistics the scan computes (same counts, maximum and rows), with norms that
     /// cannot overflow or underflow in their squares. `order`: B's rows (a vector's elements)
-    /// for A's, as in `DifferenceScan.run`. A quantized side's rows are dequantized one at a time (`QuantizedDifference.rowValues`:
-    /// the float32 values the scan compares).
+    /// for A's, as in `DifferenceScan.run`. A quantized side's rows are dequantized one at a
+    /// time (`QuantizedDifference.rowValues`: the float32 values the scan compares).
     static func statistics(_ a: TensorView, _ b: TensorView, order: RowInterleave?, topRows: Int) -> DifferenceStatistics {
         let rows = a.rowCount, length = rows == 0 ? 0 : a.rowLength
         var reference = ScaledNorm(), difference = ScaledNorm()
