@@ -166,7 +166,7 @@ FIXTURE_GENERATORS := TestData/generate.py TestData/pytorch/generate.py TestData
 	TestData/gguf-scattered/generate.py TestData/pytorch-values/generate.py TestData/pytorch-optimizer/generate.py \
 	TestData/gguf-split/generate.py TestData/pytorch-views/generate.py TestData/pytorch-strided/generate.py TestData/pytorch-device/generate.py \
 	TestData/recurrent-biases/generate.py TestData/gguf-kv-alias/generate.py \
-	TestData/diff-f64-range/generate.py
+	TestData/diff-f64-range/generate.py TestData/gguf-hub-names/generate.py
 fixtures:
 	pip install -q safetensors ml_dtypes numpy gguf==0.19.0 tokenizers==0.23.3
 	python3 -c "import torch" 2>/dev/null || pip install -q torch==2.13.0+cpu

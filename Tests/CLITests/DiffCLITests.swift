@@ -224,6 +224,17 @@ import TestSupport
         #expect(abs(found - reference) <= 1e-12 * reference, "\(found) vs \(reference)")
     }
 
+    @Test("a GGUF file holding Hub names (TestData/gguf-hub-names, gguf-py) pairs them by name, both ways: byte-identical, exit 0")
+    func ggufWithHubNames() throws {
+        let hub = Fixtures.path("gguf-hub-names/hub.safetensors"), gguf = Fixtures.path("gguf-hub-names/hub-names.gguf")
+        for (a, b) in [(hub, gguf), (gguf, hub)] {
+            let (result, json) = try run(["diff", a, b, "--json"])
+            #expect(result.status == 0)
+            let summary = try #require(json["summary"] as? [String: Any])
+            #expect(summary["identical"] as? Int == 2 && summary["only_in_a"] as? Int == 0 && summary["only_in_b"] as? Int == 0)
+        }
+    }
+
     @Test("bad input exits 2, bad usage 64")
     func errors() throws {
         let bad = try CLI.run(["diff", source, Fixtures.path("sources/zstd/truncated.safetensors.zst")])

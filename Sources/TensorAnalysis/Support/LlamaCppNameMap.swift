@@ -148,16 +148,23 @@ public enum DiffNameMap {
         }
     }
 
-    /// The built-in map when A is a Hub checkpoint and B a GGUF file (or the reverse).
+    /// The built-in map when A is a Hub checkpoint and B a GGUF file (or the reverse). A Hub name
+    /// the GGUF file itself holds pairs with that tensor, not with its llama.cpp name: a GGUF
+    /// written with Hub names (gguf-py writes any name) listed `model.embed_tokens.weight` as
+    /// only in A and only in B (adversarial review, 2026-12-06).
     public static func automatic(a: Checkpoint, b: Checkpoint) -> [ExactText: String] {
         let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
         guard ggufA != ggufB else { return [:] }
         var map: [ExactText: String] = [:]
         if ggufB {
-            for view in a.tensors { if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[ExactText(view.name)] = name } }
+            for view in a.tensors where b.tensor(named: view.name) == nil {
+                if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[ExactText(view.name)] = name }
+            }
         } else {
             // A is the GGUF file: pair its names with B's Hub names.
-            for view in b.tensors { if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[ExactText(name)] = view.name } }
+            for view in b.tensors where a.tensor(named: view.name) == nil {
+                if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[ExactText(name)] = view.name }
+            }
         }
         return map
     }
