@@ -1,7 +1,10 @@
 /*
  * GB/s per core of the ordered AVX2 GGUF row kernels (Sources/CMomentKernels/GGUFBlockKernelsAVX2.c),
- * and of its any-order Q4_K/Q5_K kernels (`Q4_Kx`, `Q5_Kx`), called straight from C: no Swift
- * dispatch, no AVX-512 path, so a change to one kernel shows undiluted. Rows of 4,096 values of random codes with finite f16 scales (exponent field 8,
+ * of its any-order Q4_K/Q5_K kernels (`Q4_Kx`, `Q5_Kx`) and, on CPUs with AVX-512 VNNI/VBMI, of
+ * the AVX-512 any-order kernels (`…z` lines, GGUFExactSumKernelsAVX512.c), called straight from C:
+ * no Swift dispatch, so a change to one kernel shows undiluted. Rows of 4,096 values (or
+ * ROWVALUES, e.g. `ROWVALUES=1024`, rounded down to whole blocks: the per-row cost shows on
+ * shorter rows) of random codes with finite f16 scales (exponent field 8,
  * random sign and mantissa), 16 KiB of rows (L1) and 64 MiB (memory); best of 7.
  *
  * Build and run (to compare two revisions, build it twice, once against each revision's copy of
@@ -63,11 +66,18 @@ int main(int argc, char **argv) {
         fprintf(stderr, "this CPU has no AVX2\n");
         return 1;
     }
+    const char *requested = getenv("ROWVALUES");
+    long row_values = requested ? strtol(requested, NULL, 10) : 4096;
+    if (row_values < 32 || row_values > (1L << 20)) {
+        fprintf(stderr, "ROWVALUES must be 32 to 1048576 values\n");
+        return 1;
+    }
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
         int wanted = argc == 1;
         for (int a = 1; a < argc; a++) wanted |= strcmp(argv[a], types[t].name) == 0;
         if (!wanted || (types[t].needs_avx512 && !cmk_has_avx512_quant())) continue;
-        size_t blocks = 4096 / types[t].block_size, row_bytes = blocks * types[t].type_size;
+        size_t blocks = row_values / types[t].block_size, row_bytes = blocks * types[t].type_size;
+        if (blocks == 0) continue;
         for (int large = 0; large < 2; large++) {
             size_t rows = (large ? (64u << 20) : (16u << 10)) / row_bytes;
             unsigned char *data = malloc(rows * row_bytes);

@@ -28,8 +28,8 @@ enum ScaledDifference {
     /// (adversarial review, 2026-12-06).
     static func needsScaledPass(_ a: TensorView, _ b: TensorView, _ statistics: DifferenceStatistics) -> Bool {
         func isF64(_ v: TensorView) -> Bool { v.info.dtype.scalar != nil && v.dtype == .f64 }
-        func readable(_ v: TensorView) -> Bool { v.info.dtype.scalar != nil || QuantizedDifference.applies(a, b) }
-        guard isF64(a) || isF64(b), readable(a), readable(b) else { return false }
+        let scalars = a.info.dtype.scalar != nil && b.info.dtype.scalar != nil
+        guard isF64(a) || isF64(b), scalars || QuantizedDifference.applies(a, b) else { return false }
         let s = statistics
         return s.referenceL2.isInfinite
             || (s.differenceL2.isInfinite && s.maxAbsDifference.isFinite)
