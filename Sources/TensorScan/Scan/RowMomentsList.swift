@@ -24,12 +24,12 @@ public struct RowMomentsList: RandomAccessCollection, Sendable, Equatable, Expre
             self.rows = rows
         }
 
-        deinit { rows.deallocate() }
+        deinit { RowMomentsBuffer.deallocate(rows) }
     }
 
     @usableFromInline let storage: Storage
 
-    /// A list that owns `buffer` (allocated with `allocate(capacity:)`, every element
+    /// A list that owns `buffer` (allocated with `RowMomentsBuffer.allocate`, every element
     /// initialized) and deallocates it when no list holds it any more.
     init(adopting buffer: UnsafeMutableBufferPointer<RowMoments>) {
         storage = Storage(adopting: buffer)
@@ -37,7 +37,7 @@ public struct RowMomentsList: RandomAccessCollection, Sendable, Equatable, Expre
 
     /// A list holding a copy of `rows`.
     public init<Rows: Collection>(_ rows: Rows) where Rows.Element == RowMoments {
-        let buffer = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: rows.count)
+        let buffer = RowMomentsBuffer.allocate(rows.count)
         _ = buffer.initialize(from: rows)
         self.init(adopting: buffer)
     }

@@ -278,7 +278,7 @@ final class ScanPlan: @unchecked Sendable {
                         // faults, ~2 ms of the Q4_0 audit's one-core start). The scan now
                         // touches each page first, on both cores. `RowMoments` is
                         // `BitwiseCopyable`, so assigning into the raw memory is initializing it.
-                        progress.moments = .allocate(capacity: layout.pieceCount)
+                        progress.moments = RowMomentsBuffer.allocate(layout.pieceCount)
                     }
                     if work[j].fingerprint {
                         let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(
@@ -328,7 +328,7 @@ final class ScanPlan: @unchecked Sendable {
         // Buffers not adopted by an output's rows (`output`), freed when the outputs are made.
         var unadopted: [UnsafeMutableBufferPointer<RowMoments>] = []
         defer {
-            for buffer in unadopted { buffer.deallocate() }
+            for buffer in unadopted { RowMomentsBuffer.deallocate(buffer) }
             for (_, progress, _) in finished { progress.hashes?.deallocate() }
         }
         // Twins finish with their leader, in the same item. Followers that differed somewhere
