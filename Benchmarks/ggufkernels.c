@@ -11,7 +11,7 @@
  * GGUFBlockKernelsAVX2.c, and run the two binaries alternately):
  *   clang -O2 -ISources/CMomentKernels/include Benchmarks/ggufkernels.c \
  *      Sources/CMomentKernels/GGUFBlockKernelsAVX2.c Sources/CMomentKernels/GGUFExactSumKernelsAVX512.c \
- *      Sources/CMomentKernels/MomentKernelsAVX2.c -o .build/ggufkernels
+ *      Sources/CMomentKernels/GGUFQ6KKernelAVX512.c Sources/CMomentKernels/MomentKernelsAVX2.c -o .build/ggufkernels
  *   chrt -f 50 .build/ggufkernels [TYPE…]
  * Output: one line per type and size, "TYPE SIZE GB/s".
  */
@@ -47,6 +47,8 @@ static const struct {
     {"Q8_0z", cmk_q8_0_sums_avx512, 34, 32, {0}, 1, 1, 1},  {"Q4_0z", cmk_q4_0_sums_avx512, 18, 32, {0}, 1, 0, 1},
     {"Q4_1z", cmk_q4_1_sums_avx512, 20, 32, {0, 2}, 2, 0, 1}, {"Q5_1z", cmk_q5_1_sums_avx512, 24, 32, {0, 2}, 2, 0, 1},
     {"Q4_Kz", cmk_q4_k_sums_avx512, 144, 256, {0, 2}, 2, 0, 1}, {"Q5_Kz", cmk_q5_k_sums_avx512, 176, 256, {0, 2}, 2, 0, 1},
+    // Q6_K with AVX-512 integer work (GGUFQ6KKernelAVX512.c): any order, and the ordered path alone.
+    {"Q6_Kz", cmk_q6_k_sums_avx512, 210, 256, {208}, 1, 0, 1}, {"Q6_Kzo", cmk_q6_k_ordered_avx512, 210, 256, {208}, 1, 0, 1},
 };
 
 static double now(void) {

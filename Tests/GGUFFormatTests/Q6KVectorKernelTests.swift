@@ -2,7 +2,9 @@
 import Testing
 import TestSupport
 
-/// The AVX2 Q6_K kernel (`cmk_q6_k_sums_avx2`) against the portable Swift kernel, bit for bit, on
+/// Every Q6_K row kernel this CPU runs (`VectorBlockKernels.q6KKernels`: the AVX2 kernel
+/// `cmk_q6_k_sums_avx2`, and with AVX-512 `cmk_q6_k_sums_avx512` and its ordered path alone)
+/// against the portable Swift kernel, bit for bit, on
 /// rows built to catch the ways its shape can go wrong: it sums each 16-value unit's codes as
 /// bytes, pairs units with their int8 scales through two byte shuffles (one for the sums, one for
 /// the extremes), forms the terms from integer products, and finds each unit's extreme codes by a
@@ -31,15 +33,25 @@ struct Q6KVectorKernelTests {
         return bytes
     }
 
+    /// Each kernel's row (and the default path's) against the portable kernel's; the rows here are
+    /// finite, so every kernel must answer (none may send the row to the value-by-value recount).
     static func expectSameBits(_ bytes: [UInt8], _ note: String) throws {
         try bytes.withUnsafeBytes { raw in
-            let vector = try GGUFRowDecoding.moments(ofRow: raw, type: .q6_K)
             let portable = try GGUFRowDecoding.moments(ofRow: raw, type: .q6_K, portable: true)
-            #expect(vector.sum.bitPattern == portable.sum.bitPattern, "\(note): Σ \(vector.sum) vs \(portable.sum)")
-            #expect(vector.sumOfSquares.bitPattern == portable.sumOfSquares.bitPattern, "\(note): Σx²")
-            #expect(vector.minimum.bitPattern == portable.minimum.bitPattern && vector.maximum.bitPattern == portable.maximum.bitPattern,
-                    "\(note): \(vector.minimum)…\(vector.maximum) vs \(portable.minimum)…\(portable.maximum)")
-            #expect(vector.count == portable.count && vector.nanCount == portable.nanCount, "\(note): counts")
+            var answers = [("default path", try GGUFRowDecoding.moments(ofRow: raw, type: .q6_K))]
+            for (name, kernel) in VectorBlockKernels.q6KKernels {
+                let sums = kernel(raw.baseAddress, raw.count / 210)
+                let moments = VectorBlockKernels.moments(sums, count: raw.count / 210 * 256)
+                #expect(moments != nil, "\(note), \(name): no answer")
+                if let moments { answers.append((name, moments)) }
+            }
+            for (name, vector) in answers {
+                #expect(vector.sum.bitPattern == portable.sum.bitPattern, "\(note), \(name): Σ \(vector.sum) vs \(portable.sum)")
+                #expect(vector.sumOfSquares.bitPattern == portable.sumOfSquares.bitPattern, "\(note), \(name): Σx²")
+                #expect(vector.minimum.bitPattern == portable.minimum.bitPattern && vector.maximum.bitPattern == portable.maximum.bitPattern,
+                        "\(note), \(name): \(vector.minimum)…\(vector.maximum) vs \(portable.minimum)…\(portable.maximum)")
+                #expect(vector.count == portable.count && vector.nanCount == portable.nanCount, "\(note), \(name): counts")
+            }
         }
     }
 

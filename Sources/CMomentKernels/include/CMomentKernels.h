@@ -130,4 +130,11 @@ cmk_lane_sums cmk_q5_1_sums_avx512(const void *row, size_t blocks);
 int cmk_q4_1_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
 int cmk_q5_1_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
 
+/// Q6_K with the AVX-512 integer work (GGUFQ6KKernelAVX512.c): blocks added in any order when
+/// the exactness check above passes, else the AVX2 kernel's terms in its order (`_ordered_`
+/// alone); bit-identical to the AVX2 kernel either way. AVX-512 (see above) only.
+cmk_lane_sums cmk_q6_k_sums_avx512(const void *row, size_t blocks);
+cmk_lane_sums cmk_q6_k_ordered_avx512(const void *row, size_t blocks);
+int cmk_q6_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out);
+
 #endif

@@ -35,6 +35,13 @@ import CMomentKernels
 /// weights (`gguf-kernel-bench`); a row that fails the check costs both passes (Q8_0 4.8,
 /// Q4_0 2.5 GB/s on rows whose scales span 15 binades). Q4_1 2.2 → 6.5–7.5, Q5_1 2.2 → 6.3–8.2
 /// GB/s per core (C harness); every row of N(0, 0.02²) values quantized by gguf-py passes.
+///
+/// Q6_K has an AVX-512 kernel of its own (`GGUFQ6KKernelAVX512.c`): the AVX2 kernel's exact
+/// per-unit terms from VNNI code sums, added in any order under the same check, else in the
+/// AVX2 kernel's order; a row that looks bound to fail the check (its Σx² projected from its
+/// first block) goes to the ordered path at once. `Benchmarks/ggufkernels.c`, 64 MiB of random
+/// rows: 10.3 → 18.4 GB/s per core on rows of 1,024 values (the check passes), 10.7 → 12.3 on
+/// rows of 4,096 (it fails; the ordered path alone 13.0, bound by its chain of additions).
 enum VectorBlockKernels {
     /// Whether this CPU runs them (AVX2; evaluated once).
     static let available = cmk_has_avx2() != 0
@@ -52,13 +59,23 @@ enum VectorBlockKernels {
         case GGMLType.q8_0.id: return wideAvailable ? cmk_q8_0_sums_avx512 : cmk_q8_0_sums_avx2
         case GGMLType.q4_0.id: return wideAvailable ? cmk_q4_0_sums_avx512 : cmk_q4_0_sums_avx2
         case GGMLType.q5_0.id: return cmk_q5_0_sums_avx2
-        case GGMLType.q6_K.id: return cmk_q6_k_sums_avx2
+        case GGMLType.q6_K.id: return wideAvailable ? cmk_q6_k_sums_avx512 : cmk_q6_k_sums_avx2
         case GGMLType.q4_K.id: return wideAvailable ? cmk_q4_k_sums_avx512 : cmk_q4_k_sums_exact_avx2
         case GGMLType.q5_K.id: return wideAvailable ? cmk_q5_k_sums_avx512 : cmk_q5_k_sums_exact_avx2
         case GGMLType.q4_1.id: return wideAvailable ? cmk_q4_1_sums_avx512 : cmk_q4_1_sums_avx2
         case GGMLType.q5_1.id: return wideAvailable ? cmk_q5_1_sums_avx512 : cmk_q5_1_sums_avx2
         default: return nil
         }
+    }
+
+    /// Every Q6_K row kernel this CPU runs, by name, for tests that hold each one to the portable
+    /// kernel: the AVX2 one, and on CPUs with the AVX-512 quantized kernels the default AVX-512
+    /// one (any order when its check passes) and its ordered path alone.
+    static var q6KKernels: [(name: String, kernel: Kernel)] {
+        guard available else { return [] }
+        let wide: [(name: String, kernel: Kernel)] = wideAvailable
+            ? [("avx512", cmk_q6_k_sums_avx512), ("avx512 ordered", cmk_q6_k_ordered_avx512)] : []
+        return [("avx2", cmk_q6_k_sums_avx2)] + wide
     }
 
     /// The row's statistics by the AVX2 kernel of `type`: `.some(nil)` when the row holds NaN or
@@ -68,8 +85,8 @@ enum VectorBlockKernels {
         return .some(moments(kernel(row, blocks), count: blocks &* type.blockSize))
     }
 
-    /// The instruction sets with any-order kernels: AVX-512 for Q8_0, Q4_0, Q4_K, Q5_K, Q4_1 and
-    /// Q5_1; AVX2 for Q4_K and Q5_K, the default on CPUs without AVX-512 (ordered AVX2 Q4_K
+    /// The instruction sets with any-order kernels: AVX-512 for Q8_0, Q4_0, Q4_K, Q5_K, Q4_1, Q5_1
+    /// and Q6_K; AVX2 for Q4_K and Q5_K, the default on CPUs without AVX-512 (ordered AVX2 Q4_K
     /// 1.8 → 4.8, Q5_K 2.0 → 5.4 GB/s per core, `Benchmarks/ggufkernels.c`, 16 KiB of rows).
     enum AnyOrderPath: String, CaseIterable, Sendable {
         case avx2, avx512
@@ -96,6 +113,7 @@ enum VectorBlockKernels {
             case GGMLType.q5_K.id: return cmk_q5_k_any_order_avx512
             case GGMLType.q4_1.id: return cmk_q4_1_any_order_avx512
             case GGMLType.q5_1.id: return cmk_q5_1_any_order_avx512
+            case GGMLType.q6_K.id: return cmk_q6_k_any_order_avx512
             default: return nil
             }
         }
