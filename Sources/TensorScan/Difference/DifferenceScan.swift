@@ -261,17 +261,58 @@ final class DifferencePlan: @unchecked Sendable {
         }
     }
 
+    /// Quantized items a thread takes at once, at most (fewer in the last part of the scan).
+    ///
+    /// Why batches: an item (~2^15 values, `QuantizedDifference.itemValues`) is also a unit of
+    /// the sums, merged in order, so its size fixes the last digits of every result and stays
+    /// (items of 2^20 values gave other last digits). But taken one by one, the cores worked on
+    /// neighbouring items: per 34 KB of a Q8_0 side a take, a store and a page-release entry
+    /// under the lock, a sort of the item's worst rows, retains of the pair's views, and both
+    /// cores faulting pages under the same page-table lock (~5% of the F32/Q8_0 bench `diff` in
+    /// `__pv_queued_spin_lock_slowpath`). Batches of 32 items (~1 Mi values, 4 MiB of an F32
+    /// side, the scan's item size), each run of one pair processed at once
+    /// (`processQuantized(_:_:)`), keep the cores megabytes apart: that `diff` 72.0 → 57.7 ms
+    /// (`Benchmarks/alternate.py --diff-with`, medians of 7), the same bits, peak RSS 31 → 42 MB.
+    static let quantizedBatchItems = 32
+
+    /// The next run of consecutive quantized items: `quantizedBatchItems`, fewer once fewer than
+    /// four batches a core are left, so the last ones spread over the cores.
+    private func takeBatch() -> Range<Int>? {
+        lock.withLock {
+            guard next < items.count else { return nil }
+            let remaining = items.count - next
+            let count = max(1, min(Self.quantizedBatchItems, remaining / (4 * ParallelWork.cores)))
+            next += count
+            return (next - count) ..< next
+        }
+    }
+
     /// `drain` for quantized pairs: each item's pages go to `release`; the thread that
-    /// finishes the last item releases the rest.
+    /// finishes the last item releases the rest. Items come in batches (`takeBatch`), each
+    /// item still its own part.
     private func drainQuantized() {
         let scratch = QuantizedScratch(rowLength: pairs.map(\.rowLength).max() ?? 0)
         defer { scratch.deallocate() }
-        while let k = take() {
-            let (part, read) = processQuantized(items[k], scratch)
+        while let batch = takeBatch() {
+            // Runs of the batch's items by pair, each processed at once (its worst rows kept once).
+            var results: [(parts: [Part], read: [PageRelease<MappedFile>.Span])] = []
+            var start = batch.lowerBound
+            for k in batch where k + 1 == batch.upperBound || items[k + 1].pair != items[start].pair {
+                results.append(processQuantized(start ..< k + 1, scratch))
+                start = k + 1
+            }
             let due = lock.withLock {
-                parts[k] = part
-                finished += 1
-                var due = release.finish(k, read: read)
+                var due: [PageRelease<MappedFile>.Span] = []
+                var k = batch.lowerBound
+                for (runParts, read) in results {
+                    for (offset, part) in runParts.enumerated() {
+                        parts[k] = part
+                        finished += 1
+                        // A run's bytes are released with its first item (the rest read none of their own).
+                        due += release.finish(k, read: offset == 0 ? read : [])
+                        k += 1
+                    }
+                }
                 if finished == items.count { due += release.releaseAll() }
                 return due
             }

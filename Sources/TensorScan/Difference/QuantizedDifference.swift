@@ -13,8 +13,9 @@ import SafetensorsFormat
 ///
 /// Why whole rows, not the scalar plan's item cuts: a quantized row only decodes as whole
 /// blocks with their scales. The rows run on all cores in `DifferencePlan` items of whole rows
-/// (~`itemValues` values; whole heads when a converter permuted them), with pages released
-/// behind the scan (`PageRelease`).
+/// (~`itemValues` values; whole heads when a converter permuted them), taken in batches of
+/// consecutive items (`DifferencePlan.quantizedBatchItems`), with pages released behind the
+/// scan (`PageRelease`).
 ///
 /// Why the scalar plan's sums and not one chain per tensor: until this change ‖a‖² was added
 /// value after value over the whole tensor, and ‖a − b‖² row after row, in one chain that the
@@ -138,66 +139,75 @@ struct QuantizedScratch {
 }
 
 extension DifferencePlan {
-    /// One item of a quantized pair: its rows compared chunk by chunk (`DifferenceKernel`), and
-    /// the bytes it read on each side.
-    func processQuantized(_ item: Item, _ scratch: QuantizedScratch) -> (Part, [PageRelease<MappedFile>.Span]) {
-        let pair = pairs[item.pair]
+    /// Items `run` (consecutive, of one quantized pair): each item's rows compared chunk by
+    /// chunk (`DifferenceKernel`) into a part of its own, their worst rows kept once, in the
+    /// run's first part (the order of rows is total, so merging gives the rows a list per item
+    /// would), and the bytes the run read on each side.
+    func processQuantized(_ run: Range<Int>, _ scratch: QuantizedScratch) -> ([Part], [PageRelease<MappedFile>.Span]) {
+        let pair = pairs[items[run.lowerBound].pair]
         let a = pair.a.bytes, b = pair.b.bytes
         let length = pair.rowLength
         let chunk = DifferenceKernel.chunkElements
-        var part = Part(inner: WorstRows(keep: keep))
         let vector = pair.a.info.shape.count <= 1
         let direct = pair.order != nil && vector ? nil : DirectSide.pair(pair.a, pair.b)
-        for row in item.chunks {
-            if let direct, let baseA = a.baseAddress, let baseB = b.baseAddress {
-                // Both sides straight from their bytes (B's row through the permutation, if any;
-                // `direct` is nil for a permuted vector, whose one row has no row permutation).
-                let rowB = pair.order.map { $0.indexInB(row, count: pair.rows) } ?? row
-                let rowA = baseA + row * direct.a.rowBytes, rowStartB = baseB + rowB * direct.b.rowBytes
+        var worst = WorstRows(keep: keep)
+        var parts: [Part] = []
+        parts.reserveCapacity(run.count)
+        for k in run {
+            var part = Part(inner: WorstRows(keep: 0))
+            for row in items[k].chunks {
+                if let direct, let baseA = a.baseAddress, let baseB = b.baseAddress {
+                    // Both sides straight from their bytes (B's row through the permutation, if any;
+                    // `direct` is nil for a permuted vector, whose one row has no row permutation).
+                    let rowB = pair.order.map { $0.indexInB(row, count: pair.rows) } ?? row
+                    let rowA = baseA + row * direct.a.rowBytes, rowStartB = baseB + rowB * direct.b.rowBytes
+                    var rowSquares = 0.0, rowMax = 0.0
+                    for offset in stride(from: 0, to: length, by: chunk) {
+                        let sums = DifferenceKernel.direct(rowA + direct.a.byteOffset(offset), direct.a.kind,
+                                                           rowStartB + direct.b.byteOffset(offset), direct.b.kind,
+                                                           count: min(chunk, length - offset))
+                        part.add(sums, rowSquares: &rowSquares, rowMax: &rowMax)
+                    }
+                    part.finishRow(row, squares: rowSquares, max: rowMax, worst: &worst)
+                    continue
+                }
+                let x = QuantizedDifference.rowValues(pair.a, a, row, floats: scratch.floatsA)
+                var permuted: UnsafePointer<Double>?
+                var y = x
+                if let order = pair.order, vector {
+                    // A vector's elements are permuted: B's values gathered into A's order.
+                    let stored = QuantizedDifference.rowValues(pair.b, b, row, floats: scratch.floatsB)
+                    DifferenceKernel.decode(stored.bytes, stored.dtype, start: stored.start, count: length, into: scratch.stored)
+                    for i in 0 ..< length { scratch.gathered[i] = scratch.stored[order.indexInB(i, count: length)] }
+                    permuted = UnsafePointer(scratch.gathered)
+                } else {
+                    let rowB = pair.order.map { $0.indexInB(row, count: pair.rows) } ?? row
+                    y = QuantizedDifference.rowValues(pair.b, b, rowB, floats: scratch.floatsB)
+                }
                 var rowSquares = 0.0, rowMax = 0.0
                 for offset in stride(from: 0, to: length, by: chunk) {
-                    let sums = DifferenceKernel.direct(rowA + direct.a.byteOffset(offset), direct.a.kind,
-                                                       rowStartB + direct.b.byteOffset(offset), direct.b.kind,
-                                                       count: min(chunk, length - offset))
+                    let count = min(chunk, length - offset)
+                    let sums = if let permuted {
+                        DifferenceKernel.sums(x.bytes, x.dtype, start: x.start + offset, count: count, decodedB: permuted + offset,
+                                              scratchA: scratch.chunkA)
+                    } else {
+                        DifferenceKernel.sums(x.bytes, x.dtype, y.bytes, y.dtype, start: x.start + offset, count: count,
+                                              startB: y.start + offset, scratchA: scratch.chunkA, scratchB: scratch.chunkB)
+                    }
                     part.add(sums, rowSquares: &rowSquares, rowMax: &rowMax)
                 }
-                part.finishRow(row, squares: rowSquares, max: rowMax)
-                continue
+                part.finishRow(row, squares: rowSquares, max: rowMax, worst: &worst)
             }
-            let x = QuantizedDifference.rowValues(pair.a, a, row, floats: scratch.floatsA)
-            var permuted: UnsafePointer<Double>?
-            var y = x
-            if let order = pair.order, vector {
-                // A vector's elements are permuted: B's values gathered into A's order.
-                let stored = QuantizedDifference.rowValues(pair.b, b, row, floats: scratch.floatsB)
-                DifferenceKernel.decode(stored.bytes, stored.dtype, start: stored.start, count: length, into: scratch.stored)
-                for i in 0 ..< length { scratch.gathered[i] = scratch.stored[order.indexInB(i, count: length)] }
-                permuted = UnsafePointer(scratch.gathered)
-            } else {
-                let rowB = pair.order.map { $0.indexInB(row, count: pair.rows) } ?? row
-                y = QuantizedDifference.rowValues(pair.b, b, rowB, floats: scratch.floatsB)
-            }
-            var rowSquares = 0.0, rowMax = 0.0
-            for offset in stride(from: 0, to: length, by: chunk) {
-                let count = min(chunk, length - offset)
-                let sums = if let permuted {
-                    DifferenceKernel.sums(x.bytes, x.dtype, start: x.start + offset, count: count, decodedB: permuted + offset,
-                                          scratchA: scratch.chunkA)
-                } else {
-                    DifferenceKernel.sums(x.bytes, x.dtype, y.bytes, y.dtype, start: x.start + offset, count: count,
-                                          startB: y.start + offset, scratchA: scratch.chunkA, scratchB: scratch.chunkB)
-                }
-                part.add(sums, rowSquares: &rowSquares, rowMax: &rowMax)
-            }
-            part.finishRow(row, squares: rowSquares, max: rowMax)
+            parts.append(part)
         }
-        // Items hold whole heads of a permuted pair, so B's rows of the item are its rows too.
+        worst.compact()
+        parts[0].inner = worst
+        // Items hold whole heads of a permuted pair, so B's rows of the run are its rows too.
+        let first = items[run.lowerBound].chunks.lowerBound, last = items[run.upperBound - 1].chunks.upperBound
         func range(_ view: TensorView, _ count: Int) -> Range<Int> {
-            let low = item.chunks.lowerBound * view.rowBits / 8
-            return low ..< (item.chunks.upperBound == pair.rows ? count : item.chunks.upperBound * view.rowBits / 8)
+            first * view.rowBits / 8 ..< (last == pair.rows ? count : last * view.rowBits / 8)
         }
-        part.inner.compact()
-        return (part, [pair.a.span(range(pair.a, a.count)), pair.b.span(range(pair.b, b.count))])
+        return (parts, [pair.a.span(range(pair.a, a.count)), pair.b.span(range(pair.b, b.count))])
     }
 }
 
@@ -212,9 +222,10 @@ extension DifferencePlan.Part {
         if sums.max_abs > rowMax { rowMax = sums.max_abs }
     }
 
-    /// A row's Σd² and largest difference, after its last chunk.
-    mutating func finishRow(_ row: Int, squares: Double, max: Double) {
+    /// A row's Σd² and largest difference, after its last chunk: its Σd² into the part's sum, the
+    /// row into `worst` (the worst rows of the item's batch).
+    mutating func finishRow(_ row: Int, squares: Double, max: Double, worst: inout WorstRows) {
         innerSquares += squares
-        if squares > 0 { inner.add(.init(row: row, l2: squares.squareRoot(), maxAbs: max)) }
+        if squares > 0 { worst.add(.init(row: row, l2: squares.squareRoot(), maxAbs: max)) }
     }
 }
