@@ -32,6 +32,7 @@
 // take the ordered path.
 #include "CMomentKernels.h"
 #include "ExactSums.h"
+#include "CPUFeatures.h"
 
 #include <immintrin.h>
 #include <stdint.h>
@@ -49,11 +50,11 @@ static inline void cmk_prefetch(const unsigned char *p) { _mm_prefetch((const ch
 #define CMK_Q512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,avx512vbmi,avx2,fma,f16c")))
 
 static int probe_quant512(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c") &&
-           __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vbmi");
+    CMK_CPU_INIT();
+    return CMK_CPU_HAS(AVX2, "avx2") && CMK_CPU_HAS(FMA, "fma") && CMK_CPU_HAS(F16C, "f16c") &&
+           CMK_CPU_HAS(AVX512F, "avx512f") && CMK_CPU_HAS(AVX512BW, "avx512bw") &&
+           CMK_CPU_HAS(AVX512DQ, "avx512dq") && CMK_CPU_HAS(AVX512VL, "avx512vl") &&
+           CMK_CPU_HAS(AVX512_VNNI, "avx512vnni") && CMK_CPU_HAS(AVX512_VBMI, "avx512vbmi");
 }
 
 int cmk_has_avx512_quant(void) {

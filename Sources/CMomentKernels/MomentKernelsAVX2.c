@@ -7,6 +7,7 @@
 // separate multiply and add). The functions carry `target("avx2,fma")` so the rest of the
 // binary stays baseline; Swift calls them only after `cmk_has_avx2()`.
 #include "CMomentKernels.h"
+#include "CPUFeatures.h"
 
 #include <immintrin.h>
 #include <stdint.h>
@@ -14,22 +15,22 @@
 
 #define CMK_AVX2 __attribute__((target("avx2,fma")))
 
-// A CPU feature test evaluated once, then cached (`probe` runs after __builtin_cpu_init).
+// A CPU feature test evaluated once, then cached (`probe` runs after CMK_CPU_INIT, CPUFeatures.h).
 static int cached_feature(int *cached, int (*probe)(void)) {
     int value = __atomic_load_n(cached, __ATOMIC_RELAXED);
     if (value < 0) {
-        __builtin_cpu_init();
+        CMK_CPU_INIT();
         value = probe();
         __atomic_store_n(cached, value, __ATOMIC_RELAXED);
     }
     return value;
 }
 
-static int probe_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-static int probe_f16c(void) { return __builtin_cpu_supports("f16c"); }
+static int probe_avx2(void) { return CMK_CPU_HAS(AVX2, "avx2") && CMK_CPU_HAS(FMA, "fma"); }
+static int probe_f16c(void) { return CMK_CPU_HAS(F16C, "f16c"); }
 static int probe_avx512(void) {
-    return probe_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512vl");
+    return probe_avx2() && CMK_CPU_HAS(AVX512F, "avx512f") && CMK_CPU_HAS(AVX512DQ, "avx512dq") &&
+           CMK_CPU_HAS(AVX512VL, "avx512vl");
 }
 
 int cmk_has_avx2(void) {
