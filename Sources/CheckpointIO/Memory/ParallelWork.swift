@@ -20,7 +20,8 @@ package enum ParallelWork {
     /// ready by the time a header is read. Measured (40 alternating runs each, warm page cache):
     /// the bench's BF16 audit median 52.0 → 49.0 ms, Q8_0 42.3 → 40.8 ms; the best runs, where
     /// the new thread happened to start at once, are unchanged (45 ms, 33 ms). The cost where
-    /// no scan follows (`--help`, a usage error) is one idle thread.
+    /// no scan follows (`audit --help`, a usage error) is one idle thread; `--version`, `--help`
+    /// and `help` do not call this (`TensorAudit.runsACommand`).
     package static func startWorkers() {
         guard cores > 1 else { return }
         DispatchQueue.global().async {}
