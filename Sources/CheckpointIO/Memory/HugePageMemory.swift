@@ -20,12 +20,14 @@ public enum HugePageMemory {
     /// Buffers of at least this many bytes get a mapping of their own.
     public static let threshold = 2 << 20
     private static let hugePage = 2 << 20
-    private static let page = 4096
+    /// The system's page size (4 KiB on x86-64): mappings are made and unmapped in whole pages.
+    private static let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
 
     /// `bytes` bytes (uninitialized), aligned to 2 MiB from `threshold` bytes on, else to 16;
     /// nil when the system has no memory (or address space) left.
     public static func allocate(bytes: Int) -> UnsafeMutableRawPointer? {
         guard bytes >= threshold else { return malloc(max(1, bytes)) }
+        guard bytes <= Int.max / 2 else { return nil }  // no such mapping exists; the sums below stay in range
         let length = rounded(bytes)
         // Room to slide the start to a 2 MiB boundary, then the slack on both sides unmapped.
         let reserved = length + hugePage - page

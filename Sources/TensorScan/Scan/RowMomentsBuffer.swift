@@ -8,8 +8,8 @@ enum RowMomentsBuffer {
     /// An uninitialized buffer of `count` rows; `RowMoments` is `BitwiseCopyable`, so assigning
     /// into it initializes it.
     static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<RowMoments> {
-        let bytes = count * MemoryLayout<RowMoments>.stride
-        guard let raw = HugePageMemory.allocate(bytes: bytes) else {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<RowMoments>.stride)
+        guard !overflow, let raw = HugePageMemory.allocate(bytes: bytes) else {
             // As `UnsafeMutableBufferPointer.allocate` does when memory runs out.
             fatalError("out of memory for the statistics of \(count) rows (\(bytes) bytes)")
         }
