@@ -248,13 +248,14 @@ struct AnyOrderKernelTests {
 
     // MARK: - Helpers
 
-    /// Whether summing the row's per-block Σx and Σx² (each exact in a Double) last block first
-    /// gives other bits than first block first.
-    static func reversedBlockOrderChangesTheBits(_ raw: UnsafeRawBufferPointer, type: GGMLType) throws -> Bool {
+    /// Whether summing the row's per-group Σx and Σx² (each exact in a Double; groups of `group`
+    /// values: a 32-value block, or a Q6_K unit of 16) last group first gives other bits than
+    /// first group first.
+    static func reversedBlockOrderChangesTheBits(_ raw: UnsafeRawBufferPointer, type: GGMLType, group: Int = 32) throws -> Bool {
         let values = try GGUFRowDecoding.dequantize(row: raw, type: type)
         var sums: [Double] = [], squares: [Double] = []
-        for start in stride(from: 0, to: values.count, by: 32) {
-            let block = values[start ..< start + 32].map(Double.init)
+        for start in stride(from: 0, to: values.count, by: group) {
+            let block = values[start ..< start + group].map(Double.init)
             sums.append(block.reduce(0, +))
             squares.append(block.map { $0 * $0 }.reduce(0, +))
         }

@@ -99,7 +99,8 @@ struct Q6KAnyOrderKernelTests {
             if portable.sum.isFinite && portable.sumOfSquares.isFinite {
                 AnyOrderKernelTests.expectSameBits(fast, portable, "\(name), \(bytes.count / 210) blocks")
             }
-            if try Self.reversedUnitOrderChangesTheBits(bytes) { reorderedDiffers += 1 }
+            let reordered = try bytes.withUnsafeBytes { try AnyOrderKernelTests.reversedBlockOrderChangesTheBits($0, type: .q6_K, group: 16) }
+            if reordered { reorderedDiffers += 1 }
         }
         #expect(reorderedDiffers >= 8, "\(reorderedDiffers) rows where the order of the terms changes Σx or Σx²")
     }
@@ -131,21 +132,5 @@ struct Q6KAnyOrderKernelTests {
             }
         }
         #expect(passed >= 5 && failed >= 5, "\(passed) rows passed the check, \(failed) failed it")
-    }
-
-    /// Whether adding the row's 16-value unit sums (Σx and Σx², each exact in a Double) last unit
-    /// first gives other bits than first unit first.
-    static func reversedUnitOrderChangesTheBits(_ row: [UInt8]) throws -> Bool {
-        let values = try row.withUnsafeBytes { try GGUFRowDecoding.dequantize(row: $0, type: .q6_K) }
-        var sums: [Double] = [], squares: [Double] = []
-        for start in stride(from: 0, to: values.count, by: 16) {
-            let unit = values[start ..< start + 16].map(Double.init)
-            sums.append(unit.reduce(0, +))
-            squares.append(unit.map { $0 * $0 }.reduce(0, +))
-        }
-        let forward = (sums.reduce(0, +), squares.reduce(0, +))
-        let backward = (sums.reversed().reduce(0, +), squares.reversed().reduce(0, +))
-        guard forward.0.isFinite, forward.1.isFinite else { return false }
-        return forward.0.bitPattern != backward.0.bitPattern || forward.1.bitPattern != backward.1.bitPattern
     }
 }
