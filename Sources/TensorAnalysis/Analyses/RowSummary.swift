@@ -188,12 +188,12 @@ public struct RowSummary: Sendable {
             // Q4_0 row whose scale is −0.0: review, 2026-12-05).
             for i in rows.indices where !rows[i].allValuesZero {
                 let key = bits(rows[i])
-                let odd: UInt64 = 0x9E37_79B9_7F4A_7C15
-                var h = key.0 &* odd
-                h = (h ^ key.1) &* odd
-                h = (h ^ key.2) &* odd
-                h = (h ^ key.3) &* odd
-                h = (h ^ key.4) &* odd
+                // Five independent products folded by xor, then one more multiply: the rows are
+                // independent, but a chain of five dependent multiplies per row (the former mix)
+                // ran at their latency.
+                let h0 = key.0 &* 0x9E37_79B9_7F4A_7C15 ^ key.1 &* 0xC2B2_AE3D_27D4_EB4F
+                let h1 = key.2 &* 0x1656_67B1_9E37_79F9 ^ key.3 &* 0x27D4_EB2F_1656_67C5 ^ key.4 &* 0x85EB_CA77_C2B2_AE63
+                let h = (h0 ^ h1 ^ (h0 ^ h1) >> 29) &* 0x9E37_79B9_7F4A_7C15
                 let tag = h & ~rowBits
                 var slot = Int(truncatingIfNeeded: h >> 32 ^ h) & mask
                 while true {
