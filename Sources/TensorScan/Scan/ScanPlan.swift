@@ -557,8 +557,9 @@ final class ScanPlan: @unchecked Sendable {
                 guard let out = targets[k].moments, !targets[k].computed else { continue }
                 if Self.borrows(k, piece..<piece + 1, read, targets, allBytes, &same, &borrowed, &hashers,
                                 hashedTo: (first + count) * bits / 8) { continue }
-                out[piece] = TensorView.moments(dtype, allBytes[k], start: first, count: count,
-                                                scratch: scratch, hasher: &hashers[k])
+                guard let slots = out.baseAddress else { continue }  // never: `piece` is in `out`
+                TensorView.moments(dtype, allBytes[k], start: first, count: count, scratch: scratch, hasher: &hashers[k],
+                                   into: slots + piece)
                 Self.compare(k, range, allBytes, &same)
             }
         }

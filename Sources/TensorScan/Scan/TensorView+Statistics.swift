@@ -102,9 +102,18 @@ extension TensorView {
     /// gives the same bits): most rows are one chunk, and passing the 80-byte value through
     /// `merged` stalled on reloading it from the stack (~5% of an F32 audit's samples in this
     /// function, most of them at the two returns).
+    ///
+    /// Written to `destination` rather than returned: the caller stored the returned value into
+    /// the scan's buffer by reloading it from the stack with 16-byte loads across the callee's
+    /// 8-byte stores, a store-forwarding stall per row (~40% of the samples in `processPieces`
+    /// at the instruction after the call, BF16 audit).
     static func moments(_ dtype: DType, _ bytes: UnsafeRawBufferPointer, start: Int, count: Int,
-                        scratch: UnsafeMutableRawPointer, hasher: inout BlockHasher?) -> RowMoments {
-        guard let base = bytes.baseAddress, count > 0 else { return .empty }
+                        scratch: UnsafeMutableRawPointer, hasher: inout BlockHasher?,
+                        into destination: UnsafeMutablePointer<RowMoments>) {
+        guard let base = bytes.baseAddress, count > 0 else {
+            destination.initialize(to: .empty)
+            return
+        }
         let first = min(MomentKernels.chunkElements, count)
         var total = chunkMoments(dtype, bytes, base, start, first, scratch: scratch)
         hasher?.advance(to: (start + first) * dtype.bitWidth / 8)
@@ -116,7 +125,7 @@ extension TensorView {
             offset += n
             hasher?.advance(to: (index + n) * dtype.bitWidth / 8)
         }
-        return total
+        destination.initialize(to: total)
     }
 
     /// Elements `index ..< index + n` (at most one chunk) of `bytes`, which start at `base`.
