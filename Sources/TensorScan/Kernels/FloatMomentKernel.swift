@@ -175,6 +175,21 @@ extension MomentKernels {
         chunk(F16Lanes(base: base), count, path: path)
     }
 
+    /// The same chunks written to `destination` (uninitialized) rather than returned: the scan
+    /// reloaded a returned 80-byte value from the stack with 16-byte loads across the callee's
+    /// 8-byte stores, a store-forwarding stall per row (`TensorView.moments(…into:)`).
+    static func floatChunk(_ base: UnsafeRawPointer, _ count: Int, into destination: UnsafeMutablePointer<RowMoments>) {
+        destination.initialize(to: chunk(F32Lanes(base: base), count, path: .best))
+    }
+
+    static func bf16Chunk(_ base: UnsafeRawPointer, _ count: Int, into destination: UnsafeMutablePointer<RowMoments>) {
+        destination.initialize(to: chunk(BF16Lanes(base: base), count, path: .best))
+    }
+
+    static func f16Chunk(_ base: UnsafeRawPointer, _ count: Int, into destination: UnsafeMutablePointer<RowMoments>) {
+        destination.initialize(to: chunk(F16Lanes(base: base), count, path: .best))
+    }
+
     /// binary16 → binary32 bits without branches: exponent and mantissa placed in a float's
     /// bits and rescaled by 2^112 (exact for normals and subnormals), the exponent forced to
     /// all-ones for Inf/NaN codes with integer arithmetic. `Float(Float16)` is a libcall per

@@ -115,44 +115,48 @@ extension TensorView {
             return
         }
         let first = min(MomentKernels.chunkElements, count)
-        var total = chunkMoments(dtype, bytes, base, start, first, scratch: scratch)
+        chunkMoments(dtype, bytes, base, start, first, scratch: scratch, into: destination)
         hasher?.advance(to: (start + first) * dtype.bitWidth / 8)
         var offset = first
         while offset < count {
             let n = min(MomentKernels.chunkElements, count - offset)
             let index = start + offset
-            total = total.merged(with: chunkMoments(dtype, bytes, base, index, n, scratch: scratch))
+            var next = RowMoments.empty
+            chunkMoments(dtype, bytes, base, index, n, scratch: scratch, into: &next)
+            destination.pointee = destination.pointee.merged(with: next)
             offset += n
             hasher?.advance(to: (index + n) * dtype.bitWidth / 8)
         }
-        destination.initialize(to: total)
     }
 
     /// Elements `index ..< index + n` (at most one chunk) of `bytes`, which start at `base`.
+    /// Written to `destination` (initialized or not: `RowMoments` is `BitwiseCopyable`), for the
+    /// reason `moments(…into:)` gives.
     @inline(__always)
     private static func chunkMoments(_ dtype: DType, _ bytes: UnsafeRawBufferPointer, _ base: UnsafeRawPointer,
-                                     _ index: Int, _ n: Int, scratch: UnsafeMutableRawPointer) -> RowMoments {
+                                     _ index: Int, _ n: Int, scratch: UnsafeMutableRawPointer,
+                                     into destination: UnsafeMutablePointer<RowMoments>) {
         switch dtype {
         case .f32:
-            return MomentKernels.floatChunk(base + index * 4, n)
+            MomentKernels.floatChunk(base + index * 4, n, into: destination)
         case .f64:
-            return MomentKernels.doubleChunk(base + index * 8, n)
+            destination.initialize(to: MomentKernels.doubleChunk(base + index * 8, n))
         case .bf16:
-            return MomentKernels.bf16Chunk(base + index * 2, n)
+            MomentKernels.bf16Chunk(base + index * 2, n, into: destination)
         case .f16:
-            return MomentKernels.f16Chunk(base + index * 2, n)
+            MomentKernels.f16Chunk(base + index * 2, n, into: destination)
         case .f8E4M3, .f8E5M2, .f8E4M3FNUZ, .f8E5M2FNUZ, .f8E8M0, .f4, .f6E2M3, .f6E3M2:
             for k in 0..<n {
                 scratch.storeBytes(of: Float(decodeElement(dtype, bytes, index + k)), toByteOffset: k * 4, as: Float.self)
             }
-            return MomentKernels.floatChunk(UnsafeRawPointer(scratch), n)
+            MomentKernels.floatChunk(UnsafeRawPointer(scratch), n, into: destination)
         case .bool, .u8, .i8, .u16, .i16, .u32, .i32, .u64, .i64, .c64:
             // Integers are statistics of their raw values; through Double, which is exact
             // up to 2^53 (beyond that the nearest double, as numpy's float64 does).
             for k in 0..<n {
                 scratch.storeBytes(of: decodeElement(dtype, bytes, index + k), toByteOffset: k * 8, as: Double.self)
             }
-            return MomentKernels.doubleChunk(UnsafeRawPointer(scratch), n)
+            destination.initialize(to: MomentKernels.doubleChunk(UnsafeRawPointer(scratch), n))
         }
     }
 }
