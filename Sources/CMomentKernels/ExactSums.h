@@ -5,6 +5,7 @@
 #define CMK_EXACT_SUMS_H
 
 #include "CMomentKernels.h"
+#include "LaneSums.h"
 
 #include <immintrin.h>
 #include <stdint.h>
@@ -138,10 +139,7 @@ CMK_EXACT_AVX2 static inline void cmk_k_scales(const unsigned char *s, int inter
         CMK_K_BLOCK_LOOP(acc, BLOCK, NAME##_within, p, blocks, five);                                \
         float lowest, highest;                                                                       \
         if (!cmk_fold_extremes(acc.lowest, acc.highest, &lowest, &highest)) return 0;                 \
-        out->sum = TOTAL(acc.sum);                                                                   \
-        out->squares = TOTAL(acc.squares);                                                           \
-        out->lowest = lowest;                                                                        \
-        out->highest = highest;                                                                      \
+        cmk_put_lane_sums(out, TOTAL(acc.sum), TOTAL(acc.squares), lowest, highest);                 \
         return 1;                                                                                    \
     }
 

@@ -21,6 +21,7 @@
 //
 // Floating-point contraction is off: `d·q − m` must round twice in float32, as gguf-py does.
 #include "CMomentKernels.h"
+#include "LaneSums.h"
 #include "ExactSums.h"
 #include "HalfFloat.h"
 
@@ -56,7 +57,8 @@ static inline void scaled_add(scaled_sums *s, float scale, int32_t q, int32_t q2
 }
 
 static inline cmk_lane_sums scaled_result(scaled_sums s) {
-    cmk_lane_sums r = {s.sum, s.squares, s.lowest, s.highest};
+    cmk_lane_sums r;
+    cmk_put_lane_sums(&r, s.sum, s.squares, s.lowest, s.highest);
     return r;
 }
 
@@ -264,10 +266,7 @@ CMK_AVX2 static inline int row_result(const row_sums *r, scaled_sums tail, cmk_l
         highest = hi[k] > highest ? hi[k] : highest;
     }
     if (lowest == 0.0f || highest == 0.0f) return 0;
-    out->sum = tail.sum;
-    out->squares = tail.squares;
-    out->lowest = lowest;
-    out->highest = highest;
+    cmk_put_lane_sums(out, tail.sum, tail.squares, lowest, highest);
     return 1;
 }
 
@@ -613,17 +612,14 @@ CMK_AVX2 static inline int lanes_result(const double_lanes *l, cmk_lane_sums *ou
     _mm_storeu_ps(hi, high);
     double s0 = (sa[0] + sa[2]) + (sb[0] + sb[2]), s1 = (sa[1] + sa[3]) + (sb[1] + sb[3]);
     double q0 = (qa[0] + qa[2]) + (qb[0] + qb[2]), q1 = (qa[1] + qa[3]) + (qb[1] + qb[3]);
-    cmk_lane_sums r;
-    r.sum = s0 + s1 + 0.0;
-    r.squares = q0 + q1 + 0.0;
 #define SWIFT_MIN(x, y) ((y) < (x) ? (y) : (x))
 #define SWIFT_MAX(x, y) ((y) >= (x) ? (y) : (x))
-    r.lowest = SWIFT_MIN(SWIFT_MIN(lo[0], lo[1]), SWIFT_MIN(lo[2], lo[3]));
-    r.highest = SWIFT_MAX(SWIFT_MAX(hi[0], hi[1]), SWIFT_MAX(hi[2], hi[3]));
+    float lowest = SWIFT_MIN(SWIFT_MIN(lo[0], lo[1]), SWIFT_MIN(lo[2], lo[3]));
+    float highest = SWIFT_MAX(SWIFT_MAX(hi[0], hi[1]), SWIFT_MAX(hi[2], hi[3]));
 #undef SWIFT_MIN
 #undef SWIFT_MAX
-    *out = r;
-    return !(l->wide && (r.lowest == 0.0f || r.highest == 0.0f));
+    cmk_put_lane_sums(out, s0 + s1 + 0.0, q0 + q1 + 0.0, lowest, highest);
+    return !(l->wide && (lowest == 0.0f || highest == 0.0f));
 }
 
 // A row by `BODY(row, blocks, wide, &out)` with eight extreme lanes, redone in the Swift order

@@ -31,6 +31,7 @@
 // (|−128| is not a signed byte): rows holding that code (gguf-py and llama.cpp never write it)
 // take the ordered path.
 #include "CMomentKernels.h"
+#include "LaneSums.h"
 #include "ExactSums.h"
 #include "CPUFeatures.h"
 
@@ -126,10 +127,7 @@ CMK_Q512 static inline int any_result(const any_order *a, int lowest_code, cmk_l
     if (_mm256_cmpgt_epi32_mask(_mm256_set1_epi32(lowest_code), a->low_codes)) return 0;
     float lowest, highest;
     if (!cmk_fold_extremes(a->lowest, a->highest, &lowest, &highest)) return 0;  // ±0: the ordered path decides
-    out->sum = _mm512_reduce_add_pd(a->sum);
-    out->squares = squares;
-    out->lowest = lowest;
-    out->highest = highest;
+    cmk_put_lane_sums(out, _mm512_reduce_add_pd(a->sum), squares, lowest, highest);
     return 1;
 }
 
@@ -322,10 +320,7 @@ CMK_Q512 static inline int finish_exact_row(__m512d sum, __m512d squares, __m256
                                             cmk_lane_sums *out) {
     float lowest, highest;
     if (!cmk_fold_extremes(lowest_lanes, highest_lanes, &lowest, &highest)) return 0;
-    out->sum = _mm512_reduce_add_pd(sum);
-    out->squares = _mm512_reduce_add_pd(squares);
-    out->lowest = lowest;
-    out->highest = highest;
+    cmk_put_lane_sums(out, _mm512_reduce_add_pd(sum), _mm512_reduce_add_pd(squares), lowest, highest);
     return 1;
 }
 

@@ -18,6 +18,7 @@
 // k = 1 (bytes 32–63), the high nibbles k = 2 and 3: vector Z_h,lo holds, in its 128-bit lanes
 // j = 0…3, the units of scales 8h + j, and Z_h,hi those of scales 8h + 4 + j.
 #include "CMomentKernels.h"
+#include "LaneSums.h"
 #include "ExactSums.h"
 
 #include <immintrin.h>
@@ -131,10 +132,7 @@ CMK_Q6K512 static inline int q6k512_result(double sum, double squares, __m512 lo
     float low = _mm512_reduce_min_ps(lowest), high = _mm512_reduce_max_ps(highest);
     // x − x is 0 for finite x, NaN for ±Inf and NaN.
     if (!(sum - sum == 0.0 && squares - squares == 0.0) || low == 0.0f || high == 0.0f) return 0;
-    out->sum = sum;
-    out->squares = squares;
-    out->lowest = low;
-    out->highest = high;
+    cmk_put_lane_sums(out, sum, squares, low, high);
     return 1;
 }
 

@@ -7,6 +7,7 @@
 // separate multiply and add). The functions carry `target("avx2,fma")` so the rest of the
 // binary stays baseline; Swift calls them only after `cmk_has_avx2()`.
 #include "CMomentKernels.h"
+#include "LaneSums.h"
 #include "CPUFeatures.h"
 
 #include <immintrin.h>
@@ -157,8 +158,8 @@ CMK_AVX2 static inline double hsum(__m256d v) {
 // lane, then the four lanes (see `hsum`).
 CMK_AVX2 static inline void lane_sums(cmk_lane_sums *r, __m256d s0, __m256d s1, __m256d s2, __m256d s3, __m256d q0,
                                       __m256d q1, __m256d q2, __m256d q3) {
-    r->sum = hsum(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));
-    r->squares = hsum(_mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3)));
+    cmk_put_sums(r, hsum(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3))),
+                 hsum(_mm256_add_pd(_mm256_add_pd(q0, q1), _mm256_add_pd(q2, q3))));
 }
 
 // The extremes, two ways behind one interface (`X_start`, `X_step` per sixteen elements, `X_eight`
@@ -312,8 +313,18 @@ CMK_CODE_FINISH(f16_code_finish, f16_code_lane, f16_lane_extremes)
 #define CMK_EXT_STEP_CODES(p, i, a, b) code_step(&ext, p, i)
 #define CMK_EXT_EIGHT_FLOAT(p, i, a) float_eight(&ext, a)
 #define CMK_EXT_EIGHT_CODES(p, i, a) code_eight(&ext, p, i)
-#define CMK_EXT_FINISH_FLOAT(r, p, count, LANE_FINISH) float_finish(ext, &(r).lowest, &(r).highest)
-#define CMK_EXT_FINISH_CODES(r, p, count, LANE_FINISH) LANE_FINISH(ext, p, count, &(r).lowest, &(r).highest)
+#define CMK_EXT_FINISH_FLOAT(r, p, count, LANE_FINISH)                                          \
+    do {                                                                                        \
+        float lo_, hi_;                                                                         \
+        float_finish(ext, &lo_, &hi_);                                                          \
+        cmk_put_extremes(&(r), lo_, hi_);                                                       \
+    } while (0)
+#define CMK_EXT_FINISH_CODES(r, p, count, LANE_FINISH)                                          \
+    do {                                                                                        \
+        float lo_, hi_;                                                                         \
+        LANE_FINISH(ext, p, count, &lo_, &hi_);                                                 \
+        cmk_put_extremes(&(r), lo_, hi_);                                                       \
+    } while (0)
 
 // Two eight-lane steps per iteration with four independent double accumulators each for Σx and
 // Σx², so the add latency is hidden; the extremes as EXTREMES says.
