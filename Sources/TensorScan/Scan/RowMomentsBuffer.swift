@@ -10,7 +10,10 @@ enum RowMomentsBuffer {
     static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<RowMoments> {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<RowMoments>.stride)
         guard !overflow, let raw = HugePageMemory.allocate(bytes: bytes) else {
-            // As `UnsafeMutableBufferPointer.allocate` does when memory runs out.
+            // Not reachable from a file's contents: a scan's buffers hold at most
+            // `TensorView.maxStatisticsRows` rows a tensor (larger tensors are skipped with a
+            // finding), 84 MB; only a system out of memory fails here, as
+            // `UnsafeMutableBufferPointer.allocate` would.
             fatalError("out of memory for the statistics of \(count) rows (\(bytes) bytes)")
         }
         return UnsafeMutableBufferPointer(start: raw.bindMemory(to: RowMoments.self, capacity: count), count: count)
