@@ -7,8 +7,8 @@ import TestSupport
 /// terms in vector lanes only when its check proves that no addition rounds in any order, and
 /// otherwise leaves the row to the ordered path. Rows shaped like the bench's (random codes and
 /// scales, d in one binade, up to 1,024 values) must pass and give the portable kernel's bits;
-/// rows whose d spans binades, and long rows shaped like llama.cpp's output (scales near −128,
-/// codes spread to ±32), must fail, and for several of them another order of the same terms
+/// rows whose d spans binades, and long rows of large scales (every scale near −128, codes
+/// spread to ±32: synthetic; real rows sit far below the limit), must fail, and for several of them another order of the same terms
 /// does give other bits, so a kernel without the check would fail here. Every row also goes
 /// through the default path (`cmk_q6_k_sums_avx512`), which must give the portable bits.
 @Suite(.enabled(if: VectorBlockKernels.anyOrderKernel(for: .q6_K, path: .avx512) != nil,
@@ -66,17 +66,17 @@ struct Q6KAnyOrderKernelTests {
     }
 
     /// Rows the check must refuse: d over many binades, a huge d among tiny ones, subnormal next
-    /// to normal, NaN and ±Inf d, and rows of 4,096 values shaped like llama.cpp's (every scale
+    /// to normal, NaN and ±Inf d, and synthetic rows of 4,096 values of large scales (every scale
     /// within [−128, −80], codes around 32 with a spread of ±16).
     @Test func rowsBuiltToFailTheCheckTakeTheOrderedPath() throws {
         var random = SeededRandom(seed: 0x06_FA11)
         var rows: [(String, [UInt8])] = []
-        func row(_ name: String, blocks: Int, llamaLike: Bool = false, d: (Int) -> UInt16) {
+        func row(_ name: String, blocks: Int, largeScales: Bool = false, d: (Int) -> UInt16) {
             var bytes: [UInt8] = []
             for b in 0 ..< blocks {
-                let scales = llamaLike ? (0 ..< 16).map { _ in Int8.random(in: -128 ... -80, using: &random) }
+                let scales = largeScales ? (0 ..< 16).map { _ in Int8.random(in: -128 ... -80, using: &random) }
                     : Self.randomScales(using: &random)
-                bytes += Self.block(d(b), scales: scales, code: llamaLike ? Self.spreadCode : Self.uniformCode, using: &random)
+                bytes += Self.block(d(b), scales: scales, code: largeScales ? Self.spreadCode : Self.uniformCode, using: &random)
             }
             rows.append((name, bytes))
         }
@@ -90,7 +90,7 @@ struct Q6KAnyOrderKernelTests {
         }
         for _ in 0 ..< 6 {
             let d = (0 ..< 16).map { _ in 0x1C00 | UInt16.random(in: 0 ... 0x3FF, using: &random) }
-            row("llama.cpp-like, 4,096 values", blocks: 16, llamaLike: true) { b in d[b] }
+            row("large scales, 4,096 values", blocks: 16, largeScales: true) { b in d[b] }
         }
         var reorderedDiffers = 0
         for (name, bytes) in rows {
