@@ -159,9 +159,10 @@ CMK_Q6K512 static cmk_lane_sums q6k512_ordered(const unsigned char *start, size_
 // (d·(sc·Σp) at most 11 + 8 + 10 bits, d²·(sc²·Σp²) at most 22 + 14 + 14), a multiple of 2^K
 // (of 2^2K for Σx²) with 2^K the last-place unit of the row's smallest nonzero d; when the
 // any-order Σx² stays below 2^(2K+53), no partial sum in any order rounds, so the lanes'
-// totals are the ordered chain's bits. Returns 0 (the row goes to the ordered path) when the
-// check fails, or as soon as the row looks bound to fail it (below); only the check at the end
-// decides that the any-order sums are used.
+// totals are the ordered chain's bits. Returns 1 with `out` filled when the check passes; 0 (the
+// row goes to the ordered path) when it fails, or as soon as the row looks bound to fail it
+// (below); −1 when it passes but an extreme is ±0, which only the AVX2 kernel's Swift order
+// settles (the ordered path here would find the same zero and hand the row on a third time).
 CMK_Q6K512 static int q6k512_any_order(const unsigned char *start, size_t blocks, cmk_lane_sums *out) {
     __m512d t[2], u[2];
     __m512d sum0 = _mm512_setzero_pd(), sum1 = sum0, squares0 = sum0, squares1 = sum0;
@@ -178,29 +179,38 @@ CMK_Q6K512 static int q6k512_any_order(const unsigned char *start, size_t blocks
         memcpy(&half, p + 208, 2);
         unsigned g = cmk_k_grid(half & 0x7FFFu);
         grid = g < grid ? g : grid;
-        // Projected: the row's Σx² if every block held as much as those so far. Rows bound to
-        // fail the check would pay both passes (random rows of 4,096 values: 9.6 GB/s per core,
-        // the ordered path alone 13.0); they leave after their first block. Real rows pass
-        // with room to spare (Gemma 3 270M Q4_K_M: all 5,760 Q6_K rows, a median 1.5% of the
-        // limit). Rows of fewer than 8 blocks skip the projection: it cost ~10% on rows of 4
-        // that pass.
+        // Rows bound to fail the check would pay both passes (random rows of 4,096 values: 9.6
+        // GB/s per core, the ordered path alone 13.0), so they leave early: when Σx² so far is
+        // past the limit (final: it only grows), or when projected (every block holding as
+        // much as those so far) it would be a quarter past the limit, which a row that passes
+        // rarely is (real rows pass with room to spare: Gemma 3 270M Q4_K_M, all 5,760 Q6_K
+        // rows, a median 1.5% of the limit, the largest 99.7%); a row sent on wrongly only
+        // takes the slower path. Random rows of 4,096 values: 12.6 GB/s (2× the limit: 10.9,
+        // too many ran the whole any-order pass; 1×: 12.3). Checked after the first block and
+        // every fourth; rows of fewer than 8 blocks skip it (it cost ~10% on rows of 4 that
+        // pass).
         if ((b & 3) == 0 && blocks >= 8) {
             double so_far = _mm512_reduce_add_pd(_mm512_add_pd(squares0, squares1));
-            if (!(so_far * (double)blocks < cmk_row_square_limit((int)grid) * (double)(b + 1))) return 0;
+            double limit = cmk_row_square_limit((int)grid);
+            if (!(so_far < limit) || !(so_far * (double)blocks < 1.25 * limit * (double)(b + 1))) return 0;
         }
     }
     double squares = _mm512_reduce_add_pd(_mm512_add_pd(squares0, squares1));
     if (!(squares < cmk_row_square_limit((int)grid))) return 0;  // false for NaN and ±Inf too
-    return q6k512_result(_mm512_reduce_add_pd(_mm512_add_pd(sum0, sum1)), squares, lowest, highest, out);
+    // Exact sums (finite: Σx² passed, and |Σx| ≤ √(N·Σx²)); only a ±0 extreme fails here.
+    if (!q6k512_result(_mm512_reduce_add_pd(_mm512_add_pd(sum0, sum1)), squares, lowest, highest, out)) return -1;
+    return 1;
 }
 
 CMK_Q6K512 int cmk_q6_k_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
-    return q6k512_any_order((const unsigned char *)row, blocks, out);
+    return q6k512_any_order((const unsigned char *)row, blocks, out) == 1;
 }
 
 CMK_Q6K512 cmk_lane_sums cmk_q6_k_sums_avx512(const void *row, size_t blocks) {
     cmk_lane_sums out;
-    if (q6k512_any_order((const unsigned char *)row, blocks, &out)) return out;
+    int any = q6k512_any_order((const unsigned char *)row, blocks, &out);
+    if (any > 0) return out;
+    if (any < 0) return cmk_q6_k_sums_avx2(row, blocks);
     return q6k512_ordered((const unsigned char *)row, blocks);
 }
 

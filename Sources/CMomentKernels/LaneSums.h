@@ -14,7 +14,12 @@
 
 #include "CMomentKernels.h"
 
+#include <stddef.h>
 #include <string.h>
+
+// The stores below rely on the fields' order and packing.
+_Static_assert(offsetof(cmk_lane_sums, squares) == offsetof(cmk_lane_sums, sum) + 8, "sum and squares adjacent");
+_Static_assert(offsetof(cmk_lane_sums, highest) == offsetof(cmk_lane_sums, lowest) + 4, "extremes adjacent");
 
 #if defined(__x86_64__)
 #include <emmintrin.h>

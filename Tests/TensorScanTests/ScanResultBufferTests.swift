@@ -45,7 +45,8 @@ import TestSupport
     }
 
     static func adopted(_ count: Int) -> RowMomentsList {
-        let pieces = UnsafeMutableBufferPointer<RowMoments>.allocate(capacity: count)
+        // Through `RowMomentsBuffer`, as the scan allocates: a list frees its buffer there.
+        let pieces = RowMomentsBuffer.allocate(count)
         for i in 0 ..< count { pieces[i] = row(i) }
         return RowMomentsList(adopting: pieces)
     }

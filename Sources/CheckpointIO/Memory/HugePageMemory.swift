@@ -4,7 +4,7 @@ import Glibc
 import Musl
 #endif
 
-/// Large scratch and result buffers in anonymous mappings aligned to 2 MiB and marked for
+/// Large result buffers in anonymous mappings aligned to 2 MiB and marked for
 /// transparent huge pages, so that filling one takes a page fault per 2 MiB instead of per 4 KiB.
 ///
 /// Why: a scan writes one 80-byte `RowMoments` per row into a fresh buffer; the 32,768-row
@@ -16,16 +16,16 @@ import Musl
 ///
 /// Smaller buffers come from `malloc`, whose heap reuses them; `deallocate` tells the two apart
 /// by the same size test, so a caller only has to pass the size it allocated.
-public enum HugePageMemory {
+package enum HugePageMemory {
     /// Buffers of at least this many bytes get a mapping of their own.
-    public static let threshold = 2 << 20
+    package static let threshold = 2 << 20
     private static let hugePage = 2 << 20
     /// The system's page size (4 KiB on x86-64): mappings are made and unmapped in whole pages.
     private static let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
 
     /// `bytes` bytes (uninitialized), aligned to 2 MiB from `threshold` bytes on, else to 16;
     /// nil when the system has no memory (or address space) left.
-    public static func allocate(bytes: Int) -> UnsafeMutableRawPointer? {
+    package static func allocate(bytes: Int) -> UnsafeMutableRawPointer? {
         guard bytes >= threshold else { return malloc(max(1, bytes)) }
         guard bytes <= Int.max / 2 else { return nil }  // no such mapping exists; the sums below stay in range
         let length = rounded(bytes)
@@ -44,9 +44,13 @@ public enum HugePageMemory {
         return pointer
     }
 
-    /// Returns a buffer `allocate(bytes:)` gave for the same `bytes`.
-    public static func deallocate(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
-        if bytes >= threshold { _ = munmap(pointer, rounded(bytes)) } else { free(pointer) }
+    /// Returns a buffer `allocate(bytes:)` gave for the same `bytes`. A buffer from anywhere else
+    /// fails `munmap` (debug builds stop there; a release build leaks it rather than unmap what
+    /// it does not own).
+    package static func deallocate(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
+        guard bytes >= threshold else { return free(pointer) }
+        let status = munmap(pointer, rounded(bytes))
+        assert(status == 0, "HugePageMemory.deallocate of a buffer it did not allocate")
     }
 
     private static func rounded(_ bytes: Int) -> Int { (bytes + page - 1) / page * page }

@@ -287,9 +287,9 @@ final class DifferencePlan: @unchecked Sendable {
         }
     }
 
-    /// `drain` for quantized pairs: each item's pages go to `release`; the thread that
-    /// finishes the last item releases the rest. Items come in batches (`takeBatch`), each
-    /// item still its own part.
+    /// `drain` for quantized pairs: each run's pages go to `release`; the thread that finishes
+    /// the last item releases the rest. Items come in batches (`takeBatch`), each item still its
+    /// own part.
     private func drainQuantized() {
         let scratch = QuantizedScratch(rowLength: pairs.map(\.rowLength).max() ?? 0)
         defer { scratch.deallocate() }
@@ -308,8 +308,11 @@ final class DifferencePlan: @unchecked Sendable {
                     for (offset, part) in runParts.enumerated() {
                         parts[k] = part
                         finished += 1
-                        // A run's bytes are released with its first item (the rest read none of their own).
-                        due += release.finish(k, read: offset == 0 ? read : [])
+                        // A run's bytes are reported with its last item (the others read none of
+                        // their own): with the first, a batch finished ahead of the one before
+                        // it left the run stamped behind the frontier, so `PageRelease` released
+                        // it whole, ending inside a huge page instead of at a 2 MiB boundary.
+                        due += release.finish(k, read: offset == runParts.count - 1 ? read : [])
                         k += 1
                     }
                 }

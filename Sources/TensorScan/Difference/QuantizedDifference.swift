@@ -223,7 +223,8 @@ extension DifferencePlan.Part {
     }
 
     /// A row's Σd² and largest difference, after its last chunk: its Σd² into the part's sum, the
-    /// row into `worst` (the worst rows of the item's batch).
+    /// row into `worst` (the worst rows of the run of one pair's items it belongs to, which the
+    /// run's first part carries; the run's other parts carry none).
     mutating func finishRow(_ row: Int, squares: Double, max: Double, worst: inout WorstRows) {
         innerSquares += squares
         if squares > 0 { worst.add(.init(row: row, l2: squares.squareRoot(), maxAbs: max)) }

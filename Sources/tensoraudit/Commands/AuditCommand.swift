@@ -75,7 +75,7 @@ struct AuditCommand: ParsableCommand {
             let hint = lower != rule && RuleCatalog.rule(lower) != nil ? "; rule ids are lower case: did you mean \"\(lower)\"?"
                 : DidYouMean.phrase(for: lower, among: Self.ruleIDs)
             throw ValidationError("unknown rule '\(rule)' for --fail-on\(hint.isEmpty ? ";" : hint) known rules: "
-                + RuleCatalog.all.map(\.id).joined(separator: ", "))
+                + Self.ruleList)
         }
         _ = try output.resolved(supported: Self.formats)
     }
