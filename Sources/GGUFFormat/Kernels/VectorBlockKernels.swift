@@ -39,9 +39,10 @@ import CMomentKernels
 /// Q6_K has an AVX-512 kernel of its own (`GGUFQ6KKernelAVX512.c`): the AVX2 kernel's exact
 /// per-unit terms from VNNI code sums, added in any order under the same check, else in the
 /// AVX2 kernel's order; a row that looks bound to fail the check (its Σx² so far past the limit,
-/// or projected a quarter past it, after its first block and every fourth) goes to the ordered path. `Benchmarks/ggufkernels.c`, 64 MiB of random
-/// rows: 10.3 → 18.4 GB/s per core on rows of 1,024 values (the check passes), 10.7 → 12.3 on
-/// rows of 4,096 (it fails; the ordered path alone 13.0, bound by its chain of additions).
+/// or projected a quarter past it, after its first block and every fourth) goes to the ordered
+/// path. `Benchmarks/ggufkernels.c`, 64 MiB of random rows: 10.3 → 18.4–19.4 GB/s per core on
+/// rows of 1,024 values (the check passes), 10.7 → 12.6 on rows of 4,096 (it fails; the ordered
+/// path alone 13.0–13.8, bound by its chain of additions).
 enum VectorBlockKernels {
     /// Whether this CPU runs them (AVX2; evaluated once).
     static let available = cmk_has_avx2() != 0
