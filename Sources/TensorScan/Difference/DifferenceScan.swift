@@ -247,17 +247,9 @@ final class DifferencePlan: @unchecked Sendable {
             scratchB.deallocate()
         }
         let copies = (a: FollowerCopies(), b: FollowerCopies())
-        while let k = take() {
+        while let k = take(atMost: 1)?.lowerBound {
             let part = process(items[k], scratchA, scratchB, copies: copies)
             lock.withLock { parts[k] = part }
-        }
-    }
-
-    private func take() -> Int? {
-        lock.withLock {
-            guard next < items.count else { return nil }
-            next += 1
-            return next - 1
         }
     }
 
@@ -275,25 +267,26 @@ final class DifferencePlan: @unchecked Sendable {
     /// (`Benchmarks/alternate.py --diff-with`, medians of 7), the same bits, peak RSS 31 → 42 MB.
     static let quantizedBatchItems = 32
 
-    /// The next run of consecutive quantized items: `quantizedBatchItems`, fewer once fewer than
-    /// four batches a core are left, so the last ones spread over the cores.
-    private func takeBatch() -> Range<Int>? {
+    /// The next run of consecutive items: at most `limit`, fewer once fewer than four runs of that
+    /// size a core are left, so the last ones spread over the cores (quantized items are taken
+    /// `quantizedBatchItems` at a time, the others one by one).
+    private func take(atMost limit: Int) -> Range<Int>? {
         lock.withLock {
             guard next < items.count else { return nil }
             let remaining = items.count - next
-            let count = max(1, min(Self.quantizedBatchItems, remaining / (4 * ParallelWork.cores)))
+            let count = max(1, min(limit, remaining / (4 * ParallelWork.cores)))
             next += count
             return (next - count) ..< next
         }
     }
 
     /// `drain` for quantized pairs: each run's pages go to `release`; the thread that finishes
-    /// the last item releases the rest. Items come in batches (`takeBatch`), each item still its
+    /// the last item releases the rest. Items come in batches (`take(atMost:)`), each item still its
     /// own part.
     private func drainQuantized() {
         let scratch = QuantizedScratch(rowLength: pairs.map(\.rowLength).max() ?? 0)
         defer { scratch.deallocate() }
-        while let batch = takeBatch() {
+        while let batch = take(atMost: Self.quantizedBatchItems) {
             // Runs of the batch's items by pair, each processed at once (its worst rows kept once).
             var results: [(parts: [Part], read: [PageRelease<MappedFile>.Span])] = []
             var start = batch.lowerBound
