@@ -10,7 +10,8 @@
 //   `ScaledIntegerSums.add` (Σ += scale·Σq, Σ² += scale²·Σq² in double, extremes scale × code
 //   in float). That order is a dependency chain of one double add per block (per unit for
 //   Q6_K); measured, it is NOT what bounds these kernels (cutting it changed nothing), the
-//   integer work is: Q4_0, Q5_0 and Q6_K keep their codes as bytes (`add8_bytes`, `q6_k_block`),
+//   integer work is: Q4_0, Q5_0 and Q6_K keep their codes as bytes (`q4_0_add8`, `add8_bytes`,
+//   `q6_k_block`),
 //   and so does Q8_0 (signed codes: `q8_0_add8`), except for batches holding the code −128,
 //   which take the 16-bit units of `add8`.
 // - Affine types (value = d·q ∓ m, rounded in float32): each block is decoded to 8-wide float
@@ -207,7 +208,7 @@ CMK_AVX2 static inline void add8(row_sums *r, __m256 scales, const unit_lanes u[
                 _mm256_cvtepi16_epi32(CMK_EXTREMES8(_mm_max_epi16, highs)));
 }
 
-// Eight 32-value blocks of unsigned byte codes (Q4_0: 0–15, Q5_0: 0–31; `offset` is subtracted
+// Eight 32-value blocks of unsigned byte codes (Q5_0: 0–31, and Q4_0's 0–15 before `q4_0_add8`; `offset` is subtracted
 // from each, as the type says) added in order. Why bytes: as for Q6_K below, the 16-bit units of
 // `add8` cost most of the kernel (unpacking codes to 16 bits, then per-unit min/max and sums);
 // here Σu comes from `vpsadbw`, Σu² from `vpmaddubsw` + `vpmaddwd`, packed as Σu² + 2^16·Σu
@@ -340,7 +341,7 @@ CMK_AVX2 static inline void q8_0_add8_units(row_sums *r, const unsigned char *p)
     add8(r, half_floats(scale_codes(p, 34)), u);
 }
 
-// Q8_0 with byte codes, as `add8_bytes` does for Q4_0: u = q ^ 0x80 = q + 128 as an unsigned
+// Q8_0 with byte codes, as `add8_bytes` does for Q5_0: u = q ^ 0x80 = q + 128 as an unsigned
 // byte gives Σu by `vpsadbw` and the extreme codes by the byte min/max trees (u orders as q);
 // Σq² comes from `vpmaddubsw`(|q|, |q|) + `vpmaddwd` (|q| ≤ 127 fits both operands, a pair's
 // products ≤ 2·127² < 2^15). Packed per block as Σq² + 2^19·Σu (Σq² ≤ 32·127² < 2^19,
@@ -374,12 +375,59 @@ CMK_AVX2 static inline void q8_0_add8(row_sums *r, const unsigned char *p) {
                 _mm256_sub_epi32(block_extreme_codes(u, 0), offset));
 }
 
-// Q4_0 and Q5_0: unsigned byte codes, `add8_bytes`.
-CMK_AVX2 static inline void q4_0_add8(row_sums *r, const unsigned char *p) {
-    __m256i v[8];
-    for (int k = 0; k < 8; k++) v[k] = nibbles(p + k * 18 + 2);
-    add8_bytes(r, half_floats(scale_codes(p, 18)), v, 8);
+// Q4_0 without widening the nibbles. `add8_bytes` spread each block's 16 bytes into one 32-byte
+// vector of codes; here one vector holds the packed bytes of two blocks, k (low 128 bits) and
+// k + 4 (high), and its low nibbles and its high nibbles are two vectors of codes, so every
+// instruction works on 32 codes of two blocks: Σu by `vpsadbw` of (low + high) (≤ 30 a byte),
+// Σu² by `vpmaddubsw` of each + `vpmaddwd`, packed as in `add8_bytes` (Σu² + 2^16·Σu per block),
+// three `vphaddd` reduce four vectors to blocks 0–7 in lanes 0–7, and the extreme codes of a
+// block are those of min(low, high) and max(low, high) by one transposing tree per 128 bits
+// (`pair_extreme_codes`). The integers and the order `add8_totals` adds them in are unchanged,
+// so the sums are the same bits. Zen 3, rows of 4,096 values in L1: 5.2–5.5 → 6.7–7.1 GB/s per core
+// (docs/PERFORMANCE.md, 2026-12-06 05:07 UTC session).
+CMK_AVX2 static inline __m256i q4_0_pair(const unsigned char *p, int k) {
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(p + k * 18 + 2))),
+                                   _mm_loadu_si128((const __m128i *)(p + (k + 4) * 18 + 2)), 1);
 }
+
+// The smallest (`minimum`) or largest byte of each 128-bit half of m[0…3]: half h of m[j] is
+// block j + 4h, and the result has block k's in lane k.
+CMK_AVX2 static inline __m256i pair_extreme_codes(const __m256i m[4], int minimum) {
+#define CMK_PAIR_TREE(OP)                                                                                       \
+    __m256i t = CMK_LEVEL(OP, epi16, CMK_LEVEL(OP, epi8, m[0], m[1]), CMK_LEVEL(OP, epi8, m[2], m[3]));          \
+    t = OP(t, _mm256_shuffle_epi32(t, 0x4E));                                                                   \
+    t = OP(t, _mm256_shuffle_epi32(t, 0xB1)); /* bytes 0–3 of each half: blocks 0–3, 4–7 */                    \
+    return _mm256_cvtepu8_epi32(_mm_unpacklo_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1)));
+    if (minimum) {
+        CMK_PAIR_TREE(_mm256_min_epu8)
+    } else {
+        CMK_PAIR_TREE(_mm256_max_epu8)
+    }
+#undef CMK_PAIR_TREE
+}
+
+CMK_AVX2 static inline void q4_0_add8(row_sums *r, const unsigned char *p) {
+    const __m256i mask = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1), zero = _mm256_setzero_si256();
+    __m256i x[4], lowest[4], highest[4];
+    for (int k = 0; k < 4; k++) {
+        __m256i v = q4_0_pair(p, k);
+        __m256i low = _mm256_and_si256(v, mask), high = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
+        __m256i squares = _mm256_madd_epi16(_mm256_add_epi16(_mm256_maddubs_epi16(low, low), _mm256_maddubs_epi16(high, high)), ones);
+        x[k] = _mm256_add_epi32(squares, _mm256_slli_epi64(_mm256_sad_epu8(_mm256_add_epi8(low, high), zero), 16));
+        lowest[k] = _mm256_min_epu8(low, high);
+        highest[k] = _mm256_max_epu8(low, high);
+    }
+    __m256i packed = _mm256_hadd_epi32(_mm256_hadd_epi32(x[0], x[1]), _mm256_hadd_epi32(x[2], x[3]));
+    __m256i u = _mm256_srli_epi32(packed, 16), u2 = _mm256_and_si256(packed, _mm256_set1_epi32(0xFFFF));
+    // As `add8_bytes` with offset 8: Σp = Σu − 256, Σp² = Σu² − 16·Σu + 2048.
+    __m256i sums = _mm256_sub_epi32(u, _mm256_set1_epi32(32 * 8));
+    __m256i squares = _mm256_add_epi32(_mm256_sub_epi32(u2, _mm256_slli_epi32(u, 4)), _mm256_set1_epi32(32 * 8 * 8));
+    __m256i offset = _mm256_set1_epi32(8);
+    add8_totals(r, half_floats(scale_codes(p, 18)), sums, squares, _mm256_sub_epi32(pair_extreme_codes(lowest, 1), offset),
+                _mm256_sub_epi32(pair_extreme_codes(highest, 0), offset));
+}
+
+// Q5_0: unsigned byte codes, `add8_bytes`.
 
 CMK_AVX2 static inline void q5_0_add8(row_sums *r, const unsigned char *p) {
     __m256i v[8];
