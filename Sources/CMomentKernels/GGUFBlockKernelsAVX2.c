@@ -10,8 +10,7 @@
 //   `ScaledIntegerSums.add` (Σ += scale·Σq, Σ² += scale²·Σq² in double, extremes scale × code
 //   in float). That order is a dependency chain of one double add per block (per unit for
 //   Q6_K); measured, it is NOT what bounds these kernels (cutting it changed nothing), the
-//   integer work is: Q4_0, Q5_0 and Q6_K keep their codes as bytes (`q4_0_add8`, `add8_bytes`,
-//   `q6_k_block`),
+//   integer work is: Q4_0, Q5_0 and Q6_K keep their codes as bytes (`add8_pairs`, `q6_k_block`),
 //   and so does Q8_0 (signed codes: `q8_0_add8`), except for batches holding the code −128,
 //   which take the 16-bit units of `add8`.
 // - Affine types (value = d·q ∓ m, rounded in float32): each block is decoded to 8-wide float
@@ -208,13 +207,12 @@ CMK_AVX2 static inline void add8(row_sums *r, __m256 scales, const unit_lanes u[
                 _mm256_cvtepi16_epi32(CMK_EXTREMES8(_mm_max_epi16, highs)));
 }
 
-// Eight 32-value blocks of unsigned byte codes (Q5_0: 0–31, and Q4_0's 0–15 before `q4_0_add8`; `offset` is subtracted
-// from each, as the type says) added in order. Why bytes: as for Q6_K below, the 16-bit units of
-// `add8` cost most of the kernel (unpacking codes to 16 bits, then per-unit min/max and sums);
-// here Σu comes from `vpsadbw`, Σu² from `vpmaddubsw` + `vpmaddwd`, packed as Σu² + 2^16·Σu
-// (Σu² ≤ 32·31² < 2^16) into one 32-bit lane and reduced by one `totals8`, and the extreme codes
-// by byte min/max trees over the eight blocks. The integer sums are the Swift kernels':
-// Σp = Σu − 32·offset, Σp² = Σu² − 2·offset·Σu + 32·offset².
+// Byte codes of eight 32-value blocks, one 32-byte vector a block (the Q4_K / Q5_K any-order
+// kernel's sub-blocks): why bytes: as for Q6_K below, the 16-bit units of `add8` cost most of a
+// kernel (unpacking codes to 16 bits, then per-unit min/max and sums); here Σu comes from
+// `vpsadbw`, Σu² from `vpmaddubsw` + `vpmaddwd`, packed as Σu² + 2^16·Σu (Σu² ≤ 32·31² < 2^16)
+// into one 32-bit lane and reduced by one `totals8`, and the extreme codes by byte min/max trees
+// over the eight blocks.
 CMK_AVX2 static inline __m256i block_extreme_codes(const __m256i v[8], int minimum) {
 #define CMK_BLOCK_TREE(OP)                                                                          \
     __m256i m0 = CMK_LEVEL(OP, epi16, CMK_LEVEL(OP, epi8, v[0], v[1]), CMK_LEVEL(OP, epi8, v[2], v[3])); \
@@ -242,17 +240,6 @@ CMK_AVX2 static inline void byte_code_sums(const __m256i v[8], __m256i *sums, __
     __m256i packed = totals8(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
     *sums = _mm256_srli_epi32(packed, 16);
     *squares = _mm256_and_si256(packed, _mm256_set1_epi32(0xFFFF));
-}
-
-CMK_AVX2 static inline void add8_bytes(row_sums *r, __m256 scales, const __m256i v[8], int offset) {
-    __m256i u, u2;
-    byte_code_sums(v, &u, &u2);
-    __m256i o = _mm256_set1_epi32(offset);
-    __m256i sums = _mm256_sub_epi32(u, _mm256_set1_epi32(32 * offset));
-    __m256i squares = _mm256_add_epi32(_mm256_sub_epi32(u2, _mm256_mullo_epi32(_mm256_add_epi32(o, o), u)),
-                                       _mm256_set1_epi32(32 * offset * offset));
-    add8_totals(r, scales, sums, squares, _mm256_sub_epi32(block_extreme_codes(v, 1), o),
-                _mm256_sub_epi32(block_extreme_codes(v, 0), o));
 }
 
 // The row's result after its last batch and `tail` (the one-at-a-time sums of the remaining
@@ -341,7 +328,7 @@ CMK_AVX2 static inline void q8_0_add8_units(row_sums *r, const unsigned char *p)
     add8(r, half_floats(scale_codes(p, 34)), u);
 }
 
-// Q8_0 with byte codes, as `add8_bytes` does for Q5_0: u = q ^ 0x80 = q + 128 as an unsigned
+// Q8_0 with byte codes, as `add8_pairs` does for Q4_0 and Q5_0: u = q ^ 0x80 = q + 128 as an unsigned
 // byte gives Σu by `vpsadbw` and the extreme codes by the byte min/max trees (u orders as q);
 // Σq² comes from `vpmaddubsw`(|q|, |q|) + `vpmaddwd` (|q| ≤ 127 fits both operands, a pair's
 // products ≤ 2·127² < 2^15). Packed per block as Σq² + 2^19·Σu (Σq² ≤ 32·127² < 2^19,
@@ -375,19 +362,21 @@ CMK_AVX2 static inline void q8_0_add8(row_sums *r, const unsigned char *p) {
                 _mm256_sub_epi32(block_extreme_codes(u, 0), offset));
 }
 
-// Q4_0 without widening the nibbles. `add8_bytes` spread each block's 16 bytes into one 32-byte
-// vector of codes; here one vector holds the packed bytes of two blocks, k (low 128 bits) and
-// k + 4 (high), and its low nibbles and its high nibbles are two vectors of codes, so every
-// instruction works on 32 codes of two blocks: Σu by `vpsadbw` of (low + high) (≤ 30 a byte),
-// Σu² by `vpmaddubsw` of each + `vpmaddwd`, packed as in `add8_bytes` (Σu² + 2^16·Σu per block),
-// three `vphaddd` reduce four vectors to blocks 0–7 in lanes 0–7, and the extreme codes of a
-// block are those of min(low, high) and max(low, high) by one transposing tree per 128 bits
-// (`pair_extreme_codes`). The integers and the order `add8_totals` adds them in are unchanged,
-// so the sums are the same bits. Zen 3, rows of 4,096 values in L1: 5.2–5.5 → 6.7–7.1 GB/s per core
-// (docs/PERFORMANCE.md, 2026-12-06 05:07 UTC session).
-CMK_AVX2 static inline __m256i q4_0_pair(const unsigned char *p, int k) {
-    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(p + k * 18 + 2))),
-                                   _mm_loadu_si128((const __m128i *)(p + (k + 4) * 18 + 2)), 1);
+// Q4_0 and Q5_0 without widening each block's codes to a vector of its own. The earlier kernel
+// spread a block's 16 code bytes into one 32-byte vector; here a vector holds two blocks, k
+// (low 128 bits) and k + 4 (high), and each pair's codes are two vectors: `low`, elements 0–15 of
+// both blocks (the low nibbles), and `high`, elements 16–31 (the high nibbles; Q5_0 ORs in the
+// fifth bits). So every instruction works on 32 codes of two blocks: Σu by `vpsadbw` of
+// low + high (≤ 62 a byte), Σu² by `vpmaddubsw` of each + `vpmaddwd`, packed per block as
+// Σu² + 2^16·Σu (Σu² ≤ 32·31² < 2^16), three `vphaddd` for blocks 0–7 in lanes 0–7, and a block's
+// extreme codes those of min(low, high) and max(low, high) by one transposing tree per 128 bits
+// (`pair_extreme_codes`). The integer sums are the Swift kernels' (Σp = Σu − 32·offset,
+// Σp² = Σu² − 2·offset·Σu + 32·offset²), added by `add8_totals` in the same order, so the
+// results are the same bits. Zen 3, `Benchmarks/ggufkernels.c`, rows of 4,096 values, per core:
+// Q4_0 5.3–5.5 → 6.7–7.0 GB/s, Q5_0 5.7 → 6.4 (docs/PERFORMANCE.md, 2026-12-06 05:07 UTC).
+CMK_AVX2 static inline __m256i block_pair(const unsigned char *p, size_t stride, int k, int at) {
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(p + k * stride + at))),
+                                   _mm_loadu_si128((const __m128i *)(p + (k + 4) * stride + at)), 1);
 }
 
 // The smallest (`minimum`) or largest byte of each 128-bit half of m[0…3]: half h of m[j] is
@@ -406,33 +395,61 @@ CMK_AVX2 static inline __m256i pair_extreme_codes(const __m256i m[4], int minimu
 #undef CMK_PAIR_TREE
 }
 
-CMK_AVX2 static inline void q4_0_add8(row_sums *r, const unsigned char *p) {
-    const __m256i mask = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1), zero = _mm256_setzero_si256();
+// Eight blocks from their four pairs' `low` and `high` code vectors (codes u ≤ 31, `offset`
+// subtracted as the type says), added in order.
+CMK_AVX2 static inline void add8_pairs(row_sums *r, __m256 scales, const __m256i low[4], const __m256i high[4], int offset) {
+    const __m256i ones = _mm256_set1_epi16(1), zero = _mm256_setzero_si256();
     __m256i x[4], lowest[4], highest[4];
     for (int k = 0; k < 4; k++) {
-        __m256i v = q4_0_pair(p, k);
-        __m256i low = _mm256_and_si256(v, mask), high = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
-        __m256i squares = _mm256_madd_epi16(_mm256_add_epi16(_mm256_maddubs_epi16(low, low), _mm256_maddubs_epi16(high, high)), ones);
-        x[k] = _mm256_add_epi32(squares, _mm256_slli_epi64(_mm256_sad_epu8(_mm256_add_epi8(low, high), zero), 16));
-        lowest[k] = _mm256_min_epu8(low, high);
-        highest[k] = _mm256_max_epu8(low, high);
+        __m256i squares = _mm256_madd_epi16(_mm256_add_epi16(_mm256_maddubs_epi16(low[k], low[k]),
+                                                             _mm256_maddubs_epi16(high[k], high[k])), ones);
+        x[k] = _mm256_add_epi32(squares, _mm256_slli_epi64(_mm256_sad_epu8(_mm256_add_epi8(low[k], high[k]), zero), 16));
+        lowest[k] = _mm256_min_epu8(low[k], high[k]);
+        highest[k] = _mm256_max_epu8(low[k], high[k]);
     }
     __m256i packed = _mm256_hadd_epi32(_mm256_hadd_epi32(x[0], x[1]), _mm256_hadd_epi32(x[2], x[3]));
     __m256i u = _mm256_srli_epi32(packed, 16), u2 = _mm256_and_si256(packed, _mm256_set1_epi32(0xFFFF));
-    // As `add8_bytes` with offset 8: Σp = Σu − 256, Σp² = Σu² − 16·Σu + 2048.
-    __m256i sums = _mm256_sub_epi32(u, _mm256_set1_epi32(32 * 8));
-    __m256i squares = _mm256_add_epi32(_mm256_sub_epi32(u2, _mm256_slli_epi32(u, 4)), _mm256_set1_epi32(32 * 8 * 8));
-    __m256i offset = _mm256_set1_epi32(8);
-    add8_totals(r, half_floats(scale_codes(p, 18)), sums, squares, _mm256_sub_epi32(pair_extreme_codes(lowest, 1), offset),
-                _mm256_sub_epi32(pair_extreme_codes(highest, 0), offset));
+    __m256i o = _mm256_set1_epi32(offset);
+    __m256i sums = _mm256_sub_epi32(u, _mm256_set1_epi32(32 * offset));
+    __m256i squares = _mm256_add_epi32(_mm256_sub_epi32(u2, _mm256_mullo_epi32(_mm256_add_epi32(o, o), u)),
+                                       _mm256_set1_epi32(32 * offset * offset));
+    add8_totals(r, scales, sums, squares, _mm256_sub_epi32(pair_extreme_codes(lowest, 1), o),
+                _mm256_sub_epi32(pair_extreme_codes(highest, 0), o));
 }
 
-// Q5_0: unsigned byte codes, `add8_bytes`.
+CMK_AVX2 static inline void q4_0_add8(row_sums *r, const unsigned char *p) {
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    __m256i low[4], high[4];
+    for (int k = 0; k < 4; k++) {
+        __m256i v = block_pair(p, 18, k, 2);
+        low[k] = _mm256_and_si256(v, mask);
+        high[k] = _mm256_and_si256(_mm256_srli_epi16(v, 4), mask);
+    }
+    add8_pairs(r, half_floats(scale_codes(p, 18)), low, high, 8);
+}
 
+// Q5_0's fifth bits for a pair: bit j of a block's 32-bit field is element j's, so byte j of
+// `low`'s half takes bit j of the field's first two bytes and byte j of `high`'s half bit j of
+// its last two (`fifth_bits`, per 128 bits), as 0 or 16.
 CMK_AVX2 static inline void q5_0_add8(row_sums *r, const unsigned char *p) {
-    __m256i v[8];
-    for (int k = 0; k < 8; k++) v[k] = _mm256_or_si256(nibbles(p + k * 22 + 6), fifth_bits(p + k * 22 + 2));
-    add8_bytes(r, half_floats(scale_codes(p, 22)), v, 16);
+    const __m256i mask = _mm256_set1_epi8(0x0F), sixteen = _mm256_set1_epi8(16);
+    const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ull);
+    const __m256i first = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                           0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+    const __m256i last = _mm256_add_epi8(first, _mm256_set1_epi8(2));
+    __m256i low[4], high[4];
+    for (int k = 0; k < 4; k++) {
+        uint32_t h0, h1;
+        memcpy(&h0, p + k * 22 + 2, 4);
+        memcpy(&h1, p + (k + 4) * 22 + 2, 4);
+        __m256i fields = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_cvtsi32_si128((int)h0)), _mm_cvtsi32_si128((int)h1), 1);
+        __m256i f0 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(fields, first), bit), bit), sixteen);
+        __m256i f1 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(fields, last), bit), bit), sixteen);
+        __m256i v = block_pair(p, 22, k, 6);
+        low[k] = _mm256_or_si256(_mm256_and_si256(v, mask), f0);
+        high[k] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 4), mask), f1);
+    }
+    add8_pairs(r, half_floats(scale_codes(p, 22)), low, high, 16);
 }
 
 CMK_SYMMETRIC32(cmk_q8_0_sums_avx2, 34, q8_0_unit, q8_0_add8)
@@ -801,7 +818,7 @@ CMK_AVX2 void cmk_q8_0_dequantize_avx2(const void *row, size_t blocks, float *ou
 // sub-block's exact Σx and Σx², formed from its integer Σq and Σq², can be added in any order
 // and give the ordered kernel's bits. Why it pays: the ordered kernel converts and adds every
 // value in double (256 per block); this one does integer sums per sub-block (`vpsadbw`,
-// `vpmaddubsw` + `vpmaddwd`, the byte min/max trees of `add8_bytes`) and 8 lanes of double
+// `vpmaddubsw` + `vpmaddwd`, the byte min/max trees of `block_extreme_codes`) and 8 lanes of double
 // arithmetic per block. Rows that fail the check are summed again by the ordered kernel.
 
 typedef struct {
