@@ -207,12 +207,11 @@ CMK_AVX2 static inline void add8(row_sums *r, __m256 scales, const unit_lanes u[
                 _mm256_cvtepi16_epi32(CMK_EXTREMES8(_mm_max_epi16, highs)));
 }
 
-// Byte codes of eight 32-value blocks, one 32-byte vector a block (the Q4_K / Q5_K any-order
-// kernel's sub-blocks): why bytes: as for Q6_K below, the 16-bit units of `add8` cost most of a
-// kernel (unpacking codes to 16 bits, then per-unit min/max and sums); here Σu comes from
-// `vpsadbw`, Σu² from `vpmaddubsw` + `vpmaddwd`, packed as Σu² + 2^16·Σu (Σu² ≤ 32·31² < 2^16)
-// into one 32-bit lane and reduced by one `totals8`, and the extreme codes by byte min/max trees
-// over the eight blocks.
+// Byte codes of eight 32-value units, one 32-byte vector a unit (Q8_0's blocks as unsigned
+// bytes, the Q4_K / Q5_K any-order kernel's sub-blocks). Why bytes: as for Q6_K below, the 16-bit
+// units of `add8` cost most of a kernel (unpacking codes to 16 bits, then per-unit min/max and
+// sums). The smallest (`minimum`) or largest code of each unit by a transposing tree of byte
+// min/max over the eight vectors, unit k's in lane k.
 CMK_AVX2 static inline __m256i block_extreme_codes(const __m256i v[8], int minimum) {
 #define CMK_BLOCK_TREE(OP)                                                                          \
     __m256i m0 = CMK_LEVEL(OP, epi16, CMK_LEVEL(OP, epi8, v[0], v[1]), CMK_LEVEL(OP, epi8, v[2], v[3])); \
@@ -228,8 +227,9 @@ CMK_AVX2 static inline __m256i block_extreme_codes(const __m256i v[8], int minim
 #undef CMK_BLOCK_TREE
 }
 
-// Σu and Σu² of eight 32-byte units of codes u ≤ 31 (unit k in lane k), packed per unit as
-// Σu² + 2^16·Σu (Σu² ≤ 32·31² < 2^16) and reduced by one `totals8`.
+// Σu and Σu² of eight 32-byte units of codes u ≤ 31 (unit k in lane k): Σu by `vpsadbw`, Σu² by
+// `vpmaddubsw` + `vpmaddwd`, packed per unit as Σu² + 2^16·Σu (Σu² ≤ 32·31² < 2^16) into one
+// 32-bit lane and reduced by one `totals8`.
 CMK_AVX2 static inline void byte_code_sums(const __m256i v[8], __m256i *sums, __m256i *squares) {
     const __m256i ones = _mm256_set1_epi16(1);
     __m256i x[8];
@@ -328,7 +328,7 @@ CMK_AVX2 static inline void q8_0_add8_units(row_sums *r, const unsigned char *p)
     add8(r, half_floats(scale_codes(p, 34)), u);
 }
 
-// Q8_0 with byte codes, as `add8_pairs` does for Q4_0 and Q5_0: u = q ^ 0x80 = q + 128 as an unsigned
+// Q8_0 with byte codes, as the other byte kernels: u = q ^ 0x80 = q + 128 as an unsigned
 // byte gives Σu by `vpsadbw` and the extreme codes by the byte min/max trees (u orders as q);
 // Σq² comes from `vpmaddubsw`(|q|, |q|) + `vpmaddwd` (|q| ≤ 127 fits both operands, a pair's
 // products ≤ 2·127² < 2^15). Packed per block as Σq² + 2^19·Σu (Σq² ≤ 32·127² < 2^19,
@@ -373,7 +373,7 @@ CMK_AVX2 static inline void q8_0_add8(row_sums *r, const unsigned char *p) {
 // (`pair_extreme_codes`). The integer sums are the Swift kernels' (Σp = Σu − 32·offset,
 // Σp² = Σu² − 2·offset·Σu + 32·offset²), added by `add8_totals` in the same order, so the
 // results are the same bits. Zen 3, `Benchmarks/ggufkernels.c`, rows of 4,096 values, per core:
-// Q4_0 5.3–5.5 → 6.7–7.0 GB/s, Q5_0 5.7 → 6.4 (docs/PERFORMANCE.md, 2026-12-06 05:07 UTC).
+// Q4_0 5.3–5.5 → 6.7–7.0 GB/s, Q5_0 5.4–5.7 → 6.4–6.7 (docs/PERFORMANCE.md, 2026-12-06 05:07 UTC).
 CMK_AVX2 static inline __m256i block_pair(const unsigned char *p, size_t stride, int k, int at) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(p + k * stride + at))),
                                    _mm_loadu_si128((const __m128i *)(p + (k + 4) * stride + at)), 1);

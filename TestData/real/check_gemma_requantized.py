@@ -11,9 +11,12 @@ Q5_0, written to a GGUF beside the model; then every row of every one of them th
 
 Why: the gguf-py fixtures in TestData are small synthetic rows; this is the distribution of a
 trained model (262,144 rows of 640 values in `token_embd.weight`), in the block types llama.cpp's
-older files use. Compared per row (exit 1 on any mismatch): the L2 norm, mean and std to
-relative 1e-9 (the mean against the row's RMS), min and max exactly, and the row count.
-Every expected number comes from gguf-py and numpy, never from tensoraudit.
+older files use. Compared (exit 1 on any mismatch): each tensor's type as written, its row
+indices (exactly 0 … n − 1), and per row the L2 norm, mean and std to relative 1e-9 (the mean
+relative to the row's RMS, as a mean near 0 has no relative precision of its own), min and max
+exactly. Every expected number comes from gguf-py and numpy, never from tensoraudit. Which
+kernel it tests depends on the CPU: the AVX2 Q4_0 and Q5_0 kernels where there is no AVX-512;
+with AVX-512 (VNNI, VBMI), Q4_0 rows go to the any-order kernel and Q5_0 still to AVX2.
 """
 import argparse
 import json
@@ -65,7 +68,8 @@ def main():
     print(f"wrote {target}\nbinary {options.binary}")
     reader = gguf.GGUFReader(str(target))
     total = 0
-    for t in reader.tensors:
+    for index, t in enumerate(reader.tensors):
+        check(f"{t.name} type", t.tensor_type.name, "Q4_0" if index % 2 == 0 else "Q5_0")
         x = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float64)
         x = x.reshape(int(t.shape[-1]), -1)
         norms = np.sqrt(np.einsum("ij,ij->i", x, x))
@@ -74,7 +78,7 @@ def main():
         listing = run(options.binary, "rows", str(target), "--tensor", t.name, "--ndjson", parse=False, quiet=True)
         rows = [json.loads(line) for line in listing.splitlines() if line.strip()]
         rows = [r for r in rows if "row" in r]
-        check(f"{t.name} row count", len(rows), x.shape[0])
+        check(f"{t.name} row indices", sorted(r["row"] for r in rows), list(range(x.shape[0])))
         for r in rows:
             i = r["row"]
             check(f"{t.name} row {i} l2_norm", r["l2_norm"], float(norms[i]))
