@@ -1,6 +1,6 @@
 /*
  * GB/s per core of the ordered AVX2 GGUF row kernels (Sources/CMomentKernels/GGUFBlockKernelsAVX2.c),
- * of its any-order Q4_K/Q5_K kernels (`Q4_Kx`, `Q5_Kx`) and, on CPUs with AVX-512 VNNI/VBMI, of
+ * of its any-order Q4_K/Q5_K/Q4_1/Q5_1 kernels (`Q4_Kx`, `Q5_Kx`, `Q4_1x`, `Q5_1x`) and, on CPUs with AVX-512 VNNI/VBMI, of
  * the AVX-512 any-order kernels (`…z` lines, GGUFExactSumKernelsAVX512.c), called straight from C:
  * no Swift dispatch, so a change to one kernel shows undiluted. Rows of 4,096 values (or
  * ROWVALUES, e.g. `ROWVALUES=1024`, rounded down to whole blocks: the per-row cost shows on
@@ -39,6 +39,8 @@ static const struct {
     {"Q5_K", cmk_q5_k_sums_avx2, 176, 256, {0, 2}, 2}, {"Q6_K", cmk_q6_k_sums_avx2, 210, 256, {208}, 1},
     // The AVX2 any-order K kernels (ordered kernel only for rows that fail their check).
     {"Q4_Kx", cmk_q4_k_sums_exact_avx2, 144, 256, {0, 2}, 2}, {"Q5_Kx", cmk_q5_k_sums_exact_avx2, 176, 256, {0, 2}, 2},
+    // The AVX2 any-order Q4_1/Q5_1 kernels (rows of random codes under one binade of scales pass their check).
+    {"Q4_1x", cmk_q4_1_sums_exact_avx2, 20, 32, {0, 2}, 2}, {"Q5_1x", cmk_q5_1_sums_exact_avx2, 24, 32, {0, 2}, 2},
     // Q8_0 as quantizers write it: random codes hold −128 in ~63% of eight-block batches, which
     // the kernel sums with 16-bit units; real files never do.
     {"Q8_0q", cmk_q8_0_sums_avx2, 34, 32, {0}, 1, 1},

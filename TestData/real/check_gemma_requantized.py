@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Optional real-data check of the Q4_0 and Q5_0 row kernels (not part of `make test`; CI needs
-neither Python nor downloads): the first 24 matrices of the real Gemma 3 270M Q4_K_M GGUF,
-dequantized by gguf-py and quantized again by gguf-py's own quantizer, alternately to Q4_0 and
-Q5_0, written to a GGUF beside the model; then every row of every one of them through
+"""Optional real-data check of the Q4_0, Q5_0, Q4_1 and Q5_1 row kernels (not part of `make test`;
+CI needs neither Python nor downloads): the first 24 matrices of the real Gemma 3 270M Q4_K_M
+GGUF, dequantized by gguf-py and quantized again by gguf-py's own quantizer, in turn to Q4_0,
+Q5_0, Q4_1 and Q5_1, written to a GGUF beside the model; then every row of every one of them through
 `tensoraudit rows --tensor T --ndjson`, held against gguf-py's `dequantize` in float64.
 
     pip install gguf numpy
@@ -15,8 +15,9 @@ older files use. Compared (exit 1 on any mismatch): each tensor's type as writte
 indices (exactly 0 … n − 1), and per row the L2 norm, mean and std to relative 1e-9 (the mean
 relative to the row's RMS, as a mean near 0 has no relative precision of its own), min and max
 exactly. Every expected number comes from gguf-py and numpy, never from tensoraudit. Which
-kernel it tests depends on the CPU: the AVX2 Q4_0 and Q5_0 kernels where there is no AVX-512;
-with AVX-512 (VNNI, VBMI), Q4_0 rows go to the any-order kernel and Q5_0 still to AVX2.
+kernel it tests depends on the CPU: where there is no AVX-512, the AVX2 kernels (Q4_0 and Q5_0
+in order, Q4_1 and Q5_1 in any order when their check passes); with AVX-512 (VNNI, VBMI), Q4_0,
+Q4_1 and Q5_1 rows go to the AVX-512 any-order kernels and Q5_0 still to AVX2.
 """
 import argparse
 import json
@@ -27,6 +28,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from check_gemma_gguf import check, failures, run  # noqa: E402  (the same runner and tolerance)
 
 MATRICES = 24
+TYPES = ["Q4_0", "Q5_0", "Q4_1", "Q5_1"]  # in turn, matrix by matrix
 
 
 def requantize(model: pathlib.Path, target: pathlib.Path) -> None:
@@ -42,7 +44,7 @@ def requantize(model: pathlib.Path, target: pathlib.Path) -> None:
             continue
         values = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float32)
         values = values.reshape(-1, values.shape[-1])
-        kind = Q.Q4_0 if written % 2 == 0 else Q.Q5_0
+        kind = Q[TYPES[written % len(TYPES)]]
         blocks = gguf.quants.quantize(values, kind)
         writer.add_tensor(t.name, blocks, raw_shape=blocks.shape, raw_dtype=kind)
         written += 1
@@ -63,13 +65,13 @@ def main():
     import gguf
 
     model = pathlib.Path(options.model)
-    target = model.with_name("gemma-requant-q4_0-q5_0.gguf")
+    target = model.with_name("gemma-requant-q4-q5.gguf")
     requantize(model, target)
     print(f"wrote {target}\nbinary {options.binary}")
     reader = gguf.GGUFReader(str(target))
     total = 0
     for index, t in enumerate(reader.tensors):
-        check(f"{t.name} type", t.tensor_type.name, "Q4_0" if index % 2 == 0 else "Q5_0")
+        check(f"{t.name} type", t.tensor_type.name, TYPES[index % len(TYPES)])
         x = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float64)
         x = x.reshape(int(t.shape[-1]), -1)
         norms = np.sqrt(np.einsum("ij,ij->i", x, x))

@@ -3,25 +3,25 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The AVX-512 any-order kernels of the affine types Q4_1 and Q5_1 (value d·q + m rounded in
-/// float32): their check must prove every float32 value exact and every partial sum exact, and
-/// then give the portable Swift kernel's bits; rows it cannot prove go to the ordered kernel.
-/// Expected values come from the portable kernel (`portable: true`), never from the new one.
-@Suite(.enabled(if: VectorBlockKernels.wideAvailable, "this CPU has no AVX-512 VNNI/VBMI: the any-order kernels do not run"))
+/// The any-order kernels of the affine types Q4_1 and Q5_1 (value d·q + m rounded in float32),
+/// AVX-512 and AVX2 wherever this CPU runs them: their check must prove every float32 value exact
+/// and every partial sum exact, and then give the portable Swift kernel's bits; rows it cannot
+/// prove go to the ordered kernel. Expected values come from the portable kernel (`portable:
+/// true`), never from the new one.
+@Suite(.enabled(if: !AffineAnyOrderCases.all.isEmpty, "this CPU has no AVX2: the any-order kernels do not run"))
 struct AffineAnyOrderKernelTests {
-    static let typeNames = ["Q4_1", "Q5_1"]
 
     /// N(0, σ²) rows quantized as gguf-py's `quantize` does: all of them must pass, including
     /// rows of one block and of 4,096 values.
-    @Test(arguments: typeNames)
-    func rowsQuantizedLikeGGUFPyTakeTheAnyOrderPathWithTheSameBits(typeName: String) throws {
+    @Test(arguments: AffineAnyOrderCases.all)
+    func rowsQuantizedLikeGGUFPyTakeTheAnyOrderPathWithTheSameBits(typeName: String, path: VectorBlockKernels.AnyOrderPath) throws {
         let type = try #require(GGMLType(name: typeName))
         var random = SeededRandom(seed: 0xAFF1 &+ UInt64(type.id))
         var rows = 0
         for blocks in [1, 2, 7, 8, 9, 15, 16, 17, 31, 64, 128, 300] {
             for sigma in [1e-4, 1e-3, 0.02, 1.0, 3000.0] {
                 let row = Self.quantizedRow(type, blocks: blocks, sigma: sigma, using: &random)
-                try Self.check(row, type, "\(blocks) blocks σ \(sigma)", mustPass: true)
+                try Self.check(row, type, path, "\(blocks) blocks σ \(sigma)", mustPass: true)
                 rows += 1
             }
         }
@@ -31,8 +31,8 @@ struct AffineAnyOrderKernelTests {
     /// Random codes (0 and q_max included) under random d and m: within one binade, across
     /// several, negative d, m = 0, d = 0. Rows that pass must have the portable bits; every row
     /// has them on the default path; both outcomes occur.
-    @Test(arguments: typeNames)
-    func randomScalesAgreeWithThePortableKernelOnEitherPath(typeName: String) throws {
+    @Test(arguments: AffineAnyOrderCases.all)
+    func randomScalesAgreeWithThePortableKernelOnEitherPath(typeName: String, path: VectorBlockKernels.AnyOrderPath) throws {
         let type = try #require(GGMLType(name: typeName))
         var random = SeededRandom(seed: 0x5CA1E &+ UInt64(type.id))
         var passed = 0, failed = 0
@@ -61,15 +61,15 @@ struct AffineAnyOrderKernelTests {
             // Codes 0 and q_max somewhere in every row.
             Self.setCode(&row, type, block: 0, element: 3, code: 0)
             Self.setCode(&row, type, block: blocks - 1, element: 30, code: type == .q4_1 ? 15 : 31)
-            if try Self.check(row, type, "trial \(trial), \(blocks) blocks, spread \(spread)", mustPass: nil) { passed += 1 } else { failed += 1 }
+            if try Self.check(row, type, path, "trial \(trial), \(blocks) blocks, spread \(spread)", mustPass: nil) { passed += 1 } else { failed += 1 }
         }
-        #expect(passed >= 100 && failed >= 20, "\(typeName): \(passed) rows passed the check, \(failed) failed it")
+        #expect(passed >= 100 && failed >= 20, "\(typeName) \(path): \(passed) rows passed the check, \(failed) failed it")
     }
 
     /// Rows the check must refuse: a value whose float32 addition rounds although the row's sums
     /// would not, NaN and ±Inf in d or m, scales far apart, a zero extreme.
-    @Test(arguments: typeNames)
-    func rowsBuiltToFailTheCheckTakeTheOrderedPath(typeName: String) throws {
+    @Test(arguments: AffineAnyOrderCases.all)
+    func rowsBuiltToFailTheCheckTakeTheOrderedPath(typeName: String, path: VectorBlockKernels.AnyOrderPath) throws {
         let type = try #require(GGMLType(name: typeName))
         var random = SeededRandom(seed: 0xFA12 &+ UInt64(type.id))
         var rows: [(String, [UInt8])] = []
@@ -107,7 +107,7 @@ struct AffineAnyOrderKernelTests {
         row("zero maximum", blocks: 9, codes: { Self.setCode(&$0, type, block: 2, element: 0, code: 0) }) { _ in (0xBC00, 0x8000) }
         var reorderedDiffers = 0
         for (name, bytes) in rows {
-            try Self.check(bytes, type, name, mustPass: false)
+            try Self.check(bytes, type, path, name, mustPass: false)
             if try Self.reversedBlockOrderChangesTheBits(bytes, type) { reorderedDiffers += 1 }
         }
         #expect(reorderedDiffers >= 3, "\(typeName): \(reorderedDiffers) rows where the block order changes Σx or Σx²")
@@ -118,19 +118,19 @@ struct AffineAnyOrderKernelTests {
     /// Compares the default path (always) and the any-order path (when it passes) with the
     /// portable kernel, bit for bit; `mustPass` states the expected outcome of the check.
     @discardableResult
-    static func check(_ row: [UInt8], _ type: GGMLType, _ comment: String, mustPass: Bool?,
+    static func check(_ row: [UInt8], _ type: GGMLType, _ path: VectorBlockKernels.AnyOrderPath, _ comment: String, mustPass: Bool?,
                       sourceLocation: SourceLocation = #_sourceLocation) throws -> Bool {
         try row.withUnsafeBytes { raw in
             let base = try #require(raw.baseAddress)
             let blocks = row.count / type.typeSize
             let portable = try GGUFRowDecoding.moments(ofRow: raw, type: type, portable: true)
-            let anyOrder = VectorBlockKernels.anyOrderMoments(base, blocks: blocks, type: type)
+            let anyOrder = VectorBlockKernels.anyOrderMoments(base, blocks: blocks, type: type, path: path)
             if let mustPass {
-                #expect((anyOrder != nil) == mustPass, "\(type.name) \(comment): the check should \(mustPass ? "pass" : "fail")",
+                #expect((anyOrder != nil) == mustPass, "\(type.name) \(path) \(comment): the check should \(mustPass ? "pass" : "fail")",
                         sourceLocation: sourceLocation)
             }
             if let anyOrder {
-                AnyOrderKernelTests.expectSameBits(anyOrder, portable, "\(type.name) \(comment) (any order)", sourceLocation: sourceLocation)
+                AnyOrderKernelTests.expectSameBits(anyOrder, portable, "\(type.name) \(path) \(comment) (any order)", sourceLocation: sourceLocation)
             }
             AnyOrderKernelTests.expectSameBits(try GGUFRowDecoding.moments(ofRow: raw, type: type), portable,
                                                "\(type.name) \(comment) (default path)", sourceLocation: sourceLocation)
@@ -188,5 +188,14 @@ struct AffineAnyOrderKernelTests {
 
     static func reversedBlockOrderChangesTheBits(_ row: [UInt8], _ type: GGMLType) throws -> Bool {
         try row.withUnsafeBytes { try AnyOrderKernelTests.reversedBlockOrderChangesTheBits($0, type: type) }
+    }
+}
+
+/// (type name, instruction set) for every affine any-order kernel this CPU runs.
+enum AffineAnyOrderCases {
+    static let all: [(String, VectorBlockKernels.AnyOrderPath)] = VectorBlockKernels.AnyOrderPath.allCases.flatMap { path in
+        ["Q4_1", "Q5_1"].compactMap { name in
+            GGMLType(name: name).flatMap { VectorBlockKernels.anyOrderKernel(for: $0, path: path) } == nil ? nil : (name, path)
+        }
     }
 }

@@ -103,6 +103,14 @@ cmk_lane_sums cmk_q5_k_sums_exact_avx2(const void *row, size_t blocks);
 int cmk_q4_k_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out);
 int cmk_q5_k_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out);
 
+/// Q4_1 and Q5_1 row sums in any order under the same kind of check (every float32 value
+/// d·q + m exact, Σx² below the row grid's limit), else the ordered kernels above:
+/// bit-identical to them. AVX2 and FMA. `..._any_order_avx2`: that path alone.
+cmk_lane_sums cmk_q4_1_sums_exact_avx2(const void *row, size_t blocks);
+cmk_lane_sums cmk_q5_1_sums_exact_avx2(const void *row, size_t blocks);
+int cmk_q4_1_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out);
+int cmk_q5_1_any_order_avx2(const void *row, size_t blocks, cmk_lane_sums *out);
+
 /// Whether the CPU runs the kernels below (AVX-512 F, BW, DQ, VL, VNNI, VBMI, plus AVX2, FMA,
 /// F16C; evaluated once, then cached).
 int cmk_has_avx512_quant(void);
