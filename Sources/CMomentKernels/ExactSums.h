@@ -118,6 +118,25 @@ CMK_EXACT_AVX2 static inline void cmk_k_scales(const unsigned char *s, int inter
         if (!WITHIN(&(acc))) return 0;                                                               \
     } while (0)
 
+// An any-order accumulator's start (no sums, extremes ±∞, nothing inexact, the coarsest grid
+// GRID) and a passing row's result: the lanes' sums added (any order gives the same bits) and
+// the extremes folded, or 0 from the enclosing function when an extreme is ±0.
+#define CMK_EXACT_START(acc, ZERO, GRID)                                                             \
+    do {                                                                                             \
+        (acc).sum = (acc).squares = (ZERO);                                                          \
+        (acc).lowest = _mm256_set1_ps(__builtin_inff());                                             \
+        (acc).highest = _mm256_set1_ps(-__builtin_inff());                                           \
+        (acc).inexact = 0;                                                                           \
+        (acc).grid = (GRID);                                                                         \
+    } while (0)
+#define CMK_EXACT_FINISH(acc, TOTAL, out)                                                            \
+    do {                                                                                             \
+        float lowest_, highest_;                                                                     \
+        if (!cmk_fold_extremes((acc).lowest, (acc).highest, &lowest_, &highest_)) return 0;           \
+        cmk_put_lane_sums(out, TOTAL((acc).sum), TOTAL((acc).squares), lowest_, highest_);           \
+        return 1;                                                                                    \
+    } while (0)
+
 // The row function NAME(p, blocks, five, out) of a K-quant any-order kernel, and its check
 // NAME##_within: ACC is the kernel's accumulator (fields sum, squares, lowest, highest, inexact,
 // grid), ZERO its empty sums, BLOCK(&acc, block, five) adds a block, TOTAL(v) adds a vector of
@@ -131,16 +150,9 @@ CMK_EXACT_AVX2 static inline void cmk_k_scales(const unsigned char *s, int inter
     }                                                                                                \
     ATTR static inline int NAME(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) { \
         ACC acc;                                                                                     \
-        acc.sum = acc.squares = (ZERO);                                                              \
-        acc.lowest = _mm256_set1_ps(__builtin_inff());                                               \
-        acc.highest = _mm256_set1_ps(-__builtin_inff());                                             \
-        acc.inexact = 0;                                                                             \
-        acc.grid = 64;                                                                               \
+        CMK_EXACT_START(acc, ZERO, 64);                                                              \
         CMK_K_BLOCK_LOOP(acc, BLOCK, NAME##_within, p, blocks, five);                                \
-        float lowest, highest;                                                                       \
-        if (!cmk_fold_extremes(acc.lowest, acc.highest, &lowest, &highest)) return 0;                 \
-        cmk_put_lane_sums(out, TOTAL(acc.sum), TOTAL(acc.squares), lowest, highest);                 \
-        return 1;                                                                                    \
+        CMK_EXACT_FINISH(acc, TOTAL, out);                                                           \
     }
 
 // The two entry points of a K-quant any-order kernel BODY(p, blocks, five, out): that path alone
@@ -154,6 +166,46 @@ CMK_EXACT_AVX2 static inline void cmk_k_scales(const unsigned char *s, int inter
         cmk_lane_sums out;                                                                           \
         if (BODY((const unsigned char *)row, blocks, FIVE, &out)) return out;                         \
         return FALLBACK(row, blocks);                                                                \
+    }
+
+// The smallest of eight i32 lanes.
+CMK_EXACT_AVX2 static inline int cmk_smallest_lane(__m256i v) {
+    __m128i m = _mm_min_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    m = _mm_min_epi32(m, _mm_shuffle_epi32(m, 0x4E));
+    m = _mm_min_epi32(m, _mm_shuffle_epi32(m, 0xB1));
+    return _mm_cvtsi128_si32(m);
+}
+
+// The row function NAME(p, blocks, five, out) of a Q4_1/Q5_1 any-order kernel (Q5_1 when
+// `five`), and its check NAME##_within: ACC is the kernel's accumulator (fields sum, squares,
+// lowest, highest, grid: eight i32 lanes, inexact), ZERO its empty sums, BATCH(&acc, p, five, live)
+// adds eight blocks (`live`: the lanes of blocks that exist, ALL for a whole batch, LIVE(n) for the
+// first n), TOTAL(v) adds a vector of sums' lanes. The check runs after every batch whose start b
+// has b & CHECK_MASK == CHECK_MASK (a failure is final when seen: Σx² only grows, its limit only
+// shrinks) and at the row's end; a row's last partial batch is padded with zero blocks (d = m = 0:
+// they add zeros, their grid never wins). Then as CMK_K_ROW_SUMS. One definition for the AVX2 and
+// AVX-512 kernels, which differ in vector width and mask types only.
+#define CMK_AFFINE_ROW_SUMS(ATTR, NAME, ACC, ZERO, BATCH, TOTAL, ALL, LIVE, CHECK_MASK)                  \
+    ATTR static inline int NAME##_within(const ACC *acc) {                                           \
+        if (acc->inexact) return 0;                                                                  \
+        return TOTAL(acc->squares) < cmk_row_square_limit(cmk_smallest_lane(acc->grid));             \
+    }                                                                                                \
+    ATTR static inline int NAME(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) { \
+        ACC acc;                                                                                     \
+        CMK_EXACT_START(acc, ZERO, _mm256_set1_epi32(64));                                           \
+        const size_t stride = five ? 24 : 20;                                                        \
+        size_t b = 0;                                                                                \
+        for (; b + 8 <= blocks; b += 8) {                                                            \
+            BATCH(&acc, p + b * stride, five, (ALL));                                                \
+            if ((b & (CHECK_MASK)) == (CHECK_MASK) && !NAME##_within(&acc)) return 0;                \
+        }                                                                                            \
+        if (b < blocks) {                                                                            \
+            unsigned char tail[8 * 24] = {0};                                                        \
+            memcpy(tail, p + b * stride, (blocks - b) * stride);                                     \
+            BATCH(&acc, tail, five, LIVE(blocks - b));                                               \
+        }                                                                                            \
+        if (!NAME##_within(&acc)) return 0;                                                          \
+        CMK_EXACT_FINISH(acc, TOTAL, out);                                                           \
     }
 
 #endif

@@ -988,42 +988,13 @@ CMK_AVX2_FMA static inline void affine_exact_batch(affine_exact *acc, const unsi
     }
 }
 
-// Whether every value so far is exact in float32 and Σx² is below the limit of the row's grid so far.
-CMK_AVX2_FMA static inline int affine_exact_within(const affine_exact *acc) {
-    if (acc->inexact) return 0;
-    __m128i g4 = _mm_min_epi32(_mm256_castsi256_si128(acc->grid), _mm256_extracti128_si256(acc->grid, 1));
-    g4 = _mm_min_epi32(g4, _mm_shuffle_epi32(g4, 0x4E));
-    g4 = _mm_min_epi32(g4, _mm_shuffle_epi32(g4, 0xB1));
-    return k_exact_total(acc->squares) < cmk_row_square_limit(_mm_cvtsi128_si32(g4));  // false for NaN and ±Inf too
+// The lanes of a row's last `n` blocks (n < 8), as `affine_exact_batch`'s `live`.
+CMK_AVX2_FMA static inline __m256 affine_live(size_t n) {
+    return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
 }
 
-CMK_AVX2_FMA static inline int affine_exact_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
-    affine_exact acc;
-    acc.sum = acc.squares = _mm256_setzero_pd();
-    acc.lowest = _mm256_set1_ps(__builtin_inff());
-    acc.highest = _mm256_set1_ps(-__builtin_inff());
-    acc.grid = _mm256_set1_epi32(64);
-    acc.inexact = 0;
-    const size_t stride = five ? 24 : 20;
-    const __m256 all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
-    size_t b = 0;
-    for (; b + 8 <= blocks; b += 8) {
-        affine_exact_batch(&acc, p + b * stride, five, all);
-        if ((b & 24) == 24 && !affine_exact_within(&acc)) return 0;  // final when seen: Σx² only grows, its limit only shrinks
-    }
-    if (b < blocks) {
-        unsigned char tail[8 * 24] = {0};
-        memcpy(tail, p + b * stride, (blocks - b) * stride);
-        __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        __m256 live = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(blocks - b)), lanes));
-        affine_exact_batch(&acc, tail, five, live);
-    }
-    if (!affine_exact_within(&acc)) return 0;
-    float lowest, highest;
-    if (!cmk_fold_extremes(acc.lowest, acc.highest, &lowest, &highest)) return 0;
-    cmk_put_lane_sums(out, k_exact_total(acc.sum), k_exact_total(acc.squares), lowest, highest);
-    return 1;
-}
+CMK_AFFINE_ROW_SUMS(CMK_AVX2_FMA, affine_exact_sums, affine_exact, _mm256_setzero_pd(), affine_exact_batch, k_exact_total,
+                    _mm256_castsi256_ps(_mm256_set1_epi32(-1)), affine_live, 24)
 
 CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2_FMA, cmk_q4_1_any_order_avx2, cmk_q4_1_sums_exact_avx2, affine_exact_sums, 0, cmk_q4_1_sums_avx2)
 CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2_FMA, cmk_q5_1_any_order_avx2, cmk_q5_1_sums_exact_avx2, affine_exact_sums, 1, cmk_q5_1_sums_avx2)

@@ -313,17 +313,6 @@ CMK_ANY_ORDER32(cmk_q4_0, 18, q4_0_batch, -8)
 // of Σx² is below 2^(2G+53), every partial sum in any order (ours, and the ordered kernel's
 // sums of the values' squares) is exact, and Σx is covered by Cauchy–Schwarz.
 
-// The row's result once its sums are proven exact (K types, Q4_1/Q5_1): the lanes' sums added
-// (any order gives the same bits), extremes folded across the eight float lanes; 0 when an
-// extreme is +0 or −0, whose sign only the ordered path decides.
-CMK_Q512 static inline int finish_exact_row(__m512d sum, __m512d squares, __m256 lowest_lanes, __m256 highest_lanes,
-                                            cmk_lane_sums *out) {
-    float lowest, highest;
-    if (!cmk_fold_extremes(lowest_lanes, highest_lanes, &lowest, &highest)) return 0;
-    cmk_put_lane_sums(out, _mm512_reduce_add_pd(sum), _mm512_reduce_add_pd(squares), lowest, highest);
-    return 1;
-}
-
 typedef struct {
     __m512d sum, squares;
     __m256 lowest, highest;
@@ -509,36 +498,9 @@ CMK_Q512 static inline void affine_batch(affine_any_order *acc, const unsigned c
     acc->squares = _mm512_add_pd(acc->squares, squares);
 }
 
-// Whether every value so far is exact in float32 and Σx² is below the limit of the row's grid so far.
-CMK_Q512 static inline int affine_within_limit(const affine_any_order *acc) {
-    if (acc->inexact) return 0;
-    __m128i g4 = _mm_min_epi32(_mm256_castsi256_si128(acc->grid), _mm256_extracti128_si256(acc->grid, 1));
-    g4 = _mm_min_epi32(g4, _mm_shuffle_epi32(g4, 0x4E));
-    g4 = _mm_min_epi32(g4, _mm_shuffle_epi32(g4, 0xB1));
-    return _mm512_reduce_add_pd(acc->squares) < cmk_row_square_limit(_mm_cvtsi128_si32(g4));  // false for NaN and ±Inf too
-}
-
-CMK_Q512 static inline int affine_any_order_sums(const unsigned char *p, size_t blocks, int five, cmk_lane_sums *out) {
-    affine_any_order acc;
-    acc.sum = acc.squares = _mm512_setzero_pd();
-    acc.lowest = _mm256_set1_ps(__builtin_inff());
-    acc.highest = _mm256_set1_ps(-__builtin_inff());
-    acc.inexact = 0;
-    acc.grid = _mm256_set1_epi32(64);
-    const size_t stride = five ? 24 : 20;
-    size_t b = 0;
-    for (; b + 8 <= blocks; b += 8) {
-        affine_batch(&acc, p + b * stride, five, 0xFF);
-        if ((b & 120) == 120 && !affine_within_limit(&acc)) return 0;  // final: see CMK_ANY_ORDER32
-    }
-    if (b < blocks) {
-        unsigned char tail[8 * 24] = {0};
-        memcpy(tail, p + b * stride, (blocks - b) * stride);
-        affine_batch(&acc, tail, five, (__mmask8)((1u << (blocks - b)) - 1u));
-    }
-    if (!affine_within_limit(&acc)) return 0;
-    return finish_exact_row(acc.sum, acc.squares, acc.lowest, acc.highest, out);
-}
+#define CMK_AFFINE_LIVE512(n) ((__mmask8)((1u << (n)) - 1u))
+CMK_AFFINE_ROW_SUMS(CMK_Q512, affine_any_order_sums, affine_any_order, _mm512_setzero_pd(), affine_batch,
+                    _mm512_reduce_add_pd, (__mmask8)0xFF, CMK_AFFINE_LIVE512, 120)
 
 CMK_Q512 int cmk_q4_1_any_order_avx512(const void *row, size_t blocks, cmk_lane_sums *out) {
     return affine_any_order_sums((const unsigned char *)row, blocks, 0, out);
