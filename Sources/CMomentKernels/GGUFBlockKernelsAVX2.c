@@ -916,12 +916,13 @@ CMK_K_ANY_ORDER_ENTRIES(CMK_AVX2_FMA, cmk_q5_k_any_order_avx2, cmk_q5_k_sums_exa
 // `cmk_k_grid` of d and m, q_high: the block's highest code); then its exact Σx = d·Σq + 32·m
 // and Σx² = d²·Σq² + 2·d·m·Σq + 32·m² follow from the integer Σq and Σq² (every product exact
 // in a double, every intermediate a multiple of the grid below 2^53 of its units, so each FMA
-// is exact), and when the row's Σx² stays below 2^(2G+53) (G: the row's finest grid) no addition
-// rounds in any order: the blocks' sums added in any order are the ordered kernel's bits. Rows
-// that fail the check (or whose extreme is ±0) are summed again by the ordered kernels above.
-// Why: those convert and add every value in double, 1.4 (Q4_1) and 1.8 (Q5_1) GB/s per core on
-// a Zen 3; here the integer work is `add8_pairs`' (two blocks a vector, low and high nibble
-// vectors) and eight blocks share one set of float and double operations.
+// is exact), and when the row's Σx² stays below 2^(2G+53) (2^G: the unit of the row's finest
+// grid, G = its smallest `cmk_k_grid` − 25) no addition rounds in any order: the blocks' sums
+// added in any order are the ordered kernel's bits. Rows that fail the check (or whose extreme
+// is ±0) are summed again by the ordered kernels above. Why: those convert and add every value
+// in double, 1.4–1.75 (Q4_1) and 1.2–1.85 (Q5_1) GB/s per core on a Zen 3; here the integer work
+// is `add8_pairs`' (two blocks a vector, low and high nibble vectors) and eight blocks share one
+// set of float and double operations.
 typedef struct {
     __m256d sum, squares;    // blocks' exact sums, any order
     __m256 lowest, highest;  // per block lane

@@ -19,8 +19,8 @@ import CMomentKernels
 /// Q5_1 2.1 → 2.4, Q4_K 1.8 → 2.1, Q5_K 2.0 → 2.4 GB/s). Rows whose extreme is ±0 (where lane order
 /// decides the sign) are redone in the Swift order.
 ///
-/// Q4_K and Q5_K have AVX2 any-order kernels (the same check as the AVX-512 ones below, made
-/// with AVX2; `AnyOrderPath`), used where the CPU has no AVX-512.
+/// Q4_K, Q5_K, Q4_1 and Q5_1 have AVX2 any-order kernels (the same check as the AVX-512 ones
+/// below, made with AVX2; `AnyOrderPath`), used where the CPU has no AVX-512.
 ///
 /// Q8_0, Q4_0, Q4_1, Q5_1, Q4_K and Q5_K have AVX-512 kernels too
 /// (`GGUFExactSumKernelsAVX512.c`), chosen where the CPU has AVX-512 F/BW/DQ/VL/VNNI/VBMI: they
@@ -89,7 +89,8 @@ enum VectorBlockKernels {
     /// The instruction sets with any-order kernels: AVX-512 for Q8_0, Q4_0, Q4_K, Q5_K, Q4_1, Q5_1
     /// and Q6_K; AVX2 for Q4_K, Q5_K, Q4_1 and Q5_1, the default on CPUs without AVX-512 (ordered
     /// AVX2 Q4_K 1.8 → 4.8, Q5_K 2.0 → 5.4 GB/s per core, `Benchmarks/ggufkernels.c`, 16 KiB of
-    /// rows; Q4_1 1.75 → 5.5, Q5_1 1.85 → 5.65 on rows of 4,096 gguf-py-quantized values, Zen 3).
+    /// rows; Q4_1 1.4–1.75 → 5.2–5.9, Q5_1 1.2–1.85 → 5.2–5.9 over several runs on its rows of
+    /// 4,096 random codes with scales in one binade, Zen 3).
     enum AnyOrderPath: String, CaseIterable, Sendable {
         case avx2, avx512
     }
