@@ -169,4 +169,25 @@ import TestSupport
         let tied = findings.filter { ($0["tensors"] as? [String]) == ["tall", "tall_copy"] }
         #expect(!tied.isEmpty, "the identical copy is found through fingerprints: \(findings.map { $0["rule"] ?? "" })")
     }
+
+    @Test("a row of 2^40 values (a sparse file) is skipped by its pieces, not scanned into an 84 MB buffer")
+    func tooManyPieces() throws {
+        // One U8 [1, 2^40 + 2^20] tensor: one row, but 2^20 + 1 pieces of 2^20 values, whose
+        // statistics (80 bytes a piece) the row limit alone let through. The file is sparse: a
+        // 1 TB hole after the header.
+        let count: UInt64 = (1 << 40) + (1 << 20)
+        var header = #"{"long":{"dtype":"U8","shape":[1,\#(count)],"data_offsets":[0,\#(count)]}}"#
+        while header.utf8.count % 8 != 0 { header += " " }
+        let length = UInt64(header.utf8.count)
+        let bytes = (0 ..< 8).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) } + Array(header.utf8)
+        let path = try Fixtures.temporaryFile(bytes, name: "long.safetensors")
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 8 + length + count)
+        try handle.close()
+        let rows = try CLI.run(["rows", path, "--tensor", "long"])
+        #expect(rows.status == 0, "\(rows.stderr)")
+        #expect(rows.stdout.contains("statistics are not computed for tensors whose rows take more than 1048576 pieces "
+                                         + "of up to 1048576 values (this one has 1 row of 1099512676352 values"),
+                "\(rows.stdout)")
+    }
 }

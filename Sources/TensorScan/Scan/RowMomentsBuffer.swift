@@ -10,12 +10,11 @@ enum RowMomentsBuffer {
     static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<RowMoments> {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<RowMoments>.stride)
         guard !overflow, let raw = HugePageMemory.allocate(bytes: bytes) else {
-            // Not reachable from a file's contents alone: a buffer holds one entry per piece of
-            // at most 2^20 values of at most `TensorView.maxStatisticsRows` rows (larger tensors
-            // are skipped with a finding), so 84 MB for rows up to 2^20 values and one entry per
-            // MiB-scale piece of a sparse file beyond that (1.3 GB for 16 TB); only a system out
-            // of memory or address space fails here, as `UnsafeMutableBufferPointer.allocate`
-            // would.
+            // Not reachable from a file's contents alone: a buffer holds one entry per row, or
+            // per piece of 2^20 values of a longer row, and tensors of more than
+            // `TensorView.maxStatisticsRows` entries are skipped with a finding
+            // (`statisticsEntries`), so a buffer is at most 84 MB; only a system out of memory or
+            // address space fails here, as `UnsafeMutableBufferPointer.allocate` would.
             fatalError("out of memory for the statistics of \(count) rows (\(bytes) bytes)")
         }
         return UnsafeMutableBufferPointer(start: raw.bindMemory(to: RowMoments.self, capacity: count), count: count)

@@ -22,7 +22,25 @@ extension TensorView {
             return "statistics are not computed for tensors of more than \(Self.maxStatisticsRows) rows "
                 + "(this one has \(rowCount); each row's statistics take \(MemoryLayout<RowMoments>.stride) bytes of memory)"
         }
+        if statisticsEntries > Self.maxStatisticsRows {
+            return "statistics are not computed for tensors whose rows take more than \(Self.maxStatisticsRows) pieces "
+                + "of up to \(Self.rowPieceElements) values (this one has \(rowCount) row\(rowCount == 1 ? "" : "s") of \(rowLength) values; "
+                + "each piece's statistics take \(MemoryLayout<RowMoments>.stride) bytes of memory)"
+        }
         return nil
+    }
+
+    /// Entries of the scan's result buffer this tensor's statistics take (80 bytes each): one a
+    /// row, and for rows longer than `rowPieceElements` values (not ggml block rows, which are
+    /// one piece each) one per piece of that many values.
+    ///
+    /// Why it is limited like the row count: a row of 2^40 values in a sparse file is one row
+    /// but 2^20 entries (84 MB), and nothing bounded the entries of such rows until 2026-12-06.
+    var statisticsEntries: Int {
+        if case .blocks = elementType { return rowCount }
+        let pieces = rowLength > Self.rowPieceElements ? (rowLength - 1) / Self.rowPieceElements + 1 : 1
+        let (entries, overflow) = rowCount.multipliedReportingOverflow(by: pieces)
+        return overflow ? .max : entries
     }
 
     /// Rows of data bytes that earn one row of statistics in a whole-checkpoint scan
@@ -41,7 +59,8 @@ extension TensorView {
     ///
     /// Why a budget: a row costs ~80 bytes of memory and ~0.5 µs whatever its length, so a file
     /// of 50 U8 `[1048576, 1]` tensors (52 MB) took 12 s and 900 MB. The budget is
-    /// max(`maxStatisticsRows`, data bytes / `bytesPerBudgetedRow`) rows, spent in file order:
+    /// max(`maxStatisticsRows`, data bytes / `bytesPerBudgetedRow`) rows, spent in file order (a
+    /// row longer than `rowPieceElements` values spends one per piece, `statisticsEntries`):
     /// real checkpoints have rows of hundreds of bytes and never reach it, and a file of tiny
     /// rows costs time and memory in proportion to its size. Every name spends its rows, also a
     /// name reading the very bytes of another (the scan reads and summarises those once,
@@ -54,7 +73,7 @@ extension TensorView {
         var used = 0
         return views.map { view in
             if let reason = view.statisticsUnavailableReason { return reason }
-            let (total, overflow) = used.addingReportingOverflow(view.rowCount)
+            let (total, overflow) = used.addingReportingOverflow(view.statisticsEntries)
             guard !overflow, total <= budget else {
                 return "statistics are not computed: the scan's budget of \(budget) rows "
                     + "(one per \(bytesPerBudgetedRow) data bytes, at least \(maxStatisticsRows)) is spent, "
