@@ -31,7 +31,8 @@ MATRICES = 24
 TYPES = ["Q4_0", "Q5_0", "Q4_1", "Q5_1"]  # in turn, matrix by matrix
 
 
-def requantize(model: pathlib.Path, target: pathlib.Path) -> None:
+def requantize(model: pathlib.Path, target: pathlib.Path, types=TYPES, limit=MATRICES) -> None:
+    """Writes `target`: the first `limit` matrices of `model`, requantized in turn to `types`."""
     import numpy as np
     import gguf
     from gguf import GGMLQuantizationType as Q
@@ -44,11 +45,11 @@ def requantize(model: pathlib.Path, target: pathlib.Path) -> None:
             continue
         values = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float32)
         values = values.reshape(-1, values.shape[-1])
-        kind = Q[TYPES[written % len(TYPES)]]
+        kind = Q[types[written % len(types)]]
         blocks = gguf.quants.quantize(values, kind)
         writer.add_tensor(t.name, blocks, raw_shape=blocks.shape, raw_dtype=kind)
         written += 1
-        if written == MATRICES:
+        if written == limit:
             break
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
@@ -60,11 +61,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", metavar="PATH", required=True, help="an assembled gemma-3-270m-q4_k_m.gguf")
     parser.add_argument("--binary", default=str(pathlib.Path(__file__).resolve().parents[2] / ".build/release/tensoraudit"))
+    parser.add_argument("--write-all", metavar="TYPE", choices=TYPES,
+                        help="only write every matrix of the model requantized to TYPE (gemma-TYPE.gguf beside it; "
+                             "the file timed in docs/PERFORMANCE.md) and exit")
     options = parser.parse_args()
     import numpy as np
     import gguf
 
     model = pathlib.Path(options.model)
+    if options.write_all:
+        target = model.with_name(f"gemma-{options.write_all.lower()}.gguf")
+        requantize(model, target, [options.write_all], limit=None)
+        print(f"wrote {target}")
+        return
     target = model.with_name("gemma-requant-q4-q5.gguf")
     requantize(model, target)
     print(f"wrote {target}\nbinary {options.binary}")
