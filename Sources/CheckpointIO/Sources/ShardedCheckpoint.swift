@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SafetensorsFormat
 import StrictJSON
 #if canImport(Glibc)

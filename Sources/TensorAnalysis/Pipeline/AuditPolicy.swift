@@ -1,7 +1,6 @@
 import StrictJSON
 import CheckpointIO
 import TensorScan
-import FoundationEssentials
 import SafetensorsFormat
 import ModelKnowledge
 
@@ -57,16 +56,16 @@ public struct AuditPolicy: Sendable, Equatable {
             throw .unreadable(path: path, reason: error.description.hasPrefix(path + ": ")
                 ? String(error.description.dropFirst(path.count + 2)) : error.description)
         }
-        return try parse(Data(bytes), path: path)
+        return try parse(bytes, path: path)
     }
 
     /// Parses a policy with the strict JSON reader (the one that reads safetensors headers):
     /// a duplicate key or a trailing comma is an error, not a silent last-one-wins — a second
     /// `"severity"` must not be able to switch a rule off unnoticed.
-    public static func parse(_ data: Data, path: String) throws(PolicyError) -> AuditPolicy {
+    public static func parse(_ bytes: [UInt8], path: String) throws(PolicyError) -> AuditPolicy {
         let root: JSONNode
         do {
-            root = try JSONDocument.parse(Array(data))
+            root = try JSONDocument.parse(bytes)
         } catch {
             throw .invalid(path: path, reason: "not valid JSON: \(error)")
         }

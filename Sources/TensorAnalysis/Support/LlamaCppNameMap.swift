@@ -1,5 +1,4 @@
 import CheckpointIO
-import FoundationEssentials
 import StrictJSON
 
 /// Hugging Face tensor names → the names llama.cpp's converter writes in GGUF files, for the
