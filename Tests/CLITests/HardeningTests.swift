@@ -170,6 +170,30 @@ import TestSupport
         #expect(!tied.isEmpty, "the identical copy is found through fingerprints: \(findings.map { $0["rule"] ?? "" })")
     }
 
+    @Test("a header length whose first byte is a pickle line opcode (0x50, PERSID) does not make the legacy-torch sniff read 1 TB of zeros")
+    func headerLengthReadAsPickleLine() throws {
+        // A valid safetensors file: one F32 [2^20, 2^18] tensor in a sparse 1 TB hole, its
+        // header padded to 336 bytes (0x150), so the file starts 0x50 0x01. Sniffed for a legacy
+        // torch stream, PERSID's operand line was looked for up to a newline: through the whole
+        // hole (inspect ran minutes, 10 GB mapped).
+        let count: UInt64 = 1 << 40
+        var header = #"{"a":{"dtype":"F32","shape":[1048576,262144],"data_offsets":[0,\#(count)]}}"#
+        while header.utf8.count != 0x150 { header += " " }
+        let length = UInt64(header.utf8.count)
+        let bytes = (0 ..< 8).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) } + Array(header.utf8)
+        #expect(bytes.prefix(2) == [0x50, 0x01])
+        let path = try Fixtures.temporaryFile(bytes, name: "persid.safetensors")
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 8 + length + count)
+        try handle.close()
+        for command in ["inspect", "ties", "padding"] {
+            let result = try CLI.run([command, path])
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+        let inspect = try CLI.run(["inspect", path])
+        #expect(inspect.stdout.contains("274,877,906,944 parameters"), "\(inspect.stdout)")
+    }
+
     @Test("a row of 2^40 values (a sparse file) is skipped by its pieces, not scanned into an 84 MB buffer")
     func tooManyPieces() throws {
         // One U8 [1, 2^40 + 2^20] tensor: one row, but 2^20 + 1 pieces of 2^20 values, whose

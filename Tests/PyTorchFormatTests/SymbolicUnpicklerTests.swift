@@ -139,6 +139,26 @@ import Testing
         #expect(scan(long) == ["?.?", "?.? (a name over 64 KiB)"], "\(scan(long).map { $0.prefix(40) })")
     }
 
+    @Test("a line operand past 16 MiB ends the global scan as a global no allowlist holds; one just under it is stepped over")
+    func overlongLineEndsTheScan() throws {
+        func scan(_ raw: [UInt8]) -> [String] {
+            var seen: [PickleGlobal] = []
+            _ = raw.withUnsafeBytes { bytes in
+                Result<PickleProgram, PickleError> { () throws(PickleError) in try SymbolicUnpickler.run(bytes, limits: .default, globalsSeen: &seen) }
+            }
+            return seen.map(\.description)
+        }
+        // PERSID (protocol 0, not run) and then no newline for 16 MiB + 1 bytes: the scan stops
+        // there (it read a 1 TB sparse file to its end) and says so; a GLOBAL after it is not seen.
+        let overlong = [0x50] + [UInt8](repeating: 0, count: (1 << 24) + 1) + Array("\ncposix\nsystem\n.".utf8)
+        #expect(scan(overlong) == ["?.? (a line operand over 16 MiB, the rest not scanned)"])
+        // A line of 16 MiB − 1 bytes and its newline is within the interpreter's cap: stepped over.
+        let under = [0x50] + [UInt8](repeating: 0x61, count: (1 << 24) - 1) + Array("\ncposix\nsystem\n.".utf8)
+        #expect(scan(under) == ["posix.system"])
+        // Running out of bytes inside a line is a truncated stream, not an overlong line.
+        #expect(scan([0x50] + [UInt8](repeating: 0, count: 100)) == [])
+    }
+
     @Test("structural errors", arguments: [
         ([0x30] as [UInt8], "no MARK"),             // POP on an empty stack (Python: pop_mark fails)
         ([0x74], "no MARK"),                         // TUPLE without MARK

@@ -9,7 +9,9 @@
 /// names are string literals on top of the stack (pushed by a text opcode, through `POP`, `DUP`
 /// and memo writes); one whose names came otherwise (the memo) is recorded as `?.?`, a global
 /// no allowlist holds. The scan ends at `STOP`, at a byte that
-/// is no opcode, or where an operand runs past the end: linear in the stream.
+/// is no opcode, where an operand runs past the end, or at a line operand longer than the
+/// interpreter takes (`lineLimit`, recorded as `overlongLine`): linear in the stream, and a
+/// stream of zeros after a line opcode is not read to its end looking for a newline.
 enum PickleGlobalScan {
     /// How an opcode's operand is laid out.
     private enum Operand: Equatable {
@@ -49,6 +51,14 @@ enum PickleGlobalScan {
 
     /// What a scan past `limit` distinct names records: no allowlist holds it.
     static let overLimit = PickleGlobal(module: "?", name: "? (over 10,000 distinct globals, the rest not listed)")
+
+    /// Longest line operand stepped over: the interpreter's own cap on a line
+    /// (`PickleLimits.maxStringBytes`, 16 MiB).
+    static let lineLimit = PickleLimits.default.maxStringBytes
+
+    /// What a scan that met a longer line records before it stops: what follows was not read,
+    /// so the stream is taken to name a global no allowlist holds.
+    static let overlongLine = PickleGlobal(module: "?", name: "? (a line operand over 16 MiB, the rest not scanned)")
 
     /// Longest string literal kept as a possible `STACK_GLOBAL` name: a module or class name
     /// is short, and a longer literal (a 100 MB `BINUNICODE8`) is not copied; a `STACK_GLOBAL`
@@ -154,10 +164,20 @@ enum PickleGlobalScan {
         func text(_ range: Range<Int>) -> String {
             String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
+        // The newline ending a line operand; nil when there is none within `lineLimit` bytes
+        // (then `overlong`) or before the end of the bytes.
+        var overlong = false
         func lineEnd(_ from: Int) -> Int? {
+            let end = bytes.count - from > lineLimit ? from + lineLimit : bytes.count
             var cursor = from
-            while cursor < bytes.count, bytes[cursor] != 0x0A { cursor += 1 }
-            return cursor < bytes.count ? cursor : nil
+            while cursor < end, bytes[cursor] != 0x0A { cursor += 1 }
+            if cursor < end { return cursor }
+            overlong = end < bytes.count
+            return nil
+        }
+        func stop() -> (globals: [PickleGlobal], end: Int?) {
+            if overlong { record(overlongLine) }
+            return (found, nil)
         }
         while position < bytes.count, distinct.count <= limit {
             let opcode = bytes[position]
@@ -189,7 +209,7 @@ enum PickleGlobalScan {
                 if isText(opcode) { literal = range.count <= literalLimit ? text(range) : nil; isLiteral = true }
                 position = range.upperBound
             case .line:
-                guard let end = lineEnd(position) else { return (found, nil) }
+                guard let end = lineEnd(position) else { return stop() }
                 // Protocol 0 text: UNICODE is the text itself, STRING a quoted literal.
                 if opcode == 0x56 { literal = end - position <= literalLimit ? text(position ..< end) : nil; isLiteral = true }
                 if opcode == 0x53, end - position >= 2, end - position <= literalLimit + 2, let quote = [UInt8(ascii: "'"), UInt8(ascii: "\"")].first(where: { $0 == bytes[position] }),
@@ -198,7 +218,7 @@ enum PickleGlobalScan {
                 }
                 position = end + 1
             case .twoLines:
-                guard let first = lineEnd(position), let second = lineEnd(first + 1) else { return (found, nil) }
+                guard let first = lineEnd(position), let second = lineEnd(first + 1) else { return stop() }
                 // A name past 64 KiB is not copied into the report (the interpreter caps these
                 // lines too); it is recorded as unknown, which no allowlist holds.
                 let long = first - position > 16 * literalLimit || second - first - 1 > 16 * literalLimit

@@ -11,9 +11,16 @@ import StrictJSON
 /// Work is linear in the stream (each opcode does O(1) work plus the items it pops), and every
 /// structure that could grow is capped by `PickleLimits`.
 public enum SymbolicUnpickler {
+    /// Runs the stream and nothing else: on failure the globals are not looked for.
+    ///
+    /// Why not `run(_:limits:globalsSeen:)` with the globals dropped: that scan steps on past
+    /// the failing opcode, and every opened file is sniffed through here for a legacy torch
+    /// stream (`LegacyMagic.startsStream`): a safetensors file whose header length's first byte
+    /// reads as a line opcode (0x50, `PERSID`) was scanned to its first newline, through every
+    /// zero of its data (a sparse 1 TB file: `inspect` ran minutes and mapped 10 GB).
     public static func run(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default) throws(PickleError) -> PickleProgram {
-        var seen: [PickleGlobal] = []
-        return try run(bytes, limits: limits, globalsSeen: &seen)
+        var machine = Machine(bytes: bytes, limits: limits)
+        return try machine.run()
     }
 
     /// Like `run`, and on failure `globalsSeen` still lists the globals named before the error and

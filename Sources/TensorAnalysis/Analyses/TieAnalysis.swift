@@ -348,18 +348,18 @@ public enum TieAnalysis {
     /// 1.2 s of CPU; 32,000: over a minute).
     static func groupsOfEqualBytes(_ indices: [Int], _ views: [TensorView]) -> [[Int]] {
         guard indices.count > 1 else { return [] }
-        let buffers = indices.map { views[$0].bytes }
+        // Compared through `compareBytes`, which drops the pages of a large comparison behind it.
+        let members = indices.map { views[$0] }
         func less(_ a: Int, _ b: Int) -> Bool {
-            let x = buffers[a], y = buffers[b]
-            guard x.count == y.count else { return x.count < y.count }
-            guard let px = x.baseAddress, let py = y.baseAddress else { return false }
-            return memcmpLess(px, py, x.count)
+            let x = members[a], y = members[b]
+            guard x.bytes.count == y.bytes.count else { return x.bytes.count < y.bytes.count }
+            return x.compareBytes(0 ..< x.bytes.count, with: y, at: 0) < 0
         }
-        let order = buffers.indices.sorted(by: less)
+        let order = members.indices.sorted(by: less)
         var sets: [[Int]] = []
         var run = [order[0]]
         for position in order.dropFirst() {
-            if let last = run.last, memcmpEqual(buffers[last], buffers[position]) {
+            if let last = run.last, members[last].hasSameBytes(as: members[position]) {
                 run.append(position)
             } else {
                 if run.count > 1 { sets.append(run.map { indices[$0] }) }

@@ -49,28 +49,30 @@ extension TensorView {
         let b = bytes
         if case .blocks = elementType {
             // Identical blocks whose one block decodes to one value (by bits).
-            guard Self.periodic(b, period: unitBytes), rowLength > 0 else { return false }
+            guard periodic(period: unitBytes), rowLength > 0 else { return false }
             let first = decodedRow(0)
             return first.allSatisfy { $0.bitPattern == first[0].bitPattern }
         }
         switch dtype {
         case .f4:
             guard b[0] & 0x0F == b[0] >> 4 else { return false }
-            return Self.periodic(b, period: 1)
+            return periodic(period: 1)
         case .f6E2M3, .f6E3M2:
             let group = UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16
             let code = group & 0x3F
             guard (0..<4).allSatisfy({ (group >> (6 * UInt32($0))) & 0x3F == code }) else { return false }
-            return Self.periodic(b, period: 3)
+            return periodic(period: 3)
         default:
-            return Self.periodic(b, period: unitBytes)
+            return periodic(period: unitBytes)
         }
     }
 
-    static func periodic(_ b: UnsafeRawBufferPointer, period: Int) -> Bool {
-        guard b.count > period else { return true }
-        return memcmpEqual(UnsafeRawBufferPointer(rebasing: b[0..<(b.count - period)]),
-                           UnsafeRawBufferPointer(rebasing: b[period..<b.count]))
+    /// Whether the bytes equal themselves shifted by `period`, compared window by window with
+    /// the pages behind released (`compareBytes`): an all-zero 256 MiB matrix mapped 256 MB.
+    func periodic(period: Int) -> Bool {
+        let count = bytes.count
+        guard count > period else { return true }
+        return compareBytes(0 ..< count - period, with: self, at: period) == 0
     }
 
     /// True when rows `a` and `b` hold the same element bit patterns (out-of-range rows are

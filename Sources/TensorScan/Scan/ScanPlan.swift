@@ -409,9 +409,9 @@ final class ScanPlan: @unchecked Sendable {
     /// in file order. Read together, the 37 copies of one small pattern mapped 37 folios on each
     /// core: 142–168 MB peak RSS for `Benchmarks/scattered_copies.py`'s file, 43–47 MB since (README
     /// "Scattered copies"). Read in turn, a copy holds at most one folio while it is read; the leader's
-    /// bytes are read again for each comparison (from cache for a small tensor). A follower
+    /// bytes are read again for each comparison (from cache for a small tensor). A lone follower
     /// that continues into later items (a tied embedding read alongside its leader) stays
-    /// interleaved with it piece by piece.
+    /// interleaved with it piece by piece; two or more are read in turn in every item.
     ///
     /// Also returns, per target, the units whose statistics a follower borrowed from the leader
     /// (`TwinUnits`): where its bytes are equal, the comparison comes first and the follower is
@@ -434,10 +434,13 @@ final class ScanPlan: @unchecked Sendable {
         }
         var same = Array(repeating: true, count: targets.count)
         var borrowed = Array(repeating: TwinUnits(), count: targets.count)
-        // Followers read whole in this item (small tensors) are read in turn; the last item of a
-        // long twin stays interleaved: rereading a 4 MiB leader item cost the tied F32 bench
-        // audit ~0.5 ms.
-        guard item.finishesJob, item.units.lowerBound == 0, targets.count > 1 else {
+        // Followers read whole in this item (small tensors) are read in turn; an item of a long
+        // twin stays interleaved: rereading a 4 MiB leader item cost the tied F32 bench audit
+        // ~0.5 ms. But not with two or more long followers: read together, each one's item
+        // stayed mapped until its release batch, 32 identical 256 MiB tensors peaked at 278 MB
+        // (31 followers × 4 MiB items × 2 cores); in turn, one follower's item at a time.
+        let readWhole = item.finishesJob && item.units.lowerBound == 0
+        guard targets.count > 2 || (readWhole && targets.count > 1) else {
             let range = pass(targets, allBytes, &same, &borrowed)
             return (same, views.map { $0.span(range) }, borrowed)
         }
