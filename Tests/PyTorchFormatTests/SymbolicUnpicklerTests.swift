@@ -111,52 +111,47 @@ import Testing
         #expect(seen.map(\.description) == ["os.system", "a.b", "x.y"], "\(seen)")
     }
 
+    /// The globals a failed run names (the interpreter's, then the scan's past the failure).
+    static func globalsNamed(_ raw: [UInt8]) -> [String] {
+        var seen: [PickleGlobal] = []
+        _ = raw.withUnsafeBytes { bytes in
+            Result<PickleProgram, PickleError> { () throws(PickleError) in try SymbolicUnpickler.run(bytes, limits: .default, globalsSeen: &seen) }
+        }
+        return seen.map(\.description)
+    }
+
     @Test("the scan keeps distinct names: 10,000 repeats of an allowed global do not hide a later payload; text literals and POP/DUP are followed")
     func globalScanLimitsAndLiterals() throws {
-        func scan(_ raw: [UInt8]) -> [String] {
-            var seen: [PickleGlobal] = []
-            _ = raw.withUnsafeBytes { bytes in
-                Result<PickleProgram, PickleError> { () throws(PickleError) in try SymbolicUnpickler.run(bytes, limits: .default, globalsSeen: &seen) }
-            }
-            return seen.map(\.description)
-        }
         // INT (protocol 0) stops the reader at byte 2; then the repeats, then the payload.
         var repeated: [UInt8] = [0x80, 0x02] + Array("I1\n0".utf8)
         for _ in 0 ..< 10_001 { repeated += Array("ccollections\nOrderedDict\n0".utf8) }
         repeated += Array("cposix\nsystem\n".utf8) + [0x2E]
-        #expect(scan(repeated) == ["collections.OrderedDict", "posix.system"])
+        #expect(Self.globalsNamed(repeated) == ["collections.OrderedDict", "posix.system"])
         // STACK_GLOBAL of protocol 0 UNICODE and STRING literals, with a POP of a pushed None
         // and a DUP in between: Python imports os.system (pickletools).
         var literals: [UInt8] = [0x80, 0x02] + Array("I1\n0".utf8)
         literals += Array("Vos\n".utf8) + Array("S'system'\n".utf8) + [0x4E, 0x30, 0x93]
         literals += Array("Vx\n".utf8) + [0x32, 0x93, 0x2E]  // x, x: STACK_GLOBAL x.x
-        #expect(scan(literals) == ["os.system", "x.x"], "\(scan(literals))")
+        #expect(Self.globalsNamed(literals) == ["os.system", "x.x"], "\(Self.globalsNamed(literals))")
         // Long names are not copied: a 5,000-byte literal under STACK_GLOBAL is ?.?, a GLOBAL
         // line past 64 KiB is named as such; both stay globals no allowlist holds.
         var long: [UInt8] = [0x80, 0x02] + Array("I1\n0".utf8)
         long += [0x8C, 1, 0x61] + [0x58] + withUnsafeBytes(of: UInt32(5000).littleEndian, Array.init) + Array(repeating: 0x62, count: 5000) + [0x93]
         long += [0x63] + Array(repeating: 0x6D, count: 70_000) + [0x0A] + Array("f\n".utf8) + [0x2E]
-        #expect(scan(long) == ["?.?", "?.? (a name over 64 KiB)"], "\(scan(long).map { $0.prefix(40) })")
+        #expect(Self.globalsNamed(long) == ["?.?", "?.? (a name over 64 KiB)"], "\(Self.globalsNamed(long).map { $0.prefix(40) })")
     }
 
     @Test("a line operand past 16 MiB ends the global scan as a global no allowlist holds; one just under it is stepped over")
     func overlongLineEndsTheScan() throws {
-        func scan(_ raw: [UInt8]) -> [String] {
-            var seen: [PickleGlobal] = []
-            _ = raw.withUnsafeBytes { bytes in
-                Result<PickleProgram, PickleError> { () throws(PickleError) in try SymbolicUnpickler.run(bytes, limits: .default, globalsSeen: &seen) }
-            }
-            return seen.map(\.description)
-        }
         // PERSID (protocol 0, not run) and then no newline for 16 MiB + 1 bytes: the scan stops
         // there (it read a 1 TB sparse file to its end) and says so; a GLOBAL after it is not seen.
         let overlong = [0x50] + [UInt8](repeating: 0, count: (1 << 24) + 1) + Array("\ncposix\nsystem\n.".utf8)
-        #expect(scan(overlong) == ["?.? (a line operand over 16 MiB, the rest not scanned)"])
+        #expect(Self.globalsNamed(overlong) == ["?.? (a line operand over 16 MiB, the rest not scanned)"])
         // A line of 16 MiB − 1 bytes and its newline is within the interpreter's cap: stepped over.
         let under = [0x50] + [UInt8](repeating: 0x61, count: (1 << 24) - 1) + Array("\ncposix\nsystem\n.".utf8)
-        #expect(scan(under) == ["posix.system"])
+        #expect(Self.globalsNamed(under) == ["posix.system"])
         // Running out of bytes inside a line is a truncated stream, not an overlong line.
-        #expect(scan([0x50] + [UInt8](repeating: 0, count: 100)) == [])
+        #expect(Self.globalsNamed([0x50] + [UInt8](repeating: 0, count: 100)) == [])
     }
 
     @Test("structural errors", arguments: [
