@@ -154,10 +154,24 @@ final class DifferencePlan: @unchecked Sendable {
     let byQuantizedRows: Bool
     private let lock = ThreadLock()
     private var next = 0
-    private var parts: [Part?]
+    /// Each pair's items folded so far, in order, the parts finished ahead of the first
+    /// unfinished item, and the number of items folded.
+    private var merges: [DifferenceMerge]
+    private var ahead: [Int: Part] = [:]
+    private var merged = 0
+    /// The most parts held at once, waiting to be folded (for tests: bounded by the items in
+    /// flight, not by the items).
+    private(set) var mostHeld = 0
     /// Pairs of bytes-only items known to differ: their later items are skipped.
     private var differs: Set<Int> = []
-    /// Quantized items' pages, released behind the finished prefix in batches.
+    /// Items' pages, released behind the finished prefix in batches (`PageRelease`).
+    ///
+    /// Why not each item its own pages, as the first pass did: a release rounds inward to whole
+    /// pages, so the page an item boundary falls in was released by neither item, and a fault
+    /// on it mapped the whole 2 MiB folio around it again, pages the neighbouring item had
+    /// already released included, until the end of the scan. Safetensors data rarely starts on
+    /// a page: `diff` of two 16 GiB F16 files peaked at 588 MB (579 MB of it file pages), of an
+    /// F16 and an F32 one at 4 GB (adversarial review, 2026-12-06); page-aligned, 34 MB.
     private var release = PageRelease<MappedFile>(batchBytes: ScanPlan.releaseBatchBytes)
     private var finished = 0
 
@@ -231,7 +245,8 @@ final class DifferencePlan: @unchecked Sendable {
         self.pairs = pairs
         self.items = items
         totalBytes = total
-        parts = Array(repeating: nil, count: items.count)
+        let kept = keep
+        merges = pairs.map { DifferenceMerge($0, keep: kept, statisticsOfIdentical: statisticsOfIdentical) }
     }
 
     /// Takes items until none is left.
@@ -248,8 +263,15 @@ final class DifferencePlan: @unchecked Sendable {
         }
         let copies = (a: FollowerCopies(), b: FollowerCopies())
         while let k = take(atMost: 1)?.lowerBound {
-            let part = process(items[k], scratchA, scratchB, copies: copies)
-            lock.withLock { parts[k] = part }
+            let (part, read) = process(items[k], scratchA, scratchB, copies: copies)
+            let due = lock.withLock {
+                store(part, at: k)
+                finished += 1
+                var due = release.finish(k, read: read)
+                if finished == items.count { due += release.releaseAll() }
+                return due
+            }
+            for span in due { span.mapping.discardBehind(offset: span.range.lowerBound, end: span.range.upperBound) }
         }
     }
 
@@ -299,7 +321,7 @@ final class DifferencePlan: @unchecked Sendable {
                 var k = batch.lowerBound
                 for (runParts, read) in results {
                     for (offset, part) in runParts.enumerated() {
-                        parts[k] = part
+                        store(part, at: k)
                         finished += 1
                         // A run's bytes are reported with its last item (the others read none of
                         // their own): with the first, a batch finished ahead of the one before
@@ -325,8 +347,9 @@ final class DifferencePlan: @unchecked Sendable {
     /// the whole folio on each side, and releasing the norm's own pages left the rest mapped
     /// until the quantized pass reached it. `diff` of the F32 bench file against its Q8_0 GGUF
     /// (29 norm pairs) held ~60 MB of such folios: peak RSS 82-83 MB (now 44 MB), goal 64 MB.
+    /// Returns the item's part and the bytes it read through the mappings (for `release`).
     private func process(_ item: Item, _ scratchA: UnsafeMutablePointer<Double>, _ scratchB: UnsafeMutablePointer<Double>,
-                         copies: (a: FollowerCopies, b: FollowerCopies)) -> Part {
+                         copies: (a: FollowerCopies, b: FollowerCopies)) -> (Part, [PageRelease<MappedFile>.Span]) {
         let pair = pairs[item.pair]
         let wholePair = item.chunks.lowerBound == 0 && item.chunks.upperBound == (pair.values ? pair.chunkCount : pair.a.bytes.count)
         let copiedA = wholePair ? copies.a.copy(pair.a) : nil
@@ -339,14 +362,12 @@ final class DifferencePlan: @unchecked Sendable {
             // first, so the result does not depend on the schedule: some item is false).
             if lock.withLock({ differs.contains(item.pair) }) {
                 part.sameBytes = false
-                return part
+                return (part, [])
             }
             let range = item.chunks
             part.sameBytes = memcmpEqual(UnsafeRawBufferPointer(rebasing: a[range]), UnsafeRawBufferPointer(rebasing: b[range]))
             if !part.sameBytes { lock.withLock { _ = differs.insert(item.pair) } }
-            if copiedA == nil { pair.a.discardPages(range) }
-            if copiedB == nil { pair.b.discardPages(range) }
-            return part
+            return (part, Self.spans(pair, range, range, copiedA: copiedA != nil, copiedB: copiedB != nil))
         }
         let chunk = DifferenceKernel.chunkElements
         let length = pair.rowLength
@@ -410,62 +431,31 @@ final class DifferencePlan: @unchecked Sendable {
         if pair.bytes {
             part.sameBytes = memcmpEqual(UnsafeRawBufferPointer(rebasing: a[rangeA]), UnsafeRawBufferPointer(rebasing: b[rangeA]))
         }
-        if copiedA == nil { pair.a.discardPages(rangeA) }
-        if copiedB == nil { pair.b.discardPages(rangeB) }
         part.inner.compact()
-        return part
+        return (part, Self.spans(pair, rangeA, rangeB, copiedA: copiedA != nil, copiedB: copiedB != nil))
     }
 
-    /// Every pair's result, merging its items in order (items no core ran are run here first).
+    /// The spans an item read through the mappings: bytes `rangeA` of A and `rangeB` of B,
+    /// but not a side copied with `pread`.
+    private static func spans(_ pair: Pair, _ rangeA: Range<Int>, _ rangeB: Range<Int>, copiedA: Bool, copiedB: Bool)
+        -> [PageRelease<MappedFile>.Span] {
+        (copiedA ? [] : [pair.a.span(rangeA)]) + (copiedB ? [] : [pair.b.span(rangeB)])
+    }
+
+    /// Every pair's result, its items merged in order (items no core ran are run here first).
     func results() -> [DifferenceScan.Result] {
-        if parts.contains(where: { $0 == nil }) { drain() }
-        var byPair = Array(repeating: [Part](), count: pairs.count)
-        for (k, item) in items.enumerated() {
-            if let part = parts[k] { byPair[item.pair].append(part) }
-        }
-        return pairs.indices.map { merge(pairs[$0], byPair[$0]) }
+        if merged < items.count { drain() }
+        return merges.map { $0.result() }
     }
 
-    private func merge(_ pair: Pair, _ parts: [Part]) -> DifferenceScan.Result {
-        let identical = pair.bytes && parts.allSatisfy(\.sameBytes)
-        guard pair.values, !identical || statisticsOfIdentical else { return DifferenceScan.Result(identicalBytes: identical, statistics: nil) }
-        var reference = 0.0, squares = 0.0, maxAbs = 0.0
-        var differing = 0, nans = 0
-        var rows = WorstRows(keep: min(keep, pair.rows))
-        var open: DifferencePlan.RowPart?
-        func add(_ row: DifferencePlan.RowPart) {
-            if let current = open, current.row == row.row {
-                open = RowPart(row: row.row, squares: current.squares + row.squares, maxAbs: max(current.maxAbs, row.maxAbs))
-                return
-            }
-            if let done = open { finish(done) }
-            open = row
+    /// Records item `k`'s part and folds every part now in order into its pair's merge
+    /// (`DifferenceMerge`); the caller holds `lock`.
+    private func store(_ part: Part, at k: Int) {
+        ahead[k] = part
+        mostHeld = max(mostHeld, ahead.count)
+        while let next = ahead.removeValue(forKey: merged) {
+            merges[items[merged].pair].fold(next)
+            merged += 1
         }
-        func finish(_ row: DifferencePlan.RowPart) {
-            squares += row.squares
-            guard row.squares > 0 else { return }
-            rows.add(.init(row: row.row, l2: row.squares.squareRoot(), maxAbs: row.maxAbs))
-        }
-        for part in parts {
-            reference += part.reference
-            differing += part.differing
-            nans += part.nanMismatches
-            if part.maxAbs > maxAbs { maxAbs = part.maxAbs }
-            if let first = part.first { add(first) }
-            if part.last != nil {
-                // The first row ended inside this item.
-                if let done = open { finish(done) }
-                open = nil
-            }
-            squares += part.innerSquares
-            rows.add(contentsOf: part.inner)
-            if let last = part.last { add(last) }
-        }
-        if let done = open { finish(done) }
-        let statistics = DifferenceStatistics(elementCount: pair.a.elementCount, maxAbsDifference: maxAbs,
-                                              differenceL2: squares.squareRoot(), referenceL2: reference.squareRoot(),
-                                              differingElements: differing, nanMismatches: nans,
-                                              topRows: rows.result)
-        return DifferenceScan.Result(identicalBytes: identical, statistics: statistics)
     }
 }
