@@ -141,17 +141,29 @@ import Testing
         #expect(Self.globalsNamed(long) == ["?.?", "?.? (a name over 64 KiB)"], "\(Self.globalsNamed(long).map { $0.prefix(40) })")
     }
 
-    @Test("a line operand past 16 MiB ends the global scan as a global no allowlist holds; one just under it is stepped over")
+    @Test("a line operand past the scan's limit ends the global scan as a global no allowlist holds; a stream ending inside a line names none")
     func overlongLineEndsTheScan() throws {
-        // PERSID (protocol 0, not run) and then no newline for 16 MiB + 1 bytes: the scan stops
-        // there (it read a 1 TB sparse file to its end) and says so; a GLOBAL after it is not seen.
-        let overlong = [0x50] + [UInt8](repeating: 0, count: (1 << 24) + 1) + Array("\ncposix\nsystem\n.".utf8)
-        #expect(Self.globalsNamed(overlong) == ["?.? (a line operand over 16 MiB, the rest not scanned)"])
-        // A line of 16 MiB − 1 bytes and its newline is within the interpreter's cap: stepped over.
-        let under = [0x50] + [UInt8](repeating: 0x61, count: (1 << 24) - 1) + Array("\ncposix\nsystem\n.".utf8)
-        #expect(Self.globalsNamed(under) == ["posix.system"])
-        // Running out of bytes inside a line is a truncated stream, not an overlong line.
-        #expect(Self.globalsNamed([0x50] + [UInt8](repeating: 0, count: 100)) == [])
+        func scan(_ raw: [UInt8], lineLimit: Int) -> [String] {
+            raw.withUnsafeBytes { PickleGlobalScan.globals(in: $0, from: 0, limit: 100, lineLimit: lineLimit).map(\.description) }
+        }
+        // PERSID (protocol 0) and then no newline for 1,001 bytes under a limit of 1,000: the
+        // scan stops there (without a limit it read a 1 TB sparse file to its end) and says so;
+        // the GLOBAL after it is not seen.
+        let overlong = [0x50] + [UInt8](repeating: 0, count: 1001) + Array("\ncposix\nsystem\n.".utf8)
+        #expect(scan(overlong, lineLimit: 1000) == ["?.? (a line operand over 1000 bytes, the rest not scanned)"])
+        // A line of 999 bytes and its newline is within it: stepped over.
+        let under = [0x50] + [UInt8](repeating: 0x61, count: 999) + Array("\ncposix\nsystem\n.".utf8)
+        #expect(scan(under, lineLimit: 1000) == ["posix.system"])
+        // Bytes that end inside a line within the limit are a truncated stream: no global
+        // (Python's unpickler runs none there); a raw pickle followed by 17 MiB of zeros read
+        // as STRING was said to name one when the limit was 16 MiB.
+        #expect(scan([0x50] + [UInt8](repeating: 0, count: 999), lineLimit: 1000) == [])
+        // With the default limit (1 GiB), through the interpreter's failure path: a line longer
+        // than the interpreter's 16 MiB cap is still stepped over.
+        let long = [0x80, 0x02] + Array("F1.0\n".utf8) + [0x56] + [UInt8](repeating: 0x61, count: (1 << 24) + 5)
+            + Array("\ncposix\nsystem\n.".utf8)
+        #expect(Self.globalsNamed(long) == ["posix.system"])
+        #expect(Self.globalsNamed([0x80, 0x02] + Array("F1.0\n".utf8) + [0x53] + [UInt8](repeating: 0, count: (1 << 24) + 5)) == [])
     }
 
     @Test("structural errors", arguments: [
