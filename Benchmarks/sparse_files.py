@@ -10,7 +10,7 @@ command alone) under `timeout`, so a regression shows as a timeout, not a stalle
 
     cc -O2 -o .build/bench/measure Benchmarks/measure.c
     python3 Benchmarks/sparse_files.py --bin .build/release/tensoraudit --measure .build/bench/measure \
-        --data /tmp/tensoraudit-sparse [--only persid,zeros,diff,quantized]
+        --data /tmp/tensoraudit-sparse [--only persid,firstbytes,zeros,diff,quantized]
 
 Standard library only. The files: ~100 KB of headers on disk, up to 1 TB apparent size each.
 """
@@ -70,7 +70,7 @@ def main():
     parser.add_argument("--bin", required=True)
     parser.add_argument("--measure", required=True)
     parser.add_argument("--data", default="/tmp/tensoraudit-sparse")
-    parser.add_argument("--only", default="persid,zeros,diff,quantized")
+    parser.add_argument("--only", default="persid,firstbytes,zeros,diff,quantized")
     parser.add_argument("--timeout", type=int, default=60)
     a = parser.parse_args()
     os.makedirs(a.data, exist_ok=True)
@@ -82,6 +82,19 @@ def main():
         # (pickle PERSID), which the legacy-torch sniff once scanned past into the data.
         safetensors(d("persid-1tb.safetensors"), [("a", "F32", [1 << 20, 1 << 18], 1 << 40)], header_bytes=0x150)
         cases += [(f"{c} persid-1tb", [c, d("persid-1tb.safetensors")]) for c in ("inspect", "padding", "ties")]
+    slowest, failed = None, 0
+    if "firstbytes" in wanted:
+        # Every first byte of the header length (256 to 511 bytes of header) in front of a
+        # 16 GiB F32 hole: `inspect` and `ties` read no data, whatever pickle opcode the first
+        # byte is. Reported as the slowest of the 512 runs.
+        path = d("firstbyte.safetensors")
+        for length in range(256, 512):
+            safetensors(path, [("a", "F32", [1 << 22, 1024], 1 << 34)], header_bytes=length)
+            for command in ("inspect", "ties"):
+                result = run(a.measure, a.bin, [command, path], a.timeout)
+                failed += not result.endswith("exit 0")
+                if slowest is None or float(result.split()[0]) > float(slowest[1].split()[0]):
+                    slowest = (f"{command}, header of {length} bytes", result)
     if "zeros" in wanted:
         # 32 identical all-zero F32 [8192, 8192] matrices (8 GiB): whole-tensor comparisons and
         # the scan's many long copies.
@@ -102,6 +115,8 @@ def main():
         gguf_q8_0(d("q-q8_0.gguf"), "blk.0.ffn_up.weight", rows, 4096)
         cases.append(("diff q-f16 q-q8_0", ["diff", d("q-f16.safetensors"), d("q-q8_0.gguf")]))
     print(f"{'case':32} {'time':>9} {'peak RSS':>11}")
+    if slowest:
+        print(f"{'first bytes: slowest of 512':32} {slowest[1]}  ({slowest[0]}; {failed} runs not exit 0)", flush=True)
     for label, args in cases:
         print(f"{label:32} {run(a.measure, a.bin, args, a.timeout)}", flush=True)
 
