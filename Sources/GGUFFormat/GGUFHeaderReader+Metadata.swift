@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// The key-value section: typed scalars, strings, and arrays nested to a bounded depth.
 extension GGUFHeaderReader {
     mutating func readMetadata(count: Int) throws(GGUFError) -> GGUFMetadata {
@@ -42,8 +44,30 @@ extension GGUFHeaderReader {
     mutating func readBool(key: String) throws(GGUFError) -> Bool {
         let offset = cursor.offset
         let byte = try cursor.read(UInt8.self, "value of '\(key)'")
-        if byte > 1 { problems.append(.nonCanonicalBool(key: key, offset: offset, byte: byte)) }
+        if byte > 1 { noteNonCanonicalBool(key: key, offset: offset, byte: byte) }
         return byte != 0
+    }
+
+    /// One problem per key: a key's first such byte is listed, its others counted there.
+    mutating func noteNonCanonicalBool(key: String, offset: Int, byte: UInt8) {
+        if let (current, index) = boolProblem, ExactText.same(current, key),
+           case let .nonCanonicalBool(_, first, firstByte, count) = problems[index] {
+            problems[index] = .nonCanonicalBool(key: key, offset: first, byte: firstByte, count: count + 1)
+        } else {
+            boolProblem = (key, problems.count)
+            problems.append(.nonCanonicalBool(key: key, offset: offset, byte: byte))
+        }
+    }
+
+    /// One problem per key, as `noteNonCanonicalBool`.
+    mutating func noteInvalidUTF8(key: String, offset: Int) {
+        if let (current, index) = utf8Problem, ExactText.same(current, key),
+           case let .invalidUTF8Value(_, first, count) = problems[index] {
+            problems[index] = .invalidUTF8Value(key: key, offset: first, count: count + 1)
+        } else {
+            utf8Problem = (key, problems.count)
+            problems.append(.invalidUTF8Value(key: key, offset: offset))
+        }
     }
 
     /// A value string: invalid UTF-8 is kept (with replacements) and reported, because a
@@ -53,7 +77,7 @@ extension GGUFHeaderReader {
         let raw = try cursor.readStringBytes("string in '\(key)'")
         try Self.checkStreamSafe(raw, offset: offset, field: "string in '\(key)'")
         if let text = String(validating: raw, as: UTF8.self) { return text }
-        problems.append(.invalidUTF8Value(key: key, offset: offset))
+        noteInvalidUTF8(key: key, offset: offset)
         return String(decoding: raw, as: UTF8.self)
     }
 
@@ -65,7 +89,7 @@ extension GGUFHeaderReader {
         if UTF8Validation.isValid(raw) {
             array.append(utf8: raw)
         } else {
-            problems.append(.invalidUTF8Value(key: key, offset: offset))
+            noteInvalidUTF8(key: key, offset: offset)
             array.append(repaired: String(decoding: raw, as: UTF8.self).utf8)
         }
     }

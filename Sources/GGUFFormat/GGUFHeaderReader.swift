@@ -5,6 +5,10 @@ struct GGUFHeaderReader {
     var cursor: GGUFByteCursor
     let limits: GGUFLimits
     var problems: [GGUFProblem] = []
+    /// Where the problem of the key being read sits in `problems`, per kind (`noteBool`,
+    /// `noteInvalidUTF8`): a key's later elements add to its count.
+    var boolProblem: (key: String, index: Int)?
+    var utf8Problem: (key: String, index: Int)?
     /// Array elements read so far (bounded by `limits.maximumArrayElements`).
     var arrayElements = 0
 

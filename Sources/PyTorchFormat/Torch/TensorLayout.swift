@@ -40,13 +40,25 @@ enum TensorLayout {
             guard !o else { throw outside("last element index overflows 64 bits") }
             end = e
         }
-        let (firstByte, o1) = first.multipliedReportingOverflow(by: width)
-        let (endByte, o2) = end.multipliedReportingOverflow(by: width)
-        guard !o1, !o2, endByte <= storageBytes else {
-            throw outside("elements \(first) ..< \(end) of \(width) bytes reach past the storage's \(storageBytes) bytes")
-        }
         let contiguous = isContiguous(shape: d.shape, stride: d.stride)
-        let span = storageStart + firstByte ..< storageStart + endByte  // ≤ entry end, which is inside the file
+        let span: Range<UInt64>
+        if count == 0 {
+            // An empty view reads nothing, wherever it starts: torch's `set_` checks a view
+            // against its storage only when it has bytes ("a tensor with arbitrary 0 dims's
+            // storage can have any numel"), so torch.load returns a [0, 4] tensor at offset
+            // 1,000 of a 64-byte storage; it was refused here (helper-142). Its empty span sits at
+            // its offset, or at the storage's end when the offset lies past it.
+            let (firstByte, overflow) = first.multipliedReportingOverflow(by: width)
+            let at = storageStart + (overflow ? storageBytes : min(firstByte, storageBytes))
+            span = at ..< at
+        } else {
+            let (firstByte, o1) = first.multipliedReportingOverflow(by: width)
+            let (endByte, o2) = end.multipliedReportingOverflow(by: width)
+            guard !o1, !o2, endByte <= storageBytes else {
+                throw outside("elements \(first) ..< \(end) of \(width) bytes reach past the storage's \(storageBytes) bytes")
+            }
+            span = storageStart + firstByte ..< storageStart + endByte  // ≤ entry end, which is inside the file
+        }
         // For a contiguous view the span is exactly count × width bytes (count == end - first).
         return TorchTensor(name: d.name, dtype: d.dtype, shape: d.shape, stride: d.stride, storageKey: d.storage.key,
                            storageOffset: d.storageOffset, storageElementCount: storageBytes / width, requiresGrad: d.requiresGrad, isParameter: d.isParameter,

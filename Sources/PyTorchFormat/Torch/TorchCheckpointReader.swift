@@ -247,13 +247,25 @@ public enum TorchCheckpointReader {
         return (collector.tensors, collector.unsupported, (collector.values, collector.valueCount))
     }
 
-    /// The one top folder holding `data.pkl`; TorchScript archives are recognised first (they hold
-    /// a `data.pkl` too, next to `code/` and `constants.pkl`).
+    /// The top folder every entry is in, holding `data.pkl`; TorchScript archives are recognised
+    /// first (they hold a `data.pkl` too, next to `code/` and `constants.pkl`).
     static func checkpointRoot(_ archive: ZipArchive) throws(TorchFormatError) -> String {
-        var roots: [String] = []
-        for entry in archive.entries {
-            let parts = entry.name.split(separator: "/", omittingEmptySubsequences: false)
-            if parts.count == 2, parts[1] == "data.pkl" { roots.append(String(parts[0])) }
+        // torch.load's root: the folder of the central directory's first entry, which every
+        // entry's name must start with, byte for byte (`PyTorchStreamReader` takes it from entry
+        // 0, and `get_all_records`, which every torch.load runs, raises "file in archive is not
+        // in a subdirectory" for any other). Before, the root was the folder of the one
+        // `<folder>/data.pkl`, and a file torch.load refuses passed `audit` (helper-142).
+        guard let first = archive.entries.first else { throw .notACheckpoint(reason: "the zip has no entries") }
+        let firstName = Array(first.name.utf8)
+        guard let slash = firstName.firstIndex(of: UInt8(ascii: "/")) else {
+            throw .notACheckpoint(reason: "the zip's first entry '\(first.name)' is not in a folder, "
+                + "which torch.load refuses (\"file in archive is not in a subdirectory\")")
+        }
+        let root = String(decoding: firstName[..<slash], as: UTF8.self)
+        let prefix = Array(root.utf8) + [UInt8(ascii: "/")]
+        if let outside = archive.entries.first(where: { !$0.name.utf8.starts(with: prefix) }) {
+            throw .notACheckpoint(reason: "zip entry '\(outside.name)' is not in '\(root)/', the folder of the first entry, "
+                + "where torch.load looks for every record; it refuses such a file")
         }
         for entry in archive.entries {
             let parts = entry.name.split(separator: "/", omittingEmptySubsequences: false)
@@ -261,10 +273,7 @@ public enum TorchCheckpointReader {
                 throw .torchScriptArchive(root: String(parts[0]))
             }
         }
-        guard roots.count == 1, let root = roots.first else {
-            throw .notACheckpoint(reason: roots.isEmpty ? "the zip has no <folder>/data.pkl entry"
-                : "the zip has \(roots.count) data.pkl entries (\(roots.joined(separator: ", ")))")
-        }
+        guard archive.entry(named: root + "/data.pkl") != nil else { throw .notACheckpoint(reason: "the zip has no \(root)/data.pkl entry") }
         return root
     }
 

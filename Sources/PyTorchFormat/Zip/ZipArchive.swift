@@ -20,8 +20,11 @@ public struct ZipArchive: Sendable {
     /// Why the archive's end is not as written (`ZipEndRecord.endProblem`): its reader refuses
     /// the file with this once it has looked at what it holds.
     public let endProblem: ZipError?
-    /// By code points: Python's zipfile and torch's reader (miniz) look names up as bytes, so
-    /// `archive/data/café` with a precomposed é and with e + U+0301 are two entries.
+    /// Keyed by `lookupKey`: torch's zip reader (miniz, which `torch.load` opens every record
+    /// with) looks names up by bytes, except that ASCII letters match in either case. So
+    /// `archive/data/café` with a precomposed é and with e + U+0301 are two entries, while
+    /// `archive/data.pkl` and `archive/DATA.PKL` are one name, and an archive holding both is
+    /// refused (`ZipError.namesDifferInCaseOnly`).
     private let index: [ExactText: Int]
 
     /// Most entries one archive may list (a 100,000-tensor checkpoint has ~100,000).
@@ -31,10 +34,22 @@ public struct ZipArchive: Sendable {
     static let localSignature: UInt32 = 0x0403_4B50
     static let descriptorSignature: UInt32 = 0x0807_4B50
 
-    /// True when `bytes` begins like a zip archive (a local header or an empty archive's end record).
+    /// True when `bytes` begins with a local header's signature (`PK\u{3}\u{4}`), the test
+    /// `torch.load` makes (`_is_zipfile` compares exactly those four bytes). Why not also an
+    /// empty archive's end record (`PK\u{5}\u{6}`), as before: torch.load does not take such a
+    /// file for a zip and reads it as a legacy tar or pickle instead, so a tar whose first
+    /// member was named `PK\u{5}\u{6}`, followed by a clean torch zip, passed `audit` while
+    /// torch.load ran the tar's pickle (helper-142).
     public static func hasZipMagic(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let reader = ByteReader(bytes)
-        return reader.u32(at: 0) == localSignature || reader.u32(at: 0) == ZipEndRecord.signature
+        ByteReader(bytes).u32(at: 0) == localSignature
+    }
+
+    /// The name as torch's zip reader compares it: ASCII letters lowered, every other byte kept
+    /// (miniz's `MZ_TOLOWER`, used when a name is looked up without `MZ_ZIP_FLAG_CASE_SENSITIVE`,
+    /// as `PyTorchStreamReader` looks up every record).
+    static func lookupKey(_ name: String) -> ExactText {
+        guard name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return ExactText(name) }
+        return ExactText(String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self))
     }
 
     /// `touched` hears the offset of every local header and data descriptor read, scattered over
@@ -61,7 +76,11 @@ public struct ZipArchive: Sendable {
         var position = end.directoryOffset
         for _ in 0 ..< end.entryCount {
             let (entry, next) = try Self.centralEntry(at: position, limit: directoryEnd, reader: reader)
-            guard index.updateValue(entries.count, forKey: ExactText(entry.name)) == nil else { throw .duplicateEntry(name: entry.name) }
+            if let earlier = index.updateValue(entries.count, forKey: Self.lookupKey(entry.name)) {
+                let first = entries[earlier].name
+                throw ExactText.same(first, entry.name) ? .duplicateEntry(name: entry.name)
+                    : .namesDifferInCaseOnly(first: first, second: entry.name)
+            }
             let checked = try Self.checkLocalHeader(of: entry, reader: reader, dataLimit: end.directoryOffset)
             touched(checked.localHeaderOffset)
             touched(checked.dataRange.upperBound)
@@ -78,7 +97,8 @@ public struct ZipArchive: Sendable {
         self.endProblem = end.endProblem
     }
 
-    public func entry(named name: String) -> ZipEntry? { index[ExactText(name)].map { entries[$0] } }
+    /// The entry torch's zip reader finds for `name` (ASCII letters in either case).
+    public func entry(named name: String) -> ZipEntry? { index[Self.lookupKey(name)].map { entries[$0] } }
 
     /// The entry's bytes viewed in place; refuses compressed and encrypted entries.
     public func storedData(of entry: ZipEntry, in bytes: UnsafeRawBufferPointer) throws(ZipError) -> UnsafeRawBufferPointer {

@@ -9,6 +9,10 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
     case headerMismatch(entry: String, field: String, central: UInt64, local: UInt64)
     /// Two central-directory entries with the same name (a reader would pick one silently).
     case duplicateEntry(name: String)
+    /// Two entries whose names differ only in the case of ASCII letters: torch's zip reader
+    /// looks names up ignoring that case, so which of the two torch.load reads is not fixed
+    /// (kind `zip-duplicate-entry`, the same problem).
+    case namesDifferInCaseOnly(first: String, second: String)
     /// The entry's data is compressed (method ≠ 0); this reader never decompresses.
     case compressedEntry(name: String, method: UInt16)
     /// The entry is encrypted (general-purpose flag bit 0).
@@ -25,7 +29,7 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
         case .endNotFound: "zip-end-not-found"
         case .malformed: "zip-malformed"
         case .headerMismatch: "zip-header-mismatch"
-        case .duplicateEntry: "zip-duplicate-entry"
+        case .duplicateEntry, .namesDifferInCaseOnly: "zip-duplicate-entry"
         case .compressedEntry: "zip-compressed-entry"
         case .encryptedEntry: "zip-encrypted-entry"
         case .overlappingEntries: "zip-overlapping-entries"
@@ -45,6 +49,9 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
             "zip entry '\(entry)': local header \(field) \(local) differs from the central directory's \(central)"
         case .duplicateEntry(let name):
             "zip entry '\(name)' appears twice in the central directory"
+        case .namesDifferInCaseOnly(let first, let second):
+            "zip entries '\(first)' and '\(second)' differ only in letter case: torch.load's zip reader matches names "
+                + "ignoring ASCII case, so which of the two it reads is not determined"
         case .compressedEntry(let name, let method):
             "zip entry '\(name)' is compressed (method \(method)); only stored entries (method 0, as torch.save writes them) are read"
         case .encryptedEntry(let name):
