@@ -84,10 +84,24 @@ enum ReportWriter {
     /// listed, and `--output FOLDER/special_tokens_map.json` created a file that every later run
     /// read as the folder's tokenizer file, and refused as invalid JSON, losing the tokenizer
     /// evidence (black-box fuzz round, 2026-12-05).
+    ///
+    /// Both the path as given and, when it is a link, the file it resolves to: the target's name
+    /// and folder are what a report written through the link replaces. `--output report.json`
+    /// linking to a stray shard in the checkpoint's folder replaced that shard (helper-144).
     static func checkpointFolderProblem(_ path: String, inputs: [String]) -> String? {
         let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
-        guard Checkpoint.isReadInFolder(fileName: name) else { return nil }
-        let folder = realRawPath(RawPath(path).parent.description) ?? RawPath(path).parent
+        if Checkpoint.isReadInFolder(fileName: name),
+           let problem = inputFolderProblem(folder: realRawPath(RawPath(path).parent.description) ?? RawPath(path).parent, inputs: inputs) {
+            return problem
+        }
+        guard let target = realRawPath(path), target != RawPath(path) else { return nil }
+        let targetName = String(decoding: target.bytes.split(separator: UInt8(ascii: "/")).last ?? [], as: UTF8.self)
+        guard Checkpoint.isReadInFolder(fileName: targetName) else { return nil }
+        return inputFolderProblem(folder: target.parent, inputs: inputs).map { "links to \(target), which " + $0 }
+    }
+
+    /// The refusal of `checkpointFolderProblem` when `folder` (resolved) is an input's folder.
+    private static func inputFolderProblem(folder: RawPath, inputs: [String]) -> String? {
         for input in inputs {
             // An input that does not exist (a mistyped path, whose error report is being
             // written) still names its folder: the report was written there as `vocab.txt`.

@@ -77,6 +77,33 @@ import TestSupport
         #expect((try FileManager.default.attributesOfItem(atPath: fresh)[.posixPermissions] as? NSNumber)?.intValue == 0o640)
     }
 
+    @Test("--output through a link (relative or absolute, from outside the folder) to a file named like a checkpoint's in the input's folder is refused, and that file keeps its bytes")
+    func linkIntoCheckpointFolder() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Fixtures.path("toy-bert/model.safetensors"), toPath: folder.appendingPathComponent("model.safetensors").path)
+        let stray = folder.appendingPathComponent("model-old.safetensors")
+        try FileManager.default.copyItem(atPath: Fixtures.path("toy-bert/model.safetensors"), toPath: stray.path)
+        let before = try Data(contentsOf: stray)
+        let outside = try Fixtures.temporaryDirectory()
+        let absolute = outside.appendingPathComponent("report.json").path
+        try FileManager.default.createSymbolicLink(atPath: absolute, withDestinationPath: stray.path)
+        let relative = folder.appendingPathComponent("report.json").path
+        try FileManager.default.createSymbolicLink(atPath: relative, withDestinationPath: "model-old.safetensors")
+        for (command, link) in [("audit", absolute), ("inspect", absolute), ("audit", relative)] {
+            let result = try CLI.run([command, folder.path, "--json", "--output", link])
+            #expect(result.status == 2, "\(command) \(link): \(result.stderr)")
+            #expect(result.stderr.contains("links to") && result.stderr.contains("named like a file tensoraudit reads there"), "\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: stray) == before)
+        // A link to a report file of another name in that folder is written through.
+        let report = folder.appendingPathComponent("audit.json")
+        try Data("old".utf8).write(to: report)
+        let toReport = outside.appendingPathComponent("latest.json").path
+        try FileManager.default.createSymbolicLink(atPath: toReport, withDestinationPath: report.path)
+        #expect(try CLI.run(["inspect", folder.path, "--json", "--output", toReport]).status == 0)
+        #expect(try Data(contentsOf: report) != Data("old".utf8))
+    }
+
     @Test("--output refuses, new or not, a file of the input's folder named like one tensoraudit reads there; any other name is fine")
     func checkpointFolderNames() throws {
         let folder = try Fixtures.temporaryDirectory()
