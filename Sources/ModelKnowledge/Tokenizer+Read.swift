@@ -95,20 +95,32 @@ extension Tokenizer {
 
     private mutating func assignPadToken(_ assignment: RoleAssignment, json: TokenizerJSONContents?, jsonPath: String?) {
         var candidates: [PadToken] = []
+        var nulledIn: String?
         switch assignment.roles["pad_token"] {
         case (.token(let text), let file)?: candidates.append(PadToken(content: text, id: id(for: text), declaredIn: file))
-        case (.none, let file)?: notePadToken("\(file) sets pad_token to null")
+        case (.none, let file)?:
+            notePadToken("\(file) sets pad_token to null")
+            nulledIn = file
         case nil: break
         }
+        // tokenizer.json's padding section, as transformers reads it (`PreTrainedTokenizerFast`:
+        // its pad_token text is a default the settings files' pad_token overrides, a null one
+        // included, and the id is that text's in the vocabulary; pad_id is the bare tokenizers
+        // library's alone). Before, pad_id was used: a section {pad_id 1, pad_token "</s>"} had
+        // row 1 checked where transformers pads with "</s>", id 2 (helper-145).
         if let json, let jsonPath, json.padToken != nil || json.padID != nil {
             let declared = "\(jsonPath) (padding)"
-            let byText = json.padToken.flatMap { id(for: $0) }
-            if let padID = json.padID, let text = json.padToken, byText != padID {
-                notePadToken("\(declared): pad_id \(padID) but pad_token \(quoted(text)) has id \(byText.map(String.init) ?? "none"); used pad_id")
-            }
-            let padID = json.padID ?? byText
-            if let content = json.padToken ?? padID.flatMap({ token(for: $0) }) {
-                candidates.append(PadToken(content: content, id: padID.flatMap { token(for: $0) == nil ? nil : $0 }, declaredIn: declared))
+            if let file = nulledIn {
+                notePadToken("\(declared) declares a pad token, but \(file) sets pad_token to null, which transformers keeps: no pad token from it")
+            } else if let text = json.padToken {
+                let byText = id(for: text)
+                if let padID = json.padID, byText != padID {
+                    notePadToken("\(declared): pad_id \(padID) but pad_token \(quoted(text)) has id \(byText.map(String.init) ?? "none"); "
+                        + "used the pad_token, as transformers does (pad_id is the tokenizers library's alone)")
+                }
+                candidates.append(PadToken(content: text, id: byText, declaredIn: declared))
+            } else if let padID = json.padID, let content = token(for: padID) {
+                candidates.append(PadToken(content: content, id: padID, declaredIn: declared))
             }
         }
         guard let chosen = candidates.first else { return }

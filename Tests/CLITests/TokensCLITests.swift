@@ -253,6 +253,24 @@ import TestSupport
         #expect(line.contains("input-row-norm: ") && line.contains(" row") && !line.contains("ordinary"), "\(line)")
     }
 
+    @Test("audit's untrained-tokens on a static embedding model says why its low rows say less, not that they missed gradient")
+    func staticModelAuditFinding() throws {
+        // A sentence-transformers StaticEmbedding matrix of 64 rows of norm ~2.8, rows 0-3 of norm ~0.03.
+        let dir = try Fixtures.temporaryDirectory()
+        let values: [Float] = (0 ..< 64 * 8).map { (i: Int) -> Float in
+            let scale: Float = i / 8 < 4 ? 0.01 : 1
+            return scale * Float(i % 5 + 1) / 3
+        }
+        try Data(SafetensorsWriter(entries: [.init(name: "embedding.weight", dtype: .f32, shape: [64, 8],
+                                                   bytes: values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })]).serialize())
+            .write(to: dir.appendingPathComponent("model.safetensors"))
+        let report = try CLI.json(["audit", dir.path, "--json"])
+        let finding = try #require((report["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "untrained-tokens" })
+        let message = try #require(finding["message"] as? String)
+        #expect(message.contains("This is a static embedding model: the indicator was made for transformer language models"), "\(message)")
+        #expect(!message.contains("rarely or never received gradient"), "\(message)")
+    }
+
     @Test("a static embedding model's candidates come with the caveat that its row norms also carry token weights")
     func staticModelCaveat() throws {
         let report = try CLI.json(["tokens", Fixtures.path("knowledge/families/model2vec-static")])

@@ -116,3 +116,42 @@ import Testing
         #expect(p.isAssumed && p.sourceName == "assumed" && p.note.contains("assumed"))
     }
 }
+
+/// tokenizer.json's padding section read as transformers reads it (helper-145, checked with
+/// transformers 5: `AutoTokenizer.from_pretrained` and `padding=True`).
+@Suite struct PaddingSectionTests {
+    func tokenizer(padding: String, config: String? = nil) throws -> Tokenizer? {
+        let json = #"{"model":{"type":"WordLevel","vocab":{"<s>":0,"a":1,"</s>":2,"<pad>":3}},"padding":\#(padding)}"#
+        return try Tokenizer.read(TokenizerFiles(tokenizerJSON: KnowledgeFixtures.json("t/tokenizer.json", json),
+                                                 tokenizerConfig: config.map { KnowledgeFixtures.json("t/tokenizer_config.json", $0) }))
+    }
+
+    @Test("pad_id 1 beside pad_token \"</s>\" (id 2): the pad token is \"</s>\", id 2, and the note says pad_id was not used")
+    func textWinsOverID() throws {
+        let t = try #require(try tokenizer(padding: #"{"pad_id":1,"pad_token":"</s>"}"#))
+        #expect(t.padToken?.content == "</s>" && t.padToken?.id == 2)
+        #expect(t.padTokenNotes.contains { $0.contains("pad_id 1 but pad_token \"</s>\" has id 2; used the pad_token") }, "\(t.padTokenNotes)")
+        let r = PadIDResolver.resolve(flag: nil, config: nil, tokenizer: t, rowCount: 4)
+        #expect(r.padID?.id == 2)
+    }
+
+    @Test("a pad_token that is no token of the vocabulary gives no pad id, whatever pad_id says (transformers adds it past the vocabulary)")
+    func textOutsideVocabulary() throws {
+        let t = try #require(try tokenizer(padding: #"{"pad_id":1,"pad_token":"[PAD]"}"#))
+        #expect(t.padToken?.content == "[PAD]" && t.padToken?.id == nil)
+        #expect(PadIDResolver.resolve(flag: nil, config: nil, tokenizer: t, rowCount: 4).padID?.id != 1)
+    }
+
+    @Test("tokenizer_config.json's pad_token null wins over the padding section: no pad token, and a note says why")
+    func nullInConfigWins() throws {
+        let t = try #require(try tokenizer(padding: #"{"pad_id":3,"pad_token":"<pad>"}"#, config: #"{"pad_token":null}"#))
+        #expect(t.padToken == nil)
+        #expect(t.padTokenNotes.contains { $0.contains("sets pad_token to null, which transformers keeps") }, "\(t.padTokenNotes)")
+    }
+
+    @Test("a section that agrees (pad_id 3, \"<pad>\") is used as before")
+    func agreeing() throws {
+        let t = try #require(try tokenizer(padding: #"{"pad_id":3,"pad_token":"<pad>"}"#))
+        #expect(t.padToken?.content == "<pad>" && t.padToken?.id == 3 && t.padTokenNotes.isEmpty)
+    }
+}

@@ -102,8 +102,12 @@ extension TokenAnalysis {
         // name and shape: a `--tensor` choice's rows may be no tokens).
         let padded = byID && tokenMatrices.isDetectedInputEmbedding(summary.tensor)
             ? PaddingAnalysis.inputPaddingIdxNote(rows: summary.rowCount, config: known.config) : nil
-        return analyze(summary, tokenizer: byID ? known.tokenizer : nil,
-                       unused: byID ? Set(known.unusedTokens.map(\.id)) : [], padID: pad, paddingIdx: padded)
+        var result = analyze(summary, tokenizer: byID ? known.tokenizer : nil,
+                             unused: byID ? Set(known.unusedTokens.map(\.id)) : [], padID: pad, paddingIdx: padded)
+        if tokenMatrices.staticMatrix.map({ ExactText.same($0, summary.tensor) }) == true {
+            result?.staticNote = tokenMatrices.staticIndicatorNote
+        }
+        return result
     }
 }
 

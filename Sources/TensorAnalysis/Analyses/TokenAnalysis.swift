@@ -61,6 +61,12 @@ public enum TokenAnalysis {
         /// use), when flagged and not the pad row, with the sentence saying so: zero at
         /// initialisation and never updated through the lookup, not a token that missed training.
         public var paddingIdxRow: (row: Int, sentence: String)?
+        /// For a static embedding model's matrix, why the indicator says less there
+        /// (`TokenReport.staticIndicatorNote`), which the finding then says instead of the
+        /// language-model reading. Why: `audit` of a model2vec distillation called its most frequent
+        /// tokens ("!", "#") ones that "rarely or never received gradient", where its rows are
+        /// short by SIF weighting, no gradient involved; `tokens` said so already (helper-145).
+        public var staticNote: String?
 
         public var untrainedRows: UntrainedRows {
             UntrainedRows(tensor: tensor, rows: rows.map(\.row), indicator: UndertrainedIndicator.inputRowNorm.rawValue)
@@ -176,9 +182,10 @@ public enum TokenAnalysis {
                                + parts.joined(separator: "; ")
                                // Said whatever the tying: beside a padding-row-nonzero that explains a row by a
                                // tie, "never received gradient" read as a contradiction (helper review).
-                               + ". A low input-embedding norm marks a token that rarely or never received gradient through the input; "
-                               + "in a matrix tied to the output layer every row also gets that layer's gradient, so a norm says less there: "
-                               + "an indicator, not proof",
+                               + (r.staticNote.map { ". This is \($0); an indicator, not proof" }
+                                   ?? ". A low input-embedding norm marks a token that rarely or never received gradient through the input; "
+                                   + "in a matrix tied to the output layer every row also gets that layer's gradient, so a norm says less there: "
+                                   + "an indicator, not proof"),
                            evidence: evidence)
     }
 }

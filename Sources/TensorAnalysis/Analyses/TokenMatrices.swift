@@ -15,6 +15,8 @@ struct TokenMatrices: Sendable {
     let mappedMatrix: String?
     /// The token matrix of a static embedding layout (model2vec, StaticEmbedding), if any.
     public let staticMatrix: String?
+    /// `TokenReport.staticIndicatorNote` of that layout, for `untrained-tokens` in `audit`.
+    let staticIndicatorNote: String?
     /// The token matrices (indices into the checkpoint's tensors) every row check of an audit
     /// reads, whatever the scan's row budget (`readable(in:)`), found once for the stages.
     let readable: Set<Int>
@@ -64,6 +66,7 @@ struct TokenMatrices: Sendable {
         let layout = PaddingAnalysis.staticLayout(checkpoint)
         mappedMatrix = layout.flatMap { $0.mapping == nil ? nil : $0.embeddings }
         staticMatrix = layout?.embeddings
+        staticIndicatorNote = layout.map(TokenReport.staticIndicatorNote)
         readable = Self.readable(in: checkpoint.tensors, roles: roles)
     }
 

@@ -190,7 +190,8 @@ public struct TokenReport: Sendable {
                     : "randomly initialised rows start distinct, and rows still byte-identical got identical updates: " + sentence
             }
             if let summary,
-               let result = TokenAnalysis.analyze(summary, tokenizer: tokenizer, unused: unusedIDs, padID: pad, paddingIdx: paddingIdx) {
+               var result = TokenAnalysis.analyze(summary, tokenizer: tokenizer, unused: unusedIDs, padID: pad, paddingIdx: paddingIdx) {
+                result.staticNote = layout.map(staticIndicatorNote)
                 lowNorm.append(result)
             }
             report.matrices.append(matrix)
