@@ -44,6 +44,10 @@ struct TensorAudit: ParsableCommand {
             printError(message)
             Glibc.exit(64)
         }
+        if let message = negativeCompletionIndex(Array(CommandLine.arguments.dropFirst())) {
+            printError(message)
+            Glibc.exit(64)
+        }
         if let message = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
             message.split(separator: "\n").forEach { printError(String($0)) }
             Glibc.exit(64)
@@ -116,6 +120,23 @@ struct TensorAudit: ParsableCommand {
                 return "tensoraudit: error: argument \(index) (\(quoted(String(decoding: bytes, as: UTF8.self)))) is not UTF-8: "
                     + "tensoraudit reads every argument as UTF-8 (paths, tensor names); for a path, rename the file or folder, "
                     + "or link to it under a UTF-8 name"
+            }
+        }
+        return nil
+    }
+
+    /// The message for a shell-completion callback (`---completion [<subcommand> …] --
+    /// <argument-name> <argument-index> <cursor-index> …`, swift-argument-parser's protocol)
+    /// whose argument or cursor index is negative, or nil. Why: the library takes that many
+    /// characters of the word with `prefix(_:)`, which traps on a negative count (SIGILL, exit
+    /// 132, outside the exit codes; a hand-made call, as the generated scripts pass indices of
+    /// 0 or more: helper-144). Refused as a usage error instead.
+    static func negativeCompletionIndex(_ arguments: [String]) -> String? {
+        guard arguments.first == "---completion", let dash = arguments.firstIndex(of: "--") else { return nil }
+        let indices = arguments[(dash + 1)...].dropFirst().prefix(2)
+        for (field, value) in zip(["argument index", "cursor index"], indices) {
+            if let number = Int(value), number < 0 {
+                return "tensoraudit: error: ---completion: the \(field) is \(number); it must be 0 or more"
             }
         }
         return nil

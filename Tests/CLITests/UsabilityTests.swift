@@ -147,6 +147,22 @@ import TestSupport
 
     static let hasBash = FileManager.default.isExecutableFile(atPath: "/bin/bash")
 
+    @Test("the completion callback with a negative argument or cursor index is a usage error (exit 64, one line), not a trap; 0 or more completes")
+    func completionCallbackIndices() throws {
+        let model = Fixtures.path("toy-bert")
+        for indices in [["4", "-5"], ["-1", "0"]] {
+            let result = try CLI.run(["---completion", "rows", "--", "--tensor"] + indices + ["tensoraudit", "rows", model, "--tensor", "bert"])
+            #expect(result.status == 64, "\(indices): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("tensoraudit: error: ---completion: the ") && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        }
+        let fine = try CLI.run(["---completion", "rows", "--", "--tensor", "4", "4", "tensoraudit", "rows", model, "--tensor", "bert"])
+        #expect(fine.status == 0 && fine.stdout.contains("bert.embeddings.word_embeddings.weight"), "\(fine.stderr)")
+        // A .zst checkpoint's names come from its header (opened as `inspect` opens it).
+        let zst = try CLI.run(["---completion", "rows", "--", "--tensor", "4", "0", "tensoraudit", "rows",
+                               Fixtures.path("sources/zstd/model.safetensors.zst"), "--tensor", ""])
+        #expect(zst.status == 0 && zst.stdout.split(separator: "\n").contains("embed.weight"), "\(zst.stderr)")
+    }
+
     @Test("bash completion: commands, file paths, rule names and the checkpoint's tensor names",
           .enabled(if: hasBash, "needs bash"))
     func completion() throws {

@@ -81,3 +81,31 @@ import TestSupport
         #expect(throws: Never.self) { try partial.waitUntilLoaded() }
     }
 }
+
+/// A `.zst` whose decoded bytes are no safetensors file says what they look like, as the same
+/// bytes uncompressed do (`not-safetensors`), not "header length … exceeds the limit" from its
+/// first 8 bytes read as a length (helper-144).
+@Suite struct ZstdContentSniffTests {
+    static func compressed(_ plain: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: ZSTD_compressBound(plain.count))
+        let size = ZSTD_compress(&out, out.count, plain, plain.count, 3)
+        return Array(out[0..<size])
+    }
+
+    @Test("GGUF, text and a zstd frame inside: not-safetensors naming the content, whole or header-only",
+          arguments: [("a GGUF file", Array("GGUF".utf8) + [3, 0, 0, 0] + [UInt8](repeating: 0, count: 200)),
+                      ("text", Array(String(repeating: "hello, this is a text file\n", count: 20).utf8)),
+                      ("zstd-compressed data", ZstdContentSniffTests.compressed(Array(String(repeating: "x", count: 4096).utf8)))])
+    func describesContent(what: String, plain: [UInt8]) throws {
+        let path = try Fixtures.temporaryFile(Self.compressed(plain), name: "inside.safetensors.zst")
+        for open in [{ try Checkpoint.open(path: path) }, { try Checkpoint.openHeaderOnly(path: path) }] as [() throws -> Checkpoint] {
+            do {
+                _ = try open()
+                Issue.record("\(what): opened")
+            } catch let error as CheckpointError {
+                guard case .source(_, let kind, let message) = error else { Issue.record("\(error)"); continue }
+                #expect(kind == "not-safetensors" && message == "not a safetensors file: its decompressed content looks like \(what)", "\(message)")
+            }
+        }
+    }
+}

@@ -313,7 +313,15 @@ struct HeaderWatch {
         guard written >= 8, let base = output.baseAddress else { return }
         if headerEnd == nil {
             let n = UInt64(littleEndian: UnsafeRawBufferPointer(start: base, count: 8).loadUnaligned(as: UInt64.self))
-            guard n <= HeaderLimits.maxHeaderLength else { throw .format(path: path, .headerTooLarge(length: n)) }
+            guard n <= HeaderLimits.maxHeaderLength else {
+                // What the decoded bytes look like, as an uncompressed file's error says it
+                // (`SafetensorsFile`): a compressed GGUF or text read "header length 14064895815
+                // exceeds the limit" (helper-144).
+                if let what = FileSignature.describe(UnsafeRawBufferPointer(start: base, count: written), fileSize: UInt64(written)) {
+                    throw .source(path: path, kind: "not-safetensors", message: "not a safetensors file: its decompressed content looks like \(what)")
+                }
+                throw .format(path: path, .headerTooLarge(length: n))
+            }
             headerEnd = 8 + Int(n)
         }
         guard let end = headerEnd, written >= end else { return }
