@@ -44,11 +44,12 @@ func printError(_ line: String) {
 
 /// Runs a command body, turning checkpoint errors into the documented one-line message on
 /// stderr and exit status 2. The library never exits; only this function decides.
-func runReportingErrors(_ body: () throws -> Void) throws {
+func runReportingErrors(describing describe: (CheckpointError) -> String = { "tensoraudit: error: \($0)" },
+                        _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as CheckpointError {
-        printError("tensoraudit: error: \(error)")
+        printError(describe(error))
         throw ExitCode(ExitStatus.invalidInput)
     } catch let error as OptionDoesNotFit {
         printError("tensoraudit: error: \(error.message)")

@@ -110,6 +110,18 @@ import FoundationXML
         #expect(error["path"] as? String == policy.path)
     }
 
+    @Test("an error report that cannot be written (a missing folder) gets the documented second line naming it, exit 2")
+    func unwritableErrorReport() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let target = dir.appendingPathComponent("missing/report.json").path
+        let result = try CLI.run(["audit", Fixtures.path("bad/invalid-offset--overlap.safetensors"), "--format", "json", "--output", target])
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(result.stderr)")
+        #expect(lines.last == "tensoraudit: error: \(target): the error report was not written: the folder \(dir.path)/missing does not exist",
+                "\(result.stderr)")
+    }
+
     @Test("a checkpoint folder that cannot be read: an existing file in it is never replaced by the error report")
     func folderGuard() throws {
         let dir = try Fixtures.temporaryDirectory()

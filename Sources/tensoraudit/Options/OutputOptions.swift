@@ -65,16 +65,18 @@ struct OutputOptions: ParsableArguments {
     /// with a message (`ReportWriter`). With `--output`, one line on stderr then says where
     /// the report went (`summary` first, when the command has one), so a run in a terminal or
     /// a CI log never ends in silence.
-    func write(_ report: String, inputs: [String], summary: String? = nil) throws {
-        try stream(inputs: inputs, summary: summary) { stream throws(CheckpointError) in try stream.write(report) }
+    func write(_ report: String, inputs: [String], summary: String? = nil,
+               describing describe: (CheckpointError) -> String = { "tensoraudit: error: \($0)" }) throws {
+        try stream(inputs: inputs, summary: summary, describing: describe) { stream throws(CheckpointError) in try stream.write(report) }
     }
 
     /// `write` for a report written while `render` renders it (`ReportStream`): to `--output`
     /// through a temporary file renamed only once `render` returned, so a failure part-way
     /// leaves no half report there.
     func stream(inputs: [String], summary: String? = nil,
+                describing describe: (CheckpointError) -> String = { "tensoraudit: error: \($0)" },
                 _ render: (ReportStream) throws(CheckpointError) -> Void) throws {
-        try runReportingErrors {
+        try runReportingErrors(describing: describe) {
             let stream = try ReportStream(output: output, inputs: inputs)
             try render(stream)
             try stream.finish()
