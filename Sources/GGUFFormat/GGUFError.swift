@@ -53,6 +53,11 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
     case misalignedOffset(tensor: String, offset: UInt64, alignment: Int)
     /// Tensor bytes that reach past the end of the file.
     case dataPastEnd(tensor: String, offset: UInt64, byteCount: UInt64, dataSectionBytes: Int)
+    /// Tensors are declared, but the data section (the header's end padded to the alignment)
+    /// would start past the end of the file. Said as such: reported as `dataPastEnd` of the
+    /// first tensor, an empty one read "0 bytes at data offset 0 reach past the data section
+    /// (0 bytes)" (helper-143; gguf-py reads such a file, every tensor empty).
+    case dataSectionPastEnd(headerEnd: Int, alignment: Int, dataOffset: Int, fileSize: Int)
     /// Two tensors whose bytes share at least one byte.
     case overlappingTensors(first: String, second: String)
     /// A tensor name that appears twice (gguf-py raises on this too).
@@ -105,6 +110,9 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
             return "tensor \(quoted(tensor)): row length \(rowLength) is not a multiple of \(type)'s block size \(blockSize)"
         case let .misalignedOffset(tensor, offset, alignment):
             return "tensor \(quoted(tensor)): data offset \(offset) is not a multiple of the alignment \(alignment)"
+        case let .dataSectionPastEnd(headerEnd, alignment, dataOffset, fileSize):
+            return "the data section would start at byte \(dataOffset) (the header's end, byte \(headerEnd), padded to the alignment "
+                + "\(alignment)), past the end of the \(fileSize)-byte file"
         case let .dataPastEnd(tensor, offset, byteCount, available):
             return "tensor \(quoted(tensor)): \(byteCount) bytes at data offset \(offset) reach past the data section (\(available) bytes)"
         case let .overlappingTensors(first, second):

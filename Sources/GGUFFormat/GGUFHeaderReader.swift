@@ -48,7 +48,7 @@ struct GGUFHeaderReader {
         let padding = (alignment - infoEnd % alignment) % alignment
         let (dataOffset, overflow) = infoEnd.addingReportingOverflow(padding)
         guard !overflow else { throw .invalidAlignment(UInt32(truncatingIfNeeded: alignment)) }
-        let tensors = try GGUFLayout.place(infos, dataOffset: dataOffset, fileSize: cursor.bytes.count,
+        let tensors = try GGUFLayout.place(infos, headerEnd: infoEnd, dataOffset: dataOffset, fileSize: cursor.bytes.count,
                                            alignment: alignment)
         // The layout llama.cpp requires (placed tensors are in bounds and aligned, so the sums
         // stay below the file size plus one alignment per tensor: no overflow).

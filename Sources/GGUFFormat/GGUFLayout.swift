@@ -1,12 +1,11 @@
 /// Places tensors in the data section: offsets aligned, bytes inside the file, no overlap.
 enum GGUFLayout {
-    static func place(_ infos: [GGUFRawTensorInfo], dataOffset: Int, fileSize: Int,
+    static func place(_ infos: [GGUFRawTensorInfo], headerEnd: Int, dataOffset: Int, fileSize: Int,
                       alignment: Int) throws(GGUFError) -> [GGUFTensorInfo] {
         // With tensors present, the padded data section must start inside the file (an empty
         // tensor there would otherwise get a range past the end).
-        if let first = infos.first, dataOffset > fileSize {
-            throw .dataPastEnd(tensor: first.name, offset: first.relativeOffset, byteCount: first.byteCount,
-                               dataSectionBytes: 0)
+        if !infos.isEmpty, dataOffset > fileSize {
+            throw .dataSectionPastEnd(headerEnd: headerEnd, alignment: alignment, dataOffset: dataOffset, fileSize: fileSize)
         }
         let available = fileSize - dataOffset
         var placed: [GGUFTensorInfo] = []

@@ -52,3 +52,22 @@ import GGUFFormat
         if case .invalidUTF8Value(_, _, let count) = file.problems.last { #expect(count == 200_000) } else { Issue.record("\(file.problems)") }
     }
 }
+
+/// A data section that would start past the end of the file is named as such (helper-143).
+@Suite struct DataSectionPastEndTests {
+    @Test("alignment 2^31 and one empty tensor in a 90-byte file (24 + 33 + 33 bytes): the data section's start, the header's end and the alignment are named")
+    func named() throws {
+        func u32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
+        func u64(_ v: UInt64) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
+        let key = Array("general.alignment".utf8)
+        var bytes = Array("GGUF".utf8) + u32(3) + u64(1) + u64(1)
+        bytes += u64(UInt64(key.count)) + key + u32(4) + u32(1 << 31)
+        bytes += u64(1) + Array("w".utf8) + u32(1) + u64(0) + u32(0) + u64(0)
+        #expect(bytes.count == 24 + (8 + 17 + 4 + 4) + (8 + 1 + 4 + 8 + 4 + 8))
+        #expect(throws: GGUFError.dataSectionPastEnd(headerEnd: 90, alignment: 1 << 31, dataOffset: 1 << 31, fileSize: 90)) {
+            try GGUFFile.parse(bytes)
+        }
+        let error = GGUFError.dataSectionPastEnd(headerEnd: 90, alignment: 1 << 31, dataOffset: 1 << 31, fileSize: 90)
+        #expect(error.description.hasSuffix("the data section would start at byte 2147483648 (the header's end, byte 90, padded to the alignment 2147483648), past the end of the 90-byte file"))
+    }
+}
