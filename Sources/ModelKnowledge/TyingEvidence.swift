@@ -138,7 +138,11 @@ public enum TyingJudge {
 
     private static func judgeBeforeTypes(_ question: TyingQuestion) -> TyingJudgement {
         let present = question.hasOutputProjection
-        let noHead = present ? "" : " This checkpoint holds no output projection."
+        // Of a part read alone, only the files read: "this checkpoint holds no output projection"
+        // was said of shard 1 of 3 whose lm_head is in shard 2 (helper-145).
+        let noHead = present ? ""
+            : question.partialCheckpoint.map { " The files read hold no output projection, but \($0): it may be stored in a part not read." }
+            ?? " This checkpoint holds no output projection."
         // "tied" beside "no output projection" read as a contradiction (a reader's review): say
         // what the tie is about when the head is absent.
         // A config naming a head class (splade-tiny: BertForMaskedLM, its other head weights

@@ -129,6 +129,10 @@ import Testing
         }
         #expect(judge(.value(false), "llama").tied == false)
         #expect(judge(.absent, "llama").tied == false)
+        // Untied by the config, no head in the part read: the files read hold none, not the checkpoint (helper-145).
+        let untied = judge(.value(false), "llama").detail
+        #expect(untied.contains("The files read hold no output projection, but model-00002-of-00003.safetensors is shard 2 of 3 by its name: "
+            + "it may be stored in a part not read.") && !untied.contains("This checkpoint holds no output projection"), "\(untied)")
         // A head in this shard whose embedding is elsewhere (its counterpart not in the files):
         // the same. With the counterpart here the caller leaves `partialCheckpoint` nil and the
         // bytes decide.
