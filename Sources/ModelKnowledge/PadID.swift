@@ -161,7 +161,10 @@ public enum PadIDResolver {
             } else if let id = pad.id {
                 notes.append("\(pad.declaredIn): pad token \(quoted(pad.content)) has id \(id), outside the \(bound.map(String.init) ?? "?") rows; ignored")
             } else {
-                notes.append("\(pad.declaredIn): pad token \(quoted(pad.content)) is not in the vocabulary; ignored")
+                // transformers adds such a token after the vocabulary (helper-146: padding gave
+                // [3, 6, 6, 6] with a 6-token vocabulary); no row of this matrix is known to be it.
+                notes.append("\(pad.declaredIn): pad token \(quoted(pad.content)) is not in the vocabulary: transformers adds it as a new token, "
+                    + "id \(tokenizer?.vocabularySize ?? 0), after the tokenizer's vocabulary; no pad row is taken from it")
             }
         }
         // Last, and only where no file states an id: the config class's default, which

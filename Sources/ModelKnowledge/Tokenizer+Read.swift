@@ -64,7 +64,8 @@ extension Tokenizer {
         tokenizer.notes += roles.notes
         tokenizer.padTokenNotes += roles.padNotes
         tokenizer.assignSpecialTokens(roles)
-        tokenizer.assignPadToken(roles, json: jsonContents, jsonPath: files.tokenizerJSON?.path)
+        tokenizer.assignPadToken(roles, json: jsonContents, jsonPath: files.tokenizerJSON?.path,
+                                 tokenizerClass: config.flatMap { settings in settings.tokenizerClass.map { ($0, settings.path) } })
         return tokenizer
     }
 
@@ -93,7 +94,15 @@ extension Tokenizer {
         }
     }
 
-    private mutating func assignPadToken(_ assignment: RoleAssignment, json: TokenizerJSONContents?, jsonPath: String?) {
+    /// Tokenizer classes whose pad token, when no settings file states one, is tokenizer.json's
+    /// padding section's (they take no `pad_token` default of their own). Any other class named
+    /// in tokenizer_config.json may have its own default, which transformers puts first (the
+    /// section's text is a `setdefault`): BertTokenizer's "[PAD]", RobertaTokenizerFast's
+    /// "<pad>", GPT2TokenizerFast's none (helper-146, transformers 5.25).
+    static let classesWithoutOwnPadDefault: Set<String> = ["PreTrainedTokenizerFast", "TokenizersBackend", "LlamaTokenizer", "LlamaTokenizerFast"]
+
+    private mutating func assignPadToken(_ assignment: RoleAssignment, json: TokenizerJSONContents?, jsonPath: String?,
+                                         tokenizerClass: (name: String, file: String)?) {
         var candidates: [PadToken] = []
         var nulledIn: String?
         switch assignment.roles["pad_token"] {
@@ -113,10 +122,16 @@ extension Tokenizer {
             if let file = nulledIn {
                 notePadToken("\(declared) declares a pad token, but \(file) sets pad_token to null, which transformers keeps: no pad token from it")
             } else if let text = json.padToken {
+                if case nil = assignment.roles["pad_token"], let tokenizerClass, !Self.classesWithoutOwnPadDefault.contains(tokenizerClass.name) {
+                    notePadToken("\(tokenizerClass.file) names tokenizer_class \(tokenizerClass.name) and no pad_token: transformers gives that class's own "
+                        + "default pad token, if it has one, precedence over \(declared), and which it is this reader does not know; "
+                        + "the pad token here is the section's \(quoted(text))")
+                }
                 let byText = id(for: text)
                 if let padID = json.padID, byText != padID {
-                    notePadToken("\(declared): pad_id \(padID) but pad_token \(quoted(text)) has id \(byText.map(String.init) ?? "none"); "
-                        + "used the pad_token, as transformers does (pad_id is the tokenizers library's alone)")
+                    notePadToken("\(declared): pad_id \(padID) but pad_token \(quoted(text)) "
+                        + (byText.map { "has id \($0); used the pad_token, as transformers does (pad_id is the tokenizers library's alone)" }
+                            ?? "is no token of the vocabulary; transformers goes by the pad_token, not pad_id (pad_id is the tokenizers library's alone)"))
                 }
                 candidates.append(PadToken(content: text, id: byText, declaredIn: declared))
             } else if let padID = json.padID, let content = token(for: padID) {

@@ -28,6 +28,9 @@ struct TokenizerSettings {
     /// Whether the file has an `added_tokens_decoder` key (even empty): transformers then
     /// ignores special_tokens_map.json.
     var hasAddedTokensDecoder = false
+    /// `tokenizer_class`, when a string: a class's own default pad token comes before
+    /// tokenizer.json's padding section in transformers (`Tokenizer.assignPadToken`).
+    var tokenizerClass: String?
 }
 
 /// Reads `tokenizer_config.json` and `special_tokens_map.json`. A token value is a string or an
@@ -64,6 +67,7 @@ enum TokenizerSettingsReader {
             }
         }
         settings.hasAddedTokensDecoder = root["added_tokens_decoder"] != nil
+        settings.tokenizerClass = root["tokenizer_class"]?.stringValue
         if let decoder = root["added_tokens_decoder"], decoder != .null {
             guard let members = decoder.objectMembers else {
                 throw .invalidField(file: path, field: "added_tokens_decoder", reason: "is \(decoder.typeName), not an object")

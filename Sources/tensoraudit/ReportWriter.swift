@@ -105,9 +105,12 @@ enum ReportWriter {
         for input in inputs {
             // An input that does not exist (a mistyped path, whose error report is being
             // written) still names its folder: the report was written there as `vocab.txt`.
-            let inputFolder = FileIdentity.of(input)?.kind == .directory ? realRawPath(input)
-                : realRawPath(input)?.parent ?? realRawPath(RawPath(input).parent.description)
-            if let inputFolder, inputFolder == folder {
+            // A file input's folder both as given and as its link resolves: the loader reads
+            // config.json and the tokenizer beside the path as given, so with `A/m.safetensors`
+            // linking into `B/`, `--output A/config.json` broke every later run (helper-146).
+            let folders: [RawPath?] = FileIdentity.of(input)?.kind == .directory ? [realRawPath(input)]
+                : [realRawPath(input)?.parent, realRawPath(RawPath(input).parent.description)]
+            if folders.contains(where: { $0 == folder }) {
                 return "is in the folder of the input \(input) and named like a file tensoraudit reads there "
                     + "(weights, shard index, config.json, tokenizer); a report there would be read as one by later runs"
             }

@@ -147,6 +147,22 @@ def main():
     write("empty-view-past-storage.pt", [(n, edited if n == empty_pickle_name else d) for n, d in empty])
     add("empty-view-past-storage.pt", {"reads": True}, "shape [0, 4] at offset 1,000 of a 64-byte storage")
 
+    # 9. Two storage keys that differ only in case, one entry: torch.load reads two equal
+    #    copies; the reader refuses (it would take them for one buffer).
+    two = clean_entries({"w": torch.tensor([1.0, 2.0]), "v": torch.tensor([1.0, 2.0])})
+    two_pickle_name = next(n for n, _ in two if n.endswith("/data.pkl"))
+    data = dict(two)[two_pickle_name]
+    assert data.count(b"X\x01\x00\x00\x000") == 1 and data.count(b"X\x01\x00\x00\x001") == 1, data
+    data = data.replace(b"X\x01\x00\x00\x000", b"X\x01\x00\x00\x00a").replace(b"X\x01\x00\x00\x001", b"X\x01\x00\x00\x00A")
+    entries = []
+    for n, d in two:
+        if n.endswith("/data/1"):
+            continue
+        entries.append((n.replace("/data/0", "/data/a"), data if n == two_pickle_name else d))
+    write("two-keys-one-entry.pt", entries)
+    add("two-keys-one-entry.pt", {"reads": False, "kind": "storage-inconsistent"},
+        "keys a and A, one entry data/a: torch.load reads two copies")
+
     with open(path("expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -104,6 +104,24 @@ import TestSupport
         #expect(try Data(contentsOf: report) != Data("old".utf8))
     }
 
+    @Test("an input that is a link to a file in another folder: both folders are the input's (config.json is read beside the link)")
+    func inputLinkFolders() throws {
+        let root = try Fixtures.temporaryDirectory()
+        let a = root.appendingPathComponent("A"), b = root.appendingPathComponent("B")
+        try FileManager.default.createDirectory(at: a, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: b, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Fixtures.path("toy-bert/model.safetensors"), toPath: b.appendingPathComponent("model.safetensors").path)
+        let input = a.appendingPathComponent("m.safetensors").path
+        try FileManager.default.createSymbolicLink(atPath: input, withDestinationPath: "../B/model.safetensors")
+        for folder in [a, b] {
+            let target = folder.appendingPathComponent("config.json").path
+            let result = try CLI.run(["inspect", input, "--output", target])
+            #expect(result.status == 2 && result.stderr.contains("named like a file tensoraudit reads there"), "\(target): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: target))
+        }
+        #expect(try CLI.run(["inspect", input, "--output", a.appendingPathComponent("report.txt").path]).status == 0)
+    }
+
     @Test("--output refuses, new or not, a file of the input's folder named like one tensoraudit reads there; any other name is fine")
     func checkpointFolderNames() throws {
         let folder = try Fixtures.temporaryDirectory()

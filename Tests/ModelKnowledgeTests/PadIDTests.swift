@@ -149,6 +149,18 @@ import Testing
         #expect(t.padTokenNotes.contains { $0.contains("sets pad_token to null, which transformers keeps") }, "\(t.padTokenNotes)")
     }
 
+    @Test("a tokenizer_class with a pad default of its own (BertTokenizer) is noted as unknown precedence; the generic class and a stated pad_token are not")
+    func tokenizerClassDefault() throws {
+        let bert = try #require(try tokenizer(padding: #"{"pad_id":1,"pad_token":"</s>"}"#, config: #"{"tokenizer_class":"BertTokenizer"}"#))
+        #expect(bert.padToken?.content == "</s>")
+        #expect(bert.padTokenNotes.contains { $0.contains("names tokenizer_class BertTokenizer and no pad_token: transformers gives that class's own default pad token") },
+                "\(bert.padTokenNotes)")
+        for config in [#"{"tokenizer_class":"PreTrainedTokenizerFast"}"#, #"{"tokenizer_class":"BertTokenizer","pad_token":"<pad>"}"#] {
+            let t = try #require(try tokenizer(padding: #"{"pad_id":1,"pad_token":"</s>"}"#, config: config))
+            #expect(!t.padTokenNotes.contains { $0.contains("names tokenizer_class") }, "\(config): \(t.padTokenNotes)")
+        }
+    }
+
     @Test("a section that agrees (pad_id 3, \"<pad>\") is used as before")
     func agreeing() throws {
         let t = try #require(try tokenizer(padding: #"{"pad_id":3,"pad_token":"<pad>"}"#))

@@ -308,9 +308,18 @@ public enum TorchCheckpointReader {
         let (declared, indexOfKey) = try distinctStorages(tensors.lazy.map(\.storage))
         var storages: [TorchStorage] = []
         storages.reserveCapacity(declared.count)
+        // Keys that differ only in ASCII case name one entry (torch's zip reader ignores that
+        // case): torch.load makes two storages of it, equal copies, which this reader would
+        // read as one buffer, so `ties` saw no tie between them (helper-146). Refused, as before
+        // such entries were found at all.
+        var keyOfEntry: [UInt64: String] = [:]
         for s in declared {
             let name = root + "/data/" + s.key
             guard let entry = archive.entry(named: name) else { throw .storageMissing(key: s.key, entry: name) }
+            if let other = keyOfEntry.updateValue(s.key, forKey: entry.localHeaderOffset) {
+                throw .storageInconsistent(key: s.key, reason: "names the zip entry '\(entry.name)' that key '\(other)' names too "
+                    + "(torch's zip reader matches names ignoring ASCII case), which torch.load reads as two copies")
+            }
             guard entry.flags & 1 == 0 else { throw .zip(.encryptedEntry(name: name)) }
             guard entry.isStored else { throw .zip(.compressedEntry(name: name, method: entry.method)) }
             let width = s.dtype?.byteWidth ?? 1
