@@ -94,23 +94,39 @@ extension Tokenizer {
         }
     }
 
-    /// Tokenizer classes whose pad token, when no settings file states one, is tokenizer.json's
-    /// padding section's (they take no `pad_token` default of their own). Any other class named
-    /// in tokenizer_config.json may have its own default, which transformers puts first (the
-    /// section's text is a `setdefault`): BertTokenizer's "[PAD]", RobertaTokenizerFast's
-    /// "<pad>", GPT2TokenizerFast's none (helper-146, transformers 5.25).
-    static let classesWithoutOwnPadDefault: Set<String> = ["PreTrainedTokenizerFast", "TokenizersBackend", "LlamaTokenizer", "LlamaTokenizerFast"]
-
     private mutating func assignPadToken(_ assignment: RoleAssignment, json: TokenizerJSONContents?, jsonPath: String?,
                                          tokenizerClass: (name: String, file: String)?) {
         var candidates: [PadToken] = []
-        var nulledIn: String?
+        // Who set the pad token aside, when tokenizer.json's padding section is not used.
+        var setAside: String?
         switch assignment.roles["pad_token"] {
         case (.token(let text), let file)?: candidates.append(PadToken(content: text, id: id(for: text), declaredIn: file))
         case (.none, let file)?:
             notePadToken("\(file) sets pad_token to null")
-            nulledIn = file
-        case nil: break
+            setAside = "\(file) sets pad_token to null, which transformers keeps"
+        case nil:
+            // No settings file states one: the tokenizer class's own pad token comes before the
+            // padding section (the section's text is a `setdefault` in transformers, and a class
+            // passes its default: BertTokenizer's "[PAD]", GPT2Tokenizer's none), as measured for
+            // each class (`TokenizerClassPad.measured`; helper-146).
+            guard let tokenizerClass else { break }
+            let version = ModelTypeFacts.transformersVersion
+            switch TokenizerClassPad.measured[tokenizerClass.name] {
+            case .own(let text?)?:
+                let declared = "\(tokenizerClass.file) (tokenizer_class \(tokenizerClass.name), whose own pad token in transformers \(version) it is)"
+                candidates.append(PadToken(content: text, id: id(for: text), declaredIn: declared))
+                setAside = "tokenizer_class \(tokenizerClass.name)'s own pad token \(quoted(text)) comes first in transformers \(version)"
+            case .own(nil)?:
+                notePadToken("\(tokenizerClass.file) names tokenizer_class \(tokenizerClass.name) and no pad_token: that class has no pad token "
+                    + "of its own in transformers \(version), so there is none")
+                setAside = "tokenizer_class \(tokenizerClass.name) has no pad token of its own in transformers \(version), which comes first"
+            case .section?: break
+            case nil:
+                if json?.padToken != nil {
+                    notePadToken("\(tokenizerClass.file) names tokenizer_class \(tokenizerClass.name) and no pad_token: a class's own pad token comes "
+                        + "before tokenizer.json's padding section in transformers, and this reader does not know that class's; the pad token here is the section's")
+                }
+            }
         }
         // tokenizer.json's padding section, as transformers reads it (`PreTrainedTokenizerFast`:
         // its pad_token text is a default the settings files' pad_token overrides, a null one
@@ -119,14 +135,9 @@ extension Tokenizer {
         // row 1 checked where transformers pads with "</s>", id 2 (helper-145).
         if let json, let jsonPath, json.padToken != nil || json.padID != nil {
             let declared = "\(jsonPath) (padding)"
-            if let file = nulledIn {
-                notePadToken("\(declared) declares a pad token, but \(file) sets pad_token to null, which transformers keeps: no pad token from it")
+            if let setAside {
+                notePadToken("\(declared) declares a pad token, but \(setAside): no pad token from it")
             } else if let text = json.padToken {
-                if case nil = assignment.roles["pad_token"], let tokenizerClass, !Self.classesWithoutOwnPadDefault.contains(tokenizerClass.name) {
-                    notePadToken("\(tokenizerClass.file) names tokenizer_class \(tokenizerClass.name) and no pad_token: transformers gives that class's own "
-                        + "default pad token, if it has one, precedence over \(declared), and which it is this reader does not know; "
-                        + "the pad token here is the section's \(quoted(text))")
-                }
                 let byText = id(for: text)
                 if let padID = json.padID, byText != padID {
                     notePadToken("\(declared): pad_id \(padID) but pad_token \(quoted(text)) "

@@ -149,16 +149,25 @@ import Testing
         #expect(t.padTokenNotes.contains { $0.contains("sets pad_token to null, which transformers keeps") }, "\(t.padTokenNotes)")
     }
 
-    @Test("a tokenizer_class with a pad default of its own (BertTokenizer) is noted as unknown precedence; the generic class and a stated pad_token are not")
+    @Test("tokenizer_class decides before the padding section when no file states pad_token: BertTokenizer's [PAD], GPT2Tokenizer's none, the generic class the section's")
     func tokenizerClassDefault() throws {
-        let bert = try #require(try tokenizer(padding: #"{"pad_id":1,"pad_token":"</s>"}"#, config: #"{"tokenizer_class":"BertTokenizer"}"#))
-        #expect(bert.padToken?.content == "</s>")
-        #expect(bert.padTokenNotes.contains { $0.contains("names tokenizer_class BertTokenizer and no pad_token: transformers gives that class's own default pad token") },
+        let section = #"{"pad_id":1,"pad_token":"</s>"}"#
+        let bert = try #require(try tokenizer(padding: section, config: #"{"tokenizer_class":"BertTokenizerFast"}"#))
+        #expect(bert.padToken?.content == "[PAD]" && bert.padToken?.id == nil, "\(String(describing: bert.padToken))")
+        #expect(bert.padTokenNotes.contains { $0.contains("declares a pad token, but tokenizer_class BertTokenizerFast's own pad token \"[PAD]\" comes first") },
                 "\(bert.padTokenNotes)")
-        for config in [#"{"tokenizer_class":"PreTrainedTokenizerFast"}"#, #"{"tokenizer_class":"BertTokenizer","pad_token":"<pad>"}"#] {
-            let t = try #require(try tokenizer(padding: #"{"pad_id":1,"pad_token":"</s>"}"#, config: config))
-            #expect(!t.padTokenNotes.contains { $0.contains("names tokenizer_class") }, "\(config): \(t.padTokenNotes)")
+        let gpt2 = try #require(try tokenizer(padding: section, config: #"{"tokenizer_class":"GPT2Tokenizer"}"#))
+        #expect(gpt2.padToken == nil)
+        #expect(gpt2.padTokenNotes.contains { $0.contains("that class has no pad token of its own") }, "\(gpt2.padTokenNotes)")
+        for generic in ["PreTrainedTokenizerFast", "TokenizersBackend", "LlamaTokenizerFast"] {
+            let t = try #require(try tokenizer(padding: section, config: #"{"tokenizer_class":"\#(generic)"}"#))
+            #expect(t.padToken?.content == "</s>" && t.padToken?.id == 2 && !t.padTokenNotes.contains { $0.contains("tokenizer_class") }, "\(generic): \(t.padTokenNotes)")
         }
+        let unknown = try #require(try tokenizer(padding: section, config: #"{"tokenizer_class":"NoSuchTokenizer"}"#))
+        #expect(unknown.padToken?.content == "</s>")
+        #expect(unknown.padTokenNotes.contains { $0.contains("this reader does not know that class's") }, "\(unknown.padTokenNotes)")
+        let stated = try #require(try tokenizer(padding: section, config: #"{"tokenizer_class":"BertTokenizer","pad_token":"<pad>"}"#))
+        #expect(stated.padToken?.content == "<pad>" && !stated.padTokenNotes.contains { $0.contains("tokenizer_class") }, "\(stated.padTokenNotes)")
     }
 
     @Test("a section that agrees (pad_id 3, \"<pad>\") is used as before")
