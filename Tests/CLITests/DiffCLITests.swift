@@ -34,6 +34,29 @@ import TestSupport
         #expect((report["only_in_a"] as? [String])?.isEmpty == true && (report["only_in_b"] as? [String])?.isEmpty == true)
     }
 
+    @Test("an integer or BOOL A against an F64 B beyond 2^511: finite norms (hand computation), not Infinity")
+    func integerAgainstHugeF64() throws {
+        func bytes<T>(_ values: [T]) -> [UInt8] { values.flatMap { v in withUnsafeBytes(of: v, Array.init) } }
+        let a = try Fixtures.temporaryFile(SafetensorsWriter(entries: [
+            .init(name: "i", dtype: .i64, shape: [2], bytes: bytes([Int64(1), 0])),
+            .init(name: "b", dtype: .bool, shape: [2], bytes: [1, 0]),
+        ]).serialize())
+        let b = try Fixtures.temporaryFile(SafetensorsWriter(entries: [
+            .init(name: "i", dtype: .f64, shape: [2], bytes: bytes([1.0, 1e160].map(\.bitPattern))),
+            .init(name: "b", dtype: .f64, shape: [2], bytes: bytes([1.0, 1e200].map(\.bitPattern))),
+        ]).serialize())
+        let (result, report) = try run(["diff", a, b, "--json"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        // A = [1, 0], B = [1, x]: ‖A − B‖ = x, ‖A‖ = 1, so the relative L2 is x, and row 0's L2 is x.
+        for (name, x) in [("i", 1e160), ("b", 1e200)] {
+            let t = try #require(tensors.first { $0["name"] as? String == name })
+            #expect(t["relative_l2"] as? Double == x, "\(name): \(t)")
+            let top = try #require((t["top_rows"] as? [[String: Any]])?.first)
+            #expect(top["l2"] as? Double == x, "\(name): \(top)")
+        }
+    }
+
     @Test("--tolerance -0 is the tolerance 0 (it passes the non-negative check), not a report of -0.0")
     func negativeZeroTolerance() throws {
         let result = try CLI.run(["diff", source, source, "--tolerance", "-0", "--json"])

@@ -135,15 +135,22 @@ extension TensorView {
         guard elementCount == other.elementCount, rowCount == other.rowCount else { return nil }
         let rows = rowCount
         let length = rows == 0 ? 0 : rowLength
+        // Squares summed in double (the bits every report had), and again as scaled norms
+        // (`ScaledNorm`), used when a double sum overflowed: an integer A against an F64 B of
+        // 1e160 gave a relative L2 of Infinity where numpy with `math.hypot` gives 1e160
+        // (helper-147). Only an F64 B can get there: integers' squares stay below 2^128. (Also
+        // when every difference's square vanished: fractions of 1e-170 beside large integers.)
         var reference = 0.0, squares = 0.0, maxAbs = 0.0
+        var scaledReference = ScaledNorm(), scaledSquares = ScaledNorm()
         var differing = 0
         var beyondDouble = false
-        var worst = WorstRows(keep: min(max(0, topRows), rows))
+        var worst = WorstRows(keep: min(max(0, topRows), rows)), scaledWorst = worst
         for r in 0..<rows {
-            var rowSquares = 0.0, rowMax = 0.0
+            var rowSquares = 0.0, rowMax = 0.0, rowNorm = ScaledNorm()
             for i in r * length..<(r + 1) * length {
                 guard let a = exactInteger(at: i) else { return nil }
                 reference += a.value * a.value
+                scaledReference.add(a.value)
                 beyondDouble = beyondDouble || a.magnitude >= 1 << 53
                 let d: Double
                 if let b = other.exactInteger(at: i) {
@@ -162,15 +169,25 @@ extension TensorView {
                 }
                 differing += 1
                 rowSquares += d * d
+                rowNorm.add(d)
                 rowMax = Swift.max(rowMax, d)
             }
             squares += rowSquares
+            scaledSquares.add(norm: rowNorm)
             maxAbs = Swift.max(maxAbs, rowMax)
             if rowSquares > 0 { worst.add(.init(row: r, l2: rowSquares.squareRoot(), maxAbs: rowMax)) }
+            if rowNorm.norm > 0 { scaledWorst.add(.init(row: r, l2: rowNorm.norm, maxAbs: rowMax)) }
         }
         guard beyondDouble else { return nil }
-        return DifferenceStatistics(elementCount: elementCount, maxAbsDifference: maxAbs, differenceL2: squares.squareRoot(),
-                                    referenceL2: reference.squareRoot(), differingElements: differing, nanMismatches: 0,
-                                    topRows: worst.result)
+        guard reference.isInfinite || squares.isInfinite || (squares == 0 && differing > 0) else {
+            return DifferenceStatistics(elementCount: elementCount, maxAbsDifference: maxAbs, differenceL2: squares.squareRoot(),
+                                        referenceL2: reference.squareRoot(), differingElements: differing, nanMismatches: 0,
+                                        topRows: worst.result)
+        }
+        var statistics = DifferenceStatistics(elementCount: elementCount, maxAbsDifference: maxAbs, differenceL2: scaledSquares.norm,
+                                              referenceL2: scaledReference.norm, differingElements: differing, nanMismatches: 0,
+                                              topRows: scaledWorst.result)
+        statistics.scaledRelativeL2 = scaledSquares.ratio(to: scaledReference)
+        return statistics
     }
 }

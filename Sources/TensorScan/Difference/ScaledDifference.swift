@@ -109,6 +109,21 @@ struct ScaledNorm {
 
     var norm: Double { infinite ? .infinity : scale == 0 ? 0 : scale * sumOfSquares.squareRoot() }
 
+    /// Adds every value another norm holds: its Σx² joins this one's (a row's norm into the
+    /// tensor's), rescaled the same way a single value is.
+    mutating func add(norm other: ScaledNorm) {
+        if other.infinite { infinite = true }
+        guard other.scale > 0 else { return }
+        if scale < other.scale {
+            let ratio = scale / other.scale
+            sumOfSquares = other.sumOfSquares + sumOfSquares * ratio * ratio
+            scale = other.scale
+        } else {
+            let ratio = other.scale / scale
+            sumOfSquares += other.sumOfSquares * ratio * ratio
+        }
+    }
+
     /// self.norm / other.norm, formed from the scales and sums, so it stays finite where both
     /// norms overflow: 0 when self is zero, infinite when other is zero or self infinite.
     func ratio(to other: ScaledNorm) -> Double {
