@@ -126,6 +126,43 @@ import FoundationXML
         #expect(!links.isEmpty && links.isSubset(of: ids))
     }
 
+    @Test("a tensor listed in two shards: every id on the page is unique, the first listing keeps the anchor the links use")
+    func uniqueShardMapIDs() throws {
+        let page = try Fixtures.temporaryDirectory().appendingPathComponent("report.html").path
+        let result = try CLI.run(["audit", Fixtures.path("sources/duplicate-tensor"), "--format", "html", "--output", page])
+        #expect(result.status == 1, "\(result.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        let ids = html.split(separator: " id=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }.filter { !$0.isEmpty }
+        #expect(!ids.isEmpty && Set(ids).count == ids.count, "\(ids)")
+        #expect(ids.contains { $0.hasSuffix("-2") }, "\(ids)")
+    }
+
+    @Test("the marked-rows table quotes its tokens as the rest of the page does: a space, trailing spaces and a quote stay visible")
+    func markedTokensQuoted() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        var random = SeededRandom(seed: 3)
+        // 64 token rows of 16 values; rows 5-9 (the tokens below) all zero, so they are marked.
+        let values: [Float] = (0 ..< 64 * 16).map { i in (5 ..< 10).contains(i / 16) ? 0 : Float(Int(random.next() % 2001) - 1000) / 500 }
+        try Data(SafetensorsWriter(entries: [.init(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [64, 16],
+                                                   bytes: values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })]).serialize())
+            .write(to: folder.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "bert", "vocab_size": 64, "hidden_size": 16, "pad_token_id": 0}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
+        let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", " ", "\u{201D}x\u{201C}", "a  ", "\\\u{201D}", "<b>"]
+        var vocab = tokens.enumerated().map { "\(SafetensorsWriter.jsonString($1)): \($0)" }
+        vocab += (tokens.count ..< 64).map { "\"t\($0)\": \($0)" }
+        try Data(#"{"model": {"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"#.utf8 + Data(vocab.joined(separator: ", ").utf8) + Data("}}}".utf8))
+            .write(to: folder.appendingPathComponent("tokenizer.json"))
+        let page = folder.appendingPathComponent("report.html").path
+        let result = try CLI.run(["audit", folder.path, "--format", "html", "--output", page])
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        for shown in ["<code>\u{201C} \u{201D}</code>", "<code>\u{201C}a  \u{201D}</code>", "<code>\u{201C}\\\u{201D}x\u{201C}\u{201D}</code>",
+                      "<code>\u{201C}&lt;b&gt;\u{201D}</code>"] {
+            #expect(html.contains(shown), "\(shown)")
+        }
+        #expect(!html.contains("<code> </code>"))
+    }
+
     @Test("700 rows past a 300-token vocabulary: the chart's text alternative and legend count them in plain words")
     func beyondVocabularyWording() throws {
         let dir = try Fixtures.temporaryDirectory()

@@ -27,6 +27,19 @@ struct ChartFrame {
         }
     }
 
+    /// A value drawn at a tick: four significant digits (`%.4g`), short enough for the 54 points
+    /// left of the y axis and for three labels under the x axis; every exact value is in the
+    /// bars' titles and the captions. Why: `863039.275129` anchored at the axis ran off the
+    /// page's edge (it showed `9.275129`), and min, median and max ran into each other (helper-147).
+    static func tickLabel(_ value: Double) -> String {
+        guard value.isFinite else { return TextFormatting.compact(value) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let length = withVaList([value]) { vsnprintf(buffer.baseAddress, buffer.count, "%.4g", $0) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: max(0, min(Int(length), buffer.count - 1))),
+                          as: UTF8.self)
+        }
+    }
+
     /// Opens the `<svg>` with its accessible title (`role="img"`, `aria-labelledby`).
     static func open(titleID: String, title: String, _ html: inout HTMLWriter) {
         html.open("svg", ["xmlns": "http://www.w3.org/2000/svg", "viewBox": "0 0 \(Int(width)) \(Int(height))",
@@ -44,10 +57,12 @@ struct ChartFrame {
                               "transform": "rotate(-90 12 \(number(top + plotHeight / 2)))"], text: yLabel)
     }
 
-    static func tick(x: Double, label: String, _ html: inout HTMLWriter) {
+    /// `anchor`: where the label sits against the tick (`middle`, or `end` at the plot's right
+    /// edge so it stays on the page); `line` 1 puts it a line lower, under a neighbour it would overlap.
+    static func tick(x: Double, label: String, anchor: String = "middle", line: Int = 0, _ html: inout HTMLWriter) {
         html.empty("line", ["class": "axis", "x1": number(x), "y1": number(baseline), "x2": number(x),
                             "y2": number(baseline + 4)], selfClosing: true)
-        html.element("text", ["x": number(x), "y": number(baseline + 16), "text-anchor": "middle"], text: label)
+        html.element("text", ["x": number(x), "y": number(baseline + 16 + 12 * Double(line)), "text-anchor": anchor], text: label)
     }
 
     static func tick(y: Double, label: String, _ html: inout HTMLWriter) {
@@ -109,9 +124,13 @@ enum Histogram {
                 html.element("title", text: "\(TextFormatting.compact(bin.lower)) – \(TextFormatting.compact(bin.upper)): \(bin.count) rows")
             }
         }
-        F.tick(x: x(low), label: TextFormatting.compact(low), &html)
-        F.tick(x: x(high), label: TextFormatting.compact(high), &html)
-        if let median = profile.median { F.tick(x: x(median), label: "median " + TextFormatting.compact(median), &html) }
+        F.tick(x: x(low), label: F.tickLabel(low), &html)
+        F.tick(x: x(high), label: F.tickLabel(high), anchor: "end", &html)
+        if let median = profile.median {
+            // A line lower when it would run into the minimum's or the maximum's label.
+            let crowded = abs(x(median) - x(low)) < 80 || abs(x(high) - x(median)) < 80
+            F.tick(x: x(median), label: "median " + F.tickLabel(median), line: crowded ? 1 : 0, &html)
+        }
         var power = 1
         while power <= most {
             F.tick(y: F.baseline - barHeight(power), label: String(power), &html)
@@ -156,8 +175,8 @@ enum SortedCurve {
         func y(_ norm: Double) -> Double { high > low ? F.baseline - (norm - low) / span * F.plotHeight : F.top + F.plotHeight / 2 }
         let points = profile.sortedCurve.map { "\(F.number(F.left + $0.position * F.plotWidth)),\(F.number(y($0.norm)))" }
         html.empty("polyline", ["class": "curve", "points": points.joined(separator: " ")], selfClosing: true)
-        F.tick(y: y(low), label: TextFormatting.compact(low), &html)
-        F.tick(y: y(high), label: TextFormatting.compact(high), &html)
+        F.tick(y: y(low), label: F.tickLabel(low), &html)
+        F.tick(y: y(high), label: F.tickLabel(high), &html)
         F.tick(x: F.left, label: "0", &html)
         F.tick(x: F.left + F.plotWidth, label: "1", &html)
         for mark in profile.marks where mark.kind == .pad && mark.norm.isFinite {

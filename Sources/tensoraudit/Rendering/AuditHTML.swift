@@ -148,7 +148,9 @@ enum AuditHTML {
                     html.element("td", text: mark.kind.rawValue)
                     html.element("td", ["class": "number"], text: String(mark.row))
                     html.element("td") { html in
-                        if let token = mark.token { html.element("code", text: TextFormatting.safeName(token)) } else { html.text("—") }
+                        // Quoted as every token of the page is (`quotedToken`): a " " token showed as an
+                        // empty cell, "a  " as "a", and a token spelled — as the no-token dash (helper-147).
+                        if let token = mark.token { html.element("code", text: quotedToken(token)) } else { html.text("—") }
                     }
                     html.element("td", ["class": "number"], text: TextFormatting.compact(mark.norm))
                 }
@@ -223,6 +225,10 @@ enum AuditHTML {
         if !picture.listedAll {
             html.element("p", text: "More than \(AuditPicture.tensorListLimit) tensors: only the tensors named by findings and the token matrices are listed.")
         }
+        // A tensor listed in two shards gets its anchor once, at its first listing (where the
+        // links lead), and `<anchor>-2`, … after: two elements with one id broke the page's
+        // promise of unique anchors and left the second unreachable (helper-147).
+        var listed: [ExactText: Int] = [:]
         for file in picture.files {
             html.element("h3") { html in
                 html.element("code", text: TextFormatting.safeName(file.path))
@@ -236,7 +242,10 @@ enum AuditHTML {
                 for tensor in file.tensors {
                     html.element("tr") { html in
                         html.element("td") { html in
-                            html.element("code", ["id": anchors[ExactText(tensor.name)] ?? ""], text: TextFormatting.safeName(tensor.name))
+                            let key = ExactText(tensor.name), seen = listed[key, default: 0]
+                            listed[key] = seen + 1
+                            let id = anchors[key].map { seen == 0 ? $0 : "\($0)-\(seen + 1)" } ?? ""
+                            html.element("code", ["id": id], text: TextFormatting.safeName(tensor.name))
                         }
                         html.element("td", text: tensor.dtype)
                         html.element("td", text: "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]")
