@@ -113,17 +113,17 @@ extension Tokenizer {
             let version = ModelTypeFacts.transformersVersion
             switch TokenizerClassPad.measured[tokenizerClass.name] {
             case .own(let text?)?:
-                let declared = "\(tokenizerClass.file) (tokenizer_class \(tokenizerClass.name), whose own pad token in transformers \(version) it is)"
+                let declared = "\(tokenizerClass.file) (tokenizer_class \(quoted(tokenizerClass.name)), whose own pad token in transformers \(version) it is)"
                 candidates.append(PadToken(content: text, id: id(for: text), declaredIn: declared))
-                setAside = "tokenizer_class \(tokenizerClass.name)'s own pad token \(quoted(text)) comes first in transformers \(version)"
+                setAside = "tokenizer_class \(quoted(tokenizerClass.name)) has its own pad token \(quoted(text)), which comes first in transformers \(version)"
             case .own(nil)?:
-                notePadToken("\(tokenizerClass.file) names tokenizer_class \(tokenizerClass.name) and no pad_token: that class has no pad token "
+                notePadToken("\(tokenizerClass.file) names tokenizer_class \(quoted(tokenizerClass.name)) and no pad_token: that class has no pad token "
                     + "of its own in transformers \(version), so there is none")
-                setAside = "tokenizer_class \(tokenizerClass.name) has no pad token of its own in transformers \(version), which comes first"
+                setAside = "tokenizer_class \(quoted(tokenizerClass.name)) has no pad token of its own in transformers \(version), which comes first"
             case .section?: break
             case nil:
                 if json?.padToken != nil {
-                    notePadToken("\(tokenizerClass.file) names tokenizer_class \(tokenizerClass.name) and no pad_token: a class's own pad token comes "
+                    notePadToken("\(tokenizerClass.file) names tokenizer_class \(quoted(tokenizerClass.name)) and no pad_token: a class's own pad token comes "
                         + "before tokenizer.json's padding section in transformers, and this reader does not know that class's; the pad token here is the section's")
                 }
             }

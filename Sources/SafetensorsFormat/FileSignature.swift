@@ -13,6 +13,10 @@ public enum FileSignature {
         let bytes = Array(prefix.prefix(64))
         func starts(_ signature: [UInt8]) -> Bool { bytes.starts(with: signature) }
         if starts([0x50, 0x4B, 0x03, 0x04]) { return "a zip archive (a PyTorch .bin/.pt checkpoint?)" }
+        // An archive of no entries starts with its end record, which torch.load does not take for
+        // a zip (`_is_zipfile`), so neither does the torch reader: without this, such a `.pt`
+        // was described by its first bytes read as a safetensors header length.
+        if starts([0x50, 0x4B, 0x05, 0x06]) { return "an empty zip archive (no entries; torch.load does not read it as a checkpoint)" }
         if starts(Array("GGUF".utf8)) { return "a GGUF file" }
         // llama.cpp's formats before GGUF write their magic as a little-endian UInt32: 'ggjt',
         // 'ggmf', 'ggml' read back as "tjgg", "fmgg", "lmgg".

@@ -241,6 +241,9 @@ import TestSupport
         // zeros, which the safetensors reader reads as an empty header.
         for (bytes, name, what) in [([UInt8](), "empty.pt", "it is empty (0 bytes)"),
                                     (Array("hello world, not weights".utf8), "notes.bin", "it looks like text (24 bytes)"),
+                                    // A zip of no entries (Python's zipfile writes only the 22-byte end record).
+                                    ([0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18), "empty-zip.pt",
+                                     "it looks like an empty zip archive (no entries; torch.load does not read it as a checkpoint) (22 bytes)"),
                                     (Array("tjgg".utf8) + [3, 0, 0, 0] + [UInt8](repeating: 7, count: 64), "old-llama.bin",
                                      "it looks like a GGML/GGJT file (llama.cpp's format before GGUF) (72 bytes)"),
                                     ([UInt8](repeating: 0, count: 400), "zeros.ckpt", "read as safetensors, invalid JSON header at byte 8: empty header (400 bytes)"),

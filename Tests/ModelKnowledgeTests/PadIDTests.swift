@@ -154,7 +154,7 @@ import Testing
         let section = #"{"pad_id":1,"pad_token":"</s>"}"#
         let bert = try #require(try tokenizer(padding: section, config: #"{"tokenizer_class":"BertTokenizerFast"}"#))
         #expect(bert.padToken?.content == "[PAD]" && bert.padToken?.id == nil, "\(String(describing: bert.padToken))")
-        #expect(bert.padTokenNotes.contains { $0.contains("declares a pad token, but tokenizer_class BertTokenizerFast's own pad token \"[PAD]\" comes first") },
+        #expect(bert.padTokenNotes.contains { $0.contains("declares a pad token, but tokenizer_class \"BertTokenizerFast\" has its own pad token \"[PAD]\", which comes first") },
                 "\(bert.padTokenNotes)")
         let gpt2 = try #require(try tokenizer(padding: section, config: #"{"tokenizer_class":"GPT2Tokenizer"}"#))
         #expect(gpt2.padToken == nil)
