@@ -92,12 +92,14 @@ S1, S2 = "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"
 
 
 def _sharded_case(g, name, shard1, shard2, weight_map, total="auto", raw_index=None, meta2=None,
-                  extra_files=None, index_name="model.safetensors.index.json", write_shard2=True):
+                  extra_files=None, index_name="model.safetensors.index.json", write_shard2=True, scale2=None):
+    """`scale2`: names whose values shard 2 holds doubled (two copies that differ)."""
     d = g.p("sources", name)
     t = _tiny()
     _save(g, os.path.join(d, S1), {k: t[k] for k in shard1}, {"format": "pt"})
     if write_shard2:
-        _save(g, os.path.join(d, S2), {k: t[k] for k in shard2}, meta2 or {"format": "pt"})
+        _save(g, os.path.join(d, S2), {k: t[k] * 2 if k in (scale2 or ()) else t[k] for k in shard2},
+              meta2 or {"format": "pt"})
     if total == "auto":
         total = _data_bytes(os.path.join(d, S1)) + (_data_bytes(os.path.join(d, S2)) if write_shard2 else 0)
     _write_index(os.path.join(d, index_name), weight_map, total, raw_index)
@@ -126,6 +128,13 @@ def gen_index_cases(g):
          meta2={"tied.a": "a"})
     case("duplicate-tensor", [{"rule": "tensor-in-two-shards", "level": "error", "tensors": ["b"]}],
          ["a", "b", "b", "c"], shard1=["a", "b"], shard2=["b", "c"], weight_map=std, total=None)
+    # `b` in both shards, the copies differ: `diff` against sharded-ok must not pass.
+    case("duplicate-tensor-differs", [{"rule": "tensor-in-two-shards", "level": "error", "tensors": ["b"]}],
+         ["a", "b", "b", "c"], shard1=["a", "b"], shard2=["b", "c"], weight_map=std, total=None, scale2=["b"])
+    # `c` is indexed to the missing shard 2 but stored in shard 1: read from there, and the
+    # missing-shard message says so.
+    case("missing-shard-held", [{"rule": "missing-shard", "level": "error", "tensors": ["c"]}], ["a", "b", "c"],
+         shard1=["a", "b", "c"], shard2=["c"], weight_map=std, write_shard2=False, total=None)
     case("unindexed-tensor", [{"rule": "unindexed-tensor", "level": "warning", "tensors": ["e"]}],
          ["a", "b", "c", "e"], shard1=["a", "b"], shard2=["c", "e"], weight_map=std)
     case("stray-shard", [{"rule": "stray-shard", "level": "warning", "tensors": []}], ["a", "b", "c"],

@@ -61,6 +61,11 @@ extension Tokenizer {
             specialTokens: [], padToken: nil, shadowedIDs: built.shadowed, notes: notes,
             tokensByID: built.tokens, idsByToken: built.ids, modelVocabularyCount: modelCount)
         tokenizer.padTokenNotes = padNotes
+        tokenizer.wordIsolation = jsonContents?.wordIsolation.map { isolation in
+            var isolation = isolation
+            if config?.tokenizeChineseChars == false { isolation.chinese = false }
+            return isolation
+        }
         tokenizer.notes += roles.notes
         tokenizer.padTokenNotes += roles.padNotes
         tokenizer.assignSpecialTokens(roles)

@@ -87,6 +87,9 @@ public struct Tokenizer: Sendable, Equatable {
     /// Whether a word-start token is stored as `▁` + its text (llama.cpp's WordPiece GGUF
     /// vocabularies): rules that look at a token's name see through the `▁`.
     public var phantomSpace = false
+    /// For a WordPiece tokenizer.json whose pre-tokenizer (and normalizer) keep characters out
+    /// of words: which, so tokens holding them are known unused (`WordIsolation`); else nil.
+    public var wordIsolation: WordIsolation?
 
     /// Model-vocabulary tokens by id (holes where no token is); added tokens override their id's entry.
     var tokensByID: PackedTokenTexts

@@ -10,6 +10,8 @@ struct TokenizerJSONContents {
     var padToken: String?
     var padID: Int?
     var notes: [String] = []
+    /// For WordPiece with BertPreTokenizer: the characters kept out of words.
+    var wordIsolation: WordIsolation?
 }
 
 enum TokenizerJSONReader {
@@ -50,6 +52,13 @@ enum TokenizerJSONReader {
         contents.byteFallback = model["byte_fallback"]?.boolValue ?? false
         contents.byteLevel = containsType("ByteLevel", root["pre_tokenizer"], listKey: "pretokenizers")
             || containsType("ByteLevel", root["decoder"], listKey: "decoders")
+        if kind == .wordPiece, containsType("BertPreTokenizer", root["pre_tokenizer"], listKey: "pretokenizers") {
+            let normalizer = object(ofType: "BertNormalizer", in: root["normalizer"], listKey: "normalizers")
+            contents.wordIsolation = WordIsolation(
+                punctuation: true, chinese: normalizer.map { $0["handle_chinese_chars"]?.boolValue != false } ?? false,
+                continuingPrefix: model["continuing_subword_prefix"]?.stringValue ?? "##",
+                unknownToken: model["unk_token"]?.stringValue)
+        }
         if let padding = root["padding"], padding != .null {
             guard padding.objectMembers != nil else {
                 throw .invalidField(file: path, field: "padding", reason: "is \(padding.typeName), not an object or null")
@@ -203,6 +212,14 @@ enum TokenizerJSONReader {
     }
 
     /// Whether `node` is `{"type": name}` or a Sequence whose `listKey` array holds one.
+    /// `node` when its `type` is `name`, else the first of a Sequence's `listKey` list that is.
+    private static func object(ofType name: String, in node: JSON?, listKey: String) -> JSON? {
+        guard let node, let type = node["type"]?.stringValue else { return nil }
+        if type == name { return node }
+        guard type == "Sequence", let list = node[listKey]?.arrayElements else { return nil }
+        return list.first { $0["type"]?.stringValue == name }
+    }
+
     private static func containsType(_ name: String, _ node: JSON?, listKey: String) -> Bool {
         guard let node, let type = node["type"]?.stringValue else { return false }
         if type == name { return true }

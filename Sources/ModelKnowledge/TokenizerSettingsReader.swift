@@ -31,6 +31,9 @@ struct TokenizerSettings {
     /// `tokenizer_class`, when a string: a class's own default pad token comes before
     /// tokenizer.json's padding section in transformers (`Tokenizer.assignPadToken`).
     var tokenizerClass: String?
+    /// `tokenize_chinese_chars`, when a bool: false turns off the normalizer's CJK spacing
+    /// in transformers' BertTokenizerFast (`WordIsolation.chinese`).
+    var tokenizeChineseChars: Bool?
 }
 
 /// Reads `tokenizer_config.json` and `special_tokens_map.json`. A token value is a string or an
@@ -68,6 +71,7 @@ enum TokenizerSettingsReader {
         }
         settings.hasAddedTokensDecoder = root["added_tokens_decoder"] != nil
         settings.tokenizerClass = root["tokenizer_class"]?.stringValue
+        settings.tokenizeChineseChars = root["tokenize_chinese_chars"]?.boolValue
         if let decoder = root["added_tokens_decoder"], decoder != .null {
             guard let members = decoder.objectMembers else {
                 throw .invalidField(file: path, field: "added_tokens_decoder", reason: "is \(decoder.typeName), not an object")

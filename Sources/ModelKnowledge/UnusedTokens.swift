@@ -17,6 +17,9 @@ public enum UnusedTokenReason: Sendable, Equatable {
     case shadowed(by: Int)
     /// The file marks it unused: a GGUF `tokenizer.ggml.token_type` of 5 (UNUSED).
     case markedUnused
+    /// A WordPiece token holding a character the tokenizer always keeps out of words beside
+    /// other characters, or as a continuation (`##)`, `##戦`): never produced (`WordIsolation`).
+    case isolatedCharacter(Unicode.Scalar, kind: WordIsolation.Kind, continuation: Bool)
 
     /// A stable identifier for JSON.
     public var name: String {
@@ -29,6 +32,7 @@ public enum UnusedTokenReason: Sendable, Equatable {
         case .byteFallbackDuplicate: "byte-fallback-duplicate"
         case .shadowed: "shadowed"
         case .markedUnused: "marked-unused"
+        case .isolatedCharacter: "isolated-character"
         }
     }
 
@@ -43,6 +47,12 @@ public enum UnusedTokenReason: Sendable, Equatable {
         case .byteFallbackDuplicate(let byte): "byte-fallback token for 0x\(hex(byte)), a character the vocabulary holds as its own token"
         case .shadowed(let id): "its text is claimed by id \(id), so the tokenizer never produces this id"
         case .markedUnused: "marked UNUSED by the GGUF file's tokenizer.ggml.token_type"
+        case .isolatedCharacter(let scalar, let kind, let continuation):
+            "\(continuation ? "a continuation holding" : "holds") \(quoted(String(scalar))) beside other characters, but "
+                + (kind == .chinese ? "tokenizer.json's normalizer (BertNormalizer, handle_chinese_chars) sets that character apart as a word of its own"
+                    : kind == .whitespace ? "tokenizer.json's pre_tokenizer (BertPreTokenizer) breaks words at that character"
+                    : "tokenizer.json's pre_tokenizer (BertPreTokenizer) makes that character a word of its own")
+                + ", so no word yields this token"
         }
     }
 }
@@ -96,6 +106,10 @@ public enum UnusedTokens {
             if byte < 0x80, let own = tokenizer.id(for: String(UnicodeScalar(byte))), own != id {
                 return .byteFallbackDuplicate(byte)
             }
+        }
+        // Special tokens and the model's unknown token are produced by id, not from a word.
+        if !isAdded, let isolation = tokenizer.wordIsolation, !tokenizer.isInsertedByID(id) {
+            return isolation.reason(for: token)
         }
         return nil
     }

@@ -51,7 +51,7 @@ import TestSupport
         }
         let small = try #require(paths[2000])
         let first = try CLI.run(["diff", small.0, small.1])
-        #expect(first.stdout.contains("row order: 1 tensor (model.layers.7.self_attn.q_proj.weight): head counts unknown "
+        #expect(first.stdout.contains("row order: 1 tensor (\"model.layers.7.self_attn.q_proj.weight\"): head counts unknown "
                                       + "(GGUF metadata llama.attention.head_count[7] is 0"), "\(first.stdout.suffix(600))")
         let ratio = try LinearTime.ratio(2000, clock: .wall) { n in  // the work is a child process
             let (a, b) = try #require(paths[n])

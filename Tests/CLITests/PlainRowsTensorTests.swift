@@ -113,9 +113,11 @@ import TestSupport
         for name in ["config.json", "tokenizer.json", "vocab.txt", "special_tokens_map.json", "tokenizer_config.json"] {
             try Fixtures.data("real/all-minilm-l6-v2/" + name).write(to: dir.appendingPathComponent(name))
         }
-        // Its rows are token ids: tokens counts the vocabulary's [unusedN] entries among them.
+        // Its rows are token ids: tokens counts the vocabulary's unused tokens among them (the
+        // [unusedN] entries and the tokens its pre-tokenizer never yields, as tokenizers found them).
         let vocab = try #require(String(data: Fixtures.data("real/all-minilm-l6-v2/vocab.txt"), encoding: .utf8))
-        let unused = vocab.split(separator: "\n").filter { $0.hasPrefix("[unused") }.count
+        let isolated = try #require(try Fixtures.json("knowledge/minilm-isolated-continuations.json") as? [String: Any])
+        let unused = try #require(isolated["unreachable_ids"] as? [Int]).count
         let text = try CLI.run(["tokens", dir.path, "--tensor", "encoder.emb.weight"])
         #expect(text.stdout.contains("known unused: \(unused) tokens"), "\(text.stdout)")
         // rows names them as tokens and audit do: vocab.txt's lines 101 and 102.

@@ -55,7 +55,10 @@ import Testing
     @Test func unusedTokensAreTheNamedPlaceholders() throws {
         let expected = try KnowledgeFixtures.expected(Self.folder).object("tokenizer_json")
         let tokenizer = try #require(try Tokenizer.read(KnowledgeFixtures.tokenizerFiles(Self.folder)))
-        let unused = UnusedTokens.find(in: tokenizer)
+        // The WordPiece tokens its pre-tokenizer never yields are `BertIsolatedCharactersTests`'.
+        let unused = UnusedTokens.find(in: tokenizer).filter {
+            if case .isolatedCharacter = $0.reason { false } else { true }
+        }
         #expect(unused.count == expected.int("unused_count"))
         #expect(unused.first?.id == expected.int("min_unused_id"))
         #expect(unused.last?.id == expected.int("max_unused_id"))

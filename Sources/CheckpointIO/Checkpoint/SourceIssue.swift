@@ -14,8 +14,9 @@ public struct SourceIssue: Sendable, Equatable {
         /// A shard name that is absolute, has `..`, a drive, is not `.safetensors`, or resolves
         /// (through a link) outside the folder.
         case indexInvalidPath(shard: String, problem: String, tensors: [String])
-        /// A shard named by the index is not on disk.
-        case missingShard(shard: String, tensors: [String])
+        /// A shard named by the index is not on disk. `foundElsewhere`: those of its `tensors`
+        /// that an opened shard holds (read from there, though the index does not place them).
+        case missingShard(shard: String, tensors: [String], foundElsewhere: [String] = [])
         /// `metadata.total_size` is not a non-negative integer.
         case totalSizeInvalid(text: String)
         /// `metadata.total_size` is larger than the shards can hold.

@@ -113,6 +113,7 @@ struct ShardedLoader {
             opened.append((shard, file))
         }
 
+        issues = Self.namingHeldTensors(of: issues, opened: opened)
         issues += consistencyIssues(index: index, shardOf: shardOf, opened: opened, sameFile: sameFile)
         issues += strayShards(index: index, opened: Set(firstSpelling.keys))
         if unopened == 0, let issue = totalSizeIssue(index.totalSize, files: files) { issues.append(issue) }
@@ -123,6 +124,22 @@ struct ShardedLoader {
         return Checkpoint(path: displayPath, files: files, config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
                           source: CheckpointSource(kind: .sharded, indexPath: indexPath, configPath: configPath),
                           sourceIssues: issues)
+    }
+
+    /// Each `missingShard` issue with those of its tensors that an opened shard holds.
+    ///
+    /// Why: such a tensor is read, from the shard that holds it, and `diff` compared it; the
+    /// message said all of the missing shard's tensors "cannot be checked" (adversarial test,
+    /// 2026-12-06).
+    private static func namingHeldTensors(of issues: [SourceIssue], opened: [(shard: String, file: CheckpointFile)]) -> [SourceIssue] {
+        guard issues.contains(where: { if case .missingShard = $0.kind { true } else { false } }) else { return issues }
+        var held = Set<ExactText>()
+        for (_, file) in opened { for tensor in file.tensors { held.insert(ExactText(tensor.name)) } }
+        return issues.map { issue in
+            guard case .missingShard(let shard, let tensors, _) = issue.kind else { return issue }
+            let found = tensors.filter { held.contains(ExactText($0)) }.sortedByCodePoints()
+            return SourceIssue(.missingShard(shard: shard, tensors: tensors, foundElsewhere: found), file: issue.file)
+        }
     }
 
     private func readIndex(confinedTo boundary: FolderBoundary?) throws(CheckpointError) -> ShardIndex {

@@ -128,11 +128,28 @@ public struct CheckpointDiff: Sendable {
     /// Tensors in both, sorted by name.
     public let comparisons: [Comparison]
 
+    /// Each side's source problems (a tensor in two shards, a missing shard, a stray shard, …)
+    /// as the findings `audit` reports for them (`SourceRules`), in the order they were found.
+    ///
+    /// Why `diff` reports them: a tensor present in two shards that differ was compared from
+    /// the first copy only, and `diff` said "B matches A" with exit 0, though which copy a
+    /// loader reads is not determined (adversarial test, 2026-12-06).
+    public let sourceIssuesA: [Finding]
+    public let sourceIssuesB: [Finding]
+
+    /// Error-level source problems on either side: what a loader reads from that checkpoint
+    /// is not determined (two copies of a tensor, a shard missing, an index that lies), so a
+    /// match of the tensors read here proves nothing about it.
+    public var sourceErrors: Int { (sourceIssuesA + sourceIssuesB).filter { $0.severity == .error }.count }
+
     /// True when B is not a faithful copy of A: a tensor missing on either side, or a
     /// comparison exceeding the tolerance.
     public var exceedsTolerance: Bool {
         !onlyInA.isEmpty || !onlyInB.isEmpty || comparisons.contains { $0.exceeds(tolerance) }
     }
+
+    /// The run fails (exit 1): `exceedsTolerance`, or a source error on either side.
+    public var fails: Bool { exceedsTolerance || sourceErrors > 0 }
 
     /// Compares every tensor name of `a` with the same name in `b`, or with `nameMap[name]`
     /// when the map names it (A's name → B's name: Hub names against a GGUF file's).
@@ -143,6 +160,8 @@ public struct CheckpointDiff: Sendable {
                 nameMap: [ExactText: String] = [:], rowOrders: [ExactText: LlamaCppRotaryOrder.Decision] = [:],
                 converterDrops: [ExactText: String] = [:]) {
         self.tolerance = tolerance
+        sourceIssuesA = SourceRules.findings(a)
+        sourceIssuesB = SourceRules.findings(b)
         // Tensors are paired by their names' UTF-8 bytes: names that are canonically equivalent
         // (é precomposed, or e + U+0301) are two tensors, and compared as `String`s one pair was
         // compared and the other dropped without a word (adversarial review, 2026-12-04).

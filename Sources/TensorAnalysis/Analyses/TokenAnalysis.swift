@@ -144,7 +144,7 @@ public enum TokenAnalysis {
                 // (then `tokenizer-unreadable` says why); "none beside" was wrong for the second.
                 parts.append("no tokenizer was read (none beside the checkpoint, or an unreadable one), so the rows are not named (\(named(r.unnamed)))")
             } else {
-                if !r.knownUnused.isEmpty { parts.append("\(r.knownUnused.count) named unused (\(named(r.knownUnused)))") }
+                if !r.knownUnused.isEmpty { parts.append("\(r.knownUnused.count) known unused (\(named(r.knownUnused)))") }
                 if !r.special.isEmpty { parts.append("\(r.special.count) special (\(named(r.special)))") }
                 if !r.beyondVocabulary.isEmpty {
                     parts.append("\(r.beyondVocabulary.count) beyond the tokenizer's \(r.vocabularySize ?? 0) tokens (\(named(r.beyondVocabulary)))")

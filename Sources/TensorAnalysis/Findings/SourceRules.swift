@@ -44,10 +44,21 @@ public enum SourceRules {
             return Finding(.indexInvalidPath, tensors: tensors,
                            message: "weight_map shard name \(quotedName(shard)) \(problem); it is not opened",
                            evidence: ["shard": .string(shard), "tensors": .int(Int64(tensors.count))], file: file)
-        case .missingShard(let shard, let tensors):
-            return Finding(.missingShard, tensors: tensors,
-                           message: "shard \(quotedName(shard)) named by the index is missing; its \(tensors.count) tensors cannot be checked",
-                           evidence: ["shard": .string(shard), "tensors": .int(Int64(tensors.count))], file: file)
+        case .missingShard(let shard, let tensors, let elsewhere):
+            var message = "shard \(quotedName(shard)) named by the index is missing; "
+            let unread = tensors.count - elsewhere.count
+            if elsewhere.isEmpty {
+                message += "its \(counted(tensors.count, "tensor")) cannot be checked"
+            } else {
+                // Read from the shard that holds them: say so, or "cannot be checked" contradicts
+                // a `diff` that compared them.
+                message += "\(elsewhere.count) of its \(counted(tensors.count, "tensor")) \(elsewhere.count == 1 ? "is" : "are") in another shard, "
+                    + "where the index does not place \(elsewhere.count == 1 ? "it" : "them"), and \(elsewhere.count == 1 ? "is" : "are") read from there "
+                    + "(a loader that follows the index fails)" + (unread > 0 ? "; \(unread) cannot be checked" : "")
+            }
+            return Finding(.missingShard, tensors: tensors, message: message,
+                           evidence: ["shard": .string(shard), "tensors": .int(Int64(tensors.count)),
+                                      "found_elsewhere": .strings(elsewhere)], file: file)
         case .totalSizeInvalid(let text):
             return Finding(.indexTotalSize,
                            message: "metadata.total_size is \(text), not a non-negative integer byte count",
@@ -123,6 +134,9 @@ public enum SourceRules {
                            evidence: ["shard": .string(name)], file: file)
         }
     }
+
+    /// "1 tensor", "2 tensors".
+    private static func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     private static func totalSizeEvidence(_ declared: UInt64, _ data: UInt64, _ capacity: UInt64) -> [String: Evidence] {
         ["total_size": .int(Int64(clamping: declared)), "data_bytes": .int(Int64(clamping: data)),

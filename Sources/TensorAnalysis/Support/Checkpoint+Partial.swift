@@ -14,7 +14,7 @@ extension Checkpoint {
     var partialDescription: String? {
         if source.kind == .sharded {
             let missing = sourceIssues.compactMap { issue -> String? in
-                if case .missingShard(let shard, _) = issue.kind { return shard }
+                if case .missingShard(let shard, _, _) = issue.kind { return shard }
                 return nil
             }
             guard !missing.isEmpty else { return nil }

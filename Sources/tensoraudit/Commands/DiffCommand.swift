@@ -15,7 +15,8 @@ struct DiffCommand: ParsableCommand {
         difference ‖a − b‖ / ‖a‖ (values are compared across dtypes, in double precision) and \
         the rows that differ most. Integer and boolean tensors of A must come through exactly. \
         Exit 1 when a tensor is missing on one side, changes shape, cannot be compared, or differs \
-        by more than the tolerance (an integer or boolean tensor: by any value).
+        by more than the tolerance (an integer or boolean tensor: by any value), or when either \
+        checkpoint has an error-level source problem (a tensor in two shards, a missing shard).
         """
     )
 
@@ -77,7 +78,7 @@ struct DiffCommand: ParsableCommand {
             let unused = map == nil ? [] : DiffNameMap.unusedEntries(of: names, a: first, b: second)
             rendered = format == .json ? DiffRendering.json(diff, a: a, b: b, unusedMapEntries: unused).rendered()
                 : DiffRendering.text(diff, a: a, b: b, unusedMapEntries: unused)
-            failed = diff.exceedsTolerance
+            failed = diff.fails
             verdict = DiffRendering.verdict(diff)
         }
         // With --output, stderr says the verdict too (a CI log showed exit 1 and no reason).

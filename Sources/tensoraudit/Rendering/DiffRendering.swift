@@ -55,6 +55,9 @@ enum DiffRendering {
             "dropped_shared_storage_by_a": .object(diff.droppedSharedStorageByA.mapValues(JSONValue.string)),
             "dropped_by_converter": .object(droppedByConverter),
             "recomputed_buffers": .object(recomputed),
+            // Added within version 1: each side's source problems, as `inspect`'s `source_issues`.
+            "source_issues_a": .array(diff.sourceIssuesA.map(SourceRendering.json)),
+            "source_issues_b": .array(diff.sourceIssuesB.map(SourceRendering.json)),
             "alias_pairs": .array(diff.aliasPairs.map { .object(["a": .string($0.a), "b": .string($0.b), "alias_in": .string($0.aliasIn)]) }),
             "unused_map_entries": .array(unusedMapEntries.prefix(Self.unusedMapEntriesListed).map { entry in
                 .object(["a": .string(entry.a), "b": .string(entry.b), "reason": .string(entry.reason)])
@@ -70,6 +73,7 @@ enum DiffRendering {
                 "only_in_b": .int(Int64(diff.onlyInB.count)),
                 "not_compared": .int(Int64(diff.comparisons.filter(\.incomparable).count)),
                 "exact_differences": .int(Int64(diff.comparisons.filter(\.exactValuesDiffer).count)),
+                "source_errors": .int(Int64(diff.sourceErrors)),
             ]),
             "tensors": .array(tensors),
         ])
@@ -149,11 +153,12 @@ enum DiffRendering {
             }
         }
         for (evidence, names) in byEvidence {
-            let shown = names.prefix(3).map(TextFormatting.safeName).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+            let shown = names.prefix(3).map(quoted).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
             lines.append("row order: \(names.count) tensor\(names.count == 1 ? "" : "s") (\(shown)): \(TextFormatting.safeMessage(evidence))")
         }
         if !diff.onlyInA.isEmpty {
-            lines.append("only in A: " + diff.onlyInA.map(TextFormatting.safeName).joined(separator: ", "))
+            // Quoted: a tensor named `a, b` read as two tensors (adversarial test, 2026-12-06).
+            lines.append("only in A: " + diff.onlyInA.map(quoted).joined(separator: ", "))
         }
         for (name, kept) in diff.droppedSharedStorage.sorted(by: { $0.key < $1.key }) {
             lines.append("omitted by B: \(TextFormatting.safeName(name.text)), which in A shares its storage with \(TextFormatting.safeName(kept)) "
@@ -166,7 +171,7 @@ enum DiffRendering {
         // One line per reason: BERT's pooler and heads share one.
         let byReason = Dictionary(grouping: diff.droppedByConverter.keys.sorted(), by: { diff.droppedByConverter[$0] ?? "" })
         for reason in byReason.keys.sorted() {
-            let names = (byReason[reason] ?? []).map { TextFormatting.safeName($0.text) }.joined(separator: ", ")
+            let names = (byReason[reason] ?? []).map { quoted($0.text) }.joined(separator: ", ")
             lines.append("dropped by the GGUF converter (not a failure): \(names): \(reason)")
         }
         for pair in diff.aliasPairs {
@@ -179,9 +184,13 @@ enum DiffRendering {
             lines.append("recomputed buffer, not a failure: \(TextFormatting.safeName(name.text)): \(reason)")
         }
         if !diff.onlyInB.isEmpty {
-            lines.append("only in B: " + diff.onlyInB.map(TextFormatting.safeName).joined(separator: ", "))
+            lines.append("only in B: " + diff.onlyInB.map(quoted).joined(separator: ", "))
         }
         if let hint = prefixHint(diff) { lines.append(hint) }
+        for (side, issues) in [("A", diff.sourceIssuesA), ("B", diff.sourceIssuesB)] where !issues.isEmpty {
+            lines.append("source issues in \(side):")
+            lines += SourceRendering.issueLines(issues)
+        }
         for entry in unusedMapEntries.prefix(Self.unusedMapEntryLines) {
             // Quoted: a name holding " -> " or ": " (or an empty one) must not pass for the layout.
             lines.append("--map entry unused: \(Self.mapName(entry.a)) -> \(Self.mapName(entry.b)): \(entry.reason)")
@@ -221,7 +230,7 @@ enum DiffRendering {
     /// tolerance", or "B DIFFERS from A" with what failed (`2 exceeding, 1 only in A`), or,
     /// when the only failures are values that could not be compared, "B NOT VERIFIED".
     static func verdict(_ diff: CheckpointDiff) -> String {
-        guard diff.exceedsTolerance else { return "B matches A within tolerance" }
+        guard diff.fails else { return "B matches A within tolerance" }
         let notCompared = diff.comparisons.filter(\.incomparable).count
         let shapes = diff.comparisons.filter(\.shapeChanged).count
         let exact = diff.comparisons.filter(\.exactValuesDiffer).count
@@ -231,11 +240,18 @@ enum DiffRendering {
         let exceeding = diff.comparisons.filter { $0.exceeds(diff.tolerance) }.count - notCompared - shapes - exact - nanOnly
         let parts = [(exceeding, "exceeding"), (nanOnly, "with NaN mismatches"), (exact, "with integer values changed"),
                      (shapes, shapes == 1 ? "shape change" : "shape changes"),
-                     (notCompared, "not compared"), (diff.onlyInA.count, "only in A"), (diff.onlyInB.count, "only in B")]
+                     (notCompared, "not compared"), (diff.onlyInA.count, "only in A"), (diff.onlyInB.count, "only in B"),
+                     (sourceErrors(diff.sourceIssuesA), "source error\(sourceErrors(diff.sourceIssuesA) == 1 ? "" : "s") in A"),
+                     (sourceErrors(diff.sourceIssuesB), "source error\(sourceErrors(diff.sourceIssuesB) == 1 ? "" : "s") in B")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
-        let onlyUnverified = notCompared > 0 && exceeding == 0 && exact == 0 && shapes == 0 && diff.onlyInA.isEmpty && diff.onlyInB.isEmpty
+        // Not verified: nothing was found to differ, but values could not be compared or a side's
+        // source leaves what a loader reads undetermined.
+        let onlyUnverified = (notCompared > 0 || diff.sourceErrors > 0) && exceeding == 0 && exact == 0 && shapes == 0
+            && diff.onlyInA.isEmpty && diff.onlyInB.isEmpty
         return (onlyUnverified ? "B NOT VERIFIED against A" : "B DIFFERS from A") + " (\(parts))"
     }
+
+    static func sourceErrors(_ issues: [Finding]) -> Int { issues.filter { $0.severity == .error }.count }
 
     static func shapeText(_ shape: [UInt64]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 }

@@ -106,7 +106,7 @@ enum PaddingRendering {
             }
             if let u = r.unusedRows {
                 let sample = u.sample.map { quotedToken($0) }.joined(separator: ", ")
-                lines.append("  rows of \(u.count) tokens named unused (\(sample), …): median norm \(TextFormatting.compact(u.median)), "
+                lines.append("  rows of \(u.count) tokens known unused (\(sample), …): median norm \(TextFormatting.compact(u.median)), "
                     + "min \(TextFormatting.compact(u.minimum)), max \(TextFormatting.compact(u.maximum))")
             }
             if let layout = r.staticLayout {

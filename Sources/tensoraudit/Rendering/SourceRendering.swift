@@ -15,8 +15,10 @@ enum SourceRendering {
         return .object(object)
     }
 
-    static func json(_ issue: SourceIssue) -> JSONValue {
-        let issue = SourceRules.finding(issue)
+    static func json(_ issue: SourceIssue) -> JSONValue { json(SourceRules.finding(issue)) }
+
+    /// A source issue's finding as `inspect`'s `source_issues` and `diff`'s `source_issues_a`/`_b` list it.
+    static func json(_ issue: Finding) -> JSONValue {
         var object: [ExactText: JSONValue] = [
             "rule": .string(issue.rule.id),
             "severity": .string(issue.severity.rawValue),
@@ -48,10 +50,13 @@ enum SourceRendering {
         }
         if !checkpoint.sourceIssues.isEmpty {
             lines.append("source issues:")
-            for issue in SourceRules.findings(checkpoint) {
-                lines.append("  \(issue.severity.rawValue) [\(issue.rule)] \(TextFormatting.safeMessage(issue.message))")
-            }
+            lines += issueLines(SourceRules.findings(checkpoint))
         }
         return lines
+    }
+
+    /// One indented line per source issue: its severity, rule and message.
+    static func issueLines(_ issues: [Finding]) -> [String] {
+        issues.map { "  \($0.severity.rawValue) [\($0.rule)] \(TextFormatting.safeMessage($0.message))" }
     }
 }
