@@ -148,9 +148,17 @@ enum ReportWriter {
     static func errorReportProblem(_ path: String, checkpointPath: String) -> String? {
         if let problem = outputProblem(path, inputs: [checkpointPath]) { return problem }
         guard FileIdentity.of(path) != nil, let target = realRawPath(path) else { return nil }
-        // Bytes, as the folder boundary compares them (`RawPath`).
-        let checkpoint = realRawPath(checkpointPath) ?? RawPath(checkpointPath)
-        let folder = FileIdentity.of(checkpointPath)?.kind == .directory ? checkpoint : checkpoint.parent
+        // Bytes, as the folder boundary compares them (`RawPath`). A checkpoint path that does not
+        // resolve (nothing there) has its folder resolved instead: compared unresolved, the
+        // relative `rep` of `rep/missing.safetensors` held no absolute target, and an existing
+        // `rep/notes.txt` was replaced (helper-148, 2026-12-06).
+        let folder: RawPath
+        if let checkpoint = realRawPath(checkpointPath) {
+            folder = FileIdentity.of(checkpointPath)?.kind == .directory ? checkpoint : checkpoint.parent
+        } else {
+            let unresolved = RawPath(checkpointPath).parent
+            folder = realRawPath(unresolved.description) ?? unresolved
+        }
         guard target.isInside(folder), target != folder else { return nil }
         return "it exists in the folder of a checkpoint that could not be read and may be one of its files"
     }

@@ -140,6 +140,23 @@ import FoundationXML
         #expect(FileManager.default.fileExists(atPath: fresh.path))
     }
 
+    @Test("a checkpoint path that does not exist: an existing file in its folder is never replaced, by a relative path too")
+    func missingCheckpointFolderGuard() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let notes = dir.appendingPathComponent("notes.txt")
+        try Data("keep\n".utf8).write(to: notes)
+        // Relative paths, as a user types them: the guard compared the unresolved `rep` with the
+        // resolved target and replaced notes.txt (helper-148).
+        let result = try CLI.run([dir.path], shell: #"cd "$1" && "$TENSORAUDIT" audit missing.safetensors --format json --output notes.txt"#)
+        #expect(result.status == 2)
+        #expect(try Data(contentsOf: notes) == Data("keep\n".utf8))
+        #expect(result.stderr.contains("the error report was not written: it exists in the folder of a checkpoint that could not be read"),
+                "\(result.stderr)")
+        // A new file in that folder is written.
+        #expect(try CLI.run([dir.path], shell: #"cd "$1" && "$TENSORAUDIT" audit missing.safetensors --format json --output new.json"#).status == 2)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.json").path))
+    }
+
     @Test("a readable checkpoint with --output: one summary line on stderr, also when findings fail")
     func summaryLine() throws {
         let (result, data, file) = try Self.run([Fixtures.path("edge/odd-names.safetensors"), "--fail-on", "suspicious-name"],

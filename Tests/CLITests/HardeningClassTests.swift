@@ -679,6 +679,12 @@ import TestSupport
         #expect(result.stdout.contains("\"pad_id\": 3,") && result.stdout.contains("\"pad_id_source\": \"config\""), "\(result.stdout)")
         let audit = try Self.run(["audit", dir, "--format", "json"])
         #expect(audit.stdout.contains("config-invalid-value") && audit.stdout.contains(explanation), "\(audit.stdout)")
+        // The evidence says what is done instead (`use`), as README "JSON reports" says (helper-148).
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let finding = try #require((report["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "config-invalid-value" })
+        let evidence = try #require(finding["evidence"] as? [String: Any])
+        #expect(evidence["key"] as? String == "pad_token_id")
+        #expect((evidence["use"] as? String)?.contains(explanation) == true, "\(evidence)")
     }
 
     /// transformers warns of pad_token_id = vocab_size, and LlamaForCausalLM(config) fails

@@ -100,7 +100,9 @@ public enum SourceRules {
         case .configInvalidValue(let key, let text, let expected, let use):
             return Finding(.configInvalidValue,
                            message: "config.json \(key) is \(text), not \(expected); \(use ?? "it is not used")",
-                           evidence: ["key": .string(key), "value": .string(text)], file: file)
+                           // `use` too when the value is used anyway (README; it was in the message only).
+                           evidence: ["key": .string(key), "value": .string(text)].merging(use.map { ["use": .string($0)] } ?? [:]) { a, _ in a },
+                           file: file)
         case .ggufProblem(let description, let tensor):
             return Finding(.ggufProblem, tensors: tensor.map { [$0] } ?? [], message: description,
                            evidence: ["problem": .string(description)], file: file)
