@@ -1,4 +1,5 @@
 import Foundation
+import SafetensorsFormat
 import Testing
 import TestSupport
 
@@ -103,6 +104,39 @@ import TestSupport
         // tokens reports the same finding as audit.
         let tokens = try #require(try CLI.json(["tokens", path, "--json"])["findings"] as? [[String: Any]])
         #expect(tokens.count == 1 && (tokens.first?["tensors"] as? [String])?.sorted() == views)
+    }
+
+    /// A BERT classifier saved by transformers 2.x: its config.json carries `bos_token_id: 0` by
+    /// default, the pad id too, and a BERT tokenizer has no bos token. The role is config.json's
+    /// alone and names no token the model reads, so the pre-training tie is what the finding
+    /// says (helper-149, on rxnfp's fine-tuned BERT). Without tokenizer files the role is kept,
+    /// attributed to config.json.
+    @Test("config.json's bos_token_id 0 with a BERT tokenizer that has no bos token: no role, the pre-training tie is said")
+    func configRoleTheTokenizerLacks() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let rows: [[Float]] = [[0.5, 0.5, 0.5, 0.5]] + (1..<8).map { r in [Float(r), 1, 0, 0] }
+        let entry = SafetensorsWriter.Entry(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [8, 4],
+                                            bytes: rows.flatMap { $0 }.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
+        try Data(SafetensorsWriter(entries: [entry]).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "bert", "architectures": ["BertForSequenceClassification"], "pad_token_id": 0, "bos_token_id": 0, "vocab_size": 8}"#.utf8)
+            .write(to: dir.appendingPathComponent("config.json"))
+        func finding() throws -> [String: Any] {
+            try #require(CLI.findings(try CLI.json(["audit", dir.path, "--format", "json"]), rule: "padding-row-nonzero").first)
+        }
+        // No tokenizer: config.json's role stands, and the message says whose it is.
+        let alone = try finding()
+        #expect((alone["evidence"] as? [String: Any])?["pad_token_roles"] as? [String] == ["bos_token"])
+        #expect((alone["message"] as? String)?.contains("the bos_token (config.json's bos_token_id)") == true, "\(alone)")
+        // BertTokenizer's vocab.txt: no bos token, so no role; the model type's pre-training tie instead.
+        try Data("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\nb\nc\n".utf8).write(to: dir.appendingPathComponent("vocab.txt"))
+        try Data(#"{"tokenizer_class": "BertTokenizer", "pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}"#.utf8)
+            .write(to: dir.appendingPathComponent("tokenizer_config.json"))
+        let withTokenizer = try finding()
+        let evidence = try #require(withTokenizer["evidence"] as? [String: Any])
+        #expect(evidence["pad_token_roles"] == nil, "\(evidence)")
+        #expect(evidence["pretraining_tie"] as? Bool == true, "\(evidence)")
+        #expect(withTokenizer["severity"] as? String == "info")
+        #expect((withTokenizer["message"] as? String)?.contains("bos_token") == false, "\(withTokenizer)")
     }
 
     @Test("without tokenizer files, config.json's eos_token_id gives the pad id its role (info, pad_token_roles)")

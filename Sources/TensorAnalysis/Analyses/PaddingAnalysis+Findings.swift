@@ -24,7 +24,7 @@ extension PaddingAnalysis {
             return "the pad row is non-zero, as expected: \(unpadded). " + tying.detail
         }
         if !r.sharedRoles.isEmpty, !tying.justifiesTiedExplanation {
-            let roles = r.sharedRoles.joined(separator: " and the ")
+            let roles = rolesText(r.sharedRoles, configOnly: r.configOnlyRoles)
             if r.paddingIdxOnRow {
                 // As the finding says it: padding_idx on this row keeps it at zero in a model
                 // built from this config (review, 2026-12-05: the two disagreed).
@@ -182,7 +182,7 @@ extension PaddingAnalysis {
             // A tied matrix's pad token that is also a token the model reads (a GGUF file's pad =
             // EOS): the tie is one reason, the token's own training another; the evidence named
             // the role and the sentence did not (reader's review, 2026-12-05).
-            let roles = r.sharedRoles.joined(separator: " and the ")
+            let roles = rolesText(r.sharedRoles, configOnly: r.configOnlyRoles)
             let alsoRead = !shared ? "" : r.paddingIdxOnRow
                 ? "; the pad token is also the \(roles), but config.json's pad_token_id puts padding_idx on this row, so reading it as that token "
                     + "does not train the row: the tied output layer's gradient does"
@@ -192,12 +192,12 @@ extension PaddingAnalysis {
             case _ where expected:
                 "\(r.unpaddedRow ?? "") (padding_idx evidence: \(r.unpaddedRowEvidence)), so a non-zero pad row is expected"
             case (false, _) where shared && r.paddingIdxOnRow:
-                "the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), a token the model reads in training; config.json's pad_token_id puts "
+                "the pad token is also the \(roles), a token the model reads in training; config.json's pad_token_id puts "
                     + "padding_idx on this row, which keeps it at zero in a model built and trained from this config, so the row was trained elsewhere: "
                     + "as that token before pad_token_id was set to its id (as fine-tunes set it to the EOS id), or in a model built without padding_idx "
                     + "there; which, the files cannot show"
             case (false, _) where shared:
-                "the pad token is also the \(r.sharedRoles.joined(separator: " and the ")), a token the model reads in training: "
+                "the pad token is also the \(roles), a token the model reads in training: "
                     + "its row is trained as that token unless padding_idx froze it from the start, so a non-zero row is expected"
             case (false, _) where meanRow:
                 "the row is the mean of the other rows to within 1e-3 of the median row norm, and the pad token is the tokenizer's last added token "

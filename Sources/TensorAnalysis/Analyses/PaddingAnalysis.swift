@@ -96,6 +96,8 @@ public enum PaddingAnalysis {
         /// The other roles of the pad token when it is also a token the model reads in
         /// training (`eos_token`, …): its row is trained as that token.
         public var sharedRoles: [String] = []
+        /// Those of `sharedRoles` only config.json states (its `eos_token_id`, …), not the tokenizer.
+        public var configOnlyRoles: [String] = []
         /// Why it is not known whether the model zeroes the pad row (`paddingIdxUnknown`): no
         /// config.json, no model_type in it, or a model type outside the defaults table. nil
         /// when the model type is known (or for GGUF files and static embeddings).
@@ -277,7 +279,7 @@ public enum PaddingAnalysis {
                     if case .value(let id) = knowledge.config?.padTokenID, id == row { result.paddingIdxOnRow = true }
                 }
                 if case .fixed(let index)? = padding, index == row { result.paddingIdxOnRow = true }
-                result.sharedRoles = sharedRoles(of: padID.id, tokenizer: knowledge.tokenizer, config: checkpoint.config)
+                (result.sharedRoles, result.configOnlyRoles) = sharedRoles(of: padID.id, tokenizer: knowledge.tokenizer, config: checkpoint.config)
                 // A headless class's pre-training head; a class that never ties had its own.
                 if result.tying.evidence == .architecture, !result.tying.architectureNeverTies {
                     result.pretrainingTie = pretrainingTie(config: knowledge.config)
@@ -351,11 +353,26 @@ public enum PaddingAnalysis {
     /// pad token that is also `</s>` is trained as `</s>`). Why config.json too: a folder
     /// without tokenizer files whose config gives 2 as both pad and EOS id kept the warning
     /// (regression hunt, 2026-12-05).
-    static func sharedRoles(of id: Int, tokenizer: Tokenizer?, config: ModelConfig? = nil) -> [String] {
+    ///
+    /// A role config.json alone gives is kept only when no tokenizer was read or the tokenizer
+    /// has a token in that role: BERT and ALBERT configs saved by transformers 2.x carry
+    /// `bos_token_id: 0` by default, and a BERT tokenizer has no bos token, so the pad row of
+    /// every such fine-tune was "also the bos_token, a token the model reads in training", and
+    /// the pre-training tie that explains it was not said (helper-149, 2026-12-06).
+    /// `configOnly`: the kept roles only config.json states, which the messages attribute to it.
+    static func sharedRoles(of id: Int, tokenizer: Tokenizer?, config: ModelConfig? = nil) -> (roles: [String], configOnly: [String]) {
         let read: Set<String> = ["eos_token", "bos_token", "unk_token", "sep_token", "cls_token", "mask_token"]
-        let roles = (tokenizer?.specialTokens.filter { $0.id == id }.flatMap(\.roles) ?? [])
-            + (config?.roleTokenIDs.filter { $0.value.contains(id) }.map(\.key) ?? [])
-        return Array(Set(roles.filter(read.contains))).sorted()
+        let fromTokenizer = Set((tokenizer?.specialTokens.filter { $0.id == id }.flatMap(\.roles) ?? []).filter(read.contains))
+        let rolesTheTokenizerHas = Set(tokenizer?.specialTokens.flatMap(\.roles) ?? [])
+        let fromConfig = Set((config?.roleTokenIDs.filter { $0.value.contains(id) }.map(\.key) ?? []).filter(read.contains))
+            .filter { tokenizer == nil || rolesTheTokenizerHas.contains($0) }
+        return (fromTokenizer.union(fromConfig).sorted(), fromConfig.subtracting(fromTokenizer).sorted())
+    }
+
+    /// The shared roles as a message names them: "eos_token", or "bos_token (config.json's
+    /// bos_token_id)" for a role only config.json states.
+    static func rolesText(_ roles: [String], configOnly: [String]) -> String {
+        roles.map { configOnly.contains($0) ? "\($0) (config.json's \($0)_id)" : $0 }.joined(separator: " and the ")
     }
 
     /// Why nobody can say whether the model builds its input embedding with `padding_idx` on
