@@ -31,6 +31,44 @@ import TestSupport
         let finding = try #require(PaddingAnalysis.findings(report).first)
         #expect(finding.evidence["row_index"] == .int(Int64(r.rowIndex)))
         #expect(finding.message.contains("static embedding model"))
+        // The fixture's mapping (generate_families.py: [7, 8, 10, 5, 1, 4, 10, 9, 2, 8, 7, 7, …],
+        // numpy: `(mapping == mapping[0]).sum() - 1`) sends tokens 10 and 11 to the pad token's
+        // row 7 too: the row is theirs, a non-zero row is expected, info (helper-149: it was a
+        // warning that "nothing in the file accounts for" it).
+        #expect(r.rowSharers == 2)
+        #expect(finding.severity == .info)
+        #expect(finding.evidence["row_shared_with"] == .int(2))
+        #expect(finding.message.contains("pad token 0 \"[PAD]\" (row 7)") || finding.message.contains("(row 7)"), "\(finding.message)")
+        #expect(finding.message.contains("mapping sends 2 other tokens to this row"), "\(finding.message)")
+        #expect(r.explanation.contains("mapping sends 2 other tokens to that row"), "\(r.explanation)")
+    }
+
+    @Test("model2vec: a pad token alone on its row keeps the warning that nothing in the file accounts for it")
+    func model2vecPadRowAlone() throws {
+        // The fixture with mapping[10] and mapping[11] moved off row 7 (to row 0): the pad token is alone there.
+        let source = Fixtures.path(Self.model2vec)
+        let dir = try Fixtures.temporaryDirectory()
+        for name in try FileManager.default.contentsOfDirectory(atPath: source) {
+            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: dir.appendingPathComponent(name).path)
+        }
+        let file = dir.appendingPathComponent("model.safetensors")
+        // The header read by Foundation's JSON parser, not ours: where `mapping`'s bytes are.
+        var bytes = Array(try Data(contentsOf: file))
+        let headerLength = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + headerLength])) as? [String: Any])
+        let offsets = try #require((header["mapping"] as? [String: Any])?["data_offsets"] as? [Int])
+        let width = (offsets[1] - offsets[0]) / 20
+        for k in [10, 11] {
+            let at = 8 + headerLength + offsets[0] + k * width
+            for b in 0..<width { bytes[at + b] = 0 }
+        }
+        try Data(bytes).write(to: file)
+        let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: dir.path))
+        let r = try #require(report.results.first)
+        #expect(r.rowIndex == 7 && r.rowSharers == 0)
+        let finding = try #require(PaddingAnalysis.findings(report).first)
+        #expect(finding.severity == .warning)
+        #expect(finding.message.contains("no tie accounts for it"), "\(finding.message)")
     }
 
     /// model2vec's int8 quantisation stores `embeddings` as I8 and encodes with those values

@@ -18,6 +18,10 @@ extension PaddingAnalysis {
         if let layout = r.staticLayout {
             let weight = r.tokenWeight.map { " The pad token's weight is \(RowSummary.short($0)) (\(layout.weights ?? "weights") scales its row)." } ?? ""
             let mapped = r.rowIndex == r.padID.id ? "" : " The pad token \(r.padID.id) uses row \(r.rowIndex) (\(layout.mapping ?? "mapping"))."
+            if r.rowSharers > 0 {
+                return "the pad row is non-zero, as expected. " + tying.detail + mapped + weight
+                    + " \(layout.mapping ?? "mapping") sends \(RowSummary.count(r.rowSharers, "other token")) to that row, so it is theirs too and holds their values."
+            }
             return "the pad row is non-zero. " + tying.detail + mapped + weight + " Nothing in the file accounts for the non-zero row."
         }
         if let unpadded = r.unpaddedRow {
@@ -173,6 +177,8 @@ extension PaddingAnalysis {
             if let d = r.norms { evidence["norm_median"] = .double(d.median) }
             if let layout = r.staticLayout { evidence["static_layout"] = .string(layout.kind.rawValue) }
             if let weight = r.tokenWeight { evidence["token_weight"] = .double(weight) }
+            let sharedRow = !expected && r.rowSharers > 0
+            if sharedRow { evidence["row_shared_with"] = .int(Int64(r.rowSharers)) }
             if expected { evidence["padding_idx_row"] = .bool(false) }
             if shared { evidence["pad_token_roles"] = .strings(r.sharedRoles) }
             let meanRow = !expected && !shared && r.distanceFromMeanRow != nil
@@ -202,6 +208,9 @@ extension PaddingAnalysis {
             case (false, _) where meanRow:
                 "the row is the mean of the other rows to within 1e-3 of the median row norm, and the pad token is the tokenizer's last added token "
                     + "on the matrix's last row: what transformers' resize_token_embeddings gives a row added after training, so a non-zero row is expected"
+            case (false, _) where sharedRow:
+                "\(r.staticLayout?.mapping ?? "the mapping") sends \(RowSummary.count(r.rowSharers, "other token")) to this row, so it is theirs too "
+                    + "and a non-zero row is expected (a static embedding model has no output projection to tie)"
             case (false, _) where r.staticLayout != nil:
                 "a static embedding model has no output projection, so no tie accounts for it"
             case (true, _) where r.tying.evidence == .modelTypeDefault:
@@ -225,8 +234,12 @@ extension PaddingAnalysis {
             }
             let standing = (standsFor.map { " (it holds the input embedding \(quoted($0)), which is tied to it and not stored apart)" } ?? "")
                 + Finding.alsoReadAs(sameBuffer)
-            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow ? .info : nil, tensors: [r.tensor] + sameBuffer,
-                           message: "\(r.tensor)\(standing): pad row \(r.padID.id)\(token) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
+            // A model2vec pad token on another row: say both (the message said "pad row 0" and
+            // gave row 8633's norm).
+            let padRow = r.rowIndex == r.padID.id ? "pad row \(r.padID.id)\(token)" : "pad token \(r.padID.id)\(token) (row \(r.rowIndex))"
+            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow || sharedRow ? .info : nil,
+                           tensors: [r.tensor] + sameBuffer,
+                           message: "\(r.tensor)\(standing): \(padRow) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                            evidence: evidence)
         }
     }

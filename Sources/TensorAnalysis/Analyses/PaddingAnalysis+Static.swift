@@ -20,6 +20,9 @@ extension PaddingAnalysis {
         var weight: Double?
         /// Why `row` is nil.
         var problem: String?
+        /// How many other tokens the mapping sends to `row` (model2vec's vocabulary
+        /// quantisation shares one row among many tokens); 0 without a mapping.
+        var otherTokens = 0
     }
 
     /// Reads `mapping[id]` and `weights[id]` of a model2vec layout (a [vocab] integer and a
@@ -46,7 +49,15 @@ extension PaddingAnalysis {
             return StaticRow(row: nil, weight: weight,
                              problem: "\(mappingName)[\(id)] is \(stated), not a row of \(layout.embeddings) (0..<\(layout.rows))")
         }
-        return StaticRow(row: row, weight: weight, problem: nil)
+        // Every other token the mapping sends to the same row: the row is theirs too, and
+        // trains as them. Why: a quantised model2vec vocabulary maps 34 tokens to the pad token's
+        // k-means centroid, which the warning said "nothing in the file accounts for"
+        // (helper-149, 2026-12-06). One pass over a [vocab] vector, as exact integers.
+        var others = 0
+        for k in 0..<min(view.elementCount, layout.tokenCount) where k != id {
+            if case .nonNegative(let x)? = view.exactInteger(at: k), x == UInt64(row) { others += 1 }
+        }
+        return StaticRow(row: row, weight: weight, problem: nil, otherTokens: others)
     }
 
     /// A static model has nothing to tie to: no output projection, so tying does not apply.

@@ -64,6 +64,9 @@ public enum PaddingAnalysis {
         public var staticLayout: StaticEmbeddingLayout?
         /// model2vec's per-token weight of the pad token (`weights[pad_id]`), which scales its row.
         public var tokenWeight: Double?
+        /// How many other tokens a model2vec mapping sends to the pad token's row (0: none, or
+        /// no mapping): the row is theirs too, so a non-zero row is expected.
+        public var rowSharers = 0
         /// Why the pad row was never zeroed, when the model type builds its input embedding
         /// without `padding_idx` on that row (T5, GPT-2: none; MPNet: fixed at 1): a sentence
         /// naming the config class. nil when the row is the one `padding_idx` zeroes, or the
@@ -227,6 +230,7 @@ public enum PaddingAnalysis {
             let layout = staticLayout.flatMap { $0.embeddings == view.name ? $0 : nil }
             var row = padID.id
             var weight: Double?
+            var sharers = 0
             if let layout {
                 let found = staticRow(of: padID.id, in: layout, checkpoint: checkpoint)
                 guard let mapped = found.row else {
@@ -235,6 +239,7 @@ public enum PaddingAnalysis {
                 }
                 row = mapped
                 weight = found.weight
+                sharers = found.otherTokens
             }
             guard row >= 0 && row < view.rowCount else {
                 // A `[3, 0]` matrix has three rows of nothing: "has 0 rows" misstated it (JSON
@@ -260,6 +265,7 @@ public enum PaddingAnalysis {
             result.bufferKey = view.bytesKey
             result.staticLayout = layout
             result.tokenWeight = weight
+            result.rowSharers = sharers
             // Row moments a value comparison may ask for: this matrix's, another token matrix's
             // the audit made, or (outside the audit) read now.
             let momentsOf: (TensorView) -> RowMomentsList? = { other in
