@@ -134,5 +134,14 @@ import TestSupport
         #expect(pad.count == 1, "\(report["findings"] ?? "none")")
         #expect((pad.first?["message"] as? String)?.contains("[PAD]") == false, "\(pad)")
         #expect((pad.first?["evidence"] as? [String: Any])?["pad_token"] == nil, "\(pad)")
+        // Row 0 is position 0, not a pad token's: info, saying why it was checked (it was a
+        // warning that "nothing accounts for it"; helper-149 on ALBERT's position embedding).
+        #expect(pad.first?["severity"] as? String == "info", "\(pad)")
+        #expect((pad.first?["message"] as? String)?.contains("are not tokens by its name, so row 0 is checked only because --tensor chose the matrix") == true,
+                "\(pad)")
+        // padding compares no known-unused token rows with it: its rows are not tokens.
+        let padding = try Self.json(["padding", try Self.folder(), "--tensor", Self.position])
+        let embedding = try #require((padding["embeddings"] as? [[String: Any]])?.first)
+        #expect(embedding["unused_rows"] == nil || embedding["unused_rows"] is NSNull, "\(embedding)")
     }
 }

@@ -11,6 +11,10 @@ extension PaddingAnalysis {
             let zero = r.isZeroBits ? "the pad row is all zeros" : "the pad row is zero by value (it holds -0.0)"
             return zero + (zeroPadRowReason(r).map { ": " + $0 } ?? "")
         }
+        if r.rowsAreNotTokens {
+            return "the row is non-zero, but the rows of \(r.tensor) are not tokens by its name: row \(r.padID.id) is checked only because "
+                + "--tensor chose the matrix; the pad id indexes tokens, and nothing says this row should be zero."
+        }
         let tying = r.tying
         if r.role == .outputProjection {
             return "the pad row is non-zero: this is an output projection, whose every row receives gradient through the softmax. " + tying.detail
@@ -195,6 +199,11 @@ extension PaddingAnalysis {
                 : "; the pad token is also the \(roles), a token the model reads in training, so its row is also trained as that token "
                     + "unless padding_idx froze it from the start"
             let verdict = switch (tied, r.tying.tied) {
+            case _ where r.rowsAreNotTokens:
+                // ALBERT's position embedding chosen with --tensor: row 0 is position 0, trained by
+                // every sequence; "nothing accounts for it" was a warning (helper-149, 2026-12-06).
+                "the rows of \(r.tensor) are not tokens by its name, so row \(r.padID.id) is checked only because --tensor chose the matrix: "
+                    + "the pad id indexes tokens, and nothing says this row should be zero"
             case _ where expected:
                 "\(r.unpaddedRow ?? "") (padding_idx evidence: \(r.unpaddedRowEvidence)), so a non-zero pad row is expected"
             case (false, _) where shared && r.paddingIdxOnRow:
@@ -237,7 +246,7 @@ extension PaddingAnalysis {
             // A model2vec pad token on another row: say both (the message said "pad row 0" and
             // gave row 8633's norm).
             let padRow = r.rowIndex == r.padID.id ? "pad row \(r.padID.id)\(token)" : "pad token \(r.padID.id)\(token) (row \(r.rowIndex))"
-            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow || sharedRow ? .info : nil,
+            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow || sharedRow || r.rowsAreNotTokens ? .info : nil,
                            tensors: [r.tensor] + sameBuffer,
                            message: "\(r.tensor)\(standing): \(padRow) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                            evidence: evidence)

@@ -67,6 +67,10 @@ public enum PaddingAnalysis {
         /// How many other tokens a model2vec mapping sends to the pad token's row (0: none, or
         /// no mapping): the row is theirs too, so a non-zero row is expected.
         public var rowSharers = 0
+        /// A `--tensor` choice whose rows are not tokens by its name (a position embedding):
+        /// the pad id indexes tokens, so its row here is no pad token's and nothing says it
+        /// should be zero.
+        public var rowsAreNotTokens = false
         /// Why the pad row was never zeroed, when the model type builds its input embedding
         /// without `padding_idx` on that row (T5, GPT-2: none; MPNet: fixed at 1): a sentence
         /// naming the config class. nil when the row is the one `padding_idx` zeroes, or the
@@ -262,6 +266,7 @@ public enum PaddingAnalysis {
             // A `--tensor` choice whose rows are not tokens (a position embedding) has no pad token.
             let plain = role == .requested && TokenMatrices.rowsArePlain(view, detected: detectedNames(), vocabulary: checkpoint.config?.vocabSize)
             result.padToken = plain ? nil : knowledge.tokenizer?.token(for: padID.id)
+            result.rowsAreNotTokens = plain
             result.bufferKey = view.bytesKey
             result.staticLayout = layout
             result.tokenWeight = weight
@@ -299,7 +304,8 @@ public enum PaddingAnalysis {
                 }
             }
             // Known-unused tokens are token ids: their rows are ids only when nothing maps them.
-            result.unusedRows = layout?.mapping == nil ? unusedRowNorms(moments, unused: unused) : nil
+            // Rows that are not tokens have no known-unused tokens to compare the pad row with.
+            result.unusedRows = layout?.mapping == nil && !plain ? unusedRowNorms(moments, unused: unused) : nil
             result.explanation = explanation(result)
             results.append(result)
         }
