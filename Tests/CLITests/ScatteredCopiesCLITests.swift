@@ -86,4 +86,25 @@ import TestSupport
         #expect(Set(found.compactMap { ($0["tensors"] as? [String])?.sorted() }) == groups)
         #expect(found.count == groups.count)
     }
+
+    /// Quantized rows that are byte-identical prove only that the trained rows were equal, or
+    /// closer than the rounding, when quantized: the duplicate-rows sentence says so (helper-149
+    /// on a Q8_0 token_embd). The fixture's Q8_0 ffn_down matrices hold rows 0 and 3 identical
+    /// (generate.py writes them so).
+    @Test("duplicate-rows on Q8_0 rows says the quantized values are identical, not that the rows trained alike")
+    func quantizedDuplicateRowsWording() throws {
+        // Exit 1: duplicate-rows is a warning.
+        let result = try CLI.run(["audit", Self.file, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let duplicates = CLI.findings(report, rule: "duplicate-rows")
+        let quantized = duplicates.filter { ($0["tensors"] as? [String])?.first?.hasSuffix("ffn_down.weight") == true }
+        #expect(quantized.count == 5)
+        for finding in duplicates {
+            let message = try #require(finding["message"] as? String)
+            // The F32 ffn_up copies (pattern a) keep the plain sentence: their bytes are the values.
+            #expect(message.hasSuffix(quantized.contains { ($0["message"] as? String) == message }
+                ? "a sign of rows that never trained (their Q8_0 values are identical: the trained rows were equal, or closer than Q8_0's rounding)"
+                : "a sign of rows that never trained"), "\(message)")
+        }
+    }
 }

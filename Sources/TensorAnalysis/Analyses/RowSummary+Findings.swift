@@ -129,6 +129,11 @@ extension RowSummary {
             return (true, "with \(rowLength) \(dtype.rawValue) value\(rowLength == 1 ? "" : "s") per row (\(bits == bits.rounded() ? String(Int(bits)) : RowSummary.short(bits)) bits), "
                 + "equal rows can be chance, not a sign of rows that never trained")
         }
+        if let block = dtype.blockType?.name {
+            // Quantized rows that are byte-identical were equal, or closer than the rounding,
+            // when quantized: the bytes prove no more (helper-149 on a Q8_0 token_embd).
+            return (false, neverTrained + " (their \(block) values are identical: the trained rows were equal, or closer than \(block)'s rounding)")
+        }
         return (false, neverTrained)
     }
 

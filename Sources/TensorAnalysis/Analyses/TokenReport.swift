@@ -187,6 +187,8 @@ public struct TokenReport: Sendable {
                 let (weak, sentence) = RowSummary.identicalRowsMeaning(rowLength: view.rowLength, dtype: view.elementType)
                 matrix.identicalRowsMeaning = weak ? sentence
                     : layout != nil ? RowSummary.staticModelIdenticalRows
+                    : view.elementType.blockType != nil
+                    ? "randomly initialised rows start distinct: " + sentence
                     : "randomly initialised rows start distinct, and rows still byte-identical got identical updates: " + sentence
             }
             if let summary,
