@@ -54,4 +54,27 @@ import TestSupport
         let report = try Self.report(["rows", try Self.folder(), "--tensor", "model.layers.0.mlp.down_proj.weight", "--json"])
         #expect(Self.outlierTensors(report) == ["model.layers.0.mlp.down_proj.weight"])
     }
+
+    /// 100 rows of one value: rows 0…69 hold 1 + k/1000, rows 70…99 hold 10. By hand: median
+    /// (1.049 + 1.050) / 2 = 1.0495; the absolute deviations' 50th and 51st smallest are 0.0295
+    /// and 0.0305, so MAD 0.03; each 10 has modified z 0.6745 × 8.9505 / 0.03 ≈ 201, no small
+    /// row's |z| exceeds 1.12. 30 of 100 rows flagged: the tail of a skewed distribution, which
+    /// the message says (helper-149: ALBERT's 168 of 591 rows read as a list of outliers). The
+    /// 12-row matrix above, one row of 12 flagged, gets no such sentence.
+    @Test("outlier-rows flagging 30% of the rows says they are the tail of a skewed distribution")
+    func skewedTail() throws {
+        let values: [Float] = (0..<100).map { k in k < 70 ? 1 + Float(k) / 1000 : 10 }
+        let entry = SafetensorsWriter.Entry(name: "model.embed_tokens.weight", dtype: .f32, shape: [100, 1],
+                                            bytes: values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: [entry]).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        let finding = try #require((try Self.report(["rows", dir.path, "--json"])["findings"] as? [[String: Any]])?
+            .first { $0["rule"] as? String == "outlier-rows" })
+        let message = try #require(finding["message"] as? String)
+        #expect(message.contains("30 rows with outlying norms") && message.contains("; 30 of 100 rows (30%) is the tail of a skewed distribution (mean "),
+                "\(message)")
+        let few = try #require((try Self.report(["rows", try Self.folder(), "--json"])["findings"] as? [[String: Any]])?
+            .first { $0["rule"] as? String == "outlier-rows" })
+        #expect((few["message"] as? String)?.contains("tail of a skewed distribution") == false)
+    }
 }

@@ -82,8 +82,16 @@ extension RowSummary {
                 "top_norm": .double(first.norm), "top_score": .double(first.score),
                 "median_norm": .double(norms.median)]
             if let name { evidence["top_token"] = .string(name) }
+            // A tenth of the rows or more, and at least 20 of them, is the tail of a skewed
+            // distribution, not a few odd rows: ALBERT's 168 of 591 rows read as a list of
+            // outliers (helper-149, 2026-12-06). One row of 8 is no tail.
+            let share = total > 0 ? Double(kept.count) / Double(total) : 0
+            let tail = share >= 0.1 && kept.count >= 20
+                ? "; \(kept.count) of \(total) rows (\(Int((share * 100).rounded()))%) is the tail of a skewed distribution (mean \(Self.short(norms.mean)), "
+                    + "median \(Self.short(norms.median))), not a few odd rows"
+                : ""
             out.append(Finding(.outlierRows, tensors: [tensor],
-                               message: "\(tensor): \(Self.count(kept.count, "row")) with outlying norms (|robust z| > \(Self.outlierThreshold)); row \(first.row)\(name.map { " " + quoted($0) } ?? "") has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))",
+                               message: "\(tensor): \(Self.count(kept.count, "row")) with outlying norms (|robust z| > \(Self.outlierThreshold)); row \(first.row)\(name.map { " " + quoted($0) } ?? "") has norm \(Self.short(first.norm)) vs median \(Self.short(norms.median))" + tail,
                                evidence: evidence))
         }
         return out
