@@ -61,6 +61,7 @@ extension Tokenizer {
             specialTokens: [], padToken: nil, shadowedIDs: built.shadowed, notes: notes,
             tokensByID: built.tokens, idsByToken: built.ids, modelVocabularyCount: modelCount)
         tokenizer.padTokenNotes = padNotes
+        tokenizer.tokenizerClass = config?.tokenizerClass
         tokenizer.wordIsolation = jsonContents?.wordIsolation.map { isolation in
             var isolation = isolation
             if config?.tokenizeChineseChars == false { isolation.chinese = false }

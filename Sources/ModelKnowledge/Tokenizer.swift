@@ -90,6 +90,8 @@ public struct Tokenizer: Sendable, Equatable {
     /// For a WordPiece tokenizer.json whose pre-tokenizer (and normalizer) keep characters out
     /// of words: which, so tokens holding them are known unused (`WordIsolation`); else nil.
     public var wordIsolation: WordIsolation?
+    /// tokenizer_config.json's `tokenizer_class`, when it names one.
+    public var tokenizerClass: String?
 
     /// Model-vocabulary tokens by id (holes where no token is); added tokens override their id's entry.
     var tokensByID: PackedTokenTexts

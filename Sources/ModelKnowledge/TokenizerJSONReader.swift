@@ -52,12 +52,13 @@ enum TokenizerJSONReader {
         contents.byteFallback = model["byte_fallback"]?.boolValue ?? false
         contents.byteLevel = containsType("ByteLevel", root["pre_tokenizer"], listKey: "pretokenizers")
             || containsType("ByteLevel", root["decoder"], listKey: "decoders")
-        if kind == .wordPiece, containsType("BertPreTokenizer", root["pre_tokenizer"], listKey: "pretokenizers") {
+        if kind == .wordPiece, isolatesPunctuation(root["pre_tokenizer"]) {
             let normalizer = object(ofType: "BertNormalizer", in: root["normalizer"], listKey: "normalizers")
             contents.wordIsolation = WordIsolation(
                 punctuation: true, chinese: normalizer.map { $0["handle_chinese_chars"]?.boolValue != false } ?? false,
                 continuingPrefix: model["continuing_subword_prefix"]?.stringValue ?? "##",
-                unknownToken: model["unk_token"]?.stringValue)
+                unknownToken: model["unk_token"]?.stringValue,
+                insertedTokens: Set(postProcessorTokens(root["post_processor"]).map { TokenText($0) }))
         }
         if let padding = root["padding"], padding != .null {
             guard padding.objectMembers != nil else {
@@ -212,6 +213,39 @@ enum TokenizerJSONReader {
     }
 
     /// Whether `node` is `{"type": name}` or a Sequence whose `listKey` array holds one.
+    /// Whether the pre-tokenizer makes every punctuation character a word of its own: it is
+    /// BertPreTokenizer, or a Sequence of it and pre-tokenizers that only split words further
+    /// (WhitespaceSplit, Whitespace, Digits). Why not any Sequence holding it: Metaspace after
+    /// it prepends `▁` to every word, and `▁.` is produced (helper-150).
+    private static func isolatesPunctuation(_ node: JSON?) -> Bool {
+        guard let node, let type = node["type"]?.stringValue else { return false }
+        if type == "BertPreTokenizer" { return true }
+        guard type == "Sequence", let list = node["pretokenizers"]?.arrayElements else { return false }
+        let splitting: Set = ["BertPreTokenizer", "WhitespaceSplit", "Whitespace", "Digits"]
+        let types = list.map { $0["type"]?.stringValue ?? "" }
+        return types.contains("BertPreTokenizer") && types.allSatisfy(splitting.contains)
+    }
+
+    /// The token texts a `post_processor` inserts: TemplateProcessing's `special_tokens`
+    /// (each entry's `tokens`), BertProcessing's and RobertaProcessing's `sep` and `cls`
+    /// (`[text, id]`), and those of a Sequence's `processors`.
+    private static func postProcessorTokens(_ node: JSON?) -> [String] {
+        guard let node, let type = node["type"]?.stringValue else { return [] }
+        switch type {
+        case "TemplateProcessing":
+            guard case .object(let members)? = node["special_tokens"] else { return [] }
+            return members.flatMap { member in
+                (member.value["tokens"]?.arrayElements ?? []).compactMap(\.stringValue) + [member.key]
+            }
+        case "BertProcessing", "RobertaProcessing":
+            return ["sep", "cls"].compactMap { node[$0]?.arrayElements?.first?.stringValue }
+        case "Sequence":
+            return (node["processors"]?.arrayElements ?? []).flatMap(postProcessorTokens)
+        default:
+            return []
+        }
+    }
+
     /// `node` when its `type` is `name`, else the first of a Sequence's `listKey` list that is.
     private static func object(ofType name: String, in node: JSON?, listKey: String) -> JSON? {
         guard let node, let type = node["type"]?.stringValue else { return nil }

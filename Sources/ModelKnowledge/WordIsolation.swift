@@ -20,6 +20,10 @@ public struct WordIsolation: Sendable, Equatable {
     /// `model.unk_token`: WordPiece emits it for a word it cannot spell, so it is used whatever
     /// its text holds (`[UNK]`).
     public var unknownToken: String? = nil
+    /// Tokens tokenizer.json's `post_processor` inserts by id (`[CLS]`, `[SEP]` of a
+    /// TemplateProcessing or BertProcessing): used whatever their text holds, even when no
+    /// `added_tokens` entry names them (helper-150).
+    var insertedTokens: Set<TokenText> = []
 
     /// How a character is kept out of words.
     public enum Kind: String, Sendable, Equatable {
@@ -47,10 +51,12 @@ public struct WordIsolation: Sendable, Equatable {
         guard token.contains(where: { $0 >= 0x80 || !Self.asciiWordByte($0) }) else { return nil }
         let text = String(decoding: token, as: UTF8.self)
         if let unknownToken, TokenText(unknownToken) == TokenText(text) { return nil }
+        if insertedTokens.contains(TokenText(text)) { return nil }
         // The prefix by bytes: `String.hasPrefix` compares characters, and in `##ि` the vowel
-        // sign joins the second `#`, so the token read as no continuation holding "#".
+        // sign joins the second `#`, so the token read as no continuation holding "#". An empty
+        // prefix marks no continuation: every token would have been one, and a lone `.` unused.
         let prefix = continuingPrefix.utf8
-        let continuation = token.count > prefix.count && token.prefix(prefix.count).elementsEqual(prefix)
+        let continuation = !prefix.isEmpty && token.count > prefix.count && token.prefix(prefix.count).elementsEqual(prefix)
         let body = continuation ? String(decoding: token.dropFirst(prefix.count), as: UTF8.self) : text
         let scalars = body.unicodeScalars
         guard let first = scalars.first(where: { kind(of: $0) != nil }), let kind = kind(of: first) else { return nil }

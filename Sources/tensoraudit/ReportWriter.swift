@@ -156,11 +156,27 @@ enum ReportWriter {
         if let checkpoint = realRawPath(checkpointPath) {
             folder = FileIdentity.of(checkpointPath)?.kind == .directory ? checkpoint : checkpoint.parent
         } else {
-            let unresolved = RawPath(checkpointPath).parent
-            folder = realRawPath(unresolved.description) ?? unresolved
+            // Trailing slashes dropped first (`rep/missingdir/` names `rep/missingdir`, in `rep`),
+            // then `x/..` pairs removed by text when the folder does not resolve as written
+            // (`rep/nodir/../missing.safetensors` is in `rep`; helper-150).
+            var trimmed = Array(checkpointPath.utf8)
+            while trimmed.count > 1, trimmed.last == UInt8(ascii: "/") { trimmed.removeLast() }
+            let unresolved = RawPath(bytes: trimmed).parent
+            folder = realRawPath(unresolved.description) ?? realRawPath(Self.withoutParentSteps(unresolved.description)) ?? unresolved
         }
         guard target.isInside(folder), target != folder else { return nil }
         return "it exists in the folder of a checkpoint that could not be read and may be one of its files"
+    }
+
+    /// `path` with each `name/..` pair removed by text (`a/b/../c` → `a/c`), for a path whose
+    /// `b` does not exist, which `realpath` refuses to resolve.
+    static func withoutParentSteps(_ path: String) -> String {
+        var kept: [Substring] = []
+        for component in path.split(separator: "/", omittingEmptySubsequences: false) {
+            if component == "..", let last = kept.last, last != "..", last != "", last != "." { kept.removeLast() } else { kept.append(component) }
+        }
+        let joined = kept.joined(separator: "/")
+        return joined.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : joined
     }
 
     /// Throws when `outputProblem` finds one.

@@ -152,6 +152,13 @@ import FoundationXML
         #expect(try Data(contentsOf: notes) == Data("keep\n".utf8))
         #expect(result.stderr.contains("the error report was not written: it exists in the folder of a checkpoint that could not be read"),
                 "\(result.stderr)")
+        // Two more spellings of a checkpoint in that folder (helper-150): a missing folder with a
+        // trailing slash, and `..` past a folder that does not exist.
+        for spelling in ["missingdir/", "nodir/../missing.safetensors"] {
+            let again = try CLI.run([dir.path, spelling], shell: #"cd "$1" && "$TENSORAUDIT" audit "$2" --format json --output notes.txt"#)
+            #expect(again.status == 2)
+            #expect(try Data(contentsOf: notes) == Data("keep\n".utf8), "\(spelling)")
+        }
         // A new file in that folder is written.
         #expect(try CLI.run([dir.path], shell: #"cd "$1" && "$TENSORAUDIT" audit missing.safetensors --format json --output new.json"#).status == 2)
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.json").path))

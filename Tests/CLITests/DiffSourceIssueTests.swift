@@ -46,6 +46,44 @@ import TestSupport
         #expect(text.stdout.hasSuffix("B NOT VERIFIED against A (1 source error in A, 1 source error in B)\n"), "\(text.stdout)")
     }
 
+    @Test("a NaN mismatch beside a source error: B DIFFERS, not NOT VERIFIED; summary.passed is the exit status")
+    func nanMismatchAndSourceError() throws {
+        // duplicate-tensor (b in both shards) with a[0] set to NaN in shard 1, found through
+        // Foundation's JSON parser (A, sharded-ok, holds a number there).
+        let source = Fixtures.path("sources/duplicate-tensor")
+        let dir = try Fixtures.temporaryDirectory()
+        for name in try FileManager.default.contentsOfDirectory(atPath: source) {
+            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: dir.appendingPathComponent(name).path)
+        }
+        let shard = dir.appendingPathComponent("model-00001-of-00002.safetensors")
+        var bytes = Array(try Data(contentsOf: shard))
+        let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + length])) as? [String: Any])
+        let begin = try #require(((header["a"] as? [String: Any])?["data_offsets"] as? [Int])?.first)
+        bytes.replaceSubrange(8 + length + begin ..< 8 + length + begin + 4, with: [0x00, 0x00, 0xC0, 0x7F])
+        try Data(bytes).write(to: shard)
+        let text = try CLI.run(["diff", sound, dir.path])
+        #expect(text.status == 1)
+        #expect(text.stdout.hasSuffix("B DIFFERS from A (1 with NaN mismatches, 1 source error in B)\n"), "\(text.stdout)")
+        let (_, report) = try json(["diff", sound, dir.path])
+        #expect((report["summary"] as? [String: Any])?["passed"] as? Bool == false)
+    }
+
+    @Test("an error-level source issue that does not say which bytes a name reads (index-total-size) is listed and fails nothing")
+    func errorThatDoesNotFail() throws {
+        let impossible = Fixtures.path("sources/total-size-impossible")
+        let text = try CLI.run(["diff", sound, impossible])
+        #expect(text.status == 0, "\(text.stdout)")
+        #expect(text.stdout.contains("source issues in B:\n  error [index-total-size]"), "\(text.stdout)")
+        #expect(text.stdout.hasSuffix("B matches A within tolerance\n"), "\(text.stdout)")
+        let (_, report) = try json(["diff", sound, impossible])
+        let summary = try #require(report["summary"] as? [String: Any])
+        #expect(summary["source_errors"] as? Int == 0 && summary["passed"] as? Bool == true)
+        // And the failing kind: passed false with exceeds_tolerance false.
+        let (_, twice) = try json(["diff", sound, Fixtures.path("sources/duplicate-tensor-differs")])
+        #expect((twice["summary"] as? [String: Any])?["passed"] as? Bool == false && twice["exceeds_tolerance"] as? Bool == false)
+    }
+
     @Test("a warning-level source issue is listed and does not fail the run")
     func warningOnly() throws {
         let stray = Fixtures.path("sources/stray-shard")

@@ -139,6 +139,33 @@ import TestSupport
         #expect((withTokenizer["message"] as? String)?.contains("bos_token") == false, "\(withTokenizer)")
     }
 
+    /// A Llama folder whose tokenizer files state no eos role (LlamaTokenizer's own default
+    /// gives `</s>`, which the files need not say): config.json's eos_token_id keeps its role,
+    /// attributed to config.json. The drop above is for WordPiece tokenizers only; this role
+    /// was lost with it, and the row "nothing accounts for" (helper-150).
+    @Test("config.json's eos_token_id with a Llama tokenizer that states no eos role: the role stays, named as config.json's")
+    func configEOSRoleKeptForLlama() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        func matrix(_ name: String, _ scale: Float) -> SafetensorsWriter.Entry {
+            let values: [Float] = (0..<16).map { Float($0 % 5 + 1) * scale }
+            return .init(name: name, dtype: .f32, shape: [4, 4], bytes: values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
+        }
+        try Data(SafetensorsWriter(entries: [matrix("model.embed_tokens.weight", 1), matrix("lm_head.weight", 2)]).serialize())
+            .write(to: dir.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "llama", "architectures": ["LlamaForCausalLM"], "vocab_size": 4, "pad_token_id": 2, "eos_token_id": 2, "bos_token_id": 1, "tie_word_embeddings": false}"#.utf8)
+            .write(to: dir.appendingPathComponent("config.json"))
+        let added = ["<unk>", "<s>", "</s>"].enumerated().map { #"{"id": \#($0), "content": "\#($1)", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}"# }
+        try Data(#"{"version": "1.0", "added_tokens": [\#(added.joined(separator: ", "))], "normalizer": null, "pre_tokenizer": null, "model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["<s>", 0.0], ["</s>", 0.0], ["a", -1.0]]}}"#.utf8)
+            .write(to: dir.appendingPathComponent("tokenizer.json"))
+        try Data(#"{"tokenizer_class": "LlamaTokenizer"}"#.utf8).write(to: dir.appendingPathComponent("tokenizer_config.json"))
+        let result = try CLI.run(["audit", dir.path, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let finding = try #require(CLI.findings(report, rule: "padding-row-nonzero").first)
+        #expect(finding["severity"] as? String == "info", "\(finding)")
+        #expect((finding["evidence"] as? [String: Any])?["pad_token_roles"] as? [String] == ["eos_token"])
+        #expect((finding["message"] as? String)?.contains("the eos_token (config.json's eos_token_id)") == true, "\(finding)")
+    }
+
     @Test("without tokenizer files, config.json's eos_token_id gives the pad id its role (info, pad_token_roles)")
     func roleFromConfig() throws {
         let path = Fixtures.path("knowledge/pad-roles/stated-pad-eos-config-only")

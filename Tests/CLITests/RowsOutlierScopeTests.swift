@@ -76,5 +76,14 @@ import TestSupport
         let few = try #require((try Self.report(["rows", try Self.folder(), "--json"])["findings"] as? [[String: Any]])?
             .first { $0["rule"] as? String == "outlier-rows" })
         #expect((few["message"] as? String)?.contains("tail of a skewed distribution") == false)
+        // 15 rows at 10 and 15 at 0.1 around 70 near 1: two tails, no "tail" sentence (helper-150).
+        let twoSided: [Float] = (0..<100).map { k in k < 70 ? 1 + Float(k) / 1000 : k < 85 ? 10 : 0.1 }
+        let both = SafetensorsWriter.Entry(name: "model.embed_tokens.weight", dtype: .f32, shape: [100, 1],
+                                           bytes: twoSided.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
+        let other = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: [both]).serialize()).write(to: other.appendingPathComponent("model.safetensors"))
+        let report = try Self.report(["rows", other.path, "--json"])
+        let messages = (report["findings"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(!messages.isEmpty && messages.allSatisfy { !$0.contains("tail of a skewed distribution") }, "\(messages)")
     }
 }

@@ -35,7 +35,10 @@ import TestSupport
         let document = try #require(try Fixtures.json("knowledge/minilm-isolated-continuations.json") as? [String: Any])
         let unreachable = Set(try #require(document["unreachable_ids"] as? [Int]))
         let tokenizer = try #require(try Tokenizer.read(KnowledgeFixtures.tokenizerFiles("real/all-minilm-l6-v2")))
-        #expect(tokenizer.wordIsolation == WordIsolation(punctuation: true, chinese: true, continuingPrefix: "##", unknownToken: "[UNK]"))
+        let isolation = try #require(tokenizer.wordIsolation)
+        #expect(isolation.punctuation && isolation.chinese && isolation.continuingPrefix == "##" && isolation.unknownToken == "[UNK]")
+        // Its post_processor (TemplateProcessing) inserts [CLS] and [SEP] by id.
+        #expect(isolation.insertedTokens == [TokenText("[CLS]"), TokenText("[SEP]")])
         let unused = UnusedTokens.find(in: tokenizer)
         let isolated = Set(unused.compactMap { token -> Int? in
             if case .isolatedCharacter = token.reason { token.id } else { nil }
@@ -74,5 +77,50 @@ import TestSupport
         #expect(try reasons(nil) == [2: .isolatedCharacter("\u{6226}", kind: .chinese, continuation: true),
                                      3: .isolatedCharacter(")", kind: .punctuation, continuation: true)])
         #expect(try reasons(#"{"tokenize_chinese_chars": false}"#) == [3: .isolatedCharacter(")", kind: .punctuation, continuation: true)])
+    }
+
+    /// A tokenizer.json built like BERT's, with parts swapped in: what `tokenizers` produces
+    /// decides (helper-150 checked each with `Tokenizer.encode`).
+    static func reasons(prefix: String = "##", preTokenizer: String = #"{"type": "BertPreTokenizer"}"#,
+                        postProcessor: String = "null", vocabulary: [String]) throws -> [String: UnusedTokenReason] {
+        let vocab = "{" + vocabulary.enumerated().map { "\(Self.jsonString($1)): \($0)" }.joined(separator: ", ") + "}"
+        let json = NamedBytes(path: "tokenizer.json", bytes: Array("""
+            {"version": "1.0", "added_tokens": [], "normalizer": null, "pre_tokenizer": \(preTokenizer),
+             "post_processor": \(postProcessor),
+             "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": \(Self.jsonString(prefix)),
+                       "max_input_chars_per_word": 100, "vocab": \(vocab)}}
+            """.utf8))
+        let tokenizer = try #require(try Tokenizer.read(TokenizerFiles(tokenizerJSON: json)))
+        return Dictionary(UnusedTokens.find(in: tokenizer).map { ($0.token, $0.reason) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static func jsonString(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    @Test("an empty continuing_subword_prefix marks no continuation: a lone '.' stays, 'a.' is unused")
+    func emptyPrefix() throws {
+        let found = try Self.reasons(prefix: "", vocabulary: ["[UNK]", "a", ".", "a.", "\u{6226}"])
+        #expect(found["."] == nil && found["\u{6226}"] == nil)
+        #expect(found["a."] == .isolatedCharacter(".", kind: .punctuation, continuation: false))
+    }
+
+    @Test("tokens the post_processor inserts ([CLS], [SEP]) are used whatever their text")
+    func postProcessorTokens() throws {
+        let template = #"{"type": "TemplateProcessing", "single": [], "pair": [], "special_tokens": {"[CLS]": {"id": "[CLS]", "ids": [1], "tokens": ["[CLS]"]}, "[SEP]": {"id": "[SEP]", "ids": [2], "tokens": ["[SEP]"]}}}"#
+        let found = try Self.reasons(postProcessor: template, vocabulary: ["[UNK]", "[CLS]", "[SEP]", "[MASK]", "a"])
+        #expect(found["[CLS]"] == nil && found["[SEP]"] == nil && found["[UNK]"] == nil)
+        #expect(found["[MASK]"] == .isolatedCharacter("[", kind: .punctuation, continuation: false))
+        let bert = #"{"type": "BertProcessing", "sep": ["[SEP]", 2], "cls": ["[CLS]", 1]}"#
+        let viaBert = try Self.reasons(postProcessor: bert, vocabulary: ["[UNK]", "[CLS]", "[SEP]", "a"])
+        #expect(viaBert["[CLS]"] == nil && viaBert["[SEP]"] == nil)
+    }
+
+    @Test("a Sequence with a pre-tokenizer that adds characters (Metaspace) claims nothing; one that only splits does")
+    func sequences() throws {
+        let metaspace = #"{"type": "Sequence", "pretokenizers": [{"type": "BertPreTokenizer"}, {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": true}]}"#
+        #expect(try Self.reasons(preTokenizer: metaspace, vocabulary: ["[UNK]", "\u{2581}.", "\u{2581}a", "a."]).isEmpty)
+        let splitting = #"{"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, {"type": "BertPreTokenizer"}]}"#
+        #expect(try Self.reasons(preTokenizer: splitting, vocabulary: ["[UNK]", "a", "a."])["a."] != nil)
     }
 }

@@ -137,10 +137,19 @@ public struct CheckpointDiff: Sendable {
     public let sourceIssuesA: [Finding]
     public let sourceIssuesB: [Finding]
 
-    /// Error-level source problems on either side: what a loader reads from that checkpoint
-    /// is not determined (two copies of a tensor, a shard missing, an index that lies), so a
-    /// match of the tensors read here proves nothing about it.
-    public var sourceErrors: Int { (sourceIssuesA + sourceIssuesB).filter { $0.severity == .error }.count }
+    /// Source problems on either side that leave what a loader reads from that checkpoint not
+    /// determined (`failsTheRun`), so a match of the tensors read here proves nothing about it.
+    public var sourceErrors: Int { (sourceIssuesA + sourceIssuesB).filter(Self.failsTheRun).count }
+
+    /// The error-level source rules about which bytes a tensor name reads: a tensor in two
+    /// shards, a shard missing or not opened, an index that places a tensor where it is not
+    /// or twice. Other errors (a GGUF vocabulary that disagrees with the rows, an impossible
+    /// `total_size`) are listed and do not fail a diff: the tensors compared are the ones a
+    /// loader reads (helper-150, 2026-12-06).
+    public static func failsTheRun(_ issue: Finding) -> Bool {
+        issue.severity == .error && [Rule.tensorInTwoShards, .missingShard, .indexMismatch, .indexDuplicateKey, .indexInvalidPath]
+            .contains { $0.id == issue.rule.id }
+    }
 
     /// True when B is not a faithful copy of A: a tensor missing on either side, or a
     /// comparison exceeding the tolerance.

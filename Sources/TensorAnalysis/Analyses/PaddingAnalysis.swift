@@ -305,7 +305,9 @@ public enum PaddingAnalysis {
             }
             // Known-unused tokens are token ids: their rows are ids only when nothing maps them.
             // Rows that are not tokens have no known-unused tokens to compare the pad row with.
-            result.unusedRows = layout?.mapping == nil && !plain ? unusedRowNorms(moments, unused: unused) : nil
+            // The pad row itself is never among them: it is what they are compared with
+            // (a pad id from config.json that the tokenizer files do not name was; helper-150).
+            result.unusedRows = layout?.mapping == nil && !plain ? unusedRowNorms(moments, unused: unused.filter { $0.id != row }) : nil
             result.explanation = explanation(result)
             results.append(result)
         }
@@ -366,18 +368,22 @@ public enum PaddingAnalysis {
     /// without tokenizer files whose config gives 2 as both pad and EOS id kept the warning
     /// (regression hunt, 2026-12-05).
     ///
-    /// A role config.json alone gives is kept only when no tokenizer was read or the tokenizer
-    /// has a token in that role: BERT and ALBERT configs saved by transformers 2.x carry
-    /// `bos_token_id: 0` by default, and a BERT tokenizer has no bos token, so the pad row of
-    /// every such fine-tune was "also the bos_token, a token the model reads in training", and
-    /// the pre-training tie that explains it was not said (helper-149, 2026-12-06).
+    /// A role config.json alone gives is dropped when the tokenizer read is a WordPiece one
+    /// (tokenizer.json's WordPiece model, or vocab.txt) with no token in that role: BERT and
+    /// ALBERT configs saved by transformers 2.x carry `bos_token_id: 0` by default, and a BERT
+    /// tokenizer has no bos token, so the pad row of every such fine-tune was "also the
+    /// bos_token, a token the model reads in training", and the pre-training tie that explains
+    /// it was not said (helper-149, 2026-12-06). Only WordPiece: a Llama tokenizer's eos comes
+    /// from its class's defaults, which the files need not state, and config.json's
+    /// `eos_token_id` was dropped with it (helper-150).
     /// `configOnly`: the kept roles only config.json states, which the messages attribute to it.
     static func sharedRoles(of id: Int, tokenizer: Tokenizer?, config: ModelConfig? = nil) -> (roles: [String], configOnly: [String]) {
         let read: Set<String> = ["eos_token", "bos_token", "unk_token", "sep_token", "cls_token", "mask_token"]
         let fromTokenizer = Set((tokenizer?.specialTokens.filter { $0.id == id }.flatMap(\.roles) ?? []).filter(read.contains))
         let rolesTheTokenizerHas = Set(tokenizer?.specialTokens.flatMap(\.roles) ?? [])
+        let wordPiece = tokenizer.map { $0.kind == .wordPiece || $0.kind == .vocabList } ?? false
         let fromConfig = Set((config?.roleTokenIDs.filter { $0.value.contains(id) }.map(\.key) ?? []).filter(read.contains))
-            .filter { tokenizer == nil || rolesTheTokenizerHas.contains($0) }
+            .filter { !wordPiece || rolesTheTokenizerHas.contains($0) }
         return (fromTokenizer.union(fromConfig).sorted(), fromConfig.subtracting(fromTokenizer).sorted())
     }
 

@@ -86,7 +86,9 @@ extension RowSummary {
             // distribution, not a few odd rows: ALBERT's 168 of 591 rows read as a list of
             // outliers (helper-149, 2026-12-06). One row of 8 is no tail.
             let share = total > 0 ? Double(kept.count) / Double(total) : 0
-            let tail = share >= 0.1 && kept.count >= 20
+            // One side only: high and low rows together are two tails, not one (helper-150).
+            let oneSided = kept.allSatisfy { $0.score > 0 } || kept.allSatisfy { $0.score < 0 }
+            let tail = share >= 0.1 && kept.count >= 20 && oneSided
                 ? "; \(kept.count) of \(total) rows (\(Int((share * 100).rounded()))%) is the tail of a skewed distribution (mean \(Self.short(norms.mean)), "
                     + "median \(Self.short(norms.median))), not a few odd rows"
                 : ""

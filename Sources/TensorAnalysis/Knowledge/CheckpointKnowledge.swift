@@ -79,6 +79,11 @@ public struct CheckpointKnowledge: Sendable {
             // special_tokens_map.json naming different pad tokens was noted by the reader and
             // shown by no command (review, 2026-12-04).
             knowledge.notes += knowledge.tokenizer?.notes ?? []
+            if let tokenizer = knowledge.tokenizer, tokenizer.kind == .vocabList, let vocabText = recorded.vocabulary,
+               let note = TokenizerVocabFiles.vocabTextNote(tokenizerClass: tokenizer.tokenizerClass,
+                                                            modelType: knowledge.config?.modelType, vocabText: vocabText) {
+                knowledge.notes.append(note)
+            }
         } catch {
             knowledge.notes.append("\(error.description); the tokenizer files are not used")
             knowledge.unreadable = (error.file, error.description)

@@ -16,7 +16,8 @@ struct DiffCommand: ParsableCommand {
         the rows that differ most. Integer and boolean tensors of A must come through exactly. \
         Exit 1 when a tensor is missing on one side, changes shape, cannot be compared, or differs \
         by more than the tolerance (an integer or boolean tensor: by any value), or when either \
-        checkpoint has an error-level source problem (a tensor in two shards, a missing shard).
+        checkpoint's layout leaves which bytes a tensor name reads undetermined (a tensor in two \
+        shards, a missing shard, an index that lies).
         """
     )
 

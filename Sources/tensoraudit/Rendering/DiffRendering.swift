@@ -74,6 +74,9 @@ enum DiffRendering {
                 "not_compared": .int(Int64(diff.comparisons.filter(\.incomparable).count)),
                 "exact_differences": .int(Int64(diff.comparisons.filter(\.exactValuesDiffer).count)),
                 "source_errors": .int(Int64(diff.sourceErrors)),
+                // Added within version 1: exactly "exit 0" (`exceeds_tolerance` says nothing of
+                // source errors, which also fail the run).
+                "passed": .bool(!diff.fails),
             ]),
             "tensors": .array(tensors),
         ])
@@ -246,12 +249,13 @@ enum DiffRendering {
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
         // Not verified: nothing was found to differ, but values could not be compared or a side's
         // source leaves what a loader reads undetermined.
-        let onlyUnverified = (notCompared > 0 || diff.sourceErrors > 0) && exceeding == 0 && exact == 0 && shapes == 0
+        // A NaN mismatch is a difference found (review helper-150: NaN + a source error read NOT VERIFIED).
+        let onlyUnverified = (notCompared > 0 || diff.sourceErrors > 0) && exceeding == 0 && nanOnly == 0 && exact == 0 && shapes == 0
             && diff.onlyInA.isEmpty && diff.onlyInB.isEmpty
         return (onlyUnverified ? "B NOT VERIFIED against A" : "B DIFFERS from A") + " (\(parts))"
     }
 
-    static func sourceErrors(_ issues: [Finding]) -> Int { issues.filter { $0.severity == .error }.count }
+    static func sourceErrors(_ issues: [Finding]) -> Int { issues.filter(CheckpointDiff.failsTheRun).count }
 
     static func shapeText(_ shape: [UInt64]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 }
