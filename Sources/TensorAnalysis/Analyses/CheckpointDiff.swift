@@ -3,6 +3,7 @@ import CheckpointIO
 import StrictJSON
 import TensorScan
 import GGUFFormat
+import ModelKnowledge
 
 /// Export fidelity: how checkpoint B (an export, a conversion) differs from checkpoint A
 /// (the reference). A value; the CLI renders it and picks the exit status.
@@ -107,6 +108,21 @@ public struct CheckpointDiff: Sendable {
     /// The same for B's tensors that A omits (the converted file given first): dropped name in
     /// B → the name B keeps. Not a failure either.
     public let droppedSharedStorageByA: [ExactText: String]
+    /// Tensors of A that B omits and that in A are byte-identical copies (not views: a
+    /// safetensors file holds no shared storage) of the token matrix they are tied to, which B
+    /// keeps, when a config.json ties the two (`tiedCopyEvidence` says how): dropped name → the
+    /// kept name. What transformers' save_pretrained does to a tied head; not a failure.
+    ///
+    /// Why: a masked-LM safetensors storing its decoder as a copy of the word embedding, re-saved
+    /// by transformers, failed with "only in A: cls.predictions.decoder.weight", though `audit`
+    /// on the same file called the pair tied weights saved twice (helper-151, 2026-12-06). Only
+    /// an input embedding and an output projection, by name, and only with the tie stated or the
+    /// model type's default: two all-ones LayerNorm weights are byte-identical too, and a missing
+    /// one is a failure.
+    public let droppedTiedCopies: [ExactText: String]
+    /// How the tie of `droppedTiedCopies` is known: "A's config.json states tie_word_embeddings
+    /// true", or "BertConfig's default ties word embeddings (A's config.json states nothing)".
+    public let tiedCopyEvidence: String?
     /// Hub tensors that a GGUF side lacks because llama.cpp's converter drops them on purpose
     /// (buffers, BERT's pooler and pre-training heads): name → the reason
     /// (`LlamaCppConverterDrops`). Not a failure.
@@ -191,6 +207,10 @@ public struct CheckpointDiff: Sendable {
         let missing = namesA.filter { !inB($0) }
         let dropped = Self.sharedStorageDrops(in: a.tensors, missing: Set(missing.map(key)), kept: inB)
         droppedSharedStorage = dropped
+        let tie = Self.statedTie(a.config ?? b.config)
+        let tiedCopies = tie == nil ? [:] : Self.tiedCopyDrops(in: a, missing: missing.filter { dropped[key($0)] == nil }, kept: inB)
+        droppedTiedCopies = tiedCopies
+        tiedCopyEvidence = tiedCopies.isEmpty ? nil : tie
         droppedByConverter = converterDrops
         var recomputed: [ExactText: String] = [:]
         func recomputedBuffer(_ view: TensorView?) -> Bool {
@@ -227,7 +247,7 @@ public struct CheckpointDiff: Sendable {
         droppedSharedStorageByA = droppedByA
         var seenB = Set<ExactText>()
         let candidatesA = missing.filter {
-            dropped[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
+            dropped[key($0)] == nil && tiedCopies[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
                 && !aliasPair($0, aliases: aliasesB, missingFrom: viewOfB, stored: viewOfA, aIsStored: true)
         }
         let candidatesB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
@@ -308,6 +328,41 @@ public struct CheckpointDiff: Sendable {
             if let keeper = holder[view.bytesKey] { dropped[ExactText(view.name)] = keeper }
         }
         return dropped
+    }
+
+    /// How a config.json ties the input embedding to the output projection, or nil when it does
+    /// not: `tie_word_embeddings` stated true, or absent with a model type whose config class
+    /// ties by default (`ModelTypeFacts`).
+    static func statedTie(_ config: ModelConfig?) -> String? {
+        guard let config else { return nil }
+        switch config.tieWordEmbeddings {
+        case true?: return "\(config.path) states tie_word_embeddings true"
+        case false?: return nil
+        case nil:
+            guard let type = config.modelType, let fact = ModelTypeFacts.fact(for: type), fact.tiesWordEmbeddings else { return nil }
+            return "\(fact.configClass)'s default ties word embeddings (\(config.path) states no tie_word_embeddings)"
+        }
+    }
+
+    /// Output projections (or input embeddings) of `a` in `missing` whose bytes, dtype and
+    /// shape are those of an input embedding (or output projection) `kept` says the other side
+    /// has: name → that kept name. Compares bytes only for such name pairs.
+    static func tiedCopyDrops(in a: Checkpoint, missing: [String], kept: (String) -> Bool) -> [ExactText: String] {
+        var found: [ExactText: String] = [:]
+        for name in missing {
+            guard let view = a.tensor(named: name), view.info.byteCount > 0 else { continue }
+            let missingIsHead = TensorNames.isOutputProjection(name)
+            guard missingIsHead || TensorNames.isEmbedding(name) else { continue }
+            func counterpart(_ other: String) -> Bool {
+                missingIsHead ? TensorNames.isEmbedding(other) : TensorNames.isOutputProjection(other)
+            }
+            let partner = a.tensors.first { (other: TensorView) -> Bool in
+                guard counterpart(other.name), kept(other.name), other.elementType == view.elementType, other.shape == view.shape else { return false }
+                return other.hasSameBytes(as: view)
+            }
+            if let partner { found[ExactText(name)] = partner.name }
+        }
+        return found
     }
 
     /// What a compared pair reads: both views' files, byte ranges, element types and shapes.

@@ -74,6 +74,10 @@ extension Rule {
         id: "pad-id-source-ignored", defaultSeverity: .info,
         summary: "A source of the pad token id was not used: it declares no pad token (pad_token_id null), names no usable id, or names another id than the one used.",
         help: "The pad id is taken from --pad-id or the policy's pad_id, then config.json's pad_token_id, then the tokenizer's pad token. A config and a tokenizer that name different pad ids usually mean one of them belongs to another model; padded inputs then use a row that is not padding_idx.")
+    public static let configVocabMismatch = Rule(
+        id: "config-vocab-mismatch", defaultSeverity: .warning,
+        summary: "A token matrix (input embedding or output projection, found by name) has another row count than config.json's vocab_size.",
+        help: "transformers builds these matrices with vocab_size rows, so from_pretrained fails with a size mismatch: save config.json with the model after resize_token_embeddings, or drop a stale one. A GGUF file's vocabulary is checked by `gguf-vocabulary-mismatch`.")
     public static let tokenizerBeyondRows = Rule(
         id: "tokenizer-beyond-rows", defaultSeverity: .warning,
         summary: "The tokenizer beside the checkpoint has token ids past the last row of a token matrix (tokens added without resizing it, or another model's tokenizer).",

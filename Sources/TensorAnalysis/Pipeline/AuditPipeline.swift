@@ -75,6 +75,7 @@ public enum AuditPipeline {
         // Looked up for the flagged matrices alone, not built for every tensor of the checkpoint.
         findings += TokenAnalysis.findings(tokenResults, buffer: { checkpoint.tensor(named: $0)?.bytesKey })
         findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint)
+        findings += ConfigVocabularyRows.findings(tokenMatrices, checkpoint: checkpoint)
         findings += NoTensors.findings(checkpoint, alongside: findings)
         findings += PartialCheckpoint.findings(checkpoint)
         // Policy and report.

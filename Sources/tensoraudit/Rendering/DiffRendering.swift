@@ -54,6 +54,9 @@ enum DiffRendering {
             "dropped_shared_storage": .object(droppedShared),
             "dropped_shared_storage_by_a": .object(diff.droppedSharedStorageByA.mapValues(JSONValue.string)),
             "dropped_by_converter": .object(droppedByConverter),
+            // Added within version 1: copies of a tied token matrix that B omits (`droppedTiedCopies`).
+            "dropped_tied_copies": .object(diff.droppedTiedCopies.mapValues(JSONValue.string)),
+            "tied_copy_evidence": diff.tiedCopyEvidence.map(JSONValue.string) ?? .null,
             "recomputed_buffers": .object(recomputed),
             // Added within version 1: each side's source problems, as `inspect`'s `source_issues`.
             "source_issues_a": .array(diff.sourceIssuesA.map(SourceRendering.json)),
@@ -163,12 +166,17 @@ enum DiffRendering {
             // Quoted: a tensor named `a, b` read as two tensors (adversarial test, 2026-12-06).
             lines.append("only in A: " + diff.onlyInA.map(quoted).joined(separator: ", "))
         }
+        // Quoted, as the lists above (helper-151).
         for (name, kept) in diff.droppedSharedStorage.sorted(by: { $0.key < $1.key }) {
-            lines.append("omitted by B: \(TextFormatting.safeName(name.text)), which in A shares its storage with \(TextFormatting.safeName(kept)) "
+            lines.append("omitted by B: \(quoted(name.text)), which in A shares its storage with \(quoted(kept)) "
                 + "(tied; a loader must restore it)")
         }
+        for (name, kept) in diff.droppedTiedCopies.sorted(by: { $0.key < $1.key }) {
+            lines.append("omitted by B: \(quoted(name.text)), which A stores as a byte-identical copy of \(quoted(kept)), and "
+                + "\(TextFormatting.safeMessage(diff.tiedCopyEvidence ?? "a config ties them")) (tied; a loader restores it)")
+        }
         for (name, kept) in diff.droppedSharedStorageByA.sorted(by: { $0.key < $1.key }) {
-            lines.append("omitted by A: \(TextFormatting.safeName(name.text)), which in B shares its storage with \(TextFormatting.safeName(kept)) "
+            lines.append("omitted by A: \(quoted(name.text)), which in B shares its storage with \(quoted(kept)) "
                 + "(tied; a loader must restore it)")
         }
         // One line per reason: BERT's pooler and heads share one.
@@ -184,7 +192,7 @@ enum DiffRendering {
                 + "\(TextFormatting.safeName(kept)), and \(pair.aliasIn == "a" ? "B" : "A") stores it")
         }
         for (name, reason) in diff.recomputedBuffers.sorted(by: { $0.key < $1.key }) {
-            lines.append("recomputed buffer, not a failure: \(TextFormatting.safeName(name.text)): \(reason)")
+            lines.append("recomputed buffer, not a failure: \(quoted(name.text)): \(reason)")
         }
         if !diff.onlyInB.isEmpty {
             lines.append("only in B: " + diff.onlyInB.map(quoted).joined(separator: ", "))

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `config-vocab-mismatch`: token matrices whose rows are not config.json's vocab_size, which
+/// transformers cannot load (helper-151 resized all-MiniLM-L6-v2 to 30,528 rows and kept
+/// vocab_size 30522: `from_pretrained` raised a size mismatch, and audit passed).
+@Suite struct ConfigVocabularyCLITests {
+    /// TestData/toy-bert (1,000-row word embedding, a 1,000-row MLM decoder, vocab_size 1000)
+    /// with config.json's vocab_size set to `size`.
+    static func toyBert(vocabSize size: Int) throws -> String {
+        let dir = try Fixtures.temporaryDirectory()
+        try Fixtures.data("toy-bert/model.safetensors").write(to: dir.appendingPathComponent("model.safetensors"))
+        var config = try #require(try Fixtures.json("toy-bert/config.json") as? [String: Any])
+        config["vocab_size"] = size
+        try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
+        return dir.path
+    }
+
+    static func findings(_ path: String) throws -> [[String: Any]] {
+        let result = try CLI.run(["audit", path, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return CLI.findings(report, rule: "config-vocab-mismatch")
+    }
+
+    /// transformers 5.25 on the same folder (with num_attention_heads 4, which toy-bert's
+    /// config leaves at BertConfig's 12): `AutoModelForMaskedLM.from_pretrained` raises
+    /// RuntimeError "You set `ignore_mismatched_sizes` to `False`, thus raising an error".
+    @Test("vocab_size 1006 against 1,000-row token matrices: a warning for the embedding and for the decoder")
+    func mismatch() throws {
+        let found = try Self.findings(try Self.toyBert(vocabSize: 1006))
+        #expect(found.compactMap { ($0["tensors"] as? [String])?.first }.sorted()
+            == ["bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight"])
+        for finding in found {
+            #expect(finding["severity"] as? String == "warning")
+            let evidence = try #require(finding["evidence"] as? [String: Any])
+            #expect(evidence["rows"] as? Int == 1000 && evidence["vocab_size"] as? Int == 1006)
+            #expect((finding["message"] as? String)?.contains("has 1000 rows but config.json's vocab_size is 1006") == true)
+        }
+    }
+
+    @Test("vocab_size equal to the rows (toy-bert as it is): nothing")
+    func agreement() throws {
+        #expect(try Self.findings(Fixtures.path("toy-bert")).isEmpty)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import SafetensorsFormat
+import TestSupport
+
+/// A tied head stored as a byte-identical copy (safetensors holds no shared storage) that a
+/// re-save drops: explained when a config.json ties the pair, a failure otherwise (helper-151:
+/// transformers' save_pretrained of such a masked-LM file failed `diff` with "only in A").
+/// TestData/toy-bert stores `cls.predictions.decoder.weight` as a copy of the word embedding
+/// (audit calls them tied weights saved twice) and its config.json states no tie_word_embeddings,
+/// so BertConfig's default (true) ties them.
+@Suite struct DiffTiedCopyTests {
+    /// toy-bert without `cls.predictions.decoder.weight`: the header read by Foundation, each
+    /// other tensor's bytes copied as they are.
+    static func withoutDecoder(config: [String: Any]? = nil) throws -> String {
+        let bytes = Array(try Fixtures.data("toy-bert/model.safetensors"))
+        let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + length])) as? [String: Any])
+        var entries: [SafetensorsWriter.Entry] = []
+        for (name, value) in header where name != "__metadata__" && name != "cls.predictions.decoder.weight" {
+            let info = try #require(value as? [String: Any])
+            let offsets = try #require(info["data_offsets"] as? [Int])
+            let dtypeName = try #require(info["dtype"] as? String)
+            let dtype = try #require(DType(rawValue: dtypeName))
+            entries.append(.init(name: name, dtype: dtype, shape: try #require(info["shape"] as? [UInt64]),
+                                 bytes: Array(bytes[8 + length + offsets[0] ..< 8 + length + offsets[1]])))
+        }
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: entries.sorted { $0.name < $1.name }).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+        try Fixtures.data("toy-bert/config.json").write(to: dir.appendingPathComponent("config.json"))
+        return dir.path
+    }
+
+    @Test("BertConfig's default ties the decoder to the word embedding: its dropped copy is explained, exit 0")
+    func droppedTiedCopy() throws {
+        let b = try Self.withoutDecoder()
+        let text = try CLI.run(["diff", Fixtures.path("toy-bert"), b])
+        #expect(text.status == 0, "\(text.stdout)")
+        #expect(text.stdout.contains("omitted by B: \"cls.predictions.decoder.weight\", which A stores as a byte-identical copy of "
+            + "\"bert.embeddings.word_embeddings.weight\", and BertConfig's default ties word embeddings"), "\(text.stdout)")
+        let report = try CLI.json(["diff", Fixtures.path("toy-bert"), b])
+        #expect(report["dropped_tied_copies"] as? [String: String] == ["cls.predictions.decoder.weight": "bert.embeddings.word_embeddings.weight"])
+        #expect((report["tied_copy_evidence"] as? String)?.hasPrefix("BertConfig's default ties word embeddings") == true)
+        #expect((report["only_in_a"] as? [String])?.isEmpty == true)
+    }
+
+    @Test("tie_word_embeddings false in A's config.json: the missing copy is a failure")
+    func untiedCopyMissing() throws {
+        let b = try Self.withoutDecoder()
+        let a = try Fixtures.temporaryDirectory()
+        try Fixtures.data("toy-bert/model.safetensors").write(to: a.appendingPathComponent("model.safetensors"))
+        var config = try #require(try Fixtures.json("toy-bert/config.json") as? [String: Any])
+        config["tie_word_embeddings"] = false
+        try JSONSerialization.data(withJSONObject: config).write(to: a.appendingPathComponent("config.json"))
+        let text = try CLI.run(["diff", a.path, b])
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("only in A: \"cls.predictions.decoder.weight\""), "\(text.stdout)")
+    }
+}
