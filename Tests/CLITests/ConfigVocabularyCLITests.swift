@@ -8,11 +8,12 @@ import TestSupport
 @Suite struct ConfigVocabularyCLITests {
     /// TestData/toy-bert (1,000-row word embedding, a 1,000-row MLM decoder, vocab_size 1000)
     /// with config.json's vocab_size set to `size`.
-    static func toyBert(vocabSize size: Int) throws -> String {
+    static func toyBert(vocabSize size: Int, extra: [String: Any] = [:]) throws -> String {
         let dir = try Fixtures.temporaryDirectory()
         try Fixtures.data("toy-bert/model.safetensors").write(to: dir.appendingPathComponent("model.safetensors"))
         var config = try #require(try Fixtures.json("toy-bert/config.json") as? [String: Any])
         config["vocab_size"] = size
+        for (key, value) in extra { config[key] = value }
         try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
         return dir.path
     }
@@ -36,6 +37,18 @@ import TestSupport
             let evidence = try #require(finding["evidence"] as? [String: Any])
             #expect(evidence["rows"] as? Int == 1000 && evidence["vocab_size"] as? Int == 1006)
             #expect((finding["message"] as? String)?.contains("has 1000 rows but config.json's vocab_size is 1006") == true)
+        }
+    }
+
+    /// Where the claim does not hold (helper-152 found 11 models transformers saves and loads
+    /// back that the first version warned on): a composite config (its tables are sized from
+    /// parts), and model types whose tables have other sizes on purpose (Marian's decoder
+    /// vocabulary, mllama's extra rows).
+    @Test("a composite config (text_config) or a model type with tables of other sizes: nothing")
+    func outsideTheClaim() throws {
+        let cases: [[String: Any]] = [["text_config": ["vocab_size": 1006]], ["model_type": "marian"], ["model_type": "mllama_text_model"]]
+        for extra in cases {
+            #expect(try Self.findings(try Self.toyBert(vocabSize: 1006, extra: extra)).isEmpty, "\(extra)")
         }
     }
 

@@ -50,17 +50,11 @@ import TestSupport
     func nanMismatchAndSourceError() throws {
         // duplicate-tensor (b in both shards) with a[0] set to NaN in shard 1, found through
         // Foundation's JSON parser (A, sharded-ok, holds a number there).
-        let source = Fixtures.path("sources/duplicate-tensor")
-        let dir = try Fixtures.temporaryDirectory()
-        for name in try FileManager.default.contentsOfDirectory(atPath: source) {
-            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: dir.appendingPathComponent(name).path)
-        }
+        let dir = try Fixtures.copyOfFolder("sources/duplicate-tensor")
         let shard = dir.appendingPathComponent("model-00001-of-00002.safetensors")
         var bytes = Array(try Data(contentsOf: shard))
-        let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
-        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + length])) as? [String: Any])
-        let begin = try #require(((header["a"] as? [String: Any])?["data_offsets"] as? [Int])?.first)
-        bytes.replaceSubrange(8 + length + begin ..< 8 + length + begin + 4, with: [0x00, 0x00, 0xC0, 0x7F])
+        let start = try Fixtures.safetensorsEntry("a", in: bytes).range.lowerBound
+        bytes.replaceSubrange(start ..< start + 4, with: [0x00, 0x00, 0xC0, 0x7F])
         try Data(bytes).write(to: shard)
         let text = try CLI.run(["diff", sound, dir.path])
         #expect(text.status == 1)

@@ -46,20 +46,13 @@ import TestSupport
     @Test("model2vec: a pad token alone on its row keeps the warning that nothing in the file accounts for it")
     func model2vecPadRowAlone() throws {
         // The fixture with mapping[10] and mapping[11] moved off row 7 (to row 0): the pad token is alone there.
-        let source = Fixtures.path(Self.model2vec)
-        let dir = try Fixtures.temporaryDirectory()
-        for name in try FileManager.default.contentsOfDirectory(atPath: source) {
-            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: dir.appendingPathComponent(name).path)
-        }
+        let dir = try Fixtures.copyOfFolder(Self.model2vec)
         let file = dir.appendingPathComponent("model.safetensors")
-        // The header read by Foundation's JSON parser, not ours: where `mapping`'s bytes are.
         var bytes = Array(try Data(contentsOf: file))
-        let headerLength = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
-        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + headerLength])) as? [String: Any])
-        let offsets = try #require((header["mapping"] as? [String: Any])?["data_offsets"] as? [Int])
-        let width = (offsets[1] - offsets[0]) / 20
+        let mapping = try Fixtures.safetensorsEntry("mapping", in: bytes).range
+        let width = mapping.count / 20
         for k in [10, 11] {
-            let at = 8 + headerLength + offsets[0] + k * width
+            let at = mapping.lowerBound + k * width
             for b in 0..<width { bytes[at + b] = 0 }
         }
         try Data(bytes).write(to: file)

@@ -97,3 +97,42 @@ public func formatError<T>(_ body: () throws -> T) -> FormatError? {
         return nil
     }
 }
+
+extension Fixtures {
+    /// A copy of the fixture folder `relative` in a fresh temporary directory, for a test that
+    /// changes a file of it.
+    public static func copyOfFolder(_ relative: String) throws -> URL {
+        let source = path(relative)
+        let dir = try temporaryDirectory()
+        for name in try FileManager.default.contentsOfDirectory(atPath: source) {
+            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: dir.appendingPathComponent(name).path)
+        }
+        return dir
+    }
+
+    /// Where tensor `name`'s data lies in the bytes of a safetensors file, and its header entry,
+    /// found through Foundation's JSON parser: tests that edit a file do not lean on the reader
+    /// under test.
+    public static func safetensorsEntry(_ name: String, in bytes: [UInt8]) throws -> (range: Range<Int>, dtype: String, shape: [UInt64]) {
+        let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard let header = try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + length])) as? [String: Any],
+              let entry = header[name] as? [String: Any], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2,
+              let dtype = entry["dtype"] as? String, let shape = entry["shape"] as? [UInt64] else {
+            throw FixtureError("no tensor \(name) in the header")
+        }
+        return (8 + length + offsets[0] ..< 8 + length + offsets[1], dtype, shape)
+    }
+
+    /// The tensor names of a safetensors file's header, `__metadata__` left out (Foundation's parser).
+    public static func safetensorsNames(in bytes: [UInt8]) throws -> [String] {
+        let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let header = try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + length])) as? [String: Any] ?? [:]
+        return header.keys.filter { $0 != "__metadata__" }.sorted()
+    }
+}
+
+/// A fixture that is not what a test expects.
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -110,8 +110,8 @@ public struct CheckpointDiff: Sendable {
     public let droppedSharedStorageByA: [ExactText: String]
     /// Tensors of A that B omits and that in A are byte-identical copies (not views: a
     /// safetensors file holds no shared storage) of the token matrix they are tied to, which B
-    /// keeps, when a config.json ties the two (`tiedCopyEvidence` says how): dropped name → the
-    /// kept name. What transformers' save_pretrained does to a tied head; not a failure.
+    /// keeps, when the config.json B's loader reads (B's, else A's) ties the two
+    /// (`tiedCopyEvidence` says how): dropped name → the kept name. What transformers' save_pretrained does to a tied head; not a failure.
     ///
     /// Why: a masked-LM safetensors storing its decoder as a copy of the word embedding, re-saved
     /// by transformers, failed with "only in A: cls.predictions.decoder.weight", though `audit`
@@ -207,7 +207,9 @@ public struct CheckpointDiff: Sendable {
         let missing = namesA.filter { !inB($0) }
         let dropped = Self.sharedStorageDrops(in: a.tensors, missing: Set(missing.map(key)), kept: inB)
         droppedSharedStorage = dropped
-        let tie = Self.statedTie(a.config ?? b.config)
+        // The config B's loader reads decides (B's, else A's): B's `tie_word_embeddings: false`
+        // leaves the head missing and random there, whatever A said (helper-152).
+        let tie = Self.statedTie(b.config ?? a.config)
         let tiedCopies = tie == nil ? [:] : Self.tiedCopyDrops(in: a, missing: missing.filter { dropped[key($0)] == nil }, kept: inB)
         droppedTiedCopies = tiedCopies
         tiedCopyEvidence = tiedCopies.isEmpty ? nil : tie

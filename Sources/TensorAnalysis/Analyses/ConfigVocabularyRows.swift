@@ -12,14 +12,32 @@ import StrictJSON
 /// all-MiniLM-L6-v2 resized to 30,528 rows). The bytes (the rows) and config.json (its
 /// `vocab_size`) are the evidence; `gguf-vocabulary-mismatch` is the same question for GGUF.
 ///
-/// Only matrices found as token matrices by name (a matrix found by config.json's shape has
-/// `vocab_size` rows by construction) or a `--tensor` choice named like one, whose rows are
-/// token ids, and not a static model's matrix (its rows follow its own mapping, not a config).
+/// Only where the claim was checked to hold (helper-152 built ~90 model types with
+/// transformers 5.25 and loaded them back): matrices found as token matrices by name (a matrix
+/// found by config.json's shape has `vocab_size` rows by construction) or a `--tensor` choice
+/// named like one, whose module is exactly a word embedding's (`embed_tokens`, not gemma3n's
+/// `embed_tokens_per_layer` or phi4's `embed_tokens_extend.…`) or an output projection's; whose
+/// rows are token ids; not a static model's matrix; and a flat config.json. A composite config
+/// (`text_config`: mllama, llava, instructblip, ovis2, gemma3n) sizes its tables from parts a
+/// top-level `vocab_size` need not describe, and a few flat types build tables of other sizes
+/// on purpose (`extraRowTypes`): the first version warned on 11 such models that transformers
+/// saves and loads back.
 enum ConfigVocabularyRows {
+    /// Model types whose token tables transformers builds with more rows than `vocab_size`, or
+    /// from another size key (measured by helper-152 with transformers 5.25).
+    static let extraRowTypes: Set = ["marian", "moshi", "kyutai_speech_to_text", "musicgen", "musicgen_melody", "mllama", "mllama_text_model"]
+
+    /// The module names of input word embeddings the rule checks (the last part before `weight`).
+    static let wordEmbeddingModules = ["embed_tokens", "word_embeddings", "wte", "tok_embeddings", "embed_in", "shared"]
+
     static func findings(_ matrices: TokenMatrices, checkpoint: Checkpoint) -> [Finding] {
-        guard let vocabulary = checkpoint.config?.vocabSize, vocabulary > 0 else { return [] }
+        guard let config = checkpoint.config, let vocabulary = config.vocabSize, vocabulary > 0, !config.hasTextConfig,
+              config.fieldsFromTextConfig.isEmpty, !(config.modelType.map(extraRowTypes.contains) ?? false) else { return [] }
         return matrices.matrices.compactMap { view, role -> Finding? in
-            guard role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name),
+            let parts = NameParts(view.name)
+            let wordEmbedding = parts.count >= 2 && parts.part(-1, is: "weight") && wordEmbeddingModules.contains { parts.part(-2, is: $0) }
+            guard wordEmbedding || TensorNames.isOutputProjection(view.name),
+                  role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name),
                   matrices.staticMatrix.map({ !ExactText.same($0, view.name) }) ?? true,
                   view.rowCount != vocabulary else { return nil }
             let what = role.isOutputProjection(view.name) ? "output projection" : "input embedding"
