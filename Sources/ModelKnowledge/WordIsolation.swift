@@ -9,7 +9,8 @@
 /// (helper-149, 2026-12-06). Which code points count is measured from the `tokenizers` library
 /// (`BertIsolatedCharacters`), not from this platform's Unicode tables.
 public struct WordIsolation: Sendable, Equatable {
-    /// tokenizer.json's `pre_tokenizer` is BertPreTokenizer, or a Sequence holding it.
+    /// tokenizer.json's `pre_tokenizer` is BertPreTokenizer, or a Sequence of it and
+    /// pre-tokenizers that only split words further (`TokenizerJSONReader.isolatesPunctuation`).
     public var punctuation: Bool
     /// tokenizer.json's `normalizer` is BertNormalizer (or a Sequence holding it) whose
     /// `handle_chinese_chars` is not false, and tokenizer_config.json does not set

@@ -111,7 +111,8 @@ public struct CheckpointDiff: Sendable {
     /// Tensors of A that B omits and that in A are byte-identical copies (not views: a
     /// safetensors file holds no shared storage) of the token matrix they are tied to, which B
     /// keeps, when the config.json B's loader reads (B's, else A's) ties the two
-    /// (`tiedCopyEvidence` says how): dropped name → the kept name. What transformers' save_pretrained does to a tied head; not a failure.
+    /// (`tiedCopyEvidence` says how): dropped name → the kept name. What transformers'
+    /// save_pretrained does to a tied head; not a failure.
     ///
     /// Why: a masked-LM safetensors storing its decoder as a copy of the word embedding, re-saved
     /// by transformers, failed with "only in A: cls.predictions.decoder.weight", though `audit`
@@ -120,8 +121,9 @@ public struct CheckpointDiff: Sendable {
     /// model type's default: two all-ones LayerNorm weights are byte-identical too, and a missing
     /// one is a failure.
     public let droppedTiedCopies: [ExactText: String]
-    /// How the tie of `droppedTiedCopies` is known: "A's config.json states tie_word_embeddings
-    /// true", or "BertConfig's default ties word embeddings (A's config.json states nothing)".
+    /// How the tie of `droppedTiedCopies` is known (`statedTie` of the config B's loader reads):
+    /// "PATH states tie_word_embeddings true", or "BertConfig's default ties word embeddings
+    /// (PATH states no tie_word_embeddings)".
     public let tiedCopyEvidence: String?
     /// Hub tensors that a GGUF side lacks because llama.cpp's converter drops them on purpose
     /// (buffers, BERT's pooler and pre-training heads): name → the reason
@@ -348,21 +350,49 @@ public struct CheckpointDiff: Sendable {
 
     /// Output projections (or input embeddings) of `a` in `missing` whose bytes, dtype and
     /// shape are those of an input embedding (or output projection) `kept` says the other side
-    /// has: name → that kept name. Compares bytes only for such name pairs.
+    /// has: name → that kept name.
+    ///
+    /// Linear in the tensors: each name's role is read once, the candidates are bucketed by
+    /// role, dtype, shape and a fingerprint of their bytes (one pass over them), and a missing
+    /// tensor is compared byte for byte with its bucket's members until one matches (a
+    /// fingerprint collision costs a comparison). A first version searched every tensor for
+    /// every missing one: 50,000 missing heads against 50,000 kept embeddings, all named so,
+    /// would have been 2.5 billion name checks (before-stop read, 2026-12-06).
     static func tiedCopyDrops(in a: Checkpoint, missing: [String], kept: (String) -> Bool) -> [ExactText: String] {
+        struct Bucket: Hashable {
+            let head: Bool
+            let type: String
+            let shape: [UInt64]
+            let print: UInt64
+        }
+        func role(_ name: String) -> Bool? {
+            TensorNames.isOutputProjection(name) ? true : TensorNames.isEmbedding(name) ? false : nil
+        }
+        let missingViews = missing.compactMap { name -> (view: TensorView, head: Bool)? in
+            guard let view = a.tensor(named: name), view.info.byteCount > 0, let head = role(name) else { return nil }
+            return (view, head)
+        }
+        guard !missingViews.isEmpty else { return [:] }
+        let wanted = Set(missingViews.map { "\(!$0.head) \($0.view.elementType.rawValue) \($0.view.shape)" })
+        let partners = a.tensors.compactMap { view -> (view: TensorView, head: Bool)? in
+            guard view.info.byteCount > 0, kept(view.name), let head = role(view.name),
+                  wanted.contains("\(head) \(view.elementType.rawValue) \(view.shape)") else { return nil }
+            return (view, head)
+        }
+        guard !partners.isEmpty else { return [:] }
+        let prints = TensorView.fingerprints(of: missingViews.map(\.view) + partners.map(\.view))
+        var buckets: [Bucket: [TensorView]] = [:]
+        for (k, partner) in partners.enumerated() {
+            let bucket = Bucket(head: partner.head, type: partner.view.elementType.rawValue, shape: partner.view.shape,
+                                print: prints[missingViews.count + k])
+            buckets[bucket, default: []].append(partner.view)
+        }
         var found: [ExactText: String] = [:]
-        for name in missing {
-            guard let view = a.tensor(named: name), view.info.byteCount > 0 else { continue }
-            let missingIsHead = TensorNames.isOutputProjection(name)
-            guard missingIsHead || TensorNames.isEmbedding(name) else { continue }
-            func counterpart(_ other: String) -> Bool {
-                missingIsHead ? TensorNames.isEmbedding(other) : TensorNames.isOutputProjection(other)
+        for (k, item) in missingViews.enumerated() {
+            let bucket = Bucket(head: !item.head, type: item.view.elementType.rawValue, shape: item.view.shape, print: prints[k])
+            if let partner = buckets[bucket]?.first(where: { $0.hasSameBytes(as: item.view) }) {
+                found[ExactText(item.view.name)] = partner.name
             }
-            let partner = a.tensors.first { (other: TensorView) -> Bool in
-                guard counterpart(other.name), kept(other.name), other.elementType == view.elementType, other.shape == view.shape else { return false }
-                return other.hasSameBytes(as: view)
-            }
-            if let partner { found[ExactText(name)] = partner.name }
         }
         return found
     }
