@@ -183,11 +183,6 @@ struct AuditCommand: ParsableCommand {
     private func writeReport(of failure: AuditFailure, format: OutputFormat, policy settings: AuditPolicy,
                              inputs: [String], opened: Bool) throws {
         guard !failure.concernsOutput, (format != .text && format != .html) || output.output != nil else { return }
-        if let path = output.output, !opened,
-           let problem = ReportWriter.errorReportProblem(path, checkpointPath: checkpointArgument.path) {
-            printError("tensoraudit: error: \(path): the error report was not written: \(problem)")
-            return
-        }
         let rules = RuleCatalog.all.filter { settings.isEnabled($0.id) }
         let path = checkpointArgument.path
         let rendered: String
@@ -200,14 +195,6 @@ struct AuditCommand: ParsableCommand {
         case .html: rendered = AuditHTML.errorPage(failure, checkpointPath: path)
         default: rendered = AuditRendering.text(failure: failure, checkpointPath: path)
         }
-        // A failed write is said as README's exit-code table says it, naming the error report:
-        // "cannot write the report: the folder nodir does not exist" alone did not say which
-        // report was lost (helper-144).
-        try output.write(rendered + "\n", inputs: inputs, summary: "tensoraudit: audit ERROR: the input could not be read (exit 2)") { error in
-            let whole = "\(error)", lead = error.path + ": "
-            let reason = whole.hasPrefix(lead) ? String(whole.dropFirst(lead.count)) : whole
-            let cause = reason.hasPrefix("cannot write the report: ") ? String(reason.dropFirst("cannot write the report: ".count)) : reason
-            return "tensoraudit: error: \(error.path): the error report was not written: \(cause)"
-        }
+        try output.writeErrorReport(rendered, command: "audit", inputs: inputs, unopened: opened ? [] : [path])
     }
 }

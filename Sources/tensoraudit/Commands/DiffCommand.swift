@@ -17,7 +17,8 @@ struct DiffCommand: ParsableCommand {
         Exit 1 when a tensor is missing on one side, changes shape, cannot be compared, or differs \
         by more than the tolerance (an integer or boolean tensor: by any value), or when either \
         checkpoint's layout leaves which bytes a tensor name reads undetermined (a tensor in two \
-        shards, a missing shard, an index that lies).
+        shards, a missing shard, an index that lies). Exit 2 when an input cannot be read; the \
+        JSON report (and with --output the text one) is still written, carrying the error.
         """
     )
 
@@ -56,17 +57,49 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: Self.formats)
-        var rendered = ""
-        var failed = false
-        var verdict = ""
-        var inputs: [String] = []
-        try runReportingErrors {
-            let first = try Checkpoint.open(path: a)
-            let second = try Checkpoint.open(path: b)
-            let names = try map.map { (path) throws(CheckpointError) in try DiffNameMap.load(path: path) }
-                ?? DiffNameMap.automatic(a: first, b: second)
-            inputs = first.inputPaths + second.inputPaths + [a, b] + (map.map { [$0] } ?? [])
-            try output.check(inputs: inputs)
+        var inputs = [a, b] + (map.map { [$0] } ?? [])
+        var unopened = [a, b]
+        var reading: String? = "a"
+        let compared: (report: String, failed: Bool, verdict: String)
+        do {
+            compared = try compare(format: format, inputs: &inputs, unopened: &unopened, reading: &reading)
+        } catch {
+            printError("tensoraudit: error: \(error)")
+            // No report when the problem is the `--output` path itself; text only into a file,
+            // as `audit` does: on a terminal the error line says it all.
+            if error.kind != "output", format == .json || output.output != nil {
+                let rendered = format == .json
+                    ? DiffRendering.json(failure: error, side: reading, a: a, b: b, tolerance: tolerance + 0).rendered()
+                    : DiffRendering.text(failure: error, side: reading, a: a, b: b)
+                try output.writeErrorReport(rendered, command: "diff", inputs: inputs, unopened: unopened)
+            }
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        // With --output, stderr says the verdict too (a CI log showed exit 1 and no reason).
+        try output.write(compared.report + "\n", inputs: inputs, summary: "tensoraudit: diff: \(compared.verdict)")
+        if compared.failed { throw ExitCode(ExitStatus.findings) }
+    }
+
+    /// Opens both sides and the map and compares them. `inputs` grows to every file read and
+    /// `unopened` shrinks as each side opens (for an error report's guard); `reading` names what
+    /// was being opened when an error came, `a`, `b` or `map`, and after that the side whose
+    /// files hold the error's path (nil: neither).
+    private func compare(format: OutputFormat, inputs: inout [String], unopened: inout [String],
+                         reading: inout String?) throws(CheckpointError) -> (report: String, failed: Bool, verdict: String) {
+        let first = try Checkpoint.open(path: a)
+        inputs = first.inputPaths + inputs
+        unopened = [b]
+        reading = "b"
+        let second = try Checkpoint.open(path: b)
+        inputs = second.inputPaths + inputs
+        unopened = []
+        reading = "map"
+        let names = try map.map { (path) throws(CheckpointError) in try DiffNameMap.load(path: path) }
+            ?? DiffNameMap.automatic(a: first, b: second)
+        reading = nil
+        try output.check(inputs: inputs)
+        let sides = (a: Set(first.inputPaths), b: Set(second.inputPaths))
+        do throws(CheckpointError) {
             let diff = try first.read { () throws(CheckpointError) in
                 try second.read {
                     // `+ 0`: `--tolerance -0` passes the check (−0 ≥ 0) and is the tolerance 0, not "−0.0" in the report.
@@ -77,13 +110,12 @@ struct DiffCommand: ParsableCommand {
             }
             // Only a map the user wrote: the built-in one names just what each side has.
             let unused = map == nil ? [] : DiffNameMap.unusedEntries(of: names, a: first, b: second)
-            rendered = format == .json ? DiffRendering.json(diff, a: a, b: b, unusedMapEntries: unused).rendered()
+            let report = format == .json ? DiffRendering.json(diff, a: a, b: b, unusedMapEntries: unused).rendered()
                 : DiffRendering.text(diff, a: a, b: b, unusedMapEntries: unused)
-            failed = diff.fails
-            verdict = DiffRendering.verdict(diff)
+            return (report, diff.fails, DiffRendering.verdict(diff))
+        } catch {
+            reading = sides.a.contains(error.path) ? "a" : sides.b.contains(error.path) ? "b" : reading
+            throw error
         }
-        // With --output, stderr says the verdict too (a CI log showed exit 1 and no reason).
-        try output.write(rendered + "\n", inputs: inputs, summary: "tensoraudit: diff: \(verdict)")
-        if failed { throw ExitCode(ExitStatus.findings) }
     }
 }

@@ -66,6 +66,7 @@ enum DiffRendering {
                 .object(["a": .string(entry.a), "b": .string(entry.b), "reason": .string(entry.reason)])
             }),
             "unused_map_entry_count": .int(Int64(unusedMapEntries.count)),
+            "error": .null,
             "summary": .object([
                 "compared": .int(Int64(diff.comparisons.count)),
                 "identical": .int(Int64(diff.comparisons.filter(\.identicalBytes).count)),
@@ -83,6 +84,38 @@ enum DiffRendering {
             ]),
             "tensors": .array(tensors),
         ])
+    }
+
+    /// The JSON report of a diff that could not read an input (exit 2): the error, which input
+    /// it concerns (`side`: `a`, `b`, `map`, or null), the arguments, an empty `tensors` list and
+    /// zero counts with `passed` false, so a CI script that reads `summary.passed` or uploads
+    /// the file finds one. The keys of a comparison's results are absent: nothing was compared.
+    static func json(failure: CheckpointError, side: String?, a: String, b: String, tolerance: Double) -> JSONValue {
+        var summary: [ExactText: JSONValue] = ["passed": .bool(false)]
+        for key in summaryCounts { summary[ExactText(key)] = .int(0) }
+        return .object([
+            "schema_version": .int(1),
+            "a": .string(a), "b": .string(b),
+            "tolerance": .double(tolerance),
+            "error": .object(["kind": .string(failure.kind), "path": .string(failure.path),
+                              "message": .string(failure.description), "side": side.map(JSONValue.string) ?? .null]),
+            "summary": .object(summary),
+            "tensors": .array([]),
+        ])
+    }
+
+    /// The keys of `summary` that count something (all but `passed`).
+    static let summaryCounts = ["compared", "identical", "exceeding", "shape_changes", "dtype_changes", "only_in_a",
+                                "only_in_b", "not_compared", "exact_differences", "source_errors"]
+
+    /// The text report of a diff that could not read an input (written only with `--output`).
+    static func text(failure: CheckpointError, side: String?, a: String, b: String) -> String {
+        let which = side.map { $0 == "map" ? " (the --map file)" : " (in \($0.uppercased()))" } ?? ""
+        return ["A: \(TextFormatting.safeName(a))",
+                "B: \(TextFormatting.safeName(b))",
+                "error (\(failure.kind))\(which): \(TextFormatting.safeMessage(failure.description))",
+                "",
+                "ERROR: the input could not be read; nothing was compared (exit 2)"].joined(separator: "\n")
     }
 
     /// At most this many unused `--map` entries are listed in text.
