@@ -9,6 +9,8 @@ public struct SourceIssue: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// A folder holds both `model.safetensors` and shard indexes; the single file is used.
         case ignoredIndex(indexes: [String])
+        /// A folder holds `read` and `copy` = `read` + `.zst`; `read` is opened, `copy` is not.
+        case ignoredCompressedCopy(read: String, copy: String)
         /// A tensor key twice in `weight_map` (JSON readers keep the last value).
         case indexDuplicateKey(tensor: String, offsets: [Int], shards: [String])
         /// A shard name that is absolute, has `..`, a drive, is not `.safetensors`, or resolves

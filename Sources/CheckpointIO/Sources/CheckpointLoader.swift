@@ -15,7 +15,10 @@ import SafetensorsFormat
 ///    variants, and guessing would report spurious duplicate tensors); beside a
 ///    `pytorch_model.bin` or `pytorch_model.bin.index.json` file, which transformers would load
 ///    → error naming both;
-/// 4. the only `*.safetensors.zst` → decompressed;
+/// 4. the only `*.safetensors.zst` → decompressed (`*.safetensors` and `*.safetensors.zst` files
+///    count together in rules 3 and 4: one of each is ambiguous, except `X.safetensors` beside
+///    `X.safetensors.zst`, which reads `X.safetensors` with an `ignored-compressed-copy` note, as
+///    does `model.safetensors.zst` beside `model.safetensors` in rule 1);
 /// 5. `pytorch_model.bin` → that file; `pytorch_model.bin.index.json`, else the only
 ///    `*.bin.index*.json` → sharded torch files (transformers' order: safetensors first);
 /// 6. the only `*.bin`, `*.pt`, `*.pth`, `*.ckpt` or `*.gguf` → that file; the parts of one split
@@ -226,6 +229,10 @@ struct CheckpointLoader {
             if let index = indexes.first {
                 issues.append(SourceIssue(.ignoredIndex(indexes: indexes), file: Self.join(folder, index)))
             }
+            if present.contains("model.safetensors.zst") {
+                issues.append(SourceIssue(.ignoredCompressedCopy(read: "model.safetensors", copy: "model.safetensors.zst"),
+                                          file: Self.join(folder, "model.safetensors.zst")))
+            }
             return try openMember("model.safetensors", of: folder, boundary: boundary, issues: issues)
         }
         let safetensorsIndexes = indexes.filter { $0.contains(".safetensors.index.") }
@@ -242,21 +249,31 @@ struct CheckpointLoader {
         let torchWeights = ["pytorch_model.bin", "pytorch_model.bin.index.json"].first { name in
             present.contains(name) && Self.isRegularFile(Self.join(folder, name))
         }
-        for suffix in [".safetensors", ".safetensors.zst"] {
-            let candidates = names.filter { $0.hasSuffix(suffix) && !MappedFile.isDirectory(Self.join(folder, $0)) }
-            if candidates.count == 1, let torchWeights {
-                throw .source(path: folder, kind: "ambiguous-directory",
-                              message: "the folder holds \(candidates[0]) and \(torchWeights), and transformers would load \(torchWeights) "
-                                + "(the only safetensors file it reads is model.safetensors); name the file to check")
-            }
-            if candidates.count == 1 {
-                return try openMember(candidates[0], of: folder, boundary: boundary)
-            }
-            if candidates.count > 1 {
-                throw .source(path: folder, kind: "ambiguous-directory",
-                              message: "the folder holds \(candidates.count) \(suffix) files and no index "
-                                + "(\(candidates.joined(separator: ", "))); name one file, or add a *.safetensors.index.json")
-            }
+        // Plain and compressed files are one pool: `a.safetensors` beside `b.safetensors.zst` is
+        // as ambiguous as two plain files (the plain one was read and the other ignored without a
+        // word, adversarial review, 2026-12-06). Only `X.safetensors` beside `X.safetensors.zst`,
+        // by name its compressed copy, reads the plain file and says so.
+        let plain = names.filter { $0.hasSuffix(".safetensors") && !MappedFile.isDirectory(Self.join(folder, $0)) }
+        let compressed = names.filter { $0.hasSuffix(".safetensors.zst") && !MappedFile.isDirectory(Self.join(folder, $0)) }
+        var candidates = plain + compressed
+        var issues: [SourceIssue] = []
+        if plain.count == 1, compressed == [plain[0] + ".zst"] {
+            candidates = plain
+            issues.append(SourceIssue(.ignoredCompressedCopy(read: plain[0], copy: compressed[0]), file: Self.join(folder, compressed[0])))
+        }
+        if candidates.count == 1, let torchWeights {
+            throw .source(path: folder, kind: "ambiguous-directory",
+                          message: "the folder holds \(candidates[0]) and \(torchWeights), and transformers would load \(torchWeights) "
+                            + "(the only safetensors file it reads is model.safetensors); name the file to check")
+        }
+        if candidates.count == 1 {
+            return try openMember(candidates[0], of: folder, boundary: boundary, issues: issues)
+        }
+        if candidates.count > 1 {
+            let kinds = compressed.isEmpty ? ".safetensors" : plain.isEmpty ? ".safetensors.zst" : ".safetensors and .safetensors.zst"
+            throw .source(path: folder, kind: "ambiguous-directory",
+                          message: "the folder holds \(candidates.count) \(kinds) files and no index "
+                            + "(\(candidates.joined(separator: ", "))); name one file, or add a *.safetensors.index.json")
         }
         return try openTorchDirectory(folder, names: names, indexes: indexes.filter { !safetensorsIndexes.contains($0) },
                                       boundary: boundary)

@@ -138,6 +138,10 @@ extension Rule {
         id: "ignored-index", defaultSeverity: .warning,
         summary: "A folder holds both model.safetensors and an index; the single file is used.",
         help: "transformers prefers model.safetensors too; the index and its shards are probably stale.")
+    public static let ignoredCompressedCopy = Rule(
+        id: "ignored-compressed-copy", defaultSeverity: .info,
+        summary: "A folder holds a safetensors file and, by its name, its zstd copy (X.safetensors.zst); the uncompressed file is read.",
+        help: "The .zst file is not checked: whether it holds the same tensors, the folder cannot show. Name it to check it.")
     public static let metadataAlias = Rule(
         id: "metadata-alias", defaultSeverity: .info,
         summary: "__metadata__ records an alias: a tensor removed because it shared storage with a kept one.",

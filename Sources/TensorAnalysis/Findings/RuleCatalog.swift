@@ -30,6 +30,7 @@ public enum RuleCatalog {
         .configInvalidValue,
         .tokenizerUnreadable,
         .ignoredIndex,
+        .ignoredCompressedCopy,
         .metadataAlias,
         .dtypeMixed,
         .suspiciousName,

@@ -18,6 +18,7 @@ import CheckpointIO
 /// | `indexEmpty` | `index-empty` | warning |
 /// | `configInvalidValue` | `config-invalid-value` | warning |
 /// | `ignoredIndex` | `ignored-index` | warning |
+/// | `ignoredCompressedCopy` | `ignored-compressed-copy` | info |
 /// | `torchWeightsOnlyRefuses`, `torchSafeLoaderRefusesGlobals` | `torch-weights-only-refuses` | warning |
 /// | `torchDeviceStorages` | `torch-device-storage` | info |
 public enum SourceRules {
@@ -33,6 +34,11 @@ public enum SourceRules {
             return Finding(.ignoredIndex,
                            message: "the folder holds both model.safetensors and \(indexes.first ?? ""); model.safetensors is used, as transformers does",
                            evidence: ["indexes": .strings(indexes)], file: file)
+        case .ignoredCompressedCopy(let read, let copy):
+            return Finding(.ignoredCompressedCopy,
+                           message: "the folder holds \(quotedName(read)) and \(quotedName(copy)), by its name a zstd copy of it; "
+                               + "\(quotedName(read)) is read, \(quotedName(copy)) is not (name it to check it)",
+                           evidence: ["read": .string(read), "copy": .string(copy)], file: file)
         case .indexDuplicateKey(let tensor, let offsets, let shards):
             let first = offsets.first ?? 0, second = offsets.last ?? 0
             return Finding(.indexDuplicateKey, tensors: [tensor],
