@@ -90,3 +90,62 @@ import TestSupport
         #expect(ratio < LinearTime.bound, "4x the tensors took \(ratio)x the time")
     }
 }
+
+/// Real re-saves (`TestData/diff-tied-copies`, written by transformers 5.25 from old exports that
+/// hold every tied copy): T5's and BART's `encoder`/`decoder.embed_tokens` copies of `shared`
+/// and BERT's `cls.predictions.decoder.bias` copy failed `diff` with "only in A" before
+/// 2026-12-06. The dropped → kept pairs expected are those transformers made share one
+/// parameter (`expected.json`, from the generator), not tensoraudit's.
+@Suite struct DiffTiedCopyResaveTests {
+    static let root = "diff-tied-copies"
+
+    static func expected(_ name: String) throws -> [String: String] {
+        let all = try #require(try Fixtures.json("\(root)/expected.json") as? [String: Any])
+        return try #require((all[name] as? [String: Any])?["dropped"] as? [String: String])
+    }
+
+    @Test("every copy transformers dropped is listed with the tensor it is tied to; exit 0",
+          arguments: ["t5", "t5-stated-false", "bart", "bert"])
+    func resave(name: String) throws {
+        let a = Fixtures.path("\(Self.root)/\(name)/A"), b = Fixtures.path("\(Self.root)/\(name)/B")
+        let result = try CLI.run(["diff", a, b, "--json"])
+        #expect(result.status == 0, "\(result.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(report["dropped_tied_copies"] as? [String: String] == (try Self.expected(name)))
+        #expect((report["only_in_a"] as? [String])?.isEmpty == true)
+        if name == "t5-stated-false" {
+            #expect((report["tied_copy_evidence"] as? String)?.hasPrefix("T5Config sets tie_word_embeddings true whatever ") == true)
+        }
+    }
+
+    /// BartConfig honours a stated false: transformers then leaves the dropped tensors missing
+    /// and random (helper-154 loaded such a BART), so the drop is a failure.
+    @Test("BART with tie_word_embeddings false in B's config.json: the dropped copies are missing, exit 1")
+    func bartUntied() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        try Fixtures.data("\(Self.root)/bart/B/model.safetensors").write(to: dir.appendingPathComponent("model.safetensors"))
+        var config = try #require(try Fixtures.json("\(Self.root)/bart/B/config.json") as? [String: Any])
+        config["tie_word_embeddings"] = false
+        try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
+        let result = try CLI.run(["diff", Fixtures.path("\(Self.root)/bart/A"), dir.path, "--json"])
+        #expect(result.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(report["only_in_a"] as? [String] ?? []) == Set(try Self.expected("bart").keys))
+    }
+
+    @Test("a dropped name whose bytes in A are not its source's is missing, exit 1 (the name alone excuses nothing)")
+    func differentBytes() throws {
+        let bytes = Array(try Fixtures.data("\(Self.root)/t5/A/model.safetensors"))
+        let entry = try Fixtures.safetensorsEntry("encoder.embed_tokens.weight", in: bytes)
+        var changed = bytes
+        changed[entry.range.lowerBound] ^= 1
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(changed).write(to: dir.appendingPathComponent("model.safetensors"))
+        try Fixtures.data("\(Self.root)/t5/A/config.json").write(to: dir.appendingPathComponent("config.json"))
+        let result = try CLI.run(["diff", dir.path, Fixtures.path("\(Self.root)/t5/B"), "--json"])
+        #expect(result.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(report["only_in_a"] as? [String] == ["encoder.embed_tokens.weight"])
+        #expect((report["dropped_tied_copies"] as? [String: String])?.keys.sorted() == ["decoder.embed_tokens.weight", "lm_head.weight"])
+    }
+}

@@ -336,12 +336,19 @@ public struct CheckpointDiff: Sendable {
 
     /// How a config.json ties the input embedding to the output projection, or nil when it does
     /// not: `tie_word_embeddings` stated true, or absent with a model type whose config class
-    /// ties by default (`ModelTypeFacts`).
+    /// ties by default, or stated false to a config class that sets it true anyway
+    /// (`ModelTypeFacts`). In transformers 5.25 that one switch also ties an encoder-decoder's
+    /// `encoder`/`decoder.embed_tokens` to `shared` and a masked-LM head's `decoder.bias` to its
+    /// `bias` (`get_expanded_tied_weights_keys`, helper-154's table).
     static func statedTie(_ config: ModelConfig?) -> String? {
         guard let config else { return nil }
         switch config.tieWordEmbeddings {
         case true?: return "\(config.path) states tie_word_embeddings true"
-        case false?: return nil
+        case false?:
+            // T5Config sets true whatever the file says (transformers 5.25): a stated false turns
+            // off the output scaling only, and the loader ties equal copies (helper-154).
+            guard let type = config.modelType, let fact = ModelTypeFacts.fact(for: type), fact.ignoresStatedFalse else { return nil }
+            return "\(fact.configClass) sets tie_word_embeddings true whatever \(config.path) states (it states false)"
         case nil:
             guard let type = config.modelType, let fact = ModelTypeFacts.fact(for: type), fact.tiesWordEmbeddings else { return nil }
             return "\(fact.configClass)'s default ties word embeddings (\(config.path) states no tie_word_embeddings)"
@@ -368,18 +375,26 @@ public struct CheckpointDiff: Sendable {
         func role(_ name: String) -> Bool? {
             TensorNames.isOutputProjection(name) ? true : TensorNames.isEmbedding(name) ? false : nil
         }
-        let missingViews = missing.compactMap { name -> (view: TensorView, head: Bool)? in
+        var found: [ExactText: String] = [:]
+        // Pairs transformers ties by name, which the roles cannot tell: both sides embeddings, or biases.
+        for name in missing {
+            guard let source = Self.namedTieSource(of: name), kept(source), let copy = a.tensor(named: name), copy.info.byteCount > 0,
+                  let original = a.tensor(named: source), original.elementType == copy.elementType, original.shape == copy.shape,
+                  original.hasSameBytes(as: copy) else { continue }
+            found[ExactText(name)] = source
+        }
+        let missingViews = missing.filter { namedTieSource(of: $0) == nil }.compactMap { name -> (view: TensorView, head: Bool)? in
             guard let view = a.tensor(named: name), view.info.byteCount > 0, let head = role(name) else { return nil }
             return (view, head)
         }
-        guard !missingViews.isEmpty else { return [:] }
+        guard !missingViews.isEmpty else { return found }
         let wanted = Set(missingViews.map { "\(!$0.head) \($0.view.elementType.rawValue) \($0.view.shape)" })
         let partners = a.tensors.compactMap { view -> (view: TensorView, head: Bool)? in
             guard view.info.byteCount > 0, kept(view.name), let head = role(view.name),
                   wanted.contains("\(head) \(view.elementType.rawValue) \(view.shape)") else { return nil }
             return (view, head)
         }
-        guard !partners.isEmpty else { return [:] }
+        guard !partners.isEmpty else { return found }
         let prints = TensorView.fingerprints(of: missingViews.map(\.view) + partners.map(\.view))
         var buckets: [Bucket: [TensorView]] = [:]
         for (k, partner) in partners.enumerated() {
@@ -387,7 +402,6 @@ public struct CheckpointDiff: Sendable {
                                 print: prints[missingViews.count + k])
             buckets[bucket, default: []].append(partner.view)
         }
-        var found: [ExactText: String] = [:]
         for (k, item) in missingViews.enumerated() {
             let bucket = Bucket(head: !item.head, type: item.view.elementType.rawValue, shape: item.view.shape, print: prints[k])
             if let partner = buckets[bucket]?.first(where: { $0.hasSameBytes(as: item.view) }) {
@@ -395,6 +409,33 @@ public struct CheckpointDiff: Sendable {
             }
         }
         return found
+    }
+
+    /// The tensor transformers ties `name` to by name when `tie_word_embeddings` holds, or nil:
+    /// an encoder-decoder's `P.encoder.embed_tokens.weight` and `P.decoder.embed_tokens.weight`
+    /// → `P.shared.weight` (T5, BART, mBART, Pegasus, M2M100, LED; ProphetNet's
+    /// `P.encoder.word_embeddings.weight` → `P.word_embeddings.weight`), and a masked-LM head's
+    /// `…predictions.decoder.bias` / `lm_head.decoder.bias` → the head's `bias` (BERT, DeBERTa-v2,
+    /// ALBERT, RoBERTa, XLM-R, MPNet). From transformers 5.25's `_tied_weights_keys`, checked by
+    /// re-saving tiny models of each class (helper-154). The bytes must still match.
+    static func namedTieSource(of name: String) -> String? {
+        for side in ["encoder.", "decoder."] {
+            for (table, source) in [("embed_tokens.weight", "shared.weight"), ("word_embeddings.weight", "word_embeddings.weight")] {
+                let suffix = side + table
+                guard name.hasSuffix(suffix) else { continue }
+                let prefix = name.dropLast(suffix.count)
+                guard prefix.isEmpty || prefix.hasSuffix(".") else { continue }
+                return prefix + source
+            }
+        }
+        for head in ["predictions.", "lm_head."] {
+            let suffix = head + "decoder.bias"
+            guard name.hasSuffix(suffix) else { continue }
+            let prefix = name.dropLast(suffix.count)
+            guard prefix.isEmpty || prefix.hasSuffix(".") else { continue }
+            return prefix + head + "bias"
+        }
+        return nil
     }
 
     /// What a compared pair reads: both views' files, byte ranges, element types and shapes.
