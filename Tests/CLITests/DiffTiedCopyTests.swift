@@ -149,3 +149,21 @@ import TestSupport
         #expect((report["dropped_tied_copies"] as? [String: String])?.keys.sorted() == ["decoder.embed_tokens.weight", "lm_head.weight"])
     }
 }
+
+/// The pad row of equal copies stored apart is one finding: an old T5 export storing `shared`,
+/// `encoder.embed_tokens` and `decoder.embed_tokens` as three copies got three identical
+/// `padding-row-nonzero` paragraphs before 2026-12-06.
+@Suite struct PaddingCopiesFoldTests {
+    @Test("the T5 export's three input-embedding copies: one padding-row-nonzero finding naming all three")
+    func oneFindingForCopies() throws {
+        let report = try CLI.json(["audit", Fixtures.path("diff-tied-copies/t5/A"), "--json"])
+        let padding = ((report["findings"] as? [[String: Any]]) ?? []).filter { $0["rule"] as? String == "padding-row-nonzero" }
+        #expect(padding.count == 1)
+        // The copies transformers ties to shared.weight (expected.json), the head aside.
+        let dropped = try DiffTiedCopyResaveTests.expected("t5").keys.filter { $0 != "lm_head.weight" }
+        #expect(Set(padding.first?["tensors"] as? [String] ?? []) == Set(dropped + ["shared.weight"]))
+        let message = padding.first?["message"] as? String ?? ""
+        #expect(message.hasPrefix("decoder.embed_tokens.weight (byte-identical copies, also stored as \"encoder.embed_tokens.weight\", \"shared.weight\"): pad row 0 has norm "),
+                "\(message)")
+    }
+}

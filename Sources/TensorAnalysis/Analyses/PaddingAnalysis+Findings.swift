@@ -159,7 +159,7 @@ extension PaddingAnalysis {
         var views: [ExactText: [String]] = [:]
         for r in report.results where reports(r) && !r.bufferKey.text.isEmpty { views[r.bufferKey, default: []].append(r.tensor) }
         var reported = Set<ExactText>()
-        return report.results.compactMap { r -> Finding? in
+        let made = report.results.compactMap { r -> (Result, Finding)? in
             guard reports(r), r.bufferKey.text.isEmpty || reported.insert(r.bufferKey).inserted else { return nil }
             let standsFor = standsFor(r)
             let sameBuffer = r.bufferKey.text.isEmpty ? [] : (views[r.bufferKey] ?? []).filter { $0 != r.tensor }
@@ -246,10 +246,46 @@ extension PaddingAnalysis {
             // A model2vec pad token on another row: say both (the message said "pad row 0" and
             // gave row 8633's norm).
             let padRow = r.rowIndex == r.padID.id ? "pad row \(r.padID.id)\(token)" : "pad token \(r.padID.id)\(token) (row \(r.rowIndex))"
-            return Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow || sharedRow || r.rowsAreNotTokens ? .info : nil,
-                           tensors: [r.tensor] + sameBuffer,
-                           message: "\(r.tensor)\(standing): \(padRow) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
-                           evidence: evidence)
+            return (r, Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow || sharedRow || r.rowsAreNotTokens ? .info : nil,
+                               tensors: [r.tensor] + sameBuffer,
+                               message: "\(r.tensor)\(standing): \(padRow) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
+                               evidence: evidence))
         }
+        return foldingCopies(made)
+    }
+
+    /// The findings of byte-identical copies of one matrix (stored apart, so not one buffer) as
+    /// one finding naming every copy, when each copy's finding says the same of its pad row.
+    ///
+    /// Why: an old T5 export storing `shared`, `encoder.embed_tokens` and `decoder.embed_tokens`
+    /// as three equal copies got three identical paragraphs; `tied-weights-duplicated` already
+    /// names the copies (session of 2026-12-06). Copies are the names of a result's `tiedWith`
+    /// (byte-identical tensors and views, and metadata aliases, which are never results) that
+    /// are results too; copies whose findings differ in more than the name (BART's
+    /// `encoder.embed_tokens` built with a padding_idx `shared` lacks) stay apart.
+    static func foldingCopies(_ made: [(Result, Finding)]) -> [Finding] {
+        let names = Set(made.map { ExactText($0.0.tensor) })
+        func body(_ r: Result, _ f: Finding) -> String { String(f.message.dropFirst(r.tensor.count)) }
+        var groups: [ExactText: [Int]] = [:]
+        for (k, (r, f)) in made.enumerated() where f.tensors.count == 1 {
+            let copies = r.tiedWith.filter { names.contains(ExactText($0)) }
+            guard !copies.isEmpty else { continue }
+            let key = ExactText(([r.tensor] + copies).sortedByCodePoints().joined(separator: "\u{0}"))
+            groups[key, default: []].append(k)
+        }
+        var folded: [Int: Finding] = [:]
+        var dropped = Set<Int>()
+        for members in groups.values where members.count > 1 {
+            let (lead, first) = made[members[0]]
+            let rest = members.dropFirst()
+            guard rest.allSatisfy({ made[$0].1.severity == first.severity && body(made[$0].0, made[$0].1) == body(lead, first) }) else { continue }
+            let others = rest.map { made[$0].0.tensor }
+            var merged = first
+            merged.tensors = [lead.tensor] + others
+            merged.message = lead.tensor + Finding.alsoStoredAs(others) + body(lead, first)
+            folded[members[0]] = merged
+            dropped.formUnion(rest)
+        }
+        return made.indices.compactMap { k in dropped.contains(k) ? nil : folded[k] ?? made[k].1 }
     }
 }

@@ -40,9 +40,16 @@ extension Finding {
         others.isEmpty ? "" : " (one stored buffer, also read as \(others.map(quoted).joined(separator: ", ")))"
     }
 
-    /// Whether the message speaks of `tensor` first: alone (`tensor: …`) or for the views of
-    /// its buffer (`tensor (one stored buffer, …): …`).
+    /// " (byte-identical copies, also stored as "b", "c")" after the name of the tensor that
+    /// speaks for equal copies stored apart (`padding-row-nonzero`), or "" for none.
+    static func alsoStoredAs(_ others: [String]) -> String {
+        others.isEmpty ? "" : " (byte-identical copies, also stored as \(others.map(quoted).joined(separator: ", ")))"
+    }
+
+    /// Whether the message speaks of `tensor` first: alone (`tensor: …`), for the views of its
+    /// buffer (`tensor (one stored buffer, …): …`) or for its copies (`tensor (byte-identical copies, …): …`).
     func leads(with tensor: String) -> Bool {
         message.hasPrefix(tensor + ":") || message.hasPrefix(tensor + " (one stored buffer, also read as ")
+            || message.hasPrefix(tensor + " (byte-identical copies, also stored as ")
     }
 }
