@@ -17,6 +17,7 @@ extension HeaderLint {
     static func dtypeMixFindings(_ checkpoint: Checkpoint) -> [Finding] {
         var findings: [Finding] = []
         var otherBytes: [ElementType: UInt64] = [:]
+        var otherTensors: [TensorView] = []
         // A split GGUF model's parts are one model, whose general.file_type only the first part states.
         if checkpoint.source.kind == .ggufSplit, let model = checkpoint.ggufModel, let first = checkpoint.files.first {
             return ggufMix(checkpoint.tensors, file: first.path, GGUFFileType(model.metadata), stored: model.metadata[GGUFFileType.key]).map { [$0] } ?? []
@@ -35,22 +36,35 @@ extension HeaderLint {
                 continue
             }
             for (type, bytes) in floatBytes(file.tensors) { otherBytes[type, default: 0] += bytes }
+            otherTensors += file.tensors
         }
         if otherBytes.count > 1 {
             let parts = otherBytes.keys.sorted().map { "\($0.rawValue) \(otherBytes[$0] ?? 0) bytes" }
-            findings.insert(Finding(.dtypeMixed, message: "floating-point tensors use \(otherBytes.count) dtypes: " + parts.joined(separator: ", "),
-                                    evidence: bytesEvidence(otherBytes)), at: 0)
+            // The tensors outside the dtype holding most bytes, named: "2 dtypes" alone left the
+            // reader to find which tensors to look at (ties: the first dtype in name order).
+            let main = otherBytes.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }?.key
+            let outside = otherTensors.filter { isCountedFloat($0.elementType) && $0.elementType != main }.map(\.name)
+            let listed = outside.prefix(3).map(quotedName).joined(separator: ", ") + (outside.count > 3 ? ", …" : "")
+            var evidence = bytesEvidence(otherBytes)
+            if let main { evidence["main_dtype"] = .string(main.rawValue) }
+            findings.insert(Finding(.dtypeMixed, tensors: outside,
+                                    message: "floating-point tensors use \(otherBytes.count) dtypes: " + parts.joined(separator: ", ")
+                                        + (main.map { "; \(outside.count == 1 ? "1 tensor is" : "\(outside.count) tensors are") not \($0.rawValue), the dtype of most bytes: \(listed)" } ?? ""),
+                                    evidence: evidence), at: 0)
         }
         return findings
     }
 
     static func floatBytes(_ tensors: [TensorView]) -> [ElementType: UInt64] {
         var bytes: [ElementType: UInt64] = [:]
-        for tensor in tensors where tensor.elementType.isFloatingPoint && tensor.elementType != .scalar(.f8E8M0) {
+        for tensor in tensors where isCountedFloat(tensor.elementType) {
             bytes[tensor.elementType, default: 0] += tensor.info.byteCount
         }
         return bytes
     }
+
+    /// A floating-point dtype the mix counts (F8_E8M0 is a scale format, never weights).
+    static func isCountedFloat(_ type: ElementType) -> Bool { type.isFloatingPoint && type != .scalar(.f8E8M0) }
 
     static func bytesEvidence(_ bytes: [ElementType: UInt64]) -> [String: Evidence] {
         var evidence: [String: Evidence] = [:]
