@@ -10,8 +10,14 @@ extension OutputOptions {
     /// every file known to be read, the unopened paths included, which `write` refuses as always. A refused or failed write is
     /// said in one line naming the error report: "cannot write the report: the folder nodir does
     /// not exist" alone did not say which report was lost (helper-144).
-    func writeErrorReport(_ rendered: String, command: String, inputs: [String], unopened: [String]) throws {
+    /// `unread` are input files that may not exist yet (a `--map` path that could not be read):
+    /// the report is not written at their place either.
+    func writeErrorReport(_ rendered: String, command: String, inputs: [String], unopened: [String], unread: [String] = []) throws {
         if let path = output {
+            if let input = unread.first(where: { ReportWriter.namesSamePlace(path, as: $0) }) {
+                printError("tensoraudit: error: \(path): the error report was not written: it is the input \(input); --output never replaces an input")
+                return
+            }
             for checkpoint in unopened {
                 if let problem = ReportWriter.errorReportProblem(path, checkpointPath: checkpoint) {
                     printError("tensoraudit: error: \(path): the error report was not written: \(problem)")

@@ -179,6 +179,23 @@ enum ReportWriter {
         return joined.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : joined
     }
 
+    /// Whether `output` names the place of `input`, which need not exist: the same resolved
+    /// folder and the same last name (trailing slashes ignored). For an input that a failed run
+    /// never opened (`diff --map nomap.json --output nomap.json`): the report written there
+    /// was read as the map by the next run (review-52 D6).
+    static func namesSamePlace(_ output: String, as input: String) -> Bool {
+        func place(_ path: String) -> (RawPath, String)? {
+            var bytes = Array(path.utf8)
+            while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+            let raw = RawPath(bytes: bytes)
+            let name = String(decoding: bytes.split(separator: UInt8(ascii: "/")).last ?? [], as: UTF8.self)
+            guard !name.isEmpty, name != ".", name != "..", let folder = realRawPath(raw.parent.description) else { return nil }
+            return (folder, name)
+        }
+        guard let a = place(output), let b = place(input) else { return false }
+        return a.0 == b.0 && a.1 == b.1
+    }
+
     /// Throws when `outputProblem` finds one.
     static func checkOutput(_ path: String, inputs: [String]) throws(CheckpointError) {
         if let problem = outputProblem(path, inputs: inputs) {

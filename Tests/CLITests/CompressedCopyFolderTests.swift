@@ -57,4 +57,19 @@ import TestSupport
         #expect(audit.status == 0)
         #expect(try Self.findings(audit.stdout, rule: "ignored-compressed-copy").isEmpty)
     }
+
+    @Test("a folder or a dangling link named like the copy is no copy: no finding")
+    func notAFile() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        try Fixtures.data("diff/source-f32.safetensors").write(to: folder.appendingPathComponent("model.safetensors"))
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("model.safetensors.zst"), withIntermediateDirectories: false)
+        let other = try Fixtures.temporaryDirectory()
+        try Fixtures.data("diff/source-f32.safetensors").write(to: other.appendingPathComponent("w.safetensors"))
+        try FileManager.default.createSymbolicLink(atPath: other.appendingPathComponent("w.safetensors.zst").path, withDestinationPath: "missing")
+        for dir in [folder, other] {
+            let audit = try CLI.run(["audit", dir.path, "--json"])
+            #expect(audit.status == 0, "\(audit.stderr)")
+            #expect(try Self.findings(audit.stdout, rule: "ignored-compressed-copy").isEmpty, "\(dir.path)")
+        }
+    }
 }

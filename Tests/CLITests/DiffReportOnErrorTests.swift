@@ -96,4 +96,19 @@ import TestSupport
         #expect(try CLI.run(["diff", Self.valid, missing, "--json", "--output", fresh.path]).status == 2)
         #expect(FileManager.default.fileExists(atPath: fresh.path))
     }
+
+    /// The map file does not exist, so no inode says it is an input: the report written at its
+    /// path was read as the map by the next run (review-52 D6).
+    @Test("an --output at the path of a --map that could not be read: no report there, by another spelling too")
+    func mapPath() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        for output in ["nomap.json", "sub/../nomap.json"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+            let result = try CLI.run([dir.path, Self.valid, output],
+                                     shell: #"cd "$1" && "$TENSORAUDIT" diff "$2" "$2" --map nomap.json --json --output "$3""#)
+            #expect(result.status == 2)
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("nomap.json").path), "\(output)")
+            #expect(result.stderr.contains("the error report was not written: it is the input nomap.json"), "\(result.stderr)")
+        }
+    }
 }

@@ -133,6 +133,53 @@ import TestSupport
         #expect(Set(report["only_in_a"] as? [String] ?? []) == Set(try Self.expected("bart").keys))
     }
 
+    /// B's folder: `bytes` (a safetensors file) and A's config.json edited by `edit`.
+    static func folder(_ bytes: Data, config name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+        let dir = try Fixtures.temporaryDirectory()
+        try bytes.write(to: dir.appendingPathComponent("model.safetensors"))
+        var config = try #require(try Fixtures.json("\(Self.root)/\(name)/B/config.json") as? [String: Any])
+        edit(&config)
+        try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
+        return dir.path
+    }
+
+    /// The name is not enough: Reformer has an `lm_head.decoder.bias` it never ties, so with
+    /// another model type the bias must be there (review-52 D2); the weight is still paired by role.
+    @Test("BERT's re-save under a model type that ties no bias: the bias is missing, exit 1; the decoder weight still excused")
+    func biasNeedsTheModelType() throws {
+        let b = try Self.folder(try Fixtures.data("\(Self.root)/bert/B/model.safetensors"), config: "bert") { $0["model_type"] = "reformer" }
+        let report = try CLI.json(["diff", Fixtures.path("\(Self.root)/bert/A"), b], status: 1)
+        #expect(report["only_in_a"] as? [String] == ["cls.predictions.decoder.bias"])
+        #expect((report["dropped_tied_copies"] as? [String: String])?.keys.sorted() == ["cls.predictions.decoder.weight"])
+    }
+
+    /// A composite config ties each part by the part's own config: a `text_config` stating false
+    /// leaves the embed_tokens copies random (review-52 D1, Florence-2), so they are not excused by name.
+    @Test("BART's re-save with a text_config: the embed_tokens copies are not excused by name, exit 1")
+    func compositeConfigNoNamedTie() throws {
+        let b = try Self.folder(try Fixtures.data("\(Self.root)/bart/B/model.safetensors"), config: "bart") {
+            $0["text_config"] = ["model_type": "bart", "tie_word_embeddings": false]
+        }
+        let report = try CLI.json(["diff", Fixtures.path("\(Self.root)/bart/A"), b], status: 1)
+        #expect(Set(report["only_in_a"] as? [String] ?? []) == ["model.decoder.embed_tokens.weight", "model.encoder.embed_tokens.weight"])
+    }
+
+    /// A T5 B keeping only `lm_head`: transformers restores `shared` and both `embed_tokens`
+    /// from it (review-52 D3); the names of the named pairs still pair by role when their source is gone.
+    @Test("a T5 B keeping only lm_head: shared and both embed_tokens are its tied copies, exit 0")
+    func headKeptAlone() throws {
+        let bytes = Array(try Fixtures.data("\(Self.root)/t5/A/model.safetensors"))
+        let drop: Set = ["shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight"]
+        var entries: [SafetensorsWriter.Entry] = []
+        for name in try Fixtures.safetensorsNames(in: bytes) where !drop.contains(name) {
+            let entry = try Fixtures.safetensorsEntry(name, in: bytes)
+            entries.append(.init(name: name, dtype: try #require(DType(rawValue: entry.dtype)), shape: entry.shape, bytes: Array(bytes[entry.range])))
+        }
+        let b = try Self.folder(Data(SafetensorsWriter(entries: entries).serialize()), config: "t5") { _ in }
+        let report = try CLI.json(["diff", Fixtures.path("\(Self.root)/t5/A"), b])
+        #expect(report["dropped_tied_copies"] as? [String: String] == Dictionary(uniqueKeysWithValues: drop.map { ($0, "lm_head.weight") }))
+    }
+
     @Test("a dropped name whose bytes in A are not its source's is missing, exit 1 (the name alone excuses nothing)")
     func differentBytes() throws {
         let bytes = Array(try Fixtures.data("\(Self.root)/t5/A/model.safetensors"))

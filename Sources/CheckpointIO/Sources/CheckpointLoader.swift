@@ -229,7 +229,7 @@ struct CheckpointLoader {
             if let index = indexes.first {
                 issues.append(SourceIssue(.ignoredIndex(indexes: indexes), file: Self.join(folder, index)))
             }
-            if present.contains("model.safetensors.zst") {
+            if present.contains("model.safetensors.zst"), Self.isRegularFile(Self.join(folder, "model.safetensors.zst")) {
                 issues.append(SourceIssue(.ignoredCompressedCopy(read: "model.safetensors", copy: "model.safetensors.zst"),
                                           file: Self.join(folder, "model.safetensors.zst")))
             }
@@ -254,10 +254,18 @@ struct CheckpointLoader {
         // word, adversarial review, 2026-12-06). Only `X.safetensors` beside `X.safetensors.zst`,
         // by name its compressed copy, reads the plain file and says so.
         let plain = names.filter { $0.hasSuffix(".safetensors") && !MappedFile.isDirectory(Self.join(folder, $0)) }
-        let compressed = names.filter { $0.hasSuffix(".safetensors.zst") && !MappedFile.isDirectory(Self.join(folder, $0)) }
+        // Compressed names count when something is there (links followed): a dangling link beside
+        // the plain file made the folder ambiguous (review-52); a FIFO still counts, and is refused
+        // by name when opened.
+        let compressed = names.filter { name in
+            var info = stat()
+            return name.hasSuffix(".safetensors.zst") && stat(Self.join(folder, name), &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR
+        }
         var candidates = plain + compressed
         var issues: [SourceIssue] = []
-        if plain.count == 1, compressed == [plain[0] + ".zst"] {
+        // A regular file: a folder or a dangling link so named is no copy (review-52 D5), and a
+        // FIFO or device leaves the folder ambiguous.
+        if plain.count == 1, compressed == [plain[0] + ".zst"], Self.isRegularFile(Self.join(folder, compressed[0])) {
             candidates = plain
             issues.append(SourceIssue(.ignoredCompressedCopy(read: plain[0], copy: compressed[0]), file: Self.join(folder, compressed[0])))
         }

@@ -212,7 +212,8 @@ public struct CheckpointDiff: Sendable {
         // The config B's loader reads decides (B's, else A's): B's `tie_word_embeddings: false`
         // leaves the head missing and random there, whatever A said (helper-152).
         let tie = Self.statedTie(b.config ?? a.config)
-        let tiedCopies = tie == nil ? [:] : Self.tiedCopyDrops(in: a, missing: missing.filter { dropped[key($0)] == nil }, kept: inB)
+        let tiedCopies = tie == nil ? [:] : Self.tiedCopyDrops(in: a, missing: missing.filter { dropped[key($0)] == nil }, kept: inB,
+                                                               config: b.config ?? a.config)
         droppedTiedCopies = tiedCopies
         tiedCopyEvidence = tiedCopies.isEmpty ? nil : tie
         droppedByConverter = converterDrops
@@ -365,7 +366,7 @@ public struct CheckpointDiff: Sendable {
     /// fingerprint collision costs a comparison). A first version searched every tensor for
     /// every missing one: 50,000 missing heads against 50,000 kept embeddings, all named so,
     /// would have been 2.5 billion name checks (before-stop read, 2026-12-06).
-    static func tiedCopyDrops(in a: Checkpoint, missing: [String], kept: (String) -> Bool) -> [ExactText: String] {
+    static func tiedCopyDrops(in a: Checkpoint, missing: [String], kept: (String) -> Bool, config: ModelConfig? = nil) -> [ExactText: String] {
         struct Bucket: Hashable {
             let head: Bool
             let type: String
@@ -378,12 +379,14 @@ public struct CheckpointDiff: Sendable {
         var found: [ExactText: String] = [:]
         // Pairs transformers ties by name, which the roles cannot tell: both sides embeddings, or biases.
         for name in missing {
-            guard let source = Self.namedTieSource(of: name), kept(source), let copy = a.tensor(named: name), copy.info.byteCount > 0,
+            guard let source = Self.namedTieSource(of: name, config: config), kept(source), let copy = a.tensor(named: name), copy.info.byteCount > 0,
                   let original = a.tensor(named: source), original.elementType == copy.elementType, original.shape == copy.shape,
                   original.hasSameBytes(as: copy) else { continue }
             found[ExactText(name)] = source
         }
-        let missingViews = missing.filter { namedTieSource(of: $0) == nil }.compactMap { name -> (view: TensorView, head: Bool)? in
+        // Only the names paired by name are left out: a T5 B keeping `lm_head` alone restores
+        // `shared` and both `embed_tokens` from it (review-52 D3).
+        let missingViews = missing.filter { found[ExactText($0)] == nil }.compactMap { name -> (view: TensorView, head: Bool)? in
             guard let view = a.tensor(named: name), view.info.byteCount > 0, let head = role(name) else { return nil }
             return (view, head)
         }
@@ -418,7 +421,32 @@ public struct CheckpointDiff: Sendable {
     /// `…predictions.decoder.bias` / `lm_head.decoder.bias` → the head's `bias` (BERT, DeBERTa-v2,
     /// ALBERT, RoBERTa, XLM-R, MPNet). From transformers 5.25's `_tied_weights_keys`, checked by
     /// re-saving tiny models of each class (helper-154). The bytes must still match.
-    static func namedTieSource(of name: String) -> String? {
+    ///
+    /// Only for the model types measured, on a flat config.json: a name alone excuses nothing
+    /// (Reformer has an `lm_head.decoder.bias` it never ties), and a composite model ties each
+    /// part by that part's own config (a Florence-2 whose `text_config` states false leaves its
+    /// `language_model`'s `embed_tokens` random however the top level reads; review-52).
+    static func namedTieSource(of name: String, config: ModelConfig?) -> String? {
+        guard let config, !config.hasTextConfig, let type = config.modelType else { return nil }
+        if sharedEmbeddingTypes.contains(type) {
+            return sharedEmbeddingSource(of: name)
+        }
+        if tiedBiasTypes.contains(type) {
+            return tiedBiasSource(of: name)
+        }
+        return nil
+    }
+
+    /// Model types whose classes tie an encoder-decoder's `embed_tokens` to `shared`
+    /// (ProphetNet's `word_embeddings`) under `tie_word_embeddings` (transformers 5.25, helper-154).
+    /// Marian is left out: `share_encoder_decoder_embeddings: false` unties them.
+    static let sharedEmbeddingTypes: Set = ["t5", "mt5", "umt5", "bart", "mbart", "pegasus", "blenderbot-small", "m2m_100", "led", "prophetnet"]
+
+    /// Model types whose masked-LM head ties `decoder.bias` to its `bias` under
+    /// `tie_word_embeddings` (transformers 5.25, helper-154).
+    static let tiedBiasTypes: Set = ["bert", "deberta-v2", "roberta", "xlm-roberta", "mpnet", "albert"]
+
+    static func sharedEmbeddingSource(of name: String) -> String? {
         for side in ["encoder.", "decoder."] {
             for (table, source) in [("embed_tokens.weight", "shared.weight"), ("word_embeddings.weight", "word_embeddings.weight")] {
                 let suffix = side + table
@@ -428,6 +456,10 @@ public struct CheckpointDiff: Sendable {
                 return prefix + source
             }
         }
+        return nil
+    }
+
+    static func tiedBiasSource(of name: String) -> String? {
         for head in ["predictions.", "lm_head."] {
             let suffix = head + "decoder.bias"
             guard name.hasSuffix(suffix) else { continue }

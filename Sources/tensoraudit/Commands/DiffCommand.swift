@@ -71,7 +71,7 @@ struct DiffCommand: ParsableCommand {
                 let rendered = format == .json
                     ? DiffRendering.json(failure: error, side: reading, a: a, b: b, tolerance: tolerance + 0).rendered()
                     : DiffRendering.text(failure: error, side: reading, a: a, b: b)
-                try output.writeErrorReport(rendered, command: "diff", inputs: inputs, unopened: unopened)
+                try output.writeErrorReport(rendered, command: "diff", inputs: inputs, unopened: unopened, unread: map.map { [$0] } ?? [])
             }
             throw ExitCode(ExitStatus.invalidInput)
         }
