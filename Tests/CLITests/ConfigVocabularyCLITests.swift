@@ -57,3 +57,35 @@ import TestSupport
         #expect(try Self.findings(Fixtures.path("toy-bert")).isEmpty)
     }
 }
+
+/// `config-vocab-mismatch` against transformers' own verdicts (`TestData/config-vocab`, written
+/// by transformers 5.25): a warning exactly where `from_pretrained` refuses the folder. Mamba,
+/// OpenAI-GPT and XLM name their embeddings in ways no by-name rule knows, and a stale vocab_size
+/// hid them from the shape fallback too, so the audit passed (hunt-52a D2); CSM's depth decoder
+/// builds num_codebooks × vocab_size rows on purpose (hunt-52a D1).
+@Suite struct ConfigVocabularyVerdictTests {
+    @Test("a warning exactly where transformers refuses to load, naming the input embedding",
+          arguments: ["mamba", "mamba-stale", "openai-gpt", "openai-gpt-stale", "xlm", "xlm-stale", "csm-depth"])
+    func agreesWithTransformers(name: String) throws {
+        let expected = try #require((try Fixtures.json("config-vocab/expected.json") as? [String: Any])?[name] as? [String: Any])
+        let found = try ConfigVocabularyCLITests.findings(Fixtures.path("config-vocab/\(name)"))
+        if expected["transformers"] as? String == "refuses" {
+            #expect(found.count == 1)
+            #expect(found.first?["tensors"] as? [String] == [try #require(expected["embedding"] as? String)])
+            #expect((found.first?["evidence"] as? [String: Any])?["rows"] as? Int == expected["rows"] as? Int)
+        } else {
+            #expect(found.isEmpty, "\(found)")
+        }
+    }
+
+    /// One storage under four names (hunt-52a D8: four warnings, one per view).
+    @Test("a torch T5 whose token matrices are one storage: one warning naming every view")
+    func oneFindingPerBuffer() throws {
+        let expected = try #require((try Fixtures.json("config-vocab/expected.json") as? [String: Any])?["t5-torch-stale"] as? [String: Any])
+        #expect(expected["transformers"] as? String == "refuses")
+        let found = try ConfigVocabularyCLITests.findings(Fixtures.path("config-vocab/t5-torch-stale"))
+        #expect(found.count == 1)
+        #expect(Set(found.first?["tensors"] as? [String] ?? []) == Set(try #require(expected["views"] as? [String])))
+        #expect((found.first?["message"] as? String)?.contains("(one stored buffer, also read as ") == true)
+    }
+}

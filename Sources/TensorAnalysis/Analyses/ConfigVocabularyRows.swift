@@ -25,7 +25,24 @@ import StrictJSON
 enum ConfigVocabularyRows {
     /// Model types whose token tables transformers builds with more rows than `vocab_size`, or
     /// from another size key (measured by helper-152 with transformers 5.25).
-    static let extraRowTypes: Set = ["marian", "moshi", "kyutai_speech_to_text", "musicgen", "musicgen_melody", "mllama", "mllama_text_model"]
+    static let extraRowTypes: Set = ["marian", "moshi", "kyutai_speech_to_text", "musicgen", "musicgen_melody", "mllama", "mllama_text_model",
+                                     // CSM's depth decoder: num_codebooks × vocab_size rows (hunt-52a: saved and loaded back).
+                                     "csm", "csm_depth_decoder_model"]
+
+    /// Input embeddings no by-name detection knows, by model type, as the base model and the
+    /// model with a head save them (read from transformers 5.25's built models). With a right
+    /// config.json they are found by its shape; with a stale one — the case this rule is for —
+    /// they were found by nothing, and the audit passed a checkpoint transformers refuses
+    /// (hunt-52a D2: Mamba, Falcon-Mamba, CTRL, XLM, Flaubert, OpenAI-GPT).
+    static let embeddingNamesByType: [String: [String]] = [
+        "mamba": ["backbone.embeddings.weight", "embeddings.weight"],
+        "mamba2": ["backbone.embeddings.weight", "embeddings.weight"],
+        "falcon_mamba": ["backbone.embeddings.weight", "embeddings.weight"],
+        "ctrl": ["transformer.w.weight", "w.weight"],
+        "xlm": ["transformer.embeddings.weight", "embeddings.weight"],
+        "flaubert": ["transformer.embeddings.weight", "embeddings.weight"],
+        "openai-gpt": ["transformer.tokens_embed.weight", "tokens_embed.weight"],
+    ]
 
     /// The module names of input word embeddings the rule checks (the last part before `weight`).
     static let wordEmbeddingModules = ["embed_tokens", "word_embeddings", "wte", "tok_embeddings", "embed_in", "shared"]
@@ -33,19 +50,41 @@ enum ConfigVocabularyRows {
     static func findings(_ matrices: TokenMatrices, checkpoint: Checkpoint) -> [Finding] {
         guard let config = checkpoint.config, let vocabulary = config.vocabSize, vocabulary > 0, !config.hasTextConfig,
               config.fieldsFromTextConfig.isEmpty, !(config.modelType.map(extraRowTypes.contains) ?? false) else { return [] }
-        return matrices.matrices.compactMap { view, role -> Finding? in
+        // Views of one stored buffer (a torch T5's shared, embed_tokens and lm_head) are one
+        // finding naming every view, as the padding and row rules report them (hunt-52a D8).
+        var buffers: [ExactText: Int] = [:]
+        var found: [Finding] = []
+        var tails: [String] = []
+        for (view, role) in matrices.matrices {
             let parts = NameParts(view.name)
             let wordEmbedding = parts.count >= 2 && parts.part(-1, is: "weight") && wordEmbeddingModules.contains { parts.part(-2, is: $0) }
             guard wordEmbedding || TensorNames.isOutputProjection(view.name),
                   role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name),
                   matrices.staticMatrix.map({ !ExactText.same($0, view.name) }) ?? true,
-                  view.rowCount != vocabulary else { return nil }
+                  view.rowCount != vocabulary else { continue }
+            if let k = buffers[view.bytesKey] {
+                found[k].tensors.append(view.name)
+                found[k].message = found[k].tensors[0] + Finding.alsoReadAs(Array(found[k].tensors.dropFirst())) + tails[k]
+                continue
+            }
+            buffers[view.bytesKey] = found.count
             let what = role.isOutputProjection(view.name) ? "output projection" : "input embedding"
-            return Finding(.configVocabMismatch, tensors: [view.name],
-                           message: "\(view.name) has \(view.rowCount) rows but config.json's vocab_size is \(vocabulary): transformers builds the "
-                               + "\(what) with vocab_size rows, so loading this checkpoint fails with a size mismatch "
-                               + "(resize_token_embeddings sets both; a config.json from before a resize does not)",
-                           evidence: ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary))])
+            tails.append(" has \(view.rowCount) rows but config.json's vocab_size is \(vocabulary): transformers builds the "
+                + "\(what) with vocab_size rows, so loading this checkpoint fails with a size mismatch "
+                + "(resize_token_embeddings sets both; a config.json from before a resize does not)")
+            found.append(Finding(.configVocabMismatch, tensors: [view.name], message: view.name + (tails.last ?? ""),
+                                 evidence: ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary))]))
         }
+        let known = Set(matrices.matrices.map { ExactText($0.0.name) })
+        for name in config.modelType.flatMap({ embeddingNamesByType[$0] }) ?? [] {
+            guard !known.contains(ExactText(name)), let view = checkpoint.tensor(named: name), view.shape.count == 2,
+                  view.rowCount != vocabulary else { continue }
+            found.append(Finding(.configVocabMismatch, tensors: [view.name],
+                                 message: "\(view.name) has \(view.rowCount) rows but config.json's vocab_size is \(vocabulary): transformers builds the "
+                                     + "input embedding of model_type \"\(config.modelType ?? "")\" there with vocab_size rows, so loading this checkpoint "
+                                     + "fails with a size mismatch (resize_token_embeddings sets both; a config.json from before a resize does not)",
+                                 evidence: ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary))]))
+        }
+        return found
     }
 }
