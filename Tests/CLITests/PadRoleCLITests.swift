@@ -137,6 +137,15 @@ import TestSupport
         #expect(evidence["pretraining_tie"] as? Bool == true, "\(evidence)")
         #expect(withTokenizer["severity"] as? String == "info")
         #expect((withTokenizer["message"] as? String)?.contains("bos_token") == false, "\(withTokenizer)")
+        // config.json's eos_token_id 0 where the tokenizer's eos is [SEP] (id 3): transformers'
+        // tokenizer builds the inputs with 3, so row 0 is no eos the model reads (hunt-52a D11).
+        try Data(#"{"model_type": "bert", "architectures": ["BertForSequenceClassification"], "pad_token_id": 0, "eos_token_id": 0, "vocab_size": 8}"#.utf8)
+            .write(to: dir.appendingPathComponent("config.json"))
+        try Data(#"{"tokenizer_class": "BertTokenizer", "pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]", "eos_token": "[SEP]"}"#.utf8)
+            .write(to: dir.appendingPathComponent("tokenizer_config.json"))
+        let otherEOS = try finding()
+        #expect((otherEOS["evidence"] as? [String: Any])?["pad_token_roles"] == nil, "\(otherEOS)")
+        #expect((otherEOS["evidence"] as? [String: Any])?["pretraining_tie"] as? Bool == true, "\(otherEOS)")
     }
 
     /// A Llama folder whose tokenizer files state no eos role (LlamaTokenizer's own default

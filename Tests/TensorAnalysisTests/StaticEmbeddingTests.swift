@@ -64,6 +64,26 @@ import TestSupport
         #expect(finding.message.contains("no tie accounts for it"), "\(finding.message)")
     }
 
+    /// Mapping entries for ids the tokenizer does not have are no tokens: with "over" (10) and
+    /// "lazy" (11) taken out of tokenizer.json's vocabulary, nothing else uses row 7, so the
+    /// warning stands (hunt-52a D7: model2vec 0.10.0 loads such a model; the count was 2, info).
+    @Test("model2vec: mapping entries past the tokenizer's tokens share nothing")
+    func model2vecMappingPastTokens() throws {
+        let dir = try Fixtures.copyOfFolder(Self.model2vec)
+        let file = dir.appendingPathComponent("tokenizer.json")
+        var tokenizer = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var model = try #require(tokenizer["model"] as? [String: Any])
+        var vocab = try #require(model["vocab"] as? [String: Int])
+        vocab = vocab.filter { $0.value != 10 && $0.value != 11 }
+        model["vocab"] = vocab
+        tokenizer["model"] = model
+        try JSONSerialization.data(withJSONObject: tokenizer).write(to: file)
+        let report = try PaddingAnalysis.analyze(try Checkpoint.open(path: dir.path))
+        let r = try #require(report.results.first)
+        #expect(r.rowIndex == 7 && r.rowSharers == 0)
+        #expect(try #require(PaddingAnalysis.findings(report).first).severity == .warning)
+    }
+
     /// model2vec's int8 quantisation stores `embeddings` as I8 and encodes with those values
     /// (TestData/knowledge/families/model2vec-int8, saved by model2vec itself; answers from numpy
     /// and model2vec in expected.json). It was "no embedding matrix found", the pad row unchecked.

@@ -28,7 +28,12 @@ extension PaddingAnalysis {
     /// Reads `mapping[id]` and `weights[id]` of a model2vec layout (a [vocab] integer and a
     /// [vocab] float vector: small, read whole). A mapped row outside the matrix, or a mapping
     /// value that is not an integer, is a problem, not a guess.
-    static func staticRow(of id: Int, in layout: StaticEmbeddingLayout, checkpoint: Checkpoint) -> StaticRow {
+    ///
+    /// `isToken` says which ids the tokenizer has, when one was read: a mapping entry past them
+    /// is no token, so it shares nothing (hunt-52a D7: 4 entries past a 10-token vocabulary made
+    /// a lone pad row "theirs too", info where nothing accounts for it).
+    static func staticRow(of id: Int, in layout: StaticEmbeddingLayout, checkpoint: Checkpoint,
+                          isToken: ((Int) -> Bool)? = nil) -> StaticRow {
         guard id >= 0, id < layout.tokenCount else {
             return StaticRow(row: nil, weight: nil, problem: "pad id \(id) is outside the \(layout.tokenCount) tokens the layout addresses")
         }
@@ -54,7 +59,7 @@ extension PaddingAnalysis {
         // k-means centroid, which the warning said "nothing in the file accounts for"
         // (helper-149, 2026-12-06). One pass over a [vocab] vector, as exact integers.
         var others = 0
-        for k in 0..<min(view.elementCount, layout.tokenCount) where k != id {
+        for k in 0..<min(view.elementCount, layout.tokenCount) where k != id && isToken?(k) != false {
             if case .nonNegative(let x)? = view.exactInteger(at: k), x == UInt64(row) { others += 1 }
         }
         return StaticRow(row: row, weight: weight, problem: nil, otherTokens: others)

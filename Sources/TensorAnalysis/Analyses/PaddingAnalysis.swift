@@ -236,7 +236,8 @@ public enum PaddingAnalysis {
             var weight: Double?
             var sharers = 0
             if let layout {
-                let found = staticRow(of: padID.id, in: layout, checkpoint: checkpoint)
+                let found = staticRow(of: padID.id, in: layout, checkpoint: checkpoint,
+                                      isToken: knowledge.tokenizer.map { tokenizer in { tokenizer.token(for: $0) != nil } })
                 guard let mapped = found.row else {
                     notes.append(Note(.noMappedRow, tensors: [view.name], "\(view.name): \(found.problem ?? "no row for pad id \(padID.id)"), skipped"))
                     continue
@@ -375,15 +376,19 @@ public enum PaddingAnalysis {
     /// bos_token, a token the model reads in training", and the pre-training tie that explains
     /// it was not said (helper-149, 2026-12-06). Only WordPiece: a Llama tokenizer's eos comes
     /// from its class's defaults, which the files need not state, and config.json's
-    /// `eos_token_id` was dropped with it (helper-150).
+    /// `eos_token_id` was dropped with it (helper-150). So is a role such a tokenizer gives to
+    /// another id.
     /// `configOnly`: the kept roles only config.json states, which the messages attribute to it.
     static func sharedRoles(of id: Int, tokenizer: Tokenizer?, config: ModelConfig? = nil) -> (roles: [String], configOnly: [String]) {
         let read: Set<String> = ["eos_token", "bos_token", "unk_token", "sep_token", "cls_token", "mask_token"]
         let fromTokenizer = Set((tokenizer?.specialTokens.filter { $0.id == id }.flatMap(\.roles) ?? []).filter(read.contains))
         let rolesTheTokenizerHas = Set(tokenizer?.specialTokens.flatMap(\.roles) ?? [])
         let wordPiece = tokenizer.map { $0.kind == .wordPiece || $0.kind == .vocabList } ?? false
+        // A WordPiece tokenizer naming the role at another id builds the training inputs with
+        // that id, so config.json's names nothing the model reads either (hunt-52a D11: a
+        // MiniLM config's eos_token_id 0 beside the tokenizer's eos [SEP], 102).
         let fromConfig = Set((config?.roleTokenIDs.filter { $0.value.contains(id) }.map(\.key) ?? []).filter(read.contains))
-            .filter { !wordPiece || rolesTheTokenizerHas.contains($0) }
+            .filter { !wordPiece || (rolesTheTokenizerHas.contains($0) && fromTokenizer.contains($0)) }
         return (fromTokenizer.union(fromConfig).sorted(), fromConfig.subtracting(fromTokenizer).sorted())
     }
 
