@@ -121,6 +121,9 @@ public struct CheckpointDiff: Sendable {
     /// model type's default: two all-ones LayerNorm weights are byte-identical too, and a missing
     /// one is a failure.
     public let droppedTiedCopies: [ExactText: String]
+    /// The same for B's tensors that A omits (A the re-save, B the export storing the copy):
+    /// B's copy → the name both keep. Not a failure either.
+    public let droppedTiedCopiesByA: [ExactText: String]
     /// How the tie of `droppedTiedCopies` is known (`statedTie` of the config B's loader reads):
     /// "PATH states tie_word_embeddings true", or "BertConfig's default ties word embeddings
     /// (PATH states no tie_word_embeddings)".
@@ -215,7 +218,6 @@ public struct CheckpointDiff: Sendable {
         let tiedCopies = tie == nil ? [:] : Self.tiedCopyDrops(in: a, missing: missing.filter { dropped[key($0)] == nil }, kept: inB,
                                                                config: b.config ?? a.config)
         droppedTiedCopies = tiedCopies
-        tiedCopyEvidence = tiedCopies.isEmpty ? nil : tie
         droppedByConverter = converterDrops
         var recomputed: [ExactText: String] = [:]
         func recomputedBuffer(_ view: TensorView?) -> Bool {
@@ -250,6 +252,16 @@ public struct CheckpointDiff: Sendable {
         let missingFromA = Set(b.tensors.map { key($0.name) }.filter { !partnersOfA.contains($0) })
         let droppedByA = Self.sharedStorageDrops(in: b.tensors, missing: missingFromA, kept: { partnersOfA.contains(key($0)) })
         droppedSharedStorageByA = droppedByA
+        // And tied copies the other way round: A the re-save, B the export storing the copy
+        // (hunt-52a D5: "only in B: lm_head.weight" for two folders that load alike).
+        var seenMissing = Set<ExactText>()
+        let missingNamesFromA = b.tensors.map(\.name).filter {
+            missingFromA.contains(key($0)) && droppedByA[key($0)] == nil && seenMissing.insert(key($0)).inserted
+        }
+        let tiedByA = tie == nil ? [:] : Self.tiedCopyDrops(in: b, missing: missingNamesFromA, kept: { partnersOfA.contains(key($0)) },
+                                                            config: b.config ?? a.config)
+        droppedTiedCopiesByA = tiedByA
+        tiedCopyEvidence = tiedCopies.isEmpty && tiedByA.isEmpty ? nil : tie
         var seenB = Set<ExactText>()
         let candidatesA = missing.filter {
             dropped[key($0)] == nil && tiedCopies[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
@@ -257,7 +269,7 @@ public struct CheckpointDiff: Sendable {
         }
         let candidatesB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
             .filter {
-                droppedByA[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfB[key($0)])
+                droppedByA[key($0)] == nil && tiedByA[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfB[key($0)])
                     && !aliasPair($0, aliases: aliasesA, missingFrom: viewOfA, stored: viewOfB, aIsStored: false)
             }
         // A tensor an alias pair compares is not missing on the other side: B's kept `h` that

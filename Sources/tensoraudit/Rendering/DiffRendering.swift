@@ -56,6 +56,7 @@ enum DiffRendering {
             "dropped_by_converter": .object(droppedByConverter),
             // Added within version 1: copies of a tied token matrix that B omits (`droppedTiedCopies`).
             "dropped_tied_copies": .object(diff.droppedTiedCopies.mapValues(JSONValue.string)),
+            "dropped_tied_copies_by_a": .object(diff.droppedTiedCopiesByA.mapValues(JSONValue.string)),
             "tied_copy_evidence": diff.tiedCopyEvidence.map(JSONValue.string) ?? .null,
             "recomputed_buffers": .object(recomputed),
             // Added within version 1: each side's source problems, as `inspect`'s `source_issues`.
@@ -206,6 +207,10 @@ enum DiffRendering {
         }
         for (name, kept) in diff.droppedTiedCopies.sorted(by: { $0.key < $1.key }) {
             lines.append("omitted by B: \(quoted(name.text)), which A stores as a byte-identical copy of \(quoted(kept)), and "
+                + "\(TextFormatting.safeMessage(diff.tiedCopyEvidence ?? "a config ties them")) (tied; a loader restores it)")
+        }
+        for (name, kept) in diff.droppedTiedCopiesByA.sorted(by: { $0.key < $1.key }) {
+            lines.append("omitted by A: \(quoted(name.text)), which B stores as a byte-identical copy of \(quoted(kept)), and "
                 + "\(TextFormatting.safeMessage(diff.tiedCopyEvidence ?? "a config ties them")) (tied; a loader restores it)")
         }
         for (name, kept) in diff.droppedSharedStorageByA.sorted(by: { $0.key < $1.key }) {
