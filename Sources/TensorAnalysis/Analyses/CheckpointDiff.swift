@@ -124,7 +124,8 @@ public struct CheckpointDiff: Sendable {
     /// The same for B's tensors that A omits (A the re-save, B the export storing the copy):
     /// B's copy → the name both keep. Not a failure either.
     public let droppedTiedCopiesByA: [ExactText: String]
-    /// How the tie of `droppedTiedCopies` is known (`statedTie` of the config B's loader reads):
+    /// How the tie of `droppedTiedCopies` and `droppedTiedCopiesByA` is known (`statedTie` of
+    /// the config B's loader reads):
     /// "PATH states tie_word_embeddings true", or "BertConfig's default ties word embeddings
     /// (PATH states no tie_word_embeddings)".
     public let tiedCopyEvidence: String?
