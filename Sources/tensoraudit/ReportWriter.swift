@@ -192,8 +192,17 @@ enum ReportWriter {
             guard !name.isEmpty, name != ".", name != "..", let folder = realRawPath(raw.parent.description) else { return nil }
             return (folder, name)
         }
-        guard let a = place(output), let b = place(input) else { return false }
-        return a.0 == b.0 && a.1 == b.1
+        guard let a = place(output) else { return false }
+        // A dangling link's target too: the report written there was the next run's map
+        // (review-52b D5). One step of the link, relative to the link's folder.
+        var places = [place(input)]
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink(input, &buffer, buffer.count - 1)
+        if length > 0 {
+            let target = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            places.append(place(target.hasPrefix("/") ? target : RawPath(input).parent.description + "/" + target))
+        }
+        return places.contains { $0.map { $0.0 == a.0 && $0.1 == a.1 } ?? false }
     }
 
     /// Throws when `outputProblem` finds one.

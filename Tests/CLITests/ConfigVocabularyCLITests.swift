@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SafetensorsFormat
 import TestSupport
 
 /// `config-vocab-mismatch`: token matrices whose rows are not config.json's vocab_size, which
@@ -87,5 +88,33 @@ import TestSupport
         #expect(found.count == 1)
         #expect(Set(found.first?["tensors"] as? [String] ?? []) == Set(try #require(expected["views"] as? [String])))
         #expect((found.first?["message"] as? String)?.contains("(one stored buffer, also read as ") == true)
+    }
+
+    /// CSM's tables, as transformers 5.25 saves a CsmForConditionalGeneration of vocab_size 40 and
+    /// 3 codebooks (review-52b's csm.py, whose model is 367 MB with its codec, too big to
+    /// commit): `depth_decoder.model.embed_tokens.weight` [120, 16] (3 × 40, on purpose) and
+    /// `lm_head.weight` [40, 16]. transformers loads that folder, and refuses it with config.json's
+    /// vocab_size set to 44: the depth table is exempt, the head is not (review-52b D4).
+    @Test("CSM: the depth decoder's codebook table is exempt, a stale vocab_size is still found at lm_head")
+    func csmHead() throws {
+        func folder(vocabulary: Int) throws -> String {
+            let dir = try Fixtures.temporaryDirectory()
+            func matrix(_ name: String, rows: Int) -> SafetensorsWriter.Entry {
+                var bytes: [UInt8] = []
+                for k in 0..<rows * 16 {
+                    let bits = Float(k % 7).bitPattern.littleEndian
+                    withUnsafeBytes(of: bits) { bytes += $0 }
+                }
+                return SafetensorsWriter.Entry(name: name, dtype: .f32, shape: [UInt64(rows), 16], bytes: bytes)
+            }
+            let entries = [matrix("depth_decoder.model.embed_tokens.weight", rows: 120), matrix("lm_head.weight", rows: 40)]
+            try Data(SafetensorsWriter(entries: entries).serialize()).write(to: dir.appendingPathComponent("model.safetensors"))
+            try Data(#"{"model_type": "csm", "vocab_size": \#(vocabulary)}"#.utf8).write(to: dir.appendingPathComponent("config.json"))
+            return dir.path
+        }
+        #expect(try ConfigVocabularyCLITests.findings(try folder(vocabulary: 40)).isEmpty)
+        let stale = try ConfigVocabularyCLITests.findings(try folder(vocabulary: 44))
+        #expect(stale.count == 1)
+        #expect(stale.first?["tensors"] as? [String] == ["lm_head.weight"])
     }
 }

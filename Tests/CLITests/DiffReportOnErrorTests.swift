@@ -111,4 +111,14 @@ import TestSupport
             #expect(result.stderr.contains("the error report was not written: it is the input nomap.json"), "\(result.stderr)")
         }
     }
+
+    /// A --map that is a dangling link: its target is the map's place too (review-52b D5).
+    @Test("an --output at the target of a dangling --map link: no report there")
+    func mapLinkTarget() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.json").path, withDestinationPath: "target.json")
+        let result = try CLI.run([dir.path, Self.valid], shell: #"cd "$1" && "$TENSORAUDIT" diff "$2" "$2" --map link.json --json --output target.json"#)
+        #expect(result.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("target.json").path))
+    }
 }

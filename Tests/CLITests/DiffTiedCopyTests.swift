@@ -175,6 +175,55 @@ import TestSupport
         #expect(Set(report["only_in_a"] as? [String] ?? []) == ["model.decoder.embed_tokens.weight", "model.encoder.embed_tokens.weight"])
     }
 
+    /// A composite config with its text_config stating false: the embed_tokens copies are not
+    /// paired by role with the kept lm_head either (review-52b D2: a Florence-2 passed so while
+    /// transformers leaves them random).
+    @Test("BART's export without its embed_tokens copies, lm_head kept, composite config untied: exit 1")
+    func compositeNoRoleFallback() throws {
+        let bytes = Array(try Fixtures.data("\(Self.root)/bart/A/model.safetensors"))
+        let drop: Set = ["model.encoder.embed_tokens.weight", "model.decoder.embed_tokens.weight"]
+        var entries: [SafetensorsWriter.Entry] = []
+        for name in try Fixtures.safetensorsNames(in: bytes) where !drop.contains(name) {
+            let entry = try Fixtures.safetensorsEntry(name, in: bytes)
+            entries.append(.init(name: name, dtype: try #require(DType(rawValue: entry.dtype)), shape: entry.shape, bytes: Array(bytes[entry.range])))
+        }
+        let b = try Self.folder(Data(SafetensorsWriter(entries: entries).serialize()), config: "bart") {
+            $0["text_config"] = ["model_type": "bart", "tie_word_embeddings": false]
+        }
+        let report = try CLI.json(["diff", Fixtures.path("\(Self.root)/bart/A"), b], status: 1)
+        #expect(Set(report["only_in_a"] as? [String] ?? []) == drop)
+        // The same B with a flat config: BART ties them by name, exit 0.
+        let flat = try Self.folder(Data(SafetensorsWriter(entries: entries).serialize()), config: "bart") { _ in }
+        #expect(try CLI.run(["diff", Fixtures.path("\(Self.root)/bart/A"), flat]).status == 0)
+    }
+
+    /// Types the first list missed (review-52b D3: 20 re-saves transformers loads alike failed):
+    /// the list is generated from transformers' classes (`NamedTies`). DeBERTa (v1) names its
+    /// head as BERT does.
+    @Test("BERT's re-save labelled DeBERTa (v1): the bias is excused by the generated list; exit 0")
+    func generatedTypes() throws {
+        let b = try Self.folder(try Fixtures.data("\(Self.root)/bert/B/model.safetensors"), config: "bert") { $0["model_type"] = "deberta" }
+        let report = try CLI.json(["diff", Fixtures.path("\(Self.root)/bert/A"), b])
+        #expect(report["dropped_tied_copies"] as? [String: String] == (try Self.expected("bert")))
+    }
+
+    /// The other way round, A's own loader restores what A lacks: A's config decides (review-52b
+    /// D1: B's tie passed an A whose config unties its missing head; transformers loads that A
+    /// with a random lm_head).
+    @Test("reversed: A (the re-save) untied by its own config fails, whatever B's says; tied passes, whatever B's says")
+    func reversedUsesAConfig() throws {
+        let resave = try Fixtures.data("\(Self.root)/bert/B/model.safetensors")
+        let untiedA = try Self.folder(resave, config: "bert") { $0["tie_word_embeddings"] = false }
+        let tiedA = Fixtures.path("\(Self.root)/bert/B")
+        let export = try Fixtures.data("\(Self.root)/bert/A/model.safetensors")
+        let untiedB = try Self.folder(export, config: "bert") { $0["tie_word_embeddings"] = false }
+        let tiedB = Fixtures.path("\(Self.root)/bert/A")
+        #expect(try CLI.run(["diff", untiedA, tiedB]).status == 1)
+        let passed = try CLI.json(["diff", tiedA, untiedB])
+        #expect((passed["dropped_tied_copies_by_a"] as? [String: String]) == (try Self.expected("bert")))
+        #expect((passed["tied_copy_evidence_by_a"] as? String)?.contains("states tie_word_embeddings true") == true)
+    }
+
     /// A T5 B keeping only `lm_head`: transformers restores `shared` and both `embed_tokens`
     /// from it (review-52 D3); the names of the named pairs still pair by role when their source is gone.
     @Test("a T5 B keeping only lm_head: shared and both embed_tokens are its tied copies, exit 0")

@@ -124,11 +124,12 @@ public struct CheckpointDiff: Sendable {
     /// The same for B's tensors that A omits (A the re-save, B the export storing the copy):
     /// B's copy → the name both keep. Not a failure either.
     public let droppedTiedCopiesByA: [ExactText: String]
-    /// How the tie of `droppedTiedCopies` and `droppedTiedCopiesByA` is known (`statedTie` of
-    /// the config B's loader reads):
+    /// How the tie of `droppedTiedCopies` is known (`statedTie` of the config B's loader reads):
     /// "PATH states tie_word_embeddings true", or "BertConfig's default ties word embeddings
     /// (PATH states no tie_word_embeddings)".
     public let tiedCopyEvidence: String?
+    /// The same for `droppedTiedCopiesByA`, from the config A's loader reads (A's, else B's).
+    public let tiedCopyEvidenceByA: String?
     /// Hub tensors that a GGUF side lacks because llama.cpp's converter drops them on purpose
     /// (buffers, BERT's pooler and pre-training heads): name → the reason
     /// (`LlamaCppConverterDrops`). Not a failure.
@@ -259,10 +260,14 @@ public struct CheckpointDiff: Sendable {
         let missingNamesFromA = b.tensors.map(\.name).filter {
             missingFromA.contains(key($0)) && droppedByA[key($0)] == nil && seenMissing.insert(key($0)).inserted
         }
-        let tiedByA = tie == nil ? [:] : Self.tiedCopyDrops(in: b, missing: missingNamesFromA, kept: { partnersOfA.contains(key($0)) },
-                                                            config: b.config ?? a.config)
+        // A's own loader restores what A lacks: the config A's loader reads (A's, else B's)
+        // decides here (review-52b D1: B's tie passed an A whose config unties its missing head).
+        let tieOfA = Self.statedTie(a.config ?? b.config)
+        let tiedByA = tieOfA == nil ? [:] : Self.tiedCopyDrops(in: b, missing: missingNamesFromA, kept: { partnersOfA.contains(key($0)) },
+                                                               config: a.config ?? b.config)
         droppedTiedCopiesByA = tiedByA
-        tiedCopyEvidence = tiedCopies.isEmpty && tiedByA.isEmpty ? nil : tie
+        tiedCopyEvidence = tiedCopies.isEmpty ? nil : tie
+        tiedCopyEvidenceByA = tiedByA.isEmpty ? nil : tieOfA
         var seenB = Set<ExactText>()
         let candidatesA = missing.filter {
             dropped[key($0)] == nil && tiedCopies[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
@@ -399,7 +404,11 @@ public struct CheckpointDiff: Sendable {
         }
         // Only the names paired by name are left out: a T5 B keeping `lm_head` alone restores
         // `shared` and both `embed_tokens` from it (review-52 D3).
-        let missingViews = missing.filter { found[ExactText($0)] == nil }.compactMap { name -> (view: TensorView, head: Bool)? in
+        // On a composite config the encoder/decoder `embed_tokens` are tied by their part's own
+        // config, which the top level need not state: not paired by role either (review-52b D2:
+        // a Florence-2 whose text_config unties them passed, paired with the kept lm_head).
+        let composite = config?.hasTextConfig == true
+        let missingViews = missing.filter { found[ExactText($0)] == nil && !(composite && sharedEmbeddingSource(of: $0) != nil) }.compactMap { name -> (view: TensorView, head: Bool)? in
             guard let view = a.tensor(named: name), view.info.byteCount > 0, let head = role(name) else { return nil }
             return (view, head)
         }
@@ -432,32 +441,24 @@ public struct CheckpointDiff: Sendable {
     /// → `P.shared.weight` (T5, BART, mBART, Pegasus, M2M100, LED; ProphetNet's
     /// `P.encoder.word_embeddings.weight` → `P.word_embeddings.weight`), and a masked-LM head's
     /// `…predictions.decoder.bias` / `lm_head.decoder.bias` → the head's `bias` (BERT, DeBERTa-v2,
-    /// ALBERT, RoBERTa, XLM-R, MPNet). From transformers 5.25's `_tied_weights_keys`, checked by
-    /// re-saving tiny models of each class (helper-154). The bytes must still match.
+    /// ALBERT, RoBERTa, XLM-R, MPNet, …): the model types `NamedTies` lists, generated from
+    /// transformers 5.25's `_tied_weights_keys` (a first list of the types helper-154 re-saved
+    /// failed 20 more that transformers ties the same way, review-52b). The bytes must still match.
     ///
-    /// Only for the model types measured, on a flat config.json: a name alone excuses nothing
+    /// Only for those model types, on a flat config.json: a name alone excuses nothing
     /// (Reformer has an `lm_head.decoder.bias` it never ties), and a composite model ties each
     /// part by that part's own config (a Florence-2 whose `text_config` states false leaves its
     /// `language_model`'s `embed_tokens` random however the top level reads; review-52).
     static func namedTieSource(of name: String, config: ModelConfig?) -> String? {
         guard let config, !config.hasTextConfig, let type = config.modelType else { return nil }
-        if sharedEmbeddingTypes.contains(type) {
+        if NamedTies.sharedEmbeddingTypes.contains(type) {
             return sharedEmbeddingSource(of: name)
         }
-        if tiedBiasTypes.contains(type) {
+        if NamedTies.tiedBiasTypes.contains(type) {
             return tiedBiasSource(of: name)
         }
         return nil
     }
-
-    /// Model types whose classes tie an encoder-decoder's `embed_tokens` to `shared`
-    /// (ProphetNet's `word_embeddings`) under `tie_word_embeddings` (transformers 5.25, helper-154).
-    /// Marian is left out: `share_encoder_decoder_embeddings: false` unties them.
-    static let sharedEmbeddingTypes: Set = ["t5", "mt5", "umt5", "bart", "mbart", "pegasus", "blenderbot-small", "m2m_100", "led", "prophetnet"]
-
-    /// Model types whose masked-LM head ties `decoder.bias` to its `bias` under
-    /// `tie_word_embeddings` (transformers 5.25, helper-154).
-    static let tiedBiasTypes: Set = ["bert", "deberta-v2", "roberta", "xlm-roberta", "mpnet", "albert"]
 
     static func sharedEmbeddingSource(of name: String) -> String? {
         for side in ["encoder.", "decoder."] {

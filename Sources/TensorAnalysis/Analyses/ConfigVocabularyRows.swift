@@ -25,9 +25,12 @@ import StrictJSON
 enum ConfigVocabularyRows {
     /// Model types whose token tables transformers builds with more rows than `vocab_size`, or
     /// from another size key (measured by helper-152 with transformers 5.25).
-    static let extraRowTypes: Set = ["marian", "moshi", "kyutai_speech_to_text", "musicgen", "musicgen_melody", "mllama", "mllama_text_model",
-                                     // CSM's depth decoder: num_codebooks × vocab_size rows (hunt-52a: saved and loaded back).
-                                     "csm", "csm_depth_decoder_model"]
+    static let extraRowTypes: Set = ["marian", "moshi", "kyutai_speech_to_text", "musicgen", "musicgen_melody", "mllama", "mllama_text_model"]
+
+    /// Model types whose input embeddings alone have other row counts: CSM's depth decoder builds
+    /// `num_codebooks × vocab_size` rows (hunt-52a: saved and loaded back), while its `lm_head`
+    /// has `vocab_size` rows, and a stale config.json fails there (review-52b D4).
+    static let extraEmbeddingRowTypes: Set = ["csm", "csm_depth_decoder_model"]
 
     /// Input embeddings no by-name detection knows, by model type, as the base model and the
     /// model with a head save them (read from transformers 5.25's built models). With a right
@@ -58,7 +61,8 @@ enum ConfigVocabularyRows {
         for (view, role) in matrices.matrices {
             let parts = NameParts(view.name)
             let wordEmbedding = parts.count >= 2 && parts.part(-1, is: "weight") && wordEmbeddingModules.contains { parts.part(-2, is: $0) }
-            guard wordEmbedding || TensorNames.isOutputProjection(view.name),
+            let embeddingsExempt = config.modelType.map(extraEmbeddingRowTypes.contains) ?? false
+            guard (wordEmbedding && !embeddingsExempt) || TensorNames.isOutputProjection(view.name),
                   role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name),
                   matrices.staticMatrix.map({ !ExactText.same($0, view.name) }) ?? true,
                   view.rowCount != vocabulary else { continue }

@@ -58,6 +58,7 @@ enum DiffRendering {
             "dropped_tied_copies": .object(diff.droppedTiedCopies.mapValues(JSONValue.string)),
             "dropped_tied_copies_by_a": .object(diff.droppedTiedCopiesByA.mapValues(JSONValue.string)),
             "tied_copy_evidence": diff.tiedCopyEvidence.map(JSONValue.string) ?? .null,
+            "tied_copy_evidence_by_a": diff.tiedCopyEvidenceByA.map(JSONValue.string) ?? .null,
             "recomputed_buffers": .object(recomputed),
             // Added within version 1: each side's source problems, as `inspect`'s `source_issues`.
             "source_issues_a": .array(diff.sourceIssuesA.map(SourceRendering.json)),
@@ -211,7 +212,7 @@ enum DiffRendering {
         }
         for (name, kept) in diff.droppedTiedCopiesByA.sorted(by: { $0.key < $1.key }) {
             lines.append("omitted by A: \(quoted(name.text)), which B stores as a byte-identical copy of \(quoted(kept)), and "
-                + "\(TextFormatting.safeMessage(diff.tiedCopyEvidence ?? "a config ties them")) (tied; a loader restores it)")
+                + "\(TextFormatting.safeMessage(diff.tiedCopyEvidenceByA ?? "a config ties them")) (tied; a loader restores it)")
         }
         for (name, kept) in diff.droppedSharedStorageByA.sorted(by: { $0.key < $1.key }) {
             lines.append("omitted by A: \(quoted(name.text)), which in B shares its storage with \(quoted(kept)) "
