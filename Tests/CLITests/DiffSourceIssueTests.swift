@@ -63,15 +63,23 @@ import TestSupport
         #expect((report["summary"] as? [String: Any])?["passed"] as? Bool == false)
     }
 
+    /// `diff sound B` where B's source issue `line` is listed and fails nothing: exit 0, the
+    /// issue under "source issues in B:", the verdict "B matches A"; returns the JSON summary.
+    func listedAndPassing(_ fixture: String, line: String) throws -> [String: Any] {
+        let b = Fixtures.path(fixture)
+        let text = try CLI.run(["diff", sound, b])
+        #expect(text.status == 0, "\(text.stdout)")
+        #expect(text.stdout.contains("source issues in B:\n  " + line), "\(text.stdout)")
+        #expect(text.stdout.hasSuffix("B matches A within tolerance\n"), "\(text.stdout)")
+        let (_, report) = try json(["diff", sound, b])
+        let summary = try #require(report["summary"] as? [String: Any])
+        #expect(summary["source_errors"] as? Int == 0)
+        return summary
+    }
+
     @Test("an error-level source issue that does not say which bytes a name reads (index-total-size) is listed and fails nothing")
     func errorThatDoesNotFail() throws {
-        let impossible = Fixtures.path("sources/total-size-impossible")
-        let text = try CLI.run(["diff", sound, impossible])
-        #expect(text.status == 0, "\(text.stdout)")
-        #expect(text.stdout.contains("source issues in B:\n  error [index-total-size]"), "\(text.stdout)")
-        #expect(text.stdout.hasSuffix("B matches A within tolerance\n"), "\(text.stdout)")
-        let (_, report) = try json(["diff", sound, impossible])
-        let summary = try #require(report["summary"] as? [String: Any])
+        let summary = try listedAndPassing("sources/total-size-impossible", line: "error [index-total-size]")
         #expect(summary["source_errors"] as? Int == 0 && summary["passed"] as? Bool == true)
         // And the failing kind: passed false with exceeds_tolerance false.
         let (_, twice) = try json(["diff", sound, Fixtures.path("sources/duplicate-tensor-differs")])
@@ -80,13 +88,8 @@ import TestSupport
 
     @Test("a warning-level source issue is listed and does not fail the run")
     func warningOnly() throws {
-        let stray = Fixtures.path("sources/stray-shard")
-        let text = try CLI.run(["diff", sound, stray])
-        #expect(text.status == 0, "\(text.stdout)")
-        #expect(text.stdout.contains("source issues in B:\n  warning [stray-shard] \"model-old.safetensors\" sits beside the index"), "\(text.stdout)")
-        #expect(text.stdout.hasSuffix("B matches A within tolerance\n"), "\(text.stdout)")
-        let (_, report) = try json(["diff", sound, stray])
-        #expect((report["summary"] as? [String: Any])?["source_errors"] as? Int == 0)
+        let summary = try listedAndPassing("sources/stray-shard", line: "warning [stray-shard] \"model-old.safetensors\" sits beside the index")
+        #expect(summary["source_errors"] as? Int == 0)
     }
 
     @Test("a missing shard's tensor stored in another shard is said to be read from there")

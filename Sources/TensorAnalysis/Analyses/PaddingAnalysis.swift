@@ -369,26 +369,21 @@ public enum PaddingAnalysis {
     /// without tokenizer files whose config gives 2 as both pad and EOS id kept the warning
     /// (regression hunt, 2026-12-05).
     ///
-    /// A role config.json alone gives is dropped when the tokenizer read is a WordPiece one
-    /// (tokenizer.json's WordPiece model, or vocab.txt) with no token in that role: BERT and
-    /// ALBERT configs saved by transformers 2.x carry `bos_token_id: 0` by default, and a BERT
-    /// tokenizer has no bos token, so the pad row of every such fine-tune was "also the
-    /// bos_token, a token the model reads in training", and the pre-training tie that explains
-    /// it was not said (helper-149, 2026-12-06). Only WordPiece: a Llama tokenizer's eos comes
-    /// from its class's defaults, which the files need not state, and config.json's
-    /// `eos_token_id` was dropped with it (helper-150). So is a role such a tokenizer gives to
-    /// another id.
+    /// A WordPiece tokenizer (tokenizer.json's WordPiece model, or vocab.txt) names every role
+    /// it builds inputs with, so with one read config.json's roles add nothing: one it lacks is
+    /// no token the model reads (BERT and ALBERT configs saved by transformers 2.x carry
+    /// `bos_token_id: 0` by default, and every such fine-tune's pad row was "also the bos_token,
+    /// a token the model reads in training", the pre-training tie that explains it unsaid;
+    /// helper-149), and one it gives to another id names another row (a MiniLM config's
+    /// `eos_token_id: 0` beside the tokenizer's eos `[SEP]`, 102; hunt-52a D11). Other
+    /// tokenizers keep config.json's roles: a Llama tokenizer's eos comes from its class's
+    /// defaults, which the files need not state (helper-150).
     /// `configOnly`: the kept roles only config.json states, which the messages attribute to it.
     static func sharedRoles(of id: Int, tokenizer: Tokenizer?, config: ModelConfig? = nil) -> (roles: [String], configOnly: [String]) {
         let read: Set<String> = ["eos_token", "bos_token", "unk_token", "sep_token", "cls_token", "mask_token"]
         let fromTokenizer = Set((tokenizer?.specialTokens.filter { $0.id == id }.flatMap(\.roles) ?? []).filter(read.contains))
-        let rolesTheTokenizerHas = Set(tokenizer?.specialTokens.flatMap(\.roles) ?? [])
         let wordPiece = tokenizer.map { $0.kind == .wordPiece || $0.kind == .vocabList } ?? false
-        // A WordPiece tokenizer naming the role at another id builds the training inputs with
-        // that id, so config.json's names nothing the model reads either (hunt-52a D11: a
-        // MiniLM config's eos_token_id 0 beside the tokenizer's eos [SEP], 102).
-        let fromConfig = Set((config?.roleTokenIDs.filter { $0.value.contains(id) }.map(\.key) ?? []).filter(read.contains))
-            .filter { !wordPiece || (rolesTheTokenizerHas.contains($0) && fromTokenizer.contains($0)) }
+        let fromConfig = wordPiece ? [] : Set((config?.roleTokenIDs.filter { $0.value.contains(id) }.map(\.key) ?? []).filter(read.contains))
         return (fromTokenizer.union(fromConfig).sorted(), fromConfig.subtracting(fromTokenizer).sorted())
     }
 
