@@ -306,7 +306,7 @@ public enum TyingJudge {
     /// what (`config` when either key is stated, `model-type-default` when neither is), and the
     /// sentence saying so. nil for another type, a key that is not a boolean (the paths below
     /// say what transformers makes of it), or a text_config that is no object.
-    static func compositeTie(_ config: ModelConfigFacts, modelType: String) -> (tied: Bool?, evidence: TyingEvidence, sentence: String)? {
+    public static func compositeTie(_ config: ModelConfigFacts, modelType: String) -> (tied: Bool?, evidence: TyingEvidence, sentence: String)? {
         guard ModelTypeFacts.fact(for: modelType) == nil, config.textConfigNotObject == nil,
               let measured = CompositeTies.measured(modelType) else { return nil }
         // The top level as written: a value read from the text_config is the text_config's.

@@ -18,6 +18,11 @@ Cases:
 - bart: BartForConditionalGeneration; drops model.encoder/decoder.embed_tokens.weight and
   lm_head.weight (tied to model.shared.weight).
 - bert: BertForMaskedLM; drops cls.predictions.decoder.weight and cls.predictions.decoder.bias.
+- llava: LlavaForConditionalGeneration over a tied Llama text model (LlavaConfig forwards the
+  text_config's true to its top level, so both keys are saved true); drops lm_head.weight. `expected.json`'s
+  `llava_variants` records, for B's config.json edited each way the two keys can be stated,
+  whether transformers' from_pretrained(B) gives A's lm_head back (the tests write the same
+  variants of B's config.json and compare `diff A B` with these verdicts).
 
 Run: `python3 TestData/diff-tied-copies/generate.py` (transformers, torch, safetensors).
 """
@@ -44,6 +49,14 @@ def build(case):
                                          encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=16,
                                          decoder_ffn_dim=16, max_position_embeddings=16)
         return transformers.BartForConditionalGeneration(config)
+    if case == "llava":
+        text = transformers.LlamaConfig(vocab_size=32, hidden_size=8, intermediate_size=16, num_hidden_layers=1,
+                                        num_attention_heads=2, num_key_value_heads=1, tie_word_embeddings=True)
+        vision = transformers.CLIPVisionConfig(hidden_size=8, intermediate_size=16, num_hidden_layers=1,
+                                               num_attention_heads=2, image_size=8, patch_size=4)
+        config = transformers.LlavaConfig(text_config=text, vision_config=vision, image_token_index=31,
+                                          projector_hidden_act="gelu", vision_feature_layer=-1)
+        return transformers.LlavaForConditionalGeneration(config)
     config = transformers.BertConfig(vocab_size=32, hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
                                      intermediate_size=16, max_position_embeddings=16)
     return transformers.BertForMaskedLM(config)
@@ -54,9 +67,36 @@ def keys(path):
         return set(f.keys())
 
 
+def llava_variants(root, b, state, model_class):
+    """B with its config.json's top-level and text_config tie_word_embeddings each absent, true or
+    false: whether from_pretrained gives A's lm_head.weight back (else it is missing and random)."""
+    with open(os.path.join(b, "config.json")) as f:
+        saved = json.load(f)
+    restored = {}
+    scratch = tempfile.mkdtemp()
+    for top in ["absent", "true", "false"]:
+        for text in ["absent", "true", "false"]:
+            name = f"top-{top}-text-{text}"
+            folder = os.path.join(scratch, name)
+            os.makedirs(folder)
+            shutil.copyfile(os.path.join(b, "model.safetensors"), os.path.join(folder, "model.safetensors"))
+            settings = json.loads(json.dumps(saved))
+            for holder, value in [(settings, top), (settings["text_config"], text)]:
+                holder.pop("tie_word_embeddings", None)
+                if value != "absent":
+                    holder["tie_word_embeddings"] = value == "true"
+            with open(os.path.join(folder, "config.json"), "w") as f:
+                json.dump(settings, f, indent=2, sort_keys=True)
+            loaded = model_class.from_pretrained(folder).state_dict()
+            restored[name] = bool(torch.equal(loaded["lm_head.weight"], state["lm_head.weight"]))
+    shutil.rmtree(scratch)
+    print("llava variants", restored)
+    return restored
+
+
 def main():
     expected = {}
-    for case in ["t5", "t5-stated-false", "bart", "bert"]:
+    for case in ["t5", "t5-stated-false", "bart", "bert", "llava"]:
         root = os.path.join(HERE, case)
         shutil.rmtree(root, ignore_errors=True)
         a, b = os.path.join(root, "A"), os.path.join(root, "B")
@@ -95,6 +135,8 @@ def main():
             assert torch.equal(again[name], state[name]), (case, name)
         expected[case] = {"dropped": pairs, "transformers": transformers.__version__}
         print(case, pairs)
+        if case == "llava":
+            expected["llava_variants"] = llava_variants(root, b, state, type(model))
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=2, sort_keys=True)
         f.write("\n")

@@ -105,7 +105,7 @@ import TestSupport
     }
 
     @Test("every copy transformers dropped is listed with the tensor it is tied to; exit 0",
-          arguments: ["t5", "t5-stated-false", "bart", "bert"])
+          arguments: ["t5", "t5-stated-false", "bart", "bert", "llava"])
     func resave(name: String) throws {
         let a = Fixtures.path("\(Self.root)/\(name)/A"), b = Fixtures.path("\(Self.root)/\(name)/B")
         let result = try CLI.run(["diff", a, b, "--json"])
@@ -121,12 +121,45 @@ import TestSupport
     /// The other way round: A the re-save, B the export storing the copies (hunt-52a D5: two
     /// folders that load alike failed with "only in B").
     @Test("the re-save as A, the export as B: the copies B stores are listed as omitted by A; exit 0",
-          arguments: ["t5", "t5-stated-false", "bart", "bert"])
+          arguments: ["t5", "t5-stated-false", "bart", "bert", "llava"])
     func reversed(name: String) throws {
         let report = try CLI.json(["diff", Fixtures.path("\(Self.root)/\(name)/B"), Fixtures.path("\(Self.root)/\(name)/A")])
         #expect(report["dropped_tied_copies_by_a"] as? [String: String] == (try Self.expected(name)))
         #expect((report["only_in_b"] as? [String])?.isEmpty == true)
         #expect((report["dropped_tied_copies"] as? [String: String])?.isEmpty == true)
+    }
+
+    /// LlavaConfig reads tie_word_embeddings at both levels: it ties when either says true
+    /// (hunt-52a D4: top-level false with text_config true failed "only in A: lm_head.weight").
+    /// B's config.json written each way the two keys can be stated; the verdict of each, whether
+    /// transformers' from_pretrained gives A's lm_head back, is in expected.json.
+    @Test("LLaVA: B's head is excused exactly when transformers restores it from B's config.json (9 ways of stating the two keys)")
+    func llavaVariants() throws {
+        let all = try #require(try Fixtures.json("\(Self.root)/expected.json") as? [String: Any])
+        let verdicts = try #require(all["llava_variants"] as? [String: Bool])
+        #expect(verdicts.count == 9)
+        let saved = try #require(try Fixtures.json("\(Self.root)/llava/B/config.json") as? [String: Any])
+        for (name, restored) in verdicts.sorted(by: { $0.key < $1.key }) {
+            let parts = name.split(separator: "-")  // top-X-text-Y
+            let dir = try Fixtures.temporaryDirectory()
+            try Fixtures.data("\(Self.root)/llava/B/model.safetensors").write(to: dir.appendingPathComponent("model.safetensors"))
+            var config = saved
+            var text = try #require(config["text_config"] as? [String: Any])
+            config["tie_word_embeddings"] = nil
+            text["tie_word_embeddings"] = nil
+            if parts[1] != "absent" { config["tie_word_embeddings"] = parts[1] == "true" }
+            if parts[3] != "absent" { text["tie_word_embeddings"] = parts[3] == "true" }
+            config["text_config"] = text
+            try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
+            let report = try CLI.json(["diff", Fixtures.path("\(Self.root)/llava/A"), dir.path], status: restored ? 0 : 1)
+            let passed = (report["summary"] as? [String: Any])?["passed"] as? Bool
+            #expect(passed == restored, "\(name)")
+            #expect((report["only_in_a"] as? [String]) == (restored ? [] : ["lm_head.weight"]), "\(name)")
+            if restored, parts[1] == "false" {
+                #expect((report["tied_copy_evidence"] as? String)?.contains("LlavaForConditionalGeneration (model_type \"llava\"), built by transformers") == true,
+                        "\(name): \(report["tied_copy_evidence"] ?? "none")")
+            }
+        }
     }
 
     /// BartConfig honours a stated false: transformers then leaves the dropped tensors missing

@@ -359,8 +359,19 @@ public struct CheckpointDiff: Sendable {
     /// (`ModelTypeFacts`). In transformers 5.25 that one switch also ties an encoder-decoder's
     /// `encoder`/`decoder.embed_tokens` to `shared` and a masked-LM head's `decoder.bias` to its
     /// `bias` (`get_expanded_tied_weights_keys`, helper-154's table).
+    ///
+    /// A composite model type outside that table (LLaVA, BLIP-2, …) is answered by its measured
+    /// class (`TyingJudge.compositeTie`, as `ties` and `padding` answer it): LlavaConfig ties
+    /// when either its top level or its text_config says true. Why: a LLaVA re-save whose
+    /// config.json states false at the top level and true in its text_config failed with "only
+    /// in A: lm_head.weight", though transformers restores that head (hunt-52a D4).
     static func statedTie(_ config: ModelConfig?) -> String? {
         guard let config else { return nil }
+        if let type = config.modelType, let measured = TyingJudge.compositeTie(ModelConfigFacts(config), modelType: type) {
+            // A clause like the others here: the report adds its own "(tied; …)".
+            let clause = measured.sentence.hasSuffix(".") ? String(measured.sentence.dropLast()) : measured.sentence
+            return measured.tied == true ? clause : nil
+        }
         switch config.tieWordEmbeddings {
         case true?: return "\(config.path) states tie_word_embeddings true"
         case false?:
