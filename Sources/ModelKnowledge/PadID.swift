@@ -101,6 +101,10 @@ public enum PadIDResolver {
         var found: [PadID] = []
         let bound = rowCount ?? tokenizer?.vocabularySize
         func inRange(_ id: Int) -> Bool { id >= 0 && (bound.map { id < $0 } ?? true) }
+        // What bounds the ids, as a reader can check it: a matrix's rows, or (no matrix given)
+        // the tokenizer's tokens. "outside the 64 rows" was said of a 65-row matrix whose
+        // tokenizer has 64 tokens (hunt-53a D3).
+        let bounded = rowCount.map { "the \($0) rows" } ?? bound.map { "the tokenizer's \($0) tokens" } ?? "the ? rows"
         if let given { found += [given] + given.overrides }
         if let config {
             let file = config.path
@@ -149,7 +153,7 @@ public enum PadIDResolver {
                     notes.append("\(file): \(key) \(id) is outside the \(rows.map(String.init) ?? "?") rows, even counted from the end; ignored")
                 }
             case .value(let id) where !inRange(id):
-                notes.append("\(file): \(key) \(id) is outside the \(bound.map(String.init) ?? "?") rows; ignored")
+                notes.append("\(file): \(key) \(id) is outside \(bounded); ignored")
             case .value(let id):
                 found.append(PadID(id: id, source: .config(file), note: "pad id \(id) from \(key) in \(file)"))
             }

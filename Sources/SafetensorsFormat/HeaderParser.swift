@@ -193,7 +193,12 @@ enum HeaderParser {
         var count = 0
         try scanner.forEachElement(in: field) { (scanner: inout HeaderScanner) throws(FormatError) in
             guard let b = scanner.peek(), b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else {
-                throw .invalidEntry(tensor: name, offset: scanner.fileOffset, reason: "\(field) must contain only non-negative integers")
+                // JSON of the wrong type (`true`, `"3"`, `[1]`) is a bad entry; what is no JSON at
+                // all (`NaN`, `Infinity`, `+1`) is a syntax error, as anywhere else in the header
+                // (hunt-53b D3: `[NaN]` here was `invalid-entry`, in an ignored field `invalid-json`).
+                let start = scanner.fileOffset
+                try scanner.skipValue()
+                throw .invalidEntry(tensor: name, offset: start, reason: "\(field) must contain only non-negative integers")
             }
             let token = try scanner.scanNumber()
             guard let value = token.unsignedValue else {

@@ -21,6 +21,9 @@ tensoraudit undoes it with an index formula (`RowInterleave`), a second algorith
   the converter, then llama-quantize, would).
 - `llama-noheads-f32.gguf`: `llama-f32.gguf` without the head counts.
 - `qwen2-f32.gguf`: architecture `qwen2` (whose converter does not permute): q/k in Hub order.
+- `granite-f32.gguf`: architecture `granite`, permuted as `llama-f32.gguf` (llama.cpp's
+  GraniteModel inherits LlamaModel.modify_tensors, `conversion/granite.py`), its head counts as
+  `granite.attention.head_count` / `head_count_kv`.
 """
 import json
 import os
@@ -61,7 +64,7 @@ def hub_tensors():
 
 
 def converted(name, x, arch):
-    if arch != "llama":
+    if arch not in ("llama", "granite"):
         return x
     if name.endswith(("q_proj.weight", "q_proj.bias")):
         return permute(x, HEADS)
@@ -139,6 +142,7 @@ def main():
         "llama-f32.gguf": report(hub, write_gguf("llama-f32.gguf", hub, "llama"), undo=True),
         "llama-q8_0.gguf": report(hub, write_gguf("llama-q8_0.gguf", hub, "llama", T.Q8_0), undo=True),
         "qwen2-f32.gguf": report(hub, write_gguf("qwen2-f32.gguf", hub, "qwen2"), undo=False),
+        "granite-f32.gguf": report(hub, write_gguf("granite-f32.gguf", hub, "granite"), undo=True),
     }
     noheads = write_gguf("llama-noheads-f32.gguf", hub, "llama", heads=False)
     expected["llama-noheads-f32.gguf"] = {"undone": report(hub, noheads, undo=True), "file_order": report(hub, noheads, undo=False)}

@@ -54,6 +54,22 @@ import TestSupport
         }
     }
 
+    /// llama.cpp's GraniteModel inherits LlamaModel's permutation and writes its head counts
+    /// under its own architecture's keys (hunt-53b D2: a faithful Granite conversion failed with
+    /// q/k at relative L2 0.55–1.26, compared in file order).
+    @Test("a Granite conversion: q/k rows paired back with granite.attention.head_count(_kv); every tensor as numpy measures it, exit 0")
+    func granite() throws {
+        let (status, tensors) = try Self.diff("gguf-rope/hub/model.safetensors", "gguf-rope/granite-f32.gguf")
+        #expect(status == 0)
+        try Self.check(tensors, against: Self.expected("granite-f32.gguf"))
+        for (name, tensor) in tensors where Self.isQK(name) {
+            let order = tensor["row_order"] as? [String: Any]
+            #expect(order?["permuted"] as? Bool == true, "\(name)")
+            let key = name.contains("q_proj") ? "granite.attention.head_count" : "granite.attention.head_count_kv"
+            #expect((order?["evidence"] as? String)?.hasSuffix("from GGUF metadata " + key) == true, "\(name)")
+        }
+    }
+
     @Test("either direction: the GGUF file as A pairs its rows back with the Hub's")
     func reversed() throws {
         let (status, tensors) = try Self.diff("gguf-rope/llama-f32.gguf", "gguf-rope/hub")

@@ -74,6 +74,15 @@ import TestSupport
         #expect(capped.stderr.contains("cap of 65536 bytes"))
     }
 
+    /// The README: a decimal byte count from 1 to 64 GiB; anything else is an error, never the
+    /// default in silence. `+65536` passed before (hunt-53a D7: Swift's `UInt64("+5")` is 5).
+    @Test("a cap that is not decimal digits is an error naming the value, exit 2", arguments: ["+65536", " 65536", "0x10000", "1e5", "-1", "0", ""])
+    func capNotDigits(value: String) throws {
+        let result = try CLI.run(["inspect", Fixtures.path("toy-bert")], environment: ["TENSORAUDIT_MAX_DECOMPRESSED_BYTES": value])
+        #expect(result.status == 2, "\(value)")
+        #expect(result.stderr.contains("\"\(value)\" is not a byte count from 1 to"), "\(value): \(result.stderr)")
+    }
+
     /// A copy of toy-bert-sharded whose index names shard 1 by a second spelling for one
     /// tensor: `./model-00001-of-00003.safetensors`, or `alias.safetensors`, a link to it.
     func respelled(_ second: String, linking: Bool, everyEntry: Bool = false) throws -> String {

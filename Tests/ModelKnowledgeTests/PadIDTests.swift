@@ -26,6 +26,17 @@ import Testing
         #expect(r.notes == ["pad id 2 from the pad token \"<pad>\" in t/tokenizer.json (padding), but pad id 1 from pad_token_id in t/config.json is used"])
     }
 
+    /// With no matrix given, the tokenizer's size bounds a config id, and the note says so: "the
+    /// 4 rows" was said of a matrix with more rows than the tokenizer has tokens (hunt-53a D3).
+    @Test("a config pad id past the tokenizer's tokens, no matrix given: the note names the tokenizer's size, not rows")
+    func configIDPastTheTokenizer() throws {
+        let r = PadIDResolver.resolve(flag: nil, config: try config(#"{"pad_token_id":4}"#), tokenizer: try tokenizer(pad: "<pad>"), rowCount: nil)
+        #expect(r.padID?.id == 2)
+        #expect(r.notes.first == "t/config.json: pad_token_id 4 is outside the tokenizer's 4 tokens; ignored")
+        let rows = PadIDResolver.resolve(flag: nil, config: try config(#"{"pad_token_id":4}"#), tokenizer: try tokenizer(pad: "<pad>"), rowCount: 4)
+        #expect(rows.notes.first == "t/config.json: pad_token_id 4 is outside the 4 rows; ignored")
+    }
+
     /// What transformers 5.25 builds (AutoConfig, then AutoModel.from_config; adversarial
     /// review): LlamaConfig and BertConfig have no text_config and never read one, so a pad id
     /// only there is none of theirs (llama: None; bert: its default 0). NemotronConfig, outside

@@ -54,6 +54,24 @@ import TestSupport
         }
     }
 
+    /// In `shape` and `data_offsets` as anywhere else: what is no JSON is `invalid-json`, a JSON
+    /// value of another type `invalid-entry` (hunt-53b D3: `[NaN]` there was `invalid-entry`).
+    @Test("a shape or offset that is no JSON value is invalid-json; JSON of the wrong type is invalid-entry", arguments: [
+        (#""shape":[NaN],"data_offsets":[0,2]"#, "invalid-json"),
+        (#""shape":[+2],"data_offsets":[0,2]"#, "invalid-json"),
+        (#""shape":[Infinity],"data_offsets":[0,2]"#, "invalid-json"),
+        (#""shape":[2],"data_offsets":[NaN,2]"#, "invalid-json"),
+        (#""shape":[tru],"data_offsets":[0,2]"#, "invalid-json"),
+        (#""shape":[true],"data_offsets":[0,2]"#, "invalid-entry"),
+        (#""shape":["2"],"data_offsets":[0,2]"#, "invalid-entry"),
+        (#""shape":[[2]],"data_offsets":[0,2]"#, "invalid-entry"),
+        (#""shape":[2],"data_offsets":[null,2]"#, "invalid-entry"),
+    ])
+    func fieldSyntax(fields: String, kind: String) throws {
+        let error = try #require(formatError { try Self.parse("{\"w\":{\"dtype\":\"U8\",\(fields)}}") })
+        #expect(error.kind == kind, "\(fields): \(error)")
+    }
+
     @Test("NUL padding and a BOM are not JSON whitespace")
     func rejectsNulAndBOM() throws {
         let body = Array("{\(Self.entry)}".utf8)

@@ -65,7 +65,10 @@ public struct SourceLimits: Sendable, Equatable {
     public static func fromEnvironment() throws(CheckpointError) -> SourceLimits {
         guard let raw = getenv(environmentVariable) else { return builtIn }
         let text = String(cString: raw)
-        guard let value = UInt64(text), value > 0, value <= maxDecompressedCeiling else {
+        // Digits only: `UInt64("+5")` is 5, and a leading `+` passed as a byte count though the
+        // README says decimal digits (hunt-53a D7).
+        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = UInt64(text), value > 0,
+              value <= maxDecompressedCeiling else {
             throw .source(path: environmentVariable, kind: "invalid-setting",
                           message: "\(quoted(text)) is not a byte count from 1 to \(maxDecompressedCeiling)")
         }

@@ -7,11 +7,12 @@ import TensorScan
 /// its GGUF conversion, and the evidence for it.
 ///
 /// The fact (llama.cpp `convert_hf_to_gguf.py`, `LlamaModel.modify_tensors`): for
-/// `general.architecture` `llama`, every tensor whose name ends in `q_proj.weight`/`q_proj.bias`
+/// `general.architecture` `llama` (and the architectures of `permutingArchitectures`, whose
+/// converter classes inherit that method), every tensor whose name ends in `q_proj.weight`/`q_proj.bias`
 /// is stored through `LlamaModel.permute(w, n_head, n_head)` and every `k_proj` one through
 /// `permute(w, n_head, n_head_kv)`, which permutes by `n_head_kv` heads when it differs — each
 /// head's two rotary halves interleaved (`RowInterleave`). The heads are the ones the converter
-/// writes as `llama.attention.head_count` / `head_count_kv`; without `head_count_kv` it used
+/// writes as `ARCH.attention.head_count` / `head_count_kv`; without `head_count_kv` it used
 /// `n_head` (and llama.cpp's loader defaults to it). Other architectures are compared in file
 /// order: this map claims the permutation only where the converter's source shows it.
 public enum LlamaCppRotaryOrder {
@@ -33,6 +34,18 @@ public enum LlamaCppRotaryOrder {
     }
 
     static let architectureKey = "general.architecture"
+
+    /// The GGUF architectures whose converter class runs `LlamaModel.modify_tensors`' q/k
+    /// permutation (`undo_permute` true): `llama` (LlamaModel), and IBM's Granite classes, which
+    /// inherit it — `granite` (GraniteModel(LlamaModel), no override), `granitemoe`
+    /// (GraniteMoeModel, whose override passes every attention tensor to the inherited one),
+    /// `granitehybrid` (GraniteHybridModel, `undo_permute = True`, its attention layers through
+    /// GraniteMoeModel; its SSM layers have no q/k). Read in llama.cpp's `conversion/llama.py`
+    /// and `conversion/granite.py` (ggml-org/llama.cpp 7bca1fd). Why listed: a faithful Granite
+    /// conversion failed `diff` with q/k at relative L2 0.55–1.26, its rows compared in file
+    /// order (hunt-53b D2). Other LlamaModel subclasses are compared in file order until each
+    /// class is checked; the evidence line says so.
+    static let permutingArchitectures: Set<String> = ["llama", "granite", "granitemoe", "granitehybrid"]
 
     /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor
     /// of the other side, where one side is a GGUF file and the pair is a llama q/k projection.
@@ -70,13 +83,14 @@ public enum LlamaCppRotaryOrder {
     static func decide(role: Role, layer: Int?, count: Int, gguf: GGUFFile, config: ModelConfig?,
                        direction: RowInterleave.Direction) -> Decision {
         let stored = gguf.metadata[architectureKey]
-        guard let architecture = stored?.string, architecture == "llama" else {
+        guard let architecture = stored?.string, permutingArchitectures.contains(architecture) else {
             let named = stored.map { $0.string.map { "'\($0)'" } ?? "\($0.statedText), not a name" } ?? "absent"
+            let known = permutingArchitectures.sorted().map { "'\($0)'" }.joined(separator: ", ")
             return Decision(order: nil, heads: nil, evidence: "general.architecture is \(named): rows compared in file order "
-                + "(llama.cpp's converter permutes q/k rows for 'llama'; other architectures are not undone)")
+                + "(llama.cpp's converter permutes q/k rows for \(known); other architectures are not undone)")
         }
         let heads: Int, source: String
-        switch headCount(role: role, layer: layer, gguf: gguf, config: config) {
+        switch headCount(role: role, layer: layer, gguf: gguf, config: config, architecture: architecture) {
         case .known(let n, let from): (heads, source) = (n, from)
         case .unknown(let reasons):
             return Decision(order: nil, heads: nil, evidence: "head counts unknown (\(reasons.joined(separator: "; "))): rows compared "
@@ -109,8 +123,8 @@ public enum LlamaCppRotaryOrder {
     /// whenever it is set), else `n_head`. From the GGUF metadata first (what the converter
     /// wrote), else config.json. A key present with a value that is no positive count is named
     /// with its value, never reported as absent.
-    static func headCount(role: Role, layer: Int?, gguf: GGUFFile, config: ModelConfig?) -> HeadCount {
-        let headKey = "llama.attention.head_count", kvKey = "llama.attention.head_count_kv"
+    static func headCount(role: Role, layer: Int?, gguf: GGUFFile, config: ModelConfig?, architecture: String = "llama") -> HeadCount {
+        let headKey = "\(architecture).attention.head_count", kvKey = "\(architecture).attention.head_count_kv"
         func fromGGUF(_ key: String) -> Stated? {
             guard let stored = gguf.metadata[key] else { return nil }
             let n: Int, named: String
