@@ -243,6 +243,20 @@ final class XMLCollector: NSObject, XMLParserDelegate {
     }
 }
 
+/// Without a config.json the copies' bytes are the only evidence, and the finding says no config
+/// speaks of the tie (hunt-53a D5: "tied weights saved 2 times, … bytes wasted" gave no basis).
+@Suite struct TiedCopyBasisTests {
+    @Test("toy BERT's weights alone, no config.json: the tied-copy finding ends with (no config.json)")
+    func noConfig() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        try Fixtures.data("toy-bert/model.safetensors").write(to: dir.appendingPathComponent("model.safetensors"))
+        let report = try CLI.json(["audit", dir.path])
+        let tied = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "tied-weights-duplicated" }
+        #expect(tied.count == 1)
+        #expect((tied.first?["message"] as? String)?.hasSuffix("256000 bytes wasted (no config.json)") == true, "\(tied)")
+    }
+}
+
 /// The seed case end to end: the toy BERT's pad row is non-zero and the tied decoder copy is
 /// found; numbers compared with what numpy computed when the fixture was generated.
 @Suite struct AuditSeedCaseTests {
@@ -261,6 +275,9 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         #expect(tied.count == 1)
         #expect(tied.first?["tensors"] as? [String] == ["bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight"])
         #expect(tied.first?["severity"] as? String == "warning")
+        // The basis in the message (hunt-53a D5): the config states no tie_word_embeddings, and
+        // BertConfig defaults it to true (transformers 5.25's BertConfig()).
+        #expect((tied.first?["message"] as? String)?.hasSuffix("bytes wasted (config.json leaves tie_word_embeddings out; BertConfig defaults it to true)") == true)
 
         let padding = try #require(findings.first { $0["rule"] as? String == "padding-row-nonzero" })
         let evidence = try #require(padding["evidence"] as? [String: Any])

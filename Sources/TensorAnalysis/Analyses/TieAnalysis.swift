@@ -48,6 +48,11 @@ public enum TieAnalysis {
         public var nbytes: UInt64
         public var kind: Kind
         public var note: String
+        /// For an embedding and output projection saved as copies: what config.json says of
+        /// their tie (`TieStatement.clause`: stated, the model type's default, none or no
+        /// config). `audit`'s finding names it, as `ties`' note does: "tied weights saved 2 times,
+        /// … bytes wasted" stood alone in CI logs, its basis only in `ties` (hunt-53a D5).
+        public var basis: String? = nil
         /// The note of a `duplicate` nothing explains.
         static let unexplained = "identical bytes with no known reason"
         /// How many copies beyond the first a loader needs each of: an embedding and output
@@ -445,6 +450,7 @@ public enum TieAnalysis {
                 // Only the output projection's tie is what tie_word_embeddings governs.
                 let declared = TieStatement.clause(for: checkpoint.config.map(ModelConfigFacts.init))
                 group.note = "embedding and output projection saved \(times) (\(declared))"
+                group.basis = declared
             } else {
                 // T5 and BART: `shared` with the encoder's and decoder's `embed_tokens`; an
                 // encoder-only export holds no decoder, so the note names no module.
@@ -595,7 +601,8 @@ public enum TieAnalysis {
             switch g.kind {
             case .tiedWeights:
                 out.append(Finding(.tiedWeightsDuplicated, tensors: g.tensors,
-                                   message: "\(list) hold identical bytes: tied weights saved \(g.tensors.count) times, \(g.wastedBytes) bytes wasted",
+                                   message: "\(list) hold identical bytes: tied weights saved \(g.tensors.count) times, \(g.wastedBytes) bytes wasted"
+                                       + (g.basis.map { " (\($0))" } ?? ""),
                                    evidence: evidence))
             case .identicalLayers:
                 out.append(Finding(.identicalLayers, tensors: g.tensors,
