@@ -10,7 +10,13 @@ extension Tokenizer {
     /// transformers' AutoTokenizer in TestData/knowledge/families/pad-precedence); every
     /// disagreement between files is recorded in `notes`, and those about the pad token also in
     /// `padTokenNotes`.
-    public static func read(_ files: TokenizerFiles, limits: KnowledgeLimits = .default) throws(KnowledgeError) -> Tokenizer? {
+    ///
+    /// `modelType` and `configTokenizerClass` are config.json's top-level `model_type` and
+    /// `tokenizer_class`: with tokenizer_config.json's `tokenizer_class` they decide the class
+    /// AutoTokenizer builds (`AutoTokenizerClass`), whose own pad token and rebuilt normalizer
+    /// and pre-tokenizer count (`builtClass`).
+    public static func read(_ files: TokenizerFiles, modelType: String? = nil, configTokenizerClass: String? = nil,
+                            limits: KnowledgeLimits = .default) throws(KnowledgeError) -> Tokenizer? {
         var table = VocabularyTable(limit: limits.maxVocabularySize)
         var sources: [String] = []
         var notes: [String] = []
@@ -62,16 +68,22 @@ extension Tokenizer {
             tokensByID: built.tokens, idsByToken: built.ids, modelVocabularyCount: modelCount)
         tokenizer.padTokenNotes = padNotes
         tokenizer.tokenizerClass = config?.tokenizerClass
-        tokenizer.wordIsolation = jsonContents?.wordIsolation.map { isolation in
-            var isolation = isolation
-            if config?.tokenizeChineseChars == false { isolation.chinese = false }
-            return isolation
+        let builtClass = AutoTokenizerClass.resolve(.init(tokenizerConfigClass: config?.tokenizerClass, configClass: configTokenizerClass,
+                                                     modelType: modelType, byteLevelJSON: jsonContents?.mentionsByteLevel ?? false))
+        tokenizer.builtClass = builtClass
+        // The class's rebuild when it was measured to make one; else tokenizer.json's own, which
+        // the generic backends keep (the config's `tokenize_chinese_chars` included: ignored).
+        tokenizer.wordIsolation = jsonContents?.wordIsolation.flatMap { file in
+            if let rebuild = builtClass.flatMap({ ClassWordIsolation.measured[$0.name] }) {
+                return rebuild.apply(to: file, tokenizeChineseChars: config?.tokenizeChineseChars)
+            }
+            return file.punctuation ? file : nil
         }
         tokenizer.notes += roles.notes
         tokenizer.padTokenNotes += roles.padNotes
         tokenizer.assignSpecialTokens(roles)
         tokenizer.assignPadToken(roles, json: jsonContents, jsonPath: files.tokenizerJSON?.path,
-                                 tokenizerClass: config.flatMap { settings in settings.tokenizerClass.map { ($0, settings.path) } })
+                                 builtClass: builtClass.map { ($0, config?.path ?? "tokenizer_config.json") })
         return tokenizer
     }
 
@@ -101,7 +113,7 @@ extension Tokenizer {
     }
 
     private mutating func assignPadToken(_ assignment: RoleAssignment, json: TokenizerJSONContents?, jsonPath: String?,
-                                         tokenizerClass: (name: String, file: String)?) {
+                                         builtClass: (AutoTokenizerClass, file: String)?) {
         var candidates: [PadToken] = []
         // Who set the pad token aside, when tokenizer.json's padding section is not used.
         var setAside: String?
@@ -111,26 +123,30 @@ extension Tokenizer {
             notePadToken("\(file) sets pad_token to null")
             setAside = "\(file) sets pad_token to null, which transformers keeps"
         case nil:
-            // No settings file states one: the tokenizer class's own pad token comes before the
-            // padding section (the section's text is a `setdefault` in transformers, and a class
-            // passes its default: BertTokenizer's "[PAD]", GPT2Tokenizer's none), as measured for
-            // each class (`TokenizerClassPad.measured`; helper-146).
-            guard let tokenizerClass else { break }
+            // No settings file states one: the pad token of the class AutoTokenizer builds
+            // (`AutoTokenizerClass`: tokenizer_config.json's tokenizer_class unless config.json's
+            // model_type overrides it, hunt-53a D1) comes before the padding section (the
+            // section's text is a `setdefault` in transformers, and a class passes its default:
+            // BertTokenizer's "[PAD]", GPT2Tokenizer's none), as measured for each class
+            // (`TokenizerClassPad.measured`; helper-146).
+            guard let (built, configFile) = builtClass else { break }
             let version = ModelTypeFacts.transformersVersion
-            switch TokenizerClassPad.measured[tokenizerClass.name] {
+            let name = quoted(built.name)
+            let named = built.reason == "tokenizer_config.json's tokenizer_class"
+            let source = named ? "\(configFile) (tokenizer_class \(name)" : "the class AutoTokenizer builds, \(name) (\(built.reason)"
+            let subject = named ? "tokenizer_class \(name)" : "\(name), the class AutoTokenizer builds,"
+            switch TokenizerClassPad.measured[built.name] {
             case .own(let text?)?:
-                let declared = "\(tokenizerClass.file) (tokenizer_class \(quoted(tokenizerClass.name)), whose own pad token in transformers \(version) it is)"
-                candidates.append(PadToken(content: text, id: id(for: text), declaredIn: declared))
-                setAside = "tokenizer_class \(quoted(tokenizerClass.name)) has its own pad token \(quoted(text)), which comes first in transformers \(version)"
+                candidates.append(PadToken(content: text, id: id(for: text), declaredIn: "\(source), whose own pad token in transformers \(version) it is)"))
+                setAside = "\(subject) has its own pad token \(quoted(text)), which comes first in transformers \(version)"
             case .own(nil)?:
-                notePadToken("\(tokenizerClass.file) names tokenizer_class \(quoted(tokenizerClass.name)) and no pad_token: that class has no pad token "
-                    + "of its own in transformers \(version), so there is none")
-                setAside = "tokenizer_class \(quoted(tokenizerClass.name)) has no pad token of its own in transformers \(version), which comes first"
+                notePadToken("\(source)) states no pad_token, and that class has no pad token of its own in transformers \(version), so there is none")
+                setAside = "\(subject) has no pad token of its own in transformers \(version), which comes first"
             case .section?: break
             case nil:
                 if json?.padToken != nil {
-                    notePadToken("\(tokenizerClass.file) names tokenizer_class \(quoted(tokenizerClass.name)) and no pad_token: a class's own pad token comes "
-                        + "before tokenizer.json's padding section in transformers, and this reader does not know that class's; the pad token here is the section's")
+                    notePadToken("\(source)) states no pad_token: a class's own pad token comes before tokenizer.json's padding section "
+                        + "in transformers, and this reader does not know that class's; the pad token here is the section's")
                 }
             }
         }

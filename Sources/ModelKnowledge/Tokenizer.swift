@@ -92,6 +92,9 @@ public struct Tokenizer: Sendable, Equatable {
     public var wordIsolation: WordIsolation?
     /// tokenizer_config.json's `tokenizer_class`, when it names one.
     public var tokenizerClass: String?
+    /// The class transformers' AutoTokenizer builds from these files and config.json
+    /// (`AutoTokenizerClass`), nil when nothing names one.
+    public var builtClass: AutoTokenizerClass?
 
     /// Model-vocabulary tokens by id (holes where no token is); added tokens override their id's entry.
     var tokensByID: PackedTokenTexts

@@ -10,8 +10,13 @@ struct TokenizerJSONContents {
     var padToken: String?
     var padID: Int?
     var notes: [String] = []
-    /// For WordPiece with BertPreTokenizer: the characters kept out of words.
+    /// For WordPiece: what the file's own normalizer and pre-tokenizer isolate (`punctuation`
+    /// false when its pre-tokenizer does not isolate punctuation). A class that rebuilds them
+    /// changes it (`ClassWordIsolation`), so it is not the tokenizer's isolation yet.
     var wordIsolation: WordIsolation?
+    /// The file's text holds `"ByteLevel"`: transformers' own test (`_tokenizer_json_has_byte_level`)
+    /// when it chooses the class for a LlamaTokenizer config (`AutoTokenizerClass`).
+    var mentionsByteLevel = false
 }
 
 enum TokenizerJSONReader {
@@ -52,10 +57,11 @@ enum TokenizerJSONReader {
         contents.byteFallback = model["byte_fallback"]?.boolValue ?? false
         contents.byteLevel = containsType("ByteLevel", root["pre_tokenizer"], listKey: "pretokenizers")
             || containsType("ByteLevel", root["decoder"], listKey: "decoders")
-        if kind == .wordPiece, isolatesPunctuation(root["pre_tokenizer"]) {
+        contents.mentionsByteLevel = file.bytes.contains(subsequence: Array(#""ByteLevel""#.utf8))
+        if kind == .wordPiece {
             let normalizer = object(ofType: "BertNormalizer", in: root["normalizer"], listKey: "normalizers")
             contents.wordIsolation = WordIsolation(
-                punctuation: true, chinese: normalizer.map { $0["handle_chinese_chars"]?.boolValue != false } ?? false,
+                punctuation: isolatesPunctuation(root["pre_tokenizer"]), chinese: normalizer.map { $0["handle_chinese_chars"]?.boolValue != false } ?? false,
                 continuingPrefix: model["continuing_subword_prefix"]?.stringValue ?? "##",
                 unknownToken: model["unk_token"]?.stringValue,
                 insertedTokens: Set(postProcessorTokens(root["post_processor"]).map { TokenText($0) }))
@@ -259,5 +265,18 @@ enum TokenizerJSONReader {
         if type == name { return true }
         guard type == "Sequence", let list = node[listKey]?.arrayElements else { return false }
         return list.contains { $0["type"]?.stringValue == name }
+    }
+}
+
+extension [UInt8] {
+    /// Whether `needle` occurs in these bytes (a plain scan: it runs once per tokenizer.json).
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= count else { return needle.isEmpty }
+        var index = startIndex
+        while let found = self[index...].firstIndex(of: first), found + needle.count <= endIndex {
+            if self[found..<(found + needle.count)].elementsEqual(needle) { return true }
+            index = found + 1
+        }
+        return false
     }
 }

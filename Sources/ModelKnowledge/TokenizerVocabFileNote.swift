@@ -7,21 +7,16 @@
 /// AlbertTokenizer, which reads spiece.model, so the names come from a file transformers does
 /// not use, and nothing said so (helper-149, 2026-12-06, on rxnmapper's ALBERT).
 public enum TokenizerVocabFiles {
-    /// A note when the tokenizer class transformers builds — `tokenizerClass` from
-    /// tokenizer_config.json, else the class of config.json's `modelType` — reads its
-    /// vocabulary from another file than vocab.txt; nil when it reads vocab.txt, or the class
-    /// is not in the table (nothing is claimed then).
-    public static func vocabTextNote(tokenizerClass: String?, modelType: String?, vocabText: String) -> String? {
-        let chosen: (name: String, by: String)?
-        if let tokenizerClass {
-            chosen = (tokenizerClass, "named by tokenizer_config.json's tokenizer_class")
-        } else if let modelType, let name = classByModelType[modelType] {
-            chosen = (name, "for config.json's model_type \(quoted(modelType))")
-        } else {
-            chosen = nil
-        }
-        guard let chosen, let file = vocabFileByClass[chosen.name], file != "vocab.txt" else { return nil }
-        return "\(vocabText): rows are named from this vocab.txt, but transformers' AutoTokenizer builds \(chosen.name) (\(chosen.by)), "
+    /// A note when the tokenizer class transformers builds (`builtClass`, `AutoTokenizerClass`:
+    /// tokenizer_config.json's tokenizer_class, else config.json's, else the class of its
+    /// `model_type`, with the overrides config.json's `model_type` makes) reads its vocabulary
+    /// from another file than vocab.txt; nil when it reads vocab.txt, or the class is not in the
+    /// table (nothing is claimed then). Nor for TokenizersBackend, which an unknown class becomes
+    /// on the override path: it reads tokenizer.json, and from vocab.txt alone transformers 5.25
+    /// builds nothing ("Couldn't instantiate the backend tokenizer"), which is no file to name.
+    public static func vocabTextNote(builtClass: AutoTokenizerClass?, vocabText: String) -> String? {
+        guard let builtClass, builtClass.name != AutoTokenizerClass.backend, let file = vocabFileByClass[builtClass.name], file != "vocab.txt" else { return nil }
+        return "\(vocabText): rows are named from this vocab.txt, but transformers' AutoTokenizer builds \(builtClass.name) (\(builtClass.reason)), "
             + "which reads its vocabulary from \(file), not vocab.txt: the names are vocab.txt's, which that tokenizer does not use"
     }
 }

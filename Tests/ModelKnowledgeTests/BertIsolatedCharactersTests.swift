@@ -57,7 +57,10 @@ import TestSupport
         #expect(byToken[")"] == nil && byToken["\u{6226}"] == nil)
     }
 
-    @Test("tokenizer_config.json's tokenize_chinese_chars false turns the CJK part off")
+    /// transformers 5.25 (isolation-by-class.json, cases bert-config-false and
+    /// generic-config-false): BertTokenizer builds its normalizer from the key; TokenizersBackend,
+    /// which a folder naming no class gets, keeps tokenizer.json's and ignores the key.
+    @Test("tokenize_chinese_chars false turns the CJK part off for BertTokenizer, not for a folder naming no class")
     func tokenizeChineseCharsOff() throws {
         let vocabulary = "{\"[UNK]\": 0, \"a\": 1, \"##\u{6226}\": 2, \"##)\": 3, \")\": 4}"
         let json = NamedBytes(path: "tokenizer.json", bytes: Array("""
@@ -76,7 +79,9 @@ import TestSupport
         }
         #expect(try reasons(nil) == [2: .isolatedCharacter("\u{6226}", kind: .chinese, continuation: true),
                                      3: .isolatedCharacter(")", kind: .punctuation, continuation: true)])
-        #expect(try reasons(#"{"tokenize_chinese_chars": false}"#) == [3: .isolatedCharacter(")", kind: .punctuation, continuation: true)])
+        #expect(try reasons(#"{"tokenizer_class": "BertTokenizer", "tokenize_chinese_chars": false}"#)
+            == [3: .isolatedCharacter(")", kind: .punctuation, continuation: true)])
+        #expect(try reasons(#"{"tokenize_chinese_chars": false}"#) == reasons(nil))
     }
 
     /// A tokenizer.json built like BERT's, with parts swapped in: what `tokenizers` produces

@@ -19,20 +19,27 @@ import TestSupport
         #expect(types["bert"] == "BertTokenizer" && files["BertTokenizer"] == "vocab.txt")
     }
 
+    /// The note for the class AutoTokenizer builds from `tokenizerClass` (tokenizer_config.json)
+    /// and config.json's `modelType`.
+    private func note(_ tokenizerClass: String?, _ modelType: String?, _ vocabText: String = "v") -> String? {
+        TokenizerVocabFiles.vocabTextNote(builtClass: AutoTokenizerClass.resolve(.init(tokenizerConfigClass: tokenizerClass, modelType: modelType)),
+                                          vocabText: vocabText)
+    }
+
     @Test("vocab.txt beside an ALBERT config: a note that AlbertTokenizer reads spiece.model; none for BERT or a BertTokenizer class")
     func vocabTextNote() {
-        let albert = TokenizerVocabFiles.vocabTextNote(tokenizerClass: nil, modelType: "albert", vocabText: "m/vocab.txt")
-        #expect(albert == "m/vocab.txt: rows are named from this vocab.txt, but transformers' AutoTokenizer builds AlbertTokenizer "
-            + "(for config.json's model_type \"albert\"), which reads its vocabulary from spiece.model, not vocab.txt: the names are "
+        #expect(note(nil, "albert", "m/vocab.txt") == "m/vocab.txt: rows are named from this vocab.txt, but transformers' AutoTokenizer builds AlbertTokenizer "
+            + "(registered for config.json's model_type \"albert\"), which reads its vocabulary from spiece.model, not vocab.txt: the names are "
             + "vocab.txt's, which that tokenizer does not use")
-        #expect(TokenizerVocabFiles.vocabTextNote(tokenizerClass: nil, modelType: "bert", vocabText: "m/vocab.txt") == nil)
-        // tokenizer_config.json's class comes first, as in AutoTokenizer.
-        #expect(TokenizerVocabFiles.vocabTextNote(tokenizerClass: "BertTokenizer", modelType: "albert", vocabText: "m/vocab.txt") == nil)
-        #expect(TokenizerVocabFiles.vocabTextNote(tokenizerClass: "AlbertTokenizer", modelType: "bert", vocabText: "v")?
-            .contains("AutoTokenizer builds AlbertTokenizer (named by tokenizer_config.json's tokenizer_class)") == true)
+        #expect(note(nil, "bert") == nil)
+        // tokenizer_config.json's class comes first, as in AutoTokenizer, unless the model type
+        // is one whose hub class transformers overrides.
+        #expect(note("BertTokenizer", "albert") == nil)
+        #expect(note("AlbertTokenizer", "bert")?.contains("AutoTokenizer builds AlbertTokenizer (config.json's model_type \"bert\" is registered to BertTokenizer") == true)
+        #expect(note("AlbertTokenizer", nil)?.contains("AutoTokenizer builds AlbertTokenizer (tokenizer_config.json's tokenizer_class)") == true)
         // Unknown classes and types claim nothing.
-        #expect(TokenizerVocabFiles.vocabTextNote(tokenizerClass: "NoSuchTokenizer", modelType: "albert", vocabText: "v") == nil)
-        #expect(TokenizerVocabFiles.vocabTextNote(tokenizerClass: nil, modelType: "no_such_type", vocabText: "v") == nil)
-        #expect(TokenizerVocabFiles.vocabTextNote(tokenizerClass: nil, modelType: nil, vocabText: "v") == nil)
+        #expect(note("NoSuchTokenizer", "albert") == nil)
+        #expect(note(nil, "no_such_type") == nil)
+        #expect(note(nil, nil) == nil)
     }
 }

@@ -38,6 +38,9 @@ public struct ModelConfig: Sendable, Equatable {
 
     public var path: String
     public var modelType: String?
+    /// The top-level `tokenizer_class` when it is a JSON string: AutoTokenizer's hub class when
+    /// tokenizer_config.json names none (ModelKnowledge's `AutoTokenizerClass`).
+    public var tokenizerClass: String?
     public var padToken: PadToken
     /// `pad_token_id` written as a list (`[1]`): its first element is the pad id analysed, but
     /// transformers 5 refuses the config, so it builds no model (and no `padding_idx`) from it.
@@ -191,6 +194,7 @@ public struct ModelConfig: Sendable, Equatable {
         case let (key, raw)?: config.invalidValues.append(InvalidValue(key: key, text: Self.text(raw), expected: "a string"))
         case nil: break
         }
+        if case .string(let name)? = root.lastValue(for: "tokenizer_class") { config.tokenizerClass = name }
         if let (key, raw) = value("pad_token_id") {
             let read = Self.padToken(raw, key: key)
             config.padToken = read.token

@@ -74,14 +74,17 @@ public struct CheckpointKnowledge: Sendable {
             return knowledge
         }
         do {
-            knowledge.tokenizer = try Tokenizer.read(files, limits: limits)
+            // AutoConfig reads `model_type` at the top level only: one ModelConfig took from
+            // `text_config` is no model type AutoTokenizer sees.
+            let topModelType = checkpoint.config.flatMap { $0.fieldsFromTextConfig.contains("model_type") ? nil : $0.modelType }
+            knowledge.tokenizer = try Tokenizer.read(files, modelType: topModelType,
+                                                     configTokenizerClass: checkpoint.config?.tokenizerClass, limits: limits)
             // Only the GGUF path above copied these before: tokenizer_config.json and
             // special_tokens_map.json naming different pad tokens was noted by the reader and
             // shown by no command (review, 2026-12-04).
             knowledge.notes += knowledge.tokenizer?.notes ?? []
             if let tokenizer = knowledge.tokenizer, tokenizer.kind == .vocabList, let vocabText = recorded.vocabulary,
-               let note = TokenizerVocabFiles.vocabTextNote(tokenizerClass: tokenizer.tokenizerClass,
-                                                            modelType: knowledge.config?.modelType, vocabText: vocabText) {
+               let note = TokenizerVocabFiles.vocabTextNote(builtClass: tokenizer.builtClass, vocabText: vocabText) {
                 knowledge.notes.append(note)
             }
         } catch {

@@ -1,0 +1,89 @@
+/// The tokenizer class transformers' `AutoTokenizer.from_pretrained` builds for a folder, from
+/// tokenizer_config.json's `tokenizer_class`, config.json's `tokenizer_class` and `model_type`,
+/// and whether tokenizer.json mentions ByteLevel — the rule of transformers 5.25's
+/// models/auto/tokenization_auto.py, over the tables `generate_auto_tokenizer_classes.py`
+/// reads from it (`AutoTokenizerClasses.swift`).
+///
+/// Why: the class decides the pad token when no settings file states one (`TokenizerClassPad`)
+/// and, for WordPiece classes that rebuild their normalizer and pre-tokenizer, which
+/// characters are isolated (`ClassWordIsolation`). Taking tokenizer_config.json's
+/// `tokenizer_class` alone gave another pad than AutoTokenizer in 20 of 24 folders whose
+/// config.json's `model_type` overrides it (mistral, gpt_bigcode, granite, phi3, qwen2; hunt-53a
+/// D1). `generate_auto_tokenizer_choice.py` holds this rule to AutoTokenizer's answers.
+///
+/// Not modelled: `auto_map` (remote code), Mistral's tekken.json format, and the hub ids of
+/// `MODEL_IDS_TO_TOKENIZERS_BACKEND` (config.json's `_name_or_path`).
+public struct AutoTokenizerClass: Sendable, Equatable {
+    /// The class name, as a table of classes (`TokenizerClassPad.measured`) spells it.
+    public var name: String
+    /// Why this class, for messages: "tokenizer_config.json's tokenizer_class", "config.json's
+    /// model_type \"qwen2\" overrides …".
+    public var reason: String
+
+    /// What AutoTokenizer reads to choose the class.
+    public struct Inputs: Sendable, Equatable {
+        /// tokenizer_config.json's `tokenizer_class`.
+        public var tokenizerConfigClass: String?
+        /// config.json's `tokenizer_class`.
+        public var configClass: String?
+        /// config.json's top-level `model_type` (not one read from `text_config`: AutoConfig
+        /// needs it at the top).
+        public var modelType: String?
+        /// tokenizer.json's text holds `"ByteLevel"` (transformers' own test is that substring).
+        public var byteLevelJSON: Bool
+
+        public init(tokenizerConfigClass: String? = nil, configClass: String? = nil, modelType: String? = nil, byteLevelJSON: Bool = false) {
+            self.tokenizerConfigClass = tokenizerConfigClass
+            self.configClass = configClass
+            self.modelType = modelType
+            self.byteLevelJSON = byteLevelJSON
+        }
+    }
+
+    static let backend = "TokenizersBackend"
+    static let genericNames: Set = ["TokenizersBackend", "PythonBackend", "PreTrainedTokenizerFast", "MistralCommonBackend"]
+
+    /// The class AutoTokenizer builds, or nil when the folder names none and its model type has
+    /// no registered class (AutoTokenizer then builds TokenizersBackend, which takes the padding
+    /// section: the reader's behaviour without a class).
+    public static func resolve(_ inputs: Inputs) -> AutoTokenizerClass? {
+        let hub = inputs.tokenizerConfigClass ?? inputs.configClass
+        let hubFile = inputs.tokenizerConfigClass != nil ? "tokenizer_config.json" : "config.json"
+        let type = inputs.modelType.flatMap { $0.isEmpty ? nil : $0 }
+        let registered = type.flatMap { Self.registered[$0] }
+        let incorrect = type.map(incorrectHubClass.contains) ?? false
+        if let hub, hub.droppingFast == "LlamaTokenizer", registered?.droppingFast != "MistralCommonBackend", !incorrect, inputs.byteLevelJSON {
+            return AutoTokenizerClass(name: backend, reason: "\(hubFile) names \(quoted(hub)) but tokenizer.json is ByteLevel, "
+                                      + "for which AutoTokenizer builds \(backend)")
+        }
+        if let hub, let type, let registered, registered.droppingFast != hub.droppingFast {
+            let registeredName = registered.droppingFast
+            let because = "config.json's model_type \(quoted(type)) is registered to \(registeredName), not \(hubFile)'s \(quoted(hub))"
+            if !genericNames.contains(registeredName) {
+                let name = incorrect ? registeredName : hub
+                if specialized.contains(name) {
+                    return AutoTokenizerClass(name: name, reason: incorrect
+                        ? because + ", and transformers lists that type as having an incorrect hub tokenizer_class"
+                        : because + "; the hub class, a specialized one, is kept")
+                }
+            }
+            return AutoTokenizerClass(name: backend, reason: because + ", so AutoTokenizer builds \(backend)")
+        }
+        if let name = inputs.tokenizerConfigClass {
+            return AutoTokenizerClass(name: name, reason: "tokenizer_config.json's tokenizer_class")
+        }
+        if let name = inputs.configClass {
+            return AutoTokenizerClass(name: name, reason: "config.json's tokenizer_class")
+        }
+        if let type, let registered {
+            let name = registered.droppingFast == "MistralCommonBackend" ? backend : registered
+            return AutoTokenizerClass(name: name, reason: "registered for config.json's model_type \(quoted(type))")
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// The name without a trailing "Fast", as transformers compares class names.
+    var droppingFast: String { hasSuffix("Fast") ? String(dropLast(4)) : self }
+}
