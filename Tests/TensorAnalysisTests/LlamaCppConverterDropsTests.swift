@@ -31,4 +31,20 @@ import TensorAnalysis
             #expect(LlamaCppConverterDrops.reason(forHubName: name, architecture: "bert") == nil, "\(name)")
         }
     }
+
+    /// `DistilBertModel.filter_tensors`: "These layers act as MLM head" (`vocab_*`), for that
+    /// converter class only; its `distilbert.` prefix and RoBERTa's `roberta.` come off first.
+    @Test("DistilBERT's masked-LM head is dropped for a DistilBERT side only; prefixed poolers alike")
+    func distilBERTHead() {
+        for name in ["vocab_transform.weight", "vocab_layer_norm.bias", "vocab_projector.bias", "distilbert.vocab_transform.weight"] {
+            #expect(LlamaCppConverterDrops.reason(forHubName: name, architecture: "bert", distilBERT: true) != nil, "\(name)")
+            #expect(LlamaCppConverterDrops.reason(forHubName: name, architecture: "bert", distilBERT: false) == nil, "\(name)")
+            #expect(LlamaCppConverterDrops.reason(forHubName: name, architecture: "llama", distilBERT: true) == nil, "\(name)")
+        }
+        #expect(LlamaCppConverterDrops.reason(forHubName: "distilbert.transformer.layer.0.ffn.lin1.weight", architecture: "bert",
+                                              distilBERT: true) == nil)
+        #expect(LlamaCppConverterDrops.reason(forHubName: "roberta.pooler.dense.weight", architecture: "bert") != nil)
+        #expect(LlamaCppConverterDrops.reason(forHubName: "roberta.embeddings.position_ids", architecture: "bert") != nil)
+    }
 }
+

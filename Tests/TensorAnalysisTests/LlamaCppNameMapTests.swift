@@ -15,4 +15,24 @@ import TestSupport
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.x.mlp.up_proj.weight") == nil)
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.rotary_emb.inv_freq") == nil)
     }
+
+    /// The RoBERTa, XLM-R and DistilBERT converters (architecture `bert`) strip `roberta.` /
+    /// `distilbert.` first; every pair gguf-bert-family/generate.py made with gguf-py's BERT map.
+    @Test("the bert family's prefixes and DistilBERT's names pair as gguf-py names them", arguments: ["roberta", "xlmr-cls", "distilbert-mlm"])
+    func bertFamily(fixture: String) throws {
+        let cases = try #require(try Fixtures.json("gguf-bert-family/expected.json") as? [String: Any])
+        let pairs = try #require((cases[fixture] as? [String: Any])?["pairs"] as? [String: String])
+        #expect(pairs.count >= 20)
+        for (hub, gguf) in pairs {
+            #expect(LlamaCppNameMap.ggufName(forHubName: hub) == gguf, "\(hub)")
+        }
+    }
+
+    @Test("a prefix is stripped once, subclass prefix before bert.: the converters' order")
+    func prefixOrder() {
+        #expect(LlamaCppNameMap.hubBase("roberta.bert.embeddings.word_embeddings.weight") == "embeddings.word_embeddings.weight")
+        #expect(LlamaCppNameMap.hubBase("bert.roberta.embeddings.word_embeddings.weight") == "roberta.embeddings.word_embeddings.weight")
+        #expect(LlamaCppNameMap.hubBase("roberta.roberta.x") == "roberta.x")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "xroberta.embeddings.word_embeddings.weight") == nil)
+    }
 }

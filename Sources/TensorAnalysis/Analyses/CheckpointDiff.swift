@@ -34,8 +34,23 @@ public struct CheckpointDiff: Sendable {
         /// How the rows were paired when a converter is known to reorder them (llama's q/k
         /// in a GGUF file): permuted back, or why not; nil for every other tensor.
         public let rowOrder: LlamaCppRotaryOrder.Decision?
+        /// How a RoBERTa-family position table's rows were paired with its GGUF conversion's,
+        /// which the converter stores from `pad_token_id + 1` on: offset, or why not; nil for
+        /// every other tensor (`LlamaCppPositionOffset`).
+        public let rowOffset: LlamaCppPositionOffset.Decision?
 
-        public var shapeChanged: Bool { shapeA != shapeB }
+        /// The shapes whose values were compared: as stored, except the Hub side's position rows
+        /// the converter cut (`rowOffset`). `shapeA`/`shapeB` stay as stored.
+        public var comparedShapeA: [UInt64] { Self.skipping(rowOffset.flatMap { $0.hubIsA ? $0.hubRowsSkipped : nil }, of: shapeA) }
+        public var comparedShapeB: [UInt64] { Self.skipping(rowOffset.flatMap { $0.hubIsA ? nil : $0.hubRowsSkipped }, of: shapeB) }
+
+        static func skipping(_ rows: Int?, of shape: [UInt64]) -> [UInt64] {
+            guard let rows, let first = shape.first, first >= UInt64(rows) else { return shape }
+            return [first - UInt64(rows)] + shape.dropFirst()
+        }
+
+        /// The shapes differ once the converter's known row cut is allowed for.
+        public var shapeChanged: Bool { comparedShapeA != comparedShapeB }
         public var dtypeChanged: Bool { dtypeA != dtypeB }
         /// Shapes agree but the values cannot be compared element-wise (complex vs real, a
         /// ggml type whose values are not decoded): `notComparedReason` says which.
@@ -190,7 +205,7 @@ public struct CheckpointDiff: Sendable {
     /// tensors of either side the other lacks by design (`LlamaCppConverterDrops.dropped`).
     public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5,
                 nameMap: [ExactText: String] = [:], rowOrders: [ExactText: LlamaCppRotaryOrder.Decision] = [:],
-                converterDrops: [ExactText: String] = [:]) {
+                converterDrops: [ExactText: String] = [:], rowOffsets: [ExactText: LlamaCppPositionOffset.Decision] = [:]) {
         self.tolerance = tolerance
         sourceIssuesA = SourceRules.findings(a)
         sourceIssuesB = SourceRules.findings(b)
@@ -290,7 +305,14 @@ public struct CheckpointDiff: Sendable {
             guard let x = viewOfA[key(name)], let y = partner(name).flatMap({ viewOfB[$0] }) else { return nil }
             return (x, y)
         } + aliasPairs).sorted { (ExactText($0.0.name), ExactText($0.1.name)) < (ExactText($1.0.name), ExactText($1.1.name)) }
-        let compared = pairs.filter { $0.0.shape == $0.1.shape }
+        // A position table the converter stored from `pad_token_id + 1` on is compared from
+        // there: the Hub side read without those rows (`rowOffsets`, by A's name).
+        func window(_ x: TensorView, _ y: TensorView) -> (TensorView, TensorView) {
+            guard let offset = rowOffsets[key(x.name)], let rows = offset.hubRowsSkipped else { return (x, y) }
+            if offset.hubIsA { return (x.droppingLeadingRows(rows) ?? x, y) }
+            return (x, y.droppingLeadingRows(rows) ?? y)
+        }
+        let compared = pairs.map(window).filter { $0.0.shape == $0.1.shape }
         // Pairs that read the very same bytes as an earlier pair, in the same layout and order
         // (views of one torch storage under many names), take its result: 2,000 names of one
         // 64 MB storage compared it 2,000 times (17.7 s; adversarial test, 2026-12-04).
@@ -312,16 +334,22 @@ public struct CheckpointDiff: Sendable {
         var indices = resultIndex.makeIterator()
         var exactCounts: [Int: Int] = [:]
         comparisons = pairs.map { x, y in
-            let index = x.shape == y.shape ? indices.next() : nil
-            let result = index.map { distinctResults[$0] }
+            let (wx, wy) = window(x, y)
+            let index = wx.shape == wy.shape ? indices.next() : nil
+            var result = index.map { distinctResults[$0] }
+            // Top rows as A's row numbers: the window of A starts at its skipped rows.
+            if let offset = rowOffsets[key(x.name)], offset.hubIsA, let rows = offset.hubRowsSkipped, wx.shape != x.shape {
+                result = result.map { $0.shiftingRows(by: rows) }
+            }
             let exact = Comparison.isExact(x.elementType)
             var exactDifferences: Int?
             var statistics = result?.statistics
             if exact, statistics != nil, let index {
-                exactDifferences = exactCounts[index] ?? x.exactDifferences(from: y)
+                exactDifferences = exactCounts[index] ?? wx.exactDifferences(from: wy)
                 exactCounts[index] = exactDifferences
                 // Integers beyond 2^53 that differ: their distances, taken exactly.
                 if (exactDifferences ?? 0) > 0, rowOrders[key(x.name)]?.order == nil,
+                   rowOffsets[key(x.name)]?.hubRowsSkipped == nil,
                    let exactStatistics = x.exactDifferenceStatistics(from: y, topRows: topRows) {
                     statistics = exactStatistics
                 }
@@ -330,6 +358,7 @@ public struct CheckpointDiff: Sendable {
                               identicalBytes: result?.identicalBytes ?? false, statistics: statistics,
                               rowOrder: Self.rowOrder(rowOrders[key(x.name)], shapesAgree: x.shape == y.shape,
                                                       compared: result?.statistics != nil),
+                              rowOffset: rowOffsets[key(x.name)],
                               exactDifferences: exactDifferences)
         }
     }

@@ -13,7 +13,14 @@ import GGUFFormat
 /// - architecture `bert`: `BertModel.filter_tensors` (`conversion/bert.py`) drops, after a
 ///   leading `bert.`, `embeddings.position_ids` (a buffer), `pooler.dense.weight`/`.bias` ("we
 ///   are only using BERT for embeddings") and everything under `cls.predictions` and
-///   `cls.seq_relationship` (the pre-training heads).
+///   `cls.seq_relationship` (the pre-training heads). The RoBERTa, XLM-R and DistilBERT
+///   converters strip their own prefix (`roberta.`, `distilbert.`) before calling it
+///   (`LlamaCppNameMap.hubBase`), so a `roberta.pooler.dense.weight` is dropped alike;
+/// - DistilBERT (`DistilBertModel.filter_tensors`): after `distilbert.`, every name starting with
+///   `vocab_` ("These layers act as MLM head": `vocab_transform`, `vocab_layer_norm`,
+///   `vocab_projector`; in DistilBertForMaskedLM they sit beside `distilbert.`, not under it).
+///   Only for a DistilBERT side — config.json's model_type `distilbert`, or tensors named
+///   `distilbert.…` — since only that converter class has the rule.
 /// Only names these rules cover are excused; any other missing tensor still fails.
 public enum LlamaCppConverterDrops {
     static let bufferEndings = [".attention.masked_bias", ".attention.bias", ".rotary_emb.inv_freq"]
@@ -22,12 +29,17 @@ public enum LlamaCppConverterDrops {
 
     /// Why llama.cpp's converter leaves Hub tensor `name` out of a GGUF file of
     /// `architecture`, or nil when it keeps it (or no rule says).
-    public static func reason(forHubName name: String, architecture: String?) -> String? {
+    /// `distilBERT`: the Hub side is a DistilBERT checkpoint (`isDistilBERT`).
+    public static func reason(forHubName name: String, architecture: String?, distilBERT: Bool = false) -> String? {
         if bufferEndings.contains(where: name.hasSuffix) {
             return "a buffer llama.cpp's converter skips for every model (convert_hf_to_gguf.py, ModelBase.prepare_tensors)"
         }
         guard architecture == "bert" else { return nil }
-        let base = name.hasPrefix("bert.") ? String(name.dropFirst(5)) : name
+        let base = LlamaCppNameMap.hubBase(name)
+        if distilBERT, base.hasPrefix("vocab_") {
+            return "llama.cpp's DistilBERT converter drops the masked-LM head "
+                + "(conversion/bert.py, DistilBertModel.filter_tensors: \"These layers act as MLM head\")"
+        }
         if base == "embeddings.position_ids" {
             return "a buffer llama.cpp's BERT converter drops (conversion/bert.py, BertModel.filter_tensors)"
         }
@@ -53,10 +65,18 @@ public enum LlamaCppConverterDrops {
         // the GGUF file, GGUF → Hub when A is).
         let ggufNames = Set(gguf.tensors.map { ExactText($0.name) })
         let mapped = ggufB ? nameMap : Dictionary(nameMap.map { (ExactText($1), $0.text) }, uniquingKeysWith: { first, _ in first })
+        let distilBERT = isDistilBERT(hub)
         var dropped: [ExactText: String] = [:]
         for view in hub.tensors where !ggufNames.contains(ExactText(mapped[ExactText(view.name)] ?? view.name)) {
-            if let why = reason(forHubName: view.name, architecture: architecture) { dropped[ExactText(view.name)] = why }
+            if let why = reason(forHubName: view.name, architecture: architecture, distilBERT: distilBERT) { dropped[ExactText(view.name)] = why }
         }
         return dropped
+    }
+
+    /// Whether llama.cpp's `DistilBertModel` converter class is the one for `hub`: config.json's
+    /// model_type `distilbert`, or (with no model_type stated) a tensor named `distilbert.…`.
+    static func isDistilBERT(_ hub: Checkpoint) -> Bool {
+        if let type = hub.config?.modelType { return type == "distilbert" }
+        return hub.tensors.contains { $0.name.hasPrefix("distilbert.") }
     }
 }

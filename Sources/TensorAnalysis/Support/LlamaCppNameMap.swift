@@ -6,9 +6,17 @@ import StrictJSON
 ///
 /// The table is gguf-py 0.19.0's `get_tensor_name_map(MODEL_ARCH.LLAMA / BERT / QWEN3, …)` for the
 /// tensors those converters keep (checked by hand against it; see README "diff across formats").
-/// BERT's converter drops a leading `bert.` first, as here. `.weight`/`.bias` suffixes carry
-/// over. What the converter changes beyond names — llama's `q_proj`/`k_proj` rows, permuted
-/// for the rotary layout — is `LlamaCppRotaryOrder`'s.
+/// `.weight`/`.bias` suffixes carry over.
+///
+/// Architecture `bert` is written by four converter classes (llama.cpp as vendored by
+/// llama-cpp-python 0.3.36, `conversion/bert.py`), each stripping its own prefix before the
+/// map is consulted, as `hubBase` does: `RobertaModel` and `XLMRobertaModel.filter_tensors` a
+/// leading `roberta.` (e.g. bge-reranker-v2-m3), `DistilBertModel.filter_tensors` a leading
+/// `distilbert.`, then `BertModel.filter_tensors` (which all of them call) a leading `bert.`.
+/// Why all here: the Hub names of a RoBERTa or DistilBERT head model were "only in A" against
+/// their faithful conversion (hunt-53b D1). What the converter changes beyond names — llama's
+/// `q_proj`/`k_proj` rows, permuted for the rotary layout, and RoBERTa's position rows, cut
+/// from `pad_token_id + 1` on — is `LlamaCppRotaryOrder`'s and `LlamaCppPositionOffset`'s.
 public enum LlamaCppNameMap {
     /// (Hub pattern, GGUF pattern); `{N}` is a layer number.
     static let rules: [(hub: String, gguf: String)] = [
@@ -41,12 +49,38 @@ public enum LlamaCppNameMap {
         ("encoder.layer.{N}.intermediate.dense", "blk.{N}.ffn_up"),
         ("encoder.layer.{N}.output.dense", "blk.{N}.ffn_down"),
         ("encoder.layer.{N}.output.LayerNorm", "blk.{N}.layer_output_norm"),
+        // RoBERTa / XLM-R sequence classification heads (RobertaForSequenceClassification,
+        // XLMRobertaForSequenceClassification: converter classes of their own).
+        ("classifier.dense", "cls"),
+        ("classifier.out_proj", "cls.output"),
+        // DistilBERT (gguf-py's BERT map, "# distillbert"); its embeddings are BERT's names.
+        ("transformer.layer.{N}.attention.q_lin", "blk.{N}.attn_q"),
+        ("transformer.layer.{N}.attention.k_lin", "blk.{N}.attn_k"),
+        ("transformer.layer.{N}.attention.v_lin", "blk.{N}.attn_v"),
+        ("transformer.layer.{N}.attention.out_lin", "blk.{N}.attn_output"),
+        ("transformer.layer.{N}.sa_layer_norm", "blk.{N}.attn_output_norm"),
+        ("transformer.layer.{N}.ffn.lin1", "blk.{N}.ffn_up"),
+        ("transformer.layer.{N}.ffn.lin2", "blk.{N}.ffn_down"),
+        ("transformer.layer.{N}.output_layer_norm", "blk.{N}.layer_output_norm"),
     ]
+
+    /// The prefixes the `bert` converter classes strip, in the order they strip them: a
+    /// subclass's own (`roberta.`, `distilbert.`) first, then `BertModel`'s `bert.`.
+    static let subclassPrefixes = ["roberta.", "distilbert."]
+    static let bertPrefix = "bert."
+
+    /// `name` as the `bert` converters see it after their prefix strips (see the type's doc).
+    /// Stripped whatever the architecture: no llama-family name starts with these.
+    public static func hubBase(_ name: String) -> String {
+        var base = Substring(name)
+        if let prefix = subclassPrefixes.first(where: { base.hasPrefix($0) }) { base = base.dropFirst(prefix.count) }
+        if base.hasPrefix(bertPrefix) { base = base.dropFirst(bertPrefix.count) }
+        return String(base)
+    }
 
     /// The GGUF name of the Hub tensor `name`, or nil when no rule covers it.
     public static func ggufName(forHubName name: String) -> String? {
-        var base = name
-        if base.hasPrefix("bert.") { base.removeFirst(5) }
+        var base = hubBase(name)
         var suffix = ""
         for ending in [".weight", ".bias"] where base.hasSuffix(ending) {
             base.removeLast(ending.count)

@@ -105,7 +105,8 @@ struct DiffCommand: ParsableCommand {
                     // `+ 0`: `--tolerance -0` passes the check (−0 ≥ 0) and is the tolerance 0, not "−0.0" in the report.
                     CheckpointDiff(a: first, b: second, tolerance: tolerance + 0, topRows: topRows, nameMap: names,
                                    rowOrders: LlamaCppRotaryOrder.decisions(a: first, b: second, nameMap: names),
-                                   converterDrops: map == nil ? LlamaCppConverterDrops.dropped(a: first, b: second, nameMap: names) : [:])
+                                   converterDrops: map == nil ? LlamaCppConverterDrops.dropped(a: first, b: second, nameMap: names) : [:],
+                                   rowOffsets: LlamaCppPositionOffset.decisions(a: first, b: second, nameMap: names))
                 }
             }
             // Only a map the user wrote: the built-in one names just what each side has.

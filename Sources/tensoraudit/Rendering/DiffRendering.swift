@@ -22,6 +22,12 @@ enum DiffRendering {
                 .object(["permuted": .bool(order.order != nil), "heads": order.heads.map { .int(Int64($0)) } ?? .null,
                          "evidence": .string(order.evidence)])
             } ?? .null
+            // Added within version 1: a RoBERTa-family position table's rows paired from
+            // pad_token_id + 1 on (`LlamaCppPositionOffset`), or why not; null for other tensors.
+            object["row_offset"] = c.rowOffset.map { offset in
+                .object(["rows_skipped": offset.hubRowsSkipped.map { .int(Int64($0)) } ?? .null,
+                         "side": .string(offset.hubIsA ? "a" : "b"), "evidence": .string(offset.evidence)])
+            } ?? .null
             if c.identicalBytes {
                 object["max_abs_diff"] = .double(0)
                 object["relative_l2"] = .double(0)
@@ -144,7 +150,8 @@ enum DiffRendering {
         var lines = ["A: \(TextFormatting.safeName(a))", "B: \(TextFormatting.safeName(b))", ""]
         let rows = diff.comparisons.map { c -> [String] in
             let dtype = c.dtypeChanged ? "\(c.dtypeA.rawValue) -> \(c.dtypeB.rawValue)" : c.dtypeA.rawValue
-            let shape = shapeText(c.shapeA) + (c.shapeChanged ? " -> " + shapeText(c.shapeB) : "")
+            // The stored shapes: a position table compared from pad_token_id + 1 on shows both.
+            let shape = shapeText(c.shapeA) + (c.shapeA != c.shapeB ? " -> " + shapeText(c.shapeB) : "")
             let status: String
             if c.shapeChanged { status = "SHAPE CHANGED" }
             else if c.incomparable { status = "NOT COMPARED" }
@@ -167,7 +174,7 @@ enum DiffRendering {
             }
             guard let s = c.statistics else { continue }
             if c.exactValuesDiffer {
-                lines.append("  \(TextFormatting.safeName(c.name)): \(c.exactDifferences ?? s.differingElements) of \(c.shapeA.reduce(1, *)) values differ "
+                lines.append("  \(TextFormatting.safeName(c.name)): \(c.exactDifferences ?? s.differingElements) of \(c.comparedShapeA.reduce(1, *)) values differ "
                     + "(\(c.dtypeA.rawValue) values are compared exactly: no rounding explains a changed value)")
             }
             if !s.topRows.isEmpty {
@@ -196,6 +203,11 @@ enum DiffRendering {
         for (evidence, names) in byEvidence {
             let shown = names.prefix(3).map(quoted).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
             lines.append("row order: \(names.count) tensor\(names.count == 1 ? "" : "s") (\(shown)): \(TextFormatting.safeMessage(evidence))")
+        }
+        // One table per model: a line each.
+        for c in diff.comparisons {
+            guard let offset = c.rowOffset else { continue }
+            lines.append("row offset: \(quoted(c.name)): \(TextFormatting.safeMessage(offset.evidence))")
         }
         if !diff.onlyInA.isEmpty {
             // Quoted: a tensor named `a, b` read as two tensors (adversarial test, 2026-12-06).

@@ -1,0 +1,100 @@
+import CheckpointIO
+import StrictJSON
+import GGUFFormat
+
+/// How `diff` pairs the rows of a RoBERTa-family position table with its GGUF conversion, and
+/// the evidence for it.
+///
+/// The fact (llama.cpp as vendored by llama-cpp-python 0.3.36, `conversion/bert.py`):
+/// `RobertaModel.modify_tensors` and `XLMRobertaModel.modify_tensors` ("position embeddings
+/// start at pad_token_id + 1, so just chop down the weight tensor") store
+/// `embeddings.position_embeddings.weight[pad_token_id + 1:]` as `position_embd.weight`, under
+/// `general.architecture` `bert`, with the offset from the config's `pad_token_id` (none cut
+/// when it is None). So a faithful conversion's table is `pad_token_id + 1` rows shorter, and
+/// its row r is the Hub's row r + pad_token_id + 1: a "shape change" until hunt-53b D1.
+///
+/// Claimed only where the facts say so: architecture `bert`, a RoBERTa-family Hub side
+/// (config.json's model_type `roberta` or `xlm-roberta`, or — no model_type stated — names with
+/// the converter's `roberta.` prefix), the offset from config.json's `pad_token_id`, and the
+/// row counts agreeing with it. CamemBERT is not in it: the converter registers
+/// `CamembertModel` with `BertModel`, which cuts nothing. Otherwise the shapes are compared as
+/// stored and the decision says why.
+public enum LlamaCppPositionOffset {
+    /// One position table's row pairing.
+    public struct Decision: Sendable, Equatable {
+        /// Rows of the Hub side's table left out before comparing (`pad_token_id + 1`); nil
+        /// when the tables are compared as stored.
+        public let hubRowsSkipped: Int?
+        /// Whether the Hub side is A (then A's rows are the ones skipped, and top rows are
+        /// numbered as A's); false when A is the GGUF file.
+        public let hubIsA: Bool
+        /// Why, in one sentence (reports show it).
+        public let evidence: String
+    }
+
+    static let hubName = "embeddings.position_embeddings.weight"
+    static let ggufName = "position_embd.weight"
+    /// The model types whose converter classes cut the rows (`RobertaModel`, `XLMRobertaModel`).
+    static let cuttingModelTypes: Set<String> = ["roberta", "xlm-roberta"]
+    static let source = "llama.cpp's RobertaModel/XLMRobertaModel converter (conversion/bert.py, llama-cpp-python 0.3.36)"
+
+    /// The decision for the position-table pair (through `nameMap`, A's name → B's) of a Hub
+    /// checkpoint and a GGUF file of architecture `bert` whose row counts differ; empty
+    /// otherwise (tables of equal rows need no statement).
+    public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
+        let ggufA = a.ggufModel, ggufB = b.ggufModel
+        guard (ggufA == nil) != (ggufB == nil), let gguf = ggufA ?? ggufB,
+              LlamaCppArchitectures.architecture(of: gguf) == "bert" else { return [:] }
+        let hub = ggufA == nil ? a : b
+        for view in a.tensors {
+            let nameB = nameMap[ExactText(view.name)] ?? view.name
+            let (hubName, ggufName) = ggufA == nil ? (view.name, nameB) : (nameB, view.name)
+            guard ggufName == Self.ggufName, LlamaCppNameMap.hubBase(hubName) == Self.hubName,
+                  let hubView = hub.tensor(named: hubName), let ggufView = (ggufA == nil ? b : a).tensor(named: ggufName),
+                  hubView.shape.count == 2, ggufView.shape.count == 2, hubView.shape[1] == ggufView.shape[1],
+                  hubView.shape[0] > ggufView.shape[0] else { continue }
+            let decision = decide(hubName: hubName, hubRows: hubView.shape[0], ggufRows: ggufView.shape[0], config: hub.config)
+            return [ExactText(view.name): Decision(hubRowsSkipped: decision.rows, hubIsA: ggufA == nil, evidence: decision.evidence)]
+        }
+        return [:]
+    }
+
+    /// The rows to skip, or nil with the reason they are not known.
+    static func decide(hubName: String, hubRows: UInt64, ggufRows: UInt64, config: ModelConfig?) -> (rows: Int?, evidence: String) {
+        let asStored = ": shapes compared as stored"
+        let family: String
+        if let type = config?.modelType {
+            guard cuttingModelTypes.contains(type) else {
+                return (nil, "config.json's model_type '\(type)' is not one whose converter cuts position rows "
+                    + "(roberta, xlm-roberta: \(source))" + asStored)
+            }
+            family = "model_type '\(type)'"
+        } else if hubName.hasPrefix("roberta.") {
+            family = "the Hub names' 'roberta.' prefix (no model_type in config.json)"
+        } else {
+            return (nil, (config == nil ? "no config.json" : "config.json states no model_type")
+                + " and the Hub names have no 'roberta.' prefix, so nothing shows a RoBERTa-family model, whose converter "
+                + "alone cuts position rows" + asStored)
+        }
+        let pad: Int
+        switch config?.padToken ?? .absent {
+        case .id(let id) where id >= 0: pad = id
+        case .id(let id):
+            return (nil, "config.json's pad_token_id \(id) is negative: no row offset to pair by" + asStored)
+        case .absent:
+            return (nil, (config == nil ? "no config.json" : "config.json states no pad_token_id")
+                + ", so the rows the converter cut (pad_token_id + 1) are not known" + asStored)
+        case .none:
+            return (nil, "config.json's pad_token_id is null: the converter cuts no position rows" + asStored)
+        case .invalid(let text):
+            return (nil, "config.json's pad_token_id is \(text), not an integer: the rows the converter cut are not known" + asStored)
+        }
+        let rows = pad + 1
+        guard hubRows - ggufRows == UInt64(rows) else {
+            return (nil, "\(hubRows) rows less pad_token_id + 1 = \(rows) (pad_token_id \(pad) from config.json) are "
+                + "\(hubRows >= UInt64(rows) ? String(hubRows - UInt64(rows)) : "none"), not the GGUF side's \(ggufRows)" + asStored)
+        }
+        return (rows, "the Hub rows from pad_token_id + 1 = \(rows) on compared with the GGUF rows from 0 (pad_token_id \(pad) "
+            + "from config.json; RoBERTa family by \(family)): \(source) stores position embeddings from pad_token_id + 1 on")
+    }
+}
