@@ -10,13 +10,10 @@ import TestSupport
     @Test("the Swift tables hold exactly what transformers' tables and classes say")
     func tablesMatchTransformers() throws {
         let document = try #require(try Fixtures.json("knowledge/tokenizer-vocab-files.json") as? [String: Any])
-        let types = try #require(document["model_types"] as? [String: String])
         let files = try #require(document["vocab_files"] as? [String: String])
-        #expect(TokenizerVocabFiles.classByModelType == types)
         #expect(TokenizerVocabFiles.vocabFileByClass == files)
         // Spot checks, as transformers 5.25's own source states them.
-        #expect(types["albert"] == "AlbertTokenizer" && files["AlbertTokenizer"] == "spiece.model")
-        #expect(types["bert"] == "BertTokenizer" && files["BertTokenizer"] == "vocab.txt")
+        #expect(files["AlbertTokenizer"] == "spiece.model" && files["BertTokenizer"] == "vocab.txt")
     }
 
     /// The note for the class AutoTokenizer builds from `tokenizerClass` (tokenizer_config.json)
