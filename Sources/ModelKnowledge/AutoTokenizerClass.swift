@@ -40,6 +40,16 @@ public struct AutoTokenizerClass: Sendable, Equatable {
         }
     }
 
+    /// The class transformers instantiates for `name` (`specialized`: ElectraTokenizer,
+    /// LayoutLMTokenizer and LxmertTokenizer are BertTokenizer in transformers 5.25, LED's and
+    /// MVP's RobertaTokenizer).
+    public var instantiated: String { Self.specialized[name] ?? name }
+
+    /// `table`'s entry for this class: its name's, else the instantiated class's. Why: the
+    /// measured tables are keyed by the names they were measured under, and an ElectraTokenizer
+    /// folder missed BertTokenizer's rebuilt normalizer and its "[PAD]" (review-53 #2).
+    func entry<Value>(in table: [String: Value]) -> Value? { table[name] ?? table[instantiated] }
+
     static let backend = "TokenizersBackend"
     static let genericNames: Set = ["TokenizersBackend", "PythonBackend", "PreTrainedTokenizerFast", "MistralCommonBackend"]
 
@@ -61,7 +71,7 @@ public struct AutoTokenizerClass: Sendable, Equatable {
             let because = "config.json's model_type \(quoted(type)) is registered to \(registeredName), not \(hubFile)'s \(quoted(hub))"
             if !genericNames.contains(registeredName) {
                 let name = incorrect ? registeredName : hub
-                if specialized.contains(name) {
+                if specialized[name] != nil {
                     return AutoTokenizerClass(name: name, reason: incorrect
                         ? because + ", and transformers lists that type as having an incorrect hub tokenizer_class"
                         : because + "; the hub class, a specialized one, is kept")

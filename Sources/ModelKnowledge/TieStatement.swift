@@ -33,6 +33,14 @@ public enum TieStatement {
         guard let modelType = config.modelType else {
             return "config.json \(config.modelTypeAbsence), so no tie default applies"
         }
+        // A composite type outside the table reads the two keys its own way (`CompositeTies`):
+        // a LLaVA stating false at the top level and true in its text_config was "sets
+        // tie_word_embeddings: false, yet the bytes are identical", beside a finding that
+        // calls it tied, as transformers does (review-53 #1).
+        if let measured = TyingJudge.compositeTie(config, modelType: modelType) {
+            let sentence = measured.sentence.hasSuffix(".") ? String(measured.sentence.dropLast()) : measured.sentence
+            return measured.tied == false ? sentence + ", yet the bytes are identical" : sentence
+        }
         switch config.tieWordEmbeddings {
         case .value(true):
             return "config.json sets tie_word_embeddings: true"

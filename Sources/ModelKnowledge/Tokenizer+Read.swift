@@ -74,7 +74,7 @@ extension Tokenizer {
         // The class's rebuild when it was measured to make one; else tokenizer.json's own, which
         // the generic backends keep (the config's `tokenize_chinese_chars` included: ignored).
         tokenizer.wordIsolation = jsonContents?.wordIsolation.flatMap { file in
-            if let rebuild = builtClass.flatMap({ ClassWordIsolation.measured[$0.name] }) {
+            if let rebuild = builtClass.flatMap({ $0.entry(in: ClassWordIsolation.measured) }) {
                 return rebuild.apply(to: file, tokenizeChineseChars: config?.tokenizeChineseChars)
             }
             return file.punctuation ? file : nil
@@ -135,7 +135,7 @@ extension Tokenizer {
             let named = built.reason == "tokenizer_config.json's tokenizer_class"
             let source = named ? "\(configFile) (tokenizer_class \(name)" : "the class AutoTokenizer builds, \(name) (\(built.reason)"
             let subject = named ? "tokenizer_class \(name)" : "\(name), the class AutoTokenizer builds,"
-            switch TokenizerClassPad.measured[built.name] {
+            switch built.entry(in: TokenizerClassPad.measured) {
             case .own(let text?)?:
                 candidates.append(PadToken(content: text, id: id(for: text), declaredIn: "\(source), whose own pad token in transformers \(version) it is)"))
                 setAside = "\(subject) has its own pad token \(quoted(text)), which comes first in transformers \(version)"

@@ -15,7 +15,7 @@ public enum TokenizerVocabFiles {
     /// on the override path: it reads tokenizer.json, and from vocab.txt alone transformers 5.25
     /// builds nothing ("Couldn't instantiate the backend tokenizer"), which is no file to name.
     public static func vocabTextNote(builtClass: AutoTokenizerClass?, vocabText: String) -> String? {
-        guard let builtClass, builtClass.name != AutoTokenizerClass.backend, let file = vocabFileByClass[builtClass.name], file != "vocab.txt" else { return nil }
+        guard let builtClass, builtClass.name != AutoTokenizerClass.backend, let file = builtClass.entry(in: vocabFileByClass), file != "vocab.txt" else { return nil }
         return "\(vocabText): rows are named from this vocab.txt, but transformers' AutoTokenizer builds \(builtClass.name) (\(builtClass.reason)), "
             + "which reads its vocabulary from \(file), not vocab.txt: the names are vocab.txt's, which that tokenizer does not use"
     }

@@ -209,6 +209,14 @@ public enum TyingJudge {
                     : "No config.json, and the output projection's bytes were not compared.")
                 : result(nil, .none, "No config.json and no output projection: nothing says whether the embedding is tied.")
         }
+        // A config transformers refuses to load builds no model, so neither its keys nor a model
+        // type's default say what a loaded model ties. Why: a Llama config with a pad_token_id
+        // list, which `config-invalid-value` says transformers 5 refuses, read "not tied
+        // (evidence: model-type-default)" (hunt-53a D6).
+        if let refused = config.refusal ?? (config.padTokenIDIsList ? "states pad_token_id as a list, which transformers 5 refuses to load" : nil) {
+            return result(nil, .unknown, "\(config.path): \(refused), so neither its tie_word_embeddings nor a model type's default "
+                + "speaks of a model loaded from it." + noHead)
+        }
         guard let modelType = config.modelType else {
             return result(nil, .unknown, "\(config.path) \(config.modelTypeAbsence), so it is not a transformers config and no tie default applies." + noHead)
         }

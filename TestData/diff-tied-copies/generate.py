@@ -23,6 +23,9 @@ Cases:
   `llava_variants` records, for B's config.json edited each way the two keys can be stated,
   whether transformers' from_pretrained(B) gives A's lm_head back (the tests write the same
   variants of B's config.json and compare `diff A B` with these verdicts).
+- gemma3: Gemma3ForConditionalGeneration (a Gemma 3 text model and a SigLIP vision tower), tied;
+  drops lm_head.weight. `gemma3_variants` as `llava_variants` (Gemma3Config does not read the
+  text_config's key: a re-save stating false only there is still tied, review-53 #3).
 
 Run: `python3 TestData/diff-tied-copies/generate.py` (transformers, torch, safetensors).
 """
@@ -57,6 +60,14 @@ def build(case):
         config = transformers.LlavaConfig(text_config=text, vision_config=vision, image_token_index=31,
                                           projector_hidden_act="gelu", vision_feature_layer=-1)
         return transformers.LlavaForConditionalGeneration(config)
+    if case == "gemma3":
+        text = transformers.Gemma3TextConfig(vocab_size=32, hidden_size=8, intermediate_size=16, num_hidden_layers=1,
+                                             num_attention_heads=2, num_key_value_heads=1, head_dim=4, sliding_window=4)
+        vision = transformers.SiglipVisionConfig(hidden_size=8, intermediate_size=16, num_hidden_layers=1,
+                                                 num_attention_heads=2, image_size=8, patch_size=4)
+        config = transformers.Gemma3Config(text_config=text, vision_config=vision, mm_tokens_per_image=4,
+                                           image_token_index=31, boi_token_index=29, eoi_token_index=30)
+        return transformers.Gemma3ForConditionalGeneration(config)
     config = transformers.BertConfig(vocab_size=32, hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
                                      intermediate_size=16, max_position_embeddings=16)
     return transformers.BertForMaskedLM(config)
@@ -67,7 +78,7 @@ def keys(path):
         return set(f.keys())
 
 
-def llava_variants(root, b, state, model_class):
+def tie_variants(root, b, state, model_class):
     """B with its config.json's top-level and text_config tie_word_embeddings each absent, true or
     false: whether from_pretrained gives A's lm_head.weight back (else it is missing and random)."""
     with open(os.path.join(b, "config.json")) as f:
@@ -90,13 +101,13 @@ def llava_variants(root, b, state, model_class):
             loaded = model_class.from_pretrained(folder).state_dict()
             restored[name] = bool(torch.equal(loaded["lm_head.weight"], state["lm_head.weight"]))
     shutil.rmtree(scratch)
-    print("llava variants", restored)
+    print(model_class.__name__, "variants", restored)
     return restored
 
 
 def main():
     expected = {}
-    for case in ["t5", "t5-stated-false", "bart", "bert", "llava"]:
+    for case in ["t5", "t5-stated-false", "bart", "bert", "llava", "gemma3"]:
         root = os.path.join(HERE, case)
         shutil.rmtree(root, ignore_errors=True)
         a, b = os.path.join(root, "A"), os.path.join(root, "B")
@@ -135,8 +146,8 @@ def main():
             assert torch.equal(again[name], state[name]), (case, name)
         expected[case] = {"dropped": pairs, "transformers": transformers.__version__}
         print(case, pairs)
-        if case == "llava":
-            expected["llava_variants"] = llava_variants(root, b, state, type(model))
+        if case in ("llava", "gemma3"):
+            expected[f"{case}_variants"] = tie_variants(root, b, state, type(model))
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=2, sort_keys=True)
         f.write("\n")

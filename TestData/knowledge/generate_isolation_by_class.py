@@ -59,6 +59,11 @@ CASES = [
     ("bert-class-modernbert-type-whitespace", bert_normalizer(), pre_tokenizers.Whitespace(),
      {"tokenizer_class": "BertTokenizerFast"}, "modernbert"),
     ("convbert-json-hcc-false", bert_normalizer(False), pre_tokenizers.BertPreTokenizer(), {"tokenizer_class": "ConvBertTokenizer"}, None),
+    # Legacy names transformers 5.25 resolves to BertTokenizer (review-53 #2).
+    ("electra-config-false", bert_normalizer(), pre_tokenizers.BertPreTokenizer(),
+     {"tokenizer_class": "ElectraTokenizer", "tokenize_chinese_chars": False}, "electra"),
+    ("electra-json-hcc-false", bert_normalizer(False), pre_tokenizers.BertPreTokenizer(), {"tokenizer_class": "ElectraTokenizerFast"}, None),
+    ("layoutlm-whitespace", bert_normalizer(), pre_tokenizers.Whitespace(), {"tokenizer_class": "LayoutLMTokenizer"}, None),
 ]
 
 

@@ -148,6 +148,17 @@ import TestSupport
         #expect(evidence?.contains("model_type 'camembert' is not one whose converter cuts position rows") == true)
     }
 
+    /// llama.cpp's converter picks its class by config.json's first architecture: a RoBERTa
+    /// config naming BertModel is converted by BertModel, which cuts nothing, so a cut table is
+    /// no output of it (review-53 #4: this passed).
+    @Test("a RoBERTa config whose first architecture is BertModel keeps the shape change")
+    func architectureDecides() throws {
+        let (status, table) = try Self.positionTable(try Self.robertaFolder { $0["architectures"] = ["BertModel"] })
+        #expect(status == 1)
+        let evidence = (table["row_offset"] as? [String: Any])?["evidence"] as? String
+        #expect(evidence?.contains("config.json's first architecture 'BertModel' is converted by a class that cuts no position rows") == true, "\(evidence ?? "-")")
+    }
+
     @Test("a pad_token_id that disagrees with the rows cut keeps the shape change")
     func offsetDisagrees() throws {
         let (status, table) = try Self.positionTable(try Self.robertaFolder { $0["pad_token_id"] = 0 })

@@ -13,7 +13,7 @@ import TestSupport
         let document = try #require(try Fixtures.json("knowledge/auto-tokenizer-classes.json") as? [String: Any])
         #expect(AutoTokenizerClass.registered == (document["registered"] as? [String: String]))
         #expect(AutoTokenizerClass.incorrectHubClass == Set(try #require(document["incorrect_hub_class"] as? [String])))
-        #expect(AutoTokenizerClass.specialized == Set(try #require(document["specialized"] as? [String])))
+        #expect(AutoTokenizerClass.specialized == (try #require(document["specialized"] as? [String: String])))
         // As tokenization_auto.py states them.
         #expect(AutoTokenizerClass.registered["qwen2"] == "Qwen2Tokenizer" && AutoTokenizerClass.incorrectHubClass.contains("qwen2"))
         #expect(AutoTokenizerClass.registered["mistral"] == "TokenizersBackend")
@@ -63,7 +63,7 @@ import TestSupport
         for item in cases {
             let expected = try #require((item["expected"] as? [String: Any])?["class"] as? String)
             let built = try read(item, jsonTexts: jsonTexts).builtClass?.name ?? "TokenizersBackend"
-            let name = AutoTokenizerClass.specialized.contains(built) ? built.droppingFast : "TokenizersBackend"
+            let name = AutoTokenizerClass.specialized[built] != nil ? built.droppingFast : "TokenizersBackend"
             if name != expected.droppingFast { differing.append("\(item["model_type"] ?? "-") \(item["tokenizer_class"] ?? "-"): \(expected), reader \(built)") }
         }
         #expect(differing.isEmpty, "\(differing.count) of \(cases.count): \(differing.prefix(20).joined(separator: "\n"))")

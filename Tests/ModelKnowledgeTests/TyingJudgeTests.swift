@@ -7,6 +7,21 @@ import Testing
         ModelConfigFacts(path: "m/config.json", modelType: modelType, tieWordEmbeddings: tie)
     }
 
+    /// A config transformers 5 refuses to load (a pad_token_id list: LlamaConfig's strict type
+    /// check) builds no model: no tie claim from it, whatever its model type's default (hunt-53a
+    /// D6: "not tied (evidence: model-type-default)"). The bytes, when compared, still decide.
+    @Test("a config transformers refuses: unknown, not its model type's default; compared bytes still decide")
+    func refusedConfig() {
+        var refused = config("llama")
+        refused.padTokenIDIsList = true
+        let j = TyingJudge.judge(TyingQuestion(config: refused, hasOutputProjection: false))
+        #expect(j.tied == nil && j.evidence == .unknown)
+        #expect(j.detail.hasPrefix("m/config.json: states pad_token_id as a list, which transformers 5 refuses to load, so neither"))
+        #expect(TyingJudge.judge(TyingQuestion(config: config("llama"), hasOutputProjection: false)).evidence == .modelTypeDefault)
+        let bytes = TyingJudge.judge(TyingQuestion(config: refused, hasOutputProjection: true, bytesIdentical: false))
+        #expect(bytes.tied == false && bytes.evidence == .identicalBytes)
+    }
+
     @Test func aliasWinsOverEverything() {
         let j = TyingJudge.judge(TyingQuestion(config: config("llama", tie: .value(false)), hasOutputProjection: true,
                                                bytesIdentical: false, aliasExists: true))

@@ -30,7 +30,8 @@ import TestSupport
             var wrong = 0
             for layer in 0 ..< n {
                 let count = LlamaCppRotaryOrder.headCount(role: .query, layer: layer, gguf: file, config: nil)
-                if count != .known(layer % 7 + 1, source: "GGUF metadata llama.attention.head_count") { wrong += 1 }
+                // The element read is named with its index (review-53 #7).
+                if count != .known(layer % 7 + 1, source: "GGUF metadata llama.attention.head_count[\(layer)]") { wrong += 1 }
             }
             #expect(wrong == 0)
         }
@@ -48,7 +49,7 @@ import TestSupport
         for v in [UInt64(4), UInt64(1) << 63] { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
         let file = try GGUFFile.parse(bytes)
         #expect(LlamaCppRotaryOrder.headCount(role: .query, layer: 0, gguf: file, config: nil)
-                == .known(4, source: "GGUF metadata llama.attention.head_count"))
+                == .known(4, source: "GGUF metadata llama.attention.head_count[0]"))
         guard case .unknown(let reasons) = LlamaCppRotaryOrder.headCount(role: .query, layer: 1, gguf: file, config: nil) else {
             Issue.record("layer 1 should be unknown")
             return
@@ -67,6 +68,6 @@ import TestSupport
         // A usable GGUF count is taken alone, with nothing passed over.
         let good = try GGUFFile.parse(Self.gguf("llama.attention.head_count", [8]))
         #expect(LlamaCppRotaryOrder.headCount(role: .query, layer: 0, gguf: good, config: config)
-                == .known(8, source: "GGUF metadata llama.attention.head_count"))
+                == .known(8, source: "GGUF metadata llama.attention.head_count[0]"))
     }
 }

@@ -396,22 +396,40 @@ public struct CheckpointDiff: Sendable {
     /// in A: lm_head.weight", though transformers restores that head (hunt-52a D4).
     static func statedTie(_ config: ModelConfig?) -> String? {
         guard let config else { return nil }
-        if let type = config.modelType, let measured = TyingJudge.compositeTie(ModelConfigFacts(config), modelType: type) {
-            // A clause like the others here: the report adds its own "(tied; …)".
-            let clause = measured.sentence.hasSuffix(".") ? String(measured.sentence.dropLast()) : measured.sentence
-            return measured.tied == true ? clause : nil
+        // Whether: `TyingJudge`'s answer for a model built from this config, as `ties` and
+        // `padding` grade it (a text_config's key its class does not read set aside, a config
+        // transformers refuses, a wrapper's decoder, a class that never ties). Why: a Gemma 3
+        // re-save with text_config false, which Gemma3Config does not read, failed here while
+        // `ties` called it tied (review-53 #3).
+        let facts = ModelConfigFacts(config)
+        let judgement = TyingJudge.judge(TyingQuestion(config: facts, hasOutputProjection: false))
+        guard judgement.tied == true, judgement.evidence == .config || judgement.evidence == .modelTypeDefault else { return nil }
+        // A clause like the others here: the report adds its own "(tied; …)".
+        func clause(_ sentence: String) -> String { sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence }
+        if let type = facts.modelType, let measured = TyingJudge.compositeTie(facts, modelType: type) {
+            return clause(measured.sentence)
         }
-        switch config.tieWordEmbeddings {
-        case true?: return "\(config.path) states tie_word_embeddings true"
-        case false?:
+        let fact = facts.modelType.flatMap { ModelTypeFacts.fact(for: $0) }
+        switch facts.tieWordEmbeddings {
+        case .value(true):
+            return "\(config.path) states tie_word_embeddings true"
+        case .value(false):
             // T5Config sets true whatever the file says (transformers 5.25): a stated false turns
             // off the output scaling only, and the loader ties equal copies (helper-154).
-            guard let type = config.modelType, let fact = ModelTypeFacts.fact(for: type), fact.ignoresStatedFalse else { return nil }
-            return "\(fact.configClass) sets tie_word_embeddings true whatever \(config.path) states (it states false)"
-        case nil:
-            guard let type = config.modelType, let fact = ModelTypeFacts.fact(for: type), fact.tiesWordEmbeddings else { return nil }
-            return "\(fact.configClass)'s default ties word embeddings (\(config.path) states no tie_word_embeddings)"
+            if let fact, fact.ignoresStatedFalse {
+                return "\(fact.configClass) sets tie_word_embeddings true whatever \(config.path) states (it states false)"
+            }
+        case .absent:
+            if let fact, fact.tiesWordEmbeddings {
+                let aside = facts.ignoredTextConfigTie == nil ? "" : "; its text_config's, which \(fact.configClass) does not read, is set aside"
+                return "\(fact.configClass)'s default ties word embeddings (\(config.path) states no tie_word_embeddings\(aside))"
+            }
+        case .null, .unusable:
+            break
         }
+        // Another way the judgement ties (an encoder-decoder wrapper's decoder config): its own
+        // sentence, asked as for a model whose head is stored (no clause about a missing head).
+        return clause(TyingJudge.judge(TyingQuestion(config: facts, hasOutputProjection: true)).detail)
     }
 
     /// Output projections (or input embeddings) of `a` in `missing` whose bytes, dtype and

@@ -36,16 +36,25 @@ public enum LlamaCppRotaryOrder {
     static let architectureKey = "general.architecture"
 
     /// The GGUF architectures whose converter class runs `LlamaModel.modify_tensors`' q/k
-    /// permutation (`undo_permute` true): `llama` (LlamaModel), and IBM's Granite classes, which
-    /// inherit it — `granite` (GraniteModel(LlamaModel), no override), `granitemoe`
-    /// (GraniteMoeModel, whose override passes every attention tensor to the inherited one),
-    /// `granitehybrid` (GraniteHybridModel, `undo_permute = True`, its attention layers through
-    /// GraniteMoeModel; its SSM layers have no q/k). Read in llama.cpp's `conversion/llama.py`
-    /// and `conversion/granite.py` (ggml-org/llama.cpp 7bca1fd). Why listed: a faithful Granite
-    /// conversion failed `diff` with q/k at relative L2 0.55–1.26, its rows compared in file
-    /// order (hunt-53b D2). Other LlamaModel subclasses are compared in file order until each
-    /// class is checked; the evidence line says so.
-    static let permutingArchitectures: Set<String> = ["llama", "granite", "granitemoe", "granitehybrid"]
+    /// permutation (`undo_permute` true, and every q/k tensor reaching that method): `llama`
+    /// (LlamaModel; JanusPro and Sarashina2's text model write `llama` too); IBM's Granite
+    /// classes — `granite` (GraniteModel(LlamaModel), no override), `granite_swa`
+    /// (GraniteSWAModel and GraniteMoeSWAModel, whose overrides pass attention to it),
+    /// `granitemoe` (GraniteMoeModel, likewise), `granitehybrid` (GraniteHybridModel,
+    /// `undo_permute = True`, its attention layers through GraniteMoeModel; its SSM layers have no
+    /// q/k); `nemotron_h` and `nemotron_h_moe` (NemotronHModel(GraniteHybridModel)); `arcee`,
+    /// `smollm3`, `llama-embed` (LlamaEmbedNemotronModel), `nanbeige` and `cogvlm`, subclasses
+    /// of LlamaModel without an override. Read in llama.cpp's `conversion/*.py` as vendored in
+    /// llama-cpp-python 0.3.36 (review-53 #5 listed them; each class's `modify_tensors` checked).
+    /// Not listed, though LlamaModel subclasses: `afmoe` (AfmoeModel passes its tensors to
+    /// `ModelBase.modify_tensors`, past the permutation), `llama4` and `apertus` (`undo_permute =
+    /// False`), `graniteswitch` (False, fused qkv), Mistral's `mistral3` wrapper (not checked).
+    /// Why listed: a faithful Granite conversion failed `diff` with q/k at relative L2 0.55–1.26,
+    /// its rows compared in file order (hunt-53b D2).
+    static let permutingArchitectures: Set<String> = [
+        "llama", "granite", "granite_swa", "granitemoe", "granitehybrid", "nemotron_h", "nemotron_h_moe",
+        "arcee", "smollm3", "llama-embed", "nanbeige", "cogvlm",
+    ]
 
     /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor
     /// of the other side, where one side is a GGUF file and the pair is a llama q/k projection.
@@ -114,7 +123,8 @@ public enum LlamaCppRotaryOrder {
 
     /// One source's value for a head count: absent (nil), a usable count, or why it is unusable.
     enum Stated: Equatable {
-        case count(Int)
+        /// A usable count, and where it was read ("GGUF metadata K[layer]" for a per-layer list).
+        case count(Int, from: String)
         case unusable(String)
     }
 
@@ -144,21 +154,20 @@ public enum LlamaCppRotaryOrder {
             } else {
                 return .unusable("GGUF metadata \(key) is \(stored.statedText), not a count")
             }
-            return n > 0 ? .count(n) : .unusable("GGUF metadata \(named) is \(n), not a positive count")
+            return n > 0 ? .count(n, from: "GGUF metadata \(named)") : .unusable("GGUF metadata \(named) is \(n), not a positive count")
         }
         func fromConfig(_ key: String, _ value: Int?) -> Stated? {
             guard let config else { return nil }
             if let text = config.unusableHeadCounts[key] { return .unusable("config.json \(key) is \(text), not a positive integer") }
             guard let value else { return nil }
-            return value > 0 ? .count(value) : .unusable("config.json \(key) is \(value), not a positive count")
+            return value > 0 ? .count(value, from: "config.json \(key)") : .unusable("config.json \(key) is \(value), not a positive count")
         }
         var reasons: [String] = []
         // GGUF metadata, then config.json: the same rule on each.
-        let sources: [(heads: Stated?, kv: Stated?, headName: String, kvName: String, kvDefault: String, absent: String)] = [
-            (fromGGUF(headKey), fromGGUF(kvKey), "GGUF metadata \(headKey)", "GGUF metadata \(kvKey)",
+        let sources: [(heads: Stated?, kv: Stated?, kvDefault: String, absent: String)] = [
+            (fromGGUF(headKey), fromGGUF(kvKey),
              "no \(kvKey): the converter then uses head_count", "no \(headKey) in the GGUF metadata"),
             (fromConfig("num_attention_heads", config?.attentionHeads), fromConfig("num_key_value_heads", config?.keyValueHeads),
-             "config.json num_attention_heads", "config.json num_key_value_heads",
              "no num_key_value_heads: LlamaConfig's default is num_attention_heads",
              config == nil ? "no config.json" : "no num_attention_heads in config.json"),
         ]
@@ -171,7 +180,8 @@ public enum LlamaCppRotaryOrder {
         for source in sources {
             if role == .key {
                 switch source.kv {
-                case .count(let n)?: return known(n, source.kvName)
+                // The per-layer element's name (`…head_count_kv[1]`), not the list's (review-53 #7).
+                case .count(let n, let from)?: return known(n, from)
                 case .unusable(let why)?:
                     reasons.append(why)
                     passedOver.append(why)
@@ -180,8 +190,8 @@ public enum LlamaCppRotaryOrder {
                 }
             }
             switch source.heads {
-            case .count(let n)?:
-                return known(n, role == .key ? source.headName + " (\(source.kvDefault))" : source.headName)
+            case .count(let n, let from)?:
+                return known(n, role == .key ? from + " (\(source.kvDefault))" : from)
             case .unusable(let why)?:
                 reasons.append(why)
                 passedOver.append(why)
