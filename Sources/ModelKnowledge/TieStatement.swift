@@ -13,6 +13,12 @@ public enum TieStatement {
     /// `TyingJudge` judges untied by config, default or such an architecture.
     public static func untieClause(_ config: ModelConfigFacts?) -> String {
         guard let config else { return "no config.json" }
+        // A composite class's own reading of its two keys (`CompositeTies`): "sets
+        // tie_word_embeddings to false" was said of LLaVA-Next configs stating nothing, or true
+        // in their text_config (review-53b #3).
+        if let type = config.modelType, let measured = TyingJudge.compositeTie(config, modelType: type), measured.tied == false {
+            return measured.sentence.hasSuffix(".") ? String(measured.sentence.dropLast()) : measured.sentence
+        }
         switch TyingJudge.neverTying(config) {
         case .named(let names)?:
             return "\(config.path) names \(TyingJudge.listed(names)), and no class there has an output projection transformers ties to the input embedding"

@@ -183,6 +183,17 @@ import TestSupport
         #expect(message.contains("LlavaForConditionalGeneration (model_type \"llava\"), built by transformers"), "\(message)")
         #expect(message.contains(" ties its output projection to its input embedding"), "\(message)")
         #expect(!message.contains("yet the bytes are identical"), "\(message)")
+        // Untied: both keys left out (expected.json: transformers does not restore the head).
+        // The clause was "config.json sets tie_word_embeddings to false" of a file stating
+        // nothing (review-53b #3).
+        let all = try #require(try Fixtures.json("\(Self.root)/expected.json") as? [String: Any])
+        #expect((all["llava_variants"] as? [String: Bool])?["top-absent-text-absent"] == false)
+        let untied = try CLI.json(["audit", try Self.variant("llava", "top-absent-text-absent", weightsOf: "A")])
+        let duplicate = (untied["findings"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == "duplicate-tensors" }
+        let said = try #require(duplicate?["message"] as? String)
+        #expect(said.contains("LlavaForConditionalGeneration (model_type \"llava\"), built by transformers"), "\(said)")
+        #expect(said.contains("does not tie its output projection"), "\(said)")
+        #expect(!said.contains("sets tie_word_embeddings to false"), "\(said)")
     }
 
     /// BartConfig honours a stated false: transformers then leaves the dropped tensors missing

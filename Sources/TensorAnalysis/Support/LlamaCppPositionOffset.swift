@@ -36,12 +36,15 @@ public enum LlamaCppPositionOffset {
     static let ggufName = "position_embd.weight"
     /// The model types whose converter classes cut the rows (`RobertaModel`, `XLMRobertaModel`).
     static let cuttingModelTypes: Set<String> = ["roberta", "xlm-roberta"]
-    /// The `architectures` names those converter classes are registered for
-    /// (`@ModelBase.register`): the converter picks its class by config.json's first
-    /// architecture, so a RoBERTa config naming `BertModel` is converted by BertModel, which cuts
-    /// nothing (review-53 #4).
-    static let cuttingArchitectures: Set<String> = ["RobertaModel", "RobertaForSequenceClassification",
-                                                    "XLMRobertaModel", "XLMRobertaForSequenceClassification"]
+    /// The `architectures` names the other converter classes that write architecture `bert`
+    /// are registered for (`@ModelBase.register` of BertModel and DistilBertModel in
+    /// `conversion/bert.py`): the converter picks its class by config.json's first architecture,
+    /// so a RoBERTa config naming `BertModel` is converted by BertModel, which cuts nothing
+    /// (review-53 #4). A name registered to no class (`RobertaForMaskedLM`, what roberta-base
+    /// ships) is refused by the converter as it stands; a user converts such a model after naming
+    /// `RobertaModel`, so the model type decides (review-53b #1: those configs failed).
+    static let nonCuttingArchitectures: Set<String> = ["BertModel", "BertForMaskedLM", "CamembertModel", "BertForSequenceClassification",
+                                                       "DistilBertModel", "DistilBertForMaskedLM", "DistilBertForSequenceClassification"]
     static let source = "llama.cpp's RobertaModel/XLMRobertaModel converter (conversion/bert.py, llama-cpp-python 0.3.36)"
 
     /// The decision for the position-table pair (through `nameMap`, A's name → B's) of a Hub
@@ -69,9 +72,9 @@ public enum LlamaCppPositionOffset {
     static func decide(hubName: String, hubRows: UInt64, ggufRows: UInt64, config: ModelConfig?) -> (rows: Int?, evidence: String) {
         let asStored = ": shapes compared as stored"
         let family: String
-        if let first = config?.architectures?.first, !cuttingArchitectures.contains(first) {
-            return (nil, "config.json's first architecture '\(first)' is converted by a class that cuts no position rows "
-                + "(the cutting classes are registered for \(cuttingArchitectures.sorted().joined(separator: ", ")): \(source))" + asStored)
+        if let first = config?.architectures?.first, nonCuttingArchitectures.contains(first) {
+            return (nil, "config.json's first architecture '\(first)' is converted by llama.cpp's BertModel or DistilBertModel class, "
+                + "which cuts no position rows (conversion/bert.py, llama-cpp-python 0.3.36)" + asStored)
         }
         if let type = config?.modelType {
             guard cuttingModelTypes.contains(type) else {

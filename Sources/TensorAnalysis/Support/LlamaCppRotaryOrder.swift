@@ -43,17 +43,20 @@ public enum LlamaCppRotaryOrder {
     /// `granitemoe` (GraniteMoeModel, likewise), `granitehybrid` (GraniteHybridModel,
     /// `undo_permute = True`, its attention layers through GraniteMoeModel; its SSM layers have no
     /// q/k); `nemotron_h` and `nemotron_h_moe` (NemotronHModel(GraniteHybridModel)); `arcee`,
-    /// `smollm3`, `llama-embed` (LlamaEmbedNemotronModel), `nanbeige` and `cogvlm`, subclasses
-    /// of LlamaModel without an override. Read in llama.cpp's `conversion/*.py` as vendored in
-    /// llama-cpp-python 0.3.36 (review-53 #5 listed them; each class's `modify_tensors` checked).
-    /// Not listed, though LlamaModel subclasses: `afmoe` (AfmoeModel passes its tensors to
+    /// `smollm3`, `llama-embed` (LlamaEmbedNemotronModel), `nanbeige` and `mistral3`
+    /// (Mistral3Model's Ministral3Model), subclasses of LlamaModel without an override. Read in
+    /// llama.cpp's `conversion/*.py` as vendored in llama-cpp-python 0.3.36 (review-53 #5 and
+    /// review-53b #2 listed them; each class's `modify_tensors` checked). Not listed, though
+    /// LlamaModel subclasses: `afmoe` (AfmoeModel passes its tensors to
     /// `ModelBase.modify_tensors`, past the permutation), `llama4` and `apertus` (`undo_permute =
-    /// False`), `graniteswitch` (False, fused qkv), Mistral's `mistral3` wrapper (not checked).
+    /// False`), `graniteswitch` (False, fused qkv), `cogvlm` (its q/k/v are one fused tensor, not
+    /// permuted). Converters outside LlamaModel that permute with `LlamaModel.permute` or a copy
+    /// of it (olmo, minicpm, deepseek, deci, arctic, chameleon, llada) are not listed yet.
     /// Why listed: a faithful Granite conversion failed `diff` with q/k at relative L2 0.55–1.26,
     /// its rows compared in file order (hunt-53b D2).
     static let permutingArchitectures: Set<String> = [
         "llama", "granite", "granite_swa", "granitemoe", "granitehybrid", "nemotron_h", "nemotron_h_moe",
-        "arcee", "smollm3", "llama-embed", "nanbeige", "cogvlm",
+        "arcee", "smollm3", "llama-embed", "nanbeige", "mistral3",
     ]
 
     /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor
