@@ -24,6 +24,8 @@ tensoraudit undoes it with an index formula (`RowInterleave`), a second algorith
 - `granite-f32.gguf`: architecture `granite`, permuted as `llama-f32.gguf` (llama.cpp's
   GraniteModel inherits LlamaModel.modify_tensors, `conversion/granite.py`), its head counts as
   `granite.attention.head_count` / `head_count_kv`.
+- `olmo-f32.gguf`: architecture `olmo`, whose converter (OlmoModel.modify_tensors,
+  `conversion/olmo.py`) permutes the q/k *weights* only: layer 1's q/k biases stay in Hub order.
 """
 import json
 import os
@@ -64,7 +66,9 @@ def hub_tensors():
 
 
 def converted(name, x, arch):
-    if arch not in ("llama", "granite"):
+    if arch not in ("llama", "granite", "olmo"):
+        return x
+    if arch == "olmo" and name.endswith(".bias"):
         return x
     if name.endswith(("q_proj.weight", "q_proj.bias")):
         return permute(x, HEADS)
@@ -73,8 +77,10 @@ def converted(name, x, arch):
     return x
 
 
-def unpermute(name, y):
-    """Inverse of `converted` for llama, by argsort of the forward permutation of indices."""
+def unpermute(name, y, arch="llama"):
+    """Inverse of `converted`, by argsort of the forward permutation of indices."""
+    if arch == "olmo" and name.endswith(".bias"):
+        return y
     heads = HEADS if "q_proj" in name else KV_HEADS if "k_proj" in name else None
     if heads is None:
         return y
@@ -114,13 +120,13 @@ def finish(w):
     w.close()
 
 
-def report(hub, stored, undo):
+def report(hub, stored, undo, arch="llama"):
     """Per Hub tensor: relative L2, max |a - b| and the worst row (A's numbering) of A against B,
     B's rows paired back when `undo`."""
     out = {}
     for name, (target, y) in stored.items():
         a = hub[name].astype(np.float64)
-        b = unpermute(name, y) if undo else y
+        b = unpermute(name, y, arch) if undo else y
         d = a - b
         rows = np.linalg.norm(d.reshape(d.shape[0], -1), axis=1) if d.ndim == 2 else np.array([np.linalg.norm(d)])
         out[name] = {"gguf_name": target, "relative_l2": float(np.linalg.norm(d) / np.linalg.norm(a)),
@@ -143,6 +149,7 @@ def main():
         "llama-q8_0.gguf": report(hub, write_gguf("llama-q8_0.gguf", hub, "llama", T.Q8_0), undo=True),
         "qwen2-f32.gguf": report(hub, write_gguf("qwen2-f32.gguf", hub, "qwen2"), undo=False),
         "granite-f32.gguf": report(hub, write_gguf("granite-f32.gguf", hub, "granite"), undo=True),
+        "olmo-f32.gguf": report(hub, write_gguf("olmo-f32.gguf", hub, "olmo"), undo=True, arch="olmo"),
     }
     noheads = write_gguf("llama-noheads-f32.gguf", hub, "llama", heads=False)
     expected["llama-noheads-f32.gguf"] = {"undone": report(hub, noheads, undo=True), "file_order": report(hub, noheads, undo=False)}

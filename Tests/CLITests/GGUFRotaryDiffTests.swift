@@ -70,6 +70,26 @@ import TestSupport
         }
     }
 
+    /// OlmoModel's converter permutes q/k weights only (`conversion/olmo.py`): the biases stay in
+    /// Hub order and are compared as stored (review-53b #2: OLMo conversions failed on q/k).
+    @Test("an OLMo conversion: q/k weights paired back with olmo.attention.head_count(_kv), q/k biases compared as stored; exit 0")
+    func olmo() throws {
+        let (status, tensors) = try Self.diff("gguf-rope/hub/model.safetensors", "gguf-rope/olmo-f32.gguf")
+        #expect(status == 0)
+        try Self.check(tensors, against: Self.expected("olmo-f32.gguf"))
+        for (name, tensor) in tensors where Self.isQK(name) {
+            let order = tensor["row_order"] as? [String: Any]
+            if name.hasSuffix(".bias") {
+                #expect(order?["permuted"] as? Bool == false, "\(name)")
+                #expect((order?["evidence"] as? String)?.contains("permutes the q/k weights only") == true, "\(name)")
+            } else {
+                #expect(order?["permuted"] as? Bool == true, "\(name)")
+                let key = name.contains("q_proj") ? "olmo.attention.head_count" : "olmo.attention.head_count_kv"
+                #expect((order?["evidence"] as? String)?.hasSuffix("from GGUF metadata " + key) == true, "\(name)")
+            }
+        }
+    }
+
     @Test("either direction: the GGUF file as A pairs its rows back with the Hub's")
     func reversed() throws {
         let (status, tensors) = try Self.diff("gguf-rope/llama-f32.gguf", "gguf-rope/hub")

@@ -50,14 +50,21 @@ public enum LlamaCppRotaryOrder {
     /// LlamaModel subclasses: `afmoe` (AfmoeModel passes its tensors to
     /// `ModelBase.modify_tensors`, past the permutation), `llama4` and `apertus` (`undo_permute =
     /// False`), `graniteswitch` (False, fused qkv), `cogvlm` (its q/k/v are one fused tensor, not
-    /// permuted). Converters outside LlamaModel that permute with `LlamaModel.permute` or a copy
-    /// of it (olmo, minicpm, deepseek, deci, arctic, chameleon, llada) are not listed yet.
+    /// permuted). Converters outside LlamaModel that permute q/k with `LlamaModel.permute` or a
+    /// copy of it, also read there: `deepseek` (DeepseekModel) and `llada` (LLaDAModel) weights
+    /// and biases; `olmo`, `minicpm` and `arctic` the weights only (`weightsOnly`). Not listed:
+    /// `chameleon` (it also reverses a permutation of its q/k norms) and `deci` (heads per
+    /// block from its block configs), not checked one by one.
     /// Why listed: a faithful Granite conversion failed `diff` with q/k at relative L2 0.55–1.26,
     /// its rows compared in file order (hunt-53b D2).
     static let permutingArchitectures: Set<String> = [
         "llama", "granite", "granite_swa", "granitemoe", "granitehybrid", "nemotron_h", "nemotron_h_moe",
-        "arcee", "smollm3", "llama-embed", "nanbeige", "mistral3",
+        "arcee", "smollm3", "llama-embed", "nanbeige", "mistral3", "deepseek", "llada", "olmo", "minicpm", "arctic",
     ]
+
+    /// Of `permutingArchitectures`, those whose converter tests `name.endswith("q_proj.weight")`
+    /// alone (OlmoModel, MiniCPMModel, ArcticModel): a bias is stored in Hub order.
+    static let weightsOnly: Set<String> = ["olmo", "minicpm", "arctic"]
 
     /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor
     /// of the other side, where one side is a GGUF file and the pair is a llama q/k projection.
@@ -72,7 +79,7 @@ public enum LlamaCppRotaryOrder {
             guard let role = role(hub: hubName, gguf: ggufName), b.tensor(named: nameB) != nil else { continue }
             let direction: RowInterleave.Direction = ggufA == nil ? .halvesToInterleaved : .interleavedToHalves
             result[ExactText(view.name)] = decide(role: role, layer: LlamaCppTensorNames.layer(of: ggufName), count: view.permutedCount,
-                                       gguf: gguf, config: hub.config, direction: direction)
+                                       gguf: gguf, config: hub.config, direction: direction, isBias: hubName.hasSuffix(".bias"))
         }
         return result
     }
@@ -93,13 +100,17 @@ public enum LlamaCppRotaryOrder {
     static func ggufFile(_ checkpoint: Checkpoint) -> GGUFFile? { checkpoint.ggufModel }
 
     static func decide(role: Role, layer: Int?, count: Int, gguf: GGUFFile, config: ModelConfig?,
-                       direction: RowInterleave.Direction) -> Decision {
+                       direction: RowInterleave.Direction, isBias: Bool = false) -> Decision {
         let stored = gguf.metadata[architectureKey]
         guard let architecture = stored?.string, permutingArchitectures.contains(architecture) else {
             let named = stored.map { $0.string.map { "'\($0)'" } ?? "\($0.statedText), not a name" } ?? "absent"
             let known = permutingArchitectures.sorted().map { "'\($0)'" }.joined(separator: ", ")
             return Decision(order: nil, heads: nil, evidence: "general.architecture is \(named): rows compared in file order "
                 + "(llama.cpp's converter permutes q/k rows for \(known); other architectures are not undone)")
+        }
+        if isBias, weightsOnly.contains(architecture) {
+            return Decision(order: nil, heads: nil, evidence: "general.architecture is '\(architecture)', whose converter permutes the "
+                + "q/k weights only: this bias is compared in file order")
         }
         let heads: Int, source: String
         switch headCount(role: role, layer: layer, gguf: gguf, config: config, architecture: architecture) {
