@@ -167,8 +167,12 @@ public enum PadIDResolver {
             } else {
                 // transformers adds such a token after the vocabulary (helper-146: padding gave
                 // [3, 6, 6, 6] with a 6-token vocabulary); no row of this matrix is known to be it.
+                // Its id is not claimed: the class may add its other missing special tokens first
+                // ("id 259" was said where AutoTokenizer gave [SEP] 259 and [PAD] 260: review-53
+                // #6, review-53b #4, 336 of 672 such ids wrong).
                 notes.append("\(pad.declaredIn): pad token \(quoted(pad.content)) is not in the vocabulary: transformers adds it as a new token, "
-                    + "id \(tokenizer?.vocabularySize ?? 0), after the tokenizer's vocabulary; no pad row is taken from it")
+                    + "with an id from \(tokenizer?.vocabularySize ?? 0) on (after the tokenizer's vocabulary and any other special token its "
+                    + "class adds first); no pad row is taken from it")
             }
         }
         // Last, and only where no file states an id: the config class's default, which

@@ -26,6 +26,16 @@ import Testing
         #expect(r.notes == ["pad id 2 from the pad token \"<pad>\" in t/tokenizer.json (padding), but pad id 1 from pad_token_id in t/config.json is used"])
     }
 
+    /// A pad token outside the vocabulary gets no row, and no exact id is claimed: the class
+    /// may add other special tokens first (review-53 #6: "id 259" where transformers gave 260).
+    @Test("a pad token not in the vocabulary: the note gives the first id it may take, not an exact one")
+    func padTokenOutsideTheVocabulary() throws {
+        let r = PadIDResolver.resolve(flag: nil, config: nil, tokenizer: try tokenizer(pad: "[PAD]"), rowCount: nil)
+        #expect(r.padID == nil)
+        let note = try #require(r.notes.first { $0.contains("is not in the vocabulary") })
+        #expect(note.contains("transformers adds it as a new token, with an id from 4 on"), "\(note)")
+    }
+
     /// With no matrix given, the tokenizer's size bounds a config id, and the note says so: "the
     /// 4 rows" was said of a matrix with more rows than the tokenizer has tokens (hunt-53a D3).
     @Test("a config pad id past the tokenizer's tokens, no matrix given: the note names the tokenizer's size, not rows")
