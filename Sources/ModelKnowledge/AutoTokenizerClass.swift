@@ -50,6 +50,11 @@ public struct AutoTokenizerClass: Sendable, Equatable {
     /// folder missed BertTokenizer's rebuilt normalizer and its "[PAD]" (review-53 #2).
     func entry<Value>(in table: [String: Value]) -> Value? { table[name] ?? table[instantiated] }
 
+    /// Whether the class is tokenizer_config.json's `tokenizer_class`, taken as named (no
+    /// override, no other source): messages then name the file, not "the class AutoTokenizer
+    /// builds". Stored, not read back from `reason`'s text.
+    public var isAsNamedInTokenizerConfig = false
+
     static let backend = "TokenizersBackend"
     static let genericNames: Set = ["TokenizersBackend", "PythonBackend", "PreTrainedTokenizerFast", "MistralCommonBackend"]
 
@@ -80,7 +85,9 @@ public struct AutoTokenizerClass: Sendable, Equatable {
             return AutoTokenizerClass(name: backend, reason: because + ", so AutoTokenizer builds \(backend)")
         }
         if let name = inputs.tokenizerConfigClass {
-            return AutoTokenizerClass(name: name, reason: "tokenizer_config.json's tokenizer_class")
+            var named = AutoTokenizerClass(name: name, reason: "tokenizer_config.json's tokenizer_class")
+            named.isAsNamedInTokenizerConfig = true
+            return named
         }
         if let name = inputs.configClass {
             return AutoTokenizerClass(name: name, reason: "config.json's tokenizer_class")

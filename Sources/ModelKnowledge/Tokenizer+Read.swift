@@ -132,7 +132,7 @@ extension Tokenizer {
             guard let (built, configFile) = builtClass else { break }
             let version = ModelTypeFacts.transformersVersion
             let name = quoted(built.name)
-            let named = built.reason == "tokenizer_config.json's tokenizer_class"
+            let named = built.isAsNamedInTokenizerConfig
             let source = named ? "\(configFile) (tokenizer_class \(name)" : "the class AutoTokenizer builds, \(name) (\(built.reason)"
             let subject = named ? "tokenizer_class \(name)" : "\(name), the class AutoTokenizer builds,"
             switch built.entry(in: TokenizerClassPad.measured) {

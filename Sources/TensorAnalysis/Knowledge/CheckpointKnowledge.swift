@@ -74,7 +74,7 @@ public struct CheckpointKnowledge: Sendable {
             return knowledge
         }
         do {
-            // AutoConfig reads `model_type` at the top level only: one ModelConfig took from
+            // AutoConfig reads `model_type` at the top level only: one ModelConfig takes from
             // `text_config` is no model type AutoTokenizer sees.
             let topModelType = checkpoint.config.flatMap { $0.fieldsFromTextConfig.contains("model_type") ? nil : $0.modelType }
             knowledge.tokenizer = try Tokenizer.read(files, modelType: topModelType,
