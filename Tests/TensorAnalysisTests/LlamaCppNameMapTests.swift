@@ -28,6 +28,37 @@ import TestSupport
         }
     }
 
+    /// gguf-py 0.19's per-architecture names (TestData/knowledge/llamacpp-architecture-names.json,
+    /// written by generate_llamacpp_architecture_names.py from `get_tensor_name_map(arch)`).
+    @Test("each architecture's own names are gguf-py's: Gemma 2's post_attention_layernorm is post_attention_norm, its pre_feedforward_layernorm ffn_norm")
+    func architectureNames() throws {
+        let document = try #require(try Fixtures.json("knowledge/llamacpp-architecture-names.json") as? [String: Any])
+        let defaults = try #require(document["default"] as? [String: String])
+        let architectures = try #require(document["architectures"] as? [String: [String: String]])
+        #expect(architectures.count > 10)
+        func layer7(_ pattern: String) -> String { pattern.replacing("{N}", with: "7") }
+        // The default rules are gguf-py's llama (and Qwen3 q/k norm) names of the generator's patterns.
+        for (hub, gguf) in defaults {
+            #expect(LlamaCppNameMap.ggufName(forHubName: layer7(hub) + ".weight") == layer7(gguf) + ".weight", "\(hub)")
+        }
+        for (architecture, rules) in architectures {
+            for (hub, gguf) in rules {
+                #expect(LlamaCppNameMap.ggufName(forHubName: layer7(hub) + ".weight", architecture: architecture) == layer7(gguf) + ".weight",
+                        "\(architecture): \(hub)")
+            }
+            // A pattern the architecture does not rename keeps the default rule.
+            for (hub, gguf) in defaults where rules[hub] == nil {
+                #expect(LlamaCppNameMap.ggufName(forHubName: layer7(hub) + ".bias", architecture: architecture) == layer7(gguf) + ".bias",
+                        "\(architecture): \(hub)")
+            }
+        }
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.post_attention_layernorm.weight", architecture: "gemma2")
+                == "blk.3.post_attention_norm.weight")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.post_attention_layernorm.weight", architecture: "llama")
+                == "blk.3.ffn_norm.weight")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.pre_feedforward_layernorm.weight", architecture: "llama") == nil)
+    }
+
     @Test("a prefix is stripped once, subclass prefix before bert.: the converters' order")
     func prefixOrder() {
         #expect(LlamaCppNameMap.hubBase("roberta.bert.embeddings.word_embeddings.weight") == "embeddings.word_embeddings.weight")

@@ -38,6 +38,10 @@ public struct CheckpointDiff: Sendable {
         /// which the converter stores from `pad_token_id + 1` on: offset, or why not; nil for
         /// every other tensor (`LlamaCppPositionOffset`).
         public let rowOffset: LlamaCppPositionOffset.Decision?
+        /// How a norm weight that llama.cpp's converter stores plus 1 (Gemma's) was compared
+        /// with its GGUF conversion: the shift taken off, or why not; nil for every other
+        /// tensor (`LlamaCppNormShift`).
+        public let valueShift: LlamaCppNormShift.Decision?
 
         /// The shapes whose values were compared: as stored, except the Hub side's position rows
         /// the converter cut (`rowOffset`). `shapeA`/`shapeB` stay as stored.
@@ -205,7 +209,8 @@ public struct CheckpointDiff: Sendable {
     /// tensors of either side the other lacks by design (`LlamaCppConverterDrops.dropped`).
     public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5,
                 nameMap: [ExactText: String] = [:], rowOrders: [ExactText: LlamaCppRotaryOrder.Decision] = [:],
-                converterDrops: [ExactText: String] = [:], rowOffsets: [ExactText: LlamaCppPositionOffset.Decision] = [:]) {
+                converterDrops: [ExactText: String] = [:], rowOffsets: [ExactText: LlamaCppPositionOffset.Decision] = [:],
+                valueShifts: [ExactText: LlamaCppNormShift.Decision] = [:]) {
         self.tolerance = tolerance
         sourceIssuesA = SourceRules.findings(a)
         sourceIssuesB = SourceRules.findings(b)
@@ -321,7 +326,8 @@ public struct CheckpointDiff: Sendable {
         var distinct: [(TensorView, TensorView)] = []
         for (x, y) in compared {
             let order = rowOrders[key(x.name)]?.order
-            let bytes = order == nil ? PairBytes(x, y) : nil
+            let shifted = !(valueShifts[key(x.name)]?.valueShift.isNone ?? true)
+            let bytes = order == nil && !shifted ? PairBytes(x, y) : nil
             if let bytes, let first = firstOfBytes[bytes] {
                 resultIndex.append(first)
                 continue
@@ -330,7 +336,8 @@ public struct CheckpointDiff: Sendable {
             resultIndex.append(distinct.count)
             distinct.append((x, y))
         }
-        let distinctResults = DifferenceScan.run(distinct, topRows: topRows, rowOrders: distinct.map { rowOrders[key($0.0.name)]?.order })
+        let distinctResults = DifferenceScan.run(distinct, topRows: topRows, rowOrders: distinct.map { rowOrders[key($0.0.name)]?.order },
+                                                 shifts: distinct.map { valueShifts[key($0.0.name)]?.valueShift })
         var indices = resultIndex.makeIterator()
         var exactCounts: [Int: Int] = [:]
         comparisons = pairs.map { x, y in
@@ -359,6 +366,7 @@ public struct CheckpointDiff: Sendable {
                               rowOrder: Self.rowOrder(rowOrders[key(x.name)], shapesAgree: x.shape == y.shape,
                                                       compared: result?.statistics != nil),
                               rowOffset: rowOffsets[key(x.name)],
+                              valueShift: valueShifts[key(x.name)],
                               exactDifferences: exactDifferences)
         }
     }

@@ -78,15 +78,19 @@ public enum LlamaCppNameMap {
         return String(base)
     }
 
-    /// The GGUF name of the Hub tensor `name`, or nil when no rule covers it.
-    public static func ggufName(forHubName name: String) -> String? {
+    /// The GGUF name of the Hub tensor `name` in a file of GGUF `architecture` (nil: not
+    /// known), or nil when no rule covers it. The architecture's own names
+    /// (`architectureRules`, gguf-py's per-architecture map) come before the default rules:
+    /// Gemma 2 and 3 store `post_attention_layernorm` as `post_attention_norm` and give llama's
+    /// `ffn_norm` to `pre_feedforward_layernorm` (hunt-54a D1).
+    public static func ggufName(forHubName name: String, architecture: String? = nil) -> String? {
         var base = hubBase(name)
         var suffix = ""
         for ending in [".weight", ".bias"] where base.hasSuffix(ending) {
             base.removeLast(ending.count)
             suffix = ending
         }
-        for rule in patterns {
+        for rule in (architecture.flatMap { architecturePatterns[$0] } ?? []) + patterns {
             if let layer = rule.hub.match(base) {
                 return rule.gguf.replacing("{N}", with: layer ?? "") + suffix
             }
@@ -122,6 +126,14 @@ public enum LlamaCppNameMap {
     }
 
     static let patterns: [(hub: Pattern, gguf: String)] = rules.map { (Pattern($0.hub), $0.gguf) }
+    static let architecturePatterns: [String: [(hub: Pattern, gguf: String)]] = architectureRules.mapValues { rules in
+        rules.map { (Pattern($0.hub), $0.gguf) }
+    }
+
+    /// The `general.architecture` of a checkpoint's GGUF file, when it has one and states it.
+    static func architecture(of checkpoint: Checkpoint) -> String? {
+        checkpoint.ggufModel?.metadata[LlamaCppRotaryOrder.architectureKey]?.string
+    }
 }
 
 
@@ -189,14 +201,15 @@ public enum DiffNameMap {
         let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
         guard ggufA != ggufB else { return [:] }
         var map: [ExactText: String] = [:]
+        let architecture = LlamaCppNameMap.architecture(of: ggufB ? b : a)
         if ggufB {
             for view in a.tensors where b.tensor(named: view.name) == nil {
-                if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[ExactText(view.name)] = name }
+                if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) { map[ExactText(view.name)] = name }
             }
         } else {
             // A is the GGUF file: pair its names with B's Hub names.
             for view in b.tensors where a.tensor(named: view.name) == nil {
-                if let name = LlamaCppNameMap.ggufName(forHubName: view.name) { map[ExactText(name)] = view.name }
+                if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) { map[ExactText(name)] = view.name }
             }
         }
         return map

@@ -34,8 +34,11 @@ public enum DifferenceScan {
     /// undone. Such a pair is compared by value only (its bytes differ by construction), and
     /// its `topRows` are numbered as A's rows. An order that does not fit the tensor's rows
     /// (`RowInterleave.applies`) is ignored; callers check it first and say so.
+    /// `shifts[k]`, when given and not nil: amounts taken off each side's values
+    /// (`ValueShift`); such a pair (a handful of norm vectors) is measured one value at a time,
+    /// by value only.
     public static func run(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool = false,
-                           rowOrders: [RowInterleave?] = []) -> [Result] {
+                           rowOrders: [RowInterleave?] = [], shifts: [ValueShift?] = []) -> [Result] {
         TensorView.makeCopies(for: pairs.flatMap { [$0.0, $0.1] })
         let orders = pairs.indices.map { k -> RowInterleave? in
             guard k < rowOrders.count, let order = rowOrders[k] else { return nil }
@@ -54,10 +57,15 @@ public enum DifferenceScan {
         let quantized = pairs.indices.filter {
             QuantizedDifference.applies(pairs[$0].0, pairs[$0].1) && (!results[$0].identicalBytes || statisticsOfIdentical)
         }
+        for k in pairs.indices where k < shifts.count {
+            guard let shift = shifts[k], !shift.isNone, QuantizedDifference.readableByValue(pairs[k].0, pairs[k].1) else { continue }
+            results[k] = Result(identicalBytes: false, statistics: ScaledDifference.statistics(pairs[k].0, pairs[k].1, order: orders[k],
+                                                                                                topRows: topRows, shift: shift))
+        }
         guard !quantized.isEmpty else { return results }
         let measured = runPlan(quantized.map { pairs[$0] }, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical,
                                rowOrders: quantized.map { orders[$0] }, byQuantizedRows: true)
-        for (k, result) in zip(quantized, measured) {
+        for (k, result) in zip(quantized, measured) where k >= shifts.count || (shifts[k]?.isNone ?? true) {
             results[k].statistics = result.statistics
             // An F64 side against a quantized one: its squares can leave double's range too.
             if let statistics = result.statistics, ScaledDifference.needsScaledPass(pairs[k].0, pairs[k].1, statistics) {

@@ -30,6 +30,12 @@ enum QuantizedDifference {
     /// type is decoded, the same elements in the same rows, no complex side.
     static func applies(_ a: TensorView, _ b: TensorView) -> Bool {
         guard a.elementType.blockType != nil || b.elementType.blockType != nil else { return false }
+        return readableByValue(a, b)
+    }
+
+    /// Whether both sides can be read value by value (`rowValues`): real scalars or decoded
+    /// ggml blocks, with the same rows and values.
+    static func readableByValue(_ a: TensorView, _ b: TensorView) -> Bool {
         func decodable(_ v: TensorView) -> Bool {
             if let type = v.elementType.blockType { return GGUFRowDecoding.isDecodable(type) }
             return v.dtype != .c64

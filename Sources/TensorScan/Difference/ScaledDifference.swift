@@ -40,8 +40,10 @@ enum ScaledDifference {
     /// The statistics the scan computes (same counts, maximum and rows), with norms that
     /// cannot overflow or underflow in their squares. `order`: B's rows (a vector's elements)
     /// for A's, as in `DifferenceScan.run`. A quantized side's rows are dequantized one at a
-    /// time (`QuantizedDifference.rowValues`: the float32 values the scan compares).
-    static func statistics(_ a: TensorView, _ b: TensorView, order: RowInterleave?, topRows: Int) -> DifferenceStatistics {
+    /// time (`QuantizedDifference.rowValues`: the float32 values the scan compares). `shift`:
+    /// amounts taken off each side's values first (`ValueShift`), in double.
+    static func statistics(_ a: TensorView, _ b: TensorView, order: RowInterleave?, topRows: Int,
+                           shift: ValueShift = ValueShift(a: 0, b: 0)) -> DifferenceStatistics {
         let rows = a.rowCount, length = rows == 0 ? 0 : a.rowLength
         var reference = ScaledNorm(), difference = ScaledNorm()
         var maxAbs = 0.0, differing = 0, nans = 0
@@ -58,8 +60,8 @@ enum ScaledDifference {
             let y0 = QuantizedDifference.rowValues(b, bytesB, rowB, floats: floatsB)
             for k in 0..<length {
                 let kB = vector ? order.map { $0.indexInB(k, count: length) } ?? k : k
-                let x = decodeElement(x0.dtype, x0.bytes, x0.start + k)
-                let y = decodeElement(y0.dtype, y0.bytes, y0.start + kB)
+                let x = decodeElement(x0.dtype, x0.bytes, x0.start + k) - shift.a
+                let y = decodeElement(y0.dtype, y0.bytes, y0.start + kB) - shift.b
                 if x.isFinite { reference.add(x) }
                 if x == y || (x.isNaN && y.isNaN) { continue }
                 differing += 1

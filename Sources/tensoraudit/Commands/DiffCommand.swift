@@ -106,7 +106,8 @@ struct DiffCommand: ParsableCommand {
                     CheckpointDiff(a: first, b: second, tolerance: tolerance + 0, topRows: topRows, nameMap: names,
                                    rowOrders: LlamaCppRotaryOrder.decisions(a: first, b: second, nameMap: names),
                                    converterDrops: map == nil ? LlamaCppConverterDrops.dropped(a: first, b: second, nameMap: names) : [:],
-                                   rowOffsets: LlamaCppPositionOffset.decisions(a: first, b: second, nameMap: names))
+                                   rowOffsets: LlamaCppPositionOffset.decisions(a: first, b: second, nameMap: names),
+                                   valueShifts: LlamaCppNormShift.decisions(a: first, b: second, nameMap: names))
                 }
             }
             // Only a map the user wrote: the built-in one names just what each side has.

@@ -28,6 +28,11 @@ enum DiffRendering {
                 .object(["rows_skipped": offset.hubRowsSkipped.map { .int(Int64($0)) } ?? .null,
                          "side": .string(offset.hubIsA ? "a" : "b"), "evidence": .string(offset.evidence)])
             } ?? .null
+            // Added within version 1: a norm weight llama.cpp's converter stores plus 1 (Gemma's),
+            // compared with the shift taken off (`LlamaCppNormShift`), or why not; null otherwise.
+            object["value_shift"] = c.valueShift.map { shift in
+                .object(["shift": .double(shift.shift), "side": .string(shift.ggufIsB ? "b" : "a"), "evidence": .string(shift.evidence)])
+            } ?? .null
             if c.identicalBytes {
                 object["max_abs_diff"] = .double(0)
                 object["relative_l2"] = .double(0)
@@ -117,6 +122,26 @@ enum DiffRendering {
                                 "only_in_b", "not_compared", "exact_differences", "source_errors"]
 
     /// The text report of a diff that could not read an input (written only with `--output`).
+    /// One line per distinct evidence sentence, naming up to three of its tensors. Groups found
+    /// through a dictionary: a statement per layer (a per-layer head count of 0) made a search
+    /// of the groups per tensor quadratic.
+    static func statementLines(_ label: String, _ statements: [(name: String, evidence: String)]) -> [String] {
+        var groups: [(evidence: String, names: [String])] = []
+        var group: [ExactText: Int] = [:]
+        for (name, evidence) in statements {
+            if let k = group[ExactText(evidence)] {
+                groups[k].names.append(name)
+            } else {
+                group[ExactText(evidence)] = groups.count
+                groups.append((evidence, [name]))
+            }
+        }
+        return groups.map { evidence, names in
+            let shown = names.prefix(3).map(quoted).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+            return "\(label): \(names.count) tensor\(names.count == 1 ? "" : "s") (\(shown)): \(TextFormatting.safeMessage(evidence))"
+        }
+    }
+
     static func text(failure: CheckpointError, side: String?, a: String, b: String) -> String {
         let which = side.map { $0 == "map" ? " (the --map file)" : " (in \($0.uppercased()))" } ?? ""
         return ["A: \(TextFormatting.safeName(a))",
@@ -186,24 +211,10 @@ enum DiffRendering {
                 lines.append("  \(TextFormatting.safeName(c.name)): \(s.nanMismatches) NaN mismatch\(s.nanMismatches == 1 ? "" : "es") (NaN on one side only)")
             }
         }
-        // One line per distinct row-order statement (a 32-layer model has 64 q/k tensors).
-        // Groups found through a dictionary: a statement per layer (a per-layer head count of 0)
-        // made a search of the groups per tensor quadratic.
-        var byEvidence: [(evidence: String, names: [String])] = []
-        var group: [ExactText: Int] = [:]
-        for c in diff.comparisons {
-            guard let order = c.rowOrder else { continue }
-            if let k = group[ExactText(order.evidence)] {
-                byEvidence[k].names.append(c.name)
-            } else {
-                group[ExactText(order.evidence)] = byEvidence.count
-                byEvidence.append((order.evidence, [c.name]))
-            }
-        }
-        for (evidence, names) in byEvidence {
-            let shown = names.prefix(3).map(quoted).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
-            lines.append("row order: \(names.count) tensor\(names.count == 1 ? "" : "s") (\(shown)): \(TextFormatting.safeMessage(evidence))")
-        }
+        // One line per distinct statement (a 32-layer model has 64 q/k tensors, a 26-layer
+        // Gemma 3 over a hundred norms).
+        lines += statementLines("row order", diff.comparisons.compactMap { c in c.rowOrder.map { (c.name, $0.evidence) } })
+        lines += statementLines("value shift", diff.comparisons.compactMap { c in c.valueShift.map { (c.name, $0.evidence) } })
         // One table per model: a line each.
         for c in diff.comparisons {
             guard let offset = c.rowOffset else { continue }
