@@ -1,84 +1,114 @@
 #!/usr/bin/env python3
 """Writes llamacpp-architecture-names.json and
-Sources/TensorAnalysis/Support/LlamaCppArchitectureNames.swift: for each GGUF architecture, the
-llama.cpp names gguf-py gives the Hub names of `LlamaCppNameMap`'s rules (and of Gemma 2's extra
-feed-forward norms) where they differ from the map's default rule.
+Sources/TensorAnalysis/Support/LlamaCppArchitectureNames.swift: gguf-py's Hub → llama.cpp tensor
+names, for every GGUF architecture, as the built-in map of `diff`.
 
-Why: gguf-py's `get_tensor_name_map(arch)` is per architecture. Gemma 2 and 3 store
-`post_attention_layernorm` as `blk.N.post_attention_norm` and their `pre_feedforward_layernorm`
-as `blk.N.ffn_norm`, the name llama gives `post_attention_layernorm`; with llama's rule alone a
-faithful Gemma conversion paired the wrong norms and failed `diff` (hunt-54a D1). Read from
-gguf-py's own tables, not transcribed.
+gguf-py's `get_tensor_name_map(arch)` (gguf/tensor_mapping.py) maps each Hub name of the tensor
+kinds an architecture has (`MODEL_TENSORS[arch]`) to that kind's GGUF name (`TENSOR_NAMES`), a later
+kind's entry replacing an earlier one's for the same Hub name, and block names per `{bid}`. This
+script resolves every architecture the same way from the same tables (`mappings_cfg`,
+`block_mappings_cfg` with `arch_block_mappings_cfg`), reading a fresh copy of the block table per
+architecture: gguf-py 0.19's `TensorNameMap.__init__` updates the class's own block table with
+Arctic's entries, so after an Arctic map every later map lost llama's `post_attention_layernorm`
+→ `ffn_norm`. Hub patterns with placeholders other than one block number (experts `{xid}`) are left
+out: the converter stacks those tensors, which no name pairs.
+
+Written: `default`, each Hub pattern's GGUF name in most architectures (no pattern is tied), and
+`architectures`, each architecture's names where they differ from that default (Gemma 2 and 3:
+`post_attention_layernorm` → `post_attention_norm`; Falcon: → `attn_norm_2`). `{N}` is a block
+number.
+
+Why: one llama/bert table paired a faithful Gemma conversion's norms wrongly and left Phi-3,
+StarCoder2, T5, GPT-2 and the other architectures gguf-py knows unpaired (hunt-54a D1, D2).
 
 Usage: python3 TestData/knowledge/generate_llamacpp_architecture_names.py (pip install gguf; the
 table in the repository was made with gguf 0.19.0). `LlamaCppNameMapTests` holds the Swift table
-against the JSON.
+against the JSON, and the JSON against gguf-py's own `get_tensor_name_map` answers for sample
+architectures.
 """
+import collections
+import copy
+import importlib.metadata
 import json
 import pathlib
-import re
 
 import gguf
+from gguf.constants import MODEL_TENSORS, TENSOR_NAMES
+from gguf.tensor_mapping import TensorNameMap
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-# The Hub patterns of LlamaCppNameMap.rules (kept in step by LlamaCppNameMapTests), plus the
-# feed-forward norms that only some architectures have.
-PATTERNS = [
-    "model.embed_tokens", "model.norm", "lm_head",
-    "model.layers.{N}.self_attn.q_proj", "model.layers.{N}.self_attn.k_proj", "model.layers.{N}.self_attn.v_proj",
-    "model.layers.{N}.self_attn.o_proj", "model.layers.{N}.mlp.gate_proj", "model.layers.{N}.mlp.up_proj",
-    "model.layers.{N}.mlp.down_proj", "model.layers.{N}.input_layernorm", "model.layers.{N}.post_attention_layernorm",
-    "model.layers.{N}.self_attn.q_norm", "model.layers.{N}.self_attn.k_norm",
-    "model.layers.{N}.pre_feedforward_layernorm", "model.layers.{N}.post_feedforward_layernorm",
-]
-LAYER = 7  # a block number every map below covers
+PRISTINE_BLOCKS = copy.deepcopy(TensorNameMap.block_mappings_cfg)
 
 
-def gguf_pattern(name):
-    return None if name is None else re.sub(rf"^blk\.{LAYER}\.", "blk.{N}.", name)
+def resolve(arch):
+    names = {}
+    for tensor, keys in TensorNameMap.mappings_cfg.items():
+        if tensor in MODEL_TENSORS[arch]:
+            for key in keys:
+                names[key] = TENSOR_NAMES[tensor]
+    blocks = copy.deepcopy(PRISTINE_BLOCKS)
+    blocks.update(TensorNameMap.arch_block_mappings_cfg.get(arch, {}))
+    for tensor, keys in blocks.items():
+        if tensor in MODEL_TENSORS[arch]:
+            for key in keys:
+                names[key.replace("{bid}", "{N}")] = TENSOR_NAMES[tensor].replace("{bid}", "{N}")
+    return {hub: g for hub, g in names.items()
+            if hub.count("{N}") <= 1 and "{" not in hub.replace("{N}", "") and "{" not in g.replace("{N}", "")}
+
+
+def check_against_gguf_py(resolved):
+    """The resolution equals gguf-py's own map (built with a fresh block table) at block 7."""
+    for arch in (gguf.MODEL_ARCH.LLAMA, gguf.MODEL_ARCH.BERT, gguf.MODEL_ARCH.GEMMA2, gguf.MODEL_ARCH.GEMMA3,
+                 gguf.MODEL_ARCH.PHI3, gguf.MODEL_ARCH.GPT2, gguf.MODEL_ARCH.T5, gguf.MODEL_ARCH.FALCON):
+        TensorNameMap.block_mappings_cfg = copy.deepcopy(PRISTINE_BLOCKS)
+        reference = gguf.get_tensor_name_map(arch, 8)
+        for hub, name in resolved[gguf.MODEL_ARCH_NAMES[arch]].items():
+            assert reference.get_name(hub.replace("{N}", "7")) == name.replace("{N}", "7"), (arch, hub, name)
+    TensorNameMap.block_mappings_cfg = copy.deepcopy(PRISTINE_BLOCKS)
 
 
 def main():
-    default = {p: gguf_pattern(gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, LAYER + 1).get_name(p.replace("{N}", str(LAYER))))
-               for p in PATTERNS}
-    # The default for Qwen3's per-head norms, which LLAMA's map lacks and LlamaCppNameMap's
-    # default rules carry (QWEN3's map): blk.{N}.attn_q_norm / attn_k_norm.
-    qwen3 = gguf.get_tensor_name_map(gguf.MODEL_ARCH.QWEN3, LAYER + 1)
-    for p in ("model.layers.{N}.self_attn.q_norm", "model.layers.{N}.self_attn.k_norm"):
-        default[p] = gguf_pattern(qwen3.get_name(p.replace("{N}", str(LAYER))))
-    overrides = {}
-    for arch, arch_name in sorted(gguf.MODEL_ARCH_NAMES.items(), key=lambda item: item[1]):
-        names = gguf.get_tensor_name_map(arch, LAYER + 1)
-        rules = {}
-        for p in PATTERNS:
-            name = gguf_pattern(names.get_name(p.replace("{N}", str(LAYER))))
-            if name is not None and name != default[p]:
-                rules[p] = name
-        if rules:
-            overrides[arch_name] = rules
-    document = {"gguf_version": getattr(gguf, "__version__", None) or __import__("importlib.metadata").metadata.version("gguf"),
-                "default": {p: n for p, n in default.items() if n is not None},
-                "architectures": overrides}
+    resolved = {gguf.MODEL_ARCH_NAMES[arch]: resolve(arch) for arch in gguf.MODEL_ARCH_NAMES}
+    check_against_gguf_py(resolved)
+    votes = collections.defaultdict(collections.Counter)
+    for names in resolved.values():
+        for hub, name in names.items():
+            votes[hub][name] += 1
+    for hub, counts in votes.items():
+        top = counts.most_common(2)
+        assert len(top) == 1 or top[0][1] > top[1][1], f"{hub}: no majority {top}"
+    default = {hub: counts.most_common(1)[0][0] for hub, counts in votes.items()}
+    architectures = {}
+    for arch, names in sorted(resolved.items()):
+        own = {hub: name for hub, name in names.items() if default[hub] != name}
+        if own:
+            architectures[arch] = own
+    version = importlib.metadata.version("gguf")
+    document = {"gguf_version": version, "default": default, "architectures": architectures}
     (ROOT / "TestData/knowledge/llamacpp-architecture-names.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
     lines = [
-        f"// Generated by TestData/knowledge/generate_llamacpp_architecture_names.py from gguf-py {document['gguf_version']}; do not edit.",
+        f"// Generated by TestData/knowledge/generate_llamacpp_architecture_names.py from gguf-py {version}; do not edit.",
         "// `LlamaCppNameMapTests` checks it against TestData/knowledge/llamacpp-architecture-names.json.",
         "",
         "extension LlamaCppNameMap {",
-        "    /// gguf-py's `get_tensor_name_map(arch)` where it names a Hub pattern of `rules` (or a",
-        "    /// feed-forward norm no default rule covers) otherwise than the default rule: GGUF",
-        "    /// `general.architecture` → (Hub pattern, GGUF pattern), `{N}` a layer number.",
-        "    static let architectureRules: [String: [(hub: String, gguf: String)]] = [",
+        "    /// Each Hub pattern's GGUF name in most architectures (gguf-py's `get_tensor_name_map`);",
+        "    /// `{N}` is a block number.",
+        "    static let defaultNames: [String: String] = [",
     ]
-    for arch, rules in sorted(overrides.items()):
+    lines += [f"        {json.dumps(hub)}: {json.dumps(name)}," for hub, name in sorted(default.items())]
+    lines += [
+        "    ]",
+        "",
+        "    /// GGUF `general.architecture` → its names where they differ from `defaultNames`.",
+        "    static let architectureNames: [String: [String: String]] = [",
+    ]
+    for arch, own in architectures.items():
         lines.append(f"        {json.dumps(arch)}: [")
-        for p, n in sorted(rules.items()):
-            lines.append(f"            ({json.dumps(p)}, {json.dumps(n)}),")
+        lines += [f"            {json.dumps(hub)}: {json.dumps(name)}," for hub, name in sorted(own.items())]
         lines.append("        ],")
     lines += ["    ]", "}", ""]
     (ROOT / "Sources/TensorAnalysis/Support/LlamaCppArchitectureNames.swift").write_text("\n".join(lines))
-    print(f"{len(overrides)} architectures with their own names")
+    print(f"{len(default)} Hub patterns; {len(architectures)} architectures with names of their own")
 
 
 if __name__ == "__main__":

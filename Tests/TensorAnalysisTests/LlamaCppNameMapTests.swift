@@ -56,7 +56,6 @@ import TestSupport
                 == "blk.3.post_attention_norm.weight")
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.post_attention_layernorm.weight", architecture: "llama")
                 == "blk.3.ffn_norm.weight")
-        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.pre_feedforward_layernorm.weight", architecture: "llama") == nil)
     }
 
     @Test("a prefix is stripped once, subclass prefix before bert.: the converters' order")

@@ -1,12 +1,16 @@
 import CheckpointIO
 import StrictJSON
 
-/// Hugging Face tensor names → the names llama.cpp's converter writes in GGUF files, for the
-/// llama and bert families, so `diff model.safetensors model.gguf` pairs the same weights.
+/// Hugging Face tensor names → the names llama.cpp's converter writes in GGUF files, so
+/// `diff model.safetensors model.gguf` pairs the same weights.
 ///
-/// The table is gguf-py 0.19.0's `get_tensor_name_map(MODEL_ARCH.LLAMA / BERT / QWEN3, …)` for the
-/// tensors those converters keep (checked by hand against it; see README "diff across formats").
-/// `.weight`/`.bias` suffixes carry over.
+/// The tables are gguf-py 0.19.0's `get_tensor_name_map(arch)` for every architecture it knows,
+/// generated into `LlamaCppArchitectureNames.swift` (`defaultNames`: each Hub pattern's name in
+/// most architectures; `architectureNames`: an architecture's own where they differ, e.g. Gemma
+/// 2 and 3 store `post_attention_layernorm` as `post_attention_norm` and give llama's
+/// `ffn_norm` to `pre_feedforward_layernorm`). `.weight`/`.bias` suffixes carry over. Why per
+/// architecture: one llama/bert table paired a faithful Gemma conversion's norms wrongly and left
+/// the tensors of Phi-3, StarCoder2, T5, GPT-2, … unpaired (hunt-54a D1, D2).
 ///
 /// Architecture `bert` is written by four converter classes (llama.cpp as vendored by
 /// llama-cpp-python 0.3.36, `conversion/bert.py`), each stripping its own prefix before the
@@ -15,55 +19,10 @@ import StrictJSON
 /// `distilbert.`, then `BertModel.filter_tensors` (which all of them call) a leading `bert.`.
 /// Why all here: the Hub names of a RoBERTa or DistilBERT head model were "only in A" against
 /// their faithful conversion (hunt-53b D1). What the converter changes beyond names — llama's
-/// `q_proj`/`k_proj` rows, permuted for the rotary layout, and RoBERTa's position rows, cut
-/// from `pad_token_id + 1` on — is `LlamaCppRotaryOrder`'s and `LlamaCppPositionOffset`'s.
+/// `q_proj`/`k_proj` rows, permuted for the rotary layout, RoBERTa's position rows, cut from
+/// `pad_token_id + 1` on, Gemma's norms, stored plus 1 — is `LlamaCppRotaryOrder`'s,
+/// `LlamaCppPositionOffset`'s and `LlamaCppNormShift`'s.
 public enum LlamaCppNameMap {
-    /// (Hub pattern, GGUF pattern); `{N}` is a layer number.
-    static let rules: [(hub: String, gguf: String)] = [
-        // llama (also mistral, qwen2 and the other llama-shaped families)
-        ("model.embed_tokens", "token_embd"),
-        ("model.norm", "output_norm"),
-        ("lm_head", "output"),
-        ("model.layers.{N}.self_attn.q_proj", "blk.{N}.attn_q"),
-        ("model.layers.{N}.self_attn.k_proj", "blk.{N}.attn_k"),
-        ("model.layers.{N}.self_attn.v_proj", "blk.{N}.attn_v"),
-        ("model.layers.{N}.self_attn.o_proj", "blk.{N}.attn_output"),
-        ("model.layers.{N}.mlp.gate_proj", "blk.{N}.ffn_gate"),
-        ("model.layers.{N}.mlp.up_proj", "blk.{N}.ffn_up"),
-        ("model.layers.{N}.mlp.down_proj", "blk.{N}.ffn_down"),
-        ("model.layers.{N}.input_layernorm", "blk.{N}.attn_norm"),
-        ("model.layers.{N}.post_attention_layernorm", "blk.{N}.ffn_norm"),
-        // Qwen3's (and OLMo 2's) per-head q/k norms: gguf-py's QWEN3 map; no llama rule names them.
-        ("model.layers.{N}.self_attn.q_norm", "blk.{N}.attn_q_norm"),
-        ("model.layers.{N}.self_attn.k_norm", "blk.{N}.attn_k_norm"),
-        // bert
-        ("embeddings.word_embeddings", "token_embd"),
-        ("embeddings.position_embeddings", "position_embd"),
-        ("embeddings.token_type_embeddings", "token_types"),
-        ("embeddings.LayerNorm", "token_embd_norm"),
-        ("encoder.layer.{N}.attention.self.query", "blk.{N}.attn_q"),
-        ("encoder.layer.{N}.attention.self.key", "blk.{N}.attn_k"),
-        ("encoder.layer.{N}.attention.self.value", "blk.{N}.attn_v"),
-        ("encoder.layer.{N}.attention.output.dense", "blk.{N}.attn_output"),
-        ("encoder.layer.{N}.attention.output.LayerNorm", "blk.{N}.attn_output_norm"),
-        ("encoder.layer.{N}.intermediate.dense", "blk.{N}.ffn_up"),
-        ("encoder.layer.{N}.output.dense", "blk.{N}.ffn_down"),
-        ("encoder.layer.{N}.output.LayerNorm", "blk.{N}.layer_output_norm"),
-        // RoBERTa / XLM-R sequence classification heads (RobertaForSequenceClassification,
-        // XLMRobertaForSequenceClassification: converter classes of their own).
-        ("classifier.dense", "cls"),
-        ("classifier.out_proj", "cls.output"),
-        // DistilBERT (gguf-py's BERT map, "# distillbert"); its embeddings are BERT's names.
-        ("transformer.layer.{N}.attention.q_lin", "blk.{N}.attn_q"),
-        ("transformer.layer.{N}.attention.k_lin", "blk.{N}.attn_k"),
-        ("transformer.layer.{N}.attention.v_lin", "blk.{N}.attn_v"),
-        ("transformer.layer.{N}.attention.out_lin", "blk.{N}.attn_output"),
-        ("transformer.layer.{N}.sa_layer_norm", "blk.{N}.attn_output_norm"),
-        ("transformer.layer.{N}.ffn.lin1", "blk.{N}.ffn_up"),
-        ("transformer.layer.{N}.ffn.lin2", "blk.{N}.ffn_down"),
-        ("transformer.layer.{N}.output_layer_norm", "blk.{N}.layer_output_norm"),
-    ]
-
     /// The prefixes the `bert` converter classes strip, in the order they strip them: a
     /// subclass's own (`roberta.`, `distilbert.`) first, then `BertModel`'s `bert.`.
     static let subclassPrefixes = ["roberta.", "distilbert."]
@@ -79,10 +38,7 @@ public enum LlamaCppNameMap {
     }
 
     /// The GGUF name of the Hub tensor `name` in a file of GGUF `architecture` (nil: not
-    /// known), or nil when no rule covers it. The architecture's own names
-    /// (`architectureRules`, gguf-py's per-architecture map) come before the default rules:
-    /// Gemma 2 and 3 store `post_attention_layernorm` as `post_attention_norm` and give llama's
-    /// `ffn_norm` to `pre_feedforward_layernorm` (hunt-54a D1).
+    /// known, the default names apply), or nil when no name covers it.
     public static func ggufName(forHubName name: String, architecture: String? = nil) -> String? {
         var base = hubBase(name)
         var suffix = ""
@@ -90,50 +46,37 @@ public enum LlamaCppNameMap {
             base.removeLast(ending.count)
             suffix = ending
         }
-        for rule in (architecture.flatMap { architecturePatterns[$0] } ?? []) + patterns {
-            if let layer = rule.hub.match(base) {
-                return rule.gguf.replacing("{N}", with: layer ?? "") + suffix
+        let own = architecture.flatMap { architectureNames[$0] }
+        func named(_ pattern: String) -> String? { own?[pattern] ?? defaultNames[pattern] }
+        if let gguf = named(base) { return gguf + suffix }
+        // A block name: each run of digits in turn read as the block number `{N}`. A lookup per
+        // run, not a match against each of the 1,104 patterns.
+        let bytes = Array(base.utf8)
+        var start = 0
+        while start < bytes.count {
+            guard bytes[start].isASCIIDigit else {
+                start += 1
+                continue
             }
+            var end = start
+            while end < bytes.count, bytes[end].isASCIIDigit { end += 1 }
+            let pattern = String(decoding: bytes[..<start], as: UTF8.self) + "{N}" + String(decoding: bytes[end...], as: UTF8.self)
+            if let gguf = named(pattern) {
+                return gguf.replacing("{N}", with: String(decoding: bytes[start..<end], as: UTF8.self)) + suffix
+            }
+            start = end
         }
         return nil
-    }
-
-    /// A Hub pattern cut at its `{N}`, once: matching every tensor name of a checkpoint against
-    /// every rule split the pattern each time (Foundation's `components(separatedBy:)`), ~1–2 ms
-    /// of `diff`'s start on a 129-tensor pair, most of it generic-metadata lookups.
-    struct Pattern {
-        let head: String
-        /// The text after `{N}`; nil for a pattern without a layer number.
-        let tail: String?
-
-        init(_ pattern: String) {
-            if let marker = pattern.firstRange(of: "{N}") {
-                (head, tail) = (String(pattern[..<marker.lowerBound]), String(pattern[marker.upperBound...]))
-            } else {
-                (head, tail) = (pattern, nil)
-            }
-        }
-
-        /// `.some(nil)` when `name` equals a pattern without `{N}`, `.some(layer)` when it
-        /// matches one with `{N}` (ASCII digits in its place), nil otherwise.
-        func match(_ name: String) -> String?? {
-            guard let tail else { return name == head ? .some(nil) : nil }
-            guard name.hasPrefix(head), name.hasSuffix(tail) else { return nil }
-            let digits = name.utf8.dropFirst(head.utf8.count).dropLast(tail.utf8.count)
-            guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-            return .some(String(decoding: digits, as: UTF8.self))
-        }
-    }
-
-    static let patterns: [(hub: Pattern, gguf: String)] = rules.map { (Pattern($0.hub), $0.gguf) }
-    static let architecturePatterns: [String: [(hub: Pattern, gguf: String)]] = architectureRules.mapValues { rules in
-        rules.map { (Pattern($0.hub), $0.gguf) }
     }
 
     /// The `general.architecture` of a checkpoint's GGUF file, when it has one and states it.
     static func architecture(of checkpoint: Checkpoint) -> String? {
         checkpoint.ggufModel?.metadata[LlamaCppRotaryOrder.architectureKey]?.string
     }
+}
+
+private extension UInt8 {
+    var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
 }
 
 
