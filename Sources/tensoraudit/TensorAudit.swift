@@ -53,7 +53,9 @@ struct TensorAudit: ParsableCommand {
             Glibc.exit(64)
         }
         do {
-            var command = try parseAsRoot()
+            // A plain command line (`audit FILE --json`) is built without the library's parse
+            // (`DirectParse`); anything else, or anything that refuses, is parsed as before.
+            var command = try DirectParse.command(Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot()
             try command.run()
         } catch {
             // A usage error goes through `printError` line by line, like every other error: its

@@ -34,7 +34,10 @@ struct DiffCommand: ParsableCommand {
     var tolerance: Double = CheckpointDiff.defaultTolerance
 
     @Option(name: .customLong("top-rows"), parsing: .unconditional, help: "How many most-different rows to list per tensor.")
-    var topRows: Int = 5
+    var topRows: Int = Self.defaultTopRows
+
+    /// `--top-rows` when it is not given (also `DirectParse`'s).
+    static let defaultTopRows = 5
 
     @Option(help: ArgumentHelp("A JSON object pairing A's tensor names with B's ({\"A name\": \"B name\"}).",
                                discussion: "Without it, a Hub checkpoint against a GGUF file is paired by the built-in llama/bert name map."),

@@ -29,7 +29,10 @@ struct TokensCommand: ParsableCommand {
     // `.unconditional` (also `--limit`), as for `rows --rows`: a negative value is refused for
     // what it is, not as a missing value.
     @Option(name: .long, parsing: .unconditional, help: "Candidates are the ordinary tokens at or below this percentile of the indicator (0-100).")
-    var percentile: Double = 2
+    var percentile: Double = Self.defaultPercentile
+
+    /// `--percentile` when it is not given (also `DirectParse`'s).
+    static let defaultPercentile: Double = 2
 
     // Optional, so that the text listing can tell an explicit `--limit` from the default: a
     // text report shows `TokensRendering.defaultTextLimit` candidates unless asked for more
