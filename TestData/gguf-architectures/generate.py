@@ -2,12 +2,14 @@
 """Writes the fixtures for `diff` of Hub checkpoints against GGUF conversions of architectures
 whose names only gguf-py's per-architecture tables give (Phi-3's fused `qkv_proj`/`gate_up_proj`,
 T5's encoder and decoder blocks, StarCoder2's `c_fc`/`c_proj` with biases, OLMo 2's
-`post_attention_layernorm` → `post_attention_norm`), and `expected.json`.
+`post_attention_layernorm` → `post_attention_norm`, GPT-2's `Conv1D` weights, which its converter
+stores transposed), and `expected.json`.
 
 Run from the repository root: `python3 TestData/gguf-architectures/generate.py` (gguf 0.19.0,
 numpy, safetensors). Fixed seed: a rerun gives the same bytes. The Hub names are those
 transformers 5.25's `save_pretrained` wrote for tiny Phi3ForCausalLM, T5ForConditionalGeneration,
-Starcoder2ForCausalLM and Olmo2ForCausalLM models (two layers); every dimension is cut to 8 at most
+Starcoder2ForCausalLM, Olmo2ForCausalLM and GPT2LMHeadModel models (two layers); every dimension is
+cut to 8 at most (GPT-2's divided by 8, so that its matrices stay non-square)
 (`diff` pairs names and compares values; it needs no working model). Each GGUF file names its
 tensors with gguf-py's `get_tensor_name_map(arch)` as llama.cpp's converter does, stores them in
 F16, and `expected.json` holds, per Hub tensor, that GGUF name and numpy's relative L2 and max
@@ -28,7 +30,9 @@ from safetensors.numpy import save_file
 HERE = os.path.dirname(os.path.abspath(__file__))
 RNG = np.random.default_rng(5402)
 ARCHITECTURES = {"phi3": gguf.MODEL_ARCH.PHI3, "t5": gguf.MODEL_ARCH.T5, "starcoder2": gguf.MODEL_ARCH.STARCODER2,
-                 "olmo2": gguf.MODEL_ARCH.OLMO2}
+                 "olmo2": gguf.MODEL_ARCH.OLMO2, "gpt2": gguf.MODEL_ARCH.GPT2}
+# GPT2Model.modify_tensors (conversion/gpt2.py): these Conv1D weights ([in, out]) are stored transposed.
+TRANSPOSED = {"gpt2": (".c_attn.weight", ".c_proj.weight", ".c_fc.weight")}
 HUB_NAMES = {
  "phi3": {
   "lm_head.weight": [
@@ -493,6 +497,102 @@ HUB_NAMES = {
   "model.norm.weight": [
    64
   ]
+ },
+ "gpt2": {
+  "transformer.h.0.attn.c_attn.bias": [
+   192
+  ],
+  "transformer.h.0.attn.c_attn.weight": [
+   64,
+   192
+  ],
+  "transformer.h.0.attn.c_proj.bias": [
+   64
+  ],
+  "transformer.h.0.attn.c_proj.weight": [
+   64,
+   64
+  ],
+  "transformer.h.0.ln_1.bias": [
+   64
+  ],
+  "transformer.h.0.ln_1.weight": [
+   64
+  ],
+  "transformer.h.0.ln_2.bias": [
+   64
+  ],
+  "transformer.h.0.ln_2.weight": [
+   64
+  ],
+  "transformer.h.0.mlp.c_fc.bias": [
+   256
+  ],
+  "transformer.h.0.mlp.c_fc.weight": [
+   64,
+   256
+  ],
+  "transformer.h.0.mlp.c_proj.bias": [
+   64
+  ],
+  "transformer.h.0.mlp.c_proj.weight": [
+   256,
+   64
+  ],
+  "transformer.h.1.attn.c_attn.bias": [
+   192
+  ],
+  "transformer.h.1.attn.c_attn.weight": [
+   64,
+   192
+  ],
+  "transformer.h.1.attn.c_proj.bias": [
+   64
+  ],
+  "transformer.h.1.attn.c_proj.weight": [
+   64,
+   64
+  ],
+  "transformer.h.1.ln_1.bias": [
+   64
+  ],
+  "transformer.h.1.ln_1.weight": [
+   64
+  ],
+  "transformer.h.1.ln_2.bias": [
+   64
+  ],
+  "transformer.h.1.ln_2.weight": [
+   64
+  ],
+  "transformer.h.1.mlp.c_fc.bias": [
+   256
+  ],
+  "transformer.h.1.mlp.c_fc.weight": [
+   64,
+   256
+  ],
+  "transformer.h.1.mlp.c_proj.bias": [
+   64
+  ],
+  "transformer.h.1.mlp.c_proj.weight": [
+   256,
+   64
+  ],
+  "transformer.ln_f.bias": [
+   64
+  ],
+  "transformer.ln_f.weight": [
+   64
+  ],
+  "transformer.wpe.weight": [
+   64,
+   64
+  ],
+  "transformer.wte.weight": [
+   500,
+   64
+  ]
  }
 }
 
@@ -500,7 +600,9 @@ HUB_NAMES = {
 def main():
     expected = {}
     for arch, model_arch in ARCHITECTURES.items():
-        hub = {name: (RNG.standard_normal([min(n, 8) for n in shape]) * 0.1).astype(np.float32)
+        # GPT-2's dimensions divided by 8, so its matrices keep their non-square shapes.
+        cut = (lambda n: max(1, n // 8)) if arch == "gpt2" else (lambda n: min(n, 8))
+        hub = {name: (RNG.standard_normal([cut(n) for n in shape]) * 0.1).astype(np.float32)
                for name, shape in HUB_NAMES[arch].items()}
         os.makedirs(os.path.join(HERE, arch), exist_ok=True)
         save_file(hub, os.path.join(HERE, arch, "model.safetensors"))
@@ -511,10 +613,12 @@ def main():
             target = names.get_name(name, try_suffixes=(".weight", ".bias"))
             assert target is not None, name
             b = a.astype(np.float16)
-            w.add_tensor(target, b)
+            transposed = name.endswith(TRANSPOSED.get(arch, ()))
+            w.add_tensor(target, np.ascontiguousarray(b.T) if transposed else b)
             d = a.astype(np.float64) - b.astype(np.float64)
+            rows = np.linalg.norm(d.reshape(d.shape[0], -1), axis=1) if d.ndim == 2 else np.array([np.linalg.norm(d)])
             out[name] = {"gguf_name": target, "relative_l2": float(np.linalg.norm(d) / np.linalg.norm(a.astype(np.float64))),
-                         "max_abs": float(np.abs(d).max())}
+                         "max_abs": float(np.abs(d).max()), "worst_row": int(np.argmax(rows)), "transposed": transposed}
         w.write_header_to_file()
         w.write_kv_data_to_file()
         w.write_tensors_to_file()

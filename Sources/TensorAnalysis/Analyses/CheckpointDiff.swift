@@ -42,11 +42,18 @@ public struct CheckpointDiff: Sendable {
         /// with its GGUF conversion: the shift taken off, or why not; nil for every other
         /// tensor (`LlamaCppNormShift`).
         public let valueShift: LlamaCppNormShift.Decision?
+        /// How a matrix llama.cpp's converter stores transposed (GPT-2's `Conv1D` weights) was
+        /// compared with its GGUF conversion: read transposed, or why not; nil for every other
+        /// tensor (`LlamaCppTranspose`).
+        public let transpose: LlamaCppTranspose.Decision?
 
         /// The shapes whose values were compared: as stored, except the Hub side's position rows
         /// the converter cut (`rowOffset`). `shapeA`/`shapeB` stay as stored.
         public var comparedShapeA: [UInt64] { Self.skipping(rowOffset.flatMap { $0.hubIsA ? $0.hubRowsSkipped : nil }, of: shapeA) }
-        public var comparedShapeB: [UInt64] { Self.skipping(rowOffset.flatMap { $0.hubIsA ? nil : $0.hubRowsSkipped }, of: shapeB) }
+        public var comparedShapeB: [UInt64] {
+            let shape = Self.skipping(rowOffset.flatMap { $0.hubIsA ? nil : $0.hubRowsSkipped }, of: shapeB)
+            return transpose?.transposed == true ? shape.reversed() : shape
+        }
 
         static func skipping(_ rows: Int?, of shape: [UInt64]) -> [UInt64] {
             guard let rows, let first = shape.first, first >= UInt64(rows) else { return shape }
@@ -210,7 +217,7 @@ public struct CheckpointDiff: Sendable {
     public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5,
                 nameMap: [ExactText: String] = [:], rowOrders: [ExactText: LlamaCppRotaryOrder.Decision] = [:],
                 converterDrops: [ExactText: String] = [:], rowOffsets: [ExactText: LlamaCppPositionOffset.Decision] = [:],
-                valueShifts: [ExactText: LlamaCppNormShift.Decision] = [:]) {
+                valueShifts: [ExactText: LlamaCppNormShift.Decision] = [:], transposes: [ExactText: LlamaCppTranspose.Decision] = [:]) {
         self.tolerance = tolerance
         sourceIssuesA = SourceRules.findings(a)
         sourceIssuesB = SourceRules.findings(b)
@@ -317,7 +324,11 @@ public struct CheckpointDiff: Sendable {
             if offset.hubIsA { return (x.droppingLeadingRows(rows) ?? x, y) }
             return (x, y.droppingLeadingRows(rows) ?? y)
         }
-        let compared = pairs.map(window).filter { $0.0.shape == $0.1.shape }
+        // Same shapes, or a matrix the converter stored transposed (`transposes`).
+        func comparable(_ x: TensorView, _ y: TensorView) -> Bool {
+            x.shape == y.shape || (transposes[key(x.name)]?.transposed == true && DifferenceScan.isTransposedLayout(x, y))
+        }
+        let compared = pairs.map(window).filter { comparable($0.0, $0.1) }
         // Pairs that read the very same bytes as an earlier pair, in the same layout and order
         // (views of one torch storage under many names), take its result: 2,000 names of one
         // 64 MB storage compared it 2,000 times (17.7 s; adversarial test, 2026-12-04).
@@ -326,7 +337,7 @@ public struct CheckpointDiff: Sendable {
         var distinct: [(TensorView, TensorView)] = []
         for (x, y) in compared {
             let order = rowOrders[key(x.name)]?.order
-            let shifted = !(valueShifts[key(x.name)]?.valueShift.isNone ?? true)
+            let shifted = !(valueShifts[key(x.name)]?.valueShift.isNone ?? true) || transposes[key(x.name)]?.transposed == true
             let bytes = order == nil && !shifted ? PairBytes(x, y) : nil
             if let bytes, let first = firstOfBytes[bytes] {
                 resultIndex.append(first)
@@ -337,12 +348,13 @@ public struct CheckpointDiff: Sendable {
             distinct.append((x, y))
         }
         let distinctResults = DifferenceScan.run(distinct, topRows: topRows, rowOrders: distinct.map { rowOrders[key($0.0.name)]?.order },
-                                                 shifts: distinct.map { valueShifts[key($0.0.name)]?.valueShift })
+                                                 shifts: distinct.map { valueShifts[key($0.0.name)]?.valueShift },
+                                                 transposes: distinct.map { transposes[key($0.0.name)]?.transposed == true })
         var indices = resultIndex.makeIterator()
         var exactCounts: [Int: Int] = [:]
         comparisons = pairs.map { x, y in
             let (wx, wy) = window(x, y)
-            let index = wx.shape == wy.shape ? indices.next() : nil
+            let index = comparable(wx, wy) ? indices.next() : nil
             var result = index.map { distinctResults[$0] }
             // Top rows as A's row numbers: the window of A starts at its skipped rows.
             if let offset = rowOffsets[key(x.name)], offset.hubIsA, let rows = offset.hubRowsSkipped, wx.shape != x.shape {
@@ -367,6 +379,7 @@ public struct CheckpointDiff: Sendable {
                                                       compared: result?.statistics != nil),
                               rowOffset: rowOffsets[key(x.name)],
                               valueShift: valueShifts[key(x.name)],
+                              transpose: transposes[key(x.name)],
                               exactDifferences: exactDifferences)
         }
     }

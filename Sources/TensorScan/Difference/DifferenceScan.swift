@@ -37,8 +37,27 @@ public enum DifferenceScan {
     /// `shifts[k]`, when given and not nil: amounts taken off each side's values
     /// (`ValueShift`); such a pair (a handful of norm vectors) is measured one value at a time,
     /// by value only.
+    /// `transposes[k]`, when given and true: `pairs[k].1` holds `pairs[k].0`'s matrix transposed
+    /// (`isTransposedLayout`), and is measured that way, one value at a time; a pair whose
+    /// shapes are not each other's reverse is measured as stored.
     public static func run(_ pairs: [(TensorView, TensorView)], topRows: Int, statisticsOfIdentical: Bool = false,
-                           rowOrders: [RowInterleave?] = [], shifts: [ValueShift?] = []) -> [Result] {
+                           rowOrders: [RowInterleave?] = [], shifts: [ValueShift?] = [], transposes: [Bool] = []) -> [Result] {
+        func at<T>(_ list: [T?], _ k: Int) -> T? { k < list.count ? list[k] : nil }
+        let transposed = Set(pairs.indices.filter { k in
+            k < transposes.count && transposes[k] && isTransposedLayout(pairs[k].0, pairs[k].1)
+        })
+        if !transposed.isEmpty {
+            let others = pairs.indices.filter { !transposed.contains($0) }
+            var results = Array(repeating: Result(identicalBytes: false, statistics: nil), count: pairs.count)
+            let measured = run(others.map { pairs[$0] }, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical,
+                               rowOrders: others.map { at(rowOrders, $0) }, shifts: others.map { at(shifts, $0) })
+            for (k, result) in zip(others, measured) { results[k] = result }
+            for k in transposed.sorted() {
+                results[k].statistics = ScaledDifference.statistics(pairs[k].0, pairs[k].1, order: nil, topRows: topRows,
+                                                                    shift: at(shifts, k) ?? ValueShift(a: 0, b: 0), transposed: true)
+            }
+            return results
+        }
         TensorView.makeCopies(for: pairs.flatMap { [$0.0, $0.1] })
         let orders = pairs.indices.map { k -> RowInterleave? in
             guard k < rowOrders.count, let order = rowOrders[k] else { return nil }
@@ -73,6 +92,13 @@ public enum DifferenceScan {
             }
         }
         return results
+    }
+
+    /// Whether `b` can be read as `a`'s matrix transposed: both 2-D, `b`'s shape `a`'s reversed,
+    /// and both readable value by value.
+    public static func isTransposedLayout(_ a: TensorView, _ b: TensorView) -> Bool {
+        a.info.shape.count == 2 && b.info.shape == Array(a.info.shape.reversed()) && a.elementCount == b.elementCount
+            && a.rowCount == b.rowLength && QuantizedDifference.isReadableByValue(a) && QuantizedDifference.isReadableByValue(b)
     }
 
     /// `run` over pairs the plan compares (scalars by value, anything else by bytes; with

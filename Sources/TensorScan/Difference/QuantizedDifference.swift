@@ -36,11 +36,13 @@ enum QuantizedDifference {
     /// Whether both sides can be read value by value (`rowValues`): real scalars or decoded
     /// ggml blocks, with the same rows and values.
     static func readableByValue(_ a: TensorView, _ b: TensorView) -> Bool {
-        func decodable(_ v: TensorView) -> Bool {
-            if let type = v.elementType.blockType { return GGUFRowDecoding.isDecodable(type) }
-            return v.dtype != .c64
-        }
-        return decodable(a) && decodable(b) && a.elementCount == b.elementCount && a.rowCount == b.rowCount
+        isReadableByValue(a) && isReadableByValue(b) && a.elementCount == b.elementCount && a.rowCount == b.rowCount
+    }
+
+    /// Real scalars, or ggml blocks tensoraudit decodes.
+    static func isReadableByValue(_ v: TensorView) -> Bool {
+        if let type = v.elementType.blockType { return GGUFRowDecoding.isDecodable(type) }
+        return v.dtype != .c64
     }
 
     /// Values per item (a row longer than that is one item): 2^15, so a core's items stay

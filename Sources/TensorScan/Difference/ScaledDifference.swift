@@ -42,26 +42,42 @@ enum ScaledDifference {
     /// for A's, as in `DifferenceScan.run`. A quantized side's rows are dequantized one at a
     /// time (`QuantizedDifference.rowValues`: the float32 values the scan compares). `shift`:
     /// amounts taken off each side's values first (`ValueShift`), in double.
+    /// `transposed`: B holds A's matrix transposed (a 2-D B of A's shape reversed, as
+    /// llama.cpp's converter stores GPT-2's `Conv1D` weights): A's element (i, j) faces B's
+    /// (j, i). A quantized B is then dequantized whole first (its rows are A's columns).
     static func statistics(_ a: TensorView, _ b: TensorView, order: RowInterleave?, topRows: Int,
-                           shift: ValueShift = ValueShift(a: 0, b: 0)) -> DifferenceStatistics {
+                           shift: ValueShift = ValueShift(a: 0, b: 0), transposed: Bool = false) -> DifferenceStatistics {
         let rows = a.rowCount, length = rows == 0 ? 0 : a.rowLength
         var reference = ScaledNorm(), difference = ScaledNorm()
         var maxAbs = 0.0, differing = 0, nans = 0
         var worst = WorstRows(keep: min(max(0, topRows), rows))
         let vector = a.info.shape.count <= 1
         let floatsA = UnsafeMutablePointer<Float>.allocate(capacity: a.info.dtype.scalar == nil ? length : 0)
-        let floatsB = UnsafeMutablePointer<Float>.allocate(capacity: b.info.dtype.scalar == nil ? length : 0)
+        let floatsB = UnsafeMutablePointer<Float>.allocate(capacity: b.info.dtype.scalar == nil ? (transposed ? length * rows : length) : 0)
         defer { floatsA.deallocate(); floatsB.deallocate() }
         let bytesA = a.bytes, bytesB = b.bytes
+        // B transposed: its rows are A's columns, read whole once.
+        var wholeB: (bytes: UnsafeRawBufferPointer, dtype: DType)?
+        if transposed {
+            wholeB = (bytesB, b.dtype)
+            if b.info.dtype.scalar == nil {
+                for column in 0..<length {
+                    _ = QuantizedDifference.rowValues(b, bytesB, column, floats: floatsB + column * rows)
+                }
+                wholeB = (UnsafeRawBufferPointer(start: floatsB, count: length * rows * 4), .f32)
+            }
+        }
         for row in 0..<rows {
             var rowNorm = ScaledNorm(), rowMax = 0.0
             let rowB = vector ? row : order.map { $0.indexInB(row, count: rows) } ?? row
             let x0 = QuantizedDifference.rowValues(a, bytesA, row, floats: floatsA)
-            let y0 = QuantizedDifference.rowValues(b, bytesB, rowB, floats: floatsB)
+            let y0 = wholeB.map { (bytes: $0.bytes, dtype: $0.dtype, start: row) }
+                ?? QuantizedDifference.rowValues(b, bytesB, rowB, floats: floatsB)
+            let stride = transposed ? rows : 1
             for k in 0..<length {
                 let kB = vector ? order.map { $0.indexInB(k, count: length) } ?? k : k
                 let x = decodeElement(x0.dtype, x0.bytes, x0.start + k) - shift.a
-                let y = decodeElement(y0.dtype, y0.bytes, y0.start + kB) - shift.b
+                let y = decodeElement(y0.dtype, y0.bytes, y0.start + kB * stride) - shift.b
                 if x.isFinite { reference.add(x) }
                 if x == y || (x.isNaN && y.isNaN) { continue }
                 differing += 1

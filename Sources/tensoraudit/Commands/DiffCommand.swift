@@ -110,7 +110,8 @@ struct DiffCommand: ParsableCommand {
                                    rowOrders: LlamaCppRotaryOrder.decisions(a: first, b: second, nameMap: names),
                                    converterDrops: map == nil ? LlamaCppConverterDrops.dropped(a: first, b: second, nameMap: names) : [:],
                                    rowOffsets: LlamaCppPositionOffset.decisions(a: first, b: second, nameMap: names),
-                                   valueShifts: LlamaCppNormShift.decisions(a: first, b: second, nameMap: names))
+                                   valueShifts: LlamaCppNormShift.decisions(a: first, b: second, nameMap: names),
+                                   transposes: LlamaCppTranspose.decisions(a: first, b: second, nameMap: names))
                 }
             }
             // Only a map the user wrote: the built-in one names just what each side has.

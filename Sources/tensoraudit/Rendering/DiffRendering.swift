@@ -33,6 +33,11 @@ enum DiffRendering {
             object["value_shift"] = c.valueShift.map { shift in
                 .object(["shift": .double(shift.shift), "side": .string(shift.ggufIsB ? "b" : "a"), "evidence": .string(shift.evidence)])
             } ?? .null
+            // Added within version 1: a matrix llama.cpp's converter stores transposed (GPT-2's
+            // Conv1D weights), read transposed (`LlamaCppTranspose`), or why not; null otherwise.
+            object["transpose"] = c.transpose.map { transpose in
+                .object(["transposed": .bool(transpose.transposed), "evidence": .string(transpose.evidence)])
+            } ?? .null
             if c.identicalBytes {
                 object["max_abs_diff"] = .double(0)
                 object["relative_l2"] = .double(0)
@@ -215,6 +220,7 @@ enum DiffRendering {
         // Gemma 3 over a hundred norms).
         lines += statementLines("row order", diff.comparisons.compactMap { c in c.rowOrder.map { (c.name, $0.evidence) } })
         lines += statementLines("value shift", diff.comparisons.compactMap { c in c.valueShift.map { (c.name, $0.evidence) } })
+        lines += statementLines("layout", diff.comparisons.compactMap { c in c.transpose.map { (c.name, $0.evidence) } })
         // One table per model: a line each.
         for c in diff.comparisons {
             guard let offset = c.rowOffset else { continue }

@@ -1,0 +1,53 @@
+import CheckpointIO
+import StrictJSON
+import TensorScan
+
+/// Matrices llama.cpp's converter stores transposed, and how `diff` compares them.
+///
+/// The fact (llama.cpp `convert_hf_to_gguf.py` as vendored by llama-cpp-python 0.3.36,
+/// `conversion/gpt2.py`, `GPT2Model.modify_tensors`): GPT-2 keeps its attention and MLP weights
+/// in `Conv1D` layers, stored `[in, out]`, and the converter writes every tensor whose name ends
+/// in `.c_attn.weight`, `.c_proj.weight` or `.c_fc.weight` transposed, `[out, in]`, as llama.cpp's
+/// matrix layout wants; transformers' GGUF loader transposes them back (`GPT2TensorProcessor`).
+/// For `general.architecture` `gpt2` such a pair is compared with the GGUF side read transposed.
+///
+/// Why: a faithful GPT-2 conversion failed `diff`, its `c_attn`, `c_fc` and MLP `c_proj` as shape
+/// changes and its square `attn.c_proj` as a value difference near 1.4 (hunt-54a D3).
+public enum LlamaCppTranspose {
+    /// One matrix's comparison.
+    public struct Decision: Sendable, Equatable {
+        /// Whether the values were compared with one side read transposed.
+        public let transposed: Bool
+        /// Why, in one sentence (reports show it).
+        public let evidence: String
+    }
+
+    /// GGUF architecture → the Hub name endings its converter transposes.
+    static let transposingArchitectures: [String: [String]] = [
+        "gpt2": [".c_attn.weight", ".c_proj.weight", ".c_fc.weight"],
+    ]
+
+    /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor
+    /// of the other side, where exactly one side is a GGUF file whose architecture transposes
+    /// the Hub name's matrix.
+    public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
+        let ggufA = a.ggufModel != nil, ggufB = b.ggufModel != nil
+        guard ggufA != ggufB, let architecture = LlamaCppNameMap.architecture(of: ggufB ? b : a),
+              let endings = transposingArchitectures[architecture] else { return [:] }
+        var result: [ExactText: Decision] = [:]
+        for view in a.tensors {
+            let nameB = nameMap[ExactText(view.name)] ?? view.name
+            guard let other = b.tensor(named: nameB) else { continue }
+            let hubName = ggufB ? view.name : nameB
+            guard endings.contains(where: { hubName.hasSuffix($0) }) else { continue }
+            let claim = "general.architecture is '\(architecture)', whose converter stores this Conv1D weight transposed"
+            if DifferenceScan.isTransposedLayout(view, other) {
+                result[ExactText(view.name)] = Decision(transposed: true, evidence: claim + ": compared with the GGUF side read transposed")
+            } else {
+                result[ExactText(view.name)] = Decision(transposed: false, evidence: claim + ", but the two shapes are not each "
+                    + "other's reverse (or a side's values are not decoded): compared as stored")
+            }
+        }
+        return result
+    }
+}
