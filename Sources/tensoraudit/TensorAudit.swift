@@ -149,6 +149,9 @@ struct TensorAudit: ParsableCommand {
     /// `help NAME` with an unknown NAME too: the library printed the main help and exited 0.
     static func unknownCommand(_ arguments: [String]) -> String? {
         guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        // A command's name is looked up among the configurations up to its own: mapping all of
+        // them built `audit`'s (its rule list) for every other command too.
+        if first != "help", configuration.subcommands.contains(where: { $0._commandName == first }) { return nil }
         let commands = configuration.subcommands.map { $0._commandName }
         let names = commands + ["help"]
         var asked = first
