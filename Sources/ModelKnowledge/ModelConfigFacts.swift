@@ -136,6 +136,15 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// built from it (no `padding_idx`, no class default).
     public var refusal: String?
 
+    /// Why transformers refuses to load this config, when this reader knows it: `refusal`, or a
+    /// `pad_token_id` list (`padTokenIDIsList`). A phrase after "config.json: ". Every tie
+    /// statement asks this one property (`TyingJudge`, and through it `ties`, `audit`,
+    /// `padding` and `diff`): `ties` and `audit` said "config.json sets tie_word_embeddings:
+    /// true" of a config `diff` rightly took to tie nothing (review-53b #5).
+    public var refusalReason: String? {
+        refusal ?? (padTokenIDIsList ? "states pad_token_id as a list, which transformers 5 refuses to load" : nil)
+    }
+
     /// "has no model_type" or "has model_type 5, not a string", for explanations.
     public var modelTypeAbsence: String {
         unusableModelType.map { "has model_type \($0), not a string" } ?? "has no model_type"

@@ -19,6 +19,13 @@ public enum TieStatement {
         if let type = config.modelType, let measured = TyingJudge.compositeTie(config, modelType: type), measured.tied == false {
             return measured.sentence.hasSuffix(".") ? String(measured.sentence.dropLast()) : measured.sentence
         }
+        // A wrapper unties its decoder by the decoder's own config, whatever its top level
+        // states (`TyingJudge`'s sentence; "sets tie_word_embeddings to false" was said of a
+        // wrapper whose top level leaves it out).
+        if config.wrappedDecoder != nil {
+            let detail = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: true)).detail
+            return detail.hasSuffix(".") ? String(detail.dropLast()) : detail
+        }
         switch TyingJudge.neverTying(config) {
         case .named(let names)?:
             return "\(config.path) names \(TyingJudge.listed(names)), and no class there has an output projection transformers ties to the input embedding"
@@ -36,6 +43,11 @@ public enum TieStatement {
 
     public static func clause(for config: ModelConfigFacts?) -> String {
         guard let config else { return "no config.json" }
+        // A config transformers refuses states nothing a loaded model acts on, as `TyingJudge`
+        // judges it (and `padding`'s detail says, word for word): "config.json sets
+        // tie_word_embeddings: true" was said of a Llama config with a pad_token_id list, where
+        // `diff` took it to tie nothing (review-53b #5).
+        if let refused = TyingJudge.refusedClause(config) { return refused }
         guard let modelType = config.modelType else {
             return "config.json \(config.modelTypeAbsence), so no tie default applies"
         }
@@ -47,10 +59,20 @@ public enum TieStatement {
             let sentence = measured.sentence.hasSuffix(".") ? String(measured.sentence.dropLast()) : measured.sentence
             return measured.tied == false ? sentence + ", yet the bytes are identical" : sentence
         }
+        // A wrapper (EncoderDecoder, …) ties its decoder by the decoder's own config, as
+        // `TyingJudge` says: "model_type "encoder-decoder" is not in the table of known
+        // defaults" stood beside a tie the decoder's config states (review-53b #5).
+        if config.wrappedDecoder != nil {
+            let detail = TyingJudge.judge(TyingQuestion(config: config, hasOutputProjection: true)).detail
+            return detail.hasSuffix(".") ? String(detail.dropLast()) : detail
+        }
         switch config.tieWordEmbeddings {
         case .value(true):
             return "config.json sets tie_word_embeddings: true"
         case .value(false):
+            // T5Config replaces a stated false with true: a loaded model ties the two, so the
+            // identical bytes agree with it ("yet the bytes are identical" said otherwise).
+            if let override = TyingJudge.overriddenFalseClause(config) { return override }
             return "config.json sets tie_word_embeddings: false, yet the bytes are identical"
         case .unusable(let text):
             return "config.json's tie_word_embeddings is \(text), not a boolean"

@@ -213,7 +213,7 @@ public enum TyingJudge {
         // type's default say what a loaded model ties. Why: a Llama config with a pad_token_id
         // list, which `config-invalid-value` says transformers 5 refuses, read "not tied
         // (evidence: model-type-default)" (hunt-53a D6).
-        if let refused = config.refusal ?? (config.padTokenIDIsList ? "states pad_token_id as a list, which transformers 5 refuses to load" : nil) {
+        if let refused = config.refusalReason {
             return result(nil, .unknown, "\(config.path): \(refused), so neither its tie_word_embeddings nor a model type's default "
                 + "speaks of a model loaded from it." + noHead)
         }
@@ -548,9 +548,38 @@ public enum TyingJudge {
     /// The config's stated value when the bytes contradict it, either way: the bytes decide, and
     /// the contradiction is worth a reader's attention (an export that untied a tied model, or
     /// saved an untied model's matrices equal).
+    ///
+    /// A config transformers refuses states nothing a loaded model acts on: the aside says so
+    /// instead, whatever its `tie_word_embeddings` (`padding` said nothing of it where `ties`
+    /// said "config.json sets tie_word_embeddings: true"; review-53b #5). A stated false that
+    /// T5Config and its relatives replace with true is no contradiction of identical bytes: a
+    /// model loaded from the file ties them (it read "the file does not follow it").
     private static func configContrast(_ config: ModelConfigFacts?, identical: Bool) -> String {
-        guard let config, config.isTransformersConfig, case .value(let stated) = config.tieWordEmbeddings,
+        guard let config else { return "" }
+        if let refused = refusedClause(config) { return " (" + refused + ".)" }
+        guard config.isTransformersConfig, case .value(let stated) = config.tieWordEmbeddings,
               stated != identical else { return "" }
+        if identical, let override = overriddenFalseClause(config) { return " (" + override + ".)" }
         return " (\(config.path) sets tie_word_embeddings to \(stated); the file does not follow it.)"
+    }
+
+    /// What a config transformers refuses to load (`ModelConfigFacts.refusalReason`) says of
+    /// the tie, as a clause without a final period: nothing a loaded model acts on, since none
+    /// is loaded. nil for a config transformers loads. Shared by `padding`'s detail and the
+    /// `ties` group note (`TieStatement.clause`), so the two say the same.
+    public static func refusedClause(_ config: ModelConfigFacts) -> String? {
+        guard let refused = config.refusalReason else { return nil }
+        let stated = if case .value(let flag) = config.tieWordEmbeddings { " (\(flag) here)" } else { "" }
+        return "\(config.path): \(refused), so its tie_word_embeddings\(stated) speaks of no model loaded from it"
+    }
+
+    /// A stated `tie_word_embeddings: false` that the model type's config class replaces with
+    /// true (T5Config: `ModelTypeFact.ignoresStatedFalse`), as a clause without a final period;
+    /// nil otherwise. Shared by `padding`'s detail and the `ties` group note.
+    public static func overriddenFalseClause(_ config: ModelConfigFacts) -> String? {
+        guard case .value(false) = config.tieWordEmbeddings, let type = config.modelType,
+              let fact = ModelTypeFacts.fact(for: type), fact.ignoresStatedFalse else { return nil }
+        return "\(config.path) sets tie_word_embeddings to false, which \(fact.configClass) in transformers \(ModelTypeFacts.transformersVersion) "
+            + "replaces with true (a stated false only turns off output scaling): a model loaded from it ties the output projection to the input embedding"
     }
 }

@@ -33,6 +33,13 @@ What it writes (a rerun gives the same bytes):
   pad_token_id 2, so 3 rows are cut) and `xlmr-cls.gguf`;
 - `distilbert-mlm/` (DistilBertForMaskedLM: names `distilbert.…` beside the `vocab_*` head) and
   `distilbert-mlm.gguf` (no row cut: DistilBERT's converter has none);
+- `roberta-nopad/`: `roberta/` with `pad_token_id` removed from config.json. llama.cpp's
+  converter reads its hparams as `AutoConfig.from_pretrained(dir).to_dict()`
+  (`ModelBase.load_hparams`, conversion/base.py), which holds RobertaConfig's default
+  pad_token_id (1 in transformers 5.25), so it cuts the same 2 rows: its conversion, by the
+  steps below from those hparams, is checked to be `roberta.gguf`'s tensors exactly. Likewise
+  `expected.json`'s `xlmr-nopad` records the hparams XLMRobertaConfig gives `xlmr-cls/`'s config
+  without the key (pad_token_id 1, so 2 rows, where `xlmr-cls.gguf` cut 3);
 - `expected.json`, from the files themselves (safetensors, gguf-py's reader and name map, numpy
   in float64; never tensoraudit): per case the Hub → GGUF name pairs, the tensors dropped, the
   position rows cut, and for the failing files the failing tensor's relative L2, max |a − b| and
@@ -46,7 +53,7 @@ import numpy as np
 import gguf
 import torch
 from safetensors.numpy import load_file
-from transformers import (DistilBertConfig, DistilBertForMaskedLM, RobertaConfig, RobertaModel, XLMRobertaConfig,
+from transformers import (AutoConfig, DistilBertConfig, DistilBertForMaskedLM, RobertaConfig, RobertaModel, XLMRobertaConfig,
                           XLMRobertaForSequenceClassification)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -161,6 +168,35 @@ def case(name, converter_class, model):
                                                                    "pad_token_id": config.get("pad_token_id")}}
 
 
+def without_pad(name, converter_class, gguf_name):
+    """`name`'s config.json without pad_token_id: the pad id in the converter's hparams
+    (`AutoConfig.from_pretrained(dir).to_dict()`, as `ModelBase.load_hparams` reads them) and the
+    rows it cuts. With `converter_class`, `name + "-nopad/"` is written and its conversion checked
+    to be `gguf_name`'s tensors exactly."""
+    with open(os.path.join(HERE, name, "config.json")) as f:
+        config = json.load(f)
+    config.pop("pad_token_id")
+    folder = os.path.join(HERE, name + "-nopad")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(config, f, indent=2, sort_keys=True)
+        f.write("\n")
+    hparams = AutoConfig.from_pretrained(folder).to_dict()
+    result = {"config_states_pad_token_id": False, "hparams_pad_token_id": hparams.get("pad_token_id"),
+              "config_class": type(AutoConfig.from_pretrained(folder)).__name__,
+              "rows_cut": None if hparams.get("pad_token_id") is None else 1 + hparams["pad_token_id"]}
+    if converter_class is None:
+        shutil.rmtree(folder)
+        return result
+    shutil.copyfile(os.path.join(HERE, name, "model.safetensors"), os.path.join(folder, "model.safetensors"))
+    _, _, _, tensors = conversion(converter_class, folder, hparams)
+    read = {t.name: np.asarray(t.data) for t in gguf.GGUFReader(os.path.join(HERE, gguf_name)).tensors}
+    assert set(tensors) == set(read) and all(np.array_equal(tensors[n], read[n].reshape(tensors[n].shape)) for n in tensors)
+    result.update({"hub": name + "-nopad", "gguf": gguf_name})
+    return result
+
+
 def main():
     expected = {}
     config, hub, tensors, expected["roberta"] = case(
@@ -194,6 +230,7 @@ def main():
         "distilbert-mlm", "DistilBertModel",
         DistilBertForMaskedLM(DistilBertConfig(vocab_size=24, dim=8, n_layers=1, n_heads=2, hidden_dim=16,
                                                max_position_embeddings=12)))
+    expected["roberta-nopad"], expected["xlmr-nopad"] = without_pad("roberta", "RobertaModel", "roberta.gguf"), without_pad("xlmr-cls", None, None)
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")

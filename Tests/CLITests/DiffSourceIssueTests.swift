@@ -5,7 +5,8 @@ import TestSupport
 /// `diff` of checkpoints whose layout is broken: each side's source issues are listed, and an
 /// error-level one fails the run. The fixtures are `TestData/sources` (generate_sources.py):
 /// `sharded-ok` holds a, b, c; `duplicate-tensor-differs` holds b in both shards, the second
-/// copy doubled; `missing-shard-held` indexes c to a missing shard and stores it in shard 1.
+/// copy doubled (the copy transformers loads: the shard that sorts last, hunt-52a D9);
+/// `missing-shard-held` indexes c to a missing shard and stores it in shard 1.
 @Suite struct DiffSourceIssueTests {
     let sound = Fixtures.path("sources/sharded-ok")
 
@@ -21,7 +22,8 @@ import TestSupport
         #expect(text.status == 1, "\(text.stdout)\(text.stderr)")
         #expect(text.stdout.contains("source issues in B:\n  error [tensor-in-two-shards] 1 tensor(s) present in 2 shards"), "\(text.stdout)")
         #expect(!text.stdout.contains("source issues in A:"), "\(text.stdout)")
-        #expect(text.stdout.hasSuffix("B NOT VERIFIED against A (1 source error in B)\n"), "\(text.stdout)")
+        // b is compared from the copy transformers loads, shard 2's doubled one: B differs.
+        #expect(text.stdout.hasSuffix("B DIFFERS from A (1 exceeding, 1 source error in B)\n"), "\(text.stdout)")
 
         let (result, report) = try json(["diff", sound, twice])
         #expect(result.status == 1)
@@ -33,8 +35,9 @@ import TestSupport
         #expect((report["source_issues_a"] as? [Any])?.isEmpty == true)
         let summary = try #require(report["summary"] as? [String: Any])
         #expect(summary["source_errors"] as? Int == 1)
-        // The tensors read still agree: the failure is the source's, not the values'.
-        #expect(report["exceeds_tolerance"] as? Bool == false)
+        // The copy read is the one transformers loads (shard 2's, doubled), so the values differ
+        // too; before hunt-52a D9 the first shard's copy was read and "agreed".
+        #expect(report["exceeds_tolerance"] as? Bool == true)
     }
 
     @Test("the same checkpoint on both sides counts each side's source error")
@@ -82,7 +85,7 @@ import TestSupport
         let summary = try listedAndPassing("sources/total-size-impossible", line: "error [index-total-size]")
         #expect(summary["source_errors"] as? Int == 0 && summary["passed"] as? Bool == true)
         // And the failing kind: passed false with exceeds_tolerance false.
-        let (_, twice) = try json(["diff", sound, Fixtures.path("sources/duplicate-tensor-differs")])
+        let (_, twice) = try json(["diff", sound, Fixtures.path("sources/duplicate-tensor")])
         #expect((twice["summary"] as? [String: Any])?["passed"] as? Bool == false && twice["exceeds_tolerance"] as? Bool == false)
     }
 

@@ -129,8 +129,7 @@ import TestSupport
     }
 
     @Test("without the facts the shape change stays, and says why not",
-          arguments: [("pad_token_id", "config.json states no pad_token_id"),
-                      ("model_type", "states no model_type and the Hub names have no 'roberta.' prefix")])
+          arguments: [("model_type", "states no model_type and the Hub names have no 'roberta.' prefix")])
     func factMissing(key: String, why: String) throws {
         let (status, table) = try Self.positionTable(try Self.robertaFolder { $0.removeValue(forKey: key) })
         #expect(status == 1)
@@ -169,6 +168,58 @@ import TestSupport
         let (status, table) = try Self.positionTable(try Self.robertaFolder { $0["architectures"] = [name] })
         #expect(status == 0)
         #expect((table["row_offset"] as? [String: Any])?["rows_skipped"] as? Int == 2)
+    }
+
+    /// llama.cpp's converter reads its hparams through `AutoConfig.from_pretrained(dir).to_dict()`,
+    /// which holds RobertaConfig's default pad_token_id (1) when config.json leaves the key out: it
+    /// cuts the same 2 rows (`roberta-nopad/`, whose conversion the generator checked to be
+    /// roberta.gguf's tensors). This was a shape change, "the rows the converter cut are not known".
+    @Test("a RoBERTa config without pad_token_id pairs by RobertaConfig's default, which the converter's hparams hold")
+    func classDefaultPad() throws {
+        let expected = try Self.expected("roberta-nopad")
+        #expect(expected["hparams_pad_token_id"] as? Int == 1 && expected["config_states_pad_token_id"] as? Bool == false)
+        let hub = Fixtures.path("gguf-bert-family/\(try #require(expected["hub"] as? String))")
+        let result = try CLI.run(["diff", hub, Fixtures.path("gguf-bert-family/\(try #require(expected["gguf"] as? String))"), "--json"])
+        #expect(result.status == 0, "\(result.stdout)")
+        let tensors = try GGUFCLITests.object(result)["tensors"] as? [[String: Any]] ?? []
+        let table = try #require(tensors.first { $0["name"] as? String == "embeddings.position_embeddings.weight" })
+        let offset = try #require(table["row_offset"] as? [String: Any])
+        #expect(offset["rows_skipped"] as? Int == expected["rows_cut"] as? Int)
+        #expect((offset["evidence"] as? String)?.contains("pad_token_id 1 by RobertaConfig's default in transformers 5.25.0, config.json stating none") == true,
+                "\(offset)")
+    }
+
+    /// XLM-R's class default is 1 as well (`xlmr-nopad` in expected.json): xlmr-cls's conversion,
+    /// cut at its stated pad_token_id 2, is 3 rows short, not 2, so without the key the shape
+    /// change stays and says which default it tried.
+    @Test("an XLM-R config without pad_token_id: XLMRobertaConfig's default 1 disagrees with a table cut by 3 rows; the shape change stays")
+    func classDefaultDisagrees() throws {
+        let expected = try Self.expected("xlmr-nopad")
+        #expect(expected["hparams_pad_token_id"] as? Int == 1 && expected["config_class"] as? String == "XLMRobertaConfig")
+        let folder = try Fixtures.temporaryDirectory().appendingPathComponent("hub")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Fixtures.path("gguf-bert-family/xlmr-cls/model.safetensors"),
+                                         toPath: folder.appendingPathComponent("model.safetensors").path)
+        var config = try #require(try Fixtures.json("gguf-bert-family/xlmr-cls/config.json") as? [String: Any])
+        config.removeValue(forKey: "pad_token_id")
+        try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))
+        let result = try CLI.run(["diff", folder.path, Fixtures.path("gguf-bert-family/xlmr-cls.gguf"), "--json"])
+        #expect(result.status == 1)
+        let tensors = try GGUFCLITests.object(result)["tensors"] as? [[String: Any]] ?? []
+        let table = try #require(tensors.first { ($0["name"] as? String)?.hasSuffix("embeddings.position_embeddings.weight") == true })
+        let offset = try #require(table["row_offset"] as? [String: Any])
+        #expect(offset["rows_skipped"] is NSNull)
+        #expect((offset["evidence"] as? String)?.contains("rows less pad_token_id + 1 = \(expected["rows_cut"] as? Int ?? -1) (pad_token_id 1 by XLMRobertaConfig's default in transformers 5.25.0") == true,
+                "\(offset)")
+    }
+
+    /// Only the converter's cutting classes read the default: CamemBERT's class default is 1 too,
+    /// but its converter (BertModel) cuts nothing.
+    @Test("a CamemBERT config without pad_token_id keeps the shape change: its converter cuts nothing")
+    func classDefaultOnlyForCuttingTypes() throws {
+        let (status, table) = try Self.positionTable(try Self.robertaFolder { $0.removeValue(forKey: "pad_token_id"); $0["model_type"] = "camembert" })
+        #expect(status == 1)
+        #expect((table["row_offset"] as? [String: Any])?["rows_skipped"] is NSNull)
     }
 
     @Test("a pad_token_id that disagrees with the rows cut keeps the shape change")

@@ -9,7 +9,8 @@ public struct Checkpoint: Sendable {
     public let path: String
     /// The files, in the order they were opened (index order for shards).
     public let files: [CheckpointFile]
-    /// Every tensor in file order, shard after shard.
+    /// Every tensor in file order, shard after shard; of a name stored in several shards, only
+    /// the copy a loader uses (`init`'s `loadOrder`).
     public let tensors: [TensorView]
     /// `config.json` beside the checkpoint, when there is one.
     public let config: ModelConfig?
@@ -23,7 +24,7 @@ public struct Checkpoint: Sendable {
     /// Index in `tensors` of each file's first tensor. Name lookups go through the headers'
     /// own indexes, so opening a 50,000-tensor checkpoint hashes every name once, not twice.
     private let firstTensorOfFile: [Int]
-    /// For several files: each name's position in `tensors` (the first file's copy). Asking
+    /// For several files: each name's position in `tensors` (the loader's copy). Asking
     /// each header in turn cost O(files) per lookup, so a diff or alias pass over a
     /// 30,000-shard checkpoint was quadratic. Keyed by code points (`ExactText`): keyed by
     /// `String`, a shard's `cafe\u{301}.weight` was found as another shard's `café.weight`.
@@ -36,9 +37,17 @@ public struct Checkpoint: Sendable {
                   source: source, sourceIssues: sourceIssues)
     }
 
+    /// `loadOrder`: indices into `files` in the order a loader reads them, each file's copy of a
+    /// name replacing an earlier file's. transformers 5.25 reads the shards an index names sorted
+    /// by name and merges their keys in that order (`ShardedLoader`), so a name stored in two
+    /// shards is the copy in the shard that sorts last: `tensors` and `tensor(named:)` hold that
+    /// copy only, and every command analyses, compares and lists the same one. Why: `diff`
+    /// compared the first shard's copy (the index's order) where transformers loads the other
+    /// (hunt-52a D9; `TestData/sharded-duplicate`). nil: the first file's copy, the others kept.
     public init(path: String, files: [CheckpointFile], config: ModelConfig? = nil,
                 tokenizerFiles: TokenizerFiles = TokenizerFiles(),
-                source: CheckpointSource = CheckpointSource(kind: .file), sourceIssues: [SourceIssue] = []) {
+                source: CheckpointSource = CheckpointSource(kind: .file), sourceIssues: [SourceIssue] = [],
+                loadOrder: [Int]? = nil) {
         self.path = path
         self.files = files
         self.config = config
@@ -47,22 +56,48 @@ public struct Checkpoint: Sendable {
         // Unusable config.json values are reported with the source problems.
         self.sourceIssues = sourceIssues + (config?.sourceIssues ?? []) + files.flatMap(\.formatIssues)
         // One file's table is shared, not copied (5 MB for 50,000 tensors).
-        self.tensors = files.count == 1 ? files[0].tensors : files.flatMap(\.tensors)
+        var tensors = files.count == 1 ? files[0].tensors : files.flatMap(\.tensors)
         var starts: [Int] = []
         var count = 0
         for file in files {
             starts.append(count)
             count += file.tensors.count
         }
-        self.firstTensorOfFile = starts
         if files.count > 1 {
             var positions: [ExactText: Int] = [:]
             positions.reserveCapacity(tensors.count)
-            for (i, view) in tensors.enumerated() where positions[ExactText(view.name)] == nil { positions[ExactText(view.name)] = i }
+            var repeated = false
+            for (i, view) in tensors.enumerated() {
+                let key = ExactText(view.name)
+                if positions[key] == nil { positions[key] = i } else { repeated = true }
+            }
+            // Only a checkpoint with a name stored twice pays for the second pass.
+            if repeated, let loadOrder {
+                var rank = Array(repeating: -1, count: files.count)
+                for (position, file) in loadOrder.enumerated() where files.indices.contains(file) { rank[file] = position }
+                var fileOfPosition: [Int] = []
+                fileOfPosition.reserveCapacity(tensors.count)
+                for (file, contents) in files.enumerated() { fileOfPosition += repeatElement(file, count: contents.tensors.count) }
+                func fileIndex(_ position: Int) -> Int { fileOfPosition[position] }
+                var kept: [ExactText: Int] = [:]
+                for (i, view) in tensors.enumerated() {
+                    let key = ExactText(view.name)
+                    if let other = kept[key], rank[fileIndex(other)] >= rank[fileIndex(i)] { continue }
+                    kept[key] = i
+                }
+                let keep = Set(kept.values)
+                tensors = tensors.indices.filter(keep.contains).map { tensors[$0] }
+                positions = [:]
+                for (i, view) in tensors.enumerated() { positions[ExactText(view.name)] = i }
+                // File starts no longer index `tensors`; with several files only `positionOfName` is used.
+                starts = []
+            }
             positionOfName = positions
         } else {
             positionOfName = nil
         }
+        self.tensors = tensors
+        self.firstTensorOfFile = starts
     }
 
     /// Opens whatever `path` names: a `.safetensors` file, a `.safetensors.zst` file, a
@@ -122,7 +157,7 @@ public struct Checkpoint: Sendable {
     }
 
     /// The tensor called `name` (the same code points), or `nil`. With a name in two shards,
-    /// the first shard's copy.
+    /// the copy a loader uses (`init`'s `loadOrder`).
     public func tensor(named name: String) -> TensorView? {
         if let positionOfName { return positionOfName[ExactText(name)].map { tensors[$0] } }
         for (i, file) in files.enumerated() {

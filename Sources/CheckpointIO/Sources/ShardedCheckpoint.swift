@@ -121,9 +121,14 @@ struct ShardedLoader {
             issues.append(SourceIssue(.totalSizeInvalid(text: text), file: indexPath))
         }
         let (config, configPath) = try CheckpointLoader.config(in: folder, limits: limits)
+        // transformers 5.25 reads `sorted(set(weight_map.values()))` (utils/hub.py) and merges every
+        // key of each shard in that order, a later copy replacing an earlier one
+        // (modeling_utils.py, `_load_pretrained_model`): a name in two shards is the copy in the
+        // one whose name, as the index writes it, sorts last by code point.
+        let loadOrder = opened.indices.sorted { ExactText.precedes(opened[$0].shard, opened[$1].shard) }
         return Checkpoint(path: displayPath, files: files, config: config, tokenizerFiles: TokenizerFiles.find(in: folder),
                           source: CheckpointSource(kind: .sharded, indexPath: indexPath, configPath: configPath),
-                          sourceIssues: issues)
+                          sourceIssues: issues, loadOrder: loadOrder)
     }
 
     /// Each `missingShard` issue with those of its tensors that an opened shard holds.

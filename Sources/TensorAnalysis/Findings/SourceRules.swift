@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 
 /// Turns the source problems `CheckpointIO` reports as plain values into findings: the rule,
 /// its severity, the message and the evidence are decided here, next to the catalog, so the
@@ -79,10 +80,16 @@ public enum SourceRules {
                            message: "metadata.total_size \(declared) differs from the \(data) data bytes in the shards",
                            evidence: totalSizeEvidence(declared, data, capacity), file: file)
         case .tensorInTwoShards(let tensors, let shards):
+            // transformers 5.25 merges the index's shards in name order, a later copy replacing an
+            // earlier one: the copy used is the last shard's by name (`Checkpoint`'s `loadOrder`),
+            // which every command reads. "which copy a loader uses depends on the loader" left
+            // open which copy `diff` had compared (hunt-52a D9).
+            let loaded = shards.max { ExactText.precedes($0, $1) } ?? ""
             return Finding(.tensorInTwoShards, tensors: tensors,
                            message: "\(tensors.count) tensor(s) present in \(shards.count) shards (\(shards.joined(separator: ", "))); "
-                               + "which copy a loader uses depends on the loader",
-                           evidence: ["shards": .strings(shards)], file: file)
+                               + "transformers reads the index's shards in name order, a later copy replacing an earlier one, so it loads "
+                               + "the copy in \(loaded), the one analysed here; another loader may read another",
+                           evidence: ["shards": .strings(shards), "loaded_from": .string(loaded)], file: file)
         case .metadataAlias(let removed, let kept, let shard):
             return Finding(.metadataAlias, tensors: [removed, kept],
                            message: "\(quotedName(removed)) is indexed but not stored; __metadata__ records it as an alias of \(quotedName(kept))",

@@ -19,8 +19,9 @@ public struct TensorLocation: Sendable, Equatable {
     /// The locations of the tensors `findings` name, every copy of a name in checkpoint order
     /// (a name two shards hold has two), keyed by code points: keyed by `String`, the finding on
     /// one spelling of `café.weight` was located in the shard of the other. A finding naming
-    /// a name twice (`duplicate-tensors` of the two copies of `b`) means its copies in that
-    /// order; both were located in the first shard before (helper review, 2026-12-05).
+    /// a name twice means its copies in that order; both were located in the first shard before
+    /// (helper review, 2026-12-05). A sharded checkpoint now holds one copy of each name, the
+    /// one transformers loads (`Checkpoint`'s `loadOrder`), so its findings are located there.
     static func of(tensorsIn findings: [Finding], in checkpoint: Checkpoint) -> [ExactText: [TensorLocation]] {
         var locations: [ExactText: [TensorLocation]] = [:]
         // Names a finding repeats: only these need every copy (a walk over all tensors); the

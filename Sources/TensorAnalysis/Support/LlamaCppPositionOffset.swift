@@ -1,6 +1,7 @@
 import CheckpointIO
 import StrictJSON
 import GGUFFormat
+import ModelKnowledge
 
 /// How `diff` pairs the rows of a RoBERTa-family position table with its GGUF conversion, and
 /// the evidence for it.
@@ -15,8 +16,11 @@ import GGUFFormat
 ///
 /// Claimed only where the facts say so: architecture `bert`, a RoBERTa-family Hub side
 /// (config.json's model_type `roberta` or `xlm-roberta`, or — no model_type stated — names with
-/// the converter's `roberta.` prefix), the offset from config.json's `pad_token_id`, and the
-/// row counts agreeing with it. CamemBERT is not in it: the converter registers
+/// the converter's `roberta.` prefix), the offset from config.json's `pad_token_id` — or, when
+/// config.json leaves the key out, its model type's config-class default (RobertaConfig and
+/// XLMRobertaConfig: 1 in transformers 5.25), since the converter reads its hparams through
+/// `AutoConfig.from_pretrained(dir).to_dict()` (`ModelBase.load_hparams`, conversion/base.py),
+/// which holds that default — and the row counts agreeing with it. CamemBERT is not in it: the converter registers
 /// `CamembertModel` with `BertModel`, which cuts nothing. Otherwise the shapes are compared as
 /// stored and the decision says why.
 public enum LlamaCppPositionOffset {
@@ -90,7 +94,19 @@ public enum LlamaCppPositionOffset {
                 + "alone cuts position rows" + asStored)
         }
         let pad: Int
-        switch config?.padToken ?? .absent {
+        var padSource = "from config.json"
+        var stated = config?.padToken ?? .absent
+        // The converter's hparams are `AutoConfig.from_pretrained(dir).to_dict()`, which hold the
+        // config class's default for a key config.json leaves out: RobertaConfig's and
+        // XLMRobertaConfig's pad_token_id 1 (transformers 5.25; `TestData/gguf-bert-family`,
+        // `roberta-nopad`). A roberta config without the key failed as "not known".
+        if case .absent = stated, let config, let type = config.modelType, cuttingModelTypes.contains(type),
+           let fact = ModelTypeFacts.fact(for: type), fact.textConfigPad == nil, let id = fact.padTokenID, id >= 0 {
+            stated = .id(id)
+            padSource = "by \(fact.configClass)'s default in transformers \(ModelTypeFacts.transformersVersion), config.json stating none: "
+                + "the converter's hparams come from AutoConfig.from_pretrained(…).to_dict(), which holds it"
+        }
+        switch stated {
         case .id(let id) where id >= 0: pad = id
         case .id(let id):
             return (nil, "config.json's pad_token_id \(id) is negative: no row offset to pair by" + asStored)
@@ -104,10 +120,10 @@ public enum LlamaCppPositionOffset {
         }
         let rows = pad + 1
         guard hubRows - ggufRows == UInt64(rows) else {
-            return (nil, "\(hubRows) rows less pad_token_id + 1 = \(rows) (pad_token_id \(pad) from config.json) are "
+            return (nil, "\(hubRows) rows less pad_token_id + 1 = \(rows) (pad_token_id \(pad) \(padSource)) are "
                 + "\(hubRows >= UInt64(rows) ? String(hubRows - UInt64(rows)) : "none"), not the GGUF side's \(ggufRows)" + asStored)
         }
         return (rows, "the Hub rows from pad_token_id + 1 = \(rows) on compared with the GGUF rows from 0 (pad_token_id \(pad) "
-            + "from config.json; RoBERTa family by \(family)): \(source) stores position embeddings from pad_token_id + 1 on")
+            + "\(padSource); RoBERTa family by \(family)): \(source) stores position embeddings from pad_token_id + 1 on")
     }
 }
