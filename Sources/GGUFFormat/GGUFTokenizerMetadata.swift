@@ -14,6 +14,7 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
     public static let modelKey = "tokenizer.ggml.model"
     public static let tokensKey = "tokenizer.ggml.tokens"
     public static let tokenTypeKey = "tokenizer.ggml.token_type"
+    public static let scoresKey = "tokenizer.ggml.scores"
     public static let bosKey = "tokenizer.ggml.bos_token_id"
     public static let eosKey = "tokenizer.ggml.eos_token_id"
     public static let paddingKey = "tokenizer.ggml.padding_token_id"
@@ -35,8 +36,9 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
     public let model: String?
     /// Token strings by id, packed (`tokens[id]` reads one as a `String`).
     public let tokens: GGUFStringArray
-    /// Raw `token_type` values by id (nil when absent or not one per token); values outside
-    /// 1…6 are kept as they are so the audit can report them.
+    /// Raw `token_type` values by id (nil when absent, not int32 or shorter than the token
+    /// list); values outside 1…6 are kept as they are so the audit can report them. A longer
+    /// array gives its first values, one per token, as llama.cpp reads it.
     public let tokenTypes: [Int32]?
     public let paddingTokenID: Int?
     /// The role ids present as integers, in `roleKeys` order: (`tokenizer.ggml.bos_token_id`,
@@ -69,8 +71,8 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
         guard case let .string(tokens)? = metadata[Self.tokensKey]?.array else { return nil }
         self.tokens = tokens
         model = metadata[Self.modelKey]?.string
-        if case let .int32(types)? = metadata[Self.tokenTypeKey]?.array, types.count == tokens.count {
-            tokenTypes = types
+        if case let .int32(types)? = metadata[Self.tokenTypeKey]?.array, types.count >= tokens.count {
+            tokenTypes = types.count == tokens.count ? types : Array(types.prefix(tokens.count))
         } else {
             tokenTypes = nil
         }
@@ -86,10 +88,15 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
 
     /// What is wrong with the tokenizer keys of `metadata` that makes them unused, one sentence
     /// each: `tokens` that are no array of strings (the tokenizer is not read: no vocabulary to
-    /// hold against `token_embd`, no token names), and a `token_type` that is no int32 array of
-    /// one value per token (no token is marked unused or control by it). Why: both were dropped
+    /// hold against `token_embd`, no token names), a `token_type` that is no int32 array of at
+    /// least one value per token (no token is marked unused or control by it), and `scores` that
+    /// are no int32 or float32 array of at least one value per token. Why: both were dropped
     /// without a word, and a file llama.cpp refuses passed the audit with nothing to say
-    /// (adversarial test).
+    /// (adversarial test). The rules are llama.cpp's vocabulary loader's (`llama-vocab.cpp` as
+    /// vendored by llama-cpp-python 0.3.36): a shorter array or another element type makes it
+    /// refuse the file; a longer one is read for its first values (hunt-54a D4, D5: a short
+    /// `scores` passed without a word, and a long `token_type` was dropped, so control tokens
+    /// lost their role).
     public static func unusedKeys(in metadata: GGUFMetadata) -> [String] {
         var problems: [String] = []
         let tokens = metadata[tokensKey]
@@ -116,9 +123,24 @@ public struct GGUFTokenizerMetadata: Sendable, Equatable {
             }
         }
         if let types = metadata[tokenTypeKey], case .string(let names)? = tokens?.array {
-            if case .int32(let values)? = types.array, values.count == names.count {} else {
-                problems.append("metadata \(quoted(tokenTypeKey)) is \(Self.shape(of: types)) for \(names.count) tokens, not one int32 per token: "
-                                + "not used, so no token is marked unused or control by it")
+            switch types.array {
+            case .int32(let values)? where values.count == names.count:
+                break
+            case .int32(let values)? where values.count > names.count:
+                problems.append("metadata \(quoted(tokenTypeKey)) is \(Self.shape(of: types)) for \(names.count) tokens: the first \(names.count) "
+                                + "are used, as llama.cpp reads them, and the other \(values.count - names.count) ignored")
+            default:
+                problems.append("metadata \(quoted(tokenTypeKey)) is \(Self.shape(of: types)) for \(names.count) tokens, not an int32 array of at least one "
+                                + "value per token: llama.cpp refuses the file, and no token is marked unused or control by it")
+            }
+        }
+        if let scores = metadata[scoresKey], case .string(let names)? = tokens?.array {
+            switch scores.array {
+            case .float32(let values)? where values.count >= names.count: break
+            case .int32(let values)? where values.count >= names.count: break
+            default:
+                problems.append("metadata \(quoted(scoresKey)) is \(Self.shape(of: scores)) for \(names.count) tokens, not a float32 or int32 array of at least "
+                                + "one value per token: llama.cpp refuses the file")
             }
         }
         return problems

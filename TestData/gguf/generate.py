@@ -381,6 +381,17 @@ PROBLEMS = {
     "token-type-short.gguf": (gguf_bytes(kvs=[kv("tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, 3) + s(b"a") + s(b"b") + s(b"c")),
                                               kv("tokenizer.ggml.token_type", 9, struct.pack("<IQi", 5, 1, 1))]),
                               "tokenizer.ggml.token_type: 1 value for 3 tokens"),
+    # llama.cpp's vocabulary loader (llama-vocab.cpp) refuses scores of another type or fewer
+    # than the tokens, and reads the first n_tokens of a longer token_type (hunt-54a D4, D5).
+    "token-type-long.gguf": (gguf_bytes(kvs=[kv("tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, 3) + s(b"a") + s(b"b") + s(b"c")),
+                                             kv("tokenizer.ggml.token_type", 9, struct.pack("<IQ5i", 5, 5, 1, 3, 1, 3, 3))]),
+                             "tokenizer.ggml.token_type: 5 values for 3 tokens, the second CONTROL"),
+    "scores-short.gguf": (gguf_bytes(kvs=[kv("tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, 3) + s(b"a") + s(b"b") + s(b"c")),
+                                          kv("tokenizer.ggml.scores", 9, struct.pack("<IQf", 6, 1, 0.5))]),
+                          "tokenizer.ggml.scores: 1 value for 3 tokens"),
+    "scores-wrong-type.gguf": (gguf_bytes(kvs=[kv("tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, 3) + s(b"a") + s(b"b") + s(b"c")),
+                                               kv("tokenizer.ggml.scores", 9, struct.pack("<IQ3d", 12, 3, 0.5, 0.25, 0.125))]),
+                               "tokenizer.ggml.scores of float64"),
 }
 
 

@@ -120,7 +120,9 @@ import TestSupport
     }
 
     @Test("audit: tokenizer keys of the wrong type are a gguf-problem naming the key, not dropped silently",
-          arguments: [("tokens-not-strings.gguf", "tokenizer.ggml.tokens"), ("token-type-short.gguf", "tokenizer.ggml.token_type")])
+          arguments: [("tokens-not-strings.gguf", "tokenizer.ggml.tokens"), ("token-type-short.gguf", "tokenizer.ggml.token_type"),
+                      ("scores-short.gguf", "tokenizer.ggml.scores"), ("scores-wrong-type.gguf", "tokenizer.ggml.scores"),
+                      ("token-type-long.gguf", "tokenizer.ggml.token_type")])
     func tokenizerKeysOfWrongType(file: String, key: String) throws {
         let result = try CLI.run(["audit", Fixtures.path("gguf/problem/" + file), "--format", "json"])
         let problems = (try Self.object(result)["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "gguf-problem" }
@@ -130,6 +132,28 @@ import TestSupport
         #expect(messages.filter { $0.hasPrefix("metadata \"\(key)\" is") }.count == 1, "\(problems)")
         #expect(messages.contains { $0.hasPrefix("metadata \"tokenizer.ggml.model\" is missing") }, "\(problems)")
         #expect(problems.count == 2, "\(problems)")
+    }
+
+    /// llama.cpp's vocabulary loader (llama-vocab.cpp as vendored by llama-cpp-python 0.3.36)
+    /// refuses a shorter `token_type` or `scores` and reads the first n_tokens values of a longer
+    /// one (hunt-54a D4, D5: a short `scores` passed unsaid; a long `token_type` was dropped, so
+    /// the control token lost its role).
+    @Test("a token_type longer than the token list is read for its first values, as llama.cpp reads it; shorter arrays are refused by llama.cpp, and said so")
+    func tokenizerArrayLengths() throws {
+        func messages(_ file: String) throws -> [String] {
+            let result = try CLI.run(["audit", Fixtures.path("gguf/problem/" + file), "--format", "json"])
+            return (try Self.object(result)["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "gguf-problem" }
+                .compactMap { $0["message"] as? String }
+        }
+        #expect(try messages("token-type-long.gguf").contains(
+            "metadata \"tokenizer.ggml.token_type\" is [5 × int32] for 3 tokens: the first 3 are used, as llama.cpp reads them, and the other 2 ignored"))
+        #expect(try messages("scores-short.gguf").contains { $0.hasSuffix("is [1 × float32] for 3 tokens, not a float32 or int32 array of at least one value per token: llama.cpp refuses the file") })
+        #expect(try messages("token-type-short.gguf").contains { $0.hasSuffix("llama.cpp refuses the file, and no token is marked unused or control by it") })
+        // The long array's first three values mark token 1 ("b") CONTROL.
+        let tokens = try Self.object(try CLI.run(["tokens", Fixtures.path("gguf/problem/token-type-long.gguf"), "--json"]))
+        let special = try #require((tokens["tokenizer"] as? [String: Any])?["special_tokens"] as? [[String: Any]])
+        #expect(special.count == 1)
+        #expect(special.first?["id"] as? Int == 1 && special.first?["roles"] as? [String] == ["control"])
     }
 
     @Test("diff of a Hub safetensors file and its GGUF pairs names by the llama map (or --map) and measures Q8_0 error")
