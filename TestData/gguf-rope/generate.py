@@ -20,6 +20,8 @@ tensoraudit undoes it with an index formula (`RowInterleave`), a second algorith
 - `llama-q8_0.gguf`: the same with every matrix quantized to Q8_0 after the permutation (as
   the converter, then llama-quantize, would).
 - `llama-noheads-f32.gguf`: `llama-f32.gguf` without the head counts.
+- `llama-wrong-kv-f32.gguf`: `llama-f32.gguf`'s tensors with `head_count_kv` 4 and `key_length` 16,
+  which make 64 k rows where k has 32 (a file llama.cpp refuses): q is undone, k compared in file order.
 - `qwen2-f32.gguf`: architecture `qwen2` (whose converter does not permute): q/k in Hub order.
 - `granite-f32.gguf`: architecture `granite`, permuted as `llama-f32.gguf` (llama.cpp's
   GraniteModel inherits LlamaModel.modify_tensors, `conversion/granite.py`), its head counts as
@@ -90,12 +92,14 @@ def unpermute(name, y, arch="llama"):
     return out
 
 
-def write_gguf(file, hub, arch, qtype=None, heads=True):
+def write_gguf(file, hub, arch, qtype=None, heads=True, kv_heads=KV_HEADS, key_length=None):
     names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, 2)
     w = GGUFWriter(os.path.join(HERE, file), arch)
     if heads:
         w.add_head_count(HEADS)
-        w.add_head_count_kv(KV_HEADS)
+        w.add_head_count_kv(kv_heads)
+    if key_length is not None:
+        w.add_key_length(key_length)
     stored = {}
     for name, x in hub.items():
         target = names.get_name(name, try_suffixes=(".weight", ".bias"))
@@ -151,6 +155,13 @@ def main():
         "granite-f32.gguf": report(hub, write_gguf("granite-f32.gguf", hub, "granite"), undo=True),
         "olmo-f32.gguf": report(hub, write_gguf("olmo-f32.gguf", hub, "olmo"), undo=True, arch="olmo"),
     }
+    # head_count_kv 4 where k has 2 heads of 16 rows (key_length 16): a shape llama.cpp's loader
+    # refuses; the rows are stored as the converter permuted them with the true 2 heads.
+    wrong = write_gguf("llama-wrong-kv-f32.gguf", hub, "llama", kv_heads=4, key_length=HEAD_DIM)
+    expected["llama-wrong-kv-f32.gguf"] = {"undone_q_only": {name: value for name, value in report(hub, wrong, undo=True).items()
+                                                            if "k_proj" not in name},
+                                           "file_order_k": {name: value for name, value in report(hub, wrong, undo=False).items()
+                                                            if "k_proj" in name}}
     noheads = write_gguf("llama-noheads-f32.gguf", hub, "llama", heads=False)
     expected["llama-noheads-f32.gguf"] = {"undone": report(hub, noheads, undo=True), "file_order": report(hub, noheads, undo=False)}
     with open(os.path.join(HERE, "expected.json"), "w") as f:

@@ -118,6 +118,25 @@ import TestSupport
         #expect(text.stdout.contains("row order: 6 tensors (") && text.stdout.contains("head counts unknown"), "\(text.stdout)")
     }
 
+    /// llama.cpp's loader checks each k tensor against head_count_kv × key_length rows and refuses
+    /// a file whose counts contradict the shape; undoing the permutation by such counts paired
+    /// rows no converter paired, without a word (hunt-54a D6).
+    @Test("head counts that contradict the tensor's rows (4 kv heads of 16 for 32 rows): k compared in file order, and the report says why; q undone")
+    func headCountsContradictingTheShape() throws {
+        let (status, tensors) = try Self.diff("gguf-rope/hub", "gguf-rope/llama-wrong-kv-f32.gguf")
+        #expect(status == 1)
+        let expected = try #require(try Self.expected("llama-wrong-kv-f32.gguf") as? [String: Any])
+        let q = try #require(expected["undone_q_only"] as? [String: [String: Any]]), k = try #require(expected["file_order_k"] as? [String: [String: Any]])
+        try Self.check(tensors.filter { q[$0.key] != nil }, against: q)
+        try Self.check(tensors.filter { k[$0.key] != nil }, against: k)
+        for name in k.keys {
+            let order = try #require(tensors[name]?["row_order"] as? [String: Any])
+            #expect(order["permuted"] as? Bool == false && order["heads"] as? Int == 4, "\(name)")
+            #expect(order["evidence"] as? String == "4 heads (GGUF metadata llama.attention.head_count_kv) of 16 rows (GGUF metadata "
+                    + "llama.attention.key_length) make 64 rows, not the tensor's 32: llama.cpp refuses such a file, and the rows are compared in file order")
+        }
+    }
+
     @Test("another architecture (qwen2, whose converter does not permute): rows in file order, said so")
     func otherArchitecture() throws {
         let (status, tensors) = try Self.diff("gguf-rope/hub", "gguf-rope/qwen2-f32.gguf")

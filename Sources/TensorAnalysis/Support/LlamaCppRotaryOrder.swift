@@ -119,6 +119,13 @@ public enum LlamaCppRotaryOrder {
             return Decision(order: nil, heads: nil, evidence: "head counts unknown (\(reasons.joined(separator: "; "))): rows compared "
                 + "in file order, so the converter's rotary permutation may be most of this difference")
         }
+        // The rows llama.cpp's loader checks the tensor against (`n_embd_head_k` × heads):
+        // counts that contradict the shape name a file llama.cpp refuses ("wrong shape"), and
+        // undoing a permutation by them pairs rows no converter paired (hunt-54a D6).
+        if let (headRows, rowsSource) = headRows(gguf: gguf, architecture: architecture), headRows * heads != count {
+            return Decision(order: nil, heads: heads, evidence: "\(heads) heads (\(source)) of \(headRows) rows (\(rowsSource)) make "
+                + "\(headRows * heads) rows, not the tensor's \(count): llama.cpp refuses such a file, and the rows are compared in file order")
+        }
         let order = RowInterleave(groups: heads, direction: direction)
         guard order.applies(toCount: count) else {
             return Decision(order: nil, heads: heads, evidence: "\(heads) heads (\(source)) do not split \(count) rows into heads "
@@ -126,6 +133,19 @@ public enum LlamaCppRotaryOrder {
         }
         return Decision(order: order, heads: heads, evidence: "rows permuted as llama.cpp's converter does (LlamaModel.permute, "
             + "rotary halves interleaved per head), undone with \(heads) heads from \(source)")
+    }
+
+    /// The rows of one attention head as the GGUF metadata gives them, and where from:
+    /// `ARCH.attention.key_length`, else `ARCH.embedding_length / ARCH.attention.head_count`
+    /// (llama.cpp's `n_embd_head_k` default); nil when neither is stated as positive integers
+    /// that divide. Per-layer lists are left alone.
+    static func headRows(gguf: GGUFFile, architecture: String) -> (Int, String)? {
+        func positive(_ key: String) -> Int? { gguf.metadata[key]?.integer.flatMap { $0 > 0 ? $0 : nil } }
+        let keyLength = "\(architecture).attention.key_length"
+        if let rows = positive(keyLength) { return (rows, "GGUF metadata \(keyLength)") }
+        let embedding = "\(architecture).embedding_length", headCount = "\(architecture).attention.head_count"
+        guard let width = positive(embedding), let heads = positive(headCount), width % heads == 0 else { return nil }
+        return (width / heads, "GGUF metadata \(embedding) / \(headCount)")
     }
 
     /// The heads a q/k tensor was permuted by, or every reason they are not known.
