@@ -141,8 +141,17 @@ public struct ModelConfigFacts: Sendable, Equatable {
     /// statement asks this one property (`TyingJudge`, and through it `ties`, `audit`,
     /// `padding` and `diff`): `ties` and `audit` said "config.json sets tie_word_embeddings:
     /// true" of a config `diff` rightly took to tie nothing (review-53b #5).
+    ///
+    /// A list refuses the config only for the model types whose config class checks the field's
+    /// type (`ModelTypeFacts.refusesPadTokenIDList`): 470 of transformers 5.25's types keep the
+    /// list, and a model built from such a config ties as it says (review-54 D1: a ModernVBERT
+    /// config with a list was said to be refused, its stated tie dropped).
     public var refusalReason: String? {
-        refusal ?? (padTokenIDIsList ? "states pad_token_id as a list, which transformers 5 refuses to load" : nil)
+        if let refusal { return refusal }
+        guard padTokenIDIsList, let modelType, ModelTypeFacts.refusesPadTokenIDList(modelType) else { return nil }
+        let named = ModelTypeFacts.fact(for: modelType).map { "\($0.configClass) in transformers \(ModelTypeFacts.transformersVersion)" }
+            ?? "transformers \(ModelTypeFacts.transformersVersion)'s config class for model_type '\(modelType)'"
+        return "states pad_token_id as a list, which \(named) refuses to load"
     }
 
     /// "has no model_type" or "has model_type 5, not a string", for explanations.

@@ -352,6 +352,10 @@ public enum ModelTypeFacts {
     /// The fact for `modelType`, or nil for a model type outside the table.
     public static func fact(for modelType: String) -> ModelTypeFact? { table[modelType] }
 
+    /// Whether the config class transformers registers for `modelType` refuses a config.json
+    /// whose `pad_token_id` is a list (`padTokenIDListRefusing`, generated from transformers).
+    public static func refusesPadTokenIDList(_ modelType: String) -> Bool { padTokenIDListRefusing.contains(modelType) }
+
     /// The model types whose transformers config class builds its text model from a
     /// `text_config` sub-config (`compositeTypeLines`, generated from transformers).
     public static let compositeTypes: Set<String> = Set(compositeTypeLines.split(whereSeparator: \.isWhitespace).map(String.init))

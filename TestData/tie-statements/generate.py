@@ -14,6 +14,10 @@ and `padding` once described wrongly (review-53b #5), and expected.json with wha
   without `tie_word_embeddings`, the decoder's true. expected: whether the loaded model's
   decoder output projection is the decoder's input embedding.
 
+- modernvbert-padlist/: ModernVBertForMaskedLM tied, config.json with a top-level `pad_token_id:
+  [0, 1]`, which ModernVBertConfig keeps (review-54 D1). expected: the loaded config's pad_token_id
+  and tie_word_embeddings, and whether the loaded head is the input embedding.
+
 Needs: pip install torch transformers safetensors. Run: python3 TestData/tie-statements/generate.py
 """
 import json
@@ -90,6 +94,23 @@ def main():
         "decoder_head_is_decoder_embedding": same(loaded.decoder.get_output_embeddings().weight,
                                                   loaded.decoder.get_input_embeddings().weight),
     }
+    # A config class that keeps a pad_token_id list (ModernVBertConfig: review-54 D1): the
+    # config loads, and the masked LM ties as it states.
+    torch.manual_seed(0)
+    vbert = T.AutoConfig.for_model("modernvbert", tie_word_embeddings=True,
+                                   text_config=dict(vocab_size=64, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                                                    num_attention_heads=2, max_position_embeddings=64, pad_token_id=3),
+                                   vision_config=dict(hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                                                      num_attention_heads=2, image_size=32, patch_size=8))
+    vbert.image_token_id = 5
+    def vbert_padlist(c):
+        c["pad_token_id"] = [0, 1]
+    export(T.AutoModelForMaskedLM.from_config(vbert), HERE / "modernvbert-padlist", vbert_padlist)
+    loaded = T.AutoModelForMaskedLM.from_pretrained(HERE / "modernvbert-padlist")
+    expected["modernvbert-padlist"] = {"loaded_pad_token_id": loaded.config.pad_token_id,
+                                       "loaded_tie_word_embeddings": loaded.config.tie_word_embeddings,
+                                       "head_is_embedding": same(loaded.get_output_embeddings().weight,
+                                                                 loaded.get_input_embeddings().weight)}
     (HERE / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
     print(json.dumps(expected, indent=1, sort_keys=True))
 

@@ -671,8 +671,8 @@ import TestSupport
     /// review 2026-12-05), names its first element. Each is analysed, and a config-invalid-value
     /// says what transformers makes of it.
     @Test("pad_token_id -1 (vocab_size 4) is row 3, a list [3, 4] is row 3; each also a config-invalid-value saying why",
-          arguments: [(#"-1, "vocab_size": 4"#, "counts a negative padding_idx from the end"), ("[3, 4]", "transformers 5 refuses"),
-                      (#"[-1], "vocab_size": 4"#, "transformers 5 refuses")])
+          arguments: [(#"-1, "vocab_size": 4"#, "counts a negative padding_idx from the end"), ("[3, 4]", "transformers 5.25 refuses such a config for 357 model types"),
+                      (#"[-1], "vocab_size": 4"#, "transformers 5.25 refuses such a config for 357 model types")])
     func idsTransformersWarnsOf(value: String, explanation: String) throws {
         let dir = try Self.folder(["model.safetensors": Self.valid, "config.json": Array("{\"pad_token_id\": \(value)}".utf8)])
         let result = try Self.run(["padding", dir, "--tensor", "emb", "--json"])

@@ -29,11 +29,27 @@ import TestSupport
         return (try #require(group["note"] as? String), try #require(finding["message"] as? String), details)
     }
 
+    /// ModernVBertConfig keeps a `pad_token_id` list (470 of transformers 5.25's config classes do:
+    /// TestData/knowledge/pad-list-refusal.json); the masked LM loads and ties as config.json says
+    /// (review-54 D1: every list was said to be refused, and the stated tie dropped).
+    @Test("a config whose class keeps a pad_token_id list: not called refused; the tie it states is the one transformers builds")
+    func keptPadList() throws {
+        let truth = try Self.expected("modernvbert-padlist")
+        #expect(truth["loaded_pad_token_id"] as? [Int] == [0, 1])
+        #expect(truth["loaded_tie_word_embeddings"] as? Bool == true && truth["head_is_embedding"] as? Bool == true)
+        let (note, message, _) = try Self.statements("modernvbert-padlist")
+        for text in [note, message] {
+            #expect(!text.contains("refuses"), "\(text)")
+            #expect(text.contains("sets tie_word_embeddings to true at the top level") && text.contains("ties its output projection to its input embedding"),
+                    "\(text)")
+        }
+    }
+
     @Test("a config transformers refuses: the clause says so, and claims nothing it 'sets'; padding's detail says the same")
     func refusedConfig() throws {
         #expect(try Self.expected("llama-padlist")["refused"] as? String == "StrictDataclassFieldValidationError")
         let (note, message, details) = try Self.statements("llama-padlist")
-        let clause = "config.json: states pad_token_id as a list, which transformers 5 refuses to load, so its tie_word_embeddings (true here) speaks of no model loaded from it"
+        let clause = "config.json: states pad_token_id as a list, which LlamaConfig in transformers 5.25.0 refuses to load, so its tie_word_embeddings (true here) speaks of no model loaded from it"
         #expect(note.contains(clause) && message.contains(clause), "\(note)\n\(message)")
         #expect(!note.contains("sets tie_word_embeddings") && !message.contains("sets tie_word_embeddings"))
         #expect(!details.isEmpty && details.allSatisfy { $0.contains(clause) }, "\(details)")

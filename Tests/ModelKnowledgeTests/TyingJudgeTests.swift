@@ -16,8 +16,12 @@ import Testing
         refused.padTokenIDIsList = true
         let j = TyingJudge.judge(TyingQuestion(config: refused, hasOutputProjection: false))
         #expect(j.tied == nil && j.evidence == .unknown)
-        #expect(j.detail.hasPrefix("m/config.json: states pad_token_id as a list, which transformers 5 refuses to load, so neither"))
+        #expect(j.detail.hasPrefix("m/config.json: states pad_token_id as a list, which LlamaConfig in transformers 5.25.0 refuses to load, so neither"))
         #expect(TyingJudge.judge(TyingQuestion(config: config("llama"), hasOutputProjection: false)).evidence == .modelTypeDefault)
+        // A class that keeps the list (ModernVBertConfig) loads: the list refuses nothing there.
+        var kept = config("modernvbert", tie: .value(true))
+        kept.padTokenIDIsList = true
+        #expect(kept.refusalReason == nil && TyingJudge.judge(TyingQuestion(config: kept, hasOutputProjection: false)).tied == true)
         let bytes = TyingJudge.judge(TyingQuestion(config: refused, hasOutputProjection: true, bytesIdentical: false))
         #expect(bytes.tied == false && bytes.evidence == .identicalBytes)
     }

@@ -37,25 +37,52 @@ import TestSupport
         let architectures = try #require(document["architectures"] as? [String: [String: String]])
         #expect(architectures.count > 10)
         func layer7(_ pattern: String) -> String { pattern.replacing("{N}", with: "7") }
-        // The default rules are gguf-py's llama (and Qwen3 q/k norm) names of the generator's patterns.
+        // gguf-py's `get_name(key, try_suffixes)`: a pattern that ends in a suffix itself (a few
+        // do) names the key as it is; any other takes `.weight`/`.bias` on.
+        // A key that is itself a pattern (`pre_ff_layernorm` and `pre_ff_layernorm.weight` both
+        // are) takes that pattern's name as it is, as gguf-py's lookup of the whole key does.
+        func checks(_ hub: String, _ gguf: String, _ suffix: String, _ rules: [String: String] = [:]) -> (String, String) {
+            if hub.hasSuffix(".weight") || hub.hasSuffix(".bias") { return (layer7(hub), layer7(gguf)) }
+            if let whole = rules[hub + suffix] ?? defaults[hub + suffix] { return (layer7(hub) + suffix, layer7(whole)) }
+            return (layer7(hub) + suffix, layer7(gguf) + suffix)
+        }
+        // The default names are gguf-py's answers in most architectures.
         for (hub, gguf) in defaults {
-            #expect(LlamaCppNameMap.ggufName(forHubName: layer7(hub) + ".weight") == layer7(gguf) + ".weight", "\(hub)")
+            let (name, expected) = checks(hub, gguf, ".weight")
+            #expect(LlamaCppNameMap.ggufName(forHubName: name) == expected, "\(hub)")
         }
         for (architecture, rules) in architectures {
             for (hub, gguf) in rules {
-                #expect(LlamaCppNameMap.ggufName(forHubName: layer7(hub) + ".weight", architecture: architecture) == layer7(gguf) + ".weight",
-                        "\(architecture): \(hub)")
+                let (name, expected) = checks(hub, gguf, ".weight", rules)
+                #expect(LlamaCppNameMap.ggufName(forHubName: name, architecture: architecture) == expected, "\(architecture): \(hub)")
             }
-            // A pattern the architecture does not rename keeps the default rule.
+            // A pattern the architecture does not rename keeps the default name.
             for (hub, gguf) in defaults where rules[hub] == nil {
-                #expect(LlamaCppNameMap.ggufName(forHubName: layer7(hub) + ".bias", architecture: architecture) == layer7(gguf) + ".bias",
-                        "\(architecture): \(hub)")
+                let (name, expected) = checks(hub, gguf, ".bias", rules)
+                #expect(LlamaCppNameMap.ggufName(forHubName: name, architecture: architecture) == expected, "\(architecture): \(hub)")
             }
         }
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.post_attention_layernorm.weight", architecture: "gemma2")
                 == "blk.3.post_attention_norm.weight")
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.post_attention_layernorm.weight", architecture: "llama")
                 == "blk.3.ffn_norm.weight")
+    }
+
+    /// llama.cpp's `ModelBase.filter_tensors` (every text converter) removes `language_model.`
+    /// before naming (review-54 D2: a Gemma 3 checkpoint saved as `model.language_model.*` paired
+    /// nothing); gguf-py's `get_name` tries the whole key before one suffix, and forms block
+    /// numbers without leading zeros (review-54 D3).
+    @Test("language_model. removed as the converter removes it; one suffix tried; no {N} or zero-padded block taken for a block number")
+    func converterRenamesAndSuffixes() {
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.language_model.layers.2.self_attn.q_proj.weight", architecture: "gemma3")
+                == "blk.2.attn_q.weight")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.language_model.embed_tokens.weight", architecture: "gemma3") == "token_embd.weight")
+        #expect(LlamaCppNameMap.hubBase("model.layers.3.mlp.gate.e_score_correction_bias") == "model.layers.3.mlp.gate.e_score_correction.bias")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.2.self_attn.q_proj.bias.weight") == nil)
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.{N}.self_attn.q_proj.weight") == nil)
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.02.self_attn.q_proj.weight") == nil)
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.0.self_attn.q_proj.weight") == "blk.0.attn_q.weight")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.10.self_attn.q_proj.weight") == "blk.10.attn_q.weight")
     }
 
     @Test("a prefix is stripped once, subclass prefix before bert.: the converters' order")

@@ -305,10 +305,12 @@ public struct ModelConfig: Sendable, Equatable {
             return (.none, false, nil)
         case .array(let list) where list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } != nil:
             let first = list.first.flatMap { Self.index($0) ?? Self.negativeIndex($0) } ?? 0
-            // transformers 5 refuses it (its config dataclass wants an int or None:
-            // StrictDataclassFieldValidationError); 4.x loaded it as it is.
+            // The config classes of 357 of transformers 5.25's model types refuse it (their
+            // dataclass wants an int or None: StrictDataclassFieldValidationError), the others
+            // keep the list (`ModelTypeFacts.refusesPadTokenIDList` says which); 4.x loaded it.
             return (.id(first), true, InvalidValue(key: key, text: Self.text(raw), expected: "an integer token id or null",
-                                                    use: "transformers 5 refuses to load such a config; its first element, \(first), is analysed as the pad id"))
+                                                    use: "transformers 5.25 refuses such a config for 357 model types (llama, bert, t5, …) "
+                                                        + "and keeps the list for other model types; its first element, \(first), is analysed as the pad id"))
         default:
             if let id = Self.index(raw) { return (.id(id), false, nil) }
             if let id = Self.negativeIndex(raw) {

@@ -28,30 +28,49 @@ public enum LlamaCppNameMap {
     static let subclassPrefixes = ["roberta.", "distilbert."]
     static let bertPrefix = "bert."
 
-    /// `name` as the `bert` converters see it after their prefix strips (see the type's doc).
-    /// Stripped whatever the architecture: no llama-family name starts with these.
+    /// `name` as the converter names it before the map: the `bert` converters' prefix strips
+    /// (see the type's doc; stripped whatever the architecture: no llama-family name starts with
+    /// these), then `ModelBase.filter_tensors`, which every text converter reaches: every
+    /// `language_model.` removed (`model.language_model.layers.0…` of Gemma 3, LLaVA, Mistral 3
+    /// and Qwen-VL checkpoints is `model.layers.0…`) and a trailing `e_score_correction_bias`
+    /// written `e_score_correction.bias` (DeepSeek). Why: a real Gemma 3 conversion of a
+    /// `model.language_model.*` checkpoint compared nothing, 28 tensors only in A and only in B
+    /// (review-54 D2).
     public static func hubBase(_ name: String) -> String {
         var base = Substring(name)
         if let prefix = subclassPrefixes.first(where: { base.hasPrefix($0) }) { base = base.dropFirst(prefix.count) }
         if base.hasPrefix(bertPrefix) { base = base.dropFirst(bertPrefix.count) }
-        return String(base)
+        var named = String(base)
+        if named.hasSuffix("e_score_correction_bias") {
+            named = named.replacing("e_score_correction_bias", with: "e_score_correction.bias")
+        }
+        if named.contains("language_model.") { named = named.replacing("language_model.", with: "") }
+        return named
     }
 
     /// The GGUF name of the Hub tensor `name` in a file of GGUF `architecture` (nil: not
     /// known, the default names apply), or nil when no name covers it.
     public static func ggufName(forHubName name: String, architecture: String? = nil) -> String? {
-        var base = hubBase(name)
-        var suffix = ""
-        for ending in [".weight", ".bias"] where base.hasSuffix(ending) {
-            base.removeLast(ending.count)
-            suffix = ending
-        }
+        let base = hubBase(name)
+        // A name holding `{N}` itself is no block name gguf-py would form.
+        guard !base.contains("{N}") else { return nil }
         let own = architecture.flatMap { architectureNames[$0] }
         func named(_ pattern: String) -> String? { own?[pattern] ?? defaultNames[pattern] }
-        if let gguf = named(base) { return gguf + suffix }
-        // A block name: each run of digits in turn read as the block number `{N}`. A lookup per
-        // run, not a match against each of the 1,104 patterns.
-        let bytes = Array(base.utf8)
+        // As gguf-py's `get_name(key, try_suffixes=(".weight", ".bias"))`: the whole name first
+        // (a few patterns end in `.weight` themselves), then without one suffix.
+        if let gguf = lookup(base, named) { return gguf }
+        for ending in [".weight", ".bias"] where base.hasSuffix(ending) {
+            return lookup(String(base.dropLast(ending.count)), named).map { $0 + ending }
+        }
+        return nil
+    }
+
+    /// `key`'s GGUF name: the key itself, else each run of digits in turn read as the block
+    /// number `{N}` (written as gguf-py writes block numbers: no leading zero). A lookup per run,
+    /// not a match against each of the 1,104 patterns.
+    static func lookup(_ key: String, _ named: (String) -> String?) -> String? {
+        if let gguf = named(key) { return gguf }
+        let bytes = Array(key.utf8)
         var start = 0
         while start < bytes.count {
             guard bytes[start].isASCIIDigit else {
@@ -60,9 +79,10 @@ public enum LlamaCppNameMap {
             }
             var end = start
             while end < bytes.count, bytes[end].isASCIIDigit { end += 1 }
-            let pattern = String(decoding: bytes[..<start], as: UTF8.self) + "{N}" + String(decoding: bytes[end...], as: UTF8.self)
-            if let gguf = named(pattern) {
-                return gguf.replacing("{N}", with: String(decoding: bytes[start..<end], as: UTF8.self)) + suffix
+            let number = String(decoding: bytes[start..<end], as: UTF8.self)
+            if number == "0" || !number.hasPrefix("0") {
+                let pattern = String(decoding: bytes[..<start], as: UTF8.self) + "{N}" + String(decoding: bytes[end...], as: UTF8.self)
+                if let gguf = named(pattern) { return gguf.replacing("{N}", with: number) }
             }
             start = end
         }

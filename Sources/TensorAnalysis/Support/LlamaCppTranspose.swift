@@ -44,8 +44,8 @@ public enum LlamaCppTranspose {
             if DifferenceScan.isTransposedLayout(view, other) {
                 result[ExactText(view.name)] = Decision(transposed: true, evidence: claim + ": compared with the GGUF side read transposed")
             } else {
-                result[ExactText(view.name)] = Decision(transposed: false, evidence: claim + ", but the two shapes are not each "
-                    + "other's reverse (or a side's values are not decoded): compared as stored")
+                result[ExactText(view.name)] = Decision(transposed: false, evidence: claim + ", but the pair is not two matrices "
+                    + "whose shapes are each other's reverse, both decoded: compared as stored")
             }
         }
         return result

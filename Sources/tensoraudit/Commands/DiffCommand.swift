@@ -40,7 +40,7 @@ struct DiffCommand: ParsableCommand {
     static let defaultTopRows = 5
 
     @Option(help: ArgumentHelp("A JSON object pairing A's tensor names with B's ({\"A name\": \"B name\"}).",
-                               discussion: "Without it, a Hub checkpoint against a GGUF file is paired by the built-in llama/bert name map."),
+                               discussion: "Without it, a Hub checkpoint against a GGUF file is paired by the built-in map: gguf-py's names for the GGUF file's architecture."),
             completion: .file())
     var map: String?
 
