@@ -78,8 +78,14 @@ extension OutputOptions {
     }
 }
 
-extension InspectCommand: DirectlyParsable {
-    static let valueOptions = OutputOptions.valueOptions
+/// A command that takes a checkpoint and the output options, nothing else (`inspect`, `ties`).
+protocol CheckpointReportCommand: DirectlyParsable {
+    var checkpointArgument: CheckpointArgument { get set }
+    var output: OutputOptions { get set }
+}
+
+extension CheckpointReportCommand {
+    static var valueOptions: [String] { OutputOptions.valueOptions }
 
     init(direct line: inout DirectCommandLine) throws(DirectCommandLine.NotDirect) {
         self.init()
@@ -87,6 +93,9 @@ extension InspectCommand: DirectlyParsable {
         output = try OutputOptions(direct: &line)
     }
 }
+
+extension InspectCommand: CheckpointReportCommand {}
+extension TiesCommand: CheckpointReportCommand {}
 
 extension PaddingCommand: DirectlyParsable {
     static let valueOptions = ["pad-id", "tensor"] + OutputOptions.valueOptions
@@ -96,16 +105,6 @@ extension PaddingCommand: DirectlyParsable {
         checkpointArgument = try CheckpointArgument(direct: &line)
         padId = try line.value("pad-id", as: RowNumber.self)
         tensor = try line.values("tensor")
-        output = try OutputOptions(direct: &line)
-    }
-}
-
-extension TiesCommand: DirectlyParsable {
-    static let valueOptions = OutputOptions.valueOptions
-
-    init(direct line: inout DirectCommandLine) throws(DirectCommandLine.NotDirect) {
-        self.init()
-        checkpointArgument = try CheckpointArgument(direct: &line)
         output = try OutputOptions(direct: &line)
     }
 }

@@ -25,16 +25,20 @@ expected numbers compare the Hub values with the stored values minus 1.
 - `gemma3/model.safetensors` + `config.json`: a Gemma 3 text model (adds per-head q/k norms).
 - `gemma3-q8_0.gguf`: its conversion with every matrix quantized to Q8_0 (norms F32).
 """
+import importlib.util
 import json
 import os
 
 import numpy as np
 import gguf
 from gguf import GGMLQuantizationType as T, GGUFWriter
-from gguf.quants import dequantize, quantize
 from safetensors.numpy import save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# gguf-rope/generate.py's tensor writer, shared.
+_spec = importlib.util.spec_from_file_location("rope_generate", os.path.join(HERE, "..", "gguf-rope", "generate.py"))
+ROPE = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ROPE)
 RNG = np.random.default_rng(54)
 HEADS, KV_HEADS, HEAD_DIM, HIDDEN, VOCAB, FFN = 4, 2, 16, 64, 64, 128
 
@@ -64,22 +68,11 @@ def write_gguf(file, hub, arch, model_arch, qtype=None, shift=True):
     w = GGUFWriter(os.path.join(HERE, file), arch)
     w.add_head_count(HEADS)
     w.add_head_count_kv(KV_HEADS)
-    stored = {}
-    for name, x in hub.items():
-        target = names.get_name(name, try_suffixes=(".weight", ".bias"))
-        y = (x + np.float32(1)).astype(np.float32) if shift and name.endswith("norm.weight") else x
-        if qtype is not None and y.ndim == 2:
-            q = quantize(y, qtype)
-            w.add_tensor(target, q, raw_dtype=qtype)
-            y = dequantize(q, qtype)
-        else:
-            w.add_tensor(target, y)
-        stored[name] = (target, y.astype(np.float64) - (1 if name.endswith("norm.weight") else 0))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
-    return stored
+    plus_one = lambda name, x: (x + np.float32(1)).astype(np.float32) if shift and name.endswith("norm.weight") else x
+    stored = ROPE.add_tensors(w, hub, names, plus_one, qtype)
+    ROPE.finish(w)
+    # As transformers' GGUF loader reads them: the norms minus 1.
+    return {name: (target, y - (1 if name.endswith("norm.weight") else 0)) for name, (target, y) in stored.items()}
 
 
 def report(hub, stored):

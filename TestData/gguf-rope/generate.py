@@ -100,10 +100,19 @@ def write_gguf(file, hub, arch, qtype=None, heads=True, kv_heads=KV_HEADS, key_l
         w.add_head_count_kv(kv_heads)
     if key_length is not None:
         w.add_key_length(key_length)
+    stored = add_tensors(w, hub, names, lambda name, x: converted(name, x, arch), qtype)
+    finish(w)
+    return stored
+
+
+def add_tensors(w, hub, names, convert, qtype=None):
+    """Adds each Hub tensor to `w` under gguf-py's name for it, as `convert(name, x)` makes it,
+    its matrices quantized to `qtype` when given; returns name -> (GGUF name, the stored values
+    decoded to float64) (shared with gguf-gemma/generate.py)."""
     stored = {}
     for name, x in hub.items():
         target = names.get_name(name, try_suffixes=(".weight", ".bias"))
-        y = converted(name, x, arch)
+        y = convert(name, x)
         if qtype is not None and y.ndim == 2:
             q = quantize(y, qtype)
             w.add_tensor(target, q, raw_dtype=qtype)
@@ -111,7 +120,6 @@ def write_gguf(file, hub, arch, qtype=None, heads=True, kv_heads=KV_HEADS, key_l
         else:
             w.add_tensor(target, y)
         stored[name] = (target, y.astype(np.float64))
-    finish(w)
     return stored
 
 

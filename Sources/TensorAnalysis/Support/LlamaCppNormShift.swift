@@ -44,22 +44,17 @@ public enum LlamaCppNormShift {
     /// of the other side, where exactly one side is a GGUF file whose architecture shifts norms
     /// and the Hub name is one the converter shifts.
     public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
-        let ggufA = a.ggufModel != nil, ggufB = b.ggufModel != nil
-        guard ggufA != ggufB, let architecture = LlamaCppNameMap.architecture(of: ggufB ? b : a),
+        guard let (architecture, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap),
               let unshifted = shiftingArchitectures[architecture] else { return [:] }
         var result: [ExactText: Decision] = [:]
-        for view in a.tensors {
-            let nameB = nameMap[ExactText(view.name)] ?? view.name
-            guard b.tensor(named: nameB) != nil else { continue }
-            let hubName = ggufB ? view.name : nameB
-            guard hubName.hasSuffix("norm.weight") else { continue }
-            if let ending = unshifted.first(where: { hubName.hasSuffix($0) }) {
-                result[ExactText(view.name)] = Decision(shift: 0, ggufIsB: ggufB, evidence: "general.architecture is '\(architecture)', "
-                    + "whose converter adds 1 to norm weights except '\(ending)': compared as stored")
+        for pair in pairs where pair.hubName.hasSuffix("norm.weight") {
+            if let ending = unshifted.first(where: { pair.hubName.hasSuffix($0) }) {
+                result[ExactText(pair.viewA.name)] = Decision(shift: 0, ggufIsB: pair.ggufIsB, evidence: "general.architecture is "
+                    + "'\(architecture)', whose converter adds 1 to norm weights except '\(ending)': compared as stored")
                 continue
             }
-            result[ExactText(view.name)] = Decision(shift: 1, ggufIsB: ggufB, evidence: "general.architecture is '\(architecture)', "
-                + "whose converter stores norm weights plus 1 (the model scales by 1 + weight): the GGUF values minus 1 compared")
+            result[ExactText(pair.viewA.name)] = Decision(shift: 1, ggufIsB: pair.ggufIsB, evidence: "general.architecture is "
+                + "'\(architecture)', whose converter stores norm weights plus 1 (the model scales by 1 + weight): the GGUF values minus 1 compared")
         }
         return result
     }

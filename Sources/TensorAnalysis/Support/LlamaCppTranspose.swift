@@ -31,22 +31,15 @@ public enum LlamaCppTranspose {
     /// of the other side, where exactly one side is a GGUF file whose architecture transposes
     /// the Hub name's matrix.
     public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
-        let ggufA = a.ggufModel != nil, ggufB = b.ggufModel != nil
-        guard ggufA != ggufB, let architecture = LlamaCppNameMap.architecture(of: ggufB ? b : a),
+        guard let (architecture, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap),
               let endings = transposingArchitectures[architecture] else { return [:] }
         var result: [ExactText: Decision] = [:]
-        for view in a.tensors {
-            let nameB = nameMap[ExactText(view.name)] ?? view.name
-            guard let other = b.tensor(named: nameB) else { continue }
-            let hubName = ggufB ? view.name : nameB
-            guard endings.contains(where: { hubName.hasSuffix($0) }) else { continue }
+        for pair in pairs where endings.contains(where: { pair.hubName.hasSuffix($0) }) {
             let claim = "general.architecture is '\(architecture)', whose converter stores this Conv1D weight transposed"
-            if DifferenceScan.isTransposedLayout(view, other) {
-                result[ExactText(view.name)] = Decision(transposed: true, evidence: claim + ": compared with the GGUF side read transposed")
-            } else {
-                result[ExactText(view.name)] = Decision(transposed: false, evidence: claim + ", but the pair is not two matrices "
-                    + "whose shapes are each other's reverse, both decoded: compared as stored")
-            }
+            result[ExactText(pair.viewA.name)] = DifferenceScan.isTransposedLayout(pair.viewA, pair.viewB)
+                ? Decision(transposed: true, evidence: claim + ": compared with the GGUF side read transposed")
+                : Decision(transposed: false, evidence: claim + ", but the pair is not two matrices whose shapes are each other's "
+                    + "reverse, both decoded: compared as stored")
         }
         return result
     }
