@@ -36,6 +36,12 @@ public enum LlamaCppTranspose {
         var result: [ExactText: Decision] = [:]
         for pair in pairs where endings.contains(where: { pair.hubName.hasSuffix($0) }) {
             let claim = "general.architecture is '\(architecture)', whose converter stores this Conv1D weight transposed"
+            if DifferenceScan.exceedsTransposedDecodeLimit(pair.viewB) {
+                result[ExactText(pair.viewA.name)] = Decision(transposed: false, evidence: claim + ", but B's \(pair.viewB.elementCount) "
+                    + "quantized values are more than the \(DifferenceScan.transposedDecodeLimit) tensoraudit dequantizes whole to read "
+                    + "them transposed: compared as stored")
+                continue
+            }
             result[ExactText(pair.viewA.name)] = DifferenceScan.isTransposedLayout(pair.viewA, pair.viewB)
                 ? Decision(transposed: true, evidence: claim + ": compared with the GGUF side read transposed")
                 : Decision(transposed: false, evidence: claim + ", but the pair is not two matrices whose shapes are each other's "

@@ -95,10 +95,21 @@ public enum DifferenceScan {
     }
 
     /// Whether `b` can be read as `a`'s matrix transposed: both 2-D, `b`'s shape `a`'s reversed,
-    /// and both readable value by value.
+    /// both readable value by value, and a quantized `b` no larger than `transposedDecodeLimit`.
     public static func isTransposedLayout(_ a: TensorView, _ b: TensorView) -> Bool {
         a.info.shape.count == 2 && b.info.shape == Array(a.info.shape.reversed()) && a.elementCount == b.elementCount
             && a.rowCount == b.rowLength && QuantizedDifference.isReadableByValue(a) && QuantizedDifference.isReadableByValue(b)
+            && !exceedsTransposedDecodeLimit(b)
+    }
+
+    /// Values of a quantized side read transposed, which is dequantized whole first (four bytes
+    /// a value): 2^26, 256 MiB. GPT-2 XL's largest matrix holds 10.2 million; a file declaring
+    /// a larger one is compared as stored instead of allocating without bound.
+    public static let transposedDecodeLimit = 1 << 26
+
+    /// Whether `view` is quantized and holds more values than `transposedDecodeLimit`.
+    public static func exceedsTransposedDecodeLimit(_ view: TensorView) -> Bool {
+        view.info.dtype.scalar == nil && view.elementCount > transposedDecodeLimit
     }
 
     /// `run` over pairs the plan compares (scalars by value, anything else by bytes; with
