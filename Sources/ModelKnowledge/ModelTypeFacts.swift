@@ -356,6 +356,12 @@ public enum ModelTypeFacts {
     /// whose `pad_token_id` is a list (`padTokenIDListRefusing`, generated from transformers).
     public static func refusesPadTokenIDList(_ modelType: String) -> Bool { padTokenIDListRefusing.contains(modelType) }
 
+    /// Whether `modelType`'s config class keeps a top-level `pad_token_id` list.
+    public static func keepsPadTokenIDList(_ modelType: String) -> Bool { padTokenIDListKeeping.contains(modelType) }
+
+    /// Whether `modelType`'s text_config class refuses a `pad_token_id` list stated there.
+    public static func refusesNestedPadTokenIDList(_ modelType: String) -> Bool { padTokenIDListNestedRefusing.contains(modelType) }
+
     /// The model types whose transformers config class builds its text model from a
     /// `text_config` sub-config (`compositeTypeLines`, generated from transformers).
     public static let compositeTypes: Set<String> = Set(compositeTypeLines.split(whereSeparator: \.isWhitespace).map(String.init))

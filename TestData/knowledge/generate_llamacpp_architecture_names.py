@@ -13,8 +13,9 @@ Arctic's entries, so after an Arctic map every later map lost llama's `post_atte
 → `ffn_norm`. Hub patterns with placeholders other than one block number (experts `{xid}`) are left
 out: the converter stacks those tensors, which no name pairs.
 
-Written: `default`, each Hub pattern's GGUF name in most architectures (no pattern is tied), and
-`architectures`, each architecture's names where they differ from that default (Gemma 2 and 3:
+Written: `default`, each Hub pattern's GGUF name in most architectures (no pattern is tied; patterns
+ending in `.weight`/`.bias` left out), and `architectures`, each architecture's names where they
+differ from that default, and its suffixed patterns (Gemma 2 and 3:
 `post_attention_layernorm` → `post_attention_norm`; Falcon: → `attn_norm_2`). `{N}` is a block
 number.
 
@@ -77,10 +78,16 @@ def main():
     for hub, counts in votes.items():
         top = counts.most_common(2)
         assert len(top) == 1 or top[0][1] > top[1][1], f"{hub}: no majority {top}"
-    default = {hub: counts.most_common(1)[0][0] for hub, counts in votes.items()}
+    # A pattern that ends in a suffix itself (`model.layers.{N}.pre_ff_layernorm.weight`) is kept
+    # per architecture only: gguf-py looks the whole key up before it strips a suffix, so such a
+    # pattern in the default names renamed `pre_ff_layernorm.weight` of an architecture that lacks
+    # it to `blk.N.ffn_norm`, dropping the suffix (review-54b N3: Jamba's FFN norms went unpaired).
+    def suffixed(hub):
+        return hub.endswith((".weight", ".bias"))
+    default = {hub: counts.most_common(1)[0][0] for hub, counts in votes.items() if not suffixed(hub)}
     architectures = {}
     for arch, names in sorted(resolved.items()):
-        own = {hub: name for hub, name in names.items() if default[hub] != name}
+        own = {hub: name for hub, name in names.items() if suffixed(hub) or default[hub] != name}
         if own:
             architectures[arch] = own
     version = importlib.metadata.version("gguf")

@@ -105,6 +105,7 @@ def main():
     vbert.image_token_id = 5
     def vbert_padlist(c):
         c["pad_token_id"] = [0, 1]
+        c["architectures"] = ["ModernVBertForMaskedLM"]  # as the model's own save_pretrained names it
     export(T.AutoModelForMaskedLM.from_config(vbert), HERE / "modernvbert-padlist", vbert_padlist)
     loaded = T.AutoModelForMaskedLM.from_pretrained(HERE / "modernvbert-padlist")
     expected["modernvbert-padlist"] = {"loaded_pad_token_id": loaded.config.pad_token_id,

@@ -16,5 +16,9 @@ import TestSupport
         for type in accept { #expect(!ModelTypeFacts.refusesPadTokenIDList(type), "\(type)") }
         #expect(ModelTypeFacts.refusesPadTokenIDList("llama") && ModelTypeFacts.refusesPadTokenIDList("bert"))
         #expect(!ModelTypeFacts.refusesPadTokenIDList("modernvbert") && !ModelTypeFacts.refusesPadTokenIDList("no-such-type"))
+        for type in accept { #expect(ModelTypeFacts.keepsPadTokenIDList(type), "\(type)") }
+        let nested = try #require(document["nested_refuse"] as? [String])
+        for type in nested { #expect(ModelTypeFacts.refusesNestedPadTokenIDList(type), "\(type)") }
+        #expect(ModelTypeFacts.refusesNestedPadTokenIDList("gemma3") && !ModelTypeFacts.refusesNestedPadTokenIDList("llama"))
     }
 }

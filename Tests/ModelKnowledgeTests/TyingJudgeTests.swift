@@ -18,10 +18,26 @@ import Testing
         #expect(j.tied == nil && j.evidence == .unknown)
         #expect(j.detail.hasPrefix("m/config.json: states pad_token_id as a list, which LlamaConfig in transformers 5.25.0 refuses to load, so neither"))
         #expect(TyingJudge.judge(TyingQuestion(config: config("llama"), hasOutputProjection: false)).evidence == .modelTypeDefault)
-        // A class that keeps the list (ModernVBertConfig) loads: the list refuses nothing there.
+        // A class that keeps the list (ModernVBertConfig) loads, and a model class that does not
+        // generate builds from it: the list refuses nothing there (review-54 D1).
         var kept = config("modernvbert", tie: .value(true))
         kept.padTokenIDIsList = true
+        kept.architectures = .value(["ModernVBertForMaskedLM"])
         #expect(kept.refusalReason == nil && TyingJudge.judge(TyingQuestion(config: kept, hasOutputProjection: false)).tied == true)
+        // A class that generates validates its generation config, which refuses the list; with no
+        // class named, any may be meant (review-54b N2: CodeGenForCausalLM, LlavaForConditionalGeneration).
+        var generating = config("codegen", tie: .value(true))
+        generating.padTokenIDIsList = true
+        generating.architectures = .value(["CodeGenForCausalLM"])
+        #expect(generating.refusalReason?.hasSuffix("keeps but CodeGenForCausalLM, a class that generates, refuses when built (its generation config check)") == true)
+        kept.architectures = .absent
+        #expect(kept.refusalReason?.hasSuffix("and config.json names no class") == true)
+        // A list in a composite config's text_config: its text class checks it (review-54b N1).
+        var nested = config("llava", tie: .value(true))
+        nested.padTokenIDIsList = true
+        nested.fieldsFromTextConfig = ["pad_token_id"]
+        #expect(nested.refusalReason == "states its text_config's pad_token_id as a list, which transformers 5.25.0 refuses to load for "
+                + "model_type 'llava' (its text_config class checks the field)")
         let bytes = TyingJudge.judge(TyingQuestion(config: refused, hasOutputProjection: true, bytesIdentical: false))
         #expect(bytes.tied == false && bytes.evidence == .identicalBytes)
     }

@@ -209,7 +209,6 @@ extension LlamaCppNameMap {
         "encoder.layers.{N}.attn.Wqkv": "blk.{N}.attn_qkv",
         "encoder.layers.{N}.attn.out_proj": "blk.{N}.attn_output",
         "encoder.layers.{N}.attn.pre_norm": "a.blk.{N}.ln1",
-        "encoder.layers.{N}.attn.rel_pos_emb.weight": "a.blk.{N}.attn_rel_pos_emb",
         "encoder.layers.{N}.attn.to_k": "a.blk.{N}.attn_k",
         "encoder.layers.{N}.attn.to_out": "a.blk.{N}.attn_out",
         "encoder.layers.{N}.attn.to_q": "a.blk.{N}.attn_q",
@@ -356,12 +355,9 @@ extension LlamaCppNameMap {
         "model.layers.0.pre_norm": "token_embd_norm",
         "model.layers.h.{N}.mlp.c_proj": "blk.{N}.ffn_down",
         "model.layers.layers.{N}.mixer.A_log": "blk.{N}.ssm_a",
-        "model.layers.layers.{N}.mixer.B_norm.weight": "blk.{N}.ssm_b_norm",
-        "model.layers.layers.{N}.mixer.C_norm.weight": "blk.{N}.ssm_c_norm",
         "model.layers.layers.{N}.mixer.D": "blk.{N}.ssm_d",
         "model.layers.layers.{N}.mixer.bcdt_proj": "blk.{N}.ssm_x",
         "model.layers.layers.{N}.mixer.conv1d": "blk.{N}.ssm_conv1d",
-        "model.layers.layers.{N}.mixer.dt_norm.weight": "blk.{N}.ssm_dt_norm",
         "model.layers.layers.{N}.mixer.dt_proj": "blk.{N}.ssm_dt",
         "model.layers.layers.{N}.mixer.in_proj": "blk.{N}.ssm_in",
         "model.layers.layers.{N}.mixer.k": "blk.{N}.attn_k_norm",
@@ -376,8 +372,6 @@ extension LlamaCppNameMap {
         "model.layers.layers.{N}.mlp.gate_up_proj": "blk.{N}.ffn_up",
         "model.layers.layers.{N}.mlp.up_proj": "blk.{N}.ffn_up",
         "model.layers.layers.{N}.norm": "blk.{N}.attn_norm",
-        "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
-        "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
         "model.layers.layers.{N}.pre_mixer_norm": "blk.{N}.attn_norm",
         "model.layers.layers.{N}.pre_mlp_norm": "blk.{N}.ffn_norm",
         "model.layers.layers.{N}.self_attn.k_proj": "blk.{N}.attn_k",
@@ -573,7 +567,6 @@ extension LlamaCppNameMap {
         "model.layers.{N}.pre_feedforward_layernorm": "blk.{N}.ffn_norm",
         "model.layers.{N}.pre_feedforward_layernorm_2": "blk.{N}.pre_ffw_norm_2",
         "model.layers.{N}.pre_ff_layernorm": "blk.{N}.ffn_norm",
-        "model.layers.{N}.pre_ff_layernorm.weight": "blk.{N}.ffn_norm",
         "model.layers.{N}.pre_mlp_layernorm": "blk.{N}.ffn_norm",
         "model.layers.{N}.pre_moe_layernorm": "blk.{N}.ffn_norm",
         "model.layers.{N}.pre_moe_norm": "blk.{N}.ffn_norm",
@@ -1115,7 +1108,10 @@ extension LlamaCppNameMap {
     static let architectureNames: [String: [String: String]] = [
         "afmoe": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.{N}.pre_ff_layernorm.weight": "blk.{N}.ffn_norm",
         ],
         "arctic": [
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.ffn_norm_exps",
@@ -1129,47 +1125,84 @@ extension LlamaCppNameMap {
         "bailingmoe": [
             "model.layers.{N}.feed_forward.down_proj": "blk.{N}.ffn_up_shexp",
         ],
+        "clip": [
+            "encoder.layers.{N}.attn.rel_pos_emb.weight": "a.blk.{N}.attn_rel_pos_emb",
+        ],
         "exaone4": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
         ],
         "falcon": [
             "model.layers.{N}.ln2": "blk.{N}.attn_norm_2",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.attn_norm_2",
         ],
+        "falcon-h1": [
+            "model.layers.{N}.pre_ff_layernorm.weight": "blk.{N}.ffn_norm",
+        ],
         "gemma-embedding": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.{N}.pre_ff_layernorm.weight": "blk.{N}.ffn_norm",
         ],
         "gemma2": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.{N}.pre_ff_layernorm.weight": "blk.{N}.ffn_norm",
         ],
         "gemma3": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.{N}.pre_ff_layernorm.weight": "blk.{N}.ffn_norm",
         ],
         "gemma3n": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.{N}.pre_ff_layernorm.weight": "blk.{N}.ffn_norm",
         ],
         "gemma4": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.{N}.pre_ff_layernorm.weight": "blk.{N}.ffn_norm",
+        ],
+        "glm4": [
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
         ],
         "glm4moe": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
         ],
         "gpt-oss": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
         ],
         "granitemoe": [
             "model.layers.{N}.feed_forward.down_proj": "blk.{N}.ffn_up_shexp",
         ],
+        "grok": [
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
+        ],
         "hunyuan-moe": [
             "model.layers.{N}.feed_forward.down_proj": "blk.{N}.ffn_up_shexp",
+        ],
+        "jamba": [
+            "model.layers.layers.{N}.mixer.B_norm.weight": "blk.{N}.ssm_b_norm",
+            "model.layers.layers.{N}.mixer.C_norm.weight": "blk.{N}.ssm_c_norm",
+            "model.layers.layers.{N}.mixer.dt_norm.weight": "blk.{N}.ssm_dt_norm",
         ],
         "jina-bert-v2": [
             "model.layers.{N}.ln2": "blk.{N}.attn_norm_2",
@@ -1184,22 +1217,38 @@ extension LlamaCppNameMap {
         ],
         "olmo2": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+        ],
+        "plamo2": [
+            "model.layers.layers.{N}.mixer.B_norm.weight": "blk.{N}.ssm_b_norm",
+            "model.layers.layers.{N}.mixer.C_norm.weight": "blk.{N}.ssm_c_norm",
+            "model.layers.layers.{N}.mixer.dt_norm.weight": "blk.{N}.ssm_dt_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
+        ],
+        "plamo3": [
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mlp_norm.weight": "blk.{N}.post_ffw_norm",
         ],
         "qwen2moe": [
             "model.layers.{N}.feed_forward.down_proj": "blk.{N}.ffn_up_shexp",
         ],
         "qwen35": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
         ],
         "qwen35moe": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
             "model.layers.{N}.feed_forward.down_proj": "blk.{N}.ffn_up_shexp",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
         ],
         "qwen3next": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
             "model.layers.{N}.feed_forward.down_proj": "blk.{N}.ffn_up_shexp",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
         ],
@@ -1227,6 +1276,7 @@ extension LlamaCppNameMap {
         ],
         "seed_oss": [
             "layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
+            "model.layers.layers.{N}.post_mixer_norm.weight": "blk.{N}.post_attention_norm",
             "model.layers.{N}.post_attention_layernorm": "blk.{N}.post_attention_norm",
         ],
     ]
