@@ -67,7 +67,7 @@ public enum LlamaCppNameMap {
 
     /// `key`'s GGUF name: the key itself, else each run of digits in turn read as the block
     /// number `{N}` (written as gguf-py writes block numbers: no leading zero). A lookup per run,
-    /// not a match against each of the 1,104 patterns.
+    /// not a match against each of the 1,097 patterns.
     static func lookup(_ key: String, _ named: (String) -> String?) -> String? {
         if let gguf = named(key) { return gguf }
         let bytes = Array(key.utf8)
