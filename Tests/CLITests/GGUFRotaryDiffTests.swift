@@ -125,7 +125,7 @@ import TestSupport
     func headCountsContradictingTheShape() throws {
         let (status, tensors) = try Self.diff("gguf-rope/hub", "gguf-rope/llama-wrong-kv-f32.gguf")
         #expect(status == 1)
-        let expected = try #require(try Self.expected("llama-wrong-kv-f32.gguf") as? [String: Any])
+        let expected = try #require((try Fixtures.json("gguf-rope/expected.json") as? [String: Any])?["llama-wrong-kv-f32.gguf"] as? [String: Any])
         let q = try #require(expected["undone_q_only"] as? [String: [String: Any]]), k = try #require(expected["file_order_k"] as? [String: [String: Any]])
         try Self.check(tensors.filter { q[$0.key] != nil }, against: q)
         try Self.check(tensors.filter { k[$0.key] != nil }, against: k)
