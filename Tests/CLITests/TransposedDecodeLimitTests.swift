@@ -34,7 +34,7 @@ import TestSupport
     }
 
     static func sparse(_ path: String, header: [UInt8], size: Int) throws {
-        FileManager.default.createFile(atPath: path, contents: Data(header))
+        guard FileManager.default.createFile(atPath: path, contents: Data(header)) else { throw CocoaError(.fileWriteUnknown) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.truncate(atOffset: UInt64(size))
         try handle.close()
