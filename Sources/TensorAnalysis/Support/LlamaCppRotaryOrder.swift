@@ -122,9 +122,15 @@ public enum LlamaCppRotaryOrder {
         // The rows llama.cpp's loader checks the tensor against (`n_embd_head_k` × heads):
         // counts that contradict the shape name a file llama.cpp refuses ("wrong shape"), and
         // undoing a permutation by them pairs rows no converter paired (hunt-54a D6).
-        if let (headRows, rowsSource) = headRows(gguf: gguf, architecture: architecture), headRows * heads != count {
-            return Decision(order: nil, heads: heads, evidence: "\(heads) heads (\(source)) of \(headRows) rows (\(rowsSource)) make "
-                + "\(headRows * heads) rows, not the tensor's \(count): llama.cpp refuses such a file, and the rows are compared in file order")
+        // The product is overflow-checked: both counts are the file's, and a key_length of 2^62
+        // made `*` trap.
+        if let (headRows, rowsSource) = headRows(gguf: gguf, architecture: architecture) {
+            let (product, overflow) = headRows.multipliedReportingOverflow(by: heads)
+            if overflow || product != count {
+                let made = overflow ? "more rows than an integer holds" : "\(product) rows"
+                return Decision(order: nil, heads: heads, evidence: "\(heads) heads (\(source)) of \(headRows) rows (\(rowsSource)) make "
+                    + "\(made), not the tensor's \(count): llama.cpp refuses such a file, and the rows are compared in file order")
+            }
         }
         let order = RowInterleave(groups: heads, direction: direction)
         guard order.applies(toCount: count) else {
