@@ -100,6 +100,59 @@ public struct Checkpoint: Sendable {
         self.firstTensorOfFile = starts
     }
 
+    /// This checkpoint with each tensor named in `slices` replaced, in place, by its entries
+    /// along dimension 0 (`TensorView.slice(at:)`, named `name[index]`); files, config and
+    /// source unchanged. A tensor that cannot be sliced, or whose slice names another tensor
+    /// already has, stays whole. Why: `diff` pairs a Hub checkpoint's per-expert matrices with
+    /// the entries of the GGUF tensor llama.cpp stacks them into (`StackedExpertSlices`), and
+    /// every check of pairs, "only in" lists included, then sees each entry as a tensor.
+    package func slicing(_ slices: Set<ExactText>) -> Checkpoint {
+        guard !slices.isEmpty else { return self }
+        var replaced: [TensorView] = []
+        var changed = false
+        for view in tensors {
+            // A tensor with elements has at most one entry per stored byte: the loop is linear in the file.
+            guard slices.contains(ExactText(view.name)), view.info.shape.count >= 2, view.info.elementCount > 0 else {
+                replaced.append(view)
+                continue
+            }
+            var entries: [TensorView] = []
+            for index in 0 ..< Int(clamping: view.info.shape[0]) {
+                guard let entry = view.slice(at: index), tensor(named: entry.name) == nil else {
+                    entries = []
+                    break
+                }
+                entries.append(entry)
+            }
+            guard !entries.isEmpty else {
+                replaced.append(view)
+                continue
+            }
+            replaced += entries
+            changed = true
+        }
+        guard changed else { return self }
+        var positions: [ExactText: Int] = [:]
+        positions.reserveCapacity(replaced.count)
+        for (i, view) in replaced.enumerated() where positions[ExactText(view.name)] == nil { positions[ExactText(view.name)] = i }
+        return Checkpoint(path: path, files: files, tensors: replaced, config: config, tokenizerFiles: tokenizerFiles, source: source,
+                          sourceIssues: sourceIssues, positionOfName: positions)
+    }
+
+    /// Every stored property as given: `slicing`'s copy, whose tensors are no file's table.
+    private init(path: String, files: [CheckpointFile], tensors: [TensorView], config: ModelConfig?, tokenizerFiles: TokenizerFiles,
+                 source: CheckpointSource, sourceIssues: [SourceIssue], positionOfName: [ExactText: Int]) {
+        self.path = path
+        self.files = files
+        self.tensors = tensors
+        self.config = config
+        self.tokenizerFiles = tokenizerFiles
+        self.source = source
+        self.sourceIssues = sourceIssues
+        self.firstTensorOfFile = []
+        self.positionOfName = positionOfName
+    }
+
     /// Opens whatever `path` names: a `.safetensors` file, a `.safetensors.zst` file, a
     /// `*.safetensors.index.json` with its shards, or a model folder. `config.json` beside
     /// it is read when present; tokenizer files beside it are recorded (`tokenizerFiles`). Throws only when nothing sensible can be analysed; shard and

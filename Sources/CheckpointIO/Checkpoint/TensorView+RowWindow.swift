@@ -22,3 +22,43 @@ extension TensorView {
         return TensorView(info: entry, mapping: mapping, dataStart: dataStart)
     }
 }
+
+extension TensorView {
+    /// Entry `index` of dimension 0 as a tensor of its own: the bytes of that entry, shape
+    /// without its first dimension, named `name[index]` (`sliceName`). Nil when that is no
+    /// whole-byte range: a tensor of rank < 2, `index` outside `0 ..< shape[0]`, or entries
+    /// that do not fill whole bytes (packed F4/F6). Quantized blocks slice too: an entry of a
+    /// tensor of rank ≥ 2 is whole rows, and ggml rows are whole blocks.
+    ///
+    /// Why: llama.cpp's converter stacks a mixture-of-experts layer's per-expert matrices into
+    /// one tensor (`blk.N.ffn_gate_exps.weight`, `[experts, rows, columns]`); `diff` compares
+    /// the Hub's expert `E` with entry `E` by reading this view, no copy.
+    package func slice(at index: Int) -> TensorView? {
+        guard info.shape.count >= 2, index >= 0, UInt64(index) < info.shape[0], info.elementCount > 0 else { return nil }
+        let bits = rowBits
+        guard bits != .max, bits % 8 == 0 else { return nil }
+        let bytes = UInt64(bits / 8)
+        let (start, overflow) = bytes.multipliedReportingOverflow(by: UInt64(index))
+        guard !overflow, start <= info.byteCount, bytes <= info.byteCount - start else { return nil }
+        let shape = Array(info.shape.dropFirst())
+        var entry = TensorEntry(name: Self.sliceName(info.name, index), dtype: info.dtype, shape: shape, begin: info.begin + start,
+                                end: info.begin + start + bytes, elementCount: shape.reduce(1, *))
+        entry.gathered = info.gathered
+        return TensorView(info: entry, mapping: mapping, dataStart: dataStart)
+    }
+
+    /// The name `diff` gives entry `index` of tensor `name`: `name[index]`, as numpy and torch
+    /// write the index.
+    package static func sliceName(_ name: String, _ index: Int) -> String { "\(name)[\(index)]" }
+
+    /// `name` read as `sliceName`'s output: the tensor's name and the index (decimal digits, no
+    /// leading zero), or nil.
+    package static func sliceParts(of name: String) -> (tensor: String, index: Int)? {
+        guard name.hasSuffix("]"), let open = name.lastIndex(of: "[") else { return nil }
+        let tensor = name[..<open]
+        let digits = name[name.index(after: open) ..< name.index(before: name.endIndex)]
+        guard !tensor.isEmpty, !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              digits == "0" || !digits.hasPrefix("0"), let index = Int(digits) else { return nil }
+        return (String(tensor), index)
+    }
+}

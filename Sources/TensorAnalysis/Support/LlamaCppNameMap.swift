@@ -58,9 +58,38 @@ public enum LlamaCppNameMap {
         func named(_ pattern: String) -> String? { own?[pattern] ?? defaultNames[pattern] }
         // As gguf-py's `get_name(key, try_suffixes=(".weight", ".bias"))`: the whole name first
         // (a few patterns end in `.weight` themselves), then without one suffix.
-        if let gguf = lookup(base, named) { return gguf }
-        for ending in [".weight", ".bias"] where base.hasSuffix(ending) {
-            return lookup(String(base.dropLast(ending.count)), named).map { $0 + ending }
+        if let gguf = suffixedLookup(base, named) { return gguf }
+        // A mixture-of-experts layer's expert `E`: the converter stacks experts 0, 1, … of a
+        // matrix into one tensor under the name the map gives the name without `E.`
+        // (`….mlp.experts.3.gate_proj.weight` → entry 3 of `blk.N.ffn_gate_exps.weight`).
+        guard let (merged, expert) = expertParts(of: base), let gguf = suffixedLookup(merged, named) else { return nil }
+        return TensorView.sliceName(gguf, expert)
+    }
+
+    /// As gguf-py's `get_name(key, try_suffixes=(".weight", ".bias"))`: `key` whole, else
+    /// without one of those suffixes (then put back).
+    static func suffixedLookup(_ key: String, _ named: (String) -> String?) -> String? {
+        if let gguf = lookup(key, named) { return gguf }
+        for ending in [".weight", ".bias"] where key.hasSuffix(ending) {
+            return lookup(String(key.dropLast(ending.count)), named).map { $0 + ending }
+        }
+        return nil
+    }
+
+    /// `name` without the expert number of its `experts.E.` part, and `E` (decimal, no leading
+    /// zero), or nil when it has no such part. llama.cpp's MoE converters (`conversion/llama.py`
+    /// for Mixtral, `qwen.py`, `olmo.py`, `deepseek.py`, …) collect `….experts.E.W.weight` for
+    /// every `E` and `torch.stack` them in expert order under the name without `E.`.
+    static func expertParts(of name: String) -> (merged: String, expert: Int)? {
+        let marker = "experts."
+        var searchStart = name.startIndex
+        while let found = name[searchStart...].firstRange(of: marker) {
+            defer { searchStart = found.upperBound }
+            guard found.lowerBound == name.startIndex || name[name.index(before: found.lowerBound)] == "." else { continue }
+            let digits = name[found.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count <= 9, digits == "0" || !digits.hasPrefix("0"), digits.endIndex < name.endIndex,
+                  name[digits.endIndex] == ".", let expert = Int(digits) else { continue }
+            return (String(name[..<found.upperBound]) + String(name[name.index(after: digits.endIndex)...]), expert)
         }
         return nil
     }

@@ -89,17 +89,19 @@ struct DiffCommand: ParsableCommand {
     /// files hold the error's path (nil: neither).
     private func compare(format: OutputFormat, inputs: inout [String], unopened: inout [String],
                          reading: inout String?) throws(CheckpointError) -> (report: String, failed: Bool, verdict: String) {
-        let first = try Checkpoint.open(path: a)
-        inputs = first.inputPaths + inputs
+        let openedA = try Checkpoint.open(path: a)
+        inputs = openedA.inputPaths + inputs
         unopened = [b]
         reading = "b"
-        let second = try Checkpoint.open(path: b)
-        inputs = second.inputPaths + inputs
+        let openedB = try Checkpoint.open(path: b)
+        inputs = openedB.inputPaths + inputs
         unopened = []
         reading = "map"
         let names = try map.map { (path) throws(CheckpointError) in try DiffNameMap.load(path: path) }
-            ?? DiffNameMap.automatic(a: first, b: second)
+            ?? DiffNameMap.automatic(a: openedA, b: openedB)
         reading = nil
+        // Stacked tensors whose entries the map names (`NAME[E]`: a GGUF's experts) become one tensor per entry.
+        let (first, second) = StackedSlices.applied(a: openedA, b: openedB, nameMap: names)
         try output.check(inputs: inputs)
         let sides = (a: Set(first.inputPaths), b: Set(second.inputPaths))
         do throws(CheckpointError) {
