@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `diff` of Hub mixture-of-experts checkpoints against their GGUF conversions
+/// (TestData/gguf-moe, written by its generate.py: experts stacked as llama.cpp's converter
+/// stacks them, names by gguf-py's `get_tensor_name_map(arch)`, numbers numpy's on
+/// `gguf.quants.dequantize`). hunt-54a D3: every expert was "only in A" and every stacked
+/// `blk.N.ffn_*_exps.weight` "only in B", so a faithful Qwen2-MoE or Qwen3-MoE conversion failed
+/// and its experts' quantization error was never measured.
+@Suite struct GGUFExpertsDiffTests {
+    static func expected(_ file: String) throws -> [String: Any] {
+        try #require((try Fixtures.json("gguf-moe/expected.json") as? [String: Any])?[file] as? [String: Any])
+    }
+
+    static func report(_ arguments: [String]) throws -> (status: Int32, report: [String: Any], tensors: [String: [String: Any]]) {
+        let result = try CLI.run(["diff"] + arguments + ["--json"])
+        let report = try GGUFCLITests.object(result)
+        var byName: [String: [String: Any]] = [:]
+        for tensor in report["tensors"] as? [[String: Any]] ?? [] { byName[tensor["name"] as? String ?? ""] = tensor }
+        return (result.status, report, byName)
+    }
+
+    @Test("each Hub expert pairs with its entry of the stacked tensor (NAME[E]); numbers numpy's; exit 0",
+          arguments: [("qwen3moe", "qwen3moe-q8_0.gguf"), ("mixtral", "mixtral-f16.gguf")])
+    func faithfulConversion(folder: String, file: String) throws {
+        let expected = try Self.expected(file)
+        let pairs = try #require(expected["tensors"] as? [String: [String: Any]])
+        let (status, report, tensors) = try Self.report([Fixtures.path("gguf-moe/\(folder)"), Fixtures.path("gguf-moe/\(file)")])
+        #expect(status == 0)
+        #expect(pairs.keys.filter { $0.contains(".experts.") }.count == 24)
+        try GGUFRotaryDiffTests.check(tensors, against: pairs)
+        #expect((report["only_in_a"] as? [String])?.isEmpty == true)
+        #expect((report["only_in_b"] as? [String])?.isEmpty == true)
+        // An expert's entry keeps the Hub shape: [64, 32] for gate/up, [32, 64] for down.
+        let down = try #require(tensors[folder == "mixtral" ? "model.layers.1.block_sparse_moe.experts.3.w2.weight"
+                                                             : "model.layers.1.mlp.experts.3.down_proj.weight"])
+        #expect(down["name_b"] as? String == "blk.1.ffn_down_exps.weight[3]")
+        #expect(down["shape_b"] as? [Int] == [32, 64])
+    }
+
+    @Test("the GGUF file as A: its entries are A's names, the Hub's B's; the same numbers")
+    func ggufAsA() throws {
+        let pairs = try #require(try Self.expected("qwen3moe-q8_0.gguf")["tensors"] as? [String: [String: Any]])
+        let (status, _, tensors) = try Self.report([Fixtures.path("gguf-moe/qwen3moe-q8_0.gguf"), Fixtures.path("gguf-moe/qwen3moe")])
+        #expect(status == 0)
+        #expect(tensors.count == pairs.count)
+        for (hub, reference) in pairs {
+            let gguf = try #require(reference["gguf_name"] as? String)
+            let tensor = try #require(tensors[gguf], "\(gguf)")
+            #expect(tensor["name_b"] as? String == hub)
+            // ‖a − b‖ / ‖a‖ with A the GGUF side: numpy's max |a − b| is symmetric.
+            #expect(GGUFCLITests.close(tensor["max_abs_diff"] as? Double ?? -1, reference["max_abs"] as? Double ?? 0, 1e-12)
+                    || reference["max_abs"] as? Double == 0, "\(gguf)")
+        }
+    }
+
+    @Test("experts stacked out of order: exactly the two swapped pairs exceed, by numpy's numbers; exit 1")
+    func swappedExperts() throws {
+        let pairs = try #require(try Self.expected("qwen3moe-swapped-q8_0.gguf")["tensors"] as? [String: [String: Any]])
+        let (status, _, tensors) = try Self.report([Fixtures.path("gguf-moe/qwen3moe"), Fixtures.path("gguf-moe/qwen3moe-swapped-q8_0.gguf")])
+        #expect(status == 1)
+        try GGUFRotaryDiffTests.check(tensors, against: pairs)
+        let exceeding = tensors.filter { $0.value["exceeds_tolerance"] as? Bool == true }.keys.sorted()
+        #expect(exceeding == ["model.layers.0.mlp.experts.1.gate_proj.weight", "model.layers.0.mlp.experts.2.gate_proj.weight"])
+        #expect(pairs.filter { ($0.value["relative_l2"] as? Double ?? 0) > 0.01 }.keys.sorted() == exceeding)
+    }
+
+    @Test("a stack with fewer or more experts than the Hub: the missing experts by name, the extra entries as NAME[E]; exit 1",
+          arguments: ["qwen3moe-3-experts-q8_0.gguf", "qwen3moe-5-experts-q8_0.gguf"])
+    func expertCountsDiffer(file: String) throws {
+        let expected = try Self.expected(file)
+        let (status, report, tensors) = try Self.report([Fixtures.path("gguf-moe/qwen3moe"), Fixtures.path("gguf-moe/\(file)")])
+        #expect(status == 1)
+        try GGUFRotaryDiffTests.check(tensors, against: try #require(expected["tensors"] as? [String: [String: Any]]))
+        #expect(report["only_in_a"] as? [String] == expected["only_in_a"] as? [String])
+        #expect(report["only_in_b"] as? [String] == expected["only_in_b"] as? [String])
+        #expect(((expected["only_in_a"] as? [String] ?? []) + (expected["only_in_b"] as? [String] ?? [])).count == 6)
+    }
+
+    @Test("--map may name an entry: that pair compared, the stack's other entries only in B, an entry past the stack unused")
+    func mapNamingEntries() throws {
+        let pairs = try #require(try Self.expected("qwen3moe-q8_0.gguf")["tensors"] as? [String: [String: Any]])
+        let folder = try Fixtures.temporaryDirectory()
+        let map = folder.appendingPathComponent("map.json")
+        try Data(#"""
+            {"model.layers.0.mlp.experts.3.gate_proj.weight": "blk.0.ffn_gate_exps.weight[3]",
+             "model.layers.0.mlp.experts.2.gate_proj.weight": "blk.0.ffn_gate_exps.weight[9]",
+             "model.layers.0.mlp.experts.1.gate_proj.weight": "blk.0.ffn_gate_exps.weight[01]"}
+            """#.utf8).write(to: map)
+        let (status, report, tensors) = try Self.report([Fixtures.path("gguf-moe/qwen3moe"), Fixtures.path("gguf-moe/qwen3moe-q8_0.gguf"),
+                                                         "--map", map.path])
+        #expect(status == 1)
+        let name = "model.layers.0.mlp.experts.3.gate_proj.weight"
+        try GGUFRotaryDiffTests.check(tensors.filter { $0.key == name }, against: pairs.filter { $0.key == name })
+        let onlyInB = try #require(report["only_in_b"] as? [String])
+        #expect(onlyInB.filter { $0.hasPrefix("blk.0.ffn_gate_exps.weight") }
+                == ["blk.0.ffn_gate_exps.weight[0]", "blk.0.ffn_gate_exps.weight[1]", "blk.0.ffn_gate_exps.weight[2]"])
+        #expect(onlyInB.contains("blk.1.ffn_gate_exps.weight"))
+        let unused = (report["unused_map_entries"] as? [[String: Any]] ?? []).compactMap { $0["b"] as? String }
+        #expect(unused == ["blk.0.ffn_gate_exps.weight[01]", "blk.0.ffn_gate_exps.weight[9]"])
+    }
+}
