@@ -28,6 +28,9 @@ sizes are cut small (`diff` pairs names and compares values; it needs no working
   `ffn_gate_exps` (a converter that stacked in the wrong order): those two pairs exceed.
 - `qwen3moe-3-experts-q8_0.gguf`: every stack holds experts 0–2 only: expert 3 is only in A.
 - `qwen3moe-5-experts-q8_0.gguf`: every stack holds a fifth expert: entry 4 is only in B.
+- `qwen3moe-count-8-q8_0.gguf`: stacks of 4 experts, `qwen3moe.expert_count` 8;
+  `qwen3moe-no-count-q8_0.gguf`: no `qwen3moe.expert_count`. llama.cpp's loader makes every
+  stacked expert tensor with `expert_count` entries (0 without the key) and refuses both files.
 """
 import json
 import os
@@ -99,7 +102,7 @@ def stored(array, qtype):
     return data, gguf.quants.dequantize(data, qtype).astype(np.float64)
 
 
-def write(path, arch, hub, qtype, experts=EXPERTS, swap=None, extra=None):
+def write(path, arch, hub, qtype, experts=EXPERTS, swap=None, stated=0):
     """Converts `hub` as the converter does; returns expected.json's entry for the file."""
     model_arch = {"qwen3moe": gguf.MODEL_ARCH.QWEN3MOE, "llama": gguf.MODEL_ARCH.LLAMA}[arch]
     names = gguf.get_tensor_name_map(model_arch, LAYERS)
@@ -107,7 +110,8 @@ def write(path, arch, hub, qtype, experts=EXPERTS, swap=None, extra=None):
     w.add_uint32(f"{arch}.attention.head_count", HEADS)
     w.add_uint32(f"{arch}.attention.head_count_kv", KV_HEADS)
     w.add_uint32(f"{arch}.embedding_length", HIDDEN)
-    w.add_uint32(f"{arch}.expert_count", experts)
+    if stated is not None:  # None: no expert_count key
+        w.add_uint32(f"{arch}.expert_count", stated or experts)
     stacks, pairs = {}, {}
     for name, a in hub.items():
         parts = expert_parts(name)
@@ -165,6 +169,9 @@ def main():
     expected["qwen3moe-swapped-q8_0.gguf"] = write("qwen3moe-swapped-q8_0.gguf", "qwen3moe", qwen, q8, swap="blk.0.ffn_gate_exps.weight")
     expected["qwen3moe-3-experts-q8_0.gguf"] = write("qwen3moe-3-experts-q8_0.gguf", "qwen3moe", qwen, q8, experts=3)
     expected["qwen3moe-5-experts-q8_0.gguf"] = write("qwen3moe-5-experts-q8_0.gguf", "qwen3moe", qwen, q8, experts=5)
+    # Metadata that contradicts the stacks: llama.cpp makes every *_exps tensor with expert_count entries.
+    expected["qwen3moe-count-8-q8_0.gguf"] = write("qwen3moe-count-8-q8_0.gguf", "qwen3moe", qwen, q8, stated=8)
+    expected["qwen3moe-no-count-q8_0.gguf"] = write("qwen3moe-no-count-q8_0.gguf", "qwen3moe", qwen, q8, stated=None)
     with open(os.path.join(HERE, "expected.json"), "w") as out:
         json.dump(expected, out, indent=1, sort_keys=True)
         out.write("\n")

@@ -100,4 +100,25 @@ import TestSupport
         let unused = (report["unused_map_entries"] as? [[String: Any]] ?? []).compactMap { $0["b"] as? String }
         #expect(unused == ["blk.0.ffn_gate_exps.weight[01]", "blk.0.ffn_gate_exps.weight[9]"])
     }
+
+    /// llama.cpp's loader makes every stacked expert tensor with `{arch}.expert_count` entries
+    /// (0 without the key) and refuses another shape (`check_tensor_dims`, "wrong shape").
+    @Test("audit: stacks contradicting qwen3moe.expert_count are one gguf-problem naming the first; a consistent file has none",
+          arguments: [("qwen3moe-count-8-q8_0.gguf", "qwen3moe.expert_count is 8"),
+                      ("qwen3moe-no-count-q8_0.gguf", "the file states no qwen3moe.expert_count (llama.cpp then takes 0)"),
+                      ("qwen3moe-q8_0.gguf", nil), ("qwen3moe-3-experts-q8_0.gguf", nil)])
+    func expertCountContradicted(file: String, statement: String?) throws {
+        let result = try CLI.run(["audit", Fixtures.path("gguf-moe/\(file)"), "--format", "json"])
+        let problems = (try GGUFCLITests.object(result)["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "gguf-problem" }
+        guard let statement else {
+            #expect(problems.isEmpty)
+            return
+        }
+        #expect(problems.count == 1)
+        let message = try #require(problems.first?["message"] as? String)
+        #expect(message.hasPrefix("blk.0.ffn_gate_exps.weight stacks 4 experts (and 5 more stacked expert tensors), but \(statement):"))
+        #expect(message.hasSuffix("refuses the file (wrong shape)"))
+        #expect(problems.first?["tensors"] as? [String] == ["blk.0.ffn_gate_exps.weight"])
+        #expect(problems.first?["severity"] as? String == "warning")
+    }
 }

@@ -81,7 +81,36 @@ extension CheckpointFile {
                                                    + "llama.cpp makes both with one row per vocabulary token and refuses the file",
                                                    tensor: output.name), file: path))
         }
+        if let problem = stackedExpertProblem(file) {
+            issues.append(SourceIssue(.ggufProblem(description: problem.description, tensor: problem.tensor), file: path))
+        }
         return issues
+    }
+
+    /// Stacked expert tensors (`blk.N.ffn_gate_exps.weight`, …: rank 3, `[experts, rows,
+    /// columns]`) whose expert count is not the file's `{arch}.expert_count`, as one problem
+    /// naming the first. llama.cpp's loader (vendored by llama-cpp-python 0.3.36: every
+    /// `*_EXPS` weight in `src/models/*.cpp`) makes each with `n_expert` entries, read from that
+    /// key (0 when it is missing), and `check_tensor_dims` refuses any other shape ("tensor …
+    /// has wrong shape"). Not said for `hunyuan-dense` and `hunyuan_vl`, whose loader sets a
+    /// count of 1 to 0; nor when the key holds no integer (what llama.cpp then does is its type
+    /// check's, not this rule's). Why: a conversion that stacked one expert too few read and
+    /// audited cleanly, and llama.cpp would not load it.
+    static func stackedExpertProblem(_ file: GGUFFile) -> (description: String, tensor: String)? {
+        guard let architecture = LlamaCppArchitectures.architecture(of: file), !["hunyuan-dense", "hunyuan_vl"].contains(architecture)
+        else { return nil }
+        let key = "\(architecture).expert_count"
+        let stated = file.metadata[key]
+        guard stated == nil || stated?.integer != nil else { return nil }
+        let experts = stated?.integer ?? 0
+        let wrong = file.tensors.filter {
+            $0.name.hasPrefix("blk.") && $0.name.hasSuffix("_exps.weight") && $0.shape.count == 3 && $0.shape[0] != experts
+        }
+        guard let first = wrong.first else { return nil }
+        let others = wrong.count == 1 ? "" : " (and \(wrong.count - 1) more stacked expert tensor\(wrong.count == 2 ? "" : "s"))"
+        let count = stated == nil ? "the file states no \(key) (llama.cpp then takes 0)" : "\(key) is \(experts)"
+        return ("\(first.name) stacks \(first.shape[0]) experts\(others), but \(count): llama.cpp makes every stacked expert tensor "
+                + "with that many (\(LlamaCppArchitectures.source)) and refuses the file (wrong shape)", first.name)
     }
 }
 
