@@ -31,6 +31,8 @@ sizes are cut small (`diff` pairs names and compares values; it needs no working
 - `qwen3moe-count-8-q8_0.gguf`: stacks of 4 experts, `qwen3moe.expert_count` 8;
   `qwen3moe-no-count-q8_0.gguf`: no `qwen3moe.expert_count`. llama.cpp's loader makes every
   stacked expert tensor with `expert_count` entries (0 without the key) and refuses both files.
+- `qwen35moe/` + `qwen35moe-norms-f32.gguf`: architecture `qwen35moe`, norm weights stored plus 1
+  except `linear_attn.norm.weight` (`Qwen3_5MoeTextModel`, built on `Qwen3NextModel`).
 """
 import json
 import os
@@ -172,6 +174,28 @@ def main():
     # Metadata that contradicts the stacks: llama.cpp makes every *_exps tensor with expert_count entries.
     expected["qwen3moe-count-8-q8_0.gguf"] = write("qwen3moe-count-8-q8_0.gguf", "qwen3moe", qwen, q8, stated=8)
     expected["qwen3moe-no-count-q8_0.gguf"] = write("qwen3moe-no-count-q8_0.gguf", "qwen3moe", qwen, q8, stated=None)
+    # Qwen3.5-MoE's converter (Qwen3_5MoeTextModel, built on Qwen3NextModel) stores norm weights plus 1,
+    # except linear_attn.norm.weight.
+    norms = {"model.norm.weight": 1 + f(HIDDEN), "model.layers.0.input_layernorm.weight": f(HIDDEN),
+             "model.layers.0.post_attention_layernorm.weight": f(HIDDEN), "model.layers.0.linear_attn.norm.weight": 1 + f(HEAD_DIM)}
+    os.makedirs(os.path.join(HERE, "qwen35moe"), exist_ok=True)
+    save_file(norms, os.path.join(HERE, "qwen35moe", "model.safetensors"))
+    names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.QWEN35MOE, 1)
+    w = GGUFWriter(os.path.join(HERE, "qwen35moe-norms-f32.gguf"), "qwen35moe")
+    out35 = {}
+    for name, a in norms.items():
+        target = names.get_name(name, try_suffixes=(".weight", ".bias"))
+        shifted = not name.endswith("linear_attn.norm.weight")
+        b = a + np.float32(1) if shifted else a
+        w.add_tensor(target, b)
+        d = a.astype(np.float64) - (b.astype(np.float64) - (1 if shifted else 0))
+        out35[name] = {"gguf_name": target, "relative_l2": float(np.linalg.norm(d) / np.linalg.norm(a.astype(np.float64))),
+                       "max_abs": float(np.abs(d).max()), "shifted": shifted}
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    expected["qwen35moe-norms-f32.gguf"] = {"tensors": out35, "only_in_a": [], "only_in_b": []}
     with open(os.path.join(HERE, "expected.json"), "w") as out:
         json.dump(expected, out, indent=1, sort_keys=True)
         out.write("\n")

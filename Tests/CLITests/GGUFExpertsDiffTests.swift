@@ -121,4 +121,20 @@ import TestSupport
         #expect(problems.first?["tensors"] as? [String] == ["blk.0.ffn_gate_exps.weight"])
         #expect(problems.first?["severity"] as? String == "warning")
     }
+
+    /// Qwen3.5-MoE's converter (`Qwen3_5MoeTextModel`, built on `Qwen3NextModel`) stores norm
+    /// weights plus 1 except `linear_attn.norm.weight` (hunt-55a: a faithful conversion's norms
+    /// were off by 1).
+    @Test("qwen35moe: norms compared with 1 taken off the GGUF side, linear_attn.norm as stored; numpy's numbers; exit 0")
+    func qwen35Norms() throws {
+        let pairs = try #require(try Self.expected("qwen35moe-norms-f32.gguf")["tensors"] as? [String: [String: Any]])
+        let (status, _, tensors) = try Self.report([Fixtures.path("gguf-moe/qwen35moe"), Fixtures.path("gguf-moe/qwen35moe-norms-f32.gguf")])
+        #expect(status == 0)
+        try GGUFRotaryDiffTests.check(tensors, against: pairs)
+        for (name, reference) in pairs {
+            let shift = tensors[name]?["value_shift"] as? [String: Any]
+            #expect(shift?["shift"] as? Double == (reference["shifted"] as? Bool == true ? 1 : 0), "\(name)")
+        }
+        #expect(pairs.values.filter { $0["shifted"] as? Bool == true }.count == 3)
+    }
 }

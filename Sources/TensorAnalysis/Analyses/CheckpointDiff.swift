@@ -160,6 +160,9 @@ public struct CheckpointDiff: Sendable {
     /// (buffers, BERT's pooler and pre-training heads): name → the reason
     /// (`LlamaCppConverterDrops`). Not a failure.
     public let droppedByConverter: [ExactText: String]
+    /// GGUF tensors the other side lacks because llama.cpp's converter computed them from the
+    /// config (rotary tables): name → the reason (`LlamaCppConverterDrops.added`). Not a failure.
+    public let addedByConverter: [ExactText: String]
     /// Tensors only one side has that its bytes show to be a buffer the model recomputes at
     /// load (`RecomputedBuffers`: a `position_ids` arange that current transformers no longer
     /// saves): name → the reason. Not a failure.
@@ -217,7 +220,8 @@ public struct CheckpointDiff: Sendable {
     public init(a: Checkpoint, b: Checkpoint, tolerance: Double = defaultTolerance, topRows: Int = 5,
                 nameMap: [ExactText: String] = [:], rowOrders: [ExactText: LlamaCppRotaryOrder.Decision] = [:],
                 converterDrops: [ExactText: String] = [:], rowOffsets: [ExactText: LlamaCppPositionOffset.Decision] = [:],
-                valueShifts: [ExactText: LlamaCppNormShift.Decision] = [:], transposes: [ExactText: LlamaCppTranspose.Decision] = [:]) {
+                valueShifts: [ExactText: LlamaCppNormShift.Decision] = [:], transposes: [ExactText: LlamaCppTranspose.Decision] = [:],
+                converterAdditions: [ExactText: String] = [:]) {
         self.tolerance = tolerance
         sourceIssuesA = SourceRules.findings(a)
         sourceIssuesB = SourceRules.findings(b)
@@ -248,6 +252,7 @@ public struct CheckpointDiff: Sendable {
                                                                config: b.config ?? a.config)
         droppedTiedCopies = tiedCopies
         droppedByConverter = converterDrops
+        addedByConverter = converterAdditions
         var recomputed: [ExactText: String] = [:]
         func recomputedBuffer(_ view: TensorView?) -> Bool {
             guard let view, let reason = RecomputedBuffers.reason(for: view) else { return false }
@@ -297,12 +302,14 @@ public struct CheckpointDiff: Sendable {
         tiedCopyEvidenceByA = tiedByA.isEmpty ? nil : tieOfA
         var seenB = Set<ExactText>()
         let candidatesA = missing.filter {
-            dropped[key($0)] == nil && tiedCopies[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfA[key($0)])
+            dropped[key($0)] == nil && tiedCopies[key($0)] == nil && converterDrops[key($0)] == nil && converterAdditions[key($0)] == nil
+                && !recomputedBuffer(viewOfA[key($0)])
                 && !aliasPair($0, aliases: aliasesB, missingFrom: viewOfB, stored: viewOfA, aIsStored: true)
         }
         let candidatesB = b.tensors.map(\.name).filter { seenB.insert(key($0)).inserted && !partnersOfA.contains(key($0)) }
             .filter {
-                droppedByA[key($0)] == nil && tiedByA[key($0)] == nil && converterDrops[key($0)] == nil && !recomputedBuffer(viewOfB[key($0)])
+                droppedByA[key($0)] == nil && tiedByA[key($0)] == nil && converterDrops[key($0)] == nil && converterAdditions[key($0)] == nil
+                    && !recomputedBuffer(viewOfB[key($0)])
                     && !aliasPair($0, aliases: aliasesA, missingFrom: viewOfA, stored: viewOfB, aIsStored: false)
             }
         // A tensor an alias pair compares is not missing on the other side: B's kept `h` that

@@ -73,6 +73,42 @@ public enum LlamaCppConverterDrops {
         return dropped
     }
 
+    /// GGUF tensors llama.cpp's converter computes from config.json instead of converting a Hub
+    /// tensor, with the reason. The converter (vendored by llama-cpp-python 0.3.36) writes
+    /// `rope_freqs.weight` from llama3-type rope scaling (`conversion/llama.py` for every class
+    /// built on `LlamaModel`; `exaone.py`, `deci.py`, `step3.py`, `gemma.py`) and
+    /// `rope_factors_long.weight`/`rope_factors_short.weight` from LongRoPE's `long_factor` and
+    /// `short_factor` lists (`phi.py`: Phi-3, PhiMoE; `minicpm.py`). Why: every conversion of a
+    /// Llama 3.1–3.3 or a 128k Phi-3 failed `diff` with such a table "only in B" (hunt-55a).
+    /// Their values are not checked against the config.
+    static let computedTables: [String: String] = [
+        "rope_freqs.weight": "a rotary frequency table llama.cpp's converter computes from config.json's llama3-type rope "
+            + "scaling (conversion/llama.py, exaone.py, deci.py, step3.py, gemma.py), no Hub tensor; its values are not checked",
+        "rope_factors_long.weight": "a LongRoPE factor table llama.cpp's converter writes from config.json's long_factor "
+            + "(conversion/phi.py, minicpm.py), no Hub tensor; its values are not checked",
+        "rope_factors_short.weight": "a LongRoPE factor table llama.cpp's converter writes from config.json's short_factor "
+            + "(conversion/phi.py, minicpm.py), no Hub tensor; its values are not checked",
+    ]
+
+    /// For a Hub checkpoint against a GGUF file (either order): the GGUF side's tensors the
+    /// converter computes (`computedTables`) that no Hub tensor is paired with, name → reason.
+    /// Empty when both or neither side is GGUF.
+    public static func added(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: String] {
+        let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
+        guard ggufA != ggufB else { return [:] }
+        let (hub, gguf) = ggufB ? (a, b) : (b, a)
+        // The GGUF names some Hub tensor faces: through the map (Hub → GGUF when B is the GGUF
+        // file, GGUF → Hub when A is), or by its own name.
+        let faced = Set(ggufB ? hub.tensors.map { ExactText(nameMap[ExactText($0.name)] ?? $0.name) }
+                              : gguf.tensors.filter { view in nameMap[ExactText(view.name)].map { hub.tensor(named: $0) != nil }
+                                                          ?? (hub.tensor(named: view.name) != nil) }.map { ExactText($0.name) })
+        var added: [ExactText: String] = [:]
+        for view in gguf.tensors where !faced.contains(ExactText(view.name)) {
+            if let why = computedTables[view.name], view.shape.count == 1 { added[ExactText(view.name)] = why }
+        }
+        return added
+    }
+
     /// Whether llama.cpp's `DistilBertModel` converter class is the one for `hub`: config.json's
     /// model_type `distilbert`, or (with no model_type stated) a tensor named `distilbert.…`.
     static func isDistilBERT(_ hub: Checkpoint) -> Bool {

@@ -10,9 +10,12 @@ import TensorScan
 /// for every Hub tensor whose name ends in `norm.weight`: `gemma` (GemmaModel), `gemma2`
 /// (Gemma2Model), `gemma3` (Gemma3Model's `norm_shift`) and `gemma-embedding` (EmbeddingGemma,
 /// which inherits it); `nemotron` (NemotronModel, its layernorm1p) and `step35` (Step35Model)
-/// the same; `qwen3next` (Qwen3NextModel) except `linear_attn.norm.weight`. Not listed:
-/// `gemma3n` and `gemma4`, whose `norm_shift` is 0, and the classes not read one by one
-/// (`minimax-m3`, `qwen35`, `plamo2`, …): their norms are compared as stored. transformers' own
+/// the same; `qwen3next` (Qwen3NextModel) except `linear_attn.norm.weight`, and so `qwen35` and
+/// `qwen35moe` (Qwen3_5TextModel, Qwen3_5MoeTextModel: `_LinearAttentionVReorderBase`, a
+/// Qwen3NextModel whose `modify_tensors` ends in the parent's; hunt-55a found a faithful
+/// Qwen3.5-MoE conversion's norms off by 1). Not listed: `gemma3n` and `gemma4`, whose
+/// `norm_shift` is 0, and the classes not read one by one (`minimax-m3`, `plamo2`, …): their
+/// norms are compared as stored. transformers' own
 /// GGUF loader undoes the same shift (`Gemma2TensorProcessor`: `weights - 1`).
 ///
 /// Why: a faithful Gemma 2 or 3 conversion failed `diff` with every norm off by exactly 1
@@ -37,7 +40,7 @@ public enum LlamaCppNormShift {
     /// ending in `norm.weight`.
     static let shiftingArchitectures: [String: [String]] = [
         "gemma": [], "gemma2": [], "gemma3": [], "gemma-embedding": [], "nemotron": [], "step35": [],
-        "qwen3next": ["linear_attn.norm.weight"],
+        "qwen3next": ["linear_attn.norm.weight"], "qwen35": ["linear_attn.norm.weight"], "qwen35moe": ["linear_attn.norm.weight"],
     ]
 
     /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor

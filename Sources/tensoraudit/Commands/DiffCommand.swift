@@ -113,7 +113,8 @@ struct DiffCommand: ParsableCommand {
                                    converterDrops: map == nil ? LlamaCppConverterDrops.dropped(a: first, b: second, nameMap: names) : [:],
                                    rowOffsets: LlamaCppPositionOffset.decisions(a: first, b: second, nameMap: names),
                                    valueShifts: LlamaCppNormShift.decisions(a: first, b: second, nameMap: names),
-                                   transposes: LlamaCppTranspose.decisions(a: first, b: second, nameMap: names))
+                                   transposes: LlamaCppTranspose.decisions(a: first, b: second, nameMap: names),
+                                   converterAdditions: map == nil ? LlamaCppConverterDrops.added(a: first, b: second, nameMap: names) : [:])
                 }
             }
             // Only a map the user wrote: the built-in one names just what each side has.

@@ -70,6 +70,8 @@ enum DiffRendering {
             "dropped_shared_storage": .object(droppedShared),
             "dropped_shared_storage_by_a": .object(diff.droppedSharedStorageByA.mapValues(JSONValue.string)),
             "dropped_by_converter": .object(droppedByConverter),
+            // Added within version 1: tables the GGUF converter computed, no Hub tensor (`addedByConverter`).
+            "added_by_converter": .object(diff.addedByConverter.mapValues(JSONValue.string)),
             // Added within version 1: copies of a tied token matrix that B omits (`droppedTiedCopies`).
             "dropped_tied_copies": .object(diff.droppedTiedCopies.mapValues(JSONValue.string)),
             "dropped_tied_copies_by_a": .object(diff.droppedTiedCopiesByA.mapValues(JSONValue.string)),
@@ -252,6 +254,9 @@ enum DiffRendering {
         for reason in byReason.keys.sorted() {
             let names = (byReason[reason] ?? []).map { quoted($0.text) }.joined(separator: ", ")
             lines.append("dropped by the GGUF converter (not a failure): \(names): \(reason)")
+        }
+        for (name, reason) in diff.addedByConverter.sorted(by: { $0.key < $1.key }) {
+            lines.append("added by the GGUF converter (not a failure): \(quoted(name.text)): \(reason)")
         }
         for pair in diff.aliasPairs {
             let (stored, kept) = pair.aliasIn == "a" ? (pair.b, pair.a) : (pair.a, pair.b)

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Writes the fixtures for `diff` of Hub checkpoints against GGUF conversions holding tables
+llama.cpp's converter computes from config.json rather than converting a Hub tensor.
+
+llama.cpp's converter (vendored by llama-cpp-python 0.3.36) writes `rope_freqs.weight` for a
+config with llama3-type rope scaling (`conversion/llama.py`, `LlamaModel.generate_extra_tensors`:
+Llama 3.1–3.3) and `rope_factors_long.weight` / `rope_factors_short.weight` from LongRoPE's
+`long_factor` / `short_factor` (`conversion/phi.py`: Phi-3 128k, PhiMoE). No Hub tensor faces
+them, so `diff` lists them under `added_by_converter` instead of failing on "only in B".
+
+Run from the repository root: `python3 TestData/gguf-rope-tables/generate.py` (gguf 0.19.0,
+numpy, safetensors). Fixed seed. Tensors are cut small (`diff` pairs names; it needs no working
+model); the tables are computed as the converter computes them, in numpy.
+
+- `llama31/` (model.safetensors, config.json with llama3 rope scaling) + `llama31-f32.gguf`:
+  architecture `llama`, every Hub tensor stored unchanged (q/k permuted) plus `rope_freqs.weight`.
+- `phi3/` + `phi3-f32.gguf`: architecture `phi3` plus `rope_factors_long.weight` and
+  `rope_factors_short.weight`.
+- `llama31-rope-matrix-f32.gguf`: `rope_freqs.weight` of rank 2 — no table the converter
+  writes —: only in B.
+"""
+import json
+import math
+import os
+
+import numpy as np
+import gguf
+from gguf import GGUFWriter
+from safetensors.numpy import save_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RNG = np.random.default_rng(5502)
+HEADS, HEAD_DIM, HIDDEN, VOCAB = 2, 16, 32, 40
+
+
+def f(*shape):
+    return (RNG.standard_normal(shape) * 0.1).astype(np.float32)
+
+
+def permute(w, heads):
+    """The converter's `LlamaModel.permute`, in numpy."""
+    return w.reshape(heads, 2, w.shape[0] // heads // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
+
+
+def llama3_factors(rope):
+    """`LlamaModel.generate_extra_tensors`' rope_freqs, in numpy float32 as torch computes them."""
+    base, dim = rope["rope_theta"], HEAD_DIM
+    freqs = 1.0 / (np.float32(base) ** (np.arange(0, dim, 2, dtype=np.float32) / np.float32(dim)))
+    factor, low, high, old = rope["factor"], rope["low_freq_factor"], rope["high_freq_factor"], rope["original_max_position_embeddings"]
+    out = []
+    for freq in freqs:
+        wavelen = 2 * math.pi / freq
+        if wavelen < old / high:
+            out.append(1)
+        elif wavelen > old / low:
+            out.append(factor)
+        else:
+            smooth = (old / wavelen - low) / (high - low)
+            out.append(1 / ((1 - smooth) / factor + smooth))
+    return np.array(out, dtype=np.float32)
+
+
+def write(path, arch, hub, extra, heads=HEADS):
+    names = gguf.get_tensor_name_map({"llama": gguf.MODEL_ARCH.LLAMA, "phi3": gguf.MODEL_ARCH.PHI3}[arch], 1)
+    w = GGUFWriter(os.path.join(HERE, path), arch)
+    w.add_uint32(f"{arch}.attention.head_count", heads)
+    w.add_uint32(f"{arch}.attention.head_count_kv", heads)
+    for name, a in hub.items():
+        target = names.get_name(name, try_suffixes=(".weight", ".bias"))
+        assert target is not None, name
+        w.add_tensor(target, permute(a, heads) if arch == "llama" and ("q_proj" in name or "k_proj" in name) else a)
+    for name, table in extra.items():
+        w.add_tensor(name, table)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+def main():
+    rope = {"rope_type": "llama3", "rope_theta": 500000.0, "factor": 32.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+            "original_max_position_embeddings": 8192}
+    llama = {"model.embed_tokens.weight": f(VOCAB, HIDDEN), "model.norm.weight": 1 + f(HIDDEN),
+             "model.layers.0.input_layernorm.weight": 1 + f(HIDDEN),
+             "model.layers.0.self_attn.q_proj.weight": f(HEADS * HEAD_DIM, HIDDEN),
+             "model.layers.0.self_attn.k_proj.weight": f(HEADS * HEAD_DIM, HIDDEN)}
+    os.makedirs(os.path.join(HERE, "llama31"), exist_ok=True)
+    save_file(llama, os.path.join(HERE, "llama31", "model.safetensors"))
+    with open(os.path.join(HERE, "llama31", "config.json"), "w") as out:
+        json.dump({"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": HIDDEN, "num_attention_heads": HEADS,
+                   "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "vocab_size": VOCAB, "tie_word_embeddings": True,
+                   "rope_scaling": rope, "rope_theta": rope["rope_theta"]}, out, indent=1, sort_keys=True)
+        out.write("\n")
+    table = llama3_factors(rope)
+    write("llama31-f32.gguf", "llama", llama, {"rope_freqs.weight": table})
+    write("llama31-rope-matrix-f32.gguf", "llama", llama, {"rope_freqs.weight": np.stack([table, table])})
+    phi = {"model.embed_tokens.weight": f(VOCAB, HIDDEN), "model.norm.weight": 1 + f(HIDDEN), "lm_head.weight": f(VOCAB, HIDDEN),
+           "model.layers.0.self_attn.qkv_proj.weight": f(3 * HEADS * HEAD_DIM, HIDDEN)}
+    os.makedirs(os.path.join(HERE, "phi3"), exist_ok=True)
+    save_file(phi, os.path.join(HERE, "phi3", "model.safetensors"))
+    long_factor = [1.0 + i / 4 for i in range(HEAD_DIM // 2)]
+    short_factor = [1.0 + i / 16 for i in range(HEAD_DIM // 2)]
+    write("phi3-f32.gguf", "phi3", phi, {"rope_factors_long.weight": np.array(long_factor, np.float32),
+                                         "rope_factors_short.weight": np.array(short_factor, np.float32)})
+
+
+if __name__ == "__main__":
+    main()
