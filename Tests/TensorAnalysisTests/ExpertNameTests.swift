@@ -28,4 +28,19 @@ import TensorAnalysis
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.0.mlp.experts.1", architecture: "qwen3moe") == nil)
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.0.mlp.experts.1.unknown.weight", architecture: "qwen3moe") == nil)
     }
+
+    /// LFM2-MoE's converter stacks under the merged name without `model.` (lfm2.py), and it, AFMoE's
+    /// and Ling's rename a router's `expert_bias` to `expert_bias.bias` (gguf-py 0.19 then names
+    /// `layers.1.feed_forward.experts.w2.weight` `blk.1.ffn_down_exps.weight` and
+    /// `model.layers.1.feed_forward.expert_bias.bias` `blk.1.exp_probs_b.bias`).
+    @Test("LFM2-MoE experts and the expert_bias renames")
+    func lfm2AndExpertBias() {
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.feed_forward.experts.3.w2.weight", architecture: "lfm2moe")
+                == "blk.1.ffn_down_exps.weight[3]")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.feed_forward.expert_bias", architecture: "lfm2moe") == "blk.1.exp_probs_b.bias")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.mlp.expert_bias", architecture: "afmoe") == "blk.1.exp_probs_b.bias")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.mlp.gate.expert_bias", architecture: "bailingmoe2") == "blk.1.exp_probs_b.bias")
+        // Other architectures' converters keep the name: gguf-py's whole-key match, no suffix.
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.feed_forward.expert_bias", architecture: "llama") == "blk.1.exp_probs_b")
+    }
 }

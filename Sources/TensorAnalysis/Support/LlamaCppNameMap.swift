@@ -51,7 +51,11 @@ public enum LlamaCppNameMap {
     /// The GGUF name of the Hub tensor `name` in a file of GGUF `architecture` (nil: not
     /// known, the default names apply), or nil when no name covers it.
     public static func ggufName(forHubName name: String, architecture: String? = nil) -> String? {
-        let base = hubBase(name)
+        var base = hubBase(name)
+        // `filter_tensors` of these converters (afmoe.py, bailingmoe.py's BailingMoeV2Model,
+        // bailingmoe3.py, lfm2.py's LFM2MoeModel) renames the router's `….expert_bias` to
+        // `….expert_bias.bias`, so it is stored as `blk.N.exp_probs_b.bias`.
+        if let architecture, expertBiasRenamers.contains(architecture), base.hasSuffix(".expert_bias") { base += ".bias" }
         // A name holding `{N}` itself is no block name gguf-py would form.
         guard !base.contains("{N}") else { return nil }
         let own = architecture.flatMap { architectureNames[$0] }
@@ -62,9 +66,16 @@ public enum LlamaCppNameMap {
         // A mixture-of-experts layer's expert `E`: the converter stacks experts 0, 1, … of a
         // matrix into one tensor under the name the map gives the name without `E.`
         // (`….mlp.experts.3.gate_proj.weight` → entry 3 of `blk.N.ffn_gate_exps.weight`).
-        guard let (merged, expert) = expertParts(of: base), let gguf = suffixedLookup(merged, named) else { return nil }
+        guard let (merged, expert) = expertParts(of: base) else { return nil }
+        // LFM2-MoE's converter (lfm2.py, `modify_tensors`) stacks under `layers.N.feed_forward.experts.W.weight`:
+        // the merged name without its leading `model.`.
+        let converterName = architecture == "lfm2moe" && merged.hasPrefix("model.") ? String(merged.dropFirst("model.".count)) : merged
+        guard let gguf = suffixedLookup(converterName, named) else { return nil }
         return TensorView.sliceName(gguf, expert)
     }
+
+    /// Architectures whose converter stores a router's `expert_bias` as `….expert_bias.bias`.
+    static let expertBiasRenamers: Set<String> = ["afmoe", "bailingmoe2", "bailingmoe3", "lfm2moe"]
 
     /// As gguf-py's `get_name(key, try_suffixes=(".weight", ".bias"))`: `key` whole, else
     /// without one of those suffixes (then put back).
