@@ -30,7 +30,11 @@ sizes are cut small (`diff` pairs names and compares values; it needs no working
 - `qwen3moe-5-experts-q8_0.gguf`: every stack holds a fifth expert: entry 4 is only in B.
 - `qwen3moe-count-8-q8_0.gguf`: stacks of 4 experts, `qwen3moe.expert_count` 8;
   `qwen3moe-no-count-q8_0.gguf`: no `qwen3moe.expert_count`. llama.cpp's loader makes every
-  stacked expert tensor with `expert_count` entries (0 without the key) and refuses both files.
+  stacked expert tensor with `expert_count` entries (0 without the key) and refuses both files;
+  `qwen3moe-count-2048-q8_0.gguf`: `expert_count` 2048, above llama.cpp's limit of 1,024.
+- `qwen3moe-20000-entries-f32.gguf`: layer 0's gate stack declares 20,000 entries of one value (more
+  than `diff` splits a tensor into); `qwen3moe-literal-entry-f32.gguf`: beside the stack, a tensor
+  literally named `blk.0.ffn_gate_exps.weight[0]` holding expert 0 (F32, values unchanged).
 - `qwen35moe/` + `qwen35moe-norms-f32.gguf`: architecture `qwen35moe`, norm weights stored plus 1
   except `linear_attn.norm.weight` (`Qwen3_5MoeTextModel`, built on `Qwen3NextModel`).
 """
@@ -158,6 +162,31 @@ def write(path, arch, hub, qtype, experts=EXPERTS, swap=None, stated=0):
     return {"tensors": out, "only_in_a": only_a, "only_in_b": only_b}
 
 
+def write_hostile(path, hub, replace):
+    """The F32 conversion of `hub` (qwen3moe) with layer 0's gate stack replaced by `replace`'s tensors."""
+    names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.QWEN3MOE, LAYERS)
+    w = GGUFWriter(os.path.join(HERE, path), "qwen3moe")
+    w.add_uint32("qwen3moe.expert_count", EXPERTS)
+    stacks = {}
+    for name, a in hub.items():
+        parts = expert_parts(name)
+        target = names.get_name(parts[0] if parts else name, try_suffixes=(".weight", ".bias"))
+        if parts:
+            stacks.setdefault(target, [None] * EXPERTS)[parts[1]] = a
+        else:
+            w.add_tensor(target, a)
+    for target, arrays in stacks.items():
+        if target == "blk.0.ffn_gate_exps.weight":
+            for name, array in replace(np.stack(arrays)).items():
+                w.add_tensor(name, array)
+        else:
+            w.add_tensor(target, np.stack(arrays))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 def main():
     expected = {}
     qwen = hub_tensors("qwen3moe")
@@ -174,6 +203,15 @@ def main():
     # Metadata that contradicts the stacks: llama.cpp makes every *_exps tensor with expert_count entries.
     expected["qwen3moe-count-8-q8_0.gguf"] = write("qwen3moe-count-8-q8_0.gguf", "qwen3moe", qwen, q8, stated=8)
     expected["qwen3moe-no-count-q8_0.gguf"] = write("qwen3moe-no-count-q8_0.gguf", "qwen3moe", qwen, q8, stated=None)
+    # Above llama.cpp's LLAMA_MAX_EXPERTS (1,024): its loader stops on an assertion.
+    expected["qwen3moe-count-2048-q8_0.gguf"] = write("qwen3moe-count-2048-q8_0.gguf", "qwen3moe", qwen, q8, stated=2048)
+    # Hostile stacks: a first dimension far past any model's experts (20,000 entries of one value: not split,
+    # hunt-55a A1), and a file holding a tensor literally named like entry 0 beside the stack (the stack stays
+    # whole; expert 0 pairs with that tensor, whose report has no entry_b).
+    write_hostile("qwen3moe-20000-entries-f32.gguf", qwen,
+                  lambda stack: {"blk.0.ffn_gate_exps.weight": np.ones((20000, 1, 1), np.float32)})
+    write_hostile("qwen3moe-literal-entry-f32.gguf", qwen,
+                  lambda stack: {"blk.0.ffn_gate_exps.weight": stack, "blk.0.ffn_gate_exps.weight[0]": stack[0]})
     # Qwen3.5-MoE's converter (Qwen3_5MoeTextModel, built on Qwen3NextModel) stores norm weights plus 1,
     # except linear_attn.norm.weight.
     norms = {"model.norm.weight": 1 + f(HIDDEN), "model.layers.0.input_layernorm.weight": f(HIDDEN),

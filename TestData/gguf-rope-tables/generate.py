@@ -9,13 +9,17 @@ Llama 3.1–3.3) and `rope_factors_long.weight` / `rope_factors_short.weight` fr
 them, so `diff` lists them under `added_by_converter` instead of failing on "only in B".
 
 Run from the repository root: `python3 TestData/gguf-rope-tables/generate.py` (gguf 0.19.0,
-numpy, safetensors). Fixed seed. Tensors are cut small (`diff` pairs names; it needs no working
-model); the tables are computed as the converter computes them, in numpy.
+numpy, safetensors, torch). Fixed seed. Tensors are cut small (`diff` pairs names; it needs no
+working model); the tables are computed as the converter computes them (its code, with torch).
 
 - `llama31/` (model.safetensors, config.json with llama3 rope scaling) + `llama31-f32.gguf`:
   architecture `llama`, every Hub tensor stored unchanged (q/k permuted) plus `rope_freqs.weight`.
-- `phi3/` + `phi3-f32.gguf`: architecture `phi3` plus `rope_factors_long.weight` and
-  `rope_factors_short.weight`.
+- `phi3/` (config.json with LongRoPE factors) + `phi3-f32.gguf`: architecture `phi3` plus
+  `rope_factors_long.weight` and `rope_factors_short.weight` (the factors as float32; thirds and
+  seventeenths, which float32 rounds).
+- `llama31-factor-8-f32.gguf`: a table computed with factor 8 where the Hub config says 32;
+  `llama31-no-scaling/`: the Hub checkpoint with a config that asks for no rope scaling. Neither
+  table is the converter's: only in B.
 - `llama31-rope-matrix-f32.gguf`: `rope_freqs.weight` of rank 2 — no table the converter
   writes —: only in B.
 """
@@ -43,9 +47,10 @@ def permute(w, heads):
 
 
 def llama3_factors(rope):
-    """`LlamaModel.generate_extra_tensors`' rope_freqs, in numpy float32 as torch computes them."""
+    """`LlamaModel.generate_extra_tensors`' rope_freqs, with torch as the converter computes them."""
+    import torch
     base, dim = rope["rope_theta"], HEAD_DIM
-    freqs = 1.0 / (np.float32(base) ** (np.arange(0, dim, 2, dtype=np.float32) / np.float32(dim)))
+    freqs = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
     factor, low, high, old = rope["factor"], rope["low_freq_factor"], rope["high_freq_factor"], rope["original_max_position_embeddings"]
     out = []
     for freq in freqs:
@@ -57,7 +62,7 @@ def llama3_factors(rope):
         else:
             smooth = (old / wavelen - low) / (high - low)
             out.append(1 / ((1 - smooth) / factor + smooth))
-    return np.array(out, dtype=np.float32)
+    return torch.tensor(out, dtype=torch.float32).numpy()
 
 
 def write(path, arch, hub, extra, heads=HEADS):
@@ -94,12 +99,28 @@ def main():
     table = llama3_factors(rope)
     write("llama31-f32.gguf", "llama", llama, {"rope_freqs.weight": table})
     write("llama31-rope-matrix-f32.gguf", "llama", llama, {"rope_freqs.weight": np.stack([table, table])})
+    # A conversion made with factor 8 where the Hub config says 32 (review-55 D2): the table is not the converter's.
+    write("llama31-factor-8-f32.gguf", "llama", llama, {"rope_freqs.weight": llama3_factors({**rope, "factor": 8.0})})
+    # The same Hub checkpoint with a config that asks for no rope scaling: no table is called for.
+    os.makedirs(os.path.join(HERE, "llama31-no-scaling"), exist_ok=True)
+    save_file(llama, os.path.join(HERE, "llama31-no-scaling", "model.safetensors"))
+    with open(os.path.join(HERE, "llama31-no-scaling", "config.json"), "w") as out:
+        json.dump({"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": HIDDEN, "num_attention_heads": HEADS,
+                   "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "vocab_size": VOCAB, "tie_word_embeddings": True,
+                   "rope_theta": rope["rope_theta"]}, out, indent=1, sort_keys=True)
+        out.write("\n")
     phi = {"model.embed_tokens.weight": f(VOCAB, HIDDEN), "model.norm.weight": 1 + f(HIDDEN), "lm_head.weight": f(VOCAB, HIDDEN),
            "model.layers.0.self_attn.qkv_proj.weight": f(3 * HEADS * HEAD_DIM, HIDDEN)}
     os.makedirs(os.path.join(HERE, "phi3"), exist_ok=True)
     save_file(phi, os.path.join(HERE, "phi3", "model.safetensors"))
-    long_factor = [1.0 + i / 4 for i in range(HEAD_DIM // 2)]
-    short_factor = [1.0 + i / 16 for i in range(HEAD_DIM // 2)]
+    long_factor = [1.0 + i / 3 for i in range(HEAD_DIM // 2)]
+    short_factor = [1.0 + i / 17 for i in range(HEAD_DIM // 2)]
+    with open(os.path.join(HERE, "phi3", "config.json"), "w") as out:
+        json.dump({"model_type": "phi3", "architectures": ["Phi3ForCausalLM"], "hidden_size": HIDDEN, "num_attention_heads": HEADS,
+                   "vocab_size": VOCAB, "max_position_embeddings": 131072, "original_max_position_embeddings": 4096,
+                   "rope_scaling": {"type": "longrope", "long_factor": long_factor, "short_factor": short_factor}},
+                  out, indent=1, sort_keys=True)
+        out.write("\n")
     write("phi3-f32.gguf", "phi3", phi, {"rope_factors_long.weight": np.array(long_factor, np.float32),
                                          "rope_factors_short.weight": np.array(short_factor, np.float32)})
 

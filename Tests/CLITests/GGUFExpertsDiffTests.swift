@@ -37,6 +37,11 @@ import TestSupport
                                                              : "model.layers.1.mlp.experts.3.down_proj.weight"])
         #expect(down["name_b"] as? String == "blk.1.ffn_down_exps.weight[3]")
         #expect(down["shape_b"] as? [Int] == [32, 64])
+        let entry = try #require(down["entry_b"] as? [String: Any])
+        #expect(entry["of"] as? String == "blk.1.ffn_down_exps.weight" && entry["index"] as? Int == 3)
+        #expect(down["entry_a"] is NSNull)
+        // Every other pair is a tensor stored under its name.
+        #expect(tensors.values.filter { $0["entry_b"] is NSNull }.count == tensors.count - 24)
     }
 
     @Test("the GGUF file as A: its entries are A's names, the Hub's B's; the same numbers")
@@ -97,8 +102,49 @@ import TestSupport
         #expect(onlyInB.filter { $0.hasPrefix("blk.0.ffn_gate_exps.weight") }
                 == ["blk.0.ffn_gate_exps.weight[0]", "blk.0.ffn_gate_exps.weight[1]", "blk.0.ffn_gate_exps.weight[2]"])
         #expect(onlyInB.contains("blk.1.ffn_gate_exps.weight"))
-        let unused = (report["unused_map_entries"] as? [[String: Any]] ?? []).compactMap { $0["b"] as? String }
-        #expect(unused == ["blk.0.ffn_gate_exps.weight[01]", "blk.0.ffn_gate_exps.weight[9]"])
+        let unused = report["unused_map_entries"] as? [[String: Any]] ?? []
+        #expect(unused.compactMap { $0["b"] as? String } == ["blk.0.ffn_gate_exps.weight[01]", "blk.0.ffn_gate_exps.weight[9]"])
+        #expect(unused.compactMap { $0["reason"] as? String }
+                == ["B has no tensor of this name", "B: \"blk.0.ffn_gate_exps.weight\" has 4 entries along its first dimension"])
+    }
+
+    @Test("a map naming a tensor whole and by entry: it is compared whole, and the entry is unused with the reason")
+    func mapNamingWholeAndEntry() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let map = folder.appendingPathComponent("map.json")
+        try Data(#"""
+            {"model.embed_tokens.weight": "token_embd.weight", "model.norm.weight": "token_embd.weight[0]"}
+            """#.utf8).write(to: map)
+        let (status, report, tensors) = try Self.report([Fixtures.path("gguf-moe/qwen3moe"), Fixtures.path("gguf-moe/qwen3moe-q8_0.gguf"),
+                                                         "--map", map.path])
+        #expect(status == 1)
+        #expect(tensors["model.embed_tokens.weight"]?["name_b"] as? String == "token_embd.weight")
+        #expect((report["only_in_b"] as? [String])?.contains { $0.hasPrefix("token_embd.weight[") } == false)
+        let unused = try #require((report["unused_map_entries"] as? [[String: Any]])?.first)
+        #expect(unused["b"] as? String == "token_embd.weight[0]")
+        #expect(unused["reason"] as? String
+                == "B: the map also names \"token_embd.weight\" itself, which is compared whole, not split into entries")
+    }
+
+    @Test("a stack declaring 20,000 entries stays whole: its experts only in A, the stack only in B; quick")
+    func tooManyEntries() throws {
+        let (status, report, tensors) = try Self.report([Fixtures.path("gguf-moe/qwen3moe"), Fixtures.path("gguf-moe/qwen3moe-20000-entries-f32.gguf")])
+        #expect(status == 1)
+        #expect(report["only_in_b"] as? [String] == ["blk.0.ffn_gate_exps.weight"])
+        #expect(report["only_in_a"] as? [String] == (0 ..< 4).map { "model.layers.0.mlp.experts.\($0).gate_proj.weight" })
+        #expect(tensors.count == 41)
+    }
+
+    @Test("a tensor literally named like entry 0 beside the stack: the stack stays whole, expert 0 faces that tensor with entry_b null")
+    func literalEntryName() throws {
+        let (status, report, tensors) = try Self.report([Fixtures.path("gguf-moe/qwen3moe"), Fixtures.path("gguf-moe/qwen3moe-literal-entry-f32.gguf")])
+        #expect(status == 1)
+        let expert0 = try #require(tensors["model.layers.0.mlp.experts.0.gate_proj.weight"])
+        #expect(expert0["name_b"] as? String == "blk.0.ffn_gate_exps.weight[0]")
+        #expect(expert0["entry_b"] is NSNull)
+        #expect(expert0["identical_bytes"] as? Bool == true)
+        #expect(report["only_in_b"] as? [String] == ["blk.0.ffn_gate_exps.weight"])
+        #expect(report["only_in_a"] as? [String] == (1 ..< 4).map { "model.layers.0.mlp.experts.\($0).gate_proj.weight" })
     }
 
     /// llama.cpp's loader makes every stacked expert tensor with `{arch}.expert_count` entries
@@ -117,9 +163,18 @@ import TestSupport
         #expect(problems.count == 1)
         let message = try #require(problems.first?["message"] as? String)
         #expect(message.hasPrefix("blk.0.ffn_gate_exps.weight stacks 4 experts (and 5 more stacked expert tensors), but \(statement):"))
-        #expect(message.hasSuffix("refuses the file (wrong shape)"))
+        #expect(message.hasSuffix("and will not load the file"))
         #expect(problems.first?["tensors"] as? [String] == ["blk.0.ffn_gate_exps.weight"])
         #expect(problems.first?["severity"] as? String == "warning")
+    }
+
+    @Test("audit: an expert_count above llama.cpp's 1,024 is a gguf-problem; an architecture llama.cpp has no loader for gets none")
+    func expertCountPastLimit() throws {
+        let result = try CLI.run(["audit", Fixtures.path("gguf-moe/qwen3moe-count-2048-q8_0.gguf"), "--format", "json"])
+        let problems = (try GGUFCLITests.object(result)["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "gguf-problem" }
+        #expect(problems.compactMap { $0["message"] as? String }
+                == ["qwen3moe.expert_count is 2048, more than llama.cpp's limit of 1024 experts (LLAMA_MAX_EXPERTS, "
+                    + "llama.cpp as vendored in llama-cpp-python 0.3.36): its loader stops on an assertion"])
     }
 
     /// Qwen3.5-MoE's converter (`Qwen3_5MoeTextModel`, built on `Qwen3NextModel`) stores norm

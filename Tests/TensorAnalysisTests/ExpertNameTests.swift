@@ -43,4 +43,15 @@ import TensorAnalysis
         // Other architectures' converters keep the name: gguf-py's whole-key match, no suffix.
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.feed_forward.expert_bias", architecture: "llama") == "blk.1.exp_probs_b")
     }
+
+    /// Nemotron-H MoE's converter (nemotron.py) collects `backbone.layers.N.mixer.experts.E.W.weight`
+    /// and stacks them as `model.layers.N.mlp.experts.W.weight`, which gguf-py 0.19's NEMOTRON_H_MOE
+    /// table names `blk.N.ffn_up_exps.weight` / `ffn_down_exps.weight`.
+    @Test("Nemotron-H MoE experts: the converter's merged name")
+    func nemotronH() {
+        #expect(LlamaCppNameMap.ggufName(forHubName: "backbone.layers.1.mixer.experts.2.up_proj.weight", architecture: "nemotron_h_moe")
+                == "blk.1.ffn_up_exps.weight[2]")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "backbone.layers.3.mixer.experts.0.down_proj.weight", architecture: "nemotron_h_moe")
+                == "blk.3.ffn_down_exps.weight[0]")
+    }
 }

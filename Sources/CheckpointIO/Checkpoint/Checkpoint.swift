@@ -100,19 +100,35 @@ public struct Checkpoint: Sendable {
         self.firstTensorOfFile = starts
     }
 
+    /// The most entries `slicing` splits a tensor into: a tensor with a longer first dimension
+    /// stays whole. llama.cpp's own limit on experts (`LLAMA_MAX_EXPERTS`, 1,024, in
+    /// `src/llama-hparams.h` as vendored by llama-cpp-python 0.3.36; its loader asserts it), far
+    /// above any model's (DeepSeek-V3 has 256, Qwen3-Next 512).
+    package static let maximumEntries = 1_024
+
+    /// The most entries `slicing` makes in all, across tensors, whatever its `budget`: each is
+    /// a tensor of its own in every later step (~800 bytes). A conversion of Qwen3-Next, 48
+    /// layers × 3 stacks × 512 experts, makes 73,728.
+    package static let maximumEntriesInAll = 262_144
+
     /// This checkpoint with each tensor named in `slices` replaced, in place, by its entries
     /// along dimension 0 (`TensorView.slice(at:)`, named `name[index]`); files, config and
     /// source unchanged. A tensor that cannot be sliced, or whose slice names another tensor
     /// already has, stays whole. Why: `diff` pairs a Hub checkpoint's per-expert matrices with
-    /// the entries of the GGUF tensor llama.cpp stacks them into (`StackedExpertSlices`), and
+    /// the entries of the GGUF tensor llama.cpp stacks them into (`StackedSlices`), and
     /// every check of pairs, "only in" lists included, then sees each entry as a tensor.
-    package func slicing(_ slices: Set<ExactText>) -> Checkpoint {
+    /// `budget`: the most entries made in all (capped by `maximumEntriesInAll`); tensors past it
+    /// stay whole, in this checkpoint's order.
+    package func slicing(_ slices: Set<ExactText>, budget: Int = maximumEntriesInAll) -> Checkpoint {
+        let budget = min(budget, Self.maximumEntriesInAll)
+        // hunt-55a A1: a 17 MB file declaring 2^22 entries took 2 minutes and 3.2 GB.
         guard !slices.isEmpty else { return self }
         var replaced: [TensorView] = []
         var changed = false
+        var made = 0
         for view in tensors {
-            // A tensor with elements has at most one entry per stored byte: the loop is linear in the file.
-            guard slices.contains(ExactText(view.name)), view.info.shape.count >= 2, view.info.elementCount > 0 else {
+            guard slices.contains(ExactText(view.name)), view.info.shape.count >= 2, view.info.shape[0] <= UInt64(Self.maximumEntries),
+                  made + Int(view.info.shape[0]) <= budget else {
                 replaced.append(view)
                 continue
             }
@@ -129,6 +145,7 @@ public struct Checkpoint: Sendable {
                 continue
             }
             replaced += entries
+            made += entries.count
             changed = true
         }
         guard changed else { return self }

@@ -20,6 +20,9 @@ public struct TensorEntry: Sendable, Hashable {
     /// it spans. Its elements were copied in row-major order into memory, and `begin`/`end` are
     /// offsets there (`TensorView` reads that copy); `nil` for every other tensor.
     public var gathered: GatheredLayout?
+    /// For an entry `diff` split off a stacked tensor (`TensorView.slice(at:)`): which tensor
+    /// and which index of its first dimension; `nil` for every other tensor.
+    public var stackedEntry: StackedEntry?
 
     public init(name: String, dtype: ElementType, shape: [UInt64], begin: UInt64, end: UInt64, elementCount: UInt64) {
         self.name = name
@@ -29,6 +32,7 @@ public struct TensorEntry: Sendable, Hashable {
         self.end = end
         self.elementCount = elementCount
         gathered = nil
+        stackedEntry = nil
     }
 
     /// A validated safetensors header entry.
@@ -50,5 +54,16 @@ public struct GatheredLayout: Sendable, Hashable {
     public init(stride: [UInt64], storedBytes: Range<UInt64>) {
         self.stride = stride
         self.storedBytes = storedBytes
+    }
+}
+
+/// Entry `index` of tensor `tensor` along its first dimension (`TensorEntry.stackedEntry`).
+public struct StackedEntry: Sendable, Hashable {
+    public let tensor: String
+    public let index: Int
+
+    public init(tensor: String, index: Int) {
+        self.tensor = tensor
+        self.index = index
     }
 }

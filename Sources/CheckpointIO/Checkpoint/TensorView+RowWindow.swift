@@ -28,13 +28,14 @@ extension TensorView {
     /// without its first dimension, named `name[index]` (`sliceName`). Nil when that is no
     /// whole-byte range: a tensor of rank < 2, `index` outside `0 ..< shape[0]`, or entries
     /// that do not fill whole bytes (packed F4/F6). Quantized blocks slice too: an entry of a
-    /// tensor of rank ≥ 2 is whole rows, and ggml rows are whole blocks.
+    /// tensor of rank ≥ 2 is whole rows, and ggml rows are whole blocks. An entry of a tensor
+    /// without elements is empty too (its shape says which dimension is 0).
     ///
     /// Why: llama.cpp's converter stacks a mixture-of-experts layer's per-expert matrices into
     /// one tensor (`blk.N.ffn_gate_exps.weight`, `[experts, rows, columns]`); `diff` compares
     /// the Hub's expert `E` with entry `E` by reading this view, no copy.
     package func slice(at index: Int) -> TensorView? {
-        guard info.shape.count >= 2, index >= 0, UInt64(index) < info.shape[0], info.elementCount > 0 else { return nil }
+        guard info.shape.count >= 2, index >= 0, UInt64(index) < info.shape[0] else { return nil }
         let bits = rowBits
         guard bits != .max, bits % 8 == 0 else { return nil }
         let bytes = UInt64(bits / 8)
@@ -44,6 +45,7 @@ extension TensorView {
         var entry = TensorEntry(name: Self.sliceName(info.name, index), dtype: info.dtype, shape: shape, begin: info.begin + start,
                                 end: info.begin + start + bytes, elementCount: shape.reduce(1, *))
         entry.gathered = info.gathered
+        entry.stackedEntry = StackedEntry(tensor: info.name, index: index)
         return TensorView(info: entry, mapping: mapping, dataStart: dataStart)
     }
 

@@ -89,20 +89,27 @@ extension CheckpointFile {
 
     /// Stacked expert tensors (`blk.N.ffn_gate_exps.weight`, …: rank 3, `[experts, rows,
     /// columns]`) whose expert count is not the file's `{arch}.expert_count`, as one problem
-    /// naming the first. llama.cpp's loader (vendored by llama-cpp-python 0.3.36: every
-    /// `*_EXPS` weight in `src/models/*.cpp`) makes each with `n_expert` entries, read from that
-    /// key (0 when it is missing), and `check_tensor_dims` refuses any other shape ("tensor …
-    /// has wrong shape"). Not said for `hunyuan-dense` and `hunyuan_vl`, whose loader sets a
-    /// count of 1 to 0; nor when the key holds no integer (what llama.cpp then does is its type
-    /// check's, not this rule's). Why: a conversion that stacked one expert too few read and
-    /// audited cleanly, and llama.cpp would not load it.
-    static func stackedExpertProblem(_ file: GGUFFile) -> (description: String, tensor: String)? {
-        guard let architecture = LlamaCppArchitectures.architecture(of: file), !["hunyuan-dense", "hunyuan_vl"].contains(architecture)
-        else { return nil }
+    /// naming the first; or an `expert_count` above llama.cpp's limit. llama.cpp's loader
+    /// (vendored by llama-cpp-python 0.3.36) reads the count from that key (0 when it is
+    /// missing), asserts it is at most `LLAMA_MAX_EXPERTS` (1,024; `src/llama-model.cpp`,
+    /// `load_hparams`), and makes every `*_EXPS` weight (`src/models/*.cpp`) with that many
+    /// entries: `check_tensor_dims` refuses another shape, and most loaders refuse a count of 0
+    /// outright ("n_expert must be > 0"). Said only for an architecture llama.cpp has a loader
+    /// for (`LlamaCppArchitectures`; any other it refuses by name), not for `hunyuan-dense` and
+    /// `hunyuan_vl`, whose loader turns a count of 1 into 0, nor when the key holds no integer
+    /// (what llama.cpp then does is its type check's). Why: a conversion that stacked one expert
+    /// too few read and audited cleanly, and llama.cpp would not load it.
+    static func stackedExpertProblem(_ file: GGUFFile) -> (description: String, tensor: String?)? {
+        guard let architecture = LlamaCppArchitectures.architecture(of: file), LlamaCppArchitectures.outputRule(for: architecture) != nil,
+              !["hunyuan-dense", "hunyuan_vl"].contains(architecture) else { return nil }
         let key = "\(architecture).expert_count"
         let stated = file.metadata[key]
         guard stated == nil || stated?.integer != nil else { return nil }
         let experts = stated?.integer ?? 0
+        if experts > maximumExperts {
+            return ("\(key) is \(experts), more than llama.cpp's limit of \(maximumExperts) experts (LLAMA_MAX_EXPERTS, "
+                    + "\(LlamaCppArchitectures.source)): its loader stops on an assertion", nil)
+        }
         let wrong = file.tensors.filter {
             $0.name.hasPrefix("blk.") && $0.name.hasSuffix("_exps.weight") && $0.shape.count == 3 && $0.shape[0] != experts
         }
@@ -110,8 +117,11 @@ extension CheckpointFile {
         let others = wrong.count == 1 ? "" : " (and \(wrong.count - 1) more stacked expert tensor\(wrong.count == 2 ? "" : "s"))"
         let count = stated == nil ? "the file states no \(key) (llama.cpp then takes 0)" : "\(key) is \(experts)"
         return ("\(first.name) stacks \(first.shape[0]) experts\(others), but \(count): llama.cpp makes every stacked expert tensor "
-                + "with that many (\(LlamaCppArchitectures.source)) and refuses the file (wrong shape)", first.name)
+                + "with that many (\(LlamaCppArchitectures.source)) and will not load the file", first.name)
     }
+
+    /// llama.cpp's `LLAMA_MAX_EXPERTS` (`src/llama-hparams.h`).
+    static let maximumExperts = 1_024
 }
 
 extension GGUFValue {

@@ -122,6 +122,21 @@ public struct ModelConfig: Sendable, Equatable {
     /// and `hidden_dropout` / `resid_pdrop` absent or the number 0. nil when a key holds
     /// anything else (a string, `0`, a positive dropout): then nothing is assumed.
     public var parallelResidualWithoutDropout: Bool?
+    /// The rotary parameters as llama.cpp's converter reads them (`ModelBase.__init__`, vendored
+    /// by llama-cpp-python 0.3.36: the text_config's keys over the top level's): the
+    /// `rope_parameters` object, else `rope_scaling`; `rope_theta`, `head_dim`,
+    /// `original_max_position_embeddings` as numbers. Only `diff` reads them, to check the
+    /// tables the converter computes from them (`LlamaCppConverterDrops.added`).
+    public var rotary = Rotary()
+
+    /// See `rotary`.
+    public struct Rotary: Sendable, Equatable {
+        public var parameters: JSONNode?
+        public var theta: Double?
+        public var headDimension: Int?
+        public var originalMaxPositions: Double?
+        public init() {}
+    }
 
     public init(path: String, modelType: String? = nil, padToken: PadToken = .absent, vocabSize: Int? = nil,
                 hiddenSize: Int? = nil, tieWordEmbeddings: Bool? = nil) {
@@ -295,6 +310,17 @@ public struct ModelConfig: Sendable, Equatable {
             return true
         }()
         config.fieldsFromTextConfig = fromTextConfig
+        // The converter merges `{**hparams, **text_config}`: the text_config's key wins.
+        func merged(_ key: String) -> JSONNode? { nested?.lastValue(for: key) ?? root.lastValue(for: key) }
+        func number(_ key: String) -> Double? {
+            if case .number(let n)? = merged(key) { return Double(n.text) }
+            return nil
+        }
+        if case .object? = merged("rope_parameters") { config.rotary.parameters = merged("rope_parameters") }
+        else if case .object? = merged("rope_scaling") { config.rotary.parameters = merged("rope_scaling") }
+        config.rotary.theta = number("rope_theta")
+        config.rotary.headDimension = number("head_dim").flatMap { Int(exactly: $0) }
+        config.rotary.originalMaxPositions = number("original_max_position_embeddings")
         return config
     }
 

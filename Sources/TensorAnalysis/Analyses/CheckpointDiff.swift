@@ -46,6 +46,11 @@ public struct CheckpointDiff: Sendable {
         /// compared with its GGUF conversion: read transposed, or why not; nil for every other
         /// tensor (`LlamaCppTranspose`).
         public let transpose: LlamaCppTranspose.Decision?
+        /// When A's or B's side of the pair is an entry of a stacked tensor (`NAME[E]`, a GGUF
+        /// file's experts): which tensor and index; nil for a tensor stored under its name, so
+        /// a report tells an entry from a tensor a file itself calls `X[0]`.
+        public let entryA: StackedEntry?
+        public let entryB: StackedEntry?
 
         /// The shapes whose values were compared: as stored, except the Hub side's position rows
         /// the converter cut (`rowOffset`). `shapeA`/`shapeB` stay as stored.
@@ -387,6 +392,7 @@ public struct CheckpointDiff: Sendable {
                               rowOffset: rowOffsets[key(x.name)],
                               valueShift: valueShifts[key(x.name)],
                               transpose: transposes[key(x.name)],
+                              entryA: x.info.stackedEntry, entryB: y.info.stackedEntry,
                               exactDifferences: exactDifferences)
         }
     }

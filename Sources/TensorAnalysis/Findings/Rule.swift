@@ -168,7 +168,7 @@ extension Rule {
         help: "Load it with torch.load(path, map_location=\"cpu\") (transformers' from_pretrained does), or re-save it from CPU tensors (model.cpu() before torch.save) so that torch.load(path) works anywhere.")
     public static let ggufProblem = Rule(
         id: "gguf-problem", defaultSeverity: .warning,
-        summary: "A GGUF file reads, with a problem: a tensor name of 64 bytes or more (llama.cpp refuses it; the spec, over 64), a bool byte other than 0 or 1, a string that is not UTF-8, tokenizer keys of the wrong type, an output.weight the architecture's llama.cpp loader never reads, token_embd.weight and output.weight of different row counts, tensor data out of llama.cpp's contiguous order, stacked expert tensors whose expert count is not the file's expert_count.",
+        summary: "A GGUF file reads, with a problem: a tensor name of 64 bytes or more (llama.cpp refuses it; the spec, over 64), a bool byte other than 0 or 1, a string that is not UTF-8, tokenizer keys of the wrong type, an output.weight the architecture's llama.cpp loader never reads, token_embd.weight and output.weight of different row counts, tensor data out of llama.cpp's contiguous order, stacked expert tensors whose expert count is not the file's expert_count, an expert_count above llama.cpp's limit.",
         help: "gguf-py reads such a file; llama.cpp refuses names of 64 bytes or more, a file holding a tensor its loader does not take, and tensor data that does not follow the previous tensor's (padded) bytes. Rewrite the file with a conforming writer.")
     public static let ggufVocabularyMismatch = Rule(
         id: "gguf-vocabulary-mismatch", defaultSeverity: .error,

@@ -74,24 +74,12 @@ public enum LlamaCppConverterDrops {
     }
 
     /// GGUF tensors llama.cpp's converter computes from config.json instead of converting a Hub
-    /// tensor, with the reason. The converter (vendored by llama-cpp-python 0.3.36) writes
-    /// `rope_freqs.weight` from llama3-type rope scaling (`conversion/llama.py` for every class
-    /// built on `LlamaModel`; `exaone.py`, `deci.py`, `step3.py`, `gemma.py`) and
-    /// `rope_factors_long.weight`/`rope_factors_short.weight` from LongRoPE's `long_factor` and
-    /// `short_factor` lists (`phi.py`: Phi-3, PhiMoE; `minicpm.py`). Why: every conversion of a
-    /// Llama 3.1–3.3 or a 128k Phi-3 failed `diff` with such a table "only in B" (hunt-55a).
-    /// Their values are not checked against the config.
-    static let computedTables: [String: String] = [
-        "rope_freqs.weight": "a rotary frequency table llama.cpp's converter computes from config.json's llama3-type rope "
-            + "scaling (conversion/llama.py, exaone.py, deci.py, step3.py, gemma.py), no Hub tensor; its values are not checked",
-        "rope_factors_long.weight": "a LongRoPE factor table llama.cpp's converter writes from config.json's long_factor "
-            + "(conversion/phi.py, minicpm.py), no Hub tensor; its values are not checked",
-        "rope_factors_short.weight": "a LongRoPE factor table llama.cpp's converter writes from config.json's short_factor "
-            + "(conversion/phi.py, minicpm.py), no Hub tensor; its values are not checked",
-    ]
-
-    /// For a Hub checkpoint against a GGUF file (either order): the GGUF side's tensors the
-    /// converter computes (`computedTables`) that no Hub tensor is paired with, name → reason.
+    /// tensor (`LlamaCppRopeTables`: `rope_freqs.weight` for llama3 rope scaling, Llama 3.1–3.3;
+    /// `rope_factors_long/short.weight` for LongRoPE, Phi-3 128k and PhiMoE), 1-D and faced by no
+    /// Hub tensor, whose values are what the converter computes from the Hub side's config.json
+    /// (else B's): name → reason. Why: every such conversion failed `diff` with the table "only in
+    /// B" (hunt-55a D2). A table the config does not call for, or whose values differ, stays "only
+    /// in B": a first version excused any such name, and a table of 1000s passed (review-55 D2).
     /// Empty when both or neither side is GGUF.
     public static func added(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: String] {
         let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
@@ -103,8 +91,13 @@ public enum LlamaCppConverterDrops {
                               : gguf.tensors.filter { view in nameMap[ExactText(view.name)].map { hub.tensor(named: $0) != nil }
                                                           ?? (hub.tensor(named: view.name) != nil) }.map { ExactText($0.name) })
         var added: [ExactText: String] = [:]
-        for view in gguf.tensors where !faced.contains(ExactText(view.name)) {
-            if let why = computedTables[view.name], view.shape.count == 1 { added[ExactText(view.name)] = why }
+        for view in gguf.tensors where view.shape.count == 1 && view.elementType.blockType == nil && !faced.contains(ExactText(view.name)) {
+            guard let (expected, source) = LlamaCppRopeTables.expected(view.name, config: hub.config ?? gguf.config),
+                  view.elementCount == expected.count,
+                  LlamaCppRopeTables.agrees(view.decodedValues(), expected, exact: view.name != "rope_freqs.weight") else { continue }
+            let how = view.name == "rope_freqs.weight" ? "equal within float32 rounding" : "equal as float32"
+            added[ExactText(view.name)] = "a table llama.cpp's converter computes from \(source), no Hub tensor: "
+                + "its \(expected.count) values are the converter's, \(how)"
         }
         return added
     }

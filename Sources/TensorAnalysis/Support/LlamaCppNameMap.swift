@@ -67,12 +67,25 @@ public enum LlamaCppNameMap {
         // matrix into one tensor under the name the map gives the name without `E.`
         // (`….mlp.experts.3.gate_proj.weight` → entry 3 of `blk.N.ffn_gate_exps.weight`).
         guard let (merged, expert) = expertParts(of: base) else { return nil }
-        // LFM2-MoE's converter (lfm2.py, `modify_tensors`) stacks under `layers.N.feed_forward.experts.W.weight`:
-        // the merged name without its leading `model.`.
-        let converterName = architecture == "lfm2moe" && merged.hasPrefix("model.") ? String(merged.dropFirst("model.".count)) : merged
+        let converterName = architecture.flatMap { mergedExpertNames[$0]?(merged) } ?? merged
         guard let gguf = suffixedLookup(converterName, named) else { return nil }
         return TensorView.sliceName(gguf, expert)
     }
+
+    /// The name a converter stacks a layer's experts under, where it is not the Hub name without
+    /// `E.` (which gguf-py's table then does not hold): LFM2-MoE (`conversion/lfm2.py`,
+    /// `modify_tensors`: `layers.N.feed_forward.experts.W.weight`, no leading `model.`) and
+    /// Nemotron-H MoE (`conversion/nemotron.py`: Hub `backbone.layers.N.mixer.experts.E.W.weight`
+    /// stacked as `model.layers.N.mlp.experts.W.weight`). hunt-55a D1, D6: their experts were
+    /// all "only in A". (Mixtral's and Arctic's converters also stack under
+    /// `layers.N.feed_forward.experts.wX`, but gguf-py also maps their Hub form.)
+    static let mergedExpertNames: [String: @Sendable (String) -> String] = [
+        "lfm2moe": { $0.hasPrefix("model.") ? String($0.dropFirst("model.".count)) : $0 },
+        "nemotron_h_moe": { name in
+            guard name.hasPrefix("backbone.layers."), name.contains(".mixer.experts.") else { return name }
+            return "model.layers." + name.dropFirst("backbone.layers.".count).replacing(".mixer.experts.", with: ".mlp.experts.")
+        },
+    ]
 
     /// Architectures whose converter stores a router's `expert_bias` as `….expert_bias.bias`.
     static let expertBiasRenamers: Set<String> = ["afmoe", "bailingmoe2", "bailingmoe3", "lfm2moe"]
@@ -182,16 +195,27 @@ public enum DiffNameMap {
     /// compared under its own name, or listed as only in A), so a map that does not do what its
     /// author thinks passed unnoticed. They are reported, not refused: one map may serve several
     /// checkpoints of a family, some without an optional tensor (`lm_head` of a tied model).
-    public static func unusedEntries(of map: [ExactText: String], a: Checkpoint, b: Checkpoint) -> [UnusedEntry] {
-        map.keys.sorted().compactMap { key in
+    /// `a` and `b` as compared (stacked tensors split into entries, `StackedSlices`); `openedA`
+    /// and `openedB` as opened, for why a name written as an entry `NAME[E]` of a tensor that
+    /// side holds is none (hunt-55a A3: "B has no tensor of this name" for a tensor B holds).
+    public static func unusedEntries(of map: [ExactText: String], a: Checkpoint, b: Checkpoint,
+                                     openedA: Checkpoint? = nil, openedB: Checkpoint? = nil) -> [UnusedEntry] {
+        var reasonsA = StackedSlices.UnusedReasons(original: openedA ?? a, nameMap: map, isA: true)
+        var reasonsB = StackedSlices.UnusedReasons(original: openedB ?? b, nameMap: map, isA: false)
+        return map.keys.sorted().compactMap { key in
             guard let target = map[key] else { return nil }
             let name = key.text
             let inA = a.tensor(named: name) != nil, inB = b.tensor(named: target) != nil
+            let entryA = inA ? nil : reasonsA.reason(for: name)
+            let entryB = inB ? nil : reasonsB.reason(for: target)
             switch (inA, inB) {
             case (true, true): return nil
-            case (false, true): return UnusedEntry(a: name, b: target, reason: "A has no tensor of this name")
-            case (true, false): return UnusedEntry(a: name, b: target, reason: "B has no tensor of this name")
-            case (false, false): return UnusedEntry(a: name, b: target, reason: "neither A nor B has a tensor of these names")
+            case (false, true): return UnusedEntry(a: name, b: target, reason: entryA ?? "A has no tensor of this name")
+            case (true, false): return UnusedEntry(a: name, b: target, reason: entryB ?? "B has no tensor of this name")
+            case (false, false):
+                let reasons = [entryA ?? "A has no tensor of this name", entryB ?? "B has no tensor of this name"]
+                return UnusedEntry(a: name, b: target, reason: entryA == nil && entryB == nil
+                                   ? "neither A nor B has a tensor of these names" : reasons.joined(separator: "; "))
             }
         }
     }

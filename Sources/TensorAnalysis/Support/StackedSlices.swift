@@ -13,22 +13,109 @@ import StrictJSON
 /// expert one side lacks is listed by its entry name.
 public enum StackedSlices {
     /// `a` and `b` with each tensor sliced whose entries `nameMap` (A's name → B's) names: B's by
-    /// the map's values, A's by its keys. A name that is itself a tensor of that side is that
-    /// tensor, never an entry; a tensor of rank < 2, an index past its first dimension or a
-    /// tensor without elements slices nothing.
+    /// the map's values, A's by its keys, unless `unsplitReason` says why not.
     public static func applied(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> (a: Checkpoint, b: Checkpoint) {
         guard !nameMap.isEmpty else { return (a, b) }
-        return (a.slicing(sliced(in: a, named: nameMap.keys.map(\.text))), b.slicing(sliced(in: b, named: Array(nameMap.values))))
+        let namesA = nameMap.keys.map(\.text), namesB = Array(nameMap.values)
+        return (a.slicing(sliced(in: a, named: namesA), budget: budget(namesA)), b.slicing(sliced(in: b, named: namesB), budget: budget(namesB)))
+    }
+
+    /// The most entries a side is split into: twice the entry names the map gives it, plus 1,024
+    /// (llama.cpp's limit on experts, one more stack's worth), so the entries made grow with the
+    /// map and the Hub checkpoint behind it, not with a number a GGUF header declares. A faithful
+    /// conversion names every entry it makes; one that stacked an extra expert makes a few more.
+    /// Why: 300 stacks of 1,024 entries in a 330 KB file, each named once, made 307,000 entries,
+    /// 243 MB and 6.6 s (review-55 D1).
+    static func budget(_ names: [String]) -> Int {
+        2 * names.lazy.filter { TensorView.sliceParts(of: $0) != nil }.count + Checkpoint.maximumEntries
     }
 
     /// The names of the tensors of `checkpoint` that some name of `names` addresses an entry of.
+    /// Tensors past the side's `budget` of entries stay whole, in the order the checkpoint holds
+    /// them (`Checkpoint.slicing` counts them so).
     static func sliced(in checkpoint: Checkpoint, named names: [String]) -> Set<ExactText> {
-        var tensors = Set<ExactText>()
+        let whole = Set(names.map { ExactText($0) })
+        var tensors = Set<ExactText>(), refused = Set<ExactText>()
         for name in names where checkpoint.tensor(named: name) == nil {
-            guard let (tensor, index) = TensorView.sliceParts(of: name), !tensors.contains(ExactText(tensor)),
-                  let view = checkpoint.tensor(named: tensor), view.shape.count >= 2, UInt64(index) < view.shape[0] else { continue }
-            tensors.insert(ExactText(tensor))
+            guard let (tensor, index) = TensorView.sliceParts(of: name) else { continue }
+            let key = ExactText(tensor)
+            guard !tensors.contains(key), !refused.contains(key), let view = checkpoint.tensor(named: tensor),
+                  view.shape.count < 2 || UInt64(index) < view.shape[0] else { continue }
+            // Index 0: whether the tensor splits at all (an index past its first dimension was skipped above).
+            if unsplitReason(view, index: 0, namedWhole: whole.contains(key), in: checkpoint) == nil { tensors.insert(key) } else { refused.insert(key) }
         }
         return tensors
+    }
+
+    /// The tensors of `sliced` that `Checkpoint.slicing` leaves whole because the entries in all
+    /// would pass `budget` (the same walk, in the checkpoint's order).
+    static func overBudget(in checkpoint: Checkpoint, sliced: Set<ExactText>, budget: Int) -> Set<ExactText> {
+        let budget = min(budget, Checkpoint.maximumEntriesInAll)
+        var made = 0
+        var over = Set<ExactText>()
+        for view in checkpoint.tensors where sliced.contains(ExactText(view.name)) {
+            let entries = Int(view.shape[0])
+            if made + entries <= budget { made += entries } else { over.insert(ExactText(view.name)) }
+        }
+        return over
+    }
+
+    /// Why entry `index` of `view` is no tensor of its own, or nil when it is one. `namedWhole`:
+    /// the map also names the tensor itself, which then pairs whole (a map naming `x` and
+    /// `x[0]` split `x` and left its own entry unused, hunt-55a A3).
+    static func unsplitReason(_ view: TensorView, index: Int, namedWhole: Bool, in checkpoint: Checkpoint) -> String? {
+        let name = quotedName(view.name)
+        if namedWhole { return "the map also names \(name) itself, which is compared whole, not split into entries" }
+        guard view.shape.count >= 2 else { return "\(name) has \(view.shape.count) dimension\(view.shape.count == 1 ? "" : "s"): only a tensor of 2 or more has entries" }
+        let entries = view.shape[0]
+        guard UInt64(index) < entries else { return "\(name) has \(entries) entr\(entries == 1 ? "y" : "ies") along its first dimension" }
+        guard entries <= UInt64(Checkpoint.maximumEntries) else {
+            return "\(name) has \(entries) entries along its first dimension, more than the \(Checkpoint.maximumEntries) diff splits a tensor into (llama.cpp's limit on experts)"
+        }
+        if let taken = (0 ..< Int(entries)).lazy.map({ TensorView.sliceName(view.name, $0) }).first(where: { checkpoint.tensor(named: $0) != nil }) {
+            return "the file also holds a tensor named \(quotedName(taken)), so \(name) is not split into entries"
+        }
+        guard view.slice(at: index) != nil else { return "\(name)'s entries are no whole bytes" }
+        return nil
+    }
+
+    /// Why a map name written as an entry `NAME[E]` of a tensor one side holds pairs nothing,
+    /// for `DiffNameMap.unusedEntries`: made once per side, each tensor's reason worked out once
+    /// (a map of a million entry names asks a million times).
+    public struct UnusedReasons {
+        let original: Checkpoint
+        let whole: Set<ExactText>
+        let overBudget: Set<ExactText>
+        let side: String
+        var byTensor: [ExactText: String?] = [:]
+
+        /// `original`: the side as opened, before slicing; `isA`: the map's keys are its names,
+        /// else its values.
+        public init(original: Checkpoint, nameMap: [ExactText: String], isA: Bool) {
+            let names = isA ? nameMap.keys.map(\.text) : Array(nameMap.values)
+            self.original = original
+            whole = Set(names.map { ExactText($0) })
+            overBudget = StackedSlices.overBudget(in: original, sliced: StackedSlices.sliced(in: original, named: names),
+                                                  budget: StackedSlices.budget(names))
+            side = isA ? "A" : "B"
+        }
+
+        /// The reason for `name`, or nil when it is no entry name of a tensor this side holds
+        /// (the caller's reason applies).
+        public mutating func reason(for name: String) -> String? {
+            guard let (tensor, index) = TensorView.sliceParts(of: name), let view = original.tensor(named: tensor) else { return nil }
+            if view.shape.count >= 2, UInt64(index) >= view.shape[0] {
+                return "\(side): \(quotedName(tensor)) has \(view.shape[0]) entr\(view.shape[0] == 1 ? "y" : "ies") along its first dimension"
+            }
+            let key = ExactText(tensor)
+            if let known = byTensor[key] { return known.map { "\(side): \($0)" } }
+            var reason = StackedSlices.unsplitReason(view, index: 0, namedWhole: whole.contains(key), in: original)
+            if reason == nil, overBudget.contains(key) {
+                reason = "\(quotedName(tensor)) is not split into entries: the entries in all would pass twice the entry "
+                    + "names the map gives this side plus \(Checkpoint.maximumEntries)"
+            }
+            byTensor[key] = .some(reason)
+            return reason.map { "\(side): \($0)" }
+        }
     }
 }

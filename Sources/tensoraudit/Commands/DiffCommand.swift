@@ -118,7 +118,7 @@ struct DiffCommand: ParsableCommand {
                 }
             }
             // Only a map the user wrote: the built-in one names just what each side has.
-            let unused = map == nil ? [] : DiffNameMap.unusedEntries(of: names, a: first, b: second)
+            let unused = map == nil ? [] : DiffNameMap.unusedEntries(of: names, a: first, b: second, openedA: openedA, openedB: openedB)
             let report = format == .json ? DiffRendering.json(diff, a: a, b: b, unusedMapEntries: unused).rendered()
                 : DiffRendering.text(diff, a: a, b: b, unusedMapEntries: unused)
             return (report, diff.fails, DiffRendering.verdict(diff))

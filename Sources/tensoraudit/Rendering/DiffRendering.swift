@@ -38,6 +38,12 @@ enum DiffRendering {
             object["transpose"] = c.transpose.map { transpose in
                 .object(["transposed": .bool(transpose.transposed), "evidence": .string(transpose.evidence)])
             } ?? .null
+            // Added within version 1: an entry of a stacked tensor (a GGUF file's experts), or null.
+            func entry(_ stacked: StackedEntry?) -> JSONValue {
+                stacked.map { .object(["of": .string($0.tensor), "index": .int(Int64($0.index))]) } ?? .null
+            }
+            object["entry_a"] = entry(c.entryA)
+            object["entry_b"] = entry(c.entryB)
             if c.identicalBytes {
                 object["max_abs_diff"] = .double(0)
                 object["relative_l2"] = .double(0)
