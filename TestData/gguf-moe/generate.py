@@ -35,6 +35,8 @@ sizes are cut small (`diff` pairs names and compares values; it needs no working
 - `qwen3moe-20000-entries-f32.gguf`: layer 0's gate stack declares 20,000 entries of one value (more
   than `diff` splits a tensor into); `qwen3moe-literal-entry-f32.gguf`: beside the stack, a tensor
   literally named `blk.0.ffn_gate_exps.weight[0]` holding expert 0 (F32, values unchanged).
+- `mixtral-split-experts-f16.gguf`: `mixtral-f16.gguf` with each expert a tensor of its own,
+  `blk.N.ffn_gate.E.weight`, as files written before llama.cpp stacked experts (April 2024) hold them.
 - `qwen35moe/` + `qwen35moe-norms-f32.gguf`: architecture `qwen35moe`, norm weights stored plus 1
   except `linear_attn.norm.weight` (`Qwen3_5MoeTextModel`, built on `Qwen3NextModel`).
 """
@@ -187,6 +189,27 @@ def write_hostile(path, hub, replace):
     w.close()
 
 
+def split_experts(source, path):
+    """`source` rewritten with every stacked `blk.N.ffn_W_exps.weight` as `blk.N.ffn_W.E.weight`, same bytes."""
+    reader = gguf.GGUFReader(source)
+    w = GGUFWriter(path, "llama")
+    for field in reader.fields.values():
+        if field.name.startswith("GGUF.") or field.name == "general.architecture":
+            continue
+        w.add_uint32(field.name, int(field.parts[field.data[0]][0]))
+    for t in reader.tensors:
+        data = np.array(t.data)
+        if t.name.endswith("_exps.weight"):
+            for e in range(data.shape[0]):
+                w.add_tensor(t.name[: -len("_exps.weight")] + f".{e}.weight", data[e], raw_dtype=t.tensor_type)
+        else:
+            w.add_tensor(t.name, data, raw_dtype=t.tensor_type)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 def main():
     expected = {}
     qwen = hub_tensors("qwen3moe")
@@ -212,6 +235,9 @@ def main():
                   lambda stack: {"blk.0.ffn_gate_exps.weight": np.ones((20000, 1, 1), np.float32)})
     write_hostile("qwen3moe-literal-entry-f32.gguf", qwen,
                   lambda stack: {"blk.0.ffn_gate_exps.weight": stack, "blk.0.ffn_gate_exps.weight[0]": stack[0]})
+    # Before llama.cpp stacked experts (PR #6387, April 2024), each expert was a tensor of its own,
+    # `blk.N.ffn_gate.E.weight` (llama-arch.cpp's LLM_TENSOR_FFN_GATE_EXP): the Mixtral F16 file written so.
+    split_experts(os.path.join(HERE, "mixtral-f16.gguf"), os.path.join(HERE, "mixtral-split-experts-f16.gguf"))
     # Qwen3.5-MoE's converter (Qwen3_5MoeTextModel, built on Qwen3NextModel) stores norm weights plus 1,
     # except linear_attn.norm.weight.
     norms = {"model.norm.weight": 1 + f(HIDDEN), "model.layers.0.input_layernorm.weight": f(HIDDEN),

@@ -192,4 +192,31 @@ import TestSupport
         }
         #expect(pairs.values.filter { $0["shifted"] as? Bool == true }.count == 3)
     }
+
+    /// Files written before llama.cpp stacked experts (PR #6387, April 2024) hold each expert as
+    /// `blk.N.ffn_gate.E.weight` (llama-arch.cpp's LLM_TENSOR_FFN_GATE_EXP); hunt-55a D8.
+    @Test("a GGUF with one tensor per expert (blk.N.ffn_gate.E.weight): each Hub expert faces it, the stacked file's numbers; exit 0")
+    func splitExperts() throws {
+        let pairs = try #require(try Self.expected("mixtral-f16.gguf")["tensors"] as? [String: [String: Any]])
+        let (status, report, tensors) = try Self.report([Fixtures.path("gguf-moe/mixtral"), Fixtures.path("gguf-moe/mixtral-split-experts-f16.gguf")])
+        #expect(status == 0)
+        #expect((report["only_in_b"] as? [String])?.isEmpty == true)
+        var split: [String: [String: Any]] = [:]
+        for (name, reference) in pairs {
+            var entry = reference
+            if let gguf = reference["gguf_name"] as? String, let (tensor, index) = Self.entryParts(gguf) {
+                entry["gguf_name"] = String(tensor.dropLast("_exps.weight".count)) + ".\(index).weight"
+            }
+            split[name] = entry
+        }
+        #expect(split.values.filter { ($0["gguf_name"] as? String)?.contains("ffn_gate.3.weight") == true }.count == 2)
+        try GGUFRotaryDiffTests.check(tensors, against: split)
+        #expect(tensors.values.allSatisfy { $0["entry_b"] is NSNull })
+    }
+
+    static func entryParts(_ name: String) -> (String, Int)? {
+        guard name.hasSuffix("]"), let open = name.lastIndex(of: "["), let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
+        else { return nil }
+        return (String(name[..<open]), index)
+    }
 }

@@ -231,14 +231,32 @@ public enum DiffNameMap {
         let architecture = LlamaCppNameMap.architecture(of: ggufB ? b : a)
         if ggufB {
             for view in a.tensors where b.tensor(named: view.name) == nil {
-                if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) { map[ExactText(view.name)] = name }
+                if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) {
+                    map[ExactText(view.name)] = splitExpertName(name, in: b) ?? name
+                }
             }
         } else {
             // A is the GGUF file: pair its names with B's Hub names.
             for view in b.tensors where a.tensor(named: view.name) == nil {
-                if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) { map[ExactText(name)] = view.name }
+                if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) {
+                    map[ExactText(splitExpertName(name, in: a) ?? name)] = view.name
+                }
             }
         }
         return map
+    }
+
+    /// For entry `E` of a stacked expert tensor `blk.N.ffn_W_exps.weight` that `gguf` lacks:
+    /// the older per-expert name `blk.N.ffn_W.E.weight`, when `gguf` holds it; nil otherwise.
+    /// GGUF files written before llama.cpp stacked experts (its PR #6387, April 2024; the Mixtral
+    /// conversions of December 2023 on the Hub) store each expert as a tensor of its own, named
+    /// so (llama.cpp's `LLM_TENSOR_FFN_GATE_EXP`, "blk.%d.ffn_gate.%d", still in `llama-arch.cpp`
+    /// as vendored by llama-cpp-python 0.3.36, whose loader no longer reads them). hunt-55a D8.
+    static func splitExpertName(_ name: String, in gguf: Checkpoint) -> String? {
+        let stacked = "_exps.weight"
+        guard let (tensor, expert) = TensorView.sliceParts(of: name), tensor.hasPrefix("blk."), tensor.hasSuffix(stacked),
+              gguf.tensor(named: tensor) == nil else { return nil }
+        let split = String(tensor.dropLast(stacked.count)) + ".\(expert).weight"
+        return gguf.tensor(named: split) != nil ? split : nil
     }
 }
