@@ -54,4 +54,13 @@ import TensorAnalysis
         #expect(LlamaCppNameMap.ggufName(forHubName: "backbone.layers.3.mixer.experts.0.down_proj.weight", architecture: "nemotron_h_moe")
                 == "blk.3.ffn_down_exps.weight[0]")
     }
+
+    /// State-space layers' `dt_bias`, renamed `dt_proj.bias` by the converters before gguf-py's
+    /// table (which names `model.layers.0.linear_attn.dt_proj.bias` `blk.0.ssm_dt.bias` for
+    /// QWEN3NEXT, `backbone.layers.0.mixer.dt_proj.bias` alike for NEMOTRON_H_MOE).
+    @Test("dt_bias pairs with ssm_dt.bias")
+    func dtBias() {
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.0.linear_attn.dt_bias", architecture: "qwen3next") == "blk.0.ssm_dt.bias")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "backbone.layers.0.mixer.dt_bias", architecture: "nemotron_h_moe") == "blk.0.ssm_dt.bias")
+    }
 }

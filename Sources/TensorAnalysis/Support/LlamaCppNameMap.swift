@@ -63,6 +63,13 @@ public enum LlamaCppNameMap {
         // As gguf-py's `get_name(key, try_suffixes=(".weight", ".bias"))`: the whole name first
         // (a few patterns end in `.weight` themselves), then without one suffix.
         if let gguf = suffixedLookup(base, named) { return gguf }
+        // A state-space layer's `….dt_bias`, which the converters (`mamba.py` — Mamba 2, Granite
+        // hybrids —, `qwen.py` Qwen3-Next, `glm.py`, `kimi_linear.py`, `plamo.py`,
+        // `bailingmoe3.py`; `nemotron.py` writes `dt.bias`, which gguf-py names alike) rename
+        // `….dt_proj.bias` before the map (hunt-55a D5: it was "only in A").
+        if base.hasSuffix(".dt_bias"), let gguf = suffixedLookup(String(base.dropLast(".dt_bias".count)) + ".dt_proj.bias", named) {
+            return gguf
+        }
         // A mixture-of-experts layer's expert `E`: the converter stacks experts 0, 1, … of a
         // matrix into one tensor under the name the map gives the name without `E.`
         // (`….mlp.experts.3.gate_proj.weight` → entry 3 of `blk.N.ffn_gate_exps.weight`).
