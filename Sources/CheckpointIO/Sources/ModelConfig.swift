@@ -135,6 +135,13 @@ public struct ModelConfig: Sendable, Equatable {
         public var theta: Double?
         public var headDimension: Int?
         public var originalMaxPositions: Double?
+        /// Gemma 4's full-attention head dimension as its converter finds it
+        /// (`conversion/gemma.py`, `Gemma4Model.generate_extra_tensors`): `global_head_dim`, else
+        /// the `head_dim` of the first `per_layer_config` entry, in file order, whose layer
+        /// `layer_types` calls `full_attention`. nil when neither gives one, or when a
+        /// `per_layer_config` key is not a decimal layer number (the converter's `int(key)` would
+        /// stop the conversion).
+        public var fullAttentionHeadDimension: Int?
         public init() {}
     }
 
@@ -321,6 +328,17 @@ public struct ModelConfig: Sendable, Equatable {
         config.rotary.theta = number("rope_theta")
         config.rotary.headDimension = number("head_dim").flatMap { Int(exactly: $0) }
         config.rotary.originalMaxPositions = number("original_max_position_embeddings")
+        config.rotary.fullAttentionHeadDimension = number("global_head_dim").flatMap { Int(exactly: $0) } ?? {
+            guard case .object(let layers)? = merged("per_layer_config"), case .array(let types)? = merged("layer_types") else { return nil }
+            for layer in layers {
+                guard !layer.key.isEmpty, layer.key.utf8.count <= 9, layer.key.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                      let index = Int(layer.key) else { return nil }
+                guard index < types.count, case .string("full_attention") = types[index],
+                      case .number(let n)? = layer.value.lastValue(for: "head_dim") else { continue }
+                return Double(n.text).flatMap { Int(exactly: $0) }
+            }
+            return nil
+        }()
         return config
     }
 

@@ -10,6 +10,15 @@ import GGUFFormat
 /// - every model: `ModelBase.prepare_tensors` (`conversion/base.py`) skips names ending in
 ///   `.attention.masked_bias`, `.attention.bias` and `.rotary_emb.inv_freq` — buffers computed
 ///   at load time, not weights;
+/// - every text model (any architecture but `clip`, the projector files' own):
+///   `TextModel.filter_tensors` (`conversion/base.py`) skips the vision and audio towers of a
+///   multimodal checkpoint (Gemma 3 and 4, LLaVA, Qwen-VL, …), which the converter writes into a
+///   separate `mmproj` file: names starting with `mlp`, `vit.`, `vpm.`, `siglip2.`, `conformer.`,
+///   `merger.`, `resampler.`, `sound_encoder.`, `sound_projection.` or `speech_embeddings.`, or
+///   holding `visual.`, `vision.`, `audio.`, `talker.`, `vision_`, `audio_`, `token2wav.`,
+///   `code2wav.`, `projector.`, `pre_mm_projector_norm`, `image_newline`, `view_seperator`,
+///   `patch_embed`, `patch_embedding`, `patch_merger.`, `patch_merge_mlp.` or `model.connector.`
+///   (the Hub name as written, before any prefix is stripped);
 /// - architecture `bert`: `BertModel.filter_tensors` (`conversion/bert.py`) drops, after a
 ///   leading `bert.`, `embeddings.position_ids` (a buffer), `pooler.dense.weight`/`.bias` ("we
 ///   are only using BERT for embeddings") and everything under `cls.predictions` and
@@ -26,6 +35,11 @@ public enum LlamaCppConverterDrops {
     static let bufferEndings = [".attention.masked_bias", ".attention.bias", ".rotary_emb.inv_freq"]
     static let bertNames: Set<String> = ["embeddings.position_ids", "pooler.dense.weight", "pooler.dense.bias"]
     static let bertPrefixes = ["cls.predictions.", "cls.seq_relationship."]
+    static let multimodalPrefixes = ["mlp", "vit.", "vpm.", "siglip2.", "conformer.", "merger.", "resampler.", "sound_encoder.",
+                                     "sound_projection.", "speech_embeddings."]
+    static let multimodalParts = ["visual.", "vision.", "audio.", "talker.", "vision_", "audio_", "token2wav.", "code2wav.",
+                                  "projector.", "pre_mm_projector_norm", "image_newline", "view_seperator", "patch_embed",
+                                  "patch_embedding", "patch_merger.", "patch_merge_mlp.", "model.connector."]
 
     /// Why llama.cpp's converter leaves Hub tensor `name` out of a GGUF file of
     /// `architecture`, or nil when it keeps it (or no rule says).
@@ -33,6 +47,10 @@ public enum LlamaCppConverterDrops {
     public static func reason(forHubName name: String, architecture: String?, distilBERT: Bool = false) -> String? {
         if bufferEndings.contains(where: name.hasSuffix) {
             return "a buffer llama.cpp's converter skips for every model (convert_hf_to_gguf.py, ModelBase.prepare_tensors)"
+        }
+        if architecture != "clip", multimodalPrefixes.contains(where: name.hasPrefix) || multimodalParts.contains(where: name.contains) {
+            return "a vision or audio tensor llama.cpp's text converter skips (convert_hf_to_gguf.py, TextModel.filter_tensors); "
+                + "the converter's --mmproj run writes that part into a file of its own"
         }
         guard architecture == "bert" else { return nil }
         let base = LlamaCppNameMap.hubBase(name)
@@ -74,7 +92,8 @@ public enum LlamaCppConverterDrops {
     }
 
     /// GGUF tensors llama.cpp's converter computes from config.json instead of converting a Hub
-    /// tensor (`LlamaCppRopeTables`: `rope_freqs.weight` for llama3 rope scaling, Llama 3.1–3.3;
+    /// tensor (`LlamaCppRopeTables`: `rope_freqs.weight` for llama3 rope scaling, Llama 3.1–3.3, and
+    /// for Gemma 4's proportional rope;
     /// `rope_factors_long/short.weight` for LongRoPE, Phi-3 128k and PhiMoE), 1-D and faced by no
     /// Hub tensor, whose values are what the converter computes from the Hub side's config.json
     /// (else B's): name → reason. Why: every such conversion failed `diff` with the table "only in
@@ -92,12 +111,11 @@ public enum LlamaCppConverterDrops {
                                                           ?? (hub.tensor(named: view.name) != nil) }.map { ExactText($0.name) })
         var added: [ExactText: String] = [:]
         for view in gguf.tensors where view.shape.count == 1 && view.elementType.blockType == nil && !faced.contains(ExactText(view.name)) {
-            guard let (expected, source) = LlamaCppRopeTables.expected(view.name, config: hub.config ?? gguf.config),
-                  view.elementCount == expected.count,
-                  LlamaCppRopeTables.agrees(view.decodedValues(), expected, exact: view.name != "rope_freqs.weight") else { continue }
-            let how = view.name == "rope_freqs.weight" ? "equal within float32 rounding" : "equal as float32"
-            added[ExactText(view.name)] = "a table llama.cpp's converter computes from \(source), no Hub tensor: "
-                + "its \(expected.count) values are the converter's, \(how)"
+            guard let table = LlamaCppRopeTables.expected(view.name, config: hub.config ?? gguf.config),
+                  view.elementCount == table.values.count, LlamaCppRopeTables.agrees(view.decodedValues(), table) else { continue }
+            let how = table.exact ? "equal as float32" : "equal within float32 rounding"
+            added[ExactText(view.name)] = "a table llama.cpp's converter computes from \(table.source), no Hub tensor: "
+                + "its \(table.values.count) values are the converter's, \(how)"
         }
         return added
     }

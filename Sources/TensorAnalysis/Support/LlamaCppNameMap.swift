@@ -56,6 +56,12 @@ public enum LlamaCppNameMap {
         // bailingmoe3.py, lfm2.py's LFM2MoeModel) renames the router's `….expert_bias` to
         // `….expert_bias.bias`, so it is stored as `blk.N.exp_probs_b.bias`.
         if let architecture, expertBiasRenamers.contains(architecture), base.hasSuffix(".expert_bias") { base += ".bias" }
+        if let architecture, gemma4Architectures.contains(architecture) {
+            switch gemma4Name(base) {
+            case .renamed(let renamed): base = renamed
+            case .stored(let gguf): return gguf
+            }
+        }
         // A name holding `{N}` itself is no block name gguf-py would form.
         guard !base.contains("{N}") else { return nil }
         let own = architecture.flatMap { architectureNames[$0] }
@@ -96,6 +102,44 @@ public enum LlamaCppNameMap {
 
     /// Architectures whose converter stores a router's `expert_bias` as `….expert_bias.bias`.
     static let expertBiasRenamers: Set<String> = ["afmoe", "bailingmoe2", "bailingmoe3", "lfm2moe"]
+
+    /// The architectures `Gemma4Model`'s converter methods write (`conversion/gemma.py`: Gemma 4,
+    /// Gemma 4 Unified and, through `Gemma4AssistantModel`, `gemma4-assistant`).
+    static let gemma4Architectures: Set<String> = ["gemma4", "gemma4-assistant"]
+
+    /// A Hub name as Gemma 4's converter passes it on: renamed before gguf-py's map, or stored
+    /// under a name the converter forms itself.
+    enum Gemma4Name: Equatable {
+        case renamed(String)
+        case stored(String)
+    }
+
+    /// What `Gemma4Model` does to `name` before the map: `filter_tensors` appends `.weight` to a
+    /// name ending in `per_dim_scale` or `layer_scalar`, and to an expert tensor (`.experts.` in
+    /// the name) stored without a suffix: transformers 5 saves Gemma 4's experts fused, as
+    /// `model.layers.N.experts.gate_up_proj` [experts, 2 × intermediate, hidden] and
+    /// `experts.down_proj`, which the converter stores whole as `blk.N.ffn_gate_up_exps.weight` and
+    /// `blk.N.ffn_down_exps.weight`. `modify_tensors` stores a name ending in `router.scale` as
+    /// `blk.N.ffn_gate_inp.scale` and one holding `.per_expert_scale` as `blk.N.ffn_down_exps.scale`,
+    /// N the first all-digit part of the name (`ModelBase`'s block number). Why: a faithful
+    /// Gemma 4 conversion failed `diff` on `layer_scalar`, and on every expert tensor of the MoE
+    /// model (checked 2026-12-07 on conversions of tiny transformers 5.25 Gemma 4 models by
+    /// the converter vendored by llama-cpp-python 0.3.36: the pairs are equal bitwise in F32).
+    static func gemma4Name(_ name: String) -> Gemma4Name {
+        if name.hasSuffix("router.scale") || name.contains(".per_expert_scale") {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            if let block = parts.first(where: { !$0.isEmpty && $0.utf8.count <= 9 && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+               let number = Int(block) {
+                return .stored(name.hasSuffix("router.scale") ? "blk.\(number).ffn_gate_inp.scale" : "blk.\(number).ffn_down_exps.scale")
+            }
+            return .renamed(name)
+        }
+        if name.hasSuffix("per_dim_scale") || name.hasSuffix("layer_scalar") { return .renamed(name + ".weight") }
+        if name.contains(".experts."), ![".weight", ".weight_scale", ".weight_scale_2", ".input_scale"].contains(where: { name.hasSuffix($0) }) {
+            return .renamed(name + ".weight")
+        }
+        return .renamed(name)
+    }
 
     /// As gguf-py's `get_name(key, try_suffixes=(".weight", ".bias"))`: `key` whole, else
     /// without one of those suffixes (then put back).

@@ -21,43 +21,73 @@ import Darwin
 /// + s)` with `s = (old / wavelen − low) / (high − low)` (defaults: factor 8, low 1, high 4,
 /// `old` = `original_max_position_embeddings` 8192). `rope_factors_long.weight` and
 /// `rope_factors_short.weight` are the `long_factor` and `short_factor` lists as float32
-/// (`conversion/phi.py`, `minicpm.py`). Gemma 4's table (`gemma.py`, proportional rope) is not
-/// recomputed. Why: an excuse for any such table let a wrong one pass (review-55 D2); llama.cpp
-/// applies it in every attention layer.
+/// (`conversion/phi.py`, `minicpm.py`). Gemma 4's `rope_freqs.weight` (`conversion/gemma.py`,
+/// `Gemma4Model.generate_extra_tensors`, when `rope_parameters.full_attention` has `rope_type`
+/// `proportional`) is `n` ones then `h/2 − n` values 1e30, with `h` the full-attention head
+/// dimension (`ModelConfig.Rotary.fullAttentionHeadDimension`) and `n = int(h · f / 2)` for the
+/// `partial_rotary_factor` `f`: the 1e30 factors keep the dimensions that proportional rope
+/// leaves unrotated from turning. Why recomputed, not excused by name: an excuse for any such
+/// table let a wrong one pass (review-55 D2); llama.cpp applies it in every (full-)attention layer.
 enum LlamaCppRopeTables {
-    /// What the converter writes as `name` from `config`, and where from in words; nil when the
-    /// config states nothing that makes it write that table (or no config).
-    static func expected(_ name: String, config: ModelConfig?) -> (values: [Double], source: String)? {
+    /// A table the converter writes: its values, where they come from in words, and whether a
+    /// stored table must equal them exactly as float32 (false: within float32 rounding).
+    struct Table {
+        var values: [Double]
+        var source: String
+        var exact: Bool
+    }
+
+    /// What the converter writes as `name` from `config`; nil when the config states nothing that
+    /// makes it write that table (or no config).
+    static func expected(_ name: String, config: ModelConfig?) -> Table? {
         guard let config, let parameters = config.rotary.parameters else { return nil }
         switch name {
-        case "rope_freqs.weight": return llama3(parameters, config: config)
+        case "rope_freqs.weight": return llama3(parameters, config: config) ?? proportional(parameters, config: config)
         case "rope_factors_long.weight": return list(parameters["long_factor"], key: "long_factor")
         case "rope_factors_short.weight": return list(parameters["short_factor"], key: "short_factor")
         default: return nil
         }
     }
 
-    /// Whether `values` (the GGUF table as stored) are `expected`: equal as float32 for a list,
-    /// within float32 rounding (relative 1e-5) for the computed llama3 factors, whose float32
-    /// arithmetic in torch this does not replay operation by operation.
-    static func agrees(_ values: [Double], _ expected: [Double], exact: Bool) -> Bool {
-        guard values.count == expected.count else { return false }
-        return zip(values, expected).allSatisfy { value, reference in
-            exact ? value == Double(Float(reference)) : abs(value - reference) <= 1e-5 * max(abs(reference), 1e-30)
+    /// Whether `values` (the GGUF table as stored) are `table`'s: equal as float32 when `exact`
+    /// (lists, Gemma 4's ones and 1e30s), else within float32 rounding (relative 1e-5: the computed
+    /// llama3 factors, whose float32 arithmetic in torch this does not replay operation by operation).
+    static func agrees(_ values: [Double], _ table: Table) -> Bool {
+        guard values.count == table.values.count else { return false }
+        return zip(values, table.values).allSatisfy { value, reference in
+            table.exact ? value == Double(Float(reference)) : abs(value - reference) <= 1e-5 * max(abs(reference), 1e-30)
         }
     }
 
-    static func list(_ node: JSONNode?, key: String) -> (values: [Double], source: String)? {
+    /// Gemma 4's table (see the type's doc), when `full_attention`'s `rope_type` is `proportional`.
+    /// The converter reads `partial_rotary_factor` there without a default, so a config without
+    /// it makes no table.
+    static func proportional(_ parameters: JSONNode, config: ModelConfig) -> Table? {
+        guard case .object? = parameters["full_attention"], let full = parameters["full_attention"],
+              case .string("proportional")? = full["rope_type"],
+              case .number(let number)? = full["partial_rotary_factor"], let fraction = Double(number.text),
+              let dimension = config.rotary.fullAttentionHeadDimension, dimension >= 2, dimension <= 1 << 16,
+              fraction.isFinite, fraction >= 0, fraction <= 1 else { return nil }
+        // Python's int() of a float truncates toward zero, as `Int(_:)` does.
+        let rotated = Int(Double(dimension) * fraction / 2), half = dimension / 2
+        guard rotated <= half else { return nil }
+        return Table(values: Array(repeating: 1, count: rotated) + Array(repeating: 1e30, count: half - rotated),
+                     source: "config.json's proportional rope (partial_rotary_factor \(fraction), full-attention head dimension "
+                         + "\(dimension): \(rotated) rotated pairs, \(half - rotated) kept still by 1e30)",
+                     exact: true)
+    }
+
+    static func list(_ node: JSONNode?, key: String) -> Table? {
         guard case .array(let items)? = node, !items.isEmpty else { return nil }
         var values: [Double] = []
         for item in items {
             guard case .number(let number) = item, let value = Double(number.text) else { return nil }
             values.append(value)
         }
-        return (values, "config.json's \(key) (\(values.count) values)")
+        return Table(values: values, source: "config.json's \(key) (\(values.count) values)", exact: true)
     }
 
-    static func llama3(_ parameters: JSONNode, config: ModelConfig) -> (values: [Double], source: String)? {
+    static func llama3(_ parameters: JSONNode, config: ModelConfig) -> Table? {
         let rope: JSONNode
         if case .object? = parameters["full_attention"], let full = parameters["full_attention"] { rope = full } else { rope = parameters }
         func text(_ key: String) -> String? {
@@ -84,6 +114,7 @@ enum LlamaCppRopeTables {
             let smooth = (old / wavelength - low) / (high - low)
             return 1 / ((1 - smooth) / factor + smooth)
         }
-        return (values, "config.json's llama3 rope scaling (factor \(factor), theta \(base), head dimension \(dim))")
+        return Table(values: values, source: "config.json's llama3 rope scaling (factor \(factor), theta \(base), head dimension \(dim))",
+                     exact: false)
     }
 }
