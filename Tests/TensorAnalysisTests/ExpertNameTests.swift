@@ -64,3 +64,31 @@ import TensorAnalysis
         #expect(LlamaCppNameMap.ggufName(forHubName: "backbone.layers.0.mixer.dt_bias", architecture: "nemotron_h_moe") == "blk.0.ssm_dt.bias")
     }
 }
+
+/// Gemma 4's converter (`conversion/gemma.py`, `Gemma4Model.filter_tensors` and `modify_tensors`)
+/// renames before gguf-py's map, or names a tensor itself; hand-checked against conversions by the
+/// converter (TestData/gguf-gemma4/generate.py says which).
+@Suite struct Gemma4NameTests {
+    @Test("layer_scalar, the fused experts and the router scales of a gemma4 file")
+    func renamed() {
+        let cases = [("model.language_model.layers.3.layer_scalar", "blk.3.layer_output_scale.weight"),
+                     ("model.layers.0.experts.gate_up_proj", "blk.0.ffn_gate_up_exps.weight"),
+                     ("model.layers.12.experts.down_proj", "blk.12.ffn_down_exps.weight"),
+                     ("model.layers.2.router.scale", "blk.2.ffn_gate_inp.scale"),
+                     ("model.language_model.layers.5.router.per_expert_scale", "blk.5.ffn_down_exps.scale"),
+                     ("model.layers.2.router.proj.weight", "blk.2.ffn_gate_inp.weight")]
+        for (hub, gguf) in cases {
+            #expect(LlamaCppNameMap.ggufName(forHubName: hub, architecture: "gemma4") == gguf, "\(hub)")
+            #expect(LlamaCppNameMap.ggufName(forHubName: hub, architecture: "gemma4-assistant") == gguf, "\(hub)")
+        }
+    }
+
+    @Test("only gemma4's converter renames: another architecture's file leaves them unnamed")
+    func otherArchitectures() {
+        // gguf-py's map alone: no `.weight` appended, so no name a gemma4 file holds.
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.layer_scalar", architecture: "gemma3") == "blk.3.layer_output_scale")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.2.router.scale", architecture: "llama") == nil)
+        // A router scale with no block number is no name the converter forms.
+        #expect(LlamaCppNameMap.ggufName(forHubName: "router.scale", architecture: "gemma4") == nil)
+    }
+}

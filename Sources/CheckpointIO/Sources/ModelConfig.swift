@@ -139,8 +139,9 @@ public struct ModelConfig: Sendable, Equatable {
         /// (`conversion/gemma.py`, `Gemma4Model.generate_extra_tensors`): `global_head_dim`, else
         /// the `head_dim` of the first `per_layer_config` entry, in file order, whose layer
         /// `layer_types` calls `full_attention`. nil when neither gives one, or when a
-        /// `per_layer_config` key is not a decimal layer number (the converter's `int(key)` would
-        /// stop the conversion).
+        /// `per_layer_config` key met before it is not plain ASCII digits: the converter's
+        /// `int(key)` fails on most such keys and reads a few (`" 1"`, `"+1"`, `"1_0"`) as numbers;
+        /// such a config is not second-guessed, so its table is not recognised.
         public var fullAttentionHeadDimension: Int?
         public init() {}
     }
@@ -331,8 +332,9 @@ public struct ModelConfig: Sendable, Equatable {
         config.rotary.fullAttentionHeadDimension = number("global_head_dim").flatMap { Int(exactly: $0) } ?? {
             guard case .object(let layers)? = merged("per_layer_config"), case .array(let types)? = merged("layer_types") else { return nil }
             for layer in layers {
-                guard !layer.key.isEmpty, layer.key.utf8.count <= 9, layer.key.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                      let index = Int(layer.key) else { return nil }
+                guard !layer.key.isEmpty, layer.key.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+                // More than nine digits: a layer far past any `layer_types` list, skipped as the converter skips it.
+                guard layer.key.utf8.count <= 9, let index = Int(layer.key) else { continue }
                 guard index < types.count, case .string("full_attention") = types[index],
                       case .number(let n)? = layer.value.lastValue(for: "head_dim") else { continue }
                 return Double(n.text).flatMap { Int(exactly: $0) }

@@ -48,11 +48,17 @@ public enum LlamaCppConverterDrops {
         if bufferEndings.contains(where: name.hasSuffix) {
             return "a buffer llama.cpp's converter skips for every model (convert_hf_to_gguf.py, ModelBase.prepare_tensors)"
         }
+        if architecture == "bert", let why = bertReason(forHubName: name, distilBERT: distilBERT) { return why }
+        // After the BERT converters' own rules, which run first (their `filter_tensors` call this one last).
         if architecture != "clip", multimodalPrefixes.contains(where: name.hasPrefix) || multimodalParts.contains(where: name.contains) {
             return "a vision or audio tensor llama.cpp's text converter skips (convert_hf_to_gguf.py, TextModel.filter_tensors); "
                 + "the converter's --mmproj run writes that part into a file of its own"
         }
-        guard architecture == "bert" else { return nil }
+        return nil
+    }
+
+    /// The BERT converters' own reasons (see the type's doc).
+    static func bertReason(forHubName name: String, distilBERT: Bool) -> String? {
         let base = LlamaCppNameMap.hubBase(name)
         if distilBERT, base.hasPrefix("vocab_") {
             return "llama.cpp's DistilBERT converter drops the masked-LM head "
