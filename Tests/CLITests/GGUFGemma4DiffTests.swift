@@ -69,4 +69,19 @@ import TestSupport
         #expect(report["only_in_b"] as? [String] == ["rope_freqs.weight"])
         #expect((report["added_by_converter"] as? [String: String])?.isEmpty == true)
     }
+
+    /// transformers ties lm_head to `embed_tokens` only (`_tied_weights_keys` of the Gemma 3n and
+    /// Gemma 4 classes); the per-layer token table is an nn.Embedding of its own.
+    @Test("padding: tie_word_embeddings explains the input embedding's pad row, not the per-layer table's")
+    func perLayerTableIsNotTied() throws {
+        let result = try CLI.run(["padding", Fixtures.path(Self.hub), "--json"])
+        let embeddings = try #require(try GGUFCLITests.object(result)["embeddings"] as? [[String: Any]])
+        var tying: [String: [String: Any]] = [:]
+        for embedding in embeddings { tying[embedding["tensor"] as? String ?? ""] = embedding["tying"] as? [String: Any] }
+        let input = try #require(tying["model.language_model.embed_tokens.weight"])
+        #expect(input["tied"] as? Bool == true && input["evidence"] as? String == "config")
+        let perLayer = try #require(tying["model.language_model.embed_tokens_per_layer.weight"])
+        #expect(perLayer["tied"] is NSNull && perLayer["evidence"] as? String == "unknown")
+        #expect((perLayer["detail"] as? String)?.contains("per-layer token table of its own") == true)
+    }
 }

@@ -83,6 +83,12 @@ import TensorAnalysis
         }
     }
 
+    @Test("an expert bias takes .weight too, as the converter's suffix test reads it: no name gguf-py knows")
+    func expertBias() {
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.experts.down_proj.bias", architecture: "gemma4") == nil)
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.experts.down_proj.bias", architecture: "llama") == "blk.1.ffn_down_exps.bias")
+    }
+
     @Test("only gemma4's converter renames: another architecture's file leaves them unnamed")
     func otherArchitectures() {
         // gguf-py's map alone: no `.weight` appended, so no name a gemma4 file holds.

@@ -56,9 +56,12 @@ import TestSupport
                 let (name, expected) = checks(hub, gguf, ".weight", rules)
                 #expect(LlamaCppNameMap.ggufName(forHubName: name, architecture: architecture) == expected, "\(architecture): \(hub)")
             }
-            // A pattern the architecture does not rename keeps the default name.
+            // A pattern the architecture does not rename keeps the default name. (Gemma 4's
+            // converter appends `.weight` to an expert name without it, a `.bias` too: those are
+            // `Gemma4NameTests`'.)
             for (hub, gguf) in defaults where rules[hub] == nil {
                 let (name, expected) = checks(hub, gguf, ".bias", rules)
+                if ["gemma4", "gemma4-assistant"].contains(architecture), name.contains(".experts.") { continue }
                 #expect(LlamaCppNameMap.ggufName(forHubName: name, architecture: architecture) == expected, "\(architecture): \(hub)")
             }
         }

@@ -41,6 +41,19 @@ extension PaddingAnalysis {
                                       + judgement.detail,
                                   outputProjectionPresent: judgement.outputProjectionPresent)
         }
+        // Gemma 3n's and Gemma 4's per-layer token table (`embed_tokens_per_layer`, an
+        // nn.Embedding of its own with the pad token's padding_idx): transformers 5.25 ties
+        // lm_head to `embed_tokens` only (`_tied_weights_keys` of Gemma3nForCausalLM,
+        // Gemma4ForCausalLM and their ForConditionalGeneration classes), so tie_word_embeddings
+        // and the type's default say nothing of it. It was "tied (evidence: config)" with its pad
+        // row explained (2026-12-07). Identical bytes or an alias still speak.
+        if [.config, .modelTypeDefault].contains(judgement.evidence), !role.isOutputProjection(view.name),
+           untiedAuxiliaryEmbeddings.contains(where: view.name.hasSuffix) {
+            return TyingJudgement(tied: nil, evidence: .unknown,
+                                  detail: "\(view.name) is a per-layer token table of its own: tie_word_embeddings ties the output projection to the input embedding "
+                                      + "(embed_tokens) only, so it says nothing of this one.",
+                                  outputProjectionPresent: judgement.outputProjectionPresent)
+        }
         // A wrapper (EncoderDecoder, VisionEncoderDecoder, …) ties only its decoder's output
         // projection, to the decoder's input embedding: what the decoder's config says is no
         // word on the encoder's (transformers 5.25 has no encoder–decoder tie; an encoder
@@ -128,6 +141,9 @@ extension PaddingAnalysis {
     static let sampledRows = 16
     /// Values `valuesDiffer` decodes at most (8 MB of doubles a side).
     static let sampledValues = 1 << 20
+
+    /// Token tables beside the input embedding that no tie reaches (see `tying`).
+    static let untiedAuxiliaryEmbeddings = ["embed_tokens_per_layer.weight"]
 
     /// The decoder's input embedding when `view` is an encoder's (a name part `encoder`) and the
     /// checkpoint holds one (a name part `decoder`, named like an input embedding) that is not
