@@ -26,6 +26,13 @@ tensoraudit undoes it with an index formula (`RowInterleave`), a second algorith
 - `granite-f32.gguf`: architecture `granite`, permuted as `llama-f32.gguf` (llama.cpp's
   GraniteModel inherits LlamaModel.modify_tensors, `conversion/granite.py`), its head counts as
   `granite.attention.head_count` / `head_count_kv`.
+- `granitehybrid-f32.gguf`: architecture `granitehybrid` with `head_count_kv` per layer [0, 2], as
+  GraniteHybridModel writes it (`conversion/granite.py`: 0 for every layer not in its
+  `_attn_layers`); that converter permutes q/k only in those attention layers and passes any other
+  layer's tensors on unpermuted, so layer 0's q/k are in Hub order and layer 1's permuted (2 KV
+  heads). hunt-55a D7: a transformers-5.25 GraniteMoeHybrid config names its attention layers
+  `full_attention`, the converter looks for `attention`, and `diff` undid a permutation that never
+  happened with config.json's counts.
 - `olmo-f32.gguf`: architecture `olmo`, whose converter (OlmoModel.modify_tensors,
   `conversion/olmo.py`) permutes the q/k *weights* only: layer 1's q/k biases stay in Hub order.
 """
@@ -68,7 +75,9 @@ def hub_tensors():
 
 
 def converted(name, x, arch):
-    if arch not in ("llama", "granite", "olmo"):
+    if arch not in ("llama", "granite", "olmo", "granitehybrid"):
+        return x
+    if arch == "granitehybrid" and name.startswith("model.layers.0."):
         return x
     if arch == "olmo" and name.endswith(".bias"):
         return x
@@ -82,6 +91,8 @@ def converted(name, x, arch):
 def unpermute(name, y, arch="llama"):
     """Inverse of `converted`, by argsort of the forward permutation of indices."""
     if arch == "olmo" and name.endswith(".bias"):
+        return y
+    if arch == "granitehybrid" and name.startswith("model.layers.0."):
         return y
     heads = HEADS if "q_proj" in name else KV_HEADS if "k_proj" in name else None
     if heads is None:
@@ -97,7 +108,7 @@ def write_gguf(file, hub, arch, qtype=None, heads=True, kv_heads=KV_HEADS, key_l
     w = GGUFWriter(os.path.join(HERE, file), arch)
     if heads:
         w.add_head_count(HEADS)
-        w.add_head_count_kv(kv_heads)
+        w.add_head_count_kv(kv_heads)  # an int, or GraniteHybridModel's per-layer list
     if key_length is not None:
         w.add_key_length(key_length)
     stored = add_tensors(w, hub, names, lambda name, x: converted(name, x, arch), qtype)
@@ -162,6 +173,8 @@ def main():
         "qwen2-f32.gguf": report(hub, write_gguf("qwen2-f32.gguf", hub, "qwen2"), undo=False),
         "granite-f32.gguf": report(hub, write_gguf("granite-f32.gguf", hub, "granite"), undo=True),
         "olmo-f32.gguf": report(hub, write_gguf("olmo-f32.gguf", hub, "olmo"), undo=True, arch="olmo"),
+        "granitehybrid-f32.gguf": report(hub, write_gguf("granitehybrid-f32.gguf", hub, "granitehybrid", kv_heads=[0, KV_HEADS]),
+                                         undo=True, arch="granitehybrid"),
     }
     # head_count_kv 4 where k has 2 heads of 16 rows (key_length 16): a shape llama.cpp's loader
     # refuses; the rows are stored as the converter permuted them with the true 2 heads.

@@ -70,6 +70,27 @@ import TestSupport
         }
     }
 
+    /// GraniteHybridModel (`conversion/granite.py`) permutes q/k only in the layers it takes for
+    /// attention, and writes head_count_kv per layer with 0 for the others (hunt-55a D7: a layer
+    /// with 0 there was "undone" with config.json's counts, though stored in Hub order).
+    @Test("a Granite hybrid conversion: layer 0 (head_count_kv[0] is 0) compared in file order, layer 1 paired back; exit 0")
+    func graniteHybrid() throws {
+        let (status, tensors) = try Self.diff("gguf-rope/hub", "gguf-rope/granitehybrid-f32.gguf")
+        #expect(status == 0)
+        try Self.check(tensors, against: Self.expected("granitehybrid-f32.gguf"))
+        for (name, tensor) in tensors where Self.isQK(name) {
+            let order = tensor["row_order"] as? [String: Any], evidence = order?["evidence"] as? String ?? ""
+            if name.hasPrefix("model.layers.0.") {
+                #expect(order?["permuted"] as? Bool == false, "\(name)")
+                #expect(evidence.hasPrefix("GGUF metadata granitehybrid.attention.head_count_kv[0] is 0"), "\(name)")
+            } else {
+                #expect(order?["permuted"] as? Bool == true, "\(name)")
+                let key = name.contains("q_proj") ? "granitehybrid.attention.head_count" : "granitehybrid.attention.head_count_kv[1]"
+                #expect(evidence.hasSuffix("from GGUF metadata " + key), "\(name)")
+            }
+        }
+    }
+
     /// OlmoModel's converter permutes q/k weights only (`conversion/olmo.py`): the biases stay in
     /// Hub order and are compared as stored (review-53b #2: OLMo conversions failed on q/k).
     @Test("an OLMo conversion: q/k weights paired back with olmo.attention.head_count(_kv), q/k biases compared as stored; exit 0")

@@ -62,6 +62,16 @@ public enum LlamaCppRotaryOrder {
         "arcee", "smollm3", "llama-embed", "nanbeige", "mistral3", "deepseek", "llada", "olmo", "minicpm", "arctic",
     ]
 
+    /// Of `permutingArchitectures`, those whose converter class is GraniteHybridModel or a
+    /// subclass (`conversion/granite.py`; NemotronHModel in `nemotron.py`): it permutes q/k only in
+    /// the layers of its `_attn_layers` and passes every other layer's tensors on as they are, and it
+    /// writes `head_count_kv` as a per-layer list holding the count for exactly those layers and 0
+    /// for the others. So a 0 there for a q/k tensor's layer says the converter did not take that
+    /// layer for attention and did not permute it. Why: a transformers-5.25 GraniteMoeHybrid config
+    /// names its attention layers `full_attention`, the converter looks for `attention`, and `diff`
+    /// undid a permutation that never happened with config.json's counts (hunt-55a D7).
+    static let layerListedArchitectures: Set<String> = ["granitehybrid", "nemotron_h", "nemotron_h_moe"]
+
     /// Of `permutingArchitectures`, those whose converter tests `name.endswith("q_proj.weight")`
     /// alone (OlmoModel, MiniCPMModel, ArcticModel): a bias is stored in Hub order.
     static let weightsOnly: Set<String> = ["olmo", "minicpm", "arctic"]
@@ -111,6 +121,13 @@ public enum LlamaCppRotaryOrder {
         if isBias, weightsOnly.contains(architecture) {
             return Decision(order: nil, heads: nil, evidence: "general.architecture is '\(architecture)', whose converter permutes the "
                 + "q/k weights only: this bias is compared in file order")
+        }
+        let kvKey = "\(architecture).attention.head_count_kv"
+        if layerListedArchitectures.contains(architecture), let layer, let list = gguf.metadata[kvKey]?.array, list.holdsIntegers,
+           layer >= 0, layer < list.count, list.integer(at: layer) == 0 {
+            return Decision(order: nil, heads: nil, evidence: "GGUF metadata \(kvKey)[\(layer)] is 0: llama.cpp's converter for '\(architecture)' "
+                + "(GraniteHybridModel) permutes q/k only in the layers it takes for attention, those it writes a positive count for, "
+                + "so this layer's rows are compared in file order")
         }
         let heads: Int, source: String
         switch headCount(role: role, layer: layer, gguf: gguf, config: config, architecture: architecture) {
