@@ -98,3 +98,18 @@ import TensorAnalysis
         #expect(LlamaCppNameMap.ggufName(forHubName: "router.scale", architecture: "gemma4") == nil)
     }
 }
+
+/// GPT-OSS's converter (`conversion/gpt_oss.py`, `GptOssModel`): `.weight` after `sinks`,
+/// `down_proj_bias` renamed `down_proj.bias` (checked on a conversion by the converter, hunt-55a).
+@Suite struct GptOssNameTests {
+    @Test("attention sinks and the experts' down-projection bias of a gpt-oss file")
+    func renamed() {
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.self_attn.sinks", architecture: "gpt-oss") == "blk.3.attn_sinks.weight")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.mlp.experts.down_proj_bias", architecture: "gpt-oss")
+                == "blk.1.ffn_down_exps.bias")
+        // Another architecture's converter adds nothing: gguf-py's map alone.
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.3.self_attn.sinks", architecture: "llama") == "blk.3.attn_sinks")
+        // The interleaved gate/up bias is no name the converter keeps.
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.mlp.experts.gate_up_proj_bias", architecture: "gpt-oss") == nil)
+    }
+}

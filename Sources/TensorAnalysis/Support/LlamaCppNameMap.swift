@@ -56,6 +56,7 @@ public enum LlamaCppNameMap {
         // bailingmoe3.py, lfm2.py's LFM2MoeModel) renames the router's `….expert_bias` to
         // `….expert_bias.bias`, so it is stored as `blk.N.exp_probs_b.bias`.
         if let architecture, expertBiasRenamers.contains(architecture), base.hasSuffix(".expert_bias") { base += ".bias" }
+        if architecture == "gpt-oss" { base = gptOssName(base) }
         if let architecture, gemma4Architectures.contains(architecture) {
             switch gemma4Name(base) {
             case .renamed(let renamed): base = renamed
@@ -102,6 +103,20 @@ public enum LlamaCppNameMap {
 
     /// Architectures whose converter stores a router's `expert_bias` as `….expert_bias.bias`.
     static let expertBiasRenamers: Set<String> = ["afmoe", "bailingmoe2", "bailingmoe3", "lfm2moe"]
+
+    /// What GPT-OSS's converter (`conversion/gpt_oss.py`, `GptOssModel`) does to `name` before
+    /// the map: `filter_tensors` appends `.weight` to a name holding `sinks`
+    /// (`model.layers.N.self_attn.sinks` → `blk.N.attn_sinks.weight`), and `modify_tensors`
+    /// renames `down_proj_bias` to `down_proj.bias` (`mlp.experts.down_proj_bias`, [experts,
+    /// hidden], stored whole as `blk.N.ffn_down_exps.bias`). Why: both were "only in A" against a
+    /// faithful conversion (hunt-55a D5). The experts' matrices (MXFP4 blocks repacked, or
+    /// transposed with gate and up interleaved) and the gate/up biases (interleaved) are not
+    /// paired.
+    static func gptOssName(_ name: String) -> String {
+        if name.contains("sinks") { return name + ".weight" }
+        if name.contains("down_proj"), name.hasSuffix("_bias") { return name.replacing("down_proj_bias", with: "down_proj.bias") }
+        return name
+    }
 
     /// The architectures `Gemma4Model`'s converter methods write (`conversion/gemma.py`: Gemma 4,
     /// Gemma 4 Unified and, through `Gemma4AssistantModel`, `gemma4-assistant`).
