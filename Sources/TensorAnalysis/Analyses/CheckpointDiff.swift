@@ -46,6 +46,10 @@ public struct CheckpointDiff: Sendable {
         /// compared with its GGUF conversion: read transposed, or why not; nil for every other
         /// tensor (`LlamaCppTranspose`).
         public let transpose: LlamaCppTranspose.Decision?
+        /// How a state-space layer's tensor llama.cpp's converter stores regrouped or as
+        /// `−exp(A_log)` was compared with its GGUF conversion, or why not; nil for every other
+        /// tensor (`LlamaCppStateSpace`).
+        public let stateSpace: LlamaCppStateSpace.Decision?
         /// When A's or B's side of the pair is an entry of a stacked tensor (`NAME[E]`, a GGUF
         /// file's experts): which tensor and index; nil for a tensor stored under its name, so
         /// a report tells an entry from a tensor a file itself calls `X[0]`.
@@ -56,6 +60,8 @@ public struct CheckpointDiff: Sendable {
         /// the converter cut (`rowOffset`). `shapeA`/`shapeB` stay as stored.
         public var comparedShapeA: [UInt64] { Self.skipping(rowOffset.flatMap { $0.hubIsA ? $0.hubRowsSkipped : nil }, of: shapeA) }
         public var comparedShapeB: [UInt64] {
+            // B read in A's shape (`LlamaCppStateSpace`).
+            if stateSpace?.reshaped == true { return comparedShapeA }
             let shape = Self.skipping(rowOffset.flatMap { $0.hubIsA ? nil : $0.hubRowsSkipped }, of: shapeB)
             return transpose?.transposed == true ? shape.reversed() : shape
         }
@@ -226,7 +232,7 @@ public struct CheckpointDiff: Sendable {
                 nameMap: [ExactText: String] = [:], rowOrders: [ExactText: LlamaCppRotaryOrder.Decision] = [:],
                 converterDrops: [ExactText: String] = [:], rowOffsets: [ExactText: LlamaCppPositionOffset.Decision] = [:],
                 valueShifts: [ExactText: LlamaCppNormShift.Decision] = [:], transposes: [ExactText: LlamaCppTranspose.Decision] = [:],
-                converterAdditions: [ExactText: String] = [:]) {
+                stateSpace: [ExactText: LlamaCppStateSpace.Decision] = [:], converterAdditions: [ExactText: String] = [:]) {
         self.tolerance = tolerance
         sourceIssuesA = SourceRules.findings(a)
         sourceIssuesB = SourceRules.findings(b)
@@ -332,6 +338,8 @@ public struct CheckpointDiff: Sendable {
         // A position table the converter stored from `pad_token_id + 1` on is compared from
         // there: the Hub side read without those rows (`rowOffsets`, by A's name).
         func window(_ x: TensorView, _ y: TensorView) -> (TensorView, TensorView) {
+            // A state-space tensor the converter regrouped: B read in A's shape.
+            if stateSpace[key(x.name)]?.reshaped == true, let regrouped = y.reshaped(to: x.shape) { return (x, regrouped) }
             guard let offset = rowOffsets[key(x.name)], let rows = offset.hubRowsSkipped else { return (x, y) }
             if offset.hubIsA { return (x.droppingLeadingRows(rows) ?? x, y) }
             return (x, y.droppingLeadingRows(rows) ?? y)
@@ -347,9 +355,11 @@ public struct CheckpointDiff: Sendable {
         var firstOfBytes: [PairBytes: Int] = [:]
         var resultIndex: [Int] = []
         var distinct: [(TensorView, TensorView)] = []
+        // What is done to each side's values: a norm's shift, or a state-space `A`'s −exp.
+        func valueShift(_ name: String) -> ValueShift? { valueShifts[key(name)]?.valueShift ?? stateSpace[key(name)]?.valueShift }
         for (x, y) in compared {
             let order = rowOrders[key(x.name)]?.order
-            let shifted = !(valueShifts[key(x.name)]?.valueShift.isNone ?? true) || transposes[key(x.name)]?.transposed == true
+            let shifted = !(valueShift(x.name)?.isNone ?? true) || transposes[key(x.name)]?.transposed == true
             let bytes = order == nil && !shifted ? PairBytes(x, y) : nil
             if let bytes, let first = firstOfBytes[bytes] {
                 resultIndex.append(first)
@@ -360,7 +370,7 @@ public struct CheckpointDiff: Sendable {
             distinct.append((x, y))
         }
         let distinctResults = DifferenceScan.run(distinct, topRows: topRows, rowOrders: distinct.map { rowOrders[key($0.0.name)]?.order },
-                                                 shifts: distinct.map { valueShifts[key($0.0.name)]?.valueShift },
+                                                 shifts: distinct.map { valueShift($0.0.name) },
                                                  transposes: distinct.map { transposes[key($0.0.name)]?.transposed == true })
         var indices = resultIndex.makeIterator()
         var exactCounts: [Int: Int] = [:]
@@ -392,6 +402,7 @@ public struct CheckpointDiff: Sendable {
                               rowOffset: rowOffsets[key(x.name)],
                               valueShift: valueShifts[key(x.name)],
                               transpose: transposes[key(x.name)],
+                              stateSpace: stateSpace[key(x.name)],
                               entryA: x.info.stackedEntry, entryB: y.info.stackedEntry,
                               exactDifferences: exactDifferences)
         }

@@ -76,8 +76,8 @@ enum ScaledDifference {
             let stride = transposed ? rows : 1
             for k in 0..<length {
                 let kB = vector ? order.map { $0.indexInB(k, count: length) } ?? k : k
-                let x = decodeElement(x0.dtype, x0.bytes, x0.start + k) - shift.a
-                let y = decodeElement(y0.dtype, y0.bytes, y0.start + kB * stride) - shift.b
+                let x = shift.mappedA(decodeElement(x0.dtype, x0.bytes, x0.start + k))
+                let y = shift.mappedB(decodeElement(y0.dtype, y0.bytes, y0.start + kB * stride))
                 if x.isFinite { reference.add(x) }
                 if x == y || (x.isNaN && y.isNaN) { continue }
                 differing += 1

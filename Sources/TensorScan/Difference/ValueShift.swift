@@ -1,15 +1,34 @@
-/// Amounts taken off each side's decoded values before a pair is compared: a converter that
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What is done to each side's decoded values before a pair is compared: a converter that
 /// stores `w + 1` (llama.cpp's Gemma norms, `LlamaCppNormShift`) is compared as `stored − 1`,
-/// the values its loader uses. The reference norm is taken of A's shifted values too.
+/// the values its loader uses; one that stores `−exp(A_log)` (a state-space layer's `A`,
+/// `LlamaCppStateSpace`) is compared with `−exp` of the Hub values. The reference norm is taken
+/// of A's values as mapped too.
 public struct ValueShift: Sendable, Equatable {
+    /// Taken off A's (B's) values.
     public var a: Double
     public var b: Double
+    /// Whether A's (B's) values are replaced by `−exp(value)` first.
+    public var negatedExponentialA: Bool
+    public var negatedExponentialB: Bool
 
-    public init(a: Double, b: Double) {
+    public init(a: Double, b: Double, negatedExponentialA: Bool = false, negatedExponentialB: Bool = false) {
         self.a = a
         self.b = b
+        self.negatedExponentialA = negatedExponentialA
+        self.negatedExponentialB = negatedExponentialB
     }
 
-    /// Nothing taken off either side.
-    public var isNone: Bool { a == 0 && b == 0 }
+    /// Nothing done to either side.
+    public var isNone: Bool { a == 0 && b == 0 && !negatedExponentialA && !negatedExponentialB }
+
+    /// A's value `x` as compared.
+    @inline(__always) func mappedA(_ x: Double) -> Double { (negatedExponentialA ? -exp(x) : x) - a }
+    /// B's value `y` as compared.
+    @inline(__always) func mappedB(_ y: Double) -> Double { (negatedExponentialB ? -exp(y) : y) - b }
 }

@@ -114,6 +114,7 @@ struct DiffCommand: ParsableCommand {
                                    rowOffsets: LlamaCppPositionOffset.decisions(a: first, b: second, nameMap: names),
                                    valueShifts: LlamaCppNormShift.decisions(a: first, b: second, nameMap: names),
                                    transposes: LlamaCppTranspose.decisions(a: first, b: second, nameMap: names),
+                                   stateSpace: LlamaCppStateSpace.decisions(a: first, b: second, nameMap: names),
                                    converterAdditions: map == nil ? LlamaCppConverterDrops.added(a: first, b: second, nameMap: names) : [:])
                 }
             }

@@ -38,6 +38,12 @@ enum DiffRendering {
             object["transpose"] = c.transpose.map { transpose in
                 .object(["transposed": .bool(transpose.transposed), "evidence": .string(transpose.evidence)])
             } ?? .null
+            // Added within version 1: a state-space layer's tensor llama.cpp's converter stores
+            // regrouped or as −exp(A_log) (`LlamaCppStateSpace`), or why not; null otherwise.
+            object["state_space"] = c.stateSpace.map { state in
+                .object(["reshaped": .bool(state.reshaped), "negated_exponential": .bool(state.negatedExponential),
+                         "side": .string(state.ggufIsB ? "b" : "a"), "evidence": .string(state.evidence)])
+            } ?? .null
             // Added within version 1: an entry of a stacked tensor (a GGUF file's experts), or null.
             func entry(_ stacked: StackedEntry?) -> JSONValue {
                 stacked.map { .object(["of": .string($0.tensor), "index": .int(Int64($0.index))]) } ?? .null
@@ -229,6 +235,7 @@ enum DiffRendering {
         lines += statementLines("row order", diff.comparisons.compactMap { c in c.rowOrder.map { (c.name, $0.evidence) } })
         lines += statementLines("value shift", diff.comparisons.compactMap { c in c.valueShift.map { (c.name, $0.evidence) } })
         lines += statementLines("layout", diff.comparisons.compactMap { c in c.transpose.map { (c.name, $0.evidence) } })
+        lines += statementLines("state space", diff.comparisons.compactMap { c in c.stateSpace.map { (c.name, $0.evidence) } })
         // One table per model: a line each.
         for c in diff.comparisons {
             guard let offset = c.rowOffset else { continue }

@@ -1,0 +1,95 @@
+import CheckpointIO
+import StrictJSON
+import TensorScan
+
+/// A state-space (Mamba) layer's tensors as llama.cpp's converter stores them, and how `diff`
+/// compares them.
+///
+/// The facts (llama.cpp `convert_hf_to_gguf.py` as vendored by llama-cpp-python 0.3.36, each
+/// class's `modify_tensors`):
+/// - every Hub name ending in `.A_log` is stored as `A = −exp(A_log)` (`ssm_a`): MambaModel and
+///   Mamba2Model (`conversion/mamba.py`), JambaModel (`jamba.py`), Qwen3NextModel and the
+///   Qwen3.5 classes built on it (`qwen.py`), and Mamba2Model's subclasses GraniteHybridModel
+///   (`granite.py`), NemotronHModel (`nemotron.py`) and FalconH1Model (`falcon_h1.py`);
+/// - the causal convolution `conv1d.weight`, `[channels, 1, kernel]`, is stored squeezed,
+///   `[channels, kernel]` (`ssm_conv1d.weight`), by all of them;
+/// - Mamba2Model and its subclasses also store `A` and `D` `[heads]` as `[heads, 1]`, and the
+///   gated norm `[d_inner]` as `[groups, d_inner / groups]` (`ssm_norm.weight`).
+/// Regrouping keeps each value's place in row-major order, so such a pair is compared with B
+/// read in A's shape (`TensorView.reshaped`; rows numbered as A's), and `A` against `−exp` of the
+/// Hub's `A_log`, the values llama.cpp uses. Only these GGUF names, in these architectures, and
+/// only a regrouping of as many values; anything else is compared as stored.
+///
+/// Why: every faithful conversion of a Mamba, Jamba, Nemotron-H or Granite 4 hybrid failed
+/// `diff`, `A_log` at relative L2 ~10 and the reshaped tensors as shape changes (hunt-55a D5).
+public enum LlamaCppStateSpace {
+    /// One pair's comparison.
+    public struct Decision: Sendable, Equatable {
+        /// Whether B was read in A's shape.
+        public let reshaped: Bool
+        /// Whether the Hub side's values were compared as `−exp(value)`.
+        public let negatedExponential: Bool
+        /// Whether the GGUF file is B (else A).
+        public let ggufIsB: Bool
+        /// Why, in one sentence (reports show it).
+        public let evidence: String
+
+        /// What `DifferenceScan` does to each side's values: `−exp` of the Hub side's (A when the
+        /// GGUF file is B).
+        public var valueShift: ValueShift {
+            ValueShift(a: 0, b: 0, negatedExponentialA: negatedExponential && ggufIsB, negatedExponentialB: negatedExponential && !ggufIsB)
+        }
+    }
+
+    /// GGUF architecture → the converter class whose rules apply, and whether it is Mamba-2's
+    /// (which also regroups `A`, `D` and the norm).
+    static let architectures: [String: (converter: String, mamba2: Bool)] = [
+        "mamba": ("MambaModel, conversion/mamba.py", false),
+        "mamba2": ("Mamba2Model, conversion/mamba.py", true),
+        "jamba": ("JambaModel, conversion/jamba.py", false),
+        "qwen3next": ("Qwen3NextModel, conversion/qwen.py", false),
+        "qwen35": ("Qwen3_5TextModel, conversion/qwen.py", false),
+        "qwen35moe": ("Qwen3_5MoeTextModel, conversion/qwen.py", false),
+        "granitehybrid": ("GraniteHybridModel(Mamba2Model), conversion/granite.py", true),
+        "nemotron_h": ("NemotronHModel(Mamba2Model), conversion/nemotron.py", true),
+        "nemotron_h_moe": ("NemotronHModel(Mamba2Model), conversion/nemotron.py", true),
+        "falcon-h1": ("FalconH1Model(Mamba2Model), conversion/falcon_h1.py", true),
+    ]
+
+    /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor of
+    /// the other side, where exactly one side is a GGUF file of one of `architectures` and the GGUF
+    /// name is one of a state-space layer's tensors the converter changes.
+    public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
+        guard let (architecture, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap),
+              let (converter, mamba2) = architectures[architecture] else { return [:] }
+        var result: [ExactText: Decision] = [:]
+        for pair in pairs {
+            let (hub, gguf) = pair.ggufIsB ? (pair.viewA, pair.viewB) : (pair.viewB, pair.viewA)
+            let negated = pair.hubName.hasSuffix(".A_log") && (gguf.name.hasSuffix(".ssm_a") || gguf.name.hasSuffix(".ssm_a.weight"))
+            let regroups = gguf.name.hasSuffix(".ssm_conv1d.weight")
+                || mamba2 && [".ssm_a", ".ssm_d", ".ssm_d.weight", ".ssm_norm.weight"].contains(where: gguf.name.hasSuffix)
+            guard negated || regroups else { continue }
+            var reshaped = false
+            var clauses: [String] = []
+            if regroups, hub.shape != gguf.shape {
+                guard pair.viewB.reshaped(to: pair.viewA.shape) != nil else {
+                    result[ExactText(pair.viewA.name)] = Decision(reshaped: false, negatedExponential: false, ggufIsB: pair.ggufIsB,
+                        evidence: "general.architecture is '\(architecture)', whose converter (\(converter)) regroups this state-space tensor, "
+                            + "but \(shapeText(gguf.shape)) holds no regrouping of \(shapeText(hub.shape)) it could read (another count, or "
+                            + "quantized): compared as stored")
+                    continue
+                }
+                reshaped = true
+                clauses.append("stores this state-space tensor regrouped, \(shapeText(hub.shape)) as \(shapeText(gguf.shape)): "
+                    + "the same values in the same order, compared in A's shape")
+            }
+            if negated { clauses.append("stores A_log as A = −exp(A_log): compared with −exp of the Hub values") }
+            guard !clauses.isEmpty else { continue }
+            result[ExactText(pair.viewA.name)] = Decision(reshaped: reshaped, negatedExponential: negated, ggufIsB: pair.ggufIsB,
+                evidence: "general.architecture is '\(architecture)', whose converter (\(converter)) " + clauses.joined(separator: ", and "))
+        }
+        return result
+    }
+
+    static func shapeText(_ shape: [UInt64]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `diff` of Hub state-space (Mamba) checkpoints against their GGUF conversions
+/// (TestData/gguf-ssm, written by its generate.py: `mamba2-f32.gguf` and `mamba-f32.gguf` are,
+/// tensor for tensor, the bytes llama.cpp's converter writes from those folders; numbers numpy's).
+/// Before: `A_log` failed at relative L2 ~10 (the converter stores −exp(A_log)), and the
+/// tensors it regroups (`conv1d` squeezed, Mamba-2's `A`, `D` and norm) as shape changes.
+@Suite struct GGUFStateSpaceDiffTests {
+    static func expected(_ file: String) throws -> [String: [String: Any]] {
+        try #require((try Fixtures.json("gguf-ssm/expected.json") as? [String: Any])?[file] as? [String: [String: Any]])
+    }
+
+    @Test("faithful Mamba-2 and Mamba conversions: every tensor paired, numbers numpy's; exit 0, either order",
+          arguments: [("mamba2", "mamba2-f32.gguf"), ("mamba", "mamba-f32.gguf")])
+    func faithfulConversion(folder: String, file: String) throws {
+        let (status, report, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-ssm/\(folder)"), Fixtures.path("gguf-ssm/\(file)")])
+        #expect(status == 0)
+        try GGUFRotaryDiffTests.check(tensors, against: Self.expected(file))
+        #expect((report["only_in_a"] as? [String])?.isEmpty == true && (report["only_in_b"] as? [String])?.isEmpty == true)
+        let a = try #require(tensors["backbone.layers.1.mixer.A_log"])
+        let state = try #require(a["state_space"] as? [String: Any])
+        #expect(state["negated_exponential"] as? Bool == true && state["side"] as? String == "b")
+        #expect(state["reshaped"] as? Bool == (folder == "mamba2"))
+        // −exp in float32 against float64: not bytes, a rounding.
+        #expect(a["identical_bytes"] as? Bool == false && (a["relative_l2"] as? Double ?? 1) < 1e-6)
+        let conv = try #require(tensors["backbone.layers.0.mixer.conv1d.weight"])
+        #expect(conv["identical_bytes"] as? Bool == true && conv["comparable"] as? Bool == true)
+        #expect((conv["state_space"] as? [String: Any])?["reshaped"] as? Bool == true)
+        // Tensors the converter leaves alone carry no statement.
+        #expect(tensors["backbone.layers.0.mixer.in_proj.weight"]?["state_space"] is NSNull)
+        let (reverse, _, reversed) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-ssm/\(file)"), Fixtures.path("gguf-ssm/\(folder)")])
+        #expect(reverse == 0)
+        #expect((reversed["blk.1.ssm_a"]?["state_space"] as? [String: Any])?["side"] as? String == "a")
+    }
+
+    @Test("Mamba-2's norm regrouped into 2 groups of 32, compared in A's shape; its text statement")
+    func regroupedNorm() throws {
+        let (_, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-ssm/mamba2"), Fixtures.path("gguf-ssm/mamba2-f32.gguf")])
+        let norm = try #require(tensors["backbone.layers.0.mixer.norm.weight"])
+        #expect(norm["shape_a"] as? [Int] == [64] && norm["shape_b"] as? [Int] == [2, 32] && norm["identical_bytes"] as? Bool == true)
+        let text = try CLI.run(["diff", Fixtures.path("gguf-ssm/mamba2"), Fixtures.path("gguf-ssm/mamba2-f32.gguf")]).stdout
+        #expect(text.contains("state space: 2 tensors (\"backbone.layers.0.mixer.norm.weight\", \"backbone.layers.1.mixer.norm.weight\"): "
+                              + "general.architecture is 'mamba2', whose converter (Mamba2Model, conversion/mamba.py) stores this state-space "
+                              + "tensor regrouped, [64] as [2, 32]: the same values in the same order, compared in A's shape"))
+    }
+
+    @Test("a conversion that kept A_log, or regrouped the norm in another order, fails on those pairs; exit 1",
+          arguments: [("mamba2-no-exp-f32.gguf", "mixer.A_log"), ("mamba2-norm-transposed-f32.gguf", "mixer.norm.weight")])
+    func unfaithful(file: String, failing: String) throws {
+        let expected = try Self.expected(file)
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-ssm/mamba2"), Fixtures.path("gguf-ssm/\(file)")])
+        #expect(status == 1)
+        try GGUFRotaryDiffTests.check(tensors, against: expected)
+        let exceeding = tensors.filter { $0.value["exceeds_tolerance"] as? Bool == true }.keys.sorted()
+        #expect(exceeding == ["backbone.layers.0.\(failing)", "backbone.layers.1.\(failing)"])
+    }
+}
