@@ -83,6 +83,22 @@ import TensorAnalysis
         }
     }
 
+    /// gguf-py 0.19.0 has no `gemma4-assistant`; the converter's gguf-py gives it Gemma 4's norms and
+    /// NextN projections (hunt-56a D1: `post_attention_layernorm` was paired with `ffn_norm`).
+    @Test("a gemma4-assistant file: Gemma 4's norm names and the NextN projections; its masked embedding dropped")
+    func assistant() {
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.post_attention_layernorm.weight", architecture: "gemma4-assistant")
+                == "blk.1.post_attention_norm.weight")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.pre_feedforward_layernorm.weight", architecture: "gemma4-assistant")
+                == "blk.1.ffn_norm.weight")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "pre_projection.weight", architecture: "gemma4-assistant") == "nextn.pre_projection.weight")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "post_projection.weight", architecture: "gemma4-assistant") == "nextn.post_projection.weight")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "pre_projection.weight", architecture: "gemma4") == nil)
+        #expect(LlamaCppConverterDrops.reason(forHubName: "masked_embedding.centroids.weight", architecture: "gemma4-assistant")?
+                    .contains("Gemma4AssistantModel.filter_tensors") == true)
+        #expect(LlamaCppConverterDrops.reason(forHubName: "masked_embedding.centroids.weight", architecture: "gemma4") == nil)
+    }
+
     @Test("an expert bias takes .weight too, as the converter's suffix test reads it: no name gguf-py knows")
     func expertBias() {
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.experts.down_proj.bias", architecture: "gemma4") == nil)

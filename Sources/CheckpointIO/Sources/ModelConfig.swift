@@ -135,14 +135,12 @@ public struct ModelConfig: Sendable, Equatable {
         public var theta: Double?
         public var headDimension: Int?
         public var originalMaxPositions: Double?
-        /// Gemma 4's full-attention head dimension as its converter finds it
-        /// (`conversion/gemma.py`, `Gemma4Model.generate_extra_tensors`): `global_head_dim`, else
-        /// the `head_dim` of the first `per_layer_config` entry, in file order, whose layer
-        /// `layer_types` calls `full_attention`. nil when neither gives one, or when a
-        /// `per_layer_config` key met before it is not plain ASCII digits: the converter's
-        /// `int(key)` fails on most such keys and reads a few (`" 1"`, `"+1"`, `"1_0"`) as numbers;
-        /// such a config is not second-guessed, so its table is not recognised.
+        /// Gemma 4's full-attention head dimension as its converter finds it (see
+        /// `readGemma4`); nil when the config gives none.
         public var fullAttentionHeadDimension: Int?
+        /// Gemma 4's `partial_rotary_factor` of its proportional full-attention rope (see
+        /// `readGemma4`); nil when the config states no proportional rope.
+        public var proportionalFraction: Double?
         public init() {}
     }
 
@@ -329,18 +327,7 @@ public struct ModelConfig: Sendable, Equatable {
         config.rotary.theta = number("rope_theta")
         config.rotary.headDimension = number("head_dim").flatMap { Int(exactly: $0) }
         config.rotary.originalMaxPositions = number("original_max_position_embeddings")
-        config.rotary.fullAttentionHeadDimension = number("global_head_dim").flatMap { Int(exactly: $0) } ?? {
-            guard case .object(let layers)? = merged("per_layer_config"), case .array(let types)? = merged("layer_types") else { return nil }
-            for layer in layers {
-                guard !layer.key.isEmpty, layer.key.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-                // More than nine digits: a layer far past any `layer_types` list, skipped as the converter skips it.
-                guard layer.key.utf8.count <= 9, let index = Int(layer.key) else { continue }
-                guard index < types.count, case .string("full_attention") = types[index],
-                      case .number(let n)? = layer.value.lastValue(for: "head_dim") else { continue }
-                return Double(n.text).flatMap { Int(exactly: $0) }
-            }
-            return nil
-        }()
+        config.rotary.readGemma4(merged: merged, modelType: config.textConfigModelType ?? config.modelType)
         return config
     }
 
@@ -412,7 +399,7 @@ public struct ModelConfig: Sendable, Equatable {
 extension JSONNode {
     /// The value of the last member called `key` when this is an object (Python's `json`
     /// keeps the last of duplicate keys).
-    func lastValue(for key: String) -> JSONNode? {
+    package func lastValue(for key: String) -> JSONNode? {
         guard case .object(let members) = self else { return nil }
         return members.last { ExactText.same($0.key, key) }?.value
     }

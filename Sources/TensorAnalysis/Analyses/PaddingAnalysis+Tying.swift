@@ -46,8 +46,10 @@ extension PaddingAnalysis {
         // lm_head to `embed_tokens` only (`_tied_weights_keys` of Gemma3nForCausalLM,
         // Gemma4ForCausalLM and their ForConditionalGeneration classes), so tie_word_embeddings
         // and the type's default say nothing of it. It was "tied (evidence: config)" with its pad
-        // row explained (2026-12-07). Identical bytes or an alias still speak.
-        if [.config, .modelTypeDefault].contains(judgement.evidence), !role.isOutputProjection(view.name),
+        // row explained (2026-12-07). Only a tie the bytes or an alias prove still speaks: in an
+        // untied model it was "not tied (evidence: identical-bytes)" by a sentence about the input
+        // embedding and lm_head (hunt-56a A3).
+        if !(judgement.tied == true && [.identicalBytes, .metadataAlias].contains(judgement.evidence)), !role.isOutputProjection(view.name),
            untiedAuxiliaryEmbeddings.contains(where: view.name.hasSuffix) {
             return TyingJudgement(tied: nil, evidence: .unknown,
                                   detail: "\(view.name) is a per-layer token table of its own: tie_word_embeddings ties the output projection to the input embedding "

@@ -30,6 +30,8 @@ import GGUFFormat
 ///   `vocab_projector`; in DistilBertForMaskedLM they sit beside `distilbert.`, not under it).
 ///   Only for a DistilBERT side — config.json's model_type `distilbert`, or tensors named
 ///   `distilbert.…` — since only that converter class has the rule.
+/// - architecture `gemma4-assistant`: `Gemma4AssistantModel.filter_tensors` (`conversion/gemma.py`)
+///   skips every name holding `masked_embedding` (the ordered-embedding centroids and ordering).
 /// Only names these rules cover are excused; any other missing tensor still fails.
 public enum LlamaCppConverterDrops {
     static let bufferEndings = [".attention.masked_bias", ".attention.bias", ".rotary_emb.inv_freq"]
@@ -49,6 +51,9 @@ public enum LlamaCppConverterDrops {
             return "a buffer llama.cpp's converter skips for every model (convert_hf_to_gguf.py, ModelBase.prepare_tensors)"
         }
         if architecture == "bert", let why = bertReason(forHubName: name, distilBERT: distilBERT) { return why }
+        if architecture == "gemma4-assistant", name.contains("masked_embedding") {
+            return "llama.cpp's Gemma 4 assistant converter skips the masked embedding (conversion/gemma.py, Gemma4AssistantModel.filter_tensors)"
+        }
         // After the BERT converters' own rules, which run first (their `filter_tensors` call this one last).
         if architecture != "clip", multimodalPrefixes.contains(where: name.hasPrefix) || multimodalParts.contains(where: name.contains) {
             return "a vision or audio tensor llama.cpp's text converter skips (convert_hf_to_gguf.py, TextModel.filter_tensors); "

@@ -65,7 +65,8 @@ public enum LlamaCppNameMap {
         }
         // A name holding `{N}` itself is no block name gguf-py would form.
         guard !base.contains("{N}") else { return nil }
-        let own = architecture.flatMap { architectureNames[$0] }
+        let own = architecture.flatMap { architectureNames[$0] ?? architectureNames[architectureAliases[$0] ?? ""] }
+        if architecture == "gemma4-assistant", let nextn = gemma4AssistantNames[base] { return nextn }
         func named(_ pattern: String) -> String? { own?[pattern] ?? defaultNames[pattern] }
         // As gguf-py's `get_name(key, try_suffixes=(".weight", ".bias"))`: the whole name first
         // (a few patterns end in `.weight` themselves), then without one suffix.
@@ -117,6 +118,19 @@ public enum LlamaCppNameMap {
         if name.contains("down_proj"), name.hasSuffix("_bias") { return name.replacing("down_proj_bias", with: "down_proj.bias") }
         return name
     }
+
+    /// Architectures gguf-py 0.19.0 (whose tables `architectureNames` holds) does not know, and the
+    /// one whose names they use: `gemma4-assistant` (Gemma4AssistantModel, a Gemma4Model subclass,
+    /// in the llama.cpp vendored by llama-cpp-python 0.3.36; its gguf-py's `MODEL_TENSORS` for it
+    /// holds Gemma 4's norms). Why: the default names paired `post_attention_layernorm` with
+    /// `ffn_norm` (hunt-56a D1).
+    static let architectureAliases: [String: String] = ["gemma4-assistant": "gemma4"]
+
+    /// Gemma 4 assistant's own tensors, as that gguf-py's `tensor_mapping.py` names them (NextN
+    /// projections from and to the backbone's width).
+    static let gemma4AssistantNames: [String: String] = [
+        "pre_projection.weight": "nextn.pre_projection.weight", "post_projection.weight": "nextn.post_projection.weight",
+    ]
 
     /// The architectures `Gemma4Model`'s converter methods write (`conversion/gemma.py`: Gemma 4,
     /// Gemma 4 Unified and, through `Gemma4AssistantModel`, `gemma4-assistant`).

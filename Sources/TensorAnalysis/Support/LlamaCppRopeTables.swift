@@ -40,11 +40,12 @@ enum LlamaCppRopeTables {
     /// What the converter writes as `name` from `config`; nil when the config states nothing that
     /// makes it write that table (or no config).
     static func expected(_ name: String, config: ModelConfig?) -> Table? {
-        guard let config, let parameters = config.rotary.parameters else { return nil }
+        guard let config else { return nil }
+        let parameters = config.rotary.parameters
         switch name {
-        case "rope_freqs.weight": return llama3(parameters, config: config) ?? proportional(parameters, config: config)
-        case "rope_factors_long.weight": return list(parameters["long_factor"], key: "long_factor")
-        case "rope_factors_short.weight": return list(parameters["short_factor"], key: "short_factor")
+        case "rope_freqs.weight": return parameters.flatMap { llama3($0, config: config) } ?? proportional(config: config)
+        case "rope_factors_long.weight": return parameters.flatMap { list($0.lastValue(for: "long_factor"), key: "long_factor") }
+        case "rope_factors_short.weight": return parameters.flatMap { list($0.lastValue(for: "short_factor"), key: "short_factor") }
         default: return nil
         }
     }
@@ -59,15 +60,12 @@ enum LlamaCppRopeTables {
         }
     }
 
-    /// Gemma 4's table (see the type's doc), when `full_attention`'s `rope_type` is `proportional`.
-    /// The converter reads `partial_rotary_factor` there without a default, so a config without
-    /// it makes no table.
-    static func proportional(_ parameters: JSONNode, config: ModelConfig) -> Table? {
-        guard case .object? = parameters["full_attention"], let full = parameters["full_attention"],
-              case .string("proportional")? = full["rope_type"],
-              case .number(let number)? = full["partial_rotary_factor"], let fraction = Double(number.text),
-              let dimension = config.rotary.fullAttentionHeadDimension, dimension >= 2, dimension <= 1 << 16,
-              fraction.isFinite, fraction >= 0, fraction <= 1 else { return nil }
+    /// Gemma 4's table (see the type's doc), from the proportional rope and head dimension
+    /// `ModelConfig.Rotary` reads as the converter sees them. The converter reads
+    /// `partial_rotary_factor` without a default, so a config without it makes no table.
+    static func proportional(config: ModelConfig) -> Table? {
+        guard let fraction = config.rotary.proportionalFraction, let dimension = config.rotary.fullAttentionHeadDimension,
+              dimension >= 2, dimension <= 1 << 16, fraction.isFinite, fraction >= 0, fraction <= 1 else { return nil }
         // Python's int() of a float truncates toward zero, as `Int(_:)` does.
         let rotated = Int(Double(dimension) * fraction / 2), half = dimension / 2
         guard rotated <= half else { return nil }
@@ -89,13 +87,14 @@ enum LlamaCppRopeTables {
 
     static func llama3(_ parameters: JSONNode, config: ModelConfig) -> Table? {
         let rope: JSONNode
-        if case .object? = parameters["full_attention"], let full = parameters["full_attention"] { rope = full } else { rope = parameters }
+        // Last-wins, as Python's json keeps the last of a key written twice.
+        if let full = parameters.lastValue(for: "full_attention"), case .object = full { rope = full } else { rope = parameters }
         func text(_ key: String) -> String? {
-            if case .string(let s)? = rope[key] { return s }
+            if case .string(let s)? = rope.lastValue(for: key) { return s }
             return nil
         }
         func number(_ key: String) -> Double? {
-            if case .number(let n)? = rope[key] { return Double(n.text) }
+            if case .number(let n)? = rope.lastValue(for: key) { return Double(n.text) }
             return nil
         }
         guard (text("rope_type") ?? text("type"))?.lowercased() == "llama3" else { return nil }
