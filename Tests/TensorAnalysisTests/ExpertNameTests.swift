@@ -129,3 +129,19 @@ import TensorAnalysis
         #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.1.mlp.experts.gate_up_proj_bias", architecture: "gpt-oss") == nil)
     }
 }
+
+/// Gemma 3n's converter (`conversion/gemma.py`, `Gemma3NModel`): AltUp projections stacked in
+/// order 0, 1, 2, `.weight` after `_scale` (checked by value on a conversion by the converter, hunt-56a D3).
+@Suite struct Gemma3nNameTests {
+    @Test("AltUp projections are entries of the stacked tensor; correct_output_scale takes .weight")
+    func altup() {
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.altup_projections.2.weight", architecture: "gemma3n") == "altup_proj.weight[2]")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.language_model.altup_unembed_projections.0.weight", architecture: "gemma3n")
+                == "altup_unembd_proj.weight[0]")
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.layers.4.altup.correct_output_scale", architecture: "gemma3n")
+                == "blk.4.altup_correct_scale.weight")
+        // Only three inputs are stacked; another architecture stacks nothing.
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.altup_projections.3.weight", architecture: "gemma3n") == nil)
+        #expect(LlamaCppNameMap.ggufName(forHubName: "model.altup_projections.1.weight", architecture: "gemma3") == nil)
+    }
+}

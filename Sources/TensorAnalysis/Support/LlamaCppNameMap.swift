@@ -57,6 +57,12 @@ public enum LlamaCppNameMap {
         // `….expert_bias.bias`, so it is stored as `blk.N.exp_probs_b.bias`.
         if let architecture, expertBiasRenamers.contains(architecture), base.hasSuffix(".expert_bias") { base += ".bias" }
         if architecture == "gpt-oss" { base = gptOssName(base) }
+        if architecture == "gemma3n" {
+            if base.hasSuffix("_scale") { base += ".weight" }
+            if let (stacked, index) = gemma3nAltupParts(of: base), let gguf = suffixedLookup(stacked, { defaultNames[$0] }) {
+                return TensorView.sliceName(gguf, index)
+            }
+        }
         if let architecture, gemma4Architectures.contains(architecture) {
             switch gemma4Name(base) {
             case .renamed(let renamed): base = renamed
@@ -117,6 +123,23 @@ public enum LlamaCppNameMap {
         if name.contains("sinks") { return name + ".weight" }
         if name.contains("down_proj"), name.hasSuffix("_bias") { return name.replacing("down_proj_bias", with: "down_proj.bias") }
         return name
+    }
+
+    /// Gemma 3n's AltUp projections as its converter stacks them (`conversion/gemma.py`,
+    /// `Gemma3NModel.modify_tensors`): `model.altup_projections.E.weight` and
+    /// `model.altup_unembed_projections.E.weight`, E = 0, 1, 2, are `torch.stack`ed in that order as
+    /// `model.altup_projections.weight` (`altup_proj.weight`) and `model.altup_unembed_projections.weight`
+    /// (`altup_unembd_proj.weight`): the stacked name and E, or nil. (Its `filter_tensors` also
+    /// appends `.weight` to every name ending in `_scale`: `….altup.correct_output_scale` is
+    /// `blk.N.altup_correct_scale.weight`.) Why: a faithful Gemma 3n conversion failed `diff` on
+    /// them (hunt-56a D3).
+    static func gemma3nAltupParts(of name: String) -> (stacked: String, index: Int)? {
+        for stem in ["model.altup_projections.", "model.altup_unembed_projections."] where name.hasPrefix(stem) && name.hasSuffix(".weight") {
+            let digit = name.dropFirst(stem.count).dropLast(".weight".count)
+            guard digit.count == 1, let index = Int(digit), (0 ... 2).contains(index) else { return nil }
+            return (stem + "weight", index)
+        }
+        return nil
     }
 
     /// Architectures gguf-py 0.19.0 (whose tables `architectureNames` holds) does not know, and the
