@@ -5,7 +5,7 @@ import TestSupport
 /// `diff --json` against its committed JSON Schema (`schemas/diff-report.schema.json`), as the
 /// audit report is checked against its own: reports that ran (identical, exceeding, shape and
 /// dtype changes, tied copies both ways round, source issues, llama's q/k row order, non-finite
-/// numbers written as strings, a RoBERTa position table's row offset, a state-space layer's regrouped tensors) and one
+/// numbers written as strings, a RoBERTa position table's row offset, a state-space layer's regrouped tensors, Gemma 3n's padded token tables) and one
 /// that could not read its input.
 @Suite struct DiffSchemaTests {
     static let schema = Fixtures.root.deletingLastPathComponent().appendingPathComponent("schemas/diff-report.schema.json")
@@ -19,6 +19,7 @@ import TestSupport
         ("gguf-rope/hub", "gguf-rope/llama-q8_0.gguf"),
         ("gguf-bert-family/roberta", "gguf-bert-family/roberta-misaligned.gguf"),
         ("gguf-ssm/mamba2", "gguf-ssm/mamba2-f32.gguf"),
+        ("gguf-gemma3n/gemma3n", "gguf-gemma3n/gemma3n-nonzero-pad-q8_0.gguf"),
         ("diff-f64-range/tiny.safetensors", "diff-f64-range/huge.safetensors"),
         ("bad/invalid-offset--overlap.safetensors", "diff/source-f32.safetensors"),
     ]

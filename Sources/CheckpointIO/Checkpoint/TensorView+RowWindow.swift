@@ -24,6 +24,31 @@ extension TensorView {
 }
 
 extension TensorView {
+    /// This tensor's first `count` rows: the same bytes up to row `count`, under the same name,
+    /// with dimension 0 reduced to `count`. Nil when that is no whole-byte prefix of rows: a
+    /// tensor of rank < 2, `count` outside `0 ... rowCount`, or rows that do not fill whole bytes
+    /// (packed F4/F6). Quantized rows are whole blocks, so they are cut alike.
+    ///
+    /// Why: llama.cpp's Gemma 3n converter pads the token tables with zero rows up to `vocab_size`
+    /// (`LlamaCppVocabPadding`); `diff` compares the Hub rows with the GGUF side's first rows by
+    /// reading this view, no copy.
+    package func keepingLeadingRows(_ count: Int) -> TensorView? {
+        guard info.shape.count >= 2, count >= 0, count <= rowCount else { return nil }
+        let bits = rowBits
+        guard bits != .max, bits % 8 == 0 else { return nil }
+        let (kept, overflow) = (bits / 8).multipliedReportingOverflow(by: count)
+        guard !overflow, UInt64(kept) <= info.byteCount else { return nil }
+        var shape = info.shape
+        shape[0] = UInt64(count)
+        var entry = TensorEntry(name: info.name, dtype: info.dtype, shape: shape, begin: info.begin, end: info.begin + UInt64(kept),
+                                elementCount: shape.reduce(1, *))
+        entry.gathered = info.gathered
+        entry.stackedEntry = info.stackedEntry
+        return TensorView(info: entry, mapping: mapping, dataStart: dataStart)
+    }
+}
+
+extension TensorView {
     /// Entry `index` of dimension 0 as a tensor of its own: the bytes of that entry, shape
     /// without its first dimension, named `name[index]` (`sliceName`). Nil when that is no
     /// whole-byte range: a tensor of rank < 2, `index` outside `0 ..< shape[0]`, or entries

@@ -50,6 +50,10 @@ public struct CheckpointDiff: Sendable {
         /// `−exp(A_log)` was compared with its GGUF conversion, or why not; nil for every other
         /// tensor (`LlamaCppStateSpace`).
         public let stateSpace: LlamaCppStateSpace.Decision?
+        /// How a token table llama.cpp's converter pads with zero rows (Gemma 3n's) was compared
+        /// with its GGUF conversion: over the Hub's rows, or why not; nil for every other tensor
+        /// (`LlamaCppVocabPadding`).
+        public let rowPadding: LlamaCppVocabPadding.Decision?
         /// When A's or B's side of the pair is an entry of a stacked tensor (`NAME[E]`, a GGUF
         /// file's experts): which tensor and index; nil for a tensor stored under its name, so
         /// a report tells an entry from a tensor a file itself calls `X[0]`.
@@ -58,11 +62,15 @@ public struct CheckpointDiff: Sendable {
 
         /// The shapes whose values were compared: as stored, except the Hub side's position rows
         /// the converter cut (`rowOffset`). `shapeA`/`shapeB` stay as stored.
-        public var comparedShapeA: [UInt64] { Self.skipping(rowOffset.flatMap { $0.hubIsA ? $0.hubRowsSkipped : nil }, of: shapeA) }
+        public var comparedShapeA: [UInt64] {
+            Self.skipping(rowOffset.flatMap { $0.hubIsA ? $0.hubRowsSkipped : nil } ?? rowPadding.flatMap { $0.ggufIsB ? nil : $0.rowsPadded },
+                          of: shapeA)
+        }
         public var comparedShapeB: [UInt64] {
             // B read in A's shape (`LlamaCppStateSpace`).
             if stateSpace?.reshaped == true { return comparedShapeA }
-            let shape = Self.skipping(rowOffset.flatMap { $0.hubIsA ? nil : $0.hubRowsSkipped }, of: shapeB)
+            let shape = Self.skipping(rowOffset.flatMap { $0.hubIsA ? nil : $0.hubRowsSkipped } ?? rowPadding.flatMap { $0.ggufIsB ? $0.rowsPadded : nil },
+                                      of: shapeB)
             return transpose?.transposed == true ? shape.reversed() : shape
         }
 
@@ -232,7 +240,8 @@ public struct CheckpointDiff: Sendable {
                 nameMap: [ExactText: String] = [:], rowOrders: [ExactText: LlamaCppRotaryOrder.Decision] = [:],
                 converterDrops: [ExactText: String] = [:], rowOffsets: [ExactText: LlamaCppPositionOffset.Decision] = [:],
                 valueShifts: [ExactText: LlamaCppNormShift.Decision] = [:], transposes: [ExactText: LlamaCppTranspose.Decision] = [:],
-                stateSpace: [ExactText: LlamaCppStateSpace.Decision] = [:], converterAdditions: [ExactText: String] = [:]) {
+                stateSpace: [ExactText: LlamaCppStateSpace.Decision] = [:], rowPaddings: [ExactText: LlamaCppVocabPadding.Decision] = [:],
+                converterAdditions: [ExactText: String] = [:]) {
         self.tolerance = tolerance
         sourceIssuesA = SourceRules.findings(a)
         sourceIssuesB = SourceRules.findings(b)
@@ -340,6 +349,11 @@ public struct CheckpointDiff: Sendable {
         func window(_ x: TensorView, _ y: TensorView) -> (TensorView, TensorView) {
             // A state-space tensor the converter regrouped: B read in A's shape.
             if stateSpace[key(x.name)]?.reshaped == true, let regrouped = y.reshaped(to: x.shape) { return (x, regrouped) }
+            // A token table the converter padded with zero rows: the GGUF side without them.
+            if let padding = rowPaddings[key(x.name)], let rows = padding.rowsPadded {
+                if padding.ggufIsB { return (x, y.keepingLeadingRows(y.rowCount - rows) ?? y) }
+                return (x.keepingLeadingRows(x.rowCount - rows) ?? x, y)
+            }
             guard let offset = rowOffsets[key(x.name)], let rows = offset.hubRowsSkipped else { return (x, y) }
             if offset.hubIsA { return (x.droppingLeadingRows(rows) ?? x, y) }
             return (x, y.droppingLeadingRows(rows) ?? y)
@@ -403,6 +417,7 @@ public struct CheckpointDiff: Sendable {
                               valueShift: valueShifts[key(x.name)],
                               transpose: transposes[key(x.name)],
                               stateSpace: stateSpace[key(x.name)],
+                              rowPadding: rowPaddings[key(x.name)],
                               entryA: x.info.stackedEntry, entryB: y.info.stackedEntry,
                               exactDifferences: exactDifferences)
         }

@@ -115,6 +115,7 @@ struct DiffCommand: ParsableCommand {
                                    valueShifts: LlamaCppNormShift.decisions(a: first, b: second, nameMap: names),
                                    transposes: LlamaCppTranspose.decisions(a: first, b: second, nameMap: names),
                                    stateSpace: LlamaCppStateSpace.decisions(a: first, b: second, nameMap: names),
+                                   rowPaddings: LlamaCppVocabPadding.decisions(a: first, b: second, nameMap: names),
                                    converterAdditions: map == nil ? LlamaCppConverterDrops.added(a: first, b: second, nameMap: names) : [:])
                 }
             }

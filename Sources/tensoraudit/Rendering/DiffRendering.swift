@@ -44,6 +44,12 @@ enum DiffRendering {
                 .object(["reshaped": .bool(state.reshaped), "negated_exponential": .bool(state.negatedExponential),
                          "side": .string(state.ggufIsB ? "b" : "a"), "evidence": .string(state.evidence)])
             } ?? .null
+            // Added within version 1: a token table llama.cpp's converter pads with zero rows
+            // (Gemma 3n's), compared over the Hub's rows (`LlamaCppVocabPadding`), or why not; null otherwise.
+            object["row_padding"] = c.rowPadding.map { padding in
+                .object(["rows_padded": padding.rowsPadded.map { .int(Int64($0)) } ?? .null,
+                         "side": .string(padding.ggufIsB ? "b" : "a"), "evidence": .string(padding.evidence)])
+            } ?? .null
             // Added within version 1: an entry of a stacked tensor (a GGUF file's experts), or null.
             func entry(_ stacked: StackedEntry?) -> JSONValue {
                 stacked.map { .object(["of": .string($0.tensor), "index": .int(Int64($0.index))]) } ?? .null
@@ -236,6 +242,7 @@ enum DiffRendering {
         lines += statementLines("value shift", diff.comparisons.compactMap { c in c.valueShift.map { (c.name, $0.evidence) } })
         lines += statementLines("layout", diff.comparisons.compactMap { c in c.transpose.map { (c.name, $0.evidence) } })
         lines += statementLines("state space", diff.comparisons.compactMap { c in c.stateSpace.map { (c.name, $0.evidence) } })
+        lines += statementLines("row padding", diff.comparisons.compactMap { c in c.rowPadding.map { (c.name, $0.evidence) } })
         // One table per model: a line each.
         for c in diff.comparisons {
             guard let offset = c.rowOffset else { continue }
