@@ -15,8 +15,8 @@ Checked 2026-12-07 on conversions by that converter of tiny Mamba and Mamba-2 mo
 transformers 5.25: the regrouped tensors equal bitwise, and `A` equals −exp(A_log) in float32.
 
 This script writes the same with numpy and gguf-py 0.19.0, and `expected.json`: per Hub tensor its
-GGUF name and numpy's float64 relative L2 and max |a − b| of the Hub values (`−exp` of them for
-`A_log`) against the GGUF values.
+GGUF name and numpy's float64 relative L2 and max |a − b| of the Hub values (for `A_log`, `−exp` of
+them in float64 rounded to float32) against the GGUF values.
 
 Run from the repository root: `python3 TestData/gguf-ssm/generate.py` (gguf 0.19.0, numpy,
 safetensors, torch). Fixed seed. Sizes are cut small. The GGUF files `mamba2-f32.gguf` and
@@ -28,6 +28,8 @@ folders (checked 2026-12-07 with a full transformers config beside them).
 - `mamba/` + `mamba-f32.gguf`: architecture `mamba` (Mamba-1): `A_log` `[64, 8]`, conv1d squeezed.
 - `mamba2-no-exp-f32.gguf`: `ssm_a` holds `A_log` itself, reshaped (a converter that forgot the
   −exp): that pair exceeds.
+- `mamba2-norm-4-rows-f32.gguf`: `ssm_norm.weight` `[4, 16]` where `ssm.group_count` says 2 (the
+  same values in the same order, but a shape llama.cpp's loader refuses): a shape change.
 - `mamba2-norm-transposed-f32.gguf`: `ssm_norm.weight` `[2, 32]` filled column-wise (another
   order of the same values): that pair exceeds; a shape check alone would pass it.
 """
@@ -73,14 +75,15 @@ def mamba_hub(d_inner=64, state=8, dt_rank=4):
     return t
 
 
-def converted(name, a, mamba2, groups=None, d_inner=None, exp=True, norm_order="C"):
+def converted(name, a, mamba2, groups=None, d_inner=None, exp=True, norm_order="C", norm_groups=None):
     """The converter's tensor for Hub tensor `name` (see the module doc), as float32."""
     if name.endswith(".conv1d.weight"):
         a = a.squeeze()
     if mamba2 and name.endswith((".A_log", ".D")):
         a = a.reshape(*a.shape, 1)
     if mamba2 and name.endswith(".mixer.norm.weight"):
-        a = a.reshape((groups, d_inner // groups), order=norm_order)
+        rows = norm_groups or groups
+        a = a.reshape((rows, d_inner // rows), order=norm_order)
     if name.endswith(".A_log") and exp:
         # With torch, as the converter computes it: numpy's float32 exp, and float64 rounded to
         # float32, differ from torch's in the last place for some values.
@@ -89,20 +92,24 @@ def converted(name, a, mamba2, groups=None, d_inner=None, exp=True, norm_order="
     return a.astype(np.float32)
 
 
-def write(path, arch, hub, **how):
+def write(path, arch, hub, groups=None, **how):
     names = gguf.get_tensor_name_map(arch, LAYERS)
     w = GGUFWriter(os.path.join(HERE, path), gguf.MODEL_ARCH_NAMES[arch])
     w.add_block_count(LAYERS)
+    if groups is not None:
+        w.add_ssm_group_count(groups)  # as Mamba2Model.set_gguf_parameters writes it
     expected = {}
     for name, a in hub.items():
         base = name.replace(".dt_bias", ".dt_proj.bias")
         target = names.get_name(base, try_suffixes=(".weight", ".bias"))
         assert target is not None, name
-        b = converted(name, a, arch == gguf.MODEL_ARCH.MAMBA2, **how)
+        b = converted(name, a, arch == gguf.MODEL_ARCH.MAMBA2, groups=groups, **how)
         w.add_tensor(target, b)
         x = a.astype(np.float64)
         if name.endswith(".A_log"):
-            x = -np.exp(x)
+            # −exp in float64, rounded to float32: what `diff` compares the stored A with (the
+            # converter computes it in float32, and overflows to −inf from 89 on).
+            x = -(np.exp(x).astype(np.float32).astype(np.float64))
         d = x.reshape(-1) - b.astype(np.float64).reshape(-1)
         expected[name] = {"gguf_name": target, "relative_l2": float(np.linalg.norm(d) / np.linalg.norm(x)), "max_abs": float(np.abs(d).max())}
     w.write_header_to_file()
@@ -133,6 +140,8 @@ def main():
         "mamba2-no-exp-f32.gguf": write("mamba2-no-exp-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=groups, d_inner=d_inner, exp=False),
         "mamba2-norm-transposed-f32.gguf": write("mamba2-norm-transposed-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=groups,
                                                 d_inner=d_inner, norm_order="F"),
+        "mamba2-norm-4-rows-f32.gguf": write("mamba2-norm-4-rows-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=groups,
+                                            d_inner=d_inner, norm_groups=4),
     }
     with open(os.path.join(HERE, "expected.json"), "w") as out:
         json.dump(expected, out, indent=1, sort_keys=True)

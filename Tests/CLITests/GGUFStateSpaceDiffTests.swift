@@ -56,4 +56,17 @@ import TestSupport
         let exceeding = tensors.filter { $0.value["exceeds_tolerance"] as? Bool == true }.keys.sorted()
         #expect(exceeding == ["backbone.layers.0.\(failing)", "backbone.layers.1.\(failing)"])
     }
+
+    /// hunt-56b A1: any regrouping of as many values passed, though llama.cpp's loader expects
+    /// exactly the converter's shape.
+    @Test("a norm regrouped into 4 rows where ssm.group_count says 2 is a shape change, said why; exit 1")
+    func otherGrouping() throws {
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-ssm/mamba2"), Fixtures.path("gguf-ssm/mamba2-norm-4-rows-f32.gguf")])
+        #expect(status == 1)
+        let norm = try #require(tensors["backbone.layers.0.mixer.norm.weight"])
+        #expect(norm["comparable"] as? Bool == false && norm["shape_b"] as? [Int] == [4, 16])
+        let state = try #require(norm["state_space"] as? [String: Any])
+        #expect(state["reshaped"] as? Bool == false && state["negated_exponential"] as? Bool == false)
+        #expect((state["evidence"] as? String)?.hasSuffix("stores this state-space tensor [64], as [2, 32], but the GGUF side holds [4, 16] F32: compared as stored") == true)
+    }
 }

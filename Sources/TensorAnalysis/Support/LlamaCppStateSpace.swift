@@ -61,34 +61,53 @@ public enum LlamaCppStateSpace {
     /// name is one of a state-space layer's tensors the converter changes.
     public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
         guard let (architecture, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap),
-              let (converter, mamba2) = architectures[architecture] else { return [:] }
+              let (converter, mamba2) = architectures[architecture], let gguf = (a.ggufModel ?? b.ggufModel) else { return [:] }
+        // Mamba-2's norm groups, as the converter writes them (`add_ssm_group_count`; its default 1).
+        let groups = gguf.metadata["\(architecture).ssm.group_count"]?.integer ?? 1
         var result: [ExactText: Decision] = [:]
         for pair in pairs {
-            let (hub, gguf) = pair.ggufIsB ? (pair.viewA, pair.viewB) : (pair.viewB, pair.viewA)
-            let negated = pair.hubName.hasSuffix(".A_log") && (gguf.name.hasSuffix(".ssm_a") || gguf.name.hasSuffix(".ssm_a.weight"))
-            let regroups = gguf.name.hasSuffix(".ssm_conv1d.weight")
-                || mamba2 && [".ssm_a", ".ssm_d", ".ssm_d.weight", ".ssm_norm.weight"].contains(where: gguf.name.hasSuffix)
-            guard negated || regroups else { continue }
-            var reshaped = false
+            let (hub, stored) = pair.ggufIsB ? (pair.viewA, pair.viewB) : (pair.viewB, pair.viewA)
+            let negated = pair.hubName.hasSuffix(".A_log") && (stored.name.hasSuffix(".ssm_a") || stored.name.hasSuffix(".ssm_a.weight"))
+            let expected = regrouped(hub.shape, as: stored.name, mamba2: mamba2, groups: groups)
+            guard negated || expected != nil else { continue }
+            let claim = "general.architecture is '\(architecture)', whose converter (\(converter)) "
             var clauses: [String] = []
-            if regroups, hub.shape != gguf.shape {
-                guard pair.viewB.reshaped(to: pair.viewA.shape) != nil else {
+            var reshaped = false
+            if hub.shape != stored.shape {
+                // Exactly the converter's shape, and both sides readable in the other's (one value
+                // per element): a file of another grouping is one llama.cpp's loader refuses, and a
+                // quantized side cannot be read regrouped (hunt-56b A1, A2).
+                guard let expected, stored.shape == expected, stored.reshaped(to: hub.shape) != nil, hub.reshaped(to: stored.shape) != nil else {
+                    let converterShape = expected.map { ", as \(shapeText($0))" } ?? ""
                     result[ExactText(pair.viewA.name)] = Decision(reshaped: false, negatedExponential: false, ggufIsB: pair.ggufIsB,
-                        evidence: "general.architecture is '\(architecture)', whose converter (\(converter)) regroups this state-space tensor, "
-                            + "but \(shapeText(gguf.shape)) holds no regrouping of \(shapeText(hub.shape)) it could read (another count, or "
-                            + "quantized): compared as stored")
+                        evidence: claim + "stores this state-space tensor \(shapeText(hub.shape))\(converterShape), but the GGUF side holds "
+                            + "\(shapeText(stored.shape)) \(stored.elementType.rawValue): compared as stored")
                     continue
                 }
                 reshaped = true
-                clauses.append("stores this state-space tensor regrouped, \(shapeText(hub.shape)) as \(shapeText(gguf.shape)): "
+                clauses.append("stores this state-space tensor regrouped, \(shapeText(hub.shape)) as \(shapeText(stored.shape)): "
                     + "the same values in the same order, compared in A's shape")
             }
-            if negated { clauses.append("stores A_log as A = −exp(A_log): compared with −exp of the Hub values") }
+            if negated { clauses.append("stores A_log as A = −exp(A_log) in float32: compared with −exp of the Hub values") }
             guard !clauses.isEmpty else { continue }
             result[ExactText(pair.viewA.name)] = Decision(reshaped: reshaped, negatedExponential: negated, ggufIsB: pair.ggufIsB,
-                evidence: "general.architecture is '\(architecture)', whose converter (\(converter)) " + clauses.joined(separator: ", and "))
+                evidence: claim + clauses.joined(separator: ", and "))
         }
         return result
+    }
+
+    /// The shape the converter stores a Hub tensor of `shape` in as GGUF tensor `name`, when it
+    /// regroups it: `conv1d.weight` squeezed (every dimension of size 1 dropped, `torch.squeeze`);
+    /// Mamba-2's `A` and `D` with a trailing 1; its norm `[d]` as `[groups, d / groups]`. nil for
+    /// any other tensor.
+    static func regrouped(_ shape: [UInt64], as name: String, mamba2: Bool, groups: Int) -> [UInt64]? {
+        if name.hasSuffix(".ssm_conv1d.weight") { return shape.filter { $0 != 1 } }
+        guard mamba2 else { return nil }
+        if [".ssm_a", ".ssm_d", ".ssm_d.weight"].contains(where: name.hasSuffix) { return shape + [1] }
+        if name.hasSuffix(".ssm_norm.weight"), shape.count == 1, groups > 0, shape[0] % UInt64(groups) == 0 {
+            return [UInt64(groups), shape[0] / UInt64(groups)]
+        }
+        return nil
     }
 
     static func shapeText(_ shape: [UInt64]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
