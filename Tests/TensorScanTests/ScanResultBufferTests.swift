@@ -44,11 +44,27 @@ import TestSupport
                    allBitsZero: i % 2 == 0, allValuesZero: i % 3 == 0)
     }
 
-    static func adopted(_ count: Int) -> RowMomentsList {
+    static func adopted(_ count: Int, mapping: Bool = true) -> RowMomentsList {
         // Through `RowMomentsBuffer`, as the scan allocates: a list frees its buffer there.
-        let pieces = RowMomentsBuffer.allocate(count)
-        for i in 0 ..< count { pieces[i] = row(i) }
-        return RowMomentsList(adopting: pieces)
+        let buffer = RowMomentsBuffer(count: count, mapping: mapping)
+        for i in 0 ..< count { buffer.rows[i] = row(i) }
+        return RowMomentsList(adopting: buffer)
+    }
+
+    @Test("a large buffer is a mapping of its own; a small one, or one whose mapping is refused, comes from the heap")
+    func allocationKinds() {
+        // 80-byte rows: 26,215 of them pass the 2 MiB threshold.
+        #expect(MemoryLayout<RowMoments>.stride * 26_215 >= HugePageMemory.threshold)
+        let large = RowMomentsBuffer(count: 26_215)
+        let small = RowMomentsBuffer(count: 1000)
+        let refused = RowMomentsBuffer(count: 26_215, mapping: false)
+        #expect(large.isMapping)
+        #expect(!small.isMapping)
+        #expect(!refused.isMapping)
+        for buffer in [large, small, refused] { buffer.deallocate() }
+        // A heap buffer of the mapped size reads back every row, and its list frees it with `free`.
+        let rows = Self.adopted(26_215, mapping: false)
+        #expect(rows.indices.allSatisfy { rows[$0] == Self.row($0) })
     }
 
     @Test("every row reads as written, for sizes around page boundaries", arguments: [1, 2, 51, 13_107, 13_108, 40_000])

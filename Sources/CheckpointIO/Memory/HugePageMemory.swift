@@ -14,20 +14,21 @@ import Musl
 /// modes), the first 2 MiB are one fault; the tail beyond the last 2 MiB boundary still takes
 /// 4 KiB pages, so the memory held is the buffer's own size, as with `malloc`.
 ///
-/// Smaller buffers come from `malloc`, whose heap reuses them; `deallocate` tells the two apart
-/// by the same size test, so a caller only has to pass the size it allocated.
+/// Only worth it from `threshold` bytes on: smaller buffers belong in the heap, which reuses
+/// them. A mapping can be refused where the heap is not (the process's map count,
+/// `vm.max_map_count`, is spent by mappings alone), so a caller keeps a heap fallback and
+/// remembers which one it used (`RowMomentsBuffer`).
 package enum HugePageMemory {
-    /// Buffers of at least this many bytes get a mapping of their own.
+    /// Buffers of at least this many bytes are worth a mapping of their own.
     package static let threshold = 2 << 20
     private static let hugePage = 2 << 20
     /// The system's page size (4 KiB on x86-64): mappings are made and unmapped in whole pages.
     private static let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
 
-    /// `bytes` bytes (uninitialized), aligned to 2 MiB from `threshold` bytes on, else to 16;
-    /// nil when the system has no memory (or address space) left.
-    package static func allocate(bytes: Int) -> UnsafeMutableRawPointer? {
-        guard bytes >= threshold else { return malloc(max(1, bytes)) }
-        guard bytes <= Int.max / 2 else { return nil }  // no such mapping exists; the sums below stay in range
+    /// A mapping of `bytes` bytes (uninitialized, at least one), aligned to 2 MiB; nil when the
+    /// system refuses it (memory, address space or the map count exhausted).
+    package static func map(bytes: Int) -> UnsafeMutableRawPointer? {
+        guard bytes > 0, bytes <= Int.max / 2 else { return nil }  // the sums below stay in range
         let length = rounded(bytes)
         // Room to slide the start to a 2 MiB boundary, then the slack on both sides unmapped.
         let reserved = length + hugePage - page
@@ -44,13 +45,12 @@ package enum HugePageMemory {
         return pointer
     }
 
-    /// Returns a buffer `allocate(bytes:)` gave for the same `bytes`. A buffer from anywhere else
-    /// fails `munmap` (debug builds stop there; a release build leaks it rather than unmap what
-    /// it does not own).
-    package static func deallocate(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
-        guard bytes >= threshold else { return free(pointer) }
+    /// Returns a mapping `map(bytes:)` gave for the same `bytes`. Anything else fails `munmap`
+    /// (debug builds stop there; a release build leaks it rather than unmap what it does not
+    /// own).
+    package static func unmap(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
         let status = munmap(pointer, rounded(bytes))
-        assert(status == 0, "HugePageMemory.deallocate of a buffer it did not allocate")
+        assert(status == 0, "HugePageMemory.unmap of a buffer it did not map")
     }
 
     private static func rounded(_ bytes: Int) -> Int { (bytes + page - 1) / page * page }

@@ -19,26 +19,28 @@ public struct RowMomentsList: RandomAccessCollection, Sendable, Equatable, Expre
     @usableFromInline
     final class Storage: @unchecked Sendable {
         @usableFromInline let rows: UnsafeMutableBufferPointer<RowMoments>
+        private let buffer: RowMomentsBuffer
 
-        init(adopting rows: UnsafeMutableBufferPointer<RowMoments>) {
-            self.rows = rows
+        init(adopting buffer: RowMomentsBuffer) {
+            self.buffer = buffer
+            rows = buffer.rows
         }
 
-        deinit { RowMomentsBuffer.deallocate(rows) }
+        deinit { buffer.deallocate() }
     }
 
     @usableFromInline let storage: Storage
 
-    /// A list that owns `buffer` (allocated with `RowMomentsBuffer.allocate`, every element
-    /// initialized) and deallocates it when no list holds it any more.
-    init(adopting buffer: UnsafeMutableBufferPointer<RowMoments>) {
+    /// A list that owns `buffer` (every element initialized) and deallocates it when no list
+    /// holds it any more.
+    init(adopting buffer: RowMomentsBuffer) {
         storage = Storage(adopting: buffer)
     }
 
     /// A list holding a copy of `rows`.
     public init<Rows: Collection>(_ rows: Rows) where Rows.Element == RowMoments {
-        let buffer = RowMomentsBuffer.allocate(rows.count)
-        _ = buffer.initialize(from: rows)
+        let buffer = RowMomentsBuffer(count: rows.count)
+        _ = buffer.rows.initialize(from: rows)
         self.init(adopting: buffer)
     }
 

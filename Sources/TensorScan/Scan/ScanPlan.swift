@@ -100,7 +100,7 @@ final class ScanPlan: @unchecked Sendable {
     private struct Progress {
         /// Units of the job not yet finished.
         var remaining: Int
-        var moments: UnsafeMutableBufferPointer<RowMoments>?
+        var moments: RowMomentsBuffer?
         var hashes: UnsafeMutableBufferPointer<UInt64>?
         /// Units of a merged job whose bytes equalled the leader's: their statistics were not
         /// computed nor written (`TwinUnits`).
@@ -278,7 +278,7 @@ final class ScanPlan: @unchecked Sendable {
                         // faults, ~2 ms of the Q4_0 audit's one-core start). The scan now
                         // touches each page first, on both cores. `RowMoments` is
                         // `BitwiseCopyable`, so assigning into the raw memory is initializing it.
-                        progress.moments = RowMomentsBuffer.allocate(layout.pieceCount)
+                        progress.moments = RowMomentsBuffer(count: layout.pieceCount)
                     }
                     if work[j].fingerprint {
                         let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(
@@ -290,7 +290,7 @@ final class ScanPlan: @unchecked Sendable {
                 }
             }
             let targets = group.map { j in
-                Target(job: j, moments: reading[j]?.moments, hashes: reading[j]?.hashes?.baseAddress)
+                Target(job: j, moments: reading[j]?.moments?.rows, hashes: reading[j]?.hashes?.baseAddress)
             }
             taken += 1
             return (item, taken - 1, cut.layout, targets)
@@ -326,9 +326,9 @@ final class ScanPlan: @unchecked Sendable {
         lock.unlock()
         Self.discard(due)
         // Buffers not adopted by an output's rows (`output`), freed when the outputs are made.
-        var unadopted: [UnsafeMutableBufferPointer<RowMoments>] = []
+        var unadopted: [RowMomentsBuffer] = []
         defer {
-            for buffer in unadopted { RowMomentsBuffer.deallocate(buffer) }
+            for buffer in unadopted { buffer.deallocate() }
             for (_, progress, _) in finished { progress.hashes?.deallocate() }
         }
         // Twins finish with their leader, in the same item. Followers that differed somewhere
@@ -336,7 +336,7 @@ final class ScanPlan: @unchecked Sendable {
         // adopt it.
         if let source = finished.first(where: { $0.job == leader })?.progress.moments {
             for (j, progress, differed) in finished where j != leader && differed {
-                if let target = progress.moments { progress.borrowed.copy(from: source, to: target) }
+                if let target = progress.moments { progress.borrowed.copy(from: source.rows, to: target.rows) }
             }
         }
         var leaderRows: RowMomentsList?
@@ -362,10 +362,10 @@ final class ScanPlan: @unchecked Sendable {
     }
 
     /// A job's result from its piece statistics and block hashes, and whether its rows adopted
-    /// `pieces` (`RowMomentsList(adopting:)`: a job whose pieces are its rows; the caller then
+    /// `buffer` (`RowMomentsList(adopting:)`: a job whose pieces are its rows; the caller then
     /// must not free them). `sharing`: the rows, already made (a twin's whose bytes equal its
     /// leader's).
-    func output(_ j: Int, moments pieces: UnsafeMutableBufferPointer<RowMoments>?,
+    func output(_ j: Int, moments buffer: RowMomentsBuffer?,
                 hashes blocks: UnsafeMutableBufferPointer<UInt64>?, sharing shared: RowMomentsList? = nil)
         -> (output: RowScan.Output, adopted: Bool) {
         let job = work[j]
@@ -374,10 +374,11 @@ final class ScanPlan: @unchecked Sendable {
         if job.rows != nil { rows = [] }
         if let shared {
             rows = shared
-        } else if let pieces, let layout = Cut(job, views[j]).layout {
+        } else if let buffer, let layout = Cut(job, views[j]).layout {
             let per = layout.piecesPerRow
+            let pieces = buffer.rows
             if per == 1 {
-                rows = RowMomentsList(adopting: pieces)
+                rows = RowMomentsList(adopting: buffer)
                 adopted = true
             } else {
                 rows = RowMomentsList((0..<layout.rowCount).lazy.map { r in
