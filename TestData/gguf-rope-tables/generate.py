@@ -22,6 +22,12 @@ working model); the tables are computed as the converter computes them (its code
   table is the converter's: only in B.
 - `llama31-rope-matrix-f32.gguf`: `rope_freqs.weight` of rank 2 — no table the converter
   writes —: only in B.
+- `llama31-no-table-f32.gguf`, `phi3-no-tables-f32.gguf`: the conversions without the tables
+  their configs call for (a `llama` and a `phi3` file, whose converter classes always write them):
+  missing, a failure.
+- `llama4-bands/` + `llama4-bands-f32.gguf`: llama3 rope scaling with `low_freq_factor` equal to
+  `high_freq_factor` (1 and 1, factor 16, as Llama 4 states it; the converter's assert against
+  it is commented out): every factor is 1 or 16.
 """
 import json
 import math
@@ -123,6 +129,18 @@ def main():
         out.write("\n")
     write("phi3-f32.gguf", "phi3", phi, {"rope_factors_long.weight": np.array(long_factor, np.float32),
                                          "rope_factors_short.weight": np.array(short_factor, np.float32)})
+    # Added later, after every file above (whose bytes stay as they were): no random draws.
+    write("llama31-no-table-f32.gguf", "llama", llama, {})
+    write("phi3-no-tables-f32.gguf", "phi3", phi, {})
+    bands = {**rope, "factor": 16.0, "low_freq_factor": 1.0, "high_freq_factor": 1.0}
+    os.makedirs(os.path.join(HERE, "llama4-bands"), exist_ok=True)
+    save_file(llama, os.path.join(HERE, "llama4-bands", "model.safetensors"))
+    with open(os.path.join(HERE, "llama4-bands", "config.json"), "w") as out:
+        json.dump({"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": HIDDEN, "num_attention_heads": HEADS,
+                   "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "vocab_size": VOCAB, "tie_word_embeddings": True,
+                   "rope_scaling": bands, "rope_theta": rope["rope_theta"]}, out, indent=1, sort_keys=True)
+        out.write("\n")
+    write("llama4-bands-f32.gguf", "llama", llama, {"rope_freqs.weight": llama3_factors(bands)})
 
 
 if __name__ == "__main__":

@@ -38,14 +38,32 @@ import TestSupport
         #expect((report["tensors"] as? [Any])?.count == 4)
     }
 
-    @Test("a table the Hub config does not call for, or computed from another factor, stays only in B; exit 1",
-          arguments: [("gguf-rope-tables/llama31-no-scaling", "gguf-rope-tables/llama31-f32.gguf"),
-                      ("gguf-rope-tables/llama31", "gguf-rope-tables/llama31-factor-8-f32.gguf")])
-    func notTheConvertersTable(hub: String, file: String) throws {
-        let (status, report) = try Self.run(hub, file)
+    @Test("a table the Hub config does not call for stays only in B, and says why; exit 1")
+    func tableNotCalledFor() throws {
+        let (status, report) = try Self.run("gguf-rope-tables/llama31-no-scaling", "gguf-rope-tables/llama31-f32.gguf")
         #expect(status == 1)
         #expect((report["added_by_converter"] as? [String: String])?.isEmpty == true)
         #expect(report["only_in_b"] as? [String] == ["rope_freqs.weight"])
+        #expect(report["not_converter_tables"] as? [String: String] == ["rope_freqs.weight": "no Hub tensor faces it, and config.json "
+            + "states nothing that makes llama.cpp's converter compute it (rope_freqs.weight: llama3 rope scaling, or Gemma 4's "
+            + "proportional rope; rope_factors_long/short.weight: LongRoPE's long_factor and short_factor lists)"])
+        #expect((report["missing_converter_tables"] as? [String: String])?.isEmpty == true)
+    }
+
+    /// Expected numbers: the GGUF's value as gguf-py reads it, and the converter's formula in
+    /// float64 (Python, `LlamaModel.generate_extra_tensors` with factor 32): index 4 is the first
+    /// outside float32 rounding, 2.6945300102233887 against 3.2922621029408843.
+    @Test("a table computed from another factor is not the converter's: the first differing value is named; exit 1")
+    func tableFromAnotherFactor() throws {
+        let (status, report) = try Self.run("gguf-rope-tables/llama31", "gguf-rope-tables/llama31-factor-8-f32.gguf")
+        #expect(status == 1)
+        #expect((report["added_by_converter"] as? [String: String])?.isEmpty == true)
+        #expect(report["only_in_b"] as? [String] == ["rope_freqs.weight"])
+        #expect(report["not_converter_tables"] as? [String: String] == ["rope_freqs.weight": "value 4 is 2.6945300102233887; the "
+            + "converter's, from config.json's llama3 rope scaling (factor 32.0, theta 500000.0, head dimension 16), is "
+            + "3.2922621029408843 (they must agree within float32 rounding)"])
+        let text = try CLI.run(["diff", Fixtures.path("gguf-rope-tables/llama31"), Fixtures.path("gguf-rope-tables/llama31-factor-8-f32.gguf")])
+        #expect(text.stdout.contains(#"not the GGUF converter's table: "rope_freqs.weight": value 4 is 2.6945300102233887;"#))
     }
 
     @Test("a rope_freqs.weight of rank 2 is no table the converter writes: only in B, exit 1")
@@ -54,6 +72,55 @@ import TestSupport
         #expect(status == 1)
         #expect((report["added_by_converter"] as? [String: String])?.isEmpty == true)
         #expect(report["only_in_b"] as? [String] == ["rope_freqs.weight"])
+        #expect((report["not_converter_tables"] as? [String: String])?["rope_freqs.weight"]?.hasPrefix("of shape [2, 8]; the converter's") == true)
+    }
+
+    @Test("a llama file without the rope_freqs.weight its llama3 config calls for: missing, exit 1, either order")
+    func llamaTableMissing() throws {
+        for (a, b) in [("gguf-rope-tables/llama31", "gguf-rope-tables/llama31-no-table-f32.gguf"),
+                       ("gguf-rope-tables/llama31-no-table-f32.gguf", "gguf-rope-tables/llama31")] {
+            let (status, report) = try Self.run(a, b)
+            #expect(status == 1, "\(a)")
+            #expect((report["only_in_a"] as? [String])?.isEmpty == true && (report["only_in_b"] as? [String])?.isEmpty == true)
+            #expect(report["missing_converter_tables"] as? [String: String] == ["rope_freqs.weight": "llama.cpp's converter for "
+                + "general.architecture llama writes it from config.json's llama3 rope scaling (factor 32.0, theta 500000.0, head "
+                + "dimension 16); this GGUF file has none, so llama.cpp applies no such factors"])
+            let summary = try #require(report["summary"] as? [String: Any])
+            #expect(summary["missing_converter_tables"] as? Int == 1)
+            #expect(summary["passed"] as? Bool == false)
+        }
+        let text = try CLI.run(["diff", Fixtures.path("gguf-rope-tables/llama31"), Fixtures.path("gguf-rope-tables/llama31-no-table-f32.gguf")])
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("B DIFFERS from A (1 converter table missing)"))
+        #expect(text.stdout.contains(#"missing from the GGUF file: "rope_freqs.weight": llama.cpp's converter for general.architecture llama writes it"#))
+    }
+
+    @Test("a phi3 file without its LongRoPE factor tables: both missing, exit 1")
+    func phi3TablesMissing() throws {
+        let (status, report) = try Self.run("gguf-rope-tables/phi3", "gguf-rope-tables/phi3-no-tables-f32.gguf")
+        #expect(status == 1)
+        let missing = try #require(report["missing_converter_tables"] as? [String: String])
+        #expect(missing.keys.sorted() == ["rope_factors_long.weight", "rope_factors_short.weight"])
+        #expect(missing["rope_factors_short.weight"]?.contains("general.architecture phi3 writes it from config.json's short_factor (8 values)") == true)
+    }
+
+    @Test("a config that calls for no table, and a file without one: nothing missing, exit 0")
+    func noTableCalledForNoneWritten() throws {
+        let (status, report) = try Self.run("gguf-rope-tables/llama31-no-scaling", "gguf-rope-tables/llama31-no-table-f32.gguf")
+        #expect(status == 0)
+        #expect((report["missing_converter_tables"] as? [String: String])?.isEmpty == true)
+        #expect((report["not_converter_tables"] as? [String: String])?.isEmpty == true)
+    }
+
+    /// Expected table: gguf-py reads 1, 1, 1, 1, 1, 16, 16, 16 from the fixture (the converter's
+    /// code with torch); before, equal bands made no table here, and the file failed with it
+    /// "only in B".
+    @Test("Llama 4's equal low and high frequency factors: the table of 1s and 16s is the converter's; exit 0")
+    func equalBands() throws {
+        let (status, report) = try Self.run("gguf-rope-tables/llama4-bands", "gguf-rope-tables/llama4-bands-f32.gguf")
+        #expect(status == 0)
+        #expect((report["added_by_converter"] as? [String: String])?.keys.sorted() == ["rope_freqs.weight"])
+        #expect((report["only_in_b"] as? [String])?.isEmpty == true)
     }
 
     @Test("with --map the user's pairing decides: the table is only in B")

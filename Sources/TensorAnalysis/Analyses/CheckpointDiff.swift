@@ -180,8 +180,14 @@ public struct CheckpointDiff: Sendable {
     /// (`LlamaCppConverterDrops`). Not a failure.
     public let droppedByConverter: [ExactText: String]
     /// GGUF tensors the other side lacks because llama.cpp's converter computed them from the
-    /// config (rotary tables): name → the reason (`LlamaCppConverterDrops.added`). Not a failure.
+    /// config (rotary tables): name → the reason (`LlamaCppConverterDrops.tables`). Not a failure.
     public let addedByConverter: [ExactText: String]
+    /// GGUF rotary tables faced by no Hub tensor that are not what the converter computes (they
+    /// stay in `onlyInA`/`onlyInB`): name → why not.
+    public let notConverterTables: [ExactText: String]
+    /// Rotary tables the converter writes for this config and architecture that the GGUF side
+    /// lacks: name → the evidence. A failure.
+    public let missingConverterTables: [ExactText: String]
     /// Tensors only one side has that its bytes show to be a buffer the model recomputes at
     /// load (`RecomputedBuffers`: a `position_ids` arange that current transformers no longer
     /// saves): name → the reason. Not a failure.
@@ -222,10 +228,10 @@ public struct CheckpointDiff: Sendable {
             .contains { $0.id == issue.rule.id }
     }
 
-    /// True when B is not a faithful copy of A: a tensor missing on either side, or a
-    /// comparison exceeding the tolerance.
+    /// True when B is not a faithful copy of A: a tensor missing on either side (a converter's
+    /// table included), or a comparison exceeding the tolerance.
     public var exceedsTolerance: Bool {
-        !onlyInA.isEmpty || !onlyInB.isEmpty || comparisons.contains { $0.exceeds(tolerance) }
+        !onlyInA.isEmpty || !onlyInB.isEmpty || !missingConverterTables.isEmpty || comparisons.contains { $0.exceeds(tolerance) }
     }
 
     /// The run fails (exit 1): `exceedsTolerance`, or a source error on either side.
@@ -241,7 +247,7 @@ public struct CheckpointDiff: Sendable {
                 converterDrops: [ExactText: String] = [:], rowOffsets: [ExactText: LlamaCppPositionOffset.Decision] = [:],
                 valueShifts: [ExactText: LlamaCppNormShift.Decision] = [:], transposes: [ExactText: LlamaCppTranspose.Decision] = [:],
                 stateSpace: [ExactText: LlamaCppStateSpace.Decision] = [:], rowPaddings: [ExactText: LlamaCppVocabPadding.Decision] = [:],
-                converterAdditions: [ExactText: String] = [:]) {
+                converterTables: LlamaCppConverterDrops.ConverterTables = .init()) {
         self.tolerance = tolerance
         sourceIssuesA = SourceRules.findings(a)
         sourceIssuesB = SourceRules.findings(b)
@@ -272,7 +278,10 @@ public struct CheckpointDiff: Sendable {
                                                                config: b.config ?? a.config)
         droppedTiedCopies = tiedCopies
         droppedByConverter = converterDrops
-        addedByConverter = converterAdditions
+        addedByConverter = converterTables.added
+        notConverterTables = converterTables.notTheConverters
+        missingConverterTables = converterTables.missing
+        let converterAdditions = converterTables.added
         var recomputed: [ExactText: String] = [:]
         func recomputedBuffer(_ view: TensorView?) -> Bool {
             guard let view, let reason = RecomputedBuffers.reason(for: view) else { return false }

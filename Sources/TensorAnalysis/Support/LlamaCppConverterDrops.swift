@@ -102,33 +102,87 @@ public enum LlamaCppConverterDrops {
         return dropped
     }
 
-    /// GGUF tensors llama.cpp's converter computes from config.json instead of converting a Hub
-    /// tensor (`LlamaCppRopeTables`: `rope_freqs.weight` for llama3 rope scaling, Llama 3.1–3.3, and
-    /// for Gemma 4's proportional rope;
-    /// `rope_factors_long/short.weight` for LongRoPE, Phi-3 128k and PhiMoE), 1-D and faced by no
-    /// Hub tensor, whose values are what the converter computes from the Hub side's config.json
-    /// (else B's): name → reason. Why: every such conversion failed `diff` with the table "only in
-    /// B" (hunt-55a D2). A table the config does not call for, or whose values differ, stays "only
-    /// in B": a first version excused any such name, and a table of 1000s passed (review-55 D2).
-    /// Empty when both or neither side is GGUF.
-    public static func added(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: String] {
+    /// What `diff` knows of the tables llama.cpp's converter computes from config.json instead of
+    /// converting a Hub tensor (`LlamaCppRopeTables`: `rope_freqs.weight` for llama3 rope scaling,
+    /// Llama 3.1–3.3 and 4, and for Gemma 4's proportional rope; `rope_factors_long/short.weight`
+    /// for LongRoPE, Phi-3 128k and PhiMoE), each name → the reason.
+    public struct ConverterTables: Sendable, Equatable {
+        /// Tables faced by no Hub tensor whose values are what the converter computes from the
+        /// Hub side's config.json (else the GGUF side's). Not a failure. Why: every such
+        /// conversion failed `diff` with the table "only in B" (hunt-55a D2).
+        public var added: [ExactText: String] = [:]
+        /// Tables faced by no Hub tensor that are not the converter's: the config calls for none,
+        /// or their values, count, shape or type differ. They stay "only in" their side (a
+        /// failure): a first version excused any such name, and a table of 1000s passed
+        /// (review-55 D2). Why said: "only in B" alone left the reader to guess (hunt-56a A2).
+        public var notTheConverters: [ExactText: String] = [:]
+        /// Tables the config calls for that the GGUF side lacks, where its architecture's converter
+        /// class writes them whenever it does (`LlamaCppRopeTables.writingArchitectures`): llama.cpp
+        /// then rotates without the factors the model was trained with. A failure.
+        public var missing: [ExactText: String] = [:]
+
+        public init() {}
+    }
+
+    /// The converter's tables (`ConverterTables`) for a Hub checkpoint against a GGUF file, in
+    /// either order; empty when both or neither side is GGUF.
+    public static func tables(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> ConverterTables {
+        var tables = ConverterTables()
         let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
-        guard ggufA != ggufB else { return [:] }
+        guard ggufA != ggufB else { return tables }
         let (hub, gguf) = ggufB ? (a, b) : (b, a)
         // The GGUF names some Hub tensor faces: through the map (Hub → GGUF when B is the GGUF
         // file, GGUF → Hub when A is), or by its own name.
         let faced = Set(ggufB ? hub.tensors.map { ExactText(nameMap[ExactText($0.name)] ?? $0.name) }
                               : gguf.tensors.filter { view in nameMap[ExactText(view.name)].map { hub.tensor(named: $0) != nil }
                                                           ?? (hub.tensor(named: view.name) != nil) }.map { ExactText($0.name) })
-        var added: [ExactText: String] = [:]
-        for view in gguf.tensors where view.shape.count == 1 && view.elementType.blockType == nil && !faced.contains(ExactText(view.name)) {
-            guard let table = LlamaCppRopeTables.expected(view.name, config: hub.config ?? gguf.config),
-                  view.elementCount == table.values.count, LlamaCppRopeTables.agrees(view.decodedValues(), table) else { continue }
-            let how = table.exact ? "equal as float32" : "equal within float32 rounding"
-            added[ExactText(view.name)] = "a table llama.cpp's converter computes from \(table.source), no Hub tensor: "
-                + "its \(table.values.count) values are the converter's, \(how)"
+        let config = hub.config ?? gguf.config
+        let architecture = LlamaCppNameMap.architecture(of: gguf)
+        for name in LlamaCppRopeTables.names.sorted() where !faced.contains(ExactText(name)) {
+            let table = LlamaCppRopeTables.expected(name, config: config, architecture: architecture)
+            guard let view = gguf.tensor(named: name) else {
+                if let table, let config, LlamaCppRopeTables.isWritten(table, architecture: architecture, config: config) {
+                    tables.missing[ExactText(name)] = "llama.cpp's converter for general.architecture \(architecture ?? "") writes it "
+                        + "from \(table.source); this GGUF file has none, so llama.cpp applies no such factors"
+                }
+                continue
+            }
+            if let why = difference(view, from: table, configStated: config != nil) {
+                tables.notTheConverters[ExactText(name)] = why
+            } else if let table {
+                let how = table.exact ? "equal as float32" : "equal within float32 rounding"
+                tables.added[ExactText(name)] = "a table llama.cpp's converter computes from \(table.source), no Hub tensor: "
+                    + "its \(table.values.count) values are the converter's, \(how)"
+            }
         }
-        return added
+        return tables
+    }
+
+    /// Why `view` is not the converter's `table` (nil: it is), in words that name the evidence.
+    static func difference(_ view: TensorView, from table: LlamaCppRopeTables.Table?, configStated: Bool) -> String? {
+        guard let table else {
+            return configStated
+                ? "no Hub tensor faces it, and config.json states nothing that makes llama.cpp's converter compute it "
+                    + "(rope_freqs.weight: llama3 rope scaling, or Gemma 4's proportional rope; rope_factors_long/short.weight: "
+                    + "LongRoPE's long_factor and short_factor lists)"
+                : "no Hub tensor faces it, and there is no config.json on either side to recompute it from"
+        }
+        let written = "the converter's, from \(table.source),"
+        if let type = view.elementType.blockType {
+            return "stored as \(type.name); \(written) is a 1-D float32 table"
+        }
+        guard view.shape.count == 1 else {
+            return "of shape \(view.shape); \(written) is a 1-D table of \(table.values.count) values"
+        }
+        guard view.elementCount == table.values.count else {
+            return "it holds \(view.elementCount) values; \(written) holds \(table.values.count)"
+        }
+        let values = view.decodedValues()
+        guard !LlamaCppRopeTables.agrees(values, table) else { return nil }
+        let index = values.indices.first { !LlamaCppRopeTables.agrees([values[$0]], LlamaCppRopeTables.Table(
+            values: [table.values[$0]], source: table.source, exact: table.exact, kind: table.kind)) } ?? 0
+        let how = table.exact ? "as float32" : "within float32 rounding"
+        return "value \(index) is \(values[index]); \(written) is \(table.values[index]) (they must agree \(how))"
     }
 
     /// Whether llama.cpp's `DistilBertModel` converter class is the one for `hub`: config.json's

@@ -35,15 +35,61 @@ enum LlamaCppRopeTables {
         var values: [Double]
         var source: String
         var exact: Bool
+        var kind: Kind
     }
 
-    /// What the converter writes as `name` from `config`; nil when the config states nothing that
-    /// makes it write that table (or no config).
-    static func expected(_ name: String, config: ModelConfig?) -> Table? {
+    /// Which converter code writes a table (`writingArchitectures`).
+    enum Kind {
+        /// `LlamaModel.generate_extra_tensors` and its copies: llama3 rope scaling.
+        case llama3
+        /// `Gemma4Model.generate_extra_tensors`: proportional rope.
+        case proportional
+        /// `Phi3MiniModel.generate_extra_tensors`: LongRoPE's lists.
+        case list
+    }
+
+    /// The names of the tables the converter computes.
+    static let names: Set<String> = ["rope_freqs.weight", "rope_factors_long.weight", "rope_factors_short.weight"]
+
+    /// The GGUF architectures (`general.architecture`) whose converter class writes a table of
+    /// `kind` whenever the config calls for one, so a file of that architecture without it lacks
+    /// what the converter writes. llama3: `LlamaModel` (conversion/llama.py) and every subclass that
+    /// keeps its `generate_extra_tensors` (Mistral 3, Granite, Granite SWA and MoE, Nanbeige,
+    /// CogVLM, AFMoE, Llama 4, Llama-Embed, SmolLM3, Apertus, Arcee), and the copies in
+    /// `DeciModel`, `ExaoneModel`, `Exaone4Model` and `ExaoneMoEModel`; not InternLM3, which writes
+    /// `llama` files from a class of its own (`conversion/internlm.py`), so `llama` counts only
+    /// when config.json does not name `InternLM3ForCausalLM`. proportional: `gemma4`. list:
+    /// `phi3` and `phimoe` (`Phi3MiniModel`, which writes both lists whenever `long_factor` is
+    /// there, or fails the conversion). Other architectures may write them too: for those a
+    /// missing table is not claimed.
+    static let writingArchitectures: [Kind: Set<String>] = [
+        .llama3: ["llama", "mistral3", "granite", "granite_swa", "granitemoe", "nanbeige", "cogvlm", "afmoe", "llama4",
+                  "llama-embed", "smollm3", "apertus", "arcee", "deci", "exaone", "exaone4", "exaone-moe"],
+        .proportional: ["gemma4"],
+        .list: ["phi3", "phimoe"],
+    ]
+
+    /// Whether a GGUF file of `architecture` converted from `config` holds `table` for certain.
+    static func isWritten(_ table: Table, architecture: String?, config: ModelConfig) -> Bool {
+        guard let architecture, writingArchitectures[table.kind]?.contains(architecture) == true else { return false }
+        return !(architecture == "llama" && config.architectures?.contains("InternLM3ForCausalLM") == true)
+    }
+
+    /// The llama3 factor's default: 16 in `Exaone4Model` (and `ExaoneMoEModel`, its subclass),
+    /// 8 everywhere else (conversion/exaone.py, conversion/llama.py).
+    static func defaultFactor(architecture: String?) -> Double {
+        architecture == "exaone4" || architecture == "exaone-moe" ? 16 : 8
+    }
+
+    /// What the converter writes as `name` from `config` for a GGUF file of `architecture`; nil
+    /// when the config states nothing that makes it write that table (or no config).
+    static func expected(_ name: String, config: ModelConfig?, architecture: String? = nil) -> Table? {
         guard let config else { return nil }
         let parameters = config.rotary.parameters
         switch name {
-        case "rope_freqs.weight": return parameters.flatMap { llama3($0, config: config) } ?? proportional(config: config)
+        case "rope_freqs.weight":
+            return parameters.flatMap { llama3($0, config: config, defaultFactor: defaultFactor(architecture: architecture)) }
+                ?? proportional(config: config)
         case "rope_factors_long.weight": return parameters.flatMap { list($0.lastValue(for: "long_factor"), key: "long_factor") }
         case "rope_factors_short.weight": return parameters.flatMap { list($0.lastValue(for: "short_factor"), key: "short_factor") }
         default: return nil
@@ -72,7 +118,7 @@ enum LlamaCppRopeTables {
         return Table(values: Array(repeating: 1, count: rotated) + Array(repeating: 1e30, count: half - rotated),
                      source: "config.json's proportional rope (partial_rotary_factor \(fraction), full-attention head dimension "
                          + "\(dimension): \(rotated) rotated pairs, \(half - rotated) kept still by 1e30)",
-                     exact: true)
+                     exact: true, kind: .proportional)
     }
 
     static func list(_ node: JSONNode?, key: String) -> Table? {
@@ -82,10 +128,10 @@ enum LlamaCppRopeTables {
             guard case .number(let number) = item, let value = Double(number.text) else { return nil }
             values.append(value)
         }
-        return Table(values: values, source: "config.json's \(key) (\(values.count) values)", exact: true)
+        return Table(values: values, source: "config.json's \(key) (\(values.count) values)", exact: true, kind: .list)
     }
 
-    static func llama3(_ parameters: JSONNode, config: ModelConfig) -> Table? {
+    static func llama3(_ parameters: JSONNode, config: ModelConfig, defaultFactor: Double = 8) -> Table? {
         let rope: JSONNode
         // Last-wins, as Python's json keeps the last of a key written twice.
         if let full = parameters.lastValue(for: "full_attention"), case .object = full { rope = full } else { rope = parameters }
@@ -102,9 +148,11 @@ enum LlamaCppRopeTables {
         guard let dim = config.rotary.headDimension ?? config.hiddenSize.flatMap({ heads > 0 ? $0 / heads : nil }),
               dim >= 2, dim <= 1 << 16 else { return nil }
         let base = number("rope_theta") ?? config.rotary.theta ?? 10000
-        let factor = number("factor") ?? 8, low = number("low_freq_factor") ?? 1, high = number("high_freq_factor") ?? 4
+        let factor = number("factor") ?? defaultFactor, low = number("low_freq_factor") ?? 1, high = number("high_freq_factor") ?? 4
         let old = number("original_max_position_embeddings") ?? config.rotary.originalMaxPositions ?? 8192
-        guard base > 0, factor != 0, high != low else { return nil }
+        // `high == low` is allowed, as the converter allows it (Llama 4: both 1; its assert is
+        // commented out): every factor is then 1 or `factor`, the blend between them empty.
+        guard base > 0, factor != 0 else { return nil }
         let values = stride(from: 0, to: dim, by: 2).map { i -> Double in
             let freq = 1 / pow(base, Double(i) / Double(dim))
             let wavelength = 2 * Double.pi / freq
@@ -114,6 +162,6 @@ enum LlamaCppRopeTables {
             return 1 / ((1 - smooth) / factor + smooth)
         }
         return Table(values: values, source: "config.json's llama3 rope scaling (factor \(factor), theta \(base), head dimension \(dim))",
-                     exact: false)
+                     exact: false, kind: .llama3)
     }
 }

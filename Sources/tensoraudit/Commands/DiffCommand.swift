@@ -116,7 +116,7 @@ struct DiffCommand: ParsableCommand {
                                    transposes: LlamaCppTranspose.decisions(a: first, b: second, nameMap: names),
                                    stateSpace: LlamaCppStateSpace.decisions(a: first, b: second, nameMap: names),
                                    rowPaddings: LlamaCppVocabPadding.decisions(a: first, b: second, nameMap: names),
-                                   converterAdditions: map == nil ? LlamaCppConverterDrops.added(a: first, b: second, nameMap: names) : [:])
+                                   converterTables: map == nil ? LlamaCppConverterDrops.tables(a: first, b: second, nameMap: names) : .init())
                 }
             }
             // Only a map the user wrote: the built-in one names just what each side has.

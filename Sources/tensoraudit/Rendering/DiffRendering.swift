@@ -90,6 +90,10 @@ enum DiffRendering {
             "dropped_by_converter": .object(droppedByConverter),
             // Added within version 1: tables the GGUF converter computed, no Hub tensor (`addedByConverter`).
             "added_by_converter": .object(diff.addedByConverter.mapValues(JSONValue.string)),
+            // Added within version 1: a GGUF side's rotary tables that are not the converter's
+            // (each also in only_in_a/only_in_b), and those it lacks (a failure).
+            "not_converter_tables": .object(diff.notConverterTables.mapValues(JSONValue.string)),
+            "missing_converter_tables": .object(diff.missingConverterTables.mapValues(JSONValue.string)),
             // Added within version 1: copies of a tied token matrix that B omits (`droppedTiedCopies`).
             "dropped_tied_copies": .object(diff.droppedTiedCopies.mapValues(JSONValue.string)),
             "dropped_tied_copies_by_a": .object(diff.droppedTiedCopiesByA.mapValues(JSONValue.string)),
@@ -113,6 +117,8 @@ enum DiffRendering {
                 "dtype_changes": .int(Int64(diff.comparisons.filter(\.dtypeChanged).count)),
                 "only_in_a": .int(Int64(diff.onlyInA.count)),
                 "only_in_b": .int(Int64(diff.onlyInB.count)),
+                // Added within version 1.
+                "missing_converter_tables": .int(Int64(diff.missingConverterTables.count)),
                 "not_compared": .int(Int64(diff.comparisons.filter(\.incomparable).count)),
                 "exact_differences": .int(Int64(diff.comparisons.filter(\.exactValuesDiffer).count)),
                 "source_errors": .int(Int64(diff.sourceErrors)),
@@ -144,7 +150,7 @@ enum DiffRendering {
 
     /// The keys of `summary` that count something (all but `passed`).
     static let summaryCounts = ["compared", "identical", "exceeding", "shape_changes", "dtype_changes", "only_in_a",
-                                "only_in_b", "not_compared", "exact_differences", "source_errors"]
+                                "only_in_b", "missing_converter_tables", "not_compared", "exact_differences", "source_errors"]
 
     /// The text report of a diff that could not read an input (written only with `--output`).
     /// One line per distinct evidence sentence, naming up to three of its tensors. Groups found
@@ -278,6 +284,12 @@ enum DiffRendering {
         for (name, reason) in diff.addedByConverter.sorted(by: { $0.key < $1.key }) {
             lines.append("added by the GGUF converter (not a failure): \(quoted(name.text)): \(reason)")
         }
+        for (name, reason) in diff.notConverterTables.sorted(by: { $0.key < $1.key }) {
+            lines.append("not the GGUF converter's table: \(quoted(name.text)): \(TextFormatting.safeMessage(reason))")
+        }
+        for (name, reason) in diff.missingConverterTables.sorted(by: { $0.key < $1.key }) {
+            lines.append("missing from the GGUF file: \(quoted(name.text)): \(TextFormatting.safeMessage(reason))")
+        }
         for pair in diff.aliasPairs {
             let (stored, kept) = pair.aliasIn == "a" ? (pair.b, pair.a) : (pair.a, pair.b)
             lines.append("paired by alias: \(TextFormatting.safeName(pair.a)) -> \(TextFormatting.safeName(pair.b)): "
@@ -345,6 +357,7 @@ enum DiffRendering {
         let parts = [(exceeding, "exceeding"), (nanOnly, "with NaN mismatches"), (exact, "with integer values changed"),
                      (shapes, shapes == 1 ? "shape change" : "shape changes"),
                      (notCompared, "not compared"), (diff.onlyInA.count, "only in A"), (diff.onlyInB.count, "only in B"),
+                     (diff.missingConverterTables.count, "converter table\(diff.missingConverterTables.count == 1 ? "" : "s") missing"),
                      (sourceErrors(diff.sourceIssuesA), "source error\(sourceErrors(diff.sourceIssuesA) == 1 ? "" : "s") in A"),
                      (sourceErrors(diff.sourceIssuesB), "source error\(sourceErrors(diff.sourceIssuesB) == 1 ? "" : "s") in B")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
@@ -352,7 +365,7 @@ enum DiffRendering {
         // source leaves what a loader reads undetermined.
         // A NaN mismatch is a difference found (review helper-150: NaN + a source error read NOT VERIFIED).
         let onlyUnverified = (notCompared > 0 || diff.sourceErrors > 0) && exceeding == 0 && nanOnly == 0 && exact == 0 && shapes == 0
-            && diff.onlyInA.isEmpty && diff.onlyInB.isEmpty
+            && diff.onlyInA.isEmpty && diff.onlyInB.isEmpty && diff.missingConverterTables.isEmpty
         return (onlyUnverified ? "B NOT VERIFIED against A" : "B DIFFERS from A") + " (\(parts))"
     }
 
