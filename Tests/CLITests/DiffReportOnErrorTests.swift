@@ -42,7 +42,7 @@ import TestSupport
         let report = try Self.object(ran.stdout)
         #expect(report["error"] is NSNull)
         let keys = { (object: [String: Any]) in Set(((object["summary"] as? [String: Any]) ?? [:]).keys) }
-        #expect(keys(failed) == keys(report) && keys(report).count == 11)
+        #expect(keys(failed) == keys(report) && keys(report).count == 12)
         #expect((failed["error"] as? [String: Any])?["side"] as? String == "a")
     }
 

@@ -112,41 +112,64 @@ public struct Checkpoint: Sendable {
     package static let maximumEntriesInAll = 262_144
 
     /// This checkpoint with each tensor named in `slices` replaced, in place, by its entries
-    /// along dimension 0 (`TensorView.slice(at:)`, named `name[index]`); files, config and
-    /// source unchanged. A tensor that cannot be sliced, or whose slice names another tensor
-    /// already has, stays whole. Why: `diff` pairs a Hub checkpoint's per-expert matrices with
-    /// the entries of the GGUF tensor llama.cpp stacks them into (`StackedSlices`), and
-    /// every check of pairs, "only in" lists included, then sees each entry as a tensor.
-    /// `budget`: the most entries made in all (capped by `maximumEntriesInAll`); tensors past it
-    /// stay whole, in this checkpoint's order.
-    package func slicing(_ slices: Set<ExactText>, budget: Int = maximumEntriesInAll) -> Checkpoint {
+    /// along dimension 0 (`TensorView.slice(at:)`, named `name[index]`), then each tensor or entry
+    /// named in `rowRanges` replaced by those rows (`TensorView.rows(_:)`, named `name[a:b]`) when
+    /// the ranges cover its rows exactly, each once, in order; files, config and source unchanged.
+    /// A tensor that cannot be cut so, or whose pieces' names another tensor already has, stays
+    /// whole. Why: `diff` pairs a Hub checkpoint's per-expert matrices with the entries of the
+    /// GGUF tensor llama.cpp stacks them into (`StackedSlices`), and the halves of a merged
+    /// matrix with the two the converter splits it into; every check of pairs, "only in" lists
+    /// included, then sees each piece as a tensor. `budget`: the most pieces made in all (capped
+    /// by `maximumEntriesInAll`); tensors past it stay whole, in this checkpoint's order.
+    package func slicing(_ slices: Set<ExactText>, rowRanges: [ExactText: [Range<Int>]] = [:],
+                         budget: Int = maximumEntriesInAll) -> Checkpoint {
         let budget = min(budget, Self.maximumEntriesInAll)
         // hunt-55a A1: a 17 MB file declaring 2^22 entries took 2 minutes and 3.2 GB.
-        guard !slices.isEmpty else { return self }
+        guard !slices.isEmpty || !rowRanges.isEmpty else { return self }
         var replaced: [TensorView] = []
         var changed = false
         var made = 0
+        // Names of this checkpoint and of the pieces made so far: a piece must not take a name
+        // either has.
+        var taken = Set(tensors.lazy.map { ExactText($0.name) })
+        func cut(_ view: TensorView, into pieces: (TensorView) -> [TensorView]) -> [TensorView]? {
+            let made = pieces(view)
+            guard !made.isEmpty, made.allSatisfy({ !taken.contains(ExactText($0.name)) }) else { return nil }
+            for piece in made { taken.insert(ExactText(piece.name)) }
+            return made
+        }
+        func rowPieces(_ view: TensorView) -> [TensorView]? {
+            guard let ranges = rowRanges[ExactText(view.name)], made + ranges.count <= budget,
+                  Self.partition(ranges, rows: view.rowCount, shape: view.info.shape) else { return nil }
+            return cut(view) { whole in
+                let pieces = ranges.compactMap { whole.rows($0) }
+                return pieces.count == ranges.count ? pieces : []
+            }
+        }
         for view in tensors {
-            guard slices.contains(ExactText(view.name)), view.info.shape.count >= 2, view.info.shape[0] <= UInt64(Self.maximumEntries),
-                  made + Int(view.info.shape[0]) <= budget else {
-                replaced.append(view)
-                continue
-            }
-            var entries: [TensorView] = []
-            for index in 0 ..< Int(clamping: view.info.shape[0]) {
-                guard let entry = view.slice(at: index), tensor(named: entry.name) == nil else {
-                    entries = []
-                    break
+            if slices.contains(ExactText(view.name)), view.info.shape.count >= 2, view.info.shape[0] <= UInt64(Self.maximumEntries),
+               made + Int(view.info.shape[0]) <= budget,
+               let entries = cut(view, into: { whole in
+                   let entries = (0 ..< Int(clamping: whole.info.shape[0])).compactMap { whole.slice(at: $0) }
+                   return entries.count == Int(whole.info.shape[0]) ? entries : []
+               }) {
+                made += entries.count
+                changed = true
+                for entry in entries {
+                    if let pieces = rowPieces(entry) {
+                        replaced += pieces
+                        made += pieces.count
+                    } else {
+                        replaced.append(entry)
+                    }
                 }
-                entries.append(entry)
-            }
-            guard !entries.isEmpty else {
+            } else if let pieces = rowPieces(view) {
+                replaced += pieces
+                made += pieces.count
+                changed = true
+            } else {
                 replaced.append(view)
-                continue
             }
-            replaced += entries
-            made += entries.count
-            changed = true
         }
         guard changed else { return self }
         var positions: [ExactText: Int] = [:]
@@ -154,6 +177,18 @@ public struct Checkpoint: Sendable {
         for (i, view) in replaced.enumerated() where positions[ExactText(view.name)] == nil { positions[ExactText(view.name)] = i }
         return Checkpoint(path: path, files: files, tensors: replaced, config: config, tokenizerFiles: tokenizerFiles, source: source,
                           sourceIssues: sourceIssues, positionOfName: positions)
+    }
+
+    /// Whether `ranges`, in order, cover `0 ..< rows` exactly, each row once, of a tensor of rank
+    /// ≥ 2 (`shape`).
+    static func partition(_ ranges: [Range<Int>], rows: Int, shape: [UInt64]) -> Bool {
+        guard shape.count >= 2, !ranges.isEmpty else { return false }
+        var next = 0
+        for range in ranges {
+            guard range.lowerBound == next, !range.isEmpty else { return false }
+            next = range.upperBound
+        }
+        return next == rows
     }
 
     /// Every stored property as given: `slicing`'s copy, whose tensors are no file's table.

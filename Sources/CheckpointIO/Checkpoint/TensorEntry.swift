@@ -23,6 +23,9 @@ public struct TensorEntry: Sendable, Hashable {
     /// For an entry `diff` split off a stacked tensor (`TensorView.slice(at:)`): which tensor
     /// and which index of its first dimension; `nil` for every other tensor.
     public var stackedEntry: StackedEntry?
+    /// For rows `diff` cut off a tensor or an entry (`TensorView.rows(_:)`): which, and which
+    /// rows; `nil` for every other tensor.
+    public var rowRange: RowRange?
 
     public init(name: String, dtype: ElementType, shape: [UInt64], begin: UInt64, end: UInt64, elementCount: UInt64) {
         self.name = name
@@ -33,6 +36,7 @@ public struct TensorEntry: Sendable, Hashable {
         self.elementCount = elementCount
         gathered = nil
         stackedEntry = nil
+        rowRange = nil
     }
 
     /// A validated safetensors header entry.
@@ -65,5 +69,16 @@ public struct StackedEntry: Sendable, Hashable {
     public init(tensor: String, index: Int) {
         self.tensor = tensor
         self.index = index
+    }
+}
+
+/// Rows `rows` of tensor (or entry) `tensor` along its first dimension (`TensorEntry.rowRange`).
+public struct RowRange: Sendable, Hashable {
+    public let tensor: String
+    public let rows: Range<Int>
+
+    public init(tensor: String, rows: Range<Int>) {
+        self.tensor = tensor
+        self.rows = rows
     }
 }

@@ -89,3 +89,55 @@ extension TensorView {
         return (String(tensor), index)
     }
 }
+
+extension TensorView {
+    /// Rows `range` of dimension 0 as a tensor of its own: the bytes of those rows, dimension 0
+    /// reduced to their count, named `name[lower:upper]` (`rowRangeName`). Nil when that is no
+    /// whole-byte range of rows: a tensor of rank < 2, a range outside `0 ... rowCount` or empty,
+    /// or rows that do not fill whole bytes (packed F4/F6). Quantized rows are whole blocks.
+    ///
+    /// Why: llama.cpp's Granite MoE converters split a merged gate-and-up matrix in two along its
+    /// rows (`conversion/granite.py`: `input_linear.weight`, per expert `[2·I, H]`, as
+    /// `ffn_gate_exps` and `ffn_up_exps`); `diff` compares each half with its part by reading
+    /// this view, no copy.
+    package func rows(_ range: Range<Int>) -> TensorView? {
+        guard info.shape.count >= 2, range.lowerBound >= 0, !range.isEmpty, UInt64(range.upperBound) <= info.shape[0] else { return nil }
+        let bits = rowBits
+        guard bits != .max, bits % 8 == 0 else { return nil }
+        let rowBytes = UInt64(bits / 8)
+        let (start, overflowStart) = rowBytes.multipliedReportingOverflow(by: UInt64(range.lowerBound))
+        let (length, overflowLength) = rowBytes.multipliedReportingOverflow(by: UInt64(range.count))
+        guard !overflowStart, !overflowLength, start <= info.byteCount, length <= info.byteCount - start else { return nil }
+        var shape = info.shape
+        shape[0] = UInt64(range.count)
+        var entry = TensorEntry(name: Self.rowRangeName(info.name, range), dtype: info.dtype, shape: shape, begin: info.begin + start,
+                                end: info.begin + start + length, elementCount: shape.reduce(1, *))
+        entry.gathered = info.gathered
+        entry.stackedEntry = info.stackedEntry
+        entry.rowRange = RowRange(tensor: info.name, rows: range)
+        return TensorView(info: entry, mapping: mapping, dataStart: dataStart)
+    }
+
+    /// The name `diff` gives rows `range` of tensor `name`: `name[lower:upper]`, as numpy and
+    /// torch write the slice.
+    package static func rowRangeName(_ name: String, _ range: Range<Int>) -> String {
+        "\(name)[\(range.lowerBound):\(range.upperBound)]"
+    }
+
+    /// `name` read as `rowRangeName`'s output: the tensor's name and a non-empty range (decimal
+    /// digits, no leading zero), or nil.
+    package static func rowRangeParts(of name: String) -> (tensor: String, rows: Range<Int>)? {
+        guard name.hasSuffix("]"), let open = name.lastIndex(of: "[") else { return nil }
+        let tensor = name[..<open]
+        let inside = name[name.index(after: open) ..< name.index(before: name.endIndex)]
+        let bounds = inside.split(separator: ":", omittingEmptySubsequences: false)
+        guard !tensor.isEmpty, bounds.count == 2 else { return nil }
+        func number(_ digits: Substring) -> Int? {
+            guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  digits == "0" || !digits.hasPrefix("0") else { return nil }
+            return Int(digits)
+        }
+        guard let lower = number(bounds[0]), let upper = number(bounds[1]), lower < upper else { return nil }
+        return (String(tensor), lower ..< upper)
+    }
+}

@@ -332,18 +332,17 @@ public enum DiffNameMap {
         guard ggufA != ggufB else { return [:] }
         var map: [ExactText: String] = [:]
         let architecture = LlamaCppNameMap.architecture(of: ggufB ? b : a)
-        if ggufB {
-            for view in a.tensors where b.tensor(named: view.name) == nil {
-                if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) {
-                    map[ExactText(view.name)] = splitExpertName(name, in: b) ?? name
-                }
+        let (hub, gguf) = ggufB ? (a, b) : (b, a)
+        var splitBudget = GraniteSplits.maximumPieces
+        for view in hub.tensors where gguf.tensor(named: view.name) == nil {
+            // A is the GGUF file: its names pair with B's Hub names.
+            func pair(_ hubName: String, _ ggufName: String) {
+                if ggufB { map[ExactText(hubName)] = ggufName } else { map[ExactText(ggufName)] = hubName }
             }
-        } else {
-            // A is the GGUF file: pair its names with B's Hub names.
-            for view in b.tensors where a.tensor(named: view.name) == nil {
-                if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) {
-                    map[ExactText(splitExpertName(name, in: a) ?? name)] = view.name
-                }
+            if let pieces = GraniteSplits.pieces(of: view, architecture: architecture, gguf: gguf, budget: &splitBudget) {
+                for piece in pieces { pair(piece.hub, piece.gguf) }
+            } else if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) {
+                pair(view.name, GraniteSplits.denseName(name, architecture: architecture, gguf: gguf) ?? splitExpertName(name, in: gguf) ?? name)
             }
         }
         return map

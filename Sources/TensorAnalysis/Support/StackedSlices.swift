@@ -17,26 +17,35 @@ public enum StackedSlices {
     public static func applied(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> (a: Checkpoint, b: Checkpoint) {
         guard !nameMap.isEmpty else { return (a, b) }
         let namesA = nameMap.keys.map(\.text), namesB = Array(nameMap.values)
-        return (a.slicing(sliced(in: a, named: namesA), budget: budget(namesA)), b.slicing(sliced(in: b, named: namesB), budget: budget(namesB)))
+        return (a.slicing(sliced(in: a, named: namesA), rowRanges: rowRanges(in: a, named: namesA), budget: budget(namesA)),
+                b.slicing(sliced(in: b, named: namesB), rowRanges: rowRanges(in: b, named: namesB), budget: budget(namesB)))
     }
 
-    /// The most entries a side is split into: twice the entry names the map gives it, plus 1,024
-    /// (llama.cpp's limit on experts, one more stack's worth), so the entries made grow with the
-    /// map and the Hub checkpoint behind it, not with a number a GGUF header declares. A faithful
-    /// conversion names every entry it makes; one that stacked an extra expert makes a few more.
-    /// Why: 300 stacks of 1,024 entries in a 330 KB file, each named once, made 307,000 entries,
-    /// 243 MB and 6.6 s (review-55 D1).
+    /// The most pieces a side is cut into: twice the entry and row-range names the map gives it,
+    /// plus 1,024 (llama.cpp's limit on experts, one more stack's worth), so the pieces made grow
+    /// with the map and the Hub checkpoint behind it, not with a number a GGUF header declares. A
+    /// faithful conversion names every entry it makes; one that stacked an extra expert makes a
+    /// few more. Why: 300 stacks of 1,024 entries in a 330 KB file, each named once, made 307,000
+    /// entries, 243 MB and 6.6 s (review-55 D1).
     static func budget(_ names: [String]) -> Int {
-        2 * names.lazy.filter { TensorView.sliceParts(of: $0) != nil }.count + Checkpoint.maximumEntries
+        2 * names.lazy.filter { TensorView.sliceParts(of: $0) != nil || TensorView.rowRangeParts(of: $0) != nil }.count
+            + Checkpoint.maximumEntries
     }
 
-    /// The names of the tensors of `checkpoint` that some name of `names` addresses an entry of.
-    /// Tensors past the side's `budget` of entries stay whole, in the order the checkpoint holds
-    /// them (`Checkpoint.slicing` counts them so).
+    /// The tensor or entry name a map name addresses: `name` without a row range `[a:b]` whose
+    /// tensor is not `checkpoint`'s own name.
+    static func addressed(_ name: String, in checkpoint: Checkpoint) -> String {
+        guard checkpoint.tensor(named: name) == nil, let (tensor, _) = TensorView.rowRangeParts(of: name) else { return name }
+        return tensor
+    }
+
+    /// The names of the tensors of `checkpoint` that some name of `names` addresses an entry of
+    /// (`X[E]`, or rows of one, `X[E][a:b]`). Tensors past the side's `budget` of entries stay
+    /// whole, in the order the checkpoint holds them (`Checkpoint.slicing` counts them so).
     static func sliced(in checkpoint: Checkpoint, named names: [String]) -> Set<ExactText> {
         let whole = Set(names.map { ExactText($0) })
         var tensors = Set<ExactText>(), refused = Set<ExactText>()
-        for name in names where checkpoint.tensor(named: name) == nil {
+        for name in names.lazy.map({ addressed($0, in: checkpoint) }) where checkpoint.tensor(named: name) == nil {
             guard let (tensor, index) = TensorView.sliceParts(of: name) else { continue }
             let key = ExactText(tensor)
             guard !tensors.contains(key), !refused.contains(key), let view = checkpoint.tensor(named: tensor),
@@ -45,6 +54,18 @@ public enum StackedSlices {
             if unsplitReason(view, index: 0, namedWhole: whole.contains(key), in: checkpoint) == nil { tensors.insert(key) } else { refused.insert(key) }
         }
         return tensors
+    }
+
+    /// The row ranges names of `names` cut off a tensor or an entry of `checkpoint` (`X[a:b]`,
+    /// `X[E][a:b]`), by that tensor or entry's name, in row order. `Checkpoint.slicing` cuts only
+    /// where they cover its rows exactly.
+    static func rowRanges(in checkpoint: Checkpoint, named names: [String]) -> [ExactText: [Range<Int>]] {
+        var ranges: [ExactText: [Range<Int>]] = [:]
+        for name in names where checkpoint.tensor(named: name) == nil {
+            guard let (tensor, rows) = TensorView.rowRangeParts(of: name) else { continue }
+            ranges[ExactText(tensor), default: []].append(rows)
+        }
+        return ranges.mapValues { $0.sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) } }
     }
 
     /// The tensors of `sliced` that `Checkpoint.slicing` leaves whole because the entries in all
