@@ -25,7 +25,7 @@ public struct TensorEntry: Sendable, Hashable {
     public var stackedEntry: StackedEntry?
     /// For rows `diff` cut off a tensor or an entry (`TensorView.rows(_:)`): which, and which
     /// rows; `nil` for every other tensor.
-    public var rowRange: RowRange?
+    public var rowRange: RowSlice?
 
     public init(name: String, dtype: ElementType, shape: [UInt64], begin: UInt64, end: UInt64, elementCount: UInt64) {
         self.name = name
@@ -73,7 +73,7 @@ public struct StackedEntry: Sendable, Hashable {
 }
 
 /// Rows `rows` of tensor (or entry) `tensor` along its first dimension (`TensorEntry.rowRange`).
-public struct RowRange: Sendable, Hashable {
+public struct RowSlice: Sendable, Hashable {
     public let tensor: String
     public let rows: Range<Int>
 

@@ -114,7 +114,7 @@ extension TensorView {
                                 end: info.begin + start + length, elementCount: shape.reduce(1, *))
         entry.gathered = info.gathered
         entry.stackedEntry = info.stackedEntry
-        entry.rowRange = RowRange(tensor: info.name, rows: range)
+        entry.rowRange = RowSlice(tensor: info.name, rows: range)
         return TensorView(info: entry, mapping: mapping, dataStart: dataStart)
     }
 

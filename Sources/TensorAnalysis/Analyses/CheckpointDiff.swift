@@ -59,6 +59,10 @@ public struct CheckpointDiff: Sendable {
         /// a report tells an entry from a tensor a file itself calls `X[0]`.
         public let entryA: StackedEntry?
         public let entryB: StackedEntry?
+        /// When A's or B's side of the pair is rows of a tensor or entry (`NAME[a:b]`,
+        /// `NAME[E][a:b]`: a half of a merged matrix the converter split); nil otherwise.
+        public var rowsA: RowSlice? = nil
+        public var rowsB: RowSlice? = nil
 
         /// The shapes whose values were compared: as stored, except the Hub side's position rows
         /// the converter cut (`rowOffset`). `shapeA`/`shapeB` stay as stored.
@@ -428,6 +432,7 @@ public struct CheckpointDiff: Sendable {
                               stateSpace: stateSpace[key(x.name)],
                               rowPadding: rowPaddings[key(x.name)],
                               entryA: x.info.stackedEntry, entryB: y.info.stackedEntry,
+                              rowsA: x.info.rowRange, rowsB: y.info.rowRange,
                               exactDifferences: exactDifferences)
         }
     }

@@ -56,6 +56,13 @@ enum DiffRendering {
             }
             object["entry_a"] = entry(c.entryA)
             object["entry_b"] = entry(c.entryB)
+            // Added within version 1: rows of a tensor or entry (a half of a merged matrix the
+            // converter split, `NAME[a:b]`), or null.
+            func rows(_ range: RowSlice?) -> JSONValue {
+                range.map { .object(["of": .string($0.tensor), "start": .int(Int64($0.rows.lowerBound)), "end": .int(Int64($0.rows.upperBound))]) } ?? .null
+            }
+            object["rows_a"] = rows(c.rowsA)
+            object["rows_b"] = rows(c.rowsB)
             if c.identicalBytes {
                 object["max_abs_diff"] = .double(0)
                 object["relative_l2"] = .double(0)
