@@ -26,6 +26,10 @@ safetensors). Fixed seed; sizes cut small.
   `gemma3n-q8_0.gguf`: both token tables padded from 40 to 48 zero rows, matrices Q8_0.
 - `gemma3n-nonzero-pad-q8_0.gguf`: the same, but the per-layer table's row 45 is not zero: that
   table is a shape change.
+- `gemma3n-composite/`: the same tensors with a Gemma3nForConditionalGeneration-style config whose
+  `text_config.vocab_size` is 48 and whose top-level `vocab_size` is 56. The converter merges the
+  text_config over the top level (`conversion/base.py`, `{**hparams, **hparams["text_config"]}`) and
+  pads to 48, so `gemma3n-q8_0.gguf` is its conversion (hunt-57a F2: the top level's was read).
 """
 import json
 import os
@@ -105,6 +109,15 @@ def main():
         json.dump({"model_type": "gemma3n_text", "architectures": ["Gemma3nForCausalLM"], "hidden_size": HIDDEN, "vocab_size": PADDED,
                    "vocab_size_per_layer_input": VOCAB, "hidden_size_per_layer_input": PER_LAYER, "num_hidden_layers": LAYERS,
                    "pad_token_id": 0, "tie_word_embeddings": True}, out, indent=1, sort_keys=True)
+        out.write("\n")
+    os.makedirs(os.path.join(HERE, "gemma3n-composite"), exist_ok=True)
+    save_file(hub, os.path.join(HERE, "gemma3n-composite", "model.safetensors"))
+    with open(os.path.join(HERE, "gemma3n-composite", "config.json"), "w") as out:
+        json.dump({"model_type": "gemma3n", "architectures": ["Gemma3nForConditionalGeneration"], "vocab_size": PADDED + 8,
+                   "text_config": {"model_type": "gemma3n_text", "hidden_size": HIDDEN, "vocab_size": PADDED,
+                                   "vocab_size_per_layer_input": VOCAB, "hidden_size_per_layer_input": PER_LAYER,
+                                   "num_hidden_layers": LAYERS, "pad_token_id": 0, "tie_word_embeddings": True}},
+                  out, indent=1, sort_keys=True)
         out.write("\n")
     expected = {"gemma3n-q8_0.gguf": write("gemma3n-q8_0.gguf", hub)}
     write("gemma3n-nonzero-pad-q8_0.gguf", hub, nonzero_row=45)

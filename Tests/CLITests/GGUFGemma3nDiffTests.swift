@@ -40,4 +40,17 @@ import TestSupport
         // The other table is still compared over the Hub's rows.
         #expect(tensors["model.embed_tokens.weight"]?["comparable"] as? Bool == true)
     }
+
+    /// hunt-57a F2: the converter merges text_config over the top level, so it pads to the
+    /// text_config's 48, not the top level's 56; the top level's was read, and this faithful
+    /// conversion failed with two shape changes.
+    @Test("a composite config: the text_config's vocab_size (48) is the one padded to, not the top level's (56); exit 0")
+    func compositeConfig() throws {
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-gemma3n/gemma3n-composite"),
+                                                                    Fixtures.path("gguf-gemma3n/gemma3n-q8_0.gguf")])
+        #expect(status == 0)
+        let padding = try #require(tensors["model.embed_tokens.weight"]?["row_padding"] as? [String: Any])
+        #expect(padding["rows_padded"] as? Int == 8)
+        #expect((padding["evidence"] as? String)?.contains("up to config.json's vocab_size 48,") == true)
+    }
 }

@@ -128,6 +128,11 @@ public struct ModelConfig: Sendable, Equatable {
     /// `original_max_position_embeddings` as numbers. Only `diff` reads them, to check the
     /// tables the converter computes from them (`LlamaCppConverterDrops.added`).
     public var rotary = Rotary()
+    /// `vocab_size` as llama.cpp's converter reads it (the text_config's over the top level's,
+    /// as `rotary`), when it is a non-negative integer. `vocabSize` reads the top level first,
+    /// as transformers' loaders of the checkpoint do; the Gemma 3n converter pads its token tables
+    /// to this one (hunt-57a F2: a composite config with 320 in text_config and 330 at the top).
+    public var converterVocabSize: Int?
 
     /// See `rotary`.
     public struct Rotary: Sendable, Equatable {
@@ -327,6 +332,7 @@ public struct ModelConfig: Sendable, Equatable {
         config.rotary.theta = number("rope_theta")
         config.rotary.headDimension = number("head_dim").flatMap { Int(exactly: $0) }
         config.rotary.originalMaxPositions = number("original_max_position_embeddings")
+        config.converterVocabSize = merged("vocab_size").flatMap { Self.index($0) ?? Self.integerValued($0) }
         config.rotary.readGemma4(merged: merged, modelType: config.textConfigModelType ?? config.modelType)
         return config
     }

@@ -43,12 +43,12 @@ public enum LlamaCppVocabPadding {
                 Decision(rowsPadded: nil, ggufIsB: pair.ggufIsB, evidence: "general.architecture is 'gemma3n', whose converter pads this table "
                     + "with zero rows up to vocab_size, but \(why): compared as stored")
             }
-            guard let vocabulary = hubSide.config?.vocabSize else {
-                result[ExactText(pair.viewA.name)] = asStored("the Hub side's config.json states no vocab_size")
+            guard let (vocabulary, stated) = Self.vocabulary(hubSide.config) else {
+                result[ExactText(pair.viewA.name)] = asStored("the Hub side has no config.json, or one whose vocab_size is no count")
                 continue
             }
             guard vocabulary == ggufRows else {
-                result[ExactText(pair.viewA.name)] = asStored("config.json's vocab_size is \(vocabulary), not the GGUF side's \(ggufRows) rows")
+                result[ExactText(pair.viewA.name)] = asStored("\(stated) is \(vocabulary), not the GGUF side's \(ggufRows) rows")
                 continue
             }
             guard let tail = gguf.rowMoments(in: hubRows ..< ggufRows), tail.count == ggufRows - hubRows else {
@@ -61,8 +61,19 @@ public enum LlamaCppVocabPadding {
             }
             result[ExactText(pair.viewA.name)] = Decision(rowsPadded: ggufRows - hubRows, ggufIsB: pair.ggufIsB,
                 evidence: "the Hub's \(hubRows) rows compared with the GGUF side's first \(hubRows): \(source) pads this table with zero rows "
-                    + "up to config.json's vocab_size \(vocabulary), and the GGUF side's \(ggufRows - hubRows) rows past them are zero")
+                    + "up to \(stated) \(vocabulary), and the GGUF side's \(ggufRows - hubRows) rows past them are zero")
         }
         return result
+    }
+
+    /// The `vocab_size` the converter pads to and where it comes from: config.json's as the
+    /// converter reads it (`ModelConfig.converterVocabSize`: a text_config's over the top level's),
+    /// else Gemma3nTextConfig's default, 262,400, which transformers' `AutoConfig` fills in and the
+    /// converter then reads (hunt-57a F3). Nil without a config, or with a vocab_size that is no
+    /// count.
+    static func vocabulary(_ config: ModelConfig?) -> (Int, String)? {
+        guard let config, !config.invalidValues.contains(where: { $0.key == "vocab_size" }) else { return nil }
+        if let stated = config.converterVocabSize { return (stated, "config.json's vocab_size") }
+        return (262_400, "Gemma3nTextConfig's default vocab_size (config.json states none)")
     }
 }
