@@ -30,6 +30,10 @@ folders (checked 2026-12-07 with a full transformers config beside them).
   −exp): that pair exceeds.
 - `mamba2-norm-4-rows-f32.gguf`: `ssm_norm.weight` `[4, 16]` where `ssm.group_count` says 2 (the
   same values in the same order, but a shape llama.cpp's loader refuses): a shape change.
+- `mamba2-hub-shape-f32.gguf`: every tensor the converter regroups left in the Hub's shape
+  (conv1d `[96, 1, 4]`, `A`/`D` `[4]`, the norm `[64]`): shape changes, as llama.cpp's loader refuses them.
+- `mamba2-no-group-count-f32.gguf`: no `ssm.group_count` (the converter always writes one, and
+  llama.cpp's loader requires it), the norm as `[1, 64]`: the norm's grouping is unknown, a shape change.
 - `mamba2-norm-transposed-f32.gguf`: `ssm_norm.weight` `[2, 32]` filled column-wise (another
   order of the same values): that pair exceeds; a shape check alone would pass it.
 """
@@ -75,13 +79,14 @@ def mamba_hub(d_inner=64, state=8, dt_rank=4):
     return t
 
 
-def converted(name, a, mamba2, groups=None, d_inner=None, exp=True, norm_order="C", norm_groups=None):
-    """The converter's tensor for Hub tensor `name` (see the module doc), as float32."""
-    if name.endswith(".conv1d.weight"):
+def converted(name, a, mamba2, groups=None, d_inner=None, exp=True, norm_order="C", norm_groups=None, regroup=True):
+    """The converter's tensor for Hub tensor `name` (see the module doc), as float32; with
+    `regroup=False`, in the Hub's own shape (which the converter never writes)."""
+    if name.endswith(".conv1d.weight") and regroup:
         a = a.squeeze()
-    if mamba2 and name.endswith((".A_log", ".D")):
+    if mamba2 and name.endswith((".A_log", ".D")) and regroup:
         a = a.reshape(*a.shape, 1)
-    if mamba2 and name.endswith(".mixer.norm.weight"):
+    if mamba2 and name.endswith(".mixer.norm.weight") and regroup:
         rows = norm_groups or groups
         a = a.reshape((rows, d_inner // rows), order=norm_order)
     if name.endswith(".A_log") and exp:
@@ -146,6 +151,11 @@ def main():
     with open(os.path.join(HERE, "expected.json"), "w") as out:
         json.dump(expected, out, indent=1, sort_keys=True)
         out.write("\n")
+    # Added later, after every file above (whose bytes stay as they were); not in expected.json.
+    # hunt-57a F1: every regrouped tensor left in the Hub's shape (−exp applied), which passed.
+    write("mamba2-hub-shape-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=groups, d_inner=d_inner, regroup=False)
+    # hunt-57a F6: no ssm.group_count (llama.cpp's loader requires it), the norm as one group, which passed.
+    write("mamba2-no-group-count-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=None, d_inner=d_inner, norm_groups=1)
 
 
 if __name__ == "__main__":

@@ -69,4 +69,30 @@ import TestSupport
         #expect(state["reshaped"] as? Bool == false && state["negated_exponential"] as? Bool == false)
         #expect((state["evidence"] as? String)?.hasSuffix("stores this state-space tensor [64], as [2, 32], but the GGUF side holds [4, 16] F32: compared as stored") == true)
     }
+
+    /// hunt-57a F1: the Hub's own shapes passed, though the converter never writes them and
+    /// llama.cpp's loader refuses them.
+    @Test("every regrouped tensor left in the Hub's shape is a shape change, said why; the rest still pairs; exit 1")
+    func hubShapes() throws {
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-ssm/mamba2"), Fixtures.path("gguf-ssm/mamba2-hub-shape-f32.gguf")])
+        #expect(status == 1)
+        let changed = tensors.filter { $0.value["comparable"] as? Bool == false }.keys.sorted()
+        #expect(changed == (0 ..< 2).flatMap { n in ["A_log", "D", "conv1d.weight", "norm.weight"].map { "backbone.layers.\(n).mixer.\($0)" } }.sorted())
+        let d = try #require(tensors["backbone.layers.0.mixer.D"]?["state_space"] as? [String: Any])
+        #expect((d["evidence"] as? String)?.hasSuffix("stores this state-space tensor [4] as [4, 1], but the GGUF side holds the Hub's own "
+                                                       + "shape, which llama.cpp's loader refuses: a shape change") == true)
+        #expect(tensors["backbone.layers.0.mixer.in_proj.weight"]?["identical_bytes"] as? Bool == true)
+    }
+
+    /// hunt-57a F6: without the key the norm was read as one group and passed.
+    @Test("no ssm.group_count: the norm's grouping is unknown, a shape change; exit 1")
+    func missingGroupCount() throws {
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-ssm/mamba2"), Fixtures.path("gguf-ssm/mamba2-no-group-count-f32.gguf")])
+        #expect(status == 1)
+        let changed = tensors.filter { $0.value["comparable"] as? Bool == false }.keys.sorted()
+        #expect(changed == ["backbone.layers.0.mixer.norm.weight", "backbone.layers.1.mixer.norm.weight"])
+        let state = try #require(tensors["backbone.layers.1.mixer.norm.weight"]?["state_space"] as? [String: Any])
+        #expect((state["evidence"] as? String)?.contains("mamba2.ssm.group_count, which it always writes as a positive uint32 and "
+                                                         + "llama.cpp's loader requires, but the GGUF file's is absent, 0 or of another type") == true)
+    }
 }

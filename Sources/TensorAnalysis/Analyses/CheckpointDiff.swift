@@ -83,8 +83,9 @@ public struct CheckpointDiff: Sendable {
             return [first - UInt64(rows)] + shape.dropFirst()
         }
 
-        /// The shapes differ once the converter's known row cut is allowed for.
-        public var shapeChanged: Bool { comparedShapeA != comparedShapeB }
+        /// The shapes differ once the converter's known row cut is allowed for, or the GGUF side
+        /// is known not to hold the shape the converter writes (`LlamaCppStateSpace`).
+        public var shapeChanged: Bool { comparedShapeA != comparedShapeB || stateSpace?.unlikeConverter == true }
         public var dtypeChanged: Bool { dtypeA != dtypeB }
         /// Shapes agree but the values cannot be compared element-wise (complex vs real, a
         /// ggml type whose values are not decoded): `notComparedReason` says which.

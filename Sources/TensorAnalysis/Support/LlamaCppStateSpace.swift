@@ -29,6 +29,10 @@ public enum LlamaCppStateSpace {
         public let reshaped: Bool
         /// Whether the Hub side's values were compared as `−exp(value)`.
         public let negatedExponential: Bool
+        /// Whether the GGUF side is known not to hold the shape the converter writes: the Hub's
+        /// own shape where the converter regroups it, or a Mamba-2 norm without the group count
+        /// that says how (a shape change: llama.cpp's loader refuses either, hunt-57a F1, F6).
+        public var unlikeConverter = false
         /// Whether the GGUF file is B (else A).
         public let ggufIsB: Bool
         /// Why, in one sentence (reports show it).
@@ -62,17 +66,40 @@ public enum LlamaCppStateSpace {
     public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
         guard let (architecture, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap),
               let (converter, mamba2) = architectures[architecture], let gguf = (a.ggufModel ?? b.ggufModel) else { return [:] }
-        // Mamba-2's norm groups, as the converter writes them (`add_ssm_group_count`; its default 1).
-        let groups = gguf.metadata["\(architecture).ssm.group_count"]?.integer ?? 1
+        // Mamba-2's norm groups, as the converter writes them (`add_ssm_group_count`: a uint32,
+        // which llama.cpp's loader reads as one and requires); nil when absent, of another type or 0.
+        let groups: Int? = {
+            guard case .uint32(let count)? = gguf.metadata["\(architecture).ssm.group_count"], count > 0 else { return nil }
+            return Int(count)
+        }()
         var result: [ExactText: Decision] = [:]
         for pair in pairs {
             let (hub, stored) = pair.ggufIsB ? (pair.viewA, pair.viewB) : (pair.viewB, pair.viewA)
             let negated = pair.hubName.hasSuffix(".A_log") && (stored.name.hasSuffix(".ssm_a") || stored.name.hasSuffix(".ssm_a.weight"))
-            let expected = regrouped(hub.shape, as: stored.name, mamba2: mamba2, groups: groups)
-            guard negated || expected != nil else { continue }
             let claim = "general.architecture is '\(architecture)', whose converter (\(converter)) "
+            if mamba2, groups == nil, stored.name.hasSuffix(".ssm_norm.weight"), hub.shape.count == 1 {
+                var decision = Decision(reshaped: false, negatedExponential: false, ggufIsB: pair.ggufIsB,
+                    evidence: claim + "stores this norm regrouped by \(architecture).ssm.group_count, which it always writes as a "
+                        + "positive uint32 and llama.cpp's loader requires, but the GGUF file's is absent, 0 or of another type: "
+                        + "the grouping is unknown, so the shape cannot be the converter's")
+                decision.unlikeConverter = true
+                result[ExactText(pair.viewA.name)] = decision
+                continue
+            }
+            let expected = regrouped(hub.shape, as: stored.name, mamba2: mamba2, groups: groups ?? 1)
+            guard negated || expected != nil else { continue }
             var clauses: [String] = []
             var reshaped = false
+            if let expected, expected != hub.shape, stored.shape == hub.shape {
+                // The Hub's own shape where the converter always regroups: a file it does not write,
+                // and one llama.cpp's loader refuses (hunt-57a F1).
+                var decision = Decision(reshaped: false, negatedExponential: negated, ggufIsB: pair.ggufIsB,
+                    evidence: claim + "stores this state-space tensor \(shapeText(hub.shape)) as \(shapeText(expected)), but the GGUF "
+                        + "side holds the Hub's own shape, which llama.cpp's loader refuses: a shape change")
+                decision.unlikeConverter = true
+                result[ExactText(pair.viewA.name)] = decision
+                continue
+            }
             if hub.shape != stored.shape {
                 // Exactly the converter's shape, and both sides readable in the other's (one value
                 // per element): a file of another grouping is one llama.cpp's loader refuses, and a
