@@ -88,6 +88,19 @@ def write(path, arch, hub, extra, heads=HEADS):
     w.close()
 
 
+def llama_folder(name, tensors, scaling, theta):
+    """A Hub Llama folder: `tensors` and a config.json with rope scaling `scaling` (none when None)."""
+    os.makedirs(os.path.join(HERE, name), exist_ok=True)
+    save_file(tensors, os.path.join(HERE, name, "model.safetensors"))
+    config = {"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": HIDDEN, "num_attention_heads": HEADS,
+              "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "vocab_size": VOCAB, "tie_word_embeddings": True, "rope_theta": theta}
+    if scaling is not None:
+        config["rope_scaling"] = scaling
+    with open(os.path.join(HERE, name, "config.json"), "w") as out:
+        json.dump(config, out, indent=1, sort_keys=True)
+        out.write("\n")
+
+
 def main():
     rope = {"rope_type": "llama3", "rope_theta": 500000.0, "factor": 32.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
             "original_max_position_embeddings": 8192}
@@ -95,26 +108,14 @@ def main():
              "model.layers.0.input_layernorm.weight": 1 + f(HIDDEN),
              "model.layers.0.self_attn.q_proj.weight": f(HEADS * HEAD_DIM, HIDDEN),
              "model.layers.0.self_attn.k_proj.weight": f(HEADS * HEAD_DIM, HIDDEN)}
-    os.makedirs(os.path.join(HERE, "llama31"), exist_ok=True)
-    save_file(llama, os.path.join(HERE, "llama31", "model.safetensors"))
-    with open(os.path.join(HERE, "llama31", "config.json"), "w") as out:
-        json.dump({"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": HIDDEN, "num_attention_heads": HEADS,
-                   "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "vocab_size": VOCAB, "tie_word_embeddings": True,
-                   "rope_scaling": rope, "rope_theta": rope["rope_theta"]}, out, indent=1, sort_keys=True)
-        out.write("\n")
+    llama_folder("llama31", llama, rope, rope["rope_theta"])
     table = llama3_factors(rope)
     write("llama31-f32.gguf", "llama", llama, {"rope_freqs.weight": table})
     write("llama31-rope-matrix-f32.gguf", "llama", llama, {"rope_freqs.weight": np.stack([table, table])})
     # A conversion made with factor 8 where the Hub config says 32 (review-55 D2): the table is not the converter's.
     write("llama31-factor-8-f32.gguf", "llama", llama, {"rope_freqs.weight": llama3_factors({**rope, "factor": 8.0})})
     # The same Hub checkpoint with a config that asks for no rope scaling: no table is called for.
-    os.makedirs(os.path.join(HERE, "llama31-no-scaling"), exist_ok=True)
-    save_file(llama, os.path.join(HERE, "llama31-no-scaling", "model.safetensors"))
-    with open(os.path.join(HERE, "llama31-no-scaling", "config.json"), "w") as out:
-        json.dump({"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": HIDDEN, "num_attention_heads": HEADS,
-                   "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "vocab_size": VOCAB, "tie_word_embeddings": True,
-                   "rope_theta": rope["rope_theta"]}, out, indent=1, sort_keys=True)
-        out.write("\n")
+    llama_folder("llama31-no-scaling", llama, None, rope["rope_theta"])
     phi = {"model.embed_tokens.weight": f(VOCAB, HIDDEN), "model.norm.weight": 1 + f(HIDDEN), "lm_head.weight": f(VOCAB, HIDDEN),
            "model.layers.0.self_attn.qkv_proj.weight": f(3 * HEADS * HEAD_DIM, HIDDEN)}
     os.makedirs(os.path.join(HERE, "phi3"), exist_ok=True)
@@ -133,13 +134,7 @@ def main():
     write("llama31-no-table-f32.gguf", "llama", llama, {})
     write("phi3-no-tables-f32.gguf", "phi3", phi, {})
     bands = {**rope, "factor": 16.0, "low_freq_factor": 1.0, "high_freq_factor": 1.0}
-    os.makedirs(os.path.join(HERE, "llama4-bands"), exist_ok=True)
-    save_file(llama, os.path.join(HERE, "llama4-bands", "model.safetensors"))
-    with open(os.path.join(HERE, "llama4-bands", "config.json"), "w") as out:
-        json.dump({"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": HIDDEN, "num_attention_heads": HEADS,
-                   "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "vocab_size": VOCAB, "tie_word_embeddings": True,
-                   "rope_scaling": bands, "rope_theta": rope["rope_theta"]}, out, indent=1, sort_keys=True)
-        out.write("\n")
+    llama_folder("llama4-bands", llama, bands, rope["rope_theta"])
     write("llama4-bands-f32.gguf", "llama", llama, {"rope_freqs.weight": llama3_factors(bands)})
 
 
