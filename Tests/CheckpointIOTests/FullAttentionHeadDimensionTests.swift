@@ -62,4 +62,20 @@ import StrictJSON
         #expect(try Self.rotary(#"{"model_type": "gemma4_text", "rope_parameters": null}"#).proportionalFraction == 0.25)
         #expect(try Self.rotary(#"{"model_type": "llama"}"#).proportionalFraction == nil)
     }
+
+    /// hunt-57a F7: each of these made llama.cpp's converter (or transformers under it) fail, so
+    /// it wrote no table; a table was vouched for all the same (for a null or "32" head_dim, the
+    /// next full-attention layer's was taken).
+    @Test("Gemma 4 configs the converter refuses give no head dimension: a head_dim not an integer, a layer past the last, layer_types of another length")
+    func refusedConfigs() throws {
+        let start = #""model_type": "gemma4_text", "num_hidden_layers": 4, "layer_types": ["sliding_attention", "full_attention", "sliding_attention", "full_attention"]"#
+        #expect(try Self.dimension(#"{\#(start), "per_layer_config": {"1": {"head_dim": 32}}}"#) == 32)
+        for entry in [#"{"1": {"head_dim": null}, "3": {"head_dim": 32}}"#, #"{"1": {"head_dim": "32"}, "3": {"head_dim": 32}}"#,
+                      #"{"1": {"head_dim": 32.0}}"#, #"{"1": {"head_dim": 32}, "7": {"head_dim": 32}}"#] {
+            #expect(try Self.dimension(#"{\#(start), "per_layer_config": \#(entry)}"#) == nil, "\(entry)")
+        }
+        #expect(try Self.dimension(#"{"model_type": "gemma4_text", "num_hidden_layers": 4, "layer_types": ["full_attention", "full_attention"], "global_head_dim": 32}"#) == nil)
+        #expect(try Self.dimension(#"{"model_type": "gemma4_text", "num_hidden_layers": 4, "global_head_dim": 32.0}"#) == nil)
+        #expect(try Self.dimension(#"{"model_type": "gemma4_text", "num_hidden_layers": 4, "global_head_dim": 32}"#) == 32)
+    }
 }

@@ -45,11 +45,15 @@ extension ModelConfig.Rotary {
         case nil, .null?: if gemma4 { proportionalFraction = 0.25 }
         default: break
         }
-        // The head dimension.
+        // The head dimension. A JSON integer literal: Python's json reads `32.0` as a float,
+        // which transformers' config class refuses (hunt-57a F7).
         func integer(_ node: JSONNode?) -> Int? {
-            guard case .number(let n)? = node else { return nil }
-            return Double(n.text).flatMap { Int(exactly: $0) }
+            guard case .number(let n)? = node, !n.text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else { return nil }
+            return Int(n.text)
         }
+        // transformers refuses a Gemma 4 config whose layer_types is not one per layer: the
+        // converter writes nothing from it (hunt-57a F7).
+        if gemma4, let types, case .number(let n)? = merged("num_hidden_layers"), Int(n.text) != types.count { return }
         if case .object(let members)? = merged("per_layer_config") {
             guard let types else { return }
             // A key written twice: Python's dict keeps the first place and the last value.
@@ -57,13 +61,18 @@ extension ModelConfig.Rotary {
             for member in members { last[member.key] = member.value }
             var seen = Set<String>()
             let layers = members.filter { seen.insert($0.key).inserted }.map { (key: $0.key, value: last[$0.key] ?? $0.value) }
+            // transformers refuses a Gemma 4 layer past the last (hunt-57a F7: key "7" of 4 layers).
+            if gemma4, layers.contains(where: { layer in
+                layer.key.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) && (layer.key.utf8.count > 9 || (Int(layer.key) ?? 0) >= types.count)
+            }) { return }
             for layer in layers {
                 guard !layer.key.isEmpty, layer.key.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
                 // More than nine digits: a layer far past any `layer_types` list, skipped as the converter skips it.
                 guard layer.key.utf8.count <= 9, let index = Int(layer.key) else { continue }
-                guard index < types.count, types[index] == "full_attention",
-                      let dimension = integer(layer.value.lastValue(for: "head_dim")) else { continue }
-                fullAttentionHeadDimension = dimension
+                guard index < types.count, types[index] == "full_attention", let stated = layer.value.lastValue(for: "head_dim") else { continue }
+                // The converter takes the first full-attention entry that has the key, whatever
+                // its value, and fails on one that is no integer (null, "32"): no table then.
+                fullAttentionHeadDimension = integer(stated)
                 return
             }
             return

@@ -111,13 +111,14 @@ enum LlamaCppRopeTables {
     /// `partial_rotary_factor` without a default, so a config without it makes no table.
     static func proportional(config: ModelConfig) -> Table? {
         guard let fraction = config.rotary.proportionalFraction, let dimension = config.rotary.fullAttentionHeadDimension,
-              dimension >= 2, dimension <= 1 << 16, fraction.isFinite, fraction >= 0, fraction <= 1 else { return nil }
-        // Python's int() of a float truncates toward zero, as `Int(_:)` does.
+              dimension >= 0, dimension <= 1 << 20, fraction.isFinite, abs(fraction) <= Double(1 << 20) else { return nil }
+        // Python's int() of a float truncates toward zero, as `Int(_:)` does; a list repeated a
+        // negative number of times is empty, so a fraction above 1 makes more ones than pairs and
+        // no 1e30s, and a negative one only 1e30s (hunt-57a F7: such conversions failed here).
         let rotated = Int(Double(dimension) * fraction / 2), half = dimension / 2
-        guard rotated <= half else { return nil }
-        return Table(values: Array(repeating: 1, count: rotated) + Array(repeating: 1e30, count: half - rotated),
+        return Table(values: Array(repeating: 1, count: max(0, rotated)) + Array(repeating: 1e30, count: max(0, half - rotated)),
                      source: "config.json's proportional rope (partial_rotary_factor \(fraction), full-attention head dimension "
-                         + "\(dimension): \(rotated) rotated pairs, \(half - rotated) kept still by 1e30)",
+                         + "\(dimension): \(max(0, rotated)) rotated pairs, \(max(0, half - rotated)) kept still by 1e30)",
                      exact: true, kind: .proportional)
     }
 
