@@ -34,6 +34,8 @@ folders (checked 2026-12-07 with a full transformers config beside them).
   (conv1d `[96, 1, 4]`, `A`/`D` `[4]`, the norm `[64]`): shape changes, as llama.cpp's loader refuses them.
 - `mamba2-no-group-count-f32.gguf`: no `ssm.group_count` (the converter always writes one, and
   llama.cpp's loader requires it), the norm as `[1, 64]`: the norm's grouping is unknown, a shape change.
+- `mamba2-f16/` + `mamba2-f16-f32.gguf`: the Mamba-2 in float16 (two `A_log` values 12 and 95), its
+  `ssm_a` −exp computed in float16 as the converter does (−inf for both), stored as float32.
 - `mamba2-norm-transposed-f32.gguf`: `ssm_norm.weight` `[2, 32]` filled column-wise (another
   order of the same values): that pair exceeds; a shape check alone would pass it.
 """
@@ -91,7 +93,8 @@ def converted(name, a, mamba2, groups=None, d_inner=None, exp=True, norm_order="
         a = a.reshape((rows, d_inner // rows), order=norm_order)
     if name.endswith(".A_log") and exp:
         # With torch, as the converter computes it: numpy's float32 exp, and float64 rounded to
-        # float32, differ from torch's in the last place for some values.
+        # float32, differ from torch's in the last place for some values. A float16 tensor stays
+        # float16 there (`conversion/base.py`), so its −exp is torch's half one.
         import torch
         a = (-torch.exp(torch.from_numpy(np.ascontiguousarray(a)))).numpy()
     return a.astype(np.float32)
@@ -156,6 +159,14 @@ def main():
     write("mamba2-hub-shape-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=groups, d_inner=d_inner, regroup=False)
     # hunt-57a F6: no ssm.group_count (llama.cpp's loader requires it), the norm as one group, which passed.
     write("mamba2-no-group-count-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=None, d_inner=d_inner, norm_groups=1)
+    # hunt-57a F4: the Mamba-2 saved in float16, A_log[0] 12 and 95 in layer 0 (−exp overflows in
+    # float16 from about 11.09: −inf there, finite in float32), converted with --outtype f32.
+    hub16 = {name: a.astype(np.float16) for name, a in hub2.items()}
+    hub16["backbone.layers.0.mixer.A_log"][1:3] = [12, 95]
+    save_hub("mamba2-f16", hub16, {"model_type": "mamba2", "architectures": ["Mamba2ForCausalLM"], "hidden_size": HIDDEN,
+                                   "num_heads": 4, "head_dim": 16, "n_groups": groups, "state_size": 8, "vocab_size": VOCAB,
+                                   "tie_word_embeddings": False, "torch_dtype": "float16"})
+    write("mamba2-f16-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub16, groups=groups, d_inner=d_inner)
 
 
 if __name__ == "__main__":

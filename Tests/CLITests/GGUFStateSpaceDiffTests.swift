@@ -95,4 +95,19 @@ import TestSupport
         #expect((state["evidence"] as? String)?.contains("mamba2.ssm.group_count, which it always writes as a positive uint32 and "
                                                          + "llama.cpp's loader requires, but the GGUF file's is absent, 0 or of another type") == true)
     }
+
+    /// hunt-57a F4: the converter keeps a float16 checkpoint's A_log in float16, so torch's −exp
+    /// overflows to −∞ at 12 and 95 (float32 gives −162,754.8 for 12); compared in float32, the
+    /// faithful file failed at relative L2 ∞. Expected values: torch's half −exp (the fixture).
+    @Test("an F16 checkpoint: ssm_a is −exp(A_log) in float16, −∞ included, equal to the Hub's; exit 0")
+    func halfPrecisionExponential() throws {
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-ssm/mamba2-f16"), Fixtures.path("gguf-ssm/mamba2-f16-f32.gguf")])
+        #expect(status == 0)
+        for n in 0 ..< 2 {
+            let pair = try #require(tensors["backbone.layers.\(n).mixer.A_log"])
+            #expect(pair["max_abs_diff"] as? Double == 0 && pair["relative_l2"] as? Double == 0 && pair["nan_mismatches"] as? Int == 0)
+            let state = try #require(pair["state_space"] as? [String: Any])
+            #expect((state["evidence"] as? String)?.contains("stores A_log as A = −exp(A_log) in float16 (the checkpoint's type, which it keeps)") == true)
+        }
+    }
 }

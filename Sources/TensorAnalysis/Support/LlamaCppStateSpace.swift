@@ -29,6 +29,9 @@ public enum LlamaCppStateSpace {
         public let reshaped: Bool
         /// Whether the Hub side's values were compared as `−exp(value)`.
         public let negatedExponential: Bool
+        /// Whether that `−exp` is the converter's in float16 (an F16 checkpoint's `A_log`, which it
+        /// keeps in float16), not float32.
+        public var inHalf = false
         /// Whether the GGUF side is known not to hold the shape the converter writes: the Hub's
         /// own shape where the converter regroups it, or a Mamba-2 norm without the group count
         /// that says how (a shape change: llama.cpp's loader refuses either, hunt-57a F1, F6).
@@ -41,7 +44,8 @@ public enum LlamaCppStateSpace {
         /// What `DifferenceScan` does to each side's values: `−exp` of the Hub side's (A when the
         /// GGUF file is B).
         public var valueShift: ValueShift {
-            ValueShift(a: 0, b: 0, negatedExponentialA: negatedExponential && ggufIsB, negatedExponentialB: negatedExponential && !ggufIsB)
+            ValueShift(a: 0, b: 0, negatedExponentialA: negatedExponential && ggufIsB, negatedExponentialB: negatedExponential && !ggufIsB,
+                       exponentialInHalf: inHalf)
         }
     }
 
@@ -115,10 +119,18 @@ public enum LlamaCppStateSpace {
                 clauses.append("stores this state-space tensor regrouped, \(shapeText(hub.shape)) as \(shapeText(stored.shape)): "
                     + "the same values in the same order, compared in A's shape")
             }
-            if negated { clauses.append("stores A_log as A = −exp(A_log) in float32: compared with −exp of the Hub values") }
+            // The converter keeps a float16 tensor in float16, so its −exp is torch's half one.
+            let half = hub.elementType.rawValue == "F16"
+            if negated {
+                clauses.append(half ? "stores A_log as A = −exp(A_log) in float16 (the checkpoint's type, which it keeps): compared with "
+                                      + "−exp of the Hub values rounded to float16"
+                                    : "stores A_log as A = −exp(A_log) in float32: compared with −exp of the Hub values")
+            }
             guard !clauses.isEmpty else { continue }
-            result[ExactText(pair.viewA.name)] = Decision(reshaped: reshaped, negatedExponential: negated, ggufIsB: pair.ggufIsB,
-                evidence: claim + clauses.joined(separator: ", and "))
+            var decision = Decision(reshaped: reshaped, negatedExponential: negated, ggufIsB: pair.ggufIsB,
+                                    evidence: claim + clauses.joined(separator: ", and "))
+            decision.inHalf = negated && half
+            result[ExactText(pair.viewA.name)] = decision
         }
         return result
     }
