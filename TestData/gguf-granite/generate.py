@@ -25,6 +25,9 @@ values are one Q8_0 block each).
   architecture `granitemoe`, one layer with experts and a shared MLP.
 - `granitemoe-swapped-f32.gguf`: gate and up exchanged (a converter that split the other way): the
   halves exceed.
+- `granitemoe-literal-entries-f32.gguf`: the stacked `ffn_gate_exps`/`ffn_up_exps` replaced by 2-D
+  tensors literally named `blk.0.ffn_gate_exps.weight[E]` (llama.cpp requires the stacks): the halves
+  pair with nothing (hunt-57c H2: it passed).
 - `granitehybrid-dense/` + `granitehybrid-dense-f32.gguf`: architecture `granitehybrid` without
   experts: the shared MLP as `ffn_gate`, `ffn_up`, `ffn_down`.
 """
@@ -102,6 +105,11 @@ def main():
     swapped = dict(converted)
     swapped["blk.0.ffn_gate_exps.weight"], swapped["blk.0.ffn_up_exps.weight"] = converted["blk.0.ffn_up_exps.weight"], converted["blk.0.ffn_gate_exps.weight"]
     write("granitemoe-swapped-f32.gguf", "granitemoe", swapped)
+    literal = {k: v for k, v in converted.items() if k not in ("blk.0.ffn_gate_exps.weight", "blk.0.ffn_up_exps.weight")}
+    for e in range(EXPERTS):
+        literal[f"blk.0.ffn_gate_exps.weight[{e}]"] = converted["blk.0.ffn_gate_exps.weight"][e]
+        literal[f"blk.0.ffn_up_exps.weight[{e}]"] = converted["blk.0.ffn_up_exps.weight"][e]
+    write("granitemoe-literal-entries-f32.gguf", "granitemoe", literal)
 
     # Q8_0 references: each half against the dequantized entry it became.
     reader = gguf.GGUFReader(os.path.join(HERE, "granitemoe-q8_0.gguf"))

@@ -28,6 +28,15 @@ working model); the tables are computed as the converter computes them (its code
 - `llama4-bands/` + `llama4-bands-f32.gguf`: llama3 rope scaling with `low_freq_factor` equal to
   `high_freq_factor` (1 and 1, factor 16, as Llama 4 states it; the converter's assert against
   it is commented out): every factor is 1 or 16.
+- `llama4-bands-f16.gguf`: that table stored as F16 (the values exact in half precision): the
+  converter writes float32 and llama.cpp's rope asserts it (hunt-57c H1): not the converter's.
+- `internlm3/`: the Llama 3.1 tensors and rope scaling under `InternLM3ForCausalLM`, whose converter
+  class (`conversion/internlm.py`) writes `llama` files and no rope table: `llama31-f32.gguf`'s table is
+  not the converter's, `llama31-no-table-f32.gguf` lacks nothing (hunt-57c M2).
+- `nested-type-key/`: `rope_parameters.full_attention` with `type` (not `rope_type`) llama3: under
+  `full_attention` the converter reads `rope_type` only and writes no table (hunt-57c M1).
+- `nested-no-theta/` + `nested-no-theta-f32.gguf`: `rope_parameters.full_attention` llama3 without
+  `rope_theta` (the top level states 500000): the converter's default theta there is 10000.
 """
 import json
 import math
@@ -88,14 +97,17 @@ def write(path, arch, hub, extra, heads=HEADS):
     w.close()
 
 
-def llama_folder(name, tensors, scaling, theta):
-    """A Hub Llama folder: `tensors` and a config.json with rope scaling `scaling` (none when None)."""
+def llama_folder(name, tensors, scaling, theta, architectures=("LlamaForCausalLM",), model_type="llama", parameters=None):
+    """A Hub Llama folder: `tensors` and a config.json with rope scaling `scaling` (none when None),
+    or `rope_parameters` `parameters`."""
     os.makedirs(os.path.join(HERE, name), exist_ok=True)
     save_file(tensors, os.path.join(HERE, name, "model.safetensors"))
-    config = {"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": HIDDEN, "num_attention_heads": HEADS,
+    config = {"model_type": model_type, "architectures": list(architectures), "hidden_size": HIDDEN, "num_attention_heads": HEADS,
               "num_key_value_heads": HEADS, "head_dim": HEAD_DIM, "vocab_size": VOCAB, "tie_word_embeddings": True, "rope_theta": theta}
     if scaling is not None:
         config["rope_scaling"] = scaling
+    if parameters is not None:
+        config["rope_parameters"] = parameters
     with open(os.path.join(HERE, name, "config.json"), "w") as out:
         json.dump(config, out, indent=1, sort_keys=True)
         out.write("\n")
@@ -136,6 +148,13 @@ def main():
     bands = {**rope, "factor": 16.0, "low_freq_factor": 1.0, "high_freq_factor": 1.0}
     llama_folder("llama4-bands", llama, bands, rope["rope_theta"])
     write("llama4-bands-f32.gguf", "llama", llama, {"rope_freqs.weight": llama3_factors(bands)})
+    write("llama4-bands-f16.gguf", "llama", llama, {"rope_freqs.weight": llama3_factors(bands).astype(np.float16)})
+    llama_folder("internlm3", llama, rope, rope["rope_theta"], architectures=["InternLM3ForCausalLM"], model_type="internlm3")
+    llama_folder("nested-type-key", llama, None, rope["rope_theta"],
+                 parameters={"full_attention": {k if k != "rope_type" else "type": v for k, v in rope.items()}})
+    unthemed = {k: v for k, v in rope.items() if k != "rope_theta"}
+    llama_folder("nested-no-theta", llama, None, rope["rope_theta"], parameters={"full_attention": unthemed})
+    write("nested-no-theta-f32.gguf", "llama", llama, {"rope_freqs.weight": llama3_factors({**unthemed, "rope_theta": 10000.0})})
 
 
 if __name__ == "__main__":

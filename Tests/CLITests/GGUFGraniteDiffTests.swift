@@ -103,4 +103,30 @@ import TestSupport
         #expect((report["only_in_a"] as? [String])?.contains(Self.shared) == true)
         #expect(Self.tensors(report)["\(Self.shared)[24:48]"] == nil)
     }
+
+    /// hunt-57c H2 (and hunt-55a A2 for Mixtral): llama.cpp requires the stacks, and such a file passed.
+    @Test("tensors literally named ffn_gate_exps.weight[E] in place of the stacks pair with nothing; exit 1, either order")
+    func literalEntryNames() throws {
+        for (a, b) in [("gguf-granite/granitemoe", "gguf-granite/granitemoe-literal-entries-f32.gguf"),
+                       ("gguf-granite/granitemoe-literal-entries-f32.gguf", "gguf-granite/granitemoe")] {
+            let (status, report) = try Self.run(a, b)
+            #expect(status == 1)
+            let (hubSide, ggufSide) = a.hasSuffix(".gguf") ? ("only_in_b", "only_in_a") : ("only_in_a", "only_in_b")
+            #expect(report[hubSide] as? [String] == [Self.merged])
+            #expect((report[ggufSide] as? [String])?.count == 8)
+        }
+    }
+
+    /// hunt-57c M3: a map naming a tensor and rows of it compares it whole, as with entries.
+    @Test("a map naming a tensor whole and its row ranges compares it whole")
+    func wholeAndRanges() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let map = folder.appendingPathComponent("map.json")
+        try Data(#"{"\#(Self.shared)": "blk.0.ffn_gate_shexp.weight", "\#(Self.shared)[0:24]": "blk.0.ffn_gate_shexp.weight"}"#.utf8).write(to: map)
+        let result = try CLI.run(["diff", Fixtures.path("gguf-granite/granitemoe"), Fixtures.path("gguf-granite/granitemoe-f32.gguf"),
+                                  "--json", "--map", map.path])
+        let tensors = Self.tensors(try GGUFCLITests.object(result))
+        #expect(tensors[Self.shared]?["shape_a"] as? [Int] == [48, 32])
+        #expect(tensors["\(Self.shared)[0:24]"] == nil)
+    }
 }

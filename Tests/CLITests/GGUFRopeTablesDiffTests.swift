@@ -132,4 +132,36 @@ import TestSupport
         #expect(status == 1)
         #expect((report["only_in_b"] as? [String])?.contains("rope_freqs.weight") == true)
     }
+
+    /// hunt-57c H1: the converter writes float32, and llama.cpp's rope asserts it; an F16 table with
+    /// the right values passed.
+    @Test("a table of the right values stored as F16 is not the converter's; exit 1")
+    func halfPrecisionTable() throws {
+        let (status, report) = try Self.run("gguf-rope-tables/llama4-bands", "gguf-rope-tables/llama4-bands-f16.gguf")
+        #expect(status == 1)
+        #expect((report["not_converter_tables"] as? [String: String])?["rope_freqs.weight"]?.hasPrefix("stored as F16; the converter's") == true)
+    }
+
+    /// hunt-57c M2: InternLM3's converter class writes llama files and no rope table.
+    @Test("an InternLM3 config: a rope_freqs.weight is not the converter's, and none is missing")
+    func internLM3() throws {
+        let (status, report) = try Self.run("gguf-rope-tables/internlm3", "gguf-rope-tables/llama31-f32.gguf")
+        #expect(status == 1)
+        #expect((report["not_converter_tables"] as? [String: String])?["rope_freqs.weight"]?.contains("InternLM3Model, conversion/internlm.py") == true)
+        let (without, other) = try Self.run("gguf-rope-tables/internlm3", "gguf-rope-tables/llama31-no-table-f32.gguf")
+        #expect(without == 0)
+        #expect((other["missing_converter_tables"] as? [String: String])?.isEmpty == true)
+    }
+
+    /// hunt-57c M1: under `rope_parameters.full_attention` the converter reads `rope_type` only and
+    /// its own default theta, 10000, not the top level's.
+    @Test("under full_attention: a `type` key calls for no table, and a missing rope_theta is 10000; exit 0")
+    func nestedParameters() throws {
+        let (typeKey, report) = try Self.run("gguf-rope-tables/nested-type-key", "gguf-rope-tables/llama31-no-table-f32.gguf")
+        #expect(typeKey == 0)
+        #expect((report["missing_converter_tables"] as? [String: String])?.isEmpty == true)
+        let (noTheta, nested) = try Self.run("gguf-rope-tables/nested-no-theta", "gguf-rope-tables/nested-no-theta-f32.gguf")
+        #expect(noTheta == 0)
+        #expect((nested["added_by_converter"] as? [String: String])?["rope_freqs.weight"]?.contains("theta 10000.0") == true)
+    }
 }

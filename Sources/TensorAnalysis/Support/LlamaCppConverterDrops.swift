@@ -147,7 +147,10 @@ public enum LlamaCppConverterDrops {
                 }
                 continue
             }
-            if let why = difference(view, from: table, configStated: config != nil) {
+            if let table, let config, LlamaCppRopeTables.isNeverWritten(table, architecture: architecture, config: config) {
+                tables.notTheConverters[ExactText(name)] = "no Hub tensor faces it, and config.json names InternLM3ForCausalLM, whose "
+                    + "converter class (InternLM3Model, conversion/internlm.py) writes no rope table"
+            } else if let why = difference(view, from: table, configStated: config != nil) {
                 tables.notTheConverters[ExactText(name)] = why
             } else if let table {
                 let how = table.exact ? "equal as float32" : "equal within float32 rounding"
@@ -168,8 +171,11 @@ public enum LlamaCppConverterDrops {
                 : "no Hub tensor faces it, and there is no config.json on either side to recompute it from"
         }
         let written = "the converter's, from \(table.source),"
-        if let type = view.elementType.blockType {
-            return "stored as \(type.name); \(written) is a 1-D float32 table"
+        // The converter writes the table as float32, and llama.cpp's rope asserts that type
+        // (ggml.c, `GGML_ASSERT(c->type == GGML_TYPE_F32)`): an F16 or integer table with the
+        // right values passed (hunt-57c H1).
+        guard view.elementType.rawValue == "F32" else {
+            return "stored as \(view.elementType.rawValue); \(written) is a 1-D float32 table, the only type llama.cpp's rope takes"
         }
         guard view.shape.count == 1 else {
             return "of shape \(view.shape); \(written) is a 1-D table of \(table.values.count) values"

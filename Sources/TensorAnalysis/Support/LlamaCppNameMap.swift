@@ -339,10 +339,18 @@ public enum DiffNameMap {
             func pair(_ hubName: String, _ ggufName: String) {
                 if ggufB { map[ExactText(hubName)] = ggufName } else { map[ExactText(ggufName)] = hubName }
             }
+            // An entry of a stacked tensor the GGUF file lacks pairs with nothing: a tensor literally
+            // named `T[E]` is none llama.cpp's loader reads (it requires the stack), and such a file
+            // passed (hunt-55a A2, hunt-57c H2).
+            func stacked(_ name: String) -> Bool {
+                guard let (tensor, _) = TensorView.sliceParts(of: name) else { return true }
+                return gguf.tensor(named: tensor) != nil
+            }
             if let pieces = GraniteSplits.pieces(of: view, architecture: architecture, gguf: gguf, budget: &splitBudget) {
-                for piece in pieces { pair(piece.hub, piece.gguf) }
+                for piece in pieces where stacked(piece.gguf) { pair(piece.hub, piece.gguf) }
             } else if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) {
-                pair(view.name, GraniteSplits.denseName(name, architecture: architecture, gguf: gguf) ?? splitExpertName(name, in: gguf) ?? name)
+                let target = GraniteSplits.denseName(name, architecture: architecture, gguf: gguf) ?? splitExpertName(name, in: gguf) ?? name
+                if stacked(target) { pair(view.name, target) }
             }
         }
         return map

@@ -75,6 +75,13 @@ enum LlamaCppRopeTables {
         return !(architecture == "llama" && config.architectures?.contains("InternLM3ForCausalLM") == true)
     }
 
+    /// Whether the converter class for `config` is known to write no table of `table`'s kind
+    /// into a file of `architecture`: InternLM3's (`conversion/internlm.py`, `InternLM3Model`, a
+    /// class of its own that writes `llama` files and no rope table; hunt-57c M2).
+    static func isNeverWritten(_ table: Table, architecture: String?, config: ModelConfig) -> Bool {
+        table.kind == .llama3 && architecture == "llama" && config.architectures?.contains("InternLM3ForCausalLM") == true
+    }
+
     /// The llama3 factor's default: 16 in `Exaone4Model` (and `ExaoneMoEModel`, its subclass),
     /// 8 everywhere else (conversion/exaone.py, conversion/llama.py).
     static func defaultFactor(architecture: String?) -> Double {
@@ -144,16 +151,21 @@ enum LlamaCppRopeTables {
             if case .number(let n)? = rope.lastValue(for: key) { return Double(n.text) }
             return nil
         }
-        guard (text("rope_type") ?? text("type"))?.lowercased() == "llama3" else { return nil }
+        // Under `full_attention` the converter reads `rope_type` only, and its own defaults below;
+        // at the top it has mirrored `type` into `rope_type` and the config's theta and original
+        // context into the parameters (`TextModel.__init__`, conversion/base.py).
+        let nested = rope != parameters
+        guard (nested ? text("rope_type") : text("rope_type") ?? text("type"))?.lowercased() == "llama3" else { return nil }
         let heads = config.attentionHeads ?? 0
         guard let dim = config.rotary.headDimension ?? config.hiddenSize.flatMap({ heads > 0 ? $0 / heads : nil }),
-              dim >= 2, dim <= 1 << 16 else { return nil }
-        let base = number("rope_theta") ?? config.rotary.theta ?? 10000
+              dim >= 1, dim <= 1 << 20 else { return nil }
+        let base = number("rope_theta") ?? (nested ? nil : config.rotary.theta) ?? 10000
         let factor = number("factor") ?? defaultFactor, low = number("low_freq_factor") ?? 1, high = number("high_freq_factor") ?? 4
-        let old = number("original_max_position_embeddings") ?? config.rotary.originalMaxPositions ?? 8192
+        let old = number("original_max_position_embeddings") ?? (nested ? nil : config.rotary.originalMaxPositions) ?? 8192
         // `high == low` is allowed, as the converter allows it (Llama 4: both 1; its assert is
-        // commented out): every factor is then 1 or `factor`, the blend between them empty.
-        guard base > 0, factor != 0 else { return nil }
+        // commented out): every factor is then 1 or `factor`, the blend between them empty. A factor of 0 is computed
+        // as torch computes it, in IEEE arithmetic (its blend is 0; hunt-57c L1).
+        guard base > 0 else { return nil }
         let values = stride(from: 0, to: dim, by: 2).map { i -> Double in
             let freq = 1 / pow(base, Double(i) / Double(dim))
             let wavelength = 2 * Double.pi / freq

@@ -59,10 +59,12 @@ public enum StackedSlices {
     /// The row ranges names of `names` cut off a tensor or an entry of `checkpoint` (`X[a:b]`,
     /// `X[E][a:b]`), by that tensor or entry's name, in row order. `Checkpoint.slicing` cuts only
     /// where they cover its rows exactly.
+    /// A tensor the map also names whole is compared whole, as with entries (hunt-57c M3).
     static func rowRanges(in checkpoint: Checkpoint, named names: [String]) -> [ExactText: [Range<Int>]] {
+        let whole = Set(names.map { ExactText($0) })
         var ranges: [ExactText: [Range<Int>]] = [:]
         for name in names where checkpoint.tensor(named: name) == nil {
-            guard let (tensor, rows) = TensorView.rowRangeParts(of: name) else { continue }
+            guard let (tensor, rows) = TensorView.rowRangeParts(of: name), !whole.contains(ExactText(tensor)) else { continue }
             ranges[ExactText(tensor), default: []].append(rows)
         }
         return ranges.mapValues { $0.sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) } }
