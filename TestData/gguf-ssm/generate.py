@@ -34,6 +34,8 @@ folders (checked 2026-12-07 with a full transformers config beside them).
   (conv1d `[96, 1, 4]`, `A`/`D` `[4]`, the norm `[64]`): shape changes, as llama.cpp's loader refuses them.
 - `mamba2-no-group-count-f32.gguf`: no `ssm.group_count` (the converter always writes one, and
   llama.cpp's loader requires it), the norm as `[1, 64]`: the norm's grouping is unknown, a shape change.
+- `mamba2-group-count-4-f32.gguf`: `ssm.group_count` 4 and the norm `[4, 16]` where the Hub's
+  `n_groups` is 2 (the converter writes config.json's count; the gated norm is taken per group).
 - `mamba2-f16/` + `mamba2-f16-f32.gguf`: the Mamba-2 in float16 (two `A_log` values 12 and 95), its
   `ssm_a` −exp computed in float16 as the converter does (−inf for both), stored as float32.
 - `mamba2-norm-transposed-f32.gguf`: `ssm_norm.weight` `[2, 32]` filled column-wise (another
@@ -159,6 +161,8 @@ def main():
     write("mamba2-hub-shape-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=groups, d_inner=d_inner, regroup=False)
     # hunt-57a F6: no ssm.group_count (llama.cpp's loader requires it), the norm as one group, which passed.
     write("mamba2-no-group-count-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=None, d_inner=d_inner, norm_groups=1)
+    # ssm.group_count 4 with the norm regrouped by 4, where the Hub config's n_groups is 2: another model.
+    write("mamba2-group-count-4-f32.gguf", gguf.MODEL_ARCH.MAMBA2, hub2, groups=4, d_inner=d_inner)
     # hunt-57a F4: the Mamba-2 saved in float16, A_log[0] 12 and 95 in layer 0 (−exp overflows in
     # float16 from about 11.09: −inf there, finite in float32), converted with --outtype f32.
     hub16 = {name: a.astype(np.float16) for name, a in hub2.items()}

@@ -110,4 +110,17 @@ import TestSupport
             #expect((state["evidence"] as? String)?.contains("stores A_log as A = −exp(A_log) in float16 (the checkpoint's type, which it keeps)") == true)
         }
     }
+
+    /// The converter writes config.json's n_groups (2 here); a file that says 4 and stores the norm
+    /// [4, 16] takes the gated norm over other groups: a different model, which passed.
+    @Test("ssm.group_count 4 where the Hub's n_groups is 2: the norm is a shape change, said why; exit 1")
+    func groupCountUnlikeTheHubs() throws {
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-ssm/mamba2"), Fixtures.path("gguf-ssm/mamba2-group-count-4-f32.gguf")])
+        #expect(status == 1)
+        let changed = tensors.filter { $0.value["comparable"] as? Bool == false }.keys.sorted()
+        #expect(changed == ["backbone.layers.0.mixer.norm.weight", "backbone.layers.1.mixer.norm.weight"])
+        let state = try #require(tensors["backbone.layers.0.mixer.norm.weight"]?["state_space"] as? [String: Any])
+        #expect((state["evidence"] as? String)?.hasSuffix("writes mamba2.ssm.group_count from config.json's n_groups, 2, and regroups this "
+                                                          + "norm by it, but the GGUF file's group count is 4: the norm is taken over other groups") == true)
+    }
 }

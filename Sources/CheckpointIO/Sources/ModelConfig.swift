@@ -133,6 +133,11 @@ public struct ModelConfig: Sendable, Equatable {
     /// as transformers' loaders of the checkpoint do; the Gemma 3n converter pads its token tables
     /// to this one (hunt-57a F2: a composite config with 320 in text_config and 330 at the top).
     public var converterVocabSize: Int?
+    /// The group count llama.cpp's Mamba-2 converter writes (`Mamba2Model.__init__`,
+    /// conversion/mamba.py: `find_hparam(["n_groups"]) or 1`, with Granite 4 and Falcon-H1 also
+    /// trying `mamba_n_groups`): the first of those keys present, read as the text_config's over the
+    /// top level's; 1 when none is, or it is null or 0. Nil when it holds anything else (no claim).
+    public var stateSpaceGroups: Int?
 
     /// See `rotary`.
     public struct Rotary: Sendable, Equatable {
@@ -333,6 +338,11 @@ public struct ModelConfig: Sendable, Equatable {
         config.rotary.headDimension = number("head_dim").flatMap { Int(exactly: $0) }
         config.rotary.originalMaxPositions = number("original_max_position_embeddings")
         config.converterVocabSize = merged("vocab_size").flatMap { Self.index($0) ?? Self.integerValued($0) }
+        switch merged("n_groups") ?? merged("mamba_n_groups") {
+        case nil, .null?: config.stateSpaceGroups = 1
+        case let node?:
+            if case .number(let n) = node, let count = Int(n.text), count >= 0 { config.stateSpaceGroups = count == 0 ? 1 : count }
+        }
         config.rotary.readGemma4(merged: merged, modelType: config.textConfigModelType ?? config.modelType)
         return config
     }

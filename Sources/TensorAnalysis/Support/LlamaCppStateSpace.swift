@@ -81,6 +81,18 @@ public enum LlamaCppStateSpace {
             let (hub, stored) = pair.ggufIsB ? (pair.viewA, pair.viewB) : (pair.viewB, pair.viewA)
             let negated = pair.hubName.hasSuffix(".A_log") && (stored.name.hasSuffix(".ssm_a") || stored.name.hasSuffix(".ssm_a.weight"))
             let claim = "general.architecture is '\(architecture)', whose converter (\(converter)) "
+            // The Hub config's group count, which the converter writes: another count in the file
+            // regroups the norm into other groups, a different model (its gated norm is taken per group).
+            let hubConfig = (a.ggufModel == nil ? a : b).config
+            if mamba2, let groups, let stated = hubConfig?.stateSpaceGroups, stated != groups,
+               stored.name.hasSuffix(".ssm_norm.weight"), hub.shape.count == 1 {
+                var decision = Decision(reshaped: false, negatedExponential: false, ggufIsB: pair.ggufIsB,
+                    evidence: claim + "writes \(architecture).ssm.group_count from config.json's n_groups, \(stated), and regroups this "
+                        + "norm by it, but the GGUF file's group count is \(groups): the norm is taken over other groups")
+                decision.unlikeConverter = true
+                result[ExactText(pair.viewA.name)] = decision
+                continue
+            }
             if mamba2, groups == nil, stored.name.hasSuffix(".ssm_norm.weight"), hub.shape.count == 1 {
                 var decision = Decision(reshaped: false, negatedExponential: false, ggufIsB: pair.ggufIsB,
                     evidence: claim + "stores this norm regrouped by \(architecture).ssm.group_count, which it always writes as a "
