@@ -41,6 +41,13 @@ public enum LlamaCppStateSpace {
         /// Why, in one sentence (reports show it).
         public let evidence: String
 
+        /// A pair whose GGUF side is known not to hold the converter's shape (`unlikeConverter`).
+        static func unlikeConverter(_ evidence: String, negatedExponential: Bool, ggufIsB: Bool) -> Decision {
+            var decision = Decision(reshaped: false, negatedExponential: negatedExponential, ggufIsB: ggufIsB, evidence: evidence)
+            decision.unlikeConverter = true
+            return decision
+        }
+
         /// What `DifferenceScan` does to each side's values: `−exp` of the Hub side's (A when the
         /// GGUF file is B).
         public var valueShift: ValueShift {
@@ -76,30 +83,27 @@ public enum LlamaCppStateSpace {
             guard case .uint32(let count)? = gguf.metadata["\(architecture).ssm.group_count"], count > 0 else { return nil }
             return Int(count)
         }()
+        let claim = "general.architecture is '\(architecture)', whose converter (\(converter)) "
+        // Why no Mamba-2 norm of this file can be the converter's, whatever the pair: a group count
+        // that is unusable, or not the Hub config's (which the converter writes; another count takes
+        // the gated norm over other groups, a different model). Worked out once, not per pair.
+        let groupProblem: String? = {
+            guard mamba2 else { return nil }
+            guard let groups else {
+                return "stores this norm regrouped by \(architecture).ssm.group_count, which it always writes as a positive uint32 and "
+                    + "llama.cpp's loader requires, but the GGUF file's is absent, 0 or of another type: the grouping is unknown, so "
+                    + "the shape cannot be the converter's"
+            }
+            guard let stated = (a.ggufModel == nil ? a : b).config?.stateSpaceGroups, stated != groups else { return nil }
+            return "writes \(architecture).ssm.group_count from config.json's n_groups, \(stated), and regroups this norm by it, but the "
+                + "GGUF file's group count is \(groups): the norm is taken over other groups"
+        }()
         var result: [ExactText: Decision] = [:]
         for pair in pairs {
             let (hub, stored) = pair.ggufIsB ? (pair.viewA, pair.viewB) : (pair.viewB, pair.viewA)
             let negated = pair.hubName.hasSuffix(".A_log") && (stored.name.hasSuffix(".ssm_a") || stored.name.hasSuffix(".ssm_a.weight"))
-            let claim = "general.architecture is '\(architecture)', whose converter (\(converter)) "
-            // The Hub config's group count, which the converter writes: another count in the file
-            // regroups the norm into other groups, a different model (its gated norm is taken per group).
-            let hubConfig = (a.ggufModel == nil ? a : b).config
-            if mamba2, let groups, let stated = hubConfig?.stateSpaceGroups, stated != groups,
-               stored.name.hasSuffix(".ssm_norm.weight"), hub.shape.count == 1 {
-                var decision = Decision(reshaped: false, negatedExponential: false, ggufIsB: pair.ggufIsB,
-                    evidence: claim + "writes \(architecture).ssm.group_count from config.json's n_groups, \(stated), and regroups this "
-                        + "norm by it, but the GGUF file's group count is \(groups): the norm is taken over other groups")
-                decision.unlikeConverter = true
-                result[ExactText(pair.viewA.name)] = decision
-                continue
-            }
-            if mamba2, groups == nil, stored.name.hasSuffix(".ssm_norm.weight"), hub.shape.count == 1 {
-                var decision = Decision(reshaped: false, negatedExponential: false, ggufIsB: pair.ggufIsB,
-                    evidence: claim + "stores this norm regrouped by \(architecture).ssm.group_count, which it always writes as a "
-                        + "positive uint32 and llama.cpp's loader requires, but the GGUF file's is absent, 0 or of another type: "
-                        + "the grouping is unknown, so the shape cannot be the converter's")
-                decision.unlikeConverter = true
-                result[ExactText(pair.viewA.name)] = decision
+            if let groupProblem, stored.name.hasSuffix(".ssm_norm.weight"), hub.shape.count == 1 {
+                result[ExactText(pair.viewA.name)] = .unlikeConverter(claim + groupProblem, negatedExponential: false, ggufIsB: pair.ggufIsB)
                 continue
             }
             let expected = regrouped(hub.shape, as: stored.name, mamba2: mamba2, groups: groups ?? 1)
@@ -109,11 +113,10 @@ public enum LlamaCppStateSpace {
             if let expected, expected != hub.shape, stored.shape == hub.shape {
                 // The Hub's own shape where the converter always regroups: a file it does not write,
                 // and one llama.cpp's loader refuses (hunt-57a F1).
-                var decision = Decision(reshaped: false, negatedExponential: negated, ggufIsB: pair.ggufIsB,
-                    evidence: claim + "stores this state-space tensor \(shapeText(hub.shape)) as \(shapeText(expected)), but the GGUF "
-                        + "side holds the Hub's own shape, which llama.cpp's loader refuses: a shape change")
-                decision.unlikeConverter = true
-                result[ExactText(pair.viewA.name)] = decision
+                result[ExactText(pair.viewA.name)] = .unlikeConverter(
+                    claim + "stores this state-space tensor \(shapeText(hub.shape)) as \(shapeText(expected)), but the GGUF side holds "
+                        + "the Hub's own shape, which llama.cpp's loader refuses: a shape change",
+                    negatedExponential: negated, ggufIsB: pair.ggufIsB)
                 continue
             }
             if hub.shape != stored.shape {
