@@ -17,5 +17,6 @@ import StrictJSON
         #expect(fallback.0 == 262_400)
         #expect(fallback.1 == "Gemma3nTextConfig's default vocab_size (config.json states none)")
         #expect(try Self.vocabulary(#"{"vocab_size": "many"}"#) == nil)
+        #expect(try Self.vocabulary(#"{"vocab_size": 330, "text_config": {"vocab_size": "many"}}"#) == nil)
     }
 }

@@ -74,6 +74,9 @@ public enum LlamaCppVocabPadding {
     static func vocabulary(_ config: ModelConfig?) -> (Int, String)? {
         guard let config, !config.invalidValues.contains(where: { $0.key == "vocab_size" }) else { return nil }
         if let stated = config.converterVocabSize { return (stated, "config.json's vocab_size") }
+        // The default only where no vocab_size is written at all: one the converter reads that is
+        // no count (a text_config's string beside a top-level number) gives no claim.
+        guard config.vocabSize == nil else { return nil }
         return (262_400, "Gemma3nTextConfig's default vocab_size (config.json states none)")
     }
 }
