@@ -40,6 +40,33 @@ package enum ParallelWork {
             body((s * count / slices)..<((s + 1) * count / slices))
         }
     }
+
+    /// `body` of each of `items`, the cores taking the next item as they finish one (items of
+    /// very different sizes balance), results in `items`' order.
+    package static func map<T: Sendable>(_ items: [Int], _ body: @Sendable (Int) -> T) -> [T] {
+        guard items.count > 1, cores > 1 else { return items.map(body) }
+        let shared = SharedResults<T>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: min(cores, items.count)) { _ in
+            while true {
+                let index: Int = shared.lock.withLock {
+                    defer { shared.next += 1 }
+                    return shared.next
+                }
+                guard index < items.count else { return }
+                let result = body(items[index])
+                shared.lock.withLock { shared.results[index] = result }
+            }
+        }
+        return shared.results.compactMap { $0 }
+    }
+}
+
+/// `ParallelWork.map`'s next item and results, behind a lock.
+private final class SharedResults<T>: @unchecked Sendable {
+    let lock = ThreadLock()
+    var next = 0
+    var results: [T?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
 }
 
 /// Carries a raw pointer into a `@Sendable` closure; callers guarantee disjoint writes.

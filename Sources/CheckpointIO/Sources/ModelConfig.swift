@@ -138,6 +138,14 @@ public struct ModelConfig: Sendable, Equatable {
     /// trying `mamba_n_groups`): the first of those keys present, read as the text_config's over the
     /// top level's; 1 when none is, or it is null or 0. Nil when it holds anything else (no claim).
     public var stateSpaceGroups: Int?
+    /// The values of `multiplierKeys` as llama.cpp's converter reads them (the text_config's over
+    /// the top level's, as `rotary`), raw: Falcon-H1's µP multipliers and the sizes of its
+    /// `in_proj` bands (`LlamaCppMultipliers` says what they mean). Absent keys are absent.
+    public var multipliers: [String: JSONNode] = [:]
+    /// Keys `FalconH1Model.modify_tensors` reads (`conversion/falcon_h1.py`).
+    public static let multiplierKeys = ["embedding_multiplier", "lm_head_multiplier", "attention_in_multiplier",
+                                        "attention_out_multiplier", "key_multiplier", "ssm_in_multiplier", "ssm_out_multiplier",
+                                        "mlp_multipliers", "ssm_multipliers", "mamba_d_ssm", "mamba_n_groups", "mamba_d_state"]
 
     /// See `rotary`.
     public struct Rotary: Sendable, Equatable {
@@ -343,6 +351,7 @@ public struct ModelConfig: Sendable, Equatable {
         case let node?:
             if case .number(let n) = node, let count = Int(n.text), count >= 0 { config.stateSpaceGroups = count == 0 ? 1 : count }
         }
+        for key in Self.multiplierKeys { config.multipliers[key] = merged(key) }
         config.rotary.readGemma4(merged: merged, modelType: config.textConfigModelType ?? config.modelType)
         return config
     }

@@ -54,6 +54,10 @@ public struct CheckpointDiff: Sendable {
         /// with its GGUF conversion: over the Hub's rows, or why not; nil for every other tensor
         /// (`LlamaCppVocabPadding`).
         public let rowPadding: LlamaCppVocabPadding.Decision?
+        /// How a tensor llama.cpp's converter multiplies by Falcon-H1's µP multipliers was compared
+        /// with its GGUF conversion: the Hub values multiplied as the converter does, or why not;
+        /// nil for every other tensor (`LlamaCppMultipliers`).
+        public var multipliers: LlamaCppMultipliers.Decision? = nil
         /// When A's or B's side of the pair is an entry of a stacked tensor (`NAME[E]`, a GGUF
         /// file's experts): which tensor and index; nil for a tensor stored under its name, so
         /// a report tells an entry from a tensor a file itself calls `X[0]`.
@@ -252,6 +256,7 @@ public struct CheckpointDiff: Sendable {
                 converterDrops: [ExactText: String] = [:], rowOffsets: [ExactText: LlamaCppPositionOffset.Decision] = [:],
                 valueShifts: [ExactText: LlamaCppNormShift.Decision] = [:], transposes: [ExactText: LlamaCppTranspose.Decision] = [:],
                 stateSpace: [ExactText: LlamaCppStateSpace.Decision] = [:], rowPaddings: [ExactText: LlamaCppVocabPadding.Decision] = [:],
+                multipliers: [ExactText: LlamaCppMultipliers.Decision] = [:],
                 converterTables: LlamaCppConverterDrops.ConverterTables = .init()) {
         self.tolerance = tolerance
         sourceIssuesA = SourceRules.findings(a)
@@ -383,8 +388,11 @@ public struct CheckpointDiff: Sendable {
         var firstOfBytes: [PairBytes: Int] = [:]
         var resultIndex: [Int] = []
         var distinct: [(TensorView, TensorView)] = []
-        // What is done to each side's values: a norm's shift, or a state-space `A`'s −exp.
-        func valueShift(_ name: String) -> ValueShift? { valueShifts[key(name)]?.valueShift ?? stateSpace[key(name)]?.valueShift }
+        // What is done to each side's values: a norm's shift, a state-space `A`'s −exp, Falcon-H1's multipliers.
+        func valueShift(_ name: String) -> ValueShift? {
+            let shift = valueShifts[key(name)]?.valueShift ?? stateSpace[key(name)]?.valueShift
+            return multipliers[key(name)].map { $0.applied(to: shift) } ?? shift
+        }
         for (x, y) in compared {
             let order = rowOrders[key(x.name)]?.order
             let shifted = !(valueShift(x.name)?.isNone ?? true) || transposes[key(x.name)]?.transposed == true
@@ -423,7 +431,7 @@ public struct CheckpointDiff: Sendable {
                     statistics = exactStatistics
                 }
             }
-            return Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
+            var comparison = Comparison(name: x.name, nameB: y.name, dtypeA: x.elementType, dtypeB: y.elementType, shapeA: x.shape, shapeB: y.shape,
                               identicalBytes: result?.identicalBytes ?? false, statistics: statistics,
                               rowOrder: Self.rowOrder(rowOrders[key(x.name)], shapesAgree: x.shape == y.shape,
                                                       compared: result?.statistics != nil),
@@ -435,6 +443,8 @@ public struct CheckpointDiff: Sendable {
                               entryA: x.info.stackedEntry, entryB: y.info.stackedEntry,
                               rowsA: x.info.rowRange, rowsB: y.info.rowRange,
                               exactDifferences: exactDifferences)
+            comparison.multipliers = multipliers[key(x.name)]
+            return comparison
         }
     }
 

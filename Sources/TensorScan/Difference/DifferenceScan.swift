@@ -76,11 +76,16 @@ public enum DifferenceScan {
         let quantized = pairs.indices.filter {
             QuantizedDifference.applies(pairs[$0].0, pairs[$0].1) && (!results[$0].identicalBytes || statisticsOfIdentical)
         }
-        for k in pairs.indices where k < shifts.count {
-            guard let shift = shifts[k], !shift.isNone, QuantizedDifference.readableByValue(pairs[k].0, pairs[k].1) else { continue }
-            results[k] = Result(identicalBytes: false, statistics: ScaledDifference.statistics(pairs[k].0, pairs[k].1, order: orders[k],
-                                                                                                topRows: topRows, shift: shift))
+        // Shifted pairs, one value at a time: a pair a core (Falcon-H1's multipliers touch nearly
+        // every matrix, so these can be most of a model).
+        let shifted = pairs.indices.filter { k in
+            guard k < shifts.count, let shift = shifts[k], !shift.isNone else { return false }
+            return QuantizedDifference.readableByValue(pairs[k].0, pairs[k].1)
         }
+        let shiftedResults = ParallelWork.map(shifted) { k in
+            ScaledDifference.statistics(pairs[k].0, pairs[k].1, order: orders[k], topRows: topRows, shift: shifts[k] ?? ValueShift(a: 0, b: 0))
+        }
+        for (k, statistics) in zip(shifted, shiftedResults) { results[k] = Result(identicalBytes: false, statistics: statistics) }
         guard !quantized.isEmpty else { return results }
         let measured = runPlan(quantized.map { pairs[$0] }, topRows: topRows, statisticsOfIdentical: statisticsOfIdentical,
                                rowOrders: quantized.map { orders[$0] }, byQuantizedRows: true)

@@ -14,6 +14,9 @@ import SafetensorsFormat
 /// scan's own sums say which one does (`needsScaledPass`); every other pair keeps the scan's
 /// bits.
 enum ScaledDifference {
+    /// Bytes of each side read before their pages are released (`statistics`).
+    static let releaseBytes = 8 << 20
+
     /// Below this, a norm's squares are within 2^52 of double's subnormals and lose bits.
     static let smallNorm = 0x1p-485
 
@@ -67,7 +70,19 @@ enum ScaledDifference {
                 wholeB = (UnsafeRawBufferPointer(start: floatsB, count: length * rows * 4), .f32)
             }
         }
+        // Pages read behind, released in 8 MiB steps when rows are read in order (a Falcon-H1's
+        // multiplied matrices are most of the model, and peak RSS grew by both files' sizes).
+        let releasesBehind = !transposed && order == nil && !vector && rows > 0
+        var released = (a: 0, b: 0)
+        func releaseBehind(throughRow row: Int) {
+            let endA = a.bytes.count / rows * (row + 1), endB = b.bytes.count / rows * (row + 1)
+            guard endA - released.a >= Self.releaseBytes || endB - released.b >= Self.releaseBytes || row == rows - 1 else { return }
+            a.discardPages(released.a ..< endA)
+            b.discardPages(released.b ..< endB)
+            released = (endA, endB)
+        }
         for row in 0..<rows {
+            defer { if releasesBehind { releaseBehind(throughRow: row) } }
             var rowNorm = ScaledNorm(), rowMax = 0.0
             let rowB = vector ? row : order.map { $0.indexInB(row, count: rows) } ?? row
             let x0 = QuantizedDifference.rowValues(a, bytesA, row, floats: floatsA)
@@ -76,8 +91,8 @@ enum ScaledDifference {
             let stride = transposed ? rows : 1
             for k in 0..<length {
                 let kB = vector ? order.map { $0.indexInB(k, count: length) } ?? k : k
-                let x = shift.mappedA(decodeElement(x0.dtype, x0.bytes, x0.start + k))
-                let y = shift.mappedB(decodeElement(y0.dtype, y0.bytes, y0.start + kB * stride))
+                let x = shift.mappedA(decodeElement(x0.dtype, x0.bytes, x0.start + k), row: vector ? 0 : row)
+                let y = shift.mappedB(decodeElement(y0.dtype, y0.bytes, y0.start + kB * stride), row: vector ? 0 : rowB)
                 if x.isFinite { reference.add(x) }
                 if x == y || (x.isNaN && y.isNaN) { continue }
                 differing += 1

@@ -116,6 +116,7 @@ struct DiffCommand: ParsableCommand {
                                    transposes: LlamaCppTranspose.decisions(a: first, b: second, nameMap: names),
                                    stateSpace: LlamaCppStateSpace.decisions(a: first, b: second, nameMap: names),
                                    rowPaddings: LlamaCppVocabPadding.decisions(a: first, b: second, nameMap: names),
+                                   multipliers: LlamaCppMultipliers.decisions(a: first, b: second, nameMap: names),
                                    converterTables: map == nil ? LlamaCppConverterDrops.tables(a: first, b: second, nameMap: names) : .init())
                 }
             }

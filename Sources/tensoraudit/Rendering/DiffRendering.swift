@@ -50,6 +50,19 @@ enum DiffRendering {
                 .object(["rows_padded": padding.rowsPadded.map { .int(Int64($0)) } ?? .null,
                          "side": .string(padding.ggufIsB ? "b" : "a"), "evidence": .string(padding.evidence)])
             } ?? .null
+            // Added within version 1: a tensor llama.cpp's converter multiplies by Falcon-H1's µP
+            // multipliers, compared with the Hub values so multiplied (`LlamaCppMultipliers`), or
+            // why not; null otherwise. `factors` in order, then `row_bands` (in_proj's).
+            object["multipliers"] = c.multipliers.map { decision in
+                .object(["factors": decision.scaling.map { .array($0.factors.map { .double(Double($0)) }) } ?? .null,
+                         "row_bands": decision.scaling.map { scaling in
+                             .array(scaling.bands.map { band in
+                                 .object(["start": .int(Int64(band.start)), "end": .int(Int64(band.end)), "factor": .double(Double(band.factor))])
+                             })
+                         } ?? .null,
+                         "rounding": decision.scaling.map { .string($0.inHalf ? "float16" : "float32") } ?? .null,
+                         "side": .string(decision.ggufIsB ? "b" : "a"), "evidence": .string(decision.evidence)])
+            } ?? .null
             // Added within version 1: an entry of a stacked tensor (a GGUF file's experts), or null.
             func entry(_ stacked: StackedEntry?) -> JSONValue {
                 stacked.map { .object(["of": .string($0.tensor), "index": .int(Int64($0.index))]) } ?? .null
@@ -256,6 +269,7 @@ enum DiffRendering {
         lines += statementLines("layout", diff.comparisons.compactMap { c in c.transpose.map { (c.name, $0.evidence) } })
         lines += statementLines("state space", diff.comparisons.compactMap { c in c.stateSpace.map { (c.name, $0.evidence) } })
         lines += statementLines("row padding", diff.comparisons.compactMap { c in c.rowPadding.map { (c.name, $0.evidence) } })
+        lines += statementLines("multipliers", diff.comparisons.compactMap { c in c.multipliers.map { (c.name, $0.evidence) } })
         // One table per model: a line each.
         for c in diff.comparisons {
             guard let offset = c.rowOffset else { continue }
