@@ -19,6 +19,8 @@ vendored converter; see its docstring), copied by this script from $FALCON_H1_WO
 - `falcon-h1-real-f16/` + `falcon-h1-real-f16-f16.gguf`: a float16 checkpoint with Falcon-H1-0.5B's
   multipliers, converted with `--outtype f16`.
 This script writes, with numpy and gguf-py:
+- `falcon-h1-biases/` + `falcon-h1-biases-f32.gguf`: q/k/v weights and biases with
+  attention_in_multiplier 1.5, multiplied as the converter does (biases too);
 - `falcon-h1-real-f16-unmultiplied.gguf`: the F16 conversion with every multiplied tensor holding
   the Hub's values instead (a converter that forgot the multipliers), bytes patched in place;
 - `expected.json`: per file, per multiplied Hub tensor, the float32 factors the converter applies
@@ -153,8 +155,40 @@ def measure(folder, gguf_file, half, patch_to=None):
     return result
 
 
+def write_biases():
+    """`falcon-h1-biases/` + `falcon-h1-biases-f32.gguf`: a layer's q/k/v projections with biases and
+    attention_in_multiplier 1.5, multiplied as the converter multiplies them (weights and biases
+    alike), written with gguf-py; the other multipliers are stated, as the converter needs them."""
+    from gguf import GGUFWriter
+    from safetensors.numpy import save_file
+    rng = np.random.default_rng(5801)
+    config = {"architectures": ["FalconH1ForCausalLM"], "model_type": "falcon_h1", "embedding_multiplier": 1.0,
+              "lm_head_multiplier": 1.0, "attention_in_multiplier": 1.5, "attention_out_multiplier": 1.0,
+              "key_multiplier": 0.5, "ssm_in_multiplier": 1.0, "ssm_out_multiplier": 1.0, "mlp_multipliers": [1.0, 1.0],
+              "ssm_multipliers": [1.0, 1.0, 1.0, 1.0, 1.0], "mamba_d_ssm": 8, "mamba_n_groups": 1, "mamba_d_state": 4}
+    hub = {}
+    for part in ("q_proj", "k_proj", "v_proj"):
+        hub[f"model.layers.0.self_attn.{part}.weight"] = rng.standard_normal((8, 8)).astype(np.float32)
+        hub[f"model.layers.0.self_attn.{part}.bias"] = rng.standard_normal(8).astype(np.float32)
+    folder = os.path.join(HERE, "falcon-h1-biases")
+    os.makedirs(folder, exist_ok=True)
+    save_file(hub, os.path.join(folder, "model.safetensors"))
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(config, f, indent=1)
+        f.write("\n")
+    writer = GGUFWriter(os.path.join(HERE, "falcon-h1-biases-f32.gguf"), "falcon-h1")
+    for name in sorted(hub):
+        y, _ = multiplied(config, name, hub[name], half=False)
+        writer.add_tensor(gguf_name(name), y)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
 def main():
     copy_conversions()
+    write_biases()
     expected = {
         "falcon-h1-irr-bf16-f32.gguf": measure("falcon-h1-irr-bf16", "falcon-h1-irr-bf16-f32.gguf", half=False),
         "falcon-h1-real-f16-f16.gguf": measure("falcon-h1-real-f16", "falcon-h1-real-f16-f16.gguf", half=True),

@@ -81,9 +81,27 @@ import TestSupport
                                 Fixtures.path("gguf-falcon-h1/falcon-h1-irr-bf16-f32.gguf")]).stdout
         #expect(text.contains("multipliers: 2 tensors (\"model.layers.0.self_attn.k_proj.weight\", \"model.layers.1.self_attn.k_proj.weight\"): "
                               + "general.architecture is 'falcon-h1', whose converter (FalconH1Model, conversion/falcon_h1.py) multiplies "
-                              + "'k_proj' weights by config.json's key_multiplier 0.4330127018922193, then attention_in_multiplier "
+                              + "'k_proj' tensors by config.json's key_multiplier 0.4330127018922193, then attention_in_multiplier "
                               + "1.224744871391589, each product rounded to float32 (it turns the checkpoint's values into float32 first): "
                               + "the Hub values so multiplied compared"))
+    }
+
+    /// transformers' FalconH1 multiplies the attention's input by attention_in_multiplier, so the
+    /// converter's q/k/v biases, multiplied like their weights, are not the model's: matched, and
+    /// said so (falcon-h1-biases, written with numpy as the converter multiplies).
+    @Test("q/k/v biases with attention_in_multiplier 1.5: the converter's values match, and the note says they are not the model's")
+    func attentionBiases() throws {
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-falcon-h1/falcon-h1-biases"),
+                                                                    Fixtures.path("gguf-falcon-h1/falcon-h1-biases-f32.gguf")])
+        #expect(status == 0)
+        for part in ["q_proj", "k_proj", "v_proj"] {
+            for kind in ["weight", "bias"] {
+                let tensor = try #require(tensors["model.layers.0.self_attn.\(part).\(kind)"])
+                #expect(tensor["relative_l2"] as? Double == 0)
+                let evidence = try #require((tensor["multipliers"] as? [String: Any])?["evidence"] as? String)
+                #expect(evidence.contains("so the converter's bias is not the Hub model's") == (kind == "bias"), "\(part).\(kind)")
+            }
+        }
     }
 
     /// helper-176: the converter reads config.json itself, not FalconH1Config's defaults, and

@@ -121,9 +121,18 @@ public enum LlamaCppMultipliers {
             let half = hub.elementType.rawValue == "F16"
             let rounding = half ? "each product rounded to float16 (the checkpoint's type, which it keeps)"
                 : "each product rounded to float32 (it turns the checkpoint's values into float32 first)"
+            var evidence = claim + "multiplies '\(rule.substring)' tensors by config.json's " + named.joined(separator: ", then ")
+                + ", \(rounding): the Hub values so multiplied compared"
+            // transformers' FalconH1 multiplies the attention's input by attention_in_multiplier
+            // (modeling_falcon_h1.py, `FalconH1DecoderLayer.forward`), so a q/k/v bias folded with it
+            // is not the model's: the converter's, compared as the converter writes it, said so.
+            if ["q_proj", "k_proj", "v_proj"].contains(rule.substring), pair.hubName.hasSuffix(".bias"),
+               case .success(let inner) = factor(values, key: "attention_in_multiplier", index: nil), inner.factor != 1 {
+                evidence += "; note: transformers' FalconH1 multiplies the attention's input, not this bias, by attention_in_multiplier, "
+                    + "so the converter's bias is not the Hub model's"
+            }
             result[key] = Decision(scaling: ValueScaling(factors: factors, bands: bands, inHalf: half), ggufIsB: pair.ggufIsB,
-                                   evidence: claim + "multiplies '\(rule.substring)' weights by config.json's "
-                                       + named.joined(separator: ", then ") + ", \(rounding): the Hub values so multiplied compared")
+                                   evidence: evidence)
         }
         return result
     }
