@@ -123,4 +123,22 @@ import TestSupport
         #expect((state["evidence"] as? String)?.hasSuffix("writes mamba2.ssm.group_count from config.json's n_groups, 2, and regroups this "
                                                           + "norm by it, but the GGUF file's group count is 4: the norm is taken over other groups") == true)
     }
+
+    /// helper-177's sweep: every faithful LFM2 conversion failed with its short-convolution kernel
+    /// as a shape change (TestData/gguf-lfm2, numpy's `squeeze(1)` as the converter does).
+    @Test("LFM2's short convolution squeezed [16, 1, 3] → [16, 3]: compared in A's shape; left unsqueezed, a shape change",
+          arguments: [("lfm2-f32.gguf", 0), ("lfm2-unsqueezed-f32.gguf", 1)])
+    func shortConvolution(file: String, status expected: Int32) throws {
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Fixtures.path("gguf-lfm2/lfm2"), Fixtures.path("gguf-lfm2/\(file)")])
+        #expect(status == expected)
+        let conv = try #require(tensors["model.layers.0.conv.conv.weight"])
+        #expect(conv["name_b"] as? String == "blk.0.shortconv.conv.weight")
+        let state = try #require(conv["state_space"] as? [String: Any])
+        #expect(state["reshaped"] as? Bool == (expected == 0) && state["negated_exponential"] as? Bool == false)
+        #expect(conv["comparable"] as? Bool == (expected == 0))
+        #expect((state["evidence"] as? String)?.contains("whose converter (LFM2Model, conversion/lfm2.py) stores this convolution") == true)
+        if expected == 0 { #expect(conv["relative_l2"] as? Double == 0 && conv["identical_bytes"] as? Bool == true) }
+        // The projections the converter leaves alone carry no statement.
+        #expect(tensors["model.layers.0.conv.in_proj.weight"]?["state_space"] is NSNull)
+    }
 }

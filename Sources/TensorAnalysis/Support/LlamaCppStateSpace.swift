@@ -15,6 +15,11 @@ import TensorScan
 ///   `[channels, kernel]` (`ssm_conv1d.weight`), by all of them;
 /// - Mamba2Model and its subclasses also store `A` and `D` `[heads]` as `[heads, 1]`, and the
 ///   gated norm `[d_inner]` as `[groups, d_inner / groups]` (`ssm_norm.weight`).
+/// - LFM2's converters (`LFM2Model` and `LFM2MoeModel`, `conversion/lfm2.py`) store the gated short
+///   convolution `conv.conv.weight`, `[channels, 1, kernel]`, squeezed at dimension 1
+///   (`squeeze(1)`), `[channels, kernel]` (`shortconv.conv.weight`): not a state-space layer, the
+///   same reshape (a sweep of tiny conversions, helper-177: every faithful LFM2 file failed with
+///   that one shape change).
 /// Regrouping keeps each value's place in row-major order, so such a pair is compared with B
 /// read in A's shape (`TensorView.reshaped`; rows numbered as A's), and `A` against `−exp` of the
 /// Hub's `A_log`, the values llama.cpp uses. Only these GGUF names, in these architectures, and
@@ -69,6 +74,8 @@ public enum LlamaCppStateSpace {
         "nemotron_h": ("NemotronHModel(Mamba2Model), conversion/nemotron.py", true),
         "nemotron_h_moe": ("NemotronHModel(Mamba2Model), conversion/nemotron.py", true),
         "falcon-h1": ("FalconH1Model(Mamba2Model), conversion/falcon_h1.py", true),
+        "lfm2": ("LFM2Model, conversion/lfm2.py", false),
+        "lfm2moe": ("LFM2MoeModel, conversion/lfm2.py", false),
     ]
 
     /// The decision for every A tensor paired (through `nameMap`, A's name → B's) with a tensor of
@@ -101,6 +108,7 @@ public enum LlamaCppStateSpace {
         var result: [ExactText: Decision] = [:]
         for pair in pairs {
             let (hub, stored) = pair.ggufIsB ? (pair.viewA, pair.viewB) : (pair.viewB, pair.viewA)
+            let kind = stored.name.hasSuffix(".shortconv.conv.weight") ? "convolution" : "state-space tensor"
             let negated = pair.hubName.hasSuffix(".A_log") && (stored.name.hasSuffix(".ssm_a") || stored.name.hasSuffix(".ssm_a.weight"))
             if let groupProblem, stored.name.hasSuffix(".ssm_norm.weight"), hub.shape.count == 1 {
                 result[ExactText(pair.viewA.name)] = .unlikeConverter(claim + groupProblem, negatedExponential: false, ggufIsB: pair.ggufIsB)
@@ -114,7 +122,7 @@ public enum LlamaCppStateSpace {
                 // The Hub's own shape where the converter always regroups: a file it does not write,
                 // and one llama.cpp's loader refuses (hunt-57a F1).
                 result[ExactText(pair.viewA.name)] = .unlikeConverter(
-                    claim + "stores this state-space tensor \(shapeText(hub.shape)) as \(shapeText(expected)), but the GGUF side holds "
+                    claim + "stores this \(kind) \(shapeText(hub.shape)) as \(shapeText(expected)), but the GGUF side holds "
                         + "the Hub's own shape, which llama.cpp's loader refuses: a shape change",
                     negatedExponential: negated, ggufIsB: pair.ggufIsB)
                 continue
@@ -126,12 +134,12 @@ public enum LlamaCppStateSpace {
                 guard let expected, stored.shape == expected, stored.reshaped(to: hub.shape) != nil, hub.reshaped(to: stored.shape) != nil else {
                     let converterShape = expected.map { ", as \(shapeText($0))" } ?? ""
                     result[ExactText(pair.viewA.name)] = Decision(reshaped: false, negatedExponential: false, ggufIsB: pair.ggufIsB,
-                        evidence: claim + "stores this state-space tensor \(shapeText(hub.shape))\(converterShape), but the GGUF side holds "
+                        evidence: claim + "stores this \(kind) \(shapeText(hub.shape))\(converterShape), but the GGUF side holds "
                             + "\(shapeText(stored.shape)) \(stored.elementType.rawValue): compared as stored")
                     continue
                 }
                 reshaped = true
-                clauses.append("stores this state-space tensor regrouped, \(shapeText(hub.shape)) as \(shapeText(stored.shape)): "
+                clauses.append("stores this \(kind) regrouped, \(shapeText(hub.shape)) as \(shapeText(stored.shape)): "
                     + "the same values in the same order, compared in A's shape")
             }
             // The converter keeps a float16 tensor in float16, so its −exp is torch's half one.
@@ -156,6 +164,8 @@ public enum LlamaCppStateSpace {
     /// any other tensor.
     static func regrouped(_ shape: [UInt64], as name: String, mamba2: Bool, groups: Int) -> [UInt64]? {
         if name.hasSuffix(".ssm_conv1d.weight") { return shape.filter { $0 != 1 } }
+        // LFM2: `squeeze(1)`, dimension 1 only.
+        if name.hasSuffix(".shortconv.conv.weight") { return shape.count >= 2 && shape[1] == 1 ? [shape[0]] + shape.dropFirst(2) : nil }
         guard mamba2 else { return nil }
         if [".ssm_a", ".ssm_d", ".ssm_d.weight"].contains(where: name.hasSuffix) { return shape + [1] }
         if name.hasSuffix(".ssm_norm.weight"), shape.count == 1, groups > 0, shape[0] % UInt64(groups) == 0 {
