@@ -84,4 +84,24 @@ import TestSupport
         let unordered = try #require(DifferenceScan.run([pairs[0]], topRows: 1)[0].statistics)
         #expect(unordered.relativeL2 > 0.5)
     }
+
+    /// The fused-QKV regrouping against a second construction: the GGUF order written out as the
+    /// converter's concatenation (every group's query heads, then every key head, then every value
+    /// head), each entry naming the Hub row it holds.
+    @Test("fused QKV regrouping: indexInB is the converter's concatenation, and the two directions invert each other",
+          arguments: [(4, 1, 3), (2, 4, 2), (1, 8, 2), (3, 2, 1)])
+    func fusedQKV(groups: Int, queriesPerGroup r: Int, headRows hd: Int) {
+        let count = groups * (r + 2) * hd
+        func hubRow(group g: Int, part c: Int, row k: Int) -> Int { (g * (r + 2) + c) * hd + k }
+        var gguf: [Int] = []  // gguf[j] = the Hub row stored at GGUF row j
+        for g in 0..<groups { for c in 0..<r { for k in 0..<hd { gguf.append(hubRow(group: g, part: c, row: k)) } } }
+        for c in [r, r + 1] { for g in 0..<groups { for k in 0..<hd { gguf.append(hubRow(group: g, part: c, row: k)) } } }
+        let toGGUF = RowInterleave(groups: groups, direction: .halvesToInterleaved, queriesPerGroup: r)
+        let toHub = RowInterleave(groups: groups, direction: .interleavedToHalves, queriesPerGroup: r)
+        #expect(toGGUF.applies(toCount: count) && !toGGUF.applies(toCount: count + 1))
+        for j in 0..<count {
+            #expect(toGGUF.indexInB(gguf[j], count: count) == j)
+            #expect(toHub.indexInB(j, count: count) == gguf[j])
+        }
+    }
 }

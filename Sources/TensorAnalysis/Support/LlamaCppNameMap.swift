@@ -57,6 +57,10 @@ public enum LlamaCppNameMap {
         // `….expert_bias.bias`, so it is stored as `blk.N.exp_probs_b.bias`.
         if let architecture, expertBiasRenamers.contains(architecture), base.hasSuffix(".expert_bias") { base += ".bias" }
         if architecture == "gpt-oss" { base = gptOssName(base) }
+        // BloomModel.modify_tensors (`conversion/bloom.py`) removes every `transformer.` first
+        // (`re.sub`), so gguf-py's `h.N.…` names apply: `post_attention_layernorm` (`ffn_norm`) and
+        // `word_embeddings_layernorm` (`token_embd_norm`) were "only in A" (helper-177's sweep).
+        if architecture == "bloom" { base = base.replacing("transformer.", with: "") }
         if architecture == "gemma3n" {
             if base.hasSuffix("_scale") { base += ".weight" }
             if let (stacked, index) = gemma3nAltupParts(of: base), let gguf = suffixedLookup(stacked, { defaultNames[$0] }) {

@@ -9,6 +9,14 @@ import CheckpointIO
 /// in the Hugging Face layout (halves) is row `2k + s` of group `h` in the GGUF layout
 /// (interleaved), for `s` ∈ {0, 1} and `k` < d/2. Rows move whole, so a quantized row still
 /// decodes as a row, and every group maps onto itself.
+///
+/// With `queriesPerGroup` set, it is instead the regrouping of a fused query-key-value matrix
+/// (GPT-NeoX, BLOOM and Falcon's converters, `LlamaCppQKVOrder`): the Hub stores `groups` key-value
+/// groups one after another, each `r` query heads then one key head then one value head of `hd`
+/// rows; the GGUF file stores every query head, then every key head, then every value head. Row
+/// `k` of part `c` (`c < r` a query head, `r` the key, `r + 1` the value) of group `g` in the Hub
+/// layout is row `(g·r + c)·hd + k`, `G·r·hd + g·hd + k` or `G·(r+1)·hd + g·hd + k` in the GGUF
+/// layout (`G` groups). `.halvesToInterleaved` then means A holds the Hub layout.
 public struct RowInterleave: Sendable, Equatable {
     /// Which side holds the interleaved (GGUF) layout.
     public enum Direction: Sendable, Equatable {
@@ -21,16 +29,24 @@ public struct RowInterleave: Sendable, Equatable {
     /// Heads: the number of equal groups of rows.
     public let groups: Int
     public let direction: Direction
+    /// Query heads per key-value group of a fused QKV matrix; nil for the rotary interleave.
+    public let queriesPerGroup: Int?
 
-    public init(groups: Int, direction: Direction) {
+    public init(groups: Int, direction: Direction, queriesPerGroup: Int? = nil) {
         self.groups = groups
         self.direction = direction
+        self.queriesPerGroup = queriesPerGroup
     }
 
     /// Whether `count` rows split into `groups` groups of an even number of rows (what the
-    /// converter's reshape needs); else the permutation is not defined for that tensor.
+    /// converter's reshape needs), or, for a fused QKV matrix, into `groups · (r + 2)` heads of
+    /// equal rows; else the permutation is not defined for that tensor.
     public func applies(toCount count: Int) -> Bool {
-        groups > 0 && count > 0 && count % groups == 0 && (count / groups) % 2 == 0
+        if let r = queriesPerGroup {
+            let (parts, overflow) = groups.multipliedReportingOverflow(by: r &+ 2)
+            return groups > 0 && r > 0 && r < Int.max - 2 && !overflow && count > 0 && count % parts == 0
+        }
+        return groups > 0 && count > 0 && count % groups == 0 && (count / groups) % 2 == 0
     }
 
     /// Rows per group (`d`).
@@ -38,6 +54,7 @@ public struct RowInterleave: Sendable, Equatable {
 
     /// B's index of A's index `i` among `count` (requires `applies(toCount: count)`).
     public func indexInB(_ i: Int, count: Int) -> Int {
+        if let r = queriesPerGroup { return regroupedIndex(i, count: count, queriesPerGroup: r) }
         let d = groupSize(count), half = d / 2
         let h = i / d, j = i % d
         switch direction {
@@ -45,6 +62,26 @@ public struct RowInterleave: Sendable, Equatable {
             return h * d + 2 * (j % half) + j / half
         case .interleavedToHalves:
             return h * d + (j % 2) * half + j / 2
+        }
+    }
+}
+
+extension RowInterleave {
+    /// `indexInB` of a fused QKV matrix (see the type).
+    func regroupedIndex(_ i: Int, count: Int, queriesPerGroup r: Int) -> Int {
+        let parts = r + 2, hd = count / (groups * parts), k = i % hd
+        switch direction {
+        case .halvesToInterleaved:
+            let g = i / (parts * hd), c = (i / hd) % parts
+            // A query head keeps its place among the queries; the key (c = r) and value (c = r + 1)
+            // heads follow all G·r queries, by group.
+            return (c < r ? g * r + c : groups * c + g) * hd + k
+        case .interleavedToHalves:
+            let head = i / hd
+            if head < groups * r { return ((head / r) * parts + head % r) * hd + k }
+            let c = head < groups * (r + 1) ? r : r + 1
+            let g = head - groups * c
+            return (g * parts + c) * hd + k
         }
     }
 }

@@ -109,7 +109,8 @@ struct DiffCommand: ParsableCommand {
                 try second.read {
                     // `+ 0`: `--tolerance -0` passes the check (−0 ≥ 0) and is the tolerance 0, not "−0.0" in the report.
                     CheckpointDiff(a: first, b: second, tolerance: tolerance + 0, topRows: topRows, nameMap: names,
-                                   rowOrders: LlamaCppRotaryOrder.decisions(a: first, b: second, nameMap: names),
+                                   rowOrders: LlamaCppRotaryOrder.decisions(a: first, b: second, nameMap: names)
+                                       .merging(LlamaCppQKVOrder.decisions(a: first, b: second, nameMap: names)) { _, fused in fused },
                                    converterDrops: map == nil ? LlamaCppConverterDrops.dropped(a: first, b: second, nameMap: names) : [:],
                                    rowOffsets: LlamaCppPositionOffset.decisions(a: first, b: second, nameMap: names),
                                    valueShifts: LlamaCppNormShift.decisions(a: first, b: second, nameMap: names),

@@ -1,0 +1,113 @@
+import CheckpointIO
+import GGUFFormat
+import StrictJSON
+import TensorScan
+
+/// Fused query-key-value matrices llama.cpp's converter regroups, and how `diff` pairs their rows.
+///
+/// The facts (`conversion/*.py` as vendored by llama-cpp-python 0.3.36, each `modify_tensors`):
+/// - `gptneox` (GPTNeoXModel, `gptneox.py`) and `bloom` (BloomModel, `bloom.py`): the Hub's
+///   `gpt_neox.layers.N.attention.query_key_value` / `transformer.h.N.self_attention.query_key_value`
+///   weight `[3·E, E]` is read as `[heads, 3, E / heads, E]` and stored as every head's query rows,
+///   then every key's, then every value's; its bias `[3·E]` the same way (`heads` =
+///   `n_head`, else `num_attention_heads`);
+/// - `falcon` (FalconModel, `falcon.py`): any `query_key_value` is read as `[kv, heads / kv + 2, hd,
+///   E]` (`kv` = `num_kv_heads`, else `n_head_kv`, else 1) — each key-value group's query heads, its
+///   key head, its value head — and stored as all queries, all keys, all values (the "jploski"
+///   layout its file records). With one group (Falcon-7B's multi-query layout) that changes nothing.
+/// The head counts are read from the GGUF file (`ARCH.attention.head_count`, `head_count_kv`), which
+/// the converter writes from the same config values it regroups by. Rows move whole (a quantized
+/// row still decodes as a row); a bias's elements move the same way (`RowInterleave`).
+///
+/// Why: every faithful GPT-NeoX (Pythia, GPT-NeoX-20B, Dolly, RedPajama-INCITE), BLOOM and
+/// Falcon-40B conversion failed `diff` on these tensors at relative L2 1.1–1.4, with nothing to say
+/// a layout had changed (helper-177's sweep of tiny conversions by the converter).
+public enum LlamaCppQKVOrder {
+    /// GGUF architecture → the converter class, and whether it regroups biases too (Falcon's
+    /// `view` of a 1-D bias raises, so no Falcon file holds one regrouped).
+    static let architectures: [String: (converter: String, biases: Bool)] = [
+        "gptneox": ("GPTNeoXModel, conversion/gptneox.py", true),
+        "bloom": ("BloomModel, conversion/bloom.py", true),
+        "falcon": ("FalconModel, conversion/falcon.py", false),
+    ]
+
+    /// The decision for every A tensor paired (through `nameMap`) with a tensor of the other side,
+    /// where exactly one side is a GGUF file of one of `architectures` and the pair is a fused QKV
+    /// weight (or bias) the converter regroups.
+    public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: LlamaCppRotaryOrder.Decision] {
+        guard let (architecture, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap),
+              let (converter, biases) = architectures[architecture], let gguf = (a.ggufModel ?? b.ggufModel) else { return [:] }
+        func positive(_ key: String) -> Int? { gguf.metadata[key]?.integer.flatMap { $0 > 0 ? $0 : nil } }
+        let headKey = "\(architecture).attention.head_count", kvKey = "\(architecture).attention.head_count_kv"
+        let claim = "general.architecture is '\(architecture)', whose converter (\(converter)) "
+        var result: [ExactText: LlamaCppRotaryOrder.Decision] = [:]
+        for pair in pairs where regroups(pair.hubName, architecture: architecture) {
+            let stored = pair.ggufIsB ? pair.viewB : pair.viewA
+            guard stored.name.hasSuffix(".attn_qkv.weight") || stored.name.hasSuffix(".attn_qkv.bias") else { continue }
+            let view = pair.viewA, key = ExactText(pair.viewA.name), isBias = pair.hubName.hasSuffix(".bias")
+            if isBias, !biases {
+                result[key] = .init(order: nil, heads: nil, evidence: claim + "regroups the fused QKV weight only (its view of a bias "
+                    + "raises): this bias is compared in file order")
+                continue
+            }
+            guard let heads = positive(headKey) else {
+                result[key] = .init(order: nil, heads: nil, evidence: claim + "regroups this fused QKV matrix by head, but GGUF metadata "
+                    + "\(headKey) is absent or no positive count: rows compared in file order")
+                continue
+            }
+            // GPT-NeoX and BLOOM: one group a head (a query, a key, a value); Falcon: kv groups.
+            let groups = architecture == "falcon" ? (positive(kvKey) ?? 1) : heads
+            guard heads % groups == 0 else {
+                result[key] = .init(order: nil, heads: heads, evidence: claim + "groups query heads by key-value head, but GGUF metadata "
+                    + "\(headKey) \(heads) is not a multiple of \(kvKey) \(groups): rows compared in file order")
+                continue
+            }
+            let order = RowInterleave(groups: groups, direction: pair.ggufIsB ? .halvesToInterleaved : .interleavedToHalves,
+                                      queriesPerGroup: heads / groups)
+            let count = view.permutedCount, parts = groups * (heads / groups + 2)
+            guard order.applies(toCount: count) else {
+                result[key] = .init(order: nil, heads: heads, evidence: claim + "regroups this fused QKV matrix into \(parts) heads of "
+                    + "equal rows, but its \(count) \(isBias ? "elements" : "rows") do not split so: rows compared in file order")
+                continue
+            }
+            let layout = groups == heads
+                ? "each head's query, key and value rows, stored as all queries, then all keys, then all values"
+                : "\(groups) key-value groups of \(heads / groups) query heads, a key and a value, stored as all queries, then all keys, "
+                    + "then all values"
+            result[key] = .init(order: order, heads: heads, evidence: claim + "regroups this fused QKV \(isBias ? "bias" : "matrix") from "
+                + layout + ": paired back with \(heads) heads (GGUF metadata \(headKey)"
+                + (architecture == "falcon" ? ", \(kvKey) \(groups)" : "") + ")")
+        }
+        return result
+    }
+
+    /// Whether the converter's own name test regroups Hub tensor `name` in `architecture`.
+    static func regroups(_ name: String, architecture: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        func layered(_ prefix: [String], _ suffix: [String]) -> Bool {
+            parts.count == prefix.count + 1 + suffix.count && Array(parts.prefix(prefix.count)) == prefix
+                && parts[prefix.count].allSatisfy { $0.isASCII && $0.isNumber } && !parts[prefix.count].isEmpty
+                && Array(parts.suffix(suffix.count)) == suffix
+        }
+        let kinds = [["weight"], ["bias"]]
+        switch architecture {
+        case "gptneox":
+            return kinds.contains { layered(["gpt_neox", "layers"], ["attention", "query_key_value"] + $0) }
+        case "bloom":
+            // The converter strips `transformer.` first.
+            let stripped = name.hasPrefix("transformer.") ? String(name.dropFirst("transformer.".count)) : name
+            return kinds.contains { regroups(bloomName: stripped, kind: $0) }
+        case "falcon":
+            return name.contains("query_key_value")
+        default:
+            return false
+        }
+    }
+
+    /// `h.N.self_attention.query_key_value.KIND`, BLOOM's converter's pattern (anchored at the start).
+    static func regroups(bloomName name: String, kind: [String]) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        return parts.count == 5 && parts[0] == "h" && !parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && $0.isNumber }
+            && Array(parts[2...]) == ["self_attention", "query_key_value"] + kind
+    }
+}
