@@ -350,7 +350,8 @@ public enum DiffNameMap {
                 guard let (tensor, _) = TensorView.sliceParts(of: name) else { return true }
                 return gguf.tensor(named: tensor) != nil
             }
-            if let pieces = GraniteSplits.pieces(of: view, architecture: architecture, gguf: gguf, budget: &splitBudget) {
+            if let pieces = GraniteSplits.pieces(of: view, architecture: architecture, gguf: gguf, budget: &splitBudget)
+                ?? MLASplits.pieces(of: view, architecture: architecture, gguf: gguf, budget: &splitBudget) {
                 for piece in pieces where stacked(piece.gguf) { pair(piece.hub, piece.gguf) }
             } else if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) {
                 let target = GraniteSplits.denseName(name, architecture: architecture, gguf: gguf) ?? splitExpertName(name, in: gguf) ?? name

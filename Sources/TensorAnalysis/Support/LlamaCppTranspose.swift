@@ -31,11 +31,20 @@ public enum LlamaCppTranspose {
     /// of the other side, where exactly one side is a GGUF file whose architecture transposes
     /// the Hub name's matrix.
     public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
-        guard let (architecture, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap),
-              let endings = transposingArchitectures[architecture] else { return [:] }
+        guard let (architecture, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap) else { return [:] }
+        let endings = transposingArchitectures[architecture] ?? []
         var result: [ExactText: Decision] = [:]
-        for pair in pairs where endings.contains(where: { pair.hubName.hasSuffix($0) }) {
-            let claim = "general.architecture is '\(architecture)', whose converter stores this Conv1D weight transposed"
+        for pair in pairs {
+            let ggufName = pair.ggufIsB ? pair.viewB.name : pair.viewA.name
+            let claim: String
+            if endings.contains(where: { pair.hubName.hasSuffix($0) }) {
+                claim = "general.architecture is '\(architecture)', whose converter stores this Conv1D weight transposed"
+            } else if MLASplits.isTransposedKey(hubName: pair.hubName, ggufName: ggufName, architecture: architecture) {
+                claim = "general.architecture is '\(architecture)', whose converter (DeepseekV2Model, conversion/deepseek.py) stores each "
+                    + "head's key rows of kv_b_proj transposed as its entry of attn_k_b"
+            } else {
+                continue
+            }
             if DifferenceScan.exceedsTransposedDecodeLimit(pair.viewB) {
                 result[ExactText(pair.viewA.name)] = Decision(transposed: false, evidence: claim + ", but B's \(pair.viewB.elementCount) "
                     + "quantized values are more than the \(DifferenceScan.transposedDecodeLimit) tensoraudit dequantizes whole to read "
