@@ -18,8 +18,13 @@ Written here with numpy (the converter's reshapes), safetensors and gguf-py, one
 - `bloom/` + `bloom-f32.gguf` (4 heads, E = 16, with `post_attention_layernorm` and
   `word_embeddings_layernorm`, stored as `blk.0.ffn_norm` and `token_embd_norm`);
 - `falcon40b/` + `falcon40b-f32.gguf` (8 query heads in 2 key-value groups, hd 4, E = 32);
-- `falcon40b-one-group-f32.gguf`: the same bytes, but its metadata says 1 key-value group (so the
-  regrouping read back by it pairs other rows): the matrix exceeds.
+- `falcon40b-one-group-f32.gguf`: the same tensors, but its metadata says 1 key-value group where
+  config.json says 2: the values are the converter's (they pass), the evidence says llama.cpp would
+  run other heads;
+- `falcon40b-hub-order-f32.gguf`: the fused matrix left in the Hub's order, metadata 1 group (a
+  file whose regrouping by its own count is no change): the matrix exceeds;
+- `gptneox-two-heads-f32.gguf`: regrouped by 2 heads, metadata 2, where config.json says 4: both
+  fused tensors exceed.
 
 Run from the repository root: `python3 TestData/gguf-fused-qkv/generate.py`. Fixed seed.
 """
@@ -115,3 +120,9 @@ stored = {"blk.0.attn_qkv.weight": jploski(falcon["transformer.h.0.self_attentio
           "blk.0.attn_output.weight": falcon["transformer.h.0.self_attention.dense.weight"]}
 gguf("falcon40b-f32.gguf", "falcon", stored, FHEADS, FKV)
 gguf("falcon40b-one-group-f32.gguf", "falcon", stored, FHEADS, 1)
+gguf("falcon40b-hub-order-f32.gguf", "falcon", dict(stored, **{
+    "blk.0.attn_qkv.weight": falcon["transformer.h.0.self_attention.query_key_value.weight"]}), FHEADS, 1)
+gguf("gptneox-two-heads-f32.gguf", "gptneox", {
+    "blk.0.attn_qkv.weight": per_head(neox["gpt_neox.layers.0.attention.query_key_value.weight"], 2),
+    "blk.0.attn_qkv.bias": per_head(neox["gpt_neox.layers.0.attention.query_key_value.bias"], 2),
+    "blk.0.attn_output.weight": neox["gpt_neox.layers.0.attention.dense.weight"]}, 2)

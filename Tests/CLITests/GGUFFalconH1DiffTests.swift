@@ -104,6 +104,41 @@ import TestSupport
         }
     }
 
+    /// A copy of `folder`'s files with config.json edited by `edit`.
+    static func editedCopy(of folder: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+        let source = Fixtures.path(folder)
+        let copy = try Fixtures.temporaryDirectory()
+        for name in try FileManager.default.contentsOfDirectory(atPath: source) where name != "config.json" {
+            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: copy.appendingPathComponent(name).path)
+        }
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source + "/config.json"))) as? [String: Any])
+        edit(&config)
+        try JSONSerialization.data(withJSONObject: config).write(to: copy.appendingPathComponent("config.json"))
+        return copy.path
+    }
+
+    /// hunt-58c F6, F7: the converter's `find_hparam` also reads `mamba_`-prefixed multipliers, and
+    /// its `load_hparams` reads an `llm_config` as the text_config; both faithful files failed.
+    @Test("multipliers under mamba_-prefixed keys, or in an llm_config, are the converter's too; exit 0",
+          arguments: ["prefixed", "llm_config"])
+    func converterReadings(variant: String) throws {
+        let folder = try Self.editedCopy(of: "gguf-falcon-h1/falcon-h1-real-f16") { config in
+            if variant == "prefixed" {
+                for key in ["key_multiplier", "attention_out_multiplier", "mlp_multipliers", "ssm_in_multiplier"] {
+                    config["mamba_" + key] = config.removeValue(forKey: key)
+                }
+            } else {
+                var inner: [String: Any] = [:]
+                for key in ["embedding_multiplier", "key_multiplier", "ssm_multipliers", "mamba_d_ssm"] { inner[key] = config.removeValue(forKey: key) }
+                config["llm_config"] = inner
+            }
+        }
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([folder, Fixtures.path("gguf-falcon-h1/falcon-h1-real-f16-f16.gguf")])
+        #expect(status == 0)
+        #expect(tensors["model.layers.0.self_attn.k_proj.weight"]?["relative_l2"] as? Double == 0)
+        #expect(tensors["model.layers.1.mamba.in_proj.weight"]?["relative_l2"] as? Double == 0)
+    }
+
     /// helper-176: the converter reads config.json itself, not FalconH1Config's defaults, and
     /// raises on a missing multiplier, so no file is the converter's and nothing is multiplied.
     @Test("a multiplier config.json leaves out: nothing multiplied for its tensors, said why; they fail; exit 1")

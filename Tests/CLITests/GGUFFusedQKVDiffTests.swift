@@ -38,10 +38,14 @@ import TestSupport
         #expect(tensors["transformer.word_embeddings_layernorm.bias"]?["identical_bytes"] as? Bool == true)
     }
 
-    @Test("a file left in the Hub's order, or whose metadata gives other key-value groups, fails on the fused tensors; exit 1",
+    /// hunt-58c F3: the counts were the file's own, so a file regrouped by 2 heads (or left in Hub
+    /// order with 1 group) passed for a model config.json gives 4 heads (2 groups).
+    @Test("a file left in the Hub's order, or regrouped by other heads than config.json's, fails on the fused tensors; exit 1",
           arguments: [("gptneox", "gptneox-unregrouped-f32.gguf", ["gpt_neox.layers.0.attention.query_key_value.bias",
                                                                       "gpt_neox.layers.0.attention.query_key_value.weight"]),
-                      ("falcon40b", "falcon40b-one-group-f32.gguf", ["transformer.h.0.self_attention.query_key_value.weight"])])
+                      ("gptneox", "gptneox-two-heads-f32.gguf", ["gpt_neox.layers.0.attention.query_key_value.bias",
+                                                                    "gpt_neox.layers.0.attention.query_key_value.weight"]),
+                      ("falcon40b", "falcon40b-hub-order-f32.gguf", ["transformer.h.0.self_attention.query_key_value.weight"])])
     func unfaithful(folder: String, file: String, failing: [String]) throws {
         let (status, _, tensors) = try GGUFExpertsDiffTests.report([Self.path(folder), Self.path(file)])
         #expect(status == 1)
@@ -49,12 +53,20 @@ import TestSupport
         #expect(exceeding == failing)
     }
 
-    @Test("the Falcon statement names the groups it paired back by")
+    @Test("the Falcon statement names the counts it paired back by, config.json's")
     func falconStatement() throws {
         let text = try CLI.run(["diff", Self.path("falcon40b"), Self.path("falcon40b-f32.gguf")]).stdout
         #expect(text.contains("general.architecture is 'falcon', whose converter (FalconModel, conversion/falcon.py) regroups this fused QKV "
                               + "matrix from 2 key-value groups of 4 query heads, a key and a value, stored as all queries, then all keys, "
-                              + "then all values: paired back with 8 heads (GGUF metadata falcon.attention.head_count, "
-                              + "falcon.attention.head_count_kv 2)"))
+                              + "then all values: paired back with config.json's num_attention_heads 8, config.json's num_kv_heads 2\n"))
+    }
+
+    @Test("metadata stating 1 key-value group where config.json says 2: the converter's values pass, the evidence says llama.cpp would run other heads")
+    func metadataContradiction() throws {
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([Self.path("falcon40b"), Self.path("falcon40b-one-group-f32.gguf")])
+        #expect(status == 0)
+        let order = try #require(tensors["transformer.h.0.self_attention.query_key_value.weight"]?["row_order"] as? [String: Any])
+        #expect((order["evidence"] as? String)?.hasSuffix("; the GGUF metadata states 8 heads in 1 group(s), not the converter's, so "
+                                                          + "llama.cpp would run this file's attention with other heads") == true)
     }
 }

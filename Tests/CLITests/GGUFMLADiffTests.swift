@@ -43,4 +43,14 @@ import TestSupport
         #expect(report["only_in_a"] as? [String] == ["model.layers.0.self_attn.kv_b_proj.weight"])
         #expect(report["only_in_b"] as? [String] == ["blk.0.attn_k_b.weight", "blk.0.attn_v_b.weight"])
     }
+
+    /// hunt-58c F2: the split came from the GGUF shapes alone, so a file cut with other head sizes
+    /// passed; the converter splits by config.json's sizes.
+    @Test("config.json's qk_nope_head_dim 5 where the GGUF halves say 6: not the converter's split, nothing paired; exit 1")
+    func configDisagrees() throws {
+        let folder = try GGUFFalconH1DiffTests.editedCopy(of: "gguf-mla/deepseek2") { $0["qk_nope_head_dim"] = 5 }
+        let (status, report, _) = try GGUFExpertsDiffTests.report([folder, Self.path("deepseek2-f32.gguf")])
+        #expect(status == 1)
+        #expect(report["only_in_a"] as? [String] == ["model.layers.0.self_attn.kv_b_proj.weight"])
+    }
 }

@@ -138,14 +138,25 @@ public struct ModelConfig: Sendable, Equatable {
     /// trying `mamba_n_groups`): the first of those keys present, read as the text_config's over the
     /// top level's; 1 when none is, or it is null or 0. Nil when it holds anything else (no claim).
     public var stateSpaceGroups: Int?
-    /// The values of `multiplierKeys` as llama.cpp's converter reads them (the text_config's over
+    /// The values of `converterKeys` as llama.cpp's converter reads them (the text_config's over
     /// the top level's, as `rotary`), raw: Falcon-H1's µP multipliers and the sizes of its
-    /// `in_proj` bands (`LlamaCppMultipliers` says what they mean). Absent keys are absent.
-    public var multipliers: [String: JSONNode] = [:]
-    /// Keys `FalconH1Model.modify_tensors` reads (`conversion/falcon_h1.py`).
-    public static let multiplierKeys = ["embedding_multiplier", "lm_head_multiplier", "attention_in_multiplier",
-                                        "attention_out_multiplier", "key_multiplier", "ssm_in_multiplier", "ssm_out_multiplier",
-                                        "mlp_multipliers", "ssm_multipliers", "mamba_d_ssm", "mamba_n_groups", "mamba_d_state"]
+    /// `in_proj` bands (`LlamaCppMultipliers`), the head counts a fused QKV matrix is regrouped by
+    /// (`LlamaCppQKVOrder`), DeepSeek's latent-attention sizes (`MLASplits`). Absent keys are absent.
+    public var converterValues: [String: JSONNode] = [:]
+    /// Keys those converter classes read: `FalconH1Model.modify_tensors` (`conversion/falcon_h1.py`,
+    /// whose `find_hparam` also tries each key with a `mamba_` prefix), GPT-NeoX's, BLOOM's and
+    /// Falcon's head counts, `DeepseekV2Model.modify_tensors`'s sizes.
+    public static let converterKeys: [String] = {
+        let prefixed = ["attention_in_multiplier", "attention_out_multiplier", "key_multiplier", "ssm_in_multiplier",
+                        "ssm_out_multiplier", "mlp_multipliers", "ssm_multipliers"]
+        return ["embedding_multiplier", "lm_head_multiplier", "mamba_d_ssm", "mamba_n_groups", "mamba_d_state",
+                "n_head", "num_attention_heads", "num_kv_heads", "n_head_kv", "num_key_value_heads", "qk_nope_head_dim", "v_head_dim"]
+            + prefixed + prefixed.map { "mamba_" + $0 }
+    }()
+
+    /// `converterValues[key]` when it is a non-negative JSON integer (a count as the converter
+    /// uses it); nil otherwise.
+    public func converterCount(_ key: String) -> Int? { converterValues[key].flatMap(Self.index) }
 
     /// See `rotary`.
     public struct Rotary: Sendable, Equatable {
@@ -335,7 +346,17 @@ public struct ModelConfig: Sendable, Equatable {
         }()
         config.fieldsFromTextConfig = fromTextConfig
         // The converter merges `{**hparams, **text_config}`: the text_config's key wins.
-        func merged(_ key: String) -> JSONNode? { nested?.lastValue(for: key) ?? root.lastValue(for: key) }
+        // The converter's text_config, after `ModelBase.load_hparams` renames (`conversion/base.py`;
+        // Mamba2Model's own reading does the first too): `llm_config`, `lm_config`,
+        // `thinker_config.text_config`, `language_config` and `lfm`, in that order, each replacing
+        // `text_config` (hunt-58c F7: a Falcon-H1 config under `llm_config`).
+        let converterNested = root.lastValue(for: "lfm") ?? root.lastValue(for: "language_config")
+            ?? root.lastValue(for: "thinker_config")?.lastValue(for: "text_config") ?? root.lastValue(for: "lm_config")
+            ?? root.lastValue(for: "llm_config") ?? nested
+        func merged(_ key: String) -> JSONNode? {
+            guard case .object? = converterNested, let value = converterNested?.lastValue(for: key) else { return root.lastValue(for: key) }
+            return value
+        }
         func number(_ key: String) -> Double? {
             if case .number(let n)? = merged(key) { return Double(n.text) }
             return nil
@@ -351,7 +372,7 @@ public struct ModelConfig: Sendable, Equatable {
         case let node?:
             if case .number(let n) = node, let count = Int(n.text), count >= 0 { config.stateSpaceGroups = count == 0 ? 1 : count }
         }
-        for key in Self.multiplierKeys { config.multipliers[key] = merged(key) }
+        for key in Self.converterKeys { config.converterValues[key] = merged(key) }
         config.rotary.readGemma4(merged: merged, modelType: config.textConfigModelType ?? config.modelType)
         return config
     }

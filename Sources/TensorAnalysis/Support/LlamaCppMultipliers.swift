@@ -60,6 +60,11 @@ public enum LlamaCppMultipliers {
         let factors: [(key: String, index: Int?)]
     }
 
+    /// Keys the converter reads through `find_hparam`, which also tries `mamba_` + key (hunt-58c F6);
+    /// `lm_head_multiplier`, `embedding_multiplier` and the bands' `ssm_multipliers` it reads directly.
+    static let prefixedKeys: Set<String> = ["mlp_multipliers", "key_multiplier", "attention_in_multiplier", "attention_out_multiplier",
+                                            "ssm_out_multiplier", "ssm_in_multiplier"]
+
     /// The converter's `if`/`elif` chain, in its order (the first substring found decides).
     static let rules: [Rule] = [
         Rule(substring: "down_proj", factors: [("mlp_multipliers", 1)]),
@@ -80,7 +85,7 @@ public enum LlamaCppMultipliers {
     public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: Decision] {
         guard let (name, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap), name == architecture else { return [:] }
         let config = (a.ggufModel == nil ? a : b).config
-        let values = config?.multipliers ?? [:]
+        let values = config?.converterValues ?? [:]
         let claim = "general.architecture is '\(architecture)', whose converter (\(converter)) "
         var result: [ExactText: Decision] = [:]
         for pair in pairs {
@@ -143,8 +148,8 @@ public enum LlamaCppMultipliers {
 
     /// A multiplier as the converter reads it: float32 of the number (torch rounds a Python
     /// number to the tensor's float32 arithmetic), and how the config wrote it.
-    static func factor(_ values: [String: JSONNode], key: String, index: Int?) -> Result<(factor: Float, text: String), Problem> {
-        guard let node = values[key] else {
+    static func factor(_ values: [String: JSONNode], key: String, index: Int?, direct: Bool = false) -> Result<(factor: Float, text: String), Problem> {
+        guard let node = values[key] ?? (!direct && prefixedKeys.contains(key) ? values["mamba_" + key] : nil) else {
             return .failure(Problem(text: "multiplies by \(key), which config.json does not state (it reads config.json itself, "
                                         + "not FalconH1Config's defaults, and raises on the missing value)"))
         }
@@ -166,27 +171,33 @@ public enum LlamaCppMultipliers {
     }
 
     /// `in_proj`'s five row bands: `ssm_multipliers[0…4]` over `[0, I)`, `[I, 2I)`, `[2I, 2I+G·S)`,
-    /// `[2I+G·S, 2I+2G·S)`, `[2I+2G·S, rows)`, with Python slice semantics (bounds past `rows`
-    /// clipped, an empty band changes nothing).
+    /// `[2I+G·S, 2I+2G·S)`, `[2I+2G·S, rows)`, with Python slice semantics (a negative bound counts
+    /// from the end, bounds are clipped to the rows, an empty band changes nothing; hunt-58c F8: a
+    /// negative `mamba_n_groups` converts).
     static func inProjectionBands(_ values: [String: JSONNode], rows: Int) -> Result<(bands: [ValueScaling.Band], text: String), Problem> {
         var sizes: [Int] = []
         for key in ["mamba_d_ssm", "mamba_n_groups", "mamba_d_state"] {
-            guard case .number(let number)? = values[key], let size = Int(number.text), size >= 0, size <= 1 << 30 else {
+            guard case .number(let number)? = values[key], let size = Int(number.text), abs(size) <= 1 << 30 else {
                 return .failure(Problem(text: "cuts in_proj into row bands by \(key), which config.json "
                                             + (values[key] == nil ? "does not state (the converter raises)" : "does not give as a count up to 2^30")))
             }
             sizes.append(size)
         }
         let (inner, groupState) = (sizes[0], sizes[1] * sizes[2])
-        let bounds = [0, inner, 2 * inner, 2 * inner + groupState, 2 * inner + 2 * groupState, Int.max]
+        let bounds: [Int?] = [0, inner, 2 * inner, 2 * inner + groupState, 2 * inner + 2 * groupState, nil]
+        // Python's slice bounds: negative from the end, then clipped to 0…rows; nil: the end.
+        func bound(_ value: Int?) -> Int {
+            guard let value else { return rows }
+            return min(max(value < 0 ? value + rows : value, 0), rows)
+        }
         var bands: [ValueScaling.Band] = []
         var texts: [String] = []
         for band in 0..<5 {
-            guard case .success(let value) = factor(values, key: "ssm_multipliers", index: band) else {
+            guard case .success(let value) = factor(values, key: "ssm_multipliers", index: band, direct: true) else {
                 return .failure(Problem(text: "multiplies in_proj's rows by ssm_multipliers[0…4], and config.json's ssm_multipliers is "
                                             + "not a list of at least five numbers (the converter raises)"))
             }
-            let start = min(bounds[band], rows), end = min(bounds[band + 1], rows)
+            let start = bound(bounds[band]), end = max(start, bound(bounds[band + 1]))
             bands.append(ValueScaling.Band(start: start, end: end, factor: value.factor))
             texts.append("rows \(start)..<\(end) × \(value.text)")
         }

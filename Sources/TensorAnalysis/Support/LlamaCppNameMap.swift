@@ -351,7 +351,7 @@ public enum DiffNameMap {
                 return gguf.tensor(named: tensor) != nil
             }
             if let pieces = GraniteSplits.pieces(of: view, architecture: architecture, gguf: gguf, budget: &splitBudget)
-                ?? MLASplits.pieces(of: view, architecture: architecture, gguf: gguf, budget: &splitBudget) {
+                ?? MLASplits.pieces(of: view, architecture: architecture, gguf: gguf, config: hub.config, budget: &splitBudget) {
                 for piece in pieces where stacked(piece.gguf) { pair(piece.hub, piece.gguf) }
             } else if let name = LlamaCppNameMap.ggufName(forHubName: view.name, architecture: architecture) {
                 let target = GraniteSplits.denseName(name, architecture: architecture, gguf: gguf) ?? splitExpertName(name, in: gguf) ?? name

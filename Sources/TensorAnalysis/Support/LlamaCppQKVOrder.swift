@@ -15,9 +15,15 @@ import TensorScan
 ///   E]` (`kv` = `num_kv_heads`, else `n_head_kv`, else 1) — each key-value group's query heads, its
 ///   key head, its value head — and stored as all queries, all keys, all values (the "jploski"
 ///   layout its file records). With one group (Falcon-7B's multi-query layout) that changes nothing.
-/// The head counts are read from the GGUF file (`ARCH.attention.head_count`, `head_count_kv`), which
-/// the converter writes from the same config values it regroups by. Rows move whole (a quantized
-/// row still decodes as a row); a bias's elements move the same way (`RowInterleave`).
+/// The head counts are config.json's, which the converter regroups by (`n_head`, else
+/// `num_attention_heads` for GPT-NeoX and BLOOM; `num_attention_heads`, else `n_head`, and
+/// `num_kv_heads`, else `n_head_kv`, else 1 for Falcon), else the GGUF file's
+/// (`ARCH.attention.head_count`, `head_count_kv`), which it writes from the same values. When both
+/// are stated and differ, config.json's are used and the evidence says the file's differ: llama.cpp
+/// would run that file's attention with other heads (the fused matrix has as many rows whatever the
+/// count), and reading by the file's count passed a file regrouped by 2 heads, or left in Hub
+/// order with 1, for a 4-head model (hunt-58c F3). Rows move whole (a quantized row still decodes as a row); a bias's elements move
+/// the same way (`RowInterleave`).
 ///
 /// Why: every faithful GPT-NeoX (Pythia, GPT-NeoX-20B, Dolly, RedPajama-INCITE), BLOOM and
 /// Falcon-40B conversion failed `diff` on these tensors at relative L2 1.1–1.4, with nothing to say
@@ -37,7 +43,14 @@ public enum LlamaCppQKVOrder {
     public static func decisions(a: Checkpoint, b: Checkpoint, nameMap: [ExactText: String]) -> [ExactText: LlamaCppRotaryOrder.Decision] {
         guard let (architecture, pairs) = LlamaCppPair.pairs(a: a, b: b, nameMap: nameMap),
               let (converter, biases) = architectures[architecture], let gguf = (a.ggufModel ?? b.ggufModel) else { return [:] }
-        func positive(_ key: String) -> Int? { gguf.metadata[key]?.integer.flatMap { $0 > 0 ? $0 : nil } }
+        func positive(_ key: String) -> Int? { gguf.metadata[key]?.integer.flatMap { $0 > 0 && $0 <= 1 << 30 ? $0 : nil } }
+        func stated(_ key: String) -> String { gguf.metadata[key].map { $0.integer.map(String.init) ?? $0.statedText } ?? "absent" }
+        let config = (a.ggufModel == nil ? a : b).config
+        // What config.json states (the converter's keys, in its order), when it states a count.
+        func configured(_ keys: [String]) -> (key: String, count: Int)? {
+            for key in keys { if let count = config?.converterCount(key) { return (key, count) } }
+            return nil
+        }
         let headKey = "\(architecture).attention.head_count", kvKey = "\(architecture).attention.head_count_kv"
         let claim = "general.architecture is '\(architecture)', whose converter (\(converter)) "
         var result: [ExactText: LlamaCppRotaryOrder.Decision] = [:]
@@ -50,24 +63,43 @@ public enum LlamaCppQKVOrder {
                     + "raises): this bias is compared in file order")
                 continue
             }
-            guard let heads = positive(headKey) else {
-                result[key] = .init(order: nil, heads: nil, evidence: claim + "regroups this fused QKV matrix by head, but GGUF metadata "
-                    + "\(headKey) is absent or no positive count: rows compared in file order")
+            // GPT-NeoX and BLOOM: one group a head (a query, a key, a value); Falcon: kv groups, its
+            // converter's `or 1` making an absent or 0 count one group.
+            let falcon = architecture == "falcon"
+            let statedHeads = configured(falcon ? ["num_attention_heads", "n_head"] : ["n_head", "num_attention_heads"])
+                .flatMap { $0.count > 0 && $0.count <= 1 << 30 ? $0 : nil }
+            let statedGroups = falcon ? configured(["num_kv_heads", "n_head_kv"]).map { (key: $0.key, count: $0.count == 0 ? 1 : $0.count) }
+                .flatMap { $0.count <= 1 << 30 ? $0 : nil } : nil
+            let fileHeads = positive(headKey), fileGroups = falcon ? (positive(kvKey) ?? 1) : fileHeads
+            guard let heads = statedHeads?.count ?? fileHeads else {
+                result[key] = .init(order: nil, heads: nil, evidence: claim + "regroups this fused QKV matrix by head, but config.json "
+                    + "states no head count and GGUF metadata \(headKey) is \(stated(headKey)), not a count from 1 to 2^30: rows compared "
+                    + "in file order")
                 continue
             }
-            // GPT-NeoX and BLOOM: one group a head (a query, a key, a value); Falcon: kv groups.
-            let groups = architecture == "falcon" ? (positive(kvKey) ?? 1) : heads
+            let groups = falcon ? (statedGroups?.count ?? fileGroups ?? 1) : heads
+            var source = statedHeads.map { "config.json's \($0.key) \($0.count)" } ?? "GGUF metadata \(headKey) \(heads)"
+            if falcon {
+                source += statedGroups.map { ", config.json's \($0.key) \($0.count)" }
+                    ?? ", GGUF metadata \(kvKey) " + (positive(kvKey).map(String.init) ?? "\(stated(kvKey)), so 1 group as the converter's `or 1`")
+            }
+            var contradiction = ""
+            if let fileHeads, fileHeads != heads || (falcon && fileGroups != groups) {
+                contradiction = "; the GGUF metadata states \(fileHeads) heads" + (falcon ? " in \(fileGroups ?? 1) group(s)" : "")
+                    + ", not the converter's, so llama.cpp would run this file's attention with other heads"
+            }
             guard heads % groups == 0 else {
-                result[key] = .init(order: nil, heads: heads, evidence: claim + "groups query heads by key-value head, but GGUF metadata "
-                    + "\(headKey) \(heads) is not a multiple of \(kvKey) \(groups): rows compared in file order")
+                result[key] = .init(order: nil, heads: heads, evidence: claim + "groups query heads by key-value head, but \(source) "
+                    + "do not divide: rows compared in file order")
                 continue
             }
             let order = RowInterleave(groups: groups, direction: pair.ggufIsB ? .halvesToInterleaved : .interleavedToHalves,
                                       queriesPerGroup: heads / groups)
-            let count = view.permutedCount, parts = groups * (heads / groups + 2)
+            // heads + 2·groups blocks (queries, keys, values) of equal rows; both at most 2^30.
+            let count = view.permutedCount, blocks = heads + 2 * groups
             guard order.applies(toCount: count) else {
-                result[key] = .init(order: nil, heads: heads, evidence: claim + "regroups this fused QKV matrix into \(parts) heads of "
-                    + "equal rows, but its \(count) \(isBias ? "elements" : "rows") do not split so: rows compared in file order")
+                result[key] = .init(order: nil, heads: heads, evidence: claim + "regroups this fused QKV matrix into \(blocks) query, key "
+                    + "and value blocks of equal rows, but its \(count) \(isBias ? "elements" : "rows") do not split so: rows compared in file order")
                 continue
             }
             let layout = groups == heads
@@ -75,8 +107,7 @@ public enum LlamaCppQKVOrder {
                 : "\(groups) key-value groups of \(heads / groups) query heads, a key and a value, stored as all queries, then all keys, "
                     + "then all values"
             result[key] = .init(order: order, heads: heads, evidence: claim + "regroups this fused QKV \(isBias ? "bias" : "matrix") from "
-                + layout + ": paired back with \(heads) heads (GGUF metadata \(headKey)"
-                + (architecture == "falcon" ? ", \(kvKey) \(groups)" : "") + ")")
+                + layout + ": paired back with \(source)" + contradiction)
         }
         return result
     }

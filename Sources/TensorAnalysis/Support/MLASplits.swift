@@ -10,7 +10,9 @@ import CheckpointIO
 /// first `qk_nope` rows, transposed, are entry `h` of `blk.N.attn_k_b.weight` `[heads, rank,
 /// qk_nope]`, its last `v` rows entry `h` of `blk.N.attn_v_b.weight` `[heads, v, rank]` (the
 /// "absorption" layout its attention uses). The sizes are read from the GGUF tensors' shapes,
-/// which must agree with the Hub matrix; `LlamaCppTranspose` reads each `attn_k_b` entry transposed.
+/// which must agree with the Hub matrix and with config.json's `num_key_value_heads`,
+/// `qk_nope_head_dim` and `v_head_dim` where it states them (the converter splits by those: a
+/// file cut otherwise passed, hunt-58c F2); `LlamaCppTranspose` reads each `attn_k_b` entry transposed.
 /// Why: every DeepSeek-V2/V3 conversion failed `diff`, `kv_b_proj` "only in A" and both halves
 /// "only in B" (helper-177's sweep of tiny conversions by the converter).
 enum MLASplits {
@@ -19,7 +21,8 @@ enum MLASplits {
 
     /// The pieces of Hub tensor `view`, or nil when it is not a `kv_b_proj` of one of
     /// `architectures` whose two GGUF halves have the shapes the split makes (or `budget` is spent).
-    static func pieces(of view: TensorView, architecture: String?, gguf: Checkpoint, budget: inout Int) -> [GraniteSplits.Piece]? {
+    static func pieces(of view: TensorView, architecture: String?, gguf: Checkpoint, config: ModelConfig?,
+                       budget: inout Int) -> [GraniteSplits.Piece]? {
         guard let architecture, architectures.contains(architecture),
               let layer = GraniteSplits.layer(of: LlamaCppNameMap.hubBase(view.name), part: "self_attn.kv_b_proj.weight") else { return nil }
         let keyName = "blk.\(layer).attn_k_b.weight", valueName = "blk.\(layer).attn_v_b.weight"
@@ -30,6 +33,9 @@ enum MLASplits {
         guard heads > 0, heads <= UInt64(Checkpoint.maximumEntries), value[0] == heads, value[2] == rank, view.shape[1] == rank,
               nope > 0, values > 0, nope <= 1 << 20, values <= 1 << 20, view.shape[0] == heads * (nope + values),
               2 * Int(heads) <= budget else { return nil }
+        for (key, size) in [("num_key_value_heads", heads), ("qk_nope_head_dim", nope), ("v_head_dim", values)] {
+            if let stated = config?.converterCount(key), UInt64(stated) != size { return nil }
+        }
         budget -= 2 * Int(heads)
         let (k, v) = (Int(nope), Int(values))
         return (0 ..< Int(heads)).flatMap { h -> [GraniteSplits.Piece] in

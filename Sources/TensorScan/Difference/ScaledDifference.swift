@@ -108,6 +108,13 @@ enum ScaledDifference {
             }
             if rowNorm.norm > 0 { worst.add(.init(row: row, l2: rowNorm.norm, maxAbs: rowMax)) }
         }
+        // Read out of order (transposed, rows permuted, a vector): released whole once done, so
+        // thousands of such pairs (DeepSeek's attn_k_b entries) do not keep both files resident
+        // (hunt-58c F4: 6.1 GB peak RSS for DeepSeek-V3's attention sizes).
+        if !releasesBehind {
+            a.discardPages(0 ..< a.bytes.count)
+            b.discardPages(0 ..< b.bytes.count)
+        }
         var statistics = DifferenceStatistics(elementCount: a.elementCount, maxAbsDifference: maxAbs, differenceL2: difference.norm,
                                               referenceL2: reference.norm, differingElements: differing, nanMismatches: nans,
                                               topRows: worst.result)
