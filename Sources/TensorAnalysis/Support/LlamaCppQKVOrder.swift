@@ -114,20 +114,13 @@ public enum LlamaCppQKVOrder {
 
     /// Whether the converter's own name test regroups Hub tensor `name` in `architecture`.
     static func regroups(_ name: String, architecture: String) -> Bool {
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        func layered(_ prefix: [String], _ suffix: [String]) -> Bool {
-            parts.count == prefix.count + 1 + suffix.count && Array(parts.prefix(prefix.count)) == prefix
-                && parts[prefix.count].allSatisfy { $0.isASCII && $0.isNumber } && !parts[prefix.count].isEmpty
-                && Array(parts.suffix(suffix.count)) == suffix
-        }
-        let kinds = [["weight"], ["bias"]]
         switch architecture {
         case "gptneox":
-            return kinds.contains { layered(["gpt_neox", "layers"], ["attention", "query_key_value"] + $0) }
+            return [".weight", ".bias"].contains { isBlock(name, prefix: "gpt_neox.layers.", suffix: ".attention.query_key_value" + $0) }
         case "bloom":
-            // The converter strips `transformer.` first.
-            let stripped = name.hasPrefix("transformer.") ? String(name.dropFirst("transformer.".count)) : name
-            return kinds.contains { regroups(bloomName: stripped, kind: $0) }
+            // The converter removes every `transformer.` first.
+            let stripped = name.replacing("transformer.", with: "")
+            return [".weight", ".bias"].contains { isBlock(stripped, prefix: "h.", suffix: ".self_attention.query_key_value" + $0) }
         case "falcon":
             return name.contains("query_key_value")
         default:
@@ -135,10 +128,11 @@ public enum LlamaCppQKVOrder {
         }
     }
 
-    /// `h.N.self_attention.query_key_value.KIND`, BLOOM's converter's pattern (anchored at the start).
-    static func regroups(bloomName name: String, kind: [String]) -> Bool {
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        return parts.count == 5 && parts[0] == "h" && !parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && $0.isNumber }
-            && Array(parts[2...]) == ["self_attention", "query_key_value"] + kind
+    /// Whether `name` is `prefix`, a block number (decimal digits), `suffix`: the converters'
+    /// `re.match(r"prefix\d+suffix")`.
+    static func isBlock(_ name: String, prefix: String, suffix: String) -> Bool {
+        guard name.hasPrefix(prefix), name.hasSuffix(suffix), name.count > prefix.count + suffix.count else { return false }
+        let digits = name.dropFirst(prefix.count).dropLast(suffix.count)
+        return digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
