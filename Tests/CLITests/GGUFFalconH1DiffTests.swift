@@ -161,4 +161,21 @@ import TestSupport
         let exceeding = tensors.filter { $0.value["exceeds_tolerance"] as? Bool == true }.keys.sorted()
         #expect(exceeding == ["model.layers.0.self_attn.k_proj.weight", "model.layers.1.self_attn.k_proj.weight"])
     }
+
+    /// Review of the session's change: a header may declare `in_proj` as [2^63, 0] (no values, a
+    /// valid file), and converting its row count to Int trapped (exit 132, no report).
+    @Test("an in_proj declared [2^63, 0]: no band cut, a shape change; exit 1, no trap")
+    func hugeDeclaredRows() throws {
+        let folder = try GGUFFalconH1DiffTests.editedCopy(of: "gguf-falcon-h1/falcon-h1-real-f16") { _ in }
+        var header = Array(#"{"model.layers.0.mamba.in_proj.weight":{"dtype":"F32","shape":[9223372036854775808,0],"data_offsets":[0,0]}}"#.utf8)
+        while header.count % 8 != 0 { header.append(UInt8(ascii: " ")) }
+        let length = UInt64(header.count)
+        let bytes = (0..<8).map { UInt8(truncatingIfNeeded: length >> (8 * UInt64($0))) } + header
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/model.safetensors"))
+        let (status, _, tensors) = try GGUFExpertsDiffTests.report([folder, Fixtures.path("gguf-falcon-h1/falcon-h1-real-f16-f16.gguf")])
+        #expect(status == 1)
+        let inProj = try #require(tensors["model.layers.0.mamba.in_proj.weight"])
+        #expect(inProj["comparable"] as? Bool == false)
+        #expect(((inProj["multipliers"] as? [String: Any])?["evidence"] as? String)?.contains("this is not one") == true)
+    }
 }

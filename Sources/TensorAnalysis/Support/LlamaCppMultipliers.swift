@@ -105,15 +105,18 @@ public enum LlamaCppMultipliers {
             }
             var bands: [ValueScaling.Band] = []
             if refusal == nil, rule.substring == "in_proj" {
-                switch inProjectionBands(values, rows: hub.shape.first.map(Int.init) ?? 0) {
-                case .success(let found):
-                    bands = found.bands
-                    named.append(found.text)
-                case .failure(let problem):
-                    refusal = problem.text
-                }
-                if refusal == nil, hub.shape.count != 2 || hub.info.rowRange != nil || hub.info.stackedEntry != nil {
-                    refusal = "multiplies bands of the rows of the whole 2-D in_proj, and this is not one"
+                // The whole 2-D matrix only (its rows counted as an Int: a header may declare
+                // [2^63, 0], which holds no values and trapped the conversion to Int).
+                if hub.shape.count != 2 || hub.info.rowRange != nil || hub.info.stackedEntry != nil || hub.shape[0] > UInt64(Int.max) {
+                    refusal = "multiplies bands of the rows of the whole 2-D in_proj, and this is not one (a whole 2-D matrix of at most 2^63 − 1 rows)"
+                } else {
+                    switch inProjectionBands(values, rows: Int(hub.shape[0])) {
+                    case .success(let found):
+                        bands = found.bands
+                        named.append(found.text)
+                    case .failure(let problem):
+                        refusal = problem.text
+                    }
                 }
             }
             let key = ExactText(pair.viewA.name)
