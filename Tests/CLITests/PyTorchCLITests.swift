@@ -269,6 +269,31 @@ import TestSupport
                 "\(result.stderr)")
     }
 
+    @Test("an empty file and a text file named .gguf are called not GGUF files (kind invalid-gguf), as torch names are")
+    func namedLikeGGUFButNot() throws {
+        for (bytes, what) in [([UInt8](), "it is empty (0 bytes)"), (Array("hello world, not weights".utf8), "it looks like text (24 bytes)")] {
+            let path = try Fixtures.temporaryFile(bytes, name: "model.gguf")
+            let result = try CLI.run(["inspect", path])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("not a GGUF file: a .gguf file starts with the bytes \"GGUF\"") && result.stderr.contains(what),
+                    "\(result.stderr)")
+            #expect(!result.stderr.contains("8-byte header length"), "\(result.stderr)")
+            let report = try CLI.json(["audit", path, "--format", "json"], status: 2)
+            #expect((report["error"] as? [String: Any])?["kind"] as? String == "invalid-gguf", "\(report)")
+        }
+    }
+
+    @Test("a /proc file (regular, sized 0, made when read) is refused as a pseudo-file, not called empty, as a checkpoint and as a policy")
+    func pseudoFile() throws {
+        let result = try CLI.run(["inspect", "/proc/self/status"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/proc/self/status: is a file of the kernel's proc file system (its size reads as 0 bytes"), "\(result.stderr)")
+        #expect(!result.stderr.contains("0 bytes, too small"), "\(result.stderr)")
+        let policy = try CLI.run(["audit", Fixtures.path("toy-bert/model.safetensors"), "--policy", "/proc/self/status"])
+        #expect(policy.status == 2)
+        #expect(policy.stderr.contains("proc file system") && !policy.stderr.contains("empty document"), "\(policy.stderr)")
+    }
+
     @Test("nn.Parameter called directly on a tensor (weights_only accepts it) is that tensor, under its own name")
     func directParameter() throws {
         let hostile = try #require((try Fixtures.json("pytorch/expected.json") as? [String: Any])?["hostile"] as? [String: Any])

@@ -14,4 +14,8 @@ int cglibc_fix_heap_thresholds(int mmap_bytes, int trim_bytes);
 /// `taskset` and a cgroup cpuset leave it), or 0 when the kernel does not say.
 int cglibc_affinity_processors(void);
 
+/// The `statfs` magic number (`f_type`, linux/magic.h) of the file system the open descriptor
+/// `fd` lies on, as an unsigned 32-bit value, or -1 when `fstatfs` fails or not on Linux.
+long long cglibc_file_system_type(int fd);
+
 #endif

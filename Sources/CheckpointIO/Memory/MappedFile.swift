@@ -59,6 +59,10 @@ public final class MappedFile: @unchecked Sendable {
         opened = OpenedPath(descriptor: fd)
         let size = UInt64(max(0, info.st_size))
         self.size = size
+        if size == 0, let system = PseudoFileSystem.name(of: fd) {
+            throw .notARegularFile(path: path, what: "a file of the kernel's \(system) file system (its size reads as 0 bytes; "
+                                       + "its contents are made when read)")
+        }
         guard size > 0 else {
             // mmap of length 0 fails with EINVAL; an empty file is reported by the parser.
             base = nil

@@ -128,12 +128,20 @@ struct CheckpointLoader {
                 default: break
                 }
             }
+            // The same for a file named `.gguf` (an empty one read "too small for the 8-byte
+            // header length", kind `header-too-small`, where an empty `.bin` was named as no
+            // torch file: review of 2026-12-07).
             if unrecognised, kind != .rawPickle(hasTorchMagic: false),
-               let suffix = torchSuffixes.first(where: { $0 != ".gguf" && mapping.path.hasSuffix($0) }) {
+               let suffix = torchSuffixes.first(where: { mapping.path.hasSuffix($0) }) {
                 let what = mapping.size == 0 ? "it is empty"
                     : mapping.withBytes({ FileSignature.describe($0, fileSize: mapping.size) }).map { "it looks like \($0)" }
                     ?? safetensorsFailure.map { "read as safetensors, \($0)" }
-                    ?? "its first bytes are neither's"
+                    ?? (suffix == ".gguf" ? "its first bytes are not \"GGUF\"" : "its first bytes are neither's")
+                if suffix == ".gguf" {
+                    throw .source(path: mapping.path, kind: "invalid-gguf",
+                                  message: "not a GGUF file: a .gguf file starts with the bytes \"GGUF\" (nor is it safetensors or a PyTorch "
+                                      + "checkpoint); \(what) (\(mapping.size) bytes)")
+                }
                 throw .source(path: mapping.path, kind: "not-a-torch-checkpoint",
                               message: "not a PyTorch checkpoint: a \(suffix) file is a zip archive or a pickle (nor is it safetensors or GGUF); "
                                   + "\(what) (\(mapping.size) bytes)")
