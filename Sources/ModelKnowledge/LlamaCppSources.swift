@@ -63,6 +63,28 @@ public enum LlamaCppSources {
         (encoders[architecture]?.classes ?? []).filter { ArchitectureFacts.fact(for: $0)?.hasOutputProjection == false }
     }
 
+    /// Why a GGUF encoder's embedding was likely tied in pre-training although the file cannot
+    /// say which class it came from: every model type the converter writes as `architecture`
+    /// defaults `tie_word_embeddings` to true, so the pre-training head (a masked- or causal-LM
+    /// decoder) of whichever model the embedding was trained in was tied to it, unless that
+    /// model's config said otherwise (the GGUF file keeps no config). nil when a source is
+    /// unknown to transformers or `ModelTypeFacts`, or one does not tie by default.
+    /// Why: the real all-MiniLM-L6-v2 GGUF got a warning where its safetensors folder (config
+    /// naming `BertModel`) got the `pretraining_tie` info, for byte-identical weights (review of
+    /// 2026-12-07).
+    public static func pretrainingTie(for architecture: String) -> String? {
+        guard let sources = encoders[architecture], sources.unmappedClasses.isEmpty, !sources.modelTypes.isEmpty else { return nil }
+        let facts = sources.modelTypes.compactMap(ModelTypeFacts.fact(for:))
+        guard facts.count == sources.modelTypes.count, facts.allSatisfy(\.tiesWordEmbeddings) else { return nil }
+        let types = sources.modelTypes.map(quoted)
+        let list = types.count == 1 ? types[0] : types.dropLast().joined(separator: ", ") + " and " + (types.last ?? "")
+        let classes = facts.map(\.configClass).joined(separator: ", ")
+        return "every Hub model type llama.cpp's converter writes as architecture \(quoted(architecture)) (\(list)) ties word embeddings by default "
+            + "(\(classes) in transformers \(ModelTypeFacts.transformersVersion): model-type-default, implied), so the pre-training head of the "
+            + "model this embedding was trained in (a masked- or causal-LM decoder) would have been tied to this matrix unless its config said "
+            + "otherwise, which the GGUF file does not record"
+    }
+
     /// The tie default every possible source of `architecture` shares, with the sentence that
     /// says so; nil when the architecture is not here, a source is unknown to transformers or
     /// outside `ModelTypeFacts`, a source class has no output projection (`headlessClasses`:

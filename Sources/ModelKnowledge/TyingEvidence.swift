@@ -66,6 +66,23 @@ public struct TyingQuestion: Sendable, Equatable {
     /// checkpoint stores no separate output projection" by GPT-2's default, its `lm_head` in
     /// another shard (adversarial reviews, 2026-12-05).
     public var partialCheckpoint: String?
+    /// When config.json's `architectures` names one head class that holds its base model under
+    /// a prefix (`HeadEmbeddingNames`) but the checkpoint stores the input embedding under the
+    /// base model's own name and no tensor under that prefix: the head class config.json names,
+    /// what the table says of it, and the embedding's stored name. The names show the base model.
+    public var savedFromBase: SavedFromBase?
+
+    public struct SavedFromBase: Sendable, Equatable {
+        public var headClass: String
+        public var fact: HeadEmbeddingNames.Fact
+        public var storedName: String
+
+        public init(headClass: String, fact: HeadEmbeddingNames.Fact, storedName: String) {
+            self.headClass = headClass
+            self.fact = fact
+            self.storedName = storedName
+        }
+    }
 
     public init(config: ModelConfigFacts?, hasOutputProjection: Bool, bytesIdentical: Bool? = nil, acrossTypes: String? = nil,
                 aliasExists: Bool = false,
@@ -96,6 +113,14 @@ public struct TyingJudgement: Sendable, Equatable {
     public var outputProjectionPresent: Bool
     /// The classes config.json's `architectures` names, for an `architecture` judgement.
     public var architectures: [String] = []
+    /// The head class config.json's `architectures` names when the stored names show its base
+    /// model instead (`TyingQuestion.savedFromBase`); `architectures` then holds the base class.
+    public var namedHeadClass: String?
+    /// For a GGUF encoder without config.json whose source class is unknown: the sentence
+    /// saying that every model type the converter writes under its architecture ties word
+    /// embeddings by default, so the pre-training head would have been tied to this matrix
+    /// (`LlamaCppSources.pretrainingTie`); nil otherwise.
+    public var pretrainingTie: String?
 
     public init(tied: Bool?, evidence: TyingEvidence, detail: String, outputProjectionPresent: Bool) {
         self.tied = tied
@@ -192,9 +217,16 @@ public enum TyingJudge {
                 if !headless.isEmpty {
                     let shown = headless.prefix(3).joined(separator: ", ") + (headless.count > 3 ? ", …" : "")
                     let only = headless.count == LlamaCppSources.encoders[architecture]?.classes.count
-                    return result(nil, .none, note + " llama.cpp's converter writes architecture \(quoted(architecture)) \(only ? "only" : "also") from Hub classes "
-                        + "with no output projection in transformers \(ArchitectureFacts.transformersVersion) (\(shown)), whose embedding no tie "
-                        + "default speaks of, and the file does not record the class: nothing says whether the embedding was trained tied.")
+                    let classes = note + " llama.cpp's converter writes architecture \(quoted(architecture)) \(only ? "only" : "also") from Hub classes "
+                        + "with no output projection in transformers \(ArchitectureFacts.transformersVersion) (\(shown))"
+                    guard let pretraining = LlamaCppSources.pretrainingTie(for: architecture) else {
+                        return result(nil, .none, classes + ", whose embedding no tie default speaks of, and the file does not record the class: "
+                            + "nothing says whether the embedding was trained tied.")
+                    }
+                    var judgement = result(nil, .none, classes + ", and the file does not record the class: whether the model it was saved from "
+                        + "tied this matrix is not known.")
+                    judgement.pretrainingTie = pretraining
+                    return judgement
                 }
                 if let shared = LlamaCppSources.sharedTieDefault(for: architecture) {
                     return result(shared.tied, .modelTypeDefault, note + " " + shared.detail)
@@ -219,6 +251,20 @@ public enum TyingJudge {
         }
         guard let modelType = config.modelType else {
             return result(nil, .unknown, "\(config.path) \(config.modelTypeAbsence), so it is not a transformers config and no tie default applies." + noHead)
+        }
+        if !present, let saved = question.savedFromBase, ArchitectureFacts.fact(for: saved.fact.baseClass)?.hasOutputProjection == false {
+            let base = saved.fact.baseClass
+            let detail = "\(config.path) names the architecture \(saved.headClass), but the checkpoint's tensor names are those of its base model "
+                + "\(base): the input embedding is stored as \(quoted(saved.storedName)), where \(saved.headClass) stores "
+                + "\(quoted(saved.fact.embedding)), no tensor is under \(quoted(saved.fact.basePrefix + ".")), and none of the head's own "
+                + "(such as \(quoted(saved.fact.headTensor))) is stored; so it was saved from \(base), "
+                + "which has no output projection in transformers \(ArchitectureFacts.transformersVersion) (get_output_embeddings() is None): "
+                + "nothing is tied to this embedding in the model as saved (loaded as \(saved.headClass), its LM head's own tensors would be new)."
+            var judgement = result(false, .architecture, [detail, familyTieClause(config, modelType: modelType, classes: [base])]
+                .filter { !$0.isEmpty }.joined(separator: " "))
+            judgement.architectures = [base]
+            judgement.namedHeadClass = saved.headClass
+            return judgement
         }
         if !present, let names = headlessArchitectures(config) {
             let detail = "\(config.path) names the architecture \(listed(names)), "

@@ -58,6 +58,11 @@ extension PaddingAnalysis {
                 + " But \(pretraining): a pre-training head tied to this matrix gives every row the output layer's gradient, the padding row included; "
                 + "whether the model was pre-trained so, the files cannot show."
         }
+        if tying.tied == nil, let pretraining = r.pretrainingTie {
+            return "the pad row is non-zero; whether the model it was saved from ties the matrix is not known. " + tying.detail
+                + " But \(pretraining): a pre-training head tied to this matrix gives every row the output layer's gradient, the padding row included; "
+                + "whether the model was pre-trained so, the files cannot show."
+        }
         if tying.tied == false, let unknown = r.paddingIdxUnknown {
             return "the pad row is non-zero and the matrix is not tied to an output projection. " + tying.detail
                 + " Whether the model builds this embedding with padding_idx on the pad row (which starts it at zero) is not known: \(unknown)."
@@ -228,6 +233,15 @@ extension PaddingAnalysis {
             case (false, false?) where r.tying.architectureNeverTies:
                 "the model's classes (\(TyingJudge.listed(r.tying.architectures))) never tie an output projection to the input embedding "
                     + "in transformers, so no tie accounts for it (evidence: architecture)"
+            case (false, false?) where r.tying.evidence == .architecture && r.pretrainingTie != nil && r.tying.namedHeadClass != nil:
+                "the checkpoint's tensor names are those of \(TyingJudge.listed(r.tying.architectures)) (config.json's architectures name "
+                    + "\(r.tying.namedHeadClass ?? "")), which has no output projection, so nothing is tied in this model (evidence: architecture); "
+                    + "but \(r.pretrainingTie ?? ""), whose gradient would have moved the pad row before fine-tuning; whether it was pre-trained so, "
+                    + "the files cannot show"
+            case (false, false?) where r.tying.evidence == .architecture && r.tying.namedHeadClass != nil:
+                "the checkpoint's tensor names are those of \(TyingJudge.listed(r.tying.architectures)) (config.json's architectures name "
+                    + "\(r.tying.namedHeadClass ?? "")), which has no output projection, so no tie in this model accounts for it (evidence: "
+                    + "architecture; whether it was tied in pre-training, the files cannot show)"
             case (false, false?) where r.tying.evidence == .architecture && r.pretrainingTie != nil:
                 "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) have no output projection, so nothing is tied in this model "
                     + "(evidence: architecture); but \(r.pretrainingTie ?? ""), whose gradient would have moved the pad row before fine-tuning; "
@@ -235,6 +249,9 @@ extension PaddingAnalysis {
             case (false, false?) where r.tying.evidence == .architecture:
                 "config.json's architectures (\(TyingJudge.listed(r.tying.architectures))) have no output projection, so no tie in this model accounts for it "
                     + "(evidence: architecture; whether it was tied in pre-training, the files cannot show)"
+            case (false, nil) where pretrained:
+                "whether the model it was saved from ties the matrix is unknown (evidence: \(r.tying.evidence.rawValue)); but \(r.pretrainingTie ?? ""); "
+                    + "such a tie's gradient would have moved the pad row in pre-training; whether it was pre-trained so, the files cannot show"
             case (false, false?) where r.paddingIdxUnknown != nil:
                 "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)); whether the model builds it with padding_idx on this row is not known "
                     + "(\(r.paddingIdxUnknown ?? "")), so nothing known accounts for it"

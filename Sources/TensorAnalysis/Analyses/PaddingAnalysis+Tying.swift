@@ -150,6 +150,17 @@ extension PaddingAnalysis {
     /// The decoder's input embedding when `view` is an encoder's (a name part `encoder`) and the
     /// checkpoint holds one (a name part `decoder`, named like an input embedding) that is not
     /// among `view`'s byte-identical twins.
+    /// When config.json names one head class whose input embedding the checkpoint stores under
+    /// its base model's own name, with no tensor under the class's base prefix: the names show
+    /// the base model (`HeadEmbeddingNames`); nil otherwise.
+    static func savedFromBase(_ view: TensorView, config: ModelConfigFacts?, checkpoint: Checkpoint) -> TyingQuestion.SavedFromBase? {
+        guard case .value(let names)? = config?.architectures, names.count == 1, let fact = HeadEmbeddingNames.fact(for: names[0]),
+              view.name == fact.baseEmbedding else { return nil }
+        let prefix = fact.basePrefix + "."
+        guard !checkpoint.tensors.contains(where: { $0.name.hasPrefix(prefix) || $0.name == fact.headTensor }) else { return nil }
+        return TyingQuestion.SavedFromBase(headClass: names[0], fact: fact, storedName: view.name)
+    }
+
     static func separateDecoderEmbedding(of view: TensorView, tiedWith: [String], checkpoint: Checkpoint) -> String? {
         guard NameParts(view.name).contains("encoder"), TensorNames.isEmbedding(view.name) else { return nil }
         return checkpoint.tensors.first { other in
@@ -253,6 +264,7 @@ extension PaddingAnalysis {
                              })
         // Only a matrix whose counterpart is not in these files: one that is is judged by the bytes.
         question.partialCheckpoint = counterparts.isEmpty && !aliased ? checkpoint.partialDescription : nil
+        if !question.hasOutputProjection { question.savedFromBase = savedFromBase(view, config: config, checkpoint: checkpoint) }
         return question
     }
 }

@@ -295,6 +295,9 @@ public enum PaddingAnalysis {
                 // A headless class's pre-training head; a class that never ties had its own.
                 if result.tying.evidence == .architecture, !result.tying.architectureNeverTies {
                     result.pretrainingTie = pretrainingTie(config: knowledge.config)
+                } else if result.tying.tied == nil {
+                    // A GGUF encoder of unknown source class whose every source type ties by default.
+                    result.pretrainingTie = result.tying.pretrainingTie
                 }
                 if !checkpoint.files.contains(where: { $0.formatName == "gguf" }) {
                     result.paddingIdxUnknown = paddingIdxUnknown(config: knowledge.config)

@@ -1,0 +1,53 @@
+/// Where a transformers class with an LM head stores its input embedding, for the classes that
+/// hold their base model under `base_model_prefix` (read from transformers' class attributes by
+/// `TestData/knowledge/generate_head_embedding_names.py`, which writes `generatedRows`).
+///
+/// Why: config.json's `architectures` travels with a config when a checkpoint is re-saved, so it
+/// can name a head class the file was not saved from. all-mpnet-base-v2's config names
+/// MPNetForMaskedLM (inherited from microsoft/mpnet-base) while its tensors are MPNetModel's:
+/// the embedding as `embeddings.word_embeddings.weight`, not MPNetForMaskedLM's
+/// `mpnet.embeddings.word_embeddings.weight`, nothing under `mpnet.`, a pooler, none of the LM
+/// head's own tensors. It was called "tied … transformers saves a tied weight once" (review of
+/// 2026-12-07); the names show a headless model.
+public enum HeadEmbeddingNames {
+    public struct Fact: Sendable, Equatable {
+        /// The head class's `base_model_prefix` (`mpnet`), under which it holds its base model.
+        public var basePrefix: String
+        /// The base model's class (`MPNetModel`: transformers' AutoModel for the config class).
+        public var baseClass: String
+        /// The head class's name for the input embedding its output layer is tied to.
+        public var embedding: String
+        /// One of the head's own parameters (outside the base model, tied to nothing:
+        /// `lm_head.dense.weight`), which a file saved from the head class holds. Classes whose
+        /// head is only the tied matrix are not in the table: GPT2LMHeadModel saved without its
+        /// prefix looks like GPT2Model (the real gpt2 checkpoint stores `wte.weight` at the top).
+        public var headTensor: String
+
+        /// The base model's own name for that embedding (`embeddings.word_embeddings.weight`).
+        public var baseEmbedding: String { String(embedding.dropFirst(basePrefix.count + 1)) }
+    }
+
+    /// The fact of head class `className`, or nil when the table does not list it (no LM head,
+    /// an embedding at the top of the class such as T5's `shared`, or a class transformers
+    /// does not register).
+    public static func fact(for className: String) -> Fact? {
+        let key = Array(className.utf8)
+        for line in generatedRows.utf8.split(separator: UInt8(ascii: "\n")) {
+            let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
+            guard fields.count == 5, fields[0].elementsEqual(key) else { continue }
+            return Fact(basePrefix: String(decoding: fields[1], as: UTF8.self), baseClass: String(decoding: fields[2], as: UTF8.self),
+                        embedding: String(decoding: fields[3], as: UTF8.self), headTensor: String(decoding: fields[4], as: UTF8.self))
+        }
+        return nil
+    }
+
+    /// Every listed class with its fact (for tests).
+    public static var all: [(name: String, fact: Fact)] {
+        generatedRows.utf8.split(separator: UInt8(ascii: "\n")).compactMap { line in
+            let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
+            guard fields.count == 5 else { return nil }
+            let name = String(decoding: fields[0], as: UTF8.self)
+            return fact(for: name).map { (name, $0) }
+        }
+    }
+}
