@@ -12,7 +12,8 @@ extension Tokenizer {
     /// no GGUF reader.
     ///
     /// `model` is `tokenizer.ggml.model`: `bert` reads as WordPiece, `gpt2`/`llama` and the
-    /// others as BPE (`llama` is SentencePiece BPE with byte fallback), `t5` as Unigram. Byte
+    /// others llama.cpp reads so (`gemma4`, `hybriddna`, `whitespace`) as BPE (`llama` is
+    /// SentencePiece BPE with byte fallback), `t5` as Unigram, any other name as unknown. Byte
     /// fallback is on for `llama` and whenever a token has type 6 (BYTE): the file then marks
     /// its `<0xNN>` pieces itself, whatever it calls the model (the real
     /// ggml-vocab-gemma-4.gguf says `gemma4`).
@@ -42,16 +43,19 @@ extension Tokenizer {
                                         repairedIDs: Set<Int> = []) -> Tokenizer {
         // llama.cpp's names: `gpt2` is byte-level BPE, `llama` SentencePiece's BPE with byte
         // fallback (which tokenizers' tokenizer.json also calls BPE), `bert` WordPiece, `t5` Unigram.
+        // llama.cpp's loader (`llama_vocab::impl::load`) also reads `gemma4`, `hybriddna` and
+        // `whitespace` as BPE with merges (the real ggml-vocab-gemma-4.gguf was "unknown": review
+        // of 2026-12-07); only `gpt2` is byte-level.
         let kind: Kind = switch model {
         case "bert": .wordPiece
         case "t5": .unigram
-        case "gpt2", "llama": .bpe
+        case "gpt2", "llama", "gemma4", "hybriddna", "whitespace": .bpe
         default: .unknown
         }
         // The last id of a text wins, as in llama.cpp's token_to_id; earlier ones are shadowed by it.
         let (ids, shadowed) = TokenIDTable.lastIDs(of: tokens, skipping: repairedIDs)
         var roles: [Int: [String]] = [:]
-        var unused = Set<Int>()
+        var unused = Set<Int>(), userDefined = Set<Int>()
         for (id, type) in (tokenTypes ?? []).enumerated() where id < tokens.count {
             // CONTROL and UNKNOWN tokens are special: neither is an ordinary token that text maps
             // to. Named by their GGUF token type: the unk role is `tokenizer.ggml.unknown_token_id`'s
@@ -59,6 +63,7 @@ extension Tokenizer {
             if type == 3 { roles[id, default: []].append("control") }
             if type == 2 { roles[id, default: []].append("unknown") }
             if type == 5 { unused.insert(id) }
+            if type == 4 { userDefined.insert(id) }
         }
         var notes: [String] = []
         var padNotes: [String] = []
@@ -99,6 +104,7 @@ extension Tokenizer {
                                   tokensByID: tokens, idsByToken: ids, modelVocabularyCount: tokens.count)
         tokenizer.padTokenNotes = padNotes
         tokenizer.markedUnusedIDs = unused
+        tokenizer.matchedAsTextIDs = userDefined
         tokenizer.phantomSpace = model == "bert"
         return tokenizer
     }

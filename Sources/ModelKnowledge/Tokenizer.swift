@@ -84,6 +84,9 @@ public struct Tokenizer: Sendable, Equatable {
     public var padTokenNotes: [String] = []
     /// Ids the tokenizer's own file marks unused (a GGUF `token_type` of UNUSED).
     public var markedUnusedIDs: Set<Int> = []
+    /// GGUF tokens of type USER_DEFINED (4): llama.cpp matches them in the text as they are,
+    /// before any word is split, so no rule about words says they are never produced.
+    public var matchedAsTextIDs: Set<Int> = []
     /// Whether a word-start token is stored as `▁` + its text (llama.cpp's WordPiece GGUF
     /// vocabularies): rules that look at a token's name see through the `▁`.
     public var phantomSpace = false

@@ -113,6 +113,16 @@ public struct TyingJudgement: Sendable, Equatable {
     public var outputProjectionPresent: Bool
     /// The classes config.json's `architectures` names, for an `architecture` judgement.
     public var architectures: [String] = []
+    /// Whether the question does not arise: a static embedding model (model2vec) has no output
+    /// projection and no model that could have one. `tied` is then nil, as "unknown" was printed
+    /// beside "tying does not apply" (review of 2026-12-07).
+    public var notApplicable = false
+
+    /// The answer in a word, as text reports print it: tied, not tied, unknown, does not apply.
+    public var label: String {
+        notApplicable ? "does not apply" : tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
+    }
+
     /// The head class config.json's `architectures` names when the stored names show its base
     /// model instead (`TyingQuestion.savedFromBase`); `architectures` then holds the base class.
     public var namedHeadClass: String?

@@ -20,6 +20,8 @@ public enum UnusedTokenReason: Sendable, Equatable {
     /// A WordPiece token holding a character the tokenizer always keeps out of words beside
     /// other characters, or as a continuation (`##)`, `##戦`): never produced (`WordIsolation`).
     case isolatedCharacter(Unicode.Scalar, kind: WordIsolation.Kind, continuation: Bool)
+    /// The same for a llama.cpp WordPiece vocabulary (`LlamaCppWordPiece`), by llama.cpp's rules.
+    case llamaCppWordPiece(Unicode.Scalar, kind: LlamaCppWordPiece.Kind, continuation: Bool)
 
     /// A stable identifier for JSON.
     public var name: String {
@@ -32,7 +34,7 @@ public enum UnusedTokenReason: Sendable, Equatable {
         case .byteFallbackDuplicate: "byte-fallback-duplicate"
         case .shadowed: "shadowed"
         case .markedUnused: "marked-unused"
-        case .isolatedCharacter: "isolated-character"
+        case .isolatedCharacter, .llamaCppWordPiece: "isolated-character"
         }
     }
 
@@ -52,6 +54,12 @@ public enum UnusedTokenReason: Sendable, Equatable {
                 + (kind == .chinese ? "tokenizer.json's normalizer (BertNormalizer, handle_chinese_chars) sets that character apart as a word of its own"
                     : kind == .whitespace ? "tokenizer.json's pre_tokenizer (BertPreTokenizer) breaks words at that character"
                     : "tokenizer.json's pre_tokenizer (BertPreTokenizer) makes that character a word of its own")
+                + ", so no word yields this token"
+        case .llamaCppWordPiece(let scalar, let kind, let continuation):
+            "\(continuation ? "a continuation (no ▁) holding" : "holds") \(quoted(String(scalar))) beside other characters, but llama.cpp's "
+                + "WordPiece tokenizer "
+                + (kind == .whitespace ? "ends a word at that character" : kind == .dropped ? "drops that character from the text"
+                    : "makes that character a word of its own")
                 + ", so no word yields this token"
         }
     }
@@ -110,6 +118,10 @@ public enum UnusedTokens {
         // Special tokens and the model's unknown token are produced by id, not from a word.
         if !isAdded, let isolation = tokenizer.wordIsolation, !tokenizer.isInsertedByID(id) {
             return isolation.reason(for: token)
+        }
+        // A llama.cpp WordPiece vocabulary: its NORMAL tokens are matched from words alone.
+        if !isAdded, tokenizer.phantomSpace, !tokenizer.isInsertedByID(id), !tokenizer.matchedAsTextIDs.contains(id) {
+            return LlamaCppWordPiece.reason(for: token)
         }
         return nil
     }

@@ -279,6 +279,11 @@ import TestSupport
         // model2vec-static holds `weights` (vocabulary quantisation): rows are not SIF-scaled.
         let note = try #require((matrix["notes"] as? [String])?.first { $0.hasPrefix("a static embedding model: the indicator was made for transformer language models") })
         #expect(!note.contains("SIF"), "\(note)")
+        // Tying does not arise there, and the text says so, not "unknown" beside "does not apply" (review of 2026-12-07).
+        for command in ["tokens", "padding"] {
+            let text = try CLI.run([command, Fixtures.path("knowledge/families/model2vec-static")]).stdout
+            #expect(text.contains("  tying: does not apply (evidence: none)\n") && !text.contains("tying: unknown"), "\(command): \(text)")
+        }
         // A sentence-transformers StaticEmbedding (no mapping, no weights): the distiller's SIF scaling is named.
         let dir = try Fixtures.temporaryDirectory()
         try Data(SafetensorsWriter(entries: [.init(name: "embedding.weight", dtype: .f32, shape: [12, 8],

@@ -59,6 +59,12 @@ import TestSupport
         #expect(knowledge.unusedTokens.map { "\($0.id) \($0.reason.name)" } == expectedUnused)
         #expect(UnusedTokens.find(in: tokenizer) == knowledge.unusedTokens)
         #expect(UnusedTokens.find(in: tokenizer) == Self.referenceFind(in: tokenizer))
+        if name == "ggml-vocab-all-minilm-l6-v2.gguf" {
+            // The same ids tokenizers never yields from the folder's tokenizer.json (its own
+            // normalizer and pre-tokenizer, TestData/knowledge/minilm-isolated-continuations.json).
+            let reference = try #require(try Fixtures.json("knowledge/minilm-isolated-continuations.json") as? [String: Any])
+            #expect(Set(knowledge.unusedTokens.map(\.id)) == Set(reference["unreachable_ids"] as? [Int] ?? []))
+        }
 
         // Role ids as gguf-py reads them, under the role names tokenizer_config.json uses.
         let roleNames = ["tokenizer.ggml.bos_token_id": "bos_token", "tokenizer.ggml.eos_token_id": "eos_token",
@@ -216,6 +222,18 @@ import TestSupport
             if ByteLevelAlphabet.neverInUTF8(byte) { return .byteFallbackNeverInUTF8(byte) }
             if byte < 0x80, let own = tokenizer.id(for: String(UnicodeScalar(byte))), own != id {
                 return .byteFallbackDuplicate(byte)
+            }
+        }
+        // llama.cpp's WordPiece, restated on scalars: a NORMAL token holding a character its
+        // preprocess keeps out of words, unless it is "▁" and one punctuation character or ideograph.
+        if !isAdded, tokenizer.phantomSpace, !tokenizer.isSpecial(id), tokenizer.padToken?.id != id,
+           !tokenizer.matchedAsTextIDs.contains(id) {
+            let scalars = Array(token.unicodeScalars)
+            let wordStart = scalars.first == "\u{2581}"
+            let body = wordStart ? Array(scalars.dropFirst()) : scalars
+            if let first = body.first(where: { LlamaCppWordPiece.kind(of: $0) != nil }), let kind = LlamaCppWordPiece.kind(of: first),
+               !(wordStart && body.count == 1 && (kind == .punctuation || kind == .chinese)) {
+                return .llamaCppWordPiece(first, kind: kind, continuation: !wordStart)
             }
         }
         return nil

@@ -67,8 +67,10 @@ extension PaddingAnalysis {
 
     /// A static model has nothing to tie to: no output projection, so tying does not apply.
     static func staticTying(_ layout: StaticEmbeddingLayout) -> TyingJudgement {
-        TyingJudgement(tied: nil, evidence: .none,
-                       detail: "A static embedding model (\(layout.kind.rawValue)) has no output projection: tying does not apply.",
-                       outputProjectionPresent: false)
+        var judgement = TyingJudgement(tied: nil, evidence: .none,
+                                       detail: "A static embedding model (\(layout.kind.rawValue)) has no output projection: tying does not apply.",
+                                       outputProjectionPresent: false)
+        judgement.notApplicable = true
+        return judgement
     }
 }

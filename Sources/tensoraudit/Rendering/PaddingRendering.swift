@@ -126,8 +126,7 @@ enum PaddingRendering {
             if !copies.isEmpty {
                 lines.append("  identical bytes: " + copies.map(TextFormatting.safeName).joined(separator: ", "))
             }
-            let tied = r.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
-            lines.append("  tying: \(tied) (evidence: \(r.tying.evidence.rawValue))")
+            lines.append("  tying: \(r.tying.label) (evidence: \(r.tying.evidence.rawValue))")
             lines.append("  " + TextFormatting.safeMessage(r.explanation))
         }
         for note in analysis.notes { lines.append("note: " + TextFormatting.safeMessage(note.text)) }

@@ -113,8 +113,7 @@ enum TokensRendering {
                 let noun = m.unusedTokens.count == 1 ? "token" : "tokens"
                 lines.append("  known unused: \(m.unusedTokens.count) \(noun) (\(sample)\(more))")
             }
-            let tied = m.tying.tied.map { $0 ? "tied" : "not tied" } ?? "unknown"
-            lines.append("  tying: \(tied) (evidence: \(m.tying.evidence.rawValue))")
+            lines.append("  tying: \(m.tying.label) (evidence: \(m.tying.evidence.rawValue))")
             if let indicator = m.indicator, let selection = m.selection {
                 let threshold = selection.threshold.map(TextFormatting.compact) ?? "n/a"
                 let percent = selection.percentile == selection.percentile.rounded() ? String(Int(selection.percentile)) : TextFormatting.compact(selection.percentile)

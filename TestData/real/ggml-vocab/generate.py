@@ -23,7 +23,15 @@ token_type 5, then a placeholder name (the first of the shapes [..], <|..|>, <..
 the token decides; inside: unused_token_/unused_/unused/reserved_special_token_/reserved_/
 reserved/madeupword and one or more ASCII digits), then for byte-fallback vocabularies
 (tokenizer.ggml.model llama, or any token_type 6) a <0xNN> token (upper-case hex) for a byte
-never in UTF-8 (C0, C1, F5-FF) or for an ASCII character whose one-character text is another id.
+never in UTF-8 (C0, C1, F5-FF) or for an ASCII character whose one-character text is another id;
+then, for tokenizer.ggml.model "bert", a NORMAL token (token_type 1, no role id) that llama.cpp's
+WordPiece tokenizer never yields ("isolated-character"): llm_tokenizer_wpm_session::preprocess
+(src/llama-vocab.cpp) makes each punctuation character, ASCII symbol and CJK ideograph a word of
+its own, ends words at whitespace and drops control characters, and tokenize() matches
+"\u2581" + word longest-first; so a token holding such a character is never produced, unless it
+is "\u2581" + one punctuation character or ideograph alone (that character's word). The character
+classes are llama.cpp's own, measured by TestData/knowledge/generate_llamacpp_wpm_characters.py
+(llamacpp-wpm-characters.json); the rule is restated here, not taken from tensoraudit.
 """
 import hashlib, json, os, re, sys, tarfile
 import gguf
@@ -61,6 +69,26 @@ def named(token):
     return None
 
 
+WPM = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "knowledge", "llamacpp-wpm-characters.json")))
+
+
+def wpm_kind(character):
+    code = ord(character)
+    for name in ("isolated", "chinese", "whitespace", "dropped"):
+        if any(low <= code <= high for low, high in WPM[name]):
+            return name
+    return None
+
+
+def wpm_never_yields(token):
+    word_start = token.startswith("\u2581")
+    body = token[1:] if word_start else token
+    kinds = [wpm_kind(c) for c in body]
+    if not any(kinds):
+        return False
+    return not (word_start and len(body) == 1 and kinds[0] in ("isolated", "chinese"))
+
+
 def expected_for(path):
     reader = gguf.GGUFReader(path)
     field = reader.fields["tokenizer.ggml.tokens"]
@@ -73,6 +101,9 @@ def expected_for(path):
     winner = {t: i for i, t in enumerate(tokens) if t}  # the last id of each non-empty text
     duplicates = {str(i): winner[t] for i, t in enumerate(tokens) if t and winner[t] != i}
     unused = []
+    # Ids a role names are inserted by id (templates, padding), whatever their text.
+    inserted = set(roles.values()) | ({int(reader.fields["tokenizer.ggml.padding_token_id"].parts[-1][0])}
+                                      if "tokenizer.ggml.padding_token_id" in reader.fields else set())
     for i, t in enumerate(tokens):
         reason = None
         if str(i) in duplicates:
@@ -89,6 +120,8 @@ def expected_for(path):
                     reason = "byte-fallback-never-in-utf8"
                 elif b < 0x80 and winner.get(chr(b), i) != i:
                     reason = "byte-fallback-duplicate"
+        if not reason and model == "bert" and token_type[i] == 1 and i not in inserted and wpm_never_yields(t):
+            reason = "isolated-character"
         if reason:
             unused.append([i, reason])
     return {"model": model, "tokens": len(tokens), "duplicates": duplicates, "unused": unused, "roles": roles,

@@ -1,0 +1,55 @@
+import Foundation
+@testable import ModelKnowledge
+import TestSupport
+import Testing
+
+/// llama.cpp's WordPiece rules for GGUF `bert` vocabularies: the character tables against what
+/// llama.cpp's own Unicode tables say (TestData/knowledge/llamacpp-wpm-characters.json, written by
+/// a C++ program compiled against its sources), hand cases read from `llm_tokenizer_wpm_session`
+/// (src/llama-vocab.cpp, llama-cpp-python 0.3.36), and a real vocabulary against `tokenizers`.
+@Suite struct LlamaCppWordPieceTests {
+    @Test("the generated ranges are llama.cpp's: isolated, chinese, whitespace and dropped code points")
+    func tablesMatchLlamaCpp() throws {
+        let document = try #require(try Fixtures.json("knowledge/llamacpp-wpm-characters.json") as? [String: Any])
+        for (name, table) in [("isolated", LlamaCppWordPiece.isolated), ("chinese", LlamaCppWordPiece.chinese),
+                              ("whitespace", LlamaCppWordPiece.whitespace), ("dropped", LlamaCppWordPiece.dropped)] {
+            let ranges = try #require(document[name] as? [[Int]], "\(name)")
+            #expect(ranges.map { UInt32($0[0]) ... UInt32($0[1]) } == table, "\(name)")
+        }
+    }
+
+    /// Each word is "▁" + word, matched longest-first; ")" and "戦" are always words of their own.
+    @Test("hand cases: a word-start token of one isolated character stays; a continuation or a longer token holding one never comes",
+          arguments: [("▁)", false), (")", true), ("▁a)", true), ("a)", true), ("▁戦", false), ("戦", true), ("▁戦争", true),
+                      ("ab", false), ("▁ab", false), ("▁é", false), ("a\u{200B}", true), ("▁a b", true), ("ය", false), ("##", true)])
+    func handCases(token: String, never: Bool) {
+        var text = token
+        let reason = text.withUTF8 { LlamaCppWordPiece.reason(for: $0) }
+        #expect((reason != nil) == never, "\(token): \(String(describing: reason))")
+        if let reason { #expect(reason.name == "isolated-character") }
+    }
+
+    @Test("the real all-MiniLM-L6-v2 GGUF vocabulary: expected.json's known-unused ids (llama.cpp's rule restated in Python) are those tokenizers never yields")
+    func realVocabularyAgreesWithTokenizers() throws {
+        let reference = try #require(try Fixtures.json("knowledge/minilm-isolated-continuations.json") as? [String: Any])
+        let expected = Set(try #require(reference["unreachable_ids"] as? [Int]))
+        let facts = try #require((try Fixtures.json("real/ggml-vocab/expected.json") as? [String: Any])?["ggml-vocab-all-minilm-l6-v2.gguf"] as? [String: Any])
+        let unused = Set((facts["unused"] as? [[Any]] ?? []).compactMap { $0.first as? Int })
+        // expected.json restates llama.cpp's rule in Python (generate.py); tokenizers' answer agrees.
+        #expect(unused == expected, "\(unused.symmetricDifference(expected).sorted().prefix(10))")
+        #expect(expected.count == 1331)
+    }
+}
+
+/// `tokenizer.ggml.model` names llama.cpp's loader reads (src/llama-vocab.cpp, llama-cpp-python
+/// 0.3.36, `llama_vocab::impl::load`): `gemma4`, `hybriddna` and `whitespace` are BPE with merges.
+@Suite struct GGUFTokenizerModelTests {
+    @Test("each tokenizer.ggml.model name as llama.cpp's loader reads it; a name it does not know stays unknown",
+          arguments: [("gemma4", "BPE"), ("hybriddna", "BPE"), ("whitespace", "BPE"), ("gpt2", "BPE"), ("llama", "BPE"),
+                      ("bert", "WordPiece"), ("t5", "Unigram"), ("mystery", "unknown")])
+    func kinds(model: String, kind: String) {
+        let t = Tokenizer.fromGGUFMetadata(tokens: ["a", "b"], tokenTypes: nil, padTokenID: nil, model: model, source: "t.gguf")
+        #expect(t.kind.rawValue == kind, "\(model)")
+        #expect(t.byteLevel == (model == "gpt2"))
+    }
+}
