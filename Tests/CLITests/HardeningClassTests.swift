@@ -573,6 +573,26 @@ import TestSupport
         #expect(linked.status == 2 && !linked.stderr.contains("subfolder"), "\(linked.stderr)")
     }
 
+    @Test("a Hugging Face Hub cache folder (blobs/, refs/main, snapshots/REV of links into blobs): the error names the snapshot refs/main names")
+    func hubCacheFolder() throws {
+        let base = try Fixtures.temporaryDirectory().path
+        // The layout huggingface_hub writes: snapshots/REV/FILE links to ../../blobs/HASH.
+        let make = #"set -e; r="$1/models--org--m"; mkdir -p "$r/blobs" "$r/refs" "$r/snapshots/abc123" "$r/snapshots/old999"; "#
+            + #"cp "$2" "$r/blobs/h1"; ln -s ../../blobs/h1 "$r/snapshots/abc123/model.safetensors"; printf abc123 > "$r/refs/main"; "#
+            + #"mkdir -p "$1/no-ref/blobs" "$1/no-ref/refs" "$1/no-ref/snapshots/r1" "$1/no-ref/snapshots/r2""#
+        #expect(try Self.run([base, Fixtures.path("toy-bert/model.safetensors")], shell: make).status == 0)
+        let root = base + "/models--org--m"
+        let result = try CLI.run(["inspect", root])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasSuffix("; it is a Hugging Face Hub cache folder, whose refs/main names the snapshot \"abc123\": name \"\(root)/snapshots/abc123\"\n"),
+                "\(result.stderr)")
+        #expect(try CLI.run(["inspect", root + "/snapshots/abc123"]).status == 0)
+        // No refs/main: the snapshots are listed.
+        let noRef = try CLI.run(["inspect", base + "/no-ref"])
+        #expect(noRef.stderr.contains("; it is a Hugging Face Hub cache folder: name one of its snapshots (\"\(base)/no-ref/snapshots/r1\", \"\(base)/no-ref/snapshots/r2\")"),
+                "\(noRef.stderr)")
+    }
+
     @Test("a checkpoint file whose name is not UTF-8 is skipped and said, not reported as missing")
     func fileNameNotUTF8() throws {
         let base = try Fixtures.temporaryDirectory().path

@@ -192,12 +192,44 @@ struct CheckpointLoader {
                     + "(\(shown)\(listing.undecodable.count > 5 ? ", …" : "")): rename them to read them"
             }
             let below = Self.subfoldersHoldingWeights(folder, names: listing.names)
-            if !below.isEmpty {
+            if let hint = Self.hubCacheHint(folder, names: listing.names) {
+                message += hint
+            } else if !below.isEmpty {
                 message += "; weights are in its subfolder\(below.count == 1 ? "" : "s") "
                     + below.map { quotedName(Self.join(folder, $0)) }.joined(separator: ", ") + ": name that folder"
             }
             throw .source(path: path, kind: "no-checkpoint", message: message)
         }
+    }
+
+    /// For a Hugging Face Hub cache folder (`models--ORG--NAME/` holding `snapshots/`, `refs/`,
+    /// `blobs/`): where its checkpoint is, `snapshots/REV`, with the revision `refs/main` names
+    /// when that is one of its snapshots, else up to three of them; nil for any other folder.
+    /// Only real folders and a regular `refs/main` of at most 256 bytes inside `folder` are read.
+    /// Why: `audit ~/.cache/huggingface/hub/models--…` said only that the folder holds no
+    /// checkpoint file (review of 2026-12-07).
+    static func hubCacheHint(_ folder: String, names: [String]) -> String? {
+        func isFolder(_ path: String) -> Bool {
+            var info = stat()
+            return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        }
+        let snapshots = join(folder, "snapshots")
+        guard names.contains("snapshots"), names.contains("refs"), isFolder(snapshots), isFolder(join(folder, "refs")),
+              let revisions = try? FolderListing(snapshots) else { return nil }
+        let real = revisions.names.filter { isFolder(join(snapshots, $0)) }
+        guard !real.isEmpty else { return nil }
+        var info = stat()
+        let main = join(join(folder, "refs"), "main")
+        if lstat(main, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+           let bytes = try? MappedFile.contents(of: main, limit: 256, what: "refs/main") {
+            let words = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+            if words.count == 1, let word = words.first, case let revision = String(decoding: word, as: UTF8.self), real.contains(revision) {
+                return "; it is a Hugging Face Hub cache folder, whose refs/main names the snapshot \(quotedName(revision)): name "
+                    + quotedName(join(snapshots, revision))
+            }
+        }
+        let shown = real.sorted().prefix(3).map { quotedName(join(snapshots, $0)) }.joined(separator: ", ")
+        return "; it is a Hugging Face Hub cache folder: name one of its snapshots (\(shown)\(real.count > 3 ? ", …" : ""))"
     }
 
     /// Up to three subfolders of `folder` (real folders, not links: nothing outside is read) that
