@@ -127,6 +127,17 @@ import TestSupport
         // Names that differ otherwise get no hint.
         let c = try write("c.safetensors", ["model.embed.weight", "other.weight"])
         #expect(!(try CLI.run(["diff", a, c]).stdout.contains("hint:")))
+        // A training checkpoint: the model under "model." and Adam's state under "optimizer.state"
+        // (exp_avg, exp_avg_sq, step per parameter, as torch.optim.Adam.state_dict() names them).
+        let adam = ["0", "1"].flatMap { k in ["exp_avg", "exp_avg_sq", "step"].map { "optimizer.state.\(k).\($0)" } }
+        let training = try write("training.safetensors", ["model.embed.weight", "model.norm.weight"] + adam)
+        let fromTraining = try CLI.run(["diff", training, a]).stdout
+        #expect(fromTraining.contains("hint: B's names are A's with the prefix \"model.\" dropped (A also holds 6 optimizer-state tensors, "
+                                      + "under \"optimizer.state\", which B does not); pair them with --map"), "\(fromTraining)")
+        #expect(try CLI.run(["diff", a, training]).stdout.contains("added (B also holds 6 optimizer-state tensors"))
+        // Extra names that are no optimizer state: no hint.
+        let extra = try write("extra.safetensors", ["model.embed.weight", "model.norm.weight", "model.head.weight"])
+        #expect(!(try CLI.run(["diff", a, extra]).stdout.contains("hint:")))
     }
 
     /// A safetensors file of `entries` (name, dtype, shape, bytes) in a fresh folder.

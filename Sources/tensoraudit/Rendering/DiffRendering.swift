@@ -350,14 +350,25 @@ enum DiffRendering {
     /// Why: such a diff compared nothing and listed every name twice, with no word on the one
     /// difference that explains them all (review, 2026-12-04); `--tensor` already suggests an
     /// added or dropped prefix.
+    ///
+    /// The side with the prefix may also hold optimizer state (`TensorNames.optimizerStates`: a
+    /// training checkpoint `{"model": …, "optimizer": …}` against the model's export), which is
+    /// named apart: that case lost the hint (review of 2026-12-07).
     static func prefixHint(_ diff: CheckpointDiff) -> String? {
-        guard !diff.onlyInA.isEmpty, diff.onlyInA.count == diff.onlyInB.count else { return nil }
+        guard !diff.onlyInA.isEmpty, !diff.onlyInB.isEmpty else { return nil }
         for (shorter, longer, added) in [(diff.onlyInA, diff.onlyInB, true), (diff.onlyInB, diff.onlyInA, false)] {
-            guard let first = shorter.first, let match = longer.first(where: { $0.hasSuffix("." + first) }) else { continue }
+            guard shorter.count <= longer.count, let first = shorter.first,
+                  let match = longer.first(where: { $0.hasSuffix("." + first) }) else { continue }
             let prefix = String(match.dropLast(first.count))
             let expected = Set(shorter.map { ExactText(prefix + $0) })
-            guard Set(longer.map { ExactText($0) }) == expected else { continue }
-            return "hint: B's names are A's with the prefix \(quoted(prefix)) \(added ? "added" : "dropped"); "
+            let rest = longer.filter { !expected.contains(ExactText($0)) }
+            guard longer.count - rest.count == expected.count else { continue }
+            let states = TensorNames.optimizerStates(in: rest)
+            guard rest.allSatisfy({ TensorNames.isOptimizerState($0, states: states) }) else { continue }
+            let holder = added ? "B" : "A", lacker = added ? "A" : "B"
+            let aside = rest.isEmpty ? "" : " (\(holder) also holds \(rest.count) optimizer-state tensor\(rest.count == 1 ? "" : "s"), "
+                + "under \(states.sorted().map(quoted).joined(separator: ", ")), which \(lacker) does not)"
+            return "hint: B's names are A's with the prefix \(quoted(prefix)) \(added ? "added" : "dropped")\(aside); "
                 + "pair them with --map FILE.json ({\"A name\": \"B name\"})"
         }
         return nil
