@@ -3,84 +3,65 @@
 
 extension HeadEmbeddingNames {
     /// One class a line: head class, base_model_prefix, base model class, the name under which the
-    /// head class stores the input embedding its output layer is tied to, and one of the head's own
-    /// parameters (outside the base model, tied to nothing; the first weight by name).
+    /// head class stores the input embedding its output layer is tied to, the LM head's module (the
+    /// parent of the output layer), and one of its own parameters (tied to nothing; the first weight).
     static let generatedRows = """
-        AlbertForMaskedLM albert AlbertModel albert.embeddings.word_embeddings.weight predictions.LayerNorm.weight
-        AlbertForPreTraining albert AlbertModel albert.embeddings.word_embeddings.weight predictions.LayerNorm.weight
-        BertForMaskedLM bert BertModel bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        BertForPreTraining bert BertModel bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        BertGenerationDecoder bert BertGenerationEncoder bert.embeddings.word_embeddings.weight lm_head.bias
-        BertLMHeadModel bert BertModel bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        BigBirdForCausalLM bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        BigBirdForMaskedLM bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        BigBirdForPreTraining bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        BridgeTowerForMaskedLM bridgetower BridgeTowerModel bridgetower.text_model.embeddings.word_embeddings.weight mlm_score.transform.LayerNorm.weight
-        CTRLLMHeadModel transformer CTRLModel transformer.w.weight lm_head.bias
-        CamembertForCausalLM roberta CamembertModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        CamembertForMaskedLM roberta CamembertModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        CanaryForConditionalGeneration model CanaryModel model.decoder.embed_tokens.weight proj_out.bias
-        CodeGenForCausalLM transformer CodeGenModel transformer.wte.weight lm_head.bias
-        CohereAsrForConditionalGeneration model CohereAsrModel model.decoder.embed_tokens.weight proj_out.bias
-        ConvBertForMaskedLM convbert ConvBertModel convbert.embeddings.word_embeddings.weight generator_predictions.LayerNorm.weight
-        Data2VecTextForCausalLM data2vec_text Data2VecTextModel data2vec_text.embeddings.word_embeddings.weight lm_head.dense.weight
-        Data2VecTextForMaskedLM data2vec_text Data2VecTextModel data2vec_text.embeddings.word_embeddings.weight lm_head.dense.weight
-        DebertaForMaskedLM deberta DebertaModel deberta.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        DebertaV2ForMaskedLM deberta DebertaV2Model deberta.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        DistilBertForMaskedLM distilbert DistilBertModel distilbert.embeddings.word_embeddings.weight vocab_layer_norm.weight
-        DoryForCausalLM model DoryModel model.embed_tokens.weight lm_head.logit_scale
-        ElectraForCausalLM electra ElectraModel electra.embeddings.word_embeddings.weight generator_predictions.LayerNorm.weight
-        ElectraForMaskedLM electra ElectraModel electra.embeddings.word_embeddings.weight generator_predictions.LayerNorm.weight
-        ErnieForCausalLM ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        ErnieForMaskedLM ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        ErnieForPreTraining ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        FNetForMaskedLM fnet FNetModel fnet.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        FNetForPreTraining fnet FNetModel fnet.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        FlaubertWithLMHeadModel transformer FlaubertModel transformer.embeddings.weight pred_layer.proj.bias
-        GPT2DoubleHeadsModel transformer GPT2Model transformer.wte.weight multiple_choice_head.summary.weight
-        GPTJForCausalLM transformer GPTJModel transformer.wte.weight lm_head.bias
-        GitForCausalLM git GitModel git.embeddings.word_embeddings.weight output.bias
-        GteForMaskedLM gte GteModel gte.embeddings.word_embeddings.weight lm_head.dense.weight
-        JinaEmbeddingsV3ForMaskedLM roberta JinaEmbeddingsV3Model roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        KyutaiSpeechToTextForConditionalGeneration model KyutaiSpeechToTextModel model.embed_tokens.embed_tokens.weight codec_model.decoder.decoder_seanet.layers.0.conv.weight
-        LayoutLMForMaskedLM layoutlm LayoutLMModel layoutlm.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        LongformerForMaskedLM longformer LongformerModel longformer.embeddings.word_embeddings.weight lm_head.dense.weight
-        MPNetForMaskedLM mpnet MPNetModel mpnet.embeddings.word_embeddings.weight lm_head.dense.weight
-        MegatronBertForCausalLM bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        MegatronBertForMaskedLM bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        MegatronBertForPreTraining bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        MobileBertForMaskedLM mobilebert MobileBertModel mobilebert.embeddings.word_embeddings.weight cls.predictions.dense.weight
-        MobileBertForPreTraining mobilebert MobileBertModel mobilebert.embeddings.word_embeddings.weight cls.predictions.dense.weight
-        ModernBertDecoderForCausalLM model ModernBertDecoderModel model.embeddings.tok_embeddings.weight lm_head.dense.weight
-        ModernBertForMaskedLM model ModernBertModel model.embeddings.tok_embeddings.weight head.dense.weight
-        ModernVBertForMaskedLM model ModernVBertModel model.text_model.embeddings.tok_embeddings.weight projection_head.dense.weight
-        MraForMaskedLM mra MraModel mra.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        NomicBertForMaskedLM nomic_bert NomicBertModel nomic_bert.embeddings.word_embeddings.weight cls.predictions.transform.dense.weight
-        NystromformerForMaskedLM nystromformer NystromformerModel nystromformer.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        PhiForCausalLM model PhiModel model.embed_tokens.weight lm_head.bias
-        RoCBertForCausalLM roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        RoCBertForMaskedLM roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        RoCBertForPreTraining roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        RoFormerForCausalLM roformer RoFormerModel roformer.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        RoFormerForMaskedLM roformer RoFormerModel roformer.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        RobertaForCausalLM roberta RobertaModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        RobertaForMaskedLM roberta RobertaModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        RobertaPreLayerNormForCausalLM roberta_prelayernorm RobertaPreLayerNormModel roberta_prelayernorm.embeddings.word_embeddings.weight lm_head.dense.weight
-        RobertaPreLayerNormForMaskedLM roberta_prelayernorm RobertaPreLayerNormModel roberta_prelayernorm.embeddings.word_embeddings.weight lm_head.dense.weight
-        SqueezeBertForMaskedLM transformer SqueezeBertModel transformer.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        TapasForMaskedLM tapas TapasModel tapas.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        UltraVBertForMaskedLM model UltraVBertModel model.text_model.embed_tokens.weight projection_head.linear1.weight
-        UltrabertForMaskedLM model UltrabertModel model.embed_tokens.weight head.linear1.weight
-        ViltForMaskedLM vilt ViltModel vilt.embeddings.text_embeddings.word_embeddings.weight mlm_score.transform.LayerNorm.weight
-        VisualBertForPreTraining visual_bert VisualBertModel visual_bert.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
-        XLMRobertaForCausalLM roberta XLMRobertaModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        XLMRobertaForMaskedLM roberta XLMRobertaModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        XLMRobertaXLForCausalLM roberta XLMRobertaXLModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        XLMRobertaXLForMaskedLM roberta XLMRobertaXLModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        XLMWithLMHeadModel transformer XLMModel transformer.embeddings.weight pred_layer.proj.bias
-        XLNetLMHeadModel transformer XLNetModel transformer.word_embedding.weight lm_loss.bias
-        XmodForCausalLM roberta XmodModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        XmodForMaskedLM roberta XmodModel roberta.embeddings.word_embeddings.weight lm_head.dense.weight
-        YosoForMaskedLM yoso YosoModel yoso.embeddings.word_embeddings.weight cls.predictions.transform.LayerNorm.weight
+        AlbertForMaskedLM albert AlbertModel albert.embeddings.word_embeddings.weight predictions predictions.LayerNorm.weight
+        AlbertForPreTraining albert AlbertModel albert.embeddings.word_embeddings.weight predictions predictions.LayerNorm.weight
+        BertForMaskedLM bert BertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        BertForPreTraining bert BertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        BertGenerationDecoder bert BertGenerationEncoder bert.embeddings.word_embeddings.weight lm_head lm_head.bias
+        BertLMHeadModel bert BertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        BigBirdForCausalLM bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        BigBirdForMaskedLM bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        BigBirdForPreTraining bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        BridgeTowerForMaskedLM bridgetower BridgeTowerModel bridgetower.text_model.embeddings.word_embeddings.weight mlm_score mlm_score.transform.LayerNorm.weight
+        CamembertForCausalLM roberta CamembertModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        CamembertForMaskedLM roberta CamembertModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        Data2VecTextForCausalLM data2vec_text Data2VecTextModel data2vec_text.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        Data2VecTextForMaskedLM data2vec_text Data2VecTextModel data2vec_text.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        DebertaForMaskedLM deberta DebertaModel deberta.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        DebertaV2ForMaskedLM deberta DebertaV2Model deberta.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        ErnieForCausalLM ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        ErnieForMaskedLM ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        ErnieForPreTraining ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        FNetForMaskedLM fnet FNetModel fnet.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        FNetForPreTraining fnet FNetModel fnet.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        FlaubertWithLMHeadModel transformer FlaubertModel transformer.embeddings.weight pred_layer pred_layer.proj.bias
+        GteForMaskedLM gte GteModel gte.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        JinaEmbeddingsV3ForMaskedLM roberta JinaEmbeddingsV3Model roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        LayoutLMForMaskedLM layoutlm LayoutLMModel layoutlm.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        LongformerForMaskedLM longformer LongformerModel longformer.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        MPNetForMaskedLM mpnet MPNetModel mpnet.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        MegatronBertForCausalLM bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        MegatronBertForMaskedLM bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        MegatronBertForPreTraining bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        MobileBertForMaskedLM mobilebert MobileBertModel mobilebert.embeddings.word_embeddings.weight cls.predictions cls.predictions.dense.weight
+        MobileBertForPreTraining mobilebert MobileBertModel mobilebert.embeddings.word_embeddings.weight cls.predictions cls.predictions.dense.weight
+        MraForMaskedLM mra MraModel mra.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        NomicBertForMaskedLM nomic_bert NomicBertModel nomic_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.dense.weight
+        NystromformerForMaskedLM nystromformer NystromformerModel nystromformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        RoCBertForCausalLM roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        RoCBertForMaskedLM roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        RoCBertForPreTraining roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        RoFormerForCausalLM roformer RoFormerModel roformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        RoFormerForMaskedLM roformer RoFormerModel roformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        RobertaForCausalLM roberta RobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        RobertaForMaskedLM roberta RobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        RobertaPreLayerNormForCausalLM roberta_prelayernorm RobertaPreLayerNormModel roberta_prelayernorm.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        RobertaPreLayerNormForMaskedLM roberta_prelayernorm RobertaPreLayerNormModel roberta_prelayernorm.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        SqueezeBertForMaskedLM transformer SqueezeBertModel transformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        TapasForMaskedLM tapas TapasModel tapas.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        UltrabertForMaskedLM model UltrabertModel model.embed_tokens.weight head head.linear1.weight
+        ViltForMaskedLM vilt ViltModel vilt.embeddings.text_embeddings.word_embeddings.weight mlm_score mlm_score.transform.LayerNorm.weight
+        VisualBertForPreTraining visual_bert VisualBertModel visual_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        XLMRobertaForCausalLM roberta XLMRobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        XLMRobertaForMaskedLM roberta XLMRobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        XLMRobertaXLForCausalLM roberta XLMRobertaXLModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        XLMRobertaXLForMaskedLM roberta XLMRobertaXLModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        XLMWithLMHeadModel transformer XLMModel transformer.embeddings.weight pred_layer pred_layer.proj.bias
+        XmodForCausalLM roberta XmodModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        XmodForMaskedLM roberta XmodModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
+        YosoForMaskedLM yoso YosoModel yoso.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
         """
 }

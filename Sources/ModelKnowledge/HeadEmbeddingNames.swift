@@ -17,10 +17,15 @@ public enum HeadEmbeddingNames {
         public var baseClass: String
         /// The head class's name for the input embedding its output layer is tied to.
         public var embedding: String
-        /// One of the head's own parameters (outside the base model, tied to nothing:
-        /// `lm_head.dense.weight`), which a file saved from the head class holds. Classes whose
-        /// head is only the tied matrix are not in the table: GPT2LMHeadModel saved without its
-        /// prefix looks like GPT2Model (the real gpt2 checkpoint stores `wte.weight` at the top).
+        /// The LM head's module, the parent of the output layer (`lm_head`, `cls.predictions`):
+        /// a file saved from the head class holds tensors under it; one saved from the base model
+        /// none (legacy names such as `cls.predictions.transform.LayerNorm.gamma` included).
+        public var head: String
+        /// One of the LM head's own parameters (tied to nothing: `lm_head.dense.weight`), for
+        /// messages. Classes whose output layer sits at the top, with no head module of its own,
+        /// are not in the table: GPT2LMHeadModel saved without its prefix looks like GPT2Model
+        /// (the real gpt2 checkpoint stores `wte.weight` at the top), and GPT2DoubleHeadsModel's
+        /// other head says nothing of the LM head (hunt-59c P3).
         public var headTensor: String
 
         /// The base model's own name for that embedding (`embeddings.word_embeddings.weight`).
@@ -34,9 +39,10 @@ public enum HeadEmbeddingNames {
         let key = Array(className.utf8)
         for line in generatedRows.utf8.split(separator: UInt8(ascii: "\n")) {
             let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            guard fields.count == 5, fields[0].elementsEqual(key) else { continue }
+            guard fields.count == 6, fields[0].elementsEqual(key) else { continue }
             return Fact(basePrefix: String(decoding: fields[1], as: UTF8.self), baseClass: String(decoding: fields[2], as: UTF8.self),
-                        embedding: String(decoding: fields[3], as: UTF8.self), headTensor: String(decoding: fields[4], as: UTF8.self))
+                        embedding: String(decoding: fields[3], as: UTF8.self), head: String(decoding: fields[4], as: UTF8.self),
+                        headTensor: String(decoding: fields[5], as: UTF8.self))
         }
         return nil
     }
@@ -45,7 +51,7 @@ public enum HeadEmbeddingNames {
     public static var all: [(name: String, fact: Fact)] {
         generatedRows.utf8.split(separator: UInt8(ascii: "\n")).compactMap { line in
             let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            guard fields.count == 5 else { return nil }
+            guard fields.count == 6 else { return nil }
             let name = String(decoding: fields[0], as: UTF8.self)
             return fact(for: name).map { (name, $0) }
         }

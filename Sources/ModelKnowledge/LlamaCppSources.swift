@@ -75,7 +75,10 @@ public enum LlamaCppSources {
     public static func pretrainingTie(for architecture: String) -> String? {
         guard let sources = encoders[architecture], sources.unmappedClasses.isEmpty, !sources.modelTypes.isEmpty else { return nil }
         let facts = sources.modelTypes.compactMap(ModelTypeFacts.fact(for:))
-        guard facts.count == sources.modelTypes.count, facts.allSatisfy(\.tiesWordEmbeddings) else { return nil }
+        // A config class that ties whatever a config states (T5's) has no default that says how
+        // a source was trained: T5 v1.1 and flan-t5, what t5encoder GGUF files are made from,
+        // store a separate lm_head (hunt-59c P5).
+        guard facts.count == sources.modelTypes.count, facts.allSatisfy({ $0.tiesWordEmbeddings && !$0.ignoresStatedFalse }) else { return nil }
         let types = sources.modelTypes.map(quoted)
         let list = types.count == 1 ? types[0] : types.dropLast().joined(separator: ", ") + " and " + (types.last ?? "")
         let classes = facts.map(\.configClass).joined(separator: ", ")

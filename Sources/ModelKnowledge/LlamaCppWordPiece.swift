@@ -37,20 +37,20 @@ public enum LlamaCppWordPiece {
     }
 
     /// Why a NORMAL token of the vocabulary is never produced, or nil. A word-initial token
-    /// ("▁" + text) of one punctuation or CJK character is that character's own word, and stays.
-    static func reason(for token: UnsafeBufferPointer<UInt8>) -> UnusedTokenReason? {
+    /// ("▁" + text) of one punctuation or CJK character is that character's own word, and stays;
+    /// so does such a character alone as a continuation when the vocabulary holds a bare "▁"
+    /// and not "▁" + it (`hasToken`): the word "▁c" is then matched as "▁", "c" (hunt-59c P6).
+    static func reason(for token: UnsafeBufferPointer<UInt8>, hasToken: (String) -> Bool) -> UnusedTokenReason? {
         // ASCII letters and digits are never kept out of words: most tokens end the check here.
-        guard token.contains(where: { $0 >= 0x80 || !Self.asciiWordByte($0) }) else { return nil }
+        guard token.contains(where: { $0 >= 0x80 || !WordIsolation.asciiWordByte($0) }) else { return nil }
         let body = UnusedTokens.withoutPhantomSpace(token)
         let continuation = body.count == token.count
         let scalars = String(decoding: body, as: UTF8.self).unicodeScalars
         guard let first = scalars.first(where: { kind(of: $0) != nil }), let kind = kind(of: first) else { return nil }
-        if !continuation, scalars.count == 1, kind == .punctuation || kind == .chinese { return nil }
+        if scalars.count == 1, kind == .punctuation || kind == .chinese {
+            if !continuation { return nil }
+            if hasToken("\u{2581}"), !hasToken("\u{2581}" + String(first)) { return nil }
+        }
         return .llamaCppWordPiece(first, kind: kind, continuation: continuation)
-    }
-
-    private static func asciiWordByte(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 }

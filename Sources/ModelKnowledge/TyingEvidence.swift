@@ -76,11 +76,14 @@ public struct TyingQuestion: Sendable, Equatable {
         public var headClass: String
         public var fact: HeadEmbeddingNames.Fact
         public var storedName: String
+        /// Every class config.json's `architectures` names, once each (the head class among them).
+        public var architectures: [String]
 
-        public init(headClass: String, fact: HeadEmbeddingNames.Fact, storedName: String) {
+        public init(headClass: String, fact: HeadEmbeddingNames.Fact, storedName: String, architectures: [String]? = nil) {
             self.headClass = headClass
             self.fact = fact
             self.storedName = storedName
+            self.architectures = architectures ?? [headClass]
         }
     }
 
@@ -264,7 +267,8 @@ public enum TyingJudge {
         }
         if !present, let saved = question.savedFromBase, ArchitectureFacts.fact(for: saved.fact.baseClass)?.hasOutputProjection == false {
             let base = saved.fact.baseClass
-            let detail = "\(config.path) names the architecture \(saved.headClass), but the checkpoint's tensor names are those of its base model "
+            let named = saved.architectures.count == 1 ? "the architecture \(saved.headClass)" : "the architectures \(listed(saved.architectures))"
+            let detail = "\(config.path) names \(named), but the checkpoint's tensor names are those of \(saved.headClass)'s base model "
                 + "\(base): the input embedding is stored as \(quoted(saved.storedName)), where \(saved.headClass) stores "
                 + "\(quoted(saved.fact.embedding)), no tensor is under \(quoted(saved.fact.basePrefix + ".")), and none of the head's own "
                 + "(such as \(quoted(saved.fact.headTensor))) is stored; so it was saved from \(base), "
@@ -273,7 +277,7 @@ public enum TyingJudge {
             var judgement = result(false, .architecture, [detail, familyTieClause(config, modelType: modelType, classes: [base])]
                 .filter { !$0.isEmpty }.joined(separator: " "))
             judgement.architectures = [base]
-            judgement.namedHeadClass = saved.headClass
+            judgement.namedHeadClass = saved.architectures.joined(separator: ", ")
             return judgement
         }
         if !present, let names = headlessArchitectures(config) {

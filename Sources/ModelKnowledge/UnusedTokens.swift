@@ -121,7 +121,7 @@ public enum UnusedTokens {
         }
         // A llama.cpp WordPiece vocabulary: its NORMAL tokens are matched from words alone.
         if !isAdded, tokenizer.phantomSpace, !tokenizer.isInsertedByID(id), !tokenizer.matchedAsTextIDs.contains(id) {
-            return LlamaCppWordPiece.reason(for: token)
+            return LlamaCppWordPiece.reason(for: token) { tokenizer.id(for: $0) != nil }
         }
         return nil
     }

@@ -65,7 +65,8 @@ public struct WordIsolation: Sendable, Equatable {
         return .isolatedCharacter(first, kind: kind, continuation: continuation)
     }
 
-    private static func asciiWordByte(_ byte: UInt8) -> Bool {
+    /// An ASCII letter or digit: never kept out of a word by either tokenizer's rules.
+    static func asciiWordByte(_ byte: UInt8) -> Bool {
         (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
             || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }

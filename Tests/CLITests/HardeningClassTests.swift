@@ -579,7 +579,9 @@ import TestSupport
         // The layout huggingface_hub writes: snapshots/REV/FILE links to ../../blobs/HASH.
         let make = #"set -e; r="$1/models--org--m"; mkdir -p "$r/blobs" "$r/refs" "$r/snapshots/abc123" "$r/snapshots/old999"; "#
             + #"cp "$2" "$r/blobs/h1"; ln -s ../../blobs/h1 "$r/snapshots/abc123/model.safetensors"; printf abc123 > "$r/refs/main"; "#
-            + #"mkdir -p "$1/no-ref/blobs" "$1/no-ref/refs" "$1/no-ref/snapshots/r1" "$1/no-ref/snapshots/r2""#
+            + #"mkdir -p "$1/no-ref/blobs" "$1/no-ref/refs" "$1/no-ref/snapshots/r1" "$1/no-ref/snapshots/r2" "$1/no-ref/snapshots/cfg"; "#
+            + #"cp "$2" "$1/no-ref/snapshots/r1/model.safetensors"; cp "$2" "$1/no-ref/snapshots/r2/model.safetensors"; "#
+            + #"echo '{}' > "$1/no-ref/snapshots/cfg/config.json"; printf cfg > "$1/no-ref/refs/main""#
         #expect(try Self.run([base, Fixtures.path("toy-bert/model.safetensors")], shell: make).status == 0)
         let root = base + "/models--org--m"
         let result = try CLI.run(["inspect", root])
@@ -587,7 +589,7 @@ import TestSupport
         #expect(result.stderr.hasSuffix("; it is a Hugging Face Hub cache folder, whose refs/main names the snapshot \"abc123\": name \"\(root)/snapshots/abc123\"\n"),
                 "\(result.stderr)")
         #expect(try CLI.run(["inspect", root + "/snapshots/abc123"]).status == 0)
-        // No refs/main: the snapshots are listed.
+        // refs/main names a snapshot of config files alone: the snapshots holding weights are listed (hunt-59c P9).
         let noRef = try CLI.run(["inspect", base + "/no-ref"])
         #expect(noRef.stderr.contains("; it is a Hugging Face Hub cache folder: name one of its snapshots (\"\(base)/no-ref/snapshots/r1\", \"\(base)/no-ref/snapshots/r2\")"),
                 "\(noRef.stderr)")

@@ -36,7 +36,7 @@ import TestSupport
         #expect(tying["tied"] as? Bool == false)
         #expect(tying["evidence"] as? String == "architecture")
         let detail = try #require(tying["detail"] as? String)
-        #expect(detail.contains("names the architecture MPNetForMaskedLM, but the checkpoint's tensor names are those of its base model MPNetModel"), "\(detail)")
+        #expect(detail.contains("names the architecture MPNetForMaskedLM, but the checkpoint's tensor names are those of MPNetForMaskedLM's base model MPNetModel"), "\(detail)")
         #expect(detail.contains("\"mpnet.embeddings.word_embeddings.weight\"") && !detail.contains("saves a tied weight once"), "\(detail)")
         #expect(finding["severity"] as? String == "info")
         let evidence = finding["evidence"] as? [String: Any]
@@ -51,8 +51,34 @@ import TestSupport
         #expect(tying["evidence"] as? String == "model-type-default")
         #expect((tying["detail"] as? String)?.contains("transformers saves a tied weight once") == true, "\(tying)")
         #expect(finding["severity"] as? String == "info")
-        // Two classes named: which one the file was saved from is not read from the names.
-        let (both, _) = try Self.padding(try Self.folder(prefix: "", architecture: #"MPNetForMaskedLM", "MPNetModel"#))
-        #expect(both["evidence"] as? String != "architecture" || (both["detail"] as? String)?.contains("tensor names are those of") == false, "\(both)")
+        // The head class and its base class named together, or the head class twice: the names decide all the same (hunt-59c P4).
+        for listed in [#"MPNetForMaskedLM", "MPNetModel"#, #"MPNetForMaskedLM", "MPNetForMaskedLM"#] {
+            let (both, _) = try Self.padding(try Self.folder(prefix: "", architecture: listed))
+            #expect(both["evidence"] as? String == "architecture" && (both["detail"] as? String)?.contains("MPNetForMaskedLM's base model MPNetModel") == true,
+                    "\(listed): \(both)")
+        }
+    }
+
+    @Test("a tensor of the LM head's module (legacy or partial head), or one shard of several: no base-model claim")
+    func headTensorsOrShardKeepTheRule() throws {
+        // MPNetForMaskedLM's head module is `lm_head` (transformers' get_output_embeddings() is lm_head.decoder).
+        // A legacy-named head tensor (`gamma`, as old BERT exports name LayerNorm weights) beside base-model names.
+        let single = try Fixtures.temporaryDirectory().path
+        let embedding = (0 ..< 24).flatMap { i -> [UInt8] in withUnsafeBytes(of: Float(i % 7 + 1).bitPattern.littleEndian, Array.init) }
+        let withHead = SafetensorsWriter(entries: [.init(name: "embeddings.word_embeddings.weight", dtype: .f32, shape: [6, 4], bytes: embedding),
+                                                   .init(name: "lm_head.layer_norm.gamma", dtype: .f32, shape: [4], bytes: [UInt8](repeating: 0, count: 16))])
+        try Data(withHead.serialize()).write(to: URL(fileURLWithPath: single + "/model.safetensors"))
+        try Data(#"{"architectures": ["MPNetForMaskedLM"], "model_type": "mpnet", "pad_token_id": 1, "vocab_size": 6}"#.utf8)
+            .write(to: URL(fileURLWithPath: single + "/config.json"))
+        let (tying, _) = try Self.padding(single)
+        #expect(tying["evidence"] as? String != "architecture", "\(tying)")
+        // Shard 1 of 2 named alone: the head may be in shard 2, so the names prove nothing.
+        let sharded = try Fixtures.temporaryDirectory().path
+        try Data(SafetensorsWriter(entries: [.init(name: "embeddings.word_embeddings.weight", dtype: .f32, shape: [6, 4], bytes: embedding)]).serialize())
+            .write(to: URL(fileURLWithPath: sharded + "/model-00001-of-00002.safetensors"))
+        try Data(#"{"architectures": ["MPNetForMaskedLM"], "model_type": "mpnet", "pad_token_id": 1, "vocab_size": 6}"#.utf8)
+            .write(to: URL(fileURLWithPath: sharded + "/config.json"))
+        let (shard, _) = try Self.padding(sharded + "/model-00001-of-00002.safetensors")
+        #expect(shard["evidence"] as? String != "architecture", "\(shard)")
     }
 }

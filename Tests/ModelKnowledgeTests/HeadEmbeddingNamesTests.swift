@@ -17,7 +17,8 @@ import Testing
         for (name, entry) in reference {
             let fact = try #require(HeadEmbeddingNames.fact(for: name), "\(name)")
             #expect(fact.basePrefix == entry["prefix"] && fact.baseClass == entry["base_class"] && fact.embedding == entry["embedding"]
-                && fact.headTensor == entry["head_tensor"], "\(name)")
+                && fact.head == entry["head"] && fact.headTensor == entry["head_tensor"], "\(name)")
+            #expect(fact.headTensor.hasPrefix(fact.head + "."), "\(name)")
             // Every base class is one transformers builds without an output projection.
             #expect(ArchitectureFacts.fact(for: fact.baseClass)?.hasOutputProjection == false, "\(name): \(fact.baseClass)")
         }
@@ -25,10 +26,12 @@ import Testing
         // `_tied_weights_keys = {"lm_head.decoder.weight": "mpnet.embeddings.word_embeddings.weight", …}`.
         let mpnet = try #require(HeadEmbeddingNames.fact(for: "MPNetForMaskedLM"))
         #expect(mpnet.baseEmbedding == "embeddings.word_embeddings.weight" && mpnet.baseClass == "MPNetModel")
-        #expect(mpnet.headTensor == "lm_head.dense.weight")
+        #expect(mpnet.headTensor == "lm_head.dense.weight" && mpnet.head == "lm_head")
         // GPT2LMHeadModel's head is only the tied matrix: without its prefix it looks like GPT2Model
         // (the real gpt2 checkpoint stores `wte.weight` at the top), so it is not listed.
         #expect(HeadEmbeddingNames.fact(for: "GPT2LMHeadModel") == nil)
+        // Its other head (multiple choice) says nothing of the LM head, which is only the tied matrix (hunt-59c P3).
+        #expect(HeadEmbeddingNames.fact(for: "GPT2DoubleHeadsModel") == nil)
         // T5 holds `shared` at the top, not under its prefix: no base-model naming to compare.
         #expect(HeadEmbeddingNames.fact(for: "T5ForConditionalGeneration") == nil)
         #expect(HeadEmbeddingNames.fact(for: "BertModel") == nil && HeadEmbeddingNames.fact(for: "MPNetForMaskedL") == nil)

@@ -24,9 +24,23 @@ import Testing
                       ("ab", false), ("▁ab", false), ("▁é", false), ("a\u{200B}", true), ("▁a b", true), ("ය", false), ("##", true)])
     func handCases(token: String, never: Bool) {
         var text = token
-        let reason = text.withUTF8 { LlamaCppWordPiece.reason(for: $0) }
+        let reason = text.withUTF8 { LlamaCppWordPiece.reason(for: $0) { _ in false } }
         #expect((reason != nil) == never, "\(token): \(String(describing: reason))")
         if let reason { #expect(reason.name == "isolated-character") }
+    }
+
+    /// With a bare "▁" in the vocabulary and no "▁!", the word "▁!" is matched as "▁", "!"
+    /// (llama.cpp's longest-first loop, hunt-59c P6: ids 5 6); with "▁!" present it is one token.
+    @Test("a lone isolated character as a continuation is yielded after a bare ▁ token, unless ▁ + it is a token")
+    func bareSpace() {
+        func reason(_ token: String, _ vocabulary: Set<String>) -> UnusedTokenReason? {
+            var text = token
+            return text.withUTF8 { LlamaCppWordPiece.reason(for: $0) { vocabulary.contains($0) } }
+        }
+        #expect(reason("!", ["\u{2581}", "!"]) == nil)
+        #expect(reason("!", ["\u{2581}", "!", "\u{2581}!"]) != nil)
+        #expect(reason("!", ["!"]) != nil)
+        #expect(reason("a!", ["\u{2581}", "a!"]) != nil)
     }
 
     @Test("the real all-MiniLM-L6-v2 GGUF vocabulary: expected.json's known-unused ids (llama.cpp's rule restated in Python) are those tokenizers never yields")

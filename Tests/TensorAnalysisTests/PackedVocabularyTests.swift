@@ -231,9 +231,11 @@ import TestSupport
             let scalars = Array(token.unicodeScalars)
             let wordStart = scalars.first == "\u{2581}"
             let body = wordStart ? Array(scalars.dropFirst()) : scalars
-            if let first = body.first(where: { LlamaCppWordPiece.kind(of: $0) != nil }), let kind = LlamaCppWordPiece.kind(of: first),
-               !(wordStart && body.count == 1 && (kind == .punctuation || kind == .chinese)) {
-                return .llamaCppWordPiece(first, kind: kind, continuation: !wordStart)
+            if let first = body.first(where: { LlamaCppWordPiece.kind(of: $0) != nil }), let kind = LlamaCppWordPiece.kind(of: first) {
+                let alone = body.count == 1 && (kind == .punctuation || kind == .chinese)
+                // Alone after a bare "▁" when the vocabulary has "▁" and not "▁" + it.
+                let afterBareSpace = alone && !wordStart && tokenizer.id(for: "\u{2581}") != nil && tokenizer.id(for: "\u{2581}" + String(first)) == nil
+                if !(alone && wordStart) && !afterBareSpace { return .llamaCppWordPiece(first, kind: kind, continuation: !wordStart) }
             }
         }
         return nil

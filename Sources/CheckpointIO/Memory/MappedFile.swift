@@ -59,8 +59,8 @@ public final class MappedFile: @unchecked Sendable {
         opened = OpenedPath(descriptor: fd)
         let size = UInt64(max(0, info.st_size))
         self.size = size
-        if size == 0, let system = PseudoFileSystem.name(of: fd) {
-            throw .notARegularFile(path: path, what: "a file of the kernel's \(system) file system (its size reads as 0 bytes; "
+        if let system = PseudoFileSystem.name(of: fd) {
+            throw .notARegularFile(path: path, what: "a file of the kernel's \(system) file system (its size reads as \(size) bytes; "
                                        + "its contents are made when read)")
         }
         guard size > 0 else {

@@ -5,8 +5,9 @@ import CGlibcExtras
 ///
 /// Why: such a file passes the regular-file check, maps as 0 bytes and was then reported as an
 /// empty file ("file is 0 bytes, too small for the 8-byte header length"; as `--policy`, "empty
-/// document"), which it is not (review of 2026-12-07). It is refused by name instead. Only files
-/// of size 0 are asked about, and nothing is read from them: some (`/proc/kmsg`) block on read.
+/// document"), which it is not (review of 2026-12-07); a sysfs file reports 4096 bytes and failed
+/// with "cannot mmap: No such device" (hunt-59c P8). Every such file is refused by its file
+/// system, and nothing is read from it: some (`/proc/kmsg`) block on read.
 enum PseudoFileSystem {
     /// `statfs` magic numbers (linux/magic.h) and the names they are given in messages.
     static let names: [Int: String] = [

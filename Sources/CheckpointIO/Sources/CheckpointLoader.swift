@@ -216,7 +216,14 @@ struct CheckpointLoader {
         let snapshots = join(folder, "snapshots")
         guard names.contains("snapshots"), names.contains("refs"), isFolder(snapshots), isFolder(join(folder, "refs")),
               let revisions = try? FolderListing(snapshots) else { return nil }
-        let real = revisions.names.filter { isFolder(join(snapshots, $0)) }
+        // Real folders (not links) with a plain revision name, holding weights or an index (a
+        // snapshot of config files alone was recommended: hunt-59c P9).
+        let real = revisions.names.filter { name in
+            name.utf8.allSatisfy { $0 < 0x80 && ($0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+                || (Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber)) }
+                && !name.hasPrefix(".") && isFolder(join(snapshots, name))
+                && ((try? FolderListing(join(snapshots, name)))?.names.contains { isIndexName($0) || isWeightsName($0) } ?? false)
+        }
         guard !real.isEmpty else { return nil }
         var info = stat()
         let main = join(join(folder, "refs"), "main")

@@ -153,12 +153,24 @@ extension PaddingAnalysis {
     /// When config.json names one head class whose input embedding the checkpoint stores under
     /// its base model's own name, with no tensor under the class's base prefix: the names show
     /// the base model (`HeadEmbeddingNames`); nil otherwise.
+    ///
+    /// The classes named may repeat, or include the base class itself (`["BertForMaskedLM",
+    /// "BertModel"]`); every other one must be a head class of that same base, stored alike
+    /// (hunt-59c P4). Tensors under the LM head's module (`cls.predictions.`, legacy
+    /// `…LayerNorm.gamma` names included) make the file the head class's (hunt-59c P2). Only a
+    /// whole checkpoint: the part not read of a sharded one may hold the head (hunt-59c P1).
     static func savedFromBase(_ view: TensorView, config: ModelConfigFacts?, checkpoint: Checkpoint) -> TyingQuestion.SavedFromBase? {
-        guard case .value(let names)? = config?.architectures, names.count == 1, let fact = HeadEmbeddingNames.fact(for: names[0]),
-              view.name == fact.baseEmbedding else { return nil }
-        let prefix = fact.basePrefix + "."
-        guard !checkpoint.tensors.contains(where: { $0.name.hasPrefix(prefix) || $0.name == fact.headTensor }) else { return nil }
-        return TyingQuestion.SavedFromBase(headClass: names[0], fact: fact, storedName: view.name)
+        guard checkpoint.partialDescription == nil, case .value(let listed)? = config?.architectures else { return nil }
+        var names: [String] = []
+        for name in listed where !names.contains(name) { names.append(name) }
+        guard let headClass = names.first(where: { HeadEmbeddingNames.fact(for: $0) != nil }),
+              let fact = HeadEmbeddingNames.fact(for: headClass), view.name == fact.baseEmbedding,
+              names.allSatisfy({ $0 == fact.baseClass || HeadEmbeddingNames.fact(for: $0).map { other in
+                  other.baseClass == fact.baseClass && other.basePrefix == fact.basePrefix && other.embedding == fact.embedding } == true })
+        else { return nil }
+        let prefix = fact.basePrefix + ".", head = fact.head + "."
+        guard !checkpoint.tensors.contains(where: { $0.name.hasPrefix(prefix) || $0.name.hasPrefix(head) }) else { return nil }
+        return TyingQuestion.SavedFromBase(headClass: headClass, fact: fact, storedName: view.name, architectures: names)
     }
 
     static func separateDecoderEmbedding(of view: TensorView, tiedWith: [String], checkpoint: Checkpoint) -> String? {
@@ -264,7 +276,9 @@ extension PaddingAnalysis {
                              })
         // Only a matrix whose counterpart is not in these files: one that is is judged by the bytes.
         question.partialCheckpoint = counterparts.isEmpty && !aliased ? checkpoint.partialDescription : nil
-        if !question.hasOutputProjection { question.savedFromBase = savedFromBase(view, config: config, checkpoint: checkpoint) }
+        if !question.hasOutputProjection, question.partialCheckpoint == nil {
+            question.savedFromBase = savedFromBase(view, config: config, checkpoint: checkpoint)
+        }
         return question
     }
 }
