@@ -4,64 +4,65 @@
 extension HeadEmbeddingNames {
     /// One class a line: head class, base_model_prefix, base model class, the name under which the
     /// head class stores the input embedding its output layer is tied to, the LM head's module (the
-    /// parent of the output layer), and one of its own parameters (tied to nothing; the first weight).
+    /// parent of the output layer), one of its own parameters (tied to nothing; the first weight), and
+    /// the first name components of the base model's parameters and buffers, comma-separated.
     static let generatedRows = """
-        AlbertForMaskedLM albert AlbertModel albert.embeddings.word_embeddings.weight predictions predictions.LayerNorm.weight
-        AlbertForPreTraining albert AlbertModel albert.embeddings.word_embeddings.weight predictions predictions.LayerNorm.weight
-        BertForMaskedLM bert BertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        BertForPreTraining bert BertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        BertGenerationDecoder bert BertGenerationEncoder bert.embeddings.word_embeddings.weight lm_head lm_head.bias
-        BertLMHeadModel bert BertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        BigBirdForCausalLM bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        BigBirdForMaskedLM bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        BigBirdForPreTraining bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        BridgeTowerForMaskedLM bridgetower BridgeTowerModel bridgetower.text_model.embeddings.word_embeddings.weight mlm_score mlm_score.transform.LayerNorm.weight
-        CamembertForCausalLM roberta CamembertModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        CamembertForMaskedLM roberta CamembertModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        Data2VecTextForCausalLM data2vec_text Data2VecTextModel data2vec_text.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        Data2VecTextForMaskedLM data2vec_text Data2VecTextModel data2vec_text.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        DebertaForMaskedLM deberta DebertaModel deberta.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        DebertaV2ForMaskedLM deberta DebertaV2Model deberta.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        ErnieForCausalLM ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        ErnieForMaskedLM ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        ErnieForPreTraining ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        FNetForMaskedLM fnet FNetModel fnet.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        FNetForPreTraining fnet FNetModel fnet.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        FlaubertWithLMHeadModel transformer FlaubertModel transformer.embeddings.weight pred_layer pred_layer.proj.bias
-        GteForMaskedLM gte GteModel gte.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        JinaEmbeddingsV3ForMaskedLM roberta JinaEmbeddingsV3Model roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        LayoutLMForMaskedLM layoutlm LayoutLMModel layoutlm.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        LongformerForMaskedLM longformer LongformerModel longformer.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        MPNetForMaskedLM mpnet MPNetModel mpnet.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        MegatronBertForCausalLM bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        MegatronBertForMaskedLM bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        MegatronBertForPreTraining bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        MobileBertForMaskedLM mobilebert MobileBertModel mobilebert.embeddings.word_embeddings.weight cls.predictions cls.predictions.dense.weight
-        MobileBertForPreTraining mobilebert MobileBertModel mobilebert.embeddings.word_embeddings.weight cls.predictions cls.predictions.dense.weight
-        MraForMaskedLM mra MraModel mra.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        NomicBertForMaskedLM nomic_bert NomicBertModel nomic_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.dense.weight
-        NystromformerForMaskedLM nystromformer NystromformerModel nystromformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        RoCBertForCausalLM roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        RoCBertForMaskedLM roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        RoCBertForPreTraining roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        RoFormerForCausalLM roformer RoFormerModel roformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        RoFormerForMaskedLM roformer RoFormerModel roformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        RobertaForCausalLM roberta RobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        RobertaForMaskedLM roberta RobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        RobertaPreLayerNormForCausalLM roberta_prelayernorm RobertaPreLayerNormModel roberta_prelayernorm.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        RobertaPreLayerNormForMaskedLM roberta_prelayernorm RobertaPreLayerNormModel roberta_prelayernorm.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        SqueezeBertForMaskedLM transformer SqueezeBertModel transformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        TapasForMaskedLM tapas TapasModel tapas.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        UltrabertForMaskedLM model UltrabertModel model.embed_tokens.weight head head.linear1.weight
-        ViltForMaskedLM vilt ViltModel vilt.embeddings.text_embeddings.word_embeddings.weight mlm_score mlm_score.transform.LayerNorm.weight
-        VisualBertForPreTraining visual_bert VisualBertModel visual_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
-        XLMRobertaForCausalLM roberta XLMRobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        XLMRobertaForMaskedLM roberta XLMRobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        XLMRobertaXLForCausalLM roberta XLMRobertaXLModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        XLMRobertaXLForMaskedLM roberta XLMRobertaXLModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        XLMWithLMHeadModel transformer XLMModel transformer.embeddings.weight pred_layer pred_layer.proj.bias
-        XmodForCausalLM roberta XmodModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        XmodForMaskedLM roberta XmodModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight
-        YosoForMaskedLM yoso YosoModel yoso.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight
+        AlbertForMaskedLM albert AlbertModel albert.embeddings.word_embeddings.weight predictions predictions.LayerNorm.weight embeddings,encoder,pooler
+        AlbertForPreTraining albert AlbertModel albert.embeddings.word_embeddings.weight predictions predictions.LayerNorm.weight embeddings,encoder,pooler
+        BertForMaskedLM bert BertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        BertForPreTraining bert BertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        BertGenerationDecoder bert BertGenerationEncoder bert.embeddings.word_embeddings.weight lm_head lm_head.bias embeddings,encoder
+        BertLMHeadModel bert BertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        BigBirdForCausalLM bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        BigBirdForMaskedLM bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        BigBirdForPreTraining bert BigBirdModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        BridgeTowerForMaskedLM bridgetower BridgeTowerModel bridgetower.text_model.embeddings.word_embeddings.weight mlm_score mlm_score.transform.LayerNorm.weight cross_modal_image_layernorm,cross_modal_image_layers,cross_modal_image_link_tower,cross_modal_image_pooler,cross_modal_image_transform,cross_modal_text_layernorm,cross_modal_text_layers,cross_modal_text_link_tower,cross_modal_text_pooler,cross_modal_text_transform,text_model,token_type_embeddings,vision_model
+        CamembertForCausalLM roberta CamembertModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        CamembertForMaskedLM roberta CamembertModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        Data2VecTextForCausalLM data2vec_text Data2VecTextModel data2vec_text.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        Data2VecTextForMaskedLM data2vec_text Data2VecTextModel data2vec_text.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        DebertaForMaskedLM deberta DebertaModel deberta.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder
+        DebertaV2ForMaskedLM deberta DebertaV2Model deberta.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder
+        ErnieForCausalLM ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        ErnieForMaskedLM ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        ErnieForPreTraining ernie ErnieModel ernie.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        FNetForMaskedLM fnet FNetModel fnet.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        FNetForPreTraining fnet FNetModel fnet.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        FlaubertWithLMHeadModel transformer FlaubertModel transformer.embeddings.weight pred_layer pred_layer.proj.bias attentions,embeddings,ffns,layer_norm1,layer_norm2,layer_norm_emb,position_embeddings,position_ids
+        GteForMaskedLM gte GteModel gte.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,layers,rotary_emb
+        JinaEmbeddingsV3ForMaskedLM roberta JinaEmbeddingsV3Model roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,layers,pooler,rotary_emb
+        LayoutLMForMaskedLM layoutlm LayoutLMModel layoutlm.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        LongformerForMaskedLM longformer LongformerModel longformer.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        MPNetForMaskedLM mpnet MPNetModel mpnet.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        MegatronBertForCausalLM bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        MegatronBertForMaskedLM bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        MegatronBertForPreTraining bert MegatronBertModel bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        MobileBertForMaskedLM mobilebert MobileBertModel mobilebert.embeddings.word_embeddings.weight cls.predictions cls.predictions.dense.weight embeddings,encoder,pooler
+        MobileBertForPreTraining mobilebert MobileBertModel mobilebert.embeddings.word_embeddings.weight cls.predictions cls.predictions.dense.weight embeddings,encoder,pooler
+        MraForMaskedLM mra MraModel mra.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder
+        NomicBertForMaskedLM nomic_bert NomicBertModel nomic_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.dense.weight embeddings,layers,rotary_emb
+        NystromformerForMaskedLM nystromformer NystromformerModel nystromformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder
+        RoCBertForCausalLM roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        RoCBertForMaskedLM roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        RoCBertForPreTraining roc_bert RoCBertModel roc_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        RoFormerForCausalLM roformer RoFormerModel roformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder
+        RoFormerForMaskedLM roformer RoFormerModel roformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder
+        RobertaForCausalLM roberta RobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        RobertaForMaskedLM roberta RobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        RobertaPreLayerNormForCausalLM roberta_prelayernorm RobertaPreLayerNormModel roberta_prelayernorm.embeddings.word_embeddings.weight lm_head lm_head.dense.weight LayerNorm,embeddings,encoder,pooler
+        RobertaPreLayerNormForMaskedLM roberta_prelayernorm RobertaPreLayerNormModel roberta_prelayernorm.embeddings.word_embeddings.weight lm_head lm_head.dense.weight LayerNorm,embeddings,encoder,pooler
+        SqueezeBertForMaskedLM transformer SqueezeBertModel transformer.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        TapasForMaskedLM tapas TapasModel tapas.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        UltrabertForMaskedLM model UltrabertModel model.embed_tokens.weight head head.linear1.weight embed_tokens,layers,norm,rotary_emb
+        ViltForMaskedLM vilt ViltModel vilt.embeddings.text_embeddings.word_embeddings.weight mlm_score mlm_score.transform.LayerNorm.weight embeddings,encoder,layernorm,pooler
+        VisualBertForPreTraining visual_bert VisualBertModel visual_bert.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder,pooler
+        XLMRobertaForCausalLM roberta XLMRobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        XLMRobertaForMaskedLM roberta XLMRobertaModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        XLMRobertaXLForCausalLM roberta XLMRobertaXLModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        XLMRobertaXLForMaskedLM roberta XLMRobertaXLModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        XLMWithLMHeadModel transformer XLMModel transformer.embeddings.weight pred_layer pred_layer.proj.bias attentions,embeddings,ffns,layer_norm1,layer_norm2,layer_norm_emb,position_embeddings,position_ids
+        XmodForCausalLM roberta XmodModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        XmodForMaskedLM roberta XmodModel roberta.embeddings.word_embeddings.weight lm_head lm_head.dense.weight embeddings,encoder,pooler
+        YosoForMaskedLM yoso YosoModel yoso.embeddings.word_embeddings.weight cls.predictions cls.predictions.transform.LayerNorm.weight embeddings,encoder
         """
 }

@@ -27,6 +27,11 @@ public enum HeadEmbeddingNames {
         /// (the real gpt2 checkpoint stores `wte.weight` at the top), and GPT2DoubleHeadsModel's
         /// other head says nothing of the LM head (hunt-59c P3).
         public var headTensor: String
+        /// The first name components of the base model's parameters and buffers (`embeddings`,
+        /// `encoder`, `pooler`): a file saved from the base model holds nothing else, so a tensor
+        /// under any other (DeBERTa-v2's `lm_predictions` head when `legacy` is false, another
+        /// head such as `cls.seq_relationship`) keeps the rule from firing (hunt-59e P1, P5).
+        public var baseRoots: [String]
 
         /// The base model's own name for that embedding (`embeddings.word_embeddings.weight`).
         public var baseEmbedding: String { String(embedding.dropFirst(basePrefix.count + 1)) }
@@ -39,10 +44,11 @@ public enum HeadEmbeddingNames {
         let key = Array(className.utf8)
         for line in generatedRows.utf8.split(separator: UInt8(ascii: "\n")) {
             let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            guard fields.count == 6, fields[0].elementsEqual(key) else { continue }
+            guard fields.count == 7, fields[0].elementsEqual(key) else { continue }
             return Fact(basePrefix: String(decoding: fields[1], as: UTF8.self), baseClass: String(decoding: fields[2], as: UTF8.self),
                         embedding: String(decoding: fields[3], as: UTF8.self), head: String(decoding: fields[4], as: UTF8.self),
-                        headTensor: String(decoding: fields[5], as: UTF8.self))
+                        headTensor: String(decoding: fields[5], as: UTF8.self),
+                        baseRoots: fields[6].split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) })
         }
         return nil
     }
@@ -51,7 +57,7 @@ public enum HeadEmbeddingNames {
     public static var all: [(name: String, fact: Fact)] {
         generatedRows.utf8.split(separator: UInt8(ascii: "\n")).compactMap { line in
             let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            guard fields.count == 6 else { return nil }
+            guard fields.count == 7 else { return nil }
             let name = String(decoding: fields[0], as: UTF8.self)
             return fact(for: name).map { (name, $0) }
         }

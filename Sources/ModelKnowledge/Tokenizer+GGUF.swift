@@ -106,6 +106,7 @@ extension Tokenizer {
         tokenizer.markedUnusedIDs = unused
         tokenizer.matchedAsTextIDs = userDefined
         tokenizer.phantomSpace = model == "bert"
+        tokenizer.llamaCppWordPiece = model == "bert" && repairedIDs.isEmpty
         return tokenizer
     }
 }

@@ -90,6 +90,11 @@ public struct Tokenizer: Sendable, Equatable {
     /// Whether a word-start token is stored as `▁` + its text (llama.cpp's WordPiece GGUF
     /// vocabularies): rules that look at a token's name see through the `▁`.
     public var phantomSpace = false
+    /// Whether llama.cpp's WordPiece rules (`LlamaCppWordPiece`) say which tokens are never
+    /// produced: a `bert` GGUF vocabulary all of whose tokens are UTF-8. Pieces that are not
+    /// (`\xE2`, `\x96\x81`) join into a "▁" in llama.cpp's byte-wise matching, which no rule on
+    /// characters follows (hunt-59e P3).
+    public var llamaCppWordPiece = false
     /// For a WordPiece tokenizer.json whose pre-tokenizer (and normalizer) keep characters out
     /// of words: which, so tokens holding them are known unused (`WordIsolation`); else nil.
     public var wordIsolation: WordIsolation?

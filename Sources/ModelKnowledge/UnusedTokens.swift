@@ -120,7 +120,7 @@ public enum UnusedTokens {
             return isolation.reason(for: token)
         }
         // A llama.cpp WordPiece vocabulary: its NORMAL tokens are matched from words alone.
-        if !isAdded, tokenizer.phantomSpace, !tokenizer.isInsertedByID(id), !tokenizer.matchedAsTextIDs.contains(id) {
+        if !isAdded, tokenizer.llamaCppWordPiece, !tokenizer.isInsertedByID(id), !tokenizer.matchedAsTextIDs.contains(id) {
             return LlamaCppWordPiece.reason(for: token) { tokenizer.id(for: $0) != nil }
         }
         return nil

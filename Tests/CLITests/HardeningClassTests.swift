@@ -581,7 +581,10 @@ import TestSupport
             + #"cp "$2" "$r/blobs/h1"; ln -s ../../blobs/h1 "$r/snapshots/abc123/model.safetensors"; printf abc123 > "$r/refs/main"; "#
             + #"mkdir -p "$1/no-ref/blobs" "$1/no-ref/refs" "$1/no-ref/snapshots/r1" "$1/no-ref/snapshots/r2" "$1/no-ref/snapshots/cfg"; "#
             + #"cp "$2" "$1/no-ref/snapshots/r1/model.safetensors"; cp "$2" "$1/no-ref/snapshots/r2/model.safetensors"; "#
-            + #"echo '{}' > "$1/no-ref/snapshots/cfg/config.json"; printf cfg > "$1/no-ref/refs/main""#
+            + #"echo '{}' > "$1/no-ref/snapshots/cfg/config.json"; printf cfg > "$1/no-ref/refs/main"; "#
+            // Neither a snapshot of training_args.bin alone nor one linking to a missing blob holds weights (hunt-59e P2).
+            + #"mkdir -p "$1/no-ref/snapshots/args" "$1/no-ref/snapshots/gone"; cp "$2" "$1/no-ref/snapshots/args/training_args.bin"; "#
+            + #"ln -s ../../blobs/missing "$1/no-ref/snapshots/gone/model.safetensors""#
         #expect(try Self.run([base, Fixtures.path("toy-bert/model.safetensors")], shell: make).status == 0)
         let root = base + "/models--org--m"
         let result = try CLI.run(["inspect", root])

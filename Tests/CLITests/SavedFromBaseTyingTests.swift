@@ -72,6 +72,16 @@ import TestSupport
             .write(to: URL(fileURLWithPath: single + "/config.json"))
         let (tying, _) = try Self.padding(single)
         #expect(tying["evidence"] as? String != "architecture", "\(tying)")
+        // A tensor under no root of MPNetModel's (its roots: embeddings, encoder, pooler), such as a head a config
+        // option renames (DeBERTa-v2's `lm_predictions` with legacy false): no claim either (hunt-59e P1).
+        let other = try Fixtures.temporaryDirectory().path
+        try Data(SafetensorsWriter(entries: [.init(name: "embeddings.word_embeddings.weight", dtype: .f32, shape: [6, 4], bytes: embedding),
+                                             .init(name: "lm_predictions.lm_head.dense.weight", dtype: .f32, shape: [4], bytes: [UInt8](repeating: 0, count: 16))])
+            .serialize()).write(to: URL(fileURLWithPath: other + "/model.safetensors"))
+        try Data(#"{"architectures": ["MPNetForMaskedLM"], "model_type": "mpnet", "pad_token_id": 1, "vocab_size": 6}"#.utf8)
+            .write(to: URL(fileURLWithPath: other + "/config.json"))
+        let (renamed, _) = try Self.padding(other)
+        #expect(renamed["evidence"] as? String != "architecture", "\(renamed)")
         // Shard 1 of 2 named alone: the head may be in shard 2, so the names prove nothing.
         let sharded = try Fixtures.temporaryDirectory().path
         try Data(SafetensorsWriter(entries: [.init(name: "embeddings.word_embeddings.weight", dtype: .f32, shape: [6, 4], bytes: embedding)]).serialize())

@@ -10,14 +10,16 @@ import Testing
     @Test("every class of the reference is in the table with its prefix, base class and embedding name, and nothing else")
     func tableMatchesTransformers() throws {
         let document = try #require(try Fixtures.json("knowledge/head-embedding-names.json") as? [String: Any])
-        let reference = try #require(document["classes"] as? [String: [String: String]])
+        let reference = try #require(document["classes"] as? [String: [String: Any]])
         #expect(document["transformers"] as? String == ArchitectureFacts.transformersVersion)
         #expect(reference.count >= 50)
         #expect(Set(HeadEmbeddingNames.all.map(\.name)) == Set(reference.keys))
         for (name, entry) in reference {
             let fact = try #require(HeadEmbeddingNames.fact(for: name), "\(name)")
-            #expect(fact.basePrefix == entry["prefix"] && fact.baseClass == entry["base_class"] && fact.embedding == entry["embedding"]
-                && fact.head == entry["head"] && fact.headTensor == entry["head_tensor"], "\(name)")
+            #expect(fact.basePrefix == entry["prefix"] as? String && fact.baseClass == entry["base_class"] as? String
+                && fact.embedding == entry["embedding"] as? String
+                && fact.head == entry["head"] as? String && fact.headTensor == entry["head_tensor"] as? String, "\(name)")
+            #expect(fact.baseRoots == (reference[name]?["base_roots"] as? [String] ?? []), "\(name)")
             #expect(fact.headTensor.hasPrefix(fact.head + "."), "\(name)")
             // Every base class is one transformers builds without an output projection.
             #expect(ArchitectureFacts.fact(for: fact.baseClass)?.hasOutputProjection == false, "\(name): \(fact.baseClass)")
@@ -26,7 +28,7 @@ import Testing
         // `_tied_weights_keys = {"lm_head.decoder.weight": "mpnet.embeddings.word_embeddings.weight", …}`.
         let mpnet = try #require(HeadEmbeddingNames.fact(for: "MPNetForMaskedLM"))
         #expect(mpnet.baseEmbedding == "embeddings.word_embeddings.weight" && mpnet.baseClass == "MPNetModel")
-        #expect(mpnet.headTensor == "lm_head.dense.weight" && mpnet.head == "lm_head")
+        #expect(mpnet.headTensor == "lm_head.dense.weight" && mpnet.head == "lm_head" && mpnet.baseRoots == ["embeddings", "encoder", "pooler"])
         // GPT2LMHeadModel's head is only the tied matrix: without its prefix it looks like GPT2Model
         // (the real gpt2 checkpoint stores `wte.weight` at the top), so it is not listed.
         #expect(HeadEmbeddingNames.fact(for: "GPT2LMHeadModel") == nil)

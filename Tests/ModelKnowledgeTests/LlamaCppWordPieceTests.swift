@@ -43,6 +43,19 @@ import Testing
         #expect(reason("a!", ["\u{2581}", "a!"]) != nil)
     }
 
+    /// Tokens that are not UTF-8 (`\xE2`, `\x96\x81`) join into a "▁" in llama.cpp's byte-wise
+    /// matching: such a vocabulary gets no claims from these rules (hunt-59e P3).
+    @Test("a bert GGUF vocabulary holding a token that is not UTF-8 gets no word-isolation claims")
+    func notUTF8() {
+        let tokens = ["[PAD]", "a", "\u{2581}a", "!", "\u{FFFD}"]
+        let clean = Tokenizer.fromGGUFMetadata(packedTokens: PackedTokenTexts(tokens.lazy.map { Optional($0) }), tokenTypes: nil,
+                                               padTokenID: 0, model: "bert", source: "t.gguf")
+        #expect(clean.llamaCppWordPiece && UnusedTokens.find(in: clean).contains { $0.token == "!" })
+        let repaired = Tokenizer.fromGGUFMetadata(packedTokens: PackedTokenTexts(tokens.lazy.map { Optional($0) }), tokenTypes: nil,
+                                                  padTokenID: 0, model: "bert", source: "t.gguf", repairedIDs: [4])
+        #expect(!repaired.llamaCppWordPiece && !UnusedTokens.find(in: repaired).contains { $0.token == "!" })
+    }
+
     @Test("the real all-MiniLM-L6-v2 GGUF vocabulary: expected.json's known-unused ids (llama.cpp's rule restated in Python) are those tokenizers never yields")
     func realVocabularyAgreesWithTokenizers() throws {
         let reference = try #require(try Fixtures.json("knowledge/minilm-isolated-continuations.json") as? [String: Any])

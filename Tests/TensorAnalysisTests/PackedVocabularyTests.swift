@@ -226,7 +226,7 @@ import TestSupport
         }
         // llama.cpp's WordPiece, restated on scalars: a NORMAL token holding a character its
         // preprocess keeps out of words, unless it is "▁" and one punctuation character or ideograph.
-        if !isAdded, tokenizer.phantomSpace, !tokenizer.isSpecial(id), tokenizer.padToken?.id != id,
+        if !isAdded, tokenizer.llamaCppWordPiece, !tokenizer.isSpecial(id), tokenizer.padToken?.id != id,
            !tokenizer.matchedAsTextIDs.contains(id) {
             let scalars = Array(token.unicodeScalars)
             let wordStart = scalars.first == "\u{2581}"

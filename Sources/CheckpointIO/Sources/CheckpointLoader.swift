@@ -222,7 +222,7 @@ struct CheckpointLoader {
             name.utf8.allSatisfy { $0 < 0x80 && ($0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
                 || (Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber)) }
                 && !name.hasPrefix(".") && isFolder(join(snapshots, name))
-                && ((try? FolderListing(join(snapshots, name)))?.names.contains { isIndexName($0) || isWeightsName($0) } ?? false)
+                && holdsWeights(join(snapshots, name))
         }
         guard !real.isEmpty else { return nil }
         var info = stat()
@@ -237,6 +237,19 @@ struct CheckpointLoader {
         }
         let shown = real.sorted().prefix(3).map { quotedName(join(snapshots, $0)) }.joined(separator: ", ")
         return "; it is a Hugging Face Hub cache folder: name one of its snapshots (\(shown)\(real.count > 3 ? ", …" : ""))"
+    }
+
+    /// Whether a Hub snapshot holds a file the folder rules read as a checkpoint, whose link
+    /// reaches a file (a snapshot of `training_args.bin` alone, or of a link to a missing blob,
+    /// was recommended: hunt-59e P2). Links are followed only by `stat`: nothing is read.
+    static func holdsWeights(_ snapshot: String) -> Bool {
+        guard let listing = try? FolderListing(snapshot) else { return false }
+        return listing.names.contains { name in
+            let read = isIndexName(name) || name.hasSuffix(".safetensors") || name.hasSuffix(".safetensors.zst")
+                || name == "pytorch_model.bin" || name.hasSuffix(".gguf")
+            var info = stat()
+            return read && stat(join(snapshot, name), &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        }
     }
 
     /// Up to three subfolders of `folder` (real folders, not links: nothing outside is read) that

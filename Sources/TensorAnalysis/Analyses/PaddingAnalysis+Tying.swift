@@ -156,9 +156,11 @@ extension PaddingAnalysis {
     ///
     /// The classes named may repeat, or include the base class itself (`["BertForMaskedLM",
     /// "BertModel"]`); every other one must be a head class of that same base, stored alike
-    /// (hunt-59c P4). Tensors under the LM head's module (`cls.predictions.`, legacy
-    /// `…LayerNorm.gamma` names included) make the file the head class's (hunt-59c P2). Only a
-    /// whole checkpoint: the part not read of a sharded one may hold the head (hunt-59c P1).
+    /// (hunt-59c P4). Every tensor must lie under one of the base model's own roots
+    /// (`HeadEmbeddingNames.Fact.baseRoots`): one under the LM head's module (`cls.predictions.`,
+    /// legacy `…LayerNorm.gamma` names included) or any other makes no claim (hunt-59c P2,
+    /// hunt-59e P1). Only a whole checkpoint: the part not read of a sharded one may hold the
+    /// head (hunt-59c P1).
     static func savedFromBase(_ view: TensorView, config: ModelConfigFacts?, checkpoint: Checkpoint) -> TyingQuestion.SavedFromBase? {
         guard checkpoint.partialDescription == nil, case .value(let listed)? = config?.architectures else { return nil }
         var names: [String] = []
@@ -168,8 +170,12 @@ extension PaddingAnalysis {
               names.allSatisfy({ $0 == fact.baseClass || HeadEmbeddingNames.fact(for: $0).map { other in
                   other.baseClass == fact.baseClass && other.basePrefix == fact.basePrefix && other.embedding == fact.embedding } == true })
         else { return nil }
-        let prefix = fact.basePrefix + ".", head = fact.head + "."
-        guard !checkpoint.tensors.contains(where: { $0.name.hasPrefix(prefix) || $0.name.hasPrefix(head) }) else { return nil }
+        // Every tensor under one of the base model's own roots: nothing under the prefix, the LM
+        // head's module or any other head (hunt-59e P1, P5).
+        let roots = Set(fact.baseRoots)
+        guard checkpoint.tensors.allSatisfy({ view in
+            view.name.split(separator: ".", maxSplits: 1).first.map { roots.contains(String($0)) } ?? false
+        }) else { return nil }
         return TyingQuestion.SavedFromBase(headClass: headClass, fact: fact, storedName: view.name, architectures: names)
     }
 
@@ -276,9 +282,7 @@ extension PaddingAnalysis {
                              })
         // Only a matrix whose counterpart is not in these files: one that is is judged by the bytes.
         question.partialCheckpoint = counterparts.isEmpty && !aliased ? checkpoint.partialDescription : nil
-        if !question.hasOutputProjection, question.partialCheckpoint == nil {
-            question.savedFromBase = savedFromBase(view, config: config, checkpoint: checkpoint)
-        }
+        if !question.hasOutputProjection { question.savedFromBase = savedFromBase(view, config: config, checkpoint: checkpoint) }
         return question
     }
 }
