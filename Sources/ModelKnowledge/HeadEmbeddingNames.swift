@@ -42,24 +42,25 @@ public enum HeadEmbeddingNames {
     /// does not register).
     public static func fact(for className: String) -> Fact? {
         let key = Array(className.utf8)
-        for line in generatedRows.utf8.split(separator: UInt8(ascii: "\n")) {
-            let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            guard fields.count == 7, fields[0].elementsEqual(key) else { continue }
-            return Fact(basePrefix: String(decoding: fields[1], as: UTF8.self), baseClass: String(decoding: fields[2], as: UTF8.self),
-                        embedding: String(decoding: fields[3], as: UTF8.self), head: String(decoding: fields[4], as: UTF8.self),
-                        headTensor: String(decoding: fields[5], as: UTF8.self),
-                        baseRoots: fields[6].split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) })
-        }
-        return nil
+        return rows.first { $0.name.elementsEqual(key) }.flatMap { fact($0.fields) }
     }
 
     /// Every listed class with its fact (for tests).
     public static var all: [(name: String, fact: Fact)] {
+        rows.compactMap { row in fact(row.fields).map { (String(decoding: row.name, as: UTF8.self), $0) } }
+    }
+
+    /// `generatedRows`' lines split into fields (name first); a line of another shape is none.
+    private static var rows: [(name: Substring.UTF8View.SubSequence, fields: [Substring.UTF8View.SubSequence])] {
         generatedRows.utf8.split(separator: UInt8(ascii: "\n")).compactMap { line in
             let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            guard fields.count == 7 else { return nil }
-            let name = String(decoding: fields[0], as: UTF8.self)
-            return fact(for: name).map { (name, $0) }
+            return fields.count == 7 ? (fields[0], fields) : nil
         }
+    }
+
+    private static func fact(_ fields: [Substring.UTF8View.SubSequence]) -> Fact? {
+        func text(_ k: Int) -> String { String(decoding: fields[k], as: UTF8.self) }
+        return Fact(basePrefix: text(1), baseClass: text(2), embedding: text(3), head: text(4), headTensor: text(5),
+                    baseRoots: fields[6].split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) })
     }
 }

@@ -66,10 +66,11 @@ public struct TyingQuestion: Sendable, Equatable {
     /// checkpoint stores no separate output projection" by GPT-2's default, its `lm_head` in
     /// another shard (adversarial reviews, 2026-12-05).
     public var partialCheckpoint: String?
-    /// When config.json's `architectures` names one head class that holds its base model under
-    /// a prefix (`HeadEmbeddingNames`) but the checkpoint stores the input embedding under the
-    /// base model's own name and no tensor under that prefix: the head class config.json names,
-    /// what the table says of it, and the embedding's stored name. The names show the base model.
+    /// When config.json's `architectures` names a head class that holds its base model under a
+    /// prefix (`HeadEmbeddingNames`) but the whole checkpoint stores the input embedding under
+    /// the base model's own name and every tensor under the base model's own roots: the head
+    /// class, what the table says of it, the embedding's stored name and the classes named. The
+    /// names show the base model.
     public var savedFromBase: SavedFromBase?
 
     public struct SavedFromBase: Sendable, Equatable {
@@ -79,11 +80,11 @@ public struct TyingQuestion: Sendable, Equatable {
         /// Every class config.json's `architectures` names, once each (the head class among them).
         public var architectures: [String]
 
-        public init(headClass: String, fact: HeadEmbeddingNames.Fact, storedName: String, architectures: [String]? = nil) {
+        public init(headClass: String, fact: HeadEmbeddingNames.Fact, storedName: String, architectures: [String]) {
             self.headClass = headClass
             self.fact = fact
             self.storedName = storedName
-            self.architectures = architectures ?? [headClass]
+            self.architectures = architectures
         }
     }
 

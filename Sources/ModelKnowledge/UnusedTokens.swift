@@ -56,8 +56,10 @@ public enum UnusedTokenReason: Sendable, Equatable {
                     : "tokenizer.json's pre_tokenizer (BertPreTokenizer) makes that character a word of its own")
                 + ", so no word yields this token"
         case .llamaCppWordPiece(let scalar, let kind, let continuation):
-            "\(continuation ? "a continuation (no ▁) holding" : "holds") \(quoted(String(scalar))) beside other characters, but llama.cpp's "
-                + "WordPiece tokenizer "
+            // A continuation never starts a word, and the character is always a word of its own (or
+            // ends one, or is dropped), so even a continuation of that character alone is never matched.
+            "\(continuation ? "a continuation (no ▁) holding \(quoted(String(scalar)))" : "holds \(quoted(String(scalar))) beside other characters"), "
+                + "but llama.cpp's WordPiece tokenizer "
                 + (kind == .whitespace ? "ends a word at that character" : kind == .dropped ? "drops that character from the text"
                     : "makes that character a word of its own")
                 + ", so no word yields this token"

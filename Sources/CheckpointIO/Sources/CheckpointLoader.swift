@@ -204,7 +204,7 @@ struct CheckpointLoader {
 
     /// For a Hugging Face Hub cache folder (`models--ORG--NAME/` holding `snapshots/`, `refs/`,
     /// `blobs/`): where its checkpoint is, `snapshots/REV`, with the revision `refs/main` names
-    /// when that is one of its snapshots, else up to three of them; nil for any other folder.
+    /// when that snapshot holds weights, else up to three that do; nil for any other folder.
     /// Only real folders and a regular `refs/main` of at most 256 bytes inside `folder` are read.
     /// Why: `audit ~/.cache/huggingface/hub/models--…` said only that the folder holds no
     /// checkpoint file (review of 2026-12-07).
@@ -213,30 +213,43 @@ struct CheckpointLoader {
             var info = stat()
             return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
         }
-        let snapshots = join(folder, "snapshots")
-        guard names.contains("snapshots"), names.contains("refs"), isFolder(snapshots), isFolder(join(folder, "refs")),
-              let revisions = try? FolderListing(snapshots) else { return nil }
-        // Real folders (not links) with a plain revision name, holding weights or an index (a
-        // snapshot of config files alone was recommended: hunt-59c P9).
-        let real = revisions.names.filter { name in
-            name.utf8.allSatisfy { $0 < 0x80 && ($0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
-                || (Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber)) }
-                && !name.hasPrefix(".") && isFolder(join(snapshots, name))
-                && holdsWeights(join(snapshots, name))
+        // A snapshot counts when it is a real folder (not a link) with a plain revision name that
+        // holds weights (a snapshot of config files alone was recommended: hunt-59c P9).
+        let snapshots = join(folder, "snapshots"), refs = join(folder, "refs")
+        func counts(_ name: String) -> Bool {
+            isPlainRevision(name) && isFolder(join(snapshots, name)) && holdsWeights(join(snapshots, name))
         }
-        guard !real.isEmpty else { return nil }
+        guard names.contains("snapshots"), names.contains("refs"), isFolder(snapshots), isFolder(refs) else { return nil }
         var info = stat()
-        let main = join(join(folder, "refs"), "main")
+        let main = join(refs, "main")
         if lstat(main, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
            let bytes = try? MappedFile.contents(of: main, limit: 256, what: "refs/main") {
             let words = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
-            if words.count == 1, let word = words.first, case let revision = String(decoding: word, as: UTF8.self), real.contains(revision) {
+            if words.count == 1, let word = words.first, case let revision = String(decoding: word, as: UTF8.self), counts(revision) {
                 return "; it is a Hugging Face Hub cache folder, whose refs/main names the snapshot \(quotedName(revision)): name "
                     + quotedName(join(snapshots, revision))
             }
         }
-        let shown = real.sorted().prefix(3).map { quotedName(join(snapshots, $0)) }.joined(separator: ", ")
-        return "; it is a Hugging Face Hub cache folder: name one of its snapshots (\(shown)\(real.count > 3 ? ", …" : ""))"
+        // Up to four among the first 64 plainly named snapshots, as `subfoldersHoldingWeights` looks.
+        guard let revisions = try? FolderListing(snapshots) else { return nil }
+        var found: [String] = [], looked = 0
+        for name in revisions.names where looked < 64 && found.count < 4 && isPlainRevision(name) {
+            looked += 1
+            if counts(name) { found.append(name) }
+        }
+        guard !found.isEmpty else { return nil }
+        let shown = found.prefix(3).map { quotedName(join(snapshots, $0)) }.joined(separator: ", ")
+        return "; it is a Hugging Face Hub cache folder: name one of its snapshots (\(shown)\(found.count > 3 ? ", …" : ""))"
+    }
+
+    /// A revision name as huggingface_hub writes them (a commit hash, or a branch's name with
+    /// `-`, `_`, `.`): ASCII letters, digits and those three, not starting with `.`.
+    static func isPlainRevision(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix(".") && name.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: ".")
+        }
     }
 
     /// Whether a Hub snapshot holds a file the folder rules read as a checkpoint, whose link
