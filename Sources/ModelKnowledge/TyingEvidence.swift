@@ -73,6 +73,24 @@ public struct TyingQuestion: Sendable, Equatable {
     /// names show the base model.
     public var savedFromBase: SavedFromBase?
 
+    /// When config.json names an encoder-decoder class (`T5ForConditionalGeneration`) and the
+    /// whole checkpoint holds only what its encoder-only class (`T5EncoderModel`) holds: no
+    /// tensor of the decoder or LM head (`EncoderOnlyClasses`). The names show the encoder class.
+    public var savedFromEncoder: SavedFromEncoder?
+
+    public struct SavedFromEncoder: Sendable, Equatable {
+        public var headClass: String
+        public var fact: EncoderOnlyClasses.Fact
+        /// Every class config.json's `architectures` names, once each (the head class among them).
+        public var architectures: [String]
+
+        public init(headClass: String, fact: EncoderOnlyClasses.Fact, architectures: [String]) {
+            self.headClass = headClass
+            self.fact = fact
+            self.architectures = architectures
+        }
+    }
+
     public struct SavedFromBase: Sendable, Equatable {
         public var headClass: String
         public var fact: HeadEmbeddingNames.Fact
@@ -189,8 +207,17 @@ public enum TyingJudge {
         let headClass = question.config?.architectures.value?.first { name in
             ArchitectureFacts.fact(for: name).map { $0.hasOutputProjection && !$0.neverTies } ?? false
         }
+        // A GGUF file beside a Hub config.json is a conversion of the model the config
+        // describes: llama.cpp's converter dropped the head, it was not "saved once" (hunt-59e P4,
+        // a BERT GGUF beside its BertForMaskedLM config).
+        let convertedFrom = question.formatNote.map { note in
+            " " + note + " config.json beside it describes the Hub model the file was converted from, not the file: "
+        }
         let noHeadTied = present ? ""
-            : headClass.map { " This checkpoint stores no separate output projection: config.json's architectures name \($0), whose output layer "
+            : convertedFrom.map { prefix in
+                prefix + (headClass.map { "its architectures name \($0), whose output layer is this matrix when tied; the GGUF file keeps no such layer." }
+                    ?? "a model built from it with a language-model head would share this matrix; the GGUF file keeps no such layer.") }
+            ?? headClass.map { " This checkpoint stores no separate output projection: config.json's architectures name \($0), whose output layer "
                 + "is this matrix when tied (transformers saves a tied weight once)." }
             ?? (" This checkpoint holds no output projection: the tie is that of a model built from this config "
                 + "with a language-model head, whose output layer shares this matrix.")
@@ -278,6 +305,20 @@ public enum TyingJudge {
             var judgement = result(false, .architecture, [detail, familyTieClause(config, modelType: modelType, classes: [base])]
                 .filter { !$0.isEmpty }.joined(separator: " "))
             judgement.architectures = [base]
+            judgement.namedHeadClass = saved.architectures.joined(separator: ", ")
+            return judgement
+        }
+        if !present, let saved = question.savedFromEncoder {
+            let encoder = saved.fact.encoderClass
+            let named = saved.architectures.count == 1 ? "the architecture \(saved.headClass)" : "the architectures \(listed(saved.architectures))"
+            let absent = saved.fact.fullOnlyRoots.map { quoted($0 + ".") }.joined(separator: " or ")
+            let detail = "\(config.path) names \(named), but the checkpoint holds none of its decoder or LM head (no tensor under \(absent)): "
+                + "every tensor is under \(saved.fact.encoderRoots.map { quoted($0 + ".") }.joined(separator: " or ")), as in \(encoder), "
+                + "so it was saved from \(encoder) (or extracted from the full model), which has no output projection in transformers "
+                + "\(ArchitectureFacts.transformersVersion) (get_output_embeddings() is None): nothing is tied to this embedding in the model as saved."
+            var judgement = result(false, .architecture, [detail, familyTieClause(config, modelType: modelType, classes: [encoder])]
+                .filter { !$0.isEmpty }.joined(separator: " "))
+            judgement.architectures = [encoder]
             judgement.namedHeadClass = saved.architectures.joined(separator: ", ")
             return judgement
         }

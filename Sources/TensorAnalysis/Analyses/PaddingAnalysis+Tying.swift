@@ -147,9 +147,6 @@ extension PaddingAnalysis {
     /// Token tables beside the input embedding that no tie reaches (see `tying`).
     static let untiedAuxiliaryEmbeddings = ["embed_tokens_per_layer.weight"]
 
-    /// The decoder's input embedding when `view` is an encoder's (a name part `encoder`) and the
-    /// checkpoint holds one (a name part `decoder`, named like an input embedding) that is not
-    /// among `view`'s byte-identical twins.
     /// When config.json names one head class whose input embedding the checkpoint stores under
     /// its base model's own name, with no tensor under the class's base prefix: the names show
     /// the base model (`HeadEmbeddingNames`); nil otherwise.
@@ -179,6 +176,28 @@ extension PaddingAnalysis {
         return TyingQuestion.SavedFromBase(headClass: headClass, fact: fact, storedName: view.name, architectures: names)
     }
 
+    /// When config.json names an encoder-decoder class with an encoder-only class
+    /// (`EncoderOnlyClasses`) and every tensor of the whole checkpoint lies under that encoder
+    /// class's roots, `view` being its input embedding: the file was saved from the encoder
+    /// class (review-59d D1); nil otherwise. The other classes named may only be the head class
+    /// again or the encoder class itself.
+    static func savedFromEncoder(_ view: TensorView, config: ModelConfigFacts?, checkpoint: Checkpoint) -> TyingQuestion.SavedFromEncoder? {
+        guard checkpoint.partialDescription == nil, case .value(let listed)? = config?.architectures else { return nil }
+        var names: [String] = []
+        for name in listed where !names.contains(name) { names.append(name) }
+        guard let headClass = names.first(where: { EncoderOnlyClasses.fact(for: $0) != nil }),
+              let fact = EncoderOnlyClasses.fact(for: headClass), fact.embeddingNames.contains(view.name),
+              names.allSatisfy({ $0 == headClass || $0 == fact.encoderClass }) else { return nil }
+        let roots = Set(fact.encoderRoots)
+        guard checkpoint.tensors.allSatisfy({ view in
+            view.name.split(separator: ".", maxSplits: 1).first.map { roots.contains(String($0)) } ?? false
+        }) else { return nil }
+        return TyingQuestion.SavedFromEncoder(headClass: headClass, fact: fact, architectures: names)
+    }
+
+    /// The decoder's input embedding when `view` is an encoder's (a name part `encoder`) and the
+    /// checkpoint holds one (a name part `decoder`, named like an input embedding) that is not
+    /// among `view`'s byte-identical twins.
     static func separateDecoderEmbedding(of view: TensorView, tiedWith: [String], checkpoint: Checkpoint) -> String? {
         guard NameParts(view.name).contains("encoder"), TensorNames.isEmbedding(view.name) else { return nil }
         return checkpoint.tensors.first { other in
@@ -282,7 +301,10 @@ extension PaddingAnalysis {
                              })
         // Only a matrix whose counterpart is not in these files: one that is is judged by the bytes.
         question.partialCheckpoint = counterparts.isEmpty && !aliased ? checkpoint.partialDescription : nil
-        if !question.hasOutputProjection { question.savedFromBase = savedFromBase(view, config: config, checkpoint: checkpoint) }
+        if !question.hasOutputProjection {
+            question.savedFromBase = savedFromBase(view, config: config, checkpoint: checkpoint)
+            question.savedFromEncoder = savedFromEncoder(view, config: config, checkpoint: checkpoint)
+        }
         return question
     }
 }
