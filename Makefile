@@ -75,11 +75,17 @@ BENCH_ARGS ?=
 bench: setup
 	$(SWIFT) build $(RELEASE) --product tensoraudit
 	$(SWIFT) build $(RELEASE) --product tensoraudit-bench
-	@command -v zstd >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq zstd
-	pip install -q safetensors numpy ml_dtypes gguf
+	@command -v zstd >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq zstd; }
 	mkdir -p .build/bench && cc -O3 -march=native -pthread -o .build/bench/readbaseline Benchmarks/readbaseline.c
 	cc -O2 -o .build/bench/measure Benchmarks/measure.c
-	python3 Benchmarks/bench.py --bin $(BIN_DIR)/tensoraudit --bench-bin $(BIN_DIR)/tensoraudit-bench \
+	@# The bench writes its files with safetensors, numpy, ml_dtypes and gguf: the system Python's
+	@# when it has them, else a virtual environment of its own (Debian's system Python refuses
+	@# `pip install`: "externally-managed-environment").
+	@if python3 -c "import safetensors, numpy, ml_dtypes, gguf" 2>/dev/null; then echo python3 > .build/bench/python; \
+	else { python3 -m venv .build/bench/venv 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv \
+		&& python3 -m venv .build/bench/venv; }; } && .build/bench/venv/bin/pip install -q safetensors numpy ml_dtypes gguf \
+		&& echo .build/bench/venv/bin/python > .build/bench/python; fi
+	$$(cat .build/bench/python) Benchmarks/bench.py --bin $(BIN_DIR)/tensoraudit --bench-bin $(BIN_DIR)/tensoraudit-bench \
 		--measure .build/bench/measure --baseline .build/bench/readbaseline --data $(BENCH_DATA) $(if $(KEEP),--keep) $(BENCH_ARGS)
 
 ## fuzz: two libFuzzer targets, SECONDS seconds each, seeded with every TestData fixture:
