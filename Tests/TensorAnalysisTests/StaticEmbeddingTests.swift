@@ -136,6 +136,29 @@ import TestSupport
         #expect(r.tying.tied == nil)
     }
 
+    @Test("a lone embedding.weight in shard 1 of 2, or beside a Llama config.json, is no static model (hunt-59c P7)")
+    func partOfATransformersModel() throws {
+        let values: [Float] = [3, 4, 0, 0, 1, 0, 0, 2, 2, 1, 0, 0]
+        let entry = SafetensorsWriter.Entry(name: "embedding.weight", dtype: .f32, shape: [4, 3], bytes: Self.floats(values))
+        // One shard by its name, read alone: the rest of the model may be in shard 2.
+        let shardDir = try Fixtures.temporaryDirectory()
+        let shard = shardDir.appendingPathComponent("model-00001-of-00002.safetensors")
+        try Data(SafetensorsWriter(entries: [entry]).serialize()).write(to: shard)
+        // Its name is no transformers embedding name, so no matrix is taken without --tensor.
+        let partial = try PaddingAnalysis.analyze(try Checkpoint.open(path: shard.path), padID: 0)
+        #expect(partial.results.isEmpty && partial.notes.contains { $0.text.contains("no embedding matrix found") }, "\(partial.notes)")
+        // A whole file beside a config of a model type transformers registers: that model's matrix.
+        let dir = try Self.write([entry])
+        try Data(#"{"model_type": "llama", "vocab_size": 4, "hidden_size": 3, "pad_token_id": 0}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/config.json"))
+        let llama = try #require(try PaddingAnalysis.analyze(try Checkpoint.open(path: dir), padID: 0).results.first)
+        #expect(llama.staticLayout == nil && llama.tying.notApplicable == false, "\(llama.tying)")
+        // model2vec's own model_type is no transformers type: still static.
+        try Data(#"{"model_type": "model2vec", "architectures": ["StaticModel"]}"#.utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
+        let model2vec = try #require(try PaddingAnalysis.analyze(try Checkpoint.open(path: dir), padID: 0).results.first)
+        #expect(model2vec.staticLayout?.kind == .sentenceTransformers)
+    }
+
     @Test("a mapping entry outside the matrix is a note, never a row")
     func badMapping() throws {
         let mapping: [Int64] = [99, 0, 1]

@@ -5,13 +5,21 @@ import ModelKnowledge
 extension PaddingAnalysis {
     /// The static embedding layout of `checkpoint` (sentence-transformers `embedding.weight`,
     /// model2vec `embeddings`/`mapping`/`weights`), or nil.
+    ///
+    /// Not for part of a checkpoint (one shard by its name, an index missing shards) nor under a
+    /// config.json of a transformers model type: the first shard of a Llama holding only
+    /// `embedding.weight`, beside a Llama config, was called a static embedding model whose
+    /// tying "does not apply" (hunt-59c P7). model2vec's own config states model_type
+    /// `model2vec`, which transformers does not register.
     static func staticLayout(_ checkpoint: Checkpoint) -> StaticEmbeddingLayout? {
         // Both layouts hold at most three tensors; a table of thousands is not one, and copying
         // it into names and shapes first took 10 MB for 50,000 tensors.
         guard checkpoint.tensors.count <= 3 else { return nil }
-        return StaticEmbeddingLayout.detect(checkpoint.tensors.map {
+        guard let layout = StaticEmbeddingLayout.detect(checkpoint.tensors.map({
             TensorShape(name: $0.name, shape: $0.shape.map { Int(clamping: $0) }, dtype: $0.elementType.rawValue)
-        })
+        })), checkpoint.partialDescription == nil else { return nil }
+        if let type = checkpoint.config.flatMap({ ModelConfigFacts($0).modelType }), ModelTypeFacts.fact(for: type) != nil { return nil }
+        return layout
     }
 
     /// Where token `id` lives in a static layout's matrix, and the token's weight.
