@@ -293,6 +293,16 @@ public enum TyingJudge {
         guard let modelType = config.modelType else {
             return result(nil, .unknown, "\(config.path) \(config.modelTypeAbsence), so it is not a transformers config and no tie default applies." + noHead)
         }
+        // The stored names show `headless`, a class with no output projection, where config.json
+        // names `named`: not tied by the architecture the names show, with what the type's tie
+        // default says of its LM-head classes.
+        func savedFrom(_ headless: String, named: [String], detail: String) -> TyingJudgement {
+            var judgement = result(false, .architecture, [detail, familyTieClause(config, modelType: modelType, classes: [headless])]
+                .filter { !$0.isEmpty }.joined(separator: " "))
+            judgement.architectures = [headless]
+            judgement.namedHeadClass = named.joined(separator: ", ")
+            return judgement
+        }
         if !present, let saved = question.savedFromBase, ArchitectureFacts.fact(for: saved.fact.baseClass)?.hasOutputProjection == false {
             let base = saved.fact.baseClass
             let named = saved.architectures.count == 1 ? "the architecture \(saved.headClass)" : "the architectures \(listed(saved.architectures))"
@@ -302,11 +312,7 @@ public enum TyingJudge {
                 + "(such as \(quoted(saved.fact.headTensor))) is stored; so it was saved from \(base), "
                 + "which has no output projection in transformers \(ArchitectureFacts.transformersVersion) (get_output_embeddings() is None): "
                 + "nothing is tied to this embedding in the model as saved (loaded as \(saved.headClass), its LM head's own tensors would be new)."
-            var judgement = result(false, .architecture, [detail, familyTieClause(config, modelType: modelType, classes: [base])]
-                .filter { !$0.isEmpty }.joined(separator: " "))
-            judgement.architectures = [base]
-            judgement.namedHeadClass = saved.architectures.joined(separator: ", ")
-            return judgement
+            return savedFrom(base, named: saved.architectures, detail: detail)
         }
         if !present, let saved = question.savedFromEncoder {
             let encoder = saved.fact.encoderClass
@@ -316,11 +322,7 @@ public enum TyingJudge {
                 + "every tensor is under \(saved.fact.encoderRoots.map { quoted($0 + ".") }.joined(separator: " or ")), as in \(encoder), "
                 + "so it was saved from \(encoder) (or extracted from the full model), which has no output projection in transformers "
                 + "\(ArchitectureFacts.transformersVersion) (get_output_embeddings() is None): nothing is tied to this embedding in the model as saved."
-            var judgement = result(false, .architecture, [detail, familyTieClause(config, modelType: modelType, classes: [encoder])]
-                .filter { !$0.isEmpty }.joined(separator: " "))
-            judgement.architectures = [encoder]
-            judgement.namedHeadClass = saved.architectures.joined(separator: ", ")
-            return judgement
+            return savedFrom(encoder, named: saved.architectures, detail: detail)
         }
         if !present, let names = headlessArchitectures(config) {
             let detail = "\(config.path) names the architecture \(listed(names)), "

@@ -159,20 +159,15 @@ extension PaddingAnalysis {
     /// hunt-59e P1). Only a whole checkpoint: the part not read of a sharded one may hold the
     /// head (hunt-59c P1).
     static func savedFromBase(_ view: TensorView, config: ModelConfigFacts?, checkpoint: Checkpoint) -> TyingQuestion.SavedFromBase? {
-        guard checkpoint.partialDescription == nil, case .value(let listed)? = config?.architectures else { return nil }
-        var names: [String] = []
-        for name in listed where !names.contains(name) { names.append(name) }
-        guard let headClass = names.first(where: { HeadEmbeddingNames.fact(for: $0) != nil }),
+        guard let names = namedClassesOfWhole(checkpoint, config: config),
+              let headClass = names.first(where: { HeadEmbeddingNames.fact(for: $0) != nil }),
               let fact = HeadEmbeddingNames.fact(for: headClass), view.name == fact.baseEmbedding,
               names.allSatisfy({ $0 == fact.baseClass || HeadEmbeddingNames.fact(for: $0).map { other in
                   other.baseClass == fact.baseClass && other.basePrefix == fact.basePrefix && other.embedding == fact.embedding } == true })
         else { return nil }
         // Every tensor under one of the base model's own roots: nothing under the prefix, the LM
         // head's module or any other head (hunt-59e P1, P5).
-        let roots = Set(fact.baseRoots)
-        guard checkpoint.tensors.allSatisfy({ view in
-            view.name.split(separator: ".", maxSplits: 1).first.map { roots.contains(String($0)) } ?? false
-        }) else { return nil }
+        guard everyTensor(of: checkpoint, isUnder: fact.baseRoots) else { return nil }
         return TyingQuestion.SavedFromBase(headClass: headClass, fact: fact, storedName: view.name, architectures: names)
     }
 
@@ -182,17 +177,30 @@ extension PaddingAnalysis {
     /// class (review-59d D1); nil otherwise. The other classes named may only be the head class
     /// again or the encoder class itself.
     static func savedFromEncoder(_ view: TensorView, config: ModelConfigFacts?, checkpoint: Checkpoint) -> TyingQuestion.SavedFromEncoder? {
+        guard let names = namedClassesOfWhole(checkpoint, config: config),
+              let headClass = names.first(where: { EncoderOnlyClasses.fact(for: $0) != nil }),
+              let fact = EncoderOnlyClasses.fact(for: headClass), fact.embeddingNames.contains(view.name),
+              names.allSatisfy({ $0 == headClass || $0 == fact.encoderClass }) else { return nil }
+        guard everyTensor(of: checkpoint, isUnder: fact.encoderRoots) else { return nil }
+        return TyingQuestion.SavedFromEncoder(headClass: headClass, fact: fact, architectures: names)
+    }
+
+    /// The classes config.json's `architectures` names, once each in their order, for a whole
+    /// checkpoint: nil for part of one (the part not read may hold the head, hunt-59c P1) or
+    /// without a list.
+    static func namedClassesOfWhole(_ checkpoint: Checkpoint, config: ModelConfigFacts?) -> [String]? {
         guard checkpoint.partialDescription == nil, case .value(let listed)? = config?.architectures else { return nil }
         var names: [String] = []
         for name in listed where !names.contains(name) { names.append(name) }
-        guard let headClass = names.first(where: { EncoderOnlyClasses.fact(for: $0) != nil }),
-              let fact = EncoderOnlyClasses.fact(for: headClass), fact.embeddingNames.contains(view.name),
-              names.allSatisfy({ $0 == headClass || $0 == fact.encoderClass }) else { return nil }
-        let roots = Set(fact.encoderRoots)
-        guard checkpoint.tensors.allSatisfy({ view in
+        return names
+    }
+
+    /// Whether every tensor's first name component is one of `roots`.
+    static func everyTensor(of checkpoint: Checkpoint, isUnder roots: [String]) -> Bool {
+        let roots = Set(roots)
+        return checkpoint.tensors.allSatisfy { view in
             view.name.split(separator: ".", maxSplits: 1).first.map { roots.contains(String($0)) } ?? false
-        }) else { return nil }
-        return TyingQuestion.SavedFromEncoder(headClass: headClass, fact: fact, architectures: names)
+        }
     }
 
     /// The decoder's input embedding when `view` is an encoder's (a name part `encoder`) and the
