@@ -671,6 +671,24 @@ import TestSupport
         }
     }
 
+    @Test("a 3 GiB sparse config.json, index or tokenizer.json under ulimit -v 2000000: the size limit's message, not a failed mmap (hunt-60a)",
+          arguments: [("config.json", "config.json is 3221225472 bytes, over the limit of"),
+                      ("model.safetensors.index.json", "index is 3221225472 bytes, over the limit of"),
+                      ("tokenizer.json", "the tokenizer file is 3221225472 bytes, over the limit of")])
+    func oversizeSmallFileUnderAddressLimit(name: String, message: String) throws {
+        let files: [String: [UInt8]] = name == "model.safetensors.index.json" ? ["model-00001-of-00001.safetensors": Self.valid] : ["model.safetensors": Self.valid]
+        let dir = try Self.folder(files)
+        let big = dir + "/" + name
+        #expect(FileManager.default.createFile(atPath: big, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: big))
+        try handle.truncate(atOffset: 3 << 30)  // sparse: no disk space taken
+        try handle.close()
+        let result = try Self.run(["audit", dir, "--json"], shell: "ulimit -v 2000000; exec \"$TENSORAUDIT\" \"$@\"")
+        #expect(!result.crashed, "\(result.stderr)")
+        let everything = result.stdout + result.stderr
+        #expect(everything.contains(message) && !everything.contains("cannot mmap"), "\(name): \(everything.prefix(2000))")
+    }
+
     // MARK: 6. config ids
 
     @Test("pad_token_id that is not a JSON integer in range is a note and a finding, never a row",

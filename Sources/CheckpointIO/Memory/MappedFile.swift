@@ -37,7 +37,17 @@ public final class MappedFile: @unchecked Sendable {
     private let faultRegistration: FaultRegistration?
 
     /// Opens and maps `path` read-only.
-    public init(path: String) throws(CheckpointError) {
+    public convenience init(path: String) throws(CheckpointError) {
+        try self.init(path: path, refusingOver: nil)
+    }
+
+    /// Opens `path` and maps it read-only, unless it holds more than `limit.bytes` bytes: then
+    /// `limit.refusal(size)` is thrown before anything is mapped.
+    ///
+    /// Why before: a 3 GiB config.json under `ulimit -v 2000000` failed in `mmap` ("cannot
+    /// mmap: Cannot allocate memory", kind `io`) instead of saying it is over the limit
+    /// (hunt-60a).
+    public init(path: String, refusingOver limit: (bytes: UInt64, refusal: (UInt64) -> CheckpointError)?) throws(CheckpointError) {
         self.path = path
         isAnonymous = false
         progress = nil
@@ -63,6 +73,7 @@ public final class MappedFile: @unchecked Sendable {
             throw .notARegularFile(path: path, what: "a file of the kernel's \(system) file system (its size reads as \(size) bytes; "
                                        + "its contents are made when read)")
         }
+        if let limit, size > limit.bytes { throw limit.refusal(size) }
         guard size > 0 else {
             // mmap of length 0 fails with EINVAL; an empty file is reported by the parser.
             base = nil

@@ -148,12 +148,11 @@ struct ShardedLoader {
     }
 
     private func readIndex(confinedTo boundary: FolderBoundary?) throws(CheckpointError) -> ShardIndex {
-        let mapping = try MappedFile(path: indexPath)
+        let indexPath = indexPath, limit = limits.maxIndexBytes
+        let mapping = try MappedFile(path: indexPath, refusingOver: (limit, { size in
+            .source(path: indexPath, kind: "invalid-index", message: "index is \(size) bytes, over the limit of \(limit)")
+        }))
         if let boundary { try CheckpointLoader.confine(opened: mapping, to: boundary) }
-        guard mapping.size <= limits.maxIndexBytes else {
-            throw .source(path: indexPath, kind: "invalid-index",
-                          message: "index is \(mapping.size) bytes, over the limit of \(limits.maxIndexBytes)")
-        }
         let bytes = mapping.withBytes { Array($0) }
         let index: ShardIndex
         do {
