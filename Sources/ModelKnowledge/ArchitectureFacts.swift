@@ -62,6 +62,13 @@ public enum ArchitectureFacts {
             .map { (String(decoding: bytes[$0.name], as: UTF8.self), fact($0)) }
     }
 
+    /// Whether some class of the table is of `modelType`: a model type transformers registers
+    /// with at least one model class.
+    public static func hasClasses(ofModelType modelType: String) -> Bool {
+        let key = Array(modelType.utf8)
+        return rows.contains { bytes[$0.modelType].elementsEqual(key) }
+    }
+
     /// Every class of the table by name (tests compare it with architectures.json).
     static var generatedTable: [String: ArchitectureFact] {
         Dictionary(rows.map { (String(decoding: bytes[$0.name], as: UTF8.self), fact($0)) }, uniquingKeysWith: { first, _ in first })

@@ -252,6 +252,20 @@ public enum TyingJudge {
             if let partial = question.partialCheckpoint { return result(nil, .unknown, convention + partialClause(partial)) }
             return result(true, .formatConvention, convention)
         }
+        // A config.json beside a GGUF encoder that names no class (or, without a class list, no
+        // model type) llama.cpp's converter writes as the file's architecture does not describe
+        // the model the file was converted from: a t5encoder file (written from T5EncoderModel
+        // only) beside a T5ForConditionalGeneration config was "tied … a model loaded from this
+        // file ties", a bert file beside a Qwen2 config "converted from" Qwen2ForCausalLM
+        // (hunt-60c P1, P2). Judged as without a config, saying why.
+        if !present, question.formatNote != nil, let architecture = question.sourceArchitecture,
+           let config = question.config, let foreign = Self.foreignToConverter(config, architecture: architecture) {
+            var rest = question
+            rest.config = nil
+            var judgement = judge(rest)
+            judgement.detail = foreign + " " + judgement.detail
+            return judgement
+        }
         guard let config = question.config else {
             if !present, let note = question.formatNote, let architecture = question.sourceArchitecture {
                 let headless = LlamaCppSources.headlessClasses(for: architecture)
@@ -318,7 +332,7 @@ public enum TyingJudge {
             let encoder = saved.fact.encoderClass
             let named = saved.architectures.count == 1 ? "the architecture \(saved.headClass)" : "the architectures \(listed(saved.architectures))"
             let absent = saved.fact.fullOnlyRoots.map { quoted($0 + ".") }.joined(separator: " or ")
-            let detail = "\(config.path) names \(named), but the checkpoint holds none of its decoder or LM head (no tensor under \(absent)): "
+            let detail = "\(config.path) names \(named), but the checkpoint holds none of \(saved.headClass)'s decoder or LM head (no tensor under \(absent)): "
                 + "every tensor is under \(saved.fact.encoderRoots.map { quoted($0 + ".") }.joined(separator: " or ")), as in \(encoder), "
                 + "so it was saved from \(encoder) (or extracted from the full model), which has no output projection in transformers "
                 + "\(ArchitectureFacts.transformersVersion) (get_output_embeddings() is None): nothing is tied to this embedding in the model as saved."
@@ -612,6 +626,25 @@ public enum TyingJudge {
     /// What `tie_word_embeddings` (stated or the model type's default) says of the type's
     /// classes with an LM head, and that the checkpoint cannot show whether one trained the
     /// matrix: the sentence after an `architecture` judgement.
+    /// The sentence saying why `config` does not describe the source of a GGUF file of encoder
+    /// `architecture` (`LlamaCppSources`), or nil when it may: its `architectures` names a class
+    /// the converter writes as that architecture, or, without a class list, its model type is
+    /// one the converter reads for it (or the config states neither).
+    static func foreignToConverter(_ config: ModelConfigFacts, architecture: String) -> String? {
+        guard let sources = LlamaCppSources.encoders[architecture], !sources.classes.isEmpty else { return nil }
+        let written = sources.classes.prefix(4).joined(separator: ", ") + (sources.classes.count > 4 ? ", …" : "")
+        if case .value(let named) = config.architectures, !named.isEmpty {
+            guard !named.contains(where: sources.classes.contains) else { return nil }
+            return "\(config.path) beside it names \(listed(named)), \(named.count == 1 ? "a class" : "classes") llama.cpp's converter does not write "
+                + "as architecture \(quoted(architecture)) (it writes it from \(written)): the config does not name the class the file was "
+                + "converted from, so it is not read for tying."
+        }
+        guard let type = config.modelType, !sources.modelTypes.isEmpty, !sources.modelTypes.contains(type) else { return nil }
+        return "\(config.path) beside it states model_type \(quoted(type)), which llama.cpp's converter does not write as architecture "
+            + "\(quoted(architecture)) (it reads \(sources.modelTypes.map(quoted).joined(separator: ", "))): the config does not describe the "
+            + "model the file was converted from, so it is not read for tying."
+    }
+
     static func familyTieClause(_ config: ModelConfigFacts, modelType: String, classes: [String]) -> String {
         let unknowable = " whether one ever trained this matrix, the checkpoint cannot show."
         // A class of another model type than config.json's: its defaults say nothing of it.
@@ -621,6 +654,12 @@ public enum TyingJudge {
                 + "(\(types.sorted().map(quoted).joined(separator: ", "))), so its tie default says nothing here."
         }
         switch config.tieWordEmbeddings {
+        case .value(false) where ModelTypeFacts.fact(for: modelType)?.ignoresStatedFalse == true:
+            // T5Config sets true whatever config.json states (hunt-60c P6).
+            let configClass = ModelTypeFacts.fact(for: modelType)?.configClass ?? modelType
+            return "Its tie_word_embeddings (false) is the config's word on how the model was built, but \(configClass) in transformers "
+                + "\(ModelTypeFacts.transformersVersion) sets it to true whatever config.json states, so it says nothing of this model type's "
+                + "classes with an LM head as transformers builds them;" + unknowable
         case .value(let tied):
             return "Its tie_word_embeddings (\(tied)) speaks of this model type's classes with an LM head;" + unknowable
         case .absent:

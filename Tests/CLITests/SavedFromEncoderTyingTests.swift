@@ -27,7 +27,7 @@ import TestSupport
         let tying = try Self.tying(Fixtures.path(Self.folder))
         #expect(tying["tied"] as? Bool == false && tying["evidence"] as? String == "architecture", "\(tying)")
         let detail = try #require(tying["detail"] as? String)
-        #expect(detail.contains("names the architecture T5ForConditionalGeneration, but the checkpoint holds none of its decoder or LM head"), "\(detail)")
+        #expect(detail.contains("names the architecture T5ForConditionalGeneration, but the checkpoint holds none of T5ForConditionalGeneration's decoder or LM head"), "\(detail)")
         #expect(detail.contains("saved from T5EncoderModel") && !detail.contains("saves a tied weight once"), "\(detail)")
         let ties = try CLI.json(["ties", Fixtures.path(Self.folder), "--json"])
         #expect((ties["tied_by_config"] as? [Any])?.isEmpty == true, "\(ties)")
@@ -39,5 +39,16 @@ import TestSupport
         let tying = try Self.tying(dir)
         #expect(tying["tied"] as? Bool == true, "\(tying)")
         #expect((tying["detail"] as? String)?.contains("saves a tied weight once") == true, "\(tying)")
+    }
+
+    @Test("shared.weight alone under a T5ForConditionalGeneration config is an embedding-only export, not the encoder class's (hunt-60c P3)")
+    func embeddingAloneIsNoEncoder() throws {
+        let dir = try Fixtures.temporaryDirectory().path
+        let values = (0 ..< 32).flatMap { i -> [UInt8] in withUnsafeBytes(of: Float(i % 5 + 1).bitPattern.littleEndian, Array.init) }
+        try Data(SafetensorsWriter(entries: [.init(name: "shared.weight", dtype: .f32, shape: [8, 4], bytes: values)]).serialize())
+            .write(to: URL(fileURLWithPath: dir + "/model.safetensors"))
+        try FileManager.default.copyItem(atPath: Fixtures.path(Self.folder + "/config.json"), toPath: dir + "/config.json")
+        let tying = try Self.tying(dir)
+        #expect(tying["evidence"] as? String != "architecture" && !((tying["detail"] as? String) ?? "").contains("T5EncoderModel"), "\(tying)")
     }
 }

@@ -153,6 +153,11 @@ import TestSupport
             .write(to: URL(fileURLWithPath: dir + "/config.json"))
         let llama = try #require(try PaddingAnalysis.analyze(try Checkpoint.open(path: dir), padID: 0).results.first)
         #expect(llama.staticLayout == nil && llama.tying.notApplicable == false, "\(llama.tying)")
+        // A model type transformers registers though it is outside the tie-default table (CANINE).
+        try Data(#"{"model_type": "canine"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
+        let canine = try PaddingAnalysis.analyze(try Checkpoint.open(path: dir), padID: 0)
+        #expect(canine.results.allSatisfy { $0.staticLayout == nil && !$0.tying.notApplicable }, "\(canine.results)")
+        #expect(!canine.notes.contains { $0.text.contains("static") }, "\(canine.notes)")
         // model2vec's own model_type is no transformers type: still static.
         try Data(#"{"model_type": "model2vec", "architectures": ["StaticModel"]}"#.utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
         let model2vec = try #require(try PaddingAnalysis.analyze(try Checkpoint.open(path: dir), padID: 0).results.first)

@@ -18,7 +18,8 @@ extension PaddingAnalysis {
         guard let layout = StaticEmbeddingLayout.detect(checkpoint.tensors.map({
             TensorShape(name: $0.name, shape: $0.shape.map { Int(clamping: $0) }, dtype: $0.elementType.rawValue)
         })), checkpoint.partialDescription == nil else { return nil }
-        if let type = checkpoint.config.flatMap({ ModelConfigFacts($0).modelType }), ModelTypeFacts.fact(for: type) != nil { return nil }
+        if let type = checkpoint.config.flatMap({ ModelConfigFacts($0).modelType }),
+           ModelTypeFacts.fact(for: type) != nil || ArchitectureFacts.hasClasses(ofModelType: type) { return nil }
         return layout
     }
 

@@ -180,7 +180,9 @@ extension PaddingAnalysis {
         guard let names = namedClassesOfWhole(checkpoint, config: config),
               let headClass = names.first(where: { EncoderOnlyClasses.fact(for: $0) != nil }),
               let fact = EncoderOnlyClasses.fact(for: headClass), fact.embeddingNames.contains(view.name),
-              names.allSatisfy({ $0 == headClass || $0 == fact.encoderClass }) else { return nil }
+              names.allSatisfy({ $0 == headClass || $0 == fact.encoderClass }),
+              // An embedding alone is an embedding-only export, not an encoder (hunt-60c P3).
+              checkpoint.tensors.contains(where: { !fact.embeddingNames.contains($0.name) }) else { return nil }
         guard everyTensor(of: checkpoint, isUnder: fact.encoderRoots) else { return nil }
         return TyingQuestion.SavedFromEncoder(headClass: headClass, fact: fact, architectures: names)
     }
