@@ -106,6 +106,28 @@ final class ReportStream {
         if buffer.count >= chunkSize { try flush(&buffer) }
     }
 
+    /// Appends to `buffer` the elements of `items` as a JSON array at nesting `indent`, as
+    /// `JSONWriter.value(.array(…))` lays out an array of objects (`[]` when empty), making
+    /// each element's tree with `element` only when it is written and flushing between
+    /// elements: a long list is never held as one tree.
+    func writeArray<Items: Sequence>(_ items: Items, indent: Int, into buffer: inout JSONWriter,
+                                     element: (Items.Element) -> JSONValue) throws(CheckpointError) {
+        var written = 0
+        for item in items {
+            buffer.raw(written == 0 ? "[" : ",")
+            buffer.newline(indent + 1)
+            buffer.value(element(item), indent: indent + 1)
+            written += 1
+            try flushIfFull(&buffer)
+        }
+        if written == 0 {
+            buffer.raw("[]")
+        } else {
+            buffer.newline(indent)
+            buffer.raw("]")
+        }
+    }
+
     /// Writes `buffer`, all of it, and empties it (keeping its capacity).
     func flush(_ buffer: inout JSONWriter) throws(CheckpointError) {
         guard buffer.count > 0 else { return }

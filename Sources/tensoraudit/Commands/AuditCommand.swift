@@ -96,15 +96,24 @@ struct AuditCommand: ParsableCommand {
             throw ExitCode(ExitStatus.invalidInput)
         }
         let arguments = Array(CommandLine.arguments.dropFirst())
+        let summary = AuditRendering.summaryLine(report)
+        let color = output.colorEnabled
         let rendered: String
         switch format {
-        case .json: rendered = AuditRendering.json(report).rendered()
+        case .json:
+            // Streamed, as the text: a report of many findings is never held whole (hunt-60a).
+            try output.stream(inputs: inputs, summary: summary) { stream throws(CheckpointError) in try AuditRendering.writeJSON(report, to: stream) }
+            rendered = ""
         case .junit: rendered = AuditRendering.junit(report)
         case .sarif: rendered = AuditRendering.sarif(report, arguments: arguments).rendered()
         case .html: rendered = picture.map { AuditHTML.page(report, $0) } ?? ""
-        default: rendered = AuditRendering.text(report, color: output.colorEnabled)
+        default:
+            try output.stream(inputs: inputs, summary: summary) { stream throws(CheckpointError) in
+                try AuditRendering.writeText(report, color: color, to: stream)
+            }
+            rendered = ""
         }
-        try output.write(rendered + "\n", inputs: inputs, summary: AuditRendering.summaryLine(report))
+        if !rendered.isEmpty { try output.write(rendered + "\n", inputs: inputs, summary: summary) }
         if !report.passed { throw ExitCode(ExitStatus.findings) }
     }
 

@@ -38,7 +38,40 @@ enum AuditRendering {
 
     // MARK: JSON
 
+    /// The report as one JSON tree (tests and small reports); `writeJSON` streams the same bytes.
     static func json(_ report: AuditReport) -> JSONValue {
+        var members = jsonMembers(report)
+        members["findings"] = .array(report.findings.map { findingJSON($0, policy: report.policy) })
+        return .object(members)
+    }
+
+    /// `json(report).rendered()` and a newline, written to `stream` one finding at a time.
+    ///
+    /// Why: a 43 MB file of 600,000 tiny tensors, each with a `duplicate-rows` finding, made a
+    /// 235 MB report whose tree and string `audit --json` held at once (1.3 GB peak; hunt-60a).
+    static func writeJSON(_ report: AuditReport, to stream: ReportStream) throws(CheckpointError) {
+        let members = jsonMembers(report)
+        var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
+        out.raw("{")
+        // The members in code point order, as `JSONValue.rendered()` writes them.
+        var first = true
+        for name in (Array(members.keys) + [ExactText("findings")]).sorted() {
+            if !first { out.raw(",") }
+            first = false
+            out.key(name.text, indent: 1)
+            guard name.text == "findings" else {
+                if let value = members[name] { out.value(value, indent: 1) }
+                continue
+            }
+            try stream.writeArray(report.findings, indent: 1, into: &out) { findingJSON($0, policy: report.policy) }
+        }
+        out.newline(0)
+        out.raw("}\n")
+        try stream.flush(&out)
+    }
+
+    /// Every top-level member but `findings`.
+    private static func jsonMembers(_ report: AuditReport) -> [ExactText: JSONValue] {
         var bySeverity: [ExactText: JSONValue] = [:]
         for severity in Severity.allCases {
             bySeverity[ExactText(severity.rawValue)] = .int(Int64(report.findings.filter { $0.severity == severity }.count))
@@ -48,19 +81,7 @@ enum AuditRendering {
             let rule = ExactText(finding.rule.id)
             if case .int(let n) = byRule[rule] ?? .int(0) { byRule[rule] = .int(n + 1) }
         }
-        let findings: [JSONValue] = report.findings.map { f in
-            var object: [ExactText: JSONValue] = [
-                "rule": .string(f.rule.id),
-                "severity": .string(f.severity.rawValue),
-                "tensors": .strings(f.tensors),
-                "message": .string(f.message),
-                "evidence": evidenceJSON(f.evidence),
-                "failing": .bool(report.policy.fails(f)),
-            ]
-            if let file = f.file { object["file"] = .string(file) }
-            return .object(object)
-        }
-        return .object([
+        return [
             "schema_version": .int(Self.schemaVersion),
             "tool": .object(["name": .string("tensoraudit"), "version": .string(toolVersion)]),
             "error": .null,
@@ -71,7 +92,6 @@ enum AuditRendering {
                 "nbytes": .uint(report.byteCount),
                 "parameters": .uint(report.parameterCount),
             ]),
-            "findings": .array(findings),
             "rules": rulesJSON(report.enabledRules, policy: report.policy),
             "summary": .object([
                 "by_severity": .object(bySeverity),
@@ -80,7 +100,20 @@ enum AuditRendering {
                 "failing": .int(Int64(report.failing.count)),
                 "passed": .bool(report.passed),
             ]),
-        ])
+        ]
+    }
+
+    private static func findingJSON(_ f: Finding, policy: AuditPolicy) -> JSONValue {
+        var object: [ExactText: JSONValue] = [
+            "rule": .string(f.rule.id),
+            "severity": .string(f.severity.rawValue),
+            "tensors": .strings(f.tensors),
+            "message": .string(f.message),
+            "evidence": evidenceJSON(f.evidence),
+            "failing": .bool(policy.fails(f)),
+        ]
+        if let file = f.file { object["file"] = .string(file) }
+        return .object(object)
     }
 
     /// The report of an audit that could not run: the same keys, `error` set (`kind`, `path`,
@@ -114,7 +147,30 @@ enum AuditRendering {
 
     // MARK: Text
 
+    /// The text report as one string, its lines joined by newlines (no final newline).
     static func text(_ report: AuditReport, color: Bool) -> String {
+        var lines: [String] = []
+        textLines(report, color: color) { lines.append($0) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `text(report)` and a newline, written to `stream` a line at a time (see `writeJSON`:
+    /// 600,000 findings made a 132 MB text report).
+    static func writeText(_ report: AuditReport, color: Bool, to stream: ReportStream) throws(CheckpointError) {
+        var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
+        var failure: CheckpointError?
+        textLines(report, color: color) { line in
+            guard failure == nil else { return }
+            out.raw(line)
+            out.raw("\n")
+            do throws(CheckpointError) { try stream.flushIfFull(&out) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        try stream.flush(&out)
+    }
+
+    /// Each line of the text report, in order, to `emit`.
+    private static func textLines(_ report: AuditReport, color: Bool, emit: (String) -> Void) {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         func label(_ severity: Severity) -> String {
             switch severity {
@@ -123,26 +179,28 @@ enum AuditRendering {
             case .info: paint("info", "36")
             }
         }
-        var lines: [String] = []
-        lines.append("audit of \(TextFormatting.safeName(report.checkpointPath)): \(report.files.count) file(s), "
+        emit("audit of \(TextFormatting.safeName(report.checkpointPath)): \(report.files.count) file(s), "
             + "\(report.tensorCount) tensors, \(TextFormatting.grouped(report.parameterCount)) parameters, "
             + TextFormatting.bytes(report.byteCount))
         if report.findings.isEmpty {
-            lines.append("no findings")
+            emit("no findings")
         }
         // One heading per rule and severity: a rule at two severities (duplicate-rows: warning,
         // and info for rows that can be equal by chance) showed its total under both headings.
+        // Counted once: a count per heading was a pass over every finding each.
+        var counts: [String: Int] = [:]
+        for finding in report.findings { counts[finding.rule.id + "\u{0}" + finding.severity.rawValue, default: 0] += 1 }
         var current: (rule: String, severity: Severity)?
         for finding in report.findings {
             if current.map({ $0.rule != finding.rule.id || $0.severity != finding.severity }) ?? true {
                 current = (finding.rule.id, finding.severity)
-                let count = report.findings.filter { $0.rule.id == finding.rule.id && $0.severity == finding.severity }.count
-                lines.append("")
-                lines.append("\(label(finding.severity)) \(paint(finding.rule.id, "1")) (\(count)): "
+                let count = counts[finding.rule.id + "\u{0}" + finding.severity.rawValue] ?? 0
+                emit("")
+                emit("\(label(finding.severity)) \(paint(finding.rule.id, "1")) (\(count)): "
                     + (RuleCatalog.rule(finding.rule.id)?.summary ?? ""))
             }
             let marker = report.policy.fails(finding) ? "✗" : "•"
-            lines.append("  \(marker) \(TextFormatting.safeMessage(finding.message))")
+            emit("  \(marker) \(TextFormatting.safeMessage(finding.message))")
             if !finding.evidence.isEmpty {
                 // An empty list is left out of the text (JSON keeps `[]`): a bare `tied_with=` read as
                 // a value gone missing, and "(none)" beside `tied=true` as tied to nothing (reviews).
@@ -151,15 +209,14 @@ enum AuditRendering {
                     if case .strings(let list) = value, list.isEmpty { return nil }
                     return "\(key)=\(evidenceText(value))"
                 }
-                lines.append("      " + facts.joined(separator: "  "))
+                emit("      " + facts.joined(separator: "  "))
             }
         }
-        lines.append("")
+        emit("")
         let failing = report.failing.count
-        let counts = Severity.allCases.reversed().map { s in "\(report.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
-        lines.append((failing == 0 ? paint("PASSED", "1;32") : paint("FAILED", "1;31"))
-            + ": \(report.findings.count) findings (" + counts.joined(separator: ", ") + "), \(failing) failing")
-        return lines.joined(separator: "\n")
+        let totals = Severity.allCases.reversed().map { s in "\(report.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
+        emit((failing == 0 ? paint("PASSED", "1;32") : paint("FAILED", "1;31"))
+            + ": \(report.findings.count) findings (" + totals.joined(separator: ", ") + "), \(failing) failing")
     }
 
     /// The text report of an audit that could not run (written with `--output`; on a

@@ -252,26 +252,13 @@ enum RowsRendering {
                 var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
                 out.raw("{")
                 out.member("findings", first: true, indent: 1)
-                out.value(.array(report.findings.map(AnalysisJSON.finding)), indent: 1)
+                try stream.writeArray(report.findings, indent: 1, into: &out, element: AnalysisJSON.finding)
                 out.member("schema_version", indent: 1)
                 out.int(1)
                 out.member("skipped", indent: 1)
                 out.value(.array(skipped), indent: 1)
                 out.member("tensors", indent: 1)
-                var listed = 0
-                for summary in report.listed {
-                    out.raw(listed == 0 ? "[" : ",")
-                    out.newline(2)
-                    out.value(AnalysisJSON.summary(summary, token: token(summary.tensor)), indent: 2)
-                    listed += 1
-                    try stream.flushIfFull(&out)
-                }
-                if listed == 0 {
-                    out.raw("[]")
-                } else {
-                    out.newline(1)
-                    out.raw("]")
-                }
+                try stream.writeArray(report.listed, indent: 1, into: &out) { AnalysisJSON.summary($0, token: token($0.tensor)) }
                 out.newline(0)
                 out.raw("}\n")
                 try stream.flush(&out)
