@@ -1,4 +1,5 @@
 import CheckpointIO
+import StrictJSON
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -126,6 +127,28 @@ final class ReportStream {
             buffer.newline(indent)
             buffer.raw("]")
         }
+    }
+
+    /// Writes a whole report: a JSON object of `members` and one more member, `streamed`, that
+    /// `write` appends itself (a long array, `writeArray`), every member in code point order and
+    /// laid out as `JSONValue.rendered()` would, then a newline.
+    func writeObject(_ members: [ExactText: JSONValue], streamed: ExactText,
+                     write: (inout JSONWriter) throws(CheckpointError) -> Void) throws(CheckpointError) {
+        var out = JSONWriter(reservingCapacity: chunkSize + 4096)
+        out.raw("{")
+        for (i, name) in (Array(members.keys) + [streamed]).sorted().enumerated() {
+            if i > 0 { out.raw(",") }
+            out.key(name.text, indent: 1)
+            if name == streamed {
+                try write(&out)
+            } else if let value = members[name] {
+                out.value(value, indent: 1)
+            }
+            try flushIfFull(&out)
+        }
+        out.newline(0)
+        out.raw("}\n")
+        try flush(&out)
     }
 
     /// Writes `buffer`, all of it, and empties it (keeping its capacity).

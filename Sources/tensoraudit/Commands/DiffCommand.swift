@@ -63,7 +63,7 @@ struct DiffCommand: ParsableCommand {
         var inputs = [a, b] + (map.map { [$0] } ?? [])
         var unopened = [a, b]
         var reading: String? = "a"
-        let compared: (report: String, failed: Bool, verdict: String)
+        let compared: (report: StreamedReport, failed: Bool, verdict: String)
         do {
             compared = try compare(format: format, inputs: &inputs, unopened: &unopened, reading: &reading)
         } catch {
@@ -79,7 +79,7 @@ struct DiffCommand: ParsableCommand {
             throw ExitCode(ExitStatus.invalidInput)
         }
         // With --output, stderr says the verdict too (a CI log showed exit 1 and no reason).
-        try output.write(compared.report + "\n", inputs: inputs, summary: "tensoraudit: diff: \(compared.verdict)")
+        try output.stream(inputs: inputs, summary: "tensoraudit: diff: \(compared.verdict)", compared.report)
         if compared.failed { throw ExitCode(ExitStatus.findings) }
     }
 
@@ -88,7 +88,7 @@ struct DiffCommand: ParsableCommand {
     /// was being opened when an error came, `a`, `b` or `map`, and after that the side whose
     /// files hold the error's path (nil: neither).
     private func compare(format: OutputFormat, inputs: inout [String], unopened: inout [String],
-                         reading: inout String?) throws(CheckpointError) -> (report: String, failed: Bool, verdict: String) {
+                         reading: inout String?) throws(CheckpointError) -> (report: StreamedReport, failed: Bool, verdict: String) {
         let openedA = try Checkpoint.open(path: a)
         inputs = openedA.inputPaths + inputs
         unopened = [b]
@@ -123,8 +123,11 @@ struct DiffCommand: ParsableCommand {
             }
             // Only a map the user wrote: the built-in one names just what each side has.
             let unused = map == nil ? [] : DiffNameMap.unusedEntries(of: names, a: first, b: second, openedA: openedA, openedB: openedB)
-            let report = format == .json ? DiffRendering.json(diff, a: a, b: b, unusedMapEntries: unused).rendered()
-                : DiffRendering.text(diff, a: a, b: b, unusedMapEntries: unused)
+            // JSON streamed a comparison at a time; the text (a line each) as one string.
+            let (a, b) = (self.a, self.b)
+            let report: StreamedReport = format == .json
+                ? { stream throws(CheckpointError) in try DiffRendering.writeJSON(diff, a: a, b: b, unusedMapEntries: unused, to: stream) }
+                : { [text = DiffRendering.text(diff, a: a, b: b, unusedMapEntries: unused)] stream throws(CheckpointError) in try stream.write(text + "\n") }
             return (report, diff.fails, DiffRendering.verdict(diff))
         } catch {
             reading = sides.a.contains(error.path) ? "a" : sides.b.contains(error.path) ? "b" : reading

@@ -50,24 +50,9 @@ enum AuditRendering {
     /// Why: a 43 MB file of 600,000 tiny tensors, each with a `duplicate-rows` finding, made a
     /// 235 MB report whose tree and string `audit --json` held at once (1.3 GB peak; hunt-60a).
     static func writeJSON(_ report: AuditReport, to stream: ReportStream) throws(CheckpointError) {
-        let members = jsonMembers(report)
-        var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
-        out.raw("{")
-        // The members in code point order, as `JSONValue.rendered()` writes them.
-        var first = true
-        for name in (Array(members.keys) + [ExactText("findings")]).sorted() {
-            if !first { out.raw(",") }
-            first = false
-            out.key(name.text, indent: 1)
-            guard name.text == "findings" else {
-                if let value = members[name] { out.value(value, indent: 1) }
-                continue
-            }
+        try stream.writeObject(jsonMembers(report), streamed: "findings") { (out) throws(CheckpointError) in
             try stream.writeArray(report.findings, indent: 1, into: &out) { findingJSON($0, policy: report.policy) }
         }
-        out.newline(0)
-        out.raw("}\n")
-        try stream.flush(&out)
     }
 
     /// Every top-level member but `findings`.

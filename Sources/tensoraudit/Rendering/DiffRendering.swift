@@ -7,13 +7,28 @@ import StrictJSON
 /// Text and JSON renderings of a `CheckpointDiff`.
 enum DiffRendering {
     static func json(_ diff: CheckpointDiff, a: String, b: String, unusedMapEntries: [DiffNameMap.UnusedEntry] = []) -> JSONValue {
-        let tensors: [JSONValue] = diff.comparisons.map { c in
+        var members = jsonMembers(diff, a: a, b: b, unusedMapEntries: unusedMapEntries)
+        members["tensors"] = .array(diff.comparisons.map { comparisonJSON($0, tolerance: diff.tolerance) })
+        return .object(members)
+    }
+
+    /// `json(…).rendered()` and a newline, written to `stream` one comparison at a time: the
+    /// tree of a 100,000-tensor diff and its 70 MB string were held at once (hunt-60a).
+    static func writeJSON(_ diff: CheckpointDiff, a: String, b: String, unusedMapEntries: [DiffNameMap.UnusedEntry],
+                          to stream: ReportStream) throws(CheckpointError) {
+        try stream.writeObject(jsonMembers(diff, a: a, b: b, unusedMapEntries: unusedMapEntries), streamed: "tensors") { (out) throws(CheckpointError) in
+            try stream.writeArray(diff.comparisons, indent: 1, into: &out) { comparisonJSON($0, tolerance: diff.tolerance) }
+        }
+    }
+
+    /// One comparison's object in `tensors`.
+    private static func comparisonJSON(_ c: CheckpointDiff.Comparison, tolerance: Double) -> JSONValue {
             var object: [ExactText: JSONValue] = [
                 "name": .string(c.name), "name_b": .string(c.nameB),
                 "dtype_a": .string(c.dtypeA.rawValue), "dtype_b": .string(c.dtypeB.rawValue),
                 "shape_a": .uints(c.shapeA), "shape_b": .uints(c.shapeB),
                 "identical_bytes": .bool(c.identicalBytes),
-                "exceeds_tolerance": .bool(c.exceeds(diff.tolerance)),
+                "exceeds_tolerance": .bool(c.exceeds(tolerance)),
                 "comparable": .bool(!c.shapeChanged && !c.incomparable),
                 "exact": .bool(c.exact),
                 "not_compared": c.notComparedReason.map(JSONValue.string) ?? .null,
@@ -94,12 +109,15 @@ enum DiffRendering {
                 })
             }
             return .object(object)
-        }
+    }
+
+    /// Every top-level member but `tensors`.
+    private static func jsonMembers(_ diff: CheckpointDiff, a: String, b: String, unusedMapEntries: [DiffNameMap.UnusedEntry]) -> [ExactText: JSONValue] {
         let exceeding = diff.comparisons.filter { $0.exceeds(diff.tolerance) }.count
         let droppedShared = diff.droppedSharedStorage.mapValues(JSONValue.string)
         let droppedByConverter = diff.droppedByConverter.mapValues(JSONValue.string)
         let recomputed = diff.recomputedBuffers.mapValues(JSONValue.string)
-        return .object([
+        return [
             "schema_version": .int(1),
             "a": .string(a), "b": .string(b),
             "tolerance": .double(diff.tolerance),
@@ -146,8 +164,7 @@ enum DiffRendering {
                 // source errors, which also fail the run).
                 "passed": .bool(!diff.fails),
             ]),
-            "tensors": .array(tensors),
-        ])
+        ]
     }
 
     /// The JSON report of a diff that could not read an input (exit 2): the error, which input
