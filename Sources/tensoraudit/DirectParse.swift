@@ -135,8 +135,8 @@ extension TokensCommand: DirectlyParsable {
         self.init()
         checkpointArgument = try CheckpointArgument(direct: &line)
         tensor = try line.values("tensor")
-        percentile = try line.value("percentile", as: Double.self) ?? Self.defaultPercentile
-        limit = try line.value("limit", as: Int.self)
+        percentile = try line.value("percentile", parsing: DecimalText.real) ?? Self.defaultPercentile
+        limit = try line.value("limit", parsing: DecimalText.integer)
         output = try OutputOptions(direct: &line)
     }
 }
@@ -148,8 +148,8 @@ extension DiffCommand: DirectlyParsable {
         self.init()
         a = try line.positional()
         b = try line.positional()
-        tolerance = try line.value("tolerance", as: Double.self) ?? CheckpointDiff.defaultTolerance
-        topRows = try line.value("top-rows", as: Int.self) ?? Self.defaultTopRows
+        tolerance = try line.value("tolerance", parsing: DecimalText.real) ?? CheckpointDiff.defaultTolerance
+        topRows = try line.value("top-rows", parsing: DecimalText.integer) ?? Self.defaultTopRows
         map = try line.value("map")
         output = try OutputOptions(direct: &line)
     }

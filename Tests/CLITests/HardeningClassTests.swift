@@ -73,6 +73,34 @@ import TestSupport
         #expect(try Self.run(["padding", file, "--pad-id=0"]).status == 0)
     }
 
+    /// Swift's `Int(_:)` and `Double(_:)` read `+3` and hexadecimal (`0x10`, `0x1p-3`), which ran
+    /// silently as 3, 16 and 0.125 (hunt-60a P3); the flags take decimal, as `--rows` does.
+    @Test("a number flag given '+3', '0x10' or '0x1p-3' is a usage error naming the flag and the text; decimal forms still run",
+          arguments: [(["padding", "--pad-id", "+3"], "--pad-id takes a decimal integer, not \"+3\""),
+                      (["padding", "--pad-id", "18446744073709551615"], "row 18446744073709551615 is larger than any tensor can have"),
+                      (["audit", "--pad-id", "0x1"], "--pad-id takes a decimal integer, not \"0x1\""),
+                      (["tokens", "--percentile", "0x10"], "--percentile takes a decimal number, not \"0x10\""),
+                      (["tokens", "--limit", "+5"], "--limit takes a decimal integer, not \"+5\""),
+                      (["diff", "--tolerance", "0x1p-3"], "--tolerance takes a decimal number, not \"0x1p-3\""),
+                      (["diff", "--top-rows", "1e3"], "--top-rows takes a decimal integer, not \"1e3\"")])
+    func nonDecimalNumbers(arguments: [String], message: String) throws {
+        let file = try Fixtures.temporaryFile(Self.valid)
+        let files = arguments[0] == "diff" ? [file, file] : [file]
+        let result = try Self.run([arguments[0]] + files + arguments.dropFirst())
+        #expect(result.status == 64, "\(arguments): exit \(result.status)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("decimal spellings still run: --tolerance 1e-3, .5, 2.; --percentile 5.0; --pad-id 0",
+          arguments: [["diff", "--tolerance", "1e-3"], ["diff", "--tolerance", ".5"], ["diff", "--tolerance", "2."],
+                      ["tokens", "--percentile", "5.0"], ["padding", "--pad-id", "0"], ["diff", "--top-rows", "0"]])
+    func decimalNumbers(arguments: [String]) throws {
+        let file = try Fixtures.temporaryFile(Self.valid)
+        let files = arguments[0] == "diff" ? [file, file] : [file]
+        let result = try Self.run([arguments[0]] + files + arguments.dropFirst())
+        #expect(result.status == 0, "\(arguments): exit \(result.status) \(result.stderr)")
+    }
+
     @Test("a negative number after a space (`--pad-id -1`) is refused for its value, not as a missing value",
           arguments: [["padding", "--pad-id", "-1"], ["audit", "--pad-id", "-1"], ["tokens", "--limit", "-1"],
                       ["tokens", "--percentile", "-1"], ["diff", "--tolerance", "-1"], ["diff", "--top-rows", "-1"]])

@@ -48,7 +48,8 @@ struct AuditCommand: ParsableCommand {
     var failOn: [String] = []
 
     // `.unconditional`, as for `rows --rows`: `--pad-id -1` is refused as a negative row, not as a missing value.
-    @Option(name: .long, parsing: .unconditional, help: "Row of the padding token (overrides the policy's pad_id, config.json and the tokenizer).")
+    @Option(name: .long, parsing: .unconditional, help: "Row of the padding token (overrides the policy's pad_id, config.json and the tokenizer).",
+            transform: { try RowNumber(parsing: $0) })
     var padId: RowNumber?
 
     @Option(name: .long, help: "Treat this tensor as the token matrix instead of the detected ones (repeatable; overrides the policy's tensor).",

@@ -30,10 +30,12 @@ struct DiffCommand: ParsableCommand {
 
     // `.unconditional` (also `--top-rows`), as for `rows --rows`: a negative value is refused
     // for what it is, not as a missing value.
-    @Option(parsing: .unconditional, help: "Largest relative L2 difference a tensor may have (default 0.01: BF16 rounding stays below 0.0039).")
+    @Option(parsing: .unconditional, help: "Largest relative L2 difference a tensor may have (default 0.01: BF16 rounding stays below 0.0039).",
+            transform: { try DecimalText.real($0, flag: "--tolerance") })
     var tolerance: Double = CheckpointDiff.defaultTolerance
 
-    @Option(name: .customLong("top-rows"), parsing: .unconditional, help: "How many most-different rows to list per tensor.")
+    @Option(name: .customLong("top-rows"), parsing: .unconditional, help: "How many most-different rows to list per tensor.",
+            transform: { try DecimalText.integer($0, flag: "--top-rows") })
     var topRows: Int = Self.defaultTopRows
 
     /// `--top-rows` when it is not given (also `DirectParse`'s).

@@ -22,7 +22,8 @@ struct PaddingCommand: ParsableCommand {
     @OptionGroup var checkpointArgument: CheckpointArgument
 
     // `.unconditional`, as for `rows --rows`: `--pad-id -1` is refused as a negative row, not as a missing value.
-    @Option(name: .long, parsing: .unconditional, help: "Row of the padding token (overrides config.json).")
+    @Option(name: .long, parsing: .unconditional, help: "Row of the padding token (overrides config.json).",
+            transform: { try RowNumber(parsing: $0) })
     var padId: RowNumber?
 
     @Option(name: .long, help: "Analyse this tensor instead of the detected ones (repeatable).",

@@ -28,7 +28,8 @@ struct TokensCommand: ParsableCommand {
 
     // `.unconditional` (also `--limit`), as for `rows --rows`: a negative value is refused for
     // what it is, not as a missing value.
-    @Option(name: .long, parsing: .unconditional, help: "Candidates are the ordinary tokens at or below this percentile of the indicator (0-100).")
+    @Option(name: .long, parsing: .unconditional, help: "Candidates are the ordinary tokens at or below this percentile of the indicator (0-100).",
+            transform: { try DecimalText.real($0, flag: "--percentile") })
     var percentile: Double = Self.defaultPercentile
 
     /// `--percentile` when it is not given (also `DirectParse`'s).
@@ -38,7 +39,8 @@ struct TokensCommand: ParsableCommand {
     // text report shows `TokensRendering.defaultTextLimit` candidates unless asked for more
     // (`--limit 30` listed 20 before, then "--json lists 30").
     @Option(name: .long, parsing: .unconditional,
-            help: "Most candidates listed per matrix, in text and JSON (default: 100 in JSON, 20 in text; the count is always complete).")
+            help: "Most candidates listed per matrix, in text and JSON (default: 100 in JSON, 20 in text; the count is always complete).",
+            transform: { try DecimalText.integer($0, flag: "--limit") })
     var limit: Int?
 
     @OptionGroup var output: OutputOptions

@@ -85,6 +85,13 @@ struct DirectCommandLine {
         return converted
     }
 
+    /// The value of `--name` converted by `parse` (nil: not direct, the argument parser says why).
+    mutating func value<Value>(_ name: String, parsing parse: (String) -> Value?) throws(NotDirect) -> Value? {
+        guard let text = try value(name) else { return nil }
+        guard let converted = parse(text) else { throw NotDirect() }
+        return converted
+    }
+
     /// Whether the flag `--name` is given (once).
     mutating func flag(_ name: String) throws(NotDirect) -> Bool {
         var count = 0

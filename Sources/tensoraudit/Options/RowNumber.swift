@@ -10,7 +10,16 @@ struct RowNumber: ExpressibleByArgument, Sendable {
     let value: Int
 
     init?(argument: String) {
-        guard let value = Int(argument), value >= 0 else { return nil }
-        self.value = value
+        guard let value = try? Self(parsing: argument, flag: "") else { return nil }
+        self = value
+    }
+
+    /// What `--pad-id` takes: a decimal row, 0 or more, saying what is wrong otherwise (a sign,
+    /// a hexadecimal or a row past any tensor's were taken or refused without a word; hunt-60a).
+    init(parsing text: String, flag: String = "--pad-id") throws {
+        guard !text.hasPrefix("-") else { throw ValidationError("rows count from 0; a negative row (\(text)) is not supported") }
+        let digits = text.allSatisfy { $0.isASCII && $0.isNumber }
+        guard !digits || Int(text) != nil else { throw ValidationError("row \(text) is larger than any tensor can have") }
+        self.value = try DecimalText.integer(text, flag: flag)
     }
 }
