@@ -82,7 +82,10 @@ import TestSupport
                       (["tokens", "--percentile", "0x10"], "--percentile takes a decimal number, not \"0x10\""),
                       (["tokens", "--limit", "+5"], "--limit takes a decimal integer, not \"+5\""),
                       (["diff", "--tolerance", "0x1p-3"], "--tolerance takes a decimal number, not \"0x1p-3\""),
-                      (["diff", "--top-rows", "1e3"], "--top-rows takes a decimal integer, not \"1e3\"")])
+                      (["diff", "--top-rows", "1e3"], "--top-rows takes a decimal integer, not \"1e3\""),
+                      (["padding", "--pad-id", ""], "--pad-id takes a decimal integer, not \"\""),
+                      (["padding", "--pad-id", "-abc"], "--pad-id takes a decimal integer, not \"-abc\""),
+                      (["padding", "--pad-id", "-0"], "a negative row (-0) is not supported")])
     func nonDecimalNumbers(arguments: [String], message: String) throws {
         let file = try Fixtures.temporaryFile(Self.valid)
         let files = arguments[0] == "diff" ? [file, file] : [file]

@@ -51,4 +51,18 @@ import TestSupport
         let tying = try Self.tying(dir)
         #expect(tying["evidence"] as? String != "architecture" && !((tying["detail"] as? String) ?? "").contains("T5EncoderModel"), "\(tying)")
     }
+
+    @Test("the config also naming T5Model or T5EncoderModel (same model type): still the encoder class's; naming a BERT class beside it: no claim")
+    func otherClassesOfTheType() throws {
+        for (listed, claims) in [(#""T5ForConditionalGeneration", "T5Model""#, true), (#""T5ForConditionalGeneration", "T5EncoderModel""#, true),
+                                 (#""T5ForConditionalGeneration", "BertModel""#, false)] {
+            let dir = try Fixtures.temporaryDirectory().path
+            try FileManager.default.copyItem(atPath: Fixtures.path(Self.folder + "/model.safetensors"), toPath: dir + "/model.safetensors")
+            let config = try String(contentsOfFile: Fixtures.path(Self.folder + "/config.json"), encoding: .utf8)
+                .replacingOccurrences(of: #""T5ForConditionalGeneration""#, with: listed)
+            try Data(config.utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
+            let detail = (try Self.tying(dir)["detail"] as? String) ?? ""
+            #expect(detail.contains("so it was saved from T5EncoderModel") == claims, "\(listed): \(detail)")
+        }
+    }
 }

@@ -174,13 +174,16 @@ extension PaddingAnalysis {
     /// When config.json names an encoder-decoder class with an encoder-only class
     /// (`EncoderOnlyClasses`) and every tensor of the whole checkpoint lies under that encoder
     /// class's roots, `view` being its input embedding: the file was saved from the encoder
-    /// class (review-59d D1); nil otherwise. The other classes named may only be the head class
-    /// again or the encoder class itself.
+    /// class (review-59d D1); nil otherwise. The other classes named must be of the head class's
+    /// model type (its encoder class, `T5Model`).
     static func savedFromEncoder(_ view: TensorView, config: ModelConfigFacts?, checkpoint: Checkpoint) -> TyingQuestion.SavedFromEncoder? {
         guard let names = namedClassesOfWhole(checkpoint, config: config),
               let headClass = names.first(where: { EncoderOnlyClasses.fact(for: $0) != nil }),
               let fact = EncoderOnlyClasses.fact(for: headClass), fact.embeddingNames.contains(view.name),
-              names.allSatisfy({ $0 == headClass || $0 == fact.encoderClass }),
+              // Other classes of the same model type (`T5Model`) hold a decoder too: a file without
+              // one was saved from none of them (hunt-60c P5).
+              names.allSatisfy({ $0 == headClass || $0 == fact.encoderClass
+                  || ArchitectureFacts.fact(for: $0)?.modelType == ArchitectureFacts.fact(for: headClass)?.modelType }),
               // An embedding alone is an embedding-only export, not an encoder (hunt-60c P3).
               checkpoint.tensors.contains(where: { !fact.embeddingNames.contains($0.name) }) else { return nil }
         guard everyTensor(of: checkpoint, isUnder: fact.encoderRoots) else { return nil }

@@ -15,7 +15,7 @@ enum DecimalText {
         guard !digits.isEmpty, digits.allSatisfy(isDigit) else {
             throw ValidationError("\(flag) takes a decimal integer, not \(quoted(text))")
         }
-        guard let value = Int(text) else { throw ValidationError("\(flag) \(text) is out of range (at most \(Int.max))") }
+        guard let value = Int(text) else { throw ValidationError("\(flag) \(text) is out of range (\(Int.min) to \(Int.max))") }
         return value
     }
 
