@@ -73,6 +73,13 @@ import TestSupport
         #expect(try Self.run(["padding", file, "--pad-id=0"]).status == 0)
     }
 
+    /// `arguments` (a command, then its flags) on a valid file (given twice to `diff`).
+    static func runOnValid(_ arguments: [String]) throws -> CLIResult {
+        let file = try Fixtures.temporaryFile(Self.valid)
+        let files = arguments[0] == "diff" ? [file, file] : [file]
+        return try Self.run([arguments[0]] + files + arguments.dropFirst())
+    }
+
     /// Swift's `Int(_:)` and `Double(_:)` read `+3` and hexadecimal (`0x10`, `0x1p-3`), which ran
     /// silently as 3, 16 and 0.125 (hunt-60a P3); the flags take decimal, as `--rows` does.
     @Test("a number flag given '+3', '0x10' or '0x1p-3' is a usage error naming the flag and the text; decimal forms still run",
@@ -87,9 +94,7 @@ import TestSupport
                       (["padding", "--pad-id", "-abc"], "--pad-id takes a decimal integer, not \"-abc\""),
                       (["padding", "--pad-id", "-0"], "a negative row (-0) is not supported")])
     func nonDecimalNumbers(arguments: [String], message: String) throws {
-        let file = try Fixtures.temporaryFile(Self.valid)
-        let files = arguments[0] == "diff" ? [file, file] : [file]
-        let result = try Self.run([arguments[0]] + files + arguments.dropFirst())
+        let result = try Self.runOnValid(arguments)
         #expect(result.status == 64, "\(arguments): exit \(result.status)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
@@ -98,9 +103,7 @@ import TestSupport
           arguments: [["diff", "--tolerance", "1e-3"], ["diff", "--tolerance", ".5"], ["diff", "--tolerance", "2."],
                       ["tokens", "--percentile", "5.0"], ["padding", "--pad-id", "0"], ["diff", "--top-rows", "0"]])
     func decimalNumbers(arguments: [String]) throws {
-        let file = try Fixtures.temporaryFile(Self.valid)
-        let files = arguments[0] == "diff" ? [file, file] : [file]
-        let result = try Self.run([arguments[0]] + files + arguments.dropFirst())
+        let result = try Self.runOnValid(arguments)
         #expect(result.status == 0, "\(arguments): exit \(result.status) \(result.stderr)")
     }
 
@@ -108,9 +111,7 @@ import TestSupport
           arguments: [["padding", "--pad-id", "-1"], ["audit", "--pad-id", "-1"], ["tokens", "--limit", "-1"],
                       ["tokens", "--percentile", "-1"], ["diff", "--tolerance", "-1"], ["diff", "--top-rows", "-1"]])
     func negativeAfterSpace(arguments: [String]) throws {
-        let file = try Fixtures.temporaryFile(Self.valid)
-        let files = arguments[0] == "diff" ? [file, file] : [file]
-        let result = try Self.run([arguments[0]] + files + arguments.dropFirst())
+        let result = try Self.runOnValid(arguments)
         #expect(result.status == 64, "\(arguments): exit \(result.status)")
         #expect(!result.stderr.contains("Missing value") && result.stderr.contains(arguments[1]), "\(result.stderr)")
     }
