@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "tensoraudit",
             dependencies: [
-                "StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis", "ModelKnowledge",
+                "StrictJSON", "SafetensorsFormat", "CheckpointIO", "TensorScan", "TensorAnalysis", "ModelKnowledge", "CGlibcExtras",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

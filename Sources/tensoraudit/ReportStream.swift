@@ -1,3 +1,4 @@
+import CGlibcExtras
 import CheckpointIO
 import StrictJSON
 #if canImport(Glibc)
@@ -77,6 +78,9 @@ final class ReportStream {
             throw .source(path: output, kind: "output", message: "cannot write the report: \(problem)")
         }
         let temporary = template
+        // Ctrl-C or a CI job's timeout (SIGINT, SIGTERM, SIGHUP) removes it (hunt-60d: a
+        // `.tensoraudit-report-XXXXXX` file stayed beside the target).
+        _ = temporary.withUnsafeBufferPointer { $0.baseAddress.map(cglibc_remove_on_signal) }
         // mkstemp makes the file 0600, owned by us. A report replacing a regular file keeps that
         // file's owner (when permitted: root replacing a user's 0600 report left it root's, and
         // unreadable to its user) and permission bits, as `>` into it would; a new report gets
@@ -100,6 +104,7 @@ final class ReportStream {
         guard let replacement, !isCommitted else { return }
         if isOpen { close(descriptor) }
         unlink(replacement.temporary)
+        cglibc_keep_on_signal()
     }
 
     /// Writes `buffer` and empties it (keeping its capacity) once it holds `chunkSize` bytes.
@@ -185,6 +190,7 @@ final class ReportStream {
         guard rename(replacement.temporary, replacement.target) == 0 else {
             throw .io(path: name, operation: "replace", errno: errno)
         }
+        cglibc_keep_on_signal()
         isCommitted = true
     }
 

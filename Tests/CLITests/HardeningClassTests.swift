@@ -721,6 +721,40 @@ import TestSupport
         #expect(everything.contains(message) && !everything.contains("cannot mmap"), "\(name): \(everything.prefix(2000))")
     }
 
+    @Test("SIGTERM while a report is written to --output: the process ends by the signal, no temporary file is left, the target is untouched")
+    func terminatedWhileWriting() throws {
+        // A 262,144-row matrix: `rows --json` writes a report of ~100 MB, row by row, into a
+        // temporary file beside the target, for long enough to be caught at it.
+        let rows = 262_144
+        let values = [UInt8](repeating: 0x3F, count: rows * 4 * 4)
+        let input = try Fixtures.temporaryFile(SafetensorsWriter(entries: [.init(name: "emb", dtype: .f32, shape: [UInt64(rows), 4], bytes: values)]).serialize())
+        let folder = try Fixtures.temporaryDirectory().path
+        let target = folder + "/report.json"
+        try Data("old report\n".utf8).write(to: URL(fileURLWithPath: target))
+        let process = Process()
+        // SIGTERM back to its default (`env --default-signal`, GNU coreutils): a test runner may
+        // start its children with it ignored, and an ignored signal is left ignored.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=TERM", CLI.binaryPath, "rows", input, "--tensor", "emb", "--json", "--output", target]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for the temporary file (at most 60 s), then terminate.
+        var seen = false
+        for _ in 0 ..< 60_000 {
+            seen = (try FileManager.default.contentsOfDirectory(atPath: folder)).contains { $0.hasPrefix(".tensoraudit-report-") }
+            if seen || !process.isRunning { break }
+            usleep(1_000)
+        }
+        process.terminate()
+        process.waitUntilExit()
+        #expect(seen, "no temporary file appeared")
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM,
+                "\(process.terminationReason) \(process.terminationStatus)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "old report\n")
+    }
+
     // MARK: 6. config ids
 
     @Test("pad_token_id that is not a JSON integer in range is a note and a finding, never a row",
