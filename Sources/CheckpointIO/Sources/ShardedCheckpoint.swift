@@ -150,7 +150,7 @@ struct ShardedLoader {
     private func readIndex(confinedTo boundary: FolderBoundary?) throws(CheckpointError) -> ShardIndex {
         let indexPath = indexPath, limit = limits.maxIndexBytes
         let mapping = try MappedFile(path: indexPath, refusingOver: (limit, { size in
-            .source(path: indexPath, kind: "invalid-index", message: "index is \(size) bytes, over the limit of \(limit)")
+            .source(path: indexPath, kind: "invalid-index", message: "index is \(size) bytes, over the limit of \(limit) bytes")
         }))
         if let boundary { try CheckpointLoader.confine(opened: mapping, to: boundary) }
         let bytes = mapping.withBytes { Array($0) }
