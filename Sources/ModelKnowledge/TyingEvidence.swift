@@ -623,9 +623,6 @@ public enum TyingJudge {
         return names.count > 3 ? shown + ", … (\(names.count) classes)" : shown
     }
 
-    /// What `tie_word_embeddings` (stated or the model type's default) says of the type's
-    /// classes with an LM head, and that the checkpoint cannot show whether one trained the
-    /// matrix: the sentence after an `architecture` judgement.
     /// The sentence saying why `config` does not describe the source of a GGUF file of encoder
     /// `architecture` (`LlamaCppSources`), or nil when it may: its `architectures` names a class
     /// the converter writes as that architecture, or, without a class list, its model type is
@@ -645,6 +642,9 @@ public enum TyingJudge {
             + "model the file was converted from, so it is not read for tying."
     }
 
+    /// What `tie_word_embeddings` (stated or the model type's default) says of the type's
+    /// classes with an LM head, and that the checkpoint cannot show whether one trained the
+    /// matrix: the sentence after an `architecture` judgement.
     static func familyTieClause(_ config: ModelConfigFacts, modelType: String, classes: [String]) -> String {
         let unknowable = " whether one ever trained this matrix, the checkpoint cannot show."
         // A class of another model type than config.json's: its defaults say nothing of it.
