@@ -9,12 +9,15 @@ import ArgumentParser
 /// tolerance says it must be non-negative), and so are `nan` and `inf`, which read as numbers
 /// that the flags then refuse by name.
 enum DecimalText {
+    /// Whether `text` is an integer in decimal: an optional `-` and ASCII digits (in range or not).
+    static func isInteger(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy(isDigit)
+    }
+
     /// An integer: an optional `-` and ASCII digits.
     static func integer(_ text: String, flag: String) throws -> Int {
-        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
-        guard !digits.isEmpty, digits.allSatisfy(isDigit) else {
-            throw ValidationError("\(flag) takes a decimal integer, not \(quoted(text))")
-        }
+        guard isInteger(text) else { throw notDecimal(text, flag: flag) }
         guard let value = Int(text) else { throw ValidationError("\(flag) \(text) is out of range (\(Int.min) to \(Int.max))") }
         return value
     }
@@ -49,6 +52,11 @@ enum DecimalText {
         rest = rest.dropFirst()
         if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
         return !rest.isEmpty && rest.allSatisfy(isDigit)
+    }
+
+    /// The refusal of `text` given to `flag` as an integer.
+    static func notDecimal(_ text: String, flag: String) -> ValidationError {
+        ValidationError("\(flag) takes a decimal integer, not \(quoted(text))")
     }
 
     private static func quoted(_ text: String) -> String { "\"\(text)\"" }

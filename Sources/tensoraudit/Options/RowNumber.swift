@@ -18,13 +18,9 @@ struct RowNumber: ExpressibleByArgument, Sendable {
     /// a hexadecimal or a row past any tensor's were taken or refused without a word; hunt-60a).
     init(parsing text: String, flag: String = "--pad-id") throws {
         // The decimal form first: `-abc` and `""` are not rows at all (hunt-60d P1, P2).
-        let negative = text.hasPrefix("-")
-        let digits = negative ? text.dropFirst() : Substring(text)
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw ValidationError("\(flag) takes a decimal integer, not \"\(text)\"")
-        }
+        guard DecimalText.isInteger(text) else { throw DecimalText.notDecimal(text, flag: flag) }
         // `-0` too, as `--rows` refuses it.
-        guard !negative else { throw ValidationError("rows count from 0; a negative row (\(text)) is not supported") }
+        guard !text.hasPrefix("-") else { throw ValidationError("rows count from 0; a negative row (\(text)) is not supported") }
         guard let value = Int(text) else { throw ValidationError("row \(text) is larger than any tensor can have") }
         self.value = value
     }

@@ -38,14 +38,8 @@ enum AuditRendering {
 
     // MARK: JSON
 
-    /// The report as one JSON tree (tests and small reports); `writeJSON` streams the same bytes.
-    static func json(_ report: AuditReport) -> JSONValue {
-        var members = jsonMembers(report)
-        members["findings"] = .array(report.findings.map { findingJSON($0, policy: report.policy) })
-        return .object(members)
-    }
-
-    /// `json(report).rendered()` and a newline, written to `stream` one finding at a time.
+    /// The JSON report, written to `stream` one finding at a time: its members in code point
+    /// order, laid out as `JSONValue.rendered()` lays out a tree, then a newline.
     ///
     /// Why: a 43 MB file of 600,000 tiny tensors, each with a `duplicate-rows` finding, made a
     /// 235 MB report whose tree and string `audit --json` held at once (1.3 GB peak; hunt-60a).
@@ -132,15 +126,8 @@ enum AuditRendering {
 
     // MARK: Text
 
-    /// The text report as one string, its lines joined by newlines (no final newline).
-    static func text(_ report: AuditReport, color: Bool) -> String {
-        var lines: [String] = []
-        textLines(report, color: color) { lines.append($0) }
-        return lines.joined(separator: "\n")
-    }
-
-    /// `text(report)` and a newline, written to `stream` a line at a time (see `writeJSON`:
-    /// 600,000 findings made a 132 MB text report).
+    /// The text report, written to `stream` a line at a time, each line ending in a newline
+    /// (see `writeJSON`: 600,000 findings made a 132 MB text report).
     static func writeText(_ report: AuditReport, color: Bool, to stream: ReportStream) throws(CheckpointError) {
         var out = JSONWriter(reservingCapacity: stream.chunkSize + 4096)
         var failure: CheckpointError?
@@ -173,13 +160,14 @@ enum AuditRendering {
         // One heading per rule and severity: a rule at two severities (duplicate-rows: warning,
         // and info for rows that can be equal by chance) showed its total under both headings.
         // Counted once: a count per heading was a pass over every finding each.
-        var counts: [String: Int] = [:]
-        for finding in report.findings { counts[finding.rule.id + "\u{0}" + finding.severity.rawValue, default: 0] += 1 }
+        struct Heading: Hashable { var rule: String; var severity: Severity }
+        var counts: [Heading: Int] = [:]
+        for finding in report.findings { counts[Heading(rule: finding.rule.id, severity: finding.severity), default: 0] += 1 }
         var current: (rule: String, severity: Severity)?
         for finding in report.findings {
             if current.map({ $0.rule != finding.rule.id || $0.severity != finding.severity }) ?? true {
                 current = (finding.rule.id, finding.severity)
-                let count = counts[finding.rule.id + "\u{0}" + finding.severity.rawValue] ?? 0
+                let count = counts[Heading(rule: finding.rule.id, severity: finding.severity)] ?? 0
                 emit("")
                 emit("\(label(finding.severity)) \(paint(finding.rule.id, "1")) (\(count)): "
                     + (RuleCatalog.rule(finding.rule.id)?.summary ?? ""))

@@ -6,14 +6,9 @@ import StrictJSON
 
 /// Text and JSON renderings of a `CheckpointDiff`.
 enum DiffRendering {
-    static func json(_ diff: CheckpointDiff, a: String, b: String, unusedMapEntries: [DiffNameMap.UnusedEntry] = []) -> JSONValue {
-        var members = jsonMembers(diff, a: a, b: b, unusedMapEntries: unusedMapEntries)
-        members["tensors"] = .array(diff.comparisons.map { comparisonJSON($0, tolerance: diff.tolerance) })
-        return .object(members)
-    }
-
-    /// `json(…).rendered()` and a newline, written to `stream` one comparison at a time: the
-    /// tree of a 100,000-tensor diff and its 70 MB string were held at once (hunt-60a).
+    /// The JSON report, written to `stream` one comparison at a time (members in code point
+    /// order, laid out as `JSONValue.rendered()` lays out a tree, then a newline): the tree of a
+    /// 100,000-tensor diff and its 70 MB string were held at once (hunt-60a).
     static func writeJSON(_ diff: CheckpointDiff, a: String, b: String, unusedMapEntries: [DiffNameMap.UnusedEntry],
                           to stream: ReportStream) throws(CheckpointError) {
         try stream.writeObject(jsonMembers(diff, a: a, b: b, unusedMapEntries: unusedMapEntries), streamed: "tensors") { (out) throws(CheckpointError) in
