@@ -52,6 +52,29 @@ import TestSupport
         #expect(tying["evidence"] as? String != "architecture" && !((tying["detail"] as? String) ?? "").contains("T5EncoderModel"), "\(tying)")
     }
 
+    @Test("a shard index naming decoder tensors that no shard holds: part of a full model, not an encoder export (hunt-60c P4)")
+    func indexNamingTheDecoder() throws {
+        let dir = try Fixtures.temporaryDirectory().path
+        let source = Fixtures.path(Self.folder)
+        try FileManager.default.copyItem(atPath: source + "/config.json", toPath: dir + "/config.json")
+        try FileManager.default.copyItem(atPath: source + "/model.safetensors", toPath: dir + "/model-00001-of-00002.safetensors")
+        try Data(SafetensorsWriter(entries: []).serialize()).write(to: URL(fileURLWithPath: dir + "/model-00002-of-00002.safetensors"))
+        let names = try #require((try CLI.json(["inspect", source])["tensors"] as? [[String: Any]])?.compactMap { $0["name"] as? String })
+        let absent = ["decoder.block.0.layer.0.SelfAttention.q.weight", "decoder.embed_tokens.weight"]
+        var map = names.map { "\"\($0)\": \"model-00001-of-00002.safetensors\"" }
+        map += absent.map { "\"\($0)\": \"model-00002-of-00002.safetensors\"" }
+        try Data(#"{"metadata": {}, "weight_map": {"#.utf8 + Data(map.joined(separator: ", ").utf8) + Data("}}".utf8))
+            .write(to: URL(fileURLWithPath: dir + "/model.safetensors.index.json"))
+
+        let tying = try Self.tying(dir)
+        let detail = (tying["detail"] as? String) ?? ""
+        #expect(tying["evidence"] as? String != "architecture" && !detail.contains("T5EncoderModel"), "\(tying)")
+        #expect(detail.contains("the index names 2 tensors no shard holds (\(absent[0]), \(absent[1]))"), "\(detail)")
+        let audit = try CLI.run(["audit", dir, "--json"])
+        let report = try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(audit.status == 1 && !CLI.findings(report, rule: "index-mismatch").isEmpty, "\(audit.status) \(audit.stdout)")
+    }
+
     @Test("the config also naming T5Model or T5EncoderModel (same model type): still the encoder class's; naming a BERT class beside it: no claim")
     func otherClassesOfTheType() throws {
         for (listed, claims) in [(#""T5ForConditionalGeneration", "T5Model""#, true), (#""T5ForConditionalGeneration", "T5EncoderModel""#, true),

@@ -123,11 +123,38 @@ import TestSupport
             == "model.embed_tokens.weight has 8 rows, the tokenizer 10 tokens: ids 8..<10 (2) have no row; an input holding one indexes past the matrix")
         let pinnedHead = try CLI.run(["audit", grown, "--tensor", "lm_head.weight"])
         #expect(pinnedHead.stdout.contains("the model gives them no logit"), "\(pinnedHead.stdout)")
-        // 8 tokens for 8 rows, and 6 tokens for 8 rows (padded rows): no finding.
+        // 8 tokens for 8 rows, and 6 tokens for 8 rows (padded rows): no warning.
         for tokens in [8, 6] {
             let fits = try CLI.run(["audit", try Self.grownTokenizer(tokens: tokens)])
             #expect(!fits.stdout.contains("tokenizer-beyond-rows"), "\(tokens): \(fits.stdout)")
         }
+    }
+
+    @Test("a matrix with more rows than the tokenizer has tokens: audit's information rows-beyond-tokenizer per token matrix")
+    func rowsBeyondTokenizer() throws {
+        // By hand: 6 tokens, 8 rows: rows 6..<8 (2) have no token.
+        let padded = try Self.grownTokenizer(tokens: 6, head: true)
+        let matrix = try #require((try Self.tokens(padded)["embeddings"] as? [[String: Any]])?.first)
+        #expect(matrix["rows_beyond_vocab"] as? [Int] == [6, 8] && matrix["tokens_beyond_rows"] is NSNull)
+        let audit = try CLI.run(["audit", padded, "--json"])
+        #expect(audit.status == 0, "\(audit.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let found = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "rows-beyond-tokenizer" }
+        #expect(found.compactMap { ($0["tensors"] as? [String])?.first }.sorted() == ["lm_head.weight", "model.embed_tokens.weight"])
+        #expect(found.allSatisfy { $0["severity"] as? String == "info" && $0["failing"] as? Bool == false })
+        let byTensor = Dictionary(found.compactMap { f in (f["tensors"] as? [String])?.first.map { ($0, f) } }, uniquingKeysWith: { a, _ in a })
+        let evidence = try #require(byTensor["model.embed_tokens.weight"]?["evidence"] as? [String: Any])
+        #expect(evidence["rows"] as? Int == 8 && evidence["vocab_size"] as? Int == 6 && evidence["rows_without_token"] as? Int == 2)
+        #expect(byTensor["model.embed_tokens.weight"]?["message"] as? String
+            == "model.embed_tokens.weight has 8 rows, the tokenizer 6 tokens: rows 6..<8 (2) have no token; no input selects them")
+        #expect(byTensor["lm_head.weight"]?["message"] as? String
+            == "lm_head.weight has 8 rows, the tokenizer 6 tokens: rows 6..<8 (2) have no token; their logits name no token")
+        // The position embedding, a matrix whose rows are not tokens, pinned with --tensor: no finding.
+        let chosen = try CLI.run(["audit", padded, "--tensor", "position_embeddings.weight"])
+        #expect(!chosen.stdout.contains("rows-beyond-tokenizer"), "\(chosen.stdout)")
+        // As many tokens as rows: none.
+        let fits = try CLI.run(["audit", try Self.grownTokenizer(tokens: 8, head: true)])
+        #expect(!fits.stdout.contains("rows-beyond-tokenizer"), "\(fits.stdout)")
     }
 
     @Test("--limit 0 lists no candidate and says so; the count stays numpy's")

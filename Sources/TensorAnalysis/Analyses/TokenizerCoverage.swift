@@ -1,14 +1,20 @@
 import CheckpointIO
 import ModelKnowledge
 
-/// Rule `tokenizer-beyond-rows`: token ids of the tokenizer beside the checkpoint that a token
-/// matrix has no row for.
+/// Rules `tokenizer-beyond-rows` (token ids of the tokenizer beside the checkpoint that a token
+/// matrix has no row for) and `rows-beyond-tokenizer` (rows of a token matrix that no token id
+/// reaches).
 ///
 /// Why: a tokenizer that grew (tokens added without `resize_token_embeddings`, or another
 /// model's tokenizer saved beside the weights) loads fine and fails only when an input holds one
 /// of the new tokens: the input embedding is indexed past its end (transformers raises
 /// IndexError; on a GPU, a device-side assert), and the output projection has no logit for it.
 /// The bytes (the matrix's rows) and the tokenizer file (its largest id) are the evidence.
+///
+/// The opposite, more rows than tokens, is usually deliberate (vocabularies padded to a multiple
+/// of 64 or 128 for speed) and harmless, so it is information: a CI reader of `audit` alone
+/// learns that those rows are unreachable, and that an all-zero or outlying row among them says
+/// nothing about training.
 ///
 /// Only matrices whose rows are token ids: those found as token matrices (by name, config.json
 /// shape or static layout), and a `--tensor` choice only when its name is a token matrix's
@@ -21,15 +27,24 @@ enum TokenizerCoverage {
         guard let tokenizer = knowledge.tokenizer, !checkpoint.tokenizerFiles.isEmpty else { return [] }
         let vocabulary = tokenizer.vocabularySize
         return matrices.matrices.compactMap { view, role -> Finding? in
-            guard role.isNamedTokenMatrix(view.name),
-                  view.shape.count == 2, matrices.rowsAreTokenIDs(view.name),
-                  let missing = tokensBeyondRows(rows: view.rowCount, vocabularySize: vocabulary) else { return nil }
-            let consequence = role.isOutputProjection(view.name) ? "the model gives them no logit" : "an input holding one indexes past the matrix"
-            return Finding(.tokenizerBeyondRows, tensors: [view.name],
-                           message: "\(view.name) has \(view.rowCount) rows, the tokenizer \(vocabulary) tokens: ids "
-                               + "\(missing.lowerBound)..<\(missing.upperBound) (\(missing.count)) have no row; \(consequence)",
-                           evidence: ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary)),
-                                      "tokens_without_row": .int(Int64(missing.count))])
+            guard role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name) else { return nil }
+            let output = role.isOutputProjection(view.name)
+            let sizes = "\(view.name) has \(view.rowCount) rows, the tokenizer \(vocabulary) tokens"
+            if let missing = tokensBeyondRows(rows: view.rowCount, vocabularySize: vocabulary) {
+                let consequence = output ? "the model gives them no logit" : "an input holding one indexes past the matrix"
+                return Finding(.tokenizerBeyondRows, tensors: [view.name],
+                               message: "\(sizes): ids \(missing.lowerBound)..<\(missing.upperBound) (\(missing.count)) have no row; \(consequence)",
+                               evidence: ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary)),
+                                          "tokens_without_row": .int(Int64(missing.count))])
+            }
+            if let extra = rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: vocabulary) {
+                let consequence = output ? "their logits name no token" : "no input selects them"
+                return Finding(.rowsBeyondTokenizer, tensors: [view.name],
+                               message: "\(sizes): rows \(extra.lowerBound)..<\(extra.upperBound) (\(extra.count)) have no token; \(consequence)",
+                               evidence: ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary)),
+                                          "rows_without_token": .int(Int64(extra.count))])
+            }
+            return nil
         }
     }
 }

@@ -82,6 +82,10 @@ extension Rule {
         id: "tokenizer-beyond-rows", defaultSeverity: .warning,
         summary: "The tokenizer beside the checkpoint has token ids past the last row of a token matrix (tokens added without resizing it, or another model's tokenizer).",
         help: "An input holding such a token indexes past the input embedding (transformers raises IndexError) and the output projection gives it no logit: resize the embeddings (`resize_token_embeddings`) or save the model's own tokenizer. A GGUF file's own vocabulary is checked by `gguf-vocabulary-mismatch`.")
+    public static let rowsBeyondTokenizer = Rule(
+        id: "rows-beyond-tokenizer", defaultSeverity: .info,
+        summary: "A token matrix has rows past the last token id of the tokenizer beside the checkpoint (a vocabulary padded to a round size): no token selects them.",
+        help: "Vocabularies are often padded to a multiple of 64 or 128 for speed. No input reaches those rows, and as output logits they name no token, so what they hold matters only to a sampler that does not mask them; an all-zero or outlying row there comes from the padding, not from training. `tensoraudit tokens` lists the range.")
     public static let indexMismatch = Rule(
         id: "index-mismatch", defaultSeverity: .error,
         summary: "The sharded index disagrees with the shard files.",

@@ -12,6 +12,7 @@ public enum RuleCatalog {
         .outlierRows,
         .untrainedTokens,
         .tokenizerBeyondRows,
+        .rowsBeyondTokenizer,
         .configVocabMismatch,
         .statisticsSkipped,
         .paddingUnchecked,
