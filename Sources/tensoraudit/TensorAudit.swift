@@ -31,14 +31,15 @@ struct TensorAudit: ParsableCommand {
 
     /// Installs the SIGBUS guard (a file truncated while mapped exits 2 with a message
     /// instead of crashing), makes writes past a file-size limit fail instead of killing the
-    /// process, and sets the heap policy (freed large blocks leave the process's memory),
-    /// starts the scan's worker threads while the command line is parsed, then runs the parsed
-    /// command.
+    /// process, sets the heap policy (freed large blocks leave the process's memory; one malloc
+    /// arena), starts the scan's worker threads while the command line is parsed, then runs the
+    /// parsed command.
     static func main() {
         ReportWriter.guardStandardDescriptors()
         ReportWriter.failWritesPastFileSizeLimit()
         FaultGuard.installBusErrorHandler()
         HeapPolicy.returnLargeBlocksWhenFreed()
+        HeapPolicy.limitArenas()
         if runsACommand(Array(CommandLine.arguments.dropFirst())) { ParallelWork.startWorkers() }
         if let message = argumentNotUTF8() {
             printError(message)

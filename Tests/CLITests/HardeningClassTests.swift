@@ -721,6 +721,27 @@ import TestSupport
         #expect(everything.contains(message) && !everything.contains("cannot mmap"), "\(name): \(everything.prefix(2000))")
     }
 
+    @Test("all-MiniLM-L6-v2's tokenizer files beside a 47 MB embedding under ulimit -v 220000: audit runs (malloc arenas beyond glibc's main one reserved 64 MiB each, and it died)")
+    func tokenizerBesideLargeMatrixUnderAddressLimit() throws {
+        // The tokenizer.json parse runs on a thread of its own beside the scan's: with an arena
+        // per thread the run reserved >250 MB of address space and died in that parse (exit 134,
+        // or 139 when the runtime's error report itself ran out); one arena (`HeapPolicy.arenas`)
+        // runs it under 150 MB. The real all-MiniLM-L6-v2 folder behaved the same (its weights
+        // are not committed).
+        let dir = try Fixtures.temporaryDirectory().path
+        for name in ["config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"] {
+            try FileManager.default.copyItem(atPath: Fixtures.path("real/all-minilm-l6-v2/" + name), toPath: dir + "/" + name)
+        }
+        let quarter = withUnsafeBytes(of: Float(0.25).bitPattern.littleEndian, Array.init)
+        let bytes = [[UInt8]](repeating: quarter, count: 30_522 * 384).flatMap { $0 }
+        try Data(SafetensorsWriter(entries: [.init(name: "embeddings.word_embeddings.weight", dtype: .f32, shape: [30_522, 384], bytes: bytes)])
+            .serialize()).write(to: URL(fileURLWithPath: dir + "/model.safetensors"))
+        let result = try Self.run(["audit", dir, "--json"], shell: "ulimit -v 220000; exec \"$TENSORAUDIT\" \"$@\"")
+        #expect(!result.crashed && result.status == 0, "\(result.status) \(result.stderr.prefix(2000))")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect((report?["checkpoint"] as? [String: Any])?["tensors"] as? Int == 1, "\(result.stdout.prefix(500))")
+    }
+
     @Test("SIGTERM while a report is written to --output: the process ends by the signal, no temporary file is left, the target is untouched")
     func terminatedWhileWriting() throws {
         // A 262,144-row matrix: `rows --json` writes a report of ~100 MB, row by row, into a

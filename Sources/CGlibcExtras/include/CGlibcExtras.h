@@ -10,6 +10,10 @@
 /// moving either as blocks are freed. Returns 1 on success, 0 when refused or not on glibc.
 int cglibc_fix_heap_thresholds(int mmap_bytes, int trim_bytes);
 
+/// Caps glibc's malloc arenas at `count` (`M_ARENA_MAX`); each arena past the main one reserves
+/// 64 MiB of address space. Returns 1 on success, 0 when refused or not on glibc.
+int cglibc_limit_arenas(int count);
+
 /// The number of CPUs in the calling process's affinity mask (`sched_getaffinity`: what
 /// `taskset` and a cgroup cpuset leave it), or 0 when the kernel does not say.
 int cglibc_affinity_processors(void);

@@ -29,4 +29,22 @@ public enum HeapPolicy {
     public static func returnLargeBlocksWhenFreed() -> Bool {
         cglibc_fix_heap_thresholds(largeBlockBytes, trimBytes) == 1
     }
+
+    /// The most malloc arenas the process uses: one, glibc's main arena.
+    ///
+    /// Why: glibc gives threads arenas of their own, up to 8 per core, and each beyond the main
+    /// one reserves 64 MiB of address space. The scan's threads took three, so `audit` of the
+    /// 90 MB all-MiniLM-L6-v2 folder reserved 334 MB (`VmPeak`) for ~60 MB resident, and under
+    /// `ulimit -v 300000` an allocation failed and the process died (exit 134, or 139 when the
+    /// runtime's error report itself ran out). One arena: 146 MB, and the same audit runs under
+    /// `ulimit -v 200000`. The threads allocate little while they scan (a result buffer a job),
+    /// so sharing the arena's lock costs no measurable time (docs/PERFORMANCE.md).
+    public static let arenas: Int32 = 1
+
+    /// Caps the arenas at `arenas`; false when the allocator refused or is not glibc's. Call
+    /// before any thread starts: threads keep the arena they first took.
+    @discardableResult
+    public static func limitArenas() -> Bool {
+        cglibc_limit_arenas(arenas) == 1
+    }
 }

@@ -200,11 +200,25 @@ extension PaddingAnalysis {
         return names
     }
 
-    /// Whether every tensor's first name component is one of `roots`.
+    /// Whether the first name component of every tensor, and of every name the shard index maps
+    /// to a shard that lacks it (found in no other shard), is one of `roots`.
+    ///
+    /// Why the index's absent names: an index naming `decoder.*` over shards that hold only the
+    /// encoder describes a full model with tensors missing (`index-mismatch`), not a file saved
+    /// from the encoder class (hunt-60c P4). They count only here, where the set of names is the
+    /// evidence; other tying claims stand, since every shard was read (hunt-61a P1).
     static func everyTensor(of checkpoint: Checkpoint, isUnder roots: [String]) -> Bool {
         let roots = Set(roots)
-        return checkpoint.tensors.allSatisfy { view in
-            view.name.split(separator: ".", maxSplits: 1).first.map { roots.contains(String($0)) } ?? false
+        let underRoots = { (name: String) in name.split(separator: ".", maxSplits: 1).first.map { roots.contains(String($0)) } ?? false }
+        return checkpoint.tensors.allSatisfy { underRoots($0.name) } && indexedButAbsent(in: checkpoint).allSatisfy(underRoots)
+    }
+
+    /// Names the shard index maps to a shard that lacks them and that no other shard holds.
+    static func indexedButAbsent(in checkpoint: Checkpoint) -> [String] {
+        checkpoint.sourceIssues.flatMap { issue -> [String] in
+            guard case .indexMismatch(_, let tensors, let elsewhere) = issue.kind else { return [] }
+            let found = Set(elsewhere)
+            return tensors.filter { !found.contains($0) }
         }
     }
 

@@ -85,7 +85,7 @@ extension Rule {
     public static let rowsBeyondTokenizer = Rule(
         id: "rows-beyond-tokenizer", defaultSeverity: .info,
         summary: "A token matrix has rows past the last token id of the tokenizer beside the checkpoint (a vocabulary padded to a round size): no token selects them.",
-        help: "Vocabularies are often padded to a multiple of 64 or 128 for speed. No input reaches those rows, and as output logits they name no token, so what they hold matters only to a sampler that does not mask them; an all-zero or outlying row there comes from the padding, not from training. `tensoraudit tokens` lists the range.")
+        help: "Vocabularies are often padded to a multiple of 64 or 128 for speed. No input reaches those rows, and an all-zero or outlying row there comes from the padding, not from training. As output logits they name no token, yet transformers' generate does not mask them: padded rows of an output projection that score high make the model emit ids its tokenizer cannot decode (`tensoraudit rows --tensor NAME --rows A..B` shows their norms). `tensoraudit tokens` lists the range.")
     public static let indexMismatch = Rule(
         id: "index-mismatch", defaultSeverity: .error,
         summary: "The sharded index disagrees with the shard files.",

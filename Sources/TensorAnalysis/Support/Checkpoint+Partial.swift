@@ -4,33 +4,22 @@ extension Checkpoint {
     /// Why this checkpoint may be only part of a model, or nil: one file (named directly,
     /// compressed with zstd, or alone in its folder) whose name says it is one shard of several
     /// as the Hub and llama.cpp's gguf-split name them (`NAME-iiiii-of-nnnnn.EXT`, n > 1), or an
-    /// index naming shards the folder lacks or tensors no shard holds. A matrix missing from such
-    /// a checkpoint may be stored in the part not read, so what the whole model's config.json
-    /// (or llama.cpp's rule for a missing `output.weight`) says of it is no evidence about these
-    /// files (`TyingQuestion.partialCheckpoint`). Why: one shard of an untied GPT-2 was "tied …
-    /// stores no separate output projection", its `lm_head` in another shard; then the same
-    /// through `.zst`, a folder holding one shard, an index whose shard was missing, a shard
-    /// holding only the head, and the first of two GGUF splits (adversarial reviews, 2026-12-05).
+    /// index naming shards the folder lacks. A matrix missing from such a checkpoint may be
+    /// stored in the part not read, so what the whole model's config.json (or llama.cpp's rule
+    /// for a missing `output.weight`) says of it is no evidence about these files
+    /// (`TyingQuestion.partialCheckpoint`). Why: one shard of an untied GPT-2 was "tied … stores
+    /// no separate output projection", its `lm_head` in another shard; then the same through
+    /// `.zst`, a folder holding one shard, an index whose shard was missing, a shard holding
+    /// only the head, and the first of two GGUF splits (adversarial reviews, 2026-12-05).
     var partialDescription: String? {
         if source.kind == .sharded {
             let missing = sourceIssues.compactMap { issue -> String? in
                 if case .missingShard(let shard, _, _) = issue.kind { return shard }
                 return nil
             }
-            if !missing.isEmpty {
-                return "the index names \(missing.count) shard\(missing.count == 1 ? "" : "s") the folder lacks (\(Self.listed(missing)))"
-            }
-            // Tensors the index maps to a shard that lacks them, found in no other shard: the
-            // index describes a model these files hold only part of (a T5 index naming the
-            // decoder over shards that hold only the encoder was "saved from T5EncoderModel",
-            // hunt-60c P4).
-            let absent = sourceIssues.flatMap { issue -> [String] in
-                guard case .indexMismatch(_, let tensors, let elsewhere) = issue.kind else { return [] }
-                let found = Set(elsewhere)
-                return tensors.filter { !found.contains($0) }
-            }
-            guard !absent.isEmpty else { return nil }
-            return "the index names \(absent.count) tensor\(absent.count == 1 ? "" : "s") no shard holds (\(Self.listed(absent)))"
+            guard !missing.isEmpty else { return nil }
+            let shown = missing.prefix(3).joined(separator: ", ") + (missing.count > 3 ? ", …" : "")
+            return "the index names \(missing.count) shard\(missing.count == 1 ? "" : "s") the folder lacks (\(shown))"
         }
         guard files.count == 1, let file = files.first else { return nil }
         let path = file.path
@@ -46,11 +35,6 @@ extension Checkpoint {
             return "\(name) is \(part) by its split.count metadata"
         }
         return nil
-    }
-
-    /// The first three of `names`, then "…" when there are more.
-    static func listed(_ names: [String]) -> String {
-        names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
     }
 
     /// The `i` and `n` of a name holding `-iiiii-of-nnnnn.` (digits only, each at most 9), or nil.
