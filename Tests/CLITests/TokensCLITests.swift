@@ -157,6 +157,21 @@ import TestSupport
         #expect(!fits.stdout.contains("rows-beyond-tokenizer"), "\(fits.stdout)")
     }
 
+    @Test("a GGUF file with its own vocabulary beside a vocab.txt of 48 or 80 tokens: neither coverage rule judges it by the files beside (hunt-61a P6)",
+          arguments: [48, 80])
+    func ggufKeepsItsOwnVocabulary(tokens: Int) throws {
+        // llama-f32.gguf: token_embd.weight [64, 64] and a tokenizer.ggml.tokens of 64 tokens
+        // (gguf-cli/generate.py); llama.cpp uses those, not a tokenizer beside the file.
+        let dir = try Fixtures.temporaryDirectory().path
+        try FileManager.default.copyItem(atPath: Fixtures.path("gguf-cli/llama-f32.gguf"), toPath: dir + "/model.gguf")
+        let vocab = ["[PAD]"] + (1..<tokens).map { "tok\($0)" }
+        try Data((vocab.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/vocab.txt"))
+        let audit = try CLI.run(["audit", dir, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(audit.stderr)")
+        let rules = (report["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+        #expect(!rules.contains("rows-beyond-tokenizer") && !rules.contains("tokenizer-beyond-rows"), "\(rules)")
+    }
+
     @Test("--limit 0 lists no candidate and says so; the count stays numpy's")
     func limitZero() throws {
         let reference = try Self.reference()

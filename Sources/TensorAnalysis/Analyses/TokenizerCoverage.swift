@@ -21,10 +21,12 @@ import ModelKnowledge
 /// (pinning the embedding to quiet other rules must not drop this warning), since a choice may
 /// be any matrix (position embeddings have 512 rows for a 30,522-token vocabulary, by design).
 /// A tokenizer read from a GGUF file's own metadata is checked by `gguf-vocabulary-mismatch`
-/// when the file is opened.
+/// when the file is opened; a GGUF file that carries one is not judged by tokenizer files beside
+/// it either: llama.cpp uses its own vocabulary, where the converter names padded rows `[PADn]`
+/// (hunt-61a P6).
 enum TokenizerCoverage {
     static func findings(_ matrices: TokenMatrices, knowledge: CheckpointKnowledge, checkpoint: Checkpoint) -> [Finding] {
-        guard let tokenizer = knowledge.tokenizer, !checkpoint.tokenizerFiles.isEmpty else { return [] }
+        guard let tokenizer = knowledge.tokenizer, !checkpoint.tokenizerFiles.isEmpty, !carriesItsOwnVocabulary(checkpoint) else { return [] }
         let vocabulary = tokenizer.vocabularySize
         return matrices.matrices.compactMap { view, role -> Finding? in
             guard role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name) else { return nil }
@@ -45,6 +47,14 @@ enum TokenizerCoverage {
                                           "rows_without_token": .int(Int64(extra.count))])
             }
             return nil
+        }
+    }
+
+    /// Whether a file of the checkpoint is a GGUF file with its own vocabulary
+    /// (`tokenizer.ggml.tokens`).
+    static func carriesItsOwnVocabulary(_ checkpoint: Checkpoint) -> Bool {
+        checkpoint.files.contains { file in
+            if case .gguf(let gguf) = file.format { gguf.metadata["tokenizer.ggml.tokens"] != nil } else { false }
         }
     }
 }
