@@ -31,22 +31,21 @@ enum TokenizerCoverage {
         return matrices.matrices.compactMap { view, role -> Finding? in
             guard role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name) else { return nil }
             let output = role.isOutputProjection(view.name)
-            let sizes = "\(view.name) has \(view.rowCount) rows, the tokenizer \(vocabulary) tokens"
-            if let missing = tokensBeyondRows(rows: view.rowCount, vocabularySize: vocabulary) {
-                let consequence = output ? "the model gives them no logit" : "an input holding one indexes past the matrix"
-                return Finding(.tokenizerBeyondRows, tensors: [view.name],
-                               message: "\(sizes): ids \(missing.lowerBound)..<\(missing.upperBound) (\(missing.count)) have no row; \(consequence)",
-                               evidence: ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary)),
-                                          "tokens_without_row": .int(Int64(missing.count))])
+            let shown = { (span: Range<Int>) in "\(span.lowerBound)..<\(span.upperBound) (\(span.count))" }
+            // Token ids without a row (a warning) or rows without a token (information).
+            let rule: Rule, count: Int, countKey: String, what: String
+            if let ids = tokensBeyondRows(rows: view.rowCount, vocabularySize: vocabulary) {
+                (rule, count, countKey) = (.tokenizerBeyondRows, ids.count, "tokens_without_row")
+                what = "ids \(shown(ids)) have no row; " + (output ? "the model gives them no logit" : "an input holding one indexes past the matrix")
+            } else if let rows = rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: vocabulary) {
+                (rule, count, countKey) = (.rowsBeyondTokenizer, rows.count, "rows_without_token")
+                what = "rows \(shown(rows)) have no token; " + (output ? "their logits name no token" : "no input selects them")
+            } else {
+                return nil
             }
-            if let extra = rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: vocabulary) {
-                let consequence = output ? "their logits name no token" : "no input selects them"
-                return Finding(.rowsBeyondTokenizer, tensors: [view.name],
-                               message: "\(sizes): rows \(extra.lowerBound)..<\(extra.upperBound) (\(extra.count)) have no token; \(consequence)",
-                               evidence: ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary)),
-                                          "rows_without_token": .int(Int64(extra.count))])
-            }
-            return nil
+            return Finding(rule, tensors: [view.name],
+                           message: "\(view.name) has \(view.rowCount) rows, the tokenizer \(vocabulary) tokens: \(what)",
+                           evidence: ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary)), countKey: .int(Int64(count))])
         }
     }
 
