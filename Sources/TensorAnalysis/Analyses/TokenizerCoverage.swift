@@ -12,9 +12,10 @@ import ModelKnowledge
 /// The bytes (the matrix's rows) and the tokenizer file (its largest id) are the evidence.
 ///
 /// The opposite, more rows than tokens, is usually deliberate (vocabularies padded to a multiple
-/// of 64 or 128 for speed) and harmless, so it is information: a CI reader of `audit` alone
-/// learns that those rows are unreachable, and that an all-zero or outlying row among them says
-/// nothing about training.
+/// of 64 or 128 for speed), so it is information: a CI reader of `audit` alone learns that no
+/// input reaches those rows and that an all-zero or outlying row among them says nothing about
+/// training. Not that they are harmless: transformers' `generate` does not mask the logits of an
+/// output projection's padded rows, and rows that score high get sampled (hunt-61a P2).
 ///
 /// Only matrices whose rows are token ids: those found as token matrices (by name, config.json
 /// shape or static layout), and a `--tensor` choice only when its name is a token matrix's
