@@ -52,6 +52,12 @@ enum ReportWriter {
     /// file (directory, FIFO, device, socket, or a link to one), a link to nothing, or a regular file that
     /// `replacementProblem` refuses (no write permission, several hard links).
     static func outputProblem(_ path: String, inputs: [String]) -> String? {
+        // An input itself first: `diff A B --output A` was refused as "in the folder of the
+        // input B", naming the other input (hunt-61b P2).
+        if let target = FileIdentity.of(path), target.kind == .regular,
+           let input = inputs.first(where: { FileIdentity.of($0)?.isSameFile(as: target) == true }) {
+            return "is the input \(input) (same file); --output never replaces an input"
+        }
         if let problem = checkpointFolderProblem(path, inputs: inputs) { return problem }
         guard let link = FileIdentity.ofLink(path) else { return nil }  // nothing there yet
         // A link to nothing: `>` would create the file it names, a rename would replace the
@@ -67,11 +73,6 @@ enum ReportWriter {
         if target.kind != .regular {
             let what = link.kind == .symbolicLink ? "a symbolic link to \(target.kind.phrase)" : target.kind.phrase
             return "is \(what); --output writes only to a new or regular file"
-        }
-        for input in inputs {
-            if let identity = FileIdentity.of(input), identity.isSameFile(as: target) {
-                return "is the input \(input) (same file); --output never replaces an input"
-            }
         }
         return replacementProblem(path)
     }

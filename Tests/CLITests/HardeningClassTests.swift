@@ -742,6 +742,16 @@ import TestSupport
         #expect((report?["checkpoint"] as? [String: Any])?["tensors"] as? Int == 1, "\(result.stdout.prefix(500))")
     }
 
+    @Test("diff A B --output A, both in one folder: refused as the input A itself, not as a file in B's folder (hunt-61b P2); A untouched")
+    func diffOutputOntoFirstInput() throws {
+        let dir = try Self.folder(["ea.safetensors": Self.valid, "eb.safetensors": Self.valid])
+        let a = dir + "/ea.safetensors", b = dir + "/eb.safetensors"
+        let result = try Self.run(["diff", a, b, "--json", "--output", a])
+        #expect(result.status == 2 && result.stderr.contains("is the input \(a) (same file)") && !result.stderr.contains("in the folder of the input"),
+                "\(result.status) \(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(Self.valid))
+    }
+
     @Test("SIGTERM while a report is written to --output: the process ends by the signal, no temporary file is left, the target is untouched")
     func terminatedWhileWriting() throws {
         // A 262,144-row matrix: `rows --json` writes a report of ~100 MB, row by row, into a

@@ -331,9 +331,11 @@ public enum DiffNameMap {
     /// the GGUF file itself holds pairs with that tensor, not with its llama.cpp name: a GGUF
     /// written with Hub names (gguf-py writes any name) listed `model.embed_tokens.weight` as
     /// only in A and only in B (adversarial review, 2026-12-06).
+    /// Two Hub-format checkpoints pair the names transformers renames as it loads
+    /// (`LoaderRenames`); two GGUF files pair nothing but equal names.
     public static func automatic(a: Checkpoint, b: Checkpoint) -> [ExactText: String] {
         let ggufA = a.files.contains { $0.formatName == "gguf" }, ggufB = b.files.contains { $0.formatName == "gguf" }
-        guard ggufA != ggufB else { return [:] }
+        guard ggufA != ggufB else { return ggufA ? [:] : LoaderRenames.pairs(a: a, b: b) }
         var map: [ExactText: String] = [:]
         let architecture = LlamaCppNameMap.architecture(of: ggufB ? b : a)
         let (hub, gguf) = ggufB ? (a, b) : (b, a)
