@@ -5,8 +5,8 @@ import TestSupport
 /// `diff` of two Hub-format checkpoints pairs the names transformers renames as it loads
 /// (`LoaderRenames`, from transformers 5.25's conversion_mapping.py: the `legacy` renames of every
 /// model, GPTNeoXForCausalLM's `embed_out.` → `lm_head.`). A BERT saved with `LayerNorm.gamma`
-/// against its re-save with `LayerNorm.weight` failed with every LayerNorm "only in A" and "only
-/// in B", though `from_pretrained` loads both alike (hunt-61b P1).
+/// against a file written from its loaded state dict (`LayerNorm.weight`) failed with every
+/// LayerNorm "only in A" and "only in B", though `from_pretrained` loads both alike (hunt-61b P1).
 @Suite struct DiffLoaderRenamesTests {
     /// A folder holding `names` (each a 2 × 2 F32 tensor of the same four values) and, when
     /// given, a config.json naming `architecture`.

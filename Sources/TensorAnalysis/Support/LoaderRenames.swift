@@ -5,9 +5,11 @@ import StrictJSON
 /// checkpoints whose names differ only so load into the same parameters.
 ///
 /// Why: `diff old/pytorch_model.bin new/model.safetensors` of a BERT saved before PyTorch named
-/// LayerNorm parameters `weight`/`bias` listed every LayerNorm as only in A and only in B and
-/// failed, though `from_pretrained` loads both files alike (hunt-61b P1); a GPT-NeoX re-saved by
-/// transformers 5 names its head `lm_head.weight`, the Hub file `embed_out.weight`.
+/// LayerNorm parameters `weight`/`bias`, against a file written from the loaded model's
+/// `state_dict()`, listed every LayerNorm as only in A and only in B and failed, though
+/// `from_pretrained` loads both files alike (hunt-61b P1); a GPT-NeoX state dict names its head
+/// `lm_head.weight`, the Hub file (and `save_pretrained`, which writes names back as loaded)
+/// `embed_out.weight`.
 ///
 /// The renames, from transformers 5.25's `conversion_mapping.py` (plain renamings only; the
 /// converters that split, merge or permute tensors are not names):
