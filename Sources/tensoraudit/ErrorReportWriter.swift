@@ -14,7 +14,7 @@ extension OutputOptions {
     /// the report is not written at their place either.
     func writeErrorReport(_ rendered: String, command: String, inputs: [String], unopened: [String], unread: [String] = []) throws {
         if let path = output {
-            if let input = unread.first(where: { ReportWriter.namesSamePlace(path, as: $0) }) {
+            if let input = unread.first(where: { ReportWriter.namesSamePlace(path, as: $0) }) ?? ReportWriter.inputItself(path, inputs: inputs) {
                 printError("tensoraudit: error: \(path): the error report was not written: it is the input \(input); --output never replaces an input")
                 return
             }

@@ -47,17 +47,20 @@ enum ReportWriter {
         }
     }
 
+    /// The input `path` is (or links to: same device and inode), when it is an existing regular
+    /// file. Checked before any other refusal: `diff A B --output A` was refused as "in the folder
+    /// of the input B", naming the other input (hunt-61b P2), and so was its error report.
+    static func inputItself(_ path: String, inputs: [String]) -> String? {
+        guard let target = FileIdentity.of(path), target.kind == .regular else { return nil }
+        return inputs.first { FileIdentity.of($0)?.isSameFile(as: target) == true }
+    }
+
     /// Why the report may not be written to `path`, or `nil`: it is (or links to) one of
     /// `inputs` — same device and inode, so hard links count —, an existing non-regular
     /// file (directory, FIFO, device, socket, or a link to one), a link to nothing, or a regular file that
     /// `replacementProblem` refuses (no write permission, several hard links).
     static func outputProblem(_ path: String, inputs: [String]) -> String? {
-        // An input itself first: `diff A B --output A` was refused as "in the folder of the
-        // input B", naming the other input (hunt-61b P2).
-        if let target = FileIdentity.of(path), target.kind == .regular,
-           let input = inputs.first(where: { FileIdentity.of($0)?.isSameFile(as: target) == true }) {
-            return "is the input \(input) (same file); --output never replaces an input"
-        }
+        if let input = inputItself(path, inputs: inputs) { return "is the input \(input) (same file); --output never replaces an input" }
         if let problem = checkpointFolderProblem(path, inputs: inputs) { return problem }
         guard let link = FileIdentity.ofLink(path) else { return nil }  // nothing there yet
         // A link to nothing: `>` would create the file it names, a rename would replace the

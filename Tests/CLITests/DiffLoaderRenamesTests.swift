@@ -58,6 +58,17 @@ import TestSupport
         #expect(unpaired.status == 1 && unpaired.onlyInA == ["lm_head.weight"] && unpaired.onlyInB == ["embed_out.weight"], "\(unpaired)")
     }
 
+    @Test("embed_out.weight under a BART config against a GPTNeoXForCausalLM folder's lm_head: each side loads as its own config's class, so no pair (hunt-61c P3)")
+    func renameFollowsTheSidesOwnClass() throws {
+        let bart = try Self.folder(["embed_out.weight"], architecture: "BartForConditionalGeneration")
+        let neox = try Self.folder(["lm_head.weight"], architecture: "GPTNeoXForCausalLM")
+        let result = try Self.pairs(bart, neox)
+        #expect(result.onlyInA == ["embed_out.weight"] && result.onlyInB == ["lm_head.weight"], "\(result)")
+        // A side without a config.json loads as the other side's class.
+        let bare = try Self.folder(["embed_out.weight"])
+        #expect(try Self.pairs(bare, neox).pairs == ["embed_out.weight": "lm_head.weight"])
+    }
+
     @Test("a name the other side also holds is not renamed onto another: A's gamma and weight both against B's weight")
     func presentNamesStay() throws {
         let a = try Self.folder(["x.LayerNorm.gamma", "x.LayerNorm.weight"])

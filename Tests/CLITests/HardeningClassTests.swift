@@ -750,6 +750,13 @@ import TestSupport
         #expect(result.status == 2 && result.stderr.contains("is the input \(a) (same file)") && !result.stderr.contains("in the folder of the input"),
                 "\(result.status) \(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(Self.valid))
+        // B unreadable: the error report is refused the same way, naming A (hunt-61c P4).
+        let bad = dir + "/bad.safetensors"
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: bad))
+        let failed = try Self.run(["diff", a, bad, "--json", "--output", a])
+        #expect(failed.status == 2 && failed.stderr.contains("the error report was not written: it is the input \(a)")
+                && !failed.stderr.contains("in the folder of the input"), "\(failed.status) \(failed.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(Self.valid))
     }
 
     @Test("SIGTERM while a report is written to --output: the process ends by the signal, no temporary file is left, the target is untouched")

@@ -15,54 +15,104 @@ import StrictJSON
 /// converters that split, merge or permute tensors are not names):
 /// - `legacy`, applied to every model: `LayerNorm.gamma` → `LayerNorm.weight`, `LayerNorm.beta`
 ///   → `LayerNorm.bias`, `.weight_g` → `.parametrizations.weight.original0`, `.weight_v` →
-///   `.parametrizations.weight.original1` (weight-normalised convolutions, as in wav2vec2);
-/// - `GPTNeoXForCausalLM`, when a config.json beside either side names that class: a leading
-///   `embed_out.` → `lm_head.`.
-/// transformers applies each as a substitution anywhere in the name (the GPT-NeoX one at its
-/// start); so does `loaded(_:classes:)`.
+///   `.parametrizations.weight.original1` (weight-normalised convolutions, as in wav2vec2), and a
+///   leading `model.language_model.model` or `language_model.model.model` → `model.language_model`
+///   (checkpoints that transformers 5.10–5.23 saved with the level doubled);
+/// - `GPTNeoXForCausalLM`, for a side whose config.json names that class (or, without one of its
+///   own, whose other side's does): a leading `embed_out.` → `lm_head.`.
+///
+/// Matched as transformers' `WeightRenaming` matches them (core_model_loading.py): a regular
+/// expression searched in the name, an unescaped `.` matching any character, ending where no
+/// word character follows (`LayerNorm.gammas` is not renamed, `LayerNorm_gamma` is); the text
+/// of the first match is then replaced where it first occurs in the name, once (hunt-61c P2).
 public enum LoaderRenames {
+    /// One element of a pattern: a character, or `.` unescaped (any character).
+    enum Element: Equatable {
+        case character(Character)
+        case any
+    }
+
     struct Renaming {
-        let from: String
+        let patterns: [[Element]]
         let to: String
         let atStart: Bool
+
+        /// `pattern` as transformers writes it: `\.` a literal dot, `.` any character.
+        init(_ patterns: [String], to: String, atStart: Bool = false) {
+            self.patterns = patterns.map { pattern in
+                var elements: [Element] = [], escaped = false
+                for c in pattern {
+                    if escaped { elements.append(.character(c)); escaped = false }
+                    else if c == "\\" { escaped = true }
+                    else { elements.append(c == "." ? .any : .character(c)) }
+                }
+                return elements
+            }
+            self.to = to
+            self.atStart = atStart
+        }
+
+        /// The name renamed, or the name when no pattern matches.
+        func applied(to name: String) -> String {
+            let characters = Array(name)
+            let isWord = { (c: Character) in c.isLetter || c.isNumber || c == "_" }
+            // Longest pattern first, as transformers orders its alternation's branches.
+            for start in atStart ? [0] : Array(characters.indices) {
+                for pattern in patterns.sorted(by: { $0.count > $1.count }) where start + pattern.count <= characters.count {
+                    let matches = pattern.indices.allSatisfy { k in
+                        pattern[k] == .any ? characters[start + k] != "\n" : pattern[k] == .character(characters[start + k])
+                    }
+                    let end = start + pattern.count
+                    let endsName: Bool
+                    if case .character(let last)? = pattern.last, last.isLetter || last.isNumber {
+                        endsName = end == characters.count || !isWord(characters[end])
+                    } else {
+                        endsName = true
+                    }
+                    guard matches, endsName else { continue }
+                    let found = String(characters[start ..< end])
+                    guard let first = name.firstRange(of: found) else { return name }
+                    var renamed = name
+                    renamed.replaceSubrange(first, with: to)
+                    return renamed
+                }
+            }
+            return name
+        }
     }
 
     static let everyModel = [
-        Renaming(from: "LayerNorm.gamma", to: "LayerNorm.weight", atStart: false),
-        Renaming(from: "LayerNorm.beta", to: "LayerNorm.bias", atStart: false),
-        Renaming(from: ".weight_g", to: ".parametrizations.weight.original0", atStart: false),
-        Renaming(from: ".weight_v", to: ".parametrizations.weight.original1", atStart: false),
+        Renaming(["LayerNorm.gamma"], to: "LayerNorm.weight"),
+        Renaming(["LayerNorm.beta"], to: "LayerNorm.bias"),
+        Renaming([".weight_g"], to: ".parametrizations.weight.original0"),
+        Renaming([".weight_v"], to: ".parametrizations.weight.original1"),
+        Renaming([#"model\.language_model\.model"#, #"language_model\.model\.model"#], to: "model.language_model", atStart: true),
     ]
 
     static let byClass = [
-        "GPTNeoXForCausalLM": [Renaming(from: "embed_out.", to: "lm_head.", atStart: true)],
+        "GPTNeoXForCausalLM": [Renaming([#"embed_out\."#], to: "lm_head.", atStart: true)],
     ]
 
-    /// `name` as the loader names it for a model of one of `classes`.
+    /// `name` as the loader names it for a model of one of `classes`: the class's renamings, then
+    /// every model's.
     static func loaded(_ name: String, classes: [String]) -> String {
-        var result = name
-        for renaming in everyModel + classes.flatMap({ byClass[$0] ?? [] }) {
-            if renaming.atStart {
-                if result.hasPrefix(renaming.from) { result = renaming.to + result.dropFirst(renaming.from.count) }
-            } else {
-                result = result.replacing(renaming.from, with: renaming.to)
-            }
-        }
-        return result
+        (classes.flatMap { byClass[$0] ?? [] } + everyModel).reduce(name) { $1.applied(to: $0) }
     }
 
     /// A's names that B lacks, each paired with the one name B holds (and A lacks) that the loader
     /// gives the same parameter; a name that two of the other side's names would load as stays
-    /// unpaired.
+    /// unpaired. Each side is loaded as the classes its own config.json names, else the other's.
     public static func pairs(a: Checkpoint, b: Checkpoint) -> [ExactText: String] {
-        let classes = (a.config?.architectures ?? []) + (b.config?.architectures ?? [])
+        let classesA = a.config?.architectures ?? b.config?.architectures ?? []
+        let classesB = b.config?.architectures ?? a.config?.architectures ?? []
         let namesA = Set(a.tensors.map { ExactText($0.name) }), namesB = Set(b.tensors.map { ExactText($0.name) })
-        func byLoadedName(_ names: Set<ExactText>, lacking other: Set<ExactText>) -> [String: [String]] {
+        func byLoadedName(_ names: Set<ExactText>, lacking other: Set<ExactText>, classes: [String]) -> [String: [String]] {
             var result: [String: [String]] = [:]
             for name in names where !other.contains(name) { result[loaded(name.text, classes: classes), default: []].append(name.text) }
             return result
         }
-        let onlyA = byLoadedName(namesA, lacking: namesB), onlyB = byLoadedName(namesB, lacking: namesA)
+        let onlyA = byLoadedName(namesA, lacking: namesB, classes: classesA)
+        let onlyB = byLoadedName(namesB, lacking: namesA, classes: classesB)
         var map: [ExactText: String] = [:]
         for (loaded, fromA) in onlyA {
             guard fromA.count == 1, let fromB = onlyB[loaded], fromB.count == 1, fromA[0] != fromB[0] else { continue }
