@@ -1,49 +1,87 @@
 #include "CGlibcExtras.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 // The one path a terminating signal removes: the temporary file a report is being written into
-// (`ReportStream`). A fixed buffer, since a signal handler may not allocate; `armed` says whether
-// it holds a path to remove.
+// (`ReportStream`). A fixed buffer, since a signal handler may not allocate.
+//
+// `state` says what the buffer holds: IDLE nothing to remove, CREATING a file being created
+// (`cglibc_create_removed_on_signal` between `mkstemp` and recording its name), ARMED the name of
+// a file to remove. A signal that comes while CREATING is deferred to the creator, which knows
+// whether a file was made: removing "whatever the buffer names" then could remove a file of
+// another run that `mkstemp` tried and skipped, and terminating at once left ours (the
+// SIGTERM test caught a `.tensoraudit-report-XXXXXX` left when the signal came right after
+// `mkstemp`, before the name was recorded: CI, 2026-12-07).
+enum { IDLE = 0, CREATING = 1, ARMED = 2 };
 static char pending_path[PATH_MAX];
-static volatile sig_atomic_t armed = 0;
+static int state = IDLE;
+static int deferred = 0;
 static int installed = 0;
 
-static void remove_then_terminate(int signal_number) {
-    if (armed) {
-        armed = 0;
+// Removes the armed file, once, whoever gets here first (the handler or the creator).
+static void remove_armed(void) {
+    int expected = ARMED;
+    if (__atomic_compare_exchange_n(&state, &expected, IDLE, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
         unlink(pending_path);  // async-signal-safe
     }
+}
+
+static void remove_then_terminate(int signal_number) {
+    if (__atomic_load_n(&state, __ATOMIC_SEQ_CST) == CREATING) {
+        __atomic_store_n(&deferred, signal_number, __ATOMIC_SEQ_CST);
+        // The creator may have recorded the name (and looked for a deferred signal) meanwhile.
+        if (__atomic_load_n(&state, __ATOMIC_SEQ_CST) == CREATING) return;
+    }
+    remove_armed();
     // SA_RESETHAND restored the default action on entry: the signal, delivered again when the
     // handler returns, ends the process as it would have (status, core, shell message).
     raise(signal_number);
 }
 
-int cglibc_remove_on_signal(const char *path) {
-    size_t length = strlen(path);
-    if (length >= sizeof pending_path) return 0;
-    armed = 0;
-    memcpy(pending_path, path, length + 1);
-    if (!installed) {
-        installed = 1;
-        const int signals[] = {SIGINT, SIGTERM, SIGHUP};
-        for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-            struct sigaction current;
-            // A signal the caller ignores (nohup's SIGHUP) stays ignored.
-            if (sigaction(signals[i], NULL, &current) != 0 || current.sa_handler != SIG_DFL) continue;
-            struct sigaction action;
-            memset(&action, 0, sizeof action);
-            action.sa_handler = remove_then_terminate;
-            action.sa_flags = SA_RESETHAND;
-            sigemptyset(&action.sa_mask);
-            sigaction(signals[i], &action, NULL);
-        }
+static void install(void) {
+    if (installed) return;
+    installed = 1;
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction current;
+        // A signal the caller ignores (nohup's SIGHUP) stays ignored.
+        if (sigaction(signals[i], NULL, &current) != 0 || current.sa_handler != SIG_DFL) continue;
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = remove_then_terminate;
+        action.sa_flags = SA_RESETHAND;
+        sigemptyset(&action.sa_mask);
+        sigaction(signals[i], &action, NULL);
     }
-    armed = 1;
-    return 1;
 }
 
-void cglibc_keep_on_signal(void) { armed = 0; }
+int cglibc_create_removed_on_signal(char *template_path) {
+    size_t length = strlen(template_path);
+    if (length >= sizeof pending_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    install();
+    __atomic_store_n(&deferred, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&state, CREATING, __ATOMIC_SEQ_CST);
+    int fd = mkstemp(template_path);
+    if (fd >= 0) {
+        memcpy(pending_path, template_path, length + 1);
+        __atomic_store_n(&state, ARMED, __ATOMIC_SEQ_CST);
+    } else {
+        __atomic_store_n(&state, IDLE, __ATOMIC_SEQ_CST);
+    }
+    int signal_number = __atomic_exchange_n(&deferred, 0, __ATOMIC_SEQ_CST);
+    if (signal_number != 0) {
+        remove_armed();
+        raise(signal_number);  // the default action, restored by SA_RESETHAND
+    }
+    return fd;
+}
+
+void cglibc_keep_on_signal(void) { __atomic_store_n(&state, IDLE, __ATOMIC_SEQ_CST); }

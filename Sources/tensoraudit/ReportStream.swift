@@ -57,9 +57,12 @@ final class ReportStream {
         let target = realRawPath(output) ?? RawPath(output)
         let folder = target.parent
         var template = folder.appending(".tensoraudit-report-XXXXXX").cString
+        // Ctrl-C or a CI job's timeout (SIGINT, SIGTERM, SIGHUP) removes the file, even one that
+        // comes while it is being made (hunt-60d: a `.tensoraudit-report-XXXXXX` file stayed
+        // beside the target).
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
+            return cglibc_create_removed_on_signal(base)
         }
         guard fd >= 0 else {
             // Name the folder: "cannot create a temporary file beside: No such file or directory"
@@ -78,9 +81,6 @@ final class ReportStream {
             throw .source(path: output, kind: "output", message: "cannot write the report: \(problem)")
         }
         let temporary = template
-        // Ctrl-C or a CI job's timeout (SIGINT, SIGTERM, SIGHUP) removes it (hunt-60d: a
-        // `.tensoraudit-report-XXXXXX` file stayed beside the target).
-        _ = temporary.withUnsafeBufferPointer { $0.baseAddress.map(cglibc_remove_on_signal) }
         // mkstemp makes the file 0600, owned by us. A report replacing a regular file keeps that
         // file's owner (when permitted: root replacing a user's 0600 report left it root's, and
         // unreadable to its user) and permission bits, as `>` into it would; a new report gets

@@ -22,12 +22,15 @@ int cglibc_affinity_processors(void);
 /// `fd` lies on, as an unsigned 32-bit value, or -1 when `fstatfs` fails or not on Linux.
 long long cglibc_file_system_type(int fd);
 
-/// Arms SIGINT, SIGTERM and SIGHUP (those whose action is the default) to remove the file at
-/// `path` before the signal ends the process as it would have: a report's temporary file, which an
-/// interrupted `--output` left beside its target. One path at a time; 0 when `path` is too long.
-int cglibc_remove_on_signal(const char *path);
+/// Creates a file from `template_path` as `mkstemp` does (its last six characters `XXXXXX`,
+/// replaced in place) and arms SIGINT, SIGTERM and SIGHUP (those whose action is the default) to
+/// remove it before the signal ends the process as it would have: a report's temporary file,
+/// which an interrupted `--output` left beside its target. A signal during the creation itself
+/// removes the file too. One file at a time. Returns the descriptor, or -1 with `errno` set
+/// (`ENAMETOOLONG` for a path longer than `PATH_MAX`).
+int cglibc_create_removed_on_signal(char *template_path);
 
-/// Disarms `cglibc_remove_on_signal`: the file was renamed into place or removed.
+/// Disarms `cglibc_create_removed_on_signal`: the file was renamed into place or removed.
 void cglibc_keep_on_signal(void);
 
 #endif
