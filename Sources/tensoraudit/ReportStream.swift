@@ -57,9 +57,9 @@ final class ReportStream {
         let target = realRawPath(output) ?? RawPath(output)
         let folder = target.parent
         var template = folder.appending(".tensoraudit-report-XXXXXX").cString
-        // Ctrl-C or a CI job's timeout (SIGINT, SIGTERM, SIGHUP) removes the file, even one that
-        // comes while it is being made (hunt-60d: a `.tensoraudit-report-XXXXXX` file stayed
-        // beside the target).
+        // Ctrl-C or a CI job's timeout (SIGINT, SIGTERM, SIGHUP) removes the file, also when the
+        // signal comes while the file is being made (hunt-60d: a `.tensoraudit-report-XXXXXX`
+        // file stayed beside the target).
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
             return cglibc_create_removed_on_signal(base)
