@@ -33,6 +33,7 @@ public enum LoaderRenames {
     }
 
     struct Renaming {
+        /// Longest first.
         let patterns: [[Element]]
         let to: String
         let atStart: Bool
@@ -48,6 +49,8 @@ public enum LoaderRenames {
                 }
                 return elements
             }
+            // Longest pattern first, as transformers orders its alternation's branches.
+            .sorted { $0.count > $1.count }
             self.to = to
             self.atStart = atStart
         }
@@ -56,9 +59,8 @@ public enum LoaderRenames {
         func applied(to name: String) -> String {
             let characters = Array(name)
             let isWord = { (c: Character) in c.isLetter || c.isNumber || c == "_" }
-            // Longest pattern first, as transformers orders its alternation's branches.
-            for start in atStart ? [0] : Array(characters.indices) {
-                for pattern in patterns.sorted(by: { $0.count > $1.count }) where start + pattern.count <= characters.count {
+            for start in 0 ..< (atStart ? min(1, characters.count) : characters.count) {
+                for pattern in patterns where start + pattern.count <= characters.count {
                     let matches = pattern.indices.allSatisfy { k in
                         pattern[k] == .any ? characters[start + k] != "\n" : pattern[k] == .character(characters[start + k])
                     }
