@@ -56,7 +56,7 @@ extension Tokenizer {
                 sources.append(file.path)
             }
         }
-        for token in config?.addedTokens ?? [] { table.addAdded(token, from: config?.path ?? "") }
+        if let config { addConfigTokens(config, to: &table) }
         let roles = RoleAssignment(config: config, specialMap: specialMap)
         let modelCount = table.modelEntries.count
         let built = table.build()
@@ -85,6 +85,27 @@ extension Tokenizer {
         tokenizer.assignPadToken(roles, json: jsonContents, jsonPath: files.tokenizerJSON?.path,
                                  builtClass: builtClass.map { ($0, config?.path ?? "tokenizer_config.json") })
         return tokenizer
+    }
+
+    /// tokenizer_config.json's `added_tokens_decoder` entries. transformers adds the entries
+    /// the vocabulary file does not hold with the tokenizers library's `add_tokens`, in the
+    /// order of their stated ids, and the library gives each the id it gives an added token
+    /// (`VocabularyTable.tokenizersIDs`), not the stated one: a `<cfgtok>` stated as 430
+    /// beside a 400-token tokenizer.json is 400, and `len(tok)` 401; a BERT vocab.txt of 20
+    /// lines gives a new token stated as 30 the id 20 (TestData/knowledge/config-added-ids,
+    /// transformers 5.25). Taken as stated, the rows 401..<430 were counted as reached by
+    /// tokens, and a stated 500 gave a false `tokenizer-beyond-rows` warning for a 464-row
+    /// matrix (hunt-61a P4).
+    private static func addConfigTokens(_ config: TokenizerSettings, to table: inout VocabularyTable) {
+        let stated = config.addedTokens.enumerated().sorted { ($0.element.id, $0.offset) < ($1.element.id, $1.offset) }.map(\.element)
+        // In one call: a new text placed moves the next id on for those after it.
+        for (token, (id, placement)) in zip(stated, table.tokenizersIDs(of: stated.map(\.content))) {
+            if id != token.id {
+                table.note("\(config.path) states id \(token.id) for added token \(quoted(token.content)); transformers gives it \(id) "
+                           + "(\(placement.reason)), which is used")
+            }
+            table.addAdded(Tokenizer.AddedToken(id: id, content: token.content, special: token.special), from: config.path)
+        }
     }
 
     private mutating func assignSpecialTokens(_ assignment: RoleAssignment) {

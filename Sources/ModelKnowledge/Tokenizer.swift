@@ -114,6 +114,14 @@ public struct Tokenizer: Sendable, Equatable {
     /// Largest id + 1 over the model vocabulary and added tokens (see the type's comment).
     public var vocabularySize: Int { tokensByID.count }
 
+    /// The id transformers gives the next token it adds to this tokenizer (a pad token the
+    /// vocabulary lacks, which it adds when it loads the files): the tokenizers library's rule,
+    /// past the largest added id when that is not below the model vocabulary's entry count,
+    /// else that count (`VocabularyTable.tokenizersIDs`; TestData/knowledge/config-added-ids).
+    /// The class may add other missing special tokens first, so a pad token's id is this or
+    /// larger.
+    public var nextAddedID: Int { max(modelVocabularyCount, (addedTokens.map(\.id).max() ?? -1) + 1) }
+
     /// The token text of `id`, or nil for an id out of range or a hole.
     public func token(for id: Int) -> String? { tokensByID[id] }
 

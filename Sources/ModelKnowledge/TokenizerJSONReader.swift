@@ -208,11 +208,11 @@ enum TokenizerJSONReader {
         }
         // The ids tokenizers gives them, not the ones stated.
         let ids = table.tokenizersIDs(of: read.map(\.token.content))
-        for ((stated, token), (id, inVocabulary)) in zip(read, ids) {
+        for ((stated, token), (id, placement)) in zip(read, ids) {
             let numbered = Tokenizer.AddedToken(id: id, content: token.content, special: token.special)
             if id != stated {
                 table.note("\(path) states id \(stated) for added token \(quoted(token.content)); the tokenizers library gives it \(id) "
-                           + "(\(inVocabulary ? "the vocabulary's id for that text" : "the next id after the vocabulary and the added tokens before it")), which is used")
+                           + "(\(placement.reason)), which is used")
             }
             table.addAdded(numbered, from: path)
         }

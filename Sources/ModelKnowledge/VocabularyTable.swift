@@ -42,7 +42,12 @@ struct VocabularyTable {
     /// Why: the stated id was taken as it was, so an added "w9" stated on id 12 renamed row 12
     /// (the vocabulary's "w5") and called the vocabulary's own "w9" row a shadowed, unused
     /// token (adversarial test).
-    func tokenizersIDs(of contents: [String]) -> [(id: Int, inVocabulary: Bool)] {
+    ///
+    /// Called again for tokenizer_config.json's `added_tokens_decoder` entries after
+    /// tokenizer.json's added tokens are in: transformers hands the entries tokenizer.json does
+    /// not hold to the same `add_tokens`, so a text already added keeps its id and a new one
+    /// goes after the vocabulary and every added id (TestData/knowledge/config-added-ids).
+    func tokenizersIDs(of contents: [String]) -> [(id: Int, placement: Placement)] {
         var modelID: (String) -> Int?
         if let modelIDs {
             modelID = { modelIDs.id(for: $0) }
@@ -51,14 +56,37 @@ struct VocabularyTable {
             for entry in modelEntries { byText[TokenText(entry.token)] = entry.id }
             modelID = { byText[TokenText($0)] }
         }
-        var next = modelEntries.count
+        // tokenizers' rule: past the largest added id when that is not below the vocabulary's
+        // entry count, else that count (which counts entries, not the largest id + 1: a
+        // vocabulary with holes gets a new token on one of its own ids, as the library does).
+        var next = max(modelEntries.count, (added.map(\.id).max() ?? -1) + 1)
         var newIDs: [TokenText: Int] = [:]
         return contents.map { content in
-            if let id = modelID(content) { return (id, true) }
-            if let id = newIDs[TokenText(content)] { return (id, false) }
+            if let index = addedByContent[TokenText(content)] { return (added[index].id, .added) }
+            if let id = modelID(content) { return (id, .vocabulary) }
+            if let id = newIDs[TokenText(content)] { return (id, .next) }
             defer { next += 1 }
             newIDs[TokenText(content)] = next
-            return (next, false)
+            return (next, .next)
+        }
+    }
+
+    /// Where `tokenizersIDs` found an added text's id.
+    enum Placement {
+        /// The model vocabulary's id for that text.
+        case vocabulary
+        /// The id of an added token already read with that text.
+        case added
+        /// The next id after the vocabulary and the added tokens before it.
+        case next
+
+        /// The reason, as notes give it.
+        var reason: String {
+            switch self {
+            case .vocabulary: "the vocabulary's id for that text"
+            case .added: "the id of the added token with that text"
+            case .next: "the next id after the vocabulary and the added tokens before it"
+            }
         }
     }
 

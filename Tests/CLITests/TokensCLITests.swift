@@ -120,7 +120,7 @@ import TestSupport
         let pinnedFound = (pinnedReport["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "tokenizer-beyond-rows" }
         #expect(pinnedFound.compactMap { ($0["tensors"] as? [String])?.first } == ["model.embed_tokens.weight"])
         #expect(pinnedFound.first?["message"] as? String
-            == "model.embed_tokens.weight has 8 rows, the tokenizer 10 tokens: ids 8..<10 (2) have no row; an input holding one indexes past the matrix")
+            == "model.embed_tokens.weight has 8 rows and the tokenizer's largest id is 9: ids 8..<10 (2) have no row; an input holding one indexes past the matrix")
         let pinnedHead = try CLI.run(["audit", grown, "--tensor", "lm_head.weight"])
         #expect(pinnedHead.stdout.contains("the model gives them no logit"), "\(pinnedHead.stdout)")
         // 8 tokens for 8 rows, and 6 tokens for 8 rows (padded rows): no warning.
@@ -144,17 +144,96 @@ import TestSupport
         #expect(found.allSatisfy { $0["severity"] as? String == "info" && $0["failing"] as? Bool == false })
         let byTensor = Dictionary(found.compactMap { f in (f["tensors"] as? [String])?.first.map { ($0, f) } }, uniquingKeysWith: { a, _ in a })
         let evidence = try #require(byTensor["model.embed_tokens.weight"]?["evidence"] as? [String: Any])
-        #expect(evidence["rows"] as? Int == 8 && evidence["vocab_size"] as? Int == 6 && evidence["rows_without_token"] as? Int == 2)
+        #expect(evidence["rows"] as? Int == 8 && evidence["vocab_size"] as? Int == 6 && evidence["rows_without_token"] as? Int == 2
+            && evidence["unused_ids"] as? Int == 0 && evidence["tying_evidence"] == nil)
         #expect(byTensor["model.embed_tokens.weight"]?["message"] as? String
-            == "model.embed_tokens.weight has 8 rows, the tokenizer 6 tokens: rows 6..<8 (2) have no token; no input selects them")
+            == "model.embed_tokens.weight has 8 rows and the tokenizer's largest id is 5: rows 6..<8 (2) have no token; no input selects them")
         #expect(byTensor["lm_head.weight"]?["message"] as? String
-            == "lm_head.weight has 8 rows, the tokenizer 6 tokens: rows 6..<8 (2) have no token; their logits name no token")
+            == "lm_head.weight has 8 rows and the tokenizer's largest id is 5: rows 6..<8 (2) have no token; their logits name no token")
         // The position embedding, a matrix whose rows are not tokens, pinned with --tensor: no finding.
         let chosen = try CLI.run(["audit", padded, "--tensor", "position_embeddings.weight"])
         #expect(!chosen.stdout.contains("rows-beyond-tokenizer"), "\(chosen.stdout)")
         // As many tokens as rows: none.
         let fits = try CLI.run(["audit", try Self.grownTokenizer(tokens: 8, head: true)])
         #expect(!fits.stdout.contains("rows-beyond-tokenizer"), "\(fits.stdout)")
+    }
+
+    @Test("an embedding tied to an output projection the folder does not store: its padded rows are logits too (hunt-61a P3)",
+          arguments: [("true", true), ("false", false)])
+    func tiedEmbeddingPaddedRowsAreLogits(tie: String, tied: Bool) throws {
+        // By hand: 6 tokens, 8 rows, no lm_head.weight; config.json says whether the head is tied.
+        let dir = try Self.grownTokenizer(tokens: 6)
+        try Data(#"{"model_type": "llama", "tie_word_embeddings": \#(tie)}"#.utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
+        let audit = try CLI.run(["audit", dir, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(audit.stderr)")
+        let found = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "rows-beyond-tokenizer" }
+        #expect(found.count == 1)
+        let evidence = found.first?["evidence"] as? [String: Any]
+        let message = "model.embed_tokens.weight has 8 rows and the tokenizer's largest id is 5: rows 6..<8 (2) have no token; no input selects them"
+        if tied {
+            #expect(found.first?["message"] as? String == message + ", and their logits name no token: the matrix is also the output projection (tied, evidence: config)")
+            #expect(evidence?["tying_evidence"] as? String == "config")
+        } else {
+            #expect(found.first?["message"] as? String == message)
+            #expect(evidence?["tying_evidence"] == nil)
+        }
+    }
+
+    /// A folder: an `embed_tokens.weight` of `rows` × 2 and a WordLevel tokenizer.json whose
+    /// vocabulary holds `ids`.
+    static func tokenizerWithHoles(rows: Int, ids: [Int]) throws -> String {
+        let bytes = (0..<(rows * 2)).flatMap { withUnsafeBytes(of: Float($0 % 5 + 1).bitPattern.littleEndian, Array.init) }
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: [.init(name: "model.embed_tokens.weight", dtype: .f32, shape: [UInt64(rows), 2], bytes: bytes)]).serialize())
+            .write(to: dir.appendingPathComponent("model.safetensors"))
+        let vocab = ids.map { "\"t\($0)\": \($0)" }.joined(separator: ", ")
+        let json = #"{"model": {"type": "WordLevel", "unk_token": "t0", "vocab": {\#(vocab)}}, "added_tokens": []}"#
+        try Data(json.utf8).write(to: dir.appendingPathComponent("tokenizer.json"))
+        return dir.path
+    }
+
+    @Test("ids no token has: counted apart, in the rows past the tokenizer and in its ids past the rows (hunt-61a P5)")
+    func idHoles() throws {
+        // By hand: ids 0, 1, 2, 4, 5 (3 is a hole), 8 rows: rows 6..<8 (2) past id 5, and row 3.
+        let padded = try Self.tokenizerWithHoles(rows: 8, ids: [0, 1, 2, 4, 5])
+        let audit = try CLI.run(["audit", padded, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(audit.stderr)")
+        let found = try #require((report["findings"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == "rows-beyond-tokenizer" })
+        #expect(found["message"] as? String == "model.embed_tokens.weight has 8 rows and the tokenizer's largest id is 5: rows 6..<8 (2) have no token; "
+            + "no input selects them; 1 row below 6 has no token either (ids no token has, from 3)")
+        let evidence = found["evidence"] as? [String: Any]
+        #expect(evidence?["rows_without_token"] as? Int == 2 && evidence?["unused_ids"] as? Int == 1 && evidence?["vocab_size"] as? Int == 6)
+        // By hand: ids 0..3 and 9, 4 rows: ids 4..<10 hold one token without a row (9).
+        let grown = try Self.tokenizerWithHoles(rows: 4, ids: [0, 1, 2, 3, 9])
+        let warned = try CLI.run(["audit", grown, "--json"])
+        let warnedReport = try #require(try JSONSerialization.jsonObject(with: Data(warned.stdout.utf8)) as? [String: Any], "\(warned.stderr)")
+        let warning = try #require((warnedReport["findings"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == "tokenizer-beyond-rows" })
+        #expect(warning["message"] as? String == "model.embed_tokens.weight has 4 rows and the tokenizer's largest id is 9: ids 4..<10 (1 token; "
+            + "the other ids are no token's) have no row; an input holding one indexes past the matrix")
+        #expect((warning["evidence"] as? [String: Any])?["tokens_without_row"] as? Int == 1)
+    }
+
+    @Test("a pad token the vocabulary lacks, which transformers adds past the rows: a padded batch indexes past the embedding",
+          arguments: [(20, true), (24, false)])
+    func addedPadTokenPastTheRows(rows: Int, warned: Bool) throws {
+        // By hand: ids 0..<20, so transformers adds "<pad>" as id 20 (with transformers 5.25,
+        // `tok.pad` gave [2, 20, 20] and nn.Embedding(20, 8) raised IndexError on it); 20 rows
+        // have no row 20, 24 rows do.
+        let dir = try Self.tokenizerWithHoles(rows: rows, ids: Array(0..<20))
+        try Data(#"{"pad_token": "<pad>"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/tokenizer_config.json"))
+        let audit = try CLI.run(["audit", dir, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(audit.stderr)")
+        let found = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "tokenizer-beyond-rows" }
+        guard warned else {
+            #expect(found.isEmpty)
+            return
+        }
+        #expect(found.count == 1)
+        #expect(found.first?["message"] as? String == "model.embed_tokens.weight has 20 rows and the tokenizer's largest id is 19: the pad token \"<pad>\" "
+            + "(\(dir)/tokenizer_config.json) is not in the vocabulary, so transformers adds it with an id from 20 on, past the rows, and a padded batch "
+            + "indexes past the matrix")
+        let evidence = found.first?["evidence"] as? [String: Any]
+        #expect(evidence?["added_pad_token"] as? String == "<pad>" && evidence?["tokens_without_row"] as? Int == 1)
     }
 
     @Test("a GGUF file with its own vocabulary beside a vocab.txt of 48 or 80 tokens: neither coverage rule judges it by the files beside (hunt-61a P6)",

@@ -44,6 +44,32 @@ import Testing
         #expect(UnusedTokens.find(in: t).allSatisfy { $0.id != 11 }, "the vocabulary's \"w9\" is a live token")
     }
 
+    /// TestData/knowledge/config-added-ids: tokenizer_config.json `added_tokens_decoder`
+    /// entries tokenizer.json does not hold take the ids transformers' AutoTokenizer gives them,
+    /// not the stated ones (generate_config_added_ids.py records them).
+    @Test(arguments: ["past-end", "stated-order", "vocabulary-text", "after-json-added", "restated", "holes", "vocab-txt"])
+    func configAddedTokensTakeTheIDsTransformersGivesThem(_ name: String) throws {
+        let cases = try #require((try Fixtures.json("knowledge/config-added-ids/expected.json") as? [String: Any])?["cases"] as? [String: Any])
+        let expected = try #require(cases[name] as? [String: Any])
+        let tokens = try #require(expected["tokens"] as? [Any])
+        let ids = try #require(expected["ids"] as? [String: Int])
+        let file = { (leaf: String) in
+            NamedBytes(path: leaf, bytes: try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("knowledge/config-added-ids/\(name)/\(leaf)")))))
+        }
+        let t = try #require(try Tokenizer.read(name == "vocab-txt"
+            ? TokenizerFiles(vocabText: file("vocab.txt"), tokenizerConfig: file("tokenizer_config.json"))
+            : TokenizerFiles(tokenizerJSON: file("tokenizer.json"), tokenizerConfig: file("tokenizer_config.json"))))
+        for (content, id) in ids { #expect(t.id(for: content) == id, "\(content)") }
+        for (id, token) in tokens.enumerated() { #expect(t.token(for: id) == token as? String, "id \(id)") }
+        if name != "holes" {
+            // Dense ids: the size is transformers' len(tokenizer). With holes the library's len
+            // counts entries (18) while ids reach 19; the size stays the largest id + 1.
+            #expect(t.vocabularySize == expected["len"] as? Int)
+        } else {
+            #expect(t.vocabularySize == 20)
+        }
+    }
+
     @Test func vocabTextDuplicateLineShadowsTheEarlierID() throws {
         let t = try #require(try read(vocab: "x\ny\nx\n"))
         #expect(t.id(for: "x") == 2)
@@ -87,8 +113,10 @@ import Testing
     @Test func addedTokensDecoderAddsTokens() throws {
         let t = try #require(try read(json: #"{"model":{"type":"WordLevel","vocab":{"a":0}}}"#,
                                       config: #"{"added_tokens_decoder":{"7":{"content":"<|im_end|>","special":true}},"eos_token":"<|im_end|>"}"#))
-        #expect(t.vocabularySize == 8)
-        #expect(t.specialTokens == [Tokenizer.SpecialToken(id: 7, content: "<|im_end|>", roles: ["eos_token"])])
+        // A new text takes the next id after the one-token vocabulary, not the stated 7, as in
+        // transformers (the rule TestData/knowledge/config-added-ids checks against it).
+        #expect(t.vocabularySize == 2)
+        #expect(t.specialTokens == [Tokenizer.SpecialToken(id: 1, content: "<|im_end|>", roles: ["eos_token"])])
     }
 
     @Test func noVocabularySourceIsNil() throws {

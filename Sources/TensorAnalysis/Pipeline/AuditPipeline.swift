@@ -74,7 +74,9 @@ public enum AuditPipeline {
         // matrix: one finding, as padding-row-nonzero gives them.
         // Looked up for the flagged matrices alone, not built for every tensor of the checkpoint.
         findings += TokenAnalysis.findings(tokenResults, buffer: { checkpoint.tensor(named: $0)?.bytesKey })
-        findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint)
+        findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint) {
+            Dictionary(ConfigTie.unstoredOutputs(in: checkpoint, report: tieReport).map { ($0.tensor, $0.tying) }, uniquingKeysWith: { first, _ in first })
+        }
         findings += ConfigVocabularyRows.findings(tokenMatrices, checkpoint: checkpoint)
         findings += NoTensors.findings(checkpoint, alongside: findings)
         findings += PartialCheckpoint.findings(checkpoint)

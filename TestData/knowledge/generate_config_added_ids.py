@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Writes config-added-ids/: tokenizer folders whose tokenizer_config.json `added_tokens_decoder`
+names tokens that tokenizer.json does not hold, and expected.json with the ids transformers'
+AutoTokenizer gives them: it adds such tokens with the tokenizers library's `add_tokens`, in the
+order of their stated ids, which places a new text after the vocabulary and the added tokens
+(the stated id is not used), and a known text on its known id; a BERT vocab.txt without tokenizer.json the same way.
+
+    pip install transformers tokenizers     # made with transformers 5.25, tokenizers 0.23
+    python3 TestData/knowledge/generate_config_added_ids.py
+"""
+import json
+import pathlib
+import tempfile
+
+import tokenizers
+import transformers
+
+HERE = pathlib.Path(__file__).with_name("config-added-ids")
+
+
+def added(content):
+    return {"content": content, "single_word": False, "lstrip": False, "rstrip": False,
+            "normalized": False, "special": True}
+
+
+def tokenizer_json(vocab, added_tokens):
+    return {
+        "version": "1.0", "truncation": None, "padding": None,
+        "added_tokens": [dict(added(content), id=id_) for id_, content in added_tokens],
+        "normalizer": None, "pre_tokenizer": None, "post_processor": None, "decoder": None,
+        "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                  "max_input_chars_per_word": 100, "vocab": vocab},
+    }
+
+
+def vocabulary(skip=()):
+    vocab = {"[PAD]": 0, "[UNK]": 1}
+    for i in range(2, 20):
+        if i not in skip:
+            vocab[f"w{i - 2}"] = i
+    return vocab
+
+
+CASES = {
+    # A new text stated past the end: the next id after the vocabulary (20), not 40.
+    "past-end": (vocabulary(), [(0, "[PAD]")], {"40": "<cfg>"}),
+    # Two new texts, listed out of order: placed in the order of their stated ids; "9" is the
+    # vocabulary's "w7", which keeps its id.
+    "stated-order": (vocabulary(), [], {"45": "<b>", "9": "<a>"}),
+    # A text the vocabulary holds keeps the vocabulary's id.
+    "vocabulary-text": (vocabulary(), [], {"30": "w3"}),
+    # After tokenizer.json's own new added token (20): 21.
+    "after-json-added": (vocabulary(), [(20, "<x>")], {"50": "<cfg>"}),
+    # tokenizer.json's added token restated under another id keeps tokenizer.json's.
+    "restated": (vocabulary(), [(20, "<x>")], {"33": "<x>"}),
+    # A vocabulary with holes (ids 10..12 unused, 17 entries): the library counts entries, so
+    # the new text lands on 17, an id the vocabulary already gives to "w15".
+    "holes": (vocabulary(skip=(10, 11, 12)), [], {"40": "<cfg>"}),
+}
+
+
+def vocab_txt_case(folder):
+    """A BERT vocab.txt and no tokenizer.json: BertTokenizer builds its fast tokenizer from it
+    and adds the config's new token the same way (the 20 lines, then id 20, not 30)."""
+    lines = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [f"w{i}" for i in range(15)]
+    (folder / "vocab.txt").write_text("\n".join(lines) + "\n")
+    return {"tokenizer_class": "BertTokenizer", "added_tokens_decoder": {"30": added("<x>"), "3": added("[SEP]")}}
+
+
+def main():
+    HERE.mkdir(exist_ok=True)
+    expected = {"transformers_version": transformers.__version__, "tokenizers_version": tokenizers.__version__,
+                "how": "AutoTokenizer.from_pretrained(folder): len(tok), convert_ids_to_tokens(id) for every id, "
+                       "convert_tokens_to_ids(text) for each text of added_tokens_decoder",
+                "cases": {}}
+    for name, (vocab, json_added, decoder) in CASES.items():
+        folder = HERE / name
+        folder.mkdir(exist_ok=True)
+        (folder / "tokenizer.json").write_text(json.dumps(tokenizer_json(vocab, json_added), indent=1) + "\n")
+        config = {"tokenizer_class": "TokenizersBackend", "unk_token": "[UNK]",
+                  "added_tokens_decoder": {key: added(text) for key, text in decoder.items()}}
+        (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1) + "\n")
+        tok = transformers.AutoTokenizer.from_pretrained(str(folder))
+        record(expected, name, tok, decoder)
+    folder = HERE / "vocab-txt"
+    folder.mkdir(exist_ok=True)
+    config = vocab_txt_case(folder)
+    (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1) + "\n")
+    tok = transformers.AutoTokenizer.from_pretrained(str(folder))
+    record(expected, "vocab-txt", tok, {key: value["content"] for key, value in config["added_tokens_decoder"].items()})
+    (HERE / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
+
+
+def record(expected, name, tok, decoder):
+    expected["cases"][name] = {
+        "len": len(tok),
+        "tokens": [tok.convert_ids_to_tokens(i) for i in range(len(tok))],
+        "ids": {text: tok.convert_tokens_to_ids(text) for text in decoder.values()},
+    }
+    print(name, len(tok), expected["cases"][name]["ids"])
+
+
+if __name__ == "__main__":
+    main()
