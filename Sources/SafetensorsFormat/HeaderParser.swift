@@ -64,7 +64,7 @@ enum HeaderParser {
         let end = scanner.index
         scanner.skipWhitespace()
         guard scanner.isAtEnd else {
-            throw scanner.syntaxError("unexpected \(scanner.describe(scanner.bytes[scanner.index])) after the header object")
+            throw scanner.syntaxError("\(scanner.describe(scanner.bytes[scanner.index])) after the header object, where only whitespace may follow")
         }
         return Result(entries: entries, metadata: metadata, leadingWhitespace: leading,
                       trailingPadding: scanner.bytes.count - end,

@@ -99,7 +99,7 @@ public enum JSONDocument {
         let root = try parseValue(&scanner, depth: 0, emptying: emptying)
         scanner.skipWhitespace()
         if let extra = scanner.peek() {
-            throw scanner.syntaxError("unexpected \(scanner.describe(extra)) after the JSON value")
+            throw scanner.syntaxError("\(scanner.describe(extra)) after the JSON value, where only whitespace may follow")
         }
         return root
     }

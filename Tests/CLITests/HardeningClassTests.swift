@@ -92,7 +92,10 @@ import TestSupport
                       (["diff", "--top-rows", "1e3"], "--top-rows takes a decimal integer, not \"1e3\""),
                       (["padding", "--pad-id", ""], "--pad-id takes a decimal integer, not \"\""),
                       (["padding", "--pad-id", "-abc"], "--pad-id takes a decimal integer, not \"-abc\""),
-                      (["padding", "--pad-id", "-0"], "a negative row (-0) is not supported")])
+                      (["padding", "--pad-id", "-0"], "a negative row (-0) is not supported"),
+                      // Below the smallest double (4.9e-324) it would read as 0 (hunt-61b P3).
+                      (["diff", "--tolerance", "1e-400"], "--tolerance 1e-400 is too small for a double, which would read it as 0"),
+                      (["tokens", "--percentile", "1e-999"], "--percentile 1e-999 is too small for a double")])
     func nonDecimalNumbers(arguments: [String], message: String) throws {
         let result = try Self.runOnValid(arguments)
         #expect(result.status == 64, "\(arguments): exit \(result.status)")
@@ -101,6 +104,7 @@ import TestSupport
 
     @Test("decimal spellings still run: --tolerance 1e-3, .5, 2.; --percentile 5.0; --pad-id 0",
           arguments: [["diff", "--tolerance", "1e-3"], ["diff", "--tolerance", ".5"], ["diff", "--tolerance", "2."],
+                      ["diff", "--tolerance", "0.0e-999"], ["diff", "--tolerance", "5e-324"],
                       ["tokens", "--percentile", "5.0"], ["padding", "--pad-id", "0"], ["diff", "--top-rows", "0"]])
     func decimalNumbers(arguments: [String]) throws {
         let result = try Self.runOnValid(arguments)

@@ -75,7 +75,7 @@ import TestSupport
     @Test("NUL padding and a BOM are not JSON whitespace")
     func rejectsNulAndBOM() throws {
         let body = Array("{\(Self.entry)}".utf8)
-        #expect(throws: FormatError.invalidJSON(offset: 8 + body.count, reason: "unexpected a NUL byte after the header object")) {
+        #expect(throws: FormatError.invalidJSON(offset: 8 + body.count, reason: "a NUL byte after the header object, where only whitespace may follow")) {
             try Self.parse(bytes: body + [0, 0])
         }
         #expect(throws: FormatError.invalidJSON(offset: 8, reason: "expected '{' to open the header object, found byte 0xEF")) {

@@ -30,6 +30,11 @@ enum DecimalText {
         guard word || isDecimalReal(unsigned), let value = Double(text) else {
             throw ValidationError("\(flag) takes a decimal number, not \(quoted(text))")
         }
+        // A nonzero number below the smallest double reads as 0: `--tolerance 1e-400` ran as
+        // tolerance 0 and printed "relative L2 <= 0.0" (hunt-61b P3).
+        if value == 0, !word, unsigned.prefix(while: { $0 != "e" && $0 != "E" }).contains(where: { $0 != "0" && $0 != "." }) {
+            throw ValidationError("\(flag) \(text) is too small for a double, which would read it as 0: give 0, or 5e-324 or more")
+        }
         return value
     }
 
