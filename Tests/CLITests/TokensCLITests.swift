@@ -164,9 +164,7 @@ import TestSupport
         // By hand: 6 tokens, 8 rows, no lm_head.weight; config.json says whether the head is tied.
         let dir = try Self.grownTokenizer(tokens: 6)
         try Data(#"{"model_type": "llama", "tie_word_embeddings": \#(tie)}"#.utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
-        let audit = try CLI.run(["audit", dir, "--json"])
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(audit.stderr)")
-        let found = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "rows-beyond-tokenizer" }
+        let found = try Self.auditFindings(dir, rule: "rows-beyond-tokenizer")
         #expect(found.count == 1)
         let evidence = found.first?["evidence"] as? [String: Any]
         let message = "model.embed_tokens.weight has 8 rows and the tokenizer's largest id is 5: rows 6..<8 (2) have no token; no input selects them"
@@ -177,6 +175,13 @@ import TestSupport
             #expect(found.first?["message"] as? String == message)
             #expect(evidence?["tying_evidence"] == nil)
         }
+    }
+
+    /// The findings of `rule` in `audit DIR --json`.
+    static func auditFindings(_ dir: String, rule: String) throws -> [[String: Any]] {
+        let audit = try CLI.run(["audit", dir, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(audit.stderr)")
+        return (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == rule }
     }
 
     /// A folder: an `embed_tokens.weight` of `rows` × 2 and a WordLevel tokenizer.json whose
@@ -196,18 +201,14 @@ import TestSupport
     func idHoles() throws {
         // By hand: ids 0, 1, 2, 4, 5 (3 is a hole), 8 rows: rows 6..<8 (2) past id 5, and row 3.
         let padded = try Self.tokenizerWithHoles(rows: 8, ids: [0, 1, 2, 4, 5])
-        let audit = try CLI.run(["audit", padded, "--json"])
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(audit.stderr)")
-        let found = try #require((report["findings"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == "rows-beyond-tokenizer" })
+        let found = try #require(try Self.auditFindings(padded, rule: "rows-beyond-tokenizer").first)
         #expect(found["message"] as? String == "model.embed_tokens.weight has 8 rows and the tokenizer's largest id is 5: rows 6..<8 (2) have no token; "
             + "no input selects them; 1 row below 6 has no token either (ids no token has, from 3)")
         let evidence = found["evidence"] as? [String: Any]
         #expect(evidence?["rows_without_token"] as? Int == 2 && evidence?["unused_ids"] as? Int == 1 && evidence?["vocab_size"] as? Int == 6)
         // By hand: ids 0..3 and 9, 4 rows: ids 4..<10 hold one token without a row (9).
         let grown = try Self.tokenizerWithHoles(rows: 4, ids: [0, 1, 2, 3, 9])
-        let warned = try CLI.run(["audit", grown, "--json"])
-        let warnedReport = try #require(try JSONSerialization.jsonObject(with: Data(warned.stdout.utf8)) as? [String: Any], "\(warned.stderr)")
-        let warning = try #require((warnedReport["findings"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == "tokenizer-beyond-rows" })
+        let warning = try #require(try Self.auditFindings(grown, rule: "tokenizer-beyond-rows").first)
         #expect(warning["message"] as? String == "model.embed_tokens.weight has 4 rows and the tokenizer's largest id is 9: ids 4..<10 (1 token; "
             + "the other ids are no token's) have no row; an input holding one indexes past the matrix")
         #expect((warning["evidence"] as? [String: Any])?["tokens_without_row"] as? Int == 1)
@@ -221,9 +222,7 @@ import TestSupport
         // have no row 20, 24 rows do.
         let dir = try Self.tokenizerWithHoles(rows: rows, ids: Array(0..<20))
         try Data(#"{"pad_token": "<pad>"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/tokenizer_config.json"))
-        let audit = try CLI.run(["audit", dir, "--json"])
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(audit.stderr)")
-        let found = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "tokenizer-beyond-rows" }
+        let found = try Self.auditFindings(dir, rule: "tokenizer-beyond-rows")
         guard warned else {
             #expect(found.isEmpty)
             return
