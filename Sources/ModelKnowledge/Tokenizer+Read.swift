@@ -58,7 +58,7 @@ extension Tokenizer {
         }
         if let config { addConfigTokens(config, to: &table) }
         let roles = RoleAssignment(config: config, specialMap: specialMap)
-        let modelCount = table.modelEntries.count
+        let modelCount = table.distinctModelTexts
         let built = table.build()
         notes += built.notes
         var tokenizer = Tokenizer(
@@ -96,15 +96,27 @@ extension Tokenizer {
     /// transformers 5.25). Taken as stated, the rows 401..<430 were counted as reached by
     /// tokens, and a stated 500 gave a false `tokenizer-beyond-rows` warning for a 464-row
     /// matrix (hunt-61a P4).
+    ///
+    /// As Python reads the file: of two keys naming one id (`"400"` twice, or `"400"` and
+    /// `"0400"`), the last entry is kept; an empty text is skipped, as `add_tokens` skips it
+    /// (hunt-62a L1, L2).
     private static func addConfigTokens(_ config: TokenizerSettings, to table: inout VocabularyTable) {
-        let stated = config.addedTokens.enumerated().sorted { ($0.element.id, $0.offset) < ($1.element.id, $1.offset) }.map(\.element)
+        var lastByID: [Int: Int] = [:]
+        for (index, token) in config.addedTokens.enumerated() { lastByID[token.id] = index }
+        let stated = lastByID.sorted { $0.key < $1.key }.map { config.addedTokens[$0.value] }.filter { !$0.content.isEmpty }
         // In one call: a new text placed moves the next id on for those after it.
+        var moved: [String] = []
         for (token, (id, placement)) in zip(stated, table.tokenizersIDs(of: stated.map(\.content))) {
             if id != token.id {
-                table.note("\(config.path) states id \(token.id) for added token \(quoted(token.content)); transformers gives it \(id) "
-                           + "(\(placement.reason)), which is used")
+                moved.append("\(quoted(token.content)) states \(token.id), gets \(id) (\(placement.reason))")
             }
             table.addAdded(Tokenizer.AddedToken(id: id, content: token.content, special: token.special), from: config.path)
+        }
+        // One note, naming the first few: a file can hold 200,000 entries (hunt-62a L5).
+        if !moved.isEmpty {
+            let shown = moved.prefix(5).joined(separator: "; ") + (moved.count > 5 ? "; and \(moved.count - 5) more" : "")
+            table.note("\(config.path): \(moved.count) added_tokens_decoder entr\(moved.count == 1 ? "y takes" : "ies take") another id in "
+                       + "transformers than the one stated, which is used: \(shown)")
         }
     }
 
@@ -117,6 +129,7 @@ extension Tokenizer {
                 // Not in `padTokenNotes` for pad_token: that role is the pad token, and
                 // `PadIDResolver` notes that it is not in the vocabulary (one note, not two findings).
                 notes.append("\(file): \(role) \(quoted(text)) is not a token of this vocabulary")
+                if !rolesNotInVocabulary.contains(where: { $0.text == text }) { rolesNotInVocabulary.append(RoleText(role: role, text: text)) }
                 continue
             }
             roles[id, default: []].append(role)

@@ -122,6 +122,39 @@ public struct Tokenizer: Sendable, Equatable {
     /// larger.
     public var nextAddedID: Int { max(modelVocabularyCount, (addedTokens.map(\.id).max() ?? -1) + 1) }
 
+    /// The texts of the special-token roles the files name (`bos_token`, `eos_token`,
+    /// `unk_token`, `sep_token`, `pad_token`, `cls_token`, `mask_token`, in that order, each
+    /// text once) that the vocabulary lacks: transformers adds them when it loads the files,
+    /// in that order, from `nextAddedID` on (hunt-62a M1; the order is its
+    /// `_special_tokens_map`'s).
+    public internal(set) var rolesNotInVocabulary: [RoleText] = []
+
+    /// A special-token role and the text a file gives it.
+    public struct RoleText: Sendable, Equatable {
+        public var role: String
+        public var text: String
+    }
+
+    /// The special tokens transformers adds at load, in its order: `rolesNotInVocabulary`, and a
+    /// pad token the vocabulary lacks that no role names (the class's own) in the pad role's
+    /// place. Their ids are `nextAddedID` and on, one each, or later: a class may add
+    /// default tokens of its own among them (BertTokenizer's `[SEP]`), never before them.
+    public var specialsAddedAtLoad: [String] {
+        var texts = rolesNotInVocabulary
+        if let pad = padToken, pad.id == nil, !texts.contains(where: { $0.text == pad.content }) {
+            let afterPad = texts.firstIndex { ["cls_token", "mask_token"].contains($0.role) } ?? texts.endIndex
+            texts.insert(RoleText(role: "pad_token", text: pad.content), at: afterPad)
+        }
+        return texts.map(\.text)
+    }
+
+    /// The lowest id the pad token can get when transformers adds it (the vocabulary lacks it):
+    /// after the vocabulary, the added tokens and the special tokens it adds before the pad.
+    public var addedPadLowestID: Int? {
+        guard let pad = padToken, pad.id == nil, let index = specialsAddedAtLoad.firstIndex(of: pad.content) else { return nil }
+        return nextAddedID + index
+    }
+
     /// The token text of `id`, or nil for an id out of range or a hole.
     public func token(for id: Int) -> String? { tokensByID[id] }
 

@@ -81,12 +81,15 @@ enum TokenizerSettingsReader {
             }
             for (key, entry) in members {
                 let field = "added_tokens_decoder[\(quoted(key))]"
-                guard !key.isEmpty, key.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int(key) else {
+                // Python's int(key): an optional sign and decimal digits. The stated id only
+                // orders the entries (transformers places each, `Tokenizer.addConfigTokens`), so
+                // one past any limit is no reason to drop the tokenizer (hunt-62a L3): it sorts
+                // as the largest (or smallest) integer.
+                let digits = key.hasPrefix("-") || key.hasPrefix("+") ? key.dropFirst() : Substring(key)
+                guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                     throw .invalidField(file: path, field: field, reason: "the key is not a decimal token id")
                 }
-                guard id < limits.maxVocabularySize else {
-                    throw .limitExceeded(file: path, what: "token id \(id)", limit: limits.maxVocabularySize - 1)
-                }
+                let id = Int(key) ?? (key.hasPrefix("-") ? Int.min : Int.max)
                 guard entry.objectMembers != nil, let content = entry["content"]?.stringValue else {
                     throw .invalidField(file: path, field: field, reason: "is not an object with a string \"content\"")
                 }

@@ -24,6 +24,13 @@ struct VocabularyTable {
 
     mutating func addModelEntry(_ token: String, id: Int) { modelEntries.append((token, id)) }
 
+    /// The model vocabulary's entries as the tokenizers library counts them: distinct texts (a
+    /// vocab.txt line repeated is one entry of the dict transformers reads it into).
+    var distinctModelTexts: Int {
+        if let modelIDs, modelIDs.count == modelEntries.count { return modelEntries.count }
+        return Set(modelEntries.lazy.map { TokenText($0.token) }).count
+    }
+
     /// Records a sentence for the tokenizer's notes.
     mutating func note(_ text: String) { notes.append(text) }
 
@@ -49,17 +56,21 @@ struct VocabularyTable {
     /// goes after the vocabulary and every added id (TestData/knowledge/config-added-ids).
     func tokenizersIDs(of contents: [String]) -> [(id: Int, placement: Placement)] {
         var modelID: (String) -> Int?
-        if let modelIDs {
+        let entries: Int
+        if let modelIDs, modelIDs.count == modelEntries.count {
             modelID = { modelIDs.id(for: $0) }
+            entries = modelEntries.count
         } else {
             var byText: [TokenText: Int] = [:]
             for entry in modelEntries { byText[TokenText(entry.token)] = entry.id }
             modelID = { byText[TokenText($0)] }
+            entries = byText.count
         }
         // tokenizers' rule: past the largest added id when that is not below the vocabulary's
         // entry count, else that count (which counts entries, not the largest id + 1: a
-        // vocabulary with holes gets a new token on one of its own ids, as the library does).
-        var next = max(modelEntries.count, (added.map(\.id).max() ?? -1) + 1)
+        // vocabulary with holes gets a new token on one of its own ids, as the library does;
+        // and a vocab.txt line repeated is one entry of the dict it is read into: hunt-62a H2).
+        var next = max(entries, (added.map(\.id).max() ?? -1) + 1)
         var newIDs: [TokenText: Int] = [:]
         return contents.map { content in
             if let index = addedByContent[TokenText(content)] { return (added[index].id, .added) }

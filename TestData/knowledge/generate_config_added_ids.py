@@ -88,7 +88,41 @@ def main():
     (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1) + "\n")
     tok = transformers.AutoTokenizer.from_pretrained(str(folder))
     record(expected, "vocab-txt", tok, {key: value["content"] for key, value in config["added_tokens_decoder"].items()})
+    # A vocab.txt with a repeated line: the dict transformers reads it into has 19 entries, so
+    # the new token is 19 (the repeated text's later line).
+    folder = HERE / "vocab-txt-repeated"
+    folder.mkdir(exist_ok=True)
+    lines = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [f"w{i}" for i in range(14)] + ["w2"]
+    (folder / "vocab.txt").write_text("\n".join(lines) + "\n")
+    config = {"tokenizer_class": "BertTokenizer", "added_tokens_decoder": {"20": added("<x>")}}
+    (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1) + "\n")
+    record(expected, "vocab-txt-repeated", transformers.AutoTokenizer.from_pretrained(str(folder)), {"20": "<x>"})
+    def entry(text):
+        return json.dumps(added(text))
+    raws = [
+        # "40" twice and "0041" = 41 twice: the last of each is kept; "" is skipped by add_tokens.
+        ("repeated-keys", '{"tokenizer_class": "TokenizersBackend", "unk_token": "[UNK]", "added_tokens_decoder": {'
+         f'"40": {entry("<a>")}, "41": {entry("<b>")}, "40": {entry("<c>")}, "0041": {entry("<d>")}, "39": {entry("")}}}}}\n',
+         ["<c>", "<d>"]),
+        # A stated id past any limit, and a negative one, only order the entries.
+        ("huge-keys", '{"tokenizer_class": "TokenizersBackend", "unk_token": "[UNK]", "added_tokens_decoder": {'
+         f'"99999999999999999999": {entry("<big>")}, "-1": {entry("<neg>")}}}}}\n',
+         ["<big>", "<neg>"]),
+    ]
+    for name, text, texts in raws:
+        folder, texts = raw_config_case(name, vocabulary(), text, texts)
+        record(expected, name, transformers.AutoTokenizer.from_pretrained(str(folder)), {t: t for t in texts})
     (HERE / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
+
+
+def raw_config_case(name, vocab, config_text, texts):
+    """A case whose tokenizer_config.json is written as text: Python's json keeps the last of
+    a key written twice, and int() makes "400" and "0400" one id."""
+    folder = HERE / name
+    folder.mkdir(exist_ok=True)
+    (folder / "tokenizer.json").write_text(json.dumps(tokenizer_json(vocab, []), indent=1) + "\n")
+    (folder / "tokenizer_config.json").write_text(config_text)
+    return folder, texts
 
 
 def record(expected, name, tok, decoder):

@@ -214,25 +214,37 @@ import TestSupport
         #expect((warning["evidence"] as? [String: Any])?["tokens_without_row"] as? Int == 1)
     }
 
-    @Test("a pad token the vocabulary lacks, which transformers adds past the rows: a padded batch indexes past the embedding",
-          arguments: [(20, true), (24, false)])
-    func addedPadTokenPastTheRows(rows: Int, warned: Bool) throws {
-        // By hand: ids 0..<20, so transformers adds "<pad>" as id 20 (with transformers 5.25,
-        // `tok.pad` gave [2, 20, 20] and nn.Embedding(20, 8) raised IndexError on it); 20 rows
-        // have no row 20, 24 rows do.
+    @Test("special tokens the vocabulary lacks, which transformers adds when it loads the files: past the rows a warning, inside a padded vocabulary their rows are named (hunt-62a M1, M2)",
+          arguments: [(20, false), (21, true), (24, false), (24, true)])
+    func specialTokensAddedAtLoad(rows: Int, eos: Bool) throws {
+        // By hand, with transformers 5.25's order (bos, eos, unk, sep, pad, …): ids 0..<20, so
+        // "<eos>" (when named) is added as 20 and "<pad>" after it; `tok.pad` gave [2, 20, 20]
+        // for the pad alone, and nn.Embedding(20, 8) raised IndexError on it (hunt-62a c/a5:
+        // eos 400, pad 401, IndexError for 401 rows).
         let dir = try Self.tokenizerWithHoles(rows: rows, ids: Array(0..<20))
-        try Data(#"{"pad_token": "<pad>"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/tokenizer_config.json"))
-        let found = try Self.auditFindings(dir, rule: "tokenizer-beyond-rows")
-        guard warned else {
-            #expect(found.isEmpty)
-            return
+        let config = eos ? #"{"pad_token": "<pad>", "eos_token": "<eos>"}"# : #"{"pad_token": "<pad>"}"#
+        try Data(config.utf8).write(to: URL(fileURLWithPath: dir + "/tokenizer_config.json"))
+        let warnings = try Self.auditFindings(dir, rule: "tokenizer-beyond-rows")
+        let infos = try Self.auditFindings(dir, rule: "rows-beyond-tokenizer")
+        let head = "model.embed_tokens.weight has \(rows) rows and the tokenizer's largest id is 19: "
+        switch (rows, eos) {
+        case (20, _), (21, true):
+            #expect(infos.isEmpty && warnings.count == 1)
+            let first = eos ? 21 : 20
+            #expect(warnings.first?["message"] as? String == head + "the special token \"<pad>\" is not in the vocabulary, so transformers adds it "
+                + "when it loads the files, with an id from \(first) on, past the rows, and a padded batch indexes past the matrix")
+            let evidence = warnings.first?["evidence"] as? [String: Any]
+            #expect(evidence?["added_pad_token"] as? String == "<pad>" && evidence?["added_special_tokens"] as? Int == 1
+                && evidence?["tokens_without_row"] as? Int == 1)
+        default:
+            #expect(warnings.isEmpty && infos.count == 1)
+            let added = eos ? "the special tokens \"<eos>\", \"<pad>\", which the vocabulary lacks, when it loads the files, with ids from 20 on "
+                + "(after any default token its class adds first): such rows are theirs, the pad token's selected by every padded batch"
+                : "the special token \"<pad>\", which the vocabulary lacks, when it loads the files, with an id from 20 on (after any default "
+                + "token its class adds first): such a row is its, selected by every padded batch"
+            #expect(infos.first?["message"] as? String == head + "rows 20..<24 (4) have no token; no token of the files selects them, but transformers adds " + added)
+            #expect((infos.first?["evidence"] as? [String: Any])?["added_special_tokens"] as? Int == (eos ? 2 : 1))
         }
-        #expect(found.count == 1)
-        #expect(found.first?["message"] as? String == "model.embed_tokens.weight has 20 rows and the tokenizer's largest id is 19: the pad token \"<pad>\" "
-            + "(\(dir)/tokenizer_config.json) is not in the vocabulary, so transformers adds it with an id from 20 on, past the rows, and a padded batch "
-            + "indexes past the matrix")
-        let evidence = found.first?["evidence"] as? [String: Any]
-        #expect(evidence?["added_pad_token"] as? String == "<pad>" && evidence?["tokens_without_row"] as? Int == 1)
     }
 
     @Test("a GGUF file with its own vocabulary beside a vocab.txt of 48 or 80 tokens: neither coverage rule judges it by the files beside (hunt-61a P6)",

@@ -47,7 +47,8 @@ import Testing
     /// TestData/knowledge/config-added-ids: tokenizer_config.json `added_tokens_decoder`
     /// entries tokenizer.json does not hold take the ids transformers' AutoTokenizer gives them,
     /// not the stated ones (generate_config_added_ids.py records them).
-    @Test(arguments: ["past-end", "stated-order", "vocabulary-text", "after-json-added", "restated", "holes", "vocab-txt"])
+    @Test(arguments: ["past-end", "stated-order", "vocabulary-text", "after-json-added", "restated", "holes", "vocab-txt",
+                      "vocab-txt-repeated", "repeated-keys", "huge-keys"])
     func configAddedTokensTakeTheIDsTransformersGivesThem(_ name: String) throws {
         let cases = try #require((try Fixtures.json("knowledge/config-added-ids/expected.json") as? [String: Any])?["cases"] as? [String: Any])
         let expected = try #require(cases[name] as? [String: Any])
@@ -56,11 +57,14 @@ import Testing
         let file = { (leaf: String) in
             NamedBytes(path: leaf, bytes: try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("knowledge/config-added-ids/\(name)/\(leaf)")))))
         }
-        let t = try #require(try Tokenizer.read(name == "vocab-txt"
+        let t = try #require(try Tokenizer.read(name.hasPrefix("vocab-txt")
             ? TokenizerFiles(vocabText: file("vocab.txt"), tokenizerConfig: file("tokenizer_config.json"))
             : TokenizerFiles(tokenizerJSON: file("tokenizer.json"), tokenizerConfig: file("tokenizer_config.json"))))
         for (content, id) in ids { #expect(t.id(for: content) == id, "\(content)") }
-        for (id, token) in tokens.enumerated() { #expect(t.token(for: id) == token as? String, "id \(id)") }
+        // A repeated vocab.txt line's earlier id is no token in transformers (None); the reader
+        // keeps its text and lists it as shadowed by the later one, so it is compared that way.
+        for (id, token) in tokens.enumerated() where t.shadowedIDs[id] == nil { #expect(t.token(for: id) == token as? String, "id \(id)") }
+        #expect(t.shadowedIDs.keys.allSatisfy { tokens.indices.contains($0) && tokens[$0] is NSNull }, "\(t.shadowedIDs)")
         if name != "holes" {
             // Dense ids: the size is transformers' len(tokenizer). With holes the library's len
             // counts entries (18) while ids reach 19; the size stays the largest id + 1.
@@ -68,6 +72,19 @@ import Testing
         } else {
             #expect(t.vocabularySize == 20)
         }
+    }
+
+    @Test("added_tokens_decoder entries placed elsewhere than stated: one note, naming the first five (hunt-62a L5)")
+    func renumberedEntriesGetOneNote() throws {
+        // By hand: a one-token vocabulary, seven new texts stated from 100: placed 1..7.
+        let entries = (0..<7).map { #""\#(100 + $0)":{"content":"<t\#($0)>","special":true}"# }.joined(separator: ",")
+        let t = try #require(try read(json: #"{"model":{"type":"WordLevel","vocab":{"a":0}}}"#, config: #"{"added_tokens_decoder":{\#(entries)}}"#))
+        #expect(t.id(for: "<t6>") == 7)
+        let notes = t.notes.filter { $0.contains("added_tokens_decoder") }
+        #expect(notes == ["f/tokenizer_config.json: 7 added_tokens_decoder entries take another id in transformers than the one stated, which is used: "
+            + "\"<t0>\" states 100, gets 1 (the next id after the vocabulary and the added tokens before it); "
+            + (1..<5).map { "\"<t\($0)>\" states \(100 + $0), gets \(1 + $0) (the next id after the vocabulary and the added tokens before it)" }.joined(separator: "; ")
+            + "; and 2 more"])
     }
 
     @Test func vocabTextDuplicateLineShadowsTheEarlierID() throws {

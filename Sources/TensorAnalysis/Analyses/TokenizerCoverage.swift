@@ -46,20 +46,21 @@ enum TokenizerCoverage {
             guard role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name) else { return nil }
             let output = role.isOutputProjection(view.name)
             let shown = { (span: Range<Int>) in "\(span.lowerBound)..<\(span.upperBound)" }
-            let stated = "\(view.name) has \(view.rowCount) rows and the tokenizer's largest id is \(vocabulary - 1)"
-            // A pad token the files name but the vocabulary lacks: transformers adds it at load,
-            // from `nextAddedID` on, and pads batches with it. Past an input embedding's rows, a
-            // padded batch indexes past the matrix (an IndexError, checked with transformers 5.25
-            // and torch); the output projection never needs a pad logit.
-            let addedPad = output ? nil : tokenizer.padToken.flatMap { pad in
-                pad.id == nil && tokenizer.nextAddedID >= view.rowCount ? pad : nil
-            }
-            let padSentence = addedPad.map { pad in
-                "the pad token \(quoted(pad.content)) (\(pad.declaredIn)) is not in the vocabulary, so transformers adds it with an id from "
-                    + "\(tokenizer.nextAddedID) on, past the rows, and a padded batch indexes past the matrix"
-            }
+            let stated = vocabulary > 0 ? "\(view.name) has \(view.rowCount) rows and the tokenizer's largest id is \(vocabulary - 1)"
+                : "\(view.name) has \(view.rowCount) rows and the tokenizer has no token"
+            // Special tokens the files name but the vocabulary lacks (a pad token, an eos or
+            // sep token): transformers adds them when it loads the files, from `nextAddedID` on
+            // in the order of `specialsAddedAtLoad`, pads batches with the pad and inserts the
+            // others into inputs. Past an input embedding's rows, that indexes past the matrix
+            // (an IndexError, checked with transformers 5.25 and torch: hunt-62a); inside a
+            // padded vocabulary they take rows otherwise unused. Each id is a lower bound: a
+            // class may add defaults of its own among them.
+            let specials = tokenizer.specialsAddedAtLoad, first = tokenizer.nextAddedID
+            let pad = tokenizer.padToken.flatMap { $0.id == nil ? $0.content : nil }
+            let listed = { (texts: ArraySlice<String>) in texts.map(quoted).joined(separator: ", ") }
+            let past = output ? [] : specials.indices.filter { first + $0 >= view.rowCount }.map { specials[$0] }[...]
             let ids = tokensBeyondRows(rows: view.rowCount, vocabularySize: vocabulary)
-            if ids != nil || addedPad != nil {
+            if ids != nil || !past.isEmpty {
                 var evidence: [String: Evidence] = ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary))]
                 var parts: [String] = []
                 var tokens = 0
@@ -69,22 +70,35 @@ enum TokenizerCoverage {
                     let what = output ? "the model gives them no logit" : "an input holding one indexes past the matrix"
                     parts.append("ids \(shown(ids)) \(counted) have no row; \(what)")
                 }
-                if let addedPad, let padSentence {
-                    tokens += 1
-                    evidence["added_pad_token"] = .string(addedPad.content)
-                    parts.append(padSentence)
+                if !past.isEmpty {
+                    tokens += past.count
+                    evidence["added_special_tokens"] = .int(Int64(past.count))
+                    if let pad, past.contains(pad) { evidence["added_pad_token"] = .string(pad) }
+                    let consequence = pad.map { past.contains($0) } == true ? "a padded batch indexes past the matrix" : "an input holding one indexes past the matrix"
+                    parts.append("the special token\(past.count == 1 ? "" : "s") \(listed(past)) \(past.count == 1 ? "is" : "are") not in the vocabulary, so "
+                                 + "transformers adds \(past.count == 1 ? "it" : "them") when it loads the files, with \(past.count == 1 ? "an id" : "ids") from \(max(first, view.rowCount)) on, "
+                                 + "past the rows, and \(consequence)")
                 }
                 evidence["tokens_without_row"] = .int(Int64(tokens))
                 return Finding(.tokenizerBeyondRows, tensors: [view.name], message: "\(stated): " + parts.joined(separator: "; "), evidence: evidence)
             }
             guard let rows = rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: vocabulary) else { return nil }
             var evidence: [String: Evidence] = ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary)),
-                                                     "rows_without_token": .int(Int64(rows.count))]
-            var what: String
-            if output {
-                what = "their logits name no token"
-            } else {
-                what = "no input selects them"
+                                                "rows_without_token": .int(Int64(rows.count))]
+            // The rows the added special tokens take first (hunt-62a M2: Qwen2Tokenizer's own pad
+            // token takes row 400 of a 464-row matrix, which every padded batch selects).
+            let taken = specials.isEmpty || first >= view.rowCount ? nil : specials[...]
+            var what = output ? "their logits name no token" : "no input selects them"
+            if let taken {
+                evidence["added_special_tokens"] = .int(Int64(taken.count))
+                let one = taken.count == 1
+                let padded = pad.map { taken.contains($0) } == true ? (one ? ", selected by every padded batch" : ", the pad token's selected by every padded batch") : ""
+                what = (output ? "their logits name no token of the files" : "no token of the files selects them")
+                    + ", but transformers adds the special token\(one ? "" : "s") \(listed(taken)), which the vocabulary lacks, when it loads the files, "
+                    + "with \(one ? "an id" : "ids") from \(first) on (after any default token its class adds first): "
+                    + (one ? "such a row is its" : "such rows are theirs") + padded
+            }
+            if !output {
                 if ties == nil { ties = tiedToUnstoredOutput() }
                 if let tying = ties?[view.name] {
                     what += ", and their logits name no token: the matrix is also the output projection (tied, evidence: \(tying.evidence.rawValue))"
