@@ -50,6 +50,13 @@ public struct AutoTokenizerClass: Sendable, Equatable {
     /// folder missed BertTokenizer's rebuilt normalizer and its "[PAD]" (review-53 #2).
     func entry<Value>(in table: [String: Value]) -> Value? { table[name] ?? table[instantiated] }
 
+    /// Whether the class rebuilds the tokenizers backend from tokenizer.json's vocabulary
+    /// instead of loading the file as it is, and so drops its added tokens
+    /// (`rebuildingBackend`, measured; a class not measured is taken to load the file).
+    public var rebuildsBackend: Bool {
+        Self.rebuildingBackend.contains(name) || Self.rebuildingBackend.contains(instantiated)
+    }
+
     /// Whether the class is tokenizer_config.json's `tokenizer_class`, taken as named (no
     /// override, no other source): messages then name the file, not "the class AutoTokenizer
     /// builds". Stored, not read back from `reason`'s text.

@@ -171,7 +171,7 @@ public enum PadIDResolver {
                 // ("id 259" was said where AutoTokenizer gave [SEP] 259 and [PAD] 260: review-53
                 // #6, review-53b #4, 336 of 672 such ids wrong).
                 notes.append("\(pad.declaredIn): pad token \(quoted(pad.content)) is not in the vocabulary: transformers adds it as a new token, "
-                    + "with an id from \(tokenizer?.nextAddedID ?? 0) on (after the tokenizer's vocabulary and any other special token its "
+                    + "with an id from \(tokenizer.map { $0.addedPadLowestID ?? $0.nextAddedID } ?? 0) on (after the tokenizer's vocabulary and any other special token its "
                     + "class adds first); no pad row is taken from it")
             }
         }

@@ -56,7 +56,38 @@ extension Tokenizer {
                 sources.append(file.path)
             }
         }
-        if let config { addConfigTokens(config, to: &table) }
+        let builtClass = AutoTokenizerClass.resolve(.init(tokenizerConfigClass: config?.tokenizerClass, configClass: configTokenizerClass,
+                                                     modelType: modelType, byteLevelJSON: jsonContents?.mentionsByteLevel ?? false))
+        if let json = jsonContents, let path = files.tokenizerJSON?.path, !json.addedTokens.isEmpty {
+            if let rebuilding = builtClass, rebuilding.rebuildsBackend {
+                // The class rebuilds the backend from the vocabulary: the file's added tokens are
+                // not loaded; without an added_tokens_decoder key they are added back in the
+                // order of their stated ids (hunt-62a H1, TestData/knowledge/rebuilding-classes.json).
+                if let config, config.hasAddedTokensDecoder {
+                    // Noted only for the tokens that are lost: neither the vocabulary's nor re-added.
+                    let readded = Set(config.addedTokens.map { TokenText($0.content) })
+                    let lost = zip(json.addedTokens, table.tokenizersIDs(of: json.addedTokens.map(\.content)))
+                        .filter { token, placed in placed.placement != .vocabulary && !readded.contains(TokenText(token.content)) }.map(\.0.content)
+                    if !lost.isEmpty {
+                        let shown = lost.prefix(5).map(quoted).joined(separator: ", ") + (lost.count > 5 ? " and \(lost.count - 5) more" : "")
+                        table.note("\(path)'s added tokens \(shown) are no tokens in transformers: \(rebuilding.name), the class AutoTokenizer builds, "
+                                   + "rebuilds the tokenizer from the vocabulary and adds \(config.path)'s added_tokens_decoder instead")
+                    }
+                } else {
+                    addPlaced(json.addedTokens, from: path, entries: "added_tokens", to: &table)
+                }
+            } else {
+                // Loaded as the file is: placed in file order.
+                for (token, (id, placement)) in zip(json.addedTokens, table.tokenizersIDs(of: json.addedTokens.map(\.content))) {
+                    if id != token.id {
+                        table.note("\(path) states id \(token.id) for added token \(quoted(token.content)); the tokenizers library gives it \(id) "
+                                   + "(\(placement.reason)), which is used")
+                    }
+                    table.addAdded(Tokenizer.AddedToken(id: id, content: token.content, special: token.special), from: path)
+                }
+            }
+        }
+        if let config { addPlaced(config.addedTokens, from: config.path, entries: "added_tokens_decoder", to: &table) }
         let roles = RoleAssignment(config: config, specialMap: specialMap)
         let modelCount = table.distinctModelTexts
         let built = table.build()
@@ -68,8 +99,6 @@ extension Tokenizer {
             tokensByID: built.tokens, idsByToken: built.ids, modelVocabularyCount: modelCount)
         tokenizer.padTokenNotes = padNotes
         tokenizer.tokenizerClass = config?.tokenizerClass
-        let builtClass = AutoTokenizerClass.resolve(.init(tokenizerConfigClass: config?.tokenizerClass, configClass: configTokenizerClass,
-                                                     modelType: modelType, byteLevelJSON: jsonContents?.mentionsByteLevel ?? false))
         tokenizer.builtClass = builtClass
         // The class's rebuild when it was measured to make one; else tokenizer.json's own, which
         // the generic backends keep (the config's `tokenize_chinese_chars` included: ignored).
@@ -100,22 +129,25 @@ extension Tokenizer {
     /// As Python reads the file: of two keys naming one id (`"400"` twice, or `"400"` and
     /// `"0400"`), the last entry is kept; an empty text is skipped, as `add_tokens` skips it
     /// (hunt-62a L1, L2).
-    private static func addConfigTokens(_ config: TokenizerSettings, to table: inout VocabularyTable) {
+    ///
+    /// The same for tokenizer.json's `added_tokens` when the class rebuilds the backend and the
+    /// config has no `added_tokens_decoder` (`entries` names the list in the note).
+    private static func addPlaced(_ tokens: [Tokenizer.AddedToken], from path: String, entries: String, to table: inout VocabularyTable) {
         var lastByID: [Int: Int] = [:]
-        for (index, token) in config.addedTokens.enumerated() { lastByID[token.id] = index }
-        let stated = lastByID.sorted { $0.key < $1.key }.map { config.addedTokens[$0.value] }.filter { !$0.content.isEmpty }
+        for (index, token) in tokens.enumerated() { lastByID[token.id] = index }
+        let stated = lastByID.sorted { $0.key < $1.key }.map { tokens[$0.value] }.filter { !$0.content.isEmpty }
         // In one call: a new text placed moves the next id on for those after it.
         var moved: [String] = []
         for (token, (id, placement)) in zip(stated, table.tokenizersIDs(of: stated.map(\.content))) {
             if id != token.id {
                 moved.append("\(quoted(token.content)) states \(token.id), gets \(id) (\(placement.reason))")
             }
-            table.addAdded(Tokenizer.AddedToken(id: id, content: token.content, special: token.special), from: config.path)
+            table.addAdded(Tokenizer.AddedToken(id: id, content: token.content, special: token.special), from: path)
         }
         // One note, naming the first few: a file can hold 200,000 entries (hunt-62a L5).
         if !moved.isEmpty {
             let shown = moved.prefix(5).joined(separator: "; ") + (moved.count > 5 ? "; and \(moved.count - 5) more" : "")
-            table.note("\(config.path): \(moved.count) added_tokens_decoder entr\(moved.count == 1 ? "y takes" : "ies take") another id in "
+            table.note("\(path): \(moved.count) \(entries) entr\(moved.count == 1 ? "y takes" : "ies take") another id in "
                        + "transformers than the one stated, which is used: \(shown)")
         }
     }

@@ -17,6 +17,9 @@ struct TokenizerJSONContents {
     /// The file's text holds `"ByteLevel"`: transformers' own test (`_tokenizer_json_has_byte_level`)
     /// when it chooses the class for a LlamaTokenizer config (`AutoTokenizerClass`).
     var mentionsByteLevel = false
+    /// `added_tokens` in file order, with the ids the file states: `Tokenizer.read` places them
+    /// as the class AutoTokenizer builds does (`AutoTokenizerClass.rebuildsBackend`).
+    var addedTokens: [Tokenizer.AddedToken] = []
 }
 
 enum TokenizerJSONReader {
@@ -51,9 +54,10 @@ enum TokenizerJSONReader {
         var notes: [String] = []
         let kind = try modelKind(model, path: path, notes: &notes)
         try readVocabulary(model, kind: kind, path: path, into: &table, limits: limits)
-        try readAddedTokens(root["added_tokens"], path: path, into: &table, limits: limits)
+        let added = try readAddedTokens(root["added_tokens"], path: path, table: table, limits: limits)
 
         var contents = TokenizerJSONContents(kind: kind, byteLevel: false, byteFallback: false, notes: notes)
+        contents.addedTokens = added
         contents.byteFallback = model["byte_fallback"]?.boolValue ?? false
         contents.byteLevel = containsType("ByteLevel", root["pre_tokenizer"], listKey: "pretokenizers")
             || containsType("ByteLevel", root["decoder"], listKey: "decoders")
@@ -177,9 +181,9 @@ enum TokenizerJSONReader {
         table.setModelIDs(ids)
     }
 
-    private static func readAddedTokens(_ node: JSON?, path: String, into table: inout VocabularyTable,
-                                        limits: KnowledgeLimits) throws(KnowledgeError) {
-        guard let node, node != .null else { return }
+    private static func readAddedTokens(_ node: JSON?, path: String, table: VocabularyTable,
+                                        limits: KnowledgeLimits) throws(KnowledgeError) -> [Tokenizer.AddedToken] {
+        guard let node, node != .null else { return [] }
         guard let items = node.arrayElements else {
             throw .invalidField(file: path, field: "added_tokens", reason: "is \(node.typeName), not an array")
         }
@@ -206,16 +210,7 @@ enum TokenizerJSONReader {
             let id = try table.checkedID(rawID, file: path, field: field + ".id")
             read.append((id, .init(id: id, content: content, special: special)))
         }
-        // The ids tokenizers gives them, not the ones stated.
-        let ids = table.tokenizersIDs(of: read.map(\.token.content))
-        for ((stated, token), (id, placement)) in zip(read, ids) {
-            let numbered = Tokenizer.AddedToken(id: id, content: token.content, special: token.special)
-            if id != stated {
-                table.note("\(path) states id \(stated) for added token \(quoted(token.content)); the tokenizers library gives it \(id) "
-                           + "(\(placement.reason)), which is used")
-            }
-            table.addAdded(numbered, from: path)
-        }
+        return read.map(\.token)
     }
 
     /// Whether `node` is `{"type": name}` or a Sequence whose `listKey` array holds one.

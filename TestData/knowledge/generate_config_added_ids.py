@@ -3,7 +3,8 @@
 names tokens that tokenizer.json does not hold, and expected.json with the ids transformers'
 AutoTokenizer gives them: it adds such tokens with the tokenizers library's `add_tokens`, in the
 order of their stated ids, which places a new text after the vocabulary and the added tokens
-(the stated id is not used), and a known text on its known id; a BERT vocab.txt without tokenizer.json the same way.
+(the stated id is not used), and a known text on its known id; a BERT vocab.txt without tokenizer.json the same way; a class
+that rebuilds the backend (LlamaTokenizer) drops tokenizer.json's added tokens first.
 
     pip install transformers tokenizers     # made with transformers 5.25, tokenizers 0.23
     python3 TestData/knowledge/generate_config_added_ids.py
@@ -23,7 +24,15 @@ def added(content):
             "normalized": False, "special": True}
 
 
-def tokenizer_json(vocab, added_tokens):
+def tokenizer_json(vocab, added_tokens, bpe=False):
+    if bpe:
+        return {
+            "version": "1.0", "truncation": None, "padding": None,
+            "added_tokens": [dict(added(content), id=id_) for id_, content in added_tokens],
+            "normalizer": None, "pre_tokenizer": None, "post_processor": None, "decoder": None,
+            "model": {"type": "BPE", "vocab": vocab, "merges": [], "unk_token": "[UNK]", "dropout": None,
+                      "continuing_subword_prefix": None, "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False},
+        }
     return {
         "version": "1.0", "truncation": None, "padding": None,
         "added_tokens": [dict(added(content), id=id_) for id_, content in added_tokens],
@@ -109,6 +118,24 @@ def main():
          f'"99999999999999999999": {entry("<big>")}, "-1": {entry("<neg>")}}}}}\n',
          ["<big>", "<neg>"]),
     ]
+    # LlamaTokenizer rebuilds the backend from the vocabulary (rebuilding-classes.json): it drops
+    # tokenizer.json's added tokens and adds the config's added_tokens_decoder in stated-id order,
+    # or, with no added_tokens_decoder key, tokenizer.json's added tokens in stated-id order.
+    rebuilds = [
+        ("rebuild-decoder", [(20, "<a>"), (21, "<b>")], {"3": "w1", "40": "<c>", "7": "<low>"}),
+        ("rebuild-empty-decoder", [(20, "<a>"), (21, "<b>")], {}),
+        ("rebuild-no-decoder", [(21, "<b>"), (20, "<a>"), (5, "<c>")], None),
+    ]
+    for name, json_added, decoder in rebuilds:
+        folder = HERE / name
+        folder.mkdir(exist_ok=True)
+        (folder / "tokenizer.json").write_text(json.dumps(tokenizer_json(vocabulary(), json_added, bpe=True), indent=1) + "\n")
+        config = {"tokenizer_class": "LlamaTokenizer", "unk_token": "[UNK]", "bos_token": None, "eos_token": None}
+        if decoder is not None:
+            config["added_tokens_decoder"] = {key: added(text) for key, text in decoder.items()}
+        (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1) + "\n")
+        texts = sorted({t for _, t in json_added} | set((decoder or {}).values()))
+        record(expected, name, transformers.AutoTokenizer.from_pretrained(str(folder)), {t: t for t in texts})
     for name, text, texts in raws:
         folder, texts = raw_config_case(name, vocabulary(), text, texts)
         record(expected, name, transformers.AutoTokenizer.from_pretrained(str(folder)), {t: t for t in texts})

@@ -67,7 +67,10 @@ enum TokenizerCoverage {
                 if let ids {
                     tokens = ids.count(where: { tokenizer.token(for: $0) != nil })
                     let counted = tokens == ids.count ? "(\(tokens))" : "(\(tokens) token\(tokens == 1 ? "" : "s"); the other ids are no token's)"
-                    let what = output ? "the model gives them no logit" : "an input holding one indexes past the matrix"
+                    var what = output ? "the model gives them no logit" : "an input holding one indexes past the matrix"
+                    if !output, let padToken = tokenizer.padToken, let padID = padToken.id, ids.contains(padID) {
+                        what += ", and the pad token \(quoted(padToken.content)) (id \(padID)) is one: every padded batch does"
+                    }
                     parts.append("ids \(shown(ids)) \(counted) have no row; \(what)")
                 }
                 if !past.isEmpty {
