@@ -177,6 +177,17 @@ import TestSupport
         }
     }
 
+    @Test("an embedding tied to an unstored output projection, with fewer rows than tokens: the warning says the logits are missing too (hunt-62a L4)")
+    func tiedEmbeddingShortOfTokens() throws {
+        // By hand: 10 tokens, 8 rows, no lm_head.weight, tie_word_embeddings true.
+        let dir = try Self.grownTokenizer(tokens: 10)
+        try Data(#"{"model_type": "llama", "tie_word_embeddings": true}"#.utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
+        let found = try Self.auditFindings(dir, rule: "tokenizer-beyond-rows")
+        #expect(found.first?["message"] as? String == "model.embed_tokens.weight has 8 rows and the tokenizer's largest id is 9: ids 8..<10 (2) have no row; "
+            + "an input holding one indexes past the matrix; the matrix is also the output projection (tied, evidence: config), which gives them no logit")
+        #expect((found.first?["evidence"] as? [String: Any])?["tying_evidence"] as? String == "config")
+    }
+
     /// The findings of `rule` in `audit DIR --json`.
     static func auditFindings(_ dir: String, rule: String) throws -> [[String: Any]] {
         let audit = try CLI.run(["audit", dir, "--json"])

@@ -71,6 +71,15 @@ enum TokenizerCoverage {
                     if !output, let padToken = tokenizer.padToken, let padID = padToken.id, ids.contains(padID) {
                         what += ", and the pad token \(quoted(padToken.content)) (id \(padID)) is one: every padded batch does"
                     }
+                    // The tied output projection the checkpoint does not store has no logit for
+                    // them either (hunt-62a L4, the warning's side of hunt-61a P3).
+                    if !output {
+                        if ties == nil { ties = tiedToUnstoredOutput() }
+                        if let tying = ties?[view.name] {
+                            what += "; the matrix is also the output projection (tied, evidence: \(tying.evidence.rawValue)), which gives them no logit"
+                            evidence["tying_evidence"] = .string(tying.evidence.rawValue)
+                        }
+                    }
                     parts.append("ids \(shown(ids)) \(counted) have no row; \(what)")
                 }
                 if !past.isEmpty {
