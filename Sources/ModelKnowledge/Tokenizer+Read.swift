@@ -56,6 +56,17 @@ extension Tokenizer {
                 sources.append(file.path)
             }
         }
+        // added_tokens.json stands in for an added_tokens_decoder the config lacks; beside one
+        // transformers ignores it (hunt-62a M3, checked with transformers 5.25).
+        var legacyAdded: [Tokenizer.AddedToken]?
+        if let file = files.addedTokensJSON {
+            if config?.hasAddedTokensDecoder == true {
+                notes.append("\(file.path) is not used: transformers reads it only when \(config?.path ?? "tokenizer_config.json") has no added_tokens_decoder")
+            } else {
+                legacyAdded = try TokenizerSettingsReader.readAddedTokensJSON(file, limits: limits)
+                sources.append(file.path)
+            }
+        }
         let builtClass = AutoTokenizerClass.resolve(.init(tokenizerConfigClass: config?.tokenizerClass, configClass: configTokenizerClass,
                                                      modelType: modelType, byteLevelJSON: jsonContents?.mentionsByteLevel ?? false))
         if let json = jsonContents, let path = files.tokenizerJSON?.path, !json.addedTokens.isEmpty {
@@ -63,6 +74,8 @@ extension Tokenizer {
                 // The class rebuilds the backend from the vocabulary: the file's added tokens are
                 // not loaded; without an added_tokens_decoder key they are added back in the
                 // order of their stated ids (hunt-62a H1, TestData/knowledge/rebuilding-classes.json).
+                // (added_tokens.json does not count as the key: its entries come after the file's,
+                // TestData/knowledge/config-added-ids/legacy-rebuild-json.)
                 if let config, config.hasAddedTokensDecoder {
                     // Noted only for the tokens that are lost: neither the vocabulary's nor re-added.
                     let readded = Set(config.addedTokens.map { TokenText($0.content) })
@@ -88,6 +101,7 @@ extension Tokenizer {
             }
         }
         if let config { addPlaced(config.addedTokens, from: config.path, entries: "added_tokens_decoder", to: &table) }
+        if let legacyAdded, let path = files.addedTokensJSON?.path { addPlaced(legacyAdded, from: path, entries: "added_tokens.json", to: &table) }
         let roles = RoleAssignment(config: config, specialMap: specialMap)
         let modelCount = table.distinctModelTexts
         let built = table.build()

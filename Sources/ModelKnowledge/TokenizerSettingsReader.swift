@@ -105,6 +105,23 @@ enum TokenizerSettingsReader {
         return settings
     }
 
+    /// added_tokens.json: an object of token text → id, the legacy form of
+    /// `added_tokens_decoder`. The ids only order the entries (`Tokenizer.addPlaced`).
+    static func readAddedTokensJSON(_ file: NamedBytes, limits: KnowledgeLimits) throws(KnowledgeError) -> [Tokenizer.AddedToken] {
+        let path = file.path
+        let root = try StrictJSONInput.parse(file.bytes, file: path, limit: limits.maxSmallJSONBytes)
+        guard let members = root.objectMembers else { throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object") }
+        guard members.count <= limits.maxVocabularySize else {
+            throw .limitExceeded(file: path, what: "number of added tokens (\(members.count))", limit: limits.maxVocabularySize)
+        }
+        return try members.map { (text, value) throws(KnowledgeError) in
+            guard let id = value.integerValue else {
+                throw .invalidField(file: path, field: quoted(text), reason: "is \(value.shortDescription), not an integer id")
+            }
+            return Tokenizer.AddedToken(id: id, content: text, special: false)
+        }
+    }
+
     private static func tokenText(_ value: JSON, path: String, field: String) throws(KnowledgeError) -> String {
         if let text = value.stringValue { return text }
         if value.objectMembers != nil, let content = value["content"]?.stringValue { return content }

@@ -136,6 +136,26 @@ def main():
         (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1) + "\n")
         texts = sorted({t for _, t in json_added} | set((decoder or {}).values()))
         record(expected, name, transformers.AutoTokenizer.from_pretrained(str(folder)), {t: t for t in texts})
+    # added_tokens.json, the legacy list: read when the config has no added_tokens_decoder, its
+    # entries placed in the order of their ids; beside an added_tokens_decoder it is not read.
+    legacy = [
+        ("legacy-vocab-txt", None, {"tokenizer_class": "BertTokenizer"}),
+        ("legacy-beside-decoder", None, {"tokenizer_class": "BertTokenizer", "added_tokens_decoder": {"30": added("<d>")}}),
+        ("legacy-backend-json", [(20, "<j>")], {"tokenizer_class": "TokenizersBackend", "unk_token": "[UNK]"}),
+        ("legacy-rebuild-json", [(20, "<j>")], {"tokenizer_class": "LlamaTokenizer", "unk_token": "[UNK]", "bos_token": None, "eos_token": None}),
+    ]
+    for name, json_added, config in legacy:
+        folder = HERE / name
+        folder.mkdir(exist_ok=True)
+        if json_added is None:
+            lines = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [f"w{i}" for i in range(15)]
+            (folder / "vocab.txt").write_text("\n".join(lines) + "\n")
+        else:
+            (folder / "tokenizer.json").write_text(json.dumps(tokenizer_json(vocabulary(), json_added, bpe=True), indent=1) + "\n")
+        (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1) + "\n")
+        (folder / "added_tokens.json").write_text(json.dumps({"<new>": 25, "<x>": 21}, indent=1) + "\n")
+        texts = ["<new>", "<x>"] + [t for _, t in json_added or []] + [v["content"] for v in config.get("added_tokens_decoder", {}).values()]
+        record(expected, name, transformers.AutoTokenizer.from_pretrained(str(folder)), {t: t for t in texts})
     for name, text, texts in raws:
         folder, texts = raw_config_case(name, vocabulary(), text, texts)
         record(expected, name, transformers.AutoTokenizer.from_pretrained(str(folder)), {t: t for t in texts})

@@ -188,6 +188,17 @@ import TestSupport
         #expect((found.first?["evidence"] as? [String: Any])?["tying_evidence"] as? String == "config")
     }
 
+    @Test("added_tokens.json beside the checkpoint is read: its token past the rows is a warning (hunt-62a M3)")
+    func legacyAddedTokensFile() throws {
+        // By hand: 8 rows, vocab.txt of 8 tokens, added_tokens.json adds "<new>" as id 8
+        // (transformers 5.25 placed such a token after the vocabulary: config-added-ids/legacy-*).
+        let dir = try Self.grownTokenizer(tokens: 8)
+        try Data(#"{"<new>": 8}"#.utf8).write(to: URL(fileURLWithPath: dir + "/added_tokens.json"))
+        let found = try Self.auditFindings(dir, rule: "tokenizer-beyond-rows")
+        #expect(found.first?["message"] as? String == "model.embed_tokens.weight has 8 rows and the tokenizer's largest id is 8: ids 8..<9 (1) have no row; "
+            + "an input holding one indexes past the matrix")
+    }
+
     /// The findings of `rule` in `audit DIR --json`.
     static func auditFindings(_ dir: String, rule: String) throws -> [[String: Any]] {
         let audit = try CLI.run(["audit", dir, "--json"])

@@ -48,7 +48,8 @@ import Testing
     /// entries tokenizer.json does not hold take the ids transformers' AutoTokenizer gives them,
     /// not the stated ones (generate_config_added_ids.py records them).
     @Test(arguments: ["past-end", "stated-order", "vocabulary-text", "after-json-added", "restated", "holes", "vocab-txt",
-                      "vocab-txt-repeated", "repeated-keys", "huge-keys", "rebuild-decoder", "rebuild-empty-decoder", "rebuild-no-decoder"])
+                      "vocab-txt-repeated", "repeated-keys", "huge-keys", "rebuild-decoder", "rebuild-empty-decoder", "rebuild-no-decoder",
+                      "legacy-vocab-txt", "legacy-beside-decoder", "legacy-backend-json", "legacy-rebuild-json"])
     func configAddedTokensTakeTheIDsTransformersGivesThem(_ name: String) throws {
         let cases = try #require((try Fixtures.json("knowledge/config-added-ids/expected.json") as? [String: Any])?["cases"] as? [String: Any])
         let expected = try #require(cases[name] as? [String: Any])
@@ -57,9 +58,13 @@ import Testing
         let file = { (leaf: String) in
             NamedBytes(path: leaf, bytes: try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("knowledge/config-added-ids/\(name)/\(leaf)")))))
         }
-        let t = try #require(try Tokenizer.read(name.hasPrefix("vocab-txt")
-            ? TokenizerFiles(vocabText: file("vocab.txt"), tokenizerConfig: file("tokenizer_config.json"))
-            : TokenizerFiles(tokenizerJSON: file("tokenizer.json"), tokenizerConfig: file("tokenizer_config.json"))))
+        let folder = Fixtures.path("knowledge/config-added-ids/\(name)")
+        let present = { (leaf: String) in FileManager.default.fileExists(atPath: folder + "/" + leaf) }
+        let t = try #require(try Tokenizer.read(TokenizerFiles(
+            tokenizerJSON: present("tokenizer.json") ? try file("tokenizer.json") : nil,
+            vocabText: present("vocab.txt") ? try file("vocab.txt") : nil,
+            tokenizerConfig: try file("tokenizer_config.json"),
+            addedTokensJSON: present("added_tokens.json") ? try file("added_tokens.json") : nil)))
         // transformers converts a text that is no token to the unknown token's id; the reader says nil.
         let unknown = tokens.firstIndex { $0 as? String == "[UNK]" }
         for (content, id) in ids { #expect(t.id(for: content) == (id == unknown && content != "[UNK]" ? nil : id), "\(content)") }

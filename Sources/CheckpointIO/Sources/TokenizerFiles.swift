@@ -13,20 +13,23 @@ public struct TokenizerFiles: Sendable, Equatable {
     public var specialTokensMap: String?
     /// `vocab.txt` (WordPiece vocabularies, one token per line).
     public var vocabulary: String?
+    /// `added_tokens.json` (the legacy list of added tokens, text → id).
+    public var addedTokens: String?
 
     public init(tokenizer: String? = nil, tokenizerConfig: String? = nil, specialTokensMap: String? = nil,
-                vocabulary: String? = nil) {
+                vocabulary: String? = nil, addedTokens: String? = nil) {
         self.tokenizer = tokenizer
         self.tokenizerConfig = tokenizerConfig
         self.specialTokensMap = specialTokensMap
         self.vocabulary = vocabulary
+        self.addedTokens = addedTokens
     }
 
     /// True when the folder held none of the files.
     public var isEmpty: Bool { self == TokenizerFiles() }
 
     /// The file names read beside a checkpoint, in the order of the properties.
-    static let fileNames = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"]
+    static let fileNames = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "added_tokens.json"]
 
     /// The files of this kind in `folder` (regular files only).
     static func find(in folder: String) -> TokenizerFiles {
@@ -35,11 +38,12 @@ public struct TokenizerFiles: Sendable, Equatable {
             return !MappedFile.isAbsent(path) ? path : nil
         }
         let found = fileNames.map(path)
-        return TokenizerFiles(tokenizer: found[0], tokenizerConfig: found[1], specialTokensMap: found[2], vocabulary: found[3])
+        return TokenizerFiles(tokenizer: found[0], tokenizerConfig: found[1], specialTokensMap: found[2], vocabulary: found[3],
+                              addedTokens: found[4])
     }
 
     /// Every recorded path, in the order of the properties.
-    public var paths: [String] { [tokenizer, tokenizerConfig, specialTokensMap, vocabulary].compactMap { $0 } }
+    public var paths: [String] { [tokenizer, tokenizerConfig, specialTokensMap, vocabulary, addedTokens].compactMap { $0 } }
 
     /// The bytes of one of these files (at most `limit` bytes), refusing a path whose real
     /// path lies outside its folder, as config.json is refused: a tokenizer file is read only

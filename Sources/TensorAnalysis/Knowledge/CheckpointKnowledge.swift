@@ -67,7 +67,8 @@ public struct CheckpointKnowledge: Sendable {
                 tokenizerJSON: try bytes(recorded.tokenizer, limit: limits.maxTokenizerJSONBytes),
                 vocabText: try bytes(recorded.vocabulary, limit: limits.maxVocabTextBytes),
                 specialTokensMap: try bytes(recorded.specialTokensMap, limit: limits.maxSmallJSONBytes),
-                tokenizerConfig: try bytes(recorded.tokenizerConfig, limit: limits.maxSmallJSONBytes))
+                tokenizerConfig: try bytes(recorded.tokenizerConfig, limit: limits.maxSmallJSONBytes),
+                addedTokensJSON: try bytes(recorded.addedTokens, limit: limits.maxSmallJSONBytes))
         } catch {
             knowledge.notes.append("\(error.description); the tokenizer files are not used")
             knowledge.unreadable = (error.path, error.description)
