@@ -78,7 +78,11 @@ extension Tokenizer {
                 // TestData/knowledge/config-added-ids/legacy-rebuild-json.)
                 if let config, config.hasAddedTokensDecoder {
                     // Noted only for the tokens that are lost: neither the vocabulary's nor re-added.
-                    let readded = Set(config.addedTokens.map { TokenText($0.content) })
+                    // A text a special-token role names is added back as that token (hunt-62b N7).
+                    let roleTexts = [config.roles, specialMap?.roles ?? [:]].flatMap { $0.values }.compactMap { value -> String? in
+                        if case .token(let text) = value { text } else { nil }
+                    }
+                    let readded = Set((config.addedTokens.map(\.content) + roleTexts).map { TokenText($0) })
                     let lost = zip(json.addedTokens, table.tokenizersIDs(of: json.addedTokens.map(\.content)))
                         .filter { token, placed in placed.placement != .vocabulary && !readded.contains(TokenText(token.content)) }.map(\.0.content)
                     if !lost.isEmpty {
@@ -185,6 +189,10 @@ extension Tokenizer {
                 roles[id, default: []] += []
             } else {
                 notes.append("\(file): additional special token \(quoted(text)) is not a token of this vocabulary")
+                // transformers adds these after the roles' (hunt-62b N3).
+                if !rolesNotInVocabulary.contains(where: { $0.text == text }) {
+                    rolesNotInVocabulary.append(RoleText(role: "additional_special_tokens", text: text))
+                }
             }
         }
         specialTokens = roles.keys.sorted().compactMap { id in

@@ -123,8 +123,8 @@ public struct Tokenizer: Sendable, Equatable {
     public var nextAddedID: Int { max(modelVocabularyCount, (addedTokens.map(\.id).max() ?? -1) + 1) }
 
     /// The texts of the special-token roles the files name (`bos_token`, `eos_token`,
-    /// `unk_token`, `sep_token`, `pad_token`, `cls_token`, `mask_token`, in that order, each
-    /// text once) that the vocabulary lacks: transformers adds them when it loads the files,
+    /// `unk_token`, `sep_token`, `pad_token`, `cls_token`, `mask_token`, in that order, then
+    /// `additional_special_tokens`/`extra_special_tokens`; each text once) that the vocabulary lacks: transformers adds them when it loads the files,
     /// in that order, from `nextAddedID` on (hunt-62a M1; the order is its
     /// `_special_tokens_map`'s).
     public internal(set) var rolesNotInVocabulary: [RoleText] = []
@@ -142,7 +142,7 @@ public struct Tokenizer: Sendable, Equatable {
     public var specialsAddedAtLoad: [String] {
         var texts = rolesNotInVocabulary
         if let pad = padToken, pad.id == nil, !texts.contains(where: { $0.text == pad.content }) {
-            let afterPad = texts.firstIndex { ["cls_token", "mask_token"].contains($0.role) } ?? texts.endIndex
+            let afterPad = texts.firstIndex { ["cls_token", "mask_token", "additional_special_tokens"].contains($0.role) } ?? texts.endIndex
             texts.insert(RoleText(role: "pad_token", text: pad.content), at: afterPad)
         }
         return texts.map(\.text)

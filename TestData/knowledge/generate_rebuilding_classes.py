@@ -12,7 +12,8 @@ order of their stated ids (hunt-62a H1). The generic classes (TokenizersBackend,
 PreTrainedTokenizerFast) load the file's added tokens in its list order.
 
 Measured: each class is loaded from a folder whose tokenizer.json (BPE, else WordPiece, else
-WordLevel: the first the class loads) has the vocabulary <unk> <s> </s> a b and the added tokens
+WordLevel, else Unigram: the first that gives one of the two answers below; the SentencePiece
+classes, T5Tokenizer and XLMRobertaTokenizer among them, answer only for Unigram: hunt-62b N1) has the vocabulary <unk> <s> </s> a b and the added tokens
 "<b>" (stated 6) then "<a>" (stated 5), beside a tokenizer_config.json naming the class and
 `added_tokens_decoder` {"9": "<z>"}: a rebuilding class gives "<z>" id 5 and "<a>" none; a loading
 class gives "<b>" 5, "<a>" 6, "<z>" 7. A class that loads no such folder, or gives another
@@ -28,6 +29,8 @@ import warnings
 
 import transformers
 from transformers import AutoTokenizer
+
+from tokenizer_class_names import config_class_names
 
 HERE = pathlib.Path(__file__).parent
 SWIFT = HERE.parent.parent / "Sources" / "ModelKnowledge" / "RebuildingTokenizerClasses.swift"
@@ -46,6 +49,8 @@ def model(kind):
     if kind == "WordPiece":
         return {"type": "WordPiece", "vocab": VOCAB, "unk_token": "<unk>", "continuing_subword_prefix": "##",
                 "max_input_chars_per_word": 100}
+    if kind == "Unigram":
+        return {"type": "Unigram", "unk_id": 0, "vocab": [[text, -1.0] for text in VOCAB], "byte_fallback": False}
     return {"type": "WordLevel", "vocab": VOCAB, "unk_token": "<unk>"}
 
 
@@ -71,18 +76,17 @@ def answer(name, kind):
 def main():
     warnings.filterwarnings("ignore")
     transformers.logging.set_verbosity_error()
-    exported = [n for n in dir(transformers) if n.endswith("Tokenizer") or n.endswith("TokenizerFast")]
-    names = sorted(set(exported) | {n + "Fast" for n in exported if n.endswith("Tokenizer")} | {"TokenizersBackend"})
+    names = config_class_names()
     result = {}
     for name in names:
-        for kind in ["BPE", "WordPiece", "WordLevel"]:
+        for kind in ["BPE", "WordPiece", "WordLevel", "Unigram"]:
             try:
                 found = answer(name, kind)
             except Exception:  # this class does not load such a folder
                 continue
             if found:
                 result[name] = found
-            break
+                break
     (HERE / "rebuilding-classes.json").write_text(json.dumps(
         {"transformers_version": transformers.__version__, "classes": result}, indent=1, sort_keys=True) + "\n")
     rebuilding = sorted(n for n, v in result.items() if v == "rebuilds")

@@ -26,6 +26,8 @@ import warnings
 import transformers
 from transformers import AutoTokenizer
 
+from tokenizer_class_names import config_class_names
+
 HERE = pathlib.Path(__file__).parent
 SWIFT = HERE.parent.parent / "Sources" / "ModelKnowledge" / "TokenizerClassPads.swift"
 VOCAB = {"<s>": 0, "<unk>": 1, "</s>": 2, "a": 3, "b": 4}
@@ -48,8 +50,7 @@ def loaded_pad(name, section):
 def main():
     warnings.filterwarnings("ignore")
     transformers.logging.set_verbosity_error()
-    exported = [n for n in dir(transformers) if n.endswith("Tokenizer") or n.endswith("TokenizerFast")]
-    names = sorted(set(exported) | {n + "Fast" for n in exported if n.endswith("Tokenizer")} | {"TokenizersBackend"})
+    names = config_class_names()
     pads = {}
     for name in names:
         try:

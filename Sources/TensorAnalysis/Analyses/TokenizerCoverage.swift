@@ -104,11 +104,16 @@ enum TokenizerCoverage {
             if let taken {
                 evidence["added_special_tokens"] = .int(Int64(taken.count))
                 let one = taken.count == 1
-                let padded = pad.map { taken.contains($0) } == true ? (one ? ", selected by every padded batch" : ", the pad token's selected by every padded batch") : ""
+                // Padding selects input-embedding rows; an output row is only named (hunt-62b N8).
+                let padded = pad.map { taken.contains($0) } != true ? ""
+                    : output ? (one ? ", the pad token's" : ", one of them the pad token's")
+                    : (one ? ", selected by every padded batch" : ", the pad token's selected by every padded batch")
                 what = (output ? "their logits name no token of the files" : "no token of the files selects them")
                     + ", but transformers adds the special token\(one ? "" : "s") \(listed(taken)), which the vocabulary lacks, when it loads the files, "
-                    + "with \(one ? "an id" : "ids") from \(first) on (after any default token its class adds first): "
-                    + (one ? "such a row is its" : "such rows are theirs") + padded
+                    + "with \(one ? "an id" : "ids") from \(first) on: " + (one ? "a row from there on is its" : "rows from there on are theirs") + padded
+                    // The class may add default special tokens of its own first (BertTokenizer's
+                    // "[SEP]"): not measured per class, so said (hunt-62b N2).
+                    + ", unless default tokens its class adds first push \(one ? "it" : "them") further, up to past the rows"
             }
             if !output {
                 if ties == nil { ties = tiedToUnstoredOutput() }
