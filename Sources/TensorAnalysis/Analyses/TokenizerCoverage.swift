@@ -1,5 +1,4 @@
 import CheckpointIO
-import StrictJSON
 import ModelKnowledge
 
 /// Rules `tokenizer-beyond-rows` (token ids of the tokenizer beside the checkpoint that a token
@@ -36,101 +35,19 @@ import ModelKnowledge
 enum TokenizerCoverage {
     /// `tiedToUnstoredOutput` gives, for the input embeddings tied to an output projection the
     /// checkpoint does not store, their tying judgement; asked at most once, and only when an
-    /// input embedding has rows past the tokenizer.
+    /// input embedding has rows past the tokenizer or the tokenizer ids past its rows.
     static func findings(_ matrices: TokenMatrices, knowledge: CheckpointKnowledge, checkpoint: Checkpoint,
-                         tiedToUnstoredOutput: () -> [String: TyingJudgement]) -> [Finding] {
+                         tiedToUnstoredOutput: @escaping () -> [String: TyingJudgement]) -> [Finding] {
         guard let tokenizer = knowledge.tokenizer, !checkpoint.tokenizerFiles.isEmpty, !carriesItsOwnVocabulary(checkpoint) else { return [] }
-        let vocabulary = tokenizer.vocabularySize
         var ties: [String: TyingJudgement]?
+        let tie = { (name: String) -> TyingJudgement? in
+            if ties == nil { ties = tiedToUnstoredOutput() }
+            return ties?[name]
+        }
         return matrices.matrices.compactMap { view, role -> Finding? in
             guard role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name) else { return nil }
-            let output = role.isOutputProjection(view.name)
-            let shown = { (span: Range<Int>) in "\(span.lowerBound)..<\(span.upperBound)" }
-            let stated = vocabulary > 0 ? "\(view.name) has \(view.rowCount) rows and the tokenizer's largest id is \(vocabulary - 1)"
-                : "\(view.name) has \(view.rowCount) rows and the tokenizer has no token"
-            // Special tokens the files name but the vocabulary lacks (a pad token, an eos or
-            // sep token): transformers adds them when it loads the files, from `nextAddedID` on
-            // in the order of `specialsAddedAtLoad`, pads batches with the pad and inserts the
-            // others into inputs. Past an input embedding's rows, that indexes past the matrix
-            // (an IndexError, checked with transformers 5.25 and torch: hunt-62a); inside a
-            // padded vocabulary they take rows otherwise unused. Each id is a lower bound: a
-            // class may add defaults of its own among them.
-            let specials = tokenizer.specialsAddedAtLoad, first = tokenizer.nextAddedID
-            let pad = tokenizer.padToken.flatMap { $0.id == nil ? $0.content : nil }
-            let listed = { (texts: ArraySlice<String>) in texts.map(quoted).joined(separator: ", ") }
-            let past = output ? [] : specials.indices.filter { first + $0 >= view.rowCount }.map { specials[$0] }[...]
-            let ids = tokensBeyondRows(rows: view.rowCount, vocabularySize: vocabulary)
-            if ids != nil || !past.isEmpty {
-                var evidence: [String: Evidence] = ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary))]
-                var parts: [String] = []
-                var tokens = 0
-                if let ids {
-                    tokens = ids.count(where: { tokenizer.token(for: $0) != nil })
-                    let counted = tokens == ids.count ? "(\(tokens))" : "(\(tokens) token\(tokens == 1 ? "" : "s"); the other ids are no token's)"
-                    var what = output ? "the model gives them no logit" : "an input holding one indexes past the matrix"
-                    if !output, let padToken = tokenizer.padToken, let padID = padToken.id, ids.contains(padID) {
-                        what += ", and the pad token \(quoted(padToken.content)) (id \(padID)) is one: every padded batch does"
-                    }
-                    // The tied output projection the checkpoint does not store has no logit for
-                    // them either (hunt-62a L4, the warning's side of hunt-61a P3).
-                    if !output {
-                        if ties == nil { ties = tiedToUnstoredOutput() }
-                        if let tying = ties?[view.name] {
-                            what += "; the matrix is also the output projection (tied, evidence: \(tying.evidence.rawValue)), which gives them no logit"
-                            evidence["tying_evidence"] = .string(tying.evidence.rawValue)
-                        }
-                    }
-                    parts.append("ids \(shown(ids)) \(counted) have no row; \(what)")
-                }
-                if !past.isEmpty {
-                    tokens += past.count
-                    evidence["added_special_tokens"] = .int(Int64(past.count))
-                    if let pad, past.contains(pad) { evidence["added_pad_token"] = .string(pad) }
-                    let consequence = pad.map { past.contains($0) } == true ? "a padded batch indexes past the matrix" : "an input holding one indexes past the matrix"
-                    parts.append("the special token\(past.count == 1 ? "" : "s") \(listed(past)) \(past.count == 1 ? "is" : "are") not in the vocabulary, so "
-                                 + "transformers adds \(past.count == 1 ? "it" : "them") when it loads the files, with \(past.count == 1 ? "an id" : "ids") from \(max(first, view.rowCount)) on, "
-                                 + "past the rows, and \(consequence)")
-                }
-                evidence["tokens_without_row"] = .int(Int64(tokens))
-                return Finding(.tokenizerBeyondRows, tensors: [view.name], message: "\(stated): " + parts.joined(separator: "; "), evidence: evidence)
-            }
-            guard let rows = rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: vocabulary) else { return nil }
-            var evidence: [String: Evidence] = ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary)),
-                                                "rows_without_token": .int(Int64(rows.count))]
-            // The rows the added special tokens take first (hunt-62a M2: Qwen2Tokenizer's own pad
-            // token takes row 400 of a 464-row matrix, which every padded batch selects).
-            let taken = specials.isEmpty || first >= view.rowCount ? nil : specials[...]
-            var what = output ? "their logits name no token" : "no input selects them"
-            if let taken {
-                evidence["added_special_tokens"] = .int(Int64(taken.count))
-                let one = taken.count == 1
-                // Padding selects input-embedding rows; an output row is only named (hunt-62b N8).
-                let padded = pad.map { taken.contains($0) } != true ? ""
-                    : output ? (one ? ", the pad token's" : ", one of them the pad token's")
-                    : (one ? ", selected by every padded batch" : ", the pad token's selected by every padded batch")
-                what = (output ? "their logits name no token of the files" : "no token of the files selects them")
-                    + ", but transformers adds the special token\(one ? "" : "s") \(listed(taken)), which the vocabulary lacks, when it loads the files, "
-                    + "with \(one ? "an id" : "ids") from \(first) on: " + (one ? "a row from there on is its" : "rows from there on are theirs") + padded
-                    // The class may add default special tokens of its own first (BertTokenizer's
-                    // "[SEP]"): not measured per class, so said (hunt-62b N2).
-                    + ", unless default tokens its class adds first push \(one ? "it" : "them") further, up to past the rows"
-            }
-            if !output {
-                if ties == nil { ties = tiedToUnstoredOutput() }
-                if let tying = ties?[view.name] {
-                    what += ", and their logits name no token: the matrix is also the output projection (tied, evidence: \(tying.evidence.rawValue))"
-                    evidence["tying_evidence"] = .string(tying.evidence.rawValue)
-                }
-            }
-            let holes = (0..<vocabulary).lazy.filter { tokenizer.token(for: $0) == nil }
-            let holeCount = holes.count
-            evidence["unused_ids"] = .int(Int64(holeCount))
-            if let first = holes.first {
-                let counted = holeCount == 1 ? "1 row below \(vocabulary) has" : "\(holeCount) rows below \(vocabulary) have"
-                what += "; \(counted) no token either (ids no token has, from \(first))"
-            }
-            return Finding(.rowsBeyondTokenizer, tensors: [view.name], message: "\(stated): rows \(shown(rows)) (\(rows.count)) have no token; \(what)",
-                           evidence: evidence)
+            let matrix = TokenizerCoverageOfMatrix(view: view, output: role.isOutputProjection(view.name), tokenizer: tokenizer, tie: tie)
+            return matrix.tokensPastRows() ?? matrix.rowsPastTokens()
         }
     }
 

@@ -1,0 +1,115 @@
+import CheckpointIO
+import StrictJSON
+import ModelKnowledge
+
+/// One token matrix against the tokenizer beside the checkpoint: the two findings of
+/// `TokenizerCoverage`, at most one of which applies.
+///
+/// Special tokens the files name but the vocabulary lacks (a pad token, an eos or sep token):
+/// transformers adds them when it loads the files, from `Tokenizer.nextAddedID` on in the order
+/// of `specialsAddedAtLoad`, pads batches with the pad and inserts the others into inputs. Past
+/// an input embedding's rows, that indexes past the matrix (an IndexError, checked with
+/// transformers 5.25 and torch: hunt-62a); inside a padded vocabulary they take rows otherwise
+/// unused. Each id is a lower bound: a class may add defaults of its own among them (hunt-62b N2).
+struct TokenizerCoverageOfMatrix {
+    let view: TensorView
+    /// Whether the matrix is an output projection (its rows are logits, not inputs).
+    let output: Bool
+    let tokenizer: Tokenizer
+    /// The tying judgement of an input embedding tied to an output projection the checkpoint
+    /// does not store, by name.
+    let tie: (String) -> TyingJudgement?
+
+    private var vocabulary: Int { tokenizer.vocabularySize }
+    private var specials: [String] { tokenizer.specialsAddedAtLoad }
+    private var first: Int { tokenizer.nextAddedID }
+    /// The pad token's text when the vocabulary lacks it (transformers adds it).
+    private var addedPad: String? { tokenizer.padToken.flatMap { $0.id == nil ? $0.content : nil } }
+
+    private var stated: String {
+        vocabulary > 0 ? "\(view.name) has \(view.rowCount) rows and the tokenizer's largest id is \(vocabulary - 1)"
+            : "\(view.name) has \(view.rowCount) rows and the tokenizer has no token"
+    }
+
+    private func shown(_ span: Range<Int>) -> String { "\(span.lowerBound)..<\(span.upperBound)" }
+    private func listed(_ texts: ArraySlice<String>) -> String { texts.map(quoted).joined(separator: ", ") }
+
+    /// `tokenizer-beyond-rows`: token ids of the files past the rows, and special tokens
+    /// transformers adds past an input embedding's rows.
+    func tokensPastRows() -> Finding? {
+        let specials = self.specials
+        let past = output ? [] : specials.indices.filter { first + $0 >= view.rowCount }.map { specials[$0] }[...]
+        let ids = tokensBeyondRows(rows: view.rowCount, vocabularySize: vocabulary)
+        guard ids != nil || !past.isEmpty else { return nil }
+        var evidence: [String: Evidence] = ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary))]
+        var parts: [String] = []
+        var tokens = 0
+        if let ids {
+            tokens = ids.count(where: { tokenizer.token(for: $0) != nil })
+            let counted = tokens == ids.count ? "(\(tokens))" : "(\(tokens) token\(tokens == 1 ? "" : "s"); the other ids are no token's)"
+            var what = output ? "the model gives them no logit" : "an input holding one indexes past the matrix"
+            if !output, let padToken = tokenizer.padToken, let padID = padToken.id, ids.contains(padID) {
+                what += ", and the pad token \(quoted(padToken.content)) (id \(padID)) is one: every padded batch does"
+            }
+            // The tied output projection the checkpoint does not store has no logit for them
+            // either (hunt-62a L4, the warning's side of hunt-61a P3).
+            if !output, let tying = tie(view.name) {
+                what += "; the matrix is also the output projection (tied, evidence: \(tying.evidence.rawValue)), which gives them no logit"
+                evidence["tying_evidence"] = .string(tying.evidence.rawValue)
+            }
+            parts.append("ids \(shown(ids)) \(counted) have no row; \(what)")
+        }
+        if !past.isEmpty {
+            let one = past.count == 1
+            tokens += past.count
+            evidence["added_special_tokens"] = .int(Int64(past.count))
+            let padPast = addedPad.map { past.contains($0) } == true
+            if padPast, let addedPad { evidence["added_pad_token"] = .string(addedPad) }
+            let consequence = padPast ? "a padded batch indexes past the matrix" : "an input holding one indexes past the matrix"
+            parts.append("the special token\(one ? "" : "s") \(listed(past)) \(one ? "is" : "are") not in the vocabulary, so "
+                         + "transformers adds \(one ? "it" : "them") when it loads the files, with \(one ? "an id" : "ids") from \(max(first, view.rowCount)) on, "
+                         + "past the rows, and \(consequence)")
+        }
+        evidence["tokens_without_row"] = .int(Int64(tokens))
+        return Finding(.tokenizerBeyondRows, tensors: [view.name], message: "\(stated): " + parts.joined(separator: "; "), evidence: evidence)
+    }
+
+    /// `rows-beyond-tokenizer`: rows past the tokenizer's largest id, with what takes them.
+    func rowsPastTokens() -> Finding? {
+        guard let rows = rowsBeyondVocabulary(rows: view.rowCount, vocabularySize: vocabulary) else { return nil }
+        var evidence: [String: Evidence] = ["rows": .int(Int64(view.rowCount)), "vocab_size": .int(Int64(vocabulary)),
+                                            "rows_without_token": .int(Int64(rows.count))]
+        // The rows the added special tokens take first (hunt-62a M2: Qwen2Tokenizer's own pad
+        // token takes row 400 of a 464-row matrix, which every padded batch selects).
+        let specials = self.specials
+        var what = output ? "their logits name no token" : "no input selects them"
+        if !specials.isEmpty, first < view.rowCount {
+            let taken = specials[...]
+            evidence["added_special_tokens"] = .int(Int64(taken.count))
+            let one = taken.count == 1
+            // Padding selects input-embedding rows; an output row is only named (hunt-62b N8).
+            let padded = addedPad.map { taken.contains($0) } != true ? ""
+                : output ? (one ? ", the pad token's" : ", one of them the pad token's")
+                : (one ? ", selected by every padded batch" : ", the pad token's selected by every padded batch")
+            what = (output ? "their logits name no token of the files" : "no token of the files selects them")
+                + ", but transformers adds the special token\(one ? "" : "s") \(listed(taken)), which the vocabulary lacks, when it loads the files, "
+                + "with \(one ? "an id" : "ids") from \(first) on: " + (one ? "a row from there on is its" : "rows from there on are theirs") + padded
+                // The class may add default special tokens of its own first (BertTokenizer's
+                // "[SEP]"): not measured per class, so said (hunt-62b N2).
+                + ", unless default tokens its class adds first push \(one ? "it" : "them") further, up to past the rows"
+        }
+        if !output, let tying = tie(view.name) {
+            what += ", and their logits name no token: the matrix is also the output projection (tied, evidence: \(tying.evidence.rawValue))"
+            evidence["tying_evidence"] = .string(tying.evidence.rawValue)
+        }
+        let holes = (0..<vocabulary).lazy.filter { tokenizer.token(for: $0) == nil }
+        let holeCount = holes.count
+        evidence["unused_ids"] = .int(Int64(holeCount))
+        if let hole = holes.first {
+            let counted = holeCount == 1 ? "1 row below \(vocabulary) has" : "\(holeCount) rows below \(vocabulary) have"
+            what += "; \(counted) no token either (ids no token has, from \(hole))"
+        }
+        return Finding(.rowsBeyondTokenizer, tensors: [view.name], message: "\(stated): rows \(shown(rows)) (\(rows.count)) have no token; \(what)",
+                       evidence: evidence)
+    }
+}
