@@ -120,7 +120,7 @@ public struct Tokenizer: Sendable, Equatable {
     /// else that count (`VocabularyTable.tokenizersIDs`; TestData/knowledge/config-added-ids).
     /// The class may add other missing special tokens first, so a pad token's id is this or
     /// larger.
-    public var nextAddedID: Int { max(modelVocabularyCount, (addedTokens.map(\.id).max() ?? -1) + 1) }
+    public var nextAddedID: Int { VocabularyTable.firstNewID(entries: modelVocabularyCount, addedIDs: addedTokens.lazy.map(\.id)) }
 
     /// The texts of the special-token roles the files name (`bos_token`, `eos_token`,
     /// `unk_token`, `sep_token`, `pad_token`, `cls_token`, `mask_token`, in that order, then

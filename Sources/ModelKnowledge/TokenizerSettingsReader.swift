@@ -81,15 +81,9 @@ enum TokenizerSettingsReader {
             }
             for (key, entry) in members {
                 let field = "added_tokens_decoder[\(quoted(key))]"
-                // Python's int(key): an optional sign and decimal digits. The stated id only
-                // orders the entries (transformers places each, `Tokenizer.addConfigTokens`), so
-                // one past any limit is no reason to drop the tokenizer (hunt-62a L3): it sorts
-                // as the largest (or smallest) integer.
-                let digits = key.hasPrefix("-") || key.hasPrefix("+") ? key.dropFirst() : Substring(key)
-                guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                guard let id = statedID(key) else {
                     throw .invalidField(file: path, field: field, reason: "the key is not a decimal token id")
                 }
-                let id = Int(key) ?? (key.hasPrefix("-") ? Int.min : Int.max)
                 guard entry.objectMembers != nil, let content = entry["content"]?.stringValue else {
                     throw .invalidField(file: path, field: field, reason: "is not an object with a string \"content\"")
                 }
@@ -105,6 +99,16 @@ enum TokenizerSettingsReader {
         return settings
     }
 
+    /// A stated token id as Python's `int` reads the decimal text: an optional sign and ASCII
+    /// digits. The stated id only orders the entries (transformers places each,
+    /// `Tokenizer.addPlaced`), so one past any limit is no reason to drop the tokenizer
+    /// (hunt-62a L3): it sorts as the largest (or smallest) integer.
+    private static func statedID(_ text: String) -> Int? {
+        let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text) ?? (text.hasPrefix("-") ? Int.min : Int.max)
+    }
+
     /// added_tokens.json: an object of token text → id, the legacy form of
     /// `added_tokens_decoder`. The ids only order the entries (`Tokenizer.addPlaced`).
     static func readAddedTokensJSON(_ file: NamedBytes, limits: KnowledgeLimits) throws(KnowledgeError) -> [Tokenizer.AddedToken] {
@@ -115,7 +119,7 @@ enum TokenizerSettingsReader {
             throw .limitExceeded(file: path, what: "number of added tokens (\(members.count))", limit: limits.maxVocabularySize)
         }
         return try members.map { (text, value) throws(KnowledgeError) in
-            guard let id = value.integerValue else {
+            guard case .number(let number) = value, let id = statedID(number.text) else {
                 throw .invalidField(file: path, field: quoted(text), reason: "is \(value.shortDescription), not an integer id")
             }
             return Tokenizer.AddedToken(id: id, content: text, special: false)

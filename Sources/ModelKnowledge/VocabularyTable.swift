@@ -66,11 +66,7 @@ struct VocabularyTable {
             modelID = { byText[TokenText($0)] }
             entries = byText.count
         }
-        // tokenizers' rule: past the largest added id when that is not below the vocabulary's
-        // entry count, else that count (which counts entries, not the largest id + 1: a
-        // vocabulary with holes gets a new token on one of its own ids, as the library does;
-        // and a vocab.txt line repeated is one entry of the dict it is read into: hunt-62a H2).
-        var next = max(entries, (added.map(\.id).max() ?? -1) + 1)
+        var next = Self.firstNewID(entries: entries, addedIDs: added.map(\.id))
         var newIDs: [TokenText: Int] = [:]
         return contents.map { content in
             if let index = addedByContent[TokenText(content)] { return (added[index].id, .added) }
@@ -80,6 +76,15 @@ struct VocabularyTable {
             newIDs[TokenText(content)] = next
             return (next, .next)
         }
+    }
+
+    /// The id the tokenizers library gives the next new text it adds: past the largest added
+    /// id when that is not below the vocabulary's entry count, else that count (which counts
+    /// entries, not the largest id + 1: a vocabulary with holes gets a new token on one of its
+    /// own ids, as the library does; and a vocab.txt line repeated is one entry of the dict it
+    /// is read into: hunt-62a H2).
+    static func firstNewID(entries: Int, addedIDs: some Sequence<Int>) -> Int {
+        max(entries, (addedIDs.max() ?? -1) + 1)
     }
 
     /// Where `tokenizersIDs` found an added text's id.

@@ -94,6 +94,18 @@ import Testing
             + "; and 2 more"])
     }
 
+    @Test("added_tokens.json ids past 64 bits only order the entries, as Python's int reads them; a fraction is refused")
+    func legacyAddedTokenIDsOrderOnly() throws {
+        // By hand: a one-token vocabulary; "<b>" (stated 3) before "<a>" (stated 10^23): 1, 2.
+        let json = NamedBytes(path: "f/tokenizer.json", bytes: Array(#"{"model":{"type":"WordLevel","vocab":{"a":0}}}"#.utf8))
+        let legacy = { (text: String) in NamedBytes(path: "f/added_tokens.json", bytes: Array(text.utf8)) }
+        let t = try #require(try Tokenizer.read(TokenizerFiles(tokenizerJSON: json, addedTokensJSON: legacy(#"{"<a>": 100000000000000000000000, "<b>": 3}"#))))
+        #expect(t.id(for: "<b>") == 1 && t.id(for: "<a>") == 2)
+        #expect(throws: KnowledgeError.invalidField(file: "f/added_tokens.json", field: "\"<a>\"", reason: "is 1.5, not an integer id")) {
+            try Tokenizer.read(TokenizerFiles(tokenizerJSON: json, addedTokensJSON: legacy(#"{"<a>": 1.5}"#)))
+        }
+    }
+
     @Test func vocabTextDuplicateLineShadowsTheEarlierID() throws {
         let t = try #require(try read(vocab: "x\ny\nx\n"))
         #expect(t.id(for: "x") == 2)

@@ -20,11 +20,24 @@ struct TokenizerCoverageOfMatrix {
     /// does not store, by name.
     let tie: (String) -> TyingJudgement?
 
-    private var vocabulary: Int { tokenizer.vocabularySize }
-    private var specials: [String] { tokenizer.specialsAddedAtLoad }
-    private var first: Int { tokenizer.nextAddedID }
+    private let vocabulary: Int
+    /// The special tokens transformers adds at load, and the id of the first.
+    private let specials: [String]
+    private let first: Int
     /// The pad token's text when the vocabulary lacks it (transformers adds it).
-    private var addedPad: String? { tokenizer.padToken.flatMap { $0.id == nil ? $0.content : nil } }
+    private let addedPad: String?
+
+    /// Taken from the tokenizer once: `nextAddedID` looks at every added token.
+    init(view: TensorView, output: Bool, tokenizer: Tokenizer, tie: @escaping (String) -> TyingJudgement?) {
+        self.view = view
+        self.output = output
+        self.tokenizer = tokenizer
+        self.tie = tie
+        vocabulary = tokenizer.vocabularySize
+        specials = tokenizer.specialsAddedAtLoad
+        first = tokenizer.nextAddedID
+        addedPad = tokenizer.padToken.flatMap { $0.id == nil ? $0.content : nil }
+    }
 
     private var stated: String {
         vocabulary > 0 ? "\(view.name) has \(view.rowCount) rows and the tokenizer's largest id is \(vocabulary - 1)"
@@ -37,7 +50,6 @@ struct TokenizerCoverageOfMatrix {
     /// `tokenizer-beyond-rows`: token ids of the files past the rows, and special tokens
     /// transformers adds past an input embedding's rows.
     func tokensPastRows() -> Finding? {
-        let specials = self.specials
         let past = output ? [] : specials.indices.filter { first + $0 >= view.rowCount }.map { specials[$0] }[...]
         let ids = tokensBeyondRows(rows: view.rowCount, vocabularySize: vocabulary)
         guard ids != nil || !past.isEmpty else { return nil }
@@ -81,7 +93,6 @@ struct TokenizerCoverageOfMatrix {
                                             "rows_without_token": .int(Int64(rows.count))]
         // The rows the added special tokens take first (hunt-62a M2: Qwen2Tokenizer's own pad
         // token takes row 400 of a 464-row matrix, which every padded batch selects).
-        let specials = self.specials
         var what = output ? "their logits name no token" : "no input selects them"
         if !specials.isEmpty, first < view.rowCount {
             let taken = specials[...]
