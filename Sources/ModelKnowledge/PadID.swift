@@ -164,6 +164,15 @@ public enum PadIDResolver {
                                    note: "pad id \(id) from the pad token \(quoted(pad.content)) in \(pad.declaredIn)"))
             } else if let id = pad.id {
                 notes.append("\(pad.declaredIn): pad token \(quoted(pad.content)) has id \(id), outside the \(bound.map(String.init) ?? "?") rows; ignored")
+            } else if let tokenizer, tokenizer.specialsAddedAtLoadExact, let id = tokenizer.addedPadLowestID, rowCount.map({ id < $0 }) ?? true {
+                // Bounded by the matrix only: the id is past the tokenizer's vocabulary by design.
+                // The class's own special tokens are measured (`TokenizerClassRoles`), so the id
+                // transformers gives it is known: a padded vocabulary's row 400 for Qwen2Tokenizer's
+                // "<|endoftext|>" beside a 400-token vocabulary, which `tok(…, padding=True)` pads
+                // with (review-63b H1: "no usable pad token" was said of it).
+                found.append(PadID(id: id, source: .tokenizer(pad.declaredIn),
+                                   note: "pad id \(id): the pad token \(quoted(pad.content)) in \(pad.declaredIn) is not in the vocabulary, so transformers "
+                                       + "adds it when it loads the files, with id \(id)"))
             } else {
                 // transformers adds such a token after the vocabulary (helper-146: padding gave
                 // [3, 6, 6, 6] with a 6-token vocabulary); no row of this matrix is known to be it.

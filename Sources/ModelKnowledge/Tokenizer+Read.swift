@@ -128,7 +128,7 @@ extension Tokenizer {
         }
         tokenizer.notes += roles.notes
         tokenizer.padTokenNotes += roles.padNotes
-        tokenizer.assignSpecialTokens(roles)
+        tokenizer.assignSpecialTokens(roles, classRoles: builtClass.flatMap { built in built.entry(in: TokenizerClassRoles.measured).map { (built.name, $0) } })
         tokenizer.assignPadToken(roles, json: jsonContents, jsonPath: files.tokenizerJSON?.path,
                                  builtClass: builtClass.map { ($0, config?.path ?? "tokenizer_config.json") })
         return tokenizer
@@ -170,30 +170,77 @@ extension Tokenizer {
         }
     }
 
-    private mutating func assignSpecialTokens(_ assignment: RoleAssignment) {
+    /// The roles the settings state, else the built class's own (`TokenizerClassRoles`); the
+    /// texts the vocabulary lacks go to `rolesNotInVocabulary`, which transformers adds at load.
+    private mutating func assignSpecialTokens(_ assignment: RoleAssignment, classRoles: (name: String, roles: TokenizerClassRoles)?) {
         var roles: [Int: [String]] = [:]
         for token in addedTokens where token.special { roles[token.id, default: []] += [] }
+        let version = ModelTypeFacts.transformersVersion
+        let own = classRoles.map { "\(quoted($0.name))'s own" }
+        // Each text once, as code points (transformers' dictionary keys; hunt-62b N6), in a set:
+        // a file may state 200,000 additional tokens.
+        var listed = Set(rolesNotInVocabulary.map { TokenText($0.text) })
+        func notInVocabulary(_ role: String, _ text: String) {
+            if listed.insert(TokenText(text)).inserted { rolesNotInVocabulary.append(RoleText(role: role, text: text)) }
+        }
+        var ownRoles: [String] = []
         for role in TokenizerSettingsReader.roleKeys {
-            guard let (value, file) = assignment.roles[role], case .token(let text) = value else { continue }
-            guard let id = id(for: text) else {
+            let text: String
+            if let (value, file) = assignment.roles[role] {
+                guard case .token(let stated) = value else { continue }
+                if let id = id(for: stated) {
+                    roles[id, default: []].append(role)
+                    continue
+                }
                 // Not in `padTokenNotes` for pad_token: that role is the pad token, and
                 // `PadIDResolver` notes that it is not in the vocabulary (one note, not two findings).
-                notes.append("\(file): \(role) \(quoted(text)) is not a token of this vocabulary")
-                if !rolesNotInVocabulary.contains(where: { $0.text == text }) { rolesNotInVocabulary.append(RoleText(role: role, text: text)) }
+                notes.append("\(file): \(role) \(quoted(stated)) is not a token of this vocabulary")
+                text = stated
+            } else if role != "pad_token", let own, let classText = classRoles?.roles.text(for: role) {
+                // No file states the role: the class's own text is the role's (hunt-62b N2).
+                if let id = id(for: classText) {
+                    roles[id, default: []].append(role)
+                    ownRoles.append("\(role) \(quoted(classText)) (id \(id))")
+                    continue
+                }
+                notes.append("\(own) \(role) \(quoted(classText)) in transformers \(version) (no settings file states one) is not a token of this vocabulary: "
+                             + "transformers adds it when it loads the files")
+                text = classText
+            } else {
                 continue
             }
-            roles[id, default: []].append(role)
+            notInVocabulary(role, text)
         }
-        for (text, file) in assignment.additional {
+        if let own, !ownRoles.isEmpty {
+            notes.append("no settings file states \(ownRoles.count == 1 ? "this role" : "these roles"), so \(own) special tokens in transformers \(version) take them: "
+                         + ownRoles.joined(separator: ", "))
+        }
+        // The class's own additional tokens come when no file states any, or before the stated
+        // ones for a class that keeps them (measured, `TokenizerClassRoles.WhenStated`).
+        var additional = assignment.additional
+        var ownMissing: [String] = []
+        if let (_, classRoles) = classRoles, !assignment.statesAdditional || classRoles.whenStated == .kept {
+            let texts = classRoles.additionalTexts(extraIDs: assignment.extraIDs)
+            additional = texts.map { ($0, "") } + additional
+        }
+        for (text, file) in additional {
             if let id = id(for: text) {
                 roles[id, default: []] += []
             } else {
-                notes.append("\(file): additional special token \(quoted(text)) is not a token of this vocabulary")
-                // transformers adds these after the roles' (hunt-62b N3).
-                if !rolesNotInVocabulary.contains(where: { $0.text == text }) {
-                    rolesNotInVocabulary.append(RoleText(role: "additional_special_tokens", text: text))
+                if file.isEmpty {
+                    ownMissing.append(text)
+                } else {
+                    notes.append("\(file): additional special token \(quoted(text)) is not a token of this vocabulary")
                 }
+                // transformers adds these after the roles' (hunt-62b N3).
+                notInVocabulary("additional_special_tokens", text)
             }
+        }
+        if let own, !ownMissing.isEmpty {
+            // One note: T5Tokenizer has 100 of them.
+            let shown = ownMissing.prefix(3).map(quoted).joined(separator: ", ") + (ownMissing.count > 3 ? " and \(ownMissing.count - 3) more" : "")
+            notes.append("\(own) additional special token\(ownMissing.count == 1 ? "" : "s") \(shown) in transformers \(version) "
+                         + "\(ownMissing.count == 1 ? "is not a token" : "are no tokens") of this vocabulary: transformers adds \(ownMissing.count == 1 ? "it" : "them") when it loads the files")
         }
         specialTokens = roles.keys.sorted().compactMap { id in
             token(for: id).map { SpecialToken(id: id, content: $0, roles: roles[id] ?? []) }
@@ -286,6 +333,10 @@ extension Tokenizer {
 struct RoleAssignment {
     var roles: [String: (value: TokenizerSettings.RoleValue, file: String)] = [:]
     var additional: [(text: String, file: String)] = []
+    /// Whether a file states `additional_special_tokens` or `extra_special_tokens`.
+    var statesAdditional = false
+    /// tokenizer_config.json's `extra_ids`.
+    var extraIDs: Int?
     var notes: [String] = []
     /// The notes of `notes` about `pad_token`: a file's pad token another file overrides.
     var padNotes: [String] = []
@@ -302,7 +353,9 @@ struct RoleAssignment {
                 roles[role] = (value, settings.path)
             }
             additional += settings.additional.map { ($0, settings.path) }
+            statesAdditional = statesAdditional || settings.statesAdditional
         }
+        extraIDs = config?.extraIDs
     }
 
     static func describe(_ value: TokenizerSettings.RoleValue) -> String {

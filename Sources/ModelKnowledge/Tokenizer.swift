@@ -135,23 +135,30 @@ public struct Tokenizer: Sendable, Equatable {
         public var text: String
     }
 
-    /// The special tokens transformers adds at load, in its order: `rolesNotInVocabulary`, and a
-    /// pad token the vocabulary lacks that no role names (the class's own) in the pad role's
-    /// place. Their ids are `nextAddedID` and on, one each, or later: a class may add
-    /// default tokens of its own among them (BertTokenizer's `[SEP]`), never before them.
+    /// The special tokens transformers adds at load, in its order: `rolesNotInVocabulary` (the
+    /// class's own included, `TokenizerClassRoles`), and a pad token the vocabulary lacks that no
+    /// role names (the class's own) in the pad role's place. Their ids are `nextAddedID` and on,
+    /// one each; when `specialsAddedAtLoadExact` is false, a class whose own tokens were not
+    /// measured may add some among them, so an id is a lower bound.
     public var specialsAddedAtLoad: [String] {
         var texts = rolesNotInVocabulary
-        if let pad = padToken, pad.id == nil, !texts.contains(where: { $0.text == pad.content }) {
+        if let pad = padToken, pad.id == nil, !texts.contains(where: { TokenText($0.text) == TokenText(pad.content) }) {
             let afterPad = texts.firstIndex { ["cls_token", "mask_token", "additional_special_tokens"].contains($0.role) } ?? texts.endIndex
             texts.insert(RoleText(role: "pad_token", text: pad.content), at: afterPad)
         }
         return texts.map(\.text)
     }
 
+    /// Whether `specialsAddedAtLoad` holds every special token transformers adds, so their ids
+    /// are exact: the class AutoTokenizer builds is measured in `TokenizerClassRoles` (the
+    /// generic classes have none of their own), or nothing names one.
+    public var specialsAddedAtLoadExact: Bool { builtClass.map { $0.entry(in: TokenizerClassRoles.measured) != nil } ?? true }
+
     /// The lowest id the pad token can get when transformers adds it (the vocabulary lacks it):
     /// after the vocabulary, the added tokens and the special tokens it adds before the pad.
     public var addedPadLowestID: Int? {
-        guard let pad = padToken, pad.id == nil, let index = specialsAddedAtLoad.firstIndex(of: pad.content) else { return nil }
+        guard let pad = padToken, pad.id == nil,
+              let index = specialsAddedAtLoad.firstIndex(where: { TokenText($0) == TokenText(pad.content) }) else { return nil }
         return nextAddedID + index
     }
 

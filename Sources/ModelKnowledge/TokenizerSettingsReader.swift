@@ -23,6 +23,12 @@ struct TokenizerSettings {
     var roles: [String: RoleValue] = [:]
     /// `additional_special_tokens` / `extra_special_tokens` entries.
     var additional: [String] = []
+    /// Whether either key is present and not null (an empty list states none: a class's own
+    /// additional tokens are then not added, `TokenizerClassRoles.WhenStated`).
+    var statesAdditional = false
+    /// `extra_ids`, the count of T5's `<extra_id_N>` tokens, when an integer from 0 to the
+    /// vocabulary limit (`TokenizerClassRoles.Additional.numbered`).
+    var extraIDs: Int?
     /// `added_tokens_decoder` of tokenizer_config.json.
     var addedTokens: [Tokenizer.AddedToken] = []
     /// Whether the file has an `added_tokens_decoder` key (even empty): transformers then
@@ -56,6 +62,7 @@ enum TokenizerSettingsReader {
         }
         for key in ["additional_special_tokens", "extra_special_tokens"] {
             guard let value = root[key], value != .null else { continue }
+            settings.statesAdditional = true
             if let items = value.arrayElements {
                 for (index, item) in items.enumerated() {
                     settings.additional.append(try tokenText(item, path: path, field: "\(key)[\(index)]"))
@@ -70,6 +77,9 @@ enum TokenizerSettingsReader {
             }
         }
         settings.hasAddedTokensDecoder = root["added_tokens_decoder"] != nil
+        if case .number(let number)? = root["extra_ids"], let count = Int(number.text), (0...limits.maxVocabularySize).contains(count) {
+            settings.extraIDs = count
+        }
         settings.tokenizerClass = root["tokenizer_class"]?.stringValue
         settings.tokenizeChineseChars = root["tokenize_chinese_chars"]?.boolValue
         if let decoder = root["added_tokens_decoder"], decoder != .null {

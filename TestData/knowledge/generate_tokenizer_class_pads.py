@@ -9,7 +9,7 @@ when tokenizer_config.json names that class and states no `pad_token`, and token
 Why: the section's `pad_token` is only a `setdefault` in `PreTrainedTokenizerFast.__init__`; a
 class that passes its own `pad_token` default (BertTokenizer's "[PAD]", GPT2Tokenizer's None)
 wins over it (helper-146, 2026-12-06). Measured, not read from signatures: each class is loaded
-from a folder holding a WordLevel tokenizer.json whose padding section says "</s>" and again
+from a folder holding a WordLevel (else Unigram) tokenizer.json whose padding section says "</s>" and again
 "<s>"; a class that gives the section's text both times takes the section (`"section"`), one that
 gives the same value both times has that default (a string, or null for none), and a class that
 cannot be loaded so (it needs a sentencepiece model or other files) is left out: the reader then
@@ -33,13 +33,19 @@ SWIFT = HERE.parent.parent / "Sources" / "ModelKnowledge" / "TokenizerClassPads.
 VOCAB = {"<s>": 0, "<unk>": 1, "</s>": 2, "a": 3, "b": 4}
 
 
-def loaded_pad(name, section):
+def model(kind):
+    if kind == "Unigram":
+        return {"type": "Unigram", "unk_id": VOCAB["<unk>"], "vocab": [[text, -1.0] for text in VOCAB], "byte_fallback": False}
+    return {"type": "WordLevel", "vocab": VOCAB, "unk_token": "<unk>"}
+
+
+def loaded_pad(name, section, kind):
     folder = tempfile.mkdtemp()
     tokenizer = {"version": "1.0", "truncation": None, "added_tokens": [], "normalizer": None,
                  "pre_tokenizer": {"type": "Whitespace"}, "post_processor": None, "decoder": None,
                  "padding": {"strategy": "BatchLongest", "direction": "Right", "pad_to_multiple_of": None,
                              "pad_id": VOCAB[section], "pad_type_id": 0, "pad_token": section},
-                 "model": {"type": "WordLevel", "vocab": VOCAB, "unk_token": "<unk>"}}
+                 "model": model(kind)}
     with open(os.path.join(folder, "tokenizer.json"), "w") as f:
         json.dump(tokenizer, f)
     with open(os.path.join(folder, "tokenizer_config.json"), "w") as f:
@@ -53,16 +59,22 @@ def main():
     names = config_class_names()
     pads = {}
     for name in names:
-        try:
-            first, second = loaded_pad(name, "</s>"), loaded_pad(name, "<s>")
-        except Exception:  # needs files a WordLevel tokenizer.json does not give
+        # WordLevel, else Unigram: the SentencePiece classes (T5Tokenizer, XLMRobertaTokenizer)
+        # load only a Unigram tokenizer.json.
+        for kind in ["WordLevel", "Unigram"]:
+            try:
+                first, second = loaded_pad(name, "</s>", kind), loaded_pad(name, "<s>", kind)
+                break
+            except Exception:  # needs files such a tokenizer.json does not give
+                continue
+        else:
             continue
         if (first, second) == ("</s>", "<s>"):
             pads[name] = "section"
         elif first == second:
             pads[name] = first
     document = {"transformers_version": transformers.__version__, "pads": pads,
-                "how": "AutoTokenizer.from_pretrained of a folder with a WordLevel tokenizer.json whose padding section "
+                "how": "AutoTokenizer.from_pretrained of a folder with a WordLevel (else Unigram) tokenizer.json whose padding section "
                        "names '</s>', then '<s>', and tokenizer_config.json {'tokenizer_class': NAME}: 'section' when the "
                        "pad token follows the section, else the class's own value (null: none); classes that fail to load are left out"}
     (HERE / "tokenizer-class-pads.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")

@@ -149,10 +149,10 @@ import TestSupport
     }
 
     /// A Llama folder whose tokenizer files state no eos role (LlamaTokenizer's own default
-    /// gives `</s>`, which the files need not say): config.json's eos_token_id keeps its role,
-    /// attributed to config.json. The drop above is for WordPiece tokenizers only; this role
+    /// gives `</s>`, which the files need not say): the row keeps its eos role, now as the
+    /// class's own (hunt-62b N2), which a note states. The drop above is for WordPiece tokenizers only; this role
     /// was lost with it, and the row "nothing accounts for" (helper-150).
-    @Test("config.json's eos_token_id with a Llama tokenizer that states no eos role: the role stays, named as config.json's")
+    @Test("a Llama tokenizer that states no eos role: LlamaTokenizer's own eos \"</s>\" keeps the pad row's role, and a note says so")
     func configEOSRoleKeptForLlama() throws {
         let dir = try Fixtures.temporaryDirectory()
         func matrix(_ name: String, _ scale: Float) -> SafetensorsWriter.Entry {
@@ -172,7 +172,12 @@ import TestSupport
         let finding = try #require(CLI.findings(report, rule: "padding-row-nonzero").first)
         #expect(finding["severity"] as? String == "info", "\(finding)")
         #expect((finding["evidence"] as? [String: Any])?["pad_token_roles"] as? [String] == ["eos_token"])
-        #expect((finding["message"] as? String)?.contains("the eos_token (config.json's eos_token_id)") == true, "\(finding)")
+        // transformers 5.25 gives LlamaTokenizer's own eos "</s>" (id 2) the role here:
+        // `special_tokens_map` {'bos_token': '<s>', 'eos_token': '</s>', 'unk_token': '<unk>'}.
+        #expect((finding["message"] as? String)?.contains("the pad token is also the eos_token") == true, "\(finding)")
+        let tokens = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.run(["tokens", dir.path, "--json"]).stdout.utf8)) as? [String: Any])
+        let notes = tokens["notes"] as? [String] ?? []
+        #expect(notes.contains { $0.contains(#""LlamaTokenizer"'s own special tokens in transformers"#) && $0.contains(#"eos_token "</s>" (id 2)"#) }, "\(notes)")
     }
 
     @Test("without tokenizer files, config.json's eos_token_id gives the pad id its role (info, pad_token_roles)")

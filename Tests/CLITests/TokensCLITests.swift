@@ -261,9 +261,9 @@ import TestSupport
         default:
             #expect(warnings.isEmpty && infos.count == 1)
             let added = eos ? "the special tokens \"<eos>\", \"<pad>\", which the vocabulary lacks, when it loads the files, with ids from 20 on"
-                + ": rows from there on are theirs, the pad token's selected by every padded batch, unless default tokens its class adds first push them further, up to past the rows"
+                + ": rows from there on are theirs, the pad token's selected by every padded batch"
                 : "the special token \"<pad>\", which the vocabulary lacks, when it loads the files, with an id from 20 on"
-                + ": a row from there on is its, selected by every padded batch, unless default tokens its class adds first push it further, up to past the rows"
+                + ": a row from there on is its, selected by every padded batch"
             #expect(infos.first?["message"] as? String == head + "rows 20..<24 (4) have no token; no token of the files selects them, but transformers adds " + added)
             #expect((infos.first?["evidence"] as? [String: Any])?["added_special_tokens"] as? Int == (eos ? 2 : 1))
         }

@@ -111,8 +111,10 @@ import Testing
         let tokenizer = try #require(try Tokenizer.read(KnowledgeFixtures.tokenizerFiles(root + "/" + name)))
         #expect(tokenizer.padToken?.content == expected.string("pad_token"))
         #expect(tokenizer.padToken?.id == expected.int("pad_token_id"))
-        if name != "padding-only" { #expect(tokenizer.notes.count == 1, "the disagreement is noted: \(tokenizer.notes)") }
+        // LlamaTokenizerFast's own bos, eos and unk take the roles no file states: noted apart.
+        let notes = tokenizer.notes.filter { !$0.hasPrefix("no settings file states") }
+        if name != "padding-only" { #expect(notes.count == 1, "the disagreement is noted: \(tokenizer.notes)") }
         // Each note here names a pad token that is not used: padding and audit report it as such.
-        #expect(tokenizer.padTokenNotes == tokenizer.notes)
+        #expect(tokenizer.padTokenNotes == notes)
     }
 }

@@ -10,7 +10,8 @@ import ModelKnowledge
 /// of `specialsAddedAtLoad`, pads batches with the pad and inserts the others into inputs. Past
 /// an input embedding's rows, that indexes past the matrix (an IndexError, checked with
 /// transformers 5.25 and torch: hunt-62a); inside a padded vocabulary they take rows otherwise
-/// unused. Each id is a lower bound: a class may add defaults of its own among them (hunt-62b N2).
+/// unused. The class's own special tokens are among them (`TokenizerClassRoles`, hunt-62b N2);
+/// for a class whose own were not measured, each id is a lower bound, and the message says so.
 struct TokenizerCoverageOfMatrix {
     let view: TensorView
     /// Whether the matrix is an output projection (its rows are logits, not inputs).
@@ -45,7 +46,10 @@ struct TokenizerCoverageOfMatrix {
     }
 
     private func shown(_ span: Range<Int>) -> String { "\(span.lowerBound)..<\(span.upperBound)" }
-    private func listed(_ texts: ArraySlice<String>) -> String { texts.map(quoted).joined(separator: ", ") }
+    /// The first five texts and a count of the others: T5Tokenizer adds 100 of its own.
+    private func listed(_ texts: ArraySlice<String>) -> String {
+        texts.prefix(5).map(quoted).joined(separator: ", ") + (texts.count > 5 ? " and \(texts.count - 5) more" : "")
+    }
 
     /// `tokenizer-beyond-rows`: token ids of the files past the rows, and special tokens
     /// transformers adds past an input embedding's rows.
@@ -105,9 +109,9 @@ struct TokenizerCoverageOfMatrix {
             what = (output ? "their logits name no token of the files" : "no token of the files selects them")
                 + ", but transformers adds the special token\(one ? "" : "s") \(listed(taken)), which the vocabulary lacks, when it loads the files, "
                 + "with \(one ? "an id" : "ids") from \(first) on: " + (one ? "a row from there on is its" : "rows from there on are theirs") + padded
-                // The class may add default special tokens of its own first (BertTokenizer's
-                // "[SEP]"): not measured per class, so said (hunt-62b N2).
-                + ", unless default tokens its class adds first push \(one ? "it" : "them") further, up to past the rows"
+                // A class whose own special tokens were not measured may add some first
+                // (BertTokenizer's "[SEP]", hunt-62b N2): then the ids are lower bounds, as said.
+                + (tokenizer.specialsAddedAtLoadExact ? "" : ", unless tokens its class adds first push \(one ? "it" : "them") further, up to past the rows")
         }
         if !output, let tying = tie(view.name) {
             what += ", and their logits name no token: the matrix is also the output projection (tied, evidence: \(tying.evidence.rawValue))"
