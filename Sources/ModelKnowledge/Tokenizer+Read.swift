@@ -104,6 +104,11 @@ extension Tokenizer {
                 }
             }
         }
+        if let config, config.nullAddedTokensDecoder {
+            // Measured (hunt-62b e2/nulldec): AutoTokenizer raises AttributeError on it.
+            notes.append("\(config.path): added_tokens_decoder is null, which transformers \(ModelTypeFacts.transformersVersion) fails to load "
+                         + "(AttributeError); read as an empty one")
+        }
         if let config { addPlaced(config.addedTokens, from: config.path, entries: "added_tokens_decoder", to: &table) }
         if let legacyAdded, let path = files.addedTokensJSON?.path { addPlaced(legacyAdded, from: path, entries: "added_tokens.json", to: &table) }
         let roles = RoleAssignment(config: config, specialMap: specialMap)

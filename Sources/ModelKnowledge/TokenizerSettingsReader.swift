@@ -23,6 +23,8 @@ struct TokenizerSettings {
     var roles: [String: RoleValue] = [:]
     /// `additional_special_tokens` / `extra_special_tokens` entries.
     var additional: [String] = []
+    /// `"added_tokens_decoder": null`, which transformers 5.25 fails to load (hunt-62b N9).
+    var nullAddedTokensDecoder = false
     /// Whether either key is present and not null (an empty list states none: a class's own
     /// additional tokens are then not added, `TokenizerClassRoles.WhenStated`).
     var statesAdditional = false
@@ -77,6 +79,7 @@ enum TokenizerSettingsReader {
             }
         }
         settings.hasAddedTokensDecoder = root["added_tokens_decoder"] != nil
+        settings.nullAddedTokensDecoder = root["added_tokens_decoder"] == .null
         if case .number(let number)? = root["extra_ids"], let count = Int(number.text), (0...limits.maxVocabularySize).contains(count) {
             settings.extraIDs = count
         }
@@ -109,14 +112,38 @@ enum TokenizerSettingsReader {
         return settings
     }
 
-    /// A stated token id as Python's `int` reads the decimal text: an optional sign and ASCII
-    /// digits. The stated id only orders the entries (transformers places each,
-    /// `Tokenizer.addPlaced`), so one past any limit is no reason to drop the tokenizer
-    /// (hunt-62a L3): it sorts as the largest (or smallest) integer.
-    private static func statedID(_ text: String) -> Int? {
-        let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(text) ?? (text.hasPrefix("-") ? Int.min : Int.max)
+    /// A stated token id as Python's `int` reads the text: surrounding whitespace, an optional
+    /// sign, decimal digits of any script, single underscores between digits (`" 405"`,
+    /// `"4_05"` and `"٤٠٥"` are 405: transformers loads such keys, hunt-62b N4). The stated id
+    /// only orders the entries (transformers places each, `Tokenizer.addPlaced`), so one past
+    /// any limit is no reason to drop the tokenizer (hunt-62a L3): it sorts as the largest (or
+    /// smallest) integer.
+    static func statedID(_ text: String) -> Int? {
+        var scalars = Substring(text).unicodeScalars[...]
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        let negative = scalars.first == "-"
+        if scalars.first == "-" || scalars.first == "+" { scalars.removeFirst() }
+        guard !scalars.isEmpty else { return nil }
+        var value = 0
+        var overflow = false
+        var afterUnderscore = true  // no leading underscore
+        for scalar in scalars {
+            if scalar == "_" {
+                guard !afterUnderscore else { return nil }
+                afterUnderscore = true
+                continue
+            }
+            guard scalar.properties.numericType == .decimal, let digit = scalar.properties.numericValue.map(Int.init) else { return nil }
+            afterUnderscore = false
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(digit)
+            overflow = overflow || o1 || o2
+            value = sum
+        }
+        guard !afterUnderscore else { return nil }  // no trailing underscore
+        if overflow { return negative ? Int.min : Int.max }
+        return negative ? -value : value
     }
 
     /// added_tokens.json: an object of token text → id, the legacy form of

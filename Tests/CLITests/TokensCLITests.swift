@@ -219,6 +219,40 @@ import TestSupport
         return dir.path
     }
 
+    /// A reference folder of TestData/knowledge/class-special-ids (its tokenizer files, whose
+    /// ids transformers 5.25 recorded in expected.json) beside an `embed_tokens.weight` of `rows`.
+    static func classSpecialFolder(_ name: String, rows: Int) throws -> String {
+        let dir = try Self.tokenizerWithHoles(rows: rows, ids: [0])
+        for leaf in ["tokenizer.json", "tokenizer_config.json"] {
+            let target = dir + "/" + leaf
+            try? FileManager.default.removeItem(atPath: target)
+            try FileManager.default.copyItem(atPath: Fixtures.path("knowledge/class-special-ids/\(name)/\(leaf)"), toPath: target)
+        }
+        return dir
+    }
+
+    @Test("a class's own special tokens the vocabulary lacks come before a missing pad: BertTokenizer's [SEP] takes 20, the pad 21, past 21 rows (hunt-62b N2)")
+    func classOwnTokensPushThePadPastTheRows() throws {
+        // expected.json, bert-own-sep: [SEP] 20, <pad> 21, [CLS] 22, [MASK] 23 (pad_token_id 21).
+        let dir = try Self.classSpecialFolder("bert-own-sep", rows: 21)
+        let warning = try #require(try Self.auditFindings(dir, rule: "tokenizer-beyond-rows").first)
+        #expect((warning["message"] as? String)?.hasSuffix("the special tokens \"<pad>\", \"[CLS]\", \"[MASK]\" are not in the vocabulary, so transformers adds them "
+            + "when it loads the files, with ids from 21 on, past the rows, and a padded batch indexes past the matrix") == true, "\(warning)")
+        #expect((warning["evidence"] as? [String: Any])?["added_pad_token"] as? String == "<pad>")
+    }
+
+    @Test("the pad token transformers adds at load is checked on its row when the class's own tokens are known: Qwen2Tokenizer's <|endoftext|> is row 20 (review-63b H1)")
+    func addedPadRowIsChecked() throws {
+        // expected.json, qwen2-own-pad: len 21, pad_token_id 20; 24 rows hold it.
+        let dir = try Self.classSpecialFolder("qwen2-own-pad", rows: 24)
+        let audit = try CLI.run(["audit", dir, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let findings = report["findings"] as? [[String: Any]] ?? []
+        #expect(!findings.contains { $0["rule"] as? String == "padding-unchecked" }, "\(findings)")
+        let padded = try #require(findings.first { ($0["evidence"] as? [String: Any])?["pad_id"] as? Int == 20 }, "\(findings)")
+        #expect((padded["evidence"] as? [String: Any])?["pad_id_source"] as? String == "tokenizer")
+    }
+
     @Test("ids no token has: counted apart, in the rows past the tokenizer and in its ids past the rows (hunt-61a P5)")
     func idHoles() throws {
         // By hand: ids 0, 1, 2, 4, 5 (3 is a hole), 8 rows: rows 6..<8 (2) past id 5, and row 3.

@@ -1,6 +1,6 @@
 import Foundation
 import TestSupport
-import ModelKnowledge
+@testable import ModelKnowledge
 import Testing
 
 /// Reader behaviour on small hand-written inputs: precedence, vocab.txt lines, and the typed
@@ -313,5 +313,28 @@ import Testing
             let expected = lines.last?.isEmpty == true ? lines.count - 1 : lines.count
             #expect(t?.vocabularySize == expected, "prefix \(length)")
         }
+    }
+}
+
+/// added_tokens_decoder keys as Python's `int()` reads them (hunt-62b N4): the expected values
+/// are Python 3.11's `int(key)` for each (an exception is nil).
+@Suite struct StatedIDTests {
+    @Test func keysReadAsPythonIntReadsThem() {
+        let python: [(String, Int?)] = [
+            (" 405", 405), ("4_05", 405), ("٤٠٥", 405), ("4__05", nil), ("_405", nil), ("405_", nil), ("+405", 405), ("-0", 0),
+            ("\t405\n", 405), ("٤_٠٥", 405), ("①", nil), ("4 05", nil), ("\u{A0}405", 405), ("", nil), ("-", nil), ("0x10", nil),
+            ("405.0", nil), ("１２", 12),
+        ]
+        for (key, expected) in python { #expect(TokenizerSettingsReader.statedID(key) == expected, "\(key.debugDescription)") }
+        #expect(TokenizerSettingsReader.statedID("99999999999999999999") == Int.max)
+        #expect(TokenizerSettingsReader.statedID("-99999999999999999999") == Int.min)
+    }
+
+    @Test("added_tokens_decoder null: transformers 5.25 fails to load it (AttributeError, hunt-62b); read as empty, with a note")
+    func nullDecoderIsNoted() throws {
+        let t = try #require(try Tokenizer.read(TokenizerFiles(
+            tokenizerJSON: NamedBytes(path: "f/tokenizer.json", bytes: Array(#"{"model":{"type":"WordLevel","vocab":{"a":0}}}"#.utf8)),
+            tokenizerConfig: NamedBytes(path: "f/tokenizer_config.json", bytes: Array(#"{"added_tokens_decoder": null}"#.utf8)))))
+        #expect(t.notes.contains { $0.hasPrefix("f/tokenizer_config.json: added_tokens_decoder is null, which transformers") && $0.contains("fails to load") }, "\(t.notes)")
     }
 }
