@@ -127,6 +127,26 @@ import TestSupport
         #expect(tiedRules.contains("tied-weights-duplicated"), "\(tiedRules)")
     }
 
+    /// BertForMaskedLM whose config unties a decoder stored with the embedding's bytes, and a
+    /// non-zero pad row although BERT builds the embedding with padding_idx on it: matrices
+    /// trained apart do not stay equal, so the copy accounts for the row (a tie while it
+    /// trained) and the finding is info, not "nothing accounts for it" (review-63b H2).
+    @Test("an untied byte copy of the embedding in the output projection accounts for a non-zero pad row: info, and the copy is named")
+    func untiedCopyAccountsForThePadRow() throws {
+        let same = Self.matrix(0.2, moved: 0)
+        let dir = try Self.folder([("bert.embeddings.word_embeddings.weight", [4, 2], same), ("cls.predictions.decoder.weight", [4, 2], same)],
+                                  config: #"{"model_type": "bert", "architectures": ["BertForMaskedLM"], "tie_word_embeddings": false, "pad_token_id": 0, "vocab_size": 4, "hidden_size": 2}"#)
+        let audit = try Self.json(["audit", dir, "--format", "json"])
+        let pad = try #require((audit["findings"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == "padding-row-nonzero" })
+        #expect(pad["severity"] as? String == "info", "\(pad)")
+        #expect((pad["message"] as? String)?.contains(#"the matrix is not tied (evidence: config), but "cls.predictions.decoder.weight" holds identical bytes"#) == true, "\(pad)")
+        // The control: a decoder of other bytes leaves the warning.
+        let apart = try Self.folder([("bert.embeddings.word_embeddings.weight", [4, 2], same), ("cls.predictions.decoder.weight", [4, 2], Self.matrix(0.3))],
+                                    config: #"{"model_type": "bert", "architectures": ["BertForMaskedLM"], "tie_word_embeddings": false, "pad_token_id": 0, "vocab_size": 4, "hidden_size": 2}"#)
+        let other = try #require((try Self.json(["audit", apart, "--format", "json"])["findings"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == "padding-row-nonzero" })
+        #expect(other["severity"] as? String == "warning", "\(other)")
+    }
+
     /// Mamba's input embedding is `backbone.embeddings.weight`, found by config.json's
     /// [vocab_size, hidden_size] only: the lm_head compares its bytes with it too, so both
     /// answers rest on the same evidence (the lm_head said "not tied (config)").

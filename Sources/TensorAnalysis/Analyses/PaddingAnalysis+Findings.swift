@@ -53,6 +53,12 @@ extension PaddingAnalysis {
             return "the pad row is non-zero; the matrix is tied to an output projection by \(evidenceWords(tying.evidence)). "
                 + tying.detail + " A tied matrix gets the output layer's gradient in every row, the padding row included."
         }
+        if let copies = untiedCopies(r) {
+            return "the pad row is non-zero and the model as saved ties nothing. " + tying.detail
+                + " The copy in \(copies) is evidence of its own: matrices trained apart do not stay equal, so unless neither was trained after one was "
+                + "copied from the other, they were one tied matrix when last trained (a tie the config does not record, or a tied matrix an export "
+                + "saved twice), and a tied matrix gets the output layer's gradient in every row, the padding row included."
+        }
         if tying.tied == false, let pretraining = r.pretrainingTie {
             return "the pad row is non-zero and the model as saved ties nothing. " + tying.detail
                 + " But \(pretraining): a pre-training head tied to this matrix gives every row the output layer's gradient, the padding row included; "
@@ -72,6 +78,17 @@ extension PaddingAnalysis {
                 + " Nothing in the checkpoint or its config accounts for the non-zero row."
         }
         return "the pad row is non-zero; whether the matrix is tied to an output projection is not known. " + tying.detail
+    }
+
+    /// The tie partners (output projections) of an input embedding the evidence calls untied
+    /// that hold its bytes, listed; nil when there are none. Two matrices trained apart do not
+    /// stay equal, so the copy is evidence of a tie while it trained (review-63b H2: a
+    /// BertForMaskedLM folder whose config unties a byte-identical decoder got a warning
+    /// "nothing accounts for it" beside its own "an untie by copying, or a tie the config does
+    /// not record").
+    static func untiedCopies(_ r: Result) -> String? {
+        guard r.tying.tied == false, r.role != .outputProjection, !TensorNames.isOutputProjection(r.tensor), !r.tiePartners.isEmpty else { return nil }
+        return TyingJudge.listed(r.tiePartners)
     }
 
     /// Why a zero pad row is zero, where the model type says (its input embedding built with
@@ -192,6 +209,7 @@ extension PaddingAnalysis {
             if shared { evidence["pad_token_roles"] = .strings(r.sharedRoles) }
             let meanRow = !expected && !shared && r.distanceFromMeanRow != nil
             if meanRow, let distance = r.distanceFromMeanRow { evidence["distance_from_mean_row"] = .double(distance) }
+            let copied = untiedCopies(r)
             let pretrained = !expected && !shared && r.pretrainingTie != nil && !tied
             if pretrained { evidence["pretraining_tie"] = .bool(true) }
             // A tied matrix's pad token that is also a token the model reads (a GGUF file's pad =
@@ -252,6 +270,10 @@ extension PaddingAnalysis {
             case (false, nil) where pretrained:
                 "whether the model it was saved from ties the matrix is unknown (evidence: \(r.tying.evidence.rawValue)); but \(r.pretrainingTie ?? ""); "
                     + "such a tie's gradient would have moved the pad row in pre-training; whether it was pre-trained so, the files cannot show"
+            case (false, false?) where copied != nil:
+                "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)), but \(copied ?? "") holds identical bytes: matrices trained apart do not "
+                    + "stay equal, so unless neither was trained after one was copied from the other, they were one tied matrix when last trained "
+                    + "(a tie the config does not record, or a tied matrix an export saved twice), which would account for it"
             case (false, false?) where r.paddingIdxUnknown != nil:
                 "the matrix is not tied (evidence: \(r.tying.evidence.rawValue)); whether the model builds it with padding_idx on this row is not known "
                     + "(\(r.paddingIdxUnknown ?? "")), so nothing known accounts for it"
@@ -263,7 +285,7 @@ extension PaddingAnalysis {
             // A model2vec pad token on another row: say both (the message said "pad row 0" and
             // gave row 8633's norm).
             let padRow = r.rowIndex == r.padID.id ? "pad row \(r.padID.id)\(token)" : "pad token \(r.padID.id)\(token) (row \(r.rowIndex))"
-            return (r, Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow || sharedRow || r.rowsAreNotTokens ? .info : nil,
+            return (r, Finding(.paddingRowNonzero, severity: tied || expected || shared || pretrained || meanRow || sharedRow || r.rowsAreNotTokens || copied != nil ? .info : nil,
                                tensors: [r.tensor] + sameBuffer,
                                message: "\(r.tensor)\(standing): \(padRow) has norm \(RowSummary.short(r.rowNorm)) (\(rankText), median \(median)); " + verdict,
                                evidence: evidence))
