@@ -148,6 +148,10 @@ public struct TyingJudgement: Sendable, Equatable {
     /// The head class config.json's `architectures` names when the stored names show its base
     /// model instead (`TyingQuestion.savedFromBase`); `architectures` then holds the base class.
     public var namedHeadClass: String?
+    /// The classes config.json's `architectures` names when `architectures` holds another (the
+    /// base class the stored names show), for the finding's evidence: the key `architectures`
+    /// held a class config.json never names, and nothing said so (review-63b M1).
+    public var namedArchitectures: [String] = []
     /// For a GGUF encoder without config.json whose source class is unknown: the sentence
     /// saying that every model type the converter writes under its architecture ties word
     /// embeddings by default, so the pre-training head would have been tied to this matrix
@@ -315,6 +319,7 @@ public enum TyingJudge {
                 .filter { !$0.isEmpty }.joined(separator: " "))
             judgement.architectures = [headless]
             judgement.namedHeadClass = named.joined(separator: ", ")
+            judgement.namedArchitectures = named
             return judgement
         }
         if !present, let saved = question.savedFromBase, ArchitectureFacts.fact(for: saved.fact.baseClass)?.hasOutputProjection == false {

@@ -41,6 +41,8 @@ import TestSupport
         #expect(finding["severity"] as? String == "info")
         let evidence = finding["evidence"] as? [String: Any]
         #expect(evidence?["pretraining_tie"] as? Bool == true && evidence?["architectures"] as? [String] == ["MPNetModel"], "\(finding)")
+        // What config.json names, apart from the class the names show (review-63b M1).
+        #expect(evidence?["named_architectures"] as? [String] == ["MPNetForMaskedLM"], "\(finding)")
         #expect((finding["message"] as? String)?.contains("config.json's architectures name MPNetForMaskedLM") == true, "\(finding)")
     }
 

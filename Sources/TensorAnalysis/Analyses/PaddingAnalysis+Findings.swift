@@ -198,6 +198,7 @@ extension PaddingAnalysis {
             ]
             if let tiedValue = r.tying.tied { evidence["tied"] = .bool(tiedValue) }
             if !r.tying.architectures.isEmpty { evidence["architectures"] = .strings(r.tying.architectures) }
+            if !r.tying.namedArchitectures.isEmpty { evidence["named_architectures"] = .strings(r.tying.namedArchitectures) }
             if let padToken = r.padToken { evidence["pad_token"] = .string(padToken) }
             if let rank = r.rank { evidence["rank"] = .int(Int64(rank)) }
             if let d = r.norms { evidence["norm_median"] = .double(d.median) }
