@@ -129,6 +129,13 @@ import TestSupport
         #expect(try CLI.run(["rows", path, "--json", "--csv"]).status == 64)
     }
 
+    @Test("a format the command does not write: exit 64, and the message names the flag that asked for it (review-63b L1)")
+    func unsupportedFormatNamesTheFlag() throws {
+        let result = try CLI.run(["padding", Fixtures.path("toy-bert/model.safetensors"), "--format", "csv"])
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("Error: --format csv: this command writes text, json, html, not csv"), "\(result.stderr)")
+    }
+
     @Test("rows: any --rows of a tensor with no rows is a usage error (an empty listing is taken for a mistake)")
     func rowsOfEmptyTensor() throws {
         let file = try Fixtures.temporaryFile(SafetensorsWriter(entries: [.init(name: "e", dtype: .f32, shape: [0, 3], bytes: [])]).serialize())

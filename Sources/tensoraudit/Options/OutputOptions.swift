@@ -45,7 +45,8 @@ struct OutputOptions: ParsableArguments {
         }
         let format = chosen.first?.1 ?? .text
         guard supported.contains(format) else {
-            throw ValidationError("this command writes " + supported.map(\.rawValue).joined(separator: ", ")
+            // The flag that asked for it, as other flag errors name theirs (review-63b L1).
+            throw ValidationError("\(chosen.first?.0 ?? "--format"): this command writes " + supported.map(\.rawValue).joined(separator: ", ")
                 + ", not \(format.rawValue)")
         }
         return format
