@@ -151,4 +151,18 @@ import TestSupport
         #expect(text.contains("but the matrix is tied (evidence: "), "\(text)")
         #expect(text.contains("so a zero row here was not trained through that layer"))
     }
+
+    /// Every row of the matrix is zero: the finding names the pad id's row and stops there; why
+    /// that row in particular is zero says nothing of an all-zero matrix (review-63b M5).
+    @Test("an all-zero matrix: the pad id's row is named, with no sentence on why that row is zero")
+    func allZeroMatrixNamesThePadRowOnly() throws {
+        let audit = try CLI.run(["audit", Fixtures.path("knowledge/nonfinite/zero"), "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let zero = try #require(CLI.findings(report, rule: "all-zero-rows").first)
+        let message = try #require(zero["message"] as? String)
+        #expect(message.hasPrefix("model.embed_tokens.weight: 48 of 48 rows are all zero"), "\(message)")
+        #expect(message.hasSuffix("row 0 is the pad id's row (pad id 0 from the pad token \"[PAD]\" in "
+            + Fixtures.path("knowledge/nonfinite/zero") + "/special_tokens_map.json, token \"[PAD]\")"), "\(message)")
+        #expect(Self.evidence(zero)["pad_id"] as? Int == 0)
+    }
 }

@@ -135,7 +135,10 @@ extension PaddingAnalysis {
             let token = r.padToken.map { ", token " + quoted($0) } ?? ""
             let row = r.rowIndex == r.padID.id ? "row \(r.rowIndex) is the pad id's row" : "row \(r.rowIndex) holds pad id \(r.padID.id)"
             noted.message += "; \(row) (\(r.padID.note)\(token))"
-            if r.paddedRow == nil, let reason = zeroPadRowReason(r) { noted.message += ": " + reason }
+            // Why the pad row in particular is zero says nothing when every row is (review-63b M5:
+            // 80 words on row 0 of an all-zero matrix).
+            let everyRow = finding.evidence["rows"] == .int(Int64(r.rows))
+            if r.paddedRow == nil, !everyRow, let reason = zeroPadRowReason(r) { noted.message += ": " + reason }
             noted.evidence["pad_id"] = .int(Int64(r.padID.id))
             noted.evidence["pad_id_source"] = .string(r.padID.sourceName)
             return noted
