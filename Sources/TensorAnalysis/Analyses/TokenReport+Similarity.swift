@@ -18,7 +18,11 @@ extension TokenReport {
         }
         if !similarity.leftOutRows.isEmpty { notes.append(leftOutNote(similarity, rows: view.rowCount, knownUnused: knownUnused)) }
         if !similarity.component.converged {
-            notes.append("the first principal component did not converge in \(similarity.component.iterations) steps: the direction removed mixes the top two")
+            let steps = similarity.component.iterations
+            notes.append(similarity.component.stalled
+                ? "the first principal component did not converge: after \(steps) steps, at the rate they shrank its moves, it would need more than "
+                    + "\(PrincipalComponent.defaultMaxIterations) (the top two eigenvalues are close), so it stopped; the direction removed mixes the top two"
+                : "the first principal component did not converge in \(steps) steps: the direction removed mixes the top two")
         }
         return similarity.distances
     }
