@@ -164,5 +164,8 @@ import TestSupport
         #expect(message.hasSuffix("row 0 is the pad id's row (pad id 0 from the pad token \"[PAD]\" in "
             + Fixtures.path("knowledge/nonfinite/zero") + "/special_tokens_map.json, token \"[PAD]\")"), "\(message)")
         #expect(Self.evidence(zero)["pad_id"] as? Int == 0)
+        // One finding is "1 finding" in the text report's last line (review-63b L4: "1 findings").
+        let text = try CLI.run(["audit", Fixtures.path("knowledge/nonfinite/zero")]).stdout
+        #expect(text.hasSuffix("PASSED: 1 finding (0 error, 1 warning, 0 info), 0 failing\n"), "\(text)")
     }
 }

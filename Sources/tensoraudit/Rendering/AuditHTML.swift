@@ -81,7 +81,7 @@ enum AuditHTML {
         let failing = report.failing.count
         let counts = Severity.allCases.reversed().map { s in "\(report.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
         html.element("p", ["class": report.passed ? "verdict passed" : "verdict failed"],
-                     text: (report.passed ? "PASSED" : "FAILED") + ": \(report.findings.count) findings ("
+                     text: (report.passed ? "PASSED" : "FAILED") + ": \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") ("
                         + counts.joined(separator: ", ") + "), \(failing) failing")
         html.element("p", text: "\(report.files.count) file(s), \(report.tensorCount) tensors, "
             + "\(TextFormatting.grouped(report.parameterCount)) parameters, \(TextFormatting.bytes(report.byteCount)).")

@@ -189,7 +189,7 @@ enum AuditRendering {
         let failing = report.failing.count
         let totals = Severity.allCases.reversed().map { s in "\(report.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
         emit((failing == 0 ? paint("PASSED", "1;32") : paint("FAILED", "1;31"))
-            + ": \(report.findings.count) findings (" + totals.joined(separator: ", ") + "), \(failing) failing")
+            + ": \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") (" + totals.joined(separator: ", ") + "), \(failing) failing")
     }
 
     /// The text report of an audit that could not run (written with `--output`; on a
@@ -205,7 +205,7 @@ enum AuditRendering {
     /// says how it ended and where the report went.
     static func summaryLine(_ report: AuditReport) -> String {
         let counts = Severity.allCases.reversed().map { s in "\(report.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
-        return "tensoraudit: audit \(report.passed ? "PASSED" : "FAILED"): \(report.findings.count) findings ("
+        return "tensoraudit: audit \(report.passed ? "PASSED" : "FAILED"): \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") ("
             + counts.joined(separator: ", ") + "), \(report.failing.count) failing"
     }
 }
