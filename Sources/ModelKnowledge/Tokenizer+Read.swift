@@ -224,9 +224,26 @@ extension Tokenizer {
         // ones for a class that keeps them (measured, `TokenizerClassRoles.WhenStated`).
         var additional = assignment.additional
         var ownMissing: [String] = []
-        if let (_, classRoles) = classRoles, !assignment.statesAdditional || classRoles.whenStated == .kept {
-            let texts = classRoles.additionalTexts(extraIDs: assignment.extraIDs)
-            additional = texts.map { ($0, "") } + additional
+        if let (_, classRoles) = classRoles {
+            let rule: TokenizerClassRoles.WhenStated? = switch assignment.additionalSource {
+            case .none: nil
+            case .config: classRoles.whenStated
+            case .map: classRoles.whenStatedInMap
+            case .configNull: classRoles.whenNull
+            }
+            let count: Int?
+            switch assignment.extraIDs {
+            case .count(let n)?: count = n
+            case .unread? where classRoles.isNumbered: count = 0; classTokensUnknown = true
+            default: count = nil
+            }
+            let own = classRoles.additionalTexts(extraIDs: count).map { ($0, "") }
+            switch rule {
+            case nil, .kept?: additional = own + additional
+            case .keptAfterStated?: additional += own
+            case .replaced?: break
+            case .unknown?: if !own.isEmpty { classTokensUnknown = true }
+            }
         }
         for (text, file) in additional {
             if let id = id(for: text) {
@@ -338,10 +355,13 @@ extension Tokenizer {
 struct RoleAssignment {
     var roles: [String: (value: TokenizerSettings.RoleValue, file: String)] = [:]
     var additional: [(text: String, file: String)] = []
-    /// Whether a file states `additional_special_tokens` or `extra_special_tokens`.
-    var statesAdditional = false
+    /// Which file states `additional_special_tokens` or `extra_special_tokens`: the class's own
+    /// additional tokens go by it (`TokenizerClassRoles.whenStated`, `whenStatedInMap`, `whenNull`).
+    var additionalSource = AdditionalSource.none
     /// tokenizer_config.json's `extra_ids`.
-    var extraIDs: Int?
+    var extraIDs: TokenizerSettings.ExtraIDs?
+
+    enum AdditionalSource { case none, config, map, configNull }
     var notes: [String] = []
     /// The notes of `notes` about `pad_token`: a file's pad token another file overrides.
     var padNotes: [String] = []
@@ -358,8 +378,9 @@ struct RoleAssignment {
                 roles[role] = (value, settings.path)
             }
             additional += settings.additional.map { ($0, settings.path) }
-            statesAdditional = statesAdditional || settings.statesAdditional
         }
+        additionalSource = config?.statesAdditional == true ? .config : specialMap?.statesAdditional == true ? .map
+            : config?.nullAdditional == true ? .configNull : .none
         extraIDs = config?.extraIDs
     }
 

@@ -141,18 +141,34 @@ public struct Tokenizer: Sendable, Equatable {
     /// one each; when `specialsAddedAtLoadExact` is false, a class whose own tokens were not
     /// measured may add some among them, so an id is a lower bound.
     public var specialsAddedAtLoad: [String] {
-        var texts = rolesNotInVocabulary
-        if let pad = padToken, pad.id == nil, !texts.contains(where: { TokenText($0.text) == TokenText(pad.content) }) {
-            let afterPad = texts.firstIndex { ["cls_token", "mask_token", "additional_special_tokens"].contains($0.role) } ?? texts.endIndex
-            texts.insert(RoleText(role: "pad_token", text: pad.content), at: afterPad)
+        // In transformers' role order, each text once at its first role: a class pad "[PAD]"
+        // the vocabulary lacks that a file also states as mask_token is added in the pad's slot,
+        // before cls and mask (hunt-63d H3: it was placed at the mask's).
+        let pad = padToken.flatMap { $0.id == nil ? $0.content : nil }
+        var texts: [String] = []
+        var seen = Set<TokenText>()
+        func add(_ text: String) { if seen.insert(TokenText(text)).inserted { texts.append(text) } }
+        for role in TokenizerSettingsReader.roleKeys {
+            if role == "pad_token" {
+                if let pad { add(pad) }
+            } else {
+                for entry in rolesNotInVocabulary where entry.role == role { add(entry.text) }
+            }
         }
-        return texts.map(\.text)
+        for entry in rolesNotInVocabulary where entry.role == "additional_special_tokens" { add(entry.text) }
+        return texts
     }
 
     /// Whether `specialsAddedAtLoad` holds every special token transformers adds, so their ids
     /// are exact: the class AutoTokenizer builds is measured in `TokenizerClassRoles` (the
     /// generic classes have none of their own), or nothing names one.
-    public var specialsAddedAtLoadExact: Bool { builtClass.map { $0.entry(in: TokenizerClassRoles.measured) != nil } ?? true }
+    public var specialsAddedAtLoadExact: Bool {
+        !classTokensUnknown && (builtClass.map { $0.entry(in: TokenizerClassRoles.measured) != nil } ?? true)
+    }
+
+    /// The class's own additional tokens could not be placed: a rule not measured for how the
+    /// files state them, or an `extra_ids` past `TokenizerClassRoles.extraIDsLimit`.
+    var classTokensUnknown = false
 
     /// The lowest id the pad token can get when transformers adds it (the vocabulary lacks it):
     /// after the vocabulary, the added tokens and the special tokens it adds before the pad.

@@ -14,8 +14,16 @@ struct TokenizerClassRoles: Sendable {
     var roles: [(role: String, text: String)]
     /// The additional special tokens the class adds when the settings state none.
     var additional: Additional = .texts([])
-    /// What those do when a settings file states `additional_special_tokens`.
+    /// Whether `extra_ids` sets the count of `additional` (its tokens are numbered).
+    var isNumbered: Bool { if case .numbered = additional { true } else { false } }
+
+    /// What those do when tokenizer_config.json states `additional_special_tokens`.
     var whenStated: WhenStated = .replaced
+    /// … when only special_tokens_map.json states it (T5Tokenizer keeps its own after the
+    /// stated ones there, where the config's list replaces them: hunt-63d H4).
+    var whenStatedInMap: WhenStated = .replaced
+    /// … when tokenizer_config.json states it null (T5Tokenizer adds none: hunt-63d H2).
+    var whenNull: WhenStated = .replaced
 
     enum Additional: Sendable {
         case texts([String])
@@ -29,19 +37,26 @@ struct TokenizerClassRoles: Sendable {
         case replaced
         /// The class's come first, then the stated ones (SplinterTokenizer's `[QUESTION]`).
         case kept
+        /// The stated ones first, then the class's (T5Tokenizer with a list in special_tokens_map.json).
+        case keptAfterStated
         /// Neither: the reader adds none of the class's.
         case unknown
     }
 
+    /// The largest `extra_ids` placed: T5 uses 100; a 300-byte config stating 4 million cost
+    /// 14 s and 825 MB in strings (hunt-63d M3). Past it the ids are said to be unknown.
+    static let extraIDsLimit = 10_000
+
     /// The class's text for `role`, if it has one.
     func text(for role: String) -> String? { roles.first { $0.role == role }?.text }
 
-    /// The class's additional special tokens, `extraIDs` (tokenizer_config.json's `extra_ids`)
-    /// setting the count of numbered ones.
+    /// The class's additional special tokens, `extraIDs` (tokenizer_config.json's `extra_ids`,
+    /// at most `extraIDsLimit`) setting the count of numbered ones.
     func additionalTexts(extraIDs: Int?) -> [String] {
         switch additional {
         case .texts(let texts): texts
-        case .numbered(let prefix, let suffix, let count): (0..<max(0, extraIDs ?? count)).map { "\(prefix)\($0)\(suffix)" }
+        case .numbered(let prefix, let suffix, let count):
+            (0..<min(Self.extraIDsLimit, max(0, extraIDs ?? count))).map { "\(prefix)\($0)\(suffix)" }
         }
     }
 }

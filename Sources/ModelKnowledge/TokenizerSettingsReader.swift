@@ -28,9 +28,18 @@ struct TokenizerSettings {
     /// Whether either key is present and not null (an empty list states none: a class's own
     /// additional tokens are then not added, `TokenizerClassRoles.WhenStated`).
     var statesAdditional = false
-    /// `extra_ids`, the count of T5's `<extra_id_N>` tokens, when an integer from 0 to the
-    /// vocabulary limit (`TokenizerClassRoles.Additional.numbered`).
-    var extraIDs: Int?
+    /// Whether `additional_special_tokens` or `extra_special_tokens` is null.
+    var nullAdditional = false
+    /// `extra_ids`, the count of T5's `<extra_id_N>` tokens (`TokenizerClassRoles.Additional.numbered`),
+    /// as Python's `range` takes it: a negative count is 0, `true` is 1 (hunt-63d M2).
+    var extraIDs: ExtraIDs?
+
+    enum ExtraIDs: Equatable {
+        case count(Int)
+        /// Past `TokenizerClassRoles.extraIDsLimit`, or not a number `range` takes: the class's
+        /// numbered tokens are not placed, and the ids after them not known.
+        case unread
+    }
     /// `added_tokens_decoder` of tokenizer_config.json.
     var addedTokens: [Tokenizer.AddedToken] = []
     /// Whether the file has an `added_tokens_decoder` key (even empty): transformers then
@@ -63,7 +72,11 @@ enum TokenizerSettingsReader {
             settings.roles[key] = value == .null ? TokenizerSettings.RoleValue.none : .token(try tokenText(value, path: path, field: key))
         }
         for key in ["additional_special_tokens", "extra_special_tokens"] {
-            guard let value = root[key], value != .null else { continue }
+            guard let value = root[key] else { continue }
+            guard value != .null else {
+                settings.nullAdditional = true
+                continue
+            }
             settings.statesAdditional = true
             if let items = value.arrayElements {
                 for (index, item) in items.enumerated() {
@@ -80,8 +93,12 @@ enum TokenizerSettingsReader {
         }
         settings.hasAddedTokensDecoder = root["added_tokens_decoder"] != nil
         settings.nullAddedTokensDecoder = root["added_tokens_decoder"] == .null
-        if case .number(let number)? = root["extra_ids"], let count = Int(number.text), (0...limits.maxVocabularySize).contains(count) {
-            settings.extraIDs = count
+        switch root["extra_ids"] {
+        case nil: break
+        case .bool(let flag)?: settings.extraIDs = .count(flag ? 1 : 0)
+        case .number(let number)? where Int(number.text).map({ $0 <= TokenizerClassRoles.extraIDsLimit }) == true:
+            settings.extraIDs = .count(max(0, Int(number.text) ?? 0))
+        case _?: settings.extraIDs = .unread
         }
         settings.tokenizerClass = root["tokenizer_class"]?.stringValue
         settings.tokenizeChineseChars = root["tokenize_chinese_chars"]?.boolValue

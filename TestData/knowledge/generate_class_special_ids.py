@@ -52,6 +52,16 @@ CASES = {
     "splinter-kept": ("SplinterTokenizer", "BPE", ["[UNK]"] + WORDS[1:], {"additional_special_tokens": ["<x>"]}),
     # A generic class has none of its own: only the stated ones.
     "backend-stated-only": ("TokenizersBackend", "BPE", WORDS, {"eos_token": "<eos>", "pad_token": "<pad>"}),
+    # A null list in the config: T5Tokenizer adds none of its own (hunt-63d H2).
+    "t5-null-additional": ("T5Tokenizer", "Unigram", WORDS, {"additional_special_tokens": None}),
+    # A list in special_tokens_map.json only: T5Tokenizer adds its own after it (hunt-63d H4).
+    "t5-map-additional": ("T5Tokenizer", "Unigram", WORDS, {}, {"additional_special_tokens": ["<x>"]}),
+    # extra_ids -1 and true, as Python's range takes them: none and one (hunt-63d M2).
+    "t5-extra-ids-negative": ("T5Tokenizer", "Unigram", WORDS, {"extra_ids": -1}),
+    "t5-extra-ids-true": ("T5Tokenizer", "Unigram", WORDS, {"extra_ids": True}),
+    # BertTokenizer's own pad "[PAD]" also stated as mask_token: added in the pad's slot, before
+    # "[CLS]" (hunt-63d H3).
+    "bert-mask-is-pad": ("BertTokenizer", "WordPiece", ["[UNK]"] + WORDS[1:], {"mask_token": "[PAD]"}),
     # An eos and a pad that are canonically equal but other code points: two tokens (hunt-62b N6).
     "canonical-twins": ("TokenizersBackend", "BPE", WORDS, {"eos_token": unicodedata.normalize("NFC", "<é>"),
                                                             "pad_token": unicodedata.normalize("NFD", "<é>")}),
@@ -64,11 +74,13 @@ def main():
                 "how": "AutoTokenizer.from_pretrained(folder): len(tok), pad_token_id, [text, convert_tokens_to_ids(text)] of every special token, in id order "
                        "(a list: two texts may be canonically equal)",
                 "cases": {}}
-    for name, (cls, kind, vocab, settings) in CASES.items():
+    for name, (cls, kind, vocab, settings, *special_map) in CASES.items():
         folder = HERE / name
         folder.mkdir(exist_ok=True)
         (folder / "tokenizer.json").write_text(json.dumps(tokenizer_json(kind, vocab), indent=1) + "\n")
         (folder / "tokenizer_config.json").write_text(json.dumps(dict({"tokenizer_class": cls}, **settings), indent=1) + "\n")
+        if special_map:
+            (folder / "special_tokens_map.json").write_text(json.dumps(special_map[0], indent=1) + "\n")
         tok = transformers.AutoTokenizer.from_pretrained(str(folder))
         specials = sorted({str(t) for t in tok.all_special_tokens}, key=tok.convert_tokens_to_ids)
         expected["cases"][name] = {"len": len(tok), "pad_token_id": tok.pad_token_id,

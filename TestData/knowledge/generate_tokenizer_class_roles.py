@@ -54,7 +54,7 @@ def model(kind, vocab):
     return {"type": "WordLevel", "vocab": vocab, "unk_token": unk}
 
 
-def measure(name, kind, prefix, settings=None):
+def measure(name, kind, prefix, settings=None, special_map=None):
     """(role → text, the texts added past the vocabulary in id order) for one folder."""
     vocab = {f"{prefix}{i}": i for i in range(COUNT)}
     folder = tempfile.mkdtemp()
@@ -64,6 +64,9 @@ def measure(name, kind, prefix, settings=None):
         json.dump(tokenizer, f)
     with open(os.path.join(folder, "tokenizer_config.json"), "w") as f:
         json.dump(dict({"tokenizer_class": name}, **(settings or {})), f)
+    if special_map is not None:
+        with open(os.path.join(folder, "special_tokens_map.json"), "w") as f:
+            json.dump(special_map, f)
     tok = AutoTokenizer.from_pretrained(folder)
     stated = tok.special_tokens_map
     roles = {role: str(stated[role]) for role in ORDER if isinstance(stated.get(role), (str, transformers.AddedToken))}
@@ -80,15 +83,21 @@ def follows_order(roles, added):
     return added[:len(expected)] == expected and not set(added[len(expected):]) & set(expected)
 
 
-def when_stated(added, default_added, extra):
-    """What the class's own additional tokens do when tokenizer_config.json states
-    `additional_special_tokens` ["<x>"]: "replaced" (only "<x>" follows the roles' tokens), "kept"
-    (they come first, then "<x>"), or "unknown" (anything else: the reader then adds none)."""
+def when_stated(added, default_added, extra, stated):
+    """What the class's own additional tokens do when a settings file states
+    `additional_special_tokens` (`stated`: ["<x>"], or null in tokenizer_config.json, measured as
+    []): "replaced" (only the stated follow the roles' tokens), "kept" (the class's come first, then
+    the stated), "keptAfterStated" (the stated first, then the class's), or "unknown" (anything else: the reader then adds none and says the ids are not
+    known). Measured for tokenizer_config.json and special_tokens_map.json apart: T5Tokenizer
+    replaces its <extra_id_N> by a list the config states and keeps them after one the map states
+    (hunt-63d H4); a null list in the config adds none (hunt-63d H2)."""
     roles = [text for text in default_added if text not in extra]
-    if added == roles + ["<x>"]:
+    if added == roles + stated:
         return "replaced"
-    if added == roles + extra + ["<x>"]:
+    if added == roles + extra + stated:
         return "kept"
+    if added == roles + stated + extra:
+        return "keptAfterStated"
     return "unknown"
 
 
@@ -109,7 +118,10 @@ def main():
                 extra = [text for text in added if text not in roles.values()]
                 entry = {"roles": {role: roles[role] for role in ROLES if role in roles}, "additional": extra}
                 if extra:
-                    entry["when_stated"] = when_stated(measure(name, kind, "w", {"additional_special_tokens": ["<x>"]})[1], added, extra)
+                    stated = {"additional_special_tokens": ["<x>"]}
+                    entry["when_stated"] = when_stated(measure(name, kind, "w", stated)[1], added, extra, ["<x>"])
+                    entry["when_stated_in_map"] = when_stated(measure(name, kind, "w", special_map=stated)[1], added, extra, ["<x>"])
+                    entry["when_null"] = when_stated(measure(name, kind, "w", {"additional_special_tokens": None})[1], added, extra, [])
                 classes[name] = entry
             break
     (HERE / "tokenizer-class-roles.json").write_text(json.dumps(
@@ -117,7 +129,8 @@ def main():
          "how": "AutoTokenizer.from_pretrained of a folder with a 20-word tokenizer.json (BPE, else WordPiece, WordLevel, "
                 "Unigram) and tokenizer_config.json {'tokenizer_class': NAME}: special_tokens_map's roles (not pad_token) and "
                 "the texts added past the vocabulary that are no role's (additional); measured twice with other words; "
-                "when_stated: what those do when the config states additional_special_tokens ['<x>']"},
+                "when_stated: what those do when the config states additional_special_tokens ['<x>']; when_stated_in_map: when "
+                "special_tokens_map.json states it; when_null: when the config states it null (measured as an empty list)"},
         indent=1, sort_keys=True) + "\n")
 
     def literal(text):
@@ -139,7 +152,8 @@ def main():
              "    static let measured: [String: TokenizerClassRoles] = ["]
     for name, value in sorted(classes.items()):
         roles = ", ".join(f"({literal(r)}, {literal(t)})" for r, t in value["roles"].items())
-        own = f", additional: {additional(value['additional'])}, whenStated: .{value['when_stated']}" if value["additional"] else ""
+        own = (f", additional: {additional(value['additional'])}, whenStated: .{value['when_stated']}, "
+               f"whenStatedInMap: .{value['when_stated_in_map']}, whenNull: .{value['when_null']}") if value["additional"] else ""
         lines.append(f"        {literal(name)}: .init(roles: [{roles}]{own}),")
     lines += ["    ]", "}", ""]
     SWIFT.write_text("\n".join(lines))

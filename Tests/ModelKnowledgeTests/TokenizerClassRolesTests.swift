@@ -23,12 +23,10 @@ import TestSupport
             let additional = try #require(value["additional"] as? [String])
             #expect(entry.additionalTexts(extraIDs: nil) == additional, "\(name)")
             if !additional.isEmpty {
-                let stated: TokenizerClassRoles.WhenStated = switch value["when_stated"] as? String {
-                case "kept": .kept
-                case "replaced": .replaced
-                default: .unknown
-                }
-                #expect("\(entry.whenStated)" == "\(stated)", "\(name)")
+                // The enum's case names are the JSON's words.
+                #expect("\(entry.whenStated)" == value["when_stated"] as? String, "\(name)")
+                #expect("\(entry.whenStatedInMap)" == value["when_stated_in_map"] as? String, "\(name)")
+                #expect("\(entry.whenNull)" == value["when_null"] as? String, "\(name)")
             }
         }
         // Spot checks of what transformers 5.25 gave (hunt-62b N2's folders).
