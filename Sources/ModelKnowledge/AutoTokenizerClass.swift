@@ -62,6 +62,15 @@ public struct AutoTokenizerClass: Sendable, Equatable {
     /// builds". Stored, not read back from `reason`'s text.
     public var isAsNamedInTokenizerConfig = false
 
+    /// Whether the class this name builds depends on more than is modelled: DPR's three
+    /// `…TokenizerFast` names are classes of their own in transformers 5.25 (the other `…Fast`
+    /// names alias the rebuilding class), which AutoTokenizer builds when config.json has a
+    /// `model_type` such as bert or gpt2, and which keep tokenizer.json's added tokens; without
+    /// one it builds the rebuilding DPR…Tokenizer. The ids of tokens added at load are then not
+    /// claimed (hunt-63d H1: pad row 23 was checked where transformers pads with 25).
+    var dependsOnModelType: Bool { Self.modelTypeDependent.contains(name) }
+    static let modelTypeDependent: Set = ["DPRContextEncoderTokenizerFast", "DPRQuestionEncoderTokenizerFast", "DPRReaderTokenizerFast"]
+
     static let backend = "TokenizersBackend"
     static let genericNames: Set = ["TokenizersBackend", "PythonBackend", "PreTrainedTokenizerFast", "MistralCommonBackend"]
 

@@ -30,7 +30,10 @@ enum TokensRendering {
             "kind": .string(t.kind.rawValue),
             "vocab_size": .int(Int64(t.vocabularySize)),
             "pad_token": t.padToken.map { .string($0.content) } ?? .null,
-            "pad_id": t.padToken?.id.map { .int(Int64($0)) } ?? .null,
+            // A pad token transformers adds at load has the id it gives it, when that is known
+            // (`Tokenizer.specialsAddedAtLoadExact`): `padding` checked row 400 while this said
+            // null (hunt-63d L2).
+            "pad_id": (t.padToken?.id ?? (t.specialsAddedAtLoadExact ? t.addedPadLowestID : nil)).map { .int(Int64($0)) } ?? .null,
             "special_tokens": .array(t.specialTokens.map { token in
                 .object(["id": .int(Int64(token.id)), "token": .string(token.content), "roles": .strings(token.roles)])
             }),
