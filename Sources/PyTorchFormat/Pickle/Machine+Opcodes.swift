@@ -88,7 +88,10 @@ extension Machine {
             try pushTop(as: opcode == 0x81 ? .newObject : .reduce, count: 2)
         case 0x62:  // BUILD
             let state = try pop()
-            store.withContents(of: try target("BUILD", allowing: { _ in true })) { $0.state = state }
+            store.withContents(of: try target("BUILD", allowing: { _ in true })) {
+                $0.state = state
+                $0.buildCount &+= $0.buildCount == .max ? 0 : 1
+            }
         case 0x30:  // POP
             if stack.count > (marks.last ?? 0) { _ = try pop() } else { _ = try popMark() }
         case 0x31: _ = try popMark()  // POP_MARK

@@ -168,6 +168,28 @@ public enum RecognisedGlobals {
         return canonical(g) == PickleGlobal(module: "collections", name: "Counter")
     }
 
+    static func isSet(_ value: PickleValue) -> Bool {
+        guard case .global(let g) = value else { return false }
+        return canonical(g) == PickleGlobal(module: "builtins", name: "set")
+    }
+
+    /// The recognised globals that build a plain value of their arguments (a number, bytes, a
+    /// size, a device, a layout): torch.load returns that value, so a tensor among the
+    /// arguments is no tensor of the checkpoint. Why: `complex(t)` of an all-NaN 0-d tensor
+    /// loads as `(nan+0j)`, but the tensor was read as `c.0` and failed `audit` (hunt-63a M1).
+    /// (`torch.Size` of integers is read as the tuple it is, `TensorCollector.sizeItems`.)
+    static let valueBuilders: Set<PickleGlobal> = [
+        PickleGlobal(module: "builtins", name: "complex"), PickleGlobal(module: "builtins", name: "bytearray"),
+        PickleGlobal(module: "_codecs", name: "encode"), PickleGlobal(module: "torch", name: "Size"),
+        PickleGlobal(module: "torch", name: "device"), PickleGlobal(module: "torch.serialization", name: "_get_layout"),
+    ]
+
+    /// The value-building global `value` names (`valueBuilders`), as Python 3 names it.
+    static func valueBuilder(_ value: PickleValue) -> PickleGlobal? {
+        guard case .global(let g) = value, valueBuilders.contains(canonical(g)) else { return nil }
+        return canonical(g)
+    }
+
     static func isOrderedDict(_ value: PickleValue) -> Bool {
         guard case .global(let g) = value else { return false }
         return canonical(g) == PickleGlobal(module: "collections", name: "OrderedDict")

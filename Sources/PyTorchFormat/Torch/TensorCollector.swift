@@ -327,11 +327,19 @@ struct TensorCollector {
             return
         case .call(let callee, let arguments, let isNewObject):
             if let rebuild = RecognisedGlobals.rebuild(callee) {
+                let before = tensors.count
                 try collect(rebuild, arguments: arguments, depth: depth)
                 if !node.elements.isEmpty || !node.entries.isEmpty || node.state != nil, unnamedSearched.insert(object).inserted {
                     try walkUnnamed(node.elements, place: "appended to a tensor", depth: depth)
                     try walkUnnamed(node.entries, place: "set as an item of a tensor", depth: depth)
                     if let state = node.state { try walkUnnamed(state, place: "in a tensor's BUILD state", depth: depth) }
+                }
+                // On every visit: a BUILD changes the one object every name of it reaches
+                // (hunt-63a H1, a BUILD applied later through the memo).
+                if node.state != nil, tensors.count == before + 1 {
+                    var declaration = tensors[before]
+                    try applyBuild(of: node, asParameter: makesParameter(rebuild, arguments: arguments), to: &declaration)
+                    tensors[before] = declaration
                 }
             } else if RecognisedGlobals.isOrderedDict(callee) {
                 // `OrderedDict.__new__` (NEWOBJ) ignores its argument: only a call reads items.
@@ -374,7 +382,16 @@ struct TensorCollector {
                 // (A throw ends the walk, so the depth needs no restoring then.)
                 callDepth += 1
                 try walk(callee, depth: depth + 1)  // a callee built by another call (getattr chains)
-                try walk(arguments, depth: depth + 1)
+                if let builder = RecognisedGlobals.valueBuilder(callee) {
+                    // `complex(t)`, `torch.device('cpu', t)`: torch.load returns the value built
+                    // of the tensor, not the tensor (hunt-63a M1).
+                    try walkUnnamed(arguments, place: "in the arguments of \(builder) (torch.load returns the plain value it builds)", depth: depth)
+                } else if !(isNewObject && RecognisedGlobals.isSet(callee)) {
+                    // `set.__new__(set, items)` (NEWOBJ) ignores its arguments, as OrderedDict's and
+                    // Counter's do: torch.load returns an empty set, so a tensor there is in no
+                    // result (it was read as `s.0.0` and its NaN failed `audit`; hunt-63a M1).
+                    try walk(arguments, depth: depth + 1)
+                }
                 for (index, element) in node.elements.enumerated() {
                     try visit(element, at: .index(index), depth: depth + 1)
                 }
@@ -683,7 +700,9 @@ struct TensorCollector {
                 throw .invalidTensor(name: name, reason: "_rebuild_from_type_v2 arguments are not (rebuild function, type, arguments, state)")
             }
             try walkUnnamed(args.elements[3], place: "in a tensor's Python attributes", depth: depth)
+            let before = tensors.count
             try collect(inner, arguments: args.elements[2], name: name, depth: depth)
+            if tensors.count == before + 1 { try checkAttributes(args.elements[3], of: tensors[before]) }
         case .unread(let kind, let function):
             unsupported.append(UnsupportedTorchTensor(name: name, kind: kind, function: function, detail: unsupportedDetail(function, arguments: arguments)))
         }
@@ -712,6 +731,8 @@ struct TensorCollector {
                 requiresGrad = flag
             }
             var declaration = try tensor(innerRebuilder, arguments: inner, name: name)
+            // A BUILD on the tensor inside applies before the Parameter is made of it (hunt-63a H1).
+            try applyBuild(of: data, asParameter: innerRebuild != .dense(innerRebuilder), to: &declaration)
             declaration.requiresGrad = requiresGrad
             declaration.isParameter = true
             try Self.checkGradients(declaration)
@@ -725,9 +746,12 @@ struct TensorCollector {
                 throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not (tensor, requires_grad, hooks)")
             }
             var declaration = try tensor(innerRebuilder, arguments: inner, name: name)
+            try applyBuild(of: data, asParameter: false, to: &declaration)
             declaration.requiresGrad = requiresGrad
             declaration.isParameter = true
             try Self.checkGradients(declaration)
+            // _rebuild_parameter_with_state's state: the Parameter's Python attributes (hunt-63a H2).
+            if a.count == 4 { try checkAttributes(a[3], of: declaration) }
             return declaration
         }
         // _rebuild_tensor(storage, offset, size, stride)  (torch before 1.0)
@@ -772,6 +796,9 @@ struct TensorCollector {
         let declaration = TensorDeclaration(name: name, dtype: dtype, shape: shape, stride: stride, storage: storage,
                                             storageOffset: UInt64(offset), requiresGrad: requiresGrad, isParameter: false)
         try Self.checkGradients(declaration)
+        // The metadata torch.load applies (`neg`, `conj`; hunt-63a H3).
+        let metadataIndex = isV3 ? 7 : 6
+        if !isV1, a.count > metadataIndex { try checkMetadata(a[metadataIndex], of: declaration) }
         return declaration
     }
 

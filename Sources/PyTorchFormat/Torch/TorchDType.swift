@@ -22,6 +22,10 @@ public enum TorchDType: String, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// Whether the elements have an imaginary part: torch.load's `conj` metadata and a saved
+    /// `imag` attribute apply to these only (hunt-63a H2, H3).
+    var isComplex: Bool { self == .complex64 || self == .complex128 || self == .complex32 }
+
     /// Bytes per element.
     public var byteWidth: Int {
         switch self {

@@ -1,0 +1,179 @@
+/// What torch.load does to a tensor after its rebuild call, where that changes the values the
+/// file stores: a `BUILD` on it, its saved Python attributes, its metadata. This reader reports
+/// the stored bytes, so a tensor whose values torch.load changes is refused (`invalid-tensor`,
+/// naming the tensor and what torch.load does), never reported with values the loaded model
+/// does not hold. Why: each of these passed `audit` with the stored values while torch.load
+/// returned others — an empty tensor, all NaN, the negated numbers (hunt-63a H1, H2, H3).
+extension TensorCollector {
+    // MARK: - BUILD (hunt-63a H1)
+
+    /// Applies the `BUILD`s that ran on tensor object `object` (a rebuild call) to its
+    /// declaration, as torch's weights-only unpickler does, or refuses the tensor.
+    ///
+    /// On a plain `torch.Tensor` the unpickler runs `inst.set_(*state)` ("legacy unpickling"):
+    /// an empty state (`()`, `{}`, `[]`, `''`, `b''`, `set()`) is `set_()`, which empties the
+    /// tensor — torch.load returned `tensor([])` where this reader read the stored 4 values; a
+    /// state holding a storage or tensor points it elsewhere (refused before this, as a tensor
+    /// without a name); any other state fails `set_`. torch.save never writes such a BUILD, so
+    /// every one is refused. The empty tensor is the one object, so a BUILD applied later
+    /// through the memo (`GET` then `BUILD`) empties it under every name: each is refused.
+    ///
+    /// On an `nn.Parameter` the unpickler calls `Parameter.__setstate__` (`Tensor`'s), which
+    /// unpacks `(requires_grad, _, backward_hooks)` and fails on other states (`()`: "not
+    /// enough values to unpack"; a requires_grad that is not a bool). That one is applied:
+    /// requires_grad is taken, and an integer tensor made to require gradients is refused as
+    /// torch.load refuses it. More than one BUILD is refused (only the last state is kept here).
+    func applyBuild(of object: PickleObject, asParameter: Bool, to declaration: inout TensorDeclaration) throws(TorchFormatError) {
+        guard let state = object.state else { return }
+        guard asParameter else {
+            if isEmptyState(state) {
+                throw .invalidTensor(name: declaration.name, reason: "a BUILD with an empty state follows its rebuild, which torch.load applies as "
+                    + "set_() and so empties the tensor; torch.save never writes such a BUILD, and the stored values are not what torch.load returns")
+            }
+            throw .invalidTensor(name: declaration.name, reason: "a BUILD follows its rebuild, whose state torch.load passes to set_(*state), "
+                + "which fails on it unless it holds a storage or tensor to point the tensor at; torch.save never writes such a BUILD")
+        }
+        guard object.buildCount == 1 else {
+            throw .invalidTensor(name: declaration.name, reason: "\(object.buildCount) BUILDs follow its rebuild; torch.load applies each as "
+                + "Parameter.__setstate__ (this reader keeps only the last), and torch.save writes none")
+        }
+        guard let tuple = program.object(state), tuple.kind == .tuple || tuple.kind == .list, tuple.elements.count == 3 else {
+            throw .invalidTensor(name: declaration.name, reason: "a BUILD follows its rebuild whose state is not the (requires_grad, _, "
+                + "backward_hooks) torch.load's Parameter.__setstate__ unpacks, so torch.load fails on it (torch.save writes no such BUILD)")
+        }
+        guard case .bool(let flag) = tuple.elements[0] else {
+            throw .invalidTensor(name: declaration.name, reason: "a BUILD follows its rebuild whose requires_grad is not a bool; "
+                + "torch.load's Parameter.__setstate__ fails on it")
+        }
+        declaration.requiresGrad = flag
+        try Self.checkGradients(declaration)
+    }
+
+    /// Whether `set_(*state)` gets no arguments: an empty string, bytes, tuple, list, dict or
+    /// set, or an `OrderedDict()`/`Counter()`/`set()` call that holds nothing.
+    func isEmptyState(_ state: PickleValue) -> Bool {
+        switch state {
+        case .string(let text): return text.isEmpty
+        case .bytes(let range): return range.isEmpty
+        case .node:
+            guard let object = program.object(state), object.elements.isEmpty, object.entries.isEmpty else { return false }
+            switch object.kind {
+            case .list, .tuple, .dict, .set: return true
+            case .call(let callee, let arguments, _):
+                guard RecognisedGlobals.isOrderedDict(callee) || RecognisedGlobals.isCounter(callee) || RecognisedGlobals.isSet(callee),
+                      let args = program.object(arguments), args.kind == .tuple else { return false }
+                return args.elements.isEmpty
+            case .persistentID: return false
+            }
+        default: return false
+        }
+    }
+
+    /// Whether a tensor's rebuild makes an `nn.Parameter` (whose BUILD is `__setstate__`), not
+    /// a plain tensor (whose BUILD is `set_`): `_rebuild_from_type_v2` makes its `type` argument.
+    func makesParameter(_ rebuild: RecognisedGlobals.Rebuild, arguments: PickleValue) -> Bool {
+        switch rebuild {
+        case .parameter: return true
+        case .typed:
+            guard let args = program.object(arguments), args.kind == .tuple, args.elements.count == 4,
+                  case .global(let type) = args.elements[1] else { return false }
+            return RecognisedGlobals.canonical(type) == RecognisedGlobals.directParameter
+        case .dense, .unread: return false
+        }
+    }
+
+    // MARK: - Saved Python attributes (hunt-63a H2)
+
+    /// Refuses a tensor whose saved Python attributes (the state of `_rebuild_from_type_v2` or
+    /// `_rebuild_parameter_with_state`) set `real` or `imag`. torch.load applies them with
+    /// `setattr` (`_set_obj_state`, the dict part and the slots part of a `(dict, slots)`
+    /// pair), and `t.real = x` writes x into every element (`t.imag = x` into every imaginary
+    /// part): `{'real': nan}` made an all-NaN tensor that passed `audit` with the stored values,
+    /// and on a view of a shared storage it changed other tensors' values too. They are the only
+    /// writable tensor attributes that change values; any other attribute is read past. A tuple
+    /// state of other than two items fails `_set_obj_state` ("Invalid serialized state").
+    ///
+    /// Not in a legacy (pre-1.6) file: there torch.load copies the storage records into the
+    /// storages after unpickling, over what the fill wrote, and returns the stored values
+    /// (hunt-63a's `L_real_nan.bin`; `TestData/pytorch-load-changes/legacy-attr-real.bin`).
+    func checkAttributes(_ state: PickleValue, of declaration: TensorDeclaration) throws(TorchFormatError) {
+        var parts = [state]
+        if let tuple = program.object(state), tuple.kind == .tuple {
+            guard tuple.elements.count == 2 else {
+                throw .invalidTensor(name: declaration.name, reason: "its saved Python attributes are a tuple of \(tuple.elements.count) items, "
+                    + "on which torch.load fails (it takes a dict or a (dict, slots) pair)")
+            }
+            parts = Array(tuple.elements)
+        }
+        guard !legacy else { return }
+        for part in parts {
+            for key in textKeys(of: part) ?? [] where key == "real" || key == "imag" {
+                let fails = key == "imag" && !declaration.dtype.isComplex
+                throw .invalidTensor(name: declaration.name, reason: fails
+                    ? "its saved attribute imag is set by torch.load with setattr, which fails on a \(declaration.dtype.rawValue) tensor (it has no imaginary part)"
+                    : "its saved attribute \(key) overwrites the tensor's values in torch.load (setattr(t, '\(key)', value) writes the value into "
+                        + "every element\(key == "imag" ? "'s imaginary part" : ""), and into every tensor sharing its storage); the stored values "
+                        + "are not what torch.load returns")
+            }
+        }
+    }
+
+    // MARK: - Metadata (hunt-63a H3)
+
+    /// Refuses a tensor whose rebuild metadata (`_rebuild_tensor_v2`'s 7th argument,
+    /// `_v3`'s 8th) holds `neg` or `conj`. torch.save writes them for a lazily negated or
+    /// conjugated tensor (`t._neg_view()`, `z.conj()`, `z.conj().imag`), storing the values
+    /// before the negation, and torch.load applies them (`torch._C._set_tensor_metadata`):
+    /// `neg` negates whenever the key is there, whatever its value; `conj` conjugates a complex
+    /// tensor and fails on any other. This reader reads the stored values and does not apply
+    /// either (row statistics, `diff` and `ties` would all need it), so it refuses the tensor
+    /// rather than report the opposite numbers: `diff` called `t` and `-t` byte-identical.
+    /// Keys torch ignores (any other) are read past; an empty metadata is not applied at all.
+    func checkMetadata(_ metadata: PickleValue, of declaration: TensorDeclaration) throws(TorchFormatError) {
+        guard let keys = textKeys(of: metadata) else { return }
+        let name = declaration.name
+        if keys.contains("conj"), !declaration.dtype.isComplex {
+            throw .invalidTensor(name: name, reason: "its rebuild metadata holds 'conj', on which torch.load fails for a \(declaration.dtype.rawValue) "
+                + "tensor (only complex tensors are conjugated)")
+        }
+        if keys.contains("neg") {
+            throw .invalidTensor(name: name, reason: "its rebuild metadata holds 'neg' (a negative view, as torch.save writes t._neg_view() or "
+                + "z.conj().imag): torch.load negates its stored values, which tensoraudit does not apply, so it would report the opposite numbers")
+        }
+        if keys.contains("conj") {
+            throw .invalidTensor(name: name, reason: "its rebuild metadata holds 'conj' (a conjugate view, as torch.save writes z.conj()): "
+                + "torch.load conjugates its stored values (negates their imaginary parts), which tensoraudit does not apply")
+        }
+    }
+
+    /// The text keys of a dict, or of an `OrderedDict`/`Counter` call (those set on it and
+    /// those of its argument: a dict's keys, the first item of each pair, a Counter's counted
+    /// elements); nil for any other value. Every key the pickle ever gives it is listed (a
+    /// pickle only adds), so a key torch.load sees is never missed.
+    func textKeys(of value: PickleValue) -> [String]? {
+        guard let object = program.object(value) else { return nil }
+        var keys: [PickleValue] = Self.entryKeys(object)
+        switch object.kind {
+        case .dict: break
+        case .call(let callee, let arguments, let isNewObject):
+            let counter = RecognisedGlobals.isCounter(callee)
+            guard counter || RecognisedGlobals.isOrderedDict(callee) else { return nil }
+            guard !isNewObject, let args = program.object(arguments), let first = args.elements.first,
+                  let items = program.object(first) else { break }
+            switch items.kind {
+            case .dict: keys += Self.entryKeys(items)
+            case .list, .tuple, .set:
+                for item in items.elements {
+                    if counter { keys.append(item) } else if let pair = program.object(item), let key = pair.elements.first { keys.append(key) }
+                }
+            default: break
+            }
+        default: return nil
+        }
+        return keys.compactMap { if case .string(let text) = $0 { text } else { nil } }
+    }
+
+    static func entryKeys(_ object: PickleObject) -> [PickleValue] {
+        stride(from: 0, to: object.entries.count - 1, by: 2).map { object.entries[$0] }
+    }
+}

@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Writes torch checkpoints whose values torch.load changes after the rebuild, and `expected.json`.
+
+Run from the repository root: `python3 TestData/pytorch-load-changes/generate.py` (needs torch).
+From hunt-63a (an adversarial test of the torch reader): each file stores values that
+`torch.load(weights_only=True)` does not return, so a report of the stored bytes is a report of
+numbers the loaded model does not hold. tensoraudit refuses them; this script records torch's
+own answer for every file (`torch`: its tensors, names, shapes, dtypes, requires_grad and
+values as hex of their bytes, or the error it raises) beside what tensoraudit must do (`tool`).
+
+- H1, `build-*`, `param-build-*`, `legacy-build-empty.bin`: a BUILD after a tensor's rebuild.
+  On a plain tensor torch's weights-only unpickler runs `inst.set_(*state)`: an empty state
+  empties it, others fail. On an nn.Parameter it runs `__setstate__`, which takes
+  `(requires_grad, _, hooks)` (`param-build-ok.pt`, read with requires_grad set) and fails on
+  other states.
+- H2, `attr-*`: a saved Python attribute `real`/`imag` (`_rebuild_from_type_v2`'s state, or
+  `_rebuild_parameter_with_state`'s), which `setattr` writes into every element.
+- H3, `meta-*`: `_rebuild_tensor_v2` metadata `neg`/`conj`, written by a plain torch.save of
+  `t._neg_view()`, `z.conj()`, `z.conj().imag`; torch.load negates/conjugates the stored values.
+- M1, `newobj-set.pt`, `value-*`: a tensor given to `set.__new__` (ignored) or to a global that
+  builds a plain value of it (`complex(t)`, `bytearray(t)`, `torch.Size((t,))`, `torch.device`).
+- `saved-ok.pt`, `meta-other-key.pt`: what torch.save writes (tensors, Parameters with and
+  without requires_grad, tensors and Parameters with Python attributes) and metadata keys torch
+  ignores: read, equal to torch.
+"""
+import json
+import os
+import pickle
+import struct
+import zipfile
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def path(name):
+    return os.path.join(HERE, name)
+
+
+def G(module, name):
+    return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
+
+
+def U(text):
+    data = text.encode()
+    return b"X" + struct.pack("<I", len(data)) + data
+
+
+def I(n):
+    return b"K" + bytes([n]) if 0 <= n < 256 else b"J" + struct.pack("<i", n)
+
+
+def F(x):
+    return b"G" + struct.pack(">d", x)
+
+
+MARK, TUPLE, REDUCE, NEWOBJ, BUILD = b"(", b"t", b"R", b"\x81", b"b"
+EMPTY_DICT, EMPTY_TUPLE, EMPTY_LIST, EMPTY_SET, SETITEM, APPEND = b"}", b")", b"]", b"\x8f", b"s", b"a"
+NONE, TRUE, FALSE, TUPLE1, TUPLE2, TUPLE3 = b"N", b"\x88", b"\x89", b"\x85", b"\x86", b"\x87"
+ODICT = G("collections", "OrderedDict") + EMPTY_TUPLE + REDUCE
+NAN = float("nan")
+
+
+def storage(key, cls="FloatStorage", count=4, legacy=False):
+    return (MARK + U("storage") + G("torch", cls) + U(key) + U("cpu") + I(count) + (NONE if legacy else b"") + TUPLE + b"Q")
+
+
+def v2_arguments(key, size=(4,), stride=(1,), offset=0, cls="FloatStorage", count=4, metadata=b"", legacy=False):
+    """The argument tuple of _rebuild_tensor_v2 (metadata: the pickled 7th argument, or none)."""
+    return (MARK + storage(key, cls, count, legacy) + I(offset) + MARK + b"".join(map(I, size)) + TUPLE
+            + MARK + b"".join(map(I, stride)) + TUPLE + FALSE + ODICT + metadata + TUPLE)
+
+
+def tensor(key, **options):
+    return G("torch._utils", "_rebuild_tensor_v2") + v2_arguments(key, **options) + REDUCE
+
+
+def typed(key, state, new_type=("torch", "Tensor"), **options):
+    """_rebuild_from_type_v2(_rebuild_tensor_v2, new_type, (…), state): a tensor with Python attributes."""
+    return (G("torch._tensor", "_rebuild_from_type_v2") + MARK + G("torch._utils", "_rebuild_tensor_v2") + G(*new_type)
+            + v2_arguments(key, **options) + state + TUPLE + REDUCE)
+
+
+def parameter(inner, requires_grad=False, state=None):
+    name = "_rebuild_parameter" if state is None else "_rebuild_parameter_with_state"
+    return (G("torch._utils", name) + MARK + inner + (TRUE if requires_grad else FALSE) + ODICT + (state or b"") + TUPLE + REDUCE)
+
+
+def f32(*values):
+    return struct.pack(f"<{len(values)}f", *values)
+
+
+OK = f32(1, 2, 3, 4)
+
+
+def write(name, body, storages):
+    entry = os.path.splitext(name)[0]
+    with zipfile.ZipFile(path(name), "w", zipfile.ZIP_STORED) as archive:
+        def put(member, data):
+            info = zipfile.ZipInfo(f"{entry}/{member}", date_time=(2024, 1, 1, 0, 0, 0))
+            info.external_attr = 0o600 << 16
+            archive.writestr(info, data)
+        put("data.pkl", b"\x80\x02" + body + b".")
+        put("byteorder", b"little")
+        for key, data in storages.items():
+            put(f"data/{key}", data)
+        put("version", b"3\n")
+
+
+def write_legacy(name, body, records):
+    """torch.save's format before 1.6: magic, protocol, sys info, the object, the storage keys, records."""
+    out = pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2) + pickle.dumps(1001, protocol=2)
+    out += pickle.dumps({"protocol_version": 1001, "little_endian": True, "type_sizes": {"short": 2, "int": 4, "long": 4}}, protocol=2)
+    out += b"\x80\x02" + body + b"." + pickle.dumps(list(records), protocol=2)
+    for data in records.values():
+        out += struct.pack("<q", len(data) // 4) + data
+    with open(path(name), "wb") as f:
+        f.write(out)
+
+
+def saved(name, obj):
+    """A file torch.save writes, its entry dates fixed so the bytes do not change between runs."""
+    torch.save(obj, path(name))
+    with zipfile.ZipFile(path(name)) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path(name), "w", zipfile.ZIP_STORED) as archive:
+        for info, data in members:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            fixed.external_attr = 0o600 << 16
+            archive.writestr(fixed, data)
+
+
+def flat(value, where, out):
+    if isinstance(value, torch.Tensor):
+        out[where] = value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            flat(inner, f"{where}.{key}" if where else str(key), out)
+    elif isinstance(value, (list, tuple)):
+        for index, inner in enumerate(value):
+            flat(inner, f"{where}.{index}" if where else str(index), out)
+    return out
+
+
+def torch_view(name):
+    """What torch.load(weights_only=True) returns: each tensor's facts and values, or its error."""
+    try:
+        loaded = torch.load(path(name), weights_only=True)
+    except Exception as error:  # noqa: BLE001 — recorded, whatever torch raises
+        return {"loads": False, "error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
+    tensors = {}
+    for key, t in flat(loaded, "", {}).items():
+        requires_grad = t.requires_grad
+        t = t.detach().resolve_conj().resolve_neg().contiguous()
+        tensors[key] = {"dtype": str(t.dtype).removeprefix("torch."), "shape": list(t.shape), "requires_grad": requires_grad,
+                        "values": str(t.tolist()), "bytes_hex": t.numpy().tobytes().hex()}
+    return {"loads": True, "tensors": tensors, "result": repr(loaded)[:300]}
+
+
+def refused(tensor_name, reason_has):
+    return {"error": "invalid-tensor", "tensor": tensor_name, "reason_has": reason_has}
+
+
+def unnamed(near, place_has):
+    return {"error": "unnamed-tensor", "near": near, "place_has": place_has}
+
+
+def main():
+    files = {}
+    empties = {
+        "tuple": EMPTY_TUPLE, "dict": EMPTY_DICT, "list": EMPTY_LIST, "str": U(""), "set": EMPTY_SET,
+        "shortbinstring": b"U\x00",  # SHORT_BINSTRING of no bytes
+    }
+    empty_reason = "a BUILD with an empty state follows its rebuild, which torch.load applies as set_() and so empties the tensor"
+    fails_reason = "whose state torch.load passes to set_(*state), which fails on it"
+
+    # H1: {'w': t} with BUILD after the rebuild. torch.load: {'w': tensor([])}.
+    for kind, state in empties.items():
+        write(f"build-empty-{kind}.pt", EMPTY_DICT + U("w") + tensor("0") + state + BUILD + SETITEM, {"0": OK})
+        files[f"build-empty-{kind}.pt"] = refused("w", empty_reason)
+    write("build-twice.pt", EMPTY_DICT + U("w") + tensor("0") + EMPTY_TUPLE + BUILD + EMPTY_TUPLE + BUILD + SETITEM, {"0": OK})
+    files["build-twice.pt"] = refused("w", empty_reason)
+    # 'w': t stored first, then 'x': GET(t) () BUILD: torch empties the one object, under both names.
+    write("build-later.pt", EMPTY_DICT + U("w") + tensor("0") + b"q\x07" + SETITEM + U("x") + b"h\x07" + EMPTY_TUPLE + BUILD + SETITEM,
+          {"0": OK})
+    files["build-later.pt"] = refused("w", empty_reason)
+    write("build-fromtype-empty.pt", EMPTY_DICT + U("w") + typed("0", EMPTY_DICT) + EMPTY_TUPLE + BUILD + SETITEM, {"0": OK})
+    files["build-fromtype-empty.pt"] = refused("w", empty_reason)
+    # States torch.load fails on: {'a': 1} (set_('a')), (2,), None.
+    write("build-dict.pt", EMPTY_DICT + U("w") + tensor("0") + EMPTY_DICT + U("a") + I(1) + SETITEM + BUILD + SETITEM, {"0": OK})
+    files["build-dict.pt"] = refused("w", fails_reason)
+    write("build-int.pt", EMPTY_DICT + U("w") + tensor("0") + I(2) + TUPLE1 + BUILD + SETITEM, {"0": OK})
+    files["build-int.pt"] = refused("w", fails_reason)
+    write("build-none.pt", EMPTY_DICT + U("w") + tensor("0") + NONE + BUILD + SETITEM, {"0": OK})
+    files["build-none.pt"] = refused("w", fails_reason)
+    # A BUILD on the tensor inside a Parameter: set_() empties it before the Parameter is made.
+    write("param-inner-build-empty.pt", EMPTY_DICT + U("w") + parameter(tensor("0") + EMPTY_TUPLE + BUILD) + SETITEM, {"0": OK})
+    files["param-inner-build-empty.pt"] = refused("w", empty_reason)
+    # Parameter.__setstate__: () fails ("not enough values to unpack"); (True, None, {}) on an
+    # int64 Parameter fails (it cannot require gradients); on a float32 one it sets requires_grad.
+    write("param-build-empty.pt", EMPTY_DICT + U("w") + parameter(tensor("0")) + EMPTY_TUPLE + BUILD + SETITEM, {"0": OK})
+    files["param-build-empty.pt"] = refused("w", "is not the (requires_grad, _, backward_hooks) torch.load's Parameter.__setstate__ unpacks")
+    write("param-build-int-grad.pt",
+          EMPTY_DICT + U("w") + parameter(tensor("0", size=(2,), cls="LongStorage", count=2)) + MARK + TRUE + NONE + EMPTY_DICT + TUPLE
+          + BUILD + SETITEM, {"0": struct.pack("<2q", 1, 2)})
+    files["param-build-int-grad.pt"] = refused("w", "it requires gradients but is int64")
+    write("param-build-ok.pt", EMPTY_DICT + U("w") + parameter(tensor("0")) + MARK + TRUE + NONE + ODICT + TUPLE + BUILD + SETITEM,
+          {"0": OK})
+    files["param-build-ok.pt"] = {"tensors": ["w"], "requires_grad": {"w": True}}
+    write("param-build-twice.pt", EMPTY_DICT + U("w") + parameter(tensor("0")) + (MARK + TRUE + NONE + ODICT + TUPLE + BUILD) * 2
+          + SETITEM, {"0": OK})
+    # torch.load applies both (and reads this one); the reader keeps the last state only, so refuses.
+    files["param-build-twice.pt"] = dict(refused("w", "2 BUILDs follow its rebuild"), torch_reads_it=True)
+    # The legacy (pre-1.6) stream: {'w': t} with () BUILD; torch.load: {'w': tensor([])}.
+    write_legacy("legacy-build-empty.bin", EMPTY_DICT + U("w") + tensor("k0", legacy=True) + EMPTY_TUPLE + BUILD + SETITEM, {"k0": OK})
+    files["legacy-build-empty.bin"] = refused("w", empty_reason)
+
+    # H2: saved attribute real/imag. torch.load fills every element with the value.
+    real_reason = "its saved attribute real overwrites the tensor's values in torch.load"
+    write("attr-real-nan.pt", EMPTY_DICT + U("w") + typed("0", EMPTY_DICT + U("real") + F(NAN) + SETITEM) + SETITEM, {"0": OK})
+    files["attr-real-nan.pt"] = refused("w", real_reason)
+    write("attr-real-slots.pt", EMPTY_DICT + U("w") + typed("0", NONE + EMPTY_DICT + U("real") + F(1e30) + SETITEM + TUPLE2) + SETITEM,
+          {"0": OK})
+    files["attr-real-slots.pt"] = refused("w", real_reason)
+    write("attr-param-real.pt", EMPTY_DICT + U("w") + parameter(tensor("0"), state=EMPTY_DICT + U("real") + F(float("inf")) + SETITEM)
+          + SETITEM, {"0": OK})
+    files["attr-param-real.pt"] = refused("w", real_reason)
+    write("attr-imag-complex.pt", EMPTY_DICT + U("c") + typed("c", EMPTY_DICT + U("imag") + F(NAN) + SETITEM, size=(2,),
+                                                               cls="ComplexFloatStorage", count=2) + SETITEM, {"c": OK})
+    files["attr-imag-complex.pt"] = refused("c", "its saved attribute imag overwrites the tensor's values in torch.load")
+    # 'a' plain over storage 0; 'z' a 1-element view of element 1 with {'real': nan}: torch.load
+    # returns a = [1, nan, 3, 4] — the attribute reaches a tensor that looks ordinary.
+    write("attr-real-shared.pt", EMPTY_DICT + U("a") + tensor("0") + SETITEM + U("z")
+          + typed("0", EMPTY_DICT + U("real") + F(NAN) + SETITEM, size=(1,), offset=1) + SETITEM, {"0": OK})
+    files["attr-real-shared.pt"] = refused("z", real_reason)
+
+    # The legacy stream copies the records into the storages after unpickling, over the fill:
+    # torch.load returns the stored [1, 2, 3, 4], so this one is read.
+    write_legacy("legacy-attr-real.bin", EMPTY_DICT + U("w") + typed("k0", EMPTY_DICT + U("real") + F(NAN) + SETITEM, legacy=True)
+                 + SETITEM, {"k0": OK})
+    files["legacy-attr-real.bin"] = {"tensors": ["w"]}
+
+    # H3: metadata neg / conj, from a plain torch.save.
+    t = torch.tensor([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]])
+    z = torch.tensor([1 + 2j, 3 - 4j, -5 + 6j], dtype=torch.complex64)
+    saved("meta-neg.pt", {"n": t._neg_view()})
+    files["meta-neg.pt"] = refused("n", "its rebuild metadata holds 'neg'")
+    saved("meta-imag-of-conj.pt", {"imag_of_conj": z.conj().imag})
+    files["meta-imag-of-conj.pt"] = refused("imag_of_conj", "torch.load negates its stored values, which tensoraudit does not apply")
+    saved("meta-conj.pt", {"c": z.conj()})
+    files["meta-conj.pt"] = refused("c", "torch.load conjugates its stored values")
+    # torch negates whenever the key is there: {'neg': False}.
+    write("meta-neg-false.pt", EMPTY_DICT + U("w") + tensor("0", metadata=EMPTY_DICT + U("neg") + FALSE + SETITEM) + SETITEM, {"0": OK})
+    files["meta-neg-false.pt"] = refused("w", "its rebuild metadata holds 'neg'")
+    write("meta-conj-float.pt", EMPTY_DICT + U("w") + tensor("0", metadata=EMPTY_DICT + U("conj") + TRUE + SETITEM) + SETITEM, {"0": OK})
+    files["meta-conj-float.pt"] = refused("w", "its rebuild metadata holds 'conj', on which torch.load fails for a float32 tensor")
+    write("meta-other-key.pt", EMPTY_DICT + U("w") + tensor("0", metadata=EMPTY_DICT + U("x") + I(1) + SETITEM) + SETITEM, {"0": OK})
+    files["meta-other-key.pt"] = {"tensors": ["w"]}
+
+    # M1: {'w': t0, 's': set.__new__(set, [t1])}: torch.load returns s = set().
+    two = {"0": OK, "1": f32(NAN, NAN, NAN, NAN)}
+    write("newobj-set.pt", EMPTY_DICT + U("w") + tensor("0") + SETITEM + U("s") + G("builtins", "set") + MARK + EMPTY_LIST + tensor("1")
+          + APPEND + TUPLE + NEWOBJ + SETITEM, two)
+    files["newobj-set.pt"] = {"tensors": ["w"]}
+    values = {"0": OK, "1": f32(NAN), "2": struct.pack("<q", 3), "3": b"ABC"}
+    write("value-complex.pt", EMPTY_DICT + U("w") + tensor("0") + SETITEM + U("c") + G("builtins", "complex") + MARK
+          + tensor("1", size=(), stride=(), count=1) + TUPLE + REDUCE + SETITEM, values)
+    files["value-complex.pt"] = unnamed("c", "in the arguments of builtins.complex")
+    write("value-bytearray.pt", EMPTY_DICT + U("w") + tensor("0") + SETITEM + U("b") + G("builtins", "bytearray") + MARK
+          + tensor("3", size=(3,), cls="ByteStorage", count=3) + TUPLE + REDUCE + SETITEM, values)
+    files["value-bytearray.pt"] = unnamed("b", "in the arguments of builtins.bytearray")
+    write("value-size.pt", EMPTY_DICT + U("w") + tensor("0") + SETITEM + U("s") + G("torch", "Size") + MARK + MARK
+          + tensor("2", size=(), stride=(), cls="LongStorage", count=1) + TUPLE + TUPLE + REDUCE + SETITEM, values)
+    files["value-size.pt"] = unnamed("s", "in the arguments of torch.Size")
+    write("value-device.pt", EMPTY_DICT + U("w") + tensor("0") + SETITEM + U("d") + G("torch", "device") + MARK + U("cpu")
+          + tensor("2", size=(), stride=(), cls="LongStorage", count=1) + TUPLE + REDUCE + SETITEM, values)
+    files["value-device.pt"] = unnamed("d", "in the arguments of torch.device")
+
+    # What torch.save writes: still read, equal to torch.
+    torch.manual_seed(0)
+    plain = torch.randn(2, 3)
+    attributed = torch.randn(3)
+    attributed.note = "kept"
+    grad = torch.nn.Parameter(torch.randn(2))
+    grad.note = 7
+    saved("saved-ok.pt", {"t": plain, "p": torch.nn.Parameter(torch.randn(2), requires_grad=False), "g": grad, "a": attributed,
+                          "h": torch.randn(2, dtype=torch.float16)})
+    files["saved-ok.pt"] = {"tensors": ["t", "p", "g", "a", "h"], "requires_grad": {"p": False, "g": True}}
+
+    expected = {}
+    for name, tool in files.items():
+        view = torch_view(name)
+        if view["loads"] and "tensor" in tool:
+            # Whether torch.load's tensor is other than the stored values: empty, or elements
+            # found nowhere in the (stored, uncompressed) file.
+            loaded = view["tensors"][tool["tensor"]]
+            with open(path(name), "rb") as f:
+                whole = f.read()
+            view["differs_from_stored"] = 0 in loaded["shape"] or bytes.fromhex(loaded["bytes_hex"]) not in whole
+        expected[name] = {"tool": tool, "torch": view, "bytes": os.path.getsize(path(name))}
+    with open(path("expected.json"), "w") as f:
+        json.dump({"torch_version": torch.__version__, "files": expected}, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
