@@ -113,8 +113,9 @@ import Testing
     @Test("a checkpoint whose entry names escape the folder is read, and the names are reported")
     func escapingNameInCheckpoint() throws {
         var (bytes, _) = try Self.tied()
-        // Rename `tied/version` to `tied/../sion` in the local header and the central directory.
-        let from = Array("tied/version".utf8), to = Array("tied/../sion".utf8)
+        // Rename `tied/.format_version` to `tied/../format_versi` in the local header and the
+        // central directory (not `tied/version`, which torch.load requires: hunt-63a M4).
+        let from = Array("tied/.format_version".utf8), to = Array("tied/../format_versi".utf8)
         var replaced = 0
         for i in 0 ... bytes.count - from.count where Array(bytes[i ..< i + from.count]) == from {
             bytes.replaceSubrange(i ..< i + from.count, with: to)
@@ -122,7 +123,43 @@ import Testing
         }
         #expect(replaced == 2)
         let checkpoint = try TorchFixtures.read(bytes).get()
-        #expect(checkpoint.suspiciousEntryNames == ["tied/../sion"])
+        #expect(checkpoint.suspiciousEntryNames == ["tied/../format_versi"])
+    }
+
+    /// The `version` record, as torch 2.13 reads it first thing (std::stoull, then 1...10 from
+    /// caffe2/serialize/versions.h): torch.load of hunt-63a's ver_0, ver_11, ver_99, ver_abc and
+    /// ver_none files raised ("minimum supported version", "maximum supported version", "Couldn't
+    /// parse the version", "Expected hasRecord(\"version\")"), and read ver_1 … ver_10.
+    @Test("a version record torch.load refuses, or none, is not-a-torch-checkpoint; 1 to 10 with leading blanks read", arguments: [
+        ("99", false), ("ab", false), ("0\n", false), ("-1", false), ("11", false), (" 7", true), ("10", true), ("1x", true),
+    ])
+    func versionRecord(_ text: String, _ reads: Bool) throws {
+        var (bytes, _) = try Self.tied()
+        // tied.bin's record is "3\n"; two bytes replaced in place (torch checks no CRC of it).
+        let name = Array("tied/version".utf8)
+        let signature: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+        func isLocalName(_ at: Int) -> Bool {
+            at >= 30 && Array(bytes[at ..< at + name.count]) == name && Array(bytes[at - 30 ..< at - 26]) == signature
+        }
+        let header = try #require((0 ... bytes.count - name.count).first(where: isLocalName))
+        let extra = Int(bytes[header - 2]) | Int(bytes[header - 1]) << 8
+        let data = header + name.count + extra
+        #expect(bytes[data ..< data + 2].elementsEqual("3\n".utf8))
+        bytes.replaceSubrange(data ..< data + 2, with: Array(text.utf8))
+        let result = TorchFixtures.read(bytes)
+        if reads {
+            #expect(result.success != nil, "\(String(describing: result.failure))")
+        } else {
+            #expect(result.failure?.kind == "not-a-torch-checkpoint", "\(String(describing: result.failure))")
+        }
+    }
+
+    @Test("an archive without a version record is not-a-torch-checkpoint, as torch.load refuses it")
+    func versionRecordMissing() throws {
+        var (bytes, _) = try Self.tied()
+        let from = Array("tied/version".utf8), to = Array("tied/versiom".utf8)
+        for i in 0 ... bytes.count - from.count where Array(bytes[i ..< i + from.count]) == from { bytes.replaceSubrange(i ..< i + from.count, with: to) }
+        #expect(TorchFixtures.read(bytes).failure == .notACheckpoint(reason: "no tied/version record, which torch.load requires before anything else"))
     }
 
     @Test("names that would escape a folder are flagged")

@@ -27,6 +27,46 @@ public enum TorchCheckpointReader {
         return .other
     }
 
+    /// The file-format versions torch 2.13's `PytorchStreamReader` reads
+    /// (`kMinSupportedFileFormatVersion` … `kMaxSupportedFileFormatVersion` in
+    /// caffe2/serialize/versions.h); torch.save writes 3.
+    static let readableVersions: ClosedRange<UInt64> = 1...10
+
+    /// The archive's `.data/version` record, else its `version`, read as torch reads it first
+    /// thing (`std::stoull`: leading whitespace, a sign, digits; what follows ignored): a file
+    /// without one, or with one torch cannot parse or does not read, fails torch.load with or
+    /// without weights_only, and was read here with exit 0 (hunt-63a M4). Checked after the
+    /// pickle is read, so its unsafe globals and bombs are reported as before.
+    static func checkVersion(_ archive: ZipArchive, root: String, bytes: UnsafeRawBufferPointer) throws(TorchFormatError) {
+        guard let entry = archive.entry(named: root + "/.data/version") ?? archive.entry(named: root + "/version") else {
+            throw .notACheckpoint(reason: "no \(root)/version record, which torch.load requires before anything else")
+        }
+        let data: UnsafeRawBufferPointer
+        do { data = try archive.storedData(of: entry, in: bytes) } catch { throw .zip(error) }
+        let text = Array(data.prefix(64))
+        var index = text.firstIndex { !" \t\n\u{0B}\u{0C}\r".utf8.contains($0) } ?? text.endIndex
+        var negative = false
+        if index < text.endIndex, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
+            negative = text[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        let digits = text[index...].prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        let shown = String(decoding: data.prefix(40), as: UTF8.self).debugDescription
+        guard !digits.isEmpty else {
+            throw .notACheckpoint(reason: "its version record \(shown) is not a number, which torch.load refuses")
+        }
+        var value: UInt64 = 0
+        for digit in digits {
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(UInt64(digit - UInt8(ascii: "0")))
+            guard !o1, !o2 else { throw .notACheckpoint(reason: "its version record \(shown) is past 64 bits, which torch.load refuses") }
+            value = sum
+        }
+        guard !negative || value == 0, readableVersions.contains(value) else {
+            throw .notACheckpoint(reason: "its version record says \(shown); torch.load 2.13 reads versions \(readableVersions.lowerBound) to \(readableVersions.upperBound)")
+        }
+    }
+
     /// `touched`: see `ZipArchive.init(_:touched:)`.
     public static func read(_ bytes: UnsafeRawBufferPointer, limits: PickleLimits = .default,
                             touched: (UInt64) -> Void = { _ in }) throws(TorchFormatError) -> TorchCheckpoint {
@@ -62,6 +102,8 @@ public enum TorchCheckpointReader {
         // An archive whose end is not as written is refused, after its pickle was looked at:
         // the unsafe globals it names come first.
         if let problem = archive.endProblem { throw .failing(.zip(problem), named: globals) }
+        // After the pickle, as the end record: its unsafe globals and its bombs are named first.
+        do { try checkVersion(archive, root: root, bytes: bytes) } catch { throw .failing(error, named: globals) }
         let storages: [TorchStorage]
         let tensors: [TorchTensor]
         do {
