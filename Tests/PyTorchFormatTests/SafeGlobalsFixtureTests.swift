@@ -126,3 +126,15 @@ import Testing
         #expect(checkpoint.unsupportedTensors == [UnsupportedTorchTensor(name: "q", kind: "quantized", function: "_rebuild_qtensor", detail: "quint8")])
     }
 }
+/// A GLOBAL whose name holds dots: torch's weights-only unpickler looks it up as
+/// `module + "." + name`, so torch 2.13 loaded hunt-63a's gl_dotted.pt (module `torch`, name
+/// `_utils._rebuild_tensor_v2`) as `{'w': tensor([1., 2., 3., 4.])}`.
+@Suite struct DottedGlobalNameTests {
+    @Test("torch + _utils._rebuild_tensor_v2 is torch._utils._rebuild_tensor_v2, which torch.load allows; os + system.x stays unsafe")
+    func dottedNameJoinsTheModule() {
+        let dotted = PickleGlobal(module: "torch", name: "_utils._rebuild_tensor_v2")
+        #expect(dotted.module == "torch._utils" && dotted.name == "_rebuild_tensor_v2")
+        #expect(RecognisedGlobals.unsafe([dotted]).isEmpty)
+        #expect(RecognisedGlobals.unsafe([PickleGlobal(module: "os", name: "system.x")]).count == 1)
+    }
+}

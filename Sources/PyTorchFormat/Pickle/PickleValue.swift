@@ -4,9 +4,18 @@ public struct PickleGlobal: Sendable, Hashable, CustomStringConvertible {
     public let module: String
     public let name: String
 
+    /// A dotted `name` moves its leading parts to `module`: torch's weights-only unpickler looks
+    /// a global up by `module + "." + name`, so `torch` with `_utils._rebuild_tensor_v2` is
+    /// `torch._utils._rebuild_tensor_v2`, which it allows; read apart, it was called a global
+    /// torch.load refuses (hunt-63a M2).
     public init(module: String, name: String) {
-        self.module = module
-        self.name = name
+        if let dot = name.lastIndex(of: ".") {
+            self.module = module + "." + name[..<dot]
+            self.name = String(name[name.index(after: dot)...])
+        } else {
+            self.module = module
+            self.name = name
+        }
     }
 
     /// `module.name`, the spelling scanners and Python use (`posix.system`).
