@@ -168,4 +168,22 @@ import TestSupport
         let text = try CLI.run(["audit", Fixtures.path("knowledge/nonfinite/zero")]).stdout
         #expect(text.hasSuffix("PASSED: 1 finding (0 error, 1 warning, 0 info), 0 failing\n"), "\(text)")
     }
+
+    /// The same with padding_idx from config.json (BERT builds row pad_token_id with it): the
+    /// padding_idx sentence is left out of an all-zero matrix's finding too (hunt-63d L1); its
+    /// evidence stays.
+    @Test("an all-zero BERT embedding: no padding_idx sentence, the padding_idx evidence kept")
+    func allZeroMatrixDropsThePaddingIdxSentence() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        try Data(SafetensorsWriter(entries: [.init(name: "bert.embeddings.word_embeddings.weight", dtype: .f32, shape: [8, 4], bytes: [UInt8](repeating: 0, count: 128))]).serialize())
+            .write(to: dir.appendingPathComponent("model.safetensors"))
+        try Data(#"{"model_type": "bert", "architectures": ["BertModel"], "pad_token_id": 0, "vocab_size": 8, "hidden_size": 4}"#.utf8)
+            .write(to: dir.appendingPathComponent("config.json"))
+        let audit = try CLI.run(["audit", dir.path, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let zero = try #require(CLI.findings(report, rule: "all-zero-rows").first)
+        let message = try #require(zero["message"] as? String)
+        #expect(message.hasPrefix("bert.embeddings.word_embeddings.weight: 8 of 8 rows are all zero") && !message.contains("padding_idx row"), "\(message)")
+        #expect(Self.evidence(zero)["padding_idx"] as? Int == 0)
+    }
 }
