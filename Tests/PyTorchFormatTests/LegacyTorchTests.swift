@@ -109,3 +109,21 @@ struct LegacyTorchTests {
         }
     }
 }
+/// A legacy stream cut inside one of its pickles: the pickle's error counts bytes from that
+/// pickle's start, and the entry says so beside the file offset (hunt-63a L3: "from byte 652
+/// …: pickle ends at byte 66" read as the file's byte 66).
+@Suite struct LegacyPickleOffsetTests {
+    @Test("every cut inside a legacy pickle: the entry names the pickle's start in the file and that its offsets count from there")
+    func cutPickleSaysWhereItsOffsetsStart() throws {
+        let bytes = try LegacyTorchTests.bytes("state-dict.bin")
+        var seen = 0
+        for length in stride(from: 1, to: bytes.count, by: 7) {
+            guard case .failure(let error) = TorchFixtures.read(Array(bytes[..<length])) else { continue }
+            let text = error.description
+            guard text.contains("legacy pickle"), text.contains("pickle ends at byte") else { continue }
+            seen += 1
+            #expect(text.contains(" of the file; its offsets count from there)"), "\(text)")
+        }
+        #expect(seen > 0)
+    }
+}

@@ -223,7 +223,9 @@ enum LegacyTorchReader {
         @discardableResult
         mutating func next(_ what: String, mayHoldPersistentIDs: Bool = true) throws(TorchFormatError) -> PickleProgram {
             count += 1
-            let entry = "legacy pickle \(count) (\(what), from byte \(offset))"
+            // The pickle's own errors count bytes from its start: said, beside the absolute start
+            // ("pickle ends at byte 66" read as the file's byte 66: hunt-63a L3).
+            let entry = "legacy pickle \(count) (\(what), at byte \(offset) of the file; its offsets count from there)"
             guard offset < bytes.count else {
                 throw .failing(.notACheckpoint(reason: "the file ends before \(entry)"), named: globals)
             }
