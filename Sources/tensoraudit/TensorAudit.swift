@@ -49,6 +49,12 @@ struct TensorAudit: ParsableCommand {
             printError(message)
             Glibc.exit(64)
         }
+        // No command at all: the help, on stderr, as a usage error. A CI line whose command
+        // variable came out empty passed with exit 0 (review-63b L3).
+        if CommandLine.arguments.count <= 1 {
+            helpMessage().split(separator: "\n", omittingEmptySubsequences: false).forEach { printError(String($0)) }
+            Glibc.exit(64)
+        }
         if let message = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
             message.split(separator: "\n").forEach { printError(String($0)) }
             Glibc.exit(64)

@@ -129,6 +129,14 @@ import TestSupport
         #expect(try CLI.run(["rows", path, "--json", "--csv"]).status == 64)
     }
 
+    @Test("no command at all: the help on stderr and exit 64, so an empty command in a CI line fails (review-63b L3)")
+    func bareInvocationIsAUsageError() throws {
+        let result = try CLI.run([])
+        #expect(result.status == 64 && result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("OVERVIEW: Audit model checkpoints"), "\(result.stderr)")
+        #expect(try CLI.run(["--help"]).status == 0)
+    }
+
     @Test("a format the command does not write: exit 64, and the message names the flag that asked for it (review-63b L1)")
     func unsupportedFormatNamesTheFlag() throws {
         let result = try CLI.run(["padding", Fixtures.path("toy-bert/model.safetensors"), "--format", "csv"])
