@@ -25,6 +25,7 @@ values as hex of their bytes, or the error it raises) beside what tensoraudit mu
 """
 import json
 import os
+import sys
 import pickle
 import struct
 import zipfile
@@ -32,23 +33,12 @@ import zipfile
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from pickle_opcodes import G, U, I  # noqa: E402  (TestData/pickle_opcodes.py)
 
 
 def path(name):
     return os.path.join(HERE, name)
-
-
-def G(module, name):
-    return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
-
-
-def U(text):
-    data = text.encode()
-    return b"X" + struct.pack("<I", len(data)) + data
-
-
-def I(n):
-    return b"K" + bytes([n]) if 0 <= n < 256 else b"J" + struct.pack("<i", n)
 
 
 def F(x):

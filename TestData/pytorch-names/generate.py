@@ -19,29 +19,19 @@ over storage "1" (all NaN) is in what torch returns, or `torch_error` what torch
 """
 import json
 import os
+import sys
 import struct
 import zipfile
 
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from pickle_opcodes import G, U, I  # noqa: E402  (TestData/pickle_opcodes.py)
 
 
 def path(name):
     return os.path.join(HERE, name)
-
-
-def G(module, name):
-    return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
-
-
-def U(text):
-    data = text.encode()
-    return b"X" + struct.pack("<I", len(data)) + data
-
-
-def I(n):
-    return b"K" + bytes([n]) if 0 <= n < 256 else b"J" + struct.pack("<i", n)
 
 
 MARK, TUPLE, REDUCE, EMPTY_DICT, SETITEM, EMPTY_TUPLE, BUILD = b"(", b"t", b"R", b"}", b"s", b")", b"b"
