@@ -34,7 +34,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from pickle_opcodes import G, U, I  # noqa: E402  (TestData/pickle_opcodes.py)
+from torch_by_hand import G, U, I, write_zip  # noqa: E402  (TestData/torch_by_hand.py)
 
 
 def path(name):
@@ -85,17 +85,7 @@ OK = f32(1, 2, 3, 4)
 
 
 def write(name, body, storages):
-    entry = os.path.splitext(name)[0]
-    with zipfile.ZipFile(path(name), "w", zipfile.ZIP_STORED) as archive:
-        def put(member, data):
-            info = zipfile.ZipInfo(f"{entry}/{member}", date_time=(2024, 1, 1, 0, 0, 0))
-            info.external_attr = 0o600 << 16
-            archive.writestr(info, data)
-        put("data.pkl", b"\x80\x02" + body + b".")
-        put("byteorder", b"little")
-        for key, data in storages.items():
-            put(f"data/{key}", data)
-        put("version", b"3\n")
+    write_zip(path(name), body, storages)
 
 
 def write_legacy(name, body, records):

@@ -27,7 +27,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from pickle_opcodes import G, U, I  # noqa: E402  (TestData/pickle_opcodes.py)
+from torch_by_hand import G, U, I, write_zip  # noqa: E402  (TestData/torch_by_hand.py)
 
 
 def path(name):
@@ -50,17 +50,7 @@ NAN = struct.pack("<4f", *([float("nan")] * 4))
 
 
 def write(name, pickle_body, storages):
-    entry = os.path.splitext(name)[0]
-    with zipfile.ZipFile(path(name), "w", zipfile.ZIP_STORED) as archive:
-        def put(member, data):
-            info = zipfile.ZipInfo(f"{entry}/{member}", date_time=(2024, 1, 1, 0, 0, 0))
-            info.external_attr = 0o600 << 16
-            archive.writestr(info, data)
-        put("data.pkl", b"\x80\x02" + pickle_body + b".")
-        put("byteorder", b"little")
-        for key, data in storages.items():
-            put(f"data/{key}", data)
-        put("version", b"3\n")
+    write_zip(path(name), pickle_body, storages)
 
 
 def find_nan(value, where=""):
