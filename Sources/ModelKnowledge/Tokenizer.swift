@@ -144,18 +144,18 @@ public struct Tokenizer: Sendable, Equatable {
         // In transformers' role order, each text once at its first role: a class pad "[PAD]"
         // the vocabulary lacks that a file also states as mask_token is added in the pad's slot,
         // before cls and mask (hunt-63d H3: it was placed at the mask's).
+        // One walk over the list, which can hold 200,000 additional tokens: the texts sorted
+        // into their roles' slots, then the slots read in order.
         let pad = padToken.flatMap { $0.id == nil ? $0.content : nil }
+        let order = TokenizerSettingsReader.roleKeys + ["additional_special_tokens"]
+        var slots = [[String]](repeating: [], count: order.count)
+        for entry in rolesNotInVocabulary where entry.role != "pad_token" {
+            if let slot = order.firstIndex(of: entry.role) { slots[slot].append(entry.text) }
+        }
+        if let pad, let slot = order.firstIndex(of: "pad_token") { slots[slot] = [pad] }
         var texts: [String] = []
         var seen = Set<TokenText>()
-        func add(_ text: String) { if seen.insert(TokenText(text)).inserted { texts.append(text) } }
-        for role in TokenizerSettingsReader.roleKeys {
-            if role == "pad_token" {
-                if let pad { add(pad) }
-            } else {
-                for entry in rolesNotInVocabulary where entry.role == role { add(entry.text) }
-            }
-        }
-        for entry in rolesNotInVocabulary where entry.role == "additional_special_tokens" { add(entry.text) }
+        for text in slots.joined() where seen.insert(TokenText(text)).inserted { texts.append(text) }
         return texts
     }
 

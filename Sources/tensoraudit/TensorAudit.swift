@@ -2,6 +2,7 @@ import ArgumentParser
 import CheckpointIO
 import TensorScan
 import StrictJSON
+import TensorAnalysis
 #if canImport(Glibc)
 import Glibc
 #endif

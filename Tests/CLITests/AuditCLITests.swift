@@ -173,7 +173,17 @@ import FoundationXML
         try Data(#"{"rules": {"suspicous-name": {"severity": "error"}}}"#.utf8).write(to: typo)
         let bad = try CLI.run(["audit", Self.oddNames, "--policy", typo.path])
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("unknown rule \"suspicous-name\""))
+        #expect(bad.stderr.contains("unknown rule \"suspicous-name\"; did you mean \"suspicious-name\"?"), "\(bad.stderr)")
+        // In fail_on too, and a rule in capitals is its lower-case id, as `--fail-on` says (review-63b L7).
+        let capitals = dir.appendingPathComponent("capitals.json")
+        try Data(#"{"fail_on": ["NAN-VALUES"]}"#.utf8).write(to: capitals)
+        let shouted = try CLI.run(["audit", Self.oddNames, "--policy", capitals.path])
+        #expect(shouted.status == 2 && shouted.stderr.contains("unknown rule \"NAN-VALUES\" in fail_on; rule ids are lower case: did you mean \"nan-values\"?"),
+                "\(shouted.stderr)")
+        let far = dir.appendingPathComponent("far.json")
+        try Data(#"{"rules": {"frobnicate": {"severity": "error"}}}"#.utf8).write(to: far)
+        let nothingClose = try CLI.run(["audit", Self.oddNames, "--policy", far.path])
+        #expect(nothingClose.status == 2 && nothingClose.stderr.contains("unknown rule \"frobnicate\"") && !nothingClose.stderr.contains("did you mean"))
     }
 
     @Test("JUnit XML: well-formed, one test case per rule, failures for failing rules")

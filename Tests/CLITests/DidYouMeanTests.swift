@@ -1,6 +1,7 @@
 import Testing
 import TestSupport
 @testable import tensoraudit
+import TensorAnalysis
 
 /// The banded distance behind "did you mean" against the whole table (every cell, fresh rows
 /// per pair: the textbook optimal-string-alignment recurrence), and the suggestion it gives

@@ -174,6 +174,20 @@ import TestSupport
                 == ["bert.embeddings.word_embeddings.weight"])
         #expect(try Self.complete("tensoraudit padding \(Self.model) --tensor cls.")
                 == ["cls.predictions.bias", "cls.predictions.decoder.weight"])
+        // `--format` offers the formats of the command on the line, as its README section lists
+        // them: padding's junit, sarif, csv and ndjson were offered and refused (review-63b L5).
+        #expect(try Self.complete("tensoraudit padding \(Self.model) --format ") == ["text", "json", "html"])
+        #expect(try Self.complete("tensoraudit rows \(Self.model) --format ") == ["text", "json", "ndjson", "csv"])
+        #expect(try Self.complete("tensoraudit audit \(Self.model) --format ") == ["text", "json", "junit", "sarif", "html"])
+        #expect(try Self.complete("tensoraudit diff \(Self.model) \(Self.model) --format j") == ["json"])
+    }
+
+    @Test("--help gives the defaults of the number flags the README states: tokens --percentile 2, diff --top-rows 5")
+    func helpDefaults() throws {
+        let tokens = try CLI.run(["tokens", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(tokens.contains("percentile of the indicator (0-100; default 2.0)"), "\(tokens)")
+        let diff = try CLI.run(["diff", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(diff.contains("most-different rows to list per tensor (default 5)"), "\(diff)")
     }
 }
 

@@ -101,7 +101,7 @@ public struct AuditPolicy: Sendable, Equatable {
                 list.append(id)
             }
             for id in list {
-                guard RuleCatalog.rule(id) != nil else { throw .invalid(path: path, reason: "unknown rule \"\(id)\" in fail_on") }
+                guard RuleCatalog.rule(id) != nil else { throw .invalid(path: path, reason: "unknown rule \"\(id)\" in fail_on\(ruleHint(id))") }
             }
             policy.failOn = Set(list)
         }
@@ -109,7 +109,7 @@ public struct AuditPolicy: Sendable, Equatable {
             guard case .object(let map) = rules else { throw .invalid(path: path, reason: "rules must be an object") }
             for member in map {
                 let id = member.key
-                guard RuleCatalog.rule(id) != nil else { throw .invalid(path: path, reason: "unknown rule \"\(id)\"") }
+                guard RuleCatalog.rule(id) != nil else { throw .invalid(path: path, reason: "unknown rule \"\(id)\"\(ruleHint(id))") }
                 guard case .object(let fields) = member.value else { throw .invalid(path: path, reason: "rule \"\(id)\" must be an object") }
                 var setting = RuleSetting()
                 var statedEnabled: Bool?
@@ -163,6 +163,14 @@ public struct AuditPolicy: Sendable, Equatable {
             throw .invalid(path: path, reason: "fail_on names \"\(id)\", which the policy switches off: it could never fail the audit")
         }
         return policy
+    }
+
+    /// The closest rule ids to a misspelt one, as `--fail-on` gives them (review-63b L7: a
+    /// policy's `"padding-row-nonzro"` got no hint); a rule in capitals is its lower-case id.
+    private static func ruleHint(_ id: String) -> String {
+        let lower = id.lowercased()
+        if lower != id, RuleCatalog.rule(lower) != nil { return "; rule ids are lower case: did you mean \"\(lower)\"?" }
+        return DidYouMean.phrase(for: lower, among: RuleCatalog.all.lazy.map(\.id))
     }
 
     /// A key twice in one object, anywhere in the policy, is an error naming both positions.

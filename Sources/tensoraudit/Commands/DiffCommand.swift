@@ -34,7 +34,7 @@ struct DiffCommand: ParsableCommand {
             transform: { try DecimalText.real($0, flag: "--tolerance") })
     var tolerance: Double = CheckpointDiff.defaultTolerance
 
-    @Option(name: .customLong("top-rows"), parsing: .unconditional, help: "How many most-different rows to list per tensor.",
+    @Option(name: .customLong("top-rows"), parsing: .unconditional, help: "How many most-different rows to list per tensor (default \(Self.defaultTopRows)).",
             transform: { try DecimalText.integer($0, flag: "--top-rows") })
     var topRows: Int = Self.defaultTopRows
 

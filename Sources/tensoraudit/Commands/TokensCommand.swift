@@ -28,7 +28,7 @@ struct TokensCommand: ParsableCommand {
 
     // `.unconditional` (also `--limit`), as for `rows --rows`: a negative value is refused for
     // what it is, not as a missing value.
-    @Option(name: .long, parsing: .unconditional, help: "Candidates are the ordinary tokens at or below this percentile of the indicator (0-100).",
+    @Option(name: .long, parsing: .unconditional, help: "Candidates are the ordinary tokens at or below this percentile of the indicator (0-100; default \(Self.defaultPercentile)).",
             transform: { try DecimalText.real($0, flag: "--percentile") })
     var percentile: Double = Self.defaultPercentile
 

@@ -12,7 +12,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// `--output FILE` writes the report to a file instead of standard output. A command lists the
 /// formats it supports; asking another is a usage error (exit 64) naming them.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Report format: text or json; rows also writes ndjson and csv, audit junit, sarif and html, padding html.")
+    @Option(help: "Report format: text or json; rows also writes ndjson and csv, audit junit, sarif and html, padding html.",
+            completion: FormatCompletion.kind)
     var format: OutputFormat?
 
     @Flag(help: "Short for --format json (a machine-readable report; its schema_version is in the report and the README).")

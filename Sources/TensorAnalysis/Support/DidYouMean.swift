@@ -7,11 +7,11 @@ import StrictJSON
 /// `embed_token.weight`) drop, swap or add a letter anywhere. The distance is Damerau's
 /// (insertions, deletions, substitutions and swaps of neighbours each cost 1), computed only for
 /// candidates whose length is within the bound, and only near the diagonal (`BoundedDistance`).
-enum DidYouMean {
+package enum DidYouMean {
     /// At most `limit` candidates at the smallest distance found, if it is at most 2 (3 for
     /// words of 12 or more characters), in candidate order. A candidate equal but for case
     /// counts as closest.
-    static func suggestions(for word: String, among candidates: some Sequence<String>, limit: Int = 3) -> [String] {
+    package static func suggestions(for word: String, among candidates: some Sequence<String>, limit: Int = 3) -> [String] {
         let target = Array(word.unicodeScalars)
         let bound = target.count >= 12 ? 3 : 2
         var scored: [(distance: Int, order: Int, name: String)] = []
@@ -68,7 +68,7 @@ enum DidYouMean {
     /// `" (did you mean "a" or "b"?)"`-style text, empty when there is no suggestion. A
     /// suggestion that reads like the word or like another suggestion (canonically equivalent
     /// spellings) also shows its code points: `"café.weight" (spelled cafe\u{301}.weight)`.
-    static func phrase(for word: String, among candidates: some Sequence<String>) -> String {
+    package static func phrase(for word: String, among candidates: some Sequence<String>) -> String {
         let found = suggestions(for: word, among: candidates)
         guard !found.isEmpty else { return "" }
         let quotedNames = found.map { name in
@@ -88,17 +88,17 @@ enum DidYouMean {
     /// `bound + 1`. That is 2·bound + 1 cells a row instead of the whole row, and no allocation
     /// per candidate: the unbanded version (three fresh rows per name, every cell) took
     /// 0.13–0.2 s to suggest a name among the 50,000 of the bench header.
-    struct BoundedDistance {
-        let bound: Int
+    package struct BoundedDistance {
+        package let bound: Int
         /// Rows i − 2, i − 1 and i of the table; a row is valid from one cell before its band
         /// to one cell after it, which is all the next row reads.
         private var before: [Int] = [], previous: [Int] = [], current: [Int] = []
 
-        init(bound: Int) {
+        package init(bound: Int) {
             self.bound = max(0, bound)
         }
 
-        mutating func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        package mutating func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
             let far = bound + 1
             guard abs(a.count - b.count) <= bound else { return far }
             if a.isEmpty || b.isEmpty { return min(far, max(a.count, b.count)) }
