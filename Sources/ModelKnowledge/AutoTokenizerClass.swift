@@ -108,7 +108,11 @@ public struct AutoTokenizerClass: Sendable, Equatable {
         if let name = inputs.configClass {
             return AutoTokenizerClass(name: name, reason: "config.json's tokenizer_class")
         }
-        if let type, let registered {
+        // With no class named, the registered one is found through the config's class, which
+        // AutoConfig does not build for some types (nllb, code_llama, herbert): transformers then
+        // reads a generic config and builds TokenizersBackend (hunt-63d M1: nllb's 207 own tokens
+        // were added). The comparison above reads the type from the file and still applies.
+        if let type, let registered, !withoutConfigClass.contains(type) {
             let name = registered.droppingFast == "MistralCommonBackend" ? backend : registered
             return AutoTokenizerClass(name: name, reason: "registered for config.json's model_type \(quoted(type))")
         }

@@ -308,6 +308,41 @@ extension AutoTokenizerClass {
         "zaya": "GemmaTokenizer",
     ]
 
+    /// Registered types `CONFIG_MAPPING_NAMES` lacks: AutoConfig builds no config class for
+    /// them, so their registered class is never chosen by `model_type`.
+    static let withoutConfigClass: Set<String> = [
+        "arctic",
+        "barthez",
+        "bartpho",
+        "bert-japanese",
+        "bertweet",
+        "byt5",
+        "chatlm",
+        "code_llama",
+        "cpm",
+        "h2ovl_chat",
+        "herbert",
+        "hyperclovax_vlm",
+        "internlm2",
+        "mbart50",
+        "mega",
+        "minicpmv",
+        "molmo",
+        "myt5",
+        "nezha",
+        "nllb",
+        "nvfp4",
+        "opencua",
+        "openvla",
+        "phi3_v",
+        "phobert",
+        "qdqbert",
+        "realm",
+        "retribert",
+        "step3_vl",
+        "wav2vec2_phoneme",
+    ]
+
     /// `MODELS_WITH_INCORRECT_HUB_TOKENIZER_CLASS`: types whose hub `tokenizer_class` is overridden.
     static let incorrectHubClass: Set<String> = [
         "arctic",

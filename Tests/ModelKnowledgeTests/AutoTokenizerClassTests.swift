@@ -8,12 +8,14 @@ import TestSupport
 /// from transformers; the folders and answers are `generate_auto_tokenizer_choice.py`'s, from
 /// transformers 5.25's `AutoTokenizer.from_pretrained` (TestData/knowledge/auto-tokenizer-choice.json).
 @Suite struct AutoTokenizerClassTests {
-    @Test("the Swift tables hold exactly transformers' TOKENIZER_MAPPING_NAMES, incorrect-hub set and specialized names")
+    @Test("the Swift tables hold exactly transformers' TOKENIZER_MAPPING_NAMES, incorrect-hub set, specialized names and types without a config class")
     func tablesMatchTransformers() throws {
         let document = try #require(try Fixtures.json("knowledge/auto-tokenizer-classes.json") as? [String: Any])
         #expect(AutoTokenizerClass.registered == (document["registered"] as? [String: String]))
         #expect(AutoTokenizerClass.incorrectHubClass == Set(try #require(document["incorrect_hub_class"] as? [String])))
         #expect(AutoTokenizerClass.specialized == (try #require(document["specialized"] as? [String: String])))
+        #expect(AutoTokenizerClass.withoutConfigClass == Set(try #require(document["without_config"] as? [String])))
+        #expect(AutoTokenizerClass.withoutConfigClass.contains("nllb") && !AutoTokenizerClass.withoutConfigClass.contains("m2m_100"))
         // As tokenization_auto.py states them.
         #expect(AutoTokenizerClass.registered["qwen2"] == "Qwen2Tokenizer" && AutoTokenizerClass.incorrectHubClass.contains("qwen2"))
         #expect(AutoTokenizerClass.registered["mistral"] == "TokenizersBackend")
