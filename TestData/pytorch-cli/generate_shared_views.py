@@ -6,7 +6,10 @@ storage and numpy's NaN and zero rows; and shared-head/: `aaa.proj.weight` (no t
 `lm_head.weight` as one storage with row 10 scaled by 20 (shared-head.json: the sharing names
 and numpy's row of largest norm); and shared-named/: a Llama-style embedding and tied
 lm_head as one storage with rows 10 and 11 equal, a WordLevel tokenizer.json naming rows
-tok0 … tok15 (shared-named.json: the sharing names and numpy's groups of equal rows).
+tok0 … tok15 (shared-named.json: the sharing names and numpy's groups of equal rows); and
+shared-bart/: BART's `model.shared.weight`, both `embed_tokens` and the tied `lm_head.weight` as
+one storage with a zero row 1, BART's pad id, which BartConfig's embeddings are built with as
+padding_idx (shared-bart.json: the sharing names and numpy's zero rows).
 Needs: pip install torch numpy. Fixed seed."""
 import json
 import pathlib
@@ -70,3 +73,17 @@ rows = loaded["lm_head.weight"].numpy()
 _, inverse, counts = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
 groups = [sorted(int(i) for i in np.flatnonzero(inverse.reshape(-1) == g)) for g in np.flatnonzero(counts > 1)]
 write("shared-named.json", {"sharing_storage": sharing(loaded, "lm_head.weight"), "equal_rows": groups})
+
+bart = HERE / "shared-bart"
+bart.mkdir(exist_ok=True)
+torch.manual_seed(3)
+embedding = torch.randn(64, 8)
+embedding[1] = 0  # BART's pad row (pad_token_id 1)
+names = ["model.shared.weight", "model.encoder.embed_tokens.weight", "model.decoder.embed_tokens.weight", "lm_head.weight"]
+torch.save({name: embedding for name in names}, bart / "pytorch_model.bin")
+(bart / "config.json").write_text(json.dumps({"model_type": "bart", "architectures": ["BartForConditionalGeneration"],
+                                              "vocab_size": 64, "d_model": 8, "pad_token_id": 1}, indent=1) + "\n")
+loaded = torch.load(bart / "pytorch_model.bin", weights_only=True)
+values = loaded["model.shared.weight"].numpy()
+write("shared-bart.json", {"sharing_storage": sharing(loaded, "model.shared.weight"),
+                           "zero_rows": [int(i) for i in np.flatnonzero((values == 0).all(axis=1))]})

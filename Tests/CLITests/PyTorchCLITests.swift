@@ -209,6 +209,21 @@ import TestSupport
         #expect((zero["message"] as? String)?.contains("row 0 is the pad id's row") == true, "\(zero)")
     }
 
+    @Test("BART's shared buffer: the zero pad row is one finding naming lm_head.weight too, although only the input embedding's lookup has padding_idx")
+    func sharedBartZeroRowOnce() throws {
+        let expected = try #require(try Fixtures.json("pytorch-cli/shared-bart.json") as? [String: Any])
+        let sharing = try #require(expected["sharing_storage"] as? [String])
+        let zeroRows = try #require(expected["zero_rows"] as? [Int])
+        let report = try CLI.json(["audit", Fixtures.path("pytorch-cli/shared-bart"), "--format", "json"])
+        // lm_head.weight's finding lacked the embedding's `padding_idx` evidence and stood apart (review-63b M5).
+        let zero = CLI.findings(report, rule: "all-zero-rows")
+        #expect(zero.count == 1, "\(zero)")
+        #expect(Set(zero.first?["tensors"] as? [String] ?? []) == Set(sharing))
+        let evidence = zero.first?["evidence"] as? [String: Any]
+        #expect(evidence?["first_row"] as? Int == zeroRows.first && evidence?["padding_idx"] as? Int == 1 && evidence?["pad_id"] as? Int == 1)
+        #expect((zero.first?["message"] as? String)?.hasPrefix("model.shared.weight (one stored buffer, also read as ") == true)
+    }
+
     @Test("a tied head sharing its storage with a matrix that is no token matrix keeps its own outlier-rows (and --fail-on fails on it)")
     func sharedHeadKeepsItsFindings() throws {
         let expected = try #require(try Fixtures.json("pytorch-cli/shared-head.json") as? [String: Any])
