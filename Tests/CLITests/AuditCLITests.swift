@@ -360,9 +360,24 @@ final class XMLCollector: NSObject, XMLParserDelegate {
 
 /// Policy thresholds drop findings whose measured evidence stays below them.
 @Suite struct AuditThresholdTests {
+    /// Two untied token matrices (outlier-rows checks token matrices only), each with one row
+    /// far above the others, by different factors: two findings with two scores. (ties.safetensors
+    /// served until its tied copy's finding joined the embedding's.)
+    static let twoMatrices: String = {
+        func matrix(_ name: String, scaling row: Int, by factor: Float) -> SafetensorsWriter.Entry {
+            let values = (0..<32 * 8).map { index -> Float in
+                let (i, j) = (index / 8, index % 8)
+                return (1 + 0.05 * Float((i * 7 + j * 3) % 11)) * (i == row ? factor : 1)
+            }
+            return SafetensorsWriter.Entry(name: name, dtype: .f32, shape: [32, 8],
+                                           bytes: values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+        }
+        let entries = [matrix("model.embed_tokens.weight", scaling: 5, by: 3), matrix("lm_head.weight", scaling: 9, by: 6)]
+        return (try? Fixtures.temporaryFile(SafetensorsWriter(entries: entries).serialize(), name: "two-matrices.safetensors")) ?? ""
+    }()
+
     static func outlierFindings(threshold: Double?) throws -> [String: Double] {
-        // Two token matrices with an outlying row each (outlier-rows checks token matrices only).
-        var arguments = ["audit", Fixtures.path("analysis/ties.safetensors"), "--format", "json"]
+        var arguments = ["audit", Self.twoMatrices, "--format", "json"]
         if let threshold {
             let policy = try Fixtures.temporaryDirectory().appendingPathComponent("policy.json")
             try Data(#"{"rules": {"outlier-rows": {"threshold": \#(threshold)}}}"#.utf8).write(to: policy)

@@ -140,14 +140,8 @@ extension RowSummary {
         /// severity and evidence. Not the words: a token matrix names its rows by token where
         /// another view of the bytes gives numbers (two duplicate-rows warnings for one buffer;
         /// adversarial review), and the view that speaks (`rank`) keeps its own words.
-        /// `padding_idx` aside: only the input embedding's view has it (its lookup is built with
-        /// padding_idx), so BART's `lm_head.weight`, a view of `model.shared.weight`, gave the
-        /// buffer's zero pad row a second finding (review-63b M5).
         static func same(_ a: Finding, of aName: String, as b: Finding, of bName: String) -> Bool {
-            var aEvidence = a.evidence, bEvidence = b.evidence
-            aEvidence["padding_idx"] = nil
-            bEvidence["padding_idx"] = nil
-            return a.rule == b.rule && a.severity == b.severity && aEvidence == bEvidence && a.tensors == [aName] && b.tensors == [bName]
+            sameStatement(a, b) && a.tensors == [aName] && b.tensors == [bName]
                 && a.message.hasPrefix(aName + ":") && b.message.hasPrefix(bName + ":")
         }
 

@@ -67,8 +67,10 @@ public enum AuditPipeline {
         findings += padding.findings(paddingReport)
         findings += TieAnalysis.findings(tieReport)
         // A zero pad row's `all-zero-rows` finding names the pad token and says why it is zero.
-        findings += PaddingAnalysis.explainingZeroPadRows(rows.findings(summaries.map(\.rows)), paddingReport,
-                                                          tokenRows: tokenMatrices.isDetected)
+        // A copy of an input embedding's bytes stored apart speaks through the embedding.
+        findings += RowSummary.AuditStage.joiningEmbeddingCopies(
+            PaddingAnalysis.explainingZeroPadRows(rows.findings(summaries.map(\.rows)), paddingReport, tokenRows: tokenMatrices.isDetected),
+            copies: tieReport.copies, isInputEmbedding: tokenMatrices.isInputEmbedding)
         let tokenResults = summaries.compactMap(\.tokens)
         // Views of one stored buffer (a torch file's T5 `shared` and both `embed_tokens`) are one
         // matrix: one finding, as padding-row-nonzero gives them.
