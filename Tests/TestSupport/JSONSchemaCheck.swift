@@ -2,7 +2,7 @@ import Foundation
 
 /// A small JSON Schema checker for the keywords our committed schemas use: our own report
 /// schema (draft 2020-12: type, const, enum, required, properties, additionalProperties,
-/// items, minimum, `$ref` to `#/$defs/...`) and the official SARIF 2.1.0 schema (draft-04:
+/// items, minItems, maxItems, minimum, propertyNames, `$ref` to `#/$defs/...`) and the official SARIF 2.1.0 schema (draft-04:
 /// `$ref` to `#/definitions/...`, anyOf, oneOf, minItems, uniqueItems, maximum, pattern,
 /// format). It exists so tests validate reports against the schema file itself rather than
 /// against expectations restated in Swift; an unknown keyword is reported, not ignored.
@@ -12,22 +12,34 @@ import Foundation
 /// `description`, `default`, `id`) are ignored, as validators do.
 public struct JSONSchemaCheck {
     let root: [String: Any]
+    /// What an instance is checked against: the whole schema, or one of its `$defs`.
+    let entry: [String: Any]
     static let known: Set = ["$schema", "$id", "id", "title", "description", "default", "type", "const", "enum",
-                             "required", "properties", "additionalProperties", "items", "minimum", "maximum",
-                             "minItems", "uniqueItems", "pattern", "format", "anyOf", "oneOf", "$ref", "$defs",
+                             "required", "properties", "additionalProperties", "propertyNames", "items", "minimum", "maximum",
+                             "minItems", "maxItems", "uniqueItems", "pattern", "format", "anyOf", "oneOf", "$ref", "$defs",
                              "definitions"]
 
-    public init(schemaFile: URL) throws {
+    /// The schema in `schemaFile`; with `definition`, its `$defs` entry of that name (`rows`'
+    /// NDJSON lines: `#/$defs/ndjson_line`), its references resolved in the whole file.
+    public init(schemaFile: URL, definition: String? = nil) throws {
         guard let root = try JSONSerialization.jsonObject(with: Data(contentsOf: schemaFile)) as? [String: Any] else {
             throw CocoaError(.coderInvalidValue)
         }
         self.root = root
+        guard let definition else {
+            entry = root
+            return
+        }
+        guard let defs = root["$defs"] as? [String: Any], let entry = defs[definition] as? [String: Any] else {
+            throw CocoaError(.coderValueNotFound)
+        }
+        self.entry = entry
     }
 
     /// Every violation, as "path: problem"; empty when the instance is valid.
     public func violations(of instance: Any) -> [String] {
         var problems: [String] = []
-        check(instance, against: root, at: "$", into: &problems)
+        check(instance, against: entry, at: "$", into: &problems)
         return problems
     }
 
@@ -100,6 +112,9 @@ public struct JSONSchemaCheck {
             for name in schema["required"] as? [String] ?? [] where object[name] == nil {
                 problems.append("\(path): missing required \(name)")
             }
+            if let names = schema["propertyNames"] as? [String: Any] {
+                for name in object.keys { check(name, against: names, at: "\(path) key \(name)", into: &problems) }
+            }
             for (name, member) in object {
                 if let sub = properties[name] as? [String: Any] {
                     check(member, against: sub, at: "\(path).\(name)", into: &problems)
@@ -118,6 +133,9 @@ public struct JSONSchemaCheck {
             }
             if let minimum = schema["minItems"] as? Int, array.count < minimum {
                 problems.append("\(path): \(array.count) items, fewer than \(minimum)")
+            }
+            if let maximum = schema["maxItems"] as? Int, array.count > maximum {
+                problems.append("\(path): \(array.count) items, more than \(maximum)")
             }
             if schema["uniqueItems"] as? Bool == true {
                 let canonical = array.map { item -> String in
