@@ -19,6 +19,15 @@ values as hex of their bytes, or the error it raises) beside what tensoraudit mu
   `t._neg_view()`, `z.conj()`, `z.conj().imag`; torch.load negates/conjugates the stored values.
 - M1, `newobj-set.pt`, `value-*`: a tensor given to `set.__new__` (ignored) or to a global that
   builds a plain value of it (`complex(t)`, `bytearray(t)`, `torch.Size((t,))`, `torch.device`).
+- torch-64b (the four gaps hunt-63a left):
+  `frame-*`: protocol 4's FRAME must hold whole opcodes (Python's pickle.py refuses one that
+  cuts a read in two; the C unpickler of weights_only=False fails or reads other bytes; the
+  default weights_only=True refuses every FRAME), recorded with both unpicklers' answers.
+  `param-build-*` (two BUILDs): torch.load runs `Parameter.__setstate__` once per BUILD.
+  `notdict-*`: a truthy value that is not a dict where torch.load takes a dict or anything
+  false (rebuild metadata, saved Python attributes, an OrderedDict's or Counter's BUILD state);
+  `false-*`: the false values it skips. `hooks-*`: tensors in a rebuild's backward_hooks, which
+  torch.load keeps as `_backward_hooks` and returns under no name.
 - `saved-ok.pt`, `meta-other-key.pt`: what torch.save writes (tensors, Parameters with and
   without requires_grad, tensors and Parameters with Python attributes) and metadata keys torch
   ignores: read, equal to torch.
@@ -30,6 +39,7 @@ import pickle
 import struct
 import zipfile
 
+import io
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -84,8 +94,35 @@ def f32(*values):
 OK = f32(1, 2, 3, 4)
 
 
-def write(name, body, storages):
-    write_zip(path(name), body, storages)
+def write(name, body, storages, header=b"\x80\x02"):
+    write_zip(path(name), body, storages, header)
+
+
+def FRAME(length):
+    return b"\x95" + struct.pack("<Q", length)
+
+
+def unpicklers_view(name):
+    """What CPython's two unpicklers make of data.pkl: the C one torch.load(weights_only=False)
+    runs (on the zip, through torch.load), and pickle.py's (its globals and persistent ids
+    returned as text, so only the stream's reading is tried)."""
+    view = {"weights_only_false": torch_view(name, weights_only=False)}
+
+    class Stream(pickle._Unpickler):
+        def find_class(self, module, name):
+            return lambda *args: f"{module}.{name}{args}"
+
+        def persistent_load(self, pid):
+            return pid
+
+    with zipfile.ZipFile(path(name)) as archive:
+        data = archive.read(next(n for n in archive.namelist() if n.endswith("/data.pkl")))
+    try:
+        Stream(io.BytesIO(data)).load()
+        view["pickle_py"] = "reads"
+    except Exception as error:  # noqa: BLE001
+        view["pickle_py"] = f"{type(error).__name__}: {error}"
+    return view
 
 
 def write_legacy(name, body, records):
@@ -123,10 +160,10 @@ def flat(value, where, out):
     return out
 
 
-def torch_view(name):
+def torch_view(name, weights_only=True):
     """What torch.load(weights_only=True) returns: each tensor's facts and values, or its error."""
     try:
-        loaded = torch.load(path(name), weights_only=True)
+        loaded = torch.load(path(name), weights_only=weights_only)
     except Exception as error:  # noqa: BLE001 — recorded, whatever torch raises
         return {"loads": False, "error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
     tensors = {}
@@ -140,6 +177,10 @@ def torch_view(name):
 
 def refused(tensor_name, reason_has):
     return {"error": "invalid-tensor", "tensor": tensor_name, "reason_has": reason_has}
+
+
+def pickle_malformed(reason_has):
+    return {"error": "pickle-malformed", "reason_has": reason_has}
 
 
 def unnamed(near, place_has):
@@ -190,8 +231,27 @@ def main():
     files["param-build-ok.pt"] = {"tensors": ["w"], "requires_grad": {"w": True}}
     write("param-build-twice.pt", EMPTY_DICT + U("w") + parameter(tensor("0")) + (MARK + TRUE + NONE + ODICT + TUPLE + BUILD) * 2
           + SETITEM, {"0": OK})
-    # torch.load applies both (and reads this one); the reader keeps the last state only, so refuses.
-    files["param-build-twice.pt"] = dict(refused("w", "2 BUILDs follow its rebuild"), torch_reads_it=True)
+    # torch.load runs Parameter.__setstate__ once per BUILD: requires_grad is the last one's.
+    files["param-build-twice.pt"] = {"tensors": ["w"], "requires_grad": {"w": True}}
+    def setstate(flag):
+        return MARK + flag + NONE + ODICT + TUPLE + BUILD
+    write("param-build-true-false.pt", EMPTY_DICT + U("w") + parameter(tensor("0")) + setstate(TRUE) + setstate(FALSE) + SETITEM, {"0": OK})
+    files["param-build-true-false.pt"] = {"tensors": ["w"], "requires_grad": {"w": False}}
+    write("param-build-false-true.pt", EMPTY_DICT + U("w") + parameter(tensor("0"), requires_grad=True) + setstate(FALSE) + setstate(TRUE)
+          + SETITEM, {"0": OK})
+    files["param-build-false-true.pt"] = {"tensors": ["w"], "requires_grad": {"w": True}}
+    # A list state unpacks as a tuple does.
+    write("param-build-list.pt", EMPTY_DICT + U("w") + parameter(tensor("0")) + EMPTY_LIST + MARK + TRUE + NONE + ODICT + b"e" + BUILD
+          + SETITEM, {"0": OK})
+    files["param-build-list.pt"] = {"tensors": ["w"], "requires_grad": {"w": True}}
+    # The second state () fails __setstate__; an int64 Parameter made to require gradients by the
+    # first fails there, though the second would unset it.
+    write("param-build-then-empty.pt", EMPTY_DICT + U("w") + parameter(tensor("0")) + setstate(TRUE) + EMPTY_TUPLE + BUILD + SETITEM,
+          {"0": OK})
+    files["param-build-then-empty.pt"] = refused("w", "the second of the 2 BUILDs after its rebuild has a state that is not the (requires_grad")
+    write("param-build-int-true-false.pt", EMPTY_DICT + U("w") + parameter(tensor("0", size=(2,), cls="LongStorage", count=2))
+          + setstate(TRUE) + setstate(FALSE) + SETITEM, {"0": struct.pack("<2q", 1, 2)})
+    files["param-build-int-true-false.pt"] = refused("w", "it requires gradients but is int64")
     # The legacy (pre-1.6) stream: {'w': t} with () BUILD; torch.load: {'w': tensor([])}.
     write_legacy("legacy-build-empty.bin", EMPTY_DICT + U("w") + tensor("k0", legacy=True) + EMPTY_TUPLE + BUILD + SETITEM, {"k0": OK})
     files["legacy-build-empty.bin"] = refused("w", empty_reason)
@@ -257,6 +317,126 @@ def main():
           + tensor("2", size=(), stride=(), cls="LongStorage", count=1) + TUPLE + REDUCE + SETITEM, values)
     files["value-device.pt"] = unnamed("d", "in the arguments of torch.device")
 
+    # torch-64b item 3: a truthy value that is not a dict where torch.load takes a dict (or
+    # anything false): torch.load fails; a false one is skipped.
+    not_dict = {"list": EMPTY_LIST + I(1) + APPEND, "tuple": I(1) + TUPLE1, "int": I(1), "str": U("neg"), "true": TRUE,
+                "nan": F(NAN), "dtype": G("torch", "float32")}
+    false = {"none": NONE, "zero": I(0), "emptylist": EMPTY_LIST, "emptytuple": EMPTY_TUPLE, "emptystr": U("")}
+    for kind, value in not_dict.items():
+        write(f"notdict-meta-{kind}.pt", EMPTY_DICT + U("w") + tensor("0", metadata=value) + SETITEM, {"0": OK})
+        files[f"notdict-meta-{kind}.pt"] = refused("w", "its rebuild metadata is a")
+    for kind, value in false.items():
+        write(f"false-meta-{kind}.pt", EMPTY_DICT + U("w") + tensor("0", metadata=value) + SETITEM, {"0": OK})
+        files[f"false-meta-{kind}.pt"] = {"tensors": ["w"]}
+    write("notdict-meta-intkey.pt", EMPTY_DICT + U("w") + tensor("0", metadata=EMPTY_DICT + I(1) + TRUE + SETITEM) + SETITEM, {"0": OK})
+    files["notdict-meta-intkey.pt"] = refused("w", "its rebuild metadata has a key that is not text")
+    write("notdict-meta-strvalue.pt", EMPTY_DICT + U("w") + tensor("0", metadata=EMPTY_DICT + U("x") + U("a") + SETITEM) + SETITEM, {"0": OK})
+    files["notdict-meta-strvalue.pt"] = refused("w", "or a value that is not None, a bool or a number")
+    for kind in ("list", "int", "str", "true"):
+        write(f"notdict-attr-{kind}.pt", EMPTY_DICT + U("w") + typed("0", not_dict[kind]) + SETITEM, {"0": OK})
+        files[f"notdict-attr-{kind}.pt"] = refused("w", "its saved Python attributes are a")
+        write(f"notdict-param-attr-{kind}.pt", EMPTY_DICT + U("w") + parameter(tensor("0"), state=not_dict[kind]) + SETITEM, {"0": OK})
+        files[f"notdict-param-attr-{kind}.pt"] = refused("w", "its saved Python attributes are a")
+    write("notdict-attr-slots-list.pt", EMPTY_DICT + U("w") + typed("0", EMPTY_DICT + not_dict["list"] + TUPLE2) + SETITEM, {"0": OK})
+    files["notdict-attr-slots-list.pt"] = refused("w", "the slots part of its saved Python attributes is a list")
+    write("notdict-attr-intkey.pt", EMPTY_DICT + U("w") + typed("0", EMPTY_DICT + I(1) + I(2) + SETITEM) + SETITEM, {"0": OK})
+    files["notdict-attr-intkey.pt"] = refused("w", "a dict with a key that is not text")
+    for kind in ("none", "emptylist", "zero"):
+        write(f"false-attr-{kind}.pt", EMPTY_DICT + U("w") + parameter(tensor("0"), state=false[kind]) + SETITEM, {"0": OK})
+        files[f"false-attr-{kind}.pt"] = {"tensors": ["w"]}
+    write("false-attr-pair.pt", EMPTY_DICT + U("w") + typed("0", NONE + EMPTY_LIST + TUPLE2) + SETITEM, {"0": OK})
+    files["false-attr-pair.pt"] = {"tensors": ["w"]}
+    # An OrderedDict's BUILD state: the weights-only unpickler runs __dict__.update(state).
+    holder = G("collections", "OrderedDict") + EMPTY_TUPLE + REDUCE + U("w") + tensor("0") + SETITEM
+    update_fails = {"int": I(1), "none": NONE, "false": FALSE, "str": U("ab"), "list": EMPTY_LIST + I(1) + APPEND}
+    for kind, state in update_fails.items():
+        write(f"notdict-odict-state-{kind}.pt", holder + state + BUILD, {"0": OK})
+        files[f"notdict-odict-state-{kind}.pt"] = {"error": "not-a-torch-checkpoint", "reason_has": "the OrderedDict gets a BUILD whose state is"}
+    write("notdict-odict-state-twice.pt", holder + I(1) + BUILD + EMPTY_DICT + BUILD, {"0": OK})
+    files["notdict-odict-state-twice.pt"] = {"error": "not-a-torch-checkpoint", "reason_has": "the OrderedDict gets a BUILD whose state is an int"}
+    write("false-meta-emptybytes.pt", EMPTY_DICT + U("w") + tensor("0", metadata=G("_codecs", "encode") + U("") + U("latin1") + TUPLE2
+          + REDUCE) + SETITEM, {"0": OK})
+    files["false-meta-emptybytes.pt"] = {"tensors": ["w"]}
+    update_takes = {"dict": EMPTY_DICT + U("_metadata") + EMPTY_DICT + SETITEM, "pairs": EMPTY_LIST + U("_metadata") + EMPTY_DICT + TUPLE2 + APPEND,
+                    "emptylist": EMPTY_LIST, "emptystr": U(""), "twochars": U("ab") + TUPLE1}
+    for kind, state in update_takes.items():
+        write(f"false-odict-state-{kind}.pt", holder + state + BUILD, {"0": OK})
+        files[f"false-odict-state-{kind}.pt"] = {"tensors": ["w"]}
+    counter = EMPTY_DICT + U("w") + tensor("0") + SETITEM + U("c") + G("collections", "Counter") + EMPTY_TUPLE + REDUCE
+    write("notdict-counter-state-int.pt", counter + I(1) + BUILD + SETITEM, {"0": OK})
+    files["notdict-counter-state-int.pt"] = {"error": "not-a-torch-checkpoint", "reason_has": "the Counter at 'c' gets a BUILD whose state is"}
+    write("false-counter-state-zero.pt", counter + I(0) + BUILD + SETITEM, {"0": OK})
+    files["false-counter-state-zero.pt"] = {"tensors": ["w"]}
+
+    # A BUILD on a dict, list or tuple fails in the weights-only unpickler ("Can only build
+    # Tensor, Parameter, OrderedDict …"); on a set (an allowed type) only a false state passes.
+    write("notdict-build-dict.pt", EMPTY_DICT + U("w") + tensor("0") + SETITEM + EMPTY_DICT + BUILD, {"0": OK})
+    files["notdict-build-dict.pt"] = {"error": "not-a-torch-checkpoint", "reason_has": "a BUILD on a dict at the top level"}
+    write("notdict-build-list.pt", EMPTY_DICT + U("w") + EMPTY_LIST + tensor("0") + APPEND + EMPTY_DICT + BUILD + SETITEM, {"0": OK})
+    files["notdict-build-list.pt"] = {"error": "not-a-torch-checkpoint", "reason_has": "a BUILD on a list at 'w'"}
+    write("notdict-build-set.pt", EMPTY_DICT + U("w") + tensor("0") + SETITEM + U("s") + EMPTY_SET + EMPTY_DICT + U("x") + I(1) + SETITEM
+          + BUILD + SETITEM, {"0": OK})
+    files["notdict-build-set.pt"] = {"error": "not-a-torch-checkpoint", "reason_has": "a BUILD on a set at 's' has a state that is not empty"}
+    write("false-build-set.pt", EMPTY_DICT + U("w") + tensor("0") + SETITEM + U("s") + EMPTY_SET + EMPTY_DICT + BUILD + SETITEM, {"0": OK})
+    files["false-build-set.pt"] = {"tensors": ["w"]}
+    # A saved attribute `data`: setattr replaces the tensor's data with a tensor, fails on others.
+    write("attr-data-int.pt", EMPTY_DICT + U("w") + typed("0", EMPTY_DICT + U("data") + I(1) + SETITEM) + SETITEM, {"0": OK})
+    files["attr-data-int.pt"] = refused("w", "its saved attribute data is set by torch.load with setattr")
+    nines = {"0": OK, "1": f32(9, 9, 9, 9)}
+    write("attr-param-data-tensor.pt", EMPTY_DICT + U("w") + parameter(tensor("0"), state=EMPTY_DICT + U("data") + tensor("1") + SETITEM)
+          + SETITEM, nines)
+    files["attr-param-data-tensor.pt"] = unnamed("w", "in a tensor's Python attributes")
+    write("attr-param-tensor.pt", EMPTY_DICT + U("w") + parameter(tensor("0"), state=EMPTY_DICT + U("x") + tensor("1") + SETITEM)
+          + SETITEM, nines)
+    files["attr-param-tensor.pt"] = unnamed("w", "in a tensor's Python attributes")
+
+    # torch-64b item 4: a tensor in a rebuild's backward_hooks: torch.load sets it as the
+    # tensor's _backward_hooks, returned under no name. Refused; a hooks value that holds no
+    # tensor is read past.
+    hooks_place = "in a tensor's backward hooks"
+    hooks = G("collections", "OrderedDict") + EMPTY_TUPLE + REDUCE + I(0) + tensor("1") + SETITEM
+    two = {"0": OK, "1": f32(NAN, NAN, NAN, NAN)}
+    write("hooks-parameter.pt", EMPTY_DICT + U("w") + G("torch._utils", "_rebuild_parameter") + MARK + tensor("0") + FALSE + hooks + TUPLE
+          + REDUCE + SETITEM, two)
+    files["hooks-parameter.pt"] = unnamed("w", hooks_place)
+    write("hooks-parameter-state.pt", EMPTY_DICT + U("w") + G("torch._utils", "_rebuild_parameter_with_state") + MARK + tensor("0") + FALSE
+          + hooks + EMPTY_DICT + TUPLE + REDUCE + SETITEM, two)
+    files["hooks-parameter-state.pt"] = unnamed("w", hooks_place)
+    write("hooks-tensor.pt", EMPTY_DICT + U("w") + G("torch._utils", "_rebuild_tensor_v2") + MARK + storage("0") + I(0) + MARK + I(4) + TUPLE
+          + MARK + I(1) + TUPLE + FALSE + hooks + TUPLE + REDUCE + SETITEM, two)
+    files["hooks-tensor.pt"] = unnamed("w", hooks_place)
+    write("hooks-int.pt", EMPTY_DICT + U("w") + G("torch._utils", "_rebuild_parameter") + MARK + tensor("0") + FALSE + I(5) + TUPLE
+          + REDUCE + SETITEM, {"0": OK})
+    files["hooks-int.pt"] = {"tensors": ["w"]}
+    # An OrderedDict's first BUILD state holds a tensor, the second is empty: torch.load applies both.
+    write("build-state-earlier.pt", G("collections", "OrderedDict") + EMPTY_TUPLE + REDUCE + U("w") + tensor("0") + SETITEM + EMPTY_DICT
+          + U("x") + tensor("1") + SETITEM + BUILD + EMPTY_DICT + BUILD, two)
+    files["build-state-earlier.pt"] = unnamed("", "in an OrderedDict's attributes")
+
+    # torch-64b item 1: FRAME (protocol 4). torch.load's default refuses every FRAME; the
+    # reader follows Python's pickle.py on where a frame may end.
+    body = EMPTY_DICT + U("w") + tensor("0") + SETITEM
+    proto4 = b"\x80\x04"
+    frames = {
+        # The 5-byte frame ends inside BINUNICODE's 4-byte length (hunt-63a's o_frame.pt).
+        "frame-cut-length.pt": (proto4 + FRAME(5), pickle_malformed("cuts the BINUNICODE at byte 12 in two: its 4-byte read from byte 13 runs to byte 17")),
+        # It ends inside GLOBAL's module line: the C unpickler reads the line on after the frame.
+        "frame-cut-global.pt": (proto4 + FRAME(len(EMPTY_DICT + U("w")) + 5),
+                                pickle_malformed("cuts the GLOBAL at byte 18 in two: its text line from byte 19 has no newline before the frame ends")),
+        # A FRAME inside a frame (which the C unpickler reads when it fits).
+        "frame-nested.pt": (proto4 + FRAME(len(body) + 1 + 9) + FRAME(len(body) + 1),
+                            pickle_malformed("a FRAME begins at byte 11 inside the frame of the FRAME at byte 2")),
+    }
+    for name, (header, tool) in frames.items():
+        write(name, body, {"0": OK}, header=header)
+        files[name] = tool
+    # Frames that end between reads: after BINUNICODE's opcode byte (its length is read on after
+    # the frame), then a frame of the tensor only; both CPython unpicklers read it.
+    whole = EMPTY_DICT + U("w")
+    write("frame-between-reads.pt", whole[1 + 1:] + FRAME(len(tensor("0"))) + tensor("0") + SETITEM, {"0": OK},
+          header=proto4 + FRAME(2) + whole[:2])
+    files["frame-between-reads.pt"] = {"tensors": ["w"], "torch_from": "weights_only_false"}
+
     # What torch.save writes: still read, equal to torch.
     torch.manual_seed(0)
     plain = torch.randn(2, 3)
@@ -279,6 +459,8 @@ def main():
                 whole = f.read()
             view["differs_from_stored"] = 0 in loaded["shape"] or bytes.fromhex(loaded["bytes_hex"]) not in whole
         expected[name] = {"tool": tool, "torch": view, "bytes": os.path.getsize(path(name))}
+        if name.startswith("frame-"):
+            expected[name]["unpicklers"] = unpicklers_view(name)
     with open(path("expected.json"), "w") as f:
         json.dump({"torch_version": torch.__version__, "files": expected}, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -22,13 +22,16 @@ import Testing
     static var refusedFiles: [String] { files { $0["error"] as? String == "invalid-tensor" } }
     static var unnamedFiles: [String] { files { $0["error"] as? String == "unnamed-tensor" } }
     static var readFiles: [String] { files { $0["tensors"] != nil } }
+    static var notACheckpointFiles: [String] { files { $0["error"] as? String == "not-a-torch-checkpoint" } }
+    static var malformedFiles: [String] { files { $0["error"] as? String == "pickle-malformed" } }
 
     static func bytes(_ file: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: folder.appendingPathComponent(file))) }
 
-    @Test("the fixtures are there: 36 files")
+    @Test("the fixtures are there: 99 files")
     func fixtureCount() {
-        #expect(Self.expected.count == 36)
-        #expect(Self.refusedFiles.count + Self.unnamedFiles.count + Self.readFiles.count == 36)
+        #expect(Self.expected.count == 99)
+        #expect(Self.refusedFiles.count + Self.unnamedFiles.count + Self.readFiles.count + Self.notACheckpointFiles.count
+            + Self.malformedFiles.count == 99)
     }
 
     /// torch.load returns other values than the stored ones (an empty tensor, every element
@@ -53,7 +56,10 @@ import Testing
                 "\(file): torch.load returns the stored values")
     }
 
-    @Test("a tensor given to a global that builds a plain value of it (complex, bytearray, torch.Size, torch.device) is unnamed",
+    /// A tensor torch.load rebuilds but returns under no name: given to a global that builds a
+    /// plain value of it (complex, bytearray, torch.Size, torch.device), kept in a tensor's
+    /// backward hooks, or set as an OrderedDict's attribute by an earlier BUILD (torch-64b).
+    @Test("a tensor torch.load returns under no name (a value built of it, a tensor's backward hooks, an earlier BUILD state) is unnamed",
           arguments: unnamedFiles)
     func unnamed(file: String) throws {
         let facts = Self.tool(file)
@@ -80,7 +86,11 @@ import Testing
     func read(file: String) throws {
         let facts = Self.tool(file)
         let names = try #require(facts["tensors"] as? [String])
-        let torch = try #require(Self.torch(file)["tensors"] as? [String: [String: Any]])
+        // A FRAME file: torch.load's default refuses every FRAME, so the answer compared is
+        // weights_only=False's (CPython's C unpickler).
+        let view = facts["torch_from"] as? String == "weights_only_false"
+            ? (Self.expected[file]?["unpicklers"] as? [String: Any])?["weights_only_false"] as? [String: Any] ?? [:] : Self.torch(file)
+        let torch = try #require(view["tensors"] as? [String: [String: Any]])
         #expect(Set(torch.keys) == Set(names))
         let raw = try Self.bytes(file)
         let checkpoint = try TorchFixtures.read(raw).get()
@@ -117,12 +127,49 @@ import Testing
         #expect(name == "z")
     }
 
-    /// Two BUILDs on a Parameter: torch.load applies both (this one loads); the reader keeps
-    /// only the last state, so it refuses rather than guess what the first did.
-    @Test("two BUILDs on a Parameter are refused, though torch.load reads this one")
-    func parameterBuildTwice() throws {
-        #expect(Self.torch("param-build-twice.pt")["loads"] as? Bool == true)
-        #expect(try TorchFixtures.read(Self.bytes("param-build-twice.pt")).failure?.kind == "invalid-tensor")
+    /// Two BUILDs on a Parameter: torch.load runs `Parameter.__setstate__` for each, in order
+    /// (torch-64b; before, every such file was refused). requires_grad is the last one's; a
+    /// failing state or an int64 Parameter made to require gradients by either is refused.
+    @Test("two BUILDs on a Parameter are applied in order, as torch.load applies them",
+          arguments: [("param-build-twice.pt", true), ("param-build-true-false.pt", false), ("param-build-false-true.pt", true)])
+    func parameterBuildTwice(file: String, requiresGrad: Bool) throws {
+        let loaded = try #require((Self.torch(file)["tensors"] as? [String: [String: Any]])?["w"])
+        #expect(loaded["requires_grad"] as? Bool == requiresGrad)
+        let checkpoint = try TorchFixtures.read(Self.bytes(file)).get()
+        #expect(checkpoint.tensors.map(\.name) == ["w"])
+        #expect(checkpoint.tensors.first?.requiresGrad == requiresGrad)
+        for failing in ["param-build-then-empty.pt", "param-build-int-true-false.pt"] {
+            #expect(Self.torch(failing)["loads"] as? Bool == false)
+            #expect(try TorchFixtures.read(Self.bytes(failing)).failure?.kind == "invalid-tensor", "\(failing)")
+        }
+    }
+
+    /// An OrderedDict's or Counter's BUILD state torch.load fails on (`__dict__.update` of an
+    /// int, None, False, a string, a list of non-pairs): the file is refused (torch-64b).
+    @Test("a BUILD state torch.load's __dict__.update fails on is refused as not-a-torch-checkpoint", arguments: notACheckpointFiles)
+    func updateStateRefused(file: String) throws {
+        let reason = try #require(Self.tool(file)["reason_has"] as? String)
+        #expect(Self.torch(file)["loads"] as? Bool == false)
+        let error = try #require(try TorchFixtures.read(Self.bytes(file)).failure, "\(file) was read")
+        #expect(error.kind == "not-a-torch-checkpoint")
+        #expect(error.description.contains(reason), "\(file): \(error)")
+    }
+
+    /// A protocol-4 FRAME that ends inside a read (hunt-63a L1), or a FRAME inside a frame: refused
+    /// as Python's pickle.py refuses them, naming the byte offsets and what is cut. torch.load's
+    /// default refuses every FRAME; its C unpickler (weights_only=False) fails on or misreads the
+    /// cut ones (`frame-cut-global.pt`: it looked for module 'h').
+    @Test("a FRAME that cuts an opcode in two, or begins inside a frame, is refused as pickle.py refuses it", arguments: malformedFiles)
+    func frameRefused(file: String) throws {
+        let reason = try #require(Self.tool(file)["reason_has"] as? String)
+        let unpicklers = try #require(Self.expected[file]?["unpicklers"] as? [String: Any])
+        let python = try #require(unpicklers["pickle_py"] as? String)
+        #expect(python.contains("pickle exhausted before end of frame") || python.contains("beginning of a new frame before end of current frame"),
+                "\(file): \(python)")
+        #expect((Self.torch(file)["error"] as? String)?.contains("Weights only load failed") == true)
+        let error = try #require(try TorchFixtures.read(Self.bytes(file)).failure, "\(file) was read")
+        #expect(error.kind == "pickle-malformed")
+        #expect(error.description.contains(reason), "\(file): \(error)")
     }
 
     static func hex(_ bytes: ArraySlice<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }

@@ -7,9 +7,7 @@ extension Machine {
             let version = Int(try u8())
             guard version <= 5 else { throw .malformed(offset: opcodeOffset, reason: "unsupported protocol \(version)") }
             proto = version  // the last header, as Python's and torch's unpicklers keep it
-        case 0x95:  // FRAME: a length hint for buffered readers; the whole stream is in memory.
-            let length = try integer(UInt64.self)
-            guard length <= UInt64(bytes.count - position) else { throw .truncated(offset: bytes.count) }
+        case 0x95: try startFrame()  // FRAME (Machine+Frames.swift)
         case 0x28:  // MARK
             guard marks.count < limits.maxMarkDepth else {
                 throw .limitExceeded(what: "MARK depth", limit: limits.maxMarkDepth, offset: opcodeOffset)
@@ -89,6 +87,7 @@ extension Machine {
         case 0x62:  // BUILD
             let state = try pop()
             store.withContents(of: try target("BUILD", allowing: { _ in true })) {
+                if let earlier = $0.state { $0.earlierStates.append(earlier) }
                 $0.state = state
                 $0.buildCount &+= $0.buildCount == .max ? 0 : 1
             }

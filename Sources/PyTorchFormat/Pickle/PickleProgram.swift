@@ -56,7 +56,8 @@ public struct PickleProgram: Sendable {
             elements = PickleValues(box: box, first: [], second: added.elements[...])
         }
         return PickleObject(kind: kind, elements: elements, entries: PickleValues(box: box, first: [], second: added.entries[...]),
-                            state: added.state.map { box.store.value($0) }, buildCount: Int(added.buildCount), lastChange: added.lastChange)
+                            state: added.state.map { box.store.value($0) }, buildCount: Int(added.buildCount),
+                            earlierStates: PickleValues(box: box, first: [], second: added.earlierStates[...]), lastChange: added.lastChange)
     }
 
     /// The object `value` refers to, copied out whole.
@@ -81,6 +82,9 @@ public struct PickleObject: Sendable {
     public let state: PickleValue?
     /// How many `BUILD`s ran on the object (`state` is the last one's).
     public let buildCount: Int
+    /// The states of the `BUILD`s before the last, in the order they ran: torch.load applies
+    /// each in turn (a Parameter's `__setstate__` twice; hunt-63a H1).
+    public let earlierStates: PickleValues
     /// When an opcode last changed the object, as `PickleStore.Contents.lastChange` (0: never
     /// after it was built): changed after the object at node index `r` was built iff above `r`.
     public let lastChange: Int

@@ -34,6 +34,8 @@ struct PickleStore: Sendable {
         /// How many `BUILD`s ran on this object; `state` is the last one's. torch.load applies
         /// each in turn, so a tensor's earlier states matter too (hunt-63a H1: BUILD twice).
         var buildCount: UInt32 = 0
+        /// The states of the `BUILD`s before the last, in order (most objects have none).
+        var earlierStates: [Slot] = []
         /// The record count when an opcode last changed this object: it was changed after the
         /// object of record `r` was built exactly when this is above `r` (no record is made
         /// between an opcode's change and the next object). `OrderedDict(items)` reads its items

@@ -65,6 +65,9 @@ struct Machine {
     var memoCount = 0
     var store = PickleStore()
     var proto = 0
+    /// The protocol-4 `FRAME` being read: where its bytes start and end (`FRAME`'s offset too,
+    /// for messages); nil outside a frame.
+    var frame: (opcode: Int, start: Int, end: Int)?
     /// Every opcode run, `STOP` included: which of them torch's weights-only loader lacks is
     /// a fact about the file (`WeightsOnlyOpcodes`).
     var opcodes = PickleOpcodeSet()
@@ -97,6 +100,7 @@ struct Machine {
     // MARK: - Reading operands
 
     mutating func take(_ count: Int) throws(PickleError) -> Range<Int> {
+        if count > 0 { try enterRead(count: count) }
         guard count >= 0, bytes.count - position >= count else { throw .truncated(offset: bytes.count) }
         defer { position += count }
         return position ..< position + count
@@ -141,10 +145,14 @@ struct Machine {
 
     /// A `GLOBAL` operand line, up to and excluding `\n`.
     mutating func line() throws(PickleError) -> String {
+        try enterRead(count: nil)
         let start = position
         let end = bytes.count - start > limits.maxStringBytes ? start + limits.maxStringBytes : bytes.count
         var cursor = start
         while cursor < end, bytes[cursor] != 0x0A { cursor += 1 }
+        if let frame, cursor >= frame.end {
+            throw .malformed(offset: opcodeOffset, reason: frameCut(frame, read: "line", through: cursor < bytes.count ? cursor + 1 : nil))
+        }
         guard cursor < bytes.count else { throw .truncated(offset: bytes.count) }
         guard bytes[cursor] == 0x0A else {
             throw .limitExceeded(what: "GLOBAL line length", limit: limits.maxStringBytes, offset: opcodeOffset)

@@ -18,35 +18,49 @@ extension TensorCollector {
     /// every one is refused. The empty tensor is the one object, so a BUILD applied later
     /// through the memo (`GET` then `BUILD`) empties it under every name: each is refused.
     ///
-    /// On an `nn.Parameter` the unpickler calls `Parameter.__setstate__` (`Tensor`'s), which
-    /// unpacks `(requires_grad, _, backward_hooks)` and fails on other states (`()`: "not
-    /// enough values to unpack"; a requires_grad that is not a bool). That one is applied:
-    /// requires_grad is taken, and an integer tensor made to require gradients is refused as
-    /// torch.load refuses it. More than one BUILD is refused (only the last state is kept here).
+    /// On an `nn.Parameter` the unpickler calls `Parameter.__setstate__` (`Tensor`'s) once per
+    /// BUILD, in order. It unpacks `(requires_grad, _, backward_hooks)` — a tuple or a list —
+    /// and fails on other states (`()`: "not enough values to unpack"; a requires_grad that is
+    /// not a bool: "requires_grad must be a bool"); a state of 4 or 5 items is `set_(*state)`
+    /// or replaces the data (refused as failing or, holding a tensor, as a tensor without a
+    /// name). Each BUILD is applied as torch.load applies it: requires_grad is the last one's,
+    /// and an integer tensor made to require gradients by any of them is refused, as torch.load
+    /// fails there. Why: a Parameter with two BUILDs was refused though torch.load reads it
+    /// (`param-build-twice.pt`, `param-build-true-false.pt`).
     func applyBuild(of object: PickleObject, asParameter: Bool, to declaration: inout TensorDeclaration) throws(TorchFormatError) {
-        guard let state = object.state else { return }
+        guard let last = object.state else { return }
         guard asParameter else {
-            if isEmptyState(state) {
+            if isEmptyState(last), object.earlierStates.allSatisfy(isEmptyState) {
                 throw .invalidTensor(name: declaration.name, reason: "a BUILD with an empty state follows its rebuild, which torch.load applies as "
                     + "set_() and so empties the tensor; torch.save never writes such a BUILD, and the stored values are not what torch.load returns")
             }
             throw .invalidTensor(name: declaration.name, reason: "a BUILD follows its rebuild, whose state torch.load passes to set_(*state), "
                 + "which fails on it unless it holds a storage or tensor to point the tensor at; torch.save never writes such a BUILD")
         }
-        guard object.buildCount == 1 else {
-            throw .invalidTensor(name: declaration.name, reason: "\(object.buildCount) BUILDs follow its rebuild; torch.load applies each as "
-                + "Parameter.__setstate__ (this reader keeps only the last), and torch.save writes none")
+        let count = object.buildCount
+        for (index, state) in (Array(object.earlierStates) + [last]).enumerated() {
+            let which = count == 1 ? "a BUILD follows its rebuild" : "the \(Self.ordinal(index + 1)) of the \(count) BUILDs after its rebuild"
+            guard let tuple = program.object(state), tuple.kind == .tuple || tuple.kind == .list, tuple.elements.count == 3,
+                  tuple.entries.isEmpty else {
+                throw .invalidTensor(name: declaration.name, reason: "\(which) has a state that is not the (requires_grad, _, "
+                    + "backward_hooks) torch.load's Parameter.__setstate__ unpacks, so torch.load fails on it (torch.save writes no such BUILD)")
+            }
+            guard case .bool(let flag) = tuple.elements[0] else {
+                throw .invalidTensor(name: declaration.name, reason: "\(which) has a requires_grad that is not a bool; "
+                    + "torch.load's Parameter.__setstate__ fails on it (\"requires_grad must be a bool\")")
+            }
+            declaration.requiresGrad = flag
+            try Self.checkGradients(declaration)
         }
-        guard let tuple = program.object(state), tuple.kind == .tuple || tuple.kind == .list, tuple.elements.count == 3 else {
-            throw .invalidTensor(name: declaration.name, reason: "a BUILD follows its rebuild whose state is not the (requires_grad, _, "
-                + "backward_hooks) torch.load's Parameter.__setstate__ unpacks, so torch.load fails on it (torch.save writes no such BUILD)")
+    }
+
+    static func ordinal(_ n: Int) -> String {
+        switch n {
+        case 1: "first"
+        case 2: "second"
+        case 3: "third"
+        default: "\(n)th"
         }
-        guard case .bool(let flag) = tuple.elements[0] else {
-            throw .invalidTensor(name: declaration.name, reason: "a BUILD follows its rebuild whose requires_grad is not a bool; "
-                + "torch.load's Parameter.__setstate__ fails on it")
-        }
-        declaration.requiresGrad = flag
-        try Self.checkGradients(declaration)
     }
 
     /// Whether `set_(*state)` gets no arguments: an empty string, bytes, tuple, list, dict or
@@ -96,6 +110,10 @@ extension TensorCollector {
     /// Not in a legacy (pre-1.6) file: there torch.load copies the storage records into the
     /// storages after unpickling, over what the fill wrote, and returns the stored values
     /// (hunt-63a's `L_real_nan.bin`; `TestData/pytorch-load-changes/legacy-attr-real.bin`).
+    ///
+    /// Each part that is not empty or false must be a dict with text keys: `_set_obj_state`
+    /// calls its `.items()` ("'list' object has no attribute 'items'") and `setattr`s each key
+    /// ("attribute name must be string"). Those failures are torch.load's in a legacy file too.
     func checkAttributes(_ state: PickleValue, of declaration: TensorDeclaration) throws(TorchFormatError) {
         var parts = [state]
         if let tuple = program.object(state), tuple.kind == .tuple {
@@ -104,6 +122,25 @@ extension TensorCollector {
                     + "on which torch.load fails (it takes a dict or a (dict, slots) pair)")
             }
             parts = Array(tuple.elements)
+        }
+        for (index, part) in parts.enumerated() {
+            let what = parts.count == 1 ? "its saved Python attributes are" : "the \(index == 0 ? "dict" : "slots") part of its saved Python attributes is"
+            if isMapping(part) {
+                if hasNonTextKey(part) {
+                    throw .invalidTensor(name: declaration.name, reason: "\(what) a dict with a key that is not text; torch.load sets each "
+                        + "with setattr, which fails on it (\"attribute name must be string\")")
+                }
+            } else if truth(part) != false {
+                let type = pythonType(part).map { " (\"'\($0)' object has no attribute 'items'\")" } ?? ""
+                throw .invalidTensor(name: declaration.name, reason: "\(what) \(describedType(part)), not a dict: torch.load's _set_obj_state "
+                    + "calls .items() on any that is not empty or false, which fails\(type)")
+            }
+        }
+        // `t.data = x` replaces the tensor's data with tensor x (refused before this, as a tensor
+        // without a name) and fails on anything else ("Variable data has to be a tensor").
+        for part in parts where isMapping(part) && (textKeys(of: part) ?? []).contains("data") {
+            throw .invalidTensor(name: declaration.name, reason: "its saved attribute data is set by torch.load with setattr, which replaces "
+                + "the tensor's data with it, or fails when it is not a tensor (\"Variable data has to be a tensor\")")
         }
         guard !legacy else { return }
         for part in parts {
@@ -129,9 +166,31 @@ extension TensorCollector {
     /// either (row statistics, `diff` and `ties` would all need it), so it refuses the tensor
     /// rather than report the opposite numbers: `diff` called `t` and `-t` byte-identical.
     /// Keys torch ignores (any other) are read past; an empty metadata is not applied at all.
+    ///
+    /// torch.load applies a metadata that is not empty or false (`if metadata:`), with
+    /// `_set_tensor_metadata`, which takes a dict of text to bool: any other truthy value fails
+    /// ("expected dict, got list"), and so does a key that is not text or a value that is not
+    /// None, a bool or a number ("incompatible function arguments"). Such a tensor is refused;
+    /// a false one (None, 0, `[]`, `()`, `''`) is not applied, and read.
     func checkMetadata(_ metadata: PickleValue, of declaration: TensorDeclaration) throws(TorchFormatError) {
-        guard let keys = textKeys(of: metadata) else { return }
         let name = declaration.name
+        guard isMapping(metadata) else {
+            if truth(metadata) == false { return }
+            let type = pythonType(metadata).map { " (\"expected dict, got \($0)\")" } ?? ""
+            throw .invalidTensor(name: name, reason: "its rebuild metadata is \(describedType(metadata)), not a dict: torch.load applies any "
+                + "metadata that is not empty or false with _set_tensor_metadata, which fails on it\(type)")
+        }
+        let boolLike: (PickleValue) -> Bool = {
+            switch $0 {
+            case .none, .bool, .int, .bigInt, .float: true
+            default: false
+            }
+        }
+        if hasNonTextKey(metadata) || !entryValues(metadata).allSatisfy(boolLike) {
+            throw .invalidTensor(name: name, reason: "its rebuild metadata has a key that is not text or a value that is not None, a bool or "
+                + "a number: torch.load's _set_tensor_metadata, which takes a dict of text to bool, fails on it (\"incompatible function arguments\")")
+        }
+        guard let keys = textKeys(of: metadata) else { return }
         if keys.contains("conj"), !declaration.dtype.isComplex {
             throw .invalidTensor(name: name, reason: "its rebuild metadata holds 'conj', on which torch.load fails for a \(declaration.dtype.rawValue) "
                 + "tensor (only complex tensors are conjugated)")

@@ -296,18 +296,20 @@ struct TensorCollector {
         // (a state dict's tuples and rebuild calls have none).
         switch node.kind {
         case .dict:
+            try checkBuildable(node)
             try walkEntries(node.entries, depth: depth)
             if !node.elements.isEmpty || node.state != nil, unnamedSearched.insert(object).inserted {
                 try walkUnnamed(node.elements, place: "appended to a dict", depth: depth)
-                if let state = node.state { try walkUnnamed(state, place: "in a dict's BUILD state", depth: depth) }
+                try walkUnnamedStates(of: node, place: "in a dict's BUILD state", depth: depth)
             }
         case .list, .tuple, .set:
+            try checkBuildable(node)
             for (index, element) in node.elements.enumerated() {
                 try visit(element, at: .index(index), depth: depth + 1)
             }
             if !node.entries.isEmpty || node.state != nil, unnamedSearched.insert(object).inserted {
                 try walkUnnamed(node.entries, place: "set as an item of a list, tuple or set", depth: depth)
-                if let state = node.state { try walkUnnamed(state, place: "in a list's, tuple's or set's BUILD state", depth: depth) }
+                try walkUnnamedStates(of: node, place: "in a list's, tuple's or set's BUILD state", depth: depth)
             }
         case .persistentID:
             // torch's persistent_load takes only ('storage', …) ids and fails on any other, with
@@ -329,10 +331,15 @@ struct TensorCollector {
             if let rebuild = RecognisedGlobals.rebuild(callee) {
                 let before = tensors.count
                 try collect(rebuild, arguments: arguments, depth: depth)
-                if !node.elements.isEmpty || !node.entries.isEmpty || node.state != nil, unnamedSearched.insert(object).inserted {
+                let hooks = hookArguments(rebuild, arguments: arguments)
+                if !node.elements.isEmpty || !node.entries.isEmpty || node.state != nil || !hooks.isEmpty, unnamedSearched.insert(object).inserted {
                     try walkUnnamed(node.elements, place: "appended to a tensor", depth: depth)
                     try walkUnnamed(node.entries, place: "set as an item of a tensor", depth: depth)
-                    if let state = node.state { try walkUnnamed(state, place: "in a tensor's BUILD state", depth: depth) }
+                    try walkUnnamedStates(of: node, place: "in a tensor's BUILD state", depth: depth)
+                    for hook in hooks {
+                        try walkUnnamed(hook, place: "in a tensor's backward hooks (its rebuild's backward_hooks argument, which torch.load "
+                            + "sets as the tensor's _backward_hooks; torch.save writes an empty OrderedDict there)", depth: depth)
+                    }
                 }
                 // On every visit: a BUILD changes the one object every name of it reaches
                 // (hunt-63a H1, a BUILD applied later through the memo).
@@ -352,9 +359,8 @@ struct TensorCollector {
                         try walkUnnamed(arguments, place: "in an OrderedDict's call arguments", depth: depth, changedCall: changed)
                     }
                     try walkUnnamed(node.elements, place: "appended to an OrderedDict", depth: depth)
-                    if let state = node.state {
-                        try walkUnnamed(state, place: "in an OrderedDict's attributes (BUILD state, such as _metadata)", depth: depth)
-                    }
+                    try checkUpdateStates(of: node, container: "OrderedDict")
+                    try walkUnnamedStates(of: node, place: "in an OrderedDict's attributes (BUILD state, such as _metadata)", depth: depth)
                 }
             } else if RecognisedGlobals.isCounter(callee) {
                 // `Counter(mapping)` copies the mapping's items; `Counter(iterable)` counts its
@@ -372,7 +378,8 @@ struct TensorCollector {
                                         changedCall: changed)
                     }
                     try walkUnnamed(node.elements, place: "appended to a Counter", depth: depth)
-                    if let state = node.state { try walkUnnamed(state, place: "in a Counter's attributes (BUILD state)", depth: depth) }
+                    try checkUpdateStates(of: node, container: "Counter")
+                    try walkUnnamedStates(of: node, place: "in a Counter's attributes (BUILD state)", depth: depth)
                 }
             } else if let sizes = sizeItems(callee, arguments) {
                 // `torch.Size((3, 4))`: torch.load returns a tuple of ints, whose items are values
@@ -396,6 +403,7 @@ struct TensorCollector {
                     try visit(element, at: .index(index), depth: depth + 1)
                 }
                 try walkEntries(node.entries, depth: depth)
+                for state in node.earlierStates { try walk(state, depth: depth + 1) }
                 if let state = node.state { try walk(state, depth: depth + 1) }
                 callDepth -= 1
             }
@@ -616,6 +624,68 @@ struct TensorCollector {
         }
     }
 
+    /// Refuses a `BUILD` on a dict, list or tuple, which torch's weights-only unpickler fails
+    /// on whatever the state ("Can only build Tensor, Parameter, OrderedDict or types
+    /// allowlisted via `add_safe_globals`, but got <class 'dict'>"), and one on a set (an
+    /// allowed type without `__setstate__`, so pickle's default BUILD: a set has no `__dict__`)
+    /// whose state, or either part of a `(state, slots)` pair, is not empty or false. Why: such
+    /// files were read (exit 0) while torch.load failed on them (torch-64b).
+    private func checkBuildable(_ node: PickleObject) throws(TorchFormatError) {
+        guard let last = node.state else { return }
+        let name: String
+        switch node.kind {
+        case .dict: name = "dict"
+        case .list: name = "list"
+        case .tuple: name = "tuple"
+        default: name = "set"
+        }
+        let place = "a BUILD on a \(name)" + (path.isEmpty ? " at the top level" : " at '\(currentName)'")
+        guard name == "set" else {
+            throw .notACheckpoint(reason: place + ": torch.load's weights-only unpickler builds only tensors, Parameters, OrderedDicts and "
+                + "allowlisted types, and fails on it (\"Can only build Tensor, Parameter, OrderedDict or types allowlisted via "
+                + "`add_safe_globals`, but got <class '\(name)'>\")")
+        }
+        for state in Array(node.earlierStates) + [last] {
+            var parts = [state]
+            if let pair = program.object(state), pair.kind == .tuple, pair.entries.isEmpty, pair.elements.count == 2 { parts = Array(pair.elements) }
+            if parts.contains(where: { truth($0) != false }) {
+                throw .notACheckpoint(reason: place + " has a state that is not empty or false: torch.load's weights-only unpickler applies "
+                    + "it to the set's attributes, which a set has not, and fails")
+            }
+        }
+    }
+
+    /// Refuses the file when torch.load fails on a `BUILD` state of `node`, each state in turn.
+    /// An `OrderedDict`'s is `__dict__.update(state)` (`updateFailure`). A `Counter`'s is
+    /// pickle's default BUILD: a `(state, slots)` pair is split, a state that is not empty or
+    /// false updates `__dict__` and slots that are not are `setattr` (a dict with text keys).
+    private func checkUpdateStates(of node: PickleObject, container: String) throws(TorchFormatError) {
+        let place = "the \(container)" + (path.isEmpty ? "" : " at '\(currentName)'") + " gets a BUILD whose "
+        for state in Array(node.earlierStates) + (node.state.map { [$0] } ?? []) {
+            var dictPart = state
+            if container == "Counter" {
+                if let pair = program.object(state), pair.kind == .tuple, pair.entries.isEmpty, pair.elements.count == 2 {
+                    dictPart = pair.elements[0]
+                    let slots = pair.elements[1]
+                    if truth(slots) != false, !isMapping(slots) || hasNonTextKey(slots) {
+                        throw .notACheckpoint(reason: place + "slots are \(describedType(slots))\(isMapping(slots) ? " with a key that is not text" : ""): "
+                            + "torch.load's weights-only unpickler sets each of them with setattr, which fails on it")
+                    }
+                }
+                if truth(dictPart) == false { continue }
+            }
+            guard let failure = updateFailure(dictPart) else { continue }
+            throw .notACheckpoint(reason: place + "state is \(failure): torch.load's weights-only unpickler applies it as "
+                + "__dict__.update(state), which fails on it")
+        }
+    }
+
+    /// Searches every `BUILD` state of `node` (torch.load applies each, not only the last).
+    private mutating func walkUnnamedStates(of node: PickleObject, place: String, depth: Int) throws(TorchFormatError) {
+        for state in node.earlierStates { try walkUnnamed(state, place: place, depth: depth) }
+        if let state = node.state { try walkUnnamed(state, place: place, depth: depth) }
+    }
+
     private mutating func walkUnnamed(_ value: PickleValue, place: String, depth: Int, changedCall: String? = nil) throws(TorchFormatError) {
         guard case .node = value else { return }
         guard unnamedPlace == nil else { return try walk(value, depth: depth + 1) }
@@ -689,6 +759,12 @@ struct TensorCollector {
                 unsupported.append(UnsupportedTorchTensor(name: name, kind: kind, function: innerFunction,
                                                 detail: unsupportedDetail(innerFunction, arguments: innerArguments)))
             } else {
+                // _rebuild_parameter_with_state's state: the Parameter's Python attributes, whose
+                // tensors have no name (torch-64b: one there was dropped silently).
+                if function != RecognisedGlobals.directParameter.description, let args = program.object(arguments), args.kind == .tuple,
+                   args.elements.count == 4 {
+                    try walkUnnamed(args.elements[3], place: "in a tensor's Python attributes", depth: depth)
+                }
                 tensors.append(try tensor(function, arguments: arguments, name: name))
             }
         case .typed:
@@ -706,6 +782,44 @@ struct TensorCollector {
         case .unread(let kind, let function):
             unsupported.append(UnsupportedTorchTensor(name: name, kind: kind, function: function, detail: unsupportedDetail(function, arguments: arguments)))
         }
+    }
+
+    /// The `backward_hooks` arguments of a rebuild call and of the rebuild calls inside it (a
+    /// Parameter's data, `_rebuild_from_type_v2`'s inner call) that are not an empty
+    /// `OrderedDict()`, as torch.save writes them. torch.load keeps each as the tensor's
+    /// `_backward_hooks` (`tensor._backward_hooks = backward_hooks`, which takes any value), so
+    /// a tensor inside one is rebuilt and returned, but under no state-dict name: such a file
+    /// is refused (`unnamedTensor`), never read with that tensor left out unsaid. Why: a
+    /// `_rebuild_parameter` whose hooks held a tensor was read as one tensor, the other
+    /// silently dropped, while torch.load(weights_only=True) returned both.
+    func hookArguments(_ rebuild: RecognisedGlobals.Rebuild, arguments: PickleValue, depth: Int = 0) -> [PickleValue] {
+        guard depth < 4, let args = program.object(arguments), args.kind == .tuple else { return [] }
+        let a = args.elements
+        var found: [PickleValue] = []
+        func add(_ value: PickleValue) {
+            guard case .node = value else { return }
+            if isEmptyState(value), program.object(value)?.state == nil { return }
+            found.append(value)
+        }
+        func inner(_ value: PickleValue) {
+            guard let data = program.object(value), case .call(let callee, let innerArguments, _) = data.kind,
+                  let innerRebuild = RecognisedGlobals.rebuild(callee) else { return }
+            found += hookArguments(innerRebuild, arguments: innerArguments, depth: depth + 1)
+        }
+        switch rebuild {
+        case .dense(let function):
+            if function != "_rebuild_tensor", a.count >= 6 { add(a[5]) }
+        case .parameter(let function):
+            if let data = a.first { inner(data) }
+            if function != RecognisedGlobals.directParameter.description, a.count >= 3 { add(a[2]) }
+        case .typed:
+            if a.count == 4, let innerRebuild = RecognisedGlobals.rebuild(a[0]) {
+                found += hookArguments(innerRebuild, arguments: a[2], depth: depth + 1)
+            }
+        case .unread:
+            break
+        }
+        return found
     }
 
     private func tensor(_ rebuilder: String, arguments: PickleValue, name: String) throws(TorchFormatError) -> TensorDeclaration {
