@@ -16,18 +16,34 @@ extension RowSummary.AuditStage {
                                        isInputEmbedding: (String) -> Bool) -> [Finding] {
         let rowRules: Set<String> = [Rule.outlierRows.id, Rule.allZeroRows.id, Rule.duplicateRows.id,
                                      Rule.nanValues.id, Rule.infValues.id]
+        // Each copy's embedding, in one walk over the groups: asking `copies[name]` per finding
+        // lists the whole group each time, quadratic in 600,000 identical tiny tensors that
+        // each have a `duplicate-rows` finding (hunt-60a's file).
+        var embeddingOfCopy: [ExactText: String] = [:]
+        for group in copies.groups {
+            guard let embedding = group.first(where: isInputEmbedding) else { continue }
+            for name in group where !isInputEmbedding(name) { embeddingOfCopy[ExactText(name)] = embedding }
+        }
+        guard !embeddingOfCopy.isEmpty else { return findings }
+        // The embeddings' own findings by name (a handful each), so a copy's match is looked up,
+        // not searched for among every finding.
+        let embeddings = Set(embeddingOfCopy.values.map { ExactText($0) })
+        var findingsOfEmbedding: [ExactText: [Int]] = [:]
+        for index in findings.indices {
+            guard let first = findings[index].tensors.first, embeddings.contains(ExactText(first)) else { continue }
+            findingsOfEmbedding[ExactText(first), default: []].append(index)
+        }
         var out = findings
         var dropped = Set<Int>()
         for index in findings.indices {
             let finding = findings[index]
             guard rowRules.contains(finding.rule.id), finding.tensors.count == 1, let name = finding.tensors.first,
-                  !isInputEmbedding(name), finding.message.hasPrefix(name + ":"),
-                  let embedding = copies[name]?.first(where: isInputEmbedding) else { continue }
+                  finding.message.hasPrefix(name + ":"), let embedding = embeddingOfCopy[ExactText(name)] else { continue }
             // The embedding's `outlier-rows` leaves its low rows to `untrained-tokens`, so the
             // two differ in evidence and still speak of the same rows.
             let outliers = finding.rule == .outlierRows
-            let match = out.indices.first(where: { other in
-                !dropped.contains(other) && other != index && out[other].tensors.first.map { ExactText.same($0, embedding) } == true
+            let match = findingsOfEmbedding[ExactText(embedding), default: []].first(where: { other in
+                !dropped.contains(other) && other != index
                     && (outliers ? out[other].rule == .outlierRows : Self.sameStatement(out[other], finding))
                     && out[other].message.hasPrefix(embedding + ":")
             })
