@@ -1,10 +1,15 @@
+#define _GNU_SOURCE  // O_TMPFILE
+
 #include "CGlibcExtras.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 // The one path a terminating signal removes: the temporary file a report is being written into
@@ -85,3 +90,64 @@ int cglibc_create_removed_on_signal(char *template_path) {
 }
 
 void cglibc_keep_on_signal(void) { __atomic_store_n(&state, IDLE, __ATOMIC_SEQ_CST); }
+
+int cglibc_open_unnamed(const char *folder) {
+#if defined(O_TMPFILE)
+    return open(folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+#else
+    (void)folder;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}
+
+// Replaces the template's last six characters with random letters and digits.
+static int fill_template(char *template_path, size_t length) {
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    unsigned char random_bytes[6];
+    if (length < 6 || strcmp(template_path + length - 6, "XXXXXX") != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (getrandom(random_bytes, sizeof random_bytes, 0) != (ssize_t)sizeof random_bytes) return -1;
+    for (size_t i = 0; i < 6; i++) template_path[length - 6 + i] = letters[random_bytes[i] % (sizeof letters - 1)];
+    return 0;
+}
+
+int cglibc_link_removed_on_signal(int fd, char *template_path) {
+    size_t length = strlen(template_path);
+    if (length >= sizeof pending_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    char source[64];
+    snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
+    char attempt[PATH_MAX];
+    install();
+    __atomic_store_n(&deferred, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&state, CREATING, __ATOMIC_SEQ_CST);
+    int result = -1;
+    for (int tries = 0; tries < 100; tries++) {
+        memcpy(attempt, template_path, length + 1);
+        if (fill_template(attempt, length) != 0) break;
+        if (linkat(AT_FDCWD, source, AT_FDCWD, attempt, AT_SYMLINK_FOLLOW) == 0) {
+            memcpy(template_path, attempt, length + 1);
+            memcpy(pending_path, attempt, length + 1);
+            __atomic_store_n(&state, ARMED, __ATOMIC_SEQ_CST);
+            result = 0;
+            break;
+        }
+        if (errno != EEXIST) break;
+    }
+    if (result != 0) {
+        int code = errno;
+        __atomic_store_n(&state, IDLE, __ATOMIC_SEQ_CST);
+        errno = code;
+    }
+    int signal_number = __atomic_exchange_n(&deferred, 0, __ATOMIC_SEQ_CST);
+    if (signal_number != 0) {
+        remove_armed();
+        raise(signal_number);  // the default action, restored by SA_RESETHAND
+    }
+    return result;
+}

@@ -37,7 +37,8 @@ final class ReportStream {
     /// With `--output`: the temporary file and the file it replaces (NUL-terminated bytes of
     /// their real paths: a folder's name need not be UTF-8, and as text the report went to
     /// another folder whose name read the same), the path as given, and the inputs it must not be.
-    private let replacement: (temporary: [CChar], target: [CChar], output: String, inputs: [String])?
+    /// An unnamed temporary file (`unnamed`) has a template for the name it gets at `finish`.
+    private var replacement: (temporary: [CChar], target: [CChar], output: String, inputs: [String], unnamed: Bool)?
     private var isOpen = true
     private var isCommitted = false
 
@@ -57,12 +58,24 @@ final class ReportStream {
         let target = realRawPath(output) ?? RawPath(output)
         let folder = target.parent
         var template = folder.appending(".tensoraudit-report-XXXXXX").cString
-        // Ctrl-C or a CI job's timeout (SIGINT, SIGTERM, SIGHUP) removes the file, also when the
-        // signal comes while the file is being made (hunt-60d: a `.tensoraudit-report-XXXXXX`
+        // An unnamed file while the report is written: whatever ends the process, SIGKILL and
+        // a CI runner's hard timeout included, the kernel frees it and nothing is left beside
+        // the target (a named one stayed after SIGKILL). It gets a name only at `finish`,
+        // through /proc/self/fd, so both must be there; else a named file as below.
+        var unnamed = false
+        var fd: Int32 = -1
+        if access("/proc/self/fd", X_OK) == 0 {
+            fd = folder.cString.withUnsafeBufferPointer { $0.baseAddress.map { cglibc_open_unnamed($0) } ?? -1 }
+            unnamed = fd >= 0
+        }
+        // Ctrl-C or a CI job's timeout (SIGINT, SIGTERM, SIGHUP) removes a named file, also when
+        // the signal comes while the file is being made (hunt-60d: a `.tensoraudit-report-XXXXXX`
         // file stayed beside the target).
-        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return cglibc_create_removed_on_signal(base)
+        if !unnamed {
+            fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                guard let base = buffer.baseAddress else { return -1 }
+                return cglibc_create_removed_on_signal(base)
+            }
         }
         guard fd >= 0 else {
             // Name the folder: "cannot create a temporary file beside: No such file or directory"
@@ -97,12 +110,14 @@ final class ReportStream {
         }
         descriptor = fd
         name = output
-        replacement = (temporary, target.cString, output, inputs)
+        replacement = (temporary, target.cString, output, inputs, unnamed)
     }
 
     deinit {
         guard let replacement, !isCommitted else { return }
         if isOpen { close(descriptor) }
+        // An unnamed file goes with its descriptor; one that `finish` named was removed there.
+        guard !replacement.unnamed else { return }
         unlink(replacement.temporary)
         cglibc_keep_on_signal()
     }
@@ -177,7 +192,23 @@ final class ReportStream {
     /// (it may have become an input or a non-regular file meanwhile) and renames over it.
     /// Write everything (`flush`) before calling this.
     func finish() throws(CheckpointError) {
-        guard let replacement else { return }
+        guard var replacement else { return }
+        if replacement.unnamed {
+            // Named beside the target (a name only from here to the rename, armed against
+            // SIGINT, SIGTERM and SIGHUP as a named file is), then closed as a named file is.
+            let linked = replacement.temporary.withUnsafeMutableBufferPointer { buffer -> Bool in
+                guard let base = buffer.baseAddress else { return false }
+                return cglibc_link_removed_on_signal(descriptor, base) == 0
+            }
+            guard linked else {
+                let code = errno
+                isOpen = false
+                close(descriptor)
+                throw .io(path: name, operation: "write", errno: code)
+            }
+            replacement.unnamed = false
+            self.replacement = replacement
+        }
         isOpen = false
         guard close(descriptor) == 0 else { throw .io(path: name, operation: "write", errno: errno) }
         try ReportWriter.checkOutput(replacement.output, inputs: replacement.inputs)

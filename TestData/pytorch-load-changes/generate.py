@@ -21,7 +21,7 @@ values as hex of their bytes, or the error it raises) beside what tensoraudit mu
   builds a plain value of it (`complex(t)`, `bytearray(t)`, `torch.Size((t,))`, `torch.device`).
 - torch-64b (the four gaps hunt-63a left):
   `frame-*`: protocol 4's FRAME must hold whole opcodes (Python's pickle.py refuses one that
-  cuts a read in two; the C unpickler of weights_only=False fails or reads other bytes; the
+  cuts a read in two; the C unpickler of weights_only=False does not check frame ends (it fails, misreads or, by chance, reads the same values); the
   default weights_only=True refuses every FRAME), recorded with both unpicklers' answers.
   `param-build-*` (two BUILDs): torch.load runs `Parameter.__setstate__` once per BUILD.
   `notdict-*`: a truthy value that is not a dict where torch.load takes a dict or anything

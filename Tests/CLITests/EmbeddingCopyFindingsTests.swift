@@ -22,6 +22,24 @@ import TestSupport
         #expect((untrained.first?["evidence"] as? [String: Any])?["lowest_row"] as? Int == 0)
     }
 
+    @Test("an embedding and two byte copies with a NaN in row 3: one nan-values finding naming all three, led by the embedding")
+    func severalCopiesJoinOnce() throws {
+        var values = (0..<16 * 4).map { Float(1 + $0 % 5) }
+        values[3 * 4 + 1] = .nan
+        let bytes = values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        let names = ["cls.predictions.decoder.weight", "lm_head.weight", "model.embed_tokens.weight"]
+        let file = try Fixtures.temporaryFile(SafetensorsWriter(entries: names.map { .init(name: $0, dtype: .f32, shape: [16, 4], bytes: bytes) })
+            .serialize(), name: "three.safetensors")
+        let report = try CLI.json(["audit", file, "--json"], status: 1)
+        let nan = CLI.findings(report, rule: "nan-values")
+        #expect(nan.count == 1, "\(nan)")
+        #expect(nan.first?["tensors"] as? [String] == names)
+        #expect((nan.first?["evidence"] as? [String: Any])?["first_row"] as? Int == 3)
+        #expect((nan.first?["message"] as? String)?.hasPrefix(
+            #"model.embed_tokens.weight (byte-identical copies, also stored as "cls.predictions.decoder.weight", "lm_head.weight"): 1 NaN values"#) == true,
+            "\(nan)")
+    }
+
     @Test("ties.safetensors: the tied pair's high row is one outlier-rows finding, led by the embedding, naming the copy")
     func highRowOfCopyJoinsEmbedding() throws {
         let expected = try #require(try Fixtures.json("expected/analysis-ties.json") as? [String: Any])

@@ -763,10 +763,22 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(Self.valid))
     }
 
-    @Test("SIGTERM while a report is written to --output: the process ends by the signal, no temporary file is left, the target is untouched")
-    func terminatedWhileWriting() throws {
+    /// Whether process `pid` has a file open in `folder`: the report's temporary file, named
+    /// (`.tensoraudit-report-…`) or not (`O_TMPFILE`, which /proc shows as `folder/#N (deleted)`).
+    static func writes(into folder: String, pid: Int32) -> Bool {
+        let fds = "/proc/\(pid)/fd"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: fds)) ?? []
+        return entries.contains { entry in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: fds + "/" + entry))?.hasPrefix(folder + "/") == true
+        }
+    }
+
+    @Test("SIGTERM or SIGKILL while a report is written to --output: the process ends by the signal, no temporary file is left, the target is untouched",
+          arguments: [SIGTERM, SIGKILL])
+    func terminatedWhileWriting(signal: Int32) throws {
         // A 262,144-row matrix: `rows --json` writes a report of ~100 MB, row by row, into a
-        // temporary file beside the target, for long enough to be caught at it.
+        // temporary file beside the target, for long enough to be caught at it. SIGKILL cannot
+        // be handled: the file is an unnamed one until the rename (a named one stayed).
         let rows = 262_144
         let values = [UInt8](repeating: 0x3F, count: rows * 4 * 4)
         let input = try Fixtures.temporaryFile(SafetensorsWriter(entries: [.init(name: "emb", dtype: .f32, shape: [UInt64(rows), 4], bytes: values)]).serialize())
@@ -781,17 +793,17 @@ import TestSupport
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Wait for the temporary file (at most 60 s), then terminate.
+        // Wait until it writes into the folder (at most 60 s), then send the signal.
         var seen = false
         for _ in 0 ..< 60_000 {
-            seen = (try FileManager.default.contentsOfDirectory(atPath: folder)).contains { $0.hasPrefix(".tensoraudit-report-") }
+            seen = Self.writes(into: folder, pid: process.processIdentifier)
             if seen || !process.isRunning { break }
             usleep(1_000)
         }
-        process.terminate()
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        #expect(seen, "no temporary file appeared")
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM,
+        #expect(seen, "no temporary file was opened")
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal,
                 "\(process.terminationReason) \(process.terminationStatus)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "old report\n")

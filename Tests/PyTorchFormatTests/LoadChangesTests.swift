@@ -173,4 +173,11 @@ import Testing
     }
 
     static func hex(_ bytes: ArraySlice<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    @Test("the BUILD a message names is counted in English: 22nd, 111th, 1001st (hunt-64c L2: \"22th\", \"1001th\")")
+    func ordinals() {
+        let expected = [1: "first", 2: "second", 3: "third", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st",
+                        22: "22nd", 23: "23rd", 101: "101st", 111: "111th", 112: "112th", 1001: "1001st", 1013: "1013th"]
+        for (n, text) in expected { #expect(TensorCollector.ordinal(n) == text, "\(n)") }
+    }
 }

@@ -33,4 +33,16 @@ int cglibc_create_removed_on_signal(char *template_path);
 /// Disarms `cglibc_create_removed_on_signal`: the file was renamed into place or removed.
 void cglibc_keep_on_signal(void);
 
+/// An unnamed file in `folder` (Linux's `O_TMPFILE`), open for writing, mode 0600: the kernel
+/// frees it when the process ends however it ends, SIGKILL included, so nothing is left beside a
+/// report's target until it is linked. -1 with `errno` set (`EOPNOTSUPP`, `EISDIR` or `EINVAL`
+/// where the system or the file system has no such files).
+int cglibc_open_unnamed(const char *folder);
+
+/// Gives the unnamed file `fd` (`cglibc_open_unnamed`) a name from `template_path` (its last six
+/// characters `XXXXXX`, replaced in place by random ones; another is tried while the name is
+/// taken), through `/proc/self/fd`, and arms the signals as `cglibc_create_removed_on_signal`
+/// does. Returns 0, or -1 with `errno` set.
+int cglibc_link_removed_on_signal(int fd, char *template_path);
+
 #endif

@@ -52,7 +52,7 @@ extension Machine {
                                   : "its \(read)" + (through.map { " runs to byte \($0)" } ?? " runs past the pickle's end")
         return "the FRAME at byte \(frame.opcode) holds \(frame.end - frame.start) bytes (to byte \(frame.end)) and cuts the \(name) at byte "
             + "\(opcodeOffset) in two: \(part); a frame must hold whole opcodes (Python's pickle refuses it: \"pickle exhausted before "
-            + "end of frame\"; the C unpickler torch.load(weights_only=False) runs drops the frame's last bytes and reads on after it, "
-            + "so it fails or reads other bytes)"
+            + "end of frame\"; the C unpickler torch.load(weights_only=False) runs does not check frame ends, and depending on "
+            + "the bytes fails, reads other bytes, or reads the same values)"
     }
 }

@@ -39,7 +39,8 @@ extension TensorCollector {
         }
         let count = object.buildCount
         for (index, state) in (Array(object.earlierStates) + [last]).enumerated() {
-            let which = count == 1 ? "a BUILD follows its rebuild" : "the \(Self.ordinal(index + 1)) of the \(count) BUILDs after its rebuild"
+            // A subject that takes "has …" (hunt-64c L1: "a BUILD follows its rebuild has a state").
+            let which = count == 1 ? "the BUILD after its rebuild" : "the \(Self.ordinal(index + 1)) of the \(count) BUILDs after its rebuild"
             guard let tuple = program.object(state), tuple.kind == .tuple || tuple.kind == .list, tuple.elements.count == 3,
                   tuple.entries.isEmpty else {
                 throw .invalidTensor(name: declaration.name, reason: "\(which) has a state that is not the (requires_grad, _, "
@@ -59,6 +60,11 @@ extension TensorCollector {
         case 1: "first"
         case 2: "second"
         case 3: "third"
+        // English suffixes: 11th–13th, else by the last digit (hunt-64c L2: "22th", "1001th").
+        case _ where (11...13).contains(n % 100): "\(n)th"
+        case _ where n % 10 == 1: "\(n)st"
+        case _ where n % 10 == 2: "\(n)nd"
+        case _ where n % 10 == 3: "\(n)rd"
         default: "\(n)th"
         }
     }

@@ -18,46 +18,57 @@ extension RowSummary.AuditStage {
                                      Rule.nanValues.id, Rule.infValues.id]
         // Each copy's embedding, in one walk over the groups: asking `copies[name]` per finding
         // lists the whole group each time, quadratic in 600,000 identical tiny tensors that
-        // each have a `duplicate-rows` finding (hunt-60a's file).
+        // each have a `duplicate-rows` finding (hunt-60a's file). The group's first input
+        // embedding speaks for every other member, further input embeddings included (BART's
+        // `shared`, `encoder.embed_tokens` and `decoder.embed_tokens` saved as three copies).
         var embeddingOfCopy: [ExactText: String] = [:]
         for group in copies.groups {
             guard let embedding = group.first(where: isInputEmbedding) else { continue }
-            for name in group where !isInputEmbedding(name) { embeddingOfCopy[ExactText(name)] = embedding }
+            for name in group where !ExactText.same(name, embedding) { embeddingOfCopy[ExactText(name)] = embedding }
         }
         guard !embeddingOfCopy.isEmpty else { return findings }
-        // The embeddings' own findings by name (a handful each), so a copy's match is looked up,
-        // not searched for among every finding.
+        // The embeddings' own row findings, by the name they lead with (a view-merged one leads
+        // "E (one stored buffer, also read as …): …"): a handful each, looked up, not searched.
         let embeddings = Set(embeddingOfCopy.values.map { ExactText($0) })
         var findingsOfEmbedding: [ExactText: [Int]] = [:]
-        for index in findings.indices {
-            guard let first = findings[index].tensors.first, embeddings.contains(ExactText(first)) else { continue }
-            findingsOfEmbedding[ExactText(first), default: []].append(index)
+        for (index, finding) in findings.enumerated() where rowRules.contains(finding.rule.id) {
+            for name in finding.tensors where embeddings.contains(ExactText(name)) && Self.leads(finding, with: name) {
+                findingsOfEmbedding[ExactText(name), default: []].append(index)
+            }
         }
-        var out = findings
+        var joined: [Int: [String]] = [:]
         var dropped = Set<Int>()
-        for index in findings.indices {
-            let finding = findings[index]
+        for (index, finding) in findings.enumerated() {
             guard rowRules.contains(finding.rule.id), finding.tensors.count == 1, let name = finding.tensors.first,
                   finding.message.hasPrefix(name + ":"), let embedding = embeddingOfCopy[ExactText(name)] else { continue }
-            // The embedding's `outlier-rows` leaves its low rows to `untrained-tokens`, so the
-            // two differ in evidence and still speak of the same rows.
+            // An input embedding's `outlier-rows` leaves its low rows to `untrained-tokens`, so
+            // a copy's differs from it in evidence and still speaks of the same rows; with no
+            // such finding to join, its rows are the embedding's `untrained-tokens` (low) or
+            // none (a policy threshold dropped the embedding's).
             let outliers = finding.rule == .outlierRows
-            let match = findingsOfEmbedding[ExactText(embedding), default: []].first(where: { other in
-                !dropped.contains(other) && other != index
-                    && (outliers ? out[other].rule == .outlierRows : Self.sameStatement(out[other], finding))
-                    && out[other].message.hasPrefix(embedding + ":")
-            })
-            guard let match else {
-                if outliers { dropped.insert(index) }
+            let match = findingsOfEmbedding[ExactText(embedding), default: []].first { other in
+                !dropped.contains(other) && (outliers ? findings[other].rule == .outlierRows : Self.sameStatement(findings[other], finding))
+            }
+            if let match { joined[match, default: []].append(name) }
+            if match != nil || outliers { dropped.insert(index) }
+        }
+        var out: [Finding] = []
+        for (index, finding) in findings.enumerated() where !dropped.contains(index) {
+            guard let names = joined[index], let speaker = finding.tensors.first(where: { embeddings.contains(ExactText($0)) && Self.leads(finding, with: $0) }) else {
+                out.append(finding)
                 continue
             }
-            // Only a message that leads with the embedding's bare name takes the clause; the
-            // embedding's own views (one stored buffer) already lead with theirs.
-            out[match].tensors = (out[match].tensors + [name]).sortedByCodePoints()
-            out[match].message = embedding + Finding.alsoStoredAs([name]) + out[match].message.dropFirst(embedding.count)
-            dropped.insert(index)
+            var merged = finding
+            merged.tensors = (finding.tensors + names).sortedByCodePoints()
+            merged.message = speaker + Finding.alsoStoredAs(names.sortedByCodePoints()) + finding.message.dropFirst(speaker.count)
+            out.append(merged)
         }
-        return out.indices.filter { !dropped.contains($0) }.map { out[$0] }
+        return out
+    }
+
+    /// Whether `finding`'s message leads with `name`: "name: …" or "name (…): …".
+    private static func leads(_ finding: Finding, with name: String) -> Bool {
+        finding.message.hasPrefix(name + ":") || finding.message.hasPrefix(name + " (")
     }
 
     /// The same rule, severity and evidence, `padding_idx` aside: only the input embedding's
