@@ -93,7 +93,7 @@ void cglibc_keep_on_signal(void) { __atomic_store_n(&state, IDLE, __ATOMIC_SEQ_C
 
 int cglibc_open_unnamed(const char *folder) {
 #if defined(O_TMPFILE)
-    return open(folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    return open(folder, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 #else
     (void)folder;
     errno = EOPNOTSUPP;

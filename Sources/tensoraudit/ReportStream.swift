@@ -193,6 +193,7 @@ final class ReportStream {
     /// Write everything (`flush`) before calling this.
     func finish() throws(CheckpointError) {
         guard var replacement else { return }
+        var written = descriptor
         if replacement.unnamed {
             // Named beside the target (a name only from here to the rename, armed against
             // SIGINT, SIGTERM and SIGHUP as a named file is), then closed as a named file is.
@@ -200,17 +201,18 @@ final class ReportStream {
                 guard let base = buffer.baseAddress else { return false }
                 return cglibc_link_removed_on_signal(descriptor, base) == 0
             }
-            guard linked else {
-                let code = errno
+            if !linked {
+                // A system that refuses the link (a sandbox's filter, a /proc of another kind):
+                // the bytes are copied into a named file, as made without `O_TMPFILE`.
                 isOpen = false
-                close(descriptor)
-                throw .io(path: name, operation: "write", errno: code)
+                defer { close(descriptor) }
+                written = try copiedIntoNamedFile(&replacement.temporary)
             }
             replacement.unnamed = false
             self.replacement = replacement
         }
         isOpen = false
-        guard close(descriptor) == 0 else { throw .io(path: name, operation: "write", errno: errno) }
+        guard close(written) == 0 else { throw .io(path: name, operation: "write", errno: errno) }
         try ReportWriter.checkOutput(replacement.output, inputs: replacement.inputs)
         // What was just checked is `--output` as it resolves now; the rename replaces the real
         // path it resolved to at the start. They must be the same file's path, or a link
@@ -223,6 +225,54 @@ final class ReportStream {
         }
         cglibc_keep_on_signal()
         isCommitted = true
+    }
+
+    /// The unnamed file's bytes copied into a new named one from `template` (filled in), armed
+    /// against signals; its descriptor. On a failure the named file is removed.
+    private func copiedIntoNamedFile(_ template: inout [CChar]) throws(CheckpointError) -> Int32 {
+        let named = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return cglibc_create_removed_on_signal(base)
+        }
+        guard named >= 0 else { throw .io(path: name, operation: "write", errno: errno) }
+        // The owner and mode `init` gave the unnamed file (mkstemp makes 0600).
+        var made = stat()
+        if fstat(descriptor, &made) == 0 {
+            _ = fchown(named, made.st_uid, made.st_gid)
+            fchmod(named, made.st_mode & 0o777)
+        }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: off_t = 0
+        var failure: Int32?
+        copying: while true {
+            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+                break
+            }
+            if count == 0 { break }
+            var done = 0
+            while done < count {
+                let step = chunk.withUnsafeBytes { bytes in bytes.baseAddress.map { writeDescriptor(named, $0 + done, count - done) } ?? -1 }
+                if step < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break copying
+                }
+                if step == 0 {
+                    failure = EIO
+                    break copying
+                }
+                done += step
+            }
+            offset += off_t(count)
+        }
+        guard let failure else { return named }
+        close(named)
+        unlink(template)
+        cglibc_keep_on_signal()
+        throw .io(path: name, operation: "write", errno: failure)
     }
 
     private func send(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) {

@@ -809,6 +809,21 @@ import TestSupport
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "old report\n")
     }
 
+    static let hasStrace = FileManager.default.isExecutableFile(atPath: "/usr/bin/strace")
+
+    @Test("a system that refuses to link the unnamed report file (strace injects EPERM into linkat): the report is copied into a named one, the same bytes, no temporary file left",
+          .enabled(if: hasStrace, "needs strace(1) to inject the error"))
+    func unnamedFileNotLinked() throws {
+        let folder = try Fixtures.temporaryDirectory().path
+        let target = folder + "/report.json"
+        let arguments = ["rows", Fixtures.path("toy-bert"), "--tensor", "bert.embeddings.word_embeddings.weight", "--json"]
+        let quoted = ([CLI.binaryPath] + arguments + ["--output", target]).map { "'\($0)'" }.joined(separator: " ")
+        let injected = try CLI.run([], shell: "exec /usr/bin/strace -f -o /dev/null -e inject=linkat:error=EPERM \(quoted)")
+        #expect(injected.status == 0, "\(injected.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == (try CLI.run(arguments)).stdout)
+    }
+
     // MARK: 6. config ids
 
     @Test("pad_token_id that is not a JSON integer in range is a note and a finding, never a row",

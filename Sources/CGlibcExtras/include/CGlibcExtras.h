@@ -33,7 +33,7 @@ int cglibc_create_removed_on_signal(char *template_path);
 /// Disarms `cglibc_create_removed_on_signal`: the file was renamed into place or removed.
 void cglibc_keep_on_signal(void);
 
-/// An unnamed file in `folder` (Linux's `O_TMPFILE`), open for writing, mode 0600: the kernel
+/// An unnamed file in `folder` (Linux's `O_TMPFILE`), open for reading and writing, mode 0600: the kernel
 /// frees it when the process ends however it ends, SIGKILL included, so nothing is left beside a
 /// report's target until it is linked. -1 with `errno` set (`EOPNOTSUPP`, `EISDIR` or `EINVAL`
 /// where the system or the file system has no such files).
