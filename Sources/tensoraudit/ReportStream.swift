@@ -243,43 +243,37 @@ final class ReportStream {
         }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var offset: off_t = 0
-        var failure: Int32?
-        copying: while true {
-            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                break
-            }
-            if count == 0 { break }
-            var done = 0
-            while done < count {
-                let step = chunk.withUnsafeBytes { bytes in bytes.baseAddress.map { writeDescriptor(named, $0 + done, count - done) } ?? -1 }
-                if step < 0 {
+        do throws(CheckpointError) {
+            while true {
+                let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+                if count < 0 {
                     if errno == EINTR { continue }
-                    failure = errno
-                    break copying
+                    throw .io(path: name, operation: "write", errno: errno)
                 }
-                if step == 0 {
-                    failure = EIO
-                    break copying
+                if count == 0 { return named }
+                var failure: CheckpointError?
+                chunk.withUnsafeBytes { bytes in
+                    do throws(CheckpointError) { try send(UnsafeRawBufferPointer(rebasing: bytes.prefix(count)), to: named) } catch { failure = error }
                 }
-                done += step
+                if let failure { throw failure }
+                offset += off_t(count)
             }
-            offset += off_t(count)
+        } catch {
+            close(named)
+            unlink(template)
+            cglibc_keep_on_signal()
+            throw error
         }
-        guard let failure else { return named }
-        close(named)
-        unlink(template)
-        cglibc_keep_on_signal()
-        throw .io(path: name, operation: "write", errno: failure)
     }
 
-    private func send(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) {
+    /// Writes all of `bytes` to `file` (the report's descriptor unless said), retrying
+    /// interrupted and partial writes.
+    private func send(_ bytes: UnsafeRawBufferPointer, to file: Int32? = nil) throws(CheckpointError) {
         guard let base = bytes.baseAddress else { return }
+        let file = file ?? descriptor
         var offset = 0
         while offset < bytes.count {
-            let written = writeDescriptor(descriptor, base + offset, bytes.count - offset)
+            let written = writeDescriptor(file, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw .io(path: name, operation: "write", errno: errno)
