@@ -193,4 +193,37 @@ import TestSupport
         row["schema_version"] = 1
         #expect(!line.violations(of: row).isEmpty)
     }
+
+    /// The dtype names a schema allows, from its `$defs/dtype`.
+    static func dtypeNames(_ command: String) throws -> [String] {
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.schema(command))) as? [String: Any])
+        let definitions = try #require(schema["$defs"] as? [String: Any], "\(command)")
+        let dtype = try #require(definitions["dtype"] as? [String: Any], "\(command): no $defs/dtype")
+        return try #require(dtype["enum"] as? [String], "\(command)")
+    }
+
+    @Test("every schema naming dtypes allows the same ones: every ggml type gguf-py knows and every safetensors dtype of the fixtures; diff's dtype_a and dtype_b among them")
+    func dtypeNamesAgree() throws {
+        let inspect = try Self.dtypeNames("inspect")
+        #expect(Set(inspect).count == inspect.count)
+        for command in ["rows", "ties", "diff"] {
+            #expect(Set(try Self.dtypeNames(command)) == Set(inspect), "\(command)")
+        }
+        // gguf-py's GGMLQuantizationType names, written by TestData/gguf/generate.py.
+        let gguf = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("gguf/expected.json")))) as? [String: Any])
+        let ggml = try #require(gguf["ggml_types"] as? [String: Any])
+        #expect(!ggml.isEmpty)
+        #expect(Set(ggml.keys).subtracting(inspect).isEmpty, "ggml types missing: \(Set(ggml.keys).subtracting(inspect).sorted())")
+        // The safetensors dtypes TestData/generate.py wrote, one tensor of each.
+        let dtypes = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("expected/dtypes.json")))) as? [String: Any])
+        let written = Set(Self.objects(dtypes["tensors"]).compactMap { $0["dtype"] as? String })
+        #expect(written.count >= 10)
+        #expect(written.subtracting(inspect).isEmpty, "safetensors dtypes missing: \(written.subtracting(inspect).sorted())")
+        // diff: a tensor's dtype_a outside the list is a violation.
+        let check = try JSONSchemaCheck(schemaFile: Self.schema("diff"))
+        let (_, report) = try Self.report(["diff", Fixtures.path("diff/source-f32.safetensors"), Fixtures.path("diff/export-bf16.safetensors"), "--json"])
+        #expect(check.violations(of: report) == [])
+        #expect(!Self.objects(report["tensors"]).isEmpty)
+        #expect(!check.violations(of: Self.changed(report, at: ["tensors"]) { $0["dtype_a"] = "F31" }).isEmpty)
+    }
 }
