@@ -20,6 +20,8 @@ struct TokenizerCoverageOfMatrix {
     /// The tying judgement of an input embedding tied to an output projection the checkpoint
     /// does not store, by name.
     let tie: (String) -> TyingJudgement?
+    /// The matrix's rows with norms far above its median, if any.
+    let highNorms: HighNormRows?
 
     private let vocabulary: Int
     /// The special tokens transformers adds at load, and the id of the first.
@@ -29,10 +31,11 @@ struct TokenizerCoverageOfMatrix {
     private let addedPad: String?
 
     /// Taken from the tokenizer once: `nextAddedID` looks at every added token.
-    init(view: TensorView, output: Bool, tokenizer: Tokenizer, tie: @escaping (String) -> TyingJudgement?) {
+    init(view: TensorView, output: Bool, tokenizer: Tokenizer, highNorms: HighNormRows? = nil, tie: @escaping (String) -> TyingJudgement?) {
         self.view = view
         self.output = output
         self.tokenizer = tokenizer
+        self.highNorms = highNorms
         self.tie = tie
         vocabulary = tokenizer.vocabularySize
         specials = tokenizer.specialsAddedAtLoad
@@ -113,9 +116,24 @@ struct TokenizerCoverageOfMatrix {
                 // (BertTokenizer's "[SEP]", hunt-62b N2): then the ids are lower bounds, as said.
                 + (tokenizer.specialsAddedAtLoadExact ? "" : ", unless tokens its class adds first push \(one ? "it" : "them") further, up to past the rows")
         }
+        var logits = output
         if !output, let tying = tie(view.name) {
             what += ", and their logits name no token: the matrix is also the output projection (tied, evidence: \(tying.evidence.rawValue))"
             evidence["tying_evidence"] = .string(tying.evidence.rawValue)
+            logits = true
+        }
+        // Logits that name no token, with norms far above the others': `generate` can emit them.
+        var severity: Severity?
+        if logits, let highNorms, case let loud = highNorms.within(rows), let top = loud.max(by: { $0.norm < $1.norm }) {
+            let one = loud.count == 1
+            what += "; \(one ? "1 of these rows has a norm" : "\(loud.count) of these rows have norms") far above the matrix's median (|robust z| > \(RowSummary.outlierThreshold); "
+                + "row \(top.row) has norm \(RowSummary.short(top.norm)) vs median \(RowSummary.short(highNorms.median))): transformers' generate does not mask "
+                + "\(one ? "such a row, so it" : "such rows, so they") can outscore every token and be emitted as \(one ? "an id" : "ids") the tokenizer cannot decode"
+            evidence["high_norm_rows"] = .int(Int64(loud.count))
+            evidence["top_row"] = .int(Int64(top.row))
+            evidence["top_norm"] = .double(top.norm)
+            evidence["median_norm"] = .double(highNorms.median)
+            severity = .warning
         }
         let holes = (0..<vocabulary).lazy.filter { tokenizer.token(for: $0) == nil }
         let holeCount = holes.count
@@ -124,7 +142,7 @@ struct TokenizerCoverageOfMatrix {
             let counted = holeCount == 1 ? "1 row below \(vocabulary) has" : "\(holeCount) rows below \(vocabulary) have"
             what += "; \(counted) no token either (ids no token has, from \(hole))"
         }
-        return Finding(.rowsBeyondTokenizer, tensors: [view.name], message: "\(stated): rows \(shown(rows)) (\(rows.count)) have no token; \(what)",
-                       evidence: evidence)
+        return Finding(.rowsBeyondTokenizer, severity: severity, tensors: [view.name],
+                       message: "\(stated): rows \(shown(rows)) (\(rows.count)) have no token; \(what)", evidence: evidence)
     }
 }

@@ -84,7 +84,7 @@ extension Rule {
         help: "An input holding such a token indexes past the input embedding (transformers raises IndexError) and the output projection gives it no logit: resize the embeddings (`resize_token_embeddings`) or save the model's own tokenizer. A GGUF file's own vocabulary is checked by `gguf-vocabulary-mismatch`.")
     public static let rowsBeyondTokenizer = Rule(
         id: "rows-beyond-tokenizer", defaultSeverity: .info,
-        summary: "A token matrix has rows past the last token id of the tokenizer beside the checkpoint (a vocabulary padded to a round size): no token selects them.",
+        summary: "A token matrix has rows past the last token id of the tokenizer beside the checkpoint (a vocabulary padded to a round size): no token selects them (warning when such rows of an output projection have norms far above the others': generate can emit them).",
         help: "Vocabularies are often padded to a multiple of 64 or 128 for speed. No input reaches those rows, and an all-zero or outlying row there comes from the padding, not from training. As output logits they name no token, yet transformers' generate does not mask them: padded rows of an output projection that score high make the model emit ids its tokenizer cannot decode (`tensoraudit rows --tensor NAME --rows A..B` shows their norms). `tensoraudit tokens` lists the range.")
     public static let indexMismatch = Rule(
         id: "index-mismatch", defaultSeverity: .error,

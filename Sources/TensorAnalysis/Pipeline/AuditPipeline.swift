@@ -54,7 +54,8 @@ public enum AuditPipeline {
                 let tokenRows = tokens.rowSummary(of: i, output, made: rowSummary)
                 let summary = Summaries(rows: rows.findings(of: i, rowSummary), ties: ties.summary(of: i, output),
                                         padding: padding.summary(of: i, output, rowSummary: rowSummary),
-                                        tokens: tokens.summary(of: i, rowSummary: tokenRows))
+                                        tokens: tokens.summary(of: i, rowSummary: tokenRows),
+                                        highNorms: tokenMatrices.contains(views[i].name) ? rowSummary.flatMap(HighNormRows.init) : nil)
                 progress?(views[i].info.byteCount)
                 return summary
             }
@@ -76,7 +77,9 @@ public enum AuditPipeline {
         // matrix: one finding, as padding-row-nonzero gives them.
         // Looked up for the flagged matrices alone, not built for every tensor of the checkpoint.
         findings += TokenAnalysis.findings(tokenResults, buffer: { checkpoint.tensor(named: $0)?.bytesKey })
-        findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint) {
+        let highNorms = Dictionary(summaries.indices.compactMap { i in summaries[i].highNorms.map { (views[i].name, $0) } },
+                                   uniquingKeysWith: { first, _ in first })
+        findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint, highNorms: highNorms) {
             Dictionary(ConfigTie.unstoredOutputs(in: checkpoint, report: tieReport).map { ($0.tensor, $0.tying) }, uniquingKeysWith: { first, _ in first })
         }
         findings += ConfigVocabularyRows.findings(tokenMatrices, checkpoint: checkpoint)
@@ -93,6 +96,8 @@ public enum AuditPipeline {
         var ties: TieAnalysis.AuditStage.Summary?
         var padding: PaddingAnalysis.AuditStage.Summary?
         var tokens: TokenAnalysis.AuditStage.Summary?
+        /// A token matrix's rows with norms far above its median, for `rows-beyond-tokenizer`.
+        var highNorms: HighNormRows?
     }
 }
 
