@@ -13,12 +13,16 @@ public enum KnowledgeError: Error, Equatable, Sendable, CustomStringConvertible 
     case limitExceeded(file: String, what: String, limit: Int)
     /// Two entries contradict each other (the same token with two ids, two tokens on one id).
     case conflict(file: String, reason: String)
+    /// The file is readable, but transformers' AutoTokenizer fails to load the tokenizer it
+    /// belongs to (`reason` says why and what it raises): no pad token or token name should
+    /// come from what transformers never builds.
+    case notLoadable(file: String, reason: String)
 
     /// The file the error is about.
     public var file: String {
         switch self {
         case .fileTooLarge(let file, _, _), .invalidJSON(let file, _), .invalidText(let file, _, _),
-             .invalidField(let file, _, _), .limitExceeded(let file, _, _), .conflict(let file, _):
+             .invalidField(let file, _, _), .limitExceeded(let file, _, _), .conflict(let file, _), .notLoadable(let file, _):
             file
         }
     }
@@ -32,6 +36,7 @@ public enum KnowledgeError: Error, Equatable, Sendable, CustomStringConvertible 
         case .invalidField: "invalid-field"
         case .limitExceeded: "limit-exceeded"
         case .conflict: "conflict"
+        case .notLoadable: "not-loadable"
         }
     }
 
@@ -48,6 +53,8 @@ public enum KnowledgeError: Error, Equatable, Sendable, CustomStringConvertible 
         case .limitExceeded(let file, let what, let limit):
             "\(file): \(what) exceeds the limit of \(limit)"
         case .conflict(let file, let reason):
+            "\(file): \(reason)"
+        case .notLoadable(let file, let reason):
             "\(file): \(reason)"
         }
     }

@@ -69,6 +69,16 @@ extension Tokenizer {
         }
         let builtClass = AutoTokenizerClass.resolve(.init(tokenizerConfigClass: config?.tokenizerClass, configClass: configTokenizerClass,
                                                      modelType: modelType, byteLevelJSON: jsonContents?.mentionsByteLevel ?? false))
+        // A class that builds a Unigram model from tokenizer.json's vocabulary fails on any other
+        // model's (a dict, not [piece, score] pairs): transformers builds no tokenizer, so none of
+        // its pad or special tokens is claimed (hunt-64c: T5Tokenizer's "<pad>" was reported for
+        // a WordLevel file AutoTokenizer raises TypeError on; generate_unigram_classes.py).
+        if let json = jsonContents, json.kind != .unigram, let path = files.tokenizerJSON?.path,
+           let built = builtClass, let raised = built.entry(in: AutoTokenizerClass.needingUnigram) {
+            throw .notLoadable(file: path, reason: "its model is \(json.kind.rawValue), but \(built.name), the class AutoTokenizer builds "
+                               + "(\(built.reason)), builds a Unigram model from the vocabulary, which needs [piece, score] pairs: "
+                               + "transformers \(ModelTypeFacts.transformersVersion) cannot load this tokenizer (AutoTokenizer raises \(raised))")
+        }
         if let json = jsonContents, let path = files.tokenizerJSON?.path, !json.addedTokens.isEmpty {
             if let rebuilding = builtClass, rebuilding.rebuildsBackend {
                 // The class rebuilds the backend from the vocabulary: the file's added tokens are
