@@ -58,7 +58,7 @@ extension Tokenizer {
         }
         // added_tokens.json stands in for an added_tokens_decoder the config lacks; beside one
         // transformers ignores it (hunt-62a M3, checked with transformers 5.25).
-        var legacyAdded: [Tokenizer.AddedToken]?
+        var legacyAdded: [StatedAddedToken]?
         if let file = files.addedTokensJSON {
             if config?.hasAddedTokensDecoder == true {
                 notes.append("\(file.path) is not used: transformers reads it only when \(config?.path ?? "tokenizer_config.json") has no added_tokens_decoder")
@@ -101,7 +101,8 @@ extension Tokenizer {
                                    + "rebuilds the tokenizer from the vocabulary and adds \(config.path)'s added_tokens_decoder instead")
                     }
                 } else {
-                    addPlaced(json.addedTokens, from: path, entries: "added_tokens", to: &table)
+                    addPlaced(json.addedTokens.map { StatedAddedToken(stated: StatedTokenID($0.id), content: $0.content, special: $0.special) },
+                              from: path, entries: "added_tokens", to: &table)
                 }
             } else {
                 // Loaded as the file is: placed in file order.
@@ -161,19 +162,20 @@ extension Tokenizer {
     ///
     /// As Python reads the file: of two keys naming one id (`"400"` twice, or `"400"` and
     /// `"0400"`), the last entry is kept; an empty text is skipped, as `add_tokens` skips it
-    /// (hunt-62a L1, L2).
+    /// (hunt-62a L1, L2). Ids of any size, as Python's integers (`StatedTokenID`): two keys past
+    /// 64 bits are two entries (hunt-62b N5).
     ///
     /// The same for tokenizer.json's `added_tokens` when the class rebuilds the backend and the
     /// config has no `added_tokens_decoder` (`entries` names the list in the note).
-    private static func addPlaced(_ tokens: [Tokenizer.AddedToken], from path: String, entries: String, to table: inout VocabularyTable) {
-        var lastByID: [Int: Int] = [:]
-        for (index, token) in tokens.enumerated() { lastByID[token.id] = index }
+    private static func addPlaced(_ tokens: [StatedAddedToken], from path: String, entries: String, to table: inout VocabularyTable) {
+        var lastByID: [StatedTokenID: Int] = [:]
+        for (index, token) in tokens.enumerated() { lastByID[token.stated] = index }
         let stated = lastByID.sorted { $0.key < $1.key }.map { tokens[$0.value] }.filter { !$0.content.isEmpty }
         // In one call: a new text placed moves the next id on for those after it.
         var moved: [String] = []
         for (token, (id, placement)) in zip(stated, table.tokenizersIDs(of: stated.map(\.content))) {
-            if id != token.id {
-                moved.append("\(quoted(token.content)) states \(token.id), gets \(id) (\(placement.reason))")
+            if token.stated.int != id {
+                moved.append("\(quoted(token.content)) states \(token.stated), gets \(id) (\(placement.reason))")
             }
             table.addAdded(Tokenizer.AddedToken(id: id, content: token.content, special: token.special), from: path)
         }

@@ -41,7 +41,7 @@ struct TokenizerSettings {
         case unread
     }
     /// `added_tokens_decoder` of tokenizer_config.json.
-    var addedTokens: [Tokenizer.AddedToken] = []
+    var addedTokens: [StatedAddedToken] = []
     /// Whether the file has an `added_tokens_decoder` key (even empty): transformers then
     /// ignores special_tokens_map.json.
     var hasAddedTokensDecoder = false
@@ -51,6 +51,14 @@ struct TokenizerSettings {
     /// `tokenize_chinese_chars`, when a bool: false turns off the normalizer's CJK spacing
     /// in transformers' BertTokenizerFast (`WordIsolation.chinese`).
     var tokenizeChineseChars: Bool?
+}
+
+/// An added token as a settings file states it, before transformers places it: its stated id
+/// only orders it among the others (`Tokenizer.addPlaced`).
+struct StatedAddedToken: Equatable {
+    var stated: StatedTokenID
+    var content: String
+    var special: Bool
 }
 
 /// Reads `tokenizer_config.json` and `special_tokens_map.json`. A token value is a string or an
@@ -111,7 +119,7 @@ enum TokenizerSettingsReader {
             }
             for (key, entry) in members {
                 let field = "added_tokens_decoder[\(quoted(key))]"
-                guard let id = statedID(key) else {
+                guard let stated = StatedTokenID(pythonInt: key) else {
                     throw .invalidField(file: path, field: field, reason: "the key is not a decimal token id")
                 }
                 guard entry.objectMembers != nil, let content = entry["content"]?.stringValue else {
@@ -123,49 +131,15 @@ enum TokenizerSettingsReader {
                 case .bool(let flag)?: special = flag
                 case let other?: throw .invalidField(file: path, field: field + ".special", reason: "is \(other.shortDescription), not a boolean")
                 }
-                settings.addedTokens.append(.init(id: id, content: content, special: special))
+                settings.addedTokens.append(.init(stated: stated, content: content, special: special))
             }
         }
         return settings
     }
 
-    /// A stated token id as Python's `int` reads the text: surrounding whitespace, an optional
-    /// sign, decimal digits of any script, single underscores between digits (`" 405"`,
-    /// `"4_05"` and `"٤٠٥"` are 405: transformers loads such keys, hunt-62b N4). The stated id
-    /// only orders the entries (transformers places each, `Tokenizer.addPlaced`), so one past
-    /// any limit is no reason to drop the tokenizer (hunt-62a L3): it sorts as the largest (or
-    /// smallest) integer.
-    static func statedID(_ text: String) -> Int? {
-        var scalars = Substring(text).unicodeScalars[...]
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-        let negative = scalars.first == "-"
-        if scalars.first == "-" || scalars.first == "+" { scalars.removeFirst() }
-        guard !scalars.isEmpty else { return nil }
-        var value = 0
-        var overflow = false
-        var afterUnderscore = true  // no leading underscore
-        for scalar in scalars {
-            if scalar == "_" {
-                guard !afterUnderscore else { return nil }
-                afterUnderscore = true
-                continue
-            }
-            guard scalar.properties.numericType == .decimal, let digit = scalar.properties.numericValue.map(Int.init) else { return nil }
-            afterUnderscore = false
-            let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(digit)
-            overflow = overflow || o1 || o2
-            value = sum
-        }
-        guard !afterUnderscore else { return nil }  // no trailing underscore
-        if overflow { return negative ? Int.min : Int.max }
-        return negative ? -value : value
-    }
-
     /// added_tokens.json: an object of token text → id, the legacy form of
     /// `added_tokens_decoder`. The ids only order the entries (`Tokenizer.addPlaced`).
-    static func readAddedTokensJSON(_ file: NamedBytes, limits: KnowledgeLimits) throws(KnowledgeError) -> [Tokenizer.AddedToken] {
+    static func readAddedTokensJSON(_ file: NamedBytes, limits: KnowledgeLimits) throws(KnowledgeError) -> [StatedAddedToken] {
         let path = file.path
         let root = try StrictJSONInput.parse(file.bytes, file: path, limit: limits.maxSmallJSONBytes)
         guard let members = root.objectMembers else { throw .invalidField(file: path, field: "(root)", reason: "is \(root.typeName), not an object") }
@@ -173,10 +147,10 @@ enum TokenizerSettingsReader {
             throw .limitExceeded(file: path, what: "number of added tokens (\(members.count))", limit: limits.maxVocabularySize)
         }
         return try members.map { (text, value) throws(KnowledgeError) in
-            guard case .number(let number) = value, let id = statedID(number.text) else {
+            guard case .number(let number) = value, let stated = StatedTokenID(pythonInt: number.text) else {
                 throw .invalidField(file: path, field: quoted(text), reason: "is \(value.shortDescription), not an integer id")
             }
-            return Tokenizer.AddedToken(id: id, content: text, special: false)
+            return StatedAddedToken(stated: stated, content: text, special: false)
         }
     }
 

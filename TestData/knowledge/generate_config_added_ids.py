@@ -9,12 +9,20 @@ that rebuilds the backend (LlamaTokenizer) drops tokenizer.json's added tokens f
     pip install transformers tokenizers     # made with transformers 5.25, tokenizers 0.23
     python3 TestData/knowledge/generate_config_added_ids.py
 """
+import importlib.util
 import json
 import pathlib
+import sys
 import tempfile
 
-import tokenizers
-import transformers
+# As generate_auto_tokenizer_classes.py measures: transformers without the optional sentencepiece
+# package (hidden, so that a machine where it is installed writes the same answers).
+_find_spec = importlib.util.find_spec
+importlib.util.find_spec = lambda name, *a, **k: None if name.split(".")[0] == "sentencepiece" else _find_spec(name, *a, **k)
+sys.modules["sentencepiece"] = None
+
+import tokenizers  # noqa: E402
+import transformers  # noqa: E402
 
 HERE = pathlib.Path(__file__).with_name("config-added-ids")
 
@@ -117,6 +125,11 @@ def main():
         ("huge-keys", '{"tokenizer_class": "TokenizersBackend", "unk_token": "[UNK]", "added_tokens_decoder": {'
          f'"99999999999999999999": {entry("<big>")}, "-1": {entry("<neg>")}}}}}\n',
          ["<big>", "<neg>"]),
+        # Two keys past 64 bits are two ids to Python's int(): both added, in their order
+        # (hunt-62b N5: both read as Int.max, the first was dropped).
+        ("huge-keys-two", '{"tokenizer_class": "TokenizersBackend", "unk_token": "[UNK]", "added_tokens_decoder": {'
+         f'"99999999999999999999": {entry("<b>")}, "99999999999999999998": {entry("<a>")}}}}}\n',
+         ["<a>", "<b>"]),
     ]
     # LlamaTokenizer rebuilds the backend from the vocabulary (rebuilding-classes.json): it drops
     # tokenizer.json's added tokens and adds the config's added_tokens_decoder in stated-id order,
@@ -177,6 +190,7 @@ def record(expected, name, tok, decoder):
         "len": len(tok),
         "tokens": [tok.convert_ids_to_tokens(i) for i in range(len(tok))],
         "ids": {text: tok.convert_tokens_to_ids(text) for text in decoder.values()},
+        "pad_id": tok.pad_token_id,
     }
     print(name, len(tok), expected["cases"][name]["ids"])
 

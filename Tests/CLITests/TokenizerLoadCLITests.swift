@@ -30,6 +30,18 @@ import TestSupport
         (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == rule }
     }
 
+    @Test("two added_tokens_decoder keys past 64 bits are two tokens: <a> 20, <b> 21, so 21 rows leave <b> without one (hunt-62b N5)")
+    func keysPastSixtyFourBitsAreTwoTokens() throws {
+        // expected.json, huge-keys-two: len 22, "<a>" 20, "<b>" 21 (keys …98 and …99).
+        let dir = try Self.folder("config-added-ids/huge-keys-two", rows: 21)
+        let warning = try #require(Self.findings(try Self.report(["audit", dir, "--json"]), rule: "tokenizer-beyond-rows").first)
+        #expect(warning["message"] as? String == "model.embed_tokens.weight has 21 rows and the tokenizer's largest id is 21: ids 21..<22 (1) have no row; "
+            + "an input holding one indexes past the matrix")
+        let tokens = try Self.report(["tokens", dir, "--json"])
+        let tokenizer = try #require(tokens["tokenizer"] as? [String: Any])
+        #expect(tokenizer["vocab_size"] as? Int == 22)
+    }
+
     @Test("a WordLevel tokenizer.json beside model_type t5: AutoTokenizer raises TypeError, so no pad token comes from it (hunt-64c)")
     func unigramClassOnWordLevelIsNotLoadable() throws {
         // expected.json, t5-wordlevel: "TypeError: 'dict' object is not an instance of 'Sequence'".

@@ -46,10 +46,12 @@ import Testing
 
     /// TestData/knowledge/config-added-ids: tokenizer_config.json `added_tokens_decoder`
     /// entries tokenizer.json does not hold take the ids transformers' AutoTokenizer gives them,
-    /// not the stated ones (generate_config_added_ids.py records them).
+    /// not the stated ones (generate_config_added_ids.py records them). transformers' tokens
+    /// are the reader's vocabulary then the special tokens it adds at load
+    /// (`specialsAddedAtLoad`), and its pad id the reader's (the DPR cases, hunt-63d H1).
     @Test(arguments: ["past-end", "stated-order", "vocabulary-text", "after-json-added", "restated", "holes", "vocab-txt",
-                      "vocab-txt-repeated", "repeated-keys", "huge-keys", "rebuild-decoder", "rebuild-empty-decoder", "rebuild-no-decoder",
-                      "legacy-vocab-txt", "legacy-beside-decoder", "legacy-backend-json", "legacy-rebuild-json"])
+                      "vocab-txt-repeated", "repeated-keys", "huge-keys", "huge-keys-two", "rebuild-decoder", "rebuild-empty-decoder",
+                      "rebuild-no-decoder", "legacy-vocab-txt", "legacy-beside-decoder", "legacy-backend-json", "legacy-rebuild-json"])
     func configAddedTokensTakeTheIDsTransformersGivesThem(_ name: String) throws {
         let cases = try #require((try Fixtures.json("knowledge/config-added-ids/expected.json") as? [String: Any])?["cases"] as? [String: Any])
         let expected = try #require(cases[name] as? [String: Any])
@@ -60,25 +62,36 @@ import Testing
         }
         let folder = Fixtures.path("knowledge/config-added-ids/\(name)")
         let present = { (leaf: String) in FileManager.default.fileExists(atPath: folder + "/" + leaf) }
+        let model = present("config.json")
+            ? try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))) as? [String: Any])
+            : [:]
         let t = try #require(try Tokenizer.read(TokenizerFiles(
             tokenizerJSON: present("tokenizer.json") ? try file("tokenizer.json") : nil,
             vocabText: present("vocab.txt") ? try file("vocab.txt") : nil,
             tokenizerConfig: try file("tokenizer_config.json"),
-            addedTokensJSON: present("added_tokens.json") ? try file("added_tokens.json") : nil)))
+            addedTokensJSON: present("added_tokens.json") ? try file("added_tokens.json") : nil),
+            modelType: model["model_type"] as? String, configTokenizerClass: model["tokenizer_class"] as? String))
+        let atLoad = t.specialsAddedAtLoad
+        #expect(t.specialsAddedAtLoadExact || atLoad.isEmpty, "the special tokens added at load are known")
         // transformers converts a text that is no token to the unknown token's id; the reader says nil.
         let unknown = tokens.firstIndex { $0 as? String == "[UNK]" }
-        for (content, id) in ids { #expect(t.id(for: content) == (id == unknown && content != "[UNK]" ? nil : id), "\(content)") }
+        for (content, id) in ids where !atLoad.contains(content) {
+            #expect(t.id(for: content) == (id == unknown && content != "[UNK]" ? nil : id), "\(content)")
+        }
         // A repeated vocab.txt line's earlier id is no token in transformers (None); the reader
         // keeps its text and lists it as shadowed by the later one, so it is compared that way.
-        for (id, token) in tokens.enumerated() where t.shadowedIDs[id] == nil { #expect(t.token(for: id) == token as? String, "id \(id)") }
+        let all = (0..<t.vocabularySize).map { t.token(for: $0) } + atLoad.map(Optional.some)
+        for (id, token) in tokens.enumerated() where t.shadowedIDs[id] == nil { #expect(all.indices.contains(id) ? all[id] == token as? String : false, "id \(id)") }
         #expect(t.shadowedIDs.keys.allSatisfy { tokens.indices.contains($0) && tokens[$0] is NSNull }, "\(t.shadowedIDs)")
         if name != "holes" {
             // Dense ids: the size is transformers' len(tokenizer). With holes the library's len
             // counts entries (18) while ids reach 19; the size stays the largest id + 1.
-            #expect(t.vocabularySize == expected["len"] as? Int)
+            #expect(all.count == expected["len"] as? Int)
         } else {
             #expect(t.vocabularySize == 20)
         }
+        #expect((t.padToken?.id ?? t.addedPadLowestID) == expected["pad_id"] as? Int, "pad id")
+        if let built = expected["class"] as? String { #expect(t.builtClass?.instantiated == built) }
     }
 
     @Test("added_tokens_decoder entries placed elsewhere than stated: one note, naming the first five (hunt-62a L5)")
@@ -325,9 +338,23 @@ import Testing
             ("\t405\n", 405), ("٤_٠٥", 405), ("①", nil), ("4 05", nil), ("\u{A0}405", 405), ("", nil), ("-", nil), ("0x10", nil),
             ("405.0", nil), ("１２", 12),
         ]
-        for (key, expected) in python { #expect(TokenizerSettingsReader.statedID(key) == expected, "\(key.debugDescription)") }
-        #expect(TokenizerSettingsReader.statedID("99999999999999999999") == Int.max)
-        #expect(TokenizerSettingsReader.statedID("-99999999999999999999") == Int.min)
+        for (key, expected) in python { #expect(StatedTokenID(pythonInt: key) == expected.map(StatedTokenID.init), "\(key.debugDescription)") }
+    }
+
+    /// Python's integers do not overflow: keys past 64 bits keep their values and their order
+    /// (hunt-62b N5: two such keys were both Int.max and merged). Expected: Python 3.11's
+    /// `str(int(key))` and `sorted(keys, key=int)`.
+    @Test func keysPastSixtyFourBitsKeepTheirOrder() {
+        let keys = ["99999999999999999999", "99999999999999999998", "-99999999999999999999", "9223372036854775808",
+                    "9223372036854775807", "-9223372036854775808", "-9223372036854775809", "00099999999999999999999", "-0", "7"]
+        let read = keys.compactMap { StatedTokenID(pythonInt: $0) }
+        #expect(read.map(\.description) == ["99999999999999999999", "99999999999999999998", "-99999999999999999999", "9223372036854775808",
+                                            "9223372036854775807", "-9223372036854775808", "-9223372036854775809", "99999999999999999999", "0", "7"])
+        #expect(read.sorted().map(\.description) == ["-99999999999999999999", "-9223372036854775809", "-9223372036854775808", "0", "7",
+                                                     "9223372036854775807", "9223372036854775808", "99999999999999999998",
+                                                     "99999999999999999999", "99999999999999999999"])
+        #expect(read.map(\.int) == [nil, nil, nil, nil, Int.max, Int.min, nil, nil, 0, 7])
+        #expect(StatedTokenID(pythonInt: "00099999999999999999999") == StatedTokenID(pythonInt: "99999999999999999999"))
     }
 
     @Test("added_tokens_decoder null: transformers 5.25 fails to load it (AttributeError, hunt-62b); read as empty, with a note")
