@@ -42,8 +42,12 @@ public struct AutoTokenizerClass: Sendable, Equatable {
 
     /// The class transformers instantiates for `name` (`specialized`: ElectraTokenizer,
     /// LayoutLMTokenizer and LxmertTokenizer are BertTokenizer in transformers 5.25, LED's and
-    /// MVP's RobertaTokenizer).
-    public var instantiated: String { Self.specialized[name] ?? name }
+    /// MVP's RobertaTokenizer). A DPR `…TokenizerFast` name builds its own class only on the
+    /// override path (`keepsTokenizerJSON`); elsewhere AutoTokenizer drops "Fast" first.
+    public var instantiated: String {
+        if Self.fastClassesOfTheirOwn.contains(name), !keepsTokenizerJSON { return Self.specialized[name.droppingFast] ?? name.droppingFast }
+        return Self.specialized[name] ?? name
+    }
 
     /// `table`'s entry for this class: its name's, else the instantiated class's. Why: the
     /// measured tables are keyed by the names they were measured under, and an ElectraTokenizer
@@ -54,7 +58,7 @@ public struct AutoTokenizerClass: Sendable, Equatable {
     /// instead of loading the file as it is, and so drops its added tokens
     /// (`rebuildingBackend`, measured; a class not measured is taken to load the file).
     public var rebuildsBackend: Bool {
-        Self.rebuildingBackend.contains(name) || Self.rebuildingBackend.contains(instantiated)
+        !keepsTokenizerJSON && (Self.rebuildingBackend.contains(name) || Self.rebuildingBackend.contains(instantiated))
     }
 
     /// Whether the class is tokenizer_config.json's `tokenizer_class`, taken as named (no
@@ -62,14 +66,17 @@ public struct AutoTokenizerClass: Sendable, Equatable {
     /// builds". Stored, not read back from `reason`'s text.
     public var isAsNamedInTokenizerConfig = false
 
-    /// Whether the class this name builds depends on more than is modelled: DPR's three
-    /// `…TokenizerFast` names are classes of their own in transformers 5.25 (the other `…Fast`
-    /// names alias the rebuilding class), which AutoTokenizer builds when config.json has a
-    /// `model_type` such as bert or gpt2, and which keep tokenizer.json's added tokens; without
-    /// one it builds the rebuilding DPR…Tokenizer. The ids of tokens added at load are then not
-    /// claimed (hunt-63d H1: pad row 23 was checked where transformers pads with 25).
-    var dependsOnModelType: Bool { Self.modelTypeDependent.contains(name) }
-    static let modelTypeDependent: Set = ["DPRContextEncoderTokenizerFast", "DPRQuestionEncoderTokenizerFast", "DPRReaderTokenizerFast"]
+    /// Whether AutoTokenizer builds one of DPR's three `…TokenizerFast` classes as named: in
+    /// transformers 5.25 they are classes of their own (the other `…Fast` names alias the
+    /// rebuilding class), without an `__init__` of their own, so they load tokenizer.json as it
+    /// is — its added tokens, normalizer and pre-tokenizer kept — and add BertTokenizer's special
+    /// tokens. Only the override path (config.json's `model_type` registered to another class,
+    /// such as bert or gpt2) takes the name as it is; every other path drops "Fast" and builds
+    /// the rebuilding DPR…Tokenizer. Measured by generate_config_added_ids.py (`dpr-fast-*`):
+    /// with model_type bert the pad is 25 after tokenizer.json's two added tokens, without a
+    /// config.json 23; the reader dropped the two and checked row 23 (hunt-63d H1).
+    public internal(set) var keepsTokenizerJSON = false
+    static let fastClassesOfTheirOwn: Set = ["DPRContextEncoderTokenizerFast", "DPRQuestionEncoderTokenizerFast", "DPRReaderTokenizerFast"]
 
     static let backend = "TokenizersBackend"
     static let genericNames: Set = ["TokenizersBackend", "PythonBackend", "PreTrainedTokenizerFast", "MistralCommonBackend"]
@@ -93,9 +100,12 @@ public struct AutoTokenizerClass: Sendable, Equatable {
             if !genericNames.contains(registeredName) {
                 let name = incorrect ? registeredName : hub
                 if specialized[name] != nil {
-                    return AutoTokenizerClass(name: name, reason: incorrect
+                    var kept = AutoTokenizerClass(name: name, reason: incorrect
                         ? because + ", and transformers lists that type as having an incorrect hub tokenizer_class"
                         : because + "; the hub class, a specialized one, is kept")
+                    // Taken as named, "Fast" included (transformers' `tokenizer_class_from_name(_hub_class)`).
+                    kept.keepsTokenizerJSON = fastClassesOfTheirOwn.contains(name)
+                    return kept
                 }
             }
             return AutoTokenizerClass(name: backend, reason: because + ", so AutoTokenizer builds \(backend)")

@@ -137,7 +137,7 @@ extension Tokenizer {
         // The class's rebuild when it was measured to make one; else tokenizer.json's own, which
         // the generic backends keep (the config's `tokenize_chinese_chars` included: ignored).
         tokenizer.wordIsolation = jsonContents?.wordIsolation.flatMap { file in
-            if let rebuild = builtClass.flatMap({ $0.entry(in: ClassWordIsolation.measured) }) {
+            if let rebuild = builtClass.flatMap({ $0.keepsTokenizerJSON ? nil : $0.entry(in: ClassWordIsolation.measured) }) {
                 return rebuild.apply(to: file, tokenizeChineseChars: config?.tokenizeChineseChars)
             }
             return file.punctuation ? file : nil

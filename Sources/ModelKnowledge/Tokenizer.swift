@@ -163,7 +163,7 @@ public struct Tokenizer: Sendable, Equatable {
     /// are exact: the class AutoTokenizer builds is measured in `TokenizerClassRoles` (the
     /// generic classes have none of their own), or nothing names one.
     public var specialsAddedAtLoadExact: Bool {
-        !classTokensUnknown && (builtClass.map { $0.entry(in: TokenizerClassRoles.measured) != nil && !$0.dependsOnModelType } ?? true)
+        !classTokensUnknown && (builtClass.map { $0.entry(in: TokenizerClassRoles.measured) != nil } ?? true)
     }
 
     /// The class's own additional tokens could not be placed: a rule not measured for how the

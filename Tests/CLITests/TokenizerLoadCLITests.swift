@@ -42,6 +42,20 @@ import TestSupport
         #expect(tokenizer["vocab_size"] as? Int == 22)
     }
 
+    @Test("DPRContextEncoderTokenizerFast beside config.json's model_type bert keeps tokenizer.json's added tokens: pad [PAD] is 25 (hunt-63d H1)")
+    func dprFastClassKeepsTheFilesAddedTokens() throws {
+        // expected.json, dpr-fast-bert: class DPRContextEncoderTokenizerFast, "<sep>" 20, "<e0>" 21,
+        // "[QUESTION]" 22, pad_token_id 25, len 28.
+        let dir = try Self.folder("config-added-ids/dpr-fast-bert", rows: 28)
+        let padding = try Self.report(["padding", dir, "--json"])
+        let matrix = try #require((padding["embeddings"] as? [[String: Any]])?.first, "\(padding)")
+        #expect(matrix["pad_id"] as? Int == 25 && matrix["pad_id_source"] as? String == "tokenizer", "\(matrix)")
+        let tokens = try Self.report(["tokens", dir, "--json"])
+        let tokenizer = try #require(tokens["tokenizer"] as? [String: Any])
+        #expect(tokenizer["pad_id"] as? Int == 25)
+        #expect(tokenizer["vocab_size"] as? Int == 23, "the vocabulary and the three added tokens; the class's five special tokens come after")
+    }
+
     @Test("a WordLevel tokenizer.json beside model_type t5: AutoTokenizer raises TypeError, so no pad token comes from it (hunt-64c)")
     func unigramClassOnWordLevelIsNotLoadable() throws {
         // expected.json, t5-wordlevel: "TypeError: 'dict' object is not an instance of 'Sequence'".

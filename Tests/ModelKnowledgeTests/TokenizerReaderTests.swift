@@ -51,7 +51,8 @@ import Testing
     /// (`specialsAddedAtLoad`), and its pad id the reader's (the DPR cases, hunt-63d H1).
     @Test(arguments: ["past-end", "stated-order", "vocabulary-text", "after-json-added", "restated", "holes", "vocab-txt",
                       "vocab-txt-repeated", "repeated-keys", "huge-keys", "huge-keys-two", "rebuild-decoder", "rebuild-empty-decoder",
-                      "rebuild-no-decoder", "legacy-vocab-txt", "legacy-beside-decoder", "legacy-backend-json", "legacy-rebuild-json"])
+                      "rebuild-no-decoder", "legacy-vocab-txt", "legacy-beside-decoder", "legacy-backend-json", "legacy-rebuild-json",
+                      "dpr-fast-bert", "dpr-fast-gpt2", "dpr-fast-config-class", "dpr-fast-no-config", "dpr-fast-same-type"])
     func configAddedTokensTakeTheIDsTransformersGivesThem(_ name: String) throws {
         let cases = try #require((try Fixtures.json("knowledge/config-added-ids/expected.json") as? [String: Any])?["cases"] as? [String: Any])
         let expected = try #require(cases[name] as? [String: Any])
