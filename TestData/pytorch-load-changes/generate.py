@@ -28,6 +28,12 @@ values as hex of their bytes, or the error it raises) beside what tensoraudit mu
   false (rebuild metadata, saved Python attributes, an OrderedDict's or Counter's BUILD state);
   `false-*`: the false values it skips. `hooks-*`: tensors in a rebuild's backward_hooks, which
   torch.load keeps as `_backward_hooks` and returns under no name.
+- torch-65a (hunt-64c's leftovers): `named-in-*` (a named tensor also in hooks, attributes or an
+  OrderedDict's attributes: read), `frame-too-long.pt`/`frame-over-maxsize.pt` (a FRAME longer
+  than the pickle, with both unpicklers' answers), `notdict-build-{set-call,size,bytes}.pt` and
+  `false-build-{set-call,size}.pt` (BUILD on a set() call, a torch.Size, bytes), `attr-dtype.pt`,
+  `attr-shape.pt`, `attr-param-is_leaf.pt` and `read-only-attributes.json` (attributes torch's
+  setattr refuses), `build-shared-{state,hooks}.pt` (BUILD states shared through the memo).
 - `saved-ok.pt`, `meta-other-key.pt`: what torch.save writes (tensors, Parameters with and
   without requires_grad, tensors and Parameters with Python attributes) and metadata keys torch
   ignores: read, equal to torch.
@@ -185,6 +191,31 @@ def pickle_malformed(reason_has):
 
 def unnamed(near, place_has):
     return {"error": "unnamed-tensor", "near": near, "place_has": place_has}
+
+
+def write_read_only_attributes():
+    """`read-only-attributes.json`: every name of dir(torch.Tensor) that setattr refuses on a
+    tensor and on an nn.Parameter whatever the value (None, a number, a string, a bool, a dict,
+    a list, a tensor) as read-only ("not writable", "has no setter"): torch.load applies saved
+    Python attributes with setattr, so such a name fails it (hunt-64c L6)."""
+    values = [None, 3, 1.5, "x", True, {}, [1], torch.zeros(4)]
+    names = []
+    for name in sorted(set(dir(torch.Tensor))):
+        refusals = []
+        for make in (lambda: torch.tensor([1.0, 2.0]), lambda: torch.nn.Parameter(torch.tensor([1.0, 2.0]))):
+            for value in values:
+                try:
+                    setattr(make(), name, value)
+                    refusals.append(False)
+                except AttributeError as error:
+                    refusals.append("not writable" in str(error) or "has no setter" in str(error))
+                except Exception:  # noqa: BLE001 — a setter that checks the value
+                    refusals.append(False)
+        if all(refusals):
+            names.append(name)
+    with open(path("read-only-attributes.json"), "w") as f:
+        json.dump({"torch_version": torch.__version__, "read_only": names}, f, indent=1)
+        f.write("\n")
 
 
 def main():
@@ -447,6 +478,77 @@ def main():
     saved("saved-ok.pt", {"t": plain, "p": torch.nn.Parameter(torch.randn(2), requires_grad=False), "g": grad, "a": attributed,
                           "h": torch.randn(2, dtype=torch.float16)})
     files["saved-ok.pt"] = {"tensors": ["t", "p", "g", "a", "h"], "requires_grad": {"p": False, "g": True}}
+
+    # torch-65a (hunt-64c L3): a tensor of the state dict that is also in another tensor's
+    # backward hooks, Python attributes or an OrderedDict's attributes (the memo shares the one
+    # object): torch.load returns it under its name, so it is read; a tensor only there is not.
+    def BINPUT(index):
+        return b"r" + struct.pack("<I", index)
+
+    def BINGET(index):
+        return b"j" + struct.pack("<I", index)
+    nines = {"0": OK, "1": f32(9, 9, 9, 9)}
+    named = {
+        "named-in-hooks.pt": (EMPTY_DICT + U("w") + tensor("1") + BINPUT(5) + SETITEM + U("v") + G("torch._utils", "_rebuild_parameter") + MARK
+                              + tensor("0") + FALSE + EMPTY_DICT + I(1) + BINGET(5) + SETITEM + TUPLE + REDUCE + SETITEM, ["w", "v"]),
+        # The hooks come first, the name after them.
+        "named-in-hooks-later.pt": (EMPTY_DICT + U("v") + G("torch._utils", "_rebuild_parameter") + MARK + tensor("0") + FALSE + EMPTY_DICT
+                                    + I(1) + tensor("1") + BINPUT(5) + SETITEM + TUPLE + REDUCE + SETITEM + U("w") + BINGET(5) + SETITEM, ["v", "w"]),
+        "named-in-attributes.pt": (EMPTY_DICT + U("w") + tensor("1") + BINPUT(5) + SETITEM + U("v")
+                                   + typed("0", EMPTY_DICT + U("note") + BINGET(5) + SETITEM) + SETITEM, ["w", "v"]),
+        "named-in-odict-state.pt": (EMPTY_DICT + U("w") + tensor("1") + BINPUT(5) + SETITEM + U("o") + ODICT + EMPTY_DICT + U("x") + BINGET(5)
+                                    + SETITEM + BUILD + SETITEM, ["w"]),
+    }
+    for name, (named_body, names) in named.items():
+        write(name, named_body, nines)
+        files[name] = {"tensors": names}
+    # torch-65a (hunt-64c L5): a FRAME that declares more bytes than follow it. pickle.py reads
+    # the bytes there are, up to sys.maxsize; the C unpickler fails; torch.load's default
+    # refuses every FRAME.
+    for name, length, reason in [("frame-too-long.pt", len(body) + 1 + 100, f"the FRAME at byte 2 declares {len(body) + 1 + 100} bytes where 134 follow its length"),
+                                 ("frame-over-maxsize.pt", 2**63 + 5, "the FRAME at byte 2 declares 9223372036854775813 bytes where 134 follow its "
+                                  "length, more than sys.maxsize")]:
+        write(name, body, {"0": OK}, header=proto4 + FRAME(length))
+        files[name] = dict(pickle_malformed(reason), frame="too long")
+    # torch-65a (hunt-64c L6): a BUILD on a set() call or a torch.Size (pickle's default BUILD,
+    # which fails on a state that is not empty or false), on bytes (never built); saved
+    # attributes torch.load's setattr refuses whatever the value.
+    holder = EMPTY_DICT + U("w") + tensor("0") + SETITEM
+    set_call = G("builtins", "set") + EMPTY_LIST + TUPLE1 + REDUCE
+    size_call = G("torch", "Size") + EMPTY_LIST + TUPLE1 + REDUCE
+    builds = {
+        "notdict-build-set-call.pt": (U("s") + set_call + NONE + EMPTY_DICT + U("a") + I(1) + SETITEM + TUPLE2 + BUILD,
+                                      "a BUILD on a set at 's' has a state that is not empty or false"),
+        "notdict-build-size.pt": (U("z") + size_call + I(1) + BUILD, "a BUILD on a torch.Size at 'z' has a state that is not empty or false"),
+        "notdict-build-bytes.pt": (U("b") + G("_codecs", "encode") + U("a") + U("latin1") + TUPLE2 + REDUCE + NONE + BUILD,
+                                   "a BUILD on a bytes at 'b': torch.load's weights-only unpickler builds only"),
+    }
+    for name, (extra, reason) in builds.items():
+        write(name, holder + extra + SETITEM, {"0": OK})
+        files[name] = {"error": "not-a-torch-checkpoint", "reason_has": reason}
+    for name, extra in [("false-build-set-call.pt", U("s") + set_call + NONE + NONE + TUPLE2 + BUILD),
+                        ("false-build-size.pt", U("z") + size_call + NONE + BUILD)]:
+        write(name, holder + extra + SETITEM, {"0": OK})
+        files[name] = {"tensors": ["w"]}
+    for key in ("dtype", "shape"):
+        write(f"attr-{key}.pt", EMPTY_DICT + U("w") + typed("0", EMPTY_DICT + U(key) + I(3) + SETITEM) + SETITEM, {"0": OK})
+        files[f"attr-{key}.pt"] = refused("w", f"its saved attribute {key} is set by torch.load with setattr, which fails on it whatever the value")
+    write("attr-param-is_leaf.pt", EMPTY_DICT + U("w") + parameter(tensor("0"), state=NONE + EMPTY_DICT + U("is_leaf") + TRUE + SETITEM + TUPLE2)
+          + SETITEM, {"0": OK})
+    files["attr-param-is_leaf.pt"] = refused("w", "its saved attribute is_leaf is set by torch.load with setattr, which fails on it")
+    write_read_only_attributes()
+    # torch-65a (hunt-64c L7): BUILD states shared through the memo, which the walk searched once
+    # per BUILD and refused at its budget (8 objects a byte): 1,000 BUILDs of one memoised
+    # (True, None, hooks) state, and 1,000 fresh states sharing one hooks dict, whose 1,000
+    # entries torch.load keeps as the Parameter's _backward_hooks.
+    hooks_dict = EMPTY_DICT + BINPUT(2) + MARK + b"".join(I(i) + NONE for i in range(1000)) + b"u"
+    shared_state = MARK + TRUE + NONE + hooks_dict + TUPLE + BINPUT(1)
+    write("build-shared-state.pt", EMPTY_DICT + U("w") + parameter(tensor("0")) + shared_state + BUILD + (b"h\x01" + BUILD) * 999 + SETITEM,
+          {"0": OK})
+    files["build-shared-state.pt"] = {"tensors": ["w"], "requires_grad": {"w": True}}
+    write("build-shared-hooks.pt", EMPTY_DICT + U("w") + parameter(tensor("0")) + MARK + TRUE + NONE + hooks_dict + TUPLE + BUILD
+          + (MARK + TRUE + NONE + b"h\x02" + TUPLE + BUILD) * 999 + SETITEM, {"0": OK})
+    files["build-shared-hooks.pt"] = {"tensors": ["w"], "requires_grad": {"w": True}}
 
     expected = {}
     for name, tool in files.items():

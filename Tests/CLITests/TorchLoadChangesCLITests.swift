@@ -101,4 +101,40 @@ import TestSupport
             #expect(loaded["requires_grad"] as? Bool == true)
         }
     }
+
+    /// torch-65a (hunt-64c L3, L5, L6, L7): every command now does what torch.load does.
+    /// Before: a named tensor also in another tensor's hooks and 1,000 BUILDs of one shared state
+    /// were refused (exit 2) though torch.load reads them; a FRAME longer than the pickle was
+    /// "pickle ends at byte 145 inside an opcode or before STOP"; a BUILD with a state on a
+    /// set() or a torch.Size and a saved attribute dtype were read (exit 0) while torch.load fails.
+    @Test("each command agrees with torch.load on a shared named tensor, a too-long FRAME, BUILDs on a set or Size, read-only attributes, shared BUILD states",
+          arguments: [("named-in-hooks-later.pt", nil),
+                      ("build-shared-state.pt", nil),
+                      ("frame-too-long.pt", "pickle byte 2: the FRAME at byte 2 declares 234 bytes where 134 follow its length: the C unpickler"),
+                      ("notdict-build-set-call.pt", "a BUILD on a set at 's' has a state that is not empty or false: torch.load's weights-only"),
+                      ("notdict-build-size.pt", "(\"'torch.Size' object has no attribute '__dict__'\")"),
+                      ("attr-dtype.pt", "tensor 'w': its saved attribute dtype is set by torch.load with setattr, which fails on it whatever the value")])
+    func agreesWithTorchOnLeftovers(file: String, refusal: String?) throws {
+        let path = Fixtures.path("pytorch-load-changes/" + file)
+        let torch = try Self.torch(file)
+        for command in ["inspect", "rows", "audit"] {
+            let result = try CLI.run([command, path])
+            if let refusal {
+                #expect(torch["loads"] as? Bool == false, "\(file)")
+                #expect(result.status == 2 && !result.crashed, "\(command) \(file): \(result.status) \(result.stdout)")
+                #expect(result.stderr.hasPrefix("tensoraudit: error: " + path) && result.stderr.split(separator: "\n").count == 1,
+                        "\(command) \(file): \(result.stderr)")
+                #expect(result.stderr.contains(refusal), "\(command) \(file): \(result.stderr)")
+            } else {
+                #expect(result.status == 0, "\(command) \(file): \(result.status) \(result.stderr)")
+            }
+        }
+        guard refusal == nil else { return }
+        // The names torch.load returns, with its requires_grad.
+        let loaded = try #require(torch["tensors"] as? [String: [String: Any]])
+        let inspect = try CLI.run(["inspect", path, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+        let tensors = try #require(object["tensors"] as? [[String: Any]])
+        #expect(Set(tensors.compactMap { $0["name"] as? String }) == Set(loaded.keys))
+    }
 }

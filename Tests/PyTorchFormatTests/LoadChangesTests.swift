@@ -23,15 +23,16 @@ import Testing
     static var unnamedFiles: [String] { files { $0["error"] as? String == "unnamed-tensor" } }
     static var readFiles: [String] { files { $0["tensors"] != nil } }
     static var notACheckpointFiles: [String] { files { $0["error"] as? String == "not-a-torch-checkpoint" } }
-    static var malformedFiles: [String] { files { $0["error"] as? String == "pickle-malformed" } }
+    static var malformedFiles: [String] { files { $0["error"] as? String == "pickle-malformed" && $0["frame"] == nil } }
+    static var frameTooLongFiles: [String] { files { $0["frame"] as? String == "too long" } }
 
     static func bytes(_ file: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: folder.appendingPathComponent(file))) }
 
-    @Test("the fixtures are there: 99 files")
+    @Test("the fixtures are there: 115 files")
     func fixtureCount() {
-        #expect(Self.expected.count == 99)
+        #expect(Self.expected.count == 115)
         #expect(Self.refusedFiles.count + Self.unnamedFiles.count + Self.readFiles.count + Self.notACheckpointFiles.count
-            + Self.malformedFiles.count == 99)
+            + Self.malformedFiles.count + Self.frameTooLongFiles.count == 115)
     }
 
     /// torch.load returns other values than the stored ones (an empty tensor, every element
@@ -170,6 +171,52 @@ import Testing
         let error = try #require(try TorchFixtures.read(Self.bytes(file)).failure, "\(file) was read")
         #expect(error.kind == "pickle-malformed")
         #expect(error.description.contains(reason), "\(file): \(error)")
+    }
+
+    /// A FRAME that declares more bytes than follow it (hunt-64c L5): torch.load fails on it
+    /// either way (its default refuses every FRAME, the C unpickler of weights_only=False finds
+    /// the frame cut short or over sys.maxsize); refused naming the FRAME and both lengths,
+    /// where it was "pickle ends at byte 145 inside an opcode or before STOP".
+    @Test("a FRAME longer than the rest of the pickle is refused naming the FRAME, its length and the bytes that follow", arguments: frameTooLongFiles)
+    func frameTooLong(file: String) throws {
+        let reason = try #require(Self.tool(file)["reason_has"] as? String)
+        let unpicklers = try #require(Self.expected[file]?["unpicklers"] as? [String: Any])
+        let cPickle = try #require((unpicklers["weights_only_false"] as? [String: Any])?["error"] as? String)
+        #expect(cPickle.contains("pickle data was truncated") || cPickle.contains("FRAME length exceeds system's maximum"), "\(file): \(cPickle)")
+        #expect((Self.torch(file)["error"] as? String)?.contains("Weights only load failed") == true)
+        // pickle.py reads the bytes there are, up to sys.maxsize; the message says which.
+        let python = try #require(unpicklers["pickle_py"] as? String)
+        let error = try #require(try TorchFixtures.read(Self.bytes(file)).failure, "\(file) was read")
+        #expect(error.kind == "pickle-malformed")
+        #expect(error.description.contains(reason), "\(file): \(error)")
+        if python == "reads" {
+            #expect(error.description.contains("(\"pickle data was truncated\")") && error.description.contains("pickle.py reads the bytes there are"))
+        } else {
+            #expect(python.contains("frame size > sys.maxsize") && error.description.contains("(\"frame size > sys.maxsize\")"), "\(python)")
+        }
+    }
+
+    /// The read-only tensor attributes (`ReadOnlyTensorAttributes`) are torch 2.13's, as
+    /// generate.py read them from `dir(torch.Tensor)` by setattr on a tensor and a Parameter.
+    @Test("the read-only attributes this reader refuses as saved attributes are the ones torch's setattr refuses (38 names)")
+    func readOnlyAttributes() throws {
+        let data = try Data(contentsOf: Self.folder.appendingPathComponent("read-only-attributes.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let names = try #require(object["read_only"] as? [String])
+        #expect(Set(names) == ReadOnlyTensorAttributes.names)
+        #expect(names.count == 38 && names.contains("dtype") && names.contains("shape") && !names.contains("requires_grad"))
+    }
+
+    /// A tensor of the state dict also placed, through the memo, in another tensor's backward
+    /// hooks or Python attributes or an OrderedDict's attributes is read under its name, as
+    /// torch.load returns it (hunt-64c L3); a tensor only there is still refused (`hooks-*.pt`).
+    @Test("a named tensor also in hooks or attributes is read: the names torch.load returns, nothing refused",
+          arguments: ["named-in-hooks.pt", "named-in-hooks-later.pt", "named-in-attributes.pt", "named-in-odict-state.pt"])
+    func namedAndShared(file: String) throws {
+        let torch = try #require(Self.torch(file)["tensors"] as? [String: Any])
+        let checkpoint = try TorchFixtures.read(Self.bytes(file)).get()
+        #expect(Set(checkpoint.tensors.map(\.name)) == Set(torch.keys))
+        #expect(checkpoint.tensors.contains { $0.name == "w" })
     }
 
     static func hex(_ bytes: ArraySlice<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }

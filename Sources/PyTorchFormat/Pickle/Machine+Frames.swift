@@ -25,8 +25,32 @@ extension Machine {
                 + "\(frame.opcode), which ends at byte \(frame.end); a frame may not begin before the one it is in has ended "
                 + "(Python's pickle refuses it: \"beginning of a new frame before end of current frame\")")
         }
-        guard length <= UInt64(bytes.count - position) else { throw .truncated(offset: bytes.count) }
+        guard length <= UInt64(bytes.count - position) else {
+            throw .malformed(offset: opcodeOffset, reason: frameTooLong(length, remaining: bytes.count - position))
+        }
         frame = (opcodeOffset, position, position + Int(length))
+    }
+
+    /// The refusal of a FRAME that declares more bytes than follow it. Python's `pickle.py`
+    /// reads the bytes there are (`file.read(n)` returns fewer) unless the length is above
+    /// `sys.maxsize` ("frame size > sys.maxsize"); the C unpickler torch.load(weights_only=False)
+    /// runs reads the whole frame first and fails ("pickle data was truncated", "read would
+    /// overflow (invalid bytecode)" for a length near 2^63, "FRAME length exceeds system's
+    /// maximum" above sys.maxsize); torch.load's default refuses every FRAME. So torch.load
+    /// fails on such a file either way. Why: it was refused as "pickle ends at byte N inside an
+    /// opcode or before STOP", naming neither the FRAME nor its length (hunt-64c L5; checked
+    /// with both unpicklers on `frame-too-long.pt` and `frame-over-maxsize.pt`).
+    func frameTooLong(_ length: UInt64, remaining: Int) -> String {
+        let claim = "the FRAME at byte \(opcodeOffset) declares \(length) bytes where \(remaining) follow its length"
+        if length > UInt64(Int64.max) {
+            return claim + ", more than sys.maxsize (2^63 - 1): Python's pickle refuses it (\"frame size > sys.maxsize\"), and so does the "
+                + "C unpickler torch.load(weights_only=False) runs (\"FRAME length exceeds system's maximum of 9223372036854775807 bytes\")"
+        }
+        // Where the frame's end overflows the C unpickler's read index, it says so instead.
+        let overflows = length > UInt64(Int64.max) - UInt64(position)
+        return claim + ": the C unpickler torch.load(weights_only=False) runs reads a whole frame before its opcodes and fails on it "
+            + (overflows ? "(\"read would overflow (invalid bytecode)\")" : "(\"pickle data was truncated\")")
+            + ", and torch.load's default refuses every FRAME; Python's pickle.py reads the bytes there are"
     }
 
     /// Before a read of `count` bytes (nil: a text line) at `position`: leaves a frame that

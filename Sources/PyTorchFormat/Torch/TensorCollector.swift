@@ -84,7 +84,8 @@ enum StorageID {
 /// indices; an unrecognised call (a pickled module, optimizer, …) is searched through its
 /// arguments, items and state. The walk does not re-enter an object it is inside of (a cycle), is
 /// bounded in depth and in steps
-/// (shared sub-objects are revisited once per path, so a "billion laughs" stops at the step limit).
+/// (shared sub-objects are revisited once per path under names, so a "billion laughs" stops at the
+/// step limit; where a tensor would have no name, a shared object is searched once).
 ///
 /// Names are bounded too: one shared tensor reached 2^20 times under a chain of long keys made
 /// a name of every visit (a 3.6 KB file took 1.6 GB, a 26 KB one was killed failing to
@@ -124,6 +125,23 @@ struct TensorCollector {
     var unnamedPlace: (place: String, depth: Int, changedCall: String?)?
     /// Objects whose parts without names were searched.
     var unnamedSearched = Set<Int>()
+    /// Objects whose every part was searched where a tensor would have no name (keyed by
+    /// `UnnamedSearch`), so a shared one is searched once, not once per place that holds it.
+    /// Why: 1,000,000 BUILDs reusing one memoised state walked it 1,000,000 times, and the walk
+    /// budget refused a 6 MB file torch.load reads in 3.4 s (hunt-64c L7); a set or Parameter
+    /// with n BUILDs reached n times took n² (over 120 s for a 1.6 MB file).
+    var searchedWithoutName = Set<UnnamedSearch>()
+    /// Tensor objects (rebuild calls, bare storages) read under a name.
+    var namedTensorObjects = Set<Int>()
+    /// Tensor objects met where they have no name, in the order met, with the refusal each
+    /// gets unless the walk also reaches it under a name (`finishUnnamed`).
+    var unnamedSightings: [(object: Int, refusal: TorchFormatError)] = []
+    var sightedWithoutName = Set<Int>()
+    /// The `requires_grad` each tensor object's BUILDs leave (`applyBuild`), and the objects whose
+    /// BUILD states were checked (`checkBuildable`, `checkValueBuild`): a BUILD state list is
+    /// gone through once per object, not once per name that reaches it.
+    var buildOutcomes: [Int: Bool] = [:]
+    var buildsChecked = Set<Int>()
     /// Tuples already found hashable as dict keys: a key tuple the memo repeats under n dicts
     /// is looked through once, not n times.
     var hashableTuples = Set<Int>()
@@ -284,26 +302,37 @@ struct TensorCollector {
     }
 
     mutating func walk(_ value: PickleValue, depth: Int) throws(TorchFormatError) {
+        // Where a tensor would have no name, what the walk finds in an object does not depend on
+        // the path to it: a shared object searched there once is not searched again.
+        var search: UnnamedSearch?
+        if let place = unnamedPlace, case .node(let object) = value {
+            search = UnnamedSearch(object: object, itemsChanged: place.changedCall != nil)
+        }
+        if let search, searchedWithoutName.contains(search) { return }
         steps += 1
         guard steps <= stepBudget else { throw stepLimit }
         guard depth <= limits.maxNestingDepth else { throw .limitExceeded(what: "nesting depth", limit: limits.maxNestingDepth) }
         guard case .node(let object) = value, let node = program.object(value) else { return }
         guard enclosing.insert(object).inserted else { return }
-        defer { enclosing.remove(object) }
+        defer {
+            enclosing.remove(object)
+            // (After a throw the walk is over, so marking it then changes nothing.)
+            if let search { searchedWithoutName.insert(search) }
+        }
         // The parts without names are searched on the object's first visit only: they do not
         // depend on the path, and a rebuild call with n appended values referenced n times must
         // not cost n² (TensorWalkScaleTests). Only objects that have such parts are remembered
         // (a state dict's tuples and rebuild calls have none).
         switch node.kind {
         case .dict:
-            try checkBuildable(node)
+            try checkBuildable(node, at: object)
             try walkEntries(node.entries, depth: depth)
             if !node.elements.isEmpty || node.state != nil, unnamedSearched.insert(object).inserted {
                 try walkUnnamed(node.elements, place: "appended to a dict", depth: depth)
                 try walkUnnamedStates(of: node, place: "in a dict's BUILD state", depth: depth)
             }
         case .list, .tuple, .set:
-            try checkBuildable(node)
+            try checkBuildable(node, at: object)
             for (index, element) in node.elements.enumerated() {
                 try visit(element, at: .index(index), depth: depth + 1)
             }
@@ -322,15 +351,17 @@ struct TensorCollector {
             // A bare storage (`{'s': t.storage()}`): torch.load returns it with its elements,
             // so it is read as a 1-D tensor of them under its name, never left out (its NaN
             // passed `audit`; helper review, 2026-12-05). An untyped one is bytes (U8).
-            if case .storage(let storage) = StorageID(id, in: program, legacy: legacy) {
-                tensors.append(TensorDeclaration(name: try takeName(), dtype: storage.dtype ?? .uint8, shape: [storage.count], stride: [1],
+            if case .storage(let storage) = StorageID(id, in: program, legacy: legacy), try !metWithoutName(object) {
+                tensors.append(TensorDeclaration(name: try takeName(object), dtype: storage.dtype ?? .uint8, shape: [storage.count], stride: [1],
                                                  storage: storage, storageOffset: 0, requiresGrad: false, isParameter: false))
             }
             return
         case .call(let callee, let arguments, let isNewObject):
+            try checkValueBuild(node, callee: callee, at: object)
             if let rebuild = RecognisedGlobals.rebuild(callee) {
+                if try metWithoutName(object) { return }
                 let before = tensors.count
-                try collect(rebuild, arguments: arguments, depth: depth)
+                try collect(rebuild, arguments: arguments, object: object, depth: depth)
                 let hooks = hookArguments(rebuild, arguments: arguments)
                 if !node.elements.isEmpty || !node.entries.isEmpty || node.state != nil || !hooks.isEmpty, unnamedSearched.insert(object).inserted {
                     try walkUnnamed(node.elements, place: "appended to a tensor", depth: depth)
@@ -345,7 +376,7 @@ struct TensorCollector {
                 // (hunt-63a H1, a BUILD applied later through the memo).
                 if node.state != nil, tensors.count == before + 1 {
                     var declaration = tensors[before]
-                    try applyBuild(of: node, asParameter: makesParameter(rebuild, arguments: arguments), to: &declaration)
+                    try applyBuild(of: node, at: object, asParameter: makesParameter(rebuild, arguments: arguments), to: &declaration)
                     tensors[before] = declaration
                 }
             } else if RecognisedGlobals.isOrderedDict(callee) {
@@ -624,37 +655,6 @@ struct TensorCollector {
         }
     }
 
-    /// Refuses a `BUILD` on a dict, list or tuple, which torch's weights-only unpickler fails
-    /// on whatever the state ("Can only build Tensor, Parameter, OrderedDict or types
-    /// allowlisted via `add_safe_globals`, but got <class 'dict'>"), and one on a set (an
-    /// allowed type without `__setstate__`, so pickle's default BUILD: a set has no `__dict__`)
-    /// whose state, or either part of a `(state, slots)` pair, is not empty or false. Why: such
-    /// files were read (exit 0) while torch.load failed on them (torch-64b).
-    private func checkBuildable(_ node: PickleObject) throws(TorchFormatError) {
-        guard let last = node.state else { return }
-        let name: String
-        switch node.kind {
-        case .dict: name = "dict"
-        case .list: name = "list"
-        case .tuple: name = "tuple"
-        default: name = "set"
-        }
-        let place = "a BUILD on a \(name)" + (path.isEmpty ? " at the top level" : " at '\(currentName)'")
-        guard name == "set" else {
-            throw .notACheckpoint(reason: place + ": torch.load's weights-only unpickler builds only tensors, Parameters, OrderedDicts and "
-                + "allowlisted types, and fails on it (\"Can only build Tensor, Parameter, OrderedDict or types allowlisted via "
-                + "`add_safe_globals`, but got <class '\(name)'>\")")
-        }
-        for state in Array(node.earlierStates) + [last] {
-            var parts = [state]
-            if let pair = program.object(state), pair.kind == .tuple, pair.entries.isEmpty, pair.elements.count == 2 { parts = Array(pair.elements) }
-            if parts.contains(where: { truth($0) != false }) {
-                throw .notACheckpoint(reason: place + " has a state that is not empty or false: torch.load's weights-only unpickler applies "
-                    + "it to the set's attributes, which a set has not, and fails")
-            }
-        }
-    }
-
     /// Refuses the file when torch.load fails on a `BUILD` state of `node`, each state in turn.
     /// An `OrderedDict`'s is `__dict__.update(state)` (`updateFailure`). A `Counter`'s is
     /// pickle's default BUILD: a `(state, slots)` pair is split, a state that is not empty or
@@ -710,13 +710,10 @@ struct TensorCollector {
         }
     }
 
-    /// The name of the tensor being visited, within the name limits; refuses the file when the
-    /// tensor is one that would have no name.
-    private mutating func takeName() throws(TorchFormatError) -> String {
-        if let (place, holder, changed) = unnamedPlace {
-            if let changed { throw .itemsChangedAfterCall(near: name(of: path.prefix(holder)), container: changed) }
-            throw .unnamedTensor(near: name(of: path.prefix(holder)), place: place)
-        }
+    /// The name of tensor object `object` being visited (met where it has a name:
+    /// `metWithoutName` is false), within the name limits.
+    private mutating func takeName(_ object: Int) throws(TorchFormatError) -> String {
+        namedTensorObjects.insert(object)
         guard tensors.count + unsupported.count < tensorBudget else {
             throw .limitExceeded(what: tensorBudget == limits.maxTensors ? "tensor count"
                                     : "tensor count (one per \(limits.pickleBytesPerTensor) bytes of its \(pickleBytes)-byte pickle, at least \(limits.minTensorBudget))",
@@ -735,8 +732,8 @@ struct TensorCollector {
 
     // MARK: - Rebuild calls
 
-    private mutating func collect(_ rebuild: RecognisedGlobals.Rebuild, arguments: PickleValue, depth: Int) throws(TorchFormatError) {
-        try collect(rebuild, arguments: arguments, name: try takeName(), depth: depth)
+    private mutating func collect(_ rebuild: RecognisedGlobals.Rebuild, arguments: PickleValue, object: Int, depth: Int) throws(TorchFormatError) {
+        try collect(rebuild, arguments: arguments, name: try takeName(object), depth: depth)
     }
 
     private mutating func collect(_ rebuild: RecognisedGlobals.Rebuild, arguments: PickleValue, name: String,
@@ -822,7 +819,7 @@ struct TensorCollector {
         return found
     }
 
-    private func tensor(_ rebuilder: String, arguments: PickleValue, name: String) throws(TorchFormatError) -> TensorDeclaration {
+    private mutating func tensor(_ rebuilder: String, arguments: PickleValue, name: String) throws(TorchFormatError) -> TensorDeclaration {
         guard let args = program.object(arguments), args.kind == .tuple else {
             throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not a tuple")
         }
@@ -830,7 +827,7 @@ struct TensorCollector {
         if rebuilder == RecognisedGlobals.directParameter.description {
             // Parameter(data[, requires_grad]); requires_grad defaults to True. `data` may be a
             // parameter itself (`Parameter(Parameter(t))`, which torch.load returns as t).
-            guard a.count == 1 || a.count == 2, let data = program.object(a[0]), case .call(let callee, let inner, _) = data.kind,
+            guard a.count == 1 || a.count == 2, case .node(let dataIndex) = a[0], let data = program.object(a[0]), case .call(let callee, let inner, _) = data.kind,
                   let innerRebuild = RecognisedGlobals.rebuild(callee) else {
                 throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not (tensor[, requires_grad])")
             }
@@ -846,7 +843,7 @@ struct TensorCollector {
             }
             var declaration = try tensor(innerRebuilder, arguments: inner, name: name)
             // A BUILD on the tensor inside applies before the Parameter is made of it (hunt-63a H1).
-            try applyBuild(of: data, asParameter: innerRebuild != .dense(innerRebuilder), to: &declaration)
+            try applyBuild(of: data, at: dataIndex, asParameter: innerRebuild != .dense(innerRebuilder), to: &declaration)
             declaration.requiresGrad = requiresGrad
             declaration.isParameter = true
             try Self.checkGradients(declaration)
@@ -854,13 +851,13 @@ struct TensorCollector {
         }
         if RecognisedGlobals.parameterRebuilders.contains(rebuilder) {
             // _rebuild_parameter(data, requires_grad, backward_hooks[, state])
-            guard a.count == 3 || a.count == 4, let data = program.object(a[0]), case .call(let callee, let inner, _) = data.kind,
+            guard a.count == 3 || a.count == 4, case .node(let dataIndex) = a[0], let data = program.object(a[0]), case .call(let callee, let inner, _) = data.kind,
                   case .dense(let innerRebuilder)? = RecognisedGlobals.rebuild(callee),
                   case .bool(let requiresGrad) = a[1] else {
                 throw .invalidTensor(name: name, reason: "\(rebuilder) arguments are not (tensor, requires_grad, hooks)")
             }
             var declaration = try tensor(innerRebuilder, arguments: inner, name: name)
-            try applyBuild(of: data, asParameter: false, to: &declaration)
+            try applyBuild(of: data, at: dataIndex, asParameter: false, to: &declaration)
             declaration.requiresGrad = requiresGrad
             declaration.isParameter = true
             try Self.checkGradients(declaration)

@@ -277,7 +277,7 @@ public enum TorchCheckpointReader {
         let walked = LargeStack.run { () -> Result<TensorCollector, TorchFormatError> in
             var collector = TensorCollector(program: program, limits: limits, pickleBytes: pickleBytes, legacy: legacy)
             do throws(TorchFormatError) {
-                try collector.walk(program.root, depth: 0)
+                try collector.walkRoot()
                 // A legacy file's reader runs this pass itself, for the storages its records need.
                 if !legacy { _ = try storageIDs(program, legacy: false) }
             } catch {
