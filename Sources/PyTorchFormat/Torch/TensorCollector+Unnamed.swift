@@ -12,9 +12,21 @@
 extension TensorCollector {
     /// What an object was searched for where a tensor would have no name: plainly, or among
     /// items changed after an `OrderedDict`/`Counter` call (where a tensor is refused as such).
-    struct UnnamedSearch: Hashable {
+    struct UnnamedSearch {
         var object: Int
         var itemsChanged: Bool
+
+        var bit: UInt8 { itemsChanged ? 2 : 1 }
+    }
+
+    func wasSearched(_ search: UnnamedSearch) -> Bool {
+        search.object >= 0 && search.object < searchedWithoutName.count && searchedWithoutName[search.object] & search.bit != 0
+    }
+
+    mutating func markSearched(_ search: UnnamedSearch) {
+        guard search.object >= 0, search.object < program.box.store.recordCount else { return }
+        if searchedWithoutName.isEmpty { searchedWithoutName = [UInt8](repeating: 0, count: program.box.store.recordCount) }
+        searchedWithoutName[search.object] |= search.bit
     }
 
     /// Walks the pickle from its root, then refuses the first tensor object met without a name

@@ -63,7 +63,8 @@ extension TensorCollector {
     /// attribute: every state, or each part of a `(state, slots)` pair, must be empty or false.
     private mutating func checkDefaultBuild(_ node: PickleObject, type: String, at index: Int) throws(TorchFormatError) {
         guard let last = node.state, buildsChecked.insert(index).inserted else { return }
-        for state in Array(node.earlierStates) + [last] {
+        for position in 0 ..< node.earlierStates.count + 1 {
+            let state = position < node.earlierStates.count ? node.earlierStates[position] : last
             var dictPart = state
             var slots: PickleValue?
             if let pair = program.object(state), pair.kind == .tuple, pair.entries.isEmpty, pair.elements.count == 2 {

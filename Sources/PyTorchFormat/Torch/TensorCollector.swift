@@ -130,7 +130,10 @@ struct TensorCollector {
     /// Why: 1,000,000 BUILDs reusing one memoised state walked it 1,000,000 times, and the walk
     /// budget refused a 6 MB file torch.load reads in 3.4 s (hunt-64c L7); a set or Parameter
     /// with n BUILDs reached n times took n² (over 120 s for a 1.6 MB file).
-    var searchedWithoutName = Set<UnnamedSearch>()
+    /// One byte an object of the program, allocated when first needed: bit 0 searched plainly,
+    /// bit 1 among items changed after a call (a `Set` of them took 23 MB and 0.3 s more for
+    /// 300,000 unshared BUILD states).
+    var searchedWithoutName: [UInt8] = []
     /// Tensor objects (rebuild calls, bare storages) read under a name.
     var namedTensorObjects = Set<Int>()
     /// Tensor objects met where they have no name, in the order met, with the refusal each
@@ -308,7 +311,7 @@ struct TensorCollector {
         if let place = unnamedPlace, case .node(let object) = value {
             search = UnnamedSearch(object: object, itemsChanged: place.changedCall != nil)
         }
-        if let search, searchedWithoutName.contains(search) { return }
+        if let search, wasSearched(search) { return }
         steps += 1
         guard steps <= stepBudget else { throw stepLimit }
         guard depth <= limits.maxNestingDepth else { throw .limitExceeded(what: "nesting depth", limit: limits.maxNestingDepth) }
@@ -317,7 +320,7 @@ struct TensorCollector {
         defer {
             enclosing.remove(object)
             // (After a throw the walk is over, so marking it then changes nothing.)
-            if let search { searchedWithoutName.insert(search) }
+            if let search { markSearched(search) }
         }
         // The parts without names are searched on the object's first visit only: they do not
         // depend on the path, and a rebuild call with n appended values referenced n times must
