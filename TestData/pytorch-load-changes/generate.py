@@ -537,6 +537,20 @@ def main():
           + SETITEM, {"0": OK})
     files["attr-param-is_leaf.pt"] = refused("w", "its saved attribute is_leaf is set by torch.load with setattr, which fails on it")
     write_read_only_attributes()
+    # A saved requires_grad (helper-200, left out there): setattr takes a bool, and True only on
+    # a floating point or complex tensor.
+    long_values = struct.pack("<4q", 1, 2, 3, 4)
+    for name, key_value, options, storages, tool in [
+        ("attr-requires_grad-int.pt", I(1), {}, {"0": OK}, refused("w", "its saved attribute requires_grad is set by torch.load with setattr, which fails on a value that is not a bool")),
+        ("attr-requires_grad-long.pt", TRUE, {"cls": "LongStorage"}, {"0": long_values}, refused("w", "it requires gradients but is int64")),
+        ("attr-requires_grad-long-false.pt", FALSE, {"cls": "LongStorage"}, {"0": long_values}, {"tensors": ["w"]}),
+        ("attr-requires_grad-true.pt", TRUE, {}, {"0": OK}, {"tensors": ["w"]}),
+    ]:
+        write(name, EMPTY_DICT + U("w") + typed("0", EMPTY_DICT + U("requires_grad") + key_value + SETITEM, **options) + SETITEM, storages)
+        files[name] = tool
+    write("attr-requires_grad-last.pt", EMPTY_DICT + U("w") + typed("0", EMPTY_DICT + U("requires_grad") + I(1) + SETITEM
+          + U("requires_grad") + TRUE + SETITEM, cls="LongStorage") + SETITEM, {"0": long_values})
+    files["attr-requires_grad-last.pt"] = refused("w", "it requires gradients but is int64")
     # torch-65a (hunt-64c L7): BUILD states shared through the memo, which the walk searched once
     # per BUILD and refused at its budget (8 objects a byte): 1,000 BUILDs of one memoised
     # (True, None, hooks) state, and 1,000 fresh states sharing one hooks dict, whose 1,000

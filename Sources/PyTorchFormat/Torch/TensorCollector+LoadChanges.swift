@@ -132,7 +132,26 @@ extension TensorCollector {
     /// Each part that is not empty or false must be a dict with text keys: `_set_obj_state`
     /// calls its `.items()` ("'list' object has no attribute 'items'") and `setattr`s each key
     /// ("attribute name must be string"). Those failures are torch.load's in a legacy file too.
-    func checkAttributes(_ state: PickleValue, of declaration: TensorDeclaration) throws(TorchFormatError) {
+    /// A saved-attributes object and the dtype of the tensor it is set on: what
+    /// `checkAttributes` finds depends on nothing else (the name only words its message).
+    struct AttributesKey: Hashable {
+        let object: Int
+        let dtype: TorchDType
+    }
+
+    /// `checkAttributes`, once per attributes object and dtype (`attributeOutcomes`).
+    mutating func checkedAttributes(_ state: PickleValue, of declaration: TensorDeclaration) throws(TorchFormatError) -> Bool? {
+        guard case .node(let object) = state else { return try checkAttributes(state, of: declaration) }
+        let key = AttributesKey(object: object, dtype: declaration.dtype)
+        if let known = attributeOutcomes[key] { return known }
+        let flag = try checkAttributes(state, of: declaration)
+        attributeOutcomes[key] = .some(flag)
+        return flag
+    }
+
+    /// Returns the `requires_grad` the attributes set, if they set one (torch.load's tensor then
+    /// has it).
+    func checkAttributes(_ state: PickleValue, of declaration: TensorDeclaration) throws(TorchFormatError) -> Bool? {
         var parts = [state]
         if let tuple = program.object(state), tuple.kind == .tuple {
             guard tuple.elements.count == 2 else {
@@ -169,7 +188,26 @@ extension TensorCollector {
                     + "on it whatever the value: a tensor's \(key) is read-only\(torchSays)")
             }
         }
-        guard !legacy else { return }
+        // `t.requires_grad = v` takes a bool only, and True only on a floating point or complex
+        // tensor (torch 2.13: "requires_grad must be a bool", "only Tensors of floating point
+        // and complex dtype can require gradients"); helper-200 found an int64 tensor with a
+        // saved requires_grad True read although torch.load refuses it.
+        // The dict part's items are set before the slots part's, so the last one set wins.
+        var requiresGrad: Bool?
+        for part in parts {
+            switch savedRequiresGrad(in: part) {
+            case nil: continue
+            case .some(nil):
+                throw .invalidTensor(name: declaration.name, reason: "its saved attribute requires_grad is set by torch.load with setattr, which "
+                    + "fails on a value that is not a bool (\"requires_grad must be a bool\")")
+            case .some(let flag?):
+                var requiring = declaration
+                requiring.requiresGrad = flag
+                try Self.checkGradients(requiring)
+                requiresGrad = flag
+            }
+        }
+        guard !legacy else { return requiresGrad }
         for part in parts {
             for key in textKeys(of: part) ?? [] where key == "real" || key == "imag" {
                 let fails = key == "imag" && !declaration.dtype.isComplex
@@ -180,6 +218,7 @@ extension TensorCollector {
                         + "are not what torch.load returns")
             }
         }
+        return requiresGrad
     }
 
     // MARK: - Metadata (hunt-63a H3)
@@ -257,6 +296,37 @@ extension TensorCollector {
         default: return nil
         }
         return keys.compactMap { if case .string(let text) = $0 { text } else { nil } }
+    }
+
+    /// The `requires_grad` torch.load's setattr leaves from saved attributes `value`: nil when
+    /// it sets none, `.some(nil)` when the value is not a bool. The last value set wins: a dict's
+    /// entries in order; an `OrderedDict` call's argument items, then the entries set on it; a
+    /// `Counter`'s value for a key is its count, an int.
+    func savedRequiresGrad(in value: PickleValue) -> Bool?? {
+        guard let object = program.object(value), textKeys(of: value)?.contains("requires_grad") == true else { return nil }
+        var last: PickleValue?
+        func take(_ entries: [PickleValue]) {
+            for k in stride(from: 0, to: entries.count - 1, by: 2) where entries[k] == .string("requires_grad") { last = entries[k + 1] }
+        }
+        if case .call(let callee, let arguments, let isNewObject) = object.kind {
+            if RecognisedGlobals.isCounter(callee) { return .some(nil) }
+            if !isNewObject, let args = program.object(arguments), let first = args.elements.first, let items = program.object(first) {
+                switch items.kind {
+                case .dict: take(Array(items.entries))
+                case .list, .tuple:
+                    for item in items.elements {
+                        if let pair = program.object(item), pair.elements.count >= 2, pair.elements[0] == .string("requires_grad") {
+                            last = pair.elements[1]
+                        }
+                    }
+                default: break
+                }
+            }
+        }
+        take(Array(object.entries))
+        guard let last else { return .some(nil) }
+        if case .bool(let flag) = last { return flag }
+        return .some(nil)
     }
 
     static func entryKeys(_ object: PickleObject) -> [PickleValue] {

@@ -145,6 +145,11 @@ struct TensorCollector {
     /// gone through once per object, not once per name that reaches it.
     var buildOutcomes: [Int: Bool] = [:]
     var buildsChecked = Set<Int>()
+    /// The `requires_grad` each saved-attributes object leaves on a tensor of each dtype
+    /// (`checkedAttributes`), so a tensor's attributes are gone through once, not once per name
+    /// that reaches it (hunt-65c H1: one tensor with 8,000 attributes under 8,000 names took
+    /// 18.5 s, its keys counted by no budget).
+    var attributeOutcomes: [AttributesKey: Bool?] = [:]
     /// Tuples already found hashable as dict keys: a key tuple the memo repeats under n dicts
     /// is looked through once, not n times.
     var hashableTuples = Set<Int>()
@@ -778,7 +783,9 @@ struct TensorCollector {
             try walkUnnamed(args.elements[3], place: "in a tensor's Python attributes", depth: depth)
             let before = tensors.count
             try collect(inner, arguments: args.elements[2], name: name, depth: depth)
-            if tensors.count == before + 1 { try checkAttributes(args.elements[3], of: tensors[before]) }
+            if tensors.count == before + 1, let flag = try checkedAttributes(args.elements[3], of: tensors[before]) {
+                tensors[before].requiresGrad = flag
+            }
         case .unread(let kind, let function):
             unsupported.append(UnsupportedTorchTensor(name: name, kind: kind, function: function, detail: unsupportedDetail(function, arguments: arguments)))
         }
@@ -865,7 +872,7 @@ struct TensorCollector {
             declaration.isParameter = true
             try Self.checkGradients(declaration)
             // _rebuild_parameter_with_state's state: the Parameter's Python attributes (hunt-63a H2).
-            if a.count == 4 { try checkAttributes(a[3], of: declaration) }
+            if a.count == 4, let flag = try checkedAttributes(a[3], of: declaration) { declaration.requiresGrad = flag }
             return declaration
         }
         // _rebuild_tensor(storage, offset, size, stride)  (torch before 1.0)

@@ -80,7 +80,7 @@ extension RowSummary {
             }
             // Rows are not kept: the findings need none, and a kept leader summary must not
             // hold a vocabulary's rows until the audit ends.
-            let summary = RowSummary(view: view, moments: moments, keepingRows: false, profilingNorms: isToken)
+            let summary = RowSummary(view: view, moments: moments, keepingRows: false, profilingNorms: isToken, keepingNorms: isToken)
             keptSummaries.keep(summary, of: index, profilingNorms: isToken, readAgain: output.isReadAgain)
             return summary
         }

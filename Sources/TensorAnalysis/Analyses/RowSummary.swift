@@ -59,6 +59,10 @@ public struct RowSummary: Sendable {
     /// Groups (≥ 2 rows, ascending) of rows with identical bytes, excluding all-zero rows,
     /// which `zeroRows` already lists.
     public let duplicateGroups: [[Int]]
+    /// Every row's norm (NaN or ±Inf where the row holds one), kept only when asked
+    /// (`keepingNorms`): the audit keeps those of token matrices, whose padded rows
+    /// `rows-beyond-tokenizer` weighs against the tokenizer's rows (`TokenRowNorms`).
+    public let rowNorms: [Double]
 
     /// Reads every row of `view` once; `nil` for dtypes without statistics (C64).
     public init?(view: TensorView) {
@@ -96,7 +100,7 @@ public struct RowSummary: Sendable {
     /// `profilingNorms: false` leaves out the norm distribution, its MAD and the outliers
     /// (`norms` and `normMAD` nil, no outliers): the audit reads outlying rows only of token
     /// matrices, and the fourteen order statistics per tensor were ~5% of a BF16 audit.
-    init(view: TensorView, moments: RowMomentsList, keepingRows: Bool = true, profilingNorms: Bool = true) {
+    init(view: TensorView, moments: RowMomentsList, keepingRows: Bool = true, profilingNorms: Bool = true, keepingNorms: Bool = false) {
         tensor = view.name
         dtype = view.elementType
         shape = view.shape
@@ -113,7 +117,10 @@ public struct RowSummary: Sendable {
             positions.reserveCapacity(moments.count)
         }
         var zero: [Int] = [], nan: [Int] = [], inf: [Int] = []
+        var all: [Double] = []
+        if keepingNorms { all.reserveCapacity(moments.count) }
         for (i, m) in moments.enumerated() {
+            if keepingNorms { all.append(m.l2Norm) }
             if profilingNorms {
                 let norm = m.l2Norm
                 if norm.isFinite {
@@ -152,6 +159,7 @@ public struct RowSummary: Sendable {
             outliers = []
         }
         duplicateGroups = Self.duplicateRows(view, moments)
+        rowNorms = all
     }
 
     /// Identical rows have bit-identical statistics (every row is cut into the same chunks),

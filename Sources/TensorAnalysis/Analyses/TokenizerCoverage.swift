@@ -36,9 +36,9 @@ enum TokenizerCoverage {
     /// `tiedToUnstoredOutput` gives, for the input embeddings tied to an output projection the
     /// checkpoint does not store, their tying judgement; asked at most once, and only when an
     /// input embedding has rows past the tokenizer or the tokenizer ids past its rows.
-    /// `highNorms` holds, by name, the token matrices' rows with norms far above their median.
+    /// `rowNorms` holds, by name, the token matrices' row norms (kept by the scan).
     static func findings(_ matrices: TokenMatrices, knowledge: CheckpointKnowledge, checkpoint: Checkpoint,
-                         highNorms: [String: HighNormRows] = [:],
+                         rowNorms: [String: TokenRowNorms] = [:],
                          tiedToUnstoredOutput: @escaping () -> [String: TyingJudgement]) -> [Finding] {
         guard let tokenizer = knowledge.tokenizer, !checkpoint.tokenizerFiles.isEmpty, !carriesItsOwnVocabulary(checkpoint) else { return [] }
         var ties: [String: TyingJudgement]?
@@ -49,7 +49,7 @@ enum TokenizerCoverage {
         return matrices.matrices.compactMap { view, role -> Finding? in
             guard role.isNamedTokenMatrix(view.name), view.shape.count == 2, matrices.rowsAreTokenIDs(view.name) else { return nil }
             let matrix = TokenizerCoverageOfMatrix(view: view, output: role.isOutputProjection(view.name), tokenizer: tokenizer,
-                                                   highNorms: highNorms[view.name], tie: tie)
+                                                   rowNorms: rowNorms[view.name], tie: tie)
             return matrix.tokensPastRows() ?? matrix.rowsPastTokens()
         }
     }

@@ -20,8 +20,8 @@ struct TokenizerCoverageOfMatrix {
     /// The tying judgement of an input embedding tied to an output projection the checkpoint
     /// does not store, by name.
     let tie: (String) -> TyingJudgement?
-    /// The matrix's rows with norms far above its median, if any.
-    let highNorms: HighNormRows?
+    /// The matrix's row norms, when the scan kept them.
+    let rowNorms: TokenRowNorms?
 
     private let vocabulary: Int
     /// The special tokens transformers adds at load, and the id of the first.
@@ -31,11 +31,11 @@ struct TokenizerCoverageOfMatrix {
     private let addedPad: String?
 
     /// Taken from the tokenizer once: `nextAddedID` looks at every added token.
-    init(view: TensorView, output: Bool, tokenizer: Tokenizer, highNorms: HighNormRows? = nil, tie: @escaping (String) -> TyingJudgement?) {
+    init(view: TensorView, output: Bool, tokenizer: Tokenizer, rowNorms: TokenRowNorms? = nil, tie: @escaping (String) -> TyingJudgement?) {
         self.view = view
         self.output = output
         self.tokenizer = tokenizer
-        self.highNorms = highNorms
+        self.rowNorms = rowNorms
         self.tie = tie
         vocabulary = tokenizer.vocabularySize
         specials = tokenizer.specialsAddedAtLoad
@@ -122,17 +122,22 @@ struct TokenizerCoverageOfMatrix {
             evidence["tying_evidence"] = .string(tying.evidence.rawValue)
             logits = true
         }
-        // Logits that name no token, with norms far above the others': `generate` can emit them.
+        // Logits that name no token, with norms far above the tokenizer's rows': `generate` can
+        // emit them (hunt-61a P2).
         var severity: Severity?
-        if logits, let highNorms, case let loud = highNorms.within(rows), let top = loud.max(by: { $0.norm < $1.norm }) {
-            let one = loud.count == 1
-            what += "; \(one ? "1 of these rows has a norm" : "\(loud.count) of these rows have norms") far above the matrix's median (|robust z| > \(RowSummary.outlierThreshold); "
-                + "row \(top.row) has norm \(RowSummary.short(top.norm)) vs median \(RowSummary.short(highNorms.median))): transformers' generate does not mask "
-                + "\(one ? "such a row, so it" : "such rows, so they") can outscore every token and be emitted as \(one ? "an id" : "ids") the tokenizer cannot decode"
-            evidence["high_norm_rows"] = .int(Int64(loud.count))
+        if logits, let far = rowNorms?.far(in: rows), let top = far.rows.max(by: { $0.norm < $1.norm }) {
+            let loud = far.rows.count, one = loud == 1
+            // Special tokens added at load take the first such rows (hunt-65c: row 400 is
+            // Qwen2Tokenizer's added pad), so those ids are not undecodable.
+            let emitted = !specials.isEmpty && first < view.rowCount ? "\(one ? "an id" : "ids") no token of the files names"
+                : "\(one ? "an id" : "ids") the tokenizer cannot decode"
+            what += "; \(one ? "1 of these rows has a norm" : "\(loud) of these rows have norms") far above the median of the tokenizer's rows "
+                + "(|robust z| > \(RowSummary.outlierThreshold); row \(top.row) has norm \(RowSummary.short(top.norm)) vs median \(RowSummary.short(far.median))): "
+                + "transformers' generate does not mask \(one ? "such a row, so it" : "such rows, so they") can outscore every token and be emitted as \(emitted)"
+            evidence["high_norm_rows"] = .int(Int64(loud))
             evidence["top_row"] = .int(Int64(top.row))
             evidence["top_norm"] = .double(top.norm)
-            evidence["median_norm"] = .double(highNorms.median)
+            evidence["median_norm"] = .double(far.median)
             severity = .warning
         }
         let holes = (0..<vocabulary).lazy.filter { tokenizer.token(for: $0) == nil }

@@ -55,7 +55,7 @@ public enum AuditPipeline {
                 let summary = Summaries(rows: rows.findings(of: i, rowSummary), ties: ties.summary(of: i, output),
                                         padding: padding.summary(of: i, output, rowSummary: rowSummary),
                                         tokens: tokens.summary(of: i, rowSummary: tokenRows),
-                                        highNorms: tokenMatrices.contains(views[i].name) ? rowSummary.flatMap(HighNormRows.init) : nil)
+                                        rowNorms: tokenMatrices.contains(views[i].name) ? rowSummary.flatMap(TokenRowNorms.init) : nil)
                 progress?(views[i].info.byteCount)
                 return summary
             }
@@ -77,9 +77,9 @@ public enum AuditPipeline {
         // matrix: one finding, as padding-row-nonzero gives them.
         // Looked up for the flagged matrices alone, not built for every tensor of the checkpoint.
         findings += TokenAnalysis.findings(tokenResults, buffer: { checkpoint.tensor(named: $0)?.bytesKey })
-        let highNorms = Dictionary(summaries.indices.compactMap { i in summaries[i].highNorms.map { (views[i].name, $0) } },
+        let rowNorms = Dictionary(summaries.indices.compactMap { i in summaries[i].rowNorms.map { (views[i].name, $0) } },
                                    uniquingKeysWith: { first, _ in first })
-        findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint, highNorms: highNorms) {
+        findings += TokenizerCoverage.findings(tokenMatrices, knowledge: knowledge.value, checkpoint: checkpoint, rowNorms: rowNorms) {
             Dictionary(ConfigTie.unstoredOutputs(in: checkpoint, report: tieReport).map { ($0.tensor, $0.tying) }, uniquingKeysWith: { first, _ in first })
         }
         findings += ConfigVocabularyRows.findings(tokenMatrices, checkpoint: checkpoint)
@@ -96,8 +96,8 @@ public enum AuditPipeline {
         var ties: TieAnalysis.AuditStage.Summary?
         var padding: PaddingAnalysis.AuditStage.Summary?
         var tokens: TokenAnalysis.AuditStage.Summary?
-        /// A token matrix's rows with norms far above its median, for `rows-beyond-tokenizer`.
-        var highNorms: HighNormRows?
+        /// A token matrix's row norms, for `rows-beyond-tokenizer`.
+        var rowNorms: TokenRowNorms?
     }
 }
 
