@@ -38,7 +38,7 @@ import TestSupport
         #expect(abs((evidence["top_norm"] as? Double ?? 0) - topNorm) <= 1e-6 * topNorm)
         #expect(abs((evidence["median_norm"] as? Double ?? 0) - median) <= 1e-6 * median)
         let message = try #require(finding["message"] as? String)
-        #expect(message.contains("\(loud) of these rows have norms far above the median of the tokenizer's rows"), "\(message)")
+        #expect(message.contains("\(loud) of the rows without a token have norms far above the median of the tokenizer's rows"), "\(message)")
         #expect(message.hasSuffix("be emitted as ids the tokenizer cannot decode"), "\(message)")
         #expect(message.contains("transformers' generate does not mask such rows"), "\(message)")
     }

@@ -26,18 +26,18 @@ struct TokenRowNorms: Sendable {
         let norm: Double
     }
 
-    /// The rows of `span` whose norms are far above the median finite norm of the rows before
-    /// `span` (the tokenizer's), by `outlier-rows`' robust score: modified z > 3.5 and at least
-    /// 5 % above the median; where the MAD is zero (most token rows share one norm, all zero
-    /// included), every row at least 5 % above the median and above it at all. Nil when no row
-    /// before `span` has a finite norm.
-    func far(in span: Range<Int>) -> (rows: [Row], median: Double)? {
-        let reference = norms[..<min(span.lowerBound, norms.count)].filter(\.isFinite)
+    /// The rows of `candidates` whose norms are far above the median finite norm of the first
+    /// `tokenRows` rows (the tokenizer's), by `outlier-rows`' robust score: modified z > 3.5 and
+    /// at least 5 % above the median; where the MAD is zero (most token rows share one norm, all
+    /// zero included), every row at least 5 % above the median and above it at all. Nil when
+    /// none of those rows has a finite norm.
+    func far(in candidates: [Int], against tokenRows: Int) -> (rows: [Row], median: Double)? {
+        let reference = norms[..<min(max(0, tokenRows), norms.count)].filter(\.isFinite)
         guard !reference.isEmpty else { return nil }
         let median = Distribution.median(reference)
         let mad = Distribution.median(reference.map { abs($0 - median) })
         var found: [Row] = []
-        for row in span.clamped(to: 0 ..< norms.count) {
+        for row in candidates where norms.indices.contains(row) {
             let norm = norms[row]
             guard norm.isFinite, norm > median, norm - median >= RowSummary.outlierMinimumGap * median else { continue }
             if mad == 0 || 0.6745 * (norm - median) / mad > RowSummary.outlierThreshold { found.append(Row(row: row, norm: norm)) }

@@ -122,16 +122,25 @@ struct TokenizerCoverageOfMatrix {
             evidence["tying_evidence"] = .string(tying.evidence.rawValue)
             logits = true
         }
+        let holes = (0..<vocabulary).filter { tokenizer.token(for: $0) == nil }
+        evidence["unused_ids"] = .int(Int64(holes.count))
+        if let hole = holes.first {
+            let counted = holes.count == 1 ? "1 row below \(vocabulary) has" : "\(holes.count) rows below \(vocabulary) have"
+            what += "; \(counted) no token either (ids no token has, from \(hole))"
+        }
         // Logits that name no token, with norms far above the tokenizer's rows': `generate` can
-        // emit them (hunt-61a P2).
+        // emit them (hunt-61a P2; rows of ids no token has too, hunt-65c L2). Special tokens
+        // added at load take the first padded rows (hunt-65c L1: a pad the files name but lack is
+        // added as 400): where their ids are exact those rows are tokens and are left out; else
+        // the ids are named as no token of the files, not as undecodable.
         var severity: Severity?
-        if logits, let far = rowNorms?.far(in: rows), let top = far.rows.max(by: { $0.norm < $1.norm }) {
+        let taken = !specials.isEmpty && first < view.rowCount
+        let padded = taken && tokenizer.specialsAddedAtLoadExact
+            ? min(max(rows.lowerBound, first + specials.count), rows.upperBound) ..< rows.upperBound : rows
+        if logits, let far = rowNorms?.far(in: holes + Array(padded), against: vocabulary), let top = far.rows.max(by: { $0.norm < $1.norm }) {
             let loud = far.rows.count, one = loud == 1
-            // Special tokens added at load take the first such rows (hunt-65c: row 400 is
-            // Qwen2Tokenizer's added pad), so those ids are not undecodable.
-            let emitted = !specials.isEmpty && first < view.rowCount ? "\(one ? "an id" : "ids") no token of the files names"
-                : "\(one ? "an id" : "ids") the tokenizer cannot decode"
-            what += "; \(one ? "1 of these rows has a norm" : "\(loud) of these rows have norms") far above the median of the tokenizer's rows "
+            let emitted = taken ? "\(one ? "an id" : "ids") no token of the files names" : "\(one ? "an id" : "ids") the tokenizer cannot decode"
+            what += "; \(loud) of the rows without a token \(one ? "has a norm" : "have norms") far above the median of the tokenizer's rows "
                 + "(|robust z| > \(RowSummary.outlierThreshold); row \(top.row) has norm \(RowSummary.short(top.norm)) vs median \(RowSummary.short(far.median))): "
                 + "transformers' generate does not mask \(one ? "such a row, so it" : "such rows, so they") can outscore every token and be emitted as \(emitted)"
             evidence["high_norm_rows"] = .int(Int64(loud))
@@ -139,13 +148,6 @@ struct TokenizerCoverageOfMatrix {
             evidence["top_norm"] = .double(top.norm)
             evidence["median_norm"] = .double(far.median)
             severity = .warning
-        }
-        let holes = (0..<vocabulary).lazy.filter { tokenizer.token(for: $0) == nil }
-        let holeCount = holes.count
-        evidence["unused_ids"] = .int(Int64(holeCount))
-        if let hole = holes.first {
-            let counted = holeCount == 1 ? "1 row below \(vocabulary) has" : "\(holeCount) rows below \(vocabulary) have"
-            what += "; \(counted) no token either (ids no token has, from \(hole))"
         }
         return Finding(.rowsBeyondTokenizer, severity: severity, tensors: [view.name],
                        message: "\(stated): rows \(shown(rows)) (\(rows.count)) have no token; \(what)", evidence: evidence)
