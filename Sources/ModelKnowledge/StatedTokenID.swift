@@ -12,6 +12,9 @@ struct StatedTokenID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The magnitude's decimal digits (0–9), most significant first, no leading zero; empty for 0.
     private let digits: [UInt8]
 
+    /// Python's default `sys.get_int_max_str_digits()`.
+    static let maximumDigits = 4_300
+
     init(_ value: Int) {
         negative = value < 0
         digits = value == 0 ? [] : String(value.magnitude).utf8.map { $0 - UInt8(ascii: "0") }
@@ -20,7 +23,7 @@ struct StatedTokenID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `text` as Python's `int` reads it: surrounding whitespace, an optional sign, decimal
     /// digits of any script, single underscores between digits (`" 405"`, `"4_05"` and `"٤٠٥"`
     /// are 405: transformers loads such keys, hunt-62b N4); nil for what `int` refuses
-    /// (`"405.0"`, `"0x10"`, `"4__05"`).
+    /// (`"405.0"`, `"0x10"`, `"4__05"`, more than 4,300 digits).
     init?(pythonInt text: String) {
         var scalars = Substring(text).unicodeScalars[...]
         while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
@@ -29,6 +32,7 @@ struct StatedTokenID: Hashable, Comparable, Sendable, CustomStringConvertible {
         if scalars.first == "-" || scalars.first == "+" { scalars.removeFirst() }
         guard !scalars.isEmpty else { return nil }
         var digits: [UInt8] = []
+        var written = 0  // digits as written, leading zeros included
         var afterUnderscore = true  // no leading underscore
         for scalar in scalars {
             if scalar == "_" {
@@ -39,9 +43,14 @@ struct StatedTokenID: Hashable, Comparable, Sendable, CustomStringConvertible {
             guard scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue,
                   let digit = UInt8(exactly: value), digit <= 9 else { return nil }
             afterUnderscore = false
+            written += 1
             if digit != 0 || !digits.isEmpty { digits.append(digit) }
         }
         guard !afterUnderscore else { return nil }  // no trailing underscore
+        // Python 3.11+ refuses more digits than `sys.get_int_max_str_digits()` (4,300 by
+        // default), leading zeros counted, underscores not: transformers raises "Exceeds the
+        // limit (4300 digits) for integer string conversion" on such a key (hunt-65c L4).
+        guard written <= Self.maximumDigits else { return nil }
         self.negative = signed && !digits.isEmpty
         self.digits = digits
     }

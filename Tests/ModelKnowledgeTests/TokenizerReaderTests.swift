@@ -358,6 +358,20 @@ import Testing
         #expect(StatedTokenID(pythonInt: "00099999999999999999999") == StatedTokenID(pythonInt: "99999999999999999999"))
     }
 
+    /// Python 3.11's `int()` (checked by hand): 4,300 digits are read; 4,301 are refused
+    /// ("Exceeds the limit (4300 digits)"), a leading zero counted, underscores and surrounding
+    /// spaces not, digits of any script counted (hunt-65c L4: transformers raised, the reader read).
+    @Test func keysOfMoreThan4300DigitsAreRefused() {
+        let ones = String(repeating: "1", count: 4_300)
+        #expect(StatedTokenID(pythonInt: ones)?.description == ones)
+        #expect(StatedTokenID(pythonInt: " \(ones) ") != nil)
+        #expect(StatedTokenID(pythonInt: "-" + ones) != nil)
+        #expect(StatedTokenID(pythonInt: ones + "1") == nil)
+        #expect(StatedTokenID(pythonInt: "0" + ones) == nil)
+        #expect(StatedTokenID(pythonInt: Array(repeating: "1", count: 4_301).joined(separator: "_")) == nil)
+        #expect(StatedTokenID(pythonInt: String(repeating: "٤", count: 4_301)) == nil)
+    }
+
     @Test("added_tokens_decoder null: transformers 5.25 fails to load it (AttributeError, hunt-62b); read as empty, with a note")
     func nullDecoderIsNoted() throws {
         let t = try #require(try Tokenizer.read(TokenizerFiles(
