@@ -25,6 +25,15 @@ public struct RowSummary: Sendable {
     /// rows are at least 59% below the median and its 30 high query rows 55% above.
     public static let outlierMinimumGap = 0.05
 
+    /// Iglewicz & Hoaglin's modified z-score of `norm` (`mad` > 0).
+    static func robustScore(_ norm: Double, median: Double, mad: Double) -> Double { 0.6745 * (norm - median) / mad }
+
+    /// Whether a norm with robust `score` is an outlier: past `outlierThreshold` and at least
+    /// `outlierMinimumGap` of the median away from it.
+    static func isOutlying(_ norm: Double, score: Double, median: Double) -> Bool {
+        abs(score) > outlierThreshold && abs(norm - median) >= outlierMinimumGap * median
+    }
+
     public private(set) var tensor: String
     public let dtype: ElementType
     public private(set) var shape: [UInt64]
@@ -147,8 +156,8 @@ public struct RowSummary: Sendable {
             var found: [Outlier] = []
             if mad > 0 {
                 for (k, norm) in finite.enumerated() {
-                    let score = 0.6745 * (norm - median) / mad
-                    if abs(score) > Self.outlierThreshold && abs(norm - median) >= Self.outlierMinimumGap * median {
+                    let score = Self.robustScore(norm, median: median, mad: mad)
+                    if Self.isOutlying(norm, score: score, median: median) {
                         found.append(Outlier(row: positions[k], norm: norm, score: score))
                     }
                 }

@@ -39,8 +39,10 @@ struct TokenRowNorms: Sendable {
         var found: [Row] = []
         for row in candidates where norms.indices.contains(row) {
             let norm = norms[row]
-            guard norm.isFinite, norm > median, norm - median >= RowSummary.outlierMinimumGap * median else { continue }
-            if mad == 0 || 0.6745 * (norm - median) / mad > RowSummary.outlierThreshold { found.append(Row(row: row, norm: norm)) }
+            guard norm.isFinite, norm > median else { continue }
+            // A zero MAD (most token rows share one norm) makes every row above the median outlying.
+            let score = mad == 0 ? .infinity : RowSummary.robustScore(norm, median: median, mad: mad)
+            if RowSummary.isOutlying(norm, score: score, median: median) { found.append(Row(row: row, norm: norm)) }
         }
         return (found, median)
     }
